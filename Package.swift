@@ -1,0 +1,35 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Tend",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "tend", targets: ["tend"]),
+        .library(name: "TendCore", targets: ["TendCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The language: lexer, parser, checker, interpreter. No I/O, no database.
+        .target(name: "TendCore"),
+        // SQLite storage through GRDB; the only importer of GRDB.
+        .target(name: "TendStore", dependencies: ["TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // libedit, found through pkg-config; Debian ships it in libedit-dev.
+        .systemLibrary(
+            name: "CEditLine", pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"]), .brew(["libedit"])]),
+        // Sessions, output, the REPL; the only importer of CEditLine.
+        .target(name: "TendREPL", dependencies: ["TendCore", "TendStore", "CEditLine"]),
+        // The command line; the only importer of ArgumentParser.
+        .executableTarget(
+            name: "tend",
+            dependencies: ["TendCore", "TendStore", "TendREPL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "TendCoreTests", dependencies: ["TendCore"], resources: [.copy("Golden")]),
+        .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore"]),
+        .testTarget(name: "TendREPLTests", dependencies: ["TendREPL", "TendStore", "TendCore"]),
+        .testTarget(name: "TendCLITests", dependencies: ["TendCore"]),
+    ]
+)

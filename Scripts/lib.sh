@@ -1,0 +1,13 @@
+# Shared by the Scripts: install the system packages Tend builds against when they are absent.
+ensure_system_packages() {
+  local missing=()
+  pkg-config --exists libedit 2>/dev/null || missing+=(libedit-dev)
+  command -v pkg-config >/dev/null || missing+=(pkg-config)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing ${missing[*]} (needed to build Tend)..." >&2
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}

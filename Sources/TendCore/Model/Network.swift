@@ -1,0 +1,381 @@
+import Foundation
+
+/// A person in the network, with every stored field of the contact model.
+public struct Contact: Sendable, Equatable {
+    public var id: Int64 = 0
+    public var name: String
+    public var handle: String
+    public var company: String?
+    public var title: String?
+    public var profession: String?
+    public var email: String?
+    public var phone: String?
+    public var city: String?
+    public var tags: [String] = []
+    public var metAt: String?
+    public var metOn: Day?
+    public var relationship: String?
+    public var isInternal: Bool = false
+    public var stage: Stage = .contact
+    public var cadence: Duration?
+    public var nextStep: String?
+    public var nextDue: Day?
+    public var goals: [String] = []
+    public var accomplishments: [String] = []
+    public var interests: [String] = []
+    public var networks: [String] = []
+    public var skills: [String] = []
+    public var serves: [String] = []
+    public var expert: Bool = false
+    public var passionate: Bool = false
+    public var honorsReferrals: Bool = false
+    public var notes: String?
+    public var created: Day
+    public var snoozedUntil: Day?
+
+    public init(name: String, handle: String, created: Day) {
+        self.name = name
+        self.handle = handle
+        self.created = created
+    }
+
+    /// Reads or writes a GAINS / tags / serves list by its field name.
+    public subscript(list name: String) -> [String] {
+        get {
+            switch name {
+            case "tags": return tags
+            case "goals": return goals
+            case "accomplishments": return accomplishments
+            case "interests": return interests
+            case "networks": return networks
+            case "skills": return skills
+            case "serves": return serves
+            default: return []
+            }
+        }
+        set {
+            switch name {
+            case "tags": tags = newValue
+            case "goals": goals = newValue
+            case "accomplishments": accomplishments = newValue
+            case "interests": interests = newValue
+            case "networks": networks = newValue
+            case "skills": skills = newValue
+            case "serves": serves = newValue
+            default: break
+            }
+        }
+    }
+}
+
+/// A dated change of a contact's stage; the history is kept.
+public struct StageChange: Sendable, Equatable {
+    public var id: Int64 = 0
+    public var contact: Int64
+    public var stage: Stage
+    public var on: Day
+    public init(contact: Int64, stage: Stage, on: Day) {
+        self.contact = contact
+        self.stage = stage
+        self.on = on
+    }
+}
+
+public struct Interaction: Sendable, Equatable {
+    public var id: Int64 = 0
+    public var kind: String
+    public var on: Day
+    public var people: [Int64]
+    public var note: String?
+    public var quality: Int?
+    public var gave = false
+    public var asked = false
+    public var inbound = false
+    public var pitch = false
+    public init(kind: String, on: Day, people: [Int64]) {
+        self.kind = kind
+        self.on = on
+        self.people = people
+    }
+}
+
+public struct Referral: Sendable, Equatable {
+    public enum Direction: String, Sendable { case given, received }
+    public var id: Int64 = 0
+    public var direction: Direction
+    public var contact: Int64
+    public var about: String?
+    public var on: Day
+    public var value: Decimal?
+    public var status: String?
+    public var note: String?
+    public init(direction: Direction, contact: Int64, on: Day) {
+        self.direction = direction
+        self.contact = contact
+        self.on = on
+    }
+}
+
+public struct Introduction: Sendable, Equatable {
+    public var id: Int64 = 0
+    public var a: Int64
+    public var b: Int64
+    public var on: Day
+    public var note: String?
+    public init(a: Int64, b: Int64, on: Day) {
+        self.a = a
+        self.b = b
+        self.on = on
+    }
+}
+
+public struct Spend: Sendable, Equatable {
+    public var id: Int64 = 0
+    public var contact: Int64
+    public var amount: Decimal
+    public var on: Day
+    public var note: String?
+    public init(contact: Int64, amount: Decimal, on: Day) {
+        self.contact = contact
+        self.amount = amount
+        self.on = on
+    }
+}
+
+/// The user: not a contact, never matched by rules.
+public struct Me: Sendable, Equatable {
+    public var name: String?
+    public var profession: String?
+    public var company: String?
+    /// One or more market names; `my preferred client` means all of them.
+    public var preferredClient: [String] = []
+    public var goals: [String] = []
+    public init() {}
+}
+
+public struct Market: Sendable, Equatable {
+    public var name: String
+    public var servedBy: [String]
+    public init(name: String, servedBy: [String]) {
+        self.name = name
+        self.servedBy = servedBy
+    }
+}
+
+public struct Goal: Sendable, Equatable {
+    public var id: Int64 = 0
+    public var name: String
+    public var due: Day?
+    /// The metric's source text, evaluated per period.
+    public var metric: String?
+    public var target: Decimal?
+    public var period: Day.Period?
+    public var helpers: [Int64] = []
+    public init(name: String) { self.name = name }
+}
+
+/// A named definition kept as its source text: `let`, `fn`, `rule` or `score`.
+public struct Definition: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case `let`, fn, rule, score }
+    public var kind: Kind
+    public var name: String
+    public var source: String
+    public init(kind: Kind, name: String, source: String) {
+        self.kind = kind
+        self.name = name
+        self.source = source
+    }
+}
+
+/// The kinds of dated events, as `remove KIND N` names them.
+public enum EventKind: String, Sendable, CaseIterable {
+    case interaction, referral, introduction, spend, stage
+}
+
+/// One change to the data. Models apply changes; the interpreter decides what they mean.
+public enum Change: Sendable {
+    case insertContact(Contact)
+    case updateContact(Contact)
+    case deleteContact(Int64)
+    /// Moves every event, edge and helper mark of `from` to `into`, then deletes `from`.
+    case mergeContact(from: Int64, into: Int64)
+    case insertStageChange(StageChange)
+    case insertInteraction(Interaction)
+    case insertReferral(Referral)
+    case insertIntroduction(Introduction)
+    case insertSpend(Spend)
+    case deleteEvent(EventKind, Int64)
+    case insertKnows(Int64, Int64)
+    case setMe(Me)
+    case setMarket(Market)
+    case deleteMarket(String)
+    case setGoal(Goal)
+    case deleteGoal(String)
+    case setDefinition(Definition)
+    case deleteDefinition(Definition.Kind, String)
+}
+
+/// The whole contact model in memory: what the interpreter evaluates against.
+public struct Network: Sendable {
+    public var contacts: [Contact] = []
+    public var stageChanges: [StageChange] = []
+    public var interactions: [Interaction] = []
+    public var referrals: [Referral] = []
+    public var introductions: [Introduction] = []
+    public var spending: [Spend] = []
+    /// Undirected who-knows-whom edges, each kept once with the smaller id first.
+    public var knows: [(Int64, Int64)] = []
+    public var me = Me()
+    public var markets: [Market] = []
+    public var goals: [Goal] = []
+    public var definitions: [Definition] = []
+
+    /// Row index of each contact id in `contacts`.
+    public private(set) var contactIndex: [Int64: Int] = [:]
+    var nextID: [String: Int64] = [:]
+
+    public init() {}
+
+    public mutating func reindex() {
+        contactIndex.removeAll(keepingCapacity: true)
+        for (i, c) in contacts.enumerated() { contactIndex[c.id] = i }
+    }
+
+    public func contact(_ id: Int64) -> Contact? { contactIndex[id].map { contacts[$0] } }
+    public func contact(handle: String) -> Contact? { contacts.first { $0.handle == handle } }
+
+    private mutating func newID(_ table: String, _ existing: Int64) -> Int64 {
+        if existing != 0 {
+            nextID[table] = max(nextID[table] ?? 1, existing + 1)
+            return existing
+        }
+        let id = nextID[table] ?? 1
+        nextID[table] = id + 1
+        return id
+    }
+
+    /// Applies a change; returns the id of an inserted row. A model that assigns ids itself
+    /// (the SQLite store) passes them in the inserted value, and they are kept.
+    @discardableResult
+    public mutating func apply(_ change: Change) -> Int64? {
+        switch change {
+        case .insertContact(var c):
+            c.id = newID("contacts", c.id)
+            contacts.append(c)
+            contactIndex[c.id] = contacts.count - 1
+            return c.id
+        case .updateContact(let c):
+            if let i = contactIndex[c.id] { contacts[i] = c }
+        case .deleteContact(let id):
+            removeContact(id)
+        case .mergeContact(let from, let into):
+            for i in interactions.indices {
+                var seen = Set<Int64>()
+                interactions[i].people = interactions[i].people.map { $0 == from ? into : $0 }.filter { seen.insert($0).inserted }
+            }
+            for i in referrals.indices where referrals[i].contact == from { referrals[i].contact = into }
+            for i in spending.indices where spending[i].contact == from { spending[i].contact = into }
+            for i in stageChanges.indices where stageChanges[i].contact == from { stageChanges[i].contact = into }
+            for i in introductions.indices {
+                if introductions[i].a == from { introductions[i].a = into }
+                if introductions[i].b == from { introductions[i].b = into }
+            }
+            introductions.removeAll { $0.a == $0.b }
+            var edges = Set<Pair>()
+            for (a, b) in knows {
+                let x = a == from ? into : a
+                let y = b == from ? into : b
+                if x != y { edges.insert(Pair(x, y)) }
+            }
+            knows = edges.sorted { ($0.a, $0.b) < ($1.a, $1.b) }.map { ($0.a, $0.b) }
+            for i in goals.indices {
+                var seen = Set<Int64>()
+                goals[i].helpers = goals[i].helpers.map { $0 == from ? into : $0 }.filter { seen.insert($0).inserted }
+            }
+            removeContact(from)
+        case .insertStageChange(var s):
+            s.id = newID("stage_changes", s.id)
+            stageChanges.append(s)
+            return s.id
+        case .insertInteraction(var e):
+            e.id = newID("interactions", e.id)
+            interactions.append(e)
+            return e.id
+        case .insertReferral(var e):
+            e.id = newID("referrals", e.id)
+            referrals.append(e)
+            return e.id
+        case .insertIntroduction(var e):
+            e.id = newID("introductions", e.id)
+            introductions.append(e)
+            let p = Pair(e.a, e.b)
+            if p.a != p.b && !knows.contains(where: { $0 == (p.a, p.b) }) { knows.append((p.a, p.b)) }
+            return e.id
+        case .insertSpend(var e):
+            e.id = newID("spending", e.id)
+            spending.append(e)
+            return e.id
+        case .deleteEvent(let kind, let id):
+            switch kind {
+            case .interaction: interactions.removeAll { $0.id == id }
+            case .referral: referrals.removeAll { $0.id == id }
+            case .introduction: introductions.removeAll { $0.id == id }
+            case .spend: spending.removeAll { $0.id == id }
+            case .stage: stageChanges.removeAll { $0.id == id }
+            }
+        case .insertKnows(let a, let b):
+            let p = Pair(a, b)
+            if p.a != p.b && !knows.contains(where: { $0 == (p.a, p.b) }) { knows.append((p.a, p.b)) }
+        case .setMe(let m):
+            me = m
+        case .setMarket(let m):
+            if let i = markets.firstIndex(where: { $0.name == m.name }) { markets[i] = m } else { markets.append(m) }
+        case .deleteMarket(let name):
+            markets.removeAll { $0.name == name }
+        case .setGoal(var g):
+            if let i = goals.firstIndex(where: { $0.name == g.name }) {
+                g.id = goals[i].id
+                goals[i] = g
+                return g.id
+            }
+            g.id = newID("goals", g.id)
+            goals.append(g)
+            return g.id
+        case .deleteGoal(let name):
+            goals.removeAll { $0.name == name }
+        case .setDefinition(let d):
+            if let i = definitions.firstIndex(where: { $0.kind == d.kind && $0.name == d.name }) {
+                definitions[i] = d
+            } else {
+                definitions.append(d)
+            }
+        case .deleteDefinition(let kind, let name):
+            definitions.removeAll { $0.kind == kind && $0.name == name }
+        }
+        return nil
+    }
+
+    private mutating func removeContact(_ id: Int64) {
+        guard contactIndex[id] != nil else { return }
+        contacts.removeAll { $0.id == id }
+        reindex()
+        stageChanges.removeAll { $0.contact == id }
+        for i in interactions.indices { interactions[i].people.removeAll { $0 == id } }
+        interactions.removeAll { $0.people.isEmpty }
+        referrals.removeAll { $0.contact == id }
+        introductions.removeAll { $0.a == id || $0.b == id }
+        spending.removeAll { $0.contact == id }
+        knows.removeAll { $0.0 == id || $0.1 == id }
+        for i in goals.indices { goals[i].helpers.removeAll { $0 == id } }
+    }
+}
+
+/// An undirected edge with its ends in order.
+struct Pair: Hashable {
+    let a: Int64
+    let b: Int64
+    init(_ x: Int64, _ y: Int64) {
+        a = min(x, y)
+        b = max(x, y)
+    }
+}

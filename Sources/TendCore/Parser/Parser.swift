@@ -1,0 +1,875 @@
+import Foundation
+
+/// The statements of a source and every problem found in it.
+public struct ParseResult: Sendable {
+    public var statements: [Statement]
+    public var diagnostics: [Diagnostic]
+    /// True when the text stopped in the middle of a statement (the REPL asks for another line).
+    public var isIncomplete: Bool { diagnostics.first?.kind == .incomplete }
+}
+
+/// A recursive-descent parser for Tend. Errors are collected, and parsing resumes at the next
+/// statement, so one run reports every statement that does not parse.
+public struct Parser {
+    /// Nesting deeper than this is refused: the parser, checker and interpreter recurse once per
+    /// level, and 256 levels is far beyond any real rule while well inside the stack.
+    public static let maxDepth = 256
+
+    /// Words that start a statement; everything else starts an expression.
+    public static let statementWords: Set<String> = [
+        "add", "set", "market", "log", "refer", "referral", "introduce", "spend", "knows", "goal", "helps", "merge",
+        "remove", "snooze", "unsnooze", "let", "fn", "rule", "score", "drop", "load", "save", "assert", "print",
+        "reset", "import", "export", "explain",
+    ]
+    /// Words that are never names.
+    public static let reservedWords: Set<String> = [
+        "where", "sort", "group", "show", "limit", "when", "then", "else", "and", "or", "not", "in", "if", "true",
+        "false", "null", "it", "me", "my", "who", "today", "yesterday", "tomorrow",
+    ]
+    static let queryClauseWords: Set<String> = ["where", "group", "sort", "show", "limit"]
+
+    let source: Source
+    var tokens: [Token]
+    var current = 0
+    var depth = 0
+    var diagnostics: [Diagnostic] = []
+    let lexerIncomplete: Bool
+
+    public init(_ source: Source) {
+        self.source = source
+        var lexer = Lexer(source)
+        tokens = lexer.tokenize()
+        lexerIncomplete = lexer.endsIncomplete
+    }
+
+    /// Parses a whole source.
+    public static func parse(_ source: Source) -> ParseResult {
+        var p = Parser(source)
+        return p.parseProgram()
+    }
+
+    /// Parses one expression (a rule's metric kept as text, a `-e` argument).
+    public static func parseExpression(_ source: Source) -> (Expr?, [Diagnostic]) {
+        var p = Parser(source)
+        p.skipSeparators()
+        do {
+            let e = try p.parseQueryExpr()
+            p.skipSeparators()
+            if !p.isAtEnd { throw p.error("unexpected \(p.peek) after the expression") }
+            return (e, p.diagnostics)
+        } catch let d as Diagnostic {
+            return (nil, p.diagnostics + [d])
+        } catch {
+            return (nil, p.diagnostics)
+        }
+    }
+
+    // MARK: - Program
+
+    mutating func parseProgram() -> ParseResult {
+        var statements: [Statement] = []
+        skipSeparators()
+        while !isAtEnd {
+            let before = current
+            do {
+                let s = try parseStatement()
+                statements.append(s)
+                if !isAtEnd && !checkSeparator() {
+                    throw error("expected the end of the statement, found \(peek)", hint: endHint())
+                }
+            } catch let d as Diagnostic {
+                diagnostics.append(d)
+                synchronize()
+            } catch {
+                synchronize()
+            }
+            // Every loop must make progress, whatever went wrong.
+            if current == before && !isAtEnd { current += 1 }
+            skipSeparators()
+        }
+        return ParseResult(statements: statements, diagnostics: diagnostics)
+    }
+
+    private func endHint() -> String? {
+        if case .symbol("=") = peek.kind { return "==" }
+        return nil
+    }
+
+    /// Skips to the start of the next statement after an error.
+    mutating func synchronize() {
+        while !isAtEnd && !checkSeparator() { current += 1 }
+    }
+
+    mutating func skipSeparators() {
+        while checkSeparator() { current += 1 }
+    }
+
+    func checkSeparator() -> Bool {
+        switch peek.kind {
+        case .newline, .symbol(";"): return true
+        default: return false
+        }
+    }
+
+    // MARK: - Token access
+
+    var peek: Token { tokens[current] }
+    func peek(_ n: Int) -> Token { tokens[min(current + n, tokens.count - 1)] }
+    var isAtEnd: Bool { peek.kind == .eof }
+    var previous: Token { tokens[max(0, current - 1)] }
+
+    @discardableResult mutating func advance() -> Token {
+        let t = tokens[current]
+        if current < tokens.count - 1 { current += 1 }
+        return t
+    }
+
+    func check(_ word: String) -> Bool {
+        if case .identifier(word) = peek.kind { return true }
+        return false
+    }
+    func checkSymbol(_ s: String) -> Bool {
+        if case .symbol(s) = peek.kind { return true }
+        return false
+    }
+    mutating func match(_ word: String) -> Bool {
+        if check(word) {
+            advance()
+            return true
+        }
+        return false
+    }
+    mutating func matchSymbol(_ s: String) -> Bool {
+        if checkSymbol(s) {
+            advance()
+            return true
+        }
+        return false
+    }
+    mutating func consume(_ word: String, _ message: String) throws {
+        if !match(word) { throw error(message) }
+    }
+    mutating func consumeSymbol(_ s: String, _ message: String) throws {
+        if !matchSymbol(s) { throw error(message) }
+    }
+
+    /// An error at the current token. At the end of input it is `.incomplete`, so the REPL
+    /// reads another line instead of complaining.
+    func error(_ message: String, at range: SourceRange? = nil, hint: String? = nil) -> Diagnostic {
+        if case .error(let m) = peek.kind, range == nil {
+            return Diagnostic(lexerIncomplete && isLastRealToken ? .incomplete : .syntax, m, at: peek.range, in: source)
+        }
+        let atEnd = isAtEnd || (peek.kind == .newline && lexerIncomplete)
+        let kind: Diagnostic.Kind = (atEnd && range == nil) || (lexerIncomplete && range == nil && isAtEndOfStatement) ? .incomplete : .syntax
+        let shown = range ?? (isAtEnd && current > 0 ? SourceRange(previous.range.end, previous.range.end + 1) : peek.range)
+        return Diagnostic(kind, message, at: shown, in: source, suggestion: hint)
+    }
+    private var isLastRealToken: Bool { peek(1).kind == .eof }
+    private var isAtEndOfStatement: Bool { isAtEnd }
+
+    func word() -> String? {
+        if case .identifier(let w) = peek.kind { return w }
+        return nil
+    }
+
+    // MARK: - Statements
+
+    mutating func parseStatement() throws -> Statement {
+        let start = peek.range
+        let kind = try parseStatementKind()
+        return Statement(kind, start.to(previous.range), source)
+    }
+
+    mutating func parseStatementKind() throws -> Statement.Kind {
+        guard let w = word(), Parser.statementWords.contains(w), !isFollowedByOperator() else {
+            return .expr(try parseQueryExpr())
+        }
+        advance()
+        switch w {
+        case "add":
+            let name = try parseExpression()
+            return .add(name: name, options: try parseOptions(stop: []))
+        case "set":
+            let target: Statement.Target
+            if case .handle = peek.kind {
+                target = .person(try parsePerson())
+            } else if match("me") {
+                target = .me
+            } else {
+                target = .query(try parseQueryExpr())
+            }
+            var options = try parseOptions(stop: ["on"])
+            var on: Expr?
+            if match("on") {
+                on = try parseExpression()
+                options += try parseOptions(stop: [])
+            }
+            return .set(target: target, options: options, on: on)
+        case "market":
+            let name = try parseExpression()
+            return .market(name: name, options: try parseOptions(stop: []))
+        case "log":
+            let kind: String
+            if case .identifier(let k) = peek.kind {
+                kind = k
+                advance()
+            } else if case .string(let pieces) = peek.kind, let text = Parser.plainText(pieces) {
+                kind = text
+                advance()
+            } else {
+                throw error("expected the kind of interaction after 'log' (call, email, meeting, lunch, coffee, …)")
+            }
+            try consume("with", "expected 'with' and the people, as in: log \(kind) with @joan-rivera")
+            let people = try parsePeople()
+            let (on, options) = try parseOnAndOptions()
+            return .log(kind: kind.lowercased(), people: people, on: on, options: options)
+        case "refer":
+            let about = try parseExpression()
+            try consume("to", "expected 'to @handle' after whom you refer, as in: refer \"Mike Chen\" to @joan-rivera")
+            let to = try parsePerson()
+            let (on, options) = try parseOnAndOptions()
+            return .refer(about: about, to: to, on: on, options: options)
+        case "referral":
+            try consume("from", "expected 'from @handle', as in: referral from @dana-lee about \"Ana Park\"")
+            let from = try parsePerson()
+            var about: Expr?
+            if match("about") { about = try parseExpression() }
+            let (on, options) = try parseOnAndOptions()
+            return .referral(from: from, about: about, on: on, options: options)
+        case "introduce":
+            let people = try parsePeople()
+            let (on, options) = try parseOnAndOptions()
+            return .introduce(people: people, on: on, options: options)
+        case "spend":
+            let amount = try parseExpression()
+            try consume("at", "expected 'at @handle' after the amount, as in: spend 85 at @joan-rivera")
+            let at = try parsePerson()
+            let (on, options) = try parseOnAndOptions()
+            return .spend(amount: amount, at: at, on: on, options: options)
+        case "knows":
+            return .knows(people: try parsePeople())
+        case "goal":
+            let name = try parseExpression()
+            var by: Expr?
+            var options: [Option] = []
+            var period: (Day.Period, SourceRange)?
+            while true {
+                if match("by") {
+                    by = try parseExpression()
+                } else if match("per") {
+                    guard let p = word(), let value = Day.Period(rawValue: p) else {
+                        throw error("expected week, month, quarter or year after 'per'")
+                    }
+                    period = (value, peek.range)
+                    advance()
+                } else {
+                    let more = try parseOptions(stop: ["by", "per"])
+                    if more.isEmpty { break }
+                    options += more
+                }
+            }
+            return .goal(name: name, by: by, options: options, period: period)
+        case "helps":
+            let person = try parsePerson()
+            return .helps(person, goal: try parseExpression())
+        case "merge":
+            let from = try parsePerson()
+            try consume("into", "expected 'into @handle', as in: merge @joan-rivera-2 into @joan-rivera")
+            return .merge(from: from, into: try parsePerson())
+        case "remove":
+            if case .handle = peek.kind { return .remove(.person(try parsePerson())) }
+            guard let what = word() else {
+                throw error("expected @handle, or an event and its number, as in: remove interaction 41")
+            }
+            advance()
+            if what == "market" { return .remove(.market(try parseExpression())) }
+            if what == "goal" { return .remove(.goal(try parseExpression())) }
+            guard let kind = EventKind(rawValue: what) ?? EventKind(rawValue: String(what.dropLast())) else {
+                throw error(
+                    "cannot remove '\(what)'; remove takes @handle, interaction, referral, introduction, spend, stage, market or goal",
+                    at: previous.range)
+            }
+            return .remove(.event(kind, try parseExpression()))
+        case "snooze":
+            let person = try parsePerson()
+            if match("until") { return .snooze(person, duration: nil, until: try parseExpression()) }
+            return .snooze(person, duration: try parseExpression(), until: nil)
+        case "unsnooze":
+            return .unsnooze(try parsePerson())
+        case "let":
+            let name = try parseName("a name after 'let'")
+            try consumeSymbol("=", "expected '=' after the name, as in: let vips = contacts where +vip")
+            return .letDef(name: name, value: try parseQueryExpr())
+        case "fn":
+            let name = try parseName("a function name after 'fn'")
+            try consumeSymbol("(", "expected '(' and the parameters, as in: fn weeks_over(c) = days(c.overdue) / 7")
+            var params: [String] = []
+            if !checkSymbol(")") {
+                repeat { params.append(try parseName("a parameter name")) } while matchSymbol(",")
+            }
+            try consumeSymbol(")", "expected ')' after the parameters")
+            try consumeSymbol("=", "expected '=' and the body, as in: fn weeks_over(c) = days(c.overdue) / 7")
+            return .fnDef(name: name, params: params, body: try parseQueryExpr())
+        case "rule":
+            guard case .string(let pieces) = peek.kind, let name = Parser.plainText(pieces) else {
+                throw error("expected the rule's name in quotes, as in: rule \"stay in touch\" when …")
+            }
+            advance()
+            try consume("when", "expected 'when' and a condition after the rule's name")
+            let cond = try parseExpression()
+            try consume("then", "expected 'then remind \"…\"' after the condition")
+            try consume("remind", "expected 'remind' and a message after 'then'")
+            let message = try parseExpression()
+            var priority: Expr?
+            if match("priority") { priority = try parseExpression() }
+            return .ruleDef(name: name, when: cond, message: message, priority: priority)
+        case "score":
+            let name = try parseName("a score name after 'score'")
+            try consumeSymbol("=", "expected '=' and an expression, as in: score priority = 2 * stage_rank")
+            return .scoreDef(name: name, value: try parseExpression())
+        case "drop":
+            var kind: Definition.Kind?
+            if let w = word(), let k = Definition.Kind(rawValue: w) {
+                kind = k
+                advance()
+            }
+            return .drop(kind, name: try parsePrimary())
+        case "load":
+            return .load(path: try parseExpression())
+        case "save":
+            return .save(path: try parseExpression())
+        case "assert":
+            let cond = try parseQueryExpr()
+            var message: Expr?
+            if matchSymbol(",") { message = try parseExpression() }
+            return .assert(cond, message: message)
+        case "print":
+            return .print(try parseQueryExpr())
+        case "reset":
+            try consume("rules", "expected 'rules': reset rules puts the prelude's definitions back")
+            return .resetRules
+        case "import":
+            let format = try parseName("a format after 'import': vcard, csv, linkedin or google")
+            let path = try parseExpression()
+            return .importFile(format: format, path: path, options: try parseOptions(stop: []))
+        case "export":
+            let format = try parseName("a format after 'export': vcard, csv, json, ics or dot")
+            let path = try parseExpression()
+            var query: Expr?
+            if !isAtEnd && !checkSeparator() { query = try parseQueryExpr() }
+            return .exportFile(format: format, path: path, query: query)
+        case "explain":
+            return .explain(try parseStatement())
+        default:
+            throw error("unknown statement '\(w)'")
+        }
+    }
+
+    /// `spend` and `knows` are also field names: `spend > 100` is an expression.
+    private func isFollowedByOperator() -> Bool {
+        switch peek(1).kind {
+        case .symbol(let s): return ["==", "!=", "<", "<=", ">", ">=", "*", "/", "%", "~", "??", ".", ")", ",", "="].contains(s) && !(s == "=" && ["let", "score"].contains(word() ?? ""))
+        case .newline, .eof: return ["spend", "knows"].contains(word() ?? "")
+        case .identifier(let w): return ["and", "or", "in", "sort", "where", "limit", "show", "group"].contains(w) && ["spend", "knows"].contains(word() ?? "")
+        default: return false
+        }
+    }
+
+    mutating func parseName(_ what: String) throws -> String {
+        guard let w = word() else { throw error("expected \(what)") }
+        if Parser.reservedWords.contains(w) { throw error("'\(w)' is a reserved word and cannot be a name") }
+        advance()
+        return w
+    }
+
+    mutating func parsePerson() throws -> Person {
+        guard case .handle(let h) = peek.kind else {
+            if case .string = peek.kind {
+                throw error("expected an @handle here, not a quoted name (people are referred to by @handle)")
+            }
+            throw error("expected an @handle, found \(peek)")
+        }
+        let t = advance()
+        return Person(h, t.range)
+    }
+
+    /// Handles separated by `,`, `and` or spaces: `@ana-park and @dana-lee`.
+    mutating func parsePeople() throws -> [Person] {
+        var people = [try parsePerson()]
+        while true {
+            let save = current
+            if matchSymbol(",") || match("and") {
+                guard case .handle = peek.kind else {
+                    current = save
+                    break
+                }
+            }
+            guard case .handle = peek.kind else { break }
+            people.append(try parsePerson())
+        }
+        return people
+    }
+
+    mutating func parseOnAndOptions() throws -> (Expr?, [Option]) {
+        var options = try parseOptions(stop: ["on"])
+        var on: Expr?
+        if match("on") {
+            on = try parseExpression()
+            options += try parseOptions(stop: ["on"])
+        }
+        return (on, options)
+    }
+
+    /// `name: value`, bare flags and tags, separated by commas or spaces, until the end of the
+    /// statement or a word that belongs to the statement (`on`, `per`, …).
+    mutating func parseOptions(stop: Set<String>) throws -> [Option] {
+        var options: [Option] = []
+        while true {
+            if !options.isEmpty { _ = matchSymbol(",") }
+            let t = peek
+            switch t.kind {
+            case .tag(let name, let adds):
+                advance()
+                options.append(.tag(name, adds: adds, t.range))
+            case .identifier(let w) where !stop.contains(w):
+                if case .symbol(":") = peek(1).kind {
+                    advance()
+                    advance()
+                    let value = try parseExpression()
+                    options.append(.pair(w, value, t.range.to(value.range)))
+                } else if Parser.reservedWords.contains(w) {
+                    throw error("unexpected '\(w)'")
+                } else {
+                    advance()
+                    options.append(.flag(w, t.range))
+                }
+            case .string where options.isEmpty == false:
+                throw error("unexpected string; options are written name: value")
+            default:
+                return options
+            }
+        }
+    }
+
+    static func plainText(_ pieces: [StringPiece]) -> String? {
+        var s = ""
+        for p in pieces {
+            guard case .text(let t) = p else { return nil }
+            s += t
+        }
+        return s
+    }
+
+    // MARK: - Expressions
+
+    /// An expression that may carry query clauses: `contacts where … sort by … limit 5`.
+    mutating func parseQueryExpr() throws -> Expr {
+        let e = try parseExpression()
+        guard let w = word(), Parser.queryClauseWords.contains(w) else { return e }
+        var query: Query
+        if case .query(let q) = e.kind {
+            query = q
+        } else {
+            query = Query(source: .expr(e), range: e.range)
+        }
+        try parseClauses(&query)
+        query.range = e.range.to(previous.range)
+        return Expr(.query(query), query.range)
+    }
+
+    mutating func parseClauses(_ q: inout Query) throws {
+        if match("where") {
+            if q.filter != nil { throw error("a query has one 'where'; join conditions with 'and'", at: previous.range) }
+            q.filter = try parseExpression()
+        }
+        if match("group") {
+            try consume("by", "expected 'by' after 'group'")
+            repeat { q.groupBy.append(try parseExpression()) } while matchSymbol(",")
+        }
+        if match("sort") {
+            try consume("by", "expected 'by' after 'sort'")
+            repeat {
+                let key = try parseExpression()
+                var desc = false
+                if match("desc") { desc = true } else { _ = match("asc") }
+                q.sortBy.append((key, desc))
+            } while matchSymbol(",")
+        }
+        if match("show") {
+            repeat {
+                let e = try parseExpression()
+                var name: String?
+                if match("as") { name = try parseName("a column name after 'as'") }
+                q.show.append((e, name))
+            } while matchSymbol(",")
+        }
+        if match("limit") { q.limit = try parseExpression() }
+        if let w = word(), Parser.queryClauseWords.contains(w) {
+            throw error("'\(w)' is out of place: clauses go in the order where, group by, sort by, show, limit")
+        }
+    }
+
+    mutating func nest() throws {
+        depth += 1
+        if depth > Parser.maxDepth {
+            throw Diagnostic(.syntax, "expression nested deeper than \(Parser.maxDepth) levels", at: peek.range, in: source)
+        }
+    }
+
+    mutating func parseExpression() throws -> Expr {
+        try nest()
+        defer { depth -= 1 }
+        if check("if") {
+            let start = advance().range
+            let cond = try parseExpression()
+            try consume("then", "expected 'then' after the condition of 'if'")
+            let yes = try parseExpression()
+            var no: Expr?
+            if match("else") { no = try parseExpression() }
+            return Expr(.ifThen(cond, yes, no), start.to(previous.range))
+        }
+        return try parseOr()
+    }
+
+    mutating func parseOr() throws -> Expr {
+        var left = try parseAnd()
+        while match("or") {
+            let right = try parseAnd()
+            left = Expr(.binary("or", left, right), left.range.to(right.range))
+        }
+        return left
+    }
+
+    mutating func parseAnd() throws -> Expr {
+        var left = try parseNot()
+        while match("and") {
+            let right = try parseNot()
+            left = Expr(.binary("and", left, right), left.range.to(right.range))
+        }
+        return left
+    }
+
+    mutating func parseNot() throws -> Expr {
+        if check("not") {
+            try nest()
+            defer { depth -= 1 }
+            let start = advance().range
+            let operand = try parseNot()
+            return Expr(.unary("not", operand), start.to(operand.range))
+        }
+        return try parseComparison()
+    }
+
+    static let comparisonOps: Set<String> = ["==", "!=", "<", "<=", ">", ">=", "~"]
+
+    mutating func parseComparison() throws -> Expr {
+        let left = try parseCoalesce()
+        var op: String?
+        if case .symbol(let s) = peek.kind, Parser.comparisonOps.contains(s) {
+            op = s
+            advance()
+        } else if check("in") {
+            op = "in"
+            advance()
+        } else if check("not"), case .identifier("in") = peek(1).kind {
+            advance()
+            advance()
+            op = "not in"
+        } else if checkSymbol("=") {
+            throw error("'=' does not compare; use '=='", hint: "==")
+        }
+        guard let op else { return left }
+        let right = try parseCoalesce()
+        let e = Expr(.binary(op, left, right), left.range.to(right.range))
+        if case .symbol(let s) = peek.kind, Parser.comparisonOps.contains(s) {
+            throw error("comparisons do not chain; join them with 'and'")
+        }
+        if checkSymbol("=") { throw error("'=' does not compare; use '=='", hint: "==") }
+        return e
+    }
+
+    mutating func parseCoalesce() throws -> Expr {
+        var left = try parseAdditive()
+        while matchSymbol("??") {
+            let right = try parseAdditive()
+            left = Expr(.binary("??", left, right), left.range.to(right.range))
+        }
+        return left
+    }
+
+    mutating func parseAdditive() throws -> Expr {
+        var left = try parseMultiplicative()
+        while case .symbol(let s) = peek.kind, s == "+" || s == "-" {
+            advance()
+            let right = try parseMultiplicative()
+            left = Expr(.binary(s, left, right), left.range.to(right.range))
+        }
+        return left
+    }
+
+    mutating func parseMultiplicative() throws -> Expr {
+        var left = try parseUnary()
+        while case .symbol(let s) = peek.kind, s == "*" || s == "/" || s == "%" {
+            advance()
+            let right = try parseUnary()
+            left = Expr(.binary(s, left, right), left.range.to(right.range))
+        }
+        return left
+    }
+
+    mutating func parseUnary() throws -> Expr {
+        if checkSymbol("-") {
+            try nest()
+            defer { depth -= 1 }
+            let start = advance().range
+            let operand = try parseUnary()
+            return Expr(.unary("-", operand), start.to(operand.range))
+        }
+        return try parsePostfix()
+    }
+
+    mutating func parsePostfix() throws -> Expr {
+        var e = try parsePrimary()
+        while matchSymbol(".") {
+            guard let w = word() else { throw error("expected a field name after '.'") }
+            let t = advance()
+            e = Expr(.member(e, w), e.range.to(t.range))
+        }
+        return e
+    }
+
+    mutating func parsePrimary() throws -> Expr {
+        try nest()
+        defer { depth -= 1 }
+        let t = peek
+        switch t.kind {
+        case .number(let n):
+            advance()
+            return Expr(.literal(.number(n)), t.range)
+        case .date(let d):
+            advance()
+            return Expr(.literal(.date(d)), t.range)
+        case .duration(let d):
+            advance()
+            return Expr(.literal(.duration(d)), t.range)
+        case .handle(let h):
+            advance()
+            return Expr(.handle(h), t.range)
+        case .tag(let name, let adds):
+            advance()
+            return Expr(.tag(name, present: adds), t.range)
+        case .string(let pieces):
+            advance()
+            return try stringExpr(pieces, t.range)
+        case .symbol("("):
+            advance()
+            let inner = try parseQueryExpr()
+            try consumeSymbol(")", "expected ')'")
+            return Expr(inner.kind, t.range.to(previous.range))
+        case .symbol("["):
+            advance()
+            var items: [Expr] = []
+            if !checkSymbol("]") {
+                repeat {
+                    if checkSymbol("]") { break }
+                    items.append(try parseQueryExpr())
+                } while matchSymbol(",")
+            }
+            try consumeSymbol("]", "expected ']' or ',' in the list")
+            return Expr(.list(items), t.range.to(previous.range))
+        case .symbol("{"):
+            advance()
+            var fields: [(String, Expr)] = []
+            if !checkSymbol("}") {
+                repeat {
+                    if checkSymbol("}") { break }
+                    let key: String
+                    if let w = word() {
+                        key = w
+                    } else if case .string(let p) = peek.kind, let s = Parser.plainText(p) {
+                        key = s
+                    } else {
+                        throw error("expected a field name in the record")
+                    }
+                    advance()
+                    try consumeSymbol(":", "expected ':' after the field name")
+                    fields.append((key, try parseQueryExpr()))
+                } while matchSymbol(",")
+            }
+            try consumeSymbol("}", "expected '}' or ',' in the record")
+            return Expr(.record(fields), t.range.to(previous.range))
+        case .identifier(let w):
+            return try parseWord(w, t)
+        case .error(let m):
+            throw Diagnostic(lexerIncomplete && peek(1).kind == .eof ? .incomplete : .syntax, m, at: t.range, in: source)
+        case .eof:
+            throw error("expected an expression")
+        case .newline:
+            throw error("expected an expression before the end of the line")
+        default:
+            throw error("expected an expression, found \(t)")
+        }
+    }
+
+    mutating func stringExpr(_ pieces: [StringPiece], _ range: SourceRange) throws -> Expr {
+        if let plain = Parser.plainText(pieces) { return Expr(.literal(.string(plain)), range) }
+        var parts: [Expr.Interpolation] = []
+        for piece in pieces {
+            switch piece {
+            case .text(let s): parts.append(.text(s))
+            case .code(let r):
+                var sub = Parser(source, range: r, depth: depth)
+                sub.skipSeparators()
+                if sub.isAtEnd { throw Diagnostic(.syntax, "empty '{}' in a string; write \\{ for a brace", at: SourceRange(r.start - 1, r.end + 1), in: source) }
+                let e = try sub.parseQueryExpr()
+                if !sub.isAtEnd { throw sub.error("unexpected \(sub.peek) in '{…}'") }
+                parts.append(.expr(e))
+            }
+        }
+        return Expr(.interpolated(parts), range)
+    }
+
+    init(_ source: Source, range: SourceRange, depth: Int) {
+        self.source = source
+        var lexer = Lexer(source, range: range)
+        tokens = lexer.tokenize()
+        lexerIncomplete = false
+        self.depth = depth
+    }
+
+    mutating func parseWord(_ w: String, _ t: Token) throws -> Expr {
+        switch w {
+        case "true", "false":
+            advance()
+            return Expr(.literal(.bool(w == "true")), t.range)
+        case "null":
+            advance()
+            return Expr(.literal(.null), t.range)
+        case "me":
+            advance()
+            return Expr(.me, t.range)
+        case "it":
+            advance()
+            return Expr(.it, t.range)
+        case "my":
+            advance()
+            let field = try parseMyPhrase()
+            return Expr(.member(Expr(.me, t.range), field), t.range.to(previous.range))
+        case "who":
+            advance()
+            return query(.who(try parseWho()), from: t)
+        case "agenda":
+            advance()
+            var on: Expr?
+            if match("on") { on = try parseExpression() }
+            return query(.agenda(on: on), from: t)
+        case "timeline":
+            advance()
+            return query(.timeline(try parsePostfix()), from: t)
+        case "why":
+            advance()
+            return query(.why(try parsePostfix()), from: t)
+        case "rules" where !isFieldUse():
+            advance()
+            return query(.rules, from: t)
+        case "progress" where !isFieldUse():
+            advance()
+            return query(.progress, from: t)
+        case "connectors" where !isFieldUse():
+            advance()
+            return query(.connectors, from: t)
+        case "gaps" where check1("in"):
+            advance()
+            advance()
+            if check("my") {
+                advance()
+                _ = try parseMyPhrase()
+                return query(.gaps(market: nil), from: t)
+            }
+            return query(.gaps(market: try parsePostfix()), from: t)
+        case "path" where check1("to"):
+            advance()
+            advance()
+            return query(.path(to: try parsePostfix()), from: t)
+        case "report" where !isFieldUse():
+            advance()
+            let kind = try parseName("what to report: network, reciprocity or money")
+            return query(.report(kind), from: t)
+        default:
+            break
+        }
+        if Parser.reservedWords.contains(w) {
+            throw error("unexpected '\(w)'; expected an expression")
+        }
+        advance()
+        if checkSymbol("("), previous.range.end == peek.range.start {
+            advance()
+            var args: [Expr] = []
+            if !checkSymbol(")") {
+                repeat { args.append(try parseQueryExpr()) } while matchSymbol(",")
+            }
+            try consumeSymbol(")", "expected ')' after the arguments of \(w)")
+            return Expr(.call(w, args), t.range.to(previous.range))
+        }
+        return Expr(.name(w), t.range)
+    }
+
+    private func check1(_ w: String) -> Bool {
+        if case .identifier(w) = peek(1).kind { return true }
+        return false
+    }
+
+    /// `rules`, `progress`, `report` are query sources unless an operator follows (a field use).
+    private func isFieldUse() -> Bool {
+        if case .symbol(let s) = peek(1).kind { return ["==", "!=", "<", ">", "<=", ">=", "+", "*", "/", "."].contains(s) }
+        return false
+    }
+
+    private func query(_ source: QuerySource, from t: Token) -> Expr {
+        let range = t.range.to(previous.range)
+        return Expr(.query(Query(source: source, range: range)), range)
+    }
+
+    /// `my preferred client` → `me.preferred_client`; `my profession` → `me.profession`.
+    mutating func parseMyPhrase() throws -> String {
+        if match("preferred") {
+            guard match("client") || match("clients") || match("market") || match("markets") else {
+                throw error("expected 'client' after 'my preferred'")
+            }
+            return "preferred_client"
+        }
+        if let w = word(), ["profession", "name", "company", "goals", "preferred_client"].contains(w) {
+            advance()
+            return w
+        }
+        throw error("expected 'preferred client' or a field of me after 'my'")
+    }
+
+    mutating func parseWho() throws -> Who {
+        if match("serves") {
+            if match("my") {
+                _ = try parseMyPhrase()
+                return .serves(nil)
+            }
+            return .serves(try parsePostfix())
+        }
+        if match("can") {
+            try consume("help", "expected 'help' after 'who can'")
+            return .canHelp(try parsePostfix())
+        }
+        if match("knows") { return .knows(try parsePostfix()) }
+        if match("is") {
+            try consume("overdue", "expected 'overdue' after 'who is'")
+            return .isOverdue
+        }
+        throw error("expected serves, can help, knows or is overdue after 'who'")
+    }
+}
+
+extension Parser {
+    /// True when the text ends in the middle of a statement: an open bracket or string, a trailing
+    /// operator, or a statement that needs more (`rule "x" when +vip`).
+    public static func isIncomplete(_ text: String, name: String = "<repl>") -> Bool {
+        parse(Source(name: name, text: text)).isIncomplete
+    }
+}

@@ -1,0 +1,380 @@
+import Foundation
+
+/// Turns Tend text into tokens. It never throws: bad text becomes an `.error` token, and the
+/// parser reports it with its location.
+public struct Lexer {
+    /// Words that may end a line and still need more: `contacts where +vip and` ⏎ `stage > visibility`.
+    static let continuingWords: Set<String> = [
+        "and", "or", "not", "in", "where", "when", "then", "else", "if", "by", "show", "limit", "group", "sort", "remind",
+    ]
+    /// A line that starts with one of these words continues the previous statement.
+    static let clauseWords: Set<String> = [
+        "where", "sort", "group", "show", "limit", "when", "then", "else", "and", "or", "priority",
+    ]
+    static let continuingSymbols: Set<String> = [
+        "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "=", "~", "??", ",", ":", ".", "(", "[", "{",
+    ]
+    /// The longest string literal accepted, in bytes; longer text is surely a mistake (a missing quote).
+    public static let maxStringBytes = 1 << 20
+
+    let source: Source
+    let bytes: [UInt8]
+    var pos: Int
+    let end: Int
+    var tokens: [Token] = []
+    var depth = 0
+    /// Set when the input stopped inside a bracket, a string, or after a trailing operator.
+    public private(set) var endsIncomplete = false
+
+    public init(_ source: Source, range: SourceRange? = nil) {
+        self.source = source
+        self.bytes = source.bytes
+        self.pos = range?.start ?? 0
+        self.end = range?.end ?? source.bytes.count
+        self.rangeStart = pos
+    }
+    let rangeStart: Int
+
+    /// Tokenizes the whole range, ending with `.eof`.
+    public mutating func tokenize() -> [Token] {
+        if pos + 1 < end, bytes[pos] == UInt8(ascii: "#"), bytes[pos + 1] == UInt8(ascii: "!") { skipComment() }
+        while true {
+            skipSpace()
+            guard pos < end else { break }
+            let c = bytes[pos]
+            if c == UInt8(ascii: "#") {
+                skipComment()
+                continue
+            }
+            if c == 0x0A {
+                let start = pos
+                pos += 1
+                newline(at: start)
+                continue
+            }
+            scanToken()
+        }
+        if depth > 0 { endsIncomplete = true }
+        if let last = tokens.last, continues(last) { endsIncomplete = true }
+        dropNewlinesBeforeClauseWords()
+        if tokens.last.map({ $0.kind == .newline }) == true { tokens.removeLast() }
+        tokens.append(Token(kind: .eof, range: SourceRange(end, end)))
+        return tokens
+    }
+
+    // MARK: - Newlines
+
+    private mutating func newline(at offset: Int) {
+        // Inside brackets, or after an operator that needs a right side, the statement goes on.
+        guard depth == 0, let last = tokens.last, last.kind != .newline, !continues(last) else { return }
+        if case .symbol(";") = last.kind { return }
+        tokens.append(Token(kind: .newline, range: SourceRange(offset, offset + 1)))
+    }
+
+    private func continues(_ t: Token) -> Bool {
+        switch t.kind {
+        case .symbol(let s): return Lexer.continuingSymbols.contains(s)
+        case .identifier(let w): return Lexer.continuingWords.contains(w)
+        default: return false
+        }
+    }
+
+    private mutating func dropNewlinesBeforeClauseWords() {
+        var out: [Token] = []
+        out.reserveCapacity(tokens.count)
+        for (i, t) in tokens.enumerated() {
+            if t.kind == .newline, i + 1 < tokens.count, case .identifier(let w) = tokens[i + 1].kind,
+                Lexer.clauseWords.contains(w)
+            {
+                continue
+            }
+            out.append(t)
+        }
+        tokens = out
+    }
+
+    // MARK: - Scanning
+
+    private mutating func skipSpace() {
+        while pos < end, bytes[pos] == 0x20 || bytes[pos] == 0x09 || bytes[pos] == 0x0D { pos += 1 }
+    }
+
+    private mutating func skipComment() {
+        while pos < end, bytes[pos] != 0x0A { pos += 1 }
+    }
+
+    private mutating func add(_ kind: Token.Kind, from start: Int) {
+        tokens.append(Token(kind: kind, range: SourceRange(start, pos)))
+    }
+
+    private func peek(_ offset: Int = 0) -> UInt8 { pos + offset < end ? bytes[pos + offset] : 0 }
+
+    private static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+    private static func isASCIILetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+
+    /// The Unicode scalar at `offset` and its length in bytes (invalid UTF-8 reads as U+FFFD).
+    private func scalar(at offset: Int) -> (Unicode.Scalar, Int) {
+        guard offset < end else { return ("\0", 0) }
+        let b = bytes[offset]
+        if b < 0x80 { return (Unicode.Scalar(b), 1) }
+        var it = bytes[offset..<min(end, offset + 4)].makeIterator()
+        var decoder = UTF8()
+        if case .scalarValue(let s) = decoder.decode(&it) { return (s, s.utf8.count) }
+        return ("\u{FFFD}", 1)
+    }
+
+    private func isIdentifierStart(at offset: Int) -> Bool {
+        guard offset < end else { return false }
+        let b = bytes[offset]
+        if b < 0x80 { return Lexer.isASCIILetter(b) || b == UInt8(ascii: "_") }
+        let (s, _) = scalar(at: offset)
+        return s != "\u{FFFD}" && s.properties.isAlphabetic
+    }
+
+    private func isIdentifierContinue(at offset: Int) -> Bool {
+        guard offset < end else { return false }
+        let b = bytes[offset]
+        if b < 0x80 { return Lexer.isASCIILetter(b) || Lexer.isDigit(b) || b == UInt8(ascii: "_") }
+        let (s, _) = scalar(at: offset)
+        return s != "\u{FFFD}" && (s.properties.isAlphabetic || s.properties.numericType != nil)
+    }
+
+    private mutating func scanToken() {
+        let start = pos
+        let c = bytes[pos]
+        if Lexer.isDigit(c) { return scanNumber() }
+        if c == UInt8(ascii: "\"") { return scanString() }
+        if c == UInt8(ascii: "@") { return scanHandle() }
+        if (c == UInt8(ascii: "+") || c == UInt8(ascii: "-")) && inTagPosition() && isIdentifierStart(at: pos + 1) {
+            pos += 1
+            let nameStart = pos
+            scanWord(allowDashes: true)
+            let name = String(decoding: bytes[nameStart..<pos], as: UTF8.self)
+            return add(.tag(name.lowercased(), adds: c == UInt8(ascii: "+")), from: start)
+        }
+        if isIdentifierStart(at: pos) {
+            scanWord(allowDashes: false)
+            return add(.identifier(String(decoding: bytes[start..<pos], as: UTF8.self)), from: start)
+        }
+        let two = pos + 1 < end ? String(decoding: bytes[pos...pos + 1], as: UTF8.self) : ""
+        if ["==", "!=", "<=", ">=", "??"].contains(two) {
+            pos += 2
+            return add(.symbol(two), from: start)
+        }
+        switch c {
+        case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
+            depth += 1
+        case UInt8(ascii: ")"), UInt8(ascii: "]"), UInt8(ascii: "}"):
+            depth = max(0, depth - 1)
+        default: break
+        }
+        if "+-*/%<>=~.,:;()[]{}".utf8.contains(c) {
+            pos += 1
+            return add(.symbol(String(UnicodeScalar(c))), from: start)
+        }
+        let (s, n) = scalar(at: pos)
+        pos += max(1, n)
+        let shown = s == "\u{FFFD}" ? "invalid UTF-8 byte" : "character '\(s)'"
+        add(.error("unexpected \(shown)"), from: start)
+    }
+
+    /// A sign is a tag only after the start of input, whitespace, `(`, `[`, `,` or `:`.
+    private func inTagPosition() -> Bool {
+        if pos == rangeStart { return true }
+        let before = bytes[pos - 1]
+        return before == 0x20 || before == 0x09 || before == 0x0A || before == 0x0D
+            || "([,:".utf8.contains(before)
+    }
+
+    private mutating func scanWord(allowDashes: Bool) {
+        while pos < end {
+            if isIdentifierContinue(at: pos) {
+                pos += scalar(at: pos).1
+            } else if allowDashes, bytes[pos] == UInt8(ascii: "-"), isIdentifierContinue(at: pos + 1) {
+                pos += 1
+            } else {
+                break
+            }
+        }
+    }
+
+    private mutating func scanNumber() {
+        let start = pos
+        // A date: exactly DDDD-DD-DD.
+        if pos + 10 <= end, (0..<4).allSatisfy({ Lexer.isDigit(bytes[pos + $0]) }), bytes[pos + 4] == UInt8(ascii: "-"),
+            Lexer.isDigit(bytes[pos + 5]), Lexer.isDigit(bytes[pos + 6]), bytes[pos + 7] == UInt8(ascii: "-"),
+            Lexer.isDigit(bytes[pos + 8]), Lexer.isDigit(bytes[pos + 9]), !Lexer.isDigit(peek(10))
+        {
+            pos += 10
+            let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+            if let day = Day(iso: text) { return add(.date(day), from: start) }
+            return add(.error("\(text) is not a date on the calendar"), from: start)
+        }
+        var digits = ""
+        while pos < end, Lexer.isDigit(bytes[pos]) || (bytes[pos] == UInt8(ascii: "_") && Lexer.isDigit(peek(1))) {
+            if bytes[pos] != UInt8(ascii: "_") { digits.append(Character(UnicodeScalar(bytes[pos]))) }
+            pos += 1
+        }
+        var isWhole = true
+        if peek() == UInt8(ascii: "."), Lexer.isDigit(peek(1)) {
+            isWhole = false
+            digits.append(".")
+            pos += 1
+            while pos < end, Lexer.isDigit(bytes[pos]) || (bytes[pos] == UInt8(ascii: "_") && Lexer.isDigit(peek(1))) {
+                if bytes[pos] != UInt8(ascii: "_") { digits.append(Character(UnicodeScalar(bytes[pos]))) }
+                pos += 1
+            }
+        }
+        // A unit directly after the digits makes a duration: 10d 2w 3mo 1y.
+        if isIdentifierStart(at: pos) {
+            let unitStart = pos
+            scanWord(allowDashes: false)
+            let unit = String(decoding: bytes[unitStart..<pos], as: UTF8.self)
+            guard ["d", "w", "mo", "y"].contains(unit) else {
+                return add(.error("unknown unit '\(unit)' after a number; durations use d, w, mo or y (e.g. 10d)"), from: start)
+            }
+            guard isWhole, digits.count <= 6, let n = Int(digits) else {
+                return add(.error("a duration is a whole number of d, w, mo or y (at most 999999)"), from: start)
+            }
+            let d: Duration
+            switch unit {
+            case "d": d = Duration(days: n)
+            case "w": d = Duration(days: 7 * n)
+            case "mo": d = Duration(months: n)
+            default: d = Duration(months: 12 * n)
+            }
+            return add(.duration(d), from: start)
+        }
+        guard digits.count <= 40, let value = Decimal(string: digits, locale: Locale(identifier: "en_US_POSIX")) else {
+            return add(.error("number too long"), from: start)
+        }
+        add(.number(value), from: start)
+    }
+
+    private mutating func scanHandle() {
+        let start = pos
+        pos += 1
+        let nameStart = pos
+        while pos < end {
+            let b = bytes[pos]
+            if Lexer.isDigit(b) || (b >= 0x61 && b <= 0x7A) {
+                pos += 1
+            } else if b == UInt8(ascii: "-"), pos > nameStart, Lexer.isDigit(peek(1)) || (peek(1) >= 0x61 && peek(1) <= 0x7A) {
+                pos += 1
+            } else {
+                break
+            }
+        }
+        if pos < end, isIdentifierContinue(at: pos) {
+            while pos < end, isIdentifierContinue(at: pos) || bytes[pos] == UInt8(ascii: "-") { pos += scalar(at: pos).1 }
+            let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+            return add(.error("a handle is lowercase letters, digits and dashes: \(text.lowercased())?"), from: start)
+        }
+        if pos == nameStart { return add(.error("expected a handle after '@'"), from: start) }
+        add(.handle(String(decoding: bytes[nameStart..<pos], as: UTF8.self)), from: start)
+    }
+
+    private mutating func scanString() {
+        let start = pos
+        pos += 1
+        var pieces: [StringPiece] = []
+        var text: [UInt8] = []
+        func flush() {
+            if !text.isEmpty {
+                pieces.append(.text(String(decoding: text, as: UTF8.self)))
+                text.removeAll()
+            }
+        }
+        while pos < end {
+            let c = bytes[pos]
+            if pos - start > Lexer.maxStringBytes {
+                while pos < end, bytes[pos] != UInt8(ascii: "\"") { pos += 1 }
+                if pos < end { pos += 1 }
+                return add(.error("string longer than \(Lexer.maxStringBytes) bytes"), from: start)
+            }
+            if c == UInt8(ascii: "\"") {
+                pos += 1
+                flush()
+                return add(.string(pieces), from: start)
+            }
+            if c == UInt8(ascii: "\\") {
+                let escStart = pos
+                pos += 1
+                guard pos < end else { break }
+                let e = bytes[pos]
+                pos += 1
+                switch e {
+                case UInt8(ascii: "n"): text.append(0x0A)
+                case UInt8(ascii: "t"): text.append(0x09)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "{"), UInt8(ascii: "}"): text.append(e)
+                case UInt8(ascii: "u"):
+                    guard peek() == UInt8(ascii: "{") else {
+                        skipRestOfString()
+                        return add(.error("expected '{' after \\u, as in \\u{1F600}"), from: escStart)
+                    }
+                    pos += 1
+                    let hexStart = pos
+                    while pos < end, pos - hexStart < 8, bytes[pos] != UInt8(ascii: "}") { pos += 1 }
+                    let hex = String(decoding: bytes[hexStart..<pos], as: UTF8.self)
+                    guard peek() == UInt8(ascii: "}"), let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v) else {
+                        skipRestOfString()
+                        return add(.error("\\u{\(hex)} is not a Unicode scalar"), from: escStart)
+                    }
+                    pos += 1
+                    text.append(contentsOf: Array(String(s).utf8))
+                default:
+                    skipRestOfString()
+                    return add(.error("unknown escape '\\\(UnicodeScalar(e))'; escapes are \\\" \\\\ \\n \\t \\u{…} \\{"), from: escStart)
+                }
+                continue
+            }
+            if c == UInt8(ascii: "{") {
+                flush()
+                let codeStart = pos + 1
+                guard let close = matchingBrace(from: codeStart) else {
+                    pos = end
+                    endsIncomplete = true
+                    return add(.error("unterminated '{' in string"), from: start)
+                }
+                pieces.append(.code(SourceRange(codeStart, close)))
+                pos = close + 1
+                continue
+            }
+            text.append(c)
+            pos += 1
+        }
+        endsIncomplete = true
+        add(.error("unterminated string"), from: start)
+    }
+
+    private mutating func skipRestOfString() {
+        while pos < end, bytes[pos] != UInt8(ascii: "\"") {
+            if bytes[pos] == UInt8(ascii: "\\") { pos += 1 }
+            pos += 1
+        }
+        if pos < end { pos += 1 }
+        pos = min(pos, end)
+    }
+
+    /// The offset of the `}` that closes an interpolation, skipping nested braces and strings.
+    private func matchingBrace(from offset: Int) -> Int? {
+        var i = offset
+        var level = 0
+        var inString = false
+        while i < end {
+            let b = bytes[i]
+            if inString {
+                if b == UInt8(ascii: "\\") { i += 1 } else if b == UInt8(ascii: "\"") { inString = false }
+            } else if b == UInt8(ascii: "\"") {
+                inString = true
+            } else if b == UInt8(ascii: "{") {
+                level += 1
+            } else if b == UInt8(ascii: "}") {
+                if level == 0 { return i }
+                level -= 1
+            }
+            i += 1
+        }
+        return nil
+    }
+}

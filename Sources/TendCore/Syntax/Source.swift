@@ -1,0 +1,68 @@
+/// A piece of Tend text with the name it is reported under (a file path, `<repl>`, `<-e>`).
+public final class Source: @unchecked Sendable {
+    public let name: String
+    public let text: String
+    /// The text as UTF-8; offsets everywhere in the core are offsets into this array.
+    public let bytes: [UInt8]
+    private lazy var lineStarts: [Int] = {
+        var starts = [0]
+        for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
+        return starts
+    }()
+
+    public init(name: String, text: String) {
+        self.name = name
+        self.text = text
+        self.bytes = Array(text.utf8)
+    }
+
+    /// The 1-based line and column (in characters) of a byte offset.
+    public func location(of offset: Int) -> (line: Int, column: Int) {
+        let offset = max(0, min(offset, bytes.count))
+        var lo = 0
+        var hi = lineStarts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if lineStarts[mid] <= offset { lo = mid } else { hi = mid - 1 }
+        }
+        let start = lineStarts[lo]
+        return (lo + 1, Source.characterCount(bytes[start..<offset]) + 1)
+    }
+
+    /// The text of the 1-based line, without its line break.
+    public func line(_ number: Int) -> String {
+        guard number >= 1, number <= lineStarts.count else { return "" }
+        let start = lineStarts[number - 1]
+        var end = number < lineStarts.count ? lineStarts[number] - 1 : bytes.count
+        if end > start, end <= bytes.count, end - 1 >= start, bytes[end - 1] == 0x0D { end -= 1 }
+        return String(decoding: bytes[start..<max(start, end)], as: UTF8.self)
+    }
+
+    /// The source text of a range.
+    public func slice(_ range: SourceRange) -> String {
+        let lo = max(0, min(range.start, bytes.count))
+        let hi = max(lo, min(range.end, bytes.count))
+        return String(decoding: bytes[lo..<hi], as: UTF8.self)
+    }
+
+    static func characterCount(_ slice: ArraySlice<UInt8>) -> Int {
+        // Count UTF-8 lead bytes: a column is a Unicode scalar, which is what a caret lines up with
+        // for the text people type (accents, emoji without joiners).
+        var n = 0
+        for b in slice where b & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+}
+
+/// A half-open range of byte offsets into a `Source`.
+public struct SourceRange: Hashable, Sendable, CustomStringConvertible {
+    public var start: Int
+    public var end: Int
+    public init(_ start: Int, _ end: Int) {
+        self.start = start
+        self.end = max(start, end)
+    }
+    public static let none = SourceRange(0, 0)
+    public func to(_ other: SourceRange) -> SourceRange { SourceRange(min(start, other.start), max(end, other.end)) }
+    public var description: String { "\(start)..<\(end)" }
+}

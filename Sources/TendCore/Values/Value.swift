@@ -1,0 +1,162 @@
+import Foundation
+
+/// A value of the Tend language.
+public enum Value: Sendable {
+    case null
+    case bool(Bool)
+    /// Numbers are decimal so that money adds up exactly to the cent.
+    case number(Decimal)
+    case string(String)
+    case date(Day)
+    case duration(Duration)
+    case stage(Stage)
+    case list([Value])
+    case record(Record)
+    /// A contact, by its id in the model.
+    case contact(Int64)
+    /// A row of an event collection (interactions, referrals, …) or of a computed one (agenda).
+    case row(Row)
+    /// A collection or a query's result.
+    case rows(RowSet)
+
+    public static func int(_ n: Int) -> Value { .number(Decimal(n)) }
+    public static func optional(_ s: String?) -> Value { s.map(Value.string) ?? .null }
+    public static func optional(_ d: Day?) -> Value { d.map(Value.date) ?? .null }
+
+    public var isNull: Bool { if case .null = self { return true } else { return false } }
+
+    /// `where`, `when` and `assert` hold only for `true`; null and everything else count as false.
+    public var isTrue: Bool { if case .bool(true) = self { return true } else { return false } }
+
+    public var typeName: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "bool"
+        case .number: return "number"
+        case .string: return "string"
+        case .date: return "date"
+        case .duration: return "duration"
+        case .stage: return "stage"
+        case .list: return "list"
+        case .record: return "record"
+        case .contact: return "contact"
+        case .row(let r): return r.collection.rowName
+        case .rows(let r): return r.collection?.name ?? "rows"
+        }
+    }
+
+    public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
+    public var numberValue: Decimal? { if case .number(let n) = self { return n } else { return nil } }
+    public var dateValue: Day? { if case .date(let d) = self { return d } else { return nil } }
+    public var intValue: Int? { numberValue.map { NSDecimalNumber(decimal: $0).intValue } }
+    public var listValue: [Value]? { if case .list(let l) = self { return l } else { return nil } }
+}
+
+/// Named fields in a stable order: a `{kind: "lunch"}` literal, a `show` row, a group.
+public struct Record: Sendable {
+    public var keys: [String]
+    public var values: [Value]
+    public init(keys: [String] = [], values: [Value] = []) {
+        self.keys = keys
+        self.values = values
+    }
+    public subscript(key: String) -> Value? {
+        get { keys.firstIndex(of: key).map { values[$0] } }
+        set {
+            if let i = keys.firstIndex(of: key) {
+                values[i] = newValue ?? .null
+            } else {
+                keys.append(key)
+                values.append(newValue ?? .null)
+            }
+        }
+    }
+}
+
+/// A row of a collection other than contacts; fields are in the collection's schema order.
+public struct Row: Sendable {
+    public var collection: CollectionSpec
+    public var values: [Value]
+    public init(_ collection: CollectionSpec, _ values: [Value]) {
+        self.collection = collection
+        self.values = values
+    }
+    public subscript(field: String) -> Value? {
+        collection.index(of: field).map { $0 < values.count ? values[$0] : .null }
+    }
+}
+
+/// The rows of a collection or query. `columns` is set once `show` or `group by` reshaped them into records.
+public struct RowSet: Sendable {
+    public var collection: CollectionSpec?
+    public var rows: [Value]
+    /// Set by `group by`: the result is counts per group and draws as a bar chart on a terminal.
+    public var grouped: Bool = false
+    public var columns: [String]?
+    public init(collection: CollectionSpec?, rows: [Value], columns: [String]? = nil, grouped: Bool = false) {
+        self.collection = collection
+        self.rows = rows
+        self.columns = columns
+        self.grouped = grouped
+    }
+}
+
+// MARK: - Formatting
+
+extension Decimal {
+    /// Up to six decimals, trailing zeros dropped: 3, 3.5, 0.333333.
+    public var tendText: String {
+        var value = self
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 6, .plain)
+        let s = NSDecimalNumber(decimal: rounded).stringValue
+        return s == "-0" ? "0" : s
+    }
+}
+
+extension Value {
+    /// Ordering used by `sort by`, `min` and `max`; values of different kinds order by kind.
+    public static func compare(_ a: Value, _ b: Value) -> Int? {
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.string(let x), .string(let y)):
+            let c = x.localizedCaseInsensitiveCompareSimple(y)
+            return c != 0 ? c : (x < y ? -1 : (x > y ? 1 : 0))
+        case (.date(let x), .date(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.duration(let x), .duration(let y)):
+            let dx = x.approximateDays
+            let dy = y.approximateDays
+            return dx < dy ? -1 : (dx > dy ? 1 : 0)
+        case (.stage(let x), .stage(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.bool(let x), .bool(let y)): return x == y ? 0 : (!x ? -1 : 1)
+        case (.contact(let x), .contact(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        default: return nil
+        }
+    }
+
+    /// `==` in the language: null equals only null; numbers by value; lists element-wise.
+    public static func equal(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case (.null, .null): return true
+        case (.null, _), (_, .null): return false
+        case (.string(let x), .string(let y)): return x == y
+        case (.list(let x), .list(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { equal($0, $1) }
+        case (.duration(let x), .duration(let y)): return x.approximateDays == y.approximateDays
+        case (.record(let x), .record(let y)):
+            return x.keys == y.keys && zip(x.values, y.values).allSatisfy { equal($0, $1) }
+        case (.row(let x), .row(let y)):
+            return x.collection.name == y.collection.name && x["id"].map { equal($0, y["id"] ?? .null) } ?? false
+        default: return compare(a, b) == 0
+        }
+    }
+}
+
+extension String {
+    /// Case-insensitive comparison without Foundation's locale machinery (fast and deterministic).
+    func localizedCaseInsensitiveCompareSimple(_ other: String) -> Int {
+        let a = self.lowercased()
+        let b = other.lowercased()
+        return a < b ? -1 : (a > b ? 1 : 0)
+    }
+}
