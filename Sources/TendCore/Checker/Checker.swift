@@ -1,0 +1,891 @@
+/// Checks statements before anything runs: unknown names, fields and functions (with "did you
+/// mean"), type mismatches, wrong argument counts, recursion, and `it` outside a row.
+public struct Checker {
+    public private(set) var definitions: Definitions
+    public private(set) var diagnostics: [Diagnostic] = []
+    /// For each definition ("fn:weeks_over", "let:vips", "score:priority", "rule:x"), what it uses.
+    private var dependencies: [String: Set<String>] = [:]
+    private var currentDeps: Set<String> = []
+    private var source: Source?
+    /// Every statement that changes data, for `--read-only`.
+    public private(set) var mutations: [Statement] = []
+
+    public init(definitions: Definitions) {
+        self.definitions = definitions
+        // Learn what the existing definitions depend on; their own errors were reported when made.
+        for (name, f) in definitions.fns { dependencies["fn:" + name] = depsOf(f.body, scope: fnScope(f.params)) }
+        for (name, l) in definitions.lets { dependencies["let:" + name] = depsOf(l.value, scope: Scope()) }
+        for (name, s) in definitions.scores { dependencies["score:" + name] = depsOf(s.value, scope: Scope(row: "contacts")) }
+        for r in definitions.rules {
+            var d = depsOf(r.when, scope: Scope(row: "contacts"))
+            d.formUnion(depsOf(r.message, scope: Scope(row: "contacts")))
+            if let p = r.priority { d.formUnion(depsOf(p, scope: Scope(row: "contacts"))) }
+            dependencies["rule:" + r.name] = d
+        }
+        diagnostics = []
+    }
+
+    private mutating func depsOf(_ e: Expr, scope: Scope) -> Set<String> {
+        currentDeps = []
+        _ = check(e, scope)
+        return currentDeps
+    }
+
+    private func fnScope(_ params: [String]) -> Scope {
+        var s = Scope()
+        for p in params { s.locals[p] = .any }
+        return s
+    }
+
+    /// Scope of an expression: the row in view (a collection's name), parameters, a group.
+    struct Scope {
+        var row: String?
+        var locals: [String: ValueType] = [:]
+        var grouped = false
+        var groupKeys: [String] = []
+        init(row: String? = nil) { self.row = row }
+    }
+
+    // MARK: - Statements
+
+    /// Checks statements in order; definitions made by earlier ones are visible to later ones.
+    public mutating func check(_ statements: [Statement]) {
+        for s in statements { check(s) }
+    }
+
+    mutating func report(_ message: String, _ range: SourceRange, suggestion: String? = nil, notes: [String] = []) {
+        diagnostics.append(Diagnostic(.type, message, at: range, in: source, suggestion: suggestion, notes: notes))
+    }
+
+    public mutating func check(_ s: Statement) {
+        source = s.source
+        currentDeps = []
+        switch s.kind {
+        case .expr(let e):
+            _ = check(e, Scope())
+        case .explain(let inner):
+            check(inner)
+        case .add(let name, let options):
+            mutations.append(s)
+            expect(name, .string, Scope(), "a contact's name")
+            checkContactOptions(options, adding: true)
+        case .set(let target, let options, let on):
+            if case .me = target {
+                checkMeOptions(options)
+            } else {
+                if case .query(let q) = target {
+                    let t = check(q, Scope())
+                    if case .rows(let c) = t, c != "contacts" {
+                        report("set changes contacts; this query returns \(t)", q.range)
+                    }
+                }
+                checkContactOptions(options, adding: false)
+            }
+            if let on { expect(on, .date, Scope(), "the date of the stage change") }
+            mutations.append(s)
+        case .market(let name, let options):
+            mutations.append(s)
+            expect(name, .string, Scope(), "the market's name")
+            checkOptions(options, allowed: ["served_by": .list(.string)], flags: [])
+        case .log(_, _, let on, let options):
+            mutations.append(s)
+            if let on { expect(on, .date, Scope(), "the date") }
+            checkOptions(options, allowed: ["note": .string, "quality": .number], flags: ["gave", "asked", "inbound", "pitch"])
+        case .refer(let about, _, let on, let options):
+            mutations.append(s)
+            _ = check(about, Scope())
+            if let on { expect(on, .date, Scope(), "the date") }
+            checkOptions(options, allowed: ["note": .string, "value": .number, "status": .string], flags: ["open", "won", "lost"])
+        case .referral(_, let about, let on, let options):
+            mutations.append(s)
+            if let about { _ = check(about, Scope()) }
+            if let on { expect(on, .date, Scope(), "the date") }
+            checkOptions(options, allowed: ["note": .string, "value": .number, "status": .string], flags: ["open", "won", "lost"])
+        case .introduce(let people, let on, let options):
+            mutations.append(s)
+            if people.count != 2 {
+                report("introduce takes two people, as in: introduce @ana-park and @dana-lee", s.range)
+            }
+            if let on { expect(on, .date, Scope(), "the date") }
+            checkOptions(options, allowed: ["note": .string], flags: [])
+        case .spend(let amount, _, let on, let options):
+            mutations.append(s)
+            expect(amount, .number, Scope(), "the amount")
+            if let on { expect(on, .date, Scope(), "the date") }
+            checkOptions(options, allowed: ["note": .string], flags: [])
+        case .knows(let people):
+            mutations.append(s)
+            if people.count < 2 { report("knows takes two or more people, as in: knows @dana-lee @mike-chen", s.range) }
+        case .goal(let name, let by, let options, let period):
+            mutations.append(s)
+            expect(name, .string, Scope(), "the goal's name")
+            if let by { expect(by, .date, Scope(), "the goal's due date") }
+            checkOptions(options, allowed: ["metric": .any, "target": .number, "due": .date], flags: [])
+            let hasTarget = options.contains { $0.name == "target" }
+            if hasTarget && period == nil {
+                report("a target needs a period, as in: target: 12 per quarter", s.range)
+            }
+        case .helps(_, let goal):
+            mutations.append(s)
+            expect(goal, .string, Scope(), "the goal's name")
+        case .merge, .unsnooze, .resetRules:
+            mutations.append(s)
+        case .remove(let what):
+            mutations.append(s)
+            switch what {
+            case .event(_, let id): expect(id, .number, Scope(), "the event's number")
+            case .market(let e), .goal(let e): expect(e, .string, Scope(), "the name")
+            case .person: break
+            }
+        case .snooze(_, let duration, let until):
+            mutations.append(s)
+            if let duration { expect(duration, .duration, Scope(), "how long to snooze (2w)") }
+            if let until { expect(until, .date, Scope(), "the date the snooze ends") }
+        case .letDef(let name, let value):
+            mutations.append(s)
+            checkName(name, s)
+            var t = Definitions()
+            t.define(s)
+            let deps = depsChecked(value, Scope())
+            finishDefinition("let:" + name, deps, s)
+        case .fnDef(let name, let params, let body):
+            mutations.append(s)
+            checkName(name, s)
+            if Builtin.byName[name] != nil { report("'\(name)' is a built-in function and cannot be redefined", s.range) }
+            var scope = Scope()
+            for p in params { scope.locals[p] = .any }
+            // The function may call itself; define it first so that the cycle is what gets reported.
+            definitions.define(s)
+            let deps = depsChecked(body, scope)
+            finishDefinition("fn:" + name, deps, s)
+        case .ruleDef(let name, let when, let message, let priority):
+            mutations.append(s)
+            let scope = Scope(row: "contacts")
+            var deps = depsChecked(when, scope)
+            currentDeps = []
+            expect(message, .string, scope, "the reminder")
+            deps.formUnion(currentDeps)
+            if let priority {
+                currentDeps = []
+                expect(priority, .number, scope, "the priority")
+                deps.formUnion(currentDeps)
+            }
+            finishDefinition("rule:" + name, deps, s)
+        case .scoreDef(let name, let value):
+            mutations.append(s)
+            checkName(name, s)
+            if Schema.contacts.field(name) != nil {
+                report("'\(name)' is a contact field; a score needs a name of its own", s.range)
+            }
+            definitions.define(s)
+            currentDeps = []
+            expect(value, .number, Scope(row: "contacts"), "a score")
+            finishDefinition("score:" + name, currentDeps, s)
+        case .drop(_, let name):
+            mutations.append(s)
+            _ = name
+        case .load(let path), .save(let path):
+            if case .save = s.kind { mutations.append(s) }
+            expect(path, .string, Scope(), "a file name")
+        case .assert(let cond, let message):
+            expect(cond, .bool, Scope(), "an assertion")
+            if let message { expect(message, .string, Scope(), "the assertion's message") }
+        case .print(let e):
+            _ = check(e, Scope())
+        case .importFile(let format, let path, let options):
+            mutations.append(s)
+            if !["vcard", "csv", "linkedin", "google"].contains(format) {
+                report("cannot import '\(format)'; formats are vcard, csv, linkedin, google", s.range,
+                    suggestion: closest(format, among: ["vcard", "csv", "linkedin", "google"]).first)
+            }
+            expect(path, .string, Scope(), "a file name")
+            checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad"])
+        case .exportFile(let format, let path, let query):
+            if !["vcard", "csv", "json", "ics", "dot"].contains(format) {
+                report("cannot export '\(format)'; formats are vcard, csv, json, ics, dot", s.range,
+                    suggestion: closest(format, among: ["vcard", "csv", "json", "ics", "dot"]).first)
+            }
+            expect(path, .string, Scope(), "a file name")
+            if let query { _ = check(query, Scope()) }
+        }
+    }
+
+    private mutating func depsChecked(_ e: Expr, _ scope: Scope) -> Set<String> {
+        currentDeps = []
+        _ = check(e, scope)
+        return currentDeps
+    }
+
+    private mutating func checkName(_ name: String, _ s: Statement) {
+        if Schema.collection(named: name) != nil || Parser.statementWords.contains(name) {
+            report("'\(name)' is already a word of the language; choose another name", s.range)
+        }
+    }
+
+    private mutating func finishDefinition(_ key: String, _ deps: Set<String>, _ s: Statement) {
+        if (key.hasPrefix("rule:") || key.hasPrefix("score:")) && reachesAgenda(deps) {
+            report("\(key.hasPrefix("rule:") ? "a rule" : "a score") cannot read the agenda: the agenda is made from rules and scores", s.range)
+            return
+        }
+        dependencies[key] = deps
+        if let cycle = findCycle(from: key) {
+            report("definitions cannot refer to themselves (the language always terminates): "
+                + cycle.map { $0.replacingOccurrences(of: ":", with: " ") }.joined(separator: " → "), s.range)
+            dependencies[key] = []
+            _ = definitions.drop(Definition.Kind(rawValue: String(key.prefix { $0 != ":" }))!, String(key.drop { $0 != ":" }.dropFirst()))
+            return
+        }
+        definitions.define(s)
+    }
+
+    private func reachesAgenda(_ deps: Set<String>) -> Bool {
+        var seen = Set<String>()
+        var stack = Array(deps)
+        while let d = stack.popLast() {
+            if d == "agenda" { return true }
+            if seen.insert(d).inserted { stack.append(contentsOf: dependencies[d] ?? []) }
+        }
+        return false
+    }
+
+    private func findCycle(from start: String) -> [String]? {
+        var path: [String] = []
+        var onPath = Set<String>()
+        var done = Set<String>()
+        func visit(_ n: String) -> [String]? {
+            if onPath.contains(n) { return Array(path[path.firstIndex(of: n)!...]) + [n] }
+            if done.contains(n) { return nil }
+            path.append(n)
+            onPath.insert(n)
+            for d in (dependencies[n] ?? []).sorted() {
+                if let c = visit(d) { return c }
+            }
+            path.removeLast()
+            onPath.remove(n)
+            done.insert(n)
+            return nil
+        }
+        return visit(start)
+    }
+
+    static let contactOptionTypes: [String: ValueType] = {
+        var m: [String: ValueType] = [:]
+        for f in Schema.contacts.fields where !f.derived && !["id", "own_cadence"].contains(f.name) { m[f.name] = f.type }
+        m["cadence"] = .duration
+        return m
+    }()
+    static let contactFlags: Set<String> = ["internal", "expert", "passionate", "honors_referrals"]
+
+    private mutating func checkContactOptions(_ options: [Option], adding: Bool) {
+        var types = Checker.contactOptionTypes
+        if !adding { types["name"] = .string }
+        checkOptions(options, allowed: types, flags: Checker.contactFlags)
+    }
+
+    private mutating func checkMeOptions(_ options: [Option]) {
+        var allowed: [String: ValueType] = [:]
+        for f in Schema.me { allowed[f.name] = f.type }
+        checkOptions(options, allowed: allowed, flags: [])
+    }
+
+    private mutating func checkOptions(_ options: [Option], allowed: [String: ValueType], flags: Set<String>) {
+        var seen = Set<String>()
+        for o in options {
+            switch o {
+            case .pair(let name, let value, let range):
+                guard let type = allowed[name] else {
+                    report("unknown option '\(name):'", range, suggestion: closest(name, among: Array(allowed.keys) + Array(flags)).first.map { "\($0):" })
+                    continue
+                }
+                if !seen.insert(name).inserted { report("'\(name):' is given twice", range) }
+                if type == .stage, case .name(let w) = value.kind, let st = Stage(name: w) {
+                    value.resolution = .stage(st)
+                    continue
+                }
+                if case .list(let inner) = type {
+                    let t = check(value, Scope())
+                    if !compatible(t, type) && !compatible(t, inner) {
+                        report("'\(name):' takes \(type) or one \(inner), not \(t)", value.range)
+                    }
+                } else {
+                    expect(value, type, Scope(), "'\(name):'")
+                }
+            case .flag(let name, let range):
+                if !flags.contains(name) {
+                    let all = Array(flags) + allowed.keys.map { "\($0):" }
+                    if allowed[name] != nil {
+                        report("'\(name)' needs a value: \(name): …", range)
+                    } else {
+                        report("unknown flag '\(name)'", range, suggestion: closest(name, among: all).first)
+                    }
+                }
+            case .tag(_, _, let range):
+                if allowed["tags"] == nil { report("tags (+x) apply to contacts only", range) }
+            }
+        }
+    }
+
+    // MARK: - Expressions
+
+    /// Checks an expression and reports when it cannot have the expected type.
+    mutating func expect(_ e: Expr, _ type: ValueType, _ scope: Scope, _ what: String) {
+        let t = check(e, scope)
+        if !compatible(t, type) {
+            var hint: String?
+            if type == .duration, case .literal(.number(let n)) = e.kind { hint = "\(n.tendText)d" }
+            if type == .stage, case .literal(.string(let s)) = e.kind, Stage(name: s) != nil { hint = s }
+            report("\(what) must be \(article(type)), not \(article(t))", e.range, suggestion: hint)
+        }
+    }
+
+    func article(_ t: ValueType) -> String {
+        let s = t.description
+        if case .rows = t { return s }
+        return (["a", "e", "i", "o", "u"].contains(s.first.map(String.init) ?? "") ? "an " : "a ") + s
+    }
+
+    func compatible(_ actual: ValueType, _ expected: ValueType) -> Bool {
+        if actual == .any || expected == .any || actual == .null { return true }
+        if actual == expected { return true }
+        switch (actual, expected) {
+        case (.list(let a), .list(let b)): return compatible(a, b)
+        case (.row, .record), (.rows, .rows): return true
+        case (.row("contacts"), .contact), (.contact, .row("contacts")): return true
+        default: return false
+        }
+    }
+
+    mutating func check(_ e: Expr, _ scope: Scope) -> ValueType {
+        switch e.kind {
+        case .literal(let v):
+            switch v {
+            case .null: return .null
+            case .bool: return .bool
+            case .number: return .number
+            case .string: return .string
+            case .date: return .date
+            case .duration: return .duration
+            default: return .any
+            }
+        case .interpolated(let parts):
+            for case .expr(let inner) in parts { _ = check(inner, scope) }
+            return .string
+        case .name(let n):
+            return resolve(e, n, scope)
+        case .handle:
+            return .contact
+        case .tag:
+            if scope.row == nil {
+                report("+tag needs a contact in view (inside where, when, show or a score)", e.range)
+            } else if let row = scope.row, row != "contacts", row != "*" {
+                report("+tag tests a contact's tags; the rows here are \(row)", e.range)
+            }
+            return .bool
+        case .me:
+            return .record
+        case .it:
+            if let row = scope.row { return row == "contacts" ? .contact : .row(row) }
+            report("'it' is the row in view, and there is none here (use it inside where, sort by, show, a rule or a score)", e.range)
+            return .any
+        case .list(let items):
+            var t: ValueType?
+            for i in items {
+                let it = check(i, scope)
+                if t == nil { t = it } else if t != it { t = .any }
+            }
+            return .list(t ?? .any)
+        case .record(let fields):
+            for (_, v) in fields { _ = check(v, scope) }
+            return .record
+        case .unary(let op, let operand):
+            let t = check(operand, scope)
+            if op == "not" {
+                if !compatible(t, .bool) { report("'not' needs a bool, not \(article(t))", operand.range) }
+                return .bool
+            }
+            if t == .number || t == .duration || t == .any || t == .null { return t }
+            report("cannot negate \(article(t))", e.range)
+            return .any
+        case .binary(let op, let l, let r):
+            return checkBinary(e, op, l, r, scope)
+        case .member(let base, let field):
+            return checkMember(e, base, field, scope)
+        case .call(let name, let args):
+            return checkCall(e, name, args, scope)
+        case .ifThen(let c, let y, let n):
+            expect(c, .bool, scope, "the condition of 'if'")
+            let a = check(y, scope)
+            let b = n.map { check($0, scope) } ?? .null
+            if a == b || b == .null { return a }
+            if a == .null { return b }
+            return .any
+        case .query(let q):
+            return checkQuery(q, scope)
+        }
+    }
+
+    private mutating func resolve(_ e: Expr, _ n: String, _ scope: Scope) -> ValueType {
+        if let t = scope.locals[n] {
+            e.resolution = .local(n)
+            return t
+        }
+        if scope.grouped {
+            if scope.groupKeys.contains(n) {
+                e.resolution = .field(n)
+                return .any
+            }
+            if n == "count" {
+                e.resolution = .field(n)
+                return .number
+            }
+        }
+        if let row = scope.row, let spec = Schema.collection(row: row) {
+            if let f = spec.field(n) {
+                e.resolution = .field(n)
+                noteFieldDeps(row, n)
+                return f.type
+            }
+            if row == "contacts", definitions.scores[n] != nil {
+                e.resolution = .field(n)
+                currentDeps.insert("score:" + n)
+                return .number
+            }
+        }
+        if let l = definitions.lets[n] {
+            e.resolution = .global(n)
+            currentDeps.insert("let:" + n)
+            return letType(l)
+        }
+        if let c = Schema.collection(named: n) {
+            e.resolution = .collection(c.name)
+            if c.name == "agenda" { currentDeps.insert("agenda") }
+            noteCollectionDeps(c.name)
+            return .rows(c.name)
+        }
+        if ["today", "yesterday", "tomorrow"].contains(n) {
+            e.resolution = .constant(n)
+            return .date
+        }
+        if let s = Stage(name: n), n == n.lowercased() {
+            e.resolution = .stage(s)
+            return .stage
+        }
+        if ["week", "month", "quarter", "year"].contains(n) {
+            e.resolution = .constant(n)
+            return .string
+        }
+        if scope.row == "*" {
+            e.resolution = .field(n)
+            return .any
+        }
+        var candidates = Array(definitions.lets.keys) + Schema.queryable.map(\.name) + Stage.allCases.map(\.description)
+        if let row = scope.row, let spec = Schema.collection(row: row) {
+            candidates += spec.fields.map(\.name)
+            if row == "contacts" { candidates += Array(definitions.scores.keys) }
+        }
+        candidates += scope.locals.keys
+        var note: [String] = []
+        if scope.row == nil, Schema.contacts.field(n) != nil {
+            note.append("'\(n)' is a field; fields are in view inside where, sort by, show, rules and scores, or as x.\(n)")
+        }
+        if definitions.fns[n] != nil { note.append("'\(n)' is a function: call it as \(n)(…)") }
+        report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first, notes: note)
+        return .any
+    }
+
+    private mutating func noteFieldDeps(_ row: String, _ field: String) {
+        if row == "contacts", ["cadence", "due", "overdue"].contains(field), definitions.fns["default_cadence"] != nil {
+            currentDeps.insert("fn:default_cadence")
+        }
+    }
+    private mutating func noteCollectionDeps(_ name: String) {}
+
+    private func letType(_ l: Definitions.Let) -> ValueType {
+        // A let's type is its value's; computed without reporting (the let was checked when made).
+        var copy = self
+        copy.diagnostics = []
+        return copy.check(l.value, Scope())
+    }
+
+    private mutating func checkBinary(_ e: Expr, _ op: String, _ l: Expr, _ r: Expr, _ scope: Scope) -> ValueType {
+        // A stage name on either side of a comparison with a stage is a stage.
+        if ["==", "!=", "<", "<=", ">", ">="].contains(op) {
+            if case .name(let n) = r.kind, let s = Stage(name: n), isStageTyped(l, scope) { r.resolution = .stage(s) }
+            if case .name(let n) = l.kind, let s = Stage(name: n), isStageTyped(r, scope) { l.resolution = .stage(s) }
+        }
+        let lt = r.resolution != .unresolved && l.resolution == .unresolved && isStageName(l) ? ValueType.stage : check(l, scope)
+        let rt = isStageName(r) && r.resolution != .unresolved ? ValueType.stage : check(r, scope)
+        let unknown = lt == .any || rt == .any || lt == .null || rt == .null
+        switch op {
+        case "and", "or":
+            if !compatible(lt, .bool) { report("'\(op)' needs bools; the left side is \(article(lt))", l.range) }
+            if !compatible(rt, .bool) { report("'\(op)' needs bools; the right side is \(article(rt))", r.range) }
+            return .bool
+        case "==", "!=":
+            if !unknown && !comparable(lt, rt) && !(isContactLike(lt) && isContactLike(rt)) {
+                let hint = stageHint(l, r, lt, rt)
+                report("cannot compare \(article(lt)) with \(article(rt)); the result would always be \(op == "==" ? "false" : "true")", e.range, suggestion: hint)
+            }
+            return .bool
+        case "<", "<=", ">", ">=":
+            if !unknown && (!comparable(lt, rt) || !orderable(lt)) {
+                var hint: String?
+                if lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind { hint = "\(n.tendText)d" }
+                if rt == .duration, lt == .number, case .literal(.number(let n)) = l.kind { hint = "\(n.tendText)d" }
+                if hint == nil { hint = stageHint(l, r, lt, rt) }
+                report("cannot compare \(article(lt)) with \(article(rt))", e.range, suggestion: hint)
+            }
+            return .bool
+        case "~":
+            if !unknown && !(lt == .string || lt == .list(.string)) {
+                report("'~' matches text; the left side is \(article(lt))", l.range)
+            }
+            if !unknown && rt != .string { report("'~' needs text on the right, not \(article(rt))", r.range) }
+            return .bool
+        case "in", "not in":
+            switch rt {
+            case .list, .rows, .string, .any, .null: break
+            default: report("'\(op)' needs a list, a collection or text on the right, not \(article(rt))", r.range)
+            }
+            return .bool
+        case "??":
+            return lt == rt ? lt : (lt == .null ? rt : (rt == .null ? lt : .any))
+        case "+", "-":
+            if unknown { return arithmeticGuess(lt, rt, op) }
+            switch (lt, rt, op) {
+            case (.number, .number, _): return .number
+            case (.date, .duration, _): return .date
+            case (.duration, .date, "+"): return .date
+            case (.date, .date, "-"): return .duration
+            case (.duration, .duration, _): return .duration
+            case (.string, .string, "+"): return .string
+            case (.list(let a), .list(let b), "+"): return .list(a == b ? a : .any)
+            default:
+                var hint: String?
+                if (lt == .date || lt == .duration), rt == .number, case .literal(.number(let n)) = r.kind {
+                    hint = "\(l.range == r.range ? "" : "")\(n.tendText)d"
+                }
+                report("cannot \(op == "+" ? "add" : "subtract") \(article(rt)) \(op == "+" ? "to" : "from") \(article(lt))", e.range,
+                    suggestion: hint, notes: lt == .date ? ["dates take durations: today + 3d, today - 2w"] : [])
+                return .any
+            }
+        case "*", "/", "%":
+            if unknown { return lt == .duration || rt == .duration ? .duration : (lt == .any || rt == .any ? .any : .number) }
+            if lt == .number && rt == .number { return .number }
+            if lt == .duration && rt == .number && op != "%" { return .duration }
+            if lt == .number && rt == .duration && op == "*" { return .duration }
+            report("cannot apply '\(op)' to \(article(lt)) and \(article(rt))", e.range,
+                notes: lt == .duration || rt == .duration ? ["days(d) turns a duration into a number of days"] : [])
+            return .any
+        default:
+            return .any
+        }
+    }
+
+    private func isStageName(_ e: Expr) -> Bool {
+        if case .stage = e.resolution { return true }
+        return false
+    }
+
+    private func isStageTyped(_ e: Expr, _ scope: Scope) -> Bool {
+        var copy = self
+        copy.diagnostics = []
+        return copy.check(e, scope) == .stage
+    }
+
+    private func stageHint(_ l: Expr, _ r: Expr, _ lt: ValueType, _ rt: ValueType) -> String? {
+        if lt == .stage, case .literal(.string(let s)) = r.kind, Stage(name: s) != nil { return s }
+        if lt == .stage, rt == .number { return "stage_rank" }
+        return nil
+    }
+
+    private func arithmeticGuess(_ a: ValueType, _ b: ValueType, _ op: String) -> ValueType {
+        if a == .date || b == .date { return op == "-" && a == .date && b == .date ? .duration : .date }
+        if a == .duration || b == .duration { return .duration }
+        if a == .number || b == .number { return .number }
+        return .any
+    }
+
+    private func isContactLike(_ t: ValueType) -> Bool { t == .contact || t == .row("contacts") }
+
+    private func comparable(_ a: ValueType, _ b: ValueType) -> Bool {
+        if a == b { return true }
+        switch (a, b) {
+        case (.list, .list): return true
+        default: return false
+        }
+    }
+    private func orderable(_ t: ValueType) -> Bool {
+        [.number, .string, .date, .duration, .stage, .bool].contains(t)
+    }
+
+    private mutating func checkMember(_ e: Expr, _ base: Expr, _ field: String, _ scope: Scope) -> ValueType {
+        let bt = check(base, scope)
+        switch bt {
+        case .contact, .row("contacts"):
+            if let f = Schema.contacts.field(field) {
+                noteFieldDeps("contacts", field)
+                return f.type
+            }
+            if definitions.scores[field] != nil {
+                currentDeps.insert("score:" + field)
+                return .number
+            }
+            report("contacts have no field '\(field)'", e.range,
+                suggestion: closest(field, among: Schema.contacts.fields.map(\.name) + Array(definitions.scores.keys)).first)
+            return .any
+        case .row(let c):
+            if let f = Schema.collection(row: c)?.field(field) { return f.type }
+            report("\(c) have no field '\(field)'", e.range, suggestion: closest(field, among: Schema.collection(row: c)?.fields.map(\.name) ?? []).first)
+            return .any
+        case .record:
+            if case .me = base.kind {
+                if let f = Schema.me.first(where: { $0.name == field }) { return f.type }
+                report("me has no field '\(field)'", e.range, suggestion: closest(field, among: Schema.me.map(\.name)).first)
+            }
+            return .any
+        case .any:
+            let known = Schema.all.contains { $0.field(field) != nil } || Schema.me.contains { $0.name == field }
+                || definitions.scores[field] != nil
+            if !known {
+                report("no collection has a field '\(field)'", e.range,
+                    suggestion: closest(field, among: Schema.all.flatMap { $0.fields.map(\.name) }).first)
+            }
+            return .any
+        case .null:
+            return .null
+        default:
+            report("\(article(bt)) has no fields", e.range)
+            return .any
+        }
+    }
+
+    private mutating func checkArgsAsAggregate(_ name: String, _ args: [Expr], _ scope: Scope, _ e: Expr) -> ValueType? {
+        // count(contacts where …), sum(spending, amount): a collection first, then a per-row expression.
+        guard let first = args.first else { return nil }
+        let t = check(first, scope)
+        guard case .rows(let c) = t else {
+            if case .list = t, args.count == 1 { return name == "count" ? .number : .any }
+            return nil
+        }
+        if args.count > 2 { report("\(name) takes a collection and one expression", e.range) }
+        if name == "count" {
+            if args.count > 1 { report("count takes only a collection; filter it with where", args[1].range) }
+            return .number
+        }
+        guard args.count == 2 else {
+            report("\(name) of a collection needs the value to take from each row: \(name)(\(first.range == e.range ? "rows" : "…"), field)", e.range)
+            return .any
+        }
+        let vt = check(args[1], Scope(row: c))
+        if name == "sum" || name == "avg" {
+            if !compatible(vt, .number) && vt != .duration { report("\(name) needs numbers, not \(article(vt))", args[1].range) }
+            return name == "avg" ? .number : vt == .duration ? .duration : .number
+        }
+        return vt
+    }
+
+    private mutating func checkCall(_ e: Expr, _ name: String, _ args: [Expr], _ scope: Scope) -> ValueType {
+        if let f = definitions.fns[name] {
+            currentDeps.insert("fn:" + name)
+            if args.count != f.params.count {
+                report("\(name) takes \(f.params.count) argument\(f.params.count == 1 ? "" : "s"), not \(args.count)", e.range)
+            }
+            for a in args { _ = check(a, scope) }
+            return .any
+        }
+        guard let b = Builtin.byName[name] else {
+            report("unknown function '\(name)'", e.range,
+                suggestion: closest(name, among: Builtin.all.map(\.name) + Array(definitions.fns.keys)).first.map { "\($0)()" })
+            for a in args { _ = check(a, scope) }
+            return .any
+        }
+        if Builtin.aggregates.contains(name) {
+            if let t = checkArgsAsAggregate(name, args, scope, e) { return t }
+            if scope.grouped {
+                if name == "count" {
+                    if !args.isEmpty { report("count() in a group takes no argument", e.range) }
+                    return .number
+                }
+                if args.count == 1 {
+                    var inner = scope
+                    inner.grouped = false
+                    let t = check(args[0], inner)
+                    return name == "sum" || name == "avg" ? (t == .duration ? .duration : .number) : t
+                }
+            }
+            if name == "min" || name == "max" {
+                if args.count >= 2 {
+                    var t: ValueType?
+                    for a in args {
+                        let at = check(a, scope)
+                        if t == nil || t == .null || t == .any { t = at }
+                    }
+                    return t ?? .any
+                }
+                report("\(name) takes two or more values, a list, or a collection and a field", e.range)
+                return .any
+            }
+            if args.isEmpty {
+                report("\(name)() without arguments only works after group by", e.range)
+            } else {
+                let t = check(args[0], scope)
+                if t != .any && t != .null {
+                    report("\(name) takes a collection or a list, not \(article(t))", args[0].range,
+                        notes: scope.row != nil ? ["in a group by query, write it after show: … group by x show \(name)(…)"] : [])
+                }
+            }
+            return .number
+        }
+        if !b.arity.contains(args.count) {
+            let n = b.arity.lowerBound == b.arity.upperBound ? "\(b.arity.lowerBound)" : "\(b.arity.lowerBound) to \(b.arity.upperBound)"
+            report("\(name) takes \(n) argument\(b.arity.upperBound == 1 ? "" : "s"), not \(args.count): \(b.signature)", e.range)
+        }
+        var types: [ValueType] = []
+        for (i, a) in args.enumerated() {
+            if (name == "start_of" || name == "end_of") && i == 0, case .name(let w) = a.kind, Day.Period(rawValue: w) != nil {
+                a.resolution = .constant(w)
+                types.append(.string)
+                continue
+            }
+            types.append(check(a, scope))
+        }
+        func want(_ i: Int, _ t: ValueType) {
+            if i < types.count, !compatible(types[i], t) {
+                report("\(name) needs \(article(t)) here, not \(article(types[i]))", args[i].range,
+                    suggestion: t == .duration && types[i] == .number ? "days(…)" : nil)
+            }
+        }
+        switch name {
+        case "days_since": want(0, .date); return .number
+        case "days": want(0, .duration); return .number
+        case "lower", "upper", "trim": want(0, .string); return .string
+        case "norm": return types.first.flatMap { if case .list = $0 { return .list(.string) } else { return nil } } ?? .string
+        case "len": return .number
+        case "contains", "starts_with", "ends_with": return .bool
+        case "coalesce": return types.first { $0 != .null && $0 != .any } ?? .any
+        case "round", "abs", "floor", "ceil": want(0, .number); return .number
+        case "start_of", "end_of":
+            if args.count == 2 { want(1, .date) }
+            if let a = args.first, a.resolution == .unresolved || types.first != .string {
+                report("\(name) takes week, month, quarter or year", a.range)
+            }
+            return .date
+        case "year", "month": want(0, .date); return .number
+        case "served_by": return .list(.string)
+        case "join": return .string
+        case "date": want(0, .string); return .date
+        case "string": return .string
+        default: return .any
+        }
+    }
+
+    // MARK: - Queries
+
+    private mutating func checkQuery(_ q: Query, _ outer: Scope) -> ValueType {
+        var collection: String?
+        switch q.source {
+        case .expr(let e):
+            let t = check(e, outer)
+            switch t {
+            case .rows(let c): collection = c
+            case .any: collection = nil
+            case .list:
+                if q.filter != nil || !q.sortBy.isEmpty || !q.show.isEmpty || !q.groupBy.isEmpty {
+                    report("where, sort by, show and group by apply to collections, not lists", q.range)
+                }
+                return t
+            default:
+                if q.filter != nil || !q.sortBy.isEmpty || !q.show.isEmpty || !q.groupBy.isEmpty || q.limit != nil {
+                    report("a query starts from a collection (contacts, interactions, …), not \(article(t))", e.range,
+                        suggestion: {
+                            if case .name(let n) = e.kind { return closest(n, among: Schema.queryable.map(\.name)).first }
+                            return nil
+                        }())
+                    return .any
+                }
+                return t
+            }
+        case .agenda(let on):
+            currentDeps.insert("agenda")
+            if let on { expect(on, .date, outer, "the agenda's date") }
+            collection = "agenda"
+        case .timeline(let who):
+            expect(who, .contact, outer, "timeline's contact")
+            collection = "timeline"
+        case .rules: collection = "rules"
+        case .progress: collection = "progress"
+        case .who(let w):
+            switch w {
+            case .serves(let m): if let m { _ = check(m, outer) }
+            case .canHelp(let g): expect(g, .string, outer, "the goal")
+            case .knows(let c): expect(c, .contact, outer, "who knows's contact")
+            case .isOverdue: break
+            }
+            collection = "contacts"
+        case .gaps(let m):
+            if let m { _ = check(m, outer) }
+            collection = nil
+        case .path(let to):
+            expect(to, .contact, outer, "path's destination")
+            collection = "path"
+        case .connectors:
+            collection = "contacts"
+        case .report(let kind):
+            if !["network", "reciprocity", "money"].contains(kind) {
+                report("unknown report '\(kind)'; reports are network, reciprocity, money", q.range,
+                    suggestion: closest(kind, among: ["network", "reciprocity", "money"]).first)
+            }
+            collection = nil
+        case .why(let who):
+            expect(who, .contact, outer, "why's contact")
+            collection = nil
+        }
+        var scope = outer
+        scope.row = collection ?? ""
+        scope.grouped = false
+        if collection == nil { scope.row = "" }
+        if let f = q.filter { expect(f, .bool, rowScope(scope, collection), "a where condition") }
+        var resultCollection: String? = collection
+        if !q.groupBy.isEmpty {
+            var keys: [String] = []
+            for g in q.groupBy {
+                _ = check(g, rowScope(scope, collection))
+                keys.append(columnName(g))
+            }
+            var gs = rowScope(scope, collection)
+            gs.grouped = true
+            gs.groupKeys = keys
+            for (k, _) in q.sortBy { _ = check(k, gs) }
+            for (s, _) in q.show { _ = check(s, gs) }
+            resultCollection = nil
+        } else {
+            for (k, _) in q.sortBy { _ = check(k, rowScope(scope, collection)) }
+            for (s, _) in q.show { _ = check(s, rowScope(scope, collection)) }
+            if !q.show.isEmpty { resultCollection = nil }
+        }
+        if let l = q.limit { expect(l, .number, outer, "limit") }
+        if q.groupBy.isEmpty && q.show.isEmpty { return .rows(resultCollection) }
+        return .rows(nil)
+    }
+
+    private func rowScope(_ s: Scope, _ collection: String?) -> Scope {
+        var r = s
+        r.row = collection ?? "*"
+        return r
+    }
+}
+
+/// The column name a `show` or `group by` expression gets when it has no `as`.
+public func columnName(_ e: Expr) -> String {
+    switch e.kind {
+    case .name(let n): return n
+    case .member(_, let f): return f
+    case .call(let f, let args):
+        if args.isEmpty { return f }
+        if args.count == 1 { return "\(f)_\(columnName(args[0]))" }
+        return f
+    case .tag(let t, let present): return (present ? "+" : "-") + t
+    default: return "value"
+    }
+}

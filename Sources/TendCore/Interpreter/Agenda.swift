@@ -1,0 +1,313 @@
+import Foundation
+
+extension Interpreter {
+    // MARK: - Agenda
+
+    /// Every rule for every contact that is not snoozed: one item per contact and rule that matches.
+    func agendaRows(on date: Day?) throws -> RowSet {
+        let saved = today
+        if let date { today = date }
+        defer { today = saved }
+        let v = try view()
+        let spec = Schema.agenda
+        var items: [(priority: Decimal, overdue: Int, name: String, row: Value)] = []
+        for c in v.net.contacts {
+            if let until = c.snoozedUntil, until > v.today { continue }
+            let ctx = Ctx(row: .contact(c.id))
+            for rule in definitions.rules {
+                guard try eval(rule.when, ctx).isTrue else { continue }
+                let message = try display(eval(rule.message, ctx))
+                let priority = try priorityValue(rule, ctx)
+                let overdue = try contactField(c.id, "overdue", .none)
+                let days = { if case .duration(let d) = overdue { return d.days } else { return 0 } }()
+                items.append((priority, days, c.name, .row(Row(spec, [.contact(c.id), .string(rule.name), .string(message), .number(priority), overdue]))))
+            }
+        }
+        items.sort { a, b in
+            if a.priority != b.priority { return a.priority > b.priority }
+            if a.overdue != b.overdue { return a.overdue > b.overdue }
+            return a.name.lowercased() < b.name.lowercased()
+        }
+        return RowSet(collection: spec, rows: items.map(\.row))
+    }
+
+    func priorityValue(_ rule: Definitions.Rule, _ ctx: Ctx) throws -> Decimal {
+        let value: Value
+        if let p = rule.priority {
+            value = try eval(p, ctx)
+        } else if definitions.scores["priority"] != nil, case .contact(let id)? = ctx.row {
+            value = try contactField(id, "priority", .none)
+        } else {
+            value = .int(0)
+        }
+        return value.numberValue ?? 0
+    }
+
+    /// `why @x`: each rule's condition parts and whether they held, then the priority term by term.
+    func why(_ id: Int64) throws -> RowSet {
+        let ctx = Ctx(row: .contact(id))
+        var rows: [Value] = []
+        func add(_ what: String, _ expr: String, _ value: Value) {
+            rows.append(.record(Record(keys: ["what", "expression", "value"], values: [.string(what), .string(expr), value])))
+        }
+        guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
+        if let until = c.snoozedUntil, until > today { add("snoozed", "until \(until)", .bool(true)) }
+        for rule in definitions.rules {
+            let fires = try eval(rule.when, ctx)
+            add("rule \"\(rule.name)\"", fires.isTrue ? "fires" : "does not fire", fires)
+            for part in conjuncts(rule.when) {
+                add("  when", rule.when.range == part.range ? sliceOf(part) : sliceOf(part), try eval(part, ctx))
+            }
+            if fires.isTrue {
+                add("  message", sliceOf(rule.message), .string(try display(eval(rule.message, ctx))))
+                let priorityExpr = rule.priority ?? definitions.scores["priority"]?.value
+                let label = rule.priority != nil ? "  priority" : "  score priority"
+                if let p = priorityExpr {
+                    var total = Decimal(0)
+                    for (sign, term) in terms(p) {
+                        let v = try eval(term, ctx)
+                        let n = (v.numberValue ?? 0) * (sign ? 1 : -1)
+                        total += n
+                        add(label, (sign ? "+ " : "- ") + sliceOf(term), .number(n))
+                    }
+                    add(label, "= total", .number(total))
+                } else {
+                    add("  priority", "none given", .int(0))
+                }
+            }
+        }
+        return RowSet(collection: nil, rows: rows, columns: ["what", "expression", "value"])
+    }
+
+    private func sliceOf(_ e: Expr) -> String { source.map { $0.slice(e.range) } ?? "…" }
+
+    /// The parts of a condition joined by `and`/`or` at the top level.
+    func conjuncts(_ e: Expr) -> [Expr] {
+        if case .binary(let op, let l, let r) = e.kind, op == "and" || op == "or" { return conjuncts(l) + conjuncts(r) }
+        return [e]
+    }
+
+    /// The additive terms of an expression with their signs: `2 * a + b - c` → (+2*a, +b, -c).
+    func terms(_ e: Expr) -> [(Bool, Expr)] {
+        if case .binary(let op, let l, let r) = e.kind, op == "+" || op == "-" {
+            return terms(l) + terms(r).map { (op == "+" ? $0.0 : !$0.0, $0.1) }
+        }
+        return [(true, e)]
+    }
+
+    // MARK: - Goals
+
+    /// A goal's metric over one period: dated collections hold only the period's rows, and
+    /// `today` is the period's last day (or today, for the current period).
+    func metric(_ g: Goal, in window: ClosedRange<Day>) throws -> Value {
+        guard let text = g.metric else { return .null }
+        let src = Source(name: "goal \"\(g.name)\"", text: text)
+        let (expr, diags) = Parser.parseExpression(src)
+        guard let expr, diags.isEmpty else { throw fail("the metric of goal \"\(g.name)\" does not parse: \(diags.first?.message ?? "")", .none) }
+        var checker = Checker(definitions: definitions)
+        checker.check(Statement(.expr(expr), expr.range, src))
+        if let d = checker.diagnostics.first { throw d }
+        let base = try view().net
+        let savedSource = source
+        let saved = periodView
+        periodView = View(net: base, today: min(today, window.upperBound), window: window)
+        defer {
+            periodView = saved
+            source = savedSource
+        }
+        source = src
+        return try eval(expr, Ctx())
+    }
+
+    /// Each goal with a metric: this period and the three before, against the target.
+    func progressRows() throws -> RowSet {
+        let spec = Schema.progress
+        var rows: [Value] = []
+        for g in try view().net.goals {
+            guard g.metric != nil, let period = g.period else { continue }
+            var start = today.start(of: period)
+            var periods: [ClosedRange<Day>] = []
+            for _ in 0..<4 {
+                periods.append(start...start.end(of: period))
+                start = start.adding(days: -1).start(of: period)
+            }
+            for (i, p) in periods.enumerated() {
+                let value = try metric(g, in: p)
+                let n = value.numberValue ?? 0
+                let target = g.target
+                var percent: Value = .null
+                var expected: Value = .null
+                var status = ""
+                if let t = target, t > 0 {
+                    percent = .number((n * 100 / t).rounded(toPlaces: 0, .plain))
+                    if i == 0 {
+                        let elapsed = Decimal(today.ordinal - p.lowerBound.ordinal + 1) / Decimal(p.upperBound.ordinal - p.lowerBound.ordinal + 1)
+                        expected = .number((t * elapsed).rounded(toPlaces: 1, .plain))
+                        status = n >= t ? "done" : (n >= t * elapsed ? "on track" : "behind")
+                    } else {
+                        status = n >= t ? "met" : "missed"
+                    }
+                }
+                rows.append(.row(Row(spec, [.string(g.name), .string(p.lowerBound.label(of: period)), value,
+                    target.map(Value.number) ?? .null, percent, expected, .string(status)])))
+            }
+        }
+        return RowSet(collection: spec, rows: rows)
+    }
+
+    // MARK: - Network analysis
+
+    /// Professions serving the market (other than mine) where I know nobody at visibility or above.
+    func gaps(_ market: Value?) throws -> RowSet {
+        let v = try view()
+        let m = try market ?? (meRecord()["preferred_client"] ?? .null)
+        if m.isNull { throw fail("no preferred client is set; set me preferred_client: \"…\"", .none) }
+        let mine = v.net.me.profession.map(normalize)
+        var rows: [Value] = []
+        for p in try servedBy(m) where p != mine {
+            let known = v.net.contacts.filter { $0.profession.map(normalize) == p }
+            if known.contains(where: { $0.stage >= .visibility }) { continue }
+            rows.append(.record(Record(keys: ["profession", "contacts"], values: [.string(p), .int(known.count)])))
+        }
+        return RowSet(collection: nil, rows: rows, columns: ["profession", "contacts"])
+    }
+
+    /// The shortest chain of `knows` edges from someone I know directly to the target.
+    func path(to target: Int64, range: SourceRange) throws -> RowSet {
+        let v = try view()
+        let spec = Schema.path
+        let direct = Set(v.net.contacts.filter { $0.stage >= .visibility || (v.stats[$0.id]?.touches ?? 0) > 0 }.map(\.id))
+        func row(_ step: Int, _ id: Int64, _ ask: String) -> Value { .row(Row(spec, [.int(step), .contact(id), .string(ask)])) }
+        if direct.contains(target) { return RowSet(collection: spec, rows: [row(1, target, "you know them")]) }
+        let adj = v.net.adjacency()
+        var previous: [Int64: Int64] = [:]
+        var queue: [Int64] = direct.sorted()
+        var seen = Set(queue)
+        var head = 0
+        var found = false
+        while head < queue.count {
+            let n = queue[head]
+            head += 1
+            if n == target {
+                found = true
+                break
+            }
+            for m in adj[n] ?? [] where seen.insert(m).inserted {
+                previous[m] = n
+                queue.append(m)
+            }
+        }
+        guard found else {
+            return RowSet(collection: spec, rows: [])
+        }
+        var chain = [target]
+        while let p = previous[chain.last!] { chain.append(p) }
+        chain.reverse()
+        var rows: [Value] = []
+        for (i, id) in chain.enumerated() {
+            let ask = i == 0 ? "you know them" : "ask \(v.net.contact(chain[i - 1])?.name ?? "?") to introduce you"
+            rows.append(row(i + 1, id, ask))
+        }
+        return RowSet(collection: spec, rows: rows)
+    }
+
+    /// Contacts by how many otherwise separate groups they bridge, then by degree (power connectors).
+    func connectors() throws -> RowSet {
+        let v = try view()
+        let adj = v.net.adjacency()
+        var rows: [(Int64, Int, Int)] = []
+        for (id, neighbours) in adj where v.net.contact(id) != nil {
+            // Count the groups among the neighbours once this contact is taken away.
+            let set = Set(neighbours)
+            var seen = Set<Int64>()
+            var groups = 0
+            for n in neighbours where !seen.contains(n) {
+                groups += 1
+                var stack = [n]
+                seen.insert(n)
+                while let x = stack.popLast() {
+                    for y in adj[x] ?? [] where y != id && set.contains(y) && seen.insert(y).inserted { stack.append(y) }
+                }
+            }
+            rows.append((id, neighbours.count, groups))
+        }
+        rows.sort { ($0.2, $0.1) != ($1.2, $1.1) ? ($0.2, $0.1) > ($1.2, $1.1) : (v.net.contact($0.0)?.name ?? "") < (v.net.contact($1.0)?.name ?? "") }
+        return RowSet(collection: nil, rows: rows.map { .record(Record(keys: ["contact", "degree", "bridges"], values: [.contact($0.0), .int($0.1), .int($0.2)])) },
+            columns: ["contact", "degree", "bridges"])
+    }
+
+    func report(_ kind: String, _ range: SourceRange) throws -> RowSet {
+        let v = try view()
+        let net = v.net
+        switch kind {
+        case "network":
+            var rows: [Value] = []
+            let total = max(net.contacts.count, 1)
+            func add(_ section: String, _ group: String, _ count: Int) {
+                let share = (Decimal(count) * 100 / Decimal(total)).rounded(toPlaces: 0, .plain)
+                rows.append(.record(Record(keys: ["section", "group", "count", "share"], values: [.string(section), .string(group), .int(count), .number(share)])))
+            }
+            func counts(_ section: String, _ key: (Contact) -> String?, top: Int = 100) {
+                var m: [String: Int] = [:]
+                for c in net.contacts { m[key(c) ?? "(none)", default: 0] += 1 }
+                for (g, n) in m.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(top) { add(section, g, n) }
+            }
+            add("total", "contacts", net.contacts.count)
+            for s in Stage.allCases { add("stage", s.description, net.contacts.filter { $0.stage == s }.count) }
+            counts("relationship", { $0.relationship })
+            counts("met_at", { $0.metAt })
+            counts("profession", { $0.profession }, top: 10)
+            add("organisation", "internal", net.contacts.filter(\.isInternal).count)
+            add("organisation", "external", net.contacts.filter { !$0.isInternal }.count)
+            let mine = net.me.profession.map(normalize)
+            let same = net.contacts.filter { mine != nil && $0.profession.map(normalize) == mine }.count
+            add("profession", "same as mine", same)
+            add("profession", "different from mine", net.contacts.count - same)
+            add("activity", "touched in 90 days", net.contacts.filter { (v.stats[$0.id]?.touches90 ?? 0) > 0 }.count)
+            let yearAgo = v.today.adding(Duration(months: -12))
+            add("activity", "dormant (no touch for a year)", net.contacts.filter { c in
+                (v.stats[c.id]?.lastTouch ?? c.metOn ?? c.created) < yearAgo
+            }.count)
+            return RowSet(collection: nil, rows: rows, columns: ["section", "group", "count", "share"])
+        case "reciprocity":
+            var byContact: [Int64: (g: Int, r: Int, gv: Decimal, rv: Decimal, last: Day?)] = [:]
+            for r in net.referrals {
+                var e = byContact[r.contact] ?? (0, 0, 0, 0, nil)
+                if r.direction == .given {
+                    e.g += 1
+                    e.gv += r.value ?? 0
+                } else {
+                    e.r += 1
+                    e.rv += r.value ?? 0
+                }
+                if e.last.map({ r.on > $0 }) ?? true { e.last = r.on }
+                byContact[r.contact] = e
+            }
+            let sorted = byContact.sorted { a, b in
+                let na = a.value.r == 0 && a.value.g > 0
+                let nb = b.value.r == 0 && b.value.g > 0
+                if na != nb { return na }
+                if a.value.g - a.value.r != b.value.g - b.value.r { return a.value.g - a.value.r > b.value.g - b.value.r }
+                return (net.contact(a.key)?.name ?? "") < (net.contact(b.key)?.name ?? "")
+            }
+            let cols = ["contact", "given", "received", "value_given", "value_received", "last_referral", "give_ratio", "never_gave_back"]
+            return RowSet(collection: nil, rows: sorted.map { id, e in
+                .record(Record(keys: cols, values: [.contact(id), .int(e.g), .int(e.r), .number(e.gv), .number(e.rv), .optional(e.last),
+                    .number(v.stats[id]?.giveRatio ?? 0), .bool(e.r == 0 && e.g > 0)]))
+            }, columns: cols)
+        case "money":
+            let since = v.today.adding(Duration(months: -12))
+            var spend: [Int64: Decimal] = [:]
+            for s in net.spending where s.on > since && s.on <= v.today { spend[s.contact, default: 0] += s.amount }
+            let askedEver = Set(net.interactions.filter { $0.asked }.flatMap(\.people))
+            let cols = ["contact", "profession", "spend_12mo", "referrals_sent", "referrals_received", "asked_for_reciprocity"]
+            let sorted = spend.sorted { $0.value != $1.value ? $0.value > $1.value : (net.contact($0.key)?.name ?? "") < (net.contact($1.key)?.name ?? "") }
+            return RowSet(collection: nil, rows: sorted.map { id, amount in
+                .record(Record(keys: cols, values: [.contact(id), .optional(net.contact(id)?.profession), .number(amount),
+                    .int(v.stats[id]?.referralsGiven ?? 0), .int(v.stats[id]?.referralsReceived ?? 0), .bool(askedEver.contains(id))]))
+            }, columns: cols)
+        default:
+            throw fail("unknown report '\(kind)'", range)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// The user's named definitions, parsed: what the checker and the interpreter look names up in.
+public struct Definitions: Sendable {
+    public struct Let: Sendable {
+        public var name: String
+        public var value: Expr
+        public var source: String
+    }
+    public struct Fn: Sendable {
+        public var name: String
+        public var params: [String]
+        public var body: Expr
+        public var source: String
+    }
+    public struct Rule: Sendable {
+        public var name: String
+        public var when: Expr
+        public var message: Expr
+        public var priority: Expr?
+        public var source: String
+    }
+    public struct Score: Sendable {
+        public var name: String
+        public var value: Expr
+        public var source: String
+    }
+
+    public var lets: [String: Let] = [:]
+    public var fns: [String: Fn] = [:]
+    public var rules: [Rule] = []
+    public var scores: [String: Score] = [:]
+    public init() {}
+
+    /// Records the definition a statement makes. Returns false for other statements.
+    @discardableResult
+    public mutating func define(_ s: Statement) -> Bool {
+        let text = s.text
+        switch s.kind {
+        case .letDef(let name, let value): lets[name] = Let(name: name, value: value, source: text)
+        case .fnDef(let name, let params, let body): fns[name] = Fn(name: name, params: params, body: body, source: text)
+        case .ruleDef(let name, let when, let message, let priority):
+            let rule = Rule(name: name, when: when, message: message, priority: priority, source: text)
+            if let i = rules.firstIndex(where: { $0.name == name }) { rules[i] = rule } else { rules.append(rule) }
+        case .scoreDef(let name, let value): scores[name] = Score(name: name, value: value, source: text)
+        default: return false
+        }
+        return true
+    }
+
+    public mutating func drop(_ kind: Definition.Kind, _ name: String) -> Bool {
+        switch kind {
+        case .let: return lets.removeValue(forKey: name) != nil
+        case .fn: return fns.removeValue(forKey: name) != nil
+        case .score: return scores.removeValue(forKey: name) != nil
+        case .rule:
+            let before = rules.count
+            rules.removeAll { $0.name == name }
+            return rules.count != before
+        }
+    }
+
+    /// The kind of the definition with this name, if any (rules are named by their quoted name).
+    public func kind(of name: String) -> Definition.Kind? {
+        if lets[name] != nil { return .let }
+        if fns[name] != nil { return .fn }
+        if scores[name] != nil { return .score }
+        if rules.contains(where: { $0.name == name }) { return .rule }
+        return nil
+    }
+
+    /// Every definition as stored: its kind, name and source.
+    public var all: [Definition] {
+        lets.values.sorted { $0.name < $1.name }.map { Definition(kind: .let, name: $0.name, source: $0.source) }
+            + fns.values.sorted { $0.name < $1.name }.map { Definition(kind: .fn, name: $0.name, source: $0.source) }
+            + scores.values.sorted { $0.name < $1.name }.map { Definition(kind: .score, name: $0.name, source: $0.source) }
+            + rules.map { Definition(kind: .rule, name: $0.name, source: $0.source) }
+    }
+}

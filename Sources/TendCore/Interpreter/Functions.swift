@@ -1,0 +1,172 @@
+import Foundation
+
+extension Interpreter {
+    /// Calls a built-in or user function.
+    func call(_ e: Expr, _ name: String, _ args: [Expr], _ ctx: Ctx) throws -> Value {
+        if let f = definitions.fns[name] {
+            guard args.count == f.params.count else {
+                throw fail("\(name) takes \(f.params.count) arguments, not \(args.count)", e.range)
+            }
+            var locals: [String: Value] = [:]
+            for (p, a) in zip(f.params, args) { locals[p] = try eval(a, ctx) }
+            callDepth += 1
+            defer { callDepth -= 1 }
+            if callDepth > Interpreter.maxCallDepth { throw fail("functions call each other too deeply", e.range) }
+            return try eval(f.body, Ctx(locals: locals))
+        }
+        if Builtin.aggregates.contains(name) { return try aggregate(e, name, args, ctx) }
+        let v = try args.map { a -> Value in
+            if (name == "start_of" || name == "end_of"), a === args.first, case .constant(let p) = a.resolution { return .string(p) }
+            return try eval(a, ctx)
+        }
+        func arg(_ i: Int) -> Value { i < v.count ? v[i] : .null }
+        switch name {
+        case "days_since":
+            guard case .date(let d) = arg(0) else { return .null }
+            return .int(try view().today.ordinal - d.ordinal)
+        case "days":
+            guard case .duration(let d) = arg(0) else { return .null }
+            return .number(Decimal(d.months) * 365 / 12 + Decimal(d.days))
+        case "lower": return arg(0).stringValue.map { .string($0.lowercased()) } ?? .null
+        case "upper": return arg(0).stringValue.map { .string($0.uppercased()) } ?? .null
+        case "trim": return arg(0).stringValue.map { .string($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .null
+        case "norm":
+            switch arg(0) {
+            case .string(let s): return .string(normalize(s))
+            case .list(let items): return .list(items.map { $0.stringValue.map { .string(normalize($0)) } ?? $0 })
+            default: return arg(0)
+            }
+        case "len":
+            switch arg(0) {
+            case .string(let s): return .int(s.count)
+            case .list(let l): return .int(l.count)
+            case .rows(let r): return .int(r.rows.count)
+            case .null: return .null
+            default: throw fail("len needs text or a list, not \(arg(0).typeName)", e.range)
+            }
+        case "contains":
+            switch arg(0) {
+            case .string(let s): return .bool(arg(1).stringValue.map { s.lowercased().contains($0.lowercased()) } ?? false)
+            case .list(let l): return .bool(l.contains { Value.equal($0, arg(1)) || ($0.stringValue != nil && $0.stringValue?.lowercased() == arg(1).stringValue?.lowercased()) })
+            case .rows(let r): return .bool(r.rows.contains { Value.equal($0, arg(1)) })
+            case .null: return .null
+            default: throw fail("contains needs text or a list, not \(arg(0).typeName)", e.range)
+            }
+        case "starts_with", "ends_with":
+            guard let s = arg(0).stringValue?.lowercased(), let p = arg(1).stringValue?.lowercased() else { return .null }
+            return .bool(name == "starts_with" ? s.hasPrefix(p) : s.hasSuffix(p))
+        case "coalesce":
+            return v.first { !$0.isNull } ?? .null
+        case "round":
+            guard case .number(let n) = arg(0) else { return .null }
+            let places = arg(1).intValue ?? 0
+            return .number(n.rounded(toPlaces: places, .plain))
+        case "abs":
+            guard case .number(let n) = arg(0) else { return .null }
+            return .number(n < 0 ? -n : n)
+        case "floor", "ceil":
+            guard case .number(let n) = arg(0) else { return .null }
+            return .number(n.rounded(toPlaces: 0, name == "floor" ? .down : .up))
+        case "start_of", "end_of":
+            guard let p = arg(0).stringValue.flatMap(Day.Period.init(rawValue:)) else {
+                throw fail("\(name) takes week, month, quarter or year", e.range)
+            }
+            let d = args.count > 1 ? arg(1).dateValue : try view().today
+            guard let d else { return .null }
+            return .date(name == "start_of" ? d.start(of: p) : d.end(of: p))
+        case "year", "month":
+            guard let d = arg(0).dateValue else { return .null }
+            return .int(name == "year" ? d.year : d.month)
+        case "served_by":
+            return .list(try servedBy(arg(0)).map(Value.string))
+        case "join":
+            guard case .list(let items) = arg(0) else { return arg(0).isNull ? .null : .string(try display(arg(0))) }
+            return .string(try items.map { try display($0) }.joined(separator: arg(1).stringValue ?? ", "))
+        case "date":
+            return arg(0).stringValue.flatMap { Day(iso: $0) }.map(Value.date) ?? .null
+        case "string":
+            return .string(try display(arg(0)))
+        default:
+            throw fail("unknown function '\(name)'", e.range)
+        }
+    }
+
+    /// The professions serving a market (or each market of a list), normalised.
+    func servedBy(_ market: Value) throws -> [String] {
+        let names: [String]
+        switch market {
+        case .string(let s): names = [s]
+        case .list(let l): names = l.compactMap(\.stringValue)
+        default: names = []
+        }
+        let wanted = Set(names.map(normalize))
+        var out: [String] = []
+        for m in try view().net.markets where wanted.contains(normalize(m.name)) {
+            for p in m.servedBy.map(normalize) where !out.contains(p) { out.append(p) }
+        }
+        return out
+    }
+
+    /// count / sum / avg / min / max over a collection, a list, a group, or plain values.
+    func aggregate(_ e: Expr, _ name: String, _ args: [Expr], _ ctx: Ctx) throws -> Value {
+        var values: [Value]
+        if args.isEmpty {
+            guard let group = ctx.group else { throw fail("\(name)() without arguments only works after group by", e.range) }
+            return .int(group.count)
+        }
+        let first = try eval(args[0], Ctx(row: ctx.row, locals: ctx.locals))
+        switch first {
+        case .rows(let set):
+            if name == "count" { return .int(set.rows.count) }
+            guard args.count >= 2 else { throw fail("\(name) needs the value to take from each row", e.range) }
+            values = try set.rows.map { try eval(args[1], Ctx(row: $0, locals: ctx.locals)) }
+        case .list(let items) where args.count == 1:
+            values = items
+        default:
+            if let group = ctx.group, args.count == 1 {
+                values = try group.map { try eval(args[0], Ctx(row: $0, locals: ctx.locals)) }
+            } else if name == "min" || name == "max" {
+                values = [first] + (try args.dropFirst().map { try eval($0, ctx) })
+            } else if name == "count" {
+                return .int(first.isNull ? 0 : 1)
+            } else {
+                throw fail("\(name) takes a collection or a list, not \(first.typeName)", args[0].range)
+            }
+        }
+        values.removeAll { $0.isNull }
+        switch name {
+        case "count":
+            return .int(values.count)
+        case "sum", "avg":
+            if values.isEmpty { return name == "sum" ? .int(0) : .null }
+            if case .duration = values[0] {
+                var total = Duration()
+                for v in values { if case .duration(let d) = v { total = total + d } }
+                if name == "sum" { return .duration(total) }
+                return .duration(Duration(days: Int((total.approximateDays / Double(values.count)).rounded())))
+            }
+            var total = Decimal(0)
+            for v in values {
+                guard case .number(let n) = v else { throw fail("\(name) needs numbers, found \(v.typeName)", e.range) }
+                total += n
+            }
+            return .number(name == "sum" ? total : total / Decimal(values.count))
+        default:
+            var best: Value?
+            for v in values {
+                guard let b = best else {
+                    best = v
+                    continue
+                }
+                guard let c = Value.compare(v, b) else { throw fail("\(name) cannot compare \(v.typeName) with \(b.typeName)", e.range) }
+                if (name == "min" && c < 0) || (name == "max" && c > 0) { best = v }
+            }
+            return best ?? .null
+        }
+    }
+}
+
+/// How markets and professions are compared: without regard to case or surrounding spaces.
+public func normalize(_ s: String) -> String {
+    s.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+}

@@ -1,0 +1,474 @@
+import Foundation
+
+/// Runs checked statements against a model.
+public final class Interpreter {
+    public let model: Model
+    public var today: Day
+    public var definitions: Definitions
+    public weak var host: Host?
+    /// Under `--read-only`, definitions last for the run and nothing is written to the model.
+    public var readOnly = false
+
+    /// The network and what is computed from it, until the next change.
+    final class View {
+        let net: Network
+        let today: Day
+        let window: ClosedRange<Day>?
+        lazy var stats: [Int64: ContactStats] = net.stats(today: today, window: window)
+        var cadence: [Int64: Duration?] = [:]
+        var scores: [String: [Int64: Value]] = [:]
+        lazy var handles: [String: Int64] = Dictionary(net.contacts.map { ($0.handle, $0.id) }, uniquingKeysWith: { a, _ in a })
+        init(net: Network, today: Day, window: ClosedRange<Day>? = nil) {
+            self.net = net
+            self.today = today
+            self.window = window
+        }
+    }
+    private var cachedView: View?
+    /// Set while a goal's metric is evaluated for one period.
+    var periodView: View?
+    var source: Source?
+    /// Guards against runaway evaluation (a user fn called in a tight loop over a huge network).
+    var callDepth = 0
+    static let maxCallDepth = 200
+
+    public init(model: Model, today: Day, definitions: Definitions = Definitions()) {
+        self.model = model
+        self.today = today
+        self.definitions = definitions
+    }
+
+    func view() throws -> View {
+        if let p = periodView { return p }
+        if let v = cachedView, v.today == today { return v }
+        let v = View(net: try model.network(), today: today)
+        cachedView = v
+        return v
+    }
+
+    /// Forgets what was computed from the network (after a change).
+    public func invalidate() { cachedView = nil }
+
+    @discardableResult
+    func apply(_ change: Change) throws -> Int64? {
+        invalidate()
+        return try model.apply(change)
+    }
+
+    // MARK: - Evaluation context
+
+    struct Ctx {
+        var row: Value?
+        var locals: [String: Value] = [:]
+        var group: [Value]?
+        var groupKeys: Record?
+        static let empty = Ctx()
+    }
+
+    func fail(_ message: String, _ range: SourceRange, suggestion: String? = nil, notes: [String] = []) -> Diagnostic {
+        runtimeError(message, at: range, in: source, suggestion: suggestion, notes: notes)
+    }
+
+    /// Evaluates an expression outside any row (the REPL's `-e`, tests).
+    public func evaluate(_ e: Expr, source: Source) throws -> Value {
+        self.source = source
+        return try eval(e, .empty)
+    }
+
+    func eval(_ e: Expr, _ ctx: Ctx) throws -> Value {
+        switch e.kind {
+        case .literal(let v):
+            return v
+        case .interpolated(let parts):
+            var s = ""
+            for p in parts {
+                switch p {
+                case .text(let t): s += t
+                case .expr(let inner): s += try display(eval(inner, ctx))
+                }
+            }
+            return .string(s)
+        case .name(let n):
+            return try evalName(e, n, ctx)
+        case .handle(let h):
+            return .contact(try contactID(h, e.range))
+        case .tag(let t, let present):
+            guard let row = ctx.row else { throw fail("+\(t) needs a contact in view", e.range) }
+            let tags = try field(row, "tags", e.range)
+            let has = tags.listValue?.contains { $0.stringValue?.lowercased() == t } ?? false
+            return .bool(present ? has : !has)
+        case .me:
+            return .record(try meRecord())
+        case .it:
+            guard let row = ctx.row else { throw fail("'it' has no row here", e.range) }
+            return row
+        case .list(let items):
+            return .list(try items.map { try eval($0, ctx) })
+        case .record(let fields):
+            var r = Record()
+            for (k, v) in fields { r[k] = try eval(v, ctx) }
+            return .record(r)
+        case .unary(let op, let operand):
+            let v = try eval(operand, ctx)
+            if op == "not" {
+                if v.isNull { return .null }
+                guard case .bool(let b) = v else { throw fail("'not' needs a bool, not \(v.typeName)", operand.range) }
+                return .bool(!b)
+            }
+            switch v {
+            case .null: return .null
+            case .number(let n): return .number(-n)
+            case .duration(let d): return .duration(-d)
+            default: throw fail("cannot negate \(v.typeName)", e.range)
+            }
+        case .binary(let op, let l, let r):
+            return try evalBinary(e, op, l, r, ctx)
+        case .member(let base, let name):
+            let b = try eval(base, ctx)
+            if b.isNull { return .null }
+            return try field(b, name, e.range)
+        case .call(let name, let args):
+            return try call(e, name, args, ctx)
+        case .ifThen(let c, let y, let n):
+            if try eval(c, ctx).isTrue { return try eval(y, ctx) }
+            return try n.map { try eval($0, ctx) } ?? .null
+        case .query(let q):
+            return .rows(try runQuery(q, ctx))
+        }
+    }
+
+    func evalName(_ e: Expr, _ n: String, _ ctx: Ctx) throws -> Value {
+        switch e.resolution {
+        case .local(let name):
+            return ctx.locals[name] ?? .null
+        case .field(let name):
+            if let keys = ctx.groupKeys {
+                if let v = keys[name] { return v }
+                if name == "count" { return .int(ctx.group?.count ?? 0) }
+            }
+            guard let row = ctx.row else { throw fail("'\(name)' is a field, and no row is in view", e.range) }
+            return try field(row, name, e.range)
+        case .global(let name):
+            guard let l = definitions.lets[name] else { throw fail("'\(name)' is no longer defined", e.range) }
+            callDepth += 1
+            defer { callDepth -= 1 }
+            if callDepth > Interpreter.maxCallDepth { throw fail("definitions nested too deeply", e.range) }
+            return try eval(l.value, Ctx())
+        case .collection(let name):
+            guard let spec = Schema.collection(named: name) else { throw fail("unknown collection \(name)", e.range) }
+            if name == "agenda" { return .rows(try agendaRows(on: nil)) }
+            return .rows(RowSet(collection: spec, rows: try rows(of: spec)))
+        case .stage(let s):
+            return .stage(s)
+        case .constant(let c):
+            switch c {
+            case "today": return .date(try view().today)
+            case "yesterday": return .date(try view().today.adding(days: -1))
+            case "tomorrow": return .date(try view().today.adding(days: 1))
+            default: return .string(c)
+            }
+        case .unresolved:
+            // Unchecked input (a rule loaded from an older database): resolve the way the checker would.
+            if let v = ctx.locals[n] { return v }
+            if let keys = ctx.groupKeys, let v = keys[n] { return v }
+            if let row = ctx.row, let v = try? field(row, n, e.range) { return v }
+            if definitions.lets[n] != nil {
+                e.resolution = .global(n)
+                return try evalName(e, n, ctx)
+            }
+            if Schema.collection(named: n) != nil {
+                e.resolution = .collection(n)
+                return try evalName(e, n, ctx)
+            }
+            if ["today", "yesterday", "tomorrow"].contains(n) {
+                e.resolution = .constant(n)
+                return try evalName(e, n, ctx)
+            }
+            if let s = Stage(name: n) { return .stage(s) }
+            throw fail("unknown name '\(n)'", e.range)
+        }
+    }
+
+    // MARK: - Contacts
+
+    /// The id of a handle, or an error that suggests the closest handles.
+    func contactID(_ handle: String, _ range: SourceRange) throws -> Int64 {
+        if let p = periodView, let id = p.handles[handle] { return id }
+        if let id = try model.contactID(handle: handle) { return id }
+        let handles = try view().net.contacts.map(\.handle)
+        let near = closest(handle, among: handles)
+        throw fail("no contact @\(handle)", range, suggestion: near.first.map { "@" + $0 },
+            notes: near.count > 1 ? ["other close handles: " + near.dropFirst().map { "@" + $0 }.joined(separator: ", ")] : [])
+    }
+
+    func contact(_ id: Int64) throws -> Contact? { try view().net.contact(id) }
+
+    func meRecord() throws -> Record {
+        let me = try view().net.me
+        var r = Record()
+        r["name"] = .optional(me.name)
+        r["profession"] = .optional(me.profession)
+        r["company"] = .optional(me.company)
+        r["preferred_client"] =
+            me.preferredClient.count == 1 ? .string(me.preferredClient[0]) : (me.preferredClient.isEmpty ? .null : .list(me.preferredClient.map(Value.string)))
+        r["goals"] = .list(me.goals.map(Value.string))
+        return r
+    }
+
+    /// A field of a row: a contact's stored or derived field or score, an event's field, a record's key.
+    func field(_ row: Value, _ name: String, _ range: SourceRange) throws -> Value {
+        switch row {
+        case .contact(let id):
+            return try contactField(id, name, range)
+        case .row(let r):
+            if let v = r[name] { return v }
+            throw fail("\(r.collection.name) have no field '\(name)'", range)
+        case .record(let r):
+            if let v = r[name] { return v }
+            return .null
+        case .null:
+            return .null
+        default:
+            throw fail("\(row.typeName) has no field '\(name)'", range)
+        }
+    }
+
+    func contactField(_ id: Int64, _ name: String, _ range: SourceRange) throws -> Value {
+        let v = try view()
+        guard let c = v.net.contact(id) else { return .null }
+        switch name {
+        case "id": return .number(Decimal(c.id))
+        case "name": return .string(c.name)
+        case "handle": return .string(c.handle)
+        case "company": return .optional(c.company)
+        case "title": return .optional(c.title)
+        case "profession": return .optional(c.profession)
+        case "email": return .optional(c.email)
+        case "phone": return .optional(c.phone)
+        case "city": return .optional(c.city)
+        case "tags", "goals", "accomplishments", "interests", "networks", "skills", "serves":
+            return .list(c[list: name].map(Value.string))
+        case "met_at": return .optional(c.metAt)
+        case "met_on": return .optional(c.metOn)
+        case "relationship": return .optional(c.relationship)
+        case "internal": return .bool(c.isInternal)
+        case "stage": return .stage(c.stage)
+        case "own_cadence": return c.cadence.map(Value.duration) ?? .null
+        case "cadence": return try cadence(of: c).map(Value.duration) ?? .null
+        case "next_step": return .optional(c.nextStep)
+        case "next_due": return .optional(c.nextDue)
+        case "expert": return .bool(c.expert)
+        case "passionate": return .bool(c.passionate)
+        case "honors_referrals": return .bool(c.honorsReferrals)
+        case "notes": return .optional(c.notes)
+        case "created": return .date(c.created)
+        case "snoozed_until": return .optional(c.snoozedUntil)
+        case "stage_rank": return .int(c.stage.rawValue)
+        case "gains": return .int(Schema.gainsFields.filter { !c[list: $0].isEmpty }.count)
+        case "referrable": return .bool(c.expert && c.passionate && c.honorsReferrals)
+        case "due": return try due(of: c).map(Value.date) ?? .null
+        case "overdue":
+            guard let d = try due(of: c) else { return .duration(Duration()) }
+            return .duration(Duration(days: max(0, v.today.ordinal - d.ordinal)))
+        default: break
+        }
+        let s = v.stats[id] ?? ContactStats()
+        switch name {
+        case "last_touch": return .optional(s.lastTouch)
+        case "touches": return .int(s.touches)
+        case "touches_90d": return .int(s.touches90)
+        case "gave": return .int(s.gave)
+        case "asked": return .int(s.asked)
+        case "inbound": return .int(s.inbound)
+        case "give_ratio": return .number(s.giveRatio)
+        case "referrals_given": return .int(s.referralsGiven)
+        case "referrals_received": return .int(s.referralsReceived)
+        case "spend": return .number(s.spend)
+        case "introductions": return .int(s.introductions)
+        case "degree": return .int(s.degree)
+        case "stage_since": return .optional(s.stageSince ?? c.created)
+        default: break
+        }
+        if let score = definitions.scores[name] {
+            if let cached = v.scores[name]?[id] { return cached }
+            callDepth += 1
+            defer { callDepth -= 1 }
+            if callDepth > Interpreter.maxCallDepth { throw fail("scores nested too deeply", range) }
+            let value = try eval(score.value, Ctx(row: .contact(id)))
+            v.scores[name, default: [:]][id] = value
+            return value
+        }
+        throw fail("contacts have no field '\(name)'", range, suggestion: closest(name, among: Schema.contacts.fields.map(\.name)).first)
+    }
+
+    /// The contact's own cadence, else what the prelude's `default_cadence(c)` says.
+    func cadence(of c: Contact) throws -> Duration? {
+        if let own = c.cadence { return own }
+        let v = try view()
+        if let cached = v.cadence[c.id] { return cached }
+        var result: Duration?
+        if let fn = definitions.fns["default_cadence"], fn.params.count == 1 {
+            callDepth += 1
+            defer { callDepth -= 1 }
+            if callDepth > Interpreter.maxCallDepth { throw fail("default_cadence nested too deeply", fn.body.range) }
+            if case .duration(let d) = try eval(fn.body, Ctx(locals: [fn.params[0]: .contact(c.id)])) { result = d }
+        }
+        v.cadence[c.id] = result
+        return result
+    }
+
+    func due(of c: Contact) throws -> Day? {
+        guard let cad = try cadence(of: c) else { return nil }
+        let base = (try view().stats[c.id]?.lastTouch) ?? c.metOn ?? c.created
+        return base.adding(cad)
+    }
+
+    // MARK: - Operators
+
+    func evalBinary(_ e: Expr, _ op: String, _ l: Expr, _ r: Expr, _ ctx: Ctx) throws -> Value {
+        switch op {
+        case "and":
+            let a = try eval(l, ctx)
+            if case .bool(false) = a { return .bool(false) }
+            let b = try eval(r, ctx)
+            if case .bool(false) = b { return .bool(false) }
+            if a.isNull || b.isNull { return .null }
+            return .bool(a.isTrue && b.isTrue)
+        case "or":
+            let a = try eval(l, ctx)
+            if a.isTrue { return .bool(true) }
+            let b = try eval(r, ctx)
+            if b.isTrue { return .bool(true) }
+            if a.isNull || b.isNull { return .null }
+            return .bool(false)
+        case "??":
+            let a = try eval(l, ctx)
+            return a.isNull ? try eval(r, ctx) : a
+        default:
+            break
+        }
+        let a = try eval(l, ctx)
+        let b = try eval(r, ctx)
+        return try binary(op, a, b, e)
+    }
+
+    func binary(_ op: String, _ a: Value, _ b: Value, _ e: Expr) throws -> Value {
+        switch op {
+        case "==": return .bool(Value.equal(a, b))
+        case "!=": return .bool(!Value.equal(a, b))
+        default: break
+        }
+        if a.isNull || b.isNull { return .null }
+        switch op {
+        case "<", "<=", ">", ">=":
+            guard let c = Value.compare(a, b) else { throw fail("cannot compare \(a.typeName) with \(b.typeName)", e.range) }
+            switch op {
+            case "<": return .bool(c < 0)
+            case "<=": return .bool(c <= 0)
+            case ">": return .bool(c > 0)
+            default: return .bool(c >= 0)
+            }
+        case "~":
+            guard case .string(let needle) = b else { throw fail("'~' needs text on the right", e.range) }
+            let n = needle.lowercased()
+            switch a {
+            case .string(let s): return .bool(n.isEmpty || s.lowercased().contains(n))
+            case .list(let items): return .bool(items.contains { $0.stringValue.map { $0.lowercased().contains(n) } ?? false })
+            default: throw fail("'~' matches text, not \(a.typeName)", e.range)
+            }
+        case "in", "not in":
+            let found = try member(a, of: b, e)
+            return .bool(op == "in" ? found : !found)
+        case "+", "-":
+            switch (a, b) {
+            case (.number(let x), .number(let y)): return .number(op == "+" ? x + y : x - y)
+            case (.date(let d), .duration(let u)): return .date(d.adding(op == "+" ? u : -u))
+            case (.duration(let u), .date(let d)) where op == "+": return .date(d.adding(u))
+            case (.date(let x), .date(let y)) where op == "-": return .duration(Duration(days: x.ordinal - y.ordinal))
+            case (.duration(let x), .duration(let y)): return .duration(op == "+" ? x + y : x + (-y))
+            case (.string(let x), .string(let y)) where op == "+": return .string(x + y)
+            case (.list(let x), .list(let y)) where op == "+": return .list(x + y)
+            default: throw fail("cannot \(op == "+" ? "add" : "subtract") \(b.typeName) and \(a.typeName)", e.range)
+            }
+        case "*", "/", "%":
+            switch (a, b) {
+            case (.number(let x), .number(let y)):
+                if op == "*" { return .number(x * y) }
+                if y == 0 { return .null }
+                if op == "/" { return .number(x / y) }
+                let q = (x / y).rounded(toPlaces: 0, x / y >= 0 ? .down : .up)
+                return .number(x - q * y)
+            case (.duration(let d), .number(let n)), (.number(let n), .duration(let d)):
+                if op == "%" { break }
+                if op == "/" {
+                    if case .number = a { break }
+                    if n == 0 { return .null }
+                    let days = (Decimal(d.approximateDays) / n).rounded(toPlaces: 0, .plain)
+                    return .duration(Duration(days: NSDecimalNumber(decimal: days).intValue))
+                }
+                let k = NSDecimalNumber(decimal: n).doubleValue
+                if k == k.rounded() { return .duration(Duration(months: d.months * Int(k), days: d.days * Int(k))) }
+                return .duration(Duration(days: Int((d.approximateDays * k).rounded())))
+            default: break
+            }
+            throw fail("cannot apply '\(op)' to \(a.typeName) and \(b.typeName)", e.range)
+        default:
+            throw fail("unknown operator \(op)", e.range)
+        }
+    }
+
+    /// `x in list`, `x in rows`, `"sub" in "text"`; a list on the left matches when any item is in.
+    func member(_ a: Value, of b: Value, _ e: Expr) throws -> Bool {
+        if case .list(let xs) = a {
+            if case .list = b { return try xs.contains { try member($0, of: b, e) } }
+        }
+        switch b {
+        case .list(let items): return items.contains { Value.equal($0, a) }
+        case .rows(let set): return set.rows.contains { Value.equal($0, a) }
+        case .string(let s):
+            guard case .string(let sub) = a else { return false }
+            return s.lowercased().contains(sub.lowercased())
+        default: throw fail("'in' needs a list, a collection or text on the right, not \(b.typeName)", e.range)
+        }
+    }
+
+    // MARK: - Display
+
+    /// A value as text inside a string: null is empty, a contact is its name.
+    public func display(_ v: Value) throws -> String {
+        switch v {
+        case .null: return ""
+        case .contact(let id): return try contact(id)?.name ?? "@\(id)"
+        case .list(let items): return try items.map { try display($0) }.joined(separator: ", ")
+        case .rows(let set): return "\(set.rows.count) \(set.collection?.name ?? "rows")"
+        default: return plainText(v)
+        }
+    }
+}
+
+/// A value as plain text, without looking anything up.
+public func plainText(_ v: Value) -> String {
+    switch v {
+    case .null: return ""
+    case .bool(let b): return b ? "true" : "false"
+    case .number(let n): return n.tendText
+    case .string(let s): return s
+    case .date(let d): return d.description
+    case .duration(let d): return d.description
+    case .stage(let s): return s.description
+    case .list(let items): return items.map(plainText).joined(separator: ", ")
+    case .record(let r): return "{" + zip(r.keys, r.values).map { "\($0): \(plainText($1))" }.joined(separator: ", ") + "}"
+    case .contact(let id): return "#\(id)"
+    case .row(let r): return "\(r.collection.rowName) \(r["id"].map(plainText) ?? "")"
+    case .rows(let s): return "\(s.rows.count) rows"
+    }
+}
+
+extension Decimal {
+    func rounded(toPlaces places: Int, _ mode: NSDecimalNumber.RoundingMode) -> Decimal {
+        var value = self
+        var result = Decimal()
+        NSDecimalRound(&result, &value, places, mode)
+        return result
+    }
+}

@@ -1,0 +1,54 @@
+/// What a statement produces for the user; the REPL and `tend run` draw it in the chosen format.
+public enum Output: Sendable {
+    /// A confirmation or `print` text.
+    case text(String)
+    /// A single value (an expression's result).
+    case value(Value)
+    /// Rows with named columns (a query's result).
+    case table(Table)
+    /// A contact's card: its fields, then its timeline.
+    case card(Card)
+    /// An assertion's outcome.
+    case assertion(passed: Bool, message: String, detail: String, range: SourceRange, source: Source)
+}
+
+/// A query result ready to draw.
+public struct Table: Sendable {
+    public var title: String?
+    public var columns: [String]
+    public var rows: [[Value]]
+    /// `group by` results draw as a bar chart of this column on a terminal.
+    public var chartColumn: Int?
+    /// Names and handles of the contacts that appear in cells.
+    public var people: [Int64: (name: String, handle: String)]
+    public init(title: String? = nil, columns: [String], rows: [[Value]], chartColumn: Int? = nil, people: [Int64: (name: String, handle: String)] = [:]) {
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+        self.chartColumn = chartColumn
+        self.people = people
+    }
+}
+
+/// Every field of a contact and its timeline.
+public struct Card: Sendable {
+    public var name: String
+    public var handle: String
+    public var fields: [(String, Value)]
+    public var timeline: Table
+}
+
+/// A problem found while running: a located diagnostic (exit code 3).
+public func runtimeError(_ message: String, at range: SourceRange, in source: Source?, suggestion: String? = nil, notes: [String] = []) -> Diagnostic {
+    Diagnostic(.runtime, message, at: range, in: source, suggestion: suggestion, notes: notes)
+}
+
+/// What the interpreter asks its host to do: the core itself reads and writes no files.
+public protocol Host: AnyObject {
+    /// Writes text to a file (for `save` and `export`), relative to the running script's folder.
+    func write(_ text: String, to path: String, from source: Source) throws
+    /// Runs `import FORMAT FILE` and returns its report.
+    func importFile(format: String, path: String, options: [String: Value], from source: Source, into interpreter: Interpreter) throws -> String
+    /// Writes `export FORMAT FILE` of the given contacts (or the agenda for ics).
+    func exportFile(format: String, path: String, table: Table, contacts: [Int64], from source: Source, interpreter: Interpreter) throws -> String
+}

@@ -1,0 +1,431 @@
+import Foundation
+
+extension Interpreter {
+    // MARK: - Collections
+
+    /// Every row of a collection (only the period's rows while a goal's metric is measured).
+    func rows(of spec: CollectionSpec) throws -> [Value] {
+        let v = try view()
+        let net = v.net
+        func inWindow(_ d: Day) -> Bool { v.window.map { $0.contains(d) } ?? true }
+        switch spec.name {
+        case "contacts":
+            return net.contacts.filter { inWindow($0.created) }.map { .contact($0.id) }
+        case "interactions":
+            return net.interactions.filter { inWindow($0.on) }.map { i in
+                .row(Row(spec, [.int64(i.id), .string(i.kind), .date(i.on), i.people.first.map(Value.contact) ?? .null,
+                    .list(i.people.map(Value.contact)), .optional(i.note), i.quality.map { .int($0) } ?? .null,
+                    .bool(i.gave), .bool(i.asked), .bool(i.inbound), .bool(i.pitch)]))
+            }
+        case "referrals":
+            return net.referrals.filter { inWindow($0.on) }.map { r in
+                .row(Row(spec, [.int64(r.id), .string(r.direction.rawValue), .contact(r.contact), .list([.contact(r.contact)]),
+                    .optional(r.about), .date(r.on), r.value.map(Value.number) ?? .null, .optional(r.status), .optional(r.note)]))
+            }
+        case "introductions":
+            return net.introductions.filter { inWindow($0.on) }.map { i in
+                .row(Row(spec, [.int64(i.id), .contact(i.a), .contact(i.b), .list([.contact(i.a), .contact(i.b)]), .date(i.on), .optional(i.note)]))
+            }
+        case "spending":
+            return net.spending.filter { inWindow($0.on) }.map { s in
+                .row(Row(spec, [.int64(s.id), .contact(s.contact), .list([.contact(s.contact)]), .number(s.amount), .date(s.on), .optional(s.note)]))
+            }
+        case "goals":
+            return try net.goals.map { g in
+                .row(Row(spec, [.string(g.name), .optional(g.due), .optional(g.metric), g.target.map(Value.number) ?? .null,
+                    .optional(g.period?.rawValue), .list(g.helpers.map(Value.contact)), try goalValue(g)]))
+            }
+        case "markets":
+            return net.markets.map { .row(Row(spec, [.string($0.name), .list($0.servedBy.map(Value.string))])) }
+        case "agenda":
+            return try agendaRows(on: nil).rows
+        default:
+            return []
+        }
+    }
+
+    func goalValue(_ g: Goal) throws -> Value {
+        guard g.metric != nil, let period = g.period, periodView == nil else { return .null }
+        return try metric(g, in: today.start(of: period)...today.end(of: period))
+    }
+
+    // MARK: - Queries
+
+    func runQuery(_ q: Query, _ outer: Ctx) throws -> RowSet {
+        var set = try sourceRows(q, outer)
+        let locals = outer.locals
+        if let f = q.filter {
+            set.rows = try set.rows.filter { try eval(f, Ctx(row: $0, locals: locals)).isTrue }
+        }
+        if !q.groupBy.isEmpty { return try group(q, set, locals) }
+        if !q.sortBy.isEmpty { set.rows = try sort(set.rows, q.sortBy, locals) }
+        if let l = q.limit { set.rows = Array(set.rows.prefix(try limit(l, outer))) }
+        if !q.show.isEmpty {
+            let names = showNames(q.show)
+            set.rows = try set.rows.map { row in
+                let ctx = Ctx(row: row, locals: locals)
+                return .record(Record(keys: names, values: try q.show.map { try eval($0.0, ctx) }))
+            }
+            set.columns = names
+            set.collection = nil
+        }
+        return set
+    }
+
+    func limit(_ e: Expr, _ ctx: Ctx) throws -> Int {
+        guard case .number(let n) = try eval(e, ctx), n >= 0 else { throw fail("limit must be a number 0 or more", e.range) }
+        return NSDecimalNumber(decimal: n).intValue
+    }
+
+    func showNames(_ show: [(Expr, name: String?)]) -> [String] {
+        var names: [String] = []
+        for (e, n) in show {
+            var name = n ?? columnName(e)
+            if name == "value", let src = source { name = src.slice(e.range) }
+            var unique = name
+            var k = 2
+            while names.contains(unique) {
+                unique = "\(name)_\(k)"
+                k += 1
+            }
+            names.append(unique)
+        }
+        return names
+    }
+
+    /// Sorts by several keys; nulls go last whichever the direction.
+    func sort(_ rows: [Value], _ keys: [(Expr, descending: Bool)], _ locals: [String: Value]) throws -> [Value] {
+        let keyed = try rows.enumerated().map { (i, r) in (i, r, try keys.map { try eval($0.0, Ctx(row: r, locals: locals)) }) }
+        return keyed.sorted { a, b in
+            for (k, key) in keys.enumerated() {
+                let x = a.2[k]
+                let y = b.2[k]
+                if x.isNull && y.isNull { continue }
+                if x.isNull { return false }
+                if y.isNull { return true }
+                let c = Value.compare(x, y) ?? 0
+                if c != 0 { return key.descending ? c > 0 : c < 0 }
+            }
+            return a.0 < b.0
+        }.map(\.1)
+    }
+
+    /// `group by`: one record per key (a list-valued key puts the row in each of its items' groups).
+    func group(_ q: Query, _ set: RowSet, _ locals: [String: Value]) throws -> RowSet {
+        let keyNames = q.groupBy.map(columnName)
+        var order: [[Value]] = []
+        var groups: [String: (key: [Value], rows: [Value])] = [:]
+        for row in set.rows {
+            let ctx = Ctx(row: row, locals: locals)
+            var combos: [[Value]] = [[]]
+            for g in q.groupBy {
+                let v = try eval(g, ctx)
+                let parts: [Value]
+                if case .list(let items) = v { parts = items.isEmpty ? [.null] : items } else { parts = [v] }
+                combos = combos.flatMap { c in parts.map { c + [$0] } }
+            }
+            for key in combos {
+                let id = key.map { groupKeyText($0) }.joined(separator: "\u{1F}")
+                if groups[id] == nil {
+                    groups[id] = (key, [])
+                    order.append(key)
+                }
+                groups[id]!.rows.append(row)
+            }
+        }
+        let showNamesList = q.show.isEmpty ? ["count"] : showNames(q.show)
+        var records: [Value] = []
+        for key in order {
+            let id = key.map { groupKeyText($0) }.joined(separator: "\u{1F}")
+            let members = groups[id]!.rows
+            let keys = Record(keys: keyNames, values: key)
+            let ctx = Ctx(row: nil, locals: locals, group: members, groupKeys: keys)
+            var r = keys
+            if q.show.isEmpty {
+                r["count"] = .int(members.count)
+            } else {
+                for (i, (e, _)) in q.show.enumerated() { r[showNamesList[i]] = try eval(e, ctx) }
+            }
+            records.append(.record(r))
+            _ = ctx
+        }
+        var result = records
+        if q.sortBy.isEmpty {
+            // Biggest groups first, as a bar chart reads best.
+            let countKey = showNamesList.first { $0.hasPrefix("count") } ?? showNamesList.first
+            result = result.sorted { a, b in
+                guard case .record(let x) = a, case .record(let y) = b else { return false }
+                let cx = countKey.flatMap { x[$0] } ?? .null
+                let cy = countKey.flatMap { y[$0] } ?? .null
+                let c = Value.compare(cx, cy) ?? 0
+                if c != 0 { return c > 0 }
+                return (x.values.first.map(groupKeyText) ?? "") < (y.values.first.map(groupKeyText) ?? "")
+            }
+        } else {
+            let keyed = try result.map { rec -> (Value, [Value]) in
+                guard case .record(let r) = rec else { return (rec, []) }
+                let members = groups[r.values.prefix(keyNames.count).map(groupKeyText).joined(separator: "\u{1F}")]?.rows ?? []
+                let ctx = Ctx(row: rec, locals: locals, group: members, groupKeys: r)
+                return (rec, try q.sortBy.map { try eval($0.0, ctx) })
+            }
+            result = keyed.sorted { a, b in
+                for (k, key) in q.sortBy.enumerated() {
+                    let x = a.1[k]
+                    let y = b.1[k]
+                    if x.isNull && y.isNull { continue }
+                    if x.isNull { return false }
+                    if y.isNull { return true }
+                    let c = Value.compare(x, y) ?? 0
+                    if c != 0 { return key.descending ? c > 0 : c < 0 }
+                }
+                return false
+            }.map(\.0)
+        }
+        if let l = q.limit { result = Array(result.prefix(try limit(l, Ctx(locals: locals)))) }
+        return RowSet(collection: nil, rows: result, columns: keyNames + showNamesList, grouped: true)
+    }
+
+    private func groupKeyText(_ v: Value) -> String {
+        switch v {
+        case .null: return "\u{0}"
+        case .contact(let id): return "#\(id)"
+        case .string(let s): return "s" + s
+        default: return plainText(v)
+        }
+    }
+
+    func sourceRows(_ q: Query, _ outer: Ctx) throws -> RowSet {
+        switch q.source {
+        case .expr(let e):
+            let v = try eval(e, outer)
+            switch v {
+            case .rows(let set): return set
+            case .list(let items): return RowSet(collection: nil, rows: items)
+            default: throw fail("a query starts from a collection, not \(v.typeName)", e.range)
+            }
+        case .agenda(let on):
+            let day = try on.map { try eval($0, outer) }
+            if let day, day.dateValue == nil && !day.isNull { throw fail("agenda on takes a date", q.range) }
+            return try agendaRows(on: day?.dateValue)
+        case .timeline(let who):
+            guard case .contact(let id) = try eval(who, outer) else { throw fail("timeline takes a contact", who.range) }
+            return try timeline(id)
+        case .rules:
+            return RowSet(collection: Schema.definitions, rows: definitions.all.map { d in
+                .row(Row(Schema.definitions, [.string(d.kind.rawValue), .string(d.name), .string(d.source)]))
+            })
+        case .progress:
+            return try progressRows()
+        case .who(let w):
+            return try who(w, outer)
+        case .gaps(let m):
+            return try gaps(m.map { try eval($0, outer) })
+        case .path(let to):
+            guard case .contact(let id) = try eval(to, outer) else { throw fail("path to takes a contact", to.range) }
+            return try path(to: id, range: to.range)
+        case .connectors:
+            return try connectors()
+        case .report(let kind):
+            return try report(kind, q.range)
+        case .why(let who):
+            guard case .contact(let id) = try eval(who, outer) else { throw fail("why takes a contact", who.range) }
+            return try why(id)
+        }
+    }
+
+    // MARK: - Who
+
+    func who(_ w: Who, _ ctx: Ctx) throws -> RowSet {
+        let v = try view()
+        let contacts = Schema.contacts
+        switch w {
+        case .serves(let m):
+            let market = try m.map { try eval($0, ctx) } ?? (meRecord()["preferred_client"] ?? .null)
+            if market.isNull { throw fail("no preferred client is set; set me preferred_client: \"…\"", m?.range ?? SourceRange.none) }
+            let professions = Set(try servedBy(market))
+            let markets: Set<String>
+            switch market {
+            case .string(let s): markets = [normalize(s)]
+            case .list(let l): markets = Set(l.compactMap(\.stringValue).map(normalize))
+            default: markets = []
+            }
+            let rows = v.net.contacts.filter { c in
+                (c.profession.map { professions.contains(normalize($0)) } ?? false) || c.serves.contains { markets.contains(normalize($0)) }
+            }
+            return RowSet(collection: contacts, rows: rows.map { .contact($0.id) })
+        case .canHelp(let g):
+            guard case .string(let name) = try eval(g, ctx) else { throw fail("who can help takes a goal's name", g.range) }
+            let goal = v.net.goals.first { normalize($0.name) == normalize(name) }
+            var out: [Int64] = goal?.helpers ?? []
+            let words = Set(
+                name.lowercased().split { !$0.isLetter && !$0.isNumber }.map(String.init)
+                    .filter { $0.count >= 4 && !Interpreter.stopWords.contains($0) })
+            if !words.isEmpty {
+                for c in v.net.contacts where !out.contains(c.id) {
+                    let text = (c.skills + c.networks + c.accomplishments + [c.profession ?? ""]).joined(separator: " ").lowercased()
+                    let tokens = Set(text.split { !$0.isLetter && !$0.isNumber }.map(String.init))
+                    if !words.isDisjoint(with: tokens) || words.contains(where: { w in tokens.contains { $0.hasPrefix(w) } }) {
+                        out.append(c.id)
+                    }
+                }
+            }
+            if goal == nil && out.isEmpty {
+                throw fail("no goal \"\(name)\"", g.range, suggestion: closest(name, among: v.net.goals.map(\.name)).first.map { "\"\($0)\"" })
+            }
+            return RowSet(collection: contacts, rows: out.map(Value.contact))
+        case .knows(let c):
+            guard case .contact(let id) = try eval(c, ctx) else { throw fail("who knows takes a contact", c.range) }
+            let ids = (v.net.adjacency()[id] ?? []).sorted { (v.net.contact($0)?.name ?? "") < (v.net.contact($1)?.name ?? "") }
+            return RowSet(collection: contacts, rows: ids.map(Value.contact))
+        case .isOverdue:
+            var rows: [(Int64, Int)] = []
+            for c in v.net.contacts {
+                if case .duration(let d) = try contactField(c.id, "overdue", .none), d.days > 0 { rows.append((c.id, d.days)) }
+            }
+            rows.sort { $0.1 != $1.1 ? $0.1 > $1.1 : (v.net.contact($0.0)?.name ?? "") < (v.net.contact($1.0)?.name ?? "") }
+            return RowSet(collection: contacts, rows: rows.map { .contact($0.0) })
+        }
+    }
+
+    static let stopWords: Set<String> = ["with", "from", "that", "this", "into", "about", "more", "have", "their", "your", "what", "when", "will", "local", "write", "make", "meet", "person", "some"]
+
+    /// The plain query a sugar form stands for (for `explain`).
+    public static func explanation(of q: Query, source: Source) -> String? {
+        switch q.source {
+        case .who(.serves(let m)):
+            let market = m.map { source.slice($0.range) } ?? "me.preferred_client"
+            return "contacts where norm(profession) in served_by(\(market)) or norm(\(market)) in norm(serves)"
+        case .who(.canHelp(let g)):
+            return "contacts where it in (goals where name == \(source.slice(g.range))).helpers, then contacts whose skills, networks or accomplishments mention its words"
+        case .who(.knows(let c)):
+            return "contacts where knows(it, \(source.slice(c.range)))  # the knows edges of \(source.slice(c.range))"
+        case .who(.isOverdue):
+            return "contacts where overdue > 0d sort by overdue desc, name"
+        case .gaps(let m):
+            let market = m.map { source.slice($0.range) } ?? "me.preferred_client"
+            return "served_by(\(market)) minus me.profession, keeping professions where count(contacts where norm(profession) == it and stage >= visibility) == 0"
+        case .path(let to):
+            return "breadth-first search over knows edges from the contacts you have touched or reached visibility with, to \(source.slice(to.range))"
+        case .agenda:
+            return "every rule's when, evaluated for each contact not snoozed; priority from the rule, else score priority; sort by priority desc, overdue desc, name"
+        default:
+            return nil
+        }
+    }
+
+    // MARK: - Timeline
+
+    func timeline(_ id: Int64) throws -> RowSet {
+        let net = try view().net
+        let spec = Schema.timeline
+        var events: [(Day, Int, Value)] = []
+        func add(_ on: Day, _ event: String, _ eid: Int64, _ kind: String, _ people: [Int64], _ summary: String, _ order: Int) {
+            events.append((on, order, .row(Row(spec, [.date(on), .string(event), .int64(eid), .string(kind), .list(people.map(Value.contact)), .string(summary)]))))
+        }
+        func name(_ p: Int64) -> String { net.contact(p)?.name ?? "?" }
+        for i in net.interactions where i.people.contains(id) {
+            var flags: [String] = []
+            if i.gave { flags.append("gave") }
+            if i.asked { flags.append("asked") }
+            if i.pitch { flags.append("pitch") }
+            if i.inbound { flags.append("inbound") }
+            var summary = i.note ?? ""
+            if i.people.count > 1 { summary = "with " + i.people.filter { $0 != id }.map(name).joined(separator: ", ") + (summary.isEmpty ? "" : ": " + summary) }
+            if let q = i.quality { summary += (summary.isEmpty ? "" : " ") + "(quality \(q))" }
+            if !flags.isEmpty { summary += (summary.isEmpty ? "" : " ") + "[" + flags.joined(separator: ", ") + "]" }
+            add(i.on, "interaction", i.id, i.kind, i.people, summary, Int(i.id))
+        }
+        for r in net.referrals where r.contact == id {
+            let about = r.about.map { " about \($0)" } ?? ""
+            let value = r.value.map { " worth \($0.tendText)" } ?? ""
+            add(r.on, "referral", r.id, r.direction == .given ? "given" : "received",
+                [r.contact], (r.direction == .given ? "I referred" : "they referred") + about + value + (r.status.map { " (\($0))" } ?? ""), Int(r.id))
+        }
+        for i in net.introductions where i.a == id || i.b == id {
+            let other = i.a == id ? i.b : i.a
+            add(i.on, "introduction", i.id, "introduced", [i.a, i.b], "introduced to \(name(other))" + (i.note.map { ": \($0)" } ?? ""), Int(i.id))
+        }
+        for s in net.spending where s.contact == id {
+            add(s.on, "spend", s.id, "spend", [s.contact], "paid \(s.amount.tendText)" + (s.note.map { ": \($0)" } ?? ""), Int(s.id))
+        }
+        for s in net.stageChanges where s.contact == id {
+            add(s.on, "stage", s.id, s.stage.description, [s.contact], "stage → \(s.stage)", Int(s.id))
+        }
+        events.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 > $1.1 }
+        return RowSet(collection: spec, rows: events.map(\.2))
+    }
+
+    // MARK: - Tables
+
+    /// Default columns of each collection when a query has no `show`.
+    static let defaultColumns: [String: [String]] = [
+        "contacts": ["handle", "name", "company", "profession", "stage", "last_touch", "overdue"],
+        "interactions": ["id", "on", "kind", "people", "note", "quality"],
+        "referrals": ["id", "on", "direction", "contact", "about", "value", "status"],
+        "introductions": ["id", "on", "people", "note"],
+        "spending": ["id", "on", "contact", "amount", "note"],
+        "goals": ["name", "due", "metric", "target", "period", "value", "helpers"],
+        "markets": ["name", "served_by"],
+        "agenda": ["priority", "contact", "rule", "message"],
+        "rules": ["kind", "name", "source"],
+        "progress": ["goal", "period", "value", "target", "percent", "status"],
+        "timeline": ["on", "event", "id", "kind", "summary"],
+        "path": ["step", "contact", "ask"],
+    ]
+
+    /// Turns a result into a table ready to draw.
+    public func table(_ set: RowSet, title: String? = nil) throws -> Table {
+        var columns: [String]
+        if let c = set.columns {
+            columns = c
+        } else if let spec = set.collection {
+            columns = Interpreter.defaultColumns[spec.name] ?? spec.fields.map(\.name)
+        } else if case .record(let r)? = set.rows.first {
+            columns = r.keys
+        } else {
+            columns = ["value"]
+        }
+        var people: [Int64: (name: String, handle: String)] = [:]
+        let net = try view().net
+        func note(_ v: Value) {
+            switch v {
+            case .contact(let id):
+                if people[id] == nil, let c = net.contact(id) { people[id] = (c.name, c.handle) }
+            case .list(let items): items.forEach(note)
+            default: break
+            }
+        }
+        var rows: [[Value]] = []
+        rows.reserveCapacity(set.rows.count)
+        for r in set.rows {
+            let cells: [Value]
+            switch r {
+            case .record(let rec): cells = columns.map { rec[$0] ?? .null }
+            case .contact, .row: cells = try columns.map { try field(r, $0, .none) }
+            default: cells = [r]
+            }
+            cells.forEach(note)
+            rows.append(cells)
+        }
+        var chart: Int?
+        if set.grouped, let i = columns.lastIndex(where: { $0 == "count" || $0.hasPrefix("count") }) ?? (columns.count > 1 ? columns.count - 1 : nil) {
+            chart = i
+        }
+        return Table(title: title, columns: columns, rows: rows, chartColumn: chart, people: people)
+    }
+
+    /// A contact's card: every field, then the timeline.
+    public func card(_ id: Int64) throws -> Card {
+        guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
+        var fields: [(String, Value)] = []
+        for f in Schema.contacts.fields where f.name != "id" {
+            fields.append((f.name, try contactField(id, f.name, .none)))
+        }
+        for name in definitions.scores.keys.sorted() { fields.append((name, try contactField(id, name, .none))) }
+        return Card(name: c.name, handle: c.handle, fields: fields, timeline: try table(timeline(id)))
+    }
+}
+
+extension Value {
+    static func int64(_ n: Int64) -> Value { .number(Decimal(n)) }
+}

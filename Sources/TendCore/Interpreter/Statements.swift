@@ -1,0 +1,547 @@
+import Foundation
+
+extension Interpreter {
+    /// Runs one checked statement and returns what it shows.
+    public func execute(_ s: Statement) throws -> [Output] {
+        source = s.source
+        let ctx = Ctx()
+        switch s.kind {
+        case .expr(let e):
+            return [try present(e, ctx)]
+        case .explain(let inner):
+            return explain(inner)
+        case .add(let nameExpr, let options):
+            guard case .string(let name) = try eval(nameExpr, ctx), !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw fail("a contact needs a name", nameExpr.range)
+            }
+            var c = Contact(name: name.trimmingCharacters(in: .whitespaces), handle: makeHandle(name), created: today)
+            var stageGiven = false
+            for o in options where o.name == "handle" || o.name == "created" {
+                if case .pair(let n, let e, _) = o {
+                    let v = try eval(e, ctx)
+                    if n == "handle" { c.handle = try validHandle(v, e.range) }
+                    if n == "created", case .date(let d) = v { c.created = d }
+                }
+            }
+            if let existing = try model.contactID(handle: c.handle) {
+                let other = try contact(existing)?.name ?? c.handle
+                let free = try freeHandle(c.handle)
+                throw fail("@\(c.handle) is taken by \(other); to add a second person, give a handle", s.range,
+                    suggestion: "handle: \"\(free)\"")
+            }
+            _ = try applyContactOptions(&c, options.filter { $0.name != "handle" && $0.name != "created" }, ctx, stageGiven: &stageGiven)
+            c.id = try apply(.insertContact(c)) ?? 0
+            if stageGiven { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: c.created))) }
+            return [.text("Added @\(c.handle) (\(c.name)).")]
+        case .set(let target, let options, let on):
+            let date = try on.map { try eval($0, ctx).dateValue ?? today } ?? today
+            switch target {
+            case .me:
+                var me = try view().net.me
+                for o in options {
+                    guard case .pair(let n, let e, _) = o else { continue }
+                    let v = try eval(e, ctx)
+                    switch n {
+                    case "name": me.name = v.stringValue
+                    case "profession": me.profession = v.stringValue
+                    case "company": me.company = v.stringValue
+                    case "preferred_client": me.preferredClient = try strings(v, e.range)
+                    case "goals": me.goals = try strings(v, e.range)
+                    default: break
+                    }
+                }
+                try apply(.setMe(me))
+                return [.text("Updated me.")]
+            case .person(let p):
+                let id = try contactID(p.handle, p.range)
+                guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
+                try update(&c, options, ctx, on: date)
+                return [.text("Updated @\(c.handle).")]
+            case .query(let q):
+                guard case .rows(let set) = try eval(q, ctx) else { throw fail("set needs contacts", q.range) }
+                var n = 0
+                for case .contact(let id) in set.rows {
+                    guard var c = try contact(id) else { continue }
+                    try update(&c, options, ctx, on: date)
+                    n += 1
+                }
+                return [.text("Updated \(n) contact\(n == 1 ? "" : "s").")]
+            }
+        case .market(let nameExpr, let options):
+            guard case .string(let name) = try eval(nameExpr, ctx) else { throw fail("a market needs a name", nameExpr.range) }
+            var served: [String] = try view().net.markets.first { normalize($0.name) == normalize(name) }?.servedBy ?? []
+            for case .pair("served_by", let e, _) in options { served = try strings(eval(e, ctx), e.range) }
+            try apply(.setMarket(Market(name: name, servedBy: served)))
+            return [.text("Market \"\(name)\" is served by \(served.isEmpty ? "nobody yet" : served.joined(separator: ", ")).")]
+        case .log(let kind, let people, let on, let options):
+            var i = Interaction(kind: kind, on: try date(on, ctx), people: try ids(people))
+            for o in options {
+                switch o {
+                case .flag("gave", _): i.gave = true
+                case .flag("asked", _): i.asked = true
+                case .flag("inbound", _): i.inbound = true
+                case .flag("pitch", _): i.pitch = true
+                case .pair("note", let e, _): i.note = try eval(e, ctx).stringValue
+                case .pair("quality", let e, _):
+                    let v = try eval(e, ctx)
+                    guard let q = v.intValue, (1...5).contains(q), v.numberValue == Decimal(q) else {
+                        throw fail("quality is a whole number from 1 to 5", e.range)
+                    }
+                    i.quality = q
+                default: break
+                }
+            }
+            let id = try apply(.insertInteraction(i)) ?? 0
+            return [.text("Logged \(kind) \(id) with \(try names(i.people)) on \(i.on).")]
+        case .refer(let aboutExpr, let to, let on, let options):
+            var r = Referral(direction: .given, contact: try contactID(to.handle, to.range), on: try date(on, ctx))
+            r.about = try display(eval(aboutExpr, ctx))
+            try referralOptions(&r, options, ctx)
+            let id = try apply(.insertReferral(r)) ?? 0
+            return [.text("Referral \(id): \(r.about ?? "") to \(try names([r.contact])).")]
+        case .referral(let from, let aboutExpr, let on, let options):
+            var r = Referral(direction: .received, contact: try contactID(from.handle, from.range), on: try date(on, ctx))
+            r.about = try aboutExpr.map { try display(eval($0, ctx)) }
+            try referralOptions(&r, options, ctx)
+            let id = try apply(.insertReferral(r)) ?? 0
+            return [.text("Referral \(id) received from \(try names([r.contact])).")]
+        case .introduce(let people, let on, let options):
+            let p = try ids(people)
+            guard p.count == 2, p[0] != p[1] else { throw fail("introduce takes two different people", s.range) }
+            var i = Introduction(a: p[0], b: p[1], on: try date(on, ctx))
+            for case .pair("note", let e, _) in options { i.note = try eval(e, ctx).stringValue }
+            let id = try apply(.insertIntroduction(i)) ?? 0
+            return [.text("Introduction \(id): \(try names(p)).")]
+        case .spend(let amountExpr, let at, let on, let options):
+            guard case .number(let amount) = try eval(amountExpr, ctx), amount >= 0 else {
+                throw fail("the amount must be a number, 0 or more", amountExpr.range)
+            }
+            var sp = Spend(contact: try contactID(at.handle, at.range), amount: amount.rounded(toPlaces: 2, .plain), on: try date(on, ctx))
+            for case .pair("note", let e, _) in options { sp.note = try eval(e, ctx).stringValue }
+            let id = try apply(.insertSpend(sp)) ?? 0
+            return [.text("Spend \(id): \(sp.amount.tendText) at \(try names([sp.contact])).")]
+        case .knows(let people):
+            let p = try ids(people)
+            var n = 0
+            for i in p.indices {
+                for j in p.indices where j > i && p[i] != p[j] {
+                    try apply(.insertKnows(p[i], p[j]))
+                    n += 1
+                }
+            }
+            return [.text("Recorded that \(try names(p)) know each other.")]
+        case .goal(let nameExpr, let by, let options, let period):
+            guard case .string(let name) = try eval(nameExpr, ctx) else { throw fail("a goal needs a name", nameExpr.range) }
+            var g = try view().net.goals.first { $0.name == name } ?? Goal(name: name)
+            if let by { g.due = try eval(by, ctx).dateValue }
+            for o in options {
+                guard case .pair(let n, let e, _) = o else { continue }
+                switch n {
+                case "metric": g.metric = s.source.slice(e.range)
+                case "target": g.target = try eval(e, ctx).numberValue
+                case "due": g.due = try eval(e, ctx).dateValue
+                default: break
+                }
+            }
+            if let period { g.period = period.0 }
+            try apply(.setGoal(g))
+            return [.text("Goal \"\(name)\"\(g.due.map { " by \($0)" } ?? "")\(g.target.map { ", target \($0.tendText) per \(g.period?.rawValue ?? "period")" } ?? "").")]
+        case .helps(let p, let goalExpr):
+            let id = try contactID(p.handle, p.range)
+            guard case .string(let name) = try eval(goalExpr, ctx) else { throw fail("helps takes a goal's name", goalExpr.range) }
+            let goals = try view().net.goals
+            guard var g = goals.first(where: { $0.name == name }) ?? goals.first(where: { normalize($0.name) == normalize(name) }) else {
+                throw fail("no goal \"\(name)\"", goalExpr.range, suggestion: closest(name, among: goals.map(\.name)).first.map { "\"\($0)\"" })
+            }
+            if !g.helpers.contains(id) { g.helpers.append(id) }
+            try apply(.setGoal(g))
+            return [.text("\(try names([id])) can help with \"\(g.name)\".")]
+        case .merge(let fromP, let intoP):
+            let from = try contactID(fromP.handle, fromP.range)
+            let into = try contactID(intoP.handle, intoP.range)
+            guard from != into else { throw fail("cannot merge a contact into itself", s.range) }
+            guard let a = try contact(from), var b = try contact(into) else { throw fail("no such contact", s.range) }
+            merge(a, into: &b)
+            try apply(.updateContact(b))
+            try apply(.mergeContact(from: from, into: into))
+            return [.text("Merged @\(a.handle) into @\(b.handle).")]
+        case .remove(let what):
+            return [try remove(what, ctx)]
+        case .snooze(let p, let duration, let until):
+            let id = try contactID(p.handle, p.range)
+            guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
+            if let duration {
+                guard case .duration(let d) = try eval(duration, ctx) else { throw fail("snooze takes a duration (2w) or until DATE", duration.range) }
+                c.snoozedUntil = today.adding(d)
+            } else if let until {
+                guard case .date(let d) = try eval(until, ctx) else { throw fail("snooze until takes a date", until.range) }
+                c.snoozedUntil = d
+            }
+            try apply(.updateContact(c))
+            return [.text("Snoozed @\(c.handle) until \(c.snoozedUntil!).")]
+        case .unsnooze(let p):
+            let id = try contactID(p.handle, p.range)
+            guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
+            c.snoozedUntil = nil
+            try apply(.updateContact(c))
+            return [.text("@\(c.handle) is back on the agenda.")]
+        case .letDef(let name, _), .fnDef(let name, _, _), .scoreDef(let name, _):
+            try define(s)
+            return [.text("Defined \(name).")]
+        case .ruleDef(let name, _, _, _):
+            try define(s)
+            return [.text("Defined rule \"\(name)\".")]
+        case .drop(let kind, let nameExpr):
+            let name: String
+            switch nameExpr.kind {
+            case .name(let n): name = n
+            case .literal(.string(let t)): name = t
+            default: throw fail("drop takes a definition's name", nameExpr.range)
+            }
+            guard let k = kind ?? definitions.kind(of: name) else {
+                throw fail("nothing named \(name) is defined", nameExpr.range,
+                    suggestion: closest(name, among: definitions.all.map(\.name)).first)
+            }
+            guard definitions.drop(k, name) else { throw fail("no \(k.rawValue) named \(name)", nameExpr.range) }
+            if !readOnly { try apply(.deleteDefinition(k, name)) }
+            invalidate()
+            return [.text("Dropped \(k.rawValue) \(name).")]
+        case .load:
+            // The session inlines loaded files before checking; nothing is left to do here.
+            return []
+        case .save(let pathExpr):
+            guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("save takes a file name", pathExpr.range) }
+            guard let host else { throw fail("save is not available here", s.range) }
+            let text = try ScriptWriter.definitions(of: view().net, definitions: definitions)
+            do { try host.write(text, to: path, from: s.source) } catch { throw fail("cannot write \(path): \(error)", pathExpr.range) }
+            return [.text("Saved \(definitions.all.count) definitions to \(path).")]
+        case .assert(let cond, let messageExpr):
+            let v = try eval(cond, ctx)
+            let message = try messageExpr.map { try display(eval($0, ctx)) } ?? s.source.slice(cond.range)
+            let detail = v.isTrue ? "" : try assertionDetail(cond, ctx)
+            return [.assertion(passed: v.isTrue, message: message, detail: detail, range: cond.range, source: s.source)]
+        case .print(let e):
+            let v = try eval(e, ctx)
+            if case .rows = v { return [try present(e, ctx, value: v)] }
+            return [.text(try display(v))]
+        case .resetRules:
+            return [.text("reset rules is handled by the session")]
+        case .importFile(let format, let pathExpr, let options):
+            guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("import takes a file name", pathExpr.range) }
+            guard let host else { throw fail("import is not available here", s.range) }
+            var opts: [String: Value] = [:]
+            for o in options {
+                switch o {
+                case .pair(let n, let e, _): opts[n] = try eval(e, ctx)
+                case .flag(let n, _): opts[n] = .bool(true)
+                case .tag(let t, let adds, _): opts["+" + t] = .bool(adds)
+                }
+            }
+            let report = try host.importFile(format: format, path: path, options: opts, from: s.source, into: self)
+            invalidate()
+            return [.text(report)]
+        case .exportFile(let format, let pathExpr, let query):
+            guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("export takes a file name", pathExpr.range) }
+            guard let host else { throw fail("export is not available here", s.range) }
+            let set: RowSet
+            if let query {
+                guard case .rows(let r) = try eval(query, ctx) else { throw fail("export takes a query", query.range) }
+                set = r
+            } else if format == "ics" {
+                set = try agendaRows(on: nil)
+            } else {
+                set = RowSet(collection: Schema.contacts, rows: try rows(of: Schema.contacts))
+            }
+            let ids: [Int64] = set.rows.compactMap {
+                if case .contact(let id) = $0 { return id }
+                if case .row(let r) = $0, case .contact(let id)? = r["contact"] { return id }
+                return nil
+            }
+            return [.text(try host.exportFile(format: format, path: path, table: try table(set), contacts: ids, from: s.source, interpreter: self))]
+        }
+    }
+
+    /// Stores a definition (for the run only under `--read-only`).
+    func define(_ s: Statement) throws {
+        definitions.define(s)
+        invalidate()
+        guard !readOnly else { return }
+        switch s.kind {
+        case .letDef(let n, _): try apply(.setDefinition(Definition(kind: .let, name: n, source: s.text)))
+        case .fnDef(let n, _, _): try apply(.setDefinition(Definition(kind: .fn, name: n, source: s.text)))
+        case .scoreDef(let n, _): try apply(.setDefinition(Definition(kind: .score, name: n, source: s.text)))
+        case .ruleDef(let n, _, _, _): try apply(.setDefinition(Definition(kind: .rule, name: n, source: s.text)))
+        default: break
+        }
+    }
+
+    /// What an expression shows: a contact's card, a table, or a value.
+    func present(_ e: Expr, _ ctx: Ctx, value: Value? = nil) throws -> Output {
+        let v = try value ?? eval(e, ctx)
+        switch v {
+        case .contact(let id): return .card(try card(id))
+        case .rows(let set): return .table(try table(set))
+        default: return .value(v)
+        }
+    }
+
+    func explain(_ s: Statement) -> [Output] {
+        if case .expr(let e) = s.kind, case .query(let q) = e.kind, let text = Interpreter.explanation(of: q, source: s.source) {
+            var out = text
+            if let f = q.filter { out += " and (\(s.source.slice(f.range)))" }
+            return [.text(out)]
+        }
+        return [.text(s.text + "    # already a plain statement")]
+    }
+
+    /// For a failed assert: the values of the comparison's two sides.
+    func assertionDetail(_ cond: Expr, _ ctx: Ctx) throws -> String {
+        if case .binary(let op, let l, let r) = cond.kind, op != "and", op != "or" {
+            let lv = try eval(l, ctx)
+            let rv = try eval(r, ctx)
+            return "\(source!.slice(l.range)) is \(try shown(lv)), \(source!.slice(r.range)) is \(try shown(rv))"
+        }
+        return "\(source!.slice(cond.range)) is \(try shown(eval(cond, ctx)))"
+    }
+
+    func shown(_ v: Value) throws -> String {
+        switch v {
+        case .null: return "null"
+        case .string(let s): return "\"\(s)\""
+        case .rows(let set): return "\(set.rows.count) rows"
+        default: return try display(v)
+        }
+    }
+
+    // MARK: - Helpers
+
+    func date(_ e: Expr?, _ ctx: Ctx) throws -> Day {
+        guard let e else { return today }
+        guard case .date(let d) = try eval(e, ctx) else { throw fail("expected a date", e.range) }
+        return d
+    }
+
+    func ids(_ people: [Person]) throws -> [Int64] {
+        var out: [Int64] = []
+        for p in people {
+            let id = try contactID(p.handle, p.range)
+            if !out.contains(id) { out.append(id) }
+        }
+        return out
+    }
+
+    func names(_ ids: [Int64]) throws -> String {
+        try ids.map { "@" + (try contact($0)?.handle ?? "?") }.joined(separator: ", ")
+    }
+
+    func strings(_ v: Value, _ range: SourceRange) throws -> [String] {
+        switch v {
+        case .null: return []
+        case .string(let s): return [s]
+        case .list(let items):
+            return try items.map {
+                guard case .string(let s) = $0 else { throw fail("expected a list of text, found \($0.typeName)", range) }
+                return s
+            }
+        default: throw fail("expected text or a list of text, not \(v.typeName)", range)
+        }
+    }
+
+    func validHandle(_ v: Value, _ range: SourceRange) throws -> String {
+        guard case .string(let h) = v else { throw fail("a handle is text", range) }
+        let bare = h.hasPrefix("@") ? String(h.dropFirst()) : h
+        let ok = !bare.isEmpty && bare.split(separator: "-", omittingEmptySubsequences: false).allSatisfy { part in
+            !part.isEmpty && part.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") }
+        }
+        guard ok else { throw fail("a handle is lowercase letters and digits joined by dashes", range, suggestion: "\"\(makeHandle(bare))\"") }
+        return bare
+    }
+
+    func freeHandle(_ base: String) throws -> String {
+        var n = 2
+        while try model.contactID(handle: "\(base)-\(n)") != nil { n += 1 }
+        return "\(base)-\(n)"
+    }
+
+    func referralOptions(_ r: inout Referral, _ options: [Option], _ ctx: Ctx) throws {
+        r.status = "open"
+        for o in options {
+            switch o {
+            case .pair("note", let e, _): r.note = try eval(e, ctx).stringValue
+            case .pair("value", let e, _): r.value = try eval(e, ctx).numberValue.map { $0.rounded(toPlaces: 2, .plain) }
+            case .pair("status", let e, _):
+                let s = try eval(e, ctx).stringValue?.lowercased()
+                guard let s, ["open", "won", "lost"].contains(s) else { throw fail("status is open, won or lost", e.range) }
+                r.status = s
+            case .flag(let f, _) where ["open", "won", "lost"].contains(f): r.status = f
+            default: break
+            }
+        }
+    }
+
+    func update(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, on date: Day) throws {
+        let before = c.stage
+        var stageGiven = false
+        let newHandle = try applyContactOptions(&c, options, ctx, stageGiven: &stageGiven)
+        if let h = newHandle, h != (try contact(c.id)?.handle), let other = try model.contactID(handle: h), other != c.id {
+            throw fail("@\(h) is taken", options.first { $0.name == "handle" }?.range ?? .none)
+        }
+        try apply(.updateContact(c))
+        if stageGiven && c.stage != before { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: date))) }
+    }
+
+    /// Applies `name: value` pairs, flags and tags to a contact. Returns a new handle if one was given.
+    func applyContactOptions(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, stageGiven: inout Bool) throws -> String? {
+        var newHandle: String?
+        for o in options {
+            switch o {
+            case .tag(let t, let adds, _):
+                if adds {
+                    if !c.tags.contains(t) { c.tags.append(t) }
+                } else {
+                    c.tags.removeAll { $0 == t }
+                }
+            case .flag(let f, _):
+                switch f {
+                case "internal": c.isInternal = true
+                case "expert": c.expert = true
+                case "passionate": c.passionate = true
+                case "honors_referrals": c.honorsReferrals = true
+                default: break
+                }
+            case .pair(let n, let e, let range):
+                let v: Value
+                if case .stage(let st) = e.resolution { v = .stage(st) } else { v = try eval(e, ctx) }
+                func text() throws -> String? {
+                    switch v {
+                    case .null: return nil
+                    case .string(let s): return s.isEmpty ? nil : s
+                    default: throw fail("\(n): takes text, not \(v.typeName)", e.range)
+                    }
+                }
+                func day() throws -> Day? {
+                    switch v {
+                    case .null: return nil
+                    case .date(let d): return d
+                    default: throw fail("\(n): takes a date, not \(v.typeName)", e.range)
+                    }
+                }
+                func flag() throws -> Bool {
+                    guard case .bool(let b) = v else { throw fail("\(n): takes true or false", e.range) }
+                    return b
+                }
+                switch n {
+                case "name":
+                    guard let s = try text() else { throw fail("a contact needs a name", e.range) }
+                    c.name = s
+                case "handle": newHandle = try validHandle(v, e.range); c.handle = newHandle!
+                case "company": c.company = try text()
+                case "title": c.title = try text()
+                case "profession": c.profession = try text()
+                case "email": c.email = try text()
+                case "phone": c.phone = try text()
+                case "city": c.city = try text()
+                case "met_at": c.metAt = try text()
+                case "relationship": c.relationship = try text()
+                case "next_step": c.nextStep = try text()
+                case "notes": c.notes = try text()
+                case "met_on": c.metOn = try day()
+                case "next_due": c.nextDue = try day()
+                case "created": if let d = try day() { c.created = d }
+                case "snoozed_until": c.snoozedUntil = try day()
+                case "internal": c.isInternal = try flag()
+                case "expert": c.expert = try flag()
+                case "passionate": c.passionate = try flag()
+                case "honors_referrals": c.honorsReferrals = try flag()
+                case "stage":
+                    switch v {
+                    case .stage(let st): c.stage = st
+                    case .string(let s):
+                        guard let st = Stage(name: s) else { throw fail("no stage \"\(s)\"; stages are contact, visibility, credibility, profitability", e.range) }
+                        c.stage = st
+                    default: throw fail("stage: takes contact, visibility, credibility or profitability", e.range)
+                    }
+                    stageGiven = true
+                case "cadence":
+                    switch v {
+                    case .null: c.cadence = nil
+                    case .duration(let d):
+                        guard d.approximateDays > 0 else { throw fail("a cadence must be longer than 0d", e.range) }
+                        c.cadence = d
+                    default: throw fail("cadence: takes a duration such as 2w or 3mo", e.range)
+                    }
+                case "tags":
+                    c.tags = try strings(v, e.range).map { $0.lowercased() }
+                case "goals", "accomplishments", "interests", "networks", "skills", "serves":
+                    c[list: n] = try strings(v, e.range)
+                default:
+                    throw fail("contacts have no option '\(n):'", range)
+                }
+            }
+        }
+        return newHandle
+    }
+
+    func merge(_ a: Contact, into b: inout Contact) {
+        if b.company == nil { b.company = a.company }
+        if b.title == nil { b.title = a.title }
+        if b.profession == nil { b.profession = a.profession }
+        if b.email == nil { b.email = a.email }
+        if b.phone == nil { b.phone = a.phone }
+        if b.city == nil { b.city = a.city }
+        if b.metAt == nil { b.metAt = a.metAt }
+        if b.metOn == nil { b.metOn = a.metOn }
+        if b.relationship == nil { b.relationship = a.relationship }
+        if b.cadence == nil { b.cadence = a.cadence }
+        if b.nextStep == nil {
+            b.nextStep = a.nextStep
+            b.nextDue = a.nextDue
+        }
+        for f in Schema.contactListFields {
+            for item in a[list: f] where !b[list: f].contains(item) { b[list: f].append(item) }
+        }
+        b.isInternal = b.isInternal || a.isInternal
+        b.expert = b.expert || a.expert
+        b.passionate = b.passionate || a.passionate
+        b.honorsReferrals = b.honorsReferrals || a.honorsReferrals
+        b.stage = max(a.stage, b.stage)
+        if let n = a.notes { b.notes = b.notes.map { $0 + "\n" + n } ?? n }
+        b.created = min(a.created, b.created)
+    }
+
+    func remove(_ what: Statement.Removal, _ ctx: Ctx) throws -> Output {
+        let net = try view().net
+        switch what {
+        case .person(let p):
+            let id = try contactID(p.handle, p.range)
+            try apply(.deleteContact(id))
+            return .text("Removed @\(p.handle) and their events.")
+        case .event(let kind, let e):
+            guard let n = try eval(e, ctx).intValue else { throw fail("expected the event's number", e.range) }
+            let id = Int64(n)
+            let exists: Bool
+            switch kind {
+            case .interaction: exists = net.interactions.contains { $0.id == id }
+            case .referral: exists = net.referrals.contains { $0.id == id }
+            case .introduction: exists = net.introductions.contains { $0.id == id }
+            case .spend: exists = net.spending.contains { $0.id == id }
+            case .stage: exists = net.stageChanges.contains { $0.id == id }
+            }
+            guard exists else { throw fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", e.range) }
+            try apply(.deleteEvent(kind, id))
+            return .text("Removed \(kind.rawValue) \(n).")
+        case .market(let e):
+            guard case .string(let name) = try eval(e, ctx), net.markets.contains(where: { $0.name == name }) else {
+                throw fail("no such market", e.range, suggestion: closest(plainText(try eval(e, ctx)), among: net.markets.map(\.name)).first.map { "\"\($0)\"" })
+            }
+            try apply(.deleteMarket(name))
+            return .text("Removed market \"\(name)\".")
+        case .goal(let e):
+            guard case .string(let name) = try eval(e, ctx), net.goals.contains(where: { $0.name == name }) else {
+                throw fail("no such goal", e.range, suggestion: closest(plainText(try eval(e, ctx)), among: net.goals.map(\.name)).first.map { "\"\($0)\"" })
+            }
+            try apply(.deleteGoal(name))
+            return .text("Removed goal \"\(name)\".")
+        }
+    }
+}
