@@ -14,7 +14,7 @@ let package = Package(
     ],
     targets: [
         // The language: lexer, parser, checker, interpreter. No I/O, no database.
-        .target(name: "TendCore"),
+        .target(name: "TendCore", resources: [.embedInCode("Prelude/prelude.tend")]),
         // SQLite storage through GRDB; the only importer of GRDB.
         .target(name: "TendStore", dependencies: ["TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // libedit, found through pkg-config; Debian ships it in libedit-dev.
@@ -31,5 +31,6 @@ let package = Package(
         .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore"]),
         .testTarget(name: "TendREPLTests", dependencies: ["TendREPL", "TendStore", "TendCore"]),
         .testTarget(name: "TendCLITests", dependencies: ["TendCore"]),
-    ]
+    ],
+    swiftLanguageModes: [.v5]
 )

@@ -1,1 +1,286 @@
-// store
+import Foundation
+import GRDB
+import TendCore
+
+/// A Tend database in an SQLite file (or in memory), implementing the core's `Model`.
+public final class Store: Model {
+    /// Marks the file as a Tend database (`PRAGMA application_id`), so that another program's
+    /// SQLite file is refused instead of being changed. "TEND" in ASCII.
+    static let applicationID: Int32 = 0x5445_4E44
+
+    public let path: String?
+    let db: DatabaseQueue
+    private var cache: Network?
+    private var inTransaction = false
+
+    public enum OpenError: Error, CustomStringConvertible {
+        case notTend(String)
+        case newer(String)
+        case cannotOpen(String, String)
+        public var description: String {
+            switch self {
+            case .notTend(let p): return "\(p) is not a Tend database (it is another program's SQLite file); it was left untouched"
+            case .newer(let p): return "\(p) was made by a newer version of Tend; upgrade Tend to open it (the file was left untouched)"
+            case .cannotOpen(let p, let why): return "cannot open \(p): \(why)"
+            }
+        }
+    }
+
+    /// Opens (creating when missing, mode 0600) the database at `path`; nil opens one in memory.
+    public init(path: String?, readOnly: Bool = false) throws {
+        self.path = path
+        var config = Configuration()
+        config.allowsUnsafeTransactions = true
+        config.busyMode = .timeout(10)
+        config.foreignKeysEnabled = true
+        config.readonly = readOnly
+        config.label = "tend"
+        if let path {
+            try Store.prepareFile(path, create: !readOnly)
+            do {
+                db = try DatabaseQueue(path: path, configuration: config)
+            } catch {
+                throw OpenError.cannotOpen(path, Store.describe(error))
+            }
+        } else {
+            db = try DatabaseQueue(configuration: config)
+        }
+        try migrate(readOnly: readOnly)
+    }
+
+    /// True when the database was just created (the session installs the prelude then).
+    public private(set) var isNew = false
+
+    static func prepareFile(_ path: String, create: Bool) throws {
+        let fm = FileManager.default
+        let dir = (path as NSString).deletingLastPathComponent
+        if !dir.isEmpty && !fm.fileExists(atPath: dir) {
+            guard create else { throw OpenError.cannotOpen(path, "no such folder") }
+            do {
+                try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw OpenError.cannotOpen(path, "cannot create folder \(dir)")
+            }
+        }
+        var st = stat()
+        if stat(path, &st) == 0 {
+            if (st.st_mode & S_IFMT) != S_IFREG { throw OpenError.cannotOpen(path, "not a regular file") }
+            return
+        }
+        guard create else { throw OpenError.cannotOpen(path, "no such file") }
+        // Personal data: the file is created readable by its owner only.
+        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
+        if fd < 0 { throw OpenError.cannotOpen(path, String(cString: strerror(errno))) }
+        close(fd)
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let e = error as? DatabaseError {
+            switch e.resultCode {
+            case .SQLITE_NOTADB: return "not a database file"
+            case .SQLITE_READONLY: return "the file or its folder is read-only"
+            case .SQLITE_FULL: return "the disk is full"
+            case .SQLITE_CANTOPEN: return "cannot open the file (check the folder's permissions)"
+            case .SQLITE_BUSY: return "another process holds the database"
+            default: return e.message ?? "\(e.resultCode)"
+            }
+        }
+        return "\(error)"
+    }
+
+    // MARK: - Schema
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE contacts (
+                  id INTEGER PRIMARY KEY,
+                  handle TEXT NOT NULL UNIQUE,
+                  name TEXT NOT NULL,
+                  company TEXT, title TEXT, profession TEXT, email TEXT, phone TEXT, city TEXT,
+                  tags TEXT NOT NULL DEFAULT '[]',
+                  met_at TEXT, met_on TEXT, relationship TEXT,
+                  internal INTEGER NOT NULL DEFAULT 0,
+                  stage INTEGER NOT NULL DEFAULT 1,
+                  cadence_months INTEGER, cadence_days INTEGER,
+                  next_step TEXT, next_due TEXT,
+                  goals TEXT NOT NULL DEFAULT '[]', accomplishments TEXT NOT NULL DEFAULT '[]',
+                  interests TEXT NOT NULL DEFAULT '[]', networks TEXT NOT NULL DEFAULT '[]',
+                  skills TEXT NOT NULL DEFAULT '[]', serves TEXT NOT NULL DEFAULT '[]',
+                  expert INTEGER NOT NULL DEFAULT 0, passionate INTEGER NOT NULL DEFAULT 0,
+                  honors_referrals INTEGER NOT NULL DEFAULT 0,
+                  notes TEXT,
+                  created TEXT NOT NULL,
+                  snoozed_until TEXT);
+                CREATE INDEX contacts_name ON contacts(name);
+                CREATE TABLE stage_changes (
+                  id INTEGER PRIMARY KEY,
+                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  stage INTEGER NOT NULL, "on" TEXT NOT NULL);
+                CREATE INDEX stage_changes_contact ON stage_changes(contact_id);
+                CREATE TABLE interactions (
+                  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "on" TEXT NOT NULL, note TEXT, quality INTEGER,
+                  gave INTEGER NOT NULL DEFAULT 0, asked INTEGER NOT NULL DEFAULT 0,
+                  inbound INTEGER NOT NULL DEFAULT 0, pitch INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE interaction_people (
+                  interaction_id INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  position INTEGER NOT NULL,
+                  PRIMARY KEY (interaction_id, position));
+                CREATE INDEX interaction_people_contact ON interaction_people(contact_id);
+                CREATE TABLE referrals (
+                  id INTEGER PRIMARY KEY, direction TEXT NOT NULL CHECK (direction IN ('given', 'received')),
+                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  about TEXT, "on" TEXT NOT NULL, value_cents INTEGER, status TEXT, note TEXT);
+                CREATE INDEX referrals_contact ON referrals(contact_id);
+                CREATE TABLE introductions (
+                  id INTEGER PRIMARY KEY,
+                  a_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  b_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  "on" TEXT NOT NULL, note TEXT);
+                CREATE TABLE spending (
+                  id INTEGER PRIMARY KEY,
+                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  amount_cents INTEGER NOT NULL, "on" TEXT NOT NULL, note TEXT);
+                CREATE INDEX spending_contact ON spending(contact_id);
+                CREATE TABLE knows (
+                  a_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  b_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  PRIMARY KEY (a_id, b_id), CHECK (a_id < b_id));
+                CREATE INDEX knows_b ON knows(b_id);
+                CREATE TABLE me (
+                  id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT, profession TEXT, company TEXT,
+                  preferred_client TEXT NOT NULL DEFAULT '[]', goals TEXT NOT NULL DEFAULT '[]');
+                CREATE TABLE markets (name TEXT PRIMARY KEY, served_by TEXT NOT NULL DEFAULT '[]', position INTEGER NOT NULL);
+                CREATE TABLE goals (
+                  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, due TEXT, metric TEXT, target TEXT, period TEXT);
+                CREATE TABLE goal_helpers (
+                  goal_id INTEGER NOT NULL REFERENCES goals(id) ON DELETE CASCADE,
+                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  position INTEGER NOT NULL,
+                  PRIMARY KEY (goal_id, contact_id));
+                CREATE TABLE definitions (
+                  kind TEXT NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL, position INTEGER NOT NULL,
+                  PRIMARY KEY (kind, name));
+                """)
+        }
+        return m
+    }
+
+    private func migrate(readOnly: Bool) throws {
+        let migrator = Store.migrator
+        let label = path ?? ":memory:"
+        try db.inDatabase { db in
+            let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
+            if tables > 0 && appID != Store.applicationID { throw OpenError.notTend(label) }
+            if try migrator.hasBeenSuperseded(db) { throw OpenError.newer(label) }
+            let applied = try migrator.appliedIdentifiers(db)
+            isNew = applied.isEmpty
+            if readOnly {
+                if isNew { throw OpenError.cannotOpen(label, "no Tend database there yet") }
+                return
+            }
+            if path != nil { try db.execute(sql: "PRAGMA journal_mode = WAL") }
+        }
+        guard !readOnly else { return }
+        do {
+            try migrator.migrate(db)
+            try db.inDatabase { db in try db.execute(sql: "PRAGMA application_id = \(Store.applicationID)") }
+        } catch let e as DatabaseError {
+            throw OpenError.cannotOpen(label, Store.describe(e))
+        }
+    }
+
+    // MARK: - Transactions
+
+    /// Starts the one transaction a run or a REPL statement makes its changes in.
+    public func begin() throws {
+        guard !inTransaction else { return }
+        try db.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        inTransaction = true
+    }
+
+    public func commit() throws {
+        guard inTransaction else { return }
+        try db.inDatabase { try $0.execute(sql: "COMMIT") }
+        inTransaction = false
+    }
+
+    /// Undoes every change since `begin`, and forgets what was cached from them.
+    public func rollback() {
+        guard inTransaction else { return }
+        try? db.inDatabase { try $0.execute(sql: "ROLLBACK") }
+        inTransaction = false
+        cache = nil
+    }
+
+    /// Runs a closure in a transaction of its own (when none is open) and commits it.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if inTransaction { return try body() }
+        try begin()
+        do {
+            let result = try body()
+            try commit()
+            return result
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    // MARK: - Model
+
+    public func contactID(handle: String) throws -> Int64? {
+        try db.inDatabase { try Int64.fetchOne($0, sql: "SELECT id FROM contacts WHERE handle = ?", arguments: [handle]) }
+    }
+
+    /// Every handle, for completion and suggestions.
+    public func handles() throws -> [String] {
+        try db.inDatabase { try String.fetchAll($0, sql: "SELECT handle FROM contacts ORDER BY handle") }
+    }
+
+    public func contactCount() throws -> Int {
+        try db.inDatabase { try Int.fetchOne($0, sql: "SELECT count(*) FROM contacts") ?? 0 }
+    }
+
+    public func network() throws -> Network {
+        if let cache { return cache }
+        let net = try db.inDatabase { try Store.load($0) }
+        cache = net
+        return net
+    }
+
+    @discardableResult
+    public func apply(_ change: Change) throws -> Int64? {
+        let id: Int64? = try db.inDatabase { db in try Store.write(change, db) }
+        if cache != nil {
+            var stamped = change
+            if let id {
+                switch change {
+                case .insertContact(var c): c.id = id; stamped = .insertContact(c)
+                case .insertStageChange(var s): s.id = id; stamped = .insertStageChange(s)
+                case .insertInteraction(var e): e.id = id; stamped = .insertInteraction(e)
+                case .insertReferral(var e): e.id = id; stamped = .insertReferral(e)
+                case .insertIntroduction(var e): e.id = id; stamped = .insertIntroduction(e)
+                case .insertSpend(var e): e.id = id; stamped = .insertSpend(e)
+                case .setGoal(var g): g.id = id; stamped = .setGoal(g)
+                default: break
+                }
+            }
+            cache!.apply(stamped)
+        }
+        return id
+    }
+
+    /// Reads raw SQL results; used by the benchmark and by tests.
+    public func scalar(_ sql: String) throws -> String? {
+        try db.inDatabase { try String.fetchOne($0, sql: sql) }
+    }
+
+    /// `PRAGMA integrity_check`.
+    public func integrityCheck() throws -> String {
+        try db.inDatabase { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "?" }
+    }
+}

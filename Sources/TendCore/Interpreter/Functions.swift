@@ -114,6 +114,11 @@ extension Interpreter {
             guard let group = ctx.group else { throw fail("\(name)() without arguments only works after group by", e.range) }
             return .int(group.count)
         }
+        if let group = ctx.group, args.count == 1, !Interpreter.isCollection(args[0]) {
+            var values = try group.map { try eval(args[0], Ctx(row: $0, locals: ctx.locals)) }
+            values.removeAll { $0.isNull }
+            return try reduce(name, values, e)
+        }
         let first = try eval(args[0], Ctx(row: ctx.row, locals: ctx.locals))
         switch first {
         case .rows(let set):
@@ -134,6 +139,18 @@ extension Interpreter {
             }
         }
         values.removeAll { $0.isNull }
+        return try reduce(name, values, e)
+    }
+
+    static func isCollection(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .query: return true
+        case .name: if case .collection = e.resolution { return true }; if case .global = e.resolution { return true }; return false
+        default: return false
+        }
+    }
+
+    func reduce(_ name: String, _ values: [Value], _ e: Expr) throws -> Value {
         switch name {
         case "count":
             return .int(values.count)

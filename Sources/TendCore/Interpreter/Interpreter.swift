@@ -5,7 +5,7 @@ public final class Interpreter {
     public let model: Model
     public var today: Day
     public var definitions: Definitions
-    public weak var host: Host?
+    public weak var host: InterpreterHost?
     /// Under `--read-only`, definitions last for the run and nothing is written to the model.
     public var readOnly = false
 

@@ -44,7 +44,7 @@ public func runtimeError(_ message: String, at range: SourceRange, in source: So
 }
 
 /// What the interpreter asks its host to do: the core itself reads and writes no files.
-public protocol Host: AnyObject {
+public protocol InterpreterHost: AnyObject {
     /// Writes text to a file (for `save` and `export`), relative to the running script's folder.
     func write(_ text: String, to path: String, from source: Source) throws
     /// Runs `import FORMAT FILE` and returns its report.

@@ -798,7 +798,7 @@ public struct Parser {
         default:
             break
         }
-        if Parser.reservedWords.contains(w) {
+        if Parser.reservedWords.contains(w) && !["today", "yesterday", "tomorrow"].contains(w) {
             throw error("unexpected '\(w)'; expected an expression")
         }
         advance()

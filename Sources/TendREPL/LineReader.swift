@@ -1,0 +1,172 @@
+import CEditLine
+import Foundation
+
+/// Reads lines from the user. The REPL talks to this seam only, so that the line editor (or
+/// plain standard input) can be swapped without touching the rest.
+public protocol LineReader: AnyObject {
+    /// The next line without its newline; nil at end of input. Throws `Interrupted` on Ctrl-C.
+    func readLine(prompt: String) throws -> String?
+    /// Remembers an entered statement (several lines make one entry).
+    func addHistory(_ entry: String)
+    /// Writes the history to its file.
+    func saveHistory()
+}
+
+/// Ctrl-C while typing: the current input is dropped and the REPL asks again.
+public struct Interrupted: Error {}
+
+/// Standard input without editing, for terminals libedit cannot drive.
+public final class PlainLineReader: LineReader {
+    public init() {}
+    public func readLine(prompt: String) throws -> String? {
+        FileHandle.standardOutput.write(Data(prompt.utf8))
+        return Swift.readLine(strippingNewline: true)
+    }
+    public func addHistory(_ entry: String) {}
+    public func saveHistory() {}
+}
+
+/// Set by the SIGINT handler; checked when libedit's read is interrupted.
+nonisolated(unsafe) private var interruptPending: sig_atomic_t = 0
+/// The prompt libedit shows: it asks for it through a C callback, so it lives here.
+nonisolated(unsafe) private var currentPrompt: UnsafeMutablePointer<CChar>? = strdup("> ")
+/// The completion function, reached from libedit's C callback.
+nonisolated(unsafe) private var activeCompleter: ((String) -> [String])?
+
+/// libedit: emacs bindings, UTF-8, persistent history, Ctrl-R search, and tab completion.
+public final class EditLineReader: LineReader {
+    private let el: OpaquePointer
+    private let history: OpaquePointer
+    private var event = HistEvent()
+    private let historyPath: String?
+
+    /// nil when libedit cannot work on this terminal.
+    public init?(historyPath: String?, complete: @escaping (String) -> [String]) {
+        setlocale(LC_CTYPE, "")
+        guard let el = el_init("tend", stdin, stdout, stderr), let h = history_init() else { return nil }
+        self.el = el
+        self.history = h
+        self.historyPath = historyPath
+        activeCompleter = complete
+        tend_history_setsize(h, &event, 2000)
+        tend_history_setunique(h, &event, 1)
+        tend_el_set_editor(el, "emacs")
+        tend_el_set_signal(el, 1)
+        tend_el_set_hist(el, h)
+        tend_el_set_prompt(el) { _ in currentPrompt }
+        tend_el_set_addfn(el, "tend-complete", "Complete the word before the cursor") { el, _ in
+            EditLineReader.complete(el)
+        }
+        tend_el_set_bind(el, "^I", "tend-complete")
+        tend_el_set_bind(el, "^R", "em-inc-search-prev")
+        el_source(el, nil)
+        if let path = historyPath, EditLineReader.isSafeHistoryFile(path) {
+            tend_history_load(h, &event, path)
+        }
+        EditLineReader.installInterruptHandler()
+    }
+
+    deinit {
+        el_end(el)
+        history_end(history)
+    }
+
+    /// A history file that is a symlink could make Tend overwrite another file: it is not used.
+    static func isSafeHistoryFile(_ path: String) -> Bool {
+        var st = stat()
+        if lstat(path, &st) != 0 { return true }
+        return (st.st_mode & S_IFMT) == S_IFREG
+    }
+
+    static func installInterruptHandler() {
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in interruptPending = 1 }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0  // no SA_RESTART: the read returns, and the REPL drops the line
+        sigaction(SIGINT, &action, nil)
+    }
+
+    public func readLine(prompt: String) throws -> String? {
+        free(currentPrompt)
+        currentPrompt = strdup(prompt)
+        interruptPending = 0
+        var count: Int32 = 0
+        guard let line = el_gets(el, &count) else {
+            if interruptPending != 0 || errno == EINTR {
+                interruptPending = 0
+                FileHandle.standardOutput.write(Data("^C\n".utf8))
+                el_reset(el)
+                throw Interrupted()
+            }
+            return nil
+        }
+        if interruptPending != 0 {
+            interruptPending = 0
+            throw Interrupted()
+        }
+        var text = String(cString: line)
+        if text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+
+    public func addHistory(_ entry: String) {
+        guard !entry.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        tend_history_enter(history, &event, entry)
+        saveHistory()
+    }
+
+    public func saveHistory() {
+        guard let path = historyPath, EditLineReader.isSafeHistoryFile(path) else { return }
+        let dir = (path as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        if !FileManager.default.fileExists(atPath: path) {
+            let fd = open(path, O_CREAT | O_WRONLY, 0o600)
+            if fd >= 0 { close(fd) }
+        }
+        tend_history_save(history, &event, path)
+        chmod(path, 0o600)
+    }
+
+    /// Tab: completes the word before the cursor, or lists the candidates when there are several.
+    static func complete(_ el: OpaquePointer?) -> UInt8 {
+        guard let el, let info = el_line(el)?.pointee, let completer = activeCompleter else { return UInt8(CC_ERROR) }
+        let length = info.cursor - info.buffer
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length)
+        let before = String(decoding: bytes, as: UTF8.self)
+        var start = before.endIndex
+        while start > before.startIndex {
+            let p = before.index(before: start)
+            let c = before[p]
+            if c.isLetter || c.isNumber || c == "_" || c == "@" || c == "-" || c == "." { start = p } else { break }
+        }
+        var word = String(before[start...])
+        if let dot = word.lastIndex(of: ".") { word = String(word[word.index(after: dot)...]) }
+        let candidates = completer(String(before))
+        guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
+        var common = candidates[0]
+        for c in candidates.dropFirst() {
+            while !c.hasPrefix(common) { common.removeLast() }
+        }
+        if common.count > word.count {
+            var rest = String(common.dropFirst(word.count))
+            if candidates.count == 1 { rest += " " }
+            el_insertstr(el, rest)
+            return UInt8(CC_REFRESH)
+        }
+        if candidates.count == 1 {
+            el_insertstr(el, " ")
+            return UInt8(CC_REFRESH)
+        }
+        let width = (candidates.map(\.count).max() ?? 10) + 2
+        let perLine = max(1, 80 / width)
+        var text = "\n"
+        for (i, c) in candidates.prefix(200).enumerated() {
+            text += c.padding(toLength: width, withPad: " ", startingAt: 0)
+            if (i + 1) % perLine == 0 { text += "\n" }
+        }
+        if candidates.count > 200 { text += "\n… \(candidates.count - 200) more" }
+        if !text.hasSuffix("\n") { text += "\n" }
+        FileHandle.standardOutput.write(Data(text.utf8))
+        return UInt8(CC_REDISPLAY)
+    }
+}

@@ -1,0 +1,275 @@
+import Foundation
+import TendCore
+
+/// How results are printed.
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case table, json, csv, tsv
+}
+
+/// Draws outputs as text: aligned tables (bar charts for groups on a terminal), JSON, CSV, TSV.
+public struct Renderer {
+    public var format: OutputFormat
+    public var color: Bool
+    /// The terminal's width, when printing to one; tables are fitted to it.
+    public var width: Int?
+    /// Show dates relative to today ("12d ago") where it helps; on a terminal only.
+    public var today: Day?
+
+    public init(format: OutputFormat = .table, color: Bool = false, width: Int? = nil, today: Day? = nil) {
+        self.format = format
+        self.color = color
+        self.width = width
+        self.today = today
+    }
+
+    // MARK: - Cells
+
+    func cell(_ v: Value, _ t: Table) -> String {
+        switch v {
+        case .null: return ""
+        case .contact(let id): return t.people[id]?.name ?? "#\(id)"
+        case .list(let items): return items.map { cell($0, t) }.joined(separator: ", ")
+        case .date(let d):
+            guard let today, format == .table else { return d.description }
+            let n = today.ordinal - d.ordinal
+            if n == 0 { return "\(d) (today)" }
+            if abs(n) <= 60 { return n > 0 ? "\(d) (\(n)d ago)" : "\(d) (in \(-n)d)" }
+            return d.description
+        default: return plainText(v)
+        }
+    }
+
+    func json(_ v: Value, _ t: Table?) -> String {
+        switch v {
+        case .null: return "null"
+        case .bool(let b): return b ? "true" : "false"
+        case .number(let n): return n.tendText
+        case .string(let s): return Renderer.jsonString(s)
+        case .date(let d): return "\"\(d)\""
+        case .duration(let d): return "\"\(d)\""
+        case .stage(let s): return "\"\(s)\""
+        case .list(let items): return "[" + items.map { json($0, t) }.joined(separator: ",") + "]"
+        case .record(let r): return "{" + zip(r.keys, r.values).map { "\(Renderer.jsonString($0)):\(json($1, t))" }.joined(separator: ",") + "}"
+        case .contact(let id):
+            if let p = t?.people[id] { return "{\"handle\":\(Renderer.jsonString(p.handle)),\"name\":\(Renderer.jsonString(p.name))}" }
+            return "{\"id\":\(id)}"
+        case .row, .rows: return Renderer.jsonString(plainText(v))
+        }
+    }
+
+    public static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if ch.value < 0x20 {
+                    let hex = String(ch.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(ch)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    func csvField(_ s: String, separator: Character) -> String {
+        if separator == "\t" { return s.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
+        if s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+
+    // MARK: - Outputs
+
+    /// The text for one output; nil when it prints nothing in this format.
+    public func render(_ o: Output) -> String? {
+        switch o {
+        case .text(let s):
+            return format == .json ? Renderer.jsonString(s) : s
+        case .value(let v):
+            switch format {
+            case .json: return json(v, nil)
+            default: return plainText(v)
+            }
+        case .table(let t):
+            return render(t)
+        case .card(let c):
+            return render(c)
+        case .assertion:
+            return nil
+        }
+    }
+
+    public func render(_ t: Table) -> String {
+        switch format {
+        case .json:
+            return "[" + t.rows.map { row in
+                "{" + zip(t.columns, row).map { "\(Renderer.jsonString($0)):\(json($1, t))" }.joined(separator: ",") + "}"
+            }.joined(separator: ",\n ") + "]"
+        case .csv, .tsv:
+            let sep: Character = format == .csv ? "," : "\t"
+            var lines = [t.columns.map { csvField($0, separator: sep) }.joined(separator: String(sep))]
+            for row in t.rows {
+                lines.append(row.map { v -> String in
+                    if case .contact(let id) = v { return csvField(t.people[id]?.handle ?? "", separator: sep) }
+                    return csvField(plainCell(v, t), separator: sep)
+                }.joined(separator: String(sep)))
+            }
+            return lines.joined(separator: "\n")
+        case .table:
+            if let c = t.chartColumn, color || width != nil { return chart(t, c) }
+            return grid(t)
+        }
+    }
+
+    func plainCell(_ v: Value, _ t: Table) -> String {
+        switch v {
+        case .contact(let id): return t.people[id]?.name ?? ""
+        case .list(let items): return items.map { plainCell($0, t) }.joined(separator: "; ")
+        default: return plainText(v)
+        }
+    }
+
+    static func displayWidth(_ s: String) -> Int {
+        var w = 0
+        for scalar in s.unicodeScalars {
+            let v = scalar.value
+            if v < 0x20 || (0x300...0x36F).contains(v) || v == 0x200D || (0xFE00...0xFE0F).contains(v) { continue }
+            // East Asian wide characters and emoji take two columns.
+            if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFF00...0xFF60).contains(v) || (0x1F300...0x1FAFF).contains(v)
+            {
+                w += 2
+            } else {
+                w += 1
+            }
+        }
+        return w
+    }
+
+    static func pad(_ s: String, _ width: Int, right: Bool = false) -> String {
+        let fill = String(repeating: " ", count: max(0, width - displayWidth(s)))
+        return right ? fill + s : s + fill
+    }
+
+    static func truncate(_ s: String, _ width: Int) -> String {
+        guard displayWidth(s) > width else { return s }
+        var out = ""
+        var w = 0
+        for ch in s {
+            let cw = displayWidth(String(ch))
+            if w + cw > width - 1 { break }
+            out.append(ch)
+            w += cw
+        }
+        return out + "…"
+    }
+
+    /// An aligned grid with a header rule; cells are cut to fit the terminal when there is one.
+    func grid(_ t: Table) -> String {
+        if t.rows.isEmpty { return paint("(no rows)", dim: true) }
+        let text = t.rows.map { row in row.map { cell($0, t).replacingOccurrences(of: "\n", with: " ") } }
+        var widths = t.columns.map(Renderer.displayWidth)
+        for row in text { for (i, c) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], Renderer.displayWidth(c)) } }
+        if let width {
+            // Shrink the widest columns until the table fits.
+            let gap = 2 * (widths.count - 1)
+            while widths.reduce(0, +) + gap > width, let i = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[i] > 6 {
+                widths[i] -= 1
+            }
+        }
+        let numeric = t.columns.indices.map { i in
+            t.rows.allSatisfy { row in
+                if case .number = row[i] { return true }
+                return row[i].isNull
+            }
+        }
+        var lines: [String] = []
+        lines.append(paint(zip(t.columns, widths).map { Renderer.pad(Renderer.truncate($0, $1), $1) }.joined(separator: "  ").trimmingTrailing(), bold: true))
+        lines.append(paint(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "), dim: true))
+        for row in text {
+            lines.append(row.enumerated().map { i, c in Renderer.pad(Renderer.truncate(c, widths[i]), widths[i], right: numeric[i]) }
+                .joined(separator: "  ").trimmingTrailing())
+        }
+        lines.append(paint("(\(t.rows.count) row\(t.rows.count == 1 ? "" : "s"))", dim: true))
+        return lines.joined(separator: "\n")
+    }
+
+    /// `group by` on a terminal: one horizontal bar per group.
+    func chart(_ t: Table, _ column: Int) -> String {
+        if t.rows.isEmpty { return paint("(no rows)", dim: true) }
+        let labels = t.rows.map { row in
+            t.columns.indices.filter { $0 < column }
+                .map { cell(row[$0], t) }.map { $0.isEmpty ? "(none)" : $0 }.joined(separator: " · ")
+        }
+        let values = t.rows.map { row -> Double in
+            if case .number(let n) = row[column] { return NSDecimalNumber(decimal: n).doubleValue }
+            return 0
+        }
+        let maxValue = max(values.max() ?? 0, 1)
+        let labelWidth = min(labels.map(Renderer.displayWidth).max() ?? 0, 28)
+        let numbers = t.rows.map { cell($0[column], t) }
+        let numberWidth = numbers.map(Renderer.displayWidth).max() ?? 0
+        let barSpace = max(10, (width ?? 80) - labelWidth - numberWidth - 4)
+        var lines: [String] = []
+        for (i, label) in labels.enumerated() {
+            let cells = values[i] / maxValue * Double(barSpace)
+            let full = Int(cells)
+            let eighths = Int((cells - Double(full)) * 8)
+            let partial = eighths > 0 ? String(["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"][eighths]) : ""
+            let bar = String(repeating: "█", count: full) + partial
+            lines.append(Renderer.pad(Renderer.truncate(label, labelWidth), labelWidth) + " │" + paint(bar, bar: true) + " " + numbers[i])
+        }
+        let extra = t.columns.indices.filter { $0 > column }
+        if !extra.isEmpty { lines.append(""); lines.append(grid(t)) }
+        return lines.joined(separator: "\n")
+    }
+
+    public func render(_ c: Card) -> String {
+        if format == .json {
+            let fields = c.fields.map { "\(Renderer.jsonString($0.0)):\(json($0.1, c.timeline))" }.joined(separator: ",")
+            let timeline = Renderer(format: .json).render(c.timeline)
+            return "{\(fields),\"timeline\":\(timeline)}"
+        }
+        if format == .csv || format == .tsv {
+            let t = Table(columns: c.fields.map(\.0), rows: [c.fields.map(\.1)], people: c.timeline.people)
+            return render(t)
+        }
+        var lines = [paint(c.name, bold: true) + "  " + paint("@" + c.handle, dim: true)]
+        let labelWidth = c.fields.map { $0.0.count }.max() ?? 10
+        for (name, value) in c.fields where name != "name" && name != "handle" {
+            let text = cell(value, c.timeline)
+            lines.append("  " + paint(Renderer.pad(name, labelWidth), dim: true) + "  " + (text.isEmpty ? paint("—", dim: true) : text))
+        }
+        lines.append(paint("Timeline", bold: true))
+        if c.timeline.rows.isEmpty {
+            lines.append(paint("  (nothing yet: log a touch with `log call with @\(c.handle)`)", dim: true))
+        } else {
+            lines.append(grid(c.timeline).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func paint(_ s: String, bold: Bool = false, dim: Bool = false, bar: Bool = false) -> String {
+        guard color else { return s }
+        if bold { return "\u{1B}[1m\(s)\u{1B}[0m" }
+        if dim { return "\u{1B}[2m\(s)\u{1B}[0m" }
+        if bar { return "\u{1B}[36m\(s)\u{1B}[0m" }
+        return s
+    }
+}
+
+extension String {
+    func trimmingTrailing() -> String {
+        var s = self
+        while s.last == " " { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,398 @@
+import Foundation
+import TendCore
+import TendStore
+
+/// How a run ended; the one place exit codes are decided.
+public enum ExitStatus: Int32, Sendable {
+    case success = 0
+    /// An assertion failed.
+    case assertionFailed = 1
+    /// The script does not parse or type-check; nothing was executed.
+    case invalid = 2
+    /// A run-time, data or I/O error; every change of the run was rolled back.
+    case failed = 3
+}
+
+/// Where a session's text goes: standard output and standard error, or buffers in tests.
+public struct Console {
+    public var out: (String) -> Void
+    public var err: (String) -> Void
+    public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
+        self.out = out
+        self.err = err
+    }
+    public static let standard = Console(
+        out: { s in FileHandle.standardOutput.write(Data((s + "\n").utf8)) },
+        err: { s in FileHandle.standardError.write(Data((s + "\n").utf8)) })
+}
+
+/// One assertion's outcome, for the summary and the JUnit report.
+public struct AssertionResult: Sendable {
+    public var passed: Bool
+    public var message: String
+    public var location: String
+    public var detail: String
+}
+
+/// A database opened for running Tend: it checks scripts, runs them in one transaction, and
+/// prints what they show. The REPL and every command of `tend` go through it.
+public final class Session: InterpreterHost {
+    public let store: Store
+    public let interpreter: Interpreter
+    public var renderer: Renderer
+    public var console: Console
+    public var quiet = false
+    public var diagnostics: DiagnosticFormatter
+    public private(set) var assertions: [AssertionResult] = []
+
+    public init(store: Store, today: Day, renderer: Renderer = Renderer(), console: Console = .standard, color: Bool = false) throws {
+        self.store = store
+        self.renderer = renderer
+        self.console = console
+        self.diagnostics = DiagnosticFormatter(color: color)
+        interpreter = Interpreter(model: store, today: today)
+        interpreter.host = self
+        if store.isNew { try installPrelude() }
+        try loadDefinitions()
+    }
+
+    public var today: Day {
+        get { interpreter.today }
+        set {
+            interpreter.today = newValue
+            renderer.today = renderer.today == nil ? nil : newValue
+        }
+    }
+
+    /// Parses the definitions kept in the database into the interpreter's environment.
+    func loadDefinitions() throws {
+        var defs = Definitions()
+        for d in try store.network().definitions {
+            let result = Parser.parse(Source(name: "definition \(d.name)", text: d.source))
+            for s in result.statements { defs.define(s) }
+        }
+        // Resolve names the way the checker does, so that running them is fast and exact.
+        var checker = Checker(definitions: Definitions())
+        for d in defs.all {
+            let result = Parser.parse(Source(name: "\(d.kind.rawValue) \(d.name)", text: d.source))
+            checker.check(result.statements)
+        }
+        interpreter.definitions = checker.definitions.all.count == defs.all.count ? checker.definitions : defs
+    }
+
+    /// Puts the prelude's definitions into the database (a new one, or `reset rules`).
+    func installPrelude() throws {
+        try store.transaction {
+            for s in Prelude.statements {
+                let name: String
+                let kind: Definition.Kind
+                switch s.kind {
+                case .letDef(let n, _): (name, kind) = (n, .let)
+                case .fnDef(let n, _, _): (name, kind) = (n, .fn)
+                case .scoreDef(let n, _): (name, kind) = (n, .score)
+                case .ruleDef(let n, _, _, _): (name, kind) = (n, .rule)
+                default: continue
+                }
+                try store.apply(.setDefinition(Definition(kind: kind, name: name, source: s.text)))
+            }
+        }
+    }
+
+    // MARK: - Loading files
+
+    /// Parses a source and inlines the files it loads (relative to the loading file), so that the
+    /// whole program is checked before anything runs.
+    public func parse(_ source: Source, seen: Set<String> = []) -> ([Statement], [Diagnostic]) {
+        let result = Parser.parse(source)
+        var statements: [Statement] = []
+        var diags = result.diagnostics
+        for s in result.statements {
+            guard case .load(let pathExpr) = s.kind else {
+                statements.append(s)
+                continue
+            }
+            guard case .literal(.string(let path)) = pathExpr.kind else {
+                diags.append(Diagnostic(.type, "load takes a file name in quotes", at: pathExpr.range, in: source))
+                continue
+            }
+            let full = resolve(path, from: source)
+            if seen.contains(full) || full == source.name {
+                diags.append(Diagnostic(.type, "\(path) loads itself (directly or through other files)", at: pathExpr.range, in: source))
+                continue
+            }
+            do {
+                let loaded = try Session.readSource(full)
+                let (inner, innerDiags) = parse(loaded, seen: seen.union([source.name, full]))
+                statements += inner
+                diags += innerDiags
+            } catch {
+                diags.append(Diagnostic(.type, "cannot load \(path): \(error)", at: pathExpr.range, in: source))
+            }
+        }
+        return (statements, diags)
+    }
+
+    func resolve(_ path: String, from source: Source) -> String {
+        if path.hasPrefix("/") { return path }
+        let expanded = path.hasPrefix("~/") ? NSHomeDirectory() + String(path.dropFirst(1)) : path
+        if expanded.hasPrefix("/") { return expanded }
+        if source.name.hasPrefix("<") { return expanded }
+        let dir = (source.name as NSString).deletingLastPathComponent
+        return dir.isEmpty ? expanded : dir + "/" + expanded
+    }
+
+    public enum ReadError: Error, CustomStringConvertible {
+        case io(String)
+        public var description: String {
+            if case .io(let s) = self { return s }
+            return ""
+        }
+    }
+
+    /// Reads a script file; refuses devices and FIFOs, binary files and invalid UTF-8.
+    public static func readSource(_ path: String) throws -> Source {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw ReadError.io("no such file") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw ReadError.io("not a regular file") }
+        guard let data = FileManager.default.contents(atPath: path) else { throw ReadError.io("cannot read it") }
+        return try source(from: data, name: path)
+    }
+
+    public static func source(from data: Data, name: String) throws -> Source {
+        if data.contains(0) { throw ReadError.io("it is a binary file, not a Tend script") }
+        guard let text = String(data: data, encoding: .utf8) else {
+            // Find the first bad byte so that the message can say where.
+            var line = 1
+            var valid = 0
+            let bytes = [UInt8](data)
+            var i = 0
+            while i < bytes.count {
+                var it = bytes[i...].makeIterator()
+                var decoder = UTF8()
+                guard case .scalarValue(let s) = decoder.decode(&it) else { break }
+                if s == "\n" { line += 1 }
+                i += s.utf8.count
+                valid = i
+            }
+            throw ReadError.io("invalid UTF-8 at byte \(valid + 1) (line \(line))")
+        }
+        return Source(name: name, text: text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+    }
+
+    // MARK: - Checking
+
+    /// Checks statements against the current definitions; under `readOnly`, data changes are errors.
+    public func check(_ statements: [Statement], readOnly: Bool) -> [Diagnostic] {
+        var checker = Checker(definitions: interpreter.definitions)
+        checker.check(statements)
+        var diags = checker.diagnostics
+        if readOnly {
+            for s in checker.mutations where !Session.isDefinition(s) {
+                diags.append(Diagnostic(.type, "\(Session.verb(s)) changes data, which --read-only does not allow", at: s.range, in: s.source))
+            }
+        }
+        return diags
+    }
+
+    static func isDefinition(_ s: Statement) -> Bool {
+        switch s.kind {
+        case .letDef, .fnDef, .ruleDef, .scoreDef, .drop, .market, .goal: return true
+        default: return false
+        }
+    }
+
+    static func verb(_ s: Statement) -> String {
+        String(s.text.prefix { !$0.isWhitespace })
+    }
+
+    // MARK: - Running
+
+    /// Runs statements in one transaction: any run-time error rolls back everything (exit 3).
+    public func run(_ statements: [Statement], bail: Bool = false, readOnly: Bool = false) -> ExitStatus {
+        interpreter.readOnly = readOnly
+        defer { interpreter.readOnly = false }
+        let definitionsBefore = interpreter.definitions
+        do {
+            try store.begin()
+        } catch {
+            console.err("error: cannot start a transaction: \(error)")
+            return .failed
+        }
+        var failed = false
+        do {
+            for s in statements {
+                for output in try execute(s) {
+                    if case .assertion(let passed, _, _, _, _) = output, !passed {
+                        failed = true
+                        if bail { break }
+                    }
+                }
+                if failed && bail { break }
+            }
+            if readOnly {
+                store.rollback()
+                interpreter.definitions = definitionsBefore
+            } else {
+                try store.commit()
+            }
+        } catch let d as Diagnostic {
+            store.rollback()
+            interpreter.invalidate()
+            interpreter.definitions = definitionsBefore
+            console.err(diagnostics.format(d))
+            return .failed
+        } catch {
+            store.rollback()
+            interpreter.invalidate()
+            interpreter.definitions = definitionsBefore
+            console.err("error: \(Session.describe(error))")
+            return .failed
+        }
+        if readOnly { interpreter.invalidate() }
+        return failed ? .assertionFailed : .success
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let d = error as? Diagnostic { return d.message }
+        if let e = error as? Store.OpenError { return e.description }
+        return "\(error)"
+    }
+
+    /// Runs one statement and prints its outputs.
+    func execute(_ s: Statement) throws -> [Output] {
+        let outputs: [Output]
+        if case .resetRules = s.kind {
+            try resetRules()
+            outputs = [.text("The prelude's definitions are back.")]
+        } else {
+            outputs = try interpreter.execute(s)
+        }
+        for o in outputs { show(o) }
+        return outputs
+    }
+
+    func resetRules() throws {
+        for d in Prelude.definitions.all {
+            _ = interpreter.definitions.drop(d.kind, d.name)
+            try store.apply(.deleteDefinition(d.kind, d.name))
+        }
+        try installPrelude()
+        try loadDefinitions()
+        interpreter.invalidate()
+    }
+
+    public func show(_ o: Output) {
+        switch o {
+        case .assertion(let passed, let message, let detail, let range, let source):
+            let (line, col) = source.location(of: range.start)
+            let location = "\(source.name):\(line):\(col)"
+            assertions.append(AssertionResult(passed: passed, message: message, location: location, detail: detail))
+            if !passed {
+                var d = Diagnostic(.assertion, message, at: range, in: source)
+                if !detail.isEmpty { d.notes = [detail] }
+                console.err(diagnostics.format(d))
+            }
+        case .text(let s):
+            if quiet { return }
+            if renderer.format == .table { console.out(s) } else { console.err(s) }
+        default:
+            if let text = renderer.render(o) { console.out(text) }
+        }
+    }
+
+    /// Runs script sources (files or stdin) the way `tend run` does.
+    public func runScripts(_ sources: [Source], bail: Bool, readOnly: Bool) -> ExitStatus {
+        var statements: [Statement] = []
+        var diags: [Diagnostic] = []
+        for src in sources {
+            let (s, d) = parse(src)
+            statements += s
+            diags += d
+        }
+        if diags.isEmpty { diags = check(statements, readOnly: readOnly) }
+        if !diags.isEmpty {
+            for d in diags { console.err(diagnostics.format(d)) }
+            let n = diags.count
+            console.err("\(n) error\(n == 1 ? "" : "s"); nothing was run")
+            return .invalid
+        }
+        return run(statements, bail: bail, readOnly: readOnly)
+    }
+
+    /// The `N passed, N failed` line for the run's assertions, if it had any.
+    public var assertionSummary: String? {
+        guard !assertions.isEmpty else { return nil }
+        let passed = assertions.filter(\.passed).count
+        return "\(passed) passed, \(assertions.count - passed) failed"
+    }
+
+    /// A JUnit XML report of the run's assertions.
+    public func junitReport(suite: String) -> String {
+        func esc(_ s: String) -> String {
+            var out = ""
+            for ch in s.unicodeScalars {
+                switch ch {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "'": out += "&apos;"
+                default:
+                    // XML 1.0 has no place for most control characters.
+                    if ch.value < 0x20 && ch != "\n" && ch != "\t" && ch != "\r" { out += " " } else { out.unicodeScalars.append(ch) }
+                }
+            }
+            return out
+        }
+        let failures = assertions.filter { !$0.passed }.count
+        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        xml += "<testsuites tests=\"\(assertions.count)\" failures=\"\(failures)\">\n"
+        xml += "  <testsuite name=\"\(esc(suite))\" tests=\"\(assertions.count)\" failures=\"\(failures)\" errors=\"0\">\n"
+        for a in assertions {
+            xml += "    <testcase classname=\"\(esc(suite))\" name=\"\(esc(a.message))\" file=\"\(esc(a.location))\""
+            if a.passed {
+                xml += "/>\n"
+            } else {
+                xml += ">\n      <failure message=\"\(esc(a.message))\">\(esc(a.location + ": " + a.detail))</failure>\n    </testcase>\n"
+            }
+        }
+        xml += "  </testsuite>\n</testsuites>\n"
+        return xml
+    }
+
+    // MARK: - InterpreterHost
+
+    public func write(_ text: String, to path: String, from source: Source) throws {
+        let full = resolve(path, from: source)
+        try Session.writePrivate(text, to: full)
+    }
+
+    /// Writes a file readable by its owner only (exports and saves hold personal data).
+    public static func writePrivate(_ text: String, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw ReadError.io(String(cString: strerror(errno))) }
+        defer { close(fd) }
+        let bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { throw ReadError.io(String(cString: strerror(errno))) }
+            written += n
+        }
+    }
+
+    public func importFile(format: String, path: String, options: [String: Value], from source: Source, into interpreter: Interpreter) throws -> String {
+        let full = resolve(path, from: source)
+        return try Importer(session: self).run(format: format, path: full, options: options)
+    }
+
+    public func exportFile(format: String, path: String, table: Table, contacts: [Int64], from source: Source, interpreter: Interpreter) throws -> String {
+        let full = resolve(path, from: source)
+        return try Exporter(session: self).run(format: format, path: full, table: table, contacts: contacts)
+    }
+
+    /// The whole database as a script.
+    public func dump() throws -> String {
+        ScriptWriter.dump(try store.network(), definitions: interpreter.definitions, prelude: Prelude.definitions)
+    }
+}

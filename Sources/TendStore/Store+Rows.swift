@@ -1,0 +1,310 @@
+import Foundation
+import GRDB
+import TendCore
+
+// MARK: - Reading the network
+
+extension Store {
+    static func day(_ s: String?) -> Day? { s.flatMap { Day(iso: $0) } }
+    static func money(_ cents: Int64) -> Decimal { Decimal(cents) / 100 }
+    static func cents(_ d: Decimal) -> Int64 {
+        var v = d * 100
+        var r = Decimal()
+        NSDecimalRound(&r, &v, 0, .plain)
+        return NSDecimalNumber(decimal: r).int64Value
+    }
+
+    static func load(_ db: Database) throws -> Network {
+        var net = Network()
+        let contacts = try Row.fetchCursor(db, sql: """
+            SELECT id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship,
+                   internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests,
+                   networks, skills, serves, expert, passionate, honors_referrals, notes, created, snoozed_until
+            FROM contacts ORDER BY id
+            """)
+        while let r = try contacts.next() {
+            var c = Contact(name: r[2], handle: r[1], created: day(r[29]) ?? Day(ordinal: 0))
+            c.id = r[0]
+            c.company = r[3]
+            c.title = r[4]
+            c.profession = r[5]
+            c.email = r[6]
+            c.phone = r[7]
+            c.city = r[8]
+            c.tags = JSONList.decode(r[9])
+            c.metAt = r[10]
+            c.metOn = day(r[11])
+            c.relationship = r[12]
+            c.isInternal = r[13]
+            c.stage = Stage(rawValue: r[14]) ?? .contact
+            let months: Int? = r[15]
+            let days: Int? = r[16]
+            if months != nil || days != nil { c.cadence = Duration(months: months ?? 0, days: days ?? 0) }
+            c.nextStep = r[17]
+            c.nextDue = day(r[18])
+            c.goals = JSONList.decode(r[19])
+            c.accomplishments = JSONList.decode(r[20])
+            c.interests = JSONList.decode(r[21])
+            c.networks = JSONList.decode(r[22])
+            c.skills = JSONList.decode(r[23])
+            c.serves = JSONList.decode(r[24])
+            c.expert = r[25]
+            c.passionate = r[26]
+            c.honorsReferrals = r[27]
+            c.notes = r[28]
+            c.snoozedUntil = day(r[30])
+            net.contacts.append(c)
+        }
+        net.reindex()
+        let stages = try Row.fetchCursor(db, sql: "SELECT id, contact_id, stage, \"on\" FROM stage_changes ORDER BY id")
+        while let r = try stages.next() {
+            var s = StageChange(contact: r[1], stage: Stage(rawValue: r[2]) ?? .contact, on: day(r[3]) ?? Day(ordinal: 0))
+            s.id = r[0]
+            net.stageChanges.append(s)
+        }
+        var people: [Int64: [Int64]] = [:]
+        let links = try Row.fetchCursor(db, sql: "SELECT interaction_id, contact_id FROM interaction_people ORDER BY interaction_id, position")
+        while let r = try links.next() { people[r[0], default: []].append(r[1]) }
+        let interactions = try Row.fetchCursor(db, sql: "SELECT id, kind, \"on\", note, quality, gave, asked, inbound, pitch FROM interactions ORDER BY id")
+        while let r = try interactions.next() {
+            let id: Int64 = r[0]
+            var i = Interaction(kind: r[1], on: day(r[2]) ?? Day(ordinal: 0), people: people[id] ?? [])
+            i.id = id
+            i.note = r[3]
+            i.quality = r[4]
+            i.gave = r[5]
+            i.asked = r[6]
+            i.inbound = r[7]
+            i.pitch = r[8]
+            net.interactions.append(i)
+        }
+        let referrals = try Row.fetchCursor(db, sql: "SELECT id, direction, contact_id, about, \"on\", value_cents, status, note FROM referrals ORDER BY id")
+        while let r = try referrals.next() {
+            var x = Referral(direction: Referral.Direction(rawValue: r[1]) ?? .given, contact: r[2], on: day(r[4]) ?? Day(ordinal: 0))
+            x.id = r[0]
+            x.about = r[3]
+            x.value = (r[5] as Int64?).map(money)
+            x.status = r[6]
+            x.note = r[7]
+            net.referrals.append(x)
+        }
+        let intros = try Row.fetchCursor(db, sql: "SELECT id, a_id, b_id, \"on\", note FROM introductions ORDER BY id")
+        while let r = try intros.next() {
+            var x = Introduction(a: r[1], b: r[2], on: day(r[3]) ?? Day(ordinal: 0))
+            x.id = r[0]
+            x.note = r[4]
+            net.introductions.append(x)
+        }
+        let spending = try Row.fetchCursor(db, sql: "SELECT id, contact_id, amount_cents, \"on\", note FROM spending ORDER BY id")
+        while let r = try spending.next() {
+            var x = Spend(contact: r[1], amount: money(r[2]), on: day(r[3]) ?? Day(ordinal: 0))
+            x.id = r[0]
+            x.note = r[4]
+            net.spending.append(x)
+        }
+        let knows = try Row.fetchCursor(db, sql: "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id")
+        while let r = try knows.next() { net.knows.append((r[0], r[1])) }
+        if let r = try Row.fetchOne(db, sql: "SELECT name, profession, company, preferred_client, goals FROM me WHERE id = 1") {
+            net.me.name = r[0]
+            net.me.profession = r[1]
+            net.me.company = r[2]
+            net.me.preferredClient = JSONList.decode(r[3])
+            net.me.goals = JSONList.decode(r[4])
+        }
+        for r in try Row.fetchAll(db, sql: "SELECT name, served_by FROM markets ORDER BY position, name") {
+            net.markets.append(Market(name: r[0], servedBy: JSONList.decode(r[1])))
+        }
+        var helpers: [Int64: [Int64]] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT goal_id, contact_id FROM goal_helpers ORDER BY goal_id, position") {
+            helpers[r[0], default: []].append(r[1])
+        }
+        for r in try Row.fetchAll(db, sql: "SELECT id, name, due, metric, target, period FROM goals ORDER BY id") {
+            var g = Goal(name: r[1])
+            g.id = r[0]
+            g.due = day(r[2])
+            g.metric = r[3]
+            g.target = (r[4] as String?).flatMap { Decimal(string: $0) }
+            g.period = (r[5] as String?).flatMap(Day.Period.init(rawValue:))
+            g.helpers = helpers[g.id] ?? []
+            net.goals.append(g)
+        }
+        for r in try Row.fetchAll(db, sql: "SELECT kind, name, source FROM definitions ORDER BY position") {
+            if let k = Definition.Kind(rawValue: r[0]) { net.definitions.append(Definition(kind: k, name: r[1], source: r[2])) }
+        }
+        return net
+    }
+
+    // MARK: - Writing changes
+
+    static func contactArguments(_ c: Contact) -> StatementArguments {
+        [
+            c.handle, c.name, c.company, c.title, c.profession, c.email, c.phone, c.city, JSONList.encode(c.tags), c.metAt,
+            c.metOn?.description, c.relationship, c.isInternal, c.stage.rawValue, c.cadence?.months, c.cadence?.days,
+            c.nextStep, c.nextDue?.description, JSONList.encode(c.goals), JSONList.encode(c.accomplishments),
+            JSONList.encode(c.interests), JSONList.encode(c.networks), JSONList.encode(c.skills), JSONList.encode(c.serves),
+            c.expert, c.passionate, c.honorsReferrals, c.notes, c.created.description, c.snoozedUntil?.description,
+        ]
+    }
+
+    static let contactColumns = """
+        handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship, internal, stage,
+        cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests, networks, skills, serves,
+        expert, passionate, honors_referrals, notes, created, snoozed_until
+        """
+
+    static func write(_ change: Change, _ db: Database) throws -> Int64? {
+        switch change {
+        case .insertContact(let c):
+            let marks = Array(repeating: "?", count: 30).joined(separator: ", ")
+            if c.id != 0 {
+                try db.execute(sql: "INSERT INTO contacts (id, \(contactColumns)) VALUES (?, \(marks))",
+                    arguments: [c.id] + contactArguments(c))
+                return c.id
+            }
+            try db.execute(sql: "INSERT INTO contacts (\(contactColumns)) VALUES (\(marks))", arguments: contactArguments(c))
+            return db.lastInsertedRowID
+        case .updateContact(let c):
+            let sets = contactColumns.split(separator: ",").map { "\($0.trimmingCharacters(in: .whitespacesAndNewlines)) = ?" }.joined(separator: ", ")
+            try db.execute(sql: "UPDATE contacts SET \(sets) WHERE id = ?", arguments: contactArguments(c) + [c.id])
+        case .deleteContact(let id):
+            try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM interactions WHERE id NOT IN (SELECT interaction_id FROM interaction_people)")
+        case .mergeContact(let from, let into):
+            // Interactions with both people keep one entry for the merged person.
+            try db.execute(sql: """
+                DELETE FROM interaction_people WHERE contact_id = ?1
+                  AND interaction_id IN (SELECT interaction_id FROM interaction_people WHERE contact_id = ?2)
+                """, arguments: [from, into])
+            try db.execute(sql: "UPDATE interaction_people SET contact_id = ? WHERE contact_id = ?", arguments: [into, from])
+            for table in ["referrals", "spending", "stage_changes"] {
+                try db.execute(sql: "UPDATE \(table) SET contact_id = ? WHERE contact_id = ?", arguments: [into, from])
+            }
+            try db.execute(sql: "UPDATE introductions SET a_id = ? WHERE a_id = ?", arguments: [into, from])
+            try db.execute(sql: "UPDATE introductions SET b_id = ? WHERE b_id = ?", arguments: [into, from])
+            try db.execute(sql: "DELETE FROM introductions WHERE a_id = b_id")
+            let edges = try Row.fetchAll(db, sql: "SELECT a_id, b_id FROM knows WHERE a_id = ?1 OR b_id = ?1", arguments: [from])
+            for e in edges {
+                let other: Int64 = (e[0] as Int64) == from ? e[1] : e[0]
+                if other != into {
+                    try db.execute(sql: "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)", arguments: [min(other, into), max(other, into)])
+                }
+            }
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO goal_helpers (goal_id, contact_id, position)
+                SELECT goal_id, ?, position FROM goal_helpers WHERE contact_id = ?
+                """, arguments: [into, from])
+            try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [from])
+        case .insertStageChange(let s):
+            try db.execute(sql: "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES (?, ?, ?)",
+                arguments: [s.contact, s.stage.rawValue, s.on.description])
+            return db.lastInsertedRowID
+        case .insertInteraction(let i):
+            try db.execute(sql: "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                arguments: [i.kind, i.on.description, i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch])
+            let id = db.lastInsertedRowID
+            for (n, p) in i.people.enumerated() {
+                try db.execute(sql: "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)", arguments: [id, p, n])
+            }
+            return id
+        case .insertReferral(let r):
+            try db.execute(sql: "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [r.direction.rawValue, r.contact, r.about, r.on.description, r.value.map(cents), r.status, r.note])
+            return db.lastInsertedRowID
+        case .insertIntroduction(let i):
+            try db.execute(sql: "INSERT INTO introductions (a_id, b_id, \"on\", note) VALUES (?, ?, ?, ?)",
+                arguments: [i.a, i.b, i.on.description, i.note])
+            let id = db.lastInsertedRowID
+            if i.a != i.b {
+                try db.execute(sql: "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)", arguments: [min(i.a, i.b), max(i.a, i.b)])
+            }
+            return id
+        case .insertSpend(let s):
+            try db.execute(sql: "INSERT INTO spending (contact_id, amount_cents, \"on\", note) VALUES (?, ?, ?, ?)",
+                arguments: [s.contact, cents(s.amount), s.on.description, s.note])
+            return db.lastInsertedRowID
+        case .deleteEvent(let kind, let id):
+            let table: String
+            switch kind {
+            case .interaction: table = "interactions"
+            case .referral: table = "referrals"
+            case .introduction: table = "introductions"
+            case .spend: table = "spending"
+            case .stage: table = "stage_changes"
+            }
+            try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id])
+        case .insertKnows(let a, let b):
+            guard a != b else { return nil }
+            try db.execute(sql: "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)", arguments: [min(a, b), max(a, b)])
+        case .setMe(let m):
+            try db.execute(sql: """
+                INSERT INTO me (id, name, profession, company, preferred_client, goals) VALUES (1, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name, profession = excluded.profession, company = excluded.company,
+                  preferred_client = excluded.preferred_client, goals = excluded.goals
+                """, arguments: [m.name, m.profession, m.company, JSONList.encode(m.preferredClient), JSONList.encode(m.goals)])
+        case .setMarket(let m):
+            try db.execute(sql: """
+                INSERT INTO markets (name, served_by, position) VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM markets))
+                ON CONFLICT(name) DO UPDATE SET served_by = excluded.served_by
+                """, arguments: [m.name, JSONList.encode(m.servedBy)])
+        case .deleteMarket(let name):
+            try db.execute(sql: "DELETE FROM markets WHERE name = ?", arguments: [name])
+        case .setGoal(let g):
+            try db.execute(sql: """
+                INSERT INTO goals (name, due, metric, target, period) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET due = excluded.due, metric = excluded.metric, target = excluded.target, period = excluded.period
+                """, arguments: [g.name, g.due?.description, g.metric, g.target.map { "\($0)" }, g.period?.rawValue])
+            let id = try Int64.fetchOne(db, sql: "SELECT id FROM goals WHERE name = ?", arguments: [g.name]) ?? 0
+            try db.execute(sql: "DELETE FROM goal_helpers WHERE goal_id = ?", arguments: [id])
+            for (n, h) in g.helpers.enumerated() {
+                try db.execute(sql: "INSERT OR IGNORE INTO goal_helpers (goal_id, contact_id, position) VALUES (?, ?, ?)", arguments: [id, h, n])
+            }
+            return id
+        case .deleteGoal(let name):
+            try db.execute(sql: "DELETE FROM goals WHERE name = ?", arguments: [name])
+        case .setDefinition(let d):
+            try db.execute(sql: """
+                INSERT INTO definitions (kind, name, source, position) VALUES (?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM definitions))
+                ON CONFLICT(kind, name) DO UPDATE SET source = excluded.source
+                """, arguments: [d.kind.rawValue, d.name, d.source])
+        case .deleteDefinition(let kind, let name):
+            try db.execute(sql: "DELETE FROM definitions WHERE kind = ? AND name = ?", arguments: [kind.rawValue, name])
+        }
+        return nil
+    }
+}
+
+/// Lists of text kept as JSON arrays in one column (readable with SQLite's json functions).
+enum JSONList {
+    static func encode(_ items: [String]) -> String {
+        var out = "["
+        for (i, s) in items.enumerated() {
+            if i > 0 { out += "," }
+            out += "\""
+            for ch in s.unicodeScalars {
+                switch ch {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                default:
+                    if ch.value < 0x20 {
+                        let hex = String(ch.value, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(ch)
+                    }
+                }
+            }
+            out += "\""
+        }
+        return out + "]"
+    }
+
+    static func decode(_ text: String?) -> [String] {
+        guard let text, text != "[]", let data = text.data(using: .utf8),
+            let items = try? JSONSerialization.jsonObject(with: data) as? [Any]
+        else { return [] }
+        return items.compactMap { $0 as? String }
+    }
+}

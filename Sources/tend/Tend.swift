@@ -1,0 +1,299 @@
+import ArgumentParser
+import Foundation
+import TendCore
+import TendREPL
+import TendStore
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @ArgumentParser.Option(name: .long, help: "The database file (default: $TEND_DB, else $XDG_DATA_HOME/tend/tend.db).")
+    var db: String?
+
+    @ArgumentParser.Option(name: .long, help: "Today's date, YYYY-MM-DD (default: $TEND_TODAY, else the system date).")
+    var today: String?
+
+    @ArgumentParser.Option(name: .long, help: "Output format: table, json, csv or tsv.")
+    var format: OutputFormat = .table
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+@main
+struct Tend: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tend",
+        abstract: "A relationship manager for people who grow business through their network.",
+        discussion: """
+            With no arguments on a terminal, tend starts the REPL on the default database; with input
+            piped in, it runs that input as a script (like `tend run -`).
+            Exit codes: 0 success, 1 an assertion failed, 2 the script does not parse or type-check,
+            3 a run-time, data or I/O error (every change of the run rolled back).
+            """,
+        subcommands: [RunCommand.self, CheckCommand.self, ImportCommand.self, ExportCommand.self, AgendaCommand.self,
+            DumpCommand.self, DemoCommand.self],
+        defaultSubcommand: nil)
+
+    @OptionGroup var global: GlobalOptions
+
+    @ArgumentParser.Option(name: .customShort("e"), help: "Run one statement, print its result, and exit.")
+    var statement: String?
+
+    @Flag(name: .long, help: "Changing data is an error; definitions last for this run only.")
+    var readOnly = false
+
+    mutating func run() throws {
+        if let statement {
+            let session = try App.open(global)
+            let status = session.runScripts([Source(name: "<-e>", text: statement)], bail: false, readOnly: readOnly)
+            App.finish(session, status)
+        }
+        if isatty(STDIN_FILENO) == 1 {
+            let session = try App.open(global, interactive: true)
+            let status = REPL(session: session, databaseName: App.databasePath(global)).run()
+            App.finish(session, status, summary: false)
+        }
+        let session = try App.open(global)
+        let source = try App.readStdin()
+        App.finish(session, session.runScripts([source], bail: false, readOnly: readOnly))
+    }
+}
+
+/// What the commands share: finding and opening the database, and leaving with the right code.
+enum App {
+    static func databasePath(_ g: GlobalOptions) -> String {
+        if let db = g.db { return db }
+        let env = ProcessInfo.processInfo.environment
+        if let db = env["TEND_DB"], !db.isEmpty { return db }
+        let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share"
+        return base + "/tend/tend.db"
+    }
+
+    static func today(_ g: GlobalOptions) throws -> Day {
+        let text = g.today ?? ProcessInfo.processInfo.environment["TEND_TODAY"].flatMap { $0.isEmpty ? nil : $0 }
+        if let text {
+            guard let d = Day(iso: text) else { fail("today must be a date YYYY-MM-DD, not \"\(text)\"", .invalid) }
+            return d
+        }
+        var t = time(nil)
+        var tm = tm()
+        localtime_r(&t, &tm)
+        return Day(year: Int(tm.tm_year) + 1900, month: Int(tm.tm_mon) + 1, day: Int(tm.tm_mday))!
+    }
+
+    static var colorOutput: Bool {
+        let env = ProcessInfo.processInfo.environment
+        return isatty(STDOUT_FILENO) == 1 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
+    }
+    static var colorErrors: Bool {
+        let env = ProcessInfo.processInfo.environment
+        return isatty(STDERR_FILENO) == 1 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
+    }
+
+    static func terminalWidth() -> Int? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        var w = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { return Int(w.ws_col) }
+        return 80
+    }
+
+    static func open(_ g: GlobalOptions, interactive: Bool = false, readOnlyFile: Bool = false) throws -> Session {
+        let path = databasePath(g)
+        let day = try today(g)
+        do {
+            let store = try Store(path: path, readOnly: readOnlyFile)
+            let width = terminalWidth()
+            let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil)
+            return try Session(store: store, today: day, renderer: renderer, color: colorErrors)
+        } catch let e as Store.OpenError {
+            fail(e.description, .failed)
+        } catch {
+            fail("cannot open \(path): \(error)", .failed)
+        }
+    }
+
+    static func readStdin() throws -> Source {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        do {
+            return try Session.source(from: data, name: "<stdin>")
+        } catch {
+            fail("<stdin>: \(error)", .invalid)
+        }
+    }
+
+    static func fail(_ message: String, _ status: ExitStatus) -> Never {
+        FileHandle.standardError.write(Data("tend: error: \(message)\n".utf8))
+        Foundation.exit(status.rawValue)
+    }
+
+    /// Prints the assertion summary and exits with the run's status: the only exit point.
+    static func finish(_ session: Session, _ status: ExitStatus, summary: Bool = true) -> Never {
+        if summary, let line = session.assertionSummary { session.console.err(line) }
+        Foundation.exit(status.rawValue)
+    }
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run Tend scripts without a terminal (use - for standard input).")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Stop at the first failed assertion.") var bail = false
+    @Flag(name: .long, help: "Changing data is an error; definitions last for this run only.") var readOnly = false
+    @Flag(help: "Print only results, not confirmations.") var quiet = false
+    @ArgumentParser.Option(help: "Write the assertions as a JUnit XML report to this file.") var junit: String?
+    @Argument(help: "Script files, or - for standard input.") var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one script file, or - for standard input") }
+    }
+
+    mutating func run() throws {
+        var sources: [Source] = []
+        for f in files {
+            if f == "-" {
+                sources.append(try App.readStdin())
+                continue
+            }
+            do {
+                sources.append(try Session.readSource(f))
+            } catch {
+                App.fail("\(f): \(error)", .failed)
+            }
+        }
+        let session = try App.open(global)
+        session.quiet = quiet
+        let status = session.runScripts(sources, bail: bail, readOnly: readOnly)
+        if let junit {
+            do {
+                try Session.writePrivate(session.junitReport(suite: files.joined(separator: " ")), to: junit)
+            } catch {
+                App.fail("cannot write \(junit): \(error)", .failed)
+            }
+        }
+        App.finish(session, status)
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Parse and type-check scripts without running them (no database needed).")
+
+    @ArgumentParser.Option(help: "Also know the definitions kept in this database.") var db: String?
+    @Argument(help: "Script files.") var files: [String]
+
+    mutating func run() throws {
+        var definitions = Prelude.definitions
+        if let db {
+            do {
+                let store = try Store(path: db, readOnly: true)
+                for d in try store.network().definitions {
+                    for s in Parser.parse(Source(name: d.name, text: d.source)).statements { definitions.define(s) }
+                }
+            } catch {
+                App.fail("\(db): \(error)", .failed)
+            }
+        }
+        var checker = Checker(definitions: definitions)
+        var diags: [Diagnostic] = []
+        let color = App.colorErrors
+        let host = try Session(store: Store(path: nil), today: Day(year: 2000, month: 1, day: 1)!)
+        for f in files {
+            let source: Source
+            do {
+                source = try Session.readSource(f)
+            } catch {
+                App.fail("\(f): \(error)", .failed)
+            }
+            let (statements, parseDiags) = host.parse(source)
+            diags += parseDiags
+            if parseDiags.isEmpty { checker.check(statements) }
+        }
+        diags += checker.diagnostics
+        let formatter = DiagnosticFormatter(color: color)
+        for d in diags { FileHandle.standardError.write(Data((formatter.format(d) + "\n").utf8)) }
+        if !diags.isEmpty {
+            FileHandle.standardError.write(Data("\(diags.count) error\(diags.count == 1 ? "" : "s")\n".utf8))
+            Foundation.exit(ExitStatus.invalid.rawValue)
+        }
+    }
+}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import contacts: vcard, csv, linkedin or google.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .long, help: "Show the report without changing anything.") var dryRun = false
+    @Flag(name: .long, help: "Import the good records and list the bad ones instead of stopping.") var skipBad = false
+    @Argument(help: "vcard, csv, linkedin or google.") var format: String
+    @Argument(help: "The file.") var file: String
+
+    mutating func run() throws {
+        let session = try App.open(global)
+        var flags = ""
+        if dryRun { flags += " dry_run" }
+        if skipBad { flags += " skip_bad" }
+        let text = "import \(format) \(ScriptWriter.quote(file))\(flags)"
+        App.finish(session, session.runScripts([Source(name: "<import>", text: text)], bail: false, readOnly: false))
+    }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export contacts: vcard, csv, json, ics (the agenda) or dot.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "vcard, csv, json, ics or dot.") var format: String
+    @Argument(help: "The file to write.") var file: String
+    @Argument(help: "A query choosing what to export (all contacts by default).") var query: [String] = []
+
+    mutating func run() throws {
+        let session = try App.open(global)
+        let text = "export \(format) \(ScriptWriter.quote(file)) \(query.joined(separator: " "))"
+        App.finish(session, session.runScripts([Source(name: "<export>", text: text)], bail: false, readOnly: false))
+    }
+}
+
+struct AgendaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "agenda", abstract: "What your rules say to do today, highest priority first.")
+    @OptionGroup var global: GlobalOptions
+    @ArgumentParser.Option(help: "Show at most this many items.") var limit: Int?
+
+    mutating func run() throws {
+        let session = try App.open(global)
+        let text = "agenda" + (limit.map { " limit \($0)" } ?? "")
+        App.finish(session, session.runScripts([Source(name: "<agenda>", text: text)], bail: false, readOnly: true))
+    }
+}
+
+struct DumpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dump", abstract: "Print the whole database as a Tend script that rebuilds it.")
+    @OptionGroup var global: GlobalOptions
+
+    mutating func run() throws {
+        let session = try App.open(global)
+        FileHandle.standardOutput.write(Data(try session.dump().utf8))
+    }
+}
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Generate a sample network into a database.")
+    @OptionGroup var global: GlobalOptions
+    @ArgumentParser.Option(help: "How many contacts (50 to 1,000,000).") var size: Int = 50
+    @ArgumentParser.Option(help: "Seed for the generator.") var seed: UInt64 = 42
+    @ArgumentParser.Option(help: "Interactions per contact, on average.") var interactions: Int = 10
+
+    mutating func run() throws {
+        let path = App.databasePath(global)
+        let day = try App.today(global)
+        let store: Store
+        do {
+            store = try Store(path: path)
+        } catch {
+            App.fail("\(error)", .failed)
+        }
+        let session = try Session(store: store, today: day)
+        guard try store.contactCount() == 0 else { App.fail("\(path) already has contacts; give an empty --db", .failed) }
+        let started = Date()
+        let counts = try SampleNetwork(size: size, seed: seed, interactionsPerContact: interactions, today: day).write(to: store)
+        _ = session
+        let seconds = Date().timeIntervalSince(started)
+        FileHandle.standardError.write(Data("Generated \(counts.contacts) contacts, \(counts.interactions) interactions in \(String(format: "%.1f", seconds)) s into \(path).\n".utf8))
+    }
+}
