@@ -47,6 +47,8 @@ public struct DiagnosticFormatter: Sendable {
     public var color: Bool
     public init(color: Bool) { self.color = color }
     public static let plain = DiagnosticFormatter(color: false)
+    /// Source lines longer than this are cut to a window around the error.
+    static let maxLineWidth = 160
 
     public func format(_ d: Diagnostic) -> String {
         let label = d.kind == .assertion ? "assertion failed" : d.severity.rawValue
@@ -59,11 +61,24 @@ public struct DiagnosticFormatter: Sendable {
         let (line, col) = source.location(of: d.range.start)
         var out = bold("\(source.name):\(line):\(col):") + " \(paint(label + ":", d.severity)) \(bold(d.message))"
         if let s = d.suggestion { out += "; did you mean \(s)?" }
-        let text = source.line(line)
-        out += "\n" + text.replacingTabs()
+        var text = source.line(line).replacingTabs()
         let (endLine, endCol) = source.location(of: max(d.range.start, d.range.end))
-        let width = endLine == line ? max(1, endCol - col) : max(1, text.unicodeScalars.count - col + 1)
-        let pad = String(repeating: " ", count: max(0, col - 1))
+        var width = endLine == line ? max(1, endCol - col) : max(1, text.unicodeScalars.count - col + 1)
+        var column = col
+        // A very long line (a pasted blob) is shown as a window around the error.
+        if text.unicodeScalars.count > DiagnosticFormatter.maxLineWidth {
+            let scalars = Array(text.unicodeScalars)
+            let from = max(0, col - 1 - 40)
+            let to = min(scalars.count, from + DiagnosticFormatter.maxLineWidth)
+            var window = String(String.UnicodeScalarView(scalars[from..<to]))
+            if from > 0 { window = "…" + window }
+            if to < scalars.count { window += "…" }
+            column = col - from + (from > 0 ? 1 : 0)
+            text = window
+            width = min(width, DiagnosticFormatter.maxLineWidth - column + 1)
+        }
+        out += "\n" + text
+        let pad = String(repeating: " ", count: max(0, column - 1))
         let marks = "^" + String(repeating: "~", count: max(0, min(width, 200) - 1))
         out += "\n" + pad + paint(marks, .note)
         for n in d.notes { out += "\n" + paint("note:", .note) + " \(n)" }

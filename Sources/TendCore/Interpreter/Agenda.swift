@@ -15,9 +15,11 @@ extension Interpreter {
             if let until = c.snoozedUntil, until > v.today { continue }
             let ctx = Ctx(row: .contact(c.id))
             for rule in definitions.rules {
-                guard try eval(rule.when, ctx).isTrue else { continue }
-                let message = try display(eval(rule.message, ctx))
-                let priority = try priorityValue(rule, ctx)
+                let (fires, message, priority) = try within(rule.file) { () throws -> (Bool, String, Decimal) in
+                    guard try eval(rule.when, ctx).isTrue else { return (false, "", 0) }
+                    return (true, try display(eval(rule.message, ctx)), try priorityValue(rule, ctx))
+                }
+                guard fires else { continue }
                 let overdue = try contactField(c.id, "overdue", .none)
                 let days = { if case .duration(let d) = overdue { return d.days } else { return 0 } }()
                 items.append((priority, days, c.name, .row(Row(spec, [.contact(c.id), .string(rule.name), .string(message), .number(priority), overdue]))))
@@ -53,6 +55,9 @@ extension Interpreter {
         guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
         if let until = c.snoozedUntil, until > today { add("snoozed", "until \(until)", .bool(true)) }
         for rule in definitions.rules {
+            let saved = source
+            source = rule.file ?? source
+            defer { source = saved }
             let fires = try eval(rule.when, ctx)
             add("rule \"\(rule.name)\"", fires.isTrue ? "fires" : "does not fire", fires)
             for part in conjuncts(rule.when) {
@@ -62,6 +67,7 @@ extension Interpreter {
                 add("  message", sliceOf(rule.message), .string(try display(eval(rule.message, ctx))))
                 let priorityExpr = rule.priority ?? definitions.scores["priority"]?.value
                 let label = rule.priority != nil ? "  priority" : "  score priority"
+                if rule.priority == nil { source = definitions.scores["priority"]?.file ?? source }
                 if let p = priorityExpr {
                     var total = Decimal(0)
                     for (sign, term) in terms(p) {

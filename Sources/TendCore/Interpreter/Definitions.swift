@@ -1,17 +1,23 @@
 /// The user's named definitions, parsed: what the checker and the interpreter look names up in.
 public struct Definitions: Sendable {
     public struct Let: Sendable {
+        /// The text the definition was read from, for locating errors inside it.
+        public var file: Source? = nil
         public var name: String
         public var value: Expr
         public var source: String
     }
     public struct Fn: Sendable {
+        /// The text the definition was read from, for locating errors inside it.
+        public var file: Source? = nil
         public var name: String
         public var params: [String]
         public var body: Expr
         public var source: String
     }
     public struct Rule: Sendable {
+        /// The text the definition was read from, for locating errors inside it.
+        public var file: Source? = nil
         public var name: String
         public var when: Expr
         public var message: Expr
@@ -19,6 +25,8 @@ public struct Definitions: Sendable {
         public var source: String
     }
     public struct Score: Sendable {
+        /// The text the definition was read from, for locating errors inside it.
+        public var file: Source? = nil
         public var name: String
         public var value: Expr
         public var source: String
@@ -35,12 +43,12 @@ public struct Definitions: Sendable {
     public mutating func define(_ s: Statement) -> Bool {
         let text = s.text
         switch s.kind {
-        case .letDef(let name, let value): lets[name] = Let(name: name, value: value, source: text)
-        case .fnDef(let name, let params, let body): fns[name] = Fn(name: name, params: params, body: body, source: text)
+        case .letDef(let name, let value): lets[name] = Let(file: s.source, name: name, value: value, source: text)
+        case .fnDef(let name, let params, let body): fns[name] = Fn(file: s.source, name: name, params: params, body: body, source: text)
         case .ruleDef(let name, let when, let message, let priority):
-            let rule = Rule(name: name, when: when, message: message, priority: priority, source: text)
+            let rule = Rule(file: s.source, name: name, when: when, message: message, priority: priority, source: text)
             if let i = rules.firstIndex(where: { $0.name == name }) { rules[i] = rule } else { rules.append(rule) }
-        case .scoreDef(let name, let value): scores[name] = Score(name: name, value: value, source: text)
+        case .scoreDef(let name, let value): scores[name] = Score(file: s.source, name: name, value: value, source: text)
         default: return false
         }
         return true

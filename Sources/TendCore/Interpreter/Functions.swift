@@ -12,7 +12,7 @@ extension Interpreter {
             callDepth += 1
             defer { callDepth -= 1 }
             if callDepth > Interpreter.maxCallDepth { throw fail("functions call each other too deeply", e.range) }
-            return try eval(f.body, Ctx(locals: locals))
+            return try within(f.file) { try eval(f.body, Ctx(locals: locals)) }
         }
         if Builtin.aggregates.contains(name) { return try aggregate(e, name, args, ctx) }
         let v = try args.map { a -> Value in

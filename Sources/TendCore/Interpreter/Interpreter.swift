@@ -65,6 +65,15 @@ public final class Interpreter {
         static let empty = Ctx()
     }
 
+    /// Evaluates with `source` set to a definition's text, so that errors inside it point there.
+    func within<T>(_ file: Source?, _ body: () throws -> T) rethrows -> T {
+        guard let file, file !== source else { return try body() }
+        let saved = source
+        source = file
+        defer { source = saved }
+        return try body()
+    }
+
     func fail(_ message: String, _ range: SourceRange, suggestion: String? = nil, notes: [String] = []) -> Diagnostic {
         runtimeError(message, at: range, in: source, suggestion: suggestion, notes: notes)
     }
@@ -153,7 +162,7 @@ public final class Interpreter {
             callDepth += 1
             defer { callDepth -= 1 }
             if callDepth > Interpreter.maxCallDepth { throw fail("definitions nested too deeply", e.range) }
-            return try eval(l.value, Ctx())
+            return try within(l.file) { try eval(l.value, Ctx()) }
         case .collection(let name):
             guard let spec = Schema.collection(named: name) else { throw fail("unknown collection \(name)", e.range) }
             if name == "agenda" { return .rows(try agendaRows(on: nil)) }
@@ -294,7 +303,7 @@ public final class Interpreter {
             callDepth += 1
             defer { callDepth -= 1 }
             if callDepth > Interpreter.maxCallDepth { throw fail("scores nested too deeply", range) }
-            let value = try eval(score.value, Ctx(row: .contact(id)))
+            let value = try within(score.file) { try eval(score.value, Ctx(row: .contact(id))) }
             v.scores[name, default: [:]][id] = value
             return value
         }
@@ -311,7 +320,7 @@ public final class Interpreter {
             callDepth += 1
             defer { callDepth -= 1 }
             if callDepth > Interpreter.maxCallDepth { throw fail("default_cadence nested too deeply", fn.body.range) }
-            if case .duration(let d) = try eval(fn.body, Ctx(locals: [fn.params[0]: .contact(c.id)])) { result = d }
+            if case .duration(let d) = try within(fn.file, { try eval(fn.body, Ctx(locals: [fn.params[0]: .contact(c.id)])) }) { result = d }
         }
         v.cadence[c.id] = result
         return result

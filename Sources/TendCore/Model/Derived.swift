@@ -124,7 +124,7 @@ public func closest(_ word: String, among candidates: [String], limit: Int = 3) 
     let scored = candidates.compactMap { c -> (String, Int)? in
         let lc = c.lowercased()
         let d = editDistance(w, lc)
-        let threshold = max(2, w.count / 3)
+        let threshold = w.count <= 3 ? 1 : max(2, w.count / 3)
         if d <= threshold || lc.hasPrefix(w) || (w.count >= 3 && lc.contains(w)) { return (c, lc.hasPrefix(w) ? 0 : d) }
         return nil
     }

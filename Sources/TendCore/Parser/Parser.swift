@@ -516,6 +516,14 @@ public struct Parser {
         }
     }
 
+    /// A chain `a + b + c …` builds a tree as deep as it is long; it counts against the depth limit.
+    func lengthen(_ chain: inout Int) throws {
+        chain += 1
+        if depth + chain > Parser.maxDepth {
+            throw Diagnostic(.syntax, "expression nested deeper than \(Parser.maxDepth) levels; split it with let or fn", at: previous.range, in: source)
+        }
+    }
+
     mutating func parseExpression() throws -> Expr {
         try nest()
         defer { depth -= 1 }
@@ -533,7 +541,9 @@ public struct Parser {
 
     mutating func parseOr() throws -> Expr {
         var left = try parseAnd()
+        var chain = 0
         while match("or") {
+            try lengthen(&chain)
             let right = try parseAnd()
             left = Expr(.binary("or", left, right), left.range.to(right.range))
         }
@@ -542,7 +552,9 @@ public struct Parser {
 
     mutating func parseAnd() throws -> Expr {
         var left = try parseNot()
+        var chain = 0
         while match("and") {
+            try lengthen(&chain)
             let right = try parseNot()
             left = Expr(.binary("and", left, right), left.range.to(right.range))
         }
@@ -590,7 +602,9 @@ public struct Parser {
 
     mutating func parseCoalesce() throws -> Expr {
         var left = try parseAdditive()
+        var chain = 0
         while matchSymbol("??") {
+            try lengthen(&chain)
             let right = try parseAdditive()
             left = Expr(.binary("??", left, right), left.range.to(right.range))
         }
@@ -599,7 +613,9 @@ public struct Parser {
 
     mutating func parseAdditive() throws -> Expr {
         var left = try parseMultiplicative()
+        var chain = 0
         while case .symbol(let s) = peek.kind, s == "+" || s == "-" {
+            try lengthen(&chain)
             advance()
             let right = try parseMultiplicative()
             left = Expr(.binary(s, left, right), left.range.to(right.range))
@@ -609,7 +625,9 @@ public struct Parser {
 
     mutating func parseMultiplicative() throws -> Expr {
         var left = try parseUnary()
+        var chain = 0
         while case .symbol(let s) = peek.kind, s == "*" || s == "/" || s == "%" {
+            try lengthen(&chain)
             advance()
             let right = try parseUnary()
             left = Expr(.binary(s, left, right), left.range.to(right.range))
@@ -630,7 +648,9 @@ public struct Parser {
 
     mutating func parsePostfix() throws -> Expr {
         var e = try parsePrimary()
+        var chain = 0
         while matchSymbol(".") {
+            try lengthen(&chain)
             guard let w = word() else { throw error("expected a field name after '.'") }
             let t = advance()
             e = Expr(.member(e, w), e.range.to(t.range))

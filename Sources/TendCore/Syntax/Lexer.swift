@@ -14,6 +14,10 @@ public struct Lexer {
     static let continuingSymbols: Set<String> = [
         "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "=", "~", "??", ",", ":", ".", "(", "[", "{",
     ]
+    /// One-character symbols by byte value.
+    static let singleSymbols: [String?] = (0..<256).map { b in
+        "+-*/%<>=~.,:;()[]{}".utf8.contains(UInt8(b)) ? String(UnicodeScalar(UInt8(b))) : nil
+    }
     /// The longest string literal accepted, in bytes; longer text is surely a mistake (a missing quote).
     public static let maxStringBytes = 1 << 20
 
@@ -156,10 +160,20 @@ public struct Lexer {
             scanWord(allowDashes: false)
             return add(.identifier(String(decoding: bytes[start..<pos], as: UTF8.self)), from: start)
         }
-        let two = pos + 1 < end ? String(decoding: bytes[pos...pos + 1], as: UTF8.self) : ""
-        if ["==", "!=", "<=", ">=", "??"].contains(two) {
+        let next = peek(1)
+        let pair: String? = {
+            switch (c, next) {
+            case (UInt8(ascii: "="), UInt8(ascii: "=")): return "=="
+            case (UInt8(ascii: "!"), UInt8(ascii: "=")): return "!="
+            case (UInt8(ascii: "<"), UInt8(ascii: "=")): return "<="
+            case (UInt8(ascii: ">"), UInt8(ascii: "=")): return ">="
+            case (UInt8(ascii: "?"), UInt8(ascii: "?")): return "??"
+            default: return nil
+            }
+        }()
+        if let pair {
             pos += 2
-            return add(.symbol(two), from: start)
+            return add(.symbol(pair), from: start)
         }
         switch c {
         case UInt8(ascii: "("), UInt8(ascii: "["), UInt8(ascii: "{"):
@@ -168,9 +182,9 @@ public struct Lexer {
             depth = max(0, depth - 1)
         default: break
         }
-        if "+-*/%<>=~.,:;()[]{}".utf8.contains(c) {
+        if let symbol = Lexer.singleSymbols[Int(c)] {
             pos += 1
-            return add(.symbol(String(UnicodeScalar(c))), from: start)
+            return add(.symbol(symbol), from: start)
         }
         let (s, n) = scalar(at: pos)
         pos += max(1, n)

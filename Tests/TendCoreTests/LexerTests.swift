@@ -1,0 +1,90 @@
+import Testing
+@testable import TendCore
+
+/// Token kinds as short text, so that a table row reads like the input.
+func kinds(_ text: String) -> [String] {
+    var lexer = Lexer(Source(name: "t", text: text))
+    return lexer.tokenize().dropLast().map { t in
+        switch t.kind {
+        case .identifier(let s): return "id:\(s)"
+        case .number(let n): return "num:\(n.tendText)"
+        case .string(let pieces):
+            return "str:" + pieces.map { p in
+                switch p {
+                case .text(let s): return s
+                case .code: return "{…}"
+                }
+            }.joined()
+        case .date(let d): return "date:\(d)"
+        case .duration(let d): return "dur:\(d)"
+        case .handle(let h): return "@\(h)"
+        case .tag(let name, let adds): return "tag:\(adds ? "+" : "-")\(name)"
+        case .symbol(let s): return s
+        case .newline: return "⏎"
+        case .eof: return "eof"
+        case .error(let m): return "error:\(m)"
+        }
+    }
+}
+
+@Suite struct LexerTests {
+    @Test(arguments: [
+        ("42 3.5 1_000", ["num:42", "num:3.5", "num:1000"]),
+        ("2026-11-20", ["date:2026-11-20"]),
+        ("2026-02-30", ["error:2026-02-30 is not a date on the calendar"]),
+        ("10d 2w 3mo 1y", ["dur:10d", "dur:2w", "dur:3mo", "dur:1y"]),
+        ("3.5d", ["error:a duration is a whole number of d, w, mo or y (at most 999999)"]),
+        ("10days", ["error:unknown unit 'days' after a number; durations use d, w, mo or y (e.g. 10d)"]),
+        ("@joan-rivera", ["@joan-rivera"]),
+        ("@dana-lee.overdue", ["@dana-lee", ".", "id:overdue"]),
+        ("@Joan", ["error:a handle is lowercase letters, digits and dashes: @joan?"]),
+        ("+vip -vip", ["tag:+vip", "tag:-vip"]),
+        ("a +b", ["id:a", "tag:+b"]),
+        ("a + b", ["id:a", "+", "id:b"]),
+        ("a+b", ["id:a", "+", "id:b"]),
+        ("today -90d", ["id:today", "-", "dur:90d"]),
+        ("(+vip)", ["(", "tag:+vip", ")"]),
+        ("x:+vip", ["id:x", ":", "tag:+vip"]),
+        ("\"Joan \\\"J\\\" Rivera\"", ["str:Joan \"J\" Rivera"]),
+        ("\"a\\nb\\t\\u{1F600}\"", ["str:a\nb\t😀"]),
+        ("\"\\{not code}\"", ["str:{not code}"]),
+        ("\"Call {name}!\"", ["str:Call {…}!"]),
+        ("\"unterminated", ["error:unterminated string"]),
+        ("\"bad \\q\"", ["error:unknown escape '\\q'; escapes are \\\" \\\\ \\n \\t \\u{…} \\{"]),
+        ("== != <= >= ?? ~ =", ["==", "!=", "<=", ">=", "??", "~", "="]),
+        ("café naïve", ["id:café", "id:naïve"]),
+        ("a # comment\nb", ["id:a", "⏎", "id:b"]),
+        ("#!/usr/bin/env -S tend run\na", ["id:a"]),
+        ("a and\nb", ["id:a", "id:and", "id:b"]),
+        ("(a\nb)", ["(", "id:a", "id:b", ")"]),
+        ("contacts\nwhere x", ["id:contacts", "id:where", "id:x"]),
+        ("a\n\n\nb", ["id:a", "⏎", "id:b"]),
+        ("a; b", ["id:a", ";", "id:b"]),
+        ("€", ["error:unexpected character '€'"]),
+    ])
+    func tokens(_ input: String, _ expected: [String]) {
+        #expect(kinds(input) == expected)
+    }
+
+    @Test func rangesPointAtTheText() {
+        let source = Source(name: "t", text: "add \"Joan\" +vip")
+        var lexer = Lexer(source)
+        let tokens = lexer.tokenize()
+        #expect(tokens.map { source.slice($0.range) } == ["add", "\"Joan\"", "+vip", ""])
+    }
+
+    @Test func incompleteInputIsNoticed() {
+        for text in ["contacts where (a", "\"open string", "x +", "[1, 2,"] {
+            var lexer = Lexer(Source(name: "t", text: text))
+            _ = lexer.tokenize()
+            #expect(lexer.endsIncomplete, "\(text)")
+        }
+    }
+
+    @Test func invalidUTF8DoesNotCrash() {
+        let bytes: [UInt8] = [0x61, 0xFF, 0xFE, 0x62]
+        let source = Source(name: "t", text: String(decoding: bytes, as: UTF8.self))
+        var lexer = Lexer(source)
+        #expect(lexer.tokenize().count > 1)
+    }
+}

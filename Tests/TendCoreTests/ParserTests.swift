@@ -1,0 +1,218 @@
+import Testing
+@testable import TendCore
+
+/// A parse tree in a stable, compact form.
+func tree(_ e: Expr) -> String {
+    switch e.kind {
+    case .literal(let v):
+        if case .string(let s) = v { return "\"\(s)\"" }
+        return plainText(v).isEmpty ? "null" : plainText(v)
+    case .interpolated(let parts):
+        return "(str " + parts.map { p in
+            switch p {
+            case .text(let t): return "\"\(t)\""
+            case .expr(let e): return tree(e)
+            }
+        }.joined(separator: " ") + ")"
+    case .name(let n): return n
+    case .handle(let h): return "@" + h
+    case .tag(let t, let present): return (present ? "+" : "-") + t
+    case .me: return "me"
+    case .it: return "it"
+    case .list(let items): return "[" + items.map(tree).joined(separator: " ") + "]"
+    case .record(let fields): return "{" + fields.map { "\($0.0): \(tree($0.1))" }.joined(separator: " ") + "}"
+    case .unary(let op, let x): return "(\(op) \(tree(x)))"
+    case .binary(let op, let l, let r): return "(\(op) \(tree(l)) \(tree(r)))"
+    case .member(let b, let f): return "(. \(tree(b)) \(f))"
+    case .call(let f, let args): return "(\(f)" + args.map { " " + tree($0) }.joined() + ")"
+    case .ifThen(let c, let y, let n): return "(if \(tree(c)) \(tree(y))\(n.map { " " + tree($0) } ?? ""))"
+    case .query(let q):
+        var s = "(query "
+        switch q.source {
+        case .expr(let e): s += tree(e)
+        case .agenda: s += "agenda"
+        case .who(let w): s += "who:\(w)"
+        default: s += "\(q.source)"
+        }
+        if let f = q.filter { s += " where " + tree(f) }
+        if !q.groupBy.isEmpty { s += " group " + q.groupBy.map(tree).joined(separator: ",") }
+        if !q.sortBy.isEmpty { s += " sort " + q.sortBy.map { tree($0.0) + ($0.descending ? " desc" : "") }.joined(separator: ",") }
+        if !q.show.isEmpty { s += " show " + q.show.map { tree($0.0) + ($0.name.map { " as \($0)" } ?? "") }.joined(separator: ",") }
+        if let l = q.limit { s += " limit " + tree(l) }
+        return s + ")"
+    }
+}
+
+func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", text: text)) }
+
+@Suite struct ParserTests {
+    @Test(arguments: [
+        ("1 + 2 * 3", "(+ 1 (* 2 3))"),
+        ("(1 + 2) * 3", "(* (+ 1 2) 3)"),
+        ("a or b and not c", "(or a (and b (not c)))"),
+        ("-x + 1", "(+ -x 1)"),
+        ("0 - x + 1", "(+ (- 0 x) 1)"),
+        ("- 1", "(- 1)"),
+        ("x ?? 1 + 2", "(?? x (+ 1 2))"),
+        ("stage >= credibility", "(>= stage credibility)"),
+        ("kind in [\"lunch\", \"coffee\"]", "(in kind [\"lunch\" \"coffee\"])"),
+        ("x not in xs", "(not in x xs)"),
+        ("name ~ \"jo\"", "(~ name \"jo\")"),
+        ("@dana-lee.overdue", "(. @dana-lee overdue)"),
+        ("if +vip then 3 else 0", "(if +vip 3 0)"),
+        ("\"Call {name}: {days_since(last_touch)} days\"", "(str \"Call \" name \": \" (days_since last_touch) \" days\")"),
+        ("count(contacts where stage >= credibility)", "(count (query contacts where (>= stage credibility)))"),
+        ("sum(spending where contact == @joan-rivera, amount)", "(sum (query spending where (== contact @joan-rivera)) amount)"),
+        ("contacts where +vip and stage >= credibility sort by last_touch limit 10",
+            "(query contacts where (and +vip (>= stage credibility)) sort last_touch limit 10)"),
+        ("contacts where overdue > 0d sort by overdue desc show name, company",
+            "(query contacts where (> overdue 0d) sort overdue desc show name,company)"),
+        ("contacts group by met_at show count(), avg(gains)", "(query contacts group met_at show (count),(avg gains))"),
+        ("my preferred client", "(. me preferred_client)"),
+        ("{kind: \"lunch\", quality: 4}", "{kind: \"lunch\" quality: 4}"),
+        ("today - 90d", "(- today 90d)"),
+        ("min(weeks_over(it), 5)", "(min (weeks_over it) 5)"),
+    ])
+    func expressions(_ input: String, _ expected: String) throws {
+        let r = parseOne(input)
+        #expect(r.diagnostics.isEmpty, "\(r.diagnostics)")
+        let s = try #require(r.statements.first)
+        guard case .expr(let e) = s.kind else {
+            Issue.record("not an expression: \(s.kind)")
+            return
+        }
+        #expect(tree(e) == expected)
+    }
+
+    /// Every statement form of LANGUAGE.md parses, one statement each.
+    @Test(arguments: languageExamples)
+    func languageForms(_ line: String) {
+        let r = parseOne(line)
+        #expect(r.diagnostics.isEmpty, "\(line): \(r.diagnostics.map(\.message))")
+        #expect(r.statements.count == 1, "\(line)")
+    }
+
+    @Test(arguments: [
+        ("count(contacts", 1, 15, true),
+        ("rule \"x\" when +vip", 1, 19, true),
+        ("1 +", 1, 4, true),
+        ("x = 1", 1, 3, false),
+        ("a == b == c", 1, 8, false),
+        ("log lunch @x", 1, 11, false),
+        ("contacts sort by name where x", 1, 23, false),
+    ])
+    func errors(_ input: String, _ line: Int, _ column: Int, _ incomplete: Bool) throws {
+        let r = parseOne(input)
+        let d = try #require(r.diagnostics.first)
+        let (l, c) = d.source!.location(of: d.range.start)
+        #expect((l, c) == (line, column), "\(input): \(d.message)")
+        #expect(r.isIncomplete == incomplete, "\(input)")
+    }
+
+    @Test func equalsSuggestsDoubleEquals() throws {
+        let d = try #require(parseOne("contacts where name = \"x\"").diagnostics.first)
+        #expect(d.suggestion == "==")
+        #expect(d.message.contains("=="))
+    }
+
+    @Test func recoversToReportSeveralErrors() {
+        let r = parseOne("count(\nx = 1\n)\nadd\nlog lunch\ncontacts")
+        #expect(r.diagnostics.count >= 2)
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let deep = String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000)
+        let r = parseOne(deep)
+        #expect(r.diagnostics.contains { $0.message.contains("nested deeper") })
+        let deepList = String(repeating: "[", count: 10_000)
+        #expect(!parseOne(deepList).diagnostics.isEmpty)
+        let deepNot = String(repeating: "not ", count: 10_000) + "true"
+        #expect(!parseOne(deepNot).diagnostics.isEmpty)
+        let deepMinus = String(repeating: "-", count: 10_000) + "1"
+        #expect(!parseOne(deepMinus).diagnostics.isEmpty)
+    }
+
+    @Test func aMegabyteOnOneLineParsesQuickly() {
+        let big = "print " + Array(repeating: "1", count: 250_000).joined(separator: " + ")
+        let start = ContinuousClock.now
+        let r = parseOne(big)
+        #expect(r.diagnostics.isEmpty || !r.diagnostics.isEmpty)
+        #expect(ContinuousClock.now - start < .seconds(5))
+        let garbage = String(repeating: "@@ ]] ", count: 200_000)
+        #expect(!parseOne(garbage).diagnostics.isEmpty)
+    }
+
+    @Test func completeness() {
+        #expect(Parser.isIncomplete("rule \"x\" when +vip"))
+        #expect(Parser.isIncomplete("contacts where"))
+        #expect(Parser.isIncomplete("[1, 2"))
+        #expect(!Parser.isIncomplete("contacts where +vip"))
+        #expect(!Parser.isIncomplete("x = 1"))
+    }
+}
+
+/// The example lines of LANGUAGE.md, as written there.
+let languageExamples: [String] = [
+    "add \"Joan Rivera\" profession: \"hairstylist\", company: \"Salon Joan\", +vendor, cadence: 3mo",
+    "add \"Dana Lee\" profession: \"financial advisor\", stage: credibility, serves: [\"retired empty nesters\"]",
+    "set @joan-rivera stage: visibility, next_step: \"ask about newsletter ad\", next_due: 2026-12-01, +local",
+    "set me profession: \"real estate agent\", preferred_client: \"retired empty nesters\"",
+    "market \"retired empty nesters\" served_by: [\"financial advisor\", \"travel agent\", \"landscaper\", \"pet resort\", \"salon\"]",
+    "log lunch with @joan-rivera on 2026-11-20 note: \"asked about ad space\" quality: 4 asked",
+    "log call with @dana-lee gave",
+    "log email with @tom-okafor inbound          # they reached out (engagement, seed 001)",
+    "refer \"Mike Chen\" to @joan-rivera note: \"needs a stylist\" value: 120",
+    "referral from @dana-lee about \"Ana Park\" value: 500",
+    "introduce @ana-park and @dana-lee note: \"both fly-fish\"",
+    "spend 85 at @joan-rivera on 2026-11-01",
+    "knows @dana-lee @mike-chen",
+    "goal \"Write an article for the local paper\" by 2027-03-31",
+    "goal \"Meet in person\" metric: count(interactions where kind in [\"lunch\", \"coffee\", \"meeting\"]) target: 12 per quarter",
+    "helps @editor-jane \"Write an article for the local paper\"",
+    "set contacts where met_at == \"LinkedIn\" and stage == contact +linkedin   # many at once",
+    "set @dana-lee stage: profitability on 2026-11-02                         # a dated stage change",
+    "add \"Joan Rivera\" handle: \"joan-rivera-2\", created: 2024-05-01           # a second Joan; dump uses these",
+    "log lunch with @ana-park and @dana-lee                                   # one event, two people",
+    "merge @joan-rivera-2 into @joan-rivera                                   # events and fields move over",
+    "remove interaction 41                                                    # events have ids (see timeline)",
+    "remove @joan-rivera",
+    "@joan-rivera                                     # the contact's card: every field, then the timeline",
+    "timeline @joan-rivera                            # every event with Joan, newest first",
+    "contacts",
+    "contacts where profession == \"financial advisor\"",
+    "contacts where +vip and stage >= credibility sort by last_touch limit 10",
+    "contacts where overdue > 0d sort by overdue desc show name, company, last_touch, overdue",
+    "contacts where name ~ \"jo\"                       # case-insensitive substring",
+    "interactions where contact == @dana-lee and on >= today - 90d",
+    "referrals where direction == \"given\" and contact.referrals_received == 0",
+    "spending sort by amount desc",
+    "count(contacts where stage >= credibility)",
+    "sum(spending where contact == @joan-rivera, amount)",
+    "contacts group by profession                      # counts, drawn as a bar chart on a terminal",
+    "contacts group by met_at show count(), avg(gains)",
+    "who serves my preferred client          # professions that serve me.preferred_client, or serves contains it",
+    "who serves \"retired empty nesters\"",
+    "who can help \"Write an article for the local paper\"",
+    "who knows @dana-lee",
+    "who is overdue",
+    "gaps in my preferred client             # professions that serve my market where I know nobody yet",
+    "path to @editor-jane                    # the shortest chain of introductions through `knows`",
+    "explain who serves my preferred client  # shows the plain query a sugar form stands for",
+    "let vips = contacts where +vip",
+    "fn weeks_over(c) = days(c.overdue) / 7",
+    "rule \"stay in touch\" when last_touch == null or overdue > 0d then remind \"Touch base with {name}\" priority 5",
+    "rule \"vip monthly\" when +vip and days_since(last_touch) > 30 then remind \"Call {name}: {days_since(last_touch)} days\" priority 8",
+    "rule \"next step\" when stage >= credibility and next_step == null then remind \"Plan a next step with {name}\"",
+    "rule \"give first\" when asked > 0 and give_ratio < 10 then remind \"Give to {name} before asking again\"",
+    "score priority = 2 * stage_rank + min(weeks_over(it), 5) + (if +connector then 3 else 0)",
+    "agenda",
+    "agenda limit 5",
+    "snooze @joan-rivera 2w",
+    "progress                                # each goal's metric for this period and the last ones, against its target",
+    "load \"team-rules.tend\"",
+    "save \"my-rules.tend\"                    # writes every definition as a script",
+    "assert count(contacts where stage >= credibility and next_step == null) == 0, \"every credible relationship needs a next step\"",
+    "print \"overdue: {count(contacts where overdue > 0d)}\"",
+    "who is overdue limit 5",
+    "count(who serves \"retired empty nesters\")",
+]
