@@ -159,7 +159,8 @@ public struct Duration: Hashable, Sendable, CustomStringConvertible {
             if months % 12 == 0 { parts.append("\(months / 12)y") } else { parts.append("\(months)mo") }
         }
         if days != 0 {
-            if days % 7 == 0 && months == 0 { parts.append("\(days / 7)w") } else { parts.append("\(days)d") }
+            // Weeks read well for cadences (2w); long spans read better in days (357d).
+            if days % 7 == 0 && months == 0 && abs(days) <= 70 { parts.append("\(days / 7)w") } else { parts.append("\(days)d") }
         }
         return parts.joined(separator: " + ")
     }

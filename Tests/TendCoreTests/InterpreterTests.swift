@@ -1,0 +1,316 @@
+import Foundation
+import Testing
+@testable import TendCore
+
+@Suite struct InterpreterTests {
+    @Test func arithmeticAndNulls() throws {
+        let h = Harness(prelude: false)
+        #expect(h.text(try h.value("1 + 2 * 3")) == "7")
+        #expect(h.text(try h.value("7 / 2")) == "3.5")
+        #expect(try h.value("1 / 0").isNull)
+        #expect(try h.value("null + 1").isNull)
+        #expect(h.text(try h.value("null == null")) == "true")
+        #expect(h.text(try h.value("null != 1")) == "true")
+        #expect(try h.value("null < 1").isNull)
+        #expect(h.text(try h.value("coalesce(null, 2)")) == "2")
+        #expect(h.text(try h.value("null ?? \"x\"")) == "x")
+        #expect(h.text(try h.value("0.1 + 0.2 == 0.3")) == "true")
+        #expect(h.text(try h.value("19.99 + 5.01")) == "25")
+        #expect(h.text(try h.value("\"a\" + \"b\"")) == "ab")
+        #expect(h.text(try h.value("\"x{1 + 1}y\"")) == "x2y")
+        #expect(h.text(try h.value("\"\\{literal}\"")) == "{literal}")
+        #expect(h.text(try h.value("if 1 > 2 then \"a\" else \"b\"")) == "b")
+        #expect(try h.value("if false then 1").isNull)
+        #expect(h.text(try h.value("min(3, 1, 2)")) == "1")
+        #expect(h.text(try h.value("max([4, 9, 2])")) == "9")
+        #expect(h.text(try h.value("avg([1, 2])")) == "1.5")
+        #expect(h.text(try h.value("sum([])")) == "0")
+        #expect(try h.value("avg([])").isNull)
+        #expect(h.text(try h.value("len(\"héllo\")")) == "5")
+        #expect(h.text(try h.value("lower(\"ÀB\")")) == "àb")
+        #expect(h.text(try h.value("\"Jo\" in \"Joan\"")) == "true")
+        #expect(h.text(try h.value("[\"a\", \"b\"] ~ \"B\"")) == "true")
+        #expect(h.text(try h.value("round(2.345, 2)")) == "2.35")
+    }
+
+    @Test func datesAndDurations() throws {
+        let h = Harness(prelude: false)
+        #expect(h.text(try h.value("today")) == "2026-11-23")
+        #expect(h.text(try h.value("yesterday")) == "2026-11-22")
+        #expect(h.text(try h.value("tomorrow")) == "2026-11-24")
+        #expect(h.text(try h.value("2026-01-31 + 1mo")) == "2026-02-28")
+        #expect(h.text(try h.value("2024-01-31 + 1mo")) == "2024-02-29")
+        #expect(h.text(try h.value("2024-02-29 + 1y")) == "2025-02-28")
+        #expect(h.text(try h.value("2026-03-31 - 1mo")) == "2026-02-28")
+        #expect(h.text(try h.value("2026-12-31 + 1d")) == "2027-01-01")
+        #expect(h.text(try h.value("today - 2w")) == "2026-11-09")
+        #expect(h.text(try h.value("2026-11-23 - 2026-11-01")) == "22d")
+        #expect(h.text(try h.value("1mo > 30d")) == "true")
+        #expect(h.text(try h.value("1mo < 31d")) == "true")
+        #expect(h.text(try h.value("days(1y)")) == "365")
+        #expect(h.text(try h.value("days(2w)")) == "14")
+        #expect(h.text(try h.value("days_since(2026-11-01)")) == "22")
+        #expect(h.text(try h.value("start_of(quarter)")) == "2026-10-01")
+        #expect(h.text(try h.value("end_of(month)")) == "2026-11-30")
+        #expect(h.text(try h.value("start_of(week)")) == "2026-11-23")
+        #expect(h.text(try h.value("end_of(year, 2024-02-29)")) == "2024-12-31")
+        #expect(h.text(try h.value("2 * 1w")) == "2w")
+    }
+
+    @Test func impossibleDatesAreErrors() {
+        let h = Harness(prelude: false)
+        #expect(throws: Diagnostic.self) { try h.run("2026-02-29") }
+        #expect(throws: Diagnostic.self) { try h.run("2026-13-01") }
+        #expect(throws: Never.self) { try h.run("2024-02-29") }
+    }
+
+    @Test func derivedFields() throws {
+        let h = try fixture()
+        #expect(h.text(try h.value("@joan-rivera.last_touch")) == "2026-11-20")
+        #expect(h.text(try h.value("@joan-rivera.touches")) == "2")
+        #expect(h.text(try h.value("@joan-rivera.asked")) == "1")
+        #expect(h.text(try h.value("@joan-rivera.gave")) == "1")
+        #expect(h.text(try h.value("@joan-rivera.referrals_given")) == "1")
+        #expect(h.text(try h.value("@joan-rivera.spend")) == "85")
+        #expect(h.text(try h.value("@joan-rivera.due")) == "2027-02-20")
+        #expect(h.text(try h.value("@joan-rivera.overdue")) == "0d")
+        #expect(h.text(try h.value("@dana-lee.referrals_received")) == "1")
+        #expect(h.text(try h.value("@dana-lee.introductions")) == "1")
+        #expect(h.text(try h.value("@dana-lee.gave")) == "2")
+        #expect(h.text(try h.value("@dana-lee.degree")) == "2")
+        #expect(h.text(try h.value("@dana-lee.stage_rank")) == "3")
+        #expect(h.text(try h.value("@dana-lee.gains")) == "0")
+        #expect(h.text(try h.value("@dana-lee.give_ratio")) == "2")
+        #expect(h.text(try h.value("@tom-okafor.inbound")) == "1")
+        #expect(h.text(try h.value("@tom-okafor.touches_90d")) == "0")
+        // No interactions: last touch is null, the prelude's cadence (6mo for contact stage) runs from created.
+        #expect(try h.value("@editor-jane.last_touch").isNull)
+        #expect(h.text(try h.value("@editor-jane.give_ratio")) == "0")
+        #expect(h.text(try h.value("@editor-jane.cadence")) == "6mo")
+        #expect(h.text(try h.value("@editor-jane.due")) == "2025-12-01")
+        let overdue = h.text(try h.value("@editor-jane.overdue"))
+        #expect(overdue == "357d", "\(overdue)")
+    }
+
+    @Test func noCadenceMeansNeverOverdue() throws {
+        let h = Harness(prelude: false)
+        try h.run("add \"A B\" created: 2020-01-01")
+        #expect(h.text(try h.value("@a-b.overdue")) == "0d")
+        #expect(try h.value("@a-b.due").isNull)
+        #expect(try h.column("who is overdue").isEmpty)
+    }
+
+    @Test func futureEventsAreNotTouches() throws {
+        let h = Harness(prelude: false)
+        try h.run("add \"A B\"\nlog meeting with @a-b on 2026-12-10\nlog note with @a-b on 2026-11-01")
+        #expect(try h.value("@a-b.last_touch").isNull)
+        #expect(h.text(try h.value("@a-b.touches")) == "0")
+    }
+
+    @Test func queries() throws {
+        let h = try fixture()
+        #expect(try h.handles("contacts where profession == \"financial advisor\"") == ["dana-lee"])
+        #expect(try h.handles("contacts where name ~ \"jo\"") == ["joan-rivera"])
+        #expect(try h.handles("contacts where +vip") == ["tom-okafor"])
+        #expect(try h.handles("contacts where -vip and stage >= visibility") == ["joan-rivera", "dana-lee"])
+        #expect(try h.handles("contacts sort by name limit 2") == ["ana-park", "dana-lee"])
+        #expect(try h.handles("contacts sort by last_touch desc limit 3") == ["joan-rivera", "dana-lee", "ana-park"])
+        // Nulls sort last both ways.
+        #expect(try h.handles("contacts sort by last_touch").suffix(2).sorted() == ["editor-jane", "mike-chen"])
+        #expect(try h.handles("contacts sort by last_touch desc").suffix(2).sorted() == ["editor-jane", "mike-chen"])
+        #expect(h.text(try h.value("count(contacts where stage >= credibility)")) == "1")
+        #expect(h.text(try h.value("sum(spending where contact == @joan-rivera, amount)")) == "85")
+        #expect(try h.column("referrals where direction == \"given\" and contact.referrals_received == 0 show contact") == ["joan-rivera"])
+        #expect(try h.column("interactions where contact == @dana-lee and on >= today - 90d show kind") == ["call"])
+        #expect(try h.column("spending sort by amount desc show amount") == ["85"])
+        #expect(try h.column("contacts where name == \"Nobody\"").isEmpty)
+        #expect(h.text(try h.value("count(contacts where name == \"Nobody\")")) == "0")
+    }
+
+    @Test func groupBy() throws {
+        let h = try fixture()
+        guard case .table(let t)? = try h.run("contacts group by profession").last else {
+            Issue.record("no table")
+            return
+        }
+        #expect(t.columns == ["profession", "count"])
+        #expect(plainText(t.rows[0][0]) == "editor" && plainText(t.rows[0][1]) == "2")
+        #expect(t.chartColumn == 1)
+        guard case .table(let g)? = try h.run("contacts group by met_at show count(), avg(gains)").last else {
+            Issue.record("no table")
+            return
+        }
+        #expect(g.columns == ["met_at", "count", "avg_gains"])
+        // A list field puts a contact in each of its groups.
+        try h.run("set @dana-lee +vip +local")
+        guard case .table(let tags)? = try h.run("contacts group by tags").last else {
+            Issue.record("no table")
+            return
+        }
+        let counts = Dictionary(uniqueKeysWithValues: tags.rows.map { (plainText($0[0]), plainText($0[1])) })
+        #expect(counts["vip"] == "2" && counts["local"] == "2" && counts["vendor"] == "1")
+    }
+
+    @Test func whoQuestions() throws {
+        let h = try fixture()
+        #expect(try h.handles("who serves my preferred client").sorted() == ["dana-lee", "mike-chen", "tom-okafor"])
+        #expect(try h.handles("who serves \"  Retired Empty Nesters \"").sorted() == ["dana-lee", "mike-chen", "tom-okafor"])
+        #expect(try h.handles("who knows @mike-chen") == ["dana-lee", "editor-jane"])
+        #expect(try h.handles("who can help \"Write an article for the local paper\"").first == "editor-jane")
+        #expect(try h.handles("who is overdue").contains("editor-jane"))
+        #expect(try h.handles("who is overdue limit 1").count == 1)
+        #expect(h.text(try h.value("count(who serves \"retired empty nesters\")")) == "3")
+        #expect(try h.column("gaps in my preferred client") == ["travel agent", "landscaper", "pet resort", "salon"])
+    }
+
+    @Test func explainShowsAQueryThatGivesTheSameAnswer() throws {
+        let h = try fixture()
+        guard case .text(let plain)? = try h.run("explain who serves my preferred client").last else {
+            Issue.record("no text")
+            return
+        }
+        #expect(plain.hasPrefix("contacts where"))
+        #expect(try h.handles(plain).sorted() == h.handles("who serves my preferred client").sorted())
+    }
+
+    @Test func pathThroughKnows() throws {
+        let h = try fixture()
+        // Dana (credibility) knows Mike, who knows Jane.
+        #expect(try h.handles("path to @editor-jane") == ["dana-lee", "mike-chen", "editor-jane"])
+        #expect(try h.handles("path to @dana-lee") == ["dana-lee"])
+    }
+
+    @Test func unknownHandleSuggests() throws {
+        let h = try fixture()
+        do {
+            try h.run("log call with @joan-riviera")
+            Issue.record("no error")
+        } catch let d as Diagnostic {
+            #expect(d.message == "no contact @joan-riviera")
+            #expect(d.suggestion == "@joan-rivera")
+        }
+    }
+
+    @Test func takenHandleSuggestsASecond() throws {
+        let h = try fixture()
+        do {
+            try h.run("add \"Joan Rivera\"")
+            Issue.record("no error")
+        } catch let d as Diagnostic {
+            #expect(d.suggestion == "handle: \"joan-rivera-2\"")
+        }
+        try h.run("add \"Joan Rivera\" handle: \"joan-rivera-2\", created: 2024-05-01, email: \"j@x.org\"")
+        try h.run("log coffee with @joan-rivera-2 on 2026-11-22")
+        try h.run("merge @joan-rivera-2 into @joan-rivera")
+        #expect(h.text(try h.value("@joan-rivera.email")) == "j@x.org")
+        #expect(h.text(try h.value("@joan-rivera.last_touch")) == "2026-11-22")
+        #expect(h.text(try h.value("@joan-rivera.created")) == "2024-05-01")
+    }
+
+    @Test func oneEventSeveralPeople() throws {
+        let h = try fixture()
+        try h.run("log lunch with @ana-park and @dana-lee on 2026-11-22")
+        #expect(h.text(try h.value("@ana-park.last_touch")) == "2026-11-22")
+        #expect(h.text(try h.value("@dana-lee.last_touch")) == "2026-11-22")
+        #expect(h.text(try h.value("count(interactions where @dana-lee in people)")) == "2")
+        #expect(h.text(try h.value("count(interactions where contact == @dana-lee)")) == "1")
+    }
+
+    @Test func stageHistory() throws {
+        let h = try fixture()
+        try h.run("set @dana-lee stage: profitability on 2026-11-02")
+        #expect(h.text(try h.value("@dana-lee.stage")) == "profitability")
+        #expect(h.text(try h.value("@dana-lee.stage_since")) == "2026-11-02")
+        #expect(try h.column("timeline @dana-lee show event").filter { $0 == "stage" }.count == 2)
+    }
+
+    @Test func removeEventsAndContacts() throws {
+        let h = try fixture()
+        try h.run("remove interaction 1")
+        #expect(h.text(try h.value("@joan-rivera.touches")) == "1")
+        #expect(throws: Diagnostic.self) { try h.run("remove interaction 1") }
+        try h.run("remove @dana-lee")
+        #expect(h.text(try h.value("count(referrals)")) == "1")
+        #expect(h.text(try h.value("count(introductions)")) == "0")
+        #expect(try h.handles("who knows @mike-chen") == ["editor-jane"])
+    }
+
+    @Test func setManyAtOnce() throws {
+        let h = try fixture()
+        try h.run("set contacts where met_at == \"LinkedIn\" and stage == contact +linkedin")
+        #expect(try h.handles("contacts where +linkedin") == ["ana-park"])
+    }
+
+    @Test func goalsAndProgress() throws {
+        let h = try fixture()
+        try h.run("log coffee with @ana-park on 2026-10-05\nlog meeting with @tom-okafor on 2026-07-10")
+        guard case .table(let t)? = try h.run("progress").last else {
+            Issue.record("no table")
+            return
+        }
+        let rows = t.rows.map { row in Dictionary(uniqueKeysWithValues: zip(t.columns, row.map(plainText))) }
+        #expect(rows[0]["period"] == "2026-Q4" && rows[0]["value"] == "2" && rows[0]["target"] == "12")
+        #expect(rows[1]["period"] == "2026-Q3" && rows[1]["value"] == "1" && rows[1]["status"] == "missed")
+    }
+
+    @Test func agendaRanksAndSnoozes() throws {
+        let h = try fixture(prelude: false)
+        try h.run("""
+            rule "stay in touch" when last_touch == null or overdue > 0d then remind "Touch base with {name}" priority 5
+            rule "vip" when +vip then remind "Call {name}" priority 8
+            """)
+        #expect(try h.column("agenda show contact") == ["tom-okafor", "editor-jane", "mike-chen"])
+        try h.run("snooze @tom-okafor 2w")
+        #expect(!(try h.column("agenda show contact")).contains("tom-okafor"))
+        #expect(try h.column("agenda on 2026-12-08 show contact").contains("tom-okafor"))
+        try h.run("log call with @mike-chen")
+        #expect(!(try h.column("agenda show contact")).contains("mike-chen"))
+    }
+
+    @Test func redefiningThePriorityScoreChangesTheOrder() throws {
+        let h = try fixture(prelude: false)
+        try h.run("rule \"all\" when true then remind \"{name}\"\nscore priority = stage_rank")
+        #expect(try h.column("agenda show contact").first == "dana-lee")
+        try h.run("score priority = if name == \"Mike Chen\" then 100 else 0")
+        #expect(try h.column("agenda show contact").first == "mike-chen")
+    }
+
+    @Test func scoresAreFields() throws {
+        let h = try fixture(prelude: false)
+        try h.run("score warmth = touches * 2 + stage_rank")
+        #expect(h.text(try h.value("@joan-rivera.warmth")) == "6")
+        #expect(try h.handles("contacts sort by warmth desc limit 1") == ["dana-lee"])
+    }
+
+    @Test func letsAreEvaluatedWhereUsed() throws {
+        let h = try fixture(prelude: false)
+        try h.run("let vips = contacts where +vip")
+        #expect(h.text(try h.value("count(vips)")) == "1")
+        try h.run("set @joan-rivera +vip")
+        #expect(h.text(try h.value("count(vips)")) == "2")
+        #expect(try h.handles("vips sort by name") == ["joan-rivera", "tom-okafor"])
+    }
+
+    @Test func assertions() throws {
+        let h = try fixture()
+        guard case .assertion(let passed, let message, let detail, _, _)? = try h.run("assert count(contacts) == 5, \"five people\"").last else {
+            Issue.record("no assertion")
+            return
+        }
+        #expect(!passed)
+        #expect(message == "five people")
+        #expect(detail == "count(contacts) is 6, 5 is 5")
+    }
+
+    @Test func runTimeErrorsPointIntoDefinitions() throws {
+        let h = Harness(prelude: false)
+        try h.run("add \"A B\"")
+        try h.run("fn bad(c) = @nobody.name", name: "defs.tend")
+        do {
+            try h.run("bad(1)", name: "use.tend")
+            Issue.record("no error")
+        } catch let d as Diagnostic {
+            #expect(d.source?.name == "defs.tend")
+        }
+    }
+}
