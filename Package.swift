@@ -27,10 +27,10 @@ let package = Package(
         .executableTarget(
             name: "tend",
             dependencies: ["TendCore", "TendStore", "TendREPL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "TendCoreTests", dependencies: ["TendCore"], resources: [.copy("Golden")]),
-        .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore"]),
+        .testTarget(name: "TendCoreTests", dependencies: ["TendCore"]),
+        .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TendREPLTests", dependencies: ["TendREPL", "TendStore", "TendCore"]),
-        .testTarget(name: "TendCLITests", dependencies: ["TendCore"]),
+        .testTarget(name: "TendCLITests", exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

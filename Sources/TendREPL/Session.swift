@@ -309,7 +309,8 @@ public final class Session: InterpreterHost {
             statements += s
             diags += d
         }
-        if diags.isEmpty { diags = check(statements, readOnly: readOnly) }
+        // Statements that parsed are checked even when others did not, so one run reports every error.
+        diags += check(statements, readOnly: readOnly)
         if !diags.isEmpty {
             for d in diags { console.err(diagnostics.format(d)) }
             let n = diags.count

@@ -14,6 +14,9 @@ struct GlobalOptions: ParsableArguments {
 
     @ArgumentParser.Option(name: .long, help: "Output format: table, json, csv or tsv.")
     var format: OutputFormat = .table
+
+    @Flag(name: .long, help: "Changing data is an error; definitions last for this run only.")
+    var readOnly = false
 }
 
 extension OutputFormat: ExpressibleByArgument {}
@@ -38,13 +41,10 @@ struct Tend: ParsableCommand {
     @ArgumentParser.Option(name: .customShort("e"), help: "Run one statement, print its result, and exit.")
     var statement: String?
 
-    @Flag(name: .long, help: "Changing data is an error; definitions last for this run only.")
-    var readOnly = false
-
     mutating func run() throws {
         if let statement {
             let session = try App.open(global)
-            let status = session.runScripts([Source(name: "<-e>", text: statement)], bail: false, readOnly: readOnly)
+            let status = session.runScripts([Source(name: "<-e>", text: statement)], bail: false, readOnly: global.readOnly)
             App.finish(session, status)
         }
         if isatty(STDIN_FILENO) == 1 {
@@ -54,7 +54,7 @@ struct Tend: ParsableCommand {
         }
         let session = try App.open(global)
         let source = try App.readStdin()
-        App.finish(session, session.runScripts([source], bail: false, readOnly: readOnly))
+        App.finish(session, session.runScripts([source], bail: false, readOnly: global.readOnly))
     }
 }
 
@@ -138,7 +138,6 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Stop at the first failed assertion.") var bail = false
-    @Flag(name: .long, help: "Changing data is an error; definitions last for this run only.") var readOnly = false
     @Flag(help: "Print only results, not confirmations.") var quiet = false
     @ArgumentParser.Option(help: "Write the assertions as a JUnit XML report to this file.") var junit: String?
     @Argument(help: "Script files, or - for standard input.") var files: [String]
@@ -162,7 +161,7 @@ struct RunCommand: ParsableCommand {
         }
         let session = try App.open(global)
         session.quiet = quiet
-        let status = session.runScripts(sources, bail: bail, readOnly: readOnly)
+        let status = session.runScripts(sources, bail: bail, readOnly: global.readOnly)
         if let junit {
             do {
                 try Session.writePrivate(session.junitReport(suite: files.joined(separator: " ")), to: junit)

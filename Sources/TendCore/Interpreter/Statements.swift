@@ -223,7 +223,7 @@ extension Interpreter {
         case .print(let e):
             let v = try eval(e, ctx)
             if case .rows = v { return [try present(e, ctx, value: v)] }
-            return [.text(try display(v))]
+            return [.value(.string(try display(v)))]
         case .resetRules:
             return [.text("reset rules is handled by the session")]
         case .importFile(let format, let pathExpr, let options):

@@ -588,7 +588,7 @@ public struct Parser {
             advance()
             op = "not in"
         } else if checkSymbol("=") {
-            throw error("'=' does not compare; use '=='", hint: "==")
+            throw error("'=' does not compare", hint: "==")
         }
         guard let op else { return left }
         let right = try parseCoalesce()
@@ -596,7 +596,7 @@ public struct Parser {
         if case .symbol(let s) = peek.kind, Parser.comparisonOps.contains(s) {
             throw error("comparisons do not chain; join them with 'and'")
         }
-        if checkSymbol("=") { throw error("'=' does not compare; use '=='", hint: "==") }
+        if checkSymbol("=") { throw error("'=' does not compare", hint: "==") }
         return e
     }
 

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Runs the built `tend` binary the way a user or CI would.
+enum CLI {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var binary: String {
+        if let b = ProcessInfo.processInfo.environment["TEND_BINARY"], FileManager.default.fileExists(atPath: b) { return b }
+        return packageRoot.appendingPathComponent(".build/debug/tend").path
+    }
+
+    struct Result {
+        var stdout: String
+        var stderr: String
+        var status: Int32
+    }
+
+    static func tempDir() -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-cli-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    @discardableResult
+    static func run(_ args: [String], stdin: String? = nil, in dir: URL, env extra: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        var env = ProcessInfo.processInfo.environment
+        env["TEND_DB"] = dir.appendingPathComponent("tend.db").path
+        env["TEND_TODAY"] = "2026-11-23"
+        env["XDG_DATA_HOME"] = dir.appendingPathComponent("data").path
+        env["XDG_STATE_HOME"] = dir.appendingPathComponent("state").path
+        env["XDG_CONFIG_HOME"] = dir.appendingPathComponent("config").path
+        env["NO_COLOR"] = "1"
+        for (k, v) in extra { env[k] = v }
+        p.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = input
+        try p.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self), status: p.terminationStatus)
+    }
+}
+
+/// A golden file: a script with `# args:`, `# exit:`, `# expect: LINE` (stdout, in order) and
+/// `# expect stderr: TEXT` (somewhere in stderr) lines.
+struct Golden: CustomStringConvertible {
+    var name: String
+    var text: String
+    var description: String { name }
+
+    static var all: [Golden] {
+        let dir = CLI.packageRoot.appendingPathComponent("Tests/TendCLITests/Golden")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        return files.filter { $0.hasSuffix(".tend") }.sorted().map {
+            Golden(name: $0, text: (try? String(contentsOf: dir.appendingPathComponent($0), encoding: .utf8)) ?? "")
+        }
+    }
+
+    func directive(_ key: String) -> [String] {
+        text.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line -> String? in
+            guard let r = line.range(of: "# \(key): ") else { return nil }
+            return String(line[r.upperBound...])
+        }
+    }
+}
+
+@Suite struct CLITests {
+    @Test(arguments: Golden.all)
+    func golden(_ g: Golden) throws {
+        let dir = CLI.tempDir()
+        let file = dir.appendingPathComponent(g.name)
+        try g.text.write(to: file, atomically: true, encoding: .utf8)
+        for setup in g.directive("setup") {
+            let r = try CLI.run(["run", "-"], stdin: setup.replacingOccurrences(of: "\\n", with: "\n"), in: dir)
+            #expect(r.status == 0, "setup failed: \(r.stderr)")
+        }
+        let args = (g.directive("args").first ?? "run --format csv").split(separator: " ").map(String.init) + [g.name]
+        let r = try CLI.run(args, in: dir)
+        let expectedExit = Int32(g.directive("exit").first ?? "0") ?? 0
+        #expect(r.status == expectedExit, "\(g.name): exit \(r.status)\nstderr: \(r.stderr)")
+        let expected = g.directive("expect")
+        let actual = r.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).filter { !$0.isEmpty }
+        #expect(actual == expected, "\(g.name) stdout:\n\(r.stdout)\nstderr:\n\(r.stderr)")
+        for fragment in g.directive("expect stderr") {
+            #expect(r.stderr.contains(fragment), "\(g.name): stderr lacks \(fragment):\n\(r.stderr)")
+        }
+    }
+
+    @Test func runtimeErrorLeavesTheDatabaseByteForByte() throws {
+        let dir = CLI.tempDir()
+        try CLI.run(["run", "-"], stdin: "add \"Joan Rivera\"\nlog call with @joan-rivera", in: dir)
+        let db = dir.appendingPathComponent("tend.db")
+        let before = try Data(contentsOf: db)
+        let r = try CLI.run(["run", "-"], stdin: "add \"Dana Lee\"\nlog call with @dana-lee\nlog call with @nobody\n", in: dir)
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("<stdin>:3:15: error: no contact @nobody"))
+        #expect(try Data(contentsOf: db) == before)
+        let count = try CLI.run(["-e", "count(contacts)"], in: dir)
+        #expect(count.stdout == "1\n")
+    }
+
+    @Test func checkNeedsNoDatabase() throws {
+        let dir = CLI.tempDir()
+        try "contacts where stage > 3\nlet x = contacts where +vip\n".write(to: dir.appendingPathComponent("bad.tend"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["check", "bad.tend"], in: dir, env: ["TEND_DB": "/nonexistent/dir/x.db"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("bad.tend:1:16: error: cannot compare a stage with a number; did you mean stage_rank?"))
+        #expect(!FileManager.default.fileExists(atPath: "/nonexistent/dir/x.db"))
+        try "count(contacts)\n".write(to: dir.appendingPathComponent("good.tend"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["check", "good.tend"], in: dir).status == 0)
+    }
+
+    @Test func junitReportParses() throws {
+        let dir = CLI.tempDir()
+        try "add \"A B\"\nassert count(contacts) == 1, \"one <person> & more\"\nassert count(contacts) == 2\n"
+            .write(to: dir.appendingPathComponent("c.tend"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["run", "--junit", "report.xml", "c.tend"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("1 passed, 1 failed"))
+        let xml = try Data(contentsOf: dir.appendingPathComponent("report.xml"))
+        let doc = try XMLDocument(data: xml)
+        let cases = try doc.nodes(forXPath: "//testcase")
+        #expect(cases.count == 2)
+        #expect(try doc.nodes(forXPath: "//failure").count == 1)
+    }
+
+    @Test func stdinAndShebang() throws {
+        let dir = CLI.tempDir()
+        let r = try CLI.run([], stdin: "#!/usr/bin/env -S tend run\nadd \"A B\"\ncount(contacts)\n", in: dir)
+        #expect(r.status == 0)
+        #expect(r.stdout.hasSuffix("1\n"))
+    }
+
+    @Test func databaseIsCreatedPrivate() throws {
+        let dir = CLI.tempDir()
+        let path = dir.appendingPathComponent("deep/er/x.db").path
+        let r = try CLI.run(["-e", "count(contacts)", "--db", path], in: dir)
+        #expect(r.status == 0)
+        var st = stat()
+        stat(path, &st)
+        #expect(st.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func dumpRebuildsTheSameDatabase() throws {
+        for size in [50, 300] {
+            let a = CLI.tempDir()
+            #expect(try CLI.run(["demo", "--size", "\(size)", "--seed", "\(size)"], in: a).status == 0)
+            try CLI.run(["run", "-"], stdin: "drop rule \"reconnect\"\nrule \"mine\" when +vip then remind \"{name}\"\nsnooze @\(size == 50 ? "joan-rivera" : "dana-lee") 2w\n", in: a)
+            let dump1 = try CLI.run(["dump"], in: a)
+            #expect(dump1.status == 0)
+            let b = CLI.tempDir()
+            let rebuild = try CLI.run(["run", "--quiet", "-"], stdin: dump1.stdout, in: b)
+            #expect(rebuild.status == 0, "\(rebuild.stderr.prefix(2000))")
+            let dump2 = try CLI.run(["dump"], in: b)
+            #expect(dump1.stdout == dump2.stdout)
+        }
+    }
+}
