@@ -1,0 +1,134 @@
+import Foundation
+import Testing
+@testable import TendCore
+@testable import TendREPL
+@testable import TendStore
+
+/// Drives the real binary in a terminal made by tmux: what a person at the keyboard sees.
+final class Terminal {
+    let name = "tend-test-\(UUID().uuidString.prefix(8))"
+    let dir: URL
+
+    static var binary: String {
+        if let b = ProcessInfo.processInfo.environment["TEND_BINARY"] { return b }
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/debug/tend").path
+    }
+
+    static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
+
+    init(dir: URL) {
+        self.dir = dir
+    }
+
+    /// Runs a tmux command through the shell and returns what it prints. (Foundation's Process
+    /// waits forever here: the tmux server it starts inherits the pipes.)
+    @discardableResult
+    func tmux(_ args: [String]) -> String {
+        let quoted = args.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        guard args.first == "capture-pane" else {
+            _ = system("/usr/bin/tmux -L \(name) \(quoted) >/dev/null 2>&1 </dev/null")
+            return ""
+        }
+        guard let pipe = popen("/usr/bin/tmux -L \(name) \(quoted) 2>/dev/null </dev/null", "r") else { return "" }
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, pipe)
+            if n <= 0 { break }
+            data += buffer[0..<n]
+        }
+        pclose(pipe)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func start() {
+        let env = "TEND_DB=\(dir.path)/r.db TEND_TODAY=2026-11-23 XDG_STATE_HOME=\(dir.path)/state XDG_CONFIG_HOME=\(dir.path)/config LANG=C.UTF-8"
+        tmux(["new-session", "-d", "-x", "120", "-y", "50", "env \(env) \(Terminal.binary)"])
+        _ = waitFor("tend:r>")
+    }
+
+    func type(_ keys: String...) { tmux(["send-keys"] + keys) }
+    var screen: String { tmux(["capture-pane", "-p", "-S", "-200"]) }
+
+    /// Waits until the screen shows the text (the REPL answers asynchronously).
+    func waitFor(_ text: String, count: Int = 1, timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if screen.components(separatedBy: text).count - 1 >= count { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    func stop() { tmux(["kill-server"]) }
+}
+
+@Suite(.serialized) struct REPLTests {
+    @Test(.enabled(if: Terminal.available)) func aSessionAtTheKeyboard() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        #expect(t.screen.contains("Your network is empty"))
+        t.type("add \"Joan Rivera\" profession: \"hairstylist\"", "Enter")
+        #expect(t.waitFor("Added @joan-rivera"))
+        // A multi-line rule: the first line is incomplete, so a continuation prompt follows.
+        t.type("rule \"vip\" when", "Enter")
+        #expect(t.waitFor("...>"))
+        t.type("  +vip then remind \"Call {name}\"", "Enter")
+        #expect(t.waitFor("Defined rule \"vip\"."))
+        // Tab completes a handle and a field.
+        t.type("log call with @jo", "Tab")
+        #expect(t.waitFor("log call with @joan-rivera"))
+        t.type("Enter")
+        #expect(t.waitFor("Logged call 1"))
+        t.type("@joan-rivera.last_to", "Tab")
+        #expect(t.waitFor("@joan-rivera.last_touch"))
+        t.type("Enter")
+        #expect(t.waitFor("2026-11-23"))
+        // An error shows a caret, and the session goes on.
+        t.type("contacts where stage > 3", "Enter")
+        #expect(t.waitFor("^~~~~~~~~"))
+        #expect(t.screen.contains("<repl>:1:16: error: cannot compare a stage with a number"))
+        // Ctrl-C drops a half-typed line.
+        t.type("count(cont", "C-c")
+        #expect(t.waitFor("^C"))
+        t.type(".mode json", "Enter")
+        t.type("contacts show name", "Enter")
+        #expect(t.waitFor("[{\"name\":\"Joan Rivera\"}]"))
+        t.type("C-d")
+        Thread.sleep(forTimeInterval: 0.5)
+        // History survives a restart, a multi-line rule as one entry.
+        let t2 = Terminal(dir: dir)
+        defer { t2.stop() }
+        t2.start()
+        t2.type("Up", "Up")
+        #expect(t2.waitFor(".mode json"))
+        t2.type("C-u", "C-r", "rule")
+        #expect(t2.waitFor("+vip then remind"))
+        var st = stat()
+        stat(dir.appendingPathComponent("state/tend/history").path, &st)
+        #expect(st.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func completionKnowsTheLanguageAndTheData() throws {
+        let store = try Store(path: nil)
+        let session = try Session(store: store, today: Day(year: 2026, month: 11, day: 23)!, console: Console(out: { _ in }, err: { _ in }))
+        _ = session.runScripts([Source(name: "t", text: "add \"Joan Rivera\"\nadd \"Jon Snow\"\nlet vips = contacts where +vip")], bail: false, readOnly: false)
+        let c = Completer(session: session)
+        #expect(c.candidates("log call with @jo") == ["@joan-rivera", "@jon-snow"])
+        #expect(c.candidates("contacts where last_t") == ["last_touch"])
+        #expect(c.candidates("count(vi") == ["vips", "visibility"])
+        #expect(c.candidates("days_s") == ["days_since"])
+        #expect(c.candidates("@joan-rivera.over") == ["overdue"])
+        #expect(c.candidates("contacts sort by ") == [])
+    }
+
+    @Test func helpAndSchema() {
+        #expect(Help.text(nil).contains(".mode table|json|csv|tsv"))
+        #expect(Help.text("rules").contains("rule \"NAME\" when"))
+        #expect(Help.schema("contacts", definitions: Definitions()).contains("overdue"))
+    }
+}
