@@ -1,10 +1,13 @@
-# Shared by the Scripts: install the system packages Tend builds against when they are absent.
+# Shared by the Scripts: install the system packages Tend builds and tests against when they are absent.
 ensure_system_packages() {
   local missing=()
-  pkg-config --exists libedit 2>/dev/null || missing+=(libedit-dev)
   command -v pkg-config >/dev/null || missing+=(pkg-config)
+  pkg-config --exists libedit 2>/dev/null || missing+=(libedit-dev)
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || missing+=("$tool")
+  done
   if [ ${#missing[@]} -gt 0 ]; then
-    echo "Installing ${missing[*]} (needed to build Tend)..." >&2
+    echo "Installing ${missing[*]} (needed by Tend)..." >&2
     local sudo=""
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
     $sudo apt-get update -qq >/dev/null
