@@ -11,24 +11,28 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // The language: lexer, parser, checker, interpreter. No I/O, no database.
         .target(name: "TendCore", resources: [.embedInCode("Prelude/prelude.tend")]),
         // SQLite storage through GRDB; the only importer of GRDB.
         .target(name: "TendStore", dependencies: ["TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Reading and writing other programs' files: vCard, CSV (through CSV.swift), iCalendar, DOT.
+        .target(name: "TendInterchange", dependencies: ["TendCore", .product(name: "CSV", package: "CSV.swift")]),
         // libedit, found through pkg-config; Debian ships it in libedit-dev.
         .systemLibrary(
             name: "CEditLine", pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"]), .brew(["libedit"])]),
         // Sessions, output, the REPL; the only importer of CEditLine.
-        .target(name: "TendREPL", dependencies: ["TendCore", "TendStore", "CEditLine"]),
+        .target(name: "TendREPL", dependencies: ["TendCore", "TendStore", "TendInterchange", "CEditLine"]),
         // The command line; the only importer of ArgumentParser.
         .executableTarget(
             name: "tend",
             dependencies: ["TendCore", "TendStore", "TendREPL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "TendCoreTests", dependencies: ["TendCore"]),
         .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TendInterchangeTests", dependencies: ["TendInterchange", "TendCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TendREPLTests", dependencies: ["TendREPL", "TendStore", "TendCore"]),
         .testTarget(name: "TendCLITests", exclude: ["Golden"]),
     ],

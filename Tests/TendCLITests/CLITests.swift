@@ -171,3 +171,72 @@ struct Golden: CustomStringConvertible {
         }
     }
 }
+
+@Suite struct InterchangeCLITests {
+    /// export → import into an empty database → export again gives the same file.
+    @Test(arguments: ["vcard", "csv", "json"])
+    func roundTrip(_ format: String) throws {
+        let a = CLI.tempDir()
+        try CLI.run(["run", "-"], stdin: """
+            add "Joan Rivera" profession: "hairstylist", company: "Salon; Joan, Inc", email: "joan@salon.example", +vip, +local, cadence: 3mo, stage: visibility, met_on: 2024-05-01, met_at: "gym", notes: "line one\\nline two"
+            add "José Núñez" city: "Irvine", phone: "+1 555 0100", relationship: "vendor"
+            """, in: a)
+        #expect(try CLI.run(["export", format, "one.\(format)"], in: a).status == 0)
+        let b = CLI.tempDir()
+        let imported = try CLI.run(["import", format, a.appendingPathComponent("one.\(format)").path], in: b)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try CLI.run(["export", format, "two.\(format)"], in: b).status == 0)
+        let one = try String(contentsOf: a.appendingPathComponent("one.\(format)"), encoding: .utf8)
+        let two = try String(contentsOf: b.appendingPathComponent("two.\(format)"), encoding: .utf8)
+        if format == "json" {
+            // Creation dates are the day of the import; every other field survives.
+            #expect(one.replacingOccurrences(of: "\"created\":\"2026-11-23\"", with: "") == two.replacingOccurrences(of: "\"created\":\"2026-11-23\"", with: ""))
+        } else {
+            #expect(one == two)
+        }
+    }
+
+    @Test func badImportLeavesTheDatabaseAsItWas() throws {
+        let dir = CLI.tempDir()
+        try "name,email\nAna Park,ana@x.org\nBad,not-an-email\n".write(to: dir.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "csv", "p.csv"], in: dir)
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("record 2, field email: \"not-an-email\" is not an e-mail address"))
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "0\n")
+        let skip = try CLI.run(["import", "--skip-bad", "csv", "p.csv"], in: dir)
+        #expect(skip.status == 0)
+        #expect(skip.stdout.contains("1 added, 0 merged, 1 skipped"))
+        let again = try CLI.run(["import", "--dry-run", "--skip-bad", "csv", "p.csv"], in: dir)
+        #expect(again.stdout.contains("Would import"))
+        #expect(again.stdout.contains("0 added, 1 merged"))
+    }
+
+    @Test func icsParsesWithAnICalendarLibrary() throws {
+        let dir = CLI.tempDir()
+        try CLI.run(["demo", "--size", "50"], in: dir)
+        #expect(try CLI.run(["export", "ics", "agenda.ics"], in: dir).status == 0)
+        let check = """
+            import sys
+            try:
+                import icalendar
+            except ImportError:
+                print("skip"); sys.exit(0)
+            cal = icalendar.Calendar.from_ical(open(sys.argv[1], 'rb').read())
+            todos = [c for c in cal.walk('VTODO')]
+            assert len(todos) > 0
+            for t in todos:
+                assert t.get('SUMMARY') and t.get('DUE') and t.get('UID')
+            print(len(todos))
+            """
+        try check.write(to: dir.appendingPathComponent("check.py"), atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", dir.appendingPathComponent("check.py").path, dir.appendingPathComponent("agenda.ics").path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(text)")
+    }
+}

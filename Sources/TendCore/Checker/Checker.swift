@@ -194,9 +194,9 @@ public struct Checker {
             _ = check(e, Scope())
         case .importFile(let format, let path, let options):
             mutations.append(s)
-            if !["vcard", "csv", "linkedin", "google"].contains(format) {
-                report("cannot import '\(format)'; formats are vcard, csv, linkedin, google", s.range,
-                    suggestion: closest(format, among: ["vcard", "csv", "linkedin", "google"]).first)
+            if !["vcard", "csv", "linkedin", "google", "json"].contains(format) {
+                report("cannot import '\(format)'; formats are vcard, csv, linkedin, google, json", s.range,
+                    suggestion: closest(format, among: ["vcard", "csv", "linkedin", "google", "json"]).first)
             }
             expect(path, .string, Scope(), "a file name")
             checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad"])

@@ -1,0 +1,232 @@
+import CSV
+import Foundation
+import TendCore
+
+/// Contacts from CSV files: any file with a header row, LinkedIn's Connections.csv, and Google
+/// Contacts' export. Parsing is CSV.swift's; this maps columns to fields.
+public enum CSVImport {
+    /// Header names (normalised: lowercase, spaces and dashes as `_`) and the field each fills.
+    static let aliases: [String: String] = [
+        "name": "name", "full_name": "name", "display_name": "name", "fn": "name",
+        "first_name": "first", "given_name": "first", "firstname": "first",
+        "middle_name": "middle", "additional_name": "middle",
+        "last_name": "last", "family_name": "last", "surname": "last", "lastname": "last",
+        "email": "email", "e_mail": "email", "email_address": "email", "e_mail_1_value": "email", "e_mail_address": "email",
+        "phone": "phone", "mobile": "phone", "telephone": "phone", "phone_number": "phone", "phone_1_value": "phone",
+        "company": "company", "organization": "company", "organisation": "company", "organization_1_name": "company",
+        "organization_name": "company",
+        "title": "title", "job_title": "title", "position": "title", "organization_1_title": "title", "organization_title": "title",
+        "profession": "profession", "city": "city", "address_1_city": "city", "town": "city",
+        "tags": "tags", "categories": "tags", "labels": "tags", "group_membership": "tags",
+        "notes": "notes", "note": "notes", "met_at": "met_at", "met_on": "met_on", "connected_on": "met_on",
+        "relationship": "relationship", "stage": "stage", "handle": "handle", "cadence": "cadence",
+        "url": "url", "website_1_value": "url", "birthday": "birthday",
+    ]
+
+    static func normalise(_ header: String) -> String {
+        header.trimmingCharacters(in: .whitespaces).lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
+            .reduce(into: "") { s, c in if !(c == "_" && s.hasSuffix("_")) { s.append(c) } }
+            .trimmingCharacters(in: CharacterSet(charactersIn: "_"))
+    }
+
+    public enum Flavor: Sendable { case generic, linkedin, google }
+
+    /// Reads a CSV file. `mapping` overrides the header-to-field choice: `{"Full Name": "name"}`.
+    public static func read(_ bytes: [UInt8], flavor: Flavor = .generic, mapping: [String: String] = [:]) throws -> ImportBatch {
+        var text = try decodeText(bytes, what: "file")
+        var headerLine = 1
+        if flavor == .linkedin {
+            // LinkedIn puts a few note lines before the header row.
+            let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+            guard let i = lines.firstIndex(where: { $0.hasPrefix("First Name,") || $0.hasPrefix("\"First Name\",") }) else {
+                throw ImportError("file", "no header row starting with First Name: is this LinkedIn's Connections.csv?")
+            }
+            headerLine = i + 1
+            text = lines[i...].joined(separator: "\n")
+        }
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: false)
+        } catch {
+            throw ImportError("line 1", "cannot read the CSV: \(error)")
+        }
+        guard let header = reader.next(), header.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+            throw ImportError("line \(headerLine)", "no header row")
+        }
+        var fields: [String?] = header.map { h in
+            if let m = mapping[h] ?? mapping[normalise(h)] { return m }
+            return aliases[normalise(h)]
+        }
+        if flavor == .google {
+            // Google's header names several values per kind; the first of each wins.
+            var seen = Set<String>()
+            fields = fields.map { f in
+                guard let f, f != "tags" else { return f }
+                return seen.insert(f).inserted ? f : nil
+            }
+        }
+        guard fields.contains(where: { $0 == "name" || $0 == "first" || $0 == "last" }) else {
+            throw ImportError("line \(headerLine)", "the header has no name column (name, first name or last name); header: \(header.joined(separator: ", "))")
+        }
+        var batch = ImportBatch()
+        var record = 0
+        while let row = reader.next() {
+            record += 1
+            if let e = reader.error { throw ImportError("record \(record)", "\(e)") }
+            if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            let origin = "record \(record)"
+            if row.count > header.count, row[header.count...].contains(where: { !$0.isEmpty }) {
+                batch.errors.append(ImportError(origin, "\(row.count) fields where the header has \(header.count)"))
+                continue
+            }
+            var values: [String: String] = [:]
+            for (i, f) in fields.enumerated() {
+                guard let f, i < row.count else { continue }
+                let v = row[i].trimmingCharacters(in: .whitespacesAndNewlines)
+                if v.isEmpty { continue }
+                if values[f] == nil { values[f] = v } else if f == "tags" || f == "notes" { values[f]! += ";" + v }
+            }
+            var extras: [String] = []
+            for (i, f) in fields.enumerated() where f == nil && i < row.count && !row[i].isEmpty {
+                extras.append("\(header[i]): \(row[i])")
+            }
+            do {
+                var c = try contact(values, origin: origin, flavor: flavor)
+                if flavor == .generic { c.notes += extras }
+                batch.contacts.append(c)
+            } catch let e as ImportError {
+                batch.errors.append(e)
+            }
+        }
+        return batch
+    }
+
+    static func contact(_ v: [String: String], origin: String, flavor: Flavor) throws -> ImportedContact {
+        var name = v["name"] ?? [v["first"], v["middle"], v["last"]].compactMap { $0 }.joined(separator: " ")
+        name = name.trimmingCharacters(in: .whitespaces)
+        if name.isEmpty, let email = v["email"] { name = email }
+        guard !name.isEmpty else { throw ImportError(origin, field: "name", "no name") }
+        var c = ImportedContact(origin: origin, name: name)
+        c.company = v["company"]
+        c.title = v["title"]
+        c.profession = v["profession"]
+        if let e = v["email"] {
+            for part in e.split(whereSeparator: { $0 == ";" || $0 == " " }) where part.contains("@") { c.emails.append(String(part)) }
+            if c.emails.isEmpty { throw ImportError(origin, field: "email", "\"\(e)\" is not an e-mail address") }
+        }
+        if let p = v["phone"] { c.phones = p.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        c.city = v["city"]
+        if let t = v["tags"] {
+            for part in t.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }) {
+                // Google's labels look like "* myContacts ::: Friends".
+                for label in part.components(separatedBy: ":::") {
+                    let tag = makeHandle(label.replacingOccurrences(of: "*", with: ""))
+                    if tag != "contact", tag != "mycontacts", !c.tags.contains(tag) { c.tags.append(tag) }
+                }
+            }
+        }
+        if let n = v["notes"] { c.notes.append(n) }
+        if let u = v["url"] { c.notes.append("url: \(u)") }
+        if let b = v["birthday"] { c.notes.append("birthday: \(b)") }
+        c.metAt = v["met_at"] ?? (flavor == .linkedin ? "LinkedIn" : nil)
+        if let m = v["met_on"] {
+            guard let d = parseDate(m) else { throw ImportError(origin, field: flavor == .linkedin ? "Connected On" : "met_on", "\"\(m)\" is not a date") }
+            c.metOn = d
+        }
+        c.relationship = v["relationship"]
+        if let s = v["stage"] {
+            guard let st = Stage(name: s) else { throw ImportError(origin, field: "stage", "\"\(s)\" is not a stage (contact, visibility, credibility, profitability)") }
+            c.stage = st
+        }
+        if let cad = v["cadence"] {
+            guard let d = Duration(literal: cad) else { throw ImportError(origin, field: "cadence", "\"\(cad)\" is not a duration (2w, 3mo)") }
+            c.cadence = d
+        }
+        if let h = v["handle"] { c.handle = h.hasPrefix("@") ? String(h.dropFirst()) : h }
+        return c
+    }
+
+    static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+    /// `2023-11-24`, `24 Nov 2023` (LinkedIn), `11/24/2023`.
+    public static func parseDate(_ s: String) -> Day? {
+        let t = s.trimmingCharacters(in: .whitespaces)
+        if let d = Day(iso: t) { return d }
+        let parts = t.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "/" || $0 == "," }).map(String.init)
+        guard parts.count == 3 else { return nil }
+        if let m = months.firstIndex(of: String(parts[1].lowercased().prefix(3))), let d = Int(parts[0]), let y = Int(parts[2]) {
+            return Day(year: y, month: m + 1, day: d)
+        }
+        if let m = months.firstIndex(of: String(parts[0].lowercased().prefix(3))), let d = Int(parts[1]), let y = Int(parts[2]) {
+            return Day(year: y, month: m + 1, day: d)
+        }
+        if let m = Int(parts[0]), let d = Int(parts[1]), let y = Int(parts[2]), y > 999 { return Day(year: y, month: m, day: d) }
+        return nil
+    }
+}
+
+/// iCalendar (RFC 5545) with the agenda as VTODO items, and Graphviz DOT of who knows whom.
+public enum CalendarWriter {
+    public struct Item {
+        public var uid: String
+        public var summary: String
+        public var description: String
+        public var due: Day
+        public var priority: Int
+        public var category: String
+        public init(uid: String, summary: String, description: String, due: Day, priority: Int, category: String) {
+            self.uid = uid
+            self.summary = summary
+            self.description = description
+            self.due = due
+            self.priority = priority
+            self.category = category
+        }
+    }
+
+    public static func ics(_ items: [Item], stamp: Day) -> String {
+        func compact(_ d: Day) -> String { d.description.replacingOccurrences(of: "-", with: "") }
+        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Tend//Agenda//EN", "CALSCALE:GREGORIAN"]
+        for i in items {
+            lines += [
+                "BEGIN:VTODO", "UID:\(escape(i.uid))", "DTSTAMP:\(compact(stamp))T000000Z", "DUE;VALUE=DATE:\(compact(i.due))",
+                "SUMMARY:\(escape(i.summary))", "DESCRIPTION:\(escape(i.description))", "PRIORITY:\(i.priority)",
+                "CATEGORIES:\(escape(i.category))", "STATUS:NEEDS-ACTION", "END:VTODO",
+            ]
+        }
+        lines.append("END:VCALENDAR")
+        return lines.map(VCard.fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "\\": out += "\\\\"
+            case ",": out += "\\,"
+            case ";": out += "\\;"
+            case "\n": out += "\\n"
+            case "\r": continue
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// The who-knows-whom graph, each person coloured by stage.
+    public static func dot(_ people: [Contact], edges: [(Int64, Int64)]) -> String {
+        let colors: [Stage: String] = [.contact: "gray80", .visibility: "lightblue", .credibility: "gold", .profitability: "palegreen"]
+        let ids = Set(people.map(\.id))
+        var lines = ["graph tend {", "  node [style=filled, shape=box, fontname=\"Helvetica\"];"]
+        for p in people {
+            let label = p.name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            lines.append("  \"\(p.handle)\" [label=\"\(label)\", fillcolor=\(colors[p.stage]!)];")
+        }
+        let handle = Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0.handle) })
+        for (a, b) in edges where ids.contains(a) && ids.contains(b) {
+            lines.append("  \"\(handle[a]!)\" -- \"\(handle[b]!)\";")
+        }
+        lines.append("}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

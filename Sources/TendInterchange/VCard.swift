@@ -1,0 +1,328 @@
+import Foundation
+import TendCore
+
+/// vCard 2.1, 3.0 and 4.0 (RFC 6350): folded lines, escapes, parameters, groups,
+/// QUOTED-PRINTABLE and CHARSET in 2.1. Reading never crashes on bad input: a bad card becomes an
+/// error that names the card and line.
+public enum VCard {
+    /// A content line: `[group.]NAME;PARAM=a,b:value`.
+    struct Property {
+        var name: String
+        var params: [String: [String]]
+        var value: String
+        var line: Int
+        func param(_ key: String) -> [String] { params[key] ?? [] }
+        var types: [String] { (param("TYPE") + (params[""] ?? [])).map { $0.lowercased() } }
+    }
+
+    /// Reads every card of a file.
+    public static func read(_ bytes: [UInt8]) throws -> ImportBatch {
+        // 2.1 files may be in another charset; decode as UTF-8, else as Latin-1 when a card says so.
+        let text: String
+        do {
+            text = try decodeText(bytes, what: "file")
+        } catch let e as ImportError where e.message.hasPrefix("invalid UTF-8") {
+            let head = String(decoding: bytes.prefix(8192), as: UTF8.self).uppercased()
+            guard head.contains("CHARSET=ISO-8859-1") || head.contains("CHARSET=WINDOWS-1252") else { throw e }
+            text = String(bytes.map { Character(Unicode.Scalar($0)) })
+        }
+        var batch = ImportBatch()
+        var card: [Property]?
+        var cardLine = 0
+        var cardNumber = 0
+        for (line, number) in unfold(text) {
+            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            guard let p = parseLine(line, number) else {
+                if card != nil {
+                    batch.errors.append(ImportError("card \(cardNumber) (line \(number))", "expected NAME:VALUE, found \(String(line.prefix(40)).debugDescription)"))
+                    card = nil
+                } else {
+                    batch.errors.append(ImportError("line \(number)", "not a vCard line (expected BEGIN:VCARD)"))
+                }
+                continue
+            }
+            switch (p.name, p.value.uppercased()) {
+            case ("BEGIN", "VCARD"):
+                if card != nil { batch.errors.append(ImportError("card \(cardNumber) (line \(cardLine))", "no END:VCARD before the next BEGIN")) }
+                cardNumber += 1
+                card = []
+                cardLine = number
+            case ("END", "VCARD"):
+                guard let props = card else {
+                    batch.errors.append(ImportError("line \(number)", "END:VCARD without BEGIN:VCARD"))
+                    continue
+                }
+                let origin = "card \(cardNumber) (line \(cardLine))"
+                do { batch.contacts.append(try contact(props, origin: origin)) } catch let e as ImportError { batch.errors.append(e) }
+                card = nil
+            default:
+                if card == nil {
+                    batch.errors.append(ImportError("line \(number)", "\(p.name) outside BEGIN:VCARD … END:VCARD"))
+                } else {
+                    card!.append(p)
+                }
+            }
+        }
+        if card != nil { batch.errors.append(ImportError("card \(cardNumber) (line \(cardLine))", "the file ends before END:VCARD")) }
+        if cardNumber == 0 && batch.errors.isEmpty { batch.errors.append(ImportError("file", "no BEGIN:VCARD: this is not a vCard file")) }
+        return batch
+    }
+
+    /// Joins folded lines (CRLF or LF followed by a space or tab) and 2.1 soft line breaks.
+    static func unfold(_ text: String) -> [(String, Int)] {
+        var out: [(String, Int)] = []
+        var number = 0
+        var lastQP = false
+        // Split on the scalar: "\r\n" is one Character in Swift, so splitting Characters would miss it.
+        for raw in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            var line = String(String.UnicodeScalarView(raw))
+            if line.hasSuffix("\r") { line.removeLast() }
+            if let first = line.first, first == " " || first == "\t", !out.isEmpty {
+                out[out.count - 1].0 += String(line.dropFirst())
+                continue
+            }
+            if lastQP, !out.isEmpty {
+                out[out.count - 1].0 += line
+            } else {
+                out.append((line, number))
+            }
+            // QUOTED-PRINTABLE: a trailing "=" continues on the next line.
+            lastQP = out[out.count - 1].0.uppercased().contains("QUOTED-PRINTABLE") && out[out.count - 1].0.hasSuffix("=")
+            if lastQP { out[out.count - 1].0.removeLast() }
+        }
+        return out
+    }
+
+    /// Splits a content line into name, parameters and value; nil when it has no colon.
+    static func parseLine(_ line: String, _ number: Int) -> Property? {
+        var inQuotes = false
+        var colon: String.Index?
+        for i in line.indices {
+            let c = line[i]
+            if c == "\"" { inQuotes.toggle() } else if c == ":" && !inQuotes {
+                colon = i
+                break
+            }
+        }
+        guard let colon else { return nil }
+        let head = String(line[..<colon])
+        var value = String(line[line.index(after: colon)...])
+        var parts: [String] = []
+        var current = ""
+        inQuotes = false
+        for c in head {
+            if c == "\"" { inQuotes.toggle(); continue }
+            if c == ";" && !inQuotes {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        parts.append(current)
+        var name = parts[0].uppercased()
+        if let dot = name.lastIndex(of: ".") { name = String(name[name.index(after: dot)...]) }  // item1.EMAIL
+        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else { return nil }
+        var params: [String: [String]] = [:]
+        for p in parts.dropFirst() {
+            if let eq = p.firstIndex(of: "=") {
+                let key = p[..<eq].uppercased()
+                params[key, default: []] += p[p.index(after: eq)...].split(separator: ",").map(String.init)
+            } else {
+                params["", default: []].append(p)  // 2.1: bare TYPE values (TEL;WORK;VOICE)
+            }
+        }
+        let encoding = (params["ENCODING"]?.first ?? params[""]?.first { ["QUOTED-PRINTABLE", "BASE64", "B"].contains($0.uppercased()) } ?? "").uppercased()
+        if encoding == "QUOTED-PRINTABLE" {
+            value = quotedPrintable(value, charset: params["CHARSET"]?.first)
+        }
+        return Property(name: name, params: params, value: value, line: number)
+    }
+
+    static func quotedPrintable(_ s: String, charset: String?) -> String {
+        var bytes: [UInt8] = []
+        var it = Array(s.utf8)[...]
+        while let b = it.first {
+            it = it.dropFirst()
+            if b == UInt8(ascii: "="), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
+                bytes.append(v)
+                it = it.dropFirst(2)
+            } else {
+                bytes.append(b)
+            }
+        }
+        if let cs = charset?.uppercased(), cs.hasPrefix("ISO-8859-1") || cs == "WINDOWS-1252" || cs == "LATIN1" {
+            return String(bytes.map { Character(Unicode.Scalar($0)) })
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Splits on an unescaped separator, then unescapes each part.
+    static func split(_ value: String, on sep: Character) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var escaped = false
+        for c in value {
+            if escaped {
+                current.append("\\")
+                current.append(c)
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else if c == sep {
+                parts.append(unescape(current))
+                current = ""
+            } else {
+                current.append(c)
+            }
+        }
+        if escaped { current.append("\\") }
+        parts.append(unescape(current))
+        return parts
+    }
+
+    static func unescape(_ s: String) -> String {
+        guard s.contains("\\") else { return s }
+        var out = ""
+        var escaped = false
+        for c in s {
+            if escaped {
+                switch c {
+                case "n", "N": out.append("\n")
+                default: out.append(c)
+                }
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else {
+                out.append(c)
+            }
+        }
+        if escaped { out.append("\\") }
+        return out
+    }
+
+    static func contact(_ props: [Property], origin: String) throws -> ImportedContact {
+        let fn = props.first { $0.name == "FN" }.map { unescape($0.value).trimmingCharacters(in: .whitespaces) }
+        var name = fn ?? ""
+        if name.isEmpty, let n = props.first(where: { $0.name == "N" }) {
+            let parts = split(n.value, on: ";")
+            let family = parts.first ?? ""
+            let given = parts.count > 1 ? parts[1] : ""
+            let middle = parts.count > 2 ? parts[2] : ""
+            name = [parts.count > 3 ? parts[3] : "", given, middle, family, parts.count > 4 ? parts[4] : ""]
+                .filter { !$0.isEmpty }.joined(separator: " ")
+        }
+        if name.isEmpty, let org = props.first(where: { $0.name == "ORG" }) { name = split(org.value, on: ";").first ?? "" }
+        guard !name.isEmpty else { throw ImportError(origin, field: "FN", "the card has no name (FN or N)") }
+        var c = ImportedContact(origin: origin, name: name)
+        for p in props {
+            let v = unescape(p.value).trimmingCharacters(in: .whitespaces)
+            switch p.name {
+            case "FN", "N", "VERSION", "PRODID", "UID", "REV", "PHOTO", "LOGO", "SOUND", "KEY", "KIND", "SOURCE", "CLIENTPIDMAP":
+                continue
+            case "ORG":
+                let parts = split(p.value, on: ";").filter { !$0.isEmpty }
+                if c.company == nil { c.company = parts.first }
+                if parts.count > 1 { c.notes.append("department: " + parts.dropFirst().joined(separator: ", ")) }
+            case "TITLE": if c.title == nil, !v.isEmpty { c.title = v }
+            case "ROLE": if !v.isEmpty { c.notes.append("role: \(v)") }
+            case "EMAIL":
+                if !v.isEmpty {
+                    if p.types.contains("pref") || p.param("PREF").first == "1" { c.emails.insert(v, at: 0) } else { c.emails.append(v) }
+                }
+            case "TEL":
+                let number = v.hasPrefix("tel:") ? String(v.dropFirst(4)) : v
+                if !number.isEmpty {
+                    if p.types.contains("pref") || p.param("PREF").first == "1" { c.phones.insert(number, at: 0) } else { c.phones.append(number) }
+                }
+            case "ADR":
+                let parts = split(p.value, on: ";")
+                if c.city == nil, parts.count > 3, !parts[3].isEmpty { c.city = parts[3] }
+                let address = parts.filter { !$0.isEmpty }.joined(separator: ", ")
+                // An address that is only the city is kept as the city alone.
+                let onlyCity = parts.enumerated().allSatisfy { $0.offset == 3 || $0.element.isEmpty }
+                if !address.isEmpty && !onlyCity { c.notes.append("address\(p.types.isEmpty ? "" : " (\(p.types.joined(separator: ", ")))"): \(address)") }
+            case "NOTE": if !v.isEmpty { c.notes.append(v) }
+            case "CATEGORIES":
+                for t in split(p.value, on: ",") {
+                    let tag = makeHandle(t)
+                    if !t.trimmingCharacters(in: .whitespaces).isEmpty, !c.tags.contains(tag) { c.tags.append(tag) }
+                }
+            case "BDAY": if !v.isEmpty { c.notes.append("birthday: \(v)") }
+            case "ANNIVERSARY": if !v.isEmpty { c.notes.append("anniversary: \(v)") }
+            case "URL": if !v.isEmpty { c.notes.append("url: \(v)") }
+            case "X-TEND-HANDLE": c.handle = v
+            case "X-TEND-PROFESSION": c.profession = v
+            case "X-TEND-STAGE": c.stage = Stage(name: v)
+            case "X-TEND-MET-AT": c.metAt = v
+            case "X-TEND-MET-ON": c.metOn = Day(iso: v)
+            case "X-TEND-RELATIONSHIP": c.relationship = v
+            case "X-TEND-CADENCE": c.cadence = Duration(literal: v)
+            default:
+                if !v.isEmpty { c.notes.append("\(p.name.lowercased()): \(v)") }
+            }
+        }
+        return c
+    }
+
+    // MARK: - Writing
+
+    /// A vCard 4.0 card: CRLF line ends, lines folded at 75 octets, values escaped.
+    public static func write(_ c: Contact) -> String {
+        var lines = ["BEGIN:VCARD", "VERSION:4.0"]
+        lines.append("FN:" + escape(c.name))
+        let words = c.name.split(separator: " ").map(String.init)
+        let family = words.count > 1 ? words.last! : ""
+        let given = words.count > 1 ? words.dropLast().joined(separator: " ") : c.name
+        lines.append("N:\(escape(family));\(escape(given));;;")
+        if let v = c.company { lines.append("ORG:" + escape(v)) }
+        if let v = c.title { lines.append("TITLE:" + escape(v)) }
+        if let v = c.email { lines.append("EMAIL;TYPE=work:" + escape(v)) }
+        if let v = c.phone { lines.append("TEL;VALUE=uri;TYPE=voice:tel:" + escape(v)) }
+        if let v = c.city { lines.append("ADR:;;;\(escape(v));;;") }
+        if !c.tags.isEmpty { lines.append("CATEGORIES:" + c.tags.map(escape).joined(separator: ",")) }
+        if let v = c.notes { lines.append("NOTE:" + escape(v)) }
+        lines.append("X-TEND-HANDLE:" + escape(c.handle))
+        if let v = c.profession { lines.append("X-TEND-PROFESSION:" + escape(v)) }
+        if c.stage != .contact { lines.append("X-TEND-STAGE:\(c.stage)") }
+        if let v = c.metAt { lines.append("X-TEND-MET-AT:" + escape(v)) }
+        if let v = c.metOn { lines.append("X-TEND-MET-ON:\(v)") }
+        if let v = c.relationship { lines.append("X-TEND-RELATIONSHIP:" + escape(v)) }
+        if let v = c.cadence { lines.append("X-TEND-CADENCE:\(v.months == 0 || v.days == 0 ? v.description.replacingOccurrences(of: " ", with: "") : "\(Int(v.approximateDays))d")") }
+        lines.append("END:VCARD")
+        return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "\\": out += "\\\\"
+            case ",": out += "\\,"
+            case ";": out += "\\;"
+            case "\n": out += "\\n"
+            case "\r": continue
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// Folds a line at 75 octets without splitting a UTF-8 sequence (RFC 6350 §3.2).
+    public static func fold(_ line: String) -> String {
+        var out = ""
+        var width = 0
+        for scalar in line.unicodeScalars {
+            let n = String(scalar).utf8.count
+            if width + n > 75 {
+                out += "\r\n "
+                width = 1
+            }
+            out.unicodeScalars.append(scalar)
+            width += n
+        }
+        return out
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import Testing
+@testable import TendCore
+@testable import TendInterchange
+
+func fixture(_ name: String) -> [UInt8] {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/\(name)")
+    return [UInt8]((try? Data(contentsOf: url)) ?? Data())
+}
+
+@Suite struct VCardTests {
+    @Test func versionsThreeAndFour() throws {
+        let batch = try VCard.read(fixture("contacts-3-4.vcf"))
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        #expect(batch.contacts.count == 2)
+        let joan = batch.contacts[0]
+        #expect(joan.name == "Joan Rivera")
+        #expect(joan.company == "Salon Joan")
+        #expect(joan.title == "Owner")
+        #expect(joan.emails == ["joan@salon.example", "joan@home.example"])
+        #expect(joan.phones == ["+1 555 0100"])
+        #expect(joan.city == "Lake Forest")
+        #expect(joan.tags == ["vip", "local-business"])
+        #expect(joan.notes.contains("Loves fly fishing, jazz; and long notes\nsecond line"))
+        #expect(joan.notes.contains("birthday: 1980-04-02"))
+        #expect(joan.notes.contains("url: https://salon.example"))
+        #expect(joan.notes.contains("department: Hair"))
+        #expect(!joan.notes.contains { $0.contains("9j/4AAQ") })
+        let dana = batch.contacts[1]
+        #expect(dana.phones == ["+1-555-0101"])
+        #expect(dana.profession == "financial advisor")
+    }
+
+    @Test func version21QuotedPrintable() throws {
+        let batch = try VCard.read(fixture("v21.vcf"))
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        let c = try #require(batch.contacts.first)
+        #expect(c.name == "José Núñez")
+        #expect(c.phones == ["555-0102"])
+        #expect(c.notes == ["first line\r\nsecond line"])
+    }
+
+    @Test func brokenCardsAreNamedByCardAndLine() throws {
+        let batch = try VCard.read(fixture("broken.vcf"))
+        #expect(batch.contacts.map(\.name) == ["Good Person"])
+        #expect(batch.errors.map(\.description) == [
+            "card 2 (line 5), field FN: the card has no name (FN or N)",
+            "card 3 (line 12): expected NAME:VALUE, found \"this line has no colon\"",
+            "line 13: END:VCARD without BEGIN:VCARD",
+        ])
+    }
+
+    @Test func hostileFiles() {
+        #expect(throws: ImportError.self) { try VCard.read(fixture("binary.vcf")) }
+        #expect(throws: ImportError.self) { try VCard.read(fixture("latin1-no-charset.vcf")) }
+        #expect(throws: ImportError.self) { try VCard.read([]) }
+        #expect((try? VCard.read(Array("hello\nworld".utf8)))?.errors.isEmpty == false)
+        // Random bytes never crash the reader.
+        var seed: UInt64 = 1
+        for _ in 0..<200 {
+            var bytes: [UInt8] = []
+            for _ in 0..<300 {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                bytes.append(UInt8(truncatingIfNeeded: seed >> 33))
+            }
+            _ = try? VCard.read(Array("BEGIN:VCARD\n".utf8) + bytes)
+        }
+    }
+
+    @Test func writesValidFoldedVCard4() {
+        var c = Contact(name: "Joan Rivera", handle: "joan-rivera", created: Day(year: 2026, month: 1, day: 1)!)
+        c.company = "Salon; Joan, Inc"
+        c.notes = String(repeating: "é", count: 60) + "\nline"
+        c.tags = ["vip"]
+        let card = VCard.write(c)
+        for line in card.components(separatedBy: "\r\n") { #expect(line.utf8.count <= 75, "\(line)") }
+        #expect(card.contains("ORG:Salon\\; Joan\\, Inc"))
+        #expect(card.hasPrefix("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Joan Rivera\r\n"))
+        let back = try? VCard.read(Array(card.utf8))
+        #expect(back?.contacts.first?.notes == [c.notes!])
+        #expect(back?.contacts.first?.company == "Salon; Joan, Inc")
+        #expect(back?.contacts.first?.handle == "joan-rivera")
+    }
+}
+
+@Suite struct CSVImportTests {
+    @Test func linkedinWithItsPreamble() throws {
+        let batch = try CSVImport.read(fixture("Connections.csv"), flavor: .linkedin)
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        #expect(batch.contacts.map(\.name) == ["Ana Park", "Tom Okafor"])
+        #expect(batch.contacts[0].company == "Park, Editing & Co")
+        #expect(batch.contacts[0].metOn == Day(year: 2023, month: 11, day: 24))
+        #expect(batch.contacts[0].metAt == "LinkedIn")
+        #expect(batch.contacts[0].title == "Editor")
+        #expect(batch.contacts[1].emails.isEmpty)
+    }
+
+    @Test func googleContacts() throws {
+        let batch = try CSVImport.read(fixture("google.csv"), flavor: .google)
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        let mike = try #require(batch.contacts.first)
+        #expect(mike.name == "Mike Chen")
+        #expect(mike.emails == ["mike@green.example"])
+        #expect(mike.company == "Green Thumb" && mike.title == "Landscaper" && mike.city == "Irvine")
+        #expect(mike.tags == ["gardeners"])
+        #expect(mike.notes.contains("Met at the \"garden\" show\nhas two lines"))
+    }
+
+    @Test func genericWithBOMQuotesAndABadRecord() throws {
+        let batch = try CSVImport.read(fixture("people.csv"))
+        #expect(batch.contacts.map(\.name) == ["Rivera, Joan"])
+        #expect(batch.contacts[0].tags == ["vip", "local"])
+        #expect(batch.contacts[0].stage == .visibility)
+        #expect(batch.errors.map(\.description) == ["record 2, field met_on: \"not-a-date\" is not a date"])
+    }
+
+    @Test func mappingAndMissingHeader() throws {
+        let text = Array("Who,Mail\nAna Park,ana@x.org\n".utf8)
+        #expect(throws: ImportError.self) { try CSVImport.read(text) }
+        let mapped = try CSVImport.read(text, mapping: ["Who": "name", "Mail": "email"])
+        #expect(mapped.contacts.first?.emails == ["ana@x.org"])
+        #expect(throws: ImportError.self) { try CSVImport.read(fixture("empty.csv")) }
+    }
+
+    @Test func icsIsFoldedAndEscaped() {
+        let ics = CalendarWriter.ics([
+            CalendarWriter.Item(uid: "a@tend", summary: "Call Joan, then; lunch", description: String(repeating: "x", count: 200), due: Day(year: 2026, month: 11, day: 23)!, priority: 1, category: "r")
+        ], stamp: Day(year: 2026, month: 11, day: 23)!)
+        #expect(ics.contains("SUMMARY:Call Joan\\, then\\; lunch"))
+        #expect(ics.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 75 })
+        #expect(ics.contains("DUE;VALUE=DATE:20261123"))
+    }
+}
