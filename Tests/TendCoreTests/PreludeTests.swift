@@ -1,0 +1,107 @@
+import Testing
+@testable import TendCore
+
+/// Each rule of the prelude, on a hand-made network where it must fire and one where it must not.
+@Suite struct PreludeTests {
+    func fires(_ setup: String, _ rule: String, _ handle: String = "x") throws -> Bool {
+        let h = Harness()
+        try h.run("add \"X\" created: 2026-01-01, met_on: 2026-01-01\n" + setup)
+        let n = try h.value("count(agenda where rule == \"\(rule)\" and contact == @\(handle))")
+        return h.text(n) == "1"
+    }
+
+    @Test func stayInTouch() throws {
+        #expect(try fires("", "stay in touch"))  // contact stage: 6mo from met_on, long past
+        #expect(try !fires("log call with @x on 2026-11-01", "stay in touch"))
+        // A tag gives a weekly cadence, by rule.
+        #expect(try fires("set @x +weekly\nlog call with @x on 2026-11-10", "stay in touch"))
+        #expect(try !fires("set @x cadence: 1y\nlog call with @x on 2026-06-01", "stay in touch"))
+    }
+
+    @Test func planANextStep() throws {
+        #expect(try fires("set @x stage: credibility\nlog call with @x", "plan a next step"))
+        #expect(try !fires("set @x stage: credibility, next_step: \"lunch\"", "plan a next step"))
+        #expect(try !fires("set @x stage: visibility", "plan a next step"))
+    }
+
+    @Test func nextStepDue() throws {
+        #expect(try fires("set @x next_step: \"send article\", next_due: 2026-11-20", "next step due"))
+        #expect(try !fires("set @x next_step: \"send article\", next_due: 2026-12-20", "next step due"))
+    }
+
+    @Test func giveFirst() throws {
+        #expect(try fires("log call with @x asked", "give first"))
+        #expect(try !fires("log call with @x asked\nlog email with @x gave\nlog lunch with @x gave", "give first"))
+    }
+
+    @Test func reciprocity() throws {
+        #expect(try fires("refer \"Mike\" to @x", "ask for reciprocity"))
+        #expect(try !fires("refer \"Mike\" to @x\nreferral from @x about \"Ana\"", "ask for reciprocity"))
+        #expect(try fires("referral from @x about \"Ana\"", "thank and give back"))
+        #expect(try !fires("referral from @x about \"Ana\"\nlog coffee with @x gave", "thank and give back"))
+    }
+
+    @Test func followTheMoney() throws {
+        #expect(try fires("spend 250 at @x on 2026-03-01\nspend 150 at @x on 2026-09-01", "follow the money"))
+        #expect(try !fires("spend 400 at @x on 2025-09-01", "follow the money"))
+        #expect(try !fires("spend 400 at @x on 2026-09-01\nlog lunch with @x asked", "follow the money"))
+    }
+
+    @Test func reconnect() throws {
+        let h = Harness()
+        try h.run("add \"Old\" created: 2023-01-01\nlog call with @old on 2024-06-01\nadd \"New\" created: 2026-01-01\nlog call with @new on 2026-10-01")
+        #expect(h.text(try h.value("count(agenda where rule == \"reconnect\" and contact == @old)")) == "1")
+        #expect(h.text(try h.value("count(agenda where rule == \"reconnect\" and contact == @new)")) == "0")
+    }
+
+    @Test func noPitchYet() throws {
+        #expect(try fires("log call with @x on 2026-11-15 pitch", "no pitch yet"))
+        #expect(try !fires("set @x stage: credibility\nlog call with @x on 2026-11-15 pitch", "no pitch yet"))
+        #expect(try !fires("log call with @x on 2026-05-15 pitch", "no pitch yet"))
+    }
+
+    @Test func completeGains() throws {
+        #expect(try fires("refer \"Mike\" to @x", "complete GAINS"))
+        #expect(try !fires("""
+            refer "Mike" to @x
+            set @x goals: "grow", accomplishments: "award", interests: "golf", networks: "BNI", skills: "tax"
+            """, "complete GAINS"))
+        #expect(try !fires("", "complete GAINS"))
+    }
+
+    @Test func priorityWeightsCanBeRedefined() throws {
+        let h = Harness()
+        try h.run("""
+            add "Connector" created: 2024-01-01, +connector
+            add "Credible" created: 2024-01-01, stage: credibility
+            """)
+        let before = try h.column("agenda where rule == \"stay in touch\" show contact")
+        #expect(before.first == "credible")
+        try h.run("let w_connector = 50")
+        #expect(try h.column("agenda where rule == \"stay in touch\" show contact").first == "connector")
+    }
+
+    @Test func whyBreaksThePriorityDown() throws {
+        let h = Harness()
+        try h.run("add \"Dana Lee\" created: 2024-01-01, stage: credibility, +connector")
+        guard case .table(let t)? = try h.run("why @dana-lee").last else {
+            Issue.record("no table")
+            return
+        }
+        let lines = t.rows.map { $0.map(plainText).joined(separator: " | ") }
+        #expect(lines.contains("rule \"stay in touch\" | fires | true"))
+        #expect(lines.contains("  when | overdue > 0d | true"))
+        #expect(lines.contains("  score priority | + w_stage * stage_rank | 6"))
+        #expect(lines.contains("  score priority | + (if +connector then w_connector else 0) | 3"))
+        #expect(lines.contains("  score priority | = total | 17"))
+    }
+
+    @Test func snoozeExpires() throws {
+        let h = Harness()
+        try h.run("add \"X\" created: 2024-01-01\nsnooze @x until 2026-12-01")
+        #expect(try h.column("agenda show contact").isEmpty)
+        h.interpreter.today = Day(year: 2026, month: 12, day: 1)!
+        h.interpreter.invalidate()
+        #expect(!(try h.column("agenda show contact")).isEmpty)
+    }
+}
