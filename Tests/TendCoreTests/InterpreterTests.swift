@@ -214,6 +214,10 @@ import Testing
         #expect(h.text(try h.value("@dana-lee.last_touch")) == "2026-11-22")
         #expect(h.text(try h.value("count(interactions where @dana-lee in people)")) == "2")
         #expect(h.text(try h.value("count(interactions where contact == @dana-lee)")) == "1")
+        // The indexed path (contact == X, X in people) agrees with a plain scan.
+        #expect(h.text(try h.value("count(interactions where contains(people, @dana-lee))")) == "2")
+        #expect(h.text(try h.value("count(interactions where @dana-lee in people or kind == \"lunch\")")) == "3")
+        #expect(h.text(try h.value("count(interactions where kind == \"lunch\" and @dana-lee in people)")) == "1")
     }
 
     @Test func stageHistory() throws {

@@ -6,6 +6,9 @@ public final class Expr: @unchecked Sendable {
     public let range: SourceRange
     /// Filled by the checker: what a bare name turned out to be.
     public var resolution: Resolution = .unresolved
+    /// Set on a condition's parts that sit under an `or` (they cannot narrow a query alone).
+    var underOr = false
+    var isAnd: Bool { !underOr }
 
     public init(_ kind: Kind, _ range: SourceRange) {
         self.kind = kind

@@ -89,7 +89,11 @@ extension Interpreter {
 
     /// The parts of a condition joined by `and`/`or` at the top level.
     func conjuncts(_ e: Expr) -> [Expr] {
-        if case .binary(let op, let l, let r) = e.kind, op == "and" || op == "or" { return conjuncts(l) + conjuncts(r) }
+        if case .binary(let op, let l, let r) = e.kind, op == "and" || op == "or" {
+            let parts = conjuncts(l) + conjuncts(r)
+            if op == "or" { for p in parts { p.underOr = true } }
+            return parts
+        }
         return [e]
     }
 

@@ -18,6 +18,10 @@ public final class Interpreter {
         var cadence: [Int64: Duration?] = [:]
         var scores: [String: [Int64: Value]] = [:]
         lazy var handles: [String: Int64] = Dictionary(net.contacts.map { ($0.handle, $0.id) }, uniquingKeysWith: { a, _ in a })
+        /// Rows of each collection, made once per view.
+        var rows: [String: [Value]] = [:]
+        /// Rows of each event collection by the contacts in them, for `contact == X` and `X in people`.
+        var rowsByContact: [String: [Int64: [Value]]] = [:]
         init(net: Network, today: Day, window: ClosedRange<Day>? = nil) {
             self.net = net
             self.today = today

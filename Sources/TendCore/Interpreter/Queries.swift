@@ -6,6 +6,26 @@ extension Interpreter {
     /// Every row of a collection (only the period's rows while a goal's metric is measured).
     func rows(of spec: CollectionSpec) throws -> [Value] {
         let v = try view()
+        if spec.name != "goals" && spec.name != "agenda", let cached = v.rows[spec.name] { return cached }
+        let made = try makeRows(of: spec, v)
+        if spec.name != "goals" && spec.name != "agenda" { v.rows[spec.name] = made }
+        return made
+    }
+
+    /// The rows of an event collection that involve one contact.
+    func rows(of spec: CollectionSpec, with contact: Int64) throws -> [Value] {
+        let v = try view()
+        if let index = v.rowsByContact[spec.name] { return index[contact] ?? [] }
+        var index: [Int64: [Value]] = [:]
+        for row in try rows(of: spec) {
+            guard case .row(let r) = row, case .list(let people)? = r["people"] else { continue }
+            for case .contact(let id) in people { index[id, default: []].append(row) }
+        }
+        v.rowsByContact[spec.name] = index
+        return index[contact] ?? []
+    }
+
+    func makeRows(of spec: CollectionSpec, _ v: View) throws -> [Value] {
         let net = v.net
         func inWindow(_ d: Day) -> Bool { v.window.map { $0.contains(d) } ?? true }
         switch spec.name {
@@ -52,7 +72,7 @@ extension Interpreter {
     // MARK: - Queries
 
     func runQuery(_ q: Query, _ outer: Ctx) throws -> RowSet {
-        var set = try sourceRows(q, outer)
+        var set = try indexedRows(q, outer) ?? sourceRows(q, outer)
         let locals = outer.locals
         if let f = q.filter {
             set.rows = try set.rows.filter { try eval(f, Ctx(row: $0, locals: locals)).isTrue }
@@ -70,6 +90,32 @@ extension Interpreter {
             set.collection = nil
         }
         return set
+    }
+
+    /// For `EVENTS where … contact == X …` or `… X in people …` (X not depending on the row),
+    /// only the events of X are looked at: rules that sum a contact's spending stay linear.
+    func indexedRows(_ q: Query, _ outer: Ctx) throws -> RowSet? {
+        guard case .expr(let e) = q.source, case .collection(let name) = e.resolution,
+            ["interactions", "referrals", "introductions", "spending"].contains(name),
+            let filter = q.filter, let spec = Schema.collection(named: name)
+        else { return nil }
+        for part in conjuncts(filter) where part.isAnd {
+            guard case .binary(let op, let l, let r) = part.kind else { continue }
+            var key: Expr?
+            if op == "==" {
+                if l.isField("contact"), r.isRowIndependent { key = r } else if r.isField("contact"), l.isRowIndependent { key = l }
+            } else if op == "in", r.isField("people"), l.isRowIndependent {
+                key = l
+            }
+            guard let key, case .contact(let id) = try eval(key, outer) else { continue }
+            let candidates = try rows(of: spec, with: id)
+            // `contact ==` means the first person only; the index holds every participant.
+            if op == "==" {
+                return RowSet(collection: spec, rows: candidates.filter { if case .row(let r) = $0 { return Value.equal(r["contact"] ?? .null, .contact(id)) }; return false })
+            }
+            return RowSet(collection: spec, rows: candidates)
+        }
+        return nil
     }
 
     func limit(_ e: Expr, _ ctx: Ctx) throws -> Int {
@@ -423,6 +469,27 @@ extension Interpreter {
         }
         for name in definitions.scores.keys.sorted() { fields.append((name, try contactField(id, name, .none))) }
         return Card(name: c.name, handle: c.handle, fields: fields, timeline: try table(timeline(id)))
+    }
+}
+
+extension Expr {
+    func isField(_ name: String) -> Bool {
+        if case .name(name) = kind, case .field(name) = resolution { return true }
+        return false
+    }
+
+    /// True when the value cannot depend on the row in view (no fields, `it` or tags).
+    var isRowIndependent: Bool {
+        switch kind {
+        case .literal, .handle, .me: return true
+        case .name: if case .field = resolution { return false }; if case .unresolved = resolution { return false }; return true
+        case .it, .tag, .query, .interpolated, .record, .ifThen: return false
+        case .list(let items): return items.allSatisfy(\.isRowIndependent)
+        case .unary(_, let x): return x.isRowIndependent
+        case .binary(_, let a, let b): return a.isRowIndependent && b.isRowIndependent
+        case .member(let b, _): return b.isRowIndependent
+        case .call(_, let args): return args.allSatisfy(\.isRowIndependent)
+        }
     }
 }
 
