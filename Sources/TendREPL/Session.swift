@@ -142,10 +142,18 @@ public final class Session: InterpreterHost {
     }
 
     public enum ReadError: Error, CustomStringConvertible {
+        /// The file cannot be read (exit 3).
         case io(String)
+        /// The file is not Tend text: binary, or not UTF-8 (exit 2, like any script that does not parse).
+        case notText(String)
         public var description: String {
-            if case .io(let s) = self { return s }
-            return ""
+            switch self {
+            case .io(let s), .notText(let s): return s
+            }
+        }
+        public var status: ExitStatus {
+            if case .notText = self { return .invalid }
+            return .failed
         }
     }
 
@@ -159,7 +167,7 @@ public final class Session: InterpreterHost {
     }
 
     public static func source(from data: Data, name: String) throws -> Source {
-        if data.contains(0) { throw ReadError.io("it is a binary file, not a Tend script") }
+        if data.contains(0) { throw ReadError.notText("it is a binary file, not a Tend script") }
         guard let text = String(data: data, encoding: .utf8) else {
             // Find the first bad byte so that the message can say where.
             var line = 1
@@ -174,7 +182,7 @@ public final class Session: InterpreterHost {
                 i += s.utf8.count
                 valid = i
             }
-            throw ReadError.io("invalid UTF-8 at byte \(valid + 1) (line \(line))")
+            throw ReadError.notText("invalid UTF-8 at byte \(valid + 1) (line \(line)); save the file as UTF-8")
         }
         return Source(name: name, text: text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
     }

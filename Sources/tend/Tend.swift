@@ -115,8 +115,8 @@ enum App {
         let data = FileHandle.standardInput.readDataToEndOfFile()
         do {
             return try Session.source(from: data, name: "<stdin>")
-        } catch {
-            fail("<stdin>: \(error)", .invalid)
+        } catch let e as Session.ReadError {
+            fail("<stdin>: \(e)", e.status)
         }
     }
 
@@ -155,8 +155,8 @@ struct RunCommand: ParsableCommand {
             }
             do {
                 sources.append(try Session.readSource(f))
-            } catch {
-                App.fail("\(f): \(error)", .failed)
+            } catch let e as Session.ReadError {
+                App.fail("\(f): \(e)", e.status)
             }
         }
         let session = try App.open(global)
@@ -200,8 +200,8 @@ struct CheckCommand: ParsableCommand {
             let source: Source
             do {
                 source = try Session.readSource(f)
-            } catch {
-                App.fail("\(f): \(error)", .failed)
+            } catch let e as Session.ReadError {
+                App.fail("\(f): \(e)", e.status)
             }
             let (statements, parseDiags) = host.parse(source)
             diags += parseDiags

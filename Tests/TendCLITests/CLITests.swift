@@ -240,3 +240,66 @@ struct Golden: CustomStringConvertible {
         #expect(p.terminationStatus == 0, "\(text)")
     }
 }
+
+@Suite struct HostileInputTests {
+    @Test func binaryAndInvalidUTF8Scripts() throws {
+        let dir = CLI.tempDir()
+        try Data([0x7F, 0x45, 0x4C, 0x46, 0x00, 0x01]).write(to: dir.appendingPathComponent("bin.tend"))
+        let bin = try CLI.run(["run", "bin.tend"], in: dir)
+        #expect(bin.status == 2)
+        #expect(bin.stderr.contains("binary file"))
+        try Data([0x61, 0x64, 0x64, 0x20, 0x22, 0xC3, 0x28, 0x22, 0x0A]).write(to: dir.appendingPathComponent("bad.tend"))
+        let bad = try CLI.run(["run", "bad.tend"], in: dir)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("invalid UTF-8 at byte 6 (line 1)"))
+        let missing = try CLI.run(["run", "nope.tend"], in: dir)
+        #expect(missing.status == 3)
+        let deep = try CLI.run(["run", "-"], stdin: String(repeating: "(", count: 10_000) + "\n", in: dir)
+        #expect(deep.status == 2)
+        #expect(deep.stderr.contains("nested deeper than 256 levels"))
+    }
+
+    @Test func notATendDatabase() throws {
+        let dir = CLI.tempDir()
+        let path = dir.appendingPathComponent("other.db").path
+        try Data(repeating: 0x41, count: 1000).write(to: URL(fileURLWithPath: path))
+        let r = try CLI.run(["-e", "count(contacts)", "--db", path], in: dir)
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("cannot open"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(repeating: 0x41, count: 1000))
+    }
+
+    @Test func resetRulesBringsThePreludeBack() throws {
+        let dir = CLI.tempDir()
+        try CLI.run(["run", "-"], stdin: "drop rule \"reconnect\"\nlet w_stage = 9\nrule \"mine\" when true then remind \"x\"\n", in: dir)
+        #expect(try CLI.run(["-e", "count(rules where name == \"reconnect\")"], in: dir).stdout == "0\n")
+        try CLI.run(["run", "-"], stdin: "reset rules\n", in: dir)
+        #expect(try CLI.run(["-e", "count(rules where name == \"reconnect\")"], in: dir).stdout == "1\n")
+        #expect(try CLI.run(["-e", "w_stage"], in: dir).stdout == "2\n")
+        #expect(try CLI.run(["-e", "count(rules where name == \"mine\")"], in: dir).stdout == "1\n")
+    }
+
+    @Test func loadAndSaveRelativeToTheScript() throws {
+        let dir = CLI.tempDir()
+        let sub = dir.appendingPathComponent("team")
+        try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
+        try "rule \"vip\" when +vip then remind \"Call {name}\" priority 9\nlet w_stage = 4\n".write(to: sub.appendingPathComponent("rules.tend"), atomically: true, encoding: .utf8)
+        try "load \"rules.tend\"\nadd \"A B\" +vip\nsave \"saved.tend\"\nagenda show rule limit 1\n".write(to: sub.appendingPathComponent("main.tend"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["run", "--format", "csv", "team/main.tend"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "rule\nvip\n")
+        let saved = try String(contentsOf: sub.appendingPathComponent("saved.tend"), encoding: .utf8)
+        #expect(saved.contains("rule \"vip\" when +vip then remind \"Call {name}\" priority 9"))
+        #expect(saved.contains("let w_stage = 4"))
+        // Loading the saved definitions into another database reproduces them.
+        let other = CLI.tempDir()
+        #expect(try CLI.run(["run", sub.appendingPathComponent("saved.tend").path], in: other).status == 0)
+        #expect(try CLI.run(["-e", "w_stage"], in: other).stdout == "4\n")
+    }
+
+    @Test func tableFormatForPeople() throws {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(["run", "-"], stdin: "add \"Joan Rivera\" profession: \"hairstylist\"\ncontacts show name, profession\n", in: dir)
+        #expect(r.stdout == "Added @joan-rivera (Joan Rivera).\nname         profession\n───────────  ──────────\nJoan Rivera  hairstylist\n(1 row)\n")
+    }
+}
