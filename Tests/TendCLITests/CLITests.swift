@@ -300,6 +300,6 @@ struct Golden: CustomStringConvertible {
     @Test func tableFormatForPeople() throws {
         let dir = CLI.tempDir()
         let r = try CLI.run(["run", "-"], stdin: "add \"Joan Rivera\" profession: \"hairstylist\"\ncontacts show name, profession\n", in: dir)
-        #expect(r.stdout == "Added @joan-rivera (Joan Rivera).\nname         profession\n───────────  ──────────\nJoan Rivera  hairstylist\n(1 row)\n")
+        #expect(r.stdout == "Added @joan-rivera (Joan Rivera).\nname         profession\n───────────  ───────────\nJoan Rivera  hairstylist\n(1 row)\n")
     }
 }

@@ -205,6 +205,10 @@ extension Interpreter {
                 let cy = countKey.flatMap { y[$0] } ?? .null
                 let c = Value.compare(cx, cy) ?? 0
                 if c != 0 { return c > 0 }
+                // Equal counts: the "(none)" group last, the rest by key.
+                let nx = x.values.first?.isNull ?? true
+                let ny = y.values.first?.isNull ?? true
+                if nx != ny { return ny }
                 return (x.values.first.map(groupKeyText) ?? "") < (y.values.first.map(groupKeyText) ?? "")
             }
         } else {

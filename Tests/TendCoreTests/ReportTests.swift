@@ -1,0 +1,82 @@
+import Testing
+@testable import TendCore
+
+/// Reports on a small network whose answers are worked out by hand.
+@Suite struct ReportTests {
+    func network() throws -> Harness {
+        let h = Harness(prelude: false)
+        try h.run("""
+            set me profession: "real estate agent", preferred_client: "retired empty nesters"
+            add "Ann Able" profession: "salon", stage: credibility, met_at: "gym", relationship: "vendor", internal, created: 2024-01-01
+            add "Bob Best" profession: "salon", met_at: "gym", created: 2024-01-01
+            add "Cat Cole" profession: "real estate agent", met_at: "work", created: 2024-01-01
+            add "Dan Dee" created: 2024-01-01
+            refer "X" to @ann-able on 2026-05-01 value: 100
+            refer "Y" to @ann-able on 2026-06-01 value: 200
+            refer "Z" to @bob-best on 2026-02-01 value: 10
+            referral from @bob-best about "W" on 2026-03-01 value: 500
+            spend 400 at @ann-able on 2026-06-01
+            spend 100 at @ann-able on 2025-01-01
+            spend 50 at @bob-best on 2026-10-01
+            log lunch with @bob-best on 2026-10-02 asked
+            knows @ann-able @bob-best
+            knows @ann-able @cat-cole
+            knows @bob-best @cat-cole
+            knows @cat-cole @dan-dee
+            """)
+        return h
+    }
+
+    func rows(_ h: Harness, _ q: String) throws -> [[String: String]] {
+        guard case .table(let t)? = try h.run(q).last else { return [] }
+        return t.rows.map { row in
+            Dictionary(uniqueKeysWithValues: zip(t.columns, row.map { v -> String in
+                if case .contact(let id) = v { return t.people[id]?.handle ?? "?" }
+                return plainText(v)
+            }))
+        }
+    }
+
+    @Test func reciprocity() throws {
+        let r = try rows(network(), "report reciprocity")
+        #expect(r.count == 2)
+        #expect(r[0]["contact"] == "ann-able" && r[0]["given"] == "2" && r[0]["received"] == "0" && r[0]["value_given"] == "300")
+        #expect(r[0]["never_gave_back"] == "true" && r[0]["last_referral"] == "2026-06-01")
+        #expect(r[1]["contact"] == "bob-best" && r[1]["value_received"] == "500" && r[1]["never_gave_back"] == "false")
+    }
+
+    @Test func money() throws {
+        let r = try rows(network(), "report money")
+        #expect(r.map { $0["contact"]! } == ["ann-able", "bob-best"])
+        #expect(r[0]["spend_12mo"] == "400" && r[0]["referrals_sent"] == "2" && r[0]["asked_for_reciprocity"] == "false")
+        #expect(r[1]["spend_12mo"] == "50" && r[1]["referrals_received"] == "1" && r[1]["asked_for_reciprocity"] == "true")
+    }
+
+    @Test func networkSummary() throws {
+        let r = try rows(network(), "report network")
+        func count(_ section: String, _ group: String) -> String? { r.first { $0["section"] == section && $0["group"] == group }?["count"] }
+        #expect(count("total", "contacts") == "4")
+        #expect(count("stage", "credibility") == "1" && count("stage", "contact") == "3")
+        #expect(count("met_at", "gym") == "2" && count("met_at", "work") == "1" && count("met_at", "(none)") == "1")
+        #expect(count("profession", "salon") == "2")
+        #expect(count("organisation", "internal") == "1" && count("organisation", "external") == "3")
+        #expect(count("profession", "same as mine") == "1" && count("profession", "different from mine") == "3")
+        #expect(count("activity", "touched in 90 days") == "1")
+        #expect(count("activity", "dormant (no touch for a year)") == "2")
+    }
+
+    @Test func connectors() throws {
+        let r = try rows(network(), "connectors")
+        // Cat knows Ann, Bob (who know each other) and Dan: two separate groups.
+        #expect(r.first?["contact"] == "cat-cole" && r.first?["degree"] == "3" && r.first?["bridges"] == "2")
+    }
+
+    @Test func groupByListFields() throws {
+        let h = try network()
+        try h.run("set @ann-able networks: [\"BNI\", \"Rotary\"]\nset @bob-best networks: \"BNI\"")
+        let r = try rows(h, "contacts group by networks")
+        #expect(r.first?["networks"] == "BNI" && r.first?["count"] == "2")
+        #expect(r.contains { $0["networks"] == "Rotary" && $0["count"] == "1" })
+        #expect(r.contains { $0["networks"] == "" && $0["count"] == "2" })
+    }
+}
