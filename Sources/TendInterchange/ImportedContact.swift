@@ -51,6 +51,11 @@ public struct ImportBatch: Sendable {
 public func decodeText(_ bytes: [UInt8], what: String) throws -> String {
     if bytes.isEmpty { throw ImportError(what, "the file is empty") }
     if bytes.prefix(4096).contains(0) { throw ImportError(what, "this is a binary file, not text") }
+    if var text = String(validating: bytes, as: UTF8.self) {
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return text
+    }
+    // Invalid: find the first bad byte so that the message can say where.
     var line = 1
     var i = 0
     var out = String.UnicodeScalarView()

@@ -73,11 +73,11 @@ public enum VCard {
         var out: [(String, Int)] = []
         var number = 0
         var lastQP = false
-        // Split on the scalar: "\r\n" is one Character in Swift, so splitting Characters would miss it.
-        for raw in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Split the bytes: "\r\n" is one Character in Swift, so splitting Characters would miss it.
+        for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             number += 1
-            var line = String(String.UnicodeScalarView(raw))
-            if line.hasSuffix("\r") { line.removeLast() }
+            let bytes = raw.last == UInt8(ascii: "\r") ? raw.dropLast() : raw[...]
+            let line = String(decoding: bytes, as: UTF8.self)
             if let first = line.first, first == " " || first == "\t", !out.isEmpty {
                 out[out.count - 1].0 += String(line.dropFirst())
                 continue
@@ -88,7 +88,7 @@ public enum VCard {
                 out.append((line, number))
             }
             // QUOTED-PRINTABLE: a trailing "=" continues on the next line.
-            lastQP = out[out.count - 1].0.uppercased().contains("QUOTED-PRINTABLE") && out[out.count - 1].0.hasSuffix("=")
+            lastQP = out[out.count - 1].0.hasSuffix("=") && out[out.count - 1].0.uppercased().contains("QUOTED-PRINTABLE")
             if lastQP { out[out.count - 1].0.removeLast() }
         }
         return out

@@ -65,7 +65,7 @@ struct Importer {
     /// Adds new people and merges those already known (same e-mail, or same name and company).
     func apply(_ people: [ImportedContact], dryRun: Bool, report: inout Report) throws {
         let store = session.store
-        let net = try store.network()
+        let net = try store.network(events: false)
         var byEmail: [String: Int64] = [:]
         var byName: [String: Int64] = [:]
         var handles = Set(net.contacts.map(\.handle))

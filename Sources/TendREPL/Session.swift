@@ -67,7 +67,7 @@ public final class Session: InterpreterHost {
     /// Parses the definitions kept in the database into the interpreter's environment.
     func loadDefinitions() throws {
         var defs = Definitions()
-        for d in try store.network().definitions {
+        for d in try store.network(events: false).definitions {
             let result = Parser.parse(Source(name: "definition \(d.name)", text: d.source))
             for s in result.statements { defs.define(s) }
         }

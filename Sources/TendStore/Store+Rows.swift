@@ -14,7 +14,8 @@ extension Store {
         return NSDecimalNumber(decimal: r).int64Value
     }
 
-    static func load(_ db: Database) throws -> Network {
+    /// Reads the network; without `events`, only contacts, me, markets, goals and definitions.
+    static func load(_ db: Database, events: Bool = true) throws -> Network {
         var net = Network()
         let contacts = try Row.fetchCursor(db, sql: """
             SELECT id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship,
@@ -56,6 +57,8 @@ extension Store {
             net.contacts.append(c)
         }
         net.reindex()
+        try loadSmallTables(db, into: &net)
+        guard events else { return net }
         let stages = try Row.fetchCursor(db, sql: "SELECT id, contact_id, stage, \"on\" FROM stage_changes ORDER BY id")
         while let r = try stages.next() {
             var s = StageChange(contact: r[1], stage: Stage(rawValue: r[2]) ?? .contact, on: day(r[3]) ?? Day(ordinal: 0))
@@ -104,6 +107,10 @@ extension Store {
         }
         let knows = try Row.fetchCursor(db, sql: "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id")
         while let r = try knows.next() { net.knows.append((r[0], r[1])) }
+        return net
+    }
+
+    static func loadSmallTables(_ db: Database, into net: inout Network) throws {
         if let r = try Row.fetchOne(db, sql: "SELECT name, profession, company, preferred_client, goals FROM me WHERE id = 1") {
             net.me.name = r[0]
             net.me.profession = r[1]
@@ -131,7 +138,6 @@ extension Store {
         for r in try Row.fetchAll(db, sql: "SELECT kind, name, source FROM definitions ORDER BY position") {
             if let k = Definition.Kind(rawValue: r[0]) { net.definitions.append(Definition(kind: k, name: r[1], source: r[2])) }
         }
-        return net
     }
 
     // MARK: - Writing changes
@@ -161,11 +167,12 @@ extension Store {
                     arguments: [c.id] + contactArguments(c))
                 return c.id
             }
-            try db.execute(sql: "INSERT INTO contacts (\(contactColumns)) VALUES (\(marks))", arguments: contactArguments(c))
+            // Cached: imports insert tens of thousands of contacts in one run.
+            try db.cachedStatement(sql: "INSERT INTO contacts (\(contactColumns)) VALUES (\(marks))").execute(arguments: contactArguments(c))
             return db.lastInsertedRowID
         case .updateContact(let c):
             let sets = contactColumns.split(separator: ",").map { "\($0.trimmingCharacters(in: .whitespacesAndNewlines)) = ?" }.joined(separator: ", ")
-            try db.execute(sql: "UPDATE contacts SET \(sets) WHERE id = ?", arguments: contactArguments(c) + [c.id])
+            try db.cachedStatement(sql: "UPDATE contacts SET \(sets) WHERE id = ?").execute(arguments: contactArguments(c) + [c.id])
         case .deleteContact(let id):
             try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM interactions WHERE id NOT IN (SELECT interaction_id FROM interaction_people)")
@@ -199,11 +206,11 @@ extension Store {
                 arguments: [s.contact, s.stage.rawValue, s.on.description])
             return db.lastInsertedRowID
         case .insertInteraction(let i):
-            try db.execute(sql: "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(
                 arguments: [i.kind, i.on.description, i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch])
             let id = db.lastInsertedRowID
             for (n, p) in i.people.enumerated() {
-                try db.execute(sql: "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)", arguments: [id, p, n])
+                try db.cachedStatement(sql: "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)").execute(arguments: [id, p, n])
             }
             return id
         case .insertReferral(let r):

@@ -10,7 +10,10 @@ public final class Store: Model {
 
     public let path: String?
     let db: DatabaseQueue
+    /// The whole network, once something needed the events.
     private var cache: Network?
+    /// The network without events, for queries on stored contact fields.
+    private var coreCache: Network?
     private var inTransaction = false
 
     public enum OpenError: Error, CustomStringConvertible {
@@ -214,6 +217,7 @@ public final class Store: Model {
         try? db.inDatabase { try $0.execute(sql: "ROLLBACK") }
         inTransaction = false
         cache = nil
+        coreCache = nil
     }
 
     /// Runs a closure in a transaction of its own (when none is open) and commits it.
@@ -245,17 +249,25 @@ public final class Store: Model {
         try db.inDatabase { try Int.fetchOne($0, sql: "SELECT count(*) FROM contacts") ?? 0 }
     }
 
-    public func network() throws -> Network {
+    public func network() throws -> Network { try network(events: true) }
+
+    public func network(events: Bool) throws -> Network {
         if let cache { return cache }
-        let net = try db.inDatabase { try Store.load($0) }
-        cache = net
+        if !events, let coreCache { return coreCache }
+        let net = try db.inDatabase { try Store.load($0, events: events) }
+        if events {
+            cache = net
+            coreCache = nil
+        } else {
+            coreCache = net
+        }
         return net
     }
 
     @discardableResult
     public func apply(_ change: Change) throws -> Int64? {
         let id: Int64? = try db.inDatabase { db in try Store.write(change, db) }
-        if cache != nil {
+        if cache != nil || coreCache != nil {
             var stamped = change
             if let id {
                 switch change {
@@ -269,7 +281,8 @@ public final class Store: Model {
                 default: break
                 }
             }
-            cache!.apply(stamped)
+            if cache != nil { cache!.apply(stamped) }
+            if coreCache != nil { coreCache!.apply(stamped) }
         }
         return id
     }

@@ -117,10 +117,10 @@ extension Interpreter {
         var checker = Checker(definitions: definitions)
         checker.check(Statement(.expr(expr), expr.range, src))
         if let d = checker.diagnostics.first { throw d }
-        let base = try view().net
+        let base = try view()
         let savedSource = source
         let saved = periodView
-        periodView = View(net: base, today: min(today, window.upperBound), window: window)
+        periodView = View(today: min(today, window.upperBound), window: window) { events in events ? base.full : base.net }
         defer {
             periodView = saved
             source = savedSource
@@ -189,7 +189,7 @@ extension Interpreter {
         let direct = Set(v.net.contacts.filter { $0.stage >= .visibility || (v.stats[$0.id]?.touches ?? 0) > 0 }.map(\.id))
         func row(_ step: Int, _ id: Int64, _ ask: String) -> Value { .row(Row(spec, [.int(step), .contact(id), .string(ask)])) }
         if direct.contains(target) { return RowSet(collection: spec, rows: [row(1, target, "you know them")]) }
-        let adj = v.net.adjacency()
+        let adj = v.full.adjacency()
         var previous: [Int64: Int64] = [:]
         var queue: [Int64] = direct.sorted()
         var seen = Set(queue)
@@ -224,7 +224,7 @@ extension Interpreter {
     /// Contacts by how many otherwise separate groups they bridge, then by degree (power connectors).
     func connectors() throws -> RowSet {
         let v = try view()
-        let adj = v.net.adjacency()
+        let adj = v.full.adjacency()
         var rows: [(Int64, Int, Int)] = []
         for (id, neighbours) in adj where v.net.contact(id) != nil {
             // Count the groups among the neighbours once this contact is taken away.
@@ -248,7 +248,7 @@ extension Interpreter {
 
     func report(_ kind: String, _ range: SourceRange) throws -> RowSet {
         let v = try view()
-        let net = v.net
+        let net = v.full
         switch kind {
         case "network":
             var rows: [Value] = []

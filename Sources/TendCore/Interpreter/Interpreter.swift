@@ -11,10 +11,14 @@ public final class Interpreter {
 
     /// The network and what is computed from it, until the next change.
     final class View {
-        let net: Network
+        /// Contacts, me, markets, goals and definitions: read first, and often all that is needed.
+        lazy var net: Network = (try? load(false)) ?? Network()
+        /// Everything, events included (derived fields, event collections, the graph).
+        lazy var full: Network = (try? load(true)) ?? Network()
+        let load: (Bool) throws -> Network
         let today: Day
         let window: ClosedRange<Day>?
-        lazy var stats: [Int64: ContactStats] = net.stats(today: today, window: window)
+        lazy var stats: [Int64: ContactStats] = full.stats(today: today, window: window)
         var cadence: [Int64: Duration?] = [:]
         var scores: [String: [Int64: Value]] = [:]
         lazy var handles: [String: Int64] = Dictionary(net.contacts.map { ($0.handle, $0.id) }, uniquingKeysWith: { a, _ in a })
@@ -22,8 +26,8 @@ public final class Interpreter {
         var rows: [String: [Value]] = [:]
         /// Rows of each event collection by the contacts in them, for `contact == X` and `X in people`.
         var rowsByContact: [String: [Int64: [Value]]] = [:]
-        init(net: Network, today: Day, window: ClosedRange<Day>? = nil) {
-            self.net = net
+        init(today: Day, window: ClosedRange<Day>? = nil, load: @escaping (Bool) throws -> Network) {
+            self.load = load
             self.today = today
             self.window = window
         }
@@ -45,7 +49,8 @@ public final class Interpreter {
     func view() throws -> View {
         if let p = periodView { return p }
         if let v = cachedView, v.today == today { return v }
-        let v = View(net: try model.network(), today: today)
+        let model = self.model
+        let v = View(today: today) { events in try model.network(events: events) }
         cachedView = v
         return v
     }

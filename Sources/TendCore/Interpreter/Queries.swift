@@ -26,7 +26,7 @@ extension Interpreter {
     }
 
     func makeRows(of spec: CollectionSpec, _ v: View) throws -> [Value] {
-        let net = v.net
+        let net = ["contacts", "goals", "markets"].contains(spec.name) ? v.net : v.full
         func inWindow(_ d: Day) -> Bool { v.window.map { $0.contains(d) } ?? true }
         switch spec.name {
         case "contacts":
@@ -325,7 +325,7 @@ extension Interpreter {
             return RowSet(collection: contacts, rows: out.map(Value.contact))
         case .knows(let c):
             guard case .contact(let id) = try eval(c, ctx) else { throw fail("who knows takes a contact", c.range) }
-            let ids = (v.net.adjacency()[id] ?? []).sorted { (v.net.contact($0)?.name ?? "") < (v.net.contact($1)?.name ?? "") }
+            let ids = (v.full.adjacency()[id] ?? []).sorted { (v.net.contact($0)?.name ?? "") < (v.net.contact($1)?.name ?? "") }
             return RowSet(collection: contacts, rows: ids.map(Value.contact))
         case .isOverdue:
             var rows: [(Int64, Int)] = []
@@ -366,7 +366,7 @@ extension Interpreter {
     // MARK: - Timeline
 
     func timeline(_ id: Int64) throws -> RowSet {
-        let net = try view().net
+        let net = try view().full
         let spec = Schema.timeline
         var events: [(Day, Int, Value)] = []
         func add(_ on: Day, _ event: String, _ eid: Int64, _ kind: String, _ people: [Int64], _ summary: String, _ order: Int) {

@@ -510,7 +510,7 @@ extension Interpreter {
     }
 
     func remove(_ what: Statement.Removal, _ ctx: Ctx) throws -> Output {
-        let net = try view().net
+        let net = try view().full
         switch what {
         case .person(let p):
             let id = try contactID(p.handle, p.range)

@@ -85,7 +85,8 @@ extension Network {
 
 /// Makes a handle from a name: "José Núñez" → "jose-nunez".
 public func makeHandle(_ name: String) -> String {
-    let folded = name.applyingTransform(.stripDiacritics, reverse: false) ?? name
+    // Folding accents is slow; plain ASCII names (most of them) skip it.
+    let folded = name.utf8.allSatisfy { $0 < 0x80 } ? name : (name.applyingTransform(.stripDiacritics, reverse: false) ?? name)
     var out = ""
     var pendingDash = false
     for ch in folded.lowercased().unicodeScalars {
