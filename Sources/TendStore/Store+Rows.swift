@@ -309,9 +309,35 @@ enum JSONList {
     }
 
     static func decode(_ text: String?) -> [String] {
-        guard let text, text != "[]", let data = text.data(using: .utf8),
-            let items = try? JSONSerialization.jsonObject(with: data) as? [Any]
-        else { return [] }
+        guard let text, text != "[]" else { return [] }
+        return fastDecode(text) ?? slowDecode(text)
+    }
+
+    /// Arrays of plain strings as `encode` writes them, read without Foundation's JSON machinery
+    /// (this runs for every list of every contact loaded). Anything unusual goes to `slowDecode`.
+    static func fastDecode(_ text: String) -> [String]? {
+        let bytes = Array(text.utf8)
+        guard bytes.first == UInt8(ascii: "["), bytes.last == UInt8(ascii: "]") else { return nil }
+        var items: [String] = []
+        var i = 1
+        while i < bytes.count - 1 {
+            guard bytes[i] == UInt8(ascii: "\"") else { return nil }
+            i += 1
+            let start = i
+            while i < bytes.count, bytes[i] != UInt8(ascii: "\"") {
+                if bytes[i] == UInt8(ascii: "\\") { return nil }
+                i += 1
+            }
+            guard i < bytes.count else { return nil }
+            items.append(String(decoding: bytes[start..<i], as: UTF8.self))
+            i += 1
+            if bytes[i] == UInt8(ascii: ",") { i += 1 } else if i != bytes.count - 1 { return nil }
+        }
+        return items
+    }
+
+    static func slowDecode(_ text: String) -> [String] {
+        guard let data = text.data(using: .utf8), let items = try? JSONSerialization.jsonObject(with: data) as? [Any] else { return [] }
         return items.compactMap { $0 as? String }
     }
 }

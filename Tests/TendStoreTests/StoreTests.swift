@@ -188,3 +188,15 @@ extension Store {
         #expect(!na.referrals.isEmpty && !na.spending.isEmpty && !na.knows.isEmpty && !na.introductions.isEmpty && !na.goals.isEmpty)
     }
 }
+
+@Suite struct JSONListTests {
+    @Test(arguments: [[], ["a"], ["a", "b c"], ["quote \" and \\ backslash", "new\nline", "tab\t", "é😀"], [""], ["", ""]])
+    func roundTrip(_ items: [String]) {
+        #expect(JSONList.decode(JSONList.encode(items)) == items)
+    }
+
+    @Test func foreignJSONStillReads() {
+        #expect(JSONList.decode("[ \"a\" , \"b\" ]") == ["a", "b"])
+        #expect(JSONList.decode("not json") == [])
+    }
+}

@@ -159,10 +159,21 @@ extension Interpreter {
                     }
                 }
                 rows.append(.row(Row(spec, [.string(g.name), .string(p.lowerBound.label(of: period)), value,
-                    target.map(Value.number) ?? .null, percent, expected, .string(status)])))
+                    target.map(Value.number) ?? .null, percent, expected, .string(status), .string(Interpreter.bar(n, of: target))])))
             }
         }
         return RowSet(collection: spec, rows: rows)
+    }
+
+    /// `██████████│███` : the value in blocks, 20 to the target, with the target marked.
+    static func bar(_ value: Decimal, of target: Decimal?) -> String {
+        guard let target, target > 0 else { return "" }
+        let cells = min(40, max(0, NSDecimalNumber(decimal: value * 20 / target).intValue))
+        var s = String(repeating: "█", count: min(cells, 20))
+        if cells < 20 { s += String(repeating: "·", count: 20 - cells) }
+        s += "│"
+        if cells > 20 { s += String(repeating: "█", count: cells - 20) }
+        return s
     }
 
     // MARK: - Network analysis

@@ -418,7 +418,7 @@ extension Interpreter {
         "markets": ["name", "served_by"],
         "agenda": ["priority", "contact", "rule", "message"],
         "rules": ["kind", "name", "source"],
-        "progress": ["goal", "period", "value", "target", "percent", "status"],
+        "progress": ["goal", "period", "value", "target", "percent", "status", "bar"],
         "timeline": ["on", "event", "id", "kind", "summary"],
         "path": ["step", "contact", "ask"],
     ]

@@ -224,6 +224,7 @@ public enum Schema {
             FieldSpec("percent", .number, "value / target × 100"),
             FieldSpec("expected", .number, "the share of the target due by today, for the current period"),
             FieldSpec("status", .string, "done, on track, behind, missed, met"),
+            FieldSpec("bar", .string, "the value against the target, drawn (│ marks the target)"),
         ])
 
     public static let timeline = CollectionSpec(

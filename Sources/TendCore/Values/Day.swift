@@ -19,12 +19,21 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         ordinal = era * 146097 + doe - 719468
     }
 
-    /// Parses `YYYY-MM-DD`.
+    /// Parses `YYYY-MM-DD` (read for every dated row, so it works on the bytes).
     public init?(iso text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
-        else { return nil }
+        var y = 0, m = 0, d = 0
+        var count = 0
+        for (i, b) in text.utf8.enumerated() {
+            count += 1
+            switch i {
+            case 0...3: guard b >= 48 && b <= 57 else { return nil }; y = y * 10 + Int(b - 48)
+            case 4, 7: guard b == 45 else { return nil }
+            case 5, 6: guard b >= 48 && b <= 57 else { return nil }; m = m * 10 + Int(b - 48)
+            case 8, 9: guard b >= 48 && b <= 57 else { return nil }; d = d * 10 + Int(b - 48)
+            default: return nil
+            }
+        }
+        guard count == 10 else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
