@@ -94,6 +94,11 @@ import Testing
         #expect(lines.contains("  score priority | + w_stage * stage_rank | 6"))
         #expect(lines.contains("  score priority | + (if +connector then w_connector else 0) | 3"))
         #expect(lines.contains("  score priority | = total | 17"))
+        guard case .table(let same)? = try h.run("explain agenda @dana-lee").last else {
+            Issue.record("no table")
+            return
+        }
+        #expect(same.rows.count == t.rows.count)
     }
 
     @Test func snoozeExpires() throws {

@@ -9,7 +9,7 @@ extension Interpreter {
         case .expr(let e):
             return [try present(e, ctx)]
         case .explain(let inner):
-            return explain(inner)
+            return try explain(inner)
         case .add(let nameExpr, let options):
             guard case .string(let name) = try eval(nameExpr, ctx), !name.trimmingCharacters(in: .whitespaces).isEmpty else {
                 throw fail("a contact needs a name", nameExpr.range)
@@ -285,7 +285,9 @@ extension Interpreter {
         }
     }
 
-    func explain(_ s: Statement) -> [Output] {
+    func explain(_ s: Statement) throws -> [Output] {
+        // `explain agenda @x` shows the same breakdown as `why @x`.
+        if case .expr(let e) = s.kind, case .query(let q) = e.kind, case .why = q.source { return [try present(e, Ctx())] }
         if case .expr(let e) = s.kind, case .query(let q) = e.kind, let text = Interpreter.explanation(of: q, source: s.source) {
             var out = text
             if let f = q.filter { out += " and (\(s.source.slice(f.range)))" }

@@ -780,6 +780,8 @@ public struct Parser {
             return query(.who(try parseWho()), from: t)
         case "agenda":
             advance()
+            // `agenda @x` (as in `explain agenda @x`) is why @x: the rules and priority for one contact.
+            if case .handle = peek.kind { return query(.why(try parsePostfix()), from: t) }
             var on: Expr?
             if match("on") { on = try parseExpression() }
             return query(.agenda(on: on), from: t)
