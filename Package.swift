@@ -34,7 +34,7 @@ let package = Package(
         .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TendInterchangeTests", dependencies: ["TendInterchange", "TendCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TendREPLTests", dependencies: ["TendREPL", "TendStore", "TendCore"]),
-        .testTarget(name: "TendCLITests", exclude: ["Golden"]),
+        .testTarget(name: "TendCLITests", dependencies: ["TendStore"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

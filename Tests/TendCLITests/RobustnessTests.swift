@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import TendStore
+
+/// Killing tend mid-run and running two at once: the data is all before or all after, never half.
+@Suite(.serialized) struct RobustnessTests {
+    static func vcards(_ n: Int, prefix: String) -> String {
+        (0..<n).map { i in "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:\(prefix) \(i)\r\nEMAIL:\(prefix.lowercased())\(i)@example.com\r\nORG:Co \(i % 50)\r\nEND:VCARD\r\n" }.joined()
+    }
+
+    func start(_ args: [String], in dir: URL) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = args
+        p.currentDirectoryURL = dir
+        var env = ProcessInfo.processInfo.environment
+        env["TEND_DB"] = dir.appendingPathComponent("tend.db").path
+        env["TEND_TODAY"] = "2026-11-23"
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    @Test func killedImportsLeaveAllOrNothing() throws {
+        let dir = CLI.tempDir()
+        try Self.vcards(20_000, prefix: "Person").write(to: dir.appendingPathComponent("many.vcf"), atomically: true, encoding: .utf8)
+        try CLI.run(["run", "-"], stdin: "add \"Kept Person\"\n", in: dir)
+        var seed: UInt64 = 7
+        for _ in 0..<6 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let p = try start(["import", "vcard", "many.vcf"], in: dir)
+            usleep(useconds_t(50_000 + Int(seed >> 33) % 600_000))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let store = try Store(path: dir.appendingPathComponent("tend.db").path)
+            #expect(try store.integrityCheck() == "ok")
+            let n = try store.contactCount()
+            #expect(n == 1 || n == 20_001, "half an import: \(n) contacts")
+            if n == 20_001 { break }
+        }
+    }
+
+    @Test func twoWritersLoseNothing() throws {
+        let dir = CLI.tempDir()
+        try Self.vcards(3_000, prefix: "Imported").write(to: dir.appendingPathComponent("batch.vcf"), atomically: true, encoding: .utf8)
+        try CLI.run(["run", "-"], stdin: "add \"Loop Person\"\n", in: dir)
+        let importer = try start(["import", "vcard", "batch.vcf"], in: dir)
+        var failures = 0
+        for _ in 0..<15 {
+            let r = try CLI.run(["-e", "log call with @loop-person"], in: dir)
+            if r.status != 0 { failures += 1 }
+            #expect(!r.stderr.contains("locked"), "\(r.stderr)")
+        }
+        importer.waitUntilExit()
+        #expect(importer.terminationStatus == 0)
+        #expect(failures == 0)
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "3001\n")
+        #expect(try CLI.run(["-e", "@loop-person.touches"], in: dir).stdout == "15\n")
+    }
+
+    @Test func newerSchemaIsRefusedAndLeftAlone() throws {
+        let dir = CLI.tempDir()
+        try CLI.run(["-e", "count(contacts)"], in: dir)
+        let path = dir.appendingPathComponent("tend.db").path
+        // A migration this version does not know, as a newer Tend would have recorded it.
+        let q = try Store(path: path)
+        _ = q
+        let r0 = try CLI.run(["run", "-"], stdin: "add \"A B\"\n", in: dir)
+        #expect(r0.status == 0)
+        let sqlite = Process()
+        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"insert into grdb_migrations values ('v99')\"); c.commit(); c.execute('pragma wal_checkpoint(truncate)')", path]
+        try sqlite.run()
+        sqlite.waitUntilExit()
+        guard sqlite.terminationStatus == 0 else { return }
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        let r = try CLI.run(["-e", "count(contacts)"], in: dir)
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("newer version of Tend"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+}
