@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "tend", targets: ["tend"]),
         .library(name: "TendCore", targets: ["TendCore"]),
+        .library(name: "TendInterchange", targets: ["TendInterchange"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),

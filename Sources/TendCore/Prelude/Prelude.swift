@@ -4,12 +4,12 @@ public enum Prelude {
     public static let source = Source(name: "prelude.tend", text: text)
 
     /// The prelude's statements, parsed.
-    public static var statements: [Statement] { Parser.parse(source).statements }
+    public static let statements: [Statement] = Parser.parse(source).statements
 
     /// The prelude's definitions on their own.
-    public static var definitions: Definitions {
+    public static let definitions: Definitions = {
         var d = Definitions()
         for s in statements { d.define(s) }
         return d
-    }
+    }()
 }
