@@ -261,6 +261,8 @@ public enum VCard {
             case "X-TEND-RELATIONSHIP": c.relationship = v
             case "X-TEND-CADENCE": c.cadence = Duration(literal: v)
             default:
+                // Apple's labels and unique ids (X-ABLABEL, X-ABUID, …) describe other lines; they are not data.
+                if p.name.hasPrefix("X-AB") { continue }
                 if !v.isEmpty { c.notes.append("\(p.name.lowercased()): \(v)") }
             }
         }

@@ -144,8 +144,6 @@ public struct Checker {
         case .letDef(let name, let value):
             mutations.append(s)
             checkName(name, s)
-            var t = Definitions()
-            t.define(s)
             let deps = depsChecked(value, Scope())
             finishDefinition("let:" + name, deps, s)
         case .fnDef(let name, let params, let body):
@@ -459,7 +457,6 @@ public struct Checker {
         if let c = Schema.collection(named: n) {
             e.resolution = .collection(c.name)
             if c.name == "agenda" { currentDeps.insert("agenda") }
-            noteCollectionDeps(c.name)
             return .rows(c.name)
         }
         if ["today", "yesterday", "tomorrow"].contains(n) {
@@ -498,7 +495,6 @@ public struct Checker {
             currentDeps.insert("fn:default_cadence")
         }
     }
-    private mutating func noteCollectionDeps(_ name: String) {}
 
     private func letType(_ l: Definitions.Let) -> ValueType {
         // A let's type is its value's; computed without reporting (the let was checked when made).

@@ -346,9 +346,9 @@ extension Interpreter {
             let market = m.map { source.slice($0.range) } ?? "me.preferred_client"
             return "contacts where norm(profession) in served_by(\(market)) or norm(\(market)) in norm(serves)"
         case .who(.canHelp(let g)):
-            return "contacts where it in (goals where name == \(source.slice(g.range))).helpers, then contacts whose skills, networks or accomplishments mention its words"
+            return "contacts marked with helps for the goal \(source.slice(g.range)), then contacts whose skills, networks, accomplishments or profession mention its words"
         case .who(.knows(let c)):
-            return "contacts where knows(it, \(source.slice(c.range)))  # the knows edges of \(source.slice(c.range))"
+            return "contacts joined to \(source.slice(c.range)) by a knows edge (from knows, and from introductions)"
         case .who(.isOverdue):
             return "contacts where overdue > 0d sort by overdue desc, name"
         case .gaps(let m):
