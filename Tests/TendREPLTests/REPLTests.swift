@@ -48,11 +48,27 @@ final class Terminal {
         _ = waitFor("tend:r>")
     }
 
-    func type(_ keys: String...) { tmux(["send-keys"] + keys) }
+    /// Types keys once the REPL shows a fresh prompt: libedit drops what is typed while a
+    /// statement is still running (it flushes input when it takes the terminal back).
+    func type(_ keys: String...) {
+        _ = waitForPromptAtEnd()
+        tmux(["send-keys"] + keys)
+    }
+
+    /// Waits until the last line on screen is a prompt (or a continuation prompt).
+    func waitForPromptAtEnd(timeout: Double = 30) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let last = screen.split(separator: "\n").last.map(String.init) ?? ""
+            if last.hasPrefix("tend:r>") || last.contains("...>") || last.contains("bck:") { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
     var screen: String { tmux(["capture-pane", "-p", "-S", "-200"]) }
 
     /// Waits until the screen shows the text (the REPL answers asynchronously).
-    func waitFor(_ text: String, count: Int = 1, timeout: Double = 10) -> Bool {
+    func waitFor(_ text: String, count: Int = 1, timeout: Double = 30) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if screen.components(separatedBy: text).count - 1 >= count { return true }
