@@ -268,25 +268,9 @@ public final class Session: InterpreterHost {
 
     /// Runs one statement and prints its outputs.
     func execute(_ s: Statement) throws -> [Output] {
-        let outputs: [Output]
-        if case .resetRules = s.kind {
-            try resetRules()
-            outputs = [.text("The prelude's definitions are back.")]
-        } else {
-            outputs = try interpreter.execute(s)
-        }
+        let outputs = try interpreter.execute(s)
         for o in outputs { show(o) }
         return outputs
-    }
-
-    func resetRules() throws {
-        for d in Prelude.definitions.all {
-            _ = interpreter.definitions.drop(d.kind, d.name)
-            try store.apply(.deleteDefinition(d.kind, d.name))
-        }
-        try installPrelude()
-        try loadDefinitions()
-        interpreter.invalidate()
     }
 
     public func show(_ o: Output) {

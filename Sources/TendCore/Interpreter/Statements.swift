@@ -225,7 +225,17 @@ extension Interpreter {
             if case .rows = v { return [try present(e, ctx, value: v)] }
             return [.value(.string(try display(v)))]
         case .resetRules:
-            return [.text("reset rules is handled by the session")]
+            // Drop what the prelude defines (your own definitions stay), then define it again.
+            for d in Prelude.definitions.all {
+                _ = definitions.drop(d.kind, d.name)
+                if !readOnly { try apply(.deleteDefinition(d.kind, d.name)) }
+            }
+            var checker = Checker(definitions: definitions)
+            for p in Prelude.statements {
+                checker.check(p)
+                try define(p)
+            }
+            return [.text("The prelude's definitions are back.")]
         case .importFile(let format, let pathExpr, let options):
             guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("import takes a file name", pathExpr.range) }
             guard let host else { throw fail("import is not available here", s.range) }
