@@ -318,3 +318,16 @@ import Testing
         }
     }
 }
+
+@Suite struct ArithmeticEdgeTests {
+    @Test func hugeNumbersAreErrorsNotTraps() throws {
+        let h = Harness(prelude: false)
+        #expect(throws: Diagnostic.self) { try h.run("2000000000000000000000000 * 1w") }
+        #expect(throws: Diagnostic.self) { try h.run("today + 999999 * 999999d") }
+        #expect(throws: Never.self) { try h.run("contacts limit 99999999999999999999999999") }
+        #expect(h.text(try h.value("round(1.5, 99999999999999999999)")) == "1.5")
+        #expect(throws: Diagnostic.self) { try h.run("today + 999999y") }
+        #expect(h.text(try h.value("today + 9000y")) == "9999-11-23")
+        #expect(try h.value("10 % 0").isNull)
+    }
+}

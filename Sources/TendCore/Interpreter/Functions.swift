@@ -59,7 +59,7 @@ extension Interpreter {
             return v.first { !$0.isNull } ?? .null
         case "round":
             guard case .number(let n) = arg(0) else { return .null }
-            let places = arg(1).intValue ?? 0
+            let places = max(-20, min(20, arg(1).numberValue.map { $0 > 100 ? 100 : ($0 < -100 ? -100 : NSDecimalNumber(decimal: $0).intValue) } ?? 0))
             return .number(n.rounded(toPlaces: places, .plain))
         case "abs":
             guard case .number(let n) = arg(0) else { return .null }

@@ -400,8 +400,12 @@ public final class Interpreter {
         case "+", "-":
             switch (a, b) {
             case (.number(let x), .number(let y)): return .number(op == "+" ? x + y : x - y)
-            case (.date(let d), .duration(let u)): return .date(d.adding(op == "+" ? u : -u))
-            case (.duration(let u), .date(let d)) where op == "+": return .date(d.adding(u))
+            case (.date(let d), .duration(let u)):
+                guard abs(u.approximateDays) <= 100_000_000 else { throw fail("duration too large", e.range) }
+                return .date(d.adding(op == "+" ? u : -u))
+            case (.duration(let u), .date(let d)) where op == "+":
+                guard abs(u.approximateDays) <= 100_000_000 else { throw fail("duration too large", e.range) }
+                return .date(d.adding(u))
             case (.date(let x), .date(let y)) where op == "-": return .duration(Duration(days: x.ordinal - y.ordinal))
             case (.duration(let x), .duration(let y)): return .duration(op == "+" ? x + y : x + (-y))
             case (.string(let x), .string(let y)) where op == "+": return .string(x + y)
@@ -425,6 +429,10 @@ public final class Interpreter {
                     return .duration(Duration(days: NSDecimalNumber(decimal: days).intValue))
                 }
                 let k = NSDecimalNumber(decimal: n).doubleValue
+                // Beyond this a duration means nothing on a calendar, and Int arithmetic would trap.
+                guard abs(k) <= 1_000_000, abs(d.approximateDays * k) <= 100_000_000 else {
+                    throw fail("duration too large", e.range)
+                }
                 if k == k.rounded() { return .duration(Duration(months: d.months * Int(k), days: d.days * Int(k))) }
                 return .duration(Duration(days: Int((d.approximateDays * k).rounded())))
             default: break

@@ -120,7 +120,7 @@ extension Interpreter {
 
     func limit(_ e: Expr, _ ctx: Ctx) throws -> Int {
         guard case .number(let n) = try eval(e, ctx), n >= 0 else { throw fail("limit must be a number 0 or more", e.range) }
-        return NSDecimalNumber(decimal: n).intValue
+        return n > 1_000_000_000 ? 1_000_000_000 : NSDecimalNumber(decimal: n).intValue
     }
 
     func showNames(_ show: [(Expr, name: String?)]) -> [String] {
