@@ -198,20 +198,8 @@ public enum CalendarWriter {
         return lines.map(VCard.fold).joined(separator: "\r\n") + "\r\n"
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "\\": out += "\\\\"
-            case ",": out += "\\,"
-            case ";": out += "\\;"
-            case "\n": out += "\\n"
-            case "\r": continue
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    /// RFC 5545 text escaping is RFC 6350's.
+    static func escape(_ s: String) -> String { VCard.escape(s) }
 
     /// The who-knows-whom graph, each person coloured by stage.
     public static func dot(_ people: [Contact], edges: [(Int64, Int64)]) -> String {

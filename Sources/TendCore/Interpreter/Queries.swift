@@ -143,17 +143,20 @@ extension Interpreter {
     func sort(_ rows: [Value], _ keys: [(Expr, descending: Bool)], _ locals: [String: Value]) throws -> [Value] {
         let keyed = try rows.enumerated().map { (i, r) in (i, r, try keys.map { try eval($0.0, Ctx(row: r, locals: locals)) }) }
         return keyed.sorted { a, b in
-            for (k, key) in keys.enumerated() {
-                let x = a.2[k]
-                let y = b.2[k]
-                if x.isNull && y.isNull { continue }
-                if x.isNull { return false }
-                if y.isNull { return true }
-                let c = Value.compare(x, y) ?? 0
-                if c != 0 { return key.descending ? c > 0 : c < 0 }
-            }
-            return a.0 < b.0
+            Interpreter.precedes(a.2, b.2, keys.map(\.descending)) ?? (a.0 < b.0)
         }.map(\.1)
+    }
+
+    /// Compares sort keys: nulls last whichever the direction; nil when every key is equal.
+    static func precedes(_ x: [Value], _ y: [Value], _ descending: [Bool]) -> Bool? {
+        for (k, desc) in descending.enumerated() {
+            if x[k].isNull && y[k].isNull { continue }
+            if x[k].isNull { return false }
+            if y[k].isNull { return true }
+            let c = Value.compare(x[k], y[k]) ?? 0
+            if c != 0 { return desc ? c > 0 : c < 0 }
+        }
+        return nil
     }
 
     /// `group by`: one record per key (a list-valued key puts the row in each of its items' groups).
@@ -218,18 +221,7 @@ extension Interpreter {
                 let ctx = Ctx(row: rec, locals: locals, group: members, groupKeys: r)
                 return (rec, try q.sortBy.map { try eval($0.0, ctx) })
             }
-            result = keyed.sorted { a, b in
-                for (k, key) in q.sortBy.enumerated() {
-                    let x = a.1[k]
-                    let y = b.1[k]
-                    if x.isNull && y.isNull { continue }
-                    if x.isNull { return false }
-                    if y.isNull { return true }
-                    let c = Value.compare(x, y) ?? 0
-                    if c != 0 { return key.descending ? c > 0 : c < 0 }
-                }
-                return false
-            }.map(\.0)
+            result = keyed.sorted { a, b in Interpreter.precedes(a.1, b.1, q.sortBy.map(\.descending)) ?? false }.map(\.0)
         }
         if let l = q.limit { result = Array(result.prefix(try limit(l, Ctx(locals: locals)))) }
         return RowSet(collection: nil, rows: result, columns: keyNames + showNamesList, grouped: true)
