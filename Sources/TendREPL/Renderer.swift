@@ -6,7 +6,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
     case table, json, csv, tsv
 }
 
-/// Draws outputs as text: aligned tables (bar charts for groups on a terminal), JSON, CSV, TSV.
+/// Draws outputs as text: aligned tables (bar charts for groups on a terminal), JSON (one document
+/// per line, so that a run's output can be read line by line), CSV, TSV.
 public struct Renderer {
     public var format: OutputFormat
     public var color: Bool
@@ -112,7 +113,7 @@ public struct Renderer {
         case .json:
             return "[" + t.rows.map { row in
                 "{" + zip(t.columns, row).map { "\(Renderer.jsonString($0)):\(json($1, t))" }.joined(separator: ",") + "}"
-            }.joined(separator: ",\n ") + "]"
+            }.joined(separator: ",") + "]"
         case .csv, .tsv:
             let sep: Character = format == .csv ? "," : "\t"
             var lines = [t.columns.map { csvField($0, separator: sep) }.joined(separator: String(sep))]
