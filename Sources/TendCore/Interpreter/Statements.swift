@@ -7,6 +7,12 @@ extension Interpreter {
         let ctx = Ctx()
         switch s.kind {
         case .expr(let e):
+            if case .query(let q) = e.kind, case .path(let to) = q.source, q.filter == nil,
+                case .rows(let set) = try eval(e, ctx), set.rows.isEmpty
+            {
+                let name = try display(eval(to, ctx))
+                return [.text("No chain of people who know each other reaches \(name) from the people you know (add knows edges or introductions).")]
+            }
             return [try present(e, ctx)]
         case .explain(let inner):
             return try explain(inner)
