@@ -307,9 +307,9 @@ extension Interpreter {
         if case .expr(let e) = s.kind, case .query(let q) = e.kind, let text = Interpreter.explanation(of: q, source: s.source) {
             var out = text
             if let f = q.filter { out += " and (\(s.source.slice(f.range)))" }
-            return [.text(out)]
+            return [.value(.string(out))]
         }
-        return [.text(s.text + "    # already a plain statement")]
+        return [.value(.string(s.text + "    # already a plain statement"))]
     }
 
     /// For a failed assert: the values of the comparison's two sides.
