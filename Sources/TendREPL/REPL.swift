@@ -14,7 +14,7 @@ public final class REPL {
         self.session = session
         self.name = ((databaseName as NSString).lastPathComponent as NSString).deletingPathExtension
         let env = ProcessInfo.processInfo.environment
-        let stateHome = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/state"
+        let stateHome = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? homeDirectory() + "/.local/state"
         let historyPath = stateHome + "/tend/history"
         let completer = Completer(session: session)
         self.reader = reader ?? EditLineReader(historyPath: historyPath, complete: completer.candidates) ?? PlainLineReader()
@@ -62,7 +62,7 @@ public final class REPL {
 
     func runInitScript() {
         let env = ProcessInfo.processInfo.environment
-        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.config"
+        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? homeDirectory() + "/.config"
         let path = config + "/tend/init.tend"
         guard FileManager.default.fileExists(atPath: path) else { return }
         do {

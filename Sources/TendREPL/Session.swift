@@ -2,6 +2,12 @@ import Foundation
 import TendCore
 import TendStore
 
+/// The user's home: `$HOME` when set (Foundation's NSHomeDirectory reads the password file instead).
+public func homeDirectory() -> String {
+    if let h = ProcessInfo.processInfo.environment["HOME"], !h.isEmpty { return h }
+    return NSHomeDirectory()
+}
+
 /// How a run ended; the one place exit codes are decided.
 public enum ExitStatus: Int32, Sendable {
     case success = 0
@@ -134,7 +140,7 @@ public final class Session: InterpreterHost {
 
     func resolve(_ path: String, from source: Source) -> String {
         if path.hasPrefix("/") { return path }
-        let expanded = path.hasPrefix("~/") ? NSHomeDirectory() + String(path.dropFirst(1)) : path
+        let expanded = path.hasPrefix("~/") ? homeDirectory() + String(path.dropFirst(1)) : path
         if expanded.hasPrefix("/") { return expanded }
         if source.name.hasPrefix("<") { return expanded }
         let dir = (source.name as NSString).deletingLastPathComponent

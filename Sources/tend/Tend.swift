@@ -64,7 +64,7 @@ enum App {
         if let db = g.db { return db }
         let env = ProcessInfo.processInfo.environment
         if let db = env["TEND_DB"], !db.isEmpty { return db }
-        let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory() + "/.local/share"
+        let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? homeDirectory() + "/.local/share"
         return base + "/tend/tend.db"
     }
 

@@ -303,3 +303,18 @@ struct Golden: CustomStringConvertible {
         #expect(r.stdout == "Added @joan-rivera (Joan Rivera).\nname         profession\n───────────  ───────────\nJoan Rivera  hairstylist\n(1 row)\n")
     }
 }
+
+@Suite struct DefaultPathTests {
+    @Test func defaultDatabaseUnderHome() throws {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(["-e", "count(contacts)"], in: dir, env: ["TEND_DB": "", "XDG_DATA_HOME": "", "HOME": dir.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        let path = dir.appendingPathComponent(".local/share/tend/tend.db").path
+        var st = stat()
+        #expect(stat(path, &st) == 0)
+        #expect(st.st_mode & 0o777 == 0o600)
+        let xdg = try CLI.run(["-e", "count(contacts)"], in: dir, env: ["TEND_DB": "", "XDG_DATA_HOME": dir.appendingPathComponent("xdg").path])
+        #expect(xdg.status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("xdg/tend/tend.db").path))
+    }
+}
