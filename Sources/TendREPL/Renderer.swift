@@ -45,38 +45,17 @@ public struct Renderer {
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return n.tendText
-        case .string(let s): return Renderer.jsonString(s)
+        case .string(let s): return jsonStringLiteral(s)
         case .date(let d): return "\"\(d)\""
         case .duration(let d): return "\"\(d)\""
         case .stage(let s): return "\"\(s)\""
         case .list(let items): return "[" + items.map { json($0, t) }.joined(separator: ",") + "]"
-        case .record(let r): return "{" + zip(r.keys, r.values).map { "\(Renderer.jsonString($0)):\(json($1, t))" }.joined(separator: ",") + "}"
+        case .record(let r): return "{" + zip(r.keys, r.values).map { "\(jsonStringLiteral($0)):\(json($1, t))" }.joined(separator: ",") + "}"
         case .contact(let id):
-            if let p = t?.people[id] { return "{\"handle\":\(Renderer.jsonString(p.handle)),\"name\":\(Renderer.jsonString(p.name))}" }
+            if let p = t?.people[id] { return "{\"handle\":\(jsonStringLiteral(p.handle)),\"name\":\(jsonStringLiteral(p.name))}" }
             return "{\"id\":\(id)}"
-        case .row, .rows: return Renderer.jsonString(plainText(v))
+        case .row, .rows: return jsonStringLiteral(plainText(v))
         }
-    }
-
-    public static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for ch in s.unicodeScalars {
-            switch ch {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if ch.value < 0x20 {
-                    let hex = String(ch.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(ch)
-                }
-            }
-        }
-        return out + "\""
     }
 
     func csvField(_ s: String, separator: Character) -> String {
@@ -93,7 +72,7 @@ public struct Renderer {
     public func render(_ o: Output) -> String? {
         switch o {
         case .text(let s):
-            return format == .json ? Renderer.jsonString(s) : s
+            return format == .json ? jsonStringLiteral(s) : s
         case .value(let v):
             switch format {
             case .json: return json(v, nil)
@@ -112,7 +91,7 @@ public struct Renderer {
         switch format {
         case .json:
             return "[" + t.rows.map { row in
-                "{" + zip(t.columns, row).map { "\(Renderer.jsonString($0)):\(json($1, t))" }.joined(separator: ",") + "}"
+                "{" + zip(t.columns, row).map { "\(jsonStringLiteral($0)):\(json($1, t))" }.joined(separator: ",") + "}"
             }.joined(separator: ",") + "]"
         case .csv, .tsv:
             let sep: Character = format == .csv ? "," : "\t"
@@ -235,7 +214,7 @@ public struct Renderer {
 
     public func render(_ c: Card) -> String {
         if format == .json {
-            let fields = c.fields.map { "\(Renderer.jsonString($0.0)):\(json($0.1, c.timeline))" }.joined(separator: ",")
+            let fields = c.fields.map { "\(jsonStringLiteral($0.0)):\(json($0.1, c.timeline))" }.joined(separator: ",")
             let timeline = Renderer(format: .json).render(c.timeline)
             return "{\(fields),\"timeline\":\(timeline)}"
         }

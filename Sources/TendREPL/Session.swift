@@ -72,18 +72,17 @@ public final class Session: InterpreterHost {
 
     /// Parses the definitions kept in the database into the interpreter's environment.
     func loadDefinitions() throws {
-        var defs = Definitions()
+        var statements: [Statement] = []
         for d in try store.network(events: false).definitions {
-            let result = Parser.parse(Source(name: "definition \(d.name)", text: d.source))
-            for s in result.statements { defs.define(s) }
+            statements += Parser.parse(Source(name: "\(d.kind.rawValue) \(d.name)", text: d.source)).statements
         }
-        // Resolve names the way the checker does, so that running them is fast and exact.
+        // Checking resolves names the way a script's are, so that running them is fast and exact;
+        // a definition the checker refuses (made by an older Tend) still runs, resolved as it goes.
         var checker = Checker(definitions: Definitions())
-        for d in defs.all {
-            let result = Parser.parse(Source(name: "\(d.kind.rawValue) \(d.name)", text: d.source))
-            checker.check(result.statements)
-        }
-        interpreter.definitions = checker.definitions.all.count == defs.all.count ? checker.definitions : defs
+        checker.check(statements)
+        var unchecked = Definitions()
+        for s in statements { unchecked.define(s) }
+        interpreter.definitions = checker.definitions.all.count == unchecked.all.count ? checker.definitions : unchecked
     }
 
     /// Puts the prelude's definitions into the database (a new one, or `reset rules`).

@@ -283,29 +283,7 @@ extension Store {
 /// Lists of text kept as JSON arrays in one column (readable with SQLite's json functions).
 enum JSONList {
     static func encode(_ items: [String]) -> String {
-        var out = "["
-        for (i, s) in items.enumerated() {
-            if i > 0 { out += "," }
-            out += "\""
-            for ch in s.unicodeScalars {
-                switch ch {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                default:
-                    if ch.value < 0x20 {
-                        let hex = String(ch.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(ch)
-                    }
-                }
-            }
-            out += "\""
-        }
-        return out + "]"
+        "[" + items.map(jsonStringLiteral).joined(separator: ",") + "]"
     }
 
     static func decode(_ text: String?) -> [String] {

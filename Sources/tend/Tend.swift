@@ -48,7 +48,7 @@ struct Tend: ParsableCommand {
             App.finish(session, status)
         }
         if isatty(STDIN_FILENO) == 1 {
-            let session = try App.open(global, interactive: true)
+            let session = try App.open(global)
             let status = REPL(session: session, databaseName: App.databasePath(global)).run()
             App.finish(session, status, summary: false)
         }
@@ -96,11 +96,11 @@ enum App {
         return 80
     }
 
-    static func open(_ g: GlobalOptions, interactive: Bool = false, readOnlyFile: Bool = false) throws -> Session {
+    static func open(_ g: GlobalOptions) throws -> Session {
         let path = databasePath(g)
         let day = try today(g)
         do {
-            let store = try Store(path: path, readOnly: readOnlyFile)
+            let store = try Store(path: path)
             let width = terminalWidth()
             let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil)
             return try Session(store: store, today: day, renderer: renderer, color: colorErrors)
@@ -287,11 +287,11 @@ struct DemoCommand: ParsableCommand {
         } catch {
             App.fail("\(error)", .failed)
         }
-        let session = try Session(store: store, today: day)
+        // Opening a session installs the prelude in the new database.
+        _ = try Session(store: store, today: day)
         guard try store.contactCount() == 0 else { App.fail("\(path) already has contacts; give an empty --db", .failed) }
         let started = Date()
         let counts = try SampleNetwork(size: size, seed: seed, interactionsPerContact: interactions, today: day).write(to: store)
-        _ = session
         let seconds = Date().timeIntervalSince(started)
         FileHandle.standardError.write(Data("Generated \(counts.contacts) contacts, \(counts.interactions) interactions in \(String(format: "%.1f", seconds)) s into \(path).\n".utf8))
     }

@@ -179,9 +179,8 @@ public struct Checker {
             currentDeps = []
             expect(value, .number, Scope(row: "contacts"), "a score")
             finishDefinition("score:" + name, currentDeps, s)
-        case .drop(_, let name):
+        case .drop:
             mutations.append(s)
-            _ = name
         case .load(let path), .save(let path):
             if case .save = s.kind { mutations.append(s) }
             expect(path, .string, Scope(), "a file name")

@@ -160,12 +160,11 @@ public struct Parser {
             return Diagnostic(lexerIncomplete && isLastRealToken ? .incomplete : .syntax, m, at: peek.range, in: source)
         }
         let atEnd = isAtEnd || (peek.kind == .newline && lexerIncomplete)
-        let kind: Diagnostic.Kind = (atEnd && range == nil) || (lexerIncomplete && range == nil && isAtEndOfStatement) ? .incomplete : .syntax
+        let kind: Diagnostic.Kind = (atEnd && range == nil) || (lexerIncomplete && range == nil && isAtEnd) ? .incomplete : .syntax
         let shown = range ?? (isAtEnd && current > 0 ? SourceRange(previous.range.end, previous.range.end + 1) : peek.range)
         return Diagnostic(kind, message, at: shown, in: source, suggestion: hint)
     }
     private var isLastRealToken: Bool { peek(1).kind == .eof }
-    private var isAtEndOfStatement: Bool { isAtEnd }
 
     func word() -> String? {
         if case .identifier(let w) = peek.kind { return w }
