@@ -60,7 +60,9 @@ public struct Renderer {
 
     func csvField(_ s: String, separator: Character) -> String {
         if separator == "\t" { return s.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ") }
-        if s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r") {
+        // A byte scan: Foundation's `contains` on strings goes through NSString and was a tenth of
+        // the time of a 10k-row CSV agenda.
+        if s.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }) {
             return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return s

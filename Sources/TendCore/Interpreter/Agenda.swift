@@ -10,25 +10,31 @@ extension Interpreter {
         defer { today = saved }
         let v = try view()
         let spec = Schema.agenda
-        var items: [(priority: Decimal, overdue: Int, name: String, row: Value)] = []
+        // Sorted on a Double copy of the priority: comparing Decimals was most of the sort.
+        var items: [(priority: Double, overdue: Int, name: String, row: Value)] = []
         for c in v.net.contacts {
             if let until = c.snoozedUntil, until > v.today { continue }
             let ctx = Ctx(row: .contact(c.id))
+            var overdue: Value?
+            var sortName: String?
             for rule in definitions.rules {
                 let (fires, message, priority) = try within(rule.file) { () throws -> (Bool, String, Decimal) in
                     guard try eval(rule.when, ctx).isTrue else { return (false, "", 0) }
                     return (true, try display(eval(rule.message, ctx)), try priorityValue(rule, ctx))
                 }
                 guard fires else { continue }
-                let overdue = try contactField(c.id, "overdue", .none)
-                let days = { if case .duration(let d) = overdue { return d.days } else { return 0 } }()
-                items.append((priority, days, c.name, .row(Row(spec, [.contact(c.id), .string(rule.name), .string(message), .number(priority), overdue]))))
+                if overdue == nil {
+                    overdue = try contactField(c.id, "overdue", .none)
+                    sortName = c.name.lowercased()
+                }
+                let days = { if case .duration(let d)? = overdue { return d.days } else { return 0 } }()
+                items.append(((priority as NSDecimalNumber).doubleValue, days, sortName!, .row(Row(spec, [.contact(c.id), .string(rule.name), .string(message), .number(priority), overdue!]))))
             }
         }
         items.sort { a, b in
             if a.priority != b.priority { return a.priority > b.priority }
             if a.overdue != b.overdue { return a.overdue > b.overdue }
-            return a.name.lowercased() < b.name.lowercased()
+            return a.name < b.name
         }
         return RowSet(collection: spec, rows: items.map(\.row))
     }

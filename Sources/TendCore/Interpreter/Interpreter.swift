@@ -11,10 +11,41 @@ public final class Interpreter {
 
     /// The network and what is computed from it, until the next change.
     final class View {
+        private var loadedNet: Network?
+        private var loadedFull: Network?
         /// Contacts, me, markets, goals and definitions: read first, and often all that is needed.
-        lazy var net: Network = (try? load(false)) ?? Network()
-        /// Everything, events included (derived fields, event collections, the graph).
-        lazy var full: Network = (try? load(true)) ?? Network()
+        var net: Network {
+            if let n = loadedNet { return n }
+            let n = loadedFull ?? (try? load(false)) ?? Network()
+            loadedNet = n
+            return n
+        }
+        /// Everything, events included (derived fields, event collections, the graph). Once it is
+        /// read, `net` is the same network: contacts are not read twice.
+        var full: Network {
+            if let f = loadedFull { return f }
+            let f = (try? load(true)) ?? Network()
+            loadedFull = f
+            loadedNet = f
+            contacts = f.contacts
+            contactIndex = f.contactIndex
+            contactsReady = true
+            return f
+        }
+        /// The contacts and their positions, held apart so that reading one field of one contact
+        /// copies neither the network nor the contact (the hot path of queries and the agenda).
+        private(set) var contacts: [Contact] = []
+        private(set) var contactIndex: [Int64: Int] = [:]
+        private var contactsReady = false
+        func position(of id: Int64) -> Int? {
+            if !contactsReady {
+                let n = net
+                contacts = n.contacts
+                contactIndex = n.contactIndex
+                contactsReady = true
+            }
+            return contactIndex[id]
+        }
         let load: (Bool) throws -> Network
         let today: Day
         let window: ClosedRange<Day>?
@@ -49,14 +80,21 @@ public final class Interpreter {
     func view() throws -> View {
         if let p = periodView { return p }
         if let v = cachedView, v.today == today { return v }
+        retiredView = nil
         let model = self.model
         let v = View(today: today) { events in try model.network(events: events) }
         cachedView = v
         return v
     }
 
-    /// Forgets what was computed from the network (after a change).
-    public func invalidate() { cachedView = nil }
+    /// Forgets what was computed from the network (after a change). The old view is freed when
+    /// the next one is made, not here: a one-shot command that ends after its last statement
+    /// then exits without spending a tenth of its time taking a large network apart.
+    public func invalidate() {
+        if cachedView != nil { retiredView = cachedView }
+        cachedView = nil
+    }
+    private var retiredView: View?
 
     @discardableResult
     func apply(_ change: Change) throws -> Int64? {
@@ -253,70 +291,92 @@ public final class Interpreter {
 
     func contactField(_ id: Int64, _ name: String, _ range: SourceRange) throws -> Value {
         let v = try view()
-        guard let c = v.net.contact(id) else { return .null }
-        switch name {
-        case "id": return .number(Decimal(c.id))
-        case "name": return .string(c.name)
-        case "handle": return .string(c.handle)
-        case "company": return .optional(c.company)
-        case "title": return .optional(c.title)
-        case "profession": return .optional(c.profession)
-        case "email": return .optional(c.email)
-        case "phone": return .optional(c.phone)
-        case "city": return .optional(c.city)
-        case "tags", "goals", "accomplishments", "interests", "networks", "skills", "serves":
-            return .list(c[list: name].map(Value.string))
-        case "met_at": return .optional(c.metAt)
-        case "met_on": return .optional(c.metOn)
-        case "relationship": return .optional(c.relationship)
-        case "internal": return .bool(c.isInternal)
-        case "stage": return .stage(c.stage)
-        case "own_cadence": return c.cadence.map(Value.duration) ?? .null
-        case "cadence": return try cadence(of: c).map(Value.duration) ?? .null
-        case "next_step": return .optional(c.nextStep)
-        case "next_due": return .optional(c.nextDue)
-        case "expert": return .bool(c.expert)
-        case "passionate": return .bool(c.passionate)
-        case "honors_referrals": return .bool(c.honorsReferrals)
-        case "notes": return .optional(c.notes)
-        case "created": return .date(c.created)
-        case "snoozed_until": return .optional(c.snoozedUntil)
-        case "stage_rank": return .int(c.stage.rawValue)
-        case "gains": return .int(Schema.gainsFields.filter { !c[list: $0].isEmpty }.count)
-        case "referrable": return .bool(c.expert && c.passionate && c.honorsReferrals)
-        case "due": return try due(of: c).map(Value.date) ?? .null
-        case "overdue":
+        guard let i = v.position(of: id) else { return .null }
+        return try contactField(v.contacts[i], v, name, range)
+    }
+
+    /// The contact's fields by name, looked up once per access instead of a chain of string compares.
+    enum ContactKey: String, CaseIterable {
+        case id, name, handle, company, title, profession, email, phone, city
+        case tags, goals, accomplishments, interests, networks, skills, serves
+        case met_at, met_on, relationship, `internal`, stage, own_cadence, cadence, next_step, next_due
+        case expert, passionate, honors_referrals, notes, created, snoozed_until, stage_rank, gains, referrable
+        case due, overdue, last_touch, touches, touches_90d, gave, asked, inbound, give_ratio
+        case referrals_given, referrals_received, spend, introductions, degree, stage_since
+
+        static let byName: [String: ContactKey] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
+    }
+
+    private func contactField(_ c: Contact, _ v: View, _ name: String, _ range: SourceRange) throws -> Value {
+        guard let key = ContactKey.byName[name] else {
+            if let score = definitions.scores[name] {
+                if let cached = v.scores[name]?[c.id] { return cached }
+                callDepth += 1
+                defer { callDepth -= 1 }
+                if callDepth > Interpreter.maxCallDepth { throw fail("scores nested too deeply", range) }
+                let value = try within(score.file) { try eval(score.value, Ctx(row: .contact(c.id))) }
+                v.scores[name, default: [:]][c.id] = value
+                return value
+            }
+            throw fail("contacts have no field '\(name)'", range, suggestion: closest(name, among: Schema.contacts.fields.map(\.name)).first)
+        }
+        switch key {
+        case .id: return .number(Decimal(c.id))
+        case .name: return .string(c.name)
+        case .handle: return .string(c.handle)
+        case .company: return .optional(c.company)
+        case .title: return .optional(c.title)
+        case .profession: return .optional(c.profession)
+        case .email: return .optional(c.email)
+        case .phone: return .optional(c.phone)
+        case .city: return .optional(c.city)
+        case .tags: return .list(c.tags.map(Value.string))
+        case .goals: return .list(c.goals.map(Value.string))
+        case .accomplishments: return .list(c.accomplishments.map(Value.string))
+        case .interests: return .list(c.interests.map(Value.string))
+        case .networks: return .list(c.networks.map(Value.string))
+        case .skills: return .list(c.skills.map(Value.string))
+        case .serves: return .list(c.serves.map(Value.string))
+        case .met_at: return .optional(c.metAt)
+        case .met_on: return .optional(c.metOn)
+        case .relationship: return .optional(c.relationship)
+        case .internal: return .bool(c.isInternal)
+        case .stage: return .stage(c.stage)
+        case .own_cadence: return c.cadence.map(Value.duration) ?? .null
+        case .cadence: return try cadence(of: c).map(Value.duration) ?? .null
+        case .next_step: return .optional(c.nextStep)
+        case .next_due: return .optional(c.nextDue)
+        case .expert: return .bool(c.expert)
+        case .passionate: return .bool(c.passionate)
+        case .honors_referrals: return .bool(c.honorsReferrals)
+        case .notes: return .optional(c.notes)
+        case .created: return .date(c.created)
+        case .snoozed_until: return .optional(c.snoozedUntil)
+        case .stage_rank: return .int(c.stage.rawValue)
+        case .gains: return .int(Schema.gainsFields.filter { !c[list: $0].isEmpty }.count)
+        case .referrable: return .bool(c.expert && c.passionate && c.honorsReferrals)
+        case .due: return try due(of: c).map(Value.date) ?? .null
+        case .overdue:
             guard let d = try due(of: c) else { return .duration(Duration()) }
             return .duration(Duration(days: max(0, v.today.ordinal - d.ordinal)))
         default: break
         }
-        let s = v.stats[id] ?? ContactStats()
-        switch name {
-        case "last_touch": return .optional(s.lastTouch)
-        case "touches": return .int(s.touches)
-        case "touches_90d": return .int(s.touches90)
-        case "gave": return .int(s.gave)
-        case "asked": return .int(s.asked)
-        case "inbound": return .int(s.inbound)
-        case "give_ratio": return .number(s.giveRatio)
-        case "referrals_given": return .int(s.referralsGiven)
-        case "referrals_received": return .int(s.referralsReceived)
-        case "spend": return .number(s.spend)
-        case "introductions": return .int(s.introductions)
-        case "degree": return .int(s.degree)
-        case "stage_since": return .optional(s.stageSince ?? c.created)
-        default: break
+        let s = v.stats[c.id] ?? ContactStats()
+        switch key {
+        case .last_touch: return .optional(s.lastTouch)
+        case .touches: return .int(s.touches)
+        case .touches_90d: return .int(s.touches90)
+        case .gave: return .int(s.gave)
+        case .asked: return .int(s.asked)
+        case .inbound: return .int(s.inbound)
+        case .give_ratio: return .number(s.giveRatio)
+        case .referrals_given: return .int(s.referralsGiven)
+        case .referrals_received: return .int(s.referralsReceived)
+        case .spend: return .number(s.spend)
+        case .introductions: return .int(s.introductions)
+        case .degree: return .int(s.degree)
+        default: return .optional(s.stageSince ?? c.created)
         }
-        if let score = definitions.scores[name] {
-            if let cached = v.scores[name]?[id] { return cached }
-            callDepth += 1
-            defer { callDepth -= 1 }
-            if callDepth > Interpreter.maxCallDepth { throw fail("scores nested too deeply", range) }
-            let value = try within(score.file) { try eval(score.value, Ctx(row: .contact(id))) }
-            v.scores[name, default: [:]][id] = value
-            return value
-        }
-        throw fail("contacts have no field '\(name)'", range, suggestion: closest(name, among: Schema.contacts.fields.map(\.name)).first)
     }
 
     /// The contact's own cadence, else what the prelude's `default_cadence(c)` says.
