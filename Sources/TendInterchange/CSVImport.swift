@@ -24,7 +24,7 @@ public enum CSVImport {
     ]
 
     static func normalise(_ header: String) -> String {
-        header.trimmingCharacters(in: .whitespaces).lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
+        header.trimmed.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
             .reduce(into: "") { s, c in if !(c == "_" && s.hasSuffix("_")) { s.append(c) } }
             .trimmingCharacters(in: CharacterSet(charactersIn: "_"))
     }
@@ -50,7 +50,7 @@ public enum CSVImport {
         } catch {
             throw ImportError("line 1", "cannot read the CSV: \(error)")
         }
-        guard let header = reader.next(), header.contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) else {
+        guard let header = reader.next(), header.contains(where: { !$0.trimmed.isEmpty }) else {
             throw ImportError("line \(headerLine)", "no header row")
         }
         var fields: [String?] = header.map { h in
@@ -73,7 +73,7 @@ public enum CSVImport {
         while let row = reader.next() {
             record += 1
             if let e = reader.error { throw ImportError("record \(record)", "\(e)") }
-            if row.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
+            if row.allSatisfy({ $0.trimmed.isEmpty }) { continue }
             let origin = "record \(record)"
             if row.count > header.count, row[header.count...].contains(where: { !$0.isEmpty }) {
                 batch.errors.append(ImportError(origin, "\(row.count) fields where the header has \(header.count)"))
@@ -82,7 +82,7 @@ public enum CSVImport {
             var values: [String: String] = [:]
             for (i, f) in fields.enumerated() {
                 guard let f, i < row.count else { continue }
-                let v = row[i].trimmingCharacters(in: .whitespacesAndNewlines)
+                let v = row[i].trimmed
                 if v.isEmpty { continue }
                 if values[f] == nil { values[f] = v } else if f == "tags" || f == "notes" { values[f]! += ";" + v }
             }
@@ -103,7 +103,7 @@ public enum CSVImport {
 
     static func contact(_ v: [String: String], origin: String, flavor: Flavor) throws -> ImportedContact {
         var name = v["name"] ?? [v["first"], v["middle"], v["last"]].compactMap { $0 }.joined(separator: " ")
-        name = name.trimmingCharacters(in: .whitespaces)
+        name = name.trimmed
         if name.isEmpty, let email = v["email"] { name = email }
         guard !name.isEmpty else { throw ImportError(origin, field: "name", "no name") }
         var c = ImportedContact(origin: origin, name: name)
@@ -114,7 +114,7 @@ public enum CSVImport {
             for part in e.split(whereSeparator: { $0 == ";" || $0 == " " }) where part.contains("@") { c.emails.append(String(part)) }
             if c.emails.isEmpty { throw ImportError(origin, field: "email", "\"\(e)\" is not an e-mail address") }
         }
-        if let p = v["phone"] { c.phones = p.split(separator: ":").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        if let p = v["phone"] { c.phones = p.split(separator: ":").map { $0.trimmed }.filter { !$0.isEmpty } }
         c.city = v["city"]
         if let t = v["tags"] {
             for part in t.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }) {
@@ -150,7 +150,7 @@ public enum CSVImport {
 
     /// `2023-11-24`, `24 Nov 2023` (LinkedIn), `11/24/2023`.
     public static func parseDate(_ s: String) -> Day? {
-        let t = s.trimmingCharacters(in: .whitespaces)
+        let t = s.trimmed
         if let d = Day(iso: t) { return d }
         let parts = t.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "/" || $0 == "," }).map(String.init)
         guard parts.count == 3 else { return nil }

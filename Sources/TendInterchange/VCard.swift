@@ -31,7 +31,7 @@ public enum VCard {
         var cardLine = 0
         var cardNumber = 0
         for (line, number) in unfold(text) {
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
+            if line.trimmed.isEmpty { continue }
             guard let p = parseLine(line, number) else {
                 if card != nil {
                     batch.errors.append(ImportError("card \(cardNumber) (line \(number))", "expected NAME:VALUE, found \(String(line.prefix(40)).debugDescription)"))
@@ -76,8 +76,8 @@ public enum VCard {
         // Split the bytes: "\r\n" is one Character in Swift, so splitting Characters would miss it.
         for raw in text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             number += 1
-            let bytes = raw.last == UInt8(ascii: "\r") ? raw.dropLast() : raw[...]
-            let line = String(decoding: bytes, as: UTF8.self)
+            let bytes = raw.last == UInt8(ascii: "\r") ? raw.dropLast() : raw
+            let line = String(Substring(bytes))  // a copy of the bytes, not a decode
             if let first = line.first, first == " " || first == "\t", !out.isEmpty {
                 out[out.count - 1].0 += String(line.dropFirst())
                 continue
@@ -95,47 +95,52 @@ public enum VCard {
     }
 
     /// Splits a content line into name, parameters and value; nil when it has no colon.
+    /// Works on the UTF-8 bytes: every delimiter is ASCII, so byte positions are valid indices.
     static func parseLine(_ line: String, _ number: Int) -> Property? {
+        let u = line.utf8
         var inQuotes = false
         var colon: String.Index?
-        for i in line.indices {
-            let c = line[i]
-            if c == "\"" { inQuotes.toggle() } else if c == ":" && !inQuotes {
-                colon = i
-                break
+        var parts: [Substring] = []
+        var partStart = u.startIndex
+        var quoted = false
+        for i in u.indices {
+            let b = u[i]
+            if b == UInt8(ascii: "\"") {
+                inQuotes.toggle()
+                quoted = true
+            } else if !inQuotes && (b == UInt8(ascii: ":") || b == UInt8(ascii: ";")) {
+                parts.append(line[partStart..<i])
+                partStart = u.index(after: i)
+                if b == UInt8(ascii: ":") {
+                    colon = i
+                    break
+                }
             }
         }
         guard let colon else { return nil }
-        let head = String(line[..<colon])
-        var value = String(line[line.index(after: colon)...])
-        var parts: [String] = []
-        var current = ""
-        inQuotes = false
-        for c in head {
-            if c == "\"" { inQuotes.toggle(); continue }
-            if c == ";" && !inQuotes {
-                parts.append(current)
-                current = ""
-            } else {
-                current.append(c)
-            }
+        var value = String(line[u.index(after: colon)...])
+        func text(_ part: Substring) -> String {
+            quoted ? part.replacingOccurrences(of: "\"", with: "") : String(part)
         }
-        parts.append(current)
         var name = parts[0].uppercased()
-        if let dot = name.lastIndex(of: ".") { name = String(name[name.index(after: dot)...]) }  // item1.EMAIL
-        guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" }) else { return nil }
+        if let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")) { name = String(name[name.utf8.index(after: dot)...]) }  // item1.EMAIL
+        guard !name.isEmpty, name.utf8.allSatisfy({ b in
+            (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-")
+        }) else { return nil }
         var params: [String: [String]] = [:]
         for p in parts.dropFirst() {
-            if let eq = p.firstIndex(of: "=") {
+            if let eq = p.utf8.firstIndex(of: UInt8(ascii: "=")) {
                 let key = p[..<eq].uppercased()
-                params[key, default: []] += p[p.index(after: eq)...].split(separator: ",").map(String.init)
+                params[key, default: []] += text(p[p.utf8.index(after: eq)...]).split(separator: ",").map(String.init)
             } else {
-                params["", default: []].append(p)  // 2.1: bare TYPE values (TEL;WORK;VOICE)
+                params["", default: []].append(text(p))  // 2.1: bare TYPE values (TEL;WORK;VOICE)
             }
         }
-        let encoding = (params["ENCODING"]?.first ?? params[""]?.first { ["QUOTED-PRINTABLE", "BASE64", "B"].contains($0.uppercased()) } ?? "").uppercased()
-        if encoding == "QUOTED-PRINTABLE" {
-            value = quotedPrintable(value, charset: params["CHARSET"]?.first)
+        if !params.isEmpty {
+            let encoding = (params["ENCODING"]?.first ?? params[""]?.first { ["QUOTED-PRINTABLE", "BASE64", "B"].contains($0.uppercased()) } ?? "").uppercased()
+            if encoding == "QUOTED-PRINTABLE" {
+                value = quotedPrintable(value, charset: params["CHARSET"]?.first)
+            }
         }
         return Property(name: name, params: params, value: value, line: number)
     }
@@ -183,7 +188,7 @@ public enum VCard {
     }
 
     static func unescape(_ s: String) -> String {
-        guard s.contains("\\") else { return s }
+        guard s.utf8.contains(UInt8(ascii: "\\")) else { return s }
         var out = ""
         var escaped = false
         for c in s {
@@ -204,7 +209,7 @@ public enum VCard {
     }
 
     static func contact(_ props: [Property], origin: String) throws -> ImportedContact {
-        let fn = props.first { $0.name == "FN" }.map { unescape($0.value).trimmingCharacters(in: .whitespaces) }
+        let fn = props.first { $0.name == "FN" }.map { unescape($0.value).trimmed }
         var name = fn ?? ""
         if name.isEmpty, let n = props.first(where: { $0.name == "N" }) {
             let parts = split(n.value, on: ";")
@@ -218,7 +223,7 @@ public enum VCard {
         guard !name.isEmpty else { throw ImportError(origin, field: "FN", "the card has no name (FN or N)") }
         var c = ImportedContact(origin: origin, name: name)
         for p in props {
-            let v = unescape(p.value).trimmingCharacters(in: .whitespaces)
+            let v = unescape(p.value).trimmed
             switch p.name {
             case "FN", "N", "VERSION", "PRODID", "UID", "REV", "PHOTO", "LOGO", "SOUND", "KEY", "KIND", "SOURCE", "CLIENTPIDMAP":
                 continue
@@ -248,7 +253,7 @@ public enum VCard {
             case "CATEGORIES":
                 for t in split(p.value, on: ",") {
                     let tag = makeHandle(t)
-                    if !t.trimmingCharacters(in: .whitespaces).isEmpty, !c.tags.contains(tag) { c.tags.append(tag) }
+                    if !t.trimmed.isEmpty, !c.tags.contains(tag) { c.tags.append(tag) }
                 }
             case "BDAY": if !v.isEmpty { c.notes.append("birthday: \(v)") }
             case "ANNIVERSARY": if !v.isEmpty { c.notes.append("anniversary: \(v)") }

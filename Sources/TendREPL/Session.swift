@@ -268,6 +268,7 @@ public final class Session: InterpreterHost {
     static func describe(_ error: Error) -> String {
         if let d = error as? Diagnostic { return d.message }
         if let e = error as? Store.OpenError { return e.description }
+        if error is DatabaseError { return Store.describe(error) + "; nothing was changed" }
         return "\(error)"
     }
 

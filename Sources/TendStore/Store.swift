@@ -77,12 +77,14 @@ public final class Store: Model {
         close(fd)
     }
 
-    static func describe(_ error: Error) -> String {
+    /// A database error in words a user can act on (the SQL behind it is of no use to them).
+    public static func describe(_ error: Error) -> String {
         if let e = error as? DatabaseError {
             switch e.resultCode {
             case .SQLITE_NOTADB: return "not a database file"
             case .SQLITE_READONLY: return "the file or its folder is read-only"
             case .SQLITE_FULL: return "the disk is full"
+            case .SQLITE_IOERR: return "cannot write the database (disk I/O error: is the disk full, or a file size limit reached?)"
             case .SQLITE_CANTOPEN: return "cannot open the file (check the folder's permissions)"
             case .SQLITE_BUSY: return "another process holds the database"
             default: return e.message ?? "\(e.resultCode)"
@@ -262,6 +264,45 @@ public final class Store: Model {
             coreCache = net
         }
         return net
+    }
+
+    /// Every contact's figures from SQL aggregates, so that derived fields need no events in
+    /// memory. Nil when the events are loaded already: the core's pass over them is then cheaper.
+    public func contactStats(today: Day) throws -> [Int64: ContactStats]? {
+        if cache != nil { return nil }
+        return try db.inDatabase { try Store.stats($0, today: today) }
+    }
+
+    public func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>? {
+        if cache != nil { return nil }
+        return try db.inDatabase { db in
+            var out = Set<Int64>()
+            var start = 0
+            while start < ids.count {
+                // Ids are integers, so the list is written into the SQL; chunks keep it short.
+                let list = ids[start..<min(start + 500, ids.count)].map(String.init).joined(separator: ",")
+                start += 500
+                let found = try Int64.fetchAll(db, sql: """
+                    SELECT ip.contact_id FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
+                      WHERE ip.contact_id IN (\(list)) AND i.kind <> 'note' AND i."on" <= ?1
+                    UNION SELECT contact_id FROM referrals WHERE contact_id IN (\(list)) AND "on" <= ?1
+                    UNION SELECT a_id FROM introductions WHERE a_id IN (\(list)) AND "on" <= ?1
+                    UNION SELECT b_id FROM introductions WHERE b_id IN (\(list)) AND "on" <= ?1
+                    """, arguments: [today.description])
+                out.formUnion(found)
+            }
+            return out
+        }
+    }
+
+    public func knowsEdges() throws -> [(Int64, Int64)] {
+        if let cache { return cache.knows }
+        return try db.inDatabase { db in
+            var edges: [(Int64, Int64)] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id")
+            while let r = try rows.next() { edges.append((r[0], r[1])) }
+            return edges
+        }
     }
 
     @discardableResult

@@ -73,6 +73,7 @@ struct Golden: CustomStringConvertible {
 
     func directive(_ key: String) -> [String] {
         text.split(separator: "\n", omittingEmptySubsequences: false).compactMap { line -> String? in
+            if line == "# \(key):" { return "" }
             guard let r = line.range(of: "# \(key): ") else { return nil }
             return String(line[r.upperBound...])
         }

@@ -303,7 +303,7 @@ import Testing
         }
         #expect(!passed)
         #expect(message == "five people")
-        #expect(detail == "count(contacts) is 6, 5 is 5")
+        #expect(detail == "count(contacts) is 6, expected == 5")
     }
 
     @Test func runTimeErrorsPointIntoDefinitions() throws {

@@ -187,6 +187,42 @@ extension Store {
         #expect(na.contacts == nb.contacts && na.interactions == nb.interactions)
         #expect(!na.referrals.isEmpty && !na.spending.isEmpty && !na.knows.isEmpty && !na.introductions.isEmpty && !na.goals.isEmpty)
     }
+
+    /// The store's SQL figures and its `knows` edges agree with the core's pass over the events,
+    /// on a generated network plus the edge cases (notes, future events, several people, a
+    /// contact with nothing), for several "todays".
+    @Test(arguments: ["2026-11-23", "2026-06-30", "2020-01-01"])
+    func storeStatsMatchTheCore(_ todayText: String) throws {
+        let today = Day(iso: todayText)!
+        let store = try Store(path: nil)
+        try SampleNetwork(size: 300, seed: 11, today: day).write(to: store)
+        let a = try #require(try store.apply(.insertContact(Contact(name: "Edge A", handle: "edge-a", created: day))))
+        let b = try #require(try store.apply(.insertContact(Contact(name: "Edge B", handle: "edge-b", created: day))))
+        try store.apply(.insertContact(Contact(name: "Edge C", handle: "edge-c", created: day)))
+        var note = Interaction(kind: "note", on: day, people: [a])
+        note.gave = true
+        try store.apply(.insertInteraction(note))
+        var future = Interaction(kind: "lunch", on: day.adding(days: 30), people: [a, b])
+        future.asked = true
+        future.pitch = true
+        try store.apply(.insertInteraction(future))
+        try store.apply(.insertInteraction(Interaction(kind: "call", on: day.adding(days: -100), people: [b, a])))
+        try store.apply(.insertReferral(Referral(direction: .received, contact: b, on: day.adding(days: 1))))
+        try store.apply(.insertIntroduction(Introduction(a: a, b: b, on: day.adding(days: -5))))
+        try store.apply(.insertSpend(Spend(contact: b, amount: Decimal(string: "12.34")!, on: day)))
+        try store.apply(.insertStageChange(StageChange(contact: a, stage: .visibility, on: day.adding(days: -3))))
+        let fromSQL = try #require(try store.contactStats(today: today))
+        let edges = try store.knowsEdges()
+        let ids = Array(fromSQL.keys)
+        let touched = try #require(try store.touchedContacts(among: ids, today: today))
+        let net = try store.network()
+        #expect(try store.contactStats(today: today) == nil)  // events in memory: the core's turn
+        let fromCore = net.stats(today: today)
+        #expect(fromSQL.count == fromCore.count)
+        for (id, s) in fromCore { #expect(fromSQL[id] == s, "contact \(id)") }
+        #expect(touched == Set(fromCore.filter { $0.value.touches > 0 }.keys))
+        #expect(edges.map { [$0.0, $0.1] } == net.knows.map { [$0.0, $0.1] })
+    }
 }
 
 @Suite struct JSONListTests {

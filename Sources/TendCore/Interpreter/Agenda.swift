@@ -199,49 +199,57 @@ extension Interpreter {
         return RowSet(collection: nil, rows: rows, columns: ["profession", "contacts"])
     }
 
-    /// The shortest chain of `knows` edges from someone I know directly to the target.
+    /// The shortest chain of `knows` edges from someone I know directly (at visibility or above,
+    /// or touched) to the target. Searched from the target outwards, level by level, so that only
+    /// the contacts on the way are asked whether they were touched; among equally short chains
+    /// the one starting at the lowest contact number wins.
     func path(to target: Int64, range: SourceRange) throws -> RowSet {
         let v = try view()
         let spec = Schema.path
-        let direct = Set(v.net.contacts.filter { $0.stage >= .visibility || (v.stats[$0.id]?.touches ?? 0) > 0 }.map(\.id))
         func row(_ step: Int, _ id: Int64, _ ask: String) -> Value { .row(Row(spec, [.int(step), .contact(id), .string(ask)])) }
-        if direct.contains(target) { return RowSet(collection: spec, rows: [row(1, target, "you know them")]) }
-        let adj = v.full.adjacency()
-        var previous: [Int64: Int64] = [:]
-        var queue: [Int64] = direct.sorted()
-        var seen = Set(queue)
-        var head = 0
-        var found = false
-        while head < queue.count {
-            let n = queue[head]
-            head += 1
-            if n == target {
-                found = true
-                break
+        func direct(_ ids: [Int64]) throws -> Set<Int64> {
+            var out = Set<Int64>()
+            var rest: [Int64] = []
+            for id in ids {
+                guard let i = v.position(of: id) else { continue }
+                if v.contacts[i].stage >= .visibility { out.insert(id) } else { rest.append(id) }
             }
-            for m in adj[n] ?? [] where seen.insert(m).inserted {
-                previous[m] = n
-                queue.append(m)
+            guard !rest.isEmpty else { return out }
+            if let touched = try model.touchedContacts(among: rest, today: v.today) { return out.union(touched) }
+            return out.union(rest.filter { (v.stats[$0]?.touches ?? 0) > 0 })
+        }
+        if try direct([target]).contains(target) { return RowSet(collection: spec, rows: [row(1, target, "you know them")]) }
+        let adj = v.adjacency
+        var towards: [Int64: Int64] = [:]
+        var seen: Set<Int64> = [target]
+        var level = [target]
+        while !level.isEmpty {
+            var next: [Int64] = []
+            for n in level {
+                for m in adj[n] ?? [] where seen.insert(m).inserted {
+                    towards[m] = n
+                    next.append(m)
+                }
             }
+            if let start = try direct(next).min() {
+                var chain = [start]
+                while let n = towards[chain.last!] { chain.append(n) }
+                var rows: [Value] = []
+                for (i, id) in chain.enumerated() {
+                    let ask = i == 0 ? "you know them" : "ask \(try contact(chain[i - 1])?.name ?? "?") to introduce you"
+                    rows.append(row(i + 1, id, ask))
+                }
+                return RowSet(collection: spec, rows: rows)
+            }
+            level = next
         }
-        guard found else {
-            return RowSet(collection: spec, rows: [])
-        }
-        var chain = [target]
-        while let p = previous[chain.last!] { chain.append(p) }
-        chain.reverse()
-        var rows: [Value] = []
-        for (i, id) in chain.enumerated() {
-            let ask = i == 0 ? "you know them" : "ask \(v.net.contact(chain[i - 1])?.name ?? "?") to introduce you"
-            rows.append(row(i + 1, id, ask))
-        }
-        return RowSet(collection: spec, rows: rows)
+        return RowSet(collection: spec, rows: [])
     }
 
     /// Contacts by how many otherwise separate groups they bridge, then by degree (power connectors).
     func connectors() throws -> RowSet {
         let v = try view()
-        let adj = v.full.adjacency()
+        let adj = v.adjacency
         var rows: [(Int64, Int, Int)] = []
         for (id, neighbours) in adj where v.net.contact(id) != nil {
             // Count the groups among the neighbours once this contact is taken away.

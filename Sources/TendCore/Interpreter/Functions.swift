@@ -29,7 +29,7 @@ extension Interpreter {
             return .number(Decimal(d.months) * 365 / 12 + Decimal(d.days))
         case "lower": return arg(0).stringValue.map { .string($0.lowercased()) } ?? .null
         case "upper": return arg(0).stringValue.map { .string($0.uppercased()) } ?? .null
-        case "trim": return arg(0).stringValue.map { .string($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .null
+        case "trim": return arg(0).stringValue.map { .string($0.trimmed) } ?? .null
         case "norm":
             switch arg(0) {
             case .string(let s): return .string(normalize(s))
@@ -185,5 +185,24 @@ extension Interpreter {
 
 /// How markets and professions are compared: without regard to case or surrounding spaces.
 public func normalize(_ s: String) -> String {
-    s.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    s.trimmed.lowercased()
+}
+
+extension Substring {
+    /// Without leading and trailing white space (Unicode's, newlines included). Written on the
+    /// scalars: Foundation's `trimmingCharacters(in:)` goes through NSString, and was a third of
+    /// the time of a 50k-card import.
+    public var trimmed: String {
+        // Most values have no space at either end: two byte checks decide that.
+        if let a = utf8.first, let z = utf8.last, a > 0x20, a < 0x80, z > 0x20, z < 0x80 { return String(self) }
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(self[first..<scalars.index(after: last)])
+    }
+}
+
+extension String {
+    /// Without leading and trailing white space (see `Substring.trimmed`).
+    public var trimmed: String { self[...].trimmed }
 }

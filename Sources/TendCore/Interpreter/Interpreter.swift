@@ -49,7 +49,23 @@ public final class Interpreter {
         let load: (Bool) throws -> Network
         let today: Day
         let window: ClosedRange<Day>?
-        lazy var stats: [Int64: ContactStats] = full.stats(today: today, window: window)
+        /// The backend's own figures and edges (SQL aggregates), when it has them: derived fields
+        /// and `path to` then need no events in memory.
+        var loadStats: ((Day) throws -> [Int64: ContactStats]?)?
+        var loadKnows: (() throws -> [(Int64, Int64)])?
+        lazy var stats: [Int64: ContactStats] = {
+            if window == nil, loadedFull == nil, let s = (try? loadStats?(today)) ?? nil { return s }
+            return full.stats(today: today, window: window)
+        }()
+        /// Contacts adjacent to each contact through `knows` edges.
+        lazy var adjacency: [Int64: [Int64]] = {
+            if loadedFull == nil, let edges = try? loadKnows?() {
+                var n = Network()
+                n.knows = edges
+                return n.adjacency()
+            }
+            return full.adjacency()
+        }()
         var cadence: [Int64: Duration?] = [:]
         var scores: [String: [Int64: Value]] = [:]
         lazy var handles: [String: Int64] = Dictionary(net.contacts.map { ($0.handle, $0.id) }, uniquingKeysWith: { a, _ in a })
@@ -83,6 +99,8 @@ public final class Interpreter {
         retiredView = nil
         let model = self.model
         let v = View(today: today) { events in try model.network(events: events) }
+        v.loadStats = { try model.contactStats(today: $0) }
+        v.loadKnows = { try model.knowsEdges() }
         cachedView = v
         return v
     }

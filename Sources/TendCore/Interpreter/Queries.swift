@@ -317,7 +317,7 @@ extension Interpreter {
             return RowSet(collection: contacts, rows: out.map(Value.contact))
         case .knows(let c):
             guard case .contact(let id) = try eval(c, ctx) else { throw fail("who knows takes a contact", c.range) }
-            let ids = (v.full.adjacency()[id] ?? []).sorted { (v.net.contact($0)?.name ?? "") < (v.net.contact($1)?.name ?? "") }
+            let ids = (v.adjacency[id] ?? []).sorted { (v.net.contact($0)?.name ?? "") < (v.net.contact($1)?.name ?? "") }
             return RowSet(collection: contacts, rows: ids.map(Value.contact))
         case .isOverdue:
             var rows: [(Int64, Int)] = []

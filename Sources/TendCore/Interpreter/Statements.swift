@@ -17,10 +17,10 @@ extension Interpreter {
         case .explain(let inner):
             return try explain(inner)
         case .add(let nameExpr, let options):
-            guard case .string(let name) = try eval(nameExpr, ctx), !name.trimmingCharacters(in: .whitespaces).isEmpty else {
+            guard case .string(let name) = try eval(nameExpr, ctx), !name.trimmed.isEmpty else {
                 throw fail("a contact needs a name", nameExpr.range)
             }
-            var c = Contact(name: name.trimmingCharacters(in: .whitespaces), handle: makeHandle(name), created: today)
+            var c = Contact(name: name.trimmed, handle: makeHandle(name), created: today)
             var stageGiven = false
             for o in options where o.name == "handle" || o.name == "created" {
                 if case .pair(let n, let e, _) = o {
@@ -317,7 +317,19 @@ extension Interpreter {
         if case .binary(let op, let l, let r) = cond.kind, op != "and", op != "or" {
             let lv = try eval(l, ctx)
             let rv = try eval(r, ctx)
-            return "\(source!.slice(l.range)) is \(try shown(lv)), \(source!.slice(r.range)) is \(try shown(rv))"
+            // A literal side needs no "0 is 0": the other side's value is what the reader wants.
+            func literal(_ e: Expr) -> Bool {
+                switch e.kind {
+                case .literal: return true
+                case .unary(_, let x): if case .literal = x.kind { return true } else { return false }
+                default: return false
+                }
+            }
+            let left = "\(source!.slice(l.range)) is \(try shown(lv))"
+            let right = "\(source!.slice(r.range)) is \(try shown(rv))"
+            if literal(r) { return left + ", expected \(op) \(source!.slice(r.range))" }
+            if literal(l) { return right }
+            return left + ", " + right
         }
         return "\(source!.slice(cond.range)) is \(try shown(eval(cond, ctx)))"
     }

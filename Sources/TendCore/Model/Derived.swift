@@ -1,7 +1,7 @@
 import Foundation
 
 /// The per-contact figures computed from events, relative to a given "today".
-public struct ContactStats: Sendable {
+public struct ContactStats: Sendable, Equatable {
     public var lastTouch: Day?
     public var touches = 0
     public var touches90 = 0

@@ -10,10 +10,22 @@ public protocol Model: AnyObject {
     func contactID(handle: String) throws -> Int64?
     /// Applies one change and returns the id of an inserted row.
     @discardableResult func apply(_ change: Change) throws -> Int64?
+    /// Every contact's figures as of `today` when the backend can compute them without handing
+    /// over its events (SQL aggregates), else nil and the core computes them from the events.
+    /// Must agree with `Network.stats(today:)` exactly.
+    func contactStats(today: Day) throws -> [Int64: ContactStats]?
+    /// The `knows` edges, without the events.
+    func knowsEdges() throws -> [(Int64, Int64)]
+    /// Which of these contacts have been touched on or before `today`, when the backend can say
+    /// without handing over its events (an indexed lookup); nil to have the core work it out.
+    func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>?
 }
 
 extension Model {
     public func network(events: Bool) throws -> Network { try network() }
+    public func contactStats(today: Day) throws -> [Int64: ContactStats]? { nil }
+    public func knowsEdges() throws -> [(Int64, Int64)] { try network().knows }
+    public func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>? { nil }
 }
 
 /// A model held entirely in memory.
