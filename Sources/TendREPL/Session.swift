@@ -268,7 +268,7 @@ public final class Session: InterpreterHost {
     static func describe(_ error: Error) -> String {
         if let d = error as? Diagnostic { return d.message }
         if let e = error as? Store.OpenError { return e.description }
-        if error is DatabaseError { return Store.describe(error) + "; nothing was changed" }
+        if let m = Store.databaseMessage(error) { return m + "; nothing was changed" }
         return "\(error)"
     }
 
@@ -366,18 +366,35 @@ public final class Session: InterpreterHost {
         try Session.writePrivate(text, to: full)
     }
 
-    /// Writes a file readable by its owner only (exports and saves hold personal data).
+    /// Writes a file readable by its owner only (exports and saves hold personal data). A regular
+    /// file is written beside its place and renamed over it when complete, so that a full disk
+    /// leaves the old file as it was instead of half a new one.
     public static func writePrivate(_ text: String, to path: String) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw ReadError.io(String(cString: strerror(errno))) }
-        defer { close(fd) }
+        var st = stat()
+        let regular = stat(path, &st) != 0 || (st.st_mode & S_IFMT) == S_IFREG
+        let target = regular ? path + ".tend-tmp-\(getpid())" : path
+        func failure() -> ReadError { ReadError.io("cannot write \(path): \(String(cString: strerror(errno)))") }
+        let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw failure() }
         let bytes = Array(text.utf8)
         var written = 0
         while written < bytes.count {
             let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else { throw ReadError.io(String(cString: strerror(errno))) }
+            guard n > 0 else {
+                let error = failure()
+                close(fd)
+                if regular { unlink(target) }
+                throw error
+            }
             written += n
         }
+        if regular && (fsync(fd) != 0 || rename(target, path) != 0) {
+            let error = failure()
+            close(fd)
+            unlink(target)
+            throw error
+        }
+        close(fd)
     }
 
     public func importFile(format: String, path: String, options: [String: Value], from source: Source, into interpreter: Interpreter) throws -> String {

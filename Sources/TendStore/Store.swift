@@ -77,8 +77,13 @@ public final class Store: Model {
         close(fd)
     }
 
+    /// A database error in words a user can act on, or nil for other errors.
+    public static func databaseMessage(_ error: Error) -> String? {
+        error is DatabaseError ? describe(error) : nil
+    }
+
     /// A database error in words a user can act on (the SQL behind it is of no use to them).
-    public static func describe(_ error: Error) -> String {
+    static func describe(_ error: Error) -> String {
         if let e = error as? DatabaseError {
             switch e.resultCode {
             case .SQLITE_NOTADB: return "not a database file"

@@ -26,10 +26,11 @@ enum CLI {
     }
 
     @discardableResult
-    static func run(_ args: [String], stdin: String? = nil, in dir: URL, env extra: [String: String] = [:]) throws -> Result {
+    /// Runs tend with these arguments; with `raw`, the first argument is the program to run instead.
+    static func run(_ args: [String], stdin: String? = nil, in dir: URL, env extra: [String: String] = [:], raw: Bool = false) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
+        p.executableURL = URL(fileURLWithPath: raw ? args[0] : binary)
+        p.arguments = raw ? Array(args.dropFirst()) : args
         p.currentDirectoryURL = dir
         var env = ProcessInfo.processInfo.environment
         env["TEND_DB"] = dir.appendingPathComponent("tend.db").path

@@ -42,6 +42,49 @@ import TendStore
         }
     }
 
+    /// A long script (4,000 statements in one transaction) killed at random points.
+    @Test func killedScriptsLeaveAllOrNothing() throws {
+        let dir = CLI.tempDir()
+        let script = (0..<2_000).map { "add \"Script Person \($0)\"\nlog call with @script-person-\($0)\n" }.joined()
+        try script.write(to: dir.appendingPathComponent("long.tend"), atomically: true, encoding: .utf8)
+        try CLI.run(["run", "-"], stdin: "add \"Kept Person\"\n", in: dir)
+        var seed: UInt64 = 11
+        for _ in 0..<6 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let p = try start(["run", "long.tend"], in: dir)
+            usleep(useconds_t(30_000 + Int(seed >> 33) % 500_000))
+            kill(p.processIdentifier, SIGKILL)
+            p.waitUntilExit()
+            let store = try Store(path: dir.appendingPathComponent("tend.db").path)
+            #expect(try store.integrityCheck() == "ok")
+            let n = try store.contactCount()
+            #expect(n == 1 || n == 2_001, "half a script: \(n) contacts")
+            if n == 2_001 {
+                #expect(try store.scalar("SELECT count(*) FROM interactions") == "2000")
+                break
+            }
+        }
+    }
+
+    /// A disk that fills up in the middle of an import (a file size limit stands in for it):
+    /// a message in words, exit 3, the data as it was.
+    @Test func aFullDiskChangesNothing() throws {
+        let dir = CLI.tempDir()
+        try Self.vcards(20_000, prefix: "Person").write(to: dir.appendingPathComponent("many.vcf"), atomically: true, encoding: .utf8)
+        try CLI.run(["run", "-"], stdin: "add \"Kept Person\"\n", in: dir)
+        let r = try CLI.run(["/bin/bash", "-c", "ulimit -f 400; trap '' XFSZ; exec \"$0\" import vcard many.vcf", CLI.binary], in: dir, raw: true)
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("nothing was changed"), "\(r.stderr)")
+        #expect(!r.stderr.contains("INSERT"), "\(r.stderr)")
+        let store = try Store(path: dir.appendingPathComponent("tend.db").path)
+        #expect(try store.integrityCheck() == "ok")
+        #expect(try store.contactCount() == 1)
+        // An export onto a full device says so and names the file.
+        let e = try CLI.run(["export", "csv", "/dev/full"], in: dir)
+        #expect(e.status != 0)
+        #expect(e.stderr.contains("cannot write /dev/full: No space left on device"), "\(e.stderr)")
+    }
+
     @Test func twoWritersLoseNothing() throws {
         let dir = CLI.tempDir()
         try Self.vcards(3_000, prefix: "Imported").write(to: dir.appendingPathComponent("batch.vcf"), atomically: true, encoding: .utf8)

@@ -306,6 +306,23 @@ import Testing
         #expect(detail == "count(contacts) is 6, expected == 5")
     }
 
+    /// A query inside a query over every row is stopped by the work limit with a located error;
+    /// the same question asked linearly stays under it.
+    @Test func quadraticWorkIsBounded() throws {
+        let h = try fixture()
+        h.interpreter.maxWork = 30
+        do {
+            try h.run("count(contacts where count(contacts where name == it.name) > 0)")
+            Issue.record("no work limit")
+        } catch let d as Diagnostic {
+            #expect(d.message == "this statement does too much work (over 30 row visits)")
+            #expect(d.range.start > 0)  // at the inner query, not the statement's start
+        }
+        #expect(h.text(try h.value("count(contacts where name != null)")) == "6")
+        // The count starts again with every statement.
+        #expect(h.text(try h.value("count(contacts where name != null)")) == "6")
+    }
+
     @Test func runTimeErrorsPointIntoDefinitions() throws {
         let h = Harness(prelude: false)
         try h.run("add \"A B\"")

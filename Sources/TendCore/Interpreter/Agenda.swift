@@ -14,6 +14,7 @@ extension Interpreter {
         var items: [(priority: Double, overdue: Int, name: String, row: Value)] = []
         for c in v.net.contacts {
             if let until = c.snoozedUntil, until > v.today { continue }
+            try charge(definitions.rules.count, .none)
             let ctx = Ctx(row: .contact(c.id))
             var overdue: Value?
             var sortName: String?

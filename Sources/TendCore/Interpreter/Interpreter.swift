@@ -86,6 +86,19 @@ public final class Interpreter {
     /// Guards against runaway evaluation (a user fn called in a tight loop over a huge network).
     var callDepth = 0
     static let maxCallDepth = 200
+    /// Rows visited by the current statement. A query inside a query over a large network is
+    /// quadratic: past `maxWork` visits the statement stops with an error instead of running
+    /// for hours. Counted, not timed, so that the limit is the same on every machine.
+    var work = 0
+    public var maxWork = 20_000_000
+
+    func charge(_ rows: Int, _ range: SourceRange) throws {
+        work += rows
+        if work > maxWork {
+            throw fail("this statement does too much work (over \(maxWork) row visits)", range,
+                notes: ["a query inside a query over every row grows with the square of the network; narrow the inner query (contact == it, limit) or compute it once with let"])
+        }
+    }
 
     public init(model: Model, today: Day, definitions: Definitions = Definitions()) {
         self.model = model

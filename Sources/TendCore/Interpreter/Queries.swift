@@ -73,6 +73,7 @@ extension Interpreter {
 
     func runQuery(_ q: Query, _ outer: Ctx) throws -> RowSet {
         var set = try indexedRows(q, outer) ?? sourceRows(q, outer)
+        try charge(set.rows.count, q.range)
         let locals = outer.locals
         if let f = q.filter {
             set.rows = try set.rows.filter { try eval(f, Ctx(row: $0, locals: locals)).isTrue }

@@ -4,6 +4,7 @@ extension Interpreter {
     /// Runs one checked statement and returns what it shows.
     public func execute(_ s: Statement) throws -> [Output] {
         source = s.source
+        work = 0
         let ctx = Ctx()
         switch s.kind {
         case .expr(let e):

@@ -14,6 +14,8 @@ public struct Parser {
     /// Nesting deeper than this is refused: the parser, checker and interpreter recurse once per
     /// level, and 256 levels is far beyond any real rule while well inside the stack.
     public static let maxDepth = 256
+    /// Items in one list or record literal.
+    public static let maxItems = 10_000
 
     /// Words that start a statement; everything else starts an expression.
     public static let statementWords: Set<String> = [
@@ -691,6 +693,9 @@ public struct Parser {
             if !checkSymbol("]") {
                 repeat {
                     if checkSymbol("]") { break }
+                    if items.count == Parser.maxItems {
+                        throw error("a list literal holds at most \(Parser.maxItems) items; bring larger data in with import")
+                    }
                     items.append(try parseQueryExpr())
                 } while matchSymbol(",")
             }
@@ -702,6 +707,7 @@ public struct Parser {
             if !checkSymbol("}") {
                 repeat {
                     if checkSymbol("}") { break }
+                    if fields.count == Parser.maxItems { throw error("a record literal holds at most \(Parser.maxItems) fields") }
                     let key: String
                     if let w = word() {
                         key = w
