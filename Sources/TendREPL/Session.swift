@@ -73,7 +73,7 @@ public final class Session: InterpreterHost {
     /// Parses the definitions kept in the database into the interpreter's environment.
     func loadDefinitions() throws {
         var statements: [Statement] = []
-        for d in try store.network(events: false).definitions {
+        for d in try store.definitions() {
             statements += Parser.parse(Source(name: "\(d.kind.rawValue) \(d.name)", text: d.source)).statements
         }
         // Checking resolves names the way a script's are, so that running them is fast and exact;

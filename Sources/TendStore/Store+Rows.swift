@@ -15,14 +15,15 @@ extension Store {
     }
 
     /// Reads the network; without `events`, only contacts, me, markets, goals and definitions.
-    static func load(_ db: Database, events: Bool = true) throws -> Network {
+    /// With `filter`, only the contacts it selects (an SQL condition and its arguments).
+    static func load(_ db: Database, events: Bool = true, filter: (String, StatementArguments)? = nil) throws -> Network {
         var net = Network()
         let contacts = try Row.fetchCursor(db, sql: """
             SELECT id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship,
                    internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests,
                    networks, skills, serves, expert, passionate, honors_referrals, notes, created, snoozed_until
-            FROM contacts ORDER BY id
-            """)
+            FROM contacts \(filter.map { "WHERE " + $0.0 } ?? "") ORDER BY id
+            """, arguments: filter?.1 ?? [])
         while let r = try contacts.next() {
             var c = Contact(name: r[2], handle: r[1], created: day(r[29]) ?? Day(ordinal: 0))
             c.id = r[0]
@@ -217,10 +218,40 @@ extension Store {
             g.helpers = helpers[g.id] ?? []
             net.goals.append(g)
         }
-        for r in try Row.fetchAll(db, sql: "SELECT kind, name, source FROM definitions ORDER BY position") {
-            if let k = Definition.Kind(rawValue: r[0]) { net.definitions.append(Definition(kind: k, name: r[1], source: r[2])) }
+        net.definitions = try definitions(db)
+    }
+
+    static func definitions(_ db: Database) throws -> [Definition] {
+        try Row.fetchAll(db, sql: "SELECT kind, name, source FROM definitions ORDER BY position").compactMap { r in
+            Definition.Kind(rawValue: r[0]).map { Definition(kind: $0, name: r[1], source: r[2]) }
         }
     }
+
+    /// The SQL for conditions on stored contact fields, or nil when one cannot be written
+    /// exactly (then the caller reads every contact).
+    static func sql(for conditions: [ContactCondition]) -> (String, StatementArguments)? {
+        var parts: [String] = []
+        var args: [DatabaseValueConvertible?] = []
+        for c in conditions {
+            guard ["==", "<", "<=", ">", ">="].contains(c.op) else { return nil }
+            let op = c.op == "==" ? "=" : c.op
+            let column = c.field == "internal" ? "internal" : c.field
+            switch c.value {
+            case .string(let v) where Store.textColumns.contains(column) && c.op == "==": args.append(v)
+            case .date(let d) where Store.dateColumns.contains(column): args.append(d.description)
+            case .stage(let st) where column == "stage": args.append(st.rawValue)
+            case .bool(let b) where Store.boolColumns.contains(column) && c.op == "==": args.append(b)
+            default: return nil
+            }
+            parts.append("\"\(column)\" \(op) ?")
+        }
+        guard !parts.isEmpty else { return nil }
+        return (parts.joined(separator: " AND "), StatementArguments(args))
+    }
+
+    static let textColumns: Set<String> = ["name", "handle", "company", "title", "profession", "email", "phone", "city", "met_at", "relationship", "next_step", "notes"]
+    static let dateColumns: Set<String> = ["met_on", "next_due", "created", "snoozed_until"]
+    static let boolColumns: Set<String> = ["internal", "expert", "passionate", "honors_referrals"]
 
     // MARK: - Writing changes
 

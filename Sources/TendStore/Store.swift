@@ -300,6 +300,28 @@ public final class Store: Model {
         }
     }
 
+    /// Only the definitions (start-up needs them before anything else, and not the contacts).
+    public func definitions() throws -> [Definition] {
+        if let net = cache ?? coreCache { return net.definitions }
+        return try db.inDatabase { try Store.definitions($0) }
+    }
+
+    /// The rows of a whole collection, counted by SQLite; nil once the network is in memory.
+    public func count(of collection: String) throws -> Int? {
+        guard cache == nil, coreCache == nil else { return nil }
+        let tables = ["contacts": "contacts", "interactions": "interactions", "referrals": "referrals",
+                      "introductions": "introductions", "spending": "spending", "goals": "goals", "markets": "markets"]
+        guard let table = tables[collection] else { return nil }
+        return try db.inDatabase { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") }
+    }
+
+    /// The contacts the conditions select, with me, markets, goals and definitions; nil once the
+    /// network is in memory (filtering there is cheaper) or when a condition has no exact SQL.
+    public func network(contactsWhere conditions: [ContactCondition]) throws -> Network? {
+        guard cache == nil, coreCache == nil, let filter = Store.sql(for: conditions) else { return nil }
+        return try db.inDatabase { try Store.load($0, events: false, filter: filter) }
+    }
+
     public func knowsEdges() throws -> [(Int64, Int64)] {
         if let cache { return cache.knows }
         return try db.inDatabase { db in

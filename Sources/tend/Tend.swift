@@ -185,7 +185,7 @@ struct CheckCommand: ParsableCommand {
         if let db {
             do {
                 let store = try Store(path: db, readOnly: true)
-                for d in try store.network(events: false).definitions {
+                for d in try store.definitions() {
                     for s in Parser.parse(Source(name: d.name, text: d.source)).statements { definitions.define(s) }
                 }
             } catch {

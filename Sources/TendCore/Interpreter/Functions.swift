@@ -119,6 +119,12 @@ extension Interpreter {
             values.removeAll { $0.isNull }
             return try reduce(name, values, e)
         }
+        // count(COLLECTION) of a whole collection: the backend counts without loading it.
+        if name == "count", args.count == 1, queryView == nil, periodView == nil, case .name = args[0].kind,
+            case .collection(let c) = args[0].resolution, let n = try model.count(of: c)
+        {
+            return .int(n)
+        }
         let first = try eval(args[0], Ctx(row: ctx.row, locals: ctx.locals))
         switch first {
         case .rows(let set):

@@ -15,6 +15,7 @@ public final class Interpreter {
         private var loadedFull: Network?
         /// Contacts, me, markets, goals and definitions: read first, and often all that is needed.
         var net: Network {
+            if partial { widen() }
             if let n = loadedNet { return n }
             let n = loadedFull ?? (try? load(false)) ?? Network()
             loadedNet = n
@@ -37,9 +38,28 @@ public final class Interpreter {
         private(set) var contacts: [Contact] = []
         private(set) var contactIndex: [Int64: Int] = [:]
         private var contactsReady = false
+        /// Set on a view made of the contacts a backend selected for one query: a contact outside
+        /// them (a handle, a member of another contact) makes the view read them all.
+        var partial = false
+        init(today: Day, partial net: Network, load: @escaping (Bool) throws -> Network) {
+            self.load = load
+            self.today = today
+            self.window = nil
+            loadedNet = net
+            partial = true
+        }
+        /// The contacts the backend selected, as rows (a partial view only).
+        var selectedRows: [Value] { (loadedNet?.contacts ?? []).map { .contact($0.id) } }
+        /// Reads every contact: something outside the selection was asked for.
+        func widen() {
+            partial = false
+            contactsReady = false
+            loadedNet = (try? load(false)) ?? loadedNet
+        }
         func position(of id: Int64) -> Int? {
+            if partial && contactsReady && contactIndex[id] == nil { widen() }
             if !contactsReady {
-                let n = net
+                let n = loadedNet ?? net
                 contacts = n.contacts
                 contactIndex = n.contactIndex
                 contactsReady = true
@@ -82,6 +102,10 @@ public final class Interpreter {
     private var cachedView: View?
     /// Set while a goal's metric is evaluated for one period.
     var periodView: View?
+    /// The contacts the backend selected for the statement's query (see `pushedDown`): the rest
+    /// of the statement (the table of results) reads them from here. It widens to every contact
+    /// the moment anything else is asked for, and is dropped when the next statement starts.
+    var queryView: View?
     var source: Source?
     /// Guards against runaway evaluation (a user fn called in a tight loop over a huge network).
     var callDepth = 0
@@ -107,6 +131,7 @@ public final class Interpreter {
     }
 
     func view() throws -> View {
+        if let q = queryView, q.today == today { return q }
         if let p = periodView { return p }
         if let v = cachedView, v.today == today { return v }
         retiredView = nil
@@ -124,6 +149,7 @@ public final class Interpreter {
     public func invalidate() {
         if cachedView != nil { retiredView = cachedView }
         cachedView = nil
+        queryView = nil
     }
     private var retiredView: View?
 
@@ -288,7 +314,10 @@ public final class Interpreter {
             notes: near.count > 1 ? ["other close handles: " + near.dropFirst().map { "@" + $0 }.joined(separator: ", ")] : [])
     }
 
-    func contact(_ id: Int64) throws -> Contact? { try view().net.contact(id) }
+    func contact(_ id: Int64) throws -> Contact? {
+        let v = try view()
+        return v.position(of: id).map { v.contacts[$0] }
+    }
 
     func meRecord() throws -> Record {
         let me = try view().net.me

@@ -72,7 +72,13 @@ extension Interpreter {
     // MARK: - Queries
 
     func runQuery(_ q: Query, _ outer: Ctx) throws -> RowSet {
-        var set = try indexedRows(q, outer) ?? sourceRows(q, outer)
+        var set: RowSet
+        if let partial = try pushedDown(q, outer) {
+            queryView = partial
+            set = RowSet(collection: Schema.contacts, rows: partial.selectedRows)
+        } else {
+            set = try indexedRows(q, outer) ?? sourceRows(q, outer)
+        }
         try charge(set.rows.count, q.range)
         let locals = outer.locals
         if let f = q.filter {
@@ -91,6 +97,66 @@ extension Interpreter {
             set.collection = nil
         }
         return set
+    }
+
+    /// `contacts where …` whose parts read nothing but the row's own fields: the conditions on
+    /// stored fields (`field == value`, and `<` `<=` `>` `>=` on dates and stages) go to the
+    /// backend, which selects those contacts, and the whole query then runs on them alone. The
+    /// where-clause is still evaluated in full, so the backend only has to narrow, exactly.
+    func pushedDown(_ q: Query, _ outer: Ctx) throws -> View? {
+        guard periodView == nil, case .expr(let e) = q.source, case .collection("contacts") = e.resolution,
+            let filter = q.filter else { return nil }
+        let parts = [filter] + q.groupBy + q.sortBy.map(\.0) + q.show.map(\.0)
+        guard parts.allSatisfy({ readsOnlyTheRow($0) }) else { return nil }
+        if let fn = definitions.fns["default_cadence"], !readsOnlyTheRow(fn.body) { return nil }
+        var conditions: [ContactCondition] = []
+        let mirrored = ["==": "==", "<": ">", "<=": ">=", ">": "<", ">=": "<="]
+        for part in conjuncts(filter) where part.isAnd {
+            guard case .binary(let op, let l, let r) = part.kind, let flipped = mirrored[op] else { continue }
+            let (field, other, actual): (String, Expr, String)
+            if case .name = l.kind, case .field(let f) = l.resolution, r.isRowIndependent {
+                (field, other, actual) = (f, r, op)
+            } else if case .name = r.kind, case .field(let f) = r.resolution, l.isRowIndependent {
+                (field, other, actual) = (f, l, flipped)
+            } else {
+                continue
+            }
+            let value = try eval(other, outer)
+            // Swift compares strings by canonical equivalence, SQLite by bytes: the same only for ASCII.
+            if case .string(let text) = value, !text.utf8.allSatisfy({ $0 < 0x80 }) { continue }
+            conditions.append(ContactCondition(field: field, op: actual, value: value))
+        }
+        guard !conditions.isEmpty, let net = try model.network(contactsWhere: conditions) else { return nil }
+        let model = self.model
+        let v = View(today: today, partial: net) { events in try model.network(events: events) }
+        v.loadStats = { try model.contactStats(today: $0) }
+        v.loadKnows = { try model.knowsEdges() }
+        return v
+    }
+
+    /// True when an expression reads only its row's fields, constants and built-in functions: no
+    /// collection, query, `let`, user function or score (any of which could look at other rows).
+    func readsOnlyTheRow(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .literal, .handle, .me, .it, .tag: return true
+        case .name:
+            switch e.resolution {
+            case .field(let f): return ContactKey.byName[f] != nil
+            case .local, .stage, .constant: return true
+            default: return false
+            }
+        case .interpolated(let pieces):
+            return pieces.allSatisfy { if case .expr(let x) = $0 { return readsOnlyTheRow(x) }; return true }
+        case .list(let items): return items.allSatisfy(readsOnlyTheRow)
+        case .record(let fields): return fields.allSatisfy { readsOnlyTheRow($0.1) }
+        case .unary(_, let x): return readsOnlyTheRow(x)
+        case .binary(_, let a, let b): return readsOnlyTheRow(a) && readsOnlyTheRow(b)
+        case .member(let b, let f): return ContactKey.byName[f] != nil && readsOnlyTheRow(b)
+        case .call(let name, let args):
+            return Builtin.byName[name] != nil && !Builtin.aggregates.contains(name) && args.allSatisfy(readsOnlyTheRow)
+        case .ifThen(let c, let t, let f): return readsOnlyTheRow(c) && readsOnlyTheRow(t) && (f.map(readsOnlyTheRow) ?? true)
+        case .query: return false
+        }
     }
 
     /// For `EVENTS where … contact == X …` or `… X in people …` (X not depending on the row),
@@ -429,11 +495,11 @@ extension Interpreter {
             columns = ["value"]
         }
         var people: [Int64: (name: String, handle: String)] = [:]
-        let net = try view().net
+        let view = try view()
         func note(_ v: Value) {
             switch v {
             case .contact(let id):
-                if people[id] == nil, let c = net.contact(id) { people[id] = (c.name, c.handle) }
+                if people[id] == nil, let i = view.position(of: id) { people[id] = (view.contacts[i].name, view.contacts[i].handle) }
             case .list(let items): items.forEach(note)
             default: break
             }

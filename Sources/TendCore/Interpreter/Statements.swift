@@ -5,6 +5,7 @@ extension Interpreter {
     public func execute(_ s: Statement) throws -> [Output] {
         source = s.source
         work = 0
+        queryView = nil
         let ctx = Ctx()
         switch s.kind {
         case .expr(let e):

@@ -19,6 +19,18 @@ public protocol Model: AnyObject {
     /// Which of these contacts have been touched on or before `today`, when the backend can say
     /// without handing over its events (an indexed lookup); nil to have the core work it out.
     func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>?
+    /// How many rows a whole collection has, when the backend can count without loading it.
+    func count(of collection: String) throws -> Int?
+    /// Only the contacts that meet every condition (with me, markets, goals and definitions, no
+    /// events), when the backend can select them itself; nil to have the core filter.
+    func network(contactsWhere conditions: [ContactCondition]) throws -> Network?
+}
+
+/// `field op value` on a stored contact field: what a query can hand down to the backend.
+public struct ContactCondition: Sendable {
+    public var field: String
+    public var op: String
+    public var value: Value
 }
 
 extension Model {
@@ -26,6 +38,8 @@ extension Model {
     public func contactStats(today: Day) throws -> [Int64: ContactStats]? { nil }
     public func knowsEdges() throws -> [(Int64, Int64)] { try network().knows }
     public func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>? { nil }
+    public func count(of collection: String) throws -> Int? { nil }
+    public func network(contactsWhere conditions: [ContactCondition]) throws -> Network? { nil }
 }
 
 /// A model held entirely in memory.
