@@ -92,7 +92,7 @@ public final class Interpreter {
         /// Rows of each collection, made once per view.
         var rows: [String: [Value]] = [:]
         /// Rows of each event collection by the contacts in them, for `contact == X` and `X in people`.
-        var rowsByContact: [String: [Int64: [Value]]] = [:]
+        var positionsByContact: [String: [Int64: [Int]]] = [:]
         init(today: Day, window: ClosedRange<Day>? = nil, load: @escaping (Bool) throws -> Network) {
             self.load = load
             self.today = today

@@ -3,53 +3,94 @@ import Foundation
 extension Interpreter {
     // MARK: - Collections
 
+    static let eventCollections: Set<String> = ["interactions", "referrals", "introductions", "spending"]
+
     /// Every row of a collection (only the period's rows while a goal's metric is measured).
+    /// Contacts and markets are kept for the statement; event rows are made again when asked for,
+    /// since a million of them would hold far more memory than the events themselves.
     func rows(of spec: CollectionSpec) throws -> [Value] {
         let v = try view()
-        if spec.name != "goals" && spec.name != "agenda", let cached = v.rows[spec.name] { return cached }
+        let keep = spec.name == "contacts" || spec.name == "markets"
+        if keep, let cached = v.rows[spec.name] { return cached }
         let made = try makeRows(of: spec, v)
-        if spec.name != "goals" && spec.name != "agenda" { v.rows[spec.name] = made }
+        if keep { v.rows[spec.name] = made }
         return made
     }
 
-    /// The rows of an event collection that involve one contact.
+    /// The rows of an event collection that involve one contact: an index of positions is made
+    /// once per view, and only this contact's rows are made.
     func rows(of spec: CollectionSpec, with contact: Int64) throws -> [Value] {
         let v = try view()
-        if let index = v.rowsByContact[spec.name] { return index[contact] ?? [] }
-        var index: [Int64: [Value]] = [:]
-        for row in try rows(of: spec) {
-            guard case .row(let r) = row, case .list(let people)? = r["people"] else { continue }
-            for case .contact(let id) in people { index[id, default: []].append(row) }
+        if v.positionsByContact[spec.name] == nil {
+            let net = v.full
+            var index: [Int64: [Int]] = [:]
+            switch spec.name {
+            case "interactions": for (n, e) in net.interactions.enumerated() { for p in e.people { index[p, default: []].append(n) } }
+            case "referrals": for (n, e) in net.referrals.enumerated() { index[e.contact, default: []].append(n) }
+            case "introductions":
+                for (n, e) in net.introductions.enumerated() {
+                    index[e.a, default: []].append(n)
+                    if e.b != e.a { index[e.b, default: []].append(n) }
+                }
+            case "spending": for (n, e) in net.spending.enumerated() { index[e.contact, default: []].append(n) }
+            default: break
+            }
+            v.positionsByContact[spec.name] = index
         }
-        v.rowsByContact[spec.name] = index
-        return index[contact] ?? []
+        var out: [Value] = []
+        try eachEventRow(spec, v, at: v.positionsByContact[spec.name]?[contact] ?? []) { out.append($0) }
+        return out
+    }
+
+    /// Makes the rows of an event collection one at a time (all of them, or those at `positions`),
+    /// leaving out what falls outside the view's window.
+    func eachEventRow(_ spec: CollectionSpec, _ v: View, at positions: [Int]? = nil, _ body: (Value) throws -> Void) throws {
+        let net = v.full
+        func inWindow(_ d: Day) -> Bool { v.window.map { $0.contains(d) } ?? true }
+        switch spec.name {
+        case "interactions":
+            for n in positions ?? Array(net.interactions.indices) {
+                let i = net.interactions[n]
+                guard inWindow(i.on) else { continue }
+                try body(.row(Row(spec, [.int64(i.id), .string(i.kind), .date(i.on), i.people.first.map(Value.contact) ?? .null,
+                    .list(i.people.map(Value.contact)), .optional(i.note), i.quality.map { .int($0) } ?? .null,
+                    .bool(i.gave), .bool(i.asked), .bool(i.inbound), .bool(i.pitch)])))
+            }
+        case "referrals":
+            for n in positions ?? Array(net.referrals.indices) {
+                let r = net.referrals[n]
+                guard inWindow(r.on) else { continue }
+                try body(.row(Row(spec, [.int64(r.id), .string(r.direction.rawValue), .contact(r.contact), .list([.contact(r.contact)]),
+                    .optional(r.about), .date(r.on), r.value.map(Value.number) ?? .null, .optional(r.status), .optional(r.note)])))
+            }
+        case "introductions":
+            for n in positions ?? Array(net.introductions.indices) {
+                let i = net.introductions[n]
+                guard inWindow(i.on) else { continue }
+                try body(.row(Row(spec, [.int64(i.id), .contact(i.a), .contact(i.b), .list([.contact(i.a), .contact(i.b)]), .date(i.on), .optional(i.note)])))
+            }
+        case "spending":
+            for n in positions ?? Array(net.spending.indices) {
+                let s = net.spending[n]
+                guard inWindow(s.on) else { continue }
+                try body(.row(Row(spec, [.int64(s.id), .contact(s.contact), .list([.contact(s.contact)]), .number(s.amount), .date(s.on), .optional(s.note)])))
+            }
+        default:
+            break
+        }
     }
 
     func makeRows(of spec: CollectionSpec, _ v: View) throws -> [Value] {
-        let net = ["contacts", "goals", "markets"].contains(spec.name) ? v.net : v.full
+        if Interpreter.eventCollections.contains(spec.name) {
+            var out: [Value] = []
+            try eachEventRow(spec, v) { out.append($0) }
+            return out
+        }
+        let net = v.net
         func inWindow(_ d: Day) -> Bool { v.window.map { $0.contains(d) } ?? true }
         switch spec.name {
         case "contacts":
             return net.contacts.filter { inWindow($0.created) }.map { .contact($0.id) }
-        case "interactions":
-            return net.interactions.filter { inWindow($0.on) }.map { i in
-                .row(Row(spec, [.int64(i.id), .string(i.kind), .date(i.on), i.people.first.map(Value.contact) ?? .null,
-                    .list(i.people.map(Value.contact)), .optional(i.note), i.quality.map { .int($0) } ?? .null,
-                    .bool(i.gave), .bool(i.asked), .bool(i.inbound), .bool(i.pitch)]))
-            }
-        case "referrals":
-            return net.referrals.filter { inWindow($0.on) }.map { r in
-                .row(Row(spec, [.int64(r.id), .string(r.direction.rawValue), .contact(r.contact), .list([.contact(r.contact)]),
-                    .optional(r.about), .date(r.on), r.value.map(Value.number) ?? .null, .optional(r.status), .optional(r.note)]))
-            }
-        case "introductions":
-            return net.introductions.filter { inWindow($0.on) }.map { i in
-                .row(Row(spec, [.int64(i.id), .contact(i.a), .contact(i.b), .list([.contact(i.a), .contact(i.b)]), .date(i.on), .optional(i.note)]))
-            }
-        case "spending":
-            return net.spending.filter { inWindow($0.on) }.map { s in
-                .row(Row(spec, [.int64(s.id), .contact(s.contact), .list([.contact(s.contact)]), .number(s.amount), .date(s.on), .optional(s.note)]))
-            }
         case "goals":
             return try net.goals.map { g in
                 .row(Row(spec, [.string(g.name), .optional(g.due), .optional(g.metric), g.target.map(Value.number) ?? .null,
@@ -73,16 +114,20 @@ extension Interpreter {
 
     func runQuery(_ q: Query, _ outer: Ctx) throws -> RowSet {
         var set: RowSet
+        let locals = outer.locals
         if let partial = try pushedDown(q, outer) {
             queryView = partial
             set = RowSet(collection: Schema.contacts, rows: partial.selectedRows)
+        } else if let streamed = try streamedRows(q, outer) {
+            set = streamed
         } else {
             set = try indexedRows(q, outer) ?? sourceRows(q, outer)
         }
-        try charge(set.rows.count, q.range)
-        let locals = outer.locals
-        if let f = q.filter {
-            set.rows = try set.rows.filter { try eval(f, Ctx(row: $0, locals: locals)).isTrue }
+        if !set.filtered {
+            try charge(set.rows.count, q.range)
+            if let f = q.filter {
+                set.rows = try set.rows.filter { try eval(f, Ctx(row: $0, locals: locals)).isTrue }
+            }
         }
         if !q.groupBy.isEmpty { return try group(q, set, locals) }
         if !q.sortBy.isEmpty { set.rows = try sort(set.rows, q.sortBy, locals) }
@@ -96,6 +141,27 @@ extension Interpreter {
             set.columns = names
             set.collection = nil
         }
+        return set
+    }
+
+    /// `EVENTS where …` over the whole collection: rows are made and tested one at a time and
+    /// only the matches are kept (a million interaction rows at once would not fit in memory).
+    func streamedRows(_ q: Query, _ outer: Ctx) throws -> RowSet? {
+        guard let f = q.filter, case .expr(let e) = q.source, case .collection(let name) = e.resolution,
+            Interpreter.eventCollections.contains(name), let spec = Schema.collection(named: name) else { return nil }
+        if let indexed = try indexedRows(q, outer) { return indexed }
+        let v = try view()
+        let locals = outer.locals
+        var kept: [Value] = []
+        var seen = 0
+        try eachEventRow(spec, v) { row in
+            seen += 1
+            if seen % 100_000 == 0 { try charge(100_000, q.range) }
+            if try eval(f, Ctx(row: row, locals: locals)).isTrue { kept.append(row) }
+        }
+        try charge(seen % 100_000, q.range)
+        var set = RowSet(collection: spec, rows: kept)
+        set.filtered = true
         return set
     }
 

@@ -93,6 +93,8 @@ public struct RowSet: Sendable {
     /// Set by `group by`: the result is counts per group and draws as a bar chart on a terminal.
     public var grouped: Bool = false
     public var columns: [String]?
+    /// Set when the query's where-clause has been applied while the rows were made.
+    var filtered = false
     public init(collection: CollectionSpec?, rows: [Value], columns: [String]? = nil, grouped: Bool = false) {
         self.collection = collection
         self.rows = rows
