@@ -18,6 +18,7 @@ extension Store {
     /// With `filter`, only the contacts it selects (an SQL condition and its arguments).
     static func load(_ db: Database, events: Bool = true, filter: (String, StatementArguments)? = nil) throws -> Network {
         var net = Network()
+        net.contacts.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") ?? 0)
         let contacts = try Row.fetchCursor(db, sql: """
             SELECT id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship,
                    internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests,
@@ -66,13 +67,20 @@ extension Store {
             s.id = r[0]
             net.stageChanges.append(s)
         }
-        var people: [Int64: [Int64]] = [:]
+        // The people of each interaction are merged in as both cursors go up by interaction id:
+        // a dictionary of a million small lists was the largest thing held while loading.
         let links = try Row.fetchCursor(db, sql: "SELECT interaction_id, contact_id FROM interaction_people ORDER BY interaction_id, position")
-        while let r = try links.next() { people[r[0], default: []].append(r[1]) }
+        var link: (Int64, Int64)? = try links.next().map { ($0[0], $0[1]) }
+        net.interactions.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM interactions") ?? 0)
         let interactions = try Row.fetchCursor(db, sql: "SELECT id, kind, \"on\", note, quality, gave, asked, inbound, pitch FROM interactions ORDER BY id")
         while let r = try interactions.next() {
             let id: Int64 = r[0]
-            var i = Interaction(kind: r[1], on: day(r[2]) ?? Day(ordinal: 0), people: people[id] ?? [])
+            var people: [Int64] = []
+            while let (owner, contact) = link, owner <= id {
+                if owner == id { people.append(contact) }
+                link = try links.next().map { ($0[0], $0[1]) }
+            }
+            var i = Interaction(kind: r[1], on: day(r[2]) ?? Day(ordinal: 0), people: people)
             i.id = id
             i.note = r[3]
             i.quality = r[4]
