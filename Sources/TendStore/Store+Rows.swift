@@ -80,26 +80,10 @@ extension Store {
                 if owner == id { people.append(contact) }
                 link = try links.next().map { ($0[0], $0[1]) }
             }
-            var i = Interaction(kind: r[1], on: day(r[2]) ?? Day(ordinal: 0), people: people)
-            i.id = id
-            i.note = r[3]
-            i.quality = r[4]
-            i.gave = r[5]
-            i.asked = r[6]
-            i.inbound = r[7]
-            i.pitch = r[8]
-            net.interactions.append(i)
+            net.interactions.append(interaction(r, people: people))
         }
         let referrals = try Row.fetchCursor(db, sql: "SELECT id, direction, contact_id, about, \"on\", value_cents, status, note FROM referrals ORDER BY id")
-        while let r = try referrals.next() {
-            var x = Referral(direction: Referral.Direction(rawValue: r[1]) ?? .given, contact: r[2], on: day(r[4]) ?? Day(ordinal: 0))
-            x.id = r[0]
-            x.about = r[3]
-            x.value = (r[5] as Int64?).map(money)
-            x.status = r[6]
-            x.note = r[7]
-            net.referrals.append(x)
-        }
+        while let r = try referrals.next() { net.referrals.append(referral(r)) }
         let intros = try Row.fetchCursor(db, sql: "SELECT id, a_id, b_id, \"on\", note FROM introductions ORDER BY id")
         while let r = try intros.next() {
             var x = Introduction(a: r[1], b: r[2], on: day(r[3]) ?? Day(ordinal: 0))
@@ -108,12 +92,7 @@ extension Store {
             net.introductions.append(x)
         }
         let spending = try Row.fetchCursor(db, sql: "SELECT id, contact_id, amount_cents, \"on\", note FROM spending ORDER BY id")
-        while let r = try spending.next() {
-            var x = Spend(contact: r[1], amount: money(r[2]), on: day(r[3]) ?? Day(ordinal: 0))
-            x.id = r[0]
-            x.note = r[4]
-            net.spending.append(x)
-        }
+        while let r = try spending.next() { net.spending.append(spend(r)) }
         let knows = try Row.fetchCursor(db, sql: "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id")
         while let r = try knows.next() { net.knows.append((r[0], r[1])) }
         return net
@@ -199,6 +178,75 @@ extension Store {
             if out[id] != nil { out[id]!.stageSince = day(r[1]) }
         }
         return out
+    }
+
+    /// An interaction from `id, kind, on, note, quality, gave, asked, inbound, pitch`.
+    static func interaction(_ r: GRDB.Row, people: [Int64]) -> Interaction {
+        var i = Interaction(kind: r[1], on: day(r[2]) ?? Day(ordinal: 0), people: people)
+        i.id = r[0]
+        i.note = r[3]
+        i.quality = r[4]
+        i.gave = r[5]
+        i.asked = r[6]
+        i.inbound = r[7]
+        i.pitch = r[8]
+        return i
+    }
+
+    /// A referral from `id, direction, contact_id, about, on, value_cents, status, note`.
+    static func referral(_ r: GRDB.Row) -> Referral {
+        var x = Referral(direction: Referral.Direction(rawValue: r[1]) ?? .given, contact: r[2], on: day(r[4]) ?? Day(ordinal: 0))
+        x.id = r[0]
+        x.about = r[3]
+        x.value = (r[5] as Int64?).map(money)
+        x.status = r[6]
+        x.note = r[7]
+        return x
+    }
+
+    /// A spend from `id, contact_id, amount_cents, on, note`.
+    static func spend(_ r: GRDB.Row) -> Spend {
+        var x = Spend(contact: r[1], amount: money(r[2]), on: day(r[3]) ?? Day(ordinal: 0))
+        x.id = r[0]
+        x.note = r[4]
+        return x
+    }
+
+    /// One contact's rows of an event collection, read through the contact indexes.
+    static func events(_ db: Database, of collection: String, involving contact: Int64) throws -> Network? {
+        var net = Network()
+        switch collection {
+        case "interactions":
+            // Every person of each of the contact's interactions, in one read: consecutive rows
+            // of the same interaction add its next person.
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT DISTINCT i.id, i.kind, i."on", i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch, p.contact_id, p.position
+                FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
+                JOIN interaction_people p ON p.interaction_id = i.id
+                WHERE ip.contact_id = ? ORDER BY i.id, p.position
+                """), arguments: [contact])
+            while let r = try rows.next() {
+                let id: Int64 = r[0]
+                if let last = net.interactions.last, last.id == id {
+                    net.interactions[net.interactions.count - 1].people.append(r[9])
+                } else {
+                    net.interactions.append(interaction(r, people: [r[9]]))
+                }
+            }
+        case "referrals":
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT id, direction, contact_id, about, "on", value_cents, status, note FROM referrals WHERE contact_id = ? ORDER BY id
+                """), arguments: [contact])
+            while let r = try rows.next() { net.referrals.append(referral(r)) }
+        case "spending":
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT id, contact_id, amount_cents, "on", note FROM spending WHERE contact_id = ? ORDER BY id
+                """), arguments: [contact])
+            while let r = try rows.next() { net.spending.append(spend(r)) }
+        default:
+            return nil  // introductions have no index on both people; they are few, and read whole
+        }
+        return net
     }
 
     static func loadSmallTables(_ db: Database, into net: inout Network) throws {

@@ -322,6 +322,25 @@ public final class Store: Model {
         return try db.inDatabase { try Store.load($0, events: false, filter: filter) }
     }
 
+    /// One contact's events read through the index, for large databases only: below
+    /// `eventsInMemory` interactions, loading them all once is faster than a read per contact,
+    /// and above it, holding them all would cost hundreds of megabytes.
+    public func events(of collection: String, involving contact: Int64) throws -> Network? {
+        guard try readsEventsPerContact() else { return nil }
+        return try db.inDatabase { try Store.events($0, of: collection, involving: contact) }
+    }
+
+    public func readsEventsPerContact() throws -> Bool {
+        guard cache == nil else { return false }
+        if interactionCount == nil {
+            interactionCount = try db.inDatabase { try Int.fetchOne($0, sql: "SELECT count(*) FROM interactions") ?? 0 }
+        }
+        return interactionCount! > eventsInMemory
+    }
+    /// Above this many interactions, events are read per contact instead of all at once.
+    public var eventsInMemory = 300_000
+    private var interactionCount: Int?
+
     public func knowsEdges() throws -> [(Int64, Int64)] {
         if let cache { return cache.knows }
         return try db.inDatabase { db in

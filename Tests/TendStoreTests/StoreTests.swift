@@ -283,10 +283,12 @@ extension Store {
         let store: Store
         var narrowed = 0
         var loadedAll = 0
+        var loadedEvents = 0
         init(_ store: Store) { self.store = store }
         func network() throws -> Network { try network(events: true) }
         func network(events: Bool) throws -> Network {
             loadedAll += 1
+            if events { loadedEvents += 1 }
             return try store.network(events: events)
         }
         func contactID(handle: String) throws -> Int64? { try store.contactID(handle: handle) }
@@ -295,6 +297,10 @@ extension Store {
         func knowsEdges() throws -> [(Int64, Int64)] { try store.knowsEdges() }
         func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>? { try store.touchedContacts(among: ids, today: today) }
         func count(of collection: String) throws -> Int? { try store.count(of: collection) }
+        func events(of collection: String, involving contact: Int64) throws -> Network? {
+            try store.events(of: collection, involving: contact)
+        }
+        func readsEventsPerContact() throws -> Bool { try store.readsEventsPerContact() }
         func network(contactsWhere conditions: [ContactCondition]) throws -> Network? {
             let n = try store.network(contactsWhere: conditions)
             if n != nil { narrowed += 1 }
@@ -319,6 +325,23 @@ extension Store {
         for (q, expected) in zip(Self.queries, fromStore) {
             #expect(try run(memory, q.replacingOccurrences(of: "HANDLE", with: handle)) == expected, "\(q)")
             #expect(!expected.isEmpty)
+        }
+        // The agenda and per-contact event queries with events read per contact (as on a large
+        // network) and all in memory.
+        let perContact = try Store(path: nil)
+        try SampleNetwork(size: 400, seed: 5, today: day).write(to: perContact)
+        perContact.eventsInMemory = 0
+        let eventQueries = [
+            "agenda",
+            "count(interactions where \(handle.isEmpty ? "" : "@" + handle + " in people and ") on >= today - 365d)",
+            "sum(spending where contact == @\(handle), amount)",
+            "referrals where contact == @\(handle) show direction, on, value",
+        ]
+        for q in eventQueries {
+            let expected = try run(memory, q)
+            let watchedPerContact = Watched(perContact)
+            #expect(try run(watchedPerContact, q) == expected, "\(q)")
+            #expect(watchedPerContact.loadedEvents == 0, "every event loaded: \(q)")
         }
         // The queries narrowed in SQL found rows (the comparison is not between two empty tables).
         #expect(fromStore[0].split(separator: "\n").count > 1)

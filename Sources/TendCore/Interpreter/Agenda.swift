@@ -10,9 +10,10 @@ extension Interpreter {
         defer { today = saved }
         let v = try view()
         let spec = Schema.agenda
-        // Rules that read events need them all in memory; read them first, so that every
-        // contact's figures come from one pass over them rather than from the store as well.
-        if definitionsReadEvents { _ = v.full }
+        // Rules that read events need them; unless the backend reads each contact's through its
+        // index (a large network), read them all first, so that every contact's figures come from
+        // one pass over them rather than from the backend as well.
+        if definitionsReadEvents, !((try v.backend?.readsEventsPerContact()) ?? false) { _ = v.full }
         // Sorted on a Double copy of the priority: comparing Decimals was most of the sort.
         var items: [(priority: Double, overdue: Int, name: String, row: Value)] = []
         for c in v.net.contacts {

@@ -69,17 +69,17 @@ public final class Interpreter {
         let load: (Bool) throws -> Network
         let today: Day
         let window: ClosedRange<Day>?
-        /// The backend's own figures and edges (SQL aggregates), when it has them: derived fields
-        /// and `path to` then need no events in memory.
-        var loadStats: ((Day) throws -> [Int64: ContactStats]?)?
-        var loadKnows: (() throws -> [(Int64, Int64)])?
+        /// The model, when the view shows it as it is (not a goal's period): its own figures,
+        /// edges and per-contact events (SQL) then spare loading every event into memory.
+        var backend: Model?
+        var hasEvents: Bool { loadedFull != nil }
         lazy var stats: [Int64: ContactStats] = {
-            if window == nil, loadedFull == nil, let s = (try? loadStats?(today)) ?? nil { return s }
+            if window == nil, loadedFull == nil, let s = (try? backend?.contactStats(today: today)) ?? nil { return s }
             return full.stats(today: today, window: window)
         }()
         /// Contacts adjacent to each contact through `knows` edges.
         lazy var adjacency: [Int64: [Int64]] = {
-            if loadedFull == nil, let edges = try? loadKnows?() {
+            if loadedFull == nil, let edges = try? backend?.knowsEdges() {
                 var n = Network()
                 n.knows = edges
                 return n.adjacency()
@@ -137,8 +137,7 @@ public final class Interpreter {
         retiredView = nil
         let model = self.model
         let v = View(today: today) { events in try model.network(events: events) }
-        v.loadStats = { try model.contactStats(today: $0) }
-        v.loadKnows = { try model.knowsEdges() }
+        v.backend = model
         cachedView = v
         return v
     }

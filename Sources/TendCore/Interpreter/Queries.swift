@@ -21,6 +21,12 @@ extension Interpreter {
     /// once per view, and only this contact's rows are made.
     func rows(of spec: CollectionSpec, with contact: Int64) throws -> [Value] {
         let v = try view()
+        // Events not in memory: the backend reads this contact's through its index.
+        if !v.hasEvents, v.window == nil, let mine = try v.backend?.events(of: spec.name, involving: contact) {
+            var out: [Value] = []
+            try eachEventRow(spec, mine, window: nil) { out.append($0) }
+            return out
+        }
         if v.positionsByContact[spec.name] == nil {
             let net = v.full
             var index: [Int64: [Int]] = [:]
@@ -38,15 +44,15 @@ extension Interpreter {
             v.positionsByContact[spec.name] = index
         }
         var out: [Value] = []
-        try eachEventRow(spec, v, at: v.positionsByContact[spec.name]?[contact] ?? []) { out.append($0) }
+        try eachEventRow(spec, v.full, window: v.window, at: v.positionsByContact[spec.name]?[contact] ?? []) { out.append($0) }
         return out
     }
 
     /// Makes the rows of an event collection one at a time (all of them, or those at `positions`),
-    /// leaving out what falls outside the view's window.
-    func eachEventRow(_ spec: CollectionSpec, _ v: View, at positions: [Int]? = nil, _ body: (Value) throws -> Void) throws {
-        let net = v.full
-        func inWindow(_ d: Day) -> Bool { v.window.map { $0.contains(d) } ?? true }
+    /// leaving out what falls outside the window.
+    func eachEventRow(_ spec: CollectionSpec, _ net: Network, window: ClosedRange<Day>?, at positions: [Int]? = nil,
+                      _ body: (Value) throws -> Void) throws {
+        func inWindow(_ d: Day) -> Bool { window.map { $0.contains(d) } ?? true }
         switch spec.name {
         case "interactions":
             for n in positions ?? Array(net.interactions.indices) {
@@ -83,7 +89,7 @@ extension Interpreter {
     func makeRows(of spec: CollectionSpec, _ v: View) throws -> [Value] {
         if Interpreter.eventCollections.contains(spec.name) {
             var out: [Value] = []
-            try eachEventRow(spec, v) { out.append($0) }
+            try eachEventRow(spec, v.full, window: v.window) { out.append($0) }
             return out
         }
         let net = v.net
@@ -154,7 +160,7 @@ extension Interpreter {
         let locals = outer.locals
         var kept: [Value] = []
         var seen = 0
-        try eachEventRow(spec, v) { row in
+        try eachEventRow(spec, v.full, window: v.window) { row in
             seen += 1
             if seen % 100_000 == 0 { try charge(100_000, q.range) }
             if try eval(f, Ctx(row: row, locals: locals)).isTrue { kept.append(row) }
@@ -195,8 +201,7 @@ extension Interpreter {
         guard !conditions.isEmpty, let net = try model.network(contactsWhere: conditions) else { return nil }
         let model = self.model
         let v = View(today: today, partial: net) { events in try model.network(events: events) }
-        v.loadStats = { try model.contactStats(today: $0) }
-        v.loadKnows = { try model.knowsEdges() }
+        v.backend = model
         return v
     }
 

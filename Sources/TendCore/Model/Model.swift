@@ -24,6 +24,11 @@ public protocol Model: AnyObject {
     /// Only the contacts that meet every condition (with me, markets, goals and definitions, no
     /// events), when the backend can select them itself; nil to have the core filter.
     func network(contactsWhere conditions: [ContactCondition]) throws -> Network?
+    /// The rows of one event collection that involve a contact (and nothing else), when the
+    /// backend can read them through an index without loading the rest; nil otherwise.
+    func events(of collection: String, involving contact: Int64) throws -> Network?
+    /// True when `events(of:involving:)` answers (a network too large to hold in memory).
+    func readsEventsPerContact() throws -> Bool
 }
 
 /// `field op value` on a stored contact field: what a query can hand down to the backend.
@@ -40,6 +45,8 @@ extension Model {
     public func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>? { nil }
     public func count(of collection: String) throws -> Int? { nil }
     public func network(contactsWhere conditions: [ContactCondition]) throws -> Network? { nil }
+    public func events(of collection: String, involving contact: Int64) throws -> Network? { nil }
+    public func readsEventsPerContact() throws -> Bool { false }
 }
 
 /// A model held entirely in memory.
