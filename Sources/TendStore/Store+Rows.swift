@@ -67,21 +67,7 @@ extension Store {
             s.id = r[0]
             net.stageChanges.append(s)
         }
-        // The people of each interaction are merged in as both cursors go up by interaction id:
-        // a dictionary of a million small lists was the largest thing held while loading.
-        let links = try Row.fetchCursor(db, sql: "SELECT interaction_id, contact_id FROM interaction_people ORDER BY interaction_id, position")
-        var link: (Int64, Int64)? = try links.next().map { ($0[0], $0[1]) }
-        net.interactions.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM interactions") ?? 0)
-        let interactions = try Row.fetchCursor(db, sql: "SELECT id, kind, \"on\", note, quality, gave, asked, inbound, pitch FROM interactions ORDER BY id")
-        while let r = try interactions.next() {
-            let id: Int64 = r[0]
-            var people: [Int64] = []
-            while let (owner, contact) = link, owner <= id {
-                if owner == id { people.append(contact) }
-                link = try links.next().map { ($0[0], $0[1]) }
-            }
-            net.interactions.append(interaction(r, people: people))
-        }
+        net.interactions = try interactions(db)
         let referrals = try Row.fetchCursor(db, sql: "SELECT id, direction, contact_id, about, \"on\", value_cents, status, note FROM referrals ORDER BY id")
         while let r = try referrals.next() { net.referrals.append(referral(r)) }
         let intros = try Row.fetchCursor(db, sql: "SELECT id, a_id, b_id, \"on\", note FROM introductions ORDER BY id")
@@ -176,6 +162,31 @@ extension Store {
         while let r = try stages.next() {
             let id: Int64 = r[0]
             if out[id] != nil { out[id]!.stageSince = day(r[1]) }
+        }
+        return out
+    }
+
+    /// The interactions after an id, in id order, `limit` of them (all with -1). The people of
+    /// each are merged in as both cursors go up by interaction id: a dictionary of a million
+    /// small lists was the largest thing held while loading.
+    static func interactions(_ db: Database, after: Int64 = Int64.min, limit: Int = -1) throws -> [Interaction] {
+        var out: [Interaction] = []
+        out.reserveCapacity(limit >= 0 ? limit : try Int.fetchOne(db, sql: "SELECT count(*) FROM interactions") ?? 0)
+        let links = try Row.fetchCursor(db, sql: """
+            SELECT interaction_id, contact_id FROM interaction_people WHERE interaction_id > ? ORDER BY interaction_id, position
+            """, arguments: [after])
+        var link: (Int64, Int64)? = try links.next().map { ($0[0], $0[1]) }
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch FROM interactions WHERE id > ? ORDER BY id LIMIT ?
+            """, arguments: [after, limit])
+        while let r = try rows.next() {
+            let id: Int64 = r[0]
+            var people: [Int64] = []
+            while let (owner, contact) = link, owner <= id {
+                if owner == id { people.append(contact) }
+                link = try links.next().map { ($0[0], $0[1]) }
+            }
+            out.append(interaction(r, people: people))
         }
         return out
     }

@@ -330,6 +330,11 @@ public final class Store: Model {
         return try db.inDatabase { try Store.events($0, of: collection, involving: contact) }
     }
 
+    public func interactions(after id: Int64, limit: Int) throws -> [Interaction]? {
+        guard try readsEventsPerContact() else { return nil }
+        return try db.inDatabase { try Store.interactions($0, after: id, limit: limit) }
+    }
+
     public func readsEventsPerContact() throws -> Bool {
         guard cache == nil else { return false }
         if interactionCount == nil {

@@ -115,6 +115,8 @@ public final class Interpreter {
     /// for hours. Counted, not timed, so that the limit is the same on every machine.
     var work = 0
     public var maxWork = 20_000_000
+    /// Interactions read at a time when a large network is scanned page by page.
+    public var pageSize = 20_000
 
     func charge(_ rows: Int, _ range: SourceRange) throws {
         work += rows

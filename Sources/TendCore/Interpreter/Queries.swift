@@ -160,10 +160,22 @@ extension Interpreter {
         let locals = outer.locals
         var kept: [Value] = []
         var seen = 0
-        try eachEventRow(spec, v.full, window: v.window) { row in
+        func test(_ row: Value) throws {
             seen += 1
             if seen % 100_000 == 0 { try charge(100_000, q.range) }
             if try eval(f, Ctx(row: row, locals: locals)).isTrue { kept.append(row) }
+        }
+        if name == "interactions", !v.hasEvents, v.window == nil, let backend = v.backend, try backend.readsEventsPerContact() {
+            // A large network: the interactions come a page at a time from the backend.
+            var after = Int64.min
+            while let page = try backend.interactions(after: after, limit: pageSize), let last = page.last {
+                var net = Network()
+                net.interactions = page
+                try eachEventRow(spec, net, window: nil, test)
+                after = last.id
+            }
+        } else {
+            try eachEventRow(spec, v.full, window: v.window, test)
         }
         try charge(seen % 100_000, q.range)
         var set = RowSet(collection: spec, rows: kept)

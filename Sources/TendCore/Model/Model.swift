@@ -29,6 +29,9 @@ public protocol Model: AnyObject {
     func events(of collection: String, involving contact: Int64) throws -> Network?
     /// True when `events(of:involving:)` answers (a network too large to hold in memory).
     func readsEventsPerContact() throws -> Bool
+    /// A page of interactions after an id, in id order, when the backend reads events per
+    /// contact (a scan then holds a page at a time, never all of them); nil otherwise.
+    func interactions(after id: Int64, limit: Int) throws -> [Interaction]?
 }
 
 /// `field op value` on a stored contact field: what a query can hand down to the backend.
@@ -47,6 +50,7 @@ extension Model {
     public func network(contactsWhere conditions: [ContactCondition]) throws -> Network? { nil }
     public func events(of collection: String, involving contact: Int64) throws -> Network? { nil }
     public func readsEventsPerContact() throws -> Bool { false }
+    public func interactions(after id: Int64, limit: Int) throws -> [Interaction]? { nil }
 }
 
 /// A model held entirely in memory.
