@@ -280,7 +280,7 @@ extension Store {
             g.id = r[0]
             g.due = day(r[2])
             g.metric = r[3]
-            g.target = (r[4] as String?).flatMap { Decimal(string: $0) }
+            g.target = (r[4] as String?).flatMap { Decimal(literal: $0) ?? Decimal(string: $0) }
             g.period = (r[5] as String?).flatMap(Day.Period.init(rawValue:))
             g.helpers = helpers[g.id] ?? []
             net.goals.append(g)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TendCore
 
@@ -86,5 +87,19 @@ func kinds(_ text: String) -> [String] {
         let source = Source(name: "t", text: String(decoding: bytes, as: UTF8.self))
         var lexer = Lexer(source)
         #expect(lexer.tokenize().count > 1)
+    }
+
+    /// Number literals are read exactly, without a locale.
+    @Test(arguments: [
+        ("0", "0"), ("42", "42"), ("007", "7"), ("3.5", "3.5"), ("0.25", "0.25"), ("1.50", "1.5"), ("1000000", "1000000"),
+        ("123456789012345678901234567890", "123456789012345678901234567890"), ("0.000001", "0.000001"),
+    ])
+    func decimalLiterals(_ text: String, _ expected: String) {
+        #expect(Decimal(literal: text) == Decimal(string: expected, locale: Locale(identifier: "en_US_POSIX")))
+    }
+
+    @Test(arguments: ["", ".", "1.2.3", "12a", "-1", String(repeating: "9", count: 39)])
+    func notDecimalLiterals(_ text: String) {
+        #expect(Decimal(literal: text) == nil)
     }
 }

@@ -259,7 +259,7 @@ public struct Lexer {
             }
             return add(.duration(d), from: start)
         }
-        guard digits.count <= 40, let value = Decimal(string: digits, locale: Locale(identifier: "en_US_POSIX")) else {
+        guard digits.count <= 40, let value = Decimal(literal: digits) else {
             return add(.error("number too long"), from: start)
         }
         add(.number(value), from: start)

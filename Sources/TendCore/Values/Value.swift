@@ -184,3 +184,32 @@ public func jsonStringLiteral(_ s: String) -> String {
     }
     return out + "\""
 }
+
+extension Decimal {
+    /// Reads `123`, `3.5` or `.25` (ASCII digits and at most one point) exactly. Written out
+    /// because `Decimal(string:)` sets up a locale, and that was a fifth of Tend's start-up.
+    public init?(literal text: String) {
+        var significand = Decimal(0)
+        var fractionDigits = 0
+        var seenPoint = false
+        var seenDigit = false
+        var count = 0
+        for b in text.utf8 {
+            if b == UInt8(ascii: ".") {
+                guard !seenPoint else { return nil }
+                seenPoint = true
+            } else if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
+                seenDigit = true
+                if significand == 0 && b == UInt8(ascii: "0") && !seenPoint { continue }
+                count += 1
+                guard count <= 38 else { return nil }
+                significand = significand * 10 + Decimal(Int(b - UInt8(ascii: "0")))
+                if seenPoint { fractionDigits += 1 }
+            } else {
+                return nil
+            }
+        }
+        guard seenDigit else { return nil }
+        self = fractionDigits == 0 ? significand : Decimal(sign: .plus, exponent: -fractionDigits, significand: significand)
+    }
+}
