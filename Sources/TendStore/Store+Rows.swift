@@ -169,16 +169,21 @@ extension Store {
     /// The interactions after an id, in id order, `limit` of them (all with -1). The people of
     /// each are merged in as both cursors go up by interaction id: a dictionary of a million
     /// small lists was the largest thing held while loading.
-    static func interactions(_ db: Database, after: Int64 = Int64.min, limit: Int = -1) throws -> [Interaction] {
+    static func interactions(_ db: Database, after: Int64 = Int64.min, limit: Int = -1,
+                             filter: (String, StatementArguments)? = nil) throws -> [Interaction] {
         var out: [Interaction] = []
-        out.reserveCapacity(limit >= 0 ? limit : try Int.fetchOne(db, sql: "SELECT count(*) FROM interactions") ?? 0)
-        let links = try Row.fetchCursor(db, sql: """
+        if filter == nil { out.reserveCapacity(limit >= 0 ? limit : try Int.fetchOne(db, sql: "SELECT count(*) FROM interactions") ?? 0) }
+        let links = try Row.fetchCursor(db, sql: filter == nil ? """
             SELECT interaction_id, contact_id FROM interaction_people WHERE interaction_id > ? ORDER BY interaction_id, position
-            """, arguments: [after])
+            """ : """
+            SELECT ip.interaction_id, ip.contact_id FROM interaction_people ip JOIN interactions ON interactions.id = ip.interaction_id
+            WHERE ip.interaction_id > ? AND \(filter!.0) ORDER BY ip.interaction_id, ip.position
+            """, arguments: [after] + (filter?.1 ?? []))
         var link: (Int64, Int64)? = try links.next().map { ($0[0], $0[1]) }
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch FROM interactions WHERE id > ? ORDER BY id LIMIT ?
-            """, arguments: [after, limit])
+            SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch FROM interactions
+            WHERE id > ? \(filter.map { "AND " + $0.0 } ?? "") ORDER BY id LIMIT ?
+            """, arguments: [after] + (filter?.1 ?? []) + [limit])
         while let r = try rows.next() {
             let id: Int64 = r[0]
             var people: [Int64] = []
@@ -294,31 +299,51 @@ extension Store {
         }
     }
 
-    /// The SQL for conditions on stored contact fields, or nil when one cannot be written
-    /// exactly (then the caller reads every contact).
-    static func sql(for conditions: [ContactCondition]) -> (String, StatementArguments)? {
+    /// The columns conditions can be checked on, by the kind of value they hold.
+    struct Columns {
+        var text: Set<String> = []
+        var date: Set<String> = []
+        var bool: Set<String> = []
+        var integer: Set<String> = []
+        var stage = false
+    }
+
+    static func isWhole(_ n: Decimal) -> Bool {
+        var x = n
+        var r = Decimal()
+        NSDecimalRound(&r, &x, 0, .plain)
+        return r == n && abs(n) < 1e15
+    }
+
+    static let contactConditionColumns = Columns(
+        text: ["name", "handle", "company", "title", "profession", "email", "phone", "city", "met_at", "relationship", "next_step", "notes"],
+        date: ["met_on", "next_due", "created", "snoozed_until"],
+        bool: ["internal", "expert", "passionate", "honors_referrals"], stage: true)
+    static let interactionConditionColumns = Columns(
+        text: ["kind", "note"], date: ["on"], bool: ["gave", "asked", "inbound", "pitch"], integer: ["quality", "id"])
+
+    /// The SQL for the conditions SQLite checks exactly as Tend does (`==` on ASCII text and
+    /// booleans, comparisons on dates, stages and whole numbers), or nil when there are none.
+    /// The others are left to the caller, which checks every condition again.
+    static func sql(for conditions: [FieldCondition], _ columns: Columns) -> (String, StatementArguments)? {
         var parts: [String] = []
         var args: [DatabaseValueConvertible?] = []
         for c in conditions {
-            guard ["==", "<", "<=", ">", ">="].contains(c.op) else { return nil }
-            let op = c.op == "==" ? "=" : c.op
-            let column = c.field == "internal" ? "internal" : c.field
+            guard ["==", "<", "<=", ">", ">="].contains(c.op) else { continue }
+            let equality = c.op == "=="
             switch c.value {
-            case .string(let v) where Store.textColumns.contains(column) && c.op == "==": args.append(v)
-            case .date(let d) where Store.dateColumns.contains(column): args.append(d.description)
-            case .stage(let st) where column == "stage": args.append(st.rawValue)
-            case .bool(let b) where Store.boolColumns.contains(column) && c.op == "==": args.append(b)
-            default: return nil
+            case .string(let v) where columns.text.contains(c.field) && equality: args.append(v)
+            case .date(let d) where columns.date.contains(c.field): args.append(d.description)
+            case .stage(let st) where columns.stage && c.field == "stage": args.append(st.rawValue)
+            case .bool(let b) where columns.bool.contains(c.field) && equality: args.append(b)
+            case .number(let n) where columns.integer.contains(c.field) && Store.isWhole(n): args.append(NSDecimalNumber(decimal: n).int64Value)
+            default: continue
             }
-            parts.append("\"\(column)\" \(op) ?")
+            parts.append("\"\(c.field)\" \(equality ? "=" : c.op) ?")
         }
         guard !parts.isEmpty else { return nil }
         return (parts.joined(separator: " AND "), StatementArguments(args))
     }
-
-    static let textColumns: Set<String> = ["name", "handle", "company", "title", "profession", "email", "phone", "city", "met_at", "relationship", "next_step", "notes"]
-    static let dateColumns: Set<String> = ["met_on", "next_due", "created", "snoozed_until"]
-    static let boolColumns: Set<String> = ["internal", "expert", "passionate", "honors_referrals"]
 
     // MARK: - Writing changes
 

@@ -317,8 +317,8 @@ public final class Store: Model {
 
     /// The contacts the conditions select, with me, markets, goals and definitions; nil once the
     /// network is in memory (filtering there is cheaper) or when a condition has no exact SQL.
-    public func network(contactsWhere conditions: [ContactCondition]) throws -> Network? {
-        guard cache == nil, coreCache == nil, let filter = Store.sql(for: conditions) else { return nil }
+    public func network(contactsWhere conditions: [FieldCondition]) throws -> Network? {
+        guard cache == nil, coreCache == nil, let filter = Store.sql(for: conditions, Store.contactConditionColumns) else { return nil }
         return try db.inDatabase { try Store.load($0, events: false, filter: filter) }
     }
 
@@ -330,9 +330,11 @@ public final class Store: Model {
         return try db.inDatabase { try Store.events($0, of: collection, involving: contact) }
     }
 
-    public func interactions(after id: Int64, limit: Int) throws -> [Interaction]? {
-        guard try readsEventsPerContact() else { return nil }
-        return try db.inDatabase { try Store.interactions($0, after: id, limit: limit) }
+    public func interactions(after id: Int64, limit: Int, where conditions: [FieldCondition]) throws -> [Interaction]? {
+        guard cache == nil else { return nil }
+        let filter = Store.sql(for: conditions, Store.interactionConditionColumns)
+        guard try filter != nil || readsEventsPerContact() else { return nil }
+        return try db.inDatabase { try Store.interactions($0, after: id, limit: limit, filter: filter) }
     }
 
     public func readsEventsPerContact() throws -> Bool {

@@ -248,6 +248,9 @@ extension Store {
         "count(contacts)",
         "count(interactions)",
         "count(markets)",
+        "count(interactions where kind == \"lunch\")",
+        "interactions where gave and on >= 2026-06-01 and quality >= 3 sort by on desc, id show id, on, kind, people limit 15",
+        "count(interactions where id > 100 and kind == \"call\" and not asked and 2026-01-01 < on)",
         "contacts where \"salon\" == profession and stage > contact show handle, stage, due",
         "contacts where profession == \"salon\" group by city",
         "contacts where internal == false and profession == \"salon\" and created <= today show handle limit 7",
@@ -283,6 +286,7 @@ extension Store {
     final class Watched: Model {
         let store: Store
         var narrowed = 0
+        var narrowedEvents = 0
         var loadedAll = 0
         var loadedEvents = 0
         init(_ store: Store) { self.store = store }
@@ -302,8 +306,12 @@ extension Store {
             try store.events(of: collection, involving: contact)
         }
         func readsEventsPerContact() throws -> Bool { try store.readsEventsPerContact() }
-        func interactions(after id: Int64, limit: Int) throws -> [Interaction]? { try store.interactions(after: id, limit: limit) }
-        func network(contactsWhere conditions: [ContactCondition]) throws -> Network? {
+        func interactions(after id: Int64, limit: Int, where conditions: [FieldCondition]) throws -> [Interaction]? {
+            let page = try store.interactions(after: id, limit: limit, where: conditions)
+            if page != nil && !conditions.isEmpty { narrowedEvents += 1 }
+            return page
+        }
+        func network(contactsWhere conditions: [FieldCondition]) throws -> Network? {
             let n = try store.network(contactsWhere: conditions)
             if n != nil { narrowed += 1 }
             return n
@@ -319,6 +327,9 @@ extension Store {
         for q in Self.queries {
             let before = (watched.narrowed, watched.loadedAll)
             fromStore.append(try run(watched, q.replacingOccurrences(of: "HANDLE", with: handle)))
+            if q.hasPrefix("count(interactions where kind") {
+                #expect(watched.narrowedEvents > 0 && watched.loadedEvents == 0, "events not narrowed in SQL: \(q)")
+            }
             if q.hasPrefix("contacts where profession == \"salon\" and city") {
                 #expect(watched.narrowed == before.0 + 1 && watched.loadedAll == before.1, "not narrowed in SQL: \(q)")
             }

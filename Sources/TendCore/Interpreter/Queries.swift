@@ -165,14 +165,18 @@ extension Interpreter {
             if seen % 100_000 == 0 { try charge(100_000, q.range) }
             if try eval(f, Ctx(row: row, locals: locals)).isTrue { kept.append(row) }
         }
-        if name == "interactions", !v.hasEvents, v.window == nil, let backend = v.backend, try backend.readsEventsPerContact() {
-            // A large network: the interactions come a page at a time from the backend.
-            var after = Int64.min
-            while let page = try backend.interactions(after: after, limit: pageSize), let last = page.last {
+        let conditions = name == "interactions" && !v.hasEvents && v.window == nil ? try fieldConditions(f, outer) : []
+        if name == "interactions", !v.hasEvents, v.window == nil, let backend = v.backend,
+            try !conditions.isEmpty || backend.readsEventsPerContact(),
+            var page = try backend.interactions(after: Int64.min, limit: pageSize, where: conditions)
+        {
+            // The backend narrows by the conditions on stored fields, and on a large network the
+            // interactions come a page at a time; the where-clause is still evaluated in full.
+            while let last = page.last {
                 var net = Network()
                 net.interactions = page
                 try eachEventRow(spec, net, window: nil, test)
-                after = last.id
+                page = try backend.interactions(after: last.id, limit: pageSize, where: conditions) ?? []
             }
         } else {
             try eachEventRow(spec, v.full, window: v.window, test)
@@ -193,9 +197,25 @@ extension Interpreter {
         let parts = [filter] + q.groupBy + q.sortBy.map(\.0) + q.show.map(\.0)
         guard parts.allSatisfy({ readsOnlyTheRow($0) }) else { return nil }
         if let fn = definitions.fns["default_cadence"], !readsOnlyTheRow(fn.body) { return nil }
-        var conditions: [ContactCondition] = []
+        let conditions = try fieldConditions(filter, outer)
+        guard !conditions.isEmpty, let net = try model.network(contactsWhere: conditions) else { return nil }
+        let model = self.model
+        let v = View(today: today, partial: net) { events in try model.network(events: events) }
+        v.backend = model
+        return v
+    }
+
+    /// The parts of a where-clause a backend could check itself: `field op value` (the value not
+    /// depending on the row) and a bare boolean field, joined by `and`. Strings other than ASCII
+    /// are left out: Swift compares them by canonical equivalence, SQLite by bytes.
+    func fieldConditions(_ filter: Expr, _ outer: Ctx) throws -> [FieldCondition] {
+        var conditions: [FieldCondition] = []
         let mirrored = ["==": "==", "<": ">", "<=": ">=", ">": "<", ">=": "<="]
         for part in conjuncts(filter) where part.isAnd {
+            if case .name = part.kind, case .field(let f) = part.resolution {
+                conditions.append(FieldCondition(field: f, op: "==", value: .bool(true)))
+                continue
+            }
             guard case .binary(let op, let l, let r) = part.kind, let flipped = mirrored[op] else { continue }
             let (field, other, actual): (String, Expr, String)
             if case .name = l.kind, case .field(let f) = l.resolution, r.isRowIndependent {
@@ -206,15 +226,10 @@ extension Interpreter {
                 continue
             }
             let value = try eval(other, outer)
-            // Swift compares strings by canonical equivalence, SQLite by bytes: the same only for ASCII.
             if case .string(let text) = value, !text.utf8.allSatisfy({ $0 < 0x80 }) { continue }
-            conditions.append(ContactCondition(field: field, op: actual, value: value))
+            conditions.append(FieldCondition(field: field, op: actual, value: value))
         }
-        guard !conditions.isEmpty, let net = try model.network(contactsWhere: conditions) else { return nil }
-        let model = self.model
-        let v = View(today: today, partial: net) { events in try model.network(events: events) }
-        v.backend = model
-        return v
+        return conditions
     }
 
     /// True when an expression reads only its row's fields, constants and built-in functions: no

@@ -23,19 +23,20 @@ public protocol Model: AnyObject {
     func count(of collection: String) throws -> Int?
     /// Only the contacts that meet every condition (with me, markets, goals and definitions, no
     /// events), when the backend can select them itself; nil to have the core filter.
-    func network(contactsWhere conditions: [ContactCondition]) throws -> Network?
+    func network(contactsWhere conditions: [FieldCondition]) throws -> Network?
     /// The rows of one event collection that involve a contact (and nothing else), when the
     /// backend can read them through an index without loading the rest; nil otherwise.
     func events(of collection: String, involving contact: Int64) throws -> Network?
     /// True when `events(of:involving:)` answers (a network too large to hold in memory).
     func readsEventsPerContact() throws -> Bool
-    /// A page of interactions after an id, in id order, when the backend reads events per
-    /// contact (a scan then holds a page at a time, never all of them); nil otherwise.
-    func interactions(after id: Int64, limit: Int) throws -> [Interaction]?
+    /// A page of interactions after an id, in id order, narrowed by those of the conditions the
+    /// backend can check exactly (the caller checks them all again), so that a scan holds a page
+    /// at a time; nil when the backend would rather hand over all the events at once.
+    func interactions(after id: Int64, limit: Int, where conditions: [FieldCondition]) throws -> [Interaction]?
 }
 
-/// `field op value` on a stored contact field: what a query can hand down to the backend.
-public struct ContactCondition: Sendable {
+/// `field op value` on a stored field: what a query can hand down to the backend.
+public struct FieldCondition: Sendable {
     public var field: String
     public var op: String
     public var value: Value
@@ -47,10 +48,10 @@ extension Model {
     public func knowsEdges() throws -> [(Int64, Int64)] { try network().knows }
     public func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>? { nil }
     public func count(of collection: String) throws -> Int? { nil }
-    public func network(contactsWhere conditions: [ContactCondition]) throws -> Network? { nil }
+    public func network(contactsWhere conditions: [FieldCondition]) throws -> Network? { nil }
     public func events(of collection: String, involving contact: Int64) throws -> Network? { nil }
     public func readsEventsPerContact() throws -> Bool { false }
-    public func interactions(after id: Int64, limit: Int) throws -> [Interaction]? { nil }
+    public func interactions(after id: Int64, limit: Int, where conditions: [FieldCondition]) throws -> [Interaction]? { nil }
 }
 
 /// A model held entirely in memory.
