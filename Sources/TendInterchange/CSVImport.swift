@@ -21,6 +21,15 @@ public enum CSVImport {
         "notes": "notes", "note": "notes", "met_at": "met_at", "met_on": "met_on", "connected_on": "met_on",
         "relationship": "relationship", "stage": "stage", "handle": "handle", "cadence": "cadence",
         "url": "url", "website_1_value": "url", "birthday": "birthday",
+        // Outlook's and other address books' exports.
+        "mobile_phone": "phone", "business_phone": "phone", "home_phone": "phone", "primary_phone": "phone",
+        "work_phone": "phone", "cell": "phone", "cell_phone": "phone", "mobile_number": "phone",
+        "business_city": "city", "home_city": "city", "work_city": "city", "location": "city",
+        "work_email": "email", "home_email": "email", "primary_email": "email", "email_1": "email", "e_mail_1": "email",
+        "e_mail_1_address": "email", "email_address_1": "email",
+        "company_name": "company", "employer": "company", "job": "title", "role": "title",
+        "web_page": "url", "website": "url", "web_site": "url", "linkedin_url": "url", "profile_url": "url",
+        "comments": "notes", "birth_date": "birthday", "date_of_birth": "birthday",
     ]
 
     static func normalise(_ header: String) -> String {

@@ -227,7 +227,8 @@ public struct Renderer {
         var lines = [paint(c.name, bold: true) + "  " + paint("@" + c.handle, dim: true)]
         let labelWidth = c.fields.map { $0.0.count }.max() ?? 10
         for (name, value) in c.fields where name != "name" && name != "handle" {
-            let text = cell(value, c.timeline)
+            // A value of several lines (notes) keeps its later lines under its first.
+            let text = cell(value, c.timeline).replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: labelWidth + 4))
             lines.append("  " + paint(Renderer.pad(name, labelWidth), dim: true) + "  " + (text.isEmpty ? paint("—", dim: true) : text))
         }
         lines.append(paint("Timeline", bold: true))

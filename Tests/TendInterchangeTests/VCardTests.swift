@@ -106,6 +106,36 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(mike.notes.contains("Met at the \"garden\" show\nhas two lines"))
     }
 
+    /// Google's export since 2023: no Name column, labels and values per kind.
+    @Test func googleContactsNewHeaders() throws {
+        let csv = """
+            First Name,Middle Name,Last Name,Phonetic First Name,Nickname,File As,Organization Name,Organization Title,Organization Department,Birthday,Notes,Labels,E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,Address 1 - Label,Address 1 - City
+            Dana,,Lee,,,,Lee Wealth,Advisor,,1980-02-29,,* myContacts ::: Clients,* Work,dana@lee.example,Home,dana@home.example,Mobile,+1 555 0101,Work,Tustin
+
+            """
+        let batch = try CSVImport.read(Array(csv.utf8), flavor: .google)
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        let dana = try #require(batch.contacts.first)
+        #expect(dana.name == "Dana Lee" && dana.company == "Lee Wealth" && dana.title == "Advisor" && dana.city == "Tustin")
+        #expect(dana.emails == ["dana@lee.example"] && dana.phones == ["+1 555 0101"] && dana.tags == ["clients"])
+    }
+
+    /// Outlook's export names its columns its own way; they map without a `map {…}`.
+    @Test func outlookHeaders() throws {
+        let csv = """
+            "First Name","Middle Name","Last Name","Company","Job Title","Business City","Business Phone","Mobile Phone","E-mail Address","E-mail 2 Address","Web Page","Notes"
+            "Joan","","Rivera","Salon Joan","Owner","Irvine","","+1 555 0100","joan@salon.example","joan@home.example","https://salon.example","met at the fair"
+
+            """
+        let batch = try CSVImport.read(Array(csv.utf8))
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        let joan = try #require(batch.contacts.first)
+        #expect(joan.name == "Joan Rivera" && joan.company == "Salon Joan" && joan.title == "Owner" && joan.city == "Irvine")
+        #expect(joan.phones == ["+1 555 0100"] && joan.emails == ["joan@salon.example"])
+        #expect(joan.notes.contains("met at the fair") && joan.notes.contains("url: https://salon.example"))
+        #expect(joan.notes.contains("E-mail 2 Address: joan@home.example"))
+    }
+
     @Test func genericWithBOMQuotesAndABadRecord() throws {
         let batch = try CSVImport.read(fixture("people.csv"))
         #expect(batch.contacts.map(\.name) == ["Rivera, Joan"])
