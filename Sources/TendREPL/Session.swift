@@ -199,13 +199,18 @@ public final class Session: InterpreterHost {
         var checker = Checker(definitions: interpreter.definitions)
         checker.check(statements)
         var diags = checker.diagnostics
-        if readOnly {
+        if readOnly || readOnlyFile != nil {
+            let why = readOnly ? "which --read-only does not allow" : "and \(readOnlyFile!) is read-only"
             for s in checker.mutations where !Session.isDefinition(s) {
-                diags.append(Diagnostic(.type, "\(Session.verb(s)) changes data, which --read-only does not allow", at: s.range, in: s.source))
+                diags.append(Diagnostic(.type, "\(Session.verb(s)) changes data, \(why)", at: s.range, in: s.source))
             }
         }
         return diags
     }
+
+    /// Set when the database could only be opened to read (a read-only file or folder): every
+    /// run is then read-only, and a change is an error found before anything runs.
+    public var readOnlyFile: String?
 
     static func isDefinition(_ s: Statement) -> Bool {
         switch s.kind {
@@ -222,6 +227,7 @@ public final class Session: InterpreterHost {
 
     /// Runs statements in one transaction: any run-time error rolls back everything (exit 3).
     public func run(_ statements: [Statement], bail: Bool = false, readOnly: Bool = false) -> ExitStatus {
+        let readOnly = readOnly || readOnlyFile != nil
         interpreter.readOnly = readOnly
         defer { interpreter.readOnly = false }
         let definitionsBefore = interpreter.definitions

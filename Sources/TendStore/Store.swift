@@ -20,8 +20,11 @@ public final class Store: Model {
         case notTend(String)
         case newer(String)
         case cannotOpen(String, String)
+        /// The file or its folder cannot be written: it can still be opened to read.
+        case readOnly(String)
         public var description: String {
             switch self {
+            case .readOnly(let p): return "cannot open \(p) to write: the file or its folder is read-only"
             case .notTend(let p): return "\(p) is not a Tend database (it is another program's SQLite file); it was left untouched"
             case .newer(let p): return "\(p) was made by a newer version of Tend; upgrade Tend to open it (the file was left untouched)"
             case .cannotOpen(let p, let why): return "cannot open \(p): \(why)"
@@ -40,8 +43,17 @@ public final class Store: Model {
         config.label = "tend"
         if let path {
             try Store.prepareFile(path, create: !readOnly)
+            if !readOnly && FileManager.default.fileExists(atPath: path) {
+                let dir = (path as NSString).deletingLastPathComponent
+                if access(path, W_OK) != 0 || access(dir.isEmpty ? "." : dir, W_OK) != 0 { throw OpenError.readOnly(path) }
+            }
+            // A WAL database in a folder that cannot be written can only be read as immutable
+            // (SQLite cannot make its shared-memory file there).
+            let dir = (path as NSString).deletingLastPathComponent
+            let immutable = readOnly && access(dir.isEmpty ? "." : dir, W_OK) != 0 && !FileManager.default.fileExists(atPath: path + "-shm")
+            let target = immutable ? "file:" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?immutable=1" : path
             do {
-                db = try DatabaseQueue(path: path, configuration: config)
+                db = try DatabaseQueue(path: target, configuration: config)
             } catch {
                 throw OpenError.cannotOpen(path, Store.describe(error))
             }

@@ -100,10 +100,20 @@ enum App {
         let path = databasePath(g)
         let day = try today(g)
         do {
-            let store = try Store(path: path)
+            var readOnlyFile: String?
+            let store: Store
+            do {
+                store = try Store(path: path)
+            } catch Store.OpenError.readOnly(let p) {
+                // Still worth opening: queries, the agenda and exports work; changes are refused.
+                store = try Store(path: path, readOnly: true)
+                readOnlyFile = p
+            }
             let width = terminalWidth()
             let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil)
-            return try Session(store: store, today: day, renderer: renderer, color: colorErrors)
+            let session = try Session(store: store, today: day, renderer: renderer, color: colorErrors)
+            session.readOnlyFile = readOnlyFile
+            return session
         } catch let e as Store.OpenError {
             fail(e.description, .failed)
         } catch {

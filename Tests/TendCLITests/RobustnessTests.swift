@@ -85,6 +85,38 @@ import TendStore
         #expect(e.stderr.contains("cannot write /dev/full: No space left on device"), "\(e.stderr)")
     }
 
+    /// A database in a folder nobody may write (the test drops to the `nobody` user when it runs
+    /// as root, whom permissions do not stop): queries work, a change is refused before anything
+    /// runs, and the file is as it was.
+    @Test func aReadOnlyDatabaseCanBeQueriedNotChanged() throws {
+        let dir = CLI.tempDir()
+        let folder = dir.appendingPathComponent("ro")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let db = folder.appendingPathComponent("t.db").path
+        #expect(try CLI.run(["--db", db, "-e", "add \"Kept Person\""], in: dir).status == 0)
+        let binary = dir.appendingPathComponent("tend").path
+        try FileManager.default.copyItem(atPath: CLI.binary, toPath: binary)
+        chmod(dir.path, 0o755)
+        if getuid() == 0, let nobody = getpwnam("nobody") {
+            // The files become nobody's own, as a user's database is theirs.
+            for name in ["", "/t.db", "/t.db-wal", "/t.db-shm"] { chown(folder.path + name, nobody.pointee.pw_uid, nobody.pointee.pw_gid) }
+        }
+        chmod(db, 0o444)
+        chmod(folder.path, 0o555)
+        defer { chmod(folder.path, 0o755) }
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        func tend(_ args: [String]) throws -> CLI.Result {
+            let command = [binary, "--db", db] + args
+            return try CLI.run(getuid() == 0 ? ["/usr/sbin/runuser", "-u", "nobody", "--"] + command : command, in: dir, raw: true)
+        }
+        let count = try tend(["-e", "count(contacts)"])
+        #expect(count.status == 0 && count.stdout == "1\n", "\(count.stderr)")
+        let add = try tend(["-e", "add \"New Person\""])
+        #expect(add.status == 2)
+        #expect(add.stderr.contains("add changes data, and \(db) is read-only"), "\(add.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+    }
+
     @Test func twoWritersLoseNothing() throws {
         let dir = CLI.tempDir()
         try Self.vcards(3_000, prefix: "Imported").write(to: dir.appendingPathComponent("batch.vcf"), atomically: true, encoding: .utf8)
