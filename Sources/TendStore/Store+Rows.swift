@@ -62,21 +62,12 @@ extension Store {
         try loadSmallTables(db, into: &net)
         guard events else { return net }
         let stages = try Row.fetchCursor(db, sql: "SELECT id, contact_id, stage, \"on\" FROM stage_changes ORDER BY id")
-        while let r = try stages.next() {
-            var s = StageChange(contact: r[1], stage: Stage(rawValue: r[2]) ?? .contact, on: day(r[3]) ?? Day(ordinal: 0))
-            s.id = r[0]
-            net.stageChanges.append(s)
-        }
+        while let r = try stages.next() { net.stageChanges.append(stageChange(r)) }
         net.interactions = try interactions(db)
         let referrals = try Row.fetchCursor(db, sql: "SELECT id, direction, contact_id, about, \"on\", value_cents, status, note FROM referrals ORDER BY id")
         while let r = try referrals.next() { net.referrals.append(referral(r)) }
         let intros = try Row.fetchCursor(db, sql: "SELECT id, a_id, b_id, \"on\", note FROM introductions ORDER BY id")
-        while let r = try intros.next() {
-            var x = Introduction(a: r[1], b: r[2], on: day(r[3]) ?? Day(ordinal: 0))
-            x.id = r[0]
-            x.note = r[4]
-            net.introductions.append(x)
-        }
+        while let r = try intros.next() { net.introductions.append(introduction(r)) }
         let spending = try Row.fetchCursor(db, sql: "SELECT id, contact_id, amount_cents, \"on\", note FROM spending ORDER BY id")
         while let r = try spending.next() { net.spending.append(spend(r)) }
         let knows = try Row.fetchCursor(db, sql: "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id")
@@ -86,9 +77,13 @@ extension Store {
 
     /// The figures of `Network.stats(today:)`, computed by SQLite. Dates are ISO text, so they
     /// compare as strings; a touch is dated on or before today.
-    static func stats(_ db: Database, today: Day) throws -> [Int64: ContactStats] {
+    /// With `only`, the figures of those contacts alone, read through the contact indexes.
+    static func stats(_ db: Database, today: Day, only: [Int64]? = nil) throws -> [Int64: ContactStats] {
         var out: [Int64: ContactStats] = [:]
-        let ids = try Int64.fetchCursor(db, sql: "SELECT id FROM contacts")
+        // Ids are integers: the list is written into the SQL.
+        let list = only.map { $0.map(String.init).joined(separator: ",") }
+        func restrict(_ column: String, _ joiner: String = "WHERE") -> String { list.map { " \(joiner) \(column) IN (\($0))" } ?? "" }
+        let ids = try Int64.fetchCursor(db, sql: "SELECT id FROM contacts" + restrict("id"))
         while let id = try ids.next() { out[id] = ContactStats() }
         let args: StatementArguments = [today.description, today.adding(days: -90).description]
 
@@ -104,7 +99,7 @@ extension Store {
         let recentText = today.adding(days: -90).description
         let interactions = try Row.fetchCursor(db, sql: """
             SELECT ip.contact_id, i.kind = 'note', i."on", i.gave, i.asked OR i.pitch, i.inbound
-            FROM interaction_people ip CROSS JOIN interactions i ON i.id = ip.interaction_id
+            FROM interaction_people ip CROSS JOIN interactions i ON i.id = ip.interaction_id\(restrict("ip.contact_id"))
             """)
         var last: [Int64: String] = [:]
         while let r = try interactions.next() {
@@ -127,7 +122,7 @@ extension Store {
         let referrals = try Row.fetchCursor(db, sql: """
             SELECT contact_id, total("on" <= ?1), total("on" <= ?1 AND "on" > ?2), max(CASE WHEN "on" <= ?1 THEN "on" END),
                    total(direction = 'given'), total(direction = 'received')
-            FROM referrals GROUP BY contact_id
+            FROM referrals\(restrict("contact_id")) GROUP BY contact_id
             """, arguments: args)
         while let r = try referrals.next() {
             let id: Int64 = r[0]
@@ -139,7 +134,7 @@ extension Store {
         }
         let introductions = try Row.fetchCursor(db, sql: """
             SELECT id, total("on" <= ?1), total("on" <= ?1 AND "on" > ?2), max(CASE WHEN "on" <= ?1 THEN "on" END), count(*)
-            FROM (SELECT a_id AS id, "on" FROM introductions UNION ALL SELECT b_id, "on" FROM introductions) GROUP BY id
+            FROM (SELECT a_id AS id, "on" FROM introductions\(restrict("a_id")) UNION ALL SELECT b_id, "on" FROM introductions\(restrict("b_id"))) GROUP BY id
             """, arguments: args)
         while let r = try introductions.next() {
             let id: Int64 = r[0]
@@ -148,17 +143,17 @@ extension Store {
             out[id]!.introductions += r[4]
             out[id]!.gave += r[4]
         }
-        let spending = try Row.fetchCursor(db, sql: "SELECT contact_id, sum(amount_cents) FROM spending GROUP BY contact_id")
+        let spending = try Row.fetchCursor(db, sql: "SELECT contact_id, sum(amount_cents) FROM spending\(restrict("contact_id")) GROUP BY contact_id")
         while let r = try spending.next() {
             let id: Int64 = r[0]
             if out[id] != nil { out[id]!.spend = money(r[1]) }
         }
-        let degree = try Row.fetchCursor(db, sql: "SELECT id, count(*) FROM (SELECT a_id AS id FROM knows UNION ALL SELECT b_id FROM knows) GROUP BY id")
+        let degree = try Row.fetchCursor(db, sql: "SELECT id, count(*) FROM (SELECT a_id AS id FROM knows\(restrict("a_id")) UNION ALL SELECT b_id FROM knows\(restrict("b_id"))) GROUP BY id")
         while let r = try degree.next() {
             let id: Int64 = r[0]
             if out[id] != nil { out[id]!.degree = r[1] }
         }
-        let stages = try Row.fetchCursor(db, sql: "SELECT contact_id, max(\"on\") FROM stage_changes GROUP BY contact_id")
+        let stages = try Row.fetchCursor(db, sql: "SELECT contact_id, max(\"on\") FROM stage_changes\(restrict("contact_id")) GROUP BY contact_id")
         while let r = try stages.next() {
             let id: Int64 = r[0]
             if out[id] != nil { out[id]!.stageSince = day(r[1]) }
@@ -220,6 +215,21 @@ extension Store {
         return x
     }
 
+    /// An introduction from `id, a_id, b_id, on, note`.
+    static func introduction(_ r: GRDB.Row) -> Introduction {
+        var x = Introduction(a: r[1], b: r[2], on: day(r[3]) ?? Day(ordinal: 0))
+        x.id = r[0]
+        x.note = r[4]
+        return x
+    }
+
+    /// A stage change from `id, contact_id, stage, on`.
+    static func stageChange(_ r: GRDB.Row) -> StageChange {
+        var s = StageChange(contact: r[1], stage: Stage(rawValue: r[2]) ?? .contact, on: day(r[3]) ?? Day(ordinal: 0))
+        s.id = r[0]
+        return s
+    }
+
     /// A spend from `id, contact_id, amount_cents, on, note`.
     static func spend(_ r: GRDB.Row) -> Spend {
         var x = Spend(contact: r[1], amount: money(r[2]), on: day(r[3]) ?? Day(ordinal: 0))
@@ -259,8 +269,18 @@ extension Store {
                 SELECT id, contact_id, amount_cents, "on", note FROM spending WHERE contact_id = ? ORDER BY id
                 """), arguments: [contact])
             while let r = try rows.next() { net.spending.append(spend(r)) }
+        case "introductions":
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT id, a_id, b_id, "on", note FROM introductions WHERE a_id = ?1 OR b_id = ?1 ORDER BY id
+                """), arguments: [contact])
+            while let r = try rows.next() { net.introductions.append(introduction(r)) }
+        case "stage_changes":
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT id, contact_id, stage, "on" FROM stage_changes WHERE contact_id = ? ORDER BY id
+                """), arguments: [contact])
+            while let r = try rows.next() { net.stageChanges.append(stageChange(r)) }
         default:
-            return nil  // introductions have no index on both people; they are few, and read whole
+            return nil
         }
         return net
     }

@@ -290,6 +290,11 @@ public final class Store: Model {
         return try db.inDatabase { try Store.stats($0, today: today) }
     }
 
+    public func contactStats(of ids: [Int64], today: Day) throws -> [Int64: ContactStats]? {
+        if cache != nil { return nil }
+        return try db.inDatabase { try Store.stats($0, today: today, only: ids) }
+    }
+
     public func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>? {
         if cache != nil { return nil }
         return try db.inDatabase { db in

@@ -351,6 +351,9 @@ extension Store {
             "referrals where contact == @\(handle) show direction, on, value",
             "count(interactions where kind == \"lunch\")",
             "interactions where kind == \"lunch\" or len(people) > 1 sort by on desc, id show id, on, contact, people limit 20",
+            "timeline @\(handle)",
+            "@\(handle)",
+            "contacts where stage >= visibility sort by name show handle, last_touch, overdue, give_ratio limit 12",
         ]
         for q in eventQueries {
             let expected = try run(memory, q)

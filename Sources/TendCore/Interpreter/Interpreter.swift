@@ -73,9 +73,29 @@ public final class Interpreter {
         /// edges and per-contact events (SQL) then spare loading every event into memory.
         var backend: Model?
         var hasEvents: Bool { loadedFull != nil }
+        /// One contact's figures: asked of the backend one by one for the first few contacts
+        /// (a short table), then for everyone at once.
+        func stats(of id: Int64) -> ContactStats? {
+            if let all = statsAll { return all[id] }
+            if let s = statsFew[id] { return s }
+            if statsFew.count < 100, window == nil, loadedFull == nil,
+                let s = (try? backend?.contactStats(of: [id], today: today)) ?? nil
+            {
+                statsFew[id] = s[id]
+                return s[id]
+            }
+            return stats[id]
+        }
+        private var statsFew: [Int64: ContactStats?] = [:]
+        private var statsAll: [Int64: ContactStats]?
         lazy var stats: [Int64: ContactStats] = {
-            if window == nil, loadedFull == nil, let s = (try? backend?.contactStats(today: today)) ?? nil { return s }
-            return full.stats(today: today, window: window)
+            if window == nil, loadedFull == nil, let s = (try? backend?.contactStats(today: today)) ?? nil {
+                statsAll = s
+                return s
+            }
+            let s = full.stats(today: today, window: window)
+            statsAll = s
+            return s
         }()
         /// Contacts adjacent to each contact through `knows` edges.
         lazy var adjacency: [Int64: [Int64]] = {
@@ -422,7 +442,7 @@ public final class Interpreter {
             return .duration(Duration(days: max(0, v.today.ordinal - d.ordinal)))
         default: break
         }
-        let s = v.stats[c.id] ?? ContactStats()
+        let s = v.stats(of: c.id) ?? ContactStats()
         switch key {
         case .last_touch: return .optional(s.lastTouch)
         case .touches: return .int(s.touches)
@@ -458,7 +478,7 @@ public final class Interpreter {
 
     func due(of c: Contact) throws -> Day? {
         guard let cad = try cadence(of: c) else { return nil }
-        let base = (try view().stats[c.id]?.lastTouch) ?? c.metOn ?? c.created
+        let base = (try view().stats(of: c.id)?.lastTouch) ?? c.metOn ?? c.created
         return base.adding(cad)
     }
 

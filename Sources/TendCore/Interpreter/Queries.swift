@@ -523,13 +523,13 @@ extension Interpreter {
     // MARK: - Timeline
 
     func timeline(_ id: Int64) throws -> RowSet {
-        let net = try view().full
+        let net = try eventsInvolving(id)
         let spec = Schema.timeline
         var events: [(Day, Int, Value)] = []
         func add(_ on: Day, _ event: String, _ eid: Int64, _ kind: String, _ people: [Int64], _ summary: String, _ order: Int) {
             events.append((on, order, .row(Row(spec, [.date(on), .string(event), .int64(eid), .string(kind), .list(people.map(Value.contact)), .string(summary)]))))
         }
-        func name(_ p: Int64) -> String { net.contact(p)?.name ?? "?" }
+        func name(_ p: Int64) -> String { (try? contact(p))??.name ?? "?" }
         for i in net.interactions where i.people.contains(id) {
             var flags: [String] = []
             if i.gave { flags.append("gave") }
@@ -560,6 +560,23 @@ extension Interpreter {
         }
         events.sort { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 > $1.1 }
         return RowSet(collection: spec, rows: events.map(\.2))
+    }
+
+    /// Every event of one contact: read through the backend's indexes on a large network,
+    /// else taken from the events in memory.
+    func eventsInvolving(_ id: Int64) throws -> Network {
+        let v = try view()
+        guard !v.hasEvents, v.window == nil, let backend = v.backend, try backend.readsEventsPerContact() else { return v.full }
+        var net = Network()
+        for kind in ["interactions", "referrals", "introductions", "spending", "stage_changes"] {
+            guard let part = try backend.events(of: kind, involving: id) else { return v.full }
+            net.interactions += part.interactions
+            net.referrals += part.referrals
+            net.introductions += part.introductions
+            net.spending += part.spending
+            net.stageChanges += part.stageChanges
+        }
+        return net
     }
 
     // MARK: - Tables

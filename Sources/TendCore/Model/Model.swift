@@ -14,6 +14,8 @@ public protocol Model: AnyObject {
     /// over its events (SQL aggregates), else nil and the core computes them from the events.
     /// Must agree with `Network.stats(today:)` exactly.
     func contactStats(today: Day) throws -> [Int64: ContactStats]?
+    /// The same figures for a few contacts only (a table of ten rows needs ten, not all).
+    func contactStats(of ids: [Int64], today: Day) throws -> [Int64: ContactStats]?
     /// The `knows` edges, without the events.
     func knowsEdges() throws -> [(Int64, Int64)]
     /// Which of these contacts have been touched on or before `today`, when the backend can say
@@ -45,6 +47,7 @@ public struct FieldCondition: Sendable {
 extension Model {
     public func network(events: Bool) throws -> Network { try network() }
     public func contactStats(today: Day) throws -> [Int64: ContactStats]? { nil }
+    public func contactStats(of ids: [Int64], today: Day) throws -> [Int64: ContactStats]? { nil }
     public func knowsEdges() throws -> [(Int64, Int64)] { try network().knows }
     public func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>? { nil }
     public func count(of collection: String) throws -> Int? { nil }
