@@ -78,7 +78,7 @@ public final class Interpreter {
         func stats(of id: Int64) -> ContactStats? {
             if let all = statsAll { return all[id] }
             if let s = statsFew[id] { return s }
-            if statsFew.count < 100, window == nil, loadedFull == nil,
+            if statsFew.count < 25, window == nil, loadedFull == nil,
                 let s = (try? backend?.contactStats(of: [id], today: today)) ?? nil
             {
                 statsFew[id] = s[id]
