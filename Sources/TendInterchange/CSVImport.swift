@@ -75,7 +75,8 @@ public enum CSVImport {
             }
         }
         guard fields.contains(where: { $0 == "name" || $0 == "first" || $0 == "last" }) else {
-            throw ImportError("line \(headerLine)", "the header has no name column (name, first name or last name); header: \(header.joined(separator: ", "))")
+            throw ImportError(
+                "line \(headerLine)", "the header has no name column (name, first name or last name); header: \(header.joined(separator: ", "))")
         }
         var batch = ImportBatch()
         var record = 0
@@ -139,12 +140,16 @@ public enum CSVImport {
         if let b = v["birthday"] { c.notes.append("birthday: \(b)") }
         c.metAt = v["met_at"] ?? (flavor == .linkedin ? "LinkedIn" : nil)
         if let m = v["met_on"] {
-            guard let d = parseDate(m) else { throw ImportError(origin, field: flavor == .linkedin ? "Connected On" : "met_on", "\"\(m)\" is not a date") }
+            guard let d = parseDate(m) else {
+                throw ImportError(origin, field: flavor == .linkedin ? "Connected On" : "met_on", "\"\(m)\" is not a date")
+            }
             c.metOn = d
         }
         c.relationship = v["relationship"]
         if let s = v["stage"] {
-            guard let st = Stage(name: s) else { throw ImportError(origin, field: "stage", "\"\(s)\" is not a stage (contact, visibility, credibility, profitability)") }
+            guard let st = Stage(name: s) else {
+                throw ImportError(origin, field: "stage", "\"\(s)\" is not a stage (contact, visibility, credibility, profitability)")
+            }
             c.stage = st
         }
         if let cad = v["cadence"] {

@@ -34,7 +34,8 @@ public enum VCard {
             if line.trimmed.isEmpty { continue }
             guard let p = parseLine(line, number) else {
                 if card != nil {
-                    batch.errors.append(ImportError("card \(cardNumber) (line \(number))", "expected NAME:VALUE, found \(String(line.prefix(40)).debugDescription)"))
+                    batch.errors.append(
+                        ImportError("card \(cardNumber) (line \(number))", "expected NAME:VALUE, found \(String(line.prefix(40)).debugDescription)"))
                     card = nil
                 } else {
                     batch.errors.append(ImportError("line \(number)", "not a vCard line (expected BEGIN:VCARD)"))
@@ -124,9 +125,11 @@ public enum VCard {
         }
         var name = parts[0].uppercased()
         if let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")) { name = String(name[name.utf8.index(after: dot)...]) }  // item1.EMAIL
-        guard !name.isEmpty, name.utf8.allSatisfy({ b in
-            (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-")
-        }) else { return nil }
+        guard !name.isEmpty,
+            name.utf8.allSatisfy({ b in
+                (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-")
+            })
+        else { return nil }
         var params: [String: [String]] = [:]
         for p in parts.dropFirst() {
             if let eq = p.utf8.firstIndex(of: UInt8(ascii: "=")) {
@@ -137,7 +140,8 @@ public enum VCard {
             }
         }
         if !params.isEmpty {
-            let encoding = (params["ENCODING"]?.first ?? params[""]?.first { ["QUOTED-PRINTABLE", "BASE64", "B"].contains($0.uppercased()) } ?? "").uppercased()
+            let encoding = (params["ENCODING"]?.first ?? params[""]?.first { ["QUOTED-PRINTABLE", "BASE64", "B"].contains($0.uppercased()) } ?? "")
+                .uppercased()
             if encoding == "QUOTED-PRINTABLE" {
                 value = quotedPrintable(value, charset: params["CHARSET"]?.first)
             }
@@ -248,7 +252,9 @@ public enum VCard {
                 let address = parts.filter { !$0.isEmpty }.joined(separator: ", ")
                 // An address that is only the city is kept as the city alone.
                 let onlyCity = parts.enumerated().allSatisfy { $0.offset == 3 || $0.element.isEmpty }
-                if !address.isEmpty && !onlyCity { c.notes.append("address\(p.types.isEmpty ? "" : " (\(p.types.joined(separator: ", ")))"): \(address)") }
+                if !address.isEmpty && !onlyCity {
+                    c.notes.append("address\(p.types.isEmpty ? "" : " (\(p.types.joined(separator: ", ")))"): \(address)")
+                }
             case "NOTE": if !v.isEmpty { c.notes.append(v) }
             case "CATEGORIES":
                 for t in split(p.value, on: ",") {
@@ -297,7 +303,11 @@ public enum VCard {
         if let v = c.metAt { lines.append("X-TEND-MET-AT:" + escape(v)) }
         if let v = c.metOn { lines.append("X-TEND-MET-ON:\(v)") }
         if let v = c.relationship { lines.append("X-TEND-RELATIONSHIP:" + escape(v)) }
-        if let v = c.cadence { lines.append("X-TEND-CADENCE:\(v.months == 0 || v.days == 0 ? v.description.replacingOccurrences(of: " ", with: "") : "\(Int(v.approximateDays))d")") }
+        if let v = c.cadence {
+            lines.append(
+                "X-TEND-CADENCE:\(v.months == 0 || v.days == 0 ? v.description.replacingOccurrences(of: " ", with: "") : "\(Int(v.approximateDays))d")"
+            )
+        }
         lines.append("END:VCARD")
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
     }

@@ -50,7 +50,9 @@ struct Importer {
         var report = Report()
         try apply(batch.contacts, dryRun: dryRun, report: &report)
         session.interpreter.invalidate()
-        var lines = ["\(dryRun ? "Would import" : "Imported") from \(path): \(report.added) added, \(report.merged) merged, \(batch.errors.count + report.skipped.count) skipped."]
+        var lines = [
+            "\(dryRun ? "Would import" : "Imported") from \(path): \(report.added) added, \(report.merged) merged, \(batch.errors.count + report.skipped.count) skipped."
+        ]
         for e in batch.errors { lines.append("  skipped \(e)") }
         for s in report.skipped { lines.append("  skipped \(s)") }
         return lines.joined(separator: "\n")
@@ -179,8 +181,10 @@ struct Exporter {
     let session: Session
 
     /// The stored fields that CSV export writes and CSV import reads back.
-    static let csvFields = ["name", "handle", "company", "title", "profession", "email", "phone", "city", "tags", "met_at",
-        "met_on", "relationship", "stage", "cadence", "notes"]
+    static let csvFields = [
+        "name", "handle", "company", "title", "profession", "email", "phone", "city", "tags", "met_at",
+        "met_on", "relationship", "stage", "cadence", "notes",
+    ]
 
     func run(format: String, path: String, table: Table, contacts ids: [Int64]) throws -> String {
         let net = try session.store.network()
@@ -192,11 +196,13 @@ struct Exporter {
             text = Renderer(format: .json).render(try contactsTable(ids)) + "\n"
         case "csv":
             let rows = people.map { c -> [Value] in
-                [.string(c.name), .string(c.handle), .optional(c.company), .optional(c.title), .optional(c.profession),
+                [
+                    .string(c.name), .string(c.handle), .optional(c.company), .optional(c.title), .optional(c.profession),
                     .optional(c.email), .optional(c.phone), .optional(c.city), .string(c.tags.joined(separator: ";")),
                     .optional(c.metAt), .optional(c.metOn), .optional(c.relationship), .string(c.stage.description),
                     c.cadence.map { .string(ScriptWriter.durationLiteral($0).replacingOccurrences(of: " ", with: "")) } ?? .null,
-                    .optional(c.notes)]
+                    .optional(c.notes),
+                ]
             }
             text = Renderer(format: .csv).render(Table(columns: Exporter.csvFields, rows: rows)) + "\n"
         case "vcard":
@@ -228,7 +234,8 @@ struct Exporter {
     /// Every stored and derived field of the contacts.
     func contactsTable(_ ids: [Int64]) throws -> Table {
         let interpreter = session.interpreter
-        let set = RowSet(collection: nil, rows: ids.map(Value.contact),
+        let set = RowSet(
+            collection: nil, rows: ids.map(Value.contact),
             columns: Schema.contacts.fields.map(\.name) + interpreter.definitions.scores.keys.sorted())
         return try interpreter.table(set)
     }

@@ -128,12 +128,13 @@ public final class REPL {
 struct Completer {
     let session: Session
 
-    static let keywords: [String] = Array(Parser.statementWords) + [
-        "where", "sort", "by", "group", "show", "limit", "asc", "desc", "and", "or", "not", "in", "if", "then", "else", "when",
-        "remind", "priority", "true", "false", "null", "today", "yesterday", "tomorrow", "me", "my", "it", "who", "serves",
-        "agenda", "timeline", "rules", "progress", "gaps", "path", "connectors", "report", "why", "with", "on", "to", "from",
-        "about", "at", "per", "target", "into", "until", "contact", "visibility", "credibility", "profitability",
-    ]
+    static let keywords: [String] =
+        Array(Parser.statementWords) + [
+            "where", "sort", "by", "group", "show", "limit", "asc", "desc", "and", "or", "not", "in", "if", "then", "else", "when",
+            "remind", "priority", "true", "false", "null", "today", "yesterday", "tomorrow", "me", "my", "it", "who", "serves",
+            "agenda", "timeline", "rules", "progress", "gaps", "path", "connectors", "report", "why", "with", "on", "to", "from",
+            "about", "at", "per", "target", "into", "until", "contact", "visibility", "credibility", "profitability",
+        ]
 
     /// Candidates for the word that ends `before` (the line up to the cursor).
     func candidates(_ before: String) -> [String] {
@@ -156,7 +157,8 @@ struct Completer {
             pool = Array(Set(Schema.all.flatMap { $0.fields.map(\.name) } + Schema.me.map(\.name)))
         } else {
             let defs = session.interpreter.definitions
-            pool = Completer.keywords + Schema.queryable.map(\.name) + Schema.all.flatMap { $0.fields.map(\.name) }
+            pool =
+                Completer.keywords + Schema.queryable.map(\.name) + Schema.all.flatMap { $0.fields.map(\.name) }
                 + Builtin.all.map(\.name) + Array(defs.lets.keys) + Array(defs.fns.keys) + Array(defs.scores.keys)
         }
         guard !word.isEmpty else { return [] }

@@ -92,17 +92,19 @@ public struct Renderer {
     public func render(_ t: Table) -> String {
         switch format {
         case .json:
-            return "[" + t.rows.map { row in
-                "{" + zip(t.columns, row).map { "\(jsonStringLiteral($0)):\(json($1, t))" }.joined(separator: ",") + "}"
-            }.joined(separator: ",") + "]"
+            return "["
+                + t.rows.map { row in
+                    "{" + zip(t.columns, row).map { "\(jsonStringLiteral($0)):\(json($1, t))" }.joined(separator: ",") + "}"
+                }.joined(separator: ",") + "]"
         case .csv, .tsv:
             let sep: Character = format == .csv ? "," : "\t"
             var lines = [t.columns.map { csvField($0, separator: sep) }.joined(separator: String(sep))]
             for row in t.rows {
-                lines.append(row.map { v -> String in
-                    if case .contact(let id) = v { return csvField(t.people[id]?.handle ?? "", separator: sep) }
-                    return csvField(plainCell(v, t), separator: sep)
-                }.joined(separator: String(sep)))
+                lines.append(
+                    row.map { v -> String in
+                        if case .contact(let id) = v { return csvField(t.people[id]?.handle ?? "", separator: sep) }
+                        return csvField(plainCell(v, t), separator: sep)
+                    }.joined(separator: String(sep)))
             }
             return lines.joined(separator: "\n")
         case .table:
@@ -174,11 +176,13 @@ public struct Renderer {
             }
         }
         var lines: [String] = []
-        lines.append(paint(zip(t.columns, widths).map { Renderer.pad(Renderer.truncate($0, $1), $1) }.joined(separator: "  ").trimmingTrailing(), bold: true))
+        lines.append(
+            paint(zip(t.columns, widths).map { Renderer.pad(Renderer.truncate($0, $1), $1) }.joined(separator: "  ").trimmingTrailing(), bold: true))
         lines.append(paint(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "), dim: true))
         for row in text {
-            lines.append(row.enumerated().map { i, c in Renderer.pad(Renderer.truncate(c, widths[i]), widths[i], right: numeric[i]) }
-                .joined(separator: "  ").trimmingTrailing())
+            lines.append(
+                row.enumerated().map { i, c in Renderer.pad(Renderer.truncate(c, widths[i]), widths[i], right: numeric[i]) }
+                    .joined(separator: "  ").trimmingTrailing())
         }
         lines.append(paint("(\(t.rows.count) row\(t.rows.count == 1 ? "" : "s"))", dim: true))
         return lines.joined(separator: "\n")
@@ -210,7 +214,10 @@ public struct Renderer {
             lines.append(Renderer.pad(Renderer.truncate(label, labelWidth), labelWidth) + " │" + paint(bar, bar: true) + " " + numbers[i])
         }
         let extra = t.columns.indices.filter { $0 > column }
-        if !extra.isEmpty { lines.append(""); lines.append(grid(t)) }
+        if !extra.isEmpty {
+            lines.append("")
+            lines.append(grid(t))
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -403,12 +403,16 @@ public final class Session: InterpreterHost {
         close(fd)
     }
 
-    public func importFile(format: String, path: String, options: [String: Value], from source: Source, into interpreter: Interpreter) throws -> String {
+    public func importFile(format: String, path: String, options: [String: Value], from source: Source, into interpreter: Interpreter) throws
+        -> String
+    {
         let full = resolve(path, from: source)
         return try Importer(session: self).run(format: format, path: full, options: options)
     }
 
-    public func exportFile(format: String, path: String, table: Table, contacts: [Int64], from source: Source, interpreter: Interpreter) throws -> String {
+    public func exportFile(format: String, path: String, table: Table, contacts: [Int64], from source: Source, interpreter: Interpreter) throws
+        -> String
+    {
         let full = resolve(path, from: source)
         return try Exporter(session: self).run(format: format, path: full, table: table, contacts: contacts)
     }

@@ -32,14 +32,20 @@ public struct SampleNetwork {
         mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
     }
 
-    static let first = ["Joan", "Dana", "Mike", "Ana", "Tom", "Priya", "Li", "Sofia", "Omar", "Grace", "Ben", "Maya", "Ivan", "Chloe",
-        "Raj", "Elena", "Kwame", "Hana", "Luis", "Nora", "Sam", "Zoe", "Felix", "Aisha", "Jonas", "Mei", "Diego", "Ruth", "Kai", "Lena"]
-    static let last = ["Rivera", "Lee", "Chen", "Park", "Okafor", "Shah", "Wei", "Rossi", "Haddad", "Kim", "Miller", "Cohen", "Novak",
+    static let first = [
+        "Joan", "Dana", "Mike", "Ana", "Tom", "Priya", "Li", "Sofia", "Omar", "Grace", "Ben", "Maya", "Ivan", "Chloe",
+        "Raj", "Elena", "Kwame", "Hana", "Luis", "Nora", "Sam", "Zoe", "Felix", "Aisha", "Jonas", "Mei", "Diego", "Ruth", "Kai", "Lena",
+    ]
+    static let last = [
+        "Rivera", "Lee", "Chen", "Park", "Okafor", "Shah", "Wei", "Rossi", "Haddad", "Kim", "Miller", "Cohen", "Novak",
         "Dubois", "Patel", "Garcia", "Mensah", "Sato", "Lopez", "Berg", "Adams", "Fischer", "Khan", "Schmidt", "Wong", "Silva", "Brown",
-        "Nguyen", "Jensen", "Moreau"]
-    static let professions = ["financial advisor", "travel agent", "landscaper", "pet resort", "salon", "attorney", "accountant",
+        "Nguyen", "Jensen", "Moreau",
+    ]
+    static let professions = [
+        "financial advisor", "travel agent", "landscaper", "pet resort", "salon", "attorney", "accountant",
         "mortgage broker", "home inspector", "web designer", "photographer", "insurance agent", "banker", "dentist", "chiropractor",
-        "business coach", "caterer", "printer", "IT consultant", "florist", "veterinarian", "editor", "real estate agent", "mover"]
+        "business coach", "caterer", "printer", "IT consultant", "florist", "veterinarian", "editor", "real estate agent", "mover",
+    ]
     static let companies = ["Acme", "Northwind", "Bluebird", "Summit", "Harbor", "Evergreen", "Keystone", "Lighthouse", "Pioneer", "Orchard"]
     static let metAt = ["work", "school", "event", "travel", "worship", "gym", "LinkedIn", "BNI", "referral", "neighbourhood"]
     static let relationships = ["vendor", "customer", "peer", "partner", "prospect", "colleague", "friend", "family"]
@@ -67,22 +73,25 @@ public struct SampleNetwork {
         let t = today.ordinal
         try store.transaction {
             try store.db.inDatabase { db in
-                try db.execute(sql: """
-                    INSERT INTO me (id, name, profession, company, preferred_client, goals) VALUES (1, 'Pat Morgan', 'real estate agent',
-                      'Morgan Homes', '["retired empty nesters"]', '["Write an article for the local paper"]')
-                    ON CONFLICT(id) DO NOTHING
-                    """)
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO markets (name, served_by, position) VALUES
-                      ('retired empty nesters', '["financial advisor","travel agent","landscaper","pet resort","salon","real estate agent"]', 1),
-                      ('first-time buyers', '["mortgage broker","attorney","home inspector","mover","insurance agent"]', 2)
-                    """)
-                let insertContact = try db.makeStatement(sql: """
-                    INSERT INTO contacts (id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on,
-                      relationship, internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments,
-                      interests, networks, skills, serves, expert, passionate, honors_referrals, notes, created, snoozed_until)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', '[]', ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)
-                    """)
+                try db.execute(
+                    sql: """
+                        INSERT INTO me (id, name, profession, company, preferred_client, goals) VALUES (1, 'Pat Morgan', 'real estate agent',
+                          'Morgan Homes', '["retired empty nesters"]', '["Write an article for the local paper"]')
+                        ON CONFLICT(id) DO NOTHING
+                        """)
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO markets (name, served_by, position) VALUES
+                          ('retired empty nesters', '["financial advisor","travel agent","landscaper","pet resort","salon","real estate agent"]', 1),
+                          ('first-time buyers', '["mortgage broker","attorney","home inspector","mover","insurance agent"]', 2)
+                        """)
+                let insertContact = try db.makeStatement(
+                    sql: """
+                        INSERT INTO contacts (id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on,
+                          relationship, internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments,
+                          interests, networks, skills, serves, expert, passionate, honors_referrals, notes, created, snoozed_until)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', '[]', ?, ?, ?, ?, ?, ?, ?, NULL, ?, NULL)
+                        """)
                 let insertStage = try db.makeStatement(sql: "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES (?, ?, ?)")
                 var handles = Set<String>()
                 for i in 1...size {
@@ -117,9 +126,10 @@ public struct SampleNetwork {
                     }
                     counts.contacts += 1
                 }
-                let insertInteraction = try db.makeStatement(sql: """
-                    INSERT INTO interactions (id, kind, "on", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """)
+                let insertInteraction = try db.makeStatement(
+                    sql: """
+                        INSERT INTO interactions (id, kind, "on", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """)
                 let insertPerson = try db.makeStatement(sql: "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)")
                 let total = size * interactionsPerContact
                 for i in 0..<total {
@@ -139,9 +149,10 @@ public struct SampleNetwork {
                     }
                     counts.interactions += 1
                 }
-                let insertReferral = try db.makeStatement(sql: """
-                    INSERT INTO referrals (direction, contact_id, about, "on", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, NULL)
-                    """)
+                let insertReferral = try db.makeStatement(
+                    sql: """
+                        INSERT INTO referrals (direction, contact_id, about, "on", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, NULL)
+                        """)
                 for _ in 0..<max(1, size / 5) {
                     try insertReferral.execute(arguments: [
                         rng.chance(0.55) ? "given" : "received", Int64(1 + rng.int(size)),
@@ -173,18 +184,22 @@ public struct SampleNetwork {
                 }
                 let insertSpend = try db.makeStatement(sql: "INSERT INTO spending (contact_id, amount_cents, \"on\", note) VALUES (?, ?, ?, NULL)")
                 for _ in 0..<max(1, size / 4) {
-                    try insertSpend.execute(arguments: [Int64(1 + rng.int(size)), Int64(500 + rng.int(50_000)), Day(ordinal: t - rng.int(500)).description])
+                    try insertSpend.execute(arguments: [
+                        Int64(1 + rng.int(size)), Int64(500 + rng.int(50_000)), Day(ordinal: t - rng.int(500)).description,
+                    ])
                     counts.spending += 1
                 }
-                try db.execute(sql: """
-                    INSERT OR IGNORE INTO goals (name, due, metric, target, period) VALUES
-                      ('Meet in person', NULL, 'count(interactions where kind in ["lunch", "coffee", "meeting"])', '12', 'quarter'),
-                      ('Write an article for the local paper', ?, NULL, NULL, NULL)
-                    """, arguments: [today.adding(Duration(months: 4)).description])
+                try db.execute(
+                    sql: """
+                        INSERT OR IGNORE INTO goals (name, due, metric, target, period) VALUES
+                          ('Meet in person', NULL, 'count(interactions where kind in ["lunch", "coffee", "meeting"])', '12', 'quarter'),
+                          ('Write an article for the local paper', ?, NULL, NULL, NULL)
+                        """, arguments: [today.adding(Duration(months: 4)).description])
                 if let editor = try Int64.fetchOne(db, sql: "SELECT id FROM contacts WHERE profession = 'editor' ORDER BY id LIMIT 1"),
                     let goal = try Int64.fetchOne(db, sql: "SELECT id FROM goals WHERE name = 'Write an article for the local paper'")
                 {
-                    try db.execute(sql: "INSERT OR IGNORE INTO goal_helpers (goal_id, contact_id, position) VALUES (?, ?, 0)", arguments: [goal, editor])
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO goal_helpers (goal_id, contact_id, position) VALUES (?, ?, 0)", arguments: [goal, editor])
                 }
             }
         }

@@ -19,12 +19,14 @@ extension Store {
     static func load(_ db: Database, events: Bool = true, filter: (String, StatementArguments)? = nil) throws -> Network {
         var net = Network()
         net.contacts.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") ?? 0)
-        let contacts = try Row.fetchCursor(db, sql: """
-            SELECT id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship,
-                   internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests,
-                   networks, skills, serves, expert, passionate, honors_referrals, notes, created, snoozed_until
-            FROM contacts \(filter.map { "WHERE " + $0.0 } ?? "") ORDER BY id
-            """, arguments: filter?.1 ?? [])
+        let contacts = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship,
+                       internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests,
+                       networks, skills, serves, expert, passionate, honors_referrals, notes, created, snoozed_until
+                FROM contacts \(filter.map { "WHERE " + $0.0 } ?? "") ORDER BY id
+                """, arguments: filter?.1 ?? [])
         while let r = try contacts.next() {
             var c = Contact(name: r[2], handle: r[1], created: day(r[29]) ?? Day(ordinal: 0))
             c.id = r[0]
@@ -64,7 +66,8 @@ extension Store {
         let stages = try Row.fetchCursor(db, sql: "SELECT id, contact_id, stage, \"on\" FROM stage_changes ORDER BY id")
         while let r = try stages.next() { net.stageChanges.append(stageChange(r)) }
         net.interactions = try interactions(db)
-        let referrals = try Row.fetchCursor(db, sql: "SELECT id, direction, contact_id, about, \"on\", value_cents, status, note FROM referrals ORDER BY id")
+        let referrals = try Row.fetchCursor(
+            db, sql: "SELECT id, direction, contact_id, about, \"on\", value_cents, status, note FROM referrals ORDER BY id")
         while let r = try referrals.next() { net.referrals.append(referral(r)) }
         let intros = try Row.fetchCursor(db, sql: "SELECT id, a_id, b_id, \"on\", note FROM introductions ORDER BY id")
         while let r = try intros.next() { net.introductions.append(introduction(r)) }
@@ -97,10 +100,12 @@ extension Store {
         // joined rows took three times as long as this stream (its sorter, then random lookups).
         let todayText = today.description
         let recentText = today.adding(days: -90).description
-        let interactions = try Row.fetchCursor(db, sql: """
-            SELECT ip.contact_id, i.kind = 'note', i."on", i.gave, i.asked OR i.pitch, i.inbound
-            FROM interaction_people ip CROSS JOIN interactions i ON i.id = ip.interaction_id\(restrict("ip.contact_id"))
-            """)
+        let interactions = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT ip.contact_id, i.kind = 'note', i."on", i.gave, i.asked OR i.pitch, i.inbound
+                FROM interaction_people ip CROSS JOIN interactions i ON i.id = ip.interaction_id\(restrict("ip.contact_id"))
+                """)
         var last: [Int64: String] = [:]
         while let r = try interactions.next() {
             let id: Int64 = r[0]
@@ -119,11 +124,13 @@ extension Store {
             if r[5] as Bool { out[id]!.inbound += 1 }
         }
         for (id, on) in last { out[id]!.lastTouch = day(on) }
-        let referrals = try Row.fetchCursor(db, sql: """
-            SELECT contact_id, total("on" <= ?1), total("on" <= ?1 AND "on" > ?2), max(CASE WHEN "on" <= ?1 THEN "on" END),
-                   total(direction = 'given'), total(direction = 'received')
-            FROM referrals\(restrict("contact_id")) GROUP BY contact_id
-            """, arguments: args)
+        let referrals = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT contact_id, total("on" <= ?1), total("on" <= ?1 AND "on" > ?2), max(CASE WHEN "on" <= ?1 THEN "on" END),
+                       total(direction = 'given'), total(direction = 'received')
+                FROM referrals\(restrict("contact_id")) GROUP BY contact_id
+                """, arguments: args)
         while let r = try referrals.next() {
             let id: Int64 = r[0]
             guard out[id] != nil else { continue }
@@ -132,10 +139,12 @@ extension Store {
             out[id]!.gave += Int(r[4] as Double)
             out[id]!.referralsReceived += Int(r[5] as Double)
         }
-        let introductions = try Row.fetchCursor(db, sql: """
-            SELECT id, total("on" <= ?1), total("on" <= ?1 AND "on" > ?2), max(CASE WHEN "on" <= ?1 THEN "on" END), count(*)
-            FROM (SELECT a_id AS id, "on" FROM introductions\(restrict("a_id")) UNION ALL SELECT b_id, "on" FROM introductions\(restrict("b_id"))) GROUP BY id
-            """, arguments: args)
+        let introductions = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT id, total("on" <= ?1), total("on" <= ?1 AND "on" > ?2), max(CASE WHEN "on" <= ?1 THEN "on" END), count(*)
+                FROM (SELECT a_id AS id, "on" FROM introductions\(restrict("a_id")) UNION ALL SELECT b_id, "on" FROM introductions\(restrict("b_id"))) GROUP BY id
+                """, arguments: args)
         while let r = try introductions.next() {
             let id: Int64 = r[0]
             guard out[id] != nil else { continue }
@@ -148,7 +157,11 @@ extension Store {
             let id: Int64 = r[0]
             if out[id] != nil { out[id]!.spend = money(r[1]) }
         }
-        let degree = try Row.fetchCursor(db, sql: "SELECT id, count(*) FROM (SELECT a_id AS id FROM knows\(restrict("a_id")) UNION ALL SELECT b_id FROM knows\(restrict("b_id"))) GROUP BY id")
+        let degree = try Row.fetchCursor(
+            db,
+            sql:
+                "SELECT id, count(*) FROM (SELECT a_id AS id FROM knows\(restrict("a_id")) UNION ALL SELECT b_id FROM knows\(restrict("b_id"))) GROUP BY id"
+        )
         while let r = try degree.next() {
             let id: Int64 = r[0]
             if out[id] != nil { out[id]!.degree = r[1] }
@@ -164,21 +177,29 @@ extension Store {
     /// The interactions after an id, in id order, `limit` of them (all with -1). The people of
     /// each are merged in as both cursors go up by interaction id: a dictionary of a million
     /// small lists was the largest thing held while loading.
-    static func interactions(_ db: Database, after: Int64 = Int64.min, limit: Int = -1,
-                             filter: (String, StatementArguments)? = nil) throws -> [Interaction] {
+    static func interactions(
+        _ db: Database, after: Int64 = Int64.min, limit: Int = -1,
+        filter: (String, StatementArguments)? = nil
+    ) throws -> [Interaction] {
         var out: [Interaction] = []
         if filter == nil { out.reserveCapacity(limit >= 0 ? limit : try Int.fetchOne(db, sql: "SELECT count(*) FROM interactions") ?? 0) }
-        let links = try Row.fetchCursor(db, sql: filter == nil ? """
-            SELECT interaction_id, contact_id FROM interaction_people WHERE interaction_id > ? ORDER BY interaction_id, position
-            """ : """
-            SELECT ip.interaction_id, ip.contact_id FROM interaction_people ip JOIN interactions ON interactions.id = ip.interaction_id
-            WHERE ip.interaction_id > ? AND \(filter!.0) ORDER BY ip.interaction_id, ip.position
-            """, arguments: [after] + (filter?.1 ?? []))
+        let links = try Row.fetchCursor(
+            db,
+            sql: filter == nil
+                ? """
+                SELECT interaction_id, contact_id FROM interaction_people WHERE interaction_id > ? ORDER BY interaction_id, position
+                """
+                : """
+                SELECT ip.interaction_id, ip.contact_id FROM interaction_people ip JOIN interactions ON interactions.id = ip.interaction_id
+                WHERE ip.interaction_id > ? AND \(filter!.0) ORDER BY ip.interaction_id, ip.position
+                """, arguments: [after] + (filter?.1 ?? []))
         var link: (Int64, Int64)? = try links.next().map { ($0[0], $0[1]) }
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch FROM interactions
-            WHERE id > ? \(filter.map { "AND " + $0.0 } ?? "") ORDER BY id LIMIT ?
-            """, arguments: [after] + (filter?.1 ?? []) + [limit])
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch FROM interactions
+                WHERE id > ? \(filter.map { "AND " + $0.0 } ?? "") ORDER BY id LIMIT ?
+                """, arguments: [after] + (filter?.1 ?? []) + [limit])
         while let r = try rows.next() {
             let id: Int64 = r[0]
             var people: [Int64] = []
@@ -245,12 +266,14 @@ extension Store {
         case "interactions":
             // Every person of each of the contact's interactions, in one read: consecutive rows
             // of the same interaction add its next person.
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT DISTINCT i.id, i.kind, i."on", i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch, p.contact_id, p.position
-                FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
-                JOIN interaction_people p ON p.interaction_id = i.id
-                WHERE ip.contact_id = ? ORDER BY i.id, p.position
-                """), arguments: [contact])
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        SELECT DISTINCT i.id, i.kind, i."on", i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch, p.contact_id, p.position
+                        FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
+                        JOIN interaction_people p ON p.interaction_id = i.id
+                        WHERE ip.contact_id = ? ORDER BY i.id, p.position
+                        """), arguments: [contact])
             while let r = try rows.next() {
                 let id: Int64 = r[0]
                 if let last = net.interactions.last, last.id == id {
@@ -260,24 +283,32 @@ extension Store {
                 }
             }
         case "referrals":
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT id, direction, contact_id, about, "on", value_cents, status, note FROM referrals WHERE contact_id = ? ORDER BY id
-                """), arguments: [contact])
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, direction, contact_id, about, "on", value_cents, status, note FROM referrals WHERE contact_id = ? ORDER BY id
+                        """), arguments: [contact])
             while let r = try rows.next() { net.referrals.append(referral(r)) }
         case "spending":
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT id, contact_id, amount_cents, "on", note FROM spending WHERE contact_id = ? ORDER BY id
-                """), arguments: [contact])
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, contact_id, amount_cents, "on", note FROM spending WHERE contact_id = ? ORDER BY id
+                        """), arguments: [contact])
             while let r = try rows.next() { net.spending.append(spend(r)) }
         case "introductions":
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT id, a_id, b_id, "on", note FROM introductions WHERE a_id = ?1 OR b_id = ?1 ORDER BY id
-                """), arguments: [contact])
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, a_id, b_id, "on", note FROM introductions WHERE a_id = ?1 OR b_id = ?1 ORDER BY id
+                        """), arguments: [contact])
             while let r = try rows.next() { net.introductions.append(introduction(r)) }
         case "stage_changes":
-            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT id, contact_id, stage, "on" FROM stage_changes WHERE contact_id = ? ORDER BY id
-                """), arguments: [contact])
+            let rows = try Row.fetchCursor(
+                db.cachedStatement(
+                    sql: """
+                        SELECT id, contact_id, stage, "on" FROM stage_changes WHERE contact_id = ? ORDER BY id
+                        """), arguments: [contact])
             while let r = try rows.next() { net.stageChanges.append(stageChange(r)) }
         default:
             return nil
@@ -388,7 +419,8 @@ extension Store {
         case .insertContact(let c):
             let marks = Array(repeating: "?", count: 30).joined(separator: ", ")
             if c.id != 0 {
-                try db.execute(sql: "INSERT INTO contacts (id, \(contactColumns)) VALUES (?, \(marks))",
+                try db.execute(
+                    sql: "INSERT INTO contacts (id, \(contactColumns)) VALUES (?, \(marks))",
                     arguments: [c.id] + contactArguments(c))
                 return c.id
             }
@@ -396,17 +428,19 @@ extension Store {
             try db.cachedStatement(sql: "INSERT INTO contacts (\(contactColumns)) VALUES (\(marks))").execute(arguments: contactArguments(c))
             return db.lastInsertedRowID
         case .updateContact(let c):
-            let sets = contactColumns.split(separator: ",").map { "\($0.trimmingCharacters(in: .whitespacesAndNewlines)) = ?" }.joined(separator: ", ")
+            let sets = contactColumns.split(separator: ",").map { "\($0.trimmingCharacters(in: .whitespacesAndNewlines)) = ?" }.joined(
+                separator: ", ")
             try db.cachedStatement(sql: "UPDATE contacts SET \(sets) WHERE id = ?").execute(arguments: contactArguments(c) + [c.id])
         case .deleteContact(let id):
             try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM interactions WHERE id NOT IN (SELECT interaction_id FROM interaction_people)")
         case .mergeContact(let from, let into):
             // Interactions with both people keep one entry for the merged person.
-            try db.execute(sql: """
-                DELETE FROM interaction_people WHERE contact_id = ?1
-                  AND interaction_id IN (SELECT interaction_id FROM interaction_people WHERE contact_id = ?2)
-                """, arguments: [from, into])
+            try db.execute(
+                sql: """
+                    DELETE FROM interaction_people WHERE contact_id = ?1
+                      AND interaction_id IN (SELECT interaction_id FROM interaction_people WHERE contact_id = ?2)
+                    """, arguments: [from, into])
             try db.execute(sql: "UPDATE interaction_people SET contact_id = ? WHERE contact_id = ?", arguments: [into, from])
             for table in ["referrals", "spending", "stage_changes"] {
                 try db.execute(sql: "UPDATE \(table) SET contact_id = ? WHERE contact_id = ?", arguments: [into, from])
@@ -421,29 +455,36 @@ extension Store {
                     try db.execute(sql: "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)", arguments: [min(other, into), max(other, into)])
                 }
             }
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO goal_helpers (goal_id, contact_id, position)
-                SELECT goal_id, ?, position FROM goal_helpers WHERE contact_id = ?
-                """, arguments: [into, from])
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO goal_helpers (goal_id, contact_id, position)
+                    SELECT goal_id, ?, position FROM goal_helpers WHERE contact_id = ?
+                    """, arguments: [into, from])
             try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [from])
         case .insertStageChange(let s):
-            try db.execute(sql: "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES (?, ?, ?)",
+            try db.execute(
+                sql: "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES (?, ?, ?)",
                 arguments: [s.contact, s.stage.rawValue, s.on.description])
             return db.lastInsertedRowID
         case .insertInteraction(let i):
-            try db.cachedStatement(sql: "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").execute(
+            try db.cachedStatement(
+                sql: "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            ).execute(
                 arguments: [i.kind, i.on.description, i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch])
             let id = db.lastInsertedRowID
             for (n, p) in i.people.enumerated() {
-                try db.cachedStatement(sql: "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)").execute(arguments: [id, p, n])
+                try db.cachedStatement(sql: "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)").execute(
+                    arguments: [id, p, n])
             }
             return id
         case .insertReferral(let r):
-            try db.execute(sql: "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            try db.execute(
+                sql: "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 arguments: [r.direction.rawValue, r.contact, r.about, r.on.description, r.value.map(cents), r.status, r.note])
             return db.lastInsertedRowID
         case .insertIntroduction(let i):
-            try db.execute(sql: "INSERT INTO introductions (a_id, b_id, \"on\", note) VALUES (?, ?, ?, ?)",
+            try db.execute(
+                sql: "INSERT INTO introductions (a_id, b_id, \"on\", note) VALUES (?, ?, ?, ?)",
                 arguments: [i.a, i.b, i.on.description, i.note])
             let id = db.lastInsertedRowID
             if i.a != i.b {
@@ -451,7 +492,8 @@ extension Store {
             }
             return id
         case .insertSpend(let s):
-            try db.execute(sql: "INSERT INTO spending (contact_id, amount_cents, \"on\", note) VALUES (?, ?, ?, ?)",
+            try db.execute(
+                sql: "INSERT INTO spending (contact_id, amount_cents, \"on\", note) VALUES (?, ?, ?, ?)",
                 arguments: [s.contact, cents(s.amount), s.on.description, s.note])
             return db.lastInsertedRowID
         case .deleteEvent(let kind, let id):
@@ -468,23 +510,26 @@ extension Store {
             guard a != b else { return nil }
             try db.execute(sql: "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)", arguments: [min(a, b), max(a, b)])
         case .setMe(let m):
-            try db.execute(sql: """
-                INSERT INTO me (id, name, profession, company, preferred_client, goals) VALUES (1, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET name = excluded.name, profession = excluded.profession, company = excluded.company,
-                  preferred_client = excluded.preferred_client, goals = excluded.goals
-                """, arguments: [m.name, m.profession, m.company, JSONList.encode(m.preferredClient), JSONList.encode(m.goals)])
+            try db.execute(
+                sql: """
+                    INSERT INTO me (id, name, profession, company, preferred_client, goals) VALUES (1, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, profession = excluded.profession, company = excluded.company,
+                      preferred_client = excluded.preferred_client, goals = excluded.goals
+                    """, arguments: [m.name, m.profession, m.company, JSONList.encode(m.preferredClient), JSONList.encode(m.goals)])
         case .setMarket(let m):
-            try db.execute(sql: """
-                INSERT INTO markets (name, served_by, position) VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM markets))
-                ON CONFLICT(name) DO UPDATE SET served_by = excluded.served_by
-                """, arguments: [m.name, JSONList.encode(m.servedBy)])
+            try db.execute(
+                sql: """
+                    INSERT INTO markets (name, served_by, position) VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM markets))
+                    ON CONFLICT(name) DO UPDATE SET served_by = excluded.served_by
+                    """, arguments: [m.name, JSONList.encode(m.servedBy)])
         case .deleteMarket(let name):
             try db.execute(sql: "DELETE FROM markets WHERE name = ?", arguments: [name])
         case .setGoal(let g):
-            try db.execute(sql: """
-                INSERT INTO goals (name, due, metric, target, period) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(name) DO UPDATE SET due = excluded.due, metric = excluded.metric, target = excluded.target, period = excluded.period
-                """, arguments: [g.name, g.due?.description, g.metric, g.target.map { "\($0)" }, g.period?.rawValue])
+            try db.execute(
+                sql: """
+                    INSERT INTO goals (name, due, metric, target, period) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET due = excluded.due, metric = excluded.metric, target = excluded.target, period = excluded.period
+                    """, arguments: [g.name, g.due?.description, g.metric, g.target.map { "\($0)" }, g.period?.rawValue])
             let id = try Int64.fetchOne(db, sql: "SELECT id FROM goals WHERE name = ?", arguments: [g.name]) ?? 0
             try db.execute(sql: "DELETE FROM goal_helpers WHERE goal_id = ?", arguments: [id])
             for (n, h) in g.helpers.enumerated() {
@@ -494,10 +539,11 @@ extension Store {
         case .deleteGoal(let name):
             try db.execute(sql: "DELETE FROM goals WHERE name = ?", arguments: [name])
         case .setDefinition(let d):
-            try db.execute(sql: """
-                INSERT INTO definitions (kind, name, source, position) VALUES (?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM definitions))
-                ON CONFLICT(kind, name) DO UPDATE SET source = excluded.source
-                """, arguments: [d.kind.rawValue, d.name, d.source])
+            try db.execute(
+                sql: """
+                    INSERT INTO definitions (kind, name, source, position) VALUES (?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM definitions))
+                    ON CONFLICT(kind, name) DO UPDATE SET source = excluded.source
+                    """, arguments: [d.kind.rawValue, d.name, d.source])
         case .deleteDefinition(let kind, let name):
             try db.execute(sql: "DELETE FROM definitions WHERE kind = ? AND name = ?", arguments: [kind.rawValue, name])
         }

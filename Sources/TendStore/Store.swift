@@ -115,77 +115,78 @@ public final class Store: Model {
     static var migrator: DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE contacts (
-                  id INTEGER PRIMARY KEY,
-                  handle TEXT NOT NULL UNIQUE,
-                  name TEXT NOT NULL,
-                  company TEXT, title TEXT, profession TEXT, email TEXT, phone TEXT, city TEXT,
-                  tags TEXT NOT NULL DEFAULT '[]',
-                  met_at TEXT, met_on TEXT, relationship TEXT,
-                  internal INTEGER NOT NULL DEFAULT 0,
-                  stage INTEGER NOT NULL DEFAULT 1,
-                  cadence_months INTEGER, cadence_days INTEGER,
-                  next_step TEXT, next_due TEXT,
-                  goals TEXT NOT NULL DEFAULT '[]', accomplishments TEXT NOT NULL DEFAULT '[]',
-                  interests TEXT NOT NULL DEFAULT '[]', networks TEXT NOT NULL DEFAULT '[]',
-                  skills TEXT NOT NULL DEFAULT '[]', serves TEXT NOT NULL DEFAULT '[]',
-                  expert INTEGER NOT NULL DEFAULT 0, passionate INTEGER NOT NULL DEFAULT 0,
-                  honors_referrals INTEGER NOT NULL DEFAULT 0,
-                  notes TEXT,
-                  created TEXT NOT NULL,
-                  snoozed_until TEXT);
-                CREATE INDEX contacts_name ON contacts(name);
-                CREATE TABLE stage_changes (
-                  id INTEGER PRIMARY KEY,
-                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
-                  stage INTEGER NOT NULL, "on" TEXT NOT NULL);
-                CREATE INDEX stage_changes_contact ON stage_changes(contact_id);
-                CREATE TABLE interactions (
-                  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "on" TEXT NOT NULL, note TEXT, quality INTEGER,
-                  gave INTEGER NOT NULL DEFAULT 0, asked INTEGER NOT NULL DEFAULT 0,
-                  inbound INTEGER NOT NULL DEFAULT 0, pitch INTEGER NOT NULL DEFAULT 0);
-                CREATE TABLE interaction_people (
-                  interaction_id INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
-                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
-                  position INTEGER NOT NULL,
-                  PRIMARY KEY (interaction_id, position));
-                CREATE INDEX interaction_people_contact ON interaction_people(contact_id);
-                CREATE TABLE referrals (
-                  id INTEGER PRIMARY KEY, direction TEXT NOT NULL CHECK (direction IN ('given', 'received')),
-                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
-                  about TEXT, "on" TEXT NOT NULL, value_cents INTEGER, status TEXT, note TEXT);
-                CREATE INDEX referrals_contact ON referrals(contact_id);
-                CREATE TABLE introductions (
-                  id INTEGER PRIMARY KEY,
-                  a_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
-                  b_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
-                  "on" TEXT NOT NULL, note TEXT);
-                CREATE TABLE spending (
-                  id INTEGER PRIMARY KEY,
-                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
-                  amount_cents INTEGER NOT NULL, "on" TEXT NOT NULL, note TEXT);
-                CREATE INDEX spending_contact ON spending(contact_id);
-                CREATE TABLE knows (
-                  a_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
-                  b_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
-                  PRIMARY KEY (a_id, b_id), CHECK (a_id < b_id));
-                CREATE INDEX knows_b ON knows(b_id);
-                CREATE TABLE me (
-                  id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT, profession TEXT, company TEXT,
-                  preferred_client TEXT NOT NULL DEFAULT '[]', goals TEXT NOT NULL DEFAULT '[]');
-                CREATE TABLE markets (name TEXT PRIMARY KEY, served_by TEXT NOT NULL DEFAULT '[]', position INTEGER NOT NULL);
-                CREATE TABLE goals (
-                  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, due TEXT, metric TEXT, target TEXT, period TEXT);
-                CREATE TABLE goal_helpers (
-                  goal_id INTEGER NOT NULL REFERENCES goals(id) ON DELETE CASCADE,
-                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
-                  position INTEGER NOT NULL,
-                  PRIMARY KEY (goal_id, contact_id));
-                CREATE TABLE definitions (
-                  kind TEXT NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL, position INTEGER NOT NULL,
-                  PRIMARY KEY (kind, name));
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE contacts (
+                      id INTEGER PRIMARY KEY,
+                      handle TEXT NOT NULL UNIQUE,
+                      name TEXT NOT NULL,
+                      company TEXT, title TEXT, profession TEXT, email TEXT, phone TEXT, city TEXT,
+                      tags TEXT NOT NULL DEFAULT '[]',
+                      met_at TEXT, met_on TEXT, relationship TEXT,
+                      internal INTEGER NOT NULL DEFAULT 0,
+                      stage INTEGER NOT NULL DEFAULT 1,
+                      cadence_months INTEGER, cadence_days INTEGER,
+                      next_step TEXT, next_due TEXT,
+                      goals TEXT NOT NULL DEFAULT '[]', accomplishments TEXT NOT NULL DEFAULT '[]',
+                      interests TEXT NOT NULL DEFAULT '[]', networks TEXT NOT NULL DEFAULT '[]',
+                      skills TEXT NOT NULL DEFAULT '[]', serves TEXT NOT NULL DEFAULT '[]',
+                      expert INTEGER NOT NULL DEFAULT 0, passionate INTEGER NOT NULL DEFAULT 0,
+                      honors_referrals INTEGER NOT NULL DEFAULT 0,
+                      notes TEXT,
+                      created TEXT NOT NULL,
+                      snoozed_until TEXT);
+                    CREATE INDEX contacts_name ON contacts(name);
+                    CREATE TABLE stage_changes (
+                      id INTEGER PRIMARY KEY,
+                      contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                      stage INTEGER NOT NULL, "on" TEXT NOT NULL);
+                    CREATE INDEX stage_changes_contact ON stage_changes(contact_id);
+                    CREATE TABLE interactions (
+                      id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "on" TEXT NOT NULL, note TEXT, quality INTEGER,
+                      gave INTEGER NOT NULL DEFAULT 0, asked INTEGER NOT NULL DEFAULT 0,
+                      inbound INTEGER NOT NULL DEFAULT 0, pitch INTEGER NOT NULL DEFAULT 0);
+                    CREATE TABLE interaction_people (
+                      interaction_id INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+                      contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                      position INTEGER NOT NULL,
+                      PRIMARY KEY (interaction_id, position));
+                    CREATE INDEX interaction_people_contact ON interaction_people(contact_id);
+                    CREATE TABLE referrals (
+                      id INTEGER PRIMARY KEY, direction TEXT NOT NULL CHECK (direction IN ('given', 'received')),
+                      contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                      about TEXT, "on" TEXT NOT NULL, value_cents INTEGER, status TEXT, note TEXT);
+                    CREATE INDEX referrals_contact ON referrals(contact_id);
+                    CREATE TABLE introductions (
+                      id INTEGER PRIMARY KEY,
+                      a_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                      b_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                      "on" TEXT NOT NULL, note TEXT);
+                    CREATE TABLE spending (
+                      id INTEGER PRIMARY KEY,
+                      contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                      amount_cents INTEGER NOT NULL, "on" TEXT NOT NULL, note TEXT);
+                    CREATE INDEX spending_contact ON spending(contact_id);
+                    CREATE TABLE knows (
+                      a_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                      b_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                      PRIMARY KEY (a_id, b_id), CHECK (a_id < b_id));
+                    CREATE INDEX knows_b ON knows(b_id);
+                    CREATE TABLE me (
+                      id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT, profession TEXT, company TEXT,
+                      preferred_client TEXT NOT NULL DEFAULT '[]', goals TEXT NOT NULL DEFAULT '[]');
+                    CREATE TABLE markets (name TEXT PRIMARY KEY, served_by TEXT NOT NULL DEFAULT '[]', position INTEGER NOT NULL);
+                    CREATE TABLE goals (
+                      id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, due TEXT, metric TEXT, target TEXT, period TEXT);
+                    CREATE TABLE goal_helpers (
+                      goal_id INTEGER NOT NULL REFERENCES goals(id) ON DELETE CASCADE,
+                      contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                      position INTEGER NOT NULL,
+                      PRIMARY KEY (goal_id, contact_id));
+                    CREATE TABLE definitions (
+                      kind TEXT NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL, position INTEGER NOT NULL,
+                      PRIMARY KEY (kind, name));
+                    """)
         }
         return m
     }
@@ -304,13 +305,15 @@ public final class Store: Model {
                 // Ids are integers, so the list is written into the SQL; chunks keep it short.
                 let list = ids[start..<min(start + 500, ids.count)].map(String.init).joined(separator: ",")
                 start += 500
-                let found = try Int64.fetchAll(db, sql: """
-                    SELECT ip.contact_id FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
-                      WHERE ip.contact_id IN (\(list)) AND i.kind <> 'note' AND i."on" <= ?1
-                    UNION SELECT contact_id FROM referrals WHERE contact_id IN (\(list)) AND "on" <= ?1
-                    UNION SELECT a_id FROM introductions WHERE a_id IN (\(list)) AND "on" <= ?1
-                    UNION SELECT b_id FROM introductions WHERE b_id IN (\(list)) AND "on" <= ?1
-                    """, arguments: [today.description])
+                let found = try Int64.fetchAll(
+                    db,
+                    sql: """
+                        SELECT ip.contact_id FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
+                          WHERE ip.contact_id IN (\(list)) AND i.kind <> 'note' AND i."on" <= ?1
+                        UNION SELECT contact_id FROM referrals WHERE contact_id IN (\(list)) AND "on" <= ?1
+                        UNION SELECT a_id FROM introductions WHERE a_id IN (\(list)) AND "on" <= ?1
+                        UNION SELECT b_id FROM introductions WHERE b_id IN (\(list)) AND "on" <= ?1
+                        """, arguments: [today.description])
                 out.formUnion(found)
             }
             return out
@@ -326,8 +329,10 @@ public final class Store: Model {
     /// The rows of a whole collection, counted by SQLite; nil once the network is in memory.
     public func count(of collection: String) throws -> Int? {
         guard cache == nil, coreCache == nil else { return nil }
-        let tables = ["contacts": "contacts", "interactions": "interactions", "referrals": "referrals",
-                      "introductions": "introductions", "spending": "spending", "goals": "goals", "markets": "markets"]
+        let tables = [
+            "contacts": "contacts", "interactions": "interactions", "referrals": "referrals",
+            "introductions": "introductions", "spending": "spending", "goals": "goals", "markets": "markets",
+        ]
         guard let table = tables[collection] else { return nil }
         return try db.inDatabase { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") }
     }
@@ -382,13 +387,27 @@ public final class Store: Model {
             var stamped = change
             if let id {
                 switch change {
-                case .insertContact(var c): c.id = id; stamped = .insertContact(c)
-                case .insertStageChange(var s): s.id = id; stamped = .insertStageChange(s)
-                case .insertInteraction(var e): e.id = id; stamped = .insertInteraction(e)
-                case .insertReferral(var e): e.id = id; stamped = .insertReferral(e)
-                case .insertIntroduction(var e): e.id = id; stamped = .insertIntroduction(e)
-                case .insertSpend(var e): e.id = id; stamped = .insertSpend(e)
-                case .setGoal(var g): g.id = id; stamped = .setGoal(g)
+                case .insertContact(var c):
+                    c.id = id
+                    stamped = .insertContact(c)
+                case .insertStageChange(var s):
+                    s.id = id
+                    stamped = .insertStageChange(s)
+                case .insertInteraction(var e):
+                    e.id = id
+                    stamped = .insertInteraction(e)
+                case .insertReferral(var e):
+                    e.id = id
+                    stamped = .insertReferral(e)
+                case .insertIntroduction(var e):
+                    e.id = id
+                    stamped = .insertIntroduction(e)
+                case .insertSpend(var e):
+                    e.id = id
+                    stamped = .insertSpend(e)
+                case .setGoal(var g):
+                    g.id = id
+                    stamped = .setGoal(g)
                 default: break
                 }
             }

@@ -32,8 +32,10 @@ struct Tend: ParsableCommand {
             Exit codes: 0 success, 1 an assertion failed, 2 the script does not parse or type-check,
             3 a run-time, data or I/O error (every change of the run rolled back).
             """,
-        subcommands: [RunCommand.self, CheckCommand.self, ImportCommand.self, ExportCommand.self, AgendaCommand.self,
-            DumpCommand.self, DemoCommand.self],
+        subcommands: [
+            RunCommand.self, CheckCommand.self, ImportCommand.self, ExportCommand.self, AgendaCommand.self,
+            DumpCommand.self, DemoCommand.self,
+        ],
         defaultSubcommand: nil)
 
     @OptionGroup var global: GlobalOptions
@@ -303,6 +305,9 @@ struct DemoCommand: ParsableCommand {
         let started = Date()
         let counts = try SampleNetwork(size: size, seed: seed, interactionsPerContact: interactions, today: day).write(to: store)
         let seconds = Date().timeIntervalSince(started)
-        FileHandle.standardError.write(Data("Generated \(counts.contacts) contacts, \(counts.interactions) interactions in \(String(format: "%.1f", seconds)) s into \(path).\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "Generated \(counts.contacts) contacts, \(counts.interactions) interactions in \(String(format: "%.1f", seconds)) s into \(path).\n"
+                    .utf8))
     }
 }

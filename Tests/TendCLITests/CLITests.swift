@@ -1,7 +1,8 @@
 import Foundation
 import Testing
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// Runs the built `tend` binary the way a user or CI would.
@@ -118,7 +119,8 @@ struct Golden: CustomStringConvertible {
 
     @Test func checkNeedsNoDatabase() throws {
         let dir = CLI.tempDir()
-        try "contacts where stage > 3\nlet x = contacts where +vip\n".write(to: dir.appendingPathComponent("bad.tend"), atomically: true, encoding: .utf8)
+        try "contacts where stage > 3\nlet x = contacts where +vip\n".write(
+            to: dir.appendingPathComponent("bad.tend"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["check", "bad.tend"], in: dir, env: ["TEND_DB": "/nonexistent/dir/x.db"])
         #expect(r.status == 2)
         #expect(r.stderr.contains("bad.tend:1:16: error: cannot compare a stage with a number; did you mean stage_rank?"))
@@ -162,7 +164,11 @@ struct Golden: CustomStringConvertible {
         for size in [50, 300] {
             let a = CLI.tempDir()
             #expect(try CLI.run(["demo", "--size", "\(size)", "--seed", "\(size)"], in: a).status == 0)
-            try CLI.run(["run", "-"], stdin: "drop rule \"reconnect\"\nrule \"mine\" when +vip then remind \"{name}\"\nsnooze @\(size == 50 ? "joan-rivera" : "dana-lee") 2w\n", in: a)
+            try CLI.run(
+                ["run", "-"],
+                stdin:
+                    "drop rule \"reconnect\"\nrule \"mine\" when +vip then remind \"{name}\"\nsnooze @\(size == 50 ? "joan-rivera" : "dana-lee") 2w\n",
+                in: a)
             let dump1 = try CLI.run(["dump"], in: a)
             #expect(dump1.status == 0)
             let b = CLI.tempDir()
@@ -179,10 +185,12 @@ struct Golden: CustomStringConvertible {
     @Test(arguments: ["vcard", "csv", "json"])
     func roundTrip(_ format: String) throws {
         let a = CLI.tempDir()
-        try CLI.run(["run", "-"], stdin: """
-            add "Joan Rivera" profession: "hairstylist", company: "Salon; Joan, Inc", email: "joan@salon.example", +vip, +local, cadence: 3mo, stage: visibility, met_on: 2024-05-01, met_at: "gym", notes: "line one\\nline two"
-            add "José Núñez" city: "Irvine", phone: "+1 555 0100", relationship: "vendor"
-            """, in: a)
+        try CLI.run(
+            ["run", "-"],
+            stdin: """
+                add "Joan Rivera" profession: "hairstylist", company: "Salon; Joan, Inc", email: "joan@salon.example", +vip, +local, cadence: 3mo, stage: visibility, met_on: 2024-05-01, met_at: "gym", notes: "line one\\nline two"
+                add "José Núñez" city: "Irvine", phone: "+1 555 0100", relationship: "vendor"
+                """, in: a)
         #expect(try CLI.run(["export", format, "one.\(format)"], in: a).status == 0)
         let b = CLI.tempDir()
         let imported = try CLI.run(["import", format, a.appendingPathComponent("one.\(format)").path], in: b)
@@ -192,7 +200,9 @@ struct Golden: CustomStringConvertible {
         let two = try String(contentsOf: b.appendingPathComponent("two.\(format)"), encoding: .utf8)
         if format == "json" {
             // Creation dates are the day of the import; every other field survives.
-            #expect(one.replacingOccurrences(of: "\"created\":\"2026-11-23\"", with: "") == two.replacingOccurrences(of: "\"created\":\"2026-11-23\"", with: ""))
+            #expect(
+                one.replacingOccurrences(of: "\"created\":\"2026-11-23\"", with: "")
+                    == two.replacingOccurrences(of: "\"created\":\"2026-11-23\"", with: ""))
         } else {
             #expect(one == two)
         }
@@ -285,8 +295,10 @@ struct Golden: CustomStringConvertible {
         let dir = CLI.tempDir()
         let sub = dir.appendingPathComponent("team")
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
-        try "rule \"vip\" when +vip then remind \"Call {name}\" priority 9\nlet w_stage = 4\n".write(to: sub.appendingPathComponent("rules.tend"), atomically: true, encoding: .utf8)
-        try "load \"rules.tend\"\nadd \"A B\" +vip\nsave \"saved.tend\"\nagenda show rule limit 1\n".write(to: sub.appendingPathComponent("main.tend"), atomically: true, encoding: .utf8)
+        try "rule \"vip\" when +vip then remind \"Call {name}\" priority 9\nlet w_stage = 4\n".write(
+            to: sub.appendingPathComponent("rules.tend"), atomically: true, encoding: .utf8)
+        try "load \"rules.tend\"\nadd \"A B\" +vip\nsave \"saved.tend\"\nagenda show rule limit 1\n".write(
+            to: sub.appendingPathComponent("main.tend"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["run", "--format", "csv", "team/main.tend"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout == "rule\nvip\n")
@@ -302,7 +314,8 @@ struct Golden: CustomStringConvertible {
     @Test func tableFormatForPeople() throws {
         let dir = CLI.tempDir()
         let r = try CLI.run(["run", "-"], stdin: "add \"Joan Rivera\" profession: \"hairstylist\"\ncontacts show name, profession\n", in: dir)
-        #expect(r.stdout == "Added @joan-rivera (Joan Rivera).\nname         profession\n───────────  ───────────\nJoan Rivera  hairstylist\n(1 row)\n")
+        #expect(
+            r.stdout == "Added @joan-rivera (Joan Rivera).\nname         profession\n───────────  ───────────\nJoan Rivera  hairstylist\n(1 row)\n")
     }
 }
 

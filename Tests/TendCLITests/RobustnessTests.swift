@@ -1,11 +1,13 @@
 import Foundation
-import Testing
 import TendStore
+import Testing
 
 /// Killing tend mid-run and running two at once: the data is all before or all after, never half.
 @Suite(.serialized) struct RobustnessTests {
     static func vcards(_ n: Int, prefix: String) -> String {
-        (0..<n).map { i in "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:\(prefix) \(i)\r\nEMAIL:\(prefix.lowercased())\(i)@example.com\r\nORG:Co \(i % 50)\r\nEND:VCARD\r\n" }.joined()
+        (0..<n).map { i in
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:\(prefix) \(i)\r\nEMAIL:\(prefix.lowercased())\(i)@example.com\r\nORG:Co \(i % 50)\r\nEND:VCARD\r\n"
+        }.joined()
     }
 
     func start(_ args: [String], in dir: URL) throws -> Process {
@@ -146,7 +148,11 @@ import TendStore
         #expect(r0.status == 0)
         let sqlite = Process()
         sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"insert into grdb_migrations values ('v99')\"); c.commit(); c.execute('pragma wal_checkpoint(truncate)')", path]
+        sqlite.arguments = [
+            "python3", "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"insert into grdb_migrations values ('v99')\"); c.commit(); c.execute('pragma wal_checkpoint(truncate)')",
+            path,
+        ]
         try sqlite.run()
         sqlite.waitUntilExit()
         guard sqlite.terminationStatus == 0 else { return }

@@ -1,29 +1,31 @@
 import Testing
+
 @testable import TendCore
 
 @Suite struct CheckerTests {
     /// Each row: input, the start of the message, the line and column it points at, the suggestion.
-    @Test(arguments: [
-        ("contacts where stage > 3", "cannot compare a stage with a number", 1, 16, "stage_rank"),
-        ("today + 3", "cannot add a number to a date", 1, 1, "3d"),
-        ("contacts where name - 1 > 0", "cannot subtract a number from a string", 1, 16, nil),
-        ("contacts where overdue > 0", "cannot compare a duration with a number", 1, 16, "0d"),
-        ("contacts where profesion == \"x\"", "unknown name 'profesion'", 1, 16, "profession"),
-        ("contcts", "unknown name 'contcts'", 1, 1, "contacts"),
-        ("count(contacts where x)", "unknown name 'x'", 1, 22, nil),
-        ("dayz_since(today)", "unknown function 'dayz_since'", 1, 1, "days_since()"),
-        ("days_since(today, 1)", "days_since takes 1 argument, not 2", 1, 1, nil),
-        ("it", "'it' is the row in view", 1, 1, nil),
-        ("@dana-lee.overdu", "contacts have no field 'overdu'", 1, 1, "overdue"),
-        ("fn f(x) = f(x)", "definitions cannot refer to themselves", 1, 1, nil),
-        ("contacts where stage == \"credibility\"", "cannot compare a stage with a string", 1, 16, "credibility"),
-        ("add \"X\" profesion: \"y\"", "unknown option 'profesion:'", 1, 9, "profession:"),
-        ("log call with @x gvae", "unknown flag 'gvae'", 1, 18, "gave"),
-        ("rule \"r\" when agenda == null then remind \"x\"", "a rule cannot read the agenda", 1, 1, nil),
-        ("set @x stage: 3", "'stage:' must be a stage, not a number", 1, 15, nil),
-        ("snooze @x 14", "how long to snooze (2w) must be a duration, not a number", 1, 11, "14d"),
-        ("contacts where +vip and\n\n  stage > 3", "cannot compare a stage with a number", 3, 3, "stage_rank"),
-    ] as [(String, String, Int, Int, String?)])
+    @Test(
+        arguments: [
+            ("contacts where stage > 3", "cannot compare a stage with a number", 1, 16, "stage_rank"),
+            ("today + 3", "cannot add a number to a date", 1, 1, "3d"),
+            ("contacts where name - 1 > 0", "cannot subtract a number from a string", 1, 16, nil),
+            ("contacts where overdue > 0", "cannot compare a duration with a number", 1, 16, "0d"),
+            ("contacts where profesion == \"x\"", "unknown name 'profesion'", 1, 16, "profession"),
+            ("contcts", "unknown name 'contcts'", 1, 1, "contacts"),
+            ("count(contacts where x)", "unknown name 'x'", 1, 22, nil),
+            ("dayz_since(today)", "unknown function 'dayz_since'", 1, 1, "days_since()"),
+            ("days_since(today, 1)", "days_since takes 1 argument, not 2", 1, 1, nil),
+            ("it", "'it' is the row in view", 1, 1, nil),
+            ("@dana-lee.overdu", "contacts have no field 'overdu'", 1, 1, "overdue"),
+            ("fn f(x) = f(x)", "definitions cannot refer to themselves", 1, 1, nil),
+            ("contacts where stage == \"credibility\"", "cannot compare a stage with a string", 1, 16, "credibility"),
+            ("add \"X\" profesion: \"y\"", "unknown option 'profesion:'", 1, 9, "profession:"),
+            ("log call with @x gvae", "unknown flag 'gvae'", 1, 18, "gave"),
+            ("rule \"r\" when agenda == null then remind \"x\"", "a rule cannot read the agenda", 1, 1, nil),
+            ("set @x stage: 3", "'stage:' must be a stage, not a number", 1, 15, nil),
+            ("snooze @x 14", "how long to snooze (2w) must be a duration, not a number", 1, 11, "14d"),
+            ("contacts where +vip and\n\n  stage > 3", "cannot compare a stage with a number", 3, 3, "stage_rank"),
+        ] as [(String, String, Int, Int, String?)])
     func diagnostics(_ input: String, _ message: String, _ line: Int, _ column: Int, _ suggestion: String?) throws {
         let source = Source(name: "t", text: input)
         let parsed = Parser.parse(source)
@@ -70,10 +72,11 @@ import Testing
     @Test func formatterDrawsACaret() {
         let source = Source(name: "rules.tend", text: "contacts where stage > 3")
         let d = Diagnostic(.type, "cannot compare a stage with a number", at: SourceRange(15, 24), in: source, suggestion: "stage_rank")
-        #expect(DiagnosticFormatter.plain.format(d) == """
-            rules.tend:1:16: error: cannot compare a stage with a number; did you mean stage_rank?
-            contacts where stage > 3
-                           ^~~~~~~~~
-            """)
+        #expect(
+            DiagnosticFormatter.plain.format(d) == """
+                rules.tend:1:16: error: cannot compare a stage with a number; did you mean stage_rank?
+                contacts where stage > 3
+                               ^~~~~~~~~
+                """)
     }
 }

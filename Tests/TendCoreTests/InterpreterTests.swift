@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TendCore
 
 @Suite struct InterpreterTests {
@@ -259,7 +260,8 @@ import Testing
 
     @Test func agendaRanksAndSnoozes() throws {
         let h = try fixture(prelude: false)
-        try h.run("""
+        try h.run(
+            """
             rule "stay in touch" when last_touch == null or overdue > 0d then remind "Touch base with {name}" priority 5
             rule "vip" when +vip then remind "Call {name}" priority 8
             """)

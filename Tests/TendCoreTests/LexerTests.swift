@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TendCore
 
 /// Token kinds as short text, so that a table row reads like the input.
@@ -10,12 +11,13 @@ func kinds(_ text: String) -> [String] {
         case .identifier(let s): return "id:\(s)"
         case .number(let n): return "num:\(n.tendText)"
         case .string(let pieces):
-            return "str:" + pieces.map { p in
-                switch p {
-                case .text(let s): return s
-                case .code: return "{…}"
-                }
-            }.joined()
+            return "str:"
+                + pieces.map { p in
+                    switch p {
+                    case .text(let s): return s
+                    case .code: return "{…}"
+                    }
+                }.joined()
         case .date(let d): return "date:\(d)"
         case .duration(let d): return "dur:\(d)"
         case .handle(let h): return "@\(h)"

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TendCore
 
 /// A parse tree in a stable, compact form.
@@ -8,12 +9,13 @@ func tree(_ e: Expr) -> String {
         if case .string(let s) = v { return "\"\(s)\"" }
         return plainText(v).isEmpty ? "null" : plainText(v)
     case .interpolated(let parts):
-        return "(str " + parts.map { p in
-            switch p {
-            case .text(let t): return "\"\(t)\""
-            case .expr(let e): return tree(e)
-            }
-        }.joined(separator: " ") + ")"
+        return "(str "
+            + parts.map { p in
+                switch p {
+                case .text(let t): return "\"\(t)\""
+                case .expr(let e): return tree(e)
+                }
+            }.joined(separator: " ") + ")"
     case .name(let n): return n
     case .handle(let h): return "@" + h
     case .tag(let t, let present): return (present ? "+" : "-") + t
@@ -63,10 +65,14 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         ("\"Call {name}: {days_since(last_touch)} days\"", "(str \"Call \" name \": \" (days_since last_touch) \" days\")"),
         ("count(contacts where stage >= credibility)", "(count (query contacts where (>= stage credibility)))"),
         ("sum(spending where contact == @joan-rivera, amount)", "(sum (query spending where (== contact @joan-rivera)) amount)"),
-        ("contacts where +vip and stage >= credibility sort by last_touch limit 10",
-            "(query contacts where (and +vip (>= stage credibility)) sort last_touch limit 10)"),
-        ("contacts where overdue > 0d sort by overdue desc show name, company",
-            "(query contacts where (> overdue 0d) sort overdue desc show name,company)"),
+        (
+            "contacts where +vip and stage >= credibility sort by last_touch limit 10",
+            "(query contacts where (and +vip (>= stage credibility)) sort last_touch limit 10)"
+        ),
+        (
+            "contacts where overdue > 0d sort by overdue desc show name, company",
+            "(query contacts where (> overdue 0d) sort overdue desc show name,company)"
+        ),
         ("contacts group by met_at show count(), avg(gains)", "(query contacts group met_at show (count),(avg gains))"),
         ("my preferred client", "(. me preferred_client)"),
         ("{kind: \"lunch\", quality: 4}", "{kind: \"lunch\" quality: 4}"),

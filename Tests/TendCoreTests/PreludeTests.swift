@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TendCore
 
 /// Each rule of the prelude, on a hand-made network where it must fire and one where it must not.
@@ -49,7 +50,8 @@ import Testing
 
     @Test func reconnect() throws {
         let h = Harness()
-        try h.run("add \"Old\" created: 2023-01-01\nlog call with @old on 2024-06-01\nadd \"New\" created: 2026-01-01\nlog call with @new on 2026-10-01")
+        try h.run(
+            "add \"Old\" created: 2023-01-01\nlog call with @old on 2024-06-01\nadd \"New\" created: 2026-01-01\nlog call with @new on 2026-10-01")
         #expect(h.text(try h.value("count(agenda where rule == \"reconnect\" and contact == @old)")) == "1")
         #expect(h.text(try h.value("count(agenda where rule == \"reconnect\" and contact == @new)")) == "0")
     }
@@ -62,16 +64,19 @@ import Testing
 
     @Test func completeGains() throws {
         #expect(try fires("refer \"Mike\" to @x", "complete GAINS"))
-        #expect(try !fires("""
-            refer "Mike" to @x
-            set @x goals: "grow", accomplishments: "award", interests: "golf", networks: "BNI", skills: "tax"
-            """, "complete GAINS"))
+        #expect(
+            try !fires(
+                """
+                refer "Mike" to @x
+                set @x goals: "grow", accomplishments: "award", interests: "golf", networks: "BNI", skills: "tax"
+                """, "complete GAINS"))
         #expect(try !fires("", "complete GAINS"))
     }
 
     @Test func priorityWeightsCanBeRedefined() throws {
         let h = Harness()
-        try h.run("""
+        try h.run(
+            """
             add "Connector" created: 2024-01-01, +connector
             add "Credible" created: 2024-01-01, stage: credibility
             """)

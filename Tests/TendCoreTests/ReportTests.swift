@@ -1,11 +1,13 @@
 import Testing
+
 @testable import TendCore
 
 /// Reports on a small network whose answers are worked out by hand.
 @Suite struct ReportTests {
     func network() throws -> Harness {
         let h = Harness(prelude: false)
-        try h.run("""
+        try h.run(
+            """
             set me profession: "real estate agent", preferred_client: "retired empty nesters"
             add "Ann Able" profession: "salon", stage: credibility, met_at: "gym", relationship: "vendor", internal, created: 2024-01-01
             add "Bob Best" profession: "salon", met_at: "gym", created: 2024-01-01
@@ -30,10 +32,13 @@ import Testing
     func rows(_ h: Harness, _ q: String) throws -> [[String: String]] {
         guard case .table(let t)? = try h.run(q).last else { return [] }
         return t.rows.map { row in
-            Dictionary(uniqueKeysWithValues: zip(t.columns, row.map { v -> String in
-                if case .contact(let id) = v { return t.people[id]?.handle ?? "?" }
-                return plainText(v)
-            }))
+            Dictionary(
+                uniqueKeysWithValues: zip(
+                    t.columns,
+                    row.map { v -> String in
+                        if case .contact(let id) = v { return t.people[id]?.handle ?? "?" }
+                        return plainText(v)
+                    }))
         }
     }
 

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TendCore
 
 let testToday = Day(year: 2026, month: 11, day: 23)!
@@ -66,7 +67,8 @@ final class Harness {
 /// The small network the language examples run against.
 func fixture(prelude: Bool = true) throws -> Harness {
     let h = Harness(prelude: prelude)
-    try h.run("""
+    try h.run(
+        """
         add "Joan Rivera" profession: "hairstylist", company: "Salon Joan", +vendor, cadence: 3mo, created: 2025-01-10
         add "Dana Lee" profession: "financial advisor", stage: credibility, serves: ["retired empty nesters"], created: 2025-02-01
         add "Tom Okafor" profession: "travel agent", created: 2025-03-01, +vip

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TendCore
 @testable import TendInterchange
 
@@ -43,11 +44,12 @@ func fixture(_ name: String) -> [UInt8] {
     @Test func brokenCardsAreNamedByCardAndLine() throws {
         let batch = try VCard.read(fixture("broken.vcf"))
         #expect(batch.contacts.map(\.name) == ["Good Person"])
-        #expect(batch.errors.map(\.description) == [
-            "card 2 (line 5), field FN: the card has no name (FN or N)",
-            "card 3 (line 12): expected NAME:VALUE, found \"this line has no colon\"",
-            "line 13: END:VCARD without BEGIN:VCARD",
-        ])
+        #expect(
+            batch.errors.map(\.description) == [
+                "card 2 (line 5), field FN: the card has no name (FN or N)",
+                "card 3 (line 12): expected NAME:VALUE, found \"this line has no colon\"",
+                "line 13: END:VCARD without BEGIN:VCARD",
+            ])
     }
 
     @Test func hostileFiles() {
@@ -153,9 +155,12 @@ func fixture(_ name: String) -> [UInt8] {
     }
 
     @Test func icsIsFoldedAndEscaped() {
-        let ics = CalendarWriter.ics([
-            CalendarWriter.Item(uid: "a@tend", summary: "Call Joan, then; lunch", description: String(repeating: "x", count: 200), due: Day(year: 2026, month: 11, day: 23)!, priority: 1, category: "r")
-        ], stamp: Day(year: 2026, month: 11, day: 23)!)
+        let ics = CalendarWriter.ics(
+            [
+                CalendarWriter.Item(
+                    uid: "a@tend", summary: "Call Joan, then; lunch", description: String(repeating: "x", count: 200),
+                    due: Day(year: 2026, month: 11, day: 23)!, priority: 1, category: "r")
+            ], stamp: Day(year: 2026, month: 11, day: 23)!)
         #expect(ics.contains("SUMMARY:Call Joan\\, then\\; lunch"))
         #expect(ics.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 75 })
         #expect(ics.contains("DUE;VALUE=DATE:20261123"))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TendCore
 @testable import TendREPL
 @testable import TendStore
@@ -132,7 +133,8 @@ final class Terminal {
     @Test func completionKnowsTheLanguageAndTheData() throws {
         let store = try Store(path: nil)
         let session = try Session(store: store, today: Day(year: 2026, month: 11, day: 23)!, console: Console(out: { _ in }, err: { _ in }))
-        _ = session.runScripts([Source(name: "t", text: "add \"Joan Rivera\"\nadd \"Jon Snow\"\nlet vips = contacts where +vip")], bail: false, readOnly: false)
+        _ = session.runScripts(
+            [Source(name: "t", text: "add \"Joan Rivera\"\nadd \"Jon Snow\"\nlet vips = contacts where +vip")], bail: false, readOnly: false)
         let c = Completer(session: session)
         #expect(c.candidates("log call with @jo") == ["@joan-rivera", "@jon-snow"])
         #expect(c.candidates("contacts where last_t") == ["last_touch"])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TendCore
 @testable import TendStore
 
@@ -274,7 +275,10 @@ extension Store {
             for o in try interpreter.execute(s) {
                 switch o {
                 case .value(let v): out.append(try interpreter.display(v))
-                case .table(let t): out.append(t.columns.joined(separator: ",") + "\n" + (try t.rows.map { try $0.map { try interpreter.display($0) }.joined(separator: ",") }.joined(separator: "\n")))
+                case .table(let t):
+                    out.append(
+                        t.columns.joined(separator: ",") + "\n"
+                            + (try t.rows.map { try $0.map { try interpreter.display($0) }.joined(separator: ",") }.joined(separator: "\n")))
                 default: out.append("\(o)")
                 }
             }

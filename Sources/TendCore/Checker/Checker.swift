@@ -192,14 +192,16 @@ public struct Checker {
         case .importFile(let format, let path, let options):
             mutations.append(s)
             if !["vcard", "csv", "linkedin", "google", "json"].contains(format) {
-                report("cannot import '\(format)'; formats are vcard, csv, linkedin, google, json", s.range,
+                report(
+                    "cannot import '\(format)'; formats are vcard, csv, linkedin, google, json", s.range,
                     suggestion: closest(format, among: ["vcard", "csv", "linkedin", "google", "json"]).first)
             }
             expect(path, .string, Scope(), "a file name")
             checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad"])
         case .exportFile(let format, let path, let query):
             if !["vcard", "csv", "json", "ics", "dot"].contains(format) {
-                report("cannot export '\(format)'; formats are vcard, csv, json, ics, dot", s.range,
+                report(
+                    "cannot export '\(format)'; formats are vcard, csv, json, ics, dot", s.range,
                     suggestion: closest(format, among: ["vcard", "csv", "json", "ics", "dot"]).first)
             }
             expect(path, .string, Scope(), "a file name")
@@ -226,8 +228,9 @@ public struct Checker {
         }
         dependencies[key] = deps
         if let cycle = findCycle(from: key) {
-            report("definitions cannot refer to themselves (the language always terminates): "
-                + cycle.map { $0.replacingOccurrences(of: ":", with: " ") }.joined(separator: " → "), s.range)
+            report(
+                "definitions cannot refer to themselves (the language always terminates): "
+                    + cycle.map { $0.replacingOccurrences(of: ":", with: " ") }.joined(separator: " → "), s.range)
             dependencies[key] = []
             _ = definitions.drop(Definition.Kind(rawValue: String(key.prefix { $0 != ":" }))!, String(key.drop { $0 != ":" }.dropFirst()))
             return
@@ -291,7 +294,9 @@ public struct Checker {
             switch o {
             case .pair(let name, let value, let range):
                 guard let type = allowed[name] else {
-                    report("unknown option '\(name):'", range, suggestion: closest(name, among: Array(allowed.keys) + Array(flags)).first.map { "\($0):" })
+                    report(
+                        "unknown option '\(name):'", range,
+                        suggestion: closest(name, among: Array(allowed.keys) + Array(flags)).first.map { "\($0):" })
                     continue
                 }
                 if !seen.insert(name).inserted { report("'\(name):' is given twice", range) }
@@ -519,7 +524,9 @@ public struct Checker {
         case "==", "!=":
             if !unknown && !comparable(lt, rt) && !(isContactLike(lt) && isContactLike(rt)) {
                 let hint = stageHint(l, r, lt, rt)
-                report("cannot compare \(article(lt)) with \(article(rt)); the result would always be \(op == "==" ? "false" : "true")", e.range, suggestion: hint)
+                report(
+                    "cannot compare \(article(lt)) with \(article(rt)); the result would always be \(op == "==" ? "false" : "true")", e.range,
+                    suggestion: hint)
             }
             return .bool
         case "<", "<=", ">", ">=":
@@ -557,10 +564,11 @@ public struct Checker {
             case (.list(let a), .list(let b), "+"): return .list(a == b ? a : .any)
             default:
                 var hint: String?
-                if (lt == .date || lt == .duration), rt == .number, case .literal(.number(let n)) = r.kind {
+                if lt == .date || lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind {
                     hint = "\(l.range == r.range ? "" : "")\(n.tendText)d"
                 }
-                report("cannot \(op == "+" ? "add" : "subtract") \(article(rt)) \(op == "+" ? "to" : "from") \(article(lt))", e.range,
+                report(
+                    "cannot \(op == "+" ? "add" : "subtract") \(article(rt)) \(op == "+" ? "to" : "from") \(article(lt))", e.range,
                     suggestion: hint, notes: lt == .date ? ["dates take durations: today + 3d, today - 2w"] : [])
                 return .any
             }
@@ -569,7 +577,8 @@ public struct Checker {
             if lt == .number && rt == .number { return .number }
             if lt == .duration && rt == .number && op != "%" { return .duration }
             if lt == .number && rt == .duration && op == "*" { return .duration }
-            report("cannot apply '\(op)' to \(article(lt)) and \(article(rt))", e.range,
+            report(
+                "cannot apply '\(op)' to \(article(lt)) and \(article(rt))", e.range,
                 notes: lt == .duration || rt == .duration ? ["days(d) turns a duration into a number of days"] : [])
             return .any
         default:
@@ -626,12 +635,15 @@ public struct Checker {
                 currentDeps.insert("score:" + field)
                 return .number
             }
-            report("contacts have no field '\(field)'", e.range,
+            report(
+                "contacts have no field '\(field)'", e.range,
                 suggestion: closest(field, among: Schema.contacts.fields.map(\.name) + Array(definitions.scores.keys)).first)
             return .any
         case .row(let c):
             if let f = Schema.collection(row: c)?.field(field) { return f.type }
-            report("\(c) have no field '\(field)'", e.range, suggestion: closest(field, among: Schema.collection(row: c)?.fields.map(\.name) ?? []).first)
+            report(
+                "\(c) have no field '\(field)'", e.range, suggestion: closest(field, among: Schema.collection(row: c)?.fields.map(\.name) ?? []).first
+            )
             return .any
         case .record:
             if case .me = base.kind {
@@ -640,10 +652,12 @@ public struct Checker {
             }
             return .any
         case .any:
-            let known = Schema.all.contains { $0.field(field) != nil } || Schema.me.contains { $0.name == field }
+            let known =
+                Schema.all.contains { $0.field(field) != nil } || Schema.me.contains { $0.name == field }
                 || definitions.scores[field] != nil
             if !known {
-                report("no collection has a field '\(field)'", e.range,
+                report(
+                    "no collection has a field '\(field)'", e.range,
                     suggestion: closest(field, among: Schema.all.flatMap { $0.fields.map(\.name) }).first)
             }
             return .any
@@ -690,7 +704,8 @@ public struct Checker {
             return .any
         }
         guard let b = Builtin.byName[name] else {
-            report("unknown function '\(name)'", e.range,
+            report(
+                "unknown function '\(name)'", e.range,
                 suggestion: closest(name, among: Builtin.all.map(\.name) + Array(definitions.fns.keys)).first.map { "\($0)()" })
             for a in args { _ = check(a, scope) }
             return .any
@@ -726,7 +741,8 @@ public struct Checker {
             } else {
                 let t = check(args[0], scope)
                 if t != .any && t != .null {
-                    report("\(name) takes a collection or a list, not \(article(t))", args[0].range,
+                    report(
+                        "\(name) takes a collection or a list, not \(article(t))", args[0].range,
                         notes: scope.row != nil ? ["in a group by query, write it after show: … group by x show \(name)(…)"] : [])
                 }
             }
@@ -747,29 +763,42 @@ public struct Checker {
         }
         func want(_ i: Int, _ t: ValueType) {
             if i < types.count, !compatible(types[i], t) {
-                report("\(name) needs \(article(t)) here, not \(article(types[i]))", args[i].range,
+                report(
+                    "\(name) needs \(article(t)) here, not \(article(types[i]))", args[i].range,
                     suggestion: t == .duration && types[i] == .number ? "days(…)" : nil)
             }
         }
         switch name {
-        case "days_since": want(0, .date); return .number
-        case "days": want(0, .duration); return .number
-        case "lower", "upper", "trim": want(0, .string); return .string
+        case "days_since":
+            want(0, .date)
+            return .number
+        case "days":
+            want(0, .duration)
+            return .number
+        case "lower", "upper", "trim":
+            want(0, .string)
+            return .string
         case "norm": return types.first.flatMap { if case .list = $0 { return .list(.string) } else { return nil } } ?? .string
         case "len": return .number
         case "contains", "starts_with", "ends_with": return .bool
         case "coalesce": return types.first { $0 != .null && $0 != .any } ?? .any
-        case "round", "abs", "floor", "ceil": want(0, .number); return .number
+        case "round", "abs", "floor", "ceil":
+            want(0, .number)
+            return .number
         case "start_of", "end_of":
             if args.count == 2 { want(1, .date) }
             if let a = args.first, a.resolution == .unresolved || types.first != .string {
                 report("\(name) takes week, month, quarter or year", a.range)
             }
             return .date
-        case "year", "month": want(0, .date); return .number
+        case "year", "month":
+            want(0, .date)
+            return .number
         case "served_by": return .list(.string)
         case "join": return .string
-        case "date": want(0, .string); return .date
+        case "date":
+            want(0, .string)
+            return .date
         case "string": return .string
         default: return .any
         }
@@ -792,7 +821,8 @@ public struct Checker {
                 return t
             default:
                 if q.filter != nil || !q.sortBy.isEmpty || !q.show.isEmpty || !q.groupBy.isEmpty || q.limit != nil {
-                    report("a query starts from a collection (contacts, interactions, …), not \(article(t))", e.range,
+                    report(
+                        "a query starts from a collection (contacts, interactions, …), not \(article(t))", e.range,
                         suggestion: {
                             if case .name(let n) = e.kind { return closest(n, among: Schema.queryable.map(\.name)).first }
                             return nil
@@ -828,7 +858,8 @@ public struct Checker {
             collection = "contacts"
         case .report(let kind):
             if !["network", "reciprocity", "money"].contains(kind) {
-                report("unknown report '\(kind)'; reports are network, reciprocity, money", q.range,
+                report(
+                    "unknown report '\(kind)'; reports are network, reciprocity, money", q.range,
                     suggestion: closest(kind, among: ["network", "reciprocity", "money"]).first)
             }
             collection = nil

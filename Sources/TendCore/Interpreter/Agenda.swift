@@ -33,7 +33,11 @@ extension Interpreter {
                     sortName = c.name.lowercased()
                 }
                 let days = { if case .duration(let d)? = overdue { return d.days } else { return 0 } }()
-                items.append(((priority as NSDecimalNumber).doubleValue, days, sortName!, .row(Row(spec, [.contact(c.id), .string(rule.name), .string(message), .number(priority), overdue!]))))
+                items.append(
+                    (
+                        (priority as NSDecimalNumber).doubleValue, days, sortName!,
+                        .row(Row(spec, [.contact(c.id), .string(rule.name), .string(message), .number(priority), overdue!]))
+                    ))
             }
         }
         items.sort { a, b in
@@ -180,8 +184,14 @@ extension Interpreter {
                         status = n >= t ? "met" : "missed"
                     }
                 }
-                rows.append(.row(Row(spec, [.string(g.name), .string(p.lowerBound.label(of: period)), value,
-                    target.map(Value.number) ?? .null, percent, expected, .string(status), .string(Interpreter.bar(n, of: target))])))
+                rows.append(
+                    .row(
+                        Row(
+                            spec,
+                            [
+                                .string(g.name), .string(p.lowerBound.label(of: period)), value,
+                                target.map(Value.number) ?? .null, percent, expected, .string(status), .string(Interpreter.bar(n, of: target)),
+                            ])))
             }
         }
         return RowSet(collection: spec, rows: rows)
@@ -282,8 +292,12 @@ extension Interpreter {
             }
             rows.append((id, neighbours.count, groups))
         }
-        rows.sort { ($0.2, $0.1) != ($1.2, $1.1) ? ($0.2, $0.1) > ($1.2, $1.1) : (v.net.contact($0.0)?.name ?? "") < (v.net.contact($1.0)?.name ?? "") }
-        return RowSet(collection: nil, rows: rows.map { .record(Record(keys: ["contact", "degree", "bridges"], values: [.contact($0.0), .int($0.1), .int($0.2)])) },
+        rows.sort {
+            ($0.2, $0.1) != ($1.2, $1.1) ? ($0.2, $0.1) > ($1.2, $1.1) : (v.net.contact($0.0)?.name ?? "") < (v.net.contact($1.0)?.name ?? "")
+        }
+        return RowSet(
+            collection: nil,
+            rows: rows.map { .record(Record(keys: ["contact", "degree", "bridges"], values: [.contact($0.0), .int($0.1), .int($0.2)])) },
             columns: ["contact", "degree", "bridges"])
     }
 
@@ -296,7 +310,10 @@ extension Interpreter {
             let total = max(net.contacts.count, 1)
             func add(_ section: String, _ group: String, _ count: Int) {
                 let share = (Decimal(count) * 100 / Decimal(total)).rounded(toPlaces: 0, .plain)
-                rows.append(.record(Record(keys: ["section", "group", "count", "share"], values: [.string(section), .string(group), .int(count), .number(share)])))
+                rows.append(
+                    .record(
+                        Record(
+                            keys: ["section", "group", "count", "share"], values: [.string(section), .string(group), .int(count), .number(share)])))
             }
             func counts(_ section: String, _ key: (Contact) -> String?, top: Int = 100) {
                 var m: [String: Int] = [:]
@@ -316,9 +333,11 @@ extension Interpreter {
             add("profession", "different from mine", net.contacts.count - same)
             add("activity", "touched in 90 days", net.contacts.filter { (v.stats[$0.id]?.touches90 ?? 0) > 0 }.count)
             let yearAgo = v.today.adding(Duration(months: -12))
-            add("activity", "dormant (no touch for a year)", net.contacts.filter { c in
-                (v.stats[c.id]?.lastTouch ?? c.metOn ?? c.created) < yearAgo
-            }.count)
+            add(
+                "activity", "dormant (no touch for a year)",
+                net.contacts.filter { c in
+                    (v.stats[c.id]?.lastTouch ?? c.metOn ?? c.created) < yearAgo
+                }.count)
             return RowSet(collection: nil, rows: rows, columns: ["section", "group", "count", "share"])
         case "reciprocity":
             var byContact: [Int64: (g: Int, r: Int, gv: Decimal, rv: Decimal, last: Day?)] = [:]
@@ -342,21 +361,37 @@ extension Interpreter {
                 return (net.contact(a.key)?.name ?? "") < (net.contact(b.key)?.name ?? "")
             }
             let cols = ["contact", "given", "received", "value_given", "value_received", "last_referral", "give_ratio", "never_gave_back"]
-            return RowSet(collection: nil, rows: sorted.map { id, e in
-                .record(Record(keys: cols, values: [.contact(id), .int(e.g), .int(e.r), .number(e.gv), .number(e.rv), .optional(e.last),
-                    .number(v.stats[id]?.giveRatio ?? 0), .bool(e.r == 0 && e.g > 0)]))
-            }, columns: cols)
+            return RowSet(
+                collection: nil,
+                rows: sorted.map { id, e in
+                    .record(
+                        Record(
+                            keys: cols,
+                            values: [
+                                .contact(id), .int(e.g), .int(e.r), .number(e.gv), .number(e.rv), .optional(e.last),
+                                .number(v.stats[id]?.giveRatio ?? 0), .bool(e.r == 0 && e.g > 0),
+                            ]))
+                }, columns: cols)
         case "money":
             let since = v.today.adding(Duration(months: -12))
             var spend: [Int64: Decimal] = [:]
             for s in net.spending where s.on > since && s.on <= v.today { spend[s.contact, default: 0] += s.amount }
             let askedEver = Set(net.interactions.filter { $0.asked }.flatMap(\.people))
             let cols = ["contact", "profession", "spend_12mo", "referrals_sent", "referrals_received", "asked_for_reciprocity"]
-            let sorted = spend.sorted { $0.value != $1.value ? $0.value > $1.value : (net.contact($0.key)?.name ?? "") < (net.contact($1.key)?.name ?? "") }
-            return RowSet(collection: nil, rows: sorted.map { id, amount in
-                .record(Record(keys: cols, values: [.contact(id), .optional(net.contact(id)?.profession), .number(amount),
-                    .int(v.stats[id]?.referralsGiven ?? 0), .int(v.stats[id]?.referralsReceived ?? 0), .bool(askedEver.contains(id))]))
-            }, columns: cols)
+            let sorted = spend.sorted {
+                $0.value != $1.value ? $0.value > $1.value : (net.contact($0.key)?.name ?? "") < (net.contact($1.key)?.name ?? "")
+            }
+            return RowSet(
+                collection: nil,
+                rows: sorted.map { id, amount in
+                    .record(
+                        Record(
+                            keys: cols,
+                            values: [
+                                .contact(id), .optional(net.contact(id)?.profession), .number(amount),
+                                .int(v.stats[id]?.referralsGiven ?? 0), .int(v.stats[id]?.referralsReceived ?? 0), .bool(askedEver.contains(id)),
+                            ]))
+                }, columns: cols)
         default:
             throw fail("unknown report '\(kind)'", range)
         }

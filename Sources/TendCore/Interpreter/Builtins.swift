@@ -17,7 +17,9 @@ public struct Builtin: Sendable {
         Builtin(name: "lower", signature: "lower(string)", arity: 1...1, doc: "lowercase"),
         Builtin(name: "upper", signature: "upper(string)", arity: 1...1, doc: "uppercase"),
         Builtin(name: "trim", signature: "trim(string)", arity: 1...1, doc: "without surrounding spaces"),
-        Builtin(name: "norm", signature: "norm(string or list)", arity: 1...1, doc: "lower(trim(x)), element-wise on a list: how markets and professions compare"),
+        Builtin(
+            name: "norm", signature: "norm(string or list)", arity: 1...1,
+            doc: "lower(trim(x)), element-wise on a list: how markets and professions compare"),
         Builtin(name: "len", signature: "len(string or list)", arity: 1...1, doc: "length"),
         Builtin(name: "contains", signature: "contains(string or list, x)", arity: 2...2, doc: "substring (case-insensitive) or element"),
         Builtin(name: "starts_with", signature: "starts_with(string, prefix)", arity: 2...2, doc: "case-insensitive prefix test"),
@@ -27,8 +29,12 @@ public struct Builtin: Sendable {
         Builtin(name: "abs", signature: "abs(number)", arity: 1...1, doc: "absolute value"),
         Builtin(name: "floor", signature: "floor(number)", arity: 1...1, doc: "rounded down"),
         Builtin(name: "ceil", signature: "ceil(number)", arity: 1...1, doc: "rounded up"),
-        Builtin(name: "start_of", signature: "start_of(week|month|quarter|year[, date])", arity: 1...2, doc: "first day of the period holding the date (today)"),
-        Builtin(name: "end_of", signature: "end_of(week|month|quarter|year[, date])", arity: 1...2, doc: "last day of the period holding the date (today)"),
+        Builtin(
+            name: "start_of", signature: "start_of(week|month|quarter|year[, date])", arity: 1...2,
+            doc: "first day of the period holding the date (today)"),
+        Builtin(
+            name: "end_of", signature: "end_of(week|month|quarter|year[, date])", arity: 1...2, doc: "last day of the period holding the date (today)"
+        ),
         Builtin(name: "year", signature: "year(date)", arity: 1...1, doc: "the year"),
         Builtin(name: "month", signature: "month(date)", arity: 1...1, doc: "the month, 1–12"),
         Builtin(name: "served_by", signature: "served_by(market or list)", arity: 1...1, doc: "the professions that serve the market(s), normalised"),

@@ -16,7 +16,7 @@ extension Interpreter {
         }
         if Builtin.aggregates.contains(name) { return try aggregate(e, name, args, ctx) }
         let v = try args.map { a -> Value in
-            if (name == "start_of" || name == "end_of"), a === args.first, case .constant(let p) = a.resolution { return .string(p) }
+            if name == "start_of" || name == "end_of", a === args.first, case .constant(let p) = a.resolution { return .string(p) }
             return try eval(a, ctx)
         }
         func arg(_ i: Int) -> Value { i < v.count ? v[i] : .null }
@@ -47,7 +47,11 @@ extension Interpreter {
         case "contains":
             switch arg(0) {
             case .string(let s): return .bool(arg(1).stringValue.map { s.lowercased().contains($0.lowercased()) } ?? false)
-            case .list(let l): return .bool(l.contains { Value.equal($0, arg(1)) || ($0.stringValue != nil && $0.stringValue?.lowercased() == arg(1).stringValue?.lowercased()) })
+            case .list(let l):
+                return .bool(
+                    l.contains {
+                        Value.equal($0, arg(1)) || ($0.stringValue != nil && $0.stringValue?.lowercased() == arg(1).stringValue?.lowercased())
+                    })
             case .rows(let r): return .bool(r.rows.contains { Value.equal($0, arg(1)) })
             case .null: return .null
             default: throw fail("contains needs text or a list, not \(arg(0).typeName)", e.range)
@@ -59,7 +63,8 @@ extension Interpreter {
             return v.first { !$0.isNull } ?? .null
         case "round":
             guard case .number(let n) = arg(0) else { return .null }
-            let places = max(-20, min(20, arg(1).numberValue.map { $0 > 100 ? 100 : ($0 < -100 ? -100 : NSDecimalNumber(decimal: $0).intValue) } ?? 0))
+            let places = max(
+                -20, min(20, arg(1).numberValue.map { $0 > 100 ? 100 : ($0 < -100 ? -100 : NSDecimalNumber(decimal: $0).intValue) } ?? 0))
             return .number(n.rounded(toPlaces: places, .plain))
         case "abs":
             guard case .number(let n) = arg(0) else { return .null }
@@ -151,7 +156,10 @@ extension Interpreter {
     static func isCollection(_ e: Expr) -> Bool {
         switch e.kind {
         case .query: return true
-        case .name: if case .collection = e.resolution { return true }; if case .global = e.resolution { return true }; return false
+        case .name:
+            if case .collection = e.resolution { return true }
+            if case .global = e.resolution { return true }
+            return false
         default: return false
         }
     }

@@ -141,8 +141,11 @@ public final class Interpreter {
     func charge(_ rows: Int, _ range: SourceRange) throws {
         work += rows
         if work > maxWork {
-            throw fail("this statement does too much work (over \(maxWork) row visits)", range,
-                notes: ["a query inside a query over every row grows with the square of the network; narrow the inner query (contact == it, limit) or compute it once with let"])
+            throw fail(
+                "this statement does too much work (over \(maxWork) row visits)", range,
+                notes: [
+                    "a query inside a query over every row grows with the square of the network; narrow the inner query (contact == it, limit) or compute it once with let"
+                ])
         }
     }
 
@@ -331,7 +334,8 @@ public final class Interpreter {
         if let id = try model.contactID(handle: handle) { return id }
         let handles = try view().net.contacts.map(\.handle)
         let near = closest(handle, among: handles)
-        throw fail("no contact @\(handle)", range, suggestion: near.first.map { "@" + $0 },
+        throw fail(
+            "no contact @\(handle)", range, suggestion: near.first.map { "@" + $0 },
             notes: near.count > 1 ? ["other close handles: " + near.dropFirst().map { "@" + $0 }.joined(separator: ", ")] : [])
     }
 
@@ -347,7 +351,8 @@ public final class Interpreter {
         r["profession"] = .optional(me.profession)
         r["company"] = .optional(me.company)
         r["preferred_client"] =
-            me.preferredClient.count == 1 ? .string(me.preferredClient[0]) : (me.preferredClient.isEmpty ? .null : .list(me.preferredClient.map(Value.string)))
+            me.preferredClient.count == 1
+            ? .string(me.preferredClient[0]) : (me.preferredClient.isEmpty ? .null : .list(me.preferredClient.map(Value.string)))
         r["goals"] = .list(me.goals.map(Value.string))
         return r
     }

@@ -21,7 +21,9 @@ public struct Table: Sendable {
     public var chartColumn: Int?
     /// Names and handles of the contacts that appear in cells.
     public var people: [Int64: (name: String, handle: String)]
-    public init(title: String? = nil, columns: [String], rows: [[Value]], chartColumn: Int? = nil, people: [Int64: (name: String, handle: String)] = [:]) {
+    public init(
+        title: String? = nil, columns: [String], rows: [[Value]], chartColumn: Int? = nil, people: [Int64: (name: String, handle: String)] = [:]
+    ) {
         self.title = title
         self.columns = columns
         self.rows = rows
@@ -39,7 +41,8 @@ public struct Card: Sendable {
 }
 
 /// A problem found while running: a located diagnostic (exit code 3).
-public func runtimeError(_ message: String, at range: SourceRange, in source: Source?, suggestion: String? = nil, notes: [String] = []) -> Diagnostic {
+public func runtimeError(_ message: String, at range: SourceRange, in source: Source?, suggestion: String? = nil, notes: [String] = []) -> Diagnostic
+{
     Diagnostic(.runtime, message, at: range, in: source, suggestion: suggestion, notes: notes)
 }
 

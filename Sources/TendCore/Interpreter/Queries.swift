@@ -50,36 +50,58 @@ extension Interpreter {
 
     /// Makes the rows of an event collection one at a time (all of them, or those at `positions`),
     /// leaving out what falls outside the window.
-    func eachEventRow(_ spec: CollectionSpec, _ net: Network, window: ClosedRange<Day>?, at positions: [Int]? = nil,
-                      _ body: (Value) throws -> Void) throws {
+    func eachEventRow(
+        _ spec: CollectionSpec, _ net: Network, window: ClosedRange<Day>?, at positions: [Int]? = nil,
+        _ body: (Value) throws -> Void
+    ) throws {
         func inWindow(_ d: Day) -> Bool { window.map { $0.contains(d) } ?? true }
         switch spec.name {
         case "interactions":
             for n in positions ?? Array(net.interactions.indices) {
                 let i = net.interactions[n]
                 guard inWindow(i.on) else { continue }
-                try body(.row(Row(spec, [.int64(i.id), .string(i.kind), .date(i.on), i.people.first.map(Value.contact) ?? .null,
-                    .list(i.people.map(Value.contact)), .optional(i.note), i.quality.map { .int($0) } ?? .null,
-                    .bool(i.gave), .bool(i.asked), .bool(i.inbound), .bool(i.pitch)])))
+                try body(
+                    .row(
+                        Row(
+                            spec,
+                            [
+                                .int64(i.id), .string(i.kind), .date(i.on), i.people.first.map(Value.contact) ?? .null,
+                                .list(i.people.map(Value.contact)), .optional(i.note), i.quality.map { .int($0) } ?? .null,
+                                .bool(i.gave), .bool(i.asked), .bool(i.inbound), .bool(i.pitch),
+                            ])))
             }
         case "referrals":
             for n in positions ?? Array(net.referrals.indices) {
                 let r = net.referrals[n]
                 guard inWindow(r.on) else { continue }
-                try body(.row(Row(spec, [.int64(r.id), .string(r.direction.rawValue), .contact(r.contact), .list([.contact(r.contact)]),
-                    .optional(r.about), .date(r.on), r.value.map(Value.number) ?? .null, .optional(r.status), .optional(r.note)])))
+                try body(
+                    .row(
+                        Row(
+                            spec,
+                            [
+                                .int64(r.id), .string(r.direction.rawValue), .contact(r.contact), .list([.contact(r.contact)]),
+                                .optional(r.about), .date(r.on), r.value.map(Value.number) ?? .null, .optional(r.status), .optional(r.note),
+                            ])))
             }
         case "introductions":
             for n in positions ?? Array(net.introductions.indices) {
                 let i = net.introductions[n]
                 guard inWindow(i.on) else { continue }
-                try body(.row(Row(spec, [.int64(i.id), .contact(i.a), .contact(i.b), .list([.contact(i.a), .contact(i.b)]), .date(i.on), .optional(i.note)])))
+                try body(
+                    .row(
+                        Row(
+                            spec,
+                            [.int64(i.id), .contact(i.a), .contact(i.b), .list([.contact(i.a), .contact(i.b)]), .date(i.on), .optional(i.note)])))
             }
         case "spending":
             for n in positions ?? Array(net.spending.indices) {
                 let s = net.spending[n]
                 guard inWindow(s.on) else { continue }
-                try body(.row(Row(spec, [.int64(s.id), .contact(s.contact), .list([.contact(s.contact)]), .number(s.amount), .date(s.on), .optional(s.note)])))
+                try body(
+                    .row(
+                        Row(
+                            spec,
+                            [.int64(s.id), .contact(s.contact), .list([.contact(s.contact)]), .number(s.amount), .date(s.on), .optional(s.note)])))
             }
         default:
             break
@@ -99,8 +121,13 @@ extension Interpreter {
             return net.contacts.filter { inWindow($0.created) }.map { .contact($0.id) }
         case "goals":
             return try net.goals.map { g in
-                .row(Row(spec, [.string(g.name), .optional(g.due), .optional(g.metric), g.target.map(Value.number) ?? .null,
-                    .optional(g.period?.rawValue), .list(g.helpers.map(Value.contact)), try goalValue(g)]))
+                .row(
+                    Row(
+                        spec,
+                        [
+                            .string(g.name), .optional(g.due), .optional(g.metric), g.target.map(Value.number) ?? .null,
+                            .optional(g.period?.rawValue), .list(g.helpers.map(Value.contact)), try goalValue(g),
+                        ]))
             }
         case "markets":
             return net.markets.map { .row(Row(spec, [.string($0.name), .list($0.servedBy.map(Value.string))])) }
@@ -154,7 +181,8 @@ extension Interpreter {
     /// only the matches are kept (a million interaction rows at once would not fit in memory).
     func streamedRows(_ q: Query, _ outer: Ctx) throws -> RowSet? {
         guard let f = q.filter, case .expr(let e) = q.source, case .collection(let name) = e.resolution,
-            Interpreter.eventCollections.contains(name), let spec = Schema.collection(named: name) else { return nil }
+            Interpreter.eventCollections.contains(name), let spec = Schema.collection(named: name)
+        else { return nil }
         if let indexed = try indexedRows(q, outer) { return indexed }
         let v = try view()
         let locals = outer.locals
@@ -193,7 +221,8 @@ extension Interpreter {
     /// where-clause is still evaluated in full, so the backend only has to narrow, exactly.
     func pushedDown(_ q: Query, _ outer: Ctx) throws -> View? {
         guard periodView == nil, case .expr(let e) = q.source, case .collection("contacts") = e.resolution,
-            let filter = q.filter else { return nil }
+            let filter = q.filter
+        else { return nil }
         let parts = [filter] + q.groupBy + q.sortBy.map(\.0) + q.show.map(\.0)
         guard parts.allSatisfy({ readsOnlyTheRow($0) }) else { return nil }
         if let fn = definitions.fns["default_cadence"], !readsOnlyTheRow(fn.body) { return nil }
@@ -244,7 +273,10 @@ extension Interpreter {
             default: return false
             }
         case .interpolated(let pieces):
-            return pieces.allSatisfy { if case .expr(let x) = $0 { return readsOnlyTheRow(x) }; return true }
+            return pieces.allSatisfy {
+                if case .expr(let x) = $0 { return readsOnlyTheRow(x) }
+                return true
+            }
         case .list(let items): return items.allSatisfy(readsOnlyTheRow)
         case .record(let fields): return fields.allSatisfy { readsOnlyTheRow($0.1) }
         case .unary(_, let x): return readsOnlyTheRow(x)
@@ -276,7 +308,12 @@ extension Interpreter {
             let candidates = try rows(of: spec, with: id)
             // `contact ==` means the first person only; the index holds every participant.
             if op == "==" {
-                return RowSet(collection: spec, rows: candidates.filter { if case .row(let r) = $0 { return Value.equal(r["contact"] ?? .null, .contact(id)) }; return false })
+                return RowSet(
+                    collection: spec,
+                    rows: candidates.filter {
+                        if case .row(let r) = $0 { return Value.equal(r["contact"] ?? .null, .contact(id)) }
+                        return false
+                    })
             }
             return RowSet(collection: spec, rows: candidates)
         }
@@ -418,9 +455,11 @@ extension Interpreter {
             guard case .contact(let id) = try eval(who, outer) else { throw fail("timeline takes a contact", who.range) }
             return try timeline(id)
         case .rules:
-            return RowSet(collection: Schema.definitions, rows: definitions.all.map { d in
-                .row(Row(Schema.definitions, [.string(d.kind.rawValue), .string(d.name), .string(d.source)]))
-            })
+            return RowSet(
+                collection: Schema.definitions,
+                rows: definitions.all.map { d in
+                    .row(Row(Schema.definitions, [.string(d.kind.rawValue), .string(d.name), .string(d.source)]))
+                })
         case .progress:
             return try progressRows()
         case .who(let w):
@@ -494,7 +533,10 @@ extension Interpreter {
         }
     }
 
-    static let stopWords: Set<String> = ["with", "from", "that", "this", "into", "about", "more", "have", "their", "your", "what", "when", "will", "local", "write", "make", "meet", "person", "some"]
+    static let stopWords: Set<String> = [
+        "with", "from", "that", "this", "into", "about", "more", "have", "their", "your", "what", "when", "will", "local", "write", "make", "meet",
+        "person", "some",
+    ]
 
     /// The plain query a sugar form stands for (for `explain`).
     public static func explanation(of q: Query, source: Source) -> String? {
@@ -503,18 +545,21 @@ extension Interpreter {
             let market = m.map { source.slice($0.range) } ?? "me.preferred_client"
             return "contacts where norm(profession) in served_by(\(market)) or norm(\(market)) in norm(serves)"
         case .who(.canHelp(let g)):
-            return "contacts marked with helps for the goal \(source.slice(g.range)), then contacts whose skills, networks, accomplishments or profession mention its words"
+            return
+                "contacts marked with helps for the goal \(source.slice(g.range)), then contacts whose skills, networks, accomplishments or profession mention its words"
         case .who(.knows(let c)):
             return "contacts joined to \(source.slice(c.range)) by a knows edge (from knows, and from introductions)"
         case .who(.isOverdue):
             return "contacts where overdue > 0d sort by overdue desc, name"
         case .gaps(let m):
             let market = m.map { source.slice($0.range) } ?? "me.preferred_client"
-            return "served_by(\(market)) minus me.profession, keeping professions where count(contacts where norm(profession) == it and stage >= visibility) == 0"
+            return
+                "served_by(\(market)) minus me.profession, keeping professions where count(contacts where norm(profession) == it and stage >= visibility) == 0"
         case .path(let to):
             return "breadth-first search over knows edges from the contacts you have touched or reached visibility with, to \(source.slice(to.range))"
         case .agenda:
-            return "every rule's when, evaluated for each contact not snoozed; priority from the rule, else score priority; sort by priority desc, overdue desc, name"
+            return
+                "every rule's when, evaluated for each contact not snoozed; priority from the rule, else score priority; sort by priority desc, overdue desc, name"
         default:
             return nil
         }
@@ -527,7 +572,11 @@ extension Interpreter {
         let spec = Schema.timeline
         var events: [(Day, Int, Value)] = []
         func add(_ on: Day, _ event: String, _ eid: Int64, _ kind: String, _ people: [Int64], _ summary: String, _ order: Int) {
-            events.append((on, order, .row(Row(spec, [.date(on), .string(event), .int64(eid), .string(kind), .list(people.map(Value.contact)), .string(summary)]))))
+            events.append(
+                (
+                    on, order,
+                    .row(Row(spec, [.date(on), .string(event), .int64(eid), .string(kind), .list(people.map(Value.contact)), .string(summary)]))
+                ))
         }
         func name(_ p: Int64) -> String { (try? contact(p))??.name ?? "?" }
         for i in net.interactions where i.people.contains(id) {
@@ -537,7 +586,9 @@ extension Interpreter {
             if i.pitch { flags.append("pitch") }
             if i.inbound { flags.append("inbound") }
             var summary = i.note ?? ""
-            if i.people.count > 1 { summary = "with " + i.people.filter { $0 != id }.map(name).joined(separator: ", ") + (summary.isEmpty ? "" : ": " + summary) }
+            if i.people.count > 1 {
+                summary = "with " + i.people.filter { $0 != id }.map(name).joined(separator: ", ") + (summary.isEmpty ? "" : ": " + summary)
+            }
             if let q = i.quality { summary += (summary.isEmpty ? "" : " ") + "(quality \(q))" }
             if !flags.isEmpty { summary += (summary.isEmpty ? "" : " ") + "[" + flags.joined(separator: ", ") + "]" }
             add(i.on, "interaction", i.id, i.kind, i.people, summary, Int(i.id))
@@ -545,8 +596,10 @@ extension Interpreter {
         for r in net.referrals where r.contact == id {
             let about = r.about.map { " about \($0)" } ?? ""
             let value = r.value.map { " worth \($0.tendText)" } ?? ""
-            add(r.on, "referral", r.id, r.direction == .given ? "given" : "received",
-                [r.contact], (r.direction == .given ? "I referred" : "they referred") + about + value + (r.status.map { " (\($0))" } ?? ""), Int(r.id))
+            add(
+                r.on, "referral", r.id, r.direction == .given ? "given" : "received",
+                [r.contact], (r.direction == .given ? "I referred" : "they referred") + about + value + (r.status.map { " (\($0))" } ?? ""), Int(r.id)
+            )
         }
         for i in net.introductions where i.a == id || i.b == id {
             let other = i.a == id ? i.b : i.a
@@ -632,7 +685,8 @@ extension Interpreter {
             rows.append(cells)
         }
         var chart: Int?
-        if set.grouped, let i = columns.lastIndex(where: { $0 == "count" || $0.hasPrefix("count") }) ?? (columns.count > 1 ? columns.count - 1 : nil) {
+        if set.grouped, let i = columns.lastIndex(where: { $0 == "count" || $0.hasPrefix("count") }) ?? (columns.count > 1 ? columns.count - 1 : nil)
+        {
             chart = i
         }
         return Table(title: title, columns: columns, rows: rows, chartColumn: chart, people: people)
@@ -660,7 +714,10 @@ extension Expr {
     var isRowIndependent: Bool {
         switch kind {
         case .literal, .handle, .me: return true
-        case .name: if case .field = resolution { return false }; if case .unresolved = resolution { return false }; return true
+        case .name:
+            if case .field = resolution { return false }
+            if case .unresolved = resolution { return false }
+            return true
         case .it, .tag, .query, .interpolated, .record, .ifThen: return false
         case .list(let items): return items.allSatisfy(\.isRowIndependent)
         case .unary(_, let x): return x.isRowIndependent

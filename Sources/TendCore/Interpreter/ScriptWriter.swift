@@ -28,7 +28,8 @@ public enum ScriptWriter {
     static func list(_ items: [String]) -> String { "[" + items.map(quote).joined(separator: ", ") + "]" }
 
     static func word(_ s: String) -> String {
-        let isWord = s.first.map { $0.isLetter || $0 == "_" } ?? false
+        let isWord =
+            s.first.map { $0.isLetter || $0 == "_" } ?? false
             && s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } && !Parser.reservedWords.contains(s)
             && s != "with"
         return isWord ? s : quote(s)
@@ -127,7 +128,8 @@ public enum ScriptWriter {
             lines.append(s)
         }
         for r in net.referrals.sorted(by: { $0.id < $1.id }) {
-            var s = r.direction == .given
+            var s =
+                r.direction == .given
                 ? "refer \(quote(r.about ?? "")) to \(h(r.contact)) on \(r.on)"
                 : "referral from \(h(r.contact))\(r.about.map { " about \(quote($0))" } ?? "") on \(r.on)"
             if let v = r.value { s += " value: \(v.tendText)" }
@@ -141,7 +143,11 @@ public enum ScriptWriter {
         for sp in net.spending.sorted(by: { $0.id < $1.id }) {
             lines.append("spend \(sp.amount.tendText) at \(h(sp.contact)) on \(sp.on)" + (sp.note.map { " note: \(quote($0))" } ?? ""))
         }
-        let edges = net.knows.map { e -> (String, String) in let a = h(e.0), b = h(e.1); return a < b ? (a, b) : (b, a) }.sorted { $0 < $1 }
+        let edges = net.knows.map { e -> (String, String) in
+            let a = h(e.0)
+            let b = h(e.1)
+            return a < b ? (a, b) : (b, a)
+        }.sorted { $0 < $1 }
         for (a, b) in edges { lines.append("knows \(a) \(b)") }
         for g in net.goals {
             lines.append(goal(g))

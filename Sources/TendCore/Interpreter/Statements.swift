@@ -34,7 +34,8 @@ extension Interpreter {
             if let existing = try model.contactID(handle: c.handle) {
                 let other = try contact(existing)?.name ?? c.handle
                 let free = try freeHandle(c.handle)
-                throw fail("@\(c.handle) is taken by \(other); to add a second person, give a handle", s.range,
+                throw fail(
+                    "@\(c.handle) is taken by \(other); to add a second person, give a handle", s.range,
                     suggestion: "handle: \"\(free)\"")
             }
             _ = try applyContactOptions(&c, options.filter { $0.name != "handle" && $0.name != "created" }, ctx, stageGiven: &stageGiven)
@@ -153,7 +154,11 @@ extension Interpreter {
             }
             if let period { g.period = period.0 }
             try apply(.setGoal(g))
-            return [.text("Goal \"\(name)\"\(g.due.map { " by \($0)" } ?? "")\(g.target.map { ", target \($0.tendText) per \(g.period?.rawValue ?? "period")" } ?? "").")]
+            return [
+                .text(
+                    "Goal \"\(name)\"\(g.due.map { " by \($0)" } ?? "")\(g.target.map { ", target \($0.tendText) per \(g.period?.rawValue ?? "period")" } ?? "")."
+                )
+            ]
         case .helps(let p, let goalExpr):
             let id = try contactID(p.handle, p.range)
             guard case .string(let name) = try eval(goalExpr, ctx) else { throw fail("helps takes a goal's name", goalExpr.range) }
@@ -179,7 +184,9 @@ extension Interpreter {
             let id = try contactID(p.handle, p.range)
             guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
             if let duration {
-                guard case .duration(let d) = try eval(duration, ctx) else { throw fail("snooze takes a duration (2w) or until DATE", duration.range) }
+                guard case .duration(let d) = try eval(duration, ctx) else {
+                    throw fail("snooze takes a duration (2w) or until DATE", duration.range)
+                }
                 c.snoozedUntil = today.adding(d)
             } else if let until {
                 guard case .date(let d) = try eval(until, ctx) else { throw fail("snooze until takes a date", until.range) }
@@ -207,7 +214,8 @@ extension Interpreter {
             default: throw fail("drop takes a definition's name", nameExpr.range)
             }
             guard let k = kind ?? definitions.kind(of: name) else {
-                throw fail("nothing named \(name) is defined", nameExpr.range,
+                throw fail(
+                    "nothing named \(name) is defined", nameExpr.range,
                     suggestion: closest(name, among: definitions.all.map(\.name)).first)
             }
             guard definitions.drop(k, name) else { throw fail("no \(k.rawValue) named \(name)", nameExpr.range) }
@@ -382,9 +390,11 @@ extension Interpreter {
     func validHandle(_ v: Value, _ range: SourceRange) throws -> String {
         guard case .string(let h) = v else { throw fail("a handle is text", range) }
         let bare = h.hasPrefix("@") ? String(h.dropFirst()) : h
-        let ok = !bare.isEmpty && bare.split(separator: "-", omittingEmptySubsequences: false).allSatisfy { part in
-            !part.isEmpty && part.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") }
-        }
+        let ok =
+            !bare.isEmpty
+            && bare.split(separator: "-", omittingEmptySubsequences: false).allSatisfy { part in
+                !part.isEmpty && part.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") }
+            }
         guard ok else { throw fail("a handle is lowercase letters and digits joined by dashes", range, suggestion: "\"\(makeHandle(bare))\"") }
         return bare
     }
@@ -466,7 +476,9 @@ extension Interpreter {
                 case "name":
                     guard let s = try text() else { throw fail("a contact needs a name", e.range) }
                     c.name = s
-                case "handle": newHandle = try validHandle(v, e.range); c.handle = newHandle!
+                case "handle":
+                    newHandle = try validHandle(v, e.range)
+                    c.handle = newHandle!
                 case "company": c.company = try text()
                 case "title": c.title = try text()
                 case "profession": c.profession = try text()
@@ -489,7 +501,9 @@ extension Interpreter {
                     switch v {
                     case .stage(let st): c.stage = st
                     case .string(let s):
-                        guard let st = Stage(name: s) else { throw fail("no stage \"\(s)\"; stages are contact, visibility, credibility, profitability", e.range) }
+                        guard let st = Stage(name: s) else {
+                            throw fail("no stage \"\(s)\"; stages are contact, visibility, credibility, profitability", e.range)
+                        }
                         c.stage = st
                     default: throw fail("stage: takes contact, visibility, credibility or profitability", e.range)
                     }
@@ -564,13 +578,16 @@ extension Interpreter {
             return .text("Removed \(kind.rawValue) \(n).")
         case .market(let e):
             guard case .string(let name) = try eval(e, ctx), net.markets.contains(where: { $0.name == name }) else {
-                throw fail("no such market", e.range, suggestion: closest(plainText(try eval(e, ctx)), among: net.markets.map(\.name)).first.map { "\"\($0)\"" })
+                throw fail(
+                    "no such market", e.range,
+                    suggestion: closest(plainText(try eval(e, ctx)), among: net.markets.map(\.name)).first.map { "\"\($0)\"" })
             }
             try apply(.deleteMarket(name))
             return .text("Removed market \"\(name)\".")
         case .goal(let e):
             guard case .string(let name) = try eval(e, ctx), net.goals.contains(where: { $0.name == name }) else {
-                throw fail("no such goal", e.range, suggestion: closest(plainText(try eval(e, ctx)), among: net.goals.map(\.name)).first.map { "\"\($0)\"" })
+                throw fail(
+                    "no such goal", e.range, suggestion: closest(plainText(try eval(e, ctx)), among: net.goals.map(\.name)).first.map { "\"\($0)\"" })
             }
             try apply(.deleteGoal(name))
             return .text("Removed goal \"\(name)\".")

@@ -369,9 +369,12 @@ public struct Parser {
     /// `spend` and `knows` are also field names: `spend > 100` is an expression.
     private func isFollowedByOperator() -> Bool {
         switch peek(1).kind {
-        case .symbol(let s): return ["==", "!=", "<", "<=", ">", ">=", "*", "/", "%", "~", "??", ".", ")", ",", "="].contains(s) && !(s == "=" && ["let", "score"].contains(word() ?? ""))
+        case .symbol(let s):
+            return ["==", "!=", "<", "<=", ">", ">=", "*", "/", "%", "~", "??", ".", ")", ",", "="].contains(s)
+                && !(s == "=" && ["let", "score"].contains(word() ?? ""))
         case .newline, .eof: return ["spend", "knows"].contains(word() ?? "")
-        case .identifier(let w): return ["and", "or", "in", "sort", "where", "limit", "show", "group"].contains(w) && ["spend", "knows"].contains(word() ?? "")
+        case .identifier(let w):
+            return ["and", "or", "in", "sort", "where", "limit", "show", "group"].contains(w) && ["spend", "knows"].contains(word() ?? "")
         default: return false
         }
     }
@@ -521,7 +524,8 @@ public struct Parser {
     func lengthen(_ chain: inout Int) throws {
         chain += 1
         if depth + chain > Parser.maxDepth {
-            throw Diagnostic(.syntax, "expression nested deeper than \(Parser.maxDepth) levels; split it with let or fn", at: previous.range, in: source)
+            throw Diagnostic(
+                .syntax, "expression nested deeper than \(Parser.maxDepth) levels; split it with let or fn", at: previous.range, in: source)
         }
     }
 
@@ -745,7 +749,9 @@ public struct Parser {
             case .code(let r):
                 var sub = Parser(source, range: r, depth: depth)
                 sub.skipSeparators()
-                if sub.isAtEnd { throw Diagnostic(.syntax, "empty '{}' in a string; write \\{ for a brace", at: SourceRange(r.start - 1, r.end + 1), in: source) }
+                if sub.isAtEnd {
+                    throw Diagnostic(.syntax, "empty '{}' in a string; write \\{ for a brace", at: SourceRange(r.start - 1, r.end + 1), in: source)
+                }
                 let e = try sub.parseQueryExpr()
                 if !sub.isAtEnd { throw sub.error("unexpected \(sub.peek) in '{…}'") }
                 parts.append(.expr(e))

@@ -21,15 +21,23 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD` (read for every dated row, so it works on the bytes).
     public init?(iso text: String) {
-        var y = 0, m = 0, d = 0
+        var y = 0
+        var m = 0
+        var d = 0
         var count = 0
         for (i, b) in text.utf8.enumerated() {
             count += 1
             switch i {
-            case 0...3: guard b >= 48 && b <= 57 else { return nil }; y = y * 10 + Int(b - 48)
+            case 0...3:
+                guard b >= 48 && b <= 57 else { return nil }
+                y = y * 10 + Int(b - 48)
             case 4, 7: guard b == 45 else { return nil }
-            case 5, 6: guard b >= 48 && b <= 57 else { return nil }; m = m * 10 + Int(b - 48)
-            case 8, 9: guard b >= 48 && b <= 57 else { return nil }; d = d * 10 + Int(b - 48)
+            case 5, 6:
+                guard b >= 48 && b <= 57 else { return nil }
+                m = m * 10 + Int(b - 48)
+            case 8, 9:
+                guard b >= 48 && b <= 57 else { return nil }
+                d = d * 10 + Int(b - 48)
             default: return nil
             }
         }
