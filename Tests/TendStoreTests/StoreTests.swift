@@ -258,6 +258,7 @@ extension Store {
         "count(contacts where profession == \"salon\") + count(contacts)",
         "contacts where profession == \"salon\" and stage == visibility",
         "contacts where profession == \"Salon\"",
+        "goals show name, value",
         "contacts where profession == \"salon\" sort by name show handle, @HANDLE.name limit 3",
         "contacts where profession == \"salon\" and priority > 3 show handle, priority",
         "contacts where profession == \"salon\" and spend_this_year(it) >= 0 show handle, spend",
@@ -365,6 +366,12 @@ extension Store {
             #expect(try run(watchedPerContact, q, pageSize: 7) == expected, "\(q)")
             #expect(watchedPerContact.loadedEvents == 0, "every event loaded: \(q)")
         }
+        // A goal's metric measured after a narrowed query in the same statement counts its
+        // period's rows, not the narrowed view's (a fresh store, so that the query is narrowed).
+        let fresh = try Store(path: nil)
+        try SampleNetwork(size: 400, seed: 5, today: day).write(to: fresh)
+        let mixed = "count(contacts where city == \"Irvine\") + sum(goals, value)"
+        #expect(try run(fresh, mixed) == (try run(memory, mixed)))
         // The queries narrowed in SQL found rows (the comparison is not between two empty tables).
         #expect(fromStore[0].split(separator: "\n").count > 1)
         #expect(fromStore[3] != "0")

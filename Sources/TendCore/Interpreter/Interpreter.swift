@@ -156,8 +156,10 @@ public final class Interpreter {
     }
 
     func view() throws -> View {
-        if let q = queryView, q.today == today { return q }
+        // A goal's period comes first: a query narrowed earlier in the statement must not stand
+        // in for the period's rows.
         if let p = periodView { return p }
+        if let q = queryView, q.today == today { return q }
         if let v = cachedView, v.today == today { return v }
         retiredView = nil
         let model = self.model
