@@ -88,15 +88,15 @@ public final class Interpreter {
         }
         private var statsFew: [Int64: ContactStats?] = [:]
         private var statsAll: [Int64: ContactStats]?
-        lazy var stats: [Int64: ContactStats] = {
-            if window == nil, loadedFull == nil, let s = (try? backend?.contactStats(today: today)) ?? nil {
-                statsAll = s
-                return s
-            }
-            let s = full.stats(today: today, window: window)
-            statsAll = s
-            return s
-        }()
+        /// Every contact's figures: the backend's own when it has them and no events are in
+        /// memory, else a pass over the events.
+        var stats: [Int64: ContactStats] {
+            if let all = statsAll { return all }
+            let fromBackend = window == nil && loadedFull == nil ? (try? backend?.contactStats(today: today)) ?? nil : nil
+            let all = fromBackend ?? full.stats(today: today, window: window)
+            statsAll = all
+            return all
+        }
         /// Contacts adjacent to each contact through `knows` edges.
         lazy var adjacency: [Int64: [Int64]] = {
             if loadedFull == nil, let edges = try? backend?.knowsEdges() {
