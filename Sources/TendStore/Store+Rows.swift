@@ -260,20 +260,28 @@ extension Store {
     }
 
     /// One contact's rows of an event collection, read through the contact indexes.
-    static func events(_ db: Database, of collection: String, involving contact: Int64) throws -> Network? {
+    static func events(_ db: Database, of collection: String, involving contact: Int64, where conditions: [FieldCondition] = []) throws
+        -> Network?
+    {
         var net = Network()
+        // The conditions SQLite can check exactly narrow the read further (`pitch`, `on >= …`).
+        func narrowed(_ columns: Columns) -> (String, StatementArguments) {
+            guard let (sql, args) = sql(for: conditions, columns) else { return ("", [contact]) }
+            return (" AND " + sql, [contact] + args)
+        }
         switch collection {
         case "interactions":
             // Every person of each of the contact's interactions, in one read: consecutive rows
             // of the same interaction add its next person.
+            let (filter, arguments) = narrowed(interactionConditionColumns)
             let rows = try Row.fetchCursor(
                 db.cachedStatement(
                     sql: """
                         SELECT DISTINCT i.id, i.kind, i."on", i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch, p.contact_id, p.position
                         FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
                         JOIN interaction_people p ON p.interaction_id = i.id
-                        WHERE ip.contact_id = ? ORDER BY i.id, p.position
-                        """), arguments: [contact])
+                        WHERE ip.contact_id = ?\(filter) ORDER BY i.id, p.position
+                        """), arguments: arguments)
             while let r = try rows.next() {
                 let id: Int64 = r[0]
                 if let last = net.interactions.last, last.id == id {
@@ -286,15 +294,17 @@ extension Store {
             let rows = try Row.fetchCursor(
                 db.cachedStatement(
                     sql: """
-                        SELECT id, direction, contact_id, about, "on", value_cents, status, note FROM referrals WHERE contact_id = ? ORDER BY id
-                        """), arguments: [contact])
+                        SELECT id, direction, contact_id, about, "on", value_cents, status, note FROM referrals
+                        WHERE contact_id = ?\(narrowed(referralConditionColumns).0) ORDER BY id
+                        """), arguments: narrowed(referralConditionColumns).1)
             while let r = try rows.next() { net.referrals.append(referral(r)) }
         case "spending":
             let rows = try Row.fetchCursor(
                 db.cachedStatement(
                     sql: """
-                        SELECT id, contact_id, amount_cents, "on", note FROM spending WHERE contact_id = ? ORDER BY id
-                        """), arguments: [contact])
+                        SELECT id, contact_id, amount_cents, "on", note FROM spending
+                        WHERE contact_id = ?\(narrowed(spendingConditionColumns).0) ORDER BY id
+                        """), arguments: narrowed(spendingConditionColumns).1)
             while let r = try rows.next() { net.spending.append(spend(r)) }
         case "introductions":
             let rows = try Row.fetchCursor(
@@ -370,6 +380,8 @@ extension Store {
         text: ["name", "handle", "company", "title", "profession", "email", "phone", "city", "met_at", "relationship", "next_step", "notes"],
         date: ["met_on", "next_due", "created", "snoozed_until"],
         bool: ["internal", "expert", "passionate", "honors_referrals"], stage: true)
+    static let referralConditionColumns = Columns(text: ["direction", "about", "status", "note"], date: ["on"], integer: ["id"])
+    static let spendingConditionColumns = Columns(text: ["note"], date: ["on"], integer: ["id"])
     static let interactionConditionColumns = Columns(
         text: ["kind", "note"], date: ["on"], bool: ["gave", "asked", "inbound", "pitch"], integer: ["quality", "id"])
 

@@ -347,9 +347,9 @@ public final class Store: Model {
     /// One contact's events read through the index, for large databases only: below
     /// `eventsInMemory` interactions, loading them all once is faster than a read per contact,
     /// and above it, holding them all would cost hundreds of megabytes.
-    public func events(of collection: String, involving contact: Int64) throws -> Network? {
+    public func events(of collection: String, involving contact: Int64, where conditions: [FieldCondition]) throws -> Network? {
         guard try readsEventsPerContact() else { return nil }
-        return try db.inDatabase { try Store.events($0, of: collection, involving: contact) }
+        return try db.inDatabase { try Store.events($0, of: collection, involving: contact, where: conditions) }
     }
 
     public func interactions(after id: Int64, limit: Int, where conditions: [FieldCondition]) throws -> [Interaction]? {

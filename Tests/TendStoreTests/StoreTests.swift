@@ -307,8 +307,8 @@ extension Store {
         func knowsEdges() throws -> [(Int64, Int64)] { try store.knowsEdges() }
         func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>? { try store.touchedContacts(among: ids, today: today) }
         func count(of collection: String) throws -> Int? { try store.count(of: collection) }
-        func events(of collection: String, involving contact: Int64) throws -> Network? {
-            try store.events(of: collection, involving: contact)
+        func events(of collection: String, involving contact: Int64, where conditions: [FieldCondition]) throws -> Network? {
+            try store.events(of: collection, involving: contact, where: conditions)
         }
         func readsEventsPerContact() throws -> Bool { try store.readsEventsPerContact() }
         func interactions(after id: Int64, limit: Int, where conditions: [FieldCondition]) throws -> [Interaction]? {
@@ -353,6 +353,9 @@ extension Store {
             "agenda",
             "count(interactions where \(handle.isEmpty ? "" : "@" + handle + " in people and ") on >= today - 365d)",
             "sum(spending where contact == @\(handle), amount)",
+            "sum(spending where contact == @\(handle) and on >= 2026-01-01 and note != \"x\", amount)",
+            "count(interactions where @\(handle) in people and pitch and on >= today - 400d and kind != \"note\")",
+            "count(referrals where contact == @\(handle) and direction == \"given\" and on < today)",
             "referrals where contact == @\(handle) show direction, on, value",
             "count(interactions where kind == \"lunch\")",
             "interactions where kind == \"lunch\" or len(people) > 1 sort by on desc, id show id, on, contact, people limit 20",

@@ -19,10 +19,12 @@ extension Interpreter {
 
     /// The rows of an event collection that involve one contact: an index of positions is made
     /// once per view, and only this contact's rows are made.
-    func rows(of spec: CollectionSpec, with contact: Int64) throws -> [Value] {
+    /// `conditions`, when given, are those of the query's where-clause the backend may narrow by
+    /// (the caller still evaluates the whole clause).
+    func rows(of spec: CollectionSpec, with contact: Int64, where conditions: [FieldCondition] = []) throws -> [Value] {
         let v = try view()
         // Events not in memory: the backend reads this contact's through its index.
-        if !v.hasEvents, v.window == nil, let mine = try v.backend?.events(of: spec.name, involving: contact) {
+        if !v.hasEvents, v.window == nil, let mine = try v.backend?.events(of: spec.name, involving: contact, where: conditions) {
             var out: [Value] = []
             try eachEventRow(spec, mine, window: nil) { out.append($0) }
             return out
@@ -305,7 +307,7 @@ extension Interpreter {
                 key = l
             }
             guard let key, case .contact(let id) = try eval(key, outer) else { continue }
-            let candidates = try rows(of: spec, with: id)
+            let candidates = try rows(of: spec, with: id, where: fieldConditions(filter, outer))
             // `contact ==` means the first person only; the index holds every participant.
             if op == "==" {
                 return RowSet(
@@ -622,7 +624,7 @@ extension Interpreter {
         guard !v.hasEvents, v.window == nil, let backend = v.backend, try backend.readsEventsPerContact() else { return v.full }
         var net = Network()
         for kind in ["interactions", "referrals", "introductions", "spending", "stage_changes"] {
-            guard let part = try backend.events(of: kind, involving: id) else { return v.full }
+            guard let part = try backend.events(of: kind, involving: id, where: []) else { return v.full }
             net.interactions += part.interactions
             net.referrals += part.referrals
             net.introductions += part.introductions

@@ -26,9 +26,10 @@ public protocol Model: AnyObject {
     /// Only the contacts that meet every condition (with me, markets, goals and definitions, no
     /// events), when the backend can select them itself; nil to have the core filter.
     func network(contactsWhere conditions: [FieldCondition]) throws -> Network?
-    /// The rows of one event collection that involve a contact (and nothing else), when the
-    /// backend can read them through an index without loading the rest; nil otherwise.
-    func events(of collection: String, involving contact: Int64) throws -> Network?
+    /// The rows of one event collection that involve a contact (and nothing else), narrowed by
+    /// those of the conditions the backend can check exactly, when it can read them through an
+    /// index without loading the rest; nil otherwise.
+    func events(of collection: String, involving contact: Int64, where conditions: [FieldCondition]) throws -> Network?
     /// True when `events(of:involving:)` answers (a network too large to hold in memory).
     func readsEventsPerContact() throws -> Bool
     /// A page of interactions after an id, in id order, narrowed by those of the conditions the
@@ -52,7 +53,7 @@ extension Model {
     public func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>? { nil }
     public func count(of collection: String) throws -> Int? { nil }
     public func network(contactsWhere conditions: [FieldCondition]) throws -> Network? { nil }
-    public func events(of collection: String, involving contact: Int64) throws -> Network? { nil }
+    public func events(of collection: String, involving contact: Int64, where conditions: [FieldCondition]) throws -> Network? { nil }
     public func readsEventsPerContact() throws -> Bool { false }
     public func interactions(after id: Int64, limit: Int, where conditions: [FieldCondition]) throws -> [Interaction]? { nil }
 }
