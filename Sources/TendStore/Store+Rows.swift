@@ -379,7 +379,7 @@ extension Store {
     static let contactConditionColumns = Columns(
         text: ["name", "handle", "company", "title", "profession", "email", "phone", "city", "met_at", "relationship", "next_step", "notes"],
         date: ["met_on", "next_due", "created", "snoozed_until"],
-        bool: ["internal", "expert", "passionate", "honors_referrals"], stage: true)
+        bool: ["internal", "expert", "passionate", "honors_referrals"], integer: ["id"], stage: true)
     static let referralConditionColumns = Columns(text: ["direction", "about", "status", "note"], date: ["on"], integer: ["id"])
     static let spendingConditionColumns = Columns(text: ["note"], date: ["on"], integer: ["id"])
     static let interactionConditionColumns = Columns(

@@ -375,6 +375,10 @@ extension Store {
         try SampleNetwork(size: 400, seed: 5, today: day).write(to: fresh)
         let mixed = "count(contacts where city == \"Irvine\") + sum(goals, value)"
         #expect(try run(fresh, mixed) == (try run(memory, mixed)))
+        // A card read from a store with nothing in memory (one contact selected) is the same card.
+        let cold = try Store(path: nil)
+        try SampleNetwork(size: 400, seed: 5, today: day).write(to: cold)
+        #expect(try run(cold, "@\(handle)") == (try run(memory, "@\(handle)")))
         // The queries narrowed in SQL found rows (the comparison is not between two empty tables).
         #expect(fromStore[0].split(separator: "\n").count > 1)
         #expect(fromStore[3] != "0")

@@ -230,8 +230,14 @@ extension Interpreter {
         if let fn = definitions.fns["default_cadence"], !readsOnlyTheRow(fn.body) { return nil }
         let conditions = try fieldConditions(filter, outer)
         guard !conditions.isEmpty, let net = try model.network(contactsWhere: conditions) else { return nil }
+        return narrowedView(net)
+    }
+
+    /// A view of the contacts the backend selected, which reads the rest from the model when
+    /// asked for anything else.
+    func narrowedView(_ selected: Network) -> View {
         let model = self.model
-        let v = View(today: today, partial: net) { events in try model.network(events: events) }
+        let v = View(today: today, partial: selected) { events in try model.network(events: events) }
         v.backend = model
         return v
     }
@@ -696,6 +702,13 @@ extension Interpreter {
 
     /// A contact's card: every field, then the timeline.
     public func card(_ id: Int64) throws -> Card {
+        // The backend reads this one contact when nothing is in memory yet (a card on a large
+        // network then reads one row, not every contact); the view widens if a field needs more.
+        if queryView == nil, periodView == nil,
+            let one = try model.network(contactsWhere: [FieldCondition(field: "id", op: "==", value: .number(Decimal(id)))])
+        {
+            queryView = narrowedView(one)
+        }
         guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
         var fields: [(String, Value)] = []
         for f in Schema.contacts.fields where f.name != "id" {
