@@ -293,28 +293,11 @@ public final class Store: Model {
 
     public func contactStats(of ids: [Int64], today: Day) throws -> [Int64: ContactStats]? {
         if cache != nil { return nil }
-        return try db.inDatabase { try Store.stats($0, today: today, only: ids) }
-    }
-
-    public func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>? {
-        if cache != nil { return nil }
         return try db.inDatabase { db in
-            var out = Set<Int64>()
-            var start = 0
-            while start < ids.count {
-                // Ids are integers, so the list is written into the SQL; chunks keep it short.
-                let list = ids[start..<min(start + 500, ids.count)].map(String.init).joined(separator: ",")
-                start += 500
-                let found = try Int64.fetchAll(
-                    db,
-                    sql: """
-                        SELECT ip.contact_id FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
-                          WHERE ip.contact_id IN (\(list)) AND i.kind <> 'note' AND i."on" <= ?1
-                        UNION SELECT contact_id FROM referrals WHERE contact_id IN (\(list)) AND "on" <= ?1
-                        UNION SELECT a_id FROM introductions WHERE a_id IN (\(list)) AND "on" <= ?1
-                        UNION SELECT b_id FROM introductions WHERE b_id IN (\(list)) AND "on" <= ?1
-                        """, arguments: [today.description])
-                out.formUnion(found)
+            // The ids are written into the SQL; chunks keep each statement short.
+            var out: [Int64: ContactStats] = [:]
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                out.merge(try Store.stats(db, today: today, only: Array(ids[start..<min(start + 500, ids.count)]))) { a, _ in a }
             }
             return out
         }

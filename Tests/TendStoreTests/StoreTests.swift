@@ -215,7 +215,7 @@ extension Store {
         let fromSQL = try #require(try store.contactStats(today: today))
         let edges = try store.knowsEdges()
         let ids = Array(fromSQL.keys)
-        let touched = try #require(try store.touchedContacts(among: ids, today: today))
+        let touched = Set(try #require(try store.contactStats(of: ids, today: today)).filter { $0.value.touches > 0 }.keys)
         let net = try store.network()
         #expect(try store.contactStats(today: today) == nil)  // events in memory: the core's turn
         let fromCore = net.stats(today: today)
@@ -305,7 +305,6 @@ extension Store {
         func apply(_ change: Change) throws -> Int64? { try store.apply(change) }
         func contactStats(today: Day) throws -> [Int64: ContactStats]? { try store.contactStats(today: today) }
         func knowsEdges() throws -> [(Int64, Int64)] { try store.knowsEdges() }
-        func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>? { try store.touchedContacts(among: ids, today: today) }
         func count(of collection: String) throws -> Int? { try store.count(of: collection) }
         func events(of collection: String, involving contact: Int64, where conditions: [FieldCondition]) throws -> Network? {
             try store.events(of: collection, involving: contact, where: conditions)

@@ -13,7 +13,7 @@ extension Interpreter {
         // Rules that read events need them; unless the backend reads each contact's through its
         // index (a large network), read them all first, so that every contact's figures come from
         // one pass over them rather than from the backend as well.
-        if definitionsReadEvents, !((try v.backend?.readsEventsPerContact()) ?? false) { _ = v.full }
+        if definitionsReadEvents, !((try v.backendFirst?.readsEventsPerContact()) ?? false) { _ = v.full }
         // Sorted on a Double copy of the priority: comparing Decimals was most of the sort.
         var items: [(priority: Double, overdue: Int, name: String, row: Value)] = []
         for c in v.net.contacts {
@@ -241,8 +241,9 @@ extension Interpreter {
                 if v.contacts[i].stage >= .visibility { out.insert(id) } else { rest.append(id) }
             }
             guard !rest.isEmpty else { return out }
-            if let touched = try model.touchedContacts(among: rest, today: v.today) { return out.union(touched) }
-            return out.union(rest.filter { (v.stats[$0]?.touches ?? 0) > 0 })
+            // Asked of the backend for these contacts only when it has the figures, else from all.
+            let figures = try v.backendFirst?.contactStats(of: rest, today: v.today) ?? v.stats
+            return out.union(rest.filter { (figures[$0]?.touches ?? 0) > 0 })
         }
         if try direct([target]).contains(target) { return RowSet(collection: spec, rows: [row(1, target, "you know them")]) }
         let adj = v.adjacency

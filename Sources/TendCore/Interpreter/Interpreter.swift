@@ -72,15 +72,15 @@ public final class Interpreter {
         /// The model, when the view shows it as it is (not a goal's period): its own figures,
         /// edges and per-contact events (SQL) then spare loading every event into memory.
         var backend: Model?
-        var hasEvents: Bool { loadedFull != nil }
+        /// The backend while it is the better source: no events are in memory yet (nil for a
+        /// goal's period, which has no backend).
+        var backendFirst: Model? { loadedFull == nil ? backend : nil }
         /// One contact's figures: asked of the backend one by one for the first few contacts
         /// (a short table), then for everyone at once.
         func stats(of id: Int64) -> ContactStats? {
             if let all = statsAll { return all[id] }
             if let s = statsFew[id] { return s }
-            if statsFew.count < 25, window == nil, loadedFull == nil,
-                let s = (try? backend?.contactStats(of: [id], today: today)) ?? nil
-            {
+            if statsFew.count < 25, let s = (try? backendFirst?.contactStats(of: [id], today: today)) ?? nil {
                 statsFew[id] = s[id]
                 return s[id]
             }
@@ -92,14 +92,13 @@ public final class Interpreter {
         /// memory, else a pass over the events.
         var stats: [Int64: ContactStats] {
             if let all = statsAll { return all }
-            let fromBackend = window == nil && loadedFull == nil ? (try? backend?.contactStats(today: today)) ?? nil : nil
-            let all = fromBackend ?? full.stats(today: today, window: window)
+            let all = ((try? backendFirst?.contactStats(today: today)) ?? nil) ?? full.stats(today: today, window: window)
             statsAll = all
             return all
         }
         /// Contacts adjacent to each contact through `knows` edges.
         lazy var adjacency: [Int64: [Int64]] = {
-            if loadedFull == nil, let edges = try? backend?.knowsEdges() {
+            if let edges = try? backendFirst?.knowsEdges() {
                 var n = Network()
                 n.knows = edges
                 return n.adjacency()

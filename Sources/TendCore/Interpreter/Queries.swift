@@ -24,7 +24,7 @@ extension Interpreter {
     func rows(of spec: CollectionSpec, with contact: Int64, where conditions: [FieldCondition] = []) throws -> [Value] {
         let v = try view()
         // Events not in memory: the backend reads this contact's through its index.
-        if !v.hasEvents, v.window == nil, let mine = try v.backend?.events(of: spec.name, involving: contact, where: conditions) {
+        if let mine = try v.backendFirst?.events(of: spec.name, involving: contact, where: conditions) {
             var out: [Value] = []
             try eachEventRow(spec, mine, window: nil) { out.append($0) }
             return out
@@ -195,9 +195,9 @@ extension Interpreter {
             if seen % 100_000 == 0 { try charge(100_000, q.range) }
             if try eval(f, Ctx(row: row, locals: locals)).isTrue { kept.append(row) }
         }
-        let conditions = name == "interactions" && !v.hasEvents && v.window == nil ? try fieldConditions(f, outer) : []
-        if name == "interactions", !v.hasEvents, v.window == nil, let backend = v.backend,
-            try !conditions.isEmpty || backend.readsEventsPerContact(),
+        let backend = name == "interactions" ? v.backendFirst : nil
+        let conditions = backend == nil ? [] : try fieldConditions(f, outer)
+        if let backend, try !conditions.isEmpty || backend.readsEventsPerContact(),
             var page = try backend.interactions(after: Int64.min, limit: pageSize, where: conditions)
         {
             // The backend narrows by the conditions on stored fields, and on a large network the
@@ -627,7 +627,7 @@ extension Interpreter {
     /// else taken from the events in memory.
     func eventsInvolving(_ id: Int64) throws -> Network {
         let v = try view()
-        guard !v.hasEvents, v.window == nil, let backend = v.backend, try backend.readsEventsPerContact() else { return v.full }
+        guard let backend = v.backendFirst, try backend.readsEventsPerContact() else { return v.full }
         var net = Network()
         for kind in ["interactions", "referrals", "introductions", "spending", "stage_changes"] {
             guard let part = try backend.events(of: kind, involving: id, where: []) else { return v.full }

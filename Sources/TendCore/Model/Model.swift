@@ -18,9 +18,6 @@ public protocol Model: AnyObject {
     func contactStats(of ids: [Int64], today: Day) throws -> [Int64: ContactStats]?
     /// The `knows` edges, without the events.
     func knowsEdges() throws -> [(Int64, Int64)]
-    /// Which of these contacts have been touched on or before `today`, when the backend can say
-    /// without handing over its events (an indexed lookup); nil to have the core work it out.
-    func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>?
     /// How many rows a whole collection has, when the backend can count without loading it.
     func count(of collection: String) throws -> Int?
     /// Only the contacts that meet every condition (with me, markets, goals and definitions, no
@@ -50,7 +47,6 @@ extension Model {
     public func contactStats(today: Day) throws -> [Int64: ContactStats]? { nil }
     public func contactStats(of ids: [Int64], today: Day) throws -> [Int64: ContactStats]? { nil }
     public func knowsEdges() throws -> [(Int64, Int64)] { try network().knows }
-    public func touchedContacts(among ids: [Int64], today: Day) throws -> Set<Int64>? { nil }
     public func count(of collection: String) throws -> Int? { nil }
     public func network(contactsWhere conditions: [FieldCondition]) throws -> Network? { nil }
     public func events(of collection: String, involving contact: Int64, where conditions: [FieldCondition]) throws -> Network? { nil }
