@@ -232,7 +232,9 @@ public final class Session: InterpreterHost {
         defer { interpreter.readOnly = false }
         let definitionsBefore = interpreter.definitions
         do {
-            try store.begin()
+            var probe = Checker(definitions: interpreter.definitions)
+            probe.check(statements)
+            try store.begin(immediate: !readOnly && !probe.mutations.isEmpty)
         } catch {
             console.err("error: cannot start a transaction: \(error)")
             return .failed

@@ -6,7 +6,7 @@ import TendCore
 
 extension Store {
     static func day(_ s: String?) -> Day? { s.flatMap { Day(iso: $0) } }
-    static func money(_ cents: Int64) -> Decimal { Decimal(cents) / 100 }
+    static func money(_ cents: Int64) -> Decimal { Decimal(cents, places: 2) }
     static func cents(_ d: Decimal) -> Int64 {
         var v = d * 100
         var r = Decimal()

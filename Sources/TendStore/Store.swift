@@ -209,6 +209,12 @@ public final class Store: Model {
         }
         guard !readOnly else { return }
         do {
+            // An up-to-date database is not written to on opening: the migrator and the pragma
+            // would each wait for the write lock while another process holds it.
+            let current = try db.inDatabase { db in
+                try migrator.hasCompletedMigrations(db) && Int32.fetchOne(db, sql: "PRAGMA application_id") == Store.applicationID
+            }
+            if current { return }
             try migrator.migrate(db)
             try db.inDatabase { db in try db.execute(sql: "PRAGMA application_id = \(Store.applicationID)") }
         } catch let e as DatabaseError {
@@ -218,10 +224,13 @@ public final class Store: Model {
 
     // MARK: - Transactions
 
-    /// Starts the one transaction a run or a REPL statement makes its changes in.
-    public func begin() throws {
+    /// Starts the one transaction a run or a REPL statement makes its changes in. A run that
+    /// will write takes the write lock at once (`immediate`), so that it cannot fail half-way for
+    /// want of it; one that only reads takes none, and other Tend processes may write meanwhile
+    /// (a write it makes after all, from a file loaded at run time, takes the lock then).
+    public func begin(immediate: Bool = true) throws {
         guard !inTransaction else { return }
-        try db.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        try db.inDatabase { try $0.execute(sql: immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED") }
         inTransaction = true
     }
 

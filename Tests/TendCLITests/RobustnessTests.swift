@@ -1,4 +1,5 @@
 import Foundation
+import TendCore
 import TendStore
 import Testing
 
@@ -135,6 +136,28 @@ import Testing
         #expect(failures == 0)
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "3001\n")
         #expect(try CLI.run(["-e", "@loop-person.touches"], in: dir).stdout == "15\n")
+    }
+
+    /// A run that only reads takes no write lock: while another process holds it (a long import,
+    /// the REPL in the middle of a change), queries, scripts that only read and the agenda answer
+    /// at once.
+    @Test func readersDoNotWaitForAWriter() throws {
+        let dir = CLI.tempDir()
+        try CLI.run(["run", "-"], stdin: "add \"Ana Park\" stage: credibility\n", in: dir)
+        let writer = try Store(path: dir.appendingPathComponent("tend.db").path)
+        try writer.begin()
+        _ = try writer.apply(.insertContact(Contact(name: "Held", handle: "held", created: Day(year: 2026, month: 11, day: 1)!)))
+        let started = Date()
+        let count = try CLI.run(["-e", "count(contacts)"], in: dir)
+        let agenda = try CLI.run(["agenda", "--format", "csv"], in: dir)
+        let script = try CLI.run(
+            ["run", "-"], stdin: "print \"{count(contacts where stage >= credibility)}\"\ncontacts where stage >= credibility show name\n", in: dir)
+        #expect(Date().timeIntervalSince(started) < 8, "a reader waited for the write lock")
+        #expect(count.status == 0 && count.stdout == "1\n", "\(count.stderr)")
+        #expect(agenda.status == 0 && agenda.stdout.contains("ana-park"), "\(agenda.stderr)")
+        #expect(script.status == 0 && script.stdout.hasPrefix("1\n"), "\(script.stderr)")
+        try writer.commit()
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "2\n")
     }
 
     @Test func newerSchemaIsRefusedAndLeftAlone() throws {

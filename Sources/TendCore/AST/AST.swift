@@ -8,6 +8,11 @@ public final class Expr: @unchecked Sendable {
     public var resolution: Resolution = .unresolved
     /// Set on a condition's parts that sit under an `or` (they cannot narrow a query alone).
     var underOr = false
+    /// The parts joined by `and`/`or` at the top level, once asked for (`Interpreter.conjuncts`).
+    var conjuncts: [Expr]?
+    /// For a field name read from a contact: which field (an index of `Interpreter.ContactKey`),
+    /// -2 when it is none of them (a score), -1 until first read.
+    var contactKey = -1
     var isAnd: Bool { !underOr }
 
     public init(_ kind: Kind, _ range: SourceRange) {

@@ -114,13 +114,16 @@ extension Interpreter {
     private func sliceOf(_ e: Expr) -> String { source.map { $0.slice(e.range) } ?? "…" }
 
     /// The parts of a condition joined by `and`/`or` at the top level.
+    /// Kept on the expression: a rule's query asks for them once per contact.
     func conjuncts(_ e: Expr) -> [Expr] {
+        if let parts = e.conjuncts { return parts }
+        var parts = [e]
         if case .binary(let op, let l, let r) = e.kind, op == "and" || op == "or" {
-            let parts = conjuncts(l) + conjuncts(r)
+            parts = conjuncts(l) + conjuncts(r)
             if op == "or" { for p in parts { p.underOr = true } }
-            return parts
         }
-        return [e]
+        e.conjuncts = parts
+        return parts
     }
 
     /// The additive terms of an expression with their signs: `2 * a + b - c` → (+2*a, +b, -c).

@@ -15,6 +15,7 @@ extension Interpreter {
             return try within(f.file) { try eval(f.body, Ctx(locals: locals)) }
         }
         if Builtin.aggregates.contains(name) { return try aggregate(e, name, args, ctx) }
+        if name == "round", let fused = try roundedQuotient(args, ctx) { return fused }
         let v = try args.map { a -> Value in
             if name == "start_of" || name == "end_of", a === args.first, case .constant(let p) = a.resolution { return .string(p) }
             return try eval(a, ctx)
@@ -26,7 +27,7 @@ extension Interpreter {
             return .int(try view().today.ordinal - d.ordinal)
         case "days":
             guard case .duration(let d) = arg(0) else { return .null }
-            return .number(Decimal(d.months) * 365 / 12 + Decimal(d.days))
+            return .number(d.months == 0 ? Decimal(d.days) : Decimal(d.months) * 365 / 12 + Decimal(d.days))
         case "lower": return arg(0).stringValue.map { .string($0.lowercased()) } ?? .null
         case "upper": return arg(0).stringValue.map { .string($0.uppercased()) } ?? .null
         case "trim": return arg(0).stringValue.map { .string($0.trimmed) } ?? .null
@@ -94,6 +95,23 @@ extension Interpreter {
         default:
             throw fail("unknown function '\(name)'", e.range)
         }
+    }
+
+    /// `round(a / b, places)` of two whole numbers, rounded from the exact quotient (the same
+    /// result as rounding the 38-digit one, and the agenda's priority asks it of every contact).
+    private func roundedQuotient(_ args: [Expr], _ ctx: Ctx) throws -> Value? {
+        guard args.count == 2, case .binary("/", let l, let r) = args[0].kind, case .literal(.number(let p)) = args[1].kind,
+            let places = p.whole
+        else { return nil }
+        let a = try eval(l, ctx)
+        let b = try eval(r, ctx)
+        guard case .number(let x) = a, case .number(let y) = b, let q = Decimal.roundedQuotient(x, y, places: Int(places)) else {
+            // Anything else: the division and the rounding as written (operands already evaluated).
+            let quotient = try binary("/", a, b, args[0])
+            guard case .number(let n) = quotient else { return .null }
+            return .number(n.rounded(toPlaces: Int(max(-20, min(20, places))), .plain))
+        }
+        return .number(q)
     }
 
     /// The professions serving a market (or each market of a list), normalised.

@@ -255,7 +255,7 @@ public final class Interpreter {
             }
             switch v {
             case .null: return .null
-            case .number(let n): return .number(-n)
+            case .number(let n): return .number(n.whole.map { Decimal(-$0) } ?? -n)
             case .duration(let d): return .duration(-d)
             default: throw fail("cannot negate \(v.typeName)", e.range)
             }
@@ -264,6 +264,11 @@ public final class Interpreter {
         case .member(let base, let name):
             let b = try eval(base, ctx)
             if b.isNull { return .null }
+            if case .contact(let id) = b, let key = ContactKey.of(e, name) {
+                let v = try view()
+                guard let i = v.position(of: id) else { return .null }
+                return try contactField(at: i, v, key)
+            }
             return try field(b, name, e.range)
         case .call(let name, let args):
             return try call(e, name, args, ctx)
@@ -285,6 +290,11 @@ public final class Interpreter {
                 if name == "count" { return .int(ctx.group?.count ?? 0) }
             }
             guard let row = ctx.row else { throw fail("'\(name)' is a field, and no row is in view", e.range) }
+            if case .contact(let id) = row, let key = ContactKey.of(e, name) {
+                let v = try view()
+                guard let i = v.position(of: id) else { return .null }
+                return try contactField(at: i, v, key)
+            }
             return try field(row, name, e.range)
         case .global(let name):
             guard let l = definitions.lets[name] else { throw fail("'\(name)' is no longer defined", e.range) }
@@ -379,7 +389,8 @@ public final class Interpreter {
     func contactField(_ id: Int64, _ name: String, _ range: SourceRange) throws -> Value {
         let v = try view()
         guard let i = v.position(of: id) else { return .null }
-        return try contactField(v.contacts[i], v, name, range)
+        guard let key = ContactKey.byName[name] else { return try score(name, of: id, v, range) }
+        return try contactField(at: i, v, key)
     }
 
     /// The contact's fields by name, looked up once per access instead of a chain of string compares.
@@ -392,63 +403,77 @@ public final class Interpreter {
         case referrals_given, referrals_received, spend, introductions, degree, stage_since
 
         static let byName: [String: ContactKey] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
+        static let all = allCases.map { $0 }
+
+        /// The key a field name expression reads, looked up on its first use and kept on it.
+        static func of(_ e: Expr, _ name: String) -> ContactKey? {
+            if e.contactKey >= 0 { return all[e.contactKey] }
+            if e.contactKey == -2 { return nil }
+            let key = byName[name]
+            e.contactKey = key.flatMap { k in all.firstIndex(of: k) } ?? -2
+            return key
+        }
     }
 
-    private func contactField(_ c: Contact, _ v: View, _ name: String, _ range: SourceRange) throws -> Value {
-        guard let key = ContactKey.byName[name] else {
-            if let score = definitions.scores[name] {
-                if let cached = v.scores[name]?[c.id] { return cached }
-                callDepth += 1
-                defer { callDepth -= 1 }
-                if callDepth > Interpreter.maxCallDepth { throw fail("scores nested too deeply", range) }
-                let value = try within(score.file) { try eval(score.value, Ctx(row: .contact(c.id))) }
-                v.scores[name, default: [:]][c.id] = value
-                return value
-            }
+    /// A score (`score priority = …`) of a contact, computed once per view.
+    private func score(_ name: String, of id: Int64, _ v: View, _ range: SourceRange) throws -> Value {
+        guard let score = definitions.scores[name] else {
             throw fail("contacts have no field '\(name)'", range, suggestion: closest(name, among: Schema.contacts.fields.map(\.name)).first)
         }
+        if let cached = v.scores[name]?[id] { return cached }
+        callDepth += 1
+        defer { callDepth -= 1 }
+        if callDepth > Interpreter.maxCallDepth { throw fail("scores nested too deeply", range) }
+        let value = try within(score.file) { try eval(score.value, Ctx(row: .contact(id))) }
+        v.scores[name, default: [:]][id] = value
+        return value
+    }
+
+    /// A field of the contact at position `i` of the view, read in place: copying a contact
+    /// (a score of strings and lists) for each field read was a tenth of the agenda's time.
+    func contactField(at i: Int, _ v: View, _ key: ContactKey) throws -> Value {
         switch key {
-        case .id: return .number(Decimal(c.id))
-        case .name: return .string(c.name)
-        case .handle: return .string(c.handle)
-        case .company: return .optional(c.company)
-        case .title: return .optional(c.title)
-        case .profession: return .optional(c.profession)
-        case .email: return .optional(c.email)
-        case .phone: return .optional(c.phone)
-        case .city: return .optional(c.city)
-        case .tags: return .list(c.tags.map(Value.string))
-        case .goals: return .list(c.goals.map(Value.string))
-        case .accomplishments: return .list(c.accomplishments.map(Value.string))
-        case .interests: return .list(c.interests.map(Value.string))
-        case .networks: return .list(c.networks.map(Value.string))
-        case .skills: return .list(c.skills.map(Value.string))
-        case .serves: return .list(c.serves.map(Value.string))
-        case .met_at: return .optional(c.metAt)
-        case .met_on: return .optional(c.metOn)
-        case .relationship: return .optional(c.relationship)
-        case .internal: return .bool(c.isInternal)
-        case .stage: return .stage(c.stage)
-        case .own_cadence: return c.cadence.map(Value.duration) ?? .null
-        case .cadence: return try cadence(of: c).map(Value.duration) ?? .null
-        case .next_step: return .optional(c.nextStep)
-        case .next_due: return .optional(c.nextDue)
-        case .expert: return .bool(c.expert)
-        case .passionate: return .bool(c.passionate)
-        case .honors_referrals: return .bool(c.honorsReferrals)
-        case .notes: return .optional(c.notes)
-        case .created: return .date(c.created)
-        case .snoozed_until: return .optional(c.snoozedUntil)
-        case .stage_rank: return .int(c.stage.rawValue)
-        case .gains: return .int(Schema.gainsFields.filter { !c[list: $0].isEmpty }.count)
-        case .referrable: return .bool(c.expert && c.passionate && c.honorsReferrals)
-        case .due: return try due(of: c).map(Value.date) ?? .null
+        case .id: return .number(Decimal(v.contacts[i].id))
+        case .name: return .string(v.contacts[i].name)
+        case .handle: return .string(v.contacts[i].handle)
+        case .company: return .optional(v.contacts[i].company)
+        case .title: return .optional(v.contacts[i].title)
+        case .profession: return .optional(v.contacts[i].profession)
+        case .email: return .optional(v.contacts[i].email)
+        case .phone: return .optional(v.contacts[i].phone)
+        case .city: return .optional(v.contacts[i].city)
+        case .tags: return .list(v.contacts[i].tags.map(Value.string))
+        case .goals: return .list(v.contacts[i].goals.map(Value.string))
+        case .accomplishments: return .list(v.contacts[i].accomplishments.map(Value.string))
+        case .interests: return .list(v.contacts[i].interests.map(Value.string))
+        case .networks: return .list(v.contacts[i].networks.map(Value.string))
+        case .skills: return .list(v.contacts[i].skills.map(Value.string))
+        case .serves: return .list(v.contacts[i].serves.map(Value.string))
+        case .met_at: return .optional(v.contacts[i].metAt)
+        case .met_on: return .optional(v.contacts[i].metOn)
+        case .relationship: return .optional(v.contacts[i].relationship)
+        case .internal: return .bool(v.contacts[i].isInternal)
+        case .stage: return .stage(v.contacts[i].stage)
+        case .own_cadence: return v.contacts[i].cadence.map(Value.duration) ?? .null
+        case .cadence: return try cadence(at: i, v).map(Value.duration) ?? .null
+        case .next_step: return .optional(v.contacts[i].nextStep)
+        case .next_due: return .optional(v.contacts[i].nextDue)
+        case .expert: return .bool(v.contacts[i].expert)
+        case .passionate: return .bool(v.contacts[i].passionate)
+        case .honors_referrals: return .bool(v.contacts[i].honorsReferrals)
+        case .notes: return .optional(v.contacts[i].notes)
+        case .created: return .date(v.contacts[i].created)
+        case .snoozed_until: return .optional(v.contacts[i].snoozedUntil)
+        case .stage_rank: return .int(v.contacts[i].stage.rawValue)
+        case .gains: return .int(Schema.gainsFields.filter { !v.contacts[i][list: $0].isEmpty }.count)
+        case .referrable: return .bool(v.contacts[i].expert && v.contacts[i].passionate && v.contacts[i].honorsReferrals)
+        case .due: return try due(at: i, v).map(Value.date) ?? .null
         case .overdue:
-            guard let d = try due(of: c) else { return .duration(Duration()) }
+            guard let d = try due(at: i, v) else { return .duration(Duration()) }
             return .duration(Duration(days: max(0, v.today.ordinal - d.ordinal)))
         default: break
         }
-        let s = v.stats(of: c.id) ?? ContactStats()
+        let s = v.stats(of: v.contacts[i].id) ?? ContactStats()
         switch key {
         case .last_touch: return .optional(s.lastTouch)
         case .touches: return .int(s.touches)
@@ -462,29 +487,29 @@ public final class Interpreter {
         case .spend: return .number(s.spend)
         case .introductions: return .int(s.introductions)
         case .degree: return .int(s.degree)
-        default: return .optional(s.stageSince ?? c.created)
+        default: return .optional(s.stageSince ?? v.contacts[i].created)
         }
     }
 
     /// The contact's own cadence, else what the prelude's `default_cadence(c)` says.
-    func cadence(of c: Contact) throws -> Duration? {
-        if let own = c.cadence { return own }
-        let v = try view()
-        if let cached = v.cadence[c.id] { return cached }
+    func cadence(at i: Int, _ v: View) throws -> Duration? {
+        if let own = v.contacts[i].cadence { return own }
+        let id = v.contacts[i].id
+        if let cached = v.cadence[id] { return cached }
         var result: Duration?
         if let fn = definitions.fns["default_cadence"], fn.params.count == 1 {
             callDepth += 1
             defer { callDepth -= 1 }
             if callDepth > Interpreter.maxCallDepth { throw fail("default_cadence nested too deeply", fn.body.range) }
-            if case .duration(let d) = try within(fn.file, { try eval(fn.body, Ctx(locals: [fn.params[0]: .contact(c.id)])) }) { result = d }
+            if case .duration(let d) = try within(fn.file, { try eval(fn.body, Ctx(locals: [fn.params[0]: .contact(id)])) }) { result = d }
         }
-        v.cadence[c.id] = result
+        v.cadence[id] = result
         return result
     }
 
-    func due(of c: Contact) throws -> Day? {
-        guard let cad = try cadence(of: c) else { return nil }
-        let base = (try view().stats(of: c.id)?.lastTouch) ?? c.metOn ?? c.created
+    func due(at i: Int, _ v: View) throws -> Day? {
+        guard let cad = try cadence(at: i, v) else { return nil }
+        let base = v.stats(of: v.contacts[i].id)?.lastTouch ?? v.contacts[i].metOn ?? v.contacts[i].created
         return base.adding(cad)
     }
 
@@ -546,7 +571,7 @@ public final class Interpreter {
             return .bool(op == "in" ? found : !found)
         case "+", "-":
             switch (a, b) {
-            case (.number(let x), .number(let y)): return .number(op == "+" ? x + y : x - y)
+            case (.number(let x), .number(let y)): return .number(op == "+" ? Decimal.sum(x, y) : Decimal.difference(x, y))
             case (.date(let d), .duration(let u)):
                 guard abs(u.approximateDays) <= 100_000_000 else { throw fail("duration too large", e.range) }
                 return .date(d.adding(op == "+" ? u : -u))
@@ -562,9 +587,10 @@ public final class Interpreter {
         case "*", "/", "%":
             switch (a, b) {
             case (.number(let x), .number(let y)):
-                if op == "*" { return .number(x * y) }
+                if op == "*" { return .number(Decimal.product(x, y)) }
                 if y == 0 { return .null }
-                if op == "/" { return .number(x / y) }
+                if op == "/" { return .number(Decimal.quotient(x, y)) }
+                if let a = x.whole, let b = y.whole { return .number(Decimal(a % b)) }
                 let q = (x / y).rounded(toPlaces: 0, x / y >= 0 ? .down : .up)
                 return .number(x - q * y)
             case (.duration(let d), .number(let n)), (.number(let n), .duration(let d)):

@@ -46,8 +46,49 @@ extension Interpreter {
             v.positionsByContact[spec.name] = index
         }
         var out: [Value] = []
-        try eachEventRow(spec, v.full, window: v.window, at: v.positionsByContact[spec.name]?[contact] ?? []) { out.append($0) }
+        let net = v.full
+        var positions = v.positionsByContact[spec.name]?[contact] ?? []
+        if !conditions.isEmpty { positions = positions.filter { mayMatch(spec, net, $0, conditions) } }
+        try eachEventRow(spec, net, window: v.window, at: positions) { out.append($0) }
         return out
+    }
+
+    /// False when an event certainly fails one of the conditions, read from the event itself
+    /// before its row is made (its date, an interaction's kind and flags); the where-clause is
+    /// evaluated in full afterwards, so anything uncertain (another field, values that do not
+    /// compare, which the clause reports) keeps the event.
+    func mayMatch(_ spec: CollectionSpec, _ net: Network, _ n: Int, _ conditions: [FieldCondition]) -> Bool {
+        for c in conditions {
+            let field: Value
+            switch (spec.name, c.field) {
+            case ("interactions", "on"): field = .date(net.interactions[n].on)
+            case ("interactions", "kind"): field = .string(net.interactions[n].kind)
+            case ("interactions", "pitch"): field = .bool(net.interactions[n].pitch)
+            case ("interactions", "gave"): field = .bool(net.interactions[n].gave)
+            case ("interactions", "asked"): field = .bool(net.interactions[n].asked)
+            case ("interactions", "inbound"): field = .bool(net.interactions[n].inbound)
+            case ("referrals", "on"): field = .date(net.referrals[n].on)
+            case ("referrals", "direction"): field = .string(net.referrals[n].direction.rawValue)
+            case ("introductions", "on"): field = .date(net.introductions[n].on)
+            case ("spending", "on"): field = .date(net.spending[n].on)
+            default: continue
+            }
+            if c.op == "==" {
+                if !Value.equal(field, c.value) { return false }
+                continue
+            }
+            guard let order = Value.compare(field, c.value) else { continue }
+            let holds =
+                switch c.op {
+                case "<": order < 0
+                case "<=": order <= 0
+                case ">": order > 0
+                case ">=": order >= 0
+                default: true
+                }
+            if !holds { return false }
+        }
+        return true
     }
 
     /// Makes the rows of an event collection one at a time (all of them, or those at `positions`),
@@ -242,18 +283,20 @@ extension Interpreter {
         return v
     }
 
+    /// The comparisons a backend can check, and each one with its sides swapped.
+    static let mirrored = ["==": "==", "<": ">", "<=": ">=", ">": "<", ">=": "<="]
+
     /// The parts of a where-clause a backend could check itself: `field op value` (the value not
     /// depending on the row) and a bare boolean field, joined by `and`. Strings other than ASCII
     /// are left out: Swift compares them by canonical equivalence, SQLite by bytes.
     func fieldConditions(_ filter: Expr, _ outer: Ctx) throws -> [FieldCondition] {
         var conditions: [FieldCondition] = []
-        let mirrored = ["==": "==", "<": ">", "<=": ">=", ">": "<", ">=": "<="]
         for part in conjuncts(filter) where part.isAnd {
             if case .name = part.kind, case .field(let f) = part.resolution {
                 conditions.append(FieldCondition(field: f, op: "==", value: .bool(true)))
                 continue
             }
-            guard case .binary(let op, let l, let r) = part.kind, let flipped = mirrored[op] else { continue }
+            guard case .binary(let op, let l, let r) = part.kind, let flipped = Interpreter.mirrored[op] else { continue }
             let (field, other, actual): (String, Expr, String)
             if case .name = l.kind, case .field(let f) = l.resolution, r.isRowIndependent {
                 (field, other, actual) = (f, r, op)

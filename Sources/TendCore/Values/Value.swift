@@ -108,6 +108,7 @@ public struct RowSet: Sendable {
 extension Decimal {
     /// Up to six decimals, trailing zeros dropped: 3, 3.5, 0.333333.
     public var tendText: String {
+        if let text = plainText { return text }
         var value = self
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, 6, .plain)
@@ -120,7 +121,7 @@ extension Value {
     /// Ordering used by `sort by`, `min` and `max`; values of different kinds order by kind.
     public static func compare(_ a: Value, _ b: Value) -> Int? {
         switch (a, b) {
-        case (.number(let x), .number(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.number(let x), .number(let y)): return Decimal.order(x, y)
         case (.string(let x), .string(let y)):
             let c = x.localizedCaseInsensitiveCompareSimple(y)
             return c != 0 ? c : (x < y ? -1 : (x > y ? 1 : 0))

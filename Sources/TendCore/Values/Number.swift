@@ -1,0 +1,129 @@
+import Foundation
+
+// Foundation's Decimal keeps money exact, but each of its operations costs hundreds of
+// nanoseconds (a division several microseconds), and the agenda does a few dozen per contact on
+// counts, days and weights. Whole numbers of moderate size, the common case by far, take the
+// fast paths below; every other value goes through Decimal as before, so results are the same.
+// `NumberTests` checks each fast path against Decimal's own arithmetic.
+
+extension Decimal {
+    /// Decimal's storage (20 bytes: exponent, length and flags, reserved, a 128-bit mantissa in
+    /// 16-bit words), read to tell cheaply whether a value is whole. Used only once the layout
+    /// has been recognised on known values (`flags`).
+    private struct Storage {
+        var exponent: Int8
+        var lengthAndFlags: UInt8
+        var reserved: UInt16
+        var m0: UInt16, m1: UInt16, m2: UInt16, m3: UInt16, m4: UInt16, m5: UInt16, m6: UInt16, m7: UInt16
+    }
+
+    /// Where the length and the sign sit in the flags byte: swift-foundation keeps the length in
+    /// the high four bits, the older corelibs Foundation in the low four.
+    private struct Flags {
+        let lengthShift: UInt8
+        let negative: UInt8
+    }
+
+    /// The layout found on this platform by reading known values, or nil (no fast paths).
+    private static let flags: Flags? = {
+        guard MemoryLayout<Decimal>.size == MemoryLayout<Storage>.size else { return nil }
+        let samples: [(Decimal, Int64?)] = [
+            (Decimal(0), 0), (Decimal(7), 7), (Decimal(-7), -7), (Decimal(1500), 1500), (Decimal(-98_765_432_109), -98_765_432_109),
+            (Decimal(string: "2.5")!, nil), (Decimal(string: "12e3")!, 12000), (Decimal.nan, nil), (Decimal(70000), 70000),
+        ]
+        let candidates = [Flags(lengthShift: 4, negative: 0x08), Flags(lengthShift: 0, negative: 0x10)]
+        return candidates.first { f in samples.allSatisfy { $0.0.raw(f)?.whole == $0.1 } }
+    }()
+
+    /// The largest magnitude the fast paths take: products of two such values cannot overflow
+    /// an Int64 unchecked, and every result is checked anyway.
+    static let wholeLimit: Int64 = 1 << 47
+
+    /// Sign, exponent and mantissa when the mantissa fits in 48 bits (nil when longer, or NaN),
+    /// and the value as an integer when it is whole and under `wholeLimit`.
+    private func raw(_ f: Flags) -> (negative: Bool, exponent: Int8, mantissa: Int64, whole: Int64?)? {
+        let s = unsafeBitCast(self, to: Storage.self)
+        let length = (s.lengthAndFlags >> f.lengthShift) & 0x0F
+        let negative = s.lengthAndFlags & f.negative != 0
+        if length == 0 { return negative ? nil : (false, 0, 0, 0) }
+        guard length <= 3 else { return nil }
+        let m = Int64(s.m0) | Int64(s.m1) << 16 | Int64(s.m2) << 32
+        var whole: Int64?
+        if s.exponent >= 0, s.exponent <= 4 {
+            var n = m
+            for _ in 0..<s.exponent { n *= 10 }
+            if n < Decimal.wholeLimit { whole = negative ? -n : n }
+        }
+        return (negative, s.exponent, m, whole)
+    }
+
+    /// The value as an integer when it is whole and under 2^47 in magnitude; nil otherwise
+    /// (fractions, very large numbers), which then take Decimal's own arithmetic.
+    @inline(__always) var whole: Int64? { Decimal.flags.flatMap { raw($0)?.whole } }
+
+    /// `self / 10^places` made exactly: cents to money, tenths to a rounded quotient.
+    public init(_ units: Int64, places: Int) {
+        self = places == 0 ? Decimal(units) : Decimal(sign: units < 0 ? .minus : .plus, exponent: -places, significand: Decimal(units.magnitude))
+    }
+
+    // MARK: Arithmetic with fast paths
+
+    static func sum(_ x: Decimal, _ y: Decimal) -> Decimal {
+        if let a = x.whole, let b = y.whole { return Decimal(a + b) }
+        return x + y
+    }
+
+    static func difference(_ x: Decimal, _ y: Decimal) -> Decimal {
+        if let a = x.whole, let b = y.whole { return Decimal(a - b) }
+        return x - y
+    }
+
+    static func product(_ x: Decimal, _ y: Decimal) -> Decimal {
+        if let a = x.whole, let b = y.whole {
+            let (p, overflow) = a.multipliedReportingOverflow(by: b)
+            if !overflow { return Decimal(p) }
+        }
+        return x * y
+    }
+
+    /// `x / y` (y not zero): whole when it divides exactly, else Decimal's 38-digit quotient.
+    static func quotient(_ x: Decimal, _ y: Decimal) -> Decimal {
+        if let a = x.whole, let b = y.whole, b != 0, a % b == 0 { return Decimal(a / b) }
+        return x / y
+    }
+
+    /// -1, 0 or 1.
+    static func order(_ x: Decimal, _ y: Decimal) -> Int {
+        if let a = x.whole, let b = y.whole { return a < b ? -1 : (a > b ? 1 : 0) }
+        return x < y ? -1 : (x > y ? 1 : 0)
+    }
+
+    /// `round(x / y, places)` without the 38-digit quotient when both are whole: the exact
+    /// quotient rounded half away from zero, as `rounded(toPlaces:_: .plain)` rounds it.
+    static func roundedQuotient(_ x: Decimal, _ y: Decimal, places: Int) -> Decimal? {
+        guard let a = x.whole, let b = y.whole, b != 0, (0...6).contains(places) else { return nil }
+        var scale: Int64 = 1
+        for _ in 0..<places { scale *= 10 }
+        let (n, overflow) = a.multipliedReportingOverflow(by: scale)
+        if overflow { return nil }
+        var q = n / b
+        let r = n % b
+        if 2 * r.magnitude >= b.magnitude { q += (n < 0) != (b < 0) ? -1 : 1 }
+        return Decimal(q, places: places)
+    }
+
+    /// The text of a value that needs no rounding to six places, made without NSDecimalNumber;
+    /// nil for the rest.
+    var plainText: String? {
+        guard let f = Decimal.flags, let r = raw(f) else { return nil }
+        if let n = r.whole { return String(n) }
+        guard r.exponent < 0, r.exponent >= -6 else { return nil }
+        var digits = String(r.mantissa)
+        let places = Int(-r.exponent)
+        if digits.count <= places { digits = String(repeating: "0", count: places - digits.count + 1) + digits }
+        var text = digits.prefix(digits.count - places) + "." + digits.suffix(places)
+        while text.last == "0" { text.removeLast() }
+        if text.last == "." { text.removeLast() }
+        return r.negative && text != "0" ? "-" + text : String(text)
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import Testing
+
+@testable import TendCore
+
+/// The fast paths of `Number.swift` against Decimal's own arithmetic, on values chosen to sit
+/// on every edge: zero, signs, exact and inexact quotients, halves, the 2^47 limit, fractions,
+/// large exponents. A fixed seed keeps the run the same every time.
+@Suite struct NumberTests {
+    struct Seeded: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return state
+        }
+    }
+
+    static func samples() -> [Decimal] {
+        var rng = Seeded(state: 42)
+        let limit = Decimal.wholeLimit
+        var out: [Decimal] = [
+            0, 1, -1, 2, 7, -7, 10, 12, 100, 365, 1000, 99_999, Decimal(limit - 1), Decimal(-(limit - 1)), Decimal(limit), Decimal(limit) * 10,
+        ]
+        out += ["0.5", "-0.5", "2.5", "6.4", "0.000001", "0.0000001", "1.25", "-3.75", "19.99", "12e3", "1e20", "123456789012345678901234567890"]
+            .map { Decimal(literal: $0) ?? Decimal(string: $0)! }
+        for _ in 0..<300 {
+            switch Int.random(in: 0..<4, using: &rng) {
+            case 0: out.append(Decimal(Int64.random(in: -1000...1000, using: &rng)))
+            case 1: out.append(Decimal(Int64.random(in: -limit...limit, using: &rng)))
+            case 2: out.append(Decimal(Int64.random(in: -100_000...100_000, using: &rng), places: Int.random(in: 0...7, using: &rng)))
+            default: out.append(Decimal(Int64.random(in: -1000...1000, using: &rng)) * 1000)
+            }
+        }
+        return out
+    }
+
+    @Test func wholeValuesAreRecognisedExactly() {
+        // The layout check passed on this platform: the fast paths are in use.
+        #expect(Decimal(1500).whole == 1500 && Decimal(-7).whole == -7 && Decimal(string: "2.5")!.whole == nil)
+        for x in Self.samples() {
+            if let n = x.whole {
+                #expect(Decimal(n) == x, "\(x)")
+                #expect(n.magnitude < UInt64(Decimal.wholeLimit))
+            } else {
+                let isSmallWhole = x.rounded(toPlaces: 0, .plain) == x && x.magnitude < Decimal(Decimal.wholeLimit)
+                // Whole values may still be refused (a large exponent), but never a fraction taken.
+                if !isSmallWhole { #expect(x.rounded(toPlaces: 0, .plain) != x || x.magnitude >= Decimal(Decimal.wholeLimit)) }
+            }
+        }
+    }
+
+    @Test func arithmeticMatchesDecimal() {
+        let xs = Self.samples()
+        var rng = Seeded(state: 7)
+        for _ in 0..<4000 {
+            let x = xs.randomElement(using: &rng)!
+            let y = xs.randomElement(using: &rng)!
+            #expect(Decimal.sum(x, y) == x + y, "\(x) + \(y)")
+            #expect(Decimal.difference(x, y) == x - y, "\(x) - \(y)")
+            #expect(Decimal.product(x, y) == x * y, "\(x) * \(y)")
+            #expect(Decimal.order(x, y) == (x < y ? -1 : (x > y ? 1 : 0)), "\(x) <> \(y)")
+            if y != 0 {
+                #expect(Decimal.quotient(x, y) == x / y, "\(x) / \(y)")
+                for places in 0...6 {
+                    if let fast = Decimal.roundedQuotient(x, y, places: places) {
+                        #expect(fast == (x / y).rounded(toPlaces: places, .plain), "round(\(x) / \(y), \(places))")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func textMatchesNSDecimalNumber() {
+        for x in Self.samples() + Self.samples().map({ $0 / 8 }) + Self.samples().map({ $0 * Decimal(string: "0.01")! }) {
+            var value = x
+            var rounded = Decimal()
+            NSDecimalRound(&rounded, &value, 6, .plain)
+            let slow = NSDecimalNumber(decimal: rounded).stringValue
+            #expect(x.tendText == (slow == "-0" ? "0" : slow), "\(x)")
+        }
+    }
+
+    @Test(arguments: [
+        ("round(45 / 7, 1)", "6.4"), ("round(-45 / 7, 1)", "-6.4"), ("round(5 / 2, 0)", "3"), ("round(-5 / 2, 0)", "-3"),
+        ("round(1 / 3, 6)", "0.333333"), ("round(2 / 3, 2)", "0.67"), ("round(10 / 0, 1)", ""), ("round(7.5 / 2, 1)", "3.8"),
+        ("round(1 / 8, 2)", "0.13"), ("round(100 / 7, 30)", "14.285714"), ("7 % 3", "1"), ("-7 % 3", "-1"), ("7.5 % 2", "1.5"),
+        ("days(3mo)", "91.25"), ("days(10d)", "10"),
+    ])
+    func languageResults(_ text: String, _ expected: String) throws {
+        let h = try fixture(prelude: false)
+        #expect(h.text(try h.value(text)) == expected)
+    }
+}
