@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import TendCore
 
 // MARK: - Reading the network
@@ -14,67 +15,92 @@ extension Store {
         return NSDecimalNumber(decimal: r).int64Value
     }
 
+    /// The columns of the row a statement stands on, read through SQLite's own calls: GRDB's
+    /// typed subscripts check and convert each value (text through a C string), which was a
+    /// third of reading a large network.
+    struct Cells {
+        let statement: SQLiteStatement
+        func int(_ i: Int32) -> Int64 { sqlite3_column_int64(statement, i) }
+        func isNull(_ i: Int32) -> Bool { sqlite3_column_type(statement, i) == SQLITE_NULL }
+        func optionalInt(_ i: Int32) -> Int64? { isNull(i) ? nil : int(i) }
+        func bool(_ i: Int32) -> Bool { int(i) != 0 }
+        func bytes(_ i: Int32) -> UnsafeBufferPointer<UInt8>? {
+            guard let p = sqlite3_column_text(statement, i) else { return nil }
+            return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, i)))
+        }
+        func optionalText(_ i: Int32) -> String? { bytes(i).map { String(decoding: $0, as: UTF8.self) } }
+        func text(_ i: Int32) -> String { optionalText(i) ?? "" }
+        func day(_ i: Int32) -> Day? { bytes(i).flatMap { Day(isoBytes: $0) } }
+        func date(_ i: Int32) -> Day { day(i) ?? Day(ordinal: 0) }
+    }
+
+    /// Runs a query and calls `body` with each row's cells.
+    static func each(_ db: Database, _ sql: String, _ arguments: StatementArguments = [], cached: Bool = false, _ body: (Cells) throws -> Void)
+        throws
+    {
+        let statement = cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        let cells = Cells(statement: statement.sqliteStatement)
+        while try rows.next() != nil { try body(cells) }
+    }
+
     /// Reads the network; without `events`, only contacts, me, markets, goals and definitions.
     /// With `filter`, only the contacts it selects (an SQL condition and its arguments).
     static func load(_ db: Database, events: Bool = true, filter: (String, StatementArguments)? = nil) throws -> Network {
         var net = Network()
         net.contacts.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") ?? 0)
-        let contacts = try Row.fetchCursor(
+        try each(
             db,
-            sql: """
-                SELECT id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship,
-                       internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests,
-                       networks, skills, serves, expert, passionate, honors_referrals, notes, created, snoozed_until
-                FROM contacts \(filter.map { "WHERE " + $0.0 } ?? "") ORDER BY id
-                """, arguments: filter?.1 ?? [])
-        while let r = try contacts.next() {
-            var c = Contact(name: r[2], handle: r[1], created: day(r[29]) ?? Day(ordinal: 0))
-            c.id = r[0]
-            c.company = r[3]
-            c.title = r[4]
-            c.profession = r[5]
-            c.email = r[6]
-            c.phone = r[7]
-            c.city = r[8]
-            c.tags = JSONList.decode(r[9])
-            c.metAt = r[10]
-            c.metOn = day(r[11])
-            c.relationship = r[12]
-            c.isInternal = r[13]
-            c.stage = Stage(rawValue: r[14]) ?? .contact
-            let months: Int? = r[15]
-            let days: Int? = r[16]
-            if months != nil || days != nil { c.cadence = Duration(months: months ?? 0, days: days ?? 0) }
-            c.nextStep = r[17]
-            c.nextDue = day(r[18])
-            c.goals = JSONList.decode(r[19])
-            c.accomplishments = JSONList.decode(r[20])
-            c.interests = JSONList.decode(r[21])
-            c.networks = JSONList.decode(r[22])
-            c.skills = JSONList.decode(r[23])
-            c.serves = JSONList.decode(r[24])
-            c.expert = r[25]
-            c.passionate = r[26]
-            c.honorsReferrals = r[27]
-            c.notes = r[28]
-            c.snoozedUntil = day(r[30])
+            """
+            SELECT id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship,
+                   internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests,
+                   networks, skills, serves, expert, passionate, honors_referrals, notes, created, snoozed_until
+            FROM contacts \(filter.map { "WHERE " + $0.0 } ?? "") ORDER BY id
+            """, filter?.1 ?? []
+        ) { r in
+            var c = Contact(name: r.text(2), handle: r.text(1), created: r.date(29))
+            c.id = r.int(0)
+            c.company = r.optionalText(3)
+            c.title = r.optionalText(4)
+            c.profession = r.optionalText(5)
+            c.email = r.optionalText(6)
+            c.phone = r.optionalText(7)
+            c.city = r.optionalText(8)
+            c.tags = JSONList.decode(r.optionalText(9))
+            c.metAt = r.optionalText(10)
+            c.metOn = r.day(11)
+            c.relationship = r.optionalText(12)
+            c.isInternal = r.bool(13)
+            c.stage = Stage(rawValue: Int(r.int(14))) ?? .contact
+            let months = r.optionalInt(15)
+            let days = r.optionalInt(16)
+            if months != nil || days != nil { c.cadence = Duration(months: Int(months ?? 0), days: Int(days ?? 0)) }
+            c.nextStep = r.optionalText(17)
+            c.nextDue = r.day(18)
+            c.goals = JSONList.decode(r.optionalText(19))
+            c.accomplishments = JSONList.decode(r.optionalText(20))
+            c.interests = JSONList.decode(r.optionalText(21))
+            c.networks = JSONList.decode(r.optionalText(22))
+            c.skills = JSONList.decode(r.optionalText(23))
+            c.serves = JSONList.decode(r.optionalText(24))
+            c.expert = r.bool(25)
+            c.passionate = r.bool(26)
+            c.honorsReferrals = r.bool(27)
+            c.notes = r.optionalText(28)
+            c.snoozedUntil = r.day(30)
             net.contacts.append(c)
         }
         net.reindex()
         try loadSmallTables(db, into: &net)
         guard events else { return net }
-        let stages = try Row.fetchCursor(db, sql: "SELECT id, contact_id, stage, \"on\" FROM stage_changes ORDER BY id")
-        while let r = try stages.next() { net.stageChanges.append(stageChange(r)) }
+        try each(db, "SELECT id, contact_id, stage, \"on\" FROM stage_changes ORDER BY id") { net.stageChanges.append(stageChange($0)) }
         net.interactions = try interactions(db)
-        let referrals = try Row.fetchCursor(
-            db, sql: "SELECT id, direction, contact_id, about, \"on\", value_cents, status, note FROM referrals ORDER BY id")
-        while let r = try referrals.next() { net.referrals.append(referral(r)) }
-        let intros = try Row.fetchCursor(db, sql: "SELECT id, a_id, b_id, \"on\", note FROM introductions ORDER BY id")
-        while let r = try intros.next() { net.introductions.append(introduction(r)) }
-        let spending = try Row.fetchCursor(db, sql: "SELECT id, contact_id, amount_cents, \"on\", note FROM spending ORDER BY id")
-        while let r = try spending.next() { net.spending.append(spend(r)) }
-        let knows = try Row.fetchCursor(db, sql: "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id")
-        while let r = try knows.next() { net.knows.append((r[0], r[1])) }
+        try each(db, "SELECT id, direction, contact_id, about, \"on\", value_cents, status, note FROM referrals ORDER BY id") {
+            net.referrals.append(referral($0))
+        }
+        try each(db, "SELECT id, a_id, b_id, \"on\", note FROM introductions ORDER BY id") { net.introductions.append(introduction($0)) }
+        try each(db, "SELECT id, contact_id, amount_cents, \"on\", note FROM spending ORDER BY id") { net.spending.append(spend($0)) }
+        try each(db, "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id") { net.knows.append(($0.int(0), $0.int(1))) }
         return net
     }
 
@@ -98,32 +124,34 @@ extension Store {
         }
         // The big table is read row by row and summed here: SQLite's GROUP BY over a million
         // joined rows took three times as long as this stream (its sorter, then random lookups).
-        let todayText = today.description
-        let recentText = today.adding(days: -90).description
-        let interactions = try Row.fetchCursor(
-            db,
-            sql: """
-                SELECT ip.contact_id, i.kind = 'note', i."on", i.gave, i.asked OR i.pitch, i.inbound
-                FROM interaction_people ip CROSS JOIN interactions i ON i.id = ip.interaction_id\(restrict("ip.contact_id"))
-                """)
-        var last: [Int64: String] = [:]
-        while let r = try interactions.next() {
-            let id: Int64 = r[0]
-            guard out[id] != nil else { continue }
-            let note: Bool = r[1]
-            if !note {
-                let on: String = r[2]
-                if on <= todayText {
-                    out[id]!.touches += 1
-                    if on > recentText { out[id]!.touches90 += 1 }
-                    if last[id].map({ on > $0 }) ?? true { last[id] = on }
-                }
-            }
-            if r[3] as Bool { out[id]!.gave += 1 }
-            if r[4] as Bool { out[id]!.asked += 1 }
-            if r[5] as Bool { out[id]!.inbound += 1 }
+        // Each contact's sums sit in an array slot, found once per row.
+        let recent = today.adding(days: -90)
+        var slot: [Int64: Int] = [:]
+        var sums: [ContactStats] = []
+        for id in out.keys {
+            slot[id] = sums.count
+            sums.append(ContactStats())
         }
-        for (id, on) in last { out[id]!.lastTouch = day(on) }
+        try each(
+            db,
+            """
+            SELECT ip.contact_id, i.kind = 'note', i."on", i.gave, i.asked OR i.pitch, i.inbound
+            FROM interaction_people ip CROSS JOIN interactions i ON i.id = ip.interaction_id\(restrict("ip.contact_id"))
+            """
+        ) { r in
+            guard let k = slot[r.int(0)] else { return }
+            if !r.bool(1), let on = r.day(2), on <= today {
+                sums[k].touches += 1
+                if on > recent { sums[k].touches90 += 1 }
+                if sums[k].lastTouch.map({ on > $0 }) ?? true { sums[k].lastTouch = on }
+            }
+            if r.bool(3) { sums[k].gave += 1 }
+            if r.bool(4) { sums[k].asked += 1 }
+            if r.bool(5) { sums[k].inbound += 1 }
+        }
+        for (id, k) in slot where sums[k].touches > 0 || sums[k].gave > 0 || sums[k].asked > 0 || sums[k].inbound > 0 {
+            out[id] = sums[k]
+        }
         let referrals = try Row.fetchCursor(
             db,
             sql: """
@@ -183,8 +211,7 @@ extension Store {
     ) throws -> [Interaction] {
         var out: [Interaction] = []
         if filter == nil { out.reserveCapacity(limit >= 0 ? limit : try Int.fetchOne(db, sql: "SELECT count(*) FROM interactions") ?? 0) }
-        let links = try Row.fetchCursor(
-            db,
+        let links = try db.makeStatement(
             sql: filter == nil
                 ? """
                 SELECT interaction_id, contact_id FROM interaction_people WHERE interaction_id > ? ORDER BY interaction_id, position
@@ -192,20 +219,22 @@ extension Store {
                 : """
                 SELECT ip.interaction_id, ip.contact_id FROM interaction_people ip JOIN interactions ON interactions.id = ip.interaction_id
                 WHERE ip.interaction_id > ? AND \(filter!.0) ORDER BY ip.interaction_id, ip.position
-                """, arguments: [after] + (filter?.1 ?? []))
-        var link: (Int64, Int64)? = try links.next().map { ($0[0], $0[1]) }
-        let rows = try Row.fetchCursor(
+                """)
+        let linkRows = try Row.fetchCursor(links, arguments: [after] + (filter?.1 ?? []))
+        let link = Cells(statement: links.sqliteStatement)
+        var linked = try linkRows.next() != nil
+        try each(
             db,
-            sql: """
-                SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch FROM interactions
-                WHERE id > ? \(filter.map { "AND " + $0.0 } ?? "") ORDER BY id LIMIT ?
-                """, arguments: [after] + (filter?.1 ?? []) + [limit])
-        while let r = try rows.next() {
-            let id: Int64 = r[0]
+            """
+            SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch FROM interactions
+            WHERE id > ? \(filter.map { "AND " + $0.0 } ?? "") ORDER BY id LIMIT ?
+            """, [after] + (filter?.1 ?? []) + [limit]
+        ) { r in
+            let id = r.int(0)
             var people: [Int64] = []
-            while let (owner, contact) = link, owner <= id {
-                if owner == id { people.append(contact) }
-                link = try links.next().map { ($0[0], $0[1]) }
+            while linked, link.int(0) <= id {
+                if link.int(0) == id { people.append(link.int(1)) }
+                linked = try linkRows.next() != nil
             }
             out.append(interaction(r, people: people))
         }
@@ -213,49 +242,49 @@ extension Store {
     }
 
     /// An interaction from `id, kind, on, note, quality, gave, asked, inbound, pitch`.
-    static func interaction(_ r: GRDB.Row, people: [Int64]) -> Interaction {
-        var i = Interaction(kind: r[1], on: day(r[2]) ?? Day(ordinal: 0), people: people)
-        i.id = r[0]
-        i.note = r[3]
-        i.quality = r[4]
-        i.gave = r[5]
-        i.asked = r[6]
-        i.inbound = r[7]
-        i.pitch = r[8]
+    static func interaction(_ r: Cells, people: [Int64]) -> Interaction {
+        var i = Interaction(kind: r.text(1), on: r.date(2), people: people)
+        i.id = r.int(0)
+        i.note = r.optionalText(3)
+        i.quality = r.optionalInt(4).map { Int($0) }
+        i.gave = r.bool(5)
+        i.asked = r.bool(6)
+        i.inbound = r.bool(7)
+        i.pitch = r.bool(8)
         return i
     }
 
     /// A referral from `id, direction, contact_id, about, on, value_cents, status, note`.
-    static func referral(_ r: GRDB.Row) -> Referral {
-        var x = Referral(direction: Referral.Direction(rawValue: r[1]) ?? .given, contact: r[2], on: day(r[4]) ?? Day(ordinal: 0))
-        x.id = r[0]
-        x.about = r[3]
-        x.value = (r[5] as Int64?).map(money)
-        x.status = r[6]
-        x.note = r[7]
+    static func referral(_ r: Cells) -> Referral {
+        var x = Referral(direction: Referral.Direction(rawValue: r.text(1)) ?? .given, contact: r.int(2), on: r.date(4))
+        x.id = r.int(0)
+        x.about = r.optionalText(3)
+        x.value = r.optionalInt(5).map(money)
+        x.status = r.optionalText(6)
+        x.note = r.optionalText(7)
         return x
     }
 
     /// An introduction from `id, a_id, b_id, on, note`.
-    static func introduction(_ r: GRDB.Row) -> Introduction {
-        var x = Introduction(a: r[1], b: r[2], on: day(r[3]) ?? Day(ordinal: 0))
-        x.id = r[0]
-        x.note = r[4]
+    static func introduction(_ r: Cells) -> Introduction {
+        var x = Introduction(a: r.int(1), b: r.int(2), on: r.date(3))
+        x.id = r.int(0)
+        x.note = r.optionalText(4)
         return x
     }
 
     /// A stage change from `id, contact_id, stage, on`.
-    static func stageChange(_ r: GRDB.Row) -> StageChange {
-        var s = StageChange(contact: r[1], stage: Stage(rawValue: r[2]) ?? .contact, on: day(r[3]) ?? Day(ordinal: 0))
-        s.id = r[0]
+    static func stageChange(_ r: Cells) -> StageChange {
+        var s = StageChange(contact: r.int(1), stage: Stage(rawValue: Int(r.int(2))) ?? .contact, on: r.date(3))
+        s.id = r.int(0)
         return s
     }
 
     /// A spend from `id, contact_id, amount_cents, on, note`.
-    static func spend(_ r: GRDB.Row) -> Spend {
-        var x = Spend(contact: r[1], amount: money(r[2]), on: day(r[3]) ?? Day(ordinal: 0))
-        x.id = r[0]
-        x.note = r[4]
+    static func spend(_ r: Cells) -> Spend {
+        var x = Spend(contact: r.int(1), amount: money(r.int(2)), on: r.date(3))
+        x.id = r.int(0)
+        x.note = r.optionalText(4)
         return x
     }
 
@@ -274,52 +303,51 @@ extension Store {
             // Every person of each of the contact's interactions, in one read: consecutive rows
             // of the same interaction add its next person.
             let (filter, arguments) = narrowed(interactionConditionColumns)
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(
-                    sql: """
-                        SELECT DISTINCT i.id, i.kind, i."on", i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch, p.contact_id, p.position
-                        FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
-                        JOIN interaction_people p ON p.interaction_id = i.id
-                        WHERE ip.contact_id = ?\(filter) ORDER BY i.id, p.position
-                        """), arguments: arguments)
-            while let r = try rows.next() {
-                let id: Int64 = r[0]
-                if let last = net.interactions.last, last.id == id {
-                    net.interactions[net.interactions.count - 1].people.append(r[9])
+            try each(
+                db,
+                """
+                SELECT DISTINCT i.id, i.kind, i."on", i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch, p.contact_id, p.position
+                FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
+                JOIN interaction_people p ON p.interaction_id = i.id
+                WHERE ip.contact_id = ?\(filter) ORDER BY i.id, p.position
+                """, arguments, cached: true
+            ) { r in
+                if let last = net.interactions.last, last.id == r.int(0) {
+                    net.interactions[net.interactions.count - 1].people.append(r.int(9))
                 } else {
-                    net.interactions.append(interaction(r, people: [r[9]]))
+                    net.interactions.append(interaction(r, people: [r.int(9)]))
                 }
             }
         case "referrals":
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, direction, contact_id, about, "on", value_cents, status, note FROM referrals
-                        WHERE contact_id = ?\(narrowed(referralConditionColumns).0) ORDER BY id
-                        """), arguments: narrowed(referralConditionColumns).1)
-            while let r = try rows.next() { net.referrals.append(referral(r)) }
+            try each(
+                db,
+                """
+                SELECT id, direction, contact_id, about, "on", value_cents, status, note FROM referrals
+                WHERE contact_id = ?\(narrowed(referralConditionColumns).0) ORDER BY id
+                """, narrowed(referralConditionColumns).1, cached: true
+            ) { r in net.referrals.append(referral(r)) }
         case "spending":
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, contact_id, amount_cents, "on", note FROM spending
-                        WHERE contact_id = ?\(narrowed(spendingConditionColumns).0) ORDER BY id
-                        """), arguments: narrowed(spendingConditionColumns).1)
-            while let r = try rows.next() { net.spending.append(spend(r)) }
+            try each(
+                db,
+                """
+                SELECT id, contact_id, amount_cents, "on", note FROM spending
+                WHERE contact_id = ?\(narrowed(spendingConditionColumns).0) ORDER BY id
+                """, narrowed(spendingConditionColumns).1, cached: true
+            ) { r in net.spending.append(spend(r)) }
         case "introductions":
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, a_id, b_id, "on", note FROM introductions WHERE a_id = ?1 OR b_id = ?1 ORDER BY id
-                        """), arguments: [contact])
-            while let r = try rows.next() { net.introductions.append(introduction(r)) }
+            try each(
+                db,
+                """
+                SELECT id, a_id, b_id, "on", note FROM introductions WHERE a_id = ?1 OR b_id = ?1 ORDER BY id
+                """, [contact], cached: true
+            ) { r in net.introductions.append(introduction(r)) }
         case "stage_changes":
-            let rows = try Row.fetchCursor(
-                db.cachedStatement(
-                    sql: """
-                        SELECT id, contact_id, stage, "on" FROM stage_changes WHERE contact_id = ? ORDER BY id
-                        """), arguments: [contact])
-            while let r = try rows.next() { net.stageChanges.append(stageChange(r)) }
+            try each(
+                db,
+                """
+                SELECT id, contact_id, stage, "on" FROM stage_changes WHERE contact_id = ? ORDER BY id
+                """, [contact], cached: true
+            ) { r in net.stageChanges.append(stageChange(r)) }
         default:
             return nil
         }

@@ -31,6 +31,7 @@ public final class Interpreter {
             contacts = f.contacts
             contactIndex = f.contactIndex
             contactsReady = true
+            lastLookup = (Int64.min, nil)
             return f
         }
         /// The contacts and their positions, held apart so that reading one field of one contact
@@ -54,9 +55,12 @@ public final class Interpreter {
         func widen() {
             partial = false
             contactsReady = false
+            lastLookup = (Int64.min, nil)
             loadedNet = (try? load(false)) ?? loadedNet
         }
         func position(of id: Int64) -> Int? {
+            // The agenda and a where-clause read many fields of one contact in a row.
+            if contactsReady, id == lastLookup.id { return lastLookup.position }
             if partial && contactsReady && contactIndex[id] == nil { widen() }
             if !contactsReady {
                 let n = loadedNet ?? net
@@ -64,8 +68,13 @@ public final class Interpreter {
                 contactIndex = n.contactIndex
                 contactsReady = true
             }
-            return contactIndex[id]
+            let found = contactIndex[id]
+            lastLookup = (id, found)
+            return found
         }
+        /// The last contact looked up; it stands only while `contactsReady` (which `widen` and
+        /// reading every event clear before the contacts are replaced).
+        private var lastLookup: (id: Int64, position: Int?) = (Int64.min, nil)
         let load: (Bool) throws -> Network
         let today: Day
         let window: ClosedRange<Day>?
@@ -78,7 +87,11 @@ public final class Interpreter {
         /// One contact's figures: asked of the backend one by one for the first few contacts
         /// (a short table), then for everyone at once.
         func stats(of id: Int64) -> ContactStats? {
-            if let all = statsAll { return all[id] }
+            if let all = statsAll {
+                if id == lastStats.id { return lastStats.stats }
+                lastStats = (id, all[id])
+                return lastStats.stats
+            }
             if let s = statsFew[id] { return s }
             if statsFew.count < 25, let s = (try? backendFirst?.contactStats(of: [id], today: today)) ?? nil {
                 statsFew[id] = s[id]
@@ -86,6 +99,7 @@ public final class Interpreter {
             }
             return stats[id]
         }
+        private var lastStats: (id: Int64, stats: ContactStats?) = (Int64.min, nil)
         private var statsFew: [Int64: ContactStats?] = [:]
         private var statsAll: [Int64: ContactStats]?
         /// Every contact's figures: the backend's own when it has them and no events are in

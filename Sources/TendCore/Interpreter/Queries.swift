@@ -21,10 +21,12 @@ extension Interpreter {
     /// once per view, and only this contact's rows are made.
     /// `conditions`, when given, are those of the query's where-clause the backend may narrow by
     /// (the caller still evaluates the whole clause).
-    func rows(of spec: CollectionSpec, with contact: Int64, where conditions: [FieldCondition] = []) throws -> [Value] {
+    func rows(of spec: CollectionSpec, with contact: Int64, where conditions: @autoclosure () throws -> [FieldCondition] = []) throws
+        -> [Value]
+    {
         let v = try view()
         // Events not in memory: the backend reads this contact's through its index.
-        if let mine = try v.backendFirst?.events(of: spec.name, involving: contact, where: conditions) {
+        if let backend = v.backendFirst, let mine = try backend.events(of: spec.name, involving: contact, where: conditions()) {
             var out: [Value] = []
             try eachEventRow(spec, mine, window: nil) { out.append($0) }
             return out
@@ -48,7 +50,10 @@ extension Interpreter {
         var out: [Value] = []
         let net = v.full
         var positions = v.positionsByContact[spec.name]?[contact] ?? []
-        if !conditions.isEmpty { positions = positions.filter { mayMatch(spec, net, $0, conditions) } }
+        // Worked out only for a contact with events (most have no spending, say).
+        if !positions.isEmpty, case let conditions = try conditions(), !conditions.isEmpty {
+            positions = positions.filter { mayMatch(spec, net, $0, conditions) }
+        }
         try eachEventRow(spec, net, window: v.window, at: positions) { out.append($0) }
         return out
     }

@@ -26,49 +26,61 @@ extension Network {
     /// introduction (for both people), dated on or before today. Events inside `window` only
     /// are counted when one is given (goal periods).
     public func stats(today: Day, window: ClosedRange<Day>? = nil) -> [Int64: ContactStats] {
-        var out: [Int64: ContactStats] = [:]
-        out.reserveCapacity(contacts.count)
-        for c in contacts { out[c.id] = ContactStats() }
+        // Summed in an array by the contacts' positions: one lookup per event and person rather
+        // than one per figure.
+        var sums = [ContactStats](repeating: ContactStats(), count: contacts.count)
+        var slot: [Int64: Int] = [:]
+        slot.reserveCapacity(contacts.count)
+        for (i, c) in contacts.enumerated() { slot[c.id] = i }
         let recent = today.adding(days: -90)
         func inWindow(_ d: Day) -> Bool { window.map { $0.contains(d) } ?? true }
-        func touch(_ id: Int64, _ on: Day) {
-            guard on <= today, out[id] != nil else { return }
-            out[id]!.touches += 1
-            if on > recent { out[id]!.touches90 += 1 }
-            if out[id]!.lastTouch.map({ on > $0 }) ?? true { out[id]!.lastTouch = on }
+        func touch(_ k: Int, _ on: Day) {
+            guard on <= today else { return }
+            sums[k].touches += 1
+            if on > recent { sums[k].touches90 += 1 }
+            if sums[k].lastTouch.map({ on > $0 }) ?? true { sums[k].lastTouch = on }
         }
         for e in interactions where inWindow(e.on) {
-            for p in e.people where out[p] != nil {
-                if e.kind != "note" { touch(p, e.on) }
-                if e.gave { out[p]!.gave += 1 }
-                if e.asked || e.pitch { out[p]!.asked += 1 }
-                if e.inbound { out[p]!.inbound += 1 }
+            for p in e.people {
+                guard let k = slot[p] else { continue }
+                if e.kind != "note" { touch(k, e.on) }
+                if e.gave { sums[k].gave += 1 }
+                if e.asked || e.pitch { sums[k].asked += 1 }
+                if e.inbound { sums[k].inbound += 1 }
             }
         }
-        for r in referrals where inWindow(r.on) && out[r.contact] != nil {
-            touch(r.contact, r.on)
+        for r in referrals where inWindow(r.on) {
+            guard let k = slot[r.contact] else { continue }
+            touch(k, r.on)
             if r.direction == .given {
-                out[r.contact]!.referralsGiven += 1
-                out[r.contact]!.gave += 1
+                sums[k].referralsGiven += 1
+                sums[k].gave += 1
             } else {
-                out[r.contact]!.referralsReceived += 1
+                sums[k].referralsReceived += 1
             }
         }
         for i in introductions where inWindow(i.on) {
-            for p in [i.a, i.b] where out[p] != nil {
-                touch(p, i.on)
-                out[p]!.introductions += 1
-                out[p]!.gave += 1
+            for p in [i.a, i.b] {
+                guard let k = slot[p] else { continue }
+                touch(k, i.on)
+                sums[k].introductions += 1
+                sums[k].gave += 1
             }
         }
-        for s in spending where inWindow(s.on) && out[s.contact] != nil { out[s.contact]!.spend += s.amount }
+        for s in spending where inWindow(s.on) {
+            if let k = slot[s.contact] { sums[k].spend += s.amount }
+        }
         for (a, b) in knows {
-            if out[a] != nil { out[a]!.degree += 1 }
-            if out[b] != nil { out[b]!.degree += 1 }
+            if let k = slot[a] { sums[k].degree += 1 }
+            if let k = slot[b] { sums[k].degree += 1 }
         }
-        for s in stageChanges where out[s.contact] != nil {
-            if out[s.contact]!.stageSince.map({ s.on >= $0 }) ?? true { out[s.contact]!.stageSince = s.on }
+        for s in stageChanges {
+            guard let k = slot[s.contact] else { continue }
+            if sums[k].stageSince.map({ s.on >= $0 }) ?? true { sums[k].stageSince = s.on }
         }
+        var out: [Int64: ContactStats] = [:]
+        out.reserveCapacity(contacts.count)
+        for (i, c) in contacts.enumerated() { out[c.id] = sums[i] }
         return out
     }
 

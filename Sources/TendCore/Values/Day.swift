@@ -21,27 +21,24 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD` (read for every dated row, so it works on the bytes).
     public init?(iso text: String) {
-        var y = 0
-        var m = 0
-        var d = 0
-        var count = 0
-        for (i, b) in text.utf8.enumerated() {
-            count += 1
-            switch i {
-            case 0...3:
-                guard b >= 48 && b <= 57 else { return nil }
-                y = y * 10 + Int(b - 48)
-            case 4, 7: guard b == 45 else { return nil }
-            case 5, 6:
-                guard b >= 48 && b <= 57 else { return nil }
-                m = m * 10 + Int(b - 48)
-            case 8, 9:
-                guard b >= 48 && b <= 57 else { return nil }
-                d = d * 10 + Int(b - 48)
-            default: return nil
+        var text = text
+        guard let day = text.withUTF8({ Day(isoBytes: $0) }) else { return nil }
+        self = day
+    }
+
+    /// Parses `YYYY-MM-DD` from UTF-8 bytes (a database column read in place).
+    public init?(isoBytes b: UnsafeBufferPointer<UInt8>) {
+        guard b.count == 10, b[4] == 45, b[7] == 45 else { return nil }
+        func digits(_ range: Range<Int>) -> Int? {
+            var n = 0
+            for i in range {
+                let d = b[i] &- 48
+                guard d <= 9 else { return nil }
+                n = n * 10 + Int(d)
             }
+            return n
         }
-        guard count == 10 else { return nil }
+        guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10) else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
