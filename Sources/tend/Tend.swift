@@ -21,6 +21,18 @@ struct GlobalOptions: ParsableArguments {
 
 extension OutputFormat: ExpressibleByArgument {}
 
+/// What the global options say, however they were read (see `QuickArguments`).
+struct Settings {
+    var db: String?
+    var today: String?
+    var format: OutputFormat = .table
+    var readOnly = false
+}
+
+extension GlobalOptions {
+    var settings: Settings { Settings(db: db, today: today, format: format, readOnly: readOnly) }
+}
+
 @main
 struct Tend: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -43,26 +55,96 @@ struct Tend: ParsableCommand {
     @ArgumentParser.Option(name: .customShort("e"), help: "Run one statement, print its result, and exit.")
     var statement: String?
 
+    /// The two commonest one-shot forms (`tend -e …`, `tend run FILE…`) are read directly;
+    /// everything else goes to ArgumentParser.
+    static func main() {
+        if let quick = QuickArguments(Array(CommandLine.arguments.dropFirst())) { quick.run() }
+        main(nil)
+    }
+
     mutating func run() throws {
-        if let statement {
-            let session = try App.open(global)
-            let status = session.runScripts([Source(name: "<-e>", text: statement)], bail: false, readOnly: global.readOnly)
-            App.finish(session, status)
-        }
+        let settings = global.settings
+        if let statement { App.runStatement(statement, settings) }
         if isatty(STDIN_FILENO) == 1 {
-            let session = try App.open(global)
-            let status = REPL(session: session, databaseName: App.databasePath(global)).run()
+            let session = try App.open(settings)
+            let status = REPL(session: session, databaseName: App.databasePath(settings)).run()
             App.finish(session, status, summary: false)
         }
-        let session = try App.open(global)
+        let session = try App.open(settings)
         let source = try App.readStdin()
-        App.finish(session, session.runScripts([source], bail: false, readOnly: global.readOnly))
+        App.finish(session, session.runScripts([source], bail: false, readOnly: settings.readOnly))
+    }
+}
+
+/// `tend -e STATEMENT` and `tend run FILE…` with the plain spelling of their options, read
+/// without ArgumentParser: its reflection over the commands' options was half of the
+/// instructions of a one-shot query (`tend -e 'count(contacts)'`), the start-up scripts in CI
+/// pay on every call. Anything else, or anything unusual (`--db=x`, a repeated option, a value
+/// that starts with a dash, help), is left to ArgumentParser, so the two never disagree on
+/// what is accepted; `CLITests.quickArgumentsMatchArgumentParser` runs both spellings.
+struct QuickArguments {
+    enum Action {
+        case statement(String)
+        case run(files: [String], bail: Bool, quiet: Bool)
+    }
+    var settings = Settings()
+    var action: Action
+
+    init?(_ args: [String]) {
+        var rest = args[...]
+        let isRun = rest.first == "run"
+        if isRun { rest = rest.dropFirst() }
+        var statement: String?
+        var files: [String] = []
+        var bail = false
+        var quiet = false
+        var seen: Set<String> = []
+        func value(_ v: String?) -> String? { v.flatMap { $0.hasPrefix("-") ? nil : $0 } }
+        while let arg = rest.popFirst() {
+            if arg.hasPrefix("-") && arg != "-" {
+                guard seen.insert(arg).inserted else { return nil }
+            }
+            switch arg {
+            case "-e" where !isRun:
+                guard let v = rest.popFirst(), !v.hasPrefix("-") else { return nil }
+                statement = v
+            case "--db":
+                guard let v = value(rest.popFirst()) else { return nil }
+                settings.db = v
+            case "--today":
+                guard let v = value(rest.popFirst()) else { return nil }
+                settings.today = v
+            case "--format":
+                guard let v = value(rest.popFirst()), let f = OutputFormat(rawValue: v) else { return nil }
+                settings.format = f
+            case "--read-only": settings.readOnly = true
+            case "--bail" where isRun: bail = true
+            case "--quiet" where isRun: quiet = true
+            default:
+                guard isRun, arg == "-" || !arg.hasPrefix("-") else { return nil }
+                files.append(arg)
+            }
+        }
+        if isRun {
+            guard !files.isEmpty else { return nil }
+            action = .run(files: files, bail: bail, quiet: quiet)
+        } else {
+            guard let statement else { return nil }
+            action = .statement(statement)
+        }
+    }
+
+    func run() -> Never {
+        switch action {
+        case .statement(let s): App.runStatement(s, settings)
+        case .run(let files, let bail, let quiet): App.runFiles(files, settings, bail: bail, quiet: quiet, junit: nil)
+        }
     }
 }
 
 /// What the commands share: finding and opening the database, and leaving with the right code.
 enum App {
-    static func databasePath(_ g: GlobalOptions) -> String {
+    static func databasePath(_ g: Settings) -> String {
         if let db = g.db { return db }
         let env = ProcessInfo.processInfo.environment
         if let db = env["TEND_DB"], !db.isEmpty { return db }
@@ -70,7 +152,7 @@ enum App {
         return base + "/tend/tend.db"
     }
 
-    static func today(_ g: GlobalOptions) throws -> Day {
+    static func today(_ g: Settings) throws -> Day {
         let text = g.today ?? ProcessInfo.processInfo.environment["TEND_TODAY"].flatMap { $0.isEmpty ? nil : $0 }
         if let text {
             guard let d = Day(iso: text) else { fail("today must be a date YYYY-MM-DD, not \"\(text)\"", .invalid) }
@@ -98,7 +180,7 @@ enum App {
         return 80
     }
 
-    static func open(_ g: GlobalOptions) throws -> Session {
+    static func open(_ g: Settings) throws -> Session {
         let path = databasePath(g)
         let day = try today(g)
         do {
@@ -137,6 +219,53 @@ enum App {
         Foundation.exit(status.rawValue)
     }
 
+    /// `tend -e STATEMENT`.
+    static func runStatement(_ statement: String, _ settings: Settings) -> Never {
+        let session: Session
+        do {
+            session = try open(settings)
+        } catch {
+            fail("\(error)", .failed)
+        }
+        finish(session, session.runScripts([Source(name: "<-e>", text: statement)], bail: false, readOnly: settings.readOnly))
+    }
+
+    /// `tend run FILE…`.
+    static func runFiles(_ files: [String], _ settings: Settings, bail: Bool, quiet: Bool, junit: String?) -> Never {
+        var sources: [Source] = []
+        do {
+            for f in files {
+                if f == "-" {
+                    sources.append(try readStdin())
+                    continue
+                }
+                do {
+                    sources.append(try Session.readSource(f))
+                } catch let e as Session.ReadError {
+                    fail("\(f): \(e)", e.status)
+                }
+            }
+        } catch {
+            fail("\(error)", .failed)
+        }
+        let session: Session
+        do {
+            session = try open(settings)
+        } catch {
+            fail("\(error)", .failed)
+        }
+        session.quiet = quiet
+        let status = session.runScripts(sources, bail: bail, readOnly: settings.readOnly)
+        if let junit {
+            do {
+                try Session.writePrivate(session.junitReport(suite: files.joined(separator: " ")), to: junit)
+            } catch {
+                fail("cannot write \(junit): \(error)", .failed)
+            }
+        }
+        finish(session, status)
+    }
+
     /// Prints the assertion summary and exits with the run's status: the only exit point.
     static func finish(_ session: Session, _ status: ExitStatus, summary: Bool = true) -> Never {
         if summary, let line = session.assertionSummary { session.console.err(line) }
@@ -159,29 +288,7 @@ struct RunCommand: ParsableCommand {
     }
 
     mutating func run() throws {
-        var sources: [Source] = []
-        for f in files {
-            if f == "-" {
-                sources.append(try App.readStdin())
-                continue
-            }
-            do {
-                sources.append(try Session.readSource(f))
-            } catch let e as Session.ReadError {
-                App.fail("\(f): \(e)", e.status)
-            }
-        }
-        let session = try App.open(global)
-        session.quiet = quiet
-        let status = session.runScripts(sources, bail: bail, readOnly: global.readOnly)
-        if let junit {
-            do {
-                try Session.writePrivate(session.junitReport(suite: files.joined(separator: " ")), to: junit)
-            } catch {
-                App.fail("cannot write \(junit): \(error)", .failed)
-            }
-        }
-        App.finish(session, status)
+        App.runFiles(files, global.settings, bail: bail, quiet: quiet, junit: junit)
     }
 }
 
@@ -238,7 +345,7 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "The file.") var file: String
 
     mutating func run() throws {
-        let session = try App.open(global)
+        let session = try App.open(global.settings)
         var flags = ""
         if dryRun { flags += " dry_run" }
         if skipBad { flags += " skip_bad" }
@@ -255,7 +362,7 @@ struct ExportCommand: ParsableCommand {
     @Argument(help: "A query choosing what to export (all contacts by default).") var query: [String] = []
 
     mutating func run() throws {
-        let session = try App.open(global)
+        let session = try App.open(global.settings)
         let text = "export \(format) \(ScriptWriter.quote(file)) \(query.joined(separator: " "))"
         App.finish(session, session.runScripts([Source(name: "<export>", text: text)], bail: false, readOnly: false))
     }
@@ -267,7 +374,7 @@ struct AgendaCommand: ParsableCommand {
     @ArgumentParser.Option(help: "Show at most this many items.") var limit: Int?
 
     mutating func run() throws {
-        let session = try App.open(global)
+        let session = try App.open(global.settings)
         let text = "agenda" + (limit.map { " limit \($0)" } ?? "")
         App.finish(session, session.runScripts([Source(name: "<agenda>", text: text)], bail: false, readOnly: true))
     }
@@ -278,7 +385,7 @@ struct DumpCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     mutating func run() throws {
-        let session = try App.open(global)
+        let session = try App.open(global.settings)
         FileHandle.standardOutput.write(Data(try session.dump().utf8))
     }
 }
@@ -291,8 +398,8 @@ struct DemoCommand: ParsableCommand {
     @ArgumentParser.Option(help: "Interactions per contact, on average.") var interactions: Int = 10
 
     mutating func run() throws {
-        let path = App.databasePath(global)
-        let day = try App.today(global)
+        let path = App.databasePath(global.settings)
+        let day = try App.today(global.settings)
         let store: Store
         do {
             store = try Store(path: path)

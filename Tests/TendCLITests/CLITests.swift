@@ -104,6 +104,44 @@ struct Golden: CustomStringConvertible {
         }
     }
 
+    /// `tend -e` and `tend run` in their plain spelling are read without ArgumentParser; the same
+    /// arguments spelled so that ArgumentParser reads them (`--db=…`, `--format=…`) must give the
+    /// same output, errors and exit status.
+    @Test func quickArgumentsMatchArgumentParser() throws {
+        let dir = CLI.tempDir()
+        let db = dir.appendingPathComponent("other.db").path
+        try CLI.run(["run", "-"], stdin: "add \"Ana Park\" stage: credibility\nadd \"Ben Ode\"\n", in: dir)
+        try CLI.run(["--db=\(db)", "-e", "add \"Cy Other\""], in: dir)
+        try "contacts where stage >= credibility show handle\nassert count(contacts) == 2\n".write(
+            to: dir.appendingPathComponent("ok.tend"), atomically: true, encoding: .utf8)
+        try "assert count(contacts) == 3 \"three\"\n".write(to: dir.appendingPathComponent("fails.tend"), atomically: true, encoding: .utf8)
+        try "contacts where\n".write(to: dir.appendingPathComponent("bad.tend"), atomically: true, encoding: .utf8)
+        let pairs: [([String], [String])] = [
+            (["-e", "count(contacts)"], ["-e=count(contacts)"]),
+            (["-e", "contacts show handle, stage", "--format", "json"], ["--format=json", "-e", "contacts show handle, stage"]),
+            (["--db", db, "-e", "contacts show name"], ["--db=\(db)", "-e", "contacts show name"]),
+            (["-e", "today", "--today", "2026-01-31"], ["-e", "today", "--today=2026-01-31"]),
+            (["-e", "today", "--today", "yesterday"], ["-e", "today", "--today=yesterday"]),
+            (["--read-only", "-e", "add \"Dee\""], ["--read-only", "--format=table", "-e", "add \"Dee\""]),
+            (["-e", "contacts where"], ["--format=table", "-e", "contacts where"]),
+            (["run", "ok.tend"], ["run", "--format=table", "ok.tend"]),
+            (
+                ["run", "ok.tend", "fails.tend", "--bail", "--quiet"],
+                ["run", "--db=\(dir.appendingPathComponent("tend.db").path)", "--bail", "--quiet", "ok.tend", "fails.tend"]
+            ),
+            (["run", "bad.tend"], ["run", "--format=csv", "bad.tend"]),
+            (["run", "missing.tend"], ["run", "--format=csv", "missing.tend"]),
+            (["run", "--format", "csv", "ok.tend"], ["run", "--format=csv", "ok.tend"]),
+        ]
+        for (quick, parsed) in pairs {
+            let a = try CLI.run(quick, in: dir)
+            let b = try CLI.run(parsed, in: dir)
+            #expect(a.stdout == b.stdout && a.status == b.status, "\(quick): \(a.stdout)|\(a.status) against \(b.stdout)|\(b.status)")
+            #expect(a.stderr == b.stderr, "\(quick)")
+        }
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "2\n")
+    }
+
     @Test func runtimeErrorLeavesTheDatabaseByteForByte() throws {
         let dir = CLI.tempDir()
         try CLI.run(["run", "-"], stdin: "add \"Joan Rivera\"\nlog call with @joan-rivera", in: dir)
