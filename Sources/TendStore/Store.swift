@@ -194,6 +194,7 @@ public final class Store: Model {
     private func migrate(readOnly: Bool) throws {
         let migrator = Store.migrator
         let label = path ?? ":memory:"
+        var upToDate = false
         try db.inDatabase { db in
             let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
@@ -205,16 +206,14 @@ public final class Store: Model {
                 if isNew { throw OpenError.cannotOpen(label, "no Tend database there yet") }
                 return
             }
-            if path != nil { try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            // An up-to-date database (already in WAL mode, which the file keeps) is not written
+            // to on opening: the migrator and the pragmas would wait for the write lock while
+            // another process holds it.
+            upToDate = appID == Store.applicationID && Set(migrator.migrations).isSubset(of: applied)
+            if path != nil && !upToDate { try db.execute(sql: "PRAGMA journal_mode = WAL") }
         }
-        guard !readOnly else { return }
+        guard !readOnly, !upToDate else { return }
         do {
-            // An up-to-date database is not written to on opening: the migrator and the pragma
-            // would each wait for the write lock while another process holds it.
-            let current = try db.inDatabase { db in
-                try migrator.hasCompletedMigrations(db) && Int32.fetchOne(db, sql: "PRAGMA application_id") == Store.applicationID
-            }
-            if current { return }
             try migrator.migrate(db)
             try db.inDatabase { db in try db.execute(sql: "PRAGMA application_id = \(Store.applicationID)") }
         } catch let e as DatabaseError {
