@@ -278,11 +278,7 @@ public final class Interpreter {
         case .member(let base, let name):
             let b = try eval(base, ctx)
             if b.isNull { return .null }
-            if case .contact(let id) = b, let key = ContactKey.of(e, name) {
-                let v = try view()
-                guard let i = v.position(of: id) else { return .null }
-                return try contactField(at: i, v, key)
-            }
+            if case .contact(let id) = b, let key = ContactKey.of(e, name) { return try contactField(id, key) }
             return try field(b, name, e.range)
         case .call(let name, let args):
             return try call(e, name, args, ctx)
@@ -304,11 +300,7 @@ public final class Interpreter {
                 if name == "count" { return .int(ctx.group?.count ?? 0) }
             }
             guard let row = ctx.row else { throw fail("'\(name)' is a field, and no row is in view", e.range) }
-            if case .contact(let id) = row, let key = ContactKey.of(e, name) {
-                let v = try view()
-                guard let i = v.position(of: id) else { return .null }
-                return try contactField(at: i, v, key)
-            }
+            if case .contact(let id) = row, let key = ContactKey.of(e, name) { return try contactField(id, key) }
             return try field(row, name, e.range)
         case .global(let name):
             guard let l = definitions.lets[name] else { throw fail("'\(name)' is no longer defined", e.range) }
@@ -407,6 +399,13 @@ public final class Interpreter {
         return try contactField(at: i, v, key)
     }
 
+    /// A field of a contact by its key (null for a contact no longer there).
+    func contactField(_ id: Int64, _ key: ContactKey) throws -> Value {
+        let v = try view()
+        guard let i = v.position(of: id) else { return .null }
+        return try contactField(at: i, v, key)
+    }
+
     /// The contact's fields by name, looked up once per access instead of a chain of string compares.
     enum ContactKey: String, CaseIterable {
         case id, name, handle, company, title, profession, email, phone, city
@@ -417,14 +416,13 @@ public final class Interpreter {
         case referrals_given, referrals_received, spend, introductions, degree, stage_since
 
         static let byName: [String: ContactKey] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
-        static let all = allCases.map { $0 }
 
         /// The key a field name expression reads, looked up on its first use and kept on it.
         static func of(_ e: Expr, _ name: String) -> ContactKey? {
-            if e.contactKey >= 0 { return all[e.contactKey] }
+            if e.contactKey >= 0 { return allCases[e.contactKey] }
             if e.contactKey == -2 { return nil }
             let key = byName[name]
-            e.contactKey = key.flatMap { k in all.firstIndex(of: k) } ?? -2
+            e.contactKey = key.flatMap { k in allCases.firstIndex(of: k) } ?? -2
             return key
         }
     }
