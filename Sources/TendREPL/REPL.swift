@@ -13,8 +13,7 @@ public final class REPL {
     public init(session: Session, databaseName: String, reader: LineReader? = nil) {
         self.session = session
         self.name = ((databaseName as NSString).lastPathComponent as NSString).deletingPathExtension
-        let env = ProcessInfo.processInfo.environment
-        let stateHome = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? homeDirectory() + "/.local/state"
+        let stateHome = environmentSetting("XDG_STATE_HOME") ?? homeDirectory() + "/.local/state"
         let historyPath = stateHome + "/tend/history"
         let completer = Completer(session: session)
         self.reader = reader ?? EditLineReader(historyPath: historyPath, complete: completer.candidates) ?? PlainLineReader()
@@ -61,8 +60,7 @@ public final class REPL {
     }
 
     func runInitScript() {
-        let env = ProcessInfo.processInfo.environment
-        let config = env["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? homeDirectory() + "/.config"
+        let config = environmentSetting("XDG_CONFIG_HOME") ?? homeDirectory() + "/.config"
         let path = config + "/tend/init.tend"
         guard FileManager.default.fileExists(atPath: path) else { return }
         do {

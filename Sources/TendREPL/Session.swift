@@ -2,10 +2,21 @@ import Foundation
 import TendCore
 import TendStore
 
+/// An environment variable, empty or not; nil when unset. Read with getenv: ProcessInfo's
+/// `environment` copies every variable into a dictionary on each call (a tenth of a one-line
+/// query's start-up).
+public func environmentValue(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+}
+
+/// An environment variable when it is set and not empty.
+public func environmentSetting(_ name: String) -> String? {
+    environmentValue(name).flatMap { $0.isEmpty ? nil : $0 }
+}
+
 /// The user's home: `$HOME` when set (Foundation's NSHomeDirectory reads the password file instead).
 public func homeDirectory() -> String {
-    if let h = ProcessInfo.processInfo.environment["HOME"], !h.isEmpty { return h }
-    return NSHomeDirectory()
+    environmentSetting("HOME") ?? NSHomeDirectory()
 }
 
 /// How a run ended; the one place exit codes are decided.
@@ -70,10 +81,25 @@ public final class Session: InterpreterHost {
         }
     }
 
-    /// Parses the definitions kept in the database into the interpreter's environment.
+    /// Reads the definitions kept in the database; they are parsed and checked into the
+    /// interpreter's environment when first needed (a one-line query may need none).
     func loadDefinitions() throws {
+        deferDefinitions(try store.definitions())
+    }
+
+    private func deferDefinitions(_ stored: [Definition]) {
+        storedDefinitions = stored
+        storedDefinitionNames = Set(stored.map(\.name))
+        interpreter.deferDefinitions { Session.parse(stored) }
+    }
+
+    /// The definitions as the database had them when the session read them, and their names.
+    private var storedDefinitions: [Definition] = []
+    private var storedDefinitionNames: Set<String> = []
+
+    static func parse(_ stored: [Definition]) -> Definitions {
         var statements: [Statement] = []
-        for d in try store.definitions() {
+        for d in stored {
             statements += Parser.parse(Source(name: "\(d.kind.rawValue) \(d.name)", text: d.source)).statements
         }
         // Checking resolves names the way a script's are, so that running them is fast and exact;
@@ -82,7 +108,63 @@ public final class Session: InterpreterHost {
         checker.check(statements)
         var unchecked = Definitions()
         for s in statements { unchecked.define(s) }
-        interpreter.definitions = checker.definitions.all.count == unchecked.all.count ? checker.definitions : unchecked
+        return checker.definitions.all.count == unchecked.all.count ? checker.definitions : unchecked
+    }
+
+    /// The definitions to check statements against: none while they are not parsed yet and the
+    /// statements are expressions naming none of them (the names would resolve the same way);
+    /// the interpreter still reads them if running the statements needs them after all (the
+    /// agenda, a contact's scores, the default cadence).
+    func definitions(toCheck statements: [Statement]) -> Definitions {
+        if let loaded = interpreter.definitionsIfLoaded { return loaded }
+        var names: Set<String> = []
+        for s in statements {
+            guard case .expr(let e) = s.kind else { return interpreter.definitions }
+            Session.collectNames(e, into: &names)
+        }
+        return names.isDisjoint(with: storedDefinitionNames) && !names.contains(Session.anyDefinition)
+            ? Definitions() : interpreter.definitions
+    }
+
+    /// Collected for parts of a statement whose names are not looked at.
+    static let anyDefinition = "\u{0}"
+
+    /// Every name an expression uses: variables, functions and members, in queries and
+    /// interpolated strings too.
+    static func collectNames(_ e: Expr, into names: inout Set<String>) {
+        switch e.kind {
+        case .literal, .handle, .tag, .me, .it: break
+        case .name(let n): names.insert(n)
+        case .interpolated(let pieces):
+            for case .expr(let x) in pieces { collectNames(x, into: &names) }
+        case .list(let items): for x in items { collectNames(x, into: &names) }
+        case .record(let fields): for (_, x) in fields { collectNames(x, into: &names) }
+        case .unary(_, let x): collectNames(x, into: &names)
+        case .binary(_, let a, let b):
+            collectNames(a, into: &names)
+            collectNames(b, into: &names)
+        case .member(let x, let n):
+            names.insert(n)
+            collectNames(x, into: &names)
+        case .call(let n, let args):
+            names.insert(n)
+            for x in args { collectNames(x, into: &names) }
+        case .ifThen(let c, let t, let f):
+            for x in [c, t] + (f.map { [$0] } ?? []) { collectNames(x, into: &names) }
+        case .query(let q):
+            switch q.source {
+            case .expr(let x), .timeline(let x), .path(let x), .why(let x): collectNames(x, into: &names)
+            case .agenda(let on): if let on { collectNames(on, into: &names) }
+            case .gaps(let market): if let market { collectNames(market, into: &names) }
+            case .rules, .progress, .connectors, .report: break
+            case .who:
+                // Its parts are not walked here: stand for a name that is always defined.
+                names.insert(Session.anyDefinition)
+            }
+            for x in [q.filter, q.limit].compactMap({ $0 }) + q.groupBy + q.sortBy.map(\.0) + q.show.map(\.0) {
+                collectNames(x, into: &names)
+            }
+        }
     }
 
     /// Puts the prelude's definitions into the database (a new one, or `reset rules`).
@@ -196,8 +278,13 @@ public final class Session: InterpreterHost {
 
     /// Checks statements against the current definitions; under `readOnly`, data changes are errors.
     public func check(_ statements: [Statement], readOnly: Bool) -> [Diagnostic] {
-        var checker = Checker(definitions: interpreter.definitions)
+        var checker = Checker(definitions: definitions(toCheck: statements))
         checker.check(statements)
+        if !checker.diagnostics.isEmpty, interpreter.definitionsIfLoaded == nil {
+            // Errors are found again with every definition in view, for their suggestions.
+            checker = Checker(definitions: interpreter.definitions)
+            checker.check(statements)
+        }
         var diags = checker.diagnostics
         if readOnly || readOnlyFile != nil {
             let why = readOnly ? "which --read-only does not allow" : "and \(readOnlyFile!) is read-only"
@@ -230,9 +317,12 @@ public final class Session: InterpreterHost {
         let readOnly = readOnly || readOnlyFile != nil
         interpreter.readOnly = readOnly
         defer { interpreter.readOnly = false }
-        let definitionsBefore = interpreter.definitions
+        let definitionsBefore = interpreter.definitionsIfLoaded
+        func restoreDefinitions() {
+            if let definitionsBefore { interpreter.definitions = definitionsBefore } else { deferDefinitions(storedDefinitions) }
+        }
         do {
-            var probe = Checker(definitions: interpreter.definitions)
+            var probe = Checker(definitions: definitions(toCheck: statements))
             probe.check(statements)
             try store.begin(immediate: !readOnly && !probe.mutations.isEmpty)
         } catch {
@@ -252,20 +342,20 @@ public final class Session: InterpreterHost {
             }
             if readOnly {
                 store.rollback()
-                interpreter.definitions = definitionsBefore
+                restoreDefinitions()
             } else {
                 try store.commit()
             }
         } catch let d as Diagnostic {
             store.rollback()
             interpreter.invalidate()
-            interpreter.definitions = definitionsBefore
+            restoreDefinitions()
             console.err(diagnostics.format(d))
             return .failed
         } catch {
             store.rollback()
             interpreter.invalidate()
-            interpreter.definitions = definitionsBefore
+            restoreDefinitions()
             console.err("error: \(Session.describe(error))")
             return .failed
         }

@@ -188,6 +188,14 @@ public final class Store: Model {
                       PRIMARY KEY (kind, name));
                     """)
         }
+        // Dates of the two event tables that queries narrow by date (`on >= today - 30d`).
+        m.registerMigration("v2 date indexes") { db in
+            try db.execute(
+                sql: """
+                    CREATE INDEX interactions_on ON interactions("on");
+                    CREATE INDEX spending_on ON spending("on");
+                    """)
+        }
         return m
     }
 
@@ -341,6 +349,11 @@ public final class Store: Model {
     public func events(of collection: String, involving contact: Int64, where conditions: [FieldCondition]) throws -> Network? {
         guard try readsEventsPerContact() else { return nil }
         return try db.inDatabase { try Store.events($0, of: collection, involving: contact, where: conditions) }
+    }
+
+    public func events(of collection: String, where conditions: [FieldCondition], limit: Int) throws -> Network? {
+        guard cache == nil else { return nil }
+        return try db.inDatabase { try Store.events($0, of: collection, where: conditions, limit: limit) }
     }
 
     public func interactions(after id: Int64, limit: Int, where conditions: [FieldCondition]) throws -> [Interaction]? {

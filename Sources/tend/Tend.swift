@@ -146,14 +146,13 @@ struct QuickArguments {
 enum App {
     static func databasePath(_ g: Settings) -> String {
         if let db = g.db { return db }
-        let env = ProcessInfo.processInfo.environment
-        if let db = env["TEND_DB"], !db.isEmpty { return db }
-        let base = env["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? homeDirectory() + "/.local/share"
+        if let db = environmentSetting("TEND_DB") { return db }
+        let base = environmentSetting("XDG_DATA_HOME") ?? homeDirectory() + "/.local/share"
         return base + "/tend/tend.db"
     }
 
     static func today(_ g: Settings) throws -> Day {
-        let text = g.today ?? ProcessInfo.processInfo.environment["TEND_TODAY"].flatMap { $0.isEmpty ? nil : $0 }
+        let text = g.today ?? environmentSetting("TEND_TODAY")
         if let text {
             guard let d = Day(iso: text) else { fail("today must be a date YYYY-MM-DD, not \"\(text)\"", .invalid) }
             return d
@@ -164,13 +163,10 @@ enum App {
         return Day(year: Int(tm.tm_year) + 1900, month: Int(tm.tm_mon) + 1, day: Int(tm.tm_mday))!
     }
 
-    static var colorOutput: Bool {
-        let env = ProcessInfo.processInfo.environment
-        return isatty(STDOUT_FILENO) == 1 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
-    }
-    static var colorErrors: Bool {
-        let env = ProcessInfo.processInfo.environment
-        return isatty(STDERR_FILENO) == 1 && env["NO_COLOR"] == nil && env["TERM"] != "dumb"
+    static var colorOutput: Bool { colorOn(STDOUT_FILENO) }
+    static var colorErrors: Bool { colorOn(STDERR_FILENO) }
+    static func colorOn(_ fd: Int32) -> Bool {
+        isatty(fd) == 1 && environmentValue("NO_COLOR") == nil && environmentValue("TERM") != "dumb"
     }
 
     static func terminalWidth() -> Int? {

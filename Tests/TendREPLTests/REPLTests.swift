@@ -144,6 +144,48 @@ final class Terminal {
         #expect(c.candidates("contacts sort by ") == [])
     }
 
+    /// Definitions are parsed only when a statement needs them: a query naming none runs
+    /// without them, and a name that a definition gives (even a stage's, `let visibility = 4`),
+    /// the agenda, a contact's scores and error suggestions all see them.
+    @Test func definitionsAreReadWhenNeeded() throws {
+        let path = NSTemporaryDirectory() + "tend-lazy-\(UUID().uuidString).db"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let today = Day(year: 2026, month: 11, day: 23)!
+        var out: [String] = []
+        var err: [String] = []
+        let console = Console(out: { out.append($0) }, err: { err.append($0) })
+        func session() throws -> Session { try Session(store: try Store(path: path), today: today, console: console) }
+        func run(_ s: Session, _ text: String) -> TendREPL.ExitStatus {
+            s.runScripts([Source(name: "t", text: text)], bail: false, readOnly: false)
+        }
+        var s = try session()
+        #expect(run(s, "add \"Ann Lee\" stage: credibility\nadd \"Bo Kim\" stage: profitability\nlet visibility = profitability") == .success)
+        s = try session()
+        out = []
+        #expect(run(s, "count(contacts)") == .success)
+        #expect(out == ["2"])
+        #expect(s.interpreter.definitionsIfLoaded == nil)
+        out = []
+        #expect(run(s, "visibility") == .success)
+        #expect(out == ["profitability"], "the let, not the stage")
+        s = try session()
+        out = []
+        #expect(run(s, "contacts sort by name show handle, overdue") == .success)
+        #expect(out.joined().contains("ann-lee"))
+        #expect(run(s, "agenda") == .success)
+        #expect(out.joined().contains("Agree on a next step with Ann Lee"))
+        s = try session()
+        err = []
+        #expect(run(s, "contacts where spend_this_yer(it) > 0") == .invalid)
+        #expect(err.joined().contains("spend_this_year"), "\(err)")
+        // A read-only run that needed the definitions leaves them as they were.
+        s = try session()
+        #expect(s.runScripts([Source(name: "t", text: "let visibility = contact\nvisibility")], bail: false, readOnly: true) == .success)
+        out = []
+        #expect(run(s, "visibility") == .success)
+        #expect(out == ["profitability"])
+    }
+
     @Test func helpAndSchema() {
         #expect(Help.text(nil).contains(".mode table|json|csv|tsv"))
         #expect(Help.text("rules").contains("rule \"NAME\" when"))

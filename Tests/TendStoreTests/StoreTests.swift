@@ -309,6 +309,12 @@ extension Store {
         func events(of collection: String, involving contact: Int64, where conditions: [FieldCondition]) throws -> Network? {
             try store.events(of: collection, involving: contact, where: conditions)
         }
+        func events(of collection: String, where conditions: [FieldCondition], limit: Int) throws -> Network? {
+            let n = try store.events(of: collection, where: conditions, limit: limit)
+            if n != nil { narrowedCollections += 1 }
+            return n
+        }
+        var narrowedCollections = 0
         func readsEventsPerContact() throws -> Bool { try store.readsEventsPerContact() }
         func interactions(after id: Int64, limit: Int, where conditions: [FieldCondition]) throws -> [Interaction]? {
             let page = try store.interactions(after: id, limit: limit, where: conditions)
@@ -319,6 +325,38 @@ extension Store {
             let n = try store.network(contactsWhere: conditions)
             if n != nil { narrowed += 1 }
             return n
+        }
+    }
+
+    /// The agenda reads every contact's figures from the store and, for the prelude's event
+    /// queries (`spend_this_year`, `recent_pitches`), only the rows their fixed conditions select:
+    /// no event table is read whole, and the items are those of the network in memory. A query
+    /// whose conditions all depend on the contact still reads every event, and agrees too.
+    @Test func narrowedEventReadsMatchTheCore() throws {
+        let store = try Store(path: nil)
+        try SampleNetwork(size: 400, seed: 9, today: day).write(to: store)
+        let memory = MemoryModel(try store.network())
+        let fresh = { () throws -> Store in
+            let s = try Store(path: nil)
+            try SampleNetwork(size: 400, seed: 9, today: day).write(to: s)
+            return s
+        }
+        let watched = Watched(try fresh())
+        let agenda = try run(watched, "agenda")
+        #expect(agenda == (try run(memory, "agenda")))
+        #expect(agenda.split(separator: "\n").count > 20)
+        #expect(watched.loadedEvents == 0, "every event loaded for the agenda")
+        #expect(watched.narrowedCollections == 2, "spending and interactions, once each")
+        let queries = [
+            "fn pitched(c) = count(interactions where pitch and c in people and on >= today - 60d)\ncontacts where pitched(it) > 0 show handle, pitched(it)",
+            "fn spent(c) = sum(spending where contact == c and on >= 2026-01-01 and amount > 10, amount)\ncontacts where spent(it) > 0 show handle, spent(it)",
+            "fn touched(c) = count(interactions where c in people)\ncontacts where touched(it) > 12 show handle, touched(it)",
+            "fn met(c) = count(introductions where c in people and on <= today)\ncontacts where met(it) > 0 show handle, met(it)",
+        ]
+        for q in queries {
+            let expected = try run(memory, q)
+            #expect(expected.split(separator: "\n").count > 2, "\(q): \(expected)")
+            #expect(try run(Watched(try fresh()), q) == expected, "\(q)")
         }
     }
 

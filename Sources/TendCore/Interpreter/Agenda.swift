@@ -10,10 +10,10 @@ extension Interpreter {
         defer { today = saved }
         let v = try view()
         let spec = Schema.agenda
-        // Rules that read events need them; unless the backend reads each contact's through its
-        // index (a large network), read them all first, so that every contact's figures come from
-        // one pass over them rather than from the backend as well.
-        if definitionsReadEvents, !((try v.backendFirst?.readsEventsPerContact()) ?? false) { _ = v.full }
+        // Every contact's figures are needed: from the backend at once while the events are not
+        // in memory. Rules' event queries read only the rows their fixed conditions select
+        // (`narrowedEvents`), or else every event, once.
+        v.wholeTable = true
         // Sorted on a Double copy of the priority: comparing Decimals was most of the sort.
         var items: [(priority: Double, overdue: Int, name: String, row: Value)] = []
         for c in v.net.contacts {
@@ -46,17 +46,6 @@ extension Interpreter {
             return a.name < b.name
         }
         return RowSet(collection: spec, rows: items.map(\.row))
-    }
-
-    /// True when a definition names an event collection (a word of its source, not a string).
-    var definitionsReadEvents: Bool {
-        definitions.all.contains { d in
-            var lexer = Lexer(Source(name: d.name, text: d.source))
-            return lexer.tokenize().contains { t in
-                if case .identifier(let w) = t.kind { return Interpreter.eventCollections.contains(w) }
-                return false
-            }
-        }
     }
 
     func priorityValue(_ rule: Definitions.Rule, _ ctx: Ctx) throws -> Decimal {

@@ -3,7 +3,8 @@ import Foundation
 extension Interpreter {
     /// Calls a built-in or user function.
     func call(_ e: Expr, _ name: String, _ args: [Expr], _ ctx: Ctx) throws -> Value {
-        if let f = definitions.fns[name] {
+        // Built-ins first: they cannot be redefined, and `count(contacts)` then needs no definitions.
+        if Builtin.byName[name] == nil, let f = definitions.fns[name] {
             guard args.count == f.params.count else {
                 throw fail("\(name) takes \(f.params.count) arguments, not \(args.count)", e.range)
             }

@@ -4,7 +4,32 @@ import Foundation
 public final class Interpreter {
     public let model: Model
     public var today: Day
-    public var definitions: Definitions
+    /// The lets, functions, scores and rules in force. When they are kept elsewhere (a
+    /// database), `deferDefinitions` leaves them to be read the first time they are needed: a
+    /// statement that uses none of them (`count(contacts)`) never parses them.
+    public var definitions: Definitions {
+        _read {
+            loadPendingDefinitions()
+            yield storedDefinitions
+        }
+        _modify {
+            loadPendingDefinitions()
+            yield &storedDefinitions
+        }
+    }
+    private var storedDefinitions: Definitions
+    private var pendingDefinitions: (() -> Definitions)?
+    /// The definitions, unless they have not been read yet.
+    public var definitionsIfLoaded: Definitions? { pendingDefinitions == nil ? storedDefinitions : nil }
+    /// Reads the definitions with `load` when they are first needed.
+    public func deferDefinitions(_ load: @escaping () -> Definitions) {
+        pendingDefinitions = load
+    }
+    private func loadPendingDefinitions() {
+        guard let load = pendingDefinitions else { return }
+        pendingDefinitions = nil
+        storedDefinitions = load()
+    }
     public weak var host: InterpreterHost?
     /// Under `--read-only`, definitions last for the run and nothing is written to the model.
     public var readOnly = false
@@ -93,7 +118,7 @@ public final class Interpreter {
                 return lastStats.stats
             }
             if let s = statsFew[id] { return s }
-            if statsFew.count < 25, let s = (try? backendFirst?.contactStats(of: [id], today: today)) ?? nil {
+            if statsFew.count < 25, !wholeTable, let s = (try? backendFirst?.contactStats(of: [id], today: today)) ?? nil {
                 statsFew[id] = s[id]
                 return s[id]
             }
@@ -126,6 +151,12 @@ public final class Interpreter {
         var rows: [String: [Value]] = [:]
         /// Rows of each event collection by the contacts in them, for `contact == X` and `X in people`.
         var positionsByContact: [String: [Int64: [Int]]] = [:]
+        /// Rows read narrowed by a where-clause's fixed conditions, by position for each contact,
+        /// keyed by the clause (nil: the clause could not be narrowed).
+        var narrowed: [ObjectIdentifier: (net: Network, index: [Int64: [Int]])?] = [:]
+        /// Set when every contact's figures will be asked for (the agenda): they are then read at
+        /// once from the start rather than one contact at a time.
+        var wholeTable = false
         init(today: Day, window: ClosedRange<Day>? = nil, load: @escaping (Bool) throws -> Network) {
             self.load = load
             self.today = today
@@ -165,7 +196,7 @@ public final class Interpreter {
     public init(model: Model, today: Day, definitions: Definitions = Definitions()) {
         self.model = model
         self.today = today
-        self.definitions = definitions
+        self.storedDefinitions = definitions
     }
 
     func view() throws -> View {

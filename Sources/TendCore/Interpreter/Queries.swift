@@ -21,33 +21,27 @@ extension Interpreter {
     /// once per view, and only this contact's rows are made.
     /// `conditions`, when given, are those of the query's where-clause the backend may narrow by
     /// (the caller still evaluates the whole clause).
-    func rows(of spec: CollectionSpec, with contact: Int64, where conditions: @autoclosure () throws -> [FieldCondition] = []) throws
-        -> [Value]
-    {
+    /// `filter`, when given, is the query's where-clause: while the events are not in memory,
+    /// the rows meeting its conditions that hold for the whole run (`on >= today - 30d`,
+    /// `pitch`) are read for every contact at once, the first time the query runs.
+    func rows(
+        of spec: CollectionSpec, with contact: Int64, where conditions: @autoclosure () throws -> [FieldCondition] = [],
+        narrowedBy filter: Expr? = nil, _ outer: Ctx = Ctx()
+    ) throws -> [Value] {
         let v = try view()
+        var out: [Value] = []
+        if let filter, let narrowed = try narrowedEvents(spec, filter, outer, v) {
+            try eachEventRow(spec, narrowed.net, window: nil, at: narrowed.index[contact] ?? []) { out.append($0) }
+            return out
+        }
         // Events not in memory: the backend reads this contact's through its index.
         if let backend = v.backendFirst, let mine = try backend.events(of: spec.name, involving: contact, where: conditions()) {
-            var out: [Value] = []
             try eachEventRow(spec, mine, window: nil) { out.append($0) }
             return out
         }
         if v.positionsByContact[spec.name] == nil {
-            let net = v.full
-            var index: [Int64: [Int]] = [:]
-            switch spec.name {
-            case "interactions": for (n, e) in net.interactions.enumerated() { for p in e.people { index[p, default: []].append(n) } }
-            case "referrals": for (n, e) in net.referrals.enumerated() { index[e.contact, default: []].append(n) }
-            case "introductions":
-                for (n, e) in net.introductions.enumerated() {
-                    index[e.a, default: []].append(n)
-                    if e.b != e.a { index[e.b, default: []].append(n) }
-                }
-            case "spending": for (n, e) in net.spending.enumerated() { index[e.contact, default: []].append(n) }
-            default: break
-            }
-            v.positionsByContact[spec.name] = index
+            v.positionsByContact[spec.name] = Interpreter.positionsByContact(spec, v.full)
         }
-        var out: [Value] = []
         let net = v.full
         var positions = v.positionsByContact[spec.name]?[contact] ?? []
         // Worked out only for a contact with events (most have no spending, say).
@@ -56,6 +50,44 @@ extension Interpreter {
         }
         try eachEventRow(spec, net, window: v.window, at: positions) { out.append($0) }
         return out
+    }
+
+    /// Each contact's rows of an event collection, by position.
+    static func positionsByContact(_ spec: CollectionSpec, _ net: Network) -> [Int64: [Int]] {
+        var index: [Int64: [Int]] = [:]
+        switch spec.name {
+        case "interactions": for (n, e) in net.interactions.enumerated() { for p in e.people { index[p, default: []].append(n) } }
+        case "referrals": for (n, e) in net.referrals.enumerated() { index[e.contact, default: []].append(n) }
+        case "introductions":
+            for (n, e) in net.introductions.enumerated() {
+                index[e.a, default: []].append(n)
+                if e.b != e.a { index[e.b, default: []].append(n) }
+            }
+        case "spending": for (n, e) in net.spending.enumerated() { index[e.contact, default: []].append(n) }
+        default: break
+        }
+        return index
+    }
+
+    /// Most rows a narrowed read may bring into memory; past it, events are read as before.
+    static let narrowedLimit = 200_000
+
+    /// The rows of an event collection that meet a where-clause's conditions fixed for the whole
+    /// run, read from the backend once per clause and view (nil when the events are in memory,
+    /// when no condition is fixed or the backend can check none, or when too many rows meet them).
+    func narrowedEvents(_ spec: CollectionSpec, _ filter: Expr, _ outer: Ctx, _ v: View) throws
+        -> (net: Network, index: [Int64: [Int]])?
+    {
+        guard let backend = v.backendFirst else { return nil }
+        let key = ObjectIdentifier(filter)
+        if let known = v.narrowed[key] { return known }
+        var found: (net: Network, index: [Int64: [Int]])?
+        let fixed = try fieldConditions(filter, outer, fixedOnly: true)
+        if !fixed.isEmpty, let net = try backend.events(of: spec.name, where: fixed, limit: Interpreter.narrowedLimit) {
+            found = (net, Interpreter.positionsByContact(spec, net))
+        }
+        v.narrowed[key] = found
+        return found
     }
 
     /// False when an event certainly fails one of the conditions, read from the event itself
@@ -294,7 +326,8 @@ extension Interpreter {
     /// The parts of a where-clause a backend could check itself: `field op value` (the value not
     /// depending on the row) and a bare boolean field, joined by `and`. Strings other than ASCII
     /// are left out: Swift compares them by canonical equivalence, SQLite by bytes.
-    func fieldConditions(_ filter: Expr, _ outer: Ctx) throws -> [FieldCondition] {
+    /// With `fixedOnly`, only those whose value is the same for the whole run (no local).
+    func fieldConditions(_ filter: Expr, _ outer: Ctx, fixedOnly: Bool = false) throws -> [FieldCondition] {
         var conditions: [FieldCondition] = []
         for part in conjuncts(filter) where part.isAnd {
             if case .name = part.kind, case .field(let f) = part.resolution {
@@ -310,6 +343,7 @@ extension Interpreter {
             } else {
                 continue
             }
+            if fixedOnly, !other.isFixedInRun { continue }
             let value = try eval(other, outer)
             if case .string(let text) = value, !text.utf8.allSatisfy({ $0 < 0x80 }) { continue }
             conditions.append(FieldCondition(field: field, op: actual, value: value))
@@ -361,7 +395,7 @@ extension Interpreter {
                 key = l
             }
             guard let key, case .contact(let id) = try eval(key, outer) else { continue }
-            let candidates = try rows(of: spec, with: id, where: fieldConditions(filter, outer))
+            let candidates = try rows(of: spec, with: id, where: fieldConditions(filter, outer), narrowedBy: filter, outer)
             // `contact ==` means the first person only; the index holds every participant.
             if op == "==" {
                 return RowSet(
@@ -771,6 +805,25 @@ extension Expr {
     func isField(_ name: String) -> Bool {
         if case .name(name) = kind, case .field(name) = resolution { return true }
         return false
+    }
+
+    /// True when the value is the same wherever it is evaluated in one run: it depends on no
+    /// row and reads no local (a function's parameter).
+    var isFixedInRun: Bool {
+        switch kind {
+        case .literal, .handle, .me: return true
+        case .name:
+            switch resolution {
+            case .global, .collection, .stage, .constant: return true
+            default: return false
+            }
+        case .it, .tag, .query, .interpolated, .record, .ifThen: return false
+        case .list(let items): return items.allSatisfy(\.isFixedInRun)
+        case .unary(_, let x): return x.isFixedInRun
+        case .binary(_, let a, let b): return a.isFixedInRun && b.isFixedInRun
+        case .member(let b, _): return b.isFixedInRun
+        case .call(_, let args): return args.allSatisfy(\.isFixedInRun)
+        }
     }
 
     /// True when the value cannot depend on the row in view (no fields, `it` or tags).

@@ -27,6 +27,10 @@ public protocol Model: AnyObject {
     /// those of the conditions the backend can check exactly, when it can read them through an
     /// index without loading the rest; nil otherwise.
     func events(of collection: String, involving contact: Int64, where conditions: [FieldCondition]) throws -> Network?
+    /// Every row of one event collection that meets those of the conditions the backend can
+    /// check exactly (the caller checks them all again), for every contact: nil when it can
+    /// check none of them, or when more than `limit` rows meet them.
+    func events(of collection: String, where conditions: [FieldCondition], limit: Int) throws -> Network?
     /// True when `events(of:involving:)` answers (a network too large to hold in memory).
     func readsEventsPerContact() throws -> Bool
     /// A page of interactions after an id, in id order, narrowed by those of the conditions the
@@ -50,6 +54,7 @@ extension Model {
     public func count(of collection: String) throws -> Int? { nil }
     public func network(contactsWhere conditions: [FieldCondition]) throws -> Network? { nil }
     public func events(of collection: String, involving contact: Int64, where conditions: [FieldCondition]) throws -> Network? { nil }
+    public func events(of collection: String, where conditions: [FieldCondition], limit: Int) throws -> Network? { nil }
     public func readsEventsPerContact() throws -> Bool { false }
     public func interactions(after id: Int64, limit: Int, where conditions: [FieldCondition]) throws -> [Interaction]? { nil }
 }
