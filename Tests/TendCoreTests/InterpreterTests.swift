@@ -4,6 +4,22 @@ import Testing
 @testable import TendCore
 
 @Suite struct InterpreterTests {
+    /// A let's value is kept while the data stands, and forgotten when a definition changes or
+    /// the data does (`let total = count(contacts)` follows an added contact).
+    @Test func letValuesFollowTheirDefinitions() throws {
+        let h = Harness()
+        try h.run("let x = 1\nlet y = x + 1")
+        #expect(h.text(try h.value("y")) == "2")
+        try h.run("let x = 10")
+        #expect(h.text(try h.value("y")) == "11")
+        try h.run("let total = count(contacts)")
+        #expect(h.text(try h.value("total")) == "0")
+        try h.run("add \"Ann Lee\"")
+        #expect(h.text(try h.value("total")) == "1")
+        #expect(h.text(try h.value("let x = 5\ny")) == "6")
+        #expect(h.text(try h.value("x * 2 + 2 * 3 - 1 < 16 and 1 != 2 or x ?? 0 == 4")) == "true")
+    }
+
     @Test func arithmeticAndNulls() throws {
         let h = Harness(prelude: false)
         #expect(h.text(try h.value("1 + 2 * 3")) == "7")

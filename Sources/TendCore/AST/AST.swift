@@ -13,6 +13,10 @@ public final class Expr: @unchecked Sendable {
     /// For a field name read from a contact: which field (an index of `Interpreter.ContactKey`),
     /// -2 when it is none of them (a score), -1 until first read.
     var contactKey = -1
+    /// For a binary expression: its operator, once evaluated (`Interpreter.BinaryOp`).
+    var binaryOp: UInt8 = 0
+    /// For a call: 1 for a user function, 2 for an aggregate, 3 for another built-in, 0 until first call.
+    var callKind: UInt8 = 0
     var isAnd: Bool { !underOr }
 
     public init(_ kind: Kind, _ range: SourceRange) {

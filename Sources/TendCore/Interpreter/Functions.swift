@@ -4,7 +4,9 @@ extension Interpreter {
     /// Calls a built-in or user function.
     func call(_ e: Expr, _ name: String, _ args: [Expr], _ ctx: Ctx) throws -> Value {
         // Built-ins first: they cannot be redefined, and `count(contacts)` then needs no definitions.
-        if Builtin.byName[name] == nil, let f = definitions.fns[name] {
+        // Which kind of function a call names is kept on it.
+        if e.callKind == 0 { e.callKind = Builtin.byName[name] == nil ? 1 : Builtin.aggregates.contains(name) ? 2 : 3 }
+        if e.callKind == 1, let f = definitions.fns[name] {
             guard args.count == f.params.count else {
                 throw fail("\(name) takes \(f.params.count) arguments, not \(args.count)", e.range)
             }
@@ -15,7 +17,7 @@ extension Interpreter {
             if callDepth > Interpreter.maxCallDepth { throw fail("functions call each other too deeply", e.range) }
             return try within(f.file) { try eval(f.body, Ctx(locals: locals)) }
         }
-        if Builtin.aggregates.contains(name) { return try aggregate(e, name, args, ctx) }
+        if e.callKind == 2 { return try aggregate(e, name, args, ctx) }
         if name == "round", let fused = try roundedQuotient(args, ctx) { return fused }
         let v = try args.map { a -> Value in
             if name == "start_of" || name == "end_of", a === args.first, case .constant(let p) = a.resolution { return .string(p) }

@@ -14,6 +14,7 @@ public final class Interpreter {
         }
         _modify {
             loadPendingDefinitions()
+            forgetLetValues()
             yield &storedDefinitions
         }
     }
@@ -24,11 +25,17 @@ public final class Interpreter {
     /// Reads the definitions with `load` when they are first needed.
     public func deferDefinitions(_ load: @escaping () -> Definitions) {
         pendingDefinitions = load
+        forgetLetValues()
     }
     private func loadPendingDefinitions() {
         guard let load = pendingDefinitions else { return }
         pendingDefinitions = nil
         storedDefinitions = load()
+        forgetLetValues()
+    }
+    /// The lets' values kept by the views no longer hold once a definition changes.
+    private func forgetLetValues() {
+        for v in [cachedView, queryView, periodView] { v?.lets = [:] }
     }
     public weak var host: InterpreterHost?
     /// Under `--read-only`, definitions last for the run and nothing is written to the model.
@@ -154,6 +161,8 @@ public final class Interpreter {
         /// Rows read narrowed by a where-clause's fixed conditions, by position for each contact,
         /// keyed by the clause (nil: the clause could not be narrowed).
         var narrowed: [ObjectIdentifier: (net: Network, index: [Int64: [Int]])?] = [:]
+        /// The values of the lets read so far.
+        var lets: [String: Value] = [:]
         /// Set when every contact's figures will be asked for (the agenda): they are then read at
         /// once from the start rather than one contact at a time.
         var wholeTable = false
@@ -334,11 +343,16 @@ public final class Interpreter {
             if case .contact(let id) = row, let key = ContactKey.of(e, name) { return try contactField(id, key) }
             return try field(row, name, e.range)
         case .global(let name):
+            // A let's value cannot change while the view stands (it reads no row): worked out once.
+            let v = try view()
+            if let known = v.lets[name] { return known }
             guard let l = definitions.lets[name] else { throw fail("'\(name)' is no longer defined", e.range) }
             callDepth += 1
             defer { callDepth -= 1 }
             if callDepth > Interpreter.maxCallDepth { throw fail("definitions nested too deeply", e.range) }
-            return try within(l.file) { try eval(l.value, Ctx()) }
+            let value = try within(l.file) { try eval(l.value, Ctx()) }
+            if v === (try? view()) { v.lets[name] = value }
+            return value
         case .collection(let name):
             guard let spec = Schema.collection(named: name) else { throw fail("unknown collection \(name)", e.range) }
             if name == "agenda" { return .rows(try agendaRows(on: nil)) }
@@ -558,23 +572,59 @@ public final class Interpreter {
 
     // MARK: - Operators
 
+    /// The binary operators, so that evaluating one does not compare strings.
+    enum BinaryOp: UInt8 {
+        case and = 1, or, coalesce, equal, notEqual, less, lessOrEqual, greater, greaterOrEqual, match, isIn, notIn, plus, minus, times, divide,
+            remainder, other
+        init(_ op: String) {
+            switch op {
+            case "and": self = .and
+            case "or": self = .or
+            case "??": self = .coalesce
+            case "==": self = .equal
+            case "!=": self = .notEqual
+            case "<": self = .less
+            case "<=": self = .lessOrEqual
+            case ">": self = .greater
+            case ">=": self = .greaterOrEqual
+            case "~": self = .match
+            case "in": self = .isIn
+            case "not in": self = .notIn
+            case "+": self = .plus
+            case "-": self = .minus
+            case "*": self = .times
+            case "/": self = .divide
+            case "%": self = .remainder
+            default: self = .other
+            }
+        }
+        /// The operator of a binary expression, worked out once and kept on it.
+        static func of(_ e: Expr, _ op: String) -> BinaryOp {
+            if let known = BinaryOp(rawValue: e.binaryOp) { return known }
+            let found = BinaryOp(op)
+            e.binaryOp = found.rawValue
+            return found
+        }
+    }
+
     func evalBinary(_ e: Expr, _ op: String, _ l: Expr, _ r: Expr, _ ctx: Ctx) throws -> Value {
-        switch op {
-        case "and":
+        let code = BinaryOp.of(e, op)
+        switch code {
+        case .and:
             let a = try eval(l, ctx)
             if case .bool(false) = a { return .bool(false) }
             let b = try eval(r, ctx)
             if case .bool(false) = b { return .bool(false) }
             if a.isNull || b.isNull { return .null }
             return .bool(a.isTrue && b.isTrue)
-        case "or":
+        case .or:
             let a = try eval(l, ctx)
             if a.isTrue { return .bool(true) }
             let b = try eval(r, ctx)
             if b.isTrue { return .bool(true) }
             if a.isNull || b.isNull { return .null }
             return .bool(false)
-        case "??":
+        case .coalesce:
             let a = try eval(l, ctx)
             return a.isNull ? try eval(r, ctx) : a
         default:
@@ -582,7 +632,21 @@ public final class Interpreter {
         }
         let a = try eval(l, ctx)
         let b = try eval(r, ctx)
-        return try binary(op, a, b, e)
+        switch code {
+        case .equal: return .bool(Value.equal(a, b))
+        case .notEqual: return .bool(!Value.equal(a, b))
+        case .less, .lessOrEqual, .greater, .greaterOrEqual:
+            if a.isNull || b.isNull { return .null }
+            guard let c = Value.compare(a, b) else { throw fail("cannot compare \(a.typeName) with \(b.typeName)", e.range) }
+            switch code {
+            case .less: return .bool(c < 0)
+            case .lessOrEqual: return .bool(c <= 0)
+            case .greater: return .bool(c > 0)
+            default: return .bool(c >= 0)
+            }
+        default:
+            return try binary(op, a, b, e)
+        }
     }
 
     func binary(_ op: String, _ a: Value, _ b: Value, _ e: Expr) throws -> Value {

@@ -764,10 +764,15 @@ extension Interpreter {
         }
         var rows: [[Value]] = []
         rows.reserveCapacity(set.rows.count)
+        // Rows of the set's own collection: each column's position, found once.
+        let positions = set.collection.map { spec in columns.compactMap { spec.index(of: $0) } }
+        let byPosition = positions?.count == columns.count
         for r in set.rows {
             let cells: [Value]
             switch r {
             case .record(let rec): cells = columns.map { rec[$0] ?? .null }
+            case .row(let x) where byPosition && x.collection === set.collection:
+                cells = positions!.map { $0 < x.values.count ? x.values[$0] : .null }
             case .contact, .row: cells = try columns.map { try field(r, $0, .none) }
             default: cells = [r]
             }
