@@ -115,7 +115,21 @@ struct Importer {
     }
 
     func key(_ name: String, _ company: String?) -> String {
-        normalize(name).split(separator: " ").joined(separator: " ") + "\u{1F}" + normalize(company ?? "")
+        Importer.collapsingSpaces(normalize(name)) + "\u{1F}" + normalize(company ?? "")
+    }
+
+    /// Runs of spaces as one, none at either end; ASCII text on its bytes (splitting Characters
+    /// was a tenth of an import), other text by Characters.
+    static func collapsingSpaces(_ s: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count)
+        for b in s.utf8 {
+            if b >= 0x80 { return s.split(separator: " ").joined(separator: " ") }
+            if b == 32, bytes.last ?? 32 == 32 { continue }
+            bytes.append(b)
+        }
+        if bytes.last == 32 { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Fills what the contact lacks; lists are joined; notes are appended once.

@@ -161,6 +161,34 @@ extension Store {
         #expect(try store.network().contacts.map(\.handle) == ["a"])
     }
 
+    /// Contacts are inserted with their values bound through SQLite's calls: every field comes
+    /// back as written, and a broken constraint is an error that names it, with nothing written.
+    @Test func boundInsertsKeepEveryValueAndReportConstraints() throws {
+        let store = try Store(path: nil)
+        var c = Contact(name: "Zoë \"Quote\" Ñ", handle: "zoe", created: day)
+        c.tags = ["a", "b c"]
+        c.notes = "line one\nline two 😀"
+        c.cadence = Duration(months: 1, days: 3)
+        c.isInternal = true
+        c.metOn = day.adding(days: -9)
+        let id = try #require(try store.apply(.insertContact(c)))
+        c.id = id
+        let back = try #require(try store.network(events: false).contacts.first)
+        #expect(back == c)
+        var twin = Contact(name: "Other", handle: "zoe", created: day)
+        twin.company = "X"
+        #expect(throws: (any Error).self) { try store.apply(.insertContact(twin)) }
+        do {
+            try store.apply(.insertContact(twin))
+        } catch {
+            #expect(Store.databaseMessage(error) != nil && "\(error)".contains("UNIQUE"), "\(error)")
+        }
+        #expect(try store.network(events: false).contacts.count == 1)
+        // The statement is reused after the error.
+        twin.handle = "other"
+        #expect(try store.apply(.insertContact(twin)) != nil)
+    }
+
     @Test func refusesOtherFiles() throws {
         let path = tempPath("other.db")
         let other = try Store(path: nil)
