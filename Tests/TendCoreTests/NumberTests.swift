@@ -58,6 +58,9 @@ import Testing
             #expect(Decimal.sum(x, y) == x + y, "\(x) + \(y)")
             #expect(Decimal.difference(x, y) == x - y, "\(x) - \(y)")
             #expect(Decimal.product(x, y) == x * y, "\(x) * \(y)")
+            // And they read the same (fixed-point results carry no trailing zeros).
+            #expect(Decimal.sum(x, y).tendText == (x + y).tendText, "\(x) + \(y) as text")
+            #expect(Decimal.product(x, y).tendText == (x * y).tendText, "\(x) * \(y) as text")
             #expect(Decimal.order(x, y) == (x < y ? -1 : (x > y ? 1 : 0)), "\(x) <> \(y)")
             if y != 0 {
                 #expect(Decimal.quotient(x, y) == x / y, "\(x) / \(y)")

@@ -42,6 +42,18 @@ public final class Interpreter {
     public var readOnly = false
 
     /// The network and what is computed from it, until the next change.
+    /// Rows of one event collection read narrowed, and each contact's positions among them (a
+    /// class: the agenda looks them up once per contact, and a copy of a network is a dozen
+    /// arrays to retain).
+    final class NarrowedEvents {
+        let net: Network
+        let index: [Int64: [Int]]
+        init(_ net: Network, _ index: [Int64: [Int]]) {
+            self.net = net
+            self.index = index
+        }
+    }
+
     final class View {
         private var loadedNet: Network?
         private var loadedFull: Network?
@@ -160,7 +172,7 @@ public final class Interpreter {
         var positionsByContact: [String: [Int64: [Int]]] = [:]
         /// Rows read narrowed by a where-clause's fixed conditions, by position for each contact,
         /// keyed by the clause (nil: the clause could not be narrowed).
-        var narrowed: [ObjectIdentifier: (net: Network, index: [Int64: [Int]])?] = [:]
+        var narrowed: [ObjectIdentifier: NarrowedEvents?] = [:]
         /// The values of the lets read so far.
         var lets: [String: Value] = [:]
         /// Set when every contact's figures will be asked for (the agenda): they are then read at

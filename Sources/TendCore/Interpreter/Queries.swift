@@ -75,16 +75,14 @@ extension Interpreter {
     /// The rows of an event collection that meet a where-clause's conditions fixed for the whole
     /// run, read from the backend once per clause and view (nil when the events are in memory,
     /// when no condition is fixed or the backend can check none, or when too many rows meet them).
-    func narrowedEvents(_ spec: CollectionSpec, _ filter: Expr, _ outer: Ctx, _ v: View) throws
-        -> (net: Network, index: [Int64: [Int]])?
-    {
+    func narrowedEvents(_ spec: CollectionSpec, _ filter: Expr, _ outer: Ctx, _ v: View) throws -> NarrowedEvents? {
         guard let backend = v.backendFirst else { return nil }
         let key = ObjectIdentifier(filter)
         if let known = v.narrowed[key] { return known }
-        var found: (net: Network, index: [Int64: [Int]])?
+        var found: NarrowedEvents?
         let fixed = try fieldConditions(filter, outer, fixedOnly: true)
         if !fixed.isEmpty, let net = try backend.events(of: spec.name, where: fixed, limit: Interpreter.narrowedLimit) {
-            found = (net, Interpreter.positionsByContact(spec, net))
+            found = NarrowedEvents(net, Interpreter.positionsByContact(spec, net))
         }
         v.narrowed[key] = found
         return found

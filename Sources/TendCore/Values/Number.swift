@@ -61,6 +61,39 @@ extension Decimal {
     /// (fractions, very large numbers), which then take Decimal's own arithmetic.
     @inline(__always) var whole: Int64? { Decimal.flags.flatMap { raw($0)?.whole } }
 
+    /// The value as `units / 10^places` with at most six places and units under 2^47 (whole
+    /// numbers, money, rounded weights); nil for the rest.
+    @inline(__always) var fixed: (units: Int64, places: Int)? {
+        guard let f = Decimal.flags, let r = raw(f) else { return nil }
+        if let n = r.whole { return (n, 0) }
+        guard r.exponent < 0, r.exponent >= -6 else { return nil }
+        return (r.negative ? -r.mantissa : r.mantissa, Int(-r.exponent))
+    }
+
+    private static let powersOfTen: [Int64] = [
+        1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000, 100_000_000_000, 1_000_000_000_000,
+    ]
+
+    /// Both values with the same number of places, or nil when scaling would leave the fast range.
+    private static func aligned(_ x: Decimal, _ y: Decimal) -> (Int64, Int64, Int)? {
+        guard let a = x.fixed, let b = y.fixed else { return nil }
+        let places = max(a.places, b.places)
+        let (u, o1) = a.units.multipliedReportingOverflow(by: powersOfTen[places - a.places])
+        let (v, o2) = b.units.multipliedReportingOverflow(by: powersOfTen[places - b.places])
+        guard !o1, !o2, u.magnitude < wholeLimit, v.magnitude < wholeLimit else { return nil }
+        return (u, v, places)
+    }
+
+    /// `units / 10^places` with trailing zeros dropped, as Decimal's own arithmetic leaves it.
+    private static func fixedValue(_ units: Int64, _ places: Int) -> Decimal {
+        var (u, p) = (units, places)
+        while p > 0, u % 10 == 0 {
+            u /= 10
+            p -= 1
+        }
+        return Decimal(u, places: p)
+    }
+
     /// `self / 10^places` made exactly: cents to money, tenths to a rounded quotient.
     public init(_ units: Int64, places: Int) {
         self = places == 0 ? Decimal(units) : Decimal(sign: units < 0 ? .minus : .plus, exponent: -places, significand: Decimal(units.magnitude))
@@ -70,11 +103,13 @@ extension Decimal {
 
     static func sum(_ x: Decimal, _ y: Decimal) -> Decimal {
         if let a = x.whole, let b = y.whole { return Decimal(a + b) }
+        if let (a, b, places) = aligned(x, y) { return fixedValue(a + b, places) }
         return x + y
     }
 
     static func difference(_ x: Decimal, _ y: Decimal) -> Decimal {
         if let a = x.whole, let b = y.whole { return Decimal(a - b) }
+        if let (a, b, places) = aligned(x, y) { return fixedValue(a - b, places) }
         return x - y
     }
 
@@ -82,6 +117,10 @@ extension Decimal {
         if let a = x.whole, let b = y.whole {
             let (p, overflow) = a.multipliedReportingOverflow(by: b)
             if !overflow { return Decimal(p) }
+        }
+        if let a = x.fixed, let b = y.fixed, a.places + b.places <= 12 {
+            let (p, overflow) = a.units.multipliedReportingOverflow(by: b.units)
+            if !overflow, p.magnitude < wholeLimit { return fixedValue(p, a.places + b.places) }
         }
         return x * y
     }
@@ -95,6 +134,7 @@ extension Decimal {
     /// -1, 0 or 1.
     static func order(_ x: Decimal, _ y: Decimal) -> Int {
         if let a = x.whole, let b = y.whole { return a < b ? -1 : (a > b ? 1 : 0) }
+        if let (a, b, _) = aligned(x, y) { return a < b ? -1 : (a > b ? 1 : 0) }
         return x < y ? -1 : (x > y ? 1 : 0)
     }
 
