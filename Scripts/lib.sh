@@ -3,6 +3,8 @@ ensure_system_packages() {
   local missing=()
   command -v pkg-config >/dev/null || missing+=(pkg-config)
   pkg-config --exists libedit 2>/dev/null || missing+=(libedit-dev)
+  # The release executable links SQLite statically (Package.swift), from libsqlite3-dev.
+  ls /usr/lib/*-linux-gnu/libsqlite3.a >/dev/null 2>&1 || missing+=(libsqlite3-dev)
   for tool in "$@"; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
