@@ -20,6 +20,24 @@ import Testing
         #expect(h.text(try h.value("x * 2 + 2 * 3 - 1 < 16 and 1 != 2 or x ?? 0 == 4")) == "true")
     }
 
+    /// `and` and `or` evaluate a cheap side before one that calls a function or runs a query;
+    /// the results are those of left-to-right evaluation, nulls included. `x in c.tags` reads
+    /// the tags in place, with the same results as on the list.
+    @Test func cheapSidesFirstAndTagsInPlace() throws {
+        let h = Harness()
+        try h.run("add \"Ann Lee\" +vip +weekly\nadd \"Bo Kim\"\nfn n(c) = count(contacts where it == c)")
+        let cases: [(String, String)] = [
+            ("n(@ann-lee) == 1 and null", ""), ("n(@ann-lee) == 0 and null", "false"), ("n(@ann-lee) == 1 and true", "true"),
+            ("n(@ann-lee) == 1 or null", "true"), ("n(@ann-lee) == 0 or null", ""), ("n(@ann-lee) == 0 or false", "false"),
+            ("null and n(@ann-lee) == 0", "false"), ("null or n(@ann-lee) == 1", "true"),
+            ("\"vip\" in @ann-lee.tags", "true"), ("\"vip\" in @bo-kim.tags", "false"), ("\"VIP\" in @ann-lee.tags", "false"),
+            ("\"vip\" not in @ann-lee.tags", "false"), ("null in @ann-lee.tags", ""), ("[\"vip\"] in @ann-lee.tags", "true"),
+            ("count(contacts where \"weekly\" in tags)", "1"), ("count(contacts where \"weekly\" not in tags)", "1"),
+            ("\"vip\" in [\"vip\"]", "true"), ("2 * 3 + 1.5 - 0.25 / 1", "7.25"),
+        ]
+        for (text, expected) in cases { #expect(h.text(try h.value(text)) == expected, "\(text)") }
+    }
+
     @Test func arithmeticAndNulls() throws {
         let h = Harness(prelude: false)
         #expect(h.text(try h.value("1 + 2 * 3")) == "7")

@@ -17,6 +17,9 @@ public final class Expr: @unchecked Sendable {
     var binaryOp: UInt8 = 0
     /// For a call: 1 for a user function, 2 for an aggregate, 3 for another built-in, 0 until first call.
     var callKind: UInt8 = 0
+    /// For `and`/`or`: 2 when the right side is to be evaluated first (the left calls a function
+    /// or runs a query and the right does neither), 1 otherwise, 0 until first evaluated.
+    var sideOrder: UInt8 = 0
     var isAnd: Bool { !underOr }
 
     public init(_ kind: Kind, _ range: SourceRange) {

@@ -16,16 +16,22 @@ extension Interpreter {
         v.wholeTable = true
         // Sorted on a Double copy of the priority: comparing Decimals was most of the sort.
         var items: [(priority: Double, overdue: Int, name: String, row: Value)] = []
+        // Each rule boxed once: copying a rule for every contact retained its six fields.
+        final class Boxed {
+            let rule: Definitions.Rule
+            init(_ rule: Definitions.Rule) { self.rule = rule }
+        }
+        let rules = definitions.rules.map(Boxed.init)
         for c in v.net.contacts {
             if let until = c.snoozedUntil, until > v.today { continue }
-            try charge(definitions.rules.count, .none)
+            try charge(rules.count, .none)
             let ctx = Ctx(row: .contact(c.id))
             var overdue: Value?
             var sortName: String?
-            for rule in definitions.rules {
-                let (fires, message, priority) = try within(rule.file) { () throws -> (Bool, String, Decimal) in
-                    guard try eval(rule.when, ctx).isTrue else { return (false, "", 0) }
-                    return (true, try display(eval(rule.message, ctx)), try priorityValue(rule, ctx))
+            for boxed in rules {
+                let (fires, message, priority) = try within(boxed.rule.file) { () throws -> (Bool, String, Decimal) in
+                    guard try eval(boxed.rule.when, ctx).isTrue else { return (false, "", 0) }
+                    return (true, try display(eval(boxed.rule.message, ctx)), try priorityValue(boxed.rule, ctx))
                 }
                 guard fires else { continue }
                 if overdue == nil {
@@ -36,7 +42,7 @@ extension Interpreter {
                 items.append(
                     (
                         (priority as NSDecimalNumber).doubleValue, days, sortName!,
-                        .row(Row(spec, [.contact(c.id), .string(rule.name), .string(message), .number(priority), overdue!]))
+                        .row(Row(spec, [.contact(c.id), .string(boxed.rule.name), .string(message), .number(priority), overdue!]))
                     ))
             }
         }

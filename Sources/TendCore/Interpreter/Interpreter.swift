@@ -619,8 +619,38 @@ public final class Interpreter {
         }
     }
 
+    /// True when evaluating an expression may cost far more than reading fields: it calls a
+    /// user function or an aggregate, or runs a query.
+    static func isCostly(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .literal, .handle, .tag, .me, .it: return false
+        case .name: if case .collection = e.resolution { return true } else { return false }
+        case .call(let name, let args): return Builtin.byName[name] == nil || Builtin.aggregates.contains(name) || args.contains(where: isCostly)
+        case .query: return true
+        case .interpolated(let parts): return parts.contains { if case .expr(let x) = $0 { return isCostly(x) } else { return false } }
+        case .list(let items): return items.contains(where: isCostly)
+        case .record(let fields): return fields.contains { isCostly($0.1) }
+        case .unary(_, let x), .member(let x, _): return isCostly(x)
+        case .binary(_, let a, let b): return isCostly(a) || isCostly(b)
+        case .ifThen(let c, let t, let f): return isCostly(c) || isCostly(t) || f.map(isCostly) ?? false
+        }
+    }
+
     func evalBinary(_ e: Expr, _ op: String, _ l: Expr, _ r: Expr, _ ctx: Ctx) throws -> Value {
         let code = BinaryOp.of(e, op)
+        if code == .and || code == .or, e.sideOrder != 1 {
+            // `and` and `or` give the same result whichever side is evaluated first (neither
+            // has effects), so a cheap side goes first: `spend_this_year(it) >= 300 and asked == 0`
+            // sums spending only for the contacts that never asked.
+            if e.sideOrder == 0 { e.sideOrder = Interpreter.isCostly(l) && !Interpreter.isCostly(r) ? 2 : 1 }
+            if e.sideOrder == 2 { return try evalBinary(e, code, r, l, ctx) }
+        }
+        return try evalBinary(e, code, l, r, ctx)
+    }
+
+    private func evalBinary(_ e: Expr, _ code: BinaryOp, _ l: Expr, _ r: Expr, _ ctx: Ctx) throws -> Value {
+        let op: String
+        if case .binary(let o, _, _) = e.kind { op = o } else { op = "" }
         switch code {
         case .and:
             let a = try eval(l, ctx)
@@ -643,6 +673,10 @@ public final class Interpreter {
             break
         }
         let a = try eval(l, ctx)
+        if code == .isIn || code == .notIn, case .string = a, let found = try contactHasTag(r, a, ctx) {
+            // `"weekly" in c.tags`: the contact's tags are read where they are, not made a list.
+            return .bool(code == .isIn ? found : !found)
+        }
         let b = try eval(r, ctx)
         switch code {
         case .equal: return .bool(Value.equal(a, b))
@@ -656,9 +690,40 @@ public final class Interpreter {
             case .greater: return .bool(c > 0)
             default: return .bool(c >= 0)
             }
+        case .plus, .minus, .times, .divide:
+            // Numbers, the common case, without the operator's text.
+            guard case .number(let x) = a, case .number(let y) = b else { return try binary(op, a, b, e) }
+            switch code {
+            case .plus: return .number(Decimal.sum(x, y))
+            case .minus: return .number(Decimal.difference(x, y))
+            case .times: return .number(Decimal.product(x, y))
+            default: return y == 0 ? .null : .number(Decimal.quotient(x, y))
+            }
         default:
             return try binary(op, a, b, e)
         }
+    }
+
+    /// Whether the contact an expression's `tags` field belongs to (`c.tags`, or `tags` on a
+    /// contact row) has the tag; nil when the expression is anything else.
+    private func contactHasTag(_ e: Expr, _ tag: Value, _ ctx: Ctx) throws -> Bool? {
+        let id: Int64
+        switch e.kind {
+        case .member(let base, let name):
+            guard ContactKey.of(e, name) == .tags, case .contact(let c) = try eval(base, ctx) else { return nil }
+            id = c
+        case .name(let name):
+            guard case .field = e.resolution, ctx.groupKeys == nil, case .contact(let c)? = ctx.row, ContactKey.of(e, name) == .tags else {
+                return nil
+            }
+            id = c
+        default:
+            return nil
+        }
+        let v = try view()
+        guard let i = v.position(of: id) else { return nil }
+        // Through the buffer: `v.contacts[i].tags` copied the whole contact.
+        return v.contacts.withUnsafeBufferPointer { $0[i].tags.contains { Value.equal(.string($0), tag) } }
     }
 
     func binary(_ op: String, _ a: Value, _ b: Value, _ e: Expr) throws -> Value {
