@@ -97,7 +97,23 @@ extension Network {
 
 /// Makes a handle from a name: "José Núñez" → "jose-nunez".
 public func makeHandle(_ name: String) -> String {
-    // Folding accents is slow; plain ASCII names (most of them) skip it.
+    // Plain ASCII names (most of them) are made on their bytes, without folding accents.
+    if name.utf8.allSatisfy({ $0 < 0x80 }) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(name.utf8.count)
+        var pendingDash = false
+        for var b in name.utf8 {
+            if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") { b += 32 }
+            if (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) {
+                if pendingDash && !bytes.isEmpty { bytes.append(UInt8(ascii: "-")) }
+                pendingDash = false
+                bytes.append(b)
+            } else {
+                pendingDash = true
+            }
+        }
+        return bytes.isEmpty ? "contact" : String(decoding: bytes.prefix(60), as: UTF8.self)
+    }
     let folded = name.utf8.allSatisfy { $0 < 0x80 } ? name : (name.applyingTransform(.stripDiacritics, reverse: false) ?? name)
     var out = ""
     var pendingDash = false

@@ -166,6 +166,8 @@ extension String {
 
 /// A JSON string literal: what the JSON output and the store's list columns both write.
 public func jsonStringLiteral(_ s: String) -> String {
+    // Most strings need no escape: quoted as they are.
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
     var out = "\""
     for ch in s.unicodeScalars {
         switch ch {
