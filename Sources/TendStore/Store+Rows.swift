@@ -219,12 +219,7 @@ extension Store {
         let slots = SortedIDs(contacts)
         var sums = [ContactStats](repeating: ContactStats(), count: contacts.count)
         let recent = today.adding(days: -90)
-        func touch(_ k: Int, _ on: Day) {
-            guard on <= today else { return }
-            sums[k].touches += 1
-            if on > recent { sums[k].touches90 += 1 }
-            if sums[k].lastTouch.map({ on > $0 }) ?? true { sums[k].lastTouch = on }
-        }
+        func touch(_ k: Int, _ on: Day) { sums[k].touch(on, today: today, recent: recent) }
         // Interactions by id (date and flags), then their people in table order.
         var interactionIDs: [Int64] = []
         var dates: [Day] = []

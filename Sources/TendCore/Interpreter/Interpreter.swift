@@ -643,14 +643,12 @@ public final class Interpreter {
             // has effects), so a cheap side goes first: `spend_this_year(it) >= 300 and asked == 0`
             // sums spending only for the contacts that never asked.
             if e.sideOrder == 0 { e.sideOrder = Interpreter.isCostly(l) && !Interpreter.isCostly(r) ? 2 : 1 }
-            if e.sideOrder == 2 { return try evalBinary(e, code, r, l, ctx) }
+            if e.sideOrder == 2 { return try evalBinary(e, code, op, r, l, ctx) }
         }
-        return try evalBinary(e, code, l, r, ctx)
+        return try evalBinary(e, code, op, l, r, ctx)
     }
 
-    private func evalBinary(_ e: Expr, _ code: BinaryOp, _ l: Expr, _ r: Expr, _ ctx: Ctx) throws -> Value {
-        let op: String
-        if case .binary(let o, _, _) = e.kind { op = o } else { op = "" }
+    private func evalBinary(_ e: Expr, _ code: BinaryOp, _ op: String, _ l: Expr, _ r: Expr, _ ctx: Ctx) throws -> Value {
         switch code {
         case .and:
             let a = try eval(l, ctx)
@@ -678,30 +676,7 @@ public final class Interpreter {
             return .bool(code == .isIn ? found : !found)
         }
         let b = try eval(r, ctx)
-        switch code {
-        case .equal: return .bool(Value.equal(a, b))
-        case .notEqual: return .bool(!Value.equal(a, b))
-        case .less, .lessOrEqual, .greater, .greaterOrEqual:
-            if a.isNull || b.isNull { return .null }
-            guard let c = Value.compare(a, b) else { throw fail("cannot compare \(a.typeName) with \(b.typeName)", e.range) }
-            switch code {
-            case .less: return .bool(c < 0)
-            case .lessOrEqual: return .bool(c <= 0)
-            case .greater: return .bool(c > 0)
-            default: return .bool(c >= 0)
-            }
-        case .plus, .minus, .times, .divide:
-            // Numbers, the common case, without the operator's text.
-            guard case .number(let x) = a, case .number(let y) = b else { return try binary(op, a, b, e) }
-            switch code {
-            case .plus: return .number(Decimal.sum(x, y))
-            case .minus: return .number(Decimal.difference(x, y))
-            case .times: return .number(Decimal.product(x, y))
-            default: return y == 0 ? .null : .number(Decimal.quotient(x, y))
-            }
-        default:
-            return try binary(op, a, b, e)
-        }
+        return try binary(code, op, a, b, e)
     }
 
     /// Whether the contact an expression's `tags` field belongs to (`c.tags`, or `tags` on a
@@ -727,21 +702,38 @@ public final class Interpreter {
     }
 
     func binary(_ op: String, _ a: Value, _ b: Value, _ e: Expr) throws -> Value {
-        switch op {
-        case "==": return .bool(Value.equal(a, b))
-        case "!=": return .bool(!Value.equal(a, b))
+        try binary(BinaryOp(op), op, a, b, e)
+    }
+
+    /// One operator on two values (`op`, its text, for messages).
+    func binary(_ code: BinaryOp, _ op: String, _ a: Value, _ b: Value, _ e: Expr) throws -> Value {
+        switch code {
+        case .equal: return .bool(Value.equal(a, b))
+        case .notEqual: return .bool(!Value.equal(a, b))
         default: break
         }
         if a.isNull || b.isNull { return .null }
-        switch op {
-        case "<", "<=", ">", ">=":
+        switch code {
+        case .less, .lessOrEqual, .greater, .greaterOrEqual:
             guard let c = Value.compare(a, b) else { throw fail("cannot compare \(a.typeName) with \(b.typeName)", e.range) }
-            switch op {
-            case "<": return .bool(c < 0)
-            case "<=": return .bool(c <= 0)
-            case ">": return .bool(c > 0)
+            switch code {
+            case .less: return .bool(c < 0)
+            case .lessOrEqual: return .bool(c <= 0)
+            case .greater: return .bool(c > 0)
             default: return .bool(c >= 0)
             }
+        case .plus, .minus, .times, .divide:
+            // Numbers, the common case, without the operator's text.
+            guard case .number(let x) = a, case .number(let y) = b else { break }
+            switch code {
+            case .plus: return .number(Decimal.sum(x, y))
+            case .minus: return .number(Decimal.difference(x, y))
+            case .times: return .number(Decimal.product(x, y))
+            default: return y == 0 ? .null : .number(Decimal.quotient(x, y))
+            }
+        default: break
+        }
+        switch op {
         case "~":
             guard case .string(let needle) = b else { throw fail("'~' needs text on the right", e.range) }
             let n = needle.lowercased()

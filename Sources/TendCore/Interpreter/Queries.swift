@@ -812,37 +812,25 @@ extension Expr {
 
     /// True when the value is the same wherever it is evaluated in one run: it depends on no
     /// row and reads no local (a function's parameter).
-    var isFixedInRun: Bool {
+    var isFixedInRun: Bool { doesNotDepend(onLocals: true) }
+
+    /// True when the value cannot depend on the row in view (no fields, `it` or tags).
+    var isRowIndependent: Bool { doesNotDepend(onLocals: false) }
+
+    private func doesNotDepend(onLocals: Bool) -> Bool {
         switch kind {
         case .literal, .handle, .me: return true
         case .name:
             switch resolution {
-            case .global, .collection, .stage, .constant: return true
-            default: return false
+            case .field, .unresolved: return false
+            case .local: return !onLocals
+            default: return true
             }
         case .it, .tag, .query, .interpolated, .record, .ifThen: return false
-        case .list(let items): return items.allSatisfy(\.isFixedInRun)
-        case .unary(_, let x): return x.isFixedInRun
-        case .binary(_, let a, let b): return a.isFixedInRun && b.isFixedInRun
-        case .member(let b, _): return b.isFixedInRun
-        case .call(_, let args): return args.allSatisfy(\.isFixedInRun)
-        }
-    }
-
-    /// True when the value cannot depend on the row in view (no fields, `it` or tags).
-    var isRowIndependent: Bool {
-        switch kind {
-        case .literal, .handle, .me: return true
-        case .name:
-            if case .field = resolution { return false }
-            if case .unresolved = resolution { return false }
-            return true
-        case .it, .tag, .query, .interpolated, .record, .ifThen: return false
-        case .list(let items): return items.allSatisfy(\.isRowIndependent)
-        case .unary(_, let x): return x.isRowIndependent
-        case .binary(_, let a, let b): return a.isRowIndependent && b.isRowIndependent
-        case .member(let b, _): return b.isRowIndependent
-        case .call(_, let args): return args.allSatisfy(\.isRowIndependent)
+        case .list(let items): return items.allSatisfy { $0.doesNotDepend(onLocals: onLocals) }
+        case .unary(_, let x), .member(let x, _): return x.doesNotDepend(onLocals: onLocals)
+        case .binary(_, let a, let b): return a.doesNotDepend(onLocals: onLocals) && b.doesNotDepend(onLocals: onLocals)
+        case .call(_, let args): return args.allSatisfy { $0.doesNotDepend(onLocals: onLocals) }
         }
     }
 }

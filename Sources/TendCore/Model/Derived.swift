@@ -17,6 +17,15 @@ public struct ContactStats: Sendable, Equatable {
     public init() {}
 
     public var giveRatio: Decimal { Decimal(gave) / Decimal(max(asked, 1)) }
+
+    /// Counts a touch on `on` if it is not after today (`recent`: 90 days before today). The one
+    /// rule for touches, shared by the core's pass over events and the store's scan.
+    public mutating func touch(_ on: Day, today: Day, recent: Day) {
+        guard on <= today else { return }
+        touches += 1
+        if on > recent { touches90 += 1 }
+        if lastTouch.map({ on > $0 }) ?? true { lastTouch = on }
+    }
 }
 
 extension Network {
@@ -34,12 +43,7 @@ extension Network {
         for (i, c) in contacts.enumerated() { slot[c.id] = i }
         let recent = today.adding(days: -90)
         func inWindow(_ d: Day) -> Bool { window.map { $0.contains(d) } ?? true }
-        func touch(_ k: Int, _ on: Day) {
-            guard on <= today else { return }
-            sums[k].touches += 1
-            if on > recent { sums[k].touches90 += 1 }
-            if sums[k].lastTouch.map({ on > $0 }) ?? true { sums[k].lastTouch = on }
-        }
+        func touch(_ k: Int, _ on: Day) { sums[k].touch(on, today: today, recent: recent) }
         for e in interactions where inWindow(e.on) {
             for p in e.people {
                 guard let k = slot[p] else { continue }
