@@ -101,11 +101,11 @@ extension Store {
         guard events else { return net }
         try each(db, "SELECT id, contact_id, stage, \"on\" FROM stage_changes ORDER BY id") { net.stageChanges.append(stageChange($0)) }
         net.interactions = try interactions(db)
-        try each(db, "SELECT id, direction, contact_id, about, \"on\", value_cents, status, note FROM referrals ORDER BY id") {
+        try each(db, "SELECT \(referralSelect) ORDER BY id") {
             net.referrals.append(referral($0))
         }
-        try each(db, "SELECT id, a_id, b_id, \"on\", note FROM introductions ORDER BY id") { net.introductions.append(introduction($0)) }
-        try each(db, "SELECT id, contact_id, amount_cents, \"on\", note FROM spending ORDER BY id") { net.spending.append(spend($0)) }
+        try each(db, "SELECT \(introductionSelect) ORDER BY id") { net.introductions.append(introduction($0)) }
+        try each(db, "SELECT \(spendSelect) ORDER BY id") { net.spending.append(spend($0)) }
         try each(db, "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id") { net.knows.append(($0.int(0), $0.int(1))) }
         return net
     }
@@ -409,28 +409,31 @@ extension Store {
             }
             return net
         case "referrals":
-            guard let (filter, args) = sql(for: conditions, referralConditionColumns) else { return nil }
-            try each(
-                db, "SELECT id, direction, contact_id, about, \"on\", value_cents, status, note FROM referrals WHERE \(filter) ORDER BY id LIMIT ?",
-                args + [limit + 1]
-            ) { net.referrals.append(referral($0)) }
-            return net.referrals.count > limit ? nil : net
+            return try read(referralSelect, referralConditionColumns) { net.referrals.append(referral($0)) } ? net : nil
         case "introductions":
-            guard let (filter, args) = sql(for: conditions, introductionConditionColumns) else { return nil }
-            try each(db, "SELECT id, a_id, b_id, \"on\", note FROM introductions WHERE \(filter) ORDER BY id LIMIT ?", args + [limit + 1]) {
-                net.introductions.append(introduction($0))
-            }
-            return net.introductions.count > limit ? nil : net
+            return try read(introductionSelect, introductionConditionColumns) { net.introductions.append(introduction($0)) } ? net : nil
         case "spending":
-            guard let (filter, args) = sql(for: conditions, spendingConditionColumns) else { return nil }
-            try each(db, "SELECT id, contact_id, amount_cents, \"on\", note FROM spending WHERE \(filter) ORDER BY id LIMIT ?", args + [limit + 1]) {
-                net.spending.append(spend($0))
-            }
-            return net.spending.count > limit ? nil : net
+            return try read(spendSelect, spendingConditionColumns) { net.spending.append(spend($0)) } ? net : nil
         default:
             return nil
         }
+        /// Adds the rows of `SELECT … FROM table` that meet the conditions; false when SQLite can
+        /// check none of them, or when more than `limit` rows meet them.
+        func read(_ select: String, _ columns: Columns, _ add: (Cells) -> Void) throws -> Bool {
+            guard let (filter, args) = sql(for: conditions, columns) else { return false }
+            var count = 0
+            try each(db, "SELECT \(select) WHERE \(filter) ORDER BY id LIMIT ?", args + [limit + 1]) {
+                count += 1
+                add($0)
+            }
+            return count <= limit
+        }
     }
+
+    /// The columns `referral`, `introduction` and `spend` read, and their tables.
+    static let referralSelect = "id, direction, contact_id, about, \"on\", value_cents, status, note FROM referrals"
+    static let introductionSelect = "id, a_id, b_id, \"on\", note FROM introductions"
+    static let spendSelect = "id, contact_id, amount_cents, \"on\", note FROM spending"
 
     /// One contact's rows of an event collection, read through the contact indexes.
     static func events(_ db: Database, of collection: String, involving contact: Int64, where conditions: [FieldCondition] = []) throws
