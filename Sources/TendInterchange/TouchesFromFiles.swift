@@ -311,8 +311,9 @@ enum OccurrenceKey: Hashable {
 }
 
 extension TouchImporter {
-    /// How far ahead `plan` looks for a series' next occurrence: ten years; a next step further out is none.
-    static let planDays = 3653
+    /// How far ahead a series' first occurrence after today is looked for (to plan it, or to
+    /// count it as left out): ten years; a next step further out is none.
+    static let lookAheadDays = 3653
 
     /// Takes a calendar's events; they are expanded by `finish`, when every file is in, so that a
     /// series and its changed occurrences may come from different files.
@@ -399,8 +400,7 @@ extension TouchImporter {
         _ = take(m.start)
         for d in m.dates { _ = take(d) }
         var complete = true
-        // Two days past today: a wall time in one zone can be a day and more ahead of the user's.
-        let horizon = options.today.adding(days: options.plan ? Self.planDays : 2)
+        let horizon = options.today.adding(days: Self.lookAheadDays)
         for rule in m.rules {
             let until = rule.until.map { untilWallTime($0, start: m.start, zones: zones) }
             complete =
