@@ -246,7 +246,7 @@ public enum EncodedWords {
                 rest = rest[open.upperBound...]
                 continue
             }
-            if pending != nil && before.allSatisfy({ $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }) {
+            if pending != nil && before.allSatisfy(\.isWhitespace) {
                 if pending!.charset == word.charset {
                     pending!.bytes += word.bytes
                     pending!.raw += word.raw
@@ -385,7 +385,7 @@ enum MailDate {
                 cleaned.append(ch == "," ? " " : ch)
             }
         }
-        for token in cleaned.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" }) {
+        for token in cleaned.split(whereSeparator: \.isWhitespace) {
             let t = token.lowercased()
             if t.contains(":") {
                 let parts = t.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }

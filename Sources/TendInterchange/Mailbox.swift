@@ -191,7 +191,7 @@ struct MboxScanner {
                     try emit(visit)
                     begin(text)
                 } else if header.count < Mailbox.headerLimit {
-                    header += text
+                    header += text.prefix(Mailbox.headerLimit - header.count)
                     header.append(UInt8(ascii: "\n"))
                 }
                 pos = next

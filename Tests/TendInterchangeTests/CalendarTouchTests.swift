@@ -148,20 +148,11 @@ func lines(_ r: TouchImport) -> [String] {
             }
         }
         // Random bytes after a good start never crash the reader or the engine.
-        var seed: UInt64 = 7
+        var noise = Noise(seed: 7)
         for _ in 0..<300 {
-            var bytes = Array("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260101T100000Z\r\n".utf8)
-            for _ in 0..<200 {
-                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                let pick = Int(seed >> 33) % 40
-                bytes +=
-                    pick < 30
-                    ? [UInt8(truncatingIfNeeded: seed >> 40)]
-                    : Array(
-                        ["RRULE:FREQ=DAILY", ";", ":", "\r\n ", "\r\n", "ATTENDEE:mailto:a@b", "END:VEVENT", "BEGIN:VEVENT", "TZID=X", "=?"][
-                            pick - 30
-                        ].utf8)
-            }
+            let bytes = noise.bytes(
+                after: "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260101T100000Z\r\n", count: 200,
+                tokens: ["RRULE:FREQ=DAILY", ";", ":", "\r\n ", "\r\n", "ATTENDEE:mailto:a@b", "END:VEVENT", "BEGIN:VEVENT", "TZID=X", "=?"])
             if let cal = try? ICalendar.read(bytes) {
                 var importer = TouchImporter(
                     addressBook: touchBook(), options: TouchOptions(today: day("2026-06-15"), timeZone: TimeZone(identifier: "UTC")!))

@@ -37,3 +37,22 @@ func temporaryFolder(_ name: String) throws -> URL {
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
+
+/// Random input for a reader: `count` pieces after `start`, each a random byte or (one time in
+/// four) one of `tokens`, the pieces of its format that make a reader go down its paths.
+/// Seeded, so that a failure repeats.
+struct Noise {
+    var seed: UInt64
+    mutating func next() -> UInt64 {
+        seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return seed >> 33
+    }
+    mutating func bytes(after start: String, count: Int, tokens: [String]) -> [UInt8] {
+        var out = Array(start.utf8)
+        for _ in 0..<count {
+            let pick = Int(next() % UInt64(tokens.count * 4))
+            out += pick < tokens.count ? Array(tokens[pick].utf8) : [UInt8(truncatingIfNeeded: next())]
+        }
+        return out
+    }
+}
