@@ -48,7 +48,7 @@ public struct CalendarTime: Hashable, Sendable, CustomStringConvertible {
 
     /// As written, with the zone: `20260310`, `20260310T090000Z`, `20260310T090000 (Europe/Paris)`.
     public var description: String {
-        if allDay { return local.day.description.replacingOccurrences(of: "-", with: "") }
+        if allDay { return LocalTime.digits(local.day, time: nil) }
         switch zone {
         case .floating: return local.description
         case .utc: return local.description + "Z"

@@ -45,6 +45,20 @@ public struct MailHeaders: Sendable {
         case precedence
         case autoSubmitted = "auto-submitted"
         case listUnsubscribe = "list-unsubscribe"
+
+        /// The field a name (any case, trailing blanks allowed) names; nil for the fields not kept.
+        init?(name: ArraySlice<UInt8>) {
+            var end = name.endIndex
+            while end > name.startIndex, name[end - 1] == UInt8(ascii: " ") || name[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+            // No kept field's name is longer than 16 bytes (Received, DKIM-Signature … are passed over here).
+            let count = end - name.startIndex
+            guard count > 1, count <= 16 else { return nil }
+            let lower = String(unsafeUninitializedCapacity: count) { buffer in
+                for (i, b) in name[..<end].enumerated() { buffer[i] = b >= 65 && b <= 90 ? b | 0x20 : b }
+                return count
+            }
+            self.init(rawValue: lower)
+        }
     }
 
     /// Reads a header block: the lines up to the first empty one (the rest is not looked at).
@@ -63,9 +77,7 @@ public struct MailHeaders: Sendable {
             } else {
                 if let (f, value) = field { take(f, value) }
                 field = nil
-                if let colon = block[i..<end].firstIndex(of: UInt8(ascii: ":")),
-                    let f = Field(rawValue: String(decoding: block[i..<colon], as: UTF8.self).trimmed.lowercased())
-                {
+                if let colon = block[i..<end].firstIndex(of: UInt8(ascii: ":")), let f = Field(name: block[i..<colon]) {
                     field = (f, Array(block[(colon + 1)..<end]))
                 }
             }
@@ -133,57 +145,67 @@ enum MailAddressList {
         return out
     }
 
-    /// Splits a field into words, quoted strings, comments (nested, with `\` escapes), `<…>` and the specials `, ; : @`.
+    /// Splits a field into words, quoted strings, comments (nested, with `\` escapes), `<…>` and
+    /// the specials `, ; : @`. Every delimiter is ASCII, so the work is on the UTF-8 bytes.
     static func tokens(_ text: String) -> [Token] {
         var out: [Token] = []
-        let s = Array(text.unicodeScalars)
+        let s = Array(text.utf8)
         var i = 0
-        func isSpecial(_ c: Unicode.Scalar) -> Bool { "()<>,;:@\"[]".unicodeScalars.contains(c) }
+        func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
+        func isSpecial(_ c: UInt8) -> Bool {
+            switch c {
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: ";"),
+                UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "\""), UInt8(ascii: "["), UInt8(ascii: "]"):
+                return true
+            default: return false
+            }
+        }
+        func string(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
         while i < s.count {
             let c = s[i]
-            if c == " " || c == "\t" || c == "\r" || c == "\n" {
+            if isBlank(c) {
                 i += 1
-            } else if c == "\"" {
-                var q = String.UnicodeScalarView()
+            } else if c == UInt8(ascii: "\"") {
+                var q: [UInt8] = []
                 i += 1
-                while i < s.count, s[i] != "\"" {
-                    if s[i] == "\\", i + 1 < s.count { i += 1 }
+                while i < s.count, s[i] != UInt8(ascii: "\"") {
+                    if s[i] == UInt8(ascii: "\\"), i + 1 < s.count { i += 1 }
                     q.append(s[i])
                     i += 1
                 }
                 i += 1
-                out.append(.quoted(String(q)))
-            } else if c == "(" {
+                out.append(.quoted(string(q[...])))
+            } else if c == UInt8(ascii: "(") {
                 var depth = 0
-                var q = String.UnicodeScalarView()
+                var q: [UInt8] = []
                 repeat {
-                    if s[i] == "\\", i + 1 < s.count {
+                    if s[i] == UInt8(ascii: "\\"), i + 1 < s.count {
                         i += 1
                         q.append(s[i])
                     } else {
-                        if s[i] == "(" { depth += 1 }
-                        if s[i] == ")" { depth -= 1 }
-                        if depth > 1 || (depth == 1 && s[i] != "(") { q.append(s[i]) }
+                        if s[i] == UInt8(ascii: "(") { depth += 1 }
+                        if s[i] == UInt8(ascii: ")") { depth -= 1 }
+                        if depth > 1 || (depth == 1 && s[i] != UInt8(ascii: "(")) { q.append(s[i]) }
                     }
                     i += 1
                 } while i < s.count && depth > 0
-                out.append(.comment(String(q)))
-            } else if c == "<" {
-                let close = s[i...].firstIndex(of: ">") ?? s.count
-                out.append(.angle(String(String.UnicodeScalarView(s[(i + 1)..<close]))))
+                out.append(.comment(string(q[...])))
+            } else if c == UInt8(ascii: "<") {
+                let close = s[i...].firstIndex(of: UInt8(ascii: ">")) ?? s.count
+                out.append(.angle(string(s[(i + 1)..<close])))
                 i = close + 1
-            } else if c == "[" {
+            } else if c == UInt8(ascii: "[") {
                 // A domain literal, `[192.0.2.1]`, is one word with its brackets.
-                let close = s[i...].firstIndex(of: "]") ?? s.count - 1
-                out.append(.word(String(String.UnicodeScalarView(s[i...close]))))
+                let close = s[i...].firstIndex(of: UInt8(ascii: "]")) ?? s.count - 1
+                out.append(.word(string(s[i...close])))
                 i = close + 1
             } else if isSpecial(c) {
-                out.append(.special(Character(c)))
+                out.append(.special(Character(Unicode.Scalar(c))))
                 i += 1
             } else {
                 let from = i
-                while i < s.count, !isSpecial(s[i]), s[i] != " ", s[i] != "\t", s[i] != "\r", s[i] != "\n" { i += 1 }
-                out.append(.word(String(String.UnicodeScalarView(s[from..<i]))))
+                while i < s.count, !isSpecial(s[i]), !isBlank(s[i]) { i += 1 }
+                out.append(.word(string(s[from..<i])))
             }
         }
         return out
@@ -208,12 +230,14 @@ enum MailAddressList {
             case .special(let c): spec.append(c)
             }
         }
-        var address = angle ?? spec
-        // A route (`@relay1,@relay2:jane@x.org`) goes before the last colon.
-        if let colon = address.lastIndex(of: ":") { address = String(address[address.index(after: colon)...]) }
-        address = address.trimmed
-        guard let at = address.lastIndex(of: "@"), at > address.startIndex, address.index(after: at) < address.endIndex,
-            !address.contains(where: { $0 == " " || $0 == "<" || $0 == ">" || $0 == "," })
+        // A route (`@relay1,@relay2:jane@x.org`) goes before the last colon. The checks are on the
+        // bytes (all ASCII): this runs for every address of every message.
+        var bytes = Substring(angle ?? spec).utf8
+        if let colon = bytes.lastIndex(of: UInt8(ascii: ":")) { bytes = bytes[bytes.index(after: colon)...] }
+        let address = String(Substring(bytes)).trimmed
+        let u = address.utf8
+        guard let at = u.lastIndex(of: UInt8(ascii: "@")), at > u.startIndex, u.index(after: at) < u.endIndex,
+            !u.contains(where: { $0 == 0x20 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: ",") })
         else { return nil }
         let rawName = angle != nil ? phrase.joined(separator: " ") : (comment ?? "")
         let name = EncodedWords.decode(rawName).trimmed
@@ -228,22 +252,20 @@ enum MailAddressList {
 /// character may be split between them). A word in a charset that cannot be decoded stays as written.
 public enum EncodedWords {
     public static func decode(_ text: String) -> String {
-        guard text.contains("=?") else { return text }
+        guard startOfWord(text[...]) != nil else { return text }
         var out = ""
         var pending: (charset: String, bytes: [UInt8], raw: String)?
-        var gap = ""
         func flush() {
             if let p = pending { out += decodeCharset(p.bytes, p.charset) ?? p.raw }
             pending = nil
         }
         var rest = Substring(text)
-        while let open = rest.range(of: "=?") {
-            let before = rest[..<open.lowerBound]
-            guard let word = encodedWord(rest[open.lowerBound...]) else {
+        while let open = startOfWord(rest) {
+            let before = rest[..<open]
+            guard let word = encodedWord(rest[open...]) else {
                 flush()
-                out += gap + before + "=?"
-                gap = ""
-                rest = rest[open.upperBound...]
+                out += before + "=?"
+                rest = rest[rest.utf8.index(open, offsetBy: 2)...]
                 continue
             }
             if pending != nil && before.allSatisfy(\.isWhitespace) {
@@ -263,6 +285,17 @@ public enum EncodedWords {
         }
         flush()
         return out + rest
+    }
+
+    /// Where the next `=?` is (found on the bytes: this is asked of every name).
+    private static func startOfWord(_ s: Substring) -> Substring.Index? {
+        var equals: Substring.Index?
+        for i in s.utf8.indices {
+            let b = s.utf8[i]
+            if b == UInt8(ascii: "?"), let e = equals { return e }
+            equals = b == UInt8(ascii: "=") ? i : nil
+        }
+        return nil
     }
 
     /// One encoded word at the start of `s`: its charset (lower-cased, without an RFC 2231 language), bytes, and end.
@@ -367,48 +400,73 @@ enum MailDate {
         "ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
     ]
 
-    /// The instant, in seconds since 1970 UTC; nil when no date can be read.
+    /// The instant, in seconds since 1970 UTC; nil when no date can be read. Works on the bytes:
+    /// it is asked of every message.
     static func parse(_ text: String) -> Int? {
+        var parts = Parts()
+        var token: [UInt8] = []
+        token.reserveCapacity(16)
+        var depth = 0
+        for b in text.utf8 {
+            if b == UInt8(ascii: "(") {
+                depth += 1
+            } else if depth > 0 {
+                if b == UInt8(ascii: ")") { depth -= 1 }
+            } else if b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A || b == UInt8(ascii: ",") {
+                guard parts.take(token) else { return nil }
+                token.removeAll(keepingCapacity: true)
+            } else {
+                token.append(b >= 65 && b <= 90 ? b | 0x20 : b)
+            }
+        }
+        guard parts.take(token), let day = parts.day, let month = parts.month, let year = parts.year, let time = parts.time,
+            let d = Day(year: year, month: month, day: day)
+        else { return nil }
+        return LocalTime(day: d, time: time).seconds - parts.offset
+    }
+
+    /// The parts found so far, each by its shape: `09:15:00` a time, `-0500` an offset, a four-digit
+    /// number a year, a short one the day (then a two-digit year after day and month), a name a month or zone.
+    struct Parts {
         var day: Int?
         var month: Int?
         var year: Int?
         var time: Int?
         var offset = 0
-        var inComment = 0
-        var cleaned = ""
-        for ch in text {
-            if ch == "(" {
-                inComment += 1
-            } else if ch == ")" {
-                inComment = max(0, inComment - 1)
-            } else if inComment == 0 {
-                cleaned.append(ch == "," ? " " : ch)
+
+        /// False when the token cannot be part of a date (a time of 25:00, an offset of +9999).
+        mutating func take(_ t: [UInt8]) -> Bool {
+            guard !t.isEmpty else { return true }
+            func number(_ bytes: ArraySlice<UInt8>) -> Int? {
+                guard !bytes.isEmpty, bytes.count <= 4 else { return nil }
+                var n = 0
+                for b in bytes {
+                    guard b &- 48 <= 9 else { return nil }
+                    n = n * 10 + Int(b - 48)
+                }
+                return n
             }
-        }
-        for token in cleaned.split(whereSeparator: \.isWhitespace) {
-            let t = token.lowercased()
-            if t.contains(":") {
-                let parts = t.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
-                guard parts.count >= 2, parts.count <= 3, let h = parts[0], let m = parts[1], h < 24, m < 60 else { return nil }
-                let s = parts.count == 3 ? parts[2] : 0
-                guard let s, s <= 60 else { return nil }
+            if t.contains(UInt8(ascii: ":")) {
+                let fields = t.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map(number)
+                guard fields.count == 2 || fields.count == 3, let h = fields[0], let m = fields[1], h < 24, m < 60 else { return false }
+                let s = fields.count == 3 ? fields[2] : 0
+                guard let s, s <= 60 else { return false }
                 time = h * 3600 + m * 60 + min(s, 59)
-            } else if t.hasPrefix("+") || t.hasPrefix("-"), t.count == 5, let n = Int(t.dropFirst()) {
-                guard n / 100 < 24, n % 100 < 60 else { return nil }
-                offset = (n / 100 * 3600 + n % 100 * 60) * (t.hasPrefix("-") ? -1 : 1)
-            } else if let n = Int(t), n >= 0 {
+            } else if t.count == 5, t[0] == UInt8(ascii: "+") || t[0] == UInt8(ascii: "-"), let n = number(t.dropFirst()) {
+                guard n / 100 < 24, n % 100 < 60 else { return false }
+                offset = (n / 100 * 3600 + n % 100 * 60) * (t[0] == UInt8(ascii: "-") ? -1 : 1)
+            } else if let n = number(t[...]) {
                 if t.count == 4 || (day != nil && month != nil && year == nil) {
                     year = t.count == 4 ? n : (t.count == 3 ? 1900 + n : (n < 50 ? 2000 + n : 1900 + n))
                 } else if day == nil && t.count <= 2 {
                     day = n
                 }
-            } else if t.count >= 3, let m = months.firstIndex(of: String(t.prefix(3))), month == nil {
+            } else if t.count >= 3, month == nil, let m = MailDate.months.firstIndex(where: { t.starts(with: $0.utf8) }) {
                 month = m + 1
-            } else if let z = zones[t] {
+            } else if t.count <= 3, let z = MailDate.zones[String(decoding: t, as: UTF8.self)] {
                 offset = z * 3600
             }
+            return true
         }
-        guard let day, let month, let year, let time, let d = Day(year: year, month: month, day: day) else { return nil }
-        return LocalTime(day: d, time: time).seconds - offset
     }
 }

@@ -12,14 +12,19 @@ public struct MailMessage: Sendable {
     /// "message 12 (byte 34567)" in an mbox; the file's path inside a maildir.
     public var origin: String
     public var headers: MailHeaders
-    /// When the message has no usable Date: the time on its mbox From line, or in its maildir file name.
-    public var envelopeDate: Int?
+    /// The time in a maildir file's name.
+    var envelopeStamp: Int?
+    /// What follows the sender on an mbox From line, read only when the message has no usable Date.
+    var envelopeLine: String?
 
     public init(origin: String, headers: MailHeaders, envelopeDate: Int? = nil) {
         self.origin = origin
         self.headers = headers
-        self.envelopeDate = envelopeDate
+        envelopeStamp = envelopeDate
     }
+
+    /// When the message has no usable Date: the time on its mbox From line, or in its maildir file name.
+    public var envelopeDate: Int? { envelopeStamp ?? envelopeLine.flatMap(MailDate.parse) }
 }
 
 /// Mailboxes read for their headers only: mbox files (mboxo and mboxrd: messages begin at a
@@ -128,7 +133,7 @@ struct MboxScanner {
     private var header: [UInt8] = []
     private var count = 0
     private var origin = ""
-    private var envelope: Int?
+    private var envelope: String?
     private var sawAnything = false
 
     /// A From line longer than this is not a separator (a real one is under 100 bytes); without
@@ -248,13 +253,15 @@ struct MboxScanner {
         origin = "message \(count) (byte \(base + (line.startIndex)))"
         // The date follows the sender: `From sender@x Tue Mar 10 09:15:00 2026`.
         let rest = line.dropFirst(Self.from.count).drop { $0 != UInt8(ascii: " ") }
-        envelope = MailDate.parse(String(decoding: rest, as: UTF8.self))
+        envelope = String(decoding: rest, as: UTF8.self)
         header.removeAll(keepingCapacity: true)
         state = .headers
     }
 
     private mutating func emit(_ visit: (MailMessage) throws -> Void) throws {
-        try visit(MailMessage(origin: origin, headers: MailHeaders(parsing: header[...]), envelopeDate: envelope))
+        var message = MailMessage(origin: origin, headers: MailHeaders(parsing: header[...]))
+        message.envelopeLine = envelope
+        try visit(message)
         header.removeAll(keepingCapacity: true)
     }
 }

@@ -15,11 +15,32 @@ public struct LocalTime: Hashable, Comparable, Sendable, CustomStringConvertible
 
     public static func < (a: LocalTime, b: LocalTime) -> Bool { a.seconds < b.seconds }
 
-    /// `20260310T090000`, the iCalendar form.
-    public var description: String {
-        let t = time
-        func pad(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return day.description.replacingOccurrences(of: "-", with: "") + "T" + pad(t / 3600) + pad(t / 60 % 60) + pad(t % 60)
+    /// `20260310T090000`, the iCalendar form (written for every occurrence's source id, so digit by digit).
+    public var description: String { Self.digits(day, time: time) }
+
+    /// `20260310`, or with a time `20260310T090000`.
+    static func digits(_ day: Day, time: Int?) -> String {
+        let p = day.parts
+        var out: [UInt8] = []
+        out.reserveCapacity(15)
+        func put(_ n: Int, _ width: Int) {
+            var d = 1
+            for _ in 1..<width { d *= 10 }
+            while d > 0 {
+                out.append(UInt8(48 + n / d % 10))
+                d /= 10
+            }
+        }
+        put(p.year, 4)
+        put(p.month, 2)
+        put(p.day, 2)
+        if let time {
+            out.append(UInt8(ascii: "T"))
+            put(time / 3600, 2)
+            put(time / 60 % 60, 2)
+            put(time % 60, 2)
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -207,18 +207,21 @@ public struct TouchImporter {
         return out
     }
 
-    /// Local parts that nobody reads: mail from them is left out, and they are never candidates.
-    static let noReplyNames: Set<String> = [
-        "noreply", "no-reply", "no_reply", "no.reply", "donotreply", "do-not-reply", "do_not_reply", "do.not.reply", "mailer-daemon",
-        "postmaster", "bounce", "bounces", "notification", "notifications", "mailer",
-    ]
+    /// How the local parts that nobody reads begin, once `-`, `_` and `.` are taken out (no-reply,
+    /// do_not_reply, mailer-daemon, bounces+x, notifications-123): mail from them is left out, and
+    /// they are never candidates.
+    static let noReplyPrefixes = ["noreply", "donotreply", "mailerdaemon", "postmaster", "bounce", "notification"].map { Array($0.utf8) }
 
+    /// Works on the bytes: it is asked of every sender and stranger.
     static func isNoReply(_ address: String) -> Bool {
-        let local = address.split(separator: "@").first.map { $0.lowercased() } ?? ""
-        let head = local.split(whereSeparator: { $0 == "+" }).first.map(String.init) ?? local
-        return noReplyNames.contains(head)
-            || noReplyNames.contains { head.hasPrefix($0 + "-") || head.hasPrefix($0 + "_") || head.hasPrefix($0 + ".") }
-            || head.hasPrefix("noreply") || head.hasPrefix("no-reply") || head.hasPrefix("donotreply")
+        var local: [UInt8] = []
+        local.reserveCapacity(12)
+        for b in address.utf8 {
+            if b == UInt8(ascii: "@") || b == UInt8(ascii: "+") || local.count == 12 { break }
+            if b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") { continue }
+            local.append(b >= 65 && b <= 90 ? b | 0x20 : b)
+        }
+        return noReplyPrefixes.contains { local.starts(with: $0) }
     }
 }
 
@@ -345,38 +348,37 @@ extension TouchImporter {
         let events = (s.master.map { [$0] } ?? []) + s.overrides
         guard events.contains(where: { !people(in: $0).isEmpty }) else { return skip(.noOneElse) }
         if s.master?.status == "CANCELLED" { return skip(.cancelled) }
+        // Each VEVENT's people and note, worked out once for all its occurrences: the master's
+        // first (none when the file has only changed occurrences), then each override's.
+        let attendances = [s.master.map(attendance) ?? Attendance(leftOut: .noOneElse)] + s.overrides.map(attendance)
         // Changed occurrences by the one they replace; the highest SEQUENCE wins.
-        var overrides: [OccurrenceKey: ICalendar.Event] = [:]
-        for o in s.overrides {
+        var overrides: [OccurrenceKey: Int] = [:]
+        for (i, o) in s.overrides.enumerated() {
             let k = OccurrenceKey(o.recurrenceID!, zones)
-            if let old = overrides[k], old.sequence > o.sequence { continue }
-            overrides[k] = o
+            if let j = overrides[k], s.overrides[j].sequence > o.sequence { continue }
+            overrides[k] = i
         }
-        var list: [(key: OccurrenceKey?, start: CalendarTime, event: ICalendar.Event)] = []
+        var list: [(key: OccurrenceKey?, start: CalendarTime, event: Int)] = []
         if let m = s.master {
             if m.recurs {
                 let (times, complete) = occurrences(of: m, skipping: Set(overrides.keys), zones: zones)
                 if !complete { skip(.tooLong) }
-                list += times.map { ($0.key, $0.time, m) }
+                list += times.map { ($0.key, $0.time, 0) }
             } else {
-                list.append((overrides.isEmpty ? nil : OccurrenceKey(m.start, zones), m.start, m))
+                list.append((overrides.isEmpty ? nil : OccurrenceKey(m.start, zones), m.start, 0))
             }
         }
-        list += overrides.map { ($0.key, $0.value.start, $0.value) }
-        var future: [(day: Day, id: String, event: ICalendar.Event)] = []
+        list += overrides.map { ($0.key, s.overrides[$0.value].start, $0.value + 1) }
+        var future: [(day: Day, id: String, event: Int)] = []
         for o in list {
             let day = zones.userDay(o.start)
             let id = "ical:" + uid + (o.key.map { "/" + $0.text } ?? "")
-            if day <= options.today { meeting(o.event, on: day, sourceID: id) } else { future.append((day, id, o.event)) }
+            if day <= options.today { meeting(attendances[o.event], on: day, sourceID: id) } else { future.append((day, id, o.event)) }
         }
         guard !future.isEmpty else { return }
-        if options.plan,
-            let next = future.sorted(by: { ($0.day, $0.id) < ($1.day, $1.id) }).first(where: { plan($0.event, on: $0.day, sourceID: $0.id) })
-        {
-            _ = next
-        } else {
-            skip(.future)
-        }
+        let planned =
+            options.plan && future.sorted { ($0.day, $0.id) < ($1.day, $1.id) }.contains { plan(attendances[$0.event], on: $0.day, sourceID: $0.id) }
+        if !planned { skip(.future) }
     }
 
     /// A master's occurrences: DTSTART, RDATE and every rule's, less EXDATE and the changed ones,
@@ -428,40 +430,51 @@ extension TouchImporter {
         }
     }
 
-    /// Why an occurrence is left out: cancelled, or declined by me (every one of my addresses on it declined).
-    func leftOut(_ event: ICalendar.Event) -> SkipReason? {
-        if event.status == "CANCELLED" { return .cancelled }
+    /// What one VEVENT gives each of its occurrences.
+    struct Attendance {
+        /// Cancelled, declined by me, no one else, or no one in Tend (then the strangers still count as candidates).
+        var leftOut: SkipReason?
+        var contacts: [Int64] = []
+        var strangers: [ICalendar.Attendee] = []
+        var note: String?
+    }
+
+    func attendance(_ event: ICalendar.Event) -> Attendance {
+        if event.status == "CANCELLED" { return Attendance(leftOut: .cancelled) }
+        // Declined by me: every one of my addresses on it declined.
         let mine = ((event.organizer.map { [$0] } ?? []) + event.attendees).filter { book.isMine($0.address) }
-        if !mine.isEmpty && mine.allSatisfy({ $0.participation == "DECLINED" }) { return .declined }
-        return nil
+        if !mine.isEmpty && mine.allSatisfy({ $0.participation == "DECLINED" }) { return Attendance(leftOut: .declined) }
+        let people = people(in: event)
+        if people.isEmpty { return Attendance(leftOut: .noOneElse) }
+        var ids = Set<Int64>()
+        var a = Attendance()
+        for p in people {
+            let matched = book.contacts(for: p.address)
+            if matched.isEmpty && !Self.isNoReply(p.address) { a.strangers.append(p) }
+            ids.formUnion(matched)
+        }
+        a.contacts = ids.sorted()
+        if ids.isEmpty { a.leftOut = .noContact }
+        let note = options.noNotes ? "" : Self.clean(event.summary ?? "")
+        a.note = note.isEmpty ? nil : note
+        return a
     }
 
     /// One occurrence up to today: a `meeting` touch with the contacts in it.
-    mutating func meeting(_ event: ICalendar.Event, on day: Day, sourceID: String) {
+    mutating func meeting(_ a: Attendance, on day: Day, sourceID: String) {
         guard firstSight(sourceID) else { return }
-        if let reason = leftOut(event) { return skip(reason) }
-        let people = people(in: event)
-        if people.isEmpty { return skip(.noOneElse) }
-        var ids = Set<Int64>()
-        for p in people {
-            let matched = book.contacts(for: p.address)
-            if matched.isEmpty && !Self.isNoReply(p.address) { sawCandidate(p.address, name: p.name, on: day) }
-            ids.formUnion(matched)
-        }
-        if ids.isEmpty { return skip(.noContact) }
-        let note = options.noNotes ? nil : event.summary.map(Self.clean).flatMap { $0.isEmpty ? nil : $0 }
-        result.touches.append(ImportedTouch(kind: .meeting, on: day, people: ids.sorted(), note: note, inbound: false, sourceID: sourceID))
+        if let reason = a.leftOut, reason != .noContact { return skip(reason) }
+        for p in a.strangers { sawCandidate(p.address, name: p.name, on: day) }
+        if a.contacts.isEmpty { return skip(.noContact) }
+        result.touches.append(ImportedTouch(kind: .meeting, on: day, people: a.contacts, note: a.note, inbound: false, sourceID: sourceID))
     }
 
     /// An occurrence after today, with `plan`: the next step of each contact in it, unless one
     /// of theirs comes sooner. False when it has no contact (or is cancelled or declined).
-    mutating func plan(_ event: ICalendar.Event, on day: Day, sourceID: String) -> Bool {
-        guard leftOut(event) == nil else { return false }
-        let ids = Set(people(in: event).flatMap { book.contacts(for: $0.address) })
-        guard !ids.isEmpty else { return false }
-        let summary = options.noNotes ? "" : Self.clean(event.summary ?? "")
-        for id in ids where planned[id].map({ ($0.due, $0.sourceID) > (day, sourceID) }) ?? true {
-            planned[id] = PlannedStep(contact: id, step: summary.isEmpty ? "Meeting" : summary, due: day, sourceID: sourceID)
+    mutating func plan(_ a: Attendance, on day: Day, sourceID: String) -> Bool {
+        guard a.leftOut == nil else { return false }
+        for id in a.contacts where planned[id].map({ ($0.due, $0.sourceID) > (day, sourceID) }) ?? true {
+            planned[id] = PlannedStep(contact: id, step: a.note ?? "Meeting", due: day, sourceID: sourceID)
         }
         return true
     }
