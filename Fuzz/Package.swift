@@ -11,6 +11,16 @@ let package = Package(
         .executableTarget(
             name: "FuzzImport",
             dependencies: [.product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot")]),
+        // Touches from files (#20): the iCalendar reader and recurrences; the mail header reader and mbox scanner.
+        .target(
+            name: "FuzzSupport",
+            dependencies: [.product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot")]),
+        .executableTarget(
+            name: "FuzzCalendar",
+            dependencies: ["FuzzSupport", .product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot")]),
+        .executableTarget(
+            name: "FuzzMail",
+            dependencies: ["FuzzSupport", .product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,3 +1,4 @@
+import Foundation
 import TendCore
 
 /// A DATE or DATE-TIME value of iCalendar as written: `20260310` (all day),
@@ -155,6 +156,38 @@ public enum ICalendar {
         guard sawCalendar else { throw ImportError("line 1", "this is not an iCalendar file (expected BEGIN:VCALENDAR)") }
         reader.finish()
         return reader.calendar
+    }
+
+    /// Reads a `.ics` file, or every `.ics` file in a folder and its subfolders (a calendar
+    /// synchronised one event per file, as vdirsyncer and khal keep it), in path order. A folder's
+    /// events and zones are gathered into one calendar; each error names its file.
+    public static func read(path: String) throws -> Calendar {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw ImportError(path, "no such file or folder") }
+        guard isFolder.boolValue else { return try read(file: path) }
+        let files = (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.lowercased().hasSuffix(".ics") }.sorted()
+        guard !files.isEmpty else { throw ImportError(path, "the folder holds no .ics file") }
+        var all = Calendar()
+        for file in files {
+            let full = (path as NSString).appendingPathComponent(file)
+            var isSub: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isSub), !isSub.boolValue else { continue }
+            do {
+                let c = try read(file: full)
+                all.events += c.events
+                all.zones.merge(c.zones) { first, _ in first }
+                all.errors += c.errors.map { ImportError("\(file): \($0.origin)", field: $0.field, $0.message) }
+            } catch let e as ImportError {
+                all.errors.append(ImportError("\(file): \(e.origin)", field: e.field, e.message))
+            }
+        }
+        return all
+    }
+
+    private static func read(file: String) throws -> Calendar {
+        guard let data = FileManager.default.contents(atPath: file) else { throw ImportError(file, "cannot read the file") }
+        return try read([UInt8](data))
     }
 
     /// Calls `body` with each logical line (folds joined, at the byte level) and its first line number.

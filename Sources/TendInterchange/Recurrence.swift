@@ -182,11 +182,25 @@ extension RecurrenceRule {
         after start: LocalTime, allDay: Bool, until: LocalTime?, through horizon: Day, from: Day? = nil,
         _ visit: (LocalTime) -> Bool
     ) -> Bool {
+        var budget = Self.periodLimit
+        return occurrences(after: start, allDay: allDay, until: until, through: horizon, from: from, budget: &budget, visit)
+    }
+
+    /// The same, walking at most `budget` periods (and at most the period limit), and taking
+    /// those it walks from `budget`: an import shares one budget among all its rules.
+    public func occurrences(
+        after start: LocalTime, allDay: Bool, until: LocalTime?, through horizon: Day, from: Day? = nil, budget: inout Int,
+        _ visit: (LocalTime) -> Bool
+    ) -> Bool {
         var remaining = count.map { $0 - 1 }
         if let r = remaining, r <= 0 { return true }
         let walk = RuleWalk(rule: self, start: start, allDay: allDay)
         var k = count == nil ? from.map { walk.firstPeriod(near: $0) } ?? 0 : 0
-        for _ in 0..<Self.periodLimit {
+        let limit = min(budget, Self.periodLimit)
+        var walked = 0
+        defer { budget -= walked }
+        while walked < limit {
+            walked += 1
             guard let period = walk.period(k) else { return true }
             if period.first > horizon { return true }
             for t in walk.instances(in: period) where t > start {

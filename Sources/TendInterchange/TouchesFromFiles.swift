@@ -112,7 +112,7 @@ public enum SkipReason: String, CaseIterable, Comparable, Sendable {
     case notMine = "neither from me nor to me"
     case noSender = "no From address"
     case noDate = "no date"
-    case tooLong = "recurrence cut short (more than 200,000 periods)"
+    case tooLong = "recurrence cut short (too many repetitions)"
 
     public static func < (a: SkipReason, b: SkipReason) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -146,6 +146,14 @@ public struct TouchImporter {
     var series: [String: Series] = [:]
     var seriesOrder: [String] = []
     var zoneDefinitions: [String: ICalendar.ZoneDefinition] = [:]
+    /// Periods the import's recurrence rules may still walk (see `periodBudget`).
+    var periodsLeft = Self.periodBudget
+
+    /// How many periods (days of a daily rule, weeks of a weekly one …) all the rules of one
+    /// import may walk: ten years of a busy calendar walk about 70,000, a hostile file (every
+    /// event repeating each second since 1970) would walk 200,000 per event. Past this budget
+    /// the remaining series are cut short and counted, so any file is read in bounded time.
+    static let periodBudget = 1_000_000
 
     public init(addressBook: AddressBook, options: TouchOptions) {
         book = addressBook
@@ -383,7 +391,7 @@ extension TouchImporter {
 
     /// A master's occurrences: DTSTART, RDATE and every rule's, less EXDATE and the changed ones,
     /// up to today and the first after it (for `plan`), in time order, each once.
-    func occurrences(of m: ICalendar.Event, skipping: Set<OccurrenceKey>, zones: CalendarZones) -> (
+    mutating func occurrences(of m: ICalendar.Event, skipping: Set<OccurrenceKey>, zones: CalendarZones) -> (
         [(key: OccurrenceKey, time: CalendarTime)], complete: Bool
     ) {
         var excluded = skipping
@@ -392,24 +400,27 @@ extension TouchImporter {
         let excludedDays = m.start.allDay ? [] : Set(m.exceptions.filter(\.allDay).map(\.local.day))
         var out: [(key: OccurrenceKey, time: CalendarTime)] = []
         var keys = Set<OccurrenceKey>()
+        let today = options.today
         /// Adds an occurrence; true when it is after today (its rule need go no further).
         func take(_ t: CalendarTime) -> Bool {
             let k = OccurrenceKey(t, zones)
             guard !excluded.contains(k), !excludedDays.contains(t.local.day) else { return false }
             if keys.insert(k).inserted { out.append((k, t)) }
-            return zones.userDay(t) > options.today
+            return zones.userDay(t) > today
         }
         _ = take(m.start)
         for d in m.dates { _ = take(d) }
         var complete = true
-        let horizon = options.today.adding(days: Self.lookAheadDays)
+        var budget = periodsLeft
+        let horizon = today.adding(days: Self.lookAheadDays)
         for rule in m.rules {
             let until = rule.until.map { untilWallTime($0, start: m.start, zones: zones) }
             complete =
-                rule.occurrences(after: m.start.local, allDay: m.start.allDay, until: until, through: horizon) { t in
+                rule.occurrences(after: m.start.local, allDay: m.start.allDay, until: until, through: horizon, budget: &budget) { t in
                     !take(CalendarTime(local: t, allDay: m.start.allDay, zone: m.start.zone))
                 } && complete
         }
+        periodsLeft = budget
         return (out, complete)
     }
 

@@ -133,6 +133,37 @@ func lines(_ r: TouchImport) -> [String] {
             ])
     }
 
+    /// A folder of .ics files, one event per file as vdirsyncer keeps a calendar, reads as one
+    /// calendar; a bad file is an error that names it, and the others still read.
+    @Test func folderOfFiles() throws {
+        let dir = try temporaryFolder("vdir")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Cut on the bytes: the fixture folds a line inside a UTF-8 character, so it is not text until unfolded.
+        let google = fixture("google.ics")
+        let begin = Array("BEGIN:VEVENT\r\n".utf8)
+        var starts: [Int] = []
+        for i in 0..<(google.count - begin.count) where google[i..<(i + begin.count)].elementsEqual(begin) { starts.append(i) }
+        let end = google.count - "END:VCALENDAR\r\n".utf8.count
+        let header = Array(google[..<starts[0]])
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("work"), withIntermediateDirectories: true)
+        for (i, start) in starts.enumerated() {
+            let event = google[start..<(i + 1 < starts.count ? starts[i + 1] : end)]
+            let file = dir.appendingPathComponent(i % 2 == 0 ? "work/\(i).ics" : "\(i).ics")
+            try Data(header + event + Array("END:VCALENDAR\r\n".utf8)).write(to: file)
+        }
+        try Data("not a calendar".utf8).write(to: dir.appendingPathComponent("broken.ics"))
+        try Data("ignored".utf8).write(to: dir.appendingPathComponent("notes.txt"))
+        let folder = try ICalendar.read(path: dir.path)
+        #expect(folder.events.count == 11 && folder.zones.keys.sorted() == ["America/Los_Angeles"])
+        #expect(folder.errors.map(\.description) == ["broken.ics: line 1: this is not an iCalendar file (expected BEGIN:VCALENDAR)"])
+        var importer = TouchImporter(
+            addressBook: touchBook(), options: TouchOptions(today: day("2026-06-15"), timeZone: TimeZone(identifier: "America/Los_Angeles")!))
+        importer.add(folder)
+        #expect(importer.finish().touches == (try importCalendars(["google.ics"], zone: "America/Los_Angeles")).touches)
+        #expect(throws: ImportError.self) { try ICalendar.read(path: dir.appendingPathComponent("work/missing.ics").path) }
+        #expect(throws: ImportError.self) { try ICalendar.read(path: try temporaryFolder("empty").path) }
+    }
+
     @Test func hostileFiles() {
         for (bytes, message) in [
             ([UInt8](), "file: the file is empty"),
@@ -321,6 +352,27 @@ func lines(_ r: TouchImport) -> [String] {
         for secret in ["must never be stored", "secrets", "salaries", "Café Central", "Lunch soon", "Reminder"] {
             #expect(!text.contains(secret), "\(secret) was kept")
         }
+    }
+
+    /// A file whose every event repeats each second (and never matches) is read in bounded time:
+    /// the import's rules share one budget of periods; the series past it are cut short and counted.
+    @Test func hostileRecurrencesAreBounded() throws {
+        var text = "BEGIN:VCALENDAR\r\n"
+        for i in 0..<8 {
+            text +=
+                "BEGIN:VEVENT\r\nUID:h\(i)\r\nDTSTART:19700301T000000Z\r\nRRULE:FREQ=SECONDLY;BYMONTH=2\r\nATTENDEE:mailto:dana@lee.example\r\nEND:VEVENT\r\n"
+        }
+        text +=
+            "BEGIN:VEVENT\r\nUID:weekly\r\nDTSTART:20260105T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nATTENDEE:mailto:tom@okafor.example\r\nEND:VEVENT\r\n"
+        text += "BEGIN:VEVENT\r\nUID:once\r\nDTSTART:20260105T100000Z\r\nATTENDEE:mailto:mike@green.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        let clock = ContinuousClock()
+        var r = TouchImport()
+        let took = try clock.measure { r = try importCalendars([], texts: [text], zone: "UTC") }
+        // The first five hostile series walk 200,000 periods each and use up the budget; the
+        // other three, and the weekly series after them, walk none. Each keeps its DTSTART.
+        #expect(r.skipped[.tooLong] == 9)
+        #expect(lines(r) == Array(repeating: "1970-03-01 meeting [1]", count: 8) + ["2026-01-05 meeting [3]", "2026-01-05 meeting [4]"])
+        #expect(took < .seconds(60), "\(took)")
     }
 
     /// Control characters in a summary or a name never reach a note or a candidate.
