@@ -78,7 +78,7 @@ final class CalendarZones {
         if t.allDay { return t.local.day }
         if case .named(let id) = t.zone, case .system(let tz) = zone(id), tz.identifier == user.identifier { return t.local.day }
         guard let u = instant(t) else { return t.local.day }
-        return LocalTime(seconds: u + user.secondsFromGMT(for: Date(timeIntervalSince1970: Double(u)))).day
+        return LocalTime(seconds: u + (offset(.system(user), atUTC: u) ?? 0)).day
     }
 
     /// A time as the wall clock of `zone` shows it (for UNTIL written in UTC against a start in a named zone).

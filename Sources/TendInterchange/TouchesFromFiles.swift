@@ -50,6 +50,11 @@ public struct TouchOptions: Sendable {
         self.plan = plan
         self.noNotes = noNotes
     }
+
+    /// The user's calendar day at an instant (seconds since 1970 UTC).
+    func day(at instant: Int) -> Day {
+        LocalTime(seconds: instant + timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant)))).day
+    }
 }
 
 /// One interaction to log: a meeting from a calendar or an e-mail from a mailbox.
@@ -97,6 +102,16 @@ public struct Candidate: Hashable, Sendable {
     }
 }
 
+/// One time someone not in Tend was met or written to. Stored unique by address and source id,
+/// sightings make `report candidates` come out the same however often a file is imported, and
+/// the items stay importable: once the person is added, importing the file again logs the touches.
+public struct Sighting: Hashable, Sendable {
+    public var address: String
+    public var name: String?
+    public var on: Day
+    public var sourceID: String
+}
+
 /// Why a meeting or a message gave no touch. A recurring series left out whole counts once.
 public enum SkipReason: String, CaseIterable, Comparable, Sendable {
     case noOneElse = "no one else was invited"
@@ -127,6 +142,8 @@ public struct TouchImport: Sendable {
     public var planned: [PlannedStep] = []
     /// Most frequent first (then the most recently seen, then by address).
     public var candidates: [Candidate] = []
+    /// Every sighting the candidates were counted from, in the order seen.
+    public var sightings: [Sighting] = []
     public var skipped: [SkipReason: Int] = [:]
     /// Events that could not be read (from the calendars' readers).
     public var errors: [ImportError] = []
@@ -184,7 +201,8 @@ public struct TouchImporter {
         return false
     }
 
-    mutating func sawCandidate(_ address: String, name: String?, on day: Day) {
+    mutating func sawCandidate(_ address: String, name: String?, on day: Day, sourceID: String) {
+        result.sightings.append(Sighting(address: address, name: name.map(Self.clean), on: day, sourceID: sourceID))
         if var c = candidates[address] {
             c.count += 1
             c.firstSeen = min(c.firstSeen, day)
@@ -196,14 +214,16 @@ public struct TouchImporter {
         }
     }
 
-    /// Text from a file made safe to store and show: control characters (new lines, escapes)
-    /// become spaces, runs of spaces one, and the ends are trimmed.
+    /// Text from a file made safe to store and show: control characters (new lines, escapes),
+    /// line and paragraph separators and the marks that reorder text (U+202E turns what follows
+    /// around) become spaces, runs of spaces one, and the ends are trimmed.
     static func clean(_ text: String) -> String {
         var out = ""
         var space = false
         for s in text.unicodeScalars {
             let isControl =
                 s.value < 0x20 || (0x7F...0x9F).contains(s.value) || (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value)
+                || s.value == 0x200E || s.value == 0x200F || s.value == 0x061C || s.value == 0x2028 || s.value == 0x2029
             if isControl || s == " " {
                 space = !out.isEmpty
             } else {
@@ -247,7 +267,7 @@ extension TouchImporter {
         if let a = h.autoSubmitted, a != "no" { return skip(.automatic) }
         if Self.isNoReply(sender.address) { return skip(.noReply) }
         guard let instant = h.date ?? message.envelopeDate else { return skip(.noDate) }
-        let day = LocalTime(seconds: instant + options.timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant)))).day
+        let day = options.day(at: instant)
         if day > options.today { return skip(.future) }
         let id = "mail:" + (h.messageID ?? "hash:" + h.fingerprint.hex)
         guard firstSight(id) else { return }
@@ -257,7 +277,7 @@ extension TouchImporter {
             var others = Set<String>()
             for r in recipients where !book.isMine(r.address) && !Self.isNoReply(r.address) && others.insert(r.address).inserted {
                 let ids = book.contacts(for: r.address)
-                if ids.isEmpty { sawCandidate(r.address, name: r.name, on: day) }
+                if ids.isEmpty { sawCandidate(r.address, name: r.name, on: day, sourceID: id) }
                 people += ids
             }
             if others.isEmpty { return skip(.noOneElse) }
@@ -268,7 +288,7 @@ extension TouchImporter {
             guard recipients.isEmpty || recipients.contains(where: { book.isMine($0.address) }) else { return skip(.notMine) }
             let people = book.contacts(for: sender.address)
             if people.isEmpty {
-                sawCandidate(sender.address, name: sender.name, on: day)
+                sawCandidate(sender.address, name: sender.name, on: day, sourceID: id)
                 return skip(.noContact)
             }
             result.touches.append(ImportedTouch(kind: .email, on: day, people: people.sorted(), note: nil, inbound: true, sourceID: id))
@@ -475,7 +495,7 @@ extension TouchImporter {
     mutating func meeting(_ a: Attendance, on day: Day, sourceID: String) {
         guard firstSight(sourceID) else { return }
         if let reason = a.leftOut, reason != .noContact { return skip(reason) }
-        for p in a.strangers { sawCandidate(p.address, name: p.name, on: day) }
+        for p in a.strangers { sawCandidate(p.address, name: p.name, on: day, sourceID: sourceID) }
         if a.contacts.isEmpty { return skip(.noContact) }
         result.touches.append(ImportedTouch(kind: .meeting, on: day, people: a.contacts, note: a.note, inbound: false, sourceID: sourceID))
     }

@@ -324,6 +324,10 @@ func lines(_ r: TouchImport) -> [String] {
         #expect(Set(once.touches.map(\.sourceID)).count == once.touches.count)
         let twice = try importCalendars(files + files, zone: "Europe/Berlin")
         #expect(twice.touches == once.touches)
+        // Candidates are seen once per item, so counts kept by (address, source id) do not grow.
+        #expect(Set(again.sightings) == Set(once.sightings) && Set(twice.sightings) == Set(once.sightings))
+        #expect(once.sightings.filter { $0.address == "sam@corp.example" }.map(\.sourceID).count == 5)
+        #expect(Set(once.sightings.map { "\($0.address) \($0.sourceID)" }).count == once.sightings.count)
         // A later export of the same calendar: only what happened since is new.
         let later = try importCalendars(["google.ics"], today: "2026-08-01", zone: "America/Los_Angeles")
         let stored = Set(try importCalendars(["google.ics"], zone: "America/Los_Angeles").touches.map(\.sourceID))
@@ -382,14 +386,14 @@ func lines(_ r: TouchImport) -> [String] {
             BEGIN:VEVENT
             UID:x
             DTSTART:20260101T100000Z
-            SUMMARY:Plan\\n\u{1B}[31mred\u{1B}[0m\\tand\u{202E}backwards
+            SUMMARY:Plan\\n\u{1B}[31mred\u{1B}[0m\\tand\u{202E}backwards\u{2028}next\u{200F}line
             ATTENDEE;CN="Evil\u{7}Name":mailto:evil@x.example
             ATTENDEE:mailto:dana@lee.example
             END:VEVENT
             END:VCALENDAR
             """
         let r = try importCalendars([], texts: [text], zone: "UTC")
-        #expect(r.touches.first?.note == "Plan [31mred [0mtand backwards")
+        #expect(r.touches.first?.note == "Plan [31mred [0mtand backwards next line")
         #expect(r.candidates.first?.name == "Evil Name")
     }
 }

@@ -160,7 +160,7 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
         let path = dir.appendingPathComponent("mail.mbox").path
         let first = try importMail { try Mailbox.readMbox(path: path, $0) }
         let second = try importMail { try Mailbox.readMbox(path: path, $0) }
-        #expect(first.touches == second.touches)
+        #expect(first.touches == second.touches && first.sightings == second.sightings)
         #expect(first.touches.contains { $0.sourceID.hasPrefix("mail:hash:") })
         let both = try importMail { visit in
             try Mailbox.readMbox(path: path, visit)
