@@ -185,10 +185,7 @@ public enum ICalendar {
         return all
     }
 
-    private static func read(file: String) throws -> Calendar {
-        guard let data = FileManager.default.contents(atPath: file) else { throw ImportError(file, "cannot read the file") }
-        return try read([UInt8](data))
-    }
+    private static func read(file: String) throws -> Calendar { try read(Mailbox.contents(of: file)) }
 
     /// Calls `body` with each logical line (folds joined, at the byte level) and its first line number.
     /// Blank lines are passed over.

@@ -40,8 +40,7 @@ public enum Mailbox {
 
     /// Reads every message's headers from an mbox file, in order.
     public static func readMbox(path: String, _ visit: (MailMessage) throws -> Void) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw ImportError(path, "cannot open the file: \(String(cString: strerror(errno)))") }
+        let fd = try openRegularFile(path)
         defer { close(fd) }
         var scanner = MboxScanner()
         var chunk = [UInt8](repeating: 0, count: chunkSize)
@@ -89,8 +88,7 @@ public enum Mailbox {
 
     /// A file's bytes up to its first empty line (at most `headerLimit`).
     static func headerBlock(of path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw ImportError(path, "cannot open the file: \(String(cString: strerror(errno)))") }
+        let fd = try openRegularFile(path)
         defer { close(fd) }
         var out: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
@@ -103,6 +101,31 @@ public enum Mailbox {
             if let end = headerEnd(out, from: searchFrom) { return Array(out[..<end]) }
         }
         return Array(out.prefix(headerLimit))
+    }
+
+    /// Opens a file for reading; a folder, device or FIFO is refused rather than read (reading a
+    /// FIFO would wait for a writer forever).
+    static func openRegularFile(_ path: String) throws -> Int32 {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw ImportError(path, "no such file") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw ImportError(path, "not a regular file (a folder, device or FIFO); it is not read") }
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { throw ImportError(path, "cannot open the file: \(String(cString: strerror(errno)))") }
+        return fd
+    }
+
+    /// A whole regular file's bytes.
+    static func contents(of path: String) throws -> [UInt8] {
+        let fd = try openRegularFile(path)
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard n >= 0 else { throw ImportError(path, "cannot read the file: \(String(cString: strerror(errno)))") }
+            if n == 0 { return out }
+            out += chunk[0..<n]
+        }
     }
 
     /// Where the header block ends: the index just past the line feed that ends its last line.

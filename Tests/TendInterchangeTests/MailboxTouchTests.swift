@@ -248,6 +248,17 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
         #expect(throws: ImportError.self) { try Mailbox.readMaildir(path: dir.path) { _ in } }
         #expect(throws: ImportError.self) { try Mailbox.readMbox(path: dir.appendingPathComponent("missing.mbox").path) { _ in } }
         #expect(throws: ImportError.self) { try Mailbox.readMbox(path: dir.path) { _ in } }
+        // A FIFO is refused, not waited on.
+        let fifo = dir.appendingPathComponent("pipe.mbox").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        do {
+            try Mailbox.readMbox(path: fifo) { _ in }
+            Issue.record("a FIFO was read")
+        } catch {
+            #expect("\(error)".hasSuffix("not a regular file (a folder, device or FIFO); it is not read"))
+        }
+        #expect(throws: ImportError.self) { try ICalendar.read(path: fifo) }
+        #expect(throws: ImportError.self) { try ICalendar.read(path: "/dev/zero") }
     }
 
     /// A header block larger than the limit is cut there, and the next message still reads.
