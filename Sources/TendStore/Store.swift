@@ -289,6 +289,14 @@ public final class Store: Model {
         try db.inDatabase { try String.fetchAll($0, sql: "SELECT handle FROM contacts ORDER BY handle") }
     }
 
+    /// Every tag in use, for completion.
+    public func tags() throws -> [String] {
+        try db.inDatabase {
+            try String.fetchAll(
+                $0, sql: "SELECT DISTINCT t.value FROM contacts, json_each(contacts.tags) t WHERE json_valid(contacts.tags) ORDER BY 1")
+        }
+    }
+
     public func contactCount() throws -> Int {
         try db.inDatabase { try Int.fetchOne($0, sql: "SELECT count(*) FROM contacts") ?? 0 }
     }

@@ -72,7 +72,8 @@ struct Tend: ParsableCommand {
         }
         let session = try App.open(settings)
         let source = try App.readStdin()
-        App.finish(session, session.runScripts([source], bail: false, readOnly: settings.readOnly))
+        let repl = REPL(session: session, databaseName: App.databasePath(settings), reader: PlainLineReader())
+        App.finish(session, repl.runPiped(source, readOnly: settings.readOnly))
     }
 }
 
@@ -169,13 +170,6 @@ enum App {
         isatty(fd) == 1 && environmentValue("NO_COLOR") == nil && environmentValue("TERM") != "dumb"
     }
 
-    static func terminalWidth() -> Int? {
-        guard isatty(STDOUT_FILENO) == 1 else { return nil }
-        var w = winsize()
-        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &w) == 0, w.ws_col > 0 { return Int(w.ws_col) }
-        return 80
-    }
-
     static func open(_ g: Settings) throws -> Session {
         let path = databasePath(g)
         let day = try today(g)
@@ -189,7 +183,7 @@ enum App {
                 store = try Store(path: path, readOnly: true)
                 readOnlyFile = p
             }
-            let width = terminalWidth()
+            let width = Terminal.width()
             let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil)
             let session = try Session(store: store, today: day, renderer: renderer, color: colorErrors)
             session.readOnlyFile = readOnlyFile

@@ -188,6 +188,19 @@ struct Golden: CustomStringConvertible {
         #expect(r.stdout.hasSuffix("1\n"))
     }
 
+    /// Dot-commands work in piped input as at the REPL's prompt, where they stand; the lines
+    /// between them keep their line numbers in errors.
+    @Test func dotCommandsInPipedInput() throws {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(
+            [], stdin: "add \"Ann Lee\" +vip\n.mode json\ncontacts show name, tags\n.mode csv\ncontacts\n  show name\n.quit\nprint 1\n", in: dir)
+        #expect(r.status == 0)
+        #expect(r.stdout == "Added @ann-lee (Ann Lee).\n[{\"name\":\"Ann Lee\",\"tags\":[\"vip\"]}]\nname\nAnn Lee\n", "\(r.stdout)")
+        let bad = try CLI.run([], stdin: ".mode tsv\n\ncontacts where stage > 3\n", in: dir)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("<stdin>:3:16: error: cannot compare a stage with a number"), "\(bad.stderr)")
+    }
+
     @Test func databaseIsCreatedPrivate() throws {
         let dir = CLI.tempDir()
         let path = dir.appendingPathComponent("deep/er/x.db").path

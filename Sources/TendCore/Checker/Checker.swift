@@ -191,18 +191,18 @@ public struct Checker {
             _ = check(e, Scope())
         case .importFile(let format, let path, let options):
             mutations.append(s)
-            if !["vcard", "csv", "linkedin", "google", "json"].contains(format) {
+            if !FileFormats.imports.contains(format) {
                 report(
-                    "cannot import '\(format)'; formats are vcard, csv, linkedin, google, json", s.range,
-                    suggestion: closest(format, among: ["vcard", "csv", "linkedin", "google", "json"]).first)
+                    "cannot import '\(format)'; formats are \(FileFormats.imports.joined(separator: ", "))", s.range,
+                    suggestion: closest(format, among: FileFormats.imports).first)
             }
             expect(path, .string, Scope(), "a file name")
             checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad"])
         case .exportFile(let format, let path, let query):
-            if !["vcard", "csv", "json", "ics", "dot"].contains(format) {
+            if !FileFormats.exports.contains(format) {
                 report(
-                    "cannot export '\(format)'; formats are vcard, csv, json, ics, dot", s.range,
-                    suggestion: closest(format, among: ["vcard", "csv", "json", "ics", "dot"]).first)
+                    "cannot export '\(format)'; formats are \(FileFormats.exports.joined(separator: ", "))", s.range,
+                    suggestion: closest(format, among: FileFormats.exports).first)
             }
             expect(path, .string, Scope(), "a file name")
             if let query { _ = check(query, Scope()) }

@@ -11,6 +11,13 @@ public struct Lexer {
     static let clauseWords: Set<String> = [
         "where", "sort", "group", "show", "limit", "when", "then", "else", "and", "or", "priority",
     ]
+    /// Whether `line` starts with a clause word, and so continues the statement before it
+    /// (`sort by name` after `contacts`): the REPL asks this of pasted lines.
+    public static func startsWithClauseWord(_ line: String) -> Bool {
+        var lexer = Lexer(Source(name: "<line>", text: line))
+        guard case .identifier(let w)? = lexer.tokenize().first?.kind else { return false }
+        return clauseWords.contains(w)
+    }
     static let continuingSymbols: Set<String> = [
         "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "=", "~", "??", ",", ":", ".", "(", "[", "{",
     ]
@@ -346,9 +353,10 @@ public struct Lexer {
                 flush()
                 let codeStart = pos + 1
                 guard let close = matchingBrace(from: codeStart) else {
-                    pos = end
-                    endsIncomplete = true
-                    return add(.error("unterminated '{' in string"), from: start)
+                    // An interpolation closes on its own line; more lines cannot complete it, so
+                    // the REPL reports it at once instead of asking for a continuation.
+                    while pos < end, bytes[pos] != 0x0A { pos += 1 }
+                    return add(.error("unterminated '{' in string; close it with '}' on the same line, or write \\{ for a brace"), from: start)
                 }
                 pieces.append(.code(SourceRange(codeStart, close)))
                 pos = close + 1
@@ -370,13 +378,15 @@ public struct Lexer {
         pos = min(pos, end)
     }
 
-    /// The offset of the `}` that closes an interpolation, skipping nested braces and strings.
+    /// The offset of the `}` that closes an interpolation on the same line, skipping nested braces
+    /// and strings; nil when the line or the input ends first.
     private func matchingBrace(from offset: Int) -> Int? {
         var i = offset
         var level = 0
         var inString = false
         while i < end {
             let b = bytes[i]
+            if b == 0x0A { return nil }
             if inString {
                 if b == UInt8(ascii: "\\") { i += 1 } else if b == UInt8(ascii: "\"") { inString = false }
             } else if b == UInt8(ascii: "\"") {
