@@ -260,7 +260,7 @@ struct Completer {
         let pool: [String]
         switch parts[0] {
         case ".mode": pool = OutputFormat.allCases.map(\.rawValue)
-        case ".help", ".h": pool = Help.topics.map(\.0) + ["fields", "functions"]
+        case ".help", ".h": pool = Help.topics.map(\.name) + ["fields", "functions"]
         case ".schema": pool = Schema.queryable.map(\.name)
         default: pool = []
         }

@@ -94,7 +94,7 @@ public struct Renderer {
         case .value(let v):
             switch format {
             case .json: return json(v, nil)
-            default: return plainText(v)
+            default: return Renderer.topLevelText(v)
             }
         case .table(let t):
             return render(t)
@@ -102,6 +102,16 @@ public struct Renderer {
             return render(c)
         case .assertion:
             return nil
+        }
+    }
+
+    /// A value printed on its own line: null is written out (an empty line would look like
+    /// nothing happened), also inside a list; in strings it still renders as "".
+    static func topLevelText(_ v: Value) -> String {
+        switch v {
+        case .null: return "null"
+        case .list(let items): return items.map { if case .null = $0 { "null" } else { plainText($0) } }.joined(separator: ", ")
+        default: return plainText(v)
         }
     }
 

@@ -49,8 +49,8 @@ final class Terminal {
         _ = waitFor("tend:r>")
     }
 
-    /// Types keys once the REPL shows a fresh prompt: libedit drops what is typed while a
-    /// statement is still running (it flushes input when it takes the terminal back).
+    /// Types keys once the REPL shows a fresh prompt, so that a screen read afterwards holds the
+    /// answer (typing ahead works too: `typeAheadIsKept`).
     func type(_ keys: String...) {
         _ = waitForPromptAtEnd()
         tmux(["send-keys"] + keys)
@@ -242,6 +242,16 @@ final class Terminal {
         out = []
         #expect(run(s, "visibility") == .success)
         #expect(out == ["profitability"])
+    }
+
+    /// Every example `.help` shows runs, in order, in the golden `14-help-examples.tend`, whose
+    /// statements are exactly these examples.
+    @Test func helpExamplesAreTheGolden() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let golden = try String(contentsOf: root.appendingPathComponent("Tests/TendCLITests/Golden/14-help-examples.tend"), encoding: .utf8)
+        let statements = golden.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        #expect(statements == Help.topics.flatMap { $0.examples.map(\.code) })
+        for topic in Help.topics { #expect(Help.text(topic.name).contains(topic.examples.first?.code ?? topic.synopsis[0])) }
     }
 
     @Test func helpAndSchema() {
