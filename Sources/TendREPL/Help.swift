@@ -97,7 +97,7 @@ enum Help {
                 "agenda [on DATE] [where COND] [limit N]      why @handle      snooze @x 2w | until DATE      unsnooze @x",
             ],
             examples: [
-                ("rule \"vip monthly\" when +vip and days_since(last_touch) > 30 then remind \"Call {name}\" priority 8", ""),
+                ("rule \"vip monthly\" when +vip and (last_touch == null or days_since(last_touch) > 30) then remind \"Call {name}\" priority 8", ""),
                 ("agenda limit 5", ""),
                 ("why @dana-lee", "which rules fired, and the priority term by term"),
                 ("snooze @dana-lee 2w", ""),
