@@ -190,7 +190,7 @@ enum App {
                 readOnlyFile = p
             }
             let width = terminalWidth()
-            let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil)
+            let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil, terminal: width != nil)
             let session = try Session(store: store, today: day, renderer: renderer, color: colorErrors)
             session.readOnlyFile = readOnlyFile
             return session
@@ -211,7 +211,7 @@ enum App {
     }
 
     static func fail(_ message: String, _ status: ExitStatus) -> Never {
-        FileHandle.standardError.write(Data("tend: error: \(message)\n".utf8))
+        TerminalOutput.write("tend: error: \(message)\n", to: STDERR_FILENO)
         Foundation.exit(status.rawValue)
     }
 
@@ -324,7 +324,7 @@ struct CheckCommand: ParsableCommand {
         }
         diags += checker.diagnostics
         let formatter = DiagnosticFormatter(color: color)
-        for d in diags { FileHandle.standardError.write(Data((formatter.format(d) + "\n").utf8)) }
+        for d in diags { TerminalOutput.write(formatter.format(d) + "\n", to: STDERR_FILENO) }
         if !diags.isEmpty {
             FileHandle.standardError.write(Data("\(diags.count) error\(diags.count == 1 ? "" : "s")\n".utf8))
             Foundation.exit(ExitStatus.invalid.rawValue)
