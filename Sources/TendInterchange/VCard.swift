@@ -332,19 +332,20 @@ public enum VCard {
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
     }
 
+    /// A TEXT value (RFC 6350 §3.4, RFC 5545 §3.3.11): backslash, comma, semicolon and line
+    /// break escaped; the other C0 controls and DEL, which neither grammar allows, left out.
     static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
+        var out = String.UnicodeScalarView()
+        for c in s.unicodeScalars {
             switch c {
-            case "\\": out += "\\\\"
-            case ",": out += "\\,"
-            case ";": out += "\\;"
-            case "\n": out += "\\n"
-            case "\r": continue
-            default: out.append(c)
+            case "\\": out += "\\\\".unicodeScalars
+            case ",": out += "\\,".unicodeScalars
+            case ";": out += "\\;".unicodeScalars
+            case "\n": out += "\\n".unicodeScalars
+            default: if c == "\t" || (c.value >= 0x20 && c.value != 0x7F) { out.append(c) }
             }
         }
-        return out
+        return String(out)
     }
 
     /// Folds a line at 75 octets without splitting a UTF-8 sequence (RFC 6350 §3.2).

@@ -55,6 +55,7 @@ struct Importer {
         ]
         for e in batch.errors { lines.append("  skipped \(e)") }
         for s in report.skipped { lines.append("  skipped \(s)") }
+        for n in report.notes { lines.append("  \(n)") }
         return lines.joined(separator: "\n")
     }
 
@@ -62,6 +63,8 @@ struct Importer {
         var added = 0
         var merged = 0
         var skipped: [String] = []
+        /// What the user should know about records that were imported (a handle replaced, …).
+        var notes: [String] = []
     }
 
     /// Adds new people and merges those already known (same e-mail, or same name and company).
@@ -88,11 +91,17 @@ struct Importer {
                 report.merged += 1
                 continue
             }
-            var handle = p.handle.flatMap { handles.contains($0) ? nil : $0 } ?? makeHandle(p.name)
+            let invalid = p.handle.flatMap { isValidHandle($0) ? nil : $0 }
+            var handle = p.handle.flatMap { handles.contains($0) || invalid != nil ? nil : $0 } ?? makeHandle(p.name)
             if handles.contains(handle) {
                 var n = 2
                 while handles.contains("\(handle)-\(n)") { n += 1 }
                 handle = "\(handle)-\(n)"
+            }
+            if let invalid {
+                report.notes.append(
+                    "\(p.origin): \(jsonStringLiteral(invalid)) is not a handle (lowercase letters and digits joined by dashes); imported as @\(handle)"
+                )
             }
             var c = Contact(name: p.name, handle: handle, created: today)
             fill(&c, from: p)

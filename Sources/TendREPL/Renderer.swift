@@ -1,5 +1,6 @@
 import Foundation
 import TendCore
+import TendInterchange
 
 /// How results are printed.
 public enum OutputFormat: String, CaseIterable, Sendable {
@@ -143,8 +144,12 @@ public struct Renderer {
             for row in t.rows {
                 line(
                     row.map { v -> String in
-                        if case .contact(let id) = v { return t.people[id]?.handle ?? "" }
-                        return field(plainCell(v, t))
+                        switch v {
+                        case .contact(let id): return t.people[id]?.handle ?? ""
+                        case .null, .bool, .number, .date, .duration, .stage: return plainCell(v, t)
+                        // Text may be read by a spreadsheet: a formula-like cell is neutralised.
+                        default: return field(SpreadsheetCell.neutralised(plainCell(v, t)))
+                        }
                     })
             }
             return String(decoding: out, as: UTF8.self)

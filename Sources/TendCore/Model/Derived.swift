@@ -99,7 +99,19 @@ extension Network {
     }
 }
 
-/// Makes a handle from a name: "José Núñez" → "jose-nunez".
+/// True for a handle as `@handle` reads it: `[a-z0-9]+(-[a-z0-9]+)*`.
+public func isValidHandle(_ s: String) -> Bool {
+    var previous: UInt8 = UInt8(ascii: "-")
+    for b in s.utf8 {
+        let alnum = (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+        guard alnum || (b == UInt8(ascii: "-") && previous != UInt8(ascii: "-")) else { return false }
+        previous = b
+    }
+    return previous != UInt8(ascii: "-")
+}
+
+/// Makes a handle from a name: "José Núñez" → "jose-nunez". At most 60 characters, never
+/// ending in a dash (a cut can land just after one), so that the result is always valid.
 public func makeHandle(_ name: String) -> String {
     // Plain ASCII names (most of them) are made on their bytes, without folding accents.
     if name.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -116,7 +128,9 @@ public func makeHandle(_ name: String) -> String {
                 pendingDash = true
             }
         }
-        return bytes.isEmpty ? "contact" : String(decoding: bytes.prefix(60), as: UTF8.self)
+        var cut = bytes.prefix(60)
+        while cut.last == UInt8(ascii: "-") { cut.removeLast() }
+        return cut.isEmpty ? "contact" : String(decoding: cut, as: UTF8.self)
     }
     let folded = name.utf8.allSatisfy { $0 < 0x80 } ? name : (name.applyingTransform(.stripDiacritics, reverse: false) ?? name)
     var out = ""
@@ -130,7 +144,9 @@ public func makeHandle(_ name: String) -> String {
             pendingDash = true
         }
     }
-    return out.isEmpty ? "contact" : String(out.prefix(60))
+    var cut = out.prefix(60)
+    while cut.last == "-" { cut.removeLast() }
+    return cut.isEmpty ? "contact" : String(cut)
 }
 
 /// Edit distance, for "did you mean" suggestions.
