@@ -19,7 +19,7 @@ public enum CSVImport {
         "profession": "profession", "city": "city", "address_1_city": "city", "town": "city",
         "tags": "tags", "categories": "tags", "labels": "tags", "group_membership": "tags",
         "notes": "notes", "note": "notes", "met_at": "met_at", "met_on": "met_on", "connected_on": "met_on",
-        "relationship": "relationship", "stage": "stage", "handle": "handle", "cadence": "cadence",
+        "relationship": "relationship", "stage": "stage", "handle": "handle", "cadence": "cadence", "own_cadence": "cadence",
         "url": "url", "website_1_value": "url", "birthday": "birthday",
         // Outlook's and other address books' exports.
         "mobile_phone": "phone", "business_phone": "phone", "home_phone": "phone", "primary_phone": "phone",
@@ -64,7 +64,8 @@ public enum CSVImport {
         }
         var fields: [String?] = header.map { h in
             if let m = mapping[h] ?? mapping[normalise(h)] { return m }
-            return aliases[normalise(h)]
+            let key = normalise(h)
+            return aliases[key] ?? (ContactFields.byName[key] != nil ? key : nil)
         }
         if flavor == .google {
             // Google's header names several values per kind; the first of each wins.
@@ -111,26 +112,24 @@ public enum CSVImport {
         return batch
     }
 
+    /// One record's cells (by field) as a contact. Tend's own columns read back exactly what
+    /// `export csv` wrote: lists are `;`-separated with `\;` inside an item.
     static func contact(_ v: [String: String], origin: String, flavor: Flavor) throws -> ImportedContact {
         var name = v["name"] ?? [v["first"], v["middle"], v["last"]].compactMap { $0 }.joined(separator: " ")
         name = name.trimmed
         if name.isEmpty, let email = v["email"] { name = email }
         guard !name.isEmpty else { throw ImportError(origin, field: "name", "no name") }
         var c = ImportedContact(origin: origin, name: name)
-        c.company = v["company"]
-        c.title = v["title"]
-        c.profession = v["profession"]
         if let e = v["email"] {
             for part in e.split(whereSeparator: { $0 == ";" || $0 == " " }) where part.contains("@") { c.emails.append(String(part)) }
             if c.emails.isEmpty { throw ImportError(origin, field: "email", "\"\(e)\" is not an e-mail address") }
         }
         if let p = v["phone"] { c.phones = p.split(separator: ":").map { $0.trimmed }.filter { !$0.isEmpty } }
-        c.city = v["city"]
         if let t = v["tags"] {
             for part in t.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }) {
                 // Google's labels look like "* myContacts ::: Friends".
                 for label in part.components(separatedBy: ":::") {
-                    let tag = makeHandle(label.replacingOccurrences(of: "*", with: ""))
+                    let tag = tagName(label.replacingOccurrences(of: "*", with: "").trimmed)
                     if tag != "contact", tag != "mycontacts", !c.tags.contains(tag) { c.tags.append(tag) }
                 }
             }
@@ -138,24 +137,11 @@ public enum CSVImport {
         if let n = v["notes"] { c.notes.append(n) }
         if let u = v["url"] { c.notes.append("url: \(u)") }
         if let b = v["birthday"] { c.notes.append("birthday: \(b)") }
-        c.metAt = v["met_at"] ?? (flavor == .linkedin ? "LinkedIn" : nil)
-        if let m = v["met_on"] {
-            guard let d = parseDate(m) else {
-                throw ImportError(origin, field: flavor == .linkedin ? "Connected On" : "met_on", "\"\(m)\" is not a date")
-            }
-            c.metOn = d
+        for f in ContactFields.all {
+            guard let text = v[f.name] else { continue }
+            try c.read(f.name, text, listSeparator: ";", label: f.name == "met_on" && flavor == .linkedin ? "Connected On" : nil)
         }
-        c.relationship = v["relationship"]
-        if let s = v["stage"] {
-            guard let st = Stage(name: s) else {
-                throw ImportError(origin, field: "stage", "\"\(s)\" is not a stage (contact, visibility, credibility, profitability)")
-            }
-            c.stage = st
-        }
-        if let cad = v["cadence"] {
-            guard let d = Duration(literal: cad) else { throw ImportError(origin, field: "cadence", "\"\(cad)\" is not a duration (2w, 3mo)") }
-            c.cadence = d
-        }
+        if flavor == .linkedin && c.fields["met_at"] == nil { c[text: "met_at"] = "LinkedIn" }
         if let h = v["handle"] { c.handle = h.hasPrefix("@") ? String(h.dropFirst()) : h }
         return c
     }

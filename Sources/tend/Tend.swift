@@ -337,6 +337,10 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(name: .long, help: "Show the report without changing anything.") var dryRun = false
     @Flag(name: .long, help: "Import the good records and list the bad ones instead of stopping.") var skipBad = false
+    @Flag(
+        name: .long,
+        help: "Take the file's value where a stored field differs (each change is reported); without it they are kept and reported as conflicts.")
+    var update = false
     @Argument(help: "vcard, csv, linkedin or google.") var format: String
     @Argument(help: "The file.") var file: String
 
@@ -345,6 +349,7 @@ struct ImportCommand: ParsableCommand {
         var flags = ""
         if dryRun { flags += " dry_run" }
         if skipBad { flags += " skip_bad" }
+        if update { flags += " update" }
         let text = "import \(format) \(ScriptWriter.quote(file))\(flags)"
         App.finish(session, session.runScripts([Source(name: "<import>", text: text)], bail: false, readOnly: false))
     }
