@@ -12,7 +12,8 @@ public final class REPL {
 
     public init(session: Session, databaseName: String, reader: LineReader? = nil) {
         self.session = session
-        self.name = ((databaseName as NSString).lastPathComponent as NSString).deletingPathExtension
+        // The prompt shows the database's name: a file name may hold control characters too.
+        self.name = TerminalText.escaped(((databaseName as NSString).lastPathComponent as NSString).deletingPathExtension)
         let stateHome = environmentSetting("XDG_STATE_HOME") ?? homeDirectory() + "/.local/state"
         let historyPath = stateHome + "/tend/history"
         let completer = Completer(session: session)

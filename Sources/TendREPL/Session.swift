@@ -38,9 +38,10 @@ public struct Console {
         self.out = out
         self.err = err
     }
+    /// Standard output and error; on a terminal, through `TerminalOutput`'s one sanitiser.
     public static let standard = Console(
-        out: { s in FileHandle.standardOutput.write(Data((s + "\n").utf8)) },
-        err: { s in FileHandle.standardError.write(Data((s + "\n").utf8)) })
+        out: { s in TerminalOutput.write(s + "\n", to: STDOUT_FILENO) },
+        err: { s in TerminalOutput.write(s + "\n", to: STDERR_FILENO) })
 }
 
 /// One assertion's outcome, for the summary and the JUnit report.

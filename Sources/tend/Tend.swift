@@ -184,7 +184,7 @@ enum App {
                 readOnlyFile = p
             }
             let width = Terminal.width()
-            let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil)
+            let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil, terminal: width != nil)
             let session = try Session(store: store, today: day, renderer: renderer, color: colorErrors)
             session.readOnlyFile = readOnlyFile
             return session
@@ -205,7 +205,7 @@ enum App {
     }
 
     static func fail(_ message: String, _ status: ExitStatus) -> Never {
-        FileHandle.standardError.write(Data("tend: error: \(message)\n".utf8))
+        TerminalOutput.write("tend: error: \(message)\n", to: STDERR_FILENO)
         Foundation.exit(status.rawValue)
     }
 
@@ -318,7 +318,7 @@ struct CheckCommand: ParsableCommand {
         }
         diags += checker.diagnostics
         let formatter = DiagnosticFormatter(color: color)
-        for d in diags { FileHandle.standardError.write(Data((formatter.format(d) + "\n").utf8)) }
+        for d in diags { TerminalOutput.write(formatter.format(d) + "\n", to: STDERR_FILENO) }
         if !diags.isEmpty {
             FileHandle.standardError.write(Data("\(diags.count) error\(diags.count == 1 ? "" : "s")\n".utf8))
             Foundation.exit(ExitStatus.invalid.rawValue)
@@ -331,6 +331,10 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(name: .long, help: "Show the report without changing anything.") var dryRun = false
     @Flag(name: .long, help: "Import the good records and list the bad ones instead of stopping.") var skipBad = false
+    @Flag(
+        name: .long,
+        help: "Take the file's value where a stored field differs (each change is reported); without it they are kept and reported as conflicts.")
+    var update = false
     @Argument(help: "vcard, csv, linkedin or google.") var format: String
     @Argument(help: "The file.") var file: String
 
@@ -339,6 +343,7 @@ struct ImportCommand: ParsableCommand {
         var flags = ""
         if dryRun { flags += " dry_run" }
         if skipBad { flags += " skip_bad" }
+        if update { flags += " update" }
         let text = "import \(format) \(ScriptWriter.quote(file))\(flags)"
         App.finish(session, session.runScripts([Source(name: "<import>", text: text)], bail: false, readOnly: false))
     }

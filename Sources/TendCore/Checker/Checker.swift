@@ -197,7 +197,7 @@ public struct Checker {
                     suggestion: closest(format, among: FileFormats.imports).first)
             }
             expect(path, .string, Scope(), "a file name")
-            checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad"])
+            checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad", "update"])
         case .exportFile(let format, let path, let query):
             if !FileFormats.exports.contains(format) {
                 report(
@@ -857,10 +857,10 @@ public struct Checker {
         case .connectors:
             collection = "contacts"
         case .report(let kind):
-            if !["network", "reciprocity", "money"].contains(kind) {
+            if !Interpreter.reportKinds.contains(kind) {
                 report(
-                    "unknown report '\(kind)'; reports are network, reciprocity, money", q.range,
-                    suggestion: closest(kind, among: ["network", "reciprocity", "money"]).first)
+                    "unknown report '\(kind)'; reports are \(Interpreter.reportKinds.joined(separator: ", "))", q.range,
+                    suggestion: closest(kind, among: Interpreter.reportKinds).first)
             }
             collection = nil
         case .why(let who):

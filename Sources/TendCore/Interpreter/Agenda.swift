@@ -391,8 +391,51 @@ extension Interpreter {
                                 .int(v.stats[id]?.referralsGiven ?? 0), .int(v.stats[id]?.referralsReceived ?? 0), .bool(askedEver.contains(id)),
                             ]))
                 }, columns: cols)
+        case "duplicates":
+            return duplicates(net)
         default:
             throw fail("unknown report '\(kind)'", range)
         }
+    }
+
+    /// The reports `report KIND` knows (the checker reads this list too).
+    public static let reportKinds = ["network", "reciprocity", "money", "duplicates"]
+
+    /// `report duplicates`: pairs of contacts that are likely one person, which import keeps
+    /// apart when an e-mail or phone disagrees: the same name (and company), the same e-mail,
+    /// the same phone. Each row says why and gives the `merge` that joins them into the older.
+    func duplicates(_ net: Network) -> RowSet {
+        var groups: [(String, [String: [Int64]])] = [("name", [:]), ("e-mail", [:]), ("phone", [:])]
+        for c in net.contacts {
+            groups[0].1[personKey(c.name, nil), default: []].append(c.id)
+            if let e = c.email { groups[1].1[e.lowercased(), default: []].append(c.id) }
+            if let p = c.phone, !phoneDigits(p).isEmpty { groups[2].1[phoneDigits(p), default: []].append(c.id) }
+        }
+        var reasons: [[Int64]: [String]] = [:]
+        for (what, byKey) in groups {
+            for ids in byKey.values where ids.count > 1 {
+                let ids = ids.sorted()
+                for other in ids.dropFirst() {
+                    var reason = "same \(what)"
+                    if what == "name", let a = net.contact(ids[0]), let b = net.contact(other), let x = a.company, let y = b.company,
+                        normalize(x) == normalize(y)
+                    {
+                        reason = "same name and company"
+                    }
+                    reasons[[ids[0], other], default: []].append(reason)
+                }
+            }
+        }
+        let cols = ["contact", "other", "reason", "merge"]
+        func name(_ id: Int64) -> String { net.contact(id)?.name ?? "" }
+        let pairs = reasons.keys.sorted { (name($0[0]), $0[0], name($0[1]), $0[1]) < (name($1[0]), $1[0], name($1[1]), $1[1]) }
+        return RowSet(
+            collection: nil,
+            rows: pairs.map { pair in
+                let merge = "merge @\(net.contact(pair[1])?.handle ?? "") into @\(net.contact(pair[0])?.handle ?? "")"
+                return .record(
+                    Record(
+                        keys: cols, values: [.contact(pair[0]), .contact(pair[1]), .string(reasons[pair]!.joined(separator: ", ")), .string(merge)]))
+            }, columns: cols)
     }
 }

@@ -15,7 +15,8 @@ public enum ScriptWriter {
             case "\t": out += "\\t"
             case "\r": out += "\\u{D}"
             default:
-                if ch.value < 0x20 || ch.value == 0x7F {
+                // Escaped so that a dump printed on a terminal cannot drive it.
+                if TerminalText.isControl(ch) {
                     out += "\\u{\(String(ch.value, radix: 16, uppercase: true))}"
                 } else {
                     out.unicodeScalars.append(ch)

@@ -390,12 +390,9 @@ extension Interpreter {
     func validHandle(_ v: Value, _ range: SourceRange) throws -> String {
         guard case .string(let h) = v else { throw fail("a handle is text", range) }
         let bare = h.hasPrefix("@") ? String(h.dropFirst()) : h
-        let ok =
-            !bare.isEmpty
-            && bare.split(separator: "-", omittingEmptySubsequences: false).allSatisfy { part in
-                !part.isEmpty && part.unicodeScalars.allSatisfy { ($0 >= "a" && $0 <= "z") || ($0 >= "0" && $0 <= "9") }
-            }
-        guard ok else { throw fail("a handle is lowercase letters and digits joined by dashes", range, suggestion: "\"\(makeHandle(bare))\"") }
+        guard isValidHandle(bare) else {
+            throw fail("a handle is lowercase letters and digits joined by dashes", range, suggestion: "\"\(makeHandle(bare))\"")
+        }
         return bare
     }
 

@@ -826,7 +826,7 @@ public struct Parser {
             return query(.path(to: try parsePostfix()), from: t)
         case "report" where !isFieldUse():
             advance()
-            let kind = try parseName("what to report: network, reciprocity or money")
+            let kind = try parseName("what to report: network, reciprocity, money or duplicates")
             return query(.report(kind), from: t)
         default:
             break

@@ -166,8 +166,13 @@ extension String {
 
 /// A JSON string literal: what the JSON output and the store's list columns both write.
 public func jsonStringLiteral(_ s: String) -> String {
-    // Most strings need no escape: quoted as they are.
-    if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
+    // Most strings need no escape: quoted as they are. Control characters (see TerminalText)
+    // start with a byte below 0x20, 0x7F, or one of the lead bytes 0xC2, 0xD8, 0xE2.
+    if !s.utf8.contains(where: {
+        $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
+    }) {
+        return "\"" + s + "\""
+    }
     var out = "\""
     for ch in s.unicodeScalars {
         switch ch {
@@ -177,7 +182,8 @@ public func jsonStringLiteral(_ s: String) -> String {
         case "\r": out += "\\r"
         case "\t": out += "\\t"
         default:
-            if ch.value < 0x20 {
+            // Escaped, these stay exact for a JSON reader and harmless on a terminal.
+            if TerminalText.isControl(ch) {
                 let hex = String(ch.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             } else {
