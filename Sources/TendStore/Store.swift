@@ -280,13 +280,27 @@ public final class Store: Model {
 
     // MARK: - Model
 
+    /// Runs a read on the connection; a damaged value it finds is reported with this file's name.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try db.inDatabase(body)
+        } catch var e as DamagedValue {
+            e.file = path ?? ":memory:"
+            throw e
+        }
+    }
+
     public func contactID(handle: String) throws -> Int64? {
-        try db.inDatabase { try Int64.fetchOne($0, sql: "SELECT id FROM contacts WHERE handle = ?", arguments: [handle]) }
+        try read { try Int64.fetchOne($0, sql: "SELECT id FROM contacts WHERE handle = ?", arguments: [handle]) }
     }
 
     /// Every handle, for completion and suggestions.
     public func handles() throws -> [String] {
-        try db.inDatabase { try String.fetchAll($0, sql: "SELECT handle FROM contacts ORDER BY handle") }
+        try read { db in
+            var out: [String] = []
+            try Store.each(db, "contacts", "SELECT id, handle FROM contacts ORDER BY handle") { out.append($0.text(1)) }
+            return out
+        }
     }
 
     /// Every tag in use, for completion.
@@ -298,7 +312,7 @@ public final class Store: Model {
     }
 
     public func contactCount() throws -> Int {
-        try db.inDatabase { try Int.fetchOne($0, sql: "SELECT count(*) FROM contacts") ?? 0 }
+        try read { try Int.fetchOne($0, sql: "SELECT count(*) FROM contacts") ?? 0 }
     }
 
     public func network() throws -> Network { try network(events: true) }
@@ -306,7 +320,7 @@ public final class Store: Model {
     public func network(events: Bool) throws -> Network {
         if let cache { return cache }
         if !events, let coreCache { return coreCache }
-        let net = try db.inDatabase { try Store.load($0, events: events) }
+        let net = try read { try Store.load($0, events: events) }
         if events {
             cache = net
             coreCache = nil
@@ -320,12 +334,12 @@ public final class Store: Model {
     /// memory. Nil when the events are loaded already: the core's pass over them is then cheaper.
     public func contactStats(today: Day) throws -> [Int64: ContactStats]? {
         if cache != nil { return nil }
-        return try db.inDatabase { try Store.stats($0, today: today) }
+        return try read { try Store.stats($0, today: today) }
     }
 
     public func contactStats(of ids: [Int64], today: Day) throws -> [Int64: ContactStats]? {
         if cache != nil { return nil }
-        return try db.inDatabase { db in
+        return try read { db in
             // The ids are written into the SQL; chunks keep each statement short.
             var out: [Int64: ContactStats] = [:]
             for start in stride(from: 0, to: ids.count, by: 500) {
@@ -338,7 +352,7 @@ public final class Store: Model {
     /// Only the definitions (start-up needs them before anything else, and not the contacts).
     public func definitions() throws -> [Definition] {
         if let net = cache ?? coreCache { return net.definitions }
-        return try db.inDatabase { try Store.definitions($0) }
+        return try read { try Store.definitions($0) }
     }
 
     /// The rows of a whole collection, counted by SQLite; nil once the network is in memory.
@@ -349,14 +363,14 @@ public final class Store: Model {
             "introductions": "introductions", "spending": "spending", "goals": "goals", "markets": "markets",
         ]
         guard let table = tables[collection] else { return nil }
-        return try db.inDatabase { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") }
+        return try read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") }
     }
 
     /// The contacts the conditions select, with me, markets, goals and definitions; nil once the
     /// network is in memory (filtering there is cheaper) or when a condition has no exact SQL.
     public func network(contactsWhere conditions: [FieldCondition]) throws -> Network? {
         guard cache == nil, coreCache == nil, let filter = Store.sql(for: conditions, Store.contactConditionColumns) else { return nil }
-        return try db.inDatabase { try Store.load($0, events: false, filter: filter) }
+        return try read { try Store.load($0, events: false, filter: filter) }
     }
 
     /// One contact's events read through the index, for large databases only: below
@@ -364,25 +378,25 @@ public final class Store: Model {
     /// and above it, holding them all would cost hundreds of megabytes.
     public func events(of collection: String, involving contact: Int64, where conditions: [FieldCondition]) throws -> Network? {
         guard try readsEventsPerContact() else { return nil }
-        return try db.inDatabase { try Store.events($0, of: collection, involving: contact, where: conditions) }
+        return try read { try Store.events($0, of: collection, involving: contact, where: conditions) }
     }
 
     public func events(of collection: String, where conditions: [FieldCondition], limit: Int) throws -> Network? {
         guard cache == nil else { return nil }
-        return try db.inDatabase { try Store.events($0, of: collection, where: conditions, limit: limit) }
+        return try read { try Store.events($0, of: collection, where: conditions, limit: limit) }
     }
 
     public func interactions(after id: Int64, limit: Int, where conditions: [FieldCondition]) throws -> [Interaction]? {
         guard cache == nil else { return nil }
         let filter = Store.sql(for: conditions, Store.interactionConditionColumns)
         guard try filter != nil || readsEventsPerContact() else { return nil }
-        return try db.inDatabase { try Store.interactions($0, after: id, limit: limit, filter: filter) }
+        return try read { try Store.interactions($0, after: id, limit: limit, filter: filter) }
     }
 
     public func readsEventsPerContact() throws -> Bool {
         guard cache == nil else { return false }
         if interactionCount == nil {
-            interactionCount = try db.inDatabase { try Int.fetchOne($0, sql: "SELECT count(*) FROM interactions") ?? 0 }
+            interactionCount = try read { try Int.fetchOne($0, sql: "SELECT count(*) FROM interactions") ?? 0 }
         }
         return interactionCount! > eventsInMemory
     }
@@ -392,10 +406,9 @@ public final class Store: Model {
 
     public func knowsEdges() throws -> [(Int64, Int64)] {
         if let cache { return cache.knows }
-        return try db.inDatabase { db in
+        return try read { db in
             var edges: [(Int64, Int64)] = []
-            let rows = try Row.fetchCursor(db, sql: "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id")
-            while let r = try rows.next() { edges.append((r[0], r[1])) }
+            try Store.each(db, "knows", "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id", id: nil) { edges.append(($0.int(0), $0.int(1))) }
             return edges
         }
     }

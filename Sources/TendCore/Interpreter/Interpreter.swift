@@ -61,7 +61,7 @@ public final class Interpreter {
         var net: Network {
             if partial { widen() }
             if let n = loadedNet { return n }
-            let n = loadedFull ?? (try? load(false)) ?? Network()
+            let n = loadedFull ?? attempt { try load(false) } ?? Network()
             loadedNet = n
             return n
         }
@@ -69,7 +69,7 @@ public final class Interpreter {
         /// read, `net` is the same network: contacts are not read twice.
         var full: Network {
             if let f = loadedFull { return f }
-            let f = (try? load(true)) ?? Network()
+            let f = attempt { try load(true) } ?? Network()
             loadedFull = f
             loadedNet = f
             contacts = f.contacts
@@ -100,7 +100,7 @@ public final class Interpreter {
             partial = false
             contactsReady = false
             lastLookup = (Int64.min, nil)
-            loadedNet = (try? load(false)) ?? loadedNet
+            loadedNet = attempt { try load(false) } ?? loadedNet
         }
         func position(of id: Int64) -> Int? {
             // The agenda and a where-clause read many fields of one contact in a row.
@@ -120,6 +120,18 @@ public final class Interpreter {
         /// reading every event clear before the contacts are replaced).
         private var lastLookup: (id: Int64, position: Int?) = (Int64.min, nil)
         let load: (Bool) throws -> Network
+        /// The first error met reading the model. The view's properties cannot throw; the
+        /// statement that used them fails with it (`readFailure`) instead of answering from an
+        /// empty network.
+        private(set) var failure: Error?
+        func attempt<T>(_ body: () throws -> T) -> T? {
+            do {
+                return try body()
+            } catch {
+                if failure == nil { failure = error }
+                return nil
+            }
+        }
         let today: Day
         let window: ClosedRange<Day>?
         /// The model, when the view shows it as it is (not a goal's period): its own figures,
@@ -137,7 +149,7 @@ public final class Interpreter {
                 return lastStats.stats
             }
             if let s = statsFew[id] { return s }
-            if statsFew.count < 25, !wholeTable, let s = (try? backendFirst?.contactStats(of: [id], today: today)) ?? nil {
+            if statsFew.count < 25, !wholeTable, let s = attempt({ try backendFirst?.contactStats(of: [id], today: today) }) ?? nil {
                 statsFew[id] = s[id]
                 return s[id]
             }
@@ -150,13 +162,13 @@ public final class Interpreter {
         /// memory, else a pass over the events.
         var stats: [Int64: ContactStats] {
             if let all = statsAll { return all }
-            let all = ((try? backendFirst?.contactStats(today: today)) ?? nil) ?? full.stats(today: today, window: window)
+            let all = (attempt { try backendFirst?.contactStats(today: today) } ?? nil) ?? full.stats(today: today, window: window)
             statsAll = all
             return all
         }
         /// Contacts adjacent to each contact through `knows` edges.
         lazy var adjacency: [Int64: [Int64]] = {
-            if let edges = try? backendFirst?.knowsEdges() {
+            if let edges = attempt({ try backendFirst?.knowsEdges() }) ?? nil {
                 var n = Network()
                 n.knows = edges
                 return n.adjacency()
@@ -243,6 +255,16 @@ public final class Interpreter {
         queryView = nil
     }
     private var retiredView: View?
+
+    /// The error a view of this statement met reading the model, if any; the views are then
+    /// dropped, so that the next statement reads again.
+    func readFailure() -> Error? {
+        guard let failure = [queryView, periodView, cachedView].lazy.compactMap({ $0?.failure }).first else { return nil }
+        invalidate()
+        retiredView = nil
+        periodView = nil
+        return failure
+    }
 
     @discardableResult
     func apply(_ change: Change) throws -> Int64? {

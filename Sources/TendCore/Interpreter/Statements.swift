@@ -1,8 +1,20 @@
 import Foundation
 
 extension Interpreter {
-    /// Runs one checked statement and returns what it shows.
+    /// Runs one checked statement and returns what it shows. An error reading the model fails
+    /// the statement, whatever it went on to compute without the data.
     public func execute(_ s: Statement) throws -> [Output] {
+        let outputs: [Output]
+        do {
+            outputs = try perform(s)
+        } catch {
+            throw readFailure() ?? error
+        }
+        if let failure = readFailure() { throw failure }
+        return outputs
+    }
+
+    func perform(_ s: Statement) throws -> [Output] {
         source = s.source
         work = 0
         queryView = nil
@@ -510,6 +522,7 @@ extension Interpreter {
                     case .null: c.cadence = nil
                     case .duration(let d):
                         guard d.approximateDays > 0 else { throw fail("a cadence must be longer than 0d", e.range) }
+                        if let problem = StoredRange.problem(cadence: d) { throw fail(problem, e.range) }
                         c.cadence = d
                     default: throw fail("cadence: takes a duration such as 2w or 3mo", e.range)
                     }
