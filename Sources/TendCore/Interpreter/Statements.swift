@@ -5,6 +5,7 @@ extension Interpreter {
     public func execute(_ s: Statement) throws -> [Output] {
         source = s.source
         work = 0
+        stack.prepare()
         queryView = nil
         let ctx = Ctx()
         switch s.kind {
@@ -274,7 +275,7 @@ extension Interpreter {
                 guard case .rows(let r) = try eval(query, ctx) else { throw fail("export takes a query", query.range) }
                 set = r
             } else if format == "ics" {
-                set = try agendaRows(on: nil)
+                set = try agendaRows(on: nil, s.range)
             } else {
                 set = RowSet(collection: Schema.contacts, rows: try rows(of: Schema.contacts))
             }
