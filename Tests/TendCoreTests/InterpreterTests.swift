@@ -351,7 +351,7 @@ import Testing
             try h.run("count(contacts where count(contacts where name == it.name) > 0)")
             Issue.record("no work limit")
         } catch let d as Diagnostic {
-            #expect(d.message == "this statement does too much work (over 30 row visits)")
+            #expect(d.message == "this statement does too much work (over 30 steps: rows visited and fns called)")
             #expect(d.range.start > 0)  // at the inner query, not the statement's start
         }
         #expect(h.text(try h.value("count(contacts where name != null)")) == "6")

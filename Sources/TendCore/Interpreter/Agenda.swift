@@ -4,7 +4,10 @@ extension Interpreter {
     // MARK: - Agenda
 
     /// Every rule for every contact that is not snoozed: one item per contact and rule that matches.
-    func agendaRows(on date: Day?) throws -> RowSet {
+    func agendaRows(on date: Day?, _ range: SourceRange) throws -> RowSet {
+        try enterRules("agenda", range)
+        evaluatingRules += 1
+        defer { evaluatingRules -= 1 }
         let saved = today
         if let date { today = date }
         defer { today = saved }
@@ -29,6 +32,7 @@ extension Interpreter {
             var overdue: Value?
             var sortName: String?
             for boxed in rules {
+                ruleInView = boxed.rule.name
                 let (fires, message, priority) = try within(boxed.rule.file) { () throws -> (Bool, String, Decimal) in
                     guard try eval(boxed.rule.when, ctx).isTrue else { return (false, "", 0) }
                     return (true, try display(eval(boxed.rule.message, ctx)), try priorityValue(boxed.rule, ctx))
@@ -67,7 +71,10 @@ extension Interpreter {
     }
 
     /// `why @x`: each rule's condition parts and whether they held, then the priority term by term.
-    func why(_ id: Int64) throws -> RowSet {
+    func why(_ id: Int64, _ range: SourceRange) throws -> RowSet {
+        try enterRules("why", range)
+        evaluatingRules += 1
+        defer { evaluatingRules -= 1 }
         let ctx = Ctx(row: .contact(id))
         var rows: [Value] = []
         func add(_ what: String, _ expr: String, _ value: Value) {
@@ -76,6 +83,7 @@ extension Interpreter {
         guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
         if let until = c.snoozedUntil, until > today { add("snoozed", "until \(until)", .bool(true)) }
         for rule in definitions.rules {
+            ruleInView = rule.name
             let saved = source
             source = rule.file ?? source
             defer { source = saved }
@@ -108,6 +116,12 @@ extension Interpreter {
 
     private func sliceOf(_ e: Expr) -> String { source.map { $0.slice(e.range) } ?? "…" }
 
+    /// Stops a stored rule that reads what evaluates every rule (see `evaluatingRules`).
+    func enterRules(_ what: String, _ range: SourceRange) throws {
+        guard evaluatingRules > 0 else { return }
+        throw fail("rule \"\(ruleInView)\" reads \(what), which evaluates every rule: a cycle; drop or redefine the rule", range)
+    }
+
     /// The parts of a condition joined by `and`/`or` at the top level.
     /// Kept on the expression: a rule's query asks for them once per contact.
     func conjuncts(_ e: Expr) -> [Expr] {
@@ -133,8 +147,14 @@ extension Interpreter {
 
     /// A goal's metric over one period: dated collections hold only the period's rows, and
     /// `today` is the period's last day (or today, for the current period).
-    func metric(_ g: Goal, in window: ClosedRange<Day>) throws -> Value {
+    func metric(_ g: Goal, in window: ClosedRange<Day>, reading what: String, _ range: SourceRange) throws -> Value {
         guard let text = g.metric else { return .null }
+        if evaluatingGoals > 0 {
+            throw fail("goal \"\(goalInView)\" reads \(what), which evaluates every goal's metric: a cycle; remove or redefine the goal", range)
+        }
+        evaluatingGoals += 1
+        goalInView = g.name
+        defer { evaluatingGoals -= 1 }
         let src = Source(name: "goal \"\(g.name)\"", text: text)
         let (expr, diags) = Parser.parseExpression(src)
         guard let expr, diags.isEmpty else { throw fail("the metric of goal \"\(g.name)\" does not parse: \(diags.first?.message ?? "")", .none) }
@@ -154,7 +174,7 @@ extension Interpreter {
     }
 
     /// Each goal with a metric: this period and the three before, against the target.
-    func progressRows() throws -> RowSet {
+    func progressRows(_ range: SourceRange) throws -> RowSet {
         let spec = Schema.progress
         var rows: [Value] = []
         for g in try view().net.goals {
@@ -166,7 +186,7 @@ extension Interpreter {
                 start = start.adding(days: -1).start(of: period)
             }
             for (i, p) in periods.enumerated() {
-                let value = try metric(g, in: p)
+                let value = try metric(g, in: p, reading: "progress", range)
                 let n = value.numberValue ?? 0
                 let target = g.target
                 var percent: Value = .null

@@ -12,6 +12,7 @@ extension Interpreter {
             }
             var locals: [String: Value] = [:]
             for (p, a) in zip(f.params, args) { locals[p] = try eval(a, ctx) }
+            try charge(1, e.range)
             callDepth += 1
             defer { callDepth -= 1 }
             if callDepth > Interpreter.maxCallDepth { throw fail("functions call each other too deeply", e.range) }

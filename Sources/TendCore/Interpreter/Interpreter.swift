@@ -204,14 +204,31 @@ public final class Interpreter {
     /// the moment anything else is asked for, and is dropped when the next statement starts.
     var queryView: View?
     var source: Source?
-    /// Guards against runaway evaluation (a user fn called in a tight loop over a huge network).
+    /// Definitions evaluated inside one another (fns, lets, scores): a stored definition that
+    /// reads itself stops here, with words, long before the stack (`stack`) runs out. Two
+    /// hundred is far beyond any real chain of definitions.
     var callDepth = 0
     static let maxCallDepth = 200
-    /// Rows visited by the current statement. A query inside a query over a large network is
-    /// quadratic: past `maxWork` visits the statement stops with an error instead of running
-    /// for hours. Counted, not timed, so that the limit is the same on every machine.
+    /// The stack's limit on this thread: evaluation stops with an error before it overflows.
+    var stack = StackGuard()
+    /// Rows visited and fns called by the current statement. A query inside a query over a
+    /// large network is quadratic, and fns calling fns twice are exponential: past `maxWork`
+    /// steps the statement stops with an error instead of running for hours. Counted, not
+    /// timed, so that the limit is the same on every machine; twenty million steps take
+    /// seconds, and a statement over a 20,000-contact network takes a few hundred thousand.
     var work = 0
     public var maxWork = 20_000_000
+    /// What is being evaluated for every contact or period: the rules (for the agenda or `why`),
+    /// goals' metrics, the default cadence. A stored definition (by an older Tend, or written
+    /// into the database by hand) that reads what evaluates it is stopped when it re-enters,
+    /// with the cycle named, instead of recursing until the stack overflows.
+    var evaluatingRules = 0
+    var ruleInView = ""
+    var evaluatingGoals = 0
+    var goalInView = ""
+    var evaluatingCadence = 0
+    /// The lets and scores being evaluated now (`let:x`, `score:s`): one that reads itself is a cycle.
+    var inProgress: Set<String> = []
     /// Interactions read at a time when a large network is scanned page by page.
     public var pageSize = 20_000
 
@@ -219,7 +236,7 @@ public final class Interpreter {
         work += rows
         if work > maxWork {
             throw fail(
-                "this statement does too much work (over \(maxWork) row visits)", range,
+                "this statement does too much work (over \(maxWork) steps: rows visited and fns called)", range,
                 notes: [
                     "a query inside a query over every row grows with the square of the network; narrow the inner query (contact == it, limit) or compute it once with let"
                 ])
@@ -298,10 +315,12 @@ public final class Interpreter {
     /// Evaluates an expression outside any row (the REPL's `-e`, tests).
     public func evaluate(_ e: Expr, source: Source) throws -> Value {
         self.source = source
+        stack.prepare()
         return try eval(e, .empty)
     }
 
     func eval(_ e: Expr, _ ctx: Ctx) throws -> Value {
+        if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
         switch e.kind {
         case .literal(let v):
             return v
@@ -380,17 +399,11 @@ public final class Interpreter {
             // A let's value cannot change while the view stands (it reads no row): worked out once.
             let v = try view()
             if let known = v.lets[name] { return known }
-            guard let l = definitions.lets[name] else { throw fail("'\(name)' is no longer defined", e.range) }
-            callDepth += 1
-            defer { callDepth -= 1 }
-            if callDepth > Interpreter.maxCallDepth { throw fail("definitions nested too deeply", e.range) }
-            let value = try within(l.file) { try eval(l.value, Ctx()) }
-            if v === (try? view()) { v.lets[name] = value }
-            return value
+            return try letValue(name, v, e.range)
         case .collection(let name):
             guard let spec = Schema.collection(named: name) else { throw fail("unknown collection \(name)", e.range) }
-            if name == "agenda" { return .rows(try agendaRows(on: nil)) }
-            return .rows(RowSet(collection: spec, rows: try rows(of: spec)))
+            if name == "agenda" { return .rows(try agendaRows(on: nil, e.range)) }
+            return .rows(RowSet(collection: spec, rows: try rows(of: spec, e.range)))
         case .stage(let s):
             return .stage(s)
         case .constant(let c):
@@ -404,6 +417,10 @@ public final class Interpreter {
             // Unchecked input (a rule loaded from an older database): resolve the way the checker would.
             if let v = ctx.locals[n] { return v }
             if let keys = ctx.groupKeys, let v = keys[n] { return v }
+            if case .contact? = ctx.row, ContactKey.byName[n] != nil || definitions.scores[n] != nil {
+                // A contact's field or score: its errors (a score that reads itself) are the answer.
+                return try field(ctx.row!, n, e.range)
+            }
             if let row = ctx.row, let v = try? field(row, n, e.range) { return v }
             if definitions.lets[n] != nil {
                 e.resolution = .global(n)
@@ -420,6 +437,85 @@ public final class Interpreter {
             if let s = Stage(name: n) { return .stage(s) }
             throw fail("unknown name '\(n)'", e.range)
         }
+    }
+
+    // MARK: - Lets
+
+    /// A let's value in this view. The lets it reads (directly, or in the fns it calls) are
+    /// worked out first, from the bottom up, so that a chain of a thousand lets needs no more
+    /// stack than one.
+    func letValue(_ name: String, _ v: View, _ range: SourceRange) throws -> Value {
+        guard let l = definitions.lets[name] else { throw fail("'\(name)' is no longer defined", range) }
+        if inProgress.contains(Definitions.key(.let, name)) { throw fail("let \(name) reads itself (a cycle): drop or redefine it", range) }
+        var order: [String] = []
+        var state: [String: Bool] = [name: false]
+        var stack = Interpreter.letsRead(by: l.value, definitions).map { ($0, false) }
+        while let (n, done) = stack.popLast() {
+            if done {
+                order.append(n)
+                continue
+            }
+            guard state[n] == nil, v.lets[n] == nil, let dep = definitions.lets[n] else { continue }
+            state[n] = false
+            stack.append((n, true))
+            stack += Interpreter.letsRead(by: dep.value, definitions).filter { state[$0] == nil }.map { ($0, false) }
+        }
+        for n in order where v.lets[n] == nil { _ = try evaluateLet(n, v, range) }
+        return try evaluateLet(name, v, range)
+    }
+
+    private func evaluateLet(_ name: String, _ v: View, _ range: SourceRange) throws -> Value {
+        guard let l = definitions.lets[name] else { throw fail("'\(name)' is no longer defined", range) }
+        let value = try once(.let, name, range) { try within(l.file) { try eval(l.value, Ctx()) } }
+        v.lets[name] = value
+        return value
+    }
+
+    /// Evaluates a let or a score, stopping one that reads itself (a stored cycle) and a chain
+    /// of definitions deeper than `maxCallDepth`.
+    private func once(_ kind: Definition.Kind, _ name: String, _ range: SourceRange, _ body: () throws -> Value) throws -> Value {
+        let key = Definitions.key(kind, name)
+        if inProgress.contains(key) { throw fail("\(kind) \(name) reads itself (a cycle): drop or redefine it", range) }
+        callDepth += 1
+        inProgress.insert(key)
+        defer {
+            callDepth -= 1
+            inProgress.remove(key)
+        }
+        if callDepth > Interpreter.maxCallDepth { throw fail("definitions nested too deeply", range) }
+        return try body()
+    }
+
+    /// The lets an expression reads, directly or in the fns it calls (each fn looked into once).
+    /// Walked with a stack of its own: fns calling fns may be thousands deep.
+    static func letsRead(by root: Expr, _ definitions: Definitions) -> [String] {
+        var found: [String] = []
+        var fnsSeen = Set<String>()
+        var stack = [root]
+        while let e = stack.popLast() {
+            switch e.kind {
+            case .literal, .handle, .tag, .me, .it: break
+            case .name(let n):
+                switch e.resolution {
+                case .global(let g): found.append(g)
+                case .unresolved where definitions.lets[n] != nil: found.append(n)
+                default: break
+                }
+            case .interpolated(let parts): for case .expr(let x) in parts { stack.append(x) }
+            case .list(let items): stack += items
+            case .record(let fields): stack += fields.map(\.1)
+            case .unary(_, let x), .member(let x, _): stack.append(x)
+            case .binary(_, let a, let b): stack += [a, b]
+            case .ifThen(let c, let t, let f): stack += [c, t] + (f.map { [$0] } ?? [])
+            case .call(let name, let args):
+                stack += args
+                if Builtin.byName[name] == nil, let f = definitions.fns[name], fnsSeen.insert(name).inserted { stack.append(f.body) }
+            case .query(let q):
+                stack += Checker.sourceExprs(q.source) + [q.filter, q.limit].compactMap { $0 }
+                stack += q.groupBy + q.sortBy.map(\.0) + q.show.map(\.0)
+            }
+        }
+        return found
     }
 
     // MARK: - Contacts
@@ -512,10 +608,7 @@ public final class Interpreter {
             throw fail("contacts have no field '\(name)'", range, suggestion: closest(name, among: Schema.contacts.fields.map(\.name)).first)
         }
         if let cached = v.scores[name]?[id] { return cached }
-        callDepth += 1
-        defer { callDepth -= 1 }
-        if callDepth > Interpreter.maxCallDepth { throw fail("scores nested too deeply", range) }
-        let value = try within(score.file) { try eval(score.value, Ctx(row: .contact(id))) }
+        let value = try once(.score, name, range) { try within(score.file) { try eval(score.value, Ctx(row: .contact(id))) } }
         v.scores[name, default: [:]][id] = value
         return value
     }
@@ -589,8 +682,17 @@ public final class Interpreter {
         if let cached = v.cadence[id] { return cached }
         var result: Duration?
         if let fn = definitions.fns["default_cadence"], fn.params.count == 1 {
+            if evaluatingCadence > 0 {
+                throw fail(
+                    "default_cadence needs a contact's cadence, due or overdue (or who is overdue), which default_cadence gives: a cycle; redefine it",
+                    fn.body.range)
+            }
             callDepth += 1
-            defer { callDepth -= 1 }
+            evaluatingCadence += 1
+            defer {
+                callDepth -= 1
+                evaluatingCadence -= 1
+            }
             if callDepth > Interpreter.maxCallDepth { throw fail("default_cadence nested too deeply", fn.body.range) }
             if case .duration(let d) = try within(fn.file, { try eval(fn.body, Ctx(locals: [fn.params[0]: .contact(id)])) }) { result = d }
         }

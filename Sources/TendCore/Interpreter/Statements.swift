@@ -17,6 +17,7 @@ extension Interpreter {
     func perform(_ s: Statement) throws -> [Output] {
         source = s.source
         work = 0
+        stack.prepare()
         queryView = nil
         let ctx = Ctx()
         switch s.kind {
@@ -286,7 +287,7 @@ extension Interpreter {
                 guard case .rows(let r) = try eval(query, ctx) else { throw fail("export takes a query", query.range) }
                 set = r
             } else if format == "ics" {
-                set = try agendaRows(on: nil)
+                set = try agendaRows(on: nil, s.range)
             } else {
                 set = RowSet(collection: Schema.contacts, rows: try rows(of: Schema.contacts))
             }
