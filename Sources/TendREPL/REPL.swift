@@ -16,7 +16,16 @@ public final class REPL {
         let stateHome = environmentSetting("XDG_STATE_HOME") ?? homeDirectory() + "/.local/state"
         let historyPath = stateHome + "/tend/history"
         let completer = Completer(session: session)
-        self.reader = reader ?? EditLineReader(historyPath: historyPath, complete: completer.candidates) ?? PlainLineReader()
+        // Under --read-only the REPL writes nothing, its history included.
+        let history = session.readOnly ? nil : historyPath
+        self.reader = reader ?? EditLineReader(historyPath: history, complete: completer.candidates) ?? PlainLineReader()
+        if self.reader is EditLineReader {
+            // At the keyboard, replacing an existing file is asked about rather than refused.
+            session.confirmOverwrite = { [weak self] question in
+                guard let answer = try? self?.reader.readLine(prompt: question) else { return false }
+                return answer.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("y")
+            }
+        }
     }
 
     /// Runs until `.quit` or Ctrl-D; returns the status to exit with.

@@ -181,7 +181,7 @@ public struct Checker {
             finishDefinition("score:" + name, currentDeps, s)
         case .drop:
             mutations.append(s)
-        case .load(let path), .save(let path):
+        case .load(let path), .save(let path, _):
             if case .save = s.kind { mutations.append(s) }
             expect(path, .string, Scope(), "a file name")
         case .assert(let cond, let message):
@@ -198,7 +198,7 @@ public struct Checker {
             }
             expect(path, .string, Scope(), "a file name")
             checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad"])
-        case .exportFile(let format, let path, let query):
+        case .exportFile(let format, let path, let query, _):
             if !["vcard", "csv", "json", "ics", "dot"].contains(format) {
                 report(
                     "cannot export '\(format)'; formats are vcard, csv, json, ics, dot", s.range,
