@@ -228,7 +228,7 @@ struct Exporter {
         default:
             throw Importer.Failure(description: "cannot export \(format); formats are vcard, csv, json, ics, dot")
         }
-        try Session.writePrivate(text, to: path)
+        try session.output(text, to: path, existing: session.exporting)
         let noun = format == "ics" ? "agenda item" : "contact"
         return "Exported \(count) \(noun)\(count == 1 ? "" : "s") to \(path)."
     }

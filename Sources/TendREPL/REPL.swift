@@ -17,8 +17,16 @@ public final class REPL {
         let stateHome = environmentSetting("XDG_STATE_HOME") ?? homeDirectory() + "/.local/state"
         let historyPath = stateHome + "/tend/history"
         let completer = Completer(session: session)
-        self.reader =
-            reader ?? EditLineReader(historyPath: historyPath, complete: { completer.complete($0) }) ?? PlainLineReader()
+        // Under --read-only the REPL writes nothing, its history included.
+        let history = session.readOnly ? nil : historyPath
+        self.reader = reader ?? EditLineReader(historyPath: history, complete: { completer.complete($0) }) ?? PlainLineReader()
+        if self.reader is EditLineReader {
+            // At the keyboard, replacing an existing file is asked about rather than refused.
+            session.confirmOverwrite = { [weak self] question in
+                guard let answer = try? self?.reader.readLine(prompt: question) else { return false }
+                return answer.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("y")
+            }
+        }
     }
 
     /// Runs until `.quit` or Ctrl-D; returns the status to exit with.
@@ -95,6 +103,16 @@ public final class REPL {
             reader.addHistory(buffer)
             return .statement(buffer)
         }
+    }
+
+    /// Whether piped input holds a dot-command line (outside an unfinished statement).
+    public static func hasDotCommands(_ source: Source) -> Bool {
+        var before: [Substring] = []
+        for line in source.text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.trimmingCharacters(in: .whitespaces).hasPrefix("."), !Parser.isIncomplete(before.joined(separator: "\n")) { return true }
+            before.append(line)
+        }
+        return false
     }
 
     /// Piped input (`tend < script`) runs as a script, as `tend run -` does; a line that is a

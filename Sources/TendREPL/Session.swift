@@ -52,6 +52,13 @@ public struct AssertionResult: Sendable {
     public var detail: String
 }
 
+/// An error that stopped a run (a script that does not check, a run-time error), for the
+/// JUnit report.
+public struct ErrorResult: Sendable {
+    public var message: String
+    public var location: String
+}
+
 /// A database opened for running Tend: it checks scripts, runs them in one transaction, and
 /// prints what they show. The REPL and every command of `tend` go through it.
 public final class Session: InterpreterHost {
@@ -62,6 +69,7 @@ public final class Session: InterpreterHost {
     public var quiet = false
     public var diagnostics: DiagnosticFormatter
     public private(set) var assertions: [AssertionResult] = []
+    public private(set) var errors: [ErrorResult] = []
 
     public init(store: Store, today: Day, renderer: Renderer = Renderer(), console: Console = .standard, color: Bool = false) throws {
         self.store = store
@@ -221,7 +229,7 @@ public final class Session: InterpreterHost {
     }
 
     func resolve(_ path: String, from source: Source) -> String {
-        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("/") || path == "-" { return path }
         let expanded = path.hasPrefix("~/") ? homeDirectory() + String(path.dropFirst(1)) : path
         if expanded.hasPrefix("/") { return expanded }
         if source.name.hasPrefix("<") { return expanded }
@@ -277,7 +285,8 @@ public final class Session: InterpreterHost {
 
     // MARK: - Checking
 
-    /// Checks statements against the current definitions; under `readOnly`, data changes are errors.
+    /// Checks statements against the current definitions; under `readOnly`, data changes and
+    /// files written are errors.
     public func check(_ statements: [Statement], readOnly: Bool) -> [Diagnostic] {
         var checker = Checker(definitions: definitions(toCheck: statements))
         checker.check(statements)
@@ -289,8 +298,16 @@ public final class Session: InterpreterHost {
         var diags = checker.diagnostics
         if readOnly || readOnlyFile != nil {
             let why = readOnly ? "which --read-only does not allow" : "and \(readOnlyFile!) is read-only"
-            for s in checker.mutations where !Session.isDefinition(s) {
-                diags.append(Diagnostic(.type, "\(Session.verb(s)) changes data, \(why)", at: s.range, in: s.source))
+            for s in checker.mutations where Session.changesData(s) {
+                let hint = Session.isImport(s) ? " (import … dry_run shows what it would do)" : ""
+                diags.append(Diagnostic(.type, "\(Session.verb(s)) changes data, \(why)\(hint)", at: s.range, in: s.source))
+            }
+        }
+        if readOnly {
+            for s in statements where Session.writesFile(s) {
+                let hint = Session.verb(s) == "export" ? " (export to \"-\" writes to standard output)" : ""
+                diags.append(
+                    Diagnostic(.type, "\(Session.verb(s)) writes a file, which --read-only does not allow\(hint)", at: s.range, in: s.source))
             }
         }
         return diags
@@ -300,9 +317,39 @@ public final class Session: InterpreterHost {
     /// run is then read-only, and a change is an error found before anything runs.
     public var readOnlyFile: String?
 
+    /// Set by `--read-only`: every run of the session changes no data and writes no file.
+    public var readOnly = false
+
     static func isDefinition(_ s: Statement) -> Bool {
         switch s.kind {
         case .letDef, .fnDef, .ruleDef, .scoreDef, .drop, .market, .goal: return true
+        default: return false
+        }
+    }
+
+    static func isImport(_ s: Statement) -> Bool {
+        if case .importFile = s.kind { return true }
+        return false
+    }
+
+    /// Whether a statement the checker lists as a mutation changes the database's data: not a
+    /// definition (kept for the run only under `--read-only`), not `save` (it writes a file), not
+    /// an import with `dry_run`.
+    static func changesData(_ s: Statement) -> Bool {
+        switch s.kind {
+        case .save: return false
+        case .importFile(_, _, let options): return !options.contains { $0.name == "dry_run" }
+        default: return !isDefinition(s)
+        }
+    }
+
+    /// Whether a statement writes a file: `save`, and `export` to anything but "-" (standard output).
+    static func writesFile(_ s: Statement) -> Bool {
+        switch s.kind {
+        case .save: return true
+        case .exportFile(_, let path, _, _):
+            if case .literal(.string("-")) = path.kind { return false }
+            return true
         default: return false
         }
     }
@@ -314,10 +361,15 @@ public final class Session: InterpreterHost {
     // MARK: - Running
 
     /// Runs statements in one transaction: any run-time error rolls back everything (exit 3).
+    /// Under `readOnly` (`--read-only`), nothing is kept and no file is written.
     public func run(_ statements: [Statement], bail: Bool = false, readOnly: Bool = false) -> ExitStatus {
-        let readOnly = readOnly || readOnlyFile != nil
+        refusesFiles = readOnly || self.readOnly
+        let readOnly = refusesFiles || readOnlyFile != nil
         interpreter.readOnly = readOnly
-        defer { interpreter.readOnly = false }
+        defer {
+            interpreter.readOnly = false
+            refusesFiles = false
+        }
         let definitionsBefore = interpreter.definitionsIfLoaded
         func restoreDefinitions() {
             if let definitionsBefore { interpreter.definitions = definitionsBefore } else { deferDefinitions(storedDefinitions) }
@@ -327,7 +379,7 @@ public final class Session: InterpreterHost {
             probe.check(statements)
             try store.begin(immediate: !readOnly && !probe.mutations.isEmpty)
         } catch {
-            console.err("error: cannot start a transaction: \(error)")
+            fail("error: cannot start a transaction: \(Session.describe(error))")
             return .failed
         }
         var failed = false
@@ -347,28 +399,45 @@ public final class Session: InterpreterHost {
             } else {
                 try store.commit()
             }
-        } catch let d as Diagnostic {
-            store.rollback()
-            interpreter.invalidate()
-            restoreDefinitions()
-            console.err(diagnostics.format(d))
-            return .failed
         } catch {
             store.rollback()
             interpreter.invalidate()
             restoreDefinitions()
-            console.err("error: \(Session.describe(error))")
+            if let d = error as? Diagnostic {
+                console.err(diagnostics.format(d))
+                errors.append(ErrorResult(message: d.message, location: Session.location(d)))
+            } else {
+                fail("error: \(Session.describe(error))")
+            }
             return .failed
         }
         if readOnly { interpreter.invalidate() }
         return failed ? .assertionFailed : .success
     }
 
-    static func describe(_ error: Error) -> String {
+    /// True while a run under `--read-only` goes: the host then writes no file, whatever the
+    /// checker let through.
+    private var refusesFiles = false
+
+    /// Any error in words for the user (a database error without its SQL).
+    public static func describe(_ error: Error) -> String {
         if let d = error as? Diagnostic { return d.message }
         if let e = error as? Store.OpenError { return e.description }
         if let m = Store.databaseMessage(error) { return m + "; nothing was changed" }
         return "\(error)"
+    }
+
+    /// Where a diagnostic points, as `file:line:col`.
+    static func location(_ d: Diagnostic) -> String {
+        guard let source = d.source else { return "" }
+        let (line, col) = source.location(of: d.range.start)
+        return "\(source.name):\(line):\(col)"
+    }
+
+    /// Prints an error that ended a run and keeps it for the report.
+    public func fail(_ message: String, at location: String = "") {
+        console.err(message)
+        errors.append(ErrorResult(message: message, location: location))
     }
 
     /// Runs one statement and prints its outputs.
@@ -399,6 +468,16 @@ public final class Session: InterpreterHost {
 
     /// Runs script sources (files or stdin) the way `tend run` does.
     public func runScripts(_ sources: [Source], bail: Bool, readOnly: Bool) -> ExitStatus {
+        let (statements, diags) = prepare(sources, readOnly: readOnly)
+        if !diags.isEmpty {
+            report(diags)
+            return .invalid
+        }
+        return run(statements, bail: bail, readOnly: readOnly || self.readOnly)
+    }
+
+    /// Parses and checks sources, with the files they load: the program, and every problem found.
+    public func prepare(_ sources: [Source], readOnly: Bool) -> (statements: [Statement], diagnostics: [Diagnostic]) {
         var statements: [Statement] = []
         var diags: [Diagnostic] = []
         for src in sources {
@@ -407,14 +486,25 @@ public final class Session: InterpreterHost {
             diags += d
         }
         // Statements that parsed are checked even when others did not, so one run reports every error.
-        diags += check(statements, readOnly: readOnly)
-        if !diags.isEmpty {
-            for d in diags { console.err(diagnostics.format(d)) }
-            let n = diags.count
-            console.err("\(n) error\(n == 1 ? "" : "s"); nothing was run")
-            return .invalid
+        diags += check(statements, readOnly: readOnly || self.readOnly)
+        return (statements, diags)
+    }
+
+    /// Prints the problems that stop a program from running.
+    public func report(_ diags: [Diagnostic]) {
+        for d in diags {
+            console.err(diagnostics.format(d))
+            errors.append(ErrorResult(message: d.message, location: Session.location(d)))
         }
-        return run(statements, bail: bail, readOnly: readOnly)
+        let n = diags.count
+        console.err("\(n) error\(n == 1 ? "" : "s"); nothing was run")
+    }
+
+    /// Whether a checked program changes the database (a definition is a change: it is kept there).
+    public func changesData(_ statements: [Statement]) -> Bool {
+        var checker = Checker(definitions: definitions(toCheck: statements))
+        checker.check(statements)
+        return checker.mutations.contains { Session.changesData($0) || Session.isDefinition($0) }
     }
 
     /// The `N passed, N failed` line for the run's assertions, if it had any.
@@ -423,6 +513,9 @@ public final class Session: InterpreterHost {
         let passed = assertions.filter(\.passed).count
         return "\(passed) passed, \(assertions.count - passed) failed"
     }
+
+    /// How every JUnit report starts; `--junit` replaces only a file that starts so.
+    public static let junitPrologue = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"
 
     /// A JUnit XML report of the run's assertions.
     public func junitReport(suite: String) -> String {
@@ -443,8 +536,7 @@ public final class Session: InterpreterHost {
             return out
         }
         let failures = assertions.filter { !$0.passed }.count
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites tests=\"\(assertions.count)\" failures=\"\(failures)\">\n"
+        var xml = Session.junitPrologue + " tests=\"\(assertions.count)\" failures=\"\(failures)\">\n"
         xml += "  <testsuite name=\"\(esc(suite))\" tests=\"\(assertions.count)\" failures=\"\(failures)\" errors=\"0\">\n"
         for a in assertions {
             xml += "    <testcase classname=\"\(esc(suite))\" name=\"\(esc(a.message))\" file=\"\(esc(a.location))\""
@@ -460,40 +552,31 @@ public final class Session: InterpreterHost {
 
     // MARK: - InterpreterHost
 
-    public func write(_ text: String, to path: String, from source: Source) throws {
-        let full = resolve(path, from: source)
-        try Session.writePrivate(text, to: full)
+    /// Set by the interactive REPL: asks the user whether to replace an existing file.
+    public var confirmOverwrite: ((String) -> Bool)?
+
+    /// What happens to an existing file: replaced when the statement says `overwrite`, asked
+    /// about in the interactive REPL, refused otherwise.
+    func existing(overwrite: Bool, advice: String) -> FileWriter.Existing {
+        if overwrite { return .replace }
+        if let confirmOverwrite { return .ask(confirmOverwrite, advice: advice) }
+        return .refuse(advice: advice)
     }
 
-    /// Writes a file readable by its owner only (exports and saves hold personal data). A regular
-    /// file is written beside its place and renamed over it when complete, so that a full disk
-    /// leaves the old file as it was instead of half a new one.
-    public static func writePrivate(_ text: String, to path: String) throws {
-        var st = stat()
-        let regular = stat(path, &st) != 0 || (st.st_mode & S_IFMT) == S_IFREG
-        let target = regular ? path + ".tend-tmp-\(getpid())" : path
-        func failure() -> ReadError { ReadError.io("cannot write \(path): \(String(cString: strerror(errno)))") }
-        let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw failure() }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else {
-                let error = failure()
-                close(fd)
-                if regular { unlink(target) }
-                throw error
-            }
-            written += n
+    /// Writes a file of the session's (never the database's), or standard output for "-".
+    public func output(_ text: String, to path: String, existing: FileWriter.Existing) throws {
+        if refusesFiles && path != "-" { throw FileWriter.Failure("\(path): --read-only writes no file") }
+        if path == "-" {
+            // The console adds the line end the text already has.
+            if !text.isEmpty { console.out(text.hasSuffix("\n") ? String(text.dropLast()) : text) }
+            return
         }
-        if regular && (fsync(fd) != 0 || rename(target, path) != 0) {
-            let error = failure()
-            close(fd)
-            unlink(target)
-            throw error
-        }
-        close(fd)
+        try FileWriter(database: store.path).write(Array(text.utf8), to: path, existing: existing)
+    }
+
+    public func write(_ text: String, to path: String, overwrite: Bool, from source: Source) throws {
+        let advice = "add overwrite to replace it: save \(ScriptWriter.quote(path)) overwrite"
+        try output(text, to: resolve(path, from: source), existing: existing(overwrite: overwrite, advice: advice))
     }
 
     public func importFile(format: String, path: String, options: [String: Value], from source: Source, into interpreter: Interpreter) throws
@@ -503,12 +586,21 @@ public final class Session: InterpreterHost {
         return try Importer(session: self).run(format: format, path: full, options: options)
     }
 
-    public func exportFile(format: String, path: String, table: Table, contacts: [Int64], from source: Source, interpreter: Interpreter) throws
-        -> String
-    {
+    public func exportFile(
+        format: String, path: String, overwrite: Bool, table: Table, contacts: [Int64], from source: Source, interpreter: Interpreter
+    ) throws -> String? {
         let full = resolve(path, from: source)
-        return try Exporter(session: self).run(format: format, path: full, table: table, contacts: contacts)
+        let advice = "add overwrite to replace it: export \(format) \(ScriptWriter.quote(path)) … overwrite"
+        exporting = existing(overwrite: overwrite, advice: advice)
+        defer { exporting = .refuse(advice: "") }
+        let done = try Exporter(session: self).run(format: format, path: full, table: table, contacts: contacts)
+        // An export to standard output is the output: no confirmation is mixed into it.
+        return full == "-" ? nil : done
     }
+
+    /// What the export under way does with an existing file (the exporter writes through
+    /// `output(_:to:existing:)` with it).
+    var exporting: FileWriter.Existing = .refuse(advice: "")
 
     /// The whole database as a script.
     public func dump() throws -> String {

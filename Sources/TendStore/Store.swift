@@ -33,6 +33,8 @@ public final class Store: Model {
     }
 
     /// Opens (creating when missing, mode 0600) the database at `path`; nil opens one in memory.
+    /// `readOnly` opens an existing database only, and changes nothing on disk: not its data,
+    /// not its mode, and no `-wal` or `-shm` file is left behind once it is closed.
     public init(path: String?, readOnly: Bool = false) throws {
         self.path = path
         var config = Configuration()
@@ -49,27 +51,79 @@ public final class Store: Model {
         if let path, stat(path, &st) == 0, st.st_size <= 32 << 20 {
             config.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 33554432") }
         }
-        if let path {
-            try Store.prepareFile(path, create: !readOnly)
-            if !readOnly && FileManager.default.fileExists(atPath: path) {
-                let dir = (path as NSString).deletingLastPathComponent
-                if access(path, W_OK) != 0 || access(dir.isEmpty ? "." : dir, W_OK) != 0 { throw OpenError.readOnly(path) }
-            }
-            // A WAL database in a folder that cannot be written can only be read as immutable
-            // (SQLite cannot make its shared-memory file there).
-            let dir = (path as NSString).deletingLastPathComponent
-            let immutable = readOnly && access(dir.isEmpty ? "." : dir, W_OK) != 0 && !FileManager.default.fileExists(atPath: path + "-shm")
-            let target = immutable ? "file:" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?immutable=1" : path
-            do {
-                db = try DatabaseQueue(path: target, configuration: config)
-            } catch {
-                throw OpenError.cannotOpen(path, Store.describe(error))
-            }
-        } else {
+        guard let path else {
             db = try DatabaseQueue(configuration: config)
+            try migrate(readOnly: readOnly)
+            return
+        }
+        try Store.prepareFile(path, create: !readOnly)
+        warnings = Store.makePrivate(path, change: !readOnly)
+        let dir = (path as NSString).deletingLastPathComponent
+        let writable = access(path, W_OK) == 0 && access(dir.isEmpty ? "." : dir, W_OK) == 0
+        if !readOnly && !writable { throw OpenError.readOnly(path) }
+        var target = path
+        if readOnly && writable {
+            // A read-only connection to a WAL database makes its `-wal` and `-shm` files and
+            // leaves them behind; one that may write (but cannot create the file: mode=rw)
+            // removes them when it closes last, as any writer does. Nothing it does is kept: the
+            // session rolls back every run under --read-only, whose definitions, markets and
+            // goals last for the run only, and the migrations are not run.
+            config.readonly = false
+            target = Store.uri(path, "mode=rw")
+        } else if readOnly && !(FileManager.default.fileExists(atPath: path + "-wal") && FileManager.default.fileExists(atPath: path + "-shm")) {
+            // A file nobody here may write, with no log beside it, is read as it is (SQLite could
+            // not make its shared-memory file in a folder that cannot be written).
+            target = Store.uri(path, "immutable=1")
+        }
+        do {
+            db = try DatabaseQueue(path: target, configuration: config)
+        } catch {
+            throw OpenError.cannotOpen(path, Store.describe(error))
         }
         try migrate(readOnly: readOnly)
     }
+
+    static func uri(_ path: String, _ parameter: String) -> String {
+        "file:" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?" + parameter
+    }
+
+    /// What opening found worth telling the user (a database others could read).
+    public private(set) var warnings: [String] = []
+
+    /// Personal data is for its owner's eyes: a database (and its log) that others may read is
+    /// made 0600, or under `--read-only` only reported.
+    static func makePrivate(_ path: String, change: Bool) -> [String] {
+        var st = stat()
+        guard stat(path, &st) == 0, st.st_mode & 0o077 != 0 else { return [] }
+        let mode = String(st.st_mode & 0o777, radix: 8)
+        guard change else {
+            return ["\(path) can be read by other users (mode \(mode)); `chmod 600 \(path)` makes it private (not changed under --read-only)"]
+        }
+        for file in [path, path + "-wal", path + "-shm", path + "-journal"] where FileManager.default.fileExists(atPath: file) {
+            if chmod(file, 0o600) != 0 {
+                return ["\(path) can be read by other users (mode \(mode)) and could not be made private: \(String(cString: strerror(errno)))"]
+            }
+        }
+        return ["\(path) could be read by other users (mode \(mode)); it is now private to you (mode 600)"]
+    }
+
+    /// Closes the database. When this connection wrote, its log is folded into the file first
+    /// (TRUNCATE), so that copying the file alone, as backups do, copies everything even while
+    /// another process keeps the database open; when it is the last connection, SQLite removes
+    /// the log.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        try? db.inDatabase { db in
+            if path != nil && db.totalChangesCount > 0 {
+                // Not worth waiting long for: a busy reader only means the next close folds it in.
+                try db.execute(sql: "PRAGMA busy_timeout = 2000")
+                _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+        }
+        try? db.close()
+    }
+    private var closed = false
 
     /// True when the database was just created (the session installs the prelude then).
     public private(set) var isNew = false
@@ -94,7 +148,7 @@ public final class Store: Model {
         // Personal data: the file is created readable by its owner only.
         let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
         if fd < 0 { throw OpenError.cannotOpen(path, String(cString: strerror(errno))) }
-        close(fd)
+        closeDescriptor(fd)
     }
 
     /// A database error in words a user can act on, or nil for other errors.
@@ -460,3 +514,6 @@ public final class Store: Model {
         try db.inDatabase { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "?" }
     }
 }
+
+/// `close(2)`, out of reach of `Store.close()`'s name.
+private func closeDescriptor(_ fd: Int32) { close(fd) }

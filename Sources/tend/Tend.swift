@@ -58,6 +58,9 @@ struct Tend: ParsableCommand {
     /// The two commonest one-shot forms (`tend -e …`, `tend run FILE…`) are read directly;
     /// everything else goes to ArgumentParser.
     static func main() {
+        // A file size limit (ulimit -f) makes a write fail with EFBIG, reported in words with
+        // nothing changed, instead of killing Tend half-way.
+        signal(SIGXFSZ, SIG_IGN)
         if let quick = QuickArguments(Array(CommandLine.arguments.dropFirst())) { quick.run() }
         main(nil)
     }
@@ -66,14 +69,21 @@ struct Tend: ParsableCommand {
         let settings = global.settings
         if let statement { App.runStatement(statement, settings) }
         if isatty(STDIN_FILENO) == 1 {
-            let session = try App.open(settings)
+            // The REPL creates a missing database, as it always has: it is where one starts.
+            let session = App.open(settings, create: true)
             let status = REPL(session: session, databaseName: App.databasePath(settings)).run()
             App.finish(session, status, summary: false)
         }
-        let session = try App.open(settings)
-        let source = try App.readStdin()
-        let repl = REPL(session: session, databaseName: App.databasePath(settings), reader: PlainLineReader())
-        App.finish(session, repl.runPiped(source, readOnly: settings.readOnly))
+        let source = App.readStdin()
+        if REPL.hasDotCommands(source) {
+            // Dot-commands make piped input a REPL session without a keyboard: it creates a
+            // missing database as the REPL does.
+            let session = App.open(settings, create: true)
+            App.announceCreated(session, settings)
+            let repl = REPL(session: session, databaseName: App.databasePath(settings), reader: PlainLineReader())
+            App.finish(session, repl.runPiped(source, readOnly: settings.readOnly))
+        }
+        App.runSources([source], settings, bail: false, quiet: false, junit: nil)
     }
 }
 
@@ -152,7 +162,7 @@ enum App {
         return base + "/tend/tend.db"
     }
 
-    static func today(_ g: Settings) throws -> Day {
+    static func today(_ g: Settings) -> Day {
         let text = g.today ?? environmentSetting("TEND_TODAY")
         if let text {
             guard let d = Day(iso: text) else { fail("today must be a date YYYY-MM-DD, not \"\(text)\"", .invalid) }
@@ -170,96 +180,151 @@ enum App {
         isatty(fd) == 1 && environmentValue("NO_COLOR") == nil && environmentValue("TERM") != "dumb"
     }
 
-    static func open(_ g: Settings) throws -> Session {
+    /// The session open now: leaving closes its database (see `exit`).
+    static var session: Session?
+
+    /// Opens the database for a command. A missing database is created only when `create` says
+    /// so (the REPL, import, demo, a run that changes data) and never under `--read-only`;
+    /// otherwise it is an error, so that a mistyped path fails instead of answering from an
+    /// empty new database.
+    static func open(_ g: Settings, create: Bool) -> Session {
         let path = databasePath(g)
-        let day = try today(g)
+        let day = today(g)
+        if !FileManager.default.fileExists(atPath: path) && (!create || g.readOnly) {
+            let why = g.readOnly ? "--read-only creates none" : "a command that only reads does not create one"
+            fail("no database at \(path) (\(why)); check --db or TEND_DB", .failed)
+        }
         do {
             var readOnlyFile: String?
             let store: Store
             do {
-                store = try Store(path: path)
+                store = try Store(path: path, readOnly: g.readOnly)
             } catch Store.OpenError.readOnly(let p) {
                 // Still worth opening: queries, the agenda and exports work; changes are refused.
                 store = try Store(path: path, readOnly: true)
                 readOnlyFile = p
             }
+            for w in store.warnings { TerminalOutput.write("tend: warning: \(w)\n", to: STDERR_FILENO) }
             let width = Terminal.width()
             let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil, terminal: width != nil)
             let session = try Session(store: store, today: day, renderer: renderer, color: colorErrors)
             session.readOnlyFile = readOnlyFile
+            session.readOnly = g.readOnly
+            self.session = session
             return session
         } catch let e as Store.OpenError {
             fail(e.description, .failed)
         } catch {
-            fail("cannot open \(path): \(error)", .failed)
+            fail("cannot open \(path): \(Session.describe(error))", .failed)
         }
     }
 
-    static func readStdin() throws -> Source {
+    /// Says on standard error that a command made a new database, when it did.
+    static func announceCreated(_ session: Session, _ g: Settings) {
+        if session.store.isNew { FileHandle.standardError.write(Data("tend: created a new database at \(databasePath(g))\n".utf8)) }
+    }
+
+    static func readStdin() -> Source {
         let data = FileHandle.standardInput.readDataToEndOfFile()
         do {
             return try Session.source(from: data, name: "<stdin>")
         } catch let e as Session.ReadError {
             fail("<stdin>: \(e)", e.status)
+        } catch {
+            fail("<stdin>: \(error)", .failed)
         }
     }
 
     static func fail(_ message: String, _ status: ExitStatus) -> Never {
         TerminalOutput.write("tend: error: \(message)\n", to: STDERR_FILENO)
+        exit(status)
+    }
+
+    /// Leaves with a status: the only exit point. The database is closed first, so that what
+    /// was written is in the file itself and no `-wal` or `-shm` file stays behind.
+    static func exit(_ status: ExitStatus) -> Never {
+        session?.store.close()
         Foundation.exit(status.rawValue)
     }
 
     /// `tend -e STATEMENT`.
     static func runStatement(_ statement: String, _ settings: Settings) -> Never {
-        let session: Session
-        do {
-            session = try open(settings)
-        } catch {
-            fail("\(error)", .failed)
-        }
-        finish(session, session.runScripts([Source(name: "<-e>", text: statement)], bail: false, readOnly: settings.readOnly))
+        runSources([Source(name: "<-e>", text: statement)], settings, bail: false, quiet: false, junit: nil)
     }
 
     /// `tend run FILE…`.
     static func runFiles(_ files: [String], _ settings: Settings, bail: Bool, quiet: Bool, junit: String?) -> Never {
         var sources: [Source] = []
-        do {
-            for f in files {
-                if f == "-" {
-                    sources.append(try readStdin())
-                    continue
-                }
-                do {
-                    sources.append(try Session.readSource(f))
-                } catch let e as Session.ReadError {
-                    fail("\(f): \(e)", e.status)
-                }
+        for f in files {
+            if f == "-" {
+                sources.append(readStdin())
+                continue
             }
-        } catch {
-            fail("\(error)", .failed)
-        }
-        let session: Session
-        do {
-            session = try open(settings)
-        } catch {
-            fail("\(error)", .failed)
-        }
-        session.quiet = quiet
-        let status = session.runScripts(sources, bail: bail, readOnly: settings.readOnly)
-        if let junit {
             do {
-                try Session.writePrivate(session.junitReport(suite: files.joined(separator: " ")), to: junit)
+                sources.append(try Session.readSource(f))
+            } catch let e as Session.ReadError {
+                fail("\(f): \(e)", e.status)
             } catch {
-                fail("cannot write \(junit): \(error)", .failed)
+                fail("\(f): \(error)", .failed)
+            }
+        }
+        runSources(sources, settings, bail: bail, quiet: quiet, junit: junit.map { ($0, files.joined(separator: " ")) })
+    }
+
+    /// Runs scripts on the database. A run on a path with no database creates one only when the
+    /// program changes data (checked first, on a database in memory), says so, and removes it
+    /// again when the run fails.
+    static func runSources(_ sources: [Source], _ g: Settings, bail: Bool, quiet: Bool, junit: (file: String, suite: String)?) -> Never {
+        let path = databasePath(g)
+        var create = false
+        if !g.readOnly && !FileManager.default.fileExists(atPath: path) {
+            let probe: Session
+            do {
+                probe = try Session(store: Store(path: nil), today: today(g), color: colorErrors)
+            } catch {
+                fail("\(error)", .failed)
+            }
+            let (statements, diags) = probe.prepare(sources, readOnly: false)
+            if !diags.isEmpty {
+                probe.report(diags)
+                leave(probe, .invalid, junit: junit, database: path)
+            }
+            create = probe.changesData(statements)
+        }
+        let session = open(g, create: create)
+        session.quiet = quiet
+        let status = session.runScripts(sources, bail: bail, readOnly: g.readOnly)
+        if create && session.store.isNew {
+            if status == .failed {
+                session.store.close()
+                for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+            } else {
+                announceCreated(session, g)
+            }
+        }
+        leave(session, status, junit: junit, database: path)
+    }
+
+    /// Writes the JUnit report when asked for, prints the assertion summary, and exits.
+    static func leave(_ session: Session, _ status: ExitStatus, junit: (file: String, suite: String)?, database: String) -> Never {
+        if let (file, suite) = junit {
+            do {
+                // The report replaces one an earlier run wrote, and nothing else.
+                let advice = "it is not a JUnit report from an earlier run, so Tend does not replace it"
+                let isReport: ([UInt8]) -> Bool = { String(decoding: $0, as: UTF8.self).hasPrefix(Session.junitPrologue) }
+                try FileWriter(database: database).write(
+                    Array(session.junitReport(suite: suite).utf8), to: file, existing: .replaceIf(isReport, advice: advice))
+            } catch {
+                fail("\(error)", .failed)
             }
         }
         finish(session, status)
     }
 
-    /// Prints the assertion summary and exits with the run's status: the only exit point.
+    /// Prints the assertion summary and exits with the run's status.
     static func finish(_ session: Session, _ status: ExitStatus, summary: Bool = true) -> Never {
         if summary, let line = session.assertionSummary { session.console.err(line) }
-        Foundation.exit(status.rawValue)
+        exit(status)
     }
 }
 
@@ -286,19 +351,25 @@ struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check", abstract: "Parse and type-check scripts without running them (no database needed).")
 
-    @ArgumentParser.Option(help: "Also know the definitions kept in this database.") var db: String?
+    // `--db` is read from the options every command shares: the root command takes it first.
+    @OptionGroup var global: GlobalOptions
     @Argument(help: "Script files.") var files: [String]
 
     mutating func run() throws {
         var definitions = Prelude.definitions
-        if let db {
+        if let db = global.db {
+            // The database's definitions are known too; it is only read, and nothing is left beside it.
+            guard FileManager.default.fileExists(atPath: db) else { App.fail("no database at \(db); check --db", .failed) }
             do {
                 let store = try Store(path: db, readOnly: true)
+                defer { store.close() }
                 for d in try store.definitions() {
                     for s in Parser.parse(Source(name: d.name, text: d.source)).statements { definitions.define(s) }
                 }
+            } catch let e as Store.OpenError {
+                App.fail(e.description, .failed)
             } catch {
-                App.fail("\(db): \(error)", .failed)
+                App.fail("\(db): \(Session.describe(error))", .failed)
             }
         }
         var checker = Checker(definitions: definitions)
@@ -321,9 +392,18 @@ struct CheckCommand: ParsableCommand {
         for d in diags { TerminalOutput.write(formatter.format(d) + "\n", to: STDERR_FILENO) }
         if !diags.isEmpty {
             FileHandle.standardError.write(Data("\(diags.count) error\(diags.count == 1 ? "" : "s")\n".utf8))
-            Foundation.exit(ExitStatus.invalid.rawValue)
+            App.exit(.invalid)
         }
     }
+}
+
+/// A format named on the command line: one word, so that it cannot carry a statement into the
+/// script text it is written in (the checker names the formats that exist).
+func formatWord(_ format: String) -> String {
+    guard !format.isEmpty, format.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+        App.fail("'\(format)' is not a format name", .invalid)
+    }
+    return format
 }
 
 struct ImportCommand: ParsableCommand {
@@ -339,27 +419,41 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "The file.") var file: String
 
     mutating func run() throws {
-        let session = try App.open(global.settings)
+        let settings = global.settings
         var flags = ""
         if dryRun { flags += " dry_run" }
         if skipBad { flags += " skip_bad" }
         if update { flags += " update" }
-        let text = "import \(format) \(ScriptWriter.quote(file))\(flags)"
-        App.finish(session, session.runScripts([Source(name: "<import>", text: text)], bail: false, readOnly: false))
+        let text = "import \(formatWord(format)) \(ScriptWriter.quote(file))\(flags)"
+        let session = App.open(settings, create: !dryRun)
+        App.announceCreated(session, settings)
+        App.finish(session, session.runScripts([Source(name: "<import>", text: text)], bail: false, readOnly: settings.readOnly))
     }
 }
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Export contacts: vcard, csv, json, ics (the agenda) or dot.")
     @OptionGroup var global: GlobalOptions
+    @Flag(name: .long, help: "Replace the file if it exists.") var overwrite = false
     @Argument(help: "vcard, csv, json, ics or dot.") var format: String
-    @Argument(help: "The file to write.") var file: String
-    @Argument(help: "A query choosing what to export (all contacts by default).") var query: [String] = []
+    @Argument(help: "The file to write, or - for standard output.") var file: String
+    @Argument(help: "One query choosing what to export (all contacts by default).") var query: [String] = []
 
     mutating func run() throws {
-        let session = try App.open(global.settings)
-        let text = "export \(format) \(ScriptWriter.quote(file)) \(query.joined(separator: " "))"
-        App.finish(session, session.runScripts([Source(name: "<export>", text: text)], bail: false, readOnly: false))
+        // The query is one query, checked as such before it goes into the statement: never
+        // statements (`contacts; remove @x`).
+        let queryText = query.joined(separator: " ")
+        if !queryText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            let (_, diags) = Parser.parseExpression(Source(name: "<query>", text: queryText))
+            if let d = diags.first {
+                let formatter = DiagnosticFormatter(color: App.colorErrors)
+                FileHandle.standardError.write(Data((formatter.format(d) + "\n").utf8))
+                App.fail("the query of tend export must be one query, as in: contacts where +vip", .invalid)
+            }
+        }
+        let session = App.open(global.settings, create: false)
+        let text = "export \(formatWord(format)) \(ScriptWriter.quote(file)) \(queryText)\(overwrite ? " overwrite" : "")"
+        App.finish(session, session.runScripts([Source(name: "<export>", text: text)], bail: false, readOnly: global.readOnly))
     }
 }
 
@@ -369,7 +463,7 @@ struct AgendaCommand: ParsableCommand {
     @ArgumentParser.Option(help: "Show at most this many items.") var limit: Int?
 
     mutating func run() throws {
-        let session = try App.open(global.settings)
+        let session = App.open(global.settings, create: false)
         let text = "agenda" + (limit.map { " limit \($0)" } ?? "")
         App.finish(session, session.runScripts([Source(name: "<agenda>", text: text)], bail: false, readOnly: true))
     }
@@ -380,8 +474,13 @@ struct DumpCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     mutating func run() throws {
-        let session = try App.open(global.settings)
-        FileHandle.standardOutput.write(Data(try session.dump().utf8))
+        let session = App.open(global.settings, create: false)
+        do {
+            FileHandle.standardOutput.write(Data(try session.dump().utf8))
+        } catch {
+            App.fail(Session.describe(error), .failed)
+        }
+        App.exit(.success)
     }
 }
 
@@ -393,23 +492,26 @@ struct DemoCommand: ParsableCommand {
     @ArgumentParser.Option(help: "Interactions per contact, on average.") var interactions: Int = 10
 
     mutating func run() throws {
-        let path = App.databasePath(global.settings)
-        let day = try App.today(global.settings)
-        let store: Store
-        do {
-            store = try Store(path: path)
-        } catch {
-            App.fail("\(error)", .failed)
-        }
-        // Opening a session installs the prelude in the new database.
-        _ = try Session(store: store, today: day)
+        let settings = global.settings
+        if settings.readOnly { App.fail("demo writes a database, which --read-only does not allow", .invalid) }
+        let path = App.databasePath(settings)
+        // Opening a session installs the prelude in a new database.
+        let session = App.open(settings, create: true)
+        App.announceCreated(session, settings)
+        let store = session.store
         guard try store.contactCount() == 0 else { App.fail("\(path) already has contacts; give an empty --db", .failed) }
         let started = Date()
-        let counts = try SampleNetwork(size: size, seed: seed, interactionsPerContact: interactions, today: day).write(to: store)
+        let counts: SampleNetwork.Counts
+        do {
+            counts = try SampleNetwork(size: size, seed: seed, interactionsPerContact: interactions, today: session.today).write(to: store)
+        } catch {
+            App.fail(Session.describe(error), .failed)
+        }
         let seconds = Date().timeIntervalSince(started)
         FileHandle.standardError.write(
             Data(
                 "Generated \(counts.contacts) contacts, \(counts.interactions) interactions in \(String(format: "%.1f", seconds)) s into \(path).\n"
                     .utf8))
+        App.exit(.success)
     }
 }

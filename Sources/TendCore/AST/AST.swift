@@ -143,12 +143,14 @@ public struct Statement: Sendable {
         case scoreDef(name: String, value: Expr)
         case drop(Definition.Kind?, name: Expr)
         case load(path: Expr)
-        case save(path: Expr)
+        /// `save "FILE" [overwrite]`.
+        case save(path: Expr, overwrite: Bool)
         case assert(Expr, message: Expr?)
         case print(Expr)
         case resetRules
         case importFile(format: String, path: Expr, options: [Option])
-        case exportFile(format: String, path: Expr, query: Expr?)
+        /// `export FORMAT "FILE" [QUERY] [overwrite]`.
+        case exportFile(format: String, path: Expr, query: Expr?, overwrite: Bool)
     }
 
     /// What `set` changes: one contact, `me`, or every contact a query returns.

@@ -190,7 +190,7 @@ public struct Checker {
             }
         case .drop:
             mutations.append(s)
-        case .load(let path), .save(let path):
+        case .load(let path), .save(let path, _):
             if case .save = s.kind { mutations.append(s) }
             expect(path, .string, Scope(), "a file name")
         case .assert(let cond, let message):
@@ -207,7 +207,7 @@ public struct Checker {
             }
             expect(path, .string, Scope(), "a file name")
             checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad", "update"])
-        case .exportFile(let format, let path, let query):
+        case .exportFile(let format, let path, let query, _):
             if !FileFormats.exports.contains(format) {
                 report(
                     "cannot export '\(format)'; formats are \(FileFormats.exports.joined(separator: ", "))", s.range,

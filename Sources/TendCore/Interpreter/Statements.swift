@@ -238,11 +238,11 @@ extension Interpreter {
         case .load:
             // The session inlines loaded files before checking; nothing is left to do here.
             return []
-        case .save(let pathExpr):
+        case .save(let pathExpr, let overwrite):
             guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("save takes a file name", pathExpr.range) }
             guard let host else { throw fail("save is not available here", s.range) }
             let text = try ScriptWriter.definitions(of: view().net, definitions: definitions)
-            do { try host.write(text, to: path, from: s.source) } catch { throw fail("cannot write \(path): \(error)", pathExpr.range) }
+            do { try host.write(text, to: path, overwrite: overwrite, from: s.source) } catch { throw fail("\(error)", pathExpr.range) }
             return [.text("Saved \(definitions.all.count) definitions to \(path).")]
         case .assert(let cond, let messageExpr):
             let v = try eval(cond, ctx)
@@ -279,7 +279,7 @@ extension Interpreter {
             let report = try host.importFile(format: format, path: path, options: opts, from: s.source, into: self)
             invalidate()
             return [.text(report)]
-        case .exportFile(let format, let pathExpr, let query):
+        case .exportFile(let format, let pathExpr, let query, let overwrite):
             guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("export takes a file name", pathExpr.range) }
             guard let host else { throw fail("export is not available here", s.range) }
             let set: RowSet
@@ -296,7 +296,9 @@ extension Interpreter {
                 if case .row(let r) = $0, case .contact(let id)? = r["contact"] { return id }
                 return nil
             }
-            return [.text(try host.exportFile(format: format, path: path, table: try table(set), contacts: ids, from: s.source, interpreter: self))]
+            let done = try host.exportFile(
+                format: format, path: path, overwrite: overwrite, table: try table(set), contacts: ids, from: s.source, interpreter: self)
+            return done.map { [.text($0)] } ?? []
         }
     }
 

@@ -338,7 +338,9 @@ public struct Parser {
         case "load":
             return .load(path: try parseExpression())
         case "save":
-            return .save(path: try parseExpression())
+            // `overwrite` is a word only here, after the file name: it is no reserved word.
+            let path = try parseExpression()
+            return .save(path: path, overwrite: match("overwrite"))
         case "assert":
             let cond = try parseQueryExpr()
             var message: Expr?
@@ -357,8 +359,8 @@ public struct Parser {
             let format = try parseName("a format after 'export': vcard, csv, json, ics or dot")
             let path = try parseExpression()
             var query: Expr?
-            if !isAtEnd && !checkSeparator() { query = try parseQueryExpr() }
-            return .exportFile(format: format, path: path, query: query)
+            if !isAtEnd && !checkSeparator() && !check("overwrite") { query = try parseQueryExpr() }
+            return .exportFile(format: format, path: path, query: query, overwrite: match("overwrite"))
         case "explain":
             return .explain(try parseStatement())
         default:
