@@ -61,7 +61,7 @@ enum Help {
             who knows @dana-lee                who is overdue
             gaps in my preferred client        path to @editor-jane        connectors
             explain who serves my preferred client
-            report network | reciprocity | money
+            report network | reciprocity | money | duplicates
             """
         ),
         (
@@ -97,7 +97,8 @@ enum Help {
             """
             load "team-rules.tend"      save "my-rules.tend"
             assert EXPR, "message"      print "text {expr}"
-            import vcard|csv|linkedin|google FILE      export vcard|csv|json|ics|dot FILE [QUERY]
+            import vcard|csv|linkedin|google|json FILE [dry_run] [skip_bad] [update]
+            export vcard|csv|json|ics|dot FILE [QUERY]
             """
         ),
     ]
