@@ -173,7 +173,7 @@ enum JSONImport {
                 if f.kind == .text {
                     if !s.isEmpty { c.fields[f.name] = .text(s) }
                 } else {
-                    try c.read(f.name, s, listSeparator: ";")
+                    try c.read(f.name, s, listSeparator: ";", label: f.jsonKey)
                 }
             case let b as Bool where f.kind == .flag: c.fields[f.name] = .flag(b)
             case let items as [String] where f.kind == .list: if !items.isEmpty { c.fields[f.name] = .list(items) }

@@ -387,7 +387,8 @@ struct DumpCommand: ParsableCommand {
 
     mutating func run() throws {
         let session = try App.open(global.settings)
-        FileHandle.standardOutput.write(Data(try session.dump().utf8))
+        // Exact when redirected; on a terminal, a definition's raw control characters are escaped.
+        TerminalOutput.write(try session.dump(), to: STDOUT_FILENO)
     }
 }
 
@@ -413,9 +414,8 @@ struct DemoCommand: ParsableCommand {
         let started = Date()
         let counts = try SampleNetwork(size: size, seed: seed, interactionsPerContact: interactions, today: day).write(to: store)
         let seconds = Date().timeIntervalSince(started)
-        FileHandle.standardError.write(
-            Data(
-                "Generated \(counts.contacts) contacts, \(counts.interactions) interactions in \(String(format: "%.1f", seconds)) s into \(path).\n"
-                    .utf8))
+        TerminalOutput.write(
+            "Generated \(counts.contacts) contacts, \(counts.interactions) interactions in \(String(format: "%.1f", seconds)) s into \(path).\n",
+            to: STDERR_FILENO)
     }
 }
