@@ -12,12 +12,41 @@ import TendCore
 /// by construction (they came from one Tend database), so one never matches a contact that
 /// another record of the same import added under its own handle.
 public struct ContactIndex {
+    /// Contacts by e-mail, phone and name, oldest first under each key.
+    struct Keys {
+        var byEmail: [String: [Int64]] = [:]
+        var byPhone: [String: [Int64]] = [:]
+        var byName: [String: [Int64]] = [:]
+
+        /// Files the contact under its keys; `old` (its values before a merge) is filed already.
+        mutating func add(_ c: Contact, old: Contact? = nil) {
+            if let e = c.email?.lowercased(), e != old?.email?.lowercased() { Keys.append(c.id, to: &byEmail, e) }
+            if let p = c.phone.map(phoneDigits), p != old?.phone.map(phoneDigits) { Keys.append(c.id, to: &byPhone, p) }
+            let name = personKey(c.name, c.company)
+            if name != old.map({ personKey($0.name, $0.company) }) { Keys.append(c.id, to: &byName, name) }
+        }
+
+        // Static: an instance method taking one of self's dictionaries inout would copy it each call.
+        private static func append(_ id: Int64, to index: inout [String: [Int64]], _ key: String) {
+            if !key.isEmpty { index[key, default: []].append(id) }
+        }
+
+        func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
+            for e in p.emails { if let id = byEmail[e.lowercased()]?.first { return id } }
+            for phone in p.phones { if let id = byPhone[phoneDigits(phone)]?.first { return id } }
+            let candidates = byName[personKey(p.name, p[text: "company"])] ?? []
+            return candidates.first { id in contacts[id].map { !ContactIndex.disagrees($0, p) } == true }
+        }
+    }
+
     var byHandle: [String: Int64] = [:]
-    var byEmail: [String: [Int64]] = [:]
-    var byPhone: [String: [Int64]] = [:]
-    var byName: [String: [Int64]] = [:]
     var byUID: [String: Int64] = [:]
-    var addedWithHandle: Set<Int64> = []
+    /// Contacts that were there before the import, or that it added from records without a handle.
+    var open = Keys()
+    /// Contacts the import added from records with their own Tend handle: only records without
+    /// a handle may match them.
+    var sealed = Keys()
+    var sealedIDs: Set<Int64> = []
 
     public init(_ contacts: [Contact]) {
         for c in contacts { index(c) }
@@ -25,25 +54,22 @@ public struct ContactIndex {
 
     public func isTaken(_ handle: String) -> Bool { byHandle[handle] != nil }
 
-    /// Indexes a contact (again, after a merge gave it an e-mail or phone).
-    public mutating func index(_ c: Contact) {
+    /// Indexes a contact that was there before the import; after a merge, `old` is how it was.
+    public mutating func index(_ c: Contact, old: Contact? = nil) {
         byHandle[c.handle] = c.id
-        if let e = c.email { ContactIndex.append(c.id, to: &byEmail, e.lowercased()) }
-        if let p = c.phone { ContactIndex.append(c.id, to: &byPhone, phoneDigits(p)) }
-        ContactIndex.append(c.id, to: &byName, personKey(c.name, c.company))
+        if sealedIDs.contains(c.id) { sealed.add(c, old: old) } else { open.add(c, old: old) }
     }
 
     /// Indexes a contact this import added for the record `p`.
     public mutating func added(_ c: Contact, from p: ImportedContact) {
-        index(c)
+        byHandle[c.handle] = c.id
         if let uid = p.uid { byUID[uid] = c.id }
-        if p.handle.map(isValidHandle) == true { addedWithHandle.insert(c.id) }
-    }
-
-    // Static: an instance method taking one of self's dictionaries inout would copy it each call.
-    private static func append(_ id: Int64, to index: inout [String: [Int64]], _ key: String) {
-        guard !key.isEmpty, index[key]?.contains(id) != true else { return }
-        index[key, default: []].append(id)
+        if p.handle.map(isValidHandle) == true {
+            sealed.add(c)
+            sealedIDs.insert(c.id)
+        } else {
+            open.add(c)
+        }
     }
 
     /// The contact the record is, if any; `contacts` holds every indexed contact as it is now.
@@ -51,14 +77,7 @@ public struct ContactIndex {
         if let h = p.handle, let id = byHandle[h] { return id }
         if let uid = p.uid, let id = byUID[uid] { return id }
         let carriesHandle = p.handle.map(isValidHandle) == true
-        func eligible(_ id: Int64) -> Bool { !(carriesHandle && addedWithHandle.contains(id)) }
-        for e in p.emails { if let id = byEmail[e.lowercased()]?.first(where: eligible) { return remember(p, id) } }
-        for phone in p.phones { if let id = byPhone[phoneDigits(phone)]?.first(where: eligible) { return remember(p, id) } }
-        let candidates = byName[personKey(p.name, p[text: "company"])] ?? []
-        return candidates.first { id in eligible(id) && contacts[id].map { !ContactIndex.disagrees($0, p) } == true }.map { remember(p, $0) }
-    }
-
-    private mutating func remember(_ p: ImportedContact, _ id: Int64) -> Int64 {
+        guard let id = open.match(p, in: contacts) ?? (carriesHandle ? nil : sealed.match(p, in: contacts)) else { return nil }
         if let uid = p.uid { byUID[uid] = id }
         return id
     }

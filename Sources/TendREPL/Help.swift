@@ -77,7 +77,7 @@ enum Help {
                 ("market \"retired empty nesters\" served_by: [\"financial advisor\", \"travel agent\"]", ""),
             ]),
         Topic(
-            name: "who", synopsis: ["report network | reciprocity | money"],
+            name: "who", synopsis: ["report network | reciprocity | money | duplicates"],
             examples: [
                 ("who serves my preferred client", ""),
                 ("who serves \"retired empty nesters\"", ""),
@@ -122,7 +122,8 @@ enum Help {
         Topic(
             name: "scripts",
             synopsis: [
-                "import \(FileFormats.imports.joined(separator: "|")) FILE      export \(FileFormats.exports.joined(separator: "|")) FILE [QUERY]"
+                "import \(FileFormats.imports.joined(separator: "|")) FILE [dry_run] [skip_bad] [update]",
+                "export \(FileFormats.exports.joined(separator: "|")) FILE [QUERY] [overwrite]",
             ],
             examples: [
                 ("save \"my-rules.tend\"", "every definition, as a script"),

@@ -104,7 +104,7 @@ struct Importer {
                     if c.stage != before.stage { try store.apply(.insertStageChange(StageChange(contact: id, stage: c.stage, on: today))) }
                 }
                 contacts[id] = c
-                index.index(c)
+                index.index(c, old: before)
                 continue
             }
             let invalid = p.handle.flatMap { isValidHandle($0) ? nil : $0 }
@@ -125,8 +125,9 @@ struct Importer {
                 nextDryID -= 1
             } else {
                 c.id = try store.apply(.insertContact(c)) ?? 0
+                // Dated as `add … created: DATE, stage: S` dates it, unless the file knows better.
                 if c.stage != .contact {
-                    try store.apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: p.stageSince ?? today)))
+                    try store.apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: p.stageSince ?? c.created)))
                 }
             }
             contacts[c.id] = c
@@ -172,7 +173,7 @@ enum JSONImport {
                 if f.kind == .text {
                     if !s.isEmpty { c.fields[f.name] = .text(s) }
                 } else {
-                    try c.read(f.name, s, listSeparator: ";")
+                    try c.read(f.name, s, listSeparator: ";", label: f.jsonKey)
                 }
             case let b as Bool where f.kind == .flag: c.fields[f.name] = .flag(b)
             case let items as [String] where f.kind == .list: if !items.isEmpty { c.fields[f.name] = .list(items) }

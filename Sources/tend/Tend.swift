@@ -476,7 +476,8 @@ struct DumpCommand: ParsableCommand {
     mutating func run() throws {
         let session = App.open(global.settings, create: false)
         do {
-            FileHandle.standardOutput.write(Data(try session.dump().utf8))
+            // Exact when redirected; on a terminal, a definition's raw control characters are escaped.
+            TerminalOutput.write(try session.dump(), to: STDOUT_FILENO)
         } catch {
             App.fail(Session.describe(error), .failed)
         }
@@ -508,10 +509,9 @@ struct DemoCommand: ParsableCommand {
             App.fail(Session.describe(error), .failed)
         }
         let seconds = Date().timeIntervalSince(started)
-        FileHandle.standardError.write(
-            Data(
-                "Generated \(counts.contacts) contacts, \(counts.interactions) interactions in \(String(format: "%.1f", seconds)) s into \(path).\n"
-                    .utf8))
+        TerminalOutput.write(
+            "Generated \(counts.contacts) contacts, \(counts.interactions) interactions in \(String(format: "%.1f", seconds)) s into \(path).\n",
+            to: STDERR_FILENO)
         App.exit(.success)
     }
 }

@@ -250,14 +250,7 @@ struct Golden: CustomStringConvertible {
         #expect(try CLI.run(["export", format, "two.\(format)"], in: b).status == 0)
         let one = try String(contentsOf: a.appendingPathComponent("one.\(format)"), encoding: .utf8)
         let two = try String(contentsOf: b.appendingPathComponent("two.\(format)"), encoding: .utf8)
-        if format == "json" {
-            // Creation dates are the day of the import; every other field survives.
-            #expect(
-                one.replacingOccurrences(of: "\"created\":\"2026-11-23\"", with: "")
-                    == two.replacingOccurrences(of: "\"created\":\"2026-11-23\"", with: ""))
-        } else {
-            #expect(one == two)
-        }
+        #expect(one == two)
     }
 
     @Test func badImportLeavesTheDatabaseAsItWas() throws {

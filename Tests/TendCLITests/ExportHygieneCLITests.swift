@@ -64,3 +64,26 @@ import Testing
         #expect(try CLI.run(["dump"], in: copy).stdout == dump.stdout)
     }
 }
+
+/// Values from files are range-checked before they reach the database (the import side of
+/// issue 16, item 5): a cadence of 9223372036854775807d or a date past 9999 is a worded error
+/// naming the record and field, exit 3, nothing imported; never a trap.
+@Suite struct ImportRangeTests {
+    @Test(arguments: [
+        ("csv", "name,cadence\nAna,9223372036854775807d\n", "record 1, field cadence"),
+        ("csv", "name,cadence\nAna,9223372036854775807w\n", "record 1, field cadence"),
+        ("csv", "name,next_due\nAna,10000-01-01\n", "record 1, field next_due"),
+        ("json", "[{\"name\":\"Ana\",\"own_cadence\":\"9223372036854775807d\"}]", "record 1, field own_cadence"),
+        ("json", "[{\"name\":\"Ana\",\"met_on\":\"0000-12-31\"}]", "record 1, field met_on"),
+        ("json", "[{\"name\":\"Ana\",\"expert\":\"yes please\"}]", "record 1, field expert"),
+        ("vcard", "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ana\r\nX-TEND-CADENCE:99999999999y\r\nEND:VCARD\r\n", "card 1 (line 1), field X-TEND-CADENCE"),
+    ])
+    func outOfRangeValuesAreWordedErrors(_ format: String, _ text: String, _ location: String) throws {
+        let dir = CLI.tempDir()
+        try text.write(to: dir.appendingPathComponent("in.\(format)"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", format, "in.\(format)"], in: dir)
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains(location), "\(r.stderr)")
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "0\n")
+    }
+}

@@ -29,16 +29,6 @@ import Testing
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")
     }
 
-    /// The export's own handles decide: 20,000 exported contacts are 20,000 contacts again.
-    @Test func twentyThousandExportedContactsImportAsTwentyThousand() throws {
-        let a = CLI.tempDir()
-        #expect(try CLI.run(["demo", "--size", "20000", "--interactions", "0"], in: a).status == 0)
-        #expect(try CLI.run(["export", "vcard", "all.vcf"], in: a).status == 0)
-        let b = CLI.tempDir()
-        let r = try CLI.run(["import", "vcard", a.appendingPathComponent("all.vcf").path], in: b)
-        #expect(r.stdout.contains(": 20000 added, 0 merged, 0 skipped."), "\(r.stdout)")
-    }
-
     /// Who is whom: handle first, then any e-mail (any case), then phone (any notation), then
     /// name and company when no e-mail or phone disagrees.
     @Test func matchingOrder() throws {

@@ -176,3 +176,57 @@ struct DOTGraph {
         #expect(back.name == "Call ]52;c;eA== Eve; then, lunch\\\nnow")
     }
 }
+
+@Suite struct VCardFieldTests {
+    /// Every stored field goes out (standard properties where they exist, X-TEND-… for the
+    /// rest) and comes back; an e-mail claims no type; phones are valid vCard 4.0 values.
+    @Test func everyFieldAndValidPhones() throws {
+        var c = Contact(name: "Joan Rivera", handle: "joan", created: Day(year: 2025, month: 2, day: 3)!)
+        c.email = "joan@home.example"
+        c.phone = "(415) 555-0199"
+        c.company = "Salon; Joan"
+        c.title = "Owner"
+        c.city = "Lake Forest"
+        c.profession = "hairstylist"
+        c.metAt = "gym"
+        c.metOn = Day(year: 2024, month: 5, day: 1)
+        c.relationship = "vendor"
+        c.isInternal = true
+        c.stage = .credibility
+        c.cadence = Duration(months: 3, days: 10)
+        c.nextStep = "lunch, then; a call"
+        c.nextDue = Day(year: 2026, month: 12, day: 1)
+        c.goals = ["open a second salon", "a, b; c"]
+        c.accomplishments = ["award"]
+        c.interests = ["jazz"]
+        c.networks = ["BNI"]
+        c.skills = ["color"]
+        c.serves = ["brides"]
+        c.expert = true
+        c.passionate = true
+        c.honorsReferrals = true
+        c.snoozedUntil = Day(year: 2026, month: 12, day: 24)
+        c.tags = ["vip"]
+        c.notes = "line one\nline two"
+        let card = VCard.write(c)
+        #expect(card.contains("\r\nEMAIL:joan@home.example\r\n"))
+        #expect(card.contains("\r\nTEL;VALUE=text:(415) 555-0199\r\n"))
+        #expect(!card.contains("TYPE=work"))
+        for property in [
+            "X-TEND-NEXT-STEP:lunch\\, then\\; a call", "X-TEND-GOALS:open a second salon,a\\, b\\; c", "X-TEND-CADENCE:3mo+10d",
+            "X-TEND-STAGE:credibility", "X-TEND-INTERNAL:true", "X-TEND-CREATED:2025-02-03", "X-TEND-SNOOZED-UNTIL:2026-12-24",
+            "X-TEND-HONORS-REFERRALS:true", "X-TEND-SERVES:brides",
+        ] {
+            #expect(card.contains("\r\n\(property)\r\n"), "\(property) not in\n\(card)")
+        }
+        let back = try #require(try VCard.read(Array(card.utf8)).contacts.first)
+        var again = Merge.newContact(back, handle: "joan", today: Day(year: 2000, month: 1, day: 1)!)
+        again.id = c.id
+        #expect(again == c)
+        var global = c
+        global.phone = "+1-415-555-0199"
+        #expect(VCard.write(global).contains("\r\nTEL;VALUE=uri:tel:+1-415-555-0199\r\n"))
+        global.phone = "+1 415 555 0199"
+        #expect(VCard.write(global).contains("\r\nTEL;VALUE=text:+1 415 555 0199\r\n"))
+    }
+}
