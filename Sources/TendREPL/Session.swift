@@ -317,7 +317,7 @@ public final class Session: InterpreterHost {
         let readOnly = readOnly || readOnlyFile != nil
         interpreter.readOnly = readOnly
         defer { interpreter.readOnly = false }
-        let definitionsBefore = interpreter.definitionsIfLoaded
+        var definitionsBefore = interpreter.definitionsIfLoaded
         func restoreDefinitions() {
             if let definitionsBefore { interpreter.definitions = definitionsBefore } else { deferDefinitions(storedDefinitions) }
         }
@@ -325,6 +325,8 @@ public final class Session: InterpreterHost {
             var probe = Checker(definitions: definitions(toCheck: statements))
             probe.check(statements)
             try store.begin(immediate: !readOnly && !probe.mutations.isEmpty)
+            noticeOtherWriters()
+            definitionsBefore = interpreter.definitionsIfLoaded
         } catch {
             console.err("error: cannot start a transaction: \(error)")
             return .failed
@@ -396,8 +398,17 @@ public final class Session: InterpreterHost {
         }
     }
 
+    /// Forgets what was read from the database when another process has committed since, so
+    /// that a long-lived session (the REPL) checks, answers and writes against what is there now.
+    func noticeOtherWriters() {
+        guard (try? store.refresh()) == true else { return }
+        interpreter.invalidate()
+        try? loadDefinitions()
+    }
+
     /// Runs script sources (files or stdin) the way `tend run` does.
     public func runScripts(_ sources: [Source], bail: Bool, readOnly: Bool) -> ExitStatus {
+        noticeOtherWriters()
         var statements: [Statement] = []
         var diags: [Diagnostic] = []
         for src in sources {

@@ -765,6 +765,12 @@ extension Store {
         expert, passionate, honors_referrals, notes, created, snoozed_until
         """
 
+    /// The names in `contactColumns`, in order.
+    static let contactColumnNames = contactColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    /// The contact field a column holds (`Contact.storedFields`): the cadence is two columns.
+    static func field(ofColumn column: String) -> String { column.hasPrefix("cadence_") ? "cadence" : column }
+
     static func write(_ change: Change, _ db: Database) throws -> Int64? {
         try validate(change)
         switch change {
@@ -779,10 +785,16 @@ extension Store {
             // Cached and bound directly: imports insert tens of thousands of contacts in one run.
             try run(db, insertContactSQL, contactCells(c))
             return db.lastInsertedRowID
-        case .updateContact(let c):
-            let sets = contactColumns.split(separator: ",").map { "\($0.trimmingCharacters(in: .whitespacesAndNewlines)) = ?" }.joined(
-                separator: ", ")
-            try db.cachedStatement(sql: "UPDATE contacts SET \(sets) WHERE id = ?").execute(arguments: contactArguments(c) + [c.id])
+        case .updateContact(let c, let fields):
+            // Only the named fields' columns: the rest of the row may have changed meanwhile.
+            var sets: [String] = []
+            var cells: [Cell] = []
+            for (column, cell) in zip(contactColumnNames, contactCells(c)) where fields?.contains(field(ofColumn: column)) ?? true {
+                sets.append("\(column) = ?")
+                cells.append(cell)
+            }
+            guard !sets.isEmpty else { return nil }
+            try run(db, "UPDATE contacts SET \(sets.joined(separator: ", ")) WHERE id = ?", cells + [.int(c.id)])
         case .deleteContact(let id):
             try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM interactions WHERE id NOT IN (SELECT interaction_id FROM interaction_people)")
@@ -922,7 +934,7 @@ extension Store {
             }
         }
         switch change {
-        case .insertContact(let c), .updateContact(let c):
+        case .insertContact(let c), .updateContact(let c, _):
             try date(c.created, "created")
             try date(c.metOn, "met_on")
             try date(c.nextDue, "next_due")

@@ -35,7 +35,6 @@ extension Interpreter {
                 throw fail("a contact needs a name", nameExpr.range)
             }
             var c = Contact(name: name.trimmed, handle: makeHandle(name), created: today)
-            var stageGiven = false
             for o in options where o.name == "handle" || o.name == "created" {
                 if case .pair(let n, let e, _) = o {
                     let v = try eval(e, ctx)
@@ -50,9 +49,10 @@ extension Interpreter {
                     "@\(c.handle) is taken by \(other); to add a second person, give a handle", s.range,
                     suggestion: "handle: \"\(free)\"")
             }
-            _ = try applyContactOptions(&c, options.filter { $0.name != "handle" && $0.name != "created" }, ctx, stageGiven: &stageGiven)
+            var fields: Set<String> = []
+            _ = try applyContactOptions(&c, options.filter { $0.name != "handle" && $0.name != "created" }, ctx, fields: &fields)
             c.id = try apply(.insertContact(c)) ?? 0
-            if stageGiven { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: c.created))) }
+            if fields.contains("stage") { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: c.created))) }
             return [.text("Added @\(c.handle) (\(c.name)).")]
         case .set(let target, let options, let on):
             let date = try on.map { try eval($0, ctx).dateValue ?? today } ?? today
@@ -204,13 +204,13 @@ extension Interpreter {
                 guard case .date(let d) = try eval(until, ctx) else { throw fail("snooze until takes a date", until.range) }
                 c.snoozedUntil = d
             }
-            try apply(.updateContact(c))
+            try apply(.updateContact(c, fields: ["snoozed_until"]))
             return [.text("Snoozed @\(c.handle) until \(c.snoozedUntil!).")]
         case .unsnooze(let p):
             let id = try contactID(p.handle, p.range)
             guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
             c.snoozedUntil = nil
-            try apply(.updateContact(c))
+            try apply(.updateContact(c, fields: ["snoozed_until"]))
             return [.text("@\(c.handle) is back on the agenda.")]
         case .letDef(let name, _), .fnDef(let name, _, _), .scoreDef(let name, _):
             try define(s)
@@ -435,19 +435,27 @@ extension Interpreter {
 
     func update(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, on date: Day) throws {
         let before = c.stage
-        var stageGiven = false
-        let newHandle = try applyContactOptions(&c, options, ctx, stageGiven: &stageGiven)
+        var fields: Set<String> = []
+        let newHandle = try applyContactOptions(&c, options, ctx, fields: &fields)
+        let stageGiven = fields.contains("stage")
         if let h = newHandle, h != (try contact(c.id)?.handle), let other = try model.contactID(handle: h), other != c.id {
             throw fail("@\(h) is taken", options.first { $0.name == "handle" }?.range ?? .none)
         }
-        try apply(.updateContact(c))
+        // Only the fields the statement names are written: another process may have changed the others.
+        try apply(.updateContact(c, fields: fields))
         if stageGiven && c.stage != before { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: date))) }
     }
 
-    /// Applies `name: value` pairs, flags and tags to a contact. Returns a new handle if one was given.
-    func applyContactOptions(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, stageGiven: inout Bool) throws -> String? {
+    /// Applies `name: value` pairs, flags and tags to a contact, adding the stored fields they set
+    /// to `fields`. Returns a new handle if one was given.
+    func applyContactOptions(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, fields: inout Set<String>) throws -> String? {
         var newHandle: String?
         for o in options {
+            switch o {
+            case .tag: fields.insert("tags")
+            case .flag(let f, _): fields.insert(f)
+            case .pair(let n, _, _): fields.insert(n == "own_cadence" ? "cadence" : n)
+            }
             switch o {
             case .tag(let t, let adds, _):
                 if adds {
@@ -519,7 +527,6 @@ extension Interpreter {
                         c.stage = st
                     default: throw fail("stage: takes contact, visibility, credibility or profitability", e.range)
                     }
-                    stageGiven = true
                 case "cadence":
                     switch v {
                     case .null: c.cadence = nil

@@ -68,6 +68,44 @@ public struct Contact: Sendable, Equatable {
     }
 }
 
+extension Contact {
+    /// The stored fields an update can name, as `Schema` and the database name them.
+    public static let storedFields: [String] = [
+        "handle", "name", "company", "title", "profession", "email", "phone", "city", "tags", "met_at", "met_on", "relationship",
+        "internal", "stage", "cadence", "next_step", "next_due", "goals", "accomplishments", "interests", "networks", "skills", "serves",
+        "expert", "passionate", "honors_referrals", "notes", "created", "snoozed_until",
+    ]
+
+    /// Copies one stored field from another contact.
+    public mutating func take(_ field: String, from c: Contact) {
+        switch field {
+        case "handle": handle = c.handle
+        case "name": name = c.name
+        case "company": company = c.company
+        case "title": title = c.title
+        case "profession": profession = c.profession
+        case "email": email = c.email
+        case "phone": phone = c.phone
+        case "city": city = c.city
+        case "met_at": metAt = c.metAt
+        case "met_on": metOn = c.metOn
+        case "relationship": relationship = c.relationship
+        case "internal": isInternal = c.isInternal
+        case "stage": stage = c.stage
+        case "cadence": cadence = c.cadence
+        case "next_step": nextStep = c.nextStep
+        case "next_due": nextDue = c.nextDue
+        case "expert": expert = c.expert
+        case "passionate": passionate = c.passionate
+        case "honors_referrals": honorsReferrals = c.honorsReferrals
+        case "notes": notes = c.notes
+        case "created": created = c.created
+        case "snoozed_until": snoozedUntil = c.snoozedUntil
+        default: self[list: field] = c[list: field]
+        }
+    }
+}
+
 /// A dated change of a contact's stage; the history is kept.
 public struct StageChange: Sendable, Equatable {
     public var id: Int64 = 0
@@ -195,7 +233,10 @@ public enum EventKind: String, Sendable, CaseIterable {
 /// One change to the data. Models apply changes; the interpreter decides what they mean.
 public enum Change: Sendable {
     case insertContact(Contact)
-    case updateContact(Contact)
+    /// Sets the named stored fields (`Schema` names: `company`, `tags`, `cadence`, …) of the
+    /// contact with this id to the values they have here, and no others, so that a change made
+    /// meanwhile to another field (by another process) stands. Nil sets every field.
+    case updateContact(Contact, fields: Set<String>? = nil)
     case deleteContact(Int64)
     /// Moves every event, edge and helper mark of `from` to `into`, then deletes `from`.
     case mergeContact(from: Int64, into: Int64)
@@ -264,8 +305,13 @@ public struct Network: Sendable {
             contacts.append(c)
             contactIndex[c.id] = contacts.count - 1
             return c.id
-        case .updateContact(let c):
-            if let i = contactIndex[c.id] { contacts[i] = c }
+        case .updateContact(let c, let fields):
+            guard let i = contactIndex[c.id] else { break }
+            if let fields {
+                for f in fields { contacts[i].take(f, from: c) }
+            } else {
+                contacts[i] = c
+            }
         case .deleteContact(let id):
             removeContact(id)
         case .mergeContact(let from, let into):
