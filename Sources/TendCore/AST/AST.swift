@@ -141,7 +141,8 @@ public struct Statement: Sendable {
         case fnDef(name: String, params: [String], body: Expr)
         case ruleDef(name: String, when: Expr, message: Expr, priority: Expr?)
         case scoreDef(name: String, value: Expr)
-        case drop(Definition.Kind?, name: Expr)
+        /// `drop fn partner_value [cascade]`: with `cascade`, what uses it goes too.
+        case drop(Definition.Kind?, name: Expr, cascade: Bool)
         case load(path: Expr)
         case save(path: Expr)
         case assert(Expr, message: Expr?)

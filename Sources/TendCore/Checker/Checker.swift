@@ -25,6 +25,19 @@ public struct Checker {
         diagnostics = []
     }
 
+    /// The definitions that use a definition directly, as keys (`"score:priority"`, `"rule:x"`):
+    /// what `drop` must not leave dangling.
+    public func users(of key: String) -> [String] {
+        dependencies.filter { $0.value.contains(key) }.map(\.key).sorted()
+    }
+
+    /// The definitions an expression outside any row uses (a goal's metric), as keys.
+    public mutating func uses(_ e: Expr) -> Set<String> {
+        let saved = diagnostics
+        defer { diagnostics = saved }
+        return depsOf(e, scope: Scope())
+    }
+
     private mutating func depsOf(_ e: Expr, scope: Scope) -> Set<String> {
         currentDeps = []
         _ = check(e, scope)
@@ -502,10 +515,16 @@ public struct Checker {
 
     private func letType(_ l: Definitions.Let) -> ValueType {
         // A let's type is its value's; computed without reporting (the let was checked when made).
+        // Lets stored by another program may refer to each other in a circle: that one is `any`
+        // here, and the cycle is reported where the definitions are checked.
+        guard !typingLets.contains(l.name) else { return .any }
         var copy = self
         copy.diagnostics = []
+        copy.typingLets.insert(l.name)
         return copy.check(l.value, Scope())
     }
+    /// The lets whose types are being worked out, innermost last.
+    private var typingLets: Set<String> = []
 
     private mutating func checkBinary(_ e: Expr, _ op: String, _ l: Expr, _ r: Expr, _ scope: Scope) -> ValueType {
         // A stage name on either side of a comparison with a stage is a stage.

@@ -334,7 +334,8 @@ public struct Parser {
                 kind = k
                 advance()
             }
-            return .drop(kind, name: try parsePrimary())
+            let name = try parsePrimary()
+            return .drop(kind, name: name, cascade: match("cascade"))
         case "load":
             return .load(path: try parseExpression())
         case "save":
