@@ -152,11 +152,13 @@ public struct Statement: Sendable {
         case exportFile(format: String, path: Expr, query: Expr?)
     }
 
-    /// What `set` changes: one contact, `me`, or every contact a query returns.
+    /// What `set` changes: one contact, `me`, every contact a query returns, or a logged event
+    /// by its number (`set referral 2 status: "won"`).
     public enum Target: Sendable {
         case person(Person)
         case me
         case query(Expr)
+        case event(EventKind, Expr)
     }
 
     public enum Removal: Sendable {

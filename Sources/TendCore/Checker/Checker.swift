@@ -85,6 +85,10 @@ public struct Checker {
         case .set(let target, let options, let on):
             if case .me = target {
                 checkMeOptions(options)
+            } else if case .event(let kind, let id) = target {
+                expect(id, .number, Scope(), "the event's number")
+                let logged = Checker.eventOptions[kind]!
+                checkOptions(options, allowed: logged.allowed.merging(Checker.correctionOptions[kind] ?? [:]) { a, _ in a }, flags: logged.flags)
             } else {
                 if case .query(let q) = target {
                     let t = check(q, Scope())
@@ -103,29 +107,29 @@ public struct Checker {
         case .log(_, _, let on, let options):
             mutations.append(s)
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string, "quality": .number], flags: ["gave", "asked", "inbound", "pitch"])
+            checkOptions(options, allowed: Checker.eventOptions[.interaction]!.allowed, flags: Checker.eventOptions[.interaction]!.flags)
         case .refer(let about, _, let on, let options):
             mutations.append(s)
             _ = check(about, Scope())
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string, "value": .number, "status": .string], flags: ["open", "won", "lost"])
+            checkOptions(options, allowed: Checker.eventOptions[.referral]!.allowed, flags: Checker.eventOptions[.referral]!.flags)
         case .referral(_, let about, let on, let options):
             mutations.append(s)
             if let about { _ = check(about, Scope()) }
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string, "value": .number, "status": .string], flags: ["open", "won", "lost"])
+            checkOptions(options, allowed: Checker.eventOptions[.referral]!.allowed, flags: Checker.eventOptions[.referral]!.flags)
         case .introduce(let people, let on, let options):
             mutations.append(s)
             if people.count != 2 {
                 report("introduce takes two people, as in: introduce @ana-park and @dana-lee", s.range)
             }
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string], flags: [])
+            checkOptions(options, allowed: Checker.eventOptions[.introduction]!.allowed, flags: [])
         case .spend(let amount, _, let on, let options):
             mutations.append(s)
             expect(amount, .number, Scope(), "the amount")
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string], flags: [])
+            checkOptions(options, allowed: Checker.eventOptions[.spend]!.allowed, flags: [])
         case .knows(let people):
             mutations.append(s)
             if people.count < 2 { report("knows takes two or more people, as in: knows @dana-lee @mike-chen", s.range) }
@@ -288,6 +292,22 @@ public struct Checker {
         return m
     }()
     static let contactFlags: Set<String> = ["internal", "expert", "passionate", "honors_referrals"]
+
+    /// The options each kind of event is logged with (`log`, `refer`, `referral`, `introduce`,
+    /// `spend`); `set KIND N` corrects the same ones.
+    static let eventOptions: [EventKind: (allowed: [String: ValueType], flags: Set<String>)] = [
+        .interaction: (["note": .string, "quality": .number], ["gave", "asked", "inbound", "pitch"]),
+        .referral: (["note": .string, "value": .number, "status": .string], ["open", "won", "lost"]),
+        .introduction: (["note": .string], []),
+        .spend: (["note": .string], []),
+    ]
+    /// What `set KIND N` corrects besides: the parts a logging statement takes in place (an
+    /// interaction's kind, a referral's about, a spend's amount), and flags turned off (`gave: false`).
+    static let correctionOptions: [EventKind: [String: ValueType]] = [
+        .interaction: ["kind": .string, "gave": .bool, "asked": .bool, "inbound": .bool, "pitch": .bool],
+        .referral: ["about": .string],
+        .spend: ["amount": .number],
+    ]
 
     private mutating func checkContactOptions(_ options: [Option], adding: Bool) {
         var types = Checker.contactOptionTypes

@@ -55,8 +55,10 @@ extension Interpreter {
             if fields.contains("stage") { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: c.created))) }
             return [.text("Added @\(c.handle) (\(c.name)).")]
         case .set(let target, let options, let on):
+            if case .event(let kind, let id) = target { return [try correct(kind, id, options, on: on, ctx)] }
             let date = try on.map { try eval($0, ctx).dateValue ?? today } ?? today
             switch target {
+            case .event: return []
             case .me:
                 var me = try view().net.me
                 for o in options {
@@ -76,14 +78,14 @@ extension Interpreter {
             case .person(let p):
                 let id = try contactID(p.handle, p.range)
                 guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
-                try update(&c, options, ctx, on: date)
+                try update(&c, options, ctx, on: date, dated: on != nil)
                 return [.text("Updated @\(c.handle).")]
             case .query(let q):
                 guard case .rows(let set) = try eval(q, ctx) else { throw fail("set needs contacts", q.range) }
                 var n = 0
                 for case .contact(let id) in set.rows {
                     guard var c = try contact(id) else { continue }
-                    try update(&c, options, ctx, on: date)
+                    try update(&c, options, ctx, on: date, dated: on != nil)
                     n += 1
                 }
                 return [.text("Updated \(n) contact\(n == 1 ? "" : "s").")]
@@ -103,12 +105,7 @@ extension Interpreter {
                 case .flag("inbound", _): i.inbound = true
                 case .flag("pitch", _): i.pitch = true
                 case .pair("note", let e, _): i.note = try eval(e, ctx).stringValue
-                case .pair("quality", let e, _):
-                    let v = try eval(e, ctx)
-                    guard let q = v.intValue, (1...5).contains(q), v.numberValue == Decimal(q) else {
-                        throw fail("quality is a whole number from 1 to 5", e.range)
-                    }
-                    i.quality = q
+                case .pair("quality", let e, _): i.quality = try quality(eval(e, ctx), e.range)
                 default: break
                 }
             }
@@ -369,6 +366,89 @@ extension Interpreter {
         return "\(kind) \(kind == "rule" ? ScriptWriter.quote(name) : name)"
     }
 
+    /// `set interaction|referral|introduction|spend N …`: corrects a logged event with the options
+    /// it was logged with (`on DATE` moves it); only the fields named are written.
+    func correct(_ kind: EventKind, _ idExpr: Expr, _ options: [Option], on: Expr?, _ ctx: Ctx) throws -> Output {
+        guard let n = try eval(idExpr, ctx).intValue else { throw fail("expected the event's number", idExpr.range) }
+        let id = Int64(n)
+        let net = try view().full
+        func missing() -> Diagnostic { fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", idExpr.range) }
+        let date = try on.map { try self.date($0, ctx) }
+        var fields: Set<String> = on == nil ? [] : ["on"]
+        switch kind {
+        case .interaction:
+            guard var i = net.interactions.first(where: { $0.id == id }) else { throw missing() }
+            i.on = date ?? i.on
+            try eachOption(options, ctx, &fields) { name, v, range in try correct(&i, name, v, range) }
+            try apply(.updateInteraction(i, fields: fields))
+        case .referral:
+            guard var r = net.referrals.first(where: { $0.id == id }) else { throw missing() }
+            r.on = date ?? r.on
+            try referralOptions(&r, options, ctx, keepStatus: true)
+            try eachOption(options, ctx, &fields) { name, v, _ in if name == "about" { r.about = Interpreter.text(v) } }
+            try apply(
+                .updateReferral(r, fields: fields.map { ["open", "won", "lost"].contains($0) ? "status" : $0 }.reduce(into: []) { $0.insert($1) }))
+        case .introduction:
+            guard var i = net.introductions.first(where: { $0.id == id }) else { throw missing() }
+            i.on = date ?? i.on
+            try eachOption(options, ctx, &fields) { _, v, _ in i.note = Interpreter.text(v) }
+            try apply(.updateIntroduction(i, fields: fields))
+        case .spend:
+            guard var sp = net.spending.first(where: { $0.id == id }) else { throw missing() }
+            sp.on = date ?? sp.on
+            try eachOption(options, ctx, &fields) { name, v, range in
+                if name == "note" { sp.note = Interpreter.text(v) }
+                if name == "amount" {
+                    guard case .number(let amount) = v, amount >= 0 else { throw fail("the amount must be a number, 0 or more", range) }
+                    sp.amount = amount.rounded(toPlaces: 2, .plain)
+                }
+            }
+            try apply(.updateSpend(sp, fields: fields))
+        case .stage:
+            throw fail("a stage change is corrected by removing it (remove stage \(n)) and setting the stage again", idExpr.range)
+        }
+        return .text("Updated \(kind.rawValue) \(n).")
+    }
+
+    /// Calls `body` with each option's name and value (a flag is `true`), adding the name to `fields`.
+    func eachOption(_ options: [Option], _ ctx: Ctx, _ fields: inout Set<String>, _ body: (String, Value, SourceRange) throws -> Void) throws {
+        for o in options {
+            fields.insert(o.name)
+            switch o {
+            case .flag(let f, let r): try body(f, .bool(true), r)
+            case .pair(let name, let e, _): try body(name, try eval(e, ctx), e.range)
+            case .tag(_, _, let r): throw fail("events have no tags", r)
+            }
+        }
+    }
+
+    /// One corrected field of an interaction.
+    func correct(_ i: inout Interaction, _ name: String, _ v: Value, _ range: SourceRange) throws {
+        switch name {
+        case "kind":
+            guard let k = Interpreter.text(v)?.lowercased() else { throw fail("kind: takes a word such as call or lunch", range) }
+            i.kind = k
+        case "note": i.note = Interpreter.text(v)
+        case "quality": i.quality = try quality(v, range)
+        case "gave": i.gave = v.isTrue
+        case "asked": i.asked = v.isTrue
+        case "inbound": i.inbound = v.isTrue
+        case "pitch": i.pitch = v.isTrue
+        default: throw fail("interactions have no option '\(name):'", range)
+        }
+    }
+
+    /// Text as stored: the empty string is no text.
+    static func text(_ v: Value) -> String? { v.stringValue.flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// An interaction's quality: a whole number from 1 to 5.
+    func quality(_ v: Value, _ range: SourceRange) throws -> Int {
+        guard let q = v.intValue, (1...5).contains(q), v.numberValue == Decimal(q) else {
+            throw fail("quality is a whole number from 1 to 5", range)
+        }
+        return q
+    }
+
     /// Stores a definition (for the run only under `--read-only`).
     func define(_ s: Statement) throws {
         definitions.define(s)
@@ -487,8 +567,9 @@ extension Interpreter {
         return "\(base)-\(n)"
     }
 
-    func referralOptions(_ r: inout Referral, _ options: [Option], _ ctx: Ctx) throws {
-        r.status = "open"
+    /// A referral's options; a new one is open unless they say otherwise.
+    func referralOptions(_ r: inout Referral, _ options: [Option], _ ctx: Ctx, keepStatus: Bool = false) throws {
+        if !keepStatus { r.status = "open" }
         for o in options {
             switch o {
             case .pair("note", let e, _): r.note = try eval(e, ctx).stringValue
@@ -503,7 +584,10 @@ extension Interpreter {
         }
     }
 
-    func update(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, on date: Day) throws {
+    /// Sets a contact's options. A stage is recorded as a change when it differs from the
+    /// current one, or always when the statement gives its date (history being entered, as a
+    /// dump replays it); the stage is then the latest change by date.
+    func update(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, on date: Day, dated: Bool = false) throws {
         let before = c.stage
         var fields: Set<String> = []
         let newHandle = try applyContactOptions(&c, options, ctx, fields: &fields)
@@ -513,7 +597,7 @@ extension Interpreter {
         }
         // Only the fields the statement names are written: another process may have changed the others.
         try apply(.updateContact(c, fields: fields))
-        if stageGiven && c.stage != before { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: date))) }
+        if stageGiven && (c.stage != before || dated) { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: date))) }
     }
 
     /// Applies `name: value` pairs, flags and tags to a contact, adding the stored fields they set

@@ -240,11 +240,21 @@ public enum Change: Sendable {
     case deleteContact(Int64)
     /// Moves every event, edge and helper mark of `from` to `into`, then deletes `from`.
     case mergeContact(from: Int64, into: Int64)
+    /// Records a stage change; the contact's stage becomes its latest change by date (ties: the
+    /// later id), so a backdated change does not override a later one.
     case insertStageChange(StageChange)
+    /// Correct a logged event, by its id: the store writes only the named fields (`kind`, `on`,
+    /// `note`, `quality`, `gave`, … `about`, `value`, `status`, `amount`).
+    case updateInteraction(Interaction, fields: Set<String>)
+    case updateReferral(Referral, fields: Set<String>)
+    case updateIntroduction(Introduction, fields: Set<String>)
+    case updateSpend(Spend, fields: Set<String>)
     case insertInteraction(Interaction)
     case insertReferral(Referral)
     case insertIntroduction(Introduction)
     case insertSpend(Spend)
+    /// Removes an event; removing a stage change leaves the contact at its latest remaining
+    /// change (contact when none remains).
     case deleteEvent(EventKind, Int64)
     case insertKnows(Int64, Int64)
     case setMe(Me)
@@ -339,10 +349,20 @@ public struct Network: Sendable {
                 goals[i].helpers = goals[i].helpers.map { $0 == from ? into : $0 }.filter { seen.insert($0).inserted }
             }
             removeContact(from)
+            settleStage(of: into, otherwise: nil)
         case .insertStageChange(var s):
             s.id = newID("stage_changes", s.id)
             stageChanges.append(s)
+            settleStage(of: s.contact, otherwise: nil)
             return s.id
+        case .updateInteraction(let e, _):
+            if let i = interactions.firstIndex(where: { $0.id == e.id }) { interactions[i] = e }
+        case .updateReferral(let e, _):
+            if let i = referrals.firstIndex(where: { $0.id == e.id }) { referrals[i] = e }
+        case .updateIntroduction(let e, _):
+            if let i = introductions.firstIndex(where: { $0.id == e.id }) { introductions[i] = e }
+        case .updateSpend(let e, _):
+            if let i = spending.firstIndex(where: { $0.id == e.id }) { spending[i] = e }
         case .insertInteraction(var e):
             e.id = newID("interactions", e.id)
             interactions.append(e)
@@ -367,7 +387,10 @@ public struct Network: Sendable {
             case .referral: referrals.removeAll { $0.id == id }
             case .introduction: introductions.removeAll { $0.id == id }
             case .spend: spending.removeAll { $0.id == id }
-            case .stage: stageChanges.removeAll { $0.id == id }
+            case .stage:
+                guard let s = stageChanges.first(where: { $0.id == id }) else { break }
+                stageChanges.removeAll { $0.id == id }
+                settleStage(of: s.contact, otherwise: .contact)
             }
         case .insertKnows(let a, let b):
             let p = Pair(a, b)
@@ -399,6 +422,17 @@ public struct Network: Sendable {
             definitions.removeAll { $0.kind == kind && $0.name == name }
         }
         return nil
+    }
+
+    /// The stage a contact's history gives: its latest change by date, ties to the later id.
+    public func latestStage(of id: Int64) -> Stage? {
+        stageChanges.filter { $0.contact == id }.max { ($0.on, $0.id) < ($1.on, $1.id) }?.stage
+    }
+
+    /// Sets a contact's stage from its history; with no history, to `otherwise` (nil: unchanged).
+    private mutating func settleStage(of id: Int64, otherwise: Stage?) {
+        guard let i = contactIndex[id], let stage = latestStage(of: id) ?? otherwise else { return }
+        contacts[i].stage = stage
     }
 
     private mutating func removeContact(_ id: Int64) {

@@ -196,6 +196,9 @@ public struct Parser {
                 target = .person(try parsePerson())
             } else if match("me") {
                 target = .me
+            } else if let w = word(), let kind = EventKind(rawValue: w), kind != .stage {
+                advance()
+                target = .event(kind, try parseExpression())
             } else {
                 target = .query(try parseQueryExpr())
             }
