@@ -98,4 +98,27 @@ import Testing
         try Self.other(path, "drop rule \"Never called\"")
         #expect(!Self.run(session, output, "rules").contains("Never called"))
     }
+
+    /// The REPL itself, at the keyboard (tmux), while another process writes.
+    @Test(.enabled(if: Terminal.available)) func theREPLSeesAndKeepsAnotherProcesssChanges() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let db = dir.appendingPathComponent("r.db").path
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("add \"Joan Rivera\" company: \"A-Co\"", "Enter")
+        #expect(t.waitFor("Added @joan-rivera"))
+        t.type("@joan-rivera.touches", "Enter")
+        #expect(t.waitFor("tend:r>", count: 3))
+        try Self.other(db, "set @joan-rivera company: \"B-Co\"")
+        try Self.other(db, "log call with @joan-rivera")
+        t.type("set @joan-rivera next_step: \"send the lease\"", "Enter")
+        #expect(t.waitFor("Updated @joan-rivera."))
+        t.type("contacts show company, next_step, touches", "Enter")
+        #expect(t.waitFor("B-Co"))
+        #expect(t.screen.contains("send the lease"))
+        let fresh = try Store(path: db).network().contact(handle: "joan-rivera")!
+        #expect(fresh.company == "B-Co" && fresh.nextStep == "send the lease")
+    }
 }
