@@ -370,7 +370,7 @@ public final class Session: InterpreterHost {
             interpreter.readOnly = false
             refusesFiles = false
         }
-        let definitionsBefore = interpreter.definitionsIfLoaded
+        var definitionsBefore = interpreter.definitionsIfLoaded
         func restoreDefinitions() {
             if let definitionsBefore { interpreter.definitions = definitionsBefore } else { deferDefinitions(storedDefinitions) }
         }
@@ -378,6 +378,8 @@ public final class Session: InterpreterHost {
             var probe = Checker(definitions: definitions(toCheck: statements))
             probe.check(statements)
             try store.begin(immediate: !readOnly && !probe.mutations.isEmpty)
+            noticeOtherWriters()
+            definitionsBefore = interpreter.definitionsIfLoaded
         } catch {
             fail("error: cannot start a transaction: \(Session.describe(error))")
             return .failed
@@ -466,8 +468,17 @@ public final class Session: InterpreterHost {
         }
     }
 
+    /// Forgets what was read from the database when another process has committed since, so
+    /// that a long-lived session (the REPL) checks, answers and writes against what is there now.
+    func noticeOtherWriters() {
+        guard (try? store.refresh()) == true else { return }
+        interpreter.invalidate()
+        try? loadDefinitions()
+    }
+
     /// Runs script sources (files or stdin) the way `tend run` does.
     public func runScripts(_ sources: [Source], bail: Bool, readOnly: Bool) -> ExitStatus {
+        noticeOtherWriters()
         let (statements, diags) = prepare(sources, readOnly: readOnly)
         if !diags.isEmpty {
             report(diags)

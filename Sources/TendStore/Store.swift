@@ -81,6 +81,7 @@ public final class Store: Model {
             throw OpenError.cannotOpen(path, Store.describe(error))
         }
         try migrate(readOnly: readOnly)
+        _ = try? refresh()
     }
 
     static func uri(_ path: String, _ parameter: String) -> String {
@@ -316,6 +317,23 @@ public final class Store: Model {
         inTransaction = false
         cache = nil
         coreCache = nil
+    }
+
+    /// The database's `PRAGMA data_version` when this connection last looked: it changes when
+    /// another connection (another Tend process) commits.
+    private var dataVersion: Int64?
+
+    /// True when another process has committed since the last look; what was read and cached
+    /// from the database is then dropped. A long-lived session asks before each statement, so
+    /// that it neither answers from nor writes back a stale copy.
+    public func refresh() throws -> Bool {
+        let version = try db.inDatabase { try Int64.fetchOne($0, sql: "PRAGMA data_version") } ?? 0
+        defer { dataVersion = version }
+        guard let seen = dataVersion, seen != version else { return false }
+        cache = nil
+        coreCache = nil
+        interactionCount = nil
+        return true
     }
 
     /// Runs a closure in a transaction of its own (when none is open) and commits it.
