@@ -69,7 +69,7 @@ extension Interpreter {
         case "round":
             guard case .number(let n) = arg(0) else { return .null }
             let places = max(
-                -20, min(20, arg(1).numberValue.map { $0 > 100 ? 100 : ($0 < -100 ? -100 : NSDecimalNumber(decimal: $0).intValue) } ?? 0))
+                -20, min(20, arg(1).numberValue.map { $0 > 100 ? 100 : ($0 < -100 ? -100 : $0.rounded(toPlaces: 0, .down).exactInt ?? 0) } ?? 0))
             return .number(n.rounded(toPlaces: places, .plain))
         case "abs":
             guard case .number(let n) = arg(0) else { return .null }
@@ -83,7 +83,7 @@ extension Interpreter {
             }
             let d = args.count > 1 ? arg(1).dateValue : try view().today
             guard let d else { return .null }
-            return .date(name == "start_of" ? d.start(of: p) : d.end(of: p))
+            return .date(try onCalendar(name == "start_of" ? d.start(of: p) : d.end(of: p), e))
         case "year", "month":
             guard let d = arg(0).dateValue else { return .null }
             return .int(name == "year" ? d.year : d.month)
@@ -193,17 +193,28 @@ extension Interpreter {
         case "sum", "avg":
             if values.isEmpty { return name == "sum" ? .int(0) : .null }
             if case .duration = values[0] {
-                var total = Duration()
-                for v in values { if case .duration(let d) = v { total = total + d } }
-                if name == "sum" { return .duration(total) }
-                return .duration(Duration(days: Int((total.approximateDays / Double(values.count)).rounded())))
+                // Added up in Double-free Ints with room to spare (each part is under 2^22, and
+                // a statement holds far fewer than 2^40 values), then checked.
+                var months = 0
+                var days = 0
+                for v in values {
+                    guard case .duration(let stored) = v else { continue }
+                    let d = try onCalendar(stored.isOnCalendar ? stored : nil, e)
+                    months += d.months
+                    days += d.days
+                }
+                if name == "avg" {
+                    let total = Duration(months: months, days: days).approximateDays / Double(values.count)
+                    return .duration(Duration(days: Int(total.rounded())))
+                }
+                return .duration(try onCalendar(Duration(checkedMonths: months, days: days), e))
             }
             var total = Decimal(0)
             for v in values {
                 guard case .number(let n) = v else { throw fail("\(name) needs numbers, found \(v.typeName)", e.range) }
                 total += n
             }
-            return .number(name == "sum" ? total : total / Decimal(values.count))
+            return try finite(name == "sum" ? total : total / Decimal(values.count), e)
         default:
             var best: Value?
             for v in values {

@@ -387,8 +387,8 @@ public final class Interpreter {
         case .constant(let c):
             switch c {
             case "today": return .date(try view().today)
-            case "yesterday": return .date(try view().today.adding(days: -1))
-            case "tomorrow": return .date(try view().today.adding(days: 1))
+            case "yesterday": return .date(try onCalendar(view().today.adding(checkedDays: -1), e))
+            case "tomorrow": return .date(try onCalendar(view().today.adding(checkedDays: 1), e))
             default: return .string(c)
             }
         case .unresolved:
@@ -828,10 +828,10 @@ public final class Interpreter {
             // Numbers, the common case, without the operator's text.
             guard case .number(let x) = a, case .number(let y) = b else { break }
             switch code {
-            case .plus: return .number(Decimal.sum(x, y))
-            case .minus: return .number(Decimal.difference(x, y))
-            case .times: return .number(Decimal.product(x, y))
-            default: return y == 0 ? .null : .number(Decimal.quotient(x, y))
+            case .plus: return try finite(Decimal.sum(x, y), e)
+            case .minus: return try finite(Decimal.difference(x, y), e)
+            case .times: return try finite(Decimal.product(x, y), e)
+            default: return y == 0 ? .null : try finite(Decimal.quotient(x, y), e)
             }
         default: break
         }
@@ -849,15 +849,13 @@ public final class Interpreter {
             return .bool(op == "in" ? found : !found)
         case "+", "-":
             switch (a, b) {
-            case (.number(let x), .number(let y)): return .number(op == "+" ? Decimal.sum(x, y) : Decimal.difference(x, y))
+            case (.number(let x), .number(let y)): return try finite(op == "+" ? Decimal.sum(x, y) : Decimal.difference(x, y), e)
             case (.date(let d), .duration(let u)):
-                guard abs(u.approximateDays) <= 100_000_000 else { throw fail("duration too large", e.range) }
-                return .date(d.adding(op == "+" ? u : -u))
+                return .date(try onCalendar(d.adding(checked: op == "+" ? u : -u), e))
             case (.duration(let u), .date(let d)) where op == "+":
-                guard abs(u.approximateDays) <= 100_000_000 else { throw fail("duration too large", e.range) }
-                return .date(d.adding(u))
+                return .date(try onCalendar(d.adding(checked: u), e))
             case (.date(let x), .date(let y)) where op == "-": return .duration(Duration(days: x.ordinal - y.ordinal))
-            case (.duration(let x), .duration(let y)): return .duration(op == "+" ? x + y : x + (-y))
+            case (.duration(let x), .duration(let y)): return .duration(try onCalendar(x.adding(checked: op == "+" ? y : -y), e))
             case (.string(let x), .string(let y)) where op == "+": return .string(x + y)
             case (.list(let x), .list(let y)) where op == "+": return .list(x + y)
             default: throw fail("cannot \(op == "+" ? "add" : "subtract") \(b.typeName) and \(a.typeName)", e.range)
@@ -865,33 +863,43 @@ public final class Interpreter {
         case "*", "/", "%":
             switch (a, b) {
             case (.number(let x), .number(let y)):
-                if op == "*" { return .number(Decimal.product(x, y)) }
+                if op == "*" { return try finite(Decimal.product(x, y), e) }
                 if y == 0 { return .null }
-                if op == "/" { return .number(Decimal.quotient(x, y)) }
+                if op == "/" { return try finite(Decimal.quotient(x, y), e) }
                 if let a = x.whole, let b = y.whole { return .number(Decimal(a % b)) }
                 let q = (x / y).rounded(toPlaces: 0, x / y >= 0 ? .down : .up)
-                return .number(x - q * y)
+                return try finite(x - q * y, e)
             case (.duration(let d), .number(let n)), (.number(let n), .duration(let d)):
                 if op == "%" { break }
                 if op == "/" {
                     if case .number = a { break }
                     if n == 0 { return .null }
-                    let days = (Decimal(d.approximateDays) / n).rounded(toPlaces: 0, .plain)
-                    return .duration(Duration(days: NSDecimalNumber(decimal: days).intValue))
+                    return .duration(try onCalendar(d.divided(by: n), e))
                 }
-                let k = NSDecimalNumber(decimal: n).doubleValue
-                // Beyond this a duration means nothing on a calendar, and Int arithmetic would trap.
-                guard abs(k) <= 1_000_000, abs(d.approximateDays * k) <= 100_000_000 else {
-                    throw fail("duration too large", e.range)
-                }
-                if k == k.rounded() { return .duration(Duration(months: d.months * Int(k), days: d.days * Int(k))) }
-                return .duration(Duration(days: Int((d.approximateDays * k).rounded())))
+                return .duration(try onCalendar(d.scaled(by: n), e))
             default: break
             }
             throw fail("cannot apply '\(op)' to \(a.typeName) and \(b.typeName)", e.range)
         default:
             throw fail("unknown operator \(op)", e.range)
         }
+    }
+
+    /// A number, unless the arithmetic left Decimal's range (about 10^165; it gives NaN then).
+    func finite(_ n: Decimal, _ e: Expr) throws -> Value {
+        if n.isNaN { throw fail("this number is too large (numbers have 38 digits and stay under 10^165)", e.range) }
+        return .number(n)
+    }
+
+    /// A date or duration the calendar holds, or the error that says it does not.
+    func onCalendar<T>(_ value: T?, _ e: Expr) throws -> T {
+        guard let value else {
+            throw fail(
+                T.self == Day.self
+                    ? "this date is off the calendar: dates run from 0001-01-01 to 9999-12-31"
+                    : "this duration is off the calendar: durations go up to \(Duration.limitText)", e.range)
+        }
+        return value
     }
 
     /// `x in list`, `x in rows`, `"sub" in "text"`; a list on the left matches when any item is in.

@@ -217,8 +217,9 @@ extension Interpreter {
     }
 
     func goalValue(_ g: Goal, _ range: SourceRange) throws -> Value {
-        guard g.metric != nil, let period = g.period, periodView == nil else { return .null }
-        return try metric(g, in: today.start(of: period)...today.end(of: period), reading: "goals", range)
+        guard g.metric != nil, let period = g.period, periodView == nil, let start = today.start(of: period), let end = today.end(of: period)
+        else { return .null }
+        return try metric(g, in: start...end, reading: "goals", range)
     }
 
     // MARK: - Queries

@@ -188,7 +188,7 @@ extension Interpreter {
                 guard case .duration(let d) = try eval(duration, ctx) else {
                     throw fail("snooze takes a duration (2w) or until DATE", duration.range)
                 }
-                c.snoozedUntil = today.adding(d)
+                c.snoozedUntil = try onCalendar(today.adding(checked: d), duration)
             } else if let until {
                 guard case .date(let d) = try eval(until, ctx) else { throw fail("snooze until takes a date", until.range) }
                 c.snoozedUntil = d
