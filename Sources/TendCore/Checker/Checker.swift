@@ -152,6 +152,7 @@ public struct Checker {
             let key = Definitions.key(.fn, name)
             facts.fnSteps[name] = nil
             let steps = expandedSteps(body, deps)
+            definitions.fns[name]?.steps = steps
             switch admit(key, deps, steps: steps, s) {
             case .admitted: facts.fnSteps[name] = steps
             case .tooCostly: facts.fnSteps[name] = 1

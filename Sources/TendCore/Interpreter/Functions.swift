@@ -12,6 +12,10 @@ extension Interpreter {
             }
             var locals: [String: Value] = [:]
             for (p, a) in zip(f.params, args) { locals[p] = try eval(a, ctx) }
+            if let steps = f.steps, steps > Checker.maxSteps {
+                // Stored by an older Tend: the checker now refuses it, but the run goes on.
+                throw fail("fn \(name) would take more than \(Checker.maxSteps.formatted) steps each time it runs; redefine it", e.range)
+            }
             try charge(1, e.range)
             callDepth += 1
             defer { callDepth -= 1 }
@@ -32,8 +36,8 @@ extension Interpreter {
         case "days":
             guard case .duration(let d) = arg(0) else { return .null }
             return .number(d.months == 0 ? Decimal(d.days) : Decimal(d.months) * 365 / 12 + Decimal(d.days))
-        case "lower": return arg(0).stringValue.map { .string($0.lowercased()) } ?? .null
-        case "upper": return arg(0).stringValue.map { .string($0.uppercased()) } ?? .null
+        case "lower": return try arg(0).stringValue.map { try made($0.lowercased(), e.range) } ?? .null
+        case "upper": return try arg(0).stringValue.map { try made($0.uppercased(), e.range) } ?? .null
         case "trim": return arg(0).stringValue.map { .string($0.trimmed) } ?? .null
         case "norm":
             switch arg(0) {
@@ -51,7 +55,7 @@ extension Interpreter {
             }
         case "contains":
             switch arg(0) {
-            case .string(let s): return .bool(arg(1).stringValue.map { s.lowercased().contains($0.lowercased()) } ?? false)
+            case .string(let s): return .bool(arg(1).stringValue.map { FoldedText(s).contains(FoldedText($0)) } ?? false)
             case .list(let l):
                 return .bool(
                     l.contains {
@@ -62,7 +66,7 @@ extension Interpreter {
             default: throw fail("contains needs text or a list, not \(arg(0).typeName)", e.range)
             }
         case "starts_with", "ends_with":
-            guard let s = arg(0).stringValue?.lowercased(), let p = arg(1).stringValue?.lowercased() else { return .null }
+            guard let s = arg(0).stringValue.map(FoldedText.init), let p = arg(1).stringValue.map(FoldedText.init) else { return .null }
             return .bool(name == "starts_with" ? s.hasPrefix(p) : s.hasSuffix(p))
         case "coalesce":
             return v.first { !$0.isNull } ?? .null
@@ -90,12 +94,19 @@ extension Interpreter {
         case "served_by":
             return .list(try servedBy(arg(0)).map(Value.string))
         case "join":
-            guard case .list(let items) = arg(0) else { return arg(0).isNull ? .null : .string(try display(arg(0))) }
-            return .string(try items.map { try display($0) }.joined(separator: arg(1).stringValue ?? ", "))
+            guard case .list(let items) = arg(0) else { return arg(0).isNull ? .null : try made(display(arg(0), e.range), e.range) }
+            let separator = arg(1).stringValue ?? ", "
+            var out = ""
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += separator }
+                out += try display(item, e.range)
+                try checkLength(out.utf8.count, e.range)
+            }
+            return try made(out, e.range)
         case "date":
             return arg(0).stringValue.flatMap { Day(iso: $0) }.map(Value.date) ?? .null
         case "string":
-            return .string(try display(arg(0)))
+            return try made(display(arg(0), e.range), e.range)
         default:
             throw fail("unknown function '\(name)'", e.range)
         }

@@ -206,6 +206,23 @@ public final class Interpreter {
     /// seconds, and a statement over a 20,000-contact network takes a few hundred thousand.
     var work = 0
     public var maxWork = 20_000_000
+    /// The longest text a statement may make. A string literal's limit (1 MB,
+    /// `Lexer.maxStringBytes`) holds as well for the text `+`, interpolation and the text
+    /// functions make: `fn d(s) = s + s` nested 26 times stopped at 6 GB, out of memory.
+    public static let maxStringBytes = Lexer.maxStringBytes
+    /// The most items in a list a statement makes with `+` (a literal holds at most 10,000):
+    /// a million is a hundred times a large network, and about 40 MB.
+    public static let maxListItems = 1_000_000
+    /// Lists and records nested deeper than this cannot be made: taking apart (and printing)
+    /// a nested value recurses once per level, like the parser's nesting limit.
+    public static let maxValueDepth = Parser.maxDepth
+    /// The bytes of values one statement may make (text, list items, the rows `show` and
+    /// `group by` make), counted as they are made. A 1 MB literal shown for 2,000 contacts
+    /// took 2 GB; 256 MB is a hundred times a large network's whole table, and well inside a
+    /// small machine's memory.
+    public var maxStatementBytes = 256 << 20
+    /// Bytes of values the current statement has made.
+    var madeBytes = 0
     /// What is being evaluated for every contact or period: the rules (for the agenda or `why`),
     /// goals' metrics, the default cadence. A stored definition (by an older Tend, or written
     /// into the database by hand) that reads what evaluates it is stopped when it re-enters,
@@ -219,6 +236,72 @@ public final class Interpreter {
     var inProgress: Set<String> = []
     /// Interactions read at a time when a large network is scanned page by page.
     public var pageSize = 20_000
+
+    /// Starts the budgets of a statement afresh (work, bytes made) and reads the stack's bounds.
+    func startStatement() {
+        work = 0
+        madeBytes = 0
+        stack.prepare()
+    }
+
+    /// Counts bytes of values the statement made against `maxStatementBytes`.
+    func account(_ bytes: Int, _ range: SourceRange) throws {
+        madeBytes += bytes
+        if madeBytes > maxStatementBytes {
+            throw fail(
+                "this statement makes more than \(maxStatementBytes >> 20) MB of values", range,
+                notes: ["show fewer rows (limit), or less text per row: a long text in show is repeated on every row"])
+        }
+    }
+
+    /// Text a statement made: at most `maxStringBytes`, and counted.
+    func made(_ text: String, _ range: SourceRange) throws -> Value {
+        try checkLength(text.utf8.count, range)
+        try account(text.utf8.count, range)
+        return .string(text)
+    }
+
+    /// Refuses text longer than `maxStringBytes` (before it is made, where the length is known).
+    func checkLength(_ bytes: Int, _ range: SourceRange) throws {
+        if bytes > Interpreter.maxStringBytes {
+            throw fail(
+                "this text would be \(bytes.formatted) bytes long; text holds at most 1 MB (\(Interpreter.maxStringBytes.formatted) bytes)", range)
+        }
+    }
+
+    /// A list or record a statement made: counted with everything in it (up to what is left
+    /// of the budget), and no deeper than `maxValueDepth`.
+    func made(_ v: Value, _ range: SourceRange) throws -> Value {
+        let (bytes, depth) = Interpreter.measure(v, budget: maxStatementBytes - madeBytes + 1)
+        if depth > Interpreter.maxValueDepth { throw fail("lists and records nest at most \(Interpreter.maxValueDepth) deep", range) }
+        try account(bytes, range)
+        return v
+    }
+
+    /// A value's bytes (text counted by its UTF-8, everything else by its slot) and how deeply
+    /// lists and records nest in it; stops counting once past `budget`.
+    static func measure(_ v: Value, budget: Int) -> (bytes: Int, depth: Int) {
+        let slot = MemoryLayout<Value>.stride
+        switch v {
+        case .string(let s): return (slot + s.utf8.count, 0)
+        case .list(let items): return measure(items, budget: budget)
+        case .record(let r): return measure(r.values, budget: budget)
+        case .row(let r): return measure(r.values, budget: budget)
+        default: return (slot, 0)
+        }
+    }
+
+    private static func measure(_ items: [Value], budget: Int) -> (bytes: Int, depth: Int) {
+        var bytes = MemoryLayout<Value>.stride
+        var depth = 0
+        for item in items {
+            let (b, d) = measure(item, budget: budget - bytes)
+            bytes += b
+            depth = max(depth, d)
+            if bytes > budget { break }
+        }
+        return (bytes, depth + 1)
+    }
 
     func charge(_ rows: Int, _ range: SourceRange) throws {
         work += rows
@@ -307,10 +390,11 @@ public final class Interpreter {
             for p in parts {
                 switch p {
                 case .text(let t): s += t
-                case .expr(let inner): s += try display(eval(inner, ctx))
+                case .expr(let inner): s += try display(eval(inner, ctx), inner.range)
                 }
+                try checkLength(s.utf8.count, e.range)
             }
-            return .string(s)
+            return try made(s, e.range)
         case .name(let n):
             return try evalName(e, n, ctx)
         case .handle(let h):
@@ -326,11 +410,11 @@ public final class Interpreter {
             guard let row = ctx.row else { throw fail("'it' has no row here", e.range) }
             return row
         case .list(let items):
-            return .list(try items.map { try eval($0, ctx) })
+            return try made(.list(try items.map { try eval($0, ctx) }), e.range)
         case .record(let fields):
             var r = Record()
             for (k, v) in fields { r[k] = try eval(v, ctx) }
-            return .record(r)
+            return try made(.record(r), e.range)
         case .unary(let op, let operand):
             let v = try eval(operand, ctx)
             if op == "not" {
@@ -838,10 +922,10 @@ public final class Interpreter {
         switch op {
         case "~":
             guard case .string(let needle) = b else { throw fail("'~' needs text on the right", e.range) }
-            let n = needle.lowercased()
+            let n = FoldedText(needle)
             switch a {
-            case .string(let s): return .bool(n.isEmpty || s.lowercased().contains(n))
-            case .list(let items): return .bool(items.contains { $0.stringValue.map { $0.lowercased().contains(n) } ?? false })
+            case .string(let s): return .bool(FoldedText(s).contains(n))
+            case .list(let items): return .bool(items.contains { $0.stringValue.map { FoldedText($0).contains(n) } ?? false })
             default: throw fail("'~' matches text, not \(a.typeName)", e.range)
             }
         case "in", "not in":
@@ -856,8 +940,17 @@ public final class Interpreter {
                 return .date(try onCalendar(d.adding(checked: u), e))
             case (.date(let x), .date(let y)) where op == "-": return .duration(Duration(days: x.ordinal - y.ordinal))
             case (.duration(let x), .duration(let y)): return .duration(try onCalendar(x.adding(checked: op == "+" ? y : -y), e))
-            case (.string(let x), .string(let y)) where op == "+": return .string(x + y)
-            case (.list(let x), .list(let y)) where op == "+": return .list(x + y)
+            case (.string(let x), .string(let y)) where op == "+":
+                try checkLength(x.utf8.count + y.utf8.count, e.range)
+                return try made(x + y, e.range)
+            case (.list(let x), .list(let y)) where op == "+":
+                if x.count + y.count > Interpreter.maxListItems {
+                    throw fail(
+                        "this list would hold \((x.count + y.count).formatted) items; a list holds at most \(Interpreter.maxListItems.formatted)",
+                        e.range)
+                }
+                try account((x.count + y.count) * MemoryLayout<Value>.stride, e.range)
+                return .list(x + y)
             default: throw fail("cannot \(op == "+" ? "add" : "subtract") \(b.typeName) and \(a.typeName)", e.range)
             }
         case "*", "/", "%":
@@ -912,7 +1005,7 @@ public final class Interpreter {
         case .rows(let set): return set.rows.contains { Value.equal($0, a) }
         case .string(let s):
             guard case .string(let sub) = a else { return false }
-            return s.lowercased().contains(sub.lowercased())
+            return FoldedText(s).contains(FoldedText(sub))
         default: throw fail("'in' needs a list, a collection or text on the right, not \(b.typeName)", e.range)
         }
     }
@@ -920,12 +1013,25 @@ public final class Interpreter {
     // MARK: - Display
 
     /// A value as text inside a string: null is empty, a contact is its name.
-    public func display(_ v: Value) throws -> String {
+    public func display(_ v: Value) throws -> String { try display(v, .none) }
+
+    /// `display`, stopping with an error located at `range` once the text passes `maxStringBytes`.
+    func display(_ v: Value, _ range: SourceRange) throws -> String {
         switch v {
         case .null: return ""
         case .contact(let id): return try contact(id)?.name ?? "@\(id)"
-        case .list(let items): return try items.map { try display($0) }.joined(separator: ", ")
+        case .list(let items):
+            var out = ""
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += ", " }
+                out += try display(item, range)
+                try checkLength(out.utf8.count, range)
+            }
+            return out
         case .rows(let set): return "\(set.rows.count) \(set.collection?.name ?? "rows")"
+        case .record:
+            try checkLength(Interpreter.measure(v, budget: Interpreter.maxStringBytes).bytes, range)
+            return plainText(v)
         default: return plainText(v)
         }
     }

@@ -4,8 +4,7 @@ extension Interpreter {
     /// Runs one checked statement and returns what it shows.
     public func execute(_ s: Statement) throws -> [Output] {
         source = s.source
-        work = 0
-        stack.prepare()
+        startStatement()
         queryView = nil
         let ctx = Ctx()
         switch s.kind {
@@ -240,7 +239,7 @@ extension Interpreter {
         case .print(let e):
             let v = try eval(e, ctx)
             if case .rows = v { return [try present(e, ctx, value: v)] }
-            return [.value(.string(try display(v)))]
+            return [.value(.string(try display(v, e.range)))]
         case .resetRules:
             // Drop what the prelude defines (your own definitions stay), then define it again.
             for d in Prelude.definitions.all {
