@@ -299,6 +299,18 @@ extension Checker {
     }
 }
 
+extension Checker {
+    /// Each fn's steps per call, for definitions that were never checked (stored by an older
+    /// Tend): the interpreter refuses a call past `maxSteps` with these.
+    public static func steps(of definitions: Definitions) -> [String: Int] {
+        var checker = Checker(definitions: definitions)
+        for (name, f) in definitions.fns where checker.facts.fnSteps[name] == nil {
+            checker.facts.fnSteps[name] = checker.expandedSteps(f.body, checker.dependencies[Definitions.key(.fn, name)] ?? [])
+        }
+        return checker.facts.fnSteps
+    }
+}
+
 extension Int {
     /// 1,000,000: a limit as it is written in messages.
     var formatted: String {

@@ -12,8 +12,8 @@ extension Interpreter {
             }
             var locals: [String: Value] = [:]
             for (p, a) in zip(f.params, args) { locals[p] = try eval(a, ctx) }
-            if let steps = f.steps, steps > Checker.maxSteps {
-                // Stored by an older Tend: the checker now refuses it, but the run goes on.
+            if steps(of: f) > Checker.maxSteps {
+                // Stored by an older Tend: the checker now refuses it.
                 throw fail("fn \(name) would take more than \(Checker.maxSteps.formatted) steps each time it runs; redefine it", e.range)
             }
             try charge(1, e.range)

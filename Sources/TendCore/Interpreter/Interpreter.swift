@@ -33,9 +33,21 @@ public final class Interpreter {
         storedDefinitions = load()
         forgetLetValues()
     }
-    /// The lets' values kept by the views no longer hold once a definition changes.
+    /// The lets' values kept by the views no longer hold once a definition changes, nor do
+    /// the steps worked out for unchecked fns.
     private func forgetLetValues() {
         for v in [cachedView, queryView, periodView] { v?.lets = [:] }
+        uncheckedSteps = nil
+    }
+    /// Steps per call of fns the checker did not see (see `Checker.steps(of:)`), worked out
+    /// when one is first called.
+    private var uncheckedSteps: [String: Int]?
+
+    /// The steps one call of a fn takes, with the fns it calls expanded.
+    func steps(of f: Definitions.Fn) -> Int {
+        if let known = f.steps { return known }
+        if uncheckedSteps == nil { uncheckedSteps = Checker.steps(of: storedDefinitions) }
+        return uncheckedSteps?[f.name] ?? 0
     }
     public weak var host: InterpreterHost?
     /// Under `--read-only`, definitions last for the run and nothing is written to the model.
