@@ -210,6 +210,14 @@ import Testing
         // The same over a few rows is fine, and the budget is the statement's, not the run's.
         #expect(failure(h, "contacts show \"\(big)\" as big limit 200") == nil)
         #expect(failure(h, "contacts where name == \"P 1\" show \"\(big)\" as big") == nil)
+        // Text made and dropped row by row is not kept, so not counted: 2,000 rows of 150 KB.
+        let part = String(repeating: "x", count: 150_000)
+        #expect(h.text(try h.value("count(contacts where len(\"{name}\(part)\") > 0)")) == "2000")
+        let almost = String(repeating: "x", count: 900_000)
+        // Lets a statement works out are kept: 300 different texts of 0.9 MB each are too many.
+        let lets = "let b = \"\(almost)\"\n" + (1...300).map { "let a\($0) = b + \"\($0)\"\n" }.joined()
+        let reading = "print len([" + (1...300).map { "a\($0)" }.joined(separator: ", ") + "])"
+        #expect(failure(h, lets + reading)?.message == "this statement makes more than 256 MB of values")
     }
 
     /// `group by` over several list-valued keys multiplies: each combination is a row visit.

@@ -228,8 +228,8 @@ public final class Interpreter {
     /// Lists and records nested deeper than this cannot be made: taking apart (and printing)
     /// a nested value recurses once per level, like the parser's nesting limit.
     public static let maxValueDepth = Parser.maxDepth
-    /// The bytes of values one statement may make (text, list items, the rows `show` and
-    /// `group by` make), counted as they are made. A 1 MB literal shown for 2,000 contacts
+    /// The bytes of values one statement may keep (the rows `show` and `group by` make, the
+    /// lets it works out), counted as they are made. A 1 MB literal shown for 2,000 contacts
     /// took 2 GB; 256 MB is a hundred times a large network's whole table, and well inside a
     /// small machine's memory.
     public var maxStatementBytes = 256 << 20
@@ -256,7 +256,9 @@ public final class Interpreter {
         stack.prepare()
     }
 
-    /// Counts bytes of values the statement made against `maxStatementBytes`.
+    /// Counts bytes of values the statement keeps (the rows `show` and `group by` make, the
+    /// lets it works out) against `maxStatementBytes`. Values made and dropped along the way
+    /// (a condition's text, row by row) are not counted: they are freed as the rows go by.
     func account(_ bytes: Int, _ range: SourceRange) throws {
         madeBytes += bytes
         if madeBytes > maxStatementBytes {
@@ -266,10 +268,18 @@ public final class Interpreter {
         }
     }
 
-    /// Text a statement made: at most `maxStringBytes`, and counted.
+    /// A value the statement keeps, counted with everything in it (up to what is left of the
+    /// budget), and nested no deeper than `maxValueDepth`.
+    func kept(_ v: Value, _ range: SourceRange) throws -> Value {
+        let (bytes, depth) = Interpreter.measure(v, budget: maxStatementBytes - madeBytes + 1)
+        if depth > Interpreter.maxValueDepth { throw fail("lists and records nest at most \(Interpreter.maxValueDepth) deep", range) }
+        try account(bytes, range)
+        return v
+    }
+
+    /// Text the statement made: at most `maxStringBytes`.
     func made(_ text: String, _ range: SourceRange) throws -> Value {
         try checkLength(text.utf8.count, range)
-        try account(text.utf8.count, range)
         return .string(text)
     }
 
@@ -281,13 +291,21 @@ public final class Interpreter {
         }
     }
 
-    /// A list or record a statement made: counted with everything in it (up to what is left
-    /// of the budget), and no deeper than `maxValueDepth`.
+    /// A list or record the statement made: nested no deeper than `maxValueDepth`.
     func made(_ v: Value, _ range: SourceRange) throws -> Value {
-        let (bytes, depth) = Interpreter.measure(v, budget: maxStatementBytes - madeBytes + 1)
-        if depth > Interpreter.maxValueDepth { throw fail("lists and records nest at most \(Interpreter.maxValueDepth) deep", range) }
-        try account(bytes, range)
+        if Interpreter.depth(of: v) > Interpreter.maxValueDepth {
+            throw fail("lists and records nest at most \(Interpreter.maxValueDepth) deep", range)
+        }
         return v
+    }
+
+    /// How deeply lists and records nest in a value (0 for anything else).
+    static func depth(of v: Value) -> Int {
+        switch v {
+        case .list(let items): return 1 + (items.lazy.map(depth).max() ?? 0)
+        case .record(let r): return 1 + (r.values.lazy.map(depth).max() ?? 0)
+        default: return 0
+        }
     }
 
     /// A value's bytes (text counted by its UTF-8, everything else by its slot) and how deeply
@@ -540,7 +558,7 @@ public final class Interpreter {
 
     private func evaluateLet(_ name: String, _ v: View, _ range: SourceRange) throws -> Value {
         guard let l = definitions.lets[name] else { throw fail("'\(name)' is no longer defined", range) }
-        let value = try once(.let, name, range) { try within(l.file) { try eval(l.value, Ctx()) } }
+        let value = try kept(once(.let, name, range) { try within(l.file) { try eval(l.value, Ctx()) } }, range)
         v.lets[name] = value
         return value
     }
@@ -961,7 +979,6 @@ public final class Interpreter {
                         "this list would hold \((x.count + y.count).formatted) items; a list holds at most \(Interpreter.maxListItems.formatted)",
                         e.range)
                 }
-                try account((x.count + y.count) * MemoryLayout<Value>.stride, e.range)
                 return .list(x + y)
             default: throw fail("cannot \(op == "+" ? "add" : "subtract") \(b.typeName) and \(a.typeName)", e.range)
             }

@@ -249,7 +249,7 @@ extension Interpreter {
             let clause = q.show[0].0.range.to(q.show[q.show.count - 1].0.range)
             set.rows = try set.rows.map { row in
                 let ctx = Ctx(row: row, locals: locals)
-                return try made(.record(Record(keys: names, values: try q.show.map { try eval($0.0, ctx) })), clause)
+                return try kept(.record(Record(keys: names, values: try q.show.map { try eval($0.0, ctx) })), clause)
             }
             set.columns = names
             set.collection = nil
@@ -490,7 +490,7 @@ extension Interpreter {
             } else {
                 for (i, (e, _)) in q.show.enumerated() { r[showNamesList[i]] = try eval(e, ctx) }
             }
-            records.append(try made(.record(r), q.range))
+            records.append(try kept(.record(r), q.range))
         }
         var result = records
         if q.sortBy.isEmpty {
