@@ -380,7 +380,9 @@ import Testing
         #expect(throws: Never.self) { try h.run("contacts limit 99999999999999999999999999") }
         #expect(h.text(try h.value("round(1.5, 99999999999999999999)")) == "1.5")
         #expect(throws: Diagnostic.self) { try h.run("today + 999999y") }
-        #expect(h.text(try h.value("today + 9000y")) == "9999-11-23")
+        // Past 9999-12-31 is off the calendar (it was clamped to 9999 once, silently).
+        #expect(throws: Diagnostic.self) { try h.run("today + 9000y") }
+        #expect(h.text(try h.value("today + 7000y")) == "9026-11-23")
         #expect(try h.value("10 % 0").isNull)
     }
 }

@@ -157,60 +157,16 @@ public struct Checker {
             if let until { expect(until, .date, Scope(), "the date the snooze ends") }
         case .letDef(let name, let value):
             mutations.append(s)
-            checkName(name, s)
-            let (type, deps) = checked(value, Scope())
-            let key = Definitions.key(.let, name)
-            if admit(key, deps, steps: expandedSteps(value, deps), s) != .refused {
-                definitions.define(s)
-                facts.letTypes[name] = type
-            }
+            checkLet(s, name, value)
         case .fnDef(let name, let params, let body):
             mutations.append(s)
-            checkName(name, s)
-            if Builtin.byName[name] != nil { report("'\(name)' is a built-in function and cannot be redefined", s.range) }
-            // The function may call itself; define it first so that the cycle is what gets reported.
-            let previous = definitions.fns[name]
-            definitions.define(s)
-            let deps = checked(body, fnScope(params)).deps
-            let key = Definitions.key(.fn, name)
-            facts.fnSteps[name] = nil
-            let steps = expandedSteps(body, deps)
-            switch admit(key, deps, steps: steps, s) {
-            case .admitted: facts.fnSteps[name] = steps
-            case .tooCostly: facts.fnSteps[name] = 1
-            case .refused:
-                if let previous { definitions.fns[name] = previous } else { _ = definitions.drop(.fn, name) }
-            }
+            checkFn(s, name, params, body)
         case .ruleDef(let name, let when, let message, let priority):
             mutations.append(s)
-            let scope = Scope(row: "contacts")
-            var deps = checked(when, scope).deps
-            currentDeps = []
-            expect(message, .string, scope, "the reminder")
-            deps.formUnion(currentDeps)
-            var steps = expandedSteps(when, deps)
-            steps += expandedSteps(message, deps)
-            if let priority {
-                currentDeps = []
-                expect(priority, .number, scope, "the priority")
-                deps.formUnion(currentDeps)
-                steps += expandedSteps(priority, deps)
-            }
-            if admit(Definitions.key(.rule, name), deps, steps: steps, s) != .refused { definitions.define(s) }
+            checkRule(s, name, when, message, priority)
         case .scoreDef(let name, let value):
             mutations.append(s)
-            checkName(name, s)
-            if Schema.contacts.field(name) != nil {
-                report("'\(name)' is a contact field; a score needs a name of its own", s.range)
-            }
-            let previous = definitions.scores[name]
-            definitions.define(s)
-            currentDeps = []
-            expect(value, .number, Scope(row: "contacts"), "a score")
-            let deps = currentDeps
-            if admit(Definitions.key(.score, name), deps, steps: expandedSteps(value, deps), s) == .refused {
-                if let previous { definitions.scores[name] = previous } else { _ = definitions.drop(.score, name) }
-            }
+            checkScore(s, name, value)
         case .drop:
             mutations.append(s)
         case .load(let path), .save(let path, _):
@@ -241,7 +197,7 @@ public struct Checker {
         }
     }
 
-    private mutating func checkName(_ name: String, _ s: Statement) {
+    mutating func checkName(_ name: String, _ s: Statement) {
         if Schema.collection(named: name) != nil || Parser.statementWords.contains(name) {
             report("'\(name)' is already a word of the language; choose another name", s.range)
         }

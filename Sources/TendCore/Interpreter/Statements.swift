@@ -16,8 +16,7 @@ extension Interpreter {
 
     func perform(_ s: Statement) throws -> [Output] {
         source = s.source
-        work = 0
-        stack.prepare()
+        startStatement()
         queryView = nil
         let ctx = Ctx()
         switch s.kind {
@@ -197,7 +196,7 @@ extension Interpreter {
                 guard case .duration(let d) = try eval(duration, ctx) else {
                     throw fail("snooze takes a duration (2w) or until DATE", duration.range)
                 }
-                c.snoozedUntil = today.adding(d)
+                c.snoozedUntil = try onCalendar(today.adding(checked: d), duration)
             } else if let until {
                 guard case .date(let d) = try eval(until, ctx) else { throw fail("snooze until takes a date", until.range) }
                 c.snoozedUntil = d
@@ -235,7 +234,7 @@ extension Interpreter {
         case .print(let e):
             let v = try eval(e, ctx)
             if case .rows = v { return [try present(e, ctx, value: v)] }
-            return [.value(.string(try display(v)))]
+            return [.value(.string(try display(v, e.range)))]
         case .resetRules:
             // Drop what the prelude defines (your own definitions stay), then define it again.
             for d in Prelude.definitions.all {
