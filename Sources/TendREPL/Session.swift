@@ -378,7 +378,7 @@ public final class Session: InterpreterHost {
             probe.check(statements)
             try store.begin(immediate: !readOnly && !probe.mutations.isEmpty)
         } catch {
-            fail("error: cannot start a transaction: \(Session.describe(error))")
+            fail("error: \(Session.describe(error))")
             return .failed
         }
         var failed = false

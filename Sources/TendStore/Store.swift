@@ -165,7 +165,8 @@ public final class Store: Model {
             case .SQLITE_FULL: return "the disk is full"
             case .SQLITE_IOERR: return "cannot write the database (disk I/O error: is the disk full, or a file size limit reached?)"
             case .SQLITE_CANTOPEN: return "cannot open the file (check the folder's permissions)"
-            case .SQLITE_BUSY: return "another process holds the database"
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return "another process kept the database busy for 10 seconds (an import, or a REPL in the middle of a change); try again"
             default: return e.message ?? "\(e.resultCode)"
             }
         }
