@@ -46,7 +46,7 @@ struct Tend: ParsableCommand {
             """,
         subcommands: [
             RunCommand.self, CheckCommand.self, ImportCommand.self, ExportCommand.self, AgendaCommand.self,
-            DumpCommand.self, DemoCommand.self,
+            DumpCommand.self, BackupCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: nil)
 
@@ -470,6 +470,30 @@ struct DumpCommand: ParsableCommand {
         } catch {
             App.fail(Session.describe(error), .failed)
         }
+        App.exit(.success)
+    }
+}
+
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the database into a file, consistent even while others use it (to restore, copy the file back).")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .long, help: "Replace the file if it exists.") var overwrite = false
+    @Argument(help: "The file to write.") var file: String
+
+    mutating func run() throws {
+        let settings = global.settings
+        if settings.readOnly { App.fail("backup writes a file, which --read-only does not allow", .invalid) }
+        let path = App.databasePath(settings)
+        let session = App.open(settings, create: false)
+        do {
+            let existing = overwrite ? FileWriter.Existing.replace : .refuse(advice: "add --overwrite to replace it")
+            try FileWriter(database: path).fill(file, existing: existing) { temp, _ in try session.store.backup(into: temp) }
+        } catch {
+            App.fail(Session.describe(error), .failed)
+        }
+        FileHandle.standardError.write(Data("Backed up \(path) to \(file).\n".utf8))
         App.exit(.success)
     }
 }
