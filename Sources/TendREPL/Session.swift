@@ -210,6 +210,9 @@ public final class Session: InterpreterHost {
         var loaded: Set<String> = []
         /// The files being loaded, outermost first: loading one of them again is a cycle.
         var chain: [String] = []
+        /// Files an earlier `save` of the run writes (see `fileKey`): a load of one is left in
+        /// the program, to read at run time what the save wrote.
+        var saved: Set<String> = []
         public init() {}
     }
 
@@ -233,7 +236,16 @@ public final class Session: InterpreterHost {
         var statements: [Statement] = []
         var diags = result.diagnostics
         for s in result.statements {
+            if case .save(let pathExpr, _) = s.kind, case .literal(.string(let path)) = pathExpr.kind {
+                state.saved.insert(Session.fileKey(resolve(path, from: source)))
+            }
             guard case .load(let pathExpr) = s.kind else {
+                statements.append(s)
+                continue
+            }
+            if case .literal(.string(let path)) = pathExpr.kind, path.hasSuffix(".tend"),
+                state.saved.contains(Session.fileKey(resolve(path, from: source)))
+            {
                 statements.append(s)
                 continue
             }
@@ -267,6 +279,26 @@ public final class Session: InterpreterHost {
         } catch {
             throw ReadError.io("cannot load \(path): \(error)")
         }
+    }
+
+    /// A file's place, whether or not it exists yet: its folder's real path and its name.
+    static func fileKey(_ path: String) -> String {
+        let dir = (path as NSString).deletingLastPathComponent
+        return (realPath(dir.isEmpty ? "." : dir) ?? dir) + "/" + (path as NSString).lastPathComponent
+    }
+
+    /// What each `save` of the current run wrote, by `fileKey`.
+    private var savedThisRun: [String: String] = [:]
+
+    public func loadSaved(_ path: String, from source: Source, into interpreter: Interpreter) throws -> [Output] {
+        let full = resolve(path, from: source)
+        guard let text = savedThisRun[Session.fileKey(full)] else { throw ReadError.io("cannot load \(path): this run did not save it") }
+        let loaded = Parser.parse(Source(name: full, text: text))
+        // The text is what `save` made of checked definitions; it is checked again to resolve it.
+        var checker = Checker(definitions: interpreter.definitions)
+        checker.check(loaded.statements)
+        if let d = (loaded.diagnostics + checker.diagnostics).first { throw d }
+        return try loaded.statements.flatMap { try interpreter.execute($0) }
     }
 
     /// The real path of a file (links and `.`/`..` resolved), or nil when there is none.
@@ -438,6 +470,7 @@ public final class Session: InterpreterHost {
     /// Under `readOnly` (`--read-only`), nothing is kept and no file is written.
     public func run(_ statements: [Statement], bail: Bool = false, readOnly: Bool = false) -> ExitStatus {
         refusesFiles = readOnly || self.readOnly
+        savedThisRun = [:]
         let readOnly = refusesFiles || readOnlyFile != nil
         interpreter.readOnly = readOnly
         defer {
@@ -611,8 +644,9 @@ public final class Session: InterpreterHost {
             return out
         }
         let failures = assertions.filter { !$0.passed }.count
-        var xml = Session.junitPrologue + " tests=\"\(assertions.count)\" failures=\"\(failures)\">\n"
-        xml += "  <testsuite name=\"\(esc(suite))\" tests=\"\(assertions.count)\" failures=\"\(failures)\" errors=\"0\">\n"
+        let tests = assertions.count + errors.count
+        var xml = Session.junitPrologue + " tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors.count)\">\n"
+        xml += "  <testsuite name=\"\(esc(suite))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors.count)\">\n"
         for a in assertions {
             xml += "    <testcase classname=\"\(esc(suite))\" name=\"\(esc(a.message))\" file=\"\(esc(a.location))\""
             if a.passed {
@@ -620,6 +654,13 @@ public final class Session: InterpreterHost {
             } else {
                 xml += ">\n      <failure message=\"\(esc(a.message))\">\(esc(a.location + ": " + a.detail))</failure>\n    </testcase>\n"
             }
+        }
+        // A check or run-time error is a test case of its own, so that CI shows what stopped the run.
+        for e in errors {
+            let name = e.location.isEmpty ? "error" : "error at \(e.location)"
+            xml += "    <testcase classname=\"\(esc(suite))\" name=\"\(esc(name))\" file=\"\(esc(e.location))\">\n"
+            xml +=
+                "      <error message=\"\(esc(e.message))\">\(esc(e.location.isEmpty ? e.message : e.location + ": " + e.message))</error>\n    </testcase>\n"
         }
         xml += "  </testsuite>\n</testsuites>\n"
         return xml
@@ -651,7 +692,9 @@ public final class Session: InterpreterHost {
 
     public func write(_ text: String, to path: String, overwrite: Bool, from source: Source) throws {
         let advice = "add overwrite to replace it: save \(ScriptWriter.quote(path)) overwrite"
-        try output(text, to: resolve(path, from: source), existing: existing(overwrite: overwrite, advice: advice))
+        let full = resolve(path, from: source)
+        try output(text, to: full, existing: existing(overwrite: overwrite, advice: advice))
+        savedThisRun[Session.fileKey(full)] = text
     }
 
     public func importFile(format: String, path: String, options: [String: Value], from source: Source, into interpreter: Interpreter) throws

@@ -188,10 +188,7 @@ enum App {
     static func open(_ g: Settings, create: Bool) -> Session {
         let path = databasePath(g)
         let day = today(g)
-        if !FileManager.default.fileExists(atPath: path) && (!create || g.readOnly) {
-            let why = g.readOnly ? "--read-only creates none" : "a command that only reads does not create one"
-            fail("no database at \(path) (\(why)); check --db or TEND_DB", .failed)
-        }
+        if !FileManager.default.fileExists(atPath: path) && (!create || g.readOnly) { fail(missingDatabase(g), .failed) }
         do {
             var readOnlyFile: String?
             let store: Store
@@ -215,6 +212,11 @@ enum App {
         } catch {
             fail("cannot open \(path): \(Session.describe(error))", .failed)
         }
+    }
+
+    static func missingDatabase(_ g: Settings) -> String {
+        let why = g.readOnly ? "--read-only creates none" : "a command that only reads does not create one"
+        return "no database at \(databasePath(g)) (\(why)); check --db or TEND_DB"
     }
 
     /// Says on standard error that a command made a new database, when it did.
@@ -275,19 +277,23 @@ enum App {
     static func runSources(_ sources: [Source], _ g: Settings, bail: Bool, quiet: Bool, junit: (file: String, suite: String)?) -> Never {
         let path = databasePath(g)
         var create = false
-        if !g.readOnly && !FileManager.default.fileExists(atPath: path) {
+        if !FileManager.default.fileExists(atPath: path) {
             let probe: Session
             do {
                 probe = try Session(store: Store(path: nil), today: today(g), color: colorErrors)
             } catch {
                 fail("\(error)", .failed)
             }
-            let (statements, diags) = probe.prepare(sources, readOnly: false)
+            let (statements, diags) = probe.prepare(sources, readOnly: g.readOnly)
             if !diags.isEmpty {
                 probe.report(diags)
                 leave(probe, .invalid, junit: junit, database: path)
             }
-            create = probe.changesData(statements)
+            create = !g.readOnly && probe.changesData(statements)
+            if !create {
+                probe.fail("tend: error: \(missingDatabase(g))")
+                leave(probe, .failed, junit: junit, database: path)
+            }
         }
         let session = open(g, create: create)
         session.quiet = quiet

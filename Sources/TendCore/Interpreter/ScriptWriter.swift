@@ -35,10 +35,12 @@ public enum ScriptWriter {
         return isWord ? s : quote(s)
     }
 
-    /// `set me …`, markets and goals, then let / fn / score / rule definitions, in a stable order.
+    /// Markets and goals, then let / fn / score / rule definitions, in a stable order: what
+    /// `save` writes. No data (not `set me`, not who helps a goal), so that loading the file
+    /// works under `--read-only`, where definitions last for the run.
     public static func definitions(of net: Network, definitions: Definitions, prelude: Definitions? = nil) -> String {
         var lines = ["# Tend definitions"]
-        lines += meAndMarkets(net)
+        lines += markets(net)
         for g in net.goals { lines.append(goal(g)) }
         lines += definitionLines(definitions, prelude: prelude)
         return lines.joined(separator: "\n") + "\n"
@@ -56,10 +58,11 @@ public enum ScriptWriter {
         }
         if !me.goals.isEmpty { opts.append("goals: \(list(me.goals))") }
         if !opts.isEmpty { lines.append("set me " + opts.joined(separator: ", ")) }
-        for m in net.markets.sorted(by: { $0.name < $1.name }) {
-            lines.append("market \(quote(m.name)) served_by: \(list(m.servedBy))")
-        }
-        return lines
+        return lines + markets(net)
+    }
+
+    static func markets(_ net: Network) -> [String] {
+        net.markets.sorted(by: { $0.name < $1.name }).map { "market \(quote($0.name)) served_by: \(list($0.servedBy))" }
     }
 
     static func goal(_ g: Goal) -> String {
