@@ -181,6 +181,42 @@ import Testing
         #expect(!r.stderr.contains("SQLite") && !r.stderr.contains("locked") && !r.stderr.contains("BEGIN"), "\(r.stderr)")
     }
 
+    /// The class: every way Tend writes a file, onto every target it must not write, leaves the
+    /// folder as it was, with an error in words (exit 3).
+    @Test func everyWriterRefusesEveryForbiddenTarget() throws {
+        let dir = try Self.network()
+        mkfifo(dir.appendingPathComponent("fifo").path, 0o600)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("tty").path, withDestinationPath: "/dev/stdout")
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("db-link").path, withDestinationPath: "tend.db")
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("dangling").path, withDestinationPath: "gone/x")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder"), withIntermediateDirectories: true)
+        try "mine\n".write(to: dir.appendingPathComponent("existing.txt"), atomically: true, encoding: .utf8)
+        let forced = ["tend.db", "./tend.db", "db-link", "tend.db-wal", "tend.db-shm", "fifo", "tty", "dangling", "folder", "/dev/null"]
+        let writers: [(String, Bool) -> [String]] = [
+            { t, o in ["run", "-", "<<export csv \"\(t)\"\(o ? " overwrite" : "")"] },
+            { t, o in ["run", "-", "<<save \"\(t)\"\(o ? " overwrite" : "")"] },
+            { t, o in ["export", "json", t] + (o ? ["--overwrite"] : []) },
+            { t, o in ["backup", t] + (o ? ["--overwrite"] : []) },
+            { t, _ in ["run", "--junit", t, "-", "<<assert true"] },
+        ]
+        let before = FolderSnapshot(dir)
+        for writer in writers {
+            for (target, overwrite) in forced.map({ ($0, true) }) + [("existing.txt", false)] {
+                var args = writer(target, overwrite)
+                var stdin: String?
+                if let last = args.last, last.hasPrefix("<<") {
+                    stdin = String(last.dropFirst(2)) + "\n"
+                    args.removeLast()
+                }
+                let r = try CLI.run(args, stdin: stdin, in: dir)
+                #expect(r.status == 3, "\(args) \(stdin ?? ""): \(r.stderr)")
+                #expect(r.stderr.contains(target.hasPrefix("/") ? target : (target as NSString).lastPathComponent), "\(args): \(r.stderr)")
+                let after = FolderSnapshot(dir)
+                #expect(before == after, "\(args) \(stdin ?? "") changed the folder:\n\(before.difference(to: after))")
+            }
+        }
+    }
+
     /// `--junit` replaces the report of an earlier run, and no other file.
     @Test func theJUnitReportReplacesOnlyAReport() throws {
         let dir = try Self.network()

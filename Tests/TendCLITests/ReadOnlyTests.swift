@@ -24,9 +24,12 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
                     stack.append(relName)
                 case S_IFLNK:
                     files[relName] = "link \(mode) -> \((try? fm.destinationOfSymbolicLink(atPath: full)) ?? "?")"
-                default:
+                case S_IFREG:
                     let bytes = (try? Data(contentsOf: URL(fileURLWithPath: full))) ?? Data()
                     files[relName] = "file \(mode) \(bytes.count) bytes \(FolderSnapshot.digest(bytes)) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+                default:
+                    // A FIFO or socket: never opened (a FIFO would block).
+                    files[relName] = "special \(mode)"
                 }
             }
         }
