@@ -95,9 +95,10 @@ enum Help {
         (
             "scripts",
             """
-            load "team-rules.tend"      save "my-rules.tend"
+            load "team-rules.tend"      save "my-rules.tend" [overwrite]
             assert EXPR, "message"      print "text {expr}"
-            import vcard|csv|linkedin|google FILE      export vcard|csv|json|ics|dot FILE [QUERY]
+            import vcard|csv|linkedin|google FILE      export vcard|csv|json|ics|dot FILE [QUERY] [overwrite]
+            (an existing file is replaced only with overwrite, or when you answer yes; "-" is standard output)
             """
         ),
     ]
