@@ -123,7 +123,8 @@ enum Help {
             name: "scripts",
             synopsis: [
                 "import \(FileFormats.imports.joined(separator: "|")) FILE [dry_run] [skip_bad] [update]",
-                "export \(FileFormats.exports.joined(separator: "|")) FILE [QUERY] [overwrite]",
+                "export \(FileFormats.exports.joined(separator: "|")) FILE [QUERY] [overwrite]      save FILE [overwrite]      load FILE",
+                "(an existing file is replaced only with overwrite, or when you answer yes; \"-\" is standard output)",
             ],
             examples: [
                 ("save \"my-rules.tend\"", "every definition, as a script"),

@@ -981,8 +981,16 @@ extension Store {
                 throw UnstorableValue(description: "cannot store \(what) \(n.tendText): amounts are at most \(limit.tendText) either way")
             }
         }
+        // What the language cannot hold, a dump could not restore: text is at most 16 MB.
+        func text(_ values: [String?], _ what: String) throws {
+            for case let v? in values where v.utf8.count > Interpreter.maxStringBytes {
+                throw UnstorableValue(description: "cannot store \(what): \(v.utf8.count) bytes of text; text holds at most 16 MB")
+            }
+        }
         switch change {
         case .insertContact(let c), .updateContact(let c, _):
+            try text([c.name, c.company, c.title, c.profession, c.email, c.phone, c.city, c.metAt, c.relationship, c.nextStep, c.notes], "@\(c.handle)")
+            try text(c.tags + c.goals + c.accomplishments + c.interests + c.networks + c.skills + c.serves, "@\(c.handle)")
             try date(c.created, "created")
             try date(c.metOn, "met_on")
             try date(c.nextDue, "next_due")
@@ -992,9 +1000,11 @@ extension Store {
             }
         case .insertStageChange(let s): try date(s.on, "the stage change's date")
         case .insertInteraction(let i), .updateInteraction(let i, _):
+            try text([i.kind, i.note], "the interaction")
             try date(i.on, "the interaction's date")
             if let q = i.quality, !StoredRange.quality.contains(q) { throw UnstorableValue(description: "cannot store quality \(q): it is 1 to 5") }
         case .insertReferral(let r), .updateReferral(let r, _):
+            try text([r.about, r.note], "the referral")
             try date(r.on, "the referral's date")
             try money(r.value, "the referral's value")
         case .insertIntroduction(let i), .updateIntroduction(let i, _): try date(i.on, "the introduction's date")

@@ -126,6 +126,18 @@ public final class Store: Model {
     }
     private var closed = false
 
+    /// Writes a consistent copy of the database into `path`, an empty file (`VACUUM INTO`): it
+    /// reads one snapshot, so a change another process commits meanwhile is in the copy whole
+    /// or not at all, and it waits for no one.
+    public func backup(into path: String) throws {
+        try db.inDatabase { try $0.execute(sql: "VACUUM INTO ?", arguments: [path]) }
+        // The copy is written in rollback mode; a Tend database is in WAL mode, so that readers
+        // never wait for a writer once it is restored.
+        let copy = try DatabaseQueue(path: path)
+        try copy.inDatabase { _ = try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }
+        try copy.close()
+    }
+
     /// True when the database was just created (the session installs the prelude then).
     public private(set) var isNew = false
 
@@ -166,7 +178,8 @@ public final class Store: Model {
             case .SQLITE_FULL: return "the disk is full"
             case .SQLITE_IOERR: return "cannot write the database (disk I/O error: is the disk full, or a file size limit reached?)"
             case .SQLITE_CANTOPEN: return "cannot open the file (check the folder's permissions)"
-            case .SQLITE_BUSY: return "another process holds the database"
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return "another process kept the database busy for 10 seconds (an import, or a REPL in the middle of a change); try again"
             default: return e.message ?? "\(e.resultCode)"
             }
         }

@@ -46,7 +46,7 @@ struct Tend: ParsableCommand {
             """,
         subcommands: [
             RunCommand.self, CheckCommand.self, ImportCommand.self, ExportCommand.self, AgendaCommand.self,
-            DumpCommand.self, DemoCommand.self,
+            DumpCommand.self, BackupCommand.self, DemoCommand.self,
         ],
         defaultSubcommand: nil)
 
@@ -190,10 +190,7 @@ enum App {
     static func open(_ g: Settings, create: Bool) -> Session {
         let path = databasePath(g)
         let day = today(g)
-        if !FileManager.default.fileExists(atPath: path) && (!create || g.readOnly) {
-            let why = g.readOnly ? "--read-only creates none" : "a command that only reads does not create one"
-            fail("no database at \(path) (\(why)); check --db or TEND_DB", .failed)
-        }
+        if !FileManager.default.fileExists(atPath: path) && (!create || g.readOnly) { fail(missingDatabase(g), .failed) }
         do {
             var readOnlyFile: String?
             let store: Store
@@ -217,6 +214,11 @@ enum App {
         } catch {
             fail("cannot open \(path): \(Session.describe(error))", .failed)
         }
+    }
+
+    static func missingDatabase(_ g: Settings) -> String {
+        let why = g.readOnly ? "--read-only creates none" : "a command that only reads does not create one"
+        return "no database at \(databasePath(g)) (\(why)); check --db or TEND_DB"
     }
 
     /// Says on standard error that a command made a new database, when it did.
@@ -277,19 +279,23 @@ enum App {
     static func runSources(_ sources: [Source], _ g: Settings, bail: Bool, quiet: Bool, junit: (file: String, suite: String)?) -> Never {
         let path = databasePath(g)
         var create = false
-        if !g.readOnly && !FileManager.default.fileExists(atPath: path) {
+        if !FileManager.default.fileExists(atPath: path) {
             let probe: Session
             do {
                 probe = try Session(store: Store(path: nil), today: today(g), color: colorErrors)
             } catch {
                 fail("\(error)", .failed)
             }
-            let (statements, diags) = probe.prepare(sources, readOnly: false)
+            let (statements, diags) = probe.prepare(sources, readOnly: g.readOnly)
             if !diags.isEmpty {
                 probe.report(diags)
                 leave(probe, .invalid, junit: junit, database: path)
             }
-            create = probe.changesData(statements)
+            create = !g.readOnly && probe.changesData(statements)
+            if !create {
+                probe.fail("tend: error: \(missingDatabase(g))")
+                leave(probe, .failed, junit: junit, database: path)
+            }
         }
         let session = open(g, create: create)
         session.quiet = quiet
@@ -481,6 +487,30 @@ struct DumpCommand: ParsableCommand {
         } catch {
             App.fail(Session.describe(error), .failed)
         }
+        App.exit(.success)
+    }
+}
+
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the database into a file, consistent even while others use it (to restore, copy the file back).")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .long, help: "Replace the file if it exists.") var overwrite = false
+    @Argument(help: "The file to write.") var file: String
+
+    mutating func run() throws {
+        let settings = global.settings
+        if settings.readOnly { App.fail("backup writes a file, which --read-only does not allow", .invalid) }
+        let path = App.databasePath(settings)
+        let session = App.open(settings, create: false)
+        do {
+            let existing = overwrite ? FileWriter.Existing.replace : .refuse(advice: "add --overwrite to replace it")
+            try FileWriter(database: path).fill(file, existing: existing) { temp, _ in try session.store.backup(into: temp) }
+        } catch {
+            App.fail(Session.describe(error), .failed)
+        }
+        FileHandle.standardError.write(Data("Backed up \(path) to \(file).\n".utf8))
         App.exit(.success)
     }
 }

@@ -155,22 +155,22 @@ import Testing
     }
 
     /// `fn d(s) = s + s` nested 26 times aborted allocating 6 GB: text a statement makes holds
-    /// at most 1 MB, whichever way it is made, and the error points at what made it.
+    /// at most 16 MB, whichever way it is made, and the error points at what made it.
     @Test(
         arguments: [
             ("fn d(s) = s + s\nprint len(\(String(repeating: "d(", count: 26))\"x\"\(String(repeating: ")", count: 26)))", 1, 11),
             ("fn d(s) = \"{s}{s}\"\nprint len(\(String(repeating: "d(", count: 26))\"x\"\(String(repeating: ")", count: 26)))", 1, 11),
             ("fn d(s) = upper(s + s)\nprint len(\(String(repeating: "d(", count: 26))\"x\"\(String(repeating: ")", count: 26)))", 1, 17),
             (
-                "let s = \"\(String(repeating: "x", count: 1000))\"\nlet l = [\(Array(repeating: "s", count: 2000).joined(separator: ", "))]\nprint join(l)",
+                "let s = \"\(String(repeating: "x", count: 10_000))\"\nlet l = [\(Array(repeating: "s", count: 2000).joined(separator: ", "))]\nprint join(l)",
                 3, 7
             ),
             (
-                "let s = \"\(String(repeating: "x", count: 1000))\"\nlet l = [\(Array(repeating: "s", count: 2000).joined(separator: ", "))]\nprint \"{l}\"",
+                "let s = \"\(String(repeating: "x", count: 10_000))\"\nlet l = [\(Array(repeating: "s", count: 2000).joined(separator: ", "))]\nprint \"{l}\"",
                 3, 9
             ),
             (
-                "let s = \"\(String(repeating: "x", count: 1000))\"\nlet l = [\(Array(repeating: "s", count: 2000).joined(separator: ", "))]\nprint string(l)",
+                "let s = \"\(String(repeating: "x", count: 10_000))\"\nlet l = [\(Array(repeating: "s", count: 2000).joined(separator: ", "))]\nprint string(l)",
                 3, 7
             ),
         ] as [(String, Int, Int)])
@@ -182,7 +182,7 @@ import Testing
         let error = try #require(d)
         #expect(error.kind == .runtime)
         #expect(
-            error.message.hasPrefix("this text would be") && error.message.hasSuffix("text holds at most 1 MB (1,048,576 bytes)"), "\(error.message)")
+            error.message.hasPrefix("this text would be") && error.message.hasSuffix("text holds at most 16 MB (16,777,216 bytes)"), "\(error.message)")
         #expect(error.lineColumn == (line, column), "\(error.message) at \(error.lineColumn)")
     }
 

@@ -230,10 +230,11 @@ public final class Interpreter {
     /// seconds, and a statement over a 20,000-contact network takes a few hundred thousand.
     var work = 0
     public var maxWork = 20_000_000
-    /// The longest text a statement may make. A string literal's limit (1 MB,
-    /// `Lexer.maxStringBytes`) holds as well for the text `+`, interpolation and the text
-    /// functions make: `fn d(s) = s + s` nested 26 times stopped at 6 GB, out of memory.
-    public static let maxStringBytes = Lexer.maxStringBytes
+    /// The longest text a statement may make with `+`, interpolation and the text functions:
+    /// `fn d(s) = s + s` nested 26 times stopped at 6 GB, out of memory. 16 MB is sixteen string
+    /// literals (`Lexer.maxStringBytes`): a dump writes a longer note as literals joined by `+`,
+    /// and imports refuse a field longer than this, so whatever is stored can be restored.
+    public static let maxStringBytes = 16 << 20
     /// The most items in a list a statement makes with `+` (a literal holds at most 10,000):
     /// a million is a hundred times a large network, and about 40 MB.
     public static let maxListItems = 1_000_000
@@ -299,7 +300,7 @@ public final class Interpreter {
     func checkLength(_ bytes: Int, _ range: SourceRange) throws {
         if bytes > Interpreter.maxStringBytes {
             throw fail(
-                "this text would be \(bytes.formatted) bytes long; text holds at most 1 MB (\(Interpreter.maxStringBytes.formatted) bytes)", range)
+                "this text would be \(bytes.formatted) bytes long; text holds at most 16 MB (\(Interpreter.maxStringBytes.formatted) bytes)", range)
         }
     }
 

@@ -57,12 +57,15 @@ public enum ScriptWriter {
         return isWord ? s : quote(s)
     }
 
-    /// `set me …`, markets and goals, then let / fn / score / rule definitions, in a stable order.
+    /// Markets, let / fn / score / rule definitions, then goals, in a stable order: what
+    /// `save` writes. No data (not `set me`, not who helps a goal), so that loading the file
+    /// works under `--read-only`, where definitions last for the run.
     public static func definitions(of net: Network, definitions: Definitions, prelude: Definitions? = nil) -> String {
         var lines = ["# Tend definitions"]
-        lines += meAndMarkets(net)
-        for g in net.goals { lines.append(goal(g)) }
+        lines += markets(net)
         lines += definitionLines(definitions, prelude: prelude)
+        // Goals last: a goal's metric may call the functions above.
+        for g in net.goals { lines.append(goal(g)) }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -79,10 +82,14 @@ public enum ScriptWriter {
         }
         if !me.goals.isEmpty { opts.append("goals: \(list(me.goals))") }
         if !opts.isEmpty { lines.append("set me " + opts.joined(separator: ", ")) }
-        for m in inOrder ? net.markets : net.markets.sorted(by: { $0.name < $1.name }) {
-            lines.append("market \(quote(m.name)) served_by: \(list(m.servedBy))")
+        return lines + markets(net, inOrder: inOrder)
+    }
+
+    /// The markets: by name, or as stored (`inOrder`, for a dump).
+    static func markets(_ net: Network, inOrder: Bool = false) -> [String] {
+        (inOrder ? net.markets : net.markets.sorted(by: { $0.name < $1.name })).map {
+            "market \(quote($0.name)) served_by: \(list($0.servedBy))"
         }
-        return lines
     }
 
     static func goal(_ g: Goal) -> String {

@@ -217,9 +217,11 @@ extension Interpreter {
             return [.text("Defined rule \"\(name)\".")]
         case .drop(let kind, let nameExpr, let cascade):
             return [try drop(kind, nameExpr, cascade: cascade, s)]
-        case .load:
-            // The session inlines loaded files before checking; nothing is left to do here.
-            return []
+        case .load(let pathExpr):
+            // The session inlines loaded files before checking; a load left in the program reads
+            // a file this run saved earlier.
+            guard let host, case .string(let path) = try eval(pathExpr, ctx) else { return [] }
+            return try host.loadSaved(path, from: s.source, into: self)
         case .save(let pathExpr, let overwrite):
             guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("save takes a file name", pathExpr.range) }
             guard let host else { throw fail("save is not available here", s.range) }
