@@ -530,7 +530,12 @@ public final class Store: Model {
                 }
             }
             if cache != nil { cache!.apply(stamped) }
-            if coreCache != nil { coreCache!.apply(stamped) }
+            // A contact's stage follows its whole history, which the network without events
+            // does not hold: that one is read again rather than patched.
+            switch change {
+            case .insertStageChange, .deleteEvent(.stage, _), .mergeContact: coreCache = nil
+            default: if coreCache != nil { coreCache!.apply(stamped) }
+            }
         }
         return id
     }
