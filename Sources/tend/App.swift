@@ -16,7 +16,9 @@ enum App {
     static func today(_ g: Settings) -> Day {
         let text = g.today ?? environmentSetting("TEND_TODAY")
         if let text {
-            guard let d = Day(iso: text) else { fail("today must be a date YYYY-MM-DD, not \"\(text)\"", .invalid) }
+            guard let d = Day(iso: text) else {
+                fail("today must be a date, and \"\(text)\" is not one: \(Day.problem(iso: text) ?? "")", .invalid)
+            }
             return d
         }
         var t = time(nil)
@@ -101,8 +103,8 @@ enum App {
     }
 
     /// `tend -e STATEMENT`.
-    static func runStatement(_ statement: String, _ settings: Settings) -> Never {
-        runSources([Source(name: "<-e>", text: statement)], settings, bail: false, quiet: false, junit: nil)
+    static func runStatement(_ statement: String, _ settings: Settings, name: String = "<-e>") -> Never {
+        runSources([Source(name: name, text: statement)], settings, bail: false, quiet: false, junit: nil)
     }
 
     /// `tend run FILE…`.

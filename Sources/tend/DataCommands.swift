@@ -14,7 +14,8 @@ func formatWord(_ format: String) -> String {
 }
 
 struct ImportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "import", abstract: "Import contacts: vcard, csv, linkedin or google.")
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import contacts: \(FileFormats.imports.joined(separator: ", ")).")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .long, help: "Show the report without changing anything.") var dryRun = false
     @Flag(name: .long, help: "Import the good records and list the bad ones instead of stopping.") var skipBad = false
@@ -22,7 +23,7 @@ struct ImportCommand: ParsableCommand {
         name: .long,
         help: "Take the file's value where a stored field differs (each change is reported); without it they are kept and reported as conflicts.")
     var update = false
-    @Argument(help: "vcard, csv, linkedin or google.") var format: String
+    @Argument(help: "\(FileFormats.imports.joined(separator: ", ")).") var format: String
     @Argument(help: "The file.") var file: String
 
     mutating func run() throws {
@@ -42,7 +43,7 @@ struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export", abstract: "Export contacts: vcard, csv, json, ics (the agenda) or dot.")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .long, help: "Replace the file if it exists.") var overwrite = false
-    @Argument(help: "vcard, csv, json, ics or dot.") var format: String
+    @Argument(help: "\(FileFormats.exports.joined(separator: ", ")).") var format: String
     @Argument(help: "The file to write, or - for standard output.") var file: String
     @Argument(help: "One query choosing what to export (all contacts by default).") var query: [String] = []
 
@@ -67,7 +68,11 @@ struct ExportCommand: ParsableCommand {
 struct AgendaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "agenda", abstract: "What your rules say to do today, highest priority first.")
     @OptionGroup var global: GlobalOptions
-    @ArgumentParser.Option(help: "Show at most this many items.") var limit: Int?
+    @ArgumentParser.Option(parsing: .unconditional, help: "Show at most this many items (0 or more).") var limit: Int?
+
+    func validate() throws {
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more, not \(limit)") }
+    }
 
     mutating func run() throws {
         let session = App.open(global.settings, create: false)

@@ -34,7 +34,8 @@ struct QuickArguments {
             }
             switch arg {
             case "-e" where !isRun:
-                guard let v = rest.popFirst(), !v.hasPrefix("-") else { return nil }
+                // The statement is the next argument, whatever it starts with (`-e '-7 % 3'`).
+                guard let v = rest.popFirst() else { return nil }
                 statement = v
             case "--db":
                 guard let v = value(rest.popFirst()) else { return nil }

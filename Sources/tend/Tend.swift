@@ -10,20 +10,22 @@ struct Tend: ParsableCommand {
         commandName: "tend",
         abstract: "A relationship manager for people who grow business through their network.",
         discussion: """
-            With no arguments on a terminal, tend starts the REPL on the default database; with input
-            piped in, it runs that input as a script (like `tend run -`).
-            Exit codes: 0 success, 1 an assertion failed, 2 the script does not parse or type-check,
-            3 a run-time, data or I/O error (every change of the run rolled back).
+            With no arguments on a terminal, tend starts the REPL on the default database; with input piped in, it runs that input as a script (like `tend run -`), dot-commands included.
+
+            Changing statements are commands too: `tend add "Joan Rivera" profession: hairstylist`, `tend log lunch with @joan-rivera`; `tend help add` shows the statement's forms.
+
+            Exit codes: 0 success, 1 an assertion failed, 2 the script does not parse or type-check, 3 a run-time, data or I/O error (every change of the run rolled back).
             """,
+        version: tendVersion,
         subcommands: [
             RunCommand.self, CheckCommand.self, ImportCommand.self, ExportCommand.self, AgendaCommand.self,
-            DumpCommand.self, BackupCommand.self, DemoCommand.self,
-        ],
+            DumpCommand.self, BackupCommand.self, DemoCommand.self, CompletionCommand.self, ManualCommand.self,
+        ] + statementCommands,
         defaultSubcommand: nil)
 
     @OptionGroup var global: GlobalOptions
 
-    @ArgumentParser.Option(name: .customShort("e"), help: "Run one statement, print its result, and exit.")
+    @ArgumentParser.Option(name: .customShort("e"), parsing: .unconditional, help: "Run one statement, print its result, and exit.")
     var statement: String?
 
     /// The two commonest one-shot forms (`tend -e …`, `tend run FILE…`) are read directly;
