@@ -71,21 +71,7 @@ enum StatementText {
         return a.allSatisfy { $0.isLetter || $0.isNumber || "_.'-&".contains($0) }
     }
 
-    static func quote(_ a: String) -> String {
-        var s = "\""
-        for c in a {
-            switch c {
-            case "\"": s += "\\\""
-            case "\\": s += "\\\\"
-            case "{": s += "\\{"
-            case "}": s += "\\}"
-            case "\n": s += "\\n"
-            case "\t": s += "\\t"
-            default: s.append(c)
-            }
-        }
-        return s + "\""
-    }
+    static func quote(_ a: String) -> String { ScriptWriter.quote(a) }
 }
 
 enum AddWord: StatementWord {
