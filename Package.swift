@@ -30,6 +30,9 @@ let package = Package(
         .executable(name: "tend", targets: ["tend"]),
         .library(name: "TendCore", targets: ["TendCore"]),
         .library(name: "TendInterchange", targets: ["TendInterchange"]),
+        // For the fuzz targets (Fuzz/), which open databases and run sessions.
+        .library(name: "TendStore", targets: ["TendStore"]),
+        .library(name: "TendREPL", targets: ["TendREPL"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -59,7 +62,8 @@ let package = Package(
         .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TendInterchangeTests", dependencies: ["TendInterchange", "TendCore"], exclude: ["Fixtures"]),
         .testTarget(name: "TendREPLTests", dependencies: ["TendREPL", "TendStore", "TendCore"]),
-        .testTarget(name: "TendCLITests", dependencies: ["TendStore"], exclude: ["Golden"]),
+        .testTarget(
+            name: "TendCLITests", dependencies: ["TendStore", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v5]
 )

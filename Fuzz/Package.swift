@@ -7,20 +7,33 @@ let package = Package(
     name: "TendFuzz",
     dependencies: [.package(path: "tendroot")],
     targets: [
-        .executableTarget(name: "FuzzLanguage", dependencies: [.product(name: "TendCore", package: "tendroot")]),
+        .target(name: "FuzzDriver"),
+        .executableTarget(name: "FuzzLanguage", dependencies: ["FuzzDriver", .product(name: "TendCore", package: "tendroot")]),
         .executableTarget(
             name: "FuzzImport",
-            dependencies: [.product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot")]),
+            dependencies: [
+                "FuzzDriver", .product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot"),
+            ]),
+        .executableTarget(
+            name: "FuzzStore",
+            dependencies: [
+                "FuzzDriver", .product(name: "TendStore", package: "tendroot"), .product(name: "TendREPL", package: "tendroot"),
+                .product(name: "TendCore", package: "tendroot"),
+            ]),
         // Touches from files (#20): the iCalendar reader and recurrences; the mail header reader and mbox scanner.
         .target(
-            name: "FuzzSupport",
+            name: "TouchFixture",
             dependencies: [.product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot")]),
         .executableTarget(
             name: "FuzzCalendar",
-            dependencies: ["FuzzSupport", .product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot")]),
+            dependencies: [
+                "FuzzDriver", "TouchFixture", .product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot"),
+            ]),
         .executableTarget(
             name: "FuzzMail",
-            dependencies: ["FuzzSupport", .product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot")]),
+            dependencies: [
+                "FuzzDriver", "TouchFixture", .product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot"),
+            ]),
     ],
     swiftLanguageModes: [.v5]
 )

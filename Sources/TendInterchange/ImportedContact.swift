@@ -5,26 +5,47 @@ public struct ImportedContact: Equatable, Sendable {
     /// Where the record starts: "card 3 (line 17)", "record 12 (line 14)".
     public var origin: String
     public var name: String
+    /// Tend's own handle (`X-TEND-HANDLE`, a `handle` column or key): who this is in Tend.
     public var handle: String?
-    public var company: String?
-    public var title: String?
-    public var profession: String?
+    /// A vCard's UID: two cards of one file with the same UID are one person.
+    public var uid: String?
     public var emails: [String] = []
     public var phones: [String] = []
-    public var city: String?
     public var tags: [String] = []
-    public var metAt: String?
-    public var metOn: Day?
-    public var relationship: String?
-    public var stage: Stage?
-    public var cadence: Duration?
     /// Everything that has no field of its own ("birthday: 1980-04-02", "url: …"), kept as notes.
     public var notes: [String] = []
+    /// The other stored fields the file gave, by `ContactFields` name.
+    public var fields: [String: FieldValue] = [:]
+    /// The date of the last stage change (`stage_since` in `export json`).
+    public var stageSince: Day?
 
     public init(origin: String, name: String) {
         self.origin = origin
         self.name = name
     }
+
+    /// A text field, read back (`company`, `title`, …).
+    public subscript(text name: String) -> String? {
+        get { if case .text(let s)? = fields[name] { return s } else { return nil } }
+        set { fields[name] = newValue.map(FieldValue.text) }
+    }
+
+    /// Sets a field from text in the file; a value that is not of the field's kind is an error
+    /// naming the record and the field.
+    public mutating func read(_ field: String, _ text: String, listSeparator: Unicode.Scalar, label: String? = nil) throws {
+        guard let f = ContactFields.byName[field] else { return }
+        do {
+            if let v = try ContactFields.value(f, from: text, listSeparator: listSeparator) { fields[field] = v }
+        } catch let e as FieldError {
+            throw ImportError(origin, field: label ?? field, e.description)
+        }
+    }
+}
+
+/// A tag as Tend keeps it: a file's label ("VIP", "* myContacts") made into a handle-like word;
+/// a tag that already is one is kept as it is.
+public func tagName(_ label: String) -> String {
+    isValidHandle(label) ? label : makeHandle(label)
 }
 
 /// A record that could not be read: where, which field, and why.

@@ -232,6 +232,10 @@ public enum VCard {
         return out
     }
 
+    /// Tend's fields without a standard property: `X-TEND-NEXT-STEP` → next_step.
+    static let extended: [String: ContactField] = Dictionary(
+        uniqueKeysWithValues: ContactFields.all.filter { $0.vcardProperty == nil }.map { ($0.extendedProperty, $0) })
+
     static func contact(_ props: [Property], origin: String) throws -> ImportedContact {
         let fn = props.first { $0.name == "FN" }.map { unescape($0.value).trimmed }
         var name = fn ?? ""
@@ -248,14 +252,20 @@ public enum VCard {
         var c = ImportedContact(origin: origin, name: name)
         for p in props {
             let v = unescape(p.value).trimmed
-            switch p.name {
-            case "FN", "N", "VERSION", "PRODID", "UID", "REV", "PHOTO", "LOGO", "SOUND", "KEY", "KIND", "SOURCE", "CLIENTPIDMAP":
+            if let f = extended[p.name] {
+                // A list keeps its escapes until it is split on its unescaped commas.
+                try c.read(f.name, f.kind == .list ? p.value : v, listSeparator: ",", label: p.name)
                 continue
+            }
+            switch p.name {
+            case "FN", "N", "VERSION", "PRODID", "REV", "PHOTO", "LOGO", "SOUND", "KEY", "KIND", "SOURCE", "CLIENTPIDMAP":
+                continue
+            case "UID": if !v.isEmpty { c.uid = v }
             case "ORG":
                 let parts = split(p.value, on: ";").filter { !$0.isEmpty }
-                if c.company == nil { c.company = parts.first }
+                if c.fields["company"] == nil { c[text: "company"] = parts.first }
                 if parts.count > 1 { c.notes.append("department: " + parts.dropFirst().joined(separator: ", ")) }
-            case "TITLE": if c.title == nil, !v.isEmpty { c.title = v }
+            case "TITLE": if c.fields["title"] == nil, !v.isEmpty { c[text: "title"] = v }
             case "ROLE": if !v.isEmpty { c.notes.append("role: \(v)") }
             case "EMAIL":
                 if !v.isEmpty {
@@ -268,7 +278,7 @@ public enum VCard {
                 }
             case "ADR":
                 let parts = split(p.value, on: ";")
-                if c.city == nil, parts.count > 3, !parts[3].isEmpty { c.city = parts[3] }
+                if c.fields["city"] == nil, parts.count > 3, !parts[3].isEmpty { c[text: "city"] = parts[3] }
                 let address = parts.filter { !$0.isEmpty }.joined(separator: ", ")
                 // An address that is only the city is kept as the city alone.
                 let onlyCity = parts.enumerated().allSatisfy { $0.offset == 3 || $0.element.isEmpty }
@@ -278,19 +288,13 @@ public enum VCard {
             case "NOTE": if !v.isEmpty { c.notes.append(v) }
             case "CATEGORIES":
                 for t in split(p.value, on: ",") {
-                    let tag = makeHandle(t)
+                    let tag = tagName(t.trimmed)
                     if !t.trimmed.isEmpty, !c.tags.contains(tag) { c.tags.append(tag) }
                 }
             case "BDAY": if !v.isEmpty { c.notes.append("birthday: \(v)") }
             case "ANNIVERSARY": if !v.isEmpty { c.notes.append("anniversary: \(v)") }
             case "URL": if !v.isEmpty { c.notes.append("url: \(v)") }
             case "X-TEND-HANDLE": c.handle = v
-            case "X-TEND-PROFESSION": c.profession = v
-            case "X-TEND-STAGE": c.stage = Stage(name: v)
-            case "X-TEND-MET-AT": c.metAt = v
-            case "X-TEND-MET-ON": c.metOn = Day(iso: v)
-            case "X-TEND-RELATIONSHIP": c.relationship = v
-            case "X-TEND-CADENCE": c.cadence = Duration(literal: v)
             default:
                 // Apple's labels and unique ids (X-ABLABEL, X-ABUID, …) describe other lines; they are not data.
                 if p.name.hasPrefix("X-AB") { continue }
@@ -302,7 +306,8 @@ public enum VCard {
 
     // MARK: - Writing
 
-    /// A vCard 4.0 card: CRLF line ends, lines folded at 75 octets, values escaped.
+    /// A vCard 4.0 card: CRLF line ends, lines folded at 75 octets, values escaped. Every stored
+    /// field is written: standard properties where they exist, `X-TEND-…` for the rest.
     public static func write(_ c: Contact) -> String {
         var lines = ["BEGIN:VCARD", "VERSION:4.0"]
         lines.append("FN:" + escape(c.name))
@@ -310,41 +315,53 @@ public enum VCard {
         let family = words.count > 1 ? words.last! : ""
         let given = words.count > 1 ? words.dropLast().joined(separator: " ") : c.name
         lines.append("N:\(escape(family));\(escape(given));;;")
-        if let v = c.company { lines.append("ORG:" + escape(v)) }
-        if let v = c.title { lines.append("TITLE:" + escape(v)) }
-        if let v = c.email { lines.append("EMAIL;TYPE=work:" + escape(v)) }
-        if let v = c.phone { lines.append("TEL;VALUE=uri;TYPE=voice:tel:" + escape(v)) }
-        if let v = c.city { lines.append("ADR:;;;\(escape(v));;;") }
+        // One e-mail field, whose kind (home, work) Tend does not know: no TYPE is claimed.
+        if let v = c.email { lines.append("EMAIL:" + escape(v)) }
+        if let v = c.phone { lines.append(telephone(v)) }
         if !c.tags.isEmpty { lines.append("CATEGORIES:" + c.tags.map(escape).joined(separator: ",")) }
         if let v = c.notes { lines.append("NOTE:" + escape(v)) }
         lines.append("X-TEND-HANDLE:" + escape(c.handle))
-        if let v = c.profession { lines.append("X-TEND-PROFESSION:" + escape(v)) }
-        if c.stage != .contact { lines.append("X-TEND-STAGE:\(c.stage)") }
-        if let v = c.metAt { lines.append("X-TEND-MET-AT:" + escape(v)) }
-        if let v = c.metOn { lines.append("X-TEND-MET-ON:\(v)") }
-        if let v = c.relationship { lines.append("X-TEND-RELATIONSHIP:" + escape(v)) }
-        if let v = c.cadence {
-            lines.append(
-                "X-TEND-CADENCE:\(v.months == 0 || v.days == 0 ? v.description.replacingOccurrences(of: " ", with: "") : "\(Int(v.approximateDays))d")"
-            )
+        for f in ContactFields.all {
+            guard let v = f.get(c), !v.isBlank else { continue }
+            switch (f.vcardProperty, v) {
+            case ("ORG"?, .text(let s)): lines.append("ORG:" + escape(s))
+            case ("TITLE"?, .text(let s)): lines.append("TITLE:" + escape(s))
+            case ("ADR"?, .text(let s)): lines.append("ADR:;;;\(escape(s));;;")
+            case (_, .list(let items)): lines.append(f.extendedProperty + ":" + items.map(escape).joined(separator: ","))
+            default: lines.append(f.extendedProperty + ":" + escape(ContactFields.text(v, listSeparator: ",")))
+            }
         }
         lines.append("END:VCARD")
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
     }
 
+    /// A phone as vCard 4.0 has it: a `tel:` URI when the number is a valid global number of
+    /// RFC 3966 (`+`, digits, and the separators `-.()`), else text, exactly as stored:
+    ///
+    ///     +1-415-555-0199  →  TEL;VALUE=uri:tel:+1-415-555-0199
+    ///     (415) 555-0199   →  TEL;VALUE=text:(415) 555-0199
+    static func telephone(_ number: String) -> String {
+        let body = number.utf8.dropFirst()
+        let global =
+            number.utf8.first == UInt8(ascii: "+") && body.contains { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+            && body.allSatisfy { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || "-.()".utf8.contains($0) }
+        return global ? "TEL;VALUE=uri:tel:" + number : "TEL;VALUE=text:" + escape(number)
+    }
+
+    /// A TEXT value (RFC 6350 §3.4, RFC 5545 §3.3.11): backslash, comma, semicolon and line
+    /// break escaped; the other C0 controls and DEL, which neither grammar allows, left out.
     static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
+        var out = String.UnicodeScalarView()
+        for c in s.unicodeScalars {
             switch c {
-            case "\\": out += "\\\\"
-            case ",": out += "\\,"
-            case ";": out += "\\;"
-            case "\n": out += "\\n"
-            case "\r": continue
-            default: out.append(c)
+            case "\\": out += "\\\\".unicodeScalars
+            case ",": out += "\\,".unicodeScalars
+            case ";": out += "\\;".unicodeScalars
+            case "\n": out += "\\n".unicodeScalars
+            default: if c == "\t" || (c.value >= 0x20 && c.value != 0x7F) { out.append(c) }
             }
         }
-        return out
+        return String(out)
     }
 
     /// Folds a line at 75 octets without splitting a UTF-8 sequence (RFC 6350 §3.2).

@@ -1,112 +1,148 @@
 import TendCore
 
+/// The `.help` text of a topic (`add`, `rules`, …), for the command line's help too.
+public func languageHelp(_ topic: String) -> String { Help.text(topic) }
+
 /// The REPL's `.help` and `.schema` text.
 enum Help {
-    static let topics: [(String, String)] = [
-        (
-            "add",
-            """
-            add "NAME" [field: value, …] [+tag] [flags]
-              add "Joan Rivera" profession: "hairstylist", company: "Salon Joan", +vendor, cadence: 3mo
-              add "Joan Rivera" handle: "joan-rivera-2"      a second person with a taken name
-            """
-        ),
-        (
-            "set",
-            """
-            set @handle|me|QUERY field: value, … [+tag -tag] [on DATE]
-              set @joan-rivera stage: visibility, next_step: "ask about newsletter ad", next_due: 2026-12-01
-              set me profession: "real estate agent", preferred_client: "retired empty nesters"
-              set contacts where met_at == "LinkedIn" +linkedin
-              set @dana-lee stage: profitability on 2026-11-02    a dated stage change
-            """
-        ),
-        (
-            "log",
-            """
-            log KIND with @a[, @b] [on DATE] [note: "…"] [quality: 1-5] [gave] [asked] [inbound] [pitch]
-              log lunch with @joan-rivera on 2026-11-20 note: "asked about ad space" quality: 4 asked
-              log call with @dana-lee gave
-            """
-        ),
-        (
-            "events",
-            """
-            refer "Mike Chen" to @joan-rivera note: "needs a stylist" value: 120     a referral I gave
-            referral from @dana-lee about "Ana Park" value: 500                    a referral I received
-            introduce @ana-park and @dana-lee note: "both fly-fish"
-            spend 85 at @joan-rivera on 2026-11-01
-            knows @dana-lee @mike-chen
-            remove interaction 41          (numbers are in timeline @handle)
-            merge @joan-rivera-2 into @joan-rivera
-            """
-        ),
-        (
-            "queries",
-            """
-            COLLECTION [where COND] [group by EXPR] [sort by EXPR [asc|desc], …] [show EXPR [as NAME], …] [limit N]
-              contacts where +vip and stage >= credibility sort by last_touch limit 10
-              contacts where overdue > 0d sort by overdue desc show name, company, last_touch, overdue
-              interactions where contact == @dana-lee and on >= today - 90d
-              contacts group by profession
-              count(contacts where stage >= credibility)     sum(spending where contact == @joan-rivera, amount)
-            collections: contacts interactions referrals introductions spending goals markets agenda
-            """
-        ),
-        (
-            "who",
-            """
-            who serves my preferred client     who serves "retired empty nesters"
-            who can help "Write an article for the local paper"
-            who knows @dana-lee                who is overdue
-            gaps in my preferred client        path to @editor-jane        connectors
-            explain who serves my preferred client
-            report network | reciprocity | money
-            """
-        ),
-        (
-            "rules",
-            """
-            rule "NAME" when COND then remind "TEMPLATE {field}" [priority EXPR]
-              rule "vip monthly" when +vip and days_since(last_touch) > 30 then remind "Call {name}" priority 8
-            agenda [on DATE] [limit N] [where COND]      why @handle      snooze @x 2w      unsnooze @x
-            rules          lists every definition;      drop rule "NAME";      reset rules   brings the prelude back
-            """
-        ),
-        (
-            "scores",
-            """
-            score NAME = EXPR        a number per contact, readable as a field
-              score priority = 2 * stage_rank + min(weeks_over(it), 5) + (if +connector then 3 else 0)
-            the score named priority ranks agenda items whose rule gives no priority.
-            let NAME = EXPR          fn NAME(a, b) = EXPR
-            """
-        ),
-        (
-            "goals",
-            """
-            goal "Write an article for the local paper" by 2027-03-31
-            goal "Meet in person" metric: count(interactions where kind in ["lunch", "coffee"]) target: 12 per quarter
-            helps @editor-jane "Write an article for the local paper"
-            progress                 each goal's metric this period and the last ones, against its target
-            market "retired empty nesters" served_by: ["financial advisor", "travel agent"]
-            """
-        ),
-        (
-            "scripts",
-            """
-            load "team-rules.tend"      save "my-rules.tend"
-            assert EXPR, "message"      print "text {expr}"
-            import vcard|csv|linkedin|google FILE      export vcard|csv|json|ics|dot FILE [QUERY]
-            """
-        ),
+    /// One `.help` topic: the grammar of its statements, then examples that run as written, in
+    /// order, topic after topic (the golden `14-help-examples.tend` runs every one of them).
+    struct Topic {
+        var name: String
+        var synopsis: [String]
+        /// A statement and what it shows, drawn side by side.
+        var examples: [(code: String, note: String)]
+
+        var text: String {
+            let width = min(64, examples.map(\.code.count).max() ?? 0)
+            let lines = examples.map { e in
+                e.note.isEmpty
+                    ? "  " + e.code : "  " + e.code.padding(toLength: max(width, e.code.count), withPad: " ", startingAt: 0) + "   " + e.note
+            }
+            return (synopsis + lines).joined(separator: "\n")
+        }
+    }
+
+    static let topics: [Topic] = [
+        Topic(
+            name: "add", synopsis: ["add \"NAME\" [field: value, …] [+tag] [flags]"],
+            examples: [
+                ("add \"Joan Rivera\" profession: \"hairstylist\", company: \"Salon Joan\", +vendor, cadence: 3mo", ""),
+                ("add \"Joan Rivera\" handle: \"joan-rivera-2\"", "a second person with a taken name"),
+            ]),
+        Topic(
+            name: "set", synopsis: ["set @handle|me|QUERY field: value, … [+tag -tag] [on DATE]"],
+            examples: [
+                ("set @joan-rivera stage: visibility, next_step: \"ask about newsletter ad\", next_due: 2026-12-01", ""),
+                ("set me profession: \"real estate agent\", preferred_client: \"retired empty nesters\"", ""),
+                ("set contacts where met_at == \"LinkedIn\" +linkedin", "many at once"),
+                ("set @dana-lee stage: profitability on 2026-11-02", "a dated stage change"),
+            ]),
+        Topic(
+            name: "log", synopsis: ["log KIND with @a[, @b] [on DATE] [note: \"…\"] [quality: 1-5] [gave] [asked] [inbound] [pitch]"],
+            examples: [
+                ("log lunch with @joan-rivera on 2026-11-20 note: \"asked about ad space\" quality: 4 asked", ""),
+                ("log call with @dana-lee gave", ""),
+            ]),
+        Topic(
+            name: "events", synopsis: [],
+            examples: [
+                ("refer \"Mike Chen\" to @joan-rivera note: \"needs a stylist\" value: 120", "a referral I gave"),
+                ("referral from @dana-lee about \"Ana Park\" value: 500", "a referral I received"),
+                ("introduce @ana-park and @dana-lee note: \"both fly-fish\"", ""),
+                ("spend 85 at @joan-rivera on 2026-11-01", ""),
+                ("knows @dana-lee @mike-chen", ""),
+                ("timeline @dana-lee", "every event, with its number"),
+                ("remove interaction 2", "events by number"),
+                ("merge @joan-rivera-2 into @joan-rivera", ""),
+            ]),
+        Topic(
+            name: "queries",
+            synopsis: [
+                "COLLECTION [where COND] [group by EXPR] [sort by EXPR [asc|desc], …] [show EXPR [as NAME], …] [limit N]",
+                "collections: " + Schema.queryable.map(\.name).joined(separator: " "),
+            ],
+            examples: [
+                ("contacts where +vip and stage >= credibility sort by last_touch limit 10", ""),
+                ("contacts where overdue > 0d sort by overdue desc show name, company, last_touch, overdue", ""),
+                ("interactions where contact == @dana-lee and on >= today - 90d", ""),
+                ("contacts group by profession", "a bar chart on a terminal"),
+                ("count(contacts where stage >= credibility)", ""),
+                ("sum(spending where contact == @joan-rivera, amount)", ""),
+            ]),
+        Topic(
+            name: "goals", synopsis: [],
+            examples: [
+                ("goal \"Write an article for the local paper\" by 2027-03-31", ""),
+                ("goal \"Meet in person\" metric: count(interactions where kind in [\"lunch\", \"coffee\"]) target: 12 per quarter", ""),
+                ("helps @editor-jane \"Write an article for the local paper\"", ""),
+                ("progress", "each goal's metric this period and the last ones, against its target"),
+                ("market \"retired empty nesters\" served_by: [\"financial advisor\", \"travel agent\"]", ""),
+            ]),
+        Topic(
+            name: "who", synopsis: ["report network | reciprocity | money | duplicates"],
+            examples: [
+                ("who serves my preferred client", ""),
+                ("who serves \"retired empty nesters\"", ""),
+                ("who can help \"Write an article for the local paper\"", ""),
+                ("who knows @dana-lee", ""),
+                ("who is overdue", ""),
+                ("gaps in my preferred client", ""),
+                ("path to @editor-jane", ""),
+                ("connectors", ""),
+                ("explain who serves my preferred client", ""),
+                ("report reciprocity", ""),
+            ]),
+        Topic(
+            name: "rules",
+            synopsis: [
+                "rule \"NAME\" when COND then remind \"TEMPLATE {field}\" [priority EXPR]",
+                "agenda [on DATE] [where COND] [limit N]      why @handle      snooze @x 2w | until DATE      unsnooze @x",
+            ],
+            examples: [
+                ("rule \"vip monthly\" when +vip and (last_touch == null or days_since(last_touch) > 30) then remind \"Call {name}\" priority 8", ""),
+                ("agenda limit 5", ""),
+                ("why @dana-lee", "which rules fired, and the priority term by term"),
+                ("snooze @dana-lee 2w", ""),
+                ("unsnooze @dana-lee", ""),
+                ("rules", "every definition"),
+                ("drop rule \"vip monthly\"", ""),
+                ("reset rules", "brings the prelude back"),
+            ]),
+        Topic(
+            name: "scores",
+            synopsis: [
+                "score NAME = EXPR        a number per contact, readable as a field",
+                "let NAME = EXPR          fn NAME(a, b) = EXPR",
+                "The score named priority ranks agenda items whose rule gives no priority.",
+            ],
+            examples: [
+                ("fn weeks_over(c) = days(c.overdue) / 7", ""),
+                ("score priority = 2 * stage_rank + min(weeks_over(it), 5) + (if +connector then 3 else 0)", ""),
+                ("let vips = contacts where +vip", ""),
+                ("count(vips)", ""),
+            ]),
+        Topic(
+            name: "scripts",
+            synopsis: [
+                "import \(FileFormats.imports.joined(separator: "|")) FILE [dry_run] [skip_bad] [update]",
+                "export \(FileFormats.exports.joined(separator: "|")) FILE [QUERY] [overwrite]      save FILE [overwrite]      load FILE",
+                "(an existing file is replaced only with overwrite, or when you answer yes; \"-\" is standard output)",
+            ],
+            examples: [
+                ("save \"my-rules.tend\"", "every definition, as a script"),
+                ("load \"team-rules.tend\"", ""),
+                ("assert count(contacts where stage >= credibility and next_step == null) <= 1, \"plan next steps\"", ""),
+                ("print \"overdue: {count(contacts where overdue > 0d)}\"", ""),
+                ("export csv \"network.csv\" contacts where +vendor", ""),
+            ]),
     ]
 
     static func text(_ topic: String?) -> String {
         guard let topic else {
             return """
                 Tend — statements end at a newline; open brackets or a trailing operator continue them.
-                Topics: .help add | set | log | events | queries | who | rules | scores | goals | scripts | fields | functions
+                Topics: .help \(topics.map(\.name).joined(separator: " | ")) | fields | functions
                 Dot-commands:
                   .help [TOPIC]            this text, or one topic
                   .mode table|json|csv|tsv how results print
@@ -122,10 +158,9 @@ enum Help {
         if topic == "functions" {
             return Builtin.all.map { "  \($0.signature)\n      \($0.doc)" }.joined(separator: "\n")
         }
-        let matches = topics.filter { $0.0 == topic || $0.1.contains(topic) }
-        if let exact = topics.first(where: { $0.0 == topic }) { return exact.1 }
-        if let first = matches.first { return first.1 }
-        return "No help on \(topic). Topics: " + topics.map(\.0).joined(separator: ", ") + ", fields, functions"
+        if let exact = topics.first(where: { $0.name == topic }) { return exact.text }
+        if let first = topics.first(where: { $0.text.contains(topic) }) { return first.text }
+        return "No help on \(topic). Topics: " + topics.map(\.name).joined(separator: ", ") + ", fields, functions"
     }
 
     static func schema(_ name: String?, definitions: Definitions) -> String {

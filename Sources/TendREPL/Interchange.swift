@@ -43,118 +43,101 @@ struct Importer {
         }
         let skipBad = options["skip_bad"]?.isTrue ?? false
         let dryRun = options["dry_run"]?.isTrue ?? false
+        let update = options["update"]?.isTrue ?? false
         if let first = batch.errors.first, !skipBad {
             let more = batch.errors.count > 1 ? " (and \(batch.errors.count - 1) more bad records)" : ""
             throw Failure(description: "\(path): \(first)\(more); nothing was imported (skip_bad imports the good records)")
         }
         var report = Report()
-        try apply(batch.contacts, dryRun: dryRun, report: &report)
+        try apply(batch.contacts, dryRun: dryRun, update: update, report: &report)
         session.interpreter.invalidate()
-        var lines = [
-            "\(dryRun ? "Would import" : "Imported") from \(path): \(report.added) added, \(report.merged) merged, \(batch.errors.count + report.skipped.count) skipped."
-        ]
-        for e in batch.errors { lines.append("  skipped \(e)") }
-        for s in report.skipped { lines.append("  skipped \(s)") }
-        return lines.joined(separator: "\n")
+        return report.text(path: path, dryRun: dryRun, update: update, errors: batch.errors)
     }
 
+    /// What an import did, for its report.
     struct Report {
         var added = 0
         var merged = 0
-        var skipped: [String] = []
+        /// Fields that differed on a merge: taken from the file, or kept and in conflict.
+        var changes: [FieldChange] = []
+        /// What the user should know about records that were imported (a handle replaced, …).
+        var notes: [String] = []
+        /// The most lines of changes a report lists; the rest are counted.
+        static let maxChangeLines = 1000
+
+        func text(path: String, dryRun: Bool, update: Bool, errors: [ImportError]) -> String {
+            var lines = [
+                "\(dryRun ? "Would import" : "Imported") from \(path): \(added) added, \(merged) merged, \(errors.count) skipped."
+            ]
+            for e in errors { lines.append("  skipped \(e)") }
+            for n in notes { lines.append("  \(n)") }
+            if !changes.isEmpty {
+                let n = changes.count
+                lines.append(
+                    update
+                        ? "  \(n) field\(n == 1 ? "" : "s") \(dryRun ? "would be" : n == 1 ? "was" : "were") updated from the file:"
+                        : "  \(n) conflict\(n == 1 ? "" : "s"): the database's value\(n == 1 ? " was" : "s were") kept (import … update takes the file's):"
+                )
+                for c in changes.prefix(Report.maxChangeLines) { lines.append("    \(c)") }
+                if n > Report.maxChangeLines { lines.append("    … and \(n - Report.maxChangeLines) more") }
+            }
+            return lines.joined(separator: "\n")
+        }
     }
 
-    /// Adds new people and merges those already known (same e-mail, or same name and company).
-    func apply(_ people: [ImportedContact], dryRun: Bool, report: inout Report) throws {
+    /// Adds new people and merges those already known (see `ContactIndex` for who is whom).
+    func apply(_ people: [ImportedContact], dryRun: Bool, update: Bool, report: inout Report) throws {
         let store = session.store
         let net = try store.network(events: false)
-        var byEmail: [String: Int64] = [:]
-        var byName: [String: Int64] = [:]
-        var handles = Set(net.contacts.map(\.handle))
-        var contacts: [Int64: Contact] = [:]
-        for c in net.contacts {
-            contacts[c.id] = c
-            if let e = c.email { byEmail[e.lowercased()] = c.id }
-            byName[key(c.name, c.company)] = c.id
-        }
+        var contacts = Dictionary(uniqueKeysWithValues: net.contacts.map { ($0.id, $0) })
+        var index = ContactIndex(net.contacts)
         let today = session.today
         var nextDryID: Int64 = -1
         for p in people {
-            let match = p.emails.lazy.compactMap { byEmail[$0.lowercased()] }.first ?? byName[key(p.name, p.company)]
-            if let id = match, var c = contacts[id] {
-                fill(&c, from: p)
-                if !dryRun { try store.apply(.updateContact(c)) }
-                contacts[id] = c
+            if let id = index.match(p, in: contacts), var c = contacts[id] {
+                let before = c
+                report.changes += Merge.merge(p, into: &c, update: update)
                 report.merged += 1
+                guard c != before else { continue }
+                if !dryRun {
+                    try store.apply(.updateContact(c))
+                    if c.stage != before.stage { try store.apply(.insertStageChange(StageChange(contact: id, stage: c.stage, on: today))) }
+                }
+                contacts[id] = c
+                index.index(c, old: before)
                 continue
             }
-            var handle = p.handle.flatMap { handles.contains($0) ? nil : $0 } ?? makeHandle(p.name)
-            if handles.contains(handle) {
+            let invalid = p.handle.flatMap { isValidHandle($0) ? nil : $0 }
+            var handle = p.handle.flatMap { invalid != nil ? nil : $0 } ?? makeHandle(p.name)
+            if index.isTaken(handle) {
                 var n = 2
-                while handles.contains("\(handle)-\(n)") { n += 1 }
+                while index.isTaken("\(handle)-\(n)") { n += 1 }
                 handle = "\(handle)-\(n)"
             }
-            var c = Contact(name: p.name, handle: handle, created: today)
-            fill(&c, from: p)
-            if let s = p.stage { c.stage = s }
-            let id: Int64
+            if let invalid {
+                report.notes.append(
+                    "\(p.origin): \(jsonStringLiteral(invalid)) is not a handle (lowercase letters and digits joined by dashes); imported as @\(handle)"
+                )
+            }
+            var c = Merge.newContact(p, handle: handle, today: today)
             if dryRun {
-                id = nextDryID
+                c.id = nextDryID
                 nextDryID -= 1
             } else {
-                id = try store.apply(.insertContact(c)) ?? 0
-                if let s = p.stage, s != .contact { try store.apply(.insertStageChange(StageChange(contact: id, stage: s, on: today))) }
+                c.id = try store.apply(.insertContact(c)) ?? 0
+                // Dated as `add … created: DATE, stage: S` dates it, unless the file knows better.
+                if c.stage != .contact {
+                    try store.apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: p.stageSince ?? c.created)))
+                }
             }
-            c.id = id
-            contacts[id] = c
-            handles.insert(handle)
-            for e in p.emails { byEmail[e.lowercased()] = byEmail[e.lowercased()] ?? id }
-            byName[key(c.name, c.company)] = id
+            contacts[c.id] = c
+            index.added(c, from: p)
             report.added += 1
-        }
-    }
-
-    func key(_ name: String, _ company: String?) -> String {
-        Importer.collapsingSpaces(normalize(name)) + "\u{1F}" + normalize(company ?? "")
-    }
-
-    /// Runs of spaces as one, none at either end; ASCII text on its bytes (splitting Characters
-    /// was a tenth of an import), other text by Characters.
-    static func collapsingSpaces(_ s: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(s.utf8.count)
-        for b in s.utf8 {
-            if b >= 0x80 { return s.split(separator: " ").joined(separator: " ") }
-            if b == 32, bytes.last ?? 32 == 32 { continue }
-            bytes.append(b)
-        }
-        if bytes.last == 32 { bytes.removeLast() }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Fills what the contact lacks; lists are joined; notes are appended once.
-    func fill(_ c: inout Contact, from p: ImportedContact) {
-        if c.company == nil { c.company = p.company }
-        if c.title == nil { c.title = p.title }
-        if c.profession == nil { c.profession = p.profession }
-        if c.email == nil { c.email = p.emails.first }
-        if c.phone == nil { c.phone = p.phones.first }
-        if c.city == nil { c.city = p.city }
-        if c.metAt == nil { c.metAt = p.metAt }
-        if c.metOn == nil { c.metOn = p.metOn }
-        if c.relationship == nil { c.relationship = p.relationship }
-        if c.cadence == nil { c.cadence = p.cadence }
-        for t in p.tags where !c.tags.contains(t) { c.tags.append(t) }
-        var extra = p.notes
-        extra += p.emails.dropFirst().map { "email: \($0)" }
-        extra += p.phones.dropFirst().map { "phone: \($0)" }
-        for n in extra where !(c.notes ?? "").contains(n) {
-            c.notes = c.notes.map { $0 + "\n" + n } ?? n
         }
     }
 }
 
-/// Reads `export json` output back (stored fields; derived ones are ignored).
+/// Reads `export json` output back: every stored field it writes (derived ones are ignored).
 enum JSONImport {
     static func read(_ bytes: [UInt8]) throws -> ImportBatch {
         let text = try decodeText(bytes, what: "file")
@@ -163,30 +146,41 @@ enum JSONImport {
         }
         var batch = ImportBatch()
         for (i, row) in rows.enumerated() {
-            let origin = "record \(i + 1)"
-            guard let name = row["name"] as? String, !name.isEmpty else {
-                batch.errors.append(ImportError(origin, field: "name", "no name"))
-                continue
+            do {
+                batch.contacts.append(try contact(row, origin: "record \(i + 1)"))
+            } catch let e as ImportError {
+                batch.errors.append(e)
             }
-            var c = ImportedContact(origin: origin, name: name)
-            func s(_ k: String) -> String? { row[k] as? String }
-            c.handle = s("handle")
-            c.company = s("company")
-            c.title = s("title")
-            c.profession = s("profession")
-            c.emails = s("email").map { [$0] } ?? []
-            c.phones = s("phone").map { [$0] } ?? []
-            c.city = s("city")
-            c.tags = row["tags"] as? [String] ?? []
-            c.metAt = s("met_at")
-            c.metOn = s("met_on").flatMap { Day(iso: $0) }
-            c.relationship = s("relationship")
-            c.stage = s("stage").flatMap { Stage(name: $0) }
-            c.cadence = s("own_cadence").flatMap { Duration(literal: $0) }
-            if let n = s("notes") { c.notes = [n] }
-            batch.contacts.append(c)
         }
         return batch
+    }
+
+    static func contact(_ row: [String: Any], origin: String) throws -> ImportedContact {
+        guard let name = row["name"] as? String, !name.trimmed.isEmpty else { throw ImportError(origin, field: "name", "no name") }
+        var c = ImportedContact(origin: origin, name: name.trimmed)
+        func string(_ key: String) -> String? { (row[key] as? String).flatMap { $0.isEmpty ? nil : $0 } }
+        c.handle = string("handle")
+        c.emails = string("email").map { [$0] } ?? []
+        c.phones = string("phone").map { [$0] } ?? []
+        c.tags = (row["tags"] as? [String] ?? []).map(tagName)
+        if let n = string("notes") { c.notes = [n] }
+        c.stageSince = string("stage_since").flatMap { Day(iso: $0) }
+        for f in ContactFields.all {
+            switch row[f.jsonKey] {
+            case nil, is NSNull: continue
+            case let s as String where f.kind != .list && f.kind != .flag:
+                // Strings are taken as they are: text fields keep their spaces.
+                if f.kind == .text {
+                    if !s.isEmpty { c.fields[f.name] = .text(s) }
+                } else {
+                    try c.read(f.name, s, listSeparator: ";", label: f.jsonKey)
+                }
+            case let b as Bool where f.kind == .flag: c.fields[f.name] = .flag(b)
+            case let items as [String] where f.kind == .list: if !items.isEmpty { c.fields[f.name] = .list(items) }
+            default: throw ImportError(origin, field: f.jsonKey, "\(row[f.jsonKey]!) is not what export json writes for \(f.jsonKey)")
+            }
+        }
+        return c
     }
 }
 
@@ -194,11 +188,15 @@ enum JSONImport {
 struct Exporter {
     let session: Session
 
-    /// The stored fields that CSV export writes and CSV import reads back.
-    static let csvFields = [
-        "name", "handle", "company", "title", "profession", "email", "phone", "city", "tags", "met_at",
-        "met_on", "relationship", "stage", "cadence", "notes",
-    ]
+    /// The stored fields that CSV export writes and CSV import reads back, in column order.
+    static let csvFields = ["name", "handle", "email", "phone", "tags"] + ContactFields.all.map(\.name) + ["notes"]
+
+    /// A contact as a CSV row: lists `;`-separated (with `\;` inside an item), as import reads them.
+    static func csvRow(_ c: Contact) -> [Value] {
+        [.string(c.name), .string(c.handle), .optional(c.email), .optional(c.phone), .string(c.tags.joined(separator: ";"))]
+            + ContactFields.all.map { f in f.get(c).map { .string(ContactFields.text($0, listSeparator: ";")) } ?? .null }
+            + [.optional(c.notes)]
+    }
 
     func run(format: String, path: String, table: Table, contacts ids: [Int64]) throws -> String {
         let net = try session.store.network()
@@ -209,16 +207,7 @@ struct Exporter {
         case "json":
             text = Renderer(format: .json).render(try contactsTable(ids)) + "\n"
         case "csv":
-            let rows = people.map { c -> [Value] in
-                [
-                    .string(c.name), .string(c.handle), .optional(c.company), .optional(c.title), .optional(c.profession),
-                    .optional(c.email), .optional(c.phone), .optional(c.city), .string(c.tags.joined(separator: ";")),
-                    .optional(c.metAt), .optional(c.metOn), .optional(c.relationship), .string(c.stage.description),
-                    c.cadence.map { .string(ScriptWriter.durationLiteral($0).replacingOccurrences(of: " ", with: "")) } ?? .null,
-                    .optional(c.notes),
-                ]
-            }
-            text = Renderer(format: .csv).render(Table(columns: Exporter.csvFields, rows: rows)) + "\n"
+            text = Renderer(format: .csv).render(Table(columns: Exporter.csvFields, rows: people.map(Exporter.csvRow))) + "\n"
         case "vcard":
             text = people.map(VCard.write).joined()
         case "ics":
@@ -240,7 +229,7 @@ struct Exporter {
         default:
             throw Importer.Failure(description: "cannot export \(format); formats are vcard, csv, json, ics, dot")
         }
-        try Session.writePrivate(text, to: path)
+        try session.output(text, to: path, existing: session.exporting)
         let noun = format == "ics" ? "agenda item" : "contact"
         return "Exported \(count) \(noun)\(count == 1 ? "" : "s") to \(path)."
     }

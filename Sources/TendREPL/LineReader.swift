@@ -10,6 +10,25 @@ public protocol LineReader: AnyObject {
     func addHistory(_ entry: String)
     /// Writes the history to its file.
     func saveHistory()
+    /// Whether more input is already waiting (lines pasted together), so that reading it would not
+    /// wait for the user.
+    func hasPendingInput() -> Bool
+}
+
+extension LineReader {
+    public func hasPendingInput() -> Bool { false }
+}
+
+/// The terminal standard output is drawn on.
+public enum Terminal {
+    /// Its width in columns now, nil when standard output is not a terminal (80 when the terminal
+    /// does not say). The REPL reads it again before each statement, so tables follow a resize.
+    public static func width() -> Int? {
+        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 80
+    }
 }
 
 /// Ctrl-C while typing: the current input is dropped and the REPL asks again.
@@ -31,7 +50,17 @@ nonisolated(unsafe) private var interruptPending: sig_atomic_t = 0
 /// The prompt libedit shows: it asks for it through a C callback, so it lives here.
 nonisolated(unsafe) private var currentPrompt: UnsafeMutablePointer<CChar>? = strdup("> ")
 /// The completion function, reached from libedit's C callback.
-nonisolated(unsafe) private var activeCompleter: ((String) -> [String])?
+nonisolated(unsafe) private var activeCompleter: ((String) -> Completion)?
+
+/// The word before the cursor and the words that may replace it.
+public struct Completion: Equatable {
+    public var word: String
+    public var candidates: [String]
+    public init(word: String, candidates: [String]) {
+        self.word = word
+        self.candidates = candidates
+    }
+}
 
 /// libedit: emacs bindings, UTF-8, persistent history, Ctrl-R search, and tab completion.
 public final class EditLineReader: LineReader {
@@ -41,7 +70,8 @@ public final class EditLineReader: LineReader {
     private let historyPath: String?
 
     /// nil when libedit cannot work on this terminal.
-    public init?(historyPath: String?, complete: @escaping (String) -> [String]) {
+    /// `complete` is given the line up to the cursor.
+    public init?(historyPath: String?, complete: @escaping (String) -> Completion) {
         setlocale(LC_CTYPE, "")
         guard let el = el_init("tend", stdin, stdout, stderr), let h = history_init() else { return nil }
         self.el = el
@@ -109,6 +139,13 @@ public final class EditLineReader: LineReader {
         return text
     }
 
+    /// Pasted text arrives in a burst; 10 ms covers one split across writes on a busy machine,
+    /// and is the most a typed statement waits before it runs.
+    public func hasPendingInput() -> Bool {
+        var p = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return poll(&p, 1, 10) > 0 && (p.revents & Int16(POLLIN)) != 0
+    }
+
     public func addHistory(_ entry: String) {
         guard !entry.trimmingCharacters(in: .whitespaces).isEmpty else { return }
         tend_history_enter(history, &event, entry)
@@ -132,16 +169,9 @@ public final class EditLineReader: LineReader {
         guard let el, let info = el_line(el)?.pointee, let completer = activeCompleter else { return UInt8(CC_ERROR) }
         let length = info.cursor - info.buffer
         let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(info.buffer).assumingMemoryBound(to: UInt8.self), count: length)
-        let before = String(decoding: bytes, as: UTF8.self)
-        var start = before.endIndex
-        while start > before.startIndex {
-            let p = before.index(before: start)
-            let c = before[p]
-            if c.isLetter || c.isNumber || c == "_" || c == "@" || c == "-" || c == "." { start = p } else { break }
-        }
-        var word = String(before[start...])
-        if let dot = word.lastIndex(of: ".") { word = String(word[word.index(after: dot)...]) }
-        let candidates = completer(String(before))
+        let completion = completer(String(decoding: bytes, as: UTF8.self))
+        let word = completion.word
+        let candidates = completion.candidates
         guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
         var common = candidates[0]
         for c in candidates.dropFirst() {

@@ -12,11 +12,21 @@ public final class REPL {
 
     public init(session: Session, databaseName: String, reader: LineReader? = nil) {
         self.session = session
-        self.name = ((databaseName as NSString).lastPathComponent as NSString).deletingPathExtension
+        // The prompt shows the database's name: a file name may hold control characters too.
+        self.name = TerminalText.escaped(((databaseName as NSString).lastPathComponent as NSString).deletingPathExtension)
         let stateHome = environmentSetting("XDG_STATE_HOME") ?? homeDirectory() + "/.local/state"
         let historyPath = stateHome + "/tend/history"
         let completer = Completer(session: session)
-        self.reader = reader ?? EditLineReader(historyPath: historyPath, complete: completer.candidates) ?? PlainLineReader()
+        // Under --read-only the REPL writes nothing, its history included.
+        let history = session.readOnly ? nil : historyPath
+        self.reader = reader ?? EditLineReader(historyPath: history, complete: { completer.complete($0) }) ?? PlainLineReader()
+        if self.reader is EditLineReader {
+            // At the keyboard, replacing an existing file is asked about rather than refused.
+            session.confirmOverwrite = { [weak self] question in
+                guard let answer = try? self?.reader.readLine(prompt: question) else { return false }
+                return answer.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("y")
+            }
+        }
     }
 
     /// Runs until `.quit` or Ctrl-D; returns the status to exit with.
@@ -26,24 +36,57 @@ public final class REPL {
             session.console.out("Your network is empty. Add someone: add \"Joan Rivera\" profession: \"hairstylist\", cadence: 3mo")
             session.console.out("Type .help for the language and the dot-commands, .quit to leave.")
         }
-        var buffer = ""
         while !ended {
-            let prompt = buffer.isEmpty ? "tend:\(name)> " : String(repeating: " ", count: max(0, name.count + 2)) + "...> "
-            let line: String?
-            do {
-                line = try reader.readLine(prompt: prompt)
-            } catch {
-                buffer = ""
-                continue
-            }
-            guard let line else {
+            switch readEntry() {
+            case .end:
                 session.console.out("")
-                break
+                ended = true
+            case .dotCommand(let line):
+                dotCommand(line)
+            case .statement(let text):
+                if session.renderer.width != nil { session.renderer.width = Terminal.width() }
+                _ = session.runScripts([Source(name: "<repl>", text: text)], bail: false, readOnly: false)
             }
+        }
+        reader.saveHistory()
+        return .success
+    }
+
+    enum Entry {
+        case statement(String)
+        case dotCommand(String)
+        case end
+    }
+
+    /// A line read ahead (pasted with the statement before it) that starts the next entry.
+    private var readAhead: String?
+
+    var prompt: String { "tend:\(name)> " }
+    var continuationPrompt: String { String(repeating: " ", count: max(0, name.count + 2)) + "...> " }
+
+    /// Reads one entry: a dot-command, or a statement with its continuation lines. Lines pasted
+    /// together arrive before the statement runs; a waiting line that starts with a clause word
+    /// (`sort by name` under `contacts`) continues it, so a pasted script reads as it does from a
+    /// file.
+    func readEntry() -> Entry {
+        var buffer = ""
+        while true {
+            let line: String?
+            if let ahead = readAhead {
+                line = ahead
+                readAhead = nil
+            } else {
+                do {
+                    line = try reader.readLine(prompt: buffer.isEmpty ? prompt : continuationPrompt)
+                } catch {
+                    buffer = ""
+                    continue
+                }
+            }
+            guard let line else { return buffer.isEmpty ? .end : .statement(buffer) }
             if buffer.isEmpty && line.trimmingCharacters(in: .whitespaces).hasPrefix(".") {
                 reader.addHistory(line)
-                dotCommand(line.trimmingCharacters(in: .whitespaces))
-                continue
+                return .dotCommand(line.trimmingCharacters(in: .whitespaces))
             }
             buffer += buffer.isEmpty ? line : "\n" + line
             if buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
@@ -51,12 +94,56 @@ public final class REPL {
                 continue
             }
             if Parser.isIncomplete(buffer) { continue }
+            guard reader.hasPendingInput(), let next = try? reader.readLine(prompt: prompt) else {
+                reader.addHistory(buffer)
+                return .statement(buffer)
+            }
+            readAhead = next
+            if Lexer.startsWithClauseWord(next) { continue }
             reader.addHistory(buffer)
-            _ = session.runScripts([Source(name: "<repl>", text: buffer)], bail: false, readOnly: false)
-            buffer = ""
+            return .statement(buffer)
         }
-        reader.saveHistory()
-        return .success
+    }
+
+    /// Whether piped input holds a dot-command line (outside an unfinished statement).
+    public static func hasDotCommands(_ source: Source) -> Bool {
+        var before: [Substring] = []
+        for line in source.text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.trimmingCharacters(in: .whitespaces).hasPrefix("."), !Parser.isIncomplete(before.joined(separator: "\n")) { return true }
+            before.append(line)
+        }
+        return false
+    }
+
+    /// Piped input (`tend < script`) runs as a script, as `tend run -` does; a line that is a
+    /// dot-command (`.mode json`) is carried out where it stands, as in the REPL, and the
+    /// statements between such lines run as one script each. The status is the most severe.
+    public func runPiped(_ source: Source, readOnly: Bool) -> ExitStatus {
+        let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
+        var status = ExitStatus.success
+        var chunk: [Substring] = []
+        var firstLine = 0
+        func flush() {
+            defer { chunk = [] }
+            guard chunk.contains(where: { !$0.allSatisfy(\.isWhitespace) }) else { return }
+            // Blank lines before the chunk keep its diagnostics on the input's line numbers.
+            let text = String(repeating: "\n", count: firstLine) + chunk.joined(separator: "\n")
+            let result = session.runScripts([Source(name: source.name, text: text)], bail: false, readOnly: readOnly)
+            if result.rawValue > status.rawValue { status = result }
+        }
+        for (n, line) in lines.enumerated() where !ended {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("."), !Parser.isIncomplete(chunk.joined(separator: "\n")) {
+                flush()
+                dotCommand(trimmed)
+                firstLine = n + 1
+                continue
+            }
+            if chunk.isEmpty { firstLine = n }
+            chunk.append(line)
+        }
+        if !ended { flush() }
+        return status
     }
 
     func runInitScript() {
@@ -75,6 +162,9 @@ public final class REPL {
     }
 
     // MARK: - Dot-commands
+
+    /// The dot-commands, as `.help` lists them and completion offers them.
+    static let dotCommands = [".help", ".quit", ".exit", ".mode", ".schema", ".read", ".rules", ".today"]
 
     func dotCommand(_ line: String) {
         let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
@@ -98,7 +188,8 @@ public final class REPL {
                 return
             }
             do {
-                let source = try Session.readSource((arg as NSString).expandingTildeInPath)
+                // As `load` does: Tend scripts only, so that no other file's lines are shown.
+                let source = try Session.readScript((arg as NSString).expandingTildeInPath)
                 _ = session.runScripts([source], bail: false, readOnly: false)
             } catch {
                 session.console.err("\(arg): \(error)")
@@ -115,8 +206,7 @@ public final class REPL {
                 session.console.err("usage: .today YYYY-MM-DD")
             }
         default:
-            let known = [".help", ".quit", ".mode", ".schema", ".read", ".rules", ".today"]
-            let hint = closest(parts[0], among: known).first.map { "; did you mean \($0)?" } ?? ""
+            let hint = closest(parts[0], among: REPL.dotCommands).first.map { "; did you mean \($0)?" } ?? ""
             session.console.err("unknown command \(parts[0])\(hint) (.help lists them)")
         }
     }
@@ -134,31 +224,72 @@ struct Completer {
             "about", "at", "per", "target", "into", "until", "contact", "visibility", "credibility", "profitability",
         ]
 
-    /// Candidates for the word that ends `before` (the line up to the cursor).
-    func candidates(_ before: String) -> [String] {
+    /// What may complete the word that ends `before` (the line up to the cursor).
+    func complete(_ before: String) -> Completion {
+        let line = before.drop { $0 == " " }
+        if line.hasPrefix(".") { return dotCommand(String(line)) }
         var start = before.endIndex
         while start > before.startIndex {
-            let p = before.index(before: start)
-            let c = before[p]
-            if c.isLetter || c.isNumber || c == "_" || c == "@" || c == "-" || c == "." { start = p } else { break }
+            let c = before[before.index(before: start)]
+            guard c.isLetter || c.isNumber || c == "_" || c == "@" || c == "-" || c == "." else { break }
+            start = before.index(before: start)
         }
-        var word = String(before[start...])
-        var pool: [String]
+        let word = String(before[start...])
+        let head = before[..<start]
+        let words = head.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        // A tag after `+` (the sign is not part of the word) or `-` (it is).
+        if head.last == "+" && Completer.startsTag(head.dropLast()) {
+            return Completion(word: word, candidates: matching(word, in: tags()))
+        }
+        if word.hasPrefix("-") && Completer.startsTag(head) {
+            return Completion(word: word, candidates: matching(word, in: tags().map { "-" + $0 }))
+        }
+        if words.count == 1, let verb = words.first, verb == "import" || verb == "export", head.last == " " {
+            return Completion(word: word, candidates: matching(word, in: verb == "import" ? FileFormats.imports : FileFormats.exports))
+        }
         if word.hasPrefix("@") {
-            pool = ((try? session.store.handles()) ?? []).map { "@" + $0 }
             if let dot = word.firstIndex(of: ".") {
-                word = String(word[word.index(after: dot)...])
-                pool = Schema.contacts.fields.map(\.name)
+                let field = String(word[word.index(after: dot)...])
+                return Completion(word: field, candidates: matching(field, in: Schema.contacts.fields.map(\.name)))
             }
-        } else if let dot = word.lastIndex(of: ".") {
-            word = String(word[word.index(after: dot)...])
-            pool = Array(Set(Schema.all.flatMap { $0.fields.map(\.name) } + Schema.me.map(\.name)))
-        } else {
-            let defs = session.interpreter.definitions
-            pool =
-                Completer.keywords + Schema.queryable.map(\.name) + Schema.all.flatMap { $0.fields.map(\.name) }
-                + Builtin.all.map(\.name) + Array(defs.lets.keys) + Array(defs.fns.keys) + Array(defs.scores.keys)
+            return Completion(word: word, candidates: matching(word, in: ((try? session.store.handles()) ?? []).map { "@" + $0 }))
         }
+        if let dot = word.lastIndex(of: ".") {
+            let field = String(word[word.index(after: dot)...])
+            let fields = Schema.all.flatMap { $0.fields.map(\.name) } + Schema.me.map(\.name)
+            return Completion(word: field, candidates: matching(field, in: fields))
+        }
+        let defs = session.interpreter.definitions
+        let pool =
+            Completer.keywords + Schema.queryable.map(\.name) + Schema.all.flatMap { $0.fields.map(\.name) }
+            + Builtin.all.map(\.name) + Array(defs.lets.keys) + Array(defs.fns.keys) + Array(defs.scores.keys)
+        return Completion(word: word, candidates: matching(word, in: pool))
+    }
+
+    /// A sign starts a tag after the start of input, whitespace, `(`, `[`, `,` or `:`.
+    static func startsTag(_ before: Substring) -> Bool {
+        guard let c = before.last else { return true }
+        return c == " " || c == "\t" || "([,:{".contains(c)
+    }
+
+    /// Dot-commands, and their arguments where they are words from a list.
+    func dotCommand(_ line: String) -> Completion {
+        let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+        guard parts.count > 1 else { return Completion(word: line, candidates: matching(line, in: REPL.dotCommands)) }
+        let word = String(parts.last!)
+        let pool: [String]
+        switch parts[0] {
+        case ".mode": pool = OutputFormat.allCases.map(\.rawValue)
+        case ".help", ".h": pool = Help.topics.map(\.name) + ["fields", "functions"]
+        case ".schema": pool = Schema.queryable.map(\.name)
+        default: pool = []
+        }
+        return Completion(word: word, candidates: parts.count == 2 ? matching(word, in: pool) : [])
+    }
+
+    func tags() -> [String] { (try? session.store.tags()) ?? [] }
+
+    func matching(_ word: String, in pool: [String]) -> [String] {
         guard !word.isEmpty else { return [] }
         return Array(Set(pool.filter { $0.hasPrefix(word) })).sorted()
     }

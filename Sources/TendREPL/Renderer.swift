@@ -1,5 +1,6 @@
 import Foundation
 import TendCore
+import TendInterchange
 
 /// How results are printed.
 public enum OutputFormat: String, CaseIterable, Sendable {
@@ -15,20 +16,32 @@ public struct Renderer {
     public var width: Int?
     /// Show dates relative to today ("12d ago") where it helps; on a terminal only.
     public var today: Day?
+    /// Output goes to a terminal: CSV and TSV fields are escaped too (JSON always escapes, and
+    /// the table format, written for people, always shows control characters escaped).
+    public var terminal: Bool
 
-    public init(format: OutputFormat = .table, color: Bool = false, width: Int? = nil, today: Day? = nil) {
+    public init(format: OutputFormat = .table, color: Bool = false, width: Int? = nil, today: Day? = nil, terminal: Bool = false) {
         self.format = format
         self.color = color
         self.width = width
         self.today = today
+        self.terminal = terminal
     }
+
+    /// Text for people: control characters escaped (see `TerminalText`), lines kept where the
+    /// layout has room for them.
+    static func shown(_ s: String, keep: TerminalText.Keep = .newline) -> String { TerminalText.escaped(s, keep: keep) }
+
+    /// A CSV or TSV field: exact, unless it is bound for a terminal.
+    func field(_ s: String) -> String { terminal ? TerminalText.escaped(s, keep: .newline) : s }
 
     // MARK: - Cells
 
+    /// A value as a table or card shows it, control characters escaped.
     func cell(_ v: Value, _ t: Table) -> String {
         switch v {
         case .null: return ""
-        case .contact(let id): return t.people[id]?.name ?? "#\(id)"
+        case .contact(let id): return Renderer.shown(t.people[id]?.name ?? "#\(id)")
         case .list(let items): return items.map { cell($0, t) }.joined(separator: ", ")
         case .date(let d):
             guard let today, format == .table else { return d.description }
@@ -36,7 +49,7 @@ public struct Renderer {
             if n == 0 { return "\(d) (today)" }
             if abs(n) <= 60 { return n > 0 ? "\(d) (\(n)d ago)" : "\(d) (in \(-n)d)" }
             return d.description
-        default: return plainText(v)
+        default: return Renderer.shown(plainText(v))
         }
     }
 
@@ -90,11 +103,13 @@ public struct Renderer {
     public func render(_ o: Output) -> String? {
         switch o {
         case .text(let s):
-            return format == .json ? jsonStringLiteral(s) : s
+            // Confirmations and reports are for people in every format but JSON.
+            return format == .json ? jsonStringLiteral(s) : Renderer.shown(s, keep: .lines)
         case .value(let v):
             switch format {
             case .json: return json(v, nil)
-            default: return plainText(v)
+            case .table: return Renderer.shown(Renderer.topLevelText(v), keep: .lines)
+            case .csv, .tsv: return field(Renderer.topLevelText(v))
             }
         case .table(let t):
             return render(t)
@@ -102,6 +117,16 @@ public struct Renderer {
             return render(c)
         case .assertion:
             return nil
+        }
+    }
+
+    /// A value printed on its own line: null is written out (an empty line would look like
+    /// nothing happened), also inside a list; in strings it still renders as "".
+    static func topLevelText(_ v: Value) -> String {
+        switch v {
+        case .null: return "null"
+        case .list(let items): return items.map { if case .null = $0 { "null" } else { plainText($0) } }.joined(separator: ", ")
+        default: return plainText(v)
         }
     }
 
@@ -125,12 +150,16 @@ public struct Renderer {
                     Renderer.appendField(cell, tsv: tsv, to: &out)
                 }
             }
-            line(t.columns)
+            line(t.columns.map(field))
             for row in t.rows {
                 line(
                     row.map { v -> String in
-                        if case .contact(let id) = v { return t.people[id]?.handle ?? "" }
-                        return plainCell(v, t)
+                        switch v {
+                        case .contact(let id): return t.people[id]?.handle ?? ""
+                        case .null, .bool, .number, .date, .duration, .stage: return plainCell(v, t)
+                        // Text may be read by a spreadsheet: a formula-like cell is neutralised.
+                        default: return field(SpreadsheetCell.neutralised(plainCell(v, t)))
+                        }
                     })
             }
             return String(decoding: out, as: UTF8.self)
@@ -187,7 +216,8 @@ public struct Renderer {
     func grid(_ t: Table) -> String {
         if t.rows.isEmpty { return paint("(no rows)", dim: true) }
         let text = t.rows.map { row in row.map { cell($0, t).replacingOccurrences(of: "\n", with: " ") } }
-        var widths = t.columns.map(Renderer.displayWidth)
+        let columns = t.columns.map { Renderer.shown($0, keep: []) }
+        var widths = columns.map(Renderer.displayWidth)
         for row in text { for (i, c) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], Renderer.displayWidth(c)) } }
         if let width {
             // Shrink the widest columns until the table fits.
@@ -204,7 +234,7 @@ public struct Renderer {
         }
         var lines: [String] = []
         lines.append(
-            paint(zip(t.columns, widths).map { Renderer.pad(Renderer.truncate($0, $1), $1) }.joined(separator: "  ").trimmingTrailing(), bold: true))
+            paint(zip(columns, widths).map { Renderer.pad(Renderer.truncate($0, $1), $1) }.joined(separator: "  ").trimmingTrailing(), bold: true))
         lines.append(paint(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "), dim: true))
         for row in text {
             lines.append(
@@ -258,9 +288,10 @@ public struct Renderer {
             let t = Table(columns: c.fields.map(\.0), rows: [c.fields.map(\.1)], people: c.timeline.people)
             return render(t)
         }
-        var lines = [paint(c.name, bold: true) + "  " + paint("@" + c.handle, dim: true)]
+        var lines = [paint(Renderer.shown(c.name, keep: []), bold: true) + "  " + paint("@" + Renderer.shown(c.handle, keep: []), dim: true)]
         let labelWidth = c.fields.map { $0.0.count }.max() ?? 10
-        for (name, value) in c.fields where name != "name" && name != "handle" {
+        for (label, value) in c.fields where label != "name" && label != "handle" {
+            let name = Renderer.shown(label, keep: [])
             // A value of several lines (notes) keeps its later lines under its first.
             let text = cell(value, c.timeline).replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: labelWidth + 4))
             lines.append("  " + paint(Renderer.pad(name, labelWidth), dim: true) + "  " + (text.isEmpty ? paint("—", dim: true) : text))
@@ -280,6 +311,20 @@ public struct Renderer {
         if dim { return "\u{1B}[2m\(s)\u{1B}[0m" }
         if bar { return "\u{1B}[36m\(s)\u{1B}[0m" }
         return s
+    }
+}
+
+/// The last step before standard output or error: text bound for a terminal passes through
+/// `TerminalText` once more, keeping only lines, tabs and Tend's own colours, so that no path
+/// (a message that forgot to escape, CSV printed to the screen) can drive the terminal.
+public enum TerminalOutput {
+    static let isTerminal: [Int32: Bool] = [STDOUT_FILENO: isatty(STDOUT_FILENO) == 1, STDERR_FILENO: isatty(STDERR_FILENO) == 1]
+
+    public static func write(_ text: String, to fd: Int32) {
+        let terminal = isTerminal[fd] ?? (isatty(fd) == 1)
+        let safe = terminal ? TerminalText.escaped(text, keep: [.lines, .colors]) : text
+        let handle = fd == STDERR_FILENO ? FileHandle.standardError : FileHandle.standardOutput
+        handle.write(Data(safe.utf8))
     }
 }
 

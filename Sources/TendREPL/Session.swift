@@ -38,9 +38,10 @@ public struct Console {
         self.out = out
         self.err = err
     }
+    /// Standard output and error; on a terminal, through `TerminalOutput`'s one sanitiser.
     public static let standard = Console(
-        out: { s in FileHandle.standardOutput.write(Data((s + "\n").utf8)) },
-        err: { s in FileHandle.standardError.write(Data((s + "\n").utf8)) })
+        out: { s in TerminalOutput.write(s + "\n", to: STDOUT_FILENO) },
+        err: { s in TerminalOutput.write(s + "\n", to: STDERR_FILENO) })
 }
 
 /// One assertion's outcome, for the summary and the JUnit report.
@@ -49,6 +50,13 @@ public struct AssertionResult: Sendable {
     public var message: String
     public var location: String
     public var detail: String
+}
+
+/// An error that stopped a run (a script that does not check, a run-time error), for the
+/// JUnit report.
+public struct ErrorResult: Sendable {
+    public var message: String
+    public var location: String
 }
 
 /// A database opened for running Tend: it checks scripts, runs them in one transaction, and
@@ -61,6 +69,7 @@ public final class Session: InterpreterHost {
     public var quiet = false
     public var diagnostics: DiagnosticFormatter
     public private(set) var assertions: [AssertionResult] = []
+    public private(set) var errors: [ErrorResult] = []
 
     public init(store: Store, today: Day, renderer: Renderer = Renderer(), console: Console = .standard, color: Bool = false) throws {
         self.store = store
@@ -187,40 +196,132 @@ public final class Session: InterpreterHost {
 
     // MARK: - Loading files
 
+    /// Loads nest at most this deep: far beyond any real set of rules files, and well inside the
+    /// stack (each level parses a file and recurses once).
+    public static let maxLoadDepth = 64
+    /// A file `load` reads is at most this large (rules files are kilobytes); a larger one is
+    /// refused from its size, before it is read.
+    public static let maxLoadSize = 16 << 20
+    /// A script `tend run` reads is at most this large (a dump of a large network is tens of MB).
+    public static let maxScriptSize = 1 << 30
+
+    /// What the loads of one run have seen.
+    public struct LoadState {
+        /// Every file read in this run, by real path: a file is loaded once.
+        var loaded: Set<String> = []
+        /// The files being loaded, outermost first: loading one of them again is a cycle.
+        var chain: [String] = []
+        /// Files an earlier `save` of the run writes (see `fileKey`): a load of one is left in
+        /// the program, to read at run time what the save wrote.
+        var saved: Set<String> = []
+        public init() {}
+    }
+
     /// Parses a source and inlines the files it loads (relative to the loading file), so that the
-    /// whole program is checked before anything runs.
-    public func parse(_ source: Source, seen: Set<String> = []) -> ([Statement], [Diagnostic]) {
+    /// whole program is checked before anything runs. Each file is read once per run (a second
+    /// load of it adds nothing), a file that loads itself is an error, and so are loads nested
+    /// deeper than `maxLoadDepth`.
+    public func parse(_ source: Source) -> ([Statement], [Diagnostic]) {
+        var state = LoadState()
+        return parse(source, &state)
+    }
+
+    public func parse(_ source: Source, _ state: inout LoadState) -> ([Statement], [Diagnostic]) {
+        let real = Session.realPath(source.name)
+        if let real {
+            state.loaded.insert(real)
+            state.chain.append(real)
+        }
+        defer { if real != nil { state.chain.removeLast() } }
         let result = Parser.parse(source)
         var statements: [Statement] = []
         var diags = result.diagnostics
         for s in result.statements {
+            if case .save(let pathExpr, _) = s.kind, case .literal(.string(let path)) = pathExpr.kind {
+                state.saved.insert(Session.fileKey(resolve(path, from: source)))
+            }
             guard case .load(let pathExpr) = s.kind else {
                 statements.append(s)
                 continue
             }
-            guard case .literal(.string(let path)) = pathExpr.kind else {
-                diags.append(Diagnostic(.type, "load takes a file name in quotes", at: pathExpr.range, in: source))
-                continue
-            }
-            let full = resolve(path, from: source)
-            if seen.contains(full) || full == source.name {
-                diags.append(Diagnostic(.type, "\(path) loads itself (directly or through other files)", at: pathExpr.range, in: source))
+            if case .literal(.string(let path)) = pathExpr.kind, path.hasSuffix(".tend"),
+                state.saved.contains(Session.fileKey(resolve(path, from: source)))
+            {
+                statements.append(s)
                 continue
             }
             do {
-                let loaded = try Session.readSource(full)
-                let (inner, innerDiags) = parse(loaded, seen: seen.union([source.name, full]))
+                guard let loaded = try load(pathExpr, from: source, &state) else { continue }
+                let (inner, innerDiags) = parse(loaded, &state)
                 statements += inner
                 diags += innerDiags
             } catch {
-                diags.append(Diagnostic(.type, "cannot load \(path): \(error)", at: pathExpr.range, in: source))
+                diags.append(Diagnostic(.type, "\(error)", at: pathExpr.range, in: source))
             }
         }
         return (statements, diags)
     }
 
+    /// The file a `load` names, read; nil when this run has loaded it already.
+    func load(_ pathExpr: Expr, from source: Source, _ state: inout LoadState) throws -> Source? {
+        guard case .literal(.string(let path)) = pathExpr.kind else { throw ReadError.io("load takes a file name in quotes") }
+        let full = resolve(path, from: source)
+        guard let real = Session.realPath(full) else { throw ReadError.io("cannot load \(path): no such file") }
+        if let start = state.chain.firstIndex(of: real) {
+            let names = (state.chain[start...] + [real]).map { ($0 as NSString).lastPathComponent }
+            throw ReadError.io("\(path) loads itself (\(names.joined(separator: " → ")))")
+        }
+        if state.loaded.contains(real) { return nil }
+        if state.chain.count > Session.maxLoadDepth {
+            throw ReadError.io("cannot load \(path): loads nest more than \(Session.maxLoadDepth) files deep")
+        }
+        do {
+            return try Session.readScript(real, named: full)
+        } catch {
+            throw ReadError.io("cannot load \(path): \(error)")
+        }
+    }
+
+    /// A file's place, whether or not it exists yet: its folder's real path and its name.
+    static func fileKey(_ path: String) -> String {
+        let dir = (path as NSString).deletingLastPathComponent
+        return (realPath(dir.isEmpty ? "." : dir) ?? dir) + "/" + (path as NSString).lastPathComponent
+    }
+
+    /// What each `save` of the current run wrote, by `fileKey`.
+    private var savedThisRun: [String: String] = [:]
+
+    public func loadSaved(_ path: String, from source: Source, into interpreter: Interpreter) throws -> [Output] {
+        let full = resolve(path, from: source)
+        guard let text = savedThisRun[Session.fileKey(full)] else { throw ReadError.io("cannot load \(path): this run did not save it") }
+        let loaded = Parser.parse(Source(name: full, text: text))
+        // The text is what `save` made of checked definitions; it is checked again to resolve it.
+        var checker = Checker(definitions: interpreter.definitions)
+        checker.check(loaded.statements)
+        if let d = (loaded.diagnostics + checker.diagnostics).first { throw d }
+        return try loaded.statements.flatMap { try interpreter.execute($0) }
+    }
+
+    /// The real path of a file (links and `.`/`..` resolved), or nil when there is none.
+    static func realPath(_ path: String) -> String? {
+        guard !path.hasPrefix("<"), let real = realpath(path, nil) else { return nil }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
+    /// Reads a Tend script for `load` and the REPL's `.read`: a regular file named `*.tend`
+    /// (after links), at most `maxLoadSize`. Anything else is refused unread, so that no line of
+    /// it (a credentials file, say) can appear in a diagnostic.
+    public static func readScript(_ path: String, named name: String? = nil) throws -> Source {
+        guard let real = realPath(path) else { throw ReadError.io("no such file") }
+        guard real.hasSuffix(".tend") else {
+            throw ReadError.io("it is not a Tend script (Tend loads only files named *.tend)")
+        }
+        return try readSource(real, named: name ?? path, limit: maxLoadSize)
+    }
+
     func resolve(_ path: String, from source: Source) -> String {
-        if path.hasPrefix("/") { return path }
+        if path.hasPrefix("/") || path == "-" { return path }
         let expanded = path.hasPrefix("~/") ? homeDirectory() + String(path.dropFirst(1)) : path
         if expanded.hasPrefix("/") { return expanded }
         if source.name.hasPrefix("<") { return expanded }
@@ -244,13 +345,28 @@ public final class Session: InterpreterHost {
         }
     }
 
-    /// Reads a script file; refuses devices and FIFOs, binary files and invalid UTF-8.
-    public static func readSource(_ path: String) throws -> Source {
+    /// Reads a script file; refuses devices and FIFOs, files over `limit` (from their size,
+    /// unread), binary files and invalid UTF-8.
+    public static func readSource(_ path: String, named name: String? = nil, limit: Int = maxScriptSize) throws -> Source {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw ReadError.io(errno == ENOENT ? "no such file" : String(cString: strerror(errno))) }
+        defer { close(fd) }
         var st = stat()
-        guard stat(path, &st) == 0 else { throw ReadError.io("no such file") }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw ReadError.io("not a regular file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw ReadError.io("cannot read it") }
-        return try source(from: data, name: path)
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw ReadError.io("not a regular file") }
+        guard st.st_size <= limit else { throw ReadError.io("it is larger than \(limit >> 20) MB; Tend scripts are smaller") }
+        // The read is bounded too: a file may grow, or (in /proc) say it is empty.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(st.st_size))
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while bytes.count <= limit {
+            let n = read(fd, &chunk, chunk.count)
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw ReadError.io(String(cString: strerror(errno))) }
+            if n == 0 { break }
+            bytes += chunk[..<n]
+        }
+        guard bytes.count <= limit else { throw ReadError.io("it is larger than \(limit >> 20) MB; Tend scripts are smaller") }
+        return try source(from: Data(bytes), name: name ?? path)
     }
 
     public static func source(from data: Data, name: String) throws -> Source {
@@ -276,7 +392,8 @@ public final class Session: InterpreterHost {
 
     // MARK: - Checking
 
-    /// Checks statements against the current definitions; under `readOnly`, data changes are errors.
+    /// Checks statements against the current definitions; under `readOnly`, data changes and
+    /// files written are errors.
     public func check(_ statements: [Statement], readOnly: Bool) -> [Diagnostic] {
         var checker = Checker(definitions: definitions(toCheck: statements))
         checker.check(statements)
@@ -288,8 +405,16 @@ public final class Session: InterpreterHost {
         var diags = checker.diagnostics
         if readOnly || readOnlyFile != nil {
             let why = readOnly ? "which --read-only does not allow" : "and \(readOnlyFile!) is read-only"
-            for s in checker.mutations where !Session.isDefinition(s) {
-                diags.append(Diagnostic(.type, "\(Session.verb(s)) changes data, \(why)", at: s.range, in: s.source))
+            for s in checker.mutations where Session.changesData(s) {
+                let hint = Session.isImport(s) ? " (import … dry_run shows what it would do)" : ""
+                diags.append(Diagnostic(.type, "\(Session.verb(s)) changes data, \(why)\(hint)", at: s.range, in: s.source))
+            }
+        }
+        if readOnly {
+            for s in statements where Session.writesFile(s) {
+                let hint = Session.verb(s) == "export" ? " (export to \"-\" writes to standard output)" : ""
+                diags.append(
+                    Diagnostic(.type, "\(Session.verb(s)) writes a file, which --read-only does not allow\(hint)", at: s.range, in: s.source))
             }
         }
         return diags
@@ -299,9 +424,39 @@ public final class Session: InterpreterHost {
     /// run is then read-only, and a change is an error found before anything runs.
     public var readOnlyFile: String?
 
+    /// Set by `--read-only`: every run of the session changes no data and writes no file.
+    public var readOnly = false
+
     static func isDefinition(_ s: Statement) -> Bool {
         switch s.kind {
         case .letDef, .fnDef, .ruleDef, .scoreDef, .drop, .market, .goal: return true
+        default: return false
+        }
+    }
+
+    static func isImport(_ s: Statement) -> Bool {
+        if case .importFile = s.kind { return true }
+        return false
+    }
+
+    /// Whether a statement the checker lists as a mutation changes the database's data: not a
+    /// definition (kept for the run only under `--read-only`), not `save` (it writes a file), not
+    /// an import with `dry_run`.
+    static func changesData(_ s: Statement) -> Bool {
+        switch s.kind {
+        case .save: return false
+        case .importFile(_, _, let options): return !options.contains { $0.name == "dry_run" }
+        default: return !isDefinition(s)
+        }
+    }
+
+    /// Whether a statement writes a file: `save`, and `export` to anything but "-" (standard output).
+    static func writesFile(_ s: Statement) -> Bool {
+        switch s.kind {
+        case .save: return true
+        case .exportFile(_, let path, _, _):
+            if case .literal(.string("-")) = path.kind { return false }
+            return true
         default: return false
         }
     }
@@ -313,11 +468,17 @@ public final class Session: InterpreterHost {
     // MARK: - Running
 
     /// Runs statements in one transaction: any run-time error rolls back everything (exit 3).
+    /// Under `readOnly` (`--read-only`), nothing is kept and no file is written.
     public func run(_ statements: [Statement], bail: Bool = false, readOnly: Bool = false) -> ExitStatus {
-        let readOnly = readOnly || readOnlyFile != nil
+        refusesFiles = readOnly || self.readOnly
+        savedThisRun = [:]
+        let readOnly = refusesFiles || readOnlyFile != nil
         interpreter.readOnly = readOnly
-        defer { interpreter.readOnly = false }
-        let definitionsBefore = interpreter.definitionsIfLoaded
+        defer {
+            interpreter.readOnly = false
+            refusesFiles = false
+        }
+        var definitionsBefore = interpreter.definitionsIfLoaded
         func restoreDefinitions() {
             if let definitionsBefore { interpreter.definitions = definitionsBefore } else { deferDefinitions(storedDefinitions) }
         }
@@ -325,8 +486,10 @@ public final class Session: InterpreterHost {
             var probe = Checker(definitions: definitions(toCheck: statements))
             probe.check(statements)
             try store.begin(immediate: !readOnly && !probe.mutations.isEmpty)
+            noticeOtherWriters()
+            definitionsBefore = interpreter.definitionsIfLoaded
         } catch {
-            console.err("error: cannot start a transaction: \(error)")
+            fail("error: \(Session.describe(error))")
             return .failed
         }
         var failed = false
@@ -346,28 +509,45 @@ public final class Session: InterpreterHost {
             } else {
                 try store.commit()
             }
-        } catch let d as Diagnostic {
-            store.rollback()
-            interpreter.invalidate()
-            restoreDefinitions()
-            console.err(diagnostics.format(d))
-            return .failed
         } catch {
             store.rollback()
             interpreter.invalidate()
             restoreDefinitions()
-            console.err("error: \(Session.describe(error))")
+            if let d = error as? Diagnostic {
+                console.err(diagnostics.format(d))
+                errors.append(ErrorResult(message: d.message, location: Session.location(d)))
+            } else {
+                fail("error: \(Session.describe(error))")
+            }
             return .failed
         }
         if readOnly { interpreter.invalidate() }
         return failed ? .assertionFailed : .success
     }
 
-    static func describe(_ error: Error) -> String {
+    /// True while a run under `--read-only` goes: the host then writes no file, whatever the
+    /// checker let through.
+    private var refusesFiles = false
+
+    /// Any error in words for the user (a database error without its SQL).
+    public static func describe(_ error: Error) -> String {
         if let d = error as? Diagnostic { return d.message }
         if let e = error as? Store.OpenError { return e.description }
         if let m = Store.databaseMessage(error) { return m + "; nothing was changed" }
         return "\(error)"
+    }
+
+    /// Where a diagnostic points, as `file:line:col`.
+    static func location(_ d: Diagnostic) -> String {
+        guard let source = d.source else { return "" }
+        let (line, col) = source.location(of: d.range.start)
+        return "\(source.name):\(line):\(col)"
+    }
+
+    /// Prints an error that ended a run and keeps it for the report.
+    public func fail(_ message: String, at location: String = "") {
+        console.err(message)
+        errors.append(ErrorResult(message: message, location: location))
     }
 
     /// Runs one statement and prints its outputs.
@@ -396,24 +576,55 @@ public final class Session: InterpreterHost {
         }
     }
 
+    /// Forgets what was read from the database when another process has committed since, so
+    /// that a long-lived session (the REPL) checks, answers and writes against what is there now.
+    func noticeOtherWriters() {
+        guard (try? store.refresh()) == true else { return }
+        interpreter.invalidate()
+        try? loadDefinitions()
+    }
+
     /// Runs script sources (files or stdin) the way `tend run` does.
     public func runScripts(_ sources: [Source], bail: Bool, readOnly: Bool) -> ExitStatus {
+        noticeOtherWriters()
+        let (statements, diags) = prepare(sources, readOnly: readOnly)
+        if !diags.isEmpty {
+            report(diags)
+            return .invalid
+        }
+        return run(statements, bail: bail, readOnly: readOnly || self.readOnly)
+    }
+
+    /// Parses and checks sources, with the files they load: the program, and every problem found.
+    public func prepare(_ sources: [Source], readOnly: Bool) -> (statements: [Statement], diagnostics: [Diagnostic]) {
         var statements: [Statement] = []
         var diags: [Diagnostic] = []
+        var state = LoadState()
         for src in sources {
-            let (s, d) = parse(src)
+            let (s, d) = parse(src, &state)
             statements += s
             diags += d
         }
         // Statements that parsed are checked even when others did not, so one run reports every error.
-        diags += check(statements, readOnly: readOnly)
-        if !diags.isEmpty {
-            for d in diags { console.err(diagnostics.format(d)) }
-            let n = diags.count
-            console.err("\(n) error\(n == 1 ? "" : "s"); nothing was run")
-            return .invalid
+        diags += check(statements, readOnly: readOnly || self.readOnly)
+        return (statements, diags)
+    }
+
+    /// Prints the problems that stop a program from running.
+    public func report(_ diags: [Diagnostic]) {
+        for d in diags {
+            console.err(diagnostics.format(d))
+            errors.append(ErrorResult(message: d.message, location: Session.location(d)))
         }
-        return run(statements, bail: bail, readOnly: readOnly)
+        let n = diags.count
+        console.err("\(n) error\(n == 1 ? "" : "s"); nothing was run")
+    }
+
+    /// Whether a checked program changes the database (a definition is a change: it is kept there).
+    public func changesData(_ statements: [Statement]) -> Bool {
+        var checker = Checker(definitions: definitions(toCheck: statements))
+        checker.check(statements)
+        return checker.mutations.contains { Session.changesData($0) || Session.isDefinition($0) }
     }
 
     /// The `N passed, N failed` line for the run's assertions, if it had any.
@@ -422,6 +633,9 @@ public final class Session: InterpreterHost {
         let passed = assertions.filter(\.passed).count
         return "\(passed) passed, \(assertions.count - passed) failed"
     }
+
+    /// How every JUnit report starts; `--junit` replaces only a file that starts so.
+    public static let junitPrologue = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"
 
     /// A JUnit XML report of the run's assertions.
     public func junitReport(suite: String) -> String {
@@ -442,9 +656,9 @@ public final class Session: InterpreterHost {
             return out
         }
         let failures = assertions.filter { !$0.passed }.count
-        var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        xml += "<testsuites tests=\"\(assertions.count)\" failures=\"\(failures)\">\n"
-        xml += "  <testsuite name=\"\(esc(suite))\" tests=\"\(assertions.count)\" failures=\"\(failures)\" errors=\"0\">\n"
+        let tests = assertions.count + errors.count
+        var xml = Session.junitPrologue + " tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors.count)\">\n"
+        xml += "  <testsuite name=\"\(esc(suite))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors.count)\">\n"
         for a in assertions {
             xml += "    <testcase classname=\"\(esc(suite))\" name=\"\(esc(a.message))\" file=\"\(esc(a.location))\""
             if a.passed {
@@ -453,46 +667,46 @@ public final class Session: InterpreterHost {
                 xml += ">\n      <failure message=\"\(esc(a.message))\">\(esc(a.location + ": " + a.detail))</failure>\n    </testcase>\n"
             }
         }
+        // A check or run-time error is a test case of its own, so that CI shows what stopped the run.
+        for e in errors {
+            let name = e.location.isEmpty ? "error" : "error at \(e.location)"
+            xml += "    <testcase classname=\"\(esc(suite))\" name=\"\(esc(name))\" file=\"\(esc(e.location))\">\n"
+            xml +=
+                "      <error message=\"\(esc(e.message))\">\(esc(e.location.isEmpty ? e.message : e.location + ": " + e.message))</error>\n    </testcase>\n"
+        }
         xml += "  </testsuite>\n</testsuites>\n"
         return xml
     }
 
     // MARK: - InterpreterHost
 
-    public func write(_ text: String, to path: String, from source: Source) throws {
-        let full = resolve(path, from: source)
-        try Session.writePrivate(text, to: full)
+    /// Set by the interactive REPL: asks the user whether to replace an existing file.
+    public var confirmOverwrite: ((String) -> Bool)?
+
+    /// What happens to an existing file: replaced when the statement says `overwrite`, asked
+    /// about in the interactive REPL, refused otherwise.
+    func existing(overwrite: Bool, advice: String) -> FileWriter.Existing {
+        if overwrite { return .replace }
+        if let confirmOverwrite { return .ask(confirmOverwrite, advice: advice) }
+        return .refuse(advice: advice)
     }
 
-    /// Writes a file readable by its owner only (exports and saves hold personal data). A regular
-    /// file is written beside its place and renamed over it when complete, so that a full disk
-    /// leaves the old file as it was instead of half a new one.
-    public static func writePrivate(_ text: String, to path: String) throws {
-        var st = stat()
-        let regular = stat(path, &st) != 0 || (st.st_mode & S_IFMT) == S_IFREG
-        let target = regular ? path + ".tend-tmp-\(getpid())" : path
-        func failure() -> ReadError { ReadError.io("cannot write \(path): \(String(cString: strerror(errno)))") }
-        let fd = open(target, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard fd >= 0 else { throw failure() }
-        let bytes = Array(text.utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-            guard n > 0 else {
-                let error = failure()
-                close(fd)
-                if regular { unlink(target) }
-                throw error
-            }
-            written += n
+    /// Writes a file of the session's (never the database's), or standard output for "-".
+    public func output(_ text: String, to path: String, existing: FileWriter.Existing) throws {
+        if refusesFiles && path != "-" { throw FileWriter.Failure("\(path): --read-only writes no file") }
+        if path == "-" {
+            // The console adds the line end the text already has.
+            if !text.isEmpty { console.out(text.hasSuffix("\n") ? String(text.dropLast()) : text) }
+            return
         }
-        if regular && (fsync(fd) != 0 || rename(target, path) != 0) {
-            let error = failure()
-            close(fd)
-            unlink(target)
-            throw error
-        }
-        close(fd)
+        try FileWriter(database: store.path).write(Array(text.utf8), to: path, existing: existing)
+    }
+
+    public func write(_ text: String, to path: String, overwrite: Bool, from source: Source) throws {
+        let advice = "add overwrite to replace it: save \(ScriptWriter.quote(path)) overwrite"
+        let full = resolve(path, from: source)
+        try output(text, to: full, existing: existing(overwrite: overwrite, advice: advice))
+        savedThisRun[Session.fileKey(full)] = text
     }
 
     public func importFile(format: String, path: String, options: [String: Value], from source: Source, into interpreter: Interpreter) throws
@@ -502,12 +716,21 @@ public final class Session: InterpreterHost {
         return try Importer(session: self).run(format: format, path: full, options: options)
     }
 
-    public func exportFile(format: String, path: String, table: Table, contacts: [Int64], from source: Source, interpreter: Interpreter) throws
-        -> String
-    {
+    public func exportFile(
+        format: String, path: String, overwrite: Bool, table: Table, contacts: [Int64], from source: Source, interpreter: Interpreter
+    ) throws -> String? {
         let full = resolve(path, from: source)
-        return try Exporter(session: self).run(format: format, path: full, table: table, contacts: contacts)
+        let advice = "add overwrite to replace it: export \(format) \(ScriptWriter.quote(path)) … overwrite"
+        exporting = existing(overwrite: overwrite, advice: advice)
+        defer { exporting = .refuse(advice: "") }
+        let done = try Exporter(session: self).run(format: format, path: full, table: table, contacts: contacts)
+        // An export to standard output is the output: no confirmation is mixed into it.
+        return full == "-" ? nil : done
     }
+
+    /// What the export under way does with an existing file (the exporter writes through
+    /// `output(_:to:existing:)` with it).
+    var exporting: FileWriter.Existing = .refuse(advice: "")
 
     /// The whole database as a script.
     public func dump() throws -> String {

@@ -3,6 +3,24 @@ import GRDB
 import GRDBSQLite
 import TendCore
 
+/// A value in the database that Tend would never have written there (a damaged file, or one
+/// another program changed): reported with the file, table and row it is in, as a data error.
+public struct DamagedValue: Error, CustomStringConvertible {
+    /// The database file, filled in by the store that read it.
+    public var file = ""
+    public var table: String
+    public var row: Int64?
+    public var problem: String
+    init(table: String, row: Int64?, problem: String) {
+        self.table = table
+        self.row = row
+        self.problem = problem
+    }
+    public var description: String {
+        "\(file.isEmpty ? "" : file + ": ")\(table)\(row.map { " row \($0)" } ?? ""): \(problem)"
+    }
+}
+
 // MARK: - Reading the network
 
 extension Store {
@@ -17,36 +35,91 @@ extension Store {
 
     /// The columns of the row a statement stands on, read through SQLite's own calls: GRDB's
     /// typed subscripts check and convert each value (text through a C string), which was a
-    /// third of reading a large network.
+    /// third of reading a large network. Every value is checked against what Tend writes
+    /// (`StoredRange`): a value outside it (a damaged file, another program's change) is a
+    /// `DamagedValue` naming the table and row, never a wrong answer or a trap later on.
     struct Cells {
         let statement: SQLiteStatement
+        /// The table read, and the column that holds each row's id (nil for link tables).
+        let table: String
+        let idColumn: Int32?
+
+        func damaged(_ i: Int32, _ problem: String) -> DamagedValue {
+            let column = sqlite3_column_name(statement, i).map { String(cString: $0) } ?? "column \(i)"
+            return DamagedValue(table: table, row: idColumn.map(int), problem: "\(column) \(problem)")
+        }
         func int(_ i: Int32) -> Int64 { sqlite3_column_int64(statement, i) }
         func isNull(_ i: Int32) -> Bool { sqlite3_column_type(statement, i) == SQLITE_NULL }
         func optionalInt(_ i: Int32) -> Int64? { isNull(i) ? nil : int(i) }
-        func bool(_ i: Int32) -> Bool { int(i) != 0 }
+        func bool(_ i: Int32) throws -> Bool {
+            let v = int(i)
+            guard v == 0 || v == 1 else { throw damaged(i, "is \(v), not true (1) or false (0)") }
+            return v == 1
+        }
         func bytes(_ i: Int32) -> UnsafeBufferPointer<UInt8>? {
             guard let p = sqlite3_column_text(statement, i) else { return nil }
             return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, i)))
         }
         func optionalText(_ i: Int32) -> String? { bytes(i).map { String(decoding: $0, as: UTF8.self) } }
         func text(_ i: Int32) -> String { optionalText(i) ?? "" }
-        func day(_ i: Int32) -> Day? { bytes(i).flatMap { Day(isoBytes: $0) } }
+        /// A date, or nil for NULL; anything but `YYYY-MM-DD` in 0001…9999 is damage.
+        func day(_ i: Int32) throws -> Day? {
+            guard let b = bytes(i) else { return nil }
+            guard let d = Day(isoBytes: b) else { throw damaged(i, "is not a date from 0001-01-01 to 9999-12-31") }
+            return d
+        }
+        func date(_ i: Int32) throws -> Day {
+            guard let d = try day(i) else { throw damaged(i, "is missing") }
+            return d
+        }
         /// A JSON list of strings; the empty list, most contacts' case, without making a string.
-        func list(_ i: Int32) -> [String] {
+        func list(_ i: Int32) throws -> [String] {
             guard let b = bytes(i) else { return [] }
             if b.count == 2, b[0] == UInt8(ascii: "["), b[1] == UInt8(ascii: "]") { return [] }
-            return JSONList.decode(String(decoding: b, as: UTF8.self))
+            guard let items = JSONList.decodeChecked(String(decoding: b, as: UTF8.self)) else { throw damaged(i, "is not a list of text") }
+            return items
         }
-        func date(_ i: Int32) -> Day { day(i) ?? Day(ordinal: 0) }
+        func stage(_ i: Int32) throws -> Stage {
+            let v = int(i)
+            guard let s = Stage(rawValue: Int(truncatingIfNeeded: v)), Int64(s.rawValue) == v else {
+                throw damaged(i, "is \(v), not a stage (1 contact … 4 profitability)")
+            }
+            return s
+        }
+        /// An amount in cents, or nil for NULL.
+        func money(_ i: Int32) throws -> Decimal? {
+            guard let v = optionalInt(i) else { return nil }
+            guard StoredRange.cents.contains(v) else { throw damaged(i, "is out of range") }
+            return Store.money(v)
+        }
+        func quality(_ i: Int32) throws -> Int? {
+            guard let v = optionalInt(i) else { return nil }
+            guard v >= 1 && v <= 5 else { throw damaged(i, "is \(v), not a quality from 1 to 5") }
+            return Int(v)
+        }
+        /// A cadence from its months and days columns; nil when both are NULL.
+        func cadence(_ months: Int32, _ days: Int32) throws -> Duration? {
+            let m = optionalInt(months)
+            let d = optionalInt(days)
+            guard m != nil || d != nil else { return nil }
+            // Int is 64 bits on every platform Tend builds for, so these conversions are exact.
+            let cadence = Duration(months: Int(m ?? 0), days: Int(d ?? 0))
+            guard StoredRange.contains(cadence: cadence) else {
+                throw DamagedValue(table: table, row: idColumn.map(int), problem: "cadence is out of range")
+            }
+            return cadence
+        }
     }
 
     /// Runs a query and calls `body` with each row's cells.
-    static func each(_ db: Database, _ sql: String, _ arguments: StatementArguments = [], cached: Bool = false, _ body: (Cells) throws -> Void)
-        throws
-    {
+    /// `table` and `id` (the column of the row's id) name the row a damaged value is in.
+    static func each(
+        _ db: Database, _ table: String, _ sql: String, _ arguments: StatementArguments = [], id: Int32? = 0, cached: Bool = false,
+        _ body: (Cells) throws -> Void
+    ) throws {
         let statement = cached ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
         let rows = try Row.fetchCursor(statement, arguments: arguments)
-        let cells = Cells(statement: statement.sqliteStatement)
+        let cells = Cells(statement: statement.sqliteStatement, table: table, idColumn: id)
         while try rows.next() != nil { try body(cells) }
     }
 
@@ -56,7 +129,7 @@ extension Store {
         var net = Network()
         net.contacts.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") ?? 0)
         try each(
-            db,
+            db, "contacts",
             """
             SELECT id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship,
                    internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests,
@@ -64,7 +137,7 @@ extension Store {
             FROM contacts \(filter.map { "WHERE " + $0.0 } ?? "") ORDER BY id
             """, filter?.1 ?? []
         ) { r in
-            var c = Contact(name: r.text(2), handle: r.text(1), created: r.date(29))
+            var c = Contact(name: r.text(2), handle: r.text(1), created: try r.date(29))
             c.id = r.int(0)
             c.company = r.optionalText(3)
             c.title = r.optionalText(4)
@@ -72,41 +145,40 @@ extension Store {
             c.email = r.optionalText(6)
             c.phone = r.optionalText(7)
             c.city = r.optionalText(8)
-            c.tags = r.list(9)
+            c.tags = try r.list(9)
             c.metAt = r.optionalText(10)
-            c.metOn = r.day(11)
+            c.metOn = try r.day(11)
             c.relationship = r.optionalText(12)
-            c.isInternal = r.bool(13)
-            c.stage = Stage(rawValue: Int(r.int(14))) ?? .contact
-            let months = r.optionalInt(15)
-            let days = r.optionalInt(16)
-            if months != nil || days != nil { c.cadence = Duration(months: Int(months ?? 0), days: Int(days ?? 0)) }
+            c.isInternal = try r.bool(13)
+            c.stage = try r.stage(14)
+            c.cadence = try r.cadence(15, 16)
             c.nextStep = r.optionalText(17)
-            c.nextDue = r.day(18)
-            c.goals = r.list(19)
-            c.accomplishments = r.list(20)
-            c.interests = r.list(21)
-            c.networks = r.list(22)
-            c.skills = r.list(23)
-            c.serves = r.list(24)
-            c.expert = r.bool(25)
-            c.passionate = r.bool(26)
-            c.honorsReferrals = r.bool(27)
+            c.nextDue = try r.day(18)
+            c.goals = try r.list(19)
+            c.accomplishments = try r.list(20)
+            c.interests = try r.list(21)
+            c.networks = try r.list(22)
+            c.skills = try r.list(23)
+            c.serves = try r.list(24)
+            c.expert = try r.bool(25)
+            c.passionate = try r.bool(26)
+            c.honorsReferrals = try r.bool(27)
             c.notes = r.optionalText(28)
-            c.snoozedUntil = r.day(30)
+            c.snoozedUntil = try r.day(30)
             net.contacts.append(c)
         }
         net.reindex()
         try loadSmallTables(db, into: &net)
         guard events else { return net }
-        try each(db, "SELECT id, contact_id, stage, \"on\" FROM stage_changes ORDER BY id") { net.stageChanges.append(stageChange($0)) }
-        net.interactions = try interactions(db)
-        try each(db, "SELECT \(referralSelect) ORDER BY id") {
-            net.referrals.append(referral($0))
+        try each(db, "stage_changes", "SELECT id, contact_id, stage, \"on\" FROM stage_changes ORDER BY id") {
+            net.stageChanges.append(try stageChange($0))
         }
-        try each(db, "SELECT \(introductionSelect) ORDER BY id") { net.introductions.append(introduction($0)) }
-        try each(db, "SELECT \(spendSelect) ORDER BY id") { net.spending.append(spend($0)) }
-        try each(db, "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id") { net.knows.append(($0.int(0), $0.int(1))) }
+        net.interactions = try interactions(db)
+        try each(db, "referrals", "SELECT \(referralSelect) ORDER BY id") { net.referrals.append(try referral($0)) }
+        try each(db, "introductions", "SELECT \(introductionSelect) ORDER BY id") { net.introductions.append(try introduction($0)) }
+        try each(db, "spending", "SELECT \(spendSelect) ORDER BY id") { net.spending.append(try spend($0)) }
+        try each(db, "knows", "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id", id: nil) { net.knows.append(($0.int(0), $0.int(1))) }
+        try checkLinks(net)
         return net
     }
 
@@ -140,21 +212,21 @@ extension Store {
             sums.append(ContactStats())
         }
         try each(
-            db,
+            db, "interactions",
             """
-            SELECT ip.contact_id, i.kind = 'note', i."on", i.gave, i.asked OR i.pitch, i.inbound
+            SELECT i.id, ip.contact_id, i.kind = 'note', i."on", i.gave, i.asked OR i.pitch, i.inbound
             FROM interaction_people ip CROSS JOIN interactions i ON i.id = ip.interaction_id\(restrict("ip.contact_id"))
             """
         ) { r in
-            guard let k = slot[r.int(0)] else { return }
-            if !r.bool(1), let on = r.day(2), on <= today {
+            guard let k = slot[r.int(1)] else { return }
+            if r.int(2) == 0, let on = try r.day(3), on <= today {
                 sums[k].touches += 1
                 if on > recent { sums[k].touches90 += 1 }
                 if sums[k].lastTouch.map({ on > $0 }) ?? true { sums[k].lastTouch = on }
             }
-            if r.bool(3) { sums[k].gave += 1 }
-            if r.bool(4) { sums[k].asked += 1 }
-            if r.bool(5) { sums[k].inbound += 1 }
+            if try r.bool(4) { sums[k].gave += 1 }
+            if try r.bool(5) { sums[k].asked += 1 }
+            if try r.bool(6) { sums[k].inbound += 1 }
         }
         for (id, k) in slot where sums[k].touches > 0 || sums[k].gave > 0 || sums[k].asked > 0 || sums[k].inbound > 0 {
             out[id] = sums[k]
@@ -167,8 +239,7 @@ extension Store {
                 FROM referrals\(restrict("contact_id")) GROUP BY contact_id
                 """, arguments: args)
         while let r = try referrals.next() {
-            let id: Int64 = r[0]
-            guard out[id] != nil else { continue }
+            guard let id: Int64 = r[0], out[id] != nil else { continue }
             touched(id, Int(r[1] as Double), Int(r[2] as Double), r[3])
             out[id]!.referralsGiven += Int(r[4] as Double)
             out[id]!.gave += Int(r[4] as Double)
@@ -181,16 +252,18 @@ extension Store {
                 FROM (SELECT a_id AS id, "on" FROM introductions\(restrict("a_id")) UNION ALL SELECT b_id, "on" FROM introductions\(restrict("b_id"))) GROUP BY id
                 """, arguments: args)
         while let r = try introductions.next() {
-            let id: Int64 = r[0]
-            guard out[id] != nil else { continue }
+            guard let id: Int64 = r[0], out[id] != nil else { continue }
             touched(id, Int(r[1] as Double), Int(r[2] as Double), r[3])
             out[id]!.introductions += r[4]
             out[id]!.gave += r[4]
         }
         let spending = try Row.fetchCursor(db, sql: "SELECT contact_id, sum(amount_cents) FROM spending\(restrict("contact_id")) GROUP BY contact_id")
         while let r = try spending.next() {
-            let id: Int64 = r[0]
-            if out[id] != nil { out[id]!.spend = money(r[1]) }
+            guard let id: Int64 = r[0], out[id] != nil else { continue }
+            guard let cents: Int64 = r[1], StoredRange.cents.contains(cents) else {
+                throw DamagedValue(table: "spending", row: nil, problem: "the amounts paid to contact \(id) are out of range")
+            }
+            out[id]!.spend = money(cents)
         }
         let degree = try Row.fetchCursor(
             db,
@@ -198,13 +271,11 @@ extension Store {
                 "SELECT id, count(*) FROM (SELECT a_id AS id FROM knows\(restrict("a_id")) UNION ALL SELECT b_id FROM knows\(restrict("b_id"))) GROUP BY id"
         )
         while let r = try degree.next() {
-            let id: Int64 = r[0]
-            if out[id] != nil { out[id]!.degree = r[1] }
+            if let id: Int64 = r[0], out[id] != nil { out[id]!.degree = r[1] }
         }
         let stages = try Row.fetchCursor(db, sql: "SELECT contact_id, max(\"on\") FROM stage_changes\(restrict("contact_id")) GROUP BY contact_id")
         while let r = try stages.next() {
-            let id: Int64 = r[0]
-            if out[id] != nil { out[id]!.stageSince = day(r[1]) }
+            if let id: Int64 = r[0], out[id] != nil { out[id]!.stageSince = day(r[1]) }
         }
         return out
     }
@@ -215,7 +286,7 @@ extension Store {
     /// case that a contact's spending overflows 64-bit cents, for the SQL sums to answer.
     static func scannedStats(_ db: Database, today: Day) throws -> [Int64: ContactStats]? {
         var contacts: [Int64] = []
-        try each(db, "SELECT id FROM contacts ORDER BY id") { contacts.append($0.int(0)) }
+        try each(db, "contacts", "SELECT id FROM contacts ORDER BY id") { contacts.append($0.int(0)) }
         let slots = SortedIDs(contacts)
         var sums = [ContactStats](repeating: ContactStats(), count: contacts.count)
         let recent = today.adding(days: -90)
@@ -225,14 +296,15 @@ extension Store {
         var dates: [Day] = []
         var flags: [UInt8] = []
         let (isTouch, gave, asked, inbound): (UInt8, UInt8, UInt8, UInt8) = (1, 2, 4, 8)
-        try each(db, "SELECT id, kind <> 'note', \"on\", gave, asked OR pitch, inbound FROM interactions ORDER BY id") { r in
+        try each(db, "interactions", "SELECT id, kind <> 'note', \"on\", gave, asked, pitch, inbound FROM interactions ORDER BY id") { r in
             interactionIDs.append(r.int(0))
-            dates.append(r.date(2))
+            dates.append(try r.date(2))
+            let asks = try r.bool(4) || r.bool(5)
             flags.append(
-                (r.bool(1) ? isTouch : 0) | (r.bool(3) ? gave : 0) | (r.bool(4) ? asked : 0) | (r.bool(5) ? inbound : 0))
+                (try r.bool(1) ? isTouch : 0) | (try r.bool(3) ? gave : 0) | (asks ? asked : 0) | (try r.bool(6) ? inbound : 0))
         }
         let interactions = SortedIDs(interactionIDs)
-        try each(db, "SELECT interaction_id, contact_id FROM interaction_people") { r in
+        try each(db, "interaction_people", "SELECT interaction_id, contact_id FROM interaction_people", id: nil) { r in
             guard let n = interactions.position(of: r.int(0)), let k = slots.position(of: r.int(1)) else { return }
             let f = flags[n]
             if f & isTouch != 0 { touch(k, dates[n]) }
@@ -240,40 +312,43 @@ extension Store {
             if f & asked != 0 { sums[k].asked += 1 }
             if f & inbound != 0 { sums[k].inbound += 1 }
         }
-        try each(db, "SELECT contact_id, direction <> 'received', \"on\" FROM referrals") { r in
-            guard let k = slots.position(of: r.int(0)) else { return }
-            touch(k, r.date(2))
-            if r.bool(1) {
+        try each(db, "referrals", "SELECT id, contact_id, direction, \"on\" FROM referrals") { r in
+            guard let k = slots.position(of: r.int(1)) else { return }
+            touch(k, try r.date(3))
+            if try direction(r, 2) == .given {
                 sums[k].referralsGiven += 1
                 sums[k].gave += 1
             } else {
                 sums[k].referralsReceived += 1
             }
         }
-        try each(db, "SELECT a_id, b_id, \"on\" FROM introductions") { r in
-            for p in [r.int(0), r.int(1)] {
+        try each(db, "introductions", "SELECT id, a_id, b_id, \"on\" FROM introductions") { r in
+            let on = try r.date(3)
+            for p in [r.int(1), r.int(2)] {
                 guard let k = slots.position(of: p) else { continue }
-                touch(k, r.date(2))
+                touch(k, on)
                 sums[k].introductions += 1
                 sums[k].gave += 1
             }
         }
         var cents = [Int64](repeating: 0, count: contacts.count)
         var overflow = false
-        try each(db, "SELECT contact_id, amount_cents FROM spending") { r in
-            guard let k = slots.position(of: r.int(0)) else { return }
-            let (total, over) = cents[k].addingReportingOverflow(r.int(1))
+        try each(db, "spending", "SELECT id, contact_id, amount_cents FROM spending") { r in
+            guard let k = slots.position(of: r.int(1)) else { return }
+            let amount = r.int(2)
+            guard StoredRange.cents.contains(amount) else { throw r.damaged(2, "is out of range") }
+            let (total, over) = cents[k].addingReportingOverflow(amount)
             cents[k] = total
             overflow = overflow || over
         }
         if overflow { return nil }
-        try each(db, "SELECT a_id, b_id FROM knows") { r in
+        try each(db, "knows", "SELECT a_id, b_id FROM knows", id: nil) { r in
             if let k = slots.position(of: r.int(0)) { sums[k].degree += 1 }
             if let k = slots.position(of: r.int(1)) { sums[k].degree += 1 }
         }
-        try each(db, "SELECT contact_id, \"on\" FROM stage_changes") { r in
-            guard let k = slots.position(of: r.int(0)) else { return }
-            let on = r.date(1)
+        try each(db, "stage_changes", "SELECT id, contact_id, \"on\" FROM stage_changes") { r in
+            guard let k = slots.position(of: r.int(1)) else { return }
+            let on = try r.date(2)
             if sums[k].stageSince.map({ on >= $0 }) ?? true { sums[k].stageSince = on }
         }
         var out = [Int64: ContactStats](minimumCapacity: contacts.count)
@@ -321,10 +396,10 @@ extension Store {
                 WHERE ip.interaction_id > ? AND \(filter!.0) ORDER BY ip.interaction_id, ip.position
                 """)
         let linkRows = try Row.fetchCursor(links, arguments: [after] + (filter?.1 ?? []))
-        let link = Cells(statement: links.sqliteStatement)
+        let link = Cells(statement: links.sqliteStatement, table: "interaction_people", idColumn: nil)
         var linked = try linkRows.next() != nil
         try each(
-            db,
+            db, "interactions",
             """
             SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch FROM interactions
             WHERE id > ? \(filter.map { "AND " + $0.0 } ?? "") ORDER BY id LIMIT ?
@@ -336,56 +411,84 @@ extension Store {
                 if link.int(0) == id { people.append(link.int(1)) }
                 linked = try linkRows.next() != nil
             }
-            out.append(interaction(r, people: people))
+            out.append(try interaction(r, people: people))
         }
         return out
     }
 
     /// An interaction from `id, kind, on, note, quality, gave, asked, inbound, pitch`.
-    static func interaction(_ r: Cells, people: [Int64]) -> Interaction {
-        var i = Interaction(kind: r.text(1), on: r.date(2), people: people)
+    static func interaction(_ r: Cells, people: [Int64]) throws -> Interaction {
+        var i = Interaction(kind: r.text(1), on: try r.date(2), people: people)
         i.id = r.int(0)
         i.note = r.optionalText(3)
-        i.quality = r.optionalInt(4).map { Int($0) }
-        i.gave = r.bool(5)
-        i.asked = r.bool(6)
-        i.inbound = r.bool(7)
-        i.pitch = r.bool(8)
+        i.quality = try r.quality(4)
+        i.gave = try r.bool(5)
+        i.asked = try r.bool(6)
+        i.inbound = try r.bool(7)
+        i.pitch = try r.bool(8)
         return i
     }
 
     /// A referral from `id, direction, contact_id, about, on, value_cents, status, note`.
-    static func referral(_ r: Cells) -> Referral {
-        var x = Referral(direction: Referral.Direction(rawValue: r.text(1)) ?? .given, contact: r.int(2), on: r.date(4))
+    static func referral(_ r: Cells) throws -> Referral {
+        var x = Referral(direction: try direction(r, 1), contact: r.int(2), on: try r.date(4))
         x.id = r.int(0)
         x.about = r.optionalText(3)
-        x.value = r.optionalInt(5).map(money)
+        x.value = try r.money(5)
         x.status = r.optionalText(6)
+        if let s = x.status, !StoredRange.statuses.contains(s) { throw r.damaged(6, "is \"\(s)\", not open, won or lost") }
         x.note = r.optionalText(7)
         return x
     }
 
+    static func direction(_ r: Cells, _ i: Int32) throws -> Referral.Direction {
+        guard let d = Referral.Direction(rawValue: r.text(i)) else { throw r.damaged(i, "is not given or received") }
+        return d
+    }
+
     /// An introduction from `id, a_id, b_id, on, note`.
-    static func introduction(_ r: Cells) -> Introduction {
-        var x = Introduction(a: r.int(1), b: r.int(2), on: r.date(3))
+    static func introduction(_ r: Cells) throws -> Introduction {
+        var x = Introduction(a: r.int(1), b: r.int(2), on: try r.date(3))
         x.id = r.int(0)
         x.note = r.optionalText(4)
         return x
     }
 
     /// A stage change from `id, contact_id, stage, on`.
-    static func stageChange(_ r: Cells) -> StageChange {
-        var s = StageChange(contact: r.int(1), stage: Stage(rawValue: Int(r.int(2))) ?? .contact, on: r.date(3))
+    static func stageChange(_ r: Cells) throws -> StageChange {
+        var s = StageChange(contact: r.int(1), stage: try r.stage(2), on: try r.date(3))
         s.id = r.int(0)
         return s
     }
 
     /// A spend from `id, contact_id, amount_cents, on, note`.
-    static func spend(_ r: Cells) -> Spend {
-        var x = Spend(contact: r.int(1), amount: money(r.int(2)), on: r.date(3))
+    static func spend(_ r: Cells) throws -> Spend {
+        guard let amount = try r.money(2) else { throw r.damaged(2, "is missing") }
+        var x = Spend(contact: r.int(1), amount: amount, on: try r.date(3))
         x.id = r.int(0)
         x.note = r.optionalText(4)
         return x
+    }
+
+    /// Every event's people, and every helper, is a contact of the network: a damaged link
+    /// would otherwise name nobody wherever it is shown.
+    static func checkLinks(_ net: Network) throws {
+        func check(_ table: String, _ row: Int64?, _ id: Int64) throws {
+            guard net.contactIndex[id] != nil else { throw DamagedValue(table: table, row: row, problem: "contact \(id) does not exist") }
+        }
+        for i in net.interactions { for p in i.people { try check("interactions", i.id, p) } }
+        for r in net.referrals { try check("referrals", r.id, r.contact) }
+        for i in net.introductions {
+            try check("introductions", i.id, i.a)
+            try check("introductions", i.id, i.b)
+        }
+        for s in net.spending { try check("spending", s.id, s.contact) }
+        for s in net.stageChanges { try check("stage_changes", s.id, s.contact) }
+        for (a, b) in net.knows {
+            try check("knows", nil, a)
+            try check("knows", nil, b)
+        }
+        for g in net.goals { for h in g.helpers { try check("goal_helpers", g.id, h) } }
     }
 
     /// The rows of an event collection (every contact's) that meet the conditions SQLite can
@@ -398,33 +501,37 @@ extension Store {
             // No ORDER BY: SQLite would rather scan the table in id order than use the date index
             // and sort. The few rows are sorted here and their people read through the key.
             try each(
-                db, "SELECT id, kind, \"on\", note, quality, gave, asked, inbound, pitch FROM interactions WHERE \(filter) LIMIT ?",
+                db, "interactions", "SELECT id, kind, \"on\", note, quality, gave, asked, inbound, pitch FROM interactions WHERE \(filter) LIMIT ?",
                 args + [limit + 1]
-            ) { net.interactions.append(interaction($0, people: [])) }
+            ) { net.interactions.append(try interaction($0, people: [])) }
             guard net.interactions.count <= limit else { return nil }
             net.interactions.sort { $0.id < $1.id }
-            let people = try db.cachedStatement(sql: "SELECT contact_id FROM interaction_people WHERE interaction_id = ? ORDER BY position")
             for n in net.interactions.indices {
-                net.interactions[n].people = try Int64.fetchAll(people, arguments: [net.interactions[n].id])
+                try each(
+                    db, "interaction_people", "SELECT contact_id FROM interaction_people WHERE interaction_id = ? ORDER BY position",
+                    [net.interactions[n].id], id: nil, cached: true
+                ) { net.interactions[n].people.append($0.int(0)) }
             }
             return net
         case "referrals":
-            return try read(referralSelect, referralConditionColumns) { net.referrals.append(referral($0)) } ? net : nil
+            return try read("referrals", referralSelect, referralConditionColumns) { net.referrals.append(try referral($0)) } ? net : nil
         case "introductions":
-            return try read(introductionSelect, introductionConditionColumns) { net.introductions.append(introduction($0)) } ? net : nil
+            return try read("introductions", introductionSelect, introductionConditionColumns) {
+                net.introductions.append(try introduction($0))
+            } ? net : nil
         case "spending":
-            return try read(spendSelect, spendingConditionColumns) { net.spending.append(spend($0)) } ? net : nil
+            return try read("spending", spendSelect, spendingConditionColumns) { net.spending.append(try spend($0)) } ? net : nil
         default:
             return nil
         }
         /// Adds the rows of `SELECT … FROM table` that meet the conditions; false when SQLite can
         /// check none of them, or when more than `limit` rows meet them.
-        func read(_ select: String, _ columns: Columns, _ add: (Cells) -> Void) throws -> Bool {
+        func read(_ table: String, _ select: String, _ columns: Columns, _ add: (Cells) throws -> Void) throws -> Bool {
             guard let (filter, args) = sql(for: conditions, columns) else { return false }
             var count = 0
-            try each(db, "SELECT \(select) WHERE \(filter) ORDER BY id LIMIT ?", args + [limit + 1]) {
+            try each(db, table, "SELECT \(select) WHERE \(filter) ORDER BY id LIMIT ?", args + [limit + 1]) {
                 count += 1
-                add($0)
+                try add($0)
             }
             return count <= limit
         }
@@ -451,7 +558,7 @@ extension Store {
             // of the same interaction add its next person.
             let (filter, arguments) = narrowed(interactionConditionColumns)
             try each(
-                db,
+                db, "interactions",
                 """
                 SELECT DISTINCT i.id, i.kind, i."on", i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch, p.contact_id, p.position
                 FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
@@ -462,39 +569,34 @@ extension Store {
                 if let last = net.interactions.last, last.id == r.int(0) {
                     net.interactions[net.interactions.count - 1].people.append(r.int(9))
                 } else {
-                    net.interactions.append(interaction(r, people: [r.int(9)]))
+                    net.interactions.append(try interaction(r, people: [r.int(9)]))
                 }
             }
         case "referrals":
             try each(
-                db,
+                db, "referrals",
                 """
-                SELECT id, direction, contact_id, about, "on", value_cents, status, note FROM referrals
+                SELECT \(referralSelect)
                 WHERE contact_id = ?\(narrowed(referralConditionColumns).0) ORDER BY id
                 """, narrowed(referralConditionColumns).1, cached: true
-            ) { r in net.referrals.append(referral(r)) }
+            ) { r in net.referrals.append(try referral(r)) }
         case "spending":
             try each(
-                db,
+                db, "spending",
                 """
-                SELECT id, contact_id, amount_cents, "on", note FROM spending
+                SELECT \(spendSelect)
                 WHERE contact_id = ?\(narrowed(spendingConditionColumns).0) ORDER BY id
                 """, narrowed(spendingConditionColumns).1, cached: true
-            ) { r in net.spending.append(spend(r)) }
+            ) { r in net.spending.append(try spend(r)) }
         case "introductions":
             try each(
-                db,
-                """
-                SELECT id, a_id, b_id, "on", note FROM introductions WHERE a_id = ?1 OR b_id = ?1 ORDER BY id
-                """, [contact], cached: true
-            ) { r in net.introductions.append(introduction(r)) }
+                db, "introductions", "SELECT \(introductionSelect) WHERE a_id = ?1 OR b_id = ?1 ORDER BY id", [contact], cached: true
+            ) { r in net.introductions.append(try introduction(r)) }
         case "stage_changes":
             try each(
-                db,
-                """
-                SELECT id, contact_id, stage, "on" FROM stage_changes WHERE contact_id = ? ORDER BY id
-                """, [contact], cached: true
-            ) { r in net.stageChanges.append(stageChange(r)) }
+                db, "stage_changes", "SELECT id, contact_id, stage, \"on\" FROM stage_changes WHERE contact_id = ? ORDER BY id", [contact],
+                cached: true
+            ) { r in net.stageChanges.append(try stageChange(r)) }
         default:
             return nil
         }
@@ -502,27 +604,35 @@ extension Store {
     }
 
     static func loadSmallTables(_ db: Database, into net: inout Network) throws {
-        if let r = try Row.fetchOne(db, sql: "SELECT name, profession, company, preferred_client, goals FROM me WHERE id = 1") {
-            net.me.name = r[0]
-            net.me.profession = r[1]
-            net.me.company = r[2]
-            net.me.preferredClient = JSONList.decode(r[3])
-            net.me.goals = JSONList.decode(r[4])
+        try each(db, "me", "SELECT id, name, profession, company, preferred_client, goals FROM me WHERE id = 1") { r in
+            net.me.name = r.optionalText(1)
+            net.me.profession = r.optionalText(2)
+            net.me.company = r.optionalText(3)
+            net.me.preferredClient = try r.list(4)
+            net.me.goals = try r.list(5)
         }
-        for r in try Row.fetchAll(db, sql: "SELECT name, served_by FROM markets ORDER BY position, name") {
-            net.markets.append(Market(name: r[0], servedBy: JSONList.decode(r[1])))
+        try each(db, "markets", "SELECT name, served_by FROM markets ORDER BY position, name", id: nil) { r in
+            guard let name = r.optionalText(0) else { throw r.damaged(0, "is missing") }
+            net.markets.append(Market(name: name, servedBy: try r.list(1)))
         }
         var helpers: [Int64: [Int64]] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT goal_id, contact_id FROM goal_helpers ORDER BY goal_id, position") {
-            helpers[r[0], default: []].append(r[1])
+        try each(db, "goal_helpers", "SELECT goal_id, contact_id FROM goal_helpers ORDER BY goal_id, position") { r in
+            helpers[r.int(0), default: []].append(r.int(1))
         }
-        for r in try Row.fetchAll(db, sql: "SELECT id, name, due, metric, target, period FROM goals ORDER BY id") {
-            var g = Goal(name: r[1])
-            g.id = r[0]
-            g.due = day(r[2])
-            g.metric = r[3]
-            g.target = (r[4] as String?).flatMap { Decimal(literal: $0) ?? Decimal(string: $0) }
-            g.period = (r[5] as String?).flatMap(Day.Period.init(rawValue:))
+        try each(db, "goals", "SELECT id, name, due, metric, target, period FROM goals ORDER BY id") { r in
+            guard let name = r.optionalText(1) else { throw r.damaged(1, "is missing") }
+            var g = Goal(name: name)
+            g.id = r.int(0)
+            g.due = try r.day(2)
+            g.metric = r.optionalText(3)
+            if let t = r.optionalText(4) {
+                guard let n = Decimal(literal: t) ?? Decimal(string: t), n.isFinite else { throw r.damaged(4, "is not a number") }
+                g.target = n
+            }
+            if let p = r.optionalText(5) {
+                guard let period = Day.Period(rawValue: p) else { throw r.damaged(5, "is not week, month, quarter or year") }
+                g.period = period
+            }
             g.helpers = helpers[g.id] ?? []
             net.goals.append(g)
         }
@@ -530,9 +640,13 @@ extension Store {
     }
 
     static func definitions(_ db: Database) throws -> [Definition] {
-        try Row.fetchAll(db, sql: "SELECT kind, name, source FROM definitions ORDER BY position").compactMap { r in
-            Definition.Kind(rawValue: r[0]).map { Definition(kind: $0, name: r[1], source: r[2]) }
+        var out: [Definition] = []
+        try each(db, "definitions", "SELECT position, kind, name, source FROM definitions ORDER BY position") { r in
+            guard let kind = Definition.Kind(rawValue: r.text(1)) else { throw r.damaged(1, "is not let, fn, rule or score") }
+            guard let name = r.optionalText(2), let source = r.optionalText(3) else { throw r.damaged(2, "or its source is missing") }
+            out.append(Definition(kind: kind, name: name, source: source))
         }
+        return out
     }
 
     /// The columns conditions can be checked on, by the kind of value they hold.
@@ -651,7 +765,38 @@ extension Store {
         expert, passionate, honors_referrals, notes, created, snoozed_until
         """
 
+    /// Sets a contact's stage from its history (`Network.latestStage`); with no history, to
+    /// `otherwise` (nil: unchanged).
+    static func settleStage(_ db: Database, of contact: Int64, otherwise: Stage?) throws {
+        try db.execute(
+            sql: """
+                UPDATE contacts SET stage = coalesce(
+                  (SELECT stage FROM stage_changes WHERE contact_id = ?1 ORDER BY "on" DESC, id DESC LIMIT 1), ?2, stage)
+                WHERE id = ?1
+                """, arguments: [contact, otherwise?.rawValue])
+    }
+
+    /// Writes the named fields of an event's row; `value` and `amount` are kept in cents.
+    static func update(_ db: Database, _ table: String, _ id: Int64, _ fields: Set<String>, _ columns: [(String, Cell)]) throws {
+        var sets: [String] = []
+        var cells: [Cell] = []
+        for (field, cell) in columns where fields.contains(field) {
+            let column = ["value": "value_cents", "amount": "amount_cents"][field] ?? field
+            sets.append("\"\(column)\" = ?")
+            cells.append(cell)
+        }
+        guard !sets.isEmpty else { return }
+        try run(db, "UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE id = ?", cells + [.int(id)])
+    }
+
+    /// The names in `contactColumns`, in order.
+    static let contactColumnNames = contactColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    /// The contact field a column holds (`Contact.storedFields`): the cadence is two columns.
+    static func field(ofColumn column: String) -> String { column.hasPrefix("cadence_") ? "cadence" : column }
+
     static func write(_ change: Change, _ db: Database) throws -> Int64? {
+        try validate(change)
         switch change {
         case .insertContact(let c):
             if c.id != 0 {
@@ -664,10 +809,16 @@ extension Store {
             // Cached and bound directly: imports insert tens of thousands of contacts in one run.
             try run(db, insertContactSQL, contactCells(c))
             return db.lastInsertedRowID
-        case .updateContact(let c):
-            let sets = contactColumns.split(separator: ",").map { "\($0.trimmingCharacters(in: .whitespacesAndNewlines)) = ?" }.joined(
-                separator: ", ")
-            try db.cachedStatement(sql: "UPDATE contacts SET \(sets) WHERE id = ?").execute(arguments: contactArguments(c) + [c.id])
+        case .updateContact(let c, let fields):
+            // Only the named fields' columns: the rest of the row may have changed meanwhile.
+            var sets: [String] = []
+            var cells: [Cell] = []
+            for (column, cell) in zip(contactColumnNames, contactCells(c)) where fields?.contains(field(ofColumn: column)) ?? true {
+                sets.append("\(column) = ?")
+                cells.append(cell)
+            }
+            guard !sets.isEmpty else { return nil }
+            try run(db, "UPDATE contacts SET \(sets.joined(separator: ", ")) WHERE id = ?", cells + [.int(c.id)])
         case .deleteContact(let id):
             try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM interactions WHERE id NOT IN (SELECT interaction_id FROM interaction_people)")
@@ -698,11 +849,33 @@ extension Store {
                     SELECT goal_id, ?, position FROM goal_helpers WHERE contact_id = ?
                     """, arguments: [into, from])
             try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [from])
+            try settleStage(db, of: into, otherwise: nil)
         case .insertStageChange(let s):
             try db.execute(
                 sql: "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES (?, ?, ?)",
                 arguments: [s.contact, s.stage.rawValue, s.on.description])
-            return db.lastInsertedRowID
+            let id = db.lastInsertedRowID
+            try settleStage(db, of: s.contact, otherwise: nil)
+            return id
+        case .updateInteraction(let i, let fields):
+            try update(
+                db, "interactions", i.id, fields,
+                [
+                    ("kind", .text(i.kind)), ("on", .text(i.on.description)), ("note", Cell(i.note)), ("quality", Cell(i.quality)),
+                    ("gave", Cell(i.gave)), ("asked", Cell(i.asked)), ("inbound", Cell(i.inbound)), ("pitch", Cell(i.pitch)),
+                ])
+        case .updateReferral(let r, let fields):
+            try update(
+                db, "referrals", r.id, fields,
+                [
+                    ("about", Cell(r.about)), ("on", .text(r.on.description)), ("value", r.value.map { .int(cents($0)) } ?? .null),
+                    ("status", Cell(r.status)), ("note", Cell(r.note)),
+                ])
+        case .updateIntroduction(let i, let fields):
+            try update(db, "introductions", i.id, fields, [("on", .text(i.on.description)), ("note", Cell(i.note))])
+        case .updateSpend(let sp, let fields):
+            try update(
+                db, "spending", sp.id, fields, [("amount", .int(cents(sp.amount))), ("on", .text(sp.on.description)), ("note", Cell(sp.note))])
         case .insertInteraction(let i):
             try db.cachedStatement(
                 sql: "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -742,7 +915,9 @@ extension Store {
             case .spend: table = "spending"
             case .stage: table = "stage_changes"
             }
+            let contact = kind == .stage ? try Int64.fetchOne(db, sql: "SELECT contact_id FROM stage_changes WHERE id = ?", arguments: [id]) : nil
             try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id])
+            if let contact { try settleStage(db, of: contact, otherwise: .contact) }
         case .insertKnows(let a, let b):
             guard a != b else { return nil }
             try db.execute(sql: "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)", arguments: [min(a, b), max(a, b)])
@@ -788,6 +963,60 @@ extension Store {
     }
 }
 
+/// A value a change would store that could not be read back (`StoredRange`): the change is
+/// refused, so that whatever Tend writes it can read.
+public struct UnstorableValue: Error, CustomStringConvertible {
+    public var description: String
+}
+
+extension Store {
+    static func validate(_ change: Change) throws {
+        func date(_ d: Day?, _ what: String) throws {
+            if let d, let problem = StoredRange.problem(d) { throw UnstorableValue(description: "cannot store \(what): \(problem)") }
+        }
+        func money(_ n: Decimal?, _ what: String) throws {
+            guard let n else { return }
+            let limit = Decimal(StoredRange.cents.upperBound) / 100
+            if !n.isFinite || n > limit || n < -limit {
+                throw UnstorableValue(description: "cannot store \(what) \(n.tendText): amounts are at most \(limit.tendText) either way")
+            }
+        }
+        // What the language cannot hold, a dump could not restore: text is at most 16 MB.
+        func text(_ values: [String?], _ what: String) throws {
+            for case let v? in values where v.utf8.count > Interpreter.maxStringBytes {
+                throw UnstorableValue(description: "cannot store \(what): \(v.utf8.count) bytes of text; text holds at most 16 MB")
+            }
+        }
+        switch change {
+        case .insertContact(let c), .updateContact(let c, _):
+            try text([c.name, c.company, c.title, c.profession, c.email, c.phone, c.city, c.metAt, c.relationship, c.nextStep, c.notes], "@\(c.handle)")
+            try text(c.tags + c.goals + c.accomplishments + c.interests + c.networks + c.skills + c.serves, "@\(c.handle)")
+            try date(c.created, "created")
+            try date(c.metOn, "met_on")
+            try date(c.nextDue, "next_due")
+            try date(c.snoozedUntil, "snoozed_until")
+            if let cad = c.cadence, let problem = StoredRange.problem(cadence: cad) {
+                throw UnstorableValue(description: "cannot store the cadence of @\(c.handle): \(problem)")
+            }
+        case .insertStageChange(let s): try date(s.on, "the stage change's date")
+        case .insertInteraction(let i), .updateInteraction(let i, _):
+            try text([i.kind, i.note], "the interaction")
+            try date(i.on, "the interaction's date")
+            if let q = i.quality, !StoredRange.quality.contains(q) { throw UnstorableValue(description: "cannot store quality \(q): it is 1 to 5") }
+        case .insertReferral(let r), .updateReferral(let r, _):
+            try text([r.about, r.note], "the referral")
+            try date(r.on, "the referral's date")
+            try money(r.value, "the referral's value")
+        case .insertIntroduction(let i), .updateIntroduction(let i, _): try date(i.on, "the introduction's date")
+        case .insertSpend(let s), .updateSpend(let s, _):
+            try date(s.on, "the spend's date")
+            try money(s.amount, "the amount")
+        case .setGoal(let g): try date(g.due, "the goal's due date")
+        default: break
+        }
+    }
+}
+
 /// Lists of text kept as JSON arrays in one column (readable with SQLite's json functions).
 enum JSONList {
     static func encode(_ items: [String]) -> String {
@@ -796,7 +1025,13 @@ enum JSONList {
     }
 
     static func decode(_ text: String?) -> [String] {
-        guard let text, text != "[]" else { return [] }
+        guard let text else { return [] }
+        return decodeChecked(text) ?? []
+    }
+
+    /// The items, or nil when the text is not a JSON array of strings.
+    static func decodeChecked(_ text: String) -> [String]? {
+        if text == "[]" { return [] }
         return fastDecode(text) ?? slowDecode(text)
     }
 
@@ -823,8 +1058,9 @@ enum JSONList {
         return items
     }
 
-    static func slowDecode(_ text: String) -> [String] {
-        guard let data = text.data(using: .utf8), let items = try? JSONSerialization.jsonObject(with: data) as? [Any] else { return [] }
-        return items.compactMap { $0 as? String }
+    static func slowDecode(_ text: String) -> [String]? {
+        guard let data = text.data(using: .utf8), let items = try? JSONSerialization.jsonObject(with: data) as? [Any] else { return nil }
+        let strings = items.compactMap { $0 as? String }
+        return strings.count == items.count ? strings : nil
     }
 }

@@ -33,6 +33,8 @@ public final class Store: Model {
     }
 
     /// Opens (creating when missing, mode 0600) the database at `path`; nil opens one in memory.
+    /// `readOnly` opens an existing database only, and changes nothing on disk: not its data,
+    /// not its mode, and no `-wal` or `-shm` file is left behind once it is closed.
     public init(path: String?, readOnly: Bool = false) throws {
         self.path = path
         var config = Configuration()
@@ -49,26 +51,91 @@ public final class Store: Model {
         if let path, stat(path, &st) == 0, st.st_size <= 32 << 20 {
             config.prepareDatabase { db in try db.execute(sql: "PRAGMA mmap_size = 33554432") }
         }
-        if let path {
-            try Store.prepareFile(path, create: !readOnly)
-            if !readOnly && FileManager.default.fileExists(atPath: path) {
-                let dir = (path as NSString).deletingLastPathComponent
-                if access(path, W_OK) != 0 || access(dir.isEmpty ? "." : dir, W_OK) != 0 { throw OpenError.readOnly(path) }
-            }
-            // A WAL database in a folder that cannot be written can only be read as immutable
-            // (SQLite cannot make its shared-memory file there).
-            let dir = (path as NSString).deletingLastPathComponent
-            let immutable = readOnly && access(dir.isEmpty ? "." : dir, W_OK) != 0 && !FileManager.default.fileExists(atPath: path + "-shm")
-            let target = immutable ? "file:" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?immutable=1" : path
-            do {
-                db = try DatabaseQueue(path: target, configuration: config)
-            } catch {
-                throw OpenError.cannotOpen(path, Store.describe(error))
-            }
-        } else {
+        guard let path else {
             db = try DatabaseQueue(configuration: config)
+            try migrate(readOnly: readOnly)
+            return
+        }
+        try Store.prepareFile(path, create: !readOnly)
+        warnings = Store.makePrivate(path, change: !readOnly)
+        let dir = (path as NSString).deletingLastPathComponent
+        let writable = access(path, W_OK) == 0 && access(dir.isEmpty ? "." : dir, W_OK) == 0
+        if !readOnly && !writable { throw OpenError.readOnly(path) }
+        var target = path
+        if readOnly && writable {
+            // A read-only connection to a WAL database makes its `-wal` and `-shm` files and
+            // leaves them behind; one that may write (but cannot create the file: mode=rw)
+            // removes them when it closes last, as any writer does. Nothing it does is kept: the
+            // session rolls back every run under --read-only, whose definitions, markets and
+            // goals last for the run only, and the migrations are not run.
+            config.readonly = false
+            target = Store.uri(path, "mode=rw")
+        } else if readOnly && !(FileManager.default.fileExists(atPath: path + "-wal") && FileManager.default.fileExists(atPath: path + "-shm")) {
+            // A file nobody here may write, with no log beside it, is read as it is (SQLite could
+            // not make its shared-memory file in a folder that cannot be written).
+            target = Store.uri(path, "immutable=1")
+        }
+        do {
+            db = try DatabaseQueue(path: target, configuration: config)
+        } catch {
+            throw OpenError.cannotOpen(path, Store.describe(error))
         }
         try migrate(readOnly: readOnly)
+        _ = try? refresh()
+    }
+
+    static func uri(_ path: String, _ parameter: String) -> String {
+        "file:" + (path.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? path) + "?" + parameter
+    }
+
+    /// What opening found worth telling the user (a database others could read).
+    public private(set) var warnings: [String] = []
+
+    /// Personal data is for its owner's eyes: a database (and its log) that others may read is
+    /// made 0600, or under `--read-only` only reported.
+    static func makePrivate(_ path: String, change: Bool) -> [String] {
+        var st = stat()
+        guard stat(path, &st) == 0, st.st_mode & 0o077 != 0 else { return [] }
+        let mode = String(st.st_mode & 0o777, radix: 8)
+        guard change else {
+            return ["\(path) can be read by other users (mode \(mode)); `chmod 600 \(path)` makes it private (not changed under --read-only)"]
+        }
+        for file in [path, path + "-wal", path + "-shm", path + "-journal"] where FileManager.default.fileExists(atPath: file) {
+            if chmod(file, 0o600) != 0 {
+                return ["\(path) can be read by other users (mode \(mode)) and could not be made private: \(String(cString: strerror(errno)))"]
+            }
+        }
+        return ["\(path) could be read by other users (mode \(mode)); it is now private to you (mode 600)"]
+    }
+
+    /// Closes the database. When this connection wrote, its log is folded into the file first
+    /// (TRUNCATE), so that copying the file alone, as backups do, copies everything even while
+    /// another process keeps the database open; when it is the last connection, SQLite removes
+    /// the log.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        try? db.inDatabase { db in
+            if path != nil && db.totalChangesCount > 0 {
+                // Not worth waiting long for: a busy reader only means the next close folds it in.
+                try db.execute(sql: "PRAGMA busy_timeout = 2000")
+                _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+            }
+        }
+        try? db.close()
+    }
+    private var closed = false
+
+    /// Writes a consistent copy of the database into `path`, an empty file (`VACUUM INTO`): it
+    /// reads one snapshot, so a change another process commits meanwhile is in the copy whole
+    /// or not at all, and it waits for no one.
+    public func backup(into path: String) throws {
+        try db.inDatabase { try $0.execute(sql: "VACUUM INTO ?", arguments: [path]) }
+        // The copy is written in rollback mode; a Tend database is in WAL mode, so that readers
+        // never wait for a writer once it is restored.
+        let copy = try DatabaseQueue(path: path)
+        try copy.inDatabase { _ = try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }
+        try copy.close()
     }
 
     /// True when the database was just created (the session installs the prelude then).
@@ -94,7 +161,7 @@ public final class Store: Model {
         // Personal data: the file is created readable by its owner only.
         let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
         if fd < 0 { throw OpenError.cannotOpen(path, String(cString: strerror(errno))) }
-        close(fd)
+        closeDescriptor(fd)
     }
 
     /// A database error in words a user can act on, or nil for other errors.
@@ -111,7 +178,8 @@ public final class Store: Model {
             case .SQLITE_FULL: return "the disk is full"
             case .SQLITE_IOERR: return "cannot write the database (disk I/O error: is the disk full, or a file size limit reached?)"
             case .SQLITE_CANTOPEN: return "cannot open the file (check the folder's permissions)"
-            case .SQLITE_BUSY: return "another process holds the database"
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return "another process kept the database busy for 10 seconds (an import, or a REPL in the middle of a change); try again"
             default: return e.message ?? "\(e.resultCode)"
             }
         }
@@ -264,6 +332,23 @@ public final class Store: Model {
         coreCache = nil
     }
 
+    /// The database's `PRAGMA data_version` when this connection last looked: it changes when
+    /// another connection (another Tend process) commits.
+    private var dataVersion: Int64?
+
+    /// True when another process has committed since the last look; what was read and cached
+    /// from the database is then dropped. A long-lived session asks before each statement, so
+    /// that it neither answers from nor writes back a stale copy.
+    public func refresh() throws -> Bool {
+        let version = try db.inDatabase { try Int64.fetchOne($0, sql: "PRAGMA data_version") } ?? 0
+        defer { dataVersion = version }
+        guard let seen = dataVersion, seen != version else { return false }
+        cache = nil
+        coreCache = nil
+        interactionCount = nil
+        return true
+    }
+
     /// Runs a closure in a transaction of its own (when none is open) and commits it.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
         if inTransaction { return try body() }
@@ -280,17 +365,39 @@ public final class Store: Model {
 
     // MARK: - Model
 
+    /// Runs a read on the connection; a damaged value it finds is reported with this file's name.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try db.inDatabase(body)
+        } catch var e as DamagedValue {
+            e.file = path ?? ":memory:"
+            throw e
+        }
+    }
+
     public func contactID(handle: String) throws -> Int64? {
-        try db.inDatabase { try Int64.fetchOne($0, sql: "SELECT id FROM contacts WHERE handle = ?", arguments: [handle]) }
+        try read { try Int64.fetchOne($0, sql: "SELECT id FROM contacts WHERE handle = ?", arguments: [handle]) }
     }
 
     /// Every handle, for completion and suggestions.
     public func handles() throws -> [String] {
-        try db.inDatabase { try String.fetchAll($0, sql: "SELECT handle FROM contacts ORDER BY handle") }
+        try read { db in
+            var out: [String] = []
+            try Store.each(db, "contacts", "SELECT id, handle FROM contacts ORDER BY handle") { out.append($0.text(1)) }
+            return out
+        }
+    }
+
+    /// Every tag in use, for completion.
+    public func tags() throws -> [String] {
+        try db.inDatabase {
+            try String.fetchAll(
+                $0, sql: "SELECT DISTINCT t.value FROM contacts, json_each(contacts.tags) t WHERE json_valid(contacts.tags) ORDER BY 1")
+        }
     }
 
     public func contactCount() throws -> Int {
-        try db.inDatabase { try Int.fetchOne($0, sql: "SELECT count(*) FROM contacts") ?? 0 }
+        try read { try Int.fetchOne($0, sql: "SELECT count(*) FROM contacts") ?? 0 }
     }
 
     public func network() throws -> Network { try network(events: true) }
@@ -298,7 +405,7 @@ public final class Store: Model {
     public func network(events: Bool) throws -> Network {
         if let cache { return cache }
         if !events, let coreCache { return coreCache }
-        let net = try db.inDatabase { try Store.load($0, events: events) }
+        let net = try read { try Store.load($0, events: events) }
         if events {
             cache = net
             coreCache = nil
@@ -312,12 +419,12 @@ public final class Store: Model {
     /// memory. Nil when the events are loaded already: the core's pass over them is then cheaper.
     public func contactStats(today: Day) throws -> [Int64: ContactStats]? {
         if cache != nil { return nil }
-        return try db.inDatabase { try Store.stats($0, today: today) }
+        return try read { try Store.stats($0, today: today) }
     }
 
     public func contactStats(of ids: [Int64], today: Day) throws -> [Int64: ContactStats]? {
         if cache != nil { return nil }
-        return try db.inDatabase { db in
+        return try read { db in
             // The ids are written into the SQL; chunks keep each statement short.
             var out: [Int64: ContactStats] = [:]
             for start in stride(from: 0, to: ids.count, by: 500) {
@@ -330,7 +437,7 @@ public final class Store: Model {
     /// Only the definitions (start-up needs them before anything else, and not the contacts).
     public func definitions() throws -> [Definition] {
         if let net = cache ?? coreCache { return net.definitions }
-        return try db.inDatabase { try Store.definitions($0) }
+        return try read { try Store.definitions($0) }
     }
 
     /// The rows of a whole collection, counted by SQLite; nil once the network is in memory.
@@ -341,14 +448,14 @@ public final class Store: Model {
             "introductions": "introductions", "spending": "spending", "goals": "goals", "markets": "markets",
         ]
         guard let table = tables[collection] else { return nil }
-        return try db.inDatabase { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") }
+        return try read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") }
     }
 
     /// The contacts the conditions select, with me, markets, goals and definitions; nil once the
     /// network is in memory (filtering there is cheaper) or when a condition has no exact SQL.
     public func network(contactsWhere conditions: [FieldCondition]) throws -> Network? {
         guard cache == nil, coreCache == nil, let filter = Store.sql(for: conditions, Store.contactConditionColumns) else { return nil }
-        return try db.inDatabase { try Store.load($0, events: false, filter: filter) }
+        return try read { try Store.load($0, events: false, filter: filter) }
     }
 
     /// One contact's events read through the index, for large databases only: below
@@ -356,25 +463,25 @@ public final class Store: Model {
     /// and above it, holding them all would cost hundreds of megabytes.
     public func events(of collection: String, involving contact: Int64, where conditions: [FieldCondition]) throws -> Network? {
         guard try readsEventsPerContact() else { return nil }
-        return try db.inDatabase { try Store.events($0, of: collection, involving: contact, where: conditions) }
+        return try read { try Store.events($0, of: collection, involving: contact, where: conditions) }
     }
 
     public func events(of collection: String, where conditions: [FieldCondition], limit: Int) throws -> Network? {
         guard cache == nil else { return nil }
-        return try db.inDatabase { try Store.events($0, of: collection, where: conditions, limit: limit) }
+        return try read { try Store.events($0, of: collection, where: conditions, limit: limit) }
     }
 
     public func interactions(after id: Int64, limit: Int, where conditions: [FieldCondition]) throws -> [Interaction]? {
         guard cache == nil else { return nil }
         let filter = Store.sql(for: conditions, Store.interactionConditionColumns)
         guard try filter != nil || readsEventsPerContact() else { return nil }
-        return try db.inDatabase { try Store.interactions($0, after: id, limit: limit, filter: filter) }
+        return try read { try Store.interactions($0, after: id, limit: limit, filter: filter) }
     }
 
     public func readsEventsPerContact() throws -> Bool {
         guard cache == nil else { return false }
         if interactionCount == nil {
-            interactionCount = try db.inDatabase { try Int.fetchOne($0, sql: "SELECT count(*) FROM interactions") ?? 0 }
+            interactionCount = try read { try Int.fetchOne($0, sql: "SELECT count(*) FROM interactions") ?? 0 }
         }
         return interactionCount! > eventsInMemory
     }
@@ -384,10 +491,9 @@ public final class Store: Model {
 
     public func knowsEdges() throws -> [(Int64, Int64)] {
         if let cache { return cache.knows }
-        return try db.inDatabase { db in
+        return try read { db in
             var edges: [(Int64, Int64)] = []
-            let rows = try Row.fetchCursor(db, sql: "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id")
-            while let r = try rows.next() { edges.append((r[0], r[1])) }
+            try Store.each(db, "knows", "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id", id: nil) { edges.append(($0.int(0), $0.int(1))) }
             return edges
         }
     }
@@ -424,7 +530,12 @@ public final class Store: Model {
                 }
             }
             if cache != nil { cache!.apply(stamped) }
-            if coreCache != nil { coreCache!.apply(stamped) }
+            // A contact's stage follows its whole history, which the network without events
+            // does not hold: that one is read again rather than patched.
+            switch change {
+            case .insertStageChange, .deleteEvent(.stage, _), .mergeContact: coreCache = nil
+            default: if coreCache != nil { coreCache!.apply(stamped) }
+            }
         }
         return id
     }
@@ -439,3 +550,6 @@ public final class Store: Model {
         try db.inDatabase { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "?" }
     }
 }
+
+/// `close(2)`, out of reach of `Store.close()`'s name.
+private func closeDescriptor(_ fd: Int32) { close(fd) }

@@ -226,4 +226,6 @@ let languageExamples: [String] = [
     "print \"overdue: {count(contacts where overdue > 0d)}\"",
     "who is overdue limit 5",
     "count(who serves \"retired empty nesters\")",
+    "report duplicates                       # likely duplicates, each with the merge that joins them",
+    "import vcard \"phone.vcf\" update        # take the file's values where they differ, and say which",
 ]

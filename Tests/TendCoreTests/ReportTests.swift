@@ -84,4 +84,28 @@ import Testing
         #expect(r.contains { $0["networks"] == "Rotary" && $0["count"] == "1" })
         #expect(r.contains { $0["networks"] == "" && $0["count"] == "2" })
     }
+
+    /// Likely duplicates: same name (and company), same e-mail, same phone in any notation;
+    /// each with the merge that joins the newer into the older.
+    @Test func duplicates() throws {
+        let h = Harness(prelude: false)
+        try h.run(
+            """
+            add "John Smith" company: "Google", email: "john@google.com"
+            add "John  smith" handle: "js2", company: "google", email: "jsmith@gmail.com"
+            add "Jo Smith" email: "JOHN@google.com"
+            add "Pat Lee" phone: "+1 (415) 555-0101"
+            add "Patricia Lee" phone: "415.555.0101"
+            add "Sam Solo" email: "sam@solo.example"
+            """)
+        let r = try rows(h, "report duplicates")
+        #expect(r.count == 3, "\(r)")
+        #expect(
+            r.contains {
+                $0["contact"] == "john-smith" && $0["other"] == "js2" && $0["reason"] == "same name and company"
+                    && $0["merge"] == "merge @js2 into @john-smith"
+            })
+        #expect(r.contains { $0["contact"] == "john-smith" && $0["other"] == "jo-smith" && $0["reason"] == "same e-mail" })
+        #expect(r.contains { $0["contact"] == "pat-lee" && $0["other"] == "patricia-lee" && $0["reason"] == "same phone" })
+    }
 }

@@ -49,8 +49,8 @@ final class Terminal {
         _ = waitFor("tend:r>")
     }
 
-    /// Types keys once the REPL shows a fresh prompt: libedit drops what is typed while a
-    /// statement is still running (it flushes input when it takes the terminal back).
+    /// Types keys once the REPL shows a fresh prompt, so that a screen read afterwards holds the
+    /// answer (typing ahead works too: `typeAheadIsKept`).
     func type(_ keys: String...) {
         _ = waitForPromptAtEnd()
         tmux(["send-keys"] + keys)
@@ -130,18 +130,76 @@ final class Terminal {
         #expect(st.st_mode & 0o777 == 0o600)
     }
 
+    /// Lines pasted together behave as in a file: one that starts with a clause word continues
+    /// the statement above it. Keys typed while a statement runs are kept.
+    @Test(.enabled(if: Terminal.available)) func pastedScriptsAndTypeAhead() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("add \"Bo Kim\"; add \"Ann Lee\"; add \"Cy Obi\"", "Enter")
+        #expect(t.waitFor("Added @cy-obi"))
+        let pasted = dir.appendingPathComponent("paste.txt")
+        try "contacts\n  sort by name desc\n  show name\nprint \"done\"\n".write(to: pasted, atomically: true, encoding: .utf8)
+        _ = t.waitForPromptAtEnd()
+        t.tmux(["load-buffer", pasted.path])
+        t.tmux(["paste-buffer"])
+        #expect(t.waitFor("done"))
+        let screen = t.screen
+        #expect(!screen.contains("error"), "\(screen)")
+        let table = screen.components(separatedBy: "───").last ?? ""
+        let names = ["Cy Obi", "Bo Kim", "Ann Lee"].map { table.range(of: $0)?.lowerBound }
+        #expect(names.allSatisfy { $0 != nil } && names[0]! < names[1]! && names[1]! < names[2]!, "\(screen)")
+        // An interpolation left open is reported at once, not taken for a continuation.
+        t.type("print \"hi {1 + 2\"", "Enter")
+        #expect(t.waitFor("unterminated '{' in string"))
+    }
+
+    /// Keys typed while a slow statement runs are kept for the next prompt.
+    @Test(.enabled(if: Terminal.available)) func typeAheadIsKept() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        #expect(system("TEND_TODAY=2026-11-23 \(Terminal.binary) demo --db \(dir.path)/r.db --size 2000 >/dev/null 2>&1") == 0)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        // A query inside a query over 2,000 contacts: long enough to type into.
+        t.type("count(contacts where count(contacts where company == it.company) > 1)", "Enter")
+        Thread.sleep(forTimeInterval: 0.1)
+        t.tmux(["send-keys", "40 + 2", "Enter"])
+        #expect(t.waitFor("\n42"), "\(t.screen)")
+    }
+
     @Test func completionKnowsTheLanguageAndTheData() throws {
         let store = try Store(path: nil)
         let session = try Session(store: store, today: Day(year: 2026, month: 11, day: 23)!, console: Console(out: { _ in }, err: { _ in }))
         _ = session.runScripts(
-            [Source(name: "t", text: "add \"Joan Rivera\"\nadd \"Jon Snow\"\nlet vips = contacts where +vip")], bail: false, readOnly: false)
+            [Source(name: "t", text: "add \"Joan Rivera\" +vip, +local\nadd \"Jon Snow\" +linkedin\nlet vips = contacts where +vip")],
+            bail: false, readOnly: false)
         let c = Completer(session: session)
-        #expect(c.candidates("log call with @jo") == ["@joan-rivera", "@jon-snow"])
-        #expect(c.candidates("contacts where last_t") == ["last_touch"])
-        #expect(c.candidates("count(vi") == ["vips", "visibility"])
-        #expect(c.candidates("days_s") == ["days_since"])
-        #expect(c.candidates("@joan-rivera.over") == ["overdue"])
-        #expect(c.candidates("contacts sort by ") == [])
+        func candidates(_ line: String) -> [String] { c.complete(line).candidates }
+        #expect(candidates("log call with @jo") == ["@joan-rivera", "@jon-snow"])
+        #expect(candidates("contacts where last_t") == ["last_touch"])
+        #expect(candidates("count(vi") == ["vips", "visibility"])
+        #expect(candidates("days_s") == ["days_since"])
+        #expect(candidates("@joan-rivera.over") == ["overdue"])
+        #expect(candidates("contacts sort by ") == [])
+        // Tags after a sign: `+li` is a tag, not the keyword `limit`.
+        #expect(c.complete("contacts where +li") == Completion(word: "li", candidates: ["linkedin"]))
+        #expect(c.complete("set @jon-snow -li") == Completion(word: "-li", candidates: ["-linkedin"]))
+        #expect(candidates("count(contacts where (+lo") == ["local"])
+        #expect(candidates("1+li") == ["limit"], "right after a value, + is arithmetic")
+        // Dot-commands and their words.
+        #expect(candidates(".mo") == [".mode"])
+        #expect(candidates(".h") == [".help"])
+        #expect(candidates(".mode j") == ["json"])
+        #expect(candidates(".help ru") == ["rules"])
+        // File formats after import and export.
+        #expect(candidates("export c") == ["csv"])
+        #expect(candidates("import li") == ["linkedin"])
+        // A handle inside a string's interpolation.
+        #expect(candidates("print \"Call {@jo") == ["@joan-rivera", "@jon-snow"])
     }
 
     /// Definitions are parsed only when a statement needs them: a query naming none runs
@@ -184,6 +242,16 @@ final class Terminal {
         out = []
         #expect(run(s, "visibility") == .success)
         #expect(out == ["profitability"])
+    }
+
+    /// Every example `.help` shows runs, in order, in the golden `14-help-examples.tend`, whose
+    /// statements are exactly these examples.
+    @Test func helpExamplesAreTheGolden() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let golden = try String(contentsOf: root.appendingPathComponent("Tests/TendCLITests/Golden/14-help-examples.tend"), encoding: .utf8)
+        let statements = golden.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
+        #expect(statements == Help.topics.flatMap { $0.examples.map(\.code) })
+        for topic in Help.topics { #expect(Help.text(topic.name).contains(topic.examples.first?.code ?? topic.synopsis[0])) }
     }
 
     @Test func helpAndSchema() {

@@ -1,7 +1,8 @@
 import Foundation
-import FuzzSupport
+import FuzzDriver
 import TendCore
 import TendInterchange
+import TouchFixture
 
 /// The iCalendar reader, the recurrence engine and the touch engine on arbitrary bytes: each
 /// input is read as a calendar and imported (expanding its rules, zones and overrides), and its

@@ -1,7 +1,8 @@
 import Foundation
-import FuzzSupport
+import FuzzDriver
 import TendCore
 import TendInterchange
+import TouchFixture
 
 /// The mail header reader (fields, address lists, encoded words, dates), the mbox scanner and
 /// the touch engine on arbitrary bytes: each input is read as a header block, and as an mbox

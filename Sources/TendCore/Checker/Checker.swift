@@ -1,28 +1,37 @@
 /// Checks statements before anything runs: unknown names, fields and functions (with "did you
 /// mean"), type mismatches, wrong argument counts, recursion, and `it` outside a row.
 public struct Checker {
-    public private(set) var definitions: Definitions
-    public private(set) var diagnostics: [Diagnostic] = []
-    /// For each definition ("fn:weeks_over", "let:vips", "score:priority", "rule:x"), what it uses.
-    private var dependencies: [String: Set<String>] = [:]
-    private var currentDeps: Set<String> = []
+    public internal(set) var definitions: Definitions
+    public internal(set) var diagnostics: [Diagnostic] = []
+    /// For each definition ("fn:weeks_over", "let:vips", "score:priority", "rule:x"), what it
+    /// uses: definitions, and the sources that evaluate definitions (`Checker.evaluators`).
+    var dependencies: [String: Set<String>] = [:]
+    var currentDeps: Set<String> = []
+    /// Let types and fn steps, worked out once (shared by copies of this checker).
+    let facts = DefinitionFacts()
     private var source: Source?
     /// Every statement that changes data, for `--read-only`.
     public private(set) var mutations: [Statement] = []
 
     public init(definitions: Definitions) {
         self.definitions = definitions
-        // Learn what the existing definitions depend on; their own errors were reported when made.
-        for (name, f) in definitions.fns { dependencies["fn:" + name] = depsOf(f.body, scope: fnScope(f.params)) }
-        for (name, l) in definitions.lets { dependencies["let:" + name] = depsOf(l.value, scope: Scope()) }
-        for (name, s) in definitions.scores { dependencies["score:" + name] = depsOf(s.value, scope: Scope(row: "contacts")) }
-        for r in definitions.rules {
-            var d = depsOf(r.when, scope: Scope(row: "contacts"))
-            d.formUnion(depsOf(r.message, scope: Scope(row: "contacts")))
-            if let p = r.priority { d.formUnion(depsOf(p, scope: Scope(row: "contacts"))) }
-            dependencies["rule:" + r.name] = d
-        }
+        // Learn what the existing definitions use, in the order they were made, so that each
+        // let's type is known before the lets that use it ask for it.
+        for key in Checker.keys(of: definitions) { learn(key) }
         diagnostics = []
+    }
+
+    /// The definitions that use a definition directly, as keys (`"score:priority"`, `"rule:x"`):
+    /// what `drop` must not leave dangling.
+    public func users(of key: String) -> [String] {
+        dependencies.filter { $0.value.contains(key) }.map(\.key).sorted()
+    }
+
+    /// The definitions an expression outside any row uses (a goal's metric), as keys.
+    public mutating func uses(_ e: Expr) -> Set<String> {
+        let saved = diagnostics
+        defer { diagnostics = saved }
+        return depsOf(e, scope: Scope())
     }
 
     private mutating func depsOf(_ e: Expr, scope: Scope) -> Set<String> {
@@ -31,7 +40,7 @@ public struct Checker {
         return currentDeps
     }
 
-    private func fnScope(_ params: [String]) -> Scope {
+    func fnScope(_ params: [String]) -> Scope {
         var s = Scope()
         for p in params { s.locals[p] = .any }
         return s
@@ -72,6 +81,10 @@ public struct Checker {
         case .set(let target, let options, let on):
             if case .me = target {
                 checkMeOptions(options)
+            } else if case .event(let kind, let id) = target {
+                expect(id, .number, Scope(), "the event's number")
+                let logged = Checker.eventOptions[kind]!
+                checkOptions(options, allowed: logged.allowed.merging(Checker.correctionOptions[kind] ?? [:]) { a, _ in a }, flags: logged.flags)
             } else {
                 if case .query(let q) = target {
                     let t = check(q, Scope())
@@ -90,29 +103,29 @@ public struct Checker {
         case .log(_, _, let on, let options):
             mutations.append(s)
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string, "quality": .number], flags: ["gave", "asked", "inbound", "pitch"])
+            checkOptions(options, allowed: Checker.eventOptions[.interaction]!.allowed, flags: Checker.eventOptions[.interaction]!.flags)
         case .refer(let about, _, let on, let options):
             mutations.append(s)
             _ = check(about, Scope())
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string, "value": .number, "status": .string], flags: ["open", "won", "lost"])
+            checkOptions(options, allowed: Checker.eventOptions[.referral]!.allowed, flags: Checker.eventOptions[.referral]!.flags)
         case .referral(_, let about, let on, let options):
             mutations.append(s)
             if let about { _ = check(about, Scope()) }
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string, "value": .number, "status": .string], flags: ["open", "won", "lost"])
+            checkOptions(options, allowed: Checker.eventOptions[.referral]!.allowed, flags: Checker.eventOptions[.referral]!.flags)
         case .introduce(let people, let on, let options):
             mutations.append(s)
             if people.count != 2 {
                 report("introduce takes two people, as in: introduce @ana-park and @dana-lee", s.range)
             }
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string], flags: [])
+            checkOptions(options, allowed: Checker.eventOptions[.introduction]!.allowed, flags: [])
         case .spend(let amount, _, let on, let options):
             mutations.append(s)
             expect(amount, .number, Scope(), "the amount")
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string], flags: [])
+            checkOptions(options, allowed: Checker.eventOptions[.spend]!.allowed, flags: [])
         case .knows(let people):
             mutations.append(s)
             if people.count < 2 { report("knows takes two or more people, as in: knows @dana-lee @mike-chen", s.range) }
@@ -125,6 +138,7 @@ public struct Checker {
             if hasTarget && period == nil {
                 report("a target needs a period, as in: target: 12 per quarter", s.range)
             }
+            checkMetric(name, options, s)
         case .helps(_, let goal):
             mutations.append(s)
             expect(goal, .string, Scope(), "the goal's name")
@@ -143,45 +157,19 @@ public struct Checker {
             if let until { expect(until, .date, Scope(), "the date the snooze ends") }
         case .letDef(let name, let value):
             mutations.append(s)
-            checkName(name, s)
-            let deps = depsChecked(value, Scope())
-            finishDefinition("let:" + name, deps, s)
+            checkLet(s, name, value)
         case .fnDef(let name, let params, let body):
             mutations.append(s)
-            checkName(name, s)
-            if Builtin.byName[name] != nil { report("'\(name)' is a built-in function and cannot be redefined", s.range) }
-            var scope = Scope()
-            for p in params { scope.locals[p] = .any }
-            // The function may call itself; define it first so that the cycle is what gets reported.
-            definitions.define(s)
-            let deps = depsChecked(body, scope)
-            finishDefinition("fn:" + name, deps, s)
+            checkFn(s, name, params, body)
         case .ruleDef(let name, let when, let message, let priority):
             mutations.append(s)
-            let scope = Scope(row: "contacts")
-            var deps = depsChecked(when, scope)
-            currentDeps = []
-            expect(message, .string, scope, "the reminder")
-            deps.formUnion(currentDeps)
-            if let priority {
-                currentDeps = []
-                expect(priority, .number, scope, "the priority")
-                deps.formUnion(currentDeps)
-            }
-            finishDefinition("rule:" + name, deps, s)
+            checkRule(s, name, when, message, priority)
         case .scoreDef(let name, let value):
             mutations.append(s)
-            checkName(name, s)
-            if Schema.contacts.field(name) != nil {
-                report("'\(name)' is a contact field; a score needs a name of its own", s.range)
-            }
-            definitions.define(s)
-            currentDeps = []
-            expect(value, .number, Scope(row: "contacts"), "a score")
-            finishDefinition("score:" + name, currentDeps, s)
+            checkScore(s, name, value)
         case .drop:
             mutations.append(s)
-        case .load(let path), .save(let path):
+        case .load(let path), .save(let path, _):
             if case .save = s.kind { mutations.append(s) }
             expect(path, .string, Scope(), "a file name")
         case .assert(let cond, let message):
@@ -191,81 +179,28 @@ public struct Checker {
             _ = check(e, Scope())
         case .importFile(let format, let path, let options):
             mutations.append(s)
-            if !["vcard", "csv", "linkedin", "google", "json"].contains(format) {
+            if !FileFormats.imports.contains(format) {
                 report(
-                    "cannot import '\(format)'; formats are vcard, csv, linkedin, google, json", s.range,
-                    suggestion: closest(format, among: ["vcard", "csv", "linkedin", "google", "json"]).first)
+                    "cannot import '\(format)'; formats are \(FileFormats.imports.joined(separator: ", "))", s.range,
+                    suggestion: closest(format, among: FileFormats.imports).first)
             }
             expect(path, .string, Scope(), "a file name")
-            checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad"])
-        case .exportFile(let format, let path, let query):
-            if !["vcard", "csv", "json", "ics", "dot"].contains(format) {
+            checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad", "update"])
+        case .exportFile(let format, let path, let query, _):
+            if !FileFormats.exports.contains(format) {
                 report(
-                    "cannot export '\(format)'; formats are vcard, csv, json, ics, dot", s.range,
-                    suggestion: closest(format, among: ["vcard", "csv", "json", "ics", "dot"]).first)
+                    "cannot export '\(format)'; formats are \(FileFormats.exports.joined(separator: ", "))", s.range,
+                    suggestion: closest(format, among: FileFormats.exports).first)
             }
             expect(path, .string, Scope(), "a file name")
             if let query { _ = check(query, Scope()) }
         }
     }
 
-    private mutating func depsChecked(_ e: Expr, _ scope: Scope) -> Set<String> {
-        currentDeps = []
-        _ = check(e, scope)
-        return currentDeps
-    }
-
-    private mutating func checkName(_ name: String, _ s: Statement) {
+    mutating func checkName(_ name: String, _ s: Statement) {
         if Schema.collection(named: name) != nil || Parser.statementWords.contains(name) {
             report("'\(name)' is already a word of the language; choose another name", s.range)
         }
-    }
-
-    private mutating func finishDefinition(_ key: String, _ deps: Set<String>, _ s: Statement) {
-        if (key.hasPrefix("rule:") || key.hasPrefix("score:")) && reachesAgenda(deps) {
-            report("\(key.hasPrefix("rule:") ? "a rule" : "a score") cannot read the agenda: the agenda is made from rules and scores", s.range)
-            return
-        }
-        dependencies[key] = deps
-        if let cycle = findCycle(from: key) {
-            report(
-                "definitions cannot refer to themselves (the language always terminates): "
-                    + cycle.map { $0.replacingOccurrences(of: ":", with: " ") }.joined(separator: " → "), s.range)
-            dependencies[key] = []
-            _ = definitions.drop(Definition.Kind(rawValue: String(key.prefix { $0 != ":" }))!, String(key.drop { $0 != ":" }.dropFirst()))
-            return
-        }
-        definitions.define(s)
-    }
-
-    private func reachesAgenda(_ deps: Set<String>) -> Bool {
-        var seen = Set<String>()
-        var stack = Array(deps)
-        while let d = stack.popLast() {
-            if d == "agenda" { return true }
-            if seen.insert(d).inserted { stack.append(contentsOf: dependencies[d] ?? []) }
-        }
-        return false
-    }
-
-    private func findCycle(from start: String) -> [String]? {
-        var path: [String] = []
-        var onPath = Set<String>()
-        var done = Set<String>()
-        func visit(_ n: String) -> [String]? {
-            if onPath.contains(n) { return Array(path[path.firstIndex(of: n)!...]) + [n] }
-            if done.contains(n) { return nil }
-            path.append(n)
-            onPath.insert(n)
-            for d in (dependencies[n] ?? []).sorted() {
-                if let c = visit(d) { return c }
-            }
-            path.removeLast()
-            onPath.remove(n)
-            done.insert(n)
-            return nil
-        }
-        return visit(start)
     }
 
     static let contactOptionTypes: [String: ValueType] = {
@@ -275,6 +210,22 @@ public struct Checker {
         return m
     }()
     static let contactFlags: Set<String> = ["internal", "expert", "passionate", "honors_referrals"]
+
+    /// The options each kind of event is logged with (`log`, `refer`, `referral`, `introduce`,
+    /// `spend`); `set KIND N` corrects the same ones.
+    static let eventOptions: [EventKind: (allowed: [String: ValueType], flags: Set<String>)] = [
+        .interaction: (["note": .string, "quality": .number], ["gave", "asked", "inbound", "pitch"]),
+        .referral: (["note": .string, "value": .number, "status": .string], ["open", "won", "lost"]),
+        .introduction: (["note": .string], []),
+        .spend: (["note": .string], []),
+    ]
+    /// What `set KIND N` corrects besides: the parts a logging statement takes in place (an
+    /// interaction's kind, a referral's about, a spend's amount), and flags turned off (`gave: false`).
+    static let correctionOptions: [EventKind: [String: ValueType]] = [
+        .interaction: ["kind": .string, "gave": .bool, "asked": .bool, "inbound": .bool, "pitch": .bool],
+        .referral: ["about": .string],
+        .spend: ["amount": .number],
+    ]
 
     private mutating func checkContactOptions(_ options: [Option], adding: Bool) {
         var types = Checker.contactOptionTypes
@@ -324,6 +275,24 @@ public struct Checker {
             case .tag(_, _, let range):
                 if allowed["tags"] == nil { report("tags (+x) apply to contacts only", range) }
             }
+        }
+    }
+
+    /// A goal's metric is evaluated by `progress` and by the goals' `value`: it cannot read them
+    /// (nor the agenda), and it must not blow up once its fns are expanded.
+    private mutating func checkMetric(_ nameExpr: Expr, _ options: [Option], _ s: Statement) {
+        guard let metric = options.lazy.compactMap({ o -> Expr? in if case .pair("metric", let e, _) = o { return e } else { return nil } }).first
+        else { return }
+        var copy = self
+        copy.diagnostics = []
+        let deps = copy.checked(metric, Scope()).deps
+        var name = "goal"
+        if case .literal(.string(let n)) = nameExpr.kind { name = n }
+        let key = "goal:" + name
+        if let path = pathToEvaluator(deps) {
+            report(Checker.evaluatorMessage(key, path), metric.range, notes: [Checker.evaluatorNote])
+        } else if copy.expandedSteps(metric, deps) > Checker.maxSteps {
+            report("\(Checker.describe(key))'s metric would take more than \(Checker.maxSteps.formatted) steps each time it runs", metric.range)
         }
     }
 
@@ -460,7 +429,7 @@ public struct Checker {
         }
         if let c = Schema.collection(named: n) {
             e.resolution = .collection(c.name)
-            if c.name == "agenda" { currentDeps.insert("agenda") }
+            if Checker.evaluators[c.name] != nil { currentDeps.insert(c.name) }
             return .rows(c.name)
         }
         if ["today", "yesterday", "tomorrow"].contains(n) {
@@ -500,21 +469,18 @@ public struct Checker {
         }
     }
 
-    private func letType(_ l: Definitions.Let) -> ValueType {
-        // A let's type is its value's; computed without reporting (the let was checked when made).
-        var copy = self
-        copy.diagnostics = []
-        return copy.check(l.value, Scope())
-    }
-
     private mutating func checkBinary(_ e: Expr, _ op: String, _ l: Expr, _ r: Expr, _ scope: Scope) -> ValueType {
-        // A stage name on either side of a comparison with a stage is a stage.
-        if ["==", "!=", "<", "<=", ">", ">="].contains(op) {
-            if case .name(let n) = r.kind, let s = Stage(name: n), isStageTyped(l, scope) { r.resolution = .stage(s) }
-            if case .name(let n) = l.kind, let s = Stage(name: n), isStageTyped(r, scope) { l.resolution = .stage(s) }
+        // Each side is checked once: checking a side again for each level of nesting would take
+        // time exponential in the depth.
+        let lt = check(l, scope)
+        let rt: ValueType
+        if lt == .stage, Checker.comparisons.contains(op), case .name(let n) = r.kind, let s = Stage(name: n) {
+            // A stage name compared with a stage is the stage, even where a field has that name.
+            r.resolution = .stage(s)
+            rt = .stage
+        } else {
+            rt = check(r, scope)
         }
-        let lt = r.resolution != .unresolved && l.resolution == .unresolved && isStageName(l) ? ValueType.stage : check(l, scope)
-        let rt = isStageName(r) && r.resolution != .unresolved ? ValueType.stage : check(r, scope)
         let unknown = lt == .any || rt == .any || lt == .null || rt == .null
         switch op {
         case "and", "or":
@@ -586,16 +552,7 @@ public struct Checker {
         }
     }
 
-    private func isStageName(_ e: Expr) -> Bool {
-        if case .stage = e.resolution { return true }
-        return false
-    }
-
-    private func isStageTyped(_ e: Expr, _ scope: Scope) -> Bool {
-        var copy = self
-        copy.diagnostics = []
-        return copy.check(e, scope) == .stage
-    }
+    static let comparisons: Set<String> = ["==", "!=", "<", "<=", ">", ">="]
 
     private func stageHint(_ l: Expr, _ r: Expr, _ lt: ValueType, _ rt: ValueType) -> String? {
         if lt == .stage, case .literal(.string(let s)) = r.kind, Stage(name: s) != nil { return s }
@@ -839,13 +796,15 @@ public struct Checker {
             expect(who, .contact, outer, "timeline's contact")
             collection = "timeline"
         case .rules: collection = "rules"
-        case .progress: collection = "progress"
+        case .progress:
+            currentDeps.insert("progress")
+            collection = "progress"
         case .who(let w):
             switch w {
             case .serves(let m): if let m { _ = check(m, outer) }
             case .canHelp(let g): expect(g, .string, outer, "the goal")
             case .knows(let c): expect(c, .contact, outer, "who knows's contact")
-            case .isOverdue: break
+            case .isOverdue: currentDeps.insert("who is overdue")
             }
             collection = "contacts"
         case .gaps(let m):
@@ -857,13 +816,15 @@ public struct Checker {
         case .connectors:
             collection = "contacts"
         case .report(let kind):
-            if !["network", "reciprocity", "money"].contains(kind) {
+            currentDeps.insert("report")
+            if !Interpreter.reportKinds.contains(kind) {
                 report(
-                    "unknown report '\(kind)'; reports are network, reciprocity, money", q.range,
-                    suggestion: closest(kind, among: ["network", "reciprocity", "money"]).first)
+                    "unknown report '\(kind)'; reports are \(Interpreter.reportKinds.joined(separator: ", "))", q.range,
+                    suggestion: closest(kind, among: Interpreter.reportKinds).first)
             }
             collection = nil
         case .why(let who):
+            currentDeps.insert("why")
             expect(who, .contact, outer, "why's contact")
             collection = nil
         }

@@ -50,39 +50,59 @@ public struct DiagnosticFormatter: Sendable {
     /// Source lines longer than this are cut to a window around the error.
     static let maxLineWidth = 160
 
+    /// Every piece taken from the user's text or data (the message quotes names and values, the
+    /// echoed line may hold anything) is shown with its control characters escaped.
     public func format(_ d: Diagnostic) -> String {
         let label = d.kind == .assertion ? "assertion failed" : d.severity.rawValue
+        let message = TerminalText.escaped(d.message, keep: .lines)
+        let suggestion = d.suggestion.map { TerminalText.escaped($0, keep: []) }
+        let notes = d.notes.map { TerminalText.escaped($0, keep: .lines) }
         guard let source = d.source else {
-            var out = "\(paint(label + ":", d.severity)) \(d.message)"
-            if let s = d.suggestion { out += " (did you mean \(s)?)" }
-            for n in d.notes { out += "\n  note: \(n)" }
+            var out = "\(paint(label + ":", d.severity)) \(message)"
+            if let s = suggestion { out += " (did you mean \(s)?)" }
+            for n in notes { out += "\n  note: \(n)" }
             return out
         }
         let (line, col) = source.location(of: d.range.start)
-        var out = bold("\(source.name):\(line):\(col):") + " \(paint(label + ":", d.severity)) \(bold(d.message))"
-        if let s = d.suggestion { out += "; did you mean \(s)?" }
-        var text = source.line(line).replacingTabs()
+        let name = TerminalText.escaped(source.name, keep: [])
+        var out = bold("\(name):\(line):\(col):") + " \(paint(label + ":", d.severity)) \(bold(message))"
+        if let s = suggestion { out += "; did you mean \(s)?" }
         let (endLine, endCol) = source.location(of: max(d.range.start, d.range.end))
-        var width = endLine == line ? max(1, endCol - col) : max(1, text.unicodeScalars.count - col + 1)
-        var column = col
-        // A very long line (a pasted blob) is shown as a window around the error.
-        if text.unicodeScalars.count > DiagnosticFormatter.maxLineWidth {
-            let scalars = Array(text.unicodeScalars)
-            let from = max(0, col - 1 - 40)
-            let to = min(scalars.count, from + DiagnosticFormatter.maxLineWidth)
-            var window = String(String.UnicodeScalarView(scalars[from..<to]))
-            if from > 0 { window = "…" + window }
-            if to < scalars.count { window += "…" }
-            column = col - from + (from > 0 ? 1 : 0)
-            text = window
-            width = min(width, DiagnosticFormatter.maxLineWidth - column + 1)
-        }
+        let (text, column, width) = excerpt(source.line(line), column: col, endColumn: endLine == line ? endCol : nil)
         out += "\n" + text
         let pad = String(repeating: " ", count: max(0, column - 1))
         let marks = "^" + String(repeating: "~", count: max(0, min(width, 200) - 1))
         out += "\n" + pad + paint(marks, .note)
-        for n in d.notes { out += "\n" + paint("note:", .note) + " \(n)" }
+        for n in notes { out += "\n" + paint("note:", .note) + " \(n)" }
         return out
+    }
+
+    /// The source line as shown under the message, with the caret's column and width in it: a
+    /// very long line (a pasted blob) is cut to a window around the error, and control characters
+    /// are escaped (which widens them, so the caret is placed on the escaped text).
+    func excerpt(_ line: String, column col: Int, endColumn: Int?) -> (text: String, column: Int, width: Int) {
+        var scalars = Array(line.replacingTabs().unicodeScalars)
+        var width = endColumn.map { max(1, $0 - col) } ?? max(1, scalars.count - col + 1)
+        var column = col
+        var (head, tail) = ("", "")
+        if scalars.count > DiagnosticFormatter.maxLineWidth {
+            let from = max(0, col - 1 - 40)
+            let to = min(scalars.count, from + DiagnosticFormatter.maxLineWidth)
+            if from > 0 { head = "…" }
+            if to < scalars.count { tail = "…" }
+            scalars = Array(scalars[from..<to])
+            column = col - from
+            width = min(width, DiagnosticFormatter.maxLineWidth - column + 1)
+        }
+        func shown(_ part: ArraySlice<Unicode.Scalar>) -> String {
+            TerminalText.escaped(String(String.UnicodeScalarView(part)), keep: [])
+        }
+        let start = max(0, min(column - 1, scalars.count))
+        let end = max(start, min(start + width, scalars.count))
+        let before = head + shown(scalars[..<start])
+        let marked = shown(scalars[start..<end])
+        let markedWidth = end > start ? marked.unicodeScalars.count : width
+        return (before + marked + shown(scalars[end...]) + tail, before.unicodeScalars.count + 1, max(1, markedWidth))
     }
 
     private func paint(_ s: String, _ severity: Diagnostic.Severity) -> String {

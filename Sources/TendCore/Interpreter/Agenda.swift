@@ -4,7 +4,10 @@ extension Interpreter {
     // MARK: - Agenda
 
     /// Every rule for every contact that is not snoozed: one item per contact and rule that matches.
-    func agendaRows(on date: Day?) throws -> RowSet {
+    func agendaRows(on date: Day?, _ range: SourceRange) throws -> RowSet {
+        try enterRules("agenda", range)
+        evaluatingRules += 1
+        defer { evaluatingRules -= 1 }
         let saved = today
         if let date { today = date }
         defer { today = saved }
@@ -29,6 +32,7 @@ extension Interpreter {
             var overdue: Value?
             var sortName: String?
             for boxed in rules {
+                ruleInView = boxed.rule.name
                 let (fires, message, priority) = try within(boxed.rule.file) { () throws -> (Bool, String, Decimal) in
                     guard try eval(boxed.rule.when, ctx).isTrue else { return (false, "", 0) }
                     return (true, try display(eval(boxed.rule.message, ctx)), try priorityValue(boxed.rule, ctx))
@@ -67,7 +71,10 @@ extension Interpreter {
     }
 
     /// `why @x`: each rule's condition parts and whether they held, then the priority term by term.
-    func why(_ id: Int64) throws -> RowSet {
+    func why(_ id: Int64, _ range: SourceRange) throws -> RowSet {
+        try enterRules("why", range)
+        evaluatingRules += 1
+        defer { evaluatingRules -= 1 }
         let ctx = Ctx(row: .contact(id))
         var rows: [Value] = []
         func add(_ what: String, _ expr: String, _ value: Value) {
@@ -76,6 +83,7 @@ extension Interpreter {
         guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
         if let until = c.snoozedUntil, until > today { add("snoozed", "until \(until)", .bool(true)) }
         for rule in definitions.rules {
+            ruleInView = rule.name
             let saved = source
             source = rule.file ?? source
             defer { source = saved }
@@ -108,6 +116,12 @@ extension Interpreter {
 
     private func sliceOf(_ e: Expr) -> String { source.map { $0.slice(e.range) } ?? "…" }
 
+    /// Stops a stored rule that reads what evaluates every rule (see `evaluatingRules`).
+    func enterRules(_ what: String, _ range: SourceRange) throws {
+        guard evaluatingRules > 0 else { return }
+        throw fail("rule \"\(ruleInView)\" reads \(what), which evaluates every rule: a cycle; drop or redefine the rule", range)
+    }
+
     /// The parts of a condition joined by `and`/`or` at the top level.
     /// Kept on the expression: a rule's query asks for them once per contact.
     func conjuncts(_ e: Expr) -> [Expr] {
@@ -133,8 +147,14 @@ extension Interpreter {
 
     /// A goal's metric over one period: dated collections hold only the period's rows, and
     /// `today` is the period's last day (or today, for the current period).
-    func metric(_ g: Goal, in window: ClosedRange<Day>) throws -> Value {
+    func metric(_ g: Goal, in window: ClosedRange<Day>, reading what: String, _ range: SourceRange) throws -> Value {
         guard let text = g.metric else { return .null }
+        if evaluatingGoals > 0 {
+            throw fail("goal \"\(goalInView)\" reads \(what), which evaluates every goal's metric: a cycle; remove or redefine the goal", range)
+        }
+        evaluatingGoals += 1
+        goalInView = g.name
+        defer { evaluatingGoals -= 1 }
         let src = Source(name: "goal \"\(g.name)\"", text: text)
         let (expr, diags) = Parser.parseExpression(src)
         guard let expr, diags.isEmpty else { throw fail("the metric of goal \"\(g.name)\" does not parse: \(diags.first?.message ?? "")", .none) }
@@ -154,19 +174,20 @@ extension Interpreter {
     }
 
     /// Each goal with a metric: this period and the three before, against the target.
-    func progressRows() throws -> RowSet {
+    func progressRows(_ range: SourceRange) throws -> RowSet {
         let spec = Schema.progress
         var rows: [Value] = []
         for g in try view().net.goals {
             guard g.metric != nil, let period = g.period else { continue }
-            var start = today.start(of: period)
+            // This period and the three before, as far as the calendar goes back.
             var periods: [ClosedRange<Day>] = []
-            for _ in 0..<4 {
-                periods.append(start...start.end(of: period))
-                start = start.adding(days: -1).start(of: period)
+            var day: Day? = today
+            while periods.count < 4, let d = day, let start = d.start(of: period), let end = d.end(of: period) {
+                periods.append(start...end)
+                day = start.adding(checkedDays: -1)
             }
             for (i, p) in periods.enumerated() {
-                let value = try metric(g, in: p)
+                let value = try metric(g, in: p, reading: "progress", range)
                 let n = value.numberValue ?? 0
                 let target = g.target
                 var percent: Value = .null
@@ -198,7 +219,8 @@ extension Interpreter {
     /// `██████████│███` : the value in blocks, 20 to the target, with the target marked.
     static func bar(_ value: Decimal, of target: Decimal?) -> String {
         guard let target, target > 0 else { return "" }
-        let cells = min(40, max(0, NSDecimalNumber(decimal: value * 20 / target).intValue))
+        let share = (value * 20 / target).rounded(toPlaces: 0, .down)
+        let cells = share > 40 ? 40 : max(0, share.exactInt ?? 0)
         var s = String(repeating: "█", count: min(cells, 20))
         if cells < 20 { s += String(repeating: "·", count: 20 - cells) }
         s += "│"
@@ -391,8 +413,51 @@ extension Interpreter {
                                 .int(v.stats[id]?.referralsGiven ?? 0), .int(v.stats[id]?.referralsReceived ?? 0), .bool(askedEver.contains(id)),
                             ]))
                 }, columns: cols)
+        case "duplicates":
+            return duplicates(net)
         default:
             throw fail("unknown report '\(kind)'", range)
         }
+    }
+
+    /// The reports `report KIND` knows (the checker reads this list too).
+    public static let reportKinds = ["network", "reciprocity", "money", "duplicates"]
+
+    /// `report duplicates`: pairs of contacts that are likely one person, which import keeps
+    /// apart when an e-mail or phone disagrees: the same name (and company), the same e-mail,
+    /// the same phone. Each row says why and gives the `merge` that joins them into the older.
+    func duplicates(_ net: Network) -> RowSet {
+        var groups: [(String, [String: [Int64]])] = [("name", [:]), ("e-mail", [:]), ("phone", [:])]
+        for c in net.contacts {
+            groups[0].1[personKey(c.name, nil), default: []].append(c.id)
+            if let e = c.email { groups[1].1[e.lowercased(), default: []].append(c.id) }
+            if let p = c.phone, !phoneDigits(p).isEmpty { groups[2].1[phoneDigits(p), default: []].append(c.id) }
+        }
+        var reasons: [[Int64]: [String]] = [:]
+        for (what, byKey) in groups {
+            for ids in byKey.values where ids.count > 1 {
+                let ids = ids.sorted()
+                for other in ids.dropFirst() {
+                    var reason = "same \(what)"
+                    if what == "name", let a = net.contact(ids[0]), let b = net.contact(other), let x = a.company, let y = b.company,
+                        normalize(x) == normalize(y)
+                    {
+                        reason = "same name and company"
+                    }
+                    reasons[[ids[0], other], default: []].append(reason)
+                }
+            }
+        }
+        let cols = ["contact", "other", "reason", "merge"]
+        func name(_ id: Int64) -> String { net.contact(id)?.name ?? "" }
+        let pairs = reasons.keys.sorted { (name($0[0]), $0[0], name($0[1]), $0[1]) < (name($1[0]), $1[0], name($1[1]), $1[1]) }
+        return RowSet(
+            collection: nil,
+            rows: pairs.map { pair in
+                let merge = "merge @\(net.contact(pair[1])?.handle ?? "") into @\(net.contact(pair[0])?.handle ?? "")"
+                return .record(
+                    Record(
+                        keys: cols, values: [.contact(pair[0]), .contact(pair[1]), .string(reasons[pair]!.joined(separator: ", ")), .string(merge)]))
+            }, columns: cols)
     }
 }

@@ -14,6 +14,9 @@ public struct Definitions: Sendable {
         public var params: [String]
         public var body: Expr
         public var source: String
+        /// The steps one call takes with the fns it calls expanded, as the checker worked
+        /// them out (nil when unchecked): a call past `Checker.maxSteps` is refused.
+        public var steps: Int? = nil
     }
     public struct Rule: Sendable {
         /// The text the definition was read from, for locating errors inside it.
@@ -36,34 +39,61 @@ public struct Definitions: Sendable {
     public var fns: [String: Fn] = [:]
     public var rules: [Rule] = []
     public var scores: [String: Score] = [:]
+    /// Every definition's key (`let:vips`, `fn:weeks_over`, `score:priority`, `rule:x`) in the
+    /// order it was last defined: a definition only uses ones made before it, so the checker
+    /// learns them in this order without working any out twice.
+    public private(set) var order: [String] = []
     public init() {}
+
+    /// The key a definition is known by in `order` and in the checker's dependencies.
+    public static func key(_ kind: Definition.Kind, _ name: String) -> String { kind.rawValue + ":" + name }
+
+    private mutating func noteDefined(_ kind: Definition.Kind, _ name: String, replacing: Bool) {
+        let key = Definitions.key(kind, name)
+        if replacing, let i = order.firstIndex(of: key) { order.remove(at: i) }
+        order.append(key)
+    }
 
     /// Records the definition a statement makes. Returns false for other statements.
     @discardableResult
     public mutating func define(_ s: Statement) -> Bool {
         let text = s.text
         switch s.kind {
-        case .letDef(let name, let value): lets[name] = Let(file: s.source, name: name, value: value, source: text)
-        case .fnDef(let name, let params, let body): fns[name] = Fn(file: s.source, name: name, params: params, body: body, source: text)
+        case .letDef(let name, let value):
+            noteDefined(.let, name, replacing: lets.updateValue(Let(file: s.source, name: name, value: value, source: text), forKey: name) != nil)
+        case .fnDef(let name, let params, let body):
+            let fn = Fn(file: s.source, name: name, params: params, body: body, source: text)
+            noteDefined(.fn, name, replacing: fns.updateValue(fn, forKey: name) != nil)
         case .ruleDef(let name, let when, let message, let priority):
             let rule = Rule(file: s.source, name: name, when: when, message: message, priority: priority, source: text)
-            if let i = rules.firstIndex(where: { $0.name == name }) { rules[i] = rule } else { rules.append(rule) }
-        case .scoreDef(let name, let value): scores[name] = Score(file: s.source, name: name, value: value, source: text)
+            if let i = rules.firstIndex(where: { $0.name == name }) {
+                rules[i] = rule
+                noteDefined(.rule, name, replacing: true)
+            } else {
+                rules.append(rule)
+                noteDefined(.rule, name, replacing: false)
+            }
+        case .scoreDef(let name, let value):
+            let score = Score(file: s.source, name: name, value: value, source: text)
+            noteDefined(.score, name, replacing: scores.updateValue(score, forKey: name) != nil)
         default: return false
         }
         return true
     }
 
     public mutating func drop(_ kind: Definition.Kind, _ name: String) -> Bool {
+        let dropped: Bool
         switch kind {
-        case .let: return lets.removeValue(forKey: name) != nil
-        case .fn: return fns.removeValue(forKey: name) != nil
-        case .score: return scores.removeValue(forKey: name) != nil
+        case .let: dropped = lets.removeValue(forKey: name) != nil
+        case .fn: dropped = fns.removeValue(forKey: name) != nil
+        case .score: dropped = scores.removeValue(forKey: name) != nil
         case .rule:
             let before = rules.count
             rules.removeAll { $0.name == name }
-            return rules.count != before
+            dropped = rules.count != before
         }
+        if dropped, let i = order.firstIndex(of: Definitions.key(kind, name)) { order.remove(at: i) }
+        return dropped
     }
 
     /// The kind of the definition with this name, if any (rules are named by their quoted name).

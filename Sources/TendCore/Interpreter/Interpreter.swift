@@ -33,9 +33,21 @@ public final class Interpreter {
         storedDefinitions = load()
         forgetLetValues()
     }
-    /// The lets' values kept by the views no longer hold once a definition changes.
+    /// The lets' values kept by the views no longer hold once a definition changes, nor do
+    /// the steps worked out for unchecked fns.
     private func forgetLetValues() {
         for v in [cachedView, queryView, periodView] { v?.lets = [:] }
+        uncheckedSteps = nil
+    }
+    /// Steps per call of fns the checker did not see (see `Checker.steps(of:)`), worked out
+    /// when one is first called.
+    private var uncheckedSteps: [String: Int]?
+
+    /// The steps one call of a fn takes, with the fns it calls expanded.
+    func steps(of f: Definitions.Fn) -> Int {
+        if let known = f.steps { return known }
+        if uncheckedSteps == nil { uncheckedSteps = Checker.steps(of: storedDefinitions) }
+        return uncheckedSteps?[f.name] ?? 0
     }
     public weak var host: InterpreterHost?
     /// Under `--read-only`, definitions last for the run and nothing is written to the model.
@@ -61,7 +73,7 @@ public final class Interpreter {
         var net: Network {
             if partial { widen() }
             if let n = loadedNet { return n }
-            let n = loadedFull ?? (try? load(false)) ?? Network()
+            let n = loadedFull ?? attempt { try load(false) } ?? Network()
             loadedNet = n
             return n
         }
@@ -69,7 +81,7 @@ public final class Interpreter {
         /// read, `net` is the same network: contacts are not read twice.
         var full: Network {
             if let f = loadedFull { return f }
-            let f = (try? load(true)) ?? Network()
+            let f = attempt { try load(true) } ?? Network()
             loadedFull = f
             loadedNet = f
             contacts = f.contacts
@@ -100,7 +112,7 @@ public final class Interpreter {
             partial = false
             contactsReady = false
             lastLookup = (Int64.min, nil)
-            loadedNet = (try? load(false)) ?? loadedNet
+            loadedNet = attempt { try load(false) } ?? loadedNet
         }
         func position(of id: Int64) -> Int? {
             // The agenda and a where-clause read many fields of one contact in a row.
@@ -120,6 +132,18 @@ public final class Interpreter {
         /// reading every event clear before the contacts are replaced).
         private var lastLookup: (id: Int64, position: Int?) = (Int64.min, nil)
         let load: (Bool) throws -> Network
+        /// The first error met reading the model. The view's properties cannot throw; the
+        /// statement that used them fails with it (`readFailure`) instead of answering from an
+        /// empty network.
+        private(set) var failure: Error?
+        func attempt<T>(_ body: () throws -> T) -> T? {
+            do {
+                return try body()
+            } catch {
+                if failure == nil { failure = error }
+                return nil
+            }
+        }
         let today: Day
         let window: ClosedRange<Day>?
         /// The model, when the view shows it as it is (not a goal's period): its own figures,
@@ -137,7 +161,7 @@ public final class Interpreter {
                 return lastStats.stats
             }
             if let s = statsFew[id] { return s }
-            if statsFew.count < 25, !wholeTable, let s = (try? backendFirst?.contactStats(of: [id], today: today)) ?? nil {
+            if statsFew.count < 25, !wholeTable, let s = attempt({ try backendFirst?.contactStats(of: [id], today: today) }) ?? nil {
                 statsFew[id] = s[id]
                 return s[id]
             }
@@ -150,13 +174,13 @@ public final class Interpreter {
         /// memory, else a pass over the events.
         var stats: [Int64: ContactStats] {
             if let all = statsAll { return all }
-            let all = ((try? backendFirst?.contactStats(today: today)) ?? nil) ?? full.stats(today: today, window: window)
+            let all = (attempt { try backendFirst?.contactStats(today: today) } ?? nil) ?? full.stats(today: today, window: window)
             statsAll = all
             return all
         }
         /// Contacts adjacent to each contact through `knows` edges.
         lazy var adjacency: [Int64: [Int64]] = {
-            if let edges = try? backendFirst?.knowsEdges() {
+            if let edges = attempt({ try backendFirst?.knowsEdges() }) ?? nil {
                 var n = Network()
                 n.knows = edges
                 return n.adjacency()
@@ -192,22 +216,141 @@ public final class Interpreter {
     /// the moment anything else is asked for, and is dropped when the next statement starts.
     var queryView: View?
     var source: Source?
-    /// Guards against runaway evaluation (a user fn called in a tight loop over a huge network).
+    /// Definitions evaluated inside one another (fns, lets, scores): a stored definition that
+    /// reads itself stops here, with words, long before the stack (`stack`) runs out. Two
+    /// hundred is far beyond any real chain of definitions.
     var callDepth = 0
     static let maxCallDepth = 200
-    /// Rows visited by the current statement. A query inside a query over a large network is
-    /// quadratic: past `maxWork` visits the statement stops with an error instead of running
-    /// for hours. Counted, not timed, so that the limit is the same on every machine.
+    /// The stack's limit on this thread: evaluation stops with an error before it overflows.
+    var stack = StackGuard()
+    /// Rows visited and fns called by the current statement. A query inside a query over a
+    /// large network is quadratic, and fns calling fns twice are exponential: past `maxWork`
+    /// steps the statement stops with an error instead of running for hours. Counted, not
+    /// timed, so that the limit is the same on every machine; twenty million steps take
+    /// seconds, and a statement over a 20,000-contact network takes a few hundred thousand.
     var work = 0
     public var maxWork = 20_000_000
+    /// The longest text a statement may make with `+`, interpolation and the text functions:
+    /// `fn d(s) = s + s` nested 26 times stopped at 6 GB, out of memory. 16 MB is sixteen string
+    /// literals (`Lexer.maxStringBytes`): a dump writes a longer note as literals joined by `+`,
+    /// and imports refuse a field longer than this, so whatever is stored can be restored.
+    public static let maxStringBytes = 16 << 20
+    /// The most items in a list a statement makes with `+` (a literal holds at most 10,000):
+    /// a million is a hundred times a large network, and about 40 MB.
+    public static let maxListItems = 1_000_000
+    /// Lists and records nested deeper than this cannot be made: taking apart (and printing)
+    /// a nested value recurses once per level, like the parser's nesting limit.
+    public static let maxValueDepth = Parser.maxDepth
+    /// The bytes of values one statement may keep (the rows `show` and `group by` make, the
+    /// lets it works out), counted as they are made. A 1 MB literal shown for 2,000 contacts
+    /// took 2 GB; 256 MB is a hundred times a large network's whole table, and well inside a
+    /// small machine's memory.
+    public var maxStatementBytes = 256 << 20
+    /// Bytes of values the current statement has made.
+    var madeBytes = 0
+    /// What is being evaluated for every contact or period: the rules (for the agenda or `why`),
+    /// goals' metrics, the default cadence. A stored definition (by an older Tend, or written
+    /// into the database by hand) that reads what evaluates it is stopped when it re-enters,
+    /// with the cycle named, instead of recursing until the stack overflows.
+    var evaluatingRules = 0
+    var ruleInView = ""
+    var evaluatingGoals = 0
+    var goalInView = ""
+    var evaluatingCadence = 0
+    /// The lets and scores being evaluated now (`let:x`, `score:s`): one that reads itself is a cycle.
+    var inProgress: Set<String> = []
     /// Interactions read at a time when a large network is scanned page by page.
     public var pageSize = 20_000
+
+    /// Starts the budgets of a statement afresh (work, bytes made) and reads the stack's bounds.
+    func startStatement() {
+        work = 0
+        madeBytes = 0
+        stack.prepare()
+    }
+
+    /// Counts bytes of values the statement keeps (the rows `show` and `group by` make, the
+    /// lets it works out) against `maxStatementBytes`. Values made and dropped along the way
+    /// (a condition's text, row by row) are not counted: they are freed as the rows go by.
+    func account(_ bytes: Int, _ range: SourceRange) throws {
+        madeBytes += bytes
+        if madeBytes > maxStatementBytes {
+            throw fail(
+                "this statement makes more than \(maxStatementBytes >> 20) MB of values", range,
+                notes: ["show fewer rows (limit), or less text per row: a long text in show is repeated on every row"])
+        }
+    }
+
+    /// A value the statement keeps, counted with everything in it (up to what is left of the
+    /// budget), and nested no deeper than `maxValueDepth`.
+    func kept(_ v: Value, _ range: SourceRange) throws -> Value {
+        let (bytes, depth) = Interpreter.measure(v, budget: maxStatementBytes - madeBytes + 1)
+        if depth > Interpreter.maxValueDepth { throw fail("lists and records nest at most \(Interpreter.maxValueDepth) deep", range) }
+        try account(bytes, range)
+        return v
+    }
+
+    /// Text the statement made: at most `maxStringBytes`.
+    func made(_ text: String, _ range: SourceRange) throws -> Value {
+        try checkLength(text.utf8.count, range)
+        return .string(text)
+    }
+
+    /// Refuses text longer than `maxStringBytes` (before it is made, where the length is known).
+    func checkLength(_ bytes: Int, _ range: SourceRange) throws {
+        if bytes > Interpreter.maxStringBytes {
+            throw fail(
+                "this text would be \(bytes.formatted) bytes long; text holds at most 16 MB (\(Interpreter.maxStringBytes.formatted) bytes)", range)
+        }
+    }
+
+    /// A list or record the statement made: nested no deeper than `maxValueDepth`.
+    func made(_ v: Value, _ range: SourceRange) throws -> Value {
+        if Interpreter.depth(of: v) > Interpreter.maxValueDepth {
+            throw fail("lists and records nest at most \(Interpreter.maxValueDepth) deep", range)
+        }
+        return v
+    }
+
+    /// How deeply lists and records nest in a value (0 for anything else).
+    static func depth(of v: Value) -> Int {
+        switch v {
+        case .list(let items): return 1 + (items.lazy.map(depth).max() ?? 0)
+        case .record(let r): return 1 + (r.values.lazy.map(depth).max() ?? 0)
+        default: return 0
+        }
+    }
+
+    /// A value's bytes (text counted by its UTF-8, everything else by its slot) and how deeply
+    /// lists and records nest in it; stops counting once past `budget`.
+    static func measure(_ v: Value, budget: Int) -> (bytes: Int, depth: Int) {
+        let slot = MemoryLayout<Value>.stride
+        switch v {
+        case .string(let s): return (slot + s.utf8.count, 0)
+        case .list(let items): return measure(items, budget: budget)
+        case .record(let r): return measure(r.values, budget: budget)
+        case .row(let r): return measure(r.values, budget: budget)
+        default: return (slot, 0)
+        }
+    }
+
+    private static func measure(_ items: [Value], budget: Int) -> (bytes: Int, depth: Int) {
+        var bytes = MemoryLayout<Value>.stride
+        var depth = 0
+        for item in items {
+            let (b, d) = measure(item, budget: budget - bytes)
+            bytes += b
+            depth = max(depth, d)
+            if bytes > budget { break }
+        }
+        return (bytes, depth + 1)
+    }
 
     func charge(_ rows: Int, _ range: SourceRange) throws {
         work += rows
         if work > maxWork {
             throw fail(
-                "this statement does too much work (over \(maxWork) row visits)", range,
+                "this statement does too much work (over \(maxWork) steps: rows visited and fns called)", range,
                 notes: [
                     "a query inside a query over every row grows with the square of the network; narrow the inner query (contact == it, limit) or compute it once with let"
                 ])
@@ -244,6 +387,16 @@ public final class Interpreter {
     }
     private var retiredView: View?
 
+    /// The error a view of this statement met reading the model, if any; the views are then
+    /// dropped, so that the next statement reads again.
+    func readFailure() -> Error? {
+        guard let failure = [queryView, periodView, cachedView].lazy.compactMap({ $0?.failure }).first else { return nil }
+        invalidate()
+        retiredView = nil
+        periodView = nil
+        return failure
+    }
+
     @discardableResult
     func apply(_ change: Change) throws -> Int64? {
         invalidate()
@@ -276,10 +429,12 @@ public final class Interpreter {
     /// Evaluates an expression outside any row (the REPL's `-e`, tests).
     public func evaluate(_ e: Expr, source: Source) throws -> Value {
         self.source = source
+        stack.prepare()
         return try eval(e, .empty)
     }
 
     func eval(_ e: Expr, _ ctx: Ctx) throws -> Value {
+        if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
         switch e.kind {
         case .literal(let v):
             return v
@@ -288,10 +443,11 @@ public final class Interpreter {
             for p in parts {
                 switch p {
                 case .text(let t): s += t
-                case .expr(let inner): s += try display(eval(inner, ctx))
+                case .expr(let inner): s += try display(eval(inner, ctx), inner.range)
                 }
+                try checkLength(s.utf8.count, e.range)
             }
-            return .string(s)
+            return try made(s, e.range)
         case .name(let n):
             return try evalName(e, n, ctx)
         case .handle(let h):
@@ -307,11 +463,11 @@ public final class Interpreter {
             guard let row = ctx.row else { throw fail("'it' has no row here", e.range) }
             return row
         case .list(let items):
-            return .list(try items.map { try eval($0, ctx) })
+            return try made(.list(try items.map { try eval($0, ctx) }), e.range)
         case .record(let fields):
             var r = Record()
             for (k, v) in fields { r[k] = try eval(v, ctx) }
-            return .record(r)
+            return try made(.record(r), e.range)
         case .unary(let op, let operand):
             let v = try eval(operand, ctx)
             if op == "not" {
@@ -358,30 +514,28 @@ public final class Interpreter {
             // A let's value cannot change while the view stands (it reads no row): worked out once.
             let v = try view()
             if let known = v.lets[name] { return known }
-            guard let l = definitions.lets[name] else { throw fail("'\(name)' is no longer defined", e.range) }
-            callDepth += 1
-            defer { callDepth -= 1 }
-            if callDepth > Interpreter.maxCallDepth { throw fail("definitions nested too deeply", e.range) }
-            let value = try within(l.file) { try eval(l.value, Ctx()) }
-            if v === (try? view()) { v.lets[name] = value }
-            return value
+            return try letValue(name, v, e.range)
         case .collection(let name):
             guard let spec = Schema.collection(named: name) else { throw fail("unknown collection \(name)", e.range) }
-            if name == "agenda" { return .rows(try agendaRows(on: nil)) }
-            return .rows(RowSet(collection: spec, rows: try rows(of: spec)))
+            if name == "agenda" { return .rows(try agendaRows(on: nil, e.range)) }
+            return .rows(RowSet(collection: spec, rows: try rows(of: spec, e.range)))
         case .stage(let s):
             return .stage(s)
         case .constant(let c):
             switch c {
             case "today": return .date(try view().today)
-            case "yesterday": return .date(try view().today.adding(days: -1))
-            case "tomorrow": return .date(try view().today.adding(days: 1))
+            case "yesterday": return .date(try onCalendar(view().today.adding(checkedDays: -1), e))
+            case "tomorrow": return .date(try onCalendar(view().today.adding(checkedDays: 1), e))
             default: return .string(c)
             }
         case .unresolved:
             // Unchecked input (a rule loaded from an older database): resolve the way the checker would.
             if let v = ctx.locals[n] { return v }
             if let keys = ctx.groupKeys, let v = keys[n] { return v }
+            if case .contact? = ctx.row, ContactKey.byName[n] != nil || definitions.scores[n] != nil {
+                // A contact's field or score: its errors (a score that reads itself) are the answer.
+                return try field(ctx.row!, n, e.range)
+            }
             if let row = ctx.row, let v = try? field(row, n, e.range) { return v }
             if definitions.lets[n] != nil {
                 e.resolution = .global(n)
@@ -398,6 +552,85 @@ public final class Interpreter {
             if let s = Stage(name: n) { return .stage(s) }
             throw fail("unknown name '\(n)'", e.range)
         }
+    }
+
+    // MARK: - Lets
+
+    /// A let's value in this view. The lets it reads (directly, or in the fns it calls) are
+    /// worked out first, from the bottom up, so that a chain of a thousand lets needs no more
+    /// stack than one.
+    func letValue(_ name: String, _ v: View, _ range: SourceRange) throws -> Value {
+        guard let l = definitions.lets[name] else { throw fail("'\(name)' is no longer defined", range) }
+        if inProgress.contains(Definitions.key(.let, name)) { throw fail("let \(name) reads itself (a cycle): drop or redefine it", range) }
+        var order: [String] = []
+        var state: [String: Bool] = [name: false]
+        var stack = Interpreter.letsRead(by: l.value, definitions).map { ($0, false) }
+        while let (n, done) = stack.popLast() {
+            if done {
+                order.append(n)
+                continue
+            }
+            guard state[n] == nil, v.lets[n] == nil, let dep = definitions.lets[n] else { continue }
+            state[n] = false
+            stack.append((n, true))
+            stack += Interpreter.letsRead(by: dep.value, definitions).filter { state[$0] == nil }.map { ($0, false) }
+        }
+        for n in order where v.lets[n] == nil { _ = try evaluateLet(n, v, range) }
+        return try evaluateLet(name, v, range)
+    }
+
+    private func evaluateLet(_ name: String, _ v: View, _ range: SourceRange) throws -> Value {
+        guard let l = definitions.lets[name] else { throw fail("'\(name)' is no longer defined", range) }
+        let value = try kept(once(.let, name, range) { try within(l.file) { try eval(l.value, Ctx()) } }, range)
+        v.lets[name] = value
+        return value
+    }
+
+    /// Evaluates a let or a score, stopping one that reads itself (a stored cycle) and a chain
+    /// of definitions deeper than `maxCallDepth`.
+    private func once(_ kind: Definition.Kind, _ name: String, _ range: SourceRange, _ body: () throws -> Value) throws -> Value {
+        let key = Definitions.key(kind, name)
+        if inProgress.contains(key) { throw fail("\(kind) \(name) reads itself (a cycle): drop or redefine it", range) }
+        callDepth += 1
+        inProgress.insert(key)
+        defer {
+            callDepth -= 1
+            inProgress.remove(key)
+        }
+        if callDepth > Interpreter.maxCallDepth { throw fail("definitions nested too deeply", range) }
+        return try body()
+    }
+
+    /// The lets an expression reads, directly or in the fns it calls (each fn looked into once).
+    /// Walked with a stack of its own: fns calling fns may be thousands deep.
+    static func letsRead(by root: Expr, _ definitions: Definitions) -> [String] {
+        var found: [String] = []
+        var fnsSeen = Set<String>()
+        var stack = [root]
+        while let e = stack.popLast() {
+            switch e.kind {
+            case .literal, .handle, .tag, .me, .it: break
+            case .name(let n):
+                switch e.resolution {
+                case .global(let g): found.append(g)
+                case .unresolved where definitions.lets[n] != nil: found.append(n)
+                default: break
+                }
+            case .interpolated(let parts): for case .expr(let x) in parts { stack.append(x) }
+            case .list(let items): stack += items
+            case .record(let fields): stack += fields.map(\.1)
+            case .unary(_, let x), .member(let x, _): stack.append(x)
+            case .binary(_, let a, let b): stack += [a, b]
+            case .ifThen(let c, let t, let f): stack += [c, t] + (f.map { [$0] } ?? [])
+            case .call(let name, let args):
+                stack += args
+                if Builtin.byName[name] == nil, let f = definitions.fns[name], fnsSeen.insert(name).inserted { stack.append(f.body) }
+            case .query(let q):
+                stack += Checker.sourceExprs(q.source) + [q.filter, q.limit].compactMap { $0 }
+                stack += q.groupBy + q.sortBy.map(\.0) + q.show.map(\.0)
+            }
+        }
+        return found
     }
 
     // MARK: - Contacts
@@ -490,10 +723,7 @@ public final class Interpreter {
             throw fail("contacts have no field '\(name)'", range, suggestion: closest(name, among: Schema.contacts.fields.map(\.name)).first)
         }
         if let cached = v.scores[name]?[id] { return cached }
-        callDepth += 1
-        defer { callDepth -= 1 }
-        if callDepth > Interpreter.maxCallDepth { throw fail("scores nested too deeply", range) }
-        let value = try within(score.file) { try eval(score.value, Ctx(row: .contact(id))) }
+        let value = try once(.score, name, range) { try within(score.file) { try eval(score.value, Ctx(row: .contact(id))) } }
         v.scores[name, default: [:]][id] = value
         return value
     }
@@ -567,8 +797,17 @@ public final class Interpreter {
         if let cached = v.cadence[id] { return cached }
         var result: Duration?
         if let fn = definitions.fns["default_cadence"], fn.params.count == 1 {
+            if evaluatingCadence > 0 {
+                throw fail(
+                    "default_cadence needs a contact's cadence, due or overdue (or who is overdue), which default_cadence gives: a cycle; redefine it",
+                    fn.body.range)
+            }
             callDepth += 1
-            defer { callDepth -= 1 }
+            evaluatingCadence += 1
+            defer {
+                callDepth -= 1
+                evaluatingCadence -= 1
+            }
             if callDepth > Interpreter.maxCallDepth { throw fail("default_cadence nested too deeply", fn.body.range) }
             if case .duration(let d) = try within(fn.file, { try eval(fn.body, Ctx(locals: [fn.params[0]: .contact(id)])) }) { result = d }
         }
@@ -726,20 +965,20 @@ public final class Interpreter {
             // Numbers, the common case, without the operator's text.
             guard case .number(let x) = a, case .number(let y) = b else { break }
             switch code {
-            case .plus: return .number(Decimal.sum(x, y))
-            case .minus: return .number(Decimal.difference(x, y))
-            case .times: return .number(Decimal.product(x, y))
-            default: return y == 0 ? .null : .number(Decimal.quotient(x, y))
+            case .plus: return try finite(Decimal.sum(x, y), e)
+            case .minus: return try finite(Decimal.difference(x, y), e)
+            case .times: return try finite(Decimal.product(x, y), e)
+            default: return y == 0 ? .null : try finite(Decimal.quotient(x, y), e)
             }
         default: break
         }
         switch op {
         case "~":
             guard case .string(let needle) = b else { throw fail("'~' needs text on the right", e.range) }
-            let n = needle.lowercased()
+            let n = FoldedText(needle)
             switch a {
-            case .string(let s): return .bool(n.isEmpty || s.lowercased().contains(n))
-            case .list(let items): return .bool(items.contains { $0.stringValue.map { $0.lowercased().contains(n) } ?? false })
+            case .string(let s): return .bool(FoldedText(s).contains(n))
+            case .list(let items): return .bool(items.contains { $0.stringValue.map { FoldedText($0).contains(n) } ?? false })
             default: throw fail("'~' matches text, not \(a.typeName)", e.range)
             }
         case "in", "not in":
@@ -747,49 +986,65 @@ public final class Interpreter {
             return .bool(op == "in" ? found : !found)
         case "+", "-":
             switch (a, b) {
-            case (.number(let x), .number(let y)): return .number(op == "+" ? Decimal.sum(x, y) : Decimal.difference(x, y))
+            case (.number(let x), .number(let y)): return try finite(op == "+" ? Decimal.sum(x, y) : Decimal.difference(x, y), e)
             case (.date(let d), .duration(let u)):
-                guard abs(u.approximateDays) <= 100_000_000 else { throw fail("duration too large", e.range) }
-                return .date(d.adding(op == "+" ? u : -u))
+                return .date(try onCalendar(d.adding(checked: op == "+" ? u : -u), e))
             case (.duration(let u), .date(let d)) where op == "+":
-                guard abs(u.approximateDays) <= 100_000_000 else { throw fail("duration too large", e.range) }
-                return .date(d.adding(u))
+                return .date(try onCalendar(d.adding(checked: u), e))
             case (.date(let x), .date(let y)) where op == "-": return .duration(Duration(days: x.ordinal - y.ordinal))
-            case (.duration(let x), .duration(let y)): return .duration(op == "+" ? x + y : x + (-y))
-            case (.string(let x), .string(let y)) where op == "+": return .string(x + y)
-            case (.list(let x), .list(let y)) where op == "+": return .list(x + y)
+            case (.duration(let x), .duration(let y)): return .duration(try onCalendar(x.adding(checked: op == "+" ? y : -y), e))
+            case (.string(let x), .string(let y)) where op == "+":
+                try checkLength(x.utf8.count + y.utf8.count, e.range)
+                return try made(x + y, e.range)
+            case (.list(let x), .list(let y)) where op == "+":
+                if x.count + y.count > Interpreter.maxListItems {
+                    throw fail(
+                        "this list would hold \((x.count + y.count).formatted) items; a list holds at most \(Interpreter.maxListItems.formatted)",
+                        e.range)
+                }
+                return .list(x + y)
             default: throw fail("cannot \(op == "+" ? "add" : "subtract") \(b.typeName) and \(a.typeName)", e.range)
             }
         case "*", "/", "%":
             switch (a, b) {
             case (.number(let x), .number(let y)):
-                if op == "*" { return .number(Decimal.product(x, y)) }
+                if op == "*" { return try finite(Decimal.product(x, y), e) }
                 if y == 0 { return .null }
-                if op == "/" { return .number(Decimal.quotient(x, y)) }
+                if op == "/" { return try finite(Decimal.quotient(x, y), e) }
                 if let a = x.whole, let b = y.whole { return .number(Decimal(a % b)) }
                 let q = (x / y).rounded(toPlaces: 0, x / y >= 0 ? .down : .up)
-                return .number(x - q * y)
+                return try finite(x - q * y, e)
             case (.duration(let d), .number(let n)), (.number(let n), .duration(let d)):
                 if op == "%" { break }
                 if op == "/" {
                     if case .number = a { break }
                     if n == 0 { return .null }
-                    let days = (Decimal(d.approximateDays) / n).rounded(toPlaces: 0, .plain)
-                    return .duration(Duration(days: NSDecimalNumber(decimal: days).intValue))
+                    return .duration(try onCalendar(d.divided(by: n), e))
                 }
-                let k = NSDecimalNumber(decimal: n).doubleValue
-                // Beyond this a duration means nothing on a calendar, and Int arithmetic would trap.
-                guard abs(k) <= 1_000_000, abs(d.approximateDays * k) <= 100_000_000 else {
-                    throw fail("duration too large", e.range)
-                }
-                if k == k.rounded() { return .duration(Duration(months: d.months * Int(k), days: d.days * Int(k))) }
-                return .duration(Duration(days: Int((d.approximateDays * k).rounded())))
+                return .duration(try onCalendar(d.scaled(by: n), e))
             default: break
             }
             throw fail("cannot apply '\(op)' to \(a.typeName) and \(b.typeName)", e.range)
         default:
             throw fail("unknown operator \(op)", e.range)
         }
+    }
+
+    /// A number, unless the arithmetic left Decimal's range (about 10^165; it gives NaN then).
+    func finite(_ n: Decimal, _ e: Expr) throws -> Value {
+        if n.isNaN { throw fail("this number is too large (numbers have 38 digits and stay under 10^165)", e.range) }
+        return .number(n)
+    }
+
+    /// A date or duration the calendar holds, or the error that says it does not.
+    func onCalendar<T>(_ value: T?, _ e: Expr) throws -> T {
+        guard let value else {
+            throw fail(
+                T.self == Day.self
+                    ? "this date is off the calendar: dates run from 0001-01-01 to 9999-12-31"
+                    : "this duration is off the calendar: durations go up to \(Duration.limitText)", e.range)
+        }
+        return value
     }
 
     /// `x in list`, `x in rows`, `"sub" in "text"`; a list on the left matches when any item is in.
@@ -802,7 +1057,7 @@ public final class Interpreter {
         case .rows(let set): return set.rows.contains { Value.equal($0, a) }
         case .string(let s):
             guard case .string(let sub) = a else { return false }
-            return s.lowercased().contains(sub.lowercased())
+            return FoldedText(s).contains(FoldedText(sub))
         default: throw fail("'in' needs a list, a collection or text on the right, not \(b.typeName)", e.range)
         }
     }
@@ -810,12 +1065,25 @@ public final class Interpreter {
     // MARK: - Display
 
     /// A value as text inside a string: null is empty, a contact is its name.
-    public func display(_ v: Value) throws -> String {
+    public func display(_ v: Value) throws -> String { try display(v, .none) }
+
+    /// `display`, stopping with an error located at `range` once the text passes `maxStringBytes`.
+    func display(_ v: Value, _ range: SourceRange) throws -> String {
         switch v {
         case .null: return ""
         case .contact(let id): return try contact(id)?.name ?? "@\(id)"
-        case .list(let items): return try items.map { try display($0) }.joined(separator: ", ")
+        case .list(let items):
+            var out = ""
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += ", " }
+                out += try display(item, range)
+                try checkLength(out.utf8.count, range)
+            }
+            return out
         case .rows(let set): return "\(set.rows.count) \(set.collection?.name ?? "rows")"
+        case .record:
+            try checkLength(Interpreter.measure(v, budget: Interpreter.maxStringBytes).bytes, range)
+            return plainText(v)
         default: return plainText(v)
         }
     }

@@ -48,10 +48,17 @@ public func runtimeError(_ message: String, at range: SourceRange, in source: So
 
 /// What the interpreter asks its host to do: the core itself reads and writes no files.
 public protocol InterpreterHost: AnyObject {
-    /// Writes text to a file (for `save` and `export`), relative to the running script's folder.
-    func write(_ text: String, to path: String, from source: Source) throws
+    /// Writes `save`'s text to a file, relative to the running script's folder; an existing
+    /// file is replaced only with `overwrite`. Its errors are worded for the user.
+    func write(_ text: String, to path: String, overwrite: Bool, from source: Source) throws
+    /// Runs a `load` of a file this run saved earlier (it was not there to inline when the run
+    /// was checked): the definitions as saved are defined again.
+    func loadSaved(_ path: String, from source: Source, into interpreter: Interpreter) throws -> [Output]
     /// Runs `import FORMAT FILE` and returns its report.
     func importFile(format: String, path: String, options: [String: Value], from source: Source, into interpreter: Interpreter) throws -> String
-    /// Writes `export FORMAT FILE` of the given contacts (or the agenda for ics).
-    func exportFile(format: String, path: String, table: Table, contacts: [Int64], from source: Source, interpreter: Interpreter) throws -> String
+    /// Writes `export FORMAT FILE` of the given contacts (or the agenda for ics); returns the
+    /// confirmation to show, or nil when the export itself went to standard output.
+    func exportFile(
+        format: String, path: String, overwrite: Bool, table: Table, contacts: [Int64], from source: Source, interpreter: Interpreter
+    ) throws -> String?
 }

@@ -8,11 +8,11 @@ extension Interpreter {
     /// Every row of a collection (only the period's rows while a goal's metric is measured).
     /// Contacts and markets are kept for the statement; event rows are made again when asked for,
     /// since a million of them would hold far more memory than the events themselves.
-    func rows(of spec: CollectionSpec) throws -> [Value] {
+    func rows(of spec: CollectionSpec, _ range: SourceRange = .none) throws -> [Value] {
         let v = try view()
         let keep = spec.name == "contacts" || spec.name == "markets"
         if keep, let cached = v.rows[spec.name] { return cached }
-        let made = try makeRows(of: spec, v)
+        let made = try makeRows(of: spec, v, range)
         if keep { v.rows[spec.name] = made }
         return made
     }
@@ -186,7 +186,7 @@ extension Interpreter {
         }
     }
 
-    func makeRows(of spec: CollectionSpec, _ v: View) throws -> [Value] {
+    func makeRows(of spec: CollectionSpec, _ v: View, _ range: SourceRange = .none) throws -> [Value] {
         if Interpreter.eventCollections.contains(spec.name) {
             var out: [Value] = []
             try eachEventRow(spec, v.full, window: v.window) { out.append($0) }
@@ -204,21 +204,22 @@ extension Interpreter {
                         spec,
                         [
                             .string(g.name), .optional(g.due), .optional(g.metric), g.target.map(Value.number) ?? .null,
-                            .optional(g.period?.rawValue), .list(g.helpers.map(Value.contact)), try goalValue(g),
+                            .optional(g.period?.rawValue), .list(g.helpers.map(Value.contact)), try goalValue(g, range),
                         ]))
             }
         case "markets":
             return net.markets.map { .row(Row(spec, [.string($0.name), .list($0.servedBy.map(Value.string))])) }
         case "agenda":
-            return try agendaRows(on: nil).rows
+            return try agendaRows(on: nil, range).rows
         default:
             return []
         }
     }
 
-    func goalValue(_ g: Goal) throws -> Value {
-        guard g.metric != nil, let period = g.period, periodView == nil else { return .null }
-        return try metric(g, in: today.start(of: period)...today.end(of: period))
+    func goalValue(_ g: Goal, _ range: SourceRange) throws -> Value {
+        guard g.metric != nil, let period = g.period, periodView == nil, let start = today.start(of: period), let end = today.end(of: period)
+        else { return .null }
+        return try metric(g, in: start...end, reading: "goals", range)
     }
 
     // MARK: - Queries
@@ -245,9 +246,10 @@ extension Interpreter {
         if let l = q.limit { set.rows = Array(set.rows.prefix(try limit(l, outer))) }
         if !q.show.isEmpty {
             let names = showNames(q.show)
+            let clause = q.show[0].0.range.to(q.show[q.show.count - 1].0.range)
             set.rows = try set.rows.map { row in
                 let ctx = Ctx(row: row, locals: locals)
-                return .record(Record(keys: names, values: try q.show.map { try eval($0.0, ctx) }))
+                return try kept(.record(Record(keys: names, values: try q.show.map { try eval($0.0, ctx) })), clause)
             }
             set.columns = names
             set.collection = nil
@@ -461,6 +463,9 @@ extension Interpreter {
                 let v = try eval(g, ctx)
                 let parts: [Value]
                 if case .list(let items) = v { parts = items.isEmpty ? [.null] : items } else { parts = [v] }
+                // Several list-valued keys multiply: each combination counts as a row visit,
+                // charged before the combinations are made.
+                try charge(combos.count * parts.count, q.range)
                 combos = combos.flatMap { c in parts.map { c + [$0] } }
             }
             for key in combos {
@@ -485,8 +490,7 @@ extension Interpreter {
             } else {
                 for (i, (e, _)) in q.show.enumerated() { r[showNamesList[i]] = try eval(e, ctx) }
             }
-            records.append(.record(r))
-            _ = ctx
+            records.append(try kept(.record(r), q.range))
         }
         var result = records
         if q.sortBy.isEmpty {
@@ -538,7 +542,7 @@ extension Interpreter {
         case .agenda(let on):
             let day = try on.map { try eval($0, outer) }
             if let day, day.dateValue == nil && !day.isNull { throw fail("agenda on takes a date", q.range) }
-            return try agendaRows(on: day?.dateValue)
+            return try agendaRows(on: day?.dateValue, q.range)
         case .timeline(let who):
             guard case .contact(let id) = try eval(who, outer) else { throw fail("timeline takes a contact", who.range) }
             return try timeline(id)
@@ -549,7 +553,7 @@ extension Interpreter {
                     .row(Row(Schema.definitions, [.string(d.kind.rawValue), .string(d.name), .string(d.source)]))
                 })
         case .progress:
-            return try progressRows()
+            return try progressRows(q.range)
         case .who(let w):
             return try who(w, outer)
         case .gaps(let m):
@@ -563,7 +567,7 @@ extension Interpreter {
             return try report(kind, q.range)
         case .why(let who):
             guard case .contact(let id) = try eval(who, outer) else { throw fail("why takes a contact", who.range) }
-            return try why(id)
+            return try why(id, q.range)
         }
     }
 

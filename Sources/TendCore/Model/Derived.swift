@@ -99,7 +99,48 @@ extension Network {
     }
 }
 
-/// Makes a handle from a name: "José Núñez" → "jose-nunez".
+/// Who a person is by name: case, surrounding spaces and runs of spaces ignored, with the
+/// company (which may be nil) after a separator. Import matches on it when nothing better
+/// (a handle, an e-mail, a phone) decides, and `report duplicates` groups by it.
+public func personKey(_ name: String, _ company: String?) -> String {
+    collapsingSpaces(normalize(name)) + "\u{1F}" + normalize(company ?? "")
+}
+
+/// Runs of spaces as one, none at either end; ASCII text on its bytes (splitting Characters
+/// was a tenth of an import), other text by Characters.
+func collapsingSpaces(_ s: String) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(s.utf8.count)
+    for b in s.utf8 {
+        if b >= 0x80 { return s.split(separator: " ").joined(separator: " ") }
+        if b == 32, bytes.last ?? 32 == 32 { continue }
+        bytes.append(b)
+    }
+    if bytes.last == 32 { bytes.removeLast() }
+    return String(decoding: bytes, as: UTF8.self)
+}
+
+/// A phone number as compared: its last ten digits, so that "+1 (415) 555-0199", "415.555.0199"
+/// and "+1-415-555-0199" are one number (with or without the country code); empty when it
+/// has fewer than 7 digits, too few to tell people apart.
+public func phoneDigits(_ s: String) -> String {
+    let digits = s.unicodeScalars.filter { $0.value >= 0x30 && $0.value <= 0x39 }.suffix(10)
+    return digits.count >= 7 ? String(String.UnicodeScalarView(digits)) : ""
+}
+
+/// True for a handle as `@handle` reads it: `[a-z0-9]+(-[a-z0-9]+)*`.
+public func isValidHandle(_ s: String) -> Bool {
+    var previous: UInt8 = UInt8(ascii: "-")
+    for b in s.utf8 {
+        let alnum = (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
+        guard alnum || (b == UInt8(ascii: "-") && previous != UInt8(ascii: "-")) else { return false }
+        previous = b
+    }
+    return previous != UInt8(ascii: "-")
+}
+
+/// Makes a handle from a name: "José Núñez" → "jose-nunez". At most 60 characters, never
+/// ending in a dash (a cut can land just after one), so that the result is always valid.
 public func makeHandle(_ name: String) -> String {
     // Plain ASCII names (most of them) are made on their bytes, without folding accents.
     if name.utf8.allSatisfy({ $0 < 0x80 }) {
@@ -116,7 +157,9 @@ public func makeHandle(_ name: String) -> String {
                 pendingDash = true
             }
         }
-        return bytes.isEmpty ? "contact" : String(decoding: bytes.prefix(60), as: UTF8.self)
+        var cut = bytes.prefix(60)
+        while cut.last == UInt8(ascii: "-") { cut.removeLast() }
+        return cut.isEmpty ? "contact" : String(decoding: cut, as: UTF8.self)
     }
     let folded = name.utf8.allSatisfy { $0 < 0x80 } ? name : (name.applyingTransform(.stripDiacritics, reverse: false) ?? name)
     var out = ""
@@ -130,7 +173,9 @@ public func makeHandle(_ name: String) -> String {
             pendingDash = true
         }
     }
-    return out.isEmpty ? "contact" : String(out.prefix(60))
+    var cut = out.prefix(60)
+    while cut.last == "-" { cut.removeLast() }
+    return cut.isEmpty ? "contact" : String(cut)
 }
 
 /// Edit distance, for "did you mean" suggestions.

@@ -196,6 +196,9 @@ public struct Parser {
                 target = .person(try parsePerson())
             } else if match("me") {
                 target = .me
+            } else if let w = word(), let kind = EventKind(rawValue: w), kind != .stage {
+                advance()
+                target = .event(kind, try parseExpression())
             } else {
                 target = .query(try parseQueryExpr())
             }
@@ -334,11 +337,14 @@ public struct Parser {
                 kind = k
                 advance()
             }
-            return .drop(kind, name: try parsePrimary())
+            let name = try parsePrimary()
+            return .drop(kind, name: name, cascade: match("cascade"))
         case "load":
             return .load(path: try parseExpression())
         case "save":
-            return .save(path: try parseExpression())
+            // `overwrite` is a word only here, after the file name: it is no reserved word.
+            let path = try parseExpression()
+            return .save(path: path, overwrite: match("overwrite"))
         case "assert":
             let cond = try parseQueryExpr()
             var message: Expr?
@@ -357,8 +363,8 @@ public struct Parser {
             let format = try parseName("a format after 'export': vcard, csv, json, ics or dot")
             let path = try parseExpression()
             var query: Expr?
-            if !isAtEnd && !checkSeparator() { query = try parseQueryExpr() }
-            return .exportFile(format: format, path: path, query: query)
+            if !isAtEnd && !checkSeparator() && !check("overwrite") { query = try parseQueryExpr() }
+            return .exportFile(format: format, path: path, query: query, overwrite: match("overwrite"))
         case "explain":
             return .explain(try parseStatement())
         default:
@@ -826,7 +832,7 @@ public struct Parser {
             return query(.path(to: try parsePostfix()), from: t)
         case "report" where !isFieldUse():
             advance()
-            let kind = try parseName("what to report: network, reciprocity or money")
+            let kind = try parseName("what to report: network, reciprocity, money or duplicates")
             return query(.report(kind), from: t)
         default:
             break

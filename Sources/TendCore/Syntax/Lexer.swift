@@ -11,6 +11,13 @@ public struct Lexer {
     static let clauseWords: Set<String> = [
         "where", "sort", "group", "show", "limit", "when", "then", "else", "and", "or", "priority",
     ]
+    /// Whether `line` starts with a clause word, and so continues the statement before it
+    /// (`sort by name` after `contacts`): the REPL asks this of pasted lines.
+    public static func startsWithClauseWord(_ line: String) -> Bool {
+        var lexer = Lexer(Source(name: "<line>", text: line))
+        guard case .identifier(let w)? = lexer.tokenize().first?.kind else { return false }
+        return clauseWords.contains(w)
+    }
     static let continuingSymbols: Set<String> = [
         "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "=", "~", "??", ",", ":", ".", "(", "[", "{",
     ]
@@ -222,7 +229,7 @@ public struct Lexer {
             pos += 10
             let text = String(decoding: bytes[start..<pos], as: UTF8.self)
             if let day = Day(iso: text) { return add(.date(day), from: start) }
-            return add(.error("\(text) is not a date on the calendar"), from: start)
+            return add(.error("\(text) is not a date on the calendar: \(Day.problem(iso: text) ?? "")"), from: start)
         }
         var digits = ""
         while pos < end, Lexer.isDigit(bytes[pos]) || (bytes[pos] == UInt8(ascii: "_") && Lexer.isDigit(peek(1))) {
@@ -247,15 +254,10 @@ public struct Lexer {
             guard ["d", "w", "mo", "y"].contains(unit) else {
                 return add(.error("unknown unit '\(unit)' after a number; durations use d, w, mo or y (e.g. 10d)"), from: start)
             }
-            guard isWhole, digits.count <= 6, let n = Int(digits) else {
-                return add(.error("a duration is a whole number of d, w, mo or y (at most 999999)"), from: start)
-            }
-            let d: Duration
-            switch unit {
-            case "d": d = Duration(days: n)
-            case "w": d = Duration(days: 7 * n)
-            case "mo": d = Duration(months: n)
-            default: d = Duration(months: 12 * n)
+            guard isWhole else { return add(.error("a duration is a whole number of d, w, mo or y"), from: start) }
+            // Seven digits hold every duration on the calendar; more would not fit in an Int.
+            guard digits.count <= 7, let n = Int(digits), let d = Duration(n, unit: unit[...]) else {
+                return add(.error("this duration is off the calendar: durations go up to \(Duration.limitText)"), from: start)
             }
             return add(.duration(d), from: start)
         }
@@ -346,9 +348,10 @@ public struct Lexer {
                 flush()
                 let codeStart = pos + 1
                 guard let close = matchingBrace(from: codeStart) else {
-                    pos = end
-                    endsIncomplete = true
-                    return add(.error("unterminated '{' in string"), from: start)
+                    // An interpolation closes on its own line; more lines cannot complete it, so
+                    // the REPL reports it at once instead of asking for a continuation.
+                    while pos < end, bytes[pos] != 0x0A { pos += 1 }
+                    return add(.error("unterminated '{' in string; close it with '}' on the same line, or write \\{ for a brace"), from: start)
                 }
                 pieces.append(.code(SourceRange(codeStart, close)))
                 pos = close + 1
@@ -370,13 +373,15 @@ public struct Lexer {
         pos = min(pos, end)
     }
 
-    /// The offset of the `}` that closes an interpolation, skipping nested braces and strings.
+    /// The offset of the `}` that closes an interpolation on the same line, skipping nested braces
+    /// and strings; nil when the line or the input ends first.
     private func matchingBrace(from offset: Int) -> Int? {
         var i = offset
         var level = 0
         var inString = false
         while i < end {
             let b = bytes[i]
+            if b == 0x0A { return nil }
             if inString {
                 if b == UInt8(ascii: "\\") { i += 1 } else if b == UInt8(ascii: "\"") { inString = false }
             } else if b == UInt8(ascii: "\"") {

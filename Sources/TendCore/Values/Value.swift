@@ -48,7 +48,8 @@ public enum Value: Sendable {
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
     public var numberValue: Decimal? { if case .number(let n) = self { return n } else { return nil } }
     public var dateValue: Day? { if case .date(let d) = self { return d } else { return nil } }
-    public var intValue: Int? { numberValue.map { NSDecimalNumber(decimal: $0).intValue } }
+    /// A whole number as an Int (nil for fractions and for numbers beyond ±10^18).
+    public var intValue: Int? { numberValue?.exactInt }
     public var listValue: [Value]? { if case .list(let l) = self { return l } else { return nil } }
 }
 
@@ -166,8 +167,13 @@ extension String {
 
 /// A JSON string literal: what the JSON output and the store's list columns both write.
 public func jsonStringLiteral(_ s: String) -> String {
-    // Most strings need no escape: quoted as they are.
-    if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
+    // Most strings need no escape: quoted as they are. Control characters (see TerminalText)
+    // start with a byte below 0x20, 0x7F, or one of the lead bytes 0xC2, 0xD8, 0xE2.
+    if !s.utf8.contains(where: {
+        $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
+    }) {
+        return "\"" + s + "\""
+    }
     var out = "\""
     for ch in s.unicodeScalars {
         switch ch {
@@ -177,7 +183,8 @@ public func jsonStringLiteral(_ s: String) -> String {
         case "\r": out += "\\r"
         case "\t": out += "\\t"
         default:
-            if ch.value < 0x20 {
+            // Escaped, these stay exact for a JSON reader and harmless on a terminal.
+            if TerminalText.isControl(ch) {
                 let hex = String(ch.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             } else {

@@ -1,0 +1,388 @@
+/// What a checker has worked out about the definitions, shared with the copies it makes of
+/// itself (a copy works out a let's type without reporting): each fact is worked out once per
+/// definition, never again for each use, so checking stays linear in the text.
+final class DefinitionFacts {
+    /// Each let's type.
+    var letTypes: [String: ValueType] = [:]
+    /// Each fn's steps per call, with the fns it calls expanded (`Checker.maxSteps`).
+    var fnSteps: [String: Int] = [:]
+    /// Keys being worked out right now: met again only through a cycle that stored definitions
+    /// (written by an older Tend, or by hand) make.
+    var pending: Set<String> = []
+}
+
+extension Checker {
+    // MARK: - Limits
+
+    /// The most steps one evaluation of a definition may take, every fn it calls expanded.
+    /// `fn f(x) = g(x) + g(x)` runs g twice, so forty such levels would run for days; a
+    /// million steps take about a tenth of a second, and real definitions take under a thousand.
+    public static let maxSteps = 1_000_000
+
+    /// Sources that evaluate rules, scores, goals' metrics or every contact's cadence, with the
+    /// reason a definition they evaluate cannot read them: it would evaluate itself.
+    static let evaluators: [String: String] = [
+        "agenda": "which evaluates every rule",
+        "why": "which evaluates every rule",
+        "progress": "which evaluates every goal's metric",
+        "goals": "whose value evaluates every goal's metric",
+        "report": "which works over every contact's figures",
+        "who is overdue": "which evaluates every contact's cadence",
+    ]
+
+    /// Rules, scores, goals' metrics and the default cadence: what the evaluators evaluate.
+    static func isEvaluated(_ key: String) -> Bool {
+        key.hasPrefix("rule:") || key.hasPrefix("score:") || key.hasPrefix("goal:") || key == "fn:default_cadence"
+    }
+
+    static let evaluatorNote =
+        "a rule, a score, a goal's metric and default_cadence cannot read agenda, why, progress, goals, report or who is overdue (directly or through fns, lets and scores): those evaluate them"
+
+    /// `rule "x"`, `fn f`, `let vips`, `score priority`, `goal "Meet"`.
+    static func describe(_ key: String) -> String {
+        guard let colon = key.firstIndex(of: ":") else { return key }
+        let kind = key[..<colon]
+        let name = key[key.index(after: colon)...]
+        return kind == "rule" || kind == "goal" ? "\(kind) \"\(name)\"" : "\(kind) \(name)"
+    }
+
+    // MARK: - Learning definitions
+
+    /// Learns what an existing definition uses (and a let's type). Its errors were reported
+    /// when it was made.
+    mutating func learn(_ key: String) {
+        guard let colon = key.firstIndex(of: ":") else { return }
+        let name = String(key[key.index(after: colon)...])
+        switch key[..<colon] {
+        case "let":
+            guard let l = definitions.lets[name] else { return }
+            let (type, deps) = checked(l.value, Scope())
+            facts.letTypes[name] = type
+            dependencies[key] = deps
+        case "fn":
+            guard let f = definitions.fns[name] else { return }
+            dependencies[key] = checked(f.body, fnScope(f.params)).deps
+        case "score":
+            guard let s = definitions.scores[name] else { return }
+            dependencies[key] = checked(s.value, Scope(row: "contacts")).deps
+        case "rule":
+            guard let r = definitions.rules.first(where: { $0.name == name }) else { return }
+            var deps = checked(r.when, Scope(row: "contacts")).deps
+            deps.formUnion(checked(r.message, Scope(row: "contacts")).deps)
+            if let p = r.priority { deps.formUnion(checked(p, Scope(row: "contacts")).deps) }
+            dependencies[key] = deps
+        default:
+            return
+        }
+    }
+
+    /// The keys of every definition, in the order they were made (dependencies first).
+    static func keys(of definitions: Definitions) -> [String] {
+        var keys = definitions.order
+        let known = Set(keys)
+        let all =
+            definitions.lets.keys.map { Definitions.key(.let, $0) } + definitions.fns.keys.map { Definitions.key(.fn, $0) }
+            + definitions.scores.keys.map { Definitions.key(.score, $0) } + definitions.rules.map { Definitions.key(.rule, $0.name) }
+        keys += all.filter { !known.contains($0) }.sorted()
+        return keys
+    }
+
+    /// Checks an expression and returns its type and the definitions it uses.
+    mutating func checked(_ e: Expr, _ scope: Scope) -> (type: ValueType, deps: Set<String>) {
+        currentDeps = []
+        let type = check(e, scope)
+        return (type, currentDeps)
+    }
+
+    /// A let's type, worked out once (the let was checked when it was made).
+    func letType(_ l: Definitions.Let) -> ValueType {
+        if let known = facts.letTypes[l.name] { return known }
+        let key = Definitions.key(.let, l.name)
+        if facts.pending.contains(key) { return .any }
+        facts.pending.insert(key)
+        defer { facts.pending.remove(key) }
+        var copy = self
+        copy.diagnostics = []
+        let type = copy.check(l.value, Scope())
+        facts.letTypes[l.name] = type
+        return type
+    }
+
+    // MARK: - Admitting a definition
+
+    /// Whether a definition was admitted, and if not, whether it stays defined.
+    enum Admission {
+        case admitted
+        /// Refused for its cost alone: it stays defined (one error, not one more for each use),
+        /// as costing one step, and the script does not run.
+        case tooCostly
+        /// Refused: it would loop. It is not defined.
+        case refused
+    }
+
+    /// Records what a new or changed definition uses, unless evaluating it could loop or blow
+    /// up: too many steps once fns are expanded, a rule (score, metric) that reads what
+    /// evaluates it, or a cycle. Reports when it is refused; `dependencies` is then as before.
+    mutating func admit(_ key: String, _ deps: Set<String>, steps: Int, _ s: Statement) -> Admission {
+        if steps > Checker.maxSteps {
+            report(
+                "\(Checker.describe(key)) would take more than \(Checker.maxSteps.formatted) steps each time it runs: every call of a fn runs its whole body",
+                s.range,
+                notes: [
+                    "work a value out once and pass it on: fn f(x) = g(x) + g(x) runs g twice (and each level of such fns doubles the work); fn f(x) = 2 * g(x) runs it once"
+                ])
+            dependencies[key] = deps
+            return .tooCostly
+        }
+        if Checker.isEvaluated(key), let path = pathToEvaluator(deps) {
+            report(Checker.evaluatorMessage(key, path), s.range, notes: [Checker.evaluatorNote])
+            return .refused
+        }
+        let previous = dependencies[key]
+        dependencies[key] = deps
+        // Only a definition that others may already use, or that uses itself, can close a cycle.
+        if previous != nil || deps.contains(key), let cycle = findCycle(from: key) {
+            report(
+                "definitions cannot refer to themselves (the language always terminates): "
+                    + cycle.map { $0.replacingOccurrences(of: ":", with: " ") }.joined(separator: " → "), s.range)
+            dependencies[key] = previous
+            return .refused
+        }
+        if previous != nil, pathToEvaluator(deps) != nil {
+            // A fn or let that rules already use now reads the agenda (or the like).
+            for user in dependencies.keys.sorted() where Checker.isEvaluated(user) {
+                guard let path = pathToEvaluator(dependencies[user] ?? []) else { continue }
+                report(Checker.evaluatorMessage(user, path), s.range, notes: [Checker.evaluatorNote])
+                dependencies[key] = previous
+                return .refused
+            }
+        }
+        if previous != nil { forgetDependents(of: key) }
+        return .admitted
+    }
+
+    /// `rule "rr" reads why, which evaluates every rule`, with the fns and lets in between.
+    static func evaluatorMessage(_ key: String, _ path: [String]) -> String {
+        let evaluator = path.last ?? ""
+        let through = path.dropLast().map(describe)
+        return "\(describe(key)) reads \(evaluator)" + (through.isEmpty ? "" : " through " + through.joined(separator: " → ")) + ", "
+            + (evaluators[evaluator] ?? "")
+    }
+
+    /// The shortest chain of definitions from these uses to an evaluator (ending with it), or nil.
+    func pathToEvaluator(_ deps: Set<String>) -> [String]? {
+        var parent: [String: String] = [:]
+        var seen = Set<String>()
+        var queue = deps.sorted()
+        seen.formUnion(queue)
+        var i = 0
+        while i < queue.count {
+            let node = queue[i]
+            i += 1
+            if Checker.evaluators[node] != nil {
+                var path = [node]
+                while let p = parent[path[0]] { path.insert(p, at: 0) }
+                return path
+            }
+            for next in (dependencies[node] ?? []).sorted() where seen.insert(next).inserted {
+                parent[next] = node
+                queue.append(next)
+            }
+        }
+        return nil
+    }
+
+    /// A cycle through `start`, as the keys along it, or nil. Iterative: a chain of thousands of
+    /// definitions must not exhaust the stack.
+    func findCycle(from start: String) -> [String]? {
+        // Each level of `pending` holds the uses still to visit, smallest name last (visited first).
+        func uses(_ key: String) -> [String] { (dependencies[key] ?? []).sorted(by: >) }
+        var path: [String] = [start]
+        var onPath: Set<String> = [start]
+        var done = Set<String>()
+        var pending: [[String]] = [uses(start)]
+        while let last = path.last {
+            guard let next = pending[pending.count - 1].popLast() else {
+                path.removeLast()
+                onPath.remove(last)
+                done.insert(last)
+                pending.removeLast()
+                continue
+            }
+            if onPath.contains(next) { return Array(path[path.firstIndex(of: next)!...]) + [next] }
+            if done.contains(next) { continue }
+            path.append(next)
+            onPath.insert(next)
+            pending.append(uses(next))
+        }
+        return nil
+    }
+
+    /// After a let or fn changes, what was worked out from it no longer holds: the types of the
+    /// lets and the steps of the fns that use it are worked out again when next asked for (the
+    /// types conservatively, as any).
+    private mutating func forgetDependents(of key: String) {
+        var users: [String: [String]] = [:]
+        for (k, deps) in dependencies { for d in deps { users[d, default: []].append(k) } }
+        var stack = [key]
+        var seen: Set<String> = [key]
+        while let k = stack.popLast() {
+            if k.hasPrefix("let:"), k != key { facts.letTypes[String(k.dropFirst(4))] = .any }
+            if k.hasPrefix("fn:") { facts.fnSteps[String(k.dropFirst(3))] = nil }
+            for u in users[k] ?? [] where seen.insert(u).inserted { stack.append(u) }
+        }
+    }
+
+    // MARK: - Steps
+
+    /// The steps one evaluation of an expression takes with the fns it calls expanded: a let,
+    /// a score or a field is worked out once (per view, per contact) and counts one step; a
+    /// query's clauses count once (its rows are counted when it runs). Saturates past the limit.
+    func steps(_ e: Expr) -> Int {
+        let cap = Checker.maxSteps + 1
+        func add(_ a: Int, _ b: Int) -> Int { min(cap, a + b) }
+        switch e.kind {
+        case .literal, .handle, .tag, .me, .it, .name:
+            return 1
+        case .interpolated(let parts):
+            return parts.reduce(1) { n, p in if case .expr(let x) = p { return add(n, steps(x)) } else { return n } }
+        case .list(let items):
+            return items.reduce(1) { add($0, steps($1)) }
+        case .record(let fields):
+            return fields.reduce(1) { add($0, steps($1.1)) }
+        case .unary(_, let x), .member(let x, _):
+            return add(1, steps(x))
+        case .binary(_, let a, let b):
+            return add(add(1, steps(a)), steps(b))
+        case .ifThen(let c, let t, let f):
+            return add(add(add(1, steps(c)), steps(t)), f.map(steps) ?? 0)
+        case .call(let name, let args):
+            let own = Builtin.byName[name] == nil ? (facts.fnSteps[name] ?? 1) : 1
+            return args.reduce(own) { add($0, steps($1)) }
+        case .query(let q):
+            var n = 1
+            for x in Checker.sourceExprs(q.source) + [q.filter, q.limit].compactMap({ $0 }) { n = add(n, steps(x)) }
+            for x in q.groupBy + q.sortBy.map(\.0) + q.show.map(\.0) { n = add(n, steps(x)) }
+            return n
+        }
+    }
+
+    /// The expressions in a query's source (`who serves M`, `timeline @x`, …).
+    static func sourceExprs(_ s: QuerySource) -> [Expr] {
+        switch s {
+        case .expr(let e), .timeline(let e), .path(let e), .why(let e): return [e]
+        case .agenda(let on): return on.map { [$0] } ?? []
+        case .gaps(let m): return m.map { [$0] } ?? []
+        case .who(.serves(let m)): return m.map { [$0] } ?? []
+        case .who(.canHelp(let e)), .who(.knows(let e)): return [e]
+        case .who(.isOverdue), .rules, .progress, .connectors, .report: return []
+        }
+    }
+
+    /// The steps of an expression after those of every fn it reaches are known. The fns are
+    /// worked out callee first with an explicit stack, so a long chain of fns needs no deep recursion.
+    mutating func expandedSteps(_ e: Expr, _ deps: Set<String>) -> Int {
+        var stack: [(String, Bool)] = deps.filter { $0.hasPrefix("fn:") }.map { (String($0.dropFirst(3)), false) }
+        while let (name, calleesDone) = stack.popLast() {
+            guard facts.fnSteps[name] == nil, let f = definitions.fns[name] else { continue }
+            let key = Definitions.key(.fn, name)
+            if calleesDone {
+                facts.fnSteps[name] = steps(f.body)
+                facts.pending.remove(key)
+                continue
+            }
+            guard facts.pending.insert(key).inserted else { continue }
+            stack.append((name, true))
+            for d in dependencies[key] ?? [] where d.hasPrefix("fn:") && d != key { stack.append((String(d.dropFirst(3)), false)) }
+        }
+        return steps(e)
+    }
+}
+
+extension Checker {
+    // MARK: - Definitions, one function per kind; each is admitted unless it would loop or blow up (`admit`)
+
+    mutating func checkLet(_ s: Statement, _ name: String, _ value: Expr) {
+        checkName(name, s)
+        let (type, deps) = checked(value, Scope())
+        if admit(Definitions.key(.let, name), deps, steps: expandedSteps(value, deps), s) != .refused {
+            definitions.define(s)
+            facts.letTypes[name] = type
+        }
+    }
+
+    mutating func checkFn(_ s: Statement, _ name: String, _ params: [String], _ body: Expr) {
+        checkName(name, s)
+        if Builtin.byName[name] != nil { report("'\(name)' is a built-in function and cannot be redefined", s.range) }
+        // The function may call itself; define it first so that the cycle is what gets reported.
+        let previous = definitions.fns[name]
+        definitions.define(s)
+        let deps = checked(body, fnScope(params)).deps
+        facts.fnSteps[name] = nil
+        let steps = expandedSteps(body, deps)
+        definitions.fns[name]?.steps = steps
+        switch admit(Definitions.key(.fn, name), deps, steps: steps, s) {
+        case .admitted: facts.fnSteps[name] = steps
+        case .tooCostly: facts.fnSteps[name] = 1
+        case .refused:
+            if let previous { definitions.fns[name] = previous } else { _ = definitions.drop(.fn, name) }
+        }
+    }
+
+    mutating func checkRule(_ s: Statement, _ name: String, _ when: Expr, _ message: Expr, _ priority: Expr?) {
+        let scope = Scope(row: "contacts")
+        var deps = checked(when, scope).deps
+        currentDeps = []
+        expect(message, .string, scope, "the reminder")
+        deps.formUnion(currentDeps)
+        var steps = expandedSteps(when, deps) + expandedSteps(message, deps)
+        if let priority {
+            currentDeps = []
+            expect(priority, .number, scope, "the priority")
+            deps.formUnion(currentDeps)
+            steps += expandedSteps(priority, deps)
+        }
+        if admit(Definitions.key(.rule, name), deps, steps: steps, s) != .refused { definitions.define(s) }
+    }
+
+    mutating func checkScore(_ s: Statement, _ name: String, _ value: Expr) {
+        checkName(name, s)
+        if Schema.contacts.field(name) != nil {
+            report("'\(name)' is a contact field; a score needs a name of its own", s.range)
+        }
+        // Defined first, as a fn is, so that a score reading itself is reported as a cycle.
+        let previous = definitions.scores[name]
+        definitions.define(s)
+        currentDeps = []
+        expect(value, .number, Scope(row: "contacts"), "a score")
+        let deps = currentDeps
+        if admit(Definitions.key(.score, name), deps, steps: expandedSteps(value, deps), s) == .refused {
+            if let previous { definitions.scores[name] = previous } else { _ = definitions.drop(.score, name) }
+        }
+    }
+}
+
+extension Checker {
+    /// Each fn's steps per call, for definitions that were never checked (stored by an older
+    /// Tend): the interpreter refuses a call past `maxSteps` with these.
+    public static func steps(of definitions: Definitions) -> [String: Int] {
+        var checker = Checker(definitions: definitions)
+        for (name, f) in definitions.fns where checker.facts.fnSteps[name] == nil {
+            checker.facts.fnSteps[name] = checker.expandedSteps(f.body, checker.dependencies[Definitions.key(.fn, name)] ?? [])
+        }
+        return checker.facts.fnSteps
+    }
+}
+
+extension Int {
+    /// 1,000,000: a limit as it is written in messages.
+    var formatted: String {
+        let digits = String(self)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+}

@@ -1,0 +1,70 @@
+/// Text on its way to a terminal, with every scalar that could drive the terminal shown escaped.
+///
+/// Data comes from other people's files and scripts: a vCard named `Eve \e]52;c;…\a` would
+/// otherwise write the clipboard (OSC 52), clear the screen or retitle the window. Every human
+/// rendering (tables, cards, charts, confirmations, diagnostics) and every write to a terminal
+/// goes through `escaped`, the one place that decides what is safe:
+///
+///     "Eve \u{1B}]52;c;aGk=\u{7}"  →  "Eve \e]52;c;aGk=\u{7}"
+///
+/// Escaped are the C0 controls (except a newline or tab where the layout keeps them), DEL, the C1
+/// controls U+0080–U+009F (U+009B is CSI on terminals that read 8-bit controls), the line and
+/// paragraph separators, and the bidirectional overrides and isolates that reorder what is shown
+/// (the "Trojan Source" characters). Machine formats keep data exact by their own escaping.
+public enum TerminalText {
+    /// What the layout at hand keeps as it is.
+    public struct Keep: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let newline = Keep(rawValue: 1)
+        public static let tab = Keep(rawValue: 2)
+        /// Colour and bold (`ESC [ digits ; … m`) only: what Tend's own renderers paint with.
+        public static let colors = Keep(rawValue: 4)
+        /// Running text: lines and indentation.
+        public static let lines: Keep = [.newline, .tab]
+    }
+
+    /// True for a scalar that a terminal may act on instead of showing.
+    public static func isControl(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x00...0x1F, 0x7F...0x9F: return true
+        case 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
+    }
+
+    /// The text with every control scalar escaped: `\e` for ESC, `\u{7}` for the others.
+    public static func escaped(_ text: String, keep: Keep = []) -> String {
+        // Most text is printable ASCII: it is returned as it is, without a copy.
+        if text.utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || ($0 == 0x0A && keep.contains(.newline)) || ($0 == 0x09 && keep.contains(.tab)) }) {
+            return text
+        }
+        var out = String.UnicodeScalarView()
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        while i < scalars.count {
+            let s = scalars[i]
+            i += 1
+            if !isControl(s) || (s == "\n" && keep.contains(.newline)) || (s == "\t" && keep.contains(.tab)) {
+                out.append(s)
+            } else if s == "\u{1B}", keep.contains(.colors), let end = colorSequenceEnd(scalars, from: i) {
+                out.append(contentsOf: scalars[(i - 1)..<end])
+                i = end
+            } else if s == "\u{1B}" {
+                out.append(contentsOf: "\\e".unicodeScalars)
+            } else {
+                out.append(contentsOf: "\\u{\(String(s.value, radix: 16, uppercase: true))}".unicodeScalars)
+            }
+        }
+        return String(out)
+    }
+
+    /// Where an SGR sequence that starts after an ESC at `start - 1` ends: `[`, digits and
+    /// semicolons, `m`; nil for any other sequence.
+    static func colorSequenceEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
+        guard start < scalars.count, scalars[start] == "[" else { return nil }
+        var i = start + 1
+        while i < scalars.count, i - start <= 16, scalars[i] == ";" || ("0"..."9").contains(scalars[i]) { i += 1 }
+        return i < scalars.count && scalars[i] == "m" ? i + 1 : nil
+    }
+}

@@ -1,0 +1,29 @@
+/// The ranges a stored value lies in. A model refuses to write a value outside them, and the
+/// SQLite store reports one read from a file as damaged, so that no value from a database can
+/// reach arithmetic that would overflow (a cadence of 2^63 days trapped every query).
+public enum StoredRange {
+    /// Dates: the years 0001 to 9999, which `YYYY-MM-DD` can write and read back.
+    public static let days: ClosedRange<Int> = Day(year: 1, month: 1, day: 1)!.ordinal...Day(year: 9999, month: 12, day: 31)!.ordinal
+    /// A cadence's months and days, each at most a hundred years either way: a date plus the
+    /// largest cadence stays far inside `Int`.
+    public static let cadenceMonths: ClosedRange<Int> = -1_200...1_200
+    public static let cadenceDays: ClosedRange<Int> = -36_525...36_525
+    /// Money in cents: up to a trillion either way, far above any referral or spend, and so far
+    /// inside 64 bits that a million of them still add up without overflow.
+    public static let cents: ClosedRange<Int64> = -100_000_000_000_000...100_000_000_000_000
+    /// An interaction's quality.
+    public static let quality: ClosedRange<Int> = 1...5
+    /// A referral's status.
+    public static let statuses = ["open", "won", "lost"]
+
+    public static func contains(_ d: Day) -> Bool { days.contains(d.ordinal) }
+    public static func contains(cadence d: Duration) -> Bool { cadenceMonths.contains(d.months) && cadenceDays.contains(d.days) }
+
+    /// Why a value cannot be stored, in words, or nil when it can.
+    public static func problem(_ d: Day) -> String? {
+        contains(d) ? nil : "a date must be between 0001-01-01 and 9999-12-31"
+    }
+    public static func problem(cadence d: Duration) -> String? {
+        contains(cadence: d) ? nil : "a cadence is at most 100 years (1200mo or 36525d)"
+    }
+}

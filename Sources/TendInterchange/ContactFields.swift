@@ -1,0 +1,183 @@
+import TendCore
+
+/// A stored field's value as a file carries it.
+public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
+    case text(String)
+    case date(Day)
+    case duration(Duration)
+    case flag(Bool)
+    case list([String])
+    case stage(Stage)
+
+    /// A value that says no more than its absence: a flag that is off, the first stage. A
+    /// contact "lacks" such a field, and vCard leaves it out.
+    public var isBlank: Bool { self == .flag(false) || self == .stage(.contact) }
+
+    /// As an import report shows it.
+    public var description: String {
+        switch self {
+        case .text(let s): return s
+        case .date(let d): return d.description
+        case .duration(let d): return d.description
+        case .flag(let b): return b ? "true" : "false"
+        case .list(let items): return items.joined(separator: "; ")
+        case .stage(let s): return s.description
+        }
+    }
+}
+
+/// The stored fields of a contact that every format carries the same way, in one table: the
+/// CSV columns and JSON keys are their names, vCard writes them as standard properties where
+/// one exists (ORG, TITLE, ADR's city) and as `X-TEND-NAME` otherwise, and import merges them
+/// field by field. Name, handle, e-mail, phone, tags and notes are not here: each format reads
+/// them its own way (several e-mails, tags as labels, notes gathered from other properties).
+public struct ContactField: Sendable {
+    public enum Kind: Sendable { case text, date, duration, flag, list, stage }
+    public let name: String
+    public let kind: Kind
+    /// The key `export json` writes it under (the schema's name).
+    public let jsonKey: String
+    /// The vCard property that holds it, when a standard one does.
+    public let vcardProperty: String?
+    public let get: @Sendable (Contact) -> FieldValue?
+    public let set: @Sendable (inout Contact, FieldValue?) -> Void
+
+    /// `X-TEND-NEXT-STEP` for `next_step`.
+    public var extendedProperty: String { "X-TEND-" + name.uppercased().replacingOccurrences(of: "_", with: "-") }
+
+    static func text(_ name: String, _ path: WritableKeyPath<Contact, String?> & Sendable, vcard: String? = nil) -> ContactField {
+        ContactField(
+            name: name, kind: .text, jsonKey: name, vcardProperty: vcard, get: { $0[keyPath: path].map(FieldValue.text) },
+            set: { c, v in if case .text(let s)? = v { c[keyPath: path] = s } else { c[keyPath: path] = nil } })
+    }
+
+    static func date(_ name: String, _ path: WritableKeyPath<Contact, Day?> & Sendable) -> ContactField {
+        ContactField(
+            name: name, kind: .date, jsonKey: name, vcardProperty: nil, get: { $0[keyPath: path].map(FieldValue.date) },
+            set: { c, v in if case .date(let d)? = v { c[keyPath: path] = d } else { c[keyPath: path] = nil } })
+    }
+
+    static func flag(_ name: String, _ path: WritableKeyPath<Contact, Bool> & Sendable) -> ContactField {
+        ContactField(
+            name: name, kind: .flag, jsonKey: name, vcardProperty: nil, get: { .flag($0[keyPath: path]) },
+            set: { c, v in c[keyPath: path] = v == .flag(true) })
+    }
+
+    static func list(_ name: String) -> ContactField {
+        ContactField(
+            name: name, kind: .list, jsonKey: name, vcardProperty: nil, get: { $0[list: name].isEmpty ? nil : .list($0[list: name]) },
+            set: { c, v in if case .list(let items)? = v { c[list: name] = items } else { c[list: name] = [] } })
+    }
+}
+
+public enum ContactFields {
+    /// In the order CSV columns and vCard properties are written.
+    public static let all: [ContactField] = [
+        .text("company", \.company, vcard: "ORG"), .text("title", \.title, vcard: "TITLE"), .text("profession", \.profession),
+        .text("city", \.city, vcard: "ADR"), .text("met_at", \.metAt), .date("met_on", \.metOn), .text("relationship", \.relationship),
+        .flag("internal", \.isInternal),
+        ContactField(
+            name: "stage", kind: .stage, jsonKey: "stage", vcardProperty: nil, get: { .stage($0.stage) },
+            set: { c, v in if case .stage(let s)? = v { c.stage = s } else { c.stage = .contact } }),
+        ContactField(
+            name: "cadence", kind: .duration, jsonKey: "own_cadence", vcardProperty: nil, get: { $0.cadence.map(FieldValue.duration) },
+            set: { c, v in if case .duration(let d)? = v { c.cadence = d } else { c.cadence = nil } }),
+        .text("next_step", \.nextStep), .date("next_due", \.nextDue),
+        .list("goals"), .list("accomplishments"), .list("interests"), .list("networks"), .list("skills"), .list("serves"),
+        .flag("expert", \.expert), .flag("passionate", \.passionate), .flag("honors_referrals", \.honorsReferrals),
+        ContactField(
+            name: "created", kind: .date, jsonKey: "created", vcardProperty: nil, get: { .date($0.created) },
+            set: { c, v in if case .date(let d)? = v { c.created = d } }),
+        .date("snoozed_until", \.snoozedUntil),
+    ]
+
+    public static let byName: [String: ContactField] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
+    // MARK: - As text (CSV cells, vCard values)
+
+    /// The field's value as a CSV cell or vCard value writes it; a list's items are joined by
+    /// `separator` with `\` and the separator escaped in them.
+    public static func text(_ v: FieldValue, listSeparator: Character) -> String {
+        switch v {
+        case .duration(let d): return d.description.replacingOccurrences(of: " ", with: "")
+        case .list(let items):
+            return items.map {
+                $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: String(listSeparator), with: "\\\(listSeparator)")
+            }
+            .joined(separator: String(listSeparator))
+        default: return v.description
+        }
+    }
+
+    /// Reads a field from text; throws a worded error (the caller adds where).
+    public static func value(_ f: ContactField, from text: String, listSeparator: Unicode.Scalar) throws -> FieldValue? {
+        let t = text.trimmed
+        if t.isEmpty { return nil }
+        // Text Tend could not hold (or restore from a dump) is refused here, where the record is known.
+        if t.utf8.count > Interpreter.maxStringBytes {
+            throw FieldError("\(t.utf8.count) bytes of text; a field holds at most 16 MB")
+        }
+        switch f.kind {
+        case .text: return .text(t)
+        case .date:
+            guard let d = CSVImport.parseDate(t) else { throw FieldError("\"\(t)\" is not a date") }
+            return .date(d)
+        case .duration:
+            guard let d = cadence(t) else { throw FieldError("\"\(t)\" is not a cadence (2w, 3mo, 1y, 3mo+10d; at most 100 years)") }
+            return .duration(d)
+        case .flag:
+            switch t.lowercased() {
+            case "true", "yes", "1", "x": return .flag(true)
+            case "false", "no", "0": return .flag(false)
+            default: throw FieldError("\"\(t)\" is not true or false")
+            }
+        case .list:
+            let items = VCard.split(t, on: listSeparator).map(\.trimmed).filter { !$0.isEmpty }
+            return items.isEmpty ? nil : .list(items)
+        case .stage:
+            guard let s = Stage(name: t) else { throw FieldError("\"\(t)\" is not a stage (contact, visibility, credibility, profitability)") }
+            return .stage(s)
+        }
+    }
+
+    /// The longest cadence a file may set: longer ones are mistakes, and far longer ones would
+    /// overflow the date arithmetic every query does with them.
+    static let maxCadenceDays = 36_500.0
+
+    /// `2w`, `3mo`, `1y`, and sums such as `1y2mo`, `3mo+10d`, `3mo + 10d`; nil when it is not one
+    /// or is not between 1 day and 100 years.
+    public static func cadence(_ text: String) -> Duration? {
+        var total = Duration()
+        var digits = ""
+        var unit = ""
+        func flush() -> Bool {
+            guard !digits.isEmpty, digits.count <= 6, let n = Int(digits) else { return false }
+            switch unit {
+            case "d": total = total + Duration(days: n)
+            case "w": total = total + Duration(days: 7 * n)
+            case "mo": total = total + Duration(months: n)
+            case "y": total = total + Duration(months: 12 * n)
+            default: return false
+            }
+            digits = ""
+            unit = ""
+            return true
+        }
+        for ch in text where ch != " " && ch != "+" && ch != "_" {
+            if ch.isASCII && ch.isNumber {
+                if !unit.isEmpty { guard flush() else { return nil } }
+                digits.append(ch)
+            } else {
+                unit.append(ch)
+            }
+        }
+        guard flush(), total.approximateDays >= 1, total.approximateDays <= maxCadenceDays else { return nil }
+        return total
+    }
+}
+
+/// A field's value that cannot be read; the reader says which record and field.
+public struct FieldError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,190 @@
+import TendCore
+
+/// Who an imported record is: the contact it matches, in this order of evidence (issue 17):
+///
+/// 1. Tend's own handle (`X-TEND-HANDLE`, a `handle` column or key), or a vCard UID seen
+///    earlier in the same file;
+/// 2. any of its e-mails (case does not matter);
+/// 3. any of its phones (compared by `phoneDigits`);
+/// 4. its name and company, but only when neither an e-mail nor a phone disagrees.
+///
+/// Otherwise it is someone new. Records that carry distinct Tend handles are distinct people
+/// by construction (they came from one Tend database), so one never matches a contact that
+/// another record of the same import added under its own handle.
+public struct ContactIndex {
+    /// Contacts by e-mail, phone and name, oldest first under each key.
+    struct Keys {
+        var byEmail: [String: [Int64]] = [:]
+        var byPhone: [String: [Int64]] = [:]
+        var byName: [String: [Int64]] = [:]
+
+        /// Files the contact under its keys; `old` (its values before a merge) is filed already.
+        mutating func add(_ c: Contact, old: Contact? = nil) {
+            if let e = c.email?.lowercased(), e != old?.email?.lowercased() { Keys.append(c.id, to: &byEmail, e) }
+            if let p = c.phone.map(phoneDigits), p != old?.phone.map(phoneDigits) { Keys.append(c.id, to: &byPhone, p) }
+            let name = personKey(c.name, c.company)
+            if name != old.map({ personKey($0.name, $0.company) }) { Keys.append(c.id, to: &byName, name) }
+        }
+
+        // Static: an instance method taking one of self's dictionaries inout would copy it each call.
+        private static func append(_ id: Int64, to index: inout [String: [Int64]], _ key: String) {
+            if !key.isEmpty { index[key, default: []].append(id) }
+        }
+
+        func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
+            for e in p.emails { if let id = byEmail[e.lowercased()]?.first { return id } }
+            for phone in p.phones { if let id = byPhone[phoneDigits(phone)]?.first { return id } }
+            let candidates = byName[personKey(p.name, p[text: "company"])] ?? []
+            return candidates.first { id in contacts[id].map { !ContactIndex.disagrees($0, p) } == true }
+        }
+    }
+
+    var byHandle: [String: Int64] = [:]
+    var byUID: [String: Int64] = [:]
+    /// Contacts that were there before the import, or that it added from records without a handle.
+    var open = Keys()
+    /// Contacts the import added from records with their own Tend handle: only records without
+    /// a handle may match them.
+    var sealed = Keys()
+    var sealedIDs: Set<Int64> = []
+
+    public init(_ contacts: [Contact]) {
+        for c in contacts { index(c) }
+    }
+
+    public func isTaken(_ handle: String) -> Bool { byHandle[handle] != nil }
+
+    /// Indexes a contact that was there before the import; after a merge, `old` is how it was.
+    public mutating func index(_ c: Contact, old: Contact? = nil) {
+        byHandle[c.handle] = c.id
+        if sealedIDs.contains(c.id) { sealed.add(c, old: old) } else { open.add(c, old: old) }
+    }
+
+    /// Indexes a contact this import added for the record `p`.
+    public mutating func added(_ c: Contact, from p: ImportedContact) {
+        byHandle[c.handle] = c.id
+        if let uid = p.uid { byUID[uid] = c.id }
+        if p.handle.map(isValidHandle) == true {
+            sealed.add(c)
+            sealedIDs.insert(c.id)
+        } else {
+            open.add(c)
+        }
+    }
+
+    /// The contact the record is, if any; `contacts` holds every indexed contact as it is now.
+    public mutating func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
+        if let h = p.handle, let id = byHandle[h] { return id }
+        if let uid = p.uid, let id = byUID[uid] { return id }
+        let carriesHandle = p.handle.map(isValidHandle) == true
+        guard let id = open.match(p, in: contacts) ?? (carriesHandle ? nil : sealed.match(p, in: contacts)) else { return nil }
+        if let uid = p.uid { byUID[uid] = id }
+        return id
+    }
+
+    /// True when both give an e-mail (or both a phone) and none of the record's is the contact's.
+    static func disagrees(_ c: Contact, _ p: ImportedContact) -> Bool {
+        if let e = c.email, !p.emails.isEmpty, !p.emails.contains(where: { $0.lowercased() == e.lowercased() }) { return true }
+        if let phone = c.phone, !p.phones.isEmpty, !p.phones.contains(where: { samePhone($0, phone) }) { return true }
+        return false
+    }
+}
+
+/// One number, however it is written.
+func samePhone(_ a: String, _ b: String) -> Bool {
+    a == b || (!phoneDigits(a).isEmpty && phoneDigits(a) == phoneDigits(b))
+}
+
+/// A field that an import found different from what is stored: taken from the file (with
+/// `update`) or kept and reported as a conflict.
+public struct FieldChange: Equatable, Sendable, CustomStringConvertible {
+    public var handle: String
+    public var field: String
+    public var stored: String
+    public var file: String
+    public var applied: Bool
+
+    /// `@john-smith phone: kept +1 415 555 0100, file has +1 650 555 0199`, or with update
+    /// `@john-smith phone: +1 415 555 0100 → +1 650 555 0199`.
+    public var description: String {
+        let show = { (s: String) in s.count > 60 ? String(s.prefix(59)) + "…" : s }
+        return applied
+            ? "@\(handle) \(field): \(show(stored)) → \(show(file))"
+            : "@\(handle) \(field): kept \(show(stored)), file has \(show(file))"
+    }
+}
+
+/// How an imported record's values go into a contact.
+public enum Merge {
+    /// A new contact from a record: every value the file gave. The handle is the caller's.
+    public static func newContact(_ p: ImportedContact, handle: String, today: Day) -> Contact {
+        var c = Contact(name: p.name, handle: handle, created: today)
+        for f in ContactFields.all { if let v = p.fields[f.name] { f.set(&c, v) } }
+        c.email = p.emails.first
+        c.phone = p.phones.first
+        c.tags = p.tags
+        let notes = extraNotes(p)
+        c.notes = notes.isEmpty ? nil : notes.joined(separator: "\n")
+        return c
+    }
+
+    /// What the file gave beyond the fields: its notes, and its second e-mails and phones
+    /// (one of each is stored; the others are kept as notes rather than dropped).
+    static func extraNotes(_ p: ImportedContact) -> [String] {
+        p.notes + p.emails.dropFirst().map { "email: \($0)" } + p.phones.dropFirst().map { "phone: \($0)" }
+    }
+
+    /// Merges a record into the contact it matched. What the contact lacks is filled, lists
+    /// gain the file's items and notes its new lines; a value that differs is taken from the
+    /// file with `update`, else kept. Either way each differing field is returned, so that no
+    /// value is dropped without a word.
+    public static func merge(_ p: ImportedContact, into c: inout Contact, update: Bool) -> [FieldChange] {
+        var changes: [FieldChange] = []
+        func differs(_ field: String, _ stored: String, _ file: String) -> Bool {
+            changes.append(FieldChange(handle: c.handle, field: field, stored: stored, file: file, applied: update))
+            return update
+        }
+        if personKey(p.name, nil) != personKey(c.name, nil), differs("name", c.name, p.name) { c.name = p.name }
+        if let first = p.emails.first {
+            if c.email == nil {
+                c.email = first
+            } else if let e = c.email, !p.emails.contains(where: { $0.lowercased() == e.lowercased() }), differs("email", e, first) {
+                c.email = first
+            }
+        }
+        if let first = p.phones.first {
+            if c.phone == nil {
+                c.phone = first
+            } else if let s = c.phone, !p.phones.contains(where: { samePhone($0, s) }), differs("phone", s, first) {
+                c.phone = first
+            }
+        }
+        // The creation date is this database's own record, not the person's.
+        for f in ContactFields.all where f.name != "created" {
+            guard let v = p.fields[f.name] else { continue }
+            guard let stored = f.get(c), !stored.isBlank else {
+                f.set(&c, v)
+                continue
+            }
+            if stored == v { continue }
+            if case .list(let items) = v, case .list(let have) = stored, !update {
+                // Adding a list's items loses nothing.
+                f.set(&c, .list(have + items.filter { !have.contains($0) }))
+            } else if differs(f.name, stored.description, v.description) {
+                f.set(&c, v)
+            }
+        }
+        let newTags = p.tags.filter { !c.tags.contains($0) }
+        if update, !p.tags.isEmpty, Set(p.tags) != Set(c.tags), !c.tags.isEmpty {
+            _ = differs("tags", c.tags.joined(separator: ", "), p.tags.joined(separator: ", "))
+            c.tags = p.tags
+        } else {
+            c.tags += newTags
+        }
+        // Notes only grow: a line the contact's notes do not hold yet is added.
+        for n in extraNotes(p) where !(c.notes ?? "").contains(n) {
+            c.notes = c.notes.map { $0 + "\n" + n } ?? n
+        }
+        return changes
+    }
+}

@@ -1,0 +1,212 @@
+import Foundation
+
+/// Writes every file Tend writes — exports, `save`, backups, JUnit reports — one way: the bytes
+/// go into a new file beside the target, created exclusively under a random name (mode 0600:
+/// they are personal data), flushed to disk, and renamed over the target when complete. A full
+/// disk or a file size limit leaves the target as it was and no temporary file behind.
+///
+/// Before anything is created, the target is looked at, never opened: the open database and
+/// its side files are refused (compared by device and inode, and by real path for files not
+/// there yet); anything but a regular file — a FIFO, a device, a folder, a link to one — is
+/// refused, so that nothing blocks and nothing is written through a link to a terminal; a link
+/// to a regular file leads to that file; an existing file is replaced only when the user said so.
+public struct FileWriter {
+    /// A file that cannot be written, in words for the user.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+        init(_ description: String) { self.description = description }
+    }
+
+    /// What to do when the target exists.
+    public enum Existing {
+        /// Replace it: the user said so (`overwrite`, `--overwrite`).
+        case replace
+        /// Refuse, with advice on how to say so ("add overwrite to replace it").
+        case refuse(advice: String)
+        /// Ask the user (the interactive REPL); refuse with the advice when the answer is no.
+        case ask((String) -> Bool, advice: String)
+        /// Replace it when it is a file of the same kind, judged from its first bytes (a JUnit
+        /// report written by an earlier run); refuse otherwise.
+        case replaceIf(([UInt8]) -> Bool, advice: String)
+    }
+
+    /// The database in use (nil: none), whose files are never written.
+    public var database: String?
+
+    public init(database: String?) {
+        self.database = database
+    }
+
+    /// Writes bytes to `path`.
+    public func write(_ bytes: [UInt8], to path: String, existing: Existing) throws {
+        try fill(path, existing: existing) { temp, fd in try FileWriter.writeAll(bytes, to: fd, path: path) }
+    }
+
+    /// Makes the file at `path` by a body that fills the new temporary file (given by path and
+    /// by descriptor; SQLite's `VACUUM INTO` writes it by path).
+    public func fill(_ path: String, existing: Existing, _ body: (_ temp: String, _ fd: Int32) throws -> Void) throws {
+        let (target, isNew) = try check(path, existing: existing)
+        let dir = (target as NSString).deletingLastPathComponent
+        let (temp, fd) = try FileWriter.createTemporary(beside: target, for: path)
+        do {
+            try body(temp, fd)
+            guard fsync(fd) == 0 else { throw FileWriter.failure(path, errno) }
+            close(fd)
+            try FileWriter.move(temp, to: target, isNew: isNew, path: path)
+        } catch {
+            close(fd)
+            unlink(temp)
+            throw error
+        }
+        // The new name is made durable too; a failure here loses nothing already written.
+        let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 {
+            fsync(dfd)
+            close(dfd)
+        }
+    }
+
+    /// Puts the finished file in place. A file that was not there is linked, not renamed, so
+    /// that one made meanwhile by someone else is not replaced without the user's word.
+    static func move(_ temp: String, to target: String, isNew: Bool, path: String) throws {
+        if isNew {
+            if link(temp, target) == 0 {
+                unlink(temp)
+                return
+            }
+            if errno == EEXIST { throw Failure("\(path) appeared while Tend was writing it; it was left as it is") }
+            // A file system without hard links: renaming is what is left.
+        }
+        guard rename(temp, target) == 0 else { throw failure(path, errno) }
+    }
+
+    /// Looks at the target without opening it; returns the real path to write (a link leads to
+    /// its file) and whether it is new, or throws why it may not be written.
+    func check(_ path: String, existing: Existing) throws -> (String, isNew: Bool) {
+        guard !path.isEmpty else { throw Failure("no file name given") }
+        var st = stat()
+        guard lstat(path, &st) == 0 else {
+            guard errno == ENOENT else { throw FileWriter.failure(path, errno) }
+            return (try checkNew(path), true)
+        }
+        var target = path
+        if (st.st_mode & S_IFMT) == S_IFLNK {
+            guard stat(path, &st) == 0 else {
+                throw Failure("\(path) is a link to a file that does not exist; Tend does not write through it")
+            }
+            try FileWriter.requireRegular(path, st.st_mode)
+            guard let real = realpath(path, nil) else { throw FileWriter.failure(path, errno) }
+            target = String(cString: real)
+            free(real)
+        }
+        try FileWriter.requireRegular(path, st.st_mode)
+        if isDatabase(device: st.st_dev, inode: st.st_ino, realPath: target) {
+            throw Failure("\(path) is the open database (or one of its files); Tend never writes over it")
+        }
+        switch existing {
+        case .replace: break
+        case .refuse(let advice): throw Failure("\(path) already exists; \(advice)")
+        case .ask(let confirm, let advice):
+            guard confirm("\(path) already exists. Replace it? (y/N) ") else { throw Failure("\(path) already exists and was kept; \(advice)") }
+        case .replaceIf(let isSameKind, let advice):
+            guard isSameKind(FileWriter.head(of: target)) else { throw Failure("\(path) already exists; \(advice)") }
+        }
+        return (target, false)
+    }
+
+    /// A target that does not exist yet: its folder must, and it may not be a file of the database.
+    private func checkNew(_ path: String) throws -> String {
+        let dir = (path as NSString).deletingLastPathComponent
+        guard let real = realpath(dir.isEmpty ? "." : dir, nil) else {
+            throw Failure("cannot write \(path): there is no folder \(dir)")
+        }
+        let target = String(cString: real) + "/" + (path as NSString).lastPathComponent
+        free(real)
+        if isDatabase(device: nil, inode: nil, realPath: target) {
+            throw Failure("\(path) is a file of the open database; Tend never writes it")
+        }
+        return target
+    }
+
+    /// Whether a file is the database or one of the files SQLite keeps beside it.
+    private func isDatabase(device: dev_t?, inode: ino_t?, realPath: String) -> Bool {
+        guard let database else { return false }
+        var names = [database]
+        if let real = realpath(database, nil) {
+            names.append(String(cString: real))
+            free(real)
+        }
+        for name in names {
+            for file in [name, name + "-wal", name + "-shm", name + "-journal"] {
+                if file == realPath { return true }
+                var st = stat()
+                if let device, let inode, stat(file, &st) == 0, st.st_dev == device, st.st_ino == inode { return true }
+            }
+        }
+        return false
+    }
+
+    /// A new file beside the target, made with O_EXCL and O_NOFOLLOW under a name nobody can
+    /// guess, so that a link planted at that name is never followed and nothing is truncated.
+    static func createTemporary(beside target: String, for path: String) throws -> (String, Int32) {
+        let dir = (target as NSString).deletingLastPathComponent
+        let name = (target as NSString).lastPathComponent
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<16 {
+            let temp = (dir.isEmpty ? "" : dir + "/") + ".\(name).tend-" + String(rng.next(), radix: 36)
+            let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if fd >= 0 { return (temp, fd) }
+            if errno != EEXIST { throw failure(path, errno) }
+        }
+        throw Failure("cannot write \(path): no free temporary name beside it")
+    }
+
+    static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {
+        var written = 0
+        while written < bytes.count {
+            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { throw failure(path, n < 0 ? errno : ENOSPC) }
+            written += n
+        }
+    }
+
+    /// The first bytes of a file, for `replaceIf`.
+    static func head(of path: String) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let n = read(fd, &buffer, buffer.count)
+        return n > 0 ? Array(buffer[..<n]) : []
+    }
+
+    /// An error number in words, with the file it concerns; the target was left as it was.
+    static func failure(_ path: String, _ code: Int32) -> Failure {
+        let why: String
+        switch code {
+        case EFBIG: why = "the file size limit was reached (ulimit -f)"
+        case ENOSPC: why = "the disk is full"
+        case EDQUOT: why = "the disk quota is used up"
+        case EACCES, EPERM: why = "permission denied (check the file's and the folder's permissions)"
+        case EROFS: why = "the file system is read-only"
+        default: why = String(cString: strerror(code))
+        }
+        return Failure("cannot write \(path): \(why); the file was left as it was")
+    }
+
+    static func requireRegular(_ path: String, _ mode: mode_t) throws {
+        guard (mode & S_IFMT) != S_IFREG else { return }
+        throw Failure("\(path) is \(kind(mode)), not a regular file; Tend writes only regular files (\"-\" writes to standard output)")
+    }
+
+    static func kind(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFIFO: return "a FIFO"
+        case S_IFCHR, S_IFBLK: return "a device"
+        case S_IFDIR: return "a folder"
+        case S_IFSOCK: return "a socket"
+        default: return "a special file"
+        }
+    }
+}

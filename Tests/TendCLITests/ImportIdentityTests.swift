@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// Issue 17, items 2 and 3: imports never merge different people, never drop a value, and a
+/// changed file is reported (and taken with `--update`).
+@Suite struct ImportIdentityTests {
+    static func card(_ lines: [String]) -> String {
+        (["BEGIN:VCARD", "VERSION:3.0"] + lines + ["END:VCARD"]).joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func write(_ text: String, _ name: String, in dir: URL) throws {
+        try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    @Test func twoJohnSmithsAtGoogleAreTwoPeople() throws {
+        let dir = CLI.tempDir()
+        let file =
+            ImportIdentityTests.card(["FN:John Smith", "ORG:Google", "EMAIL;TYPE=work:john@google.com", "TEL:+1 415 555 0100"])
+            + ImportIdentityTests.card(["FN:John Smith", "ORG:Google", "EMAIL:jsmith@gmail.com", "TEL:+1 650 555 0199"])
+        try ImportIdentityTests.write(file, "j.vcf", in: dir)
+        let r = try CLI.run(["import", "vcard", "j.vcf"], in: dir)
+        #expect(r.stdout.hasPrefix("Imported from j.vcf: 2 added, 0 merged, 0 skipped."), "\(r.stdout)")
+        let people = try CLI.run(["--format", "csv", "-e", "contacts sort by handle show handle, email, phone"], in: dir)
+        #expect(people.stdout == "handle,email,phone\njohn-smith,john@google.com,'+1 415 555 0100\njohn-smith-2,jsmith@gmail.com,'+1 650 555 0199\n")
+        // report duplicates lists them, with the merge that joins them; the merge runs.
+        let dups = try CLI.run(["--format", "csv", "-e", "report duplicates"], in: dir)
+        #expect(dups.stdout == "contact,other,reason,merge\njohn-smith,john-smith-2,same name and company,merge @john-smith-2 into @john-smith\n")
+        #expect(try CLI.run(["-e", "merge @john-smith-2 into @john-smith"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")
+    }
+
+    /// Who is whom: handle first, then any e-mail (any case), then phone (any notation), then
+    /// name and company when no e-mail or phone disagrees.
+    @Test func matchingOrder() throws {
+        let dir = CLI.tempDir()
+        let setup = """
+            add "Ana Park" email: "Ana@Example.org", company: "Parks"
+            add "Ben Ode" phone: "+1 (415) 555-0101"
+            add "Cy Lee" company: "Lee Co"
+            add "Di Ray" handle: "di", email: "di@ray.example"
+            """
+        #expect(try CLI.run(["run", "-"], stdin: setup, in: dir).status == 0)
+        let file =
+            ImportIdentityTests.card(["FN:Ana P.", "EMAIL:ana@example.ORG", "TITLE:Editor"])  // e-mail, any case
+            + ImportIdentityTests.card(["FN:Benjamin Ode", "TEL:415.555.0101", "X-TEND-PROFESSION:plumber"])  // phone
+            + ImportIdentityTests.card(["FN:Cy Lee", "ORG:Lee Co", "EMAIL:cy@lee.example"])  // name and company, nothing disagrees
+            + ImportIdentityTests.card(["FN:Diane Ray", "X-TEND-HANDLE:di", "EMAIL:other@ray.example"])  // handle
+        try ImportIdentityTests.write(file, "m.vcf", in: dir)
+        let r = try CLI.run(["import", "vcard", "m.vcf"], in: dir)
+        #expect(r.stdout.contains("0 added, 4 merged"), "\(r.stdout)")
+        #expect(r.stdout.contains("@ana-park name: kept Ana Park, file has Ana P."))
+        #expect(r.stdout.contains("@ben-ode name: kept Ben Ode, file has Benjamin Ode"))
+        #expect(r.stdout.contains("@di name: kept Di Ray, file has Diane Ray"))
+        #expect(r.stdout.contains("@di email: kept di@ray.example, file has other@ray.example"))
+        let q = try CLI.run(["--format", "csv", "-e", "contacts sort by name show handle, title, profession, email"], in: dir)
+        #expect(
+            q.stdout
+                == "handle,title,profession,email\nana-park,Editor,,Ana@Example.org\nben-ode,,plumber,\ncy-lee,,,cy@lee.example\ndi,,,di@ray.example\n"
+        )
+    }
+
+    /// Re-importing a changed file: each differing field is reported and nothing changes;
+    /// with --update (or the language's `update`) each is taken and reported.
+    @Test func aChangedFileIsReportedThenUpdated() throws {
+        let dir = CLI.tempDir()
+        try ImportIdentityTests.write(
+            ImportIdentityTests.card(["FN:John Smith", "EMAIL:john@google.com", "TEL:+1 415 555 0100", "TITLE:Engineer"]), "v1.vcf", in: dir)
+        try ImportIdentityTests.write(
+            ImportIdentityTests.card(["FN:John Smith", "EMAIL:john@google.com", "TEL:+1 650 555 0199", "TITLE:Director", "CATEGORIES:vip"]),
+            "v2.vcf", in: dir)
+        #expect(try CLI.run(["import", "vcard", "v1.vcf"], in: dir).status == 0)
+        let before = try CLI.run(["dump"], in: dir).stdout
+        let dry = try CLI.run(["import", "vcard", "v2.vcf", "--dry-run", "--update"], in: dir)
+        #expect(dry.stdout.contains("2 fields would be updated"), "\(dry.stdout)")
+        let plain = try CLI.run(["import", "vcard", "v2.vcf"], in: dir)
+        #expect(plain.stdout.contains("0 added, 1 merged"))
+        #expect(plain.stdout.contains("2 conflicts"))
+        #expect(plain.stdout.contains("@john-smith phone: kept +1 415 555 0100, file has +1 650 555 0199"), "\(plain.stdout)")
+        #expect(plain.stdout.contains("@john-smith title: kept Engineer, file has Director"))
+        // The conflicting values were kept; the new tag (which loses nothing) was added.
+        #expect(try CLI.run(["-e", "print @john-smith.phone + \" \" + @john-smith.title"], in: dir).stdout == "+1 415 555 0100 Engineer\n")
+        #expect(try CLI.run(["dump"], in: dir).stdout != before)
+        let updated = try CLI.run(["run", "-"], stdin: "import vcard \"v2.vcf\" update\n", in: dir)
+        #expect(updated.stdout.contains("@john-smith phone: +1 415 555 0100 → +1 650 555 0199"), "\(updated.stdout) \(updated.stderr)")
+        #expect(updated.stdout.contains("@john-smith title: Engineer → Director"))
+        #expect(try CLI.run(["-e", "print @john-smith.phone + \" \" + @john-smith.title"], in: dir).stdout == "+1 650 555 0199 Director\n")
+        // Now the file and the database agree: nothing to report.
+        let again = try CLI.run(["import", "vcard", "v2.vcf"], in: dir)
+        #expect(!again.stdout.contains("conflict"), "\(again.stdout)")
+    }
+
+    /// For every stored field a file can carry: a different value is never dropped without a
+    /// word, and --update takes it (the next field added to ContactFields is covered too).
+    @Test func everyFieldThatDiffersIsReportedOrUpdated() throws {
+        let dir = CLI.tempDir()
+        let setup = """
+            add "Field Test" company: "A", title: "A", profession: "A", city: "A", met_at: "A", met_on: 2020-01-01, relationship: "A", internal, stage: visibility, cadence: 2w, next_step: "A", next_due: 2026-12-01, goals: ["A"], accomplishments: ["A"], interests: ["A"], networks: ["A"], skills: ["A"], serves: ["A"], expert, passionate, honors_referrals, snoozed_until: 2026-12-01, email: "a@a.example", phone: "+1 415 555 0100"
+            """
+        #expect(try CLI.run(["run", "-"], stdin: setup, in: dir).status == 0)
+        try CLI.run(["export", "json", "a.json"], in: dir)
+        var json = try String(contentsOf: dir.appendingPathComponent("a.json"), encoding: .utf8)
+        let changed: [(String, String, String)] = [
+            ("\"company\":\"A\"", "\"company\":\"B\"", "company"), ("\"title\":\"A\"", "\"title\":\"B\"", "title"),
+            ("\"profession\":\"A\"", "\"profession\":\"B\"", "profession"), ("\"city\":\"A\"", "\"city\":\"B\"", "city"),
+            ("\"met_at\":\"A\"", "\"met_at\":\"B\"", "met_at"), ("\"met_on\":\"2020-01-01\"", "\"met_on\":\"2021-01-01\"", "met_on"),
+            ("\"relationship\":\"A\"", "\"relationship\":\"B\"", "relationship"), ("\"internal\":true", "\"internal\":false", "internal"),
+            ("\"stage\":\"visibility\"", "\"stage\":\"credibility\"", "stage"), ("\"own_cadence\":\"2w\"", "\"own_cadence\":\"3mo\"", "cadence"),
+            ("\"next_step\":\"A\"", "\"next_step\":\"B\"", "next_step"), ("\"next_due\":\"2026-12-01\"", "\"next_due\":\"2027-01-01\"", "next_due"),
+            ("\"goals\":[\"A\"]", "\"goals\":[\"B\"]", "goals"), ("\"accomplishments\":[\"A\"]", "\"accomplishments\":[\"B\"]", "accomplishments"),
+            ("\"interests\":[\"A\"]", "\"interests\":[\"B\"]", "interests"), ("\"networks\":[\"A\"]", "\"networks\":[\"B\"]", "networks"),
+            ("\"skills\":[\"A\"]", "\"skills\":[\"B\"]", "skills"), ("\"serves\":[\"A\"]", "\"serves\":[\"B\"]", "serves"),
+            ("\"expert\":true", "\"expert\":false", "expert"), ("\"passionate\":true", "\"passionate\":false", "passionate"),
+            ("\"honors_referrals\":true", "\"honors_referrals\":false", "honors_referrals"),
+            ("\"snoozed_until\":\"2026-12-01\"", "\"snoozed_until\":\"2027-01-01\"", "snoozed_until"),
+            ("\"phone\":\"+1 415 555 0100\"", "\"phone\":\"+1 650 555 0100\"", "phone"),
+        ]
+        for (from, to, _) in changed {
+            #expect(json.contains(from), "\(from) not in the export")
+            json = json.replacingOccurrences(of: from, with: to)
+        }
+        try json.write(to: dir.appendingPathComponent("b.json"), atomically: true, encoding: .utf8)
+        let plain = try CLI.run(["import", "json", "b.json"], in: dir)
+        let lists = ["goals", "accomplishments", "interests", "networks", "skills", "serves"]
+        for (_, _, field) in changed where !lists.contains(field) {
+            #expect(plain.stdout.contains("@field-test \(field): kept "), "\(field) not reported:\n\(plain.stdout)")
+        }
+        // Lists gain the file's items without a conflict: nothing is lost.
+        #expect(try CLI.run(["-e", "print @field-test.goals"], in: dir).stdout == "A, B\n")
+        let update = try CLI.run(["import", "json", "b.json", "--update"], in: dir)
+        #expect(update.status == 0, "\(update.stderr)")
+        try CLI.run(["export", "json", "c.json"], in: dir)
+        let after = try String(contentsOf: dir.appendingPathComponent("c.json"), encoding: .utf8)
+        for (_, to, field) in changed {
+            #expect(after.contains(to), "\(field) was not updated:\n\(update.stdout)")
+        }
+    }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import TendStore
+import Testing
+
+/// Every file in a folder, below it too: its kind, mode and bytes (a link: where it points).
+struct FolderSnapshot: Equatable, CustomStringConvertible {
+    var files: [String: String]
+
+    init(_ dir: URL) {
+        files = [:]
+        let fm = FileManager.default
+        var stack = [""]
+        while let rel = stack.popLast() {
+            let path = rel.isEmpty ? dir.path : dir.path + "/" + rel
+            for name in ((try? fm.contentsOfDirectory(atPath: path)) ?? []).sorted() {
+                let relName = rel.isEmpty ? name : rel + "/" + name
+                let full = path + "/" + name
+                var st = stat()
+                lstat(full, &st)
+                let mode = String(st.st_mode, radix: 8)
+                switch st.st_mode & S_IFMT {
+                case S_IFDIR:
+                    files[relName] = "dir \(mode)"
+                    stack.append(relName)
+                case S_IFLNK:
+                    files[relName] = "link \(mode) -> \((try? fm.destinationOfSymbolicLink(atPath: full)) ?? "?")"
+                case S_IFREG:
+                    let bytes = (try? Data(contentsOf: URL(fileURLWithPath: full))) ?? Data()
+                    files[relName] = "file \(mode) \(bytes.count) bytes \(FolderSnapshot.digest(bytes)) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+                default:
+                    // A FIFO or socket: never opened (a FIFO would block).
+                    files[relName] = "special \(mode)"
+                }
+            }
+        }
+    }
+
+    /// FNV-1a over every byte (Data's own hash looks at the first bytes only).
+    static func digest(_ bytes: Data) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return String(h, radix: 16)
+    }
+
+    var description: String { files.keys.sorted().map { "\($0): \(files[$0]!)" }.joined(separator: "\n") }
+
+    /// What changed, in words, for a test's message.
+    func difference(to after: FolderSnapshot) -> String {
+        var lines: [String] = []
+        for k in Set(files.keys).union(after.files.keys).sorted() where files[k] != after.files[k] {
+            lines.append("\(k): \(files[k] ?? "absent") -> \(after.files[k] ?? "absent")")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// `--read-only` means Tend writes nothing: no change to the database, no file, no temporary
+/// file, no new database, no `-wal` or `-shm` file left behind.
+@Suite struct ReadOnlyTests {
+    /// A folder with a database of three people, a definition, a goal and the files the
+    /// statements below read, closed so that only `tend.db` is there.
+    static func network() throws -> URL {
+        let dir = CLI.tempDir()
+        let setup = """
+            add "Ana Park" email: "ana@example.com"
+            add "Ben Ode"
+            add "Cy Lu"
+            log call with @ana-park
+            let kept = 1
+            goal "Grow" target: 2 per month
+            market "Dentists" served_by: ["@ana-park"]
+            """
+        let r = try CLI.run(["run", "-"], stdin: setup, in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        try "let from_file = 2\n".write(to: dir.appendingPathComponent("rules.tend"), atomically: true, encoding: .utf8)
+        try "name,email\nDee Fox,dee@example.com\n".write(to: dir.appendingPathComponent("people.csv"), atomically: true, encoding: .utf8)
+        settle(dir.appendingPathComponent("tend.db").path)
+        return dir
+    }
+
+    /// Closes the database as the last connection does, so that its log is folded in and removed.
+    static func settle(_ path: String) {
+        do { _ = try Store(path: path) } catch {}
+    }
+
+    /// Every kind of statement, the ones that change data and the ones that do not.
+    static let statements = [
+        "add \"Eve Ray\"", "set @ana-park company: \"B-Co\"", "set me name: \"Me\"", "market \"Vets\" served_by: [\"x\"]",
+        "log call with @ana-park", "refer \"Mike\" to @ana-park", "referral from @ben-ode about \"Job\"",
+        "introduce @ana-park and @ben-ode", "spend 10 at @ana-park", "knows @ana-park @ben-ode",
+        "goal \"Other\" target: 1 per month", "helps @ana-park \"Grow\"", "merge @cy-lu into @ben-ode", "remove @cy-lu",
+        "snooze @ana-park 2w", "unsnooze @ana-park", "let x = 1", "fn f(a) = a + 1",
+        "rule \"r\" when stage == contact then remind \"hi\"", "score s = 1", "drop kept", "load \"rules.tend\"",
+        "save \"saved.tend\"", "save \"rules.tend\" overwrite", "assert count(contacts) == 3", "print count(contacts)",
+        "reset rules", "import csv \"people.csv\"", "export csv \"out.csv\"", "export csv \"tend.db\" contacts limit 1",
+        "export csv \"rules.tend\" overwrite", "export json \"-\" contacts limit 1", "explain contacts where stage == contact",
+        "contacts show name",
+    ]
+
+    @Test(arguments: statements)
+    func aStatementUnderReadOnlyWritesNothing(_ statement: String) throws {
+        let dir = try Self.network()
+        try (statement + "\n").write(to: dir.appendingPathComponent("s.tend"), atomically: true, encoding: .utf8)
+        let before = FolderSnapshot(dir)
+        let r = try CLI.run(["run", "--read-only", "s.tend"], in: dir)
+        #expect([0, 2].contains(r.status), "\(statement): exit \(r.status) \(r.stderr)")
+        let after = FolderSnapshot(dir)
+        #expect(before == after, "\(statement) changed the folder:\n\(before.difference(to: after))\n\(r.stderr)")
+    }
+
+    /// Every command under `--read-only`, on an existing database and on a missing one.
+    @Test func everyCommandUnderReadOnlyWritesNothing() throws {
+        let dir = try Self.network()
+        let commands: [[String]] = [
+            ["-e", "count(contacts)"], ["-e", "add \"Eve Ray\""], ["agenda"], ["dump"], ["export", "csv", "out.csv"],
+            ["export", "csv", "-"], ["import", "csv", "people.csv"], ["import", "--dry-run", "csv", "people.csv"],
+            ["demo", "--size", "50"], ["backup", "copy.db"], ["check", "--db", "tend.db", "rules.tend"], ["run", "rules.tend"],
+            ["--db", "other.db", "-e", "count(contacts)"], ["--db", "other.db", "-e", "add \"Eve Ray\""],
+            ["--db", "other.db", "agenda"], ["--db", "other.db", "demo"], ["--db", "other.db", "import", "csv", "people.csv"],
+        ]
+        for args in commands {
+            let before = FolderSnapshot(dir)
+            let r = try CLI.run(["--read-only"] + args, in: dir)
+            #expect(r.status != 1, "\(args): \(r.stderr)")
+            let after = FolderSnapshot(dir)
+            #expect(before == after, "\(args) changed the folder:\n\(before.difference(to: after))\n\(r.stderr)")
+        }
+        let piped = try CLI.run(["--read-only"], stdin: "add \"Eve Ray\"\n", in: dir)
+        #expect(piped.status == 2)
+    }
+
+    /// `export csv "victim.db"` under `--read-only` replaced the open database with CSV.
+    @Test func exportCannotReplaceTheDatabaseUnderReadOnly() throws {
+        let dir = try Self.network()
+        let db = dir.appendingPathComponent("tend.db")
+        let before = try Data(contentsOf: db)
+        let r = try CLI.run(["run", "--read-only", "--db", db.path, "-"], stdin: "export csv \"\(db.path)\" contacts limit 1\n", in: dir)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("export writes a file, which --read-only does not allow"), "\(r.stderr)")
+        #expect(try Data(contentsOf: db) == before)
+    }
+
+    /// The query argument of `tend export` was pasted into script text, so `; remove @x` ran.
+    @Test func exportsQueryArgumentIsOneQuery() throws {
+        let dir = try Self.network()
+        for readOnly in [true, false] {
+            let r = try CLI.run((readOnly ? ["--read-only"] : []) + ["export", "csv", "q.csv", "contacts limit 1; remove @ana-park"], in: dir)
+            #expect(r.status == 2, "\(r.stderr)")
+            #expect(r.stderr.contains("one query"), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("q.csv").path))
+            #expect(try CLI.run(["-e", "count(contacts where handle == \"ana-park\")"], in: dir).stdout == "1\n")
+        }
+        // Nor can the format or the file name carry a statement.
+        let format = try CLI.run(["export", "csv \"a.csv\"\nremove @ana-park\nexport csv", "b.csv"], in: dir)
+        #expect(format.status == 2, "\(format.stderr)")
+        let imported = try CLI.run(["import", "csv \"people.csv\"\nremove @ana-park\nimport csv", "people.csv"], in: dir)
+        #expect(imported.status == 2, "\(imported.stderr)")
+        #expect(try CLI.run(["-e", "count(contacts where handle == \"ana-park\")"], in: dir).stdout == "1\n")
+        // A query with a filter and a limit is still one query.
+        let ok = try CLI.run(["export", "csv", "-", "contacts where stage == contact sort by name limit 2"], in: dir)
+        #expect(ok.status == 0 && ok.stdout.contains("Ana Park") && !ok.stdout.contains("Cy Lu"), "\(ok.stderr)")
+    }
+
+    /// A CI job with a mistyped `--db` checked an empty new database and passed.
+    @Test func aMissingDatabaseIsAnErrorForARunThatOnlyReads() throws {
+        let dir = CLI.tempDir()
+        try "assert count(contacts) == 0\n".write(to: dir.appendingPathComponent("checks.tend"), atomically: true, encoding: .utf8)
+        for extra in [["--read-only"], []] {
+            let r = try CLI.run(["run"] + extra + ["--db", "typo.db", "checks.tend"], in: dir)
+            #expect(r.status == 3, "\(extra): \(r.stderr)")
+            #expect(r.stderr.contains("no database at typo.db"), "\(r.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["checks.tend"])
+        }
+        for args in [["-e", "count(contacts)"], ["agenda"], ["dump"], ["export", "csv", "-"], ["backup", "b.db"]] {
+            let r = try CLI.run(["--db", "typo.db"] + args, in: dir)
+            #expect(r.status == 3, "\(args): \(r.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["checks.tend"], "\(args)")
+        }
+        // A run that does not check creates nothing either.
+        let bad = try CLI.run(["--db", "typo.db", "-e", "add 3"], in: dir)
+        #expect(bad.status == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["checks.tend"])
+        // A run that changes data creates the database, and says so.
+        let add = try CLI.run(["--db", "new.db", "-e", "add \"Ana Park\""], in: dir)
+        #expect(add.status == 0)
+        #expect(add.stderr.contains("created a new database at new.db"), "\(add.stderr)")
+        #expect(try CLI.run(["--db", "new.db", "-e", "count(contacts)"], in: dir).stdout == "1\n")
+        // One that fails at run time leaves nothing behind.
+        let failed = try CLI.run(["--db", "gone.db", "run", "-"], stdin: "add \"Ana Park\"\nlog call with @nobody\n", in: dir)
+        #expect(failed.status == 3)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("gone.db").path))
+        // Import and demo still create their database.
+        try "name\nDee Fox\n".write(to: dir.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["--db", "imported.db", "import", "csv", "p.csv"], in: dir).status == 0)
+        #expect(try CLI.run(["--db", "demo.db", "demo"], in: dir).status == 0)
+        #expect(try CLI.run(["--db", "imported.db", "-e", "count(contacts)"], in: dir).stdout == "1\n")
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+
+/// A network with every stored field filled, odd values included: quotes, commas, semicolons,
+/// line breaks, tabs, backslashes, non-Latin text, and values that start like spreadsheet
+/// formulas. Deterministic for a seed.
+struct GeneratedNetwork {
+    static let odd = [
+        "He said \"hi\", then; left", "=SUM(A1:A9)", "+1 (415) 555-0199", "line one\nline two", "-minus first", "@at first",
+        "comma, semi; colon: back\\slash", "日本語のテキスト", "'=already quoted", "tab\tinside", "Zoë Ελένη Олег", "plain words",
+        "ends with a backslash\\", "a,b,c", "x;y;z",
+    ]
+    static let firsts = ["Ann", "Zoë", "李", "Ελένη", "O'Brien", "=Eve", "+Plus", "Jean-Luc", "Anne \"Nan\"", "Олег"]
+    static let lasts = ["Lee", "Núñez", "Smith, Jr.", "Park; Kim", "Ödegaard", "王", "-Dash"]
+    static let phones = ["+1-415-555-0199", "(415) 555-0199", "+1 415 555 0100", "+44.20.7946.0958", "555-0100 ext. 7"]
+    static let cadences = ["2w", "3mo", "1y", "3mo + 10d", "10d"]
+    static let tags = ["vip", "local", "bni", "golf-club", "x2"]
+
+    var seed: UInt64
+    mutating func next(_ n: Int) -> Int {
+        seed = seed &* 6364136223846793005 &+ 1442695040888963407
+        return Int((seed >> 33) % UInt64(n))
+    }
+    mutating func pick(_ from: [String]) -> String { from[next(from.count)] }
+    mutating func list() -> [String] { (0...next(3)).map { _ in pick(GeneratedNetwork.odd) } }
+    mutating func date() -> String { String(format: "%04d-%02d-%02d", 2000 + next(30), 1 + next(12), 1 + next(28)) }
+
+    /// One contact's stored fields, as JSON values (what `export json` writes for them).
+    mutating func contact(_ i: Int) -> [String: Any] {
+        var c: [String: Any] = [
+            "name": "\(pick(GeneratedNetwork.firsts)) \(pick(GeneratedNetwork.lasts)) \(i)", "handle": "p\(i)",
+            "email": "person.\(i)@example.org", "phone": pick(GeneratedNetwork.phones),
+            "tags": Array(Set((0...next(2)).map { _ in pick(GeneratedNetwork.tags) })).sorted(),
+        ]
+        for f in ["company", "title", "profession", "city", "met_at", "relationship", "next_step", "notes"] { c[f] = pick(GeneratedNetwork.odd) }
+        for f in ["goals", "accomplishments", "interests", "networks", "skills", "serves"] { c[f] = list() }
+        for f in ["internal", "expert", "passionate", "honors_referrals"] { c[f] = next(2) == 1 }
+        for f in ["met_on", "next_due", "created", "snoozed_until"] { c[f] = date() }
+        c["stage"] = pick(["contact", "visibility", "credibility", "profitability"])
+        c["own_cadence"] = pick(GeneratedNetwork.cadences)
+        return c
+    }
+
+    /// The contacts as `add` statements (the way a user would make them).
+    static func script(_ contacts: [[String: Any]]) -> String {
+        func quote(_ s: String) -> String {
+            "\""
+                + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(
+                    of: "\n", with: "\\n"
+                )
+                .replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "{", with: "\\{").replacingOccurrences(of: "}", with: "\\}")
+                + "\""
+        }
+        return contacts.map { c in
+            var options: [String] = []
+            for (k, v) in c.sorted(by: { $0.key < $1.key }) where k != "name" {
+                switch v {
+                case let b as Bool: if b { options.append(k) }
+                case let items as [String]: options.append("\(k): [\(items.map(quote).joined(separator: ", "))]")
+                case let s as String where k == "own_cadence": options.append("cadence: \(s)")
+                case let s as String where ["met_on", "next_due", "created", "snoozed_until"].contains(k): options.append("\(k): \(s)")
+                // `add … stage: contact` records a stage change that nothing else does (issue 17.10, not this test's).
+                case let s as String where k == "stage": if s != "contact" { options.append("stage: \(s)") }
+                case let s as String: options.append("\(k): \(quote(s))")
+                default: break
+                }
+            }
+            return "add \(quote(c["name"] as! String)) " + options.joined(separator: ", ")
+        }.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Issue 17, item 4: export → import into an empty database → export is byte-identical, and
+/// the two databases hold the same data.
+@Suite struct RoundTripTests {
+    static func file(_ dir: URL, _ name: String) throws -> Data { try Data(contentsOf: dir.appendingPathComponent(name)) }
+
+    /// Exports from `a`, imports into a new database, exports again; returns the new one.
+    @discardableResult
+    static func roundTrip(_ format: String, from a: URL) throws -> URL {
+        #expect(try CLI.run(["export", format, "one.\(format)"], in: a).status == 0)
+        let b = CLI.tempDir()
+        let imported = try CLI.run(["import", format, a.appendingPathComponent("one.\(format)").path], in: b)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(imported.stdout.contains(" added, 0 merged, 0 skipped."), "\(imported.stdout.prefix(400))")
+        #expect(try CLI.run(["export", format, "two.\(format)"], in: b).status == 0)
+        let one = try file(a, "one.\(format)")
+        let two = try file(b, "two.\(format)")
+        if let d = RoundTripTests.firstDifference(String(decoding: one, as: UTF8.self), String(decoding: two, as: UTF8.self)) {
+            Issue.record("the second \(format) export differs from the first at \(d)")
+        }
+        return b
+    }
+
+    /// The first line where two texts differ, both versions; nil when they are equal.
+    static func firstDifference(_ a: String, _ b: String) -> String? {
+        guard a != b else { return nil }
+        let l1 = a.split(separator: "\n", omittingEmptySubsequences: false)
+        let l2 = b.split(separator: "\n", omittingEmptySubsequences: false)
+        let i = Array(zip(l1, l2)).firstIndex { $0 != $1 } ?? min(l1.count, l2.count)
+        if i < l1.count, i < l2.count {
+            // Long lines (JSON is one) are shown from a little before the first difference.
+            let (x, y) = (Array(l1[i]), Array(l2[i]))
+            let at = Array(zip(x, y)).firstIndex { $0 != $1 } ?? min(x.count, y.count)
+            let from = max(0, at - 80)
+            return
+                "line \(i + 1), character \(at + 1): \(String(x[from..<min(x.count, at + 80)]).debugDescription) ≠ \(String(y[from..<min(y.count, at + 80)]).debugDescription)"
+        }
+        return
+            "line \(i + 1): \((i < l1.count ? String(l1[i]) : "(end)").debugDescription) ≠ \((i < l2.count ? String(l2[i]) : "(end)").debugDescription)"
+    }
+
+    @Test(arguments: ["json", "csv", "vcard"])
+    func everyFieldSurvives(_ format: String) throws {
+        var gen = GeneratedNetwork(seed: 7)
+        let contacts = (1...300).map { gen.contact($0) }
+        let a = CLI.tempDir()
+        let made = try CLI.run(["run", "-"], stdin: GeneratedNetwork.script(contacts), in: a)
+        #expect(made.status == 0, "\(made.stderr.prefix(2000))")
+        let b = try RoundTripTests.roundTrip(format, from: a)
+        // Not only the files: the databases hold the same contacts, field for field.
+        let dumpA = try CLI.run(["dump"], in: a).stdout
+        let dumpB = try CLI.run(["dump"], in: b).stdout
+        if let d = RoundTripTests.firstDifference(dumpA, dumpB) { Issue.record("the databases differ after a \(format) round trip, \(d)") }
+    }
+
+    /// At scale, every format: the sample network of 20,000 (whose names repeat, as real ones
+    /// do) goes out as vCards and comes back as 20,000 contacts, 0 merged (issue 17 found
+    /// 19,098 added, 902 merged: the export's own X-TEND-HANDLE was ignored); from there (contacts without
+    /// events, so that JSON's derived fields are the same on both sides) every format goes out
+    /// and comes back as the same file.
+    @Test func twentyThousandContacts() throws {
+        let sample = CLI.tempDir()
+        #expect(try CLI.run(["demo", "--size", "20000", "--interactions", "0"], in: sample).status == 0)
+        #expect(try CLI.run(["export", "vcard", "seed.vcf"], in: sample).status == 0)
+        let a = CLI.tempDir()
+        let seeded = try CLI.run(["import", "vcard", sample.appendingPathComponent("seed.vcf").path], in: a)
+        #expect(seeded.stdout.contains(": 20000 added, 0 merged, 0 skipped."), "\(seeded.stdout.prefix(300))")
+        for format in ["json", "csv", "vcard"] { try RoundTripTests.roundTrip(format, from: a) }
+    }
+}

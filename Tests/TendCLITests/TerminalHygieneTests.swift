@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+
+/// Data from other people's files must never drive the user's terminal (issue 16, item 7): a
+/// vCard named `Eve \e]52;c;…\a \e[2J` would write the clipboard and clear the screen.
+@Suite struct TerminalHygieneTests {
+    /// ESC, BEL, CSI as one C1 scalar, a right-to-left override, a carriage return.
+    static let hostileName = "Eve \u{1B}]52;c;aGVsbG8=\u{7} \u{1B}[2J \u{9B}31m \u{202E}evil\r!"
+
+    /// The byte sequences a terminal acts on; a pseudo-terminal's own CR before LF is allowed.
+    static func controls(in text: String, pty: Bool = false) -> [String] {
+        var found: [String] = []
+        let scalars = Array(text.unicodeScalars)
+        for (i, s) in scalars.enumerated() {
+            if pty, s == "\r", i + 1 < scalars.count, scalars[i + 1] == "\n" { continue }
+            if s == "\n" || s == "\t" { continue }
+            if s.value < 0x20 || (0x7F...0x9F).contains(s.value) || (0x202A...0x202E).contains(s.value) {
+                found.append(String(format: "U+%04X at %d", s.value, i))
+            }
+        }
+        return found
+    }
+
+    /// A database holding Eve (imported from a hostile vCard), a rule that names her, a touch
+    /// whose note carries an escape, and a definition whose source does too.
+    static func hostileDatabase() throws -> URL {
+        let dir = CLI.tempDir()
+        let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:\(hostileName)\r\nORG:\u{1B}[8mHidden Co\r\nX-TEND-HANDLE:eve\r\nEND:VCARD\r\n"
+        try card.write(to: dir.appendingPathComponent("hostile.vcf"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "vcard", "hostile.vcf"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(controls(in: r.stdout + r.stderr).isEmpty, "import report: \(r.stdout.debugDescription) \(r.stderr.debugDescription)")
+        let setup = """
+            log call with @eve note: "said \\u{1B}]0;pwned\\u{7} hi"
+            rule "call eve" when name ~ "Eve" then remind "call {name}" priority 5
+            set @eve cadence: 1w
+            """
+        let s = try CLI.run(["run", "-"], stdin: setup, in: dir)
+        #expect(s.status == 0, "\(s.stderr)")
+        return dir
+    }
+
+    @Test(arguments: [
+        "contacts", "@eve", "timeline @eve", "print @eve.name", "print @eve", "why @eve", "agenda", "contacts group by company",
+        "explain who knows @eve", "report network",
+    ])
+    func everyHumanRenderingEscapes(_ statement: String) throws {
+        let dir = try TerminalHygieneTests.hostileDatabase()
+        let r = try CLI.run(["-e", statement], in: dir)
+        #expect(r.status == 0, "\(statement): \(r.stderr)")
+        let found = TerminalHygieneTests.controls(in: r.stdout + r.stderr)
+        #expect(found.isEmpty, "\(statement) printed raw control characters \(found):\n\(r.stdout.debugDescription)")
+    }
+
+    @Test func theEscapesAreShownReadably() throws {
+        let dir = try TerminalHygieneTests.hostileDatabase()
+        let r = try CLI.run(["-e", "print @eve.name"], in: dir)
+        #expect(r.stdout == "Eve \\e]52;c;aGVsbG8=\\u{7} \\e[2J \\u{9B}31m \\u{202E}evil\\u{D}!\n", "\(r.stdout.debugDescription)")
+    }
+
+    @Test func jsonEscapesByItsOwnRulesAndStaysExact() throws {
+        let dir = try TerminalHygieneTests.hostileDatabase()
+        for statement in ["contacts", "@eve", "print @eve.name", "agenda"] {
+            let r = try CLI.run(["--format", "json", "-e", statement], in: dir)
+            #expect(r.status == 0)
+            #expect(TerminalHygieneTests.controls(in: r.stdout + r.stderr).isEmpty, "\(statement): \(r.stdout.debugDescription)")
+        }
+        let r = try CLI.run(["--format", "json", "-e", "contacts show name"], in: dir)
+        let rows = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
+        #expect(rows?.first?["name"] as? String == TerminalHygieneTests.hostileName)
+    }
+
+    /// CSV and TSV keep the data exact for the programs they are piped to.
+    @Test(arguments: ["csv", "tsv"])
+    func csvToAPipeKeepsTheDataExact(_ format: String) throws {
+        let dir = try TerminalHygieneTests.hostileDatabase()
+        let r = try CLI.run(["--format", format, "-e", "contacts show name"], in: dir)
+        #expect(r.stdout.contains("\u{1B}]52;c;aGVsbG8=\u{7}"), "\(r.stdout.debugDescription)")
+    }
+
+    /// On a terminal every format is escaped, CSV and TSV included: run in a pseudo-terminal
+    /// made by util-linux's `script`, which copies what the terminal received.
+    @Test(arguments: ["table", "csv", "tsv", "json"])
+    func nothingRawReachesATerminal(_ format: String) throws {
+        let script = "/usr/bin/script"
+        try #require(FileManager.default.isExecutableFile(atPath: script), "util-linux script is needed to make a terminal")
+        let dir = try TerminalHygieneTests.hostileDatabase()
+        for statement in ["contacts show name, company", "print @eve.name", "@eve", "add \\\"x\\\" handle: \\\"eve\\\""] {
+            let command = "\(CLI.binary) --format \(format) -e \"\(statement)\""
+            let r = try CLI.run([script, "-q", "-e", "-c", command, "/dev/null"], in: dir, raw: true)
+            let found = TerminalHygieneTests.controls(in: r.stdout, pty: true)
+            #expect(found.isEmpty, "\(format) \(statement) on a terminal: \(found)\n\(r.stdout.debugDescription)")
+            #expect(r.stdout.contains("Eve") || r.stdout.contains("taken"), "\(r.stdout.debugDescription)")
+        }
+    }
+
+    /// Error messages quote names and echo source lines: both are escaped.
+    @Test func errorMessagesEscapeWhatTheyQuote() throws {
+        let dir = try TerminalHygieneTests.hostileDatabase()
+        // The name is taken: the message quotes Eve's name.
+        let taken = try CLI.run(["-e", "add \"Someone\" handle: \"eve\""], in: dir)
+        #expect(taken.status == 3)
+        #expect(taken.stderr.contains("taken by Eve \\e]52"), "\(taken.stderr.debugDescription)")
+        #expect(TerminalHygieneTests.controls(in: taken.stderr).isEmpty, "\(taken.stderr.debugDescription)")
+        // A script line that holds raw escapes, echoed under a parse error and a check error.
+        let script = "print \"\u{1B}]52;c;eA==\u{7}\" + nosuch\n"
+        try script.write(to: dir.appendingPathComponent("bad\u{1B}[2J.tend"), atomically: true, encoding: .utf8)
+        for args in [["run", "bad\u{1B}[2J.tend"], ["check", "bad\u{1B}[2J.tend"]] {
+            let r = try CLI.run(args, in: dir)
+            #expect(r.status == 2)
+            #expect(r.stderr.contains("\\e]52;c;eA==\\u{7}"), "\(r.stderr.debugDescription)")
+            #expect(TerminalHygieneTests.controls(in: r.stderr).isEmpty, "\(args): \(r.stderr.debugDescription)")
+        }
+    }
+
+    /// The caret stays under the error when escapes widen the line before it.
+    @Test func caretStaysUnderTheErrorAfterEscapes() throws {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(["-e", "print \"\u{1B}\u{7}\" + nosuch"], in: dir)
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        let echoed = try #require(lines.firstIndex { $0.hasPrefix("print ") })
+        let caret = lines[echoed + 1]
+        let column = caret.firstIndex(of: "^").map { caret.distance(from: caret.startIndex, to: $0) } ?? -1
+        let source = lines[echoed]
+        #expect(source.dropFirst(column).hasPrefix("nosuch"), "\(source)\n\(caret)")
+    }
+}

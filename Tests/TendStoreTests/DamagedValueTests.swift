@@ -1,0 +1,136 @@
+import Foundation
+import Testing
+
+@testable import TendCore
+@testable import TendStore
+
+/// Values that Tend never writes, put into a database by another program or a bad disk: each is
+/// reported with the file, table and row it is in, and nothing traps (a cadence of 2^63 days
+/// made every query stop on an overflow).
+@Suite struct DamagedValueTests {
+    /// A small database with one of everything, and its path.
+    static func database() throws -> String {
+        let path = tempPath("damaged.db")
+        let store = try Store(path: path)
+        try store.transaction {
+            var joan = Contact(name: "Joan Rivera", handle: "joan-rivera", created: day)
+            joan.tags = ["vip"]
+            joan.cadence = Duration(months: 3)
+            let a = try store.apply(.insertContact(joan))!
+            let b = try store.apply(.insertContact(Contact(name: "Dana Lee", handle: "dana-lee", created: day)))!
+            try store.apply(.insertStageChange(StageChange(contact: a, stage: .visibility, on: day)))
+            var i = Interaction(kind: "lunch", on: day, people: [a, b])
+            i.quality = 4
+            try store.apply(.insertInteraction(i))
+            var r = Referral(direction: .given, contact: a, on: day)
+            r.value = 120
+            r.status = "open"
+            try store.apply(.insertReferral(r))
+            try store.apply(.insertIntroduction(Introduction(a: a, b: b, on: day)))
+            try store.apply(.insertSpend(Spend(contact: b, amount: 85, on: day)))
+            var g = Goal(name: "Meet")
+            g.target = 3
+            g.period = .month
+            g.helpers = [a]
+            try store.apply(.setGoal(g))
+            try store.apply(.setMarket(Market(name: "retired", servedBy: ["salon"])))
+            try store.apply(.setDefinition(Definition(kind: .let, name: "x", source: "let x = 1")))
+        }
+        return path
+    }
+
+    static let damages: [(String, String)] = [
+        ("UPDATE contacts SET cadence_days = 9223372036854775807 WHERE id = 1", "contacts row 1: cadence is out of range"),
+        ("UPDATE contacts SET cadence_months = -9223372036854775808 WHERE id = 1", "contacts row 1: cadence is out of range"),
+        ("UPDATE contacts SET met_on = '10000-01-01' WHERE id = 2", "contacts row 2: met_on is not a date"),
+        ("UPDATE contacts SET created = 'soon' WHERE id = 2", "contacts row 2: created is not a date"),
+        ("UPDATE contacts SET created = 20261123 WHERE id = 2", "contacts row 2: created is not a date"),
+        ("UPDATE contacts SET next_due = '2026-02-30' WHERE id = 1", "contacts row 1: next_due is not a date"),
+        ("UPDATE contacts SET stage = 9 WHERE id = 1", "contacts row 1: stage is 9, not a stage"),
+        ("UPDATE contacts SET expert = 2 WHERE id = 1", "contacts row 1: expert is 2, not true (1) or false (0)"),
+        ("UPDATE contacts SET tags = '[\"vip\", 2]' WHERE id = 1", "contacts row 1: tags is not a list of text"),
+        ("UPDATE contacts SET serves = '{\"a\": 1' WHERE id = 1", "contacts row 1: serves is not a list of text"),
+        ("UPDATE interactions SET quality = 7", "interactions row 1: quality is 7, not a quality from 1 to 5"),
+        ("UPDATE interactions SET \"on\" = '2026-13-01'", "interactions row 1: on is not a date"),
+        ("UPDATE interactions SET gave = -1", "interactions row 1: gave is -1"),
+        ("UPDATE referrals SET value_cents = 9223372036854775807", "referrals row 1: value_cents is out of range"),
+        ("UPDATE referrals SET status = 'maybe'", "referrals row 1: status is \"maybe\", not open, won or lost"),
+        ("UPDATE referrals SET direction = 'sideways'", "referrals row 1: direction is not given or received"),
+        ("UPDATE referrals SET contact_id = 99", "referrals row 1: contact 99 does not exist"),
+        ("UPDATE spending SET amount_cents = -9223372036854775808", "spending row 1: amount_cents is out of range"),
+        ("UPDATE stage_changes SET stage = 0", "stage_changes row 1: stage is 0, not a stage"),
+        ("UPDATE interaction_people SET contact_id = 77 WHERE position = 1", "interactions row 1: contact 77 does not exist"),
+        ("UPDATE introductions SET \"on\" = '99999-01-01'", "introductions row 1: on is not a date"),
+        ("UPDATE goals SET period = 'fortnight'", "goals row 1: period is not week, month, quarter or year"),
+        ("UPDATE goals SET target = 'lots'", "goals row 1: target is not a number"),
+        ("UPDATE goal_helpers SET contact_id = 55", "goal_helpers row 1: contact 55 does not exist"),
+        ("UPDATE markets SET served_by = 'salon'", "markets: served_by is not a list of text"),
+        ("INSERT INTO me (id, preferred_client) VALUES (1, '[')", "me row 1: preferred_client is not a list of text"),
+        ("UPDATE definitions SET kind = 'macro'", "definitions row 1: kind is not let, fn, rule or score"),
+    ]
+
+    @Test(arguments: damages)
+    func aDamagedValueNamesItsTableAndRow(_ damage: (String, String)) throws {
+        let path = try Self.database()
+        try GRDBQueue.unchecked(path).execute(damage.0)
+        let store = try Store(path: path)
+        // Every way of reading either answers or reports the damage; none traps.
+        _ = try? store.contactStats(today: day)
+        _ = try? store.network(events: false)
+        _ = try? store.definitions()
+        _ = try? store.handles()
+        _ = try? store.events(of: "interactions", involving: 1, where: [])
+        do {
+            _ = try store.network()
+            Issue.record("no error for \(damage.0)")
+        } catch let e as DamagedValue {
+            #expect(e.description == "\(path): \(damage.1)" || e.description.hasPrefix("\(path): \(damage.1)"), "\(e)")
+        }
+    }
+
+    /// The scan that sums every contact's figures checks what it reads too.
+    @Test func theFiguresScanReportsDamage() throws {
+        let path = try Self.database()
+        try GRDBQueue.unchecked(path).execute("UPDATE interactions SET \"on\" = '10000-01-01'")
+        #expect(throws: DamagedValue.self) { try Store(path: path).contactStats(today: day) }
+    }
+
+    /// What could not be read back is not written: dates past 9999 read back as 1970-01-01 before.
+    @Test func valuesOutOfRangeAreNotWritten() throws {
+        let store = try Store(path: nil)
+        var c = Contact(name: "Far Future", handle: "far-future", created: day)
+        c.nextDue = Day(ordinal: Day.last.ordinal + 1)
+        #expect(throws: UnstorableValue.self) { try store.apply(.insertContact(c)) }
+        c.nextDue = nil
+        c.cadence = Duration(days: Int.max)
+        #expect(throws: UnstorableValue.self) { try store.apply(.insertContact(c)) }
+        c.cadence = nil
+        let id = try store.apply(.insertContact(c))!
+        #expect(throws: UnstorableValue.self) {
+            try store.apply(.insertSpend(Spend(contact: id, amount: Decimal(string: "1e30")!, on: day)))
+        }
+        var i = Interaction(kind: "call", on: Day(ordinal: Int.max / 2), people: [id])
+        #expect(throws: UnstorableValue.self) { try store.apply(.insertInteraction(i)) }
+        i.on = day
+        i.quality = 6
+        #expect(throws: UnstorableValue.self) { try store.apply(.insertInteraction(i)) }
+        #expect(try store.network().interactions.isEmpty)
+    }
+
+    /// The class: any value the store accepts, it reads back as written.
+    @Test func whatIsWrittenReadsBack() throws {
+        var rng = SampleNetwork.Random(state: 5)
+        let store = try Store(path: nil)
+        let edges = [
+            StoredRange.days.lowerBound, StoredRange.days.upperBound, StoredRange.days.lowerBound - 1, StoredRange.days.upperBound + 1, 0,
+        ]
+        for n in 0..<200 {
+            var c = Contact(name: "P \(n)", handle: "p-\(n)", created: day)
+            c.metOn = Day(ordinal: rng.chance(0.5) ? rng.pick(edges) : rng.int(4_000_000) - 800_000)
+            c.cadence = Duration(months: rng.int(3000) - 1500, days: rng.int(80_000) - 40_000)
+            guard let id = try? store.apply(.insertContact(c)) else { continue }
+            c.id = id
+            #expect(try Store.load(fromQueueOf: store).contact(id) == c)
+        }
+    }
+}
