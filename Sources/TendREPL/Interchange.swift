@@ -48,7 +48,8 @@ struct Importer {
             let more = batch.errors.count > 1 ? " (and \(batch.errors.count - 1) more bad records)" : ""
             throw Failure(description: "\(path): \(first)\(more); nothing was imported (skip_bad imports the good records)")
         }
-        var report = Report()
+        // What the reader had to guess or leave out of the records it read is said first.
+        var report = Report(notes: batch.warnings.map(\.description))
         try apply(batch.contacts, dryRun: dryRun, update: update, report: &report)
         session.interpreter.invalidate()
         return report.text(path: path, dryRun: dryRun, update: update, errors: batch.errors)
