@@ -132,6 +132,8 @@ public enum CSVImport {
         if name.isEmpty, let email = v["email"] { name = email }
         guard !name.isEmpty else { throw ImportError(origin, field: "name", "no name") }
         var c = ImportedContact(origin: origin, name: name)
+        c.givenName = v["first"]
+        c.familyName = v["last"]
         if let e = v["email"] {
             for part in e.split(whereSeparator: { $0 == ";" || $0 == " " }) where part.contains("@") { c.emails.append(String(part)) }
             if c.emails.isEmpty { throw ImportError(origin, field: "email", "\"\(e)\" is not an e-mail address") }

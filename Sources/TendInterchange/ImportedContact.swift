@@ -49,7 +49,7 @@ public struct ImportedContact: Equatable, Sendable {
 /// A tag as Tend keeps it: a file's label ("VIP", "* myContacts") made into a handle-like word;
 /// a tag that already is one is kept as it is.
 public func tagName(_ label: String) -> String {
-    isValidHandle(label) ? label : makeHandle(label)
+    isValidHandle(label) ? label : slug(label)
 }
 
 /// A record that could not be read: where, which field, and why.

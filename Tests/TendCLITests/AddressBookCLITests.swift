@@ -53,4 +53,28 @@ import Testing
         }
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "2\n")
     }
+
+    /// Issue 19, item 4: non-Latin names get handles of their own; honorifics stay out of them;
+    /// a handle made before never changes.
+    @Test func handlesForEveryScript() throws {
+        let dir = CLI.tempDir()
+        let setup = """
+            add "Old Style" handle: "mr-john-richter-james-doe-sr"
+            add "李小龍"
+            add "Владимир Петров"
+            add "Dr. Jane Doe PhD"
+            """
+        let r = try CLI.run(["run", "-"], stdin: setup, in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Added @li-xiao-long (李小龍).") && r.stdout.contains("Added @vladimir-petrov (Владимир Петров)."), "\(r.stdout)")
+        #expect(r.stdout.contains("Added @jane-doe (Dr. Jane Doe PhD)."))
+        let card =
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Mr. John Richter James Doe Sr.\r\nN:Doe;John;Richter,James;Mr.;Sr.\r\nEND:VCARD\r\n"
+            + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Old Style\r\nX-TEND-HANDLE:mr-john-richter-james-doe-sr\r\nEMAIL:old@style.example\r\nEND:VCARD\r\n"
+        try card.write(to: dir.appendingPathComponent("doe.vcf"), atomically: true, encoding: .utf8)
+        let i = try CLI.run(["import", "vcard", "doe.vcf"], in: dir)
+        #expect(i.stdout.hasPrefix("Imported from doe.vcf: 1 added, 1 merged"), "\(i.stdout)")
+        let handles = try CLI.run(["--format", "csv", "-e", "contacts sort by handle show handle"], in: dir)
+        #expect(handles.stdout == "handle\njane-doe\njohn-doe\nli-xiao-long\nmr-john-richter-james-doe-sr\nvladimir-petrov\n")
+    }
 }
