@@ -77,4 +77,46 @@ import Testing
         let handles = try CLI.run(["--format", "csv", "-e", "contacts sort by handle show handle"], in: dir)
         #expect(handles.stdout == "handle\njane-doe\njohn-doe\nli-xiao-long\nmr-john-richter-james-doe-sr\nvladimir-petrov\n")
     }
+
+    /// Issue 19, item 6: after an import, `report unclassified` gives each group of contacts
+    /// without a profession the line that classifies it, and an empty `who serves` says why.
+    @Test func seedQuestionsAfterAnImport() throws {
+        let dir = CLI.tempDir()
+        let csv = """
+            name,title,company,email
+            Ana Park,Financial Advisor,Park Wealth,ana@park.example
+            Ben Ode,financial advisor,Ode Wealth,ben@ode.example
+            Cy Lee,,"Salon ""Joan\""",cy@lee.example
+            Di Ray,,,di@ray.example
+
+            """
+        try csv.write(to: dir.appendingPathComponent("people.csv"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "csv", "people.csv"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "set me preferred_client: \"retired empty nesters\""], in: dir).status == 0)
+        // No market: the rows stay empty (JSON is still []), the reason is on stderr.
+        let none = try CLI.run(["--format", "json", "-e", "who serves my preferred client"], in: dir)
+        #expect(none.status == 0 && none.stdout == "[]\n", "\(none.stdout)")
+        #expect(none.stderr.contains("No one serves \"retired empty nesters\": no market of that name is defined."), "\(none.stderr)")
+        #expect(try CLI.run(["-e", "market \"retired empty nesters\" served_by: [\"financial advisor\"]"], in: dir).status == 0)
+        // On a terminal-style table the reason follows "(no rows)".
+        let table = try CLI.run(["-e", "who serves my preferred client"], in: dir)
+        #expect(
+            table.stdout
+                == "(no rows)\nNo contact has a profession that serves \"retired empty nesters\" (financial advisor), and none lists it in serves. 4 contacts have no profession: `report unclassified` groups them by title and company, with the set line that gives each group one.\n",
+            "\(table.stdout)")
+        let report = try CLI.run(["--format", "csv", "-e", "report unclassified"], in: dir)
+        let lines = [
+            #"title,company,count,contacts,set"#,
+            #"Financial Advisor,,2,Ana Park; Ben Ode,"set contacts where profession == null and title ~ ""Financial Advisor"" profession: ""financial advisor""""#,
+            #","Salon ""Joan""",1,Cy Lee,"set contacts where profession == null and company ~ ""Salon \""Joan\"""" profession: ""…""""#,
+            #",,1,Di Ray,"#,
+        ]
+        #expect(report.stdout == lines.joined(separator: "\n") + "\n", "\(report.stdout)")
+        // The report's line runs as written, and then the seed question answers.
+        let line = try #require(report.stdout.split(separator: "\n").dropFirst().first?.split(separator: ",", maxSplits: 3).last)
+        let statement = String(line.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
+        #expect(try CLI.run(["-e", statement], in: dir).stdout == "Updated 2 contacts.\n")
+        let serves = try CLI.run(["--format", "csv", "-e", "who serves my preferred client show handle"], in: dir)
+        #expect(serves.stdout == "handle\nana-park\nben-ode\n" && serves.stderr.isEmpty, "\(serves.stdout) \(serves.stderr)")
+    }
 }
