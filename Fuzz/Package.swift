@@ -7,10 +7,19 @@ let package = Package(
     name: "TendFuzz",
     dependencies: [.package(path: "tendroot")],
     targets: [
-        .executableTarget(name: "FuzzLanguage", dependencies: [.product(name: "TendCore", package: "tendroot")]),
+        .target(name: "FuzzDriver"),
+        .executableTarget(name: "FuzzLanguage", dependencies: ["FuzzDriver", .product(name: "TendCore", package: "tendroot")]),
         .executableTarget(
             name: "FuzzImport",
-            dependencies: [.product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot")]),
+            dependencies: [
+                "FuzzDriver", .product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot"),
+            ]),
+        .executableTarget(
+            name: "FuzzStore",
+            dependencies: [
+                "FuzzDriver", .product(name: "TendStore", package: "tendroot"), .product(name: "TendREPL", package: "tendroot"),
+                .product(name: "TendCore", package: "tendroot"),
+            ]),
     ],
     swiftLanguageModes: [.v5]
 )

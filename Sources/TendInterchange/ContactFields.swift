@@ -113,6 +113,10 @@ public enum ContactFields {
     public static func value(_ f: ContactField, from text: String, listSeparator: Unicode.Scalar) throws -> FieldValue? {
         let t = text.trimmed
         if t.isEmpty { return nil }
+        // Text Tend could not hold (or restore from a dump) is refused here, where the record is known.
+        if t.utf8.count > Interpreter.maxStringBytes {
+            throw FieldError("\(t.utf8.count) bytes of text; a field holds at most 16 MB")
+        }
         switch f.kind {
         case .text: return .text(t)
         case .date:

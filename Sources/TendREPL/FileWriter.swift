@@ -91,17 +91,15 @@ public struct FileWriter {
         }
         var target = path
         if (st.st_mode & S_IFMT) == S_IFLNK {
-            guard let real = realpath(path, nil) else {
+            guard stat(path, &st) == 0 else {
                 throw Failure("\(path) is a link to a file that does not exist; Tend does not write through it")
             }
+            try FileWriter.requireRegular(path, st.st_mode)
+            guard let real = realpath(path, nil) else { throw FileWriter.failure(path, errno) }
             target = String(cString: real)
             free(real)
-            guard stat(target, &st) == 0 else { throw FileWriter.failure(path, errno) }
         }
-        guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw Failure(
-                "\(path) is \(FileWriter.kind(st.st_mode)), not a regular file; Tend writes only regular files (\"-\" writes to standard output)")
-        }
+        try FileWriter.requireRegular(path, st.st_mode)
         if isDatabase(device: st.st_dev, inode: st.st_ino, realPath: target) {
             throw Failure("\(path) is the open database (or one of its files); Tend never writes over it")
         }
@@ -195,6 +193,11 @@ public struct FileWriter {
         default: why = String(cString: strerror(code))
         }
         return Failure("cannot write \(path): \(why); the file was left as it was")
+    }
+
+    static func requireRegular(_ path: String, _ mode: mode_t) throws {
+        guard (mode & S_IFMT) != S_IFREG else { return }
+        throw Failure("\(path) is \(kind(mode)), not a regular file; Tend writes only regular files (\"-\" writes to standard output)")
     }
 
     static func kind(_ mode: mode_t) -> String {

@@ -1,5 +1,8 @@
 import TendCore
 
+/// The `.help` text of a topic (`add`, `rules`, …), for the command line's help too.
+public func languageHelp(_ topic: String) -> String { Help.text(topic) }
+
 /// The REPL's `.help` and `.schema` text.
 enum Help {
     /// One `.help` topic: the grammar of its statements, then examples that run as written, in
@@ -124,7 +127,8 @@ enum Help {
             name: "scripts",
             synopsis: [
                 "import \(FileFormats.imports.joined(separator: "|")) FILE [dry_run] [skip_bad] [update]",
-                "export \(FileFormats.exports.joined(separator: "|")) FILE [QUERY] [overwrite]",
+                "export \(FileFormats.exports.joined(separator: "|")) FILE [QUERY] [overwrite]      save FILE [overwrite]      load FILE",
+                "(an existing file is replaced only with overwrite, or when you answer yes; \"-\" is standard output)",
             ],
             examples: [
                 ("save \"my-rules.tend\"", "every definition, as a script"),

@@ -139,10 +139,11 @@ public final class EditLineReader: LineReader {
         return text
     }
 
-    /// Pasted text arrives in one burst; a couple of milliseconds covers one split across writes.
+    /// Pasted text arrives in a burst; 10 ms covers one split across writes on a busy machine,
+    /// and is the most a typed statement waits before it runs.
     public func hasPendingInput() -> Bool {
         var p = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-        return poll(&p, 1, 2) > 0 && (p.revents & Int16(POLLIN)) != 0
+        return poll(&p, 1, 10) > 0 && (p.revents & Int16(POLLIN)) != 0
     }
 
     public func addHistory(_ entry: String) {

@@ -188,7 +188,8 @@ public final class REPL {
                 return
             }
             do {
-                let source = try Session.readSource((arg as NSString).expandingTildeInPath)
+                // As `load` does: Tend scripts only, so that no other file's lines are shown.
+                let source = try Session.readScript((arg as NSString).expandingTildeInPath)
                 _ = session.runScripts([source], bail: false, readOnly: false)
             } catch {
                 session.console.err("\(arg): \(error)")

@@ -196,36 +196,128 @@ public final class Session: InterpreterHost {
 
     // MARK: - Loading files
 
+    /// Loads nest at most this deep: far beyond any real set of rules files, and well inside the
+    /// stack (each level parses a file and recurses once).
+    public static let maxLoadDepth = 64
+    /// A file `load` reads is at most this large (rules files are kilobytes); a larger one is
+    /// refused from its size, before it is read.
+    public static let maxLoadSize = 16 << 20
+    /// A script `tend run` reads is at most this large (a dump of a large network is tens of MB).
+    public static let maxScriptSize = 1 << 30
+
+    /// What the loads of one run have seen.
+    public struct LoadState {
+        /// Every file read in this run, by real path: a file is loaded once.
+        var loaded: Set<String> = []
+        /// The files being loaded, outermost first: loading one of them again is a cycle.
+        var chain: [String] = []
+        /// Files an earlier `save` of the run writes (see `fileKey`): a load of one is left in
+        /// the program, to read at run time what the save wrote.
+        var saved: Set<String> = []
+        public init() {}
+    }
+
     /// Parses a source and inlines the files it loads (relative to the loading file), so that the
-    /// whole program is checked before anything runs.
-    public func parse(_ source: Source, seen: Set<String> = []) -> ([Statement], [Diagnostic]) {
+    /// whole program is checked before anything runs. Each file is read once per run (a second
+    /// load of it adds nothing), a file that loads itself is an error, and so are loads nested
+    /// deeper than `maxLoadDepth`.
+    public func parse(_ source: Source) -> ([Statement], [Diagnostic]) {
+        var state = LoadState()
+        return parse(source, &state)
+    }
+
+    public func parse(_ source: Source, _ state: inout LoadState) -> ([Statement], [Diagnostic]) {
+        let real = Session.realPath(source.name)
+        if let real {
+            state.loaded.insert(real)
+            state.chain.append(real)
+        }
+        defer { if real != nil { state.chain.removeLast() } }
         let result = Parser.parse(source)
         var statements: [Statement] = []
         var diags = result.diagnostics
         for s in result.statements {
+            if case .save(let pathExpr, _) = s.kind, case .literal(.string(let path)) = pathExpr.kind {
+                state.saved.insert(Session.fileKey(resolve(path, from: source)))
+            }
             guard case .load(let pathExpr) = s.kind else {
                 statements.append(s)
                 continue
             }
-            guard case .literal(.string(let path)) = pathExpr.kind else {
-                diags.append(Diagnostic(.type, "load takes a file name in quotes", at: pathExpr.range, in: source))
-                continue
-            }
-            let full = resolve(path, from: source)
-            if seen.contains(full) || full == source.name {
-                diags.append(Diagnostic(.type, "\(path) loads itself (directly or through other files)", at: pathExpr.range, in: source))
+            if case .literal(.string(let path)) = pathExpr.kind, path.hasSuffix(".tend"),
+                state.saved.contains(Session.fileKey(resolve(path, from: source)))
+            {
+                statements.append(s)
                 continue
             }
             do {
-                let loaded = try Session.readSource(full)
-                let (inner, innerDiags) = parse(loaded, seen: seen.union([source.name, full]))
+                guard let loaded = try load(pathExpr, from: source, &state) else { continue }
+                let (inner, innerDiags) = parse(loaded, &state)
                 statements += inner
                 diags += innerDiags
             } catch {
-                diags.append(Diagnostic(.type, "cannot load \(path): \(error)", at: pathExpr.range, in: source))
+                diags.append(Diagnostic(.type, "\(error)", at: pathExpr.range, in: source))
             }
         }
         return (statements, diags)
+    }
+
+    /// The file a `load` names, read; nil when this run has loaded it already.
+    func load(_ pathExpr: Expr, from source: Source, _ state: inout LoadState) throws -> Source? {
+        guard case .literal(.string(let path)) = pathExpr.kind else { throw ReadError.io("load takes a file name in quotes") }
+        let full = resolve(path, from: source)
+        guard let real = Session.realPath(full) else { throw ReadError.io("cannot load \(path): no such file") }
+        if let start = state.chain.firstIndex(of: real) {
+            let names = (state.chain[start...] + [real]).map { ($0 as NSString).lastPathComponent }
+            throw ReadError.io("\(path) loads itself (\(names.joined(separator: " → ")))")
+        }
+        if state.loaded.contains(real) { return nil }
+        if state.chain.count > Session.maxLoadDepth {
+            throw ReadError.io("cannot load \(path): loads nest more than \(Session.maxLoadDepth) files deep")
+        }
+        do {
+            return try Session.readScript(real, named: full)
+        } catch {
+            throw ReadError.io("cannot load \(path): \(error)")
+        }
+    }
+
+    /// A file's place, whether or not it exists yet: its folder's real path and its name.
+    static func fileKey(_ path: String) -> String {
+        let dir = (path as NSString).deletingLastPathComponent
+        return (realPath(dir.isEmpty ? "." : dir) ?? dir) + "/" + (path as NSString).lastPathComponent
+    }
+
+    /// What each `save` of the current run wrote, by `fileKey`.
+    private var savedThisRun: [String: String] = [:]
+
+    public func loadSaved(_ path: String, from source: Source, into interpreter: Interpreter) throws -> [Output] {
+        let full = resolve(path, from: source)
+        guard let text = savedThisRun[Session.fileKey(full)] else { throw ReadError.io("cannot load \(path): this run did not save it") }
+        let loaded = Parser.parse(Source(name: full, text: text))
+        // The text is what `save` made of checked definitions; it is checked again to resolve it.
+        var checker = Checker(definitions: interpreter.definitions)
+        checker.check(loaded.statements)
+        if let d = (loaded.diagnostics + checker.diagnostics).first { throw d }
+        return try loaded.statements.flatMap { try interpreter.execute($0) }
+    }
+
+    /// The real path of a file (links and `.`/`..` resolved), or nil when there is none.
+    static func realPath(_ path: String) -> String? {
+        guard !path.hasPrefix("<"), let real = realpath(path, nil) else { return nil }
+        defer { free(real) }
+        return String(cString: real)
+    }
+
+    /// Reads a Tend script for `load` and the REPL's `.read`: a regular file named `*.tend`
+    /// (after links), at most `maxLoadSize`. Anything else is refused unread, so that no line of
+    /// it (a credentials file, say) can appear in a diagnostic.
+    public static func readScript(_ path: String, named name: String? = nil) throws -> Source {
+        guard let real = realPath(path) else { throw ReadError.io("no such file") }
+        guard real.hasSuffix(".tend") else {
+            throw ReadError.io("it is not a Tend script (Tend loads only files named *.tend)")
+        }
+        return try readSource(real, named: name ?? path, limit: maxLoadSize)
     }
 
     func resolve(_ path: String, from source: Source) -> String {
@@ -253,13 +345,28 @@ public final class Session: InterpreterHost {
         }
     }
 
-    /// Reads a script file; refuses devices and FIFOs, binary files and invalid UTF-8.
-    public static func readSource(_ path: String) throws -> Source {
+    /// Reads a script file; refuses devices and FIFOs, files over `limit` (from their size,
+    /// unread), binary files and invalid UTF-8.
+    public static func readSource(_ path: String, named name: String? = nil, limit: Int = maxScriptSize) throws -> Source {
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw ReadError.io(errno == ENOENT ? "no such file" : String(cString: strerror(errno))) }
+        defer { close(fd) }
         var st = stat()
-        guard stat(path, &st) == 0 else { throw ReadError.io("no such file") }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { throw ReadError.io("not a regular file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw ReadError.io("cannot read it") }
-        return try source(from: data, name: path)
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw ReadError.io("not a regular file") }
+        guard st.st_size <= limit else { throw ReadError.io("it is larger than \(limit >> 20) MB; Tend scripts are smaller") }
+        // The read is bounded too: a file may grow, or (in /proc) say it is empty.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(st.st_size))
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while bytes.count <= limit {
+            let n = read(fd, &chunk, chunk.count)
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { throw ReadError.io(String(cString: strerror(errno))) }
+            if n == 0 { break }
+            bytes += chunk[..<n]
+        }
+        guard bytes.count <= limit else { throw ReadError.io("it is larger than \(limit >> 20) MB; Tend scripts are smaller") }
+        return try source(from: Data(bytes), name: name ?? path)
     }
 
     public static func source(from data: Data, name: String) throws -> Source {
@@ -364,13 +471,14 @@ public final class Session: InterpreterHost {
     /// Under `readOnly` (`--read-only`), nothing is kept and no file is written.
     public func run(_ statements: [Statement], bail: Bool = false, readOnly: Bool = false) -> ExitStatus {
         refusesFiles = readOnly || self.readOnly
+        savedThisRun = [:]
         let readOnly = refusesFiles || readOnlyFile != nil
         interpreter.readOnly = readOnly
         defer {
             interpreter.readOnly = false
             refusesFiles = false
         }
-        let definitionsBefore = interpreter.definitionsIfLoaded
+        var definitionsBefore = interpreter.definitionsIfLoaded
         func restoreDefinitions() {
             if let definitionsBefore { interpreter.definitions = definitionsBefore } else { deferDefinitions(storedDefinitions) }
         }
@@ -378,8 +486,10 @@ public final class Session: InterpreterHost {
             var probe = Checker(definitions: definitions(toCheck: statements))
             probe.check(statements)
             try store.begin(immediate: !readOnly && !probe.mutations.isEmpty)
+            noticeOtherWriters()
+            definitionsBefore = interpreter.definitionsIfLoaded
         } catch {
-            fail("error: cannot start a transaction: \(Session.describe(error))")
+            fail("error: \(Session.describe(error))")
             return .failed
         }
         var failed = false
@@ -466,8 +576,17 @@ public final class Session: InterpreterHost {
         }
     }
 
+    /// Forgets what was read from the database when another process has committed since, so
+    /// that a long-lived session (the REPL) checks, answers and writes against what is there now.
+    func noticeOtherWriters() {
+        guard (try? store.refresh()) == true else { return }
+        interpreter.invalidate()
+        try? loadDefinitions()
+    }
+
     /// Runs script sources (files or stdin) the way `tend run` does.
     public func runScripts(_ sources: [Source], bail: Bool, readOnly: Bool) -> ExitStatus {
+        noticeOtherWriters()
         let (statements, diags) = prepare(sources, readOnly: readOnly)
         if !diags.isEmpty {
             report(diags)
@@ -480,8 +599,9 @@ public final class Session: InterpreterHost {
     public func prepare(_ sources: [Source], readOnly: Bool) -> (statements: [Statement], diagnostics: [Diagnostic]) {
         var statements: [Statement] = []
         var diags: [Diagnostic] = []
+        var state = LoadState()
         for src in sources {
-            let (s, d) = parse(src)
+            let (s, d) = parse(src, &state)
             statements += s
             diags += d
         }
@@ -536,8 +656,9 @@ public final class Session: InterpreterHost {
             return out
         }
         let failures = assertions.filter { !$0.passed }.count
-        var xml = Session.junitPrologue + " tests=\"\(assertions.count)\" failures=\"\(failures)\">\n"
-        xml += "  <testsuite name=\"\(esc(suite))\" tests=\"\(assertions.count)\" failures=\"\(failures)\" errors=\"0\">\n"
+        let tests = assertions.count + errors.count
+        var xml = Session.junitPrologue + " tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors.count)\">\n"
+        xml += "  <testsuite name=\"\(esc(suite))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors.count)\">\n"
         for a in assertions {
             xml += "    <testcase classname=\"\(esc(suite))\" name=\"\(esc(a.message))\" file=\"\(esc(a.location))\""
             if a.passed {
@@ -545,6 +666,13 @@ public final class Session: InterpreterHost {
             } else {
                 xml += ">\n      <failure message=\"\(esc(a.message))\">\(esc(a.location + ": " + a.detail))</failure>\n    </testcase>\n"
             }
+        }
+        // A check or run-time error is a test case of its own, so that CI shows what stopped the run.
+        for e in errors {
+            let name = e.location.isEmpty ? "error" : "error at \(e.location)"
+            xml += "    <testcase classname=\"\(esc(suite))\" name=\"\(esc(name))\" file=\"\(esc(e.location))\">\n"
+            xml +=
+                "      <error message=\"\(esc(e.message))\">\(esc(e.location.isEmpty ? e.message : e.location + ": " + e.message))</error>\n    </testcase>\n"
         }
         xml += "  </testsuite>\n</testsuites>\n"
         return xml
@@ -576,7 +704,9 @@ public final class Session: InterpreterHost {
 
     public func write(_ text: String, to path: String, overwrite: Bool, from source: Source) throws {
         let advice = "add overwrite to replace it: save \(ScriptWriter.quote(path)) overwrite"
-        try output(text, to: resolve(path, from: source), existing: existing(overwrite: overwrite, advice: advice))
+        let full = resolve(path, from: source)
+        try output(text, to: full, existing: existing(overwrite: overwrite, advice: advice))
+        savedThisRun[Session.fileKey(full)] = text
     }
 
     public func importFile(format: String, path: String, options: [String: Value], from source: Source, into interpreter: Interpreter) throws

@@ -765,6 +765,36 @@ extension Store {
         expert, passionate, honors_referrals, notes, created, snoozed_until
         """
 
+    /// Sets a contact's stage from its history (`Network.latestStage`); with no history, to
+    /// `otherwise` (nil: unchanged).
+    static func settleStage(_ db: Database, of contact: Int64, otherwise: Stage?) throws {
+        try db.execute(
+            sql: """
+                UPDATE contacts SET stage = coalesce(
+                  (SELECT stage FROM stage_changes WHERE contact_id = ?1 ORDER BY "on" DESC, id DESC LIMIT 1), ?2, stage)
+                WHERE id = ?1
+                """, arguments: [contact, otherwise?.rawValue])
+    }
+
+    /// Writes the named fields of an event's row; `value` and `amount` are kept in cents.
+    static func update(_ db: Database, _ table: String, _ id: Int64, _ fields: Set<String>, _ columns: [(String, Cell)]) throws {
+        var sets: [String] = []
+        var cells: [Cell] = []
+        for (field, cell) in columns where fields.contains(field) {
+            let column = ["value": "value_cents", "amount": "amount_cents"][field] ?? field
+            sets.append("\"\(column)\" = ?")
+            cells.append(cell)
+        }
+        guard !sets.isEmpty else { return }
+        try run(db, "UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE id = ?", cells + [.int(id)])
+    }
+
+    /// The names in `contactColumns`, in order.
+    static let contactColumnNames = contactColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    /// The contact field a column holds (`Contact.storedFields`): the cadence is two columns.
+    static func field(ofColumn column: String) -> String { column.hasPrefix("cadence_") ? "cadence" : column }
+
     static func write(_ change: Change, _ db: Database) throws -> Int64? {
         try validate(change)
         switch change {
@@ -779,10 +809,16 @@ extension Store {
             // Cached and bound directly: imports insert tens of thousands of contacts in one run.
             try run(db, insertContactSQL, contactCells(c))
             return db.lastInsertedRowID
-        case .updateContact(let c):
-            let sets = contactColumns.split(separator: ",").map { "\($0.trimmingCharacters(in: .whitespacesAndNewlines)) = ?" }.joined(
-                separator: ", ")
-            try db.cachedStatement(sql: "UPDATE contacts SET \(sets) WHERE id = ?").execute(arguments: contactArguments(c) + [c.id])
+        case .updateContact(let c, let fields):
+            // Only the named fields' columns: the rest of the row may have changed meanwhile.
+            var sets: [String] = []
+            var cells: [Cell] = []
+            for (column, cell) in zip(contactColumnNames, contactCells(c)) where fields?.contains(field(ofColumn: column)) ?? true {
+                sets.append("\(column) = ?")
+                cells.append(cell)
+            }
+            guard !sets.isEmpty else { return nil }
+            try run(db, "UPDATE contacts SET \(sets.joined(separator: ", ")) WHERE id = ?", cells + [.int(c.id)])
         case .deleteContact(let id):
             try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM interactions WHERE id NOT IN (SELECT interaction_id FROM interaction_people)")
@@ -813,11 +849,33 @@ extension Store {
                     SELECT goal_id, ?, position FROM goal_helpers WHERE contact_id = ?
                     """, arguments: [into, from])
             try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [from])
+            try settleStage(db, of: into, otherwise: nil)
         case .insertStageChange(let s):
             try db.execute(
                 sql: "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES (?, ?, ?)",
                 arguments: [s.contact, s.stage.rawValue, s.on.description])
-            return db.lastInsertedRowID
+            let id = db.lastInsertedRowID
+            try settleStage(db, of: s.contact, otherwise: nil)
+            return id
+        case .updateInteraction(let i, let fields):
+            try update(
+                db, "interactions", i.id, fields,
+                [
+                    ("kind", .text(i.kind)), ("on", .text(i.on.description)), ("note", Cell(i.note)), ("quality", Cell(i.quality)),
+                    ("gave", Cell(i.gave)), ("asked", Cell(i.asked)), ("inbound", Cell(i.inbound)), ("pitch", Cell(i.pitch)),
+                ])
+        case .updateReferral(let r, let fields):
+            try update(
+                db, "referrals", r.id, fields,
+                [
+                    ("about", Cell(r.about)), ("on", .text(r.on.description)), ("value", r.value.map { .int(cents($0)) } ?? .null),
+                    ("status", Cell(r.status)), ("note", Cell(r.note)),
+                ])
+        case .updateIntroduction(let i, let fields):
+            try update(db, "introductions", i.id, fields, [("on", .text(i.on.description)), ("note", Cell(i.note))])
+        case .updateSpend(let sp, let fields):
+            try update(
+                db, "spending", sp.id, fields, [("amount", .int(cents(sp.amount))), ("on", .text(sp.on.description)), ("note", Cell(sp.note))])
         case .insertInteraction(let i):
             try db.cachedStatement(
                 sql: "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -857,7 +915,9 @@ extension Store {
             case .spend: table = "spending"
             case .stage: table = "stage_changes"
             }
+            let contact = kind == .stage ? try Int64.fetchOne(db, sql: "SELECT contact_id FROM stage_changes WHERE id = ?", arguments: [id]) : nil
             try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id])
+            if let contact { try settleStage(db, of: contact, otherwise: .contact) }
         case .insertKnows(let a, let b):
             guard a != b else { return nil }
             try db.execute(sql: "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)", arguments: [min(a, b), max(a, b)])
@@ -921,8 +981,16 @@ extension Store {
                 throw UnstorableValue(description: "cannot store \(what) \(n.tendText): amounts are at most \(limit.tendText) either way")
             }
         }
+        // What the language cannot hold, a dump could not restore: text is at most 16 MB.
+        func text(_ values: [String?], _ what: String) throws {
+            for case let v? in values where v.utf8.count > Interpreter.maxStringBytes {
+                throw UnstorableValue(description: "cannot store \(what): \(v.utf8.count) bytes of text; text holds at most 16 MB")
+            }
+        }
         switch change {
-        case .insertContact(let c), .updateContact(let c):
+        case .insertContact(let c), .updateContact(let c, _):
+            try text([c.name, c.company, c.title, c.profession, c.email, c.phone, c.city, c.metAt, c.relationship, c.nextStep, c.notes], "@\(c.handle)")
+            try text(c.tags + c.goals + c.accomplishments + c.interests + c.networks + c.skills + c.serves, "@\(c.handle)")
             try date(c.created, "created")
             try date(c.metOn, "met_on")
             try date(c.nextDue, "next_due")
@@ -931,14 +999,16 @@ extension Store {
                 throw UnstorableValue(description: "cannot store the cadence of @\(c.handle): \(problem)")
             }
         case .insertStageChange(let s): try date(s.on, "the stage change's date")
-        case .insertInteraction(let i):
+        case .insertInteraction(let i), .updateInteraction(let i, _):
+            try text([i.kind, i.note], "the interaction")
             try date(i.on, "the interaction's date")
             if let q = i.quality, !StoredRange.quality.contains(q) { throw UnstorableValue(description: "cannot store quality \(q): it is 1 to 5") }
-        case .insertReferral(let r):
+        case .insertReferral(let r), .updateReferral(let r, _):
+            try text([r.about, r.note], "the referral")
             try date(r.on, "the referral's date")
             try money(r.value, "the referral's value")
-        case .insertIntroduction(let i): try date(i.on, "the introduction's date")
-        case .insertSpend(let s):
+        case .insertIntroduction(let i), .updateIntroduction(let i, _): try date(i.on, "the introduction's date")
+        case .insertSpend(let s), .updateSpend(let s, _):
             try date(s.on, "the spend's date")
             try money(s.amount, "the amount")
         case .setGoal(let g): try date(g.due, "the goal's due date")

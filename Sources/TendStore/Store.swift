@@ -81,6 +81,7 @@ public final class Store: Model {
             throw OpenError.cannotOpen(path, Store.describe(error))
         }
         try migrate(readOnly: readOnly)
+        _ = try? refresh()
     }
 
     static func uri(_ path: String, _ parameter: String) -> String {
@@ -125,6 +126,18 @@ public final class Store: Model {
     }
     private var closed = false
 
+    /// Writes a consistent copy of the database into `path`, an empty file (`VACUUM INTO`): it
+    /// reads one snapshot, so a change another process commits meanwhile is in the copy whole
+    /// or not at all, and it waits for no one.
+    public func backup(into path: String) throws {
+        try db.inDatabase { try $0.execute(sql: "VACUUM INTO ?", arguments: [path]) }
+        // The copy is written in rollback mode; a Tend database is in WAL mode, so that readers
+        // never wait for a writer once it is restored.
+        let copy = try DatabaseQueue(path: path)
+        try copy.inDatabase { _ = try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }
+        try copy.close()
+    }
+
     /// True when the database was just created (the session installs the prelude then).
     public private(set) var isNew = false
 
@@ -165,7 +178,8 @@ public final class Store: Model {
             case .SQLITE_FULL: return "the disk is full"
             case .SQLITE_IOERR: return "cannot write the database (disk I/O error: is the disk full, or a file size limit reached?)"
             case .SQLITE_CANTOPEN: return "cannot open the file (check the folder's permissions)"
-            case .SQLITE_BUSY: return "another process holds the database"
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return "another process kept the database busy for 10 seconds (an import, or a REPL in the middle of a change); try again"
             default: return e.message ?? "\(e.resultCode)"
             }
         }
@@ -316,6 +330,23 @@ public final class Store: Model {
         inTransaction = false
         cache = nil
         coreCache = nil
+    }
+
+    /// The database's `PRAGMA data_version` when this connection last looked: it changes when
+    /// another connection (another Tend process) commits.
+    private var dataVersion: Int64?
+
+    /// True when another process has committed since the last look; what was read and cached
+    /// from the database is then dropped. A long-lived session asks before each statement, so
+    /// that it neither answers from nor writes back a stale copy.
+    public func refresh() throws -> Bool {
+        let version = try db.inDatabase { try Int64.fetchOne($0, sql: "PRAGMA data_version") } ?? 0
+        defer { dataVersion = version }
+        guard let seen = dataVersion, seen != version else { return false }
+        cache = nil
+        coreCache = nil
+        interactionCount = nil
+        return true
     }
 
     /// Runs a closure in a transaction of its own (when none is open) and commits it.
@@ -499,7 +530,12 @@ public final class Store: Model {
                 }
             }
             if cache != nil { cache!.apply(stamped) }
-            if coreCache != nil { coreCache!.apply(stamped) }
+            // A contact's stage follows its whole history, which the network without events
+            // does not hold: that one is read again rather than patched.
+            switch change {
+            case .insertStageChange, .deleteEvent(.stage, _), .mergeContact: coreCache = nil
+            default: if coreCache != nil { coreCache!.apply(stamped) }
+            }
         }
         return id
     }

@@ -69,4 +69,22 @@ import Testing
         let fine = try CLI.run(["-e", "count(contacts)"], in: dir)
         #expect(fine.status == 0 && fine.stdout.contains("1"), "\(fine.stderr)")
     }
+
+    /// A date past 9999-12-31 was stored and read back as 1970-01-01, and a huge duration
+    /// trapped: the language refuses both, located, and the database stays as it was.
+    @Test func nothingOffTheCalendarReachesTheDatabase() throws {
+        let dir = CLI.tempDir()
+        try CLI.run(["run", "-"], stdin: "add \"Ann Lee\"\n", in: dir)
+        try "print 9223372036854775807d\n".write(to: dir.appendingPathComponent("huge.tend"), atomically: true, encoding: .utf8)
+        let huge = try CLI.run(["check", "huge.tend"], in: dir)
+        #expect(huge.status == 2)
+        #expect(huge.stderr.contains("huge.tend:1:7: error: this duration is off the calendar"), "\(huge.stderr)")
+        for statement in ["set @ann-lee next_due: 9999-12-31 + 1d", "snooze @ann-lee 9999y", "add \"Bo Kim\" created: 9999-12-31 + 1d"] {
+            let r = try CLI.run(["run", "-"], stdin: statement + "\n", in: dir)
+            #expect(r.status == 3, "\(statement): \(r.stderr)")
+            #expect(r.stderr.contains("<stdin>:1:") && r.stderr.contains("off the calendar"), "\(statement): \(r.stderr)")
+        }
+        let after = try CLI.run(["--format", "csv", "-e", "contacts show name, next_due, snoozed_until, created"], in: dir)
+        #expect(after.stdout.contains("Ann Lee,,,2026-11-23") && !after.stdout.contains("Bo Kim"), "\(after.stdout)")
+    }
 }

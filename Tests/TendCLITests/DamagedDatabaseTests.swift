@@ -133,4 +133,23 @@ import Testing
         // The flips do reach the data: some runs answer, some find damage.
         #expect(outcomes[0, default: 0] > 0 && outcomes[3, default: 0] > 0, "\(outcomes)")
     }
+
+    /// Found by the FuzzStore target: stored lets that refer to each other in a circle (written
+    /// by another program; Tend refuses them when defined) overflowed the checker's stack.
+    @Test func storedDefinitionsInACircle() throws {
+        let dir = CLI.tempDir()
+        let db = try Self.sample(in: dir)
+        try Self.execute(
+            db,
+            """
+            INSERT INTO definitions (kind, name, source, position) VALUES ('let', 'a', 'let a = b + 1', 100), ('let', 'b', 'let b = a + 1', 101),
+              ('fn', 'f', 'fn f(x) = g(x)', 102), ('fn', 'g', 'fn g(x) = f(x) + a', 103)
+            """)
+        for statement in ["a", "f(1)", "count(contacts)", "agenda"] {
+            let r = try CLI.run(["--db", db.path, "-e", statement], in: dir)
+            #expect([0, 2, 3].contains(r.status) && !r.stderr.contains("Fatal"), "\(statement): \(r.status) \(r.stderr)")
+        }
+        let agenda = try CLI.run(["--db", db.path, "agenda"], in: dir)
+        #expect(agenda.status == 0, "\(agenda.stderr)")
+    }
 }

@@ -24,9 +24,12 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
                     stack.append(relName)
                 case S_IFLNK:
                     files[relName] = "link \(mode) -> \((try? fm.destinationOfSymbolicLink(atPath: full)) ?? "?")"
-                default:
+                case S_IFREG:
                     let bytes = (try? Data(contentsOf: URL(fileURLWithPath: full))) ?? Data()
                     files[relName] = "file \(mode) \(bytes.count) bytes \(FolderSnapshot.digest(bytes)) \(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+                default:
+                    // A FIFO or socket: never opened (a FIFO would block).
+                    files[relName] = "special \(mode)"
                 }
             }
         }
@@ -111,7 +114,7 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         let commands: [[String]] = [
             ["-e", "count(contacts)"], ["-e", "add \"Eve Ray\""], ["agenda"], ["dump"], ["export", "csv", "out.csv"],
             ["export", "csv", "-"], ["import", "csv", "people.csv"], ["import", "--dry-run", "csv", "people.csv"],
-            ["demo", "--size", "50"], ["check", "--db", "tend.db", "rules.tend"], ["run", "rules.tend"],
+            ["demo", "--size", "50"], ["backup", "copy.db"], ["check", "--db", "tend.db", "rules.tend"], ["run", "rules.tend"],
             ["--db", "other.db", "-e", "count(contacts)"], ["--db", "other.db", "-e", "add \"Eve Ray\""],
             ["--db", "other.db", "agenda"], ["--db", "other.db", "demo"], ["--db", "other.db", "import", "csv", "people.csv"],
         ]
@@ -168,7 +171,7 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
             #expect(r.stderr.contains("no database at typo.db"), "\(r.stderr)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["checks.tend"])
         }
-        for args in [["-e", "count(contacts)"], ["agenda"], ["dump"], ["export", "csv", "-"]] {
+        for args in [["-e", "count(contacts)"], ["agenda"], ["dump"], ["export", "csv", "-"], ["backup", "b.db"]] {
             let r = try CLI.run(["--db", "typo.db"] + args, in: dir)
             #expect(r.status == 3, "\(args): \(r.stderr)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["checks.tend"], "\(args)")

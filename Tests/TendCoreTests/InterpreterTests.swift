@@ -380,7 +380,43 @@ import Testing
         #expect(throws: Never.self) { try h.run("contacts limit 99999999999999999999999999") }
         #expect(h.text(try h.value("round(1.5, 99999999999999999999)")) == "1.5")
         #expect(throws: Diagnostic.self) { try h.run("today + 999999y") }
-        #expect(h.text(try h.value("today + 9000y")) == "9999-11-23")
+        // Past 9999-12-31 is off the calendar (it was clamped to 9999 once, silently).
+        #expect(throws: Diagnostic.self) { try h.run("today + 9000y") }
+        #expect(h.text(try h.value("today + 7000y")) == "9026-11-23")
         #expect(try h.value("10 % 0").isNull)
+    }
+}
+
+/// `drop` never leaves a definition or a goal's metric calling what is gone (#17.7).
+@Suite struct DropTests {
+    /// Every definition of the prelude, dropped with `cascade`: what is left still checks, and so
+    /// does every goal's metric. Without `cascade`, the drop is refused exactly when something uses it.
+    @Test(arguments: Harness.checkedPrelude.all.map { "\($0.kind.rawValue) \($0.kind == .rule ? "\"\($0.name)\"" : $0.name)" })
+    func nothingDangles(_ target: String) throws {
+        let h = try fixture()
+        try h.run("goal \"Weighted\" metric: sum(contacts, priority) + w_stage + count(interactions) target: 10 per month")
+        let before = h.interpreter.definitions.all.count
+        var refused = false
+        do { try h.run("drop \(target)") } catch let d as Diagnostic {
+            refused = true
+            #expect(d.message.contains("cascade"), "\(d.message)")
+        }
+        if refused { try h.run("drop \(target) cascade") }
+        let left = h.interpreter.definitions
+        #expect(left.all.count < before)
+        let metricLost = try h.model.network().goals.first { $0.name == "Weighted" }?.metric == nil
+        #expect(refused == (left.all.count < before - 1 || metricLost), "\(target)")
+        var checker = Checker(definitions: Definitions())
+        for d in left.all { checker.check(Parser.parse(Source(name: d.name, text: d.source)).statements) }
+        #expect(checker.diagnostics.isEmpty, "\(checker.diagnostics.map(\.message))")
+        for g in try h.model.network().goals {
+            guard let metric = g.metric else { continue }
+            var c = Checker(definitions: left)
+            c.check(Parser.parse(Source(name: "metric", text: metric)).statements)
+            #expect(c.diagnostics.isEmpty, "\(g.name): \(c.diagnostics.map(\.message))")
+        }
+        // Cards and scores still work.
+        _ = try h.run("@joan-rivera")
+        _ = try h.run("agenda")
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 
+@testable import TendStore
+
 /// What the REPL writes on disk: nothing under `--read-only`, and an existing file only when the
 /// user answers yes.
 @Suite(.serialized) struct REPLFileTests {
@@ -76,6 +78,27 @@ import Testing
         t.type("save \"\(out.path)\" overwrite", "Enter")
         #expect(t.waitFor("Saved"), "\(t.screen)")
         #expect(try String(contentsOf: out, encoding: .utf8).hasPrefix("# Tend definitions"))
+    }
+
+    /// After the REPL, the database file alone holds everything (its log was folded in).
+    @Test(.enabled(if: Terminal.available)) func theREPLLeavesACompleteFile() throws {
+        let dir = try Self.folder()
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        Self.start(t)
+        t.type("add \"Ana Park\"; add \"Ben Ode\"", "Enter")
+        #expect(t.waitFor("Added @ben-ode"))
+        t.type("C-d")
+        let db = dir.appendingPathComponent("r.db").path
+        let deadline = Date().addingTimeInterval(10)
+        while FileManager.default.fileExists(atPath: db + "-wal") && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        Thread.sleep(forTimeInterval: 0.2)
+        let copy = dir.appendingPathComponent("copy/r.db")
+        try FileManager.default.createDirectory(at: copy.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: db, toPath: copy.path)
+        let store = try Store(path: copy.path, readOnly: true)
+        defer { store.close() }
+        #expect(try store.contactCount() == 2)
     }
 
     /// Names, kinds, modes and bytes of every file in the folder.

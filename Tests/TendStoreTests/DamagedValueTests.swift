@@ -99,7 +99,7 @@ import Testing
     @Test func valuesOutOfRangeAreNotWritten() throws {
         let store = try Store(path: nil)
         var c = Contact(name: "Far Future", handle: "far-future", created: day)
-        c.nextDue = Day(year: 9999, month: 12, day: 31)!.adding(days: 1)
+        c.nextDue = Day(ordinal: Day.last.ordinal + 1)
         #expect(throws: UnstorableValue.self) { try store.apply(.insertContact(c)) }
         c.nextDue = nil
         c.cadence = Duration(days: Int.max)

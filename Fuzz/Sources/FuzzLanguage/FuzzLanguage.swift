@@ -1,3 +1,4 @@
+import FuzzDriver
 import TendCore
 
 /// A small network every input runs against.
@@ -39,7 +40,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for d in parsed.diagnostics { _ = DiagnosticFormatter.plain.format(d) }
     checker.check(parsed.statements)
     for d in checker.diagnostics { _ = DiagnosticFormatter.plain.format(d) }
-    guard checker.diagnostics.isEmpty else { return 0 }
+    guard checker.diagnostics.isEmpty else {
+        storedUnchecked(parsed.statements)
+        return 0
+    }
     interpreter.definitions = checker.definitions
     for s in parsed.statements {
         do { _ = try interpreter.execute(s) } catch let d as Diagnostic { _ = DiagnosticFormatter.plain.format(d) } catch {}
@@ -47,16 +51,20 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links an executable's entry point as `FuzzLanguage_main`; hand it to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
+/// Definitions the checker refused, kept the way an older Tend stored them (parsed, never
+/// checked), then everything that evaluates definitions: each must end, with rows or a
+/// worded error.
+func storedUnchecked(_ statements: [Statement]) {
+    var definitions = fixture.1
+    for s in statements { definitions.define(s) }
+    let interpreter = Interpreter(model: MemoryModel(fixture.0), today: today, definitions: definitions)
+    let probes = Parser.parse(Source(name: "probe", text: "agenda\nwhy @joan-rivera\nprogress\ngoals\nwho is overdue\n@dana-lee")).statements
+    for s in probes {
+        do { _ = try interpreter.execute(s) } catch let d as Diagnostic { _ = DiagnosticFormatter.plain.format(d) } catch {}
+    }
+}
 
 @_cdecl("FuzzLanguage_main")
 public func entry(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var args = argv
-    return LLVMFuzzerRunDriver(&count, &args) { data, size in fuzz(data, size) }
+    runFuzzer(argc, argv) { data, size in fuzz(data, size) }
 }

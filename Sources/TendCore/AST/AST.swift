@@ -141,7 +141,8 @@ public struct Statement: Sendable {
         case fnDef(name: String, params: [String], body: Expr)
         case ruleDef(name: String, when: Expr, message: Expr, priority: Expr?)
         case scoreDef(name: String, value: Expr)
-        case drop(Definition.Kind?, name: Expr)
+        /// `drop fn partner_value [cascade]`: with `cascade`, what uses it goes too.
+        case drop(Definition.Kind?, name: Expr, cascade: Bool)
         case load(path: Expr)
         /// `save "FILE" [overwrite]`.
         case save(path: Expr, overwrite: Bool)
@@ -153,11 +154,13 @@ public struct Statement: Sendable {
         case exportFile(format: String, path: Expr, query: Expr?, overwrite: Bool)
     }
 
-    /// What `set` changes: one contact, `me`, or every contact a query returns.
+    /// What `set` changes: one contact, `me`, every contact a query returns, or a logged event
+    /// by its number (`set referral 2 status: "won"`).
     public enum Target: Sendable {
         case person(Person)
         case me
         case query(Expr)
+        case event(EventKind, Expr)
     }
 
     public enum Removal: Sendable {

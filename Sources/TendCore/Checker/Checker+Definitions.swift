@@ -299,6 +299,81 @@ extension Checker {
     }
 }
 
+extension Checker {
+    // MARK: - Definitions, one function per kind; each is admitted unless it would loop or blow up (`admit`)
+
+    mutating func checkLet(_ s: Statement, _ name: String, _ value: Expr) {
+        checkName(name, s)
+        let (type, deps) = checked(value, Scope())
+        if admit(Definitions.key(.let, name), deps, steps: expandedSteps(value, deps), s) != .refused {
+            definitions.define(s)
+            facts.letTypes[name] = type
+        }
+    }
+
+    mutating func checkFn(_ s: Statement, _ name: String, _ params: [String], _ body: Expr) {
+        checkName(name, s)
+        if Builtin.byName[name] != nil { report("'\(name)' is a built-in function and cannot be redefined", s.range) }
+        // The function may call itself; define it first so that the cycle is what gets reported.
+        let previous = definitions.fns[name]
+        definitions.define(s)
+        let deps = checked(body, fnScope(params)).deps
+        facts.fnSteps[name] = nil
+        let steps = expandedSteps(body, deps)
+        definitions.fns[name]?.steps = steps
+        switch admit(Definitions.key(.fn, name), deps, steps: steps, s) {
+        case .admitted: facts.fnSteps[name] = steps
+        case .tooCostly: facts.fnSteps[name] = 1
+        case .refused:
+            if let previous { definitions.fns[name] = previous } else { _ = definitions.drop(.fn, name) }
+        }
+    }
+
+    mutating func checkRule(_ s: Statement, _ name: String, _ when: Expr, _ message: Expr, _ priority: Expr?) {
+        let scope = Scope(row: "contacts")
+        var deps = checked(when, scope).deps
+        currentDeps = []
+        expect(message, .string, scope, "the reminder")
+        deps.formUnion(currentDeps)
+        var steps = expandedSteps(when, deps) + expandedSteps(message, deps)
+        if let priority {
+            currentDeps = []
+            expect(priority, .number, scope, "the priority")
+            deps.formUnion(currentDeps)
+            steps += expandedSteps(priority, deps)
+        }
+        if admit(Definitions.key(.rule, name), deps, steps: steps, s) != .refused { definitions.define(s) }
+    }
+
+    mutating func checkScore(_ s: Statement, _ name: String, _ value: Expr) {
+        checkName(name, s)
+        if Schema.contacts.field(name) != nil {
+            report("'\(name)' is a contact field; a score needs a name of its own", s.range)
+        }
+        // Defined first, as a fn is, so that a score reading itself is reported as a cycle.
+        let previous = definitions.scores[name]
+        definitions.define(s)
+        currentDeps = []
+        expect(value, .number, Scope(row: "contacts"), "a score")
+        let deps = currentDeps
+        if admit(Definitions.key(.score, name), deps, steps: expandedSteps(value, deps), s) == .refused {
+            if let previous { definitions.scores[name] = previous } else { _ = definitions.drop(.score, name) }
+        }
+    }
+}
+
+extension Checker {
+    /// Each fn's steps per call, for definitions that were never checked (stored by an older
+    /// Tend): the interpreter refuses a call past `maxSteps` with these.
+    public static func steps(of definitions: Definitions) -> [String: Int] {
+        var checker = Checker(definitions: definitions)
+        for (name, f) in definitions.fns where checker.facts.fnSteps[name] == nil {
+            checker.facts.fnSteps[name] = checker.expandedSteps(f.body, checker.dependencies[Definitions.key(.fn, name)] ?? [])
+        }
+        return checker.facts.fnSteps
+    }
+}
+
 extension Int {
     /// 1,000,000: a limit as it is written in messages.
     var formatted: String {

@@ -21,6 +21,25 @@ public struct Checker {
         diagnostics = []
     }
 
+    /// The definitions that use a definition directly, as keys (`"score:priority"`, `"rule:x"`):
+    /// what `drop` must not leave dangling.
+    public func users(of key: String) -> [String] {
+        dependencies.filter { $0.value.contains(key) }.map(\.key).sorted()
+    }
+
+    /// The definitions an expression outside any row uses (a goal's metric), as keys.
+    public mutating func uses(_ e: Expr) -> Set<String> {
+        let saved = diagnostics
+        defer { diagnostics = saved }
+        return depsOf(e, scope: Scope())
+    }
+
+    private mutating func depsOf(_ e: Expr, scope: Scope) -> Set<String> {
+        currentDeps = []
+        _ = check(e, scope)
+        return currentDeps
+    }
+
     func fnScope(_ params: [String]) -> Scope {
         var s = Scope()
         for p in params { s.locals[p] = .any }
@@ -62,6 +81,10 @@ public struct Checker {
         case .set(let target, let options, let on):
             if case .me = target {
                 checkMeOptions(options)
+            } else if case .event(let kind, let id) = target {
+                expect(id, .number, Scope(), "the event's number")
+                let logged = Checker.eventOptions[kind]!
+                checkOptions(options, allowed: logged.allowed.merging(Checker.correctionOptions[kind] ?? [:]) { a, _ in a }, flags: logged.flags)
             } else {
                 if case .query(let q) = target {
                     let t = check(q, Scope())
@@ -80,29 +103,29 @@ public struct Checker {
         case .log(_, _, let on, let options):
             mutations.append(s)
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string, "quality": .number], flags: ["gave", "asked", "inbound", "pitch"])
+            checkOptions(options, allowed: Checker.eventOptions[.interaction]!.allowed, flags: Checker.eventOptions[.interaction]!.flags)
         case .refer(let about, _, let on, let options):
             mutations.append(s)
             _ = check(about, Scope())
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string, "value": .number, "status": .string], flags: ["open", "won", "lost"])
+            checkOptions(options, allowed: Checker.eventOptions[.referral]!.allowed, flags: Checker.eventOptions[.referral]!.flags)
         case .referral(_, let about, let on, let options):
             mutations.append(s)
             if let about { _ = check(about, Scope()) }
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string, "value": .number, "status": .string], flags: ["open", "won", "lost"])
+            checkOptions(options, allowed: Checker.eventOptions[.referral]!.allowed, flags: Checker.eventOptions[.referral]!.flags)
         case .introduce(let people, let on, let options):
             mutations.append(s)
             if people.count != 2 {
                 report("introduce takes two people, as in: introduce @ana-park and @dana-lee", s.range)
             }
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string], flags: [])
+            checkOptions(options, allowed: Checker.eventOptions[.introduction]!.allowed, flags: [])
         case .spend(let amount, _, let on, let options):
             mutations.append(s)
             expect(amount, .number, Scope(), "the amount")
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: ["note": .string], flags: [])
+            checkOptions(options, allowed: Checker.eventOptions[.spend]!.allowed, flags: [])
         case .knows(let people):
             mutations.append(s)
             if people.count < 2 { report("knows takes two or more people, as in: knows @dana-lee @mike-chen", s.range) }
@@ -134,60 +157,16 @@ public struct Checker {
             if let until { expect(until, .date, Scope(), "the date the snooze ends") }
         case .letDef(let name, let value):
             mutations.append(s)
-            checkName(name, s)
-            let (type, deps) = checked(value, Scope())
-            let key = Definitions.key(.let, name)
-            if admit(key, deps, steps: expandedSteps(value, deps), s) != .refused {
-                definitions.define(s)
-                facts.letTypes[name] = type
-            }
+            checkLet(s, name, value)
         case .fnDef(let name, let params, let body):
             mutations.append(s)
-            checkName(name, s)
-            if Builtin.byName[name] != nil { report("'\(name)' is a built-in function and cannot be redefined", s.range) }
-            // The function may call itself; define it first so that the cycle is what gets reported.
-            let previous = definitions.fns[name]
-            definitions.define(s)
-            let deps = checked(body, fnScope(params)).deps
-            let key = Definitions.key(.fn, name)
-            facts.fnSteps[name] = nil
-            let steps = expandedSteps(body, deps)
-            switch admit(key, deps, steps: steps, s) {
-            case .admitted: facts.fnSteps[name] = steps
-            case .tooCostly: facts.fnSteps[name] = 1
-            case .refused:
-                if let previous { definitions.fns[name] = previous } else { _ = definitions.drop(.fn, name) }
-            }
+            checkFn(s, name, params, body)
         case .ruleDef(let name, let when, let message, let priority):
             mutations.append(s)
-            let scope = Scope(row: "contacts")
-            var deps = checked(when, scope).deps
-            currentDeps = []
-            expect(message, .string, scope, "the reminder")
-            deps.formUnion(currentDeps)
-            var steps = expandedSteps(when, deps)
-            steps += expandedSteps(message, deps)
-            if let priority {
-                currentDeps = []
-                expect(priority, .number, scope, "the priority")
-                deps.formUnion(currentDeps)
-                steps += expandedSteps(priority, deps)
-            }
-            if admit(Definitions.key(.rule, name), deps, steps: steps, s) != .refused { definitions.define(s) }
+            checkRule(s, name, when, message, priority)
         case .scoreDef(let name, let value):
             mutations.append(s)
-            checkName(name, s)
-            if Schema.contacts.field(name) != nil {
-                report("'\(name)' is a contact field; a score needs a name of its own", s.range)
-            }
-            let previous = definitions.scores[name]
-            definitions.define(s)
-            currentDeps = []
-            expect(value, .number, Scope(row: "contacts"), "a score")
-            let deps = currentDeps
-            if admit(Definitions.key(.score, name), deps, steps: expandedSteps(value, deps), s) == .refused {
-                if let previous { definitions.scores[name] = previous } else { _ = definitions.drop(.score, name) }
-            }
+            checkScore(s, name, value)
         case .drop:
             mutations.append(s)
         case .load(let path), .save(let path, _):
@@ -218,7 +197,7 @@ public struct Checker {
         }
     }
 
-    private mutating func checkName(_ name: String, _ s: Statement) {
+    mutating func checkName(_ name: String, _ s: Statement) {
         if Schema.collection(named: name) != nil || Parser.statementWords.contains(name) {
             report("'\(name)' is already a word of the language; choose another name", s.range)
         }
@@ -231,6 +210,22 @@ public struct Checker {
         return m
     }()
     static let contactFlags: Set<String> = ["internal", "expert", "passionate", "honors_referrals"]
+
+    /// The options each kind of event is logged with (`log`, `refer`, `referral`, `introduce`,
+    /// `spend`); `set KIND N` corrects the same ones.
+    static let eventOptions: [EventKind: (allowed: [String: ValueType], flags: Set<String>)] = [
+        .interaction: (["note": .string, "quality": .number], ["gave", "asked", "inbound", "pitch"]),
+        .referral: (["note": .string, "value": .number, "status": .string], ["open", "won", "lost"]),
+        .introduction: (["note": .string], []),
+        .spend: (["note": .string], []),
+    ]
+    /// What `set KIND N` corrects besides: the parts a logging statement takes in place (an
+    /// interaction's kind, a referral's about, a spend's amount), and flags turned off (`gave: false`).
+    static let correctionOptions: [EventKind: [String: ValueType]] = [
+        .interaction: ["kind": .string, "gave": .bool, "asked": .bool, "inbound": .bool, "pitch": .bool],
+        .referral: ["about": .string],
+        .spend: ["amount": .number],
+    ]
 
     private mutating func checkContactOptions(_ options: [Option], adding: Bool) {
         var types = Checker.contactOptionTypes

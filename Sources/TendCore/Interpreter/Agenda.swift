@@ -179,11 +179,12 @@ extension Interpreter {
         var rows: [Value] = []
         for g in try view().net.goals {
             guard g.metric != nil, let period = g.period else { continue }
-            var start = today.start(of: period)
+            // This period and the three before, as far as the calendar goes back.
             var periods: [ClosedRange<Day>] = []
-            for _ in 0..<4 {
-                periods.append(start...start.end(of: period))
-                start = start.adding(days: -1).start(of: period)
+            var day: Day? = today
+            while periods.count < 4, let d = day, let start = d.start(of: period), let end = d.end(of: period) {
+                periods.append(start...end)
+                day = start.adding(checkedDays: -1)
             }
             for (i, p) in periods.enumerated() {
                 let value = try metric(g, in: p, reading: "progress", range)
@@ -218,7 +219,8 @@ extension Interpreter {
     /// `██████████│███` : the value in blocks, 20 to the target, with the target marked.
     static func bar(_ value: Decimal, of target: Decimal?) -> String {
         guard let target, target > 0 else { return "" }
-        let cells = min(40, max(0, NSDecimalNumber(decimal: value * 20 / target).intValue))
+        let share = (value * 20 / target).rounded(toPlaces: 0, .down)
+        let cells = share > 40 ? 40 : max(0, share.exactInt ?? 0)
         var s = String(repeating: "█", count: min(cells, 20))
         if cells < 20 { s += String(repeating: "·", count: 20 - cells) }
         s += "│"

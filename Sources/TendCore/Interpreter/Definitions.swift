@@ -14,6 +14,9 @@ public struct Definitions: Sendable {
         public var params: [String]
         public var body: Expr
         public var source: String
+        /// The steps one call takes with the fns it calls expanded, as the checker worked
+        /// them out (nil when unchecked): a call past `Checker.maxSteps` is refused.
+        public var steps: Int? = nil
     }
     public struct Rule: Sendable {
         /// The text the definition was read from, for locating errors inside it.

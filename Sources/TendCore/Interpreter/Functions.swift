@@ -12,6 +12,10 @@ extension Interpreter {
             }
             var locals: [String: Value] = [:]
             for (p, a) in zip(f.params, args) { locals[p] = try eval(a, ctx) }
+            if steps(of: f) > Checker.maxSteps {
+                // Stored by an older Tend: the checker now refuses it.
+                throw fail("fn \(name) would take more than \(Checker.maxSteps.formatted) steps each time it runs; redefine it", e.range)
+            }
             try charge(1, e.range)
             callDepth += 1
             defer { callDepth -= 1 }
@@ -32,8 +36,8 @@ extension Interpreter {
         case "days":
             guard case .duration(let d) = arg(0) else { return .null }
             return .number(d.months == 0 ? Decimal(d.days) : Decimal(d.months) * 365 / 12 + Decimal(d.days))
-        case "lower": return arg(0).stringValue.map { .string($0.lowercased()) } ?? .null
-        case "upper": return arg(0).stringValue.map { .string($0.uppercased()) } ?? .null
+        case "lower": return try arg(0).stringValue.map { try made($0.lowercased(), e.range) } ?? .null
+        case "upper": return try arg(0).stringValue.map { try made($0.uppercased(), e.range) } ?? .null
         case "trim": return arg(0).stringValue.map { .string($0.trimmed) } ?? .null
         case "norm":
             switch arg(0) {
@@ -51,7 +55,7 @@ extension Interpreter {
             }
         case "contains":
             switch arg(0) {
-            case .string(let s): return .bool(arg(1).stringValue.map { s.lowercased().contains($0.lowercased()) } ?? false)
+            case .string(let s): return .bool(arg(1).stringValue.map { FoldedText(s).contains(FoldedText($0)) } ?? false)
             case .list(let l):
                 return .bool(
                     l.contains {
@@ -62,14 +66,14 @@ extension Interpreter {
             default: throw fail("contains needs text or a list, not \(arg(0).typeName)", e.range)
             }
         case "starts_with", "ends_with":
-            guard let s = arg(0).stringValue?.lowercased(), let p = arg(1).stringValue?.lowercased() else { return .null }
+            guard let s = arg(0).stringValue.map(FoldedText.init), let p = arg(1).stringValue.map(FoldedText.init) else { return .null }
             return .bool(name == "starts_with" ? s.hasPrefix(p) : s.hasSuffix(p))
         case "coalesce":
             return v.first { !$0.isNull } ?? .null
         case "round":
             guard case .number(let n) = arg(0) else { return .null }
             let places = max(
-                -20, min(20, arg(1).numberValue.map { $0 > 100 ? 100 : ($0 < -100 ? -100 : NSDecimalNumber(decimal: $0).intValue) } ?? 0))
+                -20, min(20, arg(1).numberValue.map { $0 > 100 ? 100 : ($0 < -100 ? -100 : $0.rounded(toPlaces: 0, .down).exactInt ?? 0) } ?? 0))
             return .number(n.rounded(toPlaces: places, .plain))
         case "abs":
             guard case .number(let n) = arg(0) else { return .null }
@@ -83,19 +87,26 @@ extension Interpreter {
             }
             let d = args.count > 1 ? arg(1).dateValue : try view().today
             guard let d else { return .null }
-            return .date(name == "start_of" ? d.start(of: p) : d.end(of: p))
+            return .date(try onCalendar(name == "start_of" ? d.start(of: p) : d.end(of: p), e))
         case "year", "month":
             guard let d = arg(0).dateValue else { return .null }
             return .int(name == "year" ? d.year : d.month)
         case "served_by":
             return .list(try servedBy(arg(0)).map(Value.string))
         case "join":
-            guard case .list(let items) = arg(0) else { return arg(0).isNull ? .null : .string(try display(arg(0))) }
-            return .string(try items.map { try display($0) }.joined(separator: arg(1).stringValue ?? ", "))
+            guard case .list(let items) = arg(0) else { return arg(0).isNull ? .null : try made(display(arg(0), e.range), e.range) }
+            let separator = arg(1).stringValue ?? ", "
+            var out = ""
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += separator }
+                out += try display(item, e.range)
+                try checkLength(out.utf8.count, e.range)
+            }
+            return try made(out, e.range)
         case "date":
             return arg(0).stringValue.flatMap { Day(iso: $0) }.map(Value.date) ?? .null
         case "string":
-            return .string(try display(arg(0)))
+            return try made(display(arg(0), e.range), e.range)
         default:
             throw fail("unknown function '\(name)'", e.range)
         }
@@ -193,17 +204,28 @@ extension Interpreter {
         case "sum", "avg":
             if values.isEmpty { return name == "sum" ? .int(0) : .null }
             if case .duration = values[0] {
-                var total = Duration()
-                for v in values { if case .duration(let d) = v { total = total + d } }
-                if name == "sum" { return .duration(total) }
-                return .duration(Duration(days: Int((total.approximateDays / Double(values.count)).rounded())))
+                // Added up in Double-free Ints with room to spare (each part is under 2^22, and
+                // a statement holds far fewer than 2^40 values), then checked.
+                var months = 0
+                var days = 0
+                for v in values {
+                    guard case .duration(let stored) = v else { continue }
+                    let d = try onCalendar(stored.isOnCalendar ? stored : nil, e)
+                    months += d.months
+                    days += d.days
+                }
+                if name == "avg" {
+                    let total = Duration(months: months, days: days).approximateDays / Double(values.count)
+                    return .duration(Duration(days: Int(total.rounded())))
+                }
+                return .duration(try onCalendar(Duration(checkedMonths: months, days: days), e))
             }
             var total = Decimal(0)
             for v in values {
                 guard case .number(let n) = v else { throw fail("\(name) needs numbers, found \(v.typeName)", e.range) }
                 total += n
             }
-            return .number(name == "sum" ? total : total / Decimal(values.count))
+            return try finite(name == "sum" ? total : total / Decimal(values.count), e)
         default:
             var best: Value?
             for v in values {

@@ -33,9 +33,21 @@ public final class Interpreter {
         storedDefinitions = load()
         forgetLetValues()
     }
-    /// The lets' values kept by the views no longer hold once a definition changes.
+    /// The lets' values kept by the views no longer hold once a definition changes, nor do
+    /// the steps worked out for unchecked fns.
     private func forgetLetValues() {
         for v in [cachedView, queryView, periodView] { v?.lets = [:] }
+        uncheckedSteps = nil
+    }
+    /// Steps per call of fns the checker did not see (see `Checker.steps(of:)`), worked out
+    /// when one is first called.
+    private var uncheckedSteps: [String: Int]?
+
+    /// The steps one call of a fn takes, with the fns it calls expanded.
+    func steps(of f: Definitions.Fn) -> Int {
+        if let known = f.steps { return known }
+        if uncheckedSteps == nil { uncheckedSteps = Checker.steps(of: storedDefinitions) }
+        return uncheckedSteps?[f.name] ?? 0
     }
     public weak var host: InterpreterHost?
     /// Under `--read-only`, definitions last for the run and nothing is written to the model.
@@ -218,6 +230,24 @@ public final class Interpreter {
     /// seconds, and a statement over a 20,000-contact network takes a few hundred thousand.
     var work = 0
     public var maxWork = 20_000_000
+    /// The longest text a statement may make with `+`, interpolation and the text functions:
+    /// `fn d(s) = s + s` nested 26 times stopped at 6 GB, out of memory. 16 MB is sixteen string
+    /// literals (`Lexer.maxStringBytes`): a dump writes a longer note as literals joined by `+`,
+    /// and imports refuse a field longer than this, so whatever is stored can be restored.
+    public static let maxStringBytes = 16 << 20
+    /// The most items in a list a statement makes with `+` (a literal holds at most 10,000):
+    /// a million is a hundred times a large network, and about 40 MB.
+    public static let maxListItems = 1_000_000
+    /// Lists and records nested deeper than this cannot be made: taking apart (and printing)
+    /// a nested value recurses once per level, like the parser's nesting limit.
+    public static let maxValueDepth = Parser.maxDepth
+    /// The bytes of values one statement may keep (the rows `show` and `group by` make, the
+    /// lets it works out), counted as they are made. A 1 MB literal shown for 2,000 contacts
+    /// took 2 GB; 256 MB is a hundred times a large network's whole table, and well inside a
+    /// small machine's memory.
+    public var maxStatementBytes = 256 << 20
+    /// Bytes of values the current statement has made.
+    var madeBytes = 0
     /// What is being evaluated for every contact or period: the rules (for the agenda or `why`),
     /// goals' metrics, the default cadence. A stored definition (by an older Tend, or written
     /// into the database by hand) that reads what evaluates it is stopped when it re-enters,
@@ -231,6 +261,90 @@ public final class Interpreter {
     var inProgress: Set<String> = []
     /// Interactions read at a time when a large network is scanned page by page.
     public var pageSize = 20_000
+
+    /// Starts the budgets of a statement afresh (work, bytes made) and reads the stack's bounds.
+    func startStatement() {
+        work = 0
+        madeBytes = 0
+        stack.prepare()
+    }
+
+    /// Counts bytes of values the statement keeps (the rows `show` and `group by` make, the
+    /// lets it works out) against `maxStatementBytes`. Values made and dropped along the way
+    /// (a condition's text, row by row) are not counted: they are freed as the rows go by.
+    func account(_ bytes: Int, _ range: SourceRange) throws {
+        madeBytes += bytes
+        if madeBytes > maxStatementBytes {
+            throw fail(
+                "this statement makes more than \(maxStatementBytes >> 20) MB of values", range,
+                notes: ["show fewer rows (limit), or less text per row: a long text in show is repeated on every row"])
+        }
+    }
+
+    /// A value the statement keeps, counted with everything in it (up to what is left of the
+    /// budget), and nested no deeper than `maxValueDepth`.
+    func kept(_ v: Value, _ range: SourceRange) throws -> Value {
+        let (bytes, depth) = Interpreter.measure(v, budget: maxStatementBytes - madeBytes + 1)
+        if depth > Interpreter.maxValueDepth { throw fail("lists and records nest at most \(Interpreter.maxValueDepth) deep", range) }
+        try account(bytes, range)
+        return v
+    }
+
+    /// Text the statement made: at most `maxStringBytes`.
+    func made(_ text: String, _ range: SourceRange) throws -> Value {
+        try checkLength(text.utf8.count, range)
+        return .string(text)
+    }
+
+    /// Refuses text longer than `maxStringBytes` (before it is made, where the length is known).
+    func checkLength(_ bytes: Int, _ range: SourceRange) throws {
+        if bytes > Interpreter.maxStringBytes {
+            throw fail(
+                "this text would be \(bytes.formatted) bytes long; text holds at most 16 MB (\(Interpreter.maxStringBytes.formatted) bytes)", range)
+        }
+    }
+
+    /// A list or record the statement made: nested no deeper than `maxValueDepth`.
+    func made(_ v: Value, _ range: SourceRange) throws -> Value {
+        if Interpreter.depth(of: v) > Interpreter.maxValueDepth {
+            throw fail("lists and records nest at most \(Interpreter.maxValueDepth) deep", range)
+        }
+        return v
+    }
+
+    /// How deeply lists and records nest in a value (0 for anything else).
+    static func depth(of v: Value) -> Int {
+        switch v {
+        case .list(let items): return 1 + (items.lazy.map(depth).max() ?? 0)
+        case .record(let r): return 1 + (r.values.lazy.map(depth).max() ?? 0)
+        default: return 0
+        }
+    }
+
+    /// A value's bytes (text counted by its UTF-8, everything else by its slot) and how deeply
+    /// lists and records nest in it; stops counting once past `budget`.
+    static func measure(_ v: Value, budget: Int) -> (bytes: Int, depth: Int) {
+        let slot = MemoryLayout<Value>.stride
+        switch v {
+        case .string(let s): return (slot + s.utf8.count, 0)
+        case .list(let items): return measure(items, budget: budget)
+        case .record(let r): return measure(r.values, budget: budget)
+        case .row(let r): return measure(r.values, budget: budget)
+        default: return (slot, 0)
+        }
+    }
+
+    private static func measure(_ items: [Value], budget: Int) -> (bytes: Int, depth: Int) {
+        var bytes = MemoryLayout<Value>.stride
+        var depth = 0
+        for item in items {
+            let (b, d) = measure(item, budget: budget - bytes)
+            bytes += b
+            depth = max(depth, d)
+            if bytes > budget { break }
+        }
+        return (bytes, depth + 1)
+    }
 
     func charge(_ rows: Int, _ range: SourceRange) throws {
         work += rows
@@ -329,10 +443,11 @@ public final class Interpreter {
             for p in parts {
                 switch p {
                 case .text(let t): s += t
-                case .expr(let inner): s += try display(eval(inner, ctx))
+                case .expr(let inner): s += try display(eval(inner, ctx), inner.range)
                 }
+                try checkLength(s.utf8.count, e.range)
             }
-            return .string(s)
+            return try made(s, e.range)
         case .name(let n):
             return try evalName(e, n, ctx)
         case .handle(let h):
@@ -348,11 +463,11 @@ public final class Interpreter {
             guard let row = ctx.row else { throw fail("'it' has no row here", e.range) }
             return row
         case .list(let items):
-            return .list(try items.map { try eval($0, ctx) })
+            return try made(.list(try items.map { try eval($0, ctx) }), e.range)
         case .record(let fields):
             var r = Record()
             for (k, v) in fields { r[k] = try eval(v, ctx) }
-            return .record(r)
+            return try made(.record(r), e.range)
         case .unary(let op, let operand):
             let v = try eval(operand, ctx)
             if op == "not" {
@@ -409,8 +524,8 @@ public final class Interpreter {
         case .constant(let c):
             switch c {
             case "today": return .date(try view().today)
-            case "yesterday": return .date(try view().today.adding(days: -1))
-            case "tomorrow": return .date(try view().today.adding(days: 1))
+            case "yesterday": return .date(try onCalendar(view().today.adding(checkedDays: -1), e))
+            case "tomorrow": return .date(try onCalendar(view().today.adding(checkedDays: 1), e))
             default: return .string(c)
             }
         case .unresolved:
@@ -466,7 +581,7 @@ public final class Interpreter {
 
     private func evaluateLet(_ name: String, _ v: View, _ range: SourceRange) throws -> Value {
         guard let l = definitions.lets[name] else { throw fail("'\(name)' is no longer defined", range) }
-        let value = try once(.let, name, range) { try within(l.file) { try eval(l.value, Ctx()) } }
+        let value = try kept(once(.let, name, range) { try within(l.file) { try eval(l.value, Ctx()) } }, range)
         v.lets[name] = value
         return value
     }
@@ -850,20 +965,20 @@ public final class Interpreter {
             // Numbers, the common case, without the operator's text.
             guard case .number(let x) = a, case .number(let y) = b else { break }
             switch code {
-            case .plus: return .number(Decimal.sum(x, y))
-            case .minus: return .number(Decimal.difference(x, y))
-            case .times: return .number(Decimal.product(x, y))
-            default: return y == 0 ? .null : .number(Decimal.quotient(x, y))
+            case .plus: return try finite(Decimal.sum(x, y), e)
+            case .minus: return try finite(Decimal.difference(x, y), e)
+            case .times: return try finite(Decimal.product(x, y), e)
+            default: return y == 0 ? .null : try finite(Decimal.quotient(x, y), e)
             }
         default: break
         }
         switch op {
         case "~":
             guard case .string(let needle) = b else { throw fail("'~' needs text on the right", e.range) }
-            let n = needle.lowercased()
+            let n = FoldedText(needle)
             switch a {
-            case .string(let s): return .bool(n.isEmpty || s.lowercased().contains(n))
-            case .list(let items): return .bool(items.contains { $0.stringValue.map { $0.lowercased().contains(n) } ?? false })
+            case .string(let s): return .bool(FoldedText(s).contains(n))
+            case .list(let items): return .bool(items.contains { $0.stringValue.map { FoldedText($0).contains(n) } ?? false })
             default: throw fail("'~' matches text, not \(a.typeName)", e.range)
             }
         case "in", "not in":
@@ -871,49 +986,65 @@ public final class Interpreter {
             return .bool(op == "in" ? found : !found)
         case "+", "-":
             switch (a, b) {
-            case (.number(let x), .number(let y)): return .number(op == "+" ? Decimal.sum(x, y) : Decimal.difference(x, y))
+            case (.number(let x), .number(let y)): return try finite(op == "+" ? Decimal.sum(x, y) : Decimal.difference(x, y), e)
             case (.date(let d), .duration(let u)):
-                guard abs(u.approximateDays) <= 100_000_000 else { throw fail("duration too large", e.range) }
-                return .date(d.adding(op == "+" ? u : -u))
+                return .date(try onCalendar(d.adding(checked: op == "+" ? u : -u), e))
             case (.duration(let u), .date(let d)) where op == "+":
-                guard abs(u.approximateDays) <= 100_000_000 else { throw fail("duration too large", e.range) }
-                return .date(d.adding(u))
+                return .date(try onCalendar(d.adding(checked: u), e))
             case (.date(let x), .date(let y)) where op == "-": return .duration(Duration(days: x.ordinal - y.ordinal))
-            case (.duration(let x), .duration(let y)): return .duration(op == "+" ? x + y : x + (-y))
-            case (.string(let x), .string(let y)) where op == "+": return .string(x + y)
-            case (.list(let x), .list(let y)) where op == "+": return .list(x + y)
+            case (.duration(let x), .duration(let y)): return .duration(try onCalendar(x.adding(checked: op == "+" ? y : -y), e))
+            case (.string(let x), .string(let y)) where op == "+":
+                try checkLength(x.utf8.count + y.utf8.count, e.range)
+                return try made(x + y, e.range)
+            case (.list(let x), .list(let y)) where op == "+":
+                if x.count + y.count > Interpreter.maxListItems {
+                    throw fail(
+                        "this list would hold \((x.count + y.count).formatted) items; a list holds at most \(Interpreter.maxListItems.formatted)",
+                        e.range)
+                }
+                return .list(x + y)
             default: throw fail("cannot \(op == "+" ? "add" : "subtract") \(b.typeName) and \(a.typeName)", e.range)
             }
         case "*", "/", "%":
             switch (a, b) {
             case (.number(let x), .number(let y)):
-                if op == "*" { return .number(Decimal.product(x, y)) }
+                if op == "*" { return try finite(Decimal.product(x, y), e) }
                 if y == 0 { return .null }
-                if op == "/" { return .number(Decimal.quotient(x, y)) }
+                if op == "/" { return try finite(Decimal.quotient(x, y), e) }
                 if let a = x.whole, let b = y.whole { return .number(Decimal(a % b)) }
                 let q = (x / y).rounded(toPlaces: 0, x / y >= 0 ? .down : .up)
-                return .number(x - q * y)
+                return try finite(x - q * y, e)
             case (.duration(let d), .number(let n)), (.number(let n), .duration(let d)):
                 if op == "%" { break }
                 if op == "/" {
                     if case .number = a { break }
                     if n == 0 { return .null }
-                    let days = (Decimal(d.approximateDays) / n).rounded(toPlaces: 0, .plain)
-                    return .duration(Duration(days: NSDecimalNumber(decimal: days).intValue))
+                    return .duration(try onCalendar(d.divided(by: n), e))
                 }
-                let k = NSDecimalNumber(decimal: n).doubleValue
-                // Beyond this a duration means nothing on a calendar, and Int arithmetic would trap.
-                guard abs(k) <= 1_000_000, abs(d.approximateDays * k) <= 100_000_000 else {
-                    throw fail("duration too large", e.range)
-                }
-                if k == k.rounded() { return .duration(Duration(months: d.months * Int(k), days: d.days * Int(k))) }
-                return .duration(Duration(days: Int((d.approximateDays * k).rounded())))
+                return .duration(try onCalendar(d.scaled(by: n), e))
             default: break
             }
             throw fail("cannot apply '\(op)' to \(a.typeName) and \(b.typeName)", e.range)
         default:
             throw fail("unknown operator \(op)", e.range)
         }
+    }
+
+    /// A number, unless the arithmetic left Decimal's range (about 10^165; it gives NaN then).
+    func finite(_ n: Decimal, _ e: Expr) throws -> Value {
+        if n.isNaN { throw fail("this number is too large (numbers have 38 digits and stay under 10^165)", e.range) }
+        return .number(n)
+    }
+
+    /// A date or duration the calendar holds, or the error that says it does not.
+    func onCalendar<T>(_ value: T?, _ e: Expr) throws -> T {
+        guard let value else {
+            throw fail(
+                T.self == Day.self
+                    ? "this date is off the calendar: dates run from 0001-01-01 to 9999-12-31"
+                    : "this duration is off the calendar: durations go up to \(Duration.limitText)", e.range)
+        }
+        return value
     }
 
     /// `x in list`, `x in rows`, `"sub" in "text"`; a list on the left matches when any item is in.
@@ -926,7 +1057,7 @@ public final class Interpreter {
         case .rows(let set): return set.rows.contains { Value.equal($0, a) }
         case .string(let s):
             guard case .string(let sub) = a else { return false }
-            return s.lowercased().contains(sub.lowercased())
+            return FoldedText(s).contains(FoldedText(sub))
         default: throw fail("'in' needs a list, a collection or text on the right, not \(b.typeName)", e.range)
         }
     }
@@ -934,12 +1065,25 @@ public final class Interpreter {
     // MARK: - Display
 
     /// A value as text inside a string: null is empty, a contact is its name.
-    public func display(_ v: Value) throws -> String {
+    public func display(_ v: Value) throws -> String { try display(v, .none) }
+
+    /// `display`, stopping with an error located at `range` once the text passes `maxStringBytes`.
+    func display(_ v: Value, _ range: SourceRange) throws -> String {
         switch v {
         case .null: return ""
         case .contact(let id): return try contact(id)?.name ?? "@\(id)"
-        case .list(let items): return try items.map { try display($0) }.joined(separator: ", ")
+        case .list(let items):
+            var out = ""
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += ", " }
+                out += try display(item, range)
+                try checkLength(out.utf8.count, range)
+            }
+            return out
         case .rows(let set): return "\(set.rows.count) \(set.collection?.name ?? "rows")"
+        case .record:
+            try checkLength(Interpreter.measure(v, budget: Interpreter.maxStringBytes).bytes, range)
+            return plainText(v)
         default: return plainText(v)
         }
     }

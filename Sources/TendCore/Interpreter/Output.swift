@@ -51,6 +51,9 @@ public protocol InterpreterHost: AnyObject {
     /// Writes `save`'s text to a file, relative to the running script's folder; an existing
     /// file is replaced only with `overwrite`. Its errors are worded for the user.
     func write(_ text: String, to path: String, overwrite: Bool, from source: Source) throws
+    /// Runs a `load` of a file this run saved earlier (it was not there to inline when the run
+    /// was checked): the definitions as saved are defined again.
+    func loadSaved(_ path: String, from source: Source, into interpreter: Interpreter) throws -> [Output]
     /// Runs `import FORMAT FILE` and returns its report.
     func importFile(format: String, path: String, options: [String: Value], from source: Source, into interpreter: Interpreter) throws -> String
     /// Writes `export FORMAT FILE` of the given contacts (or the agenda for ics); returns the

@@ -217,8 +217,9 @@ extension Interpreter {
     }
 
     func goalValue(_ g: Goal, _ range: SourceRange) throws -> Value {
-        guard g.metric != nil, let period = g.period, periodView == nil else { return .null }
-        return try metric(g, in: today.start(of: period)...today.end(of: period), reading: "goals", range)
+        guard g.metric != nil, let period = g.period, periodView == nil, let start = today.start(of: period), let end = today.end(of: period)
+        else { return .null }
+        return try metric(g, in: start...end, reading: "goals", range)
     }
 
     // MARK: - Queries
@@ -245,9 +246,10 @@ extension Interpreter {
         if let l = q.limit { set.rows = Array(set.rows.prefix(try limit(l, outer))) }
         if !q.show.isEmpty {
             let names = showNames(q.show)
+            let clause = q.show[0].0.range.to(q.show[q.show.count - 1].0.range)
             set.rows = try set.rows.map { row in
                 let ctx = Ctx(row: row, locals: locals)
-                return .record(Record(keys: names, values: try q.show.map { try eval($0.0, ctx) }))
+                return try kept(.record(Record(keys: names, values: try q.show.map { try eval($0.0, ctx) })), clause)
             }
             set.columns = names
             set.collection = nil
@@ -461,6 +463,9 @@ extension Interpreter {
                 let v = try eval(g, ctx)
                 let parts: [Value]
                 if case .list(let items) = v { parts = items.isEmpty ? [.null] : items } else { parts = [v] }
+                // Several list-valued keys multiply: each combination counts as a row visit,
+                // charged before the combinations are made.
+                try charge(combos.count * parts.count, q.range)
                 combos = combos.flatMap { c in parts.map { c + [$0] } }
             }
             for key in combos {
@@ -485,8 +490,7 @@ extension Interpreter {
             } else {
                 for (i, (e, _)) in q.show.enumerated() { r[showNamesList[i]] = try eval(e, ctx) }
             }
-            records.append(.record(r))
-            _ = ctx
+            records.append(try kept(.record(r), q.range))
         }
         var result = records
         if q.sortBy.isEmpty {

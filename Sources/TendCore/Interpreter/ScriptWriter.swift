@@ -2,10 +2,32 @@ import Foundation
 
 /// Writes data and definitions back as Tend statements (`save`, `tend dump`).
 public enum ScriptWriter {
-    /// A string literal that reads back as the same text.
+    /// A string literal that reads back as the same text. Text longer than the lexer takes in
+    /// one literal (`Lexer.maxStringBytes` of source) is written as literals joined by `+`, so
+    /// that any note restores: each piece holds at most a seventh of the limit, since an
+    /// escape (`\u{1F}`) can take seven bytes for one.
     public static func quote(_ s: String) -> String {
+        let piece = Lexer.maxStringBytes / 7
+        guard s.utf8.count > piece else { return literal(s.unicodeScalars[...]) }
+        var pieces: [String] = []
+        var start = s.unicodeScalars.startIndex
+        var bytes = 0
+        for i in s.unicodeScalars.indices {
+            let n = UTF8.width(s.unicodeScalars[i])
+            if bytes + n > piece {
+                pieces.append(literal(s.unicodeScalars[start..<i]))
+                start = i
+                bytes = 0
+            }
+            bytes += n
+        }
+        pieces.append(literal(s.unicodeScalars[start...]))
+        return pieces.joined(separator: " + ")
+    }
+
+    private static func literal(_ scalars: Substring.UnicodeScalarView) -> String {
         var out = "\""
-        for ch in s.unicodeScalars {
+        for ch in scalars {
             switch ch {
             case "\"": out += "\\\""
             case "\\": out += "\\\\"
@@ -13,7 +35,6 @@ public enum ScriptWriter {
             case "}": out += "\\}"
             case "\n": out += "\\n"
             case "\t": out += "\\t"
-            case "\r": out += "\\u{D}"
             default:
                 // Escaped so that a dump printed on a terminal cannot drive it.
                 if TerminalText.isControl(ch) {
@@ -36,16 +57,20 @@ public enum ScriptWriter {
         return isWord ? s : quote(s)
     }
 
-    /// `set me …`, markets and goals, then let / fn / score / rule definitions, in a stable order.
+    /// Markets, let / fn / score / rule definitions, then goals, in a stable order: what
+    /// `save` writes. No data (not `set me`, not who helps a goal), so that loading the file
+    /// works under `--read-only`, where definitions last for the run.
     public static func definitions(of net: Network, definitions: Definitions, prelude: Definitions? = nil) -> String {
         var lines = ["# Tend definitions"]
-        lines += meAndMarkets(net)
-        for g in net.goals { lines.append(goal(g)) }
+        lines += markets(net)
         lines += definitionLines(definitions, prelude: prelude)
+        // Goals last: a goal's metric may call the functions above.
+        for g in net.goals { lines.append(goal(g)) }
         return lines.joined(separator: "\n") + "\n"
     }
 
-    static func meAndMarkets(_ net: Network) -> [String] {
+    /// `set me …` and the markets: by name, or as stored (`inOrder`, for a dump).
+    static func meAndMarkets(_ net: Network, inOrder: Bool = false) -> [String] {
         var lines: [String] = []
         let me = net.me
         var opts: [String] = []
@@ -57,10 +82,14 @@ public enum ScriptWriter {
         }
         if !me.goals.isEmpty { opts.append("goals: \(list(me.goals))") }
         if !opts.isEmpty { lines.append("set me " + opts.joined(separator: ", ")) }
-        for m in net.markets.sorted(by: { $0.name < $1.name }) {
-            lines.append("market \(quote(m.name)) served_by: \(list(m.servedBy))")
+        return lines + markets(net, inOrder: inOrder)
+    }
+
+    /// The markets: by name, or as stored (`inOrder`, for a dump).
+    static func markets(_ net: Network, inOrder: Bool = false) -> [String] {
+        (inOrder ? net.markets : net.markets.sorted(by: { $0.name < $1.name })).map {
+            "market \(quote($0.name)) served_by: \(list($0.servedBy))"
         }
-        return lines
     }
 
     static func goal(_ g: Goal) -> String {
@@ -72,49 +101,99 @@ public enum ScriptWriter {
         return s
     }
 
+    /// The definitions as statements that recreate them, each after the ones it uses. With the
+    /// prelude a new database starts with (a dump), the prelude's definitions are dropped first,
+    /// each before what it uses: the database then holds exactly these, with its rules in this
+    /// order (rules apply in order), whatever was dropped, redefined or added since.
     static func definitionLines(_ defs: Definitions, prelude: Definitions?) -> [String] {
         var lines: [String] = []
         if let prelude {
-            // A new database starts with the prelude; drop what this one no longer has.
-            for d in prelude.all where defs.kind(of: d.name) != d.kind || (d.kind == .rule && !defs.rules.contains { $0.name == d.name }) {
-                lines.append("drop \(d.kind.rawValue) \(d.kind == .rule ? quote(d.name) : d.name)")
+            lines += ordered(prelude.all, by: prelude).reversed().map { d in
+                "drop \(d.kind.rawValue) \(d.kind == .rule ? quote(d.name) : d.name)"
             }
         }
-        for d in defs.all { lines.append(d.source) }
+        return lines + ordered(defs.all, by: defs).map(\.source)
+    }
+
+    /// Definitions, each after those it uses, otherwise in the order given.
+    static func ordered(_ all: [Definition], by defs: Definitions) -> [Definition] {
+        func key(_ d: Definition) -> String { "\(d.kind.rawValue):\(d.name)" }
+        let checker = Checker(definitions: defs)
+        var needs: [String: Set<String>] = [:]
+        let keys = Set(all.map(key))
+        for d in all { for user in checker.users(of: key(d)) where keys.contains(user) { needs[user, default: []].insert(key(d)) } }
+        var remaining = all
+        var placed = Set<String>()
+        var out: [Definition] = []
+        while !remaining.isEmpty {
+            // A circle cannot be stored; should one be there all the same, the rest keep their order.
+            let i = remaining.firstIndex { (needs[key($0)] ?? []).isSubset(of: placed) } ?? 0
+            let d = remaining.remove(at: i)
+            out.append(d)
+            placed.insert(key(d))
+        }
+        return out
+    }
+
+    /// The whole database as a script that rebuilds it on an empty database: running the dump
+    /// and dumping again gives the same text. Every date is written out, so the script means
+    /// the same whatever day it runs.
+    public static func dump(_ net: Network, definitions: Definitions, prelude: Definitions?) -> String {
+        var lines = ["# Tend dump: run it with `tend run` on an empty database to rebuild this one."]
+        lines += meAndMarkets(net, inOrder: true)
+        let handle = Dictionary(net.contacts.map { ($0.id, "@" + $0.handle) }, uniquingKeysWith: { a, _ in a })
+        func h(_ id: Int64) -> String { handle[id] ?? "@unknown" }
+        let contacts = net.contacts.sorted { $0.id < $1.id }
+        let history = Set(net.stageChanges.map(\.contact))
+        for c in contacts { lines += contactLines(c, hasHistory: history.contains(c.id)) }
+        lines += eventLines(net, h)
+        // Goals after the definitions: a metric may call a function of the user's.
+        lines += definitionLines(definitions, prelude: prelude)
+        for g in net.goals {
+            lines.append(goal(g))
+            for helper in g.helpers { lines.append("helps \(h(helper)) \(quote(g.name))") }
+        }
+        for c in contacts {
+            if let until = c.snoozedUntil { lines.append("snooze @\(c.handle) until \(until)") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `add` with every stored field; the stage comes from the history (`set … stage: … on`),
+    /// or here when there is none.
+    static func contactLines(_ c: Contact, hasHistory: Bool) -> [String] {
+        var o = ["handle: \(quote(c.handle))", "created: \(c.created)"]
+        // Empty text is no text: `add` stores it so.
+        func add(_ name: String, _ v: String?) { if let v, !v.isEmpty { o.append("\(name): \(quote(v))") } }
+        add("company", c.company)
+        add("title", c.title)
+        add("profession", c.profession)
+        add("email", c.email)
+        add("phone", c.phone)
+        add("city", c.city)
+        add("met_at", c.metAt)
+        if let d = c.metOn { o.append("met_on: \(d)") }
+        add("relationship", c.relationship)
+        if c.isInternal { o.append("internal") }
+        if let cad = c.cadence { o.append("cadence: \(durationLiteral(cad))") }
+        add("next_step", c.nextStep)
+        if let d = c.nextDue { o.append("next_due: \(d)") }
+        for f in Schema.contactListFields where !c[list: f].isEmpty { o.append("\(f): \(list(c[list: f]))") }
+        if c.expert { o.append("expert") }
+        if c.passionate { o.append("passionate") }
+        if c.honorsReferrals { o.append("honors_referrals") }
+        add("notes", c.notes)
+        if !hasHistory && c.stage != .contact { o.append("stage: \(c.stage)") }
+        var lines = ["add \(quote(c.name.trimmed)) " + o.joined(separator: ", ")]
+        // `add` trims the name it is given; `set … name:` keeps it as it is.
+        if c.name != c.name.trimmed { lines.append("set @\(c.handle) name: \(quote(c.name))") }
         return lines
     }
 
-    /// The whole database as a script that rebuilds it on an empty database.
-    public static func dump(_ net: Network, definitions: Definitions, prelude: Definitions?) -> String {
-        var lines = ["# Tend dump: run it with `tend run` on an empty database to rebuild this one."]
-        lines += meAndMarkets(net)
-        let handle = Dictionary(net.contacts.map { ($0.id, "@" + $0.handle) }, uniquingKeysWith: { a, _ in a })
-        func h(_ id: Int64) -> String { handle[id] ?? "@unknown" }
-        let history = Dictionary(grouping: net.stageChanges, by: \.contact)
-        for c in net.contacts.sorted(by: { $0.id < $1.id }) {
-            var o = ["handle: \(quote(c.handle))", "created: \(c.created)"]
-            func add(_ name: String, _ v: String?) { if let v { o.append("\(name): \(quote(v))") } }
-            add("company", c.company)
-            add("title", c.title)
-            add("profession", c.profession)
-            add("email", c.email)
-            add("phone", c.phone)
-            add("city", c.city)
-            add("met_at", c.metAt)
-            if let d = c.metOn { o.append("met_on: \(d)") }
-            add("relationship", c.relationship)
-            if c.isInternal { o.append("internal") }
-            if let cad = c.cadence { o.append("cadence: \(durationLiteral(cad))") }
-            add("next_step", c.nextStep)
-            if let d = c.nextDue { o.append("next_due: \(d)") }
-            for f in Schema.contactListFields where !c[list: f].isEmpty { o.append("\(f): \(list(c[list: f]))") }
-            if c.expert { o.append("expert") }
-            if c.passionate { o.append("passionate") }
-            if c.honorsReferrals { o.append("honors_referrals") }
-            add("notes", c.notes)
-            if (history[c.id] ?? []).isEmpty && c.stage != .contact { o.append("stage: \(c.stage)") }
-            lines.append("add \(quote(c.name)) " + o.joined(separator: ", "))
-        }
+    /// Stage changes, interactions, referrals, introductions, spending and who knows whom, each
+    /// kind in the order it was recorded.
+    static func eventLines(_ net: Network, _ h: (Int64) -> String) -> [String] {
+        var lines: [String] = []
         for s in net.stageChanges.sorted(by: { $0.id < $1.id }) {
             lines.append("set \(h(s.contact)) stage: \(s.stage) on \(s.on)")
         }
@@ -150,15 +229,7 @@ public enum ScriptWriter {
             return a < b ? (a, b) : (b, a)
         }.sorted { $0 < $1 }
         for (a, b) in edges { lines.append("knows \(a) \(b)") }
-        for g in net.goals {
-            lines.append(goal(g))
-            for helper in g.helpers { lines.append("helps \(h(helper)) \(quote(g.name))") }
-        }
-        lines += definitionLines(definitions, prelude: prelude)
-        for c in net.contacts.sorted(by: { $0.id < $1.id }) {
-            if let until = c.snoozedUntil { lines.append("snooze @\(c.handle) until \(until)") }
-        }
-        return lines.joined(separator: "\n") + "\n"
+        return lines
     }
 
     /// A duration as a literal the lexer reads back (`1y2mo` is written `14mo`).

@@ -16,8 +16,7 @@ extension Interpreter {
 
     func perform(_ s: Statement) throws -> [Output] {
         source = s.source
-        work = 0
-        stack.prepare()
+        startStatement()
         queryView = nil
         let ctx = Ctx()
         switch s.kind {
@@ -43,7 +42,6 @@ extension Interpreter {
                 throw fail("a contact needs a name", nameExpr.range)
             }
             var c = Contact(name: name.trimmed, handle: makeHandle(name), created: today)
-            var stageGiven = false
             for o in options where o.name == "handle" || o.name == "created" {
                 if case .pair(let n, let e, _) = o {
                     let v = try eval(e, ctx)
@@ -58,13 +56,16 @@ extension Interpreter {
                     "@\(c.handle) is taken by \(other); to add a second person, give a handle", s.range,
                     suggestion: "handle: \"\(free)\"")
             }
-            _ = try applyContactOptions(&c, options.filter { $0.name != "handle" && $0.name != "created" }, ctx, stageGiven: &stageGiven)
+            var fields: Set<String> = []
+            _ = try applyContactOptions(&c, options.filter { $0.name != "handle" && $0.name != "created" }, ctx, fields: &fields)
             c.id = try apply(.insertContact(c)) ?? 0
-            if stageGiven { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: c.created))) }
+            if fields.contains("stage") { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: c.created))) }
             return [.text("Added @\(c.handle) (\(c.name)).")]
         case .set(let target, let options, let on):
+            if case .event(let kind, let id) = target { return [try correct(kind, id, options, on: on, ctx)] }
             let date = try on.map { try eval($0, ctx).dateValue ?? today } ?? today
             switch target {
+            case .event: return []
             case .me:
                 var me = try view().net.me
                 for o in options {
@@ -84,14 +85,14 @@ extension Interpreter {
             case .person(let p):
                 let id = try contactID(p.handle, p.range)
                 guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
-                try update(&c, options, ctx, on: date)
+                try update(&c, options, ctx, on: date, dated: on != nil)
                 return [.text("Updated @\(c.handle).")]
             case .query(let q):
                 guard case .rows(let set) = try eval(q, ctx) else { throw fail("set needs contacts", q.range) }
                 var n = 0
                 for case .contact(let id) in set.rows {
                     guard var c = try contact(id) else { continue }
-                    try update(&c, options, ctx, on: date)
+                    try update(&c, options, ctx, on: date, dated: on != nil)
                     n += 1
                 }
                 return [.text("Updated \(n) contact\(n == 1 ? "" : "s").")]
@@ -111,12 +112,7 @@ extension Interpreter {
                 case .flag("inbound", _): i.inbound = true
                 case .flag("pitch", _): i.pitch = true
                 case .pair("note", let e, _): i.note = try eval(e, ctx).stringValue
-                case .pair("quality", let e, _):
-                    let v = try eval(e, ctx)
-                    guard let q = v.intValue, (1...5).contains(q), v.numberValue == Decimal(q) else {
-                        throw fail("quality is a whole number from 1 to 5", e.range)
-                    }
-                    i.quality = q
+                case .pair("quality", let e, _): i.quality = try quality(eval(e, ctx), e.range)
                 default: break
                 }
             }
@@ -207,18 +203,18 @@ extension Interpreter {
                 guard case .duration(let d) = try eval(duration, ctx) else {
                     throw fail("snooze takes a duration (2w) or until DATE", duration.range)
                 }
-                c.snoozedUntil = today.adding(d)
+                c.snoozedUntil = try onCalendar(today.adding(checked: d), duration)
             } else if let until {
                 guard case .date(let d) = try eval(until, ctx) else { throw fail("snooze until takes a date", until.range) }
                 c.snoozedUntil = d
             }
-            try apply(.updateContact(c))
+            try apply(.updateContact(c, fields: ["snoozed_until"]))
             return [.text("Snoozed @\(c.handle) until \(c.snoozedUntil!).")]
         case .unsnooze(let p):
             let id = try contactID(p.handle, p.range)
             guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
             c.snoozedUntil = nil
-            try apply(.updateContact(c))
+            try apply(.updateContact(c, fields: ["snoozed_until"]))
             return [.text("@\(c.handle) is back on the agenda.")]
         case .letDef(let name, _), .fnDef(let name, _, _), .scoreDef(let name, _):
             try define(s)
@@ -226,25 +222,13 @@ extension Interpreter {
         case .ruleDef(let name, _, _, _):
             try define(s)
             return [.text("Defined rule \"\(name)\".")]
-        case .drop(let kind, let nameExpr):
-            let name: String
-            switch nameExpr.kind {
-            case .name(let n): name = n
-            case .literal(.string(let t)): name = t
-            default: throw fail("drop takes a definition's name", nameExpr.range)
-            }
-            guard let k = kind ?? definitions.kind(of: name) else {
-                throw fail(
-                    "nothing named \(name) is defined", nameExpr.range,
-                    suggestion: closest(name, among: definitions.all.map(\.name)).first)
-            }
-            guard definitions.drop(k, name) else { throw fail("no \(k.rawValue) named \(name)", nameExpr.range) }
-            if !readOnly { try apply(.deleteDefinition(k, name)) }
-            invalidate()
-            return [.text("Dropped \(k.rawValue) \(name).")]
-        case .load:
-            // The session inlines loaded files before checking; nothing is left to do here.
-            return []
+        case .drop(let kind, let nameExpr, let cascade):
+            return [try drop(kind, nameExpr, cascade: cascade, s)]
+        case .load(let pathExpr):
+            // The session inlines loaded files before checking; a load left in the program reads
+            // a file this run saved earlier.
+            guard let host, case .string(let path) = try eval(pathExpr, ctx) else { return [] }
+            return try host.loadSaved(path, from: s.source, into: self)
         case .save(let pathExpr, let overwrite):
             guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("save takes a file name", pathExpr.range) }
             guard let host else { throw fail("save is not available here", s.range) }
@@ -259,7 +243,7 @@ extension Interpreter {
         case .print(let e):
             let v = try eval(e, ctx)
             if case .rows = v { return [try present(e, ctx, value: v)] }
-            return [.value(.string(try display(v)))]
+            return [.value(.string(try display(v, e.range)))]
         case .resetRules:
             // Drop what the prelude defines (your own definitions stay), then define it again.
             for d in Prelude.definitions.all {
@@ -307,6 +291,173 @@ extension Interpreter {
                 format: format, path: path, overwrite: overwrite, table: try table(set), contacts: ids, from: s.source, interpreter: self)
             return done.map { [.text($0)] } ?? []
         }
+    }
+
+    /// `drop [KIND] NAME [cascade]`. A definition that others use (definitions, or a goal's
+    /// metric) is dropped only with `cascade`, which drops them too (a goal keeps its target and
+    /// loses its metric): nothing is left calling what is gone.
+    func drop(_ kind: Definition.Kind?, _ nameExpr: Expr, cascade: Bool, _ s: Statement) throws -> Output {
+        let name: String
+        switch nameExpr.kind {
+        case .name(let n): name = n
+        case .literal(.string(let t)): name = t
+        default: throw fail("drop takes a definition's name", nameExpr.range)
+        }
+        guard let k = kind ?? definitions.kind(of: name) else {
+            throw fail("nothing named \(name) is defined", nameExpr.range, suggestion: closest(name, among: definitions.all.map(\.name)).first)
+        }
+        let defined: Bool
+        switch k {
+        case .let: defined = definitions.lets[name] != nil
+        case .fn: defined = definitions.fns[name] != nil
+        case .score: defined = definitions.scores[name] != nil
+        case .rule: defined = definitions.rules.contains { $0.name == name }
+        }
+        guard defined else { throw fail("no \(k.rawValue) named \(name)", nameExpr.range) }
+        let key = "\(k.rawValue):\(name)"
+        let (users, goals) = try dependents(of: key, all: cascade)
+        let spelled = Interpreter.spell(key)
+        if !cascade && !(users.isEmpty && goals.isEmpty) {
+            let names = users.map(Interpreter.spell) + goals.map { "the metric of goal \(ScriptWriter.quote($0.name))" }
+            let list = names.count == 1 ? names[0] : names.dropLast().joined(separator: ", ") + " and " + names.last!
+            let them = names.count == 1 ? "uses it; drop it" : "use it; drop them"
+            throw fail("drop \(spelled): \(list) \(them) first or say \"drop \(spelled) cascade\"", s.range)
+        }
+        if readOnly && !goals.isEmpty { throw fail("drop … cascade would change goals, which --read-only does not allow", s.range) }
+        for dropped in users + [key] {
+            let kind = Definition.Kind(rawValue: String(dropped.prefix { $0 != ":" }))!
+            let name = String(dropped.drop { $0 != ":" }.dropFirst())
+            _ = definitions.drop(kind, name)
+            if !readOnly { try apply(.deleteDefinition(kind, name)) }
+        }
+        for var g in goals {
+            g.metric = nil
+            try apply(.setGoal(g))
+        }
+        invalidate()
+        var text = "Dropped \(spelled)"
+        if !users.isEmpty { text += ", and \(users.map(Interpreter.spell).joined(separator: ", ")) that used it" }
+        if !goals.isEmpty {
+            text +=
+                "; goal\(goals.count == 1 ? "" : "s") \(goals.map { ScriptWriter.quote($0.name) }.joined(separator: ", ")) no longer \(goals.count == 1 ? "has a metric" : "have metrics")"
+        }
+        return .text(text + ".")
+    }
+
+    /// The definitions that use a definition (every one down the line with `all`, users before
+    /// what they use), and the goals whose metric uses any of those.
+    func dependents(of key: String, all: Bool) throws -> ([String], [Goal]) {
+        let checker = Checker(definitions: definitions)
+        var users: [String] = []
+        var frontier = [key]
+        while let next = frontier.popLast() {
+            for u in checker.users(of: next) where !users.contains(u) {
+                users.append(u)
+                if all { frontier.append(u) }
+            }
+        }
+        // A user of a user is dropped before it: deepest first.
+        users.reverse()
+        let gone = Set(users + [key])
+        var goals: [Goal] = []
+        for g in try view().net.goals {
+            guard let metric = g.metric,
+                case .expr(let e)? = Parser.parse(Source(name: "goal \(g.name)", text: metric)).statements.first?.kind
+            else { continue }
+            var c = checker
+            if !c.uses(e).isDisjoint(with: gone) { goals.append(g) }
+        }
+        return (users, goals)
+    }
+
+    /// A definition's key in words: `score priority`, `rule "Follow up"`.
+    static func spell(_ key: String) -> String {
+        let kind = key.prefix { $0 != ":" }
+        let name = String(key.drop { $0 != ":" }.dropFirst())
+        return "\(kind) \(kind == "rule" ? ScriptWriter.quote(name) : name)"
+    }
+
+    /// `set interaction|referral|introduction|spend N …`: corrects a logged event with the options
+    /// it was logged with (`on DATE` moves it); only the fields named are written.
+    func correct(_ kind: EventKind, _ idExpr: Expr, _ options: [Option], on: Expr?, _ ctx: Ctx) throws -> Output {
+        guard let n = try eval(idExpr, ctx).intValue else { throw fail("expected the event's number", idExpr.range) }
+        let id = Int64(n)
+        let net = try view().full
+        func missing() -> Diagnostic { fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", idExpr.range) }
+        let date = try on.map { try self.date($0, ctx) }
+        var fields: Set<String> = on == nil ? [] : ["on"]
+        switch kind {
+        case .interaction:
+            guard var i = net.interactions.first(where: { $0.id == id }) else { throw missing() }
+            i.on = date ?? i.on
+            try eachOption(options, ctx, &fields) { name, v, range in try correct(&i, name, v, range) }
+            try apply(.updateInteraction(i, fields: fields))
+        case .referral:
+            guard var r = net.referrals.first(where: { $0.id == id }) else { throw missing() }
+            r.on = date ?? r.on
+            try referralOptions(&r, options, ctx, keepStatus: true)
+            try eachOption(options, ctx, &fields) { name, v, _ in if name == "about" { r.about = Interpreter.text(v) } }
+            try apply(
+                .updateReferral(r, fields: fields.map { ["open", "won", "lost"].contains($0) ? "status" : $0 }.reduce(into: []) { $0.insert($1) }))
+        case .introduction:
+            guard var i = net.introductions.first(where: { $0.id == id }) else { throw missing() }
+            i.on = date ?? i.on
+            try eachOption(options, ctx, &fields) { _, v, _ in i.note = Interpreter.text(v) }
+            try apply(.updateIntroduction(i, fields: fields))
+        case .spend:
+            guard var sp = net.spending.first(where: { $0.id == id }) else { throw missing() }
+            sp.on = date ?? sp.on
+            try eachOption(options, ctx, &fields) { name, v, range in
+                if name == "note" { sp.note = Interpreter.text(v) }
+                if name == "amount" {
+                    guard case .number(let amount) = v, amount >= 0 else { throw fail("the amount must be a number, 0 or more", range) }
+                    sp.amount = amount.rounded(toPlaces: 2, .plain)
+                }
+            }
+            try apply(.updateSpend(sp, fields: fields))
+        case .stage:
+            throw fail("a stage change is corrected by removing it (remove stage \(n)) and setting the stage again", idExpr.range)
+        }
+        return .text("Updated \(kind.rawValue) \(n).")
+    }
+
+    /// Calls `body` with each option's name and value (a flag is `true`), adding the name to `fields`.
+    func eachOption(_ options: [Option], _ ctx: Ctx, _ fields: inout Set<String>, _ body: (String, Value, SourceRange) throws -> Void) throws {
+        for o in options {
+            fields.insert(o.name)
+            switch o {
+            case .flag(let f, let r): try body(f, .bool(true), r)
+            case .pair(let name, let e, _): try body(name, try eval(e, ctx), e.range)
+            case .tag(_, _, let r): throw fail("events have no tags", r)
+            }
+        }
+    }
+
+    /// One corrected field of an interaction.
+    func correct(_ i: inout Interaction, _ name: String, _ v: Value, _ range: SourceRange) throws {
+        switch name {
+        case "kind":
+            guard let k = Interpreter.text(v)?.lowercased() else { throw fail("kind: takes a word such as call or lunch", range) }
+            i.kind = k
+        case "note": i.note = Interpreter.text(v)
+        case "quality": i.quality = try quality(v, range)
+        case "gave": i.gave = v.isTrue
+        case "asked": i.asked = v.isTrue
+        case "inbound": i.inbound = v.isTrue
+        case "pitch": i.pitch = v.isTrue
+        default: throw fail("interactions have no option '\(name):'", range)
+        }
+    }
+
+    /// Text as stored: the empty string is no text.
+    static func text(_ v: Value) -> String? { v.stringValue.flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// An interaction's quality: a whole number from 1 to 5.
+    func quality(_ v: Value, _ range: SourceRange) throws -> Int {
+        guard let q = v.intValue, (1...5).contains(q), v.numberValue == Decimal(q) else {
+            throw fail("quality is a whole number from 1 to 5", range)
+        }
+        return q
     }
 
     /// Stores a definition (for the run only under `--read-only`).
@@ -424,8 +575,9 @@ extension Interpreter {
         return "\(base)-\(n)"
     }
 
-    func referralOptions(_ r: inout Referral, _ options: [Option], _ ctx: Ctx) throws {
-        r.status = "open"
+    /// A referral's options; a new one is open unless they say otherwise.
+    func referralOptions(_ r: inout Referral, _ options: [Option], _ ctx: Ctx, keepStatus: Bool = false) throws {
+        if !keepStatus { r.status = "open" }
         for o in options {
             switch o {
             case .pair("note", let e, _): r.note = try eval(e, ctx).stringValue
@@ -440,36 +592,58 @@ extension Interpreter {
         }
     }
 
-    func update(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, on date: Day) throws {
+    /// Sets a contact's options. A stage is recorded as a change when it differs from the
+    /// current one, or always when the statement gives its date (history being entered, as a
+    /// dump replays it); the stage is then the latest change by date.
+    func update(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, on date: Day, dated: Bool = false) throws {
         let before = c.stage
-        var stageGiven = false
-        let newHandle = try applyContactOptions(&c, options, ctx, stageGiven: &stageGiven)
+        var fields: Set<String> = []
+        let newHandle = try applyContactOptions(&c, options, ctx, fields: &fields)
+        let stageGiven = fields.contains("stage")
         if let h = newHandle, h != (try contact(c.id)?.handle), let other = try model.contactID(handle: h), other != c.id {
             throw fail("@\(h) is taken", options.first { $0.name == "handle" }?.range ?? .none)
         }
-        try apply(.updateContact(c))
-        if stageGiven && c.stage != before { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: date))) }
+        // Only the fields the statement names are written: another process may have changed the others.
+        try apply(.updateContact(c, fields: fields))
+        if stageGiven && (c.stage != before || dated) { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: date))) }
     }
 
-    /// Applies `name: value` pairs, flags and tags to a contact. Returns a new handle if one was given.
-    func applyContactOptions(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, stageGiven: inout Bool) throws -> String? {
+    /// Applies `name: value` pairs, flags and tags to a contact, adding the stored fields they set
+    /// to `fields`. Returns a new handle if one was given.
+    /// The contact's yes/no fields that a bare word sets and `-word` clears.
+    static let contactFlags: Set<String> = ["internal", "expert", "passionate", "honors_referrals"]
+
+    static func setFlag(_ name: String, _ on: Bool, on c: inout Contact) {
+        switch name {
+        case "internal": c.isInternal = on
+        case "expert": c.expert = on
+        case "passionate": c.passionate = on
+        case "honors_referrals": c.honorsReferrals = on
+        default: break
+        }
+    }
+
+    func applyContactOptions(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, fields: inout Set<String>) throws -> String? {
         var newHandle: String?
         for o in options {
+            switch o {
+            case .tag(let t, let adds, _):
+                fields.insert("tags")
+                if !adds, Interpreter.contactFlags.contains(t) { fields.insert(t) }
+            case .flag(let f, _): fields.insert(f)
+            case .pair(let n, _, _): fields.insert(n == "own_cadence" ? "cadence" : n)
+            }
             switch o {
             case .tag(let t, let adds, _):
                 if adds {
                     if !c.tags.contains(t) { c.tags.append(t) }
                 } else {
                     c.tags.removeAll { $0 == t }
+                    // `-expert` clears the flag of that name (and a tag of that name, if any).
+                    Interpreter.setFlag(t, false, on: &c)
                 }
             case .flag(let f, _):
-                switch f {
-                case "internal": c.isInternal = true
-                case "expert": c.expert = true
-                case "passionate": c.passionate = true
-                case "honors_referrals": c.honorsReferrals = true
-                default: break
-                }
+                Interpreter.setFlag(f, true, on: &c)
             case .pair(let n, let e, let range):
                 let v: Value
                 if case .stage(let st) = e.resolution { v = .stage(st) } else { v = try eval(e, ctx) }
@@ -526,7 +700,6 @@ extension Interpreter {
                         c.stage = st
                     default: throw fail("stage: takes contact, visibility, credibility or profitability", e.range)
                     }
-                    stageGiven = true
                 case "cadence":
                     switch v {
                     case .null: c.cadence = nil

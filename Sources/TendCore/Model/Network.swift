@@ -68,6 +68,44 @@ public struct Contact: Sendable, Equatable {
     }
 }
 
+extension Contact {
+    /// The stored fields an update can name, as `Schema` and the database name them.
+    public static let storedFields: [String] = [
+        "handle", "name", "company", "title", "profession", "email", "phone", "city", "tags", "met_at", "met_on", "relationship",
+        "internal", "stage", "cadence", "next_step", "next_due", "goals", "accomplishments", "interests", "networks", "skills", "serves",
+        "expert", "passionate", "honors_referrals", "notes", "created", "snoozed_until",
+    ]
+
+    /// Copies one stored field from another contact.
+    public mutating func take(_ field: String, from c: Contact) {
+        switch field {
+        case "handle": handle = c.handle
+        case "name": name = c.name
+        case "company": company = c.company
+        case "title": title = c.title
+        case "profession": profession = c.profession
+        case "email": email = c.email
+        case "phone": phone = c.phone
+        case "city": city = c.city
+        case "met_at": metAt = c.metAt
+        case "met_on": metOn = c.metOn
+        case "relationship": relationship = c.relationship
+        case "internal": isInternal = c.isInternal
+        case "stage": stage = c.stage
+        case "cadence": cadence = c.cadence
+        case "next_step": nextStep = c.nextStep
+        case "next_due": nextDue = c.nextDue
+        case "expert": expert = c.expert
+        case "passionate": passionate = c.passionate
+        case "honors_referrals": honorsReferrals = c.honorsReferrals
+        case "notes": notes = c.notes
+        case "created": created = c.created
+        case "snoozed_until": snoozedUntil = c.snoozedUntil
+        default: self[list: field] = c[list: field]
+        }
+    }
+}
+
 /// A dated change of a contact's stage; the history is kept.
 public struct StageChange: Sendable, Equatable {
     public var id: Int64 = 0
@@ -195,15 +233,28 @@ public enum EventKind: String, Sendable, CaseIterable {
 /// One change to the data. Models apply changes; the interpreter decides what they mean.
 public enum Change: Sendable {
     case insertContact(Contact)
-    case updateContact(Contact)
+    /// Sets the named stored fields (`Schema` names: `company`, `tags`, `cadence`, …) of the
+    /// contact with this id to the values they have here, and no others, so that a change made
+    /// meanwhile to another field (by another process) stands. Nil sets every field.
+    case updateContact(Contact, fields: Set<String>? = nil)
     case deleteContact(Int64)
     /// Moves every event, edge and helper mark of `from` to `into`, then deletes `from`.
     case mergeContact(from: Int64, into: Int64)
+    /// Records a stage change; the contact's stage becomes its latest change by date (ties: the
+    /// later id), so a backdated change does not override a later one.
     case insertStageChange(StageChange)
+    /// Correct a logged event, by its id: the store writes only the named fields (`kind`, `on`,
+    /// `note`, `quality`, `gave`, … `about`, `value`, `status`, `amount`).
+    case updateInteraction(Interaction, fields: Set<String>)
+    case updateReferral(Referral, fields: Set<String>)
+    case updateIntroduction(Introduction, fields: Set<String>)
+    case updateSpend(Spend, fields: Set<String>)
     case insertInteraction(Interaction)
     case insertReferral(Referral)
     case insertIntroduction(Introduction)
     case insertSpend(Spend)
+    /// Removes an event; removing a stage change leaves the contact at its latest remaining
+    /// change (contact when none remains).
     case deleteEvent(EventKind, Int64)
     case insertKnows(Int64, Int64)
     case setMe(Me)
@@ -264,8 +315,13 @@ public struct Network: Sendable {
             contacts.append(c)
             contactIndex[c.id] = contacts.count - 1
             return c.id
-        case .updateContact(let c):
-            if let i = contactIndex[c.id] { contacts[i] = c }
+        case .updateContact(let c, let fields):
+            guard let i = contactIndex[c.id] else { break }
+            if let fields {
+                for f in fields { contacts[i].take(f, from: c) }
+            } else {
+                contacts[i] = c
+            }
         case .deleteContact(let id):
             removeContact(id)
         case .mergeContact(let from, let into):
@@ -293,10 +349,20 @@ public struct Network: Sendable {
                 goals[i].helpers = goals[i].helpers.map { $0 == from ? into : $0 }.filter { seen.insert($0).inserted }
             }
             removeContact(from)
+            settleStage(of: into, otherwise: nil)
         case .insertStageChange(var s):
             s.id = newID("stage_changes", s.id)
             stageChanges.append(s)
+            settleStage(of: s.contact, otherwise: nil)
             return s.id
+        case .updateInteraction(let e, _):
+            if let i = interactions.firstIndex(where: { $0.id == e.id }) { interactions[i] = e }
+        case .updateReferral(let e, _):
+            if let i = referrals.firstIndex(where: { $0.id == e.id }) { referrals[i] = e }
+        case .updateIntroduction(let e, _):
+            if let i = introductions.firstIndex(where: { $0.id == e.id }) { introductions[i] = e }
+        case .updateSpend(let e, _):
+            if let i = spending.firstIndex(where: { $0.id == e.id }) { spending[i] = e }
         case .insertInteraction(var e):
             e.id = newID("interactions", e.id)
             interactions.append(e)
@@ -321,7 +387,10 @@ public struct Network: Sendable {
             case .referral: referrals.removeAll { $0.id == id }
             case .introduction: introductions.removeAll { $0.id == id }
             case .spend: spending.removeAll { $0.id == id }
-            case .stage: stageChanges.removeAll { $0.id == id }
+            case .stage:
+                guard let s = stageChanges.first(where: { $0.id == id }) else { break }
+                stageChanges.removeAll { $0.id == id }
+                settleStage(of: s.contact, otherwise: .contact)
             }
         case .insertKnows(let a, let b):
             let p = Pair(a, b)
@@ -353,6 +422,17 @@ public struct Network: Sendable {
             definitions.removeAll { $0.kind == kind && $0.name == name }
         }
         return nil
+    }
+
+    /// The stage a contact's history gives: its latest change by date, ties to the later id.
+    public func latestStage(of id: Int64) -> Stage? {
+        stageChanges.filter { $0.contact == id }.max { ($0.on, $0.id) < ($1.on, $1.id) }?.stage
+    }
+
+    /// Sets a contact's stage from its history; with no history, to `otherwise` (nil: unchanged).
+    private mutating func settleStage(of id: Int64, otherwise: Stage?) {
+        guard let i = contactIndex[id], let stage = latestStage(of: id) ?? otherwise else { return }
+        contacts[i].stage = stage
     }
 
     private mutating func removeContact(_ id: Int64) {

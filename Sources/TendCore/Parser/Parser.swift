@@ -196,6 +196,9 @@ public struct Parser {
                 target = .person(try parsePerson())
             } else if match("me") {
                 target = .me
+            } else if let w = word(), let kind = EventKind(rawValue: w), kind != .stage {
+                advance()
+                target = .event(kind, try parseExpression())
             } else {
                 target = .query(try parseQueryExpr())
             }
@@ -334,7 +337,8 @@ public struct Parser {
                 kind = k
                 advance()
             }
-            return .drop(kind, name: try parsePrimary())
+            let name = try parsePrimary()
+            return .drop(kind, name: name, cascade: match("cascade"))
         case "load":
             return .load(path: try parseExpression())
         case "save":

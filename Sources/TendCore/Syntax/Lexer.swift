@@ -229,7 +229,7 @@ public struct Lexer {
             pos += 10
             let text = String(decoding: bytes[start..<pos], as: UTF8.self)
             if let day = Day(iso: text) { return add(.date(day), from: start) }
-            return add(.error("\(text) is not a date on the calendar"), from: start)
+            return add(.error("\(text) is not a date on the calendar: \(Day.problem(iso: text) ?? "")"), from: start)
         }
         var digits = ""
         while pos < end, Lexer.isDigit(bytes[pos]) || (bytes[pos] == UInt8(ascii: "_") && Lexer.isDigit(peek(1))) {
@@ -254,15 +254,10 @@ public struct Lexer {
             guard ["d", "w", "mo", "y"].contains(unit) else {
                 return add(.error("unknown unit '\(unit)' after a number; durations use d, w, mo or y (e.g. 10d)"), from: start)
             }
-            guard isWhole, digits.count <= 6, let n = Int(digits) else {
-                return add(.error("a duration is a whole number of d, w, mo or y (at most 999999)"), from: start)
-            }
-            let d: Duration
-            switch unit {
-            case "d": d = Duration(days: n)
-            case "w": d = Duration(days: 7 * n)
-            case "mo": d = Duration(months: n)
-            default: d = Duration(months: 12 * n)
+            guard isWhole else { return add(.error("a duration is a whole number of d, w, mo or y"), from: start) }
+            // Seven digits hold every duration on the calendar; more would not fit in an Int.
+            guard digits.count <= 7, let n = Int(digits), let d = Duration(n, unit: unit[...]) else {
+                return add(.error("this duration is off the calendar: durations go up to \(Duration.limitText)"), from: start)
             }
             return add(.duration(d), from: start)
         }

@@ -1,22 +1,46 @@
 /// A calendar date (proleptic Gregorian), stored as days since 1970-01-01.
+///
+/// Tend's dates run from 0001-01-01 to 9999-12-31 (`Day.first`…`Day.last`): four-digit years,
+/// as dates are written and stored. Every date the language makes is checked against that
+/// range (`adding(checked:)`, `start(of:)`, `Day(iso:)`); a value read from a file or a
+/// database can be checked with `Day(checkedOrdinal:)` or `isOnCalendar`.
 public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var ordinal: Int
 
+    /// A day by its number, unchecked: for ordinals known to be on the calendar.
     public init(ordinal: Int) { self.ordinal = ordinal }
 
-    /// A date from its parts, or nil when it does not exist (2026-02-30).
+    /// A day by its number, or nil when it is off the calendar (before 0001-01-01, after 9999-12-31).
+    public init?(checkedOrdinal ordinal: Int) {
+        guard Day.ordinals.contains(ordinal) else { return nil }
+        self.ordinal = ordinal
+    }
+
+    /// The first and the last day on Tend's calendar.
+    public static let first = Day(ordinal: Day.ordinal(year: 1, month: 1, day: 1))
+    public static let last = Day(ordinal: Day.ordinal(year: 9999, month: 12, day: 31))
+    static let ordinals = first.ordinal...last.ordinal
+
+    /// True from 0001-01-01 to 9999-12-31.
+    public var isOnCalendar: Bool { Day.ordinals.contains(ordinal) }
+
+    /// A date from its parts, or nil when it does not exist (2026-02-30) or is off the calendar.
     public init?(year: Int, month: Int, day: Int) {
         guard (1...12).contains(month), day >= 1, day <= Day.daysIn(year: year, month: month),
             (1...9999).contains(year)
         else { return nil }
-        // Howard Hinnant's days_from_civil.
+        ordinal = Day.ordinal(year: year, month: month, day: day)
+    }
+
+    /// Days since 1970-01-01 of any (year, month, day), unchecked: Howard Hinnant's days_from_civil.
+    static func ordinal(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
         let mp = (month + 9) % 12
         let doy = (153 * mp + 2) / 5 + day - 1
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        ordinal = era * 146097 + doe - 719468
+        return era * 146097 + doe - 719468
     }
 
     /// Parses `YYYY-MM-DD` (read for every dated row, so it works on the bytes).
@@ -24,6 +48,22 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         var text = text
         guard let day = text.withUTF8({ Day(isoBytes: $0) }) else { return nil }
         self = day
+    }
+
+    /// Why `text` is not a date, in words (`2026-02-30`: "February 2026 has 28 days"); nil when
+    /// it is one.
+    public static func problem(iso text: String) -> String? {
+        if Day(iso: text) != nil { return nil }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.utf8.count == 10, parts.count == 3, parts.map(\.count) == [4, 2, 2],
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return "write a date as YYYY-MM-DD, as in 2026-11-20" }
+        guard (1...9999).contains(y) else { return "years run from 0001 to 9999" }
+        guard (1...12).contains(m) else { return "there is no month \(parts[1]); months run from 01 to 12" }
+        let names = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        ]
+        return "\(names[m - 1]) \(parts[0]) has \(daysIn(year: y, month: m)) days, so there is no day \(d) in it"
     }
 
     /// Parses `YYYY-MM-DD` from UTF-8 bytes (a database column read in place).
@@ -69,21 +109,39 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
     public static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
-    /// Calendar-true addition: months first, clamped to the month's end (Jan 31 + 1mo = Feb 28), then days.
+    /// Calendar-true addition: months first, clamped to the month's end (Jan 31 + 1mo = Feb 28),
+    /// then days. Nil when the day, the duration or the result is off the calendar.
+    public func adding(checked d: Duration) -> Day? {
+        guard isOnCalendar, d.isOnCalendar else { return nil }
+        return Day(checkedOrdinal: uncheckedAdding(d))
+    }
+
+    /// Calendar-true addition that stops at the ends of the calendar (0001-01-01, 9999-12-31):
+    /// for working figures (a due date, a year ago) that need no error. What the language
+    /// makes goes through `adding(checked:)`.
     public func adding(_ d: Duration) -> Day {
-        var result = self
+        let base = Day(ordinal: Swift.min(Swift.max(ordinal, Day.first.ordinal), Day.last.ordinal))
+        let months = Swift.min(Swift.max(d.months, -Duration.maxMonths), Duration.maxMonths)
+        let days = Swift.min(Swift.max(d.days, -Duration.maxDays), Duration.maxDays)
+        let o = base.uncheckedAdding(Duration(months: months, days: days))
+        return Day(ordinal: Swift.min(Swift.max(o, Day.first.ordinal), Day.last.ordinal))
+    }
+    public func adding(days: Int) -> Day { adding(Duration(days: days)) }
+    /// `adding(checked:)` for a number of days.
+    public func adding(checkedDays days: Int) -> Day? { adding(checked: Duration(days: days)) }
+
+    /// The ordinal of the sum, for a day and a duration on the calendar (no overflow is possible).
+    private func uncheckedAdding(_ d: Duration) -> Int {
+        var result = ordinal
         if d.months != 0 {
             let p = parts
             let total = p.year * 12 + (p.month - 1) + d.months
-            let y = Int((Double(total) / 12).rounded(.down))
+            let y = total >= 0 ? total / 12 : (total - 11) / 12
             let m = total - y * 12 + 1
-            let clampedYear = min(max(y, 1), 9999)
-            result = Day(year: clampedYear, month: m, day: min(p.day, Day.daysIn(year: clampedYear, month: m)))!
+            result = Day.ordinal(year: y, month: m, day: Swift.min(p.day, Day.daysIn(year: y, month: m)))
         }
-        result.ordinal += d.days
-        return result
+        return result + d.days
     }
-    public func adding(days: Int) -> Day { Day(ordinal: ordinal + days) }
 
     public static func < (a: Day, b: Day) -> Bool { a.ordinal < b.ordinal }
 
@@ -100,24 +158,27 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     public enum Period: String, Sendable, CaseIterable { case week, month, quarter, year }
 
-    /// The first day of the period that holds this date (ISO weeks start on Monday).
-    public func start(of period: Period) -> Day {
+    /// The first day of the period that holds this date (ISO weeks start on Monday), or nil
+    /// when it is off the calendar (the week of 0001-01-01 starts the day before).
+    public func start(of period: Period) -> Day? {
         let p = parts
         switch period {
-        case .week: return Day(ordinal: ordinal - (weekday - 1))
-        case .month: return Day(year: p.year, month: p.month, day: 1)!
-        case .quarter: return Day(year: p.year, month: ((p.month - 1) / 3) * 3 + 1, day: 1)!
-        case .year: return Day(year: p.year, month: 1, day: 1)!
+        case .week: return Day(checkedOrdinal: ordinal - (weekday - 1))
+        case .month: return Day(checkedOrdinal: Day.ordinal(year: p.year, month: p.month, day: 1))
+        case .quarter: return Day(checkedOrdinal: Day.ordinal(year: p.year, month: ((p.month - 1) / 3) * 3 + 1, day: 1))
+        case .year: return Day(checkedOrdinal: Day.ordinal(year: p.year, month: 1, day: 1))
         }
     }
-    /// The last day of the period that holds this date.
-    public func end(of period: Period) -> Day {
-        let s = start(of: period)
+    /// The last day of the period that holds this date, or nil when it is off the calendar.
+    public func end(of period: Period) -> Day? {
+        let p = parts
         switch period {
-        case .week: return s.adding(days: 6)
-        case .month: return s.adding(Duration(months: 1)).adding(days: -1)
-        case .quarter: return s.adding(Duration(months: 3)).adding(days: -1)
-        case .year: return s.adding(Duration(months: 12)).adding(days: -1)
+        case .week: return Day(checkedOrdinal: ordinal - (weekday - 1) + 6)
+        case .month: return Day(checkedOrdinal: Day.ordinal(year: p.year, month: p.month, day: Day.daysIn(year: p.year, month: p.month)))
+        case .quarter:
+            let last = ((p.month - 1) / 3) * 3 + 3
+            return Day(checkedOrdinal: Day.ordinal(year: p.year, month: last, day: Day.daysIn(year: p.year, month: last)))
+        case .year: return Day(checkedOrdinal: Day.ordinal(year: p.year, month: 12, day: 31))
         }
     }
     /// A short name of the period that holds this date: 2026-W47, 2026-11, 2026-Q4, 2026.
@@ -127,8 +188,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         case .week:
             // The ISO week-year is the year of the week's Thursday.
             let thursday = Day(ordinal: ordinal - (weekday - 1) + 3)
-            let firstThursday = Day(year: thursday.year, month: 1, day: 4)!.start(of: .week).adding(days: 3)
-            let week = (thursday.ordinal - firstThursday.ordinal) / 7 + 1
+            let january4 = Day(ordinal: Day.ordinal(year: thursday.year, month: 1, day: 4))
+            let firstThursday = january4.ordinal - (january4.weekday - 1) + 3
+            let week = (thursday.ordinal - firstThursday) / 7 + 1
             return "\(thursday.year)-W\(week < 10 ? "0" : "")\(week)"
         case .month: return "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)"
         case .quarter: return "\(p.year)-Q\((p.month - 1) / 3 + 1)"
@@ -138,31 +200,73 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 }
 
 /// A length of time kept as calendar months and days, so that 1mo after Jan 31 is Feb 28.
+///
+/// A duration spans at most the calendar either way: 9,999 years of months
+/// (`Duration.maxMonths`) and the days from 0001-01-01 to 9999-12-31 (`Duration.maxDays`).
+/// Longer ones mean nothing on a calendar, and within these bounds no sum of two durations,
+/// nor a date plus a duration, can overflow. The language refuses anything longer; values read
+/// from files and databases can be checked with `Duration(checkedMonths:days:)` or
+/// `isOnCalendar`.
 public struct Duration: Hashable, Sendable, CustomStringConvertible {
     public var months: Int
     public var days: Int
+    /// Unchecked: for values known to be in range.
     public init(months: Int = 0, days: Int = 0) {
         self.months = months
         self.days = days
     }
 
+    /// 9,999 years, in months.
+    public static let maxMonths = 9_999 * 12
+    /// From 0001-01-01 to 9999-12-31, in days.
+    public static let maxDays = Day.last.ordinal - Day.first.ordinal
+    /// How the limits read in messages.
+    public static let limitText = "9999y (\(maxMonths)mo, \(maxDays / 7)w, \(maxDays)d)"
+
+    /// A duration, or nil when either part is longer than the calendar.
+    public init?(checkedMonths months: Int, days: Int) {
+        guard months.magnitude <= Duration.maxMonths.magnitude, days.magnitude <= Duration.maxDays.magnitude else { return nil }
+        self.init(months: months, days: days)
+    }
+
+    /// True when neither part is longer than the calendar.
+    public var isOnCalendar: Bool { months.magnitude <= Duration.maxMonths.magnitude && days.magnitude <= Duration.maxDays.magnitude }
+
     /// Length in days for comparisons and `days()`: a month counts 365/12 days, so 1mo > 30d.
     public var approximateDays: Double { Double(months) * 365.0 / 12.0 + Double(days) }
 
-    public static func + (a: Duration, b: Duration) -> Duration { Duration(months: a.months + b.months, days: a.days + b.days) }
-    public static prefix func - (a: Duration) -> Duration { Duration(months: -a.months, days: -a.days) }
+    // Wrapping, so that a duration off the calendar (read unchecked) cannot trap here; on the
+    // calendar no sum of two overflows, and `isOnCalendar` tells the rest apart.
+    public static func + (a: Duration, b: Duration) -> Duration { Duration(months: a.months &+ b.months, days: a.days &+ b.days) }
+    public static prefix func - (a: Duration) -> Duration { Duration(months: 0 &- a.months, days: 0 &- a.days) }
 
-    /// Parses the literal forms `10d 2w 3mo 1y` (also accepted by imports and options).
+    /// The sum, or nil when it is longer than the calendar (or either duration is).
+    public func adding(checked other: Duration) -> Duration? {
+        guard isOnCalendar, other.isOnCalendar else { return nil }
+        return Duration(checkedMonths: months + other.months, days: days + other.days)
+    }
+
+    /// `n` of a unit (`d w mo y`), or nil for another unit or a duration longer than the calendar.
+    public init?(_ n: Int, unit: Substring) {
+        let (perUnit, isMonths): (Int, Bool)
+        switch unit {
+        case "d": (perUnit, isMonths) = (1, false)
+        case "w": (perUnit, isMonths) = (7, false)
+        case "mo": (perUnit, isMonths) = (1, true)
+        case "y": (perUnit, isMonths) = (12, true)
+        default: return nil
+        }
+        let (value, overflow) = n.multipliedReportingOverflow(by: perUnit)
+        guard !overflow else { return nil }
+        self.init(checkedMonths: isMonths ? value : 0, days: isMonths ? 0 : value)
+    }
+
+    /// Parses the literal forms `10d 2w 3mo 1y` (also accepted by imports and options); nil
+    /// for anything else, and for a duration longer than the calendar.
     public init?(literal text: String) {
         let digits = text.prefix { $0.isNumber || $0 == "_" }
         guard let n = Int(digits.filter { $0 != "_" }) else { return nil }
-        switch text.dropFirst(digits.count) {
-        case "d": self.init(days: n)
-        case "w": self.init(days: 7 * n)
-        case "mo": self.init(months: n)
-        case "y": self.init(months: 12 * n)
-        default: return nil
-        }
+        self.init(n, unit: text.dropFirst(digits.count))
     }
 
     /// The shortest literal that reads back as this duration: `3mo`, `2w`, `1y2mo`, `10d`.
@@ -174,7 +278,7 @@ public struct Duration: Hashable, Sendable, CustomStringConvertible {
         }
         if days != 0 {
             // Weeks read well for cadences (2w); long spans read better in days (357d).
-            if days % 7 == 0 && months == 0 && abs(days) <= 70 { parts.append("\(days / 7)w") } else { parts.append("\(days)d") }
+            if days % 7 == 0 && months == 0 && days.magnitude <= 70 { parts.append("\(days / 7)w") } else { parts.append("\(days)d") }
         }
         return parts.joined(separator: " + ")
     }

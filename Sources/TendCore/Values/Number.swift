@@ -94,6 +94,23 @@ extension Decimal {
         return Decimal(u, places: p)
     }
 
+    /// The largest magnitude `exactInt` converts: well inside Int64, where NSDecimalNumber's
+    /// conversions are exact (past 2^63 they wrap, and past 10^38 they give 0).
+    static let exactIntLimit = Decimal(sign: .plus, exponent: 18, significand: 1)
+
+    /// The value as an Int when it is whole and under 10^18 in magnitude; nil for fractions,
+    /// NaN and larger values. Every conversion of a number to a count, a number of days or a
+    /// number of places goes through here.
+    public var exactInt: Int? {
+        if let w = whole { return Int(w) }
+        guard isFinite, !isNaN, abs(self) < Decimal.exactIntLimit else { return nil }
+        var value = self
+        var rounded = Decimal()
+        NSDecimalRound(&rounded, &value, 0, .plain)
+        guard rounded == self else { return nil }
+        return Int(NSDecimalNumber(decimal: rounded).int64Value)
+    }
+
     /// `self / 10^places` made exactly: cents to money, tenths to a rounded quotient.
     public init(_ units: Int64, places: Int) {
         self = places == 0 ? Decimal(units) : Decimal(sign: units < 0 ? .minus : .plus, exponent: -places, significand: Decimal(units.magnitude))
@@ -165,5 +182,31 @@ extension Decimal {
         while text.last == "0" { text.removeLast() }
         if text.last == "." { text.removeLast() }
         return r.negative && text != "0" ? "-" + text : String(text)
+    }
+}
+
+extension Duration {
+    /// `duration * k`: a whole k scales months and days (3 * 1mo is 3mo), a fraction goes by
+    /// days (1mo * 1.5 is 46d). Nil when the result is longer than the calendar.
+    public func scaled(by k: Decimal) -> Duration? {
+        guard isOnCalendar else { return nil }
+        if let n = k.exactInt {
+            let (m, monthsOverflow) = months.multipliedReportingOverflow(by: n)
+            let (d, daysOverflow) = days.multipliedReportingOverflow(by: n)
+            return monthsOverflow || daysOverflow ? nil : Duration(checkedMonths: m, days: d)
+        }
+        let product = approximateDays * NSDecimalNumber(decimal: k).doubleValue
+        guard product.isFinite, abs(product) <= Double(Duration.maxDays) else { return nil }
+        return Duration(days: Int(product.rounded()))
+    }
+
+    /// `duration / k` in whole days, rounded half away from zero; nil when k is 0 or the result
+    /// is longer than the calendar.
+    public func divided(by k: Decimal) -> Duration? {
+        guard isOnCalendar, k != 0, !k.isNaN else { return nil }
+        var quotient = Decimal(approximateDays) / k
+        var days = Decimal()
+        NSDecimalRound(&days, &quotient, 0, .plain)
+        return days.exactInt.flatMap { Duration(checkedMonths: 0, days: $0) }
     }
 }

@@ -48,7 +48,8 @@ public enum Value: Sendable {
     public var stringValue: String? { if case .string(let s) = self { return s } else { return nil } }
     public var numberValue: Decimal? { if case .number(let n) = self { return n } else { return nil } }
     public var dateValue: Day? { if case .date(let d) = self { return d } else { return nil } }
-    public var intValue: Int? { numberValue.map { NSDecimalNumber(decimal: $0).intValue } }
+    /// A whole number as an Int (nil for fractions and for numbers beyond ±10^18).
+    public var intValue: Int? { numberValue?.exactInt }
     public var listValue: [Value]? { if case .list(let l) = self { return l } else { return nil } }
 }
 

@@ -1,0 +1,94 @@
+import Foundation
+import TendStore
+import Testing
+
+/// A database file is complete whenever Tend is not running a command, so copying it is a
+/// backup; `tend backup` copies it consistently while others write.
+@Suite(.serialized) struct BackupTests {
+    /// Copies the database file alone (no `-wal`) into a new folder and counts its contacts there.
+    static func contactsInACopy(of db: URL) throws -> Int {
+        let other = CLI.tempDir()
+        let copy = other.appendingPathComponent("copy.db")
+        try FileManager.default.copyItem(at: db, to: copy)
+        let store = try Store(path: copy.path, readOnly: true)
+        defer { store.close() }
+        #expect(try store.integrityCheck() == "ok")
+        return try store.contactCount()
+    }
+
+    /// After a week of use the data was all in `tend.db-wal`: `cp tend.db backup.db` copied an
+    /// empty database.
+    @Test func copyingTheFileAfterAnyCommandCopiesEverything() throws {
+        let dir = CLI.tempDir()
+        let db = dir.appendingPathComponent("tend.db")
+        #expect(try CLI.run(["-e", "add \"Ana Park\""], in: dir).status == 0)
+        #expect(try Self.contactsInACopy(of: db) == 1)
+        #expect(!FileManager.default.fileExists(atPath: db.path + "-wal"))
+        try "name\nBen Ode\nCy Lu\n".write(to: dir.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "csv", "p.csv"], in: dir).status == 0)
+        #expect(try Self.contactsInACopy(of: db) == 3)
+        // While another process keeps the database open (its log then stays), what a command
+        // wrote is folded into the file when it closes.
+        let other = try Store(path: db.path)
+        #expect(try other.contactCount() == 3)
+        #expect(try CLI.run(["run", "-"], stdin: "add \"Dee Fox\"\nlog call with @dee-fox\n", in: dir).status == 0)
+        #expect(FileManager.default.fileExists(atPath: db.path + "-wal"))
+        #expect(try Self.contactsInACopy(of: db) == 4)
+        other.close()
+    }
+
+    @Test func backupMakesAPrivateCopyAndRefusesToReplace() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: "add \"Ana Park\"\nlet kept = 7\n", in: dir).status == 0)
+        let r = try CLI.run(["backup", "copy.db"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let copy = dir.appendingPathComponent("copy.db").path
+        var st = stat()
+        stat(copy, &st)
+        #expect(st.st_mode & 0o777 == 0o600)
+        #expect(try CLI.run(["--db", copy, "-e", "kept * count(contacts)"], in: dir).stdout == "7\n")
+        let again = try CLI.run(["backup", "copy.db"], in: dir)
+        #expect(again.status == 3 && again.stderr.contains("copy.db already exists; add --overwrite to replace it"), "\(again.stderr)")
+        #expect(try CLI.run(["-e", "add \"Ben Ode\""], in: dir).status == 0)
+        #expect(try CLI.run(["backup", "copy.db", "--overwrite"], in: dir).status == 0)
+        #expect(try CLI.run(["--db", copy, "-e", "count(contacts)"], in: dir).stdout == "2\n")
+        for target in ["tend.db", "./tend.db", "tend.db-wal"] {
+            let onto = try CLI.run(["backup", target, "--overwrite"], in: dir)
+            #expect(onto.status == 3 && onto.stderr.contains("open database"), "\(target): \(onto.stderr)")
+        }
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "2\n")
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: dir.path)).contains { $0.contains("tend-") })
+        // Restoring: the copy put back in place is the database.
+        try FileManager.default.removeItem(atPath: dir.appendingPathComponent("tend.db").path)
+        try FileManager.default.copyItem(atPath: copy, toPath: dir.appendingPathComponent("tend.db").path)
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "2\n")
+    }
+
+    /// A backup taken while a 20,000-contact import runs has the import whole or not at all.
+    @Test func backupIsConsistentWhileAnotherProcessWrites() throws {
+        let dir = CLI.tempDir()
+        try RobustnessTests.vcards(20_000, prefix: "Person").write(to: dir.appendingPathComponent("many.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["-e", "add \"Kept Person\""], in: dir).status == 0)
+        let importer = Process()
+        importer.executableURL = URL(fileURLWithPath: CLI.binary)
+        importer.arguments = ["import", "vcard", "many.vcf"]
+        importer.currentDirectoryURL = dir
+        importer.environment = ["TEND_DB": dir.appendingPathComponent("tend.db").path, "TEND_TODAY": "2026-11-23"]
+        importer.standardOutput = FileHandle.nullDevice
+        importer.standardError = FileHandle.nullDevice
+        try importer.run()
+        var counts: [Int] = []
+        var whileWriting = 0
+        for i in 0..<6 {
+            if importer.isRunning { whileWriting += 1 }
+            let r = try CLI.run(["backup", "b\(i).db"], in: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+            counts.append(try Self.contactsInACopy(of: dir.appendingPathComponent("b\(i).db")))
+            usleep(150_000)
+        }
+        importer.waitUntilExit()
+        #expect(importer.terminationStatus == 0)
+        #expect(counts.allSatisfy { $0 == 1 || $0 == 20_001 }, "\(counts)")
+        #expect(whileWriting > 0, "the import ended before any backup")
+    }
+}

@@ -1,0 +1,232 @@
+import Foundation
+import TendCore
+import TendStore
+import Testing
+
+/// Every file Tend writes goes through one writer: never the open database or its side files,
+/// an existing file only when the user says so, only regular files, whole or not at all.
+@Suite struct FileWritingTests {
+    static func network() throws -> URL {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(["run", "-"], stdin: "add \"Ana Park\"\nadd \"Ben Ode\"\nlet kept = 1\n", in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        return dir
+    }
+
+    static func names(_ dir: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted()
+    }
+
+    static func run(_ script: String, in dir: URL, _ args: [String] = []) throws -> CLI.Result {
+        try CLI.run(["run"] + args + ["-"], stdin: script, in: dir)
+    }
+
+    /// `save "x.db"` replaced the database with script text; `export csv` onto it, or onto the
+    /// file it is linked from, or its log, must fail the same way, `overwrite` or not.
+    @Test func theOpenDatabaseIsNeverWritten() throws {
+        let dir = try Self.network()
+        let db = dir.appendingPathComponent("tend.db").path
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link.db").path, withDestinationPath: db)
+        link(db, dir.appendingPathComponent("hard.db").path)
+        let before = try Data(contentsOf: URL(fileURLWithPath: db))
+        let targets = ["tend.db", "./tend.db", db, "link.db", "hard.db", "tend.db-wal", "tend.db-shm", "tend.db-journal", "sub/../tend.db"]
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        for target in targets {
+            for statement in ["export csv \"\(target)\" overwrite", "save \"\(target)\" overwrite", "export json \"\(target)\""] {
+                let r = try Self.run(statement + "\n", in: dir)
+                #expect(r.status == 3, "\(statement): \(r.stderr)")
+                #expect(r.stderr.contains("open database"), "\(statement): \(r.stderr)")
+            }
+        }
+        let cli = try CLI.run(["export", "csv", "tend.db", "--overwrite"], in: dir)
+        #expect(cli.status == 3 && cli.stderr.contains("open database"), "\(cli.stderr)")
+        let junit = try CLI.run(["run", "--junit", "tend.db", "-"], stdin: "assert true\n", in: dir)
+        #expect(junit.status == 3 && junit.stderr.contains("open database"), "\(junit.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "2\n")
+        #expect(!Self.names(dir).contains { $0.contains("tend-") }, "\(Self.names(dir))")
+    }
+
+    /// `export csv "~/.bashrc"` overwrote it: an existing file is replaced only with `overwrite`.
+    @Test func anExistingFileIsReplacedOnlyWhenTheUserSaysSo() throws {
+        let dir = try Self.network()
+        let file = dir.appendingPathComponent("notes.txt")
+        for statement in ["export csv \"notes.txt\"", "export csv \"notes.txt\" contacts where name ~ \"Ana\"", "save \"notes.txt\""] {
+            try "mine\n".write(to: file, atomically: true, encoding: .utf8)
+            let r = try Self.run(statement + "\n", in: dir)
+            #expect(r.status == 3, "\(statement): \(r.stderr)")
+            #expect(r.stderr.contains("notes.txt already exists; add overwrite to replace it"), "\(r.stderr)")
+            #expect(try String(contentsOf: file, encoding: .utf8) == "mine\n")
+            let again = try Self.run(statement + " overwrite\n", in: dir)
+            #expect(again.status == 0, "\(statement) overwrite: \(again.stderr)")
+            #expect(try String(contentsOf: file, encoding: .utf8) != "mine\n")
+        }
+        try "mine\n".write(to: file, atomically: true, encoding: .utf8)
+        let cli = try CLI.run(["export", "csv", "notes.txt"], in: dir)
+        #expect(cli.status == 3 && cli.stderr.contains("already exists"), "\(cli.stderr)")
+        #expect(try String(contentsOf: file, encoding: .utf8) == "mine\n")
+        let replaced = try CLI.run(["export", "csv", "notes.txt", "contacts where name ~ \"Ben\"", "--overwrite"], in: dir)
+        #expect(replaced.status == 0, "\(replaced.stderr)")
+        let csv = try String(contentsOf: file, encoding: .utf8)
+        #expect(csv.contains("Ben Ode") && !csv.contains("Ana Park"))
+        var st = stat()
+        stat(file.path, &st)
+        #expect(st.st_mode & 0o777 == 0o600)
+        // `overwrite` is a word only after the file name: a name elsewhere.
+        let name = try Self.run("let overwrite = 2\nprint overwrite * 21\n", in: dir)
+        #expect(name.stdout.contains("42"), "\(name.stderr)")
+    }
+
+    /// A FIFO blocked the export forever; a link to standard output was renamed over; a device,
+    /// a folder and a link to nothing are not files Tend writes.
+    @Test func onlyRegularFilesAreWritten() throws {
+        let dir = try Self.network()
+        mkfifo(dir.appendingPathComponent("fifo").path, 0o600)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("out").path, withDestinationPath: "/dev/stdout")
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("dangling").path, withDestinationPath: dir.path + "/nowhere/x")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder"), withIntermediateDirectories: true)
+        let cases = [
+            ("fifo", "is a FIFO"), ("out", "not a regular file"), ("/dev/null", "is a device"), ("folder", "is a folder"),
+            ("dangling", "link to a file that does not exist"), ("nowhere/x.csv", "there is no folder"),
+        ]
+        let started = Date()
+        for (target, message) in cases {
+            for overwrite in ["", " overwrite"] {
+                let r = try Self.run("export csv \"\(target)\"\(overwrite)\n", in: dir)
+                #expect(r.status == 3, "\(target): \(r.stderr)")
+                #expect(r.stderr.contains(message), "\(target): \(r.stderr)")
+            }
+        }
+        #expect(Date().timeIntervalSince(started) < 20, "an export blocked")
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/nowhere"))
+        // A link to a regular file writes that file, and the link stays.
+        try "old\n".write(to: dir.appendingPathComponent("real.csv"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("alias.csv").path, withDestinationPath: "real.csv")
+        let r = try Self.run("export csv \"alias.csv\" overwrite\n", in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("real.csv"), encoding: .utf8).contains("Ana Park"))
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dir.appendingPathComponent("alias.csv").path) == "real.csv")
+        #expect(!Self.names(dir).contains { $0.contains("tend-") }, "\(Self.names(dir))")
+    }
+
+    /// `-` is standard output, in the language and on the command line, and nothing else is
+    /// printed there.
+    @Test func dashIsStandardOutput() throws {
+        let dir = try Self.network()
+        let file = try CLI.run(["export", "csv", "people.csv"], in: dir)
+        #expect(file.status == 0)
+        let written = try String(contentsOf: dir.appendingPathComponent("people.csv"), encoding: .utf8)
+        let cli = try CLI.run(["export", "csv", "-"], in: dir)
+        #expect(cli.status == 0 && cli.stdout == written, "\(cli.stdout)")
+        let script = try Self.run("export csv \"-\"\n", in: dir)
+        #expect(script.status == 0 && script.stdout == written, "\(script.stdout)")
+        let vcard = try CLI.run(["export", "vcard", "-", "contacts where name ~ \"Ana\""], in: dir)
+        #expect(vcard.stdout.hasPrefix("BEGIN:VCARD") && vcard.stdout.contains("Ana Park") && !vcard.stdout.contains("Ben"))
+        #expect(!Self.names(dir).contains("-"))
+    }
+
+    /// `ulimit -f` killed Tend with SIGXFSZ and left a temporary file; now the write fails in
+    /// words, the target is as it was, and no temporary file is left.
+    @Test func aFileSizeLimitIsAnErrorInWords() throws {
+        let dir = try Self.network()
+        let many = (0..<1_000).map { "add \"Person \($0)\" notes: \"\(String(repeating: "x", count: 200))\"" }.joined(separator: "\n")
+        #expect(try Self.run(many + "\n", in: dir).status == 0)
+        try "old\n".write(to: dir.appendingPathComponent("big.csv"), atomically: true, encoding: .utf8)
+        // 120 KB: room for the database's shared-memory file (32 KB), not for the export.
+        let limited = "ulimit -f 120; exec \"$0\" \"$@\""
+        let r = try CLI.run(["/bin/sh", "-c", limited, CLI.binary, "export", "csv", "big.csv", "--overwrite"], in: dir, raw: true)
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("cannot write big.csv: the file size limit was reached (ulimit -f)"), "\(r.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("big.csv"), encoding: .utf8) == "old\n")
+        #expect(!Self.names(dir).contains { $0.contains("tend-") }, "\(Self.names(dir))")
+        // An import into the database under the same limit: no signal, nothing changed.
+        try RobustnessTests.vcards(5_000, prefix: "Person").write(to: dir.appendingPathComponent("many.vcf"), atomically: true, encoding: .utf8)
+        let before = try CLI.run(["-e", "count(contacts)"], in: dir).stdout
+        let imported = try CLI.run(
+            ["/bin/sh", "-c", "ulimit -f 400; exec \"$0\" \"$@\"", CLI.binary, "import", "vcard", "many.vcf"], in: dir, raw: true)
+        #expect(imported.status == 3, "\(imported.stderr)")
+        #expect(imported.stderr.contains("nothing was changed"), "\(imported.stderr)")
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == before)
+    }
+
+    /// A database of mode 0644 was used silently: it is made private with a warning (under
+    /// `--read-only`, only the warning).
+    @Test func aDatabaseOthersCanReadIsMadePrivate() throws {
+        let dir = try Self.network()
+        let db = dir.appendingPathComponent("tend.db").path
+        chmod(db, 0o644)
+        var st = stat()
+        let ro = try CLI.run(["--read-only", "-e", "count(contacts)"], in: dir)
+        #expect(ro.status == 0 && ro.stderr.contains("can be read by other users (mode 644)"), "\(ro.stderr)")
+        stat(db, &st)
+        #expect(st.st_mode & 0o777 == 0o644)
+        let r = try CLI.run(["-e", "count(contacts)"], in: dir)
+        #expect(r.status == 0 && r.stdout == "2\n")
+        #expect(r.stderr.contains("warning: \(db) could be read by other users (mode 644); it is now private to you (mode 600)"), "\(r.stderr)")
+        stat(db, &st)
+        #expect(st.st_mode & 0o777 == 0o600)
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stderr.isEmpty)
+    }
+
+    /// The lock time-out printed raw SQLite text.
+    @Test func aLockTimeOutIsAnErrorInWords() throws {
+        let dir = try Self.network()
+        let writer = try Store(path: dir.appendingPathComponent("tend.db").path)
+        try writer.begin()
+        _ = try writer.apply(.insertContact(Contact(name: "Held", handle: "held", created: Day(year: 2026, month: 11, day: 1)!)))
+        let r = try CLI.run(["-e", "add \"Cy Lu\""], in: dir)
+        writer.rollback()
+        #expect(r.status == 3)
+        #expect(r.stderr.contains("another process"), "\(r.stderr)")
+        #expect(!r.stderr.contains("SQLite") && !r.stderr.contains("locked") && !r.stderr.contains("BEGIN"), "\(r.stderr)")
+    }
+
+    /// The class: every way Tend writes a file, onto every target it must not write, leaves the
+    /// folder as it was, with an error in words (exit 3).
+    @Test func everyWriterRefusesEveryForbiddenTarget() throws {
+        let dir = try Self.network()
+        mkfifo(dir.appendingPathComponent("fifo").path, 0o600)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("tty").path, withDestinationPath: "/dev/stdout")
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("db-link").path, withDestinationPath: "tend.db")
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("dangling").path, withDestinationPath: "gone/x")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("folder"), withIntermediateDirectories: true)
+        try "mine\n".write(to: dir.appendingPathComponent("existing.txt"), atomically: true, encoding: .utf8)
+        let forced = ["tend.db", "./tend.db", "db-link", "tend.db-wal", "tend.db-shm", "fifo", "tty", "dangling", "folder", "/dev/null"]
+        let writers: [(String, Bool) -> [String]] = [
+            { t, o in ["run", "-", "<<export csv \"\(t)\"\(o ? " overwrite" : "")"] },
+            { t, o in ["run", "-", "<<save \"\(t)\"\(o ? " overwrite" : "")"] },
+            { t, o in ["export", "json", t] + (o ? ["--overwrite"] : []) },
+            { t, o in ["backup", t] + (o ? ["--overwrite"] : []) },
+            { t, _ in ["run", "--junit", t, "-", "<<assert true"] },
+        ]
+        let before = FolderSnapshot(dir)
+        for writer in writers {
+            for (target, overwrite) in forced.map({ ($0, true) }) + [("existing.txt", false)] {
+                var args = writer(target, overwrite)
+                var stdin: String?
+                if let last = args.last, last.hasPrefix("<<") {
+                    stdin = String(last.dropFirst(2)) + "\n"
+                    args.removeLast()
+                }
+                let r = try CLI.run(args, stdin: stdin, in: dir)
+                #expect(r.status == 3, "\(args) \(stdin ?? ""): \(r.stderr)")
+                #expect(r.stderr.contains(target.hasPrefix("/") ? target : (target as NSString).lastPathComponent), "\(args): \(r.stderr)")
+                let after = FolderSnapshot(dir)
+                #expect(before == after, "\(args) \(stdin ?? "") changed the folder:\n\(before.difference(to: after))")
+            }
+        }
+    }
+
+    /// `--junit` replaces the report of an earlier run, and no other file.
+    @Test func theJUnitReportReplacesOnlyAReport() throws {
+        let dir = try Self.network()
+        for _ in 0..<2 {
+            let r = try CLI.run(["run", "--junit", "report.xml", "-"], stdin: "assert true\n", in: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        try "keep me\n".write(to: dir.appendingPathComponent("notes.xml"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["run", "--junit", "notes.xml", "-"], stdin: "assert true\n", in: dir)
+        #expect(r.status == 3 && r.stderr.contains("not a JUnit report"), "\(r.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("notes.xml"), encoding: .utf8) == "keep me\n")
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+@testable import TendCore
+@testable import TendREPL
+@testable import TendStore
+
+/// A long-lived session (what the REPL runs on) and another `tend` process writing the same
+/// database: the session sees the other's commits before each statement, and never writes
+/// back a stale copy over them (#17.6).
+@Suite struct ConcurrencyTests {
+    final class Output: @unchecked Sendable {
+        var out: [String] = []
+        var err: [String] = []
+    }
+
+    /// A session on a new database file, the way the REPL holds one.
+    static func session(_ path: String, _ output: Output) throws -> Session {
+        let console = Console(out: { output.out.append($0) }, err: { output.err.append($0) })
+        return try Session(store: try Store(path: path), today: Day(year: 2026, month: 11, day: 23)!, console: console)
+    }
+
+    /// Runs a statement as the REPL does and returns what it printed.
+    static func run(_ session: Session, _ output: Output, _ text: String) -> String {
+        output.out = []
+        output.err = []
+        let status = session.runScripts([Source(name: "<repl>", text: text)], bail: false, readOnly: false)
+        #expect(status == .success, "\(text): \(output.err)")
+        return output.out.joined(separator: "\n")
+    }
+
+    /// The other process: the `tend` binary on the same file.
+    static func other(_ path: String, _ statement: String) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Terminal.binary)
+        p.arguments = ["--db", path, "--today", "2026-11-23", "-e", statement]
+        let err = Pipe()
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = err
+        try p.run()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0, "\(statement): \(String(decoding: e, as: UTF8.self))")
+    }
+
+    static func path() -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-two-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent("t.db").path
+    }
+
+    /// `set @x next_step: …` in the REPL undid `set @x company: "B-Co"` made by another process.
+    @Test func noLostUpdate() throws {
+        let path = Self.path()
+        let output = Output()
+        let session = try Self.session(path, output)
+        _ = Self.run(session, output, "add \"Joan Rivera\" company: \"A-Co\", +vip")
+        #expect(Self.run(session, output, "@joan-rivera.company") == "A-Co")
+        try Self.other(path, "set @joan-rivera company: \"B-Co\", +golf")
+        _ = Self.run(session, output, "set @joan-rivera next_step: \"call about the lease\"")
+        let fresh = try Store(path: path).network().contact(handle: "joan-rivera")!
+        #expect(fresh.company == "B-Co")
+        #expect(fresh.tags == ["vip", "golf"])
+        #expect(fresh.nextStep == "call about the lease")
+        #expect(Self.run(session, output, "@joan-rivera.company") == "B-Co")
+    }
+
+    /// The class: whatever field the session sets, every field the other process set stands.
+    @Test(arguments: ["title: \"Owner\"", "stage: credibility", "cadence: 2w", "snooze", "-vip", "expert", "notes: \"met at BNI\""])
+    func onlyTheNamedFieldsAreWritten(_ option: String) throws {
+        let path = Self.path()
+        let output = Output()
+        let session = try Self.session(path, output)
+        _ = Self.run(session, output, "add \"Joan Rivera\" company: \"A-Co\", +vip")
+        _ = Self.run(session, output, "contacts show company, city, next_due")
+        try Self.other(path, "set @joan-rivera company: \"B-Co\", city: \"Irvine\", next_due: 2026-12-01, interests: [\"golf\"]")
+        _ = Self.run(session, output, option == "snooze" ? "snooze @joan-rivera 2w" : "set @joan-rivera \(option)")
+        let fresh = try Store(path: path).network().contact(handle: "joan-rivera")!
+        #expect(fresh.company == "B-Co" && fresh.city == "Irvine" && fresh.nextDue == Day(year: 2026, month: 12, day: 1))
+        #expect(fresh.interests == ["golf"])
+    }
+
+    /// Derived figures, the agenda and definitions follow the other process's commits.
+    @Test func figuresAndAgendaAreFresh() throws {
+        let path = Self.path()
+        let output = Output()
+        let session = try Self.session(path, output)
+        _ = Self.run(session, output, "add \"Joan Rivera\" cadence: 1mo, created: 2026-01-01")
+        _ = Self.run(session, output, "rule \"Never called\" when touches == 0 then remind \"call {name}\"")
+        #expect(Self.run(session, output, "@joan-rivera.touches") == "0")
+        #expect(Self.run(session, output, "agenda").contains("call Joan Rivera"))
+        try Self.other(path, "log call with @joan-rivera on 2026-11-20")
+        #expect(Self.run(session, output, "@joan-rivera.touches") == "1")
+        #expect(Self.run(session, output, "@joan-rivera.last_touch") == "2026-11-20")
+        #expect(!Self.run(session, output, "agenda").contains("call Joan Rivera"))
+        try Self.other(path, "fn twice(x) = x * 2")
+        #expect(Self.run(session, output, "twice(21)") == "42")
+        try Self.other(path, "drop rule \"Never called\"")
+        #expect(!Self.run(session, output, "rules").contains("Never called"))
+    }
+
+    /// The REPL itself, at the keyboard (tmux), while another process writes.
+    @Test(.enabled(if: Terminal.available)) func theREPLSeesAndKeepsAnotherProcesssChanges() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let db = dir.appendingPathComponent("r.db").path
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("add \"Joan Rivera\" company: \"A-Co\"", "Enter")
+        #expect(t.waitFor("Added @joan-rivera"))
+        t.type("@joan-rivera.touches", "Enter")
+        #expect(t.waitFor("tend:r>", count: 3))
+        try Self.other(db, "set @joan-rivera company: \"B-Co\"")
+        try Self.other(db, "log call with @joan-rivera")
+        t.type("set @joan-rivera next_step: \"send the lease\"", "Enter")
+        #expect(t.waitFor("Updated @joan-rivera."))
+        t.type("contacts show company, next_step, touches", "Enter")
+        #expect(t.waitFor("B-Co"))
+        #expect(t.screen.contains("send the lease"))
+        let fresh = try Store(path: db).network().contact(handle: "joan-rivera")!
+        #expect(fresh.company == "B-Co" && fresh.nextStep == "send the lease")
+    }
+}
