@@ -492,7 +492,12 @@ extension Interpreter {
             if let f = q.filter { out += " and (\(s.source.slice(f.range)))" }
             return [.value(.string(out))]
         }
-        return [.value(.string(s.text + "    # already a plain statement"))]
+        var lines = [s.text + "    # already a plain statement"]
+        if case .expr(let e) = s.kind, case .query(let q) = e.kind, case .expr = q.source {
+            // The plan this query would run with, one step a line.
+            lines += try plan(for: q).lines { s.source.slice($0.range) }.map { "  " + $0 }
+        }
+        return [.value(.string(lines.joined(separator: "\n")))]
     }
 
     /// For a failed assert: the values of the comparison's two sides.
