@@ -216,10 +216,10 @@ extension Interpreter {
             c.snoozedUntil = nil
             try apply(.updateContact(c, fields: ["snoozed_until"]))
             return [.text("@\(c.handle) is back on the agenda.")]
-        case .letDef(let name, _), .fnDef(let name, _, _), .scoreDef(let name, _):
+        case .letDef(let name, _), .fnDef(let name, _, _), .scoreDef(let name, _, _):
             try define(s)
             return [.text("Defined \(name).")]
-        case .ruleDef(let name, _, _, _):
+        case .ruleDef(let name, _, _, _, _):
             try define(s)
             return [.text("Defined rule \"\(name)\".")]
         case .drop(let kind, let nameExpr, let cascade):
@@ -468,8 +468,8 @@ extension Interpreter {
         switch s.kind {
         case .letDef(let n, _): try apply(.setDefinition(Definition(kind: .let, name: n, source: s.text)))
         case .fnDef(let n, _, _): try apply(.setDefinition(Definition(kind: .fn, name: n, source: s.text)))
-        case .scoreDef(let n, _): try apply(.setDefinition(Definition(kind: .score, name: n, source: s.text)))
-        case .ruleDef(let n, _, _, _): try apply(.setDefinition(Definition(kind: .rule, name: n, source: s.text)))
+        case .scoreDef(let n, _, _): try apply(.setDefinition(Definition(kind: .score, name: n, source: s.text)))
+        case .ruleDef(let n, _, _, _, _): try apply(.setDefinition(Definition(kind: .rule, name: n, source: s.text)))
         default: break
         }
     }
