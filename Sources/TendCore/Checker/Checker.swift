@@ -230,6 +230,8 @@ public struct Checker {
         var m: [String: ValueType] = [:]
         for f in Schema.contacts.fields where !f.derived && !["id", "own_cadence"].contains(f.name) { m[f.name] = f.type }
         m["cadence"] = .duration
+        // Read as lists of text, set with text or records that give each one's type.
+        for f in Interpreter.listFields { m[f] = .list(.any) }
         return m
     }()
     static let contactFlags: Set<String> = ["internal", "expert", "passionate", "honors_referrals"]

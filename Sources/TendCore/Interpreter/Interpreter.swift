@@ -713,7 +713,7 @@ public final class Interpreter {
 
     /// The contact's fields by name, looked up once per access instead of a chain of string compares.
     enum ContactKey: String, CaseIterable {
-        case id, name, handle, company, title, profession, email, phone, city
+        case id, name, handle, company, title, profession, email, phone, city, emails, phones, addresses
         case tags, goals, accomplishments, interests, networks, skills, serves
         case met_at, met_on, relationship, `internal`, stage, own_cadence, cadence, next_step, next_due
         case expert, passionate, honors_referrals, notes, created, snoozed_until, stage_rank, gains, referrable
@@ -757,6 +757,9 @@ public final class Interpreter {
         case .email: return .optional(v.contacts[i].email)
         case .phone: return .optional(v.contacts[i].phone)
         case .city: return .optional(v.contacts[i].city)
+        case .emails: return Interpreter.texts(v.contacts[i].emails)
+        case .phones: return Interpreter.texts(v.contacts[i].phones)
+        case .addresses: return Interpreter.texts(v.contacts[i].addresses)
         case .tags: return .list(v.contacts[i].tags.map(Value.string))
         case .goals: return .list(v.contacts[i].goals.map(Value.string))
         case .accomplishments: return .list(v.contacts[i].accomplishments.map(Value.string))

@@ -512,7 +512,7 @@ extension Interpreter {
         guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
         var fields: [(String, Value)] = []
         for f in Schema.contacts.fields where f.name != "id" {
-            fields.append((f.name, try contactField(id, f.name, .none)))
+            fields.append((f.name, try Interpreter.onCard(f.name, c) ?? contactField(id, f.name, .none)))
         }
         for name in definitions.scores.keys.sorted() { fields.append((name, try contactField(id, name, .none))) }
         return Card(name: c.name, handle: c.handle, fields: fields, timeline: try table(timeline(id)))
