@@ -129,6 +129,19 @@ enum App {
     /// Runs scripts on the database. A run on a path with no database creates one only when the
     /// program changes data (checked first, on a database in memory), says so, and removes it
     /// again when the run fails.
+    /// A database this command created is kept (and announced) when the run did not fail, and
+    /// removed again when it did: a failed first command leaves no empty database behind.
+    static func settleNewDatabase(_ session: Session, _ status: ExitStatus, _ g: Settings) {
+        guard session.store.isNew else { return }
+        if status == .failed || status == .invalid {
+            session.store.close()
+            let path = databasePath(g)
+            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+        } else {
+            announceCreated(session, g)
+        }
+    }
+
     static func runSources(_ sources: [Source], _ g: Settings, bail: Bool, quiet: Bool, junit: (file: String, suite: String)?) -> Never {
         let path = databasePath(g)
         var create = false
@@ -153,14 +166,7 @@ enum App {
         let session = open(g, create: create)
         session.quiet = quiet
         let status = session.runScripts(sources, bail: bail, readOnly: g.readOnly)
-        if create && session.store.isNew {
-            if status == .failed {
-                session.store.close()
-                for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
-            } else {
-                announceCreated(session, g)
-            }
-        }
+        if create { settleNewDatabase(session, status, g) }
         leave(session, status, junit: junit, database: path)
     }
 

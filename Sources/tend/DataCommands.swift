@@ -34,8 +34,9 @@ struct ImportCommand: ParsableCommand {
         if update { flags += " update" }
         let text = "import \(formatWord(format)) \(ScriptWriter.quote(file))\(flags)"
         let session = App.open(settings, create: !dryRun)
-        App.announceCreated(session, settings)
-        App.finish(session, session.runScripts([Source(name: "<import>", text: text)], bail: false, readOnly: settings.readOnly))
+        let status = session.runScripts([Source(name: "<import>", text: text)], bail: false, readOnly: settings.readOnly)
+        App.settleNewDatabase(session, status, settings)
+        App.finish(session, status)
     }
 }
 

@@ -74,6 +74,20 @@ import Testing
         #expect(bad.stderr.contains("<log>:1:16: error: no contact @nobody"), "\(bad.stderr)")
     }
 
+    /// A first import that fails leaves no empty database behind (and does not claim one).
+    @Test func aFailedFirstImportCreatesNothing() throws {
+        let dir = CLI.tempDir()
+        try Data([0, 1, 2]).write(to: dir.appendingPathComponent("bin.vcf"))
+        let r = try CLI.run(["import", "vcard", "bin.vcf"], in: dir)
+        #expect(r.status == 3)
+        #expect(!r.stderr.contains("created a new database"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tend.db").path))
+        try "BEGIN:VCARD\nVERSION:3.0\nFN:Ann Lee\nEND:VCARD\n".write(to: dir.appendingPathComponent("ok.vcf"), atomically: true, encoding: .utf8)
+        let ok = try CLI.run(["import", "vcard", "ok.vcf"], in: dir)
+        #expect(ok.status == 0)
+        #expect(ok.stderr.contains("created a new database"))
+    }
+
     /// `-expert` in `set` clears the flag (it answered "Updated" and left it set).
     @Test func aMinusFlagClearsIt() throws {
         let dir = CLI.tempDir()
