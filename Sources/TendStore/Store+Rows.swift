@@ -774,13 +774,16 @@ extension Store {
     /// Sets a contact's stage from its history (`Network.latestStage`); with no history, to
     /// `otherwise` (nil: unchanged).
     static func settleStage(_ db: Database, of contact: Int64, otherwise: Stage?) throws {
-        try db.execute(
-            sql: """
-                UPDATE contacts SET stage = coalesce(
-                  (SELECT stage FROM stage_changes WHERE contact_id = ?1 ORDER BY "on" DESC, id DESC LIMIT 1), ?2, stage)
-                WHERE id = ?1
-                """, arguments: [contact, otherwise?.rawValue])
+        try run(
+            db,
+            """
+            UPDATE contacts SET stage = coalesce(
+              (SELECT stage FROM stage_changes WHERE contact_id = ?1 ORDER BY "on" DESC, id DESC LIMIT 1), ?2, stage)
+            WHERE id = ?1
+            """, [.int(contact), Cell(otherwise?.rawValue)])
     }
+
+    static let insertKnowsSQL = "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)"
 
     /// Writes the named fields of an event's row; `value` and `amount` are kept in cents.
     static func update(_ db: Database, _ table: String, _ id: Int64, _ fields: Set<String>, _ columns: [(String, Cell)]) throws {
@@ -857,9 +860,9 @@ extension Store {
             try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [from])
             try settleStage(db, of: into, otherwise: nil)
         case .insertStageChange(let s):
-            try db.execute(
-                sql: "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES (?, ?, ?)",
-                arguments: [s.contact, s.stage.rawValue, s.on.description])
+            try run(
+                db, "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES (?, ?, ?)",
+                [.int(s.contact), Cell(s.stage.rawValue), .text(s.on.description)])
             let id = db.lastInsertedRowID
             try settleStage(db, of: s.contact, otherwise: nil)
             return id
@@ -883,34 +886,33 @@ extension Store {
             try update(
                 db, "spending", sp.id, fields, [("amount", .int(cents(sp.amount))), ("on", .text(sp.on.description)), ("note", Cell(sp.note))])
         case .insertInteraction(let i):
-            try db.cachedStatement(
-                sql: "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            ).execute(
-                arguments: [i.kind, i.on.description, i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch])
+            try run(
+                db, "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [.text(i.kind), .text(i.on.description), Cell(i.note), Cell(i.quality), Cell(i.gave), Cell(i.asked), Cell(i.inbound), Cell(i.pitch)])
             let id = db.lastInsertedRowID
             for (n, p) in i.people.enumerated() {
-                try db.cachedStatement(sql: "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)").execute(
-                    arguments: [id, p, n])
+                try run(db, "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)", [.int(id), .int(p), Cell(n)])
             }
             return id
         case .insertReferral(let r):
-            try db.execute(
-                sql: "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [r.direction.rawValue, r.contact, r.about, r.on.description, r.value.map(cents), r.status, r.note])
+            try run(
+                db, "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .text(r.direction.rawValue), .int(r.contact), Cell(r.about), .text(r.on.description), r.value.map { .int(cents($0)) } ?? .null,
+                    Cell(r.status), Cell(r.note),
+                ])
             return db.lastInsertedRowID
         case .insertIntroduction(let i):
-            try db.execute(
-                sql: "INSERT INTO introductions (a_id, b_id, \"on\", note) VALUES (?, ?, ?, ?)",
-                arguments: [i.a, i.b, i.on.description, i.note])
+            try run(
+                db, "INSERT INTO introductions (a_id, b_id, \"on\", note) VALUES (?, ?, ?, ?)",
+                [.int(i.a), .int(i.b), .text(i.on.description), Cell(i.note)])
             let id = db.lastInsertedRowID
-            if i.a != i.b {
-                try db.execute(sql: "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)", arguments: [min(i.a, i.b), max(i.a, i.b)])
-            }
+            if i.a != i.b { try run(db, insertKnowsSQL, [.int(min(i.a, i.b)), .int(max(i.a, i.b))]) }
             return id
         case .insertSpend(let s):
-            try db.execute(
-                sql: "INSERT INTO spending (contact_id, amount_cents, \"on\", note) VALUES (?, ?, ?, ?)",
-                arguments: [s.contact, cents(s.amount), s.on.description, s.note])
+            try run(
+                db, "INSERT INTO spending (contact_id, amount_cents, \"on\", note) VALUES (?, ?, ?, ?)",
+                [.int(s.contact), .int(cents(s.amount)), .text(s.on.description), Cell(s.note)])
             return db.lastInsertedRowID
         case .deleteEvent(let kind, let id):
             let table: String
@@ -926,7 +928,7 @@ extension Store {
             if let contact { try settleStage(db, of: contact, otherwise: .contact) }
         case .insertKnows(let a, let b):
             guard a != b else { return nil }
-            try db.execute(sql: "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)", arguments: [min(a, b), max(a, b)])
+            try run(db, insertKnowsSQL, [.int(min(a, b)), .int(max(a, b))])
         case .setMe(let m):
             try db.execute(
                 sql: """

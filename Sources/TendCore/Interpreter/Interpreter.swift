@@ -408,6 +408,10 @@ public final class Interpreter {
     @discardableResult
     func apply(_ change: Change) throws -> Int64? {
         invalidate()
+        // The views share the model's arrays of contacts and events: they are let go before the
+        // change, so that the model changes its own copy in place. Kept, every change would copy
+        // every contact, and a script of n changes would take n² time.
+        retiredView = nil
         return try model.apply(change)
     }
 
