@@ -34,7 +34,9 @@ func kinds(_ text: String) -> [String] {
     @Test(arguments: [
         ("42 3.5 1_000", ["num:42", "num:3.5", "num:1000"]),
         ("2026-11-20", ["date:2026-11-20"]),
-        ("2026-02-30", ["error:2026-02-30 is not a date on the calendar"]),
+        ("2026-02-30", ["error:2026-02-30 is not a date on the calendar: February 2026 has 28 days, so there is no day 30 in it"]),
+        ("2024-13-01", ["error:2024-13-01 is not a date on the calendar: there is no month 13; months run from 01 to 12"]),
+        ("0000-01-01", ["error:0000-01-01 is not a date on the calendar: years run from 0001 to 9999"]),
         ("10d 2w 3mo 1y", ["dur:10d", "dur:2w", "dur:3mo", "dur:1y"]),
         ("3.5d", ["error:a duration is a whole number of d, w, mo or y"]),
         ("10days", ["error:unknown unit 'days' after a number; durations use d, w, mo or y (e.g. 10d)"]),

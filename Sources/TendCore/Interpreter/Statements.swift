@@ -27,6 +27,13 @@ extension Interpreter {
                 let name = try display(eval(to, ctx))
                 return [.text("No chain of people who know each other reaches \(name) from the people you know (add knows edges or introductions).")]
             }
+            // An empty `who serves` says why: no market, no professions, no one classified.
+            if case .query(let q) = e.kind, case .who(.serves(let m)) = q.source, q.filter == nil {
+                let value = try eval(e, ctx)
+                guard case .rows(let set) = value, set.rows.isEmpty else { return [try present(e, ctx, value: value)] }
+                let market = try m.map { try eval($0, ctx) } ?? (meRecord()["preferred_client"] ?? .null)
+                return [try present(e, ctx, value: value), .text(try whyNoneServe(market))]
+            }
             return [try present(e, ctx)]
         case .explain(let inner):
             return try explain(inner)
@@ -608,11 +615,26 @@ extension Interpreter {
 
     /// Applies `name: value` pairs, flags and tags to a contact, adding the stored fields they set
     /// to `fields`. Returns a new handle if one was given.
+    /// The contact's yes/no fields that a bare word sets and `-word` clears.
+    static let contactFlags: Set<String> = ["internal", "expert", "passionate", "honors_referrals"]
+
+    static func setFlag(_ name: String, _ on: Bool, on c: inout Contact) {
+        switch name {
+        case "internal": c.isInternal = on
+        case "expert": c.expert = on
+        case "passionate": c.passionate = on
+        case "honors_referrals": c.honorsReferrals = on
+        default: break
+        }
+    }
+
     func applyContactOptions(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, fields: inout Set<String>) throws -> String? {
         var newHandle: String?
         for o in options {
             switch o {
-            case .tag: fields.insert("tags")
+            case .tag(let t, let adds, _):
+                fields.insert("tags")
+                if !adds, Interpreter.contactFlags.contains(t) { fields.insert(t) }
             case .flag(let f, _): fields.insert(f)
             case .pair(let n, _, _): fields.insert(n == "own_cadence" ? "cadence" : n)
             }
@@ -622,15 +644,11 @@ extension Interpreter {
                     if !c.tags.contains(t) { c.tags.append(t) }
                 } else {
                     c.tags.removeAll { $0 == t }
+                    // `-expert` clears the flag of that name (and a tag of that name, if any).
+                    Interpreter.setFlag(t, false, on: &c)
                 }
             case .flag(let f, _):
-                switch f {
-                case "internal": c.isInternal = true
-                case "expert": c.expert = true
-                case "passionate": c.passionate = true
-                case "honors_referrals": c.honorsReferrals = true
-                default: break
-                }
+                Interpreter.setFlag(f, true, on: &c)
             case .pair(let n, let e, let range):
                 let v: Value
                 if case .stage(let st) = e.resolution { v = .stage(st) } else { v = try eval(e, ctx) }

@@ -229,7 +229,7 @@ public struct Lexer {
             pos += 10
             let text = String(decoding: bytes[start..<pos], as: UTF8.self)
             if let day = Day(iso: text) { return add(.date(day), from: start) }
-            return add(.error("\(text) is not a date on the calendar"), from: start)
+            return add(.error("\(text) is not a date on the calendar: \(Day.problem(iso: text) ?? "")"), from: start)
         }
         var digits = ""
         while pos < end, Lexer.isDigit(bytes[pos]) || (bytes[pos] == UInt8(ascii: "_") && Lexer.isDigit(peek(1))) {

@@ -50,6 +50,22 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self = day
     }
 
+    /// Why `text` is not a date, in words (`2026-02-30`: "February 2026 has 28 days"); nil when
+    /// it is one.
+    public static func problem(iso text: String) -> String? {
+        if Day(iso: text) != nil { return nil }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard text.utf8.count == 10, parts.count == 3, parts.map(\.count) == [4, 2, 2],
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return "write a date as YYYY-MM-DD, as in 2026-11-20" }
+        guard (1...9999).contains(y) else { return "years run from 0001 to 9999" }
+        guard (1...12).contains(m) else { return "there is no month \(parts[1]); months run from 01 to 12" }
+        let names = [
+            "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December",
+        ]
+        return "\(names[m - 1]) \(parts[0]) has \(daysIn(year: y, month: m)) days, so there is no day \(d) in it"
+    }
+
     /// Parses `YYYY-MM-DD` from UTF-8 bytes (a database column read in place).
     public init?(isoBytes b: UnsafeBufferPointer<UInt8>) {
         guard b.count == 10, b[4] == 45, b[7] == 45 else { return nil }

@@ -1,0 +1,188 @@
+import ArgumentParser
+import Foundation
+import TendCore
+import TendREPL
+import TendStore
+
+/// What the commands share: finding and opening the database, and leaving with the right code.
+enum App {
+    static func databasePath(_ g: Settings) -> String {
+        if let db = g.db { return db }
+        if let db = environmentSetting("TEND_DB") { return db }
+        let base = environmentSetting("XDG_DATA_HOME") ?? homeDirectory() + "/.local/share"
+        return base + "/tend/tend.db"
+    }
+
+    static func today(_ g: Settings) -> Day {
+        let text = g.today ?? environmentSetting("TEND_TODAY")
+        if let text {
+            guard let d = Day(iso: text) else {
+                fail("today must be a date, and \"\(text)\" is not one: \(Day.problem(iso: text) ?? "")", .invalid)
+            }
+            return d
+        }
+        var t = time(nil)
+        var tm = tm()
+        localtime_r(&t, &tm)
+        return Day(year: Int(tm.tm_year) + 1900, month: Int(tm.tm_mon) + 1, day: Int(tm.tm_mday))!
+    }
+
+    static var colorOutput: Bool { colorOn(STDOUT_FILENO) }
+    static var colorErrors: Bool { colorOn(STDERR_FILENO) }
+    static func colorOn(_ fd: Int32) -> Bool {
+        isatty(fd) == 1 && environmentValue("NO_COLOR") == nil && environmentValue("TERM") != "dumb"
+    }
+
+    /// The session open now: leaving closes its database (see `exit`).
+    static var session: Session?
+
+    /// Opens the database for a command. A missing database is created only when `create` says
+    /// so (the REPL, import, demo, a run that changes data) and never under `--read-only`;
+    /// otherwise it is an error, so that a mistyped path fails instead of answering from an
+    /// empty new database.
+    static func open(_ g: Settings, create: Bool) -> Session {
+        let path = databasePath(g)
+        let day = today(g)
+        if !FileManager.default.fileExists(atPath: path) && (!create || g.readOnly) { fail(missingDatabase(g), .failed) }
+        do {
+            var readOnlyFile: String?
+            let store: Store
+            do {
+                store = try Store(path: path, readOnly: g.readOnly)
+            } catch Store.OpenError.readOnly(let p) {
+                // Still worth opening: queries, the agenda and exports work; changes are refused.
+                store = try Store(path: path, readOnly: true)
+                readOnlyFile = p
+            }
+            for w in store.warnings { TerminalOutput.write("tend: warning: \(w)\n", to: STDERR_FILENO) }
+            let width = Terminal.width()
+            let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil, terminal: width != nil)
+            let session = try Session(store: store, today: day, renderer: renderer, color: colorErrors)
+            session.readOnlyFile = readOnlyFile
+            session.readOnly = g.readOnly
+            self.session = session
+            return session
+        } catch let e as Store.OpenError {
+            fail(e.description, .failed)
+        } catch {
+            fail("cannot open \(path): \(Session.describe(error))", .failed)
+        }
+    }
+
+    static func missingDatabase(_ g: Settings) -> String {
+        let why = g.readOnly ? "--read-only creates none" : "a command that only reads does not create one"
+        return "no database at \(databasePath(g)) (\(why)); check --db or TEND_DB"
+    }
+
+    /// Says on standard error that a command made a new database, when it did.
+    static func announceCreated(_ session: Session, _ g: Settings) {
+        if session.store.isNew { FileHandle.standardError.write(Data("tend: created a new database at \(databasePath(g))\n".utf8)) }
+    }
+
+    static func readStdin() -> Source {
+        let data = FileHandle.standardInput.readDataToEndOfFile()
+        do {
+            return try Session.source(from: data, name: "<stdin>")
+        } catch let e as Session.ReadError {
+            fail("<stdin>: \(e)", e.status)
+        } catch {
+            fail("<stdin>: \(error)", .failed)
+        }
+    }
+
+    static func fail(_ message: String, _ status: ExitStatus) -> Never {
+        TerminalOutput.write("tend: error: \(message)\n", to: STDERR_FILENO)
+        exit(status)
+    }
+
+    /// Leaves with a status: the only exit point. The database is closed first, so that what
+    /// was written is in the file itself and no `-wal` or `-shm` file stays behind.
+    static func exit(_ status: ExitStatus) -> Never {
+        session?.store.close()
+        Foundation.exit(status.rawValue)
+    }
+
+    /// `tend -e STATEMENT`.
+    static func runStatement(_ statement: String, _ settings: Settings, name: String = "<-e>") -> Never {
+        runSources([Source(name: name, text: statement)], settings, bail: false, quiet: false, junit: nil)
+    }
+
+    /// `tend run FILE…`.
+    static func runFiles(_ files: [String], _ settings: Settings, bail: Bool, quiet: Bool, junit: String?) -> Never {
+        var sources: [Source] = []
+        for f in files {
+            if f == "-" {
+                sources.append(readStdin())
+                continue
+            }
+            do {
+                sources.append(try Session.readSource(f))
+            } catch let e as Session.ReadError {
+                fail("\(f): \(e)", e.status)
+            } catch {
+                fail("\(f): \(error)", .failed)
+            }
+        }
+        runSources(sources, settings, bail: bail, quiet: quiet, junit: junit.map { ($0, files.joined(separator: " ")) })
+    }
+
+    /// Runs scripts on the database. A run on a path with no database creates one only when the
+    /// program changes data (checked first, on a database in memory), says so, and removes it
+    /// again when the run fails.
+    static func runSources(_ sources: [Source], _ g: Settings, bail: Bool, quiet: Bool, junit: (file: String, suite: String)?) -> Never {
+        let path = databasePath(g)
+        var create = false
+        if !FileManager.default.fileExists(atPath: path) {
+            let probe: Session
+            do {
+                probe = try Session(store: Store(path: nil), today: today(g), color: colorErrors)
+            } catch {
+                fail("\(error)", .failed)
+            }
+            let (statements, diags) = probe.prepare(sources, readOnly: g.readOnly)
+            if !diags.isEmpty {
+                probe.report(diags)
+                leave(probe, .invalid, junit: junit, database: path)
+            }
+            create = !g.readOnly && probe.changesData(statements)
+            if !create {
+                probe.fail("tend: error: \(missingDatabase(g))")
+                leave(probe, .failed, junit: junit, database: path)
+            }
+        }
+        let session = open(g, create: create)
+        session.quiet = quiet
+        let status = session.runScripts(sources, bail: bail, readOnly: g.readOnly)
+        if create && session.store.isNew {
+            if status == .failed {
+                session.store.close()
+                for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+            } else {
+                announceCreated(session, g)
+            }
+        }
+        leave(session, status, junit: junit, database: path)
+    }
+
+    /// Writes the JUnit report when asked for, prints the assertion summary, and exits.
+    static func leave(_ session: Session, _ status: ExitStatus, junit: (file: String, suite: String)?, database: String) -> Never {
+        if let (file, suite) = junit {
+            do {
+                // The report replaces one an earlier run wrote, and nothing else.
+                let advice = "it is not a JUnit report from an earlier run, so Tend does not replace it"
+                let isReport: ([UInt8]) -> Bool = { String(decoding: $0, as: UTF8.self).hasPrefix(Session.junitPrologue) }
+                try FileWriter(database: database).write(
+                    Array(session.junitReport(suite: suite).utf8), to: file, existing: .replaceIf(isReport, advice: advice))
+            } catch {
+                fail("\(error)", .failed)
+            }
+        }
+        finish(session, status)
+    }
+
+    /// Prints the assertion summary and exits with the run's status.
+    static func finish(_ session: Session, _ status: ExitStatus, summary: Bool = true) -> Never {
+        if summary, let line = session.assertionSummary { session.console.err(line) }
+        exit(status)
+    }
+}

@@ -1,0 +1,153 @@
+import ArgumentParser
+import Foundation
+import TendCore
+import TendREPL
+import TendStore
+
+/// A format named on the command line: one word, so that it cannot carry a statement into the
+/// script text it is written in (the checker names the formats that exist).
+func formatWord(_ format: String) -> String {
+    guard !format.isEmpty, format.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+        App.fail("'\(format)' is not a format name", .invalid)
+    }
+    return format
+}
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import", abstract: "Import contacts: \(FileFormats.imports.joined(separator: ", ")).")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .long, help: "Show the report without changing anything.") var dryRun = false
+    @Flag(name: .long, help: "Import the good records and list the bad ones instead of stopping.") var skipBad = false
+    @Flag(
+        name: .long,
+        help: "Take the file's value where a stored field differs (each change is reported); without it they are kept and reported as conflicts.")
+    var update = false
+    @Argument(help: "\(FileFormats.imports.joined(separator: ", ")).") var format: String
+    @Argument(help: "The file.") var file: String
+
+    mutating func run() throws {
+        let settings = global.settings
+        var flags = ""
+        if dryRun { flags += " dry_run" }
+        if skipBad { flags += " skip_bad" }
+        if update { flags += " update" }
+        let text = "import \(formatWord(format)) \(ScriptWriter.quote(file))\(flags)"
+        let session = App.open(settings, create: !dryRun)
+        App.announceCreated(session, settings)
+        App.finish(session, session.runScripts([Source(name: "<import>", text: text)], bail: false, readOnly: settings.readOnly))
+    }
+}
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export contacts: vcard, csv, json, ics (the agenda) or dot.")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .long, help: "Replace the file if it exists.") var overwrite = false
+    @Argument(help: "\(FileFormats.exports.joined(separator: ", ")).") var format: String
+    @Argument(help: "The file to write, or - for standard output.") var file: String
+    @Argument(help: "One query choosing what to export (all contacts by default).") var query: [String] = []
+
+    mutating func run() throws {
+        // The query is one query, checked as such before it goes into the statement: never
+        // statements (`contacts; remove @x`).
+        let queryText = query.joined(separator: " ")
+        if !queryText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            let (_, diags) = Parser.parseExpression(Source(name: "<query>", text: queryText))
+            if let d = diags.first {
+                let formatter = DiagnosticFormatter(color: App.colorErrors)
+                FileHandle.standardError.write(Data((formatter.format(d) + "\n").utf8))
+                App.fail("the query of tend export must be one query, as in: contacts where +vip", .invalid)
+            }
+        }
+        let session = App.open(global.settings, create: false)
+        let text = "export \(formatWord(format)) \(ScriptWriter.quote(file)) \(queryText)\(overwrite ? " overwrite" : "")"
+        App.finish(session, session.runScripts([Source(name: "<export>", text: text)], bail: false, readOnly: global.readOnly))
+    }
+}
+
+struct AgendaCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "agenda", abstract: "What your rules say to do today, highest priority first.")
+    @OptionGroup var global: GlobalOptions
+    @ArgumentParser.Option(parsing: .unconditional, help: "Show at most this many items (0 or more).") var limit: Int?
+
+    func validate() throws {
+        if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more, not \(limit)") }
+    }
+
+    mutating func run() throws {
+        let session = App.open(global.settings, create: false)
+        let text = "agenda" + (limit.map { " limit \($0)" } ?? "")
+        App.finish(session, session.runScripts([Source(name: "<agenda>", text: text)], bail: false, readOnly: true))
+    }
+}
+
+struct DumpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "dump", abstract: "Print the whole database as a Tend script that rebuilds it.")
+    @OptionGroup var global: GlobalOptions
+
+    mutating func run() throws {
+        let session = App.open(global.settings, create: false)
+        do {
+            // Exact when redirected; on a terminal, a definition's raw control characters are escaped.
+            TerminalOutput.write(try session.dump(), to: STDOUT_FILENO)
+        } catch {
+            App.fail(Session.describe(error), .failed)
+        }
+        App.exit(.success)
+    }
+}
+
+struct BackupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Copy the database into a file, consistent even while others use it (to restore, copy the file back).")
+    @OptionGroup var global: GlobalOptions
+    @Flag(name: .long, help: "Replace the file if it exists.") var overwrite = false
+    @Argument(help: "The file to write.") var file: String
+
+    mutating func run() throws {
+        let settings = global.settings
+        if settings.readOnly { App.fail("backup writes a file, which --read-only does not allow", .invalid) }
+        let path = App.databasePath(settings)
+        let session = App.open(settings, create: false)
+        do {
+            let existing = overwrite ? FileWriter.Existing.replace : .refuse(advice: "add --overwrite to replace it")
+            try FileWriter(database: path).fill(file, existing: existing) { temp, _ in try session.store.backup(into: temp) }
+        } catch {
+            App.fail(Session.describe(error), .failed)
+        }
+        FileHandle.standardError.write(Data("Backed up \(path) to \(file).\n".utf8))
+        App.exit(.success)
+    }
+}
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "demo", abstract: "Generate a sample network into a database.")
+    @OptionGroup var global: GlobalOptions
+    @ArgumentParser.Option(help: "How many contacts (50 to 1,000,000).") var size: Int = 50
+    @ArgumentParser.Option(help: "Seed for the generator.") var seed: UInt64 = 42
+    @ArgumentParser.Option(help: "Interactions per contact, on average.") var interactions: Int = 10
+
+    mutating func run() throws {
+        let settings = global.settings
+        if settings.readOnly { App.fail("demo writes a database, which --read-only does not allow", .invalid) }
+        let path = App.databasePath(settings)
+        // Opening a session installs the prelude in a new database.
+        let session = App.open(settings, create: true)
+        App.announceCreated(session, settings)
+        let store = session.store
+        guard try store.contactCount() == 0 else { App.fail("\(path) already has contacts; give an empty --db", .failed) }
+        let started = Date()
+        let counts: SampleNetwork.Counts
+        do {
+            counts = try SampleNetwork(size: size, seed: seed, interactionsPerContact: interactions, today: session.today).write(to: store)
+        } catch {
+            App.fail(Session.describe(error), .failed)
+        }
+        let seconds = Date().timeIntervalSince(started)
+        TerminalOutput.write(
+            "Generated \(counts.contacts) contacts, \(counts.interactions) interactions in \(String(format: "%.1f", seconds)) s into \(path).\n",
+            to: STDERR_FILENO)
+        App.exit(.success)
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import TendCore
+import TendREPL
+import TendStore
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @ArgumentParser.Option(name: .long, help: "The database file (default: $TEND_DB, else $XDG_DATA_HOME/tend/tend.db).")
+    var db: String?
+
+    @ArgumentParser.Option(name: .long, help: "Today's date, YYYY-MM-DD (default: $TEND_TODAY, else the system date).")
+    var today: String?
+
+    @ArgumentParser.Option(name: .long, help: "Output format: table, json, csv or tsv.")
+    var format: OutputFormat = .table
+
+    @Flag(name: .long, help: "Changing data is an error; definitions last for this run only.")
+    var readOnly = false
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// What the global options say, however they were read (see `QuickArguments`).
+struct Settings {
+    var db: String?
+    var today: String?
+    var format: OutputFormat = .table
+    var readOnly = false
+}
+
+extension GlobalOptions {
+    var settings: Settings { Settings(db: db, today: today, format: format, readOnly: readOnly) }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import TendCore
+import TendREPL
+import TendStore
+
+/// `tend -e STATEMENT` and `tend run FILE…` with the plain spelling of their options, read
+/// without ArgumentParser: its reflection over the commands' options was half of the
+/// instructions of a one-shot query (`tend -e 'count(contacts)'`), the start-up scripts in CI
+/// pay on every call. Anything else, or anything unusual (`--db=x`, a repeated option, a value
+/// that starts with a dash, help), is left to ArgumentParser, so the two never disagree on
+/// what is accepted; `CLITests.quickArgumentsMatchArgumentParser` runs both spellings.
+struct QuickArguments {
+    enum Action {
+        case statement(String)
+        case run(files: [String], bail: Bool, quiet: Bool)
+    }
+    var settings = Settings()
+    var action: Action
+
+    init?(_ args: [String]) {
+        var rest = args[...]
+        let isRun = rest.first == "run"
+        if isRun { rest = rest.dropFirst() }
+        var statement: String?
+        var files: [String] = []
+        var bail = false
+        var quiet = false
+        var seen: Set<String> = []
+        func value(_ v: String?) -> String? { v.flatMap { $0.hasPrefix("-") ? nil : $0 } }
+        while let arg = rest.popFirst() {
+            if arg.hasPrefix("-") && arg != "-" {
+                guard seen.insert(arg).inserted else { return nil }
+            }
+            switch arg {
+            case "-e" where !isRun:
+                // The statement is the next argument, whatever it starts with (`-e '-7 % 3'`).
+                guard let v = rest.popFirst() else { return nil }
+                statement = v
+            case "--db":
+                guard let v = value(rest.popFirst()) else { return nil }
+                settings.db = v
+            case "--today":
+                guard let v = value(rest.popFirst()) else { return nil }
+                settings.today = v
+            case "--format":
+                guard let v = value(rest.popFirst()), let f = OutputFormat(rawValue: v) else { return nil }
+                settings.format = f
+            case "--read-only": settings.readOnly = true
+            case "--bail" where isRun: bail = true
+            case "--quiet" where isRun: quiet = true
+            default:
+                guard isRun, arg == "-" || !arg.hasPrefix("-") else { return nil }
+                files.append(arg)
+            }
+        }
+        if isRun {
+            guard !files.isEmpty else { return nil }
+            action = .run(files: files, bail: bail, quiet: quiet)
+        } else {
+            guard let statement else { return nil }
+            action = .statement(statement)
+        }
+    }
+
+    func run() -> Never {
+        switch action {
+        case .statement(let s): App.runStatement(s, settings)
+        case .run(let files, let bail, let quiet): App.runFiles(files, settings, bail: bail, quiet: quiet, junit: nil)
+        }
+    }
+}

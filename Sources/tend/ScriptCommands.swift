@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import TendCore
+import TendREPL
+import TendStore
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Run Tend scripts without a terminal (use - for standard input).")
+
+    @OptionGroup var global: GlobalOptions
+    @Flag(help: "Stop at the first failed assertion.") var bail = false
+    @Flag(help: "Print only results, not confirmations.") var quiet = false
+    @ArgumentParser.Option(help: "Write the assertions as a JUnit XML report to this file.") var junit: String?
+    @Argument(help: "Script files, or - for standard input.") var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one script file, or - for standard input") }
+    }
+
+    mutating func run() throws {
+        App.runFiles(files, global.settings, bail: bail, quiet: quiet, junit: junit)
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check", abstract: "Parse and type-check scripts without running them (no database needed).")
+
+    // `--db` is read from the options every command shares: the root command takes it first.
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "Script files.") var files: [String]
+
+    mutating func run() throws {
+        var definitions = Prelude.definitions
+        if let db = global.db {
+            // The database's definitions are known too; it is only read, and nothing is left beside it.
+            guard FileManager.default.fileExists(atPath: db) else { App.fail("no database at \(db); check --db", .failed) }
+            do {
+                let store = try Store(path: db, readOnly: true)
+                defer { store.close() }
+                for d in try store.definitions() {
+                    for s in Parser.parse(Source(name: d.name, text: d.source)).statements { definitions.define(s) }
+                }
+            } catch let e as Store.OpenError {
+                App.fail(e.description, .failed)
+            } catch {
+                App.fail("\(db): \(Session.describe(error))", .failed)
+            }
+        }
+        var checker = Checker(definitions: definitions)
+        var diags: [Diagnostic] = []
+        let color = App.colorErrors
+        let host = try Session(store: Store(path: nil), today: Day(year: 2000, month: 1, day: 1)!)
+        for f in files {
+            let source: Source
+            do {
+                source = try Session.readSource(f)
+            } catch let e as Session.ReadError {
+                App.fail("\(f): \(e)", e.status)
+            }
+            let (statements, parseDiags) = host.parse(source)
+            diags += parseDiags
+            if parseDiags.isEmpty { checker.check(statements) }
+        }
+        diags += checker.diagnostics
+        let formatter = DiagnosticFormatter(color: color)
+        for d in diags { TerminalOutput.write(formatter.format(d) + "\n", to: STDERR_FILENO) }
+        if !diags.isEmpty {
+            FileHandle.standardError.write(Data("\(diags.count) error\(diags.count == 1 ? "" : "s")\n".utf8))
+            App.exit(.invalid)
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import ArgumentParser
+import Foundation
+import TendCore
+import TendREPL
+
+/// The release this binary was built from.
+let tendVersion = "0.2.0"
+
+/// A statement that changes data, offered as a command (`tend add "Joan Rivera" +vip`): the
+/// words after the command are the statement's, so that it reads as the REPL would.
+protocol StatementWord {
+    /// The statement's first word, and the command's name.
+    static var word: String { get }
+    static var abstract: String { get }
+    /// The `.help` topic that shows the statement's forms.
+    static var topic: String { get }
+}
+
+struct StatementCommand<W: StatementWord>: ParsableCommand {
+    static var configuration: CommandConfiguration {
+        CommandConfiguration(
+            commandName: W.word, abstract: W.abstract,
+            discussion: languageHelp(W.topic)
+                + "\n\nThe words after `tend \(W.word)` are the statement's. A word with a space in it, or a plain word where text is expected (after `name:` options, `about`, a new contact's name), is quoted for you; give anything else as the language writes it. Options that come before the statement's words (`tend --db FILE \(W.word) …`) are tend's."
+        )
+    }
+
+    @OptionGroup var global: GlobalOptions
+    @Argument(parsing: .captureForPassthrough, help: "The statement's words.") var words: [String] = []
+
+    func run() throws {
+        // The words are passed through as they are, so help is asked for here.
+        if words == ["--help"] || words == ["-h"] {
+            print(Tend.helpMessage(for: Self.self))
+            return
+        }
+        App.runStatement(StatementText.make(W.word, words), global.settings, name: "<\(W.word)>")
+    }
+}
+
+/// Turns a command line's words back into statement text: the shell took the quotes off.
+enum StatementText {
+    /// Words that stay bare after an option name: values of other kinds than text.
+    static let bareValues: Set<String> = [
+        "true", "false", "null", "today", "yesterday", "tomorrow", "me", "contact", "visibility", "credibility", "profitability",
+    ]
+
+    static func make(_ word: String, _ args: [String]) -> String {
+        var out = [word]
+        for (i, arg) in args.enumerated() {
+            // `profession: hairstylist, +vip`: the separating comma is not part of the value.
+            let comma = arg.count > 1 && arg.hasSuffix(",") && !isQuoted(arg)
+            let a = comma ? String(arg.dropLast()) : arg
+            let previous = i > 0 ? args[i - 1] : nil
+            let textExpected =
+                (i == 0 && ["add", "refer", "goal"].contains(word)) || previous == "about"
+                || (word == "helps" && i == args.count - 1 && i > 0)
+                || (previous.map { $0.hasSuffix(":") } == true && isPlainWord(a) && !bareValues.contains(a))
+            out.append((needsQuotes(a) || (textExpected && !isQuoted(a)) ? quote(a) : a) + (comma ? "," : ""))
+        }
+        return out.joined(separator: " ")
+    }
+
+    static func isQuoted(_ a: String) -> Bool { a.first.map { "\"[{(".contains($0) } ?? false }
+
+    static func needsQuotes(_ a: String) -> Bool { a.isEmpty || (!isQuoted(a) && a.contains { $0.isWhitespace }) }
+
+    /// A word of letters (and digits, `.`, `'`, `-` inside): not a number, date, handle or tag.
+    static func isPlainWord(_ a: String) -> Bool {
+        guard let first = a.first, first.isLetter else { return false }
+        return a.allSatisfy { $0.isLetter || $0.isNumber || "_.'-&".contains($0) }
+    }
+
+    static func quote(_ a: String) -> String { ScriptWriter.quote(a) }
+}
+
+enum AddWord: StatementWord {
+    static let word = "add", abstract = "Add a contact (add \"NAME\" field: value, … +tag).", topic = "add"
+}
+enum SetWord: StatementWord {
+    static let word = "set", abstract = "Change a contact, me, several contacts, or a logged event.", topic = "set"
+}
+enum LogWord: StatementWord {
+    static let word = "log", abstract = "Log an interaction (log KIND with @a[, @b] …).", topic = "log"
+}
+enum ReferWord: StatementWord {
+    static let word = "refer", abstract = "Record a referral you gave (refer \"ABOUT\" to @x …).", topic = "events"
+}
+enum ReferralWord: StatementWord {
+    static let word = "referral", abstract = "Record a referral you received (referral from @x …).", topic = "events"
+}
+enum IntroduceWord: StatementWord {
+    static let word = "introduce", abstract = "Record that you introduced two contacts.", topic = "events"
+}
+enum SpendWord: StatementWord {
+    static let word = "spend", abstract = "Record money you spent at a contact's business.", topic = "events"
+}
+enum KnowsWord: StatementWord {
+    static let word = "knows", abstract = "Record that contacts know each other.", topic = "events"
+}
+enum MergeWord: StatementWord {
+    static let word = "merge", abstract = "Merge one contact into another (merge @a into @b).", topic = "events"
+}
+enum RemoveWord: StatementWord {
+    static let word = "remove", abstract = "Remove a contact, an event by number, a market or a goal.", topic = "events"
+}
+enum SnoozeWord: StatementWord {
+    static let word = "snooze", abstract = "Hide a contact from the agenda for a while (snooze @x 2w).", topic = "rules"
+}
+enum UnsnoozeWord: StatementWord {
+    static let word = "unsnooze", abstract = "Put a snoozed contact back on the agenda.", topic = "rules"
+}
+enum GoalWord: StatementWord {
+    static let word = "goal", abstract = "Set a goal, with a due date or a metric and target.", topic = "goals"
+}
+enum HelpsWord: StatementWord {
+    static let word = "helps", abstract = "Mark a contact as able to help with a goal.", topic = "goals"
+}
+
+/// The statements offered as commands, in the order `tend --help` lists them.
+let statementCommands: [ParsableCommand.Type] = [
+    StatementCommand<AddWord>.self, StatementCommand<SetWord>.self, StatementCommand<LogWord>.self, StatementCommand<ReferWord>.self,
+    StatementCommand<ReferralWord>.self, StatementCommand<IntroduceWord>.self, StatementCommand<SpendWord>.self,
+    StatementCommand<KnowsWord>.self, StatementCommand<MergeWord>.self, StatementCommand<RemoveWord>.self,
+    StatementCommand<SnoozeWord>.self, StatementCommand<UnsnoozeWord>.self, StatementCommand<GoalWord>.self,
+    StatementCommand<HelpsWord>.self,
+]
+
+/// `tend completion bash|zsh|fish`: the shell's completion script for tend.
+struct CompletionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "completion", abstract: "Print the completion script for a shell: bash, zsh or fish.",
+        discussion:
+            "bash: tend completion bash > ~/.local/share/bash-completion/completions/tend\nzsh: tend completion zsh > \"${fpath[1]}/_tend\"\nfish: tend completion fish > ~/.config/fish/completions/tend.fish"
+    )
+    @Argument(help: "bash, zsh or fish.") var shell: String
+
+    func validate() throws {
+        guard CompletionShell(rawValue: shell) != nil else { throw ValidationError("no completion for \(shell); shells are bash, zsh, fish") }
+    }
+
+    func run() throws {
+        print(Tend.completionScript(for: CompletionShell(rawValue: shell)!), terminator: "")
+    }
+}
+
+/// `tend manual`: the manual page (roff), made from the commands' help; docs/tend.1 holds it.
+struct ManualCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "manual", abstract: "Print tend's manual page (man -l docs/tend.1 shows the same).")
+
+    func run() throws { print(Manual.page(), terminator: "") }
+}
+
+enum Manual {
+    /// The root command's help, then each command's, as one roff page.
+    static func page() -> String {
+        var out = [
+            ".TH TEND 1 \"\" \"tend \(tendVersion)\" \"User Commands\"", ".SH NAME",
+            "tend \\- " + roff(Tend.configuration.abstract), ".SH SYNOPSIS", ".B tend",
+            "[\\fIOPTIONS\\fR] [\\fICOMMAND\\fR] [\\fIARGS\\fR]", ".SH DESCRIPTION",
+        ]
+        out += paragraphs(Tend.configuration.discussion)
+        out += [".SH OPTIONS", ".nf"] + section(Tend.helpMessage(columns: 80), "OPTIONS:").map(roff) + [".fi", ".SH COMMANDS"]
+        for command in Tend.configuration.subcommands {
+            let c = command.configuration
+            out += [".SS \(c.commandName ?? "")", roff(c.abstract), ".nf"]
+            out += command.helpMessage(columns: 80).split(separator: "\n", omittingEmptySubsequences: false)
+                .map(String.init).filter { !$0.hasPrefix("OVERVIEW:") }.map(roff)
+            out.append(".fi")
+        }
+        out += [
+            ".SH FILES", "The database: $TEND_DB, else $XDG_DATA_HOME/tend/tend.db (mode 0600).",
+            ".br", "History: $XDG_STATE_HOME/tend/history. Start-up script: $XDG_CONFIG_HOME/tend/init.tend.",
+            ".SH EXIT STATUS", "0 success; 1 an assertion failed; 2 the script does not parse or type-check; 3 a run-time, data or I/O error.",
+        ]
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func paragraphs(_ text: String) -> [String] {
+        text.components(separatedBy: "\n\n").flatMap { [".PP", roff($0)] }
+    }
+
+    /// The lines of a help message from `heading` to the next heading.
+    static func section(_ help: String, _ heading: String) -> [String] {
+        let lines = help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let start = lines.firstIndex(of: heading) else { return [] }
+        return Array(lines[(start + 1)...].prefix { !$0.hasSuffix(":") || $0.hasPrefix(" ") })
+    }
+
+    /// Text made safe for roff: backslashes doubled, a leading dot or quote escaped.
+    static func roff(_ s: String) -> String {
+        var t = s.replacingOccurrences(of: "\\", with: "\\e")
+        if t.hasPrefix(".") || t.hasPrefix("'") { t = "\\&" + t }
+        return t
+    }
+}

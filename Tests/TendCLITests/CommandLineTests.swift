@@ -1,0 +1,99 @@
+import Foundation
+import Testing
+
+/// The command line a new user meets first (#23, items 12–15): versions, help per command,
+/// arguments that start with a dash, dates in words, changing statements as commands, shell
+/// completion and the manual page.
+@Suite struct CommandLineTests {
+    @Test func versionAndHelpPerCommand() throws {
+        let dir = CLI.tempDir()
+        let version = try CLI.run(["--version"], in: dir)
+        #expect(version.status == 0)
+        #expect(version.stdout.hasPrefix("0."))
+        for args in [["help", "add"], ["add", "--help"]] {
+            let r = try CLI.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            #expect(r.stdout.contains("add \"NAME\" [field: value, …] [+tag] [flags]"), "\(args): \(r.stdout)")
+            #expect(r.stdout.contains("USAGE: tend add"))
+        }
+        let importHelp = try CLI.run(["import", "--help"], in: dir)
+        #expect(importHelp.stdout.contains("json"))
+        // Paragraphs are not broken in the middle of a sentence by hard line ends.
+        let root = try CLI.run(["--help"], in: dir)
+        #expect(!root.stdout.contains("database;\nwith input\npiped"), "\(root.stdout)")
+        #expect(!root.stdout.contains("with input\npiped in"))
+    }
+
+    @Test func valuesThatStartWithADash() throws {
+        let dir = CLI.tempDir()
+        _ = try CLI.run(["add", "Ann Lee"], in: dir)
+        let r = try CLI.run(["-e", "-7 % 3"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "-1\n")
+        let spelled = try CLI.run(["--format", "csv", "-e", "-7 % 3"], in: dir)
+        #expect(spelled.stdout == "-1\n", "ArgumentParser's path: \(spelled.stderr)")
+        let limit = try CLI.run(["agenda", "--limit", "-1"], in: dir)
+        #expect(limit.status != 0)
+        #expect(limit.stderr.contains("--limit must be 0 or more, not -1"), "\(limit.stderr)")
+    }
+
+    @Test func anImpossibleTodaySaysWhy() throws {
+        let r = try CLI.run(["--today", "2026-02-30", "-e", "1"], in: CLI.tempDir())
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("February 2026 has 28 days, so there is no day 30 in it"), "\(r.stderr)")
+    }
+
+    @Test func exportToStandardOutput() throws {
+        let dir = CLI.tempDir()
+        _ = try CLI.run(["add", "Ann Lee"], in: dir)
+        let r = try CLI.run(["export", "csv", "-"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("name,handle,"))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("-").path))
+    }
+
+    /// The shell took the quotes off: text where text is expected gets them back.
+    @Test func changingStatementsAsCommands() throws {
+        let dir = CLI.tempDir()
+        let add = try CLI.run(["add", "Joan Rivera", "profession:", "hairstylist,", "+vip", "cadence:", "3mo", "stage:", "credibility"], in: dir)
+        #expect(add.status == 0, "\(add.stderr)")
+        #expect(add.stderr.contains("created a new database"))
+        #expect(try CLI.run(["add", "Dana", "expert"], in: dir).status == 0)
+        #expect(try CLI.run(["log", "lunch", "with", "@joan-rivera", "note:", "asked about the ad", "quality:", "4"], in: dir).status == 0)
+        #expect(try CLI.run(["referral", "from", "@dana", "about", "Ana", "value:", "500"], in: dir).status == 0)
+        #expect(try CLI.run(["goal", "Networking", "by", "2027-01-01"], in: dir).status == 0)
+        #expect(try CLI.run(["helps", "@dana", "Networking"], in: dir).status == 0)
+        let q = try CLI.run(
+            ["--format", "csv", "-e", "contacts sort by name show handle, profession, stage, cadence, tags, touches, referrals_received"], in: dir)
+        #expect(
+            q.stdout
+                == "handle,profession,stage,cadence,tags,touches,referrals_received\ndana,,contact,6mo,,1,1\njoan-rivera,hairstylist,credibility,3mo,vip,1,0\n",
+            "\(q.stdout)\(q.stderr)")
+        let bad = try CLI.run(["log", "lunch", "with", "@nobody"], in: dir)
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("<log>:1:16: error: no contact @nobody"), "\(bad.stderr)")
+    }
+
+    /// `-expert` in `set` clears the flag (it answered "Updated" and left it set).
+    @Test func aMinusFlagClearsIt() throws {
+        let dir = CLI.tempDir()
+        _ = try CLI.run(["-e", "add \"Dana Lee\" expert, passionate, +expert"], in: dir)
+        _ = try CLI.run(["-e", "set @dana-lee -expert"], in: dir)
+        let r = try CLI.run(["--format", "csv", "-e", "@dana-lee.expert; @dana-lee.passionate; @dana-lee.tags"], in: dir)
+        #expect(r.stdout == "false\ntrue\n\n", "\(r.stdout)\(r.stderr)")
+    }
+
+    @Test func completionScriptsAndTheManual() throws {
+        let dir = CLI.tempDir()
+        for shell in ["bash", "zsh", "fish"] {
+            let r = try CLI.run(["completion", shell], in: dir)
+            #expect(r.status == 0)
+            #expect(r.stdout.contains("agenda") && r.stdout.contains("import"), "\(shell)")
+        }
+        #expect(try CLI.run(["completion", "tcsh"], in: dir).status != 0)
+        let manual = try CLI.run(["manual"], in: dir)
+        #expect(manual.stdout.hasPrefix(".TH TEND 1"))
+        let committed = try String(contentsOf: CLI.packageRoot.appendingPathComponent("docs/tend.1"), encoding: .utf8)
+        #expect(manual.stdout == committed, "docs/tend.1 is made by `tend manual > docs/tend.1`")
+    }
+}
