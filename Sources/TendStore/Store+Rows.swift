@@ -193,7 +193,8 @@ extension Store {
         func restrict(_ column: String, _ joiner: String = "WHERE") -> String { list.map { " \(joiner) \(column) IN (\($0))" } ?? "" }
         let ids = try Int64.fetchCursor(db, sql: "SELECT id FROM contacts" + restrict("id"))
         while let id = try ids.next() { out[id] = ContactStats() }
-        let args: StatementArguments = [today.description, today.adding(days: -90).description]
+        // ?2 is the first day touches_90d counts (`ContactStats.recentStart`), itself included.
+        let args: StatementArguments = [today.description, ContactStats.recentStart(today).description]
 
         func touched(_ id: Int64, _ count: Int, _ recent: Int, _ last: String?) {
             guard count > 0 else { return }
@@ -204,7 +205,7 @@ extension Store {
         // The big table is read row by row and summed here: SQLite's GROUP BY over a million
         // joined rows took three times as long as this stream (its sorter, then random lookups).
         // Each contact's sums sit in an array slot, found once per row.
-        let recent = today.adding(days: -90)
+        let recent = ContactStats.recentStart(today)
         var slot: [Int64: Int] = [:]
         var sums: [ContactStats] = []
         for id in out.keys {
@@ -219,11 +220,7 @@ extension Store {
             """
         ) { r in
             guard let k = slot[r.int(1)] else { return }
-            if r.int(2) == 0, let on = try r.day(3), on <= today {
-                sums[k].touches += 1
-                if on > recent { sums[k].touches90 += 1 }
-                if sums[k].lastTouch.map({ on > $0 }) ?? true { sums[k].lastTouch = on }
-            }
+            if r.int(2) == 0, let on = try r.day(3) { sums[k].touch(on, today: today, recent: recent) }
             if try r.bool(4) { sums[k].gave += 1 }
             if try r.bool(5) { sums[k].asked += 1 }
             if try r.bool(6) { sums[k].inbound += 1 }
@@ -234,7 +231,7 @@ extension Store {
         let referrals = try Row.fetchCursor(
             db,
             sql: """
-                SELECT contact_id, total("on" <= ?1), total("on" <= ?1 AND "on" > ?2), max(CASE WHEN "on" <= ?1 THEN "on" END),
+                SELECT contact_id, total("on" <= ?1), total("on" <= ?1 AND "on" >= ?2), max(CASE WHEN "on" <= ?1 THEN "on" END),
                        total(direction = 'given'), total(direction = 'received')
                 FROM referrals\(restrict("contact_id")) GROUP BY contact_id
                 """, arguments: args)
@@ -248,7 +245,7 @@ extension Store {
         let introductions = try Row.fetchCursor(
             db,
             sql: """
-                SELECT id, total("on" <= ?1), total("on" <= ?1 AND "on" > ?2), max(CASE WHEN "on" <= ?1 THEN "on" END), count(*)
+                SELECT id, total("on" <= ?1), total("on" <= ?1 AND "on" >= ?2), max(CASE WHEN "on" <= ?1 THEN "on" END), count(*)
                 FROM (SELECT a_id AS id, "on" FROM introductions\(restrict("a_id")) UNION ALL SELECT b_id, "on" FROM introductions\(restrict("b_id"))) GROUP BY id
                 """, arguments: args)
         while let r = try introductions.next() {
@@ -289,7 +286,7 @@ extension Store {
         try each(db, "contacts", "SELECT id FROM contacts ORDER BY id") { contacts.append($0.int(0)) }
         let slots = SortedIDs(contacts)
         var sums = [ContactStats](repeating: ContactStats(), count: contacts.count)
-        let recent = today.adding(days: -90)
+        let recent = ContactStats.recentStart(today)
         func touch(_ k: Int, _ on: Day) { sums[k].touch(on, today: today, recent: recent) }
         // Interactions by id (date and flags), then their people in table order.
         var interactionIDs: [Int64] = []
