@@ -358,6 +358,7 @@ public final class Store: Model {
         cache = nil
         coreCache = nil
         counts = [:]
+        interactionCount = nil
         return true
     }
 
@@ -481,9 +482,12 @@ public final class Store: Model {
             return AccessOffer(usable: request.constraints.map { _ in false }, rows: 0, eventRows: 0, inMemory: true)
         }
         let isEvent = Planner.eventCollections.contains(request.collection)
+        let inMemory = isEvent ? cache != nil : cache != nil || coreCache != nil
+        // Counting reads a whole index: done when asked, or taken from the network in memory.
+        let known = inMemory ? (cache ?? coreCache)?.count(of: request.collection) : nil
         return AccessOffer(
-            usable: request.constraints.map { columns?.narrows($0) ?? false }, rows: try rows(in: table), eventRows: try rows(in: "interactions"),
-            inMemory: isEvent ? cache != nil : cache != nil || coreCache != nil)
+            usable: request.constraints.map { columns?.narrows($0) ?? false }, rows: try known ?? (request.count ? rows(in: table) : nil),
+            eventRows: isEvent ? try interactionsAbout() : 0, inMemory: inMemory)
     }
 
     /// A table's rows, counted by SQLite once until the next change.
@@ -494,6 +498,18 @@ public final class Store: Model {
         return n
     }
     private var counts: [String: Int] = [:]
+
+    /// About how many interactions there are, for the planner's choice between reading every
+    /// event and reading them per contact: counted once, then kept until another process
+    /// writes (a change here adds or removes a few; counting a million after each one would
+    /// cost more than a REPL statement should).
+    private func interactionsAbout() throws -> Int {
+        if let n = interactionCount { return n }
+        let n = try rows(in: "interactions")
+        interactionCount = n
+        return n
+    }
+    private var interactionCount: Int?
 
     /// The rows a plan asks for, narrowed in SQL; nil once the network is in memory (filtering
     /// there is cheaper), when no condition has exact SQL (contacts), or past the cap.

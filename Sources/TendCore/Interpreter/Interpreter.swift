@@ -269,6 +269,8 @@ public final class Interpreter {
     var inProgress: Set<String> = []
     /// What the planner weighs (how many events fit in memory, the size of a page).
     public var cost = CostModel()
+    /// Set while `explain` plans a query: the plan then says how many rows the collection holds.
+    var explaining = false
 
     /// Starts the budgets of a statement afresh (work, bytes made) and reads the stack's bounds.
     func startStatement() {
