@@ -2,11 +2,8 @@
 import Foundation
 import PackageDescription
 
-// Release builds skip the run-time checks of exclusive access to class properties and captured
-// variables: they were a twentieth of the agenda's instructions (Scripts/bench). Debug builds,
-// which the tests run, keep them, so an overlapping access still fails there.
-let releaseSpeed: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-
+// No library target carries an unsafe flag: a package that depends on TendCore, TendStore or
+// TendREPL (the fuzz targets) builds them as they are. Only the executable's link is special.
 // The release executable on Linux is linked statically when the system's static archives are
 // there (libsqlite3-dev, libedit-dev and what it depends on; the Scripts install them): a
 // one-line query then starts in half the time, without the dynamic loader binding the C++
@@ -40,10 +37,10 @@ let package = Package(
     ],
     targets: [
         // The language: lexer, parser, checker, interpreter. No I/O, no database.
-        .target(name: "TendCore", resources: [.embedInCode("Prelude/prelude.tend")], swiftSettings: releaseSpeed),
+        .target(name: "TendCore", resources: [.embedInCode("Prelude/prelude.tend")]),
         // SQLite storage through GRDB; the only importer of GRDB.
         .target(
-            name: "TendStore", dependencies: ["TendCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: releaseSpeed),
+            name: "TendStore", dependencies: ["TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // Reading and writing other programs' files: vCard, CSV, iCalendar, DOT.
         .target(name: "TendInterchange", dependencies: ["TendCore"]),
         // libedit, found through pkg-config; Debian ships it in libedit-dev.
@@ -51,7 +48,7 @@ let package = Package(
             name: "CEditLine", pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"]), .brew(["libedit"])]),
         // Sessions, output, the REPL; the only importer of CEditLine.
-        .target(name: "TendREPL", dependencies: ["TendCore", "TendStore", "TendInterchange", "CEditLine"], swiftSettings: releaseSpeed),
+        .target(name: "TendREPL", dependencies: ["TendCore", "TendStore", "TendInterchange", "CEditLine"]),
         // The command line; the only importer of ArgumentParser.
         .executableTarget(
             name: "tend",

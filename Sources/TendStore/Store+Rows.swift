@@ -195,7 +195,8 @@ extension Store {
         func restrict(_ column: String, _ joiner: String = "WHERE") -> String { list.map { " \(joiner) \(column) IN (\($0))" } ?? "" }
         let ids = try Int64.fetchCursor(db, sql: "SELECT id FROM contacts" + restrict("id"))
         while let id = try ids.next() { out[id] = ContactStats() }
-        let args: StatementArguments = [today.description, today.adding(days: -90).description]
+        // ?2 is the first day touches_90d counts (`ContactStats.recentStart`), itself included.
+        let args: StatementArguments = [today.description, ContactStats.recentStart(today).description]
 
         func touched(_ id: Int64, _ count: Int, _ recent: Int, _ last: String?) {
             guard count > 0 else { return }
@@ -206,7 +207,7 @@ extension Store {
         // The big table is read row by row and summed here: SQLite's GROUP BY over a million
         // joined rows took three times as long as this stream (its sorter, then random lookups).
         // Each contact's sums sit in an array slot, found once per row.
-        let recent = today.adding(days: -90)
+        let recent = ContactStats.recentStart(today)
         var slot: [Int64: Int] = [:]
         var sums: [ContactStats] = []
         for id in out.keys {
@@ -221,11 +222,7 @@ extension Store {
             """
         ) { r in
             guard let k = slot[r.int(1)] else { return }
-            if r.int(2) == 0, let on = try r.day(3), on <= today {
-                sums[k].touches += 1
-                if on > recent { sums[k].touches90 += 1 }
-                if sums[k].lastTouch.map({ on > $0 }) ?? true { sums[k].lastTouch = on }
-            }
+            if r.int(2) == 0, let on = try r.day(3) { sums[k].touch(on, today: today, recent: recent) }
             if try r.bool(4) { sums[k].gave += 1 }
             if try r.bool(5) { sums[k].asked += 1 }
             if try r.bool(6) { sums[k].inbound += 1 }
@@ -236,7 +233,7 @@ extension Store {
         let referrals = try Row.fetchCursor(
             db,
             sql: """
-                SELECT contact_id, total("on" <= ?1), total("on" <= ?1 AND "on" > ?2), max(CASE WHEN "on" <= ?1 THEN "on" END),
+                SELECT contact_id, total("on" <= ?1), total("on" <= ?1 AND "on" >= ?2), max(CASE WHEN "on" <= ?1 THEN "on" END),
                        total(direction = 'given'), total(direction = 'received')
                 FROM referrals\(restrict("contact_id")) GROUP BY contact_id
                 """, arguments: args)
@@ -250,7 +247,7 @@ extension Store {
         let introductions = try Row.fetchCursor(
             db,
             sql: """
-                SELECT id, total("on" <= ?1), total("on" <= ?1 AND "on" > ?2), max(CASE WHEN "on" <= ?1 THEN "on" END), count(*)
+                SELECT id, total("on" <= ?1), total("on" <= ?1 AND "on" >= ?2), max(CASE WHEN "on" <= ?1 THEN "on" END), count(*)
                 FROM (SELECT a_id AS id, "on" FROM introductions\(restrict("a_id")) UNION ALL SELECT b_id, "on" FROM introductions\(restrict("b_id"))) GROUP BY id
                 """, arguments: args)
         while let r = try introductions.next() {
@@ -291,7 +288,7 @@ extension Store {
         try each(db, "contacts", "SELECT id FROM contacts ORDER BY id") { contacts.append($0.int(0)) }
         let slots = SortedIDs(contacts)
         var sums = [ContactStats](repeating: ContactStats(), count: contacts.count)
-        let recent = today.adding(days: -90)
+        let recent = ContactStats.recentStart(today)
         func touch(_ k: Int, _ on: Day) { sums[k].touch(on, today: today, recent: recent) }
         // Interactions by id (date and flags), then their people in table order.
         var interactionIDs: [Int64] = []
@@ -778,13 +775,16 @@ extension Store {
     /// Sets a contact's stage from its history (`Network.latestStage`); with no history, to
     /// `otherwise` (nil: unchanged).
     static func settleStage(_ db: Database, of contact: Int64, otherwise: Stage?) throws {
-        try db.execute(
-            sql: """
-                UPDATE contacts SET stage = coalesce(
-                  (SELECT stage FROM stage_changes WHERE contact_id = ?1 ORDER BY "on" DESC, id DESC LIMIT 1), ?2, stage)
-                WHERE id = ?1
-                """, arguments: [contact, otherwise?.rawValue])
+        try run(
+            db,
+            """
+            UPDATE contacts SET stage = coalesce(
+              (SELECT stage FROM stage_changes WHERE contact_id = ?1 ORDER BY "on" DESC, id DESC LIMIT 1), ?2, stage)
+            WHERE id = ?1
+            """, [.int(contact), Cell(otherwise?.rawValue)])
     }
+
+    static let insertKnowsSQL = "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)"
 
     /// Writes the named fields of an event's row; `value` and `amount` are kept in cents.
     static func update(_ db: Database, _ table: String, _ id: Int64, _ fields: Set<String>, _ columns: [(String, Cell)]) throws {
@@ -863,9 +863,9 @@ extension Store {
             try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [from])
             try settleStage(db, of: into, otherwise: nil)
         case .insertStageChange(let s):
-            try db.execute(
-                sql: "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES (?, ?, ?)",
-                arguments: [s.contact, s.stage.rawValue, s.on.description])
+            try run(
+                db, "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES (?, ?, ?)",
+                [.int(s.contact), Cell(s.stage.rawValue), .text(s.on.description)])
             let id = db.lastInsertedRowID
             try settleStage(db, of: s.contact, otherwise: nil)
             return id
@@ -889,34 +889,33 @@ extension Store {
             try update(
                 db, "spending", sp.id, fields, [("amount", .int(cents(sp.amount))), ("on", .text(sp.on.description)), ("note", Cell(sp.note))])
         case .insertInteraction(let i):
-            try db.cachedStatement(
-                sql: "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            ).execute(
-                arguments: [i.kind, i.on.description, i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch])
+            try run(
+                db, "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [.text(i.kind), .text(i.on.description), Cell(i.note), Cell(i.quality), Cell(i.gave), Cell(i.asked), Cell(i.inbound), Cell(i.pitch)])
             let id = db.lastInsertedRowID
             for (n, p) in i.people.enumerated() {
-                try db.cachedStatement(sql: "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)").execute(
-                    arguments: [id, p, n])
+                try run(db, "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)", [.int(id), .int(p), Cell(n)])
             }
             return id
         case .insertReferral(let r):
-            try db.execute(
-                sql: "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [r.direction.rawValue, r.contact, r.about, r.on.description, r.value.map(cents), r.status, r.note])
+            try run(
+                db, "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .text(r.direction.rawValue), .int(r.contact), Cell(r.about), .text(r.on.description), r.value.map { .int(cents($0)) } ?? .null,
+                    Cell(r.status), Cell(r.note),
+                ])
             return db.lastInsertedRowID
         case .insertIntroduction(let i):
-            try db.execute(
-                sql: "INSERT INTO introductions (a_id, b_id, \"on\", note) VALUES (?, ?, ?, ?)",
-                arguments: [i.a, i.b, i.on.description, i.note])
+            try run(
+                db, "INSERT INTO introductions (a_id, b_id, \"on\", note) VALUES (?, ?, ?, ?)",
+                [.int(i.a), .int(i.b), .text(i.on.description), Cell(i.note)])
             let id = db.lastInsertedRowID
-            if i.a != i.b {
-                try db.execute(sql: "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)", arguments: [min(i.a, i.b), max(i.a, i.b)])
-            }
+            if i.a != i.b { try run(db, insertKnowsSQL, [.int(min(i.a, i.b)), .int(max(i.a, i.b))]) }
             return id
         case .insertSpend(let s):
-            try db.execute(
-                sql: "INSERT INTO spending (contact_id, amount_cents, \"on\", note) VALUES (?, ?, ?, ?)",
-                arguments: [s.contact, cents(s.amount), s.on.description, s.note])
+            try run(
+                db, "INSERT INTO spending (contact_id, amount_cents, \"on\", note) VALUES (?, ?, ?, ?)",
+                [.int(s.contact), .int(cents(s.amount)), .text(s.on.description), Cell(s.note)])
             return db.lastInsertedRowID
         case .deleteEvent(let kind, let id):
             let table: String
@@ -932,7 +931,7 @@ extension Store {
             if let contact { try settleStage(db, of: contact, otherwise: .contact) }
         case .insertKnows(let a, let b):
             guard a != b else { return nil }
-            try db.execute(sql: "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)", arguments: [min(a, b), max(a, b)])
+            try run(db, insertKnowsSQL, [.int(min(a, b)), .int(max(a, b))])
         case .setMe(let m):
             try db.execute(
                 sql: """

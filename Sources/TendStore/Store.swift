@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import TendCore
 
 /// A Tend database in an SQLite file (or in memory), implementing the core's `Model`.
@@ -321,9 +322,19 @@ public final class Store: Model {
     /// will write takes the write lock at once (`immediate`), so that it cannot fail half-way for
     /// want of it; one that only reads takes none, and other Tend processes may write meanwhile
     /// (a write it makes after all, from a file loaded at run time, takes the lock then).
+    /// The page cache of a transaction that writes, in KiB.
+    static let writeCacheKiB = 65536
+
     public func begin(immediate: Bool = true) throws {
         guard !inTransaction else { return }
-        try db.inDatabase { try $0.execute(sql: immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED") }
+        try db.inDatabase { db in
+            // A run that writes may change many pages in its one transaction: past SQLite's usual
+            // 2 MB cache they would be written to the log and read back again, over and over (a
+            // 20,000-contact restore spent a fifth of its time so). A run that only reads keeps
+            // the small cache: memory at 100,000 contacts is close to its limit.
+            try db.execute(sql: immediate ? "PRAGMA cache_size = -\(Store.writeCacheKiB)" : "PRAGMA cache_size = -2000")
+            try db.execute(sql: immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+        }
         inTransaction = true
     }
 
@@ -357,6 +368,7 @@ public final class Store: Model {
         cache = nil
         coreCache = nil
         counts = [:]
+        interactionCount = nil
         return true
     }
 
@@ -387,7 +399,19 @@ public final class Store: Model {
     }
 
     public func contactID(handle: String) throws -> Int64? {
-        try read { try Int64.fetchOne($0, sql: "SELECT id FROM contacts WHERE handle = ?", arguments: [handle]) }
+        // A script names a handle in most statements: the statement is prepared once, and the
+        // handle bound through SQLite's own call (GRDB's arguments box it).
+        try read { db in
+            let statement = try db.cachedStatement(sql: "SELECT id FROM contacts WHERE handle = ?").sqliteStatement
+            sqlite3_reset(statement)
+            defer { sqlite3_reset(statement) }
+            sqlite3_bind_text(statement, 1, handle, Int32(handle.utf8.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            switch sqlite3_step(statement) {
+            case SQLITE_ROW: return sqlite3_column_int64(statement, 0)
+            case SQLITE_DONE: return nil
+            case let code: throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+        }
     }
 
     /// Every handle, for completion and suggestions.
@@ -411,10 +435,15 @@ public final class Store: Model {
         try read { try Int.fetchOne($0, sql: "SELECT count(*) FROM contacts") ?? 0 }
     }
 
+    /// How many times the whole network was read from the database (tests count them: a script
+    /// of changes must not read it again after each one).
+    private(set) var wholeReads = 0
+
     public func network(events: Bool) throws -> Network {
         if let cache { return cache }
         if !events, let coreCache { return coreCache }
         let net = try read { try Store.load($0, events: events) }
+        wholeReads += 1
         if events {
             cache = net
             coreCache = nil
@@ -463,9 +492,12 @@ public final class Store: Model {
             return AccessOffer(usable: request.constraints.map { _ in false }, rows: 0, eventRows: 0, inMemory: true)
         }
         let isEvent = Planner.eventCollections.contains(request.collection)
+        let inMemory = isEvent ? cache != nil : cache != nil || coreCache != nil
+        // Counting reads a whole index: done when asked, or taken from the network in memory.
+        let known = inMemory ? (cache ?? coreCache)?.count(of: request.collection) : nil
         return AccessOffer(
-            usable: request.constraints.map { columns?.narrows($0) ?? false }, rows: try rows(in: table), eventRows: try rows(in: "interactions"),
-            inMemory: isEvent ? cache != nil : cache != nil || coreCache != nil)
+            usable: request.constraints.map { columns?.narrows($0) ?? false }, rows: try known ?? (request.count ? rows(in: table) : nil),
+            eventRows: isEvent ? try interactionsAbout() : 0, inMemory: inMemory)
     }
 
     /// A table's rows, counted by SQLite once until the next change.
@@ -476,6 +508,18 @@ public final class Store: Model {
         return n
     }
     private var counts: [String: Int] = [:]
+
+    /// About how many interactions there are, for the planner's choice between reading every
+    /// event and reading them per contact: counted once, then kept until another process
+    /// writes (a change here adds or removes a few; counting a million after each one would
+    /// cost more than a REPL statement should).
+    private func interactionsAbout() throws -> Int {
+        if let n = interactionCount { return n }
+        let n = try rows(in: "interactions")
+        interactionCount = n
+        return n
+    }
+    private var interactionCount: Int?
 
     /// The rows a plan asks for, narrowed in SQL; nil once the network is in memory (filtering
     /// there is cheaper), when no condition has exact SQL (contacts), or past the cap.
@@ -542,13 +586,26 @@ public final class Store: Model {
             }
             if cache != nil { cache!.apply(stamped) }
             // A contact's stage follows its whole history, which the network without events
-            // does not hold: that one is read again rather than patched.
+            // does not hold: the stage the database settled on is copied into it. A merge
+            // moves every event: that network is read again.
             switch change {
-            case .insertStageChange, .deleteEvent(.stage, _), .mergeContact: coreCache = nil
+            case .insertStageChange(let c): try settledStage(of: c.contact)
+            case .deleteEvent(.stage, _): coreCache = nil
+            case .mergeContact: coreCache = nil
             default: if coreCache != nil { coreCache!.apply(stamped) }
             }
         }
         return id
+    }
+
+    /// Copies a contact's stage, as the database settled it, into the network without events.
+    private func settledStage(of id: Int64) throws {
+        // The contact alone is copied: a copy of the network would make the change below copy it all.
+        guard var c = coreCache?.contact(id) else { return }
+        let stored = try db.inDatabase { try Int.fetchOne($0, sql: "SELECT stage FROM contacts WHERE id = ?", arguments: [id]) }
+        guard let stored, let stage = Stage(rawValue: stored), stage != c.stage else { return }
+        c.stage = stage
+        coreCache!.apply(.updateContact(c, fields: ["stage"]))
     }
 
     /// Reads raw SQL results; used by the benchmark and by tests.

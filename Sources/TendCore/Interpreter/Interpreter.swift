@@ -269,6 +269,8 @@ public final class Interpreter {
     var inProgress: Set<String> = []
     /// What the planner weighs (how many events fit in memory, the size of a page).
     public var cost = CostModel()
+    /// Set while `explain` plans a query: the plan then says how many rows the collection holds.
+    var explaining = false
 
     /// Starts the budgets of a statement afresh (work, bytes made) and reads the stack's bounds.
     func startStatement() {
@@ -408,6 +410,10 @@ public final class Interpreter {
     @discardableResult
     func apply(_ change: Change) throws -> Int64? {
         invalidate()
+        // The views share the model's arrays of contacts and events: they are let go before the
+        // change, so that the model changes its own copy in place. Kept, every change would copy
+        // every contact, and a script of n changes would take n² time.
+        retiredView = nil
         return try model.apply(change)
     }
 

@@ -7,6 +7,11 @@ extension Interpreter {
     func plan(for q: Query) throws -> Plan {
         guard case .expr(let e) = q.source else { return Plan(query: q) }
         let v = try view()
+        if explaining {
+            var planner = planner(for: v)
+            planner.counting = true
+            return try planner.plan(q)
+        }
         let key = ObjectIdentifier(e)
         if let known = v.plans[key] { return known }
         let plan = try planner(for: v).plan(q)

@@ -495,6 +495,8 @@ extension Interpreter {
         var lines = [s.text + "    # already a plain statement"]
         if case .expr(let e) = s.kind, case .query(let q) = e.kind, case .expr = q.source {
             // The plan this query would run with, one step a line.
+            explaining = true
+            defer { explaining = false }
             lines += try plan(for: q).lines { s.source.slice($0.range) }.map { "  " + $0 }
         }
         return [.value(.string(lines.joined(separator: "\n")))]

@@ -18,12 +18,16 @@ public struct ContactStats: Sendable, Equatable {
 
     public var giveRatio: Decimal { Decimal(gave) / Decimal(max(asked, 1)) }
 
-    /// Counts a touch on `on` if it is not after today (`recent`: 90 days before today). The one
-    /// rule for touches, shared by the core's pass over events and the store's scan.
+    /// The first day `touches_90d` counts: 90 days before today, itself included, as
+    /// `on >= today - 90d` includes it.
+    public static func recentStart(_ today: Day) -> Day { today.adding(days: -90) }
+
+    /// Counts a touch on `on` if it is not after today (`recent`: `recentStart(today)`). The one
+    /// rule for touches, shared by the core's pass over events and the store's scans.
     public mutating func touch(_ on: Day, today: Day, recent: Day) {
         guard on <= today else { return }
         touches += 1
-        if on > recent { touches90 += 1 }
+        if on >= recent { touches90 += 1 }
         if lastTouch.map({ on > $0 }) ?? true { lastTouch = on }
     }
 }
@@ -41,7 +45,7 @@ extension Network {
         var slot: [Int64: Int] = [:]
         slot.reserveCapacity(contacts.count)
         for (i, c) in contacts.enumerated() { slot[c.id] = i }
-        let recent = today.adding(days: -90)
+        let recent = ContactStats.recentStart(today)
         func inWindow(_ d: Day) -> Bool { window.map { $0.contains(d) } ?? true }
         func touch(_ k: Int, _ on: Day) { sums[k].touch(on, today: today, recent: recent) }
         for e in interactions where inWindow(e.on) {

@@ -45,7 +45,8 @@ public final class MemoryModel: Model {
     @discardableResult public func apply(_ change: Change) throws -> Int64? { data.apply(change) }
     public func offer(_ request: AccessRequest) throws -> AccessOffer {
         AccessOffer(
-            usable: request.constraints.map { _ in false }, rows: data.count(of: request.collection) ?? 0, eventRows: data.interactions.count,
+            usable: request.constraints.map { _ in false }, rows: data.count(of: request.collection),
+            eventRows: Planner.eventCollections.contains(request.collection) ? data.interactions.count : 0,
             inMemory: true)
     }
     public func read(_ request: ModelRead) throws -> Network? { nil }

@@ -407,6 +407,9 @@ public struct Network: Sendable {
 
     /// Row index of each contact id in `contacts`.
     public private(set) var contactIndex: [Int64: Int] = [:]
+    /// The edges of `knows` as a set, so that adding one is not a search of them all; made again
+    /// when `knows` was changed around it (its count then differs).
+    private var knowsSet: Set<Pair> = []
     var nextID: [String: Int64] = [:]
 
     public init() {}
@@ -468,6 +471,7 @@ public struct Network: Sendable {
                 if x != y { edges.insert(Pair(x, y)) }
             }
             knows = edges.sorted { ($0.a, $0.b) < ($1.a, $1.b) }.map { ($0.a, $0.b) }
+            knowsSet = []
             for i in goals.indices {
                 var seen = Set<Int64>()
                 goals[i].helpers = goals[i].helpers.map { $0 == from ? into : $0 }.filter { seen.insert($0).inserted }
@@ -498,8 +502,7 @@ public struct Network: Sendable {
         case .insertIntroduction(var e):
             e.id = newID("introductions", e.id)
             introductions.append(e)
-            let p = Pair(e.a, e.b)
-            if p.a != p.b && !knows.contains(where: { $0 == (p.a, p.b) }) { knows.append((p.a, p.b)) }
+            addKnows(e.a, e.b)
             return e.id
         case .insertSpend(var e):
             e.id = newID("spending", e.id)
@@ -517,8 +520,7 @@ public struct Network: Sendable {
                 settleStage(of: s.contact, otherwise: .contact)
             }
         case .insertKnows(let a, let b):
-            let p = Pair(a, b)
-            if p.a != p.b && !knows.contains(where: { $0 == (p.a, p.b) }) { knows.append((p.a, p.b)) }
+            addKnows(a, b)
         case .setMe(let m):
             me = m
         case .setMarket(let m):
@@ -548,6 +550,14 @@ public struct Network: Sendable {
         return nil
     }
 
+    /// Adds an edge unless it is there (or joins a contact to itself).
+    private mutating func addKnows(_ a: Int64, _ b: Int64) {
+        let p = Pair(a, b)
+        guard p.a != p.b else { return }
+        if knowsSet.count != knows.count { knowsSet = Set(knows.map { Pair($0.0, $0.1) }) }
+        if knowsSet.insert(p).inserted { knows.append((p.a, p.b)) }
+    }
+
     /// The stage a contact's history gives: its latest change by date, ties to the later id.
     public func latestStage(of id: Int64) -> Stage? {
         stageChanges.filter { $0.contact == id }.max { ($0.on, $0.id) < ($1.on, $1.id) }?.stage
@@ -570,6 +580,7 @@ public struct Network: Sendable {
         introductions.removeAll { $0.a == id || $0.b == id }
         spending.removeAll { $0.contact == id }
         knows.removeAll { $0.0 == id || $0.1 == id }
+        knowsSet = []
         for i in goals.indices { goals[i].helpers.removeAll { $0 == id } }
     }
 }

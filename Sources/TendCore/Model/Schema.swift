@@ -110,7 +110,7 @@ public enum Schema {
             FieldSpec("snoozed_until", .date, "agenda items are hidden until this date"),
             FieldSpec("last_touch", .date, derived: true, "date of the last touch (interaction other than a note, referral, introduction)"),
             FieldSpec("touches", .number, derived: true, "number of touches up to today"),
-            FieldSpec("touches_90d", .number, derived: true, "touches in the last 90 days"),
+            FieldSpec("touches_90d", .number, derived: true, "touches on or after today - 90d (that day included), up to today"),
             FieldSpec("due", .date, derived: true, "(last_touch ?? met_on ?? created) + cadence"),
             FieldSpec("overdue", .duration, derived: true, "how far past due: max(0d, today - due)"),
             FieldSpec("gave", .number, derived: true, "times I brought value: gave interactions, referrals given, introductions"),

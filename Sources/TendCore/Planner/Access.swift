@@ -40,6 +40,9 @@ public enum ConstraintOp: String, Sendable, CaseIterable {
 public struct AccessRequest: Sendable, Equatable {
     public var collection: String
     public var constraints: [Shape]
+    /// True when the exact number of rows is wanted (`count(contacts)`, `explain`): a model may
+    /// have to count them, which a plan alone does not need.
+    public var count = false
     public struct Shape: Sendable, Equatable {
         public var field: String
         public var op: ConstraintOp
@@ -48,9 +51,10 @@ public struct AccessRequest: Sendable, Equatable {
             self.op = op
         }
     }
-    public init(collection: String, constraints: [Shape]) {
+    public init(collection: String, constraints: [Shape], count: Bool = false) {
         self.collection = collection
         self.constraints = constraints
+        self.count = count
     }
 }
 
@@ -59,13 +63,15 @@ public struct AccessOffer: Sendable, Equatable {
     /// For each constraint offered: true when the model can narrow its rows by it (for values it
     /// can compare as Tend does; it leaves the others to the core).
     public var usable: [Bool]
-    /// How many rows the collection holds now.
-    public var rows: Int
-    /// How many rows reading every event into memory would bring (the interactions, most of them).
+    /// How many rows the collection holds now: always when the request asks to count, else
+    /// when the model knows without counting (nil otherwise).
+    public var rows: Int?
+    /// For an event collection: about how many rows reading every event into memory would bring
+    /// (the interactions, most of them); 0 for other collections.
     public var eventRows: Int
     /// True when the model holds the data in memory already: filtering there costs less than any read.
     public var inMemory: Bool
-    public init(usable: [Bool], rows: Int, eventRows: Int, inMemory: Bool) {
+    public init(usable: [Bool], rows: Int?, eventRows: Int, inMemory: Bool) {
         self.usable = usable
         self.rows = rows
         self.eventRows = eventRows

@@ -22,6 +22,8 @@ public struct Planner {
     /// The model's answer to a request (SQLite's `xBestIndex`); nil when the rows are in memory
     /// only (a goal's period, which counts its own window of events).
     public var offer: ((AccessRequest) throws -> AccessOffer)?
+    /// Set by `explain`: the model is asked to count the collection, for the plan's size line.
+    public var counting = false
 
     public init(definitions: Definitions, cost: CostModel = CostModel(), offer: ((AccessRequest) throws -> AccessOffer)?) {
         self.init(cost: cost, offer: offer) { definitions }
@@ -58,7 +60,7 @@ public struct Planner {
         if let fn = readDefinitions().fns["default_cadence"], !readsOnlyTheRow(fn.body) { return .scan }
         let constraints = Planner.constraints(in: filter)
         guard !constraints.isEmpty else { return .scan }
-        let answer = try offer(AccessRequest(collection: "contacts", constraints: constraints.map(\.shape)))
+        let answer = try offer(AccessRequest(collection: "contacts", constraints: constraints.map(\.shape), count: counting))
         rows = answer.rows
         let usable = zip(constraints, answer.usable).filter(\.1).map(\.0)
         return answer.inMemory || usable.isEmpty ? .scan : .selectContacts(usable)
@@ -69,7 +71,7 @@ public struct Planner {
         a.keys = Planner.contactKeys(in: filter)
         a.constraints = Planner.constraints(in: filter)
         guard let offer else { return a }
-        let answer = try offer(AccessRequest(collection: name, constraints: a.constraints.map(\.shape)))
+        let answer = try offer(AccessRequest(collection: name, constraints: a.constraints.map(\.shape), count: counting))
         rows = answer.rows
         guard !answer.inMemory else { return a }
         a.narrowing = zip(a.constraints, answer.usable).filter(\.1).map(\.0)
@@ -98,7 +100,7 @@ public struct Planner {
     /// them; nil to count the rows in memory.
     public func count(of collection: String) throws -> Int? {
         guard let offer, Schema.collection(named: collection) != nil, collection != "agenda" else { return nil }
-        let answer = try offer(AccessRequest(collection: collection, constraints: []))
+        let answer = try offer(AccessRequest(collection: collection, constraints: [], count: true))
         return answer.inMemory ? nil : answer.rows
     }
 }
