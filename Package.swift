@@ -37,7 +37,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
     ],
     targets: [
         // The language: lexer, parser, checker, interpreter. No I/O, no database.
@@ -45,8 +44,8 @@ let package = Package(
         // SQLite storage through GRDB; the only importer of GRDB.
         .target(
             name: "TendStore", dependencies: ["TendCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: releaseSpeed),
-        // Reading and writing other programs' files: vCard, CSV (through CSV.swift), iCalendar, DOT.
-        .target(name: "TendInterchange", dependencies: ["TendCore", .product(name: "CSV", package: "CSV.swift")]),
+        // Reading and writing other programs' files: vCard, CSV, iCalendar, DOT.
+        .target(name: "TendInterchange", dependencies: ["TendCore"]),
         // libedit, found through pkg-config; Debian ships it in libedit-dev.
         .systemLibrary(
             name: "CEditLine", pkgConfig: "libedit",

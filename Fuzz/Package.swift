@@ -20,6 +20,20 @@ let package = Package(
                 "FuzzDriver", .product(name: "TendStore", package: "tendroot"), .product(name: "TendREPL", package: "tendroot"),
                 .product(name: "TendCore", package: "tendroot"),
             ]),
+        // Touches from files (#20): the iCalendar reader and recurrences; the mail header reader and mbox scanner.
+        .target(
+            name: "TouchFixture",
+            dependencies: [.product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot")]),
+        .executableTarget(
+            name: "FuzzCalendar",
+            dependencies: [
+                "FuzzDriver", "TouchFixture", .product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot"),
+            ]),
+        .executableTarget(
+            name: "FuzzMail",
+            dependencies: [
+                "FuzzDriver", "TouchFixture", .product(name: "TendInterchange", package: "tendroot"), .product(name: "TendCore", package: "tendroot"),
+            ]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,9 +1,8 @@
-import CSV
 import Foundation
 import TendCore
 
 /// Contacts from CSV files: any file with a header row, LinkedIn's Connections.csv, and Google
-/// Contacts' export. Parsing is CSV.swift's; this maps columns to fields.
+/// Contacts' export. `CSVRecords` reads the records; this maps columns to fields.
 public enum CSVImport {
     /// Header names (normalised: lowercase, spaces and dashes as `_`) and the field each fills.
     static let aliases: [String: String] = [
@@ -41,27 +40,52 @@ public enum CSVImport {
     public enum Flavor: Sendable { case generic, linkedin, google }
 
     /// Reads a CSV file. `mapping` overrides the header-to-field choice: `{"Full Name": "name"}`.
+    /// A record that cannot be read is an error naming it and its line; a quote that is never
+    /// closed is one too, for the rest of the file cannot be read either.
     public static func read(_ bytes: [UInt8], flavor: Flavor = .generic, mapping: [String: String] = [:]) throws -> ImportBatch {
-        var text = try decodeText(bytes, what: "file")
-        var headerLine = 1
+        var batch = ImportBatch()
+        let (text, warning) = try TextEncoding.text(bytes, what: "file")
+        if let warning { batch.warnings.append(warning) }
+        let utf8 = Array(text.utf8)
+        let file = CSVRecords(utf8, delimiter: CSVRecords.delimiter(of: utf8))
+        var start = 0
         if flavor == .linkedin {
             // LinkedIn puts a few note lines before the header row.
-            let lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
-            guard let i = lines.firstIndex(where: { $0.hasPrefix("First Name,") || $0.hasPrefix("\"First Name\",") }) else {
+            guard let i = file.records.firstIndex(where: { $0.cells.first?.trimmed == "First Name" }) else {
                 throw ImportError("file", "no header row starting with First Name: is this LinkedIn's Connections.csv?")
             }
-            headerLine = i + 1
-            text = lines[i...].joined(separator: "\n")
+            start = i
         }
-        let reader: CSVReader
-        do {
-            reader = try CSVReader(string: text, hasHeaderRow: false)
-        } catch {
-            throw ImportError("line 1", "cannot read the CSV: \(error)")
+        guard start < file.records.count, case let header = file.records[start].cells, header.contains(where: { !$0.trimmed.isEmpty }) else {
+            if let u = file.unclosed { throw ImportError("line \(u.recordLine)", unclosedQuote(u.quoteLine)) }
+            throw ImportError("line \(file.records.first?.line ?? 1)", "no header row")
         }
-        guard let header = reader.next(), header.contains(where: { !$0.trimmed.isEmpty }) else {
-            throw ImportError("line \(headerLine)", "no header row")
+        let headerLine = file.records[start].line
+        let fields = columns(header, flavor: flavor, mapping: mapping)
+        guard fields.contains(where: { $0 == "name" || $0 == "first" || $0 == "last" }) else {
+            throw ImportError(
+                "line \(headerLine)", "the header has no name column (name, first name or last name); header: \(header.joined(separator: ", "))")
         }
+        for (n, record) in file.records.dropFirst(start + 1).enumerated() {
+            let origin = "record \(n + 1) (line \(record.line))"
+            do {
+                if let c = try contact(record.cells, header: header, fields: fields, origin: origin, flavor: flavor) { batch.contacts.append(c) }
+            } catch let e as ImportError {
+                batch.errors.append(e)
+            }
+        }
+        if let u = file.unclosed {
+            batch.errors.append(ImportError("record \(file.records.count - start) (line \(u.recordLine))", unclosedQuote(u.quoteLine)))
+        }
+        return batch
+    }
+
+    static func unclosedQuote(_ line: Int) -> String {
+        "the quote that opens a cell on line \(line) is never closed, so the rest of the file cannot be read; close it or remove it"
+    }
+
+    /// The field each column fills (nil: none, its cells are kept as notes).
+    static func columns(_ header: [String], flavor: Flavor, mapping: [String: String]) -> [String?] {
         var fields: [String?] = header.map { h in
             if let m = mapping[h] ?? mapping[normalise(h)] { return m }
             let key = normalise(h)
@@ -75,41 +99,29 @@ public enum CSVImport {
                 return seen.insert(f).inserted ? f : nil
             }
         }
-        guard fields.contains(where: { $0 == "name" || $0 == "first" || $0 == "last" }) else {
-            throw ImportError(
-                "line \(headerLine)", "the header has no name column (name, first name or last name); header: \(header.joined(separator: ", "))")
+        return fields
+    }
+
+    /// One record as a contact; nil for a blank line.
+    static func contact(_ row: [String], header: [String], fields: [String?], origin: String, flavor: Flavor) throws -> ImportedContact? {
+        if row.allSatisfy({ $0.trimmed.isEmpty }) { return nil }
+        if row.count > header.count, row[header.count...].contains(where: { !$0.isEmpty }) {
+            throw ImportError(origin, "\(row.count) fields where the header has \(header.count)")
         }
-        var batch = ImportBatch()
-        var record = 0
-        while let row = reader.next() {
-            record += 1
-            if let e = reader.error { throw ImportError("record \(record)", "\(e)") }
-            if row.allSatisfy({ $0.trimmed.isEmpty }) { continue }
-            let origin = "record \(record)"
-            if row.count > header.count, row[header.count...].contains(where: { !$0.isEmpty }) {
-                batch.errors.append(ImportError(origin, "\(row.count) fields where the header has \(header.count)"))
+        var values: [String: String] = [:]
+        var extras: [String] = []
+        for (i, f) in fields.enumerated() where i < row.count {
+            guard let f else {
+                if !row[i].isEmpty { extras.append("\(header[i]): \(SpreadsheetCell.restored(row[i]))") }
                 continue
             }
-            var values: [String: String] = [:]
-            for (i, f) in fields.enumerated() {
-                guard let f, i < row.count else { continue }
-                let v = SpreadsheetCell.restored(row[i].trimmed)
-                if v.isEmpty { continue }
-                if values[f] == nil { values[f] = v } else if f == "tags" || f == "notes" { values[f]! += ";" + v }
-            }
-            var extras: [String] = []
-            for (i, f) in fields.enumerated() where f == nil && i < row.count && !row[i].isEmpty {
-                extras.append("\(header[i]): \(SpreadsheetCell.restored(row[i]))")
-            }
-            do {
-                var c = try contact(values, origin: origin, flavor: flavor)
-                if flavor == .generic { c.notes += extras }
-                batch.contacts.append(c)
-            } catch let e as ImportError {
-                batch.errors.append(e)
-            }
+            let v = SpreadsheetCell.restored(row[i].trimmed)
+            if v.isEmpty { continue }
+            if values[f] == nil { values[f] = v } else if f == "tags" || f == "notes" { values[f]! += ";" + v }
         }
-        return batch
+        var c = try contact(values, origin: origin, flavor: flavor)
+        if flavor == .generic { c.notes += extras }
+        return c
     }
 
     /// One record's cells (by field) as a contact. Tend's own columns read back exactly what
@@ -120,6 +132,8 @@ public enum CSVImport {
         if name.isEmpty, let email = v["email"] { name = email }
         guard !name.isEmpty else { throw ImportError(origin, field: "name", "no name") }
         var c = ImportedContact(origin: origin, name: name)
+        c.givenName = v["first"]
+        c.familyName = v["last"]
         if let e = v["email"] {
             for part in e.split(whereSeparator: { $0 == ";" || $0 == " " }) where part.contains("@") { c.emails.append(String(part)) }
             if c.emails.isEmpty { throw ImportError(origin, field: "email", "\"\(e)\" is not an e-mail address") }

@@ -9,6 +9,10 @@ public struct ImportedContact: Equatable, Sendable {
     public var handle: String?
     /// A vCard's UID: two cards of one file with the same UID are one person.
     public var uid: String?
+    /// The given and family name when the file gives them apart (vCard N, CSV first and last
+    /// name columns): a handle is made of them, without honorifics.
+    public var givenName: String?
+    public var familyName: String?
     public var emails: [String] = []
     public var phones: [String] = []
     public var tags: [String] = []
@@ -45,7 +49,7 @@ public struct ImportedContact: Equatable, Sendable {
 /// A tag as Tend keeps it: a file's label ("VIP", "* myContacts") made into a handle-like word;
 /// a tag that already is one is kept as it is.
 public func tagName(_ label: String) -> String {
-    isValidHandle(label) ? label : makeHandle(label)
+    isValidHandle(label) ? label : slug(label)
 }
 
 /// A record that could not be read: where, which field, and why.
@@ -61,36 +65,11 @@ public struct ImportError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(origin)\(field.map { ", field \($0)" } ?? ""): \(message)" }
 }
 
-/// What an import read: good records, and bad ones with their errors.
+/// What an import read: good records, bad ones with their errors, and what the reader had to
+/// guess or leave out of the good ones (a card named by its e-mail, a charset guessed).
 public struct ImportBatch: Sendable {
     public var contacts: [ImportedContact] = []
     public var errors: [ImportError] = []
+    public var warnings: [ImportError] = []
     public init() {}
-}
-
-/// Text from a file: UTF-8 (a BOM is dropped); binary files and invalid UTF-8 are errors that say where.
-public func decodeText(_ bytes: [UInt8], what: String) throws -> String {
-    if bytes.isEmpty { throw ImportError(what, "the file is empty") }
-    if bytes.prefix(4096).contains(0) { throw ImportError(what, "this is a binary file, not text") }
-    if var text = String(validating: bytes, as: UTF8.self) {
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        return text
-    }
-    // Invalid: find the first bad byte so that the message can say where.
-    var line = 1
-    var i = 0
-    var out = String.UnicodeScalarView()
-    while i < bytes.count {
-        var it = bytes[i...].makeIterator()
-        var decoder = UTF8()
-        guard case .scalarValue(let s) = decoder.decode(&it) else {
-            throw ImportError("line \(line)", "invalid UTF-8 (byte \(i + 1)); save the file as UTF-8")
-        }
-        if s == "\n" { line += 1 }
-        out.append(s)
-        i += s.utf8.count
-    }
-    var text = String(out)
-    if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-    return text
 }

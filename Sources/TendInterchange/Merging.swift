@@ -181,10 +181,17 @@ public enum Merge {
         } else {
             c.tags += newTags
         }
-        // Notes only grow: a line the contact's notes do not hold yet is added.
-        for n in extraNotes(p) where !(c.notes ?? "").contains(n) {
-            c.notes = c.notes.map { $0 + "\n" + n } ?? n
+        // Notes only grow: a note with a line the contact's notes do not hold yet is added.
+        // Lines are looked up in a set, so a record with thousands of notes merges in linear time.
+        var held = Set((c.notes ?? "").split(whereSeparator: \.isNewline))
+        var added: [String] = []
+        for n in extraNotes(p) {
+            let lines = n.split(whereSeparator: \.isNewline)
+            if lines.allSatisfy(held.contains) { continue }
+            added.append(n)
+            held.formUnion(lines)
         }
+        if !added.isEmpty { c.notes = ((c.notes.map { [$0] } ?? []) + added).joined(separator: "\n") }
         return changes
     }
 }

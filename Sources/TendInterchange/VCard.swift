@@ -1,132 +1,159 @@
 import Foundation
 import TendCore
 
-/// vCard 2.1, 3.0 and 4.0 (RFC 6350): folded lines, escapes, parameters, groups,
-/// QUOTED-PRINTABLE and CHARSET in 2.1. Reading never crashes on bad input: a bad card becomes an
-/// error that names the card and line.
+/// vCard 2.1, 3.0 and 4.0 (RFC 2425, 2426, 6350) as phones and mail programs really write them:
+/// any line ends (CRLF, LF, CR, iPhone's CR CR LF), folded lines, escapes, parameters, Apple's
+/// `itemN.` groups and labels, QUOTED-PRINTABLE and a CHARSET per property in 2.1, group cards.
+/// Reading never crashes on bad input and never refuses a whole file for one card: what can be
+/// read is imported (with a warning when something was guessed or left out), and only a card
+/// that cannot be read at all is an error naming the card and line.
 public enum VCard {
-    /// A content line: `[group.]NAME;PARAM=a,b:value`.
+    /// A content line: `[group.]NAME;PARAM=a,b:value`, its value decoded to text.
     struct Property {
+        var group: String?
         var name: String
         var params: [String: [String]]
         var value: String
         var line: Int
+        /// The value was not valid in its charset (or named none and was not UTF-8): read as Windows-1252.
+        var guessed = false
         func param(_ key: String) -> [String] { params[key] ?? [] }
         var types: [String] { (param("TYPE") + (params[""] ?? [])).map { $0.lowercased() } }
+        /// Inline binary data (a photo, a key): `ENCODING=b` (3.0) or `BASE64` (2.1).
+        var isBinary: Bool { (param("ENCODING") + (params[""] ?? [])).contains { ["B", "BASE64"].contains($0.uppercased()) } }
+        var isPreferred: Bool { types.contains("pref") || param("PREF").first == "1" }
     }
 
     /// Reads every card of a file.
     public static func read(_ bytes: [UInt8]) throws -> ImportBatch {
-        // 2.1 files may be in another charset; decode as UTF-8, else as Latin-1 when a card says so.
-        let text: String
-        do {
-            text = try decodeText(bytes, what: "file")
-        } catch let e as ImportError where e.message.hasPrefix("invalid UTF-8") {
-            let head = String(decoding: bytes.prefix(8192), as: UTF8.self).uppercased()
-            guard head.contains("CHARSET=ISO-8859-1") || head.contains("CHARSET=WINDOWS-1252") else { throw e }
-            text = String(bytes.map { Character(Unicode.Scalar($0)) })
-        }
+        let utf8 = try TextEncoding.unicode(bytes, what: "file")
         var batch = ImportBatch()
         var card: [Property]?
         var cardLine = 0
         var cardNumber = 0
-        for (line, number) in unfold(text) {
-            // Most lines start with a letter: only the others can be blank.
-            if let first = line.utf8.first, first > 0x20, first < 0x80 {
-            } else if line.trimmed.isEmpty {
-                continue
+        var groups: [GroupCard] = []
+        func origin() -> String { "card \(cardNumber) (line \(cardLine))" }
+        func finish(_ props: [Property]) {
+            if let group = GroupCard(props, origin: origin()) {
+                groups.append(group)
+                return
             }
+            do {
+                batch.contacts.append(try contact(props, origin: origin(), warnings: &batch.warnings))
+            } catch let e as ImportError {
+                batch.errors.append(e)
+            } catch {}
+        }
+        for (line, number) in contentLines(utf8) {
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             guard let p = parseLine(line, number) else {
+                // 2.1 base64 data may run on unindented lines up to a blank one (Nokia, Sony Ericsson).
+                if card?.last?.isBinary == true { continue }
+                let text = String(decoding: line.prefix(40), as: UTF8.self).debugDescription
                 if card != nil {
-                    batch.errors.append(
-                        ImportError("card \(cardNumber) (line \(number))", "expected NAME:VALUE, found \(String(line.prefix(40)).debugDescription)"))
-                    card = nil
+                    batch.warnings.append(ImportError(origin(), "line \(number) is not a vCard line (\(text)): left out"))
                 } else {
-                    batch.errors.append(ImportError("line \(number)", "not a vCard line (expected BEGIN:VCARD)"))
+                    batch.warnings.append(ImportError("line \(number)", "\(text) is outside BEGIN:VCARD … END:VCARD: left out"))
                 }
                 continue
             }
-            switch (p.name, p.name == "BEGIN" || p.name == "END" ? p.value.uppercased() : "") {
+            switch (p.name, p.name == "BEGIN" || p.name == "END" ? p.value.trimmed.uppercased() : "") {
             case ("BEGIN", "VCARD"):
-                if card != nil { batch.errors.append(ImportError("card \(cardNumber) (line \(cardLine))", "no END:VCARD before the next BEGIN")) }
+                if let props = card {
+                    batch.warnings.append(ImportError(origin(), "no END:VCARD before the next BEGIN:VCARD (line \(number)): read up to there"))
+                    finish(props)
+                }
                 cardNumber += 1
                 card = []
                 cardLine = number
             case ("END", "VCARD"):
-                guard let props = card else {
-                    batch.errors.append(ImportError("line \(number)", "END:VCARD without BEGIN:VCARD"))
-                    continue
+                if let props = card {
+                    finish(props)
+                } else {
+                    batch.warnings.append(ImportError("line \(number)", "END:VCARD without BEGIN:VCARD: left out"))
                 }
-                let origin = "card \(cardNumber) (line \(cardLine))"
-                do { batch.contacts.append(try contact(props, origin: origin)) } catch let e as ImportError { batch.errors.append(e) }
                 card = nil
             default:
                 if card == nil {
-                    batch.errors.append(ImportError("line \(number)", "\(p.name) outside BEGIN:VCARD … END:VCARD"))
+                    batch.warnings.append(ImportError("line \(number)", "\(p.name) is outside BEGIN:VCARD … END:VCARD: left out"))
                 } else {
                     card!.append(p)
                 }
             }
         }
-        if card != nil { batch.errors.append(ImportError("card \(cardNumber) (line \(cardLine))", "the file ends before END:VCARD")) }
-        if cardNumber == 0 && batch.errors.isEmpty { batch.errors.append(ImportError("file", "no BEGIN:VCARD: this is not a vCard file")) }
+        if let props = card {
+            batch.warnings.append(ImportError(origin(), "the file ends before END:VCARD: read up to there"))
+            finish(props)
+        }
+        if cardNumber == 0 { batch.errors.append(ImportError("file", "no BEGIN:VCARD: this is not a vCard file")) }
+        for g in groups { g.tagMembers(of: &batch) }
         return batch
     }
 
-    /// Joins folded lines (CRLF or LF followed by a space or tab) and 2.1 soft line breaks.
-    static func unfold(_ text: String) -> [(String, Int)] {
-        var out: [(String, Int)] = []
+    // MARK: - Lines
+
+    /// The content lines of a file, each with the number of the line it starts on: physical
+    /// lines end at LF, CRLF or CR CR LF (iPhone), or at CR in a file without a LF (classic Mac
+    /// OS; elsewhere a CR alone is data, as it was written), and are joined where folded (a line that
+    /// starts with a space or tab continues the one before) or where a QUOTED-PRINTABLE value
+    /// ends in a soft break (`=`). A soft break never swallows END:VCARD: some writers leave one
+    /// on a card's last line.
+    static func contentLines(_ bytes: [UInt8]) -> [([UInt8], Int)] {
+        let cr = UInt8(ascii: "\r")
+        let lf = UInt8(ascii: "\n")
+        var out: [([UInt8], Int)] = []
         var number = 0
-        var lastQP = false
-        // Split the bytes: "\r\n" is one Character in Swift, so splitting Characters would miss it;
-        // a plain loop over the contiguous bytes (the generic split was a twentieth of an import).
-        var text = text
-        let lines: [String] = text.withUTF8 { buf in
-            var out: [String] = []
-            var start = 0
-            for i in 0...buf.count where i == buf.count || buf[i] == UInt8(ascii: "\n") {
-                var end = i
-                if end > start, buf[end - 1] == UInt8(ascii: "\r") { end -= 1 }
-                out.append(String(decoding: UnsafeBufferPointer(rebasing: buf[start..<end]), as: UTF8.self))
-                start = i + 1
-            }
-            return out
-        }
-        for line in lines {
+        var quotedPrintable = false
+        var softBreak = false
+        let lineEnd = bytes.contains(lf) ? lf : cr
+        var i = 0
+        while i < bytes.count {
+            var end = i
+            while end < bytes.count && bytes[end] != lineEnd { end += 1 }
+            var line = bytes[i..<end]
+            while line.last == cr { line.removeLast() }
+            i = end + 1
             number += 1
-            if let first = line.utf8.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "\t"), !out.isEmpty {
-                out[out.count - 1].0 += String(decoding: line.utf8.dropFirst(), as: UTF8.self)
-                continue
-            }
-            if lastQP, !out.isEmpty {
-                out[out.count - 1].0 += line
+            let indented = line.first == 0x20 || line.first == 0x09
+            if softBreak && !isEndVCard(line) {
+                out[out.count - 1].0 += indented ? line.dropFirst() : line
+            } else if indented && !out.isEmpty && !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) {
+                out[out.count - 1].0 += line.dropFirst()
             } else {
-                out.append((line, number))
+                out.append((Array(line), number))
+                quotedPrintable = isQuotedPrintable(line)
             }
-            // QUOTED-PRINTABLE: a trailing "=" continues on the next line.
-            lastQP = out[out.count - 1].0.utf8.last == UInt8(ascii: "=") && out[out.count - 1].0.uppercased().contains("QUOTED-PRINTABLE")
-            if lastQP { out[out.count - 1].0.removeLast() }
+            softBreak = quotedPrintable && out[out.count - 1].0.last == UInt8(ascii: "=")
+            if softBreak { out[out.count - 1].0.removeLast() }
         }
         return out
     }
 
-    /// Splits a content line into name, parameters and value; nil when it has no colon.
-    /// Works on the UTF-8 bytes: every delimiter is ASCII, so byte positions are valid indices.
-    static func parseLine(_ line: String, _ number: Int) -> Property? {
-        let u = line.utf8
+    static func isEndVCard(_ line: ArraySlice<UInt8>) -> Bool {
+        line.count < 16 && String(decoding: line, as: UTF8.self).trimmed.uppercased() == "END:VCARD"
+    }
+
+    /// True when the line's name and parameters (before the first colon) ask for QUOTED-PRINTABLE.
+    static func isQuotedPrintable(_ line: ArraySlice<UInt8>) -> Bool {
+        let head = line.prefix { $0 != UInt8(ascii: ":") }
+        guard head.count < line.count else { return false }
+        return String(decoding: head, as: UTF8.self).uppercased().contains("QUOTED-PRINTABLE")
+    }
+
+    /// Splits a content line into group, name, parameters and value; nil when it has no colon
+    /// or no valid name. Every delimiter is ASCII, so cutting the UTF-8 bytes never splits a
+    /// character; the value is decoded by its ENCODING and CHARSET.
+    static func parseLine(_ line: [UInt8], _ number: Int) -> Property? {
         var inQuotes = false
-        var colon: String.Index?
-        var parts: [Substring] = []
-        var partStart = u.startIndex
-        var quoted = false
-        for i in u.indices {
-            let b = u[i]
+        var colon: Int?
+        var parts: [ArraySlice<UInt8>] = []
+        var partStart = 0
+        for (i, b) in line.enumerated() {
             if b == UInt8(ascii: "\"") {
                 inQuotes.toggle()
-                quoted = true
             } else if !inQuotes && (b == UInt8(ascii: ":") || b == UInt8(ascii: ";")) {
                 parts.append(line[partStart..<i])
-                partStart = u.index(after: i)
+                partStart = i + 1
                 if b == UInt8(ascii: ":") {
                     colon = i
                     break
@@ -134,55 +161,68 @@ public enum VCard {
             }
         }
         guard let colon else { return nil }
-        var value = String(line[u.index(after: colon)...])
-        func text(_ part: Substring) -> String {
-            quoted ? part.replacingOccurrences(of: "\"", with: "") : String(part)
+        var name = String(decoding: parts[0], as: UTF8.self).trimmed.uppercased()
+        var group: String?
+        if let dot = name.lastIndex(of: ".") {  // item1.EMAIL
+            group = String(name[..<dot])
+            name = String(name[name.index(after: dot)...])
         }
-        var name = parts[0].uppercased()
-        if let dot = name.utf8.lastIndex(of: UInt8(ascii: ".")) { name = String(name[name.utf8.index(after: dot)...]) }  // item1.EMAIL
-        guard !name.isEmpty,
-            name.utf8.allSatisfy({ b in
-                (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-")
-            })
-        else { return nil }
+        guard !name.isEmpty, name.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }) else { return nil }
         var params: [String: [String]] = [:]
-        for p in parts.dropFirst() {
-            if let eq = p.utf8.firstIndex(of: UInt8(ascii: "=")) {
-                let key = p[..<eq].uppercased()
-                params[key, default: []] += text(p[p.utf8.index(after: eq)...]).split(separator: ",").map(String.init)
+        for part in parts.dropFirst() {
+            let p = String(decoding: part, as: UTF8.self)
+            if let eq = p.firstIndex(of: "=") {
+                let values = paramText(p[p.index(after: eq)...]).split(separator: ",").map { String($0).trimmed }
+                params[p[..<eq].trimmed.uppercased(), default: []] += values
             } else {
-                params["", default: []].append(text(p))  // 2.1: bare TYPE values (TEL;WORK;VOICE)
+                params["", default: []].append(paramText(p[...]).trimmed)  // 2.1: bare TYPE values (TEL;WORK;VOICE)
             }
         }
-        if !params.isEmpty {
-            let encoding = (params["ENCODING"]?.first ?? params[""]?.first { ["QUOTED-PRINTABLE", "BASE64", "B"].contains($0.uppercased()) } ?? "")
-                .uppercased()
-            if encoding == "QUOTED-PRINTABLE" {
-                value = quotedPrintable(value, charset: params["CHARSET"]?.first)
-            }
+        var value = line[(colon + 1)...]
+        var decodedQP: [UInt8] = []
+        if (params["ENCODING"] ?? params[""] ?? []).contains(where: { $0.uppercased() == "QUOTED-PRINTABLE" }) {
+            decodedQP = quotedPrintable(value)
+            value = decodedQP[...]
         }
-        return Property(name: name, params: params, value: value, line: number)
+        let (text, guessed) = TextEncoding.decode(value, charset: params["CHARSET"]?.first)
+        return Property(group: group, name: name, params: params, value: text, line: number, guessed: guessed)
     }
 
-    static func quotedPrintable(_ s: String, charset: String?) -> String {
+    /// A parameter value: quotes dropped, RFC 6868's `^n`, `^'` and `^^` read back.
+    static func paramText(_ s: Substring) -> String {
+        var out = s.replacingOccurrences(of: "\"", with: "")
+        if out.contains("^") {
+            out = out.replacingOccurrences(of: "^n", with: "\n").replacingOccurrences(of: "^'", with: "\"").replacingOccurrences(of: "^^", with: "^")
+        }
+        return out
+    }
+
+    static func quotedPrintable(_ s: ArraySlice<UInt8>) -> [UInt8] {
+        func hex(_ b: UInt8) -> UInt8? {
+            switch b {
+            case 0x30...0x39: return b - 0x30
+            case 0x41...0x46: return b - 0x41 + 10
+            case 0x61...0x66: return b - 0x61 + 10
+            default: return nil
+            }
+        }
         var bytes: [UInt8] = []
-        var it = Array(s.utf8)[...]
-        while let b = it.first {
-            it = it.dropFirst()
-            if b == UInt8(ascii: "="), it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(v)
-                it = it.dropFirst(2)
+        bytes.reserveCapacity(s.count)
+        var i = s.startIndex
+        while i < s.endIndex {
+            if s[i] == UInt8(ascii: "="), i + 2 < s.endIndex, let hi = hex(s[i + 1]), let lo = hex(s[i + 2]) {
+                bytes.append(hi << 4 | lo)
+                i += 3
             } else {
-                bytes.append(b)
+                bytes.append(s[i])
+                i += 1
             }
         }
-        if let cs = charset?.uppercased(), cs.hasPrefix("ISO-8859-1") || cs == "WINDOWS-1252" || cs == "LATIN1" {
-            return String(bytes.map { Character(Unicode.Scalar($0)) })
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
-    /// Splits on an unescaped separator, then unescapes each part.
+    // MARK: - Values
+
     /// Splits a value on an unescaped separator (`;` or `,`), unescaping each part. Works on the
     /// UTF-8 bytes: the separator and the backslash are ASCII, which no byte of another character
     /// equals (appending Characters one at a time was a tenth of an import).
@@ -211,6 +251,8 @@ public enum VCard {
         return parts
     }
 
+    /// A TEXT value read back: `\\`, `\,`, `\;`, `\:` and `\n` (RFC 6350 §3.4); any other
+    /// backslash is kept, for 2.1 writers do not escape it (`C:\notes`).
     static func unescape(_ s: String) -> String {
         guard s.utf8.contains(UInt8(ascii: "\\")) else { return s }
         var out = ""
@@ -219,7 +261,10 @@ public enum VCard {
             if escaped {
                 switch c {
                 case "n", "N": out.append("\n")
-                default: out.append(c)
+                case "\\", ",", ";", ":": out.append(c)
+                default:
+                    out.append("\\")
+                    out.append(c)
                 }
                 escaped = false
             } else if c == "\\" {
@@ -232,76 +277,178 @@ public enum VCard {
         return out
     }
 
+    // MARK: - Cards
+
     /// Tend's fields without a standard property: `X-TEND-NEXT-STEP` → next_step.
     static let extended: [String: ContactField] = Dictionary(
         uniqueKeysWithValues: ContactFields.all.filter { $0.vcardProperty == nil }.map { ($0.extendedProperty, $0) })
 
-    static func contact(_ props: [Property], origin: String) throws -> ImportedContact {
-        let fn = props.first { $0.name == "FN" }.map { unescape($0.value).trimmed }
-        var name = fn ?? ""
-        if name.isEmpty, let n = props.first(where: { $0.name == "N" }) {
-            let parts = split(n.value, on: ";")
-            let family = parts.first ?? ""
-            let given = parts.count > 1 ? parts[1] : ""
-            let middle = parts.count > 2 ? parts[2] : ""
-            name = [parts.count > 3 ? parts[3] : "", given, middle, family, parts.count > 4 ? parts[4] : ""]
-                .filter { !$0.isEmpty }.joined(separator: " ")
-        }
-        if name.isEmpty, let org = props.first(where: { $0.name == "ORG" }) { name = split(org.value, on: ";").first ?? "" }
-        guard !name.isEmpty else { throw ImportError(origin, field: "FN", "the card has no name (FN or N)") }
-        var c = ImportedContact(origin: origin, name: name)
+    /// Properties about the card or the program that wrote it, not about the person: left out.
+    static let ignored: Set<String> = [
+        "FN", "N", "VERSION", "PRODID", "REV", "PHOTO", "LOGO", "SOUND", "KEY", "KIND", "SOURCE", "CLIENTPIDMAP", "NAME", "PROFILE",
+        "SORT-STRING", "MAILER", "X-ABLABEL", "X-ABUID", "X-ABSHOWAS", "X-ABADR", "X-MS-OL-DESIGN", "X-MS-OL-DEFAULT-POSTAL-ADDRESS",
+        "X-MS-CARDPICTURE", "X-MS-IMADDRESS-NONE", "X-MOZILLA-HTML", "X-MOZILLA-PROPERTY", "X-EVOLUTION-FILE-AS", "X-EVOLUTION-LIST",
+        "X-EVOLUTION-LIST-SHOW-ADDRESSES", "X-EVOLUTION-BOOK-URI", "X-WAB-GENDER", "X-LOTUS-CHILD", "X-IMAGETYPE", "X-IMAGEHASH",
+        "X-ADDRESSBOOKSERVER-KIND", "X-ADDRESSBOOKSERVER-MEMBER", "MEMBER",
+    ]
+
+    /// Properties kept as a note under a word of their own: `spouse: Jane`.
+    static let noteLabels: [String: String] = [
+        "BDAY": "birthday", "ANNIVERSARY": "anniversary", "URL": "url", "ROLE": "role", "NICKNAME": "nickname",
+        "X-ANNIVERSARY": "anniversary", "X-EVOLUTION-ANNIVERSARY": "anniversary", "X-MS-ANNIVERSARY": "anniversary",
+        "X-SPOUSE": "spouse", "X-EVOLUTION-SPOUSE": "spouse", "X-MS-SPOUSE": "spouse", "X-KADDRESSBOOK-X-SPOUSESNAME": "spouse",
+        "X-KADDRESSBOOK-X-ANNIVERSARY": "anniversary", "X-MANAGER": "manager", "X-EVOLUTION-MANAGER": "manager",
+        "X-MS-MANAGER": "manager", "X-ASSISTANT": "assistant", "X-EVOLUTION-ASSISTANT": "assistant", "X-MS-ASSISTANT": "assistant",
+        "X-EVOLUTION-BLOG-URL": "blog", "X-ABDATE": "date", "X-ABRELATEDNAMES": "related", "RELATED": "related",
+    ]
+
+    /// An Apple label read as a word: `_$!<HomePage>!$_` → `homepage`; a label of the user's own is kept.
+    static func labelText(_ label: String) -> String {
+        let t = label.trimmed
+        if t.hasPrefix("_$!<") && t.hasSuffix(">!$_") { return String(t.dropFirst(4).dropLast(4)).lowercased() }
+        return t
+    }
+
+    static func contact(_ props: [Property], origin: String, warnings: inout [ImportError]) throws -> ImportedContact {
+        var c = try named(props, origin: origin, warnings: &warnings)
+        var labels: [String: String] = [:]
+        for p in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = labelText(p.value) } }
+        let hasAddress = props.contains { $0.name == "ADR" }
         for p in props {
+            if p.isBinary { continue }
+            if p.guessed && (!ignored.contains(p.name) || p.name == "FN" || p.name == "N") {
+                warnings.append(
+                    ImportError(origin, field: p.name, "line \(p.line) is not in the charset it names (or UTF-8): read as Windows-1252"))
+            }
+            if ignored.contains(p.name) { continue }
             let v = unescape(p.value).trimmed
             if let f = extended[p.name] {
                 // A list keeps its escapes until it is split on its unescaped commas.
                 try c.read(f.name, f.kind == .list ? p.value : v, listSeparator: ",", label: p.name)
                 continue
             }
-            switch p.name {
-            case "FN", "N", "VERSION", "PRODID", "REV", "PHOTO", "LOGO", "SOUND", "KEY", "KIND", "SOURCE", "CLIENTPIDMAP":
-                continue
-            case "UID": if !v.isEmpty { c.uid = v }
-            case "ORG":
-                let parts = split(p.value, on: ";").filter { !$0.isEmpty }
-                if c.fields["company"] == nil { c[text: "company"] = parts.first }
-                if parts.count > 1 { c.notes.append("department: " + parts.dropFirst().joined(separator: ", ")) }
-            case "TITLE": if c.fields["title"] == nil, !v.isEmpty { c[text: "title"] = v }
-            case "ROLE": if !v.isEmpty { c.notes.append("role: \(v)") }
-            case "EMAIL":
-                if !v.isEmpty {
-                    if p.types.contains("pref") || p.param("PREF").first == "1" { c.emails.insert(v, at: 0) } else { c.emails.append(v) }
-                }
-            case "TEL":
-                let number = v.hasPrefix("tel:") ? String(v.dropFirst(4)) : v
-                if !number.isEmpty {
-                    if p.types.contains("pref") || p.param("PREF").first == "1" { c.phones.insert(number, at: 0) } else { c.phones.append(number) }
-                }
-            case "ADR":
-                let parts = split(p.value, on: ";")
-                if c.fields["city"] == nil, parts.count > 3, !parts[3].isEmpty { c[text: "city"] = parts[3] }
-                let address = parts.filter { !$0.isEmpty }.joined(separator: ", ")
-                // An address that is only the city is kept as the city alone.
-                let onlyCity = parts.enumerated().allSatisfy { $0.offset == 3 || $0.element.isEmpty }
-                if !address.isEmpty && !onlyCity {
-                    c.notes.append("address\(p.types.isEmpty ? "" : " (\(p.types.joined(separator: ", ")))"): \(address)")
-                }
-            case "NOTE": if !v.isEmpty { c.notes.append(v) }
-            case "CATEGORIES":
-                for t in split(p.value, on: ",") {
-                    let tag = tagName(t.trimmed)
-                    if !t.trimmed.isEmpty, !c.tags.contains(tag) { c.tags.append(tag) }
-                }
-            case "BDAY": if !v.isEmpty { c.notes.append("birthday: \(v)") }
-            case "ANNIVERSARY": if !v.isEmpty { c.notes.append("anniversary: \(v)") }
-            case "URL": if !v.isEmpty { c.notes.append("url: \(v)") }
-            case "X-TEND-HANDLE": c.handle = v
-            default:
-                // Apple's labels and unique ids (X-ABLABEL, X-ABUID, …) describe other lines; they are not data.
-                if p.name.hasPrefix("X-AB") { continue }
-                if !v.isEmpty { c.notes.append("\(p.name.lowercased()): \(v)") }
-            }
+            let label = p.group.flatMap { labels[$0] }
+            try read(p, v, label: label, hasAddress: hasAddress, into: &c)
         }
         return c
+    }
+
+    /// One property into the contact: a field, an e-mail or phone, a tag, or a note.
+    static func read(_ p: Property, _ v: String, label: String?, hasAddress: Bool, into c: inout ImportedContact) throws {
+        switch p.name {
+        case "UID": if !v.isEmpty { c.uid = v }
+        case "ORG":
+            let parts = split(p.value, on: ";").map(\.trimmed).filter { !$0.isEmpty }
+            if c.fields["company"] == nil { c[text: "company"] = parts.first }
+            if parts.count > 1 { c.notes.append("department: " + parts.dropFirst().joined(separator: ", ")) }
+        case "TITLE": if c.fields["title"] == nil, !v.isEmpty { c[text: "title"] = v }
+        case "EMAIL":
+            let address = v.lowercased().hasPrefix("mailto:") ? String(v.dropFirst(7)) : v
+            if !address.isEmpty { if p.isPreferred { c.emails.insert(address, at: 0) } else { c.emails.append(address) } }
+        case "TEL":
+            var number = v.hasPrefix("tel:") ? String(v.dropFirst(4)) : v
+            number = number.replacingOccurrences(of: ";ext=", with: " ext. ")
+            if !number.isEmpty { if p.isPreferred { c.phones.insert(number, at: 0) } else { c.phones.append(number) } }
+        case "ADR":
+            let parts = split(p.value, on: ";").map(\.trimmed)
+            if c.fields["city"] == nil, parts.count > 3, !parts[3].isEmpty { c[text: "city"] = parts[3] }
+            let address = parts.filter { !$0.isEmpty }.joined(separator: ", ")
+            // An address that is only the city is kept as the city alone.
+            let onlyCity = parts.enumerated().allSatisfy { $0.offset == 3 || $0.element.isEmpty }
+            let kinds = p.types.filter { $0 != "pref" } + (label.map { [$0] } ?? [])
+            if !address.isEmpty && !onlyCity {
+                c.notes.append("address\(kinds.isEmpty ? "" : " (\(kinds.joined(separator: ", ")))"): \(address)")
+            }
+        case "LABEL": if !hasAddress, !v.isEmpty { c.notes.append("address: " + v.replacingOccurrences(of: "\r\n", with: ", ")) }
+        case "NOTE": if !v.isEmpty { c.notes.append(v) }
+        case "CATEGORIES":
+            for t in split(p.value, on: ",") {
+                let tag = tagName(t.trimmed)
+                if !t.trimmed.isEmpty, !c.tags.contains(tag) { c.tags.append(tag) }
+            }
+        case "X-TEND-HANDLE": c.handle = v
+        case "X-ANDROID-CUSTOM":
+            // `vnd.android.cursor.item/nickname;Bob;1;;…`: the kind, then its value.
+            let parts = split(p.value, on: ";")
+            if let kind = parts.first?.split(separator: "/").last, let value = parts.dropFirst().first(where: { !$0.trimmed.isEmpty }) {
+                c.notes.append("\(kind.replacingOccurrences(of: "_", with: " ")): \(value.trimmed)")
+            }
+        default:
+            guard !v.isEmpty, !p.name.hasPrefix("X-AB") || noteLabels[p.name] != nil else { return }
+            let word = label ?? noteLabels[p.name] ?? p.name.lowercased()
+            c.notes.append(label != nil && p.name == "URL" ? "url (\(word)): \(v)" : "\(word): \(v)")
+        }
+    }
+
+    /// The card with its name: FN, else N, else what identifies the person (Android 2.1 writes
+    /// cards with only an e-mail or a phone): the company, an e-mail or a phone, with a warning.
+    /// A card with none of them cannot be anyone: that is an error.
+    static func named(_ props: [Property], origin: String, warnings: inout [ImportError]) throws -> ImportedContact {
+        var given: String?
+        var family: String?
+        var fromParts = ""
+        if let n = props.first(where: { $0.name == "N" }) {
+            // Family; given; additional; prefixes; suffixes (each a comma list in 4.0).
+            let parts = split(n.value, on: ";").map { $0.replacingOccurrences(of: ",", with: " ").trimmed }
+            func part(_ i: Int) -> String { i < parts.count ? parts[i] : "" }
+            family = part(0).isEmpty ? nil : part(0)
+            given = part(1).isEmpty ? nil : part(1)
+            fromParts = [part(3), part(1), part(2), part(0), part(4)].filter { !$0.isEmpty }.joined(separator: " ")
+        }
+        var name = props.first { $0.name == "FN" }.map { unescape($0.value).trimmed } ?? ""
+        if name.isEmpty { name = fromParts }
+        if name.isEmpty {
+            let value = { (property: String) in props.first { $0.name == property && !$0.value.trimmed.isEmpty } }
+            let by: (String, String)? =
+                value("ORG").flatMap { org in split(org.value, on: ";").first { !$0.trimmed.isEmpty }.map { ("company", $0.trimmed) } }
+                ?? value("EMAIL").map { ("e-mail", unescape($0.value).trimmed) }
+                ?? value("TEL").map { ("phone", unescape($0.value).trimmed) }
+            guard let (what, text) = by else { throw ImportError(origin, field: "FN", "the card has no name, company, e-mail or phone") }
+            name = text.hasPrefix("tel:") ? String(text.dropFirst(4)) : text.lowercased().hasPrefix("mailto:") ? String(text.dropFirst(7)) : text
+            warnings.append(ImportError(origin, "the card has no name (FN or N): named by its \(what), \(name)"))
+        }
+        var c = ImportedContact(origin: origin, name: name)
+        c.givenName = given
+        c.familyName = family
+        return c
+    }
+
+    /// A card that is a group (vCard 4.0 `KIND:group`, Apple's `X-ADDRESSBOOKSERVER-KIND:group`):
+    /// not a person, but a tag for its members, found by their UIDs.
+    struct GroupCard {
+        var name: String
+        var members: [String]
+        var origin: String
+
+        init?(_ props: [Property], origin: String) {
+            let kind = props.first { $0.name == "KIND" || $0.name == "X-ADDRESSBOOKSERVER-KIND" }?.value.trimmed.lowercased()
+            guard kind == "group" else { return nil }
+            name = props.first { $0.name == "FN" }.map { unescape($0.value).trimmed } ?? ""
+            members = props.filter { $0.name == "MEMBER" || $0.name == "X-ADDRESSBOOKSERVER-MEMBER" }.map { GroupCard.uid($0.value) }
+            self.origin = origin
+        }
+
+        /// `urn:uuid:ABC` and `ABC` are one UID.
+        static func uid(_ s: String) -> String {
+            let t = s.trimmed.lowercased()
+            return t.hasPrefix("urn:uuid:") ? String(t.dropFirst(9)) : t
+        }
+
+        func tagMembers(of batch: inout ImportBatch) {
+            guard !name.isEmpty else { return }
+            let tag = tagName(name)
+            let wanted = Set(members)
+            var found = 0
+            for i in batch.contacts.indices {
+                guard let uid = batch.contacts[i].uid, wanted.contains(GroupCard.uid(uid)) else { continue }
+                found += 1
+                if !batch.contacts[i].tags.contains(tag) { batch.contacts[i].tags.append(tag) }
+            }
+            if found < wanted.count {
+                batch.warnings.append(
+                    ImportError(origin, "group \(name.debugDescription): \(wanted.count - found) of its \(wanted.count) members are not in the file"))
+            }
+        }
     }
 
     // MARK: - Writing

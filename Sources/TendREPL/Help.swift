@@ -80,7 +80,7 @@ enum Help {
                 ("market \"retired empty nesters\" served_by: [\"financial advisor\", \"travel agent\"]", ""),
             ]),
         Topic(
-            name: "who", synopsis: ["report network | reciprocity | money | duplicates"],
+            name: "who", synopsis: ["report network | reciprocity | money | duplicates | unclassified"],
             examples: [
                 ("who serves my preferred client", ""),
                 ("who serves \"retired empty nesters\"", ""),
@@ -92,6 +92,7 @@ enum Help {
                 ("connectors", ""),
                 ("explain who serves my preferred client", ""),
                 ("report reciprocity", ""),
+                ("report unclassified", "contacts without a profession by title or company, with the set line that classifies each group"),
             ]),
         Topic(
             name: "rules",

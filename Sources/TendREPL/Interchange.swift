@@ -48,7 +48,8 @@ struct Importer {
             let more = batch.errors.count > 1 ? " (and \(batch.errors.count - 1) more bad records)" : ""
             throw Failure(description: "\(path): \(first)\(more); nothing was imported (skip_bad imports the good records)")
         }
-        var report = Report()
+        // What the reader had to guess or leave out of the records it read is said first.
+        var report = Report(notes: batch.warnings.map(\.description))
         try apply(batch.contacts, dryRun: dryRun, update: update, report: &report)
         session.interpreter.invalidate()
         return report.text(path: path, dryRun: dryRun, update: update, errors: batch.errors)
@@ -108,7 +109,7 @@ struct Importer {
                 continue
             }
             let invalid = p.handle.flatMap { isValidHandle($0) ? nil : $0 }
-            var handle = p.handle.flatMap { invalid != nil ? nil : $0 } ?? makeHandle(p.name)
+            var handle = p.handle.flatMap { invalid != nil ? nil : $0 } ?? makeHandle(given: p.givenName, family: p.familyName, name: p.name)
             if index.isTaken(handle) {
                 var n = 2
                 while index.isTaken("\(handle)-\(n)") { n += 1 }
@@ -217,7 +218,7 @@ struct Exporter {
                 let priority = cell["priority"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
                 let rule = cell["rule"].map(plainText) ?? ""
                 return CalendarWriter.Item(
-                    uid: "\(c.handle)-\(makeHandle(rule))@tend", summary: cell["message"].map(plainText) ?? rule,
+                    uid: "\(c.handle)-\(slug(rule))@tend", summary: cell["message"].map(plainText) ?? rule,
                     description: "\(c.name) (@\(c.handle)): rule \"\(rule)\"", due: session.today,
                     // iCalendar: 1 is the highest priority, 9 the lowest.
                     priority: max(1, min(9, 10 - priority)), category: rule)

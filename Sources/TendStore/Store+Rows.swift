@@ -656,6 +656,13 @@ extension Store {
         var bool: Set<String> = []
         var integer: Set<String> = []
         var stage = false
+
+        /// Whether `sql(for:)` can check a comparison of this shape (for values it can compare
+        /// as Tend does): text and flags by `==` only; dates, stages and whole numbers by any.
+        func narrows(_ c: AccessRequest.Shape) -> Bool {
+            if text.contains(c.field) || bool.contains(c.field) { return c.op == .equal }
+            return date.contains(c.field) || integer.contains(c.field) || (stage && c.field == "stage")
+        }
     }
 
     static func isWhole(_ n: Decimal) -> Bool {
@@ -682,8 +689,7 @@ extension Store {
         var parts: [String] = []
         var args: [DatabaseValueConvertible?] = []
         for c in conditions {
-            guard ["==", "<", "<=", ">", ">="].contains(c.op) else { continue }
-            let equality = c.op == "=="
+            let equality = c.op == .equal
             switch c.value {
             case .string(let v) where columns.text.contains(c.field) && equality: args.append(v)
             case .date(let d) where columns.date.contains(c.field): args.append(d.description)
@@ -692,7 +698,7 @@ extension Store {
             case .number(let n) where columns.integer.contains(c.field) && Store.isWhole(n): args.append(NSDecimalNumber(decimal: n).int64Value)
             default: continue
             }
-            parts.append("\"\(c.field)\" \(equality ? "=" : c.op) ?")
+            parts.append("\"\(c.field)\" \(equality ? "=" : c.op.rawValue) ?")
         }
         guard !parts.isEmpty else { return nil }
         return (parts.joined(separator: " AND "), StatementArguments(args))
@@ -989,7 +995,8 @@ extension Store {
         }
         switch change {
         case .insertContact(let c), .updateContact(let c, _):
-            try text([c.name, c.company, c.title, c.profession, c.email, c.phone, c.city, c.metAt, c.relationship, c.nextStep, c.notes], "@\(c.handle)")
+            try text(
+                [c.name, c.company, c.title, c.profession, c.email, c.phone, c.city, c.metAt, c.relationship, c.nextStep, c.notes], "@\(c.handle)")
             try text(c.tags + c.goals + c.accomplishments + c.interests + c.networks + c.skills + c.serves, "@\(c.handle)")
             try date(c.created, "created")
             try date(c.metOn, "met_on")

@@ -330,6 +330,7 @@ public final class Store: Model {
         inTransaction = false
         cache = nil
         coreCache = nil
+        counts = [:]
     }
 
     /// The database's `PRAGMA data_version` when this connection last looked: it changes when
@@ -345,7 +346,7 @@ public final class Store: Model {
         guard let seen = dataVersion, seen != version else { return false }
         cache = nil
         coreCache = nil
-        interactionCount = nil
+        counts = [:]
         return true
     }
 
@@ -400,8 +401,6 @@ public final class Store: Model {
         try read { try Int.fetchOne($0, sql: "SELECT count(*) FROM contacts") ?? 0 }
     }
 
-    public func network() throws -> Network { try network(events: true) }
-
     public func network(events: Bool) throws -> Network {
         if let cache { return cache }
         if !events, let coreCache { return coreCache }
@@ -415,15 +414,12 @@ public final class Store: Model {
         return net
     }
 
-    /// Every contact's figures from SQL aggregates, so that derived fields need no events in
-    /// memory. Nil when the events are loaded already: the core's pass over them is then cheaper.
-    public func contactStats(today: Day) throws -> [Int64: ContactStats]? {
+    /// The figures of these contacts (every contact's when nil) from SQL aggregates, so that
+    /// derived fields need no events in memory. Nil when the events are loaded already: the
+    /// core's pass over them is then cheaper.
+    public func contactStats(of ids: [Int64]? = nil, today: Day) throws -> [Int64: ContactStats]? {
         if cache != nil { return nil }
-        return try read { try Store.stats($0, today: today) }
-    }
-
-    public func contactStats(of ids: [Int64], today: Day) throws -> [Int64: ContactStats]? {
-        if cache != nil { return nil }
+        guard let ids else { return try read { try Store.stats($0, today: today) } }
         return try read { db in
             // The ids are written into the SQL; chunks keep each statement short.
             var out: [Int64: ContactStats] = [:]
@@ -440,54 +436,58 @@ public final class Store: Model {
         return try read { try Store.definitions($0) }
     }
 
-    /// The rows of a whole collection, counted by SQLite; nil once the network is in memory.
-    public func count(of collection: String) throws -> Int? {
-        guard cache == nil, coreCache == nil else { return nil }
-        let tables = [
-            "contacts": "contacts", "interactions": "interactions", "referrals": "referrals",
-            "introductions": "introductions", "spending": "spending", "goals": "goals", "markets": "markets",
-        ]
-        guard let table = tables[collection] else { return nil }
-        return try read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") }
-    }
+    // MARK: - What the store offers the planner
 
-    /// The contacts the conditions select, with me, markets, goals and definitions; nil once the
-    /// network is in memory (filtering there is cheaper) or when a condition has no exact SQL.
-    public func network(contactsWhere conditions: [FieldCondition]) throws -> Network? {
-        guard cache == nil, coreCache == nil, let filter = Store.sql(for: conditions, Store.contactConditionColumns) else { return nil }
-        return try read { try Store.load($0, events: false, filter: filter) }
-    }
+    /// The tables of the collections a query can read, and the columns the store narrows by.
+    static let collections: [String: (table: String, columns: Columns?)] = [
+        "contacts": ("contacts", contactConditionColumns), "interactions": ("interactions", interactionConditionColumns),
+        "referrals": ("referrals", referralConditionColumns), "introductions": ("introductions", introductionConditionColumns),
+        "spending": ("spending", spendingConditionColumns), "goals": ("goals", nil), "markets": ("markets", nil),
+    ]
 
-    /// One contact's events read through the index, for large databases only: below
-    /// `eventsInMemory` interactions, loading them all once is faster than a read per contact,
-    /// and above it, holding them all would cost hundreds of megabytes.
-    public func events(of collection: String, involving contact: Int64, where conditions: [FieldCondition]) throws -> Network? {
-        guard try readsEventsPerContact() else { return nil }
-        return try read { try Store.events($0, of: collection, involving: contact, where: conditions) }
-    }
-
-    public func events(of collection: String, where conditions: [FieldCondition], limit: Int) throws -> Network? {
-        guard cache == nil else { return nil }
-        return try read { try Store.events($0, of: collection, where: conditions, limit: limit) }
-    }
-
-    public func interactions(after id: Int64, limit: Int, where conditions: [FieldCondition]) throws -> [Interaction]? {
-        guard cache == nil else { return nil }
-        let filter = Store.sql(for: conditions, Store.interactionConditionColumns)
-        guard try filter != nil || readsEventsPerContact() else { return nil }
-        return try read { try Store.interactions($0, after: id, limit: limit, filter: filter) }
-    }
-
-    public func readsEventsPerContact() throws -> Bool {
-        guard cache == nil else { return false }
-        if interactionCount == nil {
-            interactionCount = try read { try Int.fetchOne($0, sql: "SELECT count(*) FROM interactions") ?? 0 }
+    /// Which constraints the store can narrow by (by the column's kind: text and flags by `==`
+    /// only, dates, stages and whole numbers by any comparison), how many rows the collection
+    /// holds, and whether the network is in memory already (filtering there is cheaper).
+    public func offer(_ request: AccessRequest) throws -> AccessOffer {
+        guard let (table, columns) = Store.collections[request.collection] else {
+            return AccessOffer(usable: request.constraints.map { _ in false }, rows: 0, eventRows: 0, inMemory: true)
         }
-        return interactionCount! > eventsInMemory
+        let isEvent = Planner.eventCollections.contains(request.collection)
+        return AccessOffer(
+            usable: request.constraints.map { columns?.narrows($0) ?? false }, rows: try rows(in: table), eventRows: try rows(in: "interactions"),
+            inMemory: isEvent ? cache != nil : cache != nil || coreCache != nil)
     }
-    /// Above this many interactions, events are read per contact instead of all at once.
-    public var eventsInMemory = 300_000
-    private var interactionCount: Int?
+
+    /// A table's rows, counted by SQLite once until the next change.
+    private func rows(in table: String) throws -> Int {
+        if let known = counts[table] { return known }
+        let n = try read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") } ?? 0
+        counts[table] = n
+        return n
+    }
+    private var counts: [String: Int] = [:]
+
+    /// The rows a plan asks for, narrowed in SQL; nil once the network is in memory (filtering
+    /// there is cheaper), when no condition has exact SQL (contacts), or past the cap.
+    public func read(_ request: ModelRead) throws -> Network? {
+        let c = request.conditions
+        if request.collection == "contacts" {
+            guard cache == nil, coreCache == nil, let filter = Store.sql(for: c, Store.contactConditionColumns) else { return nil }
+            return try read { try Store.load($0, events: false, filter: filter) }
+        }
+        guard cache == nil else { return nil }
+        if let contact = request.involving {
+            return try read { try Store.events($0, of: request.collection, involving: contact, where: c) }
+        }
+        if let page = request.page {
+            guard request.collection == "interactions" else { return nil }
+            let filter = Store.sql(for: c, Store.interactionConditionColumns)
+            var net = Network()
+            net.interactions = try read { try Store.interactions($0, after: page.after, limit: page.size, filter: filter) }
+            return net
+        }
+        return try read { try Store.events($0, of: request.collection, where: c, limit: request.cap ?? Int(Int32.max)) }
+    }
 
     public func knowsEdges() throws -> [(Int64, Int64)] {
         if let cache { return cache.knows }
@@ -501,6 +501,7 @@ public final class Store: Model {
     @discardableResult
     public func apply(_ change: Change) throws -> Int64? {
         let id: Int64? = try db.inDatabase { db in try Store.write(change, db) }
+        counts = [:]
         if cache != nil || coreCache != nil {
             var stamped = change
             if let id {

@@ -258,7 +258,7 @@ struct Golden: CustomStringConvertible {
         try "name,email\nAna Park,ana@x.org\nBad,not-an-email\n".write(to: dir.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["import", "csv", "p.csv"], in: dir)
         #expect(r.status == 3)
-        #expect(r.stderr.contains("record 2, field email: \"not-an-email\" is not an e-mail address"))
+        #expect(r.stderr.contains("record 2 (line 3), field email: \"not-an-email\" is not an e-mail address"))
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "0\n")
         let skip = try CLI.run(["import", "--skip-bad", "csv", "p.csv"], in: dir)
         #expect(skip.status == 0)

@@ -70,9 +70,9 @@ import Testing
 /// naming the record and field, exit 3, nothing imported; never a trap.
 @Suite struct ImportRangeTests {
     @Test(arguments: [
-        ("csv", "name,cadence\nAna,9223372036854775807d\n", "record 1, field cadence"),
-        ("csv", "name,cadence\nAna,9223372036854775807w\n", "record 1, field cadence"),
-        ("csv", "name,next_due\nAna,10000-01-01\n", "record 1, field next_due"),
+        ("csv", "name,cadence\nAna,9223372036854775807d\n", "record 1 (line 2), field cadence"),
+        ("csv", "name,cadence\nAna,9223372036854775807w\n", "record 1 (line 2), field cadence"),
+        ("csv", "name,next_due\nAna,10000-01-01\n", "record 1 (line 2), field next_due"),
         ("json", "[{\"name\":\"Ana\",\"own_cadence\":\"9223372036854775807d\"}]", "record 1, field own_cadence"),
         ("json", "[{\"name\":\"Ana\",\"met_on\":\"0000-12-31\"}]", "record 1, field met_on"),
         ("json", "[{\"name\":\"Ana\",\"expert\":\"yes please\"}]", "record 1, field expert"),

@@ -79,7 +79,7 @@ import Testing
         _ = try? store.network(events: false)
         _ = try? store.definitions()
         _ = try? store.handles()
-        _ = try? store.events(of: "interactions", involving: 1, where: [])
+        _ = try? store.read(ModelRead("interactions", where: [], involving: 1))
         do {
             _ = try store.network()
             Issue.record("no error for \(damage.0)")

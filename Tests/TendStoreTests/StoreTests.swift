@@ -292,9 +292,9 @@ extension Store {
         "contacts where profession == \"salon\" and spend_this_year(it) >= 0 show handle, spend",
     ]
 
-    func run(_ model: Model, _ text: String, pageSize: Int = 20_000) throws -> String {
+    func run(_ model: Model, _ text: String, cost: CostModel = CostModel()) throws -> String {
         let interpreter = Interpreter(model: model, today: day, definitions: Prelude.definitions)
-        interpreter.pageSize = pageSize
+        interpreter.cost = cost
         let parsed = Parser.parse(Source(name: "q", text: text))
         var checker = Checker(definitions: interpreter.definitions)
         checker.check(parsed.statements)
@@ -318,12 +318,13 @@ extension Store {
     /// The store, counting what it was asked to narrow and to load.
     final class Watched: Model {
         let store: Store
+        /// Contacts selected in SQL, interaction pages narrowed, event rows read for every contact.
         var narrowed = 0
         var narrowedEvents = 0
+        var narrowedCollections = 0
         var loadedAll = 0
         var loadedEvents = 0
         init(_ store: Store) { self.store = store }
-        func network() throws -> Network { try network(events: true) }
         func network(events: Bool) throws -> Network {
             loadedAll += 1
             if events { loadedEvents += 1 }
@@ -331,29 +332,45 @@ extension Store {
         }
         func contactID(handle: String) throws -> Int64? { try store.contactID(handle: handle) }
         func apply(_ change: Change) throws -> Int64? { try store.apply(change) }
-        func contactStats(today: Day) throws -> [Int64: ContactStats]? { try store.contactStats(today: today) }
+        func offer(_ request: AccessRequest) throws -> AccessOffer { try store.offer(request) }
+        func read(_ request: ModelRead) throws -> Network? {
+            let n = try store.read(request)
+            guard n != nil else { return nil }
+            if request.collection == "contacts" {
+                narrowed += 1
+            } else if request.page != nil {
+                if !request.conditions.isEmpty { narrowedEvents += 1 }
+            } else if request.involving == nil {
+                narrowedCollections += 1
+            }
+            return n
+        }
+        func contactStats(of ids: [Int64]?, today: Day) throws -> [Int64: ContactStats]? { try store.contactStats(of: ids, today: today) }
         func knowsEdges() throws -> [(Int64, Int64)] { try store.knowsEdges() }
-        func count(of collection: String) throws -> Int? { try store.count(of: collection) }
-        func events(of collection: String, involving contact: Int64, where conditions: [FieldCondition]) throws -> Network? {
-            try store.events(of: collection, involving: contact, where: conditions)
-        }
-        func events(of collection: String, where conditions: [FieldCondition], limit: Int) throws -> Network? {
-            let n = try store.events(of: collection, where: conditions, limit: limit)
-            if n != nil { narrowedCollections += 1 }
-            return n
-        }
-        var narrowedCollections = 0
-        func readsEventsPerContact() throws -> Bool { try store.readsEventsPerContact() }
-        func interactions(after id: Int64, limit: Int, where conditions: [FieldCondition]) throws -> [Interaction]? {
-            let page = try store.interactions(after: id, limit: limit, where: conditions)
-            if page != nil && !conditions.isEmpty { narrowedEvents += 1 }
-            return page
-        }
-        func network(contactsWhere conditions: [FieldCondition]) throws -> Network? {
-            let n = try store.network(contactsWhere: conditions)
-            if n != nil { narrowed += 1 }
-            return n
-        }
+    }
+
+    /// The store's side of the negotiation: it narrows by what its SQL checks exactly (text and
+    /// flags by `==`, dates, stages and whole numbers by any comparison; never a derived field),
+    /// counts exactly after every change, and steps aside once the network is in memory.
+    @Test func theStoreOffersWhatItsSQLChecks() throws {
+        let store = try Store(path: nil)
+        try SampleNetwork(size: 50, seed: 3, today: day).write(to: store)
+        let shapes: [AccessRequest.Shape] = [
+            .init("city", .equal), .init("city", .less), .init("met_on", .less), .init("stage", .greaterOrEqual), .init("expert", .equal),
+            .init("last_touch", .less), .init("id", .greater),
+        ]
+        let contacts = try store.offer(AccessRequest(collection: "contacts", constraints: shapes))
+        #expect(contacts.usable == [true, false, true, true, true, false, true])
+        #expect(contacts.rows == 50 && !contacts.inMemory)
+        let events = try store.offer(AccessRequest(collection: "interactions", constraints: [.init("kind", .equal), .init("on", .greaterOrEqual)]))
+        #expect(events.usable == [true, true] && events.rows == 500 && events.eventRows == 500)
+        try store.apply(.insertContact(Contact(name: "One More", handle: "one-more", created: day)))
+        #expect(try store.offer(AccessRequest(collection: "contacts", constraints: [])).rows == 51)
+        _ = try store.network(events: false)
+        #expect(try store.offer(AccessRequest(collection: "contacts", constraints: [])).inMemory)
+        #expect(try !store.offer(AccessRequest(collection: "interactions", constraints: [])).inMemory)
+        #expect(try store.read(ModelRead("contacts", where: [FieldCondition(field: "id", op: .equal, value: .int(1))])) == nil)
+        #expect(try store.offer(AccessRequest(collection: "agenda", constraints: [.init("priority", .greater)])).inMemory)
     }
 
     /// The agenda reads every contact's figures from the store and, for the prelude's event
@@ -413,7 +430,11 @@ extension Store {
         // network) and all in memory.
         let perContact = try Store(path: nil)
         try SampleNetwork(size: 400, seed: 5, today: day).write(to: perContact)
-        perContact.eventsInMemory = 0
+        // Every event counts as too many to hold: the planner reads them per contact or a page
+        // at a time.
+        var large = CostModel()
+        large.eventsInMemory = 0
+        large.pageSize = 7
         let eventQueries = [
             "agenda",
             "count(interactions where \(handle.isEmpty ? "" : "@" + handle + " in people and ") on >= today - 365d)",
@@ -431,7 +452,7 @@ extension Store {
         for q in eventQueries {
             let expected = try run(memory, q)
             let watchedPerContact = Watched(perContact)
-            #expect(try run(watchedPerContact, q, pageSize: 7) == expected, "\(q)")
+            #expect(try run(watchedPerContact, q, cost: large) == expected, "\(q)")
             #expect(watchedPerContact.loadedEvents == 0, "every event loaded: \(q)")
         }
         // A goal's metric measured after a narrowed query in the same statement counts its

@@ -419,13 +419,15 @@ extension Interpreter {
                 }, columns: cols)
         case "duplicates":
             return duplicates(net)
+        case "unclassified":
+            return unclassified(net)
         default:
             throw fail("unknown report '\(kind)'", range)
         }
     }
 
     /// The reports `report KIND` knows (the checker reads this list too).
-    public static let reportKinds = ["network", "reciprocity", "money", "duplicates"]
+    public static let reportKinds = ["network", "reciprocity", "money", "duplicates", "unclassified"]
 
     /// `report duplicates`: pairs of contacts that are likely one person, which import keeps
     /// apart when an e-mail or phone disagrees: the same name (and company), the same e-mail,

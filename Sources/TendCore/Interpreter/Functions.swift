@@ -159,7 +159,7 @@ extension Interpreter {
         }
         // count(COLLECTION) of a whole collection: the backend counts without loading it.
         if name == "count", args.count == 1, queryView == nil, periodView == nil, case .name = args[0].kind,
-            case .collection(let c) = args[0].resolution, let n = try model.count(of: c)
+            case .collection(let c) = args[0].resolution, let n = try planner(for: view()).count(of: c)
         {
             return .int(n)
         }

@@ -36,7 +36,10 @@ public final class Interpreter {
     /// The lets' values kept by the views no longer hold once a definition changes, nor do
     /// the steps worked out for unchecked fns.
     private func forgetLetValues() {
-        for v in [cachedView, queryView, periodView] { v?.lets = [:] }
+        for v in [cachedView, queryView, periodView] {
+            v?.lets = [:]
+            v?.plans = [:]
+        }
         uncheckedSteps = nil
     }
     /// Steps per call of fns the checker did not see (see `Checker.steps(of:)`), worked out
@@ -88,6 +91,8 @@ public final class Interpreter {
             contactIndex = f.contactIndex
             contactsReady = true
             lastLookup = (Int64.min, nil)
+            // Plans made while the events were the model's read them from memory now.
+            plans = [:]
             return f
         }
         /// The contacts and their positions, held apart so that reading one field of one contact
@@ -174,7 +179,7 @@ public final class Interpreter {
         /// memory, else a pass over the events.
         var stats: [Int64: ContactStats] {
             if let all = statsAll { return all }
-            let all = (attempt { try backendFirst?.contactStats(today: today) } ?? nil) ?? full.stats(today: today, window: window)
+            let all = (attempt { try backendFirst?.contactStats(of: nil, today: today) } ?? nil) ?? full.stats(today: today, window: window)
             statsAll = all
             return all
         }
@@ -195,10 +200,13 @@ public final class Interpreter {
         /// Rows of each event collection by the contacts in them, for `contact == X` and `X in people`.
         var positionsByContact: [String: [Int64: [Int]]] = [:]
         /// Rows read narrowed by a where-clause's fixed conditions, by position for each contact,
-        /// keyed by the clause (nil: the clause could not be narrowed).
-        var narrowed: [ObjectIdentifier: NarrowedEvents?] = [:]
+        /// keyed by the clause (nil: the clause could not be narrowed). The clause is held with
+        /// them, so that its identity is not taken by another statement's while the view lasts.
+        var narrowed: [ObjectIdentifier: (filter: Expr, events: NarrowedEvents?)] = [:]
         /// The values of the lets read so far.
         var lets: [String: Value] = [:]
+        /// The plan of each query run in this view, by its source expression (which the plan holds).
+        var plans: [ObjectIdentifier: Plan] = [:]
         /// Set when every contact's figures will be asked for (the agenda): they are then read at
         /// once from the start rather than one contact at a time.
         var wholeTable = false
@@ -259,8 +267,8 @@ public final class Interpreter {
     var evaluatingCadence = 0
     /// The lets and scores being evaluated now (`let:x`, `score:s`): one that reads itself is a cycle.
     var inProgress: Set<String> = []
-    /// Interactions read at a time when a large network is scanned page by page.
-    public var pageSize = 20_000
+    /// What the planner weighs (how many events fit in memory, the size of a page).
+    public var cost = CostModel()
 
     /// Starts the budgets of a statement afresh (work, bytes made) and reads the stack's bounds.
     func startStatement() {

@@ -3,8 +3,6 @@ import Foundation
 extension Interpreter {
     // MARK: - Collections
 
-    static let eventCollections: Set<String> = ["interactions", "referrals", "introductions", "spending"]
-
     /// Every row of a collection (only the period's rows while a goal's metric is measured).
     /// Contacts and markets are kept for the statement; event rows are made again when asked for,
     /// since a million of them would hold far more memory than the events themselves.
@@ -15,115 +13,6 @@ extension Interpreter {
         let made = try makeRows(of: spec, v, range)
         if keep { v.rows[spec.name] = made }
         return made
-    }
-
-    /// The rows of an event collection that involve one contact: an index of positions is made
-    /// once per view, and only this contact's rows are made.
-    /// `conditions`, when given, are those of the query's where-clause the backend may narrow by
-    /// (the caller still evaluates the whole clause).
-    /// `filter`, when given, is the query's where-clause: while the events are not in memory,
-    /// the rows meeting its conditions that hold for the whole run (`on >= today - 30d`,
-    /// `pitch`) are read for every contact at once, the first time the query runs.
-    func rows(
-        of spec: CollectionSpec, with contact: Int64, where conditions: @autoclosure () throws -> [FieldCondition] = [],
-        narrowedBy filter: Expr? = nil, _ outer: Ctx = Ctx()
-    ) throws -> [Value] {
-        let v = try view()
-        var out: [Value] = []
-        if let filter, let narrowed = try narrowedEvents(spec, filter, outer, v) {
-            try eachEventRow(spec, narrowed.net, window: nil, at: narrowed.index[contact] ?? []) { out.append($0) }
-            return out
-        }
-        // Events not in memory: the backend reads this contact's through its index.
-        if let backend = v.backendFirst, let mine = try backend.events(of: spec.name, involving: contact, where: conditions()) {
-            try eachEventRow(spec, mine, window: nil) { out.append($0) }
-            return out
-        }
-        if v.positionsByContact[spec.name] == nil {
-            v.positionsByContact[spec.name] = Interpreter.positionsByContact(spec, v.full)
-        }
-        let net = v.full
-        var positions = v.positionsByContact[spec.name]?[contact] ?? []
-        // Worked out only for a contact with events (most have no spending, say).
-        if !positions.isEmpty, case let conditions = try conditions(), !conditions.isEmpty {
-            positions = positions.filter { mayMatch(spec, net, $0, conditions) }
-        }
-        try eachEventRow(spec, net, window: v.window, at: positions) { out.append($0) }
-        return out
-    }
-
-    /// Each contact's rows of an event collection, by position.
-    static func positionsByContact(_ spec: CollectionSpec, _ net: Network) -> [Int64: [Int]] {
-        var index: [Int64: [Int]] = [:]
-        switch spec.name {
-        case "interactions": for (n, e) in net.interactions.enumerated() { for p in e.people { index[p, default: []].append(n) } }
-        case "referrals": for (n, e) in net.referrals.enumerated() { index[e.contact, default: []].append(n) }
-        case "introductions":
-            for (n, e) in net.introductions.enumerated() {
-                index[e.a, default: []].append(n)
-                if e.b != e.a { index[e.b, default: []].append(n) }
-            }
-        case "spending": for (n, e) in net.spending.enumerated() { index[e.contact, default: []].append(n) }
-        default: break
-        }
-        return index
-    }
-
-    /// Most rows a narrowed read may bring into memory; past it, events are read as before.
-    static let narrowedLimit = 200_000
-
-    /// The rows of an event collection that meet a where-clause's conditions fixed for the whole
-    /// run, read from the backend once per clause and view (nil when the events are in memory,
-    /// when no condition is fixed or the backend can check none, or when too many rows meet them).
-    func narrowedEvents(_ spec: CollectionSpec, _ filter: Expr, _ outer: Ctx, _ v: View) throws -> NarrowedEvents? {
-        guard let backend = v.backendFirst else { return nil }
-        let key = ObjectIdentifier(filter)
-        if let known = v.narrowed[key] { return known }
-        var found: NarrowedEvents?
-        let fixed = try fieldConditions(filter, outer, fixedOnly: true)
-        if !fixed.isEmpty, let net = try backend.events(of: spec.name, where: fixed, limit: Interpreter.narrowedLimit) {
-            found = NarrowedEvents(net, Interpreter.positionsByContact(spec, net))
-        }
-        v.narrowed[key] = found
-        return found
-    }
-
-    /// False when an event certainly fails one of the conditions, read from the event itself
-    /// before its row is made (its date, an interaction's kind and flags); the where-clause is
-    /// evaluated in full afterwards, so anything uncertain (another field, values that do not
-    /// compare, which the clause reports) keeps the event.
-    func mayMatch(_ spec: CollectionSpec, _ net: Network, _ n: Int, _ conditions: [FieldCondition]) -> Bool {
-        for c in conditions {
-            let field: Value
-            switch (spec.name, c.field) {
-            case ("interactions", "on"): field = .date(net.interactions[n].on)
-            case ("interactions", "kind"): field = .string(net.interactions[n].kind)
-            case ("interactions", "pitch"): field = .bool(net.interactions[n].pitch)
-            case ("interactions", "gave"): field = .bool(net.interactions[n].gave)
-            case ("interactions", "asked"): field = .bool(net.interactions[n].asked)
-            case ("interactions", "inbound"): field = .bool(net.interactions[n].inbound)
-            case ("referrals", "on"): field = .date(net.referrals[n].on)
-            case ("referrals", "direction"): field = .string(net.referrals[n].direction.rawValue)
-            case ("introductions", "on"): field = .date(net.introductions[n].on)
-            case ("spending", "on"): field = .date(net.spending[n].on)
-            default: continue
-            }
-            if c.op == "==" {
-                if !Value.equal(field, c.value) { return false }
-                continue
-            }
-            guard let order = Value.compare(field, c.value) else { continue }
-            let holds =
-                switch c.op {
-                case "<": order < 0
-                case "<=": order <= 0
-                case ">": order > 0
-                case ">=": order >= 0
-                default: true
-                }
-            if !holds { return false }
-        }
-        return true
     }
 
     /// Makes the rows of an event collection one at a time (all of them, or those at `positions`),
@@ -187,7 +76,7 @@ extension Interpreter {
     }
 
     func makeRows(of spec: CollectionSpec, _ v: View, _ range: SourceRange = .none) throws -> [Value] {
-        if Interpreter.eventCollections.contains(spec.name) {
+        if Planner.eventCollections.contains(spec.name) {
             var out: [Value] = []
             try eachEventRow(spec, v.full, window: v.window) { out.append($0) }
             return out
@@ -225,16 +114,8 @@ extension Interpreter {
     // MARK: - Queries
 
     func runQuery(_ q: Query, _ outer: Ctx) throws -> RowSet {
-        var set: RowSet
         let locals = outer.locals
-        if let partial = try pushedDown(q, outer) {
-            queryView = partial
-            set = RowSet(collection: Schema.contacts, rows: partial.selectedRows)
-        } else if let streamed = try streamedRows(q, outer) {
-            set = streamed
-        } else {
-            set = try indexedRows(q, outer) ?? sourceRows(q, outer)
-        }
+        var set = try rows(for: plan(for: q), outer)
         if !set.filtered {
             try charge(set.rows.count, q.range)
             if let f = q.filter {
@@ -255,159 +136,6 @@ extension Interpreter {
             set.collection = nil
         }
         return set
-    }
-
-    /// `EVENTS where …` over the whole collection: rows are made and tested one at a time and
-    /// only the matches are kept (a million interaction rows at once would not fit in memory).
-    func streamedRows(_ q: Query, _ outer: Ctx) throws -> RowSet? {
-        guard let f = q.filter, case .expr(let e) = q.source, case .collection(let name) = e.resolution,
-            Interpreter.eventCollections.contains(name), let spec = Schema.collection(named: name)
-        else { return nil }
-        if let indexed = try indexedRows(q, outer) { return indexed }
-        let v = try view()
-        let locals = outer.locals
-        var kept: [Value] = []
-        var seen = 0
-        func test(_ row: Value) throws {
-            seen += 1
-            if seen % 100_000 == 0 { try charge(100_000, q.range) }
-            if try eval(f, Ctx(row: row, locals: locals, naming: q.named?.name)).isTrue { kept.append(row) }
-        }
-        let backend = name == "interactions" ? v.backendFirst : nil
-        let conditions = backend == nil ? [] : try fieldConditions(f, outer)
-        if let backend, try !conditions.isEmpty || backend.readsEventsPerContact(),
-            var page = try backend.interactions(after: Int64.min, limit: pageSize, where: conditions)
-        {
-            // The backend narrows by the conditions on stored fields, and on a large network the
-            // interactions come a page at a time; the where-clause is still evaluated in full.
-            while let last = page.last {
-                var net = Network()
-                net.interactions = page
-                try eachEventRow(spec, net, window: nil, test)
-                page = try backend.interactions(after: last.id, limit: pageSize, where: conditions) ?? []
-            }
-        } else {
-            try eachEventRow(spec, v.full, window: v.window, test)
-        }
-        try charge(seen % 100_000, q.range)
-        var set = RowSet(collection: spec, rows: kept)
-        set.filtered = true
-        return set
-    }
-
-    /// `contacts where …` whose parts read nothing but the row's own fields: the conditions on
-    /// stored fields (`field == value`, and `<` `<=` `>` `>=` on dates and stages) go to the
-    /// backend, which selects those contacts, and the whole query then runs on them alone. The
-    /// where-clause is still evaluated in full, so the backend only has to narrow, exactly.
-    func pushedDown(_ q: Query, _ outer: Ctx) throws -> View? {
-        guard periodView == nil, case .expr(let e) = q.source, case .collection("contacts") = e.resolution,
-            let filter = q.filter
-        else { return nil }
-        let parts = [filter] + q.groupBy + q.sortBy.map(\.0) + q.show.map(\.0)
-        guard parts.allSatisfy({ readsOnlyTheRow($0) }) else { return nil }
-        if let fn = definitions.fns["default_cadence"], !readsOnlyTheRow(fn.body) { return nil }
-        let conditions = try fieldConditions(filter, outer)
-        guard !conditions.isEmpty, let net = try model.network(contactsWhere: conditions) else { return nil }
-        return narrowedView(net)
-    }
-
-    /// A view of the contacts the backend selected, which reads the rest from the model when
-    /// asked for anything else.
-    func narrowedView(_ selected: Network) -> View {
-        let model = self.model
-        let v = View(today: today, partial: selected) { events in try model.network(events: events) }
-        v.backend = model
-        return v
-    }
-
-    /// The comparisons a backend can check, and each one with its sides swapped.
-    static let mirrored = ["==": "==", "<": ">", "<=": ">=", ">": "<", ">=": "<="]
-
-    /// The parts of a where-clause a backend could check itself: `field op value` (the value not
-    /// depending on the row) and a bare boolean field, joined by `and`. Strings other than ASCII
-    /// are left out: Swift compares them by canonical equivalence, SQLite by bytes.
-    /// With `fixedOnly`, only those whose value is the same for the whole run (no local).
-    func fieldConditions(_ filter: Expr, _ outer: Ctx, fixedOnly: Bool = false) throws -> [FieldCondition] {
-        var conditions: [FieldCondition] = []
-        for part in conjuncts(filter) where part.isAnd {
-            if case .name = part.kind, case .field(let f) = part.resolution {
-                conditions.append(FieldCondition(field: f, op: "==", value: .bool(true)))
-                continue
-            }
-            guard case .binary(let op, let l, let r) = part.kind, let flipped = Interpreter.mirrored[op] else { continue }
-            let (field, other, actual): (String, Expr, String)
-            if case .name = l.kind, case .field(let f) = l.resolution, r.isRowIndependent {
-                (field, other, actual) = (f, r, op)
-            } else if case .name = r.kind, case .field(let f) = r.resolution, l.isRowIndependent {
-                (field, other, actual) = (f, l, flipped)
-            } else {
-                continue
-            }
-            if fixedOnly, !other.isFixedInRun { continue }
-            let value = try eval(other, outer)
-            if case .string(let text) = value, !text.utf8.allSatisfy({ $0 < 0x80 }) { continue }
-            conditions.append(FieldCondition(field: field, op: actual, value: value))
-        }
-        return conditions
-    }
-
-    /// True when an expression reads only its row's fields, constants and built-in functions: no
-    /// collection, query, `let`, user function or score (any of which could look at other rows).
-    func readsOnlyTheRow(_ e: Expr) -> Bool {
-        switch e.kind {
-        case .literal, .handle, .me, .it, .tag: return true
-        case .name:
-            switch e.resolution {
-            case .field(let f): return ContactKey.byName[f] != nil
-            case .local, .stage, .constant, .row: return true
-            default: return false
-            }
-        case .interpolated(let pieces):
-            return pieces.allSatisfy {
-                if case .expr(let x) = $0 { return readsOnlyTheRow(x) }
-                return true
-            }
-        case .list(let items): return items.allSatisfy(readsOnlyTheRow)
-        case .record(let fields): return fields.allSatisfy { readsOnlyTheRow($0.1) }
-        case .unary(_, let x): return readsOnlyTheRow(x)
-        case .binary(_, let a, let b): return readsOnlyTheRow(a) && readsOnlyTheRow(b)
-        case .member(let b, let f): return ContactKey.byName[f] != nil && readsOnlyTheRow(b)
-        case .call(let name, let args):
-            return Builtin.byName[name] != nil && !Builtin.aggregates.contains(name) && args.allSatisfy(readsOnlyTheRow)
-        case .ifThen(let c, let t, let f): return readsOnlyTheRow(c) && readsOnlyTheRow(t) && (f.map(readsOnlyTheRow) ?? true)
-        case .query: return false
-        }
-    }
-
-    /// For `EVENTS where … contact == X …` or `… X in people …` (X not depending on the row),
-    /// only the events of X are looked at: rules that sum a contact's spending stay linear.
-    func indexedRows(_ q: Query, _ outer: Ctx) throws -> RowSet? {
-        guard case .expr(let e) = q.source, case .collection(let name) = e.resolution,
-            ["interactions", "referrals", "introductions", "spending"].contains(name),
-            let filter = q.filter, let spec = Schema.collection(named: name)
-        else { return nil }
-        for part in conjuncts(filter) where part.isAnd {
-            guard case .binary(let op, let l, let r) = part.kind else { continue }
-            var key: Expr?
-            if op == "==" {
-                if l.isField("contact"), r.isRowIndependent { key = r } else if r.isField("contact"), l.isRowIndependent { key = l }
-            } else if op == "in", r.isField("people"), l.isRowIndependent {
-                key = l
-            }
-            guard let key, case .contact(let id) = try eval(key, outer) else { continue }
-            let candidates = try rows(of: spec, with: id, where: fieldConditions(filter, outer), narrowedBy: filter, outer)
-            // `contact ==` means the first person only; the index holds every participant.
-            if op == "==" {
-                return RowSet(
-                    collection: spec,
-                    rows: candidates.filter {
-                        if case .row(let r) = $0 { return Value.equal(r["contact"] ?? .null, .contact(id)) }
-                        return false
-                    })
-            }
-            return RowSet(collection: spec, rows: candidates)
-        }
-        return nil
     }
 
     func limit(_ e: Expr, _ ctx: Ctx) throws -> Int {
@@ -710,23 +438,6 @@ extension Interpreter {
         return RowSet(collection: spec, rows: events.map(\.2))
     }
 
-    /// Every event of one contact: read through the backend's indexes on a large network,
-    /// else taken from the events in memory.
-    func eventsInvolving(_ id: Int64) throws -> Network {
-        let v = try view()
-        guard let backend = v.backendFirst, try backend.readsEventsPerContact() else { return v.full }
-        var net = Network()
-        for kind in ["interactions", "referrals", "introductions", "spending", "stage_changes"] {
-            guard let part = try backend.events(of: kind, involving: id, where: []) else { return v.full }
-            net.interactions += part.interactions
-            net.referrals += part.referrals
-            net.introductions += part.introductions
-            net.spending += part.spending
-            net.stageChanges += part.stageChanges
-        }
-        return net
-    }
-
     // MARK: - Tables
 
     /// Default columns of each collection when a query has no `show`.
@@ -794,7 +505,7 @@ extension Interpreter {
         // The backend reads this one contact when nothing is in memory yet (a card on a large
         // network then reads one row, not every contact); the view widens if a field needs more.
         if queryView == nil, periodView == nil,
-            let one = try model.network(contactsWhere: [FieldCondition(field: "id", op: "==", value: .number(Decimal(id)))])
+            let one = try model.read(ModelRead("contacts", where: [FieldCondition(field: "id", op: .equal, value: .number(Decimal(id)))]))
         {
             queryView = narrowedView(one)
         }
@@ -805,37 +516,6 @@ extension Interpreter {
         }
         for name in definitions.scores.keys.sorted() { fields.append((name, try contactField(id, name, .none))) }
         return Card(name: c.name, handle: c.handle, fields: fields, timeline: try table(timeline(id)))
-    }
-}
-
-extension Expr {
-    func isField(_ name: String) -> Bool {
-        if case .name(name) = kind, case .field(name) = resolution { return true }
-        return false
-    }
-
-    /// True when the value is the same wherever it is evaluated in one run: it depends on no
-    /// row and reads no local (a function's parameter).
-    var isFixedInRun: Bool { doesNotDepend(onLocals: true) }
-
-    /// True when the value cannot depend on the row in view (no fields, `it` or tags).
-    var isRowIndependent: Bool { doesNotDepend(onLocals: false) }
-
-    private func doesNotDepend(onLocals: Bool) -> Bool {
-        switch kind {
-        case .literal, .handle, .me: return true
-        case .name:
-            switch resolution {
-            case .field, .unresolved, .row: return false
-            case .local: return !onLocals
-            default: return true
-            }
-        case .it, .tag, .query, .interpolated, .record, .ifThen: return false
-        case .list(let items): return items.allSatisfy { $0.doesNotDepend(onLocals: onLocals) }
-        case .unary(_, let x), .member(let x, _): return x.doesNotDepend(onLocals: onLocals)
-        case .binary(_, let a, let b): return a.doesNotDepend(onLocals: onLocals) && b.doesNotDepend(onLocals: onLocals)
-        case .call(_, let args): return args.allSatisfy { $0.doesNotDepend(onLocals: onLocals) }
-        }
     }
 }
 

@@ -27,6 +27,13 @@ extension Interpreter {
                 let name = try display(eval(to, ctx))
                 return [.text("No chain of people who know each other reaches \(name) from the people you know (add knows edges or introductions).")]
             }
+            // An empty `who serves` says why: no market, no professions, no one classified.
+            if case .query(let q) = e.kind, case .who(.serves(let m)) = q.source, q.filter == nil {
+                let value = try eval(e, ctx)
+                guard case .rows(let set) = value, set.rows.isEmpty else { return [try present(e, ctx, value: value)] }
+                let market = try m.map { try eval($0, ctx) } ?? (meRecord()["preferred_client"] ?? .null)
+                return [try present(e, ctx, value: value), .text(try whyNoneServe(market))]
+            }
             return [try present(e, ctx)]
         case .explain(let inner):
             return try explain(inner)
@@ -485,7 +492,12 @@ extension Interpreter {
             if let f = q.filter { out += " and (\(s.source.slice(f.range)))" }
             return [.value(.string(out))]
         }
-        return [.value(.string(s.text + "    # already a plain statement"))]
+        var lines = [s.text + "    # already a plain statement"]
+        if case .expr(let e) = s.kind, case .query(let q) = e.kind, case .expr = q.source {
+            // The plan this query would run with, one step a line.
+            lines += try plan(for: q).lines { s.source.slice($0.range) }.map { "  " + $0 }
+        }
+        return [.value(.string(lines.joined(separator: "\n")))]
     }
 
     /// For a failed assert: the values of the comparison's two sides.

@@ -139,44 +139,70 @@ public func isValidHandle(_ s: String) -> Bool {
     return previous != UInt8(ascii: "-")
 }
 
-/// Makes a handle from a name: "José Núñez" → "jose-nunez". At most 60 characters, never
-/// ending in a dash (a cut can land just after one), so that the result is always valid.
+/// Makes a handle from a person's name: every script transliterated to Latin letters
+/// ("李小龍" → "li-xiao-long", "Владимир Петров" → "vladimir-petrov", "José Núñez" →
+/// "jose-nunez"), honorifics and suffixes left out ("Dr. Jane Doe PhD" → "jane-doe").
 public func makeHandle(_ name: String) -> String {
-    // Plain ASCII names (most of them) are made on their bytes, without folding accents.
-    if name.utf8.allSatisfy({ $0 < 0x80 }) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(name.utf8.count)
-        var pendingDash = false
-        for var b in name.utf8 {
-            if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") { b += 32 }
-            if (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) {
-                if pendingDash && !bytes.isEmpty { bytes.append(UInt8(ascii: "-")) }
-                pendingDash = false
-                bytes.append(b)
-            } else {
-                pendingDash = true
-            }
-        }
-        var cut = bytes.prefix(60)
-        while cut.last == UInt8(ascii: "-") { cut.removeLast() }
-        return cut.isEmpty ? "contact" : String(decoding: cut, as: UTF8.self)
-    }
-    let folded = name.utf8.allSatisfy { $0 < 0x80 } ? name : (name.applyingTransform(.stripDiacritics, reverse: false) ?? name)
-    var out = ""
+    slug(withoutHonorifics(name))
+}
+
+/// A handle from the given and family name when a file gives them apart (vCard N, CSV first
+/// and last name), in the order the full name writes them (family first where it comes first);
+/// from the full name otherwise.
+public func makeHandle(given: String?, family: String?, name: String) -> String {
+    let g = given.map { withoutHonorifics($0) } ?? ""
+    let f = family.map { withoutHonorifics($0) } ?? ""
+    if g.isEmpty && f.isEmpty { return makeHandle(name) }
+    let familyFirst = !f.isEmpty && !g.isEmpty && name.trimmed.hasPrefix(f) && !name.trimmed.hasPrefix(g)
+    return slug(familyFirst ? f + " " + g : g + " " + f)
+}
+
+/// Titles before a name and suffixes after it, lowercase and without dots, that a handle
+/// leaves out. Only whole words at either end go, and never the last word left.
+let honorificPrefixes: Set<String> = [
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lady", "lord", "rev", "revd", "fr", "hon",
+    "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "capt", "col", "gen", "lt", "sgt",
+]
+let honorificSuffixes: Set<String> = [
+    "jr", "sr", "snr", "jnr", "ii", "iii", "iv", "phd", "md", "esq", "cpa", "mba", "dds", "dmd", "cfa", "rn", "jd", "msc", "bsc",
+    "llm", "mbe", "obe", "cbe", "kc", "qc",
+]
+
+/// The name without honorifics and suffixes: "Mr. John Doe Sr." → "John Doe".
+func withoutHonorifics(_ name: String) -> String {
+    var words = name.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" })
+    func bare(_ w: Substring) -> String { w.lowercased().replacingOccurrences(of: ".", with: "") }
+    while words.count > 1, honorificPrefixes.contains(bare(words[0])) { words.removeFirst() }
+    while words.count > 1, honorificSuffixes.contains(bare(words[words.count - 1])) { words.removeLast() }
+    return words.joined(separator: " ")
+}
+
+/// Any text as a handle-like word (tags, rule names): lowercase Latin letters and digits
+/// joined by dashes, other scripts transliterated, at most 60 characters, never ending in a
+/// dash (a cut can land just after one), "contact" when nothing is left.
+public func slug(_ text: String) -> String {
+    // Plain ASCII (most names) is made on its bytes; other text is transliterated first.
+    let latin = text.utf8.allSatisfy { $0 < 0x80 } ? text : (text.applyingTransform(toASCII, reverse: false) ?? text)
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(latin.utf8.count)
     var pendingDash = false
-    for ch in folded.lowercased().unicodeScalars {
-        if (ch >= "a" && ch <= "z") || (ch >= "0" && ch <= "9") {
-            if pendingDash && !out.isEmpty { out.append("-") }
+    for var b in latin.utf8 {
+        if b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z") { b += 32 }
+        if (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) {
+            if pendingDash && !bytes.isEmpty { bytes.append(UInt8(ascii: "-")) }
             pendingDash = false
-            out.unicodeScalars.append(ch)
+            bytes.append(b)
         } else {
             pendingDash = true
         }
     }
-    var cut = out.prefix(60)
-    while cut.last == "-" { cut.removeLast() }
-    return cut.isEmpty ? "contact" : String(cut)
+    var cut = bytes.prefix(60)
+    while cut.last == UInt8(ascii: "-") { cut.removeLast() }
+    return cut.isEmpty ? "contact" : String(decoding: cut, as: UTF8.self)
 }
+
+/// ICU's transliteration of any script to Latin, then to ASCII ("ß" → "ss", "Ø" → "O").
+let toASCII = StringTransform("Any-Latin; Latin-ASCII")
 
 /// Edit distance, for "did you mean" suggestions.
 public func editDistance(_ a: String, _ b: String) -> Int {

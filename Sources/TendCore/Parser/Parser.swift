@@ -843,7 +843,7 @@ public struct Parser {
             return query(.path(to: try parsePostfix()), from: t)
         case "report" where !isFieldUse():
             advance()
-            let kind = try parseName("what to report: network, reciprocity, money or duplicates")
+            let kind = try parseName("what to report: network, reciprocity, money, duplicates or unclassified")
             return query(.report(kind), from: t)
         default:
             break

@@ -1,0 +1,108 @@
+/// The negotiation between the core and a model, in the spirit of SQLite's `xBestIndex` and
+/// `xFilter`: the planner offers a collection's constraints (`AccessRequest`), the model answers
+/// which of them it can narrow by and how large the collection is (`AccessOffer`), and the
+/// executor later asks it for the rows (`ModelRead`). Narrowing is only a hint: the core still
+/// checks every condition on every row it is handed.
+
+/// A comparison a model may narrow by.
+public enum ConstraintOp: String, Sendable, CaseIterable {
+    case equal = "=="
+    case less = "<"
+    case lessOrEqual = "<="
+    case greater = ">"
+    case greaterOrEqual = ">="
+
+    /// The same comparison with its sides swapped (`5 < x` is `x > 5`).
+    public var mirrored: ConstraintOp {
+        switch self {
+        case .equal: return .equal
+        case .less: return .greater
+        case .lessOrEqual: return .greaterOrEqual
+        case .greater: return .less
+        case .greaterOrEqual: return .lessOrEqual
+        }
+    }
+
+    /// Whether a comparison's result (`Value.compare`: negative, zero, positive) meets it.
+    public func holds(_ order: Int) -> Bool {
+        switch self {
+        case .equal: return order == 0
+        case .less: return order < 0
+        case .lessOrEqual: return order <= 0
+        case .greater: return order > 0
+        case .greaterOrEqual: return order >= 0
+        }
+    }
+}
+
+/// What a query offers a model about one collection: the shape of its constraints, without
+/// their values (which are known only when the query runs).
+public struct AccessRequest: Sendable, Equatable {
+    public var collection: String
+    public var constraints: [Shape]
+    public struct Shape: Sendable, Equatable {
+        public var field: String
+        public var op: ConstraintOp
+        public init(_ field: String, _ op: ConstraintOp) {
+            self.field = field
+            self.op = op
+        }
+    }
+    public init(collection: String, constraints: [Shape]) {
+        self.collection = collection
+        self.constraints = constraints
+    }
+}
+
+/// A model's answer to an `AccessRequest`.
+public struct AccessOffer: Sendable, Equatable {
+    /// For each constraint offered: true when the model can narrow its rows by it (for values it
+    /// can compare as Tend does; it leaves the others to the core).
+    public var usable: [Bool]
+    /// How many rows the collection holds now.
+    public var rows: Int
+    /// How many rows reading every event into memory would bring (the interactions, most of them).
+    public var eventRows: Int
+    /// True when the model holds the data in memory already: filtering there costs less than any read.
+    public var inMemory: Bool
+    public init(usable: [Bool], rows: Int, eventRows: Int, inMemory: Bool) {
+        self.usable = usable
+        self.rows = rows
+        self.eventRows = eventRows
+        self.inMemory = inMemory
+    }
+}
+
+/// `field op value` with its value: what the executor hands a model to narrow by.
+public struct FieldCondition: Sendable {
+    public var field: String
+    public var op: ConstraintOp
+    public var value: Value
+    public init(field: String, op: ConstraintOp, value: Value) {
+        self.field = field
+        self.op = op
+        self.value = value
+    }
+}
+
+/// The rows a plan asks a model for (SQLite's `xFilter`): the rows of `collection` that meet
+/// those of the conditions the model can check (the core checks them all again).
+public struct ModelRead: Sendable {
+    public var collection: String
+    public var conditions: [FieldCondition]
+    /// Only the rows that involve this contact, read through the model's index.
+    public var involving: Int64?
+    /// A page: at most `size` rows with ids after `after`, in id order.
+    public var page: (after: Int64, size: Int)?
+    /// At most this many rows: the model answers nil when more meet the conditions.
+    public var cap: Int?
+    public init(
+        _ collection: String, where conditions: [FieldCondition], involving: Int64? = nil, page: (after: Int64, size: Int)? = nil, cap: Int? = nil
+    ) {
+        self.collection = collection
+        self.conditions = conditions
+        self.involving = involving
+        self.page = page
+        self.cap = cap
+    }
+}

@@ -1,0 +1,211 @@
+/// The costs the planner weighs, each with its reason.
+public struct CostModel: Sendable {
+    /// Above this many interactions, events are read per contact or a page at a time instead of
+    /// all at once: a million of them held in memory cost hundreds of megabytes, while below it
+    /// one read of everything is faster than a read per contact.
+    public var eventsInMemory = 300_000
+    /// The most rows a read for every contact at once (`spending where on >= start_of(year)`,
+    /// by the agenda's rules) may bring into memory; past it, events are read as without it.
+    public var sharedReadLimit = 200_000
+    /// Interactions read at a time when a large collection is scanned page by page.
+    public var pageSize = 20_000
+    public init() {}
+}
+
+/// Turns a checked query into a plan: a pure function of the query, the definitions in force,
+/// and the model's answers to what the query offers it. It reads no data; `explain` prints
+/// what it decides, and the interpreter carries it out.
+public struct Planner {
+    /// The definitions in force, read only when a plan needs them (`count(contacts)` needs none).
+    let readDefinitions: () -> Definitions
+    public var cost: CostModel
+    /// The model's answer to a request (SQLite's `xBestIndex`); nil when the rows are in memory
+    /// only (a goal's period, which counts its own window of events).
+    public var offer: ((AccessRequest) throws -> AccessOffer)?
+
+    public init(definitions: Definitions, cost: CostModel = CostModel(), offer: ((AccessRequest) throws -> AccessOffer)?) {
+        self.init(cost: cost, offer: offer) { definitions }
+    }
+
+    init(cost: CostModel, offer: ((AccessRequest) throws -> AccessOffer)?, definitions: @escaping () -> Definitions) {
+        self.readDefinitions = definitions
+        self.cost = cost
+        self.offer = offer
+    }
+
+    public static let eventCollections: Set<String> = ["interactions", "referrals", "introductions", "spending"]
+
+    public func plan(_ q: Query) throws -> Plan {
+        var plan = Plan(query: q)
+        guard case .expr(let e) = q.source, case .collection(let name) = e.resolution else { return plan }
+        plan.collection = name
+        guard let filter = q.filter else { return plan }
+        if name == "contacts" {
+            plan.access = try contactsAccess(q, filter, &plan.rows)
+        } else if Planner.eventCollections.contains(name) {
+            plan.access = .events(try eventAccess(name, filter, &plan.rows))
+        }
+        return plan
+    }
+
+    /// `contacts where …` whose parts read nothing but the row's own fields: the store selects
+    /// the contacts by the conditions it can check, and the query runs on them alone.
+    private func contactsAccess(_ q: Query, _ filter: Expr, _ rows: inout Int?) throws -> Plan.Access {
+        guard let offer else { return .scan }
+        let parts = [filter] + q.groupBy + q.sortBy.map(\.0) + q.show.map(\.0)
+        guard parts.allSatisfy(readsOnlyTheRow) else { return .scan }
+        // A contact's cadence, due and overdue call it: it must read only the row too.
+        if let fn = readDefinitions().fns["default_cadence"], !readsOnlyTheRow(fn.body) { return .scan }
+        let constraints = Planner.constraints(in: filter)
+        guard !constraints.isEmpty else { return .scan }
+        let answer = try offer(AccessRequest(collection: "contacts", constraints: constraints.map(\.shape)))
+        rows = answer.rows
+        let usable = zip(constraints, answer.usable).filter(\.1).map(\.0)
+        return answer.inMemory || usable.isEmpty ? .scan : .selectContacts(usable)
+    }
+
+    private func eventAccess(_ name: String, _ filter: Expr, _ rows: inout Int?) throws -> Plan.EventAccess {
+        var a = Plan.EventAccess()
+        a.keys = Planner.contactKeys(in: filter)
+        a.constraints = Planner.constraints(in: filter)
+        guard let offer else { return a }
+        let answer = try offer(AccessRequest(collection: name, constraints: a.constraints.map(\.shape)))
+        rows = answer.rows
+        guard !answer.inMemory else { return a }
+        a.narrowing = zip(a.constraints, answer.usable).filter(\.1).map(\.0)
+        let large = answer.eventRows > cost.eventsInMemory
+        if a.keys.isEmpty {
+            // Only interactions are paged: the other collections are a small part of the events.
+            a.paged = name == "interactions" && (!a.narrowing.isEmpty || large)
+            if !a.paged { a.narrowing = [] }
+        } else {
+            a.shared = a.narrowing.filter(\.fixed)
+            a.perContact = large
+            if !large { a.narrowing = [] }
+        }
+        return a
+    }
+
+    /// True when the model should read one contact's events through its index rather than
+    /// every event at once (a card or a timeline on a large network).
+    public func readsEventsPerContact() throws -> Bool {
+        guard let offer else { return false }
+        let answer = try offer(AccessRequest(collection: "interactions", constraints: []))
+        return !answer.inMemory && answer.eventRows > cost.eventsInMemory
+    }
+
+    /// The exact number of rows a whole collection holds, when the model counts without reading
+    /// them; nil to count the rows in memory.
+    public func count(of collection: String) throws -> Int? {
+        guard let offer, Schema.collection(named: collection) != nil, collection != "agenda" else { return nil }
+        let answer = try offer(AccessRequest(collection: collection, constraints: []))
+        return answer.inMemory ? nil : answer.rows
+    }
+}
+
+// MARK: - Analyses of a where-clause
+
+extension Planner {
+    /// The parts of a condition joined by `and` at the top level (a part under `or` narrows nothing).
+    static func andParts(_ e: Expr) -> [Expr] {
+        if case .binary("and", let l, let r) = e.kind { return andParts(l) + andParts(r) }
+        return [e]
+    }
+
+    /// The parts of a where-clause a model could check itself: `field op value` (the value not
+    /// depending on the row, either side) and a bare boolean field, joined by `and`.
+    static func constraints(in filter: Expr) -> [PlannedConstraint] {
+        var out: [PlannedConstraint] = []
+        for part in andParts(filter) {
+            if case .name = part.kind, case .field(let f) = part.resolution {
+                out.append(PlannedConstraint(field: f, op: .equal, value: Expr(.literal(.bool(true)), part.range), fixed: true))
+                continue
+            }
+            guard case .binary(let text, let l, let r) = part.kind, let op = ConstraintOp(rawValue: text) else { continue }
+            if case .name = l.kind, case .field(let f) = l.resolution, r.isRowIndependent {
+                out.append(PlannedConstraint(field: f, op: op, value: r, fixed: r.isFixedInRun))
+            } else if case .name = r.kind, case .field(let f) = r.resolution, l.isRowIndependent {
+                out.append(PlannedConstraint(field: f, op: op.mirrored, value: l, fixed: l.isFixedInRun))
+            }
+        }
+        return out
+    }
+
+    /// `contact == X` and `X in people` in a where-clause over events (X not depending on the
+    /// row), in the clause's order.
+    static func contactKeys(in filter: Expr) -> [(value: Expr, firstPersonOnly: Bool)] {
+        var out: [(Expr, Bool)] = []
+        for part in andParts(filter) {
+            guard case .binary(let op, let l, let r) = part.kind else { continue }
+            if op == "==" {
+                if l.isField("contact"), r.isRowIndependent {
+                    out.append((r, true))
+                } else if r.isField("contact"), l.isRowIndependent {
+                    out.append((l, true))
+                }
+            } else if op == "in", r.isField("people"), l.isRowIndependent {
+                out.append((l, false))
+            }
+        }
+        return out
+    }
+
+    /// True when an expression reads only its row's fields, constants and built-in functions: no
+    /// collection, query, `let`, user function or score (any of which could look at other rows).
+    func readsOnlyTheRow(_ e: Expr) -> Bool {
+        switch e.kind {
+        case .literal, .handle, .me, .it, .tag: return true
+        case .name:
+            switch e.resolution {
+            case .field(let f): return Interpreter.ContactKey.byName[f] != nil
+            case .local, .stage, .constant, .row: return true
+            default: return false
+            }
+        case .interpolated(let pieces):
+            return pieces.allSatisfy {
+                if case .expr(let x) = $0 { return readsOnlyTheRow(x) }
+                return true
+            }
+        case .list(let items): return items.allSatisfy(readsOnlyTheRow)
+        case .record(let fields): return fields.allSatisfy { readsOnlyTheRow($0.1) }
+        case .unary(_, let x): return readsOnlyTheRow(x)
+        case .binary(_, let a, let b): return readsOnlyTheRow(a) && readsOnlyTheRow(b)
+        case .member(let b, let f): return Interpreter.ContactKey.byName[f] != nil && readsOnlyTheRow(b)
+        case .call(let name, let args):
+            return Builtin.byName[name] != nil && !Builtin.aggregates.contains(name) && args.allSatisfy(readsOnlyTheRow)
+        case .ifThen(let c, let t, let f): return readsOnlyTheRow(c) && readsOnlyTheRow(t) && (f.map(readsOnlyTheRow) ?? true)
+        case .query: return false
+        }
+    }
+}
+
+extension Expr {
+    func isField(_ name: String) -> Bool {
+        if case .name(name) = kind, case .field(name) = resolution { return true }
+        return false
+    }
+
+    /// True when the value is the same wherever it is evaluated in one run: it depends on no
+    /// row and reads no local (a function's parameter).
+    var isFixedInRun: Bool { doesNotDepend(onLocals: true) }
+
+    /// True when the value cannot depend on the row in view (no fields, `it` or tags).
+    var isRowIndependent: Bool { doesNotDepend(onLocals: false) }
+
+    private func doesNotDepend(onLocals: Bool) -> Bool {
+        switch kind {
+        case .literal, .handle, .me: return true
+        case .name:
+            switch resolution {
+            case .field, .unresolved, .row: return false
+            case .local: return !onLocals
+            default: return true
+            }
+        case .it, .tag, .query, .interpolated, .record, .ifThen: return false
+        case .list(let items): return items.allSatisfy { $0.doesNotDepend(onLocals: onLocals) }
+        case .unary(_, let x), .member(let x, _): return x.doesNotDepend(onLocals: onLocals)
+        case .binary(_, let a, let b): return a.doesNotDepend(onLocals: onLocals) && b.doesNotDepend(onLocals: onLocals)
+        case .call(_, let args): return args.allSatisfy { $0.doesNotDepend(onLocals: onLocals) }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import TendCore
+
+/// Turns calendar times into instants and into dates where the user is.
+///
+/// A TZID is looked up, in this order: as a zone name Foundation knows (`Europe/Berlin`); by
+/// its trailing parts, for the prefixed names older Thunderbird and Lightning write
+/// (`/mozilla.org/20050126_1/America/New_York`); by the file's own VTIMEZONE, which is how
+/// Outlook's Windows names (`W. Europe Standard Time`) are read. A zone found nowhere is read as
+/// floating: the wall time as written.
+final class CalendarZones {
+    /// The user's zone: timed events are dated by the user's calendar day.
+    let user: TimeZone
+    private let definitions: [String: ICalendar.ZoneDefinition]
+    private var resolved: [String: Zone] = [:]
+
+    enum Zone {
+        case system(TimeZone)
+        case defined(DefinedZone)
+        case unknown
+    }
+
+    init(user: TimeZone, definitions: [String: ICalendar.ZoneDefinition]) {
+        self.user = user
+        self.definitions = definitions
+    }
+
+    func zone(_ id: String) -> Zone {
+        if let z = resolved[id] { return z }
+        var found = Zone.unknown
+        if let tz = TimeZone(identifier: id) {
+            found = .system(tz)
+        } else if let tz = Self.trailingName(id) {
+            found = .system(tz)
+        } else if let d = definitions[id] {
+            found = .defined(DefinedZone(d))
+        }
+        resolved[id] = found
+        return found
+    }
+
+    /// `/mozilla.org/20050126_1/America/New_York` → America/New_York: the longest run of trailing parts that is a zone name.
+    private static func trailingName(_ id: String) -> TimeZone? {
+        let parts = id.split(separator: "/")
+        guard parts.count > 1 else { return nil }
+        for n in stride(from: parts.count - 1, through: 1, by: -1) {
+            if let tz = TimeZone(identifier: parts.suffix(n).joined(separator: "/")) { return tz }
+        }
+        return nil
+    }
+
+    /// Seconds east of UTC in force at an instant.
+    func offset(_ zone: Zone, atUTC u: Int) -> Int? {
+        switch zone {
+        case .system(let tz): return tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(u)))
+        case .defined(let d): return d.offset(atUTC: u)
+        case .unknown: return nil
+        }
+    }
+
+    /// The instant (seconds since 1970 UTC) of a time; nil for all-day and floating times, and for unknown zones.
+    func instant(_ t: CalendarTime) -> Int? {
+        if t.allDay { return nil }
+        switch t.zone {
+        case .floating: return nil
+        case .utc: return t.local.seconds
+        case .named(let id):
+            let z = zone(id)
+            // The offset at the wall time read as UTC is right but near a change of offset; the second look settles it.
+            guard let guess = offset(z, atUTC: t.local.seconds), let o = offset(z, atUTC: t.local.seconds - guess) else { return nil }
+            return t.local.seconds - o
+        }
+    }
+
+    /// The time's date on the user's calendar. All-day and floating times keep their written date,
+    /// and so do times in the user's own zone (without a round trip through UTC).
+    func userDay(_ t: CalendarTime) -> Day {
+        if t.allDay { return t.local.day }
+        if case .named(let id) = t.zone, case .system(let tz) = zone(id), tz.identifier == user.identifier { return t.local.day }
+        guard let u = instant(t) else { return t.local.day }
+        return LocalTime(seconds: u + (offset(.system(user), atUTC: u) ?? 0)).day
+    }
+
+    /// A time as the wall clock of `zone` shows it (for UNTIL written in UTC against a start in a named zone).
+    func wallTime(_ t: CalendarTime, in zone: CalendarTime.Zone) -> LocalTime {
+        guard case .named(let id) = zone, let u = instant(t), let o = offset(self.zone(id), atUTC: u) else { return t.local }
+        return LocalTime(seconds: u + o)
+    }
+}
+
+/// A zone known only by its VTIMEZONE: the offset at an instant is the TZOFFSETTO of the latest
+/// onset at or before it, over every observance's DTSTART, RRULE and RDATE.
+final class DefinedZone {
+    let definition: ICalendar.ZoneDefinition
+    /// The onsets that fall in each UTC year, as (instant, offset after), sorted; filled as years are asked for.
+    private var onsets: [Int: [(utc: Int, offset: Int)]] = [:]
+    private var base: [Int: Int] = [:]
+    private let firstYear: Int
+    private let initialOffset: Int
+
+    init(_ definition: ICalendar.ZoneDefinition) {
+        self.definition = definition
+        let first = definition.observances.min { $0.start < $1.start }
+        firstYear = first?.start.day.year ?? 1970
+        initialOffset = first?.offsetFrom ?? 0
+    }
+
+    func offset(atUTC u: Int) -> Int {
+        let year = LocalTime(seconds: u).day.year
+        if let last = onsets(in: year).last(where: { $0.utc <= u }) { return last.offset }
+        return offset(atStartOf: year)
+    }
+
+    /// The offset in force when a UTC year begins: the last onset of an earlier year.
+    private func offset(atStartOf year: Int) -> Int {
+        if let b = base[year] { return b }
+        var y = year - 1
+        var found = initialOffset
+        while y >= firstYear - 1 {
+            if let b = base[y + 1] {
+                found = b
+                break
+            }
+            if let last = onsets(in: y).last {
+                found = last.offset
+                break
+            }
+            y -= 1
+        }
+        base[year] = found
+        return found
+    }
+
+    private func onsets(in year: Int) -> [(utc: Int, offset: Int)] {
+        if let o = onsets[year] { return o }
+        guard year >= firstYear - 1, year <= 9998, let from = Day(year: max(year - 1, 1), month: 1, day: 1),
+            let through = Day(year: year + 1, month: 12, day: 31)
+        else { return [] }
+        var out: [(utc: Int, offset: Int)] = []
+        for o in definition.observances {
+            func add(_ local: LocalTime) {
+                let utc = local.seconds - o.offsetFrom
+                if LocalTime(seconds: utc).day.year == year { out.append((utc, o.offsetTo)) }
+            }
+            if o.start.day >= from && o.start.day <= through { add(o.start) }
+            for d in o.dates where d.day >= from && d.day <= through { add(d) }
+            for rule in o.rules {
+                // UNTIL is in UTC in a VTIMEZONE; the onsets are in the wall time before them.
+                let until = rule.until.map { $0.zone == .utc ? LocalTime(seconds: $0.local.seconds + o.offsetFrom) : $0.local }
+                _ = rule.occurrences(after: o.start, allDay: false, until: until, through: through, from: from) { t in
+                    if t.day >= from { add(t) }
+                    return true
+                }
+            }
+        }
+        out.sort { $0.utc < $1.utc }
+        onsets[year] = out
+        return out
+    }
+}

@@ -1,0 +1,470 @@
+import Foundation
+import TendCore
+
+/// A DATE or DATE-TIME value of iCalendar as written: `20260310` (all day),
+/// `20260310T090000` (floating: the same wall time wherever you are), `20260310T140000Z` (UTC),
+/// or `DTSTART;TZID=America/New_York:20260310T090000` (a named zone).
+public struct CalendarTime: Hashable, Sendable, CustomStringConvertible {
+    public enum Zone: Hashable, Sendable {
+        case floating, utc
+        case named(String)
+    }
+    public var local: LocalTime
+    public var allDay: Bool
+    public var zone: Zone
+
+    public init(local: LocalTime, allDay: Bool = false, zone: Zone = .floating) {
+        self.local = local
+        self.allDay = allDay
+        self.zone = allDay ? .floating : zone
+    }
+
+    /// Reads `YYYYMMDD` or `YYYYMMDDTHHMMSS[Z]`; the shape decides whether it is a date, so a
+    /// date written without `VALUE=DATE` still reads. A TZID is ignored on a date and on a UTC time.
+    public init(parsing text: String, zone tzid: String?) throws(CalendarValueError) {
+        let b = Array(text.utf8)
+        func digits(_ r: Range<Int>) -> Int? {
+            var n = 0
+            for i in r {
+                let d = b[i] &- 48
+                guard d <= 9 else { return nil }
+                n = n * 10 + Int(d)
+            }
+            return n
+        }
+        guard b.count == 8 || ((b.count == 15 || (b.count == 16 && b[15] | 0x20 == UInt8(ascii: "z"))) && b[8] | 0x20 == UInt8(ascii: "t")),
+            let y = digits(0..<4), let m = digits(4..<6), let d = digits(6..<8), let day = Day(year: y, month: m, day: d)
+        else { throw CalendarValueError("\"\(text.prefix(40))\" is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS)") }
+        if b.count == 8 {
+            self.init(local: LocalTime(day: day), allDay: true)
+            return
+        }
+        // A leap second (60) reads as 59: a touch is dated by the day.
+        guard let hh = digits(9..<11), let mm = digits(11..<13), let ss = digits(13..<15), hh < 24, mm < 60, ss <= 60 else {
+            throw CalendarValueError("\"\(text.prefix(40))\" has no valid time of day")
+        }
+        let zone: Zone = b.count == 16 ? .utc : tzid.map { .named($0) } ?? .floating
+        self.init(local: LocalTime(day: day, time: hh * 3600 + mm * 60 + min(ss, 59)), zone: zone)
+    }
+
+    /// As written, with the zone: `20260310`, `20260310T090000Z`, `20260310T090000 (Europe/Paris)`.
+    public var description: String {
+        if allDay { return LocalTime.digits(local.day, time: nil) }
+        switch zone {
+        case .floating: return local.description
+        case .utc: return local.description + "Z"
+        case .named(let z): return "\(local) (\(z))"
+        }
+    }
+}
+
+/// iCalendar (RFC 5545) as calendar programs export it: folded lines (split anywhere, even
+/// inside a UTF-8 character, as Outlook does), escaped text, parameters with quoted values,
+/// nested components. Only what touches need is kept: each VEVENT's people, start, summary,
+/// status and recurrence, and the VTIMEZONE definitions. Reading never crashes on bad input: a
+/// bad event becomes an error that names the event and line, and the others are still read.
+public enum ICalendar {
+    /// An ORGANIZER or ATTENDEE.
+    public struct Attendee: Hashable, Sendable {
+        /// The e-mail address, lower-cased: the EMAIL parameter (Apple's) or the `mailto:` value.
+        public var address: String
+        /// The CN parameter, as written.
+        public var name: String?
+        /// PARTSTAT, upper-cased: NEEDS-ACTION (when absent), ACCEPTED, DECLINED, TENTATIVE, DELEGATED.
+        public var participation = "NEEDS-ACTION"
+        /// CUTYPE, upper-cased: INDIVIDUAL (when absent), GROUP, RESOURCE, ROOM, UNKNOWN.
+        public var userType = "INDIVIDUAL"
+        /// ROLE, upper-cased: REQ-PARTICIPANT (when absent), CHAIR, OPT-PARTICIPANT, NON-PARTICIPANT.
+        public var role = "REQ-PARTICIPANT"
+    }
+
+    /// One VEVENT: a single event, a recurring series (its master), or one changed occurrence of
+    /// a series (an override: it has a RECURRENCE-ID).
+    public struct Event: Sendable {
+        /// Where it starts: "event 3 (line 17)".
+        public var origin: String
+        public var uid: String?
+        public var start: CalendarTime
+        public var recurrenceID: CalendarTime?
+        public var summary: String?
+        /// STATUS, upper-cased: TENTATIVE, CONFIRMED, CANCELLED, or nil.
+        public var status: String?
+        public var sequence = 0
+        public var organizer: Attendee?
+        public var attendees: [Attendee] = []
+        public var rules: [RecurrenceRule] = []
+        /// RDATE: occurrences added to the rule's.
+        public var dates: [CalendarTime] = []
+        /// EXDATE: occurrences taken out.
+        public var exceptions: [CalendarTime] = []
+
+        public var recurs: Bool { !rules.isEmpty || !dates.isEmpty }
+    }
+
+    /// A VTIMEZONE: the offsets a zone keeps (STANDARD and DAYLIGHT), each from an onset that may recur.
+    public struct ZoneDefinition: Sendable {
+        public var id: String
+        public var observances: [Observance] = []
+    }
+
+    /// One STANDARD or DAYLIGHT part of a VTIMEZONE.
+    public struct Observance: Sendable {
+        /// DTSTART: the first onset, in the wall time in force before it.
+        public var start: LocalTime
+        public var offsetFrom: Int
+        public var offsetTo: Int
+        public var rules: [RecurrenceRule] = []
+        public var dates: [LocalTime] = []
+    }
+
+    /// What a file holds: its events, its time zone definitions, and the events that could not be read.
+    public struct Calendar: Sendable {
+        public var events: [Event] = []
+        public var zones: [String: ZoneDefinition] = [:]
+        public var errors: [ImportError] = []
+        public init() {}
+    }
+
+    /// A content line: `NAME;PARAM=a,"b:c":value`, with its line number.
+    struct Property {
+        var name: String
+        var params: [(String, String)]
+        var value: String
+        var line: Int
+        func param(_ key: String) -> String? { params.first { $0.0 == key }?.1 }
+    }
+
+    /// Reads a whole file. Throws only when it is not an iCalendar file at all.
+    public static func read(_ bytes: [UInt8]) throws -> Calendar {
+        if bytes.isEmpty { throw ImportError("file", "the file is empty") }
+        if bytes.prefix(4096).contains(0) { throw ImportError("file", "this is a binary file, not an iCalendar file") }
+        var reader = Reader()
+        var sawCalendar = false
+        var first = true
+        forEachUnfoldedLine(bytes) { line, number in
+            guard let p = parseLine(line, number) else {
+                if first { first = false }
+                reader.malformed(line, number)
+                return
+            }
+            if first {
+                first = false
+                sawCalendar = p.name == "BEGIN" && p.value.uppercased() == "VCALENDAR"
+            }
+            reader.take(p)
+        }
+        guard sawCalendar else { throw ImportError("line 1", "this is not an iCalendar file (expected BEGIN:VCALENDAR)") }
+        reader.finish()
+        return reader.calendar
+    }
+
+    /// Reads a `.ics` file, or every `.ics` file in a folder and its subfolders (a calendar
+    /// synchronised one event per file, as vdirsyncer and khal keep it), in path order. A folder's
+    /// events and zones are gathered into one calendar; each error names its file.
+    public static func read(path: String) throws -> Calendar {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw ImportError(path, "no such file or folder") }
+        guard isFolder.boolValue else { return try read(file: path) }
+        let files = (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.lowercased().hasSuffix(".ics") }.sorted()
+        guard !files.isEmpty else { throw ImportError(path, "the folder holds no .ics file") }
+        var all = Calendar()
+        for file in files {
+            let full = (path as NSString).appendingPathComponent(file)
+            var isSub: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isSub), !isSub.boolValue else { continue }
+            do {
+                let c = try read(file: full)
+                all.events += c.events
+                all.zones.merge(c.zones) { first, _ in first }
+                all.errors += c.errors.map { ImportError("\(file): \($0.origin)", field: $0.field, $0.message) }
+            } catch let e as ImportError {
+                all.errors.append(ImportError("\(file): \(e.origin)", field: e.field, e.message))
+            }
+        }
+        return all
+    }
+
+    private static func read(file: String) throws -> Calendar { try read(Mailbox.contents(of: file)) }
+
+    /// Calls `body` with each logical line (folds joined, at the byte level) and its first line number.
+    /// Blank lines are passed over.
+    static func forEachUnfoldedLine(_ bytes: [UInt8], _ body: (ArraySlice<UInt8>, Int) -> Void) {
+        var logical: [UInt8] = []
+        var logicalLine = 0
+        var number = 0
+        var start = bytes.startIndex
+        // A UTF-8 byte order mark is not part of the first line.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
+        func flush() {
+            if !logical.isEmpty { body(logical[...], logicalLine) }
+            logical.removeAll(keepingCapacity: true)
+        }
+        while start < bytes.endIndex {
+            number += 1
+            var end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            let next = end + 1
+            if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            if start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t"), !logical.isEmpty {
+                logical.append(contentsOf: bytes[(start + 1)..<end])
+            } else {
+                flush()
+                logical.append(contentsOf: bytes[start..<end])
+                logicalLine = number
+            }
+            start = next
+        }
+        flush()
+    }
+
+    /// Splits a content line into name, parameters and value; nil when it has no colon. Parameter
+    /// values may be quoted (`CN="Doe, Jane"`), and quotes may hide `;`, `:` and `,`.
+    static func parseLine(_ line: ArraySlice<UInt8>, _ number: Int) -> Property? {
+        var params: [(String, String)] = []
+        var i = line.startIndex
+        func text(_ r: Range<Int>) -> String { String(decoding: line[r], as: UTF8.self) }
+        while i < line.endIndex, line[i] != UInt8(ascii: ";"), line[i] != UInt8(ascii: ":") { i += 1 }
+        guard i < line.endIndex, i > line.startIndex else { return nil }
+        let name = text(line.startIndex..<i).uppercased()
+        while i < line.endIndex, line[i] == UInt8(ascii: ";") {
+            i += 1
+            let keyStart = i
+            while i < line.endIndex, line[i] != UInt8(ascii: "="), line[i] != UInt8(ascii: ":"), line[i] != UInt8(ascii: ";") { i += 1 }
+            let key = text(keyStart..<i).uppercased()
+            var value = ""
+            if i < line.endIndex, line[i] == UInt8(ascii: "=") {
+                i += 1
+                var values: [String] = []
+                repeat {
+                    if i < line.endIndex, line[i] == UInt8(ascii: ",") { i += 1 }
+                    if i < line.endIndex, line[i] == UInt8(ascii: "\"") {
+                        let from = i + 1
+                        i = line[from...].firstIndex(of: UInt8(ascii: "\"")) ?? line.endIndex
+                        values.append(text(from..<i))
+                        if i < line.endIndex { i += 1 }
+                    } else {
+                        let from = i
+                        while i < line.endIndex, line[i] != UInt8(ascii: ","), line[i] != UInt8(ascii: ";"), line[i] != UInt8(ascii: ":") { i += 1 }
+                        values.append(text(from..<i))
+                    }
+                } while i < line.endIndex && line[i] == UInt8(ascii: ",")
+                value = values.joined(separator: ",")
+            }
+            params.append((key, value))
+        }
+        guard i < line.endIndex, line[i] == UInt8(ascii: ":") else { return nil }
+        return Property(name: name, params: params, value: text((i + 1)..<line.endIndex), line: number)
+    }
+
+    /// TEXT values: `\n` and `\N` are new lines; `\,` `\;` `\\` are the characters.
+    static func unescape(_ s: String) -> String { unescape(s, "\\", ["n": "\n", "N": "\n"], keepingUnknown: false) }
+
+    /// RFC 6868's escapes in parameter values: `^n` a new line, `^'` a double quote, `^^` a caret.
+    static func unescapeParameter(_ s: String) -> String { unescape(s, "^", ["n": "\n", "'": "\"", "^": "^"], keepingUnknown: true) }
+
+    /// Undoes one escape character: each pair it starts reads as the table says; another pair
+    /// reads as its second character, or (`keepingUnknown`) stays as written.
+    private static func unescape(_ s: String, _ escape: Character, _ table: [Character: String], keepingUnknown: Bool) -> String {
+        guard s.contains(escape) else { return s }
+        var out = ""
+        var escaped = false
+        for ch in s {
+            if escaped {
+                out += table[ch] ?? (keepingUnknown ? "\(escape)\(ch)" : "\(ch)")
+                escaped = false
+            } else if ch == escape {
+                escaped = true
+            } else {
+                out.append(ch)
+            }
+        }
+        return escaped && keepingUnknown ? out + "\(escape)" : out
+    }
+}
+
+// MARK: - Components
+
+extension ICalendar {
+    /// Follows BEGIN/END and gathers each VEVENT's and each VTIMEZONE part's properties; a
+    /// component is built when it ends. Properties of other components (a VALARM's ATTENDEE, who
+    /// gets the reminder, among them) are passed over.
+    struct Reader {
+        var calendar = Calendar()
+        var stack: [String] = []
+        var eventCount = 0
+        var event: (props: [Property], origin: String)?
+        var zone: ZoneDefinition?
+        var zoneLine = 0
+        var observance: [Property]?
+
+        /// The VEVENT properties that touches use; the rest (DESCRIPTION, often long, among them) are not kept.
+        static let eventProperties: Set<String> = [
+            "UID", "DTSTART", "RECURRENCE-ID", "SUMMARY", "STATUS", "SEQUENCE", "ORGANIZER", "ATTENDEE", "RRULE", "RDATE", "EXDATE",
+        ]
+
+        mutating func take(_ p: Property) {
+            switch p.name {
+            case "BEGIN": begin(p.value.uppercased(), p.line)
+            case "END": end(p.value.uppercased(), p.line)
+            default:
+                switch stack.last {
+                case "VEVENT": if Self.eventProperties.contains(p.name) { event?.props.append(p) }
+                case "VTIMEZONE": if p.name == "TZID" { zone?.id = p.value }
+                case "STANDARD", "DAYLIGHT": observance?.append(p)
+                default: break
+                }
+            }
+        }
+
+        mutating func malformed(_ line: ArraySlice<UInt8>, _ number: Int) {
+            let shown = String(decoding: line.prefix(40), as: UTF8.self).debugDescription
+            if let e = event {
+                calendar.errors.append(ImportError(e.origin, "expected NAME:VALUE at line \(number), found \(shown)"))
+                event = nil
+            } else if !stack.isEmpty {
+                calendar.errors.append(ImportError("line \(number)", "expected NAME:VALUE, found \(shown)"))
+            }
+        }
+
+        private mutating func begin(_ name: String, _ line: Int) {
+            switch name {
+            case "VEVENT":
+                if let e = event { calendar.errors.append(ImportError(e.origin, "no END:VEVENT before the next BEGIN:VEVENT")) }
+                eventCount += 1
+                event = ([], "event \(eventCount) (line \(line))")
+            case "VTIMEZONE":
+                zone = ZoneDefinition(id: "")
+                zoneLine = line
+            case "STANDARD", "DAYLIGHT":
+                if stack.last == "VTIMEZONE" { observance = [] }
+            default: break
+            }
+            stack.append(name)
+        }
+
+        private mutating func end(_ name: String, _ line: Int) {
+            guard let at = stack.lastIndex(of: name) else {
+                calendar.errors.append(ImportError("line \(line)", "END:\(name) without BEGIN:\(name)"))
+                return
+            }
+            // Components left open inside this one end with it.
+            while stack.count > at { close(stack.removeLast()) }
+        }
+
+        private mutating func close(_ name: String) {
+            switch name {
+            case "VEVENT":
+                guard let e = event else { return }
+                do { calendar.events.append(try ICalendar.event(e.props, origin: e.origin)) } catch { calendar.errors.append(error) }
+                event = nil
+            case "STANDARD", "DAYLIGHT":
+                guard let props = observance else { return }
+                do { zone?.observances.append(try ICalendar.observance(props)) } catch {
+                    calendar.errors.append(ImportError("time zone \(zone?.id ?? "") (line \(zoneLine))", field: name, error.message))
+                }
+                observance = nil
+            case "VTIMEZONE":
+                if let z = zone, !z.id.isEmpty, !z.observances.isEmpty, calendar.zones[z.id] == nil { calendar.zones[z.id] = z }
+                zone = nil
+            default: break
+            }
+        }
+
+        mutating func finish() {
+            if let e = event { calendar.errors.append(ImportError(e.origin, "the file ends before END:VEVENT")) }
+            event = nil
+        }
+    }
+
+    /// Builds an event from its properties; the first bad one makes the whole event an error.
+    static func event(_ props: [Property], origin: String) throws(ImportError) -> Event {
+        guard let startProp = props.first(where: { $0.name == "DTSTART" }) else { throw ImportError(origin, "the event has no DTSTART") }
+        var current = startProp
+        do {
+            var event = Event(origin: origin, start: try CalendarTime(parsing: startProp.value.trimmed, zone: startProp.param("TZID")))
+            for p in props {
+                current = p
+                try apply(p, to: &event)
+            }
+            return event
+        } catch {
+            throw ImportError(origin, field: current.name, error.message)
+        }
+    }
+
+    /// Reads one property into the event.
+    private static func apply(_ p: Property, to event: inout Event) throws(CalendarValueError) {
+        switch p.name {
+        case "UID": event.uid = p.value.trimmed
+        case "RECURRENCE-ID": event.recurrenceID = try CalendarTime(parsing: p.value.trimmed, zone: p.param("TZID"))
+        case "SUMMARY": event.summary = unescape(p.value)
+        case "STATUS": event.status = p.value.trimmed.uppercased()
+        case "SEQUENCE": event.sequence = Int(p.value.trimmed) ?? 0
+        case "ORGANIZER": event.organizer = attendee(p)
+        case "ATTENDEE": if let a = attendee(p) { event.attendees.append(a) }
+        case "RRULE":
+            let rule = try RecurrenceRule(parsing: p.value.trimmed)
+            if rule.frequency < .daily && event.start.allDay {
+                throw CalendarValueError("FREQ=\(rule.frequency.name) needs a start with a time of day")
+            }
+            event.rules.append(rule)
+        case "RDATE": event.dates += try timeList(p)
+        case "EXDATE": event.exceptions += try timeList(p)
+        default: break
+        }
+    }
+
+    /// RDATE and EXDATE: a comma-separated list; a PERIOD (`start/end`) counts by its start.
+    static func timeList(_ p: Property) throws(CalendarValueError) -> [CalendarTime] {
+        var out: [CalendarTime] = []
+        for item in p.value.split(separator: ",") {
+            let start = item.split(separator: "/", maxSplits: 1).first ?? item
+            out.append(try CalendarTime(parsing: String(start).trimmed, zone: p.param("TZID")))
+        }
+        return out
+    }
+
+    /// An ORGANIZER or ATTENDEE with an e-mail address; nil for one without (`invalid:nomail`, a URN alone).
+    static func attendee(_ p: Property) -> Attendee? {
+        var address = p.param("EMAIL") ?? p.value
+        address = address.trimmed
+        if address.lowercased().hasPrefix("mailto:") { address = String(address.dropFirst(7)).trimmed }
+        guard let at = address.firstIndex(of: "@"), at > address.startIndex, address.index(after: at) < address.endIndex,
+            !address.contains(where: { $0 == " " || $0 == "<" || $0 == ">" })
+        else { return nil }
+        var a = Attendee(address: address.lowercased())
+        if let cn = p.param("CN").map(unescapeParameter)?.trimmed, !cn.isEmpty { a.name = cn }
+        if let s = p.param("PARTSTAT")?.uppercased(), !s.isEmpty { a.participation = s }
+        if let s = p.param("CUTYPE")?.uppercased(), !s.isEmpty { a.userType = s }
+        if let s = p.param("ROLE")?.uppercased(), !s.isEmpty { a.role = s }
+        return a
+    }
+
+    /// A STANDARD or DAYLIGHT part: DTSTART and TZOFFSETTO are required, TZOFFSETFROM defaults to TZOFFSETTO.
+    static func observance(_ props: [Property]) throws(CalendarValueError) -> Observance {
+        func value(_ name: String) -> String? { props.first { $0.name == name }?.value.trimmed }
+        guard let startText = value("DTSTART"), let toText = value("TZOFFSETTO") else {
+            throw CalendarValueError("DTSTART and TZOFFSETTO are required")
+        }
+        let to = try offset(toText)
+        var o = Observance(
+            start: try CalendarTime(parsing: startText, zone: nil).local, offsetFrom: try value("TZOFFSETFROM").map(offset) ?? to, offsetTo: to)
+        for p in props {
+            if p.name == "RRULE" { o.rules.append(try RecurrenceRule(parsing: p.value.trimmed)) }
+            if p.name == "RDATE" { o.dates += try timeList(p).map(\.local) }
+        }
+        return o
+    }
+
+    /// `+0100`, `-0500`, `+053000`: seconds east of UTC.
+    static func offset(_ text: String) throws(CalendarValueError) -> Int {
+        let b = Array(text.utf8)
+        guard b.count == 5 || b.count == 7, b[0] == UInt8(ascii: "+") || b[0] == UInt8(ascii: "-"),
+            b.dropFirst().allSatisfy({ $0 &- 48 <= 9 })
+        else { throw CalendarValueError("\"\(text.prefix(20))\" is not a UTC offset such as +0100") }
+        let d = b.dropFirst().map { Int($0 - 48) }
+        let seconds = (d[0] * 10 + d[1]) * 3600 + (d[2] * 10 + d[3]) * 60 + (d.count == 6 ? d[4] * 10 + d[5] : 0)
+        guard seconds < 86_400 else { throw CalendarValueError("\(text) is a day or more from UTC") }
+        return b[0] == UInt8(ascii: "-") ? -seconds : seconds
+    }
+}

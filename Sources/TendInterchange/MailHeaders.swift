@@ -1,0 +1,472 @@
+import Foundation
+import TendCore
+
+/// One address of a From, To or Cc field: `"Doe, Jane" <Jane.Doe@example.com>` gives the name
+/// "Doe, Jane" and the address "jane.doe@example.com" (lower-cased, as addresses are matched).
+public struct MailAddress: Hashable, Sendable {
+    public var name: String?
+    public var address: String
+    public init(name: String? = nil, address: String) {
+        self.name = name
+        self.address = address
+    }
+}
+
+/// The header fields of one message that touches use (RFC 5322, with the obsolete forms mail
+/// programs still write): From, To, Cc, Bcc, Date, Message-ID, List-Id, Precedence,
+/// Auto-Submitted, List-Unsubscribe. Every other field, the Subject among them, is passed over,
+/// and the body is never given to this reader. Bad input never crashes it: a field it cannot
+/// read is left out.
+public struct MailHeaders: Sendable {
+    public var from: [MailAddress] = []
+    public var to: [MailAddress] = []
+    public var cc: [MailAddress] = []
+    public var bcc: [MailAddress] = []
+    /// The Date field as an instant (seconds since 1970 UTC).
+    public var date: Int?
+    /// The Message-ID without its angle brackets.
+    public var messageID: String?
+    public var listID: String?
+    /// Precedence, lower-cased: bulk, list, junk …
+    public var precedence: String?
+    /// Auto-Submitted's first word, lower-cased: no, auto-generated, auto-replied …
+    public var autoSubmitted: String?
+    public var listUnsubscribe = false
+    /// A stable hash of From, To, Cc and Date as written, to name a message without a Message-ID.
+    public var fingerprint = StableHash()
+
+    public init() {}
+
+    /// The fields this reader keeps, by lower-cased name.
+    enum Field: String {
+        case from, to, cc, bcc, date
+        case messageID = "message-id"
+        case listID = "list-id"
+        case precedence
+        case autoSubmitted = "auto-submitted"
+        case listUnsubscribe = "list-unsubscribe"
+
+        /// The field a name (any case, trailing blanks allowed) names; nil for the fields not kept.
+        init?(name: ArraySlice<UInt8>) {
+            var end = name.endIndex
+            while end > name.startIndex, name[end - 1] == UInt8(ascii: " ") || name[end - 1] == UInt8(ascii: "\t") { end -= 1 }
+            // No kept field's name is longer than 16 bytes (Received, DKIM-Signature … are passed over here).
+            let count = end - name.startIndex
+            guard count > 1, count <= 16 else { return nil }
+            let lower = String(unsafeUninitializedCapacity: count) { buffer in
+                for (i, b) in name[..<end].enumerated() { buffer[i] = b >= 65 && b <= 90 ? b | 0x20 : b }
+                return count
+            }
+            self.init(rawValue: lower)
+        }
+    }
+
+    /// Reads a header block: the lines up to the first empty one (the rest is not looked at).
+    /// Folded lines (a line starting with a space or tab continues the one before) are joined.
+    public init(parsing block: ArraySlice<UInt8>) {
+        var field: (Field, [UInt8])?
+        var i = block.startIndex
+        while i < block.endIndex {
+            var end = block[i...].firstIndex(of: UInt8(ascii: "\n")) ?? block.endIndex
+            let next = end + 1
+            if end > i, block[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+            if end == i { break }
+            let first = block[i]
+            if first == UInt8(ascii: " ") || first == UInt8(ascii: "\t") {
+                field?.1.append(contentsOf: block[i..<end])
+            } else {
+                if let (f, value) = field { take(f, value) }
+                field = nil
+                if let colon = block[i..<end].firstIndex(of: UInt8(ascii: ":")), let f = Field(name: block[i..<colon]) {
+                    field = (f, Array(block[(colon + 1)..<end]))
+                }
+            }
+            i = next
+        }
+        if let (f, value) = field { take(f, value) }
+    }
+
+    private mutating func take(_ field: Field, _ bytes: [UInt8]) {
+        if field == .from || field == .to || field == .cc || field == .date {
+            fingerprint.add(bytes)
+            fingerprint.add([UInt8(ascii: "\n")])
+        }
+        // Headers are ASCII with RFC 2047 encoded words; raw UTF-8 (RFC 6532) reads too, and bytes that are not UTF-8 read as Latin-1.
+        let value = String(validating: bytes, as: UTF8.self) ?? String(bytes.map { Character(Unicode.Scalar($0)) })
+        switch field {
+        case .from: from += MailAddressList.parse(value)
+        case .to: to += MailAddressList.parse(value)
+        case .cc: cc += MailAddressList.parse(value)
+        case .bcc: bcc += MailAddressList.parse(value)
+        case .date: if date == nil { date = MailDate.parse(value) }
+        case .messageID:
+            var id = value.trimmed
+            if let open = id.firstIndex(of: "<"), let close = id[open...].firstIndex(of: ">") {
+                id = String(id[id.index(after: open)..<close]).trimmed
+            }
+            if messageID == nil, !id.isEmpty { messageID = id }
+        case .listID: if !value.trimmed.isEmpty { listID = value.trimmed }
+        case .precedence: precedence = value.trimmed.lowercased()
+        case .autoSubmitted: autoSubmitted = value.split(separator: ";").first.map { String($0).trimmed.lowercased() }
+        case .listUnsubscribe: listUnsubscribe = true
+        }
+    }
+}
+
+// MARK: - Addresses
+
+/// An address list (RFC 5322 §3.4): `Jane Doe <jane@x.org>, "Roe, Rick" <rick@y.org>`,
+/// bare `jane@x.org`, `jane@x.org (Jane Doe)` with the name in a comment, groups
+/// (`Team: a@x.org, b@y.org;`, `undisclosed-recipients:;`), routes (`<@relay:jane@x.org>`),
+/// and RFC 2047 encoded words in names (`=?UTF-8?B?Sm9zw6k=?= <jose@x.org>`).
+enum MailAddressList {
+    enum Token: Equatable {
+        case word(String)
+        case quoted(String)
+        case comment(String)
+        case angle(String)
+        case special(Character)
+    }
+
+    static func parse(_ text: String) -> [MailAddress] {
+        var out: [MailAddress] = []
+        var element: [Token] = []
+        for token in tokens(text) + [.special(",")] {
+            switch token {
+            case .special(","), .special(";"):
+                if let a = mailbox(element) { out.append(a) }
+                element = []
+            case .special(":") where !element.contains(where: { if case .angle = $0 { return true } else { return $0 == .special("@") } }):
+                // A group's name: what follows are its members.
+                element = []
+            default: element.append(token)
+            }
+        }
+        return out
+    }
+
+    /// Splits a field into words, quoted strings, comments (nested, with `\` escapes), `<…>` and
+    /// the specials `, ; : @`. Every delimiter is ASCII, so the work is on the UTF-8 bytes.
+    static func tokens(_ text: String) -> [Token] {
+        var out: [Token] = []
+        let s = Array(text.utf8)
+        var i = 0
+        func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
+        func isSpecial(_ c: UInt8) -> Bool {
+            switch c {
+            case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: ";"),
+                UInt8(ascii: ":"), UInt8(ascii: "@"), UInt8(ascii: "\""), UInt8(ascii: "["), UInt8(ascii: "]"):
+                return true
+            default: return false
+            }
+        }
+        func string(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+        while i < s.count {
+            let c = s[i]
+            if isBlank(c) {
+                i += 1
+            } else if c == UInt8(ascii: "\"") {
+                var q: [UInt8] = []
+                i += 1
+                while i < s.count, s[i] != UInt8(ascii: "\"") {
+                    if s[i] == UInt8(ascii: "\\"), i + 1 < s.count { i += 1 }
+                    q.append(s[i])
+                    i += 1
+                }
+                i += 1
+                out.append(.quoted(string(q[...])))
+            } else if c == UInt8(ascii: "(") {
+                var depth = 0
+                var q: [UInt8] = []
+                repeat {
+                    if s[i] == UInt8(ascii: "\\"), i + 1 < s.count {
+                        i += 1
+                        q.append(s[i])
+                    } else {
+                        if s[i] == UInt8(ascii: "(") { depth += 1 }
+                        if s[i] == UInt8(ascii: ")") { depth -= 1 }
+                        if depth > 1 || (depth == 1 && s[i] != UInt8(ascii: "(")) { q.append(s[i]) }
+                    }
+                    i += 1
+                } while i < s.count && depth > 0
+                out.append(.comment(string(q[...])))
+            } else if c == UInt8(ascii: "<") {
+                let close = s[i...].firstIndex(of: UInt8(ascii: ">")) ?? s.count
+                out.append(.angle(string(s[(i + 1)..<close])))
+                i = close + 1
+            } else if c == UInt8(ascii: "[") {
+                // A domain literal, `[192.0.2.1]`, is one word with its brackets.
+                let close = s[i...].firstIndex(of: UInt8(ascii: "]")) ?? s.count - 1
+                out.append(.word(string(s[i...close])))
+                i = close + 1
+            } else if isSpecial(c) {
+                out.append(.special(Character(Unicode.Scalar(c))))
+                i += 1
+            } else {
+                let from = i
+                while i < s.count, !isSpecial(s[i]), !isBlank(s[i]) { i += 1 }
+                out.append(.word(string(s[from..<i])))
+            }
+        }
+        return out
+    }
+
+    /// One mailbox from its tokens; nil when they hold no address (a name alone, an empty group).
+    static func mailbox(_ tokens: [Token]) -> MailAddress? {
+        var phrase: [String] = []
+        var comment: String?
+        var spec = ""
+        var angle: String?
+        for t in tokens {
+            switch t {
+            case .word(let w):
+                phrase.append(w)
+                spec += w
+            case .quoted(let q):
+                phrase.append(q)
+                spec += "\"\(q)\""
+            case .comment(let c): if comment == nil, !c.trimmed.isEmpty { comment = c }
+            case .angle(let a): if angle == nil { angle = a }
+            case .special(let c): spec.append(c)
+            }
+        }
+        // A route (`@relay1,@relay2:jane@x.org`) goes before the last colon. The checks are on the
+        // bytes (all ASCII): this runs for every address of every message.
+        var bytes = Substring(angle ?? spec).utf8
+        if let colon = bytes.lastIndex(of: UInt8(ascii: ":")) { bytes = bytes[bytes.index(after: colon)...] }
+        let address = String(Substring(bytes)).trimmed
+        let u = address.utf8
+        guard let at = u.lastIndex(of: UInt8(ascii: "@")), at > u.startIndex, u.index(after: at) < u.endIndex,
+            !u.contains(where: { $0 == 0x20 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: ",") })
+        else { return nil }
+        let rawName = angle != nil ? phrase.joined(separator: " ") : (comment ?? "")
+        let name = EncodedWords.decode(rawName).trimmed
+        return MailAddress(name: name.isEmpty ? nil : name, address: address.lowercased())
+    }
+}
+
+// MARK: - Encoded words
+
+/// RFC 2047 encoded words: `=?ISO-8859-1?Q?Jos=E9?=` and `=?UTF-8?B?Sm9zw6k=?=`. The space between
+/// two encoded words is dropped, and adjacent words in one charset are decoded together (a UTF-8
+/// character may be split between them). A word in a charset that cannot be decoded stays as written.
+public enum EncodedWords {
+    public static func decode(_ text: String) -> String {
+        guard startOfWord(text[...]) != nil else { return text }
+        var out = ""
+        var pending: (charset: String, bytes: [UInt8], raw: String)?
+        func flush() {
+            if let p = pending { out += decodeCharset(p.bytes, p.charset) ?? p.raw }
+            pending = nil
+        }
+        var rest = Substring(text)
+        while let open = startOfWord(rest) {
+            let before = rest[..<open]
+            guard let word = encodedWord(rest[open...]) else {
+                flush()
+                out += before + "=?"
+                rest = rest[rest.utf8.index(open, offsetBy: 2)...]
+                continue
+            }
+            if pending != nil && before.allSatisfy(\.isWhitespace) {
+                if pending!.charset == word.charset {
+                    pending!.bytes += word.bytes
+                    pending!.raw += word.raw
+                } else {
+                    flush()
+                    pending = (word.charset, word.bytes, word.raw)
+                }
+            } else {
+                flush()
+                out += before
+                pending = (word.charset, word.bytes, word.raw)
+            }
+            rest = rest[word.end...]
+        }
+        flush()
+        return out + rest
+    }
+
+    /// Where the next `=?` is (found on the bytes: this is asked of every name).
+    private static func startOfWord(_ s: Substring) -> Substring.Index? {
+        var equals: Substring.Index?
+        for i in s.utf8.indices {
+            let b = s.utf8[i]
+            if b == UInt8(ascii: "?"), let e = equals { return e }
+            equals = b == UInt8(ascii: "=") ? i : nil
+        }
+        return nil
+    }
+
+    /// One encoded word at the start of `s`: its charset (lower-cased, without an RFC 2231 language), bytes, and end.
+    private static func encodedWord(_ s: Substring) -> (charset: String, bytes: [UInt8], raw: String, end: Substring.Index)? {
+        let parts = s.dropFirst(2).split(separator: "?", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[3].hasPrefix("="), !parts[0].isEmpty, parts[1].count == 1,
+            !parts[2].contains(" ")
+        else { return nil }
+        let charset = parts[0].split(separator: "*").first.map { $0.lowercased() } ?? ""
+        let payload = Array(parts[2].utf8)
+        let bytes: [UInt8]
+        switch parts[1] {
+        case "B", "b": bytes = base64(payload)
+        case "Q", "q": bytes = quoted(payload)
+        default: return nil
+        }
+        let end = s.index(parts[3].startIndex, offsetBy: 1)
+        return (charset, bytes, String(s[..<end]), end)
+    }
+
+    /// Base64 without its padding and anything outside the alphabet.
+    static func base64(_ text: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var acc: UInt32 = 0
+        var bits = 0
+        for c in text {
+            let v: UInt8
+            switch c {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): v = c - UInt8(ascii: "A")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): v = c - UInt8(ascii: "a") + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c - UInt8(ascii: "0") + 52
+            case UInt8(ascii: "+"), UInt8(ascii: "-"): v = 62
+            case UInt8(ascii: "/"), UInt8(ascii: "_"): v = 63
+            default: continue
+            }
+            acc = (acc << 6) | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
+            }
+        }
+        return out
+    }
+
+    /// The Q encoding: `_` is a space, `=XX` a byte.
+    static func quoted(_ text: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        var i = 0
+        func hex(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
+            default: return nil
+            }
+        }
+        while i < text.count {
+            if text[i] == UInt8(ascii: "_") {
+                out.append(0x20)
+            } else if text[i] == UInt8(ascii: "="), i + 2 < text.count, let h = hex(text[i + 1]), let l = hex(text[i + 2]) {
+                out.append(h << 4 | l)
+                i += 2
+            } else {
+                out.append(text[i])
+            }
+            i += 1
+        }
+        return out
+    }
+
+    /// ISO-8859-15 differs from Latin-1 in eight places (the euro sign among them).
+    private static let latin9: [UInt8: Unicode.Scalar] = [
+        0xA4: "\u{20AC}", 0xA6: "\u{160}", 0xA8: "\u{161}", 0xB4: "\u{17D}", 0xB8: "\u{17E}", 0xBC: "\u{152}", 0xBD: "\u{153}", 0xBE: "\u{178}",
+    ]
+
+    /// Bytes in a named charset as text; nil for a charset neither this table nor Foundation knows, or bytes not in it.
+    static func decodeCharset(_ bytes: [UInt8], _ charset: String) -> String? {
+        switch charset {
+        case "utf-8", "utf8", "us-ascii", "ascii": return String(decoding: bytes, as: UTF8.self)
+        case "iso-8859-1", "latin1", "l1", "iso_8859-1": return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+        case "iso-8859-15", "latin-9", "latin9":
+            return String(String.UnicodeScalarView(bytes.map { latin9[$0] ?? Unicode.Scalar($0) }))
+        case "windows-1252", "cp1252": return String(bytes: bytes, encoding: .windowsCP1252)
+        default:
+            guard let encoding = String.Encoding(ianaName: charset) else { return nil }
+            return String(bytes: bytes, encoding: encoding)
+        }
+    }
+}
+
+// MARK: - Dates
+
+/// Dates as mail programs write them: RFC 5322 (`Tue, 10 Mar 2026 09:15:00 -0500`), its
+/// obsolete forms (two-digit years, zone names such as EST, no seconds, comments), and the
+/// asctime form of mbox From lines (`Tue Mar 10 09:15:00 2026`). The parts are found by their
+/// shape, so the order of day, month and year does not matter.
+enum MailDate {
+    static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    /// RFC 5322's named zones, in hours east of UTC; other letters (military zones) count as UTC, as it says.
+    static let zones: [String: Int] = [
+        "ut": 0, "utc": 0, "gmt": 0, "z": 0, "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
+    ]
+
+    /// The instant, in seconds since 1970 UTC; nil when no date can be read. Works on the bytes:
+    /// it is asked of every message.
+    static func parse(_ text: String) -> Int? {
+        var parts = Parts()
+        var token: [UInt8] = []
+        token.reserveCapacity(16)
+        var depth = 0
+        for b in text.utf8 {
+            if b == UInt8(ascii: "(") {
+                depth += 1
+            } else if depth > 0 {
+                if b == UInt8(ascii: ")") { depth -= 1 }
+            } else if b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A || b == UInt8(ascii: ",") {
+                guard parts.take(token) else { return nil }
+                token.removeAll(keepingCapacity: true)
+            } else {
+                token.append(b >= 65 && b <= 90 ? b | 0x20 : b)
+            }
+        }
+        guard parts.take(token), let day = parts.day, let month = parts.month, let year = parts.year, let time = parts.time,
+            let d = Day(year: year, month: month, day: day)
+        else { return nil }
+        return LocalTime(day: d, time: time).seconds - parts.offset
+    }
+
+    /// The parts found so far, each by its shape: `09:15:00` a time, `-0500` an offset, a four-digit
+    /// number a year, a short one the day (then a two-digit year after day and month), a name a month or zone.
+    struct Parts {
+        var day: Int?
+        var month: Int?
+        var year: Int?
+        var time: Int?
+        var offset = 0
+
+        /// False when the token cannot be part of a date (a time of 25:00, an offset of +9999).
+        mutating func take(_ t: [UInt8]) -> Bool {
+            guard !t.isEmpty else { return true }
+            func number(_ bytes: ArraySlice<UInt8>) -> Int? {
+                guard !bytes.isEmpty, bytes.count <= 4 else { return nil }
+                var n = 0
+                for b in bytes {
+                    guard b &- 48 <= 9 else { return nil }
+                    n = n * 10 + Int(b - 48)
+                }
+                return n
+            }
+            if t.contains(UInt8(ascii: ":")) {
+                let fields = t.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map(number)
+                guard fields.count == 2 || fields.count == 3, let h = fields[0], let m = fields[1], h < 24, m < 60 else { return false }
+                let s = fields.count == 3 ? fields[2] : 0
+                guard let s, s <= 60 else { return false }
+                time = h * 3600 + m * 60 + min(s, 59)
+            } else if t.count == 5, t[0] == UInt8(ascii: "+") || t[0] == UInt8(ascii: "-"), let n = number(t.dropFirst()) {
+                guard n / 100 < 24, n % 100 < 60 else { return false }
+                offset = (n / 100 * 3600 + n % 100 * 60) * (t[0] == UInt8(ascii: "-") ? -1 : 1)
+            } else if let n = number(t[...]) {
+                if t.count == 4 || (day != nil && month != nil && year == nil) {
+                    year = t.count == 4 ? n : (t.count == 3 ? 1900 + n : (n < 50 ? 2000 + n : 1900 + n))
+                } else if day == nil && t.count <= 2 {
+                    day = n
+                }
+            } else if t.count >= 3, month == nil, let m = MailDate.months.firstIndex(where: { t.starts(with: $0.utf8) }) {
+                month = m + 1
+            } else if t.count <= 3, let z = MailDate.zones[String(decoding: t, as: UTF8.self)] {
+                offset = z * 3600
+            }
+            return true
+        }
+    }
+}

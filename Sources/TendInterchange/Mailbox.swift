@@ -1,0 +1,290 @@
+import Foundation
+import TendCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One message as a mailbox holds it: where it is, and its headers. Its body is never read into memory.
+public struct MailMessage: Sendable {
+    /// "message 12 (byte 34567)" in an mbox; the file's path inside a maildir.
+    public var origin: String
+    public var headers: MailHeaders
+    /// The time in a maildir file's name.
+    var envelopeStamp: Int?
+    /// What follows the sender on an mbox From line, read only when the message has no usable Date.
+    var envelopeLine: String?
+
+    public init(origin: String, headers: MailHeaders, envelopeDate: Int? = nil) {
+        self.origin = origin
+        self.headers = headers
+        envelopeStamp = envelopeDate
+    }
+
+    /// When the message has no usable Date: the time on its mbox From line, or in its maildir file name.
+    public var envelopeDate: Int? { envelopeStamp ?? envelopeLine.flatMap(MailDate.parse) }
+}
+
+/// Mailboxes read for their headers only: mbox files (mboxo and mboxrd: messages begin at a
+/// `From ` line, and `From ` in a body is written `>From `) streamed a megabyte at a time, and
+/// maildir folders (`cur/`, `new/`, and Maildir++ subfolders such as `.Sent/`), each file read
+/// only to its first empty line. Memory stays flat whatever the size of the mailbox.
+public enum Mailbox {
+    /// A header block larger than this is not a mail header (256 KB holds thousands of
+    /// recipients); no more of it is kept, so that memory stays flat on any file.
+    static let headerLimit = 256 * 1024
+    /// How much of a file is read at a time.
+    static let chunkSize = 1 << 20
+
+    /// Reads every message's headers from an mbox file, in order.
+    public static func readMbox(path: String, _ visit: (MailMessage) throws -> Void) throws {
+        let fd = try openRegularFile(path)
+        defer { close(fd) }
+        var scanner = MboxScanner()
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, chunkSize) }
+            guard n >= 0 else { throw ImportError(path, "cannot read the file: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            try chunk.withUnsafeBufferPointer { try scanner.feed(UnsafeBufferPointer(rebasing: $0[0..<n]), visit) }
+        }
+        try scanner.finish(visit)
+    }
+
+    /// Reads every message's headers from an mbox already in memory (tests, fuzzing).
+    public static func readMbox(bytes: [UInt8], _ visit: (MailMessage) throws -> Void) throws {
+        var scanner = MboxScanner()
+        try bytes.withUnsafeBufferPointer { try scanner.feed($0, visit) }
+        try scanner.finish(visit)
+    }
+
+    /// Reads every message's headers from a maildir: its `cur/` and `new/`, and those of its
+    /// Maildir++ subfolders (`.Sent`, `.Archive` …), each in file-name order.
+    public static func readMaildir(path: String, _ visit: (MailMessage) throws -> Void) throws {
+        let fm = FileManager.default
+        let root = URL(fileURLWithPath: path)
+        func isMaildir(_ url: URL) -> Bool {
+            var dir: ObjCBool = false
+            return ["cur", "new"].contains { fm.fileExists(atPath: url.appendingPathComponent($0).path, isDirectory: &dir) && dir.boolValue }
+        }
+        guard isMaildir(root) else { throw ImportError(path, "this is not a maildir (it has no cur/ or new/ folder)") }
+        let subfolders = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasPrefix(".") && $0 != "." && $0 != ".." }.sorted()
+        for folder in [""] + subfolders where folder.isEmpty || isMaildir(root.appendingPathComponent(folder)) {
+            for sub in ["cur", "new"] {
+                let relative = folder.isEmpty ? sub : "\(folder)/\(sub)"
+                let names = ((try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(relative).path)) ?? []).filter { !$0.hasPrefix(".") }
+                for name in names.sorted() {
+                    let file = root.appendingPathComponent(relative).appendingPathComponent(name).path
+                    let block = try headerBlock(of: file)
+                    // Delivery names start with the time of delivery: `1773134100.M1P2.host:2,S`.
+                    let stamp = Int(name.prefix { $0.isASCII && $0.isNumber })
+                    try visit(MailMessage(origin: "\(relative)/\(name)", headers: MailHeaders(parsing: block[...]), envelopeDate: stamp))
+                }
+            }
+        }
+    }
+
+    /// A file's bytes up to its first empty line (at most `headerLimit`).
+    static func headerBlock(of path: String) throws -> [UInt8] {
+        let fd = try openRegularFile(path)
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while out.count < headerLimit {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard n >= 0 else { throw ImportError(path, "cannot read the file: \(String(cString: strerror(errno)))") }
+            if n == 0 { break }
+            let searchFrom = max(0, out.count - 2)
+            out += chunk[0..<n]
+            if let end = headerEnd(out, from: searchFrom) { return Array(out[..<end]) }
+        }
+        return Array(out.prefix(headerLimit))
+    }
+
+    /// Opens a file for reading; a folder, device or FIFO is refused rather than read (reading a
+    /// FIFO would wait for a writer forever).
+    static func openRegularFile(_ path: String) throws -> Int32 {
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw ImportError(path, "no such file") }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw ImportError(path, "not a regular file (a folder, device or FIFO); it is not read") }
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { throw ImportError(path, "cannot open the file: \(String(cString: strerror(errno)))") }
+        return fd
+    }
+
+    /// A whole regular file's bytes.
+    static func contents(of path: String) throws -> [UInt8] {
+        let fd = try openRegularFile(path)
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: chunkSize)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard n >= 0 else { throw ImportError(path, "cannot read the file: \(String(cString: strerror(errno)))") }
+            if n == 0 { return out }
+            out += chunk[0..<n]
+        }
+    }
+
+    /// Where the header block ends: the index just past the line feed that ends its last line.
+    static func headerEnd(_ b: [UInt8], from: Int) -> Int? {
+        var i = from
+        while let nl = b[i...].firstIndex(of: UInt8(ascii: "\n")) {
+            let next = nl + 1
+            if next < b.count, b[next] == UInt8(ascii: "\n") { return next }
+            if next + 1 < b.count, b[next] == UInt8(ascii: "\r"), b[next + 1] == UInt8(ascii: "\n") { return next }
+            i = next
+            if i >= b.count { break }
+        }
+        return nil
+    }
+}
+
+/// Splits an mbox stream into messages and hands over each header block as soon as it ends.
+/// Bodies are skipped by searching for the next `From ` line (memchr), never copied.
+struct MboxScanner {
+    enum State { case start, headers, body }
+    private var state = State.start
+    /// Bytes not yet consumed; `base` is the file offset of `buffer[0]`.
+    private var buffer: [UInt8] = []
+    private var base = 0
+    private var pos = 0
+    /// In the body: where the search for `\nFrom ` goes on (a position that may hold the line feed).
+    private var scanFrom = 0
+    private var header: [UInt8] = []
+    private var count = 0
+    private var origin = ""
+    private var envelope: String?
+    private var sawAnything = false
+
+    /// A From line longer than this is not a separator (a real one is under 100 bytes); without
+    /// the cap a file with no line feeds would be kept whole.
+    static let lineLimit = 4096
+
+    mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>, _ visit: (MailMessage) throws -> Void) throws {
+        if !chunk.isEmpty { sawAnything = true }
+        let keep = state == .body ? min(pos, scanFrom) : pos
+        if keep > 0 {
+            buffer.removeSubrange(0..<keep)
+            base += keep
+            pos -= keep
+            scanFrom -= keep
+        }
+        buffer.append(contentsOf: chunk)
+        try run(final: false, visit)
+    }
+
+    mutating func finish(_ visit: (MailMessage) throws -> Void) throws {
+        guard sawAnything else { throw ImportError("file", "the file is empty") }
+        try run(final: true, visit)
+        if state == .headers { try emit(visit) }
+        if state == .start { throw ImportError("file", "this is not an mbox file (it does not start with a \"From \" line)") }
+    }
+
+    /// The next whole line from `start` (without its line ending), or nil when more bytes are
+    /// needed; a line longer than `limit` comes in pieces.
+    private func line(at start: Int, final: Bool, limit: Int = lineLimit) -> (text: ArraySlice<UInt8>, next: Int)? {
+        guard start < buffer.count else { return nil }
+        guard let nl = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) else {
+            return final || buffer.count - start > limit ? (buffer[start...], buffer.count) : nil
+        }
+        var end = nl
+        if end > start, buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
+        return (buffer[start..<end], nl + 1)
+    }
+
+    private mutating func run(final: Bool, _ visit: (MailMessage) throws -> Void) throws {
+        while true {
+            switch state {
+            case .start:
+                guard let (text, next) = line(at: pos, final: final) else { return }
+                if text.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) {
+                    pos = next
+                    continue
+                }
+                guard Self.isSeparator(text) else {
+                    throw ImportError("file", "this is not an mbox file (it does not start with a \"From \" line)")
+                }
+                begin(text)
+                pos = next
+            case .headers:
+                guard let (text, next) = line(at: pos, final: final, limit: Mailbox.headerLimit) else { return }
+                if text.isEmpty {
+                    try emit(visit)
+                    state = .body
+                    scanFrom = next - 1
+                } else if text.starts(with: Self.from) && Self.isSeparator(text) {
+                    try emit(visit)
+                    begin(text)
+                } else if header.count < Mailbox.headerLimit {
+                    header += text.prefix(Mailbox.headerLimit - header.count)
+                    header.append(UInt8(ascii: "\n"))
+                }
+                pos = next
+            case .body:
+                guard let at = findSeparator() else {
+                    scanFrom = max(scanFrom, buffer.count - Self.from.count)
+                    pos = scanFrom
+                    return
+                }
+                guard let (text, next) = line(at: at, final: final) else {
+                    scanFrom = at - 1
+                    pos = scanFrom
+                    return
+                }
+                if Self.isSeparator(text) {
+                    begin(text)
+                    pos = next
+                } else {
+                    scanFrom = at
+                }
+            }
+        }
+    }
+
+    static let from = Array("From ".utf8)
+
+    /// The start of the next `From ` line in the body: memchr from line feed to line feed, each
+    /// followed by a look at five bytes.
+    private func findSeparator() -> Int? {
+        guard scanFrom < buffer.count else { return nil }
+        return buffer.withUnsafeBytes { raw -> Int? in
+            let start = raw.baseAddress!
+            var i = scanFrom
+            while i < raw.count, let hit = memchr(start + i, Int32(UInt8(ascii: "\n")), raw.count - i) {
+                let at = start.distance(to: UnsafeRawPointer(hit)) + 1
+                if raw.count - at < Self.from.count { return nil }
+                if memcmp(start + at, Self.from, Self.from.count) == 0 { return at }
+                i = at
+            }
+            return nil
+        }
+    }
+
+    /// `From sender Tue Mar 10 09:15:00 2026`: `From `, a sender, and a date with a digit in it.
+    /// A body line that merely starts with "From " (unquoted by an mboxo writer) rarely has that shape.
+    static func isSeparator(_ line: ArraySlice<UInt8>) -> Bool {
+        guard line.starts(with: from), line.count < lineLimit else { return false }
+        let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
+        return fields.count >= 4 && line.contains { $0 &- 48 <= 9 } && line.contains(UInt8(ascii: ":"))
+    }
+
+    private mutating func begin(_ line: ArraySlice<UInt8>) {
+        count += 1
+        origin = "message \(count) (byte \(base + (line.startIndex)))"
+        // The date follows the sender: `From sender@x Tue Mar 10 09:15:00 2026`.
+        let rest = line.dropFirst(Self.from.count).drop { $0 != UInt8(ascii: " ") }
+        envelope = String(decoding: rest, as: UTF8.self)
+        header.removeAll(keepingCapacity: true)
+        state = .headers
+    }
+
+    private mutating func emit(_ visit: (MailMessage) throws -> Void) throws {
+        var message = MailMessage(origin: origin, headers: MailHeaders(parsing: header[...]))
+        message.envelopeLine = envelope
+        try visit(message)
+        header.removeAll(keepingCapacity: true)
+    }
+}

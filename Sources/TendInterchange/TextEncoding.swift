@@ -1,0 +1,99 @@
+import Foundation
+
+/// How the bytes of another program's file become text. Address books are written in UTF-8
+/// mostly, but not only: Outlook and Excel save "Unicode" as UTF-16 with a byte-order mark,
+/// older exports are in Windows-1252, and a vCard 2.1 names a charset per property. What can be
+/// read is read; what had to be guessed is said, never silently.
+public enum TextEncoding {
+    /// The file as UTF-8 bytes: a UTF-8 byte-order mark dropped, UTF-16 with a byte-order mark
+    /// converted. The bytes are not checked to be valid UTF-8 (a vCard decodes each property by
+    /// its own CHARSET); an empty or binary file is an error.
+    public static func unicode(_ bytes: [UInt8], what: String) throws -> [UInt8] {
+        if bytes.isEmpty { throw ImportError(what, "the file is empty") }
+        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+            guard let s = String(bytes: bytes, encoding: .utf16), !s.isEmpty else {
+                throw ImportError(what, "the file starts as UTF-16 but is not; save it as UTF-8")
+            }
+            return Array(s.utf8).dropBOM
+        }
+        if bytes.prefix(4096).contains(0) { throw ImportError(what, "this is a binary file, not text") }
+        return bytes.dropBOM
+    }
+
+    /// The whole file as text: UTF-8 when it is, else Windows-1252 (the superset of Latin-1
+    /// that Windows programs write), with a warning naming the first byte that is not UTF-8.
+    public static func text(_ bytes: [UInt8], what: String) throws -> (text: String, warning: ImportError?) {
+        let utf8 = try unicode(bytes, what: what)
+        if let s = String(validating: utf8, as: UTF8.self) { return (s, nil) }
+        let (offset, line) = firstInvalidUTF8(utf8)
+        return (
+            windows1252(utf8),
+            ImportError("line \(line)", "the file is not UTF-8 (byte \(offset + 1)): read as Windows-1252 (Latin-1); check accented letters")
+        )
+    }
+
+    /// Text in the named charset (a vCard 2.1 `CHARSET`); nil means UTF-8. Bytes that are not
+    /// valid in it, or a charset Tend does not know, are read as Windows-1252 and `guessed`.
+    public static func decode(_ bytes: ArraySlice<UInt8>, charset: String?) -> (text: String, guessed: Bool) {
+        let name = charset?.uppercased() ?? "UTF-8"
+        if name == "UTF-8" || name == "UTF8" || name == "US-ASCII" || name == "ASCII" {
+            if let s = String(validating: bytes, as: UTF8.self) { return (s, false) }
+            return (windows1252(bytes), true)
+        }
+        if latin1Names.contains(name) { return (windows1252(bytes), false) }
+        if let encoding = foundationCharsets[name], let s = String(bytes: bytes, encoding: encoding) { return (s, false) }
+        if let s = String(validating: bytes, as: UTF8.self) { return (s, !bytes.allSatisfy { $0 < 0x80 }) }
+        return (windows1252(bytes), true)
+    }
+
+    /// Charsets read as Windows-1252: its printable characters in 0x80–0x9F are what Latin-1
+    /// files mean there in practice (HTML reads them so too).
+    static let latin1Names: Set<String> = ["ISO-8859-1", "ISO8859-1", "LATIN1", "LATIN-1", "WINDOWS-1252", "CP1252", "ISO-8859-15"]
+
+    /// The other charsets address books write, which Foundation decodes on every platform.
+    static let foundationCharsets: [String: String.Encoding] = [
+        "ISO-8859-2": .isoLatin2, "WINDOWS-1250": .windowsCP1250, "WINDOWS-1251": .windowsCP1251,
+        "SHIFT_JIS": .shiftJIS, "SHIFT-JIS": .shiftJIS, "SJIS": .shiftJIS, "UTF-16": .utf16,
+    ]
+
+    /// Windows-1252's characters for 0x80–0x9F (0 where it has none: those bytes stay C1 controls).
+    static let cp1252High: [UInt32] = [
+        0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+        0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178,
+    ]
+
+    static func windows1252<C: Collection<UInt8>>(_ bytes: C) -> String {
+        var out = String.UnicodeScalarView()
+        for b in bytes {
+            let high = b >= 0x80 && b < 0xA0 ? cp1252High[Int(b - 0x80)] : 0
+            out.append(Unicode.Scalar(high != 0 ? high : UInt32(b))!)
+        }
+        return String(out)
+    }
+
+    /// Where the first byte that is not UTF-8 is: its offset and line.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> (offset: Int, line: Int) {
+        var it = bytes.makeIterator()
+        var decoder = UTF8()
+        var offset = 0
+        var line = 1
+        while case .scalarValue(let s) = decoder.decode(&it) {
+            if s == "\n" { line += 1 }
+            offset += UTF8.width(s)
+        }
+        return (offset, line)
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Without a leading UTF-8 byte-order mark.
+    fileprivate var dropBOM: [UInt8] { starts(with: [0xEF, 0xBB, 0xBF]) ? Array(dropFirst(3)) : self }
+}
+
+/// Text from a file: UTF-8 (a BOM is dropped); binary files and invalid UTF-8 are errors that say where.
+public func decodeText(_ bytes: [UInt8], what: String) throws -> String {
+    let utf8 = try TextEncoding.unicode(bytes, what: what)
+    if let s = String(validating: utf8, as: UTF8.self) { return s }
+    let (offset, line) = TextEncoding.firstInvalidUTF8(utf8)
+    throw ImportError("line \(line)", "invalid UTF-8 (byte \(offset + 1)); save the file as UTF-8")
+}

@@ -1,0 +1,512 @@
+import Foundation
+import TendCore
+
+/// Who is who, by e-mail address: each contact's addresses (a contact may have several, and two
+/// contacts may share one), and the user's own, which are never a contact.
+public struct AddressBook: Sendable {
+    private var contacts: [String: [Int64]] = [:]
+    private var mine: Set<String> = []
+
+    public init() {}
+
+    /// Addresses are matched lower-cased and trimmed, with any `mailto:` dropped.
+    static func normalize(_ address: String) -> String {
+        var a = address.trimmed.lowercased()
+        if a.hasPrefix("mailto:") { a = String(a.dropFirst(7)).trimmed }
+        return a
+    }
+
+    public mutating func add(_ address: String, contact: Int64) {
+        let a = Self.normalize(address)
+        guard !a.isEmpty, !(contacts[a]?.contains(contact) ?? false) else { return }
+        contacts[a, default: []].append(contact)
+    }
+
+    public mutating func addMine(_ address: String) {
+        let a = Self.normalize(address)
+        if !a.isEmpty { mine.insert(a) }
+    }
+
+    public var myAddresses: Set<String> { mine }
+
+    /// The contacts with this address; none for one of mine.
+    public func contacts(for address: String) -> [Int64] { mine.contains(address) ? [] : contacts[address] ?? [] }
+    public func isMine(_ address: String) -> Bool { mine.contains(address) }
+}
+
+/// How touches are read: "today" (injected, never the clock), the user's time zone (a meeting is
+/// dated by the user's calendar day), and the import's options.
+public struct TouchOptions: Sendable {
+    public var today: Day
+    public var timeZone: TimeZone
+    /// Events after today set the matched contacts' next step instead of being left out.
+    public var plan = false
+    /// Summaries are not copied into notes (nor into next steps).
+    public var noNotes = false
+
+    public init(today: Day, timeZone: TimeZone, plan: Bool = false, noNotes: Bool = false) {
+        self.today = today
+        self.timeZone = timeZone
+        self.plan = plan
+        self.noNotes = noNotes
+    }
+
+    /// The user's calendar day at an instant (seconds since 1970 UTC).
+    func day(at instant: Int) -> Day {
+        LocalTime(seconds: instant + timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant)))).day
+    }
+}
+
+/// One interaction to log: a meeting from a calendar or an e-mail from a mailbox.
+public struct ImportedTouch: Hashable, Sendable {
+    public enum Kind: String, Sendable { case meeting, email }
+    public var kind: Kind
+    public var on: Day
+    /// Contact ids, ascending.
+    public var people: [Int64]
+    public var note: String?
+    /// They reached out: an e-mail a contact sent me.
+    public var inbound: Bool
+    /// What makes a second import of the same item add nothing: `ical:UID`, `ical:UID/RECURRENCE-ID`, `mail:MESSAGE-ID`.
+    public var sourceID: String
+}
+
+/// A contact's next step from the first event with them after today (with `plan`).
+public struct PlannedStep: Hashable, Sendable {
+    public var contact: Int64
+    public var step: String
+    public var due: Day
+    public var sourceID: String
+}
+
+/// Someone met or written to who is not in Tend, by address.
+public struct Candidate: Hashable, Sendable {
+    public var address: String
+    public var name: String?
+    /// How many meetings and messages they were part of.
+    public var count: Int
+    public var firstSeen: Day
+    public var lastSeen: Day
+
+    /// The statement that adds them: `add "Jane Doe" email: "jane@x.org"`.
+    public var addLine: String { "add \(ScriptWriter.quote(displayName)) email: \(ScriptWriter.quote(address))" }
+
+    /// The name as written, or one made from the address (`jane.doe@x.org` → Jane Doe) when there is none.
+    public var displayName: String {
+        if let name, !name.contains("@") { return name }
+        let local = address.split(separator: "@").first.map(String.init) ?? address
+        let words = local.split(whereSeparator: { $0 == "." || $0 == "_" || $0 == "-" || $0 == "+" }).map {
+            $0.prefix(1).uppercased() + $0.dropFirst()
+        }
+        return words.isEmpty ? address : words.joined(separator: " ")
+    }
+}
+
+/// One time someone not in Tend was met or written to. Stored unique by address and source id,
+/// sightings make `report candidates` come out the same however often a file is imported, and
+/// the items stay importable: once the person is added, importing the file again logs the touches.
+public struct Sighting: Hashable, Sendable {
+    public var address: String
+    public var name: String?
+    public var on: Day
+    public var sourceID: String
+}
+
+/// Why a meeting or a message gave no touch. A recurring series left out whole counts once.
+public enum SkipReason: String, CaseIterable, Comparable, Sendable {
+    case noOneElse = "no one else was invited"
+    case noContact = "no one in Tend"
+    case cancelled = "cancelled"
+    case declined = "declined by me"
+    case future = "after today"
+    case duplicate = "already seen in this import"
+    case mailingList = "mailing list"
+    case bulk = "bulk mail or newsletter"
+    case automatic = "sent automatically"
+    case noReply = "from a no-reply address"
+    case notMine = "neither from me nor to me"
+    case noSender = "no From address"
+    case noDate = "no date"
+    case tooLong = "recurrence cut short (too many repetitions)"
+
+    public static func < (a: SkipReason, b: SkipReason) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// What an import of calendars and mailboxes found.
+public struct TouchImport: Sendable {
+    /// In date order (then by source id).
+    public var touches: [ImportedTouch] = []
+    /// One per contact: the earliest future event with them.
+    public var planned: [PlannedStep] = []
+    /// Most frequent first (then the most recently seen, then by address).
+    public var candidates: [Candidate] = []
+    /// Every sighting the candidates were counted from, in the order seen.
+    public var sightings: [Sighting] = []
+    public var skipped: [SkipReason: Int] = [:]
+    /// Events that could not be read (from the calendars' readers).
+    public var errors: [ImportError] = []
+}
+
+/// Finds touches in calendars and mailboxes: pure, with no database. The caller gives it the
+/// address book and options, adds calendars and messages, and takes the result; it then drops
+/// the touches whose source ids are already stored, so importing a file twice adds nothing.
+public struct TouchImporter {
+    let book: AddressBook
+    let options: TouchOptions
+    var result = TouchImport()
+    var seen: Set<String> = []
+    var candidates: [String: Candidate] = [:]
+    var planned: [Int64: PlannedStep] = [:]
+    /// Calendar events by UID, in the order first seen; expanded when the result is taken, once every file is in.
+    var series: [String: Series] = [:]
+    var seriesOrder: [String] = []
+    var zoneDefinitions: [String: ICalendar.ZoneDefinition] = [:]
+    /// Periods the import's recurrence rules may still walk (see `periodBudget`).
+    var periodsLeft = Self.periodBudget
+
+    /// How many periods (days of a daily rule, weeks of a weekly one …) all the rules of one
+    /// import may walk: ten years of a busy calendar walk about 70,000, a hostile file (every
+    /// event repeating each second since 1970) would walk 200,000 per event. Past this budget
+    /// the remaining series are cut short and counted, so any file is read in bounded time.
+    static let periodBudget = 1_000_000
+
+    public init(addressBook: AddressBook, options: TouchOptions) {
+        book = addressBook
+        self.options = options
+    }
+
+    /// The touches, next steps, candidates and counts, once every calendar and message is in.
+    public mutating func finish() -> TouchImport {
+        let zones = CalendarZones(user: options.timeZone, definitions: zoneDefinitions)
+        for uid in seriesOrder { expand(series[uid]!, uid: uid, zones: zones) }
+        series = [:]
+        seriesOrder = []
+        var out = result
+        out.touches.sort { ($0.on, $0.sourceID) < ($1.on, $1.sourceID) }
+        out.planned = planned.values.sorted { $0.contact < $1.contact }
+        out.candidates = candidates.values.sorted {
+            ($1.count, $1.lastSeen.ordinal, $0.address) < ($0.count, $0.lastSeen.ordinal, $1.address)
+        }
+        return out
+    }
+
+    mutating func skip(_ reason: SkipReason) { result.skipped[reason, default: 0] += 1 }
+
+    /// Whether this source id is new to this import (a message in two folders, an event in two files); marks it seen.
+    mutating func firstSight(_ sourceID: String) -> Bool {
+        if seen.insert(sourceID).inserted { return true }
+        skip(.duplicate)
+        return false
+    }
+
+    mutating func sawCandidate(_ address: String, name: String?, on day: Day, sourceID: String) {
+        result.sightings.append(Sighting(address: address, name: name.map(Self.clean), on: day, sourceID: sourceID))
+        if var c = candidates[address] {
+            c.count += 1
+            c.firstSeen = min(c.firstSeen, day)
+            c.lastSeen = max(c.lastSeen, day)
+            if c.name == nil { c.name = name.map(Self.clean) }
+            candidates[address] = c
+        } else {
+            candidates[address] = Candidate(address: address, name: name.map(Self.clean), count: 1, firstSeen: day, lastSeen: day)
+        }
+    }
+
+    /// Text from a file made safe to store and show: control characters (new lines, escapes),
+    /// line and paragraph separators and the marks that reorder text (U+202E turns what follows
+    /// around) become spaces, runs of spaces one, and the ends are trimmed.
+    static func clean(_ text: String) -> String {
+        var out = ""
+        var space = false
+        for s in text.unicodeScalars {
+            let isControl =
+                s.value < 0x20 || (0x7F...0x9F).contains(s.value) || (0x202A...0x202E).contains(s.value) || (0x2066...0x2069).contains(s.value)
+                || s.value == 0x200E || s.value == 0x200F || s.value == 0x061C || s.value == 0x2028 || s.value == 0x2029
+            if isControl || s == " " {
+                space = !out.isEmpty
+            } else {
+                if space { out.unicodeScalars.append(" ") }
+                space = false
+                out.unicodeScalars.append(s)
+            }
+        }
+        return out
+    }
+
+    /// How the local parts that nobody reads begin, once `-`, `_` and `.` are taken out (no-reply,
+    /// do_not_reply, mailer-daemon, bounces+x, notifications-123): mail from them is left out, and
+    /// they are never candidates.
+    static let noReplyPrefixes = ["noreply", "donotreply", "mailerdaemon", "postmaster", "bounce", "notification"].map { Array($0.utf8) }
+
+    /// Works on the bytes: it is asked of every sender and stranger.
+    static func isNoReply(_ address: String) -> Bool {
+        var local: [UInt8] = []
+        local.reserveCapacity(12)
+        for b in address.utf8 {
+            if b == UInt8(ascii: "@") || b == UInt8(ascii: "+") || local.count == 12 { break }
+            if b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") { continue }
+            local.append(b >= 65 && b <= 90 ? b | 0x20 : b)
+        }
+        return noReplyPrefixes.contains { local.starts(with: $0) }
+    }
+}
+
+// MARK: - Mail
+
+extension TouchImporter {
+    /// A message I sent gives an `email` touch with every contact it went to; one a contact sent
+    /// me gives an inbound `email` touch with them. Lists, bulk mail, automatic mail and no-reply
+    /// senders are left out. Only headers are looked at.
+    public mutating func add(_ message: MailMessage) {
+        let h = message.headers
+        guard let sender = h.from.first else { return skip(.noSender) }
+        if h.listID != nil { return skip(.mailingList) }
+        if h.listUnsubscribe || ["bulk", "list", "junk"].contains(h.precedence ?? "") { return skip(.bulk) }
+        if let a = h.autoSubmitted, a != "no" { return skip(.automatic) }
+        if Self.isNoReply(sender.address) { return skip(.noReply) }
+        guard let instant = h.date ?? message.envelopeDate else { return skip(.noDate) }
+        let day = options.day(at: instant)
+        if day > options.today { return skip(.future) }
+        let id = "mail:" + (h.messageID ?? "hash:" + h.fingerprint.hex)
+        guard firstSight(id) else { return }
+        let recipients = h.to + h.cc + h.bcc
+        if book.isMine(sender.address) {
+            var people: [Int64] = []
+            var others = Set<String>()
+            for r in recipients where !book.isMine(r.address) && !Self.isNoReply(r.address) && others.insert(r.address).inserted {
+                let ids = book.contacts(for: r.address)
+                if ids.isEmpty { sawCandidate(r.address, name: r.name, on: day, sourceID: id) }
+                people += ids
+            }
+            if others.isEmpty { return skip(.noOneElse) }
+            if people.isEmpty { return skip(.noContact) }
+            result.touches.append(ImportedTouch(kind: .email, on: day, people: Array(Set(people)).sorted(), note: nil, inbound: false, sourceID: id))
+        } else {
+            // Mail to me, or to no one visible (Bcc, undisclosed recipients); not a copy of others' mail.
+            guard recipients.isEmpty || recipients.contains(where: { book.isMine($0.address) }) else { return skip(.notMine) }
+            let people = book.contacts(for: sender.address)
+            if people.isEmpty {
+                sawCandidate(sender.address, name: sender.name, on: day, sourceID: id)
+                return skip(.noContact)
+            }
+            result.touches.append(ImportedTouch(kind: .email, on: day, people: people.sorted(), note: nil, inbound: true, sourceID: id))
+        }
+    }
+}
+
+/// FNV-1a, 64 bits: a hash that is the same in every run (Swift's own is seeded per process),
+/// for the source ids of items that carry no id of their own.
+public struct StableHash: Hashable, Sendable {
+    public private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    public init() {}
+    public mutating func add(_ bytes: some Sequence<UInt8>) {
+        for b in bytes { value = (value ^ UInt64(b)) &* 0x100_0000_01b3 }
+    }
+    public var hex: String { String(value, radix: 16) }
+}
+
+// MARK: - Calendars
+
+/// One UID's events: the series' master (or the single event) and its changed occurrences.
+struct Series {
+    var master: ICalendar.Event?
+    var overrides: [ICalendar.Event] = []
+}
+
+/// Which occurrence of a series: its date (all-day), its instant, or its wall time (floating, or a zone not found).
+enum OccurrenceKey: Hashable {
+    case day(Day)
+    case instant(Int)
+    case floating(Int)
+
+    init(_ t: CalendarTime, _ zones: CalendarZones) {
+        if t.allDay {
+            self = .day(t.local.day)
+        } else if let u = zones.instant(t) {
+            self = .instant(u)
+        } else {
+            self = .floating(t.local.seconds)
+        }
+    }
+
+    /// The RECURRENCE-ID form: `20260310`, `20260310T140000Z`, `20260310T090000`.
+    var text: String {
+        switch self {
+        case .day(let d): return CalendarTime(local: LocalTime(day: d), allDay: true).description
+        case .instant(let u): return LocalTime(seconds: u).description + "Z"
+        case .floating(let s): return LocalTime(seconds: s).description
+        }
+    }
+}
+
+extension TouchImporter {
+    /// How far ahead a series' first occurrence after today is looked for (to plan it, or to
+    /// count it as left out): ten years; a next step further out is none.
+    static let lookAheadDays = 3653
+
+    /// Takes a calendar's events; they are expanded by `finish`, when every file is in, so that a
+    /// series and its changed occurrences may come from different files.
+    public mutating func add(_ calendar: ICalendar.Calendar) {
+        result.errors += calendar.errors
+        for (id, z) in calendar.zones where zoneDefinitions[id] == nil { zoneDefinitions[id] = z }
+        for e in calendar.events {
+            var uid = e.uid ?? ""
+            if uid.isEmpty {
+                var h = StableHash()
+                h.add((e.start.description + "\n" + (e.summary ?? "") + "\n" + (e.organizer?.address ?? "")).utf8)
+                uid = "hash:" + h.hex
+            }
+            if series[uid] == nil {
+                seriesOrder.append(uid)
+                series[uid] = Series()
+            }
+            if e.recurrenceID != nil {
+                series[uid]!.overrides.append(e)
+            } else if (series[uid]!.master?.sequence ?? Int.min) <= e.sequence {
+                series[uid]!.master = e
+            }
+        }
+    }
+
+    /// Every occurrence of a series up to today becomes a meeting (or is left out, with a reason);
+    /// with `plan`, the first one after today becomes the next step of the contacts in it.
+    mutating func expand(_ s: Series, uid: String, zones: CalendarZones) {
+        let events = (s.master.map { [$0] } ?? []) + s.overrides
+        guard events.contains(where: { !people(in: $0).isEmpty }) else { return skip(.noOneElse) }
+        if s.master?.status == "CANCELLED" { return skip(.cancelled) }
+        // Each VEVENT's people and note, worked out once for all its occurrences: the master's
+        // first (none when the file has only changed occurrences), then each override's.
+        let attendances = [s.master.map(attendance) ?? Attendance(leftOut: .noOneElse)] + s.overrides.map(attendance)
+        // Changed occurrences by the one they replace; the highest SEQUENCE wins.
+        var overrides: [OccurrenceKey: Int] = [:]
+        for (i, o) in s.overrides.enumerated() {
+            let k = OccurrenceKey(o.recurrenceID!, zones)
+            if let j = overrides[k], s.overrides[j].sequence > o.sequence { continue }
+            overrides[k] = i
+        }
+        var list: [(key: OccurrenceKey?, start: CalendarTime, event: Int)] = []
+        if let m = s.master {
+            if m.recurs {
+                let (times, complete) = occurrences(of: m, skipping: Set(overrides.keys), zones: zones)
+                if !complete { skip(.tooLong) }
+                list += times.map { ($0.key, $0.time, 0) }
+            } else {
+                list.append((overrides.isEmpty ? nil : OccurrenceKey(m.start, zones), m.start, 0))
+            }
+        }
+        list += overrides.map { ($0.key, s.overrides[$0.value].start, $0.value + 1) }
+        var future: [(day: Day, id: String, event: Int)] = []
+        for o in list {
+            let day = zones.userDay(o.start)
+            let id = "ical:" + uid + (o.key.map { "/" + $0.text } ?? "")
+            if day <= options.today { meeting(attendances[o.event], on: day, sourceID: id) } else { future.append((day, id, o.event)) }
+        }
+        guard !future.isEmpty else { return }
+        let planned =
+            options.plan && future.sorted { ($0.day, $0.id) < ($1.day, $1.id) }.contains { plan(attendances[$0.event], on: $0.day, sourceID: $0.id) }
+        if !planned { skip(.future) }
+    }
+
+    /// A master's occurrences: DTSTART, RDATE and every rule's, less EXDATE and the changed ones,
+    /// up to today and the first after it (for `plan`), in time order, each once.
+    mutating func occurrences(of m: ICalendar.Event, skipping: Set<OccurrenceKey>, zones: CalendarZones) -> (
+        [(key: OccurrenceKey, time: CalendarTime)], complete: Bool
+    ) {
+        var excluded = skipping
+        for e in m.exceptions { excluded.insert(OccurrenceKey(e, zones)) }
+        // An all-day EXDATE on a timed series takes out that day's occurrences.
+        let excludedDays = m.start.allDay ? [] : Set(m.exceptions.filter(\.allDay).map(\.local.day))
+        var out: [(key: OccurrenceKey, time: CalendarTime)] = []
+        var keys = Set<OccurrenceKey>()
+        let today = options.today
+        /// Adds an occurrence; true when it is after today (its rule need go no further).
+        func take(_ t: CalendarTime) -> Bool {
+            let k = OccurrenceKey(t, zones)
+            guard !excluded.contains(k), !excludedDays.contains(t.local.day) else { return false }
+            if keys.insert(k).inserted { out.append((k, t)) }
+            return zones.userDay(t) > today
+        }
+        _ = take(m.start)
+        for d in m.dates { _ = take(d) }
+        var complete = true
+        var budget = periodsLeft
+        let horizon = today.adding(days: Self.lookAheadDays)
+        for rule in m.rules {
+            let until = rule.until.map { untilWallTime($0, start: m.start, zones: zones) }
+            complete =
+                rule.occurrences(after: m.start.local, allDay: m.start.allDay, until: until, through: horizon, budget: &budget) { t in
+                    !take(CalendarTime(local: t, allDay: m.start.allDay, zone: m.start.zone))
+                } && complete
+        }
+        periodsLeft = budget
+        return (out, complete)
+    }
+
+    /// UNTIL in the wall time of the series' start: a date ends with its last second; a UTC time is moved into the start's zone.
+    func untilWallTime(_ until: CalendarTime, start: CalendarTime, zones: CalendarZones) -> LocalTime {
+        if until.allDay && !start.allDay { return LocalTime(day: until.local.day, time: 86_399) }
+        if start.allDay || until.zone != .utc { return until.local }
+        return zones.wallTime(until, in: start.zone)
+    }
+
+    /// The people an event is with: organizer and attendees other than me, that are people (not
+    /// rooms or resources), take part, and did not decline.
+    func people(in event: ICalendar.Event) -> [ICalendar.Attendee] {
+        var seenAddresses = Set<String>()
+        return ((event.organizer.map { [$0] } ?? []) + event.attendees).filter { a in
+            !book.isMine(a.address) && (a.userType == "INDIVIDUAL" || a.userType == "UNKNOWN") && a.role != "NON-PARTICIPANT"
+                && a.participation != "DECLINED" && seenAddresses.insert(a.address).inserted
+        }
+    }
+
+    /// What one VEVENT gives each of its occurrences.
+    struct Attendance {
+        /// Cancelled, declined by me, no one else, or no one in Tend (then the strangers still count as candidates).
+        var leftOut: SkipReason?
+        var contacts: [Int64] = []
+        var strangers: [ICalendar.Attendee] = []
+        var note: String?
+    }
+
+    func attendance(_ event: ICalendar.Event) -> Attendance {
+        if event.status == "CANCELLED" { return Attendance(leftOut: .cancelled) }
+        // Declined by me: every one of my addresses on it declined.
+        let mine = ((event.organizer.map { [$0] } ?? []) + event.attendees).filter { book.isMine($0.address) }
+        if !mine.isEmpty && mine.allSatisfy({ $0.participation == "DECLINED" }) { return Attendance(leftOut: .declined) }
+        let people = people(in: event)
+        if people.isEmpty { return Attendance(leftOut: .noOneElse) }
+        var ids = Set<Int64>()
+        var a = Attendance()
+        for p in people {
+            let matched = book.contacts(for: p.address)
+            if matched.isEmpty && !Self.isNoReply(p.address) { a.strangers.append(p) }
+            ids.formUnion(matched)
+        }
+        a.contacts = ids.sorted()
+        if ids.isEmpty { a.leftOut = .noContact }
+        let note = options.noNotes ? "" : Self.clean(event.summary ?? "")
+        a.note = note.isEmpty ? nil : note
+        return a
+    }
+
+    /// One occurrence up to today: a `meeting` touch with the contacts in it.
+    mutating func meeting(_ a: Attendance, on day: Day, sourceID: String) {
+        guard firstSight(sourceID) else { return }
+        if let reason = a.leftOut, reason != .noContact { return skip(reason) }
+        for p in a.strangers { sawCandidate(p.address, name: p.name, on: day, sourceID: sourceID) }
+        if a.contacts.isEmpty { return skip(.noContact) }
+        result.touches.append(ImportedTouch(kind: .meeting, on: day, people: a.contacts, note: a.note, inbound: false, sourceID: sourceID))
+    }
+
+    /// An occurrence after today, with `plan`: the next step of each contact in it, unless one
+    /// of theirs comes sooner. False when it has no contact (or is cancelled or declined).
+    mutating func plan(_ a: Attendance, on day: Day, sourceID: String) -> Bool {
+        guard a.leftOut == nil else { return false }
+        for id in a.contacts where planned[id].map({ ($0.due, $0.sourceID) > (day, sourceID) }) ?? true {
+            planned[id] = PlannedStep(contact: id, step: a.note ?? "Meeting", due: day, sourceID: sourceID)
+        }
+        return true
+    }
+}

@@ -1,0 +1,68 @@
+import Testing
+
+@testable import TendCore
+
+/// Issue 19, item 4: a handle for every script, built from the person's names alone.
+@Suite struct HandleTests {
+    @Test(arguments: [
+        ("李小龍", "li-xiao-long"),
+        ("Владимир Петров", "vladimir-petrov"),
+        ("José Núñez", "jose-nunez"),
+        ("Ελένη Παπαδοπούλου", "elene-papadopoulou"),
+        ("Jürgen Weiß", "jurgen-weiss"),
+        ("Søren Ørsted", "soren-orsted"),
+        ("Łukasz Żółć", "lukasz-zolc"),
+        ("김민수", "gimminsu"),
+        ("Nguyễn Văn An", "nguyen-van-an"),
+    ])
+    func everyScriptIsTransliterated(_ name: String, _ handle: String) {
+        #expect(makeHandle(name) == handle)
+        #expect(isValidHandle(makeHandle(name)))
+    }
+
+    @Test(arguments: [
+        ("Dr. Jane Doe", "jane-doe"),
+        ("Mr. John Richter James Doe Sr.", "john-richter-james-doe"),
+        ("Mrs Ann Lee", "ann-lee"),
+        ("Ms. Kim Park", "kim-park"),
+        ("Prof. Dr. Hans Meier", "hans-meier"),
+        ("Martin Luther King Jr.", "martin-luther-king"),
+        ("Henry Ford II", "henry-ford"),
+        ("Louis Dreyfus III", "louis-dreyfus"),
+        ("Dana Lee, PhD", "dana-lee"),
+        ("Linda Lotus PhD MBA", "linda-lotus"),
+        ("Sir Ian Holm", "ian-holm"),
+        // A name that is nothing but an honorific keeps it; so does a word that only looks like one inside a name.
+        ("Dr.", "dr"),
+        ("Drew Mrazek", "drew-mrazek"),
+        ("Anna Ma", "anna-ma"),
+    ])
+    func honorificsAndSuffixesAreLeftOut(_ name: String, _ handle: String) {
+        #expect(makeHandle(name) == handle)
+    }
+
+    @Test func givenAndFamilyNameWhenKnown() {
+        #expect(makeHandle(given: "John", family: "Doe", name: "Mr. John Richter James Doe Sr.") == "john-doe")
+        // In the order the name writes them: family first where it comes first.
+        #expect(makeHandle(given: "小龍", family: "李", name: "李小龍") == "li-xiao-long")
+        #expect(makeHandle(given: "Ferenc", family: "Nagy", name: "Nagy Ferenc") == "nagy-ferenc")
+        #expect(makeHandle(given: nil, family: nil, name: "Dr. Jane Doe") == "jane-doe")
+        #expect(makeHandle(given: "", family: "Madonna", name: "Madonna") == "madonna")
+    }
+
+    /// Tags and rule names are not people: they keep every word.
+    @Test func slugsKeepEveryWord() {
+        #expect(slug("Dr Who Fans") == "dr-who-fans")
+        #expect(slug("Друзья") == "druz-a")
+        #expect(slug("😀") == "contact")
+    }
+
+    /// Whatever the text, the handle is valid, at most 60 characters, and made quickly.
+    @Test func alwaysValidAndBounded() {
+        let names = ["", "   ", "😀😀", "-", "Ω", String(repeating: "Жж ", count: 100), "a\u{0301}b", "\u{202E}evil", "Dr. Mr."]
+        for n in names {
+            let h = makeHandle(n)
+            #expect(isValidHandle(h) && h.count <= 60, "\(n.debugDescription) → \(h)")
+        }
+    }
+}

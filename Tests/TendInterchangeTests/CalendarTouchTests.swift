@@ -1,0 +1,438 @@
+import Foundation
+import Testing
+
+@testable import TendCore
+@testable import TendInterchange
+
+/// The contacts of the touch tests: 1 Dana, 2 Joan (two addresses), 3 Mike, 4 Tom, 5 Ana; and my two addresses.
+func touchBook() -> AddressBook {
+    var book = AddressBook()
+    for (id, address) in [
+        (1, "dana@lee.example"), (2, "joan@salon.example"), (2, "Joan@Home.example"), (3, "mike@green.example"), (4, "tom@okafor.example"),
+        (5, "ana@park.example"),
+    ] {
+        book.add(address, contact: Int64(id))
+    }
+    book.addMine("me@example.com")
+    book.addMine("ME@work.example")
+    return book
+}
+
+func day(_ s: String) -> Day { Day(iso: s)! }
+
+/// Imports calendar fixtures (or texts) the way the caller will: read each, add it, finish.
+func importCalendars(
+    _ names: [String], texts: [String] = [], today: String = "2026-06-15", zone: String, plan: Bool = false, noNotes: Bool = false
+) throws -> TouchImport {
+    let options = TouchOptions(today: day(today), timeZone: TimeZone(identifier: zone)!, plan: plan, noNotes: noNotes)
+    var importer = TouchImporter(addressBook: touchBook(), options: options)
+    for bytes in names.map(fixture) + texts.map({ Array($0.utf8) }) { importer.add(try ICalendar.read(bytes)) }
+    return importer.finish()
+}
+
+/// `2026-01-05 meeting [1] Weekly sync with Dana`, one line per touch.
+func lines(_ r: TouchImport) -> [String] {
+    r.touches.map { t in
+        "\(t.on) \(t.kind.rawValue)\(t.inbound ? " inbound" : "") \(t.people)" + (t.note.map { " " + $0 } ?? "")
+    }
+}
+
+@Suite struct ICalendarReaderTests {
+    @Test func googleExport() throws {
+        let cal = try ICalendar.read(fixture("google.ics"))
+        #expect(cal.errors.isEmpty, "\(cal.errors)")
+        #expect(cal.events.count == 11)
+        let weekly = cal.events[0]
+        #expect(weekly.uid == "7kukuqrhlt6a0tp8ah3qh4v1h5@google.com")
+        #expect(weekly.start == CalendarTime(local: wall("20260105T100000"), zone: .named("America/Los_Angeles")))
+        #expect(weekly.rules.first?.byDay == [.init(n: 0, weekday: 1)] && weekly.rules.first?.weekStart == 7)
+        #expect(weekly.exceptions == [CalendarTime(local: wall("20260119T100000"), zone: .named("America/Los_Angeles"))])
+        #expect(weekly.attendees.map(\.address) == ["dana@lee.example", "me@example.com", "c_1889abcdef@resource.calendar.google.com"])
+        #expect(weekly.attendees[0].name == "Dana Lee" && weekly.attendees[0].participation == "ACCEPTED")
+        #expect(weekly.attendees[2].userType == "RESOURCE")
+        #expect(cal.events[1].recurrenceID == CalendarTime(local: wall("20260126T100000"), zone: .named("America/Los_Angeles")))
+        #expect(cal.events[2].status == "CANCELLED")
+        #expect(cal.events[3].start == CalendarTime(local: LocalTime(day: day("2026-02-14")), allDay: true))
+        #expect(cal.events[4].summary == "Dinner with Mike, Ana & co" && cal.events[4].start.zone == .utc)
+        // Google folds at 75 octets, here inside the three bytes of ☕: the line is joined before it is decoded.
+        #expect(cal.events[10].summary == "Café with José Núñez — planning the big spring garden show ☕ and the booth")
+        #expect(cal.zones["America/Los_Angeles"]?.observances.count == 2)
+    }
+
+    @Test func outlookExport() throws {
+        let cal = try ICalendar.read(fixture("outlook.ics"))
+        #expect(cal.errors.isEmpty, "\(cal.errors)")
+        #expect(cal.events.map { $0.summary ?? "" } == ["Early review", "Winter call", "Garden committee", "Trade show", "Budget; Q2"])
+        // Quoted and unquoted TZID values name the same zone.
+        #expect(cal.events[0].start.zone == .named("W. Europe Standard Time") && cal.events[1].start.zone == .named("W. Europe Standard Time"))
+        #expect(cal.events[0].attendees.first?.name == "Rivera, Joan")
+        #expect(cal.events[2].rules.first?.bySetPos == [2] && cal.events[2].attendees[1].role == "NON-PARTICIPANT")
+        #expect(cal.zones["W. Europe Standard Time"]?.observances.map(\.offsetTo) == [3600, 7200])
+        // A VALARM's properties are not the event's.
+        #expect(cal.events.allSatisfy { $0.summary != "Reminder" })
+    }
+
+    @Test func appleExport() throws {
+        let cal = try ICalendar.read(fixture("apple.ics"))
+        #expect(cal.errors.isEmpty, "\(cal.errors)")
+        let lunch = cal.events[0]
+        // Apple gives the address in EMAIL and a URN as the value; the VALARM's ATTENDEE (who gets the reminder) is not a guest.
+        #expect(lunch.attendees.map(\.address) == ["mike@green.example", "me@example.com"])
+        #expect(cal.events[2].dates.count == 2 && cal.events[2].dates[1] == CalendarTime(local: wall("20260325T180000"), zone: .utc))
+        #expect(cal.events[3].attendees[1].name == "Lena \"Lenny\" Vogel")
+        #expect(cal.events[3].summary == "Intro call\nwith notes")
+    }
+
+    @Test func badEventsAreNamedAndTheOthersRead() throws {
+        let text = """
+            BEGIN:VCALENDAR
+            BEGIN:VEVENT
+            UID:no-start
+            SUMMARY:Nothing
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:bad-rule
+            DTSTART:20260101T100000Z
+            RRULE:FREQ=SOMETIMES
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:bad-date
+            DTSTART:2026-01-01
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:hourly-all-day
+            DTSTART;VALUE=DATE:20260101
+            RRULE:FREQ=HOURLY
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:good
+            DTSTART:20260101T100000Z
+            ATTENDEE:mailto:dana@lee.example
+            END:VEVENT
+            END:VTODO
+            BEGIN:VEVENT
+            UID:broken-line
+            this line has no colon
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:unfinished
+            DTSTART:20260101T100000Z
+
+            """
+        let cal = try ICalendar.read(Array(text.utf8))
+        #expect(cal.events.map(\.uid) == ["good"])
+        #expect(
+            cal.errors.map(\.description) == [
+                "event 1 (line 2): the event has no DTSTART",
+                "event 2 (line 6), field RRULE: FREQ=SOMETIMES is not a frequency",
+                "event 3 (line 11), field DTSTART: \"2026-01-01\" is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS)",
+                "event 4 (line 15), field RRULE: FREQ=HOURLY needs a start with a time of day",
+                "line 25: END:VTODO without BEGIN:VTODO",
+                "event 6 (line 26): expected NAME:VALUE at line 28, found \"this line has no colon\"",
+                "event 7 (line 30): the file ends before END:VEVENT",
+            ])
+    }
+
+    /// A folder of .ics files, one event per file as vdirsyncer keeps a calendar, reads as one
+    /// calendar; a bad file is an error that names it, and the others still read.
+    @Test func folderOfFiles() throws {
+        let dir = try temporaryFolder("vdir")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Cut on the bytes: the fixture folds a line inside a UTF-8 character, so it is not text until unfolded.
+        let google = fixture("google.ics")
+        let begin = Array("BEGIN:VEVENT\r\n".utf8)
+        var starts: [Int] = []
+        for i in 0..<(google.count - begin.count) where google[i..<(i + begin.count)].elementsEqual(begin) { starts.append(i) }
+        let end = google.count - "END:VCALENDAR\r\n".utf8.count
+        let header = Array(google[..<starts[0]])
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("work"), withIntermediateDirectories: true)
+        for (i, start) in starts.enumerated() {
+            let event = google[start..<(i + 1 < starts.count ? starts[i + 1] : end)]
+            let file = dir.appendingPathComponent(i % 2 == 0 ? "work/\(i).ics" : "\(i).ics")
+            try Data(header + event + Array("END:VCALENDAR\r\n".utf8)).write(to: file)
+        }
+        try Data("not a calendar".utf8).write(to: dir.appendingPathComponent("broken.ics"))
+        try Data("ignored".utf8).write(to: dir.appendingPathComponent("notes.txt"))
+        let folder = try ICalendar.read(path: dir.path)
+        #expect(folder.events.count == 11 && folder.zones.keys.sorted() == ["America/Los_Angeles"])
+        #expect(folder.errors.map(\.description) == ["broken.ics: line 1: this is not an iCalendar file (expected BEGIN:VCALENDAR)"])
+        var importer = TouchImporter(
+            addressBook: touchBook(), options: TouchOptions(today: day("2026-06-15"), timeZone: TimeZone(identifier: "America/Los_Angeles")!))
+        importer.add(folder)
+        #expect(importer.finish().touches == (try importCalendars(["google.ics"], zone: "America/Los_Angeles")).touches)
+        #expect(throws: ImportError.self) { try ICalendar.read(path: dir.appendingPathComponent("work/missing.ics").path) }
+        #expect(throws: ImportError.self) { try ICalendar.read(path: try temporaryFolder("empty").path) }
+    }
+
+    @Test func hostileFiles() {
+        for (bytes, message) in [
+            ([UInt8](), "file: the file is empty"),
+            ([0, 1, 2, 3], "file: this is a binary file, not an iCalendar file"),
+            (Array("BEGIN:VCARD\r\nEND:VCARD\r\n".utf8), "line 1: this is not an iCalendar file (expected BEGIN:VCALENDAR)"),
+            (Array("hello".utf8), "line 1: this is not an iCalendar file (expected BEGIN:VCALENDAR)"),
+        ] {
+            do {
+                _ = try ICalendar.read(bytes)
+                Issue.record("\(bytes.prefix(10)) was read")
+            } catch {
+                #expect("\(error)" == message)
+            }
+        }
+        // Random bytes after a good start never crash the reader or the engine.
+        var noise = Noise(seed: 7)
+        for _ in 0..<300 {
+            let bytes = noise.bytes(
+                after: "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20260101T100000Z\r\n", count: 200,
+                tokens: ["RRULE:FREQ=DAILY", ";", ":", "\r\n ", "\r\n", "ATTENDEE:mailto:a@b", "END:VEVENT", "BEGIN:VEVENT", "TZID=X", "=?"])
+            if let cal = try? ICalendar.read(bytes) {
+                var importer = TouchImporter(
+                    addressBook: touchBook(), options: TouchOptions(today: day("2026-06-15"), timeZone: TimeZone(identifier: "UTC")!))
+                importer.add(cal)
+                _ = importer.finish()
+            }
+        }
+    }
+}
+
+@Suite struct CalendarTouchTests {
+    @Test func googleCalendar() throws {
+        let r = try importCalendars(["google.ics"], zone: "America/Los_Angeles")
+        #expect(
+            lines(r) == [
+                "2026-01-05 meeting [1] Weekly sync with Dana",
+                "2026-01-12 meeting [1] Weekly sync with Dana",
+                "2026-01-28 meeting [1] Weekly sync with Dana (moved)",
+                "2026-02-02 meeting [1] Weekly sync with Dana",
+                "2026-02-14 meeting [2] Salon fair",
+                "2026-02-16 meeting [1] Weekly sync with Dana",
+                "2026-02-28 meeting [3] Dinner with Mike, Ana & co",
+                "2026-04-15 meeting [3] Café with José Núñez — planning the big spring garden show ☕ and the booth",
+            ])
+        let weekly = "ical:7kukuqrhlt6a0tp8ah3qh4v1h5@google.com/"
+        #expect(
+            r.touches.map(\.sourceID).prefix(4) == [
+                weekly + "20260105T180000Z", weekly + "20260112T180000Z", weekly + "20260126T180000Z", weekly + "20260202T180000Z",
+            ])
+        #expect(r.touches[4].sourceID == "ical:1g5v0d8n3c6m2q7k9h4j0a1b2c@google.com")
+        #expect(r.skipped == [.cancelled: 2, .declined: 1, .future: 1, .noOneElse: 1, .noContact: 5])
+        #expect(
+            r.candidates.map { "\($0.address) \($0.count) \($0.firstSeen) \($0.lastSeen)" } == [
+                "sam@corp.example 5 2026-06-01 2026-06-05", "jose@nunez.example 1 2026-04-15 2026-04-15",
+                "priya@shah.example 1 2026-02-28 2026-02-28",
+            ])
+        #expect(
+            r.candidates.map(\.addLine) == [
+                "add \"Sam Wu\" email: \"sam@corp.example\"", "add \"José Núñez\" email: \"jose@nunez.example\"",
+                "add \"Priya Shah\" email: \"priya@shah.example\"",
+            ])
+        #expect(r.planned.isEmpty && r.errors.isEmpty)
+    }
+
+    /// Outlook names zones the Windows way; the file's VTIMEZONE gives their offsets. 05:30 on
+    /// March 30 in Berlin (summer time since the 29th) is still March 29 in New York.
+    @Test func outlookAcrossZones() throws {
+        let berlin = try importCalendars(["outlook.ics"], zone: "Europe/Berlin")
+        #expect(
+            lines(berlin) == [
+                "2026-01-08 meeting [3] Garden committee",
+                "2026-01-15 meeting [1] Winter call",
+                "2026-02-12 meeting [3] Garden committee",
+                "2026-02-12 meeting [5] Trade show",
+                "2026-03-30 meeting [2] Early review",
+                "2026-04-09 meeting [3] Garden committee",
+                "2026-04-20 meeting [4] Budget; Q2",
+                "2026-05-14 meeting [3] Garden committee",
+            ])
+        #expect(berlin.touches[0].sourceID.hasSuffix("03/20260108T140000Z"))
+        #expect(berlin.candidates.isEmpty, "a room is not a person: \(berlin.candidates)")
+        let newYork = try importCalendars(["outlook.ics"], zone: "America/New_York")
+        #expect(newYork.touches.first { $0.note == "Early review" }?.on == day("2026-03-29"))
+        #expect(newYork.touches.first { $0.note == "Winter call" }?.on == day("2026-01-14"))
+        // In winter the zone is an hour ahead of UTC, not two: 01:30 is 00:30 UTC, still the 15th.
+        let utc = try importCalendars(["outlook.ics"], zone: "UTC")
+        #expect(utc.touches.first { $0.note == "Winter call" }?.on == day("2026-01-15"))
+        #expect(Set(newYork.touches.map(\.sourceID)) == Set(berlin.touches.map(\.sourceID)))
+    }
+
+    @Test func appleCalendar() throws {
+        let r = try importCalendars(["apple.ics"], zone: "Europe/Paris")
+        #expect(
+            lines(r) == [
+                "2026-01-05 meeting [4, 5] Book club",
+                "2026-02-02 meeting [4, 5] Book club",
+                "2026-02-12 meeting [3] Lunch with Mike",
+                "2026-02-20 meeting [1] Intro call with notes",
+                "2026-03-02 meeting [4, 5] Book club",
+                "2026-03-18 meeting [4, 5] Book club",
+                "2026-03-25 meeting [4, 5] Book club",
+            ])
+        #expect(
+            r.touches.filter { $0.note == "Book club" }.map { String($0.sourceID.suffix(16)) } == [
+                "20260105T180000Z", "20260202T180000Z", "20260302T180000Z", "20260318T180000Z", "20260325T180000Z",
+            ])
+        #expect(r.skipped == [.noOneElse: 1])
+        #expect(r.candidates.map(\.addLine) == ["add \"Lena \\\"Lenny\\\" Vogel\" email: \"lena@vogel.example\""])
+    }
+
+    @Test func thunderbirdCalendar() throws {
+        let r = try importCalendars(["thunderbird.ics"], zone: "Europe/Berlin")
+        #expect(
+            lines(r) == [
+                "2024-05-20 meeting [1] Anniversary lunch",
+                "2025-05-20 meeting [1] Anniversary lunch",
+                "2026-01-02 meeting [4] Coffee with Tom",
+                "2026-02-06 meeting [4] Coffee with Tom",
+                "2026-02-10 meeting [2] Late chat",
+                "2026-03-05 meeting [3] Floating dinner",
+                "2026-03-06 meeting [4] Coffee with Tom",
+                "2026-04-03 meeting [4] Coffee with Tom",
+                "2026-04-06 meeting [2] Sprint kickoff",
+                "2026-04-08 meeting [2] Sprint kickoff",
+                "2026-04-10 meeting [2] Sprint kickoff",
+                "2026-05-01 meeting [4] Coffee with Tom",
+                "2026-05-20 meeting [1] Anniversary lunch",
+                "2026-06-05 meeting [4] Coffee with Tom",
+            ])
+        #expect(r.skipped == [.future: 2])
+        // The old Lightning TZID (/mozilla.org/…/Europe/Berlin) is Berlin: 23:00 there is 07:00 the next day in Tokyo.
+        let tokyo = try importCalendars(["thunderbird.ics"], zone: "Asia/Tokyo")
+        #expect(tokyo.touches.first { $0.note == "Late chat" }?.on == day("2026-02-11"))
+        // A floating time is the same wall time everywhere.
+        #expect(tokyo.touches.first { $0.note == "Floating dinner" }?.on == day("2026-03-05"))
+    }
+
+    /// With `plan`, the first event after today sets each contact's next step; the earliest wins.
+    @Test func planSetsNextSteps() throws {
+        let r = try importCalendars(["google.ics", "thunderbird.ics"], zone: "Europe/Berlin", plan: true)
+        #expect(r.planned.map { "\($0.contact) \($0.due) \($0.step)" } == ["1 2026-07-20 Quarterly planning", "4 2026-07-03 Coffee with Tom"])
+        #expect(r.planned[1].sourceID == "ical:5b1e4c2f-8a61-4d37-9f1e-0c3b9f0e7a11/20260703T063000Z")
+        #expect(r.skipped[.future] == nil)
+        let quiet = try importCalendars(["google.ics", "thunderbird.ics"], zone: "Europe/Berlin", plan: true, noNotes: true)
+        #expect(quiet.planned.map(\.step) == ["Meeting", "Meeting"])
+        #expect(quiet.touches.allSatisfy { $0.note == nil })
+        // Without plan the future is left out and counted.
+        let unplanned = try importCalendars(["google.ics", "thunderbird.ics"], zone: "Europe/Berlin")
+        #expect(unplanned.planned.isEmpty && unplanned.skipped[.future] == 3)
+    }
+
+    /// The same file twice, in one import or two, gives the same source ids and nothing new.
+    @Test func importingTwiceAddsNothing() throws {
+        let files = ["google.ics", "outlook.ics", "apple.ics", "thunderbird.ics"]
+        let once = try importCalendars(files, zone: "Europe/Berlin")
+        let again = try importCalendars(files, zone: "Europe/Berlin")
+        #expect(once.touches == again.touches)
+        #expect(Set(once.touches.map(\.sourceID)).count == once.touches.count)
+        let twice = try importCalendars(files + files, zone: "Europe/Berlin")
+        #expect(twice.touches == once.touches)
+        // Candidates are seen once per item, so counts kept by (address, source id) do not grow.
+        #expect(Set(again.sightings) == Set(once.sightings) && Set(twice.sightings) == Set(once.sightings))
+        #expect(once.sightings.filter { $0.address == "sam@corp.example" }.map(\.sourceID).count == 5)
+        #expect(Set(once.sightings.map { "\($0.address) \($0.sourceID)" }).count == once.sightings.count)
+        // A later export of the same calendar: only what happened since is new.
+        let later = try importCalendars(["google.ics"], today: "2026-08-01", zone: "America/Los_Angeles")
+        let stored = Set(try importCalendars(["google.ics"], zone: "America/Los_Angeles").touches.map(\.sourceID))
+        #expect(later.touches.filter { !stored.contains($0.sourceID) }.map { "\($0.on) \($0.note ?? "")" } == ["2026-07-20 Quarterly planning"])
+    }
+
+    /// An export made before an occurrence was moved, then one made after: the moved occurrence
+    /// keeps its source id (UID and RECURRENCE-ID), so the second import does not log it again.
+    @Test func movedOccurrenceKeepsItsSourceID() throws {
+        let text = String(decoding: fixture("google.ics"), as: UTF8.self)
+        let events = text.components(separatedBy: "BEGIN:VEVENT\r\n")
+        let before = events.filter { !$0.contains("RECURRENCE-ID;TZID=America/Los_Angeles:20260126T100000") }.joined(separator: "BEGIN:VEVENT\r\n")
+        #expect(before.count < text.count)
+        let first = try importCalendars([], texts: [before], zone: "America/Los_Angeles")
+        let second = try importCalendars(["google.ics"], zone: "America/Los_Angeles")
+        let moved = "ical:7kukuqrhlt6a0tp8ah3qh4v1h5@google.com/20260126T180000Z"
+        #expect(first.touches.first { $0.sourceID == moved }?.on == day("2026-01-26"))
+        #expect(second.touches.first { $0.sourceID == moved }?.on == day("2026-01-28"))
+    }
+
+    /// Nothing of an event's description (or location) is kept: only people, dates, summaries.
+    @Test func descriptionsAreNeverKept() throws {
+        let files = ["google.ics", "outlook.ics", "apple.ics", "thunderbird.ics"]
+        let all = try importCalendars(files, zone: "UTC", plan: true)
+        let text = "\(all)" + files.map { "\(try! ICalendar.read(fixture($0)))" }.joined()
+        for secret in ["must never be stored", "secrets", "salaries", "Café Central", "Lunch soon", "Reminder"] {
+            #expect(!text.contains(secret), "\(secret) was kept")
+        }
+    }
+
+    /// A file whose every event repeats each second (and never matches) is read in bounded time:
+    /// the import's rules share one budget of periods; the series past it are cut short and counted.
+    @Test func hostileRecurrencesAreBounded() throws {
+        var text = "BEGIN:VCALENDAR\r\n"
+        for i in 0..<8 {
+            text +=
+                "BEGIN:VEVENT\r\nUID:h\(i)\r\nDTSTART:19700301T000000Z\r\nRRULE:FREQ=SECONDLY;BYMONTH=2\r\nATTENDEE:mailto:dana@lee.example\r\nEND:VEVENT\r\n"
+        }
+        text +=
+            "BEGIN:VEVENT\r\nUID:weekly\r\nDTSTART:20260105T100000Z\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\nATTENDEE:mailto:tom@okafor.example\r\nEND:VEVENT\r\n"
+        text += "BEGIN:VEVENT\r\nUID:once\r\nDTSTART:20260105T100000Z\r\nATTENDEE:mailto:mike@green.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        let clock = ContinuousClock()
+        var r = TouchImport()
+        let took = try clock.measure { r = try importCalendars([], texts: [text], zone: "UTC") }
+        // The first five hostile series walk 200,000 periods each and use up the budget; the
+        // other three, and the weekly series after them, walk none. Each keeps its DTSTART.
+        #expect(r.skipped[.tooLong] == 9)
+        #expect(lines(r) == Array(repeating: "1970-03-01 meeting [1]", count: 8) + ["2026-01-05 meeting [3]", "2026-01-05 meeting [4]"])
+        #expect(took < .seconds(60), "\(took)")
+    }
+
+    /// Control characters in a summary or a name never reach a note or a candidate.
+    @Test func controlCharactersAreCleaned() throws {
+        let text = """
+            BEGIN:VCALENDAR
+            BEGIN:VEVENT
+            UID:x
+            DTSTART:20260101T100000Z
+            SUMMARY:Plan\\n\u{1B}[31mred\u{1B}[0m\\tand\u{202E}backwards\u{2028}next\u{200F}line
+            ATTENDEE;CN="Evil\u{7}Name":mailto:evil@x.example
+            ATTENDEE:mailto:dana@lee.example
+            END:VEVENT
+            END:VCALENDAR
+            """
+        let r = try importCalendars([], texts: [text], zone: "UTC")
+        #expect(r.touches.first?.note == "Plan [31mred [0mtand backwards next line")
+        #expect(r.candidates.first?.name == "Evil Name")
+    }
+}
+
+/// A zone known only by its VTIMEZONE gives the offsets Foundation gives for the same zone.
+@Suite struct CalendarZoneTests {
+    @Test func definitionsAgreeWithFoundation() throws {
+        let outlook = try ICalendar.read(fixture("outlook.ics"))
+        let google = try ICalendar.read(fixture("google.ics"))
+        for (definition, name, from) in [
+            (outlook.zones["W. Europe Standard Time"]!, "Europe/Berlin", 1997), (google.zones["America/Los_Angeles"]!, "America/Los_Angeles", 2008),
+        ] {
+            let defined = DefinedZone(definition)
+            let tz = TimeZone(identifier: name)!
+            var seed: UInt64 = 99
+            let start = LocalTime(day: Day(year: from, month: 1, day: 1)!).seconds
+            let end = LocalTime(day: Day(year: 2036, month: 1, day: 1)!).seconds
+            for _ in 0..<20_000 {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let u = start + Int(seed >> 20) % (end - start)
+                let expected = tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(u)))
+                guard defined.offset(atUTC: u) == expected else {
+                    Issue.record("\(name) at \(LocalTime(seconds: u))Z: \(defined.offset(atUTC: u)) instead of \(expected)")
+                    return
+                }
+            }
+            // Exactly at the change: 01:00 UTC on the last Sunday of March 2026 in Europe.
+            if name == "Europe/Berlin" {
+                let change = LocalTime(day: day("2026-03-29"), time: 3600).seconds
+                #expect(defined.offset(atUTC: change - 1) == 3600 && defined.offset(atUTC: change) == 7200)
+            }
+        }
+    }
+
+    @Test func unknownZonesAreFloating() throws {
+        let zones = CalendarZones(user: TimeZone(identifier: "Asia/Tokyo")!, definitions: [:])
+        let t = CalendarTime(local: wall("20260210T230000"), zone: .named("Nowhere/Special"))
+        #expect(zones.instant(t) == nil && zones.userDay(t) == day("2026-02-10"))
+        let prefixed = CalendarTime(local: wall("20260210T230000"), zone: .named("/citadel.org/20190914_1/Europe/Berlin"))
+        #expect(zones.userDay(prefixed) == day("2026-02-11"))
+    }
+}

@@ -1,0 +1,290 @@
+import Foundation
+import Testing
+
+@testable import TendCore
+@testable import TendInterchange
+
+/// Writes the mail fixtures with Python's own `mailbox` and `email` modules: `mail.mbox` (as
+/// Python writes it: `From ` lines, `>From ` in bodies), `mail-crlf.mbox` (the same with CRLF),
+/// and a Maildir++ folder with the received mail in `cur/`/`new/` and the sent mail in `.Sent`.
+/// Every body holds a BODY-SECRET marker that must never come out.
+let mailFixtureScript = #"""
+    import calendar, mailbox, os, sys, time
+    from email import policy
+    from email.header import Header
+    from email.message import EmailMessage, Message
+    root = sys.argv[1]
+
+    def message(headers, body, raw=False, utf8=False):
+        # EmailMessage encodes names as RFC 2047 words, the way Python (and most mailers) write them;
+        # a compat32 Message writes raw values as given, for the forms written by hand.
+        m = Message() if raw else EmailMessage(policy=policy.SMTPUTF8 if utf8 else policy.default)
+        for k, v in headers:
+            m[k] = v
+        if raw:
+            m.set_payload(body)
+        else:
+            m.set_content(body)
+        return m
+
+    me, work = "Me <me@example.com>", "me@work.example"
+    latin = Header("Josefína Müller", "iso-8859-1").encode() + " <josefina@mueller.example>"
+    long_to = '"=?UTF-8?B?UHJpeWEgU2hhaA==?=" <priya@shah.example>, tom@okafor.example, mike@green.example (Mike Chen), "Roe, Rick" <rick@roe.example>'
+    messages = {
+      "m1": ([("From", me), ("To", "Dana Lee <dana@lee.example>"), ("Cc", 'José Núñez <jose@nunez.example>, "Dana Lee, at her other desk" <dana@lee.example>'), ("Date", "Tue, 10 Mar 2026 09:15:00 -0500"), ("Message-ID", "<m1@example.com>"), ("Subject", "Proposal")], "BODY-SECRET-1\nFrom the desk of me\n", "sent"),
+      "m2": ([("From", '"Rivera, Joan" <joan@salon.example>'), ("To", "me@example.com"), ("Date", "Wed, 11 Mar 2026 10:00:00 +0000"), ("Message-ID", "<m2@salon.example>")], "BODY-SECRET-2\n\nFrom: fake@evil.example\nTo: me@example.com\nMessage-ID: <evil@evil.example>\n", "inbox"),
+      "m3": ([("From", "Dana Lee <dana@lee.example>"), ("To", "Team: me@example.com, Mike Chen <mike@green.example>;"), ("Date", "Thu, 12 Mar 2026 16:00:00 +0100"), ("Message-ID", "<m3@lee.example>"), ("Auto-Submitted", "no")], "BODY-SECRET-3\n", "inbox", True),
+      "m4": ([("From", "Tom Okafor <tom@okafor.example>"), ("To", "garden@lists.example"), ("Date", "Fri, 13 Mar 2026 10:00:00 +0000"), ("List-Id", "Garden club <garden.lists.example>"), ("Message-ID", "<m4@okafor.example>")], "BODY-SECRET-4\n", "inbox"),
+      "m5": ([("From", "Shop <news@shop.example>"), ("To", "me@example.com"), ("Date", "Sat, 14 Mar 2026 10:00:00 +0000"), ("Precedence", "bulk"), ("Message-ID", "<m5@shop.example>")], "BODY-SECRET-5\n", "inbox"),
+      "m6": ([("From", "Mike Chen <mike@green.example>"), ("To", "me@example.com"), ("Date", "Sun, 15 Mar 2026 10:00:00 +0000"), ("Auto-Submitted", "auto-replied"), ("Subject", "Out of office"), ("Message-ID", "<m6@green.example>")], "BODY-SECRET-6\n", "inbox"),
+      "m7": ([("From", "Accounts <no-reply@accounts.example>"), ("To", "me@example.com"), ("Date", "Mon, 16 Mar 2026 10:00:00 +0000"), ("Message-ID", "<m7@accounts.example>")], "BODY-SECRET-7\n", "inbox"),
+      "m8": ([("From", work), ("To", "Ana Park <ana@park.example>"), ("Date", "Wed, 01 Apr 2026 12:00:00 +0000")], "BODY-SECRET-8\n", "sent"),
+      "m9": ([("From", latin), ("To", "me@example.com"), ("Date", "Thu, 02 Apr 2026 12:00:00 +0000"), ("Message-ID", "<m9@mueller.example>")], "BODY-SECRET-9\n", "inbox", True),
+      "m10": ([("From", me), ("To", long_to), ("Date", "Fri, 03 Apr 2026 12:00:00 +0000"), ("Message-ID", "<m10@example.com>")], "BODY-SECRET-10\n", "sent", True),
+      "m11": ([("From", "Mike Chen <mike@green.example>"), ("To", "ana@park.example"), ("Date", "Sat, 04 Apr 2026 12:00:00 +0000"), ("Message-ID", "<m11@green.example>")], "BODY-SECRET-11\n", "inbox"),
+      "m12": ([("From", me), ("To", "undisclosed-recipients:;"), ("Bcc", "Dana <dana@lee.example>"), ("Date", "Sun, 05 Apr 2026 12:00:00 +0000"), ("Message-ID", "<m12@example.com>")], "BODY-SECRET-12\n", "sent", True),
+      "m14": ([("From", me), ("To", work), ("Date", "Mon, 06 Apr 2026 12:00:00 +0000"), ("Message-ID", "<m14@example.com>")], "BODY-SECRET-14\n", "sent"),
+      "m15": ([("From", "Dana Lee <dana@lee.example>"), ("To", "me@example.com"), ("Date", "Wed, 01 Jul 2026 12:00:00 +0000"), ("Message-ID", "<m15@lee.example>")], "BODY-SECRET-15\n", "inbox"),
+      "m16": ([("From", "Joan <joan@home.example>"), ("To", "me@example.com"), ("Message-ID", "<m16@home.example>")], "BODY-SECRET-16\n", "inbox"),
+      "m17": ([("From", "Zoë Ångström <zoe@ang.example>"), ("To", "me@example.com"), ("Date", "Sun, 12 Apr 2026 12:00:00 +0000"), ("Message-ID", "<m17@ang.example>")], "BODY-SECRET-17\n", "inbox", False, True),
+      "m18": ([("From", "Late Writer <mike@green.example>"), ("To", "me@example.com"), ("Date", "Tue, 31 Mar 2026 23:30:00 -0700"), ("Message-ID", "<m18@green.example>")], "BODY-SECRET-18\n", "inbox"),
+      "m19": ([("From", "Dana Lee <dana@lee.example>"), ("To", "me@example.com"), ("Date", "Mon, 13 Apr 2026 12:00:00 +0000"), ("List-Unsubscribe", "<mailto:unsub@lee.example>"), ("Message-ID", "<m19@lee.example>")], "BODY-SECRET-19\n", "inbox"),
+      "m20": ([("From", "Joan <joan@salon.example>"), ("To", "me@example.com"), ("Date", "Tue, 14 Apr 2026 12:00:00 +0000"), ("Precedence", "list"), ("Message-ID", "<m20@salon.example>")], "BODY-SECRET-20\n", "inbox"),
+    }
+    built = {k: message(v[0], v[1], *v[3:]) for k, v in messages.items()}
+    # Python's mailbox writes header lines as they are; m1 is folded first, as a mailer folds long fields.
+    built["m1"] = mailbox.Message(built["m1"].as_bytes(policy=policy.default.clone(max_line_length=60)))
+    # The mbox: every message in order, the reply from Joan twice; m16 has no Date, only its From line's time.
+    box = mailbox.mbox(os.path.join(root, "mail.mbox"))
+    for key in ["m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9", "m10", "m11", "m12", "m2", "m14", "m15", "m16", "m17", "m18", "m19", "m20"]:
+        m = mailbox.mboxMessage(built[key])
+        stamp = calendar.timegm((2026, 4, 10, 12, 0, 0)) if key == "m16" else None
+        m.set_from("MAILER-DAEMON", time.gmtime(stamp) if stamp else time.gmtime(calendar.timegm((2026, 3, 1, 0, 0, 0))))
+        box.add(m)
+    box.flush()
+    box.close()
+    data = open(os.path.join(root, "mail.mbox"), "rb").read()
+    open(os.path.join(root, "mail-crlf.mbox"), "wb").write(data.replace(b"\n", b"\r\n"))
+    # The maildir: received mail in the top folder, sent mail in .Sent, my copy of m1 in both.
+    top = mailbox.Maildir(os.path.join(root, "Maildir"))
+    sent = top.add_folder("Sent")
+    for key, (headers, body, folder, *rest) in messages.items():
+        if key == "m16":
+            continue
+        (sent if folder == "sent" else top).add(mailbox.MaildirMessage(built[key]))
+    top.add(mailbox.MaildirMessage(built["m1"]))
+    # m16 has no Date: a delivery name gives the time (2026-04-10 12:00 UTC).
+    with open(os.path.join(root, "Maildir", "cur", "1775822400.M1P1.host:2,S"), "wb") as f:
+        f.write(built["m16"].as_bytes())
+    print("ok")
+    """#
+
+/// The mail fixtures in a folder of their own; the caller removes it.
+func mailFixtures() throws -> URL {
+    let dir = try temporaryFolder("mail")
+    let out = try python(mailFixtureScript, [dir.path])
+    #expect(out == "ok\n")
+    return dir
+}
+
+func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, zone: String = "America/New_York") throws -> TouchImport {
+    var importer = TouchImporter(addressBook: touchBook(), options: TouchOptions(today: day("2026-06-15"), timeZone: TimeZone(identifier: zone)!))
+    try read { importer.add($0) }
+    return importer.finish()
+}
+
+@Suite struct MailboxTouchTests {
+    static let expected = [
+        "2026-03-10 email [1]",
+        "2026-03-11 email inbound [2]",
+        "2026-03-12 email inbound [1]",
+        "2026-04-01 email [5]",
+        "2026-04-01 email inbound [3]",
+        "2026-04-03 email [3, 4]",
+        "2026-04-05 email [1]",
+        "2026-04-10 email inbound [2]",
+    ]
+    static let expectedSkips: [SkipReason: Int] = [
+        .duplicate: 1, .mailingList: 1, .bulk: 3, .automatic: 1, .noReply: 1, .noContact: 2, .notMine: 1, .noOneElse: 1, .future: 1,
+    ]
+    static let expectedCandidates = [
+        "add \"Zoë Ångström\" email: \"zoe@ang.example\" 2026-04-12", "add \"Priya Shah\" email: \"priya@shah.example\" 2026-04-03",
+        "add \"Roe, Rick\" email: \"rick@roe.example\" 2026-04-03", "add \"Josefína Müller\" email: \"josefina@mueller.example\" 2026-04-02",
+        "add \"José Núñez\" email: \"jose@nunez.example\" 2026-03-10",
+    ]
+
+    @Test func mboxAsPythonWritesIt() throws {
+        let dir = try mailFixtures()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("mail.mbox").path
+        let r = try importMail { try Mailbox.readMbox(path: path, $0) }
+        #expect(lines(r) == Self.expected)
+        #expect(r.skipped == Self.expectedSkips)
+        #expect(r.candidates.map { "\($0.addLine) \($0.lastSeen)" } == Self.expectedCandidates)
+        #expect(
+            r.touches.map(\.sourceID).filter { !$0.hasPrefix("mail:hash:") } == [
+                "mail:m1@example.com", "mail:m2@salon.example", "mail:m3@lee.example", "mail:m18@green.example", "mail:m10@example.com",
+                "mail:m12@example.com", "mail:m16@home.example",
+            ])
+        // The same file with CRLF line ends (as a Windows program writes it) gives the same.
+        let crlf = try importMail { try Mailbox.readMbox(path: dir.appendingPathComponent("mail-crlf.mbox").path, $0) }
+        #expect(crlf.touches == r.touches && crlf.skipped == r.skipped)
+    }
+
+    @Test func maildirAsPythonWritesIt() throws {
+        let dir = try mailFixtures()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try importMail { try Mailbox.readMaildir(path: dir.appendingPathComponent("Maildir").path, $0) }
+        #expect(lines(r) == Self.expected)
+        // My copy of m1 is in both folders; Joan's m2 is there once.
+        #expect(r.skipped == Self.expectedSkips)
+        #expect(r.candidates.map { "\($0.addLine) \($0.lastSeen)" } == Self.expectedCandidates)
+        let mbox = try importMail { try Mailbox.readMbox(path: dir.appendingPathComponent("mail.mbox").path, $0) }
+        #expect(Set(r.touches.map(\.sourceID)) == Set(mbox.touches.map(\.sourceID)), "a message has one source id wherever it is kept")
+    }
+
+    /// 23:30 on March 31 in California is April 1 in New York.
+    @Test func messagesAreDatedWhereTheUserIs() throws {
+        let dir = try mailFixtures()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("mail.mbox").path
+        let la = try importMail({ try Mailbox.readMbox(path: path, $0) }, zone: "America/Los_Angeles")
+        #expect(la.touches.first { $0.sourceID == "mail:m18@green.example" }?.on == day("2026-03-31"))
+    }
+
+    /// Importing the same mailbox twice: the same source ids, nothing new; a message without a
+    /// Message-ID keeps its hashed id.
+    @Test func importingTwiceAddsNothing() throws {
+        let dir = try mailFixtures()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("mail.mbox").path
+        let first = try importMail { try Mailbox.readMbox(path: path, $0) }
+        let second = try importMail { try Mailbox.readMbox(path: path, $0) }
+        #expect(first.touches == second.touches && first.sightings == second.sightings)
+        #expect(first.touches.contains { $0.sourceID.hasPrefix("mail:hash:") })
+        let both = try importMail { visit in
+            try Mailbox.readMbox(path: path, visit)
+            try Mailbox.readMbox(path: path, visit)
+        }
+        // 13 messages get as far as their source id (the rest are lists, bulk, automatic, no-reply
+        // or future); the second reading finds all 13 seen, the first finds Joan's m2 twice.
+        #expect(both.touches == first.touches && both.skipped[.duplicate] == 13 + 1)
+    }
+
+    /// No body text reaches the result, nor any message the readers hand over.
+    @Test func bodiesAreNeverRead() throws {
+        let dir = try mailFixtures()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var seen = ""
+        let mbox = try importMail { visit in
+            try Mailbox.readMbox(path: dir.appendingPathComponent("mail.mbox").path) {
+                seen += "\($0)"
+                try visit($0)
+            }
+        }
+        let maildir = try importMail { visit in
+            try Mailbox.readMaildir(path: dir.appendingPathComponent("Maildir").path) {
+                seen += "\($0)"
+                try visit($0)
+            }
+        }
+        let text = seen + "\(mbox)" + "\(maildir)"
+        #expect(text.contains("m1@example.com"))
+        for secret in ["BODY-SECRET", "evil.example", "From the desk", "Proposal", "Out of office"] {
+            #expect(!text.contains(secret), "\(secret) came out of a mailbox")
+        }
+    }
+
+    /// However the stream is cut into chunks, the messages are the same.
+    @Test func chunkBoundariesDoNotMatter() throws {
+        let dir = try mailFixtures()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["mail.mbox", "mail-crlf.mbox"] {
+            let bytes = [UInt8](try Data(contentsOf: dir.appendingPathComponent(name)))
+            func summary(_ m: MailMessage) -> String {
+                "\(m.origin) \(m.headers.from) \(m.headers.to) \(m.headers.messageID ?? "-") \(m.headers.date ?? 0) \(m.envelopeDate ?? 0)"
+            }
+            var whole: [String] = []
+            try Mailbox.readMbox(bytes: bytes) { whole.append(summary($0)) }
+            #expect(whole.count == 20)
+            var seed: UInt64 = 3
+            for _ in 0..<40 {
+                var scanner = MboxScanner()
+                var pieces: [String] = []
+                var i = 0
+                while i < bytes.count {
+                    seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    let n = 1 + Int(seed >> 33) % 97
+                    let end = min(bytes.count, i + n)
+                    try bytes[i..<end].withUnsafeBufferPointer { b in try scanner.feed(b) { pieces.append(summary($0)) } }
+                    i = end
+                }
+                try scanner.finish { pieces.append(summary($0)) }
+                #expect(pieces == whole)
+                if pieces != whole { break }
+            }
+        }
+    }
+
+    @Test func badMailboxesAreWordedErrors() throws {
+        for (bytes, message) in [
+            ([UInt8](), "file: the file is empty"),
+            (Array("hello\nworld\n".utf8), "file: this is not an mbox file (it does not start with a \"From \" line)"),
+            (
+                Array("From: someone@x.org\nTo: me@example.com\n\nhi\n".utf8),
+                "file: this is not an mbox file (it does not start with a \"From \" line)"
+            ),
+            ([0, 0, 0, 1], "file: this is not an mbox file (it does not start with a \"From \" line)"),
+        ] {
+            do {
+                try Mailbox.readMbox(bytes: bytes) { _ in }
+                Issue.record("\(bytes.prefix(10)) was read")
+            } catch {
+                #expect("\(error)" == message)
+            }
+        }
+        let dir = try temporaryFolder("notmaildir")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(throws: ImportError.self) { try Mailbox.readMaildir(path: dir.path) { _ in } }
+        #expect(throws: ImportError.self) { try Mailbox.readMbox(path: dir.appendingPathComponent("missing.mbox").path) { _ in } }
+        #expect(throws: ImportError.self) { try Mailbox.readMbox(path: dir.path) { _ in } }
+        // A FIFO is refused, not waited on.
+        let fifo = dir.appendingPathComponent("pipe.mbox").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        do {
+            try Mailbox.readMbox(path: fifo) { _ in }
+            Issue.record("a FIFO was read")
+        } catch {
+            #expect("\(error)".hasSuffix("not a regular file (a folder, device or FIFO); it is not read"))
+        }
+        #expect(throws: ImportError.self) { try ICalendar.read(path: fifo) }
+        #expect(throws: ImportError.self) { try ICalendar.read(path: "/dev/zero") }
+    }
+
+    /// A header block larger than the limit is cut there, and the next message still reads.
+    @Test func hugeHeadersStayBounded() throws {
+        var text = "From a@x.org Tue Mar 10 09:15:00 2026\nFrom: Dana <dana@lee.example>\nTo: me@example.com\nX-Filler: "
+        text += String(repeating: "y", count: 600_000) + "\n"
+        text += String(repeating: "X-More: z\n", count: 40_000)
+        text +=
+            "Message-ID: <late@x.org>\n\nbody\n\nFrom b@x.org Tue Mar 10 09:15:00 2026\nFrom: joan@salon.example\nMessage-ID: <next@x.org>\n\nbody\n"
+        var messages: [MailMessage] = []
+        try Mailbox.readMbox(bytes: Array(text.utf8)) { messages.append($0) }
+        #expect(messages.count == 2)
+        #expect(messages[0].headers.from.first?.address == "dana@lee.example" && messages[0].headers.messageID == nil)
+        #expect(messages[1].headers.messageID == "next@x.org")
+    }
+
+    @Test func randomBytesNeverCrash() throws {
+        var noise = Noise(seed: 11)
+        for _ in 0..<300 {
+            let bytes = noise.bytes(
+                after: "From x Tue Mar 10 09:15:00 2026\n", count: 300,
+                tokens: ["\n", "\r\n", "From ", "From: a@b.c\n", "To: <", "=?utf-8?b?", "?=", "\n\n", ":", ",", "(", "\""])
+            var importer = TouchImporter(
+                addressBook: touchBook(), options: TouchOptions(today: day("2026-06-15"), timeZone: TimeZone(identifier: "UTC")!))
+            try? Mailbox.readMbox(bytes: bytes) { importer.add($0) }
+            _ = importer.finish()
+        }
+    }
+}
