@@ -18,17 +18,10 @@ public struct Parser {
     public static let maxItems = 10_000
 
     /// Words that start a statement; everything else starts an expression.
-    public static let statementWords: Set<String> = [
-        "add", "set", "market", "log", "refer", "referral", "introduce", "spend", "knows", "goal", "helps", "merge",
-        "remove", "snooze", "unsnooze", "let", "fn", "rule", "score", "drop", "load", "save", "assert", "print",
-        "reset", "import", "export", "explain",
-    ]
+    public static let statementWords = Keyword.words(.statement)
     /// Words that are never names.
-    public static let reservedWords: Set<String> = [
-        "where", "sort", "group", "show", "limit", "when", "then", "else", "and", "or", "not", "in", "if", "true",
-        "false", "null", "it", "me", "my", "who", "today", "yesterday", "tomorrow",
-    ]
-    static let queryClauseWords: Set<String> = ["where", "group", "sort", "show", "limit"]
+    public static let reservedWords = Keyword.words(.reserved)
+    static let queryClauseWords = Keyword.words(.queryClause)
 
     let source: Source
     var tokens: [Token]
