@@ -770,7 +770,7 @@ public struct Checker {
         }
         var types: [ValueType] = []
         for (i, a) in args.enumerated() {
-            if (name == "start_of" || name == "end_of") && i == 0, case .name(let w) = a.kind, Day.Period(rawValue: w) != nil {
+            if case .period = b.typing, i == 0, case .name(let w) = a.kind, Day.Period(rawValue: w) != nil {
                 a.resolution = .constant(w)
                 types.append(.string)
                 continue
@@ -778,45 +778,26 @@ public struct Checker {
             types.append(check(a, scope))
         }
         func want(_ i: Int, _ t: ValueType) {
-            if i < types.count, !compatible(types[i], t) {
+            if i < types.count, t != .any, !compatible(types[i], t) {
                 report(
                     "\(name) needs \(article(t)) here, not \(article(types[i]))", args[i].range,
                     suggestion: t == .duration && types[i] == .number ? "days(…)" : nil)
             }
         }
-        switch name {
-        case "days_since":
-            want(0, .date)
-            return .number
-        case "days":
-            want(0, .duration)
-            return .number
-        case "lower", "upper", "trim":
-            want(0, .string)
-            return .string
-        case "norm": return types.first.flatMap { if case .list = $0 { return .list(.string) } else { return nil } } ?? .string
-        case "len": return .number
-        case "contains", "starts_with", "ends_with": return .bool
-        case "coalesce": return types.first { $0 != .null && $0 != .any } ?? .any
-        case "round", "abs", "floor", "ceil":
-            want(0, .number)
-            return .number
-        case "start_of", "end_of":
+        switch b.typing {
+        case .fixed(let params, let result):
+            for (i, t) in params.enumerated() { want(i, t) }
+            return result
+        case .rule(let result):
+            return result(types)
+        case .period:
             if args.count == 2 { want(1, .date) }
             if let a = args.first, a.resolution == .unresolved || types.first != .string {
                 report("\(name) takes week, month, quarter or year", a.range)
             }
             return .date
-        case "year", "month":
-            want(0, .date)
-            return .number
-        case "served_by": return .list(.string)
-        case "join": return .string
-        case "date":
-            want(0, .string)
-            return .date
-        case "string": return .string
-        default: return .any
+        case .aggregate:
+            return checkAggregate(e, name, args, scope)
         }
     }
 
