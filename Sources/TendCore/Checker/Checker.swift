@@ -232,7 +232,7 @@ public struct Checker {
         m["cadence"] = .duration
         return m
     }()
-    static let contactFlags: Set<String> = ["internal", "expert", "passionate", "honors_referrals"]
+    static let contactFlags = Set(Schema.contactFlags.keys)
 
     /// The options each kind of event is logged with (`log`, `refer`, `referral`, `introduce`,
     /// `spend`); `set KIND N` corrects the same ones.

@@ -877,17 +877,13 @@ public final class Interpreter {
     /// True when evaluating an expression may cost far more than reading fields: it calls a
     /// user function or an aggregate, or runs a query.
     static func isCostly(_ e: Expr) -> Bool {
-        switch e.kind {
-        case .literal, .handle, .tag, .me, .it: return false
-        case .name: if case .collection = e.resolution { return true } else { return false }
-        case .call(let name, let args): return Builtin.byName[name] == nil || Builtin.aggregates.contains(name) || args.contains(where: isCostly)
-        case .query: return true
-        case .interpolated(let parts): return parts.contains { if case .expr(let x) = $0 { return isCostly(x) } else { return false } }
-        case .list(let items): return items.contains(where: isCostly)
-        case .record(let fields): return fields.contains { isCostly($0.1) }
-        case .unary(_, let x), .member(let x, _): return isCostly(x)
-        case .binary(_, let a, let b): return isCostly(a) || isCostly(b)
-        case .ifThen(let c, let t, let f): return isCostly(c) || isCostly(t) || f.map(isCostly) ?? false
+        e.contains { x in
+            switch x.kind {
+            case .name: if case .collection = x.resolution { return true } else { return false }
+            case .call(let name, _): return Builtin.byName[name] == nil || Builtin.aggregates.contains(name)
+            case .query: return true
+            default: return false
+            }
         }
     }
 
