@@ -4,9 +4,8 @@ extension Interpreter {
     /// Calls a built-in or user function.
     func call(_ e: Expr, _ name: String, _ args: [Expr], _ ctx: Ctx) throws -> Value {
         // Built-ins first: they cannot be redefined, and `count(contacts)` then needs no definitions.
-        // Which kind of function a call names is kept on it.
-        if e.callKind == 0 { e.callKind = Builtin.byName[name] == nil ? 1 : Builtin.aggregates.contains(name) ? 2 : 3 }
-        if e.callKind == 1, let f = definitions.fns[name] {
+        let builtin = Builtin.byName[name]
+        if builtin == nil, let f = definitions.fns[name] {
             guard args.count == f.params.count else {
                 throw fail("\(name) takes \(f.params.count) arguments, not \(args.count)", e.range)
             }
@@ -22,8 +21,8 @@ extension Interpreter {
             if callDepth > Interpreter.maxCallDepth { throw fail("functions call each other too deeply", e.range) }
             return try within(f.file) { try eval(f.body, Ctx(locals: locals)) }
         }
-        if e.callKind == 2 { return try aggregate(e, name, args, ctx) }
-        guard let b = Builtin.byName[name], let run = b.run else { throw fail("unknown function '\(name)'", e.range) }
+        guard let b = builtin else { throw fail("unknown function '\(name)'", e.range) }
+        guard let run = b.run else { return try aggregate(e, name, args, ctx) }
         if name == "round", let fused = try roundedQuotient(args, ctx) { return fused }
         let values = try args.map { a -> Value in
             // `start_of(week)`: the period's name, which the checker resolved.
@@ -36,14 +35,14 @@ extension Interpreter {
     /// `round(a / b, places)` of two whole numbers, rounded from the exact quotient (the same
     /// result as rounding the 38-digit one, and the agenda's priority asks it of every contact).
     private func roundedQuotient(_ args: [Expr], _ ctx: Ctx) throws -> Value? {
-        guard args.count == 2, case .binary("/", let l, let r) = args[0].kind, case .literal(.number(let p)) = args[1].kind,
+        guard args.count == 2, case .binary(.divide, let l, let r) = args[0].kind, case .literal(.number(let p)) = args[1].kind,
             let places = p.whole
         else { return nil }
         let a = try eval(l, ctx)
         let b = try eval(r, ctx)
         guard case .number(let x) = a, case .number(let y) = b, let q = Decimal.roundedQuotient(x, y, places: Int(places)) else {
             // Anything else: the division and the rounding as written (operands already evaluated).
-            let quotient = try binary("/", a, b, args[0])
+            let quotient = try binary(.divide, a, b, args[0])
             guard case .number(let n) = quotient else { return .null }
             return .number(n.rounded(toPlaces: Int(max(-20, min(20, places))), .plain))
         }

@@ -502,7 +502,7 @@ extension Interpreter {
 
     /// For a failed assert: the values of the comparison's two sides.
     func assertionDetail(_ cond: Expr, _ ctx: Ctx) throws -> String {
-        if case .binary(let op, let l, let r) = cond.kind, op != "and", op != "or" {
+        if case .binary(let op, let l, let r) = cond.kind, op != .and, op != .or {
             let lv = try eval(l, ctx)
             let rv = try eval(r, ctx)
             // A literal side needs no "0 is 0": the other side's value is what the reader wants.
@@ -515,7 +515,7 @@ extension Interpreter {
             }
             let left = "\(source!.slice(l.range)) is \(try shown(lv))"
             let right = "\(source!.slice(r.range)) is \(try shown(rv))"
-            if literal(r) { return left + ", expected \(op) \(source!.slice(r.range))" }
+            if literal(r) { return left + ", expected \(op.text) \(source!.slice(r.range))" }
             if literal(l) { return right }
             return left + ", " + right
         }

@@ -65,3 +65,51 @@ public enum Keyword {
     /// Every word, in the table's order (for completion).
     public static let all: [String] = table.map(\.word)
 }
+
+/// The binary operators, as the parser makes them, from the loosest binding to the tightest:
+/// `or`; `and`; the comparisons `== != < <= > >= ~ in not in` (which do not chain); `??`;
+/// `+ -`; `* / %`. The lexer, parser, checker and interpreter read this table.
+public enum BinaryOperator: String, Sendable, CaseIterable {
+    case or, and
+    case equal = "==", notEqual = "!=", less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">=", match = "~"
+    case isIn = "in", notIn = "not in"
+    case coalesce = "??"
+    case plus = "+", minus = "-"
+    case times = "*", divide = "/", remainder = "%"
+
+    /// How the operator is written.
+    public var text: String { rawValue }
+
+    /// How tightly it binds (1 `or` … 6 `* / %`); the parser has one function per level.
+    public var precedence: Int {
+        switch self {
+        case .or: return 1
+        case .and: return 2
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual, .match, .isIn, .notIn: return 3
+        case .coalesce: return 4
+        case .plus, .minus: return 5
+        case .times, .divide, .remainder: return 6
+        }
+    }
+
+    /// `< <= > >=`: the operators that order their sides.
+    public var orders: Bool { [.less, .lessOrEqual, .greater, .greaterOrEqual].contains(self) }
+
+    /// The operator a symbol token spells at a level of precedence (`"+"` at 5), if any.
+    static func symbol(_ s: String, at level: Int) -> BinaryOperator? {
+        guard let op = BinaryOperator(rawValue: s), op.precedence == level, op != .and, op != .or, op != .isIn, op != .notIn else { return nil }
+        return op
+    }
+
+    /// Symbols after which a line needs the next one: the operators written as symbols, and
+    /// `=`, `,`, `:`, `.` and the opening brackets.
+    static let continuingSymbols: Set<String> =
+        Set(allCases.map(\.rawValue).filter { $0.first.map { !$0.isLetter } ?? false }).union(["=", ",", ":", ".", "(", "[", "{"])
+}
+
+/// `not x` and `-x`.
+public enum UnaryOperator: String, Sendable {
+    case not
+    case negate = "-"
+    public var text: String { rawValue }
+}

@@ -14,9 +14,7 @@ public struct Lexer {
         guard case .identifier(let w)? = lexer.tokenize().first?.kind else { return false }
         return clauseWords.contains(w)
     }
-    static let continuingSymbols: Set<String> = [
-        "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "=", "~", "??", ",", ":", ".", "(", "[", "{",
-    ]
+    static let continuingSymbols = BinaryOperator.continuingSymbols
     /// One-character symbols by byte value.
     static let singleSymbols: [String?] = (0..<256).map { b in
         "+-*/%<>=~.,:;()[]{}".utf8.contains(UInt8(b)) ? String(UnicodeScalar(UInt8(b))) : nil
