@@ -216,13 +216,7 @@ public final class REPL {
 struct Completer {
     let session: Session
 
-    static let keywords: [String] =
-        Array(Parser.statementWords) + [
-            "where", "sort", "by", "group", "show", "limit", "asc", "desc", "and", "or", "not", "in", "if", "then", "else", "when",
-            "remind", "priority", "true", "false", "null", "today", "yesterday", "tomorrow", "me", "my", "it", "who", "serves",
-            "agenda", "timeline", "rules", "progress", "gaps", "path", "connectors", "report", "why", "with", "on", "to", "from",
-            "about", "at", "per", "target", "into", "until", "contact", "visibility", "credibility", "profitability",
-        ]
+    static let keywords: [String] = Keyword.all + Stage.allCases.map(\.description)
 
     /// What may complete the word that ends `before` (the line up to the cursor).
     func complete(_ before: String) -> Completion {

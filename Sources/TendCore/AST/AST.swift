@@ -1,26 +1,13 @@
 import Foundation
 
-/// An expression with the range of text it came from.
+/// An expression with the range of text it came from. The parser makes it and nothing changes
+/// it afterwards but the checker, which writes once what a name turned out to be; what the
+/// interpreter works out while running is kept in tables of its own, by node.
 public final class Expr: @unchecked Sendable {
-    public var kind: Kind
+    public let kind: Kind
     public let range: SourceRange
-    /// Filled by the checker: what a bare name turned out to be.
+    /// Written by the checker: what a bare name turned out to be.
     public var resolution: Resolution = .unresolved
-    /// Set on a condition's parts that sit under an `or` (they cannot narrow a query alone).
-    var underOr = false
-    /// The parts joined by `and`/`or` at the top level, once asked for (`Interpreter.conjuncts`).
-    var conjuncts: [Expr]?
-    /// For a field name read from a contact: which field (an index of `Interpreter.ContactKey`),
-    /// -2 when it is none of them (a score), -1 until first read.
-    var contactKey = -1
-    /// For a binary expression: its operator, once evaluated (`Interpreter.BinaryOp`).
-    var binaryOp: UInt8 = 0
-    /// For a call: 1 for a user function, 2 for an aggregate, 3 for another built-in, 0 until first call.
-    var callKind: UInt8 = 0
-    /// For `and`/`or`: 2 when the right side is to be evaluated first (the left calls a function
-    /// or runs a query and the right does neither), 1 otherwise, 0 until first evaluated.
-    var sideOrder: UInt8 = 0
-    var isAnd: Bool { !underOr }
 
     public init(_ kind: Kind, _ range: SourceRange) {
         self.kind = kind
@@ -39,8 +26,8 @@ public final class Expr: @unchecked Sendable {
         case it
         case list([Expr])
         case record([(String, Expr)])
-        case unary(String, Expr)
-        case binary(String, Expr, Expr)
+        case unary(UnaryOperator, Expr)
+        case binary(BinaryOperator, Expr, Expr)
         case member(Expr, String)
         case call(String, [Expr])
         case ifThen(Expr, Expr, Expr?)

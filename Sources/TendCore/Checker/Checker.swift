@@ -234,7 +234,7 @@ public struct Checker {
         for f in Interpreter.listFields { m[f] = .list(.any) }
         return m
     }()
-    static let contactFlags: Set<String> = ["internal", "expert", "passionate", "honors_referrals"]
+    static let contactFlags = Set(Schema.contactFlags.keys)
 
     /// The options each kind of event is logged with (`log`, `refer`, `referral`, `introduce`,
     /// `spend`); `set KIND N` corrects the same ones.
@@ -404,7 +404,7 @@ public struct Checker {
             return .record
         case .unary(let op, let operand):
             let t = check(operand, scope)
-            if op == "not" {
+            if op == .not {
                 if !compatible(t, .bool) { report("'not' needs a bool, not \(article(t))", operand.range) }
                 return .bool
             }
@@ -515,12 +515,12 @@ public struct Checker {
         }
     }
 
-    private mutating func checkBinary(_ e: Expr, _ op: String, _ l: Expr, _ r: Expr, _ scope: Scope) -> ValueType {
+    private mutating func checkBinary(_ e: Expr, _ op: BinaryOperator, _ l: Expr, _ r: Expr, _ scope: Scope) -> ValueType {
         // Each side is checked once: checking a side again for each level of nesting would take
         // time exponential in the depth.
         let lt = check(l, scope)
         let rt: ValueType
-        if lt == .stage, Checker.comparisons.contains(op), case .name(let n) = r.kind, let s = Stage(name: n) {
+        if lt == .stage, op == .equal || op == .notEqual || op.orders, case .name(let n) = r.kind, let s = Stage(name: n) {
             // A stage name compared with a stage is the stage, even where a field has that name.
             r.resolution = .stage(s)
             rt = .stage
@@ -529,19 +529,19 @@ public struct Checker {
         }
         let unknown = lt == .any || rt == .any || lt == .null || rt == .null
         switch op {
-        case "and", "or":
-            if !compatible(lt, .bool) { report("'\(op)' needs bools; the left side is \(article(lt))", l.range) }
-            if !compatible(rt, .bool) { report("'\(op)' needs bools; the right side is \(article(rt))", r.range) }
+        case .and, .or:
+            if !compatible(lt, .bool) { report("'\(op.text)' needs bools; the left side is \(article(lt))", l.range) }
+            if !compatible(rt, .bool) { report("'\(op.text)' needs bools; the right side is \(article(rt))", r.range) }
             return .bool
-        case "==", "!=":
+        case .equal, .notEqual:
             if !unknown && !comparable(lt, rt) && !(isContactLike(lt) && isContactLike(rt)) {
                 let hint = stageHint(l, r, lt, rt)
                 report(
-                    "cannot compare \(article(lt)) with \(article(rt)); the result would always be \(op == "==" ? "false" : "true")", e.range,
+                    "cannot compare \(article(lt)) with \(article(rt)); the result would always be \(op == .equal ? "false" : "true")", e.range,
                     suggestion: hint, notes: outerRowNote(l, r, scope))
             }
             return .bool
-        case "<", "<=", ">", ">=":
+        case .less, .lessOrEqual, .greater, .greaterOrEqual:
             if !unknown && (!comparable(lt, rt) || !orderable(lt)) {
                 var hint: String?
                 if lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind { hint = "\(n.tendText)d" }
@@ -550,55 +550,51 @@ public struct Checker {
                 report("cannot compare \(article(lt)) with \(article(rt))", e.range, suggestion: hint)
             }
             return .bool
-        case "~":
+        case .match:
             if !unknown && !(lt == .string || lt == .list(.string)) {
                 report("'~' matches text; the left side is \(article(lt))", l.range)
             }
             if !unknown && rt != .string { report("'~' needs text on the right, not \(article(rt))", r.range) }
             return .bool
-        case "in", "not in":
+        case .isIn, .notIn:
             switch rt {
             case .list, .rows, .string, .any, .null: break
-            default: report("'\(op)' needs a list, a collection or text on the right, not \(article(rt))", r.range)
+            default: report("'\(op.text)' needs a list, a collection or text on the right, not \(article(rt))", r.range)
             }
             return .bool
-        case "??":
+        case .coalesce:
             return lt == rt ? lt : (lt == .null ? rt : (rt == .null ? lt : .any))
-        case "+", "-":
+        case .plus, .minus:
             if unknown { return arithmeticGuess(lt, rt, op) }
             switch (lt, rt, op) {
             case (.number, .number, _): return .number
             case (.date, .duration, _): return .date
-            case (.duration, .date, "+"): return .date
-            case (.date, .date, "-"): return .duration
+            case (.duration, .date, .plus): return .date
+            case (.date, .date, .minus): return .duration
             case (.duration, .duration, _): return .duration
-            case (.string, .string, "+"): return .string
-            case (.list(let a), .list(let b), "+"): return .list(a == b ? a : .any)
+            case (.string, .string, .plus): return .string
+            case (.list(let a), .list(let b), .plus): return .list(a == b ? a : .any)
             default:
                 var hint: String?
                 if lt == .date || lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind {
                     hint = "\(l.range == r.range ? "" : "")\(n.tendText)d"
                 }
                 report(
-                    "cannot \(op == "+" ? "add" : "subtract") \(article(rt)) \(op == "+" ? "to" : "from") \(article(lt))", e.range,
+                    "cannot \(op == .plus ? "add" : "subtract") \(article(rt)) \(op == .plus ? "to" : "from") \(article(lt))", e.range,
                     suggestion: hint, notes: lt == .date ? ["dates take durations: today + 3d, today - 2w"] : [])
                 return .any
             }
-        case "*", "/", "%":
+        case .times, .divide, .remainder:
             if unknown { return lt == .duration || rt == .duration ? .duration : (lt == .any || rt == .any ? .any : .number) }
             if lt == .number && rt == .number { return .number }
-            if lt == .duration && rt == .number && op != "%" { return .duration }
-            if lt == .number && rt == .duration && op == "*" { return .duration }
+            if lt == .duration && rt == .number && op != .remainder { return .duration }
+            if lt == .number && rt == .duration && op == .times { return .duration }
             report(
-                "cannot apply '\(op)' to \(article(lt)) and \(article(rt))", e.range,
+                "cannot apply '\(op.text)' to \(article(lt)) and \(article(rt))", e.range,
                 notes: lt == .duration || rt == .duration ? ["days(d) turns a duration into a number of days"] : [])
-            return .any
-        default:
             return .any
         }
     }
-
-    static let comparisons: Set<String> = ["==", "!=", "<", "<=", ">", ">="]
 
     /// When `it` is compared inside a nested query, the row of the query around it was likely
     /// meant: `it` is always the innermost row.
@@ -617,8 +613,8 @@ public struct Checker {
         return nil
     }
 
-    private func arithmeticGuess(_ a: ValueType, _ b: ValueType, _ op: String) -> ValueType {
-        if a == .date || b == .date { return op == "-" && a == .date && b == .date ? .duration : .date }
+    private func arithmeticGuess(_ a: ValueType, _ b: ValueType, _ op: BinaryOperator) -> ValueType {
+        if a == .date || b == .date { return op == .minus && a == .date && b == .date ? .duration : .date }
         if a == .duration || b == .duration { return .duration }
         if a == .number || b == .number { return .number }
         return .any
@@ -772,7 +768,7 @@ public struct Checker {
         }
         var types: [ValueType] = []
         for (i, a) in args.enumerated() {
-            if (name == "start_of" || name == "end_of") && i == 0, case .name(let w) = a.kind, Day.Period(rawValue: w) != nil {
+            if case .period = b.typing, i == 0, case .name(let w) = a.kind, Day.Period(rawValue: w) != nil {
                 a.resolution = .constant(w)
                 types.append(.string)
                 continue
@@ -780,45 +776,26 @@ public struct Checker {
             types.append(check(a, scope))
         }
         func want(_ i: Int, _ t: ValueType) {
-            if i < types.count, !compatible(types[i], t) {
+            if i < types.count, t != .any, !compatible(types[i], t) {
                 report(
                     "\(name) needs \(article(t)) here, not \(article(types[i]))", args[i].range,
                     suggestion: t == .duration && types[i] == .number ? "days(…)" : nil)
             }
         }
-        switch name {
-        case "days_since":
-            want(0, .date)
-            return .number
-        case "days":
-            want(0, .duration)
-            return .number
-        case "lower", "upper", "trim":
-            want(0, .string)
-            return .string
-        case "norm": return types.first.flatMap { if case .list = $0 { return .list(.string) } else { return nil } } ?? .string
-        case "len": return .number
-        case "contains", "starts_with", "ends_with": return .bool
-        case "coalesce": return types.first { $0 != .null && $0 != .any } ?? .any
-        case "round", "abs", "floor", "ceil":
-            want(0, .number)
-            return .number
-        case "start_of", "end_of":
+        switch b.typing {
+        case .fixed(let params, let result):
+            for (i, t) in params.enumerated() { want(i, t) }
+            return result
+        case .rule(let result):
+            return result(types)
+        case .period:
             if args.count == 2 { want(1, .date) }
             if let a = args.first, a.resolution == .unresolved || types.first != .string {
                 report("\(name) takes week, month, quarter or year", a.range)
             }
             return .date
-        case "year", "month":
-            want(0, .date)
-            return .number
-        case "served_by": return .list(.string)
-        case "join": return .string
-        case "date":
-            want(0, .string)
-            return .date
-        case "string": return .string
-        default: return .any
+        case .aggregate:
+            return checkAggregate(e, name, args, scope)
         }
     }
 

@@ -126,23 +126,16 @@ extension Interpreter {
         throw fail("rule \"\(ruleInView)\" reads \(what), which evaluates every rule: a cycle; drop or redefine the rule", range)
     }
 
-    /// The parts of a condition joined by `and`/`or` at the top level.
-    /// Kept on the expression: a rule's query asks for them once per contact.
+    /// The parts of a condition joined by `and`/`or` at the top level (`why` shows each).
     func conjuncts(_ e: Expr) -> [Expr] {
-        if let parts = e.conjuncts { return parts }
-        var parts = [e]
-        if case .binary(let op, let l, let r) = e.kind, op == "and" || op == "or" {
-            parts = conjuncts(l) + conjuncts(r)
-            if op == "or" { for p in parts { p.underOr = true } }
-        }
-        e.conjuncts = parts
-        return parts
+        if case .binary(let op, let l, let r) = e.kind, op == .and || op == .or { return conjuncts(l) + conjuncts(r) }
+        return [e]
     }
 
     /// The additive terms of an expression with their signs: `2 * a + b - c` → (+2*a, +b, -c).
     func terms(_ e: Expr) -> [(Bool, Expr)] {
-        if case .binary(let op, let l, let r) = e.kind, op == "+" || op == "-" {
-            return terms(l) + terms(r).map { (op == "+" ? $0.0 : !$0.0, $0.1) }
+        if case .binary(let op, let l, let r) = e.kind, op == .plus || op == .minus {
+            return terms(l) + terms(r).map { (op == .plus ? $0.0 : !$0.0, $0.1) }
         }
         return [(true, e)]
     }

@@ -4,9 +4,8 @@ extension Interpreter {
     /// Calls a built-in or user function.
     func call(_ e: Expr, _ name: String, _ args: [Expr], _ ctx: Ctx) throws -> Value {
         // Built-ins first: they cannot be redefined, and `count(contacts)` then needs no definitions.
-        // Which kind of function a call names is kept on it.
-        if e.callKind == 0 { e.callKind = Builtin.byName[name] == nil ? 1 : Builtin.aggregates.contains(name) ? 2 : 3 }
-        if e.callKind == 1, let f = definitions.fns[name] {
+        let builtin = Builtin.byName[name]
+        if builtin == nil, let f = definitions.fns[name] {
             guard args.count == f.params.count else {
                 throw fail("\(name) takes \(f.params.count) arguments, not \(args.count)", e.range)
             }
@@ -22,107 +21,28 @@ extension Interpreter {
             if callDepth > Interpreter.maxCallDepth { throw fail("functions call each other too deeply", e.range) }
             return try within(f.file) { try eval(f.body, Ctx(locals: locals)) }
         }
-        if e.callKind == 2 { return try aggregate(e, name, args, ctx) }
+        guard let b = builtin else { throw fail("unknown function '\(name)'", e.range) }
+        guard let run = b.run else { return try aggregate(e, name, args, ctx) }
         if name == "round", let fused = try roundedQuotient(args, ctx) { return fused }
-        let v = try args.map { a -> Value in
-            if name == "start_of" || name == "end_of", a === args.first, case .constant(let p) = a.resolution { return .string(p) }
+        let values = try args.map { a -> Value in
+            // `start_of(week)`: the period's name, which the checker resolved.
+            if case .period = b.typing, a === args.first, case .constant(let p) = a.resolution { return .string(p) }
             return try eval(a, ctx)
         }
-        func arg(_ i: Int) -> Value { i < v.count ? v[i] : .null }
-        switch name {
-        case "days_since":
-            guard case .date(let d) = arg(0) else { return .null }
-            return .int(try view().today.ordinal - d.ordinal)
-        case "days":
-            guard case .duration(let d) = arg(0) else { return .null }
-            return .number(d.months == 0 ? Decimal(d.days) : Decimal(d.months) * 365 / 12 + Decimal(d.days))
-        case "lower": return try arg(0).stringValue.map { try made($0.lowercased(), e.range) } ?? .null
-        case "upper": return try arg(0).stringValue.map { try made($0.uppercased(), e.range) } ?? .null
-        case "trim": return arg(0).stringValue.map { .string($0.trimmed) } ?? .null
-        case "norm":
-            switch arg(0) {
-            case .string(let s): return .string(normalize(s))
-            case .list(let items): return .list(items.map { $0.stringValue.map { .string(normalize($0)) } ?? $0 })
-            default: return arg(0)
-            }
-        case "len":
-            switch arg(0) {
-            case .string(let s): return .int(s.count)
-            case .list(let l): return .int(l.count)
-            case .rows(let r): return .int(r.rows.count)
-            case .null: return .null
-            default: throw fail("len needs text or a list, not \(arg(0).typeName)", e.range)
-            }
-        case "contains":
-            switch arg(0) {
-            case .string(let s): return .bool(arg(1).stringValue.map { FoldedText(s).contains(FoldedText($0)) } ?? false)
-            case .list(let l):
-                return .bool(
-                    l.contains {
-                        Value.equal($0, arg(1)) || ($0.stringValue != nil && $0.stringValue?.lowercased() == arg(1).stringValue?.lowercased())
-                    })
-            case .rows(let r): return .bool(r.rows.contains { Value.equal($0, arg(1)) })
-            case .null: return .null
-            default: throw fail("contains needs text or a list, not \(arg(0).typeName)", e.range)
-            }
-        case "starts_with", "ends_with":
-            guard let s = arg(0).stringValue.map(FoldedText.init), let p = arg(1).stringValue.map(FoldedText.init) else { return .null }
-            return .bool(name == "starts_with" ? s.hasPrefix(p) : s.hasSuffix(p))
-        case "coalesce":
-            return v.first { !$0.isNull } ?? .null
-        case "round":
-            guard case .number(let n) = arg(0) else { return .null }
-            let places = max(
-                -20, min(20, arg(1).numberValue.map { $0 > 100 ? 100 : ($0 < -100 ? -100 : $0.rounded(toPlaces: 0, .down).exactInt ?? 0) } ?? 0))
-            return .number(n.rounded(toPlaces: places, .plain))
-        case "abs":
-            guard case .number(let n) = arg(0) else { return .null }
-            return .number(n < 0 ? -n : n)
-        case "floor", "ceil":
-            guard case .number(let n) = arg(0) else { return .null }
-            return .number(n.rounded(toPlaces: 0, name == "floor" ? .down : .up))
-        case "start_of", "end_of":
-            guard let p = arg(0).stringValue.flatMap(Day.Period.init(rawValue:)) else {
-                throw fail("\(name) takes week, month, quarter or year", e.range)
-            }
-            let d = args.count > 1 ? arg(1).dateValue : try view().today
-            guard let d else { return .null }
-            return .date(try onCalendar(name == "start_of" ? d.start(of: p) : d.end(of: p), e))
-        case "year", "month":
-            guard let d = arg(0).dateValue else { return .null }
-            return .int(name == "year" ? d.year : d.month)
-        case "served_by":
-            return .list(try servedBy(arg(0)).map(Value.string))
-        case "join":
-            guard case .list(let items) = arg(0) else { return arg(0).isNull ? .null : try made(display(arg(0), e.range), e.range) }
-            let separator = arg(1).stringValue ?? ", "
-            var out = ""
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += separator }
-                out += try display(item, e.range)
-                try checkLength(out.utf8.count, e.range)
-            }
-            return try made(out, e.range)
-        case "date":
-            return arg(0).stringValue.flatMap { Day(iso: $0) }.map(Value.date) ?? .null
-        case "string":
-            return try made(display(arg(0), e.range), e.range)
-        default:
-            throw fail("unknown function '\(name)'", e.range)
-        }
+        return try run(self, Builtin.Call(args: values, expr: e))
     }
 
     /// `round(a / b, places)` of two whole numbers, rounded from the exact quotient (the same
     /// result as rounding the 38-digit one, and the agenda's priority asks it of every contact).
     private func roundedQuotient(_ args: [Expr], _ ctx: Ctx) throws -> Value? {
-        guard args.count == 2, case .binary("/", let l, let r) = args[0].kind, case .literal(.number(let p)) = args[1].kind,
+        guard args.count == 2, case .binary(.divide, let l, let r) = args[0].kind, case .literal(.number(let p)) = args[1].kind,
             let places = p.whole
         else { return nil }
         let a = try eval(l, ctx)
         let b = try eval(r, ctx)
         guard case .number(let x) = a, case .number(let y) = b, let q = Decimal.roundedQuotient(x, y, places: Int(places)) else {
             // Anything else: the division and the rounding as written (operands already evaluated).
-            let quotient = try binary("/", a, b, args[0])
+            let quotient = try binary(.divide, a, b, args[0])
             guard case .number(let n) = quotient else { return .null }
             return .number(n.rounded(toPlaces: Int(max(-20, min(20, places))), .plain))
         }

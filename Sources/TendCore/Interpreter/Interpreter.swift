@@ -256,6 +256,10 @@ public final class Interpreter {
     public var maxStatementBytes = 256 << 20
     /// Bytes of values the current statement has made.
     var madeBytes = 0
+    /// For each `and`/`or` evaluated in the statement: whether its right side goes first. A run-time
+    /// fact kept apart from the tree, by node; each entry holds its node, so that no other node
+    /// can take its identity while it stands. Emptied when a statement starts.
+    var sideOrder: [ObjectIdentifier: (node: Expr, rightFirst: Bool)] = [:]
     /// What is being evaluated for every contact or period: the rules (for the agenda or `why`),
     /// goals' metrics, the default cadence. A stored definition (by an older Tend, or written
     /// into the database by hand) that reads what evaluates it is stopped when it re-enters,
@@ -276,6 +280,7 @@ public final class Interpreter {
     func startStatement() {
         work = 0
         madeBytes = 0
+        sideOrder = [:]
         stack.prepare()
     }
 
@@ -501,7 +506,7 @@ public final class Interpreter {
             return try made(.record(r), e.range)
         case .unary(let op, let operand):
             let v = try eval(operand, ctx)
-            if op == "not" {
+            if op == .not {
                 if v.isNull { return .null }
                 guard case .bool(let b) = v else { throw fail("'not' needs a bool, not \(v.typeName)", operand.range) }
                 return .bool(!b)
@@ -517,7 +522,7 @@ public final class Interpreter {
         case .member(let base, let name):
             let b = try eval(base, ctx)
             if b.isNull { return .null }
-            if case .contact(let id) = b, let key = ContactKey.of(e, name) { return try contactField(id, key) }
+            if case .contact(let id) = b, let key = ContactKey.byName[name] { return try contactField(id, key) }
             return try field(b, name, e.range)
         case .call(let name, let args):
             return try call(e, name, args, ctx)
@@ -539,7 +544,7 @@ public final class Interpreter {
                 if name == "count" { return .int(ctx.group?.count ?? 0) }
             }
             guard let row = ctx.row else { throw fail("'\(name)' is a field, and no row is in view", e.range) }
-            if case .contact(let id) = row, let key = ContactKey.of(e, name) { return try contactField(id, key) }
+            if case .contact(let id) = row, let key = ContactKey.byName[name] { return try contactField(id, key) }
             return try field(row, name, e.range)
         case .global(let name):
             // A let's value cannot change while the view stands (it reads no row): worked out once.
@@ -728,14 +733,6 @@ public final class Interpreter {
 
         static let byName: [String: ContactKey] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
 
-        /// The key a field name expression reads, looked up on its first use and kept on it.
-        static func of(_ e: Expr, _ name: String) -> ContactKey? {
-            if e.contactKey >= 0 { return allCases[e.contactKey] }
-            if e.contactKey == -2 { return nil }
-            let key = byName[name]
-            e.contactKey = key.flatMap { k in allCases.firstIndex(of: k) } ?? -2
-            return key
-        }
     }
 
     /// A score (`score priority = …`) of a contact, computed once per view.
@@ -848,72 +845,42 @@ public final class Interpreter {
 
     // MARK: - Operators
 
-    /// The binary operators, so that evaluating one does not compare strings.
-    enum BinaryOp: UInt8 {
-        case and = 1, or, coalesce, equal, notEqual, less, lessOrEqual, greater, greaterOrEqual, match, isIn, notIn, plus, minus, times, divide,
-            remainder, other
-        init(_ op: String) {
-            switch op {
-            case "and": self = .and
-            case "or": self = .or
-            case "??": self = .coalesce
-            case "==": self = .equal
-            case "!=": self = .notEqual
-            case "<": self = .less
-            case "<=": self = .lessOrEqual
-            case ">": self = .greater
-            case ">=": self = .greaterOrEqual
-            case "~": self = .match
-            case "in": self = .isIn
-            case "not in": self = .notIn
-            case "+": self = .plus
-            case "-": self = .minus
-            case "*": self = .times
-            case "/": self = .divide
-            case "%": self = .remainder
-            default: self = .other
-            }
-        }
-        /// The operator of a binary expression, worked out once and kept on it.
-        static func of(_ e: Expr, _ op: String) -> BinaryOp {
-            if let known = BinaryOp(rawValue: e.binaryOp) { return known }
-            let found = BinaryOp(op)
-            e.binaryOp = found.rawValue
-            return found
-        }
-    }
-
     /// True when evaluating an expression may cost far more than reading fields: it calls a
     /// user function or an aggregate, or runs a query.
     static func isCostly(_ e: Expr) -> Bool {
-        switch e.kind {
-        case .literal, .handle, .tag, .me, .it: return false
-        case .name: if case .collection = e.resolution { return true } else { return false }
-        case .call(let name, let args): return Builtin.byName[name] == nil || Builtin.aggregates.contains(name) || args.contains(where: isCostly)
-        case .query: return true
-        case .interpolated(let parts): return parts.contains { if case .expr(let x) = $0 { return isCostly(x) } else { return false } }
-        case .list(let items): return items.contains(where: isCostly)
-        case .record(let fields): return fields.contains { isCostly($0.1) }
-        case .unary(_, let x), .member(let x, _): return isCostly(x)
-        case .binary(_, let a, let b): return isCostly(a) || isCostly(b)
-        case .ifThen(let c, let t, let f): return isCostly(c) || isCostly(t) || f.map(isCostly) ?? false
+        e.contains { x in
+            switch x.kind {
+            case .name: if case .collection = x.resolution { return true } else { return false }
+            case .call(let name, _): return Builtin.byName[name] == nil || Builtin.aggregates.contains(name)
+            case .query: return true
+            default: return false
+            }
         }
     }
 
-    func evalBinary(_ e: Expr, _ op: String, _ l: Expr, _ r: Expr, _ ctx: Ctx) throws -> Value {
-        let code = BinaryOp.of(e, op)
-        if code == .and || code == .or, e.sideOrder != 1 {
+    func evalBinary(_ e: Expr, _ op: BinaryOperator, _ l: Expr, _ r: Expr, _ ctx: Ctx) throws -> Value {
+        if op == .and || op == .or, rightFirst(e, l, r) {
             // `and` and `or` give the same result whichever side is evaluated first (neither
             // has effects), so a cheap side goes first: `spend_this_year(it) >= 300 and asked == 0`
             // sums spending only for the contacts that never asked.
-            if e.sideOrder == 0 { e.sideOrder = Interpreter.isCostly(l) && !Interpreter.isCostly(r) ? 2 : 1 }
-            if e.sideOrder == 2 { return try evalBinary(e, code, op, r, l, ctx) }
+            return try evalSides(e, op, r, l, ctx)
         }
-        return try evalBinary(e, code, op, l, r, ctx)
+        return try evalSides(e, op, l, r, ctx)
     }
 
-    private func evalBinary(_ e: Expr, _ code: BinaryOp, _ op: String, _ l: Expr, _ r: Expr, _ ctx: Ctx) throws -> Value {
-        switch code {
+    /// Whether the right side of an `and`/`or` goes first: the left calls a function or runs a
+    /// query and the right does neither. Worked out once per node and statement (`sideOrder`).
+    private func rightFirst(_ e: Expr, _ l: Expr, _ r: Expr) -> Bool {
+        let key = ObjectIdentifier(e)
+        if let known = sideOrder[key] { return known.rightFirst }
+        let first = Interpreter.isCostly(l) && !Interpreter.isCostly(r)
+        sideOrder[key] = (e, first)
+        return first
+    }
+
+    /// A binary expression with its sides in the order given.
+    private func evalSides(_ e: Expr, _ op: BinaryOperator, _ l: Expr, _ r: Expr, _ ctx: Ctx) throws -> Value {
+        switch op {
         case .and:
             let a = try eval(l, ctx)
             if case .bool(false) = a { return .bool(false) }
@@ -935,12 +902,12 @@ public final class Interpreter {
             break
         }
         let a = try eval(l, ctx)
-        if code == .isIn || code == .notIn, case .string = a, let found = try contactHasTag(r, a, ctx) {
+        if op == .isIn || op == .notIn, case .string = a, let found = try contactHasTag(r, a, ctx) {
             // `"weekly" in c.tags`: the contact's tags are read where they are, not made a list.
-            return .bool(code == .isIn ? found : !found)
+            return .bool(op == .isIn ? found : !found)
         }
         let b = try eval(r, ctx)
-        return try binary(code, op, a, b, e)
+        return try binary(op, a, b, e)
     }
 
     /// Whether the contact an expression's `tags` field belongs to (`c.tags`, or `tags` on a
@@ -949,10 +916,10 @@ public final class Interpreter {
         let id: Int64
         switch e.kind {
         case .member(let base, let name):
-            guard ContactKey.of(e, name) == .tags, case .contact(let c) = try eval(base, ctx) else { return nil }
+            guard ContactKey.byName[name] == .tags, case .contact(let c) = try eval(base, ctx) else { return nil }
             id = c
         case .name(let name):
-            guard case .field = e.resolution, ctx.groupKeys == nil, case .contact(let c)? = ctx.row, ContactKey.of(e, name) == .tags else {
+            guard case .field = e.resolution, ctx.groupKeys == nil, case .contact(let c)? = ctx.row, ContactKey.byName[name] == .tags else {
                 return nil
             }
             id = c
@@ -965,22 +932,18 @@ public final class Interpreter {
         return v.contacts.withUnsafeBufferPointer { $0[i].tags.contains { Value.equal(.string($0), tag) } }
     }
 
-    func binary(_ op: String, _ a: Value, _ b: Value, _ e: Expr) throws -> Value {
-        try binary(BinaryOp(op), op, a, b, e)
-    }
-
-    /// One operator on two values (`op`, its text, for messages).
-    func binary(_ code: BinaryOp, _ op: String, _ a: Value, _ b: Value, _ e: Expr) throws -> Value {
-        switch code {
+    /// One operator on two values.
+    func binary(_ op: BinaryOperator, _ a: Value, _ b: Value, _ e: Expr) throws -> Value {
+        switch op {
         case .equal: return .bool(Value.equal(a, b))
         case .notEqual: return .bool(!Value.equal(a, b))
         default: break
         }
         if a.isNull || b.isNull { return .null }
-        switch code {
+        switch op {
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             guard let c = Value.compare(a, b) else { throw fail("cannot compare \(a.typeName) with \(b.typeName)", e.range) }
-            switch code {
+            switch op {
             case .less: return .bool(c < 0)
             case .lessOrEqual: return .bool(c <= 0)
             case .greater: return .bool(c > 0)
@@ -989,7 +952,7 @@ public final class Interpreter {
         case .plus, .minus, .times, .divide:
             // Numbers, the common case, without the operator's text.
             guard case .number(let x) = a, case .number(let y) = b else { break }
-            switch code {
+            switch op {
             case .plus: return try finite(Decimal.sum(x, y), e)
             case .minus: return try finite(Decimal.difference(x, y), e)
             case .times: return try finite(Decimal.product(x, y), e)
@@ -998,7 +961,7 @@ public final class Interpreter {
         default: break
         }
         switch op {
-        case "~":
+        case .match:
             guard case .string(let needle) = b else { throw fail("'~' needs text on the right", e.range) }
             let n = FoldedText(needle)
             switch a {
@@ -1006,42 +969,42 @@ public final class Interpreter {
             case .list(let items): return .bool(items.contains { $0.stringValue.map { FoldedText($0).contains(n) } ?? false })
             default: throw fail("'~' matches text, not \(a.typeName)", e.range)
             }
-        case "in", "not in":
+        case .isIn, .notIn:
             let found = try member(a, of: b, e)
-            return .bool(op == "in" ? found : !found)
-        case "+", "-":
+            return .bool(op == .isIn ? found : !found)
+        case .plus, .minus:
             switch (a, b) {
-            case (.number(let x), .number(let y)): return try finite(op == "+" ? Decimal.sum(x, y) : Decimal.difference(x, y), e)
+            case (.number(let x), .number(let y)): return try finite(op == .plus ? Decimal.sum(x, y) : Decimal.difference(x, y), e)
             case (.date(let d), .duration(let u)):
-                return .date(try onCalendar(d.adding(checked: op == "+" ? u : -u), e))
-            case (.duration(let u), .date(let d)) where op == "+":
+                return .date(try onCalendar(d.adding(checked: op == .plus ? u : -u), e))
+            case (.duration(let u), .date(let d)) where op == .plus:
                 return .date(try onCalendar(d.adding(checked: u), e))
-            case (.date(let x), .date(let y)) where op == "-": return .duration(Duration(days: x.ordinal - y.ordinal))
-            case (.duration(let x), .duration(let y)): return .duration(try onCalendar(x.adding(checked: op == "+" ? y : -y), e))
-            case (.string(let x), .string(let y)) where op == "+":
+            case (.date(let x), .date(let y)) where op == .minus: return .duration(Duration(days: x.ordinal - y.ordinal))
+            case (.duration(let x), .duration(let y)): return .duration(try onCalendar(x.adding(checked: op == .plus ? y : -y), e))
+            case (.string(let x), .string(let y)) where op == .plus:
                 try checkLength(x.utf8.count + y.utf8.count, e.range)
                 return try made(x + y, e.range)
-            case (.list(let x), .list(let y)) where op == "+":
+            case (.list(let x), .list(let y)) where op == .plus:
                 if x.count + y.count > Interpreter.maxListItems {
                     throw fail(
                         "this list would hold \((x.count + y.count).formatted) items; a list holds at most \(Interpreter.maxListItems.formatted)",
                         e.range)
                 }
                 return .list(x + y)
-            default: throw fail("cannot \(op == "+" ? "add" : "subtract") \(b.typeName) and \(a.typeName)", e.range)
+            default: throw fail("cannot \(op == .plus ? "add" : "subtract") \(b.typeName) and \(a.typeName)", e.range)
             }
-        case "*", "/", "%":
+        case .times, .divide, .remainder:
             switch (a, b) {
             case (.number(let x), .number(let y)):
-                if op == "*" { return try finite(Decimal.product(x, y), e) }
+                if op == .times { return try finite(Decimal.product(x, y), e) }
                 if y == 0 { return .null }
-                if op == "/" { return try finite(Decimal.quotient(x, y), e) }
+                if op == .divide { return try finite(Decimal.quotient(x, y), e) }
                 if let a = x.whole, let b = y.whole { return .number(Decimal(a % b)) }
                 let q = (x / y).rounded(toPlaces: 0, x / y >= 0 ? .down : .up)
                 return try finite(x - q * y, e)
             case (.duration(let d), .number(let n)), (.number(let n), .duration(let d)):
-                if op == "%" { break }
-                if op == "/" {
+                if op == .remainder { break }
+                if op == .divide {
                     if case .number = a { break }
                     if n == 0 { return .null }
                     return .duration(try onCalendar(d.divided(by: n), e))
@@ -1049,9 +1012,10 @@ public final class Interpreter {
                 return .duration(try onCalendar(d.scaled(by: n), e))
             default: break
             }
-            throw fail("cannot apply '\(op)' to \(a.typeName) and \(b.typeName)", e.range)
-        default:
-            throw fail("unknown operator \(op)", e.range)
+            throw fail("cannot apply '\(op.text)' to \(a.typeName) and \(b.typeName)", e.range)
+        case .and, .or, .coalesce, .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
+            // Worked out above (`and`, `or` and `??` in `evalBinary`, before their sides are).
+            throw fail("'\(op.text)' on two values", e.range)
         }
     }
 

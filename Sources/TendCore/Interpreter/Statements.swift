@@ -504,7 +504,7 @@ extension Interpreter {
 
     /// For a failed assert: the values of the comparison's two sides.
     func assertionDetail(_ cond: Expr, _ ctx: Ctx) throws -> String {
-        if case .binary(let op, let l, let r) = cond.kind, op != "and", op != "or" {
+        if case .binary(let op, let l, let r) = cond.kind, op != .and, op != .or {
             let lv = try eval(l, ctx)
             let rv = try eval(r, ctx)
             // A literal side needs no "0 is 0": the other side's value is what the reader wants.
@@ -517,7 +517,7 @@ extension Interpreter {
             }
             let left = "\(source!.slice(l.range)) is \(try shown(lv))"
             let right = "\(source!.slice(r.range)) is \(try shown(rv))"
-            if literal(r) { return left + ", expected \(op) \(source!.slice(r.range))" }
+            if literal(r) { return left + ", expected \(op.text) \(source!.slice(r.range))" }
             if literal(l) { return right }
             return left + ", " + right
         }
@@ -615,28 +615,20 @@ extension Interpreter {
         if stageGiven && (c.stage != before || dated) { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: date))) }
     }
 
-    /// Applies `name: value` pairs, flags and tags to a contact, adding the stored fields they set
-    /// to `fields`. Returns a new handle if one was given.
-    /// The contact's yes/no fields that a bare word sets and `-word` clears.
-    static let contactFlags: Set<String> = ["internal", "expert", "passionate", "honors_referrals"]
-
+    /// Sets or clears one of the contact's yes/no fields (`Schema.contactFlags`) by name.
     static func setFlag(_ name: String, _ on: Bool, on c: inout Contact) {
-        switch name {
-        case "internal": c.isInternal = on
-        case "expert": c.expert = on
-        case "passionate": c.passionate = on
-        case "honors_referrals": c.honorsReferrals = on
-        default: break
-        }
+        if let flag = Schema.contactFlags[name] { c[keyPath: flag] = on }
     }
 
+    /// Applies `name: value` pairs, flags and tags to a contact, adding the stored fields they set
+    /// to `fields`. Returns a new handle if one was given.
     func applyContactOptions(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, fields: inout Set<String>) throws -> String? {
         var newHandle: String?
         for o in options {
             switch o {
             case .tag(let t, let adds, _):
                 fields.insert("tags")
-                if !adds, Interpreter.contactFlags.contains(t) { fields.insert(t) }
+                if !adds, Schema.contactFlags[t] != nil { fields.insert(t) }
             case .flag(let f, _): fields.insert(f)
             case .pair(let n, _, _): fields.insert(n == "own_cadence" ? "cadence" : n)
             }
@@ -696,10 +688,7 @@ extension Interpreter {
                 case "next_due": c.nextDue = try day()
                 case "created": if let d = try day() { c.created = d }
                 case "snoozed_until": c.snoozedUntil = try day()
-                case "internal": c.isInternal = try flag()
-                case "expert": c.expert = try flag()
-                case "passionate": c.passionate = try flag()
-                case "honors_referrals": c.honorsReferrals = try flag()
+                case _ where Schema.contactFlags[n] != nil: Interpreter.setFlag(n, try flag(), on: &c)
                 case "stage":
                     switch v {
                     case .stage(let st): c.stage = st

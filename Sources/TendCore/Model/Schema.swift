@@ -267,6 +267,11 @@ public enum Schema {
 
     /// The GAINS list fields, in GAINS order.
     public static let gainsFields = ["goals", "accomplishments", "interests", "networks", "skills"]
+    /// The contact's stored yes/no fields: a bare word sets one (`add "X" expert`), `-word`
+    /// clears it. Each is a stored bool field of `contacts` (SchemaTests).
+    public static let contactFlags: [String: WritableKeyPath<Contact, Bool>] = [
+        "internal": \.isInternal, "expert": \.expert, "passionate": \.passionate, "honors_referrals": \.honorsReferrals,
+    ]
     /// Stored list fields on contacts (normalised lists of text).
     public static let contactListFields = ["tags", "goals", "accomplishments", "interests", "networks", "skills", "serves"]
 }

@@ -18,17 +18,10 @@ public struct Parser {
     public static let maxItems = 10_000
 
     /// Words that start a statement; everything else starts an expression.
-    public static let statementWords: Set<String> = [
-        "add", "set", "market", "log", "refer", "referral", "introduce", "spend", "knows", "goal", "helps", "merge",
-        "remove", "snooze", "unsnooze", "let", "fn", "rule", "score", "drop", "load", "save", "assert", "print",
-        "reset", "import", "export", "explain",
-    ]
+    public static let statementWords = Keyword.words(.statement)
     /// Words that are never names.
-    public static let reservedWords: Set<String> = [
-        "where", "sort", "group", "show", "limit", "when", "then", "else", "and", "or", "not", "in", "if", "true",
-        "false", "null", "it", "me", "my", "who", "today", "yesterday", "tomorrow",
-    ]
-    static let queryClauseWords: Set<String> = ["where", "group", "sort", "show", "limit"]
+    public static let reservedWords = Keyword.words(.reserved)
+    static let queryClauseWords = Keyword.words(.queryClause)
 
     let source: Source
     var tokens: [Token]
@@ -567,7 +560,7 @@ public struct Parser {
         while match("or") {
             try lengthen(&chain)
             let right = try parseAnd()
-            left = Expr(.binary("or", left, right), left.range.to(right.range))
+            left = Expr(.binary(.or, left, right), left.range.to(right.range))
         }
         return left
     }
@@ -578,7 +571,7 @@ public struct Parser {
         while match("and") {
             try lengthen(&chain)
             let right = try parseNot()
-            left = Expr(.binary("and", left, right), left.range.to(right.range))
+            left = Expr(.binary(.and, left, right), left.range.to(right.range))
         }
         return left
     }
@@ -589,33 +582,31 @@ public struct Parser {
             defer { depth -= 1 }
             let start = advance().range
             let operand = try parseNot()
-            return Expr(.unary("not", operand), start.to(operand.range))
+            return Expr(.unary(.not, operand), start.to(operand.range))
         }
         return try parseComparison()
     }
 
-    static let comparisonOps: Set<String> = ["==", "!=", "<", "<=", ">", ">=", "~"]
-
     mutating func parseComparison() throws -> Expr {
         let left = try parseCoalesce()
-        var op: String?
-        if case .symbol(let s) = peek.kind, Parser.comparisonOps.contains(s) {
-            op = s
+        var op: BinaryOperator?
+        if case .symbol(let s) = peek.kind, let found = BinaryOperator.symbol(s, at: 3) {
+            op = found
             advance()
         } else if check("in") {
-            op = "in"
+            op = .isIn
             advance()
         } else if check("not"), case .identifier("in") = peek(1).kind {
             advance()
             advance()
-            op = "not in"
+            op = .notIn
         } else if checkSymbol("=") {
             throw error("'=' does not compare", hint: "==")
         }
         guard let op else { return left }
         let right = try parseCoalesce()
         let e = Expr(.binary(op, left, right), left.range.to(right.range))
-        if case .symbol(let s) = peek.kind, Parser.comparisonOps.contains(s) {
+        if case .symbol(let s) = peek.kind, BinaryOperator.symbol(s, at: 3) != nil {
             throw error("comparisons do not chain; join them with 'and'")
         }
         if checkSymbol("=") { throw error("'=' does not compare", hint: "==") }
@@ -628,7 +619,7 @@ public struct Parser {
         while matchSymbol("??") {
             try lengthen(&chain)
             let right = try parseAdditive()
-            left = Expr(.binary("??", left, right), left.range.to(right.range))
+            left = Expr(.binary(.coalesce, left, right), left.range.to(right.range))
         }
         return left
     }
@@ -636,11 +627,11 @@ public struct Parser {
     mutating func parseAdditive() throws -> Expr {
         var left = try parseMultiplicative()
         var chain = 0
-        while case .symbol(let s) = peek.kind, s == "+" || s == "-" {
+        while case .symbol(let s) = peek.kind, let op = BinaryOperator.symbol(s, at: 5) {
             try lengthen(&chain)
             advance()
             let right = try parseMultiplicative()
-            left = Expr(.binary(s, left, right), left.range.to(right.range))
+            left = Expr(.binary(op, left, right), left.range.to(right.range))
         }
         return left
     }
@@ -648,11 +639,11 @@ public struct Parser {
     mutating func parseMultiplicative() throws -> Expr {
         var left = try parseUnary()
         var chain = 0
-        while case .symbol(let s) = peek.kind, s == "*" || s == "/" || s == "%" {
+        while case .symbol(let s) = peek.kind, let op = BinaryOperator.symbol(s, at: 6) {
             try lengthen(&chain)
             advance()
             let right = try parseUnary()
-            left = Expr(.binary(s, left, right), left.range.to(right.range))
+            left = Expr(.binary(op, left, right), left.range.to(right.range))
         }
         return left
     }
@@ -663,7 +654,7 @@ public struct Parser {
             defer { depth -= 1 }
             let start = advance().range
             let operand = try parseUnary()
-            return Expr(.unary("-", operand), start.to(operand.range))
+            return Expr(.unary(.negate, operand), start.to(operand.range))
         }
         return try parsePostfix()
     }

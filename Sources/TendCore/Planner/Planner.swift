@@ -110,7 +110,7 @@ public struct Planner {
 extension Planner {
     /// The parts of a condition joined by `and` at the top level (a part under `or` narrows nothing).
     static func andParts(_ e: Expr) -> [Expr] {
-        if case .binary("and", let l, let r) = e.kind { return andParts(l) + andParts(r) }
+        if case .binary(.and, let l, let r) = e.kind { return andParts(l) + andParts(r) }
         return [e]
     }
 
@@ -123,7 +123,7 @@ extension Planner {
                 out.append(PlannedConstraint(field: f, op: .equal, value: Expr(.literal(.bool(true)), part.range), fixed: true))
                 continue
             }
-            guard case .binary(let text, let l, let r) = part.kind, let op = ConstraintOp(rawValue: text) else { continue }
+            guard case .binary(let text, let l, let r) = part.kind, let op = ConstraintOp(rawValue: text.rawValue) else { continue }
             if case .name = l.kind, case .field(let f) = l.resolution, r.isRowIndependent {
                 out.append(PlannedConstraint(field: f, op: op, value: r, fixed: r.isFixedInRun))
             } else if case .name = r.kind, case .field(let f) = r.resolution, l.isRowIndependent {
@@ -139,13 +139,13 @@ extension Planner {
         var out: [(Expr, Bool)] = []
         for part in andParts(filter) {
             guard case .binary(let op, let l, let r) = part.kind else { continue }
-            if op == "==" {
+            if op == .equal {
                 if l.isField("contact"), r.isRowIndependent {
                     out.append((r, true))
                 } else if r.isField("contact"), l.isRowIndependent {
                     out.append((l, true))
                 }
-            } else if op == "in", r.isField("people"), l.isRowIndependent {
+            } else if op == .isIn, r.isField("people"), l.isRowIndependent {
                 out.append((l, false))
             }
         }
@@ -199,7 +199,7 @@ extension Expr {
         case .literal, .handle, .me: return true
         case .name:
             switch resolution {
-            case .field, .unresolved: return false
+            case .field, .unresolved, .row: return false
             case .local: return !onLocals
             default: return true
             }

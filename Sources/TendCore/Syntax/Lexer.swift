@@ -4,13 +4,9 @@ import Foundation
 /// parser reports it with its location.
 public struct Lexer {
     /// Words that may end a line and still need more: `contacts where +vip and` ⏎ `stage > visibility`.
-    static let continuingWords: Set<String> = [
-        "and", "or", "not", "in", "where", "when", "then", "else", "if", "by", "show", "limit", "group", "sort", "remind",
-    ]
+    static let continuingWords = Keyword.words(.endsIncomplete)
     /// A line that starts with one of these words continues the previous statement.
-    static let clauseWords: Set<String> = [
-        "where", "sort", "group", "show", "limit", "when", "then", "else", "and", "or", "priority",
-    ]
+    static let clauseWords = Keyword.words(.continuesStatement)
     /// Whether `line` starts with a clause word, and so continues the statement before it
     /// (`sort by name` after `contacts`): the REPL asks this of pasted lines.
     public static func startsWithClauseWord(_ line: String) -> Bool {
@@ -18,9 +14,7 @@ public struct Lexer {
         guard case .identifier(let w)? = lexer.tokenize().first?.kind else { return false }
         return clauseWords.contains(w)
     }
-    static let continuingSymbols: Set<String> = [
-        "+", "-", "*", "/", "%", "==", "!=", "<", "<=", ">", ">=", "=", "~", "??", ",", ":", ".", "(", "[", "{",
-    ]
+    static let continuingSymbols = BinaryOperator.continuingSymbols
     /// One-character symbols by byte value.
     static let singleSymbols: [String?] = (0..<256).map { b in
         "+-*/%<>=~.,:;()[]{}".utf8.contains(UInt8(b)) ? String(UnicodeScalar(UInt8(b))) : nil

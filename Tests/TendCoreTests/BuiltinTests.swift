@@ -1,0 +1,31 @@
+import Testing
+
+@testable import TendCore
+
+/// Each built-in is one entry of `Builtin.all`: the checker types a call and the interpreter
+/// runs it from that entry alone, so a new entry works everywhere or fails here.
+@Suite struct BuiltinTests {
+    static let functions = Builtin.all.filter { $0.run != nil }.map(\.name)
+
+    @Test(arguments: functions)
+    func runsFromItsEntry(_ name: String) throws {
+        let b = try #require(Builtin.byName[name])
+        let h = Harness()
+        var args = Array(repeating: "null", count: b.arity.lowerBound)
+        if case .period = b.typing { args[0] = "month" }
+        let v = try h.value("\(name)(\(args.joined(separator: ", ")))")
+        if case .period = b.typing { #expect(["2026-11-01", "2026-11-30"].contains(plainText(v)), "\(plainText(v))") }
+        // An argument of the wrong type is a check error that names the function.
+        if case .fixed(let params, _) = b.typing, let first = params.first, first != .any {
+            let wrong = first == .string ? "1" : "\"x\""
+            let text = "\(name)(\(([wrong] + args.dropFirst()).joined(separator: ", ")))"
+            #expect(throws: Diagnostic.self, "\(text)") { try h.run(text) }
+            do { try h.run(text) } catch let d as Diagnostic { #expect(d.message.hasPrefix("\(name) needs"), "\(d.message)") }
+        }
+    }
+
+    @Test func aggregatesAreTheEntriesWithoutAnImplementation() {
+        #expect(Builtin.aggregates == ["count", "sum", "avg", "min", "max"])
+        #expect(Set(Builtin.all.map(\.name)).count == Builtin.all.count)
+    }
+}
