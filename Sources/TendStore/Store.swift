@@ -272,6 +272,7 @@ public final class Store: Model {
                     CREATE INDEX spending_on ON spending("on");
                     """)
         }
+        m.registerMigration("v3 agenda items", migrate: Store.createAgendaTables)
         return m
     }
 

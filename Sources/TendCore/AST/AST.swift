@@ -137,9 +137,13 @@ public struct Statement: Sendable {
         case remove(Removal)
         case snooze(Person, duration: Expr?, until: Expr?)
         case unsnooze(Person)
+        /// The agenda as a task list: its page, `done`, `dismiss`, a snooze of one item.
+        case agenda(AgendaCommand)
         case letDef(name: String, value: Expr)
         case fnDef(name: String, params: [String], body: Expr)
-        case ruleDef(name: String, when: Expr, message: Expr, priority: Expr?)
+        /// `rule "x" when … then remind "…" [log KIND] [priority …]`: `log` names the touch that
+        /// `done` logs for the rule's items.
+        case ruleDef(name: String, when: Expr, message: Expr, priority: Expr?, log: String?)
         case scoreDef(name: String, value: Expr)
         /// `drop fn partner_value [cascade]`: with `cascade`, what uses it goes too.
         case drop(Definition.Kind?, name: Expr, cascade: Bool)

@@ -21,7 +21,7 @@ public struct Parser {
     public static let statementWords: Set<String> = [
         "add", "set", "market", "log", "refer", "referral", "introduce", "spend", "knows", "goal", "helps", "merge",
         "remove", "snooze", "unsnooze", "let", "fn", "rule", "score", "drop", "load", "save", "assert", "print",
-        "reset", "import", "export", "explain",
+        "reset", "import", "export", "explain", "done", "dismiss",
     ]
     /// Words that are never names.
     public static let reservedWords: Set<String> = [
@@ -182,6 +182,7 @@ public struct Parser {
     }
 
     mutating func parseStatementKind() throws -> Statement.Kind {
+        if check("agenda"), let page = try parseAgendaPage() { return page }
         guard let w = word(), Parser.statementWords.contains(w), !isFollowedByOperator() else {
             return .expr(try parseQueryExpr())
         }
@@ -294,7 +295,10 @@ public struct Parser {
                     at: previous.range)
             }
             return .remove(.event(kind, try parseExpression()))
+        case "done", "dismiss":
+            return try parseItemCommand(w)
         case "snooze":
+            if let command = try parseSnoozeCommand() { return command }
             let person = try parsePerson()
             if match("until") { return .snooze(person, duration: nil, until: try parseExpression()) }
             return .snooze(person, duration: try parseExpression(), until: nil)
@@ -325,8 +329,18 @@ public struct Parser {
             try consume("remind", "expected 'remind' and a message after 'then'")
             let message = try parseExpression()
             var priority: Expr?
-            if match("priority") { priority = try parseExpression() }
-            return .ruleDef(name: name, when: cond, message: message, priority: priority)
+            var log: String?
+            // `log KIND` and `priority EXPR`, in either order.
+            while true {
+                if log == nil && match("log") {
+                    log = try parseName("the kind of touch after 'log', as in: then remind \"Call {name}\" log call").lowercased()
+                } else if priority == nil && match("priority") {
+                    priority = try parseExpression()
+                } else {
+                    break
+                }
+            }
+            return .ruleDef(name: name, when: cond, message: message, priority: priority, log: log)
         case "score":
             let name = try parseName("a score name after 'score'")
             try consumeSymbol("=", "expected '=' and an expression, as in: score priority = 2 * stage_rank")
