@@ -29,7 +29,16 @@ public enum CSVImport {
         "company_name": "company", "employer": "company", "job": "title", "role": "title",
         "web_page": "url", "website": "url", "web_site": "url", "linkedin_url": "url", "profile_url": "url",
         "comments": "notes", "birth_date": "birthday", "date_of_birth": "birthday",
+        // Further e-mails and phones are the person's too, not notes.
+        "e_mail_2_address": "email", "e_mail_3_address": "email", "e_mail_2_value": "email", "e_mail_3_value": "email",
+        "email_2": "email", "email_3": "email", "secondary_email": "email", "other_email": "email",
+        "phone_2_value": "phone", "phone_3_value": "phone", "other_phone": "phone", "home_phone_2": "phone", "business_phone_2": "phone",
+        // Tend's own typed lists (`export csv`).
+        "emails": "emails", "phones": "phones", "addresses": "addresses",
     ]
+
+    /// Fields whose cells from several columns are all kept, in column order.
+    static let gathered: [String: String] = ["tags": ";", "notes": ";", "email": ";", "phone": " ::: "]
 
     static func normalise(_ header: String) -> String {
         header.trimmed.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
@@ -95,7 +104,7 @@ public enum CSVImport {
             // Google's header names several values per kind; the first of each wins.
             var seen = Set<String>()
             fields = fields.map { f in
-                guard let f, f != "tags" else { return f }
+                guard let f, gathered[f] == nil else { return f }
                 return seen.insert(f).inserted ? f : nil
             }
         }
@@ -117,7 +126,7 @@ public enum CSVImport {
             }
             let v = SpreadsheetCell.restored(row[i].trimmed)
             if v.isEmpty { continue }
-            if values[f] == nil { values[f] = v } else if f == "tags" || f == "notes" { values[f]! += ";" + v }
+            if values[f] == nil { values[f] = v } else if let separator = gathered[f] { values[f]! += separator + v }
         }
         var c = try contact(values, origin: origin, flavor: flavor)
         if flavor == .generic { c.notes += extras }
@@ -134,11 +143,25 @@ public enum CSVImport {
         var c = ImportedContact(origin: origin, name: name)
         c.givenName = v["first"]
         c.familyName = v["last"]
-        if let e = v["email"] {
-            for part in e.split(whereSeparator: { $0 == ";" || $0 == " " }) where part.contains("@") { c.emails.append(String(part)) }
+        if let e = v["emails"] {
+            c.emails = ContactListText.points(e)
+        } else if let e = v["email"] {
+            for part in e.split(whereSeparator: { $0 == ";" || $0 == " " }) where part.contains("@") {
+                VCard.add(ContactPoint(String(part)), to: &c.emails, preferred: false)
+            }
             if c.emails.isEmpty { throw ImportError(origin, field: "email", "\"\(e)\" is not an e-mail address") }
         }
-        if let p = v["phone"] { c.phones = p.split(separator: ":").map { $0.trimmed }.filter { !$0.isEmpty } }
+        if let p = v["phones"] {
+            c.phones = ContactListText.points(p)
+        } else if let p = v["phone"] {
+            // Google puts several numbers in one cell: "+1 555 0100 ::: +1 555 0101".
+            for number in p.components(separatedBy: ":::") { VCard.add(ContactPoint(number.trimmed), to: &c.phones, preferred: false) }
+        }
+        if let a = v["addresses"] {
+            c.addresses = ContactListText.addresses(a)
+        } else if let city = v["city"] {
+            c.addresses = [PostalAddress(city: city)]
+        }
         if let t = v["tags"] {
             for part in t.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }) {
                 // Google's labels look like "* myContacts ::: Friends".

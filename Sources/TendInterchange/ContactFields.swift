@@ -28,9 +28,9 @@ public enum FieldValue: Equatable, Sendable, CustomStringConvertible {
 
 /// The stored fields of a contact that every format carries the same way, in one table: the
 /// CSV columns and JSON keys are their names, vCard writes them as standard properties where
-/// one exists (ORG, TITLE, ADR's city) and as `X-TEND-NAME` otherwise, and import merges them
-/// field by field. Name, handle, e-mail, phone, tags and notes are not here: each format reads
-/// them its own way (several e-mails, tags as labels, notes gathered from other properties).
+/// one exists (ORG, TITLE) and as `X-TEND-NAME` otherwise, and import merges them field by
+/// field. Name, handle, e-mails, phones, addresses, tags and notes are not here: each format
+/// reads them its own way (typed lists, tags as labels, notes gathered from other properties).
 public struct ContactField: Sendable {
     public enum Kind: Sendable { case text, date, duration, flag, list, stage }
     public let name: String
@@ -74,7 +74,7 @@ public enum ContactFields {
     /// In the order CSV columns and vCard properties are written.
     public static let all: [ContactField] = [
         .text("company", \.company, vcard: "ORG"), .text("title", \.title, vcard: "TITLE"), .text("profession", \.profession),
-        .text("city", \.city, vcard: "ADR"), .text("met_at", \.metAt), .date("met_on", \.metOn), .text("relationship", \.relationship),
+        .text("met_at", \.metAt), .date("met_on", \.metOn), .text("relationship", \.relationship),
         .flag("internal", \.isInternal),
         ContactField(
             name: "stage", kind: .stage, jsonKey: "stage", vcardProperty: nil, get: { .stage($0.stage) },
@@ -180,4 +180,80 @@ public enum ContactFields {
 public struct FieldError: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// E-mails, phones and addresses as text in one CSV cell: the items `;`-separated, each
+/// `type: ` first when it has a type, an address's parts `|`-separated; a backslash escapes
+/// the separators and itself. The preferred one is first.
+///
+///     work: ana@work.example;ana@home.example
+///     home: 12 Main St|Irvine|CA|92630|USA;PO Box 5||||
+public enum ContactListText {
+    public static func cell(_ points: [ContactPoint]) -> String {
+        points.map { escape(prefix($0.type) + $0.value, ";") }.joined(separator: ";")
+    }
+
+    public static func cell(_ addresses: [PostalAddress]) -> String {
+        addresses.map { a in
+            escape(prefix(a.type) + PostalAddress.parts.map { escape(a[part: $0] ?? "", "|") }.joined(separator: "|"), ";")
+        }.joined(separator: ";")
+    }
+
+    public static func points(_ text: String) -> [ContactPoint] {
+        split(text, on: ";").compactMap { item in
+            let (type, value) = typed(item)
+            return value.trimmed.isEmpty ? nil : ContactPoint(value.trimmed, type: type)
+        }
+    }
+
+    public static func addresses(_ text: String) -> [PostalAddress] {
+        split(text, on: ";").compactMap { item in
+            let (type, rest) = typed(item)
+            var a = PostalAddress(type: type)
+            for (part, value) in zip(PostalAddress.parts, split(rest, on: "|")) { a[part: part] = value.trimmed }
+            return a.isEmpty ? nil : a
+        }
+    }
+
+    static func prefix(_ type: String?) -> String { type.map { "\($0): " } ?? "" }
+
+    /// `work: x` → ("work", "x"); an item without one of the types before it has none.
+    static func typed(_ item: String) -> (String?, String) {
+        for t in ContactPoint.types where item.hasPrefix(t + ": ") { return (t, String(item.dropFirst(t.count + 2))) }
+        return (nil, item)
+    }
+
+    static func escape(_ s: String, _ separator: Character) -> String {
+        var out = ""
+        for ch in s {
+            if ch == "\\" || ch == separator { out.append("\\") }
+            out.append(ch)
+        }
+        return out
+    }
+
+    /// Splits on the unescaped separator; `\\` and `\` before the separator are read back,
+    /// any other backslash is kept (it belongs to an inner level).
+    static func split(_ s: String, on separator: Character) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var escaped = false
+        for ch in s {
+            if escaped {
+                if ch != "\\" && ch != separator { current.append("\\") }
+                current.append(ch)
+                escaped = false
+            } else if ch == "\\" {
+                escaped = true
+            } else if ch == separator {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(ch)
+            }
+        }
+        if escaped { current.append("\\") }
+        parts.append(current)
+        return parts
+    }
 }

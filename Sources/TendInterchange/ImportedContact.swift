@@ -13,8 +13,10 @@ public struct ImportedContact: Equatable, Sendable {
     /// name columns): a handle is made of them, without honorifics.
     public var givenName: String?
     public var familyName: String?
-    public var emails: [String] = []
-    public var phones: [String] = []
+    /// E-mails, phones and addresses, the preferred one first.
+    public var emails: [ContactPoint] = []
+    public var phones: [ContactPoint] = []
+    public var addresses: [PostalAddress] = []
     public var tags: [String] = []
     /// Everything that has no field of its own ("birthday: 1980-04-02", "url: …"), kept as notes.
     public var notes: [String] = []

@@ -20,8 +20,11 @@ public struct ContactIndex {
 
         /// Files the contact under its keys; `old` (its values before a merge) is filed already.
         mutating func add(_ c: Contact, old: Contact? = nil) {
-            if let e = c.email?.lowercased(), e != old?.email?.lowercased() { Keys.append(c.id, to: &byEmail, e) }
-            if let p = c.phone.map(phoneDigits), p != old?.phone.map(phoneDigits) { Keys.append(c.id, to: &byPhone, p) }
+            // Every e-mail and phone is the person's; those filed before the merge are filed already.
+            let oldEmails = Set(old?.emails.map { $0.value.lowercased() } ?? [])
+            for e in c.emails.map({ $0.value.lowercased() }) where !oldEmails.contains(e) { Keys.append(c.id, to: &byEmail, e) }
+            let oldPhones = Set(old?.phones.map { phoneDigits($0.value) } ?? [])
+            for p in c.phones.map({ phoneDigits($0.value) }) where !oldPhones.contains(p) { Keys.append(c.id, to: &byPhone, p) }
             let name = personKey(c.name, c.company)
             if name != old.map({ personKey($0.name, $0.company) }) { Keys.append(c.id, to: &byName, name) }
         }
@@ -32,8 +35,8 @@ public struct ContactIndex {
         }
 
         func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
-            for e in p.emails { if let id = byEmail[e.lowercased()]?.first { return id } }
-            for phone in p.phones { if let id = byPhone[phoneDigits(phone)]?.first { return id } }
+            for e in p.emails { if let id = byEmail[e.value.lowercased()]?.first { return id } }
+            for phone in p.phones { if let id = byPhone[phoneDigits(phone.value)]?.first { return id } }
             let candidates = byName[personKey(p.name, p[text: "company"])] ?? []
             return candidates.first { id in contacts[id].map { !ContactIndex.disagrees($0, p) } == true }
         }
@@ -84,8 +87,14 @@ public struct ContactIndex {
 
     /// True when both give an e-mail (or both a phone) and none of the record's is the contact's.
     static func disagrees(_ c: Contact, _ p: ImportedContact) -> Bool {
-        if let e = c.email, !p.emails.isEmpty, !p.emails.contains(where: { $0.lowercased() == e.lowercased() }) { return true }
-        if let phone = c.phone, !p.phones.isEmpty, !p.phones.contains(where: { samePhone($0, phone) }) { return true }
+        if !c.emails.isEmpty, !p.emails.isEmpty,
+            !p.emails.contains(where: { e in c.emails.contains { $0.value.lowercased() == e.value.lowercased() } })
+        {
+            return true
+        }
+        if !c.phones.isEmpty, !p.phones.isEmpty, !p.phones.contains(where: { n in c.phones.contains { samePhone($0.value, n.value) } }) {
+            return true
+        }
         return false
     }
 }
@@ -120,18 +129,47 @@ public enum Merge {
     public static func newContact(_ p: ImportedContact, handle: String, today: Day) -> Contact {
         var c = Contact(name: p.name, handle: handle, created: today)
         for f in ContactFields.all { if let v = p.fields[f.name] { f.set(&c, v) } }
-        c.email = p.emails.first
-        c.phone = p.phones.first
+        c.emails = p.emails
+        c.phones = p.phones
+        c.addresses = p.addresses
         c.tags = p.tags
-        let notes = extraNotes(p)
-        c.notes = notes.isEmpty ? nil : notes.joined(separator: "\n")
+        c.notes = p.notes.isEmpty ? nil : p.notes.joined(separator: "\n")
         return c
     }
 
-    /// What the file gave beyond the fields: its notes, and its second e-mails and phones
-    /// (one of each is stored; the others are kept as notes rather than dropped).
-    static func extraNotes(_ p: ImportedContact) -> [String] {
-        p.notes + p.emails.dropFirst().map { "email: \($0)" } + p.phones.dropFirst().map { "phone: \($0)" }
+    /// The stored list with the file's items it lacks added (a kind the stored item lacks is
+    /// filled in). With `update`, the file's preferred item becomes the preferred one; returns
+    /// the preferred item before and after when that changed it.
+    static func union<T: Equatable>(
+        _ stored: inout [T], _ file: [T], same: (T, T) -> Bool, fill: (inout T, T) -> Void, update: Bool
+    ) -> (T, T)? {
+        for item in file {
+            if let i = stored.firstIndex(where: { same($0, item) }) { fill(&stored[i], item) } else { stored.append(item) }
+        }
+        guard update, let first = file.first, let before = stored.first, !same(before, first),
+            let i = stored.firstIndex(where: { same($0, first) })
+        else { return nil }
+        stored.insert(stored.remove(at: i), at: 0)
+        return (before, stored[0])
+    }
+
+    /// E-mails, phones and addresses: the file's are added, none is dropped; with `update` the
+    /// file's preferred one becomes the preferred one, and the report says so.
+    static func mergeLists(_ p: ImportedContact, into c: inout Contact, update: Bool) -> [(String, String, String)] {
+        var changed: [(String, String, String)] = []
+        let fillType = { (a: inout ContactPoint, b: ContactPoint) in if a.type == nil { a.type = b.type } }
+        if let (a, b) = union(&c.emails, p.emails, same: { $0.value.lowercased() == $1.value.lowercased() }, fill: fillType, update: update) {
+            changed.append(("email", a.value, b.value))
+        }
+        if let (a, b) = union(&c.phones, p.phones, same: { samePhone($0.value, $1.value) }, fill: fillType, update: update) {
+            changed.append(("phone", a.value, b.value))
+        }
+        let sameAddress = { (a: PostalAddress, b: PostalAddress) in normalize(a.formatted) == normalize(b.formatted) }
+        let fillAddress = { (a: inout PostalAddress, b: PostalAddress) in if a.type == nil { a.type = b.type } }
+        if let (a, b) = union(&c.addresses, p.addresses, same: sameAddress, fill: fillAddress, update: update) {
+            changed.append(("address", a.formatted, b.formatted))
+        }
+        return changed
     }
 
     /// Merges a record into the contact it matched. What the contact lacks is filled, lists
@@ -145,20 +183,7 @@ public enum Merge {
             return update
         }
         if personKey(p.name, nil) != personKey(c.name, nil), differs("name", c.name, p.name) { c.name = p.name }
-        if let first = p.emails.first {
-            if c.email == nil {
-                c.email = first
-            } else if let e = c.email, !p.emails.contains(where: { $0.lowercased() == e.lowercased() }), differs("email", e, first) {
-                c.email = first
-            }
-        }
-        if let first = p.phones.first {
-            if c.phone == nil {
-                c.phone = first
-            } else if let s = c.phone, !p.phones.contains(where: { samePhone($0, s) }), differs("phone", s, first) {
-                c.phone = first
-            }
-        }
+        for (field, stored, file) in mergeLists(p, into: &c, update: update) { _ = differs(field, stored, file) }
         // The creation date is this database's own record, not the person's.
         for f in ContactFields.all where f.name != "created" {
             guard let v = p.fields[f.name] else { continue }
@@ -185,7 +210,7 @@ public enum Merge {
         // Lines are looked up in a set, so a record with thousands of notes merges in linear time.
         var held = Set((c.notes ?? "").split(whereSeparator: \.isNewline))
         var added: [String] = []
-        for n in extraNotes(p) {
+        for n in p.notes {
             let lines = n.split(whereSeparator: \.isNewline)
             if lines.allSatisfy(held.contains) { continue }
             added.append(n)

@@ -344,21 +344,20 @@ public enum VCard {
         case "TITLE": if c.fields["title"] == nil, !v.isEmpty { c[text: "title"] = v }
         case "EMAIL":
             let address = v.lowercased().hasPrefix("mailto:") ? String(v.dropFirst(7)) : v
-            if !address.isEmpty { if p.isPreferred { c.emails.insert(address, at: 0) } else { c.emails.append(address) } }
+            add(ContactPoint(address, type: kind(p, label: label)), to: &c.emails, preferred: p.isPreferred)
         case "TEL":
             var number = v.hasPrefix("tel:") ? String(v.dropFirst(4)) : v
             number = number.replacingOccurrences(of: ";ext=", with: " ext. ")
-            if !number.isEmpty { if p.isPreferred { c.phones.insert(number, at: 0) } else { c.phones.append(number) } }
+            add(ContactPoint(number, type: kind(p, label: label)), to: &c.phones, preferred: p.isPreferred)
         case "ADR":
+            // Post-office box; extended address; street; locality; region; postal code; country.
             let parts = split(p.value, on: ";").map(\.trimmed)
-            if c.fields["city"] == nil, parts.count > 3, !parts[3].isEmpty { c[text: "city"] = parts[3] }
-            let address = parts.filter { !$0.isEmpty }.joined(separator: ", ")
-            // An address that is only the city is kept as the city alone.
-            let onlyCity = parts.enumerated().allSatisfy { $0.offset == 3 || $0.element.isEmpty }
-            let kinds = p.types.filter { $0 != "pref" } + (label.map { [$0] } ?? [])
-            if !address.isEmpty && !onlyCity {
-                c.notes.append("address\(kinds.isEmpty ? "" : " (\(kinds.joined(separator: ", ")))"): \(address)")
-            }
+            func part(_ i: Int) -> String? { i < parts.count && !parts[i].isEmpty ? parts[i] : nil }
+            let street = [part(0), part(1), part(2)].compactMap { $0 }.joined(separator: ", ")
+            let a = PostalAddress(
+                street: street.isEmpty ? nil : street, city: part(3), region: part(4), postcode: part(5), country: part(6),
+                type: kind(p, label: label))
+            if !a.isEmpty, !c.addresses.contains(a) { if p.isPreferred { c.addresses.insert(a, at: 0) } else { c.addresses.append(a) } }
         case "LABEL": if !hasAddress, !v.isEmpty { c.notes.append("address: " + v.replacingOccurrences(of: "\r\n", with: ", ")) }
         case "NOTE": if !v.isEmpty { c.notes.append(v) }
         case "CATEGORIES":
@@ -378,6 +377,24 @@ public enum VCard {
             let word = label ?? noteLabels[p.name] ?? p.name.lowercased()
             c.notes.append(label != nil && p.name == "URL" ? "url (\(word)): \(v)" : "\(word): \(v)")
         }
+    }
+
+    /// Adds an e-mail or phone (the preferred one first), once.
+    static func add(_ point: ContactPoint, to list: inout [ContactPoint], preferred: Bool) {
+        guard !point.value.isEmpty, !list.contains(where: { $0.value == point.value }) else { return }
+        if preferred { list.insert(point, at: 0) } else { list.append(point) }
+    }
+
+    /// The kind of an EMAIL, TEL or ADR, from its TYPE parameters (2.1's bare ones too) or its
+    /// Apple label: a mobile phone is `mobile` whatever else it is; a fax or pager, or a label of
+    /// the user's own, is `other`; `voice`, `internet` and `pref` say nothing of the kind.
+    static func kind(_ p: Property, label: String?) -> String? {
+        let t = Set(p.types + (label.map { [$0.lowercased()] } ?? []))
+        if !t.isDisjoint(with: ["cell", "mobile", "iphone"]) { return "mobile" }
+        if t.contains("work") { return "work" }
+        if t.contains("home") { return "home" }
+        if !t.isDisjoint(with: ["other", "fax", "pager"]) || label != nil { return "other" }
+        return nil
     }
 
     /// The card with its name: FN, else N, else what identifies the person (Android 2.1 writes
@@ -462,9 +479,15 @@ public enum VCard {
         let family = words.count > 1 ? words.last! : ""
         let given = words.count > 1 ? words.dropLast().joined(separator: " ") : c.name
         lines.append("N:\(escape(family));\(escape(given));;;")
-        // One e-mail field, whose kind (home, work) Tend does not know: no TYPE is claimed.
-        if let v = c.email { lines.append("EMAIL:" + escape(v)) }
-        if let v = c.phone { lines.append(telephone(v)) }
+        // A TYPE only where the kind is known; PREF=1 marks the preferred one of several.
+        for (i, e) in c.emails.enumerated() {
+            lines.append("EMAIL" + params(e.type, preferred: i == 0 && c.emails.count > 1) + ":" + escape(e.value))
+        }
+        for (i, p) in c.phones.enumerated() { lines.append(telephone(p.value, params: params(p.type, preferred: i == 0 && c.phones.count > 1))) }
+        for (i, a) in c.addresses.enumerated() {
+            let parts = ["", ""] + PostalAddress.parts.map { escape(a[part: $0] ?? "") }
+            lines.append("ADR" + params(a.type, preferred: i == 0 && c.addresses.count > 1) + ":" + parts.joined(separator: ";"))
+        }
         if !c.tags.isEmpty { lines.append("CATEGORIES:" + c.tags.map(escape).joined(separator: ",")) }
         if let v = c.notes { lines.append("NOTE:" + escape(v)) }
         lines.append("X-TEND-HANDLE:" + escape(c.handle))
@@ -473,7 +496,6 @@ public enum VCard {
             switch (f.vcardProperty, v) {
             case ("ORG"?, .text(let s)): lines.append("ORG:" + escape(s))
             case ("TITLE"?, .text(let s)): lines.append("TITLE:" + escape(s))
-            case ("ADR"?, .text(let s)): lines.append("ADR:;;;\(escape(s));;;")
             case (_, .list(let items)): lines.append(f.extendedProperty + ":" + items.map(escape).joined(separator: ","))
             default: lines.append(f.extendedProperty + ":" + escape(ContactFields.text(v, listSeparator: ",")))
             }
@@ -487,12 +509,17 @@ public enum VCard {
     ///
     ///     +1-415-555-0199  →  TEL;VALUE=uri:tel:+1-415-555-0199
     ///     (415) 555-0199   →  TEL;VALUE=text:(415) 555-0199
-    static func telephone(_ number: String) -> String {
+    static func telephone(_ number: String, params: String = "") -> String {
         let body = number.utf8.dropFirst()
         let global =
             number.utf8.first == UInt8(ascii: "+") && body.contains { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
             && body.allSatisfy { ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || "-.()".utf8.contains($0) }
-        return global ? "TEL;VALUE=uri:tel:" + number : "TEL;VALUE=text:" + escape(number)
+        return global ? "TEL;VALUE=uri\(params):tel:" + number : "TEL;VALUE=text\(params):" + escape(number)
+    }
+
+    /// `;TYPE=work;PREF=1`: a mobile is vCard's `cell`.
+    static func params(_ type: String?, preferred: Bool) -> String {
+        (type.map { ";TYPE=" + ($0 == "mobile" ? "cell" : $0) } ?? "") + (preferred ? ";PREF=1" : "")
     }
 
     /// A TEXT value (RFC 6350 §3.4, RFC 5545 §3.3.11): backslash, comma, semicolon and line

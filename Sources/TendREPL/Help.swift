@@ -37,6 +37,10 @@ enum Help {
                 ("set me profession: \"real estate agent\", preferred_client: \"retired empty nesters\"", ""),
                 ("set contacts where met_at == \"LinkedIn\" +linkedin", "many at once"),
                 ("set @dana-lee stage: profitability on 2026-11-02", "a dated stage change"),
+                (
+                    "set @dana-lee emails: [{value: \"dana@lee-wealth.example\", type: \"work\"}, \"dana@home.example\"], city: \"Tustin\"",
+                    "several e-mails, the preferred first"
+                ),
             ]),
         Topic(
             name: "log", synopsis: ["log KIND with @a[, @b] [on DATE] [note: \"…\"] [quality: 1-5] [gave] [asked] [inbound] [pitch]"],

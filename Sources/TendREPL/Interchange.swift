@@ -161,8 +161,17 @@ enum JSONImport {
         var c = ImportedContact(origin: origin, name: name.trimmed)
         func string(_ key: String) -> String? { (row[key] as? String).flatMap { $0.isEmpty ? nil : $0 } }
         c.handle = string("handle")
-        c.emails = string("email").map { [$0] } ?? []
-        c.phones = string("phone").map { [$0] } ?? []
+        // The single keys are the preferred values: one edited apart from its list leads it.
+        c.emails = preferring(string("email"), in: try points(row, "emails", origin) ?? [])
+        c.phones = preferring(string("phone"), in: try points(row, "phones", origin) ?? [])
+        c.addresses = try addresses(row, origin) ?? []
+        if let city = string("city"), c.addresses.first?.city != city {
+            if let i = c.addresses.firstIndex(where: { $0.city == city }) {
+                c.addresses.insert(c.addresses.remove(at: i), at: 0)
+            } else {
+                c.addresses.insert(PostalAddress(city: city), at: 0)
+            }
+        }
         c.tags = (row["tags"] as? [String] ?? []).map(tagName)
         if let n = string("notes") { c.notes = [n] }
         c.stageSince = string("stage_since").flatMap { Day(iso: $0) }
@@ -185,18 +194,89 @@ enum JSONImport {
     }
 }
 
+extension JSONImport {
+    static func kind(_ v: Any?, _ key: String, _ origin: String) throws -> String? {
+        guard let v, !(v is NSNull) else { return nil }
+        guard let s = v as? String, ContactPoint.types.contains(s) else {
+            throw ImportError(origin, field: key, "a type is one of \(ContactPoint.types.joined(separator: ", "))")
+        }
+        return s
+    }
+
+    /// The list with `value` first (added when it is not in the list).
+    static func preferring(_ value: String?, in list: [ContactPoint]) -> [ContactPoint] {
+        guard let value else { return list }
+        var out = list
+        if let i = out.firstIndex(where: { $0.value == value }) {
+            out.insert(out.remove(at: i), at: 0)
+        } else {
+            out.insert(ContactPoint(value), at: 0)
+        }
+        return out
+    }
+
+    /// `emails` / `phones` as `export json` writes them; nil when the key is missing.
+    static func points(_ row: [String: Any], _ key: String, _ origin: String) throws -> [ContactPoint]? {
+        guard let items = row[key], !(items is NSNull) else { return nil }
+        guard let list = items as? [Any] else { throw ImportError(origin, field: key, "is not a list") }
+        return try list.map { item in
+            if let s = item as? String { return ContactPoint(s) }
+            guard let r = item as? [String: Any], let value = r["value"] as? String else {
+                throw ImportError(origin, field: key, "an item is text or {\"value\": …, \"type\": …}")
+            }
+            return ContactPoint(value, type: try kind(r["type"], key, origin))
+        }
+    }
+
+    static func addresses(_ row: [String: Any], _ origin: String) throws -> [PostalAddress]? {
+        guard let items = row["addresses"], !(items is NSNull) else { return nil }
+        guard let list = items as? [Any] else { throw ImportError(origin, field: "addresses", "is not a list") }
+        return try list.map { item in
+            if let s = item as? String { return PostalAddress(street: s) }
+            guard let r = item as? [String: Any] else { throw ImportError(origin, field: "addresses", "an address is a record of its parts") }
+            var a = PostalAddress(type: try kind(r["type"], "addresses", origin))
+            for part in PostalAddress.parts {
+                guard let v = r[part], !(v is NSNull) else { continue }
+                guard let text = v as? String else { throw ImportError(origin, field: "addresses", "\(part) is not text") }
+                a[part: part] = text
+            }
+            return a
+        }
+    }
+}
+
 /// `export FORMAT FILE [QUERY]`: contacts (or the agenda, for ics) for other programs.
 struct Exporter {
     let session: Session
 
     /// The stored fields that CSV export writes and CSV import reads back, in column order.
-    static let csvFields = ["name", "handle", "email", "phone", "tags"] + ContactFields.all.map(\.name) + ["notes"]
+    /// `email`, `phone` and `city` (the preferred values, for other programs) come before the
+    /// typed lists that import reads back (`ContactListText`).
+    static let csvFields =
+        ["name", "handle", "email", "phone", "city", "emails", "phones", "addresses", "tags"] + ContactFields.all.map(\.name) + ["notes"]
 
     /// A contact as a CSV row: lists `;`-separated (with `\;` inside an item), as import reads them.
     static func csvRow(_ c: Contact) -> [Value] {
-        [.string(c.name), .string(c.handle), .optional(c.email), .optional(c.phone), .string(c.tags.joined(separator: ";"))]
+        [
+            .string(c.name), .string(c.handle), .optional(c.email), .optional(c.phone), .optional(c.city),
+            .string(ContactListText.cell(c.emails)), .string(ContactListText.cell(c.phones)), .string(ContactListText.cell(c.addresses)),
+            .string(c.tags.joined(separator: ";")),
+        ]
             + ContactFields.all.map { f in f.get(c).map { .string(ContactFields.text($0, listSeparator: ";")) } ?? .null }
             + [.optional(c.notes)]
+    }
+
+    /// The typed lists as `export json` writes them: an e-mail or phone as its text, or
+    /// `{"value": …, "type": …}` when it has a type; an address as a record of its parts.
+    static func jsonLists(_ c: Contact) -> [String: Value] {
+        func point(_ p: ContactPoint) -> Value {
+            p.type.map { .record(Record(keys: ["value", "type"], values: [.string(p.value), .string($0)])) } ?? .string(p.value)
+        }
+        func address(_ a: PostalAddress) -> Value {
+            let keys = (PostalAddress.parts + ["type"]).filter { a[part: $0] != nil }
+            return .record(Record(keys: keys, values: keys.map { .string(a[part: $0]!) }))
+        }
+        return ["emails": .list(c.emails.map(point)), "phones": .list(c.phones.map(point)), "addresses": .list(c.addresses.map(address))]
     }
 
     func run(format: String, path: String, table: Table, contacts ids: [Int64]) throws -> String {
@@ -206,7 +286,13 @@ struct Exporter {
         var count = people.count
         switch format {
         case "json":
-            text = Renderer(format: .json).render(try contactsTable(ids)) + "\n"
+            var table = try contactsTable(ids)
+            // The lists with their types, which the language shows as text.
+            for (r, id) in ids.enumerated() {
+                guard let c = net.contact(id) else { continue }
+                for (key, value) in Exporter.jsonLists(c) { if let i = table.columns.firstIndex(of: key) { table.rows[r][i] = value } }
+            }
+            text = Renderer(format: .json).render(table) + "\n"
         case "csv":
             text = Renderer(format: .csv).render(Table(columns: Exporter.csvFields, rows: people.map(Exporter.csvRow))) + "\n"
         case "vcard":

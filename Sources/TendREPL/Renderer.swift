@@ -245,23 +245,27 @@ public struct Renderer {
         return lines.joined(separator: "\n")
     }
 
-    /// `group by` on a terminal: one horizontal bar per group.
+    /// `group by` on a terminal: one horizontal bar per group, labelled by its keys, under a
+    /// line that names the keys and the value drawn.
     func chart(_ t: Table, _ column: Int) -> String {
         if t.rows.isEmpty { return paint("(no rows)", dim: true) }
+        let labelColumns = t.labelColumns ?? Array(0..<column)
         let labels = t.rows.map { row in
-            t.columns.indices.filter { $0 < column }
-                .map { cell(row[$0], t) }.map { $0.isEmpty ? "(none)" : $0 }.joined(separator: " · ")
+            labelColumns.map { cell(row[$0], t) }.map { $0.isEmpty ? "(none)" : $0 }.joined(separator: " · ")
         }
         let values = t.rows.map { row -> Double in
             if case .number(let n) = row[column] { return NSDecimalNumber(decimal: n).doubleValue }
             return 0
         }
         let maxValue = max(values.max() ?? 0, 1)
-        let labelWidth = min(labels.map(Renderer.displayWidth).max() ?? 0, 28)
+        let heading = labelColumns.map { Renderer.shown(t.columns[$0], keep: []) }.joined(separator: " · ")
+        let labelWidth = min((labels + [heading]).map(Renderer.displayWidth).max() ?? 0, 28)
         let numbers = t.rows.map { cell($0[column], t) }
         let numberWidth = numbers.map(Renderer.displayWidth).max() ?? 0
         let barSpace = max(10, (width ?? 80) - labelWidth - numberWidth - 4)
-        var lines: [String] = []
+        var lines = [
+            paint(Renderer.pad(Renderer.truncate(heading, labelWidth), labelWidth) + " │ " + Renderer.shown(t.columns[column], keep: []), dim: true)
+        ]
         for (i, label) in labels.enumerated() {
             let cells = values[i] / maxValue * Double(barSpace)
             let full = Int(cells)
@@ -270,7 +274,7 @@ public struct Renderer {
             let bar = String(repeating: "█", count: full) + partial
             lines.append(Renderer.pad(Renderer.truncate(label, labelWidth), labelWidth) + " │" + paint(bar, bar: true) + " " + numbers[i])
         }
-        let extra = t.columns.indices.filter { $0 > column }
+        let extra = t.columns.indices.filter { $0 != column && !labelColumns.contains($0) }
         if !extra.isEmpty {
             lines.append("")
             lines.append(grid(t))

@@ -141,37 +141,12 @@ public final class Session: InterpreterHost {
     /// Every name an expression uses: variables, functions and members, in queries and
     /// interpolated strings too.
     static func collectNames(_ e: Expr, into names: inout Set<String>) {
-        switch e.kind {
-        case .literal, .handle, .tag, .me, .it: break
-        case .name(let n): names.insert(n)
-        case .interpolated(let pieces):
-            for case .expr(let x) in pieces { collectNames(x, into: &names) }
-        case .list(let items): for x in items { collectNames(x, into: &names) }
-        case .record(let fields): for (_, x) in fields { collectNames(x, into: &names) }
-        case .unary(_, let x): collectNames(x, into: &names)
-        case .binary(_, let a, let b):
-            collectNames(a, into: &names)
-            collectNames(b, into: &names)
-        case .member(let x, let n):
-            names.insert(n)
-            collectNames(x, into: &names)
-        case .call(let n, let args):
-            names.insert(n)
-            for x in args { collectNames(x, into: &names) }
-        case .ifThen(let c, let t, let f):
-            for x in [c, t] + (f.map { [$0] } ?? []) { collectNames(x, into: &names) }
-        case .query(let q):
-            switch q.source {
-            case .expr(let x), .timeline(let x), .path(let x), .why(let x): collectNames(x, into: &names)
-            case .agenda(let on): if let on { collectNames(on, into: &names) }
-            case .gaps(let market): if let market { collectNames(market, into: &names) }
-            case .rules, .progress, .connectors, .report: break
-            case .who:
-                // Its parts are not walked here: stand for a name that is always defined.
-                names.insert(Session.anyDefinition)
-            }
-            for x in [q.filter, q.limit].compactMap({ $0 }) + q.groupBy + q.sortBy.map(\.0) + q.show.map(\.0) {
-                collectNames(x, into: &names)
+        e.forEach { x in
+            switch x.kind {
+            case .name(let n), .member(_, let n), .call(let n, _): names.insert(n)
+            // `who …` reads definitions of its own: stand for a name that is always defined.
+            case .query(let q): if case .who = q.source { names.insert(Session.anyDefinition) }
+            default: break
             }
         }
     }
@@ -185,8 +160,8 @@ public final class Session: InterpreterHost {
                 switch s.kind {
                 case .letDef(let n, _): (name, kind) = (n, .let)
                 case .fnDef(let n, _, _): (name, kind) = (n, .fn)
-                case .scoreDef(let n, _): (name, kind) = (n, .score)
-                case .ruleDef(let n, _, _, _, _): (name, kind) = (n, .rule)
+                case .scoreDef(let n, _, _): (name, kind) = (n, .score)
+                case .ruleDef(let n, _, _, _, _, _): (name, kind) = (n, .rule)
                 default: continue
                 }
                 try store.apply(.setDefinition(Definition(kind: kind, name: name, source: s.text)))
@@ -402,7 +377,7 @@ public final class Session: InterpreterHost {
             checker = Checker(definitions: interpreter.definitions)
             checker.check(statements)
         }
-        var diags = checker.diagnostics
+        var diags = checker.diagnostics + unknownHandles(statements)
         if readOnly || readOnlyFile != nil {
             let why = readOnly ? "which --read-only does not allow" : "and \(readOnlyFile!) is read-only"
             for s in checker.mutations where Session.changesData(s) {
@@ -418,6 +393,28 @@ public final class Session: InterpreterHost {
             }
         }
         return diags
+    }
+
+    /// Every @handle the statements write that names no contact of the database, nor one the
+    /// statements themselves make: an error before anything runs, wherever it is written.
+    func unknownHandles(_ statements: [Statement]) -> [Diagnostic] {
+        let found = HandleUses(statements)
+        var exists: [String: Bool] = [:]
+        for h in found.created { exists[h] = true }
+        var missing: [HandleUses.Use] = []
+        for use in found.uses {
+            if exists[use.handle] == nil {
+                switch Result(catching: { try store.contactID(handle: use.handle) }) {
+                case .success(let id): exists[use.handle] = id != nil
+                // A database that cannot answer leaves the handle to run time, which says why.
+                case .failure: exists[use.handle] = true
+                }
+            }
+            if exists[use.handle] == false { missing.append(use) }
+        }
+        guard !missing.isEmpty, !found.createsUnknown else { return [] }
+        let handles = ((try? store.network().contacts.map(\.handle)) ?? []) + found.created.sorted()
+        return missing.map { Diagnostic.noContact($0.handle, at: $0.range, in: $0.source, among: handles, kind: .type) }
     }
 
     /// Set when the database could only be opened to read (a read-only file or folder): every

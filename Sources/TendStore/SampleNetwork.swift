@@ -126,6 +126,7 @@ public struct SampleNetwork {
                     }
                     counts.contacts += 1
                 }
+                try db.execute(sql: ContactLists.fromSingleValues)
                 let insertInteraction = try db.makeStatement(
                     sql: """
                         INSERT INTO interactions (id, kind, "on", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

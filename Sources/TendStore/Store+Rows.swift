@@ -133,7 +133,8 @@ extension Store {
             """
             SELECT id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship,
                    internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests,
-                   networks, skills, serves, expert, passionate, honors_referrals, notes, created, snoozed_until
+                   networks, skills, serves, expert, passionate, honors_referrals, notes, created, snoozed_until,
+                   emails, phones, addresses
             FROM contacts \(filter.map { "WHERE " + $0.0 } ?? "") ORDER BY id
             """, filter?.1 ?? []
         ) { r in
@@ -142,9 +143,10 @@ extension Store {
             c.company = r.optionalText(3)
             c.title = r.optionalText(4)
             c.profession = r.optionalText(5)
-            c.email = r.optionalText(6)
-            c.phone = r.optionalText(7)
-            c.city = r.optionalText(8)
+            // The e-mail, phone and city columns repeat the lists' preferred values.
+            c.emails = try r.points(31)
+            c.phones = try r.points(32)
+            c.addresses = try r.addresses(33)
             c.tags = try r.list(9)
             c.metAt = r.optionalText(10)
             c.metOn = try r.day(11)
@@ -733,6 +735,7 @@ extension Store {
             .text(JSONList.encode(c.goals)), .text(JSONList.encode(c.accomplishments)), .text(JSONList.encode(c.interests)),
             .text(JSONList.encode(c.networks)), .text(JSONList.encode(c.skills)), .text(JSONList.encode(c.serves)), Cell(c.expert),
             Cell(c.passionate), Cell(c.honorsReferrals), Cell(c.notes), .text(c.created.description), Cell(c.snoozedUntil?.description),
+            .text(ContactLists.encode(c.emails)), .text(ContactLists.encode(c.phones)), .text(ContactLists.encode(c.addresses)),
         ]
     }
 
@@ -763,12 +766,13 @@ extension Store {
         }
     }
 
-    static let insertContactSQL = "INSERT INTO contacts (\(contactColumns)) VALUES (\(Array(repeating: "?", count: 30).joined(separator: ", ")))"
+    static let insertContactSQL =
+        "INSERT INTO contacts (\(contactColumns)) VALUES (\(Array(repeating: "?", count: contactColumnNames.count).joined(separator: ", ")))"
 
     static let contactColumns = """
         handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship, internal, stage,
         cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests, networks, skills, serves,
-        expert, passionate, honors_referrals, notes, created, snoozed_until
+        expert, passionate, honors_referrals, notes, created, snoozed_until, emails, phones, addresses
         """
 
     /// Sets a contact's stage from its history (`Network.latestStage`); with no history, to
@@ -798,15 +802,16 @@ extension Store {
     /// The names in `contactColumns`, in order.
     static let contactColumnNames = contactColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
 
-    /// The contact field a column holds (`Contact.storedFields`): the cadence is two columns.
-    static func field(ofColumn column: String) -> String { column.hasPrefix("cadence_") ? "cadence" : column }
+    /// The contact field a column holds (`Contact.storedFields`): the cadence is two columns,
+    /// and the e-mail, phone and city columns repeat the head of their lists.
+    static func field(ofColumn column: String) -> String { column.hasPrefix("cadence_") ? "cadence" : Contact.storage(of: column) }
 
     static func write(_ change: Change, _ db: Database) throws -> Int64? {
         try validate(change)
         switch change {
         case .insertContact(let c):
             if c.id != 0 {
-                let marks = Array(repeating: "?", count: 30).joined(separator: ", ")
+                let marks = Array(repeating: "?", count: contactColumnNames.count).joined(separator: ", ")
                 try db.execute(
                     sql: "INSERT INTO contacts (id, \(contactColumns)) VALUES (?, \(marks))",
                     arguments: [c.id] + contactArguments(c))
@@ -819,6 +824,7 @@ extension Store {
             // Only the named fields' columns: the rest of the row may have changed meanwhile.
             var sets: [String] = []
             var cells: [Cell] = []
+            let fields = fields.map { Set($0.map(Contact.storage)) }
             for (column, cell) in zip(contactColumnNames, contactCells(c)) where fields?.contains(field(ofColumn: column)) ?? true {
                 sets.append("\(column) = ?")
                 cells.append(cell)
@@ -998,6 +1004,12 @@ extension Store {
             try text(
                 [c.name, c.company, c.title, c.profession, c.email, c.phone, c.city, c.metAt, c.relationship, c.nextStep, c.notes], "@\(c.handle)")
             try text(c.tags + c.goals + c.accomplishments + c.interests + c.networks + c.skills + c.serves, "@\(c.handle)")
+            try text((c.emails + c.phones).map(\.value) + c.addresses.map(\.formatted), "@\(c.handle)")
+            if let bad = (c.emails + c.phones).first(where: { $0.value.isEmpty || ContactLists.kind($0.type ?? "") == nil }) {
+                throw UnstorableValue(
+                    description: "cannot store \(bad.value.debugDescription) of @\(c.handle): kinds are \(ContactPoint.types.joined(separator: ", "))"
+                )
+            }
             try date(c.created, "created")
             try date(c.metOn, "met_on")
             try date(c.nextDue, "next_due")

@@ -272,7 +272,17 @@ public final class Store: Model {
                     CREATE INDEX spending_on ON spending("on");
                     """)
         }
-        m.registerMigration("v3 agenda items", migrate: Store.createAgendaTables)
+        // Several e-mails, phones and addresses per contact (issue 19), the preferred first; the
+        // single values become the first of each list, with no kind.
+        m.registerMigration("v3 contact lists") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE contacts ADD COLUMN emails TEXT NOT NULL DEFAULT '[]';
+                    ALTER TABLE contacts ADD COLUMN phones TEXT NOT NULL DEFAULT '[]';
+                    ALTER TABLE contacts ADD COLUMN addresses TEXT NOT NULL DEFAULT '[]';
+                    """ + ContactLists.fromSingleValues)
+        }
+        m.registerMigration("v4 agenda items", migrate: Store.createAgendaTables)
         return m
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// Issue 19: real address books, end to end through the `tend` binary.
@@ -118,5 +119,121 @@ import Testing
         #expect(try CLI.run(["-e", statement], in: dir).stdout == "Updated 2 contacts.\n")
         let serves = try CLI.run(["--format", "csv", "-e", "who serves my preferred client show handle"], in: dir)
         #expect(serves.stdout == "handle\nana-park\nben-ode\n" && serves.stderr.isEmpty, "\(serves.stdout) \(serves.stderr)")
+    }
+
+    /// Issue 19, item 1: several typed e-mails, phones and addresses, in the language.
+    @Test func typedListsInTheLanguage() throws {
+        let dir = CLI.tempDir()
+        let script = """
+            add "Ana Park" email: "ana@home.example", city: "Irvine"
+            set @ana-park emails: [{value: "ana@work.example", type: "work"}, "ana@home.example"], phones: {value: "+1 555 0100", type: "mobile"}
+            set @ana-park addresses: [{street: "12 Main St", city: "Tustin", region: "CA", type: "home"}, {city: "Irvine"}]
+            assert @ana-park.email == "ana@work.example" and @ana-park.city == "Tustin" and @ana-park.phone == "+1 555 0100"
+            assert count(contacts where emails ~ "home.example") == 1 and "ana@home.example" in @ana-park.emails
+            assert @ana-park.addresses == ["12 Main St, Tustin, CA", "Irvine"]
+            set @ana-park email: "ana@home.example"
+            assert @ana-park.emails == ["ana@home.example", "ana@work.example"]
+            set @ana-park email: "ana@new.example"
+            assert @ana-park.emails == ["ana@new.example", "ana@work.example"]
+            set @ana-park city: "Santa Ana"
+            assert @ana-park.addresses == ["12 Main St, Santa Ana, CA", "Irvine"]
+            """
+        let r = try CLI.run(["run", "-"], stdin: script, in: dir)
+        #expect(r.status == 0, "\(r.stdout) \(r.stderr)")
+        // The card shows each one's type.
+        let card = try CLI.run(["-e", "@ana-park"], in: dir).stdout
+        #expect(card.contains("ana@new.example, ana@work.example (work)") && card.contains("+1 555 0100 (mobile)"), "\(card)")
+        #expect(card.contains("12 Main St, Santa Ana, CA (home), Irvine"))
+        // A type that is not one of the four is an error with its place, before anything runs.
+        let bad = try CLI.run(["-e", "set @ana-park emails: {value: \"x@y\", type: \"fax\"}"], in: dir)
+        #expect(bad.status == 3 && bad.stderr.contains("emails: a type is one of work, home, mobile, other"), "\(bad.stderr)")
+        let number = try CLI.run(["-e", "set @ana-park emails: 3"], in: dir)
+        #expect(number.status == 3 && number.stderr.contains("emails: takes text or {value: …, type: …} records, not number"), "\(number.stderr)")
+        // The dump rebuilds the same lists, types and order.
+        let dump = try CLI.run(["dump"], in: dir).stdout
+        #expect(dump.contains(#"emails: ["ana@new.example", {value: "ana@work.example", type: "work"}]"#), "\(dump)")
+        let copy = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: dump, in: copy).status == 0)
+        #expect(try CLI.run(["dump"], in: copy).stdout == dump)
+    }
+
+    /// vCard → Tend → vCard → Tend (and CSV, JSON) keeps every e-mail, phone and address with
+    /// its type and order, odd characters included.
+    @Test(arguments: ["vcard", "csv", "json"])
+    func typedListsRoundTrip(_ format: String) throws {
+        let a = CLI.tempDir()
+        let script = #"""
+            add "Ana Park" emails: [{value: "ana@work.example", type: "work"}, "ana@home.example", {value: "a;b@x.example", type: "other"}], phones: [{value: "+1 555 0100", type: "mobile"}, {value: "(415) 555-0199 ext. 7", type: "work"}, "+44.20.7946.0958"], addresses: [{street: "12 Main St; Unit 4, rear", city: "Irvine", region: "CA", postcode: "92630", country: "USA", type: "home"}, {city: "Tustin"}, {street: "PO Box 5|6 \\ back", country: "Canada", type: "work"}]
+            add "Ben Ode" email: "ben@ode.example", city: "Leeds"
+            add "Cy Lee" phones: ["+1 555 0101"]
+            """#
+        let made = try CLI.run(["run", "-"], stdin: script, in: a)
+        #expect(made.status == 0, "\(made.stderr)")
+        let b = try RoundTripTests.roundTrip(format, from: a)
+        let dumpA = try CLI.run(["dump"], in: a).stdout
+        let dumpB = try CLI.run(["dump"], in: b).stdout
+        if let d = RoundTripTests.firstDifference(dumpA, dumpB) { Issue.record("the databases differ after a \(format) round trip, \(d)") }
+        #expect(dumpB.contains(#"{value: "(415) 555-0199 ext. 7", type: "work"}"#), "\(dumpB)")
+    }
+
+    /// Merging adds a record's further e-mails, phones and addresses; none is a conflict.
+    @Test func mergingAddsValues() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Ana Park\" email: \"ana@park.example\", phone: \"+1 555 0100\", city: \"Irvine\""], in: dir).status == 0)
+        let card = """
+            BEGIN:VCARD\r
+            VERSION:3.0\r
+            FN:Ana Park\r
+            EMAIL;TYPE=WORK:ana@park.example\r
+            EMAIL;TYPE=HOME:ana@home.example\r
+            TEL;TYPE=CELL:+1 555 0199\r
+            ADR;TYPE=WORK:;;1 Office Rd;Tustin;CA;;\r
+            END:VCARD\r
+
+            """
+        try card.write(to: dir.appendingPathComponent("ana.vcf"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "vcard", "ana.vcf"], in: dir)
+        #expect(r.stdout == "Imported from ana.vcf: 0 added, 1 merged, 0 skipped.\n", "\(r.stdout)")
+        let dump = try CLI.run(["dump"], in: dir).stdout
+        #expect(
+            dump.contains(
+                #"emails: [{value: "ana@park.example", type: "work"}, {value: "ana@home.example", type: "home"}], phones: ["+1 555 0100", {value: "+1 555 0199", type: "mobile"}], addresses: [{city: "Irvine"}, {street: "1 Office Rd", city: "Tustin", region: "CA", type: "work"}]"#
+            ), "\(dump)")
+        // With update, the file's preferred ones lead, and the report says so.
+        let u = try CLI.run(["import", "vcard", "ana.vcf", "--update"], in: dir)
+        #expect(
+            u.stdout.contains("@ana-park phone: +1 555 0100 → +1 555 0199")
+                && u.stdout.contains("@ana-park address: Irvine → 1 Office Rd, Tustin, CA"), "\(u.stdout)")
+        #expect(try CLI.run(["-e", "print @ana-park.city"], in: dir).stdout == "Tustin\n")
+    }
+
+    /// A database made before several e-mails (schema v2) opens with its single values as the
+    /// first of each list; nothing else changes.
+    @Test func migratesAVersion2Database() throws {
+        let dir = CLI.tempDir()
+        let setup = """
+            add "Ana Park" email: "ana@park.example", phone: "+1 555 0100", city: "Irvine", company: "Parks"
+            add "Ben Ode"
+            """
+        #expect(try CLI.run(["run", "-"], stdin: setup, in: dir).status == 0)
+        let before = try CLI.run(["dump"], in: dir).stdout
+        // Made v2 again: the v3 columns and the migration's record taken out, as v2 wrote the file.
+        do {
+            let db = try DatabaseQueue(path: dir.appendingPathComponent("tend.db").path)
+            try db.writeWithoutTransaction { db in
+                for column in ["emails", "phones", "addresses"] { try db.execute(sql: "ALTER TABLE contacts DROP COLUMN \(column)") }
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3 contact lists'")
+                #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM pragma_table_info('contacts') WHERE name = 'emails'") == 0)
+            }
+            try db.close()
+        }
+        let r = try CLI.run(["--format", "csv", "-e", "contacts sort by name show handle, email, emails, phones, addresses, city"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(
+            r.stdout
+                == "handle,email,emails,phones,addresses,city\nana-park,ana@park.example,ana@park.example,'+1 555 0100,Irvine,Irvine\nben-ode,,,,,\n",
+            "\(r.stdout)")
+        #expect(try CLI.run(["dump"], in: dir).stdout == before)
+        #expect(try CLI.run(["-e", "set @ana-park emails: [\"ana@park.example\", \"ana@home.example\"]"], in: dir).status == 0)
     }
 }

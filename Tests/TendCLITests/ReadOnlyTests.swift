@@ -186,7 +186,7 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         #expect(add.stderr.contains("created a new database at new.db"), "\(add.stderr)")
         #expect(try CLI.run(["--db", "new.db", "-e", "count(contacts)"], in: dir).stdout == "1\n")
         // One that fails at run time leaves nothing behind.
-        let failed = try CLI.run(["--db", "gone.db", "run", "-"], stdin: "add \"Ana Park\"\nlog call with @nobody\n", in: dir)
+        let failed = try CLI.run(["--db", "gone.db", "run", "-"], stdin: "add \"Ana Park\"\nremove interaction 99\n", in: dir)
         #expect(failed.status == 3)
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("gone.db").path))
         // Import and demo still create their database.

@@ -82,7 +82,7 @@ import Testing
         try CLI.run(["-e", "add \"Ana Park\""], in: dir)
         let cases: [(String, Int32, String)] = [
             ("assert true\nassert nosuch == 1\n", 2, "unknown name 'nosuch'"),
-            ("assert true\nlog call with @nobody\n", 3, "no contact @nobody"),
+            ("assert true\nremove interaction 99\n", 3, "no interaction 99"),
         ]
         for (script, status, message) in cases {
             let r = try CLI.run(["run", "--junit", "report.xml", "-"], stdin: script, in: dir)

@@ -182,7 +182,8 @@ import Testing
         let error = try #require(d)
         #expect(error.kind == .runtime)
         #expect(
-            error.message.hasPrefix("this text would be") && error.message.hasSuffix("text holds at most 16 MB (16,777,216 bytes)"), "\(error.message)")
+            error.message.hasPrefix("this text would be") && error.message.hasSuffix("text holds at most 16 MB (16,777,216 bytes)"),
+            "\(error.message)")
         #expect(error.lineColumn == (line, column), "\(error.message) at \(error.lineColumn)")
     }
 

@@ -20,13 +20,18 @@ import Testing
         let batch = try AddressBookTests.read("iphone-crcrlf.vcf")
         #expect(batch.contacts.map(\.name) == ["Johnny Appleseed", "Lan Nguyễn"])
         let j = batch.contacts[0]
-        #expect(j.emails == ["johnny@orchard.example", "jo@school.example"])
-        #expect(j.phones == ["+1 (408) 555-0101"])
-        #expect(j[text: "company"] == "Orchard Inc." && j[text: "title"] == "Grower" && j[text: "city"] == "Cupertino")
+        #expect(j.emails.map(\.value) == ["johnny@orchard.example", "jo@school.example"])
+        #expect(j.phones.map(\.value) == ["+1 (408) 555-0101"])
+        #expect(j[text: "company"] == "Orchard Inc." && j[text: "title"] == "Grower" && j.addresses.first?.city == "Cupertino")
         #expect(j.notes.contains("anniversary: 2012-06-09"))
         #expect(j.notes.contains("spouse: Jane Appleseed"))
         #expect(j.notes.contains("url (homepage): https://orchard.example"))
-        #expect(j.notes.contains("address (home): 1 Orchard Way, Cupertino, CA, 95014, United States"))
+        #expect(
+            j.addresses == [
+                PostalAddress(street: "1 Orchard Way", city: "Cupertino", region: "CA", postcode: "95014", country: "United States", type: "home")
+            ])
+        // Apple's own label is the kind; one of the user's own ("School") is other.
+        #expect(j.emails.map(\.type) == ["work", "other"] && j.phones.map(\.type) == ["mobile"])
         #expect(!j.notes.contains { $0.contains("9j/4AAQ") || $0.contains("x-ab") || $0.contains("_$!<") })
         #expect(j.tags == ["family"])
         #expect(j.givenName == "Johnny" && j.familyName == "Appleseed")
@@ -46,8 +51,8 @@ import Testing
         let batch = try VCard.read(fixture("android-21.vcf"))
         #expect(batch.contacts.map(\.name) == ["Jürgen Müller", "only.mail@example.com", "+1 555 0104", "Acme Plumbing"])
         #expect(batch.contacts[0].notes == ["nickname: Jogi"])
-        #expect(batch.contacts[1].emails == ["only.mail@example.com"])
-        #expect(batch.contacts[2].phones == ["+1 555 0104"])
+        #expect(batch.contacts[1].emails.map(\.value) == ["only.mail@example.com"])
+        #expect(batch.contacts[2].phones.map(\.value) == ["+1 555 0104"])
         #expect(
             AddressBookTests.warnings(batch) == [
                 "card 2 (line 9): the card has no name (FN or N): named by its e-mail, only.mail@example.com",
@@ -81,32 +86,46 @@ import Testing
 
     @Test func thunderbirdLowercase() throws {
         let t = try #require(try AddressBookTests.read("thunderbird-lowercase.vcf").contacts.first)
-        #expect(t.name == "Tina Bauer" && t.emails == ["tina@bauer.example"] && t[text: "company"] == "Bauer GmbH" && t[text: "title"] == "Buyer")
+        #expect(
+            t.name == "Tina Bauer" && t.emails.map(\.value) == ["tina@bauer.example"] && t[text: "company"] == "Bauer GmbH"
+                && t[text: "title"] == "Buyer")
         #expect(t.notes == ["department: Einkauf", "url: http://bauer.example"])
     }
 
     @Test func outlook() throws {
         let batch = try AddressBookTests.read("outlook.vcf")
         let o = try #require(batch.contacts.first)
-        #expect(o.name == "Oscar Olsen" && o[text: "company"] == "Contoso" && o[text: "title"] == "Account Manager" && o[text: "city"] == "Redmond")
-        #expect(o.emails == ["oscar@contoso.example"] && o.phones == ["(425) 555-0107", "(425) 555-0108"])
+        #expect(
+            o.name == "Oscar Olsen" && o[text: "company"] == "Contoso" && o[text: "title"] == "Account Manager"
+                && o.addresses.first?.city == "Redmond")
+        #expect(o.emails.map(\.value) == ["oscar@contoso.example"] && o.phones.map(\.value) == ["(425) 555-0107", "(425) 555-0108"])
         // The card's design, its picture and the printed label (ADR says it) are not about the person.
-        #expect(o.notes == ["department: Sales", "address (work): 1 Microsoft Way, Redmond, WA, 98052, United States of America"])
+        #expect(o.notes == ["department: Sales"])
+        #expect(
+            o.addresses == [
+                PostalAddress(
+                    street: "1 Microsoft Way", city: "Redmond", region: "WA", postcode: "98052", country: "United States of America", type: "work")
+            ])
+        #expect(o.phones.map(\.type) == ["work", "mobile"])
         let unicode = try AddressBookTests.read("outlook-utf16.vcf")
-        #expect(unicode.contacts.map(\.name) == ["Hiro Ōta"] && unicode.contacts[0].emails == ["hiro@ota.example"])
+        #expect(unicode.contacts.map(\.name) == ["Hiro Ōta"] && unicode.contacts[0].emails.map(\.value) == ["hiro@ota.example"])
     }
 
     @Test func gmailEvolutionBlackBerryLotus() throws {
         let g = try #require(try AddressBookTests.read("gmail.vcf").contacts.first)
-        #expect(g.emails == ["grace@home.example", "grace@navy.example"] && g.phones == ["+1 555 0109"])
+        #expect(g.emails.map(\.value) == ["grace@home.example", "grace@navy.example"] && g.phones.map(\.value) == ["+1 555 0109"])
         #expect(g.tags == ["mycontacts", "starred", "engineers"])
         #expect(g.notes.contains("url (Blog): https://grace.example"))
         let e = try #require(try AddressBookTests.read("evolution.vcf").contacts.first)
-        #expect(e.name == "Eva Ebert" && e.uid == "pas-id-5F3A1B2C00000001" && e.emails == ["eva@ebert.example"] && e[text: "city"] == "Leeds")
+        #expect(
+            e.name == "Eva Ebert" && e.uid == "pas-id-5F3A1B2C00000001" && e.emails.map(\.value) == ["eva@ebert.example"]
+                && e.addresses.first?.city == "Leeds")
         #expect(e.notes.contains("spouse: Emil Ebert") && e.notes.contains("blog: https://eva.example/blog"))
         #expect(!e.notes.contains { $0.contains("Ebert, Eva") })
         let b = try #require(try AddressBookTests.read("blackberry.vcf").contacts.first)
-        #expect(b.name == "Bob Berry" && b.phones == ["+1 519 555 0111", "+1 519 555 0112"] && b.emails == ["bob@berry.example"])
+        #expect(
+            b.name == "Bob Berry" && b.phones.map(\.value) == ["+1 519 555 0111", "+1 519 555 0112"] && b.emails.map(\.value) == ["bob@berry.example"]
+        )
         let l = try #require(try AddressBookTests.read("lotus-notes.vcf").contacts.first)
         #expect(l.name == "Dr. Linda M. Lotus PhD" && l.givenName == "Linda" && l.familyName == "Lotus" && l[text: "company"] == "IBM")
         #expect(l.notes == ["Met at Lotusphere\r\nasked about Domino"])
@@ -117,9 +136,9 @@ import Testing
         #expect(batch.errors.isEmpty, "\(batch.errors)")
         let s = try #require(batch.contacts.first)
         #expect(batch.contacts.count == 1)
-        #expect(s.name == "Simon Perreault" && s[text: "company"] == "Viagenie" && s[text: "city"] == "Quebec")
-        #expect(s.emails == ["simon@home.example", "simon.perreault@viagenie.example"])
-        #expect(s.phones == ["+1-418-656-9254 ext. 102", "+1-418-262-6501"])
+        #expect(s.name == "Simon Perreault" && s[text: "company"] == "Viagenie" && s.addresses.first?.city == "Quebec")
+        #expect(s.emails.map(\.value) == ["simon@home.example", "simon.perreault@viagenie.example"])
+        #expect(s.phones.map(\.value) == ["+1-418-656-9254 ext. 102", "+1-418-262-6501"])
         #expect(s.notes.contains("birthday: --0412"))
         #expect(s.tags == ["board-games"])
         #expect(AddressBookTests.warnings(batch) == ["card 2 (line 17): group \"Board Games\": 1 of its 2 members are not in the file"])
@@ -166,8 +185,9 @@ import Testing
     }
 
     /// Import time is linear in the width of a record (it was quadratic: 121 s and 11 minutes).
-    /// Debug builds are several times slower than release, so the bound is generous here; the
-    /// release figures are in the commit message.
+    /// Debug builds are several times slower than release, and the whole suite runs at once on
+    /// two cores, so the bound is generous (quadratic reading took minutes); the release figures
+    /// are in the commit message.
     @Test func wideRecordsReadInLinearTime() throws {
         var card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Wide Card\r\n"
         for i in 0..<20_000 { card += "X-UNKNOWN-\(i):value \(i)\r\n" }
@@ -175,12 +195,12 @@ import Testing
         var clock = ContinuousClock.now
         let batch = try VCard.read(Array(card.utf8))
         #expect(batch.contacts.first?.notes.count == 20_000)
-        #expect(ContinuousClock.now - clock < .seconds(5))
+        #expect(ContinuousClock.now - clock < .seconds(30))
         let header = "name," + (0..<100_000).map { "col\($0)" }.joined(separator: ",")
         let row = "Ana," + (0..<100_000).map { "v\($0)" }.joined(separator: ",")
         clock = ContinuousClock.now
         let csv = try CSVImport.read(Array((header + "\n" + row + "\n").utf8))
         #expect(csv.contacts.first?.notes.count == 100_000)
-        #expect(ContinuousClock.now - clock < .seconds(5))
+        #expect(ContinuousClock.now - clock < .seconds(30))
     }
 }

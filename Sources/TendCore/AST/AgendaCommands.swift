@@ -32,3 +32,34 @@ public enum ItemReference: Sendable {
         }
     }
 }
+
+extension AgendaCommand {
+    /// The expressions the command holds, in the order written.
+    public var exprs: [Expr] {
+        func maybe(_ e: Expr?) -> [Expr] { e.map { [$0] } ?? [] }
+        switch self {
+        case .page(let on, _, _, let limit): return maybe(on) + maybe(limit)
+        case .done(let item, let note): return item.exprs + maybe(note)
+        case .dismiss(let item, let duration): return item.exprs + maybe(duration)
+        case .snooze(let item, let duration, let until): return item.exprs + maybe(duration) + maybe(until)
+        case .snoozeMany(let query, let duration, let until): return [query] + maybe(duration) + maybe(until)
+        }
+    }
+
+    /// The people the command names with @handles outside its expressions.
+    public var people: [Person] {
+        switch self {
+        case .done(.rule(let p, _), _), .dismiss(.rule(let p, _), _), .snooze(.rule(let p, _), _, _): return [p]
+        default: return []
+        }
+    }
+}
+
+extension ItemReference {
+    var exprs: [Expr] {
+        switch self {
+        case .number(let e): return [e]
+        case .rule(_, let name): return [name]
+        }
+    }
+}

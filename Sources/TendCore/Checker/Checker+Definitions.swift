@@ -64,12 +64,13 @@ extension Checker {
             dependencies[key] = checked(f.body, fnScope(f.params)).deps
         case "score":
             guard let s = definitions.scores[name] else { return }
-            dependencies[key] = checked(s.value, Scope(row: "contacts")).deps
+            dependencies[key] = checked(s.value, Scope(row: "contacts", named: s.row)).deps
         case "rule":
             guard let r = definitions.rules.first(where: { $0.name == name }) else { return }
-            var deps = checked(r.when, Scope(row: "contacts")).deps
-            deps.formUnion(checked(r.message, Scope(row: "contacts")).deps)
-            if let p = r.priority { deps.formUnion(checked(p, Scope(row: "contacts")).deps) }
+            let scope = Scope(row: "contacts", named: r.row)
+            var deps = checked(r.when, scope).deps
+            deps.formUnion(checked(r.message, scope).deps)
+            if let p = r.priority { deps.formUnion(checked(p, scope).deps) }
             dependencies[key] = deps
         default:
             return
@@ -239,44 +240,10 @@ extension Checker {
     /// a score or a field is worked out once (per view, per contact) and counts one step; a
     /// query's clauses count once (its rows are counted when it runs). Saturates past the limit.
     func steps(_ e: Expr) -> Int {
-        let cap = Checker.maxSteps + 1
-        func add(_ a: Int, _ b: Int) -> Int { min(cap, a + b) }
-        switch e.kind {
-        case .literal, .handle, .tag, .me, .it, .name:
-            return 1
-        case .interpolated(let parts):
-            return parts.reduce(1) { n, p in if case .expr(let x) = p { return add(n, steps(x)) } else { return n } }
-        case .list(let items):
-            return items.reduce(1) { add($0, steps($1)) }
-        case .record(let fields):
-            return fields.reduce(1) { add($0, steps($1.1)) }
-        case .unary(_, let x), .member(let x, _):
-            return add(1, steps(x))
-        case .binary(_, let a, let b):
-            return add(add(1, steps(a)), steps(b))
-        case .ifThen(let c, let t, let f):
-            return add(add(add(1, steps(c)), steps(t)), f.map(steps) ?? 0)
-        case .call(let name, let args):
-            let own = Builtin.byName[name] == nil ? (facts.fnSteps[name] ?? 1) : 1
-            return args.reduce(own) { add($0, steps($1)) }
-        case .query(let q):
-            var n = 1
-            for x in Checker.sourceExprs(q.source) + [q.filter, q.limit].compactMap({ $0 }) { n = add(n, steps(x)) }
-            for x in q.groupBy + q.sortBy.map(\.0) + q.show.map(\.0) { n = add(n, steps(x)) }
-            return n
-        }
-    }
-
-    /// The expressions in a query's source (`who serves M`, `timeline @x`, …).
-    static func sourceExprs(_ s: QuerySource) -> [Expr] {
-        switch s {
-        case .expr(let e), .timeline(let e), .path(let e), .why(let e): return [e]
-        case .agenda(let on): return on.map { [$0] } ?? []
-        case .gaps(let m): return m.map { [$0] } ?? []
-        case .who(.serves(let m)): return m.map { [$0] } ?? []
-        case .who(.canHelp(let e)), .who(.knows(let e)): return [e]
-        case .who(.isOverdue), .rules, .progress, .connectors, .report: return []
-        }
+        var n = 1
+        if case .call(let name, _) = e.kind, Builtin.byName[name] == nil { n = facts.fnSteps[name] ?? 1 }
+        for child in e.children { n = min(Checker.maxSteps + 1, n + steps(child)) }
+        return n
     }
 
     /// The steps of an expression after those of every fn it reaches are known. The fns are
@@ -329,8 +296,9 @@ extension Checker {
         }
     }
 
-    mutating func checkRule(_ s: Statement, _ name: String, _ when: Expr, _ message: Expr, _ priority: Expr?) {
-        let scope = Scope(row: "contacts")
+    mutating func checkRule(_ s: Statement, _ name: String, _ row: RowName?, _ when: Expr, _ message: Expr, _ priority: Expr?) {
+        if let row { checkRowName(row, "contacts") }
+        let scope = Scope(row: "contacts", named: row?.name)
         var deps = checked(when, scope).deps
         currentDeps = []
         expect(message, .string, scope, "the reminder")
@@ -345,7 +313,7 @@ extension Checker {
         if admit(Definitions.key(.rule, name), deps, steps: steps, s) != .refused { definitions.define(s) }
     }
 
-    mutating func checkScore(_ s: Statement, _ name: String, _ value: Expr) {
+    mutating func checkScore(_ s: Statement, _ name: String, _ row: RowName?, _ value: Expr) {
         checkName(name, s)
         if Schema.contacts.field(name) != nil {
             report("'\(name)' is a contact field; a score needs a name of its own", s.range)
@@ -354,7 +322,8 @@ extension Checker {
         let previous = definitions.scores[name]
         definitions.define(s)
         currentDeps = []
-        expect(value, .number, Scope(row: "contacts"), "a score")
+        if let row { checkRowName(row, "contacts") }
+        expect(value, .number, Scope(row: "contacts", named: row?.name), "a score")
         let deps = currentDeps
         if admit(Definitions.key(.score, name), deps, steps: expandedSteps(value, deps), s) == .refused {
             if let previous { definitions.scores[name] = previous } else { _ = definitions.drop(.score, name) }

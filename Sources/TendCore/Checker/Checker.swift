@@ -49,10 +49,33 @@ public struct Checker {
     /// Scope of an expression: the row in view (a collection's name), parameters, a group.
     struct Scope {
         var row: String?
+        /// The name `as` gave the row in view (`contacts as c`).
+        var rowName: String?
         var locals: [String: ValueType] = [:]
         var grouped = false
         var groupKeys: [String] = []
-        init(row: String? = nil) { self.row = row }
+        init(row: String? = nil, named rowName: String? = nil) {
+            self.row = row
+            self.rowName = rowName
+        }
+
+        /// The type of the row in view: a contact, a row of a collection, or unknown.
+        var rowType: ValueType {
+            guard let row else { return .any }
+            if row == "contacts" { return .contact }
+            return Schema.collection(row: row) != nil ? .row(row) : .any
+        }
+
+        /// The scope of a query nested in this one, over `collection`'s rows named `name`: the
+        /// row this scope named is a local there.
+        func nested(over collection: String?, named name: String?) -> Scope {
+            var s = self
+            if let outer = rowName { s.locals[outer] = rowType }
+            s.row = collection ?? "*"
+            s.rowName = name
+            s.grouped = false
+            return s
+        }
     }
 
     // MARK: - Statements
@@ -164,12 +187,12 @@ public struct Checker {
         case .fnDef(let name, let params, let body):
             mutations.append(s)
             checkFn(s, name, params, body)
-        case .ruleDef(let name, let when, let message, let priority, _):
+        case .ruleDef(let name, let row, let when, let message, let priority, _):
             mutations.append(s)
-            checkRule(s, name, when, message, priority)
-        case .scoreDef(let name, let value):
+            checkRule(s, name, row, when, message, priority)
+        case .scoreDef(let name, let row, let value):
             mutations.append(s)
-            checkScore(s, name, value)
+            checkScore(s, name, row, value)
         case .drop:
             mutations.append(s)
         case .load(let path), .save(let path, _):
@@ -210,6 +233,8 @@ public struct Checker {
         var m: [String: ValueType] = [:]
         for f in Schema.contacts.fields where !f.derived && !["id", "own_cadence"].contains(f.name) { m[f.name] = f.type }
         m["cadence"] = .duration
+        // Read as lists of text, set with text or records that give each one's type.
+        for f in Interpreter.listFields { m[f] = .list(.any) }
         return m
     }()
     static let contactFlags: Set<String> = ["internal", "expert", "passionate", "honors_referrals"]
@@ -312,9 +337,14 @@ public struct Checker {
         }
     }
 
+    /// A type in words with its article: "a contact", "an interaction", "a collection of referrals".
     func article(_ t: ValueType) -> String {
-        let s = t.description
-        if case .rows = t { return s }
+        var s = t.description
+        switch t {
+        case .rows(nil): return s
+        case .row(let c): s = Schema.collection(row: c)?.rowName ?? c
+        default: break
+        }
         return (["a", "e", "i", "o", "u"].contains(s.first.map(String.init) ?? "") ? "an " : "a ") + s
     }
 
@@ -358,6 +388,10 @@ public struct Checker {
         case .me:
             return .record
         case .it:
+            if scope.grouped {
+                report(Checker.notAKey("'it' is one row, and a group has many", scope), e.range)
+                return .any
+            }
             if let row = scope.row { return row == "contacts" ? .contact : .row(row) }
             report("'it' is the row in view, and there is none here (use it inside where, sort by, show, a rule or a score)", e.range)
             return .any
@@ -399,6 +433,14 @@ public struct Checker {
     }
 
     private mutating func resolve(_ e: Expr, _ n: String, _ scope: Scope) -> ValueType {
+        if n == scope.rowName {
+            if scope.grouped {
+                report("'\(n)' names one row; after group by, use it inside an aggregate, as in sum(\(n).spend)", e.range)
+                return .any
+            }
+            e.resolution = .row
+            return scope.rowType
+        }
         if let t = scope.locals[n] {
             e.resolution = .local(n)
             return t
@@ -411,6 +453,10 @@ public struct Checker {
             if n == "count" {
                 e.resolution = .field(n)
                 return .number
+            }
+            if let row = scope.row, Schema.collection(row: row)?.field(n) != nil || (row == "contacts" && definitions.scores[n] != nil) {
+                report(Checker.notAKey("'\(n)' is not a key of the groups", scope), e.range)
+                return .any
             }
         }
         if let row = scope.row, let spec = Schema.collection(row: row) {
@@ -495,7 +541,7 @@ public struct Checker {
                 let hint = stageHint(l, r, lt, rt)
                 report(
                     "cannot compare \(article(lt)) with \(article(rt)); the result would always be \(op == "==" ? "false" : "true")", e.range,
-                    suggestion: hint)
+                    suggestion: hint, notes: outerRowNote(l, r, scope))
             }
             return .bool
         case "<", "<=", ">", ">=":
@@ -556,6 +602,17 @@ public struct Checker {
     }
 
     static let comparisons: Set<String> = ["==", "!=", "<", "<=", ">", ">="]
+
+    /// When `it` is compared inside a nested query, the row of the query around it was likely
+    /// meant: `it` is always the innermost row.
+    private func outerRowNote(_ l: Expr, _ r: Expr, _ scope: Scope) -> [String] {
+        guard [l, r].contains(where: { if case .it = $0.kind { return true } else { return false } }), let row = scope.row,
+            Schema.collection(row: row) != nil
+        else { return [] }
+        return [
+            "'it' is the innermost row (here \(article(scope.rowType))); to mean the row of the query around it, name that row with as: contacts as c where count(referrals where contact == c) > 0 (in a rule: rule \"…\" as c when …)"
+        ]
+    }
 
     private func stageHint(_ l: Expr, _ r: Expr, _ lt: ValueType, _ rt: ValueType) -> String? {
         if lt == .stage, case .literal(.string(let s)) = r.kind, Stage(name: s) != nil { return s }
@@ -629,24 +686,65 @@ public struct Checker {
         }
     }
 
-    private mutating func checkArgsAsAggregate(_ name: String, _ args: [Expr], _ scope: Scope, _ e: Expr) -> ValueType? {
-        // count(contacts where …), sum(spending, amount): a collection first, then a per-row expression.
-        guard let first = args.first else { return nil }
-        let t = check(first, scope)
-        guard case .rows(let c) = t else {
-            if case .list = t, args.count == 1 { return name == "count" ? .number : .any }
-            return nil
+    /// count, sum, avg, min and max: over a collection and a per-row expression
+    /// (`sum(spending, amount)`), a list, a group's rows (`sum(spend)` after group by), or plain
+    /// values (`max(a, b)`). Each argument is checked once.
+    private mutating func checkAggregate(_ e: Expr, _ name: String, _ args: [Expr], _ scope: Scope) -> ValueType {
+        let extremum = name == "min" || name == "max"
+        guard let first = args.first else {
+            if scope.grouped && name == "count" { return .number }
+            report(
+                extremum
+                    ? "\(name) takes two or more values, a list, or a collection and a field"
+                    : "\(name)() without arguments only works after group by", e.range)
+            return extremum ? .any : .number
         }
+        // Inside an aggregate the row in view is a group's member again (or a collection's row).
+        var rowScope = scope
+        rowScope.grouped = false
+        let t = check(first, extremum && args.count >= 2 ? scope : rowScope)
+        if case .rows(let c) = t { return checkCollectionAggregate(e, name, args, c, scope) }
+        if case .list = t, args.count == 1 { return name == "count" ? .number : .any }
+        if extremum && args.count >= 2 {
+            var result = t
+            for a in args.dropFirst() {
+                let at = check(a, scope)
+                if result == .null || result == .any { result = at }
+            }
+            return result
+        }
+        if scope.grouped {
+            if name == "count" {
+                report("count() in a group takes no argument", e.range)
+                return .number
+            }
+            if args.count == 1 { return name == "sum" || name == "avg" ? (t == .duration ? .duration : .number) : t }
+        }
+        if extremum {
+            report("\(name) takes two or more values, a list, or a collection and a field", e.range)
+            return .any
+        }
+        if t != .any && t != .null {
+            report(
+                "\(name) takes a collection or a list, not \(article(t))", first.range,
+                notes: scope.row != nil ? ["in a group by query, write it after show: … group by x show \(name)(…)"] : [])
+        }
+        return .number
+    }
+
+    /// `count(contacts where …)`, `sum(spending, amount)`: a collection, then a per-row expression.
+    private mutating func checkCollectionAggregate(_ e: Expr, _ name: String, _ args: [Expr], _ collection: String?, _ scope: Scope) -> ValueType {
         if args.count > 2 { report("\(name) takes a collection and one expression", e.range) }
         if name == "count" {
             if args.count > 1 { report("count takes only a collection; filter it with where", args[1].range) }
             return .number
         }
         guard args.count == 2 else {
-            report("\(name) of a collection needs the value to take from each row: \(name)(\(first.range == e.range ? "rows" : "…"), field)", e.range)
+            report(
+                "\(name) of a collection needs the value to take from each row: \(name)(\(args[0].range == e.range ? "rows" : "…"), field)", e.range)
             return .any
         }
-        let vt = check(args[1], Scope(row: c))
+        let vt = check(args[1], scope.nested(over: collection, named: nil))
         if name == "sum" || name == "avg" {
             if !compatible(vt, .number) && vt != .duration { report("\(name) needs numbers, not \(article(vt))", args[1].range) }
             return name == "avg" ? .number : vt == .duration ? .duration : .number
@@ -670,44 +768,7 @@ public struct Checker {
             for a in args { _ = check(a, scope) }
             return .any
         }
-        if Builtin.aggregates.contains(name) {
-            if let t = checkArgsAsAggregate(name, args, scope, e) { return t }
-            if scope.grouped {
-                if name == "count" {
-                    if !args.isEmpty { report("count() in a group takes no argument", e.range) }
-                    return .number
-                }
-                if args.count == 1 {
-                    var inner = scope
-                    inner.grouped = false
-                    let t = check(args[0], inner)
-                    return name == "sum" || name == "avg" ? (t == .duration ? .duration : .number) : t
-                }
-            }
-            if name == "min" || name == "max" {
-                if args.count >= 2 {
-                    var t: ValueType?
-                    for a in args {
-                        let at = check(a, scope)
-                        if t == nil || t == .null || t == .any { t = at }
-                    }
-                    return t ?? .any
-                }
-                report("\(name) takes two or more values, a list, or a collection and a field", e.range)
-                return .any
-            }
-            if args.isEmpty {
-                report("\(name)() without arguments only works after group by", e.range)
-            } else {
-                let t = check(args[0], scope)
-                if t != .any && t != .null {
-                    report(
-                        "\(name) takes a collection or a list, not \(article(t))", args[0].range,
-                        notes: scope.row != nil ? ["in a group by query, write it after show: … group by x show \(name)(…)"] : [])
-                }
-            }
-            return .number
-        }
+        if Builtin.aggregates.contains(name) { return checkAggregate(e, name, args, scope) }
         if !b.arity.contains(args.count) {
             let n = b.arity.lowerBound == b.arity.upperBound ? "\(b.arity.lowerBound)" : "\(b.arity.lowerBound) to \(b.arity.upperBound)"
             report("\(name) takes \(n) argument\(b.arity.upperBound == 1 ? "" : "s"), not \(args.count): \(b.signature)", e.range)
@@ -831,27 +892,25 @@ public struct Checker {
             expect(who, .contact, outer, "why's contact")
             collection = nil
         }
-        var scope = outer
-        scope.row = collection ?? ""
-        scope.grouped = false
-        if collection == nil { scope.row = "" }
-        if let f = q.filter { expect(f, .bool, rowScope(scope, collection), "a where condition") }
+        if let named = q.named { checkRowName(named, collection ?? "*") }
+        let scope = outer.nested(over: collection, named: q.named?.name)
+        if let f = q.filter { expect(f, .bool, scope, "a where condition") }
         var resultCollection: String? = collection
         if !q.groupBy.isEmpty {
             var keys: [String] = []
             for g in q.groupBy {
-                _ = check(g, rowScope(scope, collection))
+                _ = check(g, scope)
                 keys.append(columnName(g))
             }
-            var gs = rowScope(scope, collection)
+            var gs = scope
             gs.grouped = true
             gs.groupKeys = keys
             for (k, _) in q.sortBy { _ = check(k, gs) }
             for (s, _) in q.show { _ = check(s, gs) }
             resultCollection = nil
         } else {
-            for (k, _) in q.sortBy { _ = check(k, rowScope(scope, collection)) }
-            for (s, _) in q.show { _ = check(s, rowScope(scope, collection)) }
+            for (k, _) in q.sortBy { _ = check(k, scope) }
+            for (s, _) in q.show { _ = check(s, scope) }
             if !q.show.isEmpty { resultCollection = nil }
         }
         if let l = q.limit { expect(l, .number, outer, "limit") }
@@ -859,10 +918,20 @@ public struct Checker {
         return .rows(nil)
     }
 
-    private func rowScope(_ s: Scope, _ collection: String?) -> Scope {
-        var r = s
-        r.row = collection ?? "*"
-        return r
+    /// After group by, a row's field is read inside an aggregate: the groups have many rows.
+    static func notAKey(_ what: String, _ scope: Scope) -> String {
+        let keys = scope.groupKeys.isEmpty ? "" : "a key (\(scope.groupKeys.joined(separator: ", "))) or "
+        return "\(what); after group by, show \(keys)an aggregate over each group's rows: count(), sum(x), max(x), …"
+    }
+
+    /// The name `as` gives a row must not hide a field of the row or a word of the language.
+    mutating func checkRowName(_ named: RowName, _ collection: String) {
+        let n = named.name
+        if Schema.collection(row: collection)?.field(n) != nil || (collection == "contacts" && definitions.scores[n] != nil) {
+            report("'\(n)' is a field of \(collection); name the row something else, as in: \(collection) as c", named.range)
+        } else if Schema.collection(named: n) != nil || Parser.statementWords.contains(n) || Stage(name: n) != nil {
+            report("'\(n)' is already a word of the language; name the row something else", named.range)
+        }
     }
 }
 

@@ -28,11 +28,12 @@ extension Interpreter {
         for c in v.net.contacts {
             if let until = c.snoozedUntil, until > v.today { continue }
             try charge(rules.count, .none)
-            let ctx = Ctx(row: .contact(c.id))
+            let plain = Ctx(row: .contact(c.id))
             var overdue: Value?
             var sortName: String?
             for boxed in rules {
                 ruleInView = boxed.rule.name
+                let ctx = boxed.rule.row == nil ? plain : Ctx(row: plain.row, naming: boxed.rule.row)
                 let (fires, message, priority) = try within(boxed.rule.file) { () throws -> (Bool, String, Decimal) in
                     guard try eval(boxed.rule.when, ctx).isTrue else { return (false, "", 0) }
                     return (true, try display(eval(boxed.rule.message, ctx)), try priorityValue(boxed.rule, ctx))
@@ -75,7 +76,7 @@ extension Interpreter {
         try enterRules("why", range)
         evaluatingRules += 1
         defer { evaluatingRules -= 1 }
-        let ctx = Ctx(row: .contact(id))
+        let plain = Ctx(row: .contact(id))
         var rows: [Value] = []
         func add(_ what: String, _ expr: String, _ value: Value) {
             rows.append(.record(Record(keys: ["what", "expression", "value"], values: [.string(what), .string(expr), value])))
@@ -85,6 +86,7 @@ extension Interpreter {
         let states = try agendaBook.itemStates()
         for rule in definitions.rules {
             ruleInView = rule.name
+            let ctx = rule.row == nil ? plain : Ctx(row: plain.row, naming: rule.row)
             let saved = source
             source = rule.file ?? source
             defer { source = saved }
@@ -102,9 +104,11 @@ extension Interpreter {
                 let label = rule.priority != nil ? "  priority" : "  score priority"
                 if rule.priority == nil { source = definitions.scores["priority"]?.file ?? source }
                 if let p = priorityExpr {
+                    // The score's terms see its own name for the contact.
+                    let termCtx = rule.priority != nil ? ctx : Ctx(row: plain.row, naming: definitions.scores["priority"]?.row)
                     var total = Decimal(0)
                     for (sign, term) in terms(p) {
-                        let v = try eval(term, ctx)
+                        let v = try eval(term, termCtx)
                         let n = (v.numberValue ?? 0) * (sign ? 1 : -1)
                         total += n
                         add(label, (sign ? "+ " : "- ") + sliceOf(term), .number(n))

@@ -22,6 +22,8 @@ public struct Definitions: Sendable {
         /// The text the definition was read from, for locating errors inside it.
         public var file: Source? = nil
         public var name: String
+        /// The name `as` gives the rule's contact, seen by the queries inside it.
+        public var row: String? = nil
         public var when: Expr
         public var message: Expr
         public var priority: Expr?
@@ -33,6 +35,8 @@ public struct Definitions: Sendable {
         /// The text the definition was read from, for locating errors inside it.
         public var file: Source? = nil
         public var name: String
+        /// The name `as` gives the score's contact, seen by the queries inside it.
+        public var row: String? = nil
         public var value: Expr
         public var source: String
     }
@@ -66,8 +70,9 @@ public struct Definitions: Sendable {
         case .fnDef(let name, let params, let body):
             let fn = Fn(file: s.source, name: name, params: params, body: body, source: text)
             noteDefined(.fn, name, replacing: fns.updateValue(fn, forKey: name) != nil)
-        case .ruleDef(let name, let when, let message, let priority, let log):
-            let rule = Rule(file: s.source, name: name, when: when, message: message, priority: priority, source: text, log: log)
+        case .ruleDef(let name, let row, let when, let message, let priority, let log):
+            let rule = Rule(
+                file: s.source, name: name, row: row?.name, when: when, message: message, priority: priority, source: text, log: log)
             if let i = rules.firstIndex(where: { $0.name == name }) {
                 rules[i] = rule
                 noteDefined(.rule, name, replacing: true)
@@ -75,8 +80,8 @@ public struct Definitions: Sendable {
                 rules.append(rule)
                 noteDefined(.rule, name, replacing: false)
             }
-        case .scoreDef(let name, let value):
-            let score = Score(file: s.source, name: name, value: value, source: text)
+        case .scoreDef(let name, let row, let value):
+            let score = Score(file: s.source, name: name, row: row?.name, value: value, source: text)
             noteDefined(.score, name, replacing: scores.updateValue(score, forKey: name) != nil)
         default: return false
         }

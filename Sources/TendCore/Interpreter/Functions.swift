@@ -153,7 +153,7 @@ extension Interpreter {
             return .int(group.count)
         }
         if let group = ctx.group, args.count == 1, !Interpreter.isCollection(args[0]) {
-            var values = try group.map { try eval(args[0], Ctx(row: $0, locals: ctx.locals)) }
+            var values = try group.map { try eval(args[0], Ctx(row: $0, locals: ctx.locals, naming: ctx.rowName)) }
             values.removeAll { $0.isNull }
             return try reduce(name, values, e)
         }
@@ -173,7 +173,7 @@ extension Interpreter {
             values = items
         default:
             if let group = ctx.group, args.count == 1 {
-                values = try group.map { try eval(args[0], Ctx(row: $0, locals: ctx.locals)) }
+                values = try group.map { try eval(args[0], Ctx(row: $0, locals: ctx.locals, naming: ctx.rowName)) }
             } else if name == "min" || name == "max" {
                 values = [first] + (try args.dropFirst().map { try eval($0, ctx) })
             } else if name == "count" {

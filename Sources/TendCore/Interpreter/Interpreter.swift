@@ -362,7 +362,7 @@ public final class Interpreter {
             throw fail(
                 "this statement does too much work (over \(maxWork) steps: rows visited and fns called)", range,
                 notes: [
-                    "a query inside a query over every row grows with the square of the network; narrow the inner query (contact == it, limit) or compute it once with let"
+                    "a query inside a query over every row grows with the square of the network; narrow the inner query by the outer row (contacts as c where count(referrals where contact == c) > 0) or compute it once with let"
                 ])
         }
     }
@@ -420,7 +420,24 @@ public final class Interpreter {
         var locals: [String: Value] = [:]
         var group: [Value]?
         var groupKeys: Record?
+        /// The name `as` gave the rows (of a group, the rows of its members).
+        var rowName: String?
         static let empty = Ctx()
+
+        init(row: Value? = nil, locals: [String: Value] = [:], group: [Value]? = nil, groupKeys: Record? = nil) {
+            self.row = row
+            self.locals = locals
+            self.group = group
+            self.groupKeys = groupKeys
+        }
+
+        /// The context of one row of a query (rule, score) whose rows are named `rowName`: the
+        /// row is a local too, for the queries nested inside.
+        init(row: Value?, locals: [String: Value] = [:], naming rowName: String?, group: [Value]? = nil, groupKeys: Record? = nil) {
+            self.init(row: row, locals: locals, group: group, groupKeys: groupKeys)
+            self.rowName = rowName
+            if let rowName, let row { self.locals[rowName] = row }
+        }
     }
 
     /// Evaluates with `source` set to a definition's text, so that errors inside it point there.
@@ -529,6 +546,9 @@ public final class Interpreter {
             guard let spec = Schema.collection(named: name) else { throw fail("unknown collection \(name)", e.range) }
             if name == "agenda" { return .rows(try agendaRows(on: nil, e.range)) }
             return .rows(RowSet(collection: spec, rows: try rows(of: spec, e.range)))
+        case .row:
+            guard let row = ctx.row else { throw fail("'\(n)' names a row, and no row is in view", e.range) }
+            return row
         case .stage(let s):
             return .stage(s)
         case .constant(let c):
@@ -619,26 +639,17 @@ public final class Interpreter {
         var stack = [root]
         while let e = stack.popLast() {
             switch e.kind {
-            case .literal, .handle, .tag, .me, .it: break
             case .name(let n):
                 switch e.resolution {
                 case .global(let g): found.append(g)
                 case .unresolved where definitions.lets[n] != nil: found.append(n)
                 default: break
                 }
-            case .interpolated(let parts): for case .expr(let x) in parts { stack.append(x) }
-            case .list(let items): stack += items
-            case .record(let fields): stack += fields.map(\.1)
-            case .unary(_, let x), .member(let x, _): stack.append(x)
-            case .binary(_, let a, let b): stack += [a, b]
-            case .ifThen(let c, let t, let f): stack += [c, t] + (f.map { [$0] } ?? [])
-            case .call(let name, let args):
-                stack += args
+            case .call(let name, _):
                 if Builtin.byName[name] == nil, let f = definitions.fns[name], fnsSeen.insert(name).inserted { stack.append(f.body) }
-            case .query(let q):
-                stack += Checker.sourceExprs(q.source) + [q.filter, q.limit].compactMap { $0 }
-                stack += q.groupBy + q.sortBy.map(\.0) + q.show.map(\.0)
+            default: break
             }
+            stack += e.children
         }
         return found
     }
@@ -649,11 +660,7 @@ public final class Interpreter {
     func contactID(_ handle: String, _ range: SourceRange) throws -> Int64 {
         if let p = periodView, let id = p.handles[handle] { return id }
         if let id = try model.contactID(handle: handle) { return id }
-        let handles = try view().net.contacts.map(\.handle)
-        let near = closest(handle, among: handles)
-        throw fail(
-            "no contact @\(handle)", range, suggestion: near.first.map { "@" + $0 },
-            notes: near.count > 1 ? ["other close handles: " + near.dropFirst().map { "@" + $0 }.joined(separator: ", ")] : [])
+        throw Diagnostic.noContact(handle, at: range, in: source, among: try view().net.contacts.map(\.handle), kind: .runtime)
     }
 
     func contact(_ id: Int64) throws -> Contact? {
@@ -708,7 +715,7 @@ public final class Interpreter {
 
     /// The contact's fields by name, looked up once per access instead of a chain of string compares.
     enum ContactKey: String, CaseIterable {
-        case id, name, handle, company, title, profession, email, phone, city
+        case id, name, handle, company, title, profession, email, phone, city, emails, phones, addresses
         case tags, goals, accomplishments, interests, networks, skills, serves
         case met_at, met_on, relationship, `internal`, stage, own_cadence, cadence, next_step, next_due
         case expert, passionate, honors_referrals, notes, created, snoozed_until, stage_rank, gains, referrable
@@ -733,7 +740,8 @@ public final class Interpreter {
             throw fail("contacts have no field '\(name)'", range, suggestion: closest(name, among: Schema.contacts.fields.map(\.name)).first)
         }
         if let cached = v.scores[name]?[id] { return cached }
-        let value = try once(.score, name, range) { try within(score.file) { try eval(score.value, Ctx(row: .contact(id))) } }
+        let ctx = Ctx(row: .contact(id), naming: score.row)
+        let value = try once(.score, name, range) { try within(score.file) { try eval(score.value, ctx) } }
         v.scores[name, default: [:]][id] = value
         return value
     }
@@ -751,6 +759,9 @@ public final class Interpreter {
         case .email: return .optional(v.contacts[i].email)
         case .phone: return .optional(v.contacts[i].phone)
         case .city: return .optional(v.contacts[i].city)
+        case .emails: return Interpreter.texts(v.contacts[i].emails)
+        case .phones: return Interpreter.texts(v.contacts[i].phones)
+        case .addresses: return Interpreter.texts(v.contacts[i].addresses)
         case .tags: return .list(v.contacts[i].tags.map(Value.string))
         case .goals: return .list(v.contacts[i].goals.map(Value.string))
         case .accomplishments: return .list(v.contacts[i].accomplishments.map(Value.string))

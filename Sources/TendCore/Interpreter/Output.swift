@@ -19,6 +19,8 @@ public struct Table: Sendable {
     public var rows: [[Value]]
     /// `group by` results draw as a bar chart of this column on a terminal.
     public var chartColumn: Int?
+    /// The columns that label the chart's bars (a group's keys); nil: every column before the chart's.
+    public var labelColumns: [Int]?
     /// Names and handles of the contacts that appear in cells.
     public var people: [Int64: (name: String, handle: String)]
     public init(

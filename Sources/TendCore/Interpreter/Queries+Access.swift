@@ -196,7 +196,7 @@ extension Interpreter {
         func test(_ row: Value) throws {
             seen += 1
             if seen % 100_000 == 0 { try charge(100_000, q.range) }
-            if let f = q.filter, try eval(f, Ctx(row: row, locals: locals)).isTrue { kept.append(row) }
+            if let f = q.filter, try eval(f, Ctx(row: row, locals: locals, naming: q.named?.name)).isTrue { kept.append(row) }
         }
         let backend = a.paged ? v.backendFirst : nil
         let narrowing = backend == nil ? [] : try conditions(a.narrowing, outer)

@@ -119,17 +119,17 @@ extension Interpreter {
         if !set.filtered {
             try charge(set.rows.count, q.range)
             if let f = q.filter {
-                set.rows = try set.rows.filter { try eval(f, Ctx(row: $0, locals: locals)).isTrue }
+                set.rows = try set.rows.filter { try eval(f, Ctx(row: $0, locals: locals, naming: q.named?.name)).isTrue }
             }
         }
         if !q.groupBy.isEmpty { return try group(q, set, locals) }
-        if !q.sortBy.isEmpty { set.rows = try sort(set.rows, q.sortBy, locals) }
+        if !q.sortBy.isEmpty { set.rows = try sort(set.rows, q.sortBy, locals, naming: q.named?.name) }
         if let l = q.limit { set.rows = Array(set.rows.prefix(try limit(l, outer))) }
         if !q.show.isEmpty {
             let names = showNames(q.show)
             let clause = q.show[0].0.range.to(q.show[q.show.count - 1].0.range)
             set.rows = try set.rows.map { row in
-                let ctx = Ctx(row: row, locals: locals)
+                let ctx = Ctx(row: row, locals: locals, naming: q.named?.name)
                 return try kept(.record(Record(keys: names, values: try q.show.map { try eval($0.0, ctx) })), clause)
             }
             set.columns = names
@@ -160,8 +160,8 @@ extension Interpreter {
     }
 
     /// Sorts by several keys; nulls go last whichever the direction.
-    func sort(_ rows: [Value], _ keys: [(Expr, descending: Bool)], _ locals: [String: Value]) throws -> [Value] {
-        let keyed = try rows.enumerated().map { (i, r) in (i, r, try keys.map { try eval($0.0, Ctx(row: r, locals: locals)) }) }
+    func sort(_ rows: [Value], _ keys: [(Expr, descending: Bool)], _ locals: [String: Value], naming: String? = nil) throws -> [Value] {
+        let keyed = try rows.enumerated().map { (i, r) in (i, r, try keys.map { try eval($0.0, Ctx(row: r, locals: locals, naming: naming)) }) }
         return keyed.sorted { a, b in
             Interpreter.precedes(a.2, b.2, keys.map(\.descending)) ?? (a.0 < b.0)
         }.map(\.1)
@@ -185,7 +185,7 @@ extension Interpreter {
         var order: [[Value]] = []
         var groups: [String: (key: [Value], rows: [Value])] = [:]
         for row in set.rows {
-            let ctx = Ctx(row: row, locals: locals)
+            let ctx = Ctx(row: row, locals: locals, naming: q.named?.name)
             var combos: [[Value]] = [[]]
             for g in q.groupBy {
                 let v = try eval(g, ctx)
@@ -205,13 +205,13 @@ extension Interpreter {
                 groups[id]!.rows.append(row)
             }
         }
-        let showNamesList = q.show.isEmpty ? ["count"] : showNames(q.show)
+        let showNamesList = q.show.isEmpty ? ["count"] : groupShowNames(q, keys: keyNames)
         var records: [Value] = []
         for key in order {
             let id = key.map { groupKeyText($0) }.joined(separator: "\u{1F}")
             let members = groups[id]!.rows
             let keys = Record(keys: keyNames, values: key)
-            let ctx = Ctx(row: nil, locals: locals, group: members, groupKeys: keys)
+            let ctx = Ctx(row: nil, locals: locals, naming: q.named?.name, group: members, groupKeys: keys)
             var r = keys
             if q.show.isEmpty {
                 r["count"] = .int(members.count)
@@ -240,13 +240,16 @@ extension Interpreter {
             let keyed = try result.map { rec -> (Value, [Value]) in
                 guard case .record(let r) = rec else { return (rec, []) }
                 let members = groups[r.values.prefix(keyNames.count).map(groupKeyText).joined(separator: "\u{1F}")]?.rows ?? []
-                let ctx = Ctx(row: rec, locals: locals, group: members, groupKeys: r)
+                var ctx = Ctx(row: rec, locals: locals, group: members, groupKeys: r)
+                ctx.rowName = q.named?.name
                 return (rec, try q.sortBy.map { try eval($0.0, ctx) })
             }
             result = keyed.sorted { a, b in Interpreter.precedes(a.1, b.1, q.sortBy.map(\.descending)) ?? false }.map(\.0)
         }
         if let l = q.limit { result = Array(result.prefix(try limit(l, Ctx(locals: locals)))) }
-        return RowSet(collection: nil, rows: result, columns: keyNames + showNamesList, grouped: true)
+        // A key that `show` names is shown where `show` puts it, once.
+        let columns = keyNames.filter { !showNamesList.contains($0) } + showNamesList
+        return RowSet(collection: nil, rows: result, columns: columns, groupKeys: keyNames)
     }
 
     private func groupKeyText(_ v: Value) -> String {
@@ -492,12 +495,9 @@ extension Interpreter {
             cells.forEach(note)
             rows.append(cells)
         }
-        var chart: Int?
-        if set.grouped, let i = columns.lastIndex(where: { $0 == "count" || $0.hasPrefix("count") }) ?? (columns.count > 1 ? columns.count - 1 : nil)
-        {
-            chart = i
-        }
-        return Table(title: title, columns: columns, rows: rows, chartColumn: chart, people: people)
+        var table = Table(title: title, columns: columns, rows: rows, people: people)
+        if let keys = set.groupKeys { table.chartGroups(keys: keys) }
+        return table
     }
 
     /// A contact's card: every field, then the timeline.
@@ -512,7 +512,7 @@ extension Interpreter {
         guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
         var fields: [(String, Value)] = []
         for f in Schema.contacts.fields where f.name != "id" {
-            fields.append((f.name, try contactField(id, f.name, .none)))
+            fields.append((f.name, try Interpreter.onCard(f.name, c) ?? contactField(id, f.name, .none)))
         }
         for name in definitions.scores.keys.sorted() { fields.append((name, try contactField(id, name, .none))) }
         return Card(name: c.name, handle: c.handle, fields: fields, timeline: try table(timeline(id)))

@@ -169,9 +169,7 @@ public enum ScriptWriter {
         add("company", c.company)
         add("title", c.title)
         add("profession", c.profession)
-        add("email", c.email)
-        add("phone", c.phone)
-        add("city", c.city)
+        o += contactListOptions(c)
         add("met_at", c.metAt)
         if let d = c.metOn { o.append("met_on: \(d)") }
         add("relationship", c.relationship)
@@ -189,6 +187,29 @@ public enum ScriptWriter {
         // `add` trims the name it is given; `set … name:` keeps it as it is.
         if c.name != c.name.trimmed { lines.append("set @\(c.handle) name: \(quote(c.name))") }
         return lines
+    }
+
+    /// `email:`, `phone:` and `city:` when each is all the contact has of its kind (as before
+    /// contacts had several), else `emails:`, `phones:` and `addresses:` with every item and type.
+    static func contactListOptions(_ c: Contact) -> [String] {
+        var o: [String] = []
+        for (name, list) in [("email", c.emails), ("phone", c.phones)] {
+            if list.count == 1 && list[0].type == nil {
+                o.append("\(name): \(quote(list[0].value))")
+            } else if !list.isEmpty {
+                let items = list.map { p in p.type.map { "{value: \(quote(p.value)), type: \(quote($0))}" } ?? quote(p.value) }
+                o.append("\(name)s: [\(items.joined(separator: ", "))]")
+            }
+        }
+        if c.addresses.count == 1, let city = c.addresses[0].city, c.addresses[0] == PostalAddress(city: city) {
+            o.append("city: \(quote(city))")
+        } else if !c.addresses.isEmpty {
+            let items = c.addresses.map { a in
+                "{" + (PostalAddress.parts + ["type"]).compactMap { k in a[part: k].map { "\(k): \(quote($0))" } }.joined(separator: ", ") + "}"
+            }
+            o.append("addresses: [\(items.joined(separator: ", "))]")
+        }
+        return o
     }
 
     /// Stage changes, interactions, referrals, introductions, spending and who knows whom, each

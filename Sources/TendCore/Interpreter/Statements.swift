@@ -210,10 +210,10 @@ extension Interpreter {
             c.snoozedUntil = nil
             try apply(.updateContact(c, fields: ["snoozed_until"]))
             return [.text("@\(c.handle) is back on the agenda.")]
-        case .letDef(let name, _), .fnDef(let name, _, _), .scoreDef(let name, _):
+        case .letDef(let name, _), .fnDef(let name, _, _), .scoreDef(let name, _, _):
             try define(s)
             return [.text("Defined \(name).")]
-        case .ruleDef(let name, _, _, _, _):
+        case .ruleDef(let name, _, _, _, _, _):
             try define(s)
             return [.text("Defined rule \"\(name)\".")]
         case .drop(let kind, let nameExpr, let cascade):
@@ -462,8 +462,8 @@ extension Interpreter {
         switch s.kind {
         case .letDef(let n, _): try apply(.setDefinition(Definition(kind: .let, name: n, source: s.text)))
         case .fnDef(let n, _, _): try apply(.setDefinition(Definition(kind: .fn, name: n, source: s.text)))
-        case .scoreDef(let n, _): try apply(.setDefinition(Definition(kind: .score, name: n, source: s.text)))
-        case .ruleDef(let n, _, _, _, _): try apply(.setDefinition(Definition(kind: .rule, name: n, source: s.text)))
+        case .scoreDef(let n, _, _): try apply(.setDefinition(Definition(kind: .score, name: n, source: s.text)))
+        case .ruleDef(let n, _, _, _, _, _): try apply(.setDefinition(Definition(kind: .rule, name: n, source: s.text)))
         default: break
         }
     }
@@ -677,6 +677,9 @@ extension Interpreter {
                 case "email": c.email = try text()
                 case "phone": c.phone = try text()
                 case "city": c.city = try text()
+                case "emails": c.emails = try points(v, n, e.range)
+                case "phones": c.phones = try points(v, n, e.range)
+                case "addresses": c.addresses = try addresses(v, e.range)
                 case "met_at": c.metAt = try text()
                 case "relationship": c.relationship = try text()
                 case "next_step": c.nextStep = try text()

@@ -8,9 +8,11 @@ public struct Contact: Sendable, Equatable {
     public var company: String?
     public var title: String?
     public var profession: String?
-    public var email: String?
-    public var phone: String?
-    public var city: String?
+    /// E-mail addresses and phone numbers, the preferred one first.
+    public var emails: [ContactPoint] = []
+    public var phones: [ContactPoint] = []
+    /// Postal addresses, the preferred one first.
+    public var addresses: [PostalAddress] = []
     public var tags: [String] = []
     public var metAt: String?
     public var metOn: Day?
@@ -69,12 +71,45 @@ public struct Contact: Sendable, Equatable {
 }
 
 extension Contact {
+    /// The preferred e-mail: the first of `emails`. Setting it makes that address the preferred
+    /// one (moved first when the contact has it, else in place of the preferred one, keeping its
+    /// type); nil removes the preferred one. A contact with one e-mail reads and sets it as before.
+    public var email: String? {
+        get { emails.first?.value }
+        set { ContactPoint.prefer(newValue, in: &emails) }
+    }
+
+    /// The preferred phone, as `email` is the preferred e-mail.
+    public var phone: String? {
+        get { phones.first?.value }
+        set { ContactPoint.prefer(newValue, in: &phones) }
+    }
+
+    /// The preferred address's city. Setting it changes that address's city (an address of
+    /// only a city when the contact has none); nil leaves the rest of the address.
+    public var city: String? {
+        get { addresses.first?.city }
+        set {
+            if addresses.isEmpty {
+                if let newValue { addresses = [PostalAddress(city: newValue)] }
+                return
+            }
+            addresses[0].city = newValue
+            if addresses[0].isEmpty { addresses.removeFirst() }
+        }
+    }
+
     /// The stored fields an update can name, as `Schema` and the database name them.
     public static let storedFields: [String] = [
-        "handle", "name", "company", "title", "profession", "email", "phone", "city", "tags", "met_at", "met_on", "relationship",
-        "internal", "stage", "cadence", "next_step", "next_due", "goals", "accomplishments", "interests", "networks", "skills", "serves",
-        "expert", "passionate", "honors_referrals", "notes", "created", "snoozed_until",
+        "handle", "name", "company", "title", "profession", "email", "phone", "city", "emails", "phones", "addresses", "tags", "met_at",
+        "met_on", "relationship", "internal", "stage", "cadence", "next_step", "next_due", "goals", "accomplishments", "interests",
+        "networks", "skills", "serves", "expert", "passionate", "honors_referrals", "notes", "created", "snoozed_until",
     ]
+
+    /// The list a preferred-value field is the head of: `email` is stored as `emails`.
+    public static func storage(of field: String) -> String {
+        ["email": "emails", "phone": "phones", "city": "addresses"][field] ?? field
+    }
 
     /// Copies one stored field from another contact.
     public mutating func take(_ field: String, from c: Contact) {
@@ -84,9 +119,9 @@ extension Contact {
         case "company": company = c.company
         case "title": title = c.title
         case "profession": profession = c.profession
-        case "email": email = c.email
-        case "phone": phone = c.phone
-        case "city": city = c.city
+        case "email", "emails": emails = c.emails
+        case "phone", "phones": phones = c.phones
+        case "city", "addresses": addresses = c.addresses
         case "met_at": metAt = c.metAt
         case "met_on": metOn = c.metOn
         case "relationship": relationship = c.relationship
@@ -104,6 +139,95 @@ extension Contact {
         default: self[list: field] = c[list: field]
         }
     }
+}
+
+/// An e-mail address or a phone number with its kind, as address books keep them.
+public struct ContactPoint: Sendable, Hashable, CustomStringConvertible {
+    public var value: String
+    /// One of `types`, or nil when no one said.
+    public var type: String?
+
+    public init(_ value: String, type: String? = nil) {
+        self.value = value
+        self.type = type
+    }
+
+    /// The kinds an e-mail, phone or address may be.
+    public static let types = ["work", "home", "mobile", "other"]
+
+    /// As a card shows it: `ana@work.example (work)`.
+    public var description: String { type.map { "\(value) (\($0))" } ?? value }
+
+    /// Makes `value` the preferred one of the list (see `Contact.email`).
+    static func prefer(_ value: String?, in list: inout [ContactPoint]) {
+        guard let value else {
+            if !list.isEmpty { list.removeFirst() }
+            return
+        }
+        if let i = list.firstIndex(where: { $0.value == value }) {
+            list.insert(list.remove(at: i), at: 0)
+        } else if list.isEmpty {
+            list = [ContactPoint(value)]
+        } else {
+            list[0].value = value
+        }
+    }
+}
+
+/// A postal address in the parts vCard's ADR has (the post-office box and extended address
+/// folded into the street), and its kind.
+public struct PostalAddress: Sendable, Hashable, CustomStringConvertible {
+    public var street: String?
+    public var city: String?
+    public var region: String?
+    public var postcode: String?
+    public var country: String?
+    public var type: String?
+
+    public init(
+        street: String? = nil, city: String? = nil, region: String? = nil, postcode: String? = nil, country: String? = nil, type: String? = nil
+    ) {
+        self.street = street
+        self.city = city
+        self.region = region
+        self.postcode = postcode
+        self.country = country
+        self.type = type
+    }
+
+    /// The parts, in order: what a record of an address holds besides its `type`.
+    public static let parts = ["street", "city", "region", "postcode", "country"]
+
+    public subscript(part name: String) -> String? {
+        get {
+            switch name {
+            case "street": return street
+            case "city": return city
+            case "region": return region
+            case "postcode": return postcode
+            case "country": return country
+            default: return type
+            }
+        }
+        set {
+            let v = newValue.flatMap { $0.isEmpty ? nil : $0 }
+            switch name {
+            case "street": street = v
+            case "city": city = v
+            case "region": region = v
+            case "postcode": postcode = v
+            case "country": country = v
+            default: type = v
+            }
+        }
+    }
+
+    public var isEmpty: Bool { PostalAddress.parts.allSatisfy { self[part: $0] == nil } }
+
+    /// On one line, as the language and a card show it: `12 Main St, Irvine, CA, 92630, USA`.
+    public var formatted: String { PostalAddress.parts.compactMap { self[part: $0] }.joined(separator: ", ") }
+
+    public var description: String { type.map { "\(formatted) (\($0))" } ?? formatted }
 }
 
 /// A dated change of a contact's stage; the history is kept.

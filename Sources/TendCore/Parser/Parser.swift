@@ -323,6 +323,7 @@ public struct Parser {
                 throw error("expected the rule's name in quotes, as in: rule \"stay in touch\" when …")
             }
             advance()
+            let row = try parseRowName()
             try consume("when", "expected 'when' and a condition after the rule's name")
             let cond = try parseExpression()
             try consume("then", "expected 'then remind \"…\"' after the condition")
@@ -340,11 +341,12 @@ public struct Parser {
                     break
                 }
             }
-            return .ruleDef(name: name, when: cond, message: message, priority: priority, log: log)
+            return .ruleDef(name: name, row: row, when: cond, message: message, priority: priority, log: log)
         case "score":
             let name = try parseName("a score name after 'score'")
+            let row = try parseRowName()
             try consumeSymbol("=", "expected '=' and an expression, as in: score priority = 2 * stage_rank")
-            return .scoreDef(name: name, value: try parseExpression())
+            return .scoreDef(name: name, row: row, value: try parseExpression())
         case "drop":
             var kind: Definition.Kind?
             if let w = word(), let k = Definition.Kind(rawValue: w) {
@@ -489,16 +491,25 @@ public struct Parser {
     /// An expression that may carry query clauses: `contacts where … sort by … limit 5`.
     mutating func parseQueryExpr() throws -> Expr {
         let e = try parseExpression()
-        guard let w = word(), Parser.queryClauseWords.contains(w) else { return e }
+        let named = try parseRowName()
+        guard named != nil || (word().map { Parser.queryClauseWords.contains($0) } ?? false) else { return e }
         var query: Query
         if case .query(let q) = e.kind {
             query = q
         } else {
             query = Query(source: .expr(e), range: e.range)
         }
+        query.named = named
         try parseClauses(&query)
         query.range = e.range.to(previous.range)
         return Expr(.query(query), query.range)
+    }
+
+    /// `as c` after a query's source, a rule's name or a score's name: the name of the row.
+    mutating func parseRowName() throws -> RowName? {
+        guard match("as") else { return nil }
+        let range = peek.range
+        return RowName(try parseName("a name for the row after 'as', as in: contacts as c where …"), range)
     }
 
     mutating func parseClauses(_ q: inout Query) throws {

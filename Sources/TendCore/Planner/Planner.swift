@@ -158,7 +158,7 @@ extension Planner {
         case .name:
             switch e.resolution {
             case .field(let f): return Interpreter.ContactKey.byName[f] != nil
-            case .local, .stage, .constant: return true
+            case .local, .stage, .constant, .row: return true
             default: return false
             }
         case .interpolated(let pieces):

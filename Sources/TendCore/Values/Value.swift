@@ -91,16 +91,18 @@ public struct Row: Sendable {
 public struct RowSet: Sendable {
     public var collection: CollectionSpec?
     public var rows: [Value]
-    /// Set by `group by`: the result is counts per group and draws as a bar chart on a terminal.
-    public var grouped: Bool = false
+    /// Set by `group by`: the key columns. The result draws as a bar chart on a terminal, one
+    /// bar per group labelled by its keys.
+    public var groupKeys: [String]?
+    public var grouped: Bool { groupKeys != nil }
     public var columns: [String]?
     /// Set when the query's where-clause has been applied while the rows were made.
     var filtered = false
-    public init(collection: CollectionSpec?, rows: [Value], columns: [String]? = nil, grouped: Bool = false) {
+    public init(collection: CollectionSpec?, rows: [Value], columns: [String]? = nil, groupKeys: [String]? = nil) {
         self.collection = collection
         self.rows = rows
         self.columns = columns
-        self.grouped = grouped
+        self.groupKeys = groupKeys
     }
 }
 

@@ -1,0 +1,67 @@
+import Testing
+
+@testable import TendCore
+
+/// `group by … show …` (#23.4): the key is not repeated, and the chart draws the value `show`
+/// names first, labelled by the keys alone.
+@Suite struct GroupTests {
+    func table(_ h: Harness, _ text: String) throws -> Table {
+        guard case .table(let t)? = try h.run(text).last else { throw Diagnostic(.runtime, "no table", at: .none) }
+        return t
+    }
+
+    @Test func aShownKeyIsOneColumn() throws {
+        let h = try fixture()
+        #expect(try table(h, "contacts group by stage show stage, count()").columns == ["stage", "count"])
+        #expect(try table(h, "contacts group by stage show count(), stage").columns == ["count", "stage"])
+        #expect(try table(h, "contacts group by stage show stage as stage, count()").columns == ["stage", "count"])
+        #expect(try table(h, "contacts group by profession show upper(profession) as profession").columns == ["profession", "profession_2"])
+        #expect(try table(h, "contacts group by stage, met_at show met_at, count()").columns == ["stage", "met_at", "count"])
+    }
+
+    @Test func theChartDrawsTheFirstShownValueLabelledByTheKeys() throws {
+        let h = try fixture()
+        let t = try table(h, "contacts group by met_at show sum(touches), count()")
+        #expect(t.columns == ["met_at", "sum_touches", "count"])
+        #expect(t.chartColumn == 1 && t.labelColumns == [0])
+        let keyLast = try table(h, "contacts group by stage show count(), avg(gains), stage")
+        #expect(keyLast.chartColumn == 0 && keyLast.labelColumns == [2])
+        // A value that is not a number is not drawn; the next one is.
+        let text = try table(h, "contacts group by stage show max(name), count()")
+        #expect(text.chartColumn == 2 && text.labelColumns == [0])
+        #expect(try table(h, "contacts group by profession").chartColumn == 1)
+    }
+
+    /// A row's field that is not a key is read through an aggregate: alone it is a check error,
+    /// not a run-time one.
+    @Test func aFieldThatIsNotAKeyIsAnError() throws {
+        let h = try fixture()
+        for text in ["contacts group by stage show name", "contacts group by stage sort by touches", "contacts group by stage show it"] {
+            #expect(throws: Diagnostic.self, "\(text)") { try h.run(text) }
+            do { try h.run(text) } catch let d as Diagnostic {
+                #expect(d.kind == .type && d.message.contains("show a key (stage) or an aggregate"), "\(d.message)")
+            }
+        }
+        #expect(try table(h, "contacts group by stage sort by count desc show stage, max(name)").columns == ["stage", "max_name"])
+    }
+
+    /// Whatever `show` lists, no two columns of a grouped result share a name, and every key
+    /// is a column once.
+    @Test func columnsAreUnique() throws {
+        let h = try fixture()
+        let items = [
+            "stage", "count()", "met_at", "upper(met_at) as stage", "sum(touches)", "stage as met_at", "max(touches) as count", "count() as stage",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<60 {
+            let n = Int.random(in: 1...4, using: &generator)
+            let show = (0..<n).map { _ in items.randomElement(using: &generator)! }
+            let keys = Bool.random(using: &generator) ? ["met_at", "stage"] : ["stage", "met_at"]
+            let text = "contacts group by \(keys.joined(separator: ", ")) show \(show.joined(separator: ", "))"
+            let t = try table(h, text)
+            #expect(Set(t.columns).count == t.columns.count, "\(text): \(t.columns)")
+            for k in keys { #expect(t.columns.filter { $0 == k }.count == 1, "\(text): \(t.columns)") }
+            #expect(t.rows.allSatisfy { $0.count == t.columns.count })
+        }
+    }
+}
