@@ -101,8 +101,9 @@ enum Help {
         Topic(
             name: "rules",
             synopsis: [
-                "rule \"NAME\" when COND then remind \"TEMPLATE {field}\" [priority EXPR]",
+                "rule \"NAME\" when COND then remind \"TEMPLATE {field}\" [log KIND] [priority EXPR]",
                 "agenda [on DATE] [where COND] [limit N]      why @handle      snooze @x 2w | until DATE      unsnooze @x",
+                "(.help agenda: the page, done, dismiss and snoozing one item)",
             ],
             examples: [
                 ("rule \"vip monthly\" when +vip and (last_touch == null or days_since(last_touch) > 30) then remind \"Call {name}\" priority 8", ""),
@@ -113,6 +114,24 @@ enum Help {
                 ("rules", "every definition"),
                 ("drop rule \"vip monthly\"", ""),
                 ("reset rules", "brings the prelude back"),
+            ]),
+        Topic(
+            name: "agenda",
+            synopsis: [
+                "agenda [on DATE] [by item] [all] [limit N]     the page: one line per person (by item: per rule), numbered",
+                "done N [note: \"…\"]      dismiss N [for 30d]      snooze N 1w | until DATE",
+                "snooze @x rule \"NAME\" 2w      snooze QUERY 2w      (agenda where … is the items as rows)",
+            ],
+            examples: [
+                ("rule \"thank\" when referrals_received > 0 then remind \"Call {name} to thank them\" log call priority 9", "done logs the call"),
+                ("agenda", "20 lines; the numbers stay until the agenda is shown again"),
+                ("agenda by item limit 5", "one line per rule and contact"),
+                ("done 1 note: \"agreed on a coffee\"", "logs the rule's touch, else closes the item"),
+                ("dismiss 2 for 30d", "hidden, nothing logged"),
+                ("snooze 3 1w", ""),
+                ("snooze @dana-lee rule \"plan a next step\" 2w", ""),
+                ("snooze contacts where +linkedin 2w", ""),
+                ("why @dana-lee", "shows what was closed, dismissed or snoozed"),
             ]),
         Topic(
             name: "scores",

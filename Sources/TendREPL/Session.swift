@@ -161,7 +161,7 @@ public final class Session: InterpreterHost {
                 case .letDef(let n, _): (name, kind) = (n, .let)
                 case .fnDef(let n, _, _): (name, kind) = (n, .fn)
                 case .scoreDef(let n, _, _): (name, kind) = (n, .score)
-                case .ruleDef(let n, _, _, _, _): (name, kind) = (n, .rule)
+                case .ruleDef(let n, _, _, _, _, _): (name, kind) = (n, .rule)
                 default: continue
                 }
                 try store.apply(.setDefinition(Definition(kind: kind, name: name, source: s.text)))

@@ -283,6 +283,7 @@ public final class Store: Model {
                     ALTER TABLE contacts ADD COLUMN addresses TEXT NOT NULL DEFAULT '[]';
                     """ + ContactLists.fromSingleValues)
         }
+        m.registerMigration("v4 agenda items", migrate: Store.createAgendaTables)
         return m
     }
 

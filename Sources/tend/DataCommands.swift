@@ -69,16 +69,22 @@ struct ExportCommand: ParsableCommand {
 struct AgendaCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "agenda", abstract: "What your rules say to do today, highest priority first.")
     @OptionGroup var global: GlobalOptions
-    @ArgumentParser.Option(parsing: .unconditional, help: "Show at most this many items (0 or more).") var limit: Int?
+    @ArgumentParser.Option(parsing: .unconditional, help: "Show at most this many lines (0 or more; 20 unless --all).") var limit: Int?
+    @ArgumentParser.Flag(help: "Show every line.") var all = false
+    @ArgumentParser.Flag(help: "One line per item (rule and contact) instead of one per person.") var byItem = false
+    @Argument(help: "The statement's words after agenda: on DATE, by item, all, limit N.") var words: [String] = []
 
     func validate() throws {
         if let limit, limit < 0 { throw ValidationError("--limit must be 0 or more, not \(limit)") }
+        if all && limit != nil { throw ValidationError("--all shows every line; leave out --limit, or leave out --all") }
     }
 
     mutating func run() throws {
         let session = App.open(global.settings, create: false)
-        let text = "agenda" + (limit.map { " limit \($0)" } ?? "")
-        App.finish(session, session.runScripts([Source(name: "<agenda>", text: text)], bail: false, readOnly: true))
+        let text =
+            (["agenda"] + words).joined(separator: " ") + (byItem ? " by item" : "") + (all ? " all" : "") + (limit.map { " limit \($0)" } ?? "")
+        // Not read-only: the page keeps its numbers for `tend done 3` (under --read-only it keeps none).
+        App.finish(session, session.runScripts([Source(name: "<agenda>", text: text)], bail: false, readOnly: global.readOnly))
     }
 }
 

@@ -53,7 +53,7 @@ enum StatementText {
             let a = comma ? String(arg.dropLast()) : arg
             let previous = i > 0 ? args[i - 1] : nil
             let textExpected =
-                (i == 0 && ["add", "refer", "goal"].contains(word)) || previous == "about"
+                (i == 0 && ["add", "refer", "goal"].contains(word)) || previous == "about" || previous == "rule"
                 || (word == "helps" && i == args.count - 1 && i > 0)
                 || (previous.map { $0.hasSuffix(":") } == true && isPlainWord(a) && !bareValues.contains(a))
             out.append((needsQuotes(a) || (textExpected && !isQuoted(a)) ? quote(a) : a) + (comma ? "," : ""))
@@ -105,7 +105,14 @@ enum RemoveWord: StatementWord {
     static let word = "remove", abstract = "Remove a contact, an event by number, a market or a goal.", topic = "events"
 }
 enum SnoozeWord: StatementWord {
-    static let word = "snooze", abstract = "Hide a contact from the agenda for a while (snooze @x 2w).", topic = "rules"
+    static let word = "snooze", abstract = "Hide an agenda item or a contact for a while (snooze 3 1w, snooze @x 2w).", topic = "agenda"
+}
+enum DoneWord: StatementWord {
+    static let word = "done", abstract = "Close an agenda item by its number (done 3 note: \"…\"), logging the touch its rule names.",
+        topic = "agenda"
+}
+enum DismissWord: StatementWord {
+    static let word = "dismiss", abstract = "Hide an agenda item without logging (dismiss 3 [for 30d]).", topic = "agenda"
 }
 enum UnsnoozeWord: StatementWord {
     static let word = "unsnooze", abstract = "Put a snoozed contact back on the agenda.", topic = "rules"
@@ -122,7 +129,8 @@ let statementCommands: [ParsableCommand.Type] = [
     StatementCommand<AddWord>.self, StatementCommand<SetWord>.self, StatementCommand<LogWord>.self, StatementCommand<ReferWord>.self,
     StatementCommand<ReferralWord>.self, StatementCommand<IntroduceWord>.self, StatementCommand<SpendWord>.self,
     StatementCommand<KnowsWord>.self, StatementCommand<MergeWord>.self, StatementCommand<RemoveWord>.self,
-    StatementCommand<SnoozeWord>.self, StatementCommand<UnsnoozeWord>.self, StatementCommand<GoalWord>.self,
+    StatementCommand<SnoozeWord>.self, StatementCommand<UnsnoozeWord>.self, StatementCommand<DoneWord>.self, StatementCommand<DismissWord>.self,
+    StatementCommand<GoalWord>.self,
     StatementCommand<HelpsWord>.self,
 ]
 

@@ -32,7 +32,8 @@ import Testing
         let r = try CLI.run(["import", "csv", "unterminated.csv"], in: dir)
         #expect(r.status == 3)
         #expect(r.stderr.contains("unterminated.csv: record 2 (line 3): the quote that opens a cell on line 3 is never closed"), "\(r.stderr)")
-        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "0\n")
+        // A failed first import leaves no database behind: as it was.
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tend.db").path))
     }
 
     /// Importing a wide record again (a merge) is linear too: its notes were compared one by

@@ -140,10 +140,13 @@ public struct Statement: Sendable {
         case remove(Removal)
         case snooze(Person, duration: Expr?, until: Expr?)
         case unsnooze(Person)
+        /// The agenda as a task list: its page, `done`, `dismiss`, a snooze of one item.
+        case agenda(AgendaCommand)
         case letDef(name: String, value: Expr)
         case fnDef(name: String, params: [String], body: Expr)
-        /// `rule "x" [as c] when … then remind … [priority …]`.
-        case ruleDef(name: String, row: RowName?, when: Expr, message: Expr, priority: Expr?)
+        /// `rule "x" [as c] when … then remind "…" [log KIND] [priority …]`: `log` names the touch
+        /// that `done` logs for the rule's items.
+        case ruleDef(name: String, row: RowName?, when: Expr, message: Expr, priority: Expr?, log: String?)
         /// `score s [as c] = …`.
         case scoreDef(name: String, row: RowName?, value: Expr)
         /// `drop fn partner_value [cascade]`: with `cascade`, what uses it goes too.
@@ -295,11 +298,12 @@ extension Statement.Kind {
             case .event(_, let e), .market(let e), .goal(let e): return [e]
             }
         case .snooze(_, let duration, let until): return maybe(duration) + maybe(until)
-        case .ruleDef(_, _, let when, let message, let priority): return [when, message] + maybe(priority)
+        case .ruleDef(_, _, let when, let message, let priority, _): return [when, message] + maybe(priority)
         case .drop(_, let name, _): return [name]
         case .assert(let cond, let message): return [cond] + maybe(message)
         case .importFile(_, let path, let options): return [path] + opts(options)
         case .exportFile(_, let path, let query, _): return [path] + maybe(query)
+        case .agenda(let command): return command.exprs
         }
     }
 
@@ -312,6 +316,7 @@ extension Statement.Kind {
             return [p]
         case .log(_, let people, _, _), .introduce(let people, _, _), .knows(let people): return people
         case .merge(let from, let into): return [from, into]
+        case .agenda(let command): return command.people
         default: return []
         }
     }

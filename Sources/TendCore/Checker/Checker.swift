@@ -178,13 +178,16 @@ public struct Checker {
             mutations.append(s)
             if let duration { expect(duration, .duration, Scope(), "how long to snooze (2w)") }
             if let until { expect(until, .date, Scope(), "the date the snooze ends") }
+        case .agenda(let command):
+            if case .page = command {} else { mutations.append(s) }
+            checkAgenda(command)
         case .letDef(let name, let value):
             mutations.append(s)
             checkLet(s, name, value)
         case .fnDef(let name, let params, let body):
             mutations.append(s)
             checkFn(s, name, params, body)
-        case .ruleDef(let name, let row, let when, let message, let priority):
+        case .ruleDef(let name, let row, let when, let message, let priority, _):
             mutations.append(s)
             checkRule(s, name, row, when, message, priority)
         case .scoreDef(let name, let row, let value):

@@ -56,7 +56,7 @@ extension Interpreter {
             if a.overdue != b.overdue { return a.overdue > b.overdue }
             return a.name < b.name
         }
-        return RowSet(collection: spec, rows: items.map(\.row))
+        return RowSet(collection: spec, rows: try withoutHiddenItems(items.map(\.row), v))
     }
 
     func priorityValue(_ rule: Definitions.Rule, _ ctx: Ctx) throws -> Decimal {
@@ -83,6 +83,7 @@ extension Interpreter {
         }
         guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
         if let until = c.snoozedUntil, until > today { add("snoozed", "until \(until)", .bool(true)) }
+        let states = try agendaBook.itemStates()
         for rule in definitions.rules {
             ruleInView = rule.name
             let ctx = rule.row == nil ? plain : Ctx(row: plain.row, naming: rule.row)
@@ -91,6 +92,9 @@ extension Interpreter {
             defer { source = saved }
             let fires = try eval(rule.when, ctx)
             add("rule \"\(rule.name)\"", fires.isTrue ? "fires" : "does not fire", fires)
+            if let state = states[ItemKey(contact: id, rule: rule.name)], state.hides(on: today) {
+                add("  " + state.kind.rawValue, state.described, .bool(true))
+            }
             for part in conjuncts(rule.when) {
                 add("  when", rule.when.range == part.range ? sliceOf(part) : sliceOf(part), try eval(part, ctx))
             }

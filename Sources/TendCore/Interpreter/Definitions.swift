@@ -28,6 +28,8 @@ public struct Definitions: Sendable {
         public var message: Expr
         public var priority: Expr?
         public var source: String
+        /// The kind of touch `done` logs for the rule's items (`log call`); nil closes them instead.
+        public var log: String? = nil
     }
     public struct Score: Sendable {
         /// The text the definition was read from, for locating errors inside it.
@@ -68,8 +70,9 @@ public struct Definitions: Sendable {
         case .fnDef(let name, let params, let body):
             let fn = Fn(file: s.source, name: name, params: params, body: body, source: text)
             noteDefined(.fn, name, replacing: fns.updateValue(fn, forKey: name) != nil)
-        case .ruleDef(let name, let row, let when, let message, let priority):
-            let rule = Rule(file: s.source, name: name, row: row?.name, when: when, message: message, priority: priority, source: text)
+        case .ruleDef(let name, let row, let when, let message, let priority, let log):
+            let rule = Rule(
+                file: s.source, name: name, row: row?.name, when: when, message: message, priority: priority, source: text, log: log)
             if let i = rules.firstIndex(where: { $0.name == name }) {
                 rules[i] = rule
                 noteDefined(.rule, name, replacing: true)

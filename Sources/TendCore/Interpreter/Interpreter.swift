@@ -53,6 +53,8 @@ public final class Interpreter {
         return uncheckedSteps?[f.name] ?? 0
     }
     public weak var host: InterpreterHost?
+    /// Where the agenda's numbers and item states are kept: the model, when it keeps them.
+    public lazy var agendaBook: AgendaBook = (model as? AgendaBook) ?? MemoryAgendaBook()
     /// Under `--read-only`, definitions last for the run and nothing is written to the model.
     public var readOnly = false
 

@@ -154,7 +154,8 @@ public enum ScriptWriter {
             for helper in g.helpers { lines.append("helps \(h(helper)) \(quote(g.name))") }
         }
         for c in contacts {
-            if let until = c.snoozedUntil { lines.append("snooze @\(c.handle) until \(until)") }
+            // Written as the field: a snooze that has ended is history, which `snooze` (after today only) refuses.
+            if let until = c.snoozedUntil { lines.append("set @\(c.handle) snoozed_until: \(until)") }
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -199,17 +199,11 @@ extension Interpreter {
         case .snooze(let p, let duration, let until):
             let id = try contactID(p.handle, p.range)
             guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
-            if let duration {
-                guard case .duration(let d) = try eval(duration, ctx) else {
-                    throw fail("snooze takes a duration (2w) or until DATE", duration.range)
-                }
-                c.snoozedUntil = try onCalendar(today.adding(checked: d), duration)
-            } else if let until {
-                guard case .date(let d) = try eval(until, ctx) else { throw fail("snooze until takes a date", until.range) }
-                c.snoozedUntil = d
-            }
+            c.snoozedUntil = try snoozeEnd(duration: duration, until: until, "snooze")
             try apply(.updateContact(c, fields: ["snoozed_until"]))
             return [.text("Snoozed @\(c.handle) until \(c.snoozedUntil!).")]
+        case .agenda(let command):
+            return try performAgenda(command, s)
         case .unsnooze(let p):
             let id = try contactID(p.handle, p.range)
             guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
@@ -219,7 +213,7 @@ extension Interpreter {
         case .letDef(let name, _), .fnDef(let name, _, _), .scoreDef(let name, _, _):
             try define(s)
             return [.text("Defined \(name).")]
-        case .ruleDef(let name, _, _, _, _):
+        case .ruleDef(let name, _, _, _, _, _):
             try define(s)
             return [.text("Defined rule \"\(name)\".")]
         case .drop(let kind, let nameExpr, let cascade):
@@ -469,7 +463,7 @@ extension Interpreter {
         case .letDef(let n, _): try apply(.setDefinition(Definition(kind: .let, name: n, source: s.text)))
         case .fnDef(let n, _, _): try apply(.setDefinition(Definition(kind: .fn, name: n, source: s.text)))
         case .scoreDef(let n, _, _): try apply(.setDefinition(Definition(kind: .score, name: n, source: s.text)))
-        case .ruleDef(let n, _, _, _, _): try apply(.setDefinition(Definition(kind: .rule, name: n, source: s.text)))
+        case .ruleDef(let n, _, _, _, _, _): try apply(.setDefinition(Definition(kind: .rule, name: n, source: s.text)))
         default: break
         }
     }

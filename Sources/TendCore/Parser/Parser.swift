@@ -175,6 +175,7 @@ public struct Parser {
     }
 
     mutating func parseStatementKind() throws -> Statement.Kind {
+        if check("agenda"), let page = try parseAgendaPage() { return page }
         guard let w = word(), Parser.statementWords.contains(w), !isFollowedByOperator() else {
             return .expr(try parseQueryExpr())
         }
@@ -287,7 +288,10 @@ public struct Parser {
                     at: previous.range)
             }
             return .remove(.event(kind, try parseExpression()))
+        case "done", "dismiss":
+            return try parseItemCommand(w)
         case "snooze":
+            if let command = try parseSnoozeCommand() { return command }
             let person = try parsePerson()
             if match("until") { return .snooze(person, duration: nil, until: try parseExpression()) }
             return .snooze(person, duration: try parseExpression(), until: nil)
@@ -319,8 +323,18 @@ public struct Parser {
             try consume("remind", "expected 'remind' and a message after 'then'")
             let message = try parseExpression()
             var priority: Expr?
-            if match("priority") { priority = try parseExpression() }
-            return .ruleDef(name: name, row: row, when: cond, message: message, priority: priority)
+            var log: String?
+            // `log KIND` and `priority EXPR`, in either order.
+            while true {
+                if log == nil && match("log") {
+                    log = try parseName("the kind of touch after 'log', as in: then remind \"Call {name}\" log call").lowercased()
+                } else if priority == nil && match("priority") {
+                    priority = try parseExpression()
+                } else {
+                    break
+                }
+            }
+            return .ruleDef(name: name, row: row, when: cond, message: message, priority: priority, log: log)
         case "score":
             let name = try parseName("a score name after 'score'")
             let row = try parseRowName()

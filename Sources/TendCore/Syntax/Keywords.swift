@@ -32,7 +32,7 @@ public enum Keyword {
         ("helps", .statement), ("merge", .statement), ("remove", .statement), ("snooze", .statement), ("unsnooze", .statement),
         ("let", .statement), ("fn", .statement), ("rule", .statement), ("score", .statement), ("drop", .statement),
         ("load", .statement), ("save", .statement), ("assert", .statement), ("print", .statement), ("reset", .statement),
-        ("import", .statement), ("export", .statement), ("explain", .statement),
+        ("import", .statement), ("export", .statement), ("explain", .statement), ("done", .statement), ("dismiss", .statement),
         // Queries.
         ("where", [.reserved, .queryClause, .endsIncomplete, .continuesStatement]),
         ("group", [.reserved, .queryClause, .endsIncomplete, .continuesStatement]),

@@ -1,0 +1,209 @@
+import Foundation
+
+extension Interpreter {
+    // MARK: - The agenda as a task list
+
+    /// Lines the page shows unless `limit` or `all` says otherwise: what fits a screen.
+    static let agendaPageLines = 20
+
+    func performAgenda(_ command: AgendaCommand, _ s: Statement) throws -> [Output] {
+        let ctx = Ctx()
+        switch command {
+        case .page(let on, let byItem, let all, let limit):
+            let day = try on.map { try date($0, ctx) }
+            var lines: Int? = all ? nil : Interpreter.agendaPageLines
+            if let limit {
+                guard let n = try eval(limit, ctx).intValue, n >= 0 else { throw fail("limit takes a whole number, 0 or more", limit.range) }
+                lines = n
+            }
+            return try agendaPage(on: day, byItem: byItem, lines: lines, s)
+        case .done(let item, let note):
+            return [.text(try done(item, note: try note.map { try display(eval($0, ctx)) }))]
+        case .dismiss(let item, let duration):
+            let until = try duration.map { try snoozeEnd(duration: $0, until: nil, "dismiss") }
+            return [.text(try setState(item, ItemState(.dismissed, since: today, until: until), "Dismissed"))]
+        case .snooze(let item, let duration, let until):
+            let end = try snoozeEnd(duration: duration, until: until, "snooze")
+            return [.text(try setState(item, ItemState(.snoozed, since: today, until: end), "Snoozed"))]
+        case .snoozeMany(let query, let duration, let until):
+            let end = try snoozeEnd(duration: duration, until: until, "snooze")
+            guard case .rows(let set) = try eval(query, ctx) else { throw fail("snooze takes contacts", query.range) }
+            var n = 0
+            for case .contact(let id) in set.rows {
+                guard var c = try contact(id) else { continue }
+                c.snoozedUntil = end
+                try apply(.updateContact(c, fields: ["snoozed_until"]))
+                n += 1
+            }
+            return [.text("Snoozed \(n) contact\(n == 1 ? "" : "s") until \(end).")]
+        }
+    }
+
+    /// The printed agenda: the items in priority order, one line per contact (every rule that
+    /// fired for them, highest priority first) or one per item, numbered; the numbers are kept
+    /// for `done`, `dismiss` and `snooze` until the agenda is shown again.
+    func agendaPage(on day: Day?, byItem: Bool, lines limit: Int?, _ s: Statement) throws -> [Output] {
+        let items = try agendaRows(on: day, s.range).rows
+        var lines: [(keys: [ItemKey], rows: [Row])] = []
+        var lineOf: [Int64: Int] = [:]
+        for case .row(let r) in items {
+            guard case .contact(let id)? = r["contact"], case .string(let rule)? = r["rule"] else { continue }
+            let key = ItemKey(contact: id, rule: rule)
+            if !byItem, let i = lineOf[id] {
+                lines[i].keys.append(key)
+                lines[i].rows.append(r)
+                continue
+            }
+            lineOf[id] = lines.count
+            lines.append(([key], [r]))
+        }
+        let shown = limit.map { Array(lines.prefix($0)) } ?? lines
+        if !readOnly { try agendaBook.setAgendaNumbers(shown.map(\.keys)) }
+        let columns =
+            byItem
+            ? ["number", "priority", "contact", "rule", "message", "overdue"] : ["number", "priority", "contact", "message", "rules", "overdue"]
+        var rows: [[Value]] = []
+        var people: [Int64: (name: String, handle: String)] = [:]
+        for (i, line) in shown.enumerated() {
+            let top = line.rows[0]
+            if case .contact(let id)? = top["contact"], let c = try contact(id) { people[id] = (c.name, c.handle) }
+            let what: Value = byItem ? top["rule"] ?? .null : .string(line.keys.map(\.rule).joined(separator: ", "))
+            let cells: [Value] = [.int(i + 1), top["priority"] ?? .null, top["contact"] ?? .null]
+            rows.append(cells + (byItem ? [what, top["message"] ?? .null] : [top["message"] ?? .null, what]) + [top["overdue"] ?? .null])
+        }
+        var out: [Output] = [.table(Table(columns: columns, rows: rows, people: people))]
+        if shown.count < lines.count {
+            out.append(.text("… \(Interpreter.grouped(lines.count - shown.count)) more (agenda\(byItem ? " by item" : "") all)"))
+        }
+        return out
+    }
+
+    /// A count with its thousands grouped: 1,976.
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(ch)
+        }
+        return out
+    }
+
+    /// The items a reference names: every item of a numbered line, or one contact's rule.
+    func items(_ ref: ItemReference) throws -> [ItemKey] {
+        switch ref {
+        case .number(let e):
+            let numbers = try agendaBook.agendaNumbers()
+            guard let n = try eval(e, Ctx()).intValue, n >= 1, n <= numbers.count else {
+                let shown = numbers.isEmpty ? "the agenda has not been shown yet" : "the agenda shown last has items 1 to \(numbers.count)"
+                throw fail("no item \(plainText(try eval(e, Ctx()))) on the agenda (\(shown); agenda numbers them)", e.range)
+            }
+            let keys = numbers[n - 1]
+            guard let first = keys.first, try contact(first.contact) != nil else {
+                throw fail("item \(n) was about a contact who has been removed since; agenda numbers them again", e.range)
+            }
+            return keys
+        case .rule(let p, let nameExpr):
+            let id = try contactID(p.handle, p.range)
+            guard case .string(let name) = try eval(nameExpr, Ctx()) else { throw fail("expected the rule's name", nameExpr.range) }
+            guard definitions.rules.contains(where: { $0.name == name }) else {
+                throw fail(
+                    "no rule \(ScriptWriter.quote(name))", nameExpr.range,
+                    suggestion: closest(name, among: definitions.rules.map(\.name)).first.map(ScriptWriter.quote))
+            }
+            return [ItemKey(contact: id, rule: name)]
+        }
+    }
+
+    /// `done`: logs the touch each rule names (once per kind of touch), and closes each item
+    /// until its rule's condition stops holding (at once, when the touch settles it).
+    func done(_ ref: ItemReference, note: String?) throws -> String {
+        var said: [String] = []
+        var logged: [String: Int64] = [:]
+        for key in try items(ref) {
+            let handle = "@" + (try contact(key.contact)?.handle ?? "?")
+            if let kind = definitions.rules.first(where: { $0.name == key.rule })?.log {
+                if logged[kind] == nil {
+                    var i = Interaction(kind: kind, on: today, people: [key.contact])
+                    i.note = note
+                    logged[kind] = try apply(.insertInteraction(i)) ?? 0
+                    said.append("logged \(kind) \(logged[kind]!) with \(handle)")
+                }
+            }
+            try agendaBook.setItemState(key, ItemState(.done, since: today, note: note))
+            said.append("closed \(ScriptWriter.quote(key.rule)) for \(handle)")
+        }
+        return "Done: " + said.joined(separator: "; ") + "."
+    }
+
+    func setState(_ ref: ItemReference, _ state: ItemState, _ verb: String) throws -> String {
+        var said: [String] = []
+        for key in try items(ref) {
+            try agendaBook.setItemState(key, state)
+            said.append("\(ScriptWriter.quote(key.rule)) for @\(try contact(key.contact)?.handle ?? "?")")
+        }
+        let until = state.until.map { " until \($0)" } ?? " until the rule stops applying"
+        return "\(verb) " + said.joined(separator: ", ") + until + "."
+    }
+
+    /// The day a snooze (or a dismissal for a while) ends: after today, or it is an error.
+    func snoozeEnd(duration: Expr?, until: Expr?, _ verb: String) throws -> Day {
+        let end: Day
+        let range: SourceRange
+        if let duration {
+            guard case .duration(let d) = try eval(duration, Ctx()) else { throw fail("\(verb) takes a duration (2w) or until DATE", duration.range) }
+            end = try onCalendar(today.adding(checked: d), duration)
+            range = duration.range
+        } else if let until {
+            guard case .date(let d) = try eval(until, Ctx()) else { throw fail("\(verb) until takes a date", until.range) }
+            end = d
+            range = until.range
+        } else {
+            throw fail("\(verb) takes a duration (2w) or until DATE", .none)
+        }
+        guard end > today else {
+            throw fail("a \(verb) must end after today (\(today)); it would end on \(end)", range)
+        }
+        return end
+    }
+
+    // MARK: - States on the agenda
+
+    /// The item states that hide items today, after forgetting those of closed and dismissed
+    /// items whose rule no longer fires for the contact (`fired`: every item that fired, for
+    /// contacts not snoozed) and those that ended: a rule that stops holding and holds again
+    /// brings its item back.
+    func settleItemStates(fired: Set<ItemKey>, evaluated: (Int64) -> Bool, on day: Day) throws -> [ItemKey: ItemState] {
+        var hiding: [ItemKey: ItemState] = [:]
+        var spent: [ItemKey] = []
+        for (key, state) in try agendaBook.itemStates() {
+            let stopped = state.until == nil && evaluated(key.contact) && !fired.contains(key)
+            if stopped || !state.hides(on: day) {
+                spent.append(key)
+                continue
+            }
+            hiding[key] = state
+        }
+        if !readOnly && day == today && !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
+        return hiding
+    }
+}
+
+extension Interpreter {
+    /// The agenda's items without those closed, dismissed or snoozed (see `settleItemStates`).
+    func withoutHiddenItems(_ rows: [Value], _ v: View) throws -> [Value] {
+        func key(_ r: Value) -> ItemKey? {
+            guard case .row(let row) = r, case .contact(let id)? = row["contact"], case .string(let rule)? = row["rule"] else { return nil }
+            return ItemKey(contact: id, rule: rule)
+        }
+        let fired = Set(rows.compactMap(key))
+        let hiding = try settleItemStates(
+            fired: fired,
+            evaluated: { id in
+                guard let c = v.net.contact(id) else { return false }
+                return c.snoozedUntil.map { $0 <= v.today } ?? true
+            }, on: v.today)
+        guard !hiding.isEmpty else { return rows }
+        return rows.filter { key($0).map { hiding[$0] == nil } ?? true }
+    }
+}

@@ -1,0 +1,64 @@
+/// One agenda item: a rule that fired for a contact. At most one per contact and rule.
+public struct ItemKey: Hashable, Sendable {
+    public var contact: Int64
+    public var rule: String
+    public init(contact: Int64, rule: String) {
+        self.contact = contact
+        self.rule = rule
+    }
+}
+
+/// What was done with an item: closed (`done`), dismissed or snoozed, since a day, until a day
+/// or (without one) until the rule's condition stops holding.
+public struct ItemState: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable { case done, dismissed, snoozed }
+    public var kind: Kind
+    public var since: Day
+    public var until: Day?
+    public var note: String?
+    public init(_ kind: Kind, since: Day, until: Day? = nil, note: String? = nil) {
+        self.kind = kind
+        self.since = since
+        self.until = until
+        self.note = note
+    }
+
+    /// Whether the item stays off the agenda on this day.
+    public func hides(on day: Day) -> Bool { until.map { $0 > day } ?? true }
+}
+
+/// What the agenda keeps between runs: each item's state (data, journalled like any change)
+/// and the numbers the page showed last (not data: `done 3` reads them in the next command).
+/// The SQLite store keeps both in tables; a model that is not a book gets one in memory.
+public protocol AgendaBook: AnyObject {
+    func itemStates() throws -> [ItemKey: ItemState]
+    /// Sets an item's state; nil forgets it.
+    func setItemState(_ key: ItemKey, _ state: ItemState?) throws
+    /// Forgets states that no longer hide anything, when that can be done without waiting
+    /// for another writer: showing the agenda never waits (they are forgotten next time).
+    func forgetItemStates(_ keys: [ItemKey]) throws
+    /// The items of each line the page showed last, by the line's number (1 is the first).
+    func agendaNumbers() throws -> [[ItemKey]]
+    /// Keeps the page's numbers, when that can be done without waiting for another writer (the
+    /// page is shown all the same; the numbers shown before it stay).
+    func setAgendaNumbers(_ lines: [[ItemKey]]) throws
+}
+
+/// An agenda book in memory, for models that keep none (the core's tests).
+public final class MemoryAgendaBook: AgendaBook {
+    public var states: [ItemKey: ItemState] = [:]
+    public var numbers: [[ItemKey]] = []
+    public init() {}
+    public func itemStates() throws -> [ItemKey: ItemState] { states }
+    public func setItemState(_ key: ItemKey, _ state: ItemState?) throws { states[key] = state }
+    public func forgetItemStates(_ keys: [ItemKey]) throws { for k in keys { states[k] = nil } }
+    public func agendaNumbers() throws -> [[ItemKey]] { numbers }
+    public func setAgendaNumbers(_ lines: [[ItemKey]]) throws { numbers = lines }
+}
+
+extension ItemState {
+    /// `on 2026-11-23 until 2026-12-07: "called"`, as `why @x` shows it.
+    public var described: String {
+        "on \(since)" + (until.map { " until \($0)" } ?? " until the rule stops applying") + (note.map { ": \($0)" } ?? "")
+    }
+}

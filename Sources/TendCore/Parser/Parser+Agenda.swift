@@ -1,0 +1,92 @@
+extension Parser {
+    // MARK: - The agenda as a task list
+
+    /// `agenda [on DATE] [by item] [all] [limit N]` is the printed page. With any other clause
+    /// (`agenda where …`, `agenda show …`) or inside an expression it is the query of the items,
+    /// one row per rule and contact: nil, and nothing is consumed.
+    mutating func parseAgendaPage() throws -> Statement.Kind? {
+        let start = current
+        advance()
+        func isWord(_ w: String, at n: Int) -> Bool {
+            if case .identifier(w) = peek(n).kind { return true }
+            return false
+        }
+        if case .handle = peek.kind { return rewind(to: start) }
+        var on: Expr?
+        if match("on") { on = try parseExpression() }
+        var byItem = false
+        if isWord("by", at: 0) && isWord("item", at: 1) {
+            advance()
+            advance()
+            byItem = true
+        }
+        let all = match("all")
+        var limit: Expr?
+        if !all && match("limit") { limit = try parseExpression() }
+        guard isAtEnd || checkSeparator() else {
+            if all, check("limit") { throw error("agenda all shows every line; leave out limit, or leave out all") }
+            return rewind(to: start)
+        }
+        return .agenda(.page(on: on, byItem: byItem, all: all, limit: limit))
+    }
+
+    private mutating func rewind(to start: Int) -> Statement.Kind? {
+        current = start
+        return nil
+    }
+
+    /// `done N [note: "…"]`, `done @x rule "NAME"`, `dismiss N [for 30d]`.
+    mutating func parseItemCommand(_ verb: String) throws -> Statement.Kind {
+        let item = try parseItemReference(verb)
+        if verb == "dismiss" {
+            var duration: Expr?
+            if match("for") { duration = try parseExpression() }
+            return .agenda(.dismiss(item, for: duration))
+        }
+        var note: Expr?
+        for option in try parseOptions(stop: []) {
+            guard case .pair("note", let e, _) = option else {
+                throw error("done takes note: \"…\" only, as in: done 3 note: \"called, lunch next week\"", at: option.range)
+            }
+            note = e
+        }
+        return .agenda(.done(item, note: note))
+    }
+
+    /// An item's number as the agenda showed it (`3`), or `@x rule "NAME"`.
+    mutating func parseItemReference(_ verb: String) throws -> ItemReference {
+        if case .number = peek.kind { return .number(try parsePrimary()) }
+        guard case .handle = peek.kind else {
+            throw error("expected the item's number as the agenda shows it, or @handle rule \"NAME\", as in: \(verb) 3")
+        }
+        let person = try parsePerson()
+        let example = "as in: \(verb) @\(person.handle) rule \"give first\""
+        try consume("rule", "expected rule \"NAME\" after the contact, \(example)")
+        guard case .string = peek.kind else { throw error("expected the rule's name in quotes, \(example)") }
+        return .rule(person, name: try parsePrimary())
+    }
+
+    /// `snooze N 1w`, `snooze @x rule "NAME" 2w`, `snooze contacts where … 2w` (each with `until
+    /// DATE` instead of the duration); nil for `snooze @x 2w`, which the plain statement reads.
+    mutating func parseSnoozeCommand() throws -> Statement.Kind? {
+        func length() throws -> (Expr?, Expr?) {
+            if match("until") { return (nil, try parseExpression()) }
+            return (try parseExpression(), nil)
+        }
+        switch peek.kind {
+        case .handle:
+            guard case .identifier("rule") = peek(1).kind else { return nil }
+            let item = try parseItemReference("snooze")
+            let (duration, until) = try length()
+            return .agenda(.snooze(item, duration: duration, until: until))
+        case .number:
+            let item = ItemReference.number(try parsePrimary())
+            let (duration, until) = try length()
+            return .agenda(.snooze(item, duration: duration, until: until))
+        default:
+            let query = try parseQueryExpr()
+            let (duration, until) = try length()
+            return .agenda(.snoozeMany(query, duration: duration, until: until))
+        }
+    }
+}

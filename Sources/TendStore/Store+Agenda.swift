@@ -1,0 +1,106 @@
+import GRDB
+import TendCore
+
+/// What the agenda keeps: each item's state (`agenda_items`, data like any other, so undone
+/// with it) and the numbers the page showed last (`agenda_numbers`, not data: rewritten by
+/// every page, never journalled or dumped).
+extension Store: AgendaBook {
+    static func createAgendaTables(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE agenda_items (
+                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  rule TEXT NOT NULL,
+                  state TEXT NOT NULL CHECK (state IN ('done', 'dismissed', 'snoozed')),
+                  since TEXT NOT NULL, until TEXT, note TEXT,
+                  PRIMARY KEY (contact_id, rule));
+                CREATE TABLE agenda_numbers (
+                  number INTEGER NOT NULL,
+                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  rule TEXT NOT NULL);
+                """)
+    }
+
+    /// False for a database an older Tend made and that is open to read only (not migrated):
+    /// it has no items kept.
+    func hasAgendaTables(_ db: Database) throws -> Bool {
+        try db.tableExists("agenda_items")
+    }
+
+    public func itemStates() throws -> [ItemKey: ItemState] {
+        try read { db in
+            guard try hasAgendaTables(db) else { return [:] }
+            var out: [ItemKey: ItemState] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT contact_id, rule, state, since, until, note FROM agenda_items")
+            while let r = try rows.next() {
+                // A state this Tend does not know, or a date that is not one, is no state.
+                guard let kind = ItemState.Kind(rawValue: r[2] ?? ""), let since = Store.day(r[3]) else { continue }
+                out[ItemKey(contact: r[0], rule: r[1])] = ItemState(kind, since: since, until: Store.day(r[4]), note: r[5])
+            }
+            return out
+        }
+    }
+
+    public func setItemState(_ key: ItemKey, _ state: ItemState?) throws {
+        try db.inDatabase { db in
+            guard let state else {
+                try db.execute(sql: "DELETE FROM agenda_items WHERE contact_id = ? AND rule = ?", arguments: [key.contact, key.rule])
+                return
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO agenda_items (contact_id, rule, state, since, until, note) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (contact_id, rule) DO UPDATE SET state = excluded.state, since = excluded.since,
+                      until = excluded.until, note = excluded.note
+                    """,
+                arguments: [key.contact, key.rule, state.kind.rawValue, state.since.description, state.until?.description, state.note])
+        }
+    }
+
+    public func forgetItemStates(_ keys: [ItemKey]) throws {
+        try withoutWaiting { db in
+            for key in keys {
+                try db.execute(sql: "DELETE FROM agenda_items WHERE contact_id = ? AND rule = ?", arguments: [key.contact, key.rule])
+            }
+        }
+    }
+
+    /// Runs a write that may be left undone: when another process holds the write lock, it is
+    /// given up at once instead of waiting (SQLite's busy timeout is set to 0 for it).
+    func withoutWaiting(_ body: (Database) throws -> Void) throws {
+        try db.inDatabase { db in
+            try db.execute(sql: "PRAGMA busy_timeout = 0")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
+            do {
+                try body(db)
+            } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
+                return
+            }
+        }
+    }
+
+    public func agendaNumbers() throws -> [[ItemKey]] {
+        try read { db in
+            guard try hasAgendaTables(db) else { return [] }
+            var lines: [[ItemKey]] = []
+            let rows = try Row.fetchCursor(db, sql: "SELECT number, contact_id, rule FROM agenda_numbers ORDER BY number, rowid")
+            while let r = try rows.next() {
+                let n: Int = r[0]
+                while lines.count < n { lines.append([]) }
+                if n >= 1 { lines[n - 1].append(ItemKey(contact: r[1], rule: r[2])) }
+            }
+            return lines
+        }
+    }
+
+    public func setAgendaNumbers(_ lines: [[ItemKey]]) throws {
+        try withoutWaiting { db in
+            guard try hasAgendaTables(db) else { return }
+            try db.execute(sql: "DELETE FROM agenda_numbers")
+            let insert = try db.cachedStatement(sql: "INSERT INTO agenda_numbers (number, contact_id, rule) VALUES (?, ?, ?)")
+            for (i, keys) in lines.enumerated() {
+                for key in keys { try insert.execute(arguments: [i + 1, key.contact, key.rule]) }
+            }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+/// The agenda as a task list (#21): its numbers kept between commands, done, dismiss and
+/// snoozing one item, through the built binary on a real database.
+@Suite struct AgendaCLITests {
+    /// Three people: Ann and Cy are hot (two rules each), Ben one rule. No prelude rule fires for
+    /// contacts this new.
+    static let setup = """
+        add "Ann Arbor" created: 2026-11-01, +hot
+        add "Ben Bose" created: 2026-11-01
+        add "Cy Cole" created: 2026-11-01, +hot
+        rule "call" when +hot then remind "Call {name}" priority 5 log call
+        rule "mail" when true then remind "Mail {name}" priority 1
+
+        """
+
+    static func start() throws -> URL {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(["run", "-"], stdin: setup, in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        return dir
+    }
+
+    static func csv(_ args: [String], _ dir: URL, env: [String: String] = [:]) throws -> [String] {
+        let r = try CLI.run(["--format", "csv"] + args, in: dir, env: env)
+        #expect(r.status == 0, "\(args): \(r.stderr)")
+        return r.stdout.split(separator: "\n").map(String.init)
+    }
+
+    /// `tend agenda` keeps its numbers in the database: `tend done 2` in the next command closes
+    /// the second line, whatever changed meanwhile; a number the page did not show is an error.
+    @Test func numbersStayUntilTheAgendaIsShownAgain() throws {
+        let dir = try Self.start()
+        let none = try CLI.run(["done", "1"], in: dir)
+        #expect(none.status == 3 && none.stderr.contains("no item 1 on the agenda (the agenda has not been shown yet"), "\(none.stderr)")
+        #expect(try Self.csv(["agenda"], dir).dropFirst().map { $0.split(separator: ",")[2] } == ["ann-arbor", "cy-cole", "ben-bose"])
+        // A change in between does not renumber: 2 is still Cy's line.
+        #expect(try CLI.run(["set", "@ben-bose", "+hot"], in: dir).status == 0)
+        let done = try CLI.run(["done", "2", "note:", "left a message"], in: dir)
+        #expect(done.status == 0, "\(done.stderr)")
+        #expect(done.stdout.contains("logged call") && done.stdout.contains("@cy-cole") && done.stdout.contains("closed \"mail\" for @cy-cole"))
+        #expect(
+            try Self.csv(["-e", "count(interactions where contact == @cy-cole and kind == \"call\" and note == \"left a message\")"], dir) == ["1"])
+        #expect(try Self.csv(["agenda"], dir).dropFirst().map { $0.split(separator: ",")[2] } == ["ann-arbor", "ben-bose"])
+        let far = try CLI.run(["done", "3"], in: dir)
+        #expect(far.status == 3 && far.stderr.contains("no item 3 on the agenda (the agenda shown last has items 1 to 2"), "\(far.stderr)")
+    }
+
+    /// Under --read-only the page is shown but its numbers are not kept.
+    @Test func aReadOnlyAgendaKeepsNoNumbers() throws {
+        let dir = try Self.start()
+        _ = try Self.csv(["agenda", "limit", "1"], dir)
+        _ = try Self.csv(["--read-only", "agenda"], dir)
+        let r = try CLI.run(["done", "2"], in: dir)
+        #expect(r.status == 3 && r.stderr.contains("items 1 to 1"), "\(r.stderr)")
+    }
+
+    /// A closed item without a touch to log stays closed while its condition holds, and comes
+    /// back once the condition has stopped holding and holds again; `why` shows it meanwhile.
+    @Test func aClosedItemComesBackWhenItsConditionHoldsAgain() throws {
+        let dir = try Self.start()
+        _ = try Self.csv(["agenda", "by", "item"], dir)
+        // Line 4 by item is Ben's mail (Ann's call, Cy's call, then mail for Ann, Ben and Cy).
+        #expect(try CLI.run(["done", "4"], in: dir).stdout.contains("closed \"mail\" for @ben-bose"))
+        #expect(try Self.csv(["agenda", "by", "item"], dir).filter { $0.contains("ben-bose") }.isEmpty)
+        let why = try CLI.run(["-e", "why @ben-bose"], in: dir).stdout
+        #expect(why.contains("done") && why.contains("on 2026-11-23 until the rule stops applying"), "\(why)")
+        // The condition stops holding (mail is dropped, the agenda is looked at), then holds again.
+        #expect(try CLI.run(["run", "-"], stdin: "rule \"mail\" when false then remind \"Mail {name}\" priority 1\nagenda\n", in: dir).status == 0)
+        #expect(try CLI.run(["-e", "rule \"mail\" when true then remind \"Mail {name}\" priority 1"], in: dir).status == 0)
+        #expect(try Self.csv(["agenda", "by", "item"], dir).contains { $0.contains("ben-bose,mail") })
+    }
+
+    /// `dismiss N for 30d` hides the item for 30 days without logging; `dismiss N` until the
+    /// condition stops holding.
+    @Test func dismissHidesWithoutLogging() throws {
+        let dir = try Self.start()
+        _ = try Self.csv(["agenda"], dir)
+        let r = try CLI.run(["dismiss", "1", "for", "30d"], in: dir)
+        #expect(r.status == 0 && r.stdout.contains("Dismissed \"call\" for @ann-arbor, \"mail\" for @ann-arbor until 2026-12-23."), "\(r.stderr)")
+        #expect(try Self.csv(["-e", "count(interactions)"], dir) == ["0"])
+        #expect(try Self.csv(["agenda"], dir).filter { $0.contains("ann-arbor") }.isEmpty)
+        #expect(try Self.csv(["agenda"], dir, env: ["TEND_TODAY": "2026-12-23"]).contains { $0.contains("ann-arbor") })
+        // Snoozing past today is the only way: a dismissal for a negative time is an error.
+        _ = try Self.csv(["agenda"], dir)
+        let bad = try CLI.run(["dismiss", "1", "for", "-2d"], in: dir)
+        #expect(bad.status == 3 && bad.stderr.contains("a dismiss must end after today"), "\(bad.stderr)")
+    }
+
+    /// `snooze N 1w`, `snooze @x rule "NAME" 2w`, `snooze QUERY 2w`; a snooze that ends today or
+    /// earlier is an error that changes nothing.
+    @Test func snoozeOneItemARuleOrAQuery() throws {
+        let dir = try Self.start()
+        _ = try Self.csv(["agenda", "by", "item"], dir)
+        #expect(try CLI.run(["snooze", "1", "1w"], in: dir).stdout.contains("Snoozed \"call\" for @ann-arbor until 2026-11-30."))
+        #expect(try CLI.run(["snooze", "@cy-cole", "rule", "mail", "2w"], in: dir).status == 0)
+        let items = try Self.csv(["agenda", "by", "item"], dir).dropFirst().map { $0.split(separator: ",")[2...3].joined(separator: " ") }
+        #expect(items == ["cy-cole call", "ann-arbor mail", "ben-bose mail"])
+        #expect(try CLI.run(["snooze", "contacts", "where", "+hot", "2w"], in: dir).stdout.contains("Snoozed 2 contacts until 2026-12-07."))
+        #expect(try Self.csv(["agenda"], dir).dropFirst().map { $0.split(separator: ",")[2] } == ["ben-bose"])
+        #expect(try CLI.run(["snooze", "@ann-arbor", "rule", "mial", "2w"], in: dir).stderr.contains("did you mean \"mail\""))
+        let before = try CLI.run(["dump"], in: dir).stdout
+        for (args, message) in [
+            (["snooze", "1", "-1w"], "a snooze must end after today (2026-11-23); it would end on 2026-11-16"),
+            (["snooze", "@ben-bose", "until", "2026-11-23"], "a snooze must end after today"),
+            (["snooze", "@ben-bose", "0d"], "a snooze must end after today"),
+            (["snooze", "contacts", "until", "2026-01-01"], "a snooze must end after today"),
+        ] {
+            let r = try CLI.run(args, in: dir)
+            #expect(r.status == 3 && r.stderr.contains(message), "\(args): \(r.stderr)")
+        }
+        #expect(try CLI.run(["dump"], in: dir).stdout == before)
+    }
+
+    /// The page's form is checked before anything runs.
+    @Test func pageFormsThatDoNotParse() throws {
+        let dir = try Self.start()
+        for (text, message) in [
+            ("agenda all limit 3", "agenda all shows every line"), ("done", "expected the item's number"),
+            ("done 1 quality: 3", "done takes note:"), ("snooze @ann-arbor rule 2w", "expected the rule's name in quotes"),
+            ("snooze interactions 2w", "snooze takes contacts"),
+        ] {
+            let r = try CLI.run(["-e", text], in: dir)
+            #expect(r.status == 2 && r.stderr.contains(message), "\(text): \(r.stderr)")
+        }
+    }
+}
