@@ -187,6 +187,9 @@ public struct TouchImporter {
 
     mutating func skip(_ reason: SkipReason) { result.skipped[reason, default: 0] += 1 }
 
+    /// A file or event that could not be read; the rest of the import goes on.
+    public mutating func couldNotRead(_ error: ImportError) { result.errors.append(error) }
+
     /// Whether this source id is new to this import (a message in two folders, an event in two files); marks it seen.
     mutating func firstSight(_ sourceID: String) -> Bool {
         if seen.insert(sourceID).inserted { return true }

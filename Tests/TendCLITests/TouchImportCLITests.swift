@@ -232,6 +232,25 @@ import Testing
         }
     }
 
+    /// A live maildir holds more than messages: a FIFO, a folder, a link to a message the mail
+    /// client has moved. Each is skipped and named; the messages around them are imported (one
+    /// such entry stopped the whole import with exit 3).
+    @Test func oddMaildirEntriesAreSkipped() throws {
+        let dir = try Self.setUp()
+        let py = try CLI.run(["/usr/bin/env", "python3", "-c", Self.mailScript, dir.path], in: dir, raw: true)
+        #expect(py.status == 0, "python3 writes the mail fixtures: \(py.stderr)")
+        let maildir = dir.appendingPathComponent("Maildir")
+        #expect(mkfifo(maildir.appendingPathComponent("new/0-fifo").path, 0o600) == 0)
+        try FileManager.default.createDirectory(at: maildir.appendingPathComponent("cur/0-folder"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: maildir.appendingPathComponent("cur/0-moved").path, withDestinationPath: "/nonexistent/msg")
+        let r = try CLI.run(["import", "maildir", "Maildir"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("Logged from Maildir: 0 meetings, 3 e-mails (1 inbound)"), "\(r.stdout)")
+        for entry in ["new/0-fifo", "cur/0-folder", "cur/0-moved"] {
+            #expect(r.stdout.contains("skipped \(entry): "), "\(entry) in \(r.stdout)")
+        }
+    }
+
     /// A FIFO or a missing file is refused; no database is left behind by a first import that fails.
     @Test func badFilesAreRefused() throws {
         let dir = CLI.tempDir()
