@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// Issue 20: touches from the user's own calendar and mail files, end to end through the
@@ -261,5 +262,26 @@ import Testing
         let s = try CLI.run(["-e", "import ics \"x.ics\" skip_bad"], in: dir)
         #expect(s.status != 0)
         #expect(s.stderr.contains("skip_bad"), "\(s.stderr)")
+    }
+
+    /// A database an older Tend made (before "v5 touch sources") is read under --read-only as it
+    /// is, without the new columns, and migrated by the next run that may write.
+    @Test func anOlderDatabaseReadsAndMigrates() throws {
+        let dir = try Self.setUp()
+        try DatabaseQueue(path: dir.appendingPathComponent("tend.db").path).write { db in
+            try db.execute(
+                sql: """
+                    DROP INDEX interactions_source; ALTER TABLE interactions DROP COLUMN source_id; ALTER TABLE me DROP COLUMN emails;
+                    DROP TABLE candidate_sightings; DELETE FROM grdb_migrations WHERE identifier = 'v5 touch sources';
+                    """)
+        }
+        for query in ["count(interactions)", "why @dana-lee", "report candidates", "me.emails", "import ics \"cal.ics\" dry_run"] {
+            let r = try CLI.run(["--read-only", "-e", query], in: dir)
+            #expect(r.status == 0, "\(query): \(r.stderr)")
+        }
+        // My addresses went with the old column: set again, on the migrated database.
+        #expect(try CLI.run(["-e", "set me emails: [\"me@example.com\"]"], in: dir).status == 0)
+        let r = try CLI.run(["import", "ics", "cal.ics"], in: dir)
+        #expect(r.stdout.hasPrefix("Logged from cal.ics: 6 meetings"), "\(r.stdout)\(r.stderr)")
     }
 }
