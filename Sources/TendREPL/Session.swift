@@ -730,8 +730,16 @@ public final class Session: InterpreterHost {
     /// `output(_:to:existing:)` with it).
     var exporting: FileWriter.Existing = .refuse(advice: "")
 
-    /// The whole database as a script.
+    /// The whole database as a script. The sightings of people who are not contacts (`report
+    /// candidates`) are counts of what imported files held, not the user's records: the dump
+    /// says how many it leaves out, and importing the same files again counts them again.
     public func dump() throws -> String {
-        ScriptWriter.dump(try store.network(), definitions: interpreter.definitions, prelude: Prelude.definitions)
+        let script = ScriptWriter.dump(try store.network(), definitions: interpreter.definitions, prelude: Prelude.definitions)
+        let candidates = try store.candidateCounts()
+        guard !candidates.isEmpty else { return script }
+        let seen = candidates.reduce(0) { $0 + $1.count }
+        return script + "# Not in this dump: \(seen) sighting\(seen == 1 ? "" : "s") of \(candidates.count) "
+            + "\(candidates.count == 1 ? "person" : "people") who \(candidates.count == 1 ? "is" : "are") not a contact (report candidates); "
+            + "importing the same calendars and mailboxes again counts them.\n"
     }
 }
