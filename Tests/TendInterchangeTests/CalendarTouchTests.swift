@@ -367,6 +367,21 @@ func lines(_ r: TouchImport) -> [String] {
         #expect(minutely.touches.map(\.on) == [day("2026-06-10"), day("2026-06-11"), day("2026-06-12"), day("2026-06-13")])
     }
 
+    /// Outlook without a VTIMEZONE writes Windows' zone names or display names: each is read
+    /// as that zone (both were read as the user's own wall time, a day early for Berlin).
+    @Test func windowsZoneNamesWithoutDefinitions() throws {
+        func event(_ uid: String, _ start: String) -> String {
+            "BEGIN:VEVENT\r\nUID:\(uid)\r\nDTSTART;\(start)\r\nSUMMARY:\(uid)\r\nORGANIZER:mailto:dana@lee.example\r\nEND:VEVENT\r\n"
+        }
+        let text =
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n" + event("pacific", "TZID=Pacific Standard Time:20261020T200000")
+            + event("eastern", "TZID=\"(UTC-05:00) Eastern Time (US & Canada)\":20261020T220000")
+            + event("nowhere", "TZID=Atlantis Standard Time:20261020T220000") + "END:VCALENDAR\r\n"
+        let r = try importCalendars([], texts: [text], today: "2026-11-01", zone: "Europe/Berlin")
+        let days = Dictionary(uniqueKeysWithValues: r.touches.map { ($0.note ?? "", "\($0.on)") })
+        #expect(days == ["pacific": "2026-10-21", "eastern": "2026-10-21", "nowhere": "2026-10-20"])
+    }
+
     /// Nothing of an event's description (or location) is kept: only people, dates, summaries.
     @Test func descriptionsAreNeverKept() throws {
         let files = ["google.ics", "outlook.ics", "apple.ics", "thunderbird.ics"]
