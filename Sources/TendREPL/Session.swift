@@ -39,9 +39,11 @@ public struct Console {
         self.err = err
     }
     /// Standard output and error; on a terminal, through `TerminalOutput`'s one sanitiser.
-    public static let standard = Console(
-        out: { s in TerminalOutput.write(s + "\n", to: STDOUT_FILENO) },
-        err: { s in TerminalOutput.write(s + "\n", to: STDERR_FILENO) })
+    public static var standard: Console {
+        Console(
+            out: { s in TerminalOutput.write(s + "\n", to: STDOUT_FILENO) },
+            err: { s in TerminalOutput.write(s + "\n", to: STDERR_FILENO) })
+    }
 }
 
 /// One assertion's outcome, for the summary and the JUnit report.

@@ -33,9 +33,6 @@ enum App {
         isatty(fd) == 1 && environmentValue("NO_COLOR") == nil && environmentValue("TERM") != "dumb"
     }
 
-    /// The session open now: leaving closes its database (see `exit`).
-    static var session: Session?
-
     /// Opens the database for a command. A missing database is created only when `create` says
     /// so (the REPL, import, demo, a run that changes data) and never under `--read-only`;
     /// otherwise it is an error, so that a mistyped path fails instead of answering from an
@@ -60,7 +57,6 @@ enum App {
             let session = try Session(store: store, today: day, renderer: renderer, color: colorErrors)
             session.readOnlyFile = readOnlyFile
             session.readOnly = g.readOnly
-            self.session = session
             return session
         } catch let e as Store.OpenError {
             fail(e.description, .failed)
@@ -90,14 +86,14 @@ enum App {
         }
     }
 
-    static func fail(_ message: String, _ status: ExitStatus) -> Never {
+    static func fail(_ message: String, _ status: ExitStatus, closing session: Session? = nil) -> Never {
         TerminalOutput.write("tend: error: \(message)\n", to: STDERR_FILENO)
-        exit(status)
+        exit(status, closing: session)
     }
 
-    /// Leaves with a status: the only exit point. The database is closed first, so that what
-    /// was written is in the file itself and no `-wal` or `-shm` file stays behind.
-    static func exit(_ status: ExitStatus) -> Never {
+    /// Leaves with a status: the only exit point. The open session's database is closed first,
+    /// so that what was written is in the file itself and no `-wal` or `-shm` file stays behind.
+    static func exit(_ status: ExitStatus, closing session: Session? = nil) -> Never {
         session?.store.close()
         Foundation.exit(status.rawValue)
     }
@@ -180,7 +176,7 @@ enum App {
                 try FileWriter(database: database).write(
                     Array(session.junitReport(suite: suite).utf8), to: file, existing: .replaceIf(isReport, advice: advice))
             } catch {
-                fail("\(error)", .failed)
+                fail("\(error)", .failed, closing: session)
             }
         }
         finish(session, status)
@@ -189,6 +185,6 @@ enum App {
     /// Prints the assertion summary and exits with the run's status.
     static func finish(_ session: Session, _ status: ExitStatus, summary: Bool = true) -> Never {
         if summary, let line = session.assertionSummary { session.console.err(line) }
-        exit(status)
+        exit(status, closing: session)
     }
 }

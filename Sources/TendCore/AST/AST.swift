@@ -1,12 +1,17 @@
 import Foundation
 
 /// An expression with the range of text it came from. The parser makes it and nothing changes
-/// it afterwards but the checker, which writes once what a name turned out to be; what the
+/// it afterwards but the checker, which writes what a name turned out to be; what the
 /// interpreter works out while running is kept in tables of its own, by node.
+///
+/// `@unchecked Sendable`: `resolution` is the one stored property that is not a `let`, and it is
+/// written only by `Checker`, which checks a tree before the tree is run or handed on; the
+/// interpreter, planner and hosts only read it. A checked tree is therefore never written again
+/// and may be read from any thread.
 public final class Expr: @unchecked Sendable {
     public let kind: Kind
     public let range: SourceRange
-    /// Written by the checker: what a bare name turned out to be.
+    /// Written by the checker (and nothing else): what a bare name turned out to be.
     public var resolution: Resolution = .unresolved
 
     public init(_ kind: Kind, _ range: SourceRange) {

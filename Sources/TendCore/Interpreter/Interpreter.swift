@@ -537,7 +537,13 @@ public final class Interpreter {
     }
 
     func evalName(_ e: Expr, _ n: String, _ ctx: Ctx) throws -> Value {
-        switch e.resolution {
+        try evalName(e, n, as: e.resolution, ctx)
+    }
+
+    /// A name's value, resolved as `resolution` says (the checker's, or for unchecked input the
+    /// one worked out here: the tree is not written while it runs).
+    private func evalName(_ e: Expr, _ n: String, as resolution: Expr.Resolution, _ ctx: Ctx) throws -> Value {
+        switch resolution {
         case .local(let name):
             return ctx.locals[name] ?? .null
         case .field(let name):
@@ -578,18 +584,9 @@ public final class Interpreter {
                 return try field(ctx.row!, n, e.range)
             }
             if let row = ctx.row, let v = try? field(row, n, e.range) { return v }
-            if definitions.lets[n] != nil {
-                e.resolution = .global(n)
-                return try evalName(e, n, ctx)
-            }
-            if Schema.collection(named: n) != nil {
-                e.resolution = .collection(n)
-                return try evalName(e, n, ctx)
-            }
-            if ["today", "yesterday", "tomorrow"].contains(n) {
-                e.resolution = .constant(n)
-                return try evalName(e, n, ctx)
-            }
+            if definitions.lets[n] != nil { return try evalName(e, n, as: .global(n), ctx) }
+            if Schema.collection(named: n) != nil { return try evalName(e, n, as: .collection(n), ctx) }
+            if ["today", "yesterday", "tomorrow"].contains(n) { return try evalName(e, n, as: .constant(n), ctx) }
             if let s = Stage(name: n) { return .stage(s) }
             throw fail("unknown name '\(n)'", e.range)
         }
