@@ -58,10 +58,8 @@ enum App {
             session.readOnlyFile = readOnlyFile
             session.readOnly = g.readOnly
             return session
-        } catch let e as Store.OpenError {
-            fail(e.description, .failed)
         } catch {
-            fail("cannot open \(path): \(Session.describe(error))", .failed)
+            fail(error, prefix: error is Store.OpenError ? "" : "cannot open \(path): ")
         }
     }
 
@@ -79,11 +77,39 @@ enum App {
         let data = FileHandle.standardInput.readDataToEndOfFile()
         do {
             return try Session.source(from: data, name: "<stdin>")
-        } catch let e as Session.ReadError {
-            fail("<stdin>: \(e)", e.status)
         } catch {
-            fail("<stdin>: \(error)", .failed)
+            fail(error, prefix: "<stdin>: ")
         }
+    }
+
+    /// The one mapping from an error that ends a command to its exit status (0 success, 1 an
+    /// assertion failed, 2 nothing was run because the input is wrong, 3 a run-time, data or
+    /// I/O error). Of ArgumentParser's errors, help and `--version` are a success and a command
+    /// line it refuses is wrong input; any other error is a failure.
+    static func status(for error: Error) -> ExitStatus {
+        if let e = error as? Session.ReadError { return e.status }
+        if error is Diagnostic || error is Store.OpenError { return .failed }
+        switch Tend.exitCode(for: error) {
+        case .success: return .success
+        case .validationFailure: return .invalid
+        default: return .failed
+        }
+    }
+
+    /// Leaves after an error that reached the top. ArgumentParser's own (help and version on
+    /// standard output, what is wrong with the command line on standard error) are in its
+    /// words; any other is Tend's error.
+    static func leave(after error: Error) -> Never {
+        guard Tend.exitCode(for: error) != .failure else { fail(error) }
+        let status = status(for: error)
+        let message = Tend.fullMessage(for: error)
+        if !message.isEmpty { TerminalOutput.write(message + "\n", to: status == .success ? STDOUT_FILENO : STDERR_FILENO) }
+        exit(status)
+    }
+
+    /// Leaves after an error, in words after `prefix`, with the status `status(for:)` gives it.
+    static func fail(_ error: Error, prefix: String = "", closing session: Session? = nil) -> Never {
+        fail(prefix + Session.describe(error), status(for: error), closing: session)
     }
 
     static func fail(_ message: String, _ status: ExitStatus, closing session: Session? = nil) -> Never {
@@ -113,10 +139,8 @@ enum App {
             }
             do {
                 sources.append(try Session.readSource(f))
-            } catch let e as Session.ReadError {
-                fail("\(f): \(e)", e.status)
             } catch {
-                fail("\(f): \(error)", .failed)
+                fail(error, prefix: "\(f): ")
             }
         }
         runSources(sources, settings, bail: bail, quiet: quiet, junit: junit.map { ($0, files.joined(separator: " ")) })
@@ -146,14 +170,14 @@ enum App {
             do {
                 probe = try Session(store: Store(path: nil), today: today(g), color: colorErrors)
             } catch {
-                fail("\(error)", .failed)
+                fail(error)
             }
-            let (statements, diags) = probe.prepare(sources, readOnly: g.readOnly)
+            let (program, diags) = probe.prepare(sources, readOnly: g.readOnly)
             if !diags.isEmpty {
                 probe.report(diags)
                 leave(probe, .invalid, junit: junit, database: path)
             }
-            create = !g.readOnly && probe.changesData(statements)
+            create = !g.readOnly && Session.changesData(program)
             if !create {
                 probe.fail("tend: error: \(missingDatabase(g))")
                 leave(probe, .failed, junit: junit, database: path)
@@ -176,7 +200,7 @@ enum App {
                 try FileWriter(database: database).write(
                     Array(session.junitReport(suite: suite).utf8), to: file, existing: .replaceIf(isReport, advice: advice))
             } catch {
-                fail("\(error)", .failed, closing: session)
+                fail(error, closing: session)
             }
         }
         finish(session, status)
