@@ -99,7 +99,7 @@ extension Interpreter {
                 add("  " + state.kind.rawValue, state.described, .bool(true))
             }
             for part in conjuncts(rule.when) {
-                add("  when", rule.when.range == part.range ? sliceOf(part) : sliceOf(part), try eval(part, ctx))
+                add("  when", sliceOf(part), try eval(part, ctx))
             }
             if fires.isTrue {
                 add("  message", sliceOf(rule.message), .string(try display(eval(rule.message, ctx))))

@@ -464,13 +464,6 @@ public final class Interpreter {
         runtimeError(message, at: range, in: source, suggestion: suggestion, notes: notes)
     }
 
-    /// Evaluates an expression outside any row (the REPL's `-e`, tests).
-    public func evaluate(_ e: Expr, source: Source) throws -> Value {
-        self.source = source
-        stack.prepare()
-        return try eval(e, .empty)
-    }
-
     func eval(_ e: Expr, _ ctx: Ctx) throws -> Value {
         if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
         switch e.kind {
