@@ -4,10 +4,11 @@ import Foundation
 /// it afterwards but the checker, which writes what a name turned out to be; what the
 /// interpreter works out while running is kept in tables of its own, by node.
 ///
-/// `@unchecked Sendable`: `resolution` is the one stored property that is not a `let`, and it is
-/// written only by `Checker`, which checks a tree before the tree is run or handed on; the
-/// interpreter, planner and hosts only read it. A checked tree is therefore never written again
-/// and may be read from any thread.
+/// `@unchecked Sendable`: `resolution` is the one stored property that is not a `let`. Only
+/// `Checker` writes it, and what it writes for a name depends only on the definitions it checks
+/// against; the interpreter, planner and hosts only read it. A checker made with definitions
+/// checks their bodies again (`Checker.learn`), writing the values they already hold: a tree
+/// shared between threads (the prelude's) is only ever written with what it holds.
 public final class Expr: @unchecked Sendable {
     public let kind: Kind
     public let range: SourceRange

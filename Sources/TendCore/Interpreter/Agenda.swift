@@ -165,12 +165,7 @@ extension Interpreter {
         evaluatingGoals += 1
         goalInView = g.name
         defer { evaluatingGoals -= 1 }
-        let src = Source(name: "goal \"\(g.name)\"", text: text)
-        let (expr, diags) = Parser.parseExpression(src)
-        guard let expr, diags.isEmpty else { throw fail("the metric of goal \"\(g.name)\" does not parse: \(diags.first?.message ?? "")", .none) }
-        var checker = Checker(definitions: definitions)
-        checker.check(Statement(.expr(expr), expr.range, src))
-        if let d = checker.diagnostics.first { throw d }
+        let (expr, src) = try checkedMetric(g, text)
         let base = try view()
         let savedSource = source
         let saved = periodView
@@ -181,6 +176,19 @@ extension Interpreter {
         }
         source = src
         return try eval(expr, Ctx())
+    }
+
+    /// A goal's metric, parsed and checked the first time it is evaluated with these definitions.
+    func checkedMetric(_ g: Goal, _ text: String) throws -> (Expr, Source) {
+        let src = Source(name: "goal \"\(g.name)\"", text: text)
+        if let known = checkedMetrics[src.name], known.1.text == text { return known }
+        let (expr, diags) = Parser.parseExpression(src)
+        guard let expr, diags.isEmpty else { throw fail("the metric of goal \"\(g.name)\" does not parse: \(diags.first?.message ?? "")", .none) }
+        var checker = Checker(definitions: definitions)
+        checker.check(Statement(.expr(expr), expr.range, src))
+        if let d = checker.diagnostics.first { throw d }
+        checkedMetrics[src.name] = (expr, src)
+        return (expr, src)
     }
 
     /// Each goal with a metric: this period and the three before, against the target.

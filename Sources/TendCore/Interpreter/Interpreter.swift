@@ -41,7 +41,10 @@ public final class Interpreter {
             v?.plans = [:]
         }
         uncheckedSteps = nil
+        checkedMetrics = [:]
     }
+    /// Goals' metrics as checked against the definitions in force, by source name (`goal "X"`).
+    var checkedMetrics: [String: (Expr, Source)] = [:]
     /// Steps per call of fns the checker did not see (see `Checker.steps(of:)`), worked out
     /// when one is first called.
     private var uncheckedSteps: [String: Int]?
