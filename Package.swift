@@ -61,5 +61,5 @@ let package = Package(
         .testTarget(
             name: "TendCLITests", dependencies: ["TendStore", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Golden"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -10,6 +10,12 @@
 // el_set and history are variadic, and Swift cannot call C variadic functions.
 // Each wrapper below fixes one argument list so that Swift can call it.
 
+/// el_init on the process's standard streams. C's stdin, stdout and stderr are mutable globals
+/// to Swift 6, which refuses to read them outside an actor; libedit takes them here instead.
+static inline EditLine *tend_el_init_standard(const char *prog) {
+    return el_init(prog, stdin, stdout, stderr);
+}
+
 /// el_set(e, EL_PROMPT, fn): the prompt is a callback that returns the text.
 static inline int tend_el_set_prompt(EditLine *e, char *(*fn)(EditLine *)) {
     return el_set(e, EL_PROMPT, fn);

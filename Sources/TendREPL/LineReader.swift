@@ -45,6 +45,11 @@ public final class PlainLineReader: LineReader {
     public func saveHistory() {}
 }
 
+// These three are reached from C callbacks (a signal handler, libedit's prompt and completion
+// functions), which cannot carry a context, so they are globals. `nonisolated(unsafe)` is sound
+// because the REPL has one thread: libedit calls back on the thread blocked in `el_gets`, the
+// thread that sets them; the signal handler only stores to a `sig_atomic_t`.
+
 /// Set by the SIGINT handler; checked when libedit's read is interrupted.
 nonisolated(unsafe) private var interruptPending: sig_atomic_t = 0
 /// The prompt libedit shows: it asks for it through a C callback, so it lives here.
@@ -73,7 +78,7 @@ public final class EditLineReader: LineReader {
     /// `complete` is given the line up to the cursor.
     public init?(historyPath: String?, complete: @escaping (String) -> Completion) {
         setlocale(LC_CTYPE, "")
-        guard let el = el_init("tend", stdin, stdout, stderr), let h = history_init() else { return nil }
+        guard let el = tend_el_init_standard("tend"), let h = history_init() else { return nil }
         self.el = el
         self.history = h
         self.historyPath = historyPath

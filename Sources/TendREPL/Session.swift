@@ -39,9 +39,11 @@ public struct Console {
         self.err = err
     }
     /// Standard output and error; on a terminal, through `TerminalOutput`'s one sanitiser.
-    public static let standard = Console(
-        out: { s in TerminalOutput.write(s + "\n", to: STDOUT_FILENO) },
-        err: { s in TerminalOutput.write(s + "\n", to: STDERR_FILENO) })
+    public static var standard: Console {
+        Console(
+            out: { s in TerminalOutput.write(s + "\n", to: STDOUT_FILENO) },
+            err: { s in TerminalOutput.write(s + "\n", to: STDERR_FILENO) })
+    }
 }
 
 /// One assertion's outcome, for the summary and the JUnit report.
@@ -367,9 +369,9 @@ public final class Session: InterpreterHost {
 
     // MARK: - Checking
 
-    /// Checks statements against the current definitions; under `readOnly`, data changes and
-    /// files written are errors.
-    public func check(_ statements: [Statement], readOnly: Bool) -> [Diagnostic] {
+    /// Checks statements against the current definitions: the program to run, and the problems
+    /// that stop it; under `readOnly`, data changes and files written are errors.
+    public func check(_ statements: [Statement], readOnly: Bool) -> (program: CheckedProgram, diagnostics: [Diagnostic]) {
         var checker = Checker(definitions: definitions(toCheck: statements))
         checker.check(statements)
         if !checker.diagnostics.isEmpty, interpreter.definitionsIfLoaded == nil {
@@ -392,7 +394,7 @@ public final class Session: InterpreterHost {
                     Diagnostic(.type, "\(Session.verb(s)) writes a file, which --read-only does not allow\(hint)", at: s.range, in: s.source))
             }
         }
-        return diags
+        return (CheckedProgram(statements: statements, mutations: checker.mutations), diags)
     }
 
     /// Every @handle the statements write that names no contact of the database, nor one the
@@ -464,9 +466,9 @@ public final class Session: InterpreterHost {
 
     // MARK: - Running
 
-    /// Runs statements in one transaction: any run-time error rolls back everything (exit 3).
-    /// Under `readOnly` (`--read-only`), nothing is kept and no file is written.
-    public func run(_ statements: [Statement], bail: Bool = false, readOnly: Bool = false) -> ExitStatus {
+    /// Runs a checked program in one transaction: any run-time error rolls back everything
+    /// (exit 3). Under `readOnly` (`--read-only`), nothing is kept and no file is written.
+    public func run(_ program: CheckedProgram, bail: Bool = false, readOnly: Bool = false) -> ExitStatus {
         refusesFiles = readOnly || self.readOnly
         savedThisRun = [:]
         let readOnly = refusesFiles || readOnlyFile != nil
@@ -480,9 +482,7 @@ public final class Session: InterpreterHost {
             if let definitionsBefore { interpreter.definitions = definitionsBefore } else { deferDefinitions(storedDefinitions) }
         }
         do {
-            var probe = Checker(definitions: definitions(toCheck: statements))
-            probe.check(statements)
-            try store.begin(immediate: !readOnly && !probe.mutations.isEmpty)
+            try store.begin(immediate: !readOnly && !program.mutations.isEmpty)
             noticeOtherWriters()
             definitionsBefore = interpreter.definitionsIfLoaded
         } catch {
@@ -491,7 +491,7 @@ public final class Session: InterpreterHost {
         }
         var failed = false
         do {
-            for s in statements {
+            for s in program.statements {
                 for output in try execute(s) {
                     if case .assertion(let passed, _, _, _, _) = output, !passed {
                         failed = true
@@ -584,16 +584,16 @@ public final class Session: InterpreterHost {
     /// Runs script sources (files or stdin) the way `tend run` does.
     public func runScripts(_ sources: [Source], bail: Bool, readOnly: Bool) -> ExitStatus {
         noticeOtherWriters()
-        let (statements, diags) = prepare(sources, readOnly: readOnly)
+        let (program, diags) = prepare(sources, readOnly: readOnly)
         if !diags.isEmpty {
             report(diags)
             return .invalid
         }
-        return run(statements, bail: bail, readOnly: readOnly || self.readOnly)
+        return run(program, bail: bail, readOnly: readOnly || self.readOnly)
     }
 
     /// Parses and checks sources, with the files they load: the program, and every problem found.
-    public func prepare(_ sources: [Source], readOnly: Bool) -> (statements: [Statement], diagnostics: [Diagnostic]) {
+    public func prepare(_ sources: [Source], readOnly: Bool) -> (program: CheckedProgram, diagnostics: [Diagnostic]) {
         var statements: [Statement] = []
         var diags: [Diagnostic] = []
         var state = LoadState()
@@ -603,8 +603,8 @@ public final class Session: InterpreterHost {
             diags += d
         }
         // Statements that parsed are checked even when others did not, so one run reports every error.
-        diags += check(statements, readOnly: readOnly || self.readOnly)
-        return (statements, diags)
+        let (program, checkDiags) = check(statements, readOnly: readOnly || self.readOnly)
+        return (program, diags + checkDiags)
     }
 
     /// Prints the problems that stop a program from running.
@@ -618,10 +618,8 @@ public final class Session: InterpreterHost {
     }
 
     /// Whether a checked program changes the database (a definition is a change: it is kept there).
-    public func changesData(_ statements: [Statement]) -> Bool {
-        var checker = Checker(definitions: definitions(toCheck: statements))
-        checker.check(statements)
-        return checker.mutations.contains { Session.changesData($0) || Session.isDefinition($0) }
+    public static func changesData(_ program: CheckedProgram) -> Bool {
+        program.mutations.contains { Session.changesData($0) || Session.isDefinition($0) }
     }
 
     /// The `N passed, N failed` line for the run's assertions, if it had any.

@@ -33,9 +33,6 @@ enum App {
         isatty(fd) == 1 && environmentValue("NO_COLOR") == nil && environmentValue("TERM") != "dumb"
     }
 
-    /// The session open now: leaving closes its database (see `exit`).
-    static var session: Session?
-
     /// Opens the database for a command. A missing database is created only when `create` says
     /// so (the REPL, import, demo, a run that changes data) and never under `--read-only`;
     /// otherwise it is an error, so that a mistyped path fails instead of answering from an
@@ -60,12 +57,9 @@ enum App {
             let session = try Session(store: store, today: day, renderer: renderer, color: colorErrors)
             session.readOnlyFile = readOnlyFile
             session.readOnly = g.readOnly
-            self.session = session
             return session
-        } catch let e as Store.OpenError {
-            fail(e.description, .failed)
         } catch {
-            fail("cannot open \(path): \(Session.describe(error))", .failed)
+            fail(error, prefix: error is Store.OpenError ? "" : "cannot open \(path): ")
         }
     }
 
@@ -83,21 +77,49 @@ enum App {
         let data = FileHandle.standardInput.readDataToEndOfFile()
         do {
             return try Session.source(from: data, name: "<stdin>")
-        } catch let e as Session.ReadError {
-            fail("<stdin>: \(e)", e.status)
         } catch {
-            fail("<stdin>: \(error)", .failed)
+            fail(error, prefix: "<stdin>: ")
         }
     }
 
-    static func fail(_ message: String, _ status: ExitStatus) -> Never {
-        TerminalOutput.write("tend: error: \(message)\n", to: STDERR_FILENO)
+    /// The one mapping from an error that ends a command to its exit status (0 success, 1 an
+    /// assertion failed, 2 nothing was run because the input is wrong, 3 a run-time, data or
+    /// I/O error). Of ArgumentParser's errors, help and `--version` are a success and a command
+    /// line it refuses is wrong input; any other error is a failure.
+    static func status(for error: Error) -> ExitStatus {
+        if let e = error as? Session.ReadError { return e.status }
+        if error is Diagnostic || error is Store.OpenError { return .failed }
+        switch Tend.exitCode(for: error) {
+        case .success: return .success
+        case .validationFailure: return .invalid
+        default: return .failed
+        }
+    }
+
+    /// Leaves after an error that reached the top. ArgumentParser's own (help and version on
+    /// standard output, what is wrong with the command line on standard error) are in its
+    /// words; any other is Tend's error.
+    static func leave(after error: Error) -> Never {
+        guard Tend.exitCode(for: error) != .failure else { fail(error) }
+        let status = status(for: error)
+        let message = Tend.fullMessage(for: error)
+        if !message.isEmpty { TerminalOutput.write(message + "\n", to: status == .success ? STDOUT_FILENO : STDERR_FILENO) }
         exit(status)
     }
 
-    /// Leaves with a status: the only exit point. The database is closed first, so that what
-    /// was written is in the file itself and no `-wal` or `-shm` file stays behind.
-    static func exit(_ status: ExitStatus) -> Never {
+    /// Leaves after an error, in words after `prefix`, with the status `status(for:)` gives it.
+    static func fail(_ error: Error, prefix: String = "", closing session: Session? = nil) -> Never {
+        fail(prefix + Session.describe(error), status(for: error), closing: session)
+    }
+
+    static func fail(_ message: String, _ status: ExitStatus, closing session: Session? = nil) -> Never {
+        TerminalOutput.write("tend: error: \(message)\n", to: STDERR_FILENO)
+        exit(status, closing: session)
+    }
+
+    /// Leaves with a status: the only exit point. The open session's database is closed first,
+    /// so that what was written is in the file itself and no `-wal` or `-shm` file stays behind.
+    static func exit(_ status: ExitStatus, closing session: Session? = nil) -> Never {
         session?.store.close()
         Foundation.exit(status.rawValue)
     }
@@ -117,10 +139,8 @@ enum App {
             }
             do {
                 sources.append(try Session.readSource(f))
-            } catch let e as Session.ReadError {
-                fail("\(f): \(e)", e.status)
             } catch {
-                fail("\(f): \(error)", .failed)
+                fail(error, prefix: "\(f): ")
             }
         }
         runSources(sources, settings, bail: bail, quiet: quiet, junit: junit.map { ($0, files.joined(separator: " ")) })
@@ -150,14 +170,14 @@ enum App {
             do {
                 probe = try Session(store: Store(path: nil), today: today(g), color: colorErrors)
             } catch {
-                fail("\(error)", .failed)
+                fail(error)
             }
-            let (statements, diags) = probe.prepare(sources, readOnly: g.readOnly)
+            let (program, diags) = probe.prepare(sources, readOnly: g.readOnly)
             if !diags.isEmpty {
                 probe.report(diags)
                 leave(probe, .invalid, junit: junit, database: path)
             }
-            create = !g.readOnly && probe.changesData(statements)
+            create = !g.readOnly && Session.changesData(program)
             if !create {
                 probe.fail("tend: error: \(missingDatabase(g))")
                 leave(probe, .failed, junit: junit, database: path)
@@ -180,7 +200,7 @@ enum App {
                 try FileWriter(database: database).write(
                     Array(session.junitReport(suite: suite).utf8), to: file, existing: .replaceIf(isReport, advice: advice))
             } catch {
-                fail("\(error)", .failed)
+                fail(error, closing: session)
             }
         }
         finish(session, status)
@@ -189,6 +209,6 @@ enum App {
     /// Prints the assertion summary and exits with the run's status.
     static func finish(_ session: Session, _ status: ExitStatus, summary: Bool = true) -> Never {
         if summary, let line = session.assertionSummary { session.console.err(line) }
-        exit(status)
+        exit(status, closing: session)
     }
 }

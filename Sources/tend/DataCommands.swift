@@ -65,8 +65,8 @@ struct ExportCommand: ParsableCommand {
                 App.fail("the query of tend export must be one query, as in: contacts where +vip", .invalid)
             }
         }
-        let session = App.open(global.settings, create: false)
         let text = "export \(formatWord(format)) \(ScriptWriter.quote(file)) \(queryText)\(overwrite ? " overwrite" : "")"
+        let session = App.open(global.settings, create: false)
         App.finish(session, session.runScripts([Source(name: "<export>", text: text)], bail: false, readOnly: global.readOnly))
     }
 }
@@ -103,9 +103,9 @@ struct DumpCommand: ParsableCommand {
             // Exact when redirected; on a terminal, a definition's raw control characters are escaped.
             TerminalOutput.write(try session.dump(), to: STDOUT_FILENO)
         } catch {
-            App.fail(Session.describe(error), .failed)
+            App.fail(error, closing: session)
         }
-        App.exit(.success)
+        App.exit(.success, closing: session)
     }
 }
 
@@ -126,10 +126,10 @@ struct BackupCommand: ParsableCommand {
             let existing = overwrite ? FileWriter.Existing.replace : .refuse(advice: "add --overwrite to replace it")
             try FileWriter(database: path).fill(file, existing: existing) { temp, _ in try session.store.backup(into: temp) }
         } catch {
-            App.fail(Session.describe(error), .failed)
+            App.fail(error, closing: session)
         }
         FileHandle.standardError.write(Data("Backed up \(path) to \(file).\n".utf8))
-        App.exit(.success)
+        App.exit(.success, closing: session)
     }
 }
 
@@ -148,18 +148,24 @@ struct DemoCommand: ParsableCommand {
         let session = App.open(settings, create: true)
         App.announceCreated(session, settings)
         let store = session.store
-        guard try store.contactCount() == 0 else { App.fail("\(path) already has contacts; give an empty --db", .failed) }
+        let contacts: Int
+        do {
+            contacts = try store.contactCount()
+        } catch {
+            App.fail(error, closing: session)
+        }
+        guard contacts == 0 else { App.fail("\(path) already has contacts; give an empty --db", .failed, closing: session) }
         let started = Date()
         let counts: SampleNetwork.Counts
         do {
             counts = try SampleNetwork(size: size, seed: seed, interactionsPerContact: interactions, today: session.today).write(to: store)
         } catch {
-            App.fail(Session.describe(error), .failed)
+            App.fail(error, closing: session)
         }
         let seconds = Date().timeIntervalSince(started)
         TerminalOutput.write(
             "Generated \(counts.contacts) contacts, \(counts.interactions) interactions in \(String(format: "%.1f", seconds)) s into \(path).\n",
             to: STDERR_FILENO)
-        App.exit(.success)
+        App.exit(.success, closing: session)
     }
 }

@@ -42,10 +42,8 @@ struct CheckCommand: ParsableCommand {
                 for d in try store.definitions() {
                     for s in Parser.parse(Source(name: d.name, text: d.source)).statements { definitions.define(s) }
                 }
-            } catch let e as Store.OpenError {
-                App.fail(e.description, .failed)
             } catch {
-                App.fail("\(db): \(Session.describe(error))", .failed)
+                App.fail(error, prefix: error is Store.OpenError ? "" : "\(db): ")
             }
         }
         var checker = Checker(definitions: definitions)
@@ -56,8 +54,8 @@ struct CheckCommand: ParsableCommand {
             let source: Source
             do {
                 source = try Session.readSource(f)
-            } catch let e as Session.ReadError {
-                App.fail("\(f): \(e)", e.status)
+            } catch {
+                App.fail(error, prefix: "\(f): ")
             }
             let (statements, parseDiags) = host.parse(source)
             diags += parseDiags

@@ -14,7 +14,7 @@ struct Tend: ParsableCommand {
 
             Changing statements are commands too: `tend add "Joan Rivera" profession: hairstylist`, `tend log lunch with @joan-rivera`; `tend help add` shows the statement's forms.
 
-            Exit codes: 0 success, 1 an assertion failed, 2 the script does not parse or type-check, 3 a run-time, data or I/O error (every change of the run rolled back).
+            Exit codes: 0 success, 1 an assertion failed, 2 the script or the command line does not parse or type-check (nothing was run), 3 a run-time, data or I/O error (every change of the run rolled back).
             """,
         version: tendVersion,
         subcommands: [
@@ -35,7 +35,13 @@ struct Tend: ParsableCommand {
         // nothing changed, instead of killing Tend half-way.
         signal(SIGXFSZ, SIG_IGN)
         if let quick = QuickArguments(Array(CommandLine.arguments.dropFirst())) { quick.run() }
-        main(nil)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            App.leave(after: error)
+        }
+        App.exit(.success)
     }
 
     mutating func run() throws {

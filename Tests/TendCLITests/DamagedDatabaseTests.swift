@@ -99,8 +99,9 @@ import Testing
         let original = try Data(contentsOf: Self.sample(in: dir))
         let runs = 1_500
         let lock = NSLock()
-        var problems: [String] = []
-        var outcomes: [Int32: Int] = [:]
+        // Written by the six workers at once: every access holds `lock`.
+        nonisolated(unsafe) var problems: [String] = []
+        nonisolated(unsafe) var outcomes: [Int32: Int] = [:]
         DispatchQueue.concurrentPerform(iterations: 6) { worker in
             for run in stride(from: worker, to: runs, by: 6) {
                 var seed = UInt64(run) &* 0x9E37_79B9_7F4A_7C15 &+ 1

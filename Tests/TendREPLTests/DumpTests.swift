@@ -9,7 +9,7 @@ import Testing
 /// is the same text, whatever was done to the data before.
 @Suite struct DumpTests {
     static let today = Day(year: 2026, month: 11, day: 23)!
-    static let quiet = Console(out: { _ in }, err: { _ in })
+    static var quiet: Console { Console(out: { _ in }, err: { _ in }) }
 
     static func path(_ name: String) -> String {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-dump-\(UUID().uuidString)")

@@ -587,7 +587,7 @@ public struct Checker {
             default:
                 var hint: String?
                 if lt == .date || lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind {
-                    hint = "\(l.range == r.range ? "" : "")\(n.tendText)d"
+                    hint = "\(n.tendText)d"
                 }
                 report(
                     "cannot \(op == .plus ? "add" : "subtract") \(article(rt)) \(op == .plus ? "to" : "from") \(article(lt))", e.range,

@@ -1,6 +1,5 @@
 /// One problem found in Tend text or while running it.
 public struct Diagnostic: Error, Sendable, CustomStringConvertible {
-    public enum Severity: String, Sendable { case error, warning, note }
     /// What kind of problem: decides the exit code and whether the REPL asks for another line.
     public enum Kind: Sendable, Equatable {
         case syntax
@@ -11,7 +10,6 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
         case assertion
     }
 
-    public var severity: Severity
     public var kind: Kind
     public var message: String
     public var source: Source?
@@ -22,7 +20,7 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
 
     public init(
         _ kind: Kind, _ message: String, at range: SourceRange, in source: Source? = nil,
-        suggestion: String? = nil, notes: [String] = [], severity: Severity = .error
+        suggestion: String? = nil, notes: [String] = []
     ) {
         self.kind = kind
         self.message = message
@@ -30,16 +28,9 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
         self.source = source
         self.suggestion = suggestion
         self.notes = notes
-        self.severity = severity
     }
 
     public var description: String { DiagnosticFormatter.plain.format(self) }
-}
-
-/// A batch of diagnostics thrown together (a script that does not parse or check).
-public struct DiagnosticList: Error, Sendable {
-    public var diagnostics: [Diagnostic]
-    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
 }
 
 /// Draws a diagnostic as `file:line:col: error: message`, the source line and a caret.
@@ -53,27 +44,27 @@ public struct DiagnosticFormatter: Sendable {
     /// Every piece taken from the user's text or data (the message quotes names and values, the
     /// echoed line may hold anything) is shown with its control characters escaped.
     public func format(_ d: Diagnostic) -> String {
-        let label = d.kind == .assertion ? "assertion failed" : d.severity.rawValue
+        let label = d.kind == .assertion ? "assertion failed" : "error"
         let message = TerminalText.escaped(d.message, keep: .lines)
         let suggestion = d.suggestion.map { TerminalText.escaped($0, keep: []) }
         let notes = d.notes.map { TerminalText.escaped($0, keep: .lines) }
         guard let source = d.source else {
-            var out = "\(paint(label + ":", d.severity)) \(message)"
+            var out = "\(paint(label + ":")) \(message)"
             if let s = suggestion { out += " (did you mean \(s)?)" }
             for n in notes { out += "\n  note: \(n)" }
             return out
         }
         let (line, col) = source.location(of: d.range.start)
         let name = TerminalText.escaped(source.name, keep: [])
-        var out = bold("\(name):\(line):\(col):") + " \(paint(label + ":", d.severity)) \(bold(message))"
+        var out = bold("\(name):\(line):\(col):") + " \(paint(label + ":")) \(bold(message))"
         if let s = suggestion { out += "; did you mean \(s)?" }
         let (endLine, endCol) = source.location(of: max(d.range.start, d.range.end))
         let (text, column, width) = excerpt(source.line(line), column: col, endColumn: endLine == line ? endCol : nil)
         out += "\n" + text
         let pad = String(repeating: " ", count: max(0, column - 1))
         let marks = "^" + String(repeating: "~", count: max(0, min(width, 200) - 1))
-        out += "\n" + pad + paint(marks, .note)
-        for n in notes { out += "\n" + paint("note:", .note) + " \(n)" }
+        out += "\n" + pad + paintNote(marks)
+        for n in notes { out += "\n" + paintNote("note:") + " \(n)" }
         return out
     }
 
@@ -105,13 +96,13 @@ public struct DiagnosticFormatter: Sendable {
         return (before + marked + shown(scalars[end...]) + tail, before.unicodeScalars.count + 1, max(1, markedWidth))
     }
 
-    private func paint(_ s: String, _ severity: Diagnostic.Severity) -> String {
-        guard color else { return s }
-        switch severity {
-        case .error: return "\u{1B}[1;31m\(s)\u{1B}[0m"
-        case .warning: return "\u{1B}[1;35m\(s)\u{1B}[0m"
-        case .note: return "\u{1B}[1;32m\(s)\u{1B}[0m"
-        }
+    /// The label (`error:`, `assertion failed:`) in bold red.
+    private func paint(_ s: String) -> String {
+        color ? "\u{1B}[1;31m\(s)\u{1B}[0m" : s
+    }
+    /// The caret and the notes in bold green.
+    private func paintNote(_ s: String) -> String {
+        color ? "\u{1B}[1;32m\(s)\u{1B}[0m" : s
     }
     private func bold(_ s: String) -> String { color ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
 }

@@ -12,7 +12,7 @@ extension Interpreter {
             var locals: [String: Value] = [:]
             for (p, a) in zip(f.params, args) { locals[p] = try eval(a, ctx) }
             if steps(of: f) > Checker.maxSteps {
-                // Stored by an older Tend: the checker now refuses it.
+                // Stored by an older Tend, which the checker of today refuses.
                 throw fail("fn \(name) would take more than \(Checker.maxSteps.formatted) steps each time it runs; redefine it", e.range)
             }
             try charge(1, e.range)

@@ -41,7 +41,10 @@ public final class Interpreter {
             v?.plans = [:]
         }
         uncheckedSteps = nil
+        checkedMetrics = [:]
     }
+    /// Goals' metrics as checked against the definitions in force, by source name (`goal "X"`).
+    var checkedMetrics: [String: (Expr, Source)] = [:]
     /// Steps per call of fns the checker did not see (see `Checker.steps(of:)`), worked out
     /// when one is first called.
     private var uncheckedSteps: [String: Int]?
@@ -464,13 +467,6 @@ public final class Interpreter {
         runtimeError(message, at: range, in: source, suggestion: suggestion, notes: notes)
     }
 
-    /// Evaluates an expression outside any row (the REPL's `-e`, tests).
-    public func evaluate(_ e: Expr, source: Source) throws -> Value {
-        self.source = source
-        stack.prepare()
-        return try eval(e, .empty)
-    }
-
     func eval(_ e: Expr, _ ctx: Ctx) throws -> Value {
         if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
         switch e.kind {
@@ -537,7 +533,13 @@ public final class Interpreter {
     }
 
     func evalName(_ e: Expr, _ n: String, _ ctx: Ctx) throws -> Value {
-        switch e.resolution {
+        try evalName(e, n, as: e.resolution, ctx)
+    }
+
+    /// A name's value, resolved as `resolution` says (the checker's, or for unchecked input the
+    /// one worked out here: the tree is not written while it runs).
+    private func evalName(_ e: Expr, _ n: String, as resolution: Expr.Resolution, _ ctx: Ctx) throws -> Value {
+        switch resolution {
         case .local(let name):
             return ctx.locals[name] ?? .null
         case .field(let name):
@@ -578,18 +580,9 @@ public final class Interpreter {
                 return try field(ctx.row!, n, e.range)
             }
             if let row = ctx.row, let v = try? field(row, n, e.range) { return v }
-            if definitions.lets[n] != nil {
-                e.resolution = .global(n)
-                return try evalName(e, n, ctx)
-            }
-            if Schema.collection(named: n) != nil {
-                e.resolution = .collection(n)
-                return try evalName(e, n, ctx)
-            }
-            if ["today", "yesterday", "tomorrow"].contains(n) {
-                e.resolution = .constant(n)
-                return try evalName(e, n, ctx)
-            }
+            if definitions.lets[n] != nil { return try evalName(e, n, as: .global(n), ctx) }
+            if Schema.collection(named: n) != nil { return try evalName(e, n, as: .collection(n), ctx) }
+            if ["today", "yesterday", "tomorrow"].contains(n) { return try evalName(e, n, as: .constant(n), ctx) }
             if let s = Stage(name: n) { return .stage(s) }
             throw fail("unknown name '\(n)'", e.range)
         }

@@ -246,11 +246,7 @@ extension Interpreter {
                 _ = definitions.drop(d.kind, d.name)
                 if !readOnly { try apply(.deleteDefinition(d.kind, d.name)) }
             }
-            var checker = Checker(definitions: definitions)
-            for p in Prelude.statements {
-                checker.check(p)
-                try define(p)
-            }
+            for p in Prelude.statements { try define(p) }
             return [.text("The prelude's definitions are back.")]
         case .importFile(let format, let pathExpr, let options):
             guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("import takes a file name", pathExpr.range) }

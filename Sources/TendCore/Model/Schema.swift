@@ -270,7 +270,7 @@ public enum Schema {
     public static let gainsFields = ["goals", "accomplishments", "interests", "networks", "skills"]
     /// The contact's stored yes/no fields: a bare word sets one (`add "X" expert`), `-word`
     /// clears it. Each is a stored bool field of `contacts` (SchemaTests).
-    public static let contactFlags: [String: WritableKeyPath<Contact, Bool>] = [
+    public static let contactFlags: [String: WritableKeyPath<Contact, Bool> & Sendable] = [
         "internal": \.isInternal, "expert": \.expert, "passionate": \.passionate, "honors_referrals": \.honorsReferrals,
     ]
     /// Stored list fields on contacts (normalised lists of text).

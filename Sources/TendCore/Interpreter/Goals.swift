@@ -1,0 +1,97 @@
+import Foundation
+
+/// Goals: a metric over a period, and `progress`.
+extension Interpreter {
+    // MARK: - Goals
+
+    /// A goal's metric over one period: dated collections hold only the period's rows, and
+    /// `today` is the period's last day (or today, for the current period).
+    func metric(_ g: Goal, in window: ClosedRange<Day>, reading what: String, _ range: SourceRange) throws -> Value {
+        guard let text = g.metric else { return .null }
+        if evaluatingGoals > 0 {
+            throw fail("goal \"\(goalInView)\" reads \(what), which evaluates every goal's metric: a cycle; remove or redefine the goal", range)
+        }
+        evaluatingGoals += 1
+        goalInView = g.name
+        defer { evaluatingGoals -= 1 }
+        let (expr, src) = try checkedMetric(g, text)
+        let base = try view()
+        let savedSource = source
+        let saved = periodView
+        periodView = View(today: min(today, window.upperBound), window: window) { events in events ? base.full : base.net }
+        defer {
+            periodView = saved
+            source = savedSource
+        }
+        source = src
+        return try eval(expr, Ctx())
+    }
+
+    /// A goal's metric, parsed and checked the first time it is evaluated with these definitions.
+    func checkedMetric(_ g: Goal, _ text: String) throws -> (Expr, Source) {
+        let src = Source(name: "goal \"\(g.name)\"", text: text)
+        if let known = checkedMetrics[src.name], known.1.text == text { return known }
+        let (expr, diags) = Parser.parseExpression(src)
+        guard let expr, diags.isEmpty else { throw fail("the metric of goal \"\(g.name)\" does not parse: \(diags.first?.message ?? "")", .none) }
+        var checker = Checker(definitions: definitions)
+        checker.check(Statement(.expr(expr), expr.range, src))
+        if let d = checker.diagnostics.first { throw d }
+        checkedMetrics[src.name] = (expr, src)
+        return (expr, src)
+    }
+
+    /// Each goal with a metric: this period and the three before, against the target.
+    func progressRows(_ range: SourceRange) throws -> RowSet {
+        let spec = Schema.progress
+        var rows: [Value] = []
+        for g in try view().net.goals {
+            guard g.metric != nil, let period = g.period else { continue }
+            // This period and the three before, as far as the calendar goes back.
+            var periods: [ClosedRange<Day>] = []
+            var day: Day? = today
+            while periods.count < 4, let d = day, let start = d.start(of: period), let end = d.end(of: period) {
+                periods.append(start...end)
+                day = start.adding(checkedDays: -1)
+            }
+            for (i, p) in periods.enumerated() {
+                let value = try metric(g, in: p, reading: "progress", range)
+                let n = value.numberValue ?? 0
+                let target = g.target
+                var percent: Value = .null
+                var expected: Value = .null
+                var status = ""
+                if let t = target, t > 0 {
+                    percent = .number((n * 100 / t).rounded(toPlaces: 0, .plain))
+                    if i == 0 {
+                        let elapsed = Decimal(today.ordinal - p.lowerBound.ordinal + 1) / Decimal(p.upperBound.ordinal - p.lowerBound.ordinal + 1)
+                        expected = .number((t * elapsed).rounded(toPlaces: 1, .plain))
+                        status = n >= t ? "done" : (n >= t * elapsed ? "on track" : "behind")
+                    } else {
+                        status = n >= t ? "met" : "missed"
+                    }
+                }
+                rows.append(
+                    .row(
+                        Row(
+                            spec,
+                            [
+                                .string(g.name), .string(p.lowerBound.label(of: period)), value,
+                                target.map(Value.number) ?? .null, percent, expected, .string(status), .string(Interpreter.bar(n, of: target)),
+                            ])))
+            }
+        }
+        return RowSet(collection: spec, rows: rows)
+    }
+
+    /// `██████████│███` : the value in blocks, 20 to the target, with the target marked.
+    static func bar(_ value: Decimal, of target: Decimal?) -> String {
+        guard let target, target > 0 else { return "" }
+        let share = (value * 20 / target).rounded(toPlaces: 0, .down)
+        let cells = share > 40 ? 40 : max(0, share.exactInt ?? 0)
+        var s = String(repeating: "█", count: min(cells, 20))
+        if cells < 20 { s += String(repeating: "·", count: 20 - cells) }
+        s += "│"
+        if cells > 20 { s += String(repeating: "█", count: cells - 20) }
+        return s
+    }
+}

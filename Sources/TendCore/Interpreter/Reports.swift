@@ -1,0 +1,165 @@
+import Foundation
+
+/// `report KIND`: the built-in reports over the network.
+extension Interpreter {
+    func report(_ kind: String, _ range: SourceRange) throws -> RowSet {
+        let v = try view()
+        let net = v.full
+        switch kind {
+        case "network":
+            var rows: [Value] = []
+            let total = max(net.contacts.count, 1)
+            func add(_ section: String, _ group: String, _ count: Int) {
+                let share = (Decimal(count) * 100 / Decimal(total)).rounded(toPlaces: 0, .plain)
+                rows.append(
+                    .record(
+                        Record(
+                            keys: ["section", "group", "count", "share"], values: [.string(section), .string(group), .int(count), .number(share)])))
+            }
+            func counts(_ section: String, _ key: (Contact) -> String?, top: Int = 100) {
+                var m: [String: Int] = [:]
+                for c in net.contacts { m[key(c) ?? "(none)", default: 0] += 1 }
+                for (g, n) in m.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(top) { add(section, g, n) }
+            }
+            add("total", "contacts", net.contacts.count)
+            for s in Stage.allCases { add("stage", s.description, net.contacts.filter { $0.stage == s }.count) }
+            counts("relationship", { $0.relationship })
+            counts("met_at", { $0.metAt })
+            counts("profession", { $0.profession }, top: 10)
+            add("organisation", "internal", net.contacts.filter(\.isInternal).count)
+            add("organisation", "external", net.contacts.filter { !$0.isInternal }.count)
+            let mine = net.me.profession.map(normalize)
+            let same = net.contacts.filter { mine != nil && $0.profession.map(normalize) == mine }.count
+            add("profession", "same as mine", same)
+            add("profession", "different from mine", net.contacts.count - same)
+            add("activity", "touched in 90 days", net.contacts.filter { (v.stats[$0.id]?.touches90 ?? 0) > 0 }.count)
+            let yearAgo = v.today.adding(Duration(months: -12))
+            add(
+                "activity", "dormant (no touch for a year)",
+                net.contacts.filter { c in
+                    (v.stats[c.id]?.lastTouch ?? c.metOn ?? c.created) < yearAgo
+                }.count)
+            return RowSet(collection: nil, rows: rows, columns: ["section", "group", "count", "share"])
+        case "reciprocity":
+            var byContact: [Int64: (g: Int, r: Int, gv: Decimal, rv: Decimal, last: Day?)] = [:]
+            for r in net.referrals {
+                var e = byContact[r.contact] ?? (0, 0, 0, 0, nil)
+                if r.direction == .given {
+                    e.g += 1
+                    e.gv += r.value ?? 0
+                } else {
+                    e.r += 1
+                    e.rv += r.value ?? 0
+                }
+                if e.last.map({ r.on > $0 }) ?? true { e.last = r.on }
+                byContact[r.contact] = e
+            }
+            let sorted = byContact.sorted { a, b in
+                let na = a.value.r == 0 && a.value.g > 0
+                let nb = b.value.r == 0 && b.value.g > 0
+                if na != nb { return na }
+                if a.value.g - a.value.r != b.value.g - b.value.r { return a.value.g - a.value.r > b.value.g - b.value.r }
+                return (net.contact(a.key)?.name ?? "") < (net.contact(b.key)?.name ?? "")
+            }
+            let cols = ["contact", "given", "received", "value_given", "value_received", "last_referral", "give_ratio", "never_gave_back"]
+            return RowSet(
+                collection: nil,
+                rows: sorted.map { id, e in
+                    .record(
+                        Record(
+                            keys: cols,
+                            values: [
+                                .contact(id), .int(e.g), .int(e.r), .number(e.gv), .number(e.rv), .optional(e.last),
+                                .number(v.stats[id]?.giveRatio ?? 0), .bool(e.r == 0 && e.g > 0),
+                            ]))
+                }, columns: cols)
+        case "money":
+            let since = v.today.adding(Duration(months: -12))
+            var spend: [Int64: Decimal] = [:]
+            for s in net.spending where s.on > since && s.on <= v.today { spend[s.contact, default: 0] += s.amount }
+            let askedEver = Set(net.interactions.filter { $0.asked }.flatMap(\.people))
+            let cols = ["contact", "profession", "spend_12mo", "referrals_sent", "referrals_received", "asked_for_reciprocity"]
+            let sorted = spend.sorted {
+                $0.value != $1.value ? $0.value > $1.value : (net.contact($0.key)?.name ?? "") < (net.contact($1.key)?.name ?? "")
+            }
+            return RowSet(
+                collection: nil,
+                rows: sorted.map { id, amount in
+                    .record(
+                        Record(
+                            keys: cols,
+                            values: [
+                                .contact(id), .optional(net.contact(id)?.profession), .number(amount),
+                                .int(v.stats[id]?.referralsGiven ?? 0), .int(v.stats[id]?.referralsReceived ?? 0), .bool(askedEver.contains(id)),
+                            ]))
+                }, columns: cols)
+        case "duplicates":
+            return duplicates(net)
+        case "unclassified":
+            return unclassified(net)
+        case "candidates":
+            return try candidates(net)
+        default:
+            throw fail("unknown report '\(kind)'", range)
+        }
+    }
+
+    /// The reports `report KIND` knows (the checker reads this list too).
+    public static let reportKinds = ["network", "reciprocity", "money", "duplicates", "unclassified", "candidates"]
+
+    /// `report candidates`: people met or written to (in imported calendars and mail) who are
+    /// not contacts, most often seen first, each with the `add` line that makes them one. An
+    /// address that is now a contact's, or mine, is left out.
+    func candidates(_ net: Network) throws -> RowSet {
+        let known = Set(net.contacts.flatMap { $0.emails.map { $0.value.trimmed.lowercased() } } + net.me.emails.map { $0.trimmed.lowercased() })
+        let counts = try ((model as? CandidateBook)?.candidateCounts() ?? []).filter { !known.contains($0.address.lowercased()) }.sorted {
+            ($1.count, $1.lastSeen, $0.address) < ($0.count, $0.lastSeen, $1.address)
+        }
+        return RowSet.records(
+            ["name", "email", "seen", "first_seen", "last_seen", "add"],
+            counts.map { c in
+                [
+                    .string(CandidateCount.displayName(c.name, address: c.address)), .string(c.address), .int(c.count), .date(c.firstSeen),
+                    .date(c.lastSeen), .string(CandidateCount.addLine(c.name, address: c.address)),
+                ]
+            })
+    }
+
+    /// `report duplicates`: pairs of contacts that are likely one person, which import keeps
+    /// apart when an e-mail or phone disagrees: the same name (and company), the same e-mail,
+    /// the same phone. Each row says why and gives the `merge` that joins them into the older.
+    func duplicates(_ net: Network) -> RowSet {
+        var groups: [(String, [String: [Int64]])] = [("name", [:]), ("e-mail", [:]), ("phone", [:])]
+        for c in net.contacts {
+            groups[0].1[personKey(c.name, nil), default: []].append(c.id)
+            if let e = c.email { groups[1].1[e.lowercased(), default: []].append(c.id) }
+            if let p = c.phone, !phoneDigits(p).isEmpty { groups[2].1[phoneDigits(p), default: []].append(c.id) }
+        }
+        var reasons: [[Int64]: [String]] = [:]
+        for (what, byKey) in groups {
+            for ids in byKey.values where ids.count > 1 {
+                let ids = ids.sorted()
+                for other in ids.dropFirst() {
+                    var reason = "same \(what)"
+                    if what == "name", let a = net.contact(ids[0]), let b = net.contact(other), let x = a.company, let y = b.company,
+                        normalize(x) == normalize(y)
+                    {
+                        reason = "same name and company"
+                    }
+                    reasons[[ids[0], other], default: []].append(reason)
+                }
+            }
+        }
+        let cols = ["contact", "other", "reason", "merge"]
+        func name(_ id: Int64) -> String { net.contact(id)?.name ?? "" }
+        let pairs = reasons.keys.sorted { (name($0[0]), $0[0], name($0[1]), $0[1]) < (name($1[0]), $1[0], name($1[1]), $1[1]) }
+        return RowSet(
+            collection: nil,
+            rows: pairs.map { pair in
+                let merge = "merge @\(net.contact(pair[1])?.handle ?? "") into @\(net.contact(pair[0])?.handle ?? "")"
+                return .record(
+                    Record(
+                        keys: cols, values: [.contact(pair[0]), .contact(pair[1]), .string(reasons[pair]!.joined(separator: ", ")), .string(merge)]))
+            }, columns: cols)
+    }
+}

@@ -1,0 +1,343 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import TendCore
+
+extension Store {
+    /// A value for an SQL parameter, bound through SQLite's own calls (`bind`): GRDB's
+    /// StatementArguments box each one, which was half the time of inserting a contact.
+    enum Cell {
+        case text(String)
+        case int(Int64)
+        case null
+        init(_ s: String?) { self = s.map(Cell.text) ?? .null }
+        init(_ n: Int?) { self = n.map { .int(Int64($0)) } ?? .null }
+        init(_ b: Bool) { self = .int(b ? 1 : 0) }
+        var databaseValue: DatabaseValue {
+            switch self {
+            case .text(let s): return s.databaseValue
+            case .int(let n): return n.databaseValue
+            case .null: return .null
+            }
+        }
+    }
+
+    /// The columns of `contactColumns`, in order.
+    static func contactCells(_ c: Contact) -> [Cell] {
+        [
+            .text(c.handle), .text(c.name), Cell(c.company), Cell(c.title), Cell(c.profession), Cell(c.email), Cell(c.phone), Cell(c.city),
+            .text(JSONList.encode(c.tags)), Cell(c.metAt), Cell(c.metOn?.description), Cell(c.relationship), Cell(c.isInternal),
+            Cell(c.stage.rawValue), Cell(c.cadence?.months), Cell(c.cadence?.days), Cell(c.nextStep), Cell(c.nextDue?.description),
+            .text(JSONList.encode(c.goals)), .text(JSONList.encode(c.accomplishments)), .text(JSONList.encode(c.interests)),
+            .text(JSONList.encode(c.networks)), .text(JSONList.encode(c.skills)), .text(JSONList.encode(c.serves)), Cell(c.expert),
+            Cell(c.passionate), Cell(c.honorsReferrals), Cell(c.notes), .text(c.created.description), Cell(c.snoozedUntil?.description),
+            .text(ContactLists.encode(c.emails)), .text(ContactLists.encode(c.phones)), .text(ContactLists.encode(c.addresses)),
+        ]
+    }
+
+    static func contactArguments(_ c: Contact) -> StatementArguments {
+        StatementArguments(contactCells(c).map(\.databaseValue))
+    }
+
+    /// Runs a cached statement with `cells` bound in order, through SQLite's calls.
+    static func run(_ db: Database, _ sql: String, _ cells: [Cell]) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        let s = statement.sqliteStatement
+        sqlite3_reset(s)
+        sqlite3_clear_bindings(s)
+        // SQLite copies the text before the call returns.
+        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        for (i, cell) in cells.enumerated() {
+            let n = Int32(i + 1)
+            switch cell {
+            case .text(let text): sqlite3_bind_text(s, n, text, Int32(text.utf8.count), transient)
+            case .int(let v): sqlite3_bind_int64(s, n, v)
+            case .null: sqlite3_bind_null(s, n)
+            }
+        }
+        let code = sqlite3_step(s)
+        defer { sqlite3_reset(s) }
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+        }
+    }
+
+    static let insertContactSQL =
+        "INSERT INTO contacts (\(contactColumns)) VALUES (\(Array(repeating: "?", count: contactColumnNames.count).joined(separator: ", ")))"
+
+    static let contactColumns = """
+        handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship, internal, stage,
+        cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests, networks, skills, serves,
+        expert, passionate, honors_referrals, notes, created, snoozed_until, emails, phones, addresses
+        """
+
+    /// Sets a contact's stage from its history (`Network.latestStage`); with no history, to
+    /// `otherwise` (nil: unchanged).
+    static func settleStage(_ db: Database, of contact: Int64, otherwise: Stage?) throws {
+        try run(
+            db,
+            """
+            UPDATE contacts SET stage = coalesce(
+              (SELECT stage FROM stage_changes WHERE contact_id = ?1 ORDER BY "on" DESC, id DESC LIMIT 1), ?2, stage)
+            WHERE id = ?1
+            """, [.int(contact), Cell(otherwise?.rawValue)])
+    }
+
+    static let insertKnowsSQL = "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)"
+
+    /// Writes the named fields of an event's row; `value` and `amount` are kept in cents.
+    static func update(_ db: Database, _ table: String, _ id: Int64, _ fields: Set<String>, _ columns: [(String, Cell)]) throws {
+        var sets: [String] = []
+        var cells: [Cell] = []
+        for (field, cell) in columns where fields.contains(field) {
+            let column = ["value": "value_cents", "amount": "amount_cents"][field] ?? field
+            sets.append("\"\(column)\" = ?")
+            cells.append(cell)
+        }
+        guard !sets.isEmpty else { return }
+        try run(db, "UPDATE \(table) SET \(sets.joined(separator: ", ")) WHERE id = ?", cells + [.int(id)])
+    }
+
+    /// The names in `contactColumns`, in order.
+    static let contactColumnNames = contactColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+
+    /// The contact field a column holds (`Contact.storedFields`): the cadence is two columns,
+    /// and the e-mail, phone and city columns repeat the head of their lists.
+    static func field(ofColumn column: String) -> String { column.hasPrefix("cadence_") ? "cadence" : Contact.storage(of: column) }
+
+    static func write(_ change: Change, _ db: Database) throws -> Int64? {
+        try validate(change)
+        switch change {
+        case .insertContact(let c):
+            if c.id != 0 {
+                let marks = Array(repeating: "?", count: contactColumnNames.count).joined(separator: ", ")
+                try db.execute(
+                    sql: "INSERT INTO contacts (id, \(contactColumns)) VALUES (?, \(marks))",
+                    arguments: [c.id] + contactArguments(c))
+                return c.id
+            }
+            // Cached and bound directly: imports insert tens of thousands of contacts in one run.
+            try run(db, insertContactSQL, contactCells(c))
+            return db.lastInsertedRowID
+        case .updateContact(let c, let fields):
+            // Only the named fields' columns: the rest of the row may have changed meanwhile.
+            var sets: [String] = []
+            var cells: [Cell] = []
+            let fields = fields.map { Set($0.map(Contact.storage)) }
+            for (column, cell) in zip(contactColumnNames, contactCells(c)) where fields?.contains(field(ofColumn: column)) ?? true {
+                sets.append("\(column) = ?")
+                cells.append(cell)
+            }
+            guard !sets.isEmpty else { return nil }
+            try run(db, "UPDATE contacts SET \(sets.joined(separator: ", ")) WHERE id = ?", cells + [.int(c.id)])
+        case .deleteContact(let id):
+            try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM interactions WHERE id NOT IN (SELECT interaction_id FROM interaction_people)")
+        case .mergeContact(let from, let into):
+            // Interactions with both people keep one entry for the merged person.
+            try db.execute(
+                sql: """
+                    DELETE FROM interaction_people WHERE contact_id = ?1
+                      AND interaction_id IN (SELECT interaction_id FROM interaction_people WHERE contact_id = ?2)
+                    """, arguments: [from, into])
+            try db.execute(sql: "UPDATE interaction_people SET contact_id = ? WHERE contact_id = ?", arguments: [into, from])
+            for table in ["referrals", "spending", "stage_changes"] {
+                try db.execute(sql: "UPDATE \(table) SET contact_id = ? WHERE contact_id = ?", arguments: [into, from])
+            }
+            try db.execute(sql: "UPDATE introductions SET a_id = ? WHERE a_id = ?", arguments: [into, from])
+            try db.execute(sql: "UPDATE introductions SET b_id = ? WHERE b_id = ?", arguments: [into, from])
+            try db.execute(sql: "DELETE FROM introductions WHERE a_id = b_id")
+            let edges = try Row.fetchAll(db, sql: "SELECT a_id, b_id FROM knows WHERE a_id = ?1 OR b_id = ?1", arguments: [from])
+            for e in edges {
+                let other: Int64 = (e[0] as Int64) == from ? e[1] : e[0]
+                if other != into {
+                    try db.execute(sql: "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)", arguments: [min(other, into), max(other, into)])
+                }
+            }
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO goal_helpers (goal_id, contact_id, position)
+                    SELECT goal_id, ?, position FROM goal_helpers WHERE contact_id = ?
+                    """, arguments: [into, from])
+            try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [from])
+            try settleStage(db, of: into, otherwise: nil)
+        case .insertStageChange(let s):
+            try run(
+                db, "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES (?, ?, ?)",
+                [.int(s.contact), Cell(s.stage.rawValue), .text(s.on.description)])
+            let id = db.lastInsertedRowID
+            try settleStage(db, of: s.contact, otherwise: nil)
+            return id
+        case .updateInteraction(let i, let fields):
+            try update(
+                db, "interactions", i.id, fields,
+                [
+                    ("kind", .text(i.kind)), ("on", .text(i.on.description)), ("note", Cell(i.note)), ("quality", Cell(i.quality)),
+                    ("gave", Cell(i.gave)), ("asked", Cell(i.asked)), ("inbound", Cell(i.inbound)), ("pitch", Cell(i.pitch)),
+                ])
+        case .updateReferral(let r, let fields):
+            try update(
+                db, "referrals", r.id, fields,
+                [
+                    ("about", Cell(r.about)), ("on", .text(r.on.description)), ("value", r.value.map { .int(cents($0)) } ?? .null),
+                    ("status", Cell(r.status)), ("note", Cell(r.note)),
+                ])
+        case .updateIntroduction(let i, let fields):
+            try update(db, "introductions", i.id, fields, [("on", .text(i.on.description)), ("note", Cell(i.note))])
+        case .updateSpend(let sp, let fields):
+            try update(
+                db, "spending", sp.id, fields, [("amount", .int(cents(sp.amount))), ("on", .text(sp.on.description)), ("note", Cell(sp.note))])
+        case .insertInteraction(let i):
+            try refuseRepeatedSource(i, db)
+            try run(
+                db,
+                "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .text(i.kind), .text(i.on.description), Cell(i.note), Cell(i.quality), Cell(i.gave), Cell(i.asked), Cell(i.inbound),
+                    Cell(i.pitch), Cell(i.sourceID),
+                ])
+            let id = db.lastInsertedRowID
+            for (n, p) in i.people.enumerated() {
+                try run(db, "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)", [.int(id), .int(p), Cell(n)])
+            }
+            return id
+        case .insertReferral(let r):
+            try run(
+                db, "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .text(r.direction.rawValue), .int(r.contact), Cell(r.about), .text(r.on.description), r.value.map { .int(cents($0)) } ?? .null,
+                    Cell(r.status), Cell(r.note),
+                ])
+            return db.lastInsertedRowID
+        case .insertIntroduction(let i):
+            try run(
+                db, "INSERT INTO introductions (a_id, b_id, \"on\", note) VALUES (?, ?, ?, ?)",
+                [.int(i.a), .int(i.b), .text(i.on.description), Cell(i.note)])
+            let id = db.lastInsertedRowID
+            if i.a != i.b { try run(db, insertKnowsSQL, [.int(min(i.a, i.b)), .int(max(i.a, i.b))]) }
+            return id
+        case .insertSpend(let s):
+            try run(
+                db, "INSERT INTO spending (contact_id, amount_cents, \"on\", note) VALUES (?, ?, ?, ?)",
+                [.int(s.contact), .int(cents(s.amount)), .text(s.on.description), Cell(s.note)])
+            return db.lastInsertedRowID
+        case .deleteEvent(let kind, let id):
+            let table: String
+            switch kind {
+            case .interaction: table = "interactions"
+            case .referral: table = "referrals"
+            case .introduction: table = "introductions"
+            case .spend: table = "spending"
+            case .stage: table = "stage_changes"
+            }
+            let contact = kind == .stage ? try Int64.fetchOne(db, sql: "SELECT contact_id FROM stage_changes WHERE id = ?", arguments: [id]) : nil
+            try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id])
+            if let contact { try settleStage(db, of: contact, otherwise: .contact) }
+        case .insertKnows(let a, let b):
+            guard a != b else { return nil }
+            try run(db, insertKnowsSQL, [.int(min(a, b)), .int(max(a, b))])
+        case .setMe(let m):
+            try db.execute(
+                sql: """
+                    INSERT INTO me (id, name, profession, company, preferred_client, goals, emails) VALUES (1, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, profession = excluded.profession, company = excluded.company,
+                      preferred_client = excluded.preferred_client, goals = excluded.goals, emails = excluded.emails
+                    """,
+                arguments: [
+                    m.name, m.profession, m.company, JSONList.encode(m.preferredClient), JSONList.encode(m.goals), JSONList.encode(m.emails),
+                ])
+        case .setMarket(let m):
+            try db.execute(
+                sql: """
+                    INSERT INTO markets (name, served_by, position) VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM markets))
+                    ON CONFLICT(name) DO UPDATE SET served_by = excluded.served_by
+                    """, arguments: [m.name, JSONList.encode(m.servedBy)])
+        case .deleteMarket(let name):
+            try db.execute(sql: "DELETE FROM markets WHERE name = ?", arguments: [name])
+        case .setGoal(let g):
+            try db.execute(
+                sql: """
+                    INSERT INTO goals (name, due, metric, target, period) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(name) DO UPDATE SET due = excluded.due, metric = excluded.metric, target = excluded.target, period = excluded.period
+                    """, arguments: [g.name, g.due?.description, g.metric, g.target.map { "\($0)" }, g.period?.rawValue])
+            let id = try Int64.fetchOne(db, sql: "SELECT id FROM goals WHERE name = ?", arguments: [g.name]) ?? 0
+            try db.execute(sql: "DELETE FROM goal_helpers WHERE goal_id = ?", arguments: [id])
+            for (n, h) in g.helpers.enumerated() {
+                try db.execute(sql: "INSERT OR IGNORE INTO goal_helpers (goal_id, contact_id, position) VALUES (?, ?, ?)", arguments: [id, h, n])
+            }
+            return id
+        case .deleteGoal(let name):
+            try db.execute(sql: "DELETE FROM goals WHERE name = ?", arguments: [name])
+        case .setDefinition(let d):
+            try db.execute(
+                sql: """
+                    INSERT INTO definitions (kind, name, source, position) VALUES (?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM definitions))
+                    ON CONFLICT(kind, name) DO UPDATE SET source = excluded.source
+                    """, arguments: [d.kind.rawValue, d.name, d.source])
+        case .deleteDefinition(let kind, let name):
+            try db.execute(sql: "DELETE FROM definitions WHERE kind = ? AND name = ?", arguments: [kind.rawValue, name])
+        }
+        return nil
+    }
+}
+
+/// A value a change would store that could not be read back (`StoredRange`): the change is
+/// refused, so that whatever Tend writes it can read.
+public struct UnstorableValue: Error, CustomStringConvertible {
+    public var description: String
+}
+
+extension Store {
+    static func validate(_ change: Change) throws {
+        func date(_ d: Day?, _ what: String) throws {
+            if let d, let problem = StoredRange.problem(d) { throw UnstorableValue(description: "cannot store \(what): \(problem)") }
+        }
+        func money(_ n: Decimal?, _ what: String) throws {
+            guard let n else { return }
+            let limit = Decimal(StoredRange.cents.upperBound) / 100
+            if !n.isFinite || n > limit || n < -limit {
+                throw UnstorableValue(description: "cannot store \(what) \(n.tendText): amounts are at most \(limit.tendText) either way")
+            }
+        }
+        // What the language cannot hold, a dump could not restore: text is at most 16 MB.
+        func text(_ values: [String?], _ what: String) throws {
+            for case let v? in values where v.utf8.count > Interpreter.maxStringBytes {
+                throw UnstorableValue(description: "cannot store \(what): \(v.utf8.count) bytes of text; text holds at most 16 MB")
+            }
+        }
+        switch change {
+        case .insertContact(let c), .updateContact(let c, _):
+            try text(
+                [c.name, c.company, c.title, c.profession, c.email, c.phone, c.city, c.metAt, c.relationship, c.nextStep, c.notes], "@\(c.handle)")
+            try text(c.tags + c.goals + c.accomplishments + c.interests + c.networks + c.skills + c.serves, "@\(c.handle)")
+            try text((c.emails + c.phones).map(\.value) + c.addresses.map(\.formatted), "@\(c.handle)")
+            if let bad = (c.emails + c.phones).first(where: { $0.value.isEmpty || ContactLists.kind($0.type ?? "") == nil }) {
+                throw UnstorableValue(
+                    description: "cannot store \(bad.value.debugDescription) of @\(c.handle): kinds are \(ContactPoint.types.joined(separator: ", "))"
+                )
+            }
+            try date(c.created, "created")
+            try date(c.metOn, "met_on")
+            try date(c.nextDue, "next_due")
+            try date(c.snoozedUntil, "snoozed_until")
+            if let cad = c.cadence, let problem = StoredRange.problem(cadence: cad) {
+                throw UnstorableValue(description: "cannot store the cadence of @\(c.handle): \(problem)")
+            }
+        case .insertStageChange(let s): try date(s.on, "the stage change's date")
+        case .insertInteraction(let i), .updateInteraction(let i, _):
+            try text([i.kind, i.note, i.sourceID], "the interaction")
+            try date(i.on, "the interaction's date")
+            if let q = i.quality, !StoredRange.quality.contains(q) { throw UnstorableValue(description: "cannot store quality \(q): it is 1 to 5") }
+        case .insertReferral(let r), .updateReferral(let r, _):
+            try text([r.about, r.note], "the referral")
+            try date(r.on, "the referral's date")
+            try money(r.value, "the referral's value")
+        case .insertIntroduction(let i), .updateIntroduction(let i, _): try date(i.on, "the introduction's date")
+        case .insertSpend(let s), .updateSpend(let s, _):
+            try date(s.on, "the spend's date")
+            try money(s.amount, "the amount")
+        case .setGoal(let g): try date(g.due, "the goal's due date")
+        default: break
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import GRDB
+import Testing
+
+/// One mapping from what ended a command to its exit code (#18.4), whichever command it was and
+/// whether ArgumentParser or Tend read the command line: 0 success, 1 an assertion failed, 2
+/// nothing was run because the input is wrong, 3 a run-time, data or I/O error.
+@Suite struct ExitCodeTests {
+    @Test func successIsZero() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["add", "Ann Lee"], in: dir).status == 0)
+        for args in [["--help"], ["--version"], ["help", "add"], ["-e", "1 + 1"], ["--format", "csv", "-e", "1 + 1"]] {
+            let r = try CLI.run(args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+        }
+    }
+
+    @Test func aFailedAssertionIsOne() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["add", "Ann Lee"], in: dir).status == 0)
+        // Read by Tend's own reader and by ArgumentParser.
+        for args in [["-e", "assert 1 == 2"], ["--format", "csv", "-e", "assert 1 == 2"]] {
+            let r = try CLI.run(args, in: dir)
+            #expect(r.status == 1, "\(args): \(r.stderr)")
+        }
+    }
+
+    /// A command line ArgumentParser refuses ran nothing, like a script that does not parse: 2,
+    /// not ArgumentParser's own 64.
+    @Test func aCommandLineThatDoesNotParseIsTwo() throws {
+        let dir = CLI.tempDir()
+        let cases: [([String], String)] = [
+            (["agenda", "--limit", "-1"], "--limit must be 0 or more, not -1"),
+            (["completion", "tcsh"], "no completion for tcsh"),
+            (["frobnicate"], "frobnicate"),
+            (["run"], "Missing expected argument"),
+            (["-e", "1 +"], "error:"),
+        ]
+        for (args, message) in cases {
+            let r = try CLI.run(args, in: dir)
+            #expect(r.status == 2, "\(args): \(r.status) \(r.stderr)")
+            #expect(r.stderr.contains(message), "\(args): \(r.stderr)")
+            #expect(r.stdout.isEmpty, "\(args): \(r.stdout)")
+        }
+    }
+
+    /// Dump and demo failing are errors of data (3), never the assertion code.
+    @Test func dumpAndDemoFailuresAreThree() throws {
+        let dir = CLI.tempDir()
+        let db = dir.appendingPathComponent("t.db").path
+        #expect(try CLI.run(["--db", db, "demo", "--size", "50"], in: dir).status == 0)
+        let again = try CLI.run(["--db", db, "demo", "--size", "50"], in: dir)
+        #expect(again.status == 3, "\(again.stderr)")
+        #expect(again.stderr.contains("already has contacts"))
+        // A value no Tend could have written: dump names it instead of writing a wrong script.
+        try DatabaseQueue(path: db).write { try $0.execute(sql: "UPDATE contacts SET cadence_days = 9223372036854775807 WHERE id = 3") }
+        let dump = try CLI.run(["--db", db, "dump"], in: dir)
+        #expect(dump.status == 3, "\(dump.stderr)")
+        #expect(dump.stderr.contains("cadence is out of range"), "\(dump.stderr)")
+        // A database whose contacts another program made unreadable: demo says so in words (it
+        // exited 1 with SQLite's message before).
+        let broken = dir.appendingPathComponent("broken.db").path
+        #expect(try CLI.run(["--db", broken, "-e", "add \"Ann Lee\""], in: dir).status == 0)
+        try DatabaseQueue(path: broken).writeWithoutTransaction {
+            try $0.execute(sql: "PRAGMA foreign_keys = OFF; DROP TABLE contacts; CREATE TABLE gone(x); CREATE VIEW contacts AS SELECT * FROM gone; DROP TABLE gone")
+        }
+        let demo = try CLI.run(["--db", broken, "demo"], in: dir)
+        #expect(demo.status == 3, "\(demo.stderr)")
+        #expect(demo.stderr.contains("tend: error: "), "\(demo.stderr)")
+    }
+}
