@@ -134,7 +134,7 @@ extension Store {
             SELECT id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship,
                    internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests,
                    networks, skills, serves, expert, passionate, honors_referrals, notes, created, snoozed_until,
-                   emails, phones, addresses
+                   emails, phones, addresses, birthday, anniversary, dates, uid
             FROM contacts \(filter.map { "WHERE " + $0.0 } ?? "") ORDER BY id
             """, filter?.1 ?? []
         ) { r in
@@ -167,6 +167,10 @@ extension Store {
             c.honorsReferrals = try r.bool(27)
             c.notes = r.optionalText(28)
             c.snoozedUntil = try r.day(30)
+            c.birthday = try r.day(34)
+            c.anniversary = try r.day(35)
+            c.dates = try r.namedDates(36)
+            c.uid = r.optionalText(37)
             net.contacts.append(c)
         }
         net.reindex()
@@ -733,6 +737,7 @@ extension Store {
             .text(JSONList.encode(c.networks)), .text(JSONList.encode(c.skills)), .text(JSONList.encode(c.serves)), Cell(c.expert),
             Cell(c.passionate), Cell(c.honorsReferrals), Cell(c.notes), .text(c.created.description), Cell(c.snoozedUntil?.description),
             .text(ContactLists.encode(c.emails)), .text(ContactLists.encode(c.phones)), .text(ContactLists.encode(c.addresses)),
+            Cell(c.birthday?.description), Cell(c.anniversary?.description), .text(ContactLists.encode(c.dates)), Cell(c.uid),
         ]
     }
 
@@ -769,7 +774,8 @@ extension Store {
     static let contactColumns = """
         handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship, internal, stage,
         cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests, networks, skills, serves,
-        expert, passionate, honors_referrals, notes, created, snoozed_until, emails, phones, addresses
+        expert, passionate, honors_referrals, notes, created, snoozed_until, emails, phones, addresses, birthday, anniversary,
+        dates, uid
         """
 
     /// Sets a contact's stage from its history (`Network.latestStage`); with no history, to
@@ -1013,6 +1019,10 @@ extension Store {
             try date(c.metOn, "met_on")
             try date(c.nextDue, "next_due")
             try date(c.snoozedUntil, "snoozed_until")
+            try date(c.birthday, "birthday")
+            try date(c.anniversary, "anniversary")
+            for d in c.dates { try date(d.date, "dates") }
+            try text(c.dates.map(\.label) + [c.uid], "@\(c.handle)")
             if let cad = c.cadence, let problem = StoredRange.problem(cadence: cad) {
                 throw UnstorableValue(description: "cannot store the cadence of @\(c.handle): \(problem)")
             }

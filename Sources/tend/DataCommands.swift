@@ -24,7 +24,7 @@ struct ImportCommand: ParsableCommand {
         help: "Take the file's value where a stored field differs (each change is reported); without it they are kept and reported as conflicts.")
     var update = false
     @Argument(help: "\(FileFormats.imports.joined(separator: ", ")).") var format: String
-    @Argument(help: "The file.") var file: String
+    @Argument(help: "The file (for vdir, the folder of .vcf cards).") var file: String
 
     mutating func run() throws {
         let settings = global.settings
@@ -41,11 +41,11 @@ struct ImportCommand: ParsableCommand {
 }
 
 struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export contacts: vcard, csv, json, ics (the agenda) or dot.")
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export contacts: vcard, vdir (a folder of cards), csv, json, ics (the agenda) or dot.")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .long, help: "Replace the file if it exists.") var overwrite = false
     @Argument(help: "\(FileFormats.exports.joined(separator: ", ")).") var format: String
-    @Argument(help: "The file to write, or - for standard output.") var file: String
+    @Argument(help: "The file to write, or - for standard output (for vdir, the folder).") var file: String
     @Argument(help: "One query choosing what to export (all contacts by default).") var query: [String] = []
 
     mutating func run() throws {

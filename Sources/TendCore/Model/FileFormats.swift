@@ -2,7 +2,7 @@
 /// completion read them from here.
 public enum FileFormats {
     /// Formats `import FORMAT "file"` reads.
-    public static let imports = ["vcard", "csv", "linkedin", "google", "json"]
+    public static let imports = ["vcard", "vdir", "csv", "linkedin", "google", "json"]
     /// Formats `export FORMAT "file"` writes.
-    public static let exports = ["vcard", "csv", "json", "ics", "dot"]
+    public static let exports = ["vcard", "vdir", "csv", "json", "ics", "dot"]
 }
