@@ -168,6 +168,23 @@ import Testing
         #expect(try String(contentsOf: book.appendingPathComponent("notes.txt"), encoding: .utf8) == "not a card")
     }
 
+    /// A run that fails after an export is rolled back, UIDs included, but its files stay: the
+    /// next export takes each contact's UID from the card that carries its handle, so the
+    /// folder does not get a second card per person.
+    @Test func aRolledBackExportIsNotWrittenTwice() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: VdirCLITests.setup, in: dir).status == 0)
+        let failed = try CLI.run(["run", "-"], stdin: "export vdir \"book\"\nadd \"Bo Chen\"\n", in: dir)
+        #expect(failed.status == 3, "\(failed.stderr)")
+        #expect(try CLI.run(["-e", "count(contacts where uid != null)"], in: dir).stdout == "0\n")
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("book").path))
+        #expect(names.count == 3)
+        let again = try CLI.run(["export", "vdir", "book"], in: dir)
+        #expect(again.stdout == "Exported 3 contacts to book: 0 new, 0 updated, 3 unchanged.\n", "\(again.stdout)")
+        let uids = try CLI.run(["--format", "csv", "-e", "contacts show uid"], in: dir).stdout.split(separator: "\n").dropFirst()
+        #expect(Set(uids.map { "\($0).vcf" }) == names)
+    }
+
     /// Under --read-only an export writes no file and gives no UID; a folder that is a file is an error.
     @Test func readOnlyAndNotAFolder() throws {
         let dir = CLI.tempDir()
