@@ -37,7 +37,9 @@ import Testing
     }
 
     /// Importing a wide record again (a merge) is linear too: its notes were compared one by
-    /// one against all the others (2 minutes for 20,000 properties).
+    /// one against all the others (2 minutes for 20,000 properties). Its speed (under a second
+    /// each) is measured by `Scripts/bench`; the bound here only catches the quadratic time
+    /// coming back (minutes), with room for a debug build on a loaded machine.
     @Test func wideRecordsImportAndMergeInLinearTime() throws {
         let dir = CLI.tempDir()
         var card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Wide Card\r\n"
@@ -51,7 +53,7 @@ import Testing
             let clock = ContinuousClock.now
             let r = try CLI.run(["import", file.hasSuffix("vcf") ? "vcard" : "csv", file], in: dir)
             #expect(r.status == 0, "\(r.stderr)")
-            #expect(ContinuousClock.now - clock < .seconds(10), "\(file)")
+            #expect(ContinuousClock.now - clock < .seconds(90), "\(file)")
         }
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "2\n")
     }

@@ -724,9 +724,12 @@ extension Interpreter {
         if b.company == nil { b.company = a.company }
         if b.title == nil { b.title = a.title }
         if b.profession == nil { b.profession = a.profession }
-        if b.email == nil { b.email = a.email }
-        if b.phone == nil { b.phone = a.phone }
-        if b.city == nil { b.city = a.city }
+        // Every e-mail, phone and address of both, the kept contact's preferred ones first.
+        b.emails.append(contentsOf: a.emails.filter { e in !b.emails.contains { $0.value.lowercased() == e.value.lowercased() } })
+        let phoneKey = { (p: ContactPoint) in p.value.contains(where: \.isNumber) ? p.value.filter(\.isNumber) : p.value.lowercased() }
+        b.phones.append(contentsOf: a.phones.filter { p in !b.phones.contains { phoneKey($0) == phoneKey(p) } })
+        let parts = { (x: PostalAddress) in [x.street, x.city, x.region, x.postcode, x.country].map { $0?.lowercased() ?? "" } }
+        b.addresses.append(contentsOf: a.addresses.filter { x in !b.addresses.contains { parts($0) == parts(x) } })
         if b.metAt == nil { b.metAt = a.metAt }
         if b.metOn == nil { b.metOn = a.metOn }
         if b.birthday == nil { b.birthday = a.birthday }
