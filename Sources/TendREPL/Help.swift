@@ -41,6 +41,10 @@ enum Help {
                     "set @dana-lee emails: [{value: \"dana@lee-wealth.example\", type: \"work\"}, \"dana@home.example\"], city: \"Tustin\"",
                     "several e-mails, the preferred first"
                 ),
+                (
+                    "set @dana-lee birthday: --04-12, dates: [{label: \"kids' birthday\", date: 2019-05-02}]",
+                    "a birthday without its year; a named date"
+                ),
             ]),
         Topic(
             name: "log", synopsis: ["log KIND with @a[, @b] [on DATE] [note: \"…\"] [quality: 1-5] [gave] [asked] [inbound] [pitch]"],
@@ -73,6 +77,7 @@ enum Help {
                 ("contacts group by profession", "a bar chart on a terminal"),
                 ("count(contacts where stage >= credibility)", ""),
                 ("sum(spending where contact == @joan-rivera, amount)", ""),
+                ("contacts where birthday != null sort by days_until(birthday) show name, next_date(birthday), days_until(birthday)", "birthdays to come"),
             ]),
         Topic(
             name: "goals", synopsis: [],
@@ -159,6 +164,7 @@ enum Help {
                 ("assert count(contacts where stage >= credibility and next_step == null) <= 1, \"plan next steps\"", ""),
                 ("print \"overdue: {count(contacts where overdue > 0d)}\"", ""),
                 ("export csv \"network.csv\" contacts where +vendor", ""),
+                ("export vdir \"cards\"", "a folder of one .vcf per contact, named by its UID (import vdir reads it back)"),
             ]),
         Topic(
             name: "touches",

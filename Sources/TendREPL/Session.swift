@@ -716,6 +716,7 @@ public final class Session: InterpreterHost {
         format: String, path: String, overwrite: Bool, table: Table, contacts: [Int64], from source: Source, interpreter: Interpreter
     ) throws -> String? {
         let full = resolve(path, from: source)
+        if format == "vdir" && refusesFiles { throw FileWriter.Failure("\(path): --read-only writes no file") }
         let advice = "add overwrite to replace it: export \(format) \(ScriptWriter.quote(path)) … overwrite"
         exporting = existing(overwrite: overwrite, advice: advice)
         defer { exporting = .refuse(advice: "") }

@@ -285,6 +285,19 @@ public final class Store: Model {
         }
         m.registerMigration("v4 agenda items", migrate: Store.createAgendaTables)
         m.registerMigration("v5 touch sources", migrate: Store.createTouchSources)
+        // Important dates (issue 19): a date without a year is kept as --MM-DD; named dates are
+        // a flat JSON list of label and date. The UID names the contact in vdir folders: one
+        // contact per UID.
+        m.registerMigration("v6 dates and uid") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE contacts ADD COLUMN birthday TEXT;
+                    ALTER TABLE contacts ADD COLUMN anniversary TEXT;
+                    ALTER TABLE contacts ADD COLUMN dates TEXT NOT NULL DEFAULT '[]';
+                    ALTER TABLE contacts ADD COLUMN uid TEXT;
+                    CREATE UNIQUE INDEX contacts_uid ON contacts(uid) WHERE uid IS NOT NULL;
+                    """)
+        }
         return m
     }
 

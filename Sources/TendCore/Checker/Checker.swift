@@ -220,6 +220,8 @@ public struct Checker {
                 checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad", "update"])
             }
         case .exportFile(let format, let path, let query, _):
+            // A vdir export gives contacts without a UID one, and keeps it.
+            if format == "vdir" { mutations.append(s) }
             if !FileFormats.exports.contains(format) {
                 report(
                     "cannot export '\(format)'; formats are \(FileFormats.exports.joined(separator: ", "))", s.range,
@@ -242,6 +244,10 @@ public struct Checker {
         m["cadence"] = .duration
         // Read as lists of text, set with text or records that give each one's type.
         for f in Interpreter.listFields { m[f] = .list(.any) }
+        // A date, or its text (`birthday: "--04-12"`); named dates are records of a label and a date.
+        m["birthday"] = .any
+        m["anniversary"] = .any
+        m["dates"] = .list(.any)
         return m
     }()
     static let contactFlags = Set(Schema.contactFlags.keys)

@@ -183,6 +183,12 @@ public enum ScriptWriter {
         if c.passionate { o.append("passionate") }
         if c.honorsReferrals { o.append("honors_referrals") }
         add("notes", c.notes)
+        if let d = c.birthday { o.append("birthday: \(d)") }
+        if let d = c.anniversary { o.append("anniversary: \(d)") }
+        if !c.dates.isEmpty {
+            o.append("dates: [" + c.dates.map { "{label: \(quote($0.label)), date: \($0.date)}" }.joined(separator: ", ") + "]")
+        }
+        add("uid", c.uid)
         if !hasHistory && c.stage != .contact { o.append("stage: \(c.stage)") }
         var lines = ["add \(quote(c.name.trimmed)) " + o.joined(separator: ", ")]
         // `add` trims the name it is given; `set … name:` keeps it as it is.

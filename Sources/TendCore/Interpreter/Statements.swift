@@ -680,6 +680,10 @@ extension Interpreter {
                 case "next_due": c.nextDue = try day()
                 case "created": if let d = try day() { c.created = d }
                 case "snoozed_until": c.snoozedUntil = try day()
+                case "birthday": c.birthday = try importantDate(v, n, e.range)
+                case "anniversary": c.anniversary = try importantDate(v, n, e.range)
+                case "dates": c.dates = try namedDates(v, e.range)
+                case "uid": c.uid = try uid(v, of: c, e.range)
                 case _ where Schema.contactFlags[n] != nil: Interpreter.setFlag(n, try flag(), on: &c)
                 case "stage":
                     switch v {
@@ -724,6 +728,9 @@ extension Interpreter {
         b.addresses.append(contentsOf: a.addresses.filter { x in !b.addresses.contains { parts($0) == parts(x) } })
         if b.metAt == nil { b.metAt = a.metAt }
         if b.metOn == nil { b.metOn = a.metOn }
+        if b.birthday == nil { b.birthday = a.birthday }
+        if b.anniversary == nil { b.anniversary = a.anniversary }
+        for d in a.dates where !b.dates.contains(d) { b.dates.append(d) }
         if b.relationship == nil { b.relationship = a.relationship }
         if b.cadence == nil { b.cadence = a.cadence }
         if b.nextStep == nil {
