@@ -89,17 +89,10 @@ public struct Candidate: Hashable, Sendable {
     public var lastSeen: Day
 
     /// The statement that adds them: `add "Jane Doe" email: "jane@x.org"`.
-    public var addLine: String { "add \(ScriptWriter.quote(displayName)) email: \(ScriptWriter.quote(address))" }
+    public var addLine: String { CandidateCount.addLine(name, address: address) }
 
     /// The name as written, or one made from the address (`jane.doe@x.org` → Jane Doe) when there is none.
-    public var displayName: String {
-        if let name, !name.contains("@") { return name }
-        let local = address.split(separator: "@").first.map(String.init) ?? address
-        let words = local.split(whereSeparator: { $0 == "." || $0 == "_" || $0 == "-" || $0 == "+" }).map {
-            $0.prefix(1).uppercased() + $0.dropFirst()
-        }
-        return words.isEmpty ? address : words.joined(separator: " ")
-    }
+    public var displayName: String { CandidateCount.displayName(name, address: address) }
 }
 
 /// One time someone not in Tend was met or written to. Stored unique by address and source id,

@@ -155,7 +155,7 @@ enum Help {
         Topic(
             name: "scripts",
             synopsis: [
-                "import \(FileFormats.imports.joined(separator: "|")) FILE [dry_run] [skip_bad] [update]",
+                "import \(FileFormats.contactImports.joined(separator: "|")) FILE [dry_run] [skip_bad] [update]      (touches: .help touches)",
                 "export \(FileFormats.exports.joined(separator: "|")) FILE [QUERY] [overwrite]      save FILE [overwrite]      load FILE",
                 "(an existing file is replaced only with overwrite, or when you answer yes; \"-\" is standard output)",
             ],
@@ -165,6 +165,18 @@ enum Help {
                 ("assert count(contacts where stage >= credibility and next_step == null) <= 1, \"plan next steps\"", ""),
                 ("print \"overdue: {count(contacts where overdue > 0d)}\"", ""),
                 ("export csv \"network.csv\" contacts where +vendor", ""),
+            ]),
+        Topic(
+            name: "touches",
+            synopsis: [
+                "import \(FileFormats.touchImports.joined(separator: "|")) FILE [dry_run] [plan] [no_notes]",
+                "Meetings and e-mails from your own calendar and mail files become touches with the contacts in them",
+                "(any of their e-mails). Headers only: no body is read or stored, and nothing leaves the machine.",
+                "Importing a file again adds nothing; plan makes a meeting after today the contacts' next step.",
+            ],
+            examples: [
+                ("set me emails: [\"me@example.com\", \"me@work.example\"]", "your own addresses, never a contact"),
+                ("report candidates", "people met or written to who are not contacts"),
             ]),
     ]
 

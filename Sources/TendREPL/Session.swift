@@ -782,6 +782,7 @@ public final class Session: InterpreterHost {
         -> String
     {
         let full = resolve(path, from: source)
+        if TouchFileImport.formats.contains(format) { return try TouchFileImport(session: self).run(format: format, path: full, options: options) }
         return try Importer(session: self).run(format: format, path: full, options: options)
     }
 

@@ -400,7 +400,7 @@ extension Store {
         try each(
             db, "interactions",
             """
-            SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch FROM interactions
+            SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch, \(try column(db, "interactions", "source_id")) FROM interactions
             WHERE id > ? \(filter.map { "AND " + $0.0 } ?? "") ORDER BY id LIMIT ?
             """, [after] + (filter?.1 ?? []) + [limit]
         ) { r in
@@ -415,8 +415,9 @@ extension Store {
         return out
     }
 
-    /// An interaction from `id, kind, on, note, quality, gave, asked, inbound, pitch`.
-    static func interaction(_ r: Cells, people: [Int64]) throws -> Interaction {
+    /// An interaction from `id, kind, on, note, quality, gave, asked, inbound, pitch`, and its
+    /// source id in column `source`.
+    static func interaction(_ r: Cells, people: [Int64], source: Int32 = 9) throws -> Interaction {
         var i = Interaction(kind: r.text(1), on: try r.date(2), people: people)
         i.id = r.int(0)
         i.note = r.optionalText(3)
@@ -425,6 +426,7 @@ extension Store {
         i.asked = try r.bool(6)
         i.inbound = try r.bool(7)
         i.pitch = try r.bool(8)
+        i.sourceID = r.optionalText(source)
         return i
     }
 
@@ -500,7 +502,10 @@ extension Store {
             // No ORDER BY: SQLite would rather scan the table in id order than use the date index
             // and sort. The few rows are sorted here and their people read through the key.
             try each(
-                db, "interactions", "SELECT id, kind, \"on\", note, quality, gave, asked, inbound, pitch FROM interactions WHERE \(filter) LIMIT ?",
+                db, "interactions", """
+                SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch, \(try column(db, "interactions", "source_id"))
+                FROM interactions WHERE \(filter) LIMIT ?
+                """,
                 args + [limit + 1]
             ) { net.interactions.append(try interaction($0, people: [])) }
             guard net.interactions.count <= limit else { return nil }
@@ -559,7 +564,8 @@ extension Store {
             try each(
                 db, "interactions",
                 """
-                SELECT DISTINCT i.id, i.kind, i."on", i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch, p.contact_id, p.position
+                SELECT DISTINCT i.id, i.kind, i."on", i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch, p.contact_id, p.position,
+                  \(try column(db, "interactions", "source_id", as: "i."))
                 FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
                 JOIN interaction_people p ON p.interaction_id = i.id
                 WHERE ip.contact_id = ?\(filter) ORDER BY i.id, p.position
@@ -568,7 +574,7 @@ extension Store {
                 if let last = net.interactions.last, last.id == r.int(0) {
                     net.interactions[net.interactions.count - 1].people.append(r.int(9))
                 } else {
-                    net.interactions.append(try interaction(r, people: [r.int(9)]))
+                    net.interactions.append(try interaction(r, people: [r.int(9)], source: 11))
                 }
             }
         case "referrals":
@@ -603,12 +609,13 @@ extension Store {
     }
 
     static func loadSmallTables(_ db: Database, into net: inout Network) throws {
-        try each(db, "me", "SELECT id, name, profession, company, preferred_client, goals FROM me WHERE id = 1") { r in
+        try each(db, "me", "SELECT id, name, profession, company, preferred_client, goals, \(try column(db, "me", "emails")) FROM me WHERE id = 1") { r in
             net.me.name = r.optionalText(1)
             net.me.profession = r.optionalText(2)
             net.me.company = r.optionalText(3)
             net.me.preferredClient = try r.list(4)
             net.me.goals = try r.list(5)
+            net.me.emails = try r.list(6)
         }
         try each(db, "markets", "SELECT name, served_by FROM markets ORDER BY position, name", id: nil) { r in
             guard let name = r.optionalText(0) else { throw r.damaged(0, "is missing") }
@@ -889,9 +896,14 @@ extension Store {
             try update(
                 db, "spending", sp.id, fields, [("amount", .int(cents(sp.amount))), ("on", .text(sp.on.description)), ("note", Cell(sp.note))])
         case .insertInteraction(let i):
+            try refuseRepeatedSource(i, db)
             try run(
-                db, "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [.text(i.kind), .text(i.on.description), Cell(i.note), Cell(i.quality), Cell(i.gave), Cell(i.asked), Cell(i.inbound), Cell(i.pitch)])
+                db,
+                "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    .text(i.kind), .text(i.on.description), Cell(i.note), Cell(i.quality), Cell(i.gave), Cell(i.asked), Cell(i.inbound),
+                    Cell(i.pitch), Cell(i.sourceID),
+                ])
             let id = db.lastInsertedRowID
             for (n, p) in i.people.enumerated() {
                 try run(db, "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)", [.int(id), .int(p), Cell(n)])
@@ -935,10 +947,13 @@ extension Store {
         case .setMe(let m):
             try db.execute(
                 sql: """
-                    INSERT INTO me (id, name, profession, company, preferred_client, goals) VALUES (1, ?, ?, ?, ?, ?)
+                    INSERT INTO me (id, name, profession, company, preferred_client, goals, emails) VALUES (1, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET name = excluded.name, profession = excluded.profession, company = excluded.company,
-                      preferred_client = excluded.preferred_client, goals = excluded.goals
-                    """, arguments: [m.name, m.profession, m.company, JSONList.encode(m.preferredClient), JSONList.encode(m.goals)])
+                      preferred_client = excluded.preferred_client, goals = excluded.goals, emails = excluded.emails
+                    """,
+                arguments: [
+                    m.name, m.profession, m.company, JSONList.encode(m.preferredClient), JSONList.encode(m.goals), JSONList.encode(m.emails),
+                ])
         case .setMarket(let m):
             try db.execute(
                 sql: """
@@ -1018,7 +1033,7 @@ extension Store {
             }
         case .insertStageChange(let s): try date(s.on, "the stage change's date")
         case .insertInteraction(let i), .updateInteraction(let i, _):
-            try text([i.kind, i.note], "the interaction")
+            try text([i.kind, i.note, i.sourceID], "the interaction")
             try date(i.on, "the interaction's date")
             if let q = i.quality, !StoredRange.quality.contains(q) { throw UnstorableValue(description: "cannot store quality \(q): it is 1 to 5") }
         case .insertReferral(let r), .updateReferral(let r, _):

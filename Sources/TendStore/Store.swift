@@ -289,6 +289,7 @@ public final class Store: Model {
                     """ + ContactLists.fromSingleValues)
         }
         m.registerMigration("v4 agenda items", migrate: Store.createAgendaTables)
+        m.registerMigration("v5 touch sources", migrate: Store.createTouchSources)
         m.registerMigration("v7 journal", migrate: Store.createJournalTables)
         return m
     }
@@ -626,6 +627,14 @@ public final class Store: Model {
         guard let stored, let stage = Stage(rawValue: stored), stage != c.stage else { return }
         c.stage = stage
         coreCache!.apply(.updateContact(c, fields: ["stage"]))
+    }
+
+    /// Forgets what was read and cached, after a write that is not a `Change`.
+    func forgetCaches() {
+        cache = nil
+        coreCache = nil
+        counts = [:]
+        interactionCount = nil
     }
 
     /// Reads raw SQL results; used by the benchmark and by tests.

@@ -15,7 +15,8 @@ func formatWord(_ format: String) -> String {
 
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "import", abstract: "Import contacts: \(FileFormats.imports.joined(separator: ", ")).")
+        commandName: "import",
+        abstract: "Import contacts (\(FileFormats.contactImports.joined(separator: ", "))) or touches from calendars and mail (\(FileFormats.touchImports.joined(separator: ", "))).")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .long, help: "Show the report without changing anything.") var dryRun = false
     @Flag(name: .long, help: "Import the good records and list the bad ones instead of stopping.") var skipBad = false
@@ -23,8 +24,10 @@ struct ImportCommand: ParsableCommand {
         name: .long,
         help: "Take the file's value where a stored field differs (each change is reported); without it they are kept and reported as conflicts.")
     var update = false
+    @Flag(name: .long, help: "ics: a meeting after today sets the next step of the contacts in it.") var plan = false
+    @Flag(name: .long, help: "ics: leave meetings' summaries out of the notes.") var noNotes = false
     @Argument(help: "\(FileFormats.imports.joined(separator: ", ")).") var format: String
-    @Argument(help: "The file.") var file: String
+    @Argument(help: "The file (for ics, also a folder of .ics files; for maildir, the maildir folder).") var file: String
 
     mutating func run() throws {
         let settings = global.settings
@@ -32,6 +35,8 @@ struct ImportCommand: ParsableCommand {
         if dryRun { flags += " dry_run" }
         if skipBad { flags += " skip_bad" }
         if update { flags += " update" }
+        if plan { flags += " plan" }
+        if noNotes { flags += " no_notes" }
         let text = "import \(formatWord(format)) \(ScriptWriter.quote(file))\(flags)"
         let session = App.open(settings, create: !dryRun)
         let status = session.runScripts([Source(name: "<import>", text: text)], bail: false, readOnly: settings.readOnly)

@@ -84,7 +84,9 @@ import Testing
         case 5: return "set \(p()) interests: [\(q()), \(q())], expert, relationship: \(q())"
         case 6:
             return
-                "log \(rng.pick(["call", "lunch", "note", "\"odd kind\""])) with \(p()), \(p()) on \(d()) note: \(q()) quality: \(rng.int(5) + 1) gave"
+"log \(rng.pick(["call", "lunch", "note", "\"odd kind\""])) with \(p()), \(p()) on \(d()) note: \(q()) quality: \(rng.int(5) + 1) gave"
+                // Imported touches keep their source id through a restore (#20).
+                + (rng.chance(0.5) ? " source: \(ScriptWriter.quote("ical:\(n)/" + rng.pick(odd)))" : "")
         case 7: return "refer \(q()) to \(p()) on \(d()) value: \(number * 37).5 status: \"won\" note: \(q())"
         case 8: return "referral from \(p()) about \(q()) on \(d()) value: \(number)"
         case 9: return "introduce \(p()) and \(p()) on \(d()) note: \(q())"
@@ -113,7 +115,8 @@ import Testing
         case 26: return "goal \(q() == "\"\"" ? "\"empty\"" : q()) by \(d())"
         case 27: return "helps \(p()) \"G\(number % 4)\""
         case 28: return "market \(q()) served_by: [\(q()), \"salon\"]"
-        default: return "set me name: \(q()), profession: \"salon\", preferred_client: [\(q()), \"retired\"], goals: [\(q())]"
+        default:
+            return "set me name: \(q()), profession: \"salon\", preferred_client: [\(q()), \"retired\"], goals: [\(q())], emails: [\(q()), \"me@x.org\"]"
         }
     }
 

@@ -126,7 +126,10 @@ public struct Checker {
         case .log(_, _, let on, let options):
             mutations.append(s)
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: Checker.eventOptions[.interaction]!.allowed, flags: Checker.eventOptions[.interaction]!.flags)
+            // `source:` is written by dumps of imported touches; it is not corrected afterwards.
+            checkOptions(
+                options, allowed: Checker.eventOptions[.interaction]!.allowed.merging(["source": .string]) { a, _ in a },
+                flags: Checker.eventOptions[.interaction]!.flags)
         case .refer(let about, _, let on, let options):
             mutations.append(s)
             _ = check(about, Scope())
@@ -219,7 +222,11 @@ public struct Checker {
                     suggestion: closest(format, among: FileFormats.imports).first)
             }
             expect(path, .string, Scope(), "a file name")
-            checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad", "update"])
+            if FileFormats.touchImports.contains(format) {
+                checkOptions(options, allowed: [:], flags: ["dry_run", "plan", "no_notes"])
+            } else {
+                checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad", "update"])
+            }
         case .exportFile(let format, let path, let query, _):
             if !FileFormats.exports.contains(format) {
                 report(

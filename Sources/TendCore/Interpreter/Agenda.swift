@@ -83,6 +83,9 @@ extension Interpreter {
         }
         guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
         if let until = c.snoozedUntil, until > today { add("snoozed", "until \(until)", .bool(true)) }
+        for i in try lastTouches(of: id) {
+            add("last touch", "\(i.kind) on \(i.on)" + (i.sourceID.map { " (imported from \($0.hasPrefix("mail:") ? "mail" : "a calendar"))" } ?? ""), .date(i.on))
+        }
         let states = try agendaBook.itemStates()
         for rule in definitions.rules {
             ruleInView = rule.name
@@ -120,6 +123,12 @@ extension Interpreter {
             }
         }
         return RowSet(collection: nil, rows: rows, columns: ["what", "expression", "value"])
+    }
+
+    /// The contact's three latest interactions up to today (what `why` shows the touch rules read), latest first.
+    func lastTouches(of id: Int64) throws -> [Interaction] {
+        let mine = try view().full.interactions.filter { $0.kind != "note" && $0.on <= today && $0.people.contains(id) }
+        return Array(mine.sorted { ($0.on, $0.id) > ($1.on, $1.id) }.prefix(3))
     }
 
     private func sliceOf(_ e: Expr) -> String { source.map { $0.slice(e.range) } ?? "…" }
@@ -418,13 +427,37 @@ extension Interpreter {
             return duplicates(net)
         case "unclassified":
             return unclassified(net)
+        case "candidates":
+            return try candidates(net)
         default:
             throw fail("unknown report '\(kind)'", range)
         }
     }
 
     /// The reports `report KIND` knows (the checker reads this list too).
-    public static let reportKinds = ["network", "reciprocity", "money", "duplicates", "unclassified"]
+    public static let reportKinds = ["network", "reciprocity", "money", "duplicates", "unclassified", "candidates"]
+
+    /// `report candidates`: people met or written to (in imported calendars and mail) who are
+    /// not contacts, most often seen first, each with the `add` line that makes them one. An
+    /// address that is now a contact's, or mine, is left out.
+    func candidates(_ net: Network) throws -> RowSet {
+        let known = Set(net.contacts.flatMap { $0.emails.map { $0.value.trimmed.lowercased() } } + net.me.emails.map { $0.trimmed.lowercased() })
+        let counts = try ((model as? CandidateBook)?.candidateCounts() ?? []).filter { !known.contains($0.address.lowercased()) }.sorted {
+            ($1.count, $1.lastSeen, $0.address) < ($0.count, $0.lastSeen, $1.address)
+        }
+        let cols = ["name", "email", "seen", "first_seen", "last_seen", "add"]
+        return RowSet(
+            collection: nil,
+            rows: counts.map { c in
+                .record(
+                    Record(
+                        keys: cols,
+                        values: [
+                            .string(CandidateCount.displayName(c.name, address: c.address)), .string(c.address), .int(c.count), .date(c.firstSeen),
+                            .date(c.lastSeen), .string(CandidateCount.addLine(c.name, address: c.address)),
+                        ]))
+            }, columns: cols)
+    }
 
     /// `report duplicates`: pairs of contacts that are likely one person, which import keeps
     /// apart when an e-mail or phone disagrees: the same name (and company), the same e-mail,

@@ -689,6 +689,7 @@ public final class Interpreter {
             me.preferredClient.count == 1
             ? .string(me.preferredClient[0]) : (me.preferredClient.isEmpty ? .null : .list(me.preferredClient.map(Value.string)))
         r["goals"] = .list(me.goals.map(Value.string))
+        r["emails"] = .list(me.emails.map(Value.string))
         return r
     }
 

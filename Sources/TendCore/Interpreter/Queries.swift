@@ -408,6 +408,7 @@ extension Interpreter {
             if i.asked { flags.append("asked") }
             if i.pitch { flags.append("pitch") }
             if i.inbound { flags.append("inbound") }
+            if i.sourceID != nil { flags.append("imported") }
             var summary = i.note ?? ""
             if i.people.count > 1 {
                 summary = "with " + i.people.filter { $0 != id }.map(name).joined(separator: ", ") + (summary.isEmpty ? "" : ": " + summary)

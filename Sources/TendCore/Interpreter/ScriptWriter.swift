@@ -81,6 +81,7 @@ public enum ScriptWriter {
             opts.append("preferred_client: " + (me.preferredClient.count == 1 ? quote(me.preferredClient[0]) : list(me.preferredClient)))
         }
         if !me.goals.isEmpty { opts.append("goals: \(list(me.goals))") }
+        if !me.emails.isEmpty { opts.append("emails: \(list(me.emails))") }
         if !opts.isEmpty { lines.append("set me " + opts.joined(separator: ", ")) }
         return lines + markets(net, inOrder: inOrder)
     }
@@ -234,6 +235,8 @@ public enum ScriptWriter {
             if i.asked { s += " asked" }
             if i.inbound { s += " inbound" }
             if i.pitch { s += " pitch" }
+            // Kept so that importing the same calendar or mailbox after a restore adds nothing.
+            if let src = i.sourceID { s += " source: \(quote(src))" }
             lines.append(s)
         }
         for r in net.referrals.sorted(by: { $0.id < $1.id }) {

@@ -77,6 +77,7 @@ extension Interpreter {
                     case "company": me.company = v.stringValue
                     case "preferred_client": me.preferredClient = try strings(v, e.range)
                     case "goals": me.goals = try strings(v, e.range)
+                    case "emails": me.emails = try strings(v, e.range).filter { !$0.isEmpty }
                     default: break
                     }
                 }
@@ -113,6 +114,7 @@ extension Interpreter {
                 case .flag("pitch", _): i.pitch = true
                 case .pair("note", let e, _): i.note = try eval(e, ctx).stringValue
                 case .pair("quality", let e, _): i.quality = try quality(eval(e, ctx), e.range)
+                case .pair("source", let e, _): i.sourceID = try eval(e, ctx).stringValue
                 default: break
                 }
             }

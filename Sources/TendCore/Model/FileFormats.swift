@@ -2,7 +2,11 @@
 /// completion read them from here.
 public enum FileFormats {
     /// Formats `import FORMAT "file"` reads.
-    public static let imports = ["vcard", "csv", "linkedin", "google", "json"]
+    public static let imports = contactImports + touchImports
+    /// Formats `import` reads contacts from.
+    public static let contactImports = ["vcard", "csv", "linkedin", "google", "json"]
+    /// Formats `import` reads touches from (meetings and e-mails), not contacts.
+    public static let touchImports = ["ics", "mbox", "maildir"]
     /// Formats `export FORMAT "file"` writes.
     public static let exports = ["vcard", "csv", "json", "ics", "dot"]
 }

@@ -254,6 +254,9 @@ public struct Interaction: Sendable, Equatable {
     public var asked = false
     public var inbound = false
     public var pitch = false
+    /// Where an imported touch came from (`ical:UID`, `mail:MESSAGE-ID`): one per kind, so that
+    /// importing the same file again adds nothing. Nil for touches logged by hand.
+    public var sourceID: String?
     public init(kind: String, on: Day, people: [Int64]) {
         self.kind = kind
         self.on = on
@@ -312,6 +315,8 @@ public struct Me: Sendable, Equatable {
     /// One or more market names; `my preferred client` means all of them.
     public var preferredClient: [String] = []
     public var goals: [String] = []
+    /// My own e-mail addresses: meetings and mail from them are mine, never a contact's.
+    public var emails: [String] = []
     public init() {}
 }
 

@@ -263,6 +263,7 @@ public enum Schema {
         FieldSpec("company", .string, "your company"),
         FieldSpec("preferred_client", .any, "your preferred client market, or a list of them"),
         FieldSpec("goals", .list(.string), "your goals, in words"),
+        FieldSpec("emails", .list(.string), "your own e-mail addresses: imported meetings and mail from them are yours"),
     ]
 
     /// The GAINS list fields, in GAINS order.

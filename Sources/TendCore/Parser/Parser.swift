@@ -376,7 +376,7 @@ public struct Parser {
             try consume("rules", "expected 'rules': reset rules puts the prelude's definitions back")
             return .resetRules
         case "import":
-            let format = try parseName("a format after 'import': vcard, csv, linkedin or google")
+            let format = try parseName("a format after 'import': \(FileFormats.imports.joined(separator: ", "))")
             let path = try parseExpression()
             return .importFile(format: format, path: path, options: try parseOptions(stop: []))
         case "export":
@@ -859,7 +859,7 @@ public struct Parser {
             return query(.path(to: try parsePostfix()), from: t)
         case "report" where !isFieldUse():
             advance()
-            let kind = try parseName("what to report: network, reciprocity, money, duplicates or unclassified")
+            let kind = try parseName("what to report: network, reciprocity, money, duplicates, unclassified or candidates")
             return query(.report(kind), from: t)
         default:
             break

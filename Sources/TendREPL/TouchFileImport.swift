@@ -1,0 +1,134 @@
+import Foundation
+import TendCore
+import TendInterchange
+import TendStore
+
+/// `import ics|mbox|maildir FILE`: meetings and e-mails from the user's own calendar and mail
+/// files become touches with the contacts in them. Headers only: no body is read or stored.
+/// A second import of the same or an overlapping file adds nothing (each touch keeps its
+/// source id); people who are not contacts are kept as sightings for `report candidates`.
+struct TouchFileImport {
+    let session: Session
+
+    /// The formats read for touches rather than contacts.
+    static let formats = Set(FileFormats.touchImports)
+
+    /// The most lines of touches a dry run lists; the rest are counted.
+    static let maxListed = 1000
+
+    /// What an import logged or would log.
+    struct Outcome {
+        var meetings = 0
+        var emails = 0
+        var inbound = 0
+        var alreadyImported = 0
+        /// Touches already imported that now match more contacts: the new ones are added to them.
+        var widened = 0
+        var planned = 0
+        var listed: [String] = []
+    }
+
+    func run(format: String, path: String, options: [String: Value]) throws -> String {
+        let dryRun = options["dry_run"]?.isTrue ?? false
+        let store = session.store
+        let net = try store.network(events: false)
+        var book = AddressBook()
+        for c in net.contacts { for e in c.emails { book.add(e.value, contact: c.id) } }
+        for e in net.me.emails { book.addMine(e) }
+        let touchOptions = TouchOptions(
+            today: session.today, timeZone: TimeZone.current, plan: options["plan"]?.isTrue ?? false,
+            noNotes: options["no_notes"]?.isTrue ?? false)
+        var importer = TouchImporter(addressBook: book, options: touchOptions)
+        do {
+            switch format {
+            case "ics": importer.add(try ICalendar.read(path: path))
+            case "mbox": try Mailbox.readMbox(path: path) { importer.add($0) }
+            default: try Mailbox.readMaildir(path: path) { importer.add($0) }
+            }
+        } catch let e as ImportError {
+            throw Importer.Failure(description: e.origin == path ? "\(e)" : "\(path): \(e)")
+        }
+        let found = importer.finish()
+        let outcome = try apply(found, net: net, dryRun: dryRun)
+        if !dryRun { session.interpreter.invalidate() }
+        return report(found, outcome, path: path, dryRun: dryRun, noAddresses: net.me.emails.isEmpty)
+    }
+
+    /// Logs the touches not imported before, widens those that now match more contacts, sets
+    /// next steps (`plan`) and keeps the sightings; with `dryRun`, only counts and lists them.
+    func apply(_ found: TouchImport, net: Network, dryRun: Bool) throws -> Outcome {
+        let store = session.store
+        var out = Outcome()
+        let known = try store.importedSources(kinds: ["meeting", "email"])
+        let handles = Dictionary(net.contacts.map { ($0.id, "@" + $0.handle) }, uniquingKeysWith: { a, _ in a })
+        for t in found.touches {
+            if let existing = known[Store.sourceKey(kind: t.kind.rawValue, sourceID: t.sourceID)] {
+                let missing = t.people.filter { !existing.people.contains($0) }
+                out.alreadyImported += 1
+                guard !missing.isEmpty else { continue }
+                out.widened += 1
+                if !dryRun { try store.addPeople(missing, toInteraction: existing.id) }
+                continue
+            }
+            if t.kind == .meeting { out.meetings += 1 } else { out.emails += 1 }
+            if t.inbound { out.inbound += 1 }
+            if dryRun && out.listed.count < TouchFileImport.maxListed {
+                let who = t.people.map { handles[$0] ?? "?" }.joined(separator: ", ")
+                out.listed.append(
+                    "\(t.kind.rawValue) with \(who) on \(t.on)\(t.inbound ? " inbound" : "")" + (t.note.map { ": " + $0 } ?? ""))
+            }
+            guard !dryRun else { continue }
+            var i = Interaction(kind: t.kind.rawValue, on: t.on, people: t.people)
+            i.note = t.note
+            i.inbound = t.inbound
+            i.sourceID = t.sourceID
+            try store.apply(.insertInteraction(i))
+        }
+        out.planned = try plan(found.planned, net: net, dryRun: dryRun)
+        if !dryRun {
+            try store.recordSightings(found.sightings.map { ($0.address, $0.sourceID, $0.name, $0.on) })
+        }
+        return out
+    }
+
+    /// Sets each contact's next step from the first meeting with them after today, unless the
+    /// contact has another next step due sooner (or none due, which the user wrote by hand).
+    func plan(_ steps: [PlannedStep], net: Network, dryRun: Bool) throws -> Int {
+        var n = 0
+        for step in steps {
+            guard var c = net.contact(step.contact) else { continue }
+            if c.nextStep != nil, c.nextDue.map({ $0 <= step.due }) ?? true { continue }
+            if c.nextStep == step.step && c.nextDue == step.due { continue }
+            n += 1
+            guard !dryRun else { continue }
+            c.nextStep = step.step
+            c.nextDue = step.due
+            try session.store.apply(.updateContact(c, fields: ["next_step", "next_due"]))
+        }
+        return n
+    }
+
+    func report(_ found: TouchImport, _ o: Outcome, path: String, dryRun: Bool, noAddresses: Bool) -> String {
+        func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+        var head = "\(dryRun ? "Would log" : "Logged") from \(path): \(count(o.meetings, "meeting", "meetings")), "
+        head += count(o.emails, "e-mail", "e-mails") + (o.inbound > 0 ? " (\(o.inbound) inbound)" : "")
+        head += "; \(o.alreadyImported) skipped as already imported; \(count(found.candidates.count, "candidate", "candidates"))"
+        head += found.candidates.isEmpty ? "." : " (report candidates lists them)."
+        var lines = [head]
+        if o.widened > 0 {
+            lines.append("  \(count(o.widened, "touch", "touches")) already imported \(dryRun ? "would gain" : "gained") contacts added since")
+        }
+        if o.planned > 0 { lines.append("  \(count(o.planned, "next step", "next steps")) \(dryRun ? "would be planned" : "planned") from future meetings") }
+        let reasons = found.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.rawValue)" }
+        if !reasons.isEmpty { lines.append("  left out: " + reasons.joined(separator: ", ")) }
+        if noAddresses {
+            lines.append("  none of your own e-mail addresses is set: set me emails: [\"you@example.org\"] so that your mail and meetings are told apart")
+        }
+        for e in found.errors.prefix(Importer.Report.maxChangeLines) { lines.append("  skipped \(e)") }
+        if found.errors.count > Importer.Report.maxChangeLines { lines.append("  … and \(found.errors.count - Importer.Report.maxChangeLines) more") }
+        for l in o.listed { lines.append("  " + l) }
+        let unlisted = o.meetings + o.emails - o.listed.count
+        if dryRun && unlisted > 0 { lines.append("  … and \(unlisted) more") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,246 @@
+import Foundation
+import Testing
+
+/// Issue 20: touches from the user's own calendar and mail files, end to end through the
+/// `tend` binary (today is 2026-11-23, a Monday; times are UTC).
+@Suite struct TouchImportCLITests {
+    static let contacts = """
+        add "Dana Lee" emails: ["Dana@Lee.example", {value: "dana.lee@work.example", type: "work"}], created: 2024-01-01, cadence: 1mo
+        add "Ana Park" email: "ana@park.example", created: 2024-01-01
+        add "Tom Okafor" email: "tom@okafor.example", created: 2024-01-01
+        set me emails: ["me@example.com", "ME@work.example"]
+        log call with @dana-lee on 2025-06-01
+        """
+
+    static func event(_ uid: String, _ start: String, _ summary: String, _ lines: [String]) -> String {
+        (["BEGIN:VEVENT", "UID:\(uid)", "DTSTAMP:20261101T000000Z", "DTSTART:\(start)", "SUMMARY:\(summary)"] + lines + ["END:VEVENT"])
+            .joined(separator: "\r\n")
+    }
+
+    static func calendar(_ events: [String]) -> String {
+        (["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Tend tests//EN"] + events + ["END:VCALENDAR"]).joined(separator: "\r\n") + "\r\n"
+    }
+
+    static let me = "ORGANIZER;CN=Me:mailto:me@example.com"
+    static func attendee(_ address: String, _ state: String = "ACCEPTED", name: String? = nil) -> String {
+        "ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=\(state)\(name.map { ";CN=\($0)" } ?? ""):mailto:\(address)"
+    }
+
+    /// A weekly series (six from 5 October, 19 October left out, 26 October moved to the 27th),
+    /// a cancelled meeting, one I declined, one next week, two with someone not in Tend, and one
+    /// with Dana and that stranger.
+    static let mainCalendar = calendar([
+        event(
+            "weekly-1", "20261005T100000Z", "Weekly sync",
+            [me, attendee("dana@lee.example"), "RRULE:FREQ=WEEKLY;COUNT=6", "EXDATE:20261019T100000Z"]),
+        event("weekly-1", "20261027T150000Z", "Moved sync", [me, attendee("dana@lee.example"), "RECURRENCE-ID:20261026T100000Z"]),
+        event("cancelled-1", "20261103T090000Z", "Cancelled lunch", [me, attendee("ana@park.example"), "STATUS:CANCELLED"]),
+        event(
+            "declined-1", "20261104T090000Z", "Pitch",
+            ["ORGANIZER;CN=Tom:mailto:tom@okafor.example", attendee("me@example.com", "DECLINED")]),
+        event("future-1", "20261201T090000Z", "Quarterly review", [me, attendee("dana.lee@work.example")]),
+        event("stranger-1", "20261110T120000Z", "Coffee", [me, attendee("sam@new.example", name: "Sam Stranger")]),
+        event("stranger-2", "20261115T120000Z", "Coffee again", [me, attendee("sam@new.example", name: "Sam Stranger")]),
+        event("mixed-1", "20261116T120000Z", "Lunch with Dana and Sam", [me, attendee("DANA@lee.example"), attendee("sam@new.example")]),
+    ])
+
+    static func setUp() throws -> URL {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(["run", "-"], stdin: contacts, in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        try mainCalendar.write(to: dir.appendingPathComponent("cal.ics"), atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    /// The database's bytes: the file and its log.
+    static func databaseBytes(_ dir: URL) -> [Data] {
+        ["tend.db", "tend.db-wal"].map { (try? Data(contentsOf: dir.appendingPathComponent($0))) ?? Data() }
+    }
+
+    static func value(_ expression: String, in dir: URL) throws -> String {
+        let r = try CLI.run(["-e", expression], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        return r.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func aCalendarLogsEachMeetingOnce() throws {
+        let dir = try Self.setUp()
+        let r = try CLI.run(["import", "ics", "cal.ics"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(
+            r.stdout.hasPrefix("Logged from cal.ics: 6 meetings, 0 e-mails; 0 skipped as already imported; 1 candidate (report candidates lists them)."),
+            "\(r.stdout)")
+        #expect(r.stdout.contains("1 cancelled") && r.stdout.contains("1 declined by me") && r.stdout.contains("1 after today"), "\(r.stdout)")
+        let days = try CLI.run(["--format", "csv", "-e", "interactions where kind == \"meeting\" sort by on show on, note"], in: dir)
+        #expect(
+            days.stdout == """
+                on,note
+                2026-10-05,Weekly sync
+                2026-10-12,Weekly sync
+                2026-10-27,Moved sync
+                2026-11-02,Weekly sync
+                2026-11-09,Weekly sync
+                2026-11-16,Lunch with Dana and Sam
+
+                """, "\(days.stdout)")
+        #expect(try Self.value("count(interactions where kind == \"meeting\" and @dana-lee in people)", in: dir) == "6")
+        // The same file again, and a file that overlaps it with one new meeting: only that one is logged.
+        let again = try CLI.run(["import", "ics", "cal.ics"], in: dir)
+        #expect(again.stdout.hasPrefix("Logged from cal.ics: 0 meetings, 0 e-mails; 6 skipped as already imported"), "\(again.stdout)")
+        let overlap = Self.calendar([
+            Self.event("mixed-1", "20261116T120000Z", "Lunch with Dana and Sam", [Self.me, Self.attendee("dana@lee.example")]),
+            Self.event("new-1", "20261118T120000Z", "Call with Ana", [Self.me, Self.attendee("ana@park.example")]),
+        ])
+        try overlap.write(to: dir.appendingPathComponent("overlap.ics"), atomically: true, encoding: .utf8)
+        let o = try CLI.run(["import", "ics", "overlap.ics"], in: dir)
+        #expect(o.stdout.hasPrefix("Logged from overlap.ics: 1 meeting, 0 e-mails; 1 skipped as already imported; 0 candidates."), "\(o.stdout)")
+        #expect(try Self.value("count(interactions where kind == \"meeting\")", in: dir) == "7")
+    }
+
+    /// --dry-run writes nothing (the database's bytes are the same) and lists what it would log.
+    @Test func aDryRunWritesNothing() throws {
+        let dir = try Self.setUp()
+        let before = Self.databaseBytes(dir)
+        let r = try CLI.run(["import", "ics", "cal.ics", "--dry-run", "--plan"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("Would log from cal.ics: 6 meetings, 0 e-mails; 0 skipped as already imported; 1 candidate"), "\(r.stdout)")
+        #expect(r.stdout.contains("  meeting with @dana-lee on 2026-10-27: Moved sync\n"), "\(r.stdout)")
+        #expect(r.stdout.contains("  1 next step would be planned from future meetings"), "\(r.stdout)")
+        #expect(Self.databaseBytes(dir) == before)
+        #expect(try Self.value("count(interactions)", in: dir) == "1")
+        #expect(try CLI.run(["--format", "csv", "-e", "report candidates"], in: dir).stdout == "name,email,seen,first_seen,last_seen,add\n")
+        // The statement says so too, and --read-only allows it.
+        let s = try CLI.run(["--read-only", "-e", "import ics \"cal.ics\" dry_run no_notes"], in: dir)
+        #expect(s.status == 0, "\(s.stderr)")
+        #expect(s.stdout.contains("  meeting with @dana-lee on 2026-10-27\n"), "\(s.stdout)")
+        #expect(Self.databaseBytes(dir) == before)
+    }
+
+    /// --plan: the first meeting after today becomes the next step; without it, nothing is planned.
+    @Test func planSetsTheNextStep() throws {
+        let dir = try Self.setUp()
+        #expect(try CLI.run(["import", "ics", "cal.ics", "--plan", "--no-notes"], in: dir).status == 0)
+        let r = try CLI.run(["--format", "csv", "-e", "contacts where next_step != null show handle, next_step, next_due"], in: dir)
+        #expect(r.stdout == "handle,next_step,next_due\ndana-lee,Meeting,2026-12-01\n", "\(r.stdout)")
+        #expect(try Self.value("count(interactions where note != null)", in: dir) == "0")
+    }
+
+    /// People not in Tend are listed most often seen first, with an add line; once added,
+    /// importing the file again logs their meetings (and adds them to the one already logged).
+    @Test func candidatesBecomeContacts() throws {
+        let dir = try Self.setUp()
+        #expect(try CLI.run(["import", "ics", "cal.ics"], in: dir).status == 0)
+        #expect(try CLI.run(["import", "ics", "cal.ics"], in: dir).status == 0)
+        let r = try CLI.run(["--format", "csv", "-e", "report candidates"], in: dir)
+        #expect(
+            r.stdout == "name,email,seen,first_seen,last_seen,add\n"
+                + #"Sam Stranger,sam@new.example,3,2026-11-10,2026-11-16,"add ""Sam Stranger"" email: ""sam@new.example""""# + "\n",
+            "\(r.stdout)")
+        let add = try CLI.run(["-e", "add \"Sam Stranger\" email: \"sam@new.example\""], in: dir)
+        #expect(add.status == 0, "\(add.stderr)")
+        #expect(try CLI.run(["--format", "csv", "-e", "report candidates"], in: dir).stdout == "name,email,seen,first_seen,last_seen,add\n")
+        let again = try CLI.run(["import", "ics", "cal.ics"], in: dir)
+        #expect(again.stdout.hasPrefix("Logged from cal.ics: 2 meetings, 0 e-mails; 6 skipped as already imported; 0 candidates."), "\(again.stdout)")
+        #expect(again.stdout.contains("  1 touch already imported gained contacts added since"), "\(again.stdout)")
+        #expect(try Self.value("count(interactions where @sam-stranger in people)", in: dir) == "3")
+    }
+
+    /// Rules react: importing the calendar clears "stay in touch" and "reconnect" for Dana,
+    /// and `why` shows the imported meeting as her last touch.
+    @Test func importedTouchesClearAgendaItems() throws {
+        let dir = try Self.setUp()
+        let before = try CLI.run(["--format", "csv", "-e", "agenda by item"], in: dir)
+        #expect(before.stdout.contains("dana-lee,stay in touch,") && before.stdout.contains("dana-lee,reconnect,"), "\(before.stdout)")
+        #expect(try CLI.run(["import", "ics", "cal.ics"], in: dir).status == 0)
+        let after = try CLI.run(["--format", "csv", "-e", "agenda by item"], in: dir)
+        #expect(!after.stdout.contains("dana-lee,stay in touch,") && !after.stdout.contains("dana-lee,reconnect,"), "\(after.stdout)")
+        #expect(after.stdout.contains(",stay in touch,"), "others still have theirs: \(after.stdout)")
+        let why = try CLI.run(["--format", "csv", "-e", "why @dana-lee"], in: dir)
+        #expect(why.stdout.contains("last touch,meeting on 2026-11-16 (imported from a calendar),2026-11-16\n"), "\(why.stdout)")
+    }
+
+    /// A restore keeps the source ids: importing the calendar into the restored database adds nothing.
+    @Test func restoreThenReimportAddsNothing() throws {
+        let dir = try Self.setUp()
+        #expect(try CLI.run(["import", "ics", "cal.ics"], in: dir).status == 0)
+        let dump = try CLI.run(["dump"], in: dir)
+        #expect(dump.stdout.contains("log meeting with @dana-lee on 2026-10-27 note: \"Moved sync\" source: \"ical:weekly-1/20261026T100000Z\""))
+        #expect(dump.stdout.contains("set me emails: [\"me@example.com\", \"ME@work.example\"]"), "\(dump.stdout)")
+        let copy = CLI.tempDir()
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("cal.ics"), to: copy.appendingPathComponent("cal.ics"))
+        #expect(try CLI.run(["run", "-"], stdin: dump.stdout, in: copy).status == 0)
+        #expect(try CLI.run(["dump"], in: copy).stdout == dump.stdout)
+        let again = try CLI.run(["import", "ics", "cal.ics"], in: copy)
+        #expect(again.stdout.hasPrefix("Logged from cal.ics: 0 meetings, 0 e-mails; 6 skipped as already imported"), "\(again.stdout)")
+        // A second touch of the same kind from the same source is refused in words.
+        let twice = try CLI.run(["-e", "log meeting with @ana-park source: \"ical:weekly-1/20261026T100000Z\""], in: copy)
+        #expect(twice.status != 0)
+        #expect(twice.stderr.contains("is already logged from source \"ical:weekly-1/20261026T100000Z\""), "\(twice.stderr)")
+    }
+
+    /// Mail written by Python's `mailbox` module: sent mail logs an e-mail with each contact it
+    /// went to, mail from a contact an inbound one; lists, bulk mail and no-reply senders are
+    /// left out; the bodies' marker is nowhere in the database or its dump.
+    static let mailScript = #"""
+        import mailbox, os, sys
+        from email.message import EmailMessage
+        root = sys.argv[1]
+        mails = [
+          [("From", "Me <me@example.com>"), ("To", "Dana Lee <dana@lee.example>"), ("Date", "Tue, 10 Nov 2026 09:15:00 +0000"), ("Message-ID", "<s1@example.com>"), ("Subject", "Proposal")],
+          [("From", "=?utf-8?q?Dana_L=C3=A9e?= <DANA@lee.example>"), ("To", "me@example.com"), ("Date", "Wed, 11 Nov 2026 10:00:00 +0000"), ("Message-ID", "<r1@lee.example>")],
+          [("From", "Dana Lee <dana@lee.example>"), ("To", "club@lists.example"), ("List-Id", "Club <club.lists.example>"), ("Date", "Thu, 12 Nov 2026 10:00:00 +0000"), ("Message-ID", "<l1@lee.example>")],
+          [("From", "Ana Park <ana@park.example>"), ("To", "me@example.com"), ("Precedence", "bulk"), ("Date", "Fri, 13 Nov 2026 10:00:00 +0000"), ("Message-ID", "<b1@park.example>")],
+          [("From", "Shop <no-reply@shop.example>"), ("To", "me@example.com"), ("Date", "Sat, 14 Nov 2026 10:00:00 +0000"), ("Message-ID", "<n1@shop.example>")],
+          [("From", "Sam Stranger <sam@new.example>"), ("To", "me@example.com"), ("Date", "Sun, 15 Nov 2026 10:00:00 +0000"), ("Message-ID", "<x1@new.example>")],
+          [("From", "me@work.example"), ("To", "sam@new.example, Ana Park <ana@park.example>"), ("Date", "Mon, 16 Nov 2026 10:00:00 +0000"), ("Message-ID", "<s2@example.com>")],
+        ]
+        box = mailbox.mbox(os.path.join(root, "mail.mbox"))
+        folder = mailbox.Maildir(os.path.join(root, "Maildir"))
+        for headers in mails:
+            m = EmailMessage()
+            for k, v in headers:
+                m[k] = v
+            m.set_content("BODY-MARKER-7f3a9 the body is private\nFrom here on too\n")
+            box.add(mailbox.mboxMessage(m))
+            folder.add(mailbox.MaildirMessage(m))
+        box.flush()
+        box.close()
+        """#
+
+    @Test func mailLogsEmailsAndKeepsNoBody() throws {
+        let dir = try Self.setUp()
+        let py = try CLI.run(["/usr/bin/env", "python3", "-c", Self.mailScript, dir.path], in: dir, raw: true)
+        #expect(py.status == 0, "python3 writes the mail fixtures: \(py.stderr)")
+        let r = try CLI.run(["import", "mbox", "mail.mbox"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(
+            r.stdout.hasPrefix("Logged from mail.mbox: 0 meetings, 3 e-mails (1 inbound); 0 skipped as already imported; 1 candidate"),
+            "\(r.stdout)")
+        #expect(r.stdout.contains("1 mailing list") && r.stdout.contains("1 bulk mail or newsletter") && r.stdout.contains("1 from a no-reply address"))
+        #expect(try Self.value("count(interactions where kind == \"email\" and inbound)", in: dir) == "1")
+        #expect(try Self.value("count(interactions where kind == \"email\" and @dana-lee in people)", in: dir) == "2")
+        #expect(try Self.value("sum(contacts, inbound)", in: dir) == "1")
+        // The same messages in a maildir are the same messages: nothing more.
+        let m = try CLI.run(["import", "maildir", "Maildir"], in: dir)
+        #expect(m.stdout.hasPrefix("Logged from Maildir: 0 meetings, 0 e-mails; 3 skipped as already imported"), "\(m.stdout)")
+        let candidates = try CLI.run(["--format", "csv", "-e", "report candidates show email, seen"], in: dir)
+        #expect(candidates.stdout == "email,seen\nsam@new.example,2\n", "\(candidates.stdout)")
+        let dump = try CLI.run(["dump"], in: dir)
+        for bytes in Self.databaseBytes(dir) + [Data(dump.stdout.utf8)] {
+            #expect(bytes.range(of: Data("BODY-MARKER-7f3a9".utf8)) == nil)
+            #expect(bytes.range(of: Data("Proposal".utf8)) == nil)
+        }
+    }
+
+    /// A FIFO or a missing file is refused; no database is left behind by a first import that fails.
+    @Test func badFilesAreRefused() throws {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(["import", "mbox", "missing.mbox"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("missing.mbox: no such file"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tend.db").path))
+        let s = try CLI.run(["-e", "import ics \"x.ics\" skip_bad"], in: dir)
+        #expect(s.status != 0)
+        #expect(s.stderr.contains("skip_bad"), "\(s.stderr)")
+    }
+}
