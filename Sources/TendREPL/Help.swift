@@ -31,7 +31,11 @@ enum Help {
                 ("add \"Joan Rivera\" handle: \"joan-rivera-2\"", "a second person with a taken name"),
             ]),
         Topic(
-            name: "set", synopsis: ["set @handle|me|QUERY field: value, … [+tag -tag] [on DATE]"],
+            name: "set",
+            synopsis: [
+                "set @handle|me|QUERY field: value, … [+tag -tag] [on DATE]",
+                "edit @handle | edit interaction|referral|introduction|spend N      (in $VISUAL or $EDITOR)",
+            ],
             examples: [
                 ("set @joan-rivera stage: visibility, next_step: \"ask about newsletter ad\", next_due: 2026-12-01", ""),
                 ("set me profession: \"real estate agent\", preferred_client: \"retired empty nesters\"", ""),
@@ -126,6 +130,7 @@ enum Help {
                 "agenda [on DATE] [by item] [all] [limit N]     the page: one line per person (by item: per rule), numbered",
                 "done N [note: \"…\"]      dismiss N [for 30d]      snooze N 1w | until DATE",
                 "snooze @x rule \"NAME\" 2w      snooze QUERY 2w      (agenda where … is the items as rows)",
+                "undo [N]      history [limit N]      (each statement at the prompt, script run or import is one change)",
             ],
             examples: [
                 ("rule \"thank\" when referrals_received > 0 then remind \"Call {name} to thank them\" log call priority 9", "done logs the call"),
@@ -137,6 +142,7 @@ enum Help {
                 ("snooze @dana-lee rule \"plan a next step\" 2w", ""),
                 ("snooze contacts where +linkedin 2w", ""),
                 ("why @dana-lee", "shows what was closed, dismissed or snoozed"),
+                ("history limit 2", "the changes undo takes back, newest first"),
             ]),
         Topic(
             name: "scores",

@@ -184,6 +184,14 @@ public struct Checker {
         case .agenda(let command):
             if case .page = command {} else { mutations.append(s) }
             checkAgenda(command)
+        case .journal(.undo(let count)):
+            mutations.append(s)
+            if let count { expect(count, .number, Scope(), "how many changes to undo") }
+        case .edit(let target):
+            mutations.append(s)
+            if case .event(_, let id) = target { expect(id, .number, Scope(), "the event's number") }
+        case .journal(.history(let limit)):
+            if let limit { expect(limit, .number, Scope(), "how many changes to list") }
         case .letDef(let name, let value):
             mutations.append(s)
             checkLet(s, name, value)

@@ -197,7 +197,7 @@ extension Interpreter {
             try apply(.mergeContact(from: from, into: into))
             return [.text("Merged @\(a.handle) into @\(b.handle).")]
         case .remove(let what):
-            return [try remove(what, ctx)]
+            return [try remove(what, ctx, s.source)]
         case .snooze(let p, let duration, let until):
             let id = try contactID(p.handle, p.range)
             guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
@@ -206,6 +206,10 @@ extension Interpreter {
             return [.text("Snoozed @\(c.handle) until \(c.snoozedUntil!).")]
         case .agenda(let command):
             return try performAgenda(command, s)
+        case .journal(let command):
+            return try performJournal(command, s)
+        case .edit(let target):
+            return try performEdit(target, s)
         case .unsnooze(let p):
             let id = try contactID(p.handle, p.range)
             guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
@@ -749,11 +753,17 @@ extension Interpreter {
         b.created = min(a.created, b.created)
     }
 
-    func remove(_ what: Statement.Removal, _ ctx: Ctx) throws -> Output {
+    func remove(_ what: Statement.Removal, _ ctx: Ctx, _ source: Source) throws -> Output {
         let net = try view().full
         switch what {
         case .person(let p):
             let id = try contactID(p.handle, p.range)
+            let events =
+                net.interactions.count { $0.people.contains(id) } + net.referrals.count { $0.contact == id }
+                + net.introductions.count { $0.a == id || $0.b == id } + net.spending.count { $0.contact == id }
+            if events > 0, let host, !host.confirm("Remove @\(p.handle) and their \(events) event\(events == 1 ? "" : "s")? [y/N] ", from: source) {
+                return .text("Nothing removed.")
+            }
             try apply(.deleteContact(id))
             return .text("Removed @\(p.handle) and their events.")
         case .event(let kind, let e):
