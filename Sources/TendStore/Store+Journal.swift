@@ -6,11 +6,11 @@ import TendCore
 /// Every row a change inserts, updates or deletes is recorded, in the change's own transaction,
 /// by triggers this connection makes for itself (TEMP triggers, generated from each table's
 /// columns as they are now, so a later migration cannot leave one behind): the row's image
-/// before and after, as JSON. A run closes its change when it commits (`commit(label:)`):
+/// before, as JSON, and a hash of its image after. A run closes its change when it commits (`commit(label:)`):
 /// the rows recorded since become one entry of `journal`.
 ///
 ///     journal       id, day, at, source ("repl", a script, "import FILE"), statement, undone
-///     journal_rows  seq, change_id, tbl, rid, before (NULL: inserted), after (NULL: deleted)
+///     journal_rows  seq, change_id, tbl, rid, before (NULL: inserted), after_hash (NULL: deleted)
 ///
 /// Undo walks the rows of the newest entries backwards, putting each before-image back, after
 /// checking that every row is still as the change left it: Tend's own later changes would
@@ -40,7 +40,7 @@ extension Store {
                   statement TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
                 CREATE TABLE journal_rows (
                   seq INTEGER PRIMARY KEY, change_id INTEGER NOT NULL REFERENCES journal(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
-                  tbl TEXT NOT NULL, rid INTEGER NOT NULL, before TEXT, after TEXT);
+                  tbl TEXT NOT NULL, rid INTEGER NOT NULL, before TEXT, after_hash INTEGER);
                 CREATE INDEX journal_rows_change ON journal_rows(change_id);
                 """)
     }
@@ -65,12 +65,15 @@ extension Store {
         journalStarted = true
         // Rows are recorded inside a run's transaction (`journal_on`, set by `begin`), unless
         // journalling is paused (`journal_pause`): a write outside a run is no change to undo.
+        db.add(function: Store.imageHash)
         try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS journal_on (x); CREATE TEMP TABLE IF NOT EXISTS journal_pause (x)")
         // The change's number is the next entry's: the entry is written when the run commits.
         let next = "(SELECT coalesce(max(id), 0) + 1 FROM journal)"
         for (table, columns) in try Store.journalledTables(db) {
             let before = Store.image(columns, of: "OLD")
-            let after = Store.image(columns, of: "NEW")
+            // The image after is only compared with the row when it is undone: its hash is
+            // enough, and keeps a restore's journal a fraction of the data it wrote.
+            let after = "tend_image_hash(\(Store.image(columns, of: "NEW")))"
             for (event, rid, images) in [
                 ("INSERT", "NEW.rowid", "NULL, \(after)"), ("UPDATE", "NEW.rowid", "\(before), \(after)"),
                 ("DELETE", "OLD.rowid", "\(before), NULL"),
@@ -79,7 +82,7 @@ extension Store {
                     sql: """
                         CREATE TEMP TRIGGER IF NOT EXISTS "journal_\(table)_\(event)" AFTER \(event) ON main."\(table)"
                         WHEN EXISTS (SELECT 1 FROM temp.journal_on) AND NOT EXISTS (SELECT 1 FROM temp.journal_pause) BEGIN
-                          INSERT INTO journal_rows (change_id, tbl, rid, before, after) VALUES (\(next), '\(table)', \(rid), \(images));
+                          INSERT INTO journal_rows (change_id, tbl, rid, before, after_hash) VALUES (\(next), '\(table)', \(rid), \(images));
                         END
                         """)
             }
@@ -105,6 +108,14 @@ extension Store {
             guard journalStarted else { return }
             try db.execute(sql: on ? "DELETE FROM temp.journal_pause" : "INSERT INTO temp.journal_pause VALUES (1)")
         }
+    }
+
+    /// `tend_image_hash(TEXT)`: FNV-1a, 64 bits, of a row's image (the same in every run).
+    static let imageHash = DatabaseFunction("tend_image_hash", argumentCount: 1, pure: true) { values in
+        guard let text = String.fromDatabaseValue(values[0]) else { return nil }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return Int64(bitPattern: hash)
     }
 
     /// What a change is called in `history`.
@@ -138,11 +149,16 @@ extension Store {
         guard journalStarted else { return }
         try db.execute(sql: "DELETE FROM temp.journal_on")
         let next = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM journal") ?? 1
+        func recorded() throws -> Bool {
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM journal_rows WHERE change_id = ?)", arguments: [next]) == true
+        }
+        // A run that wrote nothing writes nothing here either: it holds no write lock, and
+        // must not wait for another process's.
+        guard try recorded() else { return }
         // A row written as it was (`set` of the value it has) is no change to undo, and a commit
         // that is no session's run (the demo's generated network) is not journalled.
-        try db.execute(sql: "DELETE FROM journal_rows WHERE change_id = ? AND (before IS after OR ?)", arguments: [next, label == nil])
-        guard let label, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM journal_rows WHERE change_id = ?)", arguments: [next]) == true
-        else { return }
+        try db.execute(sql: "DELETE FROM journal_rows WHERE change_id = ? AND (tend_image_hash(before) IS after_hash OR ?)", arguments: [next, label == nil])
+        guard let label, try recorded() else { return }
         try db.execute(
             sql: "INSERT INTO journal (id, day, at, source, statement) VALUES (?, ?, ?, ?, ?)",
             arguments: [next, label.day.description, label.at.isEmpty ? label.day.description : label.at, label.source, label.statement])
@@ -197,7 +213,7 @@ extension Store {
     /// Puts back the rows one change made, after checking that each is as the change left it.
     private func revert(_ entry: JournalEntry, _ columns: [String: [String]], _ db: Database) throws {
         let rows = try Row.fetchAll(
-            db, sql: "SELECT tbl, rid, before, after FROM journal_rows WHERE change_id = ? ORDER BY seq DESC", arguments: [entry.number])
+            db, sql: "SELECT tbl, rid, before, after_hash FROM journal_rows WHERE change_id = ? ORDER BY seq DESC", arguments: [entry.number])
         var checked: Set<String> = []
         for r in rows {
             let table: String = r[0]
@@ -205,8 +221,9 @@ extension Store {
             guard let cols = columns[table] else { throw UndoError.changedSince(entry, table: table) }
             // The newest image of each row is what the row must hold now.
             if checked.insert("\(table)/\(rid)").inserted {
-                let now = try String.fetchOne(db, sql: "SELECT \(Store.image(cols, of: "t")) FROM main.\"\(table)\" t WHERE rowid = ?", arguments: [rid])
-                let expected: String? = r[3]
+                let now = try Int64.fetchOne(
+                    db, sql: "SELECT tend_image_hash(\(Store.image(cols, of: "t"))) FROM main.\"\(table)\" t WHERE rowid = ?", arguments: [rid])
+                let expected: Int64? = r[3]
                 if now != expected && !(Store.housekeeping.contains(table) && now == nil) {
                     throw UndoError.changedSince(entry, table: table)
                 }
@@ -214,7 +231,7 @@ extension Store {
             let before: String? = r[2]
             let names = cols.map { "\"\($0)\"" }
             let values = cols.map { "json_extract(?1, '$.\"\($0)\"')" }
-            if let before, r[3] as String? != nil {
+            if let before, r[3] as Int64? != nil {
                 // An update is put back in place: deleting the row would delete what refers to it.
                 let sets = zip(names, values).map { "\($0) = \($1)" }.joined(separator: ", ")
                 try db.execute(sql: "UPDATE main.\"\(table)\" SET \(sets) WHERE rowid = ?2", arguments: [before, rid])
