@@ -57,7 +57,8 @@ let package = Package(
         .testTarget(name: "TendCoreTests", dependencies: ["TendCore"]),
         .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TendInterchangeTests", dependencies: ["TendInterchange", "TendCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "TendREPLTests", dependencies: ["TendREPL", "TendStore", "TendCore"]),
+        .testTarget(
+            name: "TendREPLTests", dependencies: ["TendREPL", "TendStore", "TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "TendCLITests", dependencies: ["TendStore", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Golden"]),
     ],

@@ -19,7 +19,7 @@ public enum CSVImport {
         "tags": "tags", "categories": "tags", "labels": "tags", "group_membership": "tags",
         "notes": "notes", "note": "notes", "met_at": "met_at", "met_on": "met_on", "connected_on": "met_on",
         "relationship": "relationship", "stage": "stage", "handle": "handle", "cadence": "cadence", "own_cadence": "cadence",
-        "url": "url", "website_1_value": "url", "birthday": "birthday",
+        "url": "url", "website_1_value": "url", "birthday": "birthday", "anniversary": "anniversary", "dates": "dates",
         // Outlook's and other address books' exports.
         "mobile_phone": "phone", "business_phone": "phone", "home_phone": "phone", "primary_phone": "phone",
         "work_phone": "phone", "cell": "phone", "cell_phone": "phone", "mobile_number": "phone",
@@ -173,9 +173,23 @@ public enum CSVImport {
         }
         if let n = v["notes"] { c.notes.append(n) }
         if let u = v["url"] { c.notes.append("url: \(u)") }
-        if let b = v["birthday"] { c.notes.append("birthday: \(b)") }
+        if let d = v["dates"] {
+            let (dates, rest) = ContactListText.namedDates(d)
+            c.dates = dates
+            c.notes += rest.map { "date: \($0)" }
+        }
         for f in ContactFields.all {
             guard let text = v[f.name] else { continue }
+            if f.vcardProperty == "BDAY" || f.vcardProperty == "ANNIVERSARY" {
+                // Outlook writes 0/0/00 for none; a date that is no date is kept as a note.
+                if text.trimmed == "0/0/00" { continue }
+                guard let d = parseDate(text) else {
+                    c.notes.append("\(f.name): \(text)")
+                    continue
+                }
+                c.fields[f.name] = .date(d)
+                continue
+            }
             try c.read(f.name, text, listSeparator: ";", label: f.name == "met_on" && flavor == .linkedin ? "Connected On" : nil)
         }
         if flavor == .linkedin && c.fields["met_at"] == nil { c[text: "met_at"] = "LinkedIn" }
@@ -188,7 +202,7 @@ public enum CSVImport {
     /// `2023-11-24`, `24 Nov 2023` (LinkedIn), `11/24/2023`.
     public static func parseDate(_ s: String) -> Day? {
         let t = s.trimmed
-        if let d = Day(iso: t) { return d }
+        if let d = ImportantDate.parse(t) { return d }
         let parts = t.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "/" || $0 == "," }).map(String.init)
         guard parts.count == 3 else { return nil }
         if let m = months.firstIndex(of: String(parts[1].lowercased().prefix(3))), let d = Int(parts[0]), let y = Int(parts[2]) {

@@ -6,8 +6,11 @@ import TendCore
 /// A TZID is looked up, in this order: as a zone name Foundation knows (`Europe/Berlin`); by
 /// its trailing parts, for the prefixed names older Thunderbird and Lightning write
 /// (`/mozilla.org/20050126_1/America/New_York`); by the file's own VTIMEZONE, which is how
-/// Outlook's Windows names (`W. Europe Standard Time`) are read. A zone found nowhere is read as
-/// floating: the wall time as written.
+/// Outlook's Windows names (`W. Europe Standard Time`) are read; then by Windows' own name for
+/// the zone when the file defines none (`Pacific Standard Time`, from the CLDR's table of
+/// Windows zones); then by the offset of a display name (`(UTC-05:00) Eastern Time (US &
+/// Canada)`, read as that fixed offset). A zone found nowhere is read as floating: the wall time
+/// as written.
 final class CalendarZones {
     /// The user's zone: timed events are dated by the user's calendar day.
     let user: TimeZone
@@ -34,9 +37,52 @@ final class CalendarZones {
             found = .system(tz)
         } else if let d = definitions[id] {
             found = .defined(DefinedZone(d))
+        } else if let name = Self.windowsZones[id], let tz = TimeZone(identifier: name) {
+            found = .system(tz)
+        } else if let tz = Self.displayOffset(id) {
+            found = .system(tz)
         }
         resolved[id] = found
         return found
+    }
+
+    /// Windows' zone names as Outlook and Exchange write them without a VTIMEZONE, for the zones
+    /// most calendars are kept in, to the zone the CLDR maps each to.
+    static let windowsZones: [String: String] = [
+        "Hawaiian Standard Time": "Pacific/Honolulu", "Alaskan Standard Time": "America/Anchorage",
+        "Pacific Standard Time": "America/Los_Angeles", "US Mountain Standard Time": "America/Phoenix",
+        "Mountain Standard Time": "America/Denver", "Central Standard Time": "America/Chicago",
+        "Canada Central Standard Time": "America/Regina", "Central America Standard Time": "America/Guatemala",
+        "Central Standard Time (Mexico)": "America/Mexico_City", "Eastern Standard Time": "America/New_York",
+        "SA Pacific Standard Time": "America/Bogota", "Atlantic Standard Time": "America/Halifax",
+        "Newfoundland Standard Time": "America/St_Johns", "E. South America Standard Time": "America/Sao_Paulo",
+        "Argentina Standard Time": "America/Argentina/Buenos_Aires", "UTC": "UTC", "GMT Standard Time": "Europe/London",
+        "Greenwich Standard Time": "Atlantic/Reykjavik", "W. Europe Standard Time": "Europe/Berlin",
+        "Romance Standard Time": "Europe/Paris", "Central Europe Standard Time": "Europe/Budapest",
+        "Central European Standard Time": "Europe/Warsaw", "W. Central Africa Standard Time": "Africa/Lagos",
+        "Morocco Standard Time": "Africa/Casablanca", "GTB Standard Time": "Europe/Bucharest",
+        "FLE Standard Time": "Europe/Kiev", "E. Europe Standard Time": "Europe/Chisinau", "Egypt Standard Time": "Africa/Cairo",
+        "South Africa Standard Time": "Africa/Johannesburg", "Israel Standard Time": "Asia/Jerusalem",
+        "Turkey Standard Time": "Europe/Istanbul", "Russian Standard Time": "Europe/Moscow", "Arab Standard Time": "Asia/Riyadh",
+        "Iran Standard Time": "Asia/Tehran", "Arabian Standard Time": "Asia/Dubai", "Pakistan Standard Time": "Asia/Karachi",
+        "India Standard Time": "Asia/Kolkata", "SE Asia Standard Time": "Asia/Bangkok", "China Standard Time": "Asia/Shanghai",
+        "Singapore Standard Time": "Asia/Singapore", "Taipei Standard Time": "Asia/Taipei", "Tokyo Standard Time": "Asia/Tokyo",
+        "Korea Standard Time": "Asia/Seoul", "W. Australia Standard Time": "Australia/Perth",
+        "Cen. Australia Standard Time": "Australia/Adelaide", "E. Australia Standard Time": "Australia/Brisbane",
+        "AUS Eastern Standard Time": "Australia/Sydney", "New Zealand Standard Time": "Pacific/Auckland",
+    ]
+
+    /// `(UTC-05:00) Eastern Time (US & Canada)` → a zone of that fixed offset (summer time is
+    /// not in the name; an hour off in summer beats the wall time read as the user's own).
+    static func displayOffset(_ id: String) -> TimeZone? {
+        let scalars = Array(id.utf8)
+        guard scalars.count >= 11, id.hasPrefix("(UTC"), scalars[10] == UInt8(ascii: ")"), scalars[7] == UInt8(ascii: ":"),
+            scalars[4] == UInt8(ascii: "+") || scalars[4] == UInt8(ascii: "-"),
+            let hours = Int(String(decoding: scalars[5..<7], as: UTF8.self)),
+            let minutes = Int(String(decoding: scalars[8..<10], as: UTF8.self)), hours <= 14, minutes < 60
+        else { return nil }
+        let seconds = (hours * 3600 + minutes * 60) * (scalars[4] == UInt8(ascii: "-") ? -1 : 1)
+        return TimeZone(secondsFromGMT: seconds)
     }
 
     /// `/mozilla.org/20050126_1/America/New_York` → America/New_York: the longest run of trailing parts that is a zone name.

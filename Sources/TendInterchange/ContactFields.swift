@@ -51,9 +51,9 @@ public struct ContactField: Sendable {
             set: { c, v in if case .text(let s)? = v { c[keyPath: path] = s } else { c[keyPath: path] = nil } })
     }
 
-    static func date(_ name: String, _ path: WritableKeyPath<Contact, Day?> & Sendable) -> ContactField {
+    static func date(_ name: String, _ path: WritableKeyPath<Contact, Day?> & Sendable, vcard: String? = nil) -> ContactField {
         ContactField(
-            name: name, kind: .date, jsonKey: name, vcardProperty: nil, get: { $0[keyPath: path].map(FieldValue.date) },
+            name: name, kind: .date, jsonKey: name, vcardProperty: vcard, get: { $0[keyPath: path].map(FieldValue.date) },
             set: { c, v in if case .date(let d)? = v { c[keyPath: path] = d } else { c[keyPath: path] = nil } })
     }
 
@@ -89,6 +89,8 @@ public enum ContactFields {
             name: "created", kind: .date, jsonKey: "created", vcardProperty: nil, get: { .date($0.created) },
             set: { c, v in if case .date(let d)? = v { c.created = d } }),
         .date("snoozed_until", \.snoozedUntil),
+        .date("birthday", \.birthday, vcard: "BDAY"), .date("anniversary", \.anniversary, vcard: "ANNIVERSARY"),
+        .text("uid", \.uid, vcard: "UID"),
     ]
 
     public static let byName: [String: ContactField] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
@@ -215,6 +217,26 @@ public enum ContactListText {
         }
     }
 
+    /// Named dates: `label|date` for each, `;`-separated: `kids' birthday|2019-05-02;name day|--07-26`.
+    public static func cell(_ dates: [NamedDate]) -> String {
+        dates.map { escape(escape($0.label, "|") + "|" + $0.date.description, ";") }.joined(separator: ";")
+    }
+
+    /// The named dates of a cell; an item that is not `label|date` is returned as text for a note.
+    public static func namedDates(_ text: String) -> ([NamedDate], [String]) {
+        var dates: [NamedDate] = []
+        var rest: [String] = []
+        for item in split(text, on: ";") where !item.trimmed.isEmpty {
+            let parts = split(item, on: "|")
+            if parts.count == 2, !parts[0].trimmed.isEmpty, let d = ImportantDate.parse(parts[1]) {
+                dates.append(NamedDate(parts[0].trimmed, d))
+            } else {
+                rest.append(item.trimmed)
+            }
+        }
+        return (dates, rest)
+    }
+
     static func prefix(_ type: String?) -> String { type.map { "\($0): " } ?? "" }
 
     /// `work: x` → ("work", "x"); an item without one of the types before it has none.
@@ -255,5 +277,30 @@ public enum ContactListText {
         if escaped { current.append("\\") }
         parts.append(current)
         return parts
+    }
+}
+
+/// Important dates as files write them: ISO 8601 (`1988-04-12`), its basic form (`19880412`),
+/// vCard's dates without a year (`--0412`, `--04-12`), a date-time (`1988-04-12T00:00:00Z`,
+/// vCard 2.1), and Apple's year 1604 for "no year" (`X-APPLE-OMIT-YEAR=1604`), which is Tend's
+/// own (`Day.yearlessYear`). Other forms (`4/12/1988`, `12 Apr 1988`) are `CSVImport.parseDate`'s.
+public enum ImportantDate {
+    public static func parse(_ text: String) -> Day? {
+        var t = text.trimmed
+        if let tee = t.firstIndex(of: "T"), t.distance(from: t.startIndex, to: tee) >= 6 { t = String(t[..<tee]) }
+        if let d = Day(iso: t) { return d }
+        let digits = t.filter { $0 != "-" }
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
+        let n = digits.compactMap { $0.wholeNumberValue }
+        func number(_ r: Range<Int>) -> Int { r.reduce(0) { $0 * 10 + n[$1] } }
+        if t.hasPrefix("--"), n.count == 4 { return Day(month: number(0..<2), day: number(2..<4)) }
+        if !t.hasPrefix("-"), n.count == 8, t.count == 8 { return Day(year: number(0..<4), month: number(4..<6), day: number(6..<8)) }
+        return nil
+    }
+
+    /// vCard 4.0's form of a date (RFC 6350 §4.3.1): `19880412`, `--0412` without the year.
+    public static func vcard(_ d: Day) -> String {
+        let digits = d.description.replacingOccurrences(of: "-", with: "")
+        return d.isYearless ? "--" + digits : digits
     }
 }

@@ -7,8 +7,12 @@ public struct ImportedContact: Equatable, Sendable {
     public var name: String
     /// Tend's own handle (`X-TEND-HANDLE`, a `handle` column or key): who this is in Tend.
     public var handle: String?
-    /// A vCard's UID: two cards of one file with the same UID are one person.
-    public var uid: String?
+    /// A vCard's UID (or a `uid` column or key): the contact with it is this person, and two
+    /// records of one import with the same UID are one person.
+    public var uid: String? {
+        get { self[text: "uid"] }
+        set { self[text: "uid"] = newValue }
+    }
     /// The given and family name when the file gives them apart (vCard N, CSV first and last
     /// name columns): a handle is made of them, without honorifics.
     public var givenName: String?
@@ -18,6 +22,8 @@ public struct ImportedContact: Equatable, Sendable {
     public var phones: [ContactPoint] = []
     public var addresses: [PostalAddress] = []
     public var tags: [String] = []
+    /// Named important dates (the birthday and anniversary are `fields`).
+    public var dates: [NamedDate] = []
     /// Everything that has no field of its own ("birthday: 1980-04-02", "url: …"), kept as notes.
     public var notes: [String] = []
     /// The other stored fields the file gave, by `ContactFields` name.

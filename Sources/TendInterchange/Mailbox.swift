@@ -61,8 +61,12 @@ public enum Mailbox {
     }
 
     /// Reads every message's headers from a maildir: its `cur/` and `new/`, and those of its
-    /// Maildir++ subfolders (`.Sent`, `.Archive` …), each in file-name order.
-    public static func readMaildir(path: String, _ visit: (MailMessage) throws -> Void) throws {
+    /// Maildir++ subfolders (`.Sent`, `.Archive` …), each in file-name order. An entry that is
+    /// not a message file (a folder, FIFO or dangling link; one a mail client removed while it
+    /// was read) goes to `unreadable` and the rest are read: a live maildir changes under us.
+    public static func readMaildir(
+        path: String, unreadable: (ImportError) -> Void = { _ in }, _ visit: (MailMessage) throws -> Void
+    ) throws {
         let fm = FileManager.default
         let root = URL(fileURLWithPath: path)
         func isMaildir(_ url: URL) -> Bool {
@@ -77,7 +81,11 @@ public enum Mailbox {
                 let names = ((try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(relative).path)) ?? []).filter { !$0.hasPrefix(".") }
                 for name in names.sorted() {
                     let file = root.appendingPathComponent(relative).appendingPathComponent(name).path
-                    let block = try headerBlock(of: file)
+                    let block: [UInt8]
+                    do { block = try headerBlock(of: file) } catch let e as ImportError {
+                        unreadable(ImportError("\(relative)/\(name)", e.message))
+                        continue
+                    }
                     // Delivery names start with the time of delivery: `1773134100.M1P2.host:2,S`.
                     let stamp = Int(name.prefix { $0.isASCII && $0.isNumber })
                     try visit(MailMessage(origin: "\(relative)/\(name)", headers: MailHeaders(parsing: block[...]), envelopeDate: stamp))

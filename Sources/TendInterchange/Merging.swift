@@ -2,11 +2,12 @@ import TendCore
 
 /// Who an imported record is: the contact it matches, in this order of evidence (issue 17):
 ///
-/// 1. Tend's own handle (`X-TEND-HANDLE`, a `handle` column or key), or a vCard UID seen
-///    earlier in the same file;
-/// 2. any of its e-mails (case does not matter);
-/// 3. any of its phones (compared by `phoneDigits`);
-/// 4. its name and company, but only when neither an e-mail nor a phone disagrees.
+/// 1. its UID (a vCard's, a `uid` column or key): a contact's stored UID, or one seen
+///    earlier in the same import;
+/// 2. Tend's own handle (`X-TEND-HANDLE`, a `handle` column or key);
+/// 3. any of its e-mails (case does not matter);
+/// 4. any of its phones (compared by `phoneDigits`);
+/// 5. its name and company, but only when neither an e-mail nor a phone disagrees.
 ///
 /// Otherwise it is someone new. Records that carry distinct Tend handles are distinct people
 /// by construction (they came from one Tend database), so one never matches a contact that
@@ -60,6 +61,7 @@ public struct ContactIndex {
     /// Indexes a contact that was there before the import; after a merge, `old` is how it was.
     public mutating func index(_ c: Contact, old: Contact? = nil) {
         byHandle[c.handle] = c.id
+        if let uid = c.uid { byUID[uid] = c.id }
         if sealedIDs.contains(c.id) { sealed.add(c, old: old) } else { open.add(c, old: old) }
     }
 
@@ -77,8 +79,8 @@ public struct ContactIndex {
 
     /// The contact the record is, if any; `contacts` holds every indexed contact as it is now.
     public mutating func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
-        if let h = p.handle, let id = byHandle[h] { return id }
         if let uid = p.uid, let id = byUID[uid] { return id }
+        if let h = p.handle, let id = byHandle[h] { return id }
         let carriesHandle = p.handle.map(isValidHandle) == true
         guard let id = open.match(p, in: contacts) ?? (carriesHandle ? nil : sealed.match(p, in: contacts)) else { return nil }
         if let uid = p.uid { byUID[uid] = id }
@@ -132,6 +134,7 @@ public enum Merge {
         c.emails = p.emails
         c.phones = p.phones
         c.addresses = p.addresses
+        c.dates = p.dates
         c.tags = p.tags
         c.notes = p.notes.isEmpty ? nil : p.notes.joined(separator: "\n")
         return c
@@ -199,6 +202,8 @@ public enum Merge {
                 f.set(&c, v)
             }
         }
+        // Named dates only grow: a date the contact lacks is added.
+        for d in p.dates where !c.dates.contains(d) { c.dates.append(d) }
         let newTags = p.tags.filter { !c.tags.contains($0) }
         if update, !p.tags.isEmpty, Set(p.tags) != Set(c.tags), !c.tags.isEmpty {
             _ = differs("tags", c.tags.joined(separator: ", "), p.tags.joined(separator: ", "))

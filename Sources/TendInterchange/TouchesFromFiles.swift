@@ -187,6 +187,9 @@ public struct TouchImporter {
 
     mutating func skip(_ reason: SkipReason) { result.skipped[reason, default: 0] += 1 }
 
+    /// A file or event that could not be read; the rest of the import goes on.
+    public mutating func couldNotRead(_ error: ImportError) { result.errors.append(error) }
+
     /// Whether this source id is new to this import (a message in two folders, an event in two files); marks it seen.
     mutating func firstSight(_ sourceID: String) -> Bool {
         if seen.insert(sourceID).inserted { return true }
@@ -323,15 +326,6 @@ enum OccurrenceKey: Hashable {
             self = .floating(t.local.seconds)
         }
     }
-
-    /// The RECURRENCE-ID form: `20260310`, `20260310T140000Z`, `20260310T090000`.
-    var text: String {
-        switch self {
-        case .day(let d): return CalendarTime(local: LocalTime(day: d), allDay: true).description
-        case .instant(let u): return LocalTime(seconds: u).description + "Z"
-        case .floating(let s): return LocalTime(seconds: s).description
-        }
-    }
 }
 
 extension TouchImporter {
@@ -379,21 +373,27 @@ extension TouchImporter {
             if let j = overrides[k], s.overrides[j].sequence > o.sequence { continue }
             overrides[k] = i
         }
-        var list: [(key: OccurrenceKey?, start: CalendarTime, event: Int)] = []
+        // Each occurrence with the slot it fills: its own start, or for a changed one the start
+        // it replaces (RECURRENCE-ID).
+        var list: [(slot: CalendarTime, start: CalendarTime, event: Int)] = []
         if let m = s.master {
             if m.recurs {
                 let (times, complete) = occurrences(of: m, skipping: Set(overrides.keys), zones: zones)
                 if !complete { skip(.tooLong) }
-                list += times.map { ($0.key, $0.time, 0) }
+                list += times.map { ($0.time, $0.time, 0) }
             } else {
-                list.append((overrides.isEmpty ? nil : OccurrenceKey(m.start, zones), m.start, 0))
+                list.append((m.start, m.start, 0))
             }
         }
-        list += overrides.map { ($0.key, s.overrides[$0.value].start, $0.value + 1) }
+        list += overrides.map { (s.overrides[$0.value].recurrenceID!, s.overrides[$0.value].start, $0.value + 1) }
         var future: [(day: Day, id: String, event: Int)] = []
         for o in list {
             let day = zones.userDay(o.start)
-            let id = "ical:" + uid + (o.key.map { "/" + $0.text } ?? "")
+            // One meeting per series and day of the slot, as the event's own zone writes it (so
+            // that importing from another time zone gives the same id): the id stays the same
+            // when the series moves to another hour, when a single event becomes a series, and
+            // when one occurrence moves; a rule repeating within a day logs that day once.
+            let id = "ical:" + uid + "/" + Self.compact(o.slot.local.day)
             if day <= options.today { meeting(attendances[o.event], on: day, sourceID: id) } else { future.append((day, id, o.event)) }
         }
         guard !future.isEmpty else { return }
@@ -401,6 +401,9 @@ extension TouchImporter {
             options.plan && future.sorted { ($0.day, $0.id) < ($1.day, $1.id) }.contains { plan(attendances[$0.event], on: $0.day, sourceID: $0.id) }
         if !planned { skip(.future) }
     }
+
+    /// A day as a RECURRENCE-ID writes it: `20260310`.
+    static func compact(_ day: Day) -> String { day.description.replacingOccurrences(of: "-", with: "") }
 
     /// A master's occurrences: DTSTART, RDATE and every rule's, less EXDATE and the changed ones,
     /// up to today and the first after it (for `plan`), in time order, each once.

@@ -312,7 +312,7 @@ public enum VCard {
     static func contact(_ props: [Property], origin: String, warnings: inout [ImportError]) throws -> ImportedContact {
         var c = try named(props, origin: origin, warnings: &warnings)
         var labels: [String: String] = [:]
-        for p in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = labelText(p.value) } }
+        for p in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = labelText(unescape(p.value)) } }
         let hasAddress = props.contains { $0.name == "ADR" }
         for p in props {
             if p.isBinary { continue }
@@ -337,6 +337,20 @@ public enum VCard {
     static func read(_ p: Property, _ v: String, label: String?, hasAddress: Bool, into c: inout ImportedContact) throws {
         switch p.name {
         case "UID": if !v.isEmpty { c.uid = v }
+        case "BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-MS-ANNIVERSARY", "X-KADDRESSBOOK-X-ANNIVERSARY":
+            let field = p.name == "BDAY" ? "birthday" : "anniversary"
+            // A date Tend cannot read ("circa 1950", a year alone) is kept as a note.
+            guard let d = ImportantDate.parse(v) else { return note(p, v, label: label, into: &c) }
+            if c.fields[field] == nil { c.fields[field] = .date(d) }
+        case "X-ABDATE":
+            // Apple's other dates, each labelled: its anniversary, or a date of the user's own.
+            guard let d = ImportantDate.parse(v) else { return note(p, v, label: label, into: &c) }
+            if label?.lowercased() == "anniversary" && c.fields["anniversary"] == nil {
+                c.fields["anniversary"] = .date(d)
+            } else {
+                let named = NamedDate(label ?? "date", d)
+                if !c.dates.contains(named) { c.dates.append(named) }
+            }
         case "ORG":
             let parts = split(p.value, on: ";").map(\.trimmed).filter { !$0.isEmpty }
             if c.fields["company"] == nil { c[text: "company"] = parts.first }
@@ -372,11 +386,15 @@ public enum VCard {
             if let kind = parts.first?.split(separator: "/").last, let value = parts.dropFirst().first(where: { !$0.trimmed.isEmpty }) {
                 c.notes.append("\(kind.replacingOccurrences(of: "_", with: " ")): \(value.trimmed)")
             }
-        default:
-            guard !v.isEmpty, !p.name.hasPrefix("X-AB") || noteLabels[p.name] != nil else { return }
-            let word = label ?? noteLabels[p.name] ?? p.name.lowercased()
-            c.notes.append(label != nil && p.name == "URL" ? "url (\(word)): \(v)" : "\(word): \(v)")
+        default: note(p, v, label: label, into: &c)
         }
+    }
+
+    /// A property with no field of its own, as a note under its label or a word for it: `url: …`.
+    static func note(_ p: Property, _ v: String, label: String?, into c: inout ImportedContact) {
+        guard !v.isEmpty, !p.name.hasPrefix("X-AB") || noteLabels[p.name] != nil else { return }
+        let word = label ?? noteLabels[p.name] ?? p.name.lowercased()
+        c.notes.append(label != nil && p.name == "URL" ? "url (\(word)): \(v)" : "\(word): \(v)")
     }
 
     /// Adds an e-mail or phone (the preferred one first), once.
@@ -468,6 +486,61 @@ public enum VCard {
         }
     }
 
+    // MARK: - Writing over a card
+
+    /// Properties Tend writes itself, or reads into a field, in every card it writes.
+    static let written: Set<String> = [
+        "BEGIN", "END", "VERSION", "FN", "N", "EMAIL", "TEL", "ADR", "LABEL", "CATEGORIES", "NOTE", "ORG", "TITLE", "UID", "BDAY",
+        "ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-MS-ANNIVERSARY", "X-KADDRESSBOOK-X-ANNIVERSARY", "X-ABDATE",
+        "X-ABLABEL", "X-TEND-HANDLE",
+    ]
+
+    /// The content lines of a card (its first) that a card Tend writes in its place keeps: what
+    /// Tend leaves out on import (a photo, a program's own properties), and what it reads as a
+    /// line of the notes (a URL, a nickname) while `notes` still holds that line; an Apple label
+    /// goes with its property. Returns the lines, unfolded, and the note lines they stand for.
+    public static func foreignProperties(_ bytes: [UInt8], notes: String?) -> (lines: [String], noteLines: [String]) {
+        guard let utf8 = try? TextEncoding.unicode(bytes, what: "file") else { return ([], []) }
+        var props: [(Property, String)] = []
+        var inCard = false
+        for (line, number) in contentLines(utf8) {
+            guard let p = parseLine(line, number) else { continue }
+            if p.name == "BEGIN" { inCard = true }
+            if p.name == "END" && inCard { break }
+            if inCard { props.append((p, String(decoding: line, as: UTF8.self))) }
+        }
+        var labels: [String: String] = [:]
+        for (p, _) in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = labelText(unescape(p.value)) } }
+        var held = (notes ?? "").split(separator: "\n").map(String.init)
+        var lines: [String] = []
+        var noteLines: [String] = []
+        var keptGroups = Set<String>()
+        for (p, raw) in props {
+            if written.contains(p.name) || extended[p.name] != nil || p.name.hasPrefix("X-TEND-") { continue }
+            var scratch = ImportedContact(origin: "", name: "")
+            if !ignored.contains(p.name) && !p.isBinary {
+                try? read(p, unescape(p.value).trimmed, label: p.group.flatMap { labels[$0] }, hasAddress: true, into: &scratch)
+                let onlyNotes = scratch.fields.isEmpty && scratch.emails.isEmpty && scratch.phones.isEmpty && scratch.addresses.isEmpty
+                    && scratch.tags.isEmpty && scratch.dates.isEmpty && scratch.handle == nil
+                guard onlyNotes else { continue }
+                // A line the user removed from the notes takes its property with it.
+                var rest = held
+                var found = true
+                for n in scratch.notes {
+                    if let i = rest.firstIndex(of: n) { rest.remove(at: i) } else { found = false }
+                }
+                guard found else { continue }
+                held = rest
+                noteLines += scratch.notes
+            }
+            lines.append(raw)
+            if let g = p.group { keptGroups.insert(g) }
+        }
+        // Labels after their properties, where Apple writes them.
+        for (p, raw) in props where p.name == "X-ABLABEL" && p.group.map(keptGroups.contains) == true { lines.append(raw) }
+        return (lines, noteLines)
+    }
+
     // MARK: - Writing
 
     /// A vCard 4.0 card: CRLF line ends, lines folded at 75 octets, values escaped. Every stored
@@ -491,17 +564,31 @@ public enum VCard {
         if !c.tags.isEmpty { lines.append("CATEGORIES:" + c.tags.map(escape).joined(separator: ",")) }
         if let v = c.notes { lines.append("NOTE:" + escape(v)) }
         lines.append("X-TEND-HANDLE:" + escape(c.handle))
+        lines += namedDates(c.dates)
         for f in ContactFields.all {
             guard let v = f.get(c), !v.isBlank else { continue }
             switch (f.vcardProperty, v) {
             case ("ORG"?, .text(let s)): lines.append("ORG:" + escape(s))
             case ("TITLE"?, .text(let s)): lines.append("TITLE:" + escape(s))
+            case ("UID"?, .text(let s)): lines.append("UID:" + escape(s))
+            case (let property?, .date(let d)): lines.append(property + ":" + ImportantDate.vcard(d))
             case (_, .list(let items)): lines.append(f.extendedProperty + ":" + items.map(escape).joined(separator: ","))
             default: lines.append(f.extendedProperty + ":" + escape(ContactFields.text(v, listSeparator: ",")))
             }
         }
         lines.append("END:VCARD")
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// Named dates as Apple's address book writes them, which khard, Evolution and CardDAV
+    /// servers keep: a grouped `X-ABDATE` and its `X-ABLabel`; a date without a year in
+    /// Apple's year 1604, said with `X-APPLE-OMIT-YEAR`.
+    static func namedDates(_ dates: [NamedDate]) -> [String] {
+        dates.enumerated().flatMap { i, d in
+            let omit = d.date.isYearless ? ";X-APPLE-OMIT-YEAR=\(Day.yearlessYear)" : ""
+            let iso = d.date.isYearless ? "\(Day.yearlessYear)" + d.date.description.dropFirst(1) : d.date.description
+            return ["tend\(i + 1).X-ABDATE\(omit):\(iso)", "tend\(i + 1).X-ABLabel:" + escape(d.label)]
+        }
     }
 
     /// A phone as vCard 4.0 has it: a `tel:` URI when the number is a valid global number of

@@ -31,7 +31,11 @@ enum Help {
                 ("add \"Joan Rivera\" handle: \"joan-rivera-2\"", "a second person with a taken name"),
             ]),
         Topic(
-            name: "set", synopsis: ["set @handle|me|QUERY field: value, … [+tag -tag] [on DATE]"],
+            name: "set",
+            synopsis: [
+                "set @handle|me|QUERY field: value, … [+tag -tag] [on DATE]",
+                "edit @handle | edit interaction|referral|introduction|spend N      (in $VISUAL or $EDITOR)",
+            ],
             examples: [
                 ("set @joan-rivera stage: visibility, next_step: \"ask about newsletter ad\", next_due: 2026-12-01", ""),
                 ("set me profession: \"real estate agent\", preferred_client: \"retired empty nesters\"", ""),
@@ -40,6 +44,10 @@ enum Help {
                 (
                     "set @dana-lee emails: [{value: \"dana@lee-wealth.example\", type: \"work\"}, \"dana@home.example\"], city: \"Tustin\"",
                     "several e-mails, the preferred first"
+                ),
+                (
+                    "set @dana-lee birthday: --04-12, dates: [{label: \"kids' birthday\", date: 2019-05-02}]",
+                    "a birthday without its year; a named date"
                 ),
             ]),
         Topic(
@@ -73,6 +81,7 @@ enum Help {
                 ("contacts group by profession", "a bar chart on a terminal"),
                 ("count(contacts where stage >= credibility)", ""),
                 ("sum(spending where contact == @joan-rivera, amount)", ""),
+                ("contacts where birthday != null sort by days_until(birthday) show name, next_date(birthday), days_until(birthday)", "birthdays to come"),
             ]),
         Topic(
             name: "goals", synopsis: [],
@@ -121,6 +130,7 @@ enum Help {
                 "agenda [on DATE] [by item] [all] [limit N]     the page: one line per person (by item: per rule), numbered",
                 "done N [note: \"…\"]      dismiss N [for 30d]      snooze N 1w | until DATE",
                 "snooze @x rule \"NAME\" 2w      snooze QUERY 2w      (agenda where … is the items as rows)",
+                "undo [N]      history [limit N]      (each statement at the prompt, script run or import is one change)",
             ],
             examples: [
                 ("rule \"thank\" when referrals_received > 0 then remind \"Call {name} to thank them\" log call priority 9", "done logs the call"),
@@ -132,6 +142,7 @@ enum Help {
                 ("snooze @dana-lee rule \"plan a next step\" 2w", ""),
                 ("snooze contacts where +linkedin 2w", ""),
                 ("why @dana-lee", "shows what was closed, dismissed or snoozed"),
+                ("history limit 2", "the changes undo takes back, newest first"),
             ]),
         Topic(
             name: "scores",
@@ -159,6 +170,7 @@ enum Help {
                 ("assert count(contacts where stage >= credibility and next_step == null) <= 1, \"plan next steps\"", ""),
                 ("print \"overdue: {count(contacts where overdue > 0d)}\"", ""),
                 ("export csv \"network.csv\" contacts where +vendor", ""),
+                ("export vdir \"cards\"", "a folder of one .vcf per contact, named by its UID (import vdir reads it back)"),
             ]),
         Topic(
             name: "touches",

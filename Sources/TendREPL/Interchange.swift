@@ -23,13 +23,15 @@ struct Importer {
     }
 
     func run(format: String, path: String, options: [String: Value]) throws -> String {
-        let bytes = try Importer.readFile(path)
         var mapping: [String: String] = [:]
         if case .record(let r)? = options["map"] {
             for (k, v) in zip(r.keys, r.values) { if let s = v.stringValue { mapping[k] = s } }
         }
         let batch: ImportBatch
         do {
+            // A folder's cards are files of their own: one that cannot be read is skipped and named.
+            if format == "vdir" { return try finish(try Vdir.read(path), path: path, options: options, skipBad: true) }
+            let bytes = try Importer.readFile(path)
             switch format {
             case "vcard": batch = try VCard.read(bytes)
             case "csv": batch = try CSVImport.read(bytes, flavor: .generic, mapping: mapping)
@@ -41,7 +43,11 @@ struct Importer {
         } catch let e as ImportError {
             throw Failure(description: "\(path): \(e)")
         }
-        let skipBad = options["skip_bad"]?.isTrue ?? false
+        return try finish(batch, path: path, options: options, skipBad: options["skip_bad"]?.isTrue ?? false)
+    }
+
+    /// Merges what was read into the database and says what was done.
+    func finish(_ batch: ImportBatch, path: String, options: [String: Value], skipBad: Bool) throws -> String {
         let dryRun = options["dry_run"]?.isTrue ?? false
         let update = options["update"]?.isTrue ?? false
         if let first = batch.errors.first, !skipBad {
@@ -165,6 +171,7 @@ enum JSONImport {
         c.emails = preferring(string("email"), in: try points(row, "emails", origin) ?? [])
         c.phones = preferring(string("phone"), in: try points(row, "phones", origin) ?? [])
         c.addresses = try addresses(row, origin) ?? []
+        c.dates = try namedDates(row, origin)
         if let city = string("city"), c.addresses.first?.city != city {
             if let i = c.addresses.firstIndex(where: { $0.city == city }) {
                 c.addresses.insert(c.addresses.remove(at: i), at: 0)
@@ -228,6 +235,19 @@ extension JSONImport {
         }
     }
 
+    /// `dates` as `export json` writes them: `[{"label": …, "date": "2019-05-02"}]`.
+    static func namedDates(_ row: [String: Any], _ origin: String) throws -> [NamedDate] {
+        guard let items = row["dates"], !(items is NSNull) else { return [] }
+        guard let list = items as? [Any] else { throw ImportError(origin, field: "dates", "is not a list") }
+        return try list.map { item in
+            guard let r = item as? [String: Any], let label = r["label"] as? String, let text = r["date"] as? String else {
+                throw ImportError(origin, field: "dates", "an item is {\"label\": …, \"date\": …}")
+            }
+            guard let d = ImportantDate.parse(text) else { throw ImportError(origin, field: "dates", "\(text.debugDescription) is not a date") }
+            return NamedDate(label, d)
+        }
+    }
+
     static func addresses(_ row: [String: Any], _ origin: String) throws -> [PostalAddress]? {
         guard let items = row["addresses"], !(items is NSNull) else { return nil }
         guard let list = items as? [Any] else { throw ImportError(origin, field: "addresses", "is not a list") }
@@ -253,14 +273,14 @@ struct Exporter {
     /// `email`, `phone` and `city` (the preferred values, for other programs) come before the
     /// typed lists that import reads back (`ContactListText`).
     static let csvFields =
-        ["name", "handle", "email", "phone", "city", "emails", "phones", "addresses", "tags"] + ContactFields.all.map(\.name) + ["notes"]
+        ["name", "handle", "email", "phone", "city", "emails", "phones", "addresses", "tags", "dates"] + ContactFields.all.map(\.name) + ["notes"]
 
     /// A contact as a CSV row: lists `;`-separated (with `\;` inside an item), as import reads them.
     static func csvRow(_ c: Contact) -> [Value] {
         [
             .string(c.name), .string(c.handle), .optional(c.email), .optional(c.phone), .optional(c.city),
             .string(ContactListText.cell(c.emails)), .string(ContactListText.cell(c.phones)), .string(ContactListText.cell(c.addresses)),
-            .string(c.tags.joined(separator: ";")),
+            .string(c.tags.joined(separator: ";")), .string(ContactListText.cell(c.dates)),
         ]
             + ContactFields.all.map { f in f.get(c).map { .string(ContactFields.text($0, listSeparator: ";")) } ?? .null }
             + [.optional(c.notes)]
@@ -276,12 +296,25 @@ struct Exporter {
             let keys = (PostalAddress.parts + ["type"]).filter { a[part: $0] != nil }
             return .record(Record(keys: keys, values: keys.map { .string(a[part: $0]!) }))
         }
-        return ["emails": .list(c.emails.map(point)), "phones": .list(c.phones.map(point)), "addresses": .list(c.addresses.map(address))]
+        let dates = c.dates.map { d in Value.record(Record(keys: ["label", "date"], values: [.string(d.label), .string(d.date.description)])) }
+        return [
+            "emails": .list(c.emails.map(point)), "phones": .list(c.phones.map(point)), "addresses": .list(c.addresses.map(address)),
+            "dates": .list(dates),
+        ]
     }
 
     func run(format: String, path: String, table: Table, contacts ids: [Int64]) throws -> String {
         let net = try session.store.network()
         let people = ids.compactMap { net.contact($0) }
+        if format == "vdir" {
+            guard path != "-" else { throw Importer.Failure(description: "export vdir writes a folder, not standard output") }
+            let done = try Vdir.export(people, to: path, session: session)
+            session.interpreter.invalidate()
+            let n = people.count
+            return ([
+                "Exported \(n) contact\(n == 1 ? "" : "s") to \(path): \(done.added) new, \(done.updated) updated, \(done.unchanged) unchanged."
+            ] + done.notes.map { "  " + $0 }).joined(separator: "\n")
+        }
         let text: String
         var count = people.count
         switch format {
@@ -304,7 +337,7 @@ struct Exporter {
                 let priority = cell["priority"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
                 let rule = cell["rule"].map(plainText) ?? ""
                 return CalendarWriter.Item(
-                    uid: "\(c.handle)-\(slug(rule))@tend", summary: cell["message"].map(plainText) ?? rule,
+                    uid: CalendarWriter.uid(handle: c.handle, rule: rule), summary: cell["message"].map(plainText) ?? rule,
                     description: "\(c.name) (@\(c.handle)): rule \"\(rule)\"", due: session.today,
                     // iCalendar: 1 is the highest priority, 9 the lowest.
                     priority: max(1, min(9, 10 - priority)), category: rule)
@@ -314,7 +347,7 @@ struct Exporter {
         case "dot":
             text = CalendarWriter.dot(people, edges: net.knows)
         default:
-            throw Importer.Failure(description: "cannot export \(format); formats are vcard, csv, json, ics, dot")
+            throw Importer.Failure(description: "cannot export \(format); formats are vcard, vdir, csv, json, ics, dot")
         }
         try session.output(text, to: path, existing: session.exporting)
         let noun = format == "ics" ? "agenda item" : "contact"

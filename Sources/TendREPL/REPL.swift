@@ -10,7 +10,7 @@ public final class REPL {
     var reader: LineReader
     var ended = false
 
-    public init(session: Session, databaseName: String, reader: LineReader? = nil) {
+    public init(session: Session, databaseName: String, reader: LineReader? = nil, assumeYes: Bool = false) {
         self.session = session
         // The prompt shows the database's name: a file name may hold control characters too.
         self.name = TerminalText.escaped(((databaseName as NSString).lastPathComponent as NSString).deletingPathExtension)
@@ -21,11 +21,14 @@ public final class REPL {
         let history = session.readOnly ? nil : historyPath
         self.reader = reader ?? EditLineReader(historyPath: history, complete: { completer.complete($0) }) ?? PlainLineReader()
         if self.reader is EditLineReader {
-            // At the keyboard, replacing an existing file is asked about rather than refused.
-            session.confirmOverwrite = { [weak self] question in
+            // At the keyboard, replacing an existing file is asked about rather than refused, and
+            // so is removing a person with their events (unless `--yes`).
+            let ask: (String) -> Bool = { [weak self] question in
                 guard let answer = try? self?.reader.readLine(prompt: question) else { return false }
                 return answer.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("y")
             }
+            session.confirmOverwrite = ask
+            if !assumeYes { session.confirmRemoval = ask }
         }
     }
 

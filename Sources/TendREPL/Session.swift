@@ -80,7 +80,12 @@ public final class Session: InterpreterHost {
         self.diagnostics = DiagnosticFormatter(color: color)
         interpreter = Interpreter(model: store, today: today)
         interpreter.host = self
-        if store.isNew { try installPrelude() }
+        if store.isNew {
+            // The prelude a database starts with is no change to undo.
+            try store.setJournalling(false)
+            defer { try? store.setJournalling(true) }
+            try installPrelude()
+        }
         try loadDefinitions()
     }
 
@@ -379,7 +384,7 @@ public final class Session: InterpreterHost {
             checker = Checker(definitions: interpreter.definitions)
             checker.check(statements)
         }
-        var diags = checker.diagnostics + unknownHandles(statements)
+        var diags = checker.diagnostics + unknownHandles(statements) + Session.undoMixed(checker.mutations)
         if readOnly || readOnlyFile != nil {
             let why = readOnly ? "which --read-only does not allow" : "and \(readOnlyFile!) is read-only"
             for s in checker.mutations where Session.changesData(s) {
@@ -478,6 +483,7 @@ public final class Session: InterpreterHost {
             refusesFiles = false
         }
         var definitionsBefore = interpreter.definitionsIfLoaded
+        let mutations = program.mutations
         func restoreDefinitions() {
             if let definitionsBefore { interpreter.definitions = definitionsBefore } else { deferDefinitions(storedDefinitions) }
         }
@@ -504,7 +510,7 @@ public final class Session: InterpreterHost {
                 store.rollback()
                 restoreDefinitions()
             } else {
-                try store.commit()
+                try store.commit(label: journalLabel(mutations))
             }
         } catch {
             store.rollback()
@@ -622,6 +628,61 @@ public final class Session: InterpreterHost {
         program.mutations.contains { Session.changesData($0) || Session.isDefinition($0) }
     }
 
+    // MARK: - The journal
+
+    /// Set when the day is not injected: the time of day a change is journalled at. Without it
+    /// a change is journalled with its day alone, so that no test depends on the clock.
+    public var clock: (() -> String)?
+
+    /// How long a change's statements are in `history`, in characters: one line of a terminal.
+    static let journalStatementLength = 80
+
+    /// What `history` calls the change a run makes: where it came from ("repl", a script's
+    /// path, "import FILE") and its statements on one line.
+    func journalLabel(_ mutations: [Statement]) -> Store.JournalLabel {
+        let changes = mutations.filter { Session.changesData($0) || Session.isDefinition($0) }
+        var source: String
+        switch changes.first?.source.name ?? "" {
+        case "<repl>": source = "repl"
+        case "<-e>": source = "tend -e"
+        case "<stdin>": source = "stdin"
+        case let name: source = name.hasPrefix("<") ? String(name.dropFirst().dropLast()) : name
+        }
+        if changes.count == 1, case .importFile(_, let path, _) = changes[0].kind, case .literal(.string(let file)) = path.kind {
+            source = "import \(file)"
+        }
+        var text = changes.map { $0.text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }.joined(separator: "; ")
+        if text.count > Session.journalStatementLength { text = String(text.prefix(Session.journalStatementLength - 1)) + "…" }
+        return Store.JournalLabel(source: TerminalText.escaped(source), statement: TerminalText.escaped(text), day: today, at: clock?() ?? today.description)
+    }
+
+    /// `undo` runs alone: it takes back whole changes, which a change made in the same run is
+    /// not yet.
+    static func undoMixed(_ mutations: [Statement]) -> [Diagnostic] {
+        let undos = mutations.filter { if case .journal(.undo) = $0.kind { return true } else { return false } }
+        guard let first = undos.first, mutations.contains(where: { changesData($0) && !undos.map(\.range).contains($0.range) }) else { return [] }
+        return [
+            Diagnostic(
+                .type, "undo takes back whole changes, so it runs on its own: run it apart from the statements that change data",
+                at: first.range, in: first.source)
+        ]
+    }
+
+    public func undo(count: Int) throws -> String {
+        let undone = try store.undo(count: count)
+        // The rows changed under the interpreter: what it read, definitions included, is read again.
+        interpreter.invalidate()
+        try loadDefinitions()
+        return undone.map { "Undid change \($0.number) (\($0.source): \($0.statement))." }.joined(separator: "\n")
+    }
+
+    public func history(limit: Int?) throws -> Table {
+        let rows: [[Value]] = try store.history(limit: limit).map {
+            [.number(Decimal($0.number)), .string($0.at), .string($0.source), .string($0.statement), .bool($0.undone)]
+        }
+        return Table(columns: ["number", "time", "source", "statement", "undone"], rows: rows)
+    }
+
     /// The `N passed, N failed` line for the run's assertions, if it had any.
     public var assertionSummary: String? {
         guard !assertions.isEmpty else { return nil }
@@ -675,6 +736,16 @@ public final class Session: InterpreterHost {
 
     // MARK: - InterpreterHost
 
+    /// Set by the interactive REPL (unless `--yes`): asks before removing a person with events.
+    public var confirmRemoval: ((String) -> Bool)?
+
+    /// Only a statement typed at the REPL's prompt is asked about: a script (`.read`, a load, the
+    /// init script) runs as written.
+    public func confirm(_ question: String, from source: Source) -> Bool {
+        guard source.name == "<repl>", let confirmRemoval else { return true }
+        return confirmRemoval(question)
+    }
+
     /// Set by the interactive REPL: asks the user whether to replace an existing file.
     public var confirmOverwrite: ((String) -> Bool)?
 
@@ -716,6 +787,7 @@ public final class Session: InterpreterHost {
         format: String, path: String, overwrite: Bool, table: Table, contacts: [Int64], from source: Source, interpreter: Interpreter
     ) throws -> String? {
         let full = resolve(path, from: source)
+        if format == "vdir" && refusesFiles { throw FileWriter.Failure("\(path): --read-only writes no file") }
         let advice = "add overwrite to replace it: export \(format) \(ScriptWriter.quote(path)) … overwrite"
         exporting = existing(overwrite: overwrite, advice: advice)
         defer { exporting = .refuse(advice: "") }
@@ -728,8 +800,16 @@ public final class Session: InterpreterHost {
     /// `output(_:to:existing:)` with it).
     var exporting: FileWriter.Existing = .refuse(advice: "")
 
-    /// The whole database as a script.
+    /// The whole database as a script. The sightings of people who are not contacts (`report
+    /// candidates`) are counts of what imported files held, not the user's records: the dump
+    /// says how many it leaves out, and importing the same files again counts them again.
     public func dump() throws -> String {
-        ScriptWriter.dump(try store.network(), definitions: interpreter.definitions, prelude: Prelude.definitions)
+        let script = ScriptWriter.dump(try store.network(), definitions: interpreter.definitions, prelude: Prelude.definitions)
+        let candidates = try store.candidateCounts()
+        guard !candidates.isEmpty else { return script }
+        let seen = candidates.reduce(0) { $0 + $1.count }
+        return script + "# Not in this dump: \(seen) sighting\(seen == 1 ? "" : "s") of \(candidates.count) "
+            + "\(candidates.count == 1 ? "person" : "people") who \(candidates.count == 1 ? "is" : "are") not a contact (report candidates); "
+            + "importing the same calendars and mailboxes again counts them.\n"
     }
 }

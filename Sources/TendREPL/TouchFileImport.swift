@@ -43,7 +43,7 @@ struct TouchFileImport {
             switch format {
             case "ics": importer.add(try ICalendar.read(path: path))
             case "mbox": try Mailbox.readMbox(path: path) { importer.add($0) }
-            default: try Mailbox.readMaildir(path: path) { importer.add($0) }
+            default: try Mailbox.readMaildir(path: path, unreadable: { importer.couldNotRead($0) }) { importer.add($0) }
             }
         } catch let e as ImportError {
             throw Importer.Failure(description: e.origin == path ? "\(e)" : "\(path): \(e)")

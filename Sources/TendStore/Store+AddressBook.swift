@@ -57,6 +57,24 @@ enum ContactLists {
         return ContactPoint.types.contains(s) ? .some(s) : nil
     }
 
+    /// Named dates, flat: a label then the date for each.
+    ///
+    ///     dates  ["kids' birthday","2019-05-02","name day","--07-26"]
+    static func encode(_ dates: [NamedDate]) -> String {
+        JSONList.encode(dates.flatMap { [$0.label, $0.date.description] })
+    }
+
+    static func namedDates(_ items: [String]) -> Result<[NamedDate], Problem> {
+        guard items.count % 2 == 0 else { return .failure(Problem("has an odd number of items")) }
+        var out: [NamedDate] = []
+        for i in stride(from: 0, to: items.count, by: 2) {
+            guard !items[i].isEmpty else { return .failure(Problem("has a date without a label")) }
+            guard let d = Day(iso: items[i + 1]) else { return .failure(Problem("has \(items[i + 1].debugDescription), not a date")) }
+            out.append(NamedDate(items[i], d))
+        }
+        return .success(out)
+    }
+
     struct Problem: Error {
         let text: String
         init(_ text: String) { self.text = text }
@@ -67,6 +85,13 @@ extension Store.Cells {
     func points(_ i: Int32) throws -> [ContactPoint] {
         switch ContactLists.points(try list(i)) {
         case .success(let p): return p
+        case .failure(let p): throw damaged(i, p.text)
+        }
+    }
+
+    func namedDates(_ i: Int32) throws -> [NamedDate] {
+        switch ContactLists.namedDates(try list(i)) {
+        case .success(let d): return d
         case .failure(let p): throw damaged(i, p.text)
         }
     }

@@ -3,7 +3,8 @@ import TendCore
 
 /// What the agenda keeps: each item's state (`agenda_items`, data like any other, so undone
 /// with it) and the numbers the page showed last (`agenda_numbers`, not data: rewritten by
-/// every page, never journalled or dumped).
+/// every page, never journalled or dumped). The housekeeping that forgets items is not
+/// journalled either.
 extension Store: AgendaBook {
     static func createAgendaTables(_ db: Database) throws {
         try db.execute(
@@ -68,7 +69,7 @@ extension Store: AgendaBook {
     /// Runs a write that may be left undone: when another process holds the write lock, it is
     /// given up at once instead of waiting (SQLite's busy timeout is set to 0 for it).
     func withoutWaiting(_ body: (Database) throws -> Void) throws {
-        try db.inDatabase { db in
+        try withoutJournal { db in
             try db.execute(sql: "PRAGMA busy_timeout = 0")
             defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
             do {

@@ -134,7 +134,7 @@ extension Store {
             SELECT id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship,
                    internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests,
                    networks, skills, serves, expert, passionate, honors_referrals, notes, created, snoozed_until,
-                   emails, phones, addresses
+                   emails, phones, addresses, birthday, anniversary, dates, uid
             FROM contacts \(filter.map { "WHERE " + $0.0 } ?? "") ORDER BY id
             """, filter?.1 ?? []
         ) { r in
@@ -167,6 +167,10 @@ extension Store {
             c.honorsReferrals = try r.bool(27)
             c.notes = r.optionalText(28)
             c.snoozedUntil = try r.day(30)
+            c.birthday = try r.day(34)
+            c.anniversary = try r.day(35)
+            c.dates = try r.namedDates(36)
+            c.uid = r.optionalText(37)
             net.contacts.append(c)
         }
         net.reindex()

@@ -32,6 +32,7 @@ extension Store {
             .text(JSONList.encode(c.networks)), .text(JSONList.encode(c.skills)), .text(JSONList.encode(c.serves)), Cell(c.expert),
             Cell(c.passionate), Cell(c.honorsReferrals), Cell(c.notes), .text(c.created.description), Cell(c.snoozedUntil?.description),
             .text(ContactLists.encode(c.emails)), .text(ContactLists.encode(c.phones)), .text(ContactLists.encode(c.addresses)),
+            Cell(c.birthday?.description), Cell(c.anniversary?.description), .text(ContactLists.encode(c.dates)), Cell(c.uid),
         ]
     }
 
@@ -68,7 +69,8 @@ extension Store {
     static let contactColumns = """
         handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship, internal, stage,
         cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests, networks, skills, serves,
-        expert, passionate, honors_referrals, notes, created, snoozed_until, emails, phones, addresses
+        expert, passionate, honors_referrals, notes, created, snoozed_until, emails, phones, addresses, birthday, anniversary,
+        dates, uid
         """
 
     /// Sets a contact's stage from its history (`Network.latestStage`); with no history, to
@@ -320,6 +322,10 @@ extension Store {
             try date(c.metOn, "met_on")
             try date(c.nextDue, "next_due")
             try date(c.snoozedUntil, "snoozed_until")
+            try date(c.birthday, "birthday")
+            try date(c.anniversary, "anniversary")
+            for d in c.dates { try date(d.date, "dates") }
+            try text(c.dates.map(\.label) + [c.uid], "@\(c.handle)")
             if let cad = c.cadence, let problem = StoredRange.problem(cadence: cad) {
                 throw UnstorableValue(description: "cannot store the cadence of @\(c.handle): \(problem)")
             }

@@ -16,6 +16,10 @@ public final class Store: Model {
     /// The network without events, for queries on stored contact fields.
     private var coreCache: Network?
     private var inTransaction = false
+    /// True once this connection made its journalling triggers (see Store+Journal).
+    var journalStarted = false
+    /// True for a connection opened under `--read-only` or on a file it cannot write.
+    let readOnlyConnection: Bool
 
     public enum OpenError: Error, CustomStringConvertible {
         case notTend(String)
@@ -38,6 +42,7 @@ public final class Store: Model {
     /// not its mode, and no `-wal` or `-shm` file is left behind once it is closed.
     public init(path: String?, readOnly: Bool = false) throws {
         self.path = path
+        readOnlyConnection = readOnly
         var config = Configuration()
         config.allowsUnsafeTransactions = true
         config.busyMode = .timeout(10)
@@ -285,6 +290,20 @@ public final class Store: Model {
         }
         m.registerMigration("v4 agenda items", migrate: Store.createAgendaTables)
         m.registerMigration("v5 touch sources", migrate: Store.createTouchSources)
+        // Important dates (issue 19): a date without a year is kept as --MM-DD; named dates are
+        // a flat JSON list of label and date. The UID names the contact in vdir folders: one
+        // contact per UID.
+        m.registerMigration("v6 dates and uid") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE contacts ADD COLUMN birthday TEXT;
+                    ALTER TABLE contacts ADD COLUMN anniversary TEXT;
+                    ALTER TABLE contacts ADD COLUMN dates TEXT NOT NULL DEFAULT '[]';
+                    ALTER TABLE contacts ADD COLUMN uid TEXT;
+                    CREATE UNIQUE INDEX contacts_uid ON contacts(uid) WHERE uid IS NOT NULL;
+                    """)
+        }
+        m.registerMigration("v7 journal", migrate: Store.createJournalTables)
         return m
     }
 
@@ -335,15 +354,31 @@ public final class Store: Model {
             // 20,000-contact restore spent a fifth of its time so). A run that only reads keeps
             // the small cache: memory at 100,000 contacts is close to its limit.
             try db.execute(sql: immediate ? "PRAGMA cache_size = -\(Store.writeCacheKiB)" : "PRAGMA cache_size = -2000")
+            try startJournal(db)
             try db.execute(sql: immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
+            // Rolled back with the transaction, or cleared when it commits.
+            if journalStarted { try db.execute(sql: "INSERT INTO temp.journal_on VALUES (1)") }
         }
         inTransaction = true
     }
 
-    public func commit() throws {
+    /// Commits the open transaction; what it changed becomes one entry of the journal, called
+    /// `label` in `history`.
+    public func commit(label: JournalLabel? = nil) throws {
         guard inTransaction else { return }
-        try db.inDatabase { try $0.execute(sql: "COMMIT") }
+        try db.inDatabase { db in
+            try closeChange(db, label)
+            try db.execute(sql: "COMMIT")
+        }
         inTransaction = false
+    }
+
+    /// Forgets everything read and cached from the database (after an undo rewrote rows).
+    func forget() {
+        cache = nil
+        coreCache = nil
+        counts = [:]
+        interactionCount = nil
     }
 
     /// Undoes every change since `begin`, and forgets what was cached from them.
@@ -367,10 +402,7 @@ public final class Store: Model {
         let version = try db.inDatabase { try Int64.fetchOne($0, sql: "PRAGMA data_version") } ?? 0
         defer { dataVersion = version }
         guard let seen = dataVersion, seen != version else { return false }
-        cache = nil
-        coreCache = nil
-        counts = [:]
-        interactionCount = nil
+        forget()
         return true
     }
 

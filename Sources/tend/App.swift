@@ -27,6 +27,16 @@ enum App {
         return Day(year: Int(tm.tm_year) + 1900, month: Int(tm.tm_mon) + 1, day: Int(tm.tm_mday))!
     }
 
+    /// The local date and time to the minute, as `history` shows when a change was made.
+    static func localTime() -> String {
+        var t = time(nil)
+        var tm = tm()
+        localtime_r(&t, &tm)
+        var buffer = [CChar](repeating: 0, count: 32)
+        strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M", &tm)
+        return String(cString: buffer)
+    }
+
     static var colorOutput: Bool { colorOn(STDOUT_FILENO) }
     static var colorErrors: Bool { colorOn(STDERR_FILENO) }
     static func colorOn(_ fd: Int32) -> Bool {
@@ -57,6 +67,7 @@ enum App {
             let session = try Session(store: store, today: day, renderer: renderer, color: colorErrors)
             session.readOnlyFile = readOnlyFile
             session.readOnly = g.readOnly
+            if g.today == nil && environmentSetting("TEND_TODAY") == nil { session.clock = localTime }
             return session
         } catch {
             fail(error, prefix: error is Store.OpenError ? "" : "cannot open \(path): ")

@@ -27,7 +27,7 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "ics: a meeting after today sets the next step of the contacts in it.") var plan = false
     @Flag(name: .long, help: "ics: leave meetings' summaries out of the notes.") var noNotes = false
     @Argument(help: "\(FileFormats.imports.joined(separator: ", ")).") var format: String
-    @Argument(help: "The file (for ics, also a folder of .ics files; for maildir, the maildir folder).") var file: String
+    @Argument(help: "The file (for vdir, the folder of .vcf cards; for ics, also a folder of .ics files; for maildir, the maildir folder).") var file: String
 
     mutating func run() throws {
         let settings = global.settings
@@ -46,11 +46,11 @@ struct ImportCommand: ParsableCommand {
 }
 
 struct ExportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export contacts: vcard, csv, json, ics (the agenda) or dot.")
+    static let configuration = CommandConfiguration(commandName: "export", abstract: "Export contacts: vcard, vdir (a folder of cards), csv, json, ics (the agenda) or dot.")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .long, help: "Replace the file if it exists.") var overwrite = false
     @Argument(help: "\(FileFormats.exports.joined(separator: ", ")).") var format: String
-    @Argument(help: "The file to write, or - for standard output.") var file: String
+    @Argument(help: "The file to write, or - for standard output (for vdir, the folder).") var file: String
     @Argument(help: "One query choosing what to export (all contacts by default).") var query: [String] = []
 
     mutating func run() throws {

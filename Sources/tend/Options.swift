@@ -17,6 +17,9 @@ struct GlobalOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Changing data is an error; definitions last for this run only.")
     var readOnly = false
+
+    @Flag(name: .long, help: "The REPL asks nothing before removing a person with their events.")
+    var yes = false
 }
 
 extension OutputFormat: ExpressibleByArgument {}
@@ -27,8 +30,9 @@ struct Settings {
     var today: String?
     var format: OutputFormat = .table
     var readOnly = false
+    var yes = false
 }
 
 extension GlobalOptions {
-    var settings: Settings { Settings(db: db, today: today, format: format, readOnly: readOnly) }
+    var settings: Settings { Settings(db: db, today: today, format: format, readOnly: readOnly, yes: yes) }
 }

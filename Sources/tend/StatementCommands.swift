@@ -114,6 +114,16 @@ enum DoneWord: StatementWord {
 enum DismissWord: StatementWord {
     static let word = "dismiss", abstract = "Hide an agenda item without logging (dismiss 3 [for 30d]).", topic = "agenda"
 }
+enum UndoWord: StatementWord {
+    static let word = "undo", abstract = "Take back the last change, or the last N (undo 3).", topic = "agenda"
+}
+enum HistoryWord: StatementWord {
+    static let word = "history", abstract = "List the changes undo can take back (history limit 10).", topic = "agenda"
+}
+enum EditWord: StatementWord {
+    static let word = "edit", abstract = "Edit a contact (edit @x) or an event (edit interaction 12) in $VISUAL or $EDITOR.",
+        topic = "set"
+}
 enum UnsnoozeWord: StatementWord {
     static let word = "unsnooze", abstract = "Put a snoozed contact back on the agenda.", topic = "rules"
 }
@@ -130,6 +140,7 @@ let statementCommands: [ParsableCommand.Type] = [
     StatementCommand<ReferralWord>.self, StatementCommand<IntroduceWord>.self, StatementCommand<SpendWord>.self,
     StatementCommand<KnowsWord>.self, StatementCommand<MergeWord>.self, StatementCommand<RemoveWord>.self,
     StatementCommand<SnoozeWord>.self, StatementCommand<UnsnoozeWord>.self, StatementCommand<DoneWord>.self, StatementCommand<DismissWord>.self,
+    StatementCommand<UndoWord>.self, StatementCommand<HistoryWord>.self, StatementCommand<EditWord>.self,
     StatementCommand<GoalWord>.self,
     StatementCommand<HelpsWord>.self,
 ]

@@ -50,7 +50,7 @@ struct Tend: ParsableCommand {
         if isatty(STDIN_FILENO) == 1 {
             // The REPL creates a missing database, as it always has: it is where one starts.
             let session = App.open(settings, create: true)
-            let status = REPL(session: session, databaseName: App.databasePath(settings)).run()
+            let status = REPL(session: session, databaseName: App.databasePath(settings), assumeYes: settings.yes).run()
             App.finish(session, status, summary: false)
         }
         let source = App.readStdin()

@@ -59,7 +59,8 @@ enum CLI {
 }
 
 /// A golden file: a script with `# args:`, `# exit:`, `# expect: LINE` (stdout, in order) and
-/// `# expect stderr: TEXT` (somewhere in stderr) lines.
+/// `# expect stderr: TEXT` (somewhere in stderr) lines; `# next run` lines split it into runs
+/// made one after another.
 struct Golden: CustomStringConvertible {
     var name: String
     var text: String
@@ -93,7 +94,13 @@ struct Golden: CustomStringConvertible {
             #expect(r.status == 0, "setup failed: \(r.stderr)")
         }
         let args = (g.directive("args").first ?? "run --format csv").split(separator: " ").map(String.init) + [g.name]
-        let r = try CLI.run(args, in: dir)
+        // The parts between `# next run` lines run one after another, each in a run of its own.
+        var r = CLI.Result(stdout: "", stderr: "", status: 0)
+        for part in g.text.components(separatedBy: "\n# next run\n") {
+            try part.write(to: file, atomically: true, encoding: .utf8)
+            let one = try CLI.run(args, in: dir)
+            r = CLI.Result(stdout: r.stdout + one.stdout, stderr: r.stderr + one.stderr, status: max(r.status, one.status))
+        }
         let expectedExit = Int32(g.directive("exit").first ?? "0") ?? 0
         #expect(r.status == expectedExit, "\(g.name): exit \(r.status)\nstderr: \(r.stderr)")
         let expected = g.directive("expect")

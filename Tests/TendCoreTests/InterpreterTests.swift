@@ -242,6 +242,22 @@ import Testing
         #expect(h.text(try h.value("@joan-rivera.created")) == "2024-05-01")
     }
 
+    /// Merging keeps every e-mail, phone and address of both contacts (it kept only the
+    /// preferred one, and only when the kept contact had none: an import then saw the other
+    /// addresses as strangers).
+    @Test func mergeKeepsEveryContactPoint() throws {
+        let h = try fixture()
+        try h.run("set @joan-rivera emails: [\"joan@salon.example\"], phone: \"+1 555 0100\", city: \"Irvine\"")
+        try h.run("add \"Joan R\" handle: \"joan-r\", emails: [\"J.Rivera@Home.example\", \"JOAN@salon.example\"], phones: [\"(555) 0199\", \"+1 555 0100\"], city: \"Tustin\"")
+        try h.run("merge @joan-r into @joan-rivera")
+        #expect(h.text(try h.value("@joan-rivera.emails")) == h.text(try h.value("[\"joan@salon.example\", \"J.Rivera@Home.example\"]")))
+        #expect(h.text(try h.value("@joan-rivera.email")) == "joan@salon.example")
+        #expect(h.text(try h.value("count(@joan-rivera.phones)")) == "2")
+        #expect(h.text(try h.value("@joan-rivera.phone")) == "+1 555 0100")
+        #expect(h.text(try h.value("count(@joan-rivera.addresses)")) == "2")
+        #expect(h.text(try h.value("@joan-rivera.city")) == "Irvine")
+    }
+
     @Test func oneEventSeveralPeople() throws {
         let h = try fixture()
         try h.run("log lunch with @ana-park and @dana-lee on 2026-11-22")

@@ -73,6 +73,23 @@ import Testing
         #expect(try !fires("", "complete GAINS"))
     }
 
+    /// A birthday comes onto the agenda birthday_lead (7d) ahead, through the day; a touch in
+    /// those days clears it. Today is 2026-11-23.
+    @Test func birthday() throws {
+        #expect(try fires("set @x birthday: 1980-11-30", "birthday"))
+        #expect(try fires("set @x birthday: --11-23", "birthday"))
+        #expect(try !fires("set @x birthday: --12-01", "birthday"))
+        #expect(try !fires("set @x birthday: --11-22", "birthday"))
+        #expect(try !fires("set @x birthday: --11-30\nlog call with @x on 2026-11-23", "birthday"))
+        #expect(try fires("set @x birthday: --11-30\nlog call with @x on 2026-11-20", "birthday"))
+        #expect(try fires("set @x birthday: --12-01\nlet birthday_lead = 8d", "birthday"))
+        let h = Harness()
+        try h.run("add \"Ana\" created: 2026-11-01, birthday: --11-25\nlog call with @ana")
+        #expect(try h.column("agenda show message") == [])
+        try h.run("add \"Bo\" created: 2026-11-01, birthday: 1988-11-25\nlog call with @bo on 2026-11-01")
+        #expect(try h.column("agenda show message") == ["Bo's birthday is on 2026-11-25, in 2 days: send a personal note"])
+    }
+
     @Test func priorityWeightsCanBeRedefined() throws {
         let h = Harness()
         try h.run(

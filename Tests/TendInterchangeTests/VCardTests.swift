@@ -23,7 +23,7 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(joan.addresses.first?.city == "Lake Forest")
         #expect(joan.tags == ["vip", "local-business"])
         #expect(joan.notes.contains("Loves fly fishing, jazz; and long notes\nsecond line"))
-        #expect(joan.notes.contains("birthday: 1980-04-02"))
+        #expect(joan.fields["birthday"] == .date(Day(iso: "1980-04-02")!) && !joan.notes.contains { $0.hasPrefix("birthday") })
         #expect(joan.notes.contains("url: https://salon.example"))
         #expect(joan.notes.contains("department: Hair"))
         #expect(!joan.notes.contains { $0.contains("9j/4AAQ") })
@@ -158,5 +158,51 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(ics.contains("SUMMARY:Call Joan\\, then\\; lunch"))
         #expect(ics.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 75 })
         #expect(ics.contains("DUE;VALUE=DATE:20261123"))
+    }
+}
+
+/// Issue 19, item 2: birthdays, anniversaries and Apple's labelled dates in the forms each
+/// vCard version and program writes them.
+@Suite struct VCardDateTests {
+    static func day(_ s: String) -> FieldValue { .date(Day(iso: s)!) }
+
+    @Test func everyFormOfADate() throws {
+        let batch = try VCard.read(fixture("dates.vcf"))
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        let c = batch.contacts
+        #expect(c.map(\.name) == ["Bea Ross", "Cal Apple", "Dee Four", "Eve Text"])
+        // 2.1: a date-time; Outlook's anniversary in the basic form.
+        #expect(c[0].fields["birthday"] == VCardDateTests.day("1980-04-02") && c[0].fields["anniversary"] == VCardDateTests.day("2005-09-17"))
+        // Apple: the year 1604 is no year; labelled dates are named dates, its anniversary the field.
+        #expect(c[1].fields["birthday"] == VCardDateTests.day("--07-26"))
+        #expect(c[1].fields["anniversary"] == VCardDateTests.day("2011-09-10"))
+        #expect(c[1].dates == [NamedDate("kids, birthday", Day(iso: "2019-05-02")!), NamedDate("other", Day(iso: "--03-01")!)])
+        #expect(c[1].notes.isEmpty, "\(c[1].notes)")
+        // 4.0: --MM-DD (February 29 without a year exists), a date-time.
+        #expect(c[2].fields["birthday"] == VCardDateTests.day("--02-29") && c[2].fields["anniversary"] == VCardDateTests.day("1999-01-01"))
+        // Text, or a year alone, is not a date: kept as a note, not refused; the next form is read.
+        #expect(c[3].fields["birthday"] == nil && c[3].notes == ["birthday: circa 1950", "anniversary: 1999"])
+        #expect(c[3].fields["anniversary"] == VCardDateTests.day("2001-02-03"))
+    }
+
+    /// Written as vCard 4.0 (`BDAY:19880412`, `--0412`), named dates as Apple's labelled ones,
+    /// and read back to the same contact.
+    @Test func writtenAndReadBack() throws {
+        var c = Contact(name: "Ana Lima", handle: "ana-lima", created: Day(iso: "2026-11-23")!)
+        c.birthday = Day(iso: "--04-12")
+        c.anniversary = Day(iso: "2010-06-01")
+        c.dates = [NamedDate("kids' birthday; twins", Day(iso: "2019-05-02")!), NamedDate("name day", Day(iso: "--07-26")!)]
+        c.uid = "5f1c-aa"
+        let card = VCard.write(c)
+        for line in [
+            "BDAY:--0412", "ANNIVERSARY:20100601", "UID:5f1c-aa", "tend1.X-ABDATE:2019-05-02", "tend1.X-ABLabel:kids' birthday\\; twins",
+            "tend2.X-ABDATE;X-APPLE-OMIT-YEAR=1604:1604-07-26", "tend2.X-ABLabel:name day",
+        ] {
+            #expect(card.contains(line + "\r\n"), "\(line)\n\(card)")
+        }
+        let back = try #require(try VCard.read(Array(card.utf8)).contacts.first)
+        var again = Merge.newContact(back, handle: "ana-lima", today: c.created)
+        again.id = c.id
+        #expect(again == c)
     }
 }

@@ -43,9 +43,9 @@ final class Terminal {
         return String(decoding: data, as: UTF8.self)
     }
 
-    func start() {
-        let env = "TEND_DB=\(dir.path)/r.db TEND_TODAY=2026-11-23 XDG_STATE_HOME=\(dir.path)/state XDG_CONFIG_HOME=\(dir.path)/config LANG=C.UTF-8"
-        tmux(["new-session", "-d", "-x", "120", "-y", "50", "env \(env) \(Terminal.binary)"])
+    func start(_ arguments: String = "", env extra: String = "") {
+        let env = "\(extra) TEND_DB=\(dir.path)/r.db TEND_TODAY=2026-11-23 XDG_STATE_HOME=\(dir.path)/state XDG_CONFIG_HOME=\(dir.path)/config LANG=C.UTF-8"
+        tmux(["new-session", "-d", "-x", "120", "-y", "50", "env \(env) \(Terminal.binary) \(arguments)"])
         _ = waitFor("tend:r>")
     }
 
@@ -130,6 +130,74 @@ final class Terminal {
         #expect(st.st_mode & 0o777 == 0o600)
     }
 
+    /// At the keyboard, removing a person with events asks first (no by default); one without
+    /// events does not ask, nor does anything under `--yes`.
+    @Test(.enabled(if: Terminal.available)) func removingSomeoneWithEventsAsksFirst() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("add \"Joan Rivera\"", "Enter")
+        t.type("add \"Ben Bose\"", "Enter")
+        t.type("log call with @joan-rivera", "Enter")
+        #expect(t.waitFor("Logged call 1"))
+        t.type("remove @joan-rivera", "Enter")
+        #expect(t.waitFor("Remove @joan-rivera and their 1 event? [y/N]"))
+        t.tmux(["send-keys", "Enter"])
+        #expect(t.waitFor("Nothing removed."))
+        t.type("remove @joan-rivera", "Enter")
+        #expect(t.waitFor("[y/N]", count: 2))
+        t.tmux(["send-keys", "y", "Enter"])
+        #expect(t.waitFor("Removed @joan-rivera and their events."))
+        t.type("remove @ben-bose", "Enter")
+        #expect(t.waitFor("Removed @ben-bose and their events."))
+        #expect(t.screen.components(separatedBy: "[y/N]").count == 3)
+        t.type("C-d")
+        Thread.sleep(forTimeInterval: 0.5)
+        let t2 = Terminal(dir: dir)
+        defer { t2.stop() }
+        t2.start("--yes")
+        t2.type("add \"Cy Cole\"", "Enter")
+        t2.type("log call with @cy-cole", "Enter")
+        t2.type("remove @cy-cole", "Enter")
+        #expect(t2.waitFor("Removed @cy-cole and their events."))
+        #expect(!t2.screen.contains("[y/N]"))
+    }
+
+    /// `edit @x` at the keyboard: a file that does not check comes back in the editor with the
+    /// error as comments at the top; once it checks, the diff is shown and applied.
+    @Test(.enabled(if: Terminal.available)) func anEditThatDoesNotCheckIsOpenedAgain() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        // The first time a mistake; the second time the error is at the top, and it is put right.
+        let editor = dir.appendingPathComponent("editor.sh")
+        try """
+            #!/bin/sh
+            cd \(dir.path)
+            echo x >> rounds
+            if [ "$(wc -l < rounds)" -eq 1 ]; then
+              sed -i 's/company: "Salon Joan"/company: 12/' "$1"
+            else
+              cp "$1" reopened.tend
+              sed -i 's/company: 12/company: "Salon Rivera"/' "$1"
+            fi
+
+            """.write(to: editor, atomically: true, encoding: .utf8)
+        chmod(editor.path, 0o755)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start(env: "EDITOR=\(editor.path) VISUAL=")
+        t.type("add \"Joan Rivera\" company: \"Salon Joan\"", "Enter")
+        t.type("edit @joan-rivera", "Enter")
+        #expect(t.waitFor("+ set @joan-rivera company: \"Salon Rivera\""))
+        let reopened = try String(contentsOf: dir.appendingPathComponent("reopened.tend"), encoding: .utf8)
+        #expect(reopened.hasPrefix("# <edit>:5:"), "\(reopened)")
+        #expect(reopened.contains("error:") && reopened.contains("set @joan-rivera company: 12"), "\(reopened)")
+        t.type("@joan-rivera.company", "Enter")
+        #expect(t.waitFor("Salon Rivera", count: 2))
+    }
+
     /// Lines pasted together behave as in a file: one that starts with a clause word continues
     /// the statement above it. Keys typed while a statement runs are kept.
     @Test(.enabled(if: Terminal.available)) func pastedScriptsAndTypeAhead() throws {
@@ -145,7 +213,8 @@ final class Terminal {
         _ = t.waitForPromptAtEnd()
         t.tmux(["load-buffer", pasted.path])
         t.tmux(["paste-buffer"])
-        #expect(t.waitFor("done"))
+        // The pasted `print "done"` is on screen at once (echoed): its output is the second "done".
+        #expect(t.waitFor("done", count: 2))
         let screen = t.screen
         #expect(!screen.contains("error"), "\(screen)")
         let table = screen.components(separatedBy: "───").last ?? ""

@@ -53,6 +53,11 @@ import Testing
         #expect(TerminalText.escaped(painted, keep: .colors) == painted)
         #expect(TerminalText.escaped("\u{1B}]0;title\u{7}", keep: .colors) == "\\e]0;title\\u{7}")
         #expect(TerminalText.escaped("\u{1B}[2J", keep: .colors) == "\\e[2J")
+        // Colour sequences that Tend does not paint with are data: hidden text, blinking, a
+        // foreground colour from an imported calendar's summary.
+        #expect(TerminalText.escaped("2026\u{1B}[8mHIDDEN\u{1B}[0m", keep: .colors) == "2026\\e[8mHIDDEN\u{1B}[0m")
+        #expect(TerminalText.escaped("\u{1B}[5;31mx", keep: .colors) == "\\e[5;31mx")
+        #expect(TerminalText.escaped("\u{1B}[31m", keep: .colors) == "\\e[31m")
         #expect(TerminalText.escaped("a\nb\tc", keep: .lines) == "a\nb\tc")
         #expect(TerminalText.escaped("a\nb\tc") == "a\\u{A}b\\u{9}c")
         #expect(TerminalText.escaped("Ünïcödé 日本 🙂") == "Ünïcödé 日本 🙂")

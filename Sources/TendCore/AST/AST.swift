@@ -148,6 +148,10 @@ public struct Statement: Sendable {
         case unsnooze(Person)
         /// The agenda as a task list: its page, `done`, `dismiss`, a snooze of one item.
         case agenda(AgendaCommand)
+        /// `undo [N]` and `history [limit N]`.
+        case journal(JournalCommand)
+        /// `edit @x`, `edit interaction 12`: the host opens an editor on it (a person or an event).
+        case edit(Target)
         case letDef(name: String, value: Expr)
         case fnDef(name: String, params: [String], body: Expr)
         /// `rule "x" [as c] when … then remind "…" [log KIND] [priority …]`: `log` names the touch
@@ -310,6 +314,10 @@ extension Statement.Kind {
         case .importFile(_, let path, let options): return [path] + opts(options)
         case .exportFile(_, let path, let query, _): return [path] + maybe(query)
         case .agenda(let command): return command.exprs
+        case .journal(let command): return command.exprs
+        case .edit(let target):
+            if case .event(_, let e) = target { return [e] }
+            return []
         }
     }
 
@@ -318,7 +326,7 @@ extension Statement.Kind {
         switch self {
         case .explain(let inner): return inner.kind.people
         case .set(.person(let p), _, _), .refer(_, let p, _, _), .referral(let p, _, _, _), .spend(_, let p, _, _), .helps(let p, _),
-            .remove(.person(let p)), .snooze(let p, _, _), .unsnooze(let p):
+            .remove(.person(let p)), .snooze(let p, _, _), .unsnooze(let p), .edit(.person(let p)):
             return [p]
         case .log(_, let people, _, _), .introduce(let people, _, _), .knows(let people): return people
         case .merge(let from, let into): return [from, into]

@@ -127,6 +127,14 @@ public struct Checker {
             if let until { expect(until, .date, Scope(), "the date the snooze ends") }
         case .agenda(let command):
             checkAgenda(command)
+        case .journal(.undo(let count)):
+            mutations.append(s)
+            if let count { expect(count, .number, Scope(), "how many changes to undo") }
+        case .edit(let target):
+            mutations.append(s)
+            if case .event(_, let id) = target { expect(id, .number, Scope(), "the event's number") }
+        case .journal(.history(let limit)):
+            if let limit { expect(limit, .number, Scope(), "how many changes to list") }
         case .letDef(let name, let value):
             checkLet(s, name, value)
         case .fnDef(let name, let params, let body):
@@ -151,7 +159,9 @@ public struct Checker {
     /// `--read-only` refuses.
     static func isMutation(_ s: Statement) -> Bool {
         switch s.kind {
-        case .expr, .explain, .load, .assert, .print, .exportFile: return false
+        case .expr, .explain, .load, .assert, .print: return false
+        // A vdir export gives contacts without a UID one, and keeps it.
+        case .exportFile(let format, _, _, _): return format == "vdir"
         case .agenda(let command):
             if case .page = command { return false }
             return true
@@ -261,6 +271,10 @@ public struct Checker {
         m["cadence"] = .duration
         // Read as lists of text, set with text or records that give each one's type.
         for f in Interpreter.listFields { m[f] = .list(.any) }
+        // A date, or its text (`birthday: "--04-12"`); named dates are records of a label and a date.
+        m["birthday"] = .any
+        m["anniversary"] = .any
+        m["dates"] = .list(.any)
         return m
     }()
     static let contactFlags = Set(Schema.contactFlags.keys)

@@ -18,7 +18,8 @@ public enum TerminalText {
         public init(rawValue: Int) { self.rawValue = rawValue }
         public static let newline = Keep(rawValue: 1)
         public static let tab = Keep(rawValue: 2)
-        /// Colour and bold (`ESC [ digits ; … m`) only: what Tend's own renderers paint with.
+        /// Tend's own colours (`TerminalText.palette`) and nothing else: data that carries
+        /// `ESC [ 8 m` (hidden text) or any other sequence is escaped even where colours are kept.
         public static let colors = Keep(rawValue: 4)
         /// Running text: lines and indentation.
         public static let lines: Keep = [.newline, .tab]
@@ -59,12 +60,20 @@ public enum TerminalText {
         return String(out)
     }
 
-    /// Where an SGR sequence that starts after an ESC at `start - 1` ends: `[`, digits and
-    /// semicolons, `m`; nil for any other sequence.
+    /// The SGR parameters Tend paints with (the renderer's bold, dim and bars; the diagnostics'
+    /// red, magenta and green; reset). A colour sequence with any other parameters is data.
+    public static let palette: Set<String> = ["0", "1", "2", "36", "1;31", "1;35", "1;32"]
+
+    /// Where a palette sequence that starts after an ESC at `start - 1` ends: `[`, one of the
+    /// palette's parameters, `m`; nil for any other sequence.
     static func colorSequenceEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
         guard start < scalars.count, scalars[start] == "[" else { return nil }
         var i = start + 1
-        while i < scalars.count, i - start <= 16, scalars[i] == ";" || ("0"..."9").contains(scalars[i]) { i += 1 }
-        return i < scalars.count && scalars[i] == "m" ? i + 1 : nil
+        var parameters = ""
+        while i < scalars.count, i - start <= 6, scalars[i] == ";" || ("0"..."9").contains(scalars[i]) {
+            parameters.unicodeScalars.append(scalars[i])
+            i += 1
+        }
+        return i < scalars.count && scalars[i] == "m" && palette.contains(parameters) ? i + 1 : nil
     }
 }

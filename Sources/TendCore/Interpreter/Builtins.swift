@@ -61,6 +61,28 @@ public struct Builtin: Sendable {
             guard case .date(let d) = c.arg(0) else { return .null }
             return .int(try i.view().today.ordinal - d.ordinal)
         },
+        Builtin(
+            "next_date", "next_date(date or list)", 1...1,
+            "the next day on or after today with the date's month and day (a birthday's next one; Feb 29 → Feb 28 in other years); of a list, the soonest",
+            .fixed([.any], .date)
+        ) { i, c in
+            guard let next = try i.nextOccurrence(c) else { return .null }
+            return next.isOnCalendar ? .date(next) : .null
+        },
+        Builtin(
+            "days_until", "days_until(date or list)", 1...1,
+            "whole days from today to the date's next occurrence (0 on the day; null for null); of a list, to the soonest",
+            .fixed([.any], .number)
+        ) { i, c in
+            guard let next = try i.nextOccurrence(c) else { return .null }
+            return .int(next.ordinal - (try i.view().today).ordinal)
+        },
+        Builtin(
+            "years_since", "years_since(date)", 1...1, "whole years from the date to today: an age (null without a year)", .fixed([.date], .number)
+        ) { i, c in
+            guard case .date(let d) = c.arg(0), let years = d.years(to: try i.view().today) else { return .null }
+            return .int(years)
+        },
         Builtin("days", "days(duration)", 1...1, "a duration in days (a month counts 365/12 days)", .fixed([.duration], .number)) { _, c in
             guard case .duration(let d) = c.arg(0) else { return .null }
             return .number(d.months == 0 ? Decimal(d.days) : Decimal(d.months) * 365 / 12 + Decimal(d.days))
@@ -140,8 +162,8 @@ public struct Builtin: Sendable {
         Builtin("end_of", "end_of(week|month|quarter|year[, date])", 1...2, "last day of the period holding the date (today)", .period) { i, c in
             try i.periodEdge(c, start: false)
         },
-        Builtin("year", "year(date)", 1...1, "the year", .fixed([.date], .number)) { _, c in
-            c.arg(0).dateValue.map { .int($0.year) } ?? .null
+        Builtin("year", "year(date)", 1...1, "the year (null for a date without one, --04-12)", .fixed([.date], .number)) { _, c in
+            c.arg(0).dateValue.flatMap { $0.isYearless ? nil : .int($0.year) } ?? .null
         },
         Builtin("month", "month(date)", 1...1, "the month, 1–12", .fixed([.date], .number)) { _, c in
             c.arg(0).dateValue.map { .int($0.month) } ?? .null
@@ -152,7 +174,7 @@ public struct Builtin: Sendable {
         Builtin("join", "join(list[, separator])", 1...2, "the items as text, \", \" between them", .fixed([.any, .any], .string)) { i, c in
             try i.join(c)
         },
-        Builtin("date", "date(string)", 1...1, "parses YYYY-MM-DD (null when it is not a date)", .fixed([.string], .date)) { _, c in
+        Builtin("date", "date(string)", 1...1, "parses YYYY-MM-DD or --MM-DD (null when it is not a date)", .fixed([.string], .date)) { _, c in
             c.arg(0).stringValue.flatMap { Day(iso: $0) }.map(Value.date) ?? .null
         },
         Builtin("string", "string(x)", 1...1, "the value as text", .fixed([.any], .string)) { i, c in
@@ -162,6 +184,27 @@ public struct Builtin: Sendable {
 }
 
 extension Interpreter {
+    /// The next occurrence on or after today of a date, or the soonest of a list's dates
+    /// (`days_until(dates)`); nil for null and for a list without a date.
+    fileprivate func nextOccurrence(_ c: Builtin.Call) throws -> Day? {
+        let today = try view().today
+        var name = "it"
+        if case .call(let n, _) = c.expr.kind { name = n }
+        switch c.arg(0) {
+        case .null: return nil
+        case .date(let d): return d.nextOccurrence(onOrAfter: today)
+        case .list(let items):
+            return try items.compactMap { item -> Day? in
+                switch item {
+                case .date(let d): return d.nextOccurrence(onOrAfter: today)
+                case .null: return nil
+                default: throw fail("\(name) takes a date or a list of dates, not a list holding \(item.typeName)", c.expr.range)
+                }
+            }.min()
+        default: throw fail("\(name) takes a date or a list of dates, not \(c.arg(0).typeName)", c.expr.range)
+        }
+    }
+
     /// `start_of(period[, date])` and `end_of(…)`.
     fileprivate func periodEdge(_ c: Builtin.Call, start: Bool) throws -> Value {
         guard let p = c.arg(0).stringValue.flatMap(Day.Period.init(rawValue:)) else {

@@ -30,18 +30,14 @@ extension Interpreter {
             $0.ids.count != $1.ids.count
                 ? $0.ids.count > $1.ids.count : ($0.title ?? $0.company ?? "\u{10FFFF}") < ($1.title ?? $1.company ?? "\u{10FFFF}")
         }
-        let cols = ["title", "company", "count", "contacts", "set"]
-        return RowSet(
-            collection: nil,
-            rows: sorted.map { g in
-                .record(
-                    Record(
-                        keys: cols,
-                        values: [
-                            .optional(g.title), .optional(g.company), .int(g.ids.count), .list(g.ids.map(Value.contact)),
-                            Interpreter.classifyLine(title: g.title, company: g.company).map(Value.string) ?? .null,
-                        ]))
-            }, columns: cols)
+        return RowSet.records(
+            ["title", "company", "count", "contacts", "set"],
+            sorted.map { g in
+                [
+                    .optional(g.title), .optional(g.company), .int(g.ids.count), .list(g.ids.map(Value.contact)),
+                    Interpreter.classifyLine(title: g.title, company: g.company).map(Value.string) ?? .null,
+                ]
+            })
     }
 
     /// The statement that gives a group its profession; nil for contacts with neither a title

@@ -94,6 +94,7 @@ extension Interpreter {
             let a = c.addresses
             return a.count <= 1 && a.first.map({ $0.type == nil && $0 == PostalAddress(city: $0.city) }) != false
                 ? .null : .list(a.map { .string($0.description) })
+        case "dates": return .list(c.dates.map { .string($0.description) })
         default: return nil
         }
     }

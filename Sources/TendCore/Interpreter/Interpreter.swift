@@ -724,6 +724,7 @@ public final class Interpreter {
         case tags, goals, accomplishments, interests, networks, skills, serves
         case met_at, met_on, relationship, `internal`, stage, own_cadence, cadence, next_step, next_due
         case expert, passionate, honors_referrals, notes, created, snoozed_until, stage_rank, gains, referrable
+        case birthday, anniversary, dates, uid
         case due, overdue, last_touch, touches, touches_90d, gave, asked, inbound, give_ratio
         case referrals_given, referrals_received, spend, introductions, degree, stage_since
 
@@ -781,6 +782,10 @@ public final class Interpreter {
         case .notes: return .optional(v.contacts[i].notes)
         case .created: return .date(v.contacts[i].created)
         case .snoozed_until: return .optional(v.contacts[i].snoozedUntil)
+        case .birthday: return .optional(v.contacts[i].birthday)
+        case .anniversary: return .optional(v.contacts[i].anniversary)
+        case .dates: return .list(v.contacts[i].dates.map { .date($0.date) })
+        case .uid: return .optional(v.contacts[i].uid)
         case .stage_rank: return .int(v.contacts[i].stage.rawValue)
         case .gains: return .int(Schema.gainsFields.filter { !v.contacts[i][list: $0].isEmpty }.count)
         case .referrable: return .bool(v.contacts[i].expert && v.contacts[i].passionate && v.contacts[i].honorsReferrals)

@@ -63,4 +63,16 @@ public protocol InterpreterHost: AnyObject {
     func exportFile(
         format: String, path: String, overwrite: Bool, table: Table, contacts: [Int64], from source: Source, interpreter: Interpreter
     ) throws -> String?
+    /// Asks the user a yes-or-no question before a change that is hard to take back (the REPL
+    /// asks at its prompt); true when the answer is yes, or when nobody is there to ask (a
+    /// script, `--yes`).
+    func confirm(_ question: String, from source: Source) -> Bool
+    /// Opens an editor on these statements (`edit @x`), and once the user has saved a file that
+    /// checks, shows what changed and returns the statements to run; nil when the file was left
+    /// as it was, or emptied.
+    func edit(_ lines: [String], about: String) throws -> [Statement]?
+    /// Takes back the last `count` changes; returns what to say about them.
+    func undo(count: Int) throws -> String
+    /// The changes kept in the journal, newest first.
+    func history(limit: Int?) throws -> Table
 }

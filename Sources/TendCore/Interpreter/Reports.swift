@@ -115,18 +115,14 @@ extension Interpreter {
         let counts = try ((model as? CandidateBook)?.candidateCounts() ?? []).filter { !known.contains($0.address.lowercased()) }.sorted {
             ($1.count, $1.lastSeen, $0.address) < ($0.count, $0.lastSeen, $1.address)
         }
-        let cols = ["name", "email", "seen", "first_seen", "last_seen", "add"]
-        return RowSet(
-            collection: nil,
-            rows: counts.map { c in
-                .record(
-                    Record(
-                        keys: cols,
-                        values: [
-                            .string(CandidateCount.displayName(c.name, address: c.address)), .string(c.address), .int(c.count), .date(c.firstSeen),
-                            .date(c.lastSeen), .string(CandidateCount.addLine(c.name, address: c.address)),
-                        ]))
-            }, columns: cols)
+        return RowSet.records(
+            ["name", "email", "seen", "first_seen", "last_seen", "add"],
+            counts.map { c in
+                [
+                    .string(CandidateCount.displayName(c.name, address: c.address)), .string(c.address), .int(c.count), .date(c.firstSeen),
+                    .date(c.lastSeen), .string(CandidateCount.addLine(c.name, address: c.address)),
+                ]
+            })
     }
 
     /// `report duplicates`: pairs of contacts that are likely one person, which import keeps

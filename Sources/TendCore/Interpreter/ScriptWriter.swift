@@ -164,7 +164,17 @@ public enum ScriptWriter {
     /// `add` with every stored field; the stage comes from the history (`set … stage: … on`),
     /// or here when there is none.
     static func contactLines(_ c: Contact, hasHistory: Bool) -> [String] {
-        var o = ["handle: \(quote(c.handle))", "created: \(c.created)"]
+        let o = ["handle: \(quote(c.handle))", "created: \(c.created)"] + fieldOptions(c, stage: !hasHistory && c.stage != .contact)
+        var lines = ["add \(quote(c.name.trimmed)) " + o.joined(separator: ", ")]
+        // `add` trims the name it is given; `set … name:` keeps it as it is.
+        if c.name != c.name.trimmed { lines.append("set @\(c.handle) name: \(quote(c.name))") }
+        return lines
+    }
+
+    /// The options that give a contact's stored fields but its name, handle and creation (empty
+    /// ones left out), in the order of the schema; its stage too when `stage` says so.
+    static func fieldOptions(_ c: Contact, stage: Bool) -> [String] {
+        var o: [String] = []
         // Empty text is no text: `add` stores it so.
         func add(_ name: String, _ v: String?) { if let v, !v.isEmpty { o.append("\(name): \(quote(v))") } }
         add("company", c.company)
@@ -183,11 +193,14 @@ public enum ScriptWriter {
         if c.passionate { o.append("passionate") }
         if c.honorsReferrals { o.append("honors_referrals") }
         add("notes", c.notes)
-        if !hasHistory && c.stage != .contact { o.append("stage: \(c.stage)") }
-        var lines = ["add \(quote(c.name.trimmed)) " + o.joined(separator: ", ")]
-        // `add` trims the name it is given; `set … name:` keeps it as it is.
-        if c.name != c.name.trimmed { lines.append("set @\(c.handle) name: \(quote(c.name))") }
-        return lines
+        if let d = c.birthday { o.append("birthday: \(d)") }
+        if let d = c.anniversary { o.append("anniversary: \(d)") }
+        if !c.dates.isEmpty {
+            o.append("dates: [" + c.dates.map { "{label: \(quote($0.label)), date: \($0.date)}" }.joined(separator: ", ") + "]")
+        }
+        add("uid", c.uid)
+        if stage { o.append("stage: \(c.stage)") }
+        return o
     }
 
     /// `email:`, `phone:` and `city:` when each is all the contact has of its kind (as before

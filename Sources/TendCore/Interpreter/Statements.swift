@@ -197,7 +197,7 @@ extension Interpreter {
             try apply(.mergeContact(from: from, into: into))
             return [.text("Merged @\(a.handle) into @\(b.handle).")]
         case .remove(let what):
-            return [try remove(what, ctx)]
+            return [try remove(what, ctx, s.source)]
         case .snooze(let p, let duration, let until):
             let id = try contactID(p.handle, p.range)
             guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
@@ -206,6 +206,10 @@ extension Interpreter {
             return [.text("Snoozed @\(c.handle) until \(c.snoozedUntil!).")]
         case .agenda(let command):
             return try performAgenda(command, s)
+        case .journal(let command):
+            return try performJournal(command, s)
+        case .edit(let target):
+            return try performEdit(target, s)
         case .unsnooze(let p):
             let id = try contactID(p.handle, p.range)
             guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
@@ -680,6 +684,10 @@ extension Interpreter {
                 case "next_due": c.nextDue = try day()
                 case "created": if let d = try day() { c.created = d }
                 case "snoozed_until": c.snoozedUntil = try day()
+                case "birthday": c.birthday = try importantDate(v, n, e.range)
+                case "anniversary": c.anniversary = try importantDate(v, n, e.range)
+                case "dates": c.dates = try namedDates(v, e.range)
+                case "uid": c.uid = try uid(v, of: c, e.range)
                 case _ where Schema.contactFlags[n] != nil: Interpreter.setFlag(n, try flag(), on: &c)
                 case "stage":
                     switch v {
@@ -716,11 +724,17 @@ extension Interpreter {
         if b.company == nil { b.company = a.company }
         if b.title == nil { b.title = a.title }
         if b.profession == nil { b.profession = a.profession }
-        if b.email == nil { b.email = a.email }
-        if b.phone == nil { b.phone = a.phone }
-        if b.city == nil { b.city = a.city }
+        // Every e-mail, phone and address of both, the kept contact's preferred ones first.
+        b.emails.append(contentsOf: a.emails.filter { e in !b.emails.contains { $0.value.lowercased() == e.value.lowercased() } })
+        let phoneKey = { (p: ContactPoint) in p.value.contains(where: \.isNumber) ? p.value.filter(\.isNumber) : p.value.lowercased() }
+        b.phones.append(contentsOf: a.phones.filter { p in !b.phones.contains { phoneKey($0) == phoneKey(p) } })
+        let parts = { (x: PostalAddress) in [x.street, x.city, x.region, x.postcode, x.country].map { $0?.lowercased() ?? "" } }
+        b.addresses.append(contentsOf: a.addresses.filter { x in !b.addresses.contains { parts($0) == parts(x) } })
         if b.metAt == nil { b.metAt = a.metAt }
         if b.metOn == nil { b.metOn = a.metOn }
+        if b.birthday == nil { b.birthday = a.birthday }
+        if b.anniversary == nil { b.anniversary = a.anniversary }
+        for d in a.dates where !b.dates.contains(d) { b.dates.append(d) }
         if b.relationship == nil { b.relationship = a.relationship }
         if b.cadence == nil { b.cadence = a.cadence }
         if b.nextStep == nil {
@@ -739,11 +753,17 @@ extension Interpreter {
         b.created = min(a.created, b.created)
     }
 
-    func remove(_ what: Statement.Removal, _ ctx: Ctx) throws -> Output {
+    func remove(_ what: Statement.Removal, _ ctx: Ctx, _ source: Source) throws -> Output {
         let net = try view().full
         switch what {
         case .person(let p):
             let id = try contactID(p.handle, p.range)
+            let events =
+                net.interactions.count { $0.people.contains(id) } + net.referrals.count { $0.contact == id }
+                + net.introductions.count { $0.a == id || $0.b == id } + net.spending.count { $0.contact == id }
+            if events > 0, let host, !host.confirm("Remove @\(p.handle) and their \(events) event\(events == 1 ? "" : "s")? [y/N] ", from: source) {
+                return .text("Nothing removed.")
+            }
             try apply(.deleteContact(id))
             return .text("Removed @\(p.handle) and their events.")
         case .event(let kind, let e):

@@ -4,9 +4,9 @@ public enum FileFormats {
     /// Formats `import FORMAT "file"` reads.
     public static let imports = contactImports + touchImports
     /// Formats `import` reads contacts from.
-    public static let contactImports = ["vcard", "csv", "linkedin", "google", "json"]
+    public static let contactImports = ["vcard", "vdir", "csv", "linkedin", "google", "json"]
     /// Formats `import` reads touches from (meetings and e-mails), not contacts.
     public static let touchImports = ["ics", "mbox", "maildir"]
     /// Formats `export FORMAT "file"` writes.
-    public static let exports = ["vcard", "csv", "json", "ics", "dot"]
+    public static let exports = ["vcard", "vdir", "csv", "json", "ics", "dot"]
 }

@@ -34,6 +34,14 @@ public struct Contact: Sendable, Equatable {
     public var notes: String?
     public var created: Day
     public var snoozedUntil: Day?
+    /// Important dates; a date without a year is kept in `Day.yearlessYear`.
+    public var birthday: Day?
+    public var anniversary: Day?
+    /// Further important dates, each with its label ("kids' birthday"), in the order given.
+    public var dates: [NamedDate] = []
+    /// The vCard UID that names the person in address books and vdir folders: kept from an
+    /// imported card, else given once on the first `export vdir`.
+    public var uid: String?
 
     public init(name: String, handle: String, created: Day) {
         self.name = name
@@ -104,6 +112,7 @@ extension Contact {
         "handle", "name", "company", "title", "profession", "email", "phone", "city", "emails", "phones", "addresses", "tags", "met_at",
         "met_on", "relationship", "internal", "stage", "cadence", "next_step", "next_due", "goals", "accomplishments", "interests",
         "networks", "skills", "serves", "expert", "passionate", "honors_referrals", "notes", "created", "snoozed_until",
+        "birthday", "anniversary", "dates", "uid",
     ]
 
     /// The list a preferred-value field is the head of: `email` is stored as `emails`.
@@ -136,9 +145,26 @@ extension Contact {
         case "notes": notes = c.notes
         case "created": created = c.created
         case "snoozed_until": snoozedUntil = c.snoozedUntil
+        case "birthday": birthday = c.birthday
+        case "anniversary": anniversary = c.anniversary
+        case "dates": dates = c.dates
+        case "uid": uid = c.uid
         default: self[list: field] = c[list: field]
         }
     }
+}
+
+/// An important date with its label: `kids' birthday: 2019-05-02`.
+public struct NamedDate: Sendable, Hashable, CustomStringConvertible {
+    public var label: String
+    public var date: Day
+
+    public init(_ label: String, _ date: Day) {
+        self.label = label
+        self.date = date
+    }
+
+    public var description: String { "\(label): \(date)" }
 }
 
 /// An e-mail address or a phone number with its kind, as address books keep them.

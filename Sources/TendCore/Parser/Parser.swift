@@ -288,6 +288,13 @@ public struct Parser {
                     at: previous.range)
             }
             return .remove(.event(kind, try parseExpression()))
+        case "edit":
+            if case .handle = peek.kind { return .edit(.person(try parsePerson())) }
+            guard let what = word(), let kind = EventKind(rawValue: what), kind != .stage else {
+                throw error("expected @handle, or an event and its number, as in: edit @joan-rivera, edit interaction 12")
+            }
+            advance()
+            return .edit(.event(kind, try parseExpression()))
         case "done", "dismiss":
             return try parseItemCommand(w)
         case "snooze":
@@ -295,6 +302,10 @@ public struct Parser {
             let person = try parsePerson()
             if match("until") { return .snooze(person, duration: nil, until: try parseExpression()) }
             return .snooze(person, duration: try parseExpression(), until: nil)
+        case "undo":
+            return .journal(.undo(count: isAtEnd || checkSeparator() ? nil : try parseExpression()))
+        case "history":
+            return .journal(.history(limit: match("limit") ? try parseExpression() : nil))
         case "unsnooze":
             return .unsnooze(try parsePerson())
         case "let":

@@ -150,6 +150,7 @@ public struct Lexer {
         if Lexer.isDigit(c) { return scanNumber() }
         if c == UInt8(ascii: "\"") { return scanString() }
         if c == UInt8(ascii: "@") { return scanHandle() }
+        if c == UInt8(ascii: "-"), inTagPosition(), isYearlessDate() { return scanYearlessDate() }
         if (c == UInt8(ascii: "+") || c == UInt8(ascii: "-")) && inTagPosition() && isIdentifierStart(at: pos + 1) {
             pos += 1
             let nameStart = pos
@@ -211,6 +212,21 @@ public struct Lexer {
                 break
             }
         }
+    }
+
+    /// `--MM-DD`, a date without a year as vCard writes it (`birthday: --04-12`), where a tag
+    /// could start: never between two operands.
+    private func isYearlessDate() -> Bool {
+        guard pos + 7 <= end, bytes[pos + 1] == UInt8(ascii: "-"), bytes[pos + 4] == UInt8(ascii: "-") else { return false }
+        return [2, 3, 5, 6].allSatisfy { Lexer.isDigit(bytes[pos + $0]) } && !Lexer.isDigit(peek(7)) && !isIdentifierStart(at: pos + 7)
+    }
+
+    private mutating func scanYearlessDate() {
+        let start = pos
+        pos += 7
+        let text = String(decoding: bytes[start..<pos], as: UTF8.self)
+        if let day = Day(iso: text) { return add(.date(day), from: start) }
+        add(.error("\(text) is not a date on the calendar: \(Day.problem(iso: text) ?? "")"), from: start)
     }
 
     private mutating func scanNumber() {

@@ -54,6 +54,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// it is one.
     public static func problem(iso text: String) -> String? {
         if Day(iso: text) != nil { return nil }
+        if text.hasPrefix("--") {
+            // --02-30: "February has 29 days, …" (the year that holds it is a leap year).
+            return problem(iso: "\(yearlessYear)-" + text.dropFirst(2)).map { $0.replacingOccurrences(of: " \(yearlessYear)", with: "") }
+        }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard text.utf8.count == 10, parts.count == 3, parts.map(\.count) == [4, 2, 2],
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
@@ -68,7 +72,6 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `YYYY-MM-DD` from UTF-8 bytes (a database column read in place).
     public init?(isoBytes b: UnsafeBufferPointer<UInt8>) {
-        guard b.count == 10, b[4] == 45, b[7] == 45 else { return nil }
         func digits(_ range: Range<Int>) -> Int? {
             var n = 0
             for i in range {
@@ -78,7 +81,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             }
             return n
         }
-        guard let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10) else { return nil }
+        // `--MM-DD`: a date without a year (`yearlessYear`).
+        if b.count == 7, b[0] == 45, b[1] == 45, b[4] == 45, let m = digits(2..<4), let d = digits(5..<7) {
+            self.init(month: m, day: d)
+            return
+        }
+        guard b.count == 10, b[4] == 45, b[7] == 45, let y = digits(0..<4), let m = digits(5..<7), let d = digits(8..<10) else { return nil }
         self.init(year: y, month: m, day: d)
     }
 
@@ -151,7 +159,42 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             let s = String(n)
             return String(repeating: "0", count: max(0, w - s.count)) + s
         }
+        if p.year == Day.yearlessYear { return "--\(pad(p.month, 2))-\(pad(p.day, 2))" }
         return "\(pad(p.year, 4))-\(pad(p.month, 2))-\(pad(p.day, 2))"
+    }
+
+    // MARK: - Dates without a year
+
+    /// The year a date without one is kept in: 1604 is a leap year (so `--02-29` exists) before
+    /// any birthday Tend will hold, and Apple's address book uses it the same way
+    /// (`X-APPLE-OMIT-YEAR=1604`). Such a date is written `--MM-DD`, as vCard writes it, and
+    /// sorts before every date with a year.
+    public static let yearlessYear = 1604
+
+    /// A birthday whose year is not known: `--04-12`.
+    public init?(month: Int, day: Int) { self.init(year: Day.yearlessYear, month: month, day: day) }
+
+    public var isYearless: Bool { year == Day.yearlessYear }
+
+    /// The next day on or after `from` with this date's month and day. February 29 falls on
+    /// February 28 in a year without it (the day before March, as most calendars remind).
+    public func nextOccurrence(onOrAfter from: Day) -> Day {
+        let p = parts
+        let f = from.parts
+        for y in f.year...(f.year + 1) {
+            let day = Swift.min(p.day, Day.daysIn(year: y, month: p.month))
+            let d = Day(ordinal: Day.ordinal(year: y, month: p.month, day: day))
+            if d >= from { return d }
+        }
+        return from
+    }
+
+    /// Whole years from this date to `to` (an age on a birthday); nil for a date without a year.
+    public func years(to: Day) -> Int? {
+        guard !isYearless else { return nil }
+        let a = parts
+        let b = to.parts
+        return b.year - a.year - ((b.month, b.day) < (a.month, a.day) ? 1 : 0)
     }
 
     // MARK: - Periods

@@ -104,6 +104,11 @@ public struct RowSet: Sendable {
         self.columns = columns
         self.groupKeys = groupKeys
     }
+
+    /// A report's table: one record per row of values, in the columns' order.
+    static func records(_ columns: [String], _ rows: [[Value]]) -> RowSet {
+        RowSet(collection: nil, rows: rows.map { .record(Record(keys: columns, values: $0)) }, columns: columns)
+    }
 }
 
 // MARK: - Formatting

@@ -1,0 +1,225 @@
+import Foundation
+import TendCore
+import TendInterchange
+import TendStore
+
+/// A vdir folder (the layout vdirsyncer, khard and Evolution keep): one vCard per contact in a
+/// `.vcf` file named by its UID. `import vdir DIR` reads every card of the folder; `export vdir
+/// DIR` writes each contact's card into it, keeping what other programs put in the file that
+/// Tend has no field for (a photo, a URL, their own properties), so that a folder synced with a
+/// CardDAV server goes through Tend and back unchanged.
+///
+/// Only regular `.vcf` files are read or written: a symbolic link is never followed, other files
+/// are left alone, and a card whose contact Tend does not export (deleted, or outside the query)
+/// is left as it is — `export vdir` never deletes a file.
+enum Vdir {
+    /// The largest card file read: a card with a photo is well under a megabyte, and a field
+    /// holds at most 16 MB.
+    static let maxFileBytes = 16 << 20
+
+    /// A card file of the folder: its name and bytes.
+    struct CardFile {
+        var name: String
+        var bytes: [UInt8]
+    }
+
+    /// The folder's `.vcf` files, by name; what was left out, in words.
+    static func cardFiles(_ dir: String) throws -> (files: [CardFile], notes: [String], errors: [ImportError]) {
+        var st = stat()
+        guard stat(dir, &st) == 0 else { throw Importer.Failure(description: "\(dir): no such folder") }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else { throw Importer.Failure(description: "\(dir) is not a folder; a vdir is a folder of .vcf files") }
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        } catch {
+            throw Importer.Failure(description: "\(dir): cannot read the folder")
+        }
+        var files: [CardFile] = []
+        var notes: [String] = []
+        var errors: [ImportError] = []
+        var others = 0
+        for name in names where !name.hasPrefix(".") {
+            guard name.lowercased().hasSuffix(".vcf") else {
+                others += 1
+                continue
+            }
+            let path = dir + "/" + name
+            guard lstat(path, &st) == 0 else { continue }
+            if (st.st_mode & S_IFMT) == S_IFLNK {
+                notes.append("\(name) is a symbolic link: left out (Tend does not follow links in a vdir)")
+                continue
+            }
+            guard (st.st_mode & S_IFMT) == S_IFREG else {
+                notes.append("\(name) is \(FileWriter.kind(st.st_mode)): left out")
+                continue
+            }
+            guard st.st_size <= maxFileBytes else {
+                errors.append(ImportError(name, "\(st.st_size >> 20) MB; a card file is at most \(maxFileBytes >> 20) MB"))
+                continue
+            }
+            guard let bytes = readNoFollow(path) else {
+                errors.append(ImportError(name, "cannot read it"))
+                continue
+            }
+            files.append(CardFile(name: name, bytes: bytes))
+        }
+        if others > 0 { notes.append("\(others) file\(others == 1 ? " is" : "s are") not .vcf: left out") }
+        return (files, notes, errors)
+    }
+
+    /// A regular file's bytes, opened without following a link (one put there since it was looked at).
+    static func readNoFollow(_ path: String) -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = Foundation.read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0 else { return nil }
+            if n == 0 { return out }
+            out += buffer[..<n]
+            if out.count > maxFileBytes { return nil }
+        }
+    }
+
+    /// Every card of the folder. A file that cannot be read is named, with its card and line,
+    /// and the others are read; two files with one UID are one person, said in a note.
+    static func read(_ dir: String) throws -> ImportBatch {
+        let (files, notes, errors) = try cardFiles(dir)
+        var batch = ImportBatch()
+        batch.errors = errors
+        batch.warnings = notes.map { ImportError("folder", $0) }
+        var fileOfUID: [String: String] = [:]
+        for f in files {
+            let cards: ImportBatch
+            do {
+                cards = try VCard.read(f.bytes)
+            } catch let e as ImportError {
+                batch.errors.append(ImportError("\(f.name): \(e.origin)", field: e.field, e.message))
+                continue
+            }
+            func located(_ e: ImportError) -> ImportError { ImportError("\(f.name): \(e.origin)", field: e.field, e.message) }
+            batch.errors += cards.errors.map(located)
+            batch.warnings += cards.warnings.map(located)
+            for var c in cards.contacts {
+                c.origin = "\(f.name): \(c.origin)"
+                if let uid = c.uid {
+                    if let first = fileOfUID[uid], first != f.name {
+                        batch.warnings.append(ImportError(f.name, "has the UID of \(first) (\(uid)): read as the same person"))
+                    }
+                    fileOfUID[uid] = fileOfUID[uid] ?? f.name
+                }
+                batch.contacts.append(c)
+            }
+        }
+        return batch
+    }
+}
+
+// MARK: - Export
+
+extension Vdir {
+    /// What an export did, for its report.
+    struct Written {
+        var added = 0
+        var updated = 0
+        var unchanged = 0
+        var notes: [String] = []
+    }
+
+    /// Writes the contacts' cards into the folder (made when missing). A contact without a UID
+    /// takes the one of the card in the folder that carries its handle (an export whose
+    /// transaction was undone), else a new UUID; either is stored, so it is given once.
+    static func export(_ people: [Contact], to dir: String, session: Session) throws -> Written {
+        var st = stat()
+        if stat(dir, &st) != 0 {
+            guard mkdir(dir, 0o700) == 0 else { throw FileWriter.failure(dir, errno) }
+        }
+        let (files, notes, errors) = try cardFiles(dir)
+        var done = Written(notes: notes + errors.map { "\($0): left as it is" })
+        let existing = cardsByUID(files)
+        var takenNames = Set(files.map(\.name))
+        var exported = Set<String>()
+        for var c in people {
+            if c.uid == nil {
+                c.uid = existing.uidOfHandle[c.handle].flatMap { uid in people.contains { $0.uid == uid } ? nil : uid }
+                    ?? UUID().uuidString.lowercased()
+                _ = try session.store.apply(.updateContact(c, fields: ["uid"]))
+            }
+            let uid = c.uid!
+            exported.insert(uid)
+            let old = existing.byUID[uid]
+            let name = old?.name ?? fileName(uid, taken: takenNames)
+            takenNames.insert(name)
+            let text = old.map { card(c, keeping: $0.bytes) } ?? VCard.write(c)
+            let bytes = Array(text.utf8)
+            if old?.bytes == bytes {
+                done.unchanged += 1
+                continue
+            }
+            let path = dir + "/" + name
+            if lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK {
+                done.notes.append("\(name) is a symbolic link: not written (Tend does not write through links in a vdir)")
+                continue
+            }
+            try FileWriter(database: session.store.path).write(bytes, to: path, existing: .replace)
+            if old == nil { done.added += 1 } else { done.updated += 1 }
+        }
+        let others = existing.byUID.keys.filter { !exported.contains($0) }.count
+        if others > 0 {
+            done.notes.append("\(others) card\(others == 1 ? " is" : "s are") not of an exported contact: left as \(others == 1 ? "it is" : "they are")")
+        }
+        return done
+    }
+
+    /// The folder's cards by UID, and the UID of the card that carries each Tend handle.
+    static func cardsByUID(_ files: [CardFile]) -> (byUID: [String: CardFile], uidOfHandle: [String: String]) {
+        var byUID: [String: CardFile] = [:]
+        var uidOfHandle: [String: String] = [:]
+        for f in files {
+            guard let batch = try? VCard.read(f.bytes), batch.contacts.count == 1, let c = batch.contacts.first, let uid = c.uid else { continue }
+            if byUID[uid] == nil { byUID[uid] = f }
+            if let h = c.handle { uidOfHandle[h] = uid }
+        }
+        return (byUID, uidOfHandle)
+    }
+
+    /// `UID.vcf` when the UID makes a plain file name, else a name made from its hash; never a
+    /// name another card of the folder has.
+    static func fileName(_ uid: String, taken: Set<String>) -> String {
+        let plain =
+            uid.utf8.count <= 200 && uid.first != "." && uid.first != "-"
+            && uid.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._@+-".unicodeScalars.contains($0)) }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in uid.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let base = plain ? uid : "tend-" + String(hash, radix: 16)
+        var name = base + ".vcf"
+        var n = 2
+        while taken.contains(name) {
+            name = "\(base)-\(n).vcf"
+            n += 1
+        }
+        return name
+    }
+
+    /// The contact's card with the properties of its old card that Tend has no field for: those
+    /// Tend leaves out on import (a photo, a key, a program's own X- properties) and those it
+    /// keeps as a line of the notes (a URL, a nickname) while that line is still in the notes —
+    /// the line is then not repeated in NOTE.
+    static func card(_ c: Contact, keeping old: [UInt8]) -> String {
+        let (kept, noteLines) = VCard.foreignProperties(old, notes: c.notes)
+        var c = c
+        if !noteLines.isEmpty {
+            var lines = (c.notes ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for l in noteLines { if let i = lines.firstIndex(of: l) { lines.remove(at: i) } }
+            let rest = lines.joined(separator: "\n")
+            c.notes = rest.trimmed.isEmpty ? nil : rest
+        }
+        let card = VCard.write(c)
+        guard !kept.isEmpty else { return card }
+        let end = "END:VCARD\r\n"
+        return String(card.dropLast(end.count)) + kept.map { VCard.fold($0) + "\r\n" }.joined() + end
+    }
+}

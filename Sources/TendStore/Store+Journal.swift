@@ -1,0 +1,230 @@
+import GRDB
+import TendCore
+
+/// The journal of changes, which `undo` takes back and `history` lists.
+///
+/// Every row a change inserts, updates or deletes is recorded, in the change's own transaction,
+/// by triggers this connection makes for itself (TEMP triggers, generated from each table's
+/// columns as they are now, so a later migration cannot leave one behind): the row's image
+/// before and after, as JSON. A run closes its change when it commits (`commit(label:)`):
+/// the rows recorded since become one entry of `journal`.
+///
+///     journal       id, day, at, source ("repl", a script, "import FILE"), statement, undone
+///     journal_rows  seq, change_id, tbl, rid, before (NULL: inserted), after (NULL: deleted)
+///
+/// Undo walks the rows of the newest entries backwards, putting each before-image back, after
+/// checking that every row is still as the change left it: Tend's own later changes would
+/// have been undone first, so a difference means a write outside Tend, and the undo is refused.
+/// The journal is no data: `dump` leaves it out, and it keeps the last `journalKeep` changes
+/// of the last `journalDays` days.
+extension Store {
+    /// Changes kept: enough for any morning's mistakes, small beside the data.
+    public static let journalKeep = 1000
+    /// Days a change is kept: a quarter, after which nobody remembers what it undoes.
+    public static let journalDays = 90
+
+    /// Tables that are not data, and so are not journalled: the journal's own, the numbers the
+    /// agenda page showed last, and SQLite's and GRDB's bookkeeping.
+    static let unjournalled: Set<String> = ["journal", "journal_rows", "agenda_numbers", "grdb_migrations"]
+
+    /// Tables whose rows housekeeping may delete without a journal entry (`agenda_items` forgets
+    /// an item closed "until its condition stops holding" once it stops): undo does not refuse
+    /// when such a row is gone, and restores it whole.
+    static let housekeeping: Set<String> = ["agenda_items"]
+
+    static func createJournalTables(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE journal (
+                  id INTEGER PRIMARY KEY, day TEXT NOT NULL, at TEXT NOT NULL, source TEXT NOT NULL,
+                  statement TEXT NOT NULL, undone INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE journal_rows (
+                  seq INTEGER PRIMARY KEY, change_id INTEGER NOT NULL REFERENCES journal(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED,
+                  tbl TEXT NOT NULL, rid INTEGER NOT NULL, before TEXT, after TEXT);
+                CREATE INDEX journal_rows_change ON journal_rows(change_id);
+                """)
+    }
+
+    /// The columns of each journalled table, as they are in the database now.
+    static func journalledTables(_ db: Database) throws -> [(table: String, columns: [String])] {
+        let names = try String.fetchAll(db, sql: "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")
+        return try names.filter { !unjournalled.contains($0) }.map { name in
+            (name, try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?)", arguments: [name]))
+        }
+    }
+
+    /// `json_object('id', P."id", …)`: a row's image.
+    static func image(_ columns: [String], of row: String) -> String {
+        "json_object(" + columns.map { "'\($0)', \(row).\"\($0)\"" }.joined(separator: ", ") + ")"
+    }
+
+    /// Makes this connection's journalling triggers, once; a database without a journal (open
+    /// to read only, made by an older Tend) gets none.
+    func startJournal(_ db: Database) throws {
+        guard !journalStarted, !readOnlyConnection, try db.tableExists("journal") else { return }
+        journalStarted = true
+        // Rows are recorded inside a run's transaction (`journal_on`, set by `begin`), unless
+        // journalling is paused (`journal_pause`): a write outside a run is no change to undo.
+        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS journal_on (x); CREATE TEMP TABLE IF NOT EXISTS journal_pause (x)")
+        // The change's number is the next entry's: the entry is written when the run commits.
+        let next = "(SELECT coalesce(max(id), 0) + 1 FROM journal)"
+        for (table, columns) in try Store.journalledTables(db) {
+            let before = Store.image(columns, of: "OLD")
+            let after = Store.image(columns, of: "NEW")
+            for (event, rid, images) in [
+                ("INSERT", "NEW.rowid", "NULL, \(after)"), ("UPDATE", "NEW.rowid", "\(before), \(after)"),
+                ("DELETE", "OLD.rowid", "\(before), NULL"),
+            ] {
+                try db.execute(
+                    sql: """
+                        CREATE TEMP TRIGGER IF NOT EXISTS "journal_\(table)_\(event)" AFTER \(event) ON main."\(table)"
+                        WHEN EXISTS (SELECT 1 FROM temp.journal_on) AND NOT EXISTS (SELECT 1 FROM temp.journal_pause) BEGIN
+                          INSERT INTO journal_rows (change_id, tbl, rid, before, after) VALUES (\(next), '\(table)', \(rid), \(images));
+                        END
+                        """)
+            }
+        }
+    }
+
+    /// Runs a write that is not journalled: the prelude a new database starts with, the
+    /// agenda's housekeeping, an undo.
+    public func withoutJournal<T>(_ body: (Database) throws -> T) throws -> T {
+        try db.inDatabase { db in
+            try startJournal(db)
+            guard journalStarted else { return try body(db) }
+            try db.execute(sql: "INSERT INTO temp.journal_pause VALUES (1)")
+            defer { try? db.execute(sql: "DELETE FROM temp.journal_pause") }
+            return try body(db)
+        }
+    }
+
+    /// Turns the journal off (for the prelude a new database starts with) and on again.
+    public func setJournalling(_ on: Bool) throws {
+        try db.inDatabase { db in
+            try startJournal(db)
+            guard journalStarted else { return }
+            try db.execute(sql: on ? "DELETE FROM temp.journal_pause" : "INSERT INTO temp.journal_pause VALUES (1)")
+        }
+    }
+
+    /// What a change is called in `history`.
+    public struct JournalLabel: Sendable {
+        public var source: String
+        public var statement: String
+        public var day: Day
+        /// The time of day, or the day alone when the day is injected (`--today`): no test
+        /// depends on the clock.
+        public var at: String
+        public init(source: String, statement: String, day: Day, at: String) {
+            self.source = source
+            self.statement = statement
+            self.day = day
+            self.at = at
+        }
+    }
+
+    /// One change of the journal, as `history` lists it.
+    public struct JournalEntry: Sendable, Equatable {
+        public var number: Int64
+        public var at: String
+        public var source: String
+        public var statement: String
+        public var undone: Bool
+    }
+
+    /// Closes the change the open transaction made, if it made one: the rows recorded become
+    /// one entry, and entries past the bound are dropped.
+    func closeChange(_ db: Database, _ label: JournalLabel?) throws {
+        guard journalStarted else { return }
+        try db.execute(sql: "DELETE FROM temp.journal_on")
+        let next = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM journal") ?? 1
+        // A row written as it was (`set` of the value it has) is no change to undo, and a commit
+        // that is no session's run (the demo's generated network) is not journalled.
+        try db.execute(sql: "DELETE FROM journal_rows WHERE change_id = ? AND (before IS after OR ?)", arguments: [next, label == nil])
+        guard let label, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM journal_rows WHERE change_id = ?)", arguments: [next]) == true
+        else { return }
+        try db.execute(
+            sql: "INSERT INTO journal (id, day, at, source, statement) VALUES (?, ?, ?, ?, ?)",
+            arguments: [next, label.day.description, label.at.isEmpty ? label.day.description : label.at, label.source, label.statement])
+        let oldest = label.day.adding(days: -Store.journalDays).description
+        try db.execute(sql: "DELETE FROM journal WHERE id <= ? OR day < ?", arguments: [next - Int64(Store.journalKeep), oldest])
+    }
+
+    /// The changes, newest first.
+    public func history(limit: Int? = nil) throws -> [JournalEntry] {
+        try read { db in
+            guard try db.tableExists("journal") else { return [] }
+            return try Row.fetchAll(
+                db, sql: "SELECT id, at, source, statement, undone FROM journal ORDER BY id DESC LIMIT ?", arguments: [limit ?? -1]
+            ).map { JournalEntry(number: $0[0], at: $0[1], source: $0[2], statement: $0[3], undone: $0[4]) }
+        }
+    }
+
+    public enum UndoError: Error, CustomStringConvertible {
+        case nothing
+        case tooFew(Int)
+        case changedSince(JournalEntry, table: String)
+        public var description: String {
+            switch self {
+            case .nothing: return "there is no change to undo"
+            case .tooFew(let n): return "the journal holds \(n) change\(n == 1 ? "" : "s") that can be undone"
+            case .changedSince(let e, let table):
+                return "cannot undo change \(e.number) (\(e.statement)): a row of \(table) was changed since, outside Tend; nothing was undone"
+            }
+        }
+    }
+
+    /// Takes back the newest `count` changes not undone yet, newest first, in the open
+    /// transaction; returns them. The undo itself is not journalled: undone changes are marked
+    /// so in `history` and cannot be redone.
+    public func undo(count: Int) throws -> [JournalEntry] {
+        let entries = try history().filter { !$0.undone }
+        if entries.isEmpty { throw UndoError.nothing }
+        if entries.count < count { throw UndoError.tooFew(entries.count) }
+        try withoutJournal { db in
+            try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
+            let columns = Dictionary(uniqueKeysWithValues: try Store.journalledTables(db).map { ($0.table, $0.columns) })
+            for entry in entries.prefix(count) {
+                try revert(entry, columns, db)
+                try db.execute(sql: "UPDATE journal SET undone = 1 WHERE id = ?", arguments: [entry.number])
+                try db.execute(sql: "DELETE FROM journal_rows WHERE change_id = ?", arguments: [entry.number])
+            }
+        }
+        forget()
+        return Array(entries.prefix(count))
+    }
+
+    /// Puts back the rows one change made, after checking that each is as the change left it.
+    private func revert(_ entry: JournalEntry, _ columns: [String: [String]], _ db: Database) throws {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT tbl, rid, before, after FROM journal_rows WHERE change_id = ? ORDER BY seq DESC", arguments: [entry.number])
+        var checked: Set<String> = []
+        for r in rows {
+            let table: String = r[0]
+            let rid: Int64 = r[1]
+            guard let cols = columns[table] else { throw UndoError.changedSince(entry, table: table) }
+            // The newest image of each row is what the row must hold now.
+            if checked.insert("\(table)/\(rid)").inserted {
+                let now = try String.fetchOne(db, sql: "SELECT \(Store.image(cols, of: "t")) FROM main.\"\(table)\" t WHERE rowid = ?", arguments: [rid])
+                let expected: String? = r[3]
+                if now != expected && !(Store.housekeeping.contains(table) && now == nil) {
+                    throw UndoError.changedSince(entry, table: table)
+                }
+            }
+            let before: String? = r[2]
+            let names = cols.map { "\"\($0)\"" }
+            let values = cols.map { "json_extract(?1, '$.\"\($0)\"')" }
+            if let before, r[3] as String? != nil {
+                // An update is put back in place: deleting the row would delete what refers to it.
+                let sets = zip(names, values).map { "\($0) = \($1)" }.joined(separator: ", ")
+                try db.execute(sql: "UPDATE main.\"\(table)\" SET \(sets) WHERE rowid = ?2", arguments: [before, rid])
+                if db.changesCount > 0 { continue }
+            }
+            try db.execute(sql: "DELETE FROM main.\"\(table)\" WHERE rowid = ?", arguments: [rid])
+            guard let before else { continue }
+            try db.execute(
+                sql: "INSERT INTO main.\"\(table)\" (rowid, \(names.joined(separator: ", "))) VALUES (?2, \(values.joined(separator: ", ")))",
+                arguments: [before, rid])
+        }
+    }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+
+/// Undo, history and edit from the command line (#21 items 4-6), on a real database, with a
+/// scripted editor: a shell script given as `$EDITOR` that changes the file as a user would.
+@Suite struct JournalCLITests {
+    static let setup = """
+        add "Joan Rivera" company: "Salon Joan", +vendor, goals: ["open a second salon"], cadence: 3mo
+        log lunch with @joan-rivera on 2026-11-20 note: "asked about ad space" quality: 4 asked
+
+        """
+
+    static func start() throws -> URL {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(["run", "-"], stdin: setup, in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        return dir
+    }
+
+    /// An editor that runs these shell lines on the file (`$1`), in the test's folder.
+    static func editor(_ lines: String, in dir: URL) throws -> [String: String] {
+        let script = dir.appendingPathComponent("editor-\(UUID().uuidString).sh")
+        try "#!/bin/sh\ncd \(dir.path)\n\(lines)\n".write(to: script, atomically: true, encoding: .utf8)
+        chmod(script.path, 0o755)
+        return ["EDITOR": script.path, "VISUAL": ""]
+    }
+
+    static func value(_ expr: String, _ dir: URL) throws -> String {
+        try CLI.run(["-e", expr], in: dir).stdout.trimmingCharacters(in: .newlines)
+    }
+
+    /// The file holds one statement per field; a changed line changes the field, a deleted one
+    /// clears it, an added one runs; the diff is shown and the whole edit is one change, which
+    /// undo takes back. The file is private to its owner.
+    @Test func editChangesAContactInOneChange() throws {
+        let dir = try Self.start()
+        let env = try Self.editor(
+            """
+            stat -c %a "$1" > mode.txt
+            cp "$1" original.tend
+            sed -i -e 's/Salon Joan/Salon Rivera/' -e '/goals:/d' "$1"
+            echo 'set @joan-rivera +vip' >> "$1"
+            """, in: dir)
+        let r = try CLI.run(["edit", "@joan-rivera"], in: dir, env: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("mode.txt"), encoding: .utf8) == "600\n")
+        let original = try String(contentsOf: dir.appendingPathComponent("original.tend"), encoding: .utf8)
+        #expect(original.contains("set @joan-rivera name: \"Joan Rivera\"\nset @joan-rivera company: \"Salon Joan\"\n"), "\(original)")
+        #expect(original.contains("set @joan-rivera goals: [\"open a second salon\"]"))
+        #expect(r.stdout.contains("Changes to @joan-rivera:\n- set @joan-rivera company: \"Salon Joan\"\n- set @joan-rivera goals: [\"open a second salon\"]\n+ set @joan-rivera company: \"Salon Rivera\"\n+ set @joan-rivera +vip"), "\(r.stdout)")
+        #expect(try Self.value("@joan-rivera.company", dir) == "Salon Rivera")
+        #expect(try Self.value("@joan-rivera.goals", dir) == "")
+        #expect(try Self.value("@joan-rivera.tags", dir) == "vendor, vip")
+        let history = try CLI.run(["--format", "csv", "history", "limit", "1"], in: dir)
+        #expect(history.stdout == "number,time,source,statement,undone\n2,2026-11-23,edit,edit @joan-rivera,false\n", "\(history.stdout)")
+        #expect(try CLI.run(["undo"], in: dir).status == 0)
+        #expect(try Self.value("@joan-rivera.company", dir) == "Salon Joan")
+        #expect(try Self.value("@joan-rivera.goals", dir) == "open a second salon")
+        #expect(try Self.value("@joan-rivera.tags", dir) == "vendor")
+    }
+
+    /// `edit interaction 1`: its kind, note, quality, flags and date.
+    @Test func editAnInteraction() throws {
+        let dir = try Self.start()
+        let env = try Self.editor("sed -i -e 's/asked about ad space/booked the ad/' -e '/asked$/d' \"$1\"", in: dir)
+        let r = try CLI.run(["edit", "interaction", "1"], in: dir, env: env)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("+ set interaction 1 note: \"booked the ad\""), "\(r.stdout)")
+        #expect(try Self.value("count(interactions where note == \"booked the ad\" and not asked and quality == 4)", dir) == "1")
+        let missing = try CLI.run(["edit", "interaction", "9"], in: dir, env: env)
+        #expect(missing.status == 3 && missing.stderr.contains("no interaction 9"), "\(missing.stderr)")
+    }
+
+    /// Without a terminal to edit on again, a file that does not check ends the edit with its
+    /// error, pointing at the line; nothing is changed.
+    @Test func aCheckErrorWithoutATerminalFails() throws {
+        let dir = try Self.start()
+        let db = dir.appendingPathComponent("tend.db")
+        let before = try Data(contentsOf: db)
+        let env = try Self.editor("sed -i 's/cadence: 3mo/cadence: \"often\"/' \"$1\"", in: dir)
+        let r = try CLI.run(["edit", "@joan-rivera"], in: dir, env: env)
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("<edit>:") && r.stderr.contains("error:") && r.stderr.contains("cadence: \"often\""), "\(r.stderr)")
+        #expect(try Data(contentsOf: db) == before)
+    }
+
+    /// A file left as it was, or emptied, is a cancelled edit: nothing is written, no change is
+    /// journalled. An editor that fails changes nothing either.
+    @Test func aCancelledEditChangesNothing() throws {
+        let dir = try Self.start()
+        let db = dir.appendingPathComponent("tend.db")
+        let before = try Data(contentsOf: db)
+        for lines in ["true", ": > \"$1\"", "sed -i '/^#/d' \"$1\""] {
+            let r = try CLI.run(["edit", "@joan-rivera"], in: dir, env: try Self.editor(lines, in: dir))
+            #expect(r.status == 0, "\(lines): \(r.stderr)")
+            #expect(r.stdout.contains("Nothing changed: the file was left as it was."), "\(lines): \(r.stdout)")
+        }
+        let failed = try CLI.run(["edit", "@joan-rivera"], in: dir, env: try Self.editor("sed -i 's/Salon/Shop/' \"$1\"; exit 1", in: dir))
+        #expect(failed.status == 3 && failed.stderr.contains("exited with status 1; nothing was changed"), "\(failed.stderr)")
+        #expect(try Data(contentsOf: db) == before)
+    }
+
+    /// `--read-only` lists the history but refuses undo and edit before anything runs.
+    @Test func readOnlyShowsHistoryOnly() throws {
+        let dir = try Self.start()
+        let history = try CLI.run(["--read-only", "--format", "csv", "history"], in: dir)
+        #expect(history.status == 0 && history.stdout.hasPrefix("number,time,source,statement,undone\n1,2026-11-23,stdin,"), "\(history.stdout)")
+        let undo = try CLI.run(["--read-only", "undo"], in: dir)
+        #expect(undo.status == 2 && undo.stderr.contains("undo changes data, which --read-only does not allow"), "\(undo.stderr)")
+        let edit = try CLI.run(["--read-only", "edit", "@joan-rivera"], in: dir)
+        #expect(edit.status == 2 && edit.stderr.contains("edit changes data"), "\(edit.stderr)")
+        #expect(try Self.value("count(contacts)", dir) == "1")
+    }
+
+    /// Only the REPL at its prompt asks before removing someone with events: the command and a
+    /// script do not.
+    @Test func removeOutsideTheREPLDoesNotAsk() throws {
+        let dir = try Self.start()
+        let r = try CLI.run(["remove", "@joan-rivera"], in: dir)
+        #expect(r.status == 0 && !r.stdout.contains("[y/N]") && r.stdout.contains("Removed @joan-rivera"), "\(r.stdout)")
+        #expect(try Self.value("count(contacts)", dir) == "0")
+    }
+
+    /// Each agenda item has one UID in every export (a calendar updates it rather than adding
+    /// another), and no two items share one, even for rules whose names read alike.
+    @Test func agendaUIDsAreStable() throws {
+        let dir = try Self.start()
+        try CLI.run(["run", "-"], stdin: "rule \"Call!\" when true then remind \"A\"\nrule \"call\" when true then remind \"B\"\n", in: dir)
+        func uids() throws -> [String] {
+            try CLI.run(["export", "ics", "-"], in: dir).stdout.split(separator: "\r\n").filter { $0.hasPrefix("UID:") }.map(String.init)
+        }
+        let first = try uids()
+        #expect(first.contains("UID:joan-rivera.call-\(Self.fnv("Call!"))@tend") && first.contains("UID:joan-rivera.call-\(Self.fnv("call"))@tend"), "\(first)")
+        #expect(Set(first).count == first.count)
+        try CLI.run(["add", "Ann Arbor"], in: dir)
+        let second = try uids()
+        #expect(Set(first).isSubset(of: Set(second)) && second.count > first.count, "\(second)")
+    }
+
+    static func fnv(_ s: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return String(h, radix: 16)
+    }
+}

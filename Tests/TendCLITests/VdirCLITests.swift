@@ -1,0 +1,265 @@
+import Foundation
+import Testing
+
+/// Issue 19, items 2 and 5: important dates through every format, and vdir folders (one card
+/// per contact, named by its UID) read and written through the `tend` binary.
+@Suite struct VdirCLITests {
+    /// Contacts with every kind of field a card carries, several of each where a contact may
+    /// have several, and dates with and without a year.
+    static let setup = """
+        add "Ana Lima" emails: [{value: "ana@work.example", type: "work"}, "ana@home.example"], phones: [{value: "+1 555 0100", type: "mobile"}], addresses: [{street: "12 Main St", city: "Irvine", region: "CA", postcode: "92630", country: "USA", type: "home"}, {city: "Lisbon", type: "work"}], company: "Lima & Co", title: "Owner", +vip +family, notes: "Likes jazz; and fado\\nsecond line", birthday: --04-12, anniversary: 2010-06-01, dates: [{label: "kids' birthday", date: 2019-05-02}, {label: "name day", date: --07-26}], met_on: 2020-01-02, expert
+        add "Bo Chen" email: "bo@x.example", birthday: 1988-02-29, cadence: 2w, goals: ["grow, fast", "hire"]
+        add "李小龍" phone: "+852 5550 1234"
+        """
+
+    static func files(_ dir: URL) throws -> [String: String] {
+        var out: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path) {
+            out[name] = try String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8)
+        }
+        return out
+    }
+
+    static func dump(_ dir: URL) throws -> String { try CLI.run(["dump"], in: dir).stdout }
+
+    /// A dump's lines in order: a folder is read in the order of its files' names (the UIDs),
+    /// so its contacts may be numbered in another order than they were added.
+    static func lines(_ dump: String) -> [String] { dump.split(separator: "\n").map(String.init).sorted() }
+
+    /// vdir → Tend → vdir and vCard → Tend → vCard → Tend keep every field, the multi-valued
+    /// ones and the dates included; the UIDs given on the first export are kept.
+    @Test func roundTrips() throws {
+        let one = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: VdirCLITests.setup, in: one).status == 0)
+        let e = try CLI.run(["export", "vdir", "book"], in: one)
+        #expect(e.status == 0 && e.stdout == "Exported 3 contacts to book: 3 new, 0 updated, 0 unchanged.\n", "\(e.stdout)\(e.stderr)")
+        let book = one.appendingPathComponent("book")
+        let cards = try VdirCLITests.files(book)
+        #expect(cards.count == 3)
+        let dumped = try VdirCLITests.dump(one)
+        for (name, text) in cards {
+            let uid = String(name.dropLast(4))
+            #expect(text.contains("UID:\(uid)\r\n") && dumped.contains("uid: \"\(uid)\""), "\(name)")
+            let mode = try FileManager.default.attributesOfItem(atPath: book.appendingPathComponent(name).path)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+        }
+        // The UIDs are kept: exporting again changes nothing.
+        #expect(try CLI.run(["export", "vdir", "book"], in: one).stdout.hasPrefix("Exported 3 contacts to book: 0 new, 0 updated, 3 unchanged."))
+        #expect(try VdirCLITests.dump(one) == dumped)
+
+        let two = CLI.tempDir()
+        try FileManager.default.copyItem(at: book, to: two.appendingPathComponent("book"))
+        let i = try CLI.run(["import", "vdir", "book"], in: two)
+        #expect(i.status == 0 && i.stdout.hasPrefix("Imported from book: 3 added, 0 merged, 0 skipped."), "\(i.stdout)\(i.stderr)")
+        #expect(VdirCLITests.lines(try VdirCLITests.dump(two)) == VdirCLITests.lines(dumped))
+        #expect(try CLI.run(["export", "vdir", "again"], in: two).status == 0)
+        #expect(try VdirCLITests.files(two.appendingPathComponent("again")) == cards)
+        // Importing the folder again is the same people.
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: two).stdout == "Imported from book: 0 added, 3 merged, 0 skipped.\n")
+        #expect(VdirCLITests.lines(try VdirCLITests.dump(two)) == VdirCLITests.lines(dumped))
+
+        // vCard → Tend → vCard → Tend.
+        #expect(try CLI.run(["export", "vcard", "all.vcf"], in: one).status == 0)
+        let three = CLI.tempDir()
+        try FileManager.default.copyItem(at: one.appendingPathComponent("all.vcf"), to: three.appendingPathComponent("all.vcf"))
+        #expect(try CLI.run(["import", "vcard", "all.vcf"], in: three).status == 0)
+        #expect(try VdirCLITests.dump(three) == dumped)
+        #expect(try CLI.run(["export", "vcard", "back.vcf"], in: three).status == 0)
+        let first = try String(contentsOf: one.appendingPathComponent("all.vcf"), encoding: .utf8)
+        #expect(try String(contentsOf: three.appendingPathComponent("back.vcf"), encoding: .utf8) == first)
+        #expect(first.contains("BDAY:--0412\r\n") && first.contains("BDAY:19880229\r\n") && first.contains("tend2.X-ABDATE;X-APPLE-OMIT-YEAR=1604:1604-07-26"))
+    }
+
+    /// CSV and JSON carry the dates and the UID too, and read back to the same database.
+    @Test func csvAndJSONCarryDates() throws {
+        let one = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: VdirCLITests.setup + "\nset @bo-chen uid: \"bo-1\"", in: one).status == 0)
+        let dumped = try VdirCLITests.dump(one)
+        for format in ["csv", "json"] {
+            #expect(try CLI.run(["export", format, "all.\(format)"], in: one).status == 0)
+            let other = CLI.tempDir()
+            try FileManager.default.copyItem(at: one.appendingPathComponent("all.\(format)"), to: other.appendingPathComponent("all.\(format)"))
+            let r = try CLI.run(["import", format, "all.\(format)"], in: other)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(try VdirCLITests.dump(other) == dumped, "\(format)")
+        }
+        // Google's and Outlook's Birthday columns: with a year, without one, and Outlook's none.
+        let csv = "First Name,Last Name,Birthday,Anniversary\nCy,Dee,--04-12,\nDi,Eck,4/12/1980,0/0/00\nEd,Fox,sometime,\n"
+        let dir = CLI.tempDir()
+        try csv.write(to: dir.appendingPathComponent("g.csv"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "google", "g.csv"], in: dir).status == 0)
+        let rows = try CLI.run(["--format", "csv", "-e", "contacts sort by name show name, birthday, anniversary, notes"], in: dir).stdout
+        #expect(rows == "name,birthday,anniversary,notes\nCy Dee,--04-12,,\nDi Eck,1980-04-12,,\nEd Fox,,,birthday: sometime\n", "\(rows)")
+    }
+
+    /// Export into a folder another program keeps: what Tend has no field for stays in the file
+    /// (a photo, a URL, a program's own property), changed fields are written, unchanged files
+    /// are not touched, and a card of a contact Tend no longer has is left in the folder.
+    @Test func exportKeepsWhatOtherProgramsWrote() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: VdirCLITests.setup, in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let book = dir.appendingPathComponent("book")
+        let uid = try #require(try CLI.run(["-e", "@bo-chen.uid"], in: dir).stdout.split(separator: "\n").first.map(String.init))
+        let file = book.appendingPathComponent("\(uid).vcf")
+        var card = try String(contentsOf: file, encoding: .utf8)
+        card = card.replacingOccurrences(of: "FN:Bo Chen", with: "FN:Bo Chen-Park")
+        card = card.replacingOccurrences(
+            of: "END:VCARD", with: "URL:https://bo.example\r\nPHOTO;ENCODING=b;TYPE=JPEG:AAAA\r\nX-OTHER-APP:kept\\, as is\r\nEND:VCARD")
+        try card.write(to: file, atomically: true, encoding: .utf8)
+        let i = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(i.stdout.contains("@bo-chen name: Bo Chen → Bo Chen-Park"), "\(i.stdout)")
+        #expect(try CLI.run(["-e", "@bo-chen.notes"], in: dir).stdout == "url: https://bo.example\nx-other-app: kept, as is\n")
+        #expect(try CLI.run(["-e", "remove @li-xiao-long"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "set @ana-lima birthday: 1980-04-12"], in: dir).status == 0)
+        let e = try CLI.run(["export", "vdir", "book"], in: dir)
+        #expect(
+            e.stdout == "Exported 2 contacts to book: 0 new, 2 updated, 0 unchanged.\n  1 card is not of an exported contact: left as it is\n",
+            "\(e.stdout)")
+        let written = try String(contentsOf: file, encoding: .utf8)
+        for line in ["FN:Bo Chen-Park", "URL:https://bo.example", "PHOTO;ENCODING=b;TYPE=JPEG:AAAA", "X-OTHER-APP:kept\\, as is"] {
+            #expect(written.contains(line + "\r\n"), "\(line)\n\(written)")
+        }
+        #expect(!written.contains("NOTE:"), "\(written)")
+        #expect(try VdirCLITests.files(book).count == 3)
+        // Read back, nothing changes: the kept properties are the notes they were.
+        let again = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(again.stdout == "Imported from book: 1 added, 2 merged, 0 skipped.\n", "\(again.stdout)")
+        #expect(try CLI.run(["-e", "@bo-chen.notes"], in: dir).stdout == "url: https://bo.example\nx-other-app: kept, as is\n")
+    }
+
+    /// A folder with what a folder may hold: other files, a broken card, a link, a huge file,
+    /// two files with one UID. The good cards are imported; each problem is named.
+    @Test func hostileFolder() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        func card(_ file: String, _ text: String) throws { try text.write(to: book.appendingPathComponent(file), atomically: true, encoding: .utf8) }
+        try card("a.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:same\r\nFN:Ann One\r\nEMAIL:ann@x.example\r\nEND:VCARD\r\n")
+        try card("b.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:same\r\nFN:Ann One\r\nTEL:+1 555 0100\r\nEND:VCARD\r\n")
+        try card("broken.vcf", "BEGIN:VCARD\r\nVERSION:3.0\r\nNOTE:no name at all\r\nEND:VCARD\r\n")
+        try card("notes.txt", "not a card")
+        try card("outside.txt", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Secret Link\r\nEND:VCARD\r\n")
+        try FileManager.default.createSymbolicLink(atPath: book.appendingPathComponent("link.vcf").path, withDestinationPath: "outside.txt")
+        FileManager.default.createFile(atPath: book.appendingPathComponent("huge.vcf").path, contents: nil)
+        let huge = try FileHandle(forWritingTo: book.appendingPathComponent("huge.vcf"))
+        try huge.truncate(atOffset: 17 << 20)
+        try huge.close()
+        let r = try CLI.run(["import", "vdir", "book"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Imported from book: 1 added, 1 merged, 2 skipped.", "\(r.stdout)")
+        for line in [
+            "  skipped huge.vcf: 17 MB; a card file is at most 16 MB",
+            "  skipped broken.vcf: card 1 (line 1), field FN: the card has no name, company, e-mail or phone",
+            "  folder: link.vcf is a symbolic link: left out (Tend does not follow links in a vdir)",
+            "  folder: 2 files are not .vcf: left out",
+            "  b.vcf: has the UID of a.vcf (same): read as the same person",
+        ] {
+            #expect(lines.contains(line), "\(line)\n\(r.stdout)")
+        }
+        let people = try CLI.run(["--format", "csv", "-e", "contacts show name, email, phone, uid"], in: dir).stdout
+        #expect(people == "name,email,phone,uid\nAnn One,ann@x.example,'+1 555 0100,same\n", "\(people)")
+        // Export never writes through a link: the link's name is left as it is.
+        #expect(try CLI.run(["-e", "add \"Link Target\" uid: \"link\""], in: dir).status == 0)
+        let e = try CLI.run(["export", "vdir", "book"], in: dir)
+        #expect(e.stdout.contains("  link.vcf is a symbolic link: not written (Tend does not write through links in a vdir)"), "\(e.stdout)")
+        #expect(try String(contentsOf: book.appendingPathComponent("outside.txt"), encoding: .utf8).contains("Secret Link"))
+        #expect(try String(contentsOf: book.appendingPathComponent("notes.txt"), encoding: .utf8) == "not a card")
+    }
+
+    /// A run that fails after an export is rolled back, UIDs included, but its files stay: the
+    /// next export takes each contact's UID from the card that carries its handle, so the
+    /// folder does not get a second card per person.
+    @Test func aRolledBackExportIsNotWrittenTwice() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: VdirCLITests.setup, in: dir).status == 0)
+        let failed = try CLI.run(["run", "-"], stdin: "export vdir \"book\"\nadd \"Bo Chen\"\n", in: dir)
+        #expect(failed.status == 3, "\(failed.stderr)")
+        #expect(try CLI.run(["-e", "count(contacts where uid != null)"], in: dir).stdout == "0\n")
+        let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("book").path))
+        #expect(names.count == 3)
+        let again = try CLI.run(["export", "vdir", "book"], in: dir)
+        #expect(again.stdout == "Exported 3 contacts to book: 0 new, 0 updated, 3 unchanged.\n", "\(again.stdout)")
+        let uids = try CLI.run(["--format", "csv", "-e", "contacts show uid"], in: dir).stdout.split(separator: "\n").dropFirst()
+        #expect(Set(uids.map { "\($0).vcf" }) == names)
+    }
+
+    /// Under --read-only an export writes no file and gives no UID; a folder that is a file is an error.
+    @Test func readOnlyAndNotAFolder() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: VdirCLITests.setup, in: dir).status == 0)
+        let r = try CLI.run(["--read-only", "export", "vdir", "book"], in: dir)
+        #expect(r.status == 2 && r.stderr.contains("error: export writes a file, which --read-only does not allow"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("book").path))
+        #expect(try CLI.run(["-e", "count(contacts where uid != null)"], in: dir).stdout == "0\n")
+        try "x".write(to: dir.appendingPathComponent("file"), atomically: true, encoding: .utf8)
+        let i = try CLI.run(["import", "vdir", "file"], in: dir)
+        #expect(i.status == 3 && i.stderr.contains("file is not a folder; a vdir is a folder of .vcf files"), "\(i.stderr)")
+    }
+}
+
+/// khard (from PyPI) lists a folder Tend exported, and edits a card there that Tend imports back.
+@Suite(.enabled(if: Khard.path != nil, "khard is not installed and `python3 -m pip install khard` failed")) struct KhardTests {
+    @Test func khardReadsAndEditsTendsFolder() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: VdirCLITests.setup, in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let config = dir.appendingPathComponent("khard.conf")
+        try """
+        [addressbooks]
+        [[tend]]
+        path = \(dir.appendingPathComponent("book").path)
+
+        [general]
+        default_action = list
+        editor = /bin/true
+        merge_editor = /bin/true
+
+        [contact table]
+        display = formatted_name
+        sort = last_name
+        """.write(to: config, atomically: true, encoding: .utf8)
+        let khard = Khard.path!
+        let env = ["HOME": dir.path]
+        let list = try CLI.run([khard, "-c", config.path, "list", "--parsable"], in: dir, env: env, raw: true)
+        #expect(list.status == 0, "\(list.stderr)")
+        let names = Set(list.stdout.split(separator: "\n").compactMap { $0.split(separator: "\t").dropFirst().first.map(String.init) })
+        #expect(names == ["Ana Lima", "Bo Chen", "李小龍"], "\(list.stdout)")
+        let birthdays = try CLI.run([khard, "-c", config.path, "birthdays", "--parsable"], in: dir, env: env, raw: true)
+        #expect(birthdays.stdout.contains("1988.02.29\tBo Chen"), "\(birthdays.stdout)\(birthdays.stderr)")
+
+        // Edit Bo as a user would in khard: a new birthday, a mobile phone, a nickname.
+        var yaml = try CLI.run([khard, "-c", config.path, "show", "--format", "yaml", "Bo Chen"], in: dir, env: env, raw: true).stdout
+        yaml = yaml.replacingOccurrences(of: "Birthday: '1988-02-29'", with: "Birthday: '1988-03-01'")
+        yaml = yaml.replacingOccurrences(of: "Phone:\n    cell:\n", with: "Phone:\n    cell: \"+1 555 0199\"\n")
+        yaml = yaml.replacingOccurrences(of: "Nickname:\n", with: "Nickname: Bobby\n")
+        let template = dir.appendingPathComponent("bo.yaml")
+        try yaml.write(to: template, atomically: true, encoding: .utf8)
+        let edit = try CLI.run([khard, "-c", config.path, "edit", "-i", template.path, "Bo Chen"], stdin: "yes\n", in: dir, env: env, raw: true)
+        #expect(edit.status == 0 && edit.stdout.contains("Done"), "\(edit.stdout)\(edit.stderr)")
+
+        let i = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(i.stdout.hasPrefix("Imported from book: 0 added, 3 merged, 0 skipped."), "\(i.stdout)\(i.stderr)")
+        #expect(i.stdout.contains("@bo-chen birthday: 1988-02-29 → 1988-03-01"), "\(i.stdout)")
+        let bo = try CLI.run(["--format", "csv", "-e", "contacts where handle == \"bo-chen\" show name, email, phone, birthday, notes"], in: dir).stdout
+        #expect(bo == "name,email,phone,birthday,notes\nBo Chen,bo@x.example,'+1 555 0199,1988-03-01,nickname: Bobby\n", "\(bo)")
+        // Written back, khard's own properties stay in the file.
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let shown = try CLI.run([khard, "-c", config.path, "show", "Bo Chen"], in: dir, env: env, raw: true).stdout
+        #expect(shown.contains("Nickname: Bobby") && shown.contains("+1 555 0199"), "\(shown)")
+    }
+}
+
+/// khard's executable, installed with pip when it is missing (as Scripts/test does).
+enum Khard {
+    static let path: String? = {
+        func find() -> String? {
+            let which = try? CLI.run(["/usr/bin/env", "sh", "-c", "command -v khard"], in: FileManager.default.temporaryDirectory, raw: true)
+            return which.flatMap { $0.status == 0 ? $0.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : nil }
+        }
+        if let p = find() { return p }
+        _ = try? CLI.run(["/usr/bin/env", "python3", "-m", "pip", "install", "-q", "khard"], in: FileManager.default.temporaryDirectory, raw: true)
+        return find()
+    }()
+}

@@ -1,0 +1,98 @@
+import Testing
+
+@testable import TendCore
+
+/// Issue 19, item 2: birthdays, anniversaries and named dates, with or without a year.
+@Suite struct ImportantDateTests {
+    /// `--MM-DD` is a date without a year: kept in the leap year 1604, written back as it was
+    /// given, and before every date with a year.
+    @Test func datesWithoutAYear() throws {
+        let d = try #require(Day(iso: "--04-12"))
+        #expect(d.isYearless && d.description == "--04-12" && d == Day(year: 1604, month: 4, day: 12))
+        #expect(Day(iso: "--02-29")?.description == "--02-29")
+        #expect(Day(iso: "--02-30") == nil)
+        #expect(Day.problem(iso: "--02-30") == "February has 29 days, so there is no day 30 in it")
+        #expect(d < Day(iso: "1900-01-01")!)
+        let h = Harness()
+        #expect(h.text(try h.value("--04-12")) == "--04-12")
+        #expect(h.text(try h.value("[--12-01, --04-12]")) == "--12-01, --04-12")
+        // Between two operands `--` is two minus signs, as before.
+        #expect(h.text(try h.value("5 --04")) == "9")
+        #expect(throws: Diagnostic.self) { try h.value("--13-01") }
+    }
+
+    /// The next occurrence is on or after today; February 29 falls on February 28 in other years.
+    @Test func nextDateAndDaysUntil() throws {
+        let h = Harness()  // today 2026-11-23
+        #expect(h.text(try h.value("next_date(--11-23)")) == "2026-11-23")
+        #expect(h.text(try h.value("next_date(1980-11-22)")) == "2027-11-22")
+        #expect(h.text(try h.value("next_date(--02-29)")) == "2027-02-28")
+        #expect(h.text(try h.value("days_until(--11-23)")) == "0")
+        #expect(h.text(try h.value("days_until(--11-30)")) == "7")
+        #expect(h.text(try h.value("days_until(1980-11-22)")) == "364")
+        #expect(try h.value("days_until(null)").isNull)
+        // Of a list, the soonest: `days_until(dates)`.
+        #expect(h.text(try h.value("days_until([--01-05, 1990-12-01, null])")) == "8")
+        #expect(h.text(try h.value("next_date([--01-05, --12-01])")) == "2026-12-01")
+        #expect(try h.value("days_until([])").isNull)
+        #expect(throws: Diagnostic.self) { try h.value("days_until([\"x\"])") }
+        let leap = Harness(today: Day(year: 2028, month: 2, day: 1)!)
+        #expect(leap.text(try leap.value("next_date(--02-29)")) == "2028-02-29")
+        let last = Harness(today: Day(year: 9999, month: 12, day: 31)!)
+        #expect(try last.value("next_date(--01-01)").isNull)
+    }
+
+    @Test func ages() throws {
+        let h = Harness()
+        #expect(h.text(try h.value("years_since(1980-11-23)")) == "46")
+        #expect(h.text(try h.value("years_since(1980-11-24)")) == "45")
+        #expect(try h.value("years_since(--04-12)").isNull)
+        #expect(try h.value("year(--04-12)").isNull)
+        #expect(h.text(try h.value("month(--04-12)")) == "4")
+    }
+
+    /// Set as dates or their text; named dates as records; every form goes back into a dump.
+    @Test func setAndDump() throws {
+        let h = Harness()
+        try h.run(
+            """
+            add "Ana Lima" birthday: --04-12, anniversary: "2010-06-01"
+            set @ana-lima dates: [{label: "kids' birthday", date: 2019-05-02}, {label: "name day", date: "--07-26"}]
+            add "Bo" birthday: 1988-12-03, uid: "urn:uuid:1"
+            """)
+        #expect(h.text(try h.value("@ana-lima.birthday")) == "--04-12")
+        #expect(h.text(try h.value("@ana-lima.dates")) == "2019-05-02, --07-26")
+        #expect(try h.column("contacts where days_until(dates) < 250 show handle") == ["ana-lima"])
+        #expect(try h.column("contacts where birthday != null sort by days_until(birthday) show handle") == ["bo", "ana-lima"])
+        let dump = ScriptWriter.dump(h.model.data, definitions: Definitions(), prelude: nil)
+        #expect(
+            dump.contains(
+                "birthday: --04-12, anniversary: 2010-06-01, dates: [{label: \"kids' birthday\", date: 2019-05-02}, {label: \"name day\", date: --07-26}]"
+            ), "\(dump)")
+        #expect(dump.contains("birthday: 1988-12-03, uid: \"urn:uuid:1\""))
+        let again = Harness(prelude: false)
+        try again.run(dump)
+        #expect(ScriptWriter.dump(again.model.data, definitions: Definitions(), prelude: nil) == dump)
+    }
+
+    @Test func badValuesAreWordedErrors() throws {
+        let h = Harness()
+        try h.run("add \"Ana\"\nadd \"Bo\" uid: \"u-1\"")
+        let cases = [
+            ("set @ana birthday: \"April\"", "birthday: \"April\" is not a date"),
+            ("set @ana birthday: 3", "birthday: takes a date"),
+            ("set @ana dates: [{date: 2019-05-02}]", "dates: each date needs a label"),
+            ("set @ana dates: [\"x\"]", "dates: takes {label: …, date: …} records"),
+            ("set @ana dates: [{label: \"x\", on: 2019-05-02}]", "dates: a date is {label: …, date: …}, not with on:"),
+            ("set @ana uid: \"u-1\"", "uid: \"u-1\" is @bo's UID"),
+        ]
+        for (text, message) in cases {
+            #expect {
+                try h.run(text)
+            } throws: { e in
+                (e as? Diagnostic)?.message.hasPrefix(message) == true
+            }
+        }
+        #expect(try h.value("@ana.birthday").isNull)
+    }
+}
