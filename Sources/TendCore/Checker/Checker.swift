@@ -92,97 +92,40 @@ public struct Checker {
     public mutating func check(_ s: Statement) {
         source = s.source
         currentDeps = []
+        if Checker.isMutation(s) { mutations.append(s) }
         switch s.kind {
-        case .expr(let e):
+        case .expr(let e), .print(let e):
             _ = check(e, Scope())
         case .explain(let inner):
             check(inner)
         case .add(let name, let options):
-            mutations.append(s)
             expect(name, .string, Scope(), "a contact's name")
             checkContactOptions(options, adding: true)
         case .set(let target, let options, let on):
-            if case .me = target {
-                checkMeOptions(options)
-            } else if case .event(let kind, let id) = target {
-                expect(id, .number, Scope(), "the event's number")
-                let logged = Checker.eventOptions[kind]!
-                checkOptions(options, allowed: logged.allowed.merging(Checker.correctionOptions[kind] ?? [:]) { a, _ in a }, flags: logged.flags)
-            } else {
-                if case .query(let q) = target {
-                    let t = check(q, Scope())
-                    if case .rows(let c) = t, c != "contacts" {
-                        report("set changes contacts; this query returns \(t)", q.range)
-                    }
-                }
-                checkContactOptions(options, adding: false)
-            }
-            if let on { expect(on, .date, Scope(), "the date of the stage change") }
-            mutations.append(s)
+            checkSet(target, options, on)
         case .market(let name, let options):
-            mutations.append(s)
             expect(name, .string, Scope(), "the market's name")
             checkOptions(options, allowed: ["served_by": .list(.string)], flags: [])
-        case .log(_, _, let on, let options):
-            mutations.append(s)
-            if let on { expect(on, .date, Scope(), "the date") }
-            // `source:` is written by dumps of imported touches; it is not corrected afterwards.
-            checkOptions(
-                options, allowed: Checker.eventOptions[.interaction]!.allowed.merging(["source": .string]) { a, _ in a },
-                flags: Checker.eventOptions[.interaction]!.flags)
-        case .refer(let about, _, let on, let options):
-            mutations.append(s)
-            _ = check(about, Scope())
-            if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: Checker.eventOptions[.referral]!.allowed, flags: Checker.eventOptions[.referral]!.flags)
-        case .referral(_, let about, let on, let options):
-            mutations.append(s)
-            if let about { _ = check(about, Scope()) }
-            if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: Checker.eventOptions[.referral]!.allowed, flags: Checker.eventOptions[.referral]!.flags)
-        case .introduce(let people, let on, let options):
-            mutations.append(s)
-            if people.count != 2 {
-                report("introduce takes two people, as in: introduce @ana-park and @dana-lee", s.range)
-            }
-            if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: Checker.eventOptions[.introduction]!.allowed, flags: [])
-        case .spend(let amount, _, let on, let options):
-            mutations.append(s)
-            expect(amount, .number, Scope(), "the amount")
-            if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: Checker.eventOptions[.spend]!.allowed, flags: [])
+        case .log, .refer, .referral, .introduce, .spend:
+            checkEvent(s)
         case .knows(let people):
-            mutations.append(s)
             if people.count < 2 { report("knows takes two or more people, as in: knows @dana-lee @mike-chen", s.range) }
         case .goal(let name, let by, let options, let period):
-            mutations.append(s)
-            expect(name, .string, Scope(), "the goal's name")
-            if let by { expect(by, .date, Scope(), "the goal's due date") }
-            checkOptions(options, allowed: ["metric": .any, "target": .number, "due": .date], flags: [])
-            let hasTarget = options.contains { $0.name == "target" }
-            if hasTarget && period == nil {
-                report("a target needs a period, as in: target: 12 per quarter", s.range)
-            }
-            checkMetric(name, options, s)
+            checkGoal(s, name, by, options, period)
         case .helps(_, let goal):
-            mutations.append(s)
             expect(goal, .string, Scope(), "the goal's name")
-        case .merge, .unsnooze, .resetRules:
-            mutations.append(s)
+        case .merge, .unsnooze, .resetRules, .drop:
+            break
         case .remove(let what):
-            mutations.append(s)
             switch what {
             case .event(_, let id): expect(id, .number, Scope(), "the event's number")
             case .market(let e), .goal(let e): expect(e, .string, Scope(), "the name")
             case .person: break
             }
         case .snooze(_, let duration, let until):
-            mutations.append(s)
             if let duration { expect(duration, .duration, Scope(), "how long to snooze (2w)") }
             if let until { expect(until, .date, Scope(), "the date the snooze ends") }
         case .agenda(let command):
-            if case .page = command {} else { mutations.append(s) }
             checkAgenda(command)
         case .journal(.undo(let count)):
             mutations.append(s)
@@ -193,51 +136,127 @@ public struct Checker {
         case .journal(.history(let limit)):
             if let limit { expect(limit, .number, Scope(), "how many changes to list") }
         case .letDef(let name, let value):
-            mutations.append(s)
             checkLet(s, name, value)
         case .fnDef(let name, let params, let body):
-            mutations.append(s)
             checkFn(s, name, params, body)
         case .ruleDef(let name, let row, let when, let message, let priority, _):
-            mutations.append(s)
             checkRule(s, name, row, when, message, priority)
         case .scoreDef(let name, let row, let value):
-            mutations.append(s)
             checkScore(s, name, row, value)
-        case .drop:
-            mutations.append(s)
         case .load(let path), .save(let path, _):
-            if case .save = s.kind { mutations.append(s) }
             expect(path, .string, Scope(), "a file name")
         case .assert(let cond, let message):
             expect(cond, .bool, Scope(), "an assertion")
             if let message { expect(message, .string, Scope(), "the assertion's message") }
-        case .print(let e):
-            _ = check(e, Scope())
         case .importFile(let format, let path, let options):
-            mutations.append(s)
-            if !FileFormats.imports.contains(format) {
-                report(
-                    "cannot import '\(format)'; formats are \(FileFormats.imports.joined(separator: ", "))", s.range,
-                    suggestion: closest(format, among: FileFormats.imports).first)
-            }
-            expect(path, .string, Scope(), "a file name")
-            if FileFormats.touchImports.contains(format) {
-                checkOptions(options, allowed: [:], flags: ["dry_run", "plan", "no_notes"])
-            } else {
-                checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad", "update"])
-            }
+            checkImport(s, format, path, options)
         case .exportFile(let format, let path, let query, _):
-            // A vdir export gives contacts without a UID one, and keeps it.
-            if format == "vdir" { mutations.append(s) }
-            if !FileFormats.exports.contains(format) {
-                report(
-                    "cannot export '\(format)'; formats are \(FileFormats.exports.joined(separator: ", "))", s.range,
-                    suggestion: closest(format, among: FileFormats.exports).first)
-            }
-            expect(path, .string, Scope(), "a file name")
-            if let query { _ = check(query, Scope()) }
+            checkExport(s, format, path, query)
         }
+    }
+
+    /// Whether a statement changes data or definitions: what a run must write, and what
+    /// `--read-only` refuses.
+    static func isMutation(_ s: Statement) -> Bool {
+        switch s.kind {
+        case .expr, .explain, .load, .assert, .print: return false
+        // A vdir export gives contacts without a UID one, and keeps it.
+        case .exportFile(let format, _, _, _): return format == "vdir"
+        case .agenda(let command):
+            if case .page = command { return false }
+            return true
+        default: return true
+        }
+    }
+
+    /// `set @x …`, `set me …`, `set interaction 3 …`, `set contacts where … …`.
+    private mutating func checkSet(_ target: Statement.Target, _ options: [Option], _ on: Expr?) {
+        if case .me = target {
+            checkMeOptions(options)
+        } else if case .event(let kind, let id) = target {
+            expect(id, .number, Scope(), "the event's number")
+            let logged = Checker.eventOptions[kind]!
+            checkOptions(options, allowed: logged.allowed.merging(Checker.correctionOptions[kind] ?? [:]) { a, _ in a }, flags: logged.flags)
+        } else {
+            if case .query(let q) = target {
+                let t = check(q, Scope())
+                if case .rows(let c) = t, c != "contacts" {
+                    report("set changes contacts; this query returns \(t)", q.range)
+                }
+            }
+            checkContactOptions(options, adding: false)
+        }
+        if let on { expect(on, .date, Scope(), "the date of the stage change") }
+    }
+
+    /// The statements that log an event: log, refer, referral, introduce, spend.
+    private mutating func checkEvent(_ s: Statement) {
+        switch s.kind {
+        case .log(_, _, let on, let options):
+            if let on { expect(on, .date, Scope(), "the date") }
+            // `source:` is written by dumps of imported touches; it is not corrected afterwards.
+            checkOptions(
+                options, allowed: Checker.eventOptions[.interaction]!.allowed.merging(["source": .string]) { a, _ in a },
+                flags: Checker.eventOptions[.interaction]!.flags)
+        case .refer(let about, _, let on, let options):
+            _ = check(about, Scope())
+            if let on { expect(on, .date, Scope(), "the date") }
+            checkOptions(options, allowed: Checker.eventOptions[.referral]!.allowed, flags: Checker.eventOptions[.referral]!.flags)
+        case .referral(_, let about, let on, let options):
+            if let about { _ = check(about, Scope()) }
+            if let on { expect(on, .date, Scope(), "the date") }
+            checkOptions(options, allowed: Checker.eventOptions[.referral]!.allowed, flags: Checker.eventOptions[.referral]!.flags)
+        case .introduce(let people, let on, let options):
+            if people.count != 2 {
+                report("introduce takes two people, as in: introduce @ana-park and @dana-lee", s.range)
+            }
+            if let on { expect(on, .date, Scope(), "the date") }
+            checkOptions(options, allowed: Checker.eventOptions[.introduction]!.allowed, flags: [])
+        case .spend(let amount, _, let on, let options):
+            expect(amount, .number, Scope(), "the amount")
+            if let on { expect(on, .date, Scope(), "the date") }
+            checkOptions(options, allowed: Checker.eventOptions[.spend]!.allowed, flags: [])
+        default:
+            break
+        }
+    }
+
+    /// `goal "NAME" by DATE metric: … target: N per PERIOD`.
+    private mutating func checkGoal(_ s: Statement, _ name: Expr, _ by: Expr?, _ options: [Option], _ period: (Day.Period, SourceRange)?) {
+        expect(name, .string, Scope(), "the goal's name")
+        if let by { expect(by, .date, Scope(), "the goal's due date") }
+        checkOptions(options, allowed: ["metric": .any, "target": .number, "due": .date], flags: [])
+        let hasTarget = options.contains { $0.name == "target" }
+        if hasTarget && period == nil {
+            report("a target needs a period, as in: target: 12 per quarter", s.range)
+        }
+        checkMetric(name, options, s)
+    }
+
+    /// `import FORMAT "FILE" …`: contacts, or touches from calendars and mail.
+    private mutating func checkImport(_ s: Statement, _ format: String, _ path: Expr, _ options: [Option]) {
+        if !FileFormats.imports.contains(format) {
+            report(
+                "cannot import '\(format)'; formats are \(FileFormats.imports.joined(separator: ", "))", s.range,
+                suggestion: closest(format, among: FileFormats.imports).first)
+        }
+        expect(path, .string, Scope(), "a file name")
+        if FileFormats.touchImports.contains(format) {
+            checkOptions(options, allowed: [:], flags: ["dry_run", "plan", "no_notes"])
+        } else {
+            checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad", "update"])
+        }
+    }
+
+    /// `export FORMAT "FILE" [QUERY]`.
+    private mutating func checkExport(_ s: Statement, _ format: String, _ path: Expr, _ query: Expr?) {
+        if !FileFormats.exports.contains(format) {
+            report(
+                "cannot export '\(format)'; formats are \(FileFormats.exports.joined(separator: ", "))", s.range,
+                suggestion: closest(format, among: FileFormats.exports).first)
+        }
+        expect(path, .string, Scope(), "a file name")
+        if let query { _ = check(query, Scope()) }
     }
 
     mutating func checkName(_ name: String, _ s: Statement) {
