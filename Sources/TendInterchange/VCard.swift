@@ -336,7 +336,7 @@ public enum VCard {
     /// One property into the contact: a field, an e-mail or phone, a tag, or a note.
     static func read(_ p: Property, _ v: String, label: String?, hasAddress: Bool, into c: inout ImportedContact) throws {
         switch p.name {
-        case "UID": if !v.isEmpty { c.uid = v }
+        case "UID": if !v.isEmpty { c.uid = ContactUID.storable(v) }
         case "BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-MS-ANNIVERSARY", "X-KADDRESSBOOK-X-ANNIVERSARY":
             let field = p.name == "BDAY" ? "birthday" : "anniversary"
             // A date Tend cannot read ("circa 1950", a year alone) is kept as a note.

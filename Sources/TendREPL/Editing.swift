@@ -19,30 +19,49 @@ extension Session {
         let file = try EditFile(text: (header + lines).joined(separator: "\n") + "\n")
         defer { file.remove() }
         var problems: [String] = []
+        var refused: String?
         while true {
             try Session.runEditor(on: file.path)
             let saved = try file.read()
             let body = saved.split(separator: "\n", omittingEmptySubsequences: false).filter { !problems.contains(String($0)) }
                 .joined(separator: "\n")
+            // Closed again without a change after an error: the edit is given up, as crontab -e does
+            // when the user declines to retry (reopening it again would never end).
+            if body == refused { throw errorsOf(body, about: about)[0] }
             let (diff, changes) = EditText.changes(from: lines, to: EditText.statements(in: body))
             if changes.isEmpty && diff.isEmpty { return nil }
             if EditText.statements(in: body).isEmpty { return nil }
             // The whole file is checked, so that errors point at its lines; then what changed.
-            let errors = checkEdit(Source(name: "<edit>", text: body)) + checkEdit(Source(name: "<edit \(about)>", text: changes.joined(separator: "\n")))
+            let errors = errorsOf(body, about: about, changes: changes)
             guard !errors.isEmpty else {
                 show(.text((["Changes to \(about):"] + diff).joined(separator: "\n")))
                 return Parser.parse(Source(name: "<edit \(about)>", text: changes.joined(separator: "\n"))).statements
             }
             guard isatty(STDIN_FILENO) == 1 else { throw errors[0] }
+            refused = body
             let formatter = DiagnosticFormatter(color: false)
             problems = errors.flatMap { formatter.format($0).split(separator: "\n").map { "# " + $0 } } + ["#"]
             try file.write((problems + [body]).joined(separator: "\n"))
         }
     }
 
-    /// A file's problems: what does not parse, then what does not check.
+    /// An edited file's problems: the whole file's, so that errors point at its lines, then
+    /// those of the statements its changes run.
+    func errorsOf(_ body: String, about: String, changes: [String]? = nil) -> [Diagnostic] {
+        let changes = changes ?? EditText.changes(from: [], to: EditText.statements(in: body)).statements
+        return checkEdit(Source(name: "<edit>", text: body)) + checkEdit(Source(name: "<edit \(about)>", text: changes.joined(separator: "\n")))
+    }
+
+    /// A file's problems: what does not parse, then what does not check; `edit` and `undo` do
+    /// not run inside an edit (an edit in an edit nested without end).
     func checkEdit(_ source: Source) -> [Diagnostic] {
         let parsed = Parser.parse(source)
+        for s in parsed.statements {
+            switch s.kind {
+            case .edit, .journal: return [Diagnostic(.type, "\(Session.verb(s)) does not run inside an edit", at: s.range, in: s.source)]
+            default: continue
+            }
+        }
         return parsed.diagnostics.isEmpty ? check(parsed.statements, readOnly: false).diagnostics : parsed.diagnostics
     }
 

@@ -660,7 +660,9 @@ public final class Session: InterpreterHost {
     /// not yet.
     static func undoMixed(_ mutations: [Statement]) -> [Diagnostic] {
         let undos = mutations.filter { if case .journal(.undo) = $0.kind { return true } else { return false } }
-        guard let first = undos.first, mutations.contains(where: { changesData($0) && !undos.map(\.range).contains($0.range) }) else { return [] }
+        guard let first = undos.first,
+            mutations.contains(where: { (changesData($0) || isDefinition($0)) && !undos.map(\.range).contains($0.range) })
+        else { return [] }
         return [
             Diagnostic(
                 .type, "undo takes back whole changes, so it runs on its own: run it apart from the statements that change data",

@@ -162,8 +162,12 @@ extension Store {
         try db.execute(
             sql: "INSERT INTO journal (id, day, at, source, statement) VALUES (?, ?, ?, ?, ?)",
             arguments: [next, label.day.description, label.at.isEmpty ? label.day.description : label.at, label.source, label.statement])
+        // Only ever the oldest changes go, in order: a change dated earlier than one kept (a run
+        // with an earlier --today) stays, so that no hole is left for undo to stumble on.
         let oldest = label.day.adding(days: -Store.journalDays).description
-        try db.execute(sql: "DELETE FROM journal WHERE id <= ? OR day < ?", arguments: [next - Int64(Store.journalKeep), oldest])
+        try db.execute(
+            sql: "DELETE FROM journal WHERE id <= ? OR id < (SELECT min(id) FROM journal WHERE day >= ?)",
+            arguments: [next - Int64(Store.journalKeep), oldest])
     }
 
     /// The changes, newest first.

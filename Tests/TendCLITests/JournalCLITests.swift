@@ -84,6 +84,41 @@ import Testing
         #expect(try Data(contentsOf: db) == before)
     }
 
+    /// A deleted line clears its field for every field an edit writes (birthday, named dates
+    /// and uid were said to be cleared and were kept); a field no statement clears (the name)
+    /// is refused in words; `edit` and `undo` do not run inside an edit (an edit in an edit
+    /// nested until the stack overflowed).
+    @Test func deletedLinesClearOrAreRefused() throws {
+        let dir = try Self.start()
+        #expect(try CLI.run(["-e", "set @joan-rivera birthday: --04-12, uid: \"U-1\""], in: dir).status == 0)
+        let cleared = try CLI.run(["edit", "@joan-rivera"], in: dir, env: try Self.editor("sed -i -e '/birthday:/d' -e '/uid:/d' \"$1\"", in: dir))
+        #expect(cleared.status == 0, "\(cleared.stderr)")
+        #expect(try Self.value("@joan-rivera.birthday == null and @joan-rivera.uid == null", dir) == "true")
+        let db = dir.appendingPathComponent("tend.db")
+        let before = try Data(contentsOf: db)
+        let name = try CLI.run(["edit", "@joan-rivera"], in: dir, env: try Self.editor("sed -i '/ name:/d' \"$1\"", in: dir))
+        #expect(name.status != 0 && name.stderr.contains("name"), "\(name.status) \(name.stderr)")
+        for nested in ["edit @joan-rivera", "undo"] {
+            let r = try CLI.run(["edit", "@joan-rivera"], in: dir, env: try Self.editor("echo '\(nested)' >> \"$1\"", in: dir))
+            #expect(r.status != 0 && r.stderr.contains("does not run inside an edit"), "\(nested): \(r.stderr)")
+        }
+        #expect(try Data(contentsOf: db) == before)
+    }
+
+    /// `done` twice on one item logs its touch once; undo with a definition in the same run is
+    /// refused like undo with any other change.
+    @Test func doneTwiceLogsOnceAndUndoRunsAlone() throws {
+        let dir = try Self.start()
+        let setup = "rule \"call joan\" when +vendor then remind \"Call {name}\" log call priority 20\nagenda\n"
+        #expect(try CLI.run(["run", "-"], stdin: setup, in: dir).status == 0)
+        #expect(try CLI.run(["-e", "done 1"], in: dir).status == 0)
+        let again = try CLI.run(["-e", "done 1"], in: dir)
+        #expect(again.stdout.contains("was already done on 2026-11-23"), "\(again.stdout) \(again.stderr)")
+        #expect(try Self.value("count(interactions where kind == \"call\")", dir) == "1")
+        let mixed = try CLI.run(["run", "-"], stdin: "undo\nlet x = 1\n", in: dir)
+        #expect(mixed.status == 2 && mixed.stderr.contains("runs on its own"), "\(mixed.stderr)")
+    }
+
     /// A file left as it was, or emptied, is a cancelled edit: nothing is written, no change is
     /// journalled. An editor that fails changes nothing either.
     @Test func aCancelledEditChangesNothing() throws {

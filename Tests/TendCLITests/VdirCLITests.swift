@@ -185,6 +185,29 @@ import Testing
         #expect(Set(uids.map { "\($0).vcf" }) == names)
     }
 
+    /// A card's UID with a control character, or longer than a file name allows, is kept as a
+    /// stable `tend-…` UID: the card is found again on every export instead of being written anew
+    /// (two more files in two exports), and the dump runs back (`uid:` refused the raw one).
+    @Test func unstorableUIDsAreMadeStable() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let long = String(repeating: "u", count: 300)
+        try "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u\u{1}x\r\nFN:Ctl Uid\r\nEMAIL:c@x.example\r\nEND:VCARD\r\n"
+            .write(to: book.appendingPathComponent("a.vcf"), atomically: true, encoding: .utf8)
+        try "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:\(long)\r\nFN:Long Uid\r\nEND:VCARD\r\n"
+            .write(to: book.appendingPathComponent("b.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        for _ in 0..<2 { #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0) }
+        let files = try FileManager.default.contentsOfDirectory(atPath: book.path)
+        #expect(files.count == 2, "\(files.sorted())")
+        let uids = try CLI.run(["--format", "csv", "-e", "contacts sort by name show uid"], in: dir).stdout
+        #expect(uids.split(separator: "\n").dropFirst().allSatisfy { $0.hasPrefix("tend-") && $0.count == 21 }, "\(uids)")
+        let copy = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: Self.dump(dir), in: copy).status == 0)
+        #expect(try Self.dump(copy) == Self.dump(dir))
+    }
+
     /// Under --read-only an export writes no file and gives no UID; a folder that is a file is an error.
     @Test func readOnlyAndNotAFolder() throws {
         let dir = CLI.tempDir()

@@ -128,10 +128,8 @@ public struct Checker {
         case .agenda(let command):
             checkAgenda(command)
         case .journal(.undo(let count)):
-            mutations.append(s)
             if let count { expect(count, .number, Scope(), "how many changes to undo") }
         case .edit(let target):
-            mutations.append(s)
             if case .event(_, let id) = target { expect(id, .number, Scope(), "the event's number") }
         case .journal(.history(let limit)):
             if let limit { expect(limit, .number, Scope(), "how many changes to list") }
@@ -159,7 +157,7 @@ public struct Checker {
     /// `--read-only` refuses.
     static func isMutation(_ s: Statement) -> Bool {
         switch s.kind {
-        case .expr, .explain, .load, .assert, .print: return false
+        case .expr, .explain, .load, .assert, .print, .journal(.history): return false
         // A vdir export gives contacts without a UID one, and keeps it.
         case .exportFile(let format, _, _, _): return format == "vdir"
         case .agenda(let command):

@@ -120,8 +120,14 @@ extension Interpreter {
     func done(_ ref: ItemReference, note: String?) throws -> String {
         var said: [String] = []
         var logged: [String: Int64] = [:]
+        let states = try agendaBook.itemStates()
         for key in try items(ref) {
             let handle = "@" + (try contact(key.contact)?.handle ?? "?")
+            // Done once: a second `done` would log the rule's touch again.
+            if let state = states[key], state.kind == .done {
+                said.append("\(ScriptWriter.quote(key.rule)) for \(handle) was already done on \(state.since)")
+                continue
+            }
             if let kind = definitions.rules.first(where: { $0.name == key.rule })?.log {
                 if logged[kind] == nil {
                     var i = Interaction(kind: kind, on: today, people: [key.contact])

@@ -41,9 +41,6 @@ extension Interpreter {
         return out
     }
 
-    /// The longest UID Tend keeps: address books write a UUID (36 characters) or a URN; a file
-    /// name is made of it, and file systems allow 255 bytes.
-    static let maxUIDBytes = 200
 
     /// `uid:`: text of printable characters, not another contact's.
     func uid(_ v: Value, of c: Contact, _ range: SourceRange) throws -> String? {
@@ -52,8 +49,8 @@ extension Interpreter {
         case .string(let s):
             let t = s.trimmed
             guard !t.isEmpty else { return nil }
-            guard t.utf8.count <= Interpreter.maxUIDBytes, !t.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-                throw fail("uid: a UID is at most \(Interpreter.maxUIDBytes) bytes of printable text", range)
+            guard ContactUID.isStorable(t) else {
+                throw fail("uid: a UID is at most \(ContactUID.maxBytes) bytes of printable text", range)
             }
             if let other = try view().full.contacts.first(where: { $0.uid == t && $0.id != c.id }) {
                 throw fail("uid: \(t.debugDescription) is @\(other.handle)'s UID", range)

@@ -59,16 +59,19 @@ public enum EditText {
         let added = new.filter { !before.contains($0) }
         let setAgain = Set(new.compactMap(field))
         let clearing = removed.compactMap { line -> String? in
-            guard let f = field(line), !setAgain.contains(f), let value = cleared[f] ?? (Schema.contactListFields.contains(f) ? "[]" : nil)
-            else { return nil }
+            guard let f = field(line), !setAgain.contains(f) else { return nil }
+            // A field no statement can clear (`name`, `stage`, an event's date) is set to null,
+            // which the check refuses in words: the edit does not claim a change it cannot make.
+            let value = cleared[f] ?? (Schema.contactListFields.contains(f) ? "[]" : "null")
             return target(line) + " \(f): \(value)"
         }
         return (removed.map { "- " + $0 } + added.map { "+ " + $0 }, clearing + added)
     }
 
-    /// How a deleted line clears its field; a field missing here (`name`, `stage`, `kind`, the
-    /// date) is kept, as a statement cannot clear it.
+    /// How a deleted line clears its field; any other field (`name`, `stage`, `kind`, the date)
+    /// is set to null, which is refused.
     static let cleared: [String: String] = [
+        "birthday": "null", "anniversary": "null", "dates": "[]", "uid": "null",
         "company": "null", "title": "null", "profession": "null", "emails": "[]", "phones": "[]", "addresses": "[]",
         "met_at": "null", "met_on": "null", "relationship": "null", "internal": "false", "cadence": "null", "next_step": "null",
         "next_due": "null", "expert": "false", "passionate": "false", "honors_referrals": "false", "notes": "null", "note": "null",

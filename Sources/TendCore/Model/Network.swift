@@ -168,6 +168,27 @@ public struct NamedDate: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// An e-mail address or a phone number with its kind, as address books keep them.
+/// A contact's UID as Tend keeps it: at most `maxBytes` of printable text (address books write a
+/// UUID, 36 characters, or a URN; a vdir file is named by it, and file systems allow 255 bytes).
+public enum ContactUID {
+    public static let maxBytes = 200
+
+    public static func isStorable(_ uid: String) -> Bool {
+        uid.utf8.count <= maxBytes && !uid.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+    }
+
+    /// A UID read from a card, made storable: kept when it is; else `tend-` and a hash of its
+    /// bytes (FNV-1a), the same on every read, so that the card it came from is still found by it
+    /// (a card whose UID had a control character was written anew on every export).
+    public static func storable(_ raw: String) -> String {
+        if isStorable(raw) { return raw }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in raw.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let hex = String(hash, radix: 16)
+        return "tend-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
 public struct ContactPoint: Sendable, Hashable, CustomStringConvertible {
     public var value: String
     /// One of `types`, or nil when no one said.
