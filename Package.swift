@@ -54,13 +54,15 @@ let package = Package(
             name: "tend",
             dependencies: ["TendCore", "TendStore", "TendREPL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             linkerSettings: staticExecutable),
+        // Running programs from the tests (tend, python3) with a deadline.
+        .target(name: "TendTestSupport", path: "Tests/TendTestSupport"),
         .testTarget(name: "TendCoreTests", dependencies: ["TendCore"]),
         .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "TendInterchangeTests", dependencies: ["TendInterchange", "TendCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "TendInterchangeTests", dependencies: ["TendInterchange", "TendCore", "TendTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "TendREPLTests", dependencies: ["TendREPL", "TendStore", "TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
+            name: "TendREPLTests", dependencies: ["TendREPL", "TendStore", "TendCore", "TendTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
-            name: "TendCLITests", dependencies: ["TendStore", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Golden"]),
+            name: "TendCLITests", dependencies: ["TendStore", "TendTestSupport", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -401,6 +401,7 @@ extension Store {
         let linkRows = try Row.fetchCursor(links, arguments: [after] + (filter?.1 ?? []))
         let link = Cells(statement: links.sqliteStatement, table: "interaction_people", idColumn: nil)
         var linked = try linkRows.next() != nil
+        var previous = after
         try each(
             db, "interactions",
             """
@@ -409,6 +410,12 @@ extension Store {
             """, [after] + (filter?.1 ?? []) + [limit]
         ) { r in
             let id = r.int(0)
+            // The merge below and every caller paging on (`after` the last id) rely on the order;
+            // a damaged table that hands back an earlier id would have a page reader loop forever.
+            guard id > previous else {
+                throw DamagedValue(table: "interactions", row: id, problem: "id is out of order: the table is damaged")
+            }
+            previous = id
             var people: [Int64] = []
             while linked, link.int(0) <= id {
                 if link.int(0) == id { people.append(link.int(1)) }

@@ -1,4 +1,5 @@
 import Foundation
+import TendTestSupport
 import Testing
 
 #if canImport(FoundationXML)
@@ -29,10 +30,6 @@ enum CLI {
     @discardableResult
     /// Runs tend with these arguments; with `raw`, the first argument is the program to run instead.
     static func run(_ args: [String], stdin: String? = nil, in dir: URL, env extra: [String: String] = [:], raw: Bool = false) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: raw ? args[0] : binary)
-        p.arguments = raw ? Array(args.dropFirst()) : args
-        p.currentDirectoryURL = dir
         var env = ProcessInfo.processInfo.environment
         env["TEND_DB"] = dir.appendingPathComponent("tend.db").path
         env["TEND_TODAY"] = "2026-11-23"
@@ -41,20 +38,10 @@ enum CLI {
         env["XDG_CONFIG_HOME"] = dir.appendingPathComponent("config").path
         env["NO_COLOR"] = "1"
         for (k, v) in extra { env[k] = v }
-        p.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        let input = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = input
-        try p.run()
-        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try input.fileHandleForWriting.close()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self), status: p.terminationStatus)
+        let r = try Child.run(
+            raw ? args[0] : binary, raw ? Array(args.dropFirst()) : args, environment: env, directory: dir,
+            stdin: Data((stdin ?? "").utf8))
+        return Result(stdout: r.stdoutText, stderr: r.stderrText, status: r.status)
     }
 }
 
@@ -294,15 +281,9 @@ struct Golden: CustomStringConvertible {
             print(len(todos))
             """
         try check.write(to: dir.appendingPathComponent("check.py"), atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", dir.appendingPathComponent("check.py").path, dir.appendingPathComponent("agenda.ics").path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
+        let parsed = try Child.run(
+            "/usr/bin/env", ["python3", dir.appendingPathComponent("check.py").path, dir.appendingPathComponent("agenda.ics").path])
+        #expect(parsed.status == 0, "\(parsed.stdoutText)\(parsed.stderrText)")
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import TendStore
+import TendTestSupport
 import Testing
 
 /// Databases damaged on disk or by another program: every command either answers or stops with
@@ -73,21 +74,9 @@ import Testing
 
     /// Runs tend on a script; the status, whether a signal ended it, and what it wrote to stderr.
     static func probe(_ db: URL, in dir: URL) throws -> (status: Int32, signalled: Bool, stderr: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLI.binary)
-        p.arguments = ["--db", db.path, "--today", "2026-11-23", "run", "-"]
-        p.currentDirectoryURL = dir
-        let input = Pipe()
-        let err = Pipe()
-        p.standardInput = input
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = err
-        try p.run()
-        input.fileHandleForWriting.write(Data(probe.utf8))
-        try input.fileHandleForWriting.close()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, p.terminationReason == .uncaughtSignal, String(decoding: e, as: UTF8.self))
+        let r = try Child.run(
+            CLI.binary, ["--db", db.path, "--today", "2026-11-23", "run", "-"], directory: dir, stdin: Data(probe.utf8), timeout: 120)
+        return (r.status, r.signalled, r.stderrText)
     }
 
     /// #16.5: 1,500 runs on copies of a small database with one to three bytes flipped (72 of

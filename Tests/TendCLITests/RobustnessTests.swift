@@ -1,6 +1,7 @@
 import Foundation
 import TendCore
 import TendStore
+import TendTestSupport
 import Testing
 
 /// Killing tend mid-run and running two at once: the data is all before or all after, never half.
@@ -176,16 +177,15 @@ import Testing
         _ = q
         let r0 = try CLI.run(["run", "-"], stdin: "add \"A B\"\n", in: dir)
         #expect(r0.status == 0)
-        let sqlite = Process()
-        sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        sqlite.arguments = [
-            "python3", "-c",
-            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"insert into grdb_migrations values ('v99')\"); c.commit(); c.execute('pragma wal_checkpoint(truncate)')",
-            path,
-        ]
-        try sqlite.run()
-        sqlite.waitUntilExit()
-        guard sqlite.terminationStatus == 0 else { return }
+        let sqlite = try Child.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"insert into grdb_migrations values ('v99')\"); c.commit(); c.execute('pragma wal_checkpoint(truncate)')",
+                path,
+            ])
+        #expect(sqlite.status == 0, "\(sqlite.stderrText)")
+        guard sqlite.status == 0 else { return }
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         let r = try CLI.run(["-e", "count(contacts)"], in: dir)
         #expect(r.status == 3)

@@ -141,7 +141,7 @@ import Testing
         try card("notes.txt", "not a card")
         try card("outside.txt", "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Secret Link\r\nEND:VCARD\r\n")
         try FileManager.default.createSymbolicLink(atPath: book.appendingPathComponent("link.vcf").path, withDestinationPath: "outside.txt")
-        FileManager.default.createFile(atPath: book.appendingPathComponent("huge.vcf").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: book.appendingPathComponent("huge.vcf").path, contents: nil)
         let huge = try FileHandle(forWritingTo: book.appendingPathComponent("huge.vcf"))
         try huge.truncate(atOffset: 17 << 20)
         try huge.close()

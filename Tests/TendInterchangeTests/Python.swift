@@ -1,4 +1,5 @@
 import Foundation
+import TendTestSupport
 import Testing
 
 /// Runs a Python 3 script with arguments and returns what it printed. The mail fixtures are
@@ -6,29 +7,18 @@ import Testing
 /// python-dateutil, so that the readers are tested on files they did not write themselves.
 /// Nothing is skipped without python3: the test fails and says why.
 func python(_ script: String, _ arguments: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", "-c", script] + arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    do { try process.run() } catch {
-        Issue.record("python3 is needed to write the test's fixtures and could not be started: \(error)", sourceLocation: sourceLocation)
+    let run: ChildResult
+    do { run = try Child.run("/usr/bin/env", ["python3", "-c", script] + arguments) } catch {
+        Issue.record("python3 is needed to write the test's fixtures and could not be run: \(error)", sourceLocation: sourceLocation)
         throw error
     }
-    // Read before waiting: a full pipe would stop the script.
-    let output = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        let message = String(decoding: errors, as: UTF8.self)
+    guard run.status == 0 else {
         Issue.record(
-            "python3 failed (status \(process.terminationStatus)); is python3 installed with its standard library (and python-dateutil)?\n\(message)",
+            "python3 failed (status \(run.status)); is python3 installed with its standard library (and python-dateutil)?\n\(run.stderrText)",
             sourceLocation: sourceLocation)
         throw CocoaError(.fileReadUnknown)
     }
-    return String(decoding: output, as: UTF8.self)
+    return run.stdoutText
 }
 
 /// A folder of its own under the system's temporary folder, removed by the caller.

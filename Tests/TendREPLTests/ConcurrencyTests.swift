@@ -1,4 +1,5 @@
 import Foundation
+import TendTestSupport
 import Testing
 
 @testable import TendCore
@@ -31,16 +32,8 @@ import Testing
 
     /// The other process: the `tend` binary on the same file.
     static func other(_ path: String, _ statement: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Terminal.binary)
-        p.arguments = ["--db", path, "--today", "2026-11-23", "-e", statement]
-        let err = Pipe()
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = err
-        try p.run()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(statement): \(String(decoding: e, as: UTF8.self))")
+        let r = try Child.run(Terminal.binary, ["--db", path, "--today", "2026-11-23", "-e", statement])
+        #expect(r.status == 0, "\(statement): \(r.stderrText)")
     }
 
     static func path() -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 @testable import TendCore
@@ -85,6 +86,35 @@ import Testing
             Issue.record("no error for \(damage.0)")
         } catch let e as DamagedValue {
             #expect(e.description == "\(path): \(damage.1)" || e.description.hasPrefix("\(path): \(damage.1)"), "\(e)")
+        }
+    }
+
+    /// A bad disk flipped bytes in a CI run's copy of a database so that the interactions table
+    /// handed its rows back out of id order; paging on from the last id read the same page again
+    /// and again, and `tend` never ended (the test suite with it). Two cells of the table's page
+    /// are swapped here, as the flip did.
+    @Test func rowsOutOfOrderAreDamageNotALoop() throws {
+        let path = try Self.database()
+        let store = try Store(path: path)
+        for n in 2...6 { try store.apply(.insertInteraction(Interaction(kind: "call", on: day, people: [Int64(n % 2 + 1)]))) }
+        let raw = try GRDBQueue.unchecked(path)
+        try raw.queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        let (root, pageSize) = try raw.queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_schema WHERE name = 'interactions'")!,
+             try Int.fetchOne(db, sql: "PRAGMA page_size")!)
+        }
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let page = (root - 1) * pageSize
+        #expect(bytes[page] == 0x0D, "the interactions table fits on one leaf page")
+        #expect(Int(bytes[page + 3]) << 8 | Int(bytes[page + 4]) == 6)
+        let cells = page + 8
+        for k in 0..<2 { bytes.swapAt(cells + k, cells + 2 + k) }
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let damaged = try Store(path: path)
+        #expect {
+            _ = try damaged.read(ModelRead("interactions", where: [], page: (Int64.min, 100)))
+        } throws: { error in
+            "\(error)".contains("interactions row 1: id is out of order: the table is damaged")
         }
     }
 

@@ -324,6 +324,8 @@ extension Store {
         var narrowedCollections = 0
         var loadedAll = 0
         var loadedEvents = 0
+        /// Hands back the first page whatever page is asked for, as a damaged index could.
+        var repeatsTheFirstPage = false
         init(_ store: Store) { self.store = store }
         func network(events: Bool) throws -> Network {
             loadedAll += 1
@@ -334,6 +336,8 @@ extension Store {
         func apply(_ change: Change) throws -> Int64? { try store.apply(change) }
         func offer(_ request: AccessRequest) throws -> AccessOffer { try store.offer(request) }
         func read(_ request: ModelRead) throws -> Network? {
+            var request = request
+            if repeatsTheFirstPage, let page = request.page { request.page = (Int64.min, page.size) }
             let n = try store.read(request)
             guard n != nil else { return nil }
             if request.collection == "contacts" {
@@ -406,6 +410,20 @@ extension Store {
             #expect(expected.split(separator: "\n").count > 2, "\(q): \(expected)")
             #expect(try run(Watched(try fresh()), q) == expected, "\(q)")
         }
+    }
+
+    /// A model that hands back a page that does not move past the last one read (a damaged
+    /// table did) ends the scan instead of reading it forever.
+    @Test func aPageThatDoesNotMoveOnEndsTheScan() throws {
+        let store = try Store(path: nil)
+        try SampleNetwork(size: 50, seed: 3, today: day).write(to: store)
+        let watched = Watched(store)
+        watched.repeatsTheFirstPage = true
+        var cost = CostModel()
+        cost.pageSize = 10
+        let lunches = try store.scalar("SELECT count(*) FROM interactions WHERE kind = 'lunch'").flatMap { Int($0) } ?? 0
+        #expect(lunches > 10)
+        #expect(try run(watched, "count(interactions where kind == \"lunch\")", cost: cost) == "10")
     }
 
     @Test func pushedQueriesMatchTheCore() throws {

@@ -209,9 +209,12 @@ extension Interpreter {
             try backend?.read(ModelRead(spec.name, where: narrowing, page: (id, cost.pageSize)))
         }
         if var net = try page(after: Int64.min) {
-            while let last = net.interactions.last {
+            var after = Int64.min
+            // A model that hands back a page not past the last one would have this loop forever.
+            while let last = net.interactions.last, last.id > after {
                 try eachEventRow(spec, net, window: nil, test)
-                net = try page(after: last.id) ?? Network()
+                after = last.id
+                net = try page(after: after) ?? Network()
             }
         } else {
             try eachEventRow(spec, v.full, window: v.window, test)
