@@ -28,6 +28,29 @@ import Testing
         return r.stdout.split(separator: "\n").map(String.init)
     }
 
+    /// The page's JSON has the documented types: `rules` an array of the rules' names (it was
+    /// one string joined with commas) and `overdue` a number of days or null (it was "8d");
+    /// by item, `rule` is one name. The table shows them as before.
+    @Test func agendaJSONHasRuleListsAndOverdueDays() throws {
+        let dir = try Self.start()
+        #expect(try CLI.run(["set", "@ann-arbor", "cadence:", "2w"], in: dir).status == 0)
+        func lines(_ args: [String]) throws -> [[String: Any]] {
+            let r = try CLI.run(["--format", "json"] + args, in: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]], "\(r.stdout)")
+        }
+        let page = try lines(["agenda"])
+        #expect(page.count == 3)
+        #expect(page[0]["rules"] as? [String] == ["call", "stay in touch", "mail"], "\(page[0])")
+        #expect(page[0]["overdue"] as? Int == 8, "\(page[0])")
+        #expect(page[2]["rules"] as? [String] == ["mail"], "\(page[2])")
+        #expect(page.allSatisfy { $0["overdue"] is NSNull || $0["overdue"] is NSNumber }, "\(page)")
+        let byItem = try lines(["agenda", "by", "item"])
+        #expect(byItem[0]["rule"] as? String == "call" && byItem[0]["overdue"] as? Int == 8, "\(byItem[0])")
+        let table = try CLI.run(["agenda"], in: dir)
+        #expect(table.stdout.contains("call, mail") && table.stdout.contains("8d"), "\(table.stdout)")
+    }
+
     /// `tend agenda` keeps its numbers in the database: `tend done 2` in the next command closes
     /// the second line, whatever changed meanwhile; a number the page did not show is an error.
     @Test func numbersStayUntilTheAgendaIsShownAgain() throws {

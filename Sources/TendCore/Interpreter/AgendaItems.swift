@@ -67,11 +67,13 @@ extension Interpreter {
         for (i, line) in shown.enumerated() {
             let top = line.rows[0]
             if case .contact(let id)? = top["contact"], let c = try contact(id) { people[id] = (c.name, c.handle) }
-            let what: Value = byItem ? top["rule"] ?? .null : .string(line.keys.map(\.rule).joined(separator: ", "))
+            let what: Value = byItem ? top["rule"] ?? .null : .list(line.keys.map { .string($0.rule) })
             let cells: [Value] = [.int(i + 1), top["priority"] ?? .null, top["contact"] ?? .null]
             rows.append(cells + (byItem ? [what, top["message"] ?? .null] : [top["message"] ?? .null, what]) + [top["overdue"] ?? .null])
         }
-        var out: [Output] = [.table(Table(columns: columns, rows: rows, people: people))]
+        var table = Table(columns: columns, rows: rows, people: people)
+        table.dayColumns = ["overdue"]
+        var out: [Output] = [.table(table)]
         if shown.count < lines.count {
             out.append(.text("… \(Interpreter.grouped(lines.count - shown.count)) more (agenda\(byItem ? " by item" : "") all)"))
         }
@@ -144,9 +146,12 @@ extension Interpreter {
 
     func setState(_ ref: ItemReference, _ state: ItemState, _ verb: String) throws -> String {
         var said: [String] = []
+        let states = try agendaBook.itemStates()
         for key in try items(ref) {
-            try agendaBook.setItemState(key, state)
             said.append("\(ScriptWriter.quote(key.rule)) for @\(try contact(key.contact)?.handle ?? "?")")
+            // An item already so keeps the day it was put so: writing it again is no change.
+            if let was = states[key], was.kind == state.kind, was.until == state.until, was.note == state.note { continue }
+            try agendaBook.setItemState(key, state)
         }
         let until = state.until.map { " until \($0)" } ?? " until the rule stops applying"
         return "\(verb) " + said.joined(separator: ", ") + until + "."
