@@ -26,14 +26,20 @@ extension Session {
         } catch {
             return failed(error)
         }
+        // The target as the editor opened on it, or another process changed it meanwhile.
+        func unchanged() throws {
+            noticeOtherWriters()
+            // Removed or renamed meanwhile, it is no longer there to edit.
+            let now = try? interpreter.editText(target, s)
+            guard let now, now.lines == original.lines else {
+                let diff = now.map { EditText.changes(from: original.lines, to: $0.lines).diff } ?? ["(it is no longer there: removed, or given a new handle)"]
+                throw EditFile.Conflict(about: original.about, diff: diff)
+            }
+        }
         do {
-            let applied = try edit(original.lines, about: original.about) { statements in
+            let applied = try edit(original.lines, about: original.about, unchanged: unchanged) { statements in
                 try store.begin(immediate: true)
-                noticeOtherWriters()
-                let now = try interpreter.editText(target, s)
-                guard now.lines == original.lines else {
-                    throw EditFile.Conflict(about: original.about, diff: EditText.changes(from: original.lines, to: now.lines).diff)
-                }
+                try unchanged()
                 for statement in statements { _ = try execute(statement) }
                 try store.commit(label: journalLabel(program.mutations))
             }
@@ -72,8 +78,11 @@ extension Session {
     /// Opens the editor on these statements and, once the user has saved a file that checks,
     /// shows what changed and gives the statements to `apply`; false when the file was left as
     /// it was, or emptied. A check error is located in the edited file (its path, line and
-    /// column), as a script's is.
-    public func edit(_ lines: [String], about: String, apply: ([Statement]) throws -> Void) throws -> Bool {
+    /// column), as a script's is. `unchanged` throws a `Conflict` when the target was changed
+    /// meanwhile (checked before the file is, and by `apply`): the file is then kept.
+    public func edit(
+        _ lines: [String], about: String, unchanged: () throws -> Void, apply: ([Statement]) throws -> Void
+    ) throws -> Bool {
         let header = [
             "# Editing \(about): one statement per line. Change a line to change its field, delete it to clear",
             "# the field, add lines to add (set @x +tag, log call with @x). Save and close the editor to apply;",
@@ -82,6 +91,12 @@ extension Session {
         let file = try EditFile(text: (header + lines).joined(separator: "\n") + "\n")
         var keep = false
         defer { if !keep { file.remove() } }
+        func keptOnConflict(_ body: () throws -> Void) throws {
+            do { try body() } catch let conflict as EditFile.Conflict {
+                keep = true
+                throw conflict.kept(in: file.path)
+            }
+        }
         var problems: [String] = []
         var refused: String?
         while true {
@@ -95,16 +110,12 @@ extension Session {
             let (diff, changes) = EditText.changes(from: lines, to: EditText.statements(in: body))
             if changes.isEmpty && diff.isEmpty { return false }
             if EditText.statements(in: body).isEmpty { return false }
+            try keptOnConflict(unchanged)
             // The whole file is checked, so that errors point at its lines; then what changed.
             let errors = errorsOf(body, in: file.path, about: about, changes: changes)
             guard !errors.isEmpty else {
                 show(.text((["Changes to \(about):"] + diff).joined(separator: "\n")))
-                do {
-                    try apply(Parser.parse(Source(name: "<edit \(about)>", text: changes.joined(separator: "\n"))).statements)
-                } catch let conflict as EditFile.Conflict {
-                    keep = true
-                    throw conflict.kept(in: file.path)
-                }
+                try keptOnConflict { try apply(Parser.parse(Source(name: "<edit \(about)>", text: changes.joined(separator: "\n"))).statements) }
                 return true
             }
             guard isatty(STDIN_FILENO) == 1 else { throw errors[0] }

@@ -123,6 +123,14 @@ import Testing
         #expect(applied.status == 0, "\(applied.stderr)")
         #expect(try Self.value("@joan-rivera.tags", dir) == "vendor, vip")
         #expect(try Self.value("count(contacts)", dir) == "2")
+        // Renamed meanwhile: no longer there to edit, and nothing is written.
+        let (renamed, third) = try editWhile("set @joan-rivera handle: \"joan\"")
+        #expect(third.hasSuffix("status 0\n") && renamed.status == 3, "\(third) \(renamed.stderr)")
+        #expect(renamed.stderr.contains("it is no longer there"), "\(renamed.stderr)")
+        #expect(try Self.value("@joan.tags", dir) == "vendor, vip")
+        // edit runs alone: its change is applied in a transaction of its own.
+        let mixed = try CLI.run(["run", "-"], stdin: "set @joan title: \"Boss\"\nedit @joan\n", in: dir)
+        #expect(mixed.status == 2 && mixed.stderr.contains("so it runs alone"), "\(mixed.stderr)")
         // The refused edit is kept for the user to apply again.
         let kept = try #require(refused.stderr.split(separator: "\n").last { $0.contains("your edit is kept in ") })
         let file = String(kept[kept.range(of: "your edit is kept in ")!.upperBound...])
