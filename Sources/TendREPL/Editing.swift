@@ -55,9 +55,11 @@ extension Session {
         }
     }
 
-    /// Ends an edit that failed: what was read is read again, and the error is shown and kept.
+    /// Ends an edit that failed: what was read is read again (definitions an added line made
+    /// were rolled back with the rest), and the error is shown and kept.
     func failed(_ error: Error) -> ExitStatus {
         interpreter.invalidate()
+        try? loadDefinitions()
         reportFailure(error)
         return .failed
     }
