@@ -32,7 +32,10 @@ extension Session {
             // Removed or renamed meanwhile, it is no longer there to edit.
             let now = try? interpreter.editText(target, s)
             guard let now, now.lines == original.lines else {
-                let diff = now.map { EditText.changes(from: original.lines, to: $0.lines).diff } ?? ["(it is no longer there: removed, or given a new handle)"]
+                let diff =
+                    now.map { EditText.changes(from: original.lines, to: $0.lines).diff } ?? [
+                        "(it is no longer there: removed, or given a new handle)"
+                    ]
                 throw EditFile.Conflict(about: original.about, diff: diff)
             }
         }

@@ -136,7 +136,9 @@ public struct Renderer {
         case .json:
             return "["
                 + t.rows.map { row in
-                    "{" + zip(t.columns, row).map { "\(jsonStringLiteral($0)):\(json($1, t, days: t.dayColumns.contains($0)))" }.joined(separator: ",") + "}"
+                    "{"
+                        + zip(t.columns, row).map { "\(jsonStringLiteral($0)):\(json($1, t, days: t.dayColumns.contains($0)))" }.joined(
+                            separator: ",") + "}"
                 }.joined(separator: ",") + "]"
         case .csv, .tsv:
             let tsv = format == .tsv

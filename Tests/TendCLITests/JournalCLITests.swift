@@ -83,7 +83,8 @@ import Testing
         let r = try CLI.run(["edit", "@joan-rivera"], in: dir, env: env)
         #expect(r.status == 2, "\(r.stderr)")
         let path = try String(contentsOf: dir.appendingPathComponent("path.txt"), encoding: .utf8).trimmingCharacters(in: .newlines)
-        let lines = try String(contentsOf: dir.appendingPathComponent("edited.tend"), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = try String(contentsOf: dir.appendingPathComponent("edited.tend"), encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
         let line = try #require(lines.firstIndex { $0.contains("cadence:") }) + 1
         let column = try #require(lines[line - 1].range(of: "\"often\"")).lowerBound.utf16Offset(in: lines[line - 1]) + 1
         #expect(r.stderr.hasPrefix("\(path):\(line):\(column): error:"), "\(r.stderr)")
@@ -218,7 +219,9 @@ import Testing
             try CLI.run(["export", "ics", "-"], in: dir).stdout.split(separator: "\r\n").filter { $0.hasPrefix("UID:") }.map(String.init)
         }
         let first = try uids()
-        #expect(first.contains("UID:contact-1.call-\(Self.fnv("Call!"))@tend") && first.contains("UID:contact-1.call-\(Self.fnv("call"))@tend"), "\(first)")
+        #expect(
+            first.contains("UID:contact-1.call-\(Self.fnv("Call!"))@tend") && first.contains("UID:contact-1.call-\(Self.fnv("call"))@tend"),
+            "\(first)")
         #expect(Set(first).count == first.count)
         try CLI.run(["add", "Ann Arbor"], in: dir)
         let second = try uids()

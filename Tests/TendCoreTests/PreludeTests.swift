@@ -111,7 +111,9 @@ import Testing
         #expect(messages.contains("Touch base with Ed: 1 day past a 1w cadence"), "\(messages)")
         #expect(messages.contains { $0.hasPrefix("You sent Flo 1 referral and got none back") }, "\(messages)")
         #expect(!messages.contains { $0.contains("(s)") || $0.contains(" 1 days") }, "\(messages)")
-        #expect(try h.text(h.value("plural(2, \"person\", \"people\") + \", \" + plural(1, \"person\", \"people\") + \", \" + plural(0, \"day\")")) == "2 people, 1 person, 0 days")
+        #expect(
+            try h.text(h.value("plural(2, \"person\", \"people\") + \", \" + plural(1, \"person\", \"people\") + \", \" + plural(0, \"day\")"))
+                == "2 people, 1 person, 0 days")
     }
 
     @Test func priorityWeightsCanBeRedefined() throws {
