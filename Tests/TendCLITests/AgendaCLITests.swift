@@ -51,6 +51,20 @@ import Testing
         #expect(table.stdout.contains("call, mail") && table.stdout.contains("8d"), "\(table.stdout)")
     }
 
+    /// A what-if run with a far later `--today` forgets no snooze nor dismissal for a while: it
+    /// deleted every one that had ended by its day, unjournalled, and back on today the items
+    /// they hid were on the page again.
+    @Test func aFarLaterTodayForgetsNoSnooze() throws {
+        let dir = try Self.start()
+        #expect(try Self.csv(["agenda"], dir).count == 4)
+        #expect(try CLI.run(["snooze", "1", "2w"], in: dir).status == 0)
+        #expect(try CLI.run(["dismiss", "2", "for", "30d"], in: dir).status == 0)
+        let before = try Self.csv(["agenda"], dir)
+        #expect(before.dropFirst().map { $0.split(separator: ",")[2] } == ["ben-bose"], "\(before)")
+        #expect(try Self.csv(["agenda"], dir, env: ["TEND_TODAY": "2035-01-01"]).count == 4)
+        #expect(try Self.csv(["agenda"], dir) == before)
+    }
+
     /// `tend agenda` keeps its numbers in the database: `tend done 2` in the next command closes
     /// the second line, whatever changed meanwhile; a number the page did not show is an error.
     @Test func numbersStayUntilTheAgendaIsShownAgain() throws {

@@ -182,18 +182,19 @@ extension Interpreter {
 
     /// The item states that hide items today, after forgetting those of closed and dismissed
     /// items whose rule no longer fires for the contact (`fired`: every item that fired, for
-    /// contacts not snoozed) and those that ended: a rule that stops holding and holds again
-    /// brings its item back.
+    /// contacts not snoozed): a rule that stops holding and holds again brings its item back.
+    /// A state that ended (a snooze, a dismissal for a while) is kept: it hides nothing from
+    /// its end on, and a run with a far later `--today` (a what-if) must not forget it for the
+    /// days before (there is one state per item, so they do not pile up).
     func settleItemStates(fired: Set<ItemKey>, evaluated: (Int64) -> Bool, on day: Day) throws -> [ItemKey: ItemState] {
         var hiding: [ItemKey: ItemState] = [:]
         var spent: [ItemKey] = []
         for (key, state) in try agendaBook.itemStates() {
-            let stopped = state.until == nil && evaluated(key.contact) && !fired.contains(key)
-            if stopped || !state.hides(on: day) {
+            if state.until == nil && evaluated(key.contact) && !fired.contains(key) {
                 spent.append(key)
-                continue
+            } else if state.hides(on: day) {
+                hiding[key] = state
             }
-            hiding[key] = state
         }
         if !readOnly && day == today && !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
         return hiding
