@@ -32,11 +32,10 @@ public enum CalendarWriter {
     }
 
     public static func ics(_ items: [Item], stamp: Day) -> String {
-        func compact(_ d: Day) -> String { d.description.replacingOccurrences(of: "-", with: "") }
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Tend//Agenda//EN", "CALSCALE:GREGORIAN"]
         for i in items {
             lines += [
-                "BEGIN:VTODO", "UID:\(escape(i.uid))", "DTSTAMP:\(compact(stamp))T000000Z", "DUE;VALUE=DATE:\(compact(i.due))",
+                "BEGIN:VTODO", "UID:\(escape(i.uid))", "DTSTAMP:\(stamp.iCalendarDate)T000000Z", "DUE;VALUE=DATE:\(i.due.iCalendarDate)",
                 "SUMMARY:\(escape(i.summary))", "DESCRIPTION:\(escape(i.description))", "PRIORITY:\(i.priority)",
                 "CATEGORIES:\(escape(i.category))", "STATUS:NEEDS-ACTION", "END:VTODO",
             ]

@@ -393,7 +393,7 @@ extension TouchImporter {
             // that importing from another time zone gives the same id): the id stays the same
             // when the series moves to another hour, when a single event becomes a series, and
             // when one occurrence moves; a rule repeating within a day logs that day once.
-            let id = "ical:" + uid + "/" + Self.compact(o.slot.local.day)
+            let id = "ical:" + uid + "/" + o.slot.local.day.iCalendarDate
             if day <= options.today { meeting(attendances[o.event], on: day, sourceID: id) } else { future.append((day, id, o.event)) }
         }
         guard !future.isEmpty else { return }
@@ -403,7 +403,6 @@ extension TouchImporter {
     }
 
     /// A day as a RECURRENCE-ID writes it: `20260310`.
-    static func compact(_ day: Day) -> String { day.description.replacingOccurrences(of: "-", with: "") }
 
     /// A master's occurrences: DTSTART, RDATE and every rule's, less EXDATE and the changed ones,
     /// up to today and the first after it (for `plan`), in time order, each once.

@@ -204,7 +204,7 @@ struct EditFile {
         let fd = mkstemps(&template, 5)
         guard fd >= 0 else { throw Failure("cannot make a file to edit in \(folder): \(String(cString: strerror(errno)))") }
         close(fd)
-        path = String(cString: template)
+        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         try write(text)
     }
 
