@@ -289,7 +289,7 @@ public enum VCard {
         "SORT-STRING", "MAILER", "X-ABLABEL", "X-ABUID", "X-ABSHOWAS", "X-ABADR", "X-MS-OL-DESIGN", "X-MS-OL-DEFAULT-POSTAL-ADDRESS",
         "X-MS-CARDPICTURE", "X-MS-IMADDRESS-NONE", "X-MOZILLA-HTML", "X-MOZILLA-PROPERTY", "X-EVOLUTION-FILE-AS", "X-EVOLUTION-LIST",
         "X-EVOLUTION-LIST-SHOW-ADDRESSES", "X-EVOLUTION-BOOK-URI", "X-WAB-GENDER", "X-LOTUS-CHILD", "X-IMAGETYPE", "X-IMAGEHASH",
-        "X-ADDRESSBOOKSERVER-KIND", "X-ADDRESSBOOKSERVER-MEMBER", "MEMBER",
+        "X-ADDRESSBOOKSERVER-KIND", "X-ADDRESSBOOKSERVER-MEMBER", "MEMBER", "X-TEND-SYNC",
     ]
 
     /// Properties kept as a note under a word of their own: `spouse: Jane`.
@@ -330,7 +330,43 @@ public enum VCard {
             let label = p.group.flatMap { labels[$0] }
             try read(p, v, label: label, hasAddress: hasAddress, into: &c)
         }
+        var seen = Set<NamedDate>()
+        c.dates = c.dates.filter { seen.insert($0).inserted }
+        c.unchangedSinceWritten = props.first { $0.name == syncProperty }.map { $0.value.trimmed == digest(props) } ?? false
         return c
+    }
+
+    /// The property in which `export vdir` writes the digest of the card it wrote: a card that
+    /// still has its digest has not been changed since (by a phone, a server or another program).
+    public static let syncProperty = "X-TEND-SYNC"
+
+    /// A digest of a card's properties (its `X-TEND-SYNC` left out): the names, groups,
+    /// parameters and values as read, so that folding and line ends do not change it.
+    static func digest(_ props: [Property]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func add(_ s: String) {
+            for b in s.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+            hash = (hash ^ 1) &* 0x100_0000_01b3
+        }
+        for p in props where p.name != syncProperty {
+            add(p.group ?? "")
+            add(p.name)
+            for key in p.params.keys.sorted() { add(key + "=" + p.params[key]!.joined(separator: ",")) }
+            add(p.value)
+        }
+        return String(hash, radix: 16)
+    }
+
+    /// The card (one written by `write`) with its digest, for a vdir: read back unchanged, it
+    /// is a card no one has changed since Tend wrote it.
+    public static func withDigest(_ card: String) -> String {
+        var props: [Property] = []
+        for (line, number) in contentLines(Array(card.utf8)) {
+            guard let p = parseLine(line, number), p.name != "BEGIN", p.name != "END" else { continue }
+            props.append(p)
+        }
+        let end = "END:VCARD\r\n"
+        return String(card.dropLast(end.count)) + "\(syncProperty):\(digest(props))\r\n" + end
     }
 
     /// One property into the contact: a field, an e-mail or phone, a tag, or a note.
@@ -348,8 +384,7 @@ public enum VCard {
             if label?.lowercased() == "anniversary" && c.fields["anniversary"] == nil {
                 c.fields["anniversary"] = .date(d)
             } else {
-                let named = NamedDate(label ?? "date", d)
-                if !c.dates.contains(named) { c.dates.append(named) }
+                c.dates.append(NamedDate(label ?? "date", d))  // made unique once the card is read
             }
         case "ORG":
             let parts = split(p.value, on: ";").map(\.trimmed).filter { !$0.isEmpty }

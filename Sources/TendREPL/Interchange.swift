@@ -30,7 +30,7 @@ struct Importer {
         let batch: ImportBatch
         do {
             // A folder's cards are files of their own: one that cannot be read is skipped and named.
-            if format == "vdir" { return try finish(try Vdir.read(path), path: path, options: options, skipBad: true) }
+            if format == "vdir" { return try finish(try Vdir.read(path), path: path, options: options, skipBad: true, sync: true) }
             let bytes = try Importer.readFile(path)
             switch format {
             case "vcard": batch = try VCard.read(bytes)
@@ -47,7 +47,8 @@ struct Importer {
     }
 
     /// Merges what was read into the database and says what was done.
-    func finish(_ batch: ImportBatch, path: String, options: [String: Value], skipBad: Bool) throws -> String {
+    /// With `sync` (a vdir), a card is the person as the phone or server has them: see `apply`.
+    func finish(_ batch: ImportBatch, path: String, options: [String: Value], skipBad: Bool, sync: Bool = false) throws -> String {
         let dryRun = options["dry_run"]?.isTrue ?? false
         let update = options["update"]?.isTrue ?? false
         if let first = batch.errors.first, !skipBad {
@@ -56,7 +57,7 @@ struct Importer {
         }
         // What the reader had to guess or leave out of the records it read is said first.
         var report = Report(notes: batch.warnings.map(\.description))
-        try apply(batch.contacts, dryRun: dryRun, update: update, report: &report)
+        try apply(batch.contacts, dryRun: dryRun, update: update, sync: sync, report: &report)
         session.interpreter.invalidate()
         return report.text(path: path, dryRun: dryRun, update: update, errors: batch.errors)
     }
@@ -93,7 +94,11 @@ struct Importer {
     }
 
     /// Adds new people and merges those already known (see `ContactIndex` for who is whom).
-    func apply(_ people: [ImportedContact], dryRun: Bool, update: Bool, report: inout Report) throws {
+    /// With `sync`, a card linked to its contact by UID is news only when someone changed it
+    /// since `export vdir` wrote it: an unchanged one is passed over (what Tend changed since
+    /// stays), and with `update` a changed one replaces what the card carries (`Merge.applyCard`),
+    /// so that a phone number deleted on the phone is deleted here too.
+    func apply(_ people: [ImportedContact], dryRun: Bool, update: Bool, sync: Bool = false, report: inout Report) throws {
         let store = session.store
         let net = try store.network(events: false)
         var contacts = Dictionary(uniqueKeysWithValues: net.contacts.map { ($0.id, $0) })
@@ -103,8 +108,10 @@ struct Importer {
         for p in people {
             if let id = index.match(p, in: contacts), var c = contacts[id] {
                 let before = c
-                report.changes += Merge.merge(p, into: &c, update: update)
+                let linked = sync && p.uid != nil && p.uid == c.uid
                 report.merged += 1
+                if linked && p.unchangedSinceWritten { continue }
+                report.changes += linked && update ? Merge.applyCard(p, to: &c) : Merge.merge(p, into: &c, update: update)
                 guard c != before else { continue }
                 if !dryRun {
                     try store.apply(.updateContact(c))

@@ -153,7 +153,7 @@ extension Vdir {
             let old = existing.byUID[uid]
             let name = old?.name ?? fileName(uid, taken: takenNames)
             takenNames.insert(name)
-            let text = old.map { card(c, keeping: $0.bytes) } ?? VCard.write(c)
+            let text = VCard.withDigest(old.map { card(c, keeping: $0.bytes) } ?? VCard.write(c))
             let bytes = Array(text.utf8)
             if old?.bytes == bytes {
                 done.unchanged += 1

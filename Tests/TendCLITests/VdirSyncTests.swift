@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+/// Issue 19's hostile review: a vdir kept in step with a phone or a CardDAV server. A card is
+/// the person as the phone has them; Tend's own fields stay Tend's.
+@Suite struct VdirSyncTests {
+    static let ana = """
+        add "Ana Lima" phones: ["+1 555 0100", {value: "+1 555 0101", type: "work"}], emails: ["ana@a.example", "ana@b.example"], addresses: [{city: "Lisbon"}], birthday: 1980-04-12, anniversary: 2010-06-01, dates: [{label: "name day", date: --07-26}], company: "Lima Co", title: "Owner", stage: visibility, cadence: 2w, +vip, notes: "likes jazz"
+        """
+
+    /// The folder's one card file, and its text.
+    static func card(_ dir: URL) throws -> (URL, String) {
+        let book = dir.appendingPathComponent("book")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: book.path).first { $0.hasSuffix(".vcf") })
+        let file = book.appendingPathComponent(name)
+        return (file, try String(contentsOf: file, encoding: .utf8))
+    }
+
+    /// Edits the card as a phone app would: lines dropped (the app keeps Tend's digest line, an
+    /// unknown property to it, so the card no longer matches it).
+    static func edit(_ dir: URL, dropping: [String]) throws {
+        let (file, text) = try card(dir)
+        let lines = text.components(separatedBy: "\r\n").filter { line in !dropping.contains { line.hasPrefix($0) } }
+        try lines.joined(separator: "\r\n").write(to: file, atomically: true, encoding: .utf8)
+    }
+
+    static func ana(_ dir: URL, _ fields: String) throws -> String {
+        try CLI.run(["--format", "csv", "-e", "contacts show \(fields)"], in: dir).stdout
+    }
+
+    /// A number, an e-mail, an address, a named date, the birthday, the anniversary, the title
+    /// and the company deleted on the phone are deleted by `import vdir --update`; Tend's own
+    /// fields (stage, cadence, tags, notes) stay.
+    @Test func whatThePhoneDeletedIsDeleted() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", VdirSyncTests.ana], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        try VdirSyncTests.edit(
+            dir, dropping: ["TEL;VALUE=text;TYPE=work", "EMAIL:", "ADR", "tend1.", "BDAY", "ANNIVERSARY", "TITLE", "ORG", "X-TEND-STAGE", "NOTE"])
+        let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        for line in [
+            "@ana-lima phone: +1 555 0101 → (not on the card)", "@ana-lima email: ana@b.example → (not on the card)",
+            "@ana-lima birthday: 1980-04-12 → (not on the card)", "@ana-lima dates: name day: --07-26 → (not on the card)",
+        ] {
+            #expect(r.stdout.contains(line), "\(line)\n\(r.stdout)")
+        }
+        let fields = "phones, emails, addresses, birthday, anniversary, dates, title, company, stage, cadence, tags, notes"
+        #expect(
+            try VdirSyncTests.ana(dir, fields)
+                == "phones,emails,addresses,birthday,anniversary,dates,title,company,stage,cadence,tags,notes\n'+1 555 0100,ana@a.example,,,,,,,visibility,2w,vip,likes jazz\n")
+        // A number added on the phone comes in.
+        let (file, text) = try VdirSyncTests.card(dir)
+        try text.replacingOccurrences(of: "END:VCARD", with: "TEL;TYPE=cell:+1 555 0199\r\nEND:VCARD").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        #expect(try VdirSyncTests.ana(dir, "phones") == "phones\n'+1 555 0100; +1 555 0199\n")
+    }
+
+    /// The reverse: what Tend deleted since the export does not come back from the card, which
+    /// no one changed since Tend wrote it, with or without --update; the next export drops it.
+    @Test func whatTendDeletedStaysDeleted() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", VdirSyncTests.ana], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "set @ana-lima phones: [\"+1 555 0100\"], birthday: null, title: \"Chair\""], in: dir).status == 0)
+        for update in [[], ["--update"]] {
+            let r = try CLI.run(["import", "vdir", "book"] + update, in: dir)
+            #expect(r.stdout == "Imported from book: 0 added, 1 merged, 0 skipped.\n", "\(r.stdout)")
+        }
+        #expect(try VdirSyncTests.ana(dir, "phones, birthday, title") == "phones,birthday,title\n'+1 555 0100,,Chair\n")
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).stdout.hasPrefix("Exported 1 contact to book: 0 new, 1 updated"))
+        let (_, text) = try VdirSyncTests.card(dir)
+        #expect(!text.contains("0101") && !text.contains("BDAY") && text.contains("TITLE:Chair\r\n"), "\(text)")
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        #expect(try VdirSyncTests.ana(dir, "phones, birthday, title") == "phones,birthday,title\n'+1 555 0100,,Chair\n")
+    }
+}
