@@ -535,15 +535,7 @@ public enum VCard {
     /// line of the notes (a URL, a nickname) while `notes` still holds that line; an Apple label
     /// goes with its property. Returns the lines, unfolded, and the note lines they stand for.
     public static func foreignProperties(_ bytes: [UInt8], notes: String?) -> (lines: [String], noteLines: [String]) {
-        guard let utf8 = try? TextEncoding.unicode(bytes, what: "file") else { return ([], []) }
-        var props: [(Property, String)] = []
-        var inCard = false
-        for (line, number) in contentLines(utf8) {
-            guard let p = parseLine(line, number) else { continue }
-            if p.name == "BEGIN" { inCard = true }
-            if p.name == "END" && inCard { break }
-            if inCard { props.append((p, String(decoding: line, as: UTF8.self))) }
-        }
+        let props = rawProperties(bytes)
         var labels: [String: String] = [:]
         for (p, _) in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = labelText(unescape(p.value)) } }
         var held = (notes ?? "").split(separator: "\n").map(String.init)
@@ -576,17 +568,57 @@ public enum VCard {
         return (lines, noteLines)
     }
 
+    /// The properties of a file's first card, each with its content line (unfolded).
+    static func rawProperties(_ bytes: [UInt8]) -> [(Property, String)] {
+        guard let utf8 = try? TextEncoding.unicode(bytes, what: "file") else { return [] }
+        var props: [(Property, String)] = []
+        var inCard = false
+        for (line, number) in contentLines(utf8) {
+            guard let p = parseLine(line, number) else { continue }
+            if p.name == "BEGIN" { inCard = true }
+            if p.name == "END" && inCard { break }
+            if inCard && p.name != "BEGIN" { props.append((p, String(decoding: line, as: UTF8.self))) }
+        }
+        return props
+    }
+
+    /// The N and ORG lines of a card that a card written in its place keeps as they were, so
+    /// that a phone shows the name and company it had: N (with its prefix, middle name and
+    /// suffix) while the contact's name is the one the card gives, ORG (with its departments)
+    /// while the company is the card's and its `department:` line is still in the notes.
+    /// Returns the lines by property name and the note lines they stand for.
+    public static func nameLines(_ bytes: [UInt8], of c: Contact) -> (lines: [String: String], noteLines: [String]) {
+        let props = rawProperties(bytes)
+        var warnings: [ImportError] = []
+        var lines: [String: String] = [:]
+        var noteLines: [String] = []
+        if let n = props.first(where: { $0.0.name == "N" }), (try? named(props.map(\.0), origin: "", warnings: &warnings))?.name == c.name {
+            lines["N"] = n.1
+        }
+        if let org = props.first(where: { $0.0.name == "ORG" }), let company = c.company {
+            var card = ImportedContact(origin: "", name: "")
+            try? read(org.0, unescape(org.0.value).trimmed, label: nil, hasAddress: false, into: &card)
+            let notes = Set((c.notes ?? "").split(separator: "\n").map(String.init))
+            if card[text: "company"] == company, card.notes.allSatisfy(notes.contains) {
+                lines["ORG"] = org.1
+                noteLines = card.notes
+            }
+        }
+        return (lines, noteLines)
+    }
+
     // MARK: - Writing
 
     /// A vCard 4.0 card: CRLF line ends, lines folded at 75 octets, values escaped. Every stored
     /// field is written: standard properties where they exist, `X-TEND-…` for the rest.
-    public static func write(_ c: Contact) -> String {
+    /// `keeping` holds content lines of the card it replaces to write as they were (`nameLines`).
+    public static func write(_ c: Contact, keeping: [String: String] = [:]) -> String {
         var lines = ["BEGIN:VCARD", "VERSION:4.0"]
         lines.append("FN:" + escape(c.name))
         let words = c.name.split(separator: " ").map(String.init)
         let family = words.count > 1 ? words.last! : ""
         let given = words.count > 1 ? words.dropLast().joined(separator: " ") : c.name
-        lines.append("N:\(escape(family));\(escape(given));;;")
+        lines.append(keeping["N"] ?? "N:\(escape(family));\(escape(given));;;")
         // A TYPE only where the kind is known; PREF=1 marks the preferred one of several.
         for (i, e) in c.emails.enumerated() {
             lines.append("EMAIL" + params(e.type, preferred: i == 0 && c.emails.count > 1) + ":" + escape(e.value))
@@ -603,7 +635,7 @@ public enum VCard {
         for f in ContactFields.all {
             guard let v = f.get(c), !v.isBlank else { continue }
             switch (f.vcardProperty, v) {
-            case ("ORG"?, .text(let s)): lines.append("ORG:" + escape(s))
+            case ("ORG"?, .text(let s)): lines.append(keeping["ORG"] ?? "ORG:" + escape(s))
             case ("TITLE"?, .text(let s)): lines.append("TITLE:" + escape(s))
             case ("UID"?, .text(let s)): lines.append("UID:" + escape(s))
             case (let property?, .date(let d)): lines.append(property + ":" + ImportantDate.vcard(d))

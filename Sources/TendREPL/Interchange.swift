@@ -336,7 +336,7 @@ struct Exporter {
         case "csv":
             text = Renderer(format: .csv).render(Table(columns: Exporter.csvFields, rows: people.map(Exporter.csvRow))) + "\n"
         case "vcard":
-            text = people.map(VCard.write).joined()
+            text = people.map { VCard.write($0) }.joined()
         case "ics":
             let items = table.rows.compactMap { row -> CalendarWriter.Item? in
                 let cell = Dictionary(uniqueKeysWithValues: zip(table.columns, row))

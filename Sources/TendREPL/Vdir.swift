@@ -207,9 +207,12 @@ extension Vdir {
     /// The contact's card with the properties of its old card that Tend has no field for: those
     /// Tend leaves out on import (a photo, a key, a program's own X- properties) and those it
     /// keeps as a line of the notes (a URL, a nickname) while that line is still in the notes —
-    /// the line is then not repeated in NOTE.
+    /// the line is then not repeated in NOTE. Its N and ORG are kept while Tend's name and
+    /// company are the ones they give (`VCard.nameLines`).
     static func card(_ c: Contact, keeping old: [UInt8]) -> String {
-        let (kept, noteLines) = VCard.foreignProperties(old, notes: c.notes)
+        var (kept, noteLines) = VCard.foreignProperties(old, notes: c.notes)
+        let (names, nameNotes) = VCard.nameLines(old, of: c)
+        noteLines += nameNotes
         var c = c
         if !noteLines.isEmpty {
             var lines = (c.notes ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -217,7 +220,7 @@ extension Vdir {
             let rest = lines.joined(separator: "\n")
             c.notes = rest.trimmed.isEmpty ? nil : rest
         }
-        let card = VCard.write(c)
+        let card = VCard.write(c, keeping: names)
         guard !kept.isEmpty else { return card }
         let end = "END:VCARD\r\n"
         return String(card.dropLast(end.count)) + kept.map { VCard.fold($0) + "\r\n" }.joined() + end

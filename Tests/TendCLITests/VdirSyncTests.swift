@@ -74,4 +74,33 @@ import Testing
         #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
         #expect(try VdirSyncTests.ana(dir, "phones, birthday, title") == "phones,birthday,title\n'+1 555 0100,,Chair\n")
     }
+
+    /// A phone-made card's N (prefix, middle name, suffix) and ORG (with its department) are
+    /// written back as they were while Tend's name and company are theirs: the phone shows the
+    /// same name and company after an export. A name changed in Tend writes a new N.
+    @Test func exportKeepsThePhonesNameAndCompany() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let file = book.appendingPathComponent("jd-1.vcf")
+        try "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:jd-1\r\nFN:Dr. John Q. Doe Jr.\r\nN:Doe;John;Q.;Dr.;Jr.\r\nORG:Acme;Sales\r\nEND:VCARD\r\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "set contacts phone: \"+1 555 0100\""], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).stdout.hasPrefix("Exported 1 contact to book: 0 new, 1 updated"))
+        var text = try String(contentsOf: file, encoding: .utf8)
+        for line in ["N:Doe;John;Q.;Dr.;Jr.", "ORG:Acme;Sales", "FN:Dr. John Q. Doe Jr.", "TEL;VALUE=text:+1 555 0100"] {
+            #expect(text.contains(line + "\r\n"), "\(line)\n\(text)")
+        }
+        #expect(!text.contains("department"), "\(text)")
+        // Read back, it is the same person with nothing new; the next export leaves it.
+        let again = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(again.stdout == "Imported from book: 0 added, 1 merged, 0 skipped.\n", "\(again.stdout)")
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).stdout.hasPrefix("Exported 1 contact to book: 0 new, 0 updated, 1 unchanged."))
+        // Tend's own name and company are written when they change.
+        #expect(try CLI.run(["-e", "set contacts name: \"John Doe\", company: \"Beta\""], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains("N:Doe;John;;;\r\n") && text.contains("ORG:Beta\r\n"), "\(text)")
+    }
 }
