@@ -103,4 +103,33 @@ import Testing
         text = try String(contentsOf: file, encoding: .utf8)
         #expect(text.contains("N:Doe;John;;;\r\n") && text.contains("ORG:Beta\r\n"), "\(text)")
     }
+
+    /// A file with several cards (some programs write that), one of them without a UID, and a
+    /// file whose card has none: each card is one person on every sync, and an export writes
+    /// each card in its place (no second file per person, which a server would take as a
+    /// second person).
+    @Test func severalCardsInAFileAreEachOnePerson() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        func card(_ fields: String) -> String { "BEGIN:VCARD\r\nVERSION:3.0\r\n\(fields)END:VCARD\r\n" }
+        try (card("UID:a-1\r\nFN:Ann One\r\n") + card("UID:b-2\r\nFN:Bob Two\r\n") + card("FN:Cy Three\r\nEMAIL:cy@x.example\r\n"))
+            .write(to: book.appendingPathComponent("all.vcf"), atomically: true, encoding: .utf8)
+        try card("FN:Di Four\r\n").write(to: book.appendingPathComponent("di.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).stdout.hasPrefix("Imported from book: 4 added, 0 merged, 0 skipped."))
+        #expect(try CLI.run(["-e", "set contacts where name == \"Bob Two\" title: \"Chair\""], in: dir).status == 0)
+        for _ in 0..<2 {
+            #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+            let i = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+            #expect(i.stdout == "Imported from book: 0 added, 4 merged, 0 skipped.\n", "\(i.stdout)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: book.path).sorted() == ["all.vcf", "di.vcf"])
+        let all = try String(contentsOf: book.appendingPathComponent("all.vcf"), encoding: .utf8)
+        #expect(all.components(separatedBy: "BEGIN:VCARD").count == 4 && all.contains("TITLE:Chair\r\n"), "\(all)")
+        let people = try CLI.run(["--format", "csv", "-e", "contacts sort by name show name, title, uid"], in: dir).stdout
+        #expect(people == "name,title,uid\nAnn One,,a-1\nBob Two,Chair,b-2\nCy Three,,all-3\nDi Four,,di\n", "\(people)")
+        // A card changed in the file of several is read by its UID.
+        try all.replacingOccurrences(of: "FN:Ann One", with: "FN:Ann Uno").write(to: book.appendingPathComponent("all.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).stdout.contains("@ann-one name: Ann One → Ann Uno"))
+    }
 }
