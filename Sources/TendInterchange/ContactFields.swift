@@ -229,7 +229,7 @@ public enum ContactListText {
         for item in split(text, on: ";") where !item.trimmed.isEmpty {
             let parts = split(item, on: "|")
             if parts.count == 2, !parts[0].trimmed.isEmpty, let d = ImportantDate.parse(parts[1]) {
-                dates.append(NamedDate(parts[0].trimmed, d))
+                dates.append(NamedDate(NamedDate.oneLine(parts[0]), d))
             } else {
                 rest.append(item.trimmed)
             }

@@ -304,7 +304,7 @@ public enum VCard {
 
     /// An Apple label read as a word: `_$!<HomePage>!$_` → `homepage`; a label of the user's own is kept.
     static func labelText(_ label: String) -> String {
-        let t = label.trimmed
+        let t = NamedDate.oneLine(label)
         if t.hasPrefix("_$!<") && t.hasSuffix(">!$_") { return String(t.dropFirst(4).dropLast(4)).lowercased() }
         return t
     }

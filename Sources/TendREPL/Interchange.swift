@@ -251,7 +251,7 @@ extension JSONImport {
                 throw ImportError(origin, field: "dates", "an item is {\"label\": …, \"date\": …}")
             }
             guard let d = ImportantDate.parse(text) else { throw ImportError(origin, field: "dates", "\(text.debugDescription) is not a date") }
-            return NamedDate(label, d)
+            return NamedDate(NamedDate.oneLine(label), d)
         }
     }
 

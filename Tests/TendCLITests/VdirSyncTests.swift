@@ -156,4 +156,28 @@ import Testing
         #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
         #expect(try CLI.run(["-e", "len(@wide-dates.dates)"], in: dir).stdout == "20000\n")
     }
+
+    /// A label is one line: an Apple label with a line break (a URL's, a date's) is read as one
+    /// line, so the URL stays a URL on the written card instead of becoming a NOTE the phone
+    /// shows; a label with a line break set in Tend is refused where it is written.
+    @Test func labelsAreOneLine() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let file = book.appendingPathComponent("u-1.vcf")
+        try """
+        BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-1\r\nFN:Url Lab\r\nitem1.URL:http://x.example\r\nitem1.X-ABLabel:two\\nlines\r
+        item2.X-ABDATE:2020-01-01\r\nitem2.X-ABLabel:kid\\n\\nname\r\nEND:VCARD\r\n
+        """.write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "contacts show notes"], in: dir).stdout.contains("url (two lines): http://x.example"))
+        let dump = try CLI.run(["dump"], in: dir).stdout
+        #expect(dump.contains("dates: [{label: \"kid name\", date: 2020-01-01}]"), "\(dump)")
+        #expect(try CLI.run(["-e", "set contacts title: \"T\""], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let card = try String(contentsOf: file, encoding: .utf8)
+        #expect(card.contains("item1.URL:http://x.example\r\n") && !card.contains("NOTE"), "\(card)")
+        let refused = try CLI.run(["-e", "set contacts dates: [{label: \"a\\nb\", date: 2020-01-01}]"], in: dir)
+        #expect(refused.status != 0 && refused.stderr.contains("dates: a label is one line of text"), "\(refused.stderr)")
+    }
 }

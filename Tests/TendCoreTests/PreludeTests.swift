@@ -90,6 +90,28 @@ import Testing
         #expect(try h.column("agenda show message") == ["Bo's birthday is on 2026-11-25, in 2 days: send a personal note"])
     }
 
+    /// The agenda's messages say "1 day" and "1 referral", and a birthday today is "today"
+    /// ("in 1 days", "in 0 days", "1 referral(s)" before).
+    @Test func messagesCountInWords() throws {
+        let h = Harness()
+        try h.run(
+            """
+            add "Ana" created: 2026-11-01, birthday: --11-24
+            add "Bo" created: 2026-11-01, birthday: 1988-11-23
+            add "Cy" created: 2026-11-01, cadence: 2w
+            add "Di" created: 2026-11-01
+            log call with @ana, @bo, @di on 2026-11-01
+            log call with @cy on 2026-11-08
+            refer "Dee" to @di
+            """)
+        #expect(
+            try h.column("agenda where rule != \"complete GAINS\" sort by contact show message") == [
+                "Ana's birthday is on 2026-11-24, in 1 day: send a personal note",
+                "Bo's birthday is on 2026-11-23, today: send a personal note", "Touch base with Cy: 1 day past a 2w cadence",
+                "You sent Di 1 referral and got none back: share what a good referral for you looks like",
+            ])
+    }
+
     @Test func priorityWeightsCanBeRedefined() throws {
         let h = Harness()
         try h.run(
