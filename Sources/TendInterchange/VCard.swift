@@ -314,6 +314,8 @@ public enum VCard {
         var labels: [String: String] = [:]
         for p in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = labelText(unescape(p.value)) } }
         let hasAddress = props.contains { $0.name == "ADR" }
+        // Known before the dates are read: a card Tend wrote says a date's year 1604 is real.
+        c.handle = props.first { $0.name == "X-TEND-HANDLE" }.map { unescape($0.value).trimmed }
         for p in props {
             if p.isBinary { continue }
             if p.guessed && (!ignored.contains(p.name) || p.name == "FN" || p.name == "N") {
@@ -376,11 +378,11 @@ public enum VCard {
         case "BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-MS-ANNIVERSARY", "X-KADDRESSBOOK-X-ANNIVERSARY":
             let field = p.name == "BDAY" ? "birthday" : "anniversary"
             // A date Tend cannot read ("circa 1950", a year alone) is kept as a note.
-            guard let d = ImportantDate.parse(v) else { return note(p, v, label: label, into: &c) }
+            guard let d = date(p, v, tendCard: c.handle != nil) else { return note(p, v, label: label, into: &c) }
             if c.fields[field] == nil { c.fields[field] = .date(d) }
         case "X-ABDATE":
             // Apple's other dates, each labelled: its anniversary, or a date of the user's own.
-            guard let d = ImportantDate.parse(v) else { return note(p, v, label: label, into: &c) }
+            guard let d = date(p, v, tendCard: c.handle != nil) else { return note(p, v, label: label, into: &c) }
             if label?.lowercased() == "anniversary" && c.fields["anniversary"] == nil {
                 c.fields["anniversary"] = .date(d)
             } else {
@@ -423,6 +425,17 @@ public enum VCard {
             }
         default: note(p, v, label: label, into: &c)
         }
+    }
+
+    /// An important date; one in the year Apple's `X-APPLE-OMIT-YEAR` names is one without a
+    /// year, and so is one in Apple's year 1604 without that parameter (older Apple cards),
+    /// except on a card Tend wrote: Tend writes a date without a year as one, so its 1604 is a
+    /// real year.
+    static func date(_ p: Property, _ v: String, tendCard: Bool) -> Day? {
+        guard let d = ImportantDate.parse(v), !d.isYearless else { return ImportantDate.parse(v) }
+        let omit = p.param("X-APPLE-OMIT-YEAR").first.flatMap { Int($0.trimmed) }
+        guard d.year == omit || (omit == nil && d.year == Day.appleYearlessYear && !tendCard) else { return d }
+        return Day(month: d.month, day: d.parts.day)
     }
 
     /// A property with no field of its own, as a note under its label or a word for it: `url: …`.
@@ -652,8 +665,8 @@ public enum VCard {
     /// Apple's year 1604, said with `X-APPLE-OMIT-YEAR`.
     static func namedDates(_ dates: [NamedDate]) -> [String] {
         dates.enumerated().flatMap { i, d in
-            let omit = d.date.isYearless ? ";X-APPLE-OMIT-YEAR=\(Day.yearlessYear)" : ""
-            let iso = d.date.isYearless ? "\(Day.yearlessYear)" + d.date.description.dropFirst(1) : d.date.description
+            let omit = d.date.isYearless ? ";X-APPLE-OMIT-YEAR=\(Day.appleYearlessYear)" : ""
+            let iso = d.date.isYearless ? "\(Day.appleYearlessYear)" + d.date.description.dropFirst(1) : d.date.description
             return ["tend\(i + 1).X-ABDATE\(omit):\(iso)", "tend\(i + 1).X-ABLabel:" + escape(d.label)]
         }
     }

@@ -180,4 +180,20 @@ import Testing
         let refused = try CLI.run(["-e", "set contacts dates: [{label: \"a\\nb\", date: 2020-01-01}]"], in: dir)
         #expect(refused.status != 0 && refused.stderr.contains("dates: a label is one line of text"), "\(refused.stderr)")
     }
+
+    /// `--today` and TEND_TODAY need a date with its year; a real date in 1604 keeps its year
+    /// through a card (Apple's 1604 without a year is still read as none).
+    @Test func todayNeedsAYearAnd1604KeepsIt() throws {
+        let dir = CLI.tempDir()
+        for r in [try CLI.run(["--today=--04-12", "-e", "today"], in: dir), try CLI.run(["-e", "today"], in: dir, env: ["TEND_TODAY": "--04-12"])] {
+            #expect(r.status != 0 && r.stderr.contains("today must be a date with its year (YYYY-MM-DD), and --04-12 has none"), "\(r.stderr)")
+        }
+        #expect(try CLI.run(["-e", "add \"Old Timer\" birthday: 1604-02-29, dates: [{label: \"day\", date: 1604-03-01}]"], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let other = CLI.tempDir()
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("book"), to: other.appendingPathComponent("book"))
+        #expect(try CLI.run(["import", "vdir", "book"], in: other).status == 0)
+        let rows = try CLI.run(["--format", "csv", "-e", "contacts show birthday, dates"], in: other).stdout
+        #expect(rows == "birthday,dates\n1604-02-29,1604-03-01\n", "\(rows)")
+    }
 }

@@ -46,7 +46,7 @@ extension Interpreter {
                 if case .pair(let n, let e, _) = o {
                     let v = try eval(e, ctx)
                     if n == "handle" { c.handle = try validHandle(v, e.range) }
-                    if n == "created", case .date(let d) = v { c.created = d }
+                    if n == "created", case .date(let d) = v { c.created = try fullDate(d, e) }
                 }
             }
             if let existing = try model.contactID(handle: c.handle) {
@@ -540,7 +540,7 @@ extension Interpreter {
     func date(_ e: Expr?, _ ctx: Ctx) throws -> Day {
         guard let e else { return today }
         guard case .date(let d) = try eval(e, ctx) else { throw fail("expected a date", e.range) }
-        return d
+        return try fullDate(d, e)
     }
 
     func ids(_ people: [Person]) throws -> [Int64] {
@@ -658,7 +658,7 @@ extension Interpreter {
                 func day() throws -> Day? {
                     switch v {
                     case .null: return nil
-                    case .date(let d): return d
+                    case .date(let d): return try fullDate(d, e)
                     default: throw fail("\(n): takes a date, not \(v.typeName)", e.range)
                     }
                 }

@@ -34,7 +34,7 @@ public struct Contact: Sendable, Equatable {
     public var notes: String?
     public var created: Day
     public var snoozedUntil: Day?
-    /// Important dates; a date without a year is kept in `Day.yearlessYear`.
+    /// Important dates; a date may have no year (`Day.isYearless`).
     public var birthday: Day?
     public var anniversary: Day?
     /// Further important dates, each with its label ("kids' birthday"), in the order given.
