@@ -195,6 +195,12 @@ public enum Merge {
                 continue
             }
             if stored == v { continue }
+            if f.name == "uid" {
+                // The stored UID names the contact's card in a vdir: a record matched by another
+                // key keeps it, even with update (taking the file's would orphan that card).
+                changes.append(FieldChange(handle: c.handle, field: "uid", stored: stored.description, file: v.description, applied: false))
+                continue
+            }
             if case .list(let items) = v, case .list(let have) = stored, !update {
                 // Adding a list's items loses nothing.
                 f.set(&c, .list(have + items.filter { !have.contains($0) }))

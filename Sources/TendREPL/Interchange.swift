@@ -79,14 +79,18 @@ struct Importer {
             ]
             for e in errors { lines.append("  skipped \(e)") }
             for n in notes { lines.append("  \(n)") }
-            if !changes.isEmpty {
-                let n = changes.count
+            // Taken from the file (with update), then kept (without it, or a UID, which update keeps).
+            for applied in [true, false] {
+                let these = changes.filter { $0.applied == applied }
+                guard !these.isEmpty else { continue }
+                let n = these.count
                 lines.append(
-                    update
+                    applied
                         ? "  \(n) field\(n == 1 ? "" : "s") \(dryRun ? "would be" : n == 1 ? "was" : "were") updated from the file:"
-                        : "  \(n) conflict\(n == 1 ? "" : "s"): the database's value\(n == 1 ? " was" : "s were") kept (import … update takes the file's):"
+                        : "  \(n) conflict\(n == 1 ? "" : "s"): the database's value\(n == 1 ? " was" : "s were") kept"
+                            + (update ? ":" : " (import … update takes the file's):")
                 )
-                for c in changes.prefix(Report.maxChangeLines) { lines.append("    \(c)") }
+                for c in these.prefix(Report.maxChangeLines) { lines.append("    \(c)") }
                 if n > Report.maxChangeLines { lines.append("    … and \(n - Report.maxChangeLines) more") }
             }
             return lines.joined(separator: "\n")

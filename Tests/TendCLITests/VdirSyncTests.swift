@@ -196,4 +196,21 @@ import Testing
         let rows = try CLI.run(["--format", "csv", "-e", "contacts show birthday, dates"], in: other).stdout
         #expect(rows == "birthday,dates\n1604-02-29,1604-03-01\n", "\(rows)")
     }
+
+    /// A card matched by e-mail to a contact with another UID does not take its UID away, even
+    /// with --update: that UID names the contact's own card, which would be orphaned (and read
+    /// as someone new on the next sync). The report says so as a conflict, not an update.
+    @Test func aStoredUIDIsKept() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        #expect(try CLI.run(["-e", "add \"Di Four\" email: \"di@x.example\", uid: \"u-1\""], in: dir).status == 0)
+        try "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:other\r\nFN:Di Four\r\nEMAIL:di@x.example\r\nTITLE:Boss\r\nEND:VCARD\r\n"
+            .write(to: book.appendingPathComponent("other.vcf"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(
+            r.stdout == "Imported from book: 0 added, 1 merged, 0 skipped.\n  1 conflict: the database's value was kept:\n    @di-four uid: kept u-1, file has other\n",
+            "\(r.stdout)")
+        #expect(try CLI.run(["--format", "csv", "-e", "contacts show uid, title"], in: dir).stdout == "uid,title\nu-1,Boss\n")
+    }
 }
