@@ -21,13 +21,14 @@ public enum CalendarWriter {
     }
 
     /// An agenda item's UID: the same item (contact and rule) has the same one in every export,
-    /// so that a calendar app updates its to-do instead of adding another. The handle (which
-    /// never changes) and the rule's name in words keep it readable; the hash of the exact name
-    /// keeps rules whose names read alike ("Call!" and "call") apart.
-    public static func uid(handle: String, rule: String) -> String {
+    /// so that a calendar app updates its to-do instead of adding another. The contact's id
+    /// (which a new handle or name leaves as it is) and the rule's name in words keep it
+    /// readable; the hash of the exact name keeps rules whose names read alike ("Call!" and
+    /// "call") apart.
+    public static func uid(contact: Int64, rule: String) -> String {
         var hash = StableHash()
         hash.add(rule.utf8)
-        return "\(handle).\(slug(rule))-\(hash.hex)@tend"
+        return "contact-\(contact).\(slug(rule))-\(hash.hex)@tend"
     }
 
     public static func ics(_ items: [Item], stamp: Day) -> String {

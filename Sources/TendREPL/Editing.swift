@@ -10,14 +10,98 @@ extension Session {
     /// as git does, so that `EDITOR="code --wait"` works.
     static var editor: String { environmentSetting("VISUAL") ?? environmentSetting("EDITOR") ?? "vi" }
 
-    public func edit(_ lines: [String], about: String) throws -> [Statement]? {
+    /// Runs `edit @x` (alone in its program, see `editAlone`): the target is read, and every
+    /// transaction ended, before the editor opens, so another process (or the user's other
+    /// REPL) writes freely while the user edits; what changed is applied in one short write
+    /// transaction, after checking that the target is as it was when the editor opened. A
+    /// target another process changed meanwhile is not overwritten: the edit is refused with
+    /// what changed, and the edited file is kept for the user.
+    func runEdit(_ s: Statement, _ target: Statement.Target, _ program: CheckedProgram) -> ExitStatus {
+        let original: (lines: [String], about: String)
+        do {
+            try store.begin(immediate: false)
+            defer { store.rollback() }
+            noticeOtherWriters()
+            original = try interpreter.editText(target, s)
+        } catch {
+            return failed(error)
+        }
+        // The target as the editor opened on it, or another process changed it meanwhile.
+        func unchanged() throws {
+            noticeOtherWriters()
+            // Removed or renamed meanwhile, it is no longer there to edit.
+            let now = try? interpreter.editText(target, s)
+            guard let now, now.lines == original.lines else {
+                let diff =
+                    now.map { EditText.changes(from: original.lines, to: $0.lines).diff } ?? [
+                        "(it is no longer there: removed, or given a new handle)"
+                    ]
+                throw EditFile.Conflict(about: original.about, diff: diff)
+            }
+        }
+        do {
+            let applied = try edit(original.lines, about: original.about, unchanged: unchanged) { statements in
+                try store.begin(immediate: true)
+                try unchanged()
+                for statement in statements { _ = try execute(statement) }
+                try store.commit(label: journalLabel(program.mutations))
+            }
+            if !applied { show(.text("Nothing changed: the file was left as it was.")) }
+            return .success
+        } catch let d as Diagnostic where d.kind != .runtime {
+            store.rollback()
+            report([d])
+            return .invalid
+        } catch {
+            store.rollback()
+            return failed(error)
+        }
+    }
+
+    /// Ends an edit that failed: what was read is read again (definitions an added line made
+    /// were rolled back with the rest), and the error is shown and kept.
+    func failed(_ error: Error) -> ExitStatus {
+        interpreter.invalidate()
+        try? loadDefinitions()
+        reportFailure(error)
+        return .failed
+    }
+
+    /// `edit` runs on its own: it opens an editor, and applies what changed in a transaction
+    /// of its own once the editor closes, which the other statements of a run cannot share.
+    static func editAlone(_ statements: [Statement]) -> [Diagnostic] {
+        guard statements.count > 1, let edit = statements.first(where: { if case .edit = $0.kind { true } else { false } }) else {
+            return []
+        }
+        return [
+            Diagnostic(
+                .type, "edit opens an editor and applies what changed on its own, so it runs alone: run it apart from other statements",
+                at: edit.range, in: edit.source)
+        ]
+    }
+
+    /// Opens the editor on these statements and, once the user has saved a file that checks,
+    /// shows what changed and gives the statements to `apply`; false when the file was left as
+    /// it was, or emptied. A check error is located in the edited file (its path, line and
+    /// column), as a script's is. `unchanged` throws a `Conflict` when the target was changed
+    /// meanwhile (checked before the file is, and by `apply`): the file is then kept.
+    public func edit(
+        _ lines: [String], about: String, unchanged: () throws -> Void, apply: ([Statement]) throws -> Void
+    ) throws -> Bool {
         let header = [
             "# Editing \(about): one statement per line. Change a line to change its field, delete it to clear",
             "# the field, add lines to add (set @x +tag, log call with @x). Save and close the editor to apply;",
             "# a file left as it was, or emptied, changes nothing.",
         ]
         let file = try EditFile(text: (header + lines).joined(separator: "\n") + "\n")
-        defer { file.remove() }
+        var keep = false
+        defer { if !keep { file.remove() } }
+        func keptOnConflict(_ body: () throws -> Void) throws {
+            do { try body() } catch let conflict as EditFile.Conflict {
+                keep = true
+                throw conflict.kept(in: file.path)
+            }
+        }
         var problems: [String] = []
         var refused: String?
         while true {
@@ -27,29 +111,39 @@ extension Session {
                 .joined(separator: "\n")
             // Closed again without a change after an error: the edit is given up, as crontab -e does
             // when the user declines to retry (reopening it again would never end).
-            if body == refused { throw errorsOf(body, about: about)[0] }
+            if body == refused { throw errorsOf(body, in: file.path, about: about)[0] }
             let (diff, changes) = EditText.changes(from: lines, to: EditText.statements(in: body))
-            if changes.isEmpty && diff.isEmpty { return nil }
-            if EditText.statements(in: body).isEmpty { return nil }
+            if changes.isEmpty && diff.isEmpty { return false }
+            if EditText.statements(in: body).isEmpty { return false }
+            try keptOnConflict(unchanged)
             // The whole file is checked, so that errors point at its lines; then what changed.
-            let errors = errorsOf(body, about: about, changes: changes)
+            let errors = errorsOf(body, in: file.path, about: about, changes: changes)
             guard !errors.isEmpty else {
                 show(.text((["Changes to \(about):"] + diff).joined(separator: "\n")))
-                return Parser.parse(Source(name: "<edit \(about)>", text: changes.joined(separator: "\n"))).statements
+                try keptOnConflict { try apply(Parser.parse(Source(name: "<edit \(about)>", text: changes.joined(separator: "\n"))).statements) }
+                return true
             }
             guard isatty(STDIN_FILENO) == 1 else { throw errors[0] }
             refused = body
-            let formatter = DiagnosticFormatter(color: false)
-            problems = errors.flatMap { formatter.format($0).split(separator: "\n").map { "# " + $0 } } + ["#"]
+            // The errors go on top, as comments, located in the file as it is reopened: checked
+            // again below as many comment lines as they take.
+            let above = comments(errors).count
+            problems = comments(errorsOf(String(repeating: "#\n", count: above) + body, in: file.path, about: about, changes: changes))
             try file.write((problems + [body]).joined(separator: "\n"))
         }
     }
 
+    /// Errors as the comment lines an edited file is reopened with.
+    func comments(_ errors: [Diagnostic]) -> [String] {
+        let formatter = DiagnosticFormatter(color: false)
+        return errors.flatMap { formatter.format($0).split(separator: "\n").map { "# " + $0 } } + ["#"]
+    }
+
     /// An edited file's problems: the whole file's, so that errors point at its lines, then
     /// those of the statements its changes run.
-    func errorsOf(_ body: String, about: String, changes: [String]? = nil) -> [Diagnostic] {
+    func errorsOf(_ body: String, in path: String, about: String, changes: [String]? = nil) -> [Diagnostic] {
         let changes = changes ?? EditText.changes(from: [], to: EditText.statements(in: body)).statements
-        return checkEdit(Source(name: "<edit>", text: body)) + checkEdit(Source(name: "<edit \(about)>", text: changes.joined(separator: "\n")))
+        return checkEdit(Source(name: path, text: body)) + checkEdit(Source(name: "<edit \(about)>", text: changes.joined(separator: "\n")))
     }
 
     /// A file's problems: what does not parse, then what does not check; `edit` and `undo` do
@@ -90,6 +184,18 @@ struct EditFile {
     struct Failure: Error, CustomStringConvertible {
         var description: String
         init(_ description: String) { self.description = description }
+    }
+
+    /// The target of an edit was changed by another process while the editor was open.
+    struct Conflict: Error, CustomStringConvertible {
+        var about: String
+        var diff: [String]
+        var keptIn: String?
+        func kept(in path: String) -> Conflict { Conflict(about: about, diff: diff, keptIn: path) }
+        var description: String {
+            (["\(about) was changed by another process while you edited it; nothing was changed. What changed:"] + diff
+                + (keptIn.map { ["your edit is kept in \($0)"] } ?? [])).joined(separator: "\n")
+        }
     }
 
     init(text: String) throws {

@@ -348,7 +348,7 @@ struct Exporter {
                 let priority = cell["priority"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
                 let rule = cell["rule"].map(plainText) ?? ""
                 return CalendarWriter.Item(
-                    uid: CalendarWriter.uid(handle: c.handle, rule: rule), summary: cell["message"].map(plainText) ?? rule,
+                    uid: CalendarWriter.uid(contact: c.id, rule: rule), summary: cell["message"].map(plainText) ?? rule,
                     description: "\(c.name) (@\(c.handle)): rule \"\(rule)\"", due: session.today,
                     // iCalendar: 1 is the highest priority, 9 the lowest.
                     priority: max(1, min(9, 10 - priority)), category: rule)

@@ -53,8 +53,9 @@ public struct Renderer {
         }
     }
 
-    func json(_ v: Value, _ t: Table?) -> String {
+    func json(_ v: Value, _ t: Table?, days: Bool = false) -> String {
         switch v {
+        case .duration(let d) where days && d.months == 0: return "\(d.days)"
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
         case .number(let n): return n.tendText
@@ -135,7 +136,9 @@ public struct Renderer {
         case .json:
             return "["
                 + t.rows.map { row in
-                    "{" + zip(t.columns, row).map { "\(jsonStringLiteral($0)):\(json($1, t))" }.joined(separator: ",") + "}"
+                    "{"
+                        + zip(t.columns, row).map { "\(jsonStringLiteral($0)):\(json($1, t, days: t.dayColumns.contains($0)))" }.joined(
+                            separator: ",") + "}"
                 }.joined(separator: ",") + "]"
         case .csv, .tsv:
             let tsv = format == .tsv

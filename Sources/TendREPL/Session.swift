@@ -384,7 +384,7 @@ public final class Session: InterpreterHost {
             checker = Checker(definitions: interpreter.definitions)
             checker.check(statements)
         }
-        var diags = checker.diagnostics + unknownHandles(statements) + Session.undoMixed(checker.mutations)
+        var diags = checker.diagnostics + unknownHandles(statements) + Session.undoMixed(checker.mutations) + Session.editAlone(statements)
         if readOnly || readOnlyFile != nil {
             let why = readOnly ? "which --read-only does not allow" : "and \(readOnlyFile!) is read-only"
             for s in checker.mutations where Session.changesData(s) {
@@ -482,6 +482,9 @@ public final class Session: InterpreterHost {
             interpreter.readOnly = false
             refusesFiles = false
         }
+        if program.statements.count == 1, case .edit(let target) = program.statements[0].kind, !readOnly {
+            return runEdit(program.statements[0], target, program)
+        }
         var definitionsBefore = interpreter.definitionsIfLoaded
         let mutations = program.mutations
         func restoreDefinitions() {
@@ -516,12 +519,7 @@ public final class Session: InterpreterHost {
             store.rollback()
             interpreter.invalidate()
             restoreDefinitions()
-            if let d = error as? Diagnostic {
-                console.err(diagnostics.format(d))
-                errors.append(ErrorResult(message: d.message, location: Session.location(d)))
-            } else {
-                fail("error: \(Session.describe(error))")
-            }
+            reportFailure(error)
             return .failed
         }
         if readOnly { interpreter.invalidate() }
@@ -545,6 +543,16 @@ public final class Session: InterpreterHost {
         guard let source = d.source else { return "" }
         let (line, col) = source.location(of: d.range.start)
         return "\(source.name):\(line):\(col)"
+    }
+
+    /// Shows the error a run ended with (located, when it is a diagnostic) and keeps it for the report.
+    func reportFailure(_ error: Error) {
+        if let d = error as? Diagnostic {
+            console.err(diagnostics.format(d))
+            errors.append(ErrorResult(message: d.message, location: Session.location(d)))
+        } else {
+            fail("error: \(Session.describe(error))")
+        }
     }
 
     /// Prints an error that ended a run and keeps it for the report.

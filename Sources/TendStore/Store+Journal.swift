@@ -16,12 +16,15 @@ import TendCore
 /// checking that every row is still as the change left it: Tend's own later changes would
 /// have been undone first, so a difference means a write outside Tend, and the undo is refused.
 /// The journal is no data: `dump` leaves it out, and it keeps the last `journalKeep` changes
-/// of the last `journalDays` days.
+/// of the last `journalDays` days, and the last `journalRecent` changes whatever their age.
 extension Store {
     /// Changes kept: enough for any morning's mistakes, small beside the data.
     public static let journalKeep = 1000
     /// Days a change is kept: a quarter, after which nobody remembers what it undoes.
     public static let journalDays = 90
+    /// Changes kept whatever their age: the age bound counts from the run's today, and a run
+    /// with a far later `--today` (a what-if) must not wipe the recent history.
+    public static let journalRecent = 100
 
     /// Tables that are not data, and so are not journalled: the journal's own, the numbers the
     /// agenda page showed last, and SQLite's and GRDB's bookkeeping.
@@ -163,11 +166,12 @@ extension Store {
             sql: "INSERT INTO journal (id, day, at, source, statement) VALUES (?, ?, ?, ?, ?)",
             arguments: [next, label.day.description, label.at.isEmpty ? label.day.description : label.at, label.source, label.statement])
         // Only ever the oldest changes go, in order: a change dated earlier than one kept (a run
-        // with an earlier --today) stays, so that no hole is left for undo to stumble on.
+        // with an earlier --today) stays, so that no hole is left for undo to stumble on; and
+        // the newest `journalRecent` stay whatever their age (a run with a later --today).
         let oldest = label.day.adding(days: -Store.journalDays).description
         try db.execute(
-            sql: "DELETE FROM journal WHERE id <= ? OR id < (SELECT min(id) FROM journal WHERE day >= ?)",
-            arguments: [next - Int64(Store.journalKeep), oldest])
+            sql: "DELETE FROM journal WHERE id <= ? OR (id <= ? AND id < (SELECT min(id) FROM journal WHERE day >= ?))",
+            arguments: [next - Int64(Store.journalKeep), next - Int64(Store.journalRecent), oldest])
     }
 
     /// The changes, newest first.

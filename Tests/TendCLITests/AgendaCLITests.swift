@@ -28,6 +28,43 @@ import Testing
         return r.stdout.split(separator: "\n").map(String.init)
     }
 
+    /// The page's JSON has the documented types: `rules` an array of the rules' names (it was
+    /// one string joined with commas) and `overdue` a number of days or null (it was "8d");
+    /// by item, `rule` is one name. The table shows them as before.
+    @Test func agendaJSONHasRuleListsAndOverdueDays() throws {
+        let dir = try Self.start()
+        #expect(try CLI.run(["set", "@ann-arbor", "cadence:", "2w"], in: dir).status == 0)
+        func lines(_ args: [String]) throws -> [[String: Any]] {
+            let r = try CLI.run(["--format", "json"] + args, in: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]], "\(r.stdout)")
+        }
+        let page = try lines(["agenda"])
+        #expect(page.count == 3)
+        #expect(page[0]["rules"] as? [String] == ["call", "stay in touch", "mail"], "\(page[0])")
+        #expect(page[0]["overdue"] as? Int == 8, "\(page[0])")
+        #expect(page[2]["rules"] as? [String] == ["mail"], "\(page[2])")
+        #expect(page.allSatisfy { $0["overdue"] is NSNull || $0["overdue"] is NSNumber }, "\(page)")
+        let byItem = try lines(["agenda", "by", "item"])
+        #expect(byItem[0]["rule"] as? String == "call" && byItem[0]["overdue"] as? Int == 8, "\(byItem[0])")
+        let table = try CLI.run(["agenda"], in: dir)
+        #expect(table.stdout.contains("call, mail") && table.stdout.contains("8d"), "\(table.stdout)")
+    }
+
+    /// A what-if run with a far later `--today` forgets no snooze nor dismissal for a while: it
+    /// deleted every one that had ended by its day, unjournalled, and back on today the items
+    /// they hid were on the page again.
+    @Test func aFarLaterTodayForgetsNoSnooze() throws {
+        let dir = try Self.start()
+        #expect(try Self.csv(["agenda"], dir).count == 4)
+        #expect(try CLI.run(["snooze", "1", "2w"], in: dir).status == 0)
+        #expect(try CLI.run(["dismiss", "2", "for", "30d"], in: dir).status == 0)
+        let before = try Self.csv(["agenda"], dir)
+        #expect(before.dropFirst().map { $0.split(separator: ",")[2] } == ["ben-bose"], "\(before)")
+        #expect(try Self.csv(["agenda"], dir, env: ["TEND_TODAY": "2035-01-01"]).count == 4)
+        #expect(try Self.csv(["agenda"], dir) == before)
+    }
+
     /// `tend agenda` keeps its numbers in the database: `tend done 2` in the next command closes
     /// the second line, whatever changed meanwhile; a number the page did not show is an error.
     @Test func numbersStayUntilTheAgendaIsShownAgain() throws {

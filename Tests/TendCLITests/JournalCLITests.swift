@@ -72,16 +72,70 @@ import Testing
     }
 
     /// Without a terminal to edit on again, a file that does not check ends the edit with its
-    /// error, pointing at the line; nothing is changed.
+    /// error, as a check error anywhere does: exit 2, at the edited file's line and column (it
+    /// was exit 3 at "<edit>"), with the line and a caret; nothing is changed.
     @Test func aCheckErrorWithoutATerminalFails() throws {
         let dir = try Self.start()
         let db = dir.appendingPathComponent("tend.db")
         let before = try Data(contentsOf: db)
-        let env = try Self.editor("sed -i 's/cadence: 3mo/cadence: \"often\"/' \"$1\"", in: dir)
+        var env = try Self.editor("echo \"$1\" > path.txt; sed -i 's/cadence: 3mo/cadence: \"often\"/' \"$1\"; cp \"$1\" edited.tend", in: dir)
+        env["TMPDIR"] = dir.path
         let r = try CLI.run(["edit", "@joan-rivera"], in: dir, env: env)
-        #expect(r.status == 3, "\(r.stderr)")
-        #expect(r.stderr.contains("<edit>:") && r.stderr.contains("error:") && r.stderr.contains("cadence: \"often\""), "\(r.stderr)")
+        #expect(r.status == 2, "\(r.stderr)")
+        let path = try String(contentsOf: dir.appendingPathComponent("path.txt"), encoding: .utf8).trimmingCharacters(in: .newlines)
+        let lines = try String(contentsOf: dir.appendingPathComponent("edited.tend"), encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
+        let line = try #require(lines.firstIndex { $0.contains("cadence:") }) + 1
+        let column = try #require(lines[line - 1].range(of: "\"often\"")).lowerBound.utf16Offset(in: lines[line - 1]) + 1
+        #expect(r.stderr.hasPrefix("\(path):\(line):\(column): error:"), "\(r.stderr)")
+        #expect(r.stderr.contains("set @joan-rivera cadence: \"often\"\n") && r.stderr.contains("^"), "\(r.stderr)")
+        #expect(!r.stderr.contains("<edit"), "\(r.stderr)")
         #expect(try Data(contentsOf: db) == before)
+    }
+
+    /// The editor runs with no lock on the database: another process writes while it is open
+    /// (it waited for the edit's write lock, and failed after 10 seconds). The edit then
+    /// applies when its contact is as it was, and is refused, saying what changed, when the
+    /// other process changed the contact meanwhile.
+    @Test func anotherProcessWritesWhileTheEditorIsOpen() throws {
+        let dir = try Self.start()
+        func editWhile(_ other: String) throws -> (CLI.Result, other: String) {
+            var env = try Self.editor(
+                """
+                "$TEND_BIN" -e '\(other)' > other.txt 2>&1; echo "status $?" >> other.txt
+                echo 'set @joan-rivera +vip' >> "$1"
+                """, in: dir)
+            env["TEND_BIN"] = CLI.binary
+            env["TMPDIR"] = dir.path
+            let r = try CLI.run(["edit", "@joan-rivera"], in: dir, env: env)
+            return (r, try String(contentsOf: dir.appendingPathComponent("other.txt"), encoding: .utf8))
+        }
+        let (refused, second) = try editWhile("set @joan-rivera company: \"Joan & Co\", title: \"Owner\"")
+        #expect(second.hasSuffix("status 0\n"), "\(second)")
+        #expect(refused.status == 3, "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("@joan-rivera was changed by another process while you edited it")
+                && refused.stderr.contains("+ set @joan-rivera title: \"Owner\"") && refused.stderr.contains("nothing was changed"),
+            "\(refused.stderr)")
+        #expect(try Self.value("@joan-rivera.company + \" \" + @joan-rivera.title", dir) == "Joan & Co Owner")
+        #expect(try Self.value("@joan-rivera.tags", dir) == "vendor")
+        let (applied, other) = try editWhile("add \"Ann Arbor\"")
+        #expect(other.hasSuffix("status 0\n"), "\(other)")
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(try Self.value("@joan-rivera.tags", dir) == "vendor, vip")
+        #expect(try Self.value("count(contacts)", dir) == "2")
+        // Renamed meanwhile: no longer there to edit, and nothing is written.
+        let (renamed, third) = try editWhile("set @joan-rivera handle: \"joan\"")
+        #expect(third.hasSuffix("status 0\n") && renamed.status == 3, "\(third) \(renamed.stderr)")
+        #expect(renamed.stderr.contains("it is no longer there"), "\(renamed.stderr)")
+        #expect(try Self.value("@joan.tags", dir) == "vendor, vip")
+        // edit runs alone: its change is applied in a transaction of its own.
+        let mixed = try CLI.run(["run", "-"], stdin: "set @joan title: \"Boss\"\nedit @joan\n", in: dir)
+        #expect(mixed.status == 2 && mixed.stderr.contains("so it runs alone"), "\(mixed.stderr)")
+        // The refused edit is kept for the user to apply again.
+        let kept = try #require(refused.stderr.split(separator: "\n").last { $0.contains("your edit is kept in ") })
+        let file = String(kept[kept.range(of: "your edit is kept in ")!.upperBound...])
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains("set @joan-rivera +vip"))
     }
 
     /// A deleted line clears its field for every field an edit writes (birthday, named dates
@@ -165,11 +219,17 @@ import Testing
             try CLI.run(["export", "ics", "-"], in: dir).stdout.split(separator: "\r\n").filter { $0.hasPrefix("UID:") }.map(String.init)
         }
         let first = try uids()
-        #expect(first.contains("UID:joan-rivera.call-\(Self.fnv("Call!"))@tend") && first.contains("UID:joan-rivera.call-\(Self.fnv("call"))@tend"), "\(first)")
+        #expect(
+            first.contains("UID:contact-1.call-\(Self.fnv("Call!"))@tend") && first.contains("UID:contact-1.call-\(Self.fnv("call"))@tend"),
+            "\(first)")
         #expect(Set(first).count == first.count)
         try CLI.run(["add", "Ann Arbor"], in: dir)
         let second = try uids()
         #expect(Set(first).isSubset(of: Set(second)) && second.count > first.count, "\(second)")
+        // A new handle is the same person: the UIDs (made from the handle, so every item came
+        // back in the calendar as a second to-do) do not change.
+        #expect(try CLI.run(["set", "@joan-rivera", "handle:", "joan"], in: dir).status == 0)
+        #expect(try uids() == second)
     }
 
     static func fnv(_ s: String) -> String {

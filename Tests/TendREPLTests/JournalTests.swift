@@ -170,7 +170,7 @@ import Testing
         #expect(try Self.changes(session.store) == 2)
     }
 
-    /// The journal keeps the last 1,000 changes, and none older than 90 days.
+    /// The journal keeps the last 1,000 changes, and none older than 90 days but the last 100.
     @Test func theJournalIsBounded() throws {
         let output = Output()
         let session = try Self.session(output)
@@ -185,8 +185,52 @@ import Testing
         session.today = Self.today.adding(days: Store.journalDays + 1)
         Self.run(session, output, "set @ann-arbor notes: \"past the quarter\"")
         entries = try session.store.history()
-        #expect(entries.map(\.statement) == ["set @ann-arbor notes: \"past the quarter\"", "set @ann-arbor notes: \"a quarter on\""])
-        #expect(try session.store.scalar("SELECT count(DISTINCT change_id) FROM journal_rows") == "2")
+        #expect(entries.count == Store.journalRecent)
+        #expect(entries.prefix(2).map(\.statement) == ["set @ann-arbor notes: \"past the quarter\"", "set @ann-arbor notes: \"a quarter on\""])
+        #expect(try session.store.scalar("SELECT count(DISTINCT change_id) FROM journal_rows") == "\(Store.journalRecent)")
+    }
+
+    /// A what-if run with a far later `--today` keeps the recent history: the age bound counted
+    /// from its today dropped every change before it, and the next real run had nothing to undo.
+    @Test func aFarLaterTodayKeepsTheRecentChanges() throws {
+        let output = Output()
+        let session = try Self.session(output)
+        Self.run(session, output, "add \"Ann Arbor\" company: \"A\"")
+        for i in 0..<5 { Self.run(session, output, "set @ann-arbor notes: \"\(i)\"") }
+        session.today = Day(year: 2035, month: 1, day: 1)!
+        Self.run(session, output, "set @ann-arbor title: \"what if\"")
+        #expect(try session.store.history().map(\.number) == [7, 6, 5, 4, 3, 2, 1])
+        session.today = Self.today
+        #expect(try session.undo(count: 7).isEmpty == false)
+        #expect(try session.store.scalar("SELECT count(*) FROM contacts") == "0")
+    }
+
+    /// A statement that changes nothing journals nothing, so `history` does not list it and
+    /// `undo` does not take back a no-op instead of the change before it: `reset rules` with
+    /// the prelude's definitions as they are (it dropped and wrote them again), a dismissal or
+    /// snooze of an item already so (its day was written again), tags as they are, a snooze of
+    /// no one.
+    @Test func aStatementThatChangesNothingIsNoChange() throws {
+        let output = Output()
+        let session = try Self.session(output)
+        #expect(Self.run(session, output, Self.setup) == .success, "\(output.err)")
+        #expect(Self.run(session, output, "agenda") == .success)
+        #expect(Self.run(session, output, "dismiss 1") == .success)
+        #expect(Self.run(session, output, "snooze 2 until 2026-12-20") == .success, "\(output.err)")
+        let changes = try session.store.history().map(\.number)
+        let content = try Self.content(session.store)
+        // A day later: the items' days were written again.
+        session.today = Self.today.adding(days: 1)
+        for statement in [
+            "reset rules", "dismiss 1", "snooze 2 until 2026-12-20", "set @ann-arbor tags: [\"hot\"]", "set @ann-arbor +hot",
+            "snooze contacts where company == \"nobody\" 2w", "unsnooze @ben-bose", "set @ann-arbor company: \"Acme\"",
+        ] {
+            #expect(Self.run(session, output, statement) == .success, "\(statement): \(output.err)")
+            #expect(try session.store.history().map(\.number) == changes, "\(statement) was journalled")
+            #expect(try Self.content(session.store) == content, "\(statement) changed rows")
+        }
+        #expect(Self.run(session, output, "dismiss 1 for 30d") == .success)
+        #expect(try session.store.history().count == changes.count + 1, "a dismissal for a while after one for good is a change")
     }
 
     /// A run with an earlier `--today` leaves no hole: its change was dropped by the next run's

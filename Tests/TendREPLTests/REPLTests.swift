@@ -180,6 +180,7 @@ final class Terminal {
               sed -i 's/company: "Salon Joan"/company: 12/' "$1"
             else
               cp "$1" reopened.tend
+              echo "$1" > path.txt
               sed -i 's/company: 12/company: "Salon Rivera"/' "$1"
             fi
 
@@ -192,7 +193,11 @@ final class Terminal {
         t.type("edit @joan-rivera", "Enter")
         #expect(t.waitFor("+ set @joan-rivera company: \"Salon Rivera\""))
         let reopened = try String(contentsOf: dir.appendingPathComponent("reopened.tend"), encoding: .utf8)
-        #expect(reopened.hasPrefix("# <edit>:5:"), "\(reopened)")
+        // The error is located in the file as it was reopened: its path, and the line the
+        // mistake is on below the comments (it was "<edit>", at the line before the comments).
+        let path = try String(contentsOf: dir.appendingPathComponent("path.txt"), encoding: .utf8).trimmingCharacters(in: .newlines)
+        let line = try #require(reopened.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == "set @joan-rivera company: 12" }) + 1
+        #expect(line > 5 && reopened.hasPrefix("# \(path):\(line):"), "\(reopened)")
         #expect(reopened.contains("error:") && reopened.contains("set @joan-rivera company: 12"), "\(reopened)")
         t.type("@joan-rivera.company", "Enter")
         #expect(t.waitFor("Salon Rivera", count: 2))

@@ -67,11 +67,13 @@ extension Interpreter {
         for (i, line) in shown.enumerated() {
             let top = line.rows[0]
             if case .contact(let id)? = top["contact"], let c = try contact(id) { people[id] = (c.name, c.handle) }
-            let what: Value = byItem ? top["rule"] ?? .null : .string(line.keys.map(\.rule).joined(separator: ", "))
+            let what: Value = byItem ? top["rule"] ?? .null : .list(line.keys.map { .string($0.rule) })
             let cells: [Value] = [.int(i + 1), top["priority"] ?? .null, top["contact"] ?? .null]
             rows.append(cells + (byItem ? [what, top["message"] ?? .null] : [top["message"] ?? .null, what]) + [top["overdue"] ?? .null])
         }
-        var out: [Output] = [.table(Table(columns: columns, rows: rows, people: people))]
+        var table = Table(columns: columns, rows: rows, people: people)
+        table.dayColumns = ["overdue"]
+        var out: [Output] = [.table(table)]
         if shown.count < lines.count {
             out.append(.text("… \(Interpreter.grouped(lines.count - shown.count)) more (agenda\(byItem ? " by item" : "") all)"))
         }
@@ -144,9 +146,12 @@ extension Interpreter {
 
     func setState(_ ref: ItemReference, _ state: ItemState, _ verb: String) throws -> String {
         var said: [String] = []
+        let states = try agendaBook.itemStates()
         for key in try items(ref) {
-            try agendaBook.setItemState(key, state)
             said.append("\(ScriptWriter.quote(key.rule)) for @\(try contact(key.contact)?.handle ?? "?")")
+            // An item already so keeps the day it was put so: writing it again is no change.
+            if let was = states[key], was.kind == state.kind, was.until == state.until, was.note == state.note { continue }
+            try agendaBook.setItemState(key, state)
         }
         let until = state.until.map { " until \($0)" } ?? " until the rule stops applying"
         return "\(verb) " + said.joined(separator: ", ") + until + "."
@@ -177,18 +182,19 @@ extension Interpreter {
 
     /// The item states that hide items today, after forgetting those of closed and dismissed
     /// items whose rule no longer fires for the contact (`fired`: every item that fired, for
-    /// contacts not snoozed) and those that ended: a rule that stops holding and holds again
-    /// brings its item back.
+    /// contacts not snoozed): a rule that stops holding and holds again brings its item back.
+    /// A state that ended (a snooze, a dismissal for a while) is kept: it hides nothing from
+    /// its end on, and a run with a far later `--today` (a what-if) must not forget it for the
+    /// days before (there is one state per item, so they do not pile up).
     func settleItemStates(fired: Set<ItemKey>, evaluated: (Int64) -> Bool, on day: Day) throws -> [ItemKey: ItemState] {
         var hiding: [ItemKey: ItemState] = [:]
         var spent: [ItemKey] = []
         for (key, state) in try agendaBook.itemStates() {
-            let stopped = state.until == nil && evaluated(key.contact) && !fired.contains(key)
-            if stopped || !state.hides(on: day) {
+            if state.until == nil && evaluated(key.contact) && !fired.contains(key) {
                 spent.append(key)
-                continue
+            } else if state.hides(on: day) {
+                hiding[key] = state
             }
-            hiding[key] = state
         }
         if !readOnly && day == today && !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
         return hiding

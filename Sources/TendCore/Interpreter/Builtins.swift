@@ -173,6 +173,14 @@ public struct Builtin: Sendable {
         Builtin(
             "served_by", "served_by(market or list)", 1...1, "the professions that serve the market(s), normalised", .fixed([.any], .list(.string))
         ) { i, c in .list(try i.servedBy(c.arg(0)).map(Value.string)) },
+        Builtin(
+            "plural", "plural(number, word[, words])", 2...3, "the number and the word, made plural unless the number is 1: 1 day, 3 days",
+            .fixed([.number, .string, .string], .string)
+        ) { i, c in
+            guard case .number(let n) = c.arg(0), case .string(let one) = c.arg(1) else { return .null }
+            let many = c.arg(2).stringValue ?? one + "s"
+            return try i.made("\(n.tendText) \(n == 1 ? one : many)", c.expr.range)
+        },
         Builtin("join", "join(list[, separator])", 1...2, "the items as text, \", \" between them", .fixed([.any, .any], .string)) { i, c in
             try i.join(c)
         },

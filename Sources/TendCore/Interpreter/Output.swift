@@ -23,6 +23,9 @@ public struct Table: Sendable {
     public var labelColumns: [Int]?
     /// Names and handles of the contacts that appear in cells.
     public var people: [Int64: (name: String, handle: String)]
+    /// Columns whose durations JSON gives as a number of days (the agenda page's `overdue`);
+    /// elsewhere a duration is text ("43d", "3mo").
+    public var dayColumns: Set<String> = []
     public init(
         title: String? = nil, columns: [String], rows: [[Value]], chartColumn: Int? = nil, people: [Int64: (name: String, handle: String)] = [:]
     ) {
@@ -67,10 +70,6 @@ public protocol InterpreterHost: AnyObject {
     /// asks at its prompt); true when the answer is yes, or when nobody is there to ask (a
     /// script, `--yes`).
     func confirm(_ question: String, from source: Source) -> Bool
-    /// Opens an editor on these statements (`edit @x`), and once the user has saved a file that
-    /// checks, shows what changed and returns the statements to run; nil when the file was left
-    /// as it was, or emptied.
-    func edit(_ lines: [String], about: String) throws -> [Statement]?
     /// Takes back the last `count` changes; returns what to say about them.
     func undo(count: Int) throws -> String
     /// The changes kept in the journal, newest first.

@@ -251,6 +251,11 @@ extension Interpreter {
             if case .rows = v { return [try present(e, ctx, value: v)] }
             return [.value(.string(try display(v, e.range)))]
         case .resetRules:
+            // The prelude's definitions as they are: nothing to put back, and no change made.
+            let current = Dictionary(definitions.all.map { (Definitions.key($0.kind, $0.name), $0.source) }) { a, _ in a }
+            if Prelude.definitions.all.allSatisfy({ current[Definitions.key($0.kind, $0.name)] == $0.source }) {
+                return [.text("The prelude's definitions are as they were; nothing was changed.")]
+            }
             // Drop what the prelude defines (your own definitions stay), then define it again.
             for d in Prelude.definitions.all {
                 _ = definitions.drop(d.kind, d.name)
