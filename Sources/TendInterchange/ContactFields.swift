@@ -229,7 +229,7 @@ public enum ContactListText {
         for item in split(text, on: ";") where !item.trimmed.isEmpty {
             let parts = split(item, on: "|")
             if parts.count == 2, !parts[0].trimmed.isEmpty, let d = ImportantDate.parse(parts[1]) {
-                dates.append(NamedDate(parts[0].trimmed, d))
+                dates.append(NamedDate(NamedDate.oneLine(parts[0]), d))
             } else {
                 rest.append(item.trimmed)
             }
@@ -282,8 +282,8 @@ public enum ContactListText {
 
 /// Important dates as files write them: ISO 8601 (`1988-04-12`), its basic form (`19880412`),
 /// vCard's dates without a year (`--0412`, `--04-12`), a date-time (`1988-04-12T00:00:00Z`,
-/// vCard 2.1), and Apple's year 1604 for "no year" (`X-APPLE-OMIT-YEAR=1604`), which is Tend's
-/// own (`Day.yearlessYear`). Other forms (`4/12/1988`, `12 Apr 1988`) are `CSVImport.parseDate`'s.
+/// vCard 2.1); Apple's year 1604 for "no year" is read where its `X-APPLE-OMIT-YEAR` says so
+/// (`VCard.date`). Other forms (`4/12/1988`, `12 Apr 1988`) are `CSVImport.parseDate`'s.
 public enum ImportantDate {
     public static func parse(_ text: String) -> Day? {
         var t = text.trimmed

@@ -30,6 +30,9 @@ public struct ImportedContact: Equatable, Sendable {
     public var fields: [String: FieldValue] = [:]
     /// The date of the last stage change (`stage_since` in `export json`).
     public var stageSince: Day?
+    /// A vdir card that still carries the digest `export vdir` wrote in it: no one changed it
+    /// since, so what it says is not news.
+    public var unchangedSinceWritten = false
 
     public init(origin: String, name: String) {
         self.origin = origin

@@ -195,6 +195,12 @@ public enum Merge {
                 continue
             }
             if stored == v { continue }
+            if f.name == "uid" {
+                // The stored UID names the contact's card in a vdir: a record matched by another
+                // key keeps it, even with update (taking the file's would orphan that card).
+                changes.append(FieldChange(handle: c.handle, field: "uid", stored: stored.description, file: v.description, applied: false))
+                continue
+            }
             if case .list(let items) = v, case .list(let have) = stored, !update {
                 // Adding a list's items loses nothing.
                 f.set(&c, .list(have + items.filter { !have.contains($0) }))
@@ -203,7 +209,8 @@ public enum Merge {
             }
         }
         // Named dates only grow: a date the contact lacks is added.
-        for d in p.dates where !c.dates.contains(d) { c.dates.append(d) }
+        var heldDates = Set(c.dates)
+        for d in p.dates where heldDates.insert(d).inserted { c.dates.append(d) }
         let newTags = p.tags.filter { !c.tags.contains($0) }
         if update, !p.tags.isEmpty, Set(p.tags) != Set(c.tags), !c.tags.isEmpty {
             _ = differs("tags", c.tags.joined(separator: ", "), p.tags.joined(separator: ", "))
@@ -222,6 +229,44 @@ public enum Merge {
             held.formUnion(lines)
         }
         if !added.isEmpty { c.notes = ((c.notes.map { [$0] } ?? []) + added).joined(separator: "\n") }
+        return changes
+    }
+}
+
+extension Merge {
+    /// Applies a synced card (a vdir's, with `update`) to the contact linked to it by its UID:
+    /// the card is the person as the phone or server has them now, so what the card carries
+    /// replaces what is stored — the name, e-mails, phones, addresses, company, title, birthday,
+    /// anniversary and named dates, a value the card no longer has included. What only Tend
+    /// keeps (stage, cadence, tags, notes, goals, the log) is merged as any import merges it.
+    /// Each value replaced or dropped is returned.
+    public static func applyCard(_ p: ImportedContact, to c: inout Contact) -> [FieldChange] {
+        var changes = merge(p, into: &c, update: true)
+        let handle = c.handle
+        func dropped(_ field: String, _ stored: String) {
+            changes.append(FieldChange(handle: handle, field: field, stored: stored, file: "(not on the card)", applied: true))
+        }
+        func keep<T>(_ list: inout [T], _ field: String, onCard: (T) -> Bool, text: (T) -> String) {
+            list.removeAll { item in
+                guard !onCard(item) else { return false }
+                dropped(field, text(item))
+                return true
+            }
+        }
+        let emails = Set(p.emails.map { $0.value.lowercased() })
+        keep(&c.emails, "email", onCard: { emails.contains($0.value.lowercased()) }, text: \.value)
+        let numbers = Set(p.phones.map(\.value))
+        let digits = Set(p.phones.map { phoneDigits($0.value) }.filter { !$0.isEmpty })
+        keep(&c.phones, "phone", onCard: { numbers.contains($0.value) || digits.contains(phoneDigits($0.value)) }, text: \.value)
+        let addresses = Set(p.addresses.map { normalize($0.formatted) })
+        keep(&c.addresses, "address", onCard: { addresses.contains(normalize($0.formatted)) }, text: \.formatted)
+        let dates = Set(p.dates)
+        keep(&c.dates, "dates", onCard: dates.contains, text: \.description)
+        for f in ContactFields.all where f.vcardProperty != nil && f.name != "uid" && p.fields[f.name] == nil {
+            guard let v = f.get(c), !v.isBlank else { continue }
+            dropped(f.name, v.description)
+            f.set(&c, nil)
+        }
         return changes
     }
 }

@@ -289,7 +289,7 @@ public enum VCard {
         "SORT-STRING", "MAILER", "X-ABLABEL", "X-ABUID", "X-ABSHOWAS", "X-ABADR", "X-MS-OL-DESIGN", "X-MS-OL-DEFAULT-POSTAL-ADDRESS",
         "X-MS-CARDPICTURE", "X-MS-IMADDRESS-NONE", "X-MOZILLA-HTML", "X-MOZILLA-PROPERTY", "X-EVOLUTION-FILE-AS", "X-EVOLUTION-LIST",
         "X-EVOLUTION-LIST-SHOW-ADDRESSES", "X-EVOLUTION-BOOK-URI", "X-WAB-GENDER", "X-LOTUS-CHILD", "X-IMAGETYPE", "X-IMAGEHASH",
-        "X-ADDRESSBOOKSERVER-KIND", "X-ADDRESSBOOKSERVER-MEMBER", "MEMBER",
+        "X-ADDRESSBOOKSERVER-KIND", "X-ADDRESSBOOKSERVER-MEMBER", "MEMBER", "X-TEND-SYNC",
     ]
 
     /// Properties kept as a note under a word of their own: `spouse: Jane`.
@@ -304,7 +304,7 @@ public enum VCard {
 
     /// An Apple label read as a word: `_$!<HomePage>!$_` → `homepage`; a label of the user's own is kept.
     static func labelText(_ label: String) -> String {
-        let t = label.trimmed
+        let t = NamedDate.oneLine(label)
         if t.hasPrefix("_$!<") && t.hasSuffix(">!$_") { return String(t.dropFirst(4).dropLast(4)).lowercased() }
         return t
     }
@@ -314,6 +314,8 @@ public enum VCard {
         var labels: [String: String] = [:]
         for p in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = labelText(unescape(p.value)) } }
         let hasAddress = props.contains { $0.name == "ADR" }
+        // Known before the dates are read: a card Tend wrote says a date's year 1604 is real.
+        c.handle = props.first { $0.name == "X-TEND-HANDLE" }.map { unescape($0.value).trimmed }
         for p in props {
             if p.isBinary { continue }
             if p.guessed && (!ignored.contains(p.name) || p.name == "FN" || p.name == "N") {
@@ -330,7 +332,43 @@ public enum VCard {
             let label = p.group.flatMap { labels[$0] }
             try read(p, v, label: label, hasAddress: hasAddress, into: &c)
         }
+        var seen = Set<NamedDate>()
+        c.dates = c.dates.filter { seen.insert($0).inserted }
+        c.unchangedSinceWritten = props.first { $0.name == syncProperty }.map { $0.value.trimmed == digest(props) } ?? false
         return c
+    }
+
+    /// The property in which `export vdir` writes the digest of the card it wrote: a card that
+    /// still has its digest has not been changed since (by a phone, a server or another program).
+    public static let syncProperty = "X-TEND-SYNC"
+
+    /// A digest of a card's properties (its `X-TEND-SYNC` left out): the names, groups,
+    /// parameters and values as read, so that folding and line ends do not change it.
+    static func digest(_ props: [Property]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func add(_ s: String) {
+            for b in s.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+            hash = (hash ^ 1) &* 0x100_0000_01b3
+        }
+        for p in props where p.name != syncProperty {
+            add(p.group ?? "")
+            add(p.name)
+            for key in p.params.keys.sorted() { add(key + "=" + p.params[key]!.joined(separator: ",")) }
+            add(p.value)
+        }
+        return String(hash, radix: 16)
+    }
+
+    /// The card (one written by `write`) with its digest, for a vdir: read back unchanged, it
+    /// is a card no one has changed since Tend wrote it.
+    public static func withDigest(_ card: String) -> String {
+        var props: [Property] = []
+        for (line, number) in contentLines(Array(card.utf8)) {
+            guard let p = parseLine(line, number), p.name != "BEGIN", p.name != "END" else { continue }
+            props.append(p)
+        }
+        let end = "END:VCARD\r\n"
+        return String(card.dropLast(end.count)) + "\(syncProperty):\(digest(props))\r\n" + end
     }
 
     /// One property into the contact: a field, an e-mail or phone, a tag, or a note.
@@ -340,16 +378,15 @@ public enum VCard {
         case "BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-MS-ANNIVERSARY", "X-KADDRESSBOOK-X-ANNIVERSARY":
             let field = p.name == "BDAY" ? "birthday" : "anniversary"
             // A date Tend cannot read ("circa 1950", a year alone) is kept as a note.
-            guard let d = ImportantDate.parse(v) else { return note(p, v, label: label, into: &c) }
+            guard let d = date(p, v, tendCard: c.handle != nil) else { return note(p, v, label: label, into: &c) }
             if c.fields[field] == nil { c.fields[field] = .date(d) }
         case "X-ABDATE":
             // Apple's other dates, each labelled: its anniversary, or a date of the user's own.
-            guard let d = ImportantDate.parse(v) else { return note(p, v, label: label, into: &c) }
+            guard let d = date(p, v, tendCard: c.handle != nil) else { return note(p, v, label: label, into: &c) }
             if label?.lowercased() == "anniversary" && c.fields["anniversary"] == nil {
                 c.fields["anniversary"] = .date(d)
             } else {
-                let named = NamedDate(label ?? "date", d)
-                if !c.dates.contains(named) { c.dates.append(named) }
+                c.dates.append(NamedDate(label ?? "date", d))  // made unique once the card is read
             }
         case "ORG":
             let parts = split(p.value, on: ";").map(\.trimmed).filter { !$0.isEmpty }
@@ -388,6 +425,17 @@ public enum VCard {
             }
         default: note(p, v, label: label, into: &c)
         }
+    }
+
+    /// An important date; one in the year Apple's `X-APPLE-OMIT-YEAR` names is one without a
+    /// year, and so is one in Apple's year 1604 without that parameter (older Apple cards),
+    /// except on a card Tend wrote: Tend writes a date without a year as one, so its 1604 is a
+    /// real year.
+    static func date(_ p: Property, _ v: String, tendCard: Bool) -> Day? {
+        guard let d = ImportantDate.parse(v), !d.isYearless else { return ImportantDate.parse(v) }
+        let omit = p.param("X-APPLE-OMIT-YEAR").first.flatMap { Int($0.trimmed) }
+        guard d.year == omit || (omit == nil && d.year == Day.appleYearlessYear && !tendCard) else { return d }
+        return Day(month: d.month, day: d.parts.day)
     }
 
     /// A property with no field of its own, as a note under its label or a word for it: `url: …`.
@@ -500,15 +548,7 @@ public enum VCard {
     /// line of the notes (a URL, a nickname) while `notes` still holds that line; an Apple label
     /// goes with its property. Returns the lines, unfolded, and the note lines they stand for.
     public static func foreignProperties(_ bytes: [UInt8], notes: String?) -> (lines: [String], noteLines: [String]) {
-        guard let utf8 = try? TextEncoding.unicode(bytes, what: "file") else { return ([], []) }
-        var props: [(Property, String)] = []
-        var inCard = false
-        for (line, number) in contentLines(utf8) {
-            guard let p = parseLine(line, number) else { continue }
-            if p.name == "BEGIN" { inCard = true }
-            if p.name == "END" && inCard { break }
-            if inCard { props.append((p, String(decoding: line, as: UTF8.self))) }
-        }
+        let props = rawProperties(bytes)
         var labels: [String: String] = [:]
         for (p, _) in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = labelText(unescape(p.value)) } }
         var held = (notes ?? "").split(separator: "\n").map(String.init)
@@ -541,17 +581,57 @@ public enum VCard {
         return (lines, noteLines)
     }
 
+    /// The properties of a file's first card, each with its content line (unfolded).
+    static func rawProperties(_ bytes: [UInt8]) -> [(Property, String)] {
+        guard let utf8 = try? TextEncoding.unicode(bytes, what: "file") else { return [] }
+        var props: [(Property, String)] = []
+        var inCard = false
+        for (line, number) in contentLines(utf8) {
+            guard let p = parseLine(line, number) else { continue }
+            if p.name == "BEGIN" { inCard = true }
+            if p.name == "END" && inCard { break }
+            if inCard && p.name != "BEGIN" { props.append((p, String(decoding: line, as: UTF8.self))) }
+        }
+        return props
+    }
+
+    /// The N and ORG lines of a card that a card written in its place keeps as they were, so
+    /// that a phone shows the name and company it had: N (with its prefix, middle name and
+    /// suffix) while the contact's name is the one the card gives, ORG (with its departments)
+    /// while the company is the card's and its `department:` line is still in the notes.
+    /// Returns the lines by property name and the note lines they stand for.
+    public static func nameLines(_ bytes: [UInt8], of c: Contact) -> (lines: [String: String], noteLines: [String]) {
+        let props = rawProperties(bytes)
+        var warnings: [ImportError] = []
+        var lines: [String: String] = [:]
+        var noteLines: [String] = []
+        if let n = props.first(where: { $0.0.name == "N" }), (try? named(props.map(\.0), origin: "", warnings: &warnings))?.name == c.name {
+            lines["N"] = n.1
+        }
+        if let org = props.first(where: { $0.0.name == "ORG" }), let company = c.company {
+            var card = ImportedContact(origin: "", name: "")
+            try? read(org.0, unescape(org.0.value).trimmed, label: nil, hasAddress: false, into: &card)
+            let notes = Set((c.notes ?? "").split(separator: "\n").map(String.init))
+            if card[text: "company"] == company, card.notes.allSatisfy(notes.contains) {
+                lines["ORG"] = org.1
+                noteLines = card.notes
+            }
+        }
+        return (lines, noteLines)
+    }
+
     // MARK: - Writing
 
     /// A vCard 4.0 card: CRLF line ends, lines folded at 75 octets, values escaped. Every stored
     /// field is written: standard properties where they exist, `X-TEND-…` for the rest.
-    public static func write(_ c: Contact) -> String {
+    /// `keeping` holds content lines of the card it replaces to write as they were (`nameLines`).
+    public static func write(_ c: Contact, keeping: [String: String] = [:]) -> String {
         var lines = ["BEGIN:VCARD", "VERSION:4.0"]
         lines.append("FN:" + escape(c.name))
         let words = c.name.split(separator: " ").map(String.init)
         let family = words.count > 1 ? words.last! : ""
         let given = words.count > 1 ? words.dropLast().joined(separator: " ") : c.name
-        lines.append("N:\(escape(family));\(escape(given));;;")
+        lines.append(keeping["N"] ?? "N:\(escape(family));\(escape(given));;;")
         // A TYPE only where the kind is known; PREF=1 marks the preferred one of several.
         for (i, e) in c.emails.enumerated() {
             lines.append("EMAIL" + params(e.type, preferred: i == 0 && c.emails.count > 1) + ":" + escape(e.value))
@@ -568,7 +648,7 @@ public enum VCard {
         for f in ContactFields.all {
             guard let v = f.get(c), !v.isBlank else { continue }
             switch (f.vcardProperty, v) {
-            case ("ORG"?, .text(let s)): lines.append("ORG:" + escape(s))
+            case ("ORG"?, .text(let s)): lines.append(keeping["ORG"] ?? "ORG:" + escape(s))
             case ("TITLE"?, .text(let s)): lines.append("TITLE:" + escape(s))
             case ("UID"?, .text(let s)): lines.append("UID:" + escape(s))
             case (let property?, .date(let d)): lines.append(property + ":" + ImportantDate.vcard(d))
@@ -585,8 +665,8 @@ public enum VCard {
     /// Apple's year 1604, said with `X-APPLE-OMIT-YEAR`.
     static func namedDates(_ dates: [NamedDate]) -> [String] {
         dates.enumerated().flatMap { i, d in
-            let omit = d.date.isYearless ? ";X-APPLE-OMIT-YEAR=\(Day.yearlessYear)" : ""
-            let iso = d.date.isYearless ? "\(Day.yearlessYear)" + d.date.description.dropFirst(1) : d.date.description
+            let omit = d.date.isYearless ? ";X-APPLE-OMIT-YEAR=\(Day.appleYearlessYear)" : ""
+            let iso = d.date.isYearless ? "\(Day.appleYearlessYear)" + d.date.description.dropFirst(1) : d.date.description
             return ["tend\(i + 1).X-ABDATE\(omit):\(iso)", "tend\(i + 1).X-ABLabel:" + escape(d.label)]
         }
     }

@@ -30,7 +30,7 @@ struct Importer {
         let batch: ImportBatch
         do {
             // A folder's cards are files of their own: one that cannot be read is skipped and named.
-            if format == "vdir" { return try finish(try Vdir.read(path), path: path, options: options, skipBad: true) }
+            if format == "vdir" { return try finish(try Vdir.read(path), path: path, options: options, skipBad: true, sync: true) }
             let bytes = try Importer.readFile(path)
             switch format {
             case "vcard": batch = try VCard.read(bytes)
@@ -47,7 +47,8 @@ struct Importer {
     }
 
     /// Merges what was read into the database and says what was done.
-    func finish(_ batch: ImportBatch, path: String, options: [String: Value], skipBad: Bool) throws -> String {
+    /// With `sync` (a vdir), a card is the person as the phone or server has them: see `apply`.
+    func finish(_ batch: ImportBatch, path: String, options: [String: Value], skipBad: Bool, sync: Bool = false) throws -> String {
         let dryRun = options["dry_run"]?.isTrue ?? false
         let update = options["update"]?.isTrue ?? false
         if let first = batch.errors.first, !skipBad {
@@ -56,7 +57,7 @@ struct Importer {
         }
         // What the reader had to guess or leave out of the records it read is said first.
         var report = Report(notes: batch.warnings.map(\.description))
-        try apply(batch.contacts, dryRun: dryRun, update: update, report: &report)
+        try apply(batch.contacts, dryRun: dryRun, update: update, sync: sync, report: &report)
         session.interpreter.invalidate()
         return report.text(path: path, dryRun: dryRun, update: update, errors: batch.errors)
     }
@@ -78,14 +79,18 @@ struct Importer {
             ]
             for e in errors { lines.append("  skipped \(e)") }
             for n in notes { lines.append("  \(n)") }
-            if !changes.isEmpty {
-                let n = changes.count
+            // Taken from the file (with update), then kept (without it, or a UID, which update keeps).
+            for applied in [true, false] {
+                let these = changes.filter { $0.applied == applied }
+                guard !these.isEmpty else { continue }
+                let n = these.count
                 lines.append(
-                    update
+                    applied
                         ? "  \(n) field\(n == 1 ? "" : "s") \(dryRun ? "would be" : n == 1 ? "was" : "were") updated from the file:"
-                        : "  \(n) conflict\(n == 1 ? "" : "s"): the database's value\(n == 1 ? " was" : "s were") kept (import … update takes the file's):"
+                        : "  \(n) conflict\(n == 1 ? "" : "s"): the database's value\(n == 1 ? " was" : "s were") kept"
+                            + (update ? ":" : " (import … update takes the file's):")
                 )
-                for c in changes.prefix(Report.maxChangeLines) { lines.append("    \(c)") }
+                for c in these.prefix(Report.maxChangeLines) { lines.append("    \(c)") }
                 if n > Report.maxChangeLines { lines.append("    … and \(n - Report.maxChangeLines) more") }
             }
             return lines.joined(separator: "\n")
@@ -93,7 +98,11 @@ struct Importer {
     }
 
     /// Adds new people and merges those already known (see `ContactIndex` for who is whom).
-    func apply(_ people: [ImportedContact], dryRun: Bool, update: Bool, report: inout Report) throws {
+    /// With `sync`, a card linked to its contact by UID is news only when someone changed it
+    /// since `export vdir` wrote it: an unchanged one is passed over (what Tend changed since
+    /// stays), and with `update` a changed one replaces what the card carries (`Merge.applyCard`),
+    /// so that a phone number deleted on the phone is deleted here too.
+    func apply(_ people: [ImportedContact], dryRun: Bool, update: Bool, sync: Bool = false, report: inout Report) throws {
         let store = session.store
         let net = try store.network(events: false)
         var contacts = Dictionary(uniqueKeysWithValues: net.contacts.map { ($0.id, $0) })
@@ -103,8 +112,10 @@ struct Importer {
         for p in people {
             if let id = index.match(p, in: contacts), var c = contacts[id] {
                 let before = c
-                report.changes += Merge.merge(p, into: &c, update: update)
+                let linked = sync && p.uid != nil && p.uid == c.uid
                 report.merged += 1
+                if linked && p.unchangedSinceWritten { continue }
+                report.changes += linked && update ? Merge.applyCard(p, to: &c) : Merge.merge(p, into: &c, update: update)
                 guard c != before else { continue }
                 if !dryRun {
                     try store.apply(.updateContact(c))
@@ -244,7 +255,7 @@ extension JSONImport {
                 throw ImportError(origin, field: "dates", "an item is {\"label\": …, \"date\": …}")
             }
             guard let d = ImportantDate.parse(text) else { throw ImportError(origin, field: "dates", "\(text.debugDescription) is not a date") }
-            return NamedDate(label, d)
+            return NamedDate(NamedDate.oneLine(label), d)
         }
     }
 
@@ -329,7 +340,7 @@ struct Exporter {
         case "csv":
             text = Renderer(format: .csv).render(Table(columns: Exporter.csvFields, rows: people.map(Exporter.csvRow))) + "\n"
         case "vcard":
-            text = people.map(VCard.write).joined()
+            text = people.map { VCard.write($0) }.joined()
         case "ics":
             let items = table.rows.compactMap { row -> CalendarWriter.Item? in
                 let cell = Dictionary(uniqueKeysWithValues: zip(table.columns, row))

@@ -202,7 +202,7 @@ public final class REPL {
         case ".today":
             if arg.isEmpty {
                 session.console.out(session.today.description)
-            } else if let d = Day(iso: arg) {
+            } else if let d = Day(iso: arg), !d.isYearless {
                 session.today = d
                 session.console.out("Today is \(d) for this session.")
             } else {

@@ -84,8 +84,38 @@ enum Vdir {
         }
     }
 
-    /// Every card of the folder. A file that cannot be read is named, with its card and line,
-    /// and the others are read; two files with one UID are one person, said in a note.
+    /// The cards of a file, each with the bytes from its BEGIN:VCARD line up to the next one
+    /// (what comes before the first goes with it): most files hold one, some programs write
+    /// several. Joined, they are the file again.
+    static func cards(_ bytes: [UInt8]) -> [[UInt8]] {
+        var starts: [Int] = []
+        var lineStart = 0
+        for i in 0...bytes.count where i == bytes.count || bytes[i] == 0x0A || bytes[i] == 0x0D {
+            let line = bytes[lineStart..<i]
+            if line.count >= 11, line.count < 32,
+                String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces).uppercased() == "BEGIN:VCARD"
+            {
+                starts.append(lineStart)
+            }
+            lineStart = i + 1
+        }
+        guard starts.count > 1 else { return [bytes] }
+        starts[0] = 0
+        return zip(starts, starts.dropFirst() + [bytes.count]).map { Array(bytes[$0..<$1]) }
+    }
+
+    /// The UID of a card that has none, made from where it is, so that the card is found again
+    /// on export (and written with it) instead of a second card being added for the person:
+    /// the file's name (a vdir names a card's file by its UID), and the card's number when the
+    /// file holds several.
+    static func placeUID(file: String, card: Int, of count: Int) -> String {
+        let base = String(file.dropLast(4))
+        return ContactUID.storable(count > 1 ? "\(base)-\(card + 1)" : base)
+    }
+
+    /// Every card of the folder, several of a file each by its UID. A card that cannot be read
+    /// is named, with its file, card and line, and the others are read; two cards with one UID
+    /// are one person, said in a note.
     static func read(_ dir: String) throws -> ImportBatch {
         let (files, notes, errors) = try cardFiles(dir)
         var batch = ImportBatch()
@@ -93,25 +123,29 @@ enum Vdir {
         batch.warnings = notes.map { ImportError("folder", $0) }
         var fileOfUID: [String: String] = [:]
         for f in files {
-            let cards: ImportBatch
-            do {
-                cards = try VCard.read(f.bytes)
-            } catch let e as ImportError {
-                batch.errors.append(ImportError("\(f.name): \(e.origin)", field: e.field, e.message))
-                continue
-            }
-            func located(_ e: ImportError) -> ImportError { ImportError("\(f.name): \(e.origin)", field: e.field, e.message) }
-            batch.errors += cards.errors.map(located)
-            batch.warnings += cards.warnings.map(located)
-            for var c in cards.contacts {
-                c.origin = "\(f.name): \(c.origin)"
-                if let uid = c.uid {
-                    if let first = fileOfUID[uid], first != f.name {
-                        batch.warnings.append(ImportError(f.name, "has the UID of \(first) (\(uid)): read as the same person"))
-                    }
-                    fileOfUID[uid] = fileOfUID[uid] ?? f.name
+            let chunks = cards(f.bytes)
+            for (k, chunk) in chunks.enumerated() {
+                let place = chunks.count > 1 ? "\(f.name) card \(k + 1)" : f.name
+                let cards: ImportBatch
+                do {
+                    cards = try VCard.read(chunk)
+                } catch let e as ImportError {
+                    batch.errors.append(ImportError("\(place): \(e.origin)", field: e.field, e.message))
+                    continue
                 }
-                batch.contacts.append(c)
+                func located(_ e: ImportError) -> ImportError { ImportError("\(place): \(e.origin)", field: e.field, e.message) }
+                batch.errors += cards.errors.map(located)
+                batch.warnings += cards.warnings.map(located)
+                for var c in cards.contacts {
+                    c.origin = "\(place): \(c.origin)"
+                    let uid = c.uid ?? placeUID(file: f.name, card: k, of: chunks.count)
+                    c.uid = uid
+                    if let first = fileOfUID[uid], first != place {
+                        batch.warnings.append(ImportError(place, "has the UID of \(first) (\(uid)): read as the same person"))
+                    }
+                    fileOfUID[uid] = fileOfUID[uid] ?? place
+                    batch.contacts.append(c)
+                }
             }
         }
         return batch
@@ -131,7 +165,8 @@ extension Vdir {
 
     /// Writes the contacts' cards into the folder (made when missing). A contact without a UID
     /// takes the one of the card in the folder that carries its handle (an export whose
-    /// transaction was undone), else a new UUID; either is stored, so it is given once.
+    /// transaction was undone), else a new UUID; either is stored, so it is given once. A card
+    /// in a file of several is written in its place there.
     static func export(_ people: [Contact], to dir: String, session: Session) throws -> Written {
         var st = stat()
         if stat(dir, &st) != 0 {
@@ -142,6 +177,7 @@ extension Vdir {
         let existing = cardsByUID(files)
         var takenNames = Set(files.map(\.name))
         var exported = Set<String>()
+        var edited: [String: (cards: [[UInt8]], changed: Bool)] = [:]
         for var c in people {
             if c.uid == nil {
                 c.uid = existing.uidOfHandle[c.handle].flatMap { uid in people.contains { $0.uid == uid } ? nil : uid }
@@ -151,21 +187,25 @@ extension Vdir {
             let uid = c.uid!
             exported.insert(uid)
             let old = existing.byUID[uid]
-            let name = old?.name ?? fileName(uid, taken: takenNames)
+            let name = old?.file ?? fileName(uid, taken: takenNames)
             takenNames.insert(name)
-            let text = old.map { card(c, keeping: $0.bytes) } ?? VCard.write(c)
-            let bytes = Array(text.utf8)
+            let bytes = Array(VCard.withDigest(old.map { card(c, keeping: $0.bytes) } ?? VCard.write(c)).utf8)
             if old?.bytes == bytes {
                 done.unchanged += 1
                 continue
             }
-            let path = dir + "/" + name
-            if lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK {
-                done.notes.append("\(name) is a symbolic link: not written (Tend does not write through links in a vdir)")
+            if let old, old.of > 1 {
+                var file = edited[name] ?? (cards(files.first { $0.name == name }!.bytes), false)
+                file.cards[old.card] = bytes
+                edited[name] = (file.cards, true)
+                done.updated += 1
                 continue
             }
-            try FileWriter(database: session.store.path).write(bytes, to: path, existing: .replace)
+            guard try write(bytes, name, in: dir, session: session, notes: &done.notes) else { continue }
             if old == nil { done.added += 1 } else { done.updated += 1 }
+        }
+        for (name, file) in edited.sorted(by: { $0.key < $1.key }) where file.changed {
+            _ = try write(Array(file.cards.joined()), name, in: dir, session: session, notes: &done.notes)
         }
         let others = existing.byUID.keys.filter { !exported.contains($0) }.count
         if others > 0 {
@@ -174,14 +214,40 @@ extension Vdir {
         return done
     }
 
-    /// The folder's cards by UID, and the UID of the card that carries each Tend handle.
-    static func cardsByUID(_ files: [CardFile]) -> (byUID: [String: CardFile], uidOfHandle: [String: String]) {
-        var byUID: [String: CardFile] = [:]
+    /// Writes a card file, never through a link (said in a note); false when it was not written.
+    static func write(_ bytes: [UInt8], _ name: String, in dir: String, session: Session, notes: inout [String]) throws -> Bool {
+        var st = stat()
+        let path = dir + "/" + name
+        if lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK {
+            notes.append("\(name) is a symbolic link: not written (Tend does not write through links in a vdir)")
+            return false
+        }
+        try FileWriter(database: session.store.path).write(bytes, to: path, existing: .replace)
+        return true
+    }
+
+    /// Where a card is: its file, its place among the file's cards, how many the file holds,
+    /// and its bytes.
+    struct CardPlace {
+        var file: String
+        var card: Int
+        var of: Int
+        var bytes: [UInt8]
+    }
+
+    /// The folder's cards by UID (a card without one by `placeUID`), and the UID of the card
+    /// that carries each Tend handle.
+    static func cardsByUID(_ files: [CardFile]) -> (byUID: [String: CardPlace], uidOfHandle: [String: String]) {
+        var byUID: [String: CardPlace] = [:]
         var uidOfHandle: [String: String] = [:]
         for f in files {
-            guard let batch = try? VCard.read(f.bytes), batch.contacts.count == 1, let c = batch.contacts.first, let uid = c.uid else { continue }
-            if byUID[uid] == nil { byUID[uid] = f }
-            if let h = c.handle { uidOfHandle[h] = uid }
+            let chunks = cards(f.bytes)
+            for (k, chunk) in chunks.enumerated() {
+                guard let batch = try? VCard.read(chunk), batch.contacts.count == 1, let c = batch.contacts.first else { continue }
+                let uid = c.uid ?? placeUID(file: f.name, card: k, of: chunks.count)
+                if byUID[uid] == nil { byUID[uid] = CardPlace(file: f.name, card: k, of: chunks.count, bytes: chunk) }
+                if let h = c.handle { uidOfHandle[h] = uid }
+            }
         }
         return (byUID, uidOfHandle)
     }
@@ -207,9 +273,12 @@ extension Vdir {
     /// The contact's card with the properties of its old card that Tend has no field for: those
     /// Tend leaves out on import (a photo, a key, a program's own X- properties) and those it
     /// keeps as a line of the notes (a URL, a nickname) while that line is still in the notes —
-    /// the line is then not repeated in NOTE.
+    /// the line is then not repeated in NOTE. Its N and ORG are kept while Tend's name and
+    /// company are the ones they give (`VCard.nameLines`).
     static func card(_ c: Contact, keeping old: [UInt8]) -> String {
-        let (kept, noteLines) = VCard.foreignProperties(old, notes: c.notes)
+        var (kept, noteLines) = VCard.foreignProperties(old, notes: c.notes)
+        let (names, nameNotes) = VCard.nameLines(old, of: c)
+        noteLines += nameNotes
         var c = c
         if !noteLines.isEmpty {
             var lines = (c.notes ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -217,7 +286,7 @@ extension Vdir {
             let rest = lines.joined(separator: "\n")
             c.notes = rest.trimmed.isEmpty ? nil : rest
         }
-        let card = VCard.write(c)
+        let card = VCard.write(c, keeping: names)
         guard !kept.isEmpty else { return card }
         let end = "END:VCARD\r\n"
         return String(card.dropLast(end.count)) + kept.map { VCard.fold($0) + "\r\n" }.joined() + end

@@ -327,9 +327,10 @@ extension Store {
             try date(c.metOn, "met_on")
             try date(c.nextDue, "next_due")
             try date(c.snoozedUntil, "snoozed_until")
-            try date(c.birthday, "birthday")
-            try date(c.anniversary, "anniversary")
-            for d in c.dates { try date(d.date, "dates") }
+            // Important dates may have no year (`--04-12`), which is stored as it is written.
+            try date(c.birthday.flatMap { $0.isYearless ? nil : $0 }, "birthday")
+            try date(c.anniversary.flatMap { $0.isYearless ? nil : $0 }, "anniversary")
+            for d in c.dates where !d.date.isYearless { try date(d.date, "dates") }
             try text(c.dates.map(\.label) + [c.uid], "@\(c.handle)")
             if let cad = c.cadence, let problem = StoredRange.problem(cadence: cad) {
                 throw UnstorableValue(description: "cannot store the cadence of @\(c.handle): \(problem)")

@@ -19,6 +19,7 @@ enum App {
             guard let d = Day(iso: text) else {
                 fail("today must be a date, and \"\(text)\" is not one: \(Day.problem(iso: text) ?? "")", .invalid)
             }
+            guard !d.isYearless else { fail("today must be a date with its year (YYYY-MM-DD), and \(text) has none", .invalid) }
             return d
         }
         var t = time(nil)

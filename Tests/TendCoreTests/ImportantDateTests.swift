@@ -8,7 +8,7 @@ import Testing
     /// given, and before every date with a year.
     @Test func datesWithoutAYear() throws {
         let d = try #require(Day(iso: "--04-12"))
-        #expect(d.isYearless && d.description == "--04-12" && d == Day(year: 1604, month: 4, day: 12))
+        #expect(d.isYearless && d.description == "--04-12" && d != Day(year: 1604, month: 4, day: 12))
         #expect(Day(iso: "--02-29")?.description == "--02-29")
         #expect(Day(iso: "--02-30") == nil)
         #expect(Day.problem(iso: "--02-30") == "February has 29 days, so there is no day 30 in it")
@@ -19,6 +19,37 @@ import Testing
         // Between two operands `--` is two minus signs, as before.
         #expect(h.text(try h.value("5 --04")) == "9")
         #expect(throws: Diagnostic.self) { try h.value("--13-01") }
+    }
+
+    /// A date without a year is a state of its own, not the year 1604 (which leaked): it sorts
+    /// before every date with a year (`--05-05 < 0001-01-01`), by month and day among its
+    /// kind; a real 1604 date keeps its year; arithmetic that needs a year refuses it with a
+    /// word, and `days_since` is null.
+    @Test func yearlessIsNotTheYear1604() throws {
+        let h = Harness()
+        #expect(h.text(try h.value("--05-05 < 0001-01-01")) == "true")
+        #expect(h.text(try h.value("--05-05 < --05-06 and --12-31 < 0001-01-01")) == "true")
+        #expect(h.text(try h.value("[1604-05-05, 1604-05-05 == --05-05, year(1604-05-05)]")) == "1604-05-05, false, 1604")
+        try h.run(
+            """
+            add "A" birthday: 1604-05-05
+            add "B" birthday: --05-05
+            add "C" birthday: 0001-01-01
+            add "D" birthday: --01-02
+            add "E" birthday: 1988-02-29
+            """)
+        #expect(try h.column("contacts sort by birthday show name") == ["D", "B", "C", "A", "E"])
+        #expect(try h.column("contacts where birthday < 0001-01-01 sort by name show name") == ["B", "D"])
+        #expect(h.text(try h.value("@a.birthday")) == "1604-05-05")
+        #expect(try h.value("days_since(--05-05)").isNull)
+        for e in ["--05-05 + 1d", "1d + --05-05", "2026-01-01 - --05-05", "start_of(month, --05-05)", "set @a met_on: --04-12", "log call with @a on --04-12"] {
+            do {
+                _ = try h.run(e)
+                Issue.record("\(e) was accepted")
+            } catch let d as Diagnostic {
+                #expect(d.message.contains("has no year"), "\(e): \(d.message)")
+            }
+        }
     }
 
     /// The next occurrence is on or after today; February 29 falls on February 28 in other years.
@@ -40,6 +71,9 @@ import Testing
         #expect(leap.text(try leap.value("next_date(--02-29)")) == "2028-02-29")
         let last = Harness(today: Day(year: 9999, month: 12, day: 31)!)
         #expect(try last.value("next_date(--01-01)").isNull)
+        // days_until agrees with next_date at the end of the calendar (it counted to 10000-01-01).
+        #expect(try last.value("days_until(--01-01)").isNull && last.text(try last.value("days_until([--01-01, --12-31])")) == "0")
+        #expect(last.text(try last.value("[next_date(--12-31), days_until(--12-31)]")) == "9999-12-31, 0")
     }
 
     @Test func ages() throws {

@@ -258,6 +258,23 @@ import Testing
         #expect(h.text(try h.value("@joan-rivera.city")) == "Irvine")
     }
 
+    /// A merge keeps the kept contact's value where both have one and says which of the merged
+    /// one's it did not keep (a differing birthday and company went without a word); a field
+    /// only the merged one has (its UID, a title) is taken.
+    @Test func mergeSaysWhatItDidNotKeep() throws {
+        let h = try fixture()
+        try h.run("set @joan-rivera company: \"Acme\", birthday: 1980-01-01")
+        try h.run("add \"Joan R\" handle: \"joan-r\", company: \"Beta\", birthday: 1981-02-02, title: \"CEO\", uid: \"x-1\"")
+        func said(_ out: [Output]) -> [String] { out.map { if case .text(let t) = $0 { t } else { "\($0)" } } }
+        #expect(
+            said(try h.run("merge @joan-r into @joan-rivera")) == [
+                "Merged @joan-r into @joan-rivera, keeping @joan-rivera's value where both had one; not kept from @joan-r: name \"Joan R\", company \"Beta\", birthday 1981-02-02."
+            ])
+        #expect(h.text(try h.value("[@joan-rivera.company, @joan-rivera.birthday, @joan-rivera.title, @joan-rivera.uid]")) == "Acme, 1980-01-01, CEO, x-1")
+        try h.run("add \"Joan Rivera\" handle: \"joan-3\", company: \"Acme\"")
+        #expect(said(try h.run("merge @joan-3 into @joan-rivera")) == ["Merged @joan-3 into @joan-rivera."])
+    }
+
     @Test func oneEventSeveralPeople() throws {
         let h = try fixture()
         try h.run("log lunch with @ana-park and @dana-lee on 2026-11-22")

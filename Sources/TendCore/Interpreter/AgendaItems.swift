@@ -167,7 +167,7 @@ extension Interpreter {
             range = duration.range
         } else if let until {
             guard case .date(let d) = try eval(until, Ctx()) else { throw fail("\(verb) until takes a date", until.range) }
-            end = d
+            end = try fullDate(d, until)
             range = until.range
         } else {
             throw fail("\(verb) takes a duration (2w) or until DATE", .none)

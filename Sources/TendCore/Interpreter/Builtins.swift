@@ -56,9 +56,10 @@ public struct Builtin: Sendable {
         Builtin("min", "min(a, b, …) · min(rows, expr) · min(list) · min(expr) in group by", 1...32, "smallest", .aggregate, nil),
         Builtin("max", "max(a, b, …) · max(rows, expr) · max(list) · max(expr) in group by", 1...32, "largest", .aggregate, nil),
         Builtin(
-            "days_since", "days_since(date)", 1...1, "whole days from the date to today (null for null)", .fixed([.date], .number)
+            "days_since", "days_since(date)", 1...1, "whole days from the date to today (null for null and for a date without a year)",
+            .fixed([.date], .number)
         ) { i, c in
-            guard case .date(let d) = c.arg(0) else { return .null }
+            guard case .date(let d) = c.arg(0), !d.isYearless else { return .null }
             return .int(try i.view().today.ordinal - d.ordinal)
         },
         Builtin(
@@ -74,7 +75,8 @@ public struct Builtin: Sendable {
             "whole days from today to the date's next occurrence (0 on the day; null for null); of a list, to the soonest",
             .fixed([.any], .number)
         ) { i, c in
-            guard let next = try i.nextOccurrence(c) else { return .null }
+            // Null where next_date is: an occurrence after 9999-12-31 is off the calendar.
+            guard let next = try i.nextOccurrence(c), next.isOnCalendar else { return .null }
             return .int(next.ordinal - (try i.view().today).ordinal)
         },
         Builtin(
@@ -220,7 +222,8 @@ extension Interpreter {
         }
         let d = c.args.count > 1 ? c.arg(1).dateValue : try view().today
         guard let d else { return .null }
-        return .date(try onCalendar(start ? d.start(of: p) : d.end(of: p), c.expr))
+        let full = try fullDate(d, c.expr)
+        return .date(try onCalendar(start ? full.start(of: p) : full.end(of: p), c.expr))
     }
 
     /// `join(list[, separator])`: the items as text; text that is not a list is itself.

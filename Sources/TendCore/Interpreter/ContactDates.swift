@@ -34,6 +34,7 @@ extension Interpreter {
                 throw fail("dates: a date is {label: …, date: …}, not with \(extra):", range)
             }
             guard case .string(let label)? = r["label"], !label.trimmed.isEmpty else { throw fail("dates: each date needs a label (text)", range) }
+            guard NamedDate.oneLine(label) == label.trimmed else { throw fail("dates: a label is one line of text, without line breaks or control characters", range) }
             guard let day = try importantDate(r["date"] ?? .null, "dates", range) else { throw fail("dates: each date needs a date:", range) }
             let d = NamedDate(label.trimmed, day)
             if !out.contains(d) { out.append(d) }

@@ -977,10 +977,11 @@ public final class Interpreter {
             switch (a, b) {
             case (.number(let x), .number(let y)): return try finite(op == .plus ? Decimal.sum(x, y) : Decimal.difference(x, y), e)
             case (.date(let d), .duration(let u)):
-                return .date(try onCalendar(d.adding(checked: op == .plus ? u : -u), e))
+                return .date(try onCalendar(try fullDate(d, e).adding(checked: op == .plus ? u : -u), e))
             case (.duration(let u), .date(let d)) where op == .plus:
-                return .date(try onCalendar(d.adding(checked: u), e))
-            case (.date(let x), .date(let y)) where op == .minus: return .duration(Duration(days: x.ordinal - y.ordinal))
+                return .date(try onCalendar(try fullDate(d, e).adding(checked: u), e))
+            case (.date(let x), .date(let y)) where op == .minus:
+                return .duration(Duration(days: try fullDate(x, e).ordinal - fullDate(y, e).ordinal))
             case (.duration(let x), .duration(let y)): return .duration(try onCalendar(x.adding(checked: op == .plus ? y : -y), e))
             case (.string(let x), .string(let y)) where op == .plus:
                 try checkLength(x.utf8.count + y.utf8.count, e.range)
@@ -1027,6 +1028,13 @@ public final class Interpreter {
     }
 
     /// A date or duration the calendar holds, or the error that says it does not.
+    /// The date, when it has a year: a date without one (`--04-12`) has no place on the
+    /// calendar to count from (`next_date` gives its next occurrence).
+    func fullDate(_ d: Day, _ e: Expr) throws -> Day {
+        guard d.isYearless else { return d }
+        throw fail("\(d) has no year, so it cannot be counted from; next_date(\(d)) is its next occurrence", e.range)
+    }
+
     func onCalendar<T>(_ value: T?, _ e: Expr) throws -> T {
         guard let value else {
             throw fail(

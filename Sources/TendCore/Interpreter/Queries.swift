@@ -273,6 +273,7 @@ extension Interpreter {
         case .agenda(let on):
             let day = try on.map { try eval($0, outer) }
             if let day, day.dateValue == nil && !day.isNull { throw fail("agenda on takes a date", q.range) }
+            if let d = day?.dateValue, d.isYearless { throw fail("agenda on takes a date with its year, not \(d)", q.range) }
             return try agendaRows(on: day?.dateValue, q.range)
         case .timeline(let who):
             guard case .contact(let id) = try eval(who, outer) else { throw fail("timeline takes a contact", who.range) }

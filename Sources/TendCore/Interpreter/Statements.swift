@@ -46,7 +46,7 @@ extension Interpreter {
                 if case .pair(let n, let e, _) = o {
                     let v = try eval(e, ctx)
                     if n == "handle" { c.handle = try validHandle(v, e.range) }
-                    if n == "created", case .date(let d) = v { c.created = d }
+                    if n == "created", case .date(let d) = v { c.created = try fullDate(d, e) }
                 }
             }
             if let existing = try model.contactID(handle: c.handle) {
@@ -192,10 +192,16 @@ extension Interpreter {
             let into = try contactID(intoP.handle, intoP.range)
             guard from != into else { throw fail("cannot merge a contact into itself", s.range) }
             guard let a = try contact(from), var b = try contact(into) else { throw fail("no such contact", s.range) }
-            merge(a, into: &b)
-            try apply(.updateContact(b))
+            let dropped = merge(a, into: &b)
+            // The merged contact goes first: the kept one may take its UID.
             try apply(.mergeContact(from: from, into: into))
-            return [.text("Merged @\(a.handle) into @\(b.handle).")]
+            try apply(.updateContact(b))
+            guard !dropped.isEmpty else { return [.text("Merged @\(a.handle) into @\(b.handle).")] }
+            return [
+                .text(
+                    "Merged @\(a.handle) into @\(b.handle), keeping @\(b.handle)'s value where both had one; not kept from @\(a.handle): "
+                        + dropped.joined(separator: ", ") + ".")
+            ]
         case .remove(let what):
             return [try remove(what, ctx, s.source)]
         case .snooze(let p, let duration, let until):
@@ -539,7 +545,7 @@ extension Interpreter {
     func date(_ e: Expr?, _ ctx: Ctx) throws -> Day {
         guard let e else { return today }
         guard case .date(let d) = try eval(e, ctx) else { throw fail("expected a date", e.range) }
-        return d
+        return try fullDate(d, e)
     }
 
     func ids(_ people: [Person]) throws -> [Int64] {
@@ -657,7 +663,7 @@ extension Interpreter {
                 func day() throws -> Day? {
                     switch v {
                     case .null: return nil
-                    case .date(let d): return d
+                    case .date(let d): return try fullDate(d, e)
                     default: throw fail("\(n): takes a date, not \(v.typeName)", e.range)
                     }
                 }
@@ -725,26 +731,43 @@ extension Interpreter {
         return newHandle
     }
 
-    func merge(_ a: Contact, into b: inout Contact) {
-        if b.company == nil { b.company = a.company }
-        if b.title == nil { b.title = a.title }
-        if b.profession == nil { b.profession = a.profession }
+    /// Merges `a` into `b`: lists and flags are joined, and a field only `a` has is taken. Where
+    /// both have a different value, `b`'s is kept and `a`'s returned (`company "Beta"`), so that
+    /// the merge says what it did not keep.
+    func merge(_ a: Contact, into b: inout Contact) -> [String] {
+        var dropped: [String] = []
+        func keep<T: Equatable>(_ field: String, _ path: WritableKeyPath<Contact, T?>, _ show: (T) -> String) {
+            guard let theirs = a[keyPath: path] else { return }
+            guard let ours = b[keyPath: path] else {
+                b[keyPath: path] = theirs
+                return
+            }
+            if ours != theirs { dropped.append("\(field) \(show(theirs))") }
+        }
+        let quoted = { (s: String) in s.debugDescription }
+        if a.name != b.name { dropped.append("name \(a.name.debugDescription)") }
+        keep("company", \.company, quoted)
+        keep("title", \.title, quoted)
+        keep("profession", \.profession, quoted)
         // Every e-mail, phone and address of both, the kept contact's preferred ones first.
         b.emails.append(contentsOf: a.emails.filter { e in !b.emails.contains { $0.value.lowercased() == e.value.lowercased() } })
         let phoneKey = { (p: ContactPoint) in p.value.contains(where: \.isNumber) ? p.value.filter(\.isNumber) : p.value.lowercased() }
         b.phones.append(contentsOf: a.phones.filter { p in !b.phones.contains { phoneKey($0) == phoneKey(p) } })
         let parts = { (x: PostalAddress) in [x.street, x.city, x.region, x.postcode, x.country].map { $0?.lowercased() ?? "" } }
         b.addresses.append(contentsOf: a.addresses.filter { x in !b.addresses.contains { parts($0) == parts(x) } })
-        if b.metAt == nil { b.metAt = a.metAt }
-        if b.metOn == nil { b.metOn = a.metOn }
-        if b.birthday == nil { b.birthday = a.birthday }
-        if b.anniversary == nil { b.anniversary = a.anniversary }
+        keep("met_at", \.metAt, quoted)
+        keep("met_on", \.metOn, \.description)
+        keep("birthday", \.birthday, \.description)
+        keep("anniversary", \.anniversary, \.description)
         for d in a.dates where !b.dates.contains(d) { b.dates.append(d) }
-        if b.relationship == nil { b.relationship = a.relationship }
-        if b.cadence == nil { b.cadence = a.cadence }
+        keep("relationship", \.relationship, quoted)
+        keep("cadence", \.cadence, \.description)
+        keep("uid", \.uid, quoted)
         if b.nextStep == nil {
             b.nextStep = a.nextStep
             b.nextDue = a.nextDue
+        } else if let step = a.nextStep, step != b.nextStep || a.nextDue != b.nextDue {
+            dropped.append("next_step \(step.debugDescription)" + (a.nextDue.map { " due \($0)" } ?? ""))
         }
         for f in Schema.contactListFields {
             for item in a[list: f] where !b[list: f].contains(item) { b[list: f].append(item) }
@@ -756,6 +779,7 @@ extension Interpreter {
         b.stage = max(a.stage, b.stage)
         if let n = a.notes { b.notes = b.notes.map { $0 + "\n" + n } ?? n }
         b.created = min(a.created, b.created)
+        return dropped
     }
 
     func remove(_ what: Statement.Removal, _ ctx: Ctx, _ source: Source) throws -> Output {

@@ -34,7 +34,7 @@ public struct Contact: Sendable, Equatable {
     public var notes: String?
     public var created: Day
     public var snoozedUntil: Day?
-    /// Important dates; a date without a year is kept in `Day.yearlessYear`.
+    /// Important dates; a date may have no year (`Day.isYearless`).
     public var birthday: Day?
     public var anniversary: Day?
     /// Further important dates, each with its label ("kids' birthday"), in the order given.
@@ -165,6 +165,23 @@ public struct NamedDate: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(label): \(date)" }
+
+    /// A label as one line: each run of line breaks and other control characters one space
+    /// (an address book's label with a line break broke the card and the lines shown).
+    public static func oneLine(_ label: String) -> String {
+        var out = String.UnicodeScalarView()
+        var gap = false
+        for c in label.unicodeScalars {
+            if c.properties.generalCategory == .control || c == "\u{2028}" || c == "\u{2029}" {
+                gap = true
+                continue
+            }
+            if gap && !out.isEmpty { out.append(" ") }
+            gap = false
+            out.append(c)
+        }
+        return String(out).trimmingCharacters(in: .whitespaces)
+    }
 }
 
 /// An e-mail address or a phone number with its kind, as address books keep them.

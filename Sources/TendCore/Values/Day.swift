@@ -56,7 +56,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         if Day(iso: text) != nil { return nil }
         if text.hasPrefix("--") {
             // --02-30: "February has 29 days, …" (the year that holds it is a leap year).
-            return problem(iso: "\(yearlessYear)-" + text.dropFirst(2)).map { $0.replacingOccurrences(of: " \(yearlessYear)", with: "") }
+            return problem(iso: "2000-" + text.dropFirst(2)).map { $0.replacingOccurrences(of: " 2000", with: "") }
         }
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard text.utf8.count == 10, parts.count == 3, parts.map(\.count) == [4, 2, 2],
@@ -81,7 +81,7 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             }
             return n
         }
-        // `--MM-DD`: a date without a year (`yearlessYear`).
+        // `--MM-DD`: a date without a year.
         if b.count == 7, b[0] == 45, b[1] == 45, b[4] == 45, let m = digits(2..<4), let d = digits(5..<7) {
             self.init(month: m, day: d)
             return
@@ -90,7 +90,12 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(year: y, month: m, day: d)
     }
 
+    /// The date's year, month and day; the year is 0 for a date without one.
     public var parts: (year: Int, month: Int, day: Int) {
+        if isYearless {
+            let k = ordinal - Day.yearlessOrdinals.lowerBound
+            return (0, k / 31 + 1, k % 31 + 1)
+        }
         let z = ordinal + 719468
         let era = (z >= 0 ? z : z - 146096) / 146097
         let doe = z - era * 146097
@@ -159,22 +164,29 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             let s = String(n)
             return String(repeating: "0", count: max(0, w - s.count)) + s
         }
-        if p.year == Day.yearlessYear { return "--\(pad(p.month, 2))-\(pad(p.day, 2))" }
+        if isYearless { return "--\(pad(p.month, 2))-\(pad(p.day, 2))" }
         return "\(pad(p.year, 4))-\(pad(p.month, 2))-\(pad(p.day, 2))"
     }
 
     // MARK: - Dates without a year
 
-    /// The year a date without one is kept in: 1604 is a leap year (so `--02-29` exists) before
-    /// any birthday Tend will hold, and Apple's address book uses it the same way
-    /// (`X-APPLE-OMIT-YEAR=1604`). Such a date is written `--MM-DD`, as vCard writes it, and
-    /// sorts before every date with a year.
-    public static let yearlessYear = 1604
+    /// A date without a year is a state of its own, written `--MM-DD` as vCard writes it: it
+    /// is kept in ordinals just before 0001-01-01 (31 a month), off the calendar, so that it
+    /// sorts before every date with a year and, among its kind, by month and day; a real date
+    /// of any year (1604 included) keeps its year. Date arithmetic refuses it, `year` is null,
+    /// and `next_date`/`days_until` give its next occurrence.
+    static let yearlessOrdinals = (Day.first.ordinal - 400)...(Day.first.ordinal - 400 + 12 * 31 - 1)
 
-    /// A birthday whose year is not known: `--04-12`.
-    public init?(month: Int, day: Int) { self.init(year: Day.yearlessYear, month: month, day: day) }
+    /// The year Apple's address book writes for a date without one (`X-APPLE-OMIT-YEAR=1604`).
+    public static let appleYearlessYear = 1604
 
-    public var isYearless: Bool { year == Day.yearlessYear }
+    /// A birthday whose year is not known: `--04-12`; `--02-29` exists.
+    public init?(month: Int, day: Int) {
+        guard (1...12).contains(month), day >= 1, day <= Day.daysIn(year: 2000, month: month) else { return nil }
+        ordinal = Day.yearlessOrdinals.lowerBound + (month - 1) * 31 + (day - 1)
+    }
+
+    public var isYearless: Bool { Day.yearlessOrdinals.contains(ordinal) }
 
     /// The next day on or after `from` with this date's month and day. February 29 falls on
     /// February 28 in a year without it (the day before March, as most calendars remind).

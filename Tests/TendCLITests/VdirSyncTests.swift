@@ -1,0 +1,216 @@
+import Foundation
+import Testing
+
+/// Issue 19's hostile review: a vdir kept in step with a phone or a CardDAV server. A card is
+/// the person as the phone has them; Tend's own fields stay Tend's.
+@Suite struct VdirSyncTests {
+    static let ana = """
+        add "Ana Lima" phones: ["+1 555 0100", {value: "+1 555 0101", type: "work"}], emails: ["ana@a.example", "ana@b.example"], addresses: [{city: "Lisbon"}], birthday: 1980-04-12, anniversary: 2010-06-01, dates: [{label: "name day", date: --07-26}], company: "Lima Co", title: "Owner", stage: visibility, cadence: 2w, +vip, notes: "likes jazz"
+        """
+
+    /// The folder's one card file, and its text.
+    static func card(_ dir: URL) throws -> (URL, String) {
+        let book = dir.appendingPathComponent("book")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: book.path).first { $0.hasSuffix(".vcf") })
+        let file = book.appendingPathComponent(name)
+        return (file, try String(contentsOf: file, encoding: .utf8))
+    }
+
+    /// Edits the card as a phone app would: lines dropped (the app keeps Tend's digest line, an
+    /// unknown property to it, so the card no longer matches it).
+    static func edit(_ dir: URL, dropping: [String]) throws {
+        let (file, text) = try card(dir)
+        let lines = text.components(separatedBy: "\r\n").filter { line in !dropping.contains { line.hasPrefix($0) } }
+        try lines.joined(separator: "\r\n").write(to: file, atomically: true, encoding: .utf8)
+    }
+
+    static func ana(_ dir: URL, _ fields: String) throws -> String {
+        try CLI.run(["--format", "csv", "-e", "contacts show \(fields)"], in: dir).stdout
+    }
+
+    /// A number, an e-mail, an address, a named date, the birthday, the anniversary, the title
+    /// and the company deleted on the phone are deleted by `import vdir --update`; Tend's own
+    /// fields (stage, cadence, tags, notes) stay.
+    @Test func whatThePhoneDeletedIsDeleted() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", VdirSyncTests.ana], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        try VdirSyncTests.edit(
+            dir, dropping: ["TEL;VALUE=text;TYPE=work", "EMAIL:", "ADR", "tend1.", "BDAY", "ANNIVERSARY", "TITLE", "ORG", "X-TEND-STAGE", "NOTE"])
+        let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        for line in [
+            "@ana-lima phone: +1 555 0101 → (not on the card)", "@ana-lima email: ana@b.example → (not on the card)",
+            "@ana-lima birthday: 1980-04-12 → (not on the card)", "@ana-lima dates: name day: --07-26 → (not on the card)",
+        ] {
+            #expect(r.stdout.contains(line), "\(line)\n\(r.stdout)")
+        }
+        let fields = "phones, emails, addresses, birthday, anniversary, dates, title, company, stage, cadence, tags, notes"
+        #expect(
+            try VdirSyncTests.ana(dir, fields)
+                == "phones,emails,addresses,birthday,anniversary,dates,title,company,stage,cadence,tags,notes\n'+1 555 0100,ana@a.example,,,,,,,visibility,2w,vip,likes jazz\n")
+        // A number added on the phone comes in.
+        let (file, text) = try VdirSyncTests.card(dir)
+        try text.replacingOccurrences(of: "END:VCARD", with: "TEL;TYPE=cell:+1 555 0199\r\nEND:VCARD").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        #expect(try VdirSyncTests.ana(dir, "phones") == "phones\n'+1 555 0100; +1 555 0199\n")
+    }
+
+    /// The reverse: what Tend deleted since the export does not come back from the card, which
+    /// no one changed since Tend wrote it, with or without --update; the next export drops it.
+    @Test func whatTendDeletedStaysDeleted() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", VdirSyncTests.ana], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "set @ana-lima phones: [\"+1 555 0100\"], birthday: null, title: \"Chair\""], in: dir).status == 0)
+        for update in [[], ["--update"]] {
+            let r = try CLI.run(["import", "vdir", "book"] + update, in: dir)
+            #expect(r.stdout == "Imported from book: 0 added, 1 merged, 0 skipped.\n", "\(r.stdout)")
+        }
+        #expect(try VdirSyncTests.ana(dir, "phones, birthday, title") == "phones,birthday,title\n'+1 555 0100,,Chair\n")
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).stdout.hasPrefix("Exported 1 contact to book: 0 new, 1 updated"))
+        let (_, text) = try VdirSyncTests.card(dir)
+        #expect(!text.contains("0101") && !text.contains("BDAY") && text.contains("TITLE:Chair\r\n"), "\(text)")
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        #expect(try VdirSyncTests.ana(dir, "phones, birthday, title") == "phones,birthday,title\n'+1 555 0100,,Chair\n")
+    }
+
+    /// A phone-made card's N (prefix, middle name, suffix) and ORG (with its department) are
+    /// written back as they were while Tend's name and company are theirs: the phone shows the
+    /// same name and company after an export. A name changed in Tend writes a new N.
+    @Test func exportKeepsThePhonesNameAndCompany() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let file = book.appendingPathComponent("jd-1.vcf")
+        try "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:jd-1\r\nFN:Dr. John Q. Doe Jr.\r\nN:Doe;John;Q.;Dr.;Jr.\r\nORG:Acme;Sales\r\nEND:VCARD\r\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "set contacts phone: \"+1 555 0100\""], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).stdout.hasPrefix("Exported 1 contact to book: 0 new, 1 updated"))
+        var text = try String(contentsOf: file, encoding: .utf8)
+        for line in ["N:Doe;John;Q.;Dr.;Jr.", "ORG:Acme;Sales", "FN:Dr. John Q. Doe Jr.", "TEL;VALUE=text:+1 555 0100"] {
+            #expect(text.contains(line + "\r\n"), "\(line)\n\(text)")
+        }
+        #expect(!text.contains("department"), "\(text)")
+        // Read back, it is the same person with nothing new; the next export leaves it.
+        let again = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(again.stdout == "Imported from book: 0 added, 1 merged, 0 skipped.\n", "\(again.stdout)")
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).stdout.hasPrefix("Exported 1 contact to book: 0 new, 0 updated, 1 unchanged."))
+        // Tend's own name and company are written when they change.
+        #expect(try CLI.run(["-e", "set contacts name: \"John Doe\", company: \"Beta\""], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains("N:Doe;John;;;\r\n") && text.contains("ORG:Beta\r\n"), "\(text)")
+    }
+
+    /// A file with several cards (some programs write that), one of them without a UID, and a
+    /// file whose card has none: each card is one person on every sync, and an export writes
+    /// each card in its place (no second file per person, which a server would take as a
+    /// second person).
+    @Test func severalCardsInAFileAreEachOnePerson() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        func card(_ fields: String) -> String { "BEGIN:VCARD\r\nVERSION:3.0\r\n\(fields)END:VCARD\r\n" }
+        try (card("UID:a-1\r\nFN:Ann One\r\n") + card("UID:b-2\r\nFN:Bob Two\r\n") + card("FN:Cy Three\r\nEMAIL:cy@x.example\r\n"))
+            .write(to: book.appendingPathComponent("all.vcf"), atomically: true, encoding: .utf8)
+        try card("FN:Di Four\r\n").write(to: book.appendingPathComponent("di.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).stdout.hasPrefix("Imported from book: 4 added, 0 merged, 0 skipped."))
+        #expect(try CLI.run(["-e", "set contacts where name == \"Bob Two\" title: \"Chair\""], in: dir).status == 0)
+        for _ in 0..<2 {
+            #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+            let i = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+            #expect(i.stdout == "Imported from book: 0 added, 4 merged, 0 skipped.\n", "\(i.stdout)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: book.path).sorted() == ["all.vcf", "di.vcf"])
+        let all = try String(contentsOf: book.appendingPathComponent("all.vcf"), encoding: .utf8)
+        #expect(all.components(separatedBy: "BEGIN:VCARD").count == 4 && all.contains("TITLE:Chair\r\n"), "\(all)")
+        let people = try CLI.run(["--format", "csv", "-e", "contacts sort by name show name, title, uid"], in: dir).stdout
+        #expect(people == "name,title,uid\nAnn One,,a-1\nBob Two,Chair,b-2\nCy Three,,all-3\nDi Four,,di\n", "\(people)")
+        // A card changed in the file of several is read by its UID.
+        try all.replacingOccurrences(of: "FN:Ann One", with: "FN:Ann Uno").write(to: book.appendingPathComponent("all.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).stdout.contains("@ann-one name: Ann One → Ann Uno"))
+    }
+
+    /// A card with 20,000 named dates (X-ABDATE and its label) is read, merged, written and
+    /// applied in linear time: each date was looked for in the list of those before it
+    /// (34 s for the first import on an idle machine). The bound only guards against a hang.
+    @Test func manyNamedDatesAreLinear() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        var card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:wide-1\r\nFN:Wide Dates\r\n"
+        for i in 0..<20_000 { card += "item\(i).X-ABDATE:\(1900 + i % 100)-0\(1 + i % 9)-1\(i % 9)\r\nitem\(i).X-ABLabel:date \(i)\r\n" }
+        card += "END:VCARD\r\n"
+        let file = book.appendingPathComponent("wide-1.vcf")
+        try card.write(to: file, atomically: true, encoding: .utf8)
+        for step in [["import", "vdir", "book"], ["import", "vdir", "book", "--update"], ["export", "vdir", "book"]] {
+            let clock = ContinuousClock.now
+            let r = try CLI.run(step, in: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(ContinuousClock.now - clock < .seconds(90), "\(step)")
+        }
+        let written = try String(contentsOf: file, encoding: .utf8)
+        try written.replacingOccurrences(of: "FN:Wide Dates", with: "FN:Wide Datez").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "len(@wide-dates.dates)"], in: dir).stdout == "20000\n")
+    }
+
+    /// A label is one line: an Apple label with a line break (a URL's, a date's) is read as one
+    /// line, so the URL stays a URL on the written card instead of becoming a NOTE the phone
+    /// shows; a label with a line break set in Tend is refused where it is written.
+    @Test func labelsAreOneLine() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let file = book.appendingPathComponent("u-1.vcf")
+        try """
+        BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-1\r\nFN:Url Lab\r\nitem1.URL:http://x.example\r\nitem1.X-ABLabel:two\\nlines\r
+        item2.X-ABDATE:2020-01-01\r\nitem2.X-ABLabel:kid\\n\\nname\r\nEND:VCARD\r\n
+        """.write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "contacts show notes"], in: dir).stdout.contains("url (two lines): http://x.example"))
+        let dump = try CLI.run(["dump"], in: dir).stdout
+        #expect(dump.contains("dates: [{label: \"kid name\", date: 2020-01-01}]"), "\(dump)")
+        #expect(try CLI.run(["-e", "set contacts title: \"T\""], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let card = try String(contentsOf: file, encoding: .utf8)
+        #expect(card.contains("item1.URL:http://x.example\r\n") && !card.contains("NOTE"), "\(card)")
+        let refused = try CLI.run(["-e", "set contacts dates: [{label: \"a\\nb\", date: 2020-01-01}]"], in: dir)
+        #expect(refused.status != 0 && refused.stderr.contains("dates: a label is one line of text"), "\(refused.stderr)")
+    }
+
+    /// `--today` and TEND_TODAY need a date with its year; a real date in 1604 keeps its year
+    /// through a card (Apple's 1604 without a year is still read as none).
+    @Test func todayNeedsAYearAnd1604KeepsIt() throws {
+        let dir = CLI.tempDir()
+        for r in [try CLI.run(["--today=--04-12", "-e", "today"], in: dir), try CLI.run(["-e", "today"], in: dir, env: ["TEND_TODAY": "--04-12"])] {
+            #expect(r.status != 0 && r.stderr.contains("today must be a date with its year (YYYY-MM-DD), and --04-12 has none"), "\(r.stderr)")
+        }
+        #expect(try CLI.run(["-e", "add \"Old Timer\" birthday: 1604-02-29, dates: [{label: \"day\", date: 1604-03-01}]"], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let other = CLI.tempDir()
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("book"), to: other.appendingPathComponent("book"))
+        #expect(try CLI.run(["import", "vdir", "book"], in: other).status == 0)
+        let rows = try CLI.run(["--format", "csv", "-e", "contacts show birthday, dates"], in: other).stdout
+        #expect(rows == "birthday,dates\n1604-02-29,1604-03-01\n", "\(rows)")
+    }
+
+    /// A card matched by e-mail to a contact with another UID does not take its UID away, even
+    /// with --update: that UID names the contact's own card, which would be orphaned (and read
+    /// as someone new on the next sync). The report says so as a conflict, not an update.
+    @Test func aStoredUIDIsKept() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        #expect(try CLI.run(["-e", "add \"Di Four\" email: \"di@x.example\", uid: \"u-1\""], in: dir).status == 0)
+        try "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:other\r\nFN:Di Four\r\nEMAIL:di@x.example\r\nTITLE:Boss\r\nEND:VCARD\r\n"
+            .write(to: book.appendingPathComponent("other.vcf"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(
+            r.stdout == "Imported from book: 0 added, 1 merged, 0 skipped.\n  1 conflict: the database's value was kept:\n    @di-four uid: kept u-1, file has other\n",
+            "\(r.stdout)")
+        #expect(try CLI.run(["--format", "csv", "-e", "contacts show uid, title"], in: dir).stdout == "uid,title\nu-1,Boss\n")
+    }
+}
