@@ -843,41 +843,34 @@ public struct Checker {
     // MARK: - Queries
 
     private mutating func checkQuery(_ q: Query, _ outer: Scope) -> ValueType {
-        var collection: String?
+        switch checkSource(q, outer) {
+        case .value(let t): return t
+        case .collection(let collection): return checkClauses(q, over: collection, outer)
+        }
+    }
+
+    /// What a query's source gives: rows of a collection (nil: of no one collection), or a
+    /// value that is the query's type (a list, a number), clauses refused.
+    private enum QueryStart {
+        case collection(String?)
+        case value(ValueType)
+    }
+
+    private mutating func checkSource(_ q: Query, _ outer: Scope) -> QueryStart {
         switch q.source {
         case .expr(let e):
-            let t = check(e, outer)
-            switch t {
-            case .rows(let c): collection = c
-            case .any: collection = nil
-            case .list:
-                if q.filter != nil || !q.sortBy.isEmpty || !q.show.isEmpty || !q.groupBy.isEmpty {
-                    report("where, sort by, show and group by apply to collections, not lists", q.range)
-                }
-                return t
-            default:
-                if q.filter != nil || !q.sortBy.isEmpty || !q.show.isEmpty || !q.groupBy.isEmpty || q.limit != nil {
-                    report(
-                        "a query starts from a collection (contacts, interactions, …), not \(article(t))", e.range,
-                        suggestion: {
-                            if case .name(let n) = e.kind { return closest(n, among: Schema.queryable.map(\.name)).first }
-                            return nil
-                        }())
-                    return .any
-                }
-                return t
-            }
+            return checkExprSource(q, e, outer)
         case .agenda(let on):
             currentDeps.insert("agenda")
             if let on { expect(on, .date, outer, "the agenda's date") }
-            collection = "agenda"
+            return .collection("agenda")
         case .timeline(let who):
             expect(who, .contact, outer, "timeline's contact")
-            collection = "timeline"
-        case .rules: collection = "rules"
+            return .collection("timeline")
+        case .rules: return .collection("rules")
         case .progress:
             currentDeps.insert("progress")
-            collection = "progress"
+            return .collection("progress")
         case .who(let w):
             switch w {
             case .serves(let m): if let m { _ = check(m, outer) }
@@ -885,15 +878,15 @@ public struct Checker {
             case .knows(let c): expect(c, .contact, outer, "who knows's contact")
             case .isOverdue: currentDeps.insert("who is overdue")
             }
-            collection = "contacts"
+            return .collection("contacts")
         case .gaps(let m):
             if let m { _ = check(m, outer) }
-            collection = nil
+            return .collection(nil)
         case .path(let to):
             expect(to, .contact, outer, "path's destination")
-            collection = "path"
+            return .collection("path")
         case .connectors:
-            collection = "contacts"
+            return .collection("contacts")
         case .report(let kind):
             currentDeps.insert("report")
             if !Interpreter.reportKinds.contains(kind) {
@@ -901,12 +894,41 @@ public struct Checker {
                     "unknown report '\(kind)'; reports are \(Interpreter.reportKinds.joined(separator: ", "))", q.range,
                     suggestion: closest(kind, among: Interpreter.reportKinds).first)
             }
-            collection = nil
+            return .collection(nil)
         case .why(let who):
             currentDeps.insert("why")
             expect(who, .contact, outer, "why's contact")
-            collection = nil
+            return .collection(nil)
         }
+    }
+
+    /// `contacts where …`, `vips sort by …` (a let), or an expression that is no collection.
+    private mutating func checkExprSource(_ q: Query, _ e: Expr, _ outer: Scope) -> QueryStart {
+        let t = check(e, outer)
+        switch t {
+        case .rows(let c): return .collection(c)
+        case .any: return .collection(nil)
+        case .list:
+            if q.filter != nil || !q.sortBy.isEmpty || !q.show.isEmpty || !q.groupBy.isEmpty {
+                report("where, sort by, show and group by apply to collections, not lists", q.range)
+            }
+            return .value(t)
+        default:
+            if q.filter != nil || !q.sortBy.isEmpty || !q.show.isEmpty || !q.groupBy.isEmpty || q.limit != nil {
+                report(
+                    "a query starts from a collection (contacts, interactions, …), not \(article(t))", e.range,
+                    suggestion: {
+                        if case .name(let n) = e.kind { return closest(n, among: Schema.queryable.map(\.name)).first }
+                        return nil
+                    }())
+                return .value(.any)
+            }
+            return .value(t)
+        }
+    }
+
+    /// `where`, `group by`, `sort by`, `show` and `limit` over rows of `collection`.
+    private mutating func checkClauses(_ q: Query, over collection: String?, _ outer: Scope) -> ValueType {
         if let named = q.named { checkRowName(named, collection ?? "*") }
         let scope = outer.nested(over: collection, named: q.named?.name)
         if let f = q.filter { expect(f, .bool, scope, "a where condition") }

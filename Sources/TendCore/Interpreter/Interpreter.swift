@@ -963,62 +963,77 @@ public final class Interpreter {
         }
         switch op {
         case .match:
-            guard case .string(let needle) = b else { throw fail("'~' needs text on the right", e.range) }
-            let n = FoldedText(needle)
-            switch a {
-            case .string(let s): return .bool(FoldedText(s).contains(n))
-            case .list(let items): return .bool(items.contains { $0.stringValue.map { FoldedText($0).contains(n) } ?? false })
-            default: throw fail("'~' matches text, not \(a.typeName)", e.range)
-            }
+            return try matchText(a, b, e)
         case .isIn, .notIn:
             let found = try member(a, of: b, e)
             return .bool(op == .isIn ? found : !found)
         case .plus, .minus:
-            switch (a, b) {
-            case (.number(let x), .number(let y)): return try finite(op == .plus ? Decimal.sum(x, y) : Decimal.difference(x, y), e)
-            case (.date(let d), .duration(let u)):
-                return .date(try onCalendar(try fullDate(d, e).adding(checked: op == .plus ? u : -u), e))
-            case (.duration(let u), .date(let d)) where op == .plus:
-                return .date(try onCalendar(try fullDate(d, e).adding(checked: u), e))
-            case (.date(let x), .date(let y)) where op == .minus:
-                return .duration(Duration(days: try fullDate(x, e).ordinal - fullDate(y, e).ordinal))
-            case (.duration(let x), .duration(let y)): return .duration(try onCalendar(x.adding(checked: op == .plus ? y : -y), e))
-            case (.string(let x), .string(let y)) where op == .plus:
-                try checkLength(x.utf8.count + y.utf8.count, e.range)
-                return try made(x + y, e.range)
-            case (.list(let x), .list(let y)) where op == .plus:
-                if x.count + y.count > Interpreter.maxListItems {
-                    throw fail(
-                        "this list would hold \((x.count + y.count).formatted) items; a list holds at most \(Interpreter.maxListItems.formatted)",
-                        e.range)
-                }
-                return .list(x + y)
-            default: throw fail("cannot \(op == .plus ? "add" : "subtract") \(b.typeName) and \(a.typeName)", e.range)
-            }
+            return try addOrSubtract(op, a, b, e)
         case .times, .divide, .remainder:
-            switch (a, b) {
-            case (.number(let x), .number(let y)):
-                if op == .times { return try finite(Decimal.product(x, y), e) }
-                if y == 0 { return .null }
-                if op == .divide { return try finite(Decimal.quotient(x, y), e) }
-                if let a = x.whole, let b = y.whole { return .number(Decimal(a % b)) }
-                let q = (x / y).rounded(toPlaces: 0, x / y >= 0 ? .down : .up)
-                return try finite(x - q * y, e)
-            case (.duration(let d), .number(let n)), (.number(let n), .duration(let d)):
-                if op == .remainder { break }
-                if op == .divide {
-                    if case .number = a { break }
-                    if n == 0 { return .null }
-                    return .duration(try onCalendar(d.divided(by: n), e))
-                }
-                return .duration(try onCalendar(d.scaled(by: n), e))
-            default: break
-            }
-            throw fail("cannot apply '\(op.text)' to \(a.typeName) and \(b.typeName)", e.range)
+            return try multiply(op, a, b, e)
         case .and, .or, .coalesce, .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
             // Worked out above (`and`, `or` and `??` in `evalBinary`, before their sides are).
             throw fail("'\(op.text)' on two values", e.range)
         }
+    }
+
+    /// `a ~ "text"`: text, or any item of a list, that holds the text (case and accents folded).
+    func matchText(_ a: Value, _ b: Value, _ e: Expr) throws -> Value {
+        guard case .string(let needle) = b else { throw fail("'~' needs text on the right", e.range) }
+        let n = FoldedText(needle)
+        switch a {
+        case .string(let s): return .bool(FoldedText(s).contains(n))
+        case .list(let items): return .bool(items.contains { $0.stringValue.map { FoldedText($0).contains(n) } ?? false })
+        default: throw fail("'~' matches text, not \(a.typeName)", e.range)
+        }
+    }
+
+    /// `+` and `-` on numbers, dates and durations, text (`+` only) and lists (`+` only).
+    func addOrSubtract(_ op: BinaryOperator, _ a: Value, _ b: Value, _ e: Expr) throws -> Value {
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return try finite(op == .plus ? Decimal.sum(x, y) : Decimal.difference(x, y), e)
+        case (.date(let d), .duration(let u)):
+            return .date(try onCalendar(try fullDate(d, e).adding(checked: op == .plus ? u : -u), e))
+        case (.duration(let u), .date(let d)) where op == .plus:
+            return .date(try onCalendar(try fullDate(d, e).adding(checked: u), e))
+        case (.date(let x), .date(let y)) where op == .minus:
+            return .duration(Duration(days: try fullDate(x, e).ordinal - fullDate(y, e).ordinal))
+        case (.duration(let x), .duration(let y)): return .duration(try onCalendar(x.adding(checked: op == .plus ? y : -y), e))
+        case (.string(let x), .string(let y)) where op == .plus:
+            try checkLength(x.utf8.count + y.utf8.count, e.range)
+            return try made(x + y, e.range)
+        case (.list(let x), .list(let y)) where op == .plus:
+            if x.count + y.count > Interpreter.maxListItems {
+                throw fail(
+                    "this list would hold \((x.count + y.count).formatted) items; a list holds at most \(Interpreter.maxListItems.formatted)",
+                    e.range)
+            }
+            return .list(x + y)
+        default: throw fail("cannot \(op == .plus ? "add" : "subtract") \(b.typeName) and \(a.typeName)", e.range)
+        }
+    }
+
+    /// `*`, `/` and `%` on numbers, and a duration scaled or divided by a number.
+    func multiply(_ op: BinaryOperator, _ a: Value, _ b: Value, _ e: Expr) throws -> Value {
+        switch (a, b) {
+        case (.number(let x), .number(let y)):
+            if op == .times { return try finite(Decimal.product(x, y), e) }
+            if y == 0 { return .null }
+            if op == .divide { return try finite(Decimal.quotient(x, y), e) }
+            if let a = x.whole, let b = y.whole { return .number(Decimal(a % b)) }
+            let q = (x / y).rounded(toPlaces: 0, x / y >= 0 ? .down : .up)
+            return try finite(x - q * y, e)
+        case (.duration(let d), .number(let n)), (.number(let n), .duration(let d)):
+            if op == .remainder { break }
+            if op == .divide {
+                if case .number = a { break }
+                if n == 0 { return .null }
+                return .duration(try onCalendar(d.divided(by: n), e))
+            }
+            return .duration(try onCalendar(d.scaled(by: n), e))
+        default: break
+        }
+        throw fail("cannot apply '\(op.text)' to \(a.typeName) and \(b.typeName)", e.range)
     }
 
     /// A number, unless the arithmetic left Decimal's range (about 10^165; it gives NaN then).
