@@ -12,6 +12,8 @@ public struct Checker {
     private var source: Source?
     /// Every statement that changes data, for `--read-only`.
     public private(set) var mutations: [Statement] = []
+    /// What each name checked so far turned out to be: the definitions' bodies and the statements'.
+    public private(set) var resolutions = Resolutions()
 
     public init(definitions: Definitions) {
         self.definitions = definitions
@@ -318,7 +320,7 @@ public struct Checker {
                 }
                 if !seen.insert(name).inserted { report("'\(name):' is given twice", range) }
                 if type == .stage, case .name(let w) = value.kind, let st = Stage(name: w) {
-                    value.resolution = .stage(st)
+                    resolutions[value] = .stage(st)
                     continue
                 }
                 if case .list(let inner) = type {
@@ -470,26 +472,27 @@ public struct Checker {
         }
     }
 
+    /// A bare name's type; what the name is goes into `resolutions`.
     private mutating func resolve(_ e: Expr, _ n: String, _ scope: Scope) -> ValueType {
         if n == scope.rowName {
             if scope.grouped {
                 report("'\(n)' names one row; after group by, use it inside an aggregate, as in sum(\(n).spend)", e.range)
                 return .any
             }
-            e.resolution = .row
+            resolutions[e] = .row
             return scope.rowType
         }
         if let t = scope.locals[n] {
-            e.resolution = .local(n)
+            resolutions[e] = .local(n)
             return t
         }
         if scope.grouped {
             if scope.groupKeys.contains(n) {
-                e.resolution = .field(n)
+                resolutions[e] = .field(n)
                 return .any
             }
             if n == "count" {
-                e.resolution = .field(n)
+                resolutions[e] = .field(n)
                 return .number
             }
             if let row = scope.row, Schema.collection(row: row)?.field(n) != nil || (row == "contacts" && definitions.scores[n] != nil) {
@@ -499,40 +502,40 @@ public struct Checker {
         }
         if let row = scope.row, let spec = Schema.collection(row: row) {
             if let f = spec.field(n) {
-                e.resolution = .field(n)
+                resolutions[e] = .field(n)
                 noteFieldDeps(row, n)
                 return f.type
             }
             if row == "contacts", definitions.scores[n] != nil {
-                e.resolution = .field(n)
+                resolutions[e] = .field(n)
                 currentDeps.insert("score:" + n)
                 return .number
             }
         }
         if let l = definitions.lets[n] {
-            e.resolution = .global(n)
+            resolutions[e] = .global(n)
             currentDeps.insert("let:" + n)
             return letType(l)
         }
         if let c = Schema.collection(named: n) {
-            e.resolution = .collection(c.name)
+            resolutions[e] = .collection(c.name)
             if Checker.evaluators[c.name] != nil { currentDeps.insert(c.name) }
             return .rows(c.name)
         }
         if ["today", "yesterday", "tomorrow"].contains(n) {
-            e.resolution = .constant(n)
+            resolutions[e] = .constant(n)
             return .date
         }
         if let s = Stage(name: n), n == n.lowercased() {
-            e.resolution = .stage(s)
+            resolutions[e] = .stage(s)
             return .stage
         }
         if ["week", "month", "quarter", "year"].contains(n) {
-            e.resolution = .constant(n)
+            resolutions[e] = .constant(n)
             return .string
         }
         if scope.row == "*" {
-            e.resolution = .field(n)
+            resolutions[e] = .field(n)
             return .any
         }
         var candidates = Array(definitions.lets.keys) + Schema.queryable.map(\.name) + Stage.allCases.map(\.description)
@@ -563,7 +566,7 @@ public struct Checker {
         let rt: ValueType
         if lt == .stage, op == .equal || op == .notEqual || op.orders, case .name(let n) = r.kind, let s = Stage(name: n) {
             // A stage name compared with a stage is the stage, even where a field has that name.
-            r.resolution = .stage(s)
+            resolutions[r] = .stage(s)
             rt = .stage
         } else {
             rt = check(r, scope)
@@ -810,7 +813,7 @@ public struct Checker {
         var types: [ValueType] = []
         for (i, a) in args.enumerated() {
             if case .period = b.typing, i == 0, case .name(let w) = a.kind, Day.Period(rawValue: w) != nil {
-                a.resolution = .constant(w)
+                resolutions[a] = .constant(w)
                 types.append(.string)
                 continue
             }
@@ -831,7 +834,7 @@ public struct Checker {
             return result(types)
         case .period:
             if args.count == 2 { want(1, .date) }
-            if let a = args.first, a.resolution == .unresolved || types.first != .string {
+            if let a = args.first, resolutions[a] == .unresolved || types.first != .string {
                 report("\(name) takes week, month, quarter or year", a.range)
             }
             return .date

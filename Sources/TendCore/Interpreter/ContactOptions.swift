@@ -28,7 +28,7 @@ extension Interpreter {
             case .pair(let n, let e, let range):
                 fields.insert(n == "own_cadence" ? "cadence" : n)
                 let v: Value
-                if case .stage(let st) = e.resolution { v = .stage(st) } else { v = try eval(e, ctx) }
+                if case .stage(let st) = resolution(of: e) { v = .stage(st) } else { v = try eval(e, ctx) }
                 try setContactField(n, v, e, range, of: &c)
                 if n == "handle" { newHandle = c.handle }
             }

@@ -44,7 +44,24 @@ public final class Interpreter {
         checkedMetrics = [:]
     }
     /// Goals' metrics as checked against the definitions in force, by source name (`goal "X"`).
-    var checkedMetrics: [String: (Expr, Source)] = [:]
+    var checkedMetrics: [String: (Expr, Source)] = [:] {
+        didSet { if checkedMetrics.isEmpty { metricResolutions = Resolutions() } }
+    }
+    /// What the names of the metrics in `checkedMetrics` resolved to.
+    var metricResolutions = Resolutions()
+    /// What the names of the program being run resolved to, as its checker handed it over
+    /// (`CheckedProgram.resolutions`). A name it does not know is looked up in the
+    /// definitions', and one no checker saw is resolved as it runs.
+    public var resolutions = Resolutions()
+
+    /// What the checker made of a name: the program's checker, the definitions' or a metric's.
+    func resolution(of e: Expr) -> Expr.Resolution {
+        let r = resolutions[e]
+        if r != .unresolved { return r }
+        let d = definitions.resolutions[e]
+        if d != .unresolved { return d }
+        return metricResolutions[e]
+    }
     /// Steps per call of fns the checker did not see (see `Checker.steps(of:)`), worked out
     /// when one is first called.
     private var uncheckedSteps: [String: Int]?
@@ -533,11 +550,11 @@ public final class Interpreter {
     }
 
     func evalName(_ e: Expr, _ n: String, _ ctx: Ctx) throws -> Value {
-        try evalName(e, n, as: e.resolution, ctx)
+        try evalName(e, n, as: resolution(of: e), ctx)
     }
 
-    /// A name's value, resolved as `resolution` says (the checker's, or for unchecked input the
-    /// one worked out here: the tree is not written while it runs).
+    /// A name's value, resolved as `resolution` says: the checker's, or for input no checker
+    /// saw (`.unresolved`) the one worked out here, each time.
     private func evalName(_ e: Expr, _ n: String, as resolution: Expr.Resolution, _ ctx: Ctx) throws -> Value {
         switch resolution {
         case .local(let name):
@@ -598,7 +615,7 @@ public final class Interpreter {
         if inProgress.contains(Definitions.key(.let, name)) { throw fail("let \(name) reads itself (a cycle): drop or redefine it", range) }
         var order: [String] = []
         var state: [String: Bool] = [name: false]
-        var stack = Interpreter.letsRead(by: l.value, definitions).map { ($0, false) }
+        var stack = letsRead(by: l.value, definitions).map { ($0, false) }
         while let (n, done) = stack.popLast() {
             if done {
                 order.append(n)
@@ -607,7 +624,7 @@ public final class Interpreter {
             guard state[n] == nil, v.lets[n] == nil, let dep = definitions.lets[n] else { continue }
             state[n] = false
             stack.append((n, true))
-            stack += Interpreter.letsRead(by: dep.value, definitions).filter { state[$0] == nil }.map { ($0, false) }
+            stack += letsRead(by: dep.value, definitions).filter { state[$0] == nil }.map { ($0, false) }
         }
         for n in order where v.lets[n] == nil { _ = try evaluateLet(n, v, range) }
         return try evaluateLet(name, v, range)
@@ -637,14 +654,14 @@ public final class Interpreter {
 
     /// The lets an expression reads, directly or in the fns it calls (each fn looked into once).
     /// Walked with a stack of its own: fns calling fns may be thousands deep.
-    static func letsRead(by root: Expr, _ definitions: Definitions) -> [String] {
+    func letsRead(by root: Expr, _ definitions: Definitions) -> [String] {
         var found: [String] = []
         var fnsSeen = Set<String>()
         var stack = [root]
         while let e = stack.popLast() {
             switch e.kind {
             case .name(let n):
-                switch e.resolution {
+                switch resolution(of: e) {
                 case .global(let g): found.append(g)
                 case .unresolved where definitions.lets[n] != nil: found.append(n)
                 default: break
@@ -848,10 +865,10 @@ public final class Interpreter {
 
     /// True when evaluating an expression may cost far more than reading fields: it calls a
     /// user function or an aggregate, or runs a query.
-    static func isCostly(_ e: Expr) -> Bool {
+    func isCostly(_ e: Expr) -> Bool {
         e.contains { x in
             switch x.kind {
-            case .name: if case .collection = x.resolution { return true } else { return false }
+            case .name: if case .collection = resolution(of: x) { return true } else { return false }
             case .call(let name, _): return Builtin.byName[name] == nil || Builtin.aggregates.contains(name)
             case .query: return true
             default: return false
@@ -874,7 +891,7 @@ public final class Interpreter {
     private func rightFirst(_ e: Expr, _ l: Expr, _ r: Expr) -> Bool {
         let key = ObjectIdentifier(e)
         if let known = sideOrder[key] { return known.rightFirst }
-        let first = Interpreter.isCostly(l) && !Interpreter.isCostly(r)
+        let first = isCostly(l) && !isCostly(r)
         sideOrder[key] = (e, first)
         return first
     }
@@ -920,7 +937,7 @@ public final class Interpreter {
             guard ContactKey.byName[name] == .tags, case .contact(let c) = try eval(base, ctx) else { return nil }
             id = c
         case .name(let name):
-            guard case .field = e.resolution, ctx.groupKeys == nil, case .contact(let c)? = ctx.row, ContactKey.byName[name] == .tags else {
+            guard case .field = resolution(of: e), ctx.groupKeys == nil, case .contact(let c)? = ctx.row, ContactKey.byName[name] == .tags else {
                 return nil
             }
             id = c

@@ -2,8 +2,8 @@ import Foundation
 
 extension Interpreter {
     /// Stores a definition (for the run only under `--read-only`).
-    func define(_ s: Statement) throws {
-        definitions.define(s)
+    func define(_ s: Statement, resolving checked: Resolutions? = nil) throws {
+        definitions.define(s, resolving: checked ?? resolutions)
         invalidate()
         guard !readOnly else { return }
         switch s.kind {
@@ -27,7 +27,7 @@ extension Interpreter {
             _ = definitions.drop(d.kind, d.name)
             if !readOnly { try apply(.deleteDefinition(d.kind, d.name)) }
         }
-        for p in Prelude.statements { try define(p) }
+        for p in Prelude.statements { try define(p, resolving: Prelude.definitions.resolutions) }
         return .text("The prelude's definitions are back.")
     }
 
