@@ -285,6 +285,7 @@ extension Checker {
         let previous = definitions.fns[name]
         definitions.define(s, resolving: resolutions)
         let deps = checked(body, fnScope(params)).deps
+        definitions.keepResolutions(of: s, from: resolutions)
         facts.fnSteps[name] = nil
         let steps = expandedSteps(body, deps)
         definitions.fns[name]?.steps = steps
@@ -324,6 +325,7 @@ extension Checker {
         currentDeps = []
         if let row { checkRowName(row, "contacts") }
         expect(value, .number, Scope(row: "contacts", named: row?.name), "a score")
+        definitions.keepResolutions(of: s, from: resolutions)
         let deps = currentDeps
         if admit(Definitions.key(.score, name), deps, steps: expandedSteps(value, deps), s) == .refused {
             if let previous { definitions.scores[name] = previous } else { _ = definitions.drop(.score, name) }

@@ -89,8 +89,14 @@ public struct Definitions: Sendable {
             noteDefined(.score, name, replacing: scores.updateValue(score, forKey: name) != nil)
         default: return false
         }
-        resolutions.copy(s.kind.exprs, from: checked)
+        keepResolutions(of: s, from: checked)
         return true
+    }
+
+    /// Keeps what `checked` says of the names in a definition's body (a fn or score is defined
+    /// before its body is checked, so that one reading itself is reported as a cycle).
+    mutating func keepResolutions(of s: Statement, from checked: Resolutions) {
+        resolutions.copy(s.kind.exprs, from: checked)
     }
 
     public mutating func drop(_ kind: Definition.Kind, _ name: String) -> Bool {

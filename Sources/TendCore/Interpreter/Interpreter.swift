@@ -55,10 +55,11 @@ public final class Interpreter {
     public var resolutions = Resolutions()
 
     /// What the checker made of a name: the program's checker, the definitions' or a metric's.
+    /// Definitions not read yet are not read for this: none of their bodies is running.
     func resolution(of e: Expr) -> Expr.Resolution {
         let r = resolutions[e]
         if r != .unresolved { return r }
-        let d = definitions.resolutions[e]
+        let d = storedDefinitions.resolutions[e]
         if d != .unresolved { return d }
         return metricResolutions[e]
     }
