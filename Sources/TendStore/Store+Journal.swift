@@ -131,6 +131,12 @@ extension Store {
     /// moves the marks past them.
     func recordInserted(_ db: Database) throws {
         for (table, columns) in journalTables {
+            // Asked first, by a read: an INSERT takes the write lock even when it inserts nothing,
+            // and a run that only read must not wait for another process's write.
+            let added = try Bool.fetchOne(
+                db, sql: "SELECT coalesce(max(rowid), 0) > (SELECT mark FROM temp.journal_marks WHERE tbl = ?) FROM main.\"\(table)\"",
+                arguments: [table])
+            guard added == true else { continue }
             try db.execute(
                 sql: """
                     INSERT INTO journal_rows (change_id, tbl, rid, before, after_hash)

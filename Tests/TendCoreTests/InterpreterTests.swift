@@ -273,6 +273,15 @@ import Testing
         #expect(h.text(try h.value("[@joan-rivera.company, @joan-rivera.birthday, @joan-rivera.title, @joan-rivera.uid]")) == "Acme, 1980-01-01, CEO, x-1")
         try h.run("add \"Joan Rivera\" handle: \"joan-3\", company: \"Acme\"")
         #expect(said(try h.run("merge @joan-3 into @joan-rivera")) == ["Merged @joan-3 into @joan-rivera."])
+        // A snooze is kept: the merged contact's when the kept one has none, named when it differs.
+        try h.run("add \"Joan Four\" handle: \"joan-4\"")
+        try h.run("snooze @joan-4 until 2027-01-10")
+        #expect(said(try h.run("merge @joan-4 into @joan-rivera")).first?.contains("snoozed_until") == false)
+        #expect(h.text(try h.value("@joan-rivera.snoozed_until")) == "2027-01-10")
+        try h.run("add \"Joan Five\" handle: \"joan-5\"")
+        try h.run("snooze @joan-5 until 2027-02-01")
+        #expect(said(try h.run("merge @joan-5 into @joan-rivera")).first?.hasSuffix("not kept from @joan-5: name \"Joan Five\", snoozed_until 2027-02-01.") == true)
+        #expect(h.text(try h.value("@joan-rivera.snoozed_until")) == "2027-01-10")
     }
 
     @Test func oneEventSeveralPeople() throws {

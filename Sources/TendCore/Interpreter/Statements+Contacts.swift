@@ -179,6 +179,7 @@ extension Interpreter {
         keep("relationship", \.relationship, quoted)
         keep("cadence", \.cadence, \.description)
         keep("uid", \.uid, quoted)
+        keep("snoozed_until", \.snoozedUntil, \.description)
         if b.nextStep == nil {
             b.nextStep = a.nextStep
             b.nextDue = a.nextDue
