@@ -661,7 +661,11 @@ public final class Session: InterpreterHost {
         if changes.count == 1, case .importFile(_, let path, _) = changes[0].kind, case .literal(.string(let file)) = path.kind {
             source = "import \(file)"
         }
-        var text = changes.map { $0.text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }.joined(separator: "; ")
+        // Only as many statements as the label shows are read: a restore runs hundreds of thousands.
+        var text = ""
+        for change in changes where text.count <= Session.journalStatementLength {
+            text += (text.isEmpty ? "" : "; ") + change.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
         if text.count > Session.journalStatementLength { text = String(text.prefix(Session.journalStatementLength - 1)) + "…" }
         return Store.JournalLabel(source: TerminalText.escaped(source), statement: TerminalText.escaped(text), day: today, at: clock?() ?? today.description)
     }

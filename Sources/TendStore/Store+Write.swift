@@ -234,28 +234,6 @@ extension Store {
             ])
     }
 
-    /// An interaction and its people, in order; a source already imported is refused by name.
-    static func insertInteraction(_ i: Interaction, _ db: Database) throws -> Int64 {
-        do {
-            try run(
-                db,
-                "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    .text(i.kind), .text(i.on.description), Cell(i.note), Cell(i.quality), Cell(i.gave), Cell(i.asked), Cell(i.inbound),
-                    Cell(i.pitch), Cell(i.sourceID),
-                ])
-        } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
-            // Looked up only when the index refused the row: an import writes tens of thousands.
-            try refuseRepeatedSource(i, db)
-            throw e
-        }
-        let id = db.lastInsertedRowID
-        for (n, p) in i.people.enumerated() {
-            try run(db, "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)", [.int(id), .int(p), Cell(n)])
-        }
-        return id
-    }
-
     static func insertReferral(_ r: Referral, _ db: Database) throws -> Int64 {
         try run(
             db, "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",

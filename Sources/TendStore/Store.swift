@@ -18,6 +18,8 @@ public final class Store: Model {
     private var inTransaction = false
     /// True once this connection made its journalling triggers (see Store+Journal).
     var journalStarted = false
+    /// The journalled tables and their columns, read when the journal started.
+    var journalTables: [(table: String, columns: [String])] = []
     /// True for a connection opened under `--read-only` or on a file it cannot write.
     let readOnlyConnection: Bool
 
@@ -256,7 +258,10 @@ public final class Store: Model {
             try startJournal(db)
             try db.execute(sql: immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
             // Rolled back with the transaction, or cleared when it commits.
-            if journalStarted { try db.execute(sql: "INSERT INTO temp.journal_on VALUES (1)") }
+            if journalStarted {
+                try db.execute(sql: "INSERT INTO temp.journal_on VALUES (1)")
+                try markTables(db)
+            }
         }
         inTransaction = true
     }
