@@ -65,8 +65,15 @@ extension Store {
                 db, sql: "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND tbl_name IN (\(Store.marks(tables.count)))",
                 arguments: StatementArguments(tables))
             for trigger in triggers { try db.execute(sql: "DROP TRIGGER temp.\"\(trigger)\"") }
-            defer { try? makeJournalTriggers(db, tables: tables) }
-            try body(db)
+            do {
+                try body(db)
+            } catch {
+                // The run is rolled back, which brings the triggers back too.
+                try? makeJournalTriggers(db, tables: tables)
+                throw error
+            }
+            // Without them, later changes to these tables would not be recorded: a failure here fails the run.
+            try makeJournalTriggers(db, tables: tables)
         }
     }
 
