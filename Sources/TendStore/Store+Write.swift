@@ -234,7 +234,6 @@ extension Store {
             ])
     }
 
-
     static func insertReferral(_ r: Referral, _ db: Database) throws -> Int64 {
         try run(
             db, "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",

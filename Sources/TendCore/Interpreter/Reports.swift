@@ -27,14 +27,11 @@ extension Interpreter {
     /// and activity, each group's count with its share of all contacts.
     func networkReport(_ v: View) -> RowSet {
         let net = v.full
-        var rows: [Value] = []
+        var rows: [[Value]] = []
         let total = max(net.contacts.count, 1)
         func add(_ section: String, _ group: String, _ count: Int) {
             let share = (Decimal(count) * 100 / Decimal(total)).rounded(toPlaces: 0, .plain)
-            rows.append(
-                .record(
-                    Record(
-                        keys: ["section", "group", "count", "share"], values: [.string(section), .string(group), .int(count), .number(share)])))
+            rows.append([.string(section), .string(group), .int(count), .number(share)])
         }
         func counts(_ section: String, _ key: (Contact) -> String?, top: Int = 100) {
             var m: [String: Int] = [:]
@@ -59,7 +56,7 @@ extension Interpreter {
             net.contacts.filter { c in
                 (v.stats[c.id]?.lastTouch ?? c.metOn ?? c.created) < yearAgo
             }.count)
-        return RowSet(collection: nil, rows: rows, columns: ["section", "group", "count", "share"])
+        return RowSet.records(["section", "group", "count", "share"], rows)
     }
 
     /// `report reciprocity`: referrals given and received a contact, those who never gave one
@@ -87,17 +84,14 @@ extension Interpreter {
             return (net.contact(a.key)?.name ?? "") < (net.contact(b.key)?.name ?? "")
         }
         let cols = ["contact", "given", "received", "value_given", "value_received", "last_referral", "give_ratio", "never_gave_back"]
-        return RowSet(
-            collection: nil,
-            rows: sorted.map { id, e in
-                .record(
-                    Record(
-                        keys: cols,
-                        values: [
-                            .contact(id), .int(e.g), .int(e.r), .number(e.gv), .number(e.rv), .optional(e.last),
-                            .number(v.stats[id]?.giveRatio ?? 0), .bool(e.r == 0 && e.g > 0),
-                        ]))
-            }, columns: cols)
+        return RowSet.records(
+            cols,
+            sorted.map { id, e in
+                [
+                    .contact(id), .int(e.g), .int(e.r), .number(e.gv), .number(e.rv), .optional(e.last),
+                    .number(v.stats[id]?.giveRatio ?? 0), .bool(e.r == 0 && e.g > 0),
+                ]
+            })
     }
 
     /// `report money`: the last twelve months' spending a contact, with the referrals it went with.
@@ -111,17 +105,14 @@ extension Interpreter {
         let sorted = spend.sorted {
             $0.value != $1.value ? $0.value > $1.value : (net.contact($0.key)?.name ?? "") < (net.contact($1.key)?.name ?? "")
         }
-        return RowSet(
-            collection: nil,
-            rows: sorted.map { id, amount in
-                .record(
-                    Record(
-                        keys: cols,
-                        values: [
-                            .contact(id), .optional(net.contact(id)?.profession), .number(amount),
-                            .int(v.stats[id]?.referralsGiven ?? 0), .int(v.stats[id]?.referralsReceived ?? 0), .bool(askedEver.contains(id)),
-                        ]))
-            }, columns: cols)
+        return RowSet.records(
+            cols,
+            sorted.map { id, amount in
+                [
+                    .contact(id), .optional(net.contact(id)?.profession), .number(amount),
+                    .int(v.stats[id]?.referralsGiven ?? 0), .int(v.stats[id]?.referralsReceived ?? 0), .bool(askedEver.contains(id)),
+                ]
+            })
     }
 
     /// The reports `report KIND` knows (the checker reads this list too).
