@@ -11,7 +11,7 @@ public struct DamagedValue: Error, CustomStringConvertible {
     public var table: String
     public var row: Int64?
     public var problem: String
-    init(table: String, row: Int64?, problem: String) {
+    package init(table: String, row: Int64?, problem: String) {
         self.table = table
         self.row = row
         self.problem = problem
@@ -24,9 +24,9 @@ public struct DamagedValue: Error, CustomStringConvertible {
 // MARK: - Reading the network
 
 extension Store {
-    static func day(_ s: String?) -> Day? { s.flatMap { Day(iso: $0) } }
-    static func money(_ cents: Int64) -> Decimal { Decimal(cents, places: 2) }
-    static func cents(_ d: Decimal) -> Int64 {
+    package static func day(_ s: String?) -> Day? { s.flatMap { Day(iso: $0) } }
+    package static func money(_ cents: Int64) -> Decimal { Decimal(cents, places: 2) }
+    package static func cents(_ d: Decimal) -> Int64 {
         var v = d * 100
         var r = Decimal()
         NSDecimalRound(&r, &v, 0, .plain)
@@ -723,8 +723,8 @@ extension Store {
 }
 
 /// Lists of text kept as JSON arrays in one column (readable with SQLite's json functions).
-enum JSONList {
-    static func encode(_ items: [String]) -> String {
+package enum JSONList {
+    package static func encode(_ items: [String]) -> String {
         if items.isEmpty { return "[]" }
         return "[" + items.map(jsonStringLiteral).joined(separator: ",") + "]"
     }
@@ -735,7 +735,7 @@ enum JSONList {
     }
 
     /// The items, or nil when the text is not a JSON array of strings.
-    static func decodeChecked(_ text: String) -> [String]? {
+    package static func decodeChecked(_ text: String) -> [String]? {
         if text == "[]" { return [] }
         return fastDecode(text) ?? slowDecode(text)
     }

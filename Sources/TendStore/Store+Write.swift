@@ -6,7 +6,7 @@ import TendCore
 extension Store {
     /// A value for an SQL parameter, bound through SQLite's own calls (`bind`): GRDB's
     /// StatementArguments box each one, which was half the time of inserting a contact.
-    enum Cell {
+    package enum Cell {
         case text(String)
         case int(Int64)
         case null
@@ -23,7 +23,7 @@ extension Store {
     }
 
     /// The columns of `contactColumns`, in order.
-    static func contactCells(_ c: Contact) -> [Cell] {
+    package static func contactCells(_ c: Contact) -> [Cell] {
         [
             .text(c.handle), .text(c.name), Cell(c.company), Cell(c.title), Cell(c.profession), Cell(c.email), Cell(c.phone), Cell(c.city),
             .text(JSONList.encode(c.tags)), Cell(c.metAt), Cell(c.metOn?.description), Cell(c.relationship), Cell(c.isInternal),
@@ -66,7 +66,7 @@ extension Store {
     static let insertContactSQL =
         "INSERT INTO contacts (\(contactColumns)) VALUES (\(Array(repeating: "?", count: contactColumnNames.count).joined(separator: ", ")))"
 
-    static let contactColumns = """
+    package static let contactColumns = """
         handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship, internal, stage,
         cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests, networks, skills, serves,
         expert, passionate, honors_referrals, notes, created, snoozed_until, emails, phones, addresses, birthday, anniversary,
@@ -101,11 +101,11 @@ extension Store {
     }
 
     /// The names in `contactColumns`, in order.
-    static let contactColumnNames = contactColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    package static let contactColumnNames = contactColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
 
     /// The contact field a column holds (`Contact.storedFields`): the cadence is two columns,
     /// and the e-mail, phone and city columns repeat the head of their lists.
-    static func field(ofColumn column: String) -> String { column.hasPrefix("cadence_") ? "cadence" : Contact.storage(of: column) }
+    package static func field(ofColumn column: String) -> String { column.hasPrefix("cadence_") ? "cadence" : Contact.storage(of: column) }
 
     static func write(_ change: Change, _ db: Database) throws -> Int64? {
         try validate(change)
@@ -292,10 +292,11 @@ extension Store {
 /// refused, so that whatever Tend writes it can read.
 public struct UnstorableValue: Error, CustomStringConvertible {
     public var description: String
+    package init(description: String) { self.description = description }
 }
 
 extension Store {
-    static func validate(_ change: Change) throws {
+    package static func validate(_ change: Change) throws {
         func date(_ d: Day?, _ what: String) throws {
             if let d, let problem = StoredRange.problem(d) { throw UnstorableValue(description: "cannot store \(what): \(problem)") }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TendCore
+import TendPostgres
 import TendREPL
 import TendStore
 
@@ -51,6 +52,7 @@ enum App {
     static func open(_ g: Settings, create: Bool) -> Session {
         let path = databasePath(g)
         let day = today(g)
+        if ConnectionSettings.isURL(path) { return openPostgres(g, create: create) }
         if !FileManager.default.fileExists(atPath: path) && (!create || g.readOnly) { fail(missingDatabase(g), .failed) }
         do {
             var readOnlyFile: String?
@@ -62,16 +64,37 @@ enum App {
                 store = try Store(path: path, readOnly: true)
                 readOnlyFile = p
             }
-            for w in store.warnings { TerminalOutput.write("tend: warning: \(w)\n", to: STDERR_FILENO) }
-            let width = Terminal.width()
-            let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil, terminal: width != nil)
-            let session = try Session(store: store, today: day, renderer: renderer, color: colorErrors)
+            let session = try self.session(store, g, day)
             session.readOnlyFile = readOnlyFile
-            session.readOnly = g.readOnly
-            if g.today == nil && environmentSetting("TEND_TODAY") == nil { session.clock = localTime }
             return session
         } catch {
             fail(error, prefix: error is Store.OpenError ? "" : "cannot open \(path): ")
+        }
+    }
+
+    /// A session on an open database, as the settings say.
+    static func session(_ store: any TendDatabase, _ g: Settings, _ day: Day) throws -> Session {
+        for w in store.warnings { TerminalOutput.write("tend: warning: \(w)\n", to: STDERR_FILENO) }
+        let width = Terminal.width()
+        let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil, terminal: width != nil)
+        let session = try Session(store: store, today: day, renderer: renderer, color: colorErrors)
+        session.readOnly = g.readOnly
+        if g.today == nil && environmentSetting("TEND_TODAY") == nil { session.clock = localTime }
+        return session
+    }
+
+    /// Opens a PostgreSQL database (`--db postgresql://…`). The database itself must exist
+    /// (the server's administrator makes it); an empty one becomes Tend's when `create` says
+    /// so. No message names the password.
+    static func openPostgres(_ g: Settings, create: Bool) -> Session {
+        let url = databasePath(g)
+        let day = today(g)
+        do {
+            let store = try PostgresStore(url: url, readOnly: g.readOnly, create: create)
+            return try session(store, g, day)
+        } catch {
+            let said = error is PostgresStore.OpenError || error is PostgresFailure
+            fail(error, prefix: said ? "" : "cannot open \(ConnectionSettings.redacted(url)): ")
         }
     }
 
@@ -82,7 +105,9 @@ enum App {
 
     /// Says on standard error that a command made a new database, when it did.
     static func announceCreated(_ session: Session, _ g: Settings) {
-        if session.store.isNew { FileHandle.standardError.write(Data("tend: created a new database at \(databasePath(g))\n".utf8)) }
+        if session.store.isNew {
+            FileHandle.standardError.write(Data("tend: created a new database at \(ConnectionSettings.redacted(databasePath(g)))\n".utf8))
+        }
     }
 
     static func readStdin() -> Source {
@@ -100,7 +125,7 @@ enum App {
     /// line it refuses is wrong input; any other error is a failure.
     static func status(for error: Error) -> ExitStatus {
         if let e = error as? Session.ReadError { return e.status }
-        if error is Diagnostic || error is Store.OpenError { return .failed }
+        if error is Diagnostic || error is Store.OpenError || error is PostgresStore.OpenError { return .failed }
         switch Tend.exitCode(for: error) {
         case .success: return .success
         case .validationFailure: return .invalid
@@ -165,7 +190,7 @@ enum App {
     /// removed again when it did: a failed first command leaves no empty database behind.
     static func settleNewDatabase(_ session: Session, _ status: ExitStatus, _ g: Settings) {
         guard session.store.isNew else { return }
-        if status == .failed || status == .invalid {
+        if status == .failed || status == .invalid, session.store.path != nil {
             session.store.close()
             let path = databasePath(g)
             for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
@@ -176,8 +201,9 @@ enum App {
 
     static func runSources(_ sources: [Source], _ g: Settings, bail: Bool, quiet: Bool, junit: (file: String, suite: String)?) -> Never {
         let path = databasePath(g)
-        var create = false
-        if !FileManager.default.fileExists(atPath: path) {
+        // A PostgreSQL database is made Tend's by any run (the server holds the database).
+        var create = ConnectionSettings.isURL(path)
+        if !create && !FileManager.default.fileExists(atPath: path) {
             let probe: Session
             do {
                 probe = try Session(store: Store(path: nil), today: today(g), color: colorErrors)

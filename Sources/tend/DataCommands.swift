@@ -147,7 +147,10 @@ struct DemoCommand: ParsableCommand {
         // Opening a session installs the prelude in a new database.
         let session = App.open(settings, create: true)
         App.announceCreated(session, settings)
-        let store = session.store
+        // The generator writes SQLite's tables directly (SampleNetwork).
+        guard let store = session.store as? Store else {
+            App.fail("demo generates a network into an SQLite file only; give --db a file path", .invalid, closing: session)
+        }
         let contacts: Int
         do {
             contacts = try store.contactCount()
