@@ -12,6 +12,14 @@ enum PostgresSchema {
     /// (identifier, statements), oldest first. Append; never change one that was released.
     static let migrations: [(String, [String])] = [("v1", v1)]
 
+    /// The tables the migrations create.
+    static var tables: [String] {
+        migrations.flatMap(\.1).compactMap { sql in
+            guard sql.hasPrefix("CREATE TABLE ") else { return nil }
+            return sql.dropFirst("CREATE TABLE ".count).split(separator: " ").first.map(String.init)
+        }
+    }
+
     static let v1 = [
         """
         CREATE TABLE contacts (

@@ -20,6 +20,8 @@ public final class PostgresStore {
         /// The database has tables, and they are not Tend's.
         case notTend(String)
         case newer(String)
+        /// Empty (no table at all), where a Tend database was needed.
+        case empty(String)
         case cannotOpen(String, String)
         public var description: String {
             switch self {
@@ -27,6 +29,7 @@ public final class PostgresStore {
                 return "\(db) is not a Tend database (it has another program's tables); it was left untouched"
             case .newer(let db):
                 return "\(db) was made by a newer version of Tend; upgrade Tend to open it (the database was left untouched)"
+            case .empty(let db): return "cannot open \(db): no Tend database there yet"
             case .cannotOpen(let db, let why): return "cannot open \(db): \(why)"
             }
         }
@@ -64,6 +67,29 @@ public final class PostgresStore {
         connection.close()
     }
 
+    /// True when the URL names a Tend database; false for an empty database. Changes nothing.
+    public static func holdsTend(url: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Bool {
+        do {
+            try PostgresStore(url: url, environment: environment, readOnly: true).close()
+            return true
+        } catch OpenError.empty {
+            return false
+        }
+    }
+
+    /// Removes Tend's tables from a database this store just made Tend's (`isNew`), as the
+    /// SQLite store's file is removed when the first command on it fails: a failed first
+    /// command leaves no empty Tend database behind.
+    public func unmake() throws {
+        guard isNew else { return }
+        rollback()
+        try transaction {
+            let tables = [PostgresSchema.migrationsTable] + PostgresSchema.tables
+            try connection.query("DROP TABLE IF EXISTS \(tables.joined(separator: ", ")) CASCADE")
+        }
+        isNew = false
+    }
+
     // MARK: - Schema
 
     /// The tables of the connection's schema (`current_schema()`, public by default).
@@ -96,7 +122,7 @@ public final class PostgresStore {
         var applied = try check()
         isNew = applied.isEmpty
         if readOnly {
-            if isNew { throw OpenError.cannotOpen(label, "no Tend database there yet") }
+            if isNew { throw OpenError.empty(label) }
             return
         }
         guard applied.count < PostgresSchema.migrations.count else { return }

@@ -100,7 +100,17 @@ enum App {
 
     static func missingDatabase(_ g: Settings) -> String {
         let why = g.readOnly ? "--read-only creates none" : "a command that only reads does not create one"
-        return "no database at \(databasePath(g)) (\(why)); check --db or TEND_DB"
+        return "no database at \(ConnectionSettings.redacted(databasePath(g))) (\(why)); check --db or TEND_DB"
+    }
+
+    /// Whether the PostgreSQL database `url` names is Tend's already (it exists, and is not empty).
+    static func postgresHoldsTend(_ url: String) -> Bool {
+        do {
+            return try PostgresStore.holdsTend(url: url)
+        } catch {
+            let said = error is PostgresStore.OpenError || error is PostgresFailure
+            fail(error, prefix: said ? "" : "cannot open \(ConnectionSettings.redacted(url)): ")
+        }
     }
 
     /// Says on standard error that a command made a new database, when it did.
@@ -190,7 +200,11 @@ enum App {
     /// removed again when it did: a failed first command leaves no empty database behind.
     static func settleNewDatabase(_ session: Session, _ status: ExitStatus, _ g: Settings) {
         guard session.store.isNew else { return }
-        if status == .failed || status == .invalid, session.store.path != nil {
+        if status == .failed || status == .invalid {
+            if let postgres = session.store as? PostgresStore {
+                try? postgres.unmake()
+                return
+            }
             session.store.close()
             let path = databasePath(g)
             for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
@@ -201,9 +215,9 @@ enum App {
 
     static func runSources(_ sources: [Source], _ g: Settings, bail: Bool, quiet: Bool, junit: (file: String, suite: String)?) -> Never {
         let path = databasePath(g)
-        // A PostgreSQL database is made Tend's by any run (the server holds the database).
-        var create = ConnectionSettings.isURL(path)
-        if !create && !FileManager.default.fileExists(atPath: path) {
+        var create = false
+        // A PostgreSQL database (the server's administrator makes it) is there when it is Tend's.
+        if !(ConnectionSettings.isURL(path) ? postgresHoldsTend(path) : FileManager.default.fileExists(atPath: path)) {
             let probe: Session
             do {
                 probe = try Session(store: Store(path: nil), today: today(g), color: colorErrors)
