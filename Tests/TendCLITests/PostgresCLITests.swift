@@ -59,7 +59,8 @@ struct PostgresCLITests {
             }
         }
         // The right password logs in; the run works.
-        let r = try Self.run(["-e", "add \"Ann Arbor\""], db: good)
+        let handle = "pat-\(UUID().uuidString.prefix(8).lowercased())"
+        let r = try Self.run(["run", "-"], stdin: "add \"Pat Example\" handle: \"\(handle)\"\n", db: good)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!r.stderr.contains(try #require(good.split(separator: ":")[2].split(separator: "@").first)))
     }
