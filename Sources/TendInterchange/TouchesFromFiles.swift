@@ -197,16 +197,17 @@ public struct TouchImporter {
         return false
     }
 
+    /// Someone who is not a contact, seen in a message or meeting; `name` is clean (`clean`).
     mutating func sawCandidate(_ address: String, name: String?, on day: Day, sourceID: String) {
-        result.sightings.append(Sighting(address: address, name: name.map(Self.clean), on: day, sourceID: sourceID))
+        result.sightings.append(Sighting(address: address, name: name, on: day, sourceID: sourceID))
         if var c = candidates[address] {
             c.count += 1
             c.firstSeen = min(c.firstSeen, day)
             c.lastSeen = max(c.lastSeen, day)
-            if c.name == nil { c.name = name.map(Self.clean) }
+            if c.name == nil { c.name = name }
             candidates[address] = c
         } else {
-            candidates[address] = Candidate(address: address, name: name.map(Self.clean), count: 1, firstSeen: day, lastSeen: day)
+            candidates[address] = Candidate(address: address, name: name, count: 1, firstSeen: day, lastSeen: day)
         }
     }
 
@@ -273,7 +274,7 @@ extension TouchImporter {
             var others = Set<String>()
             for r in recipients where !book.isMine(r.address) && !Self.isNoReply(r.address) && others.insert(r.address).inserted {
                 let ids = book.contacts(for: r.address)
-                if ids.isEmpty { sawCandidate(r.address, name: r.name, on: day, sourceID: id) }
+                if ids.isEmpty { sawCandidate(r.address, name: r.name.map(Self.clean), on: day, sourceID: id) }
                 people += ids
             }
             if others.isEmpty { return skip(.noOneElse) }
@@ -284,7 +285,7 @@ extension TouchImporter {
             guard recipients.isEmpty || recipients.contains(where: { book.isMine($0.address) }) else { return skip(.notMine) }
             let people = book.contacts(for: sender.address)
             if people.isEmpty {
-                sawCandidate(sender.address, name: sender.name, on: day, sourceID: id)
+                sawCandidate(sender.address, name: sender.name.map(Self.clean), on: day, sourceID: id)
                 return skip(.noContact)
             }
             result.touches.append(ImportedTouch(kind: .email, on: day, people: people.sorted(), note: nil, inbound: true, sourceID: id))
@@ -461,6 +462,7 @@ extension TouchImporter {
         /// Cancelled, declined by me, no one else, or no one in Tend (then the strangers still count as candidates).
         var leftOut: SkipReason?
         var contacts: [Int64] = []
+        /// Their names made clean (`clean`) once for all the occurrences.
         var strangers: [ICalendar.Attendee] = []
         var note: String?
     }
@@ -476,7 +478,11 @@ extension TouchImporter {
         var a = Attendance()
         for p in people {
             let matched = book.contacts(for: p.address)
-            if matched.isEmpty && !Self.isNoReply(p.address) { a.strangers.append(p) }
+            if matched.isEmpty && !Self.isNoReply(p.address) {
+                var stranger = p
+                stranger.name = p.name.map(Self.clean)
+                a.strangers.append(stranger)
+            }
             ids.formUnion(matched)
         }
         a.contacts = ids.sorted()

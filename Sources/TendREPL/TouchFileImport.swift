@@ -59,6 +59,7 @@ struct TouchFileImport {
     func apply(_ found: TouchImport, net: Network, dryRun: Bool) throws -> Outcome {
         let store = session.store
         var out = Outcome()
+        var logged: [Interaction] = []
         let known = try store.importedSources(kinds: ["meeting", "email"])
         let handles = Dictionary(net.contacts.map { ($0.id, "@" + $0.handle) }, uniquingKeysWith: { a, _ in a })
         for t in found.touches {
@@ -82,8 +83,9 @@ struct TouchFileImport {
             i.note = t.note
             i.inbound = t.inbound
             i.sourceID = t.sourceID
-            try store.apply(.insertInteraction(i))
+            logged.append(i)
         }
+        try store.logInteractions(logged)
         out.planned = try plan(found.planned, net: net, dryRun: dryRun)
         if !dryRun {
             try store.recordSightings(found.sightings.map { ($0.address, $0.sourceID, $0.name, $0.on) })

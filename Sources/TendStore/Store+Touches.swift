@@ -72,7 +72,7 @@ extension Store: CandidateBook {
     /// Keeps sightings of people who are not contacts; one already kept (same address and
     /// source) is not counted twice.
     public func recordSightings(_ sightings: [(address: String, sourceID: String, name: String?, on: Day)]) throws {
-        try db.inDatabase { db in
+        try insertingOnly(into: ["candidate_sightings"]) { db in
             for s in sightings {
                 try Store.run(
                     db, "INSERT OR IGNORE INTO candidate_sightings (address, source_id, name, \"on\") VALUES (?, ?, ?, ?)",

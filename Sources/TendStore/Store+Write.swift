@@ -190,24 +190,7 @@ extension Store {
             try update(
                 db, "spending", sp.id, fields, [("amount", .int(cents(sp.amount))), ("on", .text(sp.on.description)), ("note", Cell(sp.note))])
         case .insertInteraction(let i):
-            do {
-                try run(
-                    db,
-                    "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        .text(i.kind), .text(i.on.description), Cell(i.note), Cell(i.quality), Cell(i.gave), Cell(i.asked), Cell(i.inbound),
-                        Cell(i.pitch), Cell(i.sourceID),
-                    ])
-            } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
-                // Looked up only when the index refused the row: an import writes tens of thousands.
-                try refuseRepeatedSource(i, db)
-                throw e
-            }
-            let id = db.lastInsertedRowID
-            for (n, p) in i.people.enumerated() {
-                try run(db, "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)", [.int(id), .int(p), Cell(n)])
-            }
-            return id
+            return try insertInteraction(i, db)
         case .insertReferral(let r):
             try run(
                 db, "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",

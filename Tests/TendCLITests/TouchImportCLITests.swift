@@ -98,6 +98,27 @@ import Testing
         #expect(try Self.value("count(interactions where kind == \"meeting\")", in: dir) == "7")
     }
 
+    /// An import is one change: `undo` takes back its meetings, their people and its candidates,
+    /// and a second import then logs them all again.
+    @Test func undoTakesAnImportBack() throws {
+        let dir = try Self.setUp()
+        let figures = "[count(interactions), count(report candidates), count(contacts)]"
+        let before = try Self.value(figures, in: dir)
+        #expect(try CLI.run(["import", "ics", "cal.ics"], in: dir).status == 0)
+        #expect(try Self.value(figures, in: dir) != before)
+        let history = try CLI.run(["--format", "csv", "-e", "history limit 1"], in: dir)
+        #expect(history.stdout.contains(#"import cal.ics,"import ics ""cal.ics""""#), "\(history.stdout)")
+        let undo = try CLI.run(["-e", "undo"], in: dir)
+        #expect(undo.status == 0, "\(undo.stderr)")
+        #expect(try Self.value(figures, in: dir) == before)
+        let again = try CLI.run(["import", "ics", "cal.ics"], in: dir)
+        #expect(again.stdout.hasPrefix("Logged from cal.ics: 6 meetings, 0 e-mails; 0 skipped as already imported"), "\(again.stdout)")
+        // Still journalled after the import: a statement after it is undone on its own.
+        #expect(try CLI.run(["-e", "log call with @dana-lee"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "undo"], in: dir).status == 0)
+        #expect(try Self.value("count(interactions where kind == \"meeting\")", in: dir) == "6")
+    }
+
     /// --dry-run writes nothing (the database's bytes are the same) and lists what it would log.
     @Test func aDryRunWritesNothing() throws {
         let dir = try Self.setUp()

@@ -1,0 +1,124 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import TendCore
+@testable import TendStore
+
+/// An import's touches and sightings are written in bulk (`logInteractions`, `recordSightings`),
+/// journalled by one statement per table instead of by the triggers. The rows, their ids and
+/// the journal must be what the one-by-one path writes, so that undo takes an import back whole.
+@Suite struct BulkInsertTests {
+    /// A store with three contacts and one interaction, as if logged before the import.
+    static func store() throws -> Store {
+        let store = try Store(path: tempPath("bulk.db"))
+        try store.begin()
+        for (name, handle) in [("Ann Lee", "ann-lee"), ("Bo Chen", "bo-chen"), ("Cy Park", "cy-park")] {
+            try store.apply(.insertContact(Contact(name: name, handle: handle, created: day)))
+        }
+        try store.apply(.insertInteraction(Interaction(kind: "lunch", on: day, people: [1])))
+        try store.commit(label: label("setup"))
+        return store
+    }
+
+    static func label(_ statement: String) -> Store.JournalLabel {
+        Store.JournalLabel(source: "test", statement: statement, day: day, at: "")
+    }
+
+    static let touches: [Interaction] = (0..<250).map { n in
+        var i = Interaction(kind: n % 3 == 0 ? "email" : "meeting", on: day.adding(days: -n), people: n % 2 == 0 ? [1, 3] : [2])
+        i.sourceID = "ical:event-\(n)/20261123"
+        i.note = n % 5 == 0 ? nil : "Review \(n)"
+        i.inbound = n % 4 == 0
+        return i
+    }
+
+    static let sightings = (0..<120).map { n in
+        (address: "stranger\(n % 40)@example.org", sourceID: "m\(n)", name: n % 3 == 0 ? nil : "Stranger \(n)", on: day.adding(days: -n))
+    }
+
+    /// Every table's rows and the newest change's journal rows, in order.
+    static func contents(_ store: Store) throws -> [String] {
+        try store.db.inDatabase { db in
+            var out: [String] = []
+            for table in ["interactions", "interaction_people", "candidate_sightings"] {
+                out += try Row.fetchAll(db, sql: "SELECT rowid, * FROM \(table) ORDER BY rowid").map { "\(table) \($0)" }
+            }
+            out += try Row.fetchAll(
+                db, sql: "SELECT tbl, rid, before, after_hash FROM journal_rows WHERE change_id = (SELECT max(id) FROM journal) ORDER BY tbl, rid"
+            ).map { "journal \($0)" }
+            return out
+        }
+    }
+
+    @Test func bulkWritesWhatOneByOneWrites() throws {
+        let bulk = try Self.store()
+        try bulk.begin()
+        try bulk.logInteractions(Self.touches)
+        try bulk.recordSightings(Self.sightings)
+        try bulk.commit(label: Self.label("import ics cal.ics"))
+
+        let single = try Self.store()
+        try single.begin()
+        for i in Self.touches { try single.apply(.insertInteraction(i)) }
+        try single.db.inDatabase { db in
+            for s in Self.sightings {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO candidate_sightings (address, source_id, name, \"on\") VALUES (?, ?, ?, ?)",
+                    arguments: [s.address, s.sourceID, s.name, s.on.description])
+            }
+        }
+        try single.commit(label: Self.label("import ics cal.ics"))
+
+        let written = try Self.contents(bulk)
+        #expect(written.filter { $0.hasPrefix("journal") }.count == 250 + 375 + 120)
+        #expect(written == (try Self.contents(single)))
+    }
+
+    @Test func undoTakesABulkWriteBackWhole() throws {
+        let store = try Self.store()
+        let before = try Self.contents(store).filter { !$0.hasPrefix("journal") }
+        try store.begin()
+        try store.logInteractions(Self.touches)
+        try store.recordSightings(Self.sightings)
+        try store.commit(label: Self.label("import ics cal.ics"))
+        try store.begin()
+        #expect(try store.undo(count: 1).map(\.statement) == ["import ics cal.ics"])
+        try store.commit()
+        #expect(try Self.contents(store).filter { !$0.hasPrefix("journal") } == before)
+        // The change before the import is still there to undo, and is undone by its journal.
+        try store.begin()
+        #expect(try store.undo(count: 1).map(\.statement) == ["setup"])
+        try store.commit()
+        #expect(try store.network().contacts.isEmpty)
+    }
+
+    @Test func aRepeatedSourceIsRefusedInWordsAndTheJournalGoesOn() throws {
+        let store = try Self.store()
+        var twice = Self.touches
+        twice.append(Self.touches[7])
+        try store.begin()
+        #expect {
+            try store.logInteractions(twice)
+        } throws: { error in
+            "\(error)".contains("already logged from source \"ical:event-7/20261123\"")
+        }
+        store.rollback()
+        #expect(try store.network().interactions.count == 1)
+        // The triggers are back: a later change is journalled and undone as before.
+        try store.begin()
+        try store.apply(.insertInteraction(Interaction(kind: "call", on: day, people: [2])))
+        try store.commit(label: Self.label("log call with @bo-chen"))
+        try store.begin()
+        #expect(try store.undo(count: 1).map(\.statement) == ["log call with @bo-chen"])
+        try store.commit()
+        #expect(try store.network().interactions.count == 1)
+    }
+
+    @Test func outsideARunNothingIsJournalled() throws {
+        let store = try Self.store()
+        try store.logInteractions(Array(Self.touches.prefix(3)))
+        #expect(try store.history().map(\.statement) == ["setup"])
+        #expect(try store.network().interactions.count == 4)
+    }
+}
