@@ -49,6 +49,10 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
         forget()
     }
 
+    public func logInteractions(_ interactions: [Interaction]) throws {
+        for i in interactions { try apply(.insertInteraction(i)) }
+    }
+
     public func recordSightings(_ sightings: [(address: String, sourceID: String, name: String?, on: Day)]) throws {
         for s in sightings {
             try connection.query(

@@ -38,6 +38,8 @@ public protocol TendDatabase: Model {
     /// Imported touches: what was imported from which source, and the addresses seen.
     func importedSources(kinds: [String]) throws -> [String: (id: Int64, people: Set<Int64>)]
     func addPeople(_ people: [Int64], toInteraction id: Int64) throws
+    /// Logs new interactions, as `apply(.insertInteraction)` would one by one.
+    func logInteractions(_ interactions: [Interaction]) throws
     func recordSightings(_ sightings: [(address: String, sourceID: String, name: String?, on: Day)]) throws
     func candidateCounts() throws -> [CandidateCount]
 
