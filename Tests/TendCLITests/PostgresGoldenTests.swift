@@ -47,3 +47,47 @@ struct PostgresGoldenTests {
         #expect(postgres.status == sqlite.status, "\(g.name): exit \(postgres.status) on PostgreSQL, \(sqlite.status) on SQLite")
     }
 }
+
+/// Imports and exports on both stores: the same commands, one after another on each, print the
+/// same and write the same files.
+@Suite(.enabled(if: TestCluster.available, Comment(rawValue: TestCluster.skipped)))
+struct PostgresInterchangeTests {
+    static let fixtures = CLI.packageRoot.appendingPathComponent("Tests/TendInterchangeTests/Fixtures").path
+
+    static let steps: [[String]] = [
+        ["import", "vcard", "\(fixtures)/gmail.vcf"],
+        ["import", "vcard", "\(fixtures)/outlook.vcf"],
+        ["import", "vcard", "\(fixtures)/v40.vcf", "--update"],
+        ["import", "csv", "\(fixtures)/people.csv", "--skip-bad"],
+        ["-e", "add \"Dana Lee\" email: \"dana@lee.example\"; set me emails: [\"me@example.com\"]"],
+        ["import", "ics", "\(fixtures)/google.ics"],
+        ["import", "ics", "\(fixtures)/google.ics"],
+        ["import", "ics", "\(fixtures)/outlook.ics", "--dry-run"],
+        ["-e", "contacts show handle, name, emails, last_touch, touches"],
+        ["-e", "interactions show kind, on, people, note"],
+        ["-e", "report candidates"],
+        ["-e", "set @dana-lee stage: credibility, cadence: 1mo"],
+        ["--today", "2027-03-01", "-e", "agenda"],
+        ["export", "vcard", "-"],
+        ["export", "csv", "-"],
+        ["export", "json", "-", "contacts where touches > 0"],
+        ["export", "ics", "-"],
+        ["dump"],
+    ]
+
+    @Test func sameImportsAndExports() throws {
+        let url = try TestCluster.freshDatabase("interchange")
+        let file = CLI.tempDir().appendingPathComponent("tend.db").path
+        for step in Self.steps {
+            let sqlite = try CLI.run(step, in: CLI.tempDir(), env: ["TEND_DB": file])
+            let postgres = try CLI.run(step, in: CLI.tempDir(), env: ["TEND_DB": url])
+            #expect(postgres.stdout == sqlite.stdout, "\(step) on PostgreSQL:\n\(postgres.stdout)\non SQLite:\n\(sqlite.stdout)")
+            #expect(
+                postgres.stderr.replacingOccurrences(of: url, with: "<db>") == sqlite.stderr.replacingOccurrences(of: file, with: "<db>"),
+                "\(step)")
+            #expect(postgres.status == sqlite.status, "\(step): \(postgres.stderr)")
+            // Each step does its work (the second ics import finds every meeting logged already).
+            #expect(sqlite.status == 0, "\(step): \(sqlite.stderr)")
+        }
+    }
+}
