@@ -37,36 +37,10 @@ extension PostgresStore: Model {
             return id
         default: break
         }
-        let stamped = PostgresStore.stamp(change, id: id)
+        let stamped = Store.stamp(change, id: id)
         cache?.apply(stamped)
         coreCache?.apply(stamped)
         return id
-    }
-
-    /// The change with the id the database gave its new row.
-    static func stamp(_ change: Change, id: Int64?) -> Change {
-        guard let id else { return change }
-        switch change {
-        case .insertContact(var c):
-            c.id = id
-            return .insertContact(c)
-        case .insertInteraction(var e):
-            e.id = id
-            return .insertInteraction(e)
-        case .insertReferral(var e):
-            e.id = id
-            return .insertReferral(e)
-        case .insertIntroduction(var e):
-            e.id = id
-            return .insertIntroduction(e)
-        case .insertSpend(var e):
-            e.id = id
-            return .insertSpend(e)
-        case .setGoal(var g):
-            g.id = id
-            return .setGoal(g)
-        default: return change
-        }
     }
 
     public func offer(_ request: AccessRequest) throws -> AccessOffer {

@@ -221,14 +221,7 @@ extension PostgresStore {
     }
 
     private func deleteEvent(_ kind: EventKind, _ id: Int64) throws {
-        let table: String
-        switch kind {
-        case .interaction: table = "interactions"
-        case .referral: table = "referrals"
-        case .introduction: table = "introductions"
-        case .spend: table = "spending"
-        case .stage: table = "stage_changes"
-        }
+        let table = Store.table(of: kind)
         let contact =
             kind == .stage
             ? try connection.query("SELECT contact_id FROM stage_changes WHERE id = $1", [.int(id)]).first.map { try $0[0].decode(Int64.self) }

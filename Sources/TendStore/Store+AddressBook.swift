@@ -81,22 +81,22 @@ package enum ContactLists {
     }
 }
 
-extension Store.Cells {
-    func points(_ i: Int32) throws -> [ContactPoint] {
+extension StoredRow {
+    package func points(_ i: Int32) throws -> [ContactPoint] {
         switch ContactLists.points(try list(i)) {
         case .success(let p): return p
         case .failure(let p): throw damaged(i, p.text)
         }
     }
 
-    func namedDates(_ i: Int32) throws -> [NamedDate] {
+    package func namedDates(_ i: Int32) throws -> [NamedDate] {
         switch ContactLists.namedDates(try list(i)) {
         case .success(let d): return d
         case .failure(let p): throw damaged(i, p.text)
         }
     }
 
-    func addresses(_ i: Int32) throws -> [PostalAddress] {
+    package func addresses(_ i: Int32) throws -> [PostalAddress] {
         switch ContactLists.addresses(try list(i)) {
         case .success(let a): return a
         case .failure(let p): throw damaged(i, p.text)

@@ -107,6 +107,17 @@ extension Store {
     /// and the e-mail, phone and city columns repeat the head of their lists.
     package static func field(ofColumn column: String) -> String { column.hasPrefix("cadence_") ? "cadence" : Contact.storage(of: column) }
 
+    /// The table of an event kind's rows.
+    package static func table(of kind: EventKind) -> String {
+        switch kind {
+        case .interaction: return "interactions"
+        case .referral: return "referrals"
+        case .introduction: return "introductions"
+        case .spend: return "spending"
+        case .stage: return "stage_changes"
+        }
+    }
+
     static func write(_ change: Change, _ db: Database) throws -> Int64? {
         try validate(change)
         switch change {
@@ -212,14 +223,7 @@ extension Store {
                 [.int(s.contact), .int(cents(s.amount)), .text(s.on.description), Cell(s.note)])
             return db.lastInsertedRowID
         case .deleteEvent(let kind, let id):
-            let table: String
-            switch kind {
-            case .interaction: table = "interactions"
-            case .referral: table = "referrals"
-            case .introduction: table = "introductions"
-            case .spend: table = "spending"
-            case .stage: table = "stage_changes"
-            }
+            let table = Store.table(of: kind)
             let contact = kind == .stage ? try Int64.fetchOne(db, sql: "SELECT contact_id FROM stage_changes WHERE id = ?", arguments: [id]) : nil
             try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id])
             if let contact { try settleStage(db, of: contact, otherwise: .contact) }
