@@ -14,6 +14,15 @@ enum App {
         return base + "/tend/tend.db"
     }
 
+    /// What the REPL's prompt names: the file, or a PostgreSQL database's name (never the
+    /// rest of its URL, which may hold a password).
+    static func promptName(_ g: Settings) -> String {
+        let path = databasePath(g)
+        guard ConnectionSettings.isURL(path) else { return path }
+        let env = ProcessInfo.processInfo.environment
+        return (try? ConnectionSettings(url: path, environment: env, home: homeDirectory(), osUser: env["USER"] ?? "").database) ?? "postgresql"
+    }
+
     static func today(_ g: Settings) -> Day {
         let text = g.today ?? environmentSetting("TEND_TODAY")
         if let text {
