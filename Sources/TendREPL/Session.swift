@@ -281,6 +281,7 @@ public final class Session: InterpreterHost {
         var checker = Checker(definitions: interpreter.definitions)
         checker.check(loaded.statements)
         if let d = (loaded.diagnostics + checker.diagnostics).first { throw d }
+        interpreter.resolutions.merge(checker.resolutions)
         return try loaded.statements.flatMap { try interpreter.execute($0) }
     }
 
@@ -399,7 +400,7 @@ public final class Session: InterpreterHost {
                     Diagnostic(.type, "\(Session.verb(s)) writes a file, which --read-only does not allow\(hint)", at: s.range, in: s.source))
             }
         }
-        return (CheckedProgram(statements: statements, mutations: checker.mutations), diags)
+        return (CheckedProgram(statements: statements, mutations: checker.mutations, resolutions: checker.resolutions), diags)
     }
 
     /// Every @handle the statements write that names no contact of the database, nor one the
@@ -476,6 +477,7 @@ public final class Session: InterpreterHost {
     public func run(_ program: CheckedProgram, bail: Bool = false, readOnly: Bool = false) -> ExitStatus {
         refusesFiles = readOnly || self.readOnly
         savedThisRun = [:]
+        interpreter.resolutions = program.resolutions
         let readOnly = refusesFiles || readOnlyFile != nil
         interpreter.readOnly = readOnly
         defer {
@@ -659,7 +661,11 @@ public final class Session: InterpreterHost {
         if changes.count == 1, case .importFile(_, let path, _) = changes[0].kind, case .literal(.string(let file)) = path.kind {
             source = "import \(file)"
         }
-        var text = changes.map { $0.text.split(whereSeparator: \.isWhitespace).joined(separator: " ") }.joined(separator: "; ")
+        // Only as many statements as the label shows are read: a restore runs hundreds of thousands.
+        var text = ""
+        for change in changes where text.count <= Session.journalStatementLength {
+            text += (text.isEmpty ? "" : "; ") + change.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
         if text.count > Session.journalStatementLength { text = String(text.prefix(Session.journalStatementLength - 1)) + "…" }
         return Store.JournalLabel(source: TerminalText.escaped(source), statement: TerminalText.escaped(text), day: today, at: clock?() ?? today.description)
     }

@@ -3,10 +3,10 @@ import GRDBSQLite
 import TendCore
 
 /// Writes of many new rows at once (the touches and sightings of a calendar or mailbox import),
-/// journalled by one statement per table instead of by a trigger per row. A statement on a
-/// table with triggers keeps a copy of every page it changes until it ends (SQLite's statement
-/// journal, in case a trigger fails halfway), so tens of thousands of inserts copied the same
-/// pages tens of thousands of times; without triggers, a one-row insert needs no such copy.
+/// without the journal's triggers. A statement on a table with triggers keeps a copy of every
+/// page it changes until it ends (SQLite's statement journal, in case a trigger fails halfway),
+/// even when no trigger fires, so tens of thousands of inserts copied the same pages tens of
+/// thousands of times; without triggers, a one-row insert needs no such copy.
 extension Store {
     /// An interaction's columns but its id, in the order `interactionCells` gives them.
     static let interactionColumns = "kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id"
@@ -46,41 +46,34 @@ extension Store {
         forgetCaches()
     }
 
-    /// Runs `body`, which only inserts rows into `tables`, and journals those rows as the
-    /// journal's triggers would have: one journal row per new row, with the hash of its image
-    /// and no image before. The tables' triggers are dropped meanwhile and made again after;
-    /// a row's number is above the table's largest before `body` exactly when `body` inserted it.
+    /// Runs `body`, which only inserts rows into `tables`, without those tables' journal
+    /// triggers when every row it adds will be past its table's mark, and so recorded when the
+    /// change closes (see Store+Journal); with them otherwise (a row deleted earlier in the change
+    /// may leave its number to be taken again).
     func insertingOnly(into tables: [String], _ body: (Database) throws -> Void) throws {
         try db.inDatabase { db in
             try startJournal(db)
-            let recording =
-                try journalStarted
-                && Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM temp.journal_on) AND NOT EXISTS (SELECT 1 FROM temp.journal_pause)") == true
-            guard recording else { return try body(db) }
-            var largest: [String: Int64] = [:]
-            for table in tables {
-                largest[table] = try Int64.fetchOne(db, sql: "SELECT coalesce(max(rowid), 0) FROM main.\"\(table)\"") ?? 0
-            }
+            let pastMarks =
+                try recording(db)
+                && tables.allSatisfy { table in
+                    try Bool.fetchOne(
+                        db, sql: "SELECT coalesce(max(rowid), 0) >= (SELECT mark FROM temp.journal_marks WHERE tbl = ?) FROM main.\"\(table)\"",
+                        arguments: [table]) == true
+                }
+            guard pastMarks else { return try body(db) }
             let triggers = try String.fetchAll(
                 db, sql: "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND tbl_name IN (\(Store.marks(tables.count)))",
                 arguments: StatementArguments(tables))
             for trigger in triggers { try db.execute(sql: "DROP TRIGGER temp.\"\(trigger)\"") }
-            defer {
-                journalStarted = false
-                try? startJournal(db)
+            do {
+                try body(db)
+            } catch {
+                // The run is rolled back, which brings the triggers back too.
+                try? makeJournalTriggers(db, tables: tables)
+                throw error
             }
-            try body(db)
-            let columns = Dictionary(uniqueKeysWithValues: try Store.journalledTables(db).map { ($0.table, $0.columns) })
-            for table in tables {
-                guard let cols = columns[table] else { continue }
-                try db.execute(
-                    sql: """
-                        INSERT INTO journal_rows (change_id, tbl, rid, before, after_hash)
-                        SELECT (SELECT coalesce(max(id), 0) + 1 FROM journal), ?, rowid, NULL, tend_image_hash(\(Store.image(cols, of: "t")))
-                        FROM main."\(table)" t WHERE rowid > ? ORDER BY rowid
-                        """, arguments: [table, largest[table]])
-            }
+            // Without them, later changes to these tables would not be recorded: a failure here fails the run.
+            try makeJournalTriggers(db, tables: tables)
         }
     }
 

@@ -4,11 +4,16 @@ import TendCore
 
 /// The journal of changes, which `undo` takes back and `history` lists.
 ///
-/// Every row a change inserts, updates or deletes is recorded, in the change's own transaction,
-/// by triggers this connection makes for itself (TEMP triggers, generated from each table's
-/// columns as they are now, so a later migration cannot leave one behind): the row's image
-/// before, as JSON, and a hash of its image after. A run closes its change when it commits (`commit(label:)`):
-/// the rows recorded since become one entry of `journal`.
+/// Every row a change inserts, updates or deletes is recorded, in the change's own transaction:
+/// the row's image before, as JSON, and a hash of its image after. A run closes its change when
+/// it commits (`commit(label:)`): the rows recorded since become one entry of `journal`.
+///
+/// A row that was there when the change began is recorded by triggers this connection makes
+/// for itself (TEMP triggers, generated from each table's columns as they are now, so a later
+/// migration cannot leave one behind). A row the change added is recorded once, as it is when
+/// the change closes, by one statement per table: when the change began, each table's largest
+/// row number was marked (`journal_marks`), and a row past the mark is new. So a restore or an
+/// import, which add tens of thousands of rows, run no trigger for them.
 ///
 ///     journal       id, day, at, source ("repl", a script, "import FILE"), statement, undone
 ///     journal_rows  seq, change_id, tbl, rid, before (NULL: inserted), after_hash (NULL: deleted)
@@ -70,27 +75,84 @@ extension Store {
         // Rows are recorded inside a run's transaction (`journal_on`, set by `begin`), unless
         // journalling is paused (`journal_pause`): a write outside a run is no change to undo.
         Store.addImageHash(db)
-        try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS journal_on (x); CREATE TEMP TABLE IF NOT EXISTS journal_pause (x)")
-        // The change's number is the next entry's: the entry is written when the run commits.
-        let next = "(SELECT coalesce(max(id), 0) + 1 FROM journal)"
-        for (table, columns) in try Store.journalledTables(db) {
+        try db.execute(
+            sql: """
+                CREATE TEMP TABLE IF NOT EXISTS journal_on (x); CREATE TEMP TABLE IF NOT EXISTS journal_pause (x);
+                CREATE TEMP TABLE IF NOT EXISTS journal_marks (tbl TEXT PRIMARY KEY, mark INTEGER NOT NULL);
+                """)
+        journalTables = try Store.journalledTables(db)
+        try makeJournalTriggers(db, tables: journalTables.map(\.table))
+    }
+
+    /// The change's number is the next entry's: the entry is written when the run commits.
+    static let nextChange = "(SELECT coalesce(max(id), 0) + 1 FROM journal)"
+
+    /// Makes the triggers that record the rows of `tables` that were there when the change began.
+    func makeJournalTriggers(_ db: Database, tables: [String]) throws {
+        for (table, columns) in journalTables where tables.contains(table) {
             let before = Store.image(columns, of: "OLD")
             // The image after is only compared with the row when it is undone: its hash is
             // enough, and keeps a restore's journal a fraction of the data it wrote.
             let after = "tend_image_hash(\(Store.image(columns, of: "NEW")))"
+            // A table without a mark (none is set outside a run) has every row recorded so.
+            let old = "<= coalesce((SELECT mark FROM temp.journal_marks WHERE tbl = '\(table)'), 9223372036854775807)"
             for (event, rid, images) in [
-                ("INSERT", "NEW.rowid", "NULL, \(after)"), ("UPDATE", "NEW.rowid", "\(before), \(after)"),
+                ("INSERT", "NEW.rowid", "NULL, \(after)"), ("UPDATE", "OLD.rowid", "\(before), \(after)"),
                 ("DELETE", "OLD.rowid", "\(before), NULL"),
             ] {
                 try db.execute(
                     sql: """
                         CREATE TEMP TRIGGER IF NOT EXISTS "journal_\(table)_\(event)" AFTER \(event) ON main."\(table)"
-                        WHEN EXISTS (SELECT 1 FROM temp.journal_on) AND NOT EXISTS (SELECT 1 FROM temp.journal_pause) BEGIN
-                          INSERT INTO journal_rows (change_id, tbl, rid, before, after_hash) VALUES (\(next), '\(table)', \(rid), \(images));
+                        WHEN \(rid) \(old) AND EXISTS (SELECT 1 FROM temp.journal_on) AND NOT EXISTS (SELECT 1 FROM temp.journal_pause) BEGIN
+                          INSERT INTO journal_rows (change_id, tbl, rid, before, after_hash) VALUES (\(Store.nextChange), '\(table)', \(rid), \(images));
                         END
                         """)
             }
         }
+    }
+
+    /// Whether the rows written now are recorded: in a run, and not paused.
+    func recording(_ db: Database) throws -> Bool {
+        try journalStarted
+            && Bool.fetchOne(
+                db, sql: "SELECT EXISTS (SELECT 1 FROM temp.journal_on) AND NOT EXISTS (SELECT 1 FROM temp.journal_pause)") == true
+    }
+
+    /// Marks where each table's rows end now: rows past the mark are new in the change.
+    func markTables(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM temp.journal_marks")
+        for (table, _) in journalTables {
+            try db.execute(
+                sql: "INSERT INTO temp.journal_marks (tbl, mark) SELECT ?, coalesce(max(rowid), 0) FROM main.\"\(table)\"", arguments: [table])
+        }
+    }
+
+    /// Records the rows past each table's mark as inserted by the change, as they are now, and
+    /// moves the marks past them.
+    func recordInserted(_ db: Database) throws {
+        for (table, columns) in journalTables {
+            try db.execute(
+                sql: """
+                    INSERT INTO journal_rows (change_id, tbl, rid, before, after_hash)
+                    SELECT \(Store.nextChange), ?, rowid, NULL, tend_image_hash(\(Store.image(columns, of: "t")))
+                    FROM main."\(table)" t WHERE rowid > (SELECT mark FROM temp.journal_marks WHERE tbl = ?) ORDER BY rowid
+                    """, arguments: [table, table])
+        }
+        try markTables(db)
+    }
+
+    /// Stops recording until `resumeJournal`: the rows added so far are recorded first, and those
+    /// added meanwhile will not be. False when it was stopped already (by an outer pause).
+    func pauseJournal(_ db: Database) throws -> Bool {
+        guard journalStarted, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM temp.journal_pause)") == false else { return false }
+        if try recording(db) { try recordInserted(db) }
+        try db.execute(sql: "INSERT INTO temp.journal_pause VALUES (1)")
+        return true
+    }
+
+    func resumeJournal(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM temp.journal_pause")
+        if try recording(db) { try markTables(db) }
     }
 
     /// Runs a write that is not journalled: the prelude a new database starts with, the
@@ -98,9 +160,8 @@ extension Store {
     public func withoutJournal<T>(_ body: (Database) throws -> T) throws -> T {
         try db.inDatabase { db in
             try startJournal(db)
-            guard journalStarted else { return try body(db) }
-            try db.execute(sql: "INSERT INTO temp.journal_pause VALUES (1)")
-            defer { try? db.execute(sql: "DELETE FROM temp.journal_pause") }
+            guard try pauseJournal(db) else { return try body(db) }
+            defer { try? resumeJournal(db) }
             return try body(db)
         }
     }
@@ -110,7 +171,7 @@ extension Store {
         try db.inDatabase { db in
             try startJournal(db)
             guard journalStarted else { return }
-            try db.execute(sql: on ? "DELETE FROM temp.journal_pause" : "INSERT INTO temp.journal_pause VALUES (1)")
+            if on { try resumeJournal(db) } else { _ = try pauseJournal(db) }
         }
     }
 
@@ -161,6 +222,7 @@ extension Store {
     /// one entry, and entries past the bound are dropped.
     func closeChange(_ db: Database, _ label: JournalLabel?) throws {
         guard journalStarted else { return }
+        if try recording(db) { try recordInserted(db) }
         try db.execute(sql: "DELETE FROM temp.journal_on")
         let next = try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) + 1 FROM journal") ?? 1
         func recorded() throws -> Bool {
@@ -233,20 +295,26 @@ extension Store {
     private func revert(_ entry: JournalEntry, _ columns: [String: [String]], _ db: Database) throws {
         let rows = try Row.fetchAll(
             db, sql: "SELECT tbl, rid, before, after_hash FROM journal_rows WHERE change_id = ? ORDER BY seq DESC", arguments: [entry.number])
+        // The newest image of each row is what the row must hold now. Every row is checked before
+        // any is put back: putting one back may change another (deleting an inserted
+        // interaction deletes its people with it).
         var checked: Set<String> = []
         for r in rows {
             let table: String = r[0]
             let rid: Int64 = r[1]
             guard let cols = columns[table] else { throw UndoError.changedSince(entry, table: table) }
-            // The newest image of each row is what the row must hold now.
-            if checked.insert("\(table)/\(rid)").inserted {
-                let now = try Int64.fetchOne(
-                    db, sql: "SELECT tend_image_hash(\(Store.image(cols, of: "t"))) FROM main.\"\(table)\" t WHERE rowid = ?", arguments: [rid])
-                let expected: Int64? = r[3]
-                if now != expected && !(Store.housekeeping.contains(table) && now == nil) {
-                    throw UndoError.changedSince(entry, table: table)
-                }
+            guard checked.insert("\(table)/\(rid)").inserted else { continue }
+            let now = try Int64.fetchOne(
+                db, sql: "SELECT tend_image_hash(\(Store.image(cols, of: "t"))) FROM main.\"\(table)\" t WHERE rowid = ?", arguments: [rid])
+            let expected: Int64? = r[3]
+            if now != expected && !(Store.housekeeping.contains(table) && now == nil) {
+                throw UndoError.changedSince(entry, table: table)
             }
+        }
+        for r in rows {
+            let table: String = r[0]
+            let rid: Int64 = r[1]
+            let cols = columns[table]!
             let before: String? = r[2]
             let names = cols.map { "\"\($0)\"" }
             let values = cols.map { "json_extract(?1, '$.\"\($0)\"')" }

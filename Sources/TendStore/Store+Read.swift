@@ -163,18 +163,21 @@ extension Store {
         var out: [Int64: ContactStats] = [:]
         // Ids are integers: the list is written into the SQL.
         let list = only.map { $0.map(String.init).joined(separator: ",") }
-        func restrict(_ column: String, _ joiner: String = "WHERE") -> String { list.map { " \(joiner) \(column) IN (\($0))" } ?? "" }
-        let ids = try Int64.fetchCursor(db, sql: "SELECT id FROM contacts" + restrict("id"))
+        let ids = try Int64.fetchCursor(db, sql: "SELECT id FROM contacts" + restrict(list, "id"))
         while let id = try ids.next() { out[id] = ContactStats() }
-        // ?2 is the first day touches_90d counts (`ContactStats.recentStart`), itself included.
-        let args: StatementArguments = [today.description, ContactStats.recentStart(today).description]
+        try addInteractionStats(db, today: today, list, to: &out)
+        try addReferralAndIntroductionStats(db, today: today, list, to: &out)
+        try addSpendingKnowsAndStages(db, list, to: &out)
+        return out
+    }
 
-        func touched(_ id: Int64, _ count: Int, _ recent: Int, _ last: String?) {
-            guard count > 0 else { return }
-            out[id]!.touches += count
-            out[id]!.touches90 += recent
-            if let d = day(last), out[id]!.lastTouch.map({ d > $0 }) ?? true { out[id]!.lastTouch = d }
-        }
+    /// ` WHERE column IN (ids)` for the contacts of `list`; nothing for every contact.
+    static func restrict(_ list: String?, _ column: String, _ joiner: String = "WHERE") -> String {
+        list.map { " \(joiner) \(column) IN (\($0))" } ?? ""
+    }
+
+    /// The interactions' part of `stats`: touches, gave, asked and inbound.
+    static func addInteractionStats(_ db: Database, today: Day, _ list: String?, to out: inout [Int64: ContactStats]) throws {
         // The big table is read row by row and summed here: SQLite's GROUP BY over a million
         // joined rows took three times as long as this stream (its sorter, then random lookups).
         // Each contact's sums sit in an array slot, found once per row.
@@ -189,7 +192,7 @@ extension Store {
             db, "interactions",
             """
             SELECT i.id, ip.contact_id, i.kind = 'note', i."on", i.gave, i.asked OR i.pitch, i.inbound
-            FROM interaction_people ip CROSS JOIN interactions i ON i.id = ip.interaction_id\(restrict("ip.contact_id"))
+            FROM interaction_people ip CROSS JOIN interactions i ON i.id = ip.interaction_id\(restrict(list, "ip.contact_id"))
             """
         ) { r in
             guard let k = slot[r.int(1)] else { return }
@@ -201,12 +204,24 @@ extension Store {
         for (id, k) in slot where sums[k].touches > 0 || sums[k].gave > 0 || sums[k].asked > 0 || sums[k].inbound > 0 {
             out[id] = sums[k]
         }
+    }
+
+    /// Referrals and introductions count as touches (on or before today), and as given or received.
+    static func addReferralAndIntroductionStats(_ db: Database, today: Day, _ list: String?, to out: inout [Int64: ContactStats]) throws {
+        // ?2 is the first day touches_90d counts (`ContactStats.recentStart`), itself included.
+        let args: StatementArguments = [today.description, ContactStats.recentStart(today).description]
+        func touched(_ id: Int64, _ count: Int, _ recent: Int, _ last: String?) {
+            guard count > 0 else { return }
+            out[id]!.touches += count
+            out[id]!.touches90 += recent
+            if let d = day(last), out[id]!.lastTouch.map({ d > $0 }) ?? true { out[id]!.lastTouch = d }
+        }
         let referrals = try Row.fetchCursor(
             db,
             sql: """
                 SELECT contact_id, total("on" <= ?1), total("on" <= ?1 AND "on" >= ?2), max(CASE WHEN "on" <= ?1 THEN "on" END),
                        total(direction = 'given'), total(direction = 'received')
-                FROM referrals\(restrict("contact_id")) GROUP BY contact_id
+                FROM referrals\(restrict(list, "contact_id")) GROUP BY contact_id
                 """, arguments: args)
         while let r = try referrals.next() {
             guard let id: Int64 = r[0], out[id] != nil else { continue }
@@ -219,7 +234,7 @@ extension Store {
             db,
             sql: """
                 SELECT id, total("on" <= ?1), total("on" <= ?1 AND "on" >= ?2), max(CASE WHEN "on" <= ?1 THEN "on" END), count(*)
-                FROM (SELECT a_id AS id, "on" FROM introductions\(restrict("a_id")) UNION ALL SELECT b_id, "on" FROM introductions\(restrict("b_id"))) GROUP BY id
+                FROM (SELECT a_id AS id, "on" FROM introductions\(restrict(list, "a_id")) UNION ALL SELECT b_id, "on" FROM introductions\(restrict(list, "b_id"))) GROUP BY id
                 """, arguments: args)
         while let r = try introductions.next() {
             guard let id: Int64 = r[0], out[id] != nil else { continue }
@@ -227,7 +242,12 @@ extension Store {
             out[id]!.introductions += r[4]
             out[id]!.gave += r[4]
         }
-        let spending = try Row.fetchCursor(db, sql: "SELECT contact_id, sum(amount_cents) FROM spending\(restrict("contact_id")) GROUP BY contact_id")
+    }
+
+    /// Money spent, who-knows-whom degree and the date of the latest stage change.
+    static func addSpendingKnowsAndStages(_ db: Database, _ list: String?, to out: inout [Int64: ContactStats]) throws {
+        let spending = try Row.fetchCursor(
+            db, sql: "SELECT contact_id, sum(amount_cents) FROM spending\(restrict(list, "contact_id")) GROUP BY contact_id")
         while let r = try spending.next() {
             guard let id: Int64 = r[0], out[id] != nil else { continue }
             guard let cents: Int64 = r[1], StoredRange.cents.contains(cents) else {
@@ -238,16 +258,16 @@ extension Store {
         let degree = try Row.fetchCursor(
             db,
             sql:
-                "SELECT id, count(*) FROM (SELECT a_id AS id FROM knows\(restrict("a_id")) UNION ALL SELECT b_id FROM knows\(restrict("b_id"))) GROUP BY id"
+                "SELECT id, count(*) FROM (SELECT a_id AS id FROM knows\(restrict(list, "a_id")) UNION ALL SELECT b_id FROM knows\(restrict(list, "b_id"))) GROUP BY id"
         )
         while let r = try degree.next() {
             if let id: Int64 = r[0], out[id] != nil { out[id]!.degree = r[1] }
         }
-        let stages = try Row.fetchCursor(db, sql: "SELECT contact_id, max(\"on\") FROM stage_changes\(restrict("contact_id")) GROUP BY contact_id")
+        let stages = try Row.fetchCursor(
+            db, sql: "SELECT contact_id, max(\"on\") FROM stage_changes\(restrict(list, "contact_id")) GROUP BY contact_id")
         while let r = try stages.next() {
             if let id: Int64 = r[0], out[id] != nil { out[id]!.stageSince = day(r[1]) }
         }
-        return out
     }
 
     /// Every contact's figures from one plain scan of each table, summed here by position: no

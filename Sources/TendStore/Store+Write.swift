@@ -118,160 +118,212 @@ extension Store {
         }
     }
 
+    /// Writes one change; returns the id of an inserted row. Each kind of change has a function of its own.
     static func write(_ change: Change, _ db: Database) throws -> Int64? {
         try validate(change)
         switch change {
-        case .insertContact(let c):
-            if c.id != 0 {
-                let marks = Array(repeating: "?", count: contactColumnNames.count).joined(separator: ", ")
-                try db.execute(
-                    sql: "INSERT INTO contacts (id, \(contactColumns)) VALUES (?, \(marks))",
-                    arguments: [c.id] + contactArguments(c))
-                return c.id
-            }
-            // Cached and bound directly: imports insert tens of thousands of contacts in one run.
-            try run(db, insertContactSQL, contactCells(c))
-            return db.lastInsertedRowID
-        case .updateContact(let c, let fields):
-            // Only the named fields' columns: the rest of the row may have changed meanwhile.
-            var sets: [String] = []
-            var cells: [Cell] = []
-            let fields = fields.map { Set($0.map(Contact.storage)) }
-            for (column, cell) in zip(contactColumnNames, contactCells(c)) where fields?.contains(field(ofColumn: column)) ?? true {
-                sets.append("\(column) = ?")
-                cells.append(cell)
-            }
-            guard !sets.isEmpty else { return nil }
-            try run(db, "UPDATE contacts SET \(sets.joined(separator: ", ")) WHERE id = ?", cells + [.int(c.id)])
+        case .insertContact(let c): return try insertContact(c, db)
+        case .updateContact(let c, let fields): try updateContact(c, fields, db)
         case .deleteContact(let id):
             try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM interactions WHERE id NOT IN (SELECT interaction_id FROM interaction_people)")
-        case .mergeContact(let from, let into):
-            // Interactions with both people keep one entry for the merged person.
-            try db.execute(
-                sql: """
-                    DELETE FROM interaction_people WHERE contact_id = ?1
-                      AND interaction_id IN (SELECT interaction_id FROM interaction_people WHERE contact_id = ?2)
-                    """, arguments: [from, into])
-            try db.execute(sql: "UPDATE interaction_people SET contact_id = ? WHERE contact_id = ?", arguments: [into, from])
-            for table in ["referrals", "spending", "stage_changes"] {
-                try db.execute(sql: "UPDATE \(table) SET contact_id = ? WHERE contact_id = ?", arguments: [into, from])
-            }
-            try db.execute(sql: "UPDATE introductions SET a_id = ? WHERE a_id = ?", arguments: [into, from])
-            try db.execute(sql: "UPDATE introductions SET b_id = ? WHERE b_id = ?", arguments: [into, from])
-            try db.execute(sql: "DELETE FROM introductions WHERE a_id = b_id")
-            let edges = try Row.fetchAll(db, sql: "SELECT a_id, b_id FROM knows WHERE a_id = ?1 OR b_id = ?1", arguments: [from])
-            for e in edges {
-                let other: Int64 = (e[0] as Int64) == from ? e[1] : e[0]
-                if other != into {
-                    try db.execute(sql: "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)", arguments: [min(other, into), max(other, into)])
-                }
-            }
-            try db.execute(
-                sql: """
-                    INSERT OR IGNORE INTO goal_helpers (goal_id, contact_id, position)
-                    SELECT goal_id, ?, position FROM goal_helpers WHERE contact_id = ?
-                    """, arguments: [into, from])
-            try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [from])
-            try settleStage(db, of: into, otherwise: nil)
-        case .insertStageChange(let s):
-            try run(
-                db, "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES (?, ?, ?)",
-                [.int(s.contact), Cell(s.stage.rawValue), .text(s.on.description)])
-            let id = db.lastInsertedRowID
-            try settleStage(db, of: s.contact, otherwise: nil)
-            return id
-        case .updateInteraction(let i, let fields):
-            try update(
-                db, "interactions", i.id, fields,
-                [
-                    ("kind", .text(i.kind)), ("on", .text(i.on.description)), ("note", Cell(i.note)), ("quality", Cell(i.quality)),
-                    ("gave", Cell(i.gave)), ("asked", Cell(i.asked)), ("inbound", Cell(i.inbound)), ("pitch", Cell(i.pitch)),
-                ])
-        case .updateReferral(let r, let fields):
-            try update(
-                db, "referrals", r.id, fields,
-                [
-                    ("about", Cell(r.about)), ("on", .text(r.on.description)), ("value", r.value.map { .int(cents($0)) } ?? .null),
-                    ("status", Cell(r.status)), ("note", Cell(r.note)),
-                ])
+        case .mergeContact(let from, let into): try mergeContact(from, into: into, db)
+        case .insertStageChange(let s): return try insertStageChange(s, db)
+        case .updateInteraction(let i, let fields): try updateInteraction(i, fields, db)
+        case .updateReferral(let r, let fields): try updateReferral(r, fields, db)
         case .updateIntroduction(let i, let fields):
             try update(db, "introductions", i.id, fields, [("on", .text(i.on.description)), ("note", Cell(i.note))])
         case .updateSpend(let sp, let fields):
             try update(
                 db, "spending", sp.id, fields, [("amount", .int(cents(sp.amount))), ("on", .text(sp.on.description)), ("note", Cell(sp.note))])
-        case .insertInteraction(let i):
-            return try insertInteraction(i, db)
-        case .insertReferral(let r):
-            try run(
-                db, "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    .text(r.direction.rawValue), .int(r.contact), Cell(r.about), .text(r.on.description), r.value.map { .int(cents($0)) } ?? .null,
-                    Cell(r.status), Cell(r.note),
-                ])
-            return db.lastInsertedRowID
-        case .insertIntroduction(let i):
-            try run(
-                db, "INSERT INTO introductions (a_id, b_id, \"on\", note) VALUES (?, ?, ?, ?)",
-                [.int(i.a), .int(i.b), .text(i.on.description), Cell(i.note)])
-            let id = db.lastInsertedRowID
-            if i.a != i.b { try run(db, insertKnowsSQL, [.int(min(i.a, i.b)), .int(max(i.a, i.b))]) }
-            return id
-        case .insertSpend(let s):
-            try run(
-                db, "INSERT INTO spending (contact_id, amount_cents, \"on\", note) VALUES (?, ?, ?, ?)",
-                [.int(s.contact), .int(cents(s.amount)), .text(s.on.description), Cell(s.note)])
-            return db.lastInsertedRowID
-        case .deleteEvent(let kind, let id):
-            let table = Store.table(of: kind)
-            let contact = kind == .stage ? try Int64.fetchOne(db, sql: "SELECT contact_id FROM stage_changes WHERE id = ?", arguments: [id]) : nil
-            try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id])
-            if let contact { try settleStage(db, of: contact, otherwise: .contact) }
+        case .insertInteraction(let i): return try insertInteraction(i, db)
+        case .insertReferral(let r): return try insertReferral(r, db)
+        case .insertIntroduction(let i): return try insertIntroduction(i, db)
+        case .insertSpend(let s): return try insertSpend(s, db)
+        case .deleteEvent(let kind, let id): try deleteEvent(kind, id, db)
         case .insertKnows(let a, let b):
             guard a != b else { return nil }
             try run(db, insertKnowsSQL, [.int(min(a, b)), .int(max(a, b))])
-        case .setMe(let m):
-            try db.execute(
-                sql: """
-                    INSERT INTO me (id, name, profession, company, preferred_client, goals, emails) VALUES (1, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(id) DO UPDATE SET name = excluded.name, profession = excluded.profession, company = excluded.company,
-                      preferred_client = excluded.preferred_client, goals = excluded.goals, emails = excluded.emails
-                    """,
-                arguments: [
-                    m.name, m.profession, m.company, JSONList.encode(m.preferredClient), JSONList.encode(m.goals), JSONList.encode(m.emails),
-                ])
-        case .setMarket(let m):
-            try db.execute(
-                sql: """
-                    INSERT INTO markets (name, served_by, position) VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM markets))
-                    ON CONFLICT(name) DO UPDATE SET served_by = excluded.served_by
-                    """, arguments: [m.name, JSONList.encode(m.servedBy)])
+        case .setMe(let m): try setMe(m, db)
+        case .setMarket(let m): try setMarket(m, db)
         case .deleteMarket(let name):
             try db.execute(sql: "DELETE FROM markets WHERE name = ?", arguments: [name])
-        case .setGoal(let g):
-            try db.execute(
-                sql: """
-                    INSERT INTO goals (name, due, metric, target, period) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(name) DO UPDATE SET due = excluded.due, metric = excluded.metric, target = excluded.target, period = excluded.period
-                    """, arguments: [g.name, g.due?.description, g.metric, g.target.map { "\($0)" }, g.period?.rawValue])
-            let id = try Int64.fetchOne(db, sql: "SELECT id FROM goals WHERE name = ?", arguments: [g.name]) ?? 0
-            try db.execute(sql: "DELETE FROM goal_helpers WHERE goal_id = ?", arguments: [id])
-            for (n, h) in g.helpers.enumerated() {
-                try db.execute(sql: "INSERT OR IGNORE INTO goal_helpers (goal_id, contact_id, position) VALUES (?, ?, ?)", arguments: [id, h, n])
-            }
-            return id
+        case .setGoal(let g): return try setGoal(g, db)
         case .deleteGoal(let name):
             try db.execute(sql: "DELETE FROM goals WHERE name = ?", arguments: [name])
-        case .setDefinition(let d):
-            try db.execute(
-                sql: """
-                    INSERT INTO definitions (kind, name, source, position) VALUES (?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM definitions))
-                    ON CONFLICT(kind, name) DO UPDATE SET source = excluded.source
-                    """, arguments: [d.kind.rawValue, d.name, d.source])
+        case .setDefinition(let d): try setDefinition(d, db)
         case .deleteDefinition(let kind, let name):
             try db.execute(sql: "DELETE FROM definitions WHERE kind = ? AND name = ?", arguments: [kind.rawValue, name])
         }
         return nil
+    }
+
+    /// A new contact; with an id (a restored dump) under that id.
+    static func insertContact(_ c: Contact, _ db: Database) throws -> Int64 {
+        if c.id != 0 {
+            let marks = Array(repeating: "?", count: contactColumnNames.count).joined(separator: ", ")
+            try db.execute(
+                sql: "INSERT INTO contacts (id, \(contactColumns)) VALUES (?, \(marks))",
+                arguments: [c.id] + contactArguments(c))
+            return c.id
+        }
+        // Cached and bound directly: imports insert tens of thousands of contacts in one run.
+        try run(db, insertContactSQL, contactCells(c))
+        return db.lastInsertedRowID
+    }
+
+    /// The named fields of a contact (every field with nil).
+    static func updateContact(_ c: Contact, _ fields: Set<String>?, _ db: Database) throws {
+        // Only the named fields' columns: the rest of the row may have changed meanwhile.
+        var sets: [String] = []
+        var cells: [Cell] = []
+        let fields = fields.map { Set($0.map(Contact.storage)) }
+        for (column, cell) in zip(contactColumnNames, contactCells(c)) where fields?.contains(field(ofColumn: column)) ?? true {
+            sets.append("\(column) = ?")
+            cells.append(cell)
+        }
+        guard !sets.isEmpty else { return }
+        try run(db, "UPDATE contacts SET \(sets.joined(separator: ", ")) WHERE id = ?", cells + [.int(c.id)])
+    }
+
+    /// Moves every event, edge and goal help of `from` to `into`, then deletes `from`.
+    static func mergeContact(_ from: Int64, into: Int64, _ db: Database) throws {
+        // Interactions with both people keep one entry for the merged person.
+        try db.execute(
+            sql: """
+                DELETE FROM interaction_people WHERE contact_id = ?1
+                  AND interaction_id IN (SELECT interaction_id FROM interaction_people WHERE contact_id = ?2)
+                """, arguments: [from, into])
+        try db.execute(sql: "UPDATE interaction_people SET contact_id = ? WHERE contact_id = ?", arguments: [into, from])
+        for table in ["referrals", "spending", "stage_changes"] {
+            try db.execute(sql: "UPDATE \(table) SET contact_id = ? WHERE contact_id = ?", arguments: [into, from])
+        }
+        try db.execute(sql: "UPDATE introductions SET a_id = ? WHERE a_id = ?", arguments: [into, from])
+        try db.execute(sql: "UPDATE introductions SET b_id = ? WHERE b_id = ?", arguments: [into, from])
+        try db.execute(sql: "DELETE FROM introductions WHERE a_id = b_id")
+        let edges = try Row.fetchAll(db, sql: "SELECT a_id, b_id FROM knows WHERE a_id = ?1 OR b_id = ?1", arguments: [from])
+        for e in edges {
+            let other: Int64 = (e[0] as Int64) == from ? e[1] : e[0]
+            if other != into {
+                try db.execute(sql: "INSERT OR IGNORE INTO knows (a_id, b_id) VALUES (?, ?)", arguments: [min(other, into), max(other, into)])
+            }
+        }
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO goal_helpers (goal_id, contact_id, position)
+                SELECT goal_id, ?, position FROM goal_helpers WHERE contact_id = ?
+                """, arguments: [into, from])
+        try db.execute(sql: "DELETE FROM contacts WHERE id = ?", arguments: [from])
+        try settleStage(db, of: into, otherwise: nil)
+    }
+
+    /// A stage change, and the contact's stage settled from its history.
+    static func insertStageChange(_ s: StageChange, _ db: Database) throws -> Int64 {
+        try run(
+            db, "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES (?, ?, ?)",
+            [.int(s.contact), Cell(s.stage.rawValue), .text(s.on.description)])
+        let id = db.lastInsertedRowID
+        try settleStage(db, of: s.contact, otherwise: nil)
+        return id
+    }
+
+    static func updateInteraction(_ i: Interaction, _ fields: Set<String>, _ db: Database) throws {
+        try update(
+            db, "interactions", i.id, fields,
+            [
+                ("kind", .text(i.kind)), ("on", .text(i.on.description)), ("note", Cell(i.note)), ("quality", Cell(i.quality)),
+                ("gave", Cell(i.gave)), ("asked", Cell(i.asked)), ("inbound", Cell(i.inbound)), ("pitch", Cell(i.pitch)),
+            ])
+    }
+
+    static func updateReferral(_ r: Referral, _ fields: Set<String>, _ db: Database) throws {
+        try update(
+            db, "referrals", r.id, fields,
+            [
+                ("about", Cell(r.about)), ("on", .text(r.on.description)), ("value", r.value.map { .int(cents($0)) } ?? .null),
+                ("status", Cell(r.status)), ("note", Cell(r.note)),
+            ])
+    }
+
+
+    static func insertReferral(_ r: Referral, _ db: Database) throws -> Int64 {
+        try run(
+            db, "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                .text(r.direction.rawValue), .int(r.contact), Cell(r.about), .text(r.on.description), r.value.map { .int(cents($0)) } ?? .null,
+                Cell(r.status), Cell(r.note),
+            ])
+        return db.lastInsertedRowID
+    }
+
+    /// An introduction; the two people now know each other.
+    static func insertIntroduction(_ i: Introduction, _ db: Database) throws -> Int64 {
+        try run(
+            db, "INSERT INTO introductions (a_id, b_id, \"on\", note) VALUES (?, ?, ?, ?)",
+            [.int(i.a), .int(i.b), .text(i.on.description), Cell(i.note)])
+        let id = db.lastInsertedRowID
+        if i.a != i.b { try run(db, insertKnowsSQL, [.int(min(i.a, i.b)), .int(max(i.a, i.b))]) }
+        return id
+    }
+
+    static func insertSpend(_ s: Spend, _ db: Database) throws -> Int64 {
+        try run(
+            db, "INSERT INTO spending (contact_id, amount_cents, \"on\", note) VALUES (?, ?, ?, ?)",
+            [.int(s.contact), .int(cents(s.amount)), .text(s.on.description), Cell(s.note)])
+        return db.lastInsertedRowID
+    }
+
+    /// An event; a removed stage change settles the contact's stage from what is left.
+    static func deleteEvent(_ kind: EventKind, _ id: Int64, _ db: Database) throws {
+        let table = Store.table(of: kind)
+        let contact = kind == .stage ? try Int64.fetchOne(db, sql: "SELECT contact_id FROM stage_changes WHERE id = ?", arguments: [id]) : nil
+        try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id])
+        if let contact { try settleStage(db, of: contact, otherwise: .contact) }
+    }
+
+    static func setMe(_ m: Me, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO me (id, name, profession, company, preferred_client, goals, emails) VALUES (1, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name, profession = excluded.profession, company = excluded.company,
+                  preferred_client = excluded.preferred_client, goals = excluded.goals, emails = excluded.emails
+                """,
+            arguments: [
+                m.name, m.profession, m.company, JSONList.encode(m.preferredClient), JSONList.encode(m.goals), JSONList.encode(m.emails),
+            ])
+    }
+
+    /// A market, appended to the list if new.
+    static func setMarket(_ m: Market, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO markets (name, served_by, position) VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM markets))
+                ON CONFLICT(name) DO UPDATE SET served_by = excluded.served_by
+                """, arguments: [m.name, JSONList.encode(m.servedBy)])
+    }
+
+    /// A goal and its helpers in order; returns its id.
+    static func setGoal(_ g: Goal, _ db: Database) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO goals (name, due, metric, target, period) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(name) DO UPDATE SET due = excluded.due, metric = excluded.metric, target = excluded.target, period = excluded.period
+                """, arguments: [g.name, g.due?.description, g.metric, g.target.map { "\($0)" }, g.period?.rawValue])
+        let id = try Int64.fetchOne(db, sql: "SELECT id FROM goals WHERE name = ?", arguments: [g.name]) ?? 0
+        try db.execute(sql: "DELETE FROM goal_helpers WHERE goal_id = ?", arguments: [id])
+        for (n, h) in g.helpers.enumerated() {
+            try db.execute(sql: "INSERT OR IGNORE INTO goal_helpers (goal_id, contact_id, position) VALUES (?, ?, ?)", arguments: [id, h, n])
+        }
+        return id
+    }
+
+    /// A definition; a new one goes last.
+    static func setDefinition(_ d: Definition, _ db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO definitions (kind, name, source, position) VALUES (?, ?, ?, (SELECT coalesce(max(position), 0) + 1 FROM definitions))
+                ON CONFLICT(kind, name) DO UPDATE SET source = excluded.source
+                """, arguments: [d.kind.rawValue, d.name, d.source])
     }
 }
 

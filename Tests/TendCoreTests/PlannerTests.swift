@@ -34,7 +34,8 @@ import Testing
         checker.check(parsed.statements)
         #expect(parsed.diagnostics.isEmpty && checker.diagnostics.isEmpty, "\(text): \(parsed.diagnostics) \(checker.diagnostics)")
         let query = try #require(parsed.statements.compactMap { PlannerTests.firstQuery(in: $0) }.first)
-        let planner = Planner(definitions: checker.definitions, cost: cost, offer: answers.map { a in { a.offer($0) } })
+        let planner = Planner(
+            definitions: checker.definitions, resolutions: checker.resolutions, cost: cost, offer: answers.map { a in { a.offer($0) } })
         return try planner.plan(query).lines { source.slice($0.range) }
     }
 
@@ -140,8 +141,8 @@ import Testing
         checker.check(parsed.statements)
         let query = try #require(PlannerTests.firstQuery(in: parsed.statements[1]))
         let offer: (AccessRequest) throws -> AccessOffer = { Self.store.offer($0) }
-        let before = try Planner(definitions: Harness.checkedPrelude, offer: offer).plan(query)
-        let after = try Planner(definitions: checker.definitions, offer: offer).plan(query)
+        let before = try Planner(definitions: Harness.checkedPrelude, resolutions: checker.resolutions, offer: offer).plan(query)
+        let after = try Planner(definitions: checker.definitions, resolutions: checker.resolutions, offer: offer).plan(query)
         guard case .selectContacts = before.access, case .scan = after.access else {
             Issue.record("\(before.access) then \(after.access)")
             return

@@ -28,6 +28,7 @@ final class Harness {
         var checker = Checker(definitions: interpreter.definitions)
         checker.check(parsed.statements)
         if let d = checker.diagnostics.first { throw d }
+        interpreter.resolutions = checker.resolutions
         var out: [Output] = []
         for s in parsed.statements { out += try interpreter.execute(s) }
         return out

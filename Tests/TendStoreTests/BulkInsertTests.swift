@@ -115,6 +115,32 @@ import Testing
         #expect(try store.network().interactions.count == 1)
     }
 
+    /// A change that deletes the newest rows and then adds rows takes their numbers again: those
+    /// rows are recorded as the change made them, and undo puts back what was deleted. One by
+    /// one and in bulk.
+    @Test(arguments: [false, true]) func numbersTakenAgainInOneChange(bulk: Bool) throws {
+        let store = try Self.store()
+        try store.begin()
+        try store.logInteractions(Array(Self.touches.prefix(5)))
+        try store.commit(label: Self.label("import"))
+        let before = try Self.contents(store).filter { !$0.hasPrefix("journal") }
+        try store.begin()
+        for id in [Int64(6), 5] { try store.apply(.deleteEvent(.interaction, id)) }
+        let added = Array(Self.touches[100..<104])
+        if bulk {
+            try store.logInteractions(added)
+        } else {
+            for i in added { try store.apply(.insertInteraction(i)) }
+        }
+        try store.apply(.deleteEvent(.interaction, 8))
+        try store.commit(label: Self.label("remove and log"))
+        #expect(try store.network().interactions.map(\.id) == [1, 2, 3, 4, 5, 6, 7])
+        try store.begin()
+        #expect(try store.undo(count: 1).map(\.statement) == ["remove and log"])
+        try store.commit()
+        #expect(try Self.contents(store).filter { !$0.hasPrefix("journal") } == before)
+    }
+
     @Test func outsideARunNothingIsJournalled() throws {
         let store = try Self.store()
         try store.logInteractions(Array(Self.touches.prefix(3)))

@@ -128,6 +128,8 @@ extension Store {
         for s in Parser.parse(Source(name: "t", text: script)).statements {
             var checker = Checker(definitions: Definitions())
             checker.check(s)
+            interpreterA.resolutions = checker.resolutions
+            interpreterB.resolutions = checker.resolutions
             _ = try interpreterA.execute(s)
             _ = try interpreterB.execute(s)
         }
@@ -299,6 +301,7 @@ extension Store {
         var checker = Checker(definitions: interpreter.definitions)
         checker.check(parsed.statements)
         #expect(parsed.diagnostics.isEmpty && checker.diagnostics.isEmpty, "\(text): \(parsed.diagnostics) \(checker.diagnostics)")
+        interpreter.resolutions = checker.resolutions
         var out: [String] = []
         for s in parsed.statements {
             for o in try interpreter.execute(s) {
@@ -517,6 +520,7 @@ extension Store {
             let parsed = Parser.parse(Source(name: "q", text: text))
             var checker = Checker(definitions: interpreter.definitions)
             checker.check(parsed.statements)
+            interpreter.resolutions = checker.resolutions
             guard case .value(let v)? = try interpreter.execute(parsed.statements[0]).last else { return "?" }
             return try interpreter.display(v)
         }

@@ -1,19 +1,11 @@
 import Foundation
 
-/// An expression with the range of text it came from. The parser makes it and nothing changes
-/// it afterwards but the checker, which writes what a name turned out to be; what the
-/// interpreter works out while running is kept in tables of its own, by node.
-///
-/// `@unchecked Sendable`: `resolution` is the one stored property that is not a `let`. Only
-/// `Checker` writes it, and what it writes for a name depends only on the definitions it checks
-/// against; the interpreter, planner and hosts only read it. A checker made with definitions
-/// checks their bodies again (`Checker.learn`), writing the values they already hold: a tree
-/// shared between threads (the prelude's) is only ever written with what it holds.
-public final class Expr: @unchecked Sendable {
+/// An expression with the range of text it came from. Nothing changes it once the parser made
+/// it: what the checker learns about its names is kept in `Resolutions`, and what the
+/// interpreter works out while running in tables of its own, by node.
+public final class Expr: Sendable {
     public let kind: Kind
     public let range: SourceRange
-    /// Written by the checker (and nothing else): what a bare name turned out to be.
-    public var resolution: Resolution = .unresolved
 
     public init(_ kind: Kind, _ range: SourceRange) {
         self.kind = kind

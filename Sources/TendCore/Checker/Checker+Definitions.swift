@@ -273,7 +273,7 @@ extension Checker {
         checkName(name, s)
         let (type, deps) = checked(value, Scope())
         if admit(Definitions.key(.let, name), deps, steps: expandedSteps(value, deps), s) != .refused {
-            definitions.define(s)
+            definitions.define(s, resolving: resolutions)
             facts.letTypes[name] = type
         }
     }
@@ -283,8 +283,9 @@ extension Checker {
         if Builtin.byName[name] != nil { report("'\(name)' is a built-in function and cannot be redefined", s.range) }
         // The function may call itself; define it first so that the cycle is what gets reported.
         let previous = definitions.fns[name]
-        definitions.define(s)
+        definitions.define(s, resolving: resolutions)
         let deps = checked(body, fnScope(params)).deps
+        definitions.keepResolutions(of: s, from: resolutions)
         facts.fnSteps[name] = nil
         let steps = expandedSteps(body, deps)
         definitions.fns[name]?.steps = steps
@@ -310,7 +311,7 @@ extension Checker {
             deps.formUnion(currentDeps)
             steps += expandedSteps(priority, deps)
         }
-        if admit(Definitions.key(.rule, name), deps, steps: steps, s) != .refused { definitions.define(s) }
+        if admit(Definitions.key(.rule, name), deps, steps: steps, s) != .refused { definitions.define(s, resolving: resolutions) }
     }
 
     mutating func checkScore(_ s: Statement, _ name: String, _ row: RowName?, _ value: Expr) {
@@ -320,10 +321,11 @@ extension Checker {
         }
         // Defined first, as a fn is, so that a score reading itself is reported as a cycle.
         let previous = definitions.scores[name]
-        definitions.define(s)
+        definitions.define(s, resolving: resolutions)
         currentDeps = []
         if let row { checkRowName(row, "contacts") }
         expect(value, .number, Scope(row: "contacts", named: row?.name), "a score")
+        definitions.keepResolutions(of: s, from: resolutions)
         let deps = currentDeps
         if admit(Definitions.key(.score, name), deps, steps: expandedSteps(value, deps), s) == .refused {
             if let previous { definitions.scores[name] = previous } else { _ = definitions.drop(.score, name) }

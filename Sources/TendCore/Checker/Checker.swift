@@ -12,6 +12,8 @@ public struct Checker {
     private var source: Source?
     /// Every statement that changes data, for `--read-only`.
     public private(set) var mutations: [Statement] = []
+    /// What each name checked so far turned out to be: the definitions' bodies and the statements'.
+    public private(set) var resolutions = Resolutions()
 
     public init(definitions: Definitions) {
         self.definitions = definitions
@@ -318,7 +320,7 @@ public struct Checker {
                 }
                 if !seen.insert(name).inserted { report("'\(name):' is given twice", range) }
                 if type == .stage, case .name(let w) = value.kind, let st = Stage(name: w) {
-                    value.resolution = .stage(st)
+                    resolutions[value] = .stage(st)
                     continue
                 }
                 if case .list(let inner) = type {
@@ -470,26 +472,27 @@ public struct Checker {
         }
     }
 
+    /// A bare name's type; what the name is goes into `resolutions`.
     private mutating func resolve(_ e: Expr, _ n: String, _ scope: Scope) -> ValueType {
         if n == scope.rowName {
             if scope.grouped {
                 report("'\(n)' names one row; after group by, use it inside an aggregate, as in sum(\(n).spend)", e.range)
                 return .any
             }
-            e.resolution = .row
+            resolutions[e] = .row
             return scope.rowType
         }
         if let t = scope.locals[n] {
-            e.resolution = .local(n)
+            resolutions[e] = .local(n)
             return t
         }
         if scope.grouped {
             if scope.groupKeys.contains(n) {
-                e.resolution = .field(n)
+                resolutions[e] = .field(n)
                 return .any
             }
             if n == "count" {
-                e.resolution = .field(n)
+                resolutions[e] = .field(n)
                 return .number
             }
             if let row = scope.row, Schema.collection(row: row)?.field(n) != nil || (row == "contacts" && definitions.scores[n] != nil) {
@@ -499,40 +502,40 @@ public struct Checker {
         }
         if let row = scope.row, let spec = Schema.collection(row: row) {
             if let f = spec.field(n) {
-                e.resolution = .field(n)
+                resolutions[e] = .field(n)
                 noteFieldDeps(row, n)
                 return f.type
             }
             if row == "contacts", definitions.scores[n] != nil {
-                e.resolution = .field(n)
+                resolutions[e] = .field(n)
                 currentDeps.insert("score:" + n)
                 return .number
             }
         }
         if let l = definitions.lets[n] {
-            e.resolution = .global(n)
+            resolutions[e] = .global(n)
             currentDeps.insert("let:" + n)
             return letType(l)
         }
         if let c = Schema.collection(named: n) {
-            e.resolution = .collection(c.name)
+            resolutions[e] = .collection(c.name)
             if Checker.evaluators[c.name] != nil { currentDeps.insert(c.name) }
             return .rows(c.name)
         }
         if ["today", "yesterday", "tomorrow"].contains(n) {
-            e.resolution = .constant(n)
+            resolutions[e] = .constant(n)
             return .date
         }
         if let s = Stage(name: n), n == n.lowercased() {
-            e.resolution = .stage(s)
+            resolutions[e] = .stage(s)
             return .stage
         }
         if ["week", "month", "quarter", "year"].contains(n) {
-            e.resolution = .constant(n)
+            resolutions[e] = .constant(n)
             return .string
         }
         if scope.row == "*" {
-            e.resolution = .field(n)
+            resolutions[e] = .field(n)
             return .any
         }
         var candidates = Array(definitions.lets.keys) + Schema.queryable.map(\.name) + Stage.allCases.map(\.description)
@@ -563,7 +566,7 @@ public struct Checker {
         let rt: ValueType
         if lt == .stage, op == .equal || op == .notEqual || op.orders, case .name(let n) = r.kind, let s = Stage(name: n) {
             // A stage name compared with a stage is the stage, even where a field has that name.
-            r.resolution = .stage(s)
+            resolutions[r] = .stage(s)
             rt = .stage
         } else {
             rt = check(r, scope)
@@ -810,7 +813,7 @@ public struct Checker {
         var types: [ValueType] = []
         for (i, a) in args.enumerated() {
             if case .period = b.typing, i == 0, case .name(let w) = a.kind, Day.Period(rawValue: w) != nil {
-                a.resolution = .constant(w)
+                resolutions[a] = .constant(w)
                 types.append(.string)
                 continue
             }
@@ -831,7 +834,7 @@ public struct Checker {
             return result(types)
         case .period:
             if args.count == 2 { want(1, .date) }
-            if let a = args.first, a.resolution == .unresolved || types.first != .string {
+            if let a = args.first, resolutions[a] == .unresolved || types.first != .string {
                 report("\(name) takes week, month, quarter or year", a.range)
             }
             return .date
@@ -843,41 +846,34 @@ public struct Checker {
     // MARK: - Queries
 
     private mutating func checkQuery(_ q: Query, _ outer: Scope) -> ValueType {
-        var collection: String?
+        switch checkSource(q, outer) {
+        case .value(let t): return t
+        case .collection(let collection): return checkClauses(q, over: collection, outer)
+        }
+    }
+
+    /// What a query's source gives: rows of a collection (nil: of no one collection), or a
+    /// value that is the query's type (a list, a number), clauses refused.
+    private enum QueryStart {
+        case collection(String?)
+        case value(ValueType)
+    }
+
+    private mutating func checkSource(_ q: Query, _ outer: Scope) -> QueryStart {
         switch q.source {
         case .expr(let e):
-            let t = check(e, outer)
-            switch t {
-            case .rows(let c): collection = c
-            case .any: collection = nil
-            case .list:
-                if q.filter != nil || !q.sortBy.isEmpty || !q.show.isEmpty || !q.groupBy.isEmpty {
-                    report("where, sort by, show and group by apply to collections, not lists", q.range)
-                }
-                return t
-            default:
-                if q.filter != nil || !q.sortBy.isEmpty || !q.show.isEmpty || !q.groupBy.isEmpty || q.limit != nil {
-                    report(
-                        "a query starts from a collection (contacts, interactions, …), not \(article(t))", e.range,
-                        suggestion: {
-                            if case .name(let n) = e.kind { return closest(n, among: Schema.queryable.map(\.name)).first }
-                            return nil
-                        }())
-                    return .any
-                }
-                return t
-            }
+            return checkExprSource(q, e, outer)
         case .agenda(let on):
             currentDeps.insert("agenda")
             if let on { expect(on, .date, outer, "the agenda's date") }
-            collection = "agenda"
+            return .collection("agenda")
         case .timeline(let who):
             expect(who, .contact, outer, "timeline's contact")
-            collection = "timeline"
-        case .rules: collection = "rules"
+            return .collection("timeline")
+        case .rules: return .collection("rules")
         case .progress:
             currentDeps.insert("progress")
-            collection = "progress"
+            return .collection("progress")
         case .who(let w):
             switch w {
             case .serves(let m): if let m { _ = check(m, outer) }
@@ -885,15 +881,15 @@ public struct Checker {
             case .knows(let c): expect(c, .contact, outer, "who knows's contact")
             case .isOverdue: currentDeps.insert("who is overdue")
             }
-            collection = "contacts"
+            return .collection("contacts")
         case .gaps(let m):
             if let m { _ = check(m, outer) }
-            collection = nil
+            return .collection(nil)
         case .path(let to):
             expect(to, .contact, outer, "path's destination")
-            collection = "path"
+            return .collection("path")
         case .connectors:
-            collection = "contacts"
+            return .collection("contacts")
         case .report(let kind):
             currentDeps.insert("report")
             if !Interpreter.reportKinds.contains(kind) {
@@ -901,12 +897,41 @@ public struct Checker {
                     "unknown report '\(kind)'; reports are \(Interpreter.reportKinds.joined(separator: ", "))", q.range,
                     suggestion: closest(kind, among: Interpreter.reportKinds).first)
             }
-            collection = nil
+            return .collection(nil)
         case .why(let who):
             currentDeps.insert("why")
             expect(who, .contact, outer, "why's contact")
-            collection = nil
+            return .collection(nil)
         }
+    }
+
+    /// `contacts where …`, `vips sort by …` (a let), or an expression that is no collection.
+    private mutating func checkExprSource(_ q: Query, _ e: Expr, _ outer: Scope) -> QueryStart {
+        let t = check(e, outer)
+        switch t {
+        case .rows(let c): return .collection(c)
+        case .any: return .collection(nil)
+        case .list:
+            if q.filter != nil || !q.sortBy.isEmpty || !q.show.isEmpty || !q.groupBy.isEmpty {
+                report("where, sort by, show and group by apply to collections, not lists", q.range)
+            }
+            return .value(t)
+        default:
+            if q.filter != nil || !q.sortBy.isEmpty || !q.show.isEmpty || !q.groupBy.isEmpty || q.limit != nil {
+                report(
+                    "a query starts from a collection (contacts, interactions, …), not \(article(t))", e.range,
+                    suggestion: {
+                        if case .name(let n) = e.kind { return closest(n, among: Schema.queryable.map(\.name)).first }
+                        return nil
+                    }())
+                return .value(.any)
+            }
+            return .value(t)
+        }
+    }
+
+    /// `where`, `group by`, `sort by`, `show` and `limit` over rows of `collection`.
+    private mutating func checkClauses(_ q: Query, over collection: String?, _ outer: Scope) -> ValueType {
         if let named = q.named { checkRowName(named, collection ?? "*") }
         let scope = outer.nested(over: collection, named: q.named?.name)
         if let f = q.filter { expect(f, .bool, scope, "a where condition") }

@@ -49,6 +49,9 @@ public struct Definitions: Sendable {
     /// order it was last defined: a definition only uses ones made before it, so the checker
     /// learns them in this order without working any out twice.
     public private(set) var order: [String] = []
+    /// What the checker learned about the names in the definitions' bodies (empty for
+    /// definitions no checker saw, which resolve their names as they run).
+    public private(set) var resolutions = Resolutions()
     public init() {}
 
     /// The key a definition is known by in `order` and in the checker's dependencies.
@@ -60,9 +63,10 @@ public struct Definitions: Sendable {
         order.append(key)
     }
 
-    /// Records the definition a statement makes. Returns false for other statements.
+    /// Records the definition a statement makes, with what `checked` says of its names. Returns
+    /// false for other statements.
     @discardableResult
-    public mutating func define(_ s: Statement) -> Bool {
+    public mutating func define(_ s: Statement, resolving checked: Resolutions = Resolutions()) -> Bool {
         let text = s.text
         switch s.kind {
         case .letDef(let name, let value):
@@ -85,7 +89,14 @@ public struct Definitions: Sendable {
             noteDefined(.score, name, replacing: scores.updateValue(score, forKey: name) != nil)
         default: return false
         }
+        keepResolutions(of: s, from: checked)
         return true
+    }
+
+    /// Keeps what `checked` says of the names in a definition's body (a fn or score is defined
+    /// before its body is checked, so that one reading itself is reported as a cycle).
+    mutating func keepResolutions(of s: Statement, from checked: Resolutions) {
+        resolutions.copy(s.kind.exprs, from: checked)
     }
 
     public mutating func drop(_ kind: Definition.Kind, _ name: String) -> Bool {

@@ -26,7 +26,7 @@ extension Interpreter {
         if name == "round", let fused = try roundedQuotient(args, ctx) { return fused }
         let values = try args.map { a -> Value in
             // `start_of(week)`: the period's name, which the checker resolved.
-            if case .period = b.typing, a === args.first, case .constant(let p) = a.resolution { return .string(p) }
+            if case .period = b.typing, a === args.first, case .constant(let p) = resolution(of: a) { return .string(p) }
             return try eval(a, ctx)
         }
         return try run(self, Builtin.Call(args: values, expr: e))
@@ -72,14 +72,14 @@ extension Interpreter {
             guard let group = ctx.group else { throw fail("\(name)() without arguments only works after group by", e.range) }
             return .int(group.count)
         }
-        if let group = ctx.group, args.count == 1, !Interpreter.isCollection(args[0]) {
+        if let group = ctx.group, args.count == 1, !isCollection(args[0]) {
             var values = try group.map { try eval(args[0], Ctx(row: $0, locals: ctx.locals, naming: ctx.rowName)) }
             values.removeAll { $0.isNull }
             return try reduce(name, values, e)
         }
         // count(COLLECTION) of a whole collection: the backend counts without loading it.
         if name == "count", args.count == 1, queryView == nil, periodView == nil, case .name = args[0].kind,
-            case .collection(let c) = args[0].resolution, let n = try planner(for: view()).count(of: c)
+            case .collection(let c) = resolution(of: args[0]), let n = try planner(for: view()).count(of: c)
         {
             return .int(n)
         }
@@ -106,12 +106,12 @@ extension Interpreter {
         return try reduce(name, values, e)
     }
 
-    static func isCollection(_ e: Expr) -> Bool {
+    func isCollection(_ e: Expr) -> Bool {
         switch e.kind {
         case .query: return true
         case .name:
-            if case .collection = e.resolution { return true }
-            if case .global = e.resolution { return true }
+            if case .collection = resolution(of: e) { return true }
+            if case .global = resolution(of: e) { return true }
             return false
         default: return false
         }

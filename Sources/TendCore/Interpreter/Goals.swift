@@ -37,6 +37,7 @@ extension Interpreter {
         checker.check(Statement(.expr(expr), expr.range, src))
         if let d = checker.diagnostics.first { throw d }
         checkedMetrics[src.name] = (expr, src)
+        metricResolutions.copy([expr], from: checker.resolutions)
         return (expr, src)
     }
 

@@ -44,7 +44,25 @@ public final class Interpreter {
         checkedMetrics = [:]
     }
     /// Goals' metrics as checked against the definitions in force, by source name (`goal "X"`).
-    var checkedMetrics: [String: (Expr, Source)] = [:]
+    var checkedMetrics: [String: (Expr, Source)] = [:] {
+        didSet { if checkedMetrics.isEmpty { metricResolutions = Resolutions() } }
+    }
+    /// What the names of the metrics in `checkedMetrics` resolved to.
+    var metricResolutions = Resolutions()
+    /// What the names of the program being run resolved to, as its checker handed it over
+    /// (`CheckedProgram.resolutions`). A name it does not know is looked up in the
+    /// definitions', and one no checker saw is resolved as it runs.
+    public var resolutions = Resolutions()
+
+    /// What the checker made of a name: the program's checker, the definitions' or a metric's.
+    /// Definitions not read yet are not read for this: none of their bodies is running.
+    func resolution(of e: Expr) -> Expr.Resolution {
+        let r = resolutions[e]
+        if r != .unresolved { return r }
+        let d = storedDefinitions.resolutions[e]
+        if d != .unresolved { return d }
+        return metricResolutions[e]
+    }
     /// Steps per call of fns the checker did not see (see `Checker.steps(of:)`), worked out
     /// when one is first called.
     private var uncheckedSteps: [String: Int]?
@@ -533,11 +551,11 @@ public final class Interpreter {
     }
 
     func evalName(_ e: Expr, _ n: String, _ ctx: Ctx) throws -> Value {
-        try evalName(e, n, as: e.resolution, ctx)
+        try evalName(e, n, as: resolution(of: e), ctx)
     }
 
-    /// A name's value, resolved as `resolution` says (the checker's, or for unchecked input the
-    /// one worked out here: the tree is not written while it runs).
+    /// A name's value, resolved as `resolution` says: the checker's, or for input no checker
+    /// saw (`.unresolved`) the one worked out here, each time.
     private func evalName(_ e: Expr, _ n: String, as resolution: Expr.Resolution, _ ctx: Ctx) throws -> Value {
         switch resolution {
         case .local(let name):
@@ -598,7 +616,7 @@ public final class Interpreter {
         if inProgress.contains(Definitions.key(.let, name)) { throw fail("let \(name) reads itself (a cycle): drop or redefine it", range) }
         var order: [String] = []
         var state: [String: Bool] = [name: false]
-        var stack = Interpreter.letsRead(by: l.value, definitions).map { ($0, false) }
+        var stack = letsRead(by: l.value, definitions).map { ($0, false) }
         while let (n, done) = stack.popLast() {
             if done {
                 order.append(n)
@@ -607,7 +625,7 @@ public final class Interpreter {
             guard state[n] == nil, v.lets[n] == nil, let dep = definitions.lets[n] else { continue }
             state[n] = false
             stack.append((n, true))
-            stack += Interpreter.letsRead(by: dep.value, definitions).filter { state[$0] == nil }.map { ($0, false) }
+            stack += letsRead(by: dep.value, definitions).filter { state[$0] == nil }.map { ($0, false) }
         }
         for n in order where v.lets[n] == nil { _ = try evaluateLet(n, v, range) }
         return try evaluateLet(name, v, range)
@@ -637,14 +655,14 @@ public final class Interpreter {
 
     /// The lets an expression reads, directly or in the fns it calls (each fn looked into once).
     /// Walked with a stack of its own: fns calling fns may be thousands deep.
-    static func letsRead(by root: Expr, _ definitions: Definitions) -> [String] {
+    func letsRead(by root: Expr, _ definitions: Definitions) -> [String] {
         var found: [String] = []
         var fnsSeen = Set<String>()
         var stack = [root]
         while let e = stack.popLast() {
             switch e.kind {
             case .name(let n):
-                switch e.resolution {
+                switch resolution(of: e) {
                 case .global(let g): found.append(g)
                 case .unresolved where definitions.lets[n] != nil: found.append(n)
                 default: break
@@ -848,10 +866,10 @@ public final class Interpreter {
 
     /// True when evaluating an expression may cost far more than reading fields: it calls a
     /// user function or an aggregate, or runs a query.
-    static func isCostly(_ e: Expr) -> Bool {
+    func isCostly(_ e: Expr) -> Bool {
         e.contains { x in
             switch x.kind {
-            case .name: if case .collection = x.resolution { return true } else { return false }
+            case .name: if case .collection = resolution(of: x) { return true } else { return false }
             case .call(let name, _): return Builtin.byName[name] == nil || Builtin.aggregates.contains(name)
             case .query: return true
             default: return false
@@ -874,7 +892,7 @@ public final class Interpreter {
     private func rightFirst(_ e: Expr, _ l: Expr, _ r: Expr) -> Bool {
         let key = ObjectIdentifier(e)
         if let known = sideOrder[key] { return known.rightFirst }
-        let first = Interpreter.isCostly(l) && !Interpreter.isCostly(r)
+        let first = isCostly(l) && !isCostly(r)
         sideOrder[key] = (e, first)
         return first
     }
@@ -920,7 +938,7 @@ public final class Interpreter {
             guard ContactKey.byName[name] == .tags, case .contact(let c) = try eval(base, ctx) else { return nil }
             id = c
         case .name(let name):
-            guard case .field = e.resolution, ctx.groupKeys == nil, case .contact(let c)? = ctx.row, ContactKey.byName[name] == .tags else {
+            guard case .field = resolution(of: e), ctx.groupKeys == nil, case .contact(let c)? = ctx.row, ContactKey.byName[name] == .tags else {
                 return nil
             }
             id = c
@@ -963,62 +981,77 @@ public final class Interpreter {
         }
         switch op {
         case .match:
-            guard case .string(let needle) = b else { throw fail("'~' needs text on the right", e.range) }
-            let n = FoldedText(needle)
-            switch a {
-            case .string(let s): return .bool(FoldedText(s).contains(n))
-            case .list(let items): return .bool(items.contains { $0.stringValue.map { FoldedText($0).contains(n) } ?? false })
-            default: throw fail("'~' matches text, not \(a.typeName)", e.range)
-            }
+            return try matchText(a, b, e)
         case .isIn, .notIn:
             let found = try member(a, of: b, e)
             return .bool(op == .isIn ? found : !found)
         case .plus, .minus:
-            switch (a, b) {
-            case (.number(let x), .number(let y)): return try finite(op == .plus ? Decimal.sum(x, y) : Decimal.difference(x, y), e)
-            case (.date(let d), .duration(let u)):
-                return .date(try onCalendar(try fullDate(d, e).adding(checked: op == .plus ? u : -u), e))
-            case (.duration(let u), .date(let d)) where op == .plus:
-                return .date(try onCalendar(try fullDate(d, e).adding(checked: u), e))
-            case (.date(let x), .date(let y)) where op == .minus:
-                return .duration(Duration(days: try fullDate(x, e).ordinal - fullDate(y, e).ordinal))
-            case (.duration(let x), .duration(let y)): return .duration(try onCalendar(x.adding(checked: op == .plus ? y : -y), e))
-            case (.string(let x), .string(let y)) where op == .plus:
-                try checkLength(x.utf8.count + y.utf8.count, e.range)
-                return try made(x + y, e.range)
-            case (.list(let x), .list(let y)) where op == .plus:
-                if x.count + y.count > Interpreter.maxListItems {
-                    throw fail(
-                        "this list would hold \((x.count + y.count).formatted) items; a list holds at most \(Interpreter.maxListItems.formatted)",
-                        e.range)
-                }
-                return .list(x + y)
-            default: throw fail("cannot \(op == .plus ? "add" : "subtract") \(b.typeName) and \(a.typeName)", e.range)
-            }
+            return try addOrSubtract(op, a, b, e)
         case .times, .divide, .remainder:
-            switch (a, b) {
-            case (.number(let x), .number(let y)):
-                if op == .times { return try finite(Decimal.product(x, y), e) }
-                if y == 0 { return .null }
-                if op == .divide { return try finite(Decimal.quotient(x, y), e) }
-                if let a = x.whole, let b = y.whole { return .number(Decimal(a % b)) }
-                let q = (x / y).rounded(toPlaces: 0, x / y >= 0 ? .down : .up)
-                return try finite(x - q * y, e)
-            case (.duration(let d), .number(let n)), (.number(let n), .duration(let d)):
-                if op == .remainder { break }
-                if op == .divide {
-                    if case .number = a { break }
-                    if n == 0 { return .null }
-                    return .duration(try onCalendar(d.divided(by: n), e))
-                }
-                return .duration(try onCalendar(d.scaled(by: n), e))
-            default: break
-            }
-            throw fail("cannot apply '\(op.text)' to \(a.typeName) and \(b.typeName)", e.range)
+            return try multiply(op, a, b, e)
         case .and, .or, .coalesce, .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual:
             // Worked out above (`and`, `or` and `??` in `evalBinary`, before their sides are).
             throw fail("'\(op.text)' on two values", e.range)
         }
+    }
+
+    /// `a ~ "text"`: text, or any item of a list, that holds the text (case and accents folded).
+    func matchText(_ a: Value, _ b: Value, _ e: Expr) throws -> Value {
+        guard case .string(let needle) = b else { throw fail("'~' needs text on the right", e.range) }
+        let n = FoldedText(needle)
+        switch a {
+        case .string(let s): return .bool(FoldedText(s).contains(n))
+        case .list(let items): return .bool(items.contains { $0.stringValue.map { FoldedText($0).contains(n) } ?? false })
+        default: throw fail("'~' matches text, not \(a.typeName)", e.range)
+        }
+    }
+
+    /// `+` and `-` on numbers, dates and durations, text (`+` only) and lists (`+` only).
+    func addOrSubtract(_ op: BinaryOperator, _ a: Value, _ b: Value, _ e: Expr) throws -> Value {
+        switch (a, b) {
+        case (.number(let x), .number(let y)): return try finite(op == .plus ? Decimal.sum(x, y) : Decimal.difference(x, y), e)
+        case (.date(let d), .duration(let u)):
+            return .date(try onCalendar(try fullDate(d, e).adding(checked: op == .plus ? u : -u), e))
+        case (.duration(let u), .date(let d)) where op == .plus:
+            return .date(try onCalendar(try fullDate(d, e).adding(checked: u), e))
+        case (.date(let x), .date(let y)) where op == .minus:
+            return .duration(Duration(days: try fullDate(x, e).ordinal - fullDate(y, e).ordinal))
+        case (.duration(let x), .duration(let y)): return .duration(try onCalendar(x.adding(checked: op == .plus ? y : -y), e))
+        case (.string(let x), .string(let y)) where op == .plus:
+            try checkLength(x.utf8.count + y.utf8.count, e.range)
+            return try made(x + y, e.range)
+        case (.list(let x), .list(let y)) where op == .plus:
+            if x.count + y.count > Interpreter.maxListItems {
+                throw fail(
+                    "this list would hold \((x.count + y.count).formatted) items; a list holds at most \(Interpreter.maxListItems.formatted)",
+                    e.range)
+            }
+            return .list(x + y)
+        default: throw fail("cannot \(op == .plus ? "add" : "subtract") \(b.typeName) and \(a.typeName)", e.range)
+        }
+    }
+
+    /// `*`, `/` and `%` on numbers, and a duration scaled or divided by a number.
+    func multiply(_ op: BinaryOperator, _ a: Value, _ b: Value, _ e: Expr) throws -> Value {
+        switch (a, b) {
+        case (.number(let x), .number(let y)):
+            if op == .times { return try finite(Decimal.product(x, y), e) }
+            if y == 0 { return .null }
+            if op == .divide { return try finite(Decimal.quotient(x, y), e) }
+            if let a = x.whole, let b = y.whole { return .number(Decimal(a % b)) }
+            let q = (x / y).rounded(toPlaces: 0, x / y >= 0 ? .down : .up)
+            return try finite(x - q * y, e)
+        case (.duration(let d), .number(let n)), (.number(let n), .duration(let d)):
+            if op == .remainder { break }
+            if op == .divide {
+                if case .number = a { break }
+                if n == 0 { return .null }
+                return .duration(try onCalendar(d.divided(by: n), e))
+            }
+            return .duration(try onCalendar(d.scaled(by: n), e))
+        default: break
+        }
+        throw fail("cannot apply '\(op.text)' to \(a.typeName) and \(b.typeName)", e.range)
     }
 
     /// A number, unless the arithmetic left Decimal's range (about 10^165; it gives NaN then).

@@ -23,7 +23,9 @@ extension Interpreter {
     /// goal's period (its window of events is in memory) or once every event is.
     func planner(for v: View) -> Planner {
         let backend = v.backendFirst
-        return Planner(cost: cost, offer: backend.map { model in { try model.offer($0) } }) { [unowned self] in self.definitions }
+        return Planner(
+            cost: cost, offer: backend.map { model in { try model.offer($0) } }, resolution: { [unowned self] in self.resolution(of: $0) }
+        ) { [unowned self] in self.definitions }
     }
 
     /// The rows a plan's access hands over, before the where-clause (unless `filtered`).

@@ -7,92 +7,11 @@ extension Interpreter {
         let net = v.full
         switch kind {
         case "network":
-            var rows: [Value] = []
-            let total = max(net.contacts.count, 1)
-            func add(_ section: String, _ group: String, _ count: Int) {
-                let share = (Decimal(count) * 100 / Decimal(total)).rounded(toPlaces: 0, .plain)
-                rows.append(
-                    .record(
-                        Record(
-                            keys: ["section", "group", "count", "share"], values: [.string(section), .string(group), .int(count), .number(share)])))
-            }
-            func counts(_ section: String, _ key: (Contact) -> String?, top: Int = 100) {
-                var m: [String: Int] = [:]
-                for c in net.contacts { m[key(c) ?? "(none)", default: 0] += 1 }
-                for (g, n) in m.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(top) { add(section, g, n) }
-            }
-            add("total", "contacts", net.contacts.count)
-            for s in Stage.allCases { add("stage", s.description, net.contacts.filter { $0.stage == s }.count) }
-            counts("relationship", { $0.relationship })
-            counts("met_at", { $0.metAt })
-            counts("profession", { $0.profession }, top: 10)
-            add("organisation", "internal", net.contacts.filter(\.isInternal).count)
-            add("organisation", "external", net.contacts.filter { !$0.isInternal }.count)
-            let mine = net.me.profession.map(normalize)
-            let same = net.contacts.filter { mine != nil && $0.profession.map(normalize) == mine }.count
-            add("profession", "same as mine", same)
-            add("profession", "different from mine", net.contacts.count - same)
-            add("activity", "touched in 90 days", net.contacts.filter { (v.stats[$0.id]?.touches90 ?? 0) > 0 }.count)
-            let yearAgo = v.today.adding(Duration(months: -12))
-            add(
-                "activity", "dormant (no touch for a year)",
-                net.contacts.filter { c in
-                    (v.stats[c.id]?.lastTouch ?? c.metOn ?? c.created) < yearAgo
-                }.count)
-            return RowSet(collection: nil, rows: rows, columns: ["section", "group", "count", "share"])
+            return networkReport(v)
         case "reciprocity":
-            var byContact: [Int64: (g: Int, r: Int, gv: Decimal, rv: Decimal, last: Day?)] = [:]
-            for r in net.referrals {
-                var e = byContact[r.contact] ?? (0, 0, 0, 0, nil)
-                if r.direction == .given {
-                    e.g += 1
-                    e.gv += r.value ?? 0
-                } else {
-                    e.r += 1
-                    e.rv += r.value ?? 0
-                }
-                if e.last.map({ r.on > $0 }) ?? true { e.last = r.on }
-                byContact[r.contact] = e
-            }
-            let sorted = byContact.sorted { a, b in
-                let na = a.value.r == 0 && a.value.g > 0
-                let nb = b.value.r == 0 && b.value.g > 0
-                if na != nb { return na }
-                if a.value.g - a.value.r != b.value.g - b.value.r { return a.value.g - a.value.r > b.value.g - b.value.r }
-                return (net.contact(a.key)?.name ?? "") < (net.contact(b.key)?.name ?? "")
-            }
-            let cols = ["contact", "given", "received", "value_given", "value_received", "last_referral", "give_ratio", "never_gave_back"]
-            return RowSet(
-                collection: nil,
-                rows: sorted.map { id, e in
-                    .record(
-                        Record(
-                            keys: cols,
-                            values: [
-                                .contact(id), .int(e.g), .int(e.r), .number(e.gv), .number(e.rv), .optional(e.last),
-                                .number(v.stats[id]?.giveRatio ?? 0), .bool(e.r == 0 && e.g > 0),
-                            ]))
-                }, columns: cols)
+            return reciprocityReport(v)
         case "money":
-            let since = v.today.adding(Duration(months: -12))
-            var spend: [Int64: Decimal] = [:]
-            for s in net.spending where s.on > since && s.on <= v.today { spend[s.contact, default: 0] += s.amount }
-            let askedEver = Set(net.interactions.filter { $0.asked }.flatMap(\.people))
-            let cols = ["contact", "profession", "spend_12mo", "referrals_sent", "referrals_received", "asked_for_reciprocity"]
-            let sorted = spend.sorted {
-                $0.value != $1.value ? $0.value > $1.value : (net.contact($0.key)?.name ?? "") < (net.contact($1.key)?.name ?? "")
-            }
-            return RowSet(
-                collection: nil,
-                rows: sorted.map { id, amount in
-                    .record(
-                        Record(
-                            keys: cols,
-                            values: [
-                                .contact(id), .optional(net.contact(id)?.profession), .number(amount),
-                                .int(v.stats[id]?.referralsGiven ?? 0), .int(v.stats[id]?.referralsReceived ?? 0), .bool(askedEver.contains(id)),
-                            ]))
-                }, columns: cols)
+            return moneyReport(v)
         case "duplicates":
             return duplicates(net)
         case "unclassified":
@@ -102,6 +21,107 @@ extension Interpreter {
         default:
             throw fail("unknown report '\(kind)'", range)
         }
+    }
+
+    /// `report network`: contacts by stage, relationship, where met, profession, organisation
+    /// and activity, each group's count with its share of all contacts.
+    func networkReport(_ v: View) -> RowSet {
+        let net = v.full
+        var rows: [Value] = []
+        let total = max(net.contacts.count, 1)
+        func add(_ section: String, _ group: String, _ count: Int) {
+            let share = (Decimal(count) * 100 / Decimal(total)).rounded(toPlaces: 0, .plain)
+            rows.append(
+                .record(
+                    Record(
+                        keys: ["section", "group", "count", "share"], values: [.string(section), .string(group), .int(count), .number(share)])))
+        }
+        func counts(_ section: String, _ key: (Contact) -> String?, top: Int = 100) {
+            var m: [String: Int] = [:]
+            for c in net.contacts { m[key(c) ?? "(none)", default: 0] += 1 }
+            for (g, n) in m.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(top) { add(section, g, n) }
+        }
+        add("total", "contacts", net.contacts.count)
+        for s in Stage.allCases { add("stage", s.description, net.contacts.filter { $0.stage == s }.count) }
+        counts("relationship", { $0.relationship })
+        counts("met_at", { $0.metAt })
+        counts("profession", { $0.profession }, top: 10)
+        add("organisation", "internal", net.contacts.filter(\.isInternal).count)
+        add("organisation", "external", net.contacts.filter { !$0.isInternal }.count)
+        let mine = net.me.profession.map(normalize)
+        let same = net.contacts.filter { mine != nil && $0.profession.map(normalize) == mine }.count
+        add("profession", "same as mine", same)
+        add("profession", "different from mine", net.contacts.count - same)
+        add("activity", "touched in 90 days", net.contacts.filter { (v.stats[$0.id]?.touches90 ?? 0) > 0 }.count)
+        let yearAgo = v.today.adding(Duration(months: -12))
+        add(
+            "activity", "dormant (no touch for a year)",
+            net.contacts.filter { c in
+                (v.stats[c.id]?.lastTouch ?? c.metOn ?? c.created) < yearAgo
+            }.count)
+        return RowSet(collection: nil, rows: rows, columns: ["section", "group", "count", "share"])
+    }
+
+    /// `report reciprocity`: referrals given and received a contact, those who never gave one
+    /// back first.
+    func reciprocityReport(_ v: View) -> RowSet {
+        let net = v.full
+        var byContact: [Int64: (g: Int, r: Int, gv: Decimal, rv: Decimal, last: Day?)] = [:]
+        for r in net.referrals {
+            var e = byContact[r.contact] ?? (0, 0, 0, 0, nil)
+            if r.direction == .given {
+                e.g += 1
+                e.gv += r.value ?? 0
+            } else {
+                e.r += 1
+                e.rv += r.value ?? 0
+            }
+            if e.last.map({ r.on > $0 }) ?? true { e.last = r.on }
+            byContact[r.contact] = e
+        }
+        let sorted = byContact.sorted { a, b in
+            let na = a.value.r == 0 && a.value.g > 0
+            let nb = b.value.r == 0 && b.value.g > 0
+            if na != nb { return na }
+            if a.value.g - a.value.r != b.value.g - b.value.r { return a.value.g - a.value.r > b.value.g - b.value.r }
+            return (net.contact(a.key)?.name ?? "") < (net.contact(b.key)?.name ?? "")
+        }
+        let cols = ["contact", "given", "received", "value_given", "value_received", "last_referral", "give_ratio", "never_gave_back"]
+        return RowSet(
+            collection: nil,
+            rows: sorted.map { id, e in
+                .record(
+                    Record(
+                        keys: cols,
+                        values: [
+                            .contact(id), .int(e.g), .int(e.r), .number(e.gv), .number(e.rv), .optional(e.last),
+                            .number(v.stats[id]?.giveRatio ?? 0), .bool(e.r == 0 && e.g > 0),
+                        ]))
+            }, columns: cols)
+    }
+
+    /// `report money`: the last twelve months' spending a contact, with the referrals it went with.
+    func moneyReport(_ v: View) -> RowSet {
+        let net = v.full
+        let since = v.today.adding(Duration(months: -12))
+        var spend: [Int64: Decimal] = [:]
+        for s in net.spending where s.on > since && s.on <= v.today { spend[s.contact, default: 0] += s.amount }
+        let askedEver = Set(net.interactions.filter { $0.asked }.flatMap(\.people))
+        let cols = ["contact", "profession", "spend_12mo", "referrals_sent", "referrals_received", "asked_for_reciprocity"]
+        let sorted = spend.sorted {
+            $0.value != $1.value ? $0.value > $1.value : (net.contact($0.key)?.name ?? "") < (net.contact($1.key)?.name ?? "")
+        }
+        return RowSet(
+            collection: nil,
+            rows: sorted.map { id, amount in
+                .record(
+                    Record(
+                        keys: cols,
+                        values: [
+                            .contact(id), .optional(net.contact(id)?.profession), .number(amount),
+                            .int(v.stats[id]?.referralsGiven ?? 0), .int(v.stats[id]?.referralsReceived ?? 0), .bool(askedEver.contains(id)),
+                        ]))
+            }, columns: cols)
     }
 
     /// The reports `report KIND` knows (the checker reads this list too).

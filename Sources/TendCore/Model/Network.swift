@@ -512,41 +512,11 @@ public struct Network: Sendable {
             contactIndex[c.id] = contacts.count - 1
             return c.id
         case .updateContact(let c, let fields):
-            guard let i = contactIndex[c.id] else { break }
-            if let fields {
-                for f in fields { contacts[i].take(f, from: c) }
-            } else {
-                contacts[i] = c
-            }
+            updateContact(c, fields)
         case .deleteContact(let id):
             removeContact(id)
         case .mergeContact(let from, let into):
-            for i in interactions.indices {
-                var seen = Set<Int64>()
-                interactions[i].people = interactions[i].people.map { $0 == from ? into : $0 }.filter { seen.insert($0).inserted }
-            }
-            for i in referrals.indices where referrals[i].contact == from { referrals[i].contact = into }
-            for i in spending.indices where spending[i].contact == from { spending[i].contact = into }
-            for i in stageChanges.indices where stageChanges[i].contact == from { stageChanges[i].contact = into }
-            for i in introductions.indices {
-                if introductions[i].a == from { introductions[i].a = into }
-                if introductions[i].b == from { introductions[i].b = into }
-            }
-            introductions.removeAll { $0.a == $0.b }
-            var edges = Set<Pair>()
-            for (a, b) in knows {
-                let x = a == from ? into : a
-                let y = b == from ? into : b
-                if x != y { edges.insert(Pair(x, y)) }
-            }
-            knows = edges.sorted { ($0.a, $0.b) < ($1.a, $1.b) }.map { ($0.a, $0.b) }
-            knowsSet = []
-            for i in goals.indices {
-                var seen = Set<Int64>()
-                goals[i].helpers = goals[i].helpers.map { $0 == from ? into : $0 }.filter { seen.insert($0).inserted }
-            }
-            removeContact(from)
-            settleStage(of: into, otherwise: nil)
+            mergeContact(from, into: into)
         case .insertStageChange(var s):
             s.id = newID("stage_changes", s.id)
             stageChanges.append(s)
@@ -578,16 +548,7 @@ public struct Network: Sendable {
             spending.append(e)
             return e.id
         case .deleteEvent(let kind, let id):
-            switch kind {
-            case .interaction: interactions.removeAll { $0.id == id }
-            case .referral: referrals.removeAll { $0.id == id }
-            case .introduction: introductions.removeAll { $0.id == id }
-            case .spend: spending.removeAll { $0.id == id }
-            case .stage:
-                guard let s = stageChanges.first(where: { $0.id == id }) else { break }
-                stageChanges.removeAll { $0.id == id }
-                settleStage(of: s.contact, otherwise: .contact)
-            }
+            deleteEvent(kind, id)
         case .insertKnows(let a, let b):
             addKnows(a, b)
         case .setMe(let m):
@@ -596,15 +557,8 @@ public struct Network: Sendable {
             if let i = markets.firstIndex(where: { $0.name == m.name }) { markets[i] = m } else { markets.append(m) }
         case .deleteMarket(let name):
             markets.removeAll { $0.name == name }
-        case .setGoal(var g):
-            if let i = goals.firstIndex(where: { $0.name == g.name }) {
-                g.id = goals[i].id
-                goals[i] = g
-                return g.id
-            }
-            g.id = newID("goals", g.id)
-            goals.append(g)
-            return g.id
+        case .setGoal(let g):
+            return setGoal(g)
         case .deleteGoal(let name):
             goals.removeAll { $0.name == name }
         case .setDefinition(let d):
@@ -617,6 +571,73 @@ public struct Network: Sendable {
             definitions.removeAll { $0.kind == kind && $0.name == name }
         }
         return nil
+    }
+
+    /// The named fields of a contact (every field with nil).
+    private mutating func updateContact(_ c: Contact, _ fields: Set<String>?) {
+        guard let i = contactIndex[c.id] else { return }
+        if let fields {
+            for f in fields { contacts[i].take(f, from: c) }
+        } else {
+            contacts[i] = c
+        }
+    }
+
+    /// Moves every event, edge and goal help of `from` to `into`, then removes `from`.
+    private mutating func mergeContact(_ from: Int64, into: Int64) {
+        for i in interactions.indices {
+            var seen = Set<Int64>()
+            interactions[i].people = interactions[i].people.map { $0 == from ? into : $0 }.filter { seen.insert($0).inserted }
+        }
+        for i in referrals.indices where referrals[i].contact == from { referrals[i].contact = into }
+        for i in spending.indices where spending[i].contact == from { spending[i].contact = into }
+        for i in stageChanges.indices where stageChanges[i].contact == from { stageChanges[i].contact = into }
+        for i in introductions.indices {
+            if introductions[i].a == from { introductions[i].a = into }
+            if introductions[i].b == from { introductions[i].b = into }
+        }
+        introductions.removeAll { $0.a == $0.b }
+        var edges = Set<Pair>()
+        for (a, b) in knows {
+            let x = a == from ? into : a
+            let y = b == from ? into : b
+            if x != y { edges.insert(Pair(x, y)) }
+        }
+        knows = edges.sorted { ($0.a, $0.b) < ($1.a, $1.b) }.map { ($0.a, $0.b) }
+        knowsSet = []
+        for i in goals.indices {
+            var seen = Set<Int64>()
+            goals[i].helpers = goals[i].helpers.map { $0 == from ? into : $0 }.filter { seen.insert($0).inserted }
+        }
+        removeContact(from)
+        settleStage(of: into, otherwise: nil)
+    }
+
+    /// Removes an event; a removed stage change settles the contact's stage from what is left.
+    private mutating func deleteEvent(_ kind: EventKind, _ id: Int64) {
+        switch kind {
+        case .interaction: interactions.removeAll { $0.id == id }
+        case .referral: referrals.removeAll { $0.id == id }
+        case .introduction: introductions.removeAll { $0.id == id }
+        case .spend: spending.removeAll { $0.id == id }
+        case .stage:
+            guard let s = stageChanges.first(where: { $0.id == id }) else { break }
+            stageChanges.removeAll { $0.id == id }
+            settleStage(of: s.contact, otherwise: .contact)
+        }
+    }
+
+    /// A goal, replacing the one of its name (keeping its id); returns its id.
+    private mutating func setGoal(_ goal: Goal) -> Int64 {
+        var g = goal
+        if let i = goals.firstIndex(where: { $0.name == g.name }) {
+            g.id = goals[i].id
+            goals[i] = g
+            return g.id
+        }
+        g.id = newID("goals", g.id)
+        goals.append(g)
+        return g.id
     }
 
     /// Adds an edge unless it is there (or joins a contact to itself).

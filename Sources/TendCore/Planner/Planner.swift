@@ -18,6 +18,8 @@ public struct CostModel: Sendable {
 public struct Planner {
     /// The definitions in force, read only when a plan needs them (`count(contacts)` needs none).
     let readDefinitions: () -> Definitions
+    /// What the checker made of a name (`Resolutions`).
+    let resolution: (Expr) -> Expr.Resolution
     public var cost: CostModel
     /// The model's answer to a request (SQLite's `xBestIndex`); nil when the rows are in memory
     /// only (a goal's period, which counts its own window of events).
@@ -25,12 +27,26 @@ public struct Planner {
     /// Set by `explain`: the model is asked to count the collection, for the plan's size line.
     public var counting = false
 
-    public init(definitions: Definitions, cost: CostModel = CostModel(), offer: ((AccessRequest) throws -> AccessOffer)?) {
-        self.init(cost: cost, offer: offer) { definitions }
+    /// A planner for queries checked against `definitions`, with what their checker resolved.
+    public init(
+        definitions: Definitions, resolutions: Resolutions = Resolutions(), cost: CostModel = CostModel(),
+        offer: ((AccessRequest) throws -> AccessOffer)?
+    ) {
+        self.init(
+            cost: cost, offer: offer,
+            resolution: { e in
+                let r = resolutions[e]
+                return r != .unresolved ? r : definitions.resolutions[e]
+            }
+        ) { definitions }
     }
 
-    init(cost: CostModel, offer: ((AccessRequest) throws -> AccessOffer)?, definitions: @escaping () -> Definitions) {
+    init(
+        cost: CostModel, offer: ((AccessRequest) throws -> AccessOffer)?, resolution: @escaping (Expr) -> Expr.Resolution,
+        definitions: @escaping () -> Definitions
+    ) {
         self.readDefinitions = definitions
+        self.resolution = resolution
         self.cost = cost
         self.offer = offer
     }
@@ -39,7 +55,7 @@ public struct Planner {
 
     public func plan(_ q: Query) throws -> Plan {
         var plan = Plan(query: q)
-        guard case .expr(let e) = q.source, case .collection(let name) = e.resolution else { return plan }
+        guard case .expr(let e) = q.source, case .collection(let name) = resolution(e) else { return plan }
         plan.collection = name
         guard let filter = q.filter else { return plan }
         if name == "contacts" {
@@ -58,7 +74,7 @@ public struct Planner {
         guard parts.allSatisfy(readsOnlyTheRow) else { return .scan }
         // A contact's cadence, due and overdue call it: it must read only the row too.
         if let fn = readDefinitions().fns["default_cadence"], !readsOnlyTheRow(fn.body) { return .scan }
-        let constraints = Planner.constraints(in: filter)
+        let constraints = constraints(in: filter)
         guard !constraints.isEmpty else { return .scan }
         let answer = try offer(AccessRequest(collection: "contacts", constraints: constraints.map(\.shape), count: counting))
         rows = answer.rows
@@ -68,8 +84,8 @@ public struct Planner {
 
     private func eventAccess(_ name: String, _ filter: Expr, _ rows: inout Int?) throws -> Plan.EventAccess {
         var a = Plan.EventAccess()
-        a.keys = Planner.contactKeys(in: filter)
-        a.constraints = Planner.constraints(in: filter)
+        a.keys = contactKeys(in: filter)
+        a.constraints = constraints(in: filter)
         guard let offer else { return a }
         let answer = try offer(AccessRequest(collection: name, constraints: a.constraints.map(\.shape), count: counting))
         rows = answer.rows
@@ -116,18 +132,18 @@ extension Planner {
 
     /// The parts of a where-clause a model could check itself: `field op value` (the value not
     /// depending on the row, either side) and a bare boolean field, joined by `and`.
-    static func constraints(in filter: Expr) -> [PlannedConstraint] {
+    func constraints(in filter: Expr) -> [PlannedConstraint] {
         var out: [PlannedConstraint] = []
-        for part in andParts(filter) {
-            if case .name = part.kind, case .field(let f) = part.resolution {
+        for part in Planner.andParts(filter) {
+            if case .name = part.kind, case .field(let f) = resolution(part) {
                 out.append(PlannedConstraint(field: f, op: .equal, value: Expr(.literal(.bool(true)), part.range), fixed: true))
                 continue
             }
             guard case .binary(let text, let l, let r) = part.kind, let op = ConstraintOp(rawValue: text.rawValue) else { continue }
-            if case .name = l.kind, case .field(let f) = l.resolution, r.isRowIndependent {
-                out.append(PlannedConstraint(field: f, op: op, value: r, fixed: r.isFixedInRun))
-            } else if case .name = r.kind, case .field(let f) = r.resolution, l.isRowIndependent {
-                out.append(PlannedConstraint(field: f, op: op.mirrored, value: l, fixed: l.isFixedInRun))
+            if case .name = l.kind, case .field(let f) = resolution(l), isRowIndependent(r) {
+                out.append(PlannedConstraint(field: f, op: op, value: r, fixed: isFixedInRun(r)))
+            } else if case .name = r.kind, case .field(let f) = resolution(r), isRowIndependent(l) {
+                out.append(PlannedConstraint(field: f, op: op.mirrored, value: l, fixed: isFixedInRun(l)))
             }
         }
         return out
@@ -135,17 +151,17 @@ extension Planner {
 
     /// `contact == X` and `X in people` in a where-clause over events (X not depending on the
     /// row), in the clause's order.
-    static func contactKeys(in filter: Expr) -> [(value: Expr, firstPersonOnly: Bool)] {
+    func contactKeys(in filter: Expr) -> [(value: Expr, firstPersonOnly: Bool)] {
         var out: [(Expr, Bool)] = []
-        for part in andParts(filter) {
+        for part in Planner.andParts(filter) {
             guard case .binary(let op, let l, let r) = part.kind else { continue }
             if op == .equal {
-                if l.isField("contact"), r.isRowIndependent {
+                if isField(l, "contact"), isRowIndependent(r) {
                     out.append((r, true))
-                } else if r.isField("contact"), l.isRowIndependent {
+                } else if isField(r, "contact"), isRowIndependent(l) {
                     out.append((l, true))
                 }
-            } else if op == .isIn, r.isField("people"), l.isRowIndependent {
+            } else if op == .isIn, isField(r, "people"), isRowIndependent(l) {
                 out.append((l, false))
             }
         }
@@ -158,7 +174,7 @@ extension Planner {
         switch e.kind {
         case .literal, .handle, .me, .it, .tag: return true
         case .name:
-            switch e.resolution {
+            switch resolution(e) {
             case .field(let f): return Interpreter.ContactKey.byName[f] != nil
             case .local, .stage, .constant, .row: return true
             default: return false
@@ -181,33 +197,34 @@ extension Planner {
     }
 }
 
-extension Expr {
-    func isField(_ name: String) -> Bool {
-        if case .name(name) = kind, case .field(name) = resolution { return true }
+extension Planner {
+    /// True when `e` is the bare field `name` of the row.
+    func isField(_ e: Expr, _ name: String) -> Bool {
+        if case .name(name) = e.kind, case .field(name) = resolution(e) { return true }
         return false
     }
 
     /// True when the value is the same wherever it is evaluated in one run: it depends on no
     /// row and reads no local (a function's parameter).
-    var isFixedInRun: Bool { doesNotDepend(onLocals: true) }
+    func isFixedInRun(_ e: Expr) -> Bool { doesNotDepend(e, onLocals: true) }
 
     /// True when the value cannot depend on the row in view (no fields, `it` or tags).
-    var isRowIndependent: Bool { doesNotDepend(onLocals: false) }
+    func isRowIndependent(_ e: Expr) -> Bool { doesNotDepend(e, onLocals: false) }
 
-    private func doesNotDepend(onLocals: Bool) -> Bool {
-        switch kind {
+    private func doesNotDepend(_ e: Expr, onLocals: Bool) -> Bool {
+        switch e.kind {
         case .literal, .handle, .me: return true
         case .name:
-            switch resolution {
+            switch resolution(e) {
             case .field, .unresolved, .row: return false
             case .local: return !onLocals
             default: return true
             }
         case .it, .tag, .query, .interpolated, .record, .ifThen: return false
-        case .list(let items): return items.allSatisfy { $0.doesNotDepend(onLocals: onLocals) }
-        case .unary(_, let x), .member(let x, _): return x.doesNotDepend(onLocals: onLocals)
-        case .binary(_, let a, let b): return a.doesNotDepend(onLocals: onLocals) && b.doesNotDepend(onLocals: onLocals)
-        case .call(_, let args): return args.allSatisfy { $0.doesNotDepend(onLocals: onLocals) }
+        case .list(let items): return items.allSatisfy { doesNotDepend($0, onLocals: onLocals) }
+        case .unary(_, let x), .member(let x, _): return doesNotDepend(x, onLocals: onLocals)
+        case .binary(_, let a, let b): return doesNotDepend(a, onLocals: onLocals) && doesNotDepend(b, onLocals: onLocals)
+        case .call(_, let args): return args.allSatisfy { doesNotDepend($0, onLocals: onLocals) }
         }
     }
 }

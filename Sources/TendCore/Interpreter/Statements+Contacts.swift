@@ -1,0 +1,200 @@
+import Foundation
+
+extension Interpreter {
+    /// `add "Name" options…`: a new contact, refused when its handle is taken (with a free one to
+    /// give instead).
+    func performAdd(_ nameExpr: Expr, _ options: [Option], _ s: Statement, _ ctx: Ctx) throws -> Output {
+        guard case .string(let name) = try eval(nameExpr, ctx), !name.trimmed.isEmpty else {
+            throw fail("a contact needs a name", nameExpr.range)
+        }
+        var c = Contact(name: name.trimmed, handle: makeHandle(name), created: today)
+        for o in options where o.name == "handle" || o.name == "created" {
+            if case .pair(let n, let e, _) = o {
+                let v = try eval(e, ctx)
+                if n == "handle" { c.handle = try validHandle(v, e.range) }
+                if n == "created", case .date(let d) = v { c.created = try fullDate(d, e) }
+            }
+        }
+        if let existing = try model.contactID(handle: c.handle) {
+            let other = try contact(existing)?.name ?? c.handle
+            let free = try freeHandle(c.handle)
+            throw fail(
+                "@\(c.handle) is taken by \(other); to add a second person, give a handle", s.range,
+                suggestion: "handle: \"\(free)\"")
+        }
+        var fields: Set<String> = []
+        _ = try applyContactOptions(&c, options.filter { $0.name != "handle" && $0.name != "created" }, ctx, fields: &fields)
+        c.id = try apply(.insertContact(c)) ?? 0
+        if fields.contains("stage") { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: c.created))) }
+        return .text("Added @\(c.handle) (\(c.name)).")
+    }
+
+    /// `set @x …`, `set me …`, `set QUERY …` and `set interaction N …`. For contacts, `on DATE`
+    /// dates the stage change; for an event it moves the event.
+    func performSet(_ target: Statement.Target, _ options: [Option], on: Expr?, _ ctx: Ctx) throws -> Output {
+        switch target {
+        case .event(let kind, let id): return try correct(kind, id, options, on: on, ctx)
+        case .me:
+            // `on` dates nothing of mine; it is evaluated all the same, as for a contact.
+            _ = try stageDate(on, ctx)
+            return try setMe(options, ctx)
+        case .person(let p):
+            let date = try stageDate(on, ctx)
+            let id = try contactID(p.handle, p.range)
+            guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
+            try update(&c, options, ctx, on: date, dated: on != nil)
+            return .text("Updated @\(c.handle).")
+        case .query(let q):
+            let date = try stageDate(on, ctx)
+            guard case .rows(let set) = try eval(q, ctx) else { throw fail("set needs contacts", q.range) }
+            var n = 0
+            for case .contact(let id) in set.rows {
+                guard var c = try contact(id) else { continue }
+                try update(&c, options, ctx, on: date, dated: on != nil)
+                n += 1
+            }
+            return .text("Updated \(n) contact\(n == 1 ? "" : "s").")
+        }
+    }
+
+    /// The date of a stage change `set … on DATE` records: today without `on`.
+    func stageDate(_ on: Expr?, _ ctx: Ctx) throws -> Day {
+        try on.map { try eval($0, ctx).dateValue ?? today } ?? today
+    }
+
+    /// `set me name: … profession: … goals: […]`.
+    func setMe(_ options: [Option], _ ctx: Ctx) throws -> Output {
+        var me = try view().net.me
+        for o in options {
+            guard case .pair(let n, let e, _) = o else { continue }
+            let v = try eval(e, ctx)
+            switch n {
+            case "name": me.name = v.stringValue
+            case "profession": me.profession = v.stringValue
+            case "company": me.company = v.stringValue
+            case "preferred_client": me.preferredClient = try strings(v, e.range)
+            case "goals": me.goals = try strings(v, e.range)
+            case "emails": me.emails = try strings(v, e.range).filter { !$0.isEmpty }
+            default: break
+            }
+        }
+        try apply(.setMe(me))
+        return .text("Updated me.")
+    }
+
+    /// `merge @a into @b`: one contact with both's events, saying what of `@a` it did not keep.
+    func performMerge(from fromP: Person, into intoP: Person, _ s: Statement) throws -> Output {
+        let from = try contactID(fromP.handle, fromP.range)
+        let into = try contactID(intoP.handle, intoP.range)
+        guard from != into else { throw fail("cannot merge a contact into itself", s.range) }
+        guard let a = try contact(from), var b = try contact(into) else { throw fail("no such contact", s.range) }
+        let dropped = merge(a, into: &b)
+        // The merged contact goes first: the kept one may take its UID.
+        try apply(.mergeContact(from: from, into: into))
+        try apply(.updateContact(b))
+        guard !dropped.isEmpty else { return .text("Merged @\(a.handle) into @\(b.handle).") }
+        return .text(
+            "Merged @\(a.handle) into @\(b.handle), keeping @\(b.handle)'s value where both had one; not kept from @\(a.handle): "
+                + dropped.joined(separator: ", ") + ".")
+    }
+
+    /// `snooze @x 2w` or `snooze @x until DATE`: off the agenda until then.
+    func performSnooze(_ p: Person, duration: Expr?, until: Expr?) throws -> Output {
+        let id = try contactID(p.handle, p.range)
+        guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
+        c.snoozedUntil = try snoozeEnd(duration: duration, until: until, "snooze")
+        try apply(.updateContact(c, fields: ["snoozed_until"]))
+        return .text("Snoozed @\(c.handle) until \(c.snoozedUntil!).")
+    }
+
+    /// `unsnooze @x`: back on the agenda.
+    func performUnsnooze(_ p: Person) throws -> Output {
+        let id = try contactID(p.handle, p.range)
+        guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
+        c.snoozedUntil = nil
+        try apply(.updateContact(c, fields: ["snoozed_until"]))
+        return .text("@\(c.handle) is back on the agenda.")
+    }
+
+    func validHandle(_ v: Value, _ range: SourceRange) throws -> String {
+        guard case .string(let h) = v else { throw fail("a handle is text", range) }
+        let bare = h.hasPrefix("@") ? String(h.dropFirst()) : h
+        guard isValidHandle(bare) else {
+            throw fail("a handle is lowercase letters and digits joined by dashes", range, suggestion: "\"\(makeHandle(bare))\"")
+        }
+        return bare
+    }
+
+    func freeHandle(_ base: String) throws -> String {
+        var n = 2
+        while try model.contactID(handle: "\(base)-\(n)") != nil { n += 1 }
+        return "\(base)-\(n)"
+    }
+
+    /// Sets a contact's options. A stage is recorded as a change when it differs from the
+    /// current one, or always when the statement gives its date (history being entered, as a
+    /// dump replays it); the stage is then the latest change by date.
+    func update(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, on date: Day, dated: Bool = false) throws {
+        let before = c.stage
+        var fields: Set<String> = []
+        let newHandle = try applyContactOptions(&c, options, ctx, fields: &fields)
+        let stageGiven = fields.contains("stage")
+        if let h = newHandle, h != (try contact(c.id)?.handle), let other = try model.contactID(handle: h), other != c.id {
+            throw fail("@\(h) is taken", options.first { $0.name == "handle" }?.range ?? .none)
+        }
+        // Only the fields the statement names are written: another process may have changed the others.
+        try apply(.updateContact(c, fields: fields))
+        if stageGiven && (c.stage != before || dated) { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: date))) }
+    }
+
+    /// Merges `a` into `b`: lists and flags are joined, and a field only `a` has is taken. Where
+    /// both have a different value, `b`'s is kept and `a`'s returned (`company "Beta"`), so that
+    /// the merge says what it did not keep.
+    func merge(_ a: Contact, into b: inout Contact) -> [String] {
+        var dropped: [String] = []
+        func keep<T: Equatable>(_ field: String, _ path: WritableKeyPath<Contact, T?>, _ show: (T) -> String) {
+            guard let theirs = a[keyPath: path] else { return }
+            guard let ours = b[keyPath: path] else {
+                b[keyPath: path] = theirs
+                return
+            }
+            if ours != theirs { dropped.append("\(field) \(show(theirs))") }
+        }
+        let quoted = { (s: String) in s.debugDescription }
+        if a.name != b.name { dropped.append("name \(a.name.debugDescription)") }
+        keep("company", \.company, quoted)
+        keep("title", \.title, quoted)
+        keep("profession", \.profession, quoted)
+        // Every e-mail, phone and address of both, the kept contact's preferred ones first.
+        b.emails.append(contentsOf: a.emails.filter { e in !b.emails.contains { $0.value.lowercased() == e.value.lowercased() } })
+        let phoneKey = { (p: ContactPoint) in p.value.contains(where: \.isNumber) ? p.value.filter(\.isNumber) : p.value.lowercased() }
+        b.phones.append(contentsOf: a.phones.filter { p in !b.phones.contains { phoneKey($0) == phoneKey(p) } })
+        let parts = { (x: PostalAddress) in [x.street, x.city, x.region, x.postcode, x.country].map { $0?.lowercased() ?? "" } }
+        b.addresses.append(contentsOf: a.addresses.filter { x in !b.addresses.contains { parts($0) == parts(x) } })
+        keep("met_at", \.metAt, quoted)
+        keep("met_on", \.metOn, \.description)
+        keep("birthday", \.birthday, \.description)
+        keep("anniversary", \.anniversary, \.description)
+        for d in a.dates where !b.dates.contains(d) { b.dates.append(d) }
+        keep("relationship", \.relationship, quoted)
+        keep("cadence", \.cadence, \.description)
+        keep("uid", \.uid, quoted)
+        if b.nextStep == nil {
+            b.nextStep = a.nextStep
+            b.nextDue = a.nextDue
+        } else if let step = a.nextStep, step != b.nextStep || a.nextDue != b.nextDue {
+            dropped.append("next_step \(step.debugDescription)" + (a.nextDue.map { " due \($0)" } ?? ""))
+        }
+        for f in Schema.contactListFields {
+            for item in a[list: f] where !b[list: f].contains(item) { b[list: f].append(item) }
+        }
+        b.isInternal = b.isInternal || a.isInternal
+        b.expert = b.expert || a.expert
+        b.passionate = b.passionate || a.passionate
+        b.honorsReferrals = b.honorsReferrals || a.honorsReferrals
+        b.stage = max(a.stage, b.stage)
+        if let n = a.notes { b.notes = b.notes.map { $0 + "\n" + n } ?? n }
+        b.created = min(a.created, b.created)
+        return dropped
+    }
+}

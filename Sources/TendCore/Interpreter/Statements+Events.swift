@@ -1,0 +1,172 @@
+import Foundation
+
+extension Interpreter {
+    /// `log KIND with @x… [on DATE] options…`.
+    func performLog(_ kind: String, _ people: [Person], on: Expr?, _ options: [Option], _ ctx: Ctx) throws -> Output {
+        var i = Interaction(kind: kind, on: try date(on, ctx), people: try ids(people))
+        for o in options {
+            switch o {
+            case .flag("gave", _): i.gave = true
+            case .flag("asked", _): i.asked = true
+            case .flag("inbound", _): i.inbound = true
+            case .flag("pitch", _): i.pitch = true
+            case .pair("note", let e, _): i.note = try eval(e, ctx).stringValue
+            case .pair("quality", let e, _): i.quality = try quality(eval(e, ctx), e.range)
+            case .pair("source", let e, _): i.sourceID = try eval(e, ctx).stringValue
+            default: break
+            }
+        }
+        let id = try apply(.insertInteraction(i)) ?? 0
+        return .text("Logged \(kind) \(id) with \(try names(i.people)) on \(i.on).")
+    }
+
+    /// `refer "Mike Chen" to @x`: a referral I gave.
+    func performRefer(_ aboutExpr: Expr, to: Person, on: Expr?, _ options: [Option], _ ctx: Ctx) throws -> Output {
+        var r = Referral(direction: .given, contact: try contactID(to.handle, to.range), on: try date(on, ctx))
+        r.about = try display(eval(aboutExpr, ctx))
+        try referralOptions(&r, options, ctx)
+        let id = try apply(.insertReferral(r)) ?? 0
+        return .text("Referral \(id): \(r.about ?? "") to \(try names([r.contact])).")
+    }
+
+    /// `referral from @x [about "Ana Park"]`: a referral I received.
+    func performReferral(from: Person, _ aboutExpr: Expr?, on: Expr?, _ options: [Option], _ ctx: Ctx) throws -> Output {
+        var r = Referral(direction: .received, contact: try contactID(from.handle, from.range), on: try date(on, ctx))
+        r.about = try aboutExpr.map { try display(eval($0, ctx)) }
+        try referralOptions(&r, options, ctx)
+        let id = try apply(.insertReferral(r)) ?? 0
+        return .text("Referral \(id) received from \(try names([r.contact])).")
+    }
+
+    /// `introduce @a @b`: two different people I introduced.
+    func performIntroduce(_ people: [Person], on: Expr?, _ options: [Option], _ s: Statement, _ ctx: Ctx) throws -> Output {
+        let p = try ids(people)
+        guard p.count == 2, p[0] != p[1] else { throw fail("introduce takes two different people", s.range) }
+        var i = Introduction(a: p[0], b: p[1], on: try date(on, ctx))
+        for case .pair("note", let e, _) in options { i.note = try eval(e, ctx).stringValue }
+        let id = try apply(.insertIntroduction(i)) ?? 0
+        return .text("Introduction \(id): \(try names(p)).")
+    }
+
+    /// `spend AMOUNT at @x`: money spent on someone, to the cent.
+    func performSpend(_ amountExpr: Expr, at: Person, on: Expr?, _ options: [Option], _ ctx: Ctx) throws -> Output {
+        guard case .number(let amount) = try eval(amountExpr, ctx), amount >= 0 else {
+            throw fail("the amount must be a number, 0 or more", amountExpr.range)
+        }
+        var sp = Spend(contact: try contactID(at.handle, at.range), amount: amount.rounded(toPlaces: 2, .plain), on: try date(on, ctx))
+        for case .pair("note", let e, _) in options { sp.note = try eval(e, ctx).stringValue }
+        let id = try apply(.insertSpend(sp)) ?? 0
+        return .text("Spend \(id): \(sp.amount.tendText) at \(try names([sp.contact])).")
+    }
+
+    /// `knows @a @b …`: every two of them know each other.
+    func performKnows(_ people: [Person]) throws -> Output {
+        let p = try ids(people)
+        for i in p.indices {
+            for j in p.indices where j > i && p[i] != p[j] {
+                try apply(.insertKnows(p[i], p[j]))
+            }
+        }
+        return .text("Recorded that \(try names(p)) know each other.")
+    }
+
+    /// `set interaction|referral|introduction|spend N …`: corrects a logged event with the options
+    /// it was logged with (`on DATE` moves it); only the fields named are written.
+    func correct(_ kind: EventKind, _ idExpr: Expr, _ options: [Option], on: Expr?, _ ctx: Ctx) throws -> Output {
+        guard let n = try eval(idExpr, ctx).intValue else { throw fail("expected the event's number", idExpr.range) }
+        let id = Int64(n)
+        let net = try view().full
+        func missing() -> Diagnostic { fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", idExpr.range) }
+        let date = try on.map { try self.date($0, ctx) }
+        var fields: Set<String> = on == nil ? [] : ["on"]
+        switch kind {
+        case .interaction:
+            guard var i = net.interactions.first(where: { $0.id == id }) else { throw missing() }
+            i.on = date ?? i.on
+            try eachOption(options, ctx, &fields) { name, v, range in try correct(&i, name, v, range) }
+            try apply(.updateInteraction(i, fields: fields))
+        case .referral:
+            guard var r = net.referrals.first(where: { $0.id == id }) else { throw missing() }
+            r.on = date ?? r.on
+            try referralOptions(&r, options, ctx, keepStatus: true)
+            try eachOption(options, ctx, &fields) { name, v, _ in if name == "about" { r.about = Interpreter.text(v) } }
+            try apply(
+                .updateReferral(r, fields: fields.map { ["open", "won", "lost"].contains($0) ? "status" : $0 }.reduce(into: []) { $0.insert($1) }))
+        case .introduction:
+            guard var i = net.introductions.first(where: { $0.id == id }) else { throw missing() }
+            i.on = date ?? i.on
+            try eachOption(options, ctx, &fields) { _, v, _ in i.note = Interpreter.text(v) }
+            try apply(.updateIntroduction(i, fields: fields))
+        case .spend:
+            guard var sp = net.spending.first(where: { $0.id == id }) else { throw missing() }
+            sp.on = date ?? sp.on
+            try eachOption(options, ctx, &fields) { name, v, range in
+                if name == "note" { sp.note = Interpreter.text(v) }
+                if name == "amount" {
+                    guard case .number(let amount) = v, amount >= 0 else { throw fail("the amount must be a number, 0 or more", range) }
+                    sp.amount = amount.rounded(toPlaces: 2, .plain)
+                }
+            }
+            try apply(.updateSpend(sp, fields: fields))
+        case .stage:
+            throw fail("a stage change is corrected by removing it (remove stage \(n)) and setting the stage again", idExpr.range)
+        }
+        return .text("Updated \(kind.rawValue) \(n).")
+    }
+
+    /// Calls `body` with each option's name and value (a flag is `true`), adding the name to `fields`.
+    func eachOption(_ options: [Option], _ ctx: Ctx, _ fields: inout Set<String>, _ body: (String, Value, SourceRange) throws -> Void) throws {
+        for o in options {
+            fields.insert(o.name)
+            switch o {
+            case .flag(let f, let r): try body(f, .bool(true), r)
+            case .pair(let name, let e, _): try body(name, try eval(e, ctx), e.range)
+            case .tag(_, _, let r): throw fail("events have no tags", r)
+            }
+        }
+    }
+
+    /// One corrected field of an interaction.
+    func correct(_ i: inout Interaction, _ name: String, _ v: Value, _ range: SourceRange) throws {
+        switch name {
+        case "kind":
+            guard let k = Interpreter.text(v)?.lowercased() else { throw fail("kind: takes a word such as call or lunch", range) }
+            i.kind = k
+        case "note": i.note = Interpreter.text(v)
+        case "quality": i.quality = try quality(v, range)
+        case "gave": i.gave = v.isTrue
+        case "asked": i.asked = v.isTrue
+        case "inbound": i.inbound = v.isTrue
+        case "pitch": i.pitch = v.isTrue
+        default: throw fail("interactions have no option '\(name):'", range)
+        }
+    }
+
+    /// Text as stored: the empty string is no text.
+    static func text(_ v: Value) -> String? { v.stringValue.flatMap { $0.isEmpty ? nil : $0 } }
+
+    /// An interaction's quality: a whole number from 1 to 5.
+    func quality(_ v: Value, _ range: SourceRange) throws -> Int {
+        guard let q = v.intValue, (1...5).contains(q), v.numberValue == Decimal(q) else {
+            throw fail("quality is a whole number from 1 to 5", range)
+        }
+        return q
+    }
+
+    /// A referral's options; a new one is open unless they say otherwise.
+    func referralOptions(_ r: inout Referral, _ options: [Option], _ ctx: Ctx, keepStatus: Bool = false) throws {
+        if !keepStatus { r.status = "open" }
+        for o in options {
+            switch o {
+            case .pair("note", let e, _): r.note = try eval(e, ctx).stringValue
+            case .pair("value", let e, _): r.value = try eval(e, ctx).numberValue.map { $0.rounded(toPlaces: 2, .plain) }
+            case .pair("status", let e, _):
+                let s = try eval(e, ctx).stringValue?.lowercased()
+                guard let s, ["open", "won", "lost"].contains(s) else { throw fail("status is open, won or lost", e.range) }
+                r.status = s
+            case .flag(let f, _) where ["open", "won", "lost"].contains(f): r.status = f
+            default: break
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+
+extension Interpreter {
+    /// `load "FILE"`. The session inlines loaded files before checking; a load left in the
+    /// program reads a file this run saved earlier.
+    func performLoad(_ pathExpr: Expr, _ s: Statement, _ ctx: Ctx) throws -> [Output] {
+        guard let host, case .string(let path) = try eval(pathExpr, ctx) else { return [] }
+        return try host.loadSaved(path, from: s.source, into: self)
+    }
+
+    /// `save "FILE" [overwrite]`: the definitions and goals as a script.
+    func performSave(_ pathExpr: Expr, overwrite: Bool, _ s: Statement, _ ctx: Ctx) throws -> Output {
+        guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("save takes a file name", pathExpr.range) }
+        guard let host else { throw fail("save is not available here", s.range) }
+        let text = try ScriptWriter.definitions(of: view().net, definitions: definitions)
+        do { try host.write(text, to: path, overwrite: overwrite, from: s.source) } catch { throw fail("\(error)", pathExpr.range) }
+        return .text("Saved \(definitions.all.count) definitions to \(path).")
+    }
+
+    /// `import FORMAT "FILE" options…`: the host reads the file; its options go as values.
+    func performImport(_ format: String, _ pathExpr: Expr, _ options: [Option], _ s: Statement, _ ctx: Ctx) throws -> Output {
+        guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("import takes a file name", pathExpr.range) }
+        guard let host else { throw fail("import is not available here", s.range) }
+        var opts: [String: Value] = [:]
+        for o in options {
+            switch o {
+            case .pair(let n, let e, _): opts[n] = try eval(e, ctx)
+            case .flag(let n, _): opts[n] = .bool(true)
+            case .tag(let t, let adds, _): opts["+" + t] = .bool(adds)
+            }
+        }
+        let report = try host.importFile(format: format, path: path, options: opts, from: s.source, into: self)
+        invalidate()
+        return .text(report)
+    }
+
+    /// `export FORMAT "FILE" [QUERY] [overwrite]`: the query's rows, or without one every
+    /// contact (the agenda for `ics`).
+    func performExport(_ format: String, _ pathExpr: Expr, query: Expr?, overwrite: Bool, _ s: Statement, _ ctx: Ctx) throws -> [Output] {
+        guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("export takes a file name", pathExpr.range) }
+        guard let host else { throw fail("export is not available here", s.range) }
+        let set: RowSet
+        if let query {
+            guard case .rows(let r) = try eval(query, ctx) else { throw fail("export takes a query", query.range) }
+            set = r
+        } else if format == "ics" {
+            set = try agendaRows(on: nil, s.range)
+        } else {
+            set = RowSet(collection: Schema.contacts, rows: try rows(of: Schema.contacts))
+        }
+        let ids: [Int64] = set.rows.compactMap {
+            if case .contact(let id) = $0 { return id }
+            if case .row(let r) = $0, case .contact(let id)? = r["contact"] { return id }
+            return nil
+        }
+        let done = try host.exportFile(
+            format: format, path: path, overwrite: overwrite, table: try table(set), contacts: ids, from: s.source, interpreter: self)
+        return done.map { [.text($0)] } ?? []
+    }
+}

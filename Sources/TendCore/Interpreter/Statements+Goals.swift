@@ -1,0 +1,49 @@
+import Foundation
+
+extension Interpreter {
+    /// `market "NAME" served_by: […]`: a market and the professions that serve it.
+    func performMarket(_ nameExpr: Expr, _ options: [Option], _ ctx: Ctx) throws -> Output {
+        guard case .string(let name) = try eval(nameExpr, ctx) else { throw fail("a market needs a name", nameExpr.range) }
+        var served: [String] = try view().net.markets.first { normalize($0.name) == normalize(name) }?.servedBy ?? []
+        for case .pair("served_by", let e, _) in options { served = try strings(eval(e, ctx), e.range) }
+        try apply(.setMarket(Market(name: name, servedBy: served)))
+        return .text("Market \"\(name)\" is served by \(served.isEmpty ? "nobody yet" : served.joined(separator: ", ")).")
+    }
+
+    /// `goal "NAME" [by DATE] [metric: …] [target: N per PERIOD]`: a new goal, or a change to one.
+    /// The metric is kept as the text written.
+    func performGoal(
+        _ nameExpr: Expr, by: Expr?, _ options: [Option], period: (Day.Period, SourceRange)?, _ s: Statement, _ ctx: Ctx
+    ) throws -> Output {
+        guard case .string(let name) = try eval(nameExpr, ctx) else { throw fail("a goal needs a name", nameExpr.range) }
+        var g = try view().net.goals.first { $0.name == name } ?? Goal(name: name)
+        if let by { g.due = try eval(by, ctx).dateValue }
+        for o in options {
+            guard case .pair(let n, let e, _) = o else { continue }
+            switch n {
+            case "metric": g.metric = s.source.slice(e.range)
+            case "target": g.target = try eval(e, ctx).numberValue
+            case "due": g.due = try eval(e, ctx).dateValue
+            default: break
+            }
+        }
+        if let period { g.period = period.0 }
+        try apply(.setGoal(g))
+        return .text(
+            "Goal \"\(name)\"\(g.due.map { " by \($0)" } ?? "")\(g.target.map { ", target \($0.tendText) per \(g.period?.rawValue ?? "period")" } ?? "")."
+        )
+    }
+
+    /// `helps @x "GOAL"`: someone who can help with a goal (its name matched loosely).
+    func performHelps(_ p: Person, goal goalExpr: Expr, _ ctx: Ctx) throws -> Output {
+        let id = try contactID(p.handle, p.range)
+        guard case .string(let name) = try eval(goalExpr, ctx) else { throw fail("helps takes a goal's name", goalExpr.range) }
+        let goals = try view().net.goals
+        guard var g = goals.first(where: { $0.name == name }) ?? goals.first(where: { normalize($0.name) == normalize(name) }) else {
+            throw fail("no goal \"\(name)\"", goalExpr.range, suggestion: closest(name, among: goals.map(\.name)).first.map { "\"\($0)\"" })
+        }
+        if !g.helpers.contains(id) { g.helpers.append(id) }
+        try apply(.setGoal(g))
+        return .text("\(try names([id])) can help with \"\(g.name)\".")
+    }
+}

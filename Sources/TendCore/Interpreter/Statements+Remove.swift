@@ -1,0 +1,50 @@
+import Foundation
+
+extension Interpreter {
+    /// `remove @x` (with their events, asking first when there are any), `remove interaction N`,
+    /// `remove market "…"`, `remove goal "…"`.
+    func remove(_ what: Statement.Removal, _ ctx: Ctx, _ source: Source) throws -> Output {
+        let net = try view().full
+        switch what {
+        case .person(let p):
+            let id = try contactID(p.handle, p.range)
+            let events =
+                net.interactions.count { $0.people.contains(id) } + net.referrals.count { $0.contact == id }
+                + net.introductions.count { $0.a == id || $0.b == id } + net.spending.count { $0.contact == id }
+            if events > 0, let host, !host.confirm("Remove @\(p.handle) and their \(events) event\(events == 1 ? "" : "s")? [y/N] ", from: source) {
+                return .text("Nothing removed.")
+            }
+            try apply(.deleteContact(id))
+            return .text("Removed @\(p.handle) and their events.")
+        case .event(let kind, let e):
+            guard let n = try eval(e, ctx).intValue else { throw fail("expected the event's number", e.range) }
+            let id = Int64(n)
+            let exists: Bool
+            switch kind {
+            case .interaction: exists = net.interactions.contains { $0.id == id }
+            case .referral: exists = net.referrals.contains { $0.id == id }
+            case .introduction: exists = net.introductions.contains { $0.id == id }
+            case .spend: exists = net.spending.contains { $0.id == id }
+            case .stage: exists = net.stageChanges.contains { $0.id == id }
+            }
+            guard exists else { throw fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", e.range) }
+            try apply(.deleteEvent(kind, id))
+            return .text("Removed \(kind.rawValue) \(n).")
+        case .market(let e):
+            guard case .string(let name) = try eval(e, ctx), net.markets.contains(where: { $0.name == name }) else {
+                throw fail(
+                    "no such market", e.range,
+                    suggestion: closest(plainText(try eval(e, ctx)), among: net.markets.map(\.name)).first.map { "\"\($0)\"" })
+            }
+            try apply(.deleteMarket(name))
+            return .text("Removed market \"\(name)\".")
+        case .goal(let e):
+            guard case .string(let name) = try eval(e, ctx), net.goals.contains(where: { $0.name == name }) else {
+                throw fail(
+                    "no such goal", e.range, suggestion: closest(plainText(try eval(e, ctx)), among: net.goals.map(\.name)).first.map { "\"\($0)\"" })
+            }
+            try apply(.deleteGoal(name))
+            return .text("Removed goal \"\(name)\".")
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+import TendCore
+
+/// The contact tables and the migrations that changed them; each runs once per database, so
+/// its SQL never changes.
+extension Store {
+    /// The contact tables: contacts, their events, `knows`, me, markets, goals and definitions.
+    static func createContactTables(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE contacts (
+                  id INTEGER PRIMARY KEY,
+                  handle TEXT NOT NULL UNIQUE,
+                  name TEXT NOT NULL,
+                  company TEXT, title TEXT, profession TEXT, email TEXT, phone TEXT, city TEXT,
+                  tags TEXT NOT NULL DEFAULT '[]',
+                  met_at TEXT, met_on TEXT, relationship TEXT,
+                  internal INTEGER NOT NULL DEFAULT 0,
+                  stage INTEGER NOT NULL DEFAULT 1,
+                  cadence_months INTEGER, cadence_days INTEGER,
+                  next_step TEXT, next_due TEXT,
+                  goals TEXT NOT NULL DEFAULT '[]', accomplishments TEXT NOT NULL DEFAULT '[]',
+                  interests TEXT NOT NULL DEFAULT '[]', networks TEXT NOT NULL DEFAULT '[]',
+                  skills TEXT NOT NULL DEFAULT '[]', serves TEXT NOT NULL DEFAULT '[]',
+                  expert INTEGER NOT NULL DEFAULT 0, passionate INTEGER NOT NULL DEFAULT 0,
+                  honors_referrals INTEGER NOT NULL DEFAULT 0,
+                  notes TEXT,
+                  created TEXT NOT NULL,
+                  snoozed_until TEXT);
+                CREATE INDEX contacts_name ON contacts(name);
+                CREATE TABLE stage_changes (
+                  id INTEGER PRIMARY KEY,
+                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  stage INTEGER NOT NULL, "on" TEXT NOT NULL);
+                CREATE INDEX stage_changes_contact ON stage_changes(contact_id);
+                CREATE TABLE interactions (
+                  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "on" TEXT NOT NULL, note TEXT, quality INTEGER,
+                  gave INTEGER NOT NULL DEFAULT 0, asked INTEGER NOT NULL DEFAULT 0,
+                  inbound INTEGER NOT NULL DEFAULT 0, pitch INTEGER NOT NULL DEFAULT 0);
+                CREATE TABLE interaction_people (
+                  interaction_id INTEGER NOT NULL REFERENCES interactions(id) ON DELETE CASCADE,
+                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  position INTEGER NOT NULL,
+                  PRIMARY KEY (interaction_id, position));
+                CREATE INDEX interaction_people_contact ON interaction_people(contact_id);
+                CREATE TABLE referrals (
+                  id INTEGER PRIMARY KEY, direction TEXT NOT NULL CHECK (direction IN ('given', 'received')),
+                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  about TEXT, "on" TEXT NOT NULL, value_cents INTEGER, status TEXT, note TEXT);
+                CREATE INDEX referrals_contact ON referrals(contact_id);
+                CREATE TABLE introductions (
+                  id INTEGER PRIMARY KEY,
+                  a_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  b_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  "on" TEXT NOT NULL, note TEXT);
+                CREATE TABLE spending (
+                  id INTEGER PRIMARY KEY,
+                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  amount_cents INTEGER NOT NULL, "on" TEXT NOT NULL, note TEXT);
+                CREATE INDEX spending_contact ON spending(contact_id);
+                CREATE TABLE knows (
+                  a_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  b_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  PRIMARY KEY (a_id, b_id), CHECK (a_id < b_id));
+                CREATE INDEX knows_b ON knows(b_id);
+                CREATE TABLE me (
+                  id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT, profession TEXT, company TEXT,
+                  preferred_client TEXT NOT NULL DEFAULT '[]', goals TEXT NOT NULL DEFAULT '[]');
+                CREATE TABLE markets (name TEXT PRIMARY KEY, served_by TEXT NOT NULL DEFAULT '[]', position INTEGER NOT NULL);
+                CREATE TABLE goals (
+                  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, due TEXT, metric TEXT, target TEXT, period TEXT);
+                CREATE TABLE goal_helpers (
+                  goal_id INTEGER NOT NULL REFERENCES goals(id) ON DELETE CASCADE,
+                  contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+                  position INTEGER NOT NULL,
+                  PRIMARY KEY (goal_id, contact_id));
+                CREATE TABLE definitions (
+                  kind TEXT NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL, position INTEGER NOT NULL,
+                  PRIMARY KEY (kind, name));
+                """)
+    }
+
+    /// Dates of the two event tables that queries narrow by date (`on >= today - 30d`).
+    static func createDateIndexes(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE INDEX interactions_on ON interactions("on");
+                CREATE INDEX spending_on ON spending("on");
+                """)
+    }
+
+    /// Several e-mails, phones and addresses per contact (issue 19), the preferred first; the
+    /// single values become the first of each list, with no kind.
+    static func addContactLists(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE contacts ADD COLUMN emails TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE contacts ADD COLUMN phones TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE contacts ADD COLUMN addresses TEXT NOT NULL DEFAULT '[]';
+                """ + ContactLists.fromSingleValues)
+    }
+
+    /// Important dates (issue 19): a date without a year is kept as --MM-DD; named dates are
+    /// a flat JSON list of label and date. The UID names the contact in vdir folders: one
+    /// contact per UID.
+    static func addImportantDates(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE contacts ADD COLUMN birthday TEXT;
+                ALTER TABLE contacts ADD COLUMN anniversary TEXT;
+                ALTER TABLE contacts ADD COLUMN dates TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE contacts ADD COLUMN uid TEXT;
+                CREATE UNIQUE INDEX contacts_uid ON contacts(uid) WHERE uid IS NOT NULL;
+                """)
+    }
+}
