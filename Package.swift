@@ -34,6 +34,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // The language: lexer, parser, checker, interpreter. No I/O, no database.
@@ -41,6 +42,10 @@ let package = Package(
         // SQLite storage through GRDB; the only importer of GRDB.
         .target(
             name: "TendStore", dependencies: ["TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        // PostgreSQL storage through postgres-nio; the only importer of PostgresNIO.
+        .target(
+            name: "TendPostgres",
+            dependencies: ["TendCore", "TendStore", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // Reading and writing other programs' files: vCard, CSV, iCalendar, DOT.
         .target(name: "TendInterchange", dependencies: ["TendCore"]),
         // libedit, found through pkg-config; Debian ships it in libedit-dev.
@@ -52,12 +57,13 @@ let package = Package(
         // The command line; the only importer of ArgumentParser.
         .executableTarget(
             name: "tend",
-            dependencies: ["TendCore", "TendStore", "TendREPL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["TendCore", "TendStore", "TendPostgres", "TendREPL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             linkerSettings: staticExecutable),
         // Running programs from the tests (tend, python3) with a deadline.
         .target(name: "TendTestSupport", path: "Tests/TendTestSupport"),
         .testTarget(name: "TendCoreTests", dependencies: ["TendCore"]),
         .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TendPostgresTests", dependencies: ["TendPostgres", "TendStore", "TendCore", "TendTestSupport"]),
         .testTarget(name: "TendInterchangeTests", dependencies: ["TendInterchange", "TendCore", "TendTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TendREPLTests", dependencies: ["TendREPL", "TendStore", "TendCore", "TendTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),

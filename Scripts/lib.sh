@@ -8,11 +8,28 @@ ensure_system_packages() {
   for tool in "$@"; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "Installing ${missing[*]} (needed by Tend)..." >&2
-    local sudo=""
-    [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  install_system_packages "${missing[@]}"
+}
+
+# Installs Debian's packages named (none: nothing to do), quietly.
+install_system_packages() {
+  [ $# -gt 0 ] || return 0
+  echo "Installing $* (needed by Tend)..." >&2
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+# Prints the folder of PostgreSQL's server programs (initdb, pg_ctl), installing Debian's
+# `postgresql` when there is none; psql comes with it.
+postgres_bin() {
+  local bin
+  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  if [ -z "$bin" ] || [ ! -x "$bin/initdb" ] || ! command -v psql >/dev/null; then
+    install_system_packages postgresql >&2
+    bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
   fi
+  [ -x "$bin/initdb" ] || { echo "error: PostgreSQL's initdb is missing (apt-get install postgresql)" >&2; return 1; }
+  printf '%s\n' "$bin"
 }

@@ -64,7 +64,7 @@ public struct ErrorResult: Sendable {
 /// A database opened for running Tend: it checks scripts, runs them in one transaction, and
 /// prints what they show. The REPL and every command of `tend` go through it.
 public final class Session: InterpreterHost {
-    public let store: Store
+    public let store: any TendDatabase
     public let interpreter: Interpreter
     public var renderer: Renderer
     public var console: Console
@@ -73,7 +73,7 @@ public final class Session: InterpreterHost {
     public private(set) var assertions: [AssertionResult] = []
     public private(set) var errors: [ErrorResult] = []
 
-    public init(store: Store, today: Day, renderer: Renderer = Renderer(), console: Console = .standard, color: Bool = false) throws {
+    public init(store: any TendDatabase, today: Day, renderer: Renderer = Renderer(), console: Console = .standard, color: Bool = false) throws {
         self.store = store
         self.renderer = renderer
         self.console = console

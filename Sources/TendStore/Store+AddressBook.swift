@@ -8,7 +8,7 @@ import TendCore
 ///
 ///     emails     ["work","ana@work.example","","ana@home.example"]
 ///     addresses  ["home","12 Main St","Irvine","CA","92630","USA"]
-enum ContactLists {
+package enum ContactLists {
     /// Fills the lists from the single-value columns (a database before v3, the sample network).
     static let fromSingleValues = """
         UPDATE contacts SET emails = json_array('', email) WHERE email IS NOT NULL AND email != '' AND emails = '[]';
@@ -16,16 +16,16 @@ enum ContactLists {
         UPDATE contacts SET addresses = json_array('', '', city, '', '', '') WHERE city IS NOT NULL AND city != '' AND addresses = '[]';
         """
 
-    static func encode(_ points: [ContactPoint]) -> String {
+    package static func encode(_ points: [ContactPoint]) -> String {
         JSONList.encode(points.flatMap { [$0.type ?? "", $0.value] })
     }
 
-    static func encode(_ addresses: [PostalAddress]) -> String {
+    package static func encode(_ addresses: [PostalAddress]) -> String {
         JSONList.encode(addresses.flatMap { a in [a.type ?? ""] + PostalAddress.parts.map { a[part: $0] ?? "" } })
     }
 
     /// The points, or a worded problem when the items are not what `encode` writes.
-    static func points(_ items: [String]) -> Result<[ContactPoint], Problem> {
+    package static func points(_ items: [String]) -> Result<[ContactPoint], Problem> {
         guard items.count % 2 == 0 else { return .failure(Problem("has an odd number of items")) }
         var out: [ContactPoint] = []
         out.reserveCapacity(items.count / 2)
@@ -37,7 +37,7 @@ enum ContactLists {
         return .success(out)
     }
 
-    static func addresses(_ items: [String]) -> Result<[PostalAddress], Problem> {
+    package static func addresses(_ items: [String]) -> Result<[PostalAddress], Problem> {
         let width = 1 + PostalAddress.parts.count
         guard items.count % width == 0 else { return .failure(Problem("does not hold whole addresses")) }
         var out: [PostalAddress] = []
@@ -64,7 +64,7 @@ enum ContactLists {
         JSONList.encode(dates.flatMap { [$0.label, $0.date.description] })
     }
 
-    static func namedDates(_ items: [String]) -> Result<[NamedDate], Problem> {
+    package static func namedDates(_ items: [String]) -> Result<[NamedDate], Problem> {
         guard items.count % 2 == 0 else { return .failure(Problem("has an odd number of items")) }
         var out: [NamedDate] = []
         for i in stride(from: 0, to: items.count, by: 2) {
@@ -75,28 +75,28 @@ enum ContactLists {
         return .success(out)
     }
 
-    struct Problem: Error {
-        let text: String
+    package struct Problem: Error {
+        package let text: String
         init(_ text: String) { self.text = text }
     }
 }
 
-extension Store.Cells {
-    func points(_ i: Int32) throws -> [ContactPoint] {
+extension StoredRow {
+    package func points(_ i: Int32) throws -> [ContactPoint] {
         switch ContactLists.points(try list(i)) {
         case .success(let p): return p
         case .failure(let p): throw damaged(i, p.text)
         }
     }
 
-    func namedDates(_ i: Int32) throws -> [NamedDate] {
+    package func namedDates(_ i: Int32) throws -> [NamedDate] {
         switch ContactLists.namedDates(try list(i)) {
         case .success(let d): return d
         case .failure(let p): throw damaged(i, p.text)
         }
     }
 
-    func addresses(_ i: Int32) throws -> [PostalAddress] {
+    package func addresses(_ i: Int32) throws -> [PostalAddress] {
         switch ContactLists.addresses(try list(i)) {
         case .success(let a): return a
         case .failure(let p): throw damaged(i, p.text)

@@ -11,7 +11,7 @@ public struct DamagedValue: Error, CustomStringConvertible {
     public var table: String
     public var row: Int64?
     public var problem: String
-    init(table: String, row: Int64?, problem: String) {
+    package init(table: String, row: Int64?, problem: String) {
         self.table = table
         self.row = row
         self.problem = problem
@@ -24,9 +24,9 @@ public struct DamagedValue: Error, CustomStringConvertible {
 // MARK: - Reading the network
 
 extension Store {
-    static func day(_ s: String?) -> Day? { s.flatMap { Day(iso: $0) } }
-    static func money(_ cents: Int64) -> Decimal { Decimal(cents, places: 2) }
-    static func cents(_ d: Decimal) -> Int64 {
+    package static func day(_ s: String?) -> Day? { s.flatMap { Day(iso: $0) } }
+    package static func money(_ cents: Int64) -> Decimal { Decimal(cents, places: 2) }
+    package static func cents(_ d: Decimal) -> Int64 {
         var v = d * 100
         var r = Decimal()
         NSDecimalRound(&r, &v, 0, .plain)
@@ -38,76 +38,38 @@ extension Store {
     /// third of reading a large network. Every value is checked against what Tend writes
     /// (`StoredRange`): a value outside it (a damaged file, another program's change) is a
     /// `DamagedValue` naming the table and row, never a wrong answer or a trap later on.
-    struct Cells {
+    struct Cells: StoredRow {
         let statement: SQLiteStatement
         /// The table read, and the column that holds each row's id (nil for link tables).
         let table: String
         let idColumn: Int32?
 
-        func damaged(_ i: Int32, _ problem: String) -> DamagedValue {
+        package func damaged(_ i: Int32, _ problem: String) -> DamagedValue {
             let column = sqlite3_column_name(statement, i).map { String(cString: $0) } ?? "column \(i)"
             return DamagedValue(table: table, row: idColumn.map(int), problem: "\(column) \(problem)")
         }
-        func int(_ i: Int32) -> Int64 { sqlite3_column_int64(statement, i) }
-        func isNull(_ i: Int32) -> Bool { sqlite3_column_type(statement, i) == SQLITE_NULL }
-        func optionalInt(_ i: Int32) -> Int64? { isNull(i) ? nil : int(i) }
-        func bool(_ i: Int32) throws -> Bool {
-            let v = int(i)
-            guard v == 0 || v == 1 else { throw damaged(i, "is \(v), not true (1) or false (0)") }
-            return v == 1
+        package func damagedRow(_ problem: String) -> DamagedValue {
+            DamagedValue(table: table, row: idColumn.map(int), problem: problem)
         }
+        package func int(_ i: Int32) -> Int64 { sqlite3_column_int64(statement, i) }
+        package func isNull(_ i: Int32) -> Bool { sqlite3_column_type(statement, i) == SQLITE_NULL }
         func bytes(_ i: Int32) -> UnsafeBufferPointer<UInt8>? {
             guard let p = sqlite3_column_text(statement, i) else { return nil }
             return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, i)))
         }
-        func optionalText(_ i: Int32) -> String? { bytes(i).map { String(decoding: $0, as: UTF8.self) } }
-        func text(_ i: Int32) -> String { optionalText(i) ?? "" }
+        package func optionalText(_ i: Int32) -> String? { bytes(i).map { String(decoding: $0, as: UTF8.self) } }
         /// A date, or nil for NULL; anything but `YYYY-MM-DD` in 0001…9999 is damage.
-        func day(_ i: Int32) throws -> Day? {
+        package func day(_ i: Int32) throws -> Day? {
             guard let b = bytes(i) else { return nil }
             guard let d = Day(isoBytes: b) else { throw damaged(i, "is not a date from 0001-01-01 to 9999-12-31") }
             return d
         }
-        func date(_ i: Int32) throws -> Day {
-            guard let d = try day(i) else { throw damaged(i, "is missing") }
-            return d
-        }
         /// A JSON list of strings; the empty list, most contacts' case, without making a string.
-        func list(_ i: Int32) throws -> [String] {
+        package func list(_ i: Int32) throws -> [String] {
             guard let b = bytes(i) else { return [] }
             if b.count == 2, b[0] == UInt8(ascii: "["), b[1] == UInt8(ascii: "]") { return [] }
             guard let items = JSONList.decodeChecked(String(decoding: b, as: UTF8.self)) else { throw damaged(i, "is not a list of text") }
             return items
-        }
-        func stage(_ i: Int32) throws -> Stage {
-            let v = int(i)
-            guard let s = Stage(rawValue: Int(truncatingIfNeeded: v)), Int64(s.rawValue) == v else {
-                throw damaged(i, "is \(v), not a stage (1 contact … 4 profitability)")
-            }
-            return s
-        }
-        /// An amount in cents, or nil for NULL.
-        func money(_ i: Int32) throws -> Decimal? {
-            guard let v = optionalInt(i) else { return nil }
-            guard StoredRange.cents.contains(v) else { throw damaged(i, "is out of range") }
-            return Store.money(v)
-        }
-        func quality(_ i: Int32) throws -> Int? {
-            guard let v = optionalInt(i) else { return nil }
-            guard v >= 1 && v <= 5 else { throw damaged(i, "is \(v), not a quality from 1 to 5") }
-            return Int(v)
-        }
-        /// A cadence from its months and days columns; nil when both are NULL.
-        func cadence(_ months: Int32, _ days: Int32) throws -> Duration? {
-            let m = optionalInt(months)
-            let d = optionalInt(days)
-            guard m != nil || d != nil else { return nil }
-            // Int is 64 bits on every platform Tend builds for, so these conversions are exact.
-            let cadence = Duration(months: Int(m ?? 0), days: Int(d ?? 0))
-            guard StoredRange.contains(cadence: cadence) else {
-                throw DamagedValue(table: table, row: idColumn.map(int), problem: "cadence is out of range")
-            }
-            return cadence
         }
     }
 
@@ -130,49 +92,8 @@ extension Store {
         net.contacts.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") ?? 0)
         try each(
             db, "contacts",
-            """
-            SELECT id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship,
-                   internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests,
-                   networks, skills, serves, expert, passionate, honors_referrals, notes, created, snoozed_until,
-                   emails, phones, addresses, birthday, anniversary, dates, uid
-            FROM contacts \(filter.map { "WHERE " + $0.0 } ?? "") ORDER BY id
-            """, filter?.1 ?? []
-        ) { r in
-            var c = Contact(name: r.text(2), handle: r.text(1), created: try r.date(29))
-            c.id = r.int(0)
-            c.company = r.optionalText(3)
-            c.title = r.optionalText(4)
-            c.profession = r.optionalText(5)
-            // The e-mail, phone and city columns repeat the lists' preferred values.
-            c.emails = try r.points(31)
-            c.phones = try r.points(32)
-            c.addresses = try r.addresses(33)
-            c.tags = try r.list(9)
-            c.metAt = r.optionalText(10)
-            c.metOn = try r.day(11)
-            c.relationship = r.optionalText(12)
-            c.isInternal = try r.bool(13)
-            c.stage = try r.stage(14)
-            c.cadence = try r.cadence(15, 16)
-            c.nextStep = r.optionalText(17)
-            c.nextDue = try r.day(18)
-            c.goals = try r.list(19)
-            c.accomplishments = try r.list(20)
-            c.interests = try r.list(21)
-            c.networks = try r.list(22)
-            c.skills = try r.list(23)
-            c.serves = try r.list(24)
-            c.expert = try r.bool(25)
-            c.passionate = try r.bool(26)
-            c.honorsReferrals = try r.bool(27)
-            c.notes = r.optionalText(28)
-            c.snoozedUntil = try r.day(30)
-            c.birthday = try r.day(34)
-            c.anniversary = try r.day(35)
-            c.dates = try r.namedDates(36)
-            c.uid = r.optionalText(37)
-            net.contacts.append(c)
-        }
+            "SELECT \(contactSelect) FROM contacts \(filter.map { "WHERE " + $0.0 } ?? "") ORDER BY id", filter?.1 ?? []
+        ) { net.contacts.append(try contact($0)) }
         net.reindex()
         try loadSmallTables(db, into: &net)
         guard events else { return net }
@@ -186,6 +107,52 @@ extension Store {
         try each(db, "knows", "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id", id: nil) { net.knows.append(($0.int(0), $0.int(1))) }
         try checkLinks(net)
         return net
+    }
+
+    /// The columns `contact` reads, in order.
+    package static let contactSelect = """
+        id, handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship,
+        internal, stage, cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests,
+        networks, skills, serves, expert, passionate, honors_referrals, notes, created, snoozed_until,
+        emails, phones, addresses, birthday, anniversary, dates, uid
+        """
+
+    /// A contact from the columns of `contactSelect`.
+    package static func contact(_ r: some StoredRow) throws -> Contact {
+        var c = Contact(name: r.text(2), handle: r.text(1), created: try r.date(29))
+        c.id = r.int(0)
+        c.company = r.optionalText(3)
+        c.title = r.optionalText(4)
+        c.profession = r.optionalText(5)
+        // The e-mail, phone and city columns repeat the lists' preferred values.
+        c.emails = try r.points(31)
+        c.phones = try r.points(32)
+        c.addresses = try r.addresses(33)
+        c.tags = try r.list(9)
+        c.metAt = r.optionalText(10)
+        c.metOn = try r.day(11)
+        c.relationship = r.optionalText(12)
+        c.isInternal = try r.bool(13)
+        c.stage = try r.stage(14)
+        c.cadence = try r.cadence(15, 16)
+        c.nextStep = r.optionalText(17)
+        c.nextDue = try r.day(18)
+        c.goals = try r.list(19)
+        c.accomplishments = try r.list(20)
+        c.interests = try r.list(21)
+        c.networks = try r.list(22)
+        c.skills = try r.list(23)
+        c.serves = try r.list(24)
+        c.expert = try r.bool(25)
+        c.passionate = try r.bool(26)
+        c.honorsReferrals = try r.bool(27)
+        c.notes = r.optionalText(28)
+        c.snoozedUntil = try r.day(30)
+        c.birthday = try r.day(34)
+        c.anniversary = try r.day(35)
+        c.dates = try r.namedDates(36)
+        c.uid = r.optionalText(37)
+        return c
     }
 
     /// The figures of `Network.stats(today:)`, computed by SQLite. Dates are ISO text, so they
@@ -448,7 +415,7 @@ extension Store {
 
     /// An interaction from `id, kind, on, note, quality, gave, asked, inbound, pitch`, and its
     /// source id in column `source`.
-    static func interaction(_ r: Cells, people: [Int64], source: Int32 = 9) throws -> Interaction {
+    package static func interaction(_ r: some StoredRow, people: [Int64], source: Int32 = 9) throws -> Interaction {
         var i = Interaction(kind: r.text(1), on: try r.date(2), people: people)
         i.id = r.int(0)
         i.note = r.optionalText(3)
@@ -462,7 +429,7 @@ extension Store {
     }
 
     /// A referral from `id, direction, contact_id, about, on, value_cents, status, note`.
-    static func referral(_ r: Cells) throws -> Referral {
+    package static func referral(_ r: some StoredRow) throws -> Referral {
         var x = Referral(direction: try direction(r, 1), contact: r.int(2), on: try r.date(4))
         x.id = r.int(0)
         x.about = r.optionalText(3)
@@ -473,13 +440,13 @@ extension Store {
         return x
     }
 
-    static func direction(_ r: Cells, _ i: Int32) throws -> Referral.Direction {
+    static func direction(_ r: some StoredRow, _ i: Int32) throws -> Referral.Direction {
         guard let d = Referral.Direction(rawValue: r.text(i)) else { throw r.damaged(i, "is not given or received") }
         return d
     }
 
     /// An introduction from `id, a_id, b_id, on, note`.
-    static func introduction(_ r: Cells) throws -> Introduction {
+    package static func introduction(_ r: some StoredRow) throws -> Introduction {
         var x = Introduction(a: r.int(1), b: r.int(2), on: try r.date(3))
         x.id = r.int(0)
         x.note = r.optionalText(4)
@@ -487,14 +454,14 @@ extension Store {
     }
 
     /// A stage change from `id, contact_id, stage, on`.
-    static func stageChange(_ r: Cells) throws -> StageChange {
+    package static func stageChange(_ r: some StoredRow) throws -> StageChange {
         var s = StageChange(contact: r.int(1), stage: try r.stage(2), on: try r.date(3))
         s.id = r.int(0)
         return s
     }
 
     /// A spend from `id, contact_id, amount_cents, on, note`.
-    static func spend(_ r: Cells) throws -> Spend {
+    package static func spend(_ r: some StoredRow) throws -> Spend {
         guard let amount = try r.money(2) else { throw r.damaged(2, "is missing") }
         var x = Spend(contact: r.int(1), amount: amount, on: try r.date(3))
         x.id = r.int(0)
@@ -573,9 +540,9 @@ extension Store {
     }
 
     /// The columns `referral`, `introduction` and `spend` read, and their tables.
-    static let referralSelect = "id, direction, contact_id, about, \"on\", value_cents, status, note FROM referrals"
-    static let introductionSelect = "id, a_id, b_id, \"on\", note FROM introductions"
-    static let spendSelect = "id, contact_id, amount_cents, \"on\", note FROM spending"
+    package static let referralSelect = "id, direction, contact_id, about, \"on\", value_cents, status, note FROM referrals"
+    package static let introductionSelect = "id, a_id, b_id, \"on\", note FROM introductions"
+    package static let spendSelect = "id, contact_id, amount_cents, \"on\", note FROM spending"
 
     /// One contact's rows of an event collection, read through the contact indexes.
     static func events(_ db: Database, of collection: String, involving contact: Int64, where conditions: [FieldCondition] = []) throws
@@ -639,50 +606,71 @@ extension Store {
         return net
     }
 
+    /// Me, from `id, name, profession, company, preferred_client, goals, emails`.
+    package static func me(_ r: some StoredRow, into net: inout Network) throws {
+        net.me.name = r.optionalText(1)
+        net.me.profession = r.optionalText(2)
+        net.me.company = r.optionalText(3)
+        net.me.preferredClient = try r.list(4)
+        net.me.goals = try r.list(5)
+        net.me.emails = try r.list(6)
+    }
+
+    /// A market, from `name, served_by`.
+    package static func market(_ r: some StoredRow) throws -> Market {
+        guard let name = r.optionalText(0) else { throw r.damaged(0, "is missing") }
+        return Market(name: name, servedBy: try r.list(1))
+    }
+
     static func loadSmallTables(_ db: Database, into net: inout Network) throws {
-        try each(db, "me", "SELECT id, name, profession, company, preferred_client, goals, \(try column(db, "me", "emails")) FROM me WHERE id = 1") { r in
-            net.me.name = r.optionalText(1)
-            net.me.profession = r.optionalText(2)
-            net.me.company = r.optionalText(3)
-            net.me.preferredClient = try r.list(4)
-            net.me.goals = try r.list(5)
-            net.me.emails = try r.list(6)
+        try each(db, "me", "SELECT id, name, profession, company, preferred_client, goals, \(try column(db, "me", "emails")) FROM me WHERE id = 1") {
+            try me($0, into: &net)
         }
-        try each(db, "markets", "SELECT name, served_by FROM markets ORDER BY position, name", id: nil) { r in
-            guard let name = r.optionalText(0) else { throw r.damaged(0, "is missing") }
-            net.markets.append(Market(name: name, servedBy: try r.list(1)))
-        }
+        try each(db, "markets", "SELECT name, served_by FROM markets ORDER BY position, name", id: nil) { net.markets.append(try market($0)) }
         var helpers: [Int64: [Int64]] = [:]
         try each(db, "goal_helpers", "SELECT goal_id, contact_id FROM goal_helpers ORDER BY goal_id, position") { r in
             helpers[r.int(0), default: []].append(r.int(1))
         }
-        try each(db, "goals", "SELECT id, name, due, metric, target, period FROM goals ORDER BY id") { r in
-            guard let name = r.optionalText(1) else { throw r.damaged(1, "is missing") }
-            var g = Goal(name: name)
-            g.id = r.int(0)
-            g.due = try r.day(2)
-            g.metric = r.optionalText(3)
-            if let t = r.optionalText(4) {
-                guard let n = Decimal(literal: t) ?? Decimal(string: t), n.isFinite else { throw r.damaged(4, "is not a number") }
-                g.target = n
-            }
-            if let p = r.optionalText(5) {
-                guard let period = Day.Period(rawValue: p) else { throw r.damaged(5, "is not week, month, quarter or year") }
-                g.period = period
-            }
+        try each(db, "goals", "SELECT \(goalSelect) FROM goals ORDER BY id") { r in
+            var g = try goal(r)
             g.helpers = helpers[g.id] ?? []
             net.goals.append(g)
         }
         net.definitions = try definitions(db)
     }
 
+    package static let goalSelect = "id, name, due, metric, target, period"
+
+    /// A goal, without its helpers, from the columns of `goalSelect`.
+    package static func goal(_ r: some StoredRow) throws -> Goal {
+        guard let name = r.optionalText(1) else { throw r.damaged(1, "is missing") }
+        var g = Goal(name: name)
+        g.id = r.int(0)
+        g.due = try r.day(2)
+        g.metric = r.optionalText(3)
+        if let t = r.optionalText(4) {
+            guard let n = Decimal(literal: t) ?? Decimal(string: t), n.isFinite else { throw r.damaged(4, "is not a number") }
+            g.target = n
+        }
+        if let p = r.optionalText(5) {
+            guard let period = Day.Period(rawValue: p) else { throw r.damaged(5, "is not week, month, quarter or year") }
+            g.period = period
+        }
+        return g
+    }
+
+    package static let definitionSelect = "position, kind, name, source"
+
+    /// A definition from the columns of `definitionSelect`.
+    package static func definition(_ r: some StoredRow) throws -> Definition {
+        guard let kind = Definition.Kind(rawValue: r.text(1)) else { throw r.damaged(1, "is not let, fn, rule or score") }
+        guard let name = r.optionalText(2), let source = r.optionalText(3) else { throw r.damaged(2, "or its source is missing") }
+        return Definition(kind: kind, name: name, source: source)
+    }
+
     static func definitions(_ db: Database) throws -> [Definition] {
         var out: [Definition] = []
-        try each(db, "definitions", "SELECT position, kind, name, source FROM definitions ORDER BY position") { r in
-            guard let kind = Definition.Kind(rawValue: r.text(1)) else { throw r.damaged(1, "is not let, fn, rule or score") }
-            guard let name = r.optionalText(2), let source = r.optionalText(3) else { throw r.damaged(2, "or its source is missing") }
-            out.append(Definition(kind: kind, name: name, source: source))
-        }
+        try each(db, "definitions", "SELECT \(definitionSelect) FROM definitions ORDER BY position") { out.append(try definition($0)) }
         return out
     }
 
@@ -743,8 +731,8 @@ extension Store {
 }
 
 /// Lists of text kept as JSON arrays in one column (readable with SQLite's json functions).
-enum JSONList {
-    static func encode(_ items: [String]) -> String {
+package enum JSONList {
+    package static func encode(_ items: [String]) -> String {
         if items.isEmpty { return "[]" }
         return "[" + items.map(jsonStringLiteral).joined(separator: ",") + "]"
     }
@@ -755,7 +743,7 @@ enum JSONList {
     }
 
     /// The items, or nil when the text is not a JSON array of strings.
-    static func decodeChecked(_ text: String) -> [String]? {
+    package static func decodeChecked(_ text: String) -> [String]? {
         if text == "[]" { return [] }
         return fastDecode(text) ?? slowDecode(text)
     }

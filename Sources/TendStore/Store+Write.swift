@@ -6,7 +6,7 @@ import TendCore
 extension Store {
     /// A value for an SQL parameter, bound through SQLite's own calls (`bind`): GRDB's
     /// StatementArguments box each one, which was half the time of inserting a contact.
-    enum Cell {
+    package enum Cell {
         case text(String)
         case int(Int64)
         case null
@@ -23,7 +23,7 @@ extension Store {
     }
 
     /// The columns of `contactColumns`, in order.
-    static func contactCells(_ c: Contact) -> [Cell] {
+    package static func contactCells(_ c: Contact) -> [Cell] {
         [
             .text(c.handle), .text(c.name), Cell(c.company), Cell(c.title), Cell(c.profession), Cell(c.email), Cell(c.phone), Cell(c.city),
             .text(JSONList.encode(c.tags)), Cell(c.metAt), Cell(c.metOn?.description), Cell(c.relationship), Cell(c.isInternal),
@@ -66,7 +66,7 @@ extension Store {
     static let insertContactSQL =
         "INSERT INTO contacts (\(contactColumns)) VALUES (\(Array(repeating: "?", count: contactColumnNames.count).joined(separator: ", ")))"
 
-    static let contactColumns = """
+    package static let contactColumns = """
         handle, name, company, title, profession, email, phone, city, tags, met_at, met_on, relationship, internal, stage,
         cadence_months, cadence_days, next_step, next_due, goals, accomplishments, interests, networks, skills, serves,
         expert, passionate, honors_referrals, notes, created, snoozed_until, emails, phones, addresses, birthday, anniversary,
@@ -101,11 +101,22 @@ extension Store {
     }
 
     /// The names in `contactColumns`, in order.
-    static let contactColumnNames = contactColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    package static let contactColumnNames = contactColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
 
     /// The contact field a column holds (`Contact.storedFields`): the cadence is two columns,
     /// and the e-mail, phone and city columns repeat the head of their lists.
-    static func field(ofColumn column: String) -> String { column.hasPrefix("cadence_") ? "cadence" : Contact.storage(of: column) }
+    package static func field(ofColumn column: String) -> String { column.hasPrefix("cadence_") ? "cadence" : Contact.storage(of: column) }
+
+    /// The table of an event kind's rows.
+    package static func table(of kind: EventKind) -> String {
+        switch kind {
+        case .interaction: return "interactions"
+        case .referral: return "referrals"
+        case .introduction: return "introductions"
+        case .spend: return "spending"
+        case .stage: return "stage_changes"
+        }
+    }
 
     /// Writes one change; returns the id of an inserted row. Each kind of change has a function of its own.
     static func write(_ change: Change, _ db: Database) throws -> Int64? {
@@ -263,14 +274,7 @@ extension Store {
 
     /// An event; a removed stage change settles the contact's stage from what is left.
     static func deleteEvent(_ kind: EventKind, _ id: Int64, _ db: Database) throws {
-        let table: String
-        switch kind {
-        case .interaction: table = "interactions"
-        case .referral: table = "referrals"
-        case .introduction: table = "introductions"
-        case .spend: table = "spending"
-        case .stage: table = "stage_changes"
-        }
+        let table = Store.table(of: kind)
         let contact = kind == .stage ? try Int64.fetchOne(db, sql: "SELECT contact_id FROM stage_changes WHERE id = ?", arguments: [id]) : nil
         try db.execute(sql: "DELETE FROM \(table) WHERE id = ?", arguments: [id])
         if let contact { try settleStage(db, of: contact, otherwise: .contact) }
@@ -326,10 +330,11 @@ extension Store {
 /// refused, so that whatever Tend writes it can read.
 public struct UnstorableValue: Error, CustomStringConvertible {
     public var description: String
+    package init(description: String) { self.description = description }
 }
 
 extension Store {
-    static func validate(_ change: Change) throws {
+    package static func validate(_ change: Change) throws {
         func date(_ d: Day?, _ what: String) throws {
             if let d, let problem = StoredRange.problem(d) { throw UnstorableValue(description: "cannot store \(what): \(problem)") }
         }

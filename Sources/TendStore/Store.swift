@@ -495,33 +495,7 @@ public final class Store: Model {
         let id: Int64? = try db.inDatabase { db in try Store.write(change, db) }
         counts = [:]
         if cache != nil || coreCache != nil {
-            var stamped = change
-            if let id {
-                switch change {
-                case .insertContact(var c):
-                    c.id = id
-                    stamped = .insertContact(c)
-                case .insertStageChange(var s):
-                    s.id = id
-                    stamped = .insertStageChange(s)
-                case .insertInteraction(var e):
-                    e.id = id
-                    stamped = .insertInteraction(e)
-                case .insertReferral(var e):
-                    e.id = id
-                    stamped = .insertReferral(e)
-                case .insertIntroduction(var e):
-                    e.id = id
-                    stamped = .insertIntroduction(e)
-                case .insertSpend(var e):
-                    e.id = id
-                    stamped = .insertSpend(e)
-                case .setGoal(var g):
-                    g.id = id
-                    stamped = .setGoal(g)
-                default: break
-                }
-            }
+            let stamped = Store.stamp(change, id: id)
             if cache != nil { cache!.apply(stamped) }
             // A contact's stage follows its whole history, which the network without events
             // does not hold: the stage the database settled on is copied into it. A merge
@@ -534,6 +508,35 @@ public final class Store: Model {
             }
         }
         return id
+    }
+
+    /// The change with the id the database gave its new row.
+    package static func stamp(_ change: Change, id: Int64?) -> Change {
+        guard let id else { return change }
+        switch change {
+        case .insertContact(var c):
+            c.id = id
+            return .insertContact(c)
+        case .insertStageChange(var s):
+            s.id = id
+            return .insertStageChange(s)
+        case .insertInteraction(var e):
+            e.id = id
+            return .insertInteraction(e)
+        case .insertReferral(var e):
+            e.id = id
+            return .insertReferral(e)
+        case .insertIntroduction(var e):
+            e.id = id
+            return .insertIntroduction(e)
+        case .insertSpend(var e):
+            e.id = id
+            return .insertSpend(e)
+        case .setGoal(var g):
+            g.id = id
+            return .setGoal(g)
+        default: return change
+        }
     }
 
     /// Copies a contact's stage, as the database settled it, into the network without events.

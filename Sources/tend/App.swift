@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TendCore
+import TendPostgres
 import TendREPL
 import TendStore
 
@@ -11,6 +12,15 @@ enum App {
         if let db = environmentSetting("TEND_DB") { return db }
         let base = environmentSetting("XDG_DATA_HOME") ?? homeDirectory() + "/.local/share"
         return base + "/tend/tend.db"
+    }
+
+    /// What the REPL's prompt names: the file, or a PostgreSQL database's name (never the
+    /// rest of its URL, which may hold a password).
+    static func promptName(_ g: Settings) -> String {
+        let path = databasePath(g)
+        guard ConnectionSettings.isURL(path) else { return path }
+        let env = ProcessInfo.processInfo.environment
+        return (try? ConnectionSettings(url: path, environment: env, home: homeDirectory(), osUser: env["USER"] ?? "").database) ?? "postgresql"
     }
 
     static func today(_ g: Settings) -> Day {
@@ -51,6 +61,7 @@ enum App {
     static func open(_ g: Settings, create: Bool) -> Session {
         let path = databasePath(g)
         let day = today(g)
+        if ConnectionSettings.isURL(path) { return openPostgres(g, create: create) }
         if !FileManager.default.fileExists(atPath: path) && (!create || g.readOnly) { fail(missingDatabase(g), .failed) }
         do {
             var readOnlyFile: String?
@@ -62,27 +73,60 @@ enum App {
                 store = try Store(path: path, readOnly: true)
                 readOnlyFile = p
             }
-            for w in store.warnings { TerminalOutput.write("tend: warning: \(w)\n", to: STDERR_FILENO) }
-            let width = Terminal.width()
-            let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil, terminal: width != nil)
-            let session = try Session(store: store, today: day, renderer: renderer, color: colorErrors)
+            let session = try self.session(store, g, day)
             session.readOnlyFile = readOnlyFile
-            session.readOnly = g.readOnly
-            if g.today == nil && environmentSetting("TEND_TODAY") == nil { session.clock = localTime }
             return session
         } catch {
             fail(error, prefix: error is Store.OpenError ? "" : "cannot open \(path): ")
         }
     }
 
+    /// A session on an open database, as the settings say.
+    static func session(_ store: any TendDatabase, _ g: Settings, _ day: Day) throws -> Session {
+        for w in store.warnings { TerminalOutput.write("tend: warning: \(w)\n", to: STDERR_FILENO) }
+        let width = Terminal.width()
+        let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil, terminal: width != nil)
+        let session = try Session(store: store, today: day, renderer: renderer, color: colorErrors)
+        session.readOnly = g.readOnly
+        if g.today == nil && environmentSetting("TEND_TODAY") == nil { session.clock = localTime }
+        return session
+    }
+
+    /// Opens a PostgreSQL database (`--db postgresql://…`). The database itself must exist
+    /// (the server's administrator makes it); an empty one becomes Tend's when `create` says
+    /// so. No message names the password.
+    static func openPostgres(_ g: Settings, create: Bool) -> Session {
+        let url = databasePath(g)
+        let day = today(g)
+        do {
+            let store = try PostgresStore(url: url, readOnly: g.readOnly, create: create)
+            return try session(store, g, day)
+        } catch {
+            let said = error is PostgresStore.OpenError || error is PostgresFailure
+            fail(error, prefix: said ? "" : "cannot open \(ConnectionSettings.redacted(url)): ")
+        }
+    }
+
     static func missingDatabase(_ g: Settings) -> String {
         let why = g.readOnly ? "--read-only creates none" : "a command that only reads does not create one"
-        return "no database at \(databasePath(g)) (\(why)); check --db or TEND_DB"
+        return "no database at \(ConnectionSettings.redacted(databasePath(g))) (\(why)); check --db or TEND_DB"
+    }
+
+    /// Whether the PostgreSQL database `url` names is Tend's already (it exists, and is not empty).
+    static func postgresHoldsTend(_ url: String) -> Bool {
+        do {
+            return try PostgresStore.holdsTend(url: url)
+        } catch {
+            let said = error is PostgresStore.OpenError || error is PostgresFailure
+            fail(error, prefix: said ? "" : "cannot open \(ConnectionSettings.redacted(url)): ")
+        }
     }
 
     /// Says on standard error that a command made a new database, when it did.
     static func announceCreated(_ session: Session, _ g: Settings) {
-        if session.store.isNew { FileHandle.standardError.write(Data("tend: created a new database at \(databasePath(g))\n".utf8)) }
+        if session.store.isNew {
+            FileHandle.standardError.write(Data("tend: created a new database at \(ConnectionSettings.redacted(databasePath(g)))\n".utf8))
+        }
     }
 
     static func readStdin() -> Source {
@@ -100,7 +144,7 @@ enum App {
     /// line it refuses is wrong input; any other error is a failure.
     static func status(for error: Error) -> ExitStatus {
         if let e = error as? Session.ReadError { return e.status }
-        if error is Diagnostic || error is Store.OpenError { return .failed }
+        if error is Diagnostic || error is Store.OpenError || error is PostgresStore.OpenError { return .failed }
         switch Tend.exitCode(for: error) {
         case .success: return .success
         case .validationFailure: return .invalid
@@ -166,6 +210,10 @@ enum App {
     static func settleNewDatabase(_ session: Session, _ status: ExitStatus, _ g: Settings) {
         guard session.store.isNew else { return }
         if status == .failed || status == .invalid {
+            if let postgres = session.store as? PostgresStore {
+                try? postgres.unmake()
+                return
+            }
             session.store.close()
             let path = databasePath(g)
             for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
@@ -177,7 +225,8 @@ enum App {
     static func runSources(_ sources: [Source], _ g: Settings, bail: Bool, quiet: Bool, junit: (file: String, suite: String)?) -> Never {
         let path = databasePath(g)
         var create = false
-        if !FileManager.default.fileExists(atPath: path) {
+        // A PostgreSQL database (the server's administrator makes it) is there when it is Tend's.
+        if !(ConnectionSettings.isURL(path) ? postgresHoldsTend(path) : FileManager.default.fileExists(atPath: path)) {
             let probe: Session
             do {
                 probe = try Session(store: Store(path: nil), today: today(g), color: colorErrors)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TendCore
+import TendPostgres
 import TendREPL
 import TendStore
 
@@ -144,10 +145,12 @@ struct DemoCommand: ParsableCommand {
         let settings = global.settings
         if settings.readOnly { App.fail("demo writes a database, which --read-only does not allow", .invalid) }
         let path = App.databasePath(settings)
+        // The generator writes SQLite's tables directly (SampleNetwork).
+        if ConnectionSettings.isURL(path) { App.fail("demo generates a network into an SQLite file only; give --db a file path", .invalid) }
         // Opening a session installs the prelude in a new database.
         let session = App.open(settings, create: true)
         App.announceCreated(session, settings)
-        let store = session.store
+        guard let store = session.store as? Store else { App.exit(.invalid, closing: session) }
         let contacts: Int
         do {
             contacts = try store.contactCount()

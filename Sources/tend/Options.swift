@@ -6,7 +6,7 @@ import TendStore
 
 /// Options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @ArgumentParser.Option(name: .long, help: "The database file (default: $TEND_DB, else $XDG_DATA_HOME/tend/tend.db).")
+    @ArgumentParser.Option(name: .long, help: "The database: a file, or a postgresql:// URL (default: $TEND_DB, else $XDG_DATA_HOME/tend/tend.db).")
     var db: String?
 
     @ArgumentParser.Option(name: .long, help: "Today's date, YYYY-MM-DD (default: $TEND_TODAY, else the system date).")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TendCore
+import TendPostgres
 import TendREPL
 import TendStore
 
@@ -35,15 +36,17 @@ struct CheckCommand: ParsableCommand {
         var definitions = Prelude.definitions
         if let db = global.db {
             // The database's definitions are known too; it is only read, and nothing is left beside it.
-            guard FileManager.default.fileExists(atPath: db) else { App.fail("no database at \(db); check --db", .failed) }
+            let isURL = ConnectionSettings.isURL(db)
+            guard isURL || FileManager.default.fileExists(atPath: db) else { App.fail("no database at \(db); check --db", .failed) }
             do {
-                let store = try Store(path: db, readOnly: true)
+                let store: any TendDatabase = isURL ? try PostgresStore(url: db, readOnly: true) : try Store(path: db, readOnly: true)
                 defer { store.close() }
                 for d in try store.definitions() {
                     for s in Parser.parse(Source(name: d.name, text: d.source)).statements { definitions.define(s) }
                 }
             } catch {
-                App.fail(error, prefix: error is Store.OpenError ? "" : "\(db): ")
+                let said = error is Store.OpenError || error is PostgresStore.OpenError || error is PostgresFailure
+                App.fail(error, prefix: said ? "" : "\(ConnectionSettings.redacted(db)): ")
             }
         }
         var checker = Checker(definitions: definitions)

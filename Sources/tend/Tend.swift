@@ -50,7 +50,7 @@ struct Tend: ParsableCommand {
         if isatty(STDIN_FILENO) == 1 {
             // The REPL creates a missing database, as it always has: it is where one starts.
             let session = App.open(settings, create: true)
-            let status = REPL(session: session, databaseName: App.databasePath(settings), assumeYes: settings.yes).run()
+            let status = REPL(session: session, databaseName: App.promptName(settings), assumeYes: settings.yes).run()
             App.finish(session, status, summary: false)
         }
         let source = App.readStdin()
@@ -59,7 +59,7 @@ struct Tend: ParsableCommand {
             // missing database as the REPL does.
             let session = App.open(settings, create: true)
             App.announceCreated(session, settings)
-            let repl = REPL(session: session, databaseName: App.databasePath(settings), reader: PlainLineReader())
+            let repl = REPL(session: session, databaseName: App.promptName(settings), reader: PlainLineReader())
             App.finish(session, repl.runPiped(source, readOnly: settings.readOnly))
         }
         App.runSources([source], settings, bail: false, quiet: false, junit: nil)

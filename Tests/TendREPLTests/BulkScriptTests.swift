@@ -16,7 +16,7 @@ import Testing
     static func restore(size: Int) throws -> (reads: Int, statements: Int, same: Bool) {
         let quiet = Console(out: { _ in }, err: { _ in })
         let source = try Session(store: try Store(path: nil), today: today, console: quiet)
-        try SampleNetwork(size: size, seed: 3, interactionsPerContact: 3, today: today).write(to: source.store)
+        try SampleNetwork(size: size, seed: 3, interactionsPerContact: 3, today: today).write(to: source.store as! Store)
         source.interpreter.invalidate()
         let dump = try source.dump()
         let store = try Store(path: nil)

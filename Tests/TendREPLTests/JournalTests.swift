@@ -81,35 +81,35 @@ import Testing
         let output = Output()
         let session = try Self.session(output, dir: dir)
         #expect(Self.run(session, output, Self.setup) == .success, "\(output.err)")
-        let start = try Self.content(session.store)
-        let startChanges = try Self.changes(session.store)
+        let start = try Self.content(session.sqlite)
+        let startChanges = try Self.changes(session.sqlite)
         var rng = SeededGenerator(seed: seed)
         let pool = Self.statements(csv)
         var made = 0
         for _ in 0..<40 {
             let statement = pool[Int(rng.next() % UInt64(pool.count))]
-            let before = try Self.content(session.store)
-            let journalled = try Self.changes(session.store)
-            guard Self.run(session, output, statement) == .success, try Self.changes(session.store) > journalled else {
+            let before = try Self.content(session.sqlite)
+            let journalled = try Self.changes(session.sqlite)
+            guard Self.run(session, output, statement) == .success, try Self.changes(session.sqlite) > journalled else {
                 // The page forgets items closed "until the condition stops holding" once it has:
                 // housekeeping, not a change (see Store.housekeeping).
                 if statement == "agenda" { continue }
-                #expect(try Self.content(session.store) == before, "\(statement) failed yet changed rows: \(output.err)")
+                #expect(try Self.content(session.sqlite) == before, "\(statement) failed yet changed rows: \(output.err)")
                 continue
             }
-            let after = try Self.content(session.store)
+            let after = try Self.content(session.sqlite)
             #expect(after != before, "\(statement) was journalled without changing a row")
             #expect(Self.run(session, output, "undo") == .success, "undo of \(statement): \(output.err)")
-            #expect(try Self.content(session.store) == before, "undo of \(statement) left the rows otherwise")
+            #expect(try Self.content(session.sqlite) == before, "undo of \(statement) left the rows otherwise")
             #expect(Self.run(session, output, statement) == .success, "\(statement) again: \(output.err)")
-            #expect(try Self.content(session.store) == after, "\(statement) again changed other rows")
+            #expect(try Self.content(session.sqlite) == after, "\(statement) again changed other rows")
             made += 1
         }
         #expect(made >= 10)
-        let n = try Self.changes(session.store) - startChanges
+        let n = try Self.changes(session.sqlite) - startChanges
         #expect(Self.run(session, output, "undo \(n)") == .success, "\(output.err)")
-        #expect(try Self.content(session.store) == start)
-        #expect(try session.store.integrityCheck() == "ok")
+        #expect(try Self.content(session.sqlite) == start)
+        #expect(try session.sqlite.integrityCheck() == "ok")
     }
 
     /// A REPL statement, a script, an import and `tend -e` are one change each, listed newest
@@ -128,12 +128,12 @@ import Testing
         Self.run(session, output, "undo")
         #expect(output.out.contains { $0.contains("Undid change 3 (import \(csv): import csv") }, "\(output.out)")
         #expect(Self.run(session, output, "history") == .success)
-        let entries = try session.store.history()
+        let entries = try session.sqlite.history()
         #expect(entries.map(\.source) == ["import \(csv)", "repl", script])
         #expect(entries.map(\.undone) == [true, false, false])
         #expect(entries[2].statement == "add \"Ann Arbor\"; add \"Ben Bose\"")
         #expect(entries.allSatisfy { $0.at == "2026-11-23" })
-        #expect(try session.store.history(limit: 1).count == 1)
+        #expect(try session.sqlite.history(limit: 1).count == 1)
     }
 
     /// `undo` with other changes in one run is refused before anything runs; so is undoing more
@@ -146,9 +146,9 @@ import Testing
         #expect(output.err.joined().contains("undo takes back whole changes, so it runs on its own"), "\(output.err)")
         #expect(Self.run(session, output, "undo 2") == .failed)
         #expect(output.err.joined().contains("the journal holds 1 change that can be undone"), "\(output.err)")
-        #expect(try session.store.contactCount() == 1)
+        #expect(try session.sqlite.contactCount() == 1)
         #expect(Self.run(session, output, "undo") == .success)
-        #expect(try session.store.contactCount() == 0)
+        #expect(try session.sqlite.contactCount() == 0)
         #expect(Self.run(session, output, "undo") == .failed)
         #expect(output.err.joined().contains("there is no change to undo"), "\(output.err)")
     }
@@ -166,8 +166,8 @@ import Testing
         try other.close()
         #expect(Self.run(session, output, "undo") == .failed)
         #expect(output.err.joined().contains("a row of contacts was changed since, outside Tend; nothing was undone"), "\(output.err)")
-        #expect(try session.store.scalar("SELECT city FROM contacts") == "Rome")
-        #expect(try Self.changes(session.store) == 2)
+        #expect(try session.sqlite.scalar("SELECT city FROM contacts") == "Rome")
+        #expect(try Self.changes(session.sqlite) == 2)
     }
 
     /// The journal keeps the last 1,000 changes, and none older than 90 days but the last 100.
@@ -176,18 +176,18 @@ import Testing
         let session = try Self.session(output)
         Self.run(session, output, "add \"Ann Arbor\"")
         for i in 0..<(Store.journalKeep + 4) { Self.run(session, output, "set @ann-arbor notes: \"\(i)\"") }
-        var entries = try session.store.history()
+        var entries = try session.sqlite.history()
         #expect(entries.count == Store.journalKeep)
         #expect(entries.first?.number == Int64(Store.journalKeep + 5) && entries.last?.number == 6)
         session.today = Self.today.adding(days: Store.journalDays)
         Self.run(session, output, "set @ann-arbor notes: \"a quarter on\"")
-        #expect(try session.store.history().count == Store.journalKeep)
+        #expect(try session.sqlite.history().count == Store.journalKeep)
         session.today = Self.today.adding(days: Store.journalDays + 1)
         Self.run(session, output, "set @ann-arbor notes: \"past the quarter\"")
-        entries = try session.store.history()
+        entries = try session.sqlite.history()
         #expect(entries.count == Store.journalRecent)
         #expect(entries.prefix(2).map(\.statement) == ["set @ann-arbor notes: \"past the quarter\"", "set @ann-arbor notes: \"a quarter on\""])
-        #expect(try session.store.scalar("SELECT count(DISTINCT change_id) FROM journal_rows") == "\(Store.journalRecent)")
+        #expect(try session.sqlite.scalar("SELECT count(DISTINCT change_id) FROM journal_rows") == "\(Store.journalRecent)")
     }
 
     /// A what-if run with a far later `--today` keeps the recent history: the age bound counted
@@ -199,10 +199,10 @@ import Testing
         for i in 0..<5 { Self.run(session, output, "set @ann-arbor notes: \"\(i)\"") }
         session.today = Day(year: 2035, month: 1, day: 1)!
         Self.run(session, output, "set @ann-arbor title: \"what if\"")
-        #expect(try session.store.history().map(\.number) == [7, 6, 5, 4, 3, 2, 1])
+        #expect(try session.sqlite.history().map(\.number) == [7, 6, 5, 4, 3, 2, 1])
         session.today = Self.today
         #expect(try session.undo(count: 7).isEmpty == false)
-        #expect(try session.store.scalar("SELECT count(*) FROM contacts") == "0")
+        #expect(try session.sqlite.scalar("SELECT count(*) FROM contacts") == "0")
     }
 
     /// A statement that changes nothing journals nothing, so `history` does not list it and
@@ -217,8 +217,8 @@ import Testing
         #expect(Self.run(session, output, "agenda") == .success)
         #expect(Self.run(session, output, "dismiss 1") == .success)
         #expect(Self.run(session, output, "snooze 2 until 2026-12-20") == .success, "\(output.err)")
-        let changes = try session.store.history().map(\.number)
-        let content = try Self.content(session.store)
+        let changes = try session.sqlite.history().map(\.number)
+        let content = try Self.content(session.sqlite)
         // A day later: the items' days were written again.
         session.today = Self.today.adding(days: 1)
         for statement in [
@@ -226,11 +226,11 @@ import Testing
             "snooze contacts where company == \"nobody\" 2w", "unsnooze @ben-bose", "set @ann-arbor company: \"Acme\"",
         ] {
             #expect(Self.run(session, output, statement) == .success, "\(statement): \(output.err)")
-            #expect(try session.store.history().map(\.number) == changes, "\(statement) was journalled")
-            #expect(try Self.content(session.store) == content, "\(statement) changed rows")
+            #expect(try session.sqlite.history().map(\.number) == changes, "\(statement) was journalled")
+            #expect(try Self.content(session.sqlite) == content, "\(statement) changed rows")
         }
         #expect(Self.run(session, output, "dismiss 1 for 30d") == .success)
-        #expect(try session.store.history().count == changes.count + 1, "a dismissal for a while after one for good is a change")
+        #expect(try session.sqlite.history().count == changes.count + 1, "a dismissal for a while after one for good is a change")
     }
 
     /// A run with an earlier `--today` leaves no hole: its change was dropped by the next run's
@@ -244,19 +244,19 @@ import Testing
         Self.run(session, output, "set @ann-arbor company: \"B\"")
         session.today = Self.today
         Self.run(session, output, "set @ann-arbor title: \"T\"")
-        #expect(try session.store.history().map(\.number) == [3, 2, 1])
+        #expect(try session.sqlite.history().map(\.number) == [3, 2, 1])
         #expect(try session.undo(count: 3).isEmpty == false)
-        #expect(try session.store.scalar("SELECT count(*) FROM contacts") == "0")
+        #expect(try session.sqlite.scalar("SELECT count(*) FROM contacts") == "0")
     }
 
     /// A new database's prelude is no change; a dump holds no journal.
     @Test func thePreludeIsNotAChangeAndADumpHasNoJournal() throws {
         let output = Output()
         let session = try Self.session(output)
-        #expect(try session.store.history().isEmpty)
+        #expect(try session.sqlite.history().isEmpty)
         Self.run(session, output, "add \"Ann Arbor\"")
         #expect(try !session.dump().contains("journal"))
-        #expect(try session.store.history().count == 1)
+        #expect(try session.sqlite.history().count == 1)
     }
 }
 
@@ -280,4 +280,9 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
+}
+
+extension Session {
+    /// The session's SQLite store (the journal's tests read its tables).
+    var sqlite: Store { store as! Store }
 }

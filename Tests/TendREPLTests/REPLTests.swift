@@ -9,6 +9,9 @@ import Testing
 final class Terminal {
     let name = "tend-test-\(UUID().uuidString.prefix(8))"
     let dir: URL
+    /// The database (r.db in `dir` when nil), and the name its prompt shows.
+    var db: String?
+    var promptName = "r"
 
     static var binary: String {
         if let b = ProcessInfo.processInfo.environment["TEND_BINARY"] { return b }
@@ -44,9 +47,9 @@ final class Terminal {
     }
 
     func start(_ arguments: String = "", env extra: String = "") {
-        let env = "\(extra) TEND_DB=\(dir.path)/r.db TEND_TODAY=2026-11-23 XDG_STATE_HOME=\(dir.path)/state XDG_CONFIG_HOME=\(dir.path)/config LANG=C.UTF-8"
+        let env = "\(extra) TEND_DB=\(db ?? dir.path + "/r.db") TEND_TODAY=2026-11-23 XDG_STATE_HOME=\(dir.path)/state XDG_CONFIG_HOME=\(dir.path)/config LANG=C.UTF-8"
         tmux(["new-session", "-d", "-x", "120", "-y", "50", "env \(env) \(Terminal.binary) \(arguments)"])
-        _ = waitFor("tend:r>")
+        _ = waitFor("tend:\(promptName)>")
     }
 
     /// Types keys once the REPL shows a fresh prompt, so that a screen read afterwards holds the
@@ -61,7 +64,7 @@ final class Terminal {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let last = screen.split(separator: "\n").last.map(String.init) ?? ""
-            if last.hasPrefix("tend:r>") || last.contains("...>") || last.contains("bck:") { return true }
+            if last.hasPrefix("tend:\(promptName)>") || last.contains("...>") || last.contains("bck:") { return true }
             Thread.sleep(forTimeInterval: 0.05)
         }
         return false

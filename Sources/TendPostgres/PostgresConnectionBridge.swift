@@ -1,0 +1,142 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// One connection to PostgreSQL, used synchronously.
+///
+/// postgres-nio is asynchronous; the rest of Tend is synchronous (the interpreter asks its
+/// model for rows and waits for them). The bridge: the connection has an event loop group of
+/// its own with exactly one thread, which does all of the connection's I/O, and every call
+/// here starts postgres-nio's future-returning API and blocks the calling thread on it
+/// (`EventLoopFuture.wait()`) until the result or the error is there. That is safe because the
+/// caller is never that event loop's thread (Tend's own threads never run on it, and nothing
+/// here is called from a callback on it); it cannot deadlock, since the loop waits for no
+/// one. One statement is in flight at a time, as with SQLite.
+final class PostgresConnectionBridge {
+    private let group: MultiThreadedEventLoopGroup
+    private let connection: PostgresConnection
+    private let logger: Logger
+    private var closed = false
+
+    /// Connects as `settings` say; an error is a `PostgresFailure` in words for the user.
+    init(_ settings: ConnectionSettings, home: String) throws {
+        let configuration = try settings.configuration(home: home)
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // postgres-nio logs nothing Tend's user needs (its errors come back as errors).
+        logger = Logger(label: "tend.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        do {
+            connection = try PostgresConnection.connect(
+                on: group.next(), configuration: configuration, id: 1, logger: logger
+            ).wait()
+        } catch {
+            try? group.syncShutdownGracefully()
+            throw PostgresFailure(connecting: settings, error)
+        }
+    }
+
+    deinit { close() }
+
+    func close() {
+        guard !closed else { return }
+        closed = true
+        try? connection.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+
+    /// Runs one statement with its parameters ($1, $2, …) and returns every row.
+    @discardableResult
+    func query(_ sql: String, _ values: [SQLValue] = []) throws -> [PostgresRandomAccessRow] {
+        var binds = PostgresBindings(capacity: values.count)
+        for v in values {
+            switch v {
+            case .text(let s): binds.append(s)
+            case .int(let n): binds.append(n)
+            case .bool(let b): binds.append(b)
+            case .null: binds.appendNull()
+            }
+        }
+        do {
+            let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
+            return result.rows.map { $0.makeRandomAccess() }
+        } catch {
+            throw PostgresFailure(error)
+        }
+    }
+
+    /// Runs statements without parameters, one after the other.
+    func execute(_ statements: [String]) throws {
+        for sql in statements { try query(sql) }
+    }
+}
+
+/// A value for a statement's parameter.
+enum SQLValue {
+    case text(String)
+    case int(Int64)
+    case bool(Bool)
+    case null
+    init(_ s: String?) { self = s.map(SQLValue.text) ?? .null }
+    init(_ n: Int?) { self = n.map { .int(Int64($0)) } ?? .null }
+    init(_ n: Int64?) { self = n.map(SQLValue.int) ?? .null }
+}
+
+/// An error from the server or the connection, in words a user can act on: the server's
+/// message (and its SQLSTATE), or why the connection failed. Never the password, the SQL, or
+/// postgres-nio's internals.
+public struct PostgresFailure: Error, CustomStringConvertible {
+    public var message: String
+    /// The server's SQLSTATE, when the server answered (e.g. 40001 for a serialization failure).
+    public var sqlState: String?
+    public var description: String { message }
+
+    init(message: String, sqlState: String? = nil) {
+        self.message = message
+        self.sqlState = sqlState
+    }
+
+    init(_ error: Error) {
+        if let failure = error as? PostgresFailure {
+            self = failure
+            return
+        }
+        guard let e = error as? PSQLError else {
+            self.init(message: "\(error)")
+            return
+        }
+        if let server = e.serverInfo, let text = server[.message] {
+            let detail = server[.detail].map { " (\($0))" } ?? ""
+            self.init(message: text + detail, sqlState: server[.sqlState])
+            return
+        }
+        switch e.code {
+        case .connectionError, .serverClosedConnection, .uncleanShutdown:
+            self.init(message: "the connection to the server was lost" + PostgresFailure.cause(e.underlying))
+        case .authMechanismRequiresPassword:
+            self.init(message: "the server asks for a password, and none was given (in the URL, PGPASSWORD or ~/.pgpass)")
+        case .sslUnsupported:
+            self.init(message: "the server does not support TLS, which sslmode requires")
+        case .unsupportedAuthMechanism:
+            self.init(message: "the server asks for an authentication method Tend does not support")
+        default:
+            self.init(message: "\(e.code)" + PostgresFailure.cause(e.underlying))
+        }
+    }
+
+    init(connecting settings: ConnectionSettings, _ error: Error) {
+        let inner = PostgresFailure(error)
+        var why = inner.message
+        if let e = error as? PSQLError, e.serverInfo == nil, e.code == .connectionError {
+            why = "cannot reach the server" + PostgresFailure.cause(e.underlying)
+        }
+        self.init(message: "cannot connect to \(settings): \(why)", sqlState: inner.sqlState)
+    }
+
+    static func cause(_ error: Error?) -> String {
+        guard let error else { return "" }
+        if let io = error as? IOError { return " (\(String(cString: strerror(io.errnoCode))))" }
+        if let c = error as? NIOConnectionError, let first = c.connectionErrors.first {
+            return cause(first.error)
+        }
+        return " (\(error))"
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import TendCore
+import TendStore
+
+/// The core's `Model`, first stage: a minimal model. It narrows nothing (`offer` says no
+/// constraint is usable, `read` and `contactStats` return nil), so the core reads the whole
+/// network once and does all the work in memory; every change is written to PostgreSQL and
+/// applied to the network in memory as well. Pushing conditions to SQL comes later.
+extension PostgresStore: Model {
+    public func network(events: Bool) throws -> Network {
+        if let cache { return cache }
+        if !events, let coreCache { return coreCache }
+        let net = try load(events: events)
+        if events {
+            cache = net
+            coreCache = nil
+        } else {
+            coreCache = net
+        }
+        return net
+    }
+
+    public func contactID(handle: String) throws -> Int64? {
+        if let net = cache ?? coreCache { return net.contact(handle: handle)?.id }
+        return try connection.query("SELECT id FROM contacts WHERE handle = $1", [.text(handle)]).first.map { try $0[0].decode(Int64.self) }
+    }
+
+    @discardableResult
+    public func apply(_ change: Change) throws -> Int64? {
+        let id = try write(change)
+        guard cache != nil || coreCache != nil else { return id }
+        // Stage changes and merges settle values in the database (a contact's stage follows its
+        // history): what was read is read again rather than worked out twice.
+        switch change {
+        case .insertStageChange, .deleteEvent(.stage, _), .mergeContact:
+            forget()
+            return id
+        default: break
+        }
+        let stamped = Store.stamp(change, id: id)
+        cache?.apply(stamped)
+        coreCache?.apply(stamped)
+        return id
+    }
+
+    public func offer(_ request: AccessRequest) throws -> AccessOffer {
+        let net = try network(events: Planner.eventCollections.contains(request.collection))
+        return AccessOffer(
+            usable: request.constraints.map { _ in false }, rows: net.count(of: request.collection),
+            eventRows: Planner.eventCollections.contains(request.collection) ? net.interactions.count : 0, inMemory: true)
+    }
+
+    public func read(_ request: ModelRead) throws -> Network? { nil }
+
+    public func contactStats(of ids: [Int64]?, today: Day) throws -> [Int64: ContactStats]? { nil }
+
+    public func knowsEdges() throws -> [(Int64, Int64)] {
+        if let cache { return cache.knows }
+        var edges: [(Int64, Int64)] = []
+        try each("knows", "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id", id: nil) { edges.append(($0.int(0), $0.int(1))) }
+        return edges
+    }
+
+    /// Only the definitions (start-up needs them before anything else).
+    public func definitions() throws -> [Definition] {
+        if let net = cache ?? coreCache { return net.definitions }
+        return try readDefinitions()
+    }
+
+    public func contactCount() throws -> Int {
+        if let net = cache ?? coreCache { return net.contacts.count }
+        return Int(try connection.query("SELECT count(*) FROM contacts").first?[0].decode(Int64.self) ?? 0)
+    }
+
+    /// Every handle, for completion and suggestions.
+    public func handles() throws -> [String] {
+        try connection.query("SELECT handle FROM contacts ORDER BY handle").map { try $0[0].decode(String.self) }
+    }
+
+    /// Every tag in use, for completion.
+    public func tags() throws -> [String] {
+        Set(try network(events: false).contacts.flatMap(\.tags)).sorted()
+    }
+
+    /// Forgets what was read (after a rollback, or a change the database settled).
+    func forget() {
+        cache = nil
+        coreCache = nil
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import PostgresNIO
+import TendCore
+import TendStore
+
+/// One row as PostgreSQL returns it: the primitive reads of `StoredRow`, on which the SQLite
+/// store's checked values and row mappers (Store+Read) work unchanged.
+struct RowCells: StoredRow {
+    let row: PostgresRandomAccessRow
+    let table: String
+    /// The column of the row's id (nil for link tables).
+    let idColumn: Int32?
+
+    func damaged(_ i: Int32, _ problem: String) -> DamagedValue {
+        damagedRow("\(row[Int(i)].columnName) \(problem)")
+    }
+    func damagedRow(_ problem: String) -> DamagedValue {
+        var e = DamagedValue(table: table, row: idColumn.map(int), problem: problem)
+        e.file = "PostgreSQL"
+        return e
+    }
+    func int(_ i: Int32) -> Int64 { ((try? row[Int(i)].decode(Int64?.self)) ?? nil) ?? 0 }
+    func isNull(_ i: Int32) -> Bool { row[Int(i)].bytes == nil }
+    func optionalText(_ i: Int32) -> String? { (try? row[Int(i)].decode(String?.self)) ?? nil }
+    func day(_ i: Int32) throws -> Day? {
+        guard let s = optionalText(i) else { return nil }
+        guard let d = Day(iso: s) else { throw damaged(i, "is not a date from 0001-01-01 to 9999-12-31") }
+        return d
+    }
+    func list(_ i: Int32) throws -> [String] {
+        guard let s = optionalText(i) else { return [] }
+        guard let items = JSONList.decodeChecked(s) else { throw damaged(i, "is not a list of text") }
+        return items
+    }
+}
+
+extension PostgresStore {
+    /// Runs a query and calls `body` with each row's cells.
+    func each(_ table: String, _ sql: String, _ values: [SQLValue] = [], id: Int32? = 0, _ body: (RowCells) throws -> Void) throws {
+        for row in try connection.query(sql, values) { try body(RowCells(row: row, table: table, idColumn: id)) }
+    }
+
+    /// Reads the network; without `events`, only contacts, me, markets, goals and definitions.
+    func load(events: Bool) throws -> Network {
+        var net = Network()
+        try each("contacts", "SELECT \(Store.contactSelect) FROM contacts ORDER BY id") { net.contacts.append(try Store.contact($0)) }
+        net.reindex()
+        try loadSmallTables(into: &net)
+        guard events else { return net }
+        try each("stage_changes", #"SELECT id, contact_id, stage, "on" FROM stage_changes ORDER BY id"#) {
+            net.stageChanges.append(try Store.stageChange($0))
+        }
+        net.interactions = try interactions()
+        try each("referrals", "SELECT \(Store.referralSelect) ORDER BY id") { net.referrals.append(try Store.referral($0)) }
+        try each("introductions", "SELECT \(Store.introductionSelect) ORDER BY id") { net.introductions.append(try Store.introduction($0)) }
+        try each("spending", "SELECT \(Store.spendSelect) ORDER BY id") { net.spending.append(try Store.spend($0)) }
+        net.knows = try knowsEdges()
+        return net
+    }
+
+    func interactions() throws -> [Interaction] {
+        var people: [Int64: [Int64]] = [:]
+        try each("interaction_people", "SELECT interaction_id, contact_id FROM interaction_people ORDER BY interaction_id, position", id: nil) {
+            people[$0.int(0), default: []].append($0.int(1))
+        }
+        var out: [Interaction] = []
+        try each(
+            "interactions", #"SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch, source_id FROM interactions ORDER BY id"#
+        ) { r in out.append(try Store.interaction(r, people: people[r.int(0)] ?? [])) }
+        return out
+    }
+
+    func loadSmallTables(into net: inout Network) throws {
+        try each("me", "SELECT id, name, profession, company, preferred_client, goals, emails FROM me WHERE id = 1") { try Store.me($0, into: &net) }
+        try each("markets", "SELECT name, served_by FROM markets ORDER BY position, name", id: nil) { net.markets.append(try Store.market($0)) }
+        var helpers: [Int64: [Int64]] = [:]
+        try each("goal_helpers", "SELECT goal_id, contact_id FROM goal_helpers ORDER BY goal_id, position") { r in
+            helpers[r.int(0), default: []].append(r.int(1))
+        }
+        try each("goals", "SELECT \(Store.goalSelect) FROM goals ORDER BY id") { r in
+            var g = try Store.goal(r)
+            g.helpers = helpers[g.id] ?? []
+            net.goals.append(g)
+        }
+        net.definitions = try readDefinitions()
+    }
+
+    func readDefinitions() throws -> [Definition] {
+        var out: [Definition] = []
+        try each("definitions", "SELECT \(Store.definitionSelect) FROM definitions ORDER BY position") { out.append(try Store.definition($0)) }
+        return out
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import TendCore
+import TendStore
+
+/// What a session needs beyond the model (TendDatabase), the agenda's book, and the
+/// candidates' sightings, on PostgreSQL.
+extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
+    public var path: String? { nil }
+
+    /// The journal (history, undo) is not kept on PostgreSQL yet: a change commits as it is.
+    public func commit(label: Store.JournalLabel?) throws { try commit() }
+    public func setJournalling(_ on: Bool) throws {}
+    public func history(limit: Int?) throws -> [Store.JournalEntry] { throw PostgresFailure(message: PostgresStore.noJournal) }
+    public func undo(count: Int) throws -> [Store.JournalEntry] { throw PostgresFailure(message: PostgresStore.noJournal) }
+    static let noJournal = "history and undo are not kept on PostgreSQL yet (only in SQLite databases)"
+
+    /// What was read is kept for one transaction only (`begin` forgets it): nothing to drop here.
+    public func refresh() throws -> Bool { false }
+
+    public func backup(into path: String) throws {
+        throw PostgresFailure(message: "a PostgreSQL database is backed up with pg_dump (tend backup copies SQLite files)")
+    }
+
+    // MARK: - Imported touches
+
+    public func importedSources(kinds: [String]) throws -> [String: (id: Int64, people: Set<Int64>)] {
+        var out: [String: (id: Int64, people: Set<Int64>)] = [:]
+        let marks = PostgresStore.marks(kinds.count)
+        try each(
+            "interactions",
+            """
+            SELECT i.id, i.kind, i.source_id, p.contact_id FROM interactions i JOIN interaction_people p ON p.interaction_id = i.id
+            WHERE i.source_id IS NOT NULL AND i.kind IN (\(marks))
+            """, kinds.map(SQLValue.text)
+        ) { r in
+            out[Store.sourceKey(kind: r.text(1), sourceID: r.text(2)), default: (r.int(0), [])].people.insert(r.int(3))
+        }
+        return out
+    }
+
+    public func addPeople(_ people: [Int64], toInteraction id: Int64) throws {
+        for p in people {
+            try connection.query(
+                """
+                INSERT INTO interaction_people (interaction_id, contact_id, position)
+                SELECT $1, $2, coalesce(max(position), -1) + 1 FROM interaction_people WHERE interaction_id = $1
+                """, [.int(id), .int(p)])
+        }
+        forget()
+    }
+
+    public func logInteractions(_ interactions: [Interaction]) throws {
+        for i in interactions { try apply(.insertInteraction(i)) }
+    }
+
+    public func recordSightings(_ sightings: [(address: String, sourceID: String, name: String?, on: Day)]) throws {
+        for s in sightings {
+            try connection.query(
+                #"INSERT INTO candidate_sightings (address, source_id, name, "on") VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"#,
+                [.text(s.address), .text(s.sourceID), SQLValue(s.name), .text(s.on.description)])
+        }
+    }
+
+    public func candidateCounts() throws -> [CandidateCount] {
+        var out: [CandidateCount] = []
+        try each(
+            "candidate_sightings",
+            """
+            SELECT address, count(*), min("on"), max("on"),
+              (SELECT name FROM candidate_sightings n WHERE n.address = s.address AND n.name IS NOT NULL ORDER BY n."on" DESC, n.name LIMIT 1)
+            FROM candidate_sightings s GROUP BY address
+            """, id: nil
+        ) { r in
+            out.append(
+                CandidateCount(address: r.text(0), name: r.optionalText(4), count: Int(r.int(1)), firstSeen: try r.date(2), lastSeen: try r.date(3)))
+        }
+        return out
+    }
+
+    // MARK: - The agenda's book
+
+    public func itemStates() throws -> [ItemKey: ItemState] {
+        var out: [ItemKey: ItemState] = [:]
+        try each("agenda_items", "SELECT contact_id, rule, state, since, until, note FROM agenda_items", id: nil) { r in
+            // A state this Tend does not know, or a date that is not one, is no state.
+            guard let kind = ItemState.Kind(rawValue: r.text(2)), let since = Store.day(r.optionalText(3)) else { return }
+            out[ItemKey(contact: r.int(0), rule: r.text(1))] = ItemState(kind, since: since, until: Store.day(r.optionalText(4)), note: r.optionalText(5))
+        }
+        return out
+    }
+
+    public func setItemState(_ key: ItemKey, _ state: ItemState?) throws {
+        guard let state else {
+            try connection.query("DELETE FROM agenda_items WHERE contact_id = $1 AND rule = $2", [.int(key.contact), .text(key.rule)])
+            return
+        }
+        try connection.query(
+            """
+            INSERT INTO agenda_items (contact_id, rule, state, since, until, note) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (contact_id, rule) DO UPDATE SET state = excluded.state, since = excluded.since,
+              until = excluded.until, note = excluded.note
+            """,
+            [.int(key.contact), .text(key.rule), .text(state.kind.rawValue), .text(state.since.description), PostgresStore.day(state.until), SQLValue(state.note)])
+    }
+
+    public func forgetItemStates(_ keys: [ItemKey]) throws {
+        for key in keys { try setItemState(key, nil) }
+    }
+
+    public func agendaNumbers() throws -> [[ItemKey]] {
+        var lines: [[ItemKey]] = []
+        try each("agenda_numbers", "SELECT number, contact_id, rule FROM agenda_numbers ORDER BY number, seq", id: nil) { r in
+            let n = Int(r.int(0))
+            while lines.count < n { lines.append([]) }
+            if n >= 1 { lines[n - 1].append(ItemKey(contact: r.int(1), rule: r.text(2))) }
+        }
+        return lines
+    }
+
+    public func setAgendaNumbers(_ lines: [[ItemKey]]) throws {
+        try connection.query("DELETE FROM agenda_numbers")
+        for (i, keys) in lines.enumerated() {
+            for key in keys {
+                try connection.query(
+                    "INSERT INTO agenda_numbers (number, contact_id, rule) VALUES ($1, $2, $3)", [.int(Int64(i + 1)), .int(key.contact), .text(key.rule)])
+            }
+        }
+    }
+}

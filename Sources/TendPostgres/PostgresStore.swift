@@ -1,0 +1,192 @@
+import Foundation
+import TendCore
+
+/// A Tend database in PostgreSQL: the same tables as the SQLite store (PostgresSchema), shared
+/// by a team.
+public final class PostgresStore {
+    public let settings: ConnectionSettings
+    let connection: PostgresConnectionBridge
+    var inTransaction = false
+    /// The whole network, once something needed the events; the network without events.
+    /// Kept for one transaction only: other members write between them.
+    var cache: Network?
+    var coreCache: Network?
+    /// True when the database was just made Tend's (the session installs the prelude then).
+    public private(set) var isNew = false
+    /// What opening found worth telling (a password file others may read).
+    public var warnings: [String] { settings.warnings }
+
+    public enum OpenError: Error, CustomStringConvertible {
+        /// The database has tables, and they are not Tend's.
+        case notTend(String)
+        case newer(String)
+        /// Empty (no table at all), where a Tend database was needed.
+        case empty(String)
+        case cannotOpen(String, String)
+        public var description: String {
+            switch self {
+            case .notTend(let db):
+                return "\(db) is not a Tend database (it has another program's tables); it was left untouched"
+            case .newer(let db):
+                return "\(db) was made by a newer version of Tend; upgrade Tend to open it (the database was left untouched)"
+            case .empty(let db): return "cannot open \(db): no Tend database there yet"
+            case .cannotOpen(let db, let why): return "cannot open \(db): \(why)"
+            }
+        }
+    }
+
+    /// Connects and makes the database Tend's when it is empty (or brings Tend's schema up to
+    /// date); `readOnly` changes nothing and needs a Tend database there already.
+    public init(settings: ConnectionSettings, home: String = NSHomeDirectory(), readOnly: Bool = false, create: Bool = true) throws {
+        self.settings = settings
+        connection = try PostgresConnectionBridge(settings, home: home)
+        do {
+            try migrate(readOnly: readOnly || !create)
+        } catch let e as PostgresFailure {
+            connection.close()
+            throw OpenError.cannotOpen(settings.description, e.message)
+        } catch {
+            connection.close()
+            throw error
+        }
+    }
+
+    /// Opens the database a `postgresql://` URL names, with libpq's fallbacks from the
+    /// environment and ~/.pgpass.
+    public convenience init(
+        url: String, environment: [String: String] = ProcessInfo.processInfo.environment, readOnly: Bool = false, create: Bool = true
+    ) throws {
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        let osUser = environment["USER"] ?? environment["LOGNAME"] ?? NSUserName()
+        let settings = try ConnectionSettings(url: url, environment: environment, home: home, osUser: osUser)
+        try self.init(settings: settings, home: home, readOnly: readOnly, create: create)
+    }
+
+    public func close() {
+        if inTransaction { rollback() }
+        connection.close()
+    }
+
+    /// True when the URL names a Tend database; false for an empty database. Changes nothing.
+    public static func holdsTend(url: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Bool {
+        do {
+            try PostgresStore(url: url, environment: environment, readOnly: true).close()
+            return true
+        } catch OpenError.empty {
+            return false
+        }
+    }
+
+    /// Removes Tend's tables from a database this store just made Tend's (`isNew`), as the
+    /// SQLite store's file is removed when the first command on it fails: a failed first
+    /// command leaves no empty Tend database behind.
+    public func unmake() throws {
+        guard isNew else { return }
+        rollback()
+        try transaction {
+            let tables = [PostgresSchema.migrationsTable] + PostgresSchema.tables
+            try connection.query("DROP TABLE IF EXISTS \(tables.joined(separator: ", ")) CASCADE")
+        }
+        isNew = false
+    }
+
+    // MARK: - Schema
+
+    /// The tables of the connection's schema (`current_schema()`, public by default).
+    func tables() throws -> Set<String> {
+        let rows = try connection.query(
+            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()")
+        return Set(try rows.map { try $0[0].decode(String.self) })
+    }
+
+    func appliedMigrations() throws -> [String] {
+        try connection.query("SELECT identifier FROM \(PostgresSchema.migrationsTable) ORDER BY position").map {
+            try $0[0].decode(String.self)
+        }
+    }
+
+    /// Refuses a database that is not Tend's, or that a newer Tend changed, before writing
+    /// anything; applies the missing migrations in one transaction. Two Tends opening one new
+    /// database at once: the advisory lock makes the second wait and then find it done.
+    private func migrate(readOnly: Bool) throws {
+        let label = settings.description
+        func check() throws -> [String] {
+            let tables = try tables()
+            if tables.isEmpty { return [] }
+            guard tables.contains(PostgresSchema.migrationsTable) else { throw OpenError.notTend(label) }
+            let applied = try appliedMigrations()
+            let known = Set(PostgresSchema.migrations.map(\.0))
+            if applied.contains(where: { !known.contains($0) }) { throw OpenError.newer(label) }
+            return applied
+        }
+        var applied = try check()
+        isNew = applied.isEmpty
+        if readOnly {
+            if isNew { throw OpenError.empty(label) }
+            return
+        }
+        guard applied.count < PostgresSchema.migrations.count else { return }
+        try connection.query("BEGIN")
+        do {
+            // "Tend" in ASCII, as SQLite's application_id.
+            try connection.query("SELECT pg_advisory_xact_lock(1413828164)")
+            applied = try check()
+            isNew = applied.isEmpty
+            if isNew {
+                try connection.query(
+                    "CREATE TABLE \(PostgresSchema.migrationsTable) (identifier TEXT PRIMARY KEY, position INTEGER NOT NULL)")
+            }
+            for (n, (identifier, statements)) in PostgresSchema.migrations.enumerated() where !applied.contains(identifier) {
+                try connection.execute(statements)
+                try connection.query(
+                    "INSERT INTO \(PostgresSchema.migrationsTable) (identifier, position) VALUES ($1, $2)", [.text(identifier), .int(Int64(n))])
+            }
+            try connection.query("COMMIT")
+        } catch {
+            try? connection.query("ROLLBACK")
+            throw error
+        }
+    }
+
+    // MARK: - Transactions
+
+    /// Starts the one transaction a run or a REPL statement makes its changes in.
+    public func begin(immediate: Bool = true) throws {
+        guard !inTransaction else { return }
+        forget()
+        try connection.query("BEGIN")
+        inTransaction = true
+    }
+
+    public func commit() throws {
+        guard inTransaction else { return }
+        inTransaction = false
+        try connection.query("COMMIT")
+    }
+
+    public func rollback() {
+        guard inTransaction else { return }
+        inTransaction = false
+        forget()
+        _ = try? connection.query("ROLLBACK")
+    }
+
+    /// Runs a closure in a transaction of its own (when none is open) and commits it.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if inTransaction { return try body() }
+        try begin()
+        do {
+            let result = try body()
+            try commit()
+            return result
+        } catch {
+            rollback()
+            throw error
+        }
+    }
+
+    /// One value of a query, as text; for tests.
+    public func scalar(_ sql: String) throws -> String? {
+        try connection.query(sql).first.flatMap { try $0[0].decode(String?.self) }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import TendTestSupport
+import Testing
+
+/// `--db postgresql://…` from the command line: what is refused leaves the database as it was,
+/// exit statuses are the SQLite store's for the same cases, and no message shows the password.
+@Suite(.enabled(if: TestCluster.available, Comment(rawValue: TestCluster.skipped)))
+struct PostgresCLITests {
+    static func run(_ args: [String], stdin: String? = nil, db: String) throws -> CLI.Result {
+        try CLI.run(args, stdin: stdin, in: CLI.tempDir(), env: ["TEND_DB": db])
+    }
+
+    @Test func aFailedFirstRunLeavesNoTendTables() throws {
+        for script in ["add \"Ann Arbor\"\nlog call with @nobody\n", "contacts where stage > 3\n", "count(contacts)\n"] {
+            let url = try TestCluster.freshDatabase("first")
+            let file = CLI.tempDir().appendingPathComponent("tend.db").path
+            let postgres = try Self.run(["run", "-"], stdin: script, db: url)
+            let sqlite = try Self.run(["run", "-"], stdin: script, db: file)
+            #expect(postgres.status == sqlite.status && postgres.status != 0, "\(script): \(postgres.stderr)")
+            #expect(postgres.stdout == sqlite.stdout)
+            #expect(try TestCluster.tables(url) == [], "\(script)")
+            #expect(!FileManager.default.fileExists(atPath: file))
+        }
+    }
+
+    @Test func aFirstRunThatWorksMakesTheDatabaseTends() throws {
+        let url = try TestCluster.freshDatabase("made")
+        let r = try Self.run(["run", "-"], stdin: "add \"Ann Arbor\" +vip\n", db: url)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stderr.contains("tend: created a new database at \(url)"))
+        #expect(try TestCluster.psql("SELECT handle || ' ' || tags FROM contacts", url: url) == "ann-arbor [\"vip\"]")
+        let again = try Self.run(["-e", "contacts where +vip show name"], db: url)
+        #expect(again.stdout.contains("Ann Arbor"))
+        #expect(!again.stderr.contains("created"))
+    }
+
+    @Test func aForeignDatabaseIsRefusedFromTheCommandLine() throws {
+        let url = try TestCluster.freshDatabase("foreigncli")
+        try TestCluster.psql("CREATE TABLE orders (id integer)", url: url)
+        for args in [["-e", "add \"Ann Arbor\""], ["-e", "count(contacts)"], ["check", "--db", url, "/dev/null"]] {
+            let r = try Self.run(args, db: url)
+            #expect(r.status == 3, "\(args): \(r.stderr)")
+            #expect(r.stderr.contains("is not a Tend database"), "\(args): \(r.stderr)")
+        }
+        #expect(try TestCluster.tables(url) == ["orders"])
+    }
+
+    @Test func noMessageShowsThePassword() throws {
+        let good = try #require(TestCluster.passwordURL)
+        let secret = "N0t-the-Passw0rd"
+        let wrong = good.replacingOccurrences(of: #"(//[^:]+:)[^@]+@"#, with: "$1\(secret)@", options: .regularExpression)
+        let unreachable = wrong.replacingOccurrences(of: #"@127\.0\.0\.1:\d+/"#, with: "@127.0.0.1:1/", options: .regularExpression)
+        for url in [wrong, unreachable] {
+            for args in [["-e", "count(contacts)"], ["run", "-"], ["--db", url, "-e", "add \"Ann\""], ["check", "--db", url, "/dev/null"]] {
+                let r = try Self.run(args, stdin: "count(contacts)\n", db: url)
+                #expect(r.status == 3, "\(args): \(r.stderr)")
+                #expect(r.stderr.contains("tend: error: cannot connect to postgresql://tend_password:***@127.0.0.1:"), "\(args): \(r.stderr)")
+                #expect(!(r.stderr + r.stdout).contains(secret))
+            }
+        }
+        // The right password logs in; the run works.
+        let handle = "pat-\(UUID().uuidString.prefix(8).lowercased())"
+        let r = try Self.run(["run", "-"], stdin: "add \"Pat Example\" handle: \"\(handle)\"\n", db: good)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stderr.contains(try #require(good.split(separator: ":")[2].split(separator: "@").first)))
+    }
+}

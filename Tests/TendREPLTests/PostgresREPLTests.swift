@@ -1,0 +1,29 @@
+import Foundation
+import TendTestSupport
+import Testing
+
+/// The REPL at the keyboard on a PostgreSQL database: the prompt names the database (not its
+/// URL), statements are kept in the database, and what the PostgreSQL store does not keep yet
+/// (undo) is refused in words.
+@Suite(.serialized, .enabled(if: TestCluster.available, Comment(rawValue: TestCluster.skipped)))
+struct PostgresREPLTests {
+    @Test(.enabled(if: Terminal.available)) func aSessionOnPostgreSQL() throws {
+        let url = try TestCluster.freshDatabase("repl")
+        let t = Terminal(dir: FileManager.default.temporaryDirectory.appendingPathComponent("tend-pg-repl-\(UUID().uuidString)"))
+        try FileManager.default.createDirectory(at: t.dir, withIntermediateDirectories: true)
+        t.db = url
+        t.promptName = String(url.split(separator: "/").last!)
+        defer { t.stop() }
+        t.start()
+        t.type("add \"Ann Arbor\" +vip", "Enter")
+        t.type("log coffee with @ann-arbor", "Enter")
+        t.type("contacts show name, touches", "Enter")
+        #expect(t.waitFor("Ann Arbor        1"), "\(t.screen)")
+        t.type("undo", "Enter")
+        #expect(t.waitFor("history and undo are not kept on PostgreSQL yet"), "\(t.screen)")
+        t.type(".quit", "Enter")
+        #expect(!t.screen.contains("postgresql://"))
+        #expect(try TestCluster.psql("SELECT count(*) FROM interactions", url: url) == "1")
+        #expect(try TestCluster.psql("SELECT tags FROM contacts WHERE handle = 'ann-arbor'", url: url) == "[\"vip\"]")
+    }
+}
