@@ -63,17 +63,7 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
 
     public func candidateCounts() throws -> [CandidateCount] {
         var out: [CandidateCount] = []
-        try each(
-            "candidate_sightings",
-            """
-            SELECT address, count(*), min("on"), max("on"),
-              (SELECT name FROM candidate_sightings n WHERE n.address = s.address AND n.name IS NOT NULL ORDER BY n."on" DESC, n.name LIMIT 1)
-            FROM candidate_sightings s GROUP BY address
-            """, id: nil
-        ) { r in
-            out.append(
-                CandidateCount(address: r.text(0), name: r.optionalText(4), count: Int(r.int(1)), firstSeen: try r.date(2), lastSeen: try r.date(3)))
-        }
+        try each("candidate_sightings", Store.candidateCountsSQL, id: nil) { out.append(try Store.candidateCount($0)) }
         return out
     }
 

@@ -6,7 +6,7 @@ import TendCore
 public final class PostgresStore {
     public let settings: ConnectionSettings
     let connection: PostgresConnectionBridge
-    var inTransaction = false
+    public internal(set) var inTransaction = false
     /// The whole network, once something needed the events; the network without events.
     /// Kept for one transaction only: other members write between them.
     var cache: Network?
@@ -169,20 +169,6 @@ public final class PostgresStore {
         inTransaction = false
         forget()
         _ = try? connection.query("ROLLBACK")
-    }
-
-    /// Runs a closure in a transaction of its own (when none is open) and commits it.
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        if inTransaction { return try body() }
-        try begin()
-        do {
-            let result = try body()
-            try commit()
-            return result
-        } catch {
-            rollback()
-            throw error
-        }
     }
 
     /// One value of a query, as text; for tests.

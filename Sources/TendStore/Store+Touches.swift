@@ -81,22 +81,24 @@ extension Store: CandidateBook {
         }
     }
 
+    /// Each address seen with how often and when first and last; the name is the latest one
+    /// written (a sighting may have none). Both stores run it.
+    package static let candidateCountsSQL = """
+        SELECT address, count(*), min("on"), max("on"),
+          (SELECT name FROM candidate_sightings n WHERE n.address = s.address AND n.name IS NOT NULL ORDER BY n."on" DESC, n.name LIMIT 1)
+        FROM candidate_sightings s GROUP BY address
+        """
+
+    /// A row of `candidateCountsSQL`.
+    package static func candidateCount(_ r: some StoredRow) throws -> CandidateCount {
+        CandidateCount(address: r.text(0), name: r.optionalText(4), count: Int(r.int(1)), firstSeen: try r.date(2), lastSeen: try r.date(3))
+    }
+
     public func candidateCounts() throws -> [CandidateCount] {
         try read { db in
             guard try db.tableExists("candidate_sightings") else { return [] }
             var out: [CandidateCount] = []
-            // The name is the latest one written (a sighting may have none).
-            try Store.each(
-                db, "candidate_sightings",
-                """
-                SELECT address, count(*), min("on"), max("on"),
-                  (SELECT name FROM candidate_sightings n WHERE n.address = s.address AND n.name IS NOT NULL ORDER BY n."on" DESC, n.name LIMIT 1)
-                FROM candidate_sightings s GROUP BY address
-                """, id: nil
-            ) { r in
-                out.append(
-                    CandidateCount(address: r.text(0), name: r.optionalText(4), count: Int(r.int(1)), firstSeen: try r.date(2), lastSeen: try r.date(3)))
-            }
+            try Store.each(db, "candidate_sightings", Store.candidateCountsSQL, id: nil) { out.append(try Store.candidateCount($0)) }
             return out
         }
     }

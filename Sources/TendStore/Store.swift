@@ -15,7 +15,7 @@ public final class Store: Model {
     private var cache: Network?
     /// The network without events, for queries on stored contact fields.
     private var coreCache: Network?
-    private var inTransaction = false
+    public private(set) var inTransaction = false
     /// True once this connection made its journalling triggers (see Store+Journal).
     var journalStarted = false
     /// The journalled tables and their columns, read when the journal started.
@@ -308,20 +308,6 @@ public final class Store: Model {
         guard let seen = dataVersion, seen != version else { return false }
         forget()
         return true
-    }
-
-    /// Runs a closure in a transaction of its own (when none is open) and commits it.
-    public func transaction<T>(_ body: () throws -> T) throws -> T {
-        if inTransaction { return try body() }
-        try begin()
-        do {
-            let result = try body()
-            try commit()
-            return result
-        } catch {
-            rollback()
-            throw error
-        }
     }
 
     // MARK: - Model

@@ -19,8 +19,8 @@ public protocol TendDatabase: Model {
     func commit(label: Store.JournalLabel?) throws
     /// Undoes every change since `begin`.
     func rollback()
-    /// Runs `body` in a transaction of its own (when none is open) and commits it.
-    func transaction<T>(_ body: () throws -> T) throws -> T
+    /// True between `begin` and `commit` or `rollback`.
+    var inTransaction: Bool { get }
     /// True when another process has committed since the last look (what was read is dropped).
     func refresh() throws -> Bool
 
@@ -52,4 +52,18 @@ extension Store: TendDatabase {}
 extension TendDatabase {
     /// Every change of the journal, newest first.
     public func history() throws -> [Store.JournalEntry] { try history(limit: nil) }
+
+    /// Runs `body` in a transaction of its own (when none is open) and commits it.
+    public func transaction<T>(_ body: () throws -> T) throws -> T {
+        if inTransaction { return try body() }
+        try begin(immediate: true)
+        do {
+            let result = try body()
+            try commit(label: nil)
+            return result
+        } catch {
+            rollback()
+            throw error
+        }
+    }
 }
