@@ -143,7 +143,7 @@ public final class PostgresStore {
             }
             try connection.query("COMMIT")
         } catch {
-            try? connection.query("ROLLBACK")
+            _ = try? connection.query("ROLLBACK")
             throw error
         }
     }
