@@ -41,7 +41,7 @@ extension Store {
     public func logInteractions(_ interactions: [Interaction]) throws {
         guard !interactions.isEmpty else { return }
         try insertingOnly(into: ["interactions", "interaction_people"]) { db in
-            for i in interactions { try Store.insertInteraction(i, db) }
+            for i in interactions { _ = try Store.insertInteraction(i, db) }
         }
         forgetCaches()
     }

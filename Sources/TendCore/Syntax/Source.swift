@@ -1,19 +1,21 @@
 /// A piece of Tend text with the name it is reported under (a file path, `<repl>`, `<-e>`).
-public final class Source: @unchecked Sendable {
+/// Immutable, so one source (the prelude's) is shared between threads safely.
+public final class Source: Sendable {
     public let name: String
     public let text: String
     /// The text as UTF-8; offsets everywhere in the core are offsets into this array.
     public let bytes: [UInt8]
-    private lazy var lineStarts: [Int] = {
-        var starts = [0]
-        for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
-        return starts
-    }()
+    /// The offset where each line begins.
+    private let lineStarts: [Int]
 
     public init(name: String, text: String) {
         self.name = name
         self.text = text
-        self.bytes = Array(text.utf8)
+        let bytes = Array(text.utf8)
+        self.bytes = bytes
+        var starts = [0]
+        for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
+        lineStarts = starts
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
