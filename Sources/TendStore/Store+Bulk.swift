@@ -43,7 +43,7 @@ extension Store {
         try insertingOnly(into: ["interactions", "interaction_people"]) { db in
             for i in interactions { _ = try Store.insertInteraction(i, db) }
         }
-        forgetCaches()
+        forget()
     }
 
     /// Runs `body`, which only inserts rows into `tables`, without those tables' journal

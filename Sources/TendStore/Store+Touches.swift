@@ -66,7 +66,7 @@ extension Store: CandidateBook {
                 position += 1
             }
         }
-        forgetCaches()
+        forget()
     }
 
     /// Keeps sightings of people who are not contacts; one already kept (same address and

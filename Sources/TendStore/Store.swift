@@ -277,7 +277,8 @@ public final class Store: Model {
         inTransaction = false
     }
 
-    /// Forgets everything read and cached from the database (after an undo rewrote rows).
+    /// Forgets everything read and cached from the database: after an undo rewrote rows, or a
+    /// write that is not a `Change` (an import's bulk rows, people added to a touch).
     func forget() {
         cache = nil
         coreCache = nil
@@ -533,14 +534,6 @@ public final class Store: Model {
         guard let stored, let stage = Stage(rawValue: stored), stage != c.stage else { return }
         c.stage = stage
         coreCache!.apply(.updateContact(c, fields: ["stage"]))
-    }
-
-    /// Forgets what was read and cached, after a write that is not a `Change`.
-    func forgetCaches() {
-        cache = nil
-        coreCache = nil
-        counts = [:]
-        interactionCount = nil
     }
 
     /// Reads raw SQL results; used by the benchmark and by tests.
