@@ -76,6 +76,16 @@ extension Store {
         "json_object(" + columns.map { "'\($0)', \(row).\"\($0)\"" }.joined(separator: ", ") + ")"
     }
 
+    /// `tend_row_hash(P."id", …)`: a row's hash in a range, from its values (cheaper than its image's).
+    static func rowHash(_ columns: [String], of row: String) -> String {
+        "tend_row_hash(" + columns.map { "\(row).\"\($0)\"" }.joined(separator: ", ") + ")"
+    }
+
+    /// The same hash of the row a before-image (the parameter `?1`) holds.
+    static func rowHash(_ columns: [String], ofImage image: String) -> String {
+        "tend_row_hash(" + columns.map { "json_extract(\(image), '$.\"\($0)\"')" }.joined(separator: ", ") + ")"
+    }
+
     /// Makes this connection's journalling triggers, once; a database without a journal (open
     /// to read only, made by an older Tend) gets none.
     func startJournal(_ db: Database) throws {
@@ -148,12 +158,11 @@ extension Store {
             guard added == true else { continue }
             // A housekeeping table's rows go one by one: one may be gone by the time of an undo.
             let range = !Store.housekeeping.contains(table)
-            let hash = "tend_image_hash(\(Store.image(columns, of: "t")))"
             try db.execute(
                 sql: """
                     INSERT INTO journal_rows (change_id, tbl, rid, through, before, after_hash)
                     SELECT \(Store.nextChange), ?, \(range ? "min(rowid), max(rowid)" : "rowid, NULL"), NULL,
-                      \(range ? "tend_rows_sum(rowid, \(hash))" : hash)
+                      \(range ? "tend_rows_sum(rowid, \(Store.rowHash(columns, of: "t")))" : "tend_image_hash(\(Store.image(columns, of: "t")))")
                     FROM main."\(table)" t WHERE rowid > (SELECT mark FROM temp.journal_marks WHERE tbl = ?) \(range ? "" : "ORDER BY rowid")
                     """, arguments: [table, table])
         }
@@ -194,7 +203,7 @@ extension Store {
         }
     }
 
-    /// Adds `tend_image_hash(TEXT)` and `tend_rows_sum` to a connection. The first is FNV-1a, 64
+    /// Adds `tend_image_hash(TEXT)`, `tend_row_hash` and `tend_rows_sum` to a connection. The first is FNV-1a, 64
     /// bits, of a row's image (the same in every run; NULL for anything but text). Called for
     /// every row a change writes, it is a plain SQLite function over the text's bytes: through
     /// GRDB's function wrapper, which makes a Swift string of each image, it took a tenth of a
@@ -209,6 +218,30 @@ extension Store {
                 }
                 var hash: UInt64 = 0xcbf2_9ce4_8422_2325
                 for i in 0..<Int(sqlite3_value_bytes(value)) { hash = (hash ^ UInt64(text[i])) &* 0x100_0000_01b3 }
+                sqlite3_result_int64(context, Int64(bitPattern: hash))
+            }, nil, nil, nil)
+        // tend_row_hash(value, …): FNV-1a of each value's type and content, in order.
+        sqlite3_create_function_v2(
+            db.sqliteConnection, "tend_row_hash", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil,
+            { context, count, arguments in
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                func add(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                func add(_ word: UInt64) { for shift in stride(from: 0, to: 64, by: 8) { add(UInt8(truncatingIfNeeded: word >> UInt64(shift))) } }
+                for i in 0..<Int(count) {
+                    guard let value = arguments?[i] else { continue }
+                    let type = sqlite3_value_type(value)
+                    add(UInt8(truncatingIfNeeded: type))
+                    switch type {
+                    case SQLITE_INTEGER: add(UInt64(bitPattern: sqlite3_value_int64(value)))
+                    case SQLITE_FLOAT: add(sqlite3_value_double(value).bitPattern)
+                    case SQLITE_TEXT, SQLITE_BLOB:
+                        let bytes = sqlite3_value_blob(value)?.assumingMemoryBound(to: UInt8.self)
+                        let n = Int(sqlite3_value_bytes(value))
+                        add(UInt64(n))
+                        for j in 0..<n { add(bytes![j]) }
+                    default: break
+                    }
+                }
                 sqlite3_result_int64(context, Int64(bitPattern: hash))
             }, nil, nil, nil)
         // tend_rows_sum(rowid, hash): the wrapping sum of the rows' terms (`rowTerm`), 0 for none.
@@ -385,12 +418,12 @@ extension Store {
         var checked: Set<String> = []
         for (i, r) in rows.enumerated() {
             guard let cols = columns[r.table] else { throw UndoError.changedSince(entry, table: r.table) }
-            let hash = "tend_image_hash(\(Store.image(cols, of: "t")))"
             if let through = r.through {
-                let now = try rangeSum(r, through: through, newer: rows[..<i], hash: hash, db)
+                let now = try rangeSum(r, through: through, newer: rows[..<i], columns: cols, db)
                 if now != r.afterHash { throw UndoError.changedSince(entry, table: r.table) }
                 continue
             }
+            let hash = "tend_image_hash(\(Store.image(cols, of: "t")))"
             guard checked.insert("\(r.table)/\(r.rid)").inserted else { continue }
             let now = try Int64.fetchOne(db, sql: "SELECT \(hash) FROM main.\"\(r.table)\" t WHERE rowid = ?", arguments: [r.rid])
             if now != r.afterHash && !(Store.housekeeping.contains(r.table) && now == nil) {
@@ -403,9 +436,10 @@ extension Store {
     /// changed them since: the rows as they are now, but a row the change wrote again after the
     /// range was recorded (a run that paused its journal) counts as that later write found it.
     private func rangeSum(
-        _ r: JournalRow, through: Int64, newer: ArraySlice<JournalRow>, hash: String, _ db: Database
+        _ r: JournalRow, through: Int64, newer: ArraySlice<JournalRow>, columns: [String], _ db: Database
     ) throws -> Int64 {
         let table = "main.\"\(r.table)\""
+        let hash = Store.rowHash(columns, of: "t")
         var sum = UInt64(bitPattern: try Int64.fetchOne(
             db, sql: "SELECT tend_rows_sum(rowid, \(hash)) FROM \(table) t WHERE rowid BETWEEN ? AND ?", arguments: [r.rid, through]) ?? 0)
         // Newest first: the last image kept for a row is its oldest later write's before-image.
@@ -415,7 +449,7 @@ extension Store {
             if let live = try Int64.fetchOne(db, sql: "SELECT \(hash) FROM \(table) t WHERE rowid = ?", arguments: [rid]) {
                 sum &-= Store.rowTerm(rid, live)
             }
-            if let before, let old = try Int64.fetchOne(db, sql: "SELECT tend_image_hash(?)", arguments: [before]) {
+            if let before, let old = try Int64.fetchOne(db, sql: "SELECT \(Store.rowHash(columns, ofImage: "?1"))", arguments: [before]) {
                 sum &+= Store.rowTerm(rid, old)
             }
         }
