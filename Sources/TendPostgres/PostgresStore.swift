@@ -15,6 +15,10 @@ public final class PostgresStore {
     public private(set) var isNew = false
     /// What opening found worth telling (a password file others may read).
     public var warnings: [String] { settings.warnings }
+    /// The member the session acts as: its role (`current_user`), after `SET ROLE` for `--as`.
+    public private(set) var member: String?
+    /// True when the member has no prelude yet (their first session installs it).
+    public private(set) var needsPrelude = false
 
     public enum OpenError: Error, CustomStringConvertible {
         /// The database has tables, and they are not Tend's.
@@ -37,11 +41,24 @@ public final class PostgresStore {
 
     /// Connects and makes the database Tend's when it is empty (or brings Tend's schema up to
     /// date); `readOnly` changes nothing and needs a Tend database there already.
-    public init(settings: ConnectionSettings, home: String = NSHomeDirectory(), readOnly: Bool = false, create: Bool = true) throws {
+    /// `role` (`--as`) is set with `SET ROLE`: PostgreSQL checks that the login may act as it.
+    public init(
+        settings: ConnectionSettings, home: String = NSHomeDirectory(), readOnly: Bool = false, create: Bool = true, role: String? = nil
+    ) throws {
         self.settings = settings
         connection = try PostgresConnectionBridge(settings, home: home)
         do {
+            if let role {
+                do {
+                    try connection.query("SET ROLE " + PostgresStore.identifier(role))
+                } catch let e as PostgresFailure {
+                    throw OpenError.cannotOpen(settings.description, "cannot act as \(role): \(e.message)")
+                }
+            }
+            member = try scalar("SELECT current_user::text")
             try migrate(readOnly: readOnly || !create)
+            // (A database not brought up to date, under --read-only, has no members yet.)
+            needsPrelude = try isNew || tables().contains("members") && connection.query("SELECT 1 FROM members WHERE name = current_user").isEmpty
         } catch let e as PostgresFailure {
             connection.close()
             throw OpenError.cannotOpen(settings.description, e.message)
@@ -54,13 +71,17 @@ public final class PostgresStore {
     /// Opens the database a `postgresql://` URL names, with libpq's fallbacks from the
     /// environment and ~/.pgpass.
     public convenience init(
-        url: String, environment: [String: String] = ProcessInfo.processInfo.environment, readOnly: Bool = false, create: Bool = true
+        url: String, environment: [String: String] = ProcessInfo.processInfo.environment, readOnly: Bool = false, create: Bool = true,
+        role: String? = nil
     ) throws {
         let home = environment["HOME"] ?? NSHomeDirectory()
         let osUser = environment["USER"] ?? environment["LOGNAME"] ?? NSUserName()
         let settings = try ConnectionSettings(url: url, environment: environment, home: home, osUser: osUser)
-        try self.init(settings: settings, home: home, readOnly: readOnly, create: create)
+        try self.init(settings: settings, home: home, readOnly: readOnly, create: create, role: role)
     }
+
+    /// A name as an SQL identifier, quoted.
+    static func identifier(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
     public func close() {
         if inTransaction { rollback() }

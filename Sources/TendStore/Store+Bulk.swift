@@ -9,12 +9,12 @@ import TendCore
 /// thousands of times; without triggers, a one-row insert needs no such copy.
 extension Store {
     /// An interaction's columns but its id, in the order `interactionCells` gives them.
-    static let interactionColumns = "kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id"
+    static let interactionColumns = "kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id, \"by\", private"
 
     static func interactionCells(_ i: Interaction) -> [Cell] {
         [
             .text(i.kind), .text(i.on.description), Cell(i.note), Cell(i.quality), Cell(i.gave), Cell(i.asked), Cell(i.inbound),
-            Cell(i.pitch), Cell(i.sourceID),
+            Cell(i.pitch), Cell(i.sourceID), Cell(i.by), Cell(i.isPrivate),
         ]
     }
 
@@ -22,7 +22,7 @@ extension Store {
     /// logged is refused in words.
     static func insertInteraction(_ i: Interaction, _ db: Database) throws -> Int64 {
         do {
-            try run(db, "INSERT INTO interactions (\(interactionColumns)) VALUES (\(marks(9)))", interactionCells(i))
+            try run(db, "INSERT INTO interactions (\(interactionColumns)) VALUES (\(marks(11)))", interactionCells(i))
         } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
             // Looked up only when the index refused the row: an import writes tens of thousands.
             try refuseRepeatedSource(i, db)
@@ -41,7 +41,10 @@ extension Store {
     public func logInteractions(_ interactions: [Interaction]) throws {
         guard !interactions.isEmpty else { return }
         try insertingOnly(into: ["interactions", "interaction_people"]) { db in
-            for i in interactions { _ = try Store.insertInteraction(i, db) }
+            for i in interactions {
+                guard case .insertInteraction(let signed) = Network.signed(.insertInteraction(i), by: member) else { continue }
+                _ = try Store.insertInteraction(signed, db)
+            }
         }
         forget()
     }
