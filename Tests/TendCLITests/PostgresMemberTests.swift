@@ -96,6 +96,20 @@ struct PostgresMemberTests {
         #expect(try team.psql("ann", "SELECT count(*) FROM interactions") == "1")
     }
 
+    @Test func snoozesAreEachMembersAndStageChangesSayWho() throws {
+        let team = try Team(["ann", "bob"], contacts: "add \"Cleo Diaz\"\n")
+        try team.tend("ann", ["-e", "snooze @cleo-diaz until 2026-12-31"])
+        #expect(try team.lines("ann", "contacts show snoozed_until") == ["snoozed_until", "2026-12-31"])
+        #expect(try team.lines("bob", "contacts where snoozed_until == null show name") == ["name", "Cleo Diaz"])
+        #expect(try team.psql("bob", "SELECT count(*) FROM snoozes") == "0")
+        #expect(try team.psql("ann", "SELECT count(*) FROM snoozes") == "1")
+        try team.tend("ann", ["-e", "unsnooze @cleo-diaz"])
+        #expect(try team.lines("ann", "contacts where snoozed_until == null show name") == ["name", "Cleo Diaz"])
+        #expect(try TestCluster.psql("SELECT count(*) FROM snoozes", url: team.url) == "0")
+        try team.tend("bob", ["-e", "set @cleo-diaz stage: visibility"])
+        #expect(try team.psql("ann", "SELECT \"by\" FROM stage_changes") == team.roles["bob"]!)
+    }
+
     /// A week of a referral group: three members share the chapter's contacts; each logs
     /// touches, has their own me, rules and closed agenda items, and so their own agenda.
     @Test func aWeekOfAReferralGroup() throws {
