@@ -52,7 +52,7 @@ struct PostgresMemberTests {
         let team = try Team(["ann", "bob"], contacts: "add \"Cleo Diaz\" profession: \"accountant\"\n")
         try team.tend("ann", ["run", "-"], stdin: """
             log call with @cleo-diaz on 2026-11-10 note: "pricing"
-            log note with @cleo-diaz on 2026-11-12 note: "secret merger plan" private
+            log note with @cleo-diaz "secret merger plan" on 2026-11-12 private
             """)
         let secret = "SELECT count(*) FROM interactions WHERE note LIKE '%merger%'"
         #expect(try team.psql("ann", secret) == "1")

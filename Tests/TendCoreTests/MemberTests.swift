@@ -19,7 +19,7 @@ import Testing
             """
             log call with @cleo-diaz on 2026-11-10
             refer "Mo Ali" to @dev-shah on 2026-11-12
-            log note with @dev-shah on 2026-11-20 note: "asks about rates" private
+            log note with @dev-shah "asks about rates" on 2026-11-20 private
             """)
         h.model.member = "bob"
         try h.run(
