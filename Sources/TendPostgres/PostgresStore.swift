@@ -57,8 +57,9 @@ public final class PostgresStore {
             }
             member = try scalar("SELECT current_user::text")
             try migrate(readOnly: readOnly || !create)
+            // Read-only writes nothing: a new member's first run that may write installs it.
             // (A database not brought up to date, under --read-only, has no members yet.)
-            needsPrelude = try isNew || tables().contains("members") && connection.query("SELECT 1 FROM members WHERE name = current_user").isEmpty
+            needsPrelude = try !readOnly && (isNew || connection.query("SELECT 1 FROM members WHERE name = current_user").isEmpty)
         } catch let e as PostgresFailure {
             connection.close()
             throw OpenError.cannotOpen(settings.description, e.message)

@@ -110,6 +110,18 @@ struct PostgresMemberTests {
         #expect(try team.psql("ann", "SELECT \"by\" FROM stage_changes") == team.roles["bob"]!)
     }
 
+    @Test func aNewMembersReadOnlyRunWritesNothing() throws {
+        let team = try Team(["ann"], contacts: "add \"Cleo Diaz\"\n")
+        let r = try CLI.run(["--read-only", "--format", "csv", "-e", "count(contacts)"], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "ann")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "1\n")
+        #expect(try TestCluster.psql("SELECT count(*) FROM definitions WHERE member = '\(team.roles["ann"]!)'", url: team.url) == "0")
+        #expect(try TestCluster.psql("SELECT count(*) FROM members", url: team.url) == "1")
+        // Her first run that may write installs her standard definitions.
+        try team.tend("ann", ["-e", "count(contacts)"])
+        #expect(try team.psql("ann", "SELECT count(*) > 10 FROM definitions") == "t")
+    }
+
     /// A week of a referral group: three members share the chapter's contacts; each logs
     /// touches, has their own me, rules and closed agenda items, and so their own agenda.
     @Test func aWeekOfAReferralGroup() throws {
