@@ -65,8 +65,8 @@ extension PostgresStore {
         try each(
             "interaction_people",
             """
-            SELECT p.interaction_id, p.contact_id FROM interaction_people p JOIN interactions ON interactions.id = p.interaction_id
-            WHERE \(PostgresSchema.visibleInteraction) ORDER BY p.interaction_id, p.position
+            SELECT interaction_id, contact_id FROM interaction_people
+            WHERE \(PostgresSchema.visibleInteraction) ORDER BY interaction_id, position
             """, id: nil
         ) {
             people[$0.int(0), default: []].append($0.int(1))

@@ -108,6 +108,7 @@ public final class PostgresStore {
         try transaction {
             let tables = [PostgresSchema.migrationsTable] + PostgresSchema.tables
             try connection.query("DROP TABLE IF EXISTS \(tables.joined(separator: ", ")) CASCADE")
+            try connection.query("DROP FUNCTION IF EXISTS \(PostgresSchema.functions.joined(separator: ", "))")
         }
         isNew = false
     }
