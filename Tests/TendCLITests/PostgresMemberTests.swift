@@ -79,6 +79,14 @@ struct PostgresMemberTests {
         // Ann sees her own note everywhere.
         #expect(try team.tend("ann", ["-e", "timeline @cleo-diaz"]).stdout.contains("secret merger plan"))
         #expect(try team.lines("ann", "interactions where private show note, by") == ["note,by", "secret merger plan,\(team.roles["ann"]!)"])
+        // Bob cannot link a person to it either; once Ann makes it public, its people follow.
+        let id = try team.psql("ann", secret.replacingOccurrences(of: "count(*)", with: "id"))
+        #expect(throws: TestCluster.PsqlFailed.self) {
+            try team.psql("bob", "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (\(id), 1, 5)")
+        }
+        try team.psql("ann", "UPDATE interactions SET private = 0 WHERE id = \(id)")
+        #expect(try team.psql("bob", "SELECT count(*) FROM interaction_people") == "2")
+        #expect(try team.tend("bob", ["-e", "timeline @cleo-diaz"]).stdout.contains("secret merger plan"))
     }
 
     @Test func asIsSetRoleAndPostgreSQLDecides() throws {
