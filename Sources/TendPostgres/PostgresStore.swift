@@ -24,6 +24,8 @@ public final class PostgresStore {
         /// The database has tables, and they are not Tend's.
         case notTend(String)
         case newer(String)
+        /// An older Tend's database, under --read-only (which does not bring it up to date).
+        case older(String)
         /// Empty (no table at all), where a Tend database was needed.
         case empty(String)
         case cannotOpen(String, String)
@@ -33,6 +35,8 @@ public final class PostgresStore {
                 return "\(db) is not a Tend database (it has another program's tables); it was left untouched"
             case .newer(let db):
                 return "\(db) was made by a newer version of Tend; upgrade Tend to open it (the database was left untouched)"
+            case .older(let db):
+                return "\(db) was made by an older version of Tend; a command that may write (not --read-only) brings it up to date"
             case .empty(let db): return "cannot open \(db): no Tend database there yet"
             case .cannotOpen(let db, let why): return "cannot open \(db): \(why)"
             }
@@ -56,7 +60,7 @@ public final class PostgresStore {
                 }
             }
             member = try scalar("SELECT current_user::text")
-            try migrate(readOnly: readOnly || !create)
+            try migrate(readOnly: readOnly, create: create)
             // Read-only writes nothing: a new member's first run that may write installs it.
             // (A database not brought up to date, under --read-only, has no members yet.)
             needsPrelude = try !readOnly && (isNew || connection.query("SELECT 1 FROM members WHERE name = current_user").isEmpty)
@@ -96,6 +100,8 @@ public final class PostgresStore {
             return true
         } catch OpenError.empty {
             return false
+        } catch OpenError.older {
+            return true
         }
     }
 
@@ -131,7 +137,7 @@ public final class PostgresStore {
     /// Refuses a database that is not Tend's, or that a newer Tend changed, before writing
     /// anything; applies the missing migrations in one transaction. Two Tends opening one new
     /// database at once: the advisory lock makes the second wait and then find it done.
-    private func migrate(readOnly: Bool) throws {
+    private func migrate(readOnly: Bool, create: Bool) throws {
         let label = settings.description
         func check() throws -> [String] {
             let tables = try tables()
@@ -144,11 +150,11 @@ public final class PostgresStore {
         }
         var applied = try check()
         isNew = applied.isEmpty
-        if readOnly {
-            if isNew { throw OpenError.empty(label) }
-            return
-        }
+        if isNew && (readOnly || !create) { throw OpenError.empty(label) }
         guard applied.count < PostgresSchema.migrations.count else { return }
+        // A Tend database an older Tend made is brought up to date by any command but a
+        // read-only one, which changes nothing, and so cannot read it.
+        if readOnly { throw OpenError.older(label) }
         try connection.query("BEGIN")
         do {
             // "Tend" in ASCII, as SQLite's application_id.

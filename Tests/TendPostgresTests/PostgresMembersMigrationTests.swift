@@ -24,7 +24,16 @@ struct PostgresMembersMigrationTests {
                 "INSERT INTO definitions VALUES ('let', 'x', 'let x = 1', 1)",
                 "INSERT INTO agenda_items VALUES (1, 'reconnect', 'done', '2026-11-01', NULL, NULL)",
             ]).joined(separator: ";\n"), url: url)
-        let store = try PostgresStore(url: url)
+        // Under --read-only it is refused in words, and left as it was.
+        #expect {
+            try PostgresStore(url: url, readOnly: true)
+        } throws: { error in
+            "\(error)".contains("was made by an older version of Tend; a command that may write (not --read-only) brings it up to date")
+        }
+        #expect(try PostgresStore.holdsTend(url: url))
+        #expect(try TestCluster.psql("SELECT count(*) FROM tend_migrations", url: url) == "1")
+        // A command that only reads brings it up to date.
+        let store = try PostgresStore(url: url, create: false)
         defer { store.close() }
         #expect(!store.isNew && !store.needsPrelude)
         let net = try store.network()
