@@ -10,7 +10,7 @@ enum PostgresSchema {
     static let migrationsTable = "tend_migrations"
 
     /// (identifier, statements), oldest first. Append; never change one that was released.
-    static let migrations: [(String, [String])] = [("v1", v1)]
+    static let migrations: [(String, [String])] = [("v1", v1), ("v2 members", v2)]
 
     /// The tables the migrations create.
     static var tables: [String] {
@@ -143,4 +143,97 @@ enum PostgresSchema {
           PRIMARY KEY (address, source_id))
         """,
     ]
+
+    /// Members (issue 22). Each event records who logged it (`by`, the role that wrote it;
+    /// null for what was logged before); an interaction may be private. Each member's `me`,
+    /// definitions, goals, agenda states and numbers and snoozes are their own rows (`member`).
+    /// Row-level security, forced on the owner too, enforces both: a private interaction (and
+    /// its people) is seen by its author alone, and a member's own rows by that member alone,
+    /// whatever program reads the tables (a superuser, or a role with BYPASSRLS, sees all).
+    static let v2 = [
+        #"ALTER TABLE stage_changes ADD COLUMN "by" TEXT"#,
+        #"ALTER TABLE interactions ADD COLUMN "by" TEXT"#,
+        #"ALTER TABLE referrals ADD COLUMN "by" TEXT"#,
+        #"ALTER TABLE introductions ADD COLUMN "by" TEXT"#,
+        #"ALTER TABLE spending ADD COLUMN "by" TEXT"#,
+        "ALTER TABLE interactions ADD COLUMN private BIGINT NOT NULL DEFAULT 0 CHECK (private IN (0, 1))",
+    ]
+        + ["stage_changes", "interactions", "referrals", "introductions", "spending"].map {
+            #"ALTER TABLE \#($0) ALTER COLUMN "by" SET DEFAULT current_user"#
+        }
+        + [
+            // What was there before members is the migrating member's.
+            "ALTER TABLE me ADD COLUMN member TEXT NOT NULL DEFAULT current_user",
+            "ALTER TABLE me DROP CONSTRAINT me_pkey, DROP CONSTRAINT me_id_check, ADD PRIMARY KEY (member)",
+            "ALTER TABLE definitions ADD COLUMN member TEXT NOT NULL DEFAULT current_user",
+            "ALTER TABLE definitions DROP CONSTRAINT definitions_pkey, ADD PRIMARY KEY (member, kind, name)",
+            "ALTER TABLE goals ADD COLUMN member TEXT NOT NULL DEFAULT current_user",
+            "ALTER TABLE goals DROP CONSTRAINT goals_name_key, ADD UNIQUE (member, name)",
+            "ALTER TABLE agenda_items ADD COLUMN member TEXT NOT NULL DEFAULT current_user",
+            "ALTER TABLE agenda_items DROP CONSTRAINT agenda_items_pkey, ADD PRIMARY KEY (member, contact_id, rule)",
+            "ALTER TABLE agenda_numbers ADD COLUMN member TEXT NOT NULL DEFAULT current_user",
+            """
+            CREATE TABLE snoozes (
+              member TEXT NOT NULL DEFAULT current_user,
+              contact_id BIGINT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+              until TEXT NOT NULL,
+              PRIMARY KEY (member, contact_id))
+            """,
+            "INSERT INTO snoozes (contact_id, until) SELECT id, snoozed_until FROM contacts WHERE snoozed_until IS NOT NULL",
+            "UPDATE contacts SET snoozed_until = NULL",
+            // The members whose prelude was installed (a member's first session installs it).
+            "CREATE TABLE members (name TEXT PRIMARY KEY DEFAULT current_user)",
+            "INSERT INTO members SELECT DISTINCT member FROM definitions",
+        ]
+        + ownRows.flatMap { table in
+            [
+                "ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY", "ALTER TABLE \(table) FORCE ROW LEVEL SECURITY",
+                "CREATE POLICY own_rows ON \(table) USING (member = current_user)",
+            ]
+        }
+        + [
+            "ALTER TABLE interactions ENABLE ROW LEVEL SECURITY", "ALTER TABLE interactions FORCE ROW LEVEL SECURITY",
+            #"CREATE POLICY private_notes ON interactions USING (\#(visibleInteraction))"#,
+            // An interaction's people carry its privacy (copied by a trigger, never by hand), so
+            // that their policy reads their own row: a policy that looked the interaction up
+            // for each row made reading every interaction's people eight times slower.
+            "ALTER TABLE interaction_people ADD COLUMN private BIGINT NOT NULL DEFAULT 0, ADD COLUMN \"by\" TEXT",
+            """
+            CREATE OR REPLACE FUNCTION tend_people_privacy() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              -- An interaction the member cannot see makes a row the policy refuses.
+              NEW.private := 1;
+              NEW."by" := NULL;
+              SELECT i.private, i."by" INTO NEW.private, NEW."by" FROM interactions i WHERE i.id = NEW.interaction_id;
+              NEW.private := coalesce(NEW.private, 1);
+              RETURN NEW;
+            END $$
+            """,
+            """
+            CREATE TRIGGER interaction_people_privacy BEFORE INSERT OR UPDATE ON interaction_people
+              FOR EACH ROW EXECUTE FUNCTION tend_people_privacy()
+            """,
+            """
+            CREATE OR REPLACE FUNCTION tend_people_follow() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+              UPDATE interaction_people SET private = NEW.private WHERE interaction_id = NEW.id;
+              RETURN NULL;
+            END $$
+            """,
+            """
+            CREATE TRIGGER interactions_privacy AFTER UPDATE OF private, "by" ON interactions
+              FOR EACH ROW EXECUTE FUNCTION tend_people_follow()
+            """,
+            "ALTER TABLE interaction_people ENABLE ROW LEVEL SECURITY", "ALTER TABLE interaction_people FORCE ROW LEVEL SECURITY",
+            #"CREATE POLICY private_notes ON interaction_people USING (\#(visibleInteraction))"#,
+        ]
+
+    /// The functions the migrations make (the triggers' own go with their tables).
+    static let functions = ["tend_people_privacy()", "tend_people_follow()"]
+
+    /// The tables whose rows are each member's own.
+    static let ownRows = ["me", "definitions", "goals", "agenda_items", "agenda_numbers", "snoozes"]
+    /// An interaction the member in the session may see (the policy's, and Tend's own reads'),
+    /// and likewise its people.
+    static let visibleInteraction = #"private = 0 OR "by" = current_user"#
 }

@@ -27,6 +27,7 @@ extension PostgresStore: Model {
 
     @discardableResult
     public func apply(_ change: Change) throws -> Int64? {
+        let change = Network.signed(change, by: member)
         let id = try write(change)
         guard cache != nil || coreCache != nil else { return id }
         // Stage changes and merges settle values in the database (a contact's stage follows its

@@ -43,11 +43,11 @@ extension PostgresStore {
     /// Reads the network; without `events`, only contacts, me, markets, goals and definitions.
     func load(events: Bool) throws -> Network {
         var net = Network()
-        try each("contacts", "SELECT \(Store.contactSelect) FROM contacts ORDER BY id") { net.contacts.append(try Store.contact($0)) }
+        try each("contacts", "SELECT \(PostgresStore.contactSelect) FROM contacts ORDER BY id") { net.contacts.append(try Store.contact($0)) }
         net.reindex()
         try loadSmallTables(into: &net)
         guard events else { return net }
-        try each("stage_changes", #"SELECT id, contact_id, stage, "on" FROM stage_changes ORDER BY id"#) {
+        try each("stage_changes", "SELECT \(Store.stageChangeSelect) ORDER BY id") {
             net.stageChanges.append(try Store.stageChange($0))
         }
         net.interactions = try interactions()
@@ -60,24 +60,36 @@ extension PostgresStore {
 
     func interactions() throws -> [Interaction] {
         var people: [Int64: [Int64]] = [:]
-        try each("interaction_people", "SELECT interaction_id, contact_id FROM interaction_people ORDER BY interaction_id, position", id: nil) {
+        // Row-level security shows a member their own private notes alone; the same condition
+        // here keeps them from a superuser's session too (which security does not restrict).
+        try each(
+            "interaction_people",
+            """
+            SELECT interaction_id, contact_id FROM interaction_people
+            WHERE \(PostgresSchema.visibleInteraction) ORDER BY interaction_id, position
+            """, id: nil
+        ) {
             people[$0.int(0), default: []].append($0.int(1))
         }
         var out: [Interaction] = []
         try each(
-            "interactions", #"SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch, source_id FROM interactions ORDER BY id"#
+            "interactions",
+            """
+            SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch, source_id, "by", private FROM interactions
+            WHERE \(PostgresSchema.visibleInteraction) ORDER BY id
+            """
         ) { r in out.append(try Store.interaction(r, people: people[r.int(0)] ?? [])) }
         return out
     }
 
     func loadSmallTables(into net: inout Network) throws {
-        try each("me", "SELECT id, name, profession, company, preferred_client, goals, emails FROM me WHERE id = 1") { try Store.me($0, into: &net) }
+        try each("me", "SELECT id, name, profession, company, preferred_client, goals, emails FROM me WHERE member = current_user") { try Store.me($0, into: &net) }
         try each("markets", "SELECT name, served_by FROM markets ORDER BY position, name", id: nil) { net.markets.append(try Store.market($0)) }
         var helpers: [Int64: [Int64]] = [:]
         try each("goal_helpers", "SELECT goal_id, contact_id FROM goal_helpers ORDER BY goal_id, position") { r in
             helpers[r.int(0), default: []].append(r.int(1))
         }
-        try each("goals", "SELECT \(Store.goalSelect) FROM goals ORDER BY id") { r in
+        try each("goals", "SELECT \(Store.goalSelect) FROM goals WHERE member = current_user ORDER BY id") { r in
             var g = try Store.goal(r)
             g.helpers = helpers[g.id] ?? []
             net.goals.append(g)
@@ -85,9 +97,13 @@ extension PostgresStore {
         net.definitions = try readDefinitions()
     }
 
+    /// The contacts' columns, with the member's own snooze for `snoozed_until`.
+    static let contactSelect = Store.contactSelect.replacingOccurrences(
+        of: "snoozed_until", with: "(SELECT until FROM snoozes s WHERE s.contact_id = contacts.id AND s.member = current_user)")
+
     func readDefinitions() throws -> [Definition] {
         var out: [Definition] = []
-        try each("definitions", "SELECT \(Store.definitionSelect) FROM definitions ORDER BY position") { out.append(try Store.definition($0)) }
+        try each("definitions", "SELECT \(Store.definitionSelect) FROM definitions WHERE member = current_user ORDER BY position") { out.append(try Store.definition($0)) }
         return out
     }
 }

@@ -71,7 +71,7 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
 
     public func itemStates() throws -> [ItemKey: ItemState] {
         var out: [ItemKey: ItemState] = [:]
-        try each("agenda_items", "SELECT contact_id, rule, state, since, until, note FROM agenda_items", id: nil) { r in
+        try each("agenda_items", "SELECT contact_id, rule, state, since, until, note FROM agenda_items WHERE member = current_user", id: nil) { r in
             // A state this Tend does not know, or a date that is not one, is no state.
             guard let kind = ItemState.Kind(rawValue: r.text(2)), let since = Store.day(r.optionalText(3)) else { return }
             out[ItemKey(contact: r.int(0), rule: r.text(1))] = ItemState(kind, since: since, until: Store.day(r.optionalText(4)), note: r.optionalText(5))
@@ -81,13 +81,14 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
 
     public func setItemState(_ key: ItemKey, _ state: ItemState?) throws {
         guard let state else {
-            try connection.query("DELETE FROM agenda_items WHERE contact_id = $1 AND rule = $2", [.int(key.contact), .text(key.rule)])
+            try connection.query(
+                "DELETE FROM agenda_items WHERE contact_id = $1 AND rule = $2 AND member = current_user", [.int(key.contact), .text(key.rule)])
             return
         }
         try connection.query(
             """
             INSERT INTO agenda_items (contact_id, rule, state, since, until, note) VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (contact_id, rule) DO UPDATE SET state = excluded.state, since = excluded.since,
+            ON CONFLICT (member, contact_id, rule) DO UPDATE SET state = excluded.state, since = excluded.since,
               until = excluded.until, note = excluded.note
             """,
             [.int(key.contact), .text(key.rule), .text(state.kind.rawValue), .text(state.since.description), PostgresStore.day(state.until), SQLValue(state.note)])
@@ -99,7 +100,7 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
 
     public func agendaNumbers() throws -> [[ItemKey]] {
         var lines: [[ItemKey]] = []
-        try each("agenda_numbers", "SELECT number, contact_id, rule FROM agenda_numbers ORDER BY number, seq", id: nil) { r in
+        try each("agenda_numbers", "SELECT number, contact_id, rule FROM agenda_numbers WHERE member = current_user ORDER BY number, seq", id: nil) { r in
             let n = Int(r.int(0))
             while lines.count < n { lines.append([]) }
             if n >= 1 { lines[n - 1].append(ItemKey(contact: r.int(1), rule: r.text(2))) }
@@ -108,7 +109,7 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
     }
 
     public func setAgendaNumbers(_ lines: [[ItemKey]]) throws {
-        try connection.query("DELETE FROM agenda_numbers")
+        try connection.query("DELETE FROM agenda_numbers WHERE member = current_user")
         for (i, keys) in lines.enumerated() {
             for key in keys {
                 try connection.query(

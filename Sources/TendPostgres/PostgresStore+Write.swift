@@ -60,22 +60,32 @@ extension PostgresStore {
         try Store.validate(change)
         switch change {
         case .insertContact(let c):
-            let cells = Store.contactCells(c).map(PostgresStore.value)
+            // A snooze is the member's own (the snoozes table), not the contact's.
+            let cells = zip(Store.contactColumnNames, Store.contactCells(c)).map { $0 == "snoozed_until" ? .null : PostgresStore.value($1) }
+            var id = c.id
             if c.id != 0 {
                 try connection.query(
                     "INSERT INTO contacts (id, \(Store.contactColumns)) VALUES ($1, \(PostgresStore.marks(cells.count, from: 2)))",
                     [.int(c.id)] + cells)
                 // Later rows without an id are numbered after this one.
                 try connection.query("SELECT setval(pg_get_serial_sequence('contacts', 'id'), (SELECT max(id) FROM contacts))")
-                return c.id
+            } else {
+                id = try inserted("INSERT INTO contacts (\(Store.contactColumns)) VALUES (\(PostgresStore.marks(cells.count)))", cells)
             }
-            return try inserted("INSERT INTO contacts (\(Store.contactColumns)) VALUES (\(PostgresStore.marks(cells.count)))", cells)
+            if c.snoozedUntil != nil {
+                var snoozed = c
+                snoozed.id = id
+                try snooze(snoozed)
+            }
+            return id
         case .updateContact(let c, let fields):
             // Only the named fields' columns: the rest of the row may have changed meanwhile.
             var sets: [String] = []
             var values: [SQLValue] = []
             let fields = fields.map { Set($0.map(Contact.storage)) }
-            for (column, cell) in zip(Store.contactColumnNames, Store.contactCells(c)) where fields?.contains(Store.field(ofColumn: column)) ?? true {
+            if fields?.contains("snoozed_until") ?? true { try snooze(c) }
+            for (column, cell) in zip(Store.contactColumnNames, Store.contactCells(c))
+            where column != "snoozed_until" && fields?.contains(Store.field(ofColumn: column)) ?? true {
                 values.append(PostgresStore.value(cell))
                 sets.append("\(column) = $\(values.count)")
             }
@@ -88,8 +98,8 @@ extension PostgresStore {
             try merge(from, into: into)
         case .insertStageChange(let s):
             let id = try inserted(
-                "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES ($1, $2, $3)",
-                [.int(s.contact), .int(Int64(s.stage.rawValue)), .text(s.on.description)])
+                "INSERT INTO stage_changes (contact_id, stage, \"on\", \"by\") VALUES ($1, $2, $3, $4)",
+                [.int(s.contact), .int(Int64(s.stage.rawValue)), .text(s.on.description), SQLValue(s.by)])
             try settleStage(of: s.contact, otherwise: nil)
             return id
         case .updateInteraction(let i, let fields):
@@ -117,21 +127,21 @@ extension PostgresStore {
             return try insertInteraction(i)
         case .insertReferral(let r):
             return try inserted(
-                "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note, \"by\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 [
                     .text(r.direction.rawValue), .int(r.contact), SQLValue(r.about), .text(r.on.description), PostgresStore.cents(r.value),
-                    SQLValue(r.status), SQLValue(r.note),
+                    SQLValue(r.status), SQLValue(r.note), SQLValue(r.by),
                 ])
         case .insertIntroduction(let i):
             let id = try inserted(
-                "INSERT INTO introductions (a_id, b_id, \"on\", note) VALUES ($1, $2, $3, $4)",
-                [.int(i.a), .int(i.b), .text(i.on.description), SQLValue(i.note)])
+                "INSERT INTO introductions (a_id, b_id, \"on\", note, \"by\") VALUES ($1, $2, $3, $4, $5)",
+                [.int(i.a), .int(i.b), .text(i.on.description), SQLValue(i.note), SQLValue(i.by)])
             try insertKnows(i.a, i.b)
             return id
         case .insertSpend(let s):
             return try inserted(
-                "INSERT INTO spending (contact_id, amount_cents, \"on\", note) VALUES ($1, $2, $3, $4)",
-                [.int(s.contact), PostgresStore.cents(s.amount), .text(s.on.description), SQLValue(s.note)])
+                "INSERT INTO spending (contact_id, amount_cents, \"on\", note, \"by\") VALUES ($1, $2, $3, $4, $5)",
+                [.int(s.contact), PostgresStore.cents(s.amount), .text(s.on.description), SQLValue(s.note), SQLValue(s.by)])
         case .deleteEvent(let kind, let id):
             try deleteEvent(kind, id)
         case .insertKnows(let a, let b):
@@ -140,7 +150,7 @@ extension PostgresStore {
             try connection.query(
                 """
                 INSERT INTO me (id, name, profession, company, preferred_client, goals, emails) VALUES (1, $1, $2, $3, $4, $5, $6)
-                ON CONFLICT (id) DO UPDATE SET name = excluded.name, profession = excluded.profession, company = excluded.company,
+                ON CONFLICT (member) DO UPDATE SET name = excluded.name, profession = excluded.profession, company = excluded.company,
                   preferred_client = excluded.preferred_client, goals = excluded.goals, emails = excluded.emails
                 """,
                 [
@@ -158,16 +168,19 @@ extension PostgresStore {
         case .setGoal(let g):
             return try setGoal(g)
         case .deleteGoal(let name):
-            try connection.query("DELETE FROM goals WHERE name = $1", [.text(name)])
+            try connection.query("DELETE FROM goals WHERE name = $1 AND member = current_user", [.text(name)])
         case .setDefinition(let d):
             try connection.query(
                 """
                 INSERT INTO definitions (kind, name, source, position)
-                VALUES ($1, $2, $3, (SELECT coalesce(max(position), 0) + 1 FROM definitions))
-                ON CONFLICT (kind, name) DO UPDATE SET source = excluded.source
+                VALUES ($1, $2, $3, (SELECT coalesce(max(position), 0) + 1 FROM definitions WHERE member = current_user))
+                ON CONFLICT (member, kind, name) DO UPDATE SET source = excluded.source
                 """, [.text(d.kind.rawValue), .text(d.name), .text(d.source)])
+            // The member's prelude is in (their first session's definitions).
+            try connection.query("INSERT INTO members DEFAULT VALUES ON CONFLICT DO NOTHING")
         case .deleteDefinition(let kind, let name):
-            try connection.query("DELETE FROM definitions WHERE kind = $1 AND name = $2", [.text(kind.rawValue), .text(name)])
+            try connection.query(
+                "DELETE FROM definitions WHERE kind = $1 AND name = $2 AND member = current_user", [.text(kind.rawValue), .text(name)])
         }
         return nil
     }
@@ -179,10 +192,14 @@ extension PostgresStore {
             throw UnstorableValue(description: "\(i.kind) \(try existing[0].decode(Int64.self)) is already logged from source \(ScriptWriter.quote(source))")
         }
         let id = try inserted(
-            "INSERT INTO interactions (kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            """
+            INSERT INTO interactions (kind, "on", note, quality, gave, asked, inbound, pitch, source_id, "by", private)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+            """,
             [
                 .text(i.kind), .text(i.on.description), SQLValue(i.note), SQLValue(i.quality), PostgresStore.flag(i.gave),
                 PostgresStore.flag(i.asked), PostgresStore.flag(i.inbound), PostgresStore.flag(i.pitch), SQLValue(i.sourceID),
+                SQLValue(i.by), PostgresStore.flag(i.isPrivate),
             ])
         for (n, p) in i.people.enumerated() {
             try connection.query(
@@ -230,11 +247,22 @@ extension PostgresStore {
         if let contact { try settleStage(of: contact, otherwise: .contact) }
     }
 
+    /// The member's own snooze of a contact (none when `snoozedUntil` is nil).
+    private func snooze(_ c: Contact) throws {
+        guard let until = c.snoozedUntil else {
+            try connection.query("DELETE FROM snoozes WHERE contact_id = $1 AND member = current_user", [.int(c.id)])
+            return
+        }
+        try connection.query(
+            "INSERT INTO snoozes (contact_id, until) VALUES ($1, $2) ON CONFLICT (member, contact_id) DO UPDATE SET until = excluded.until",
+            [.int(c.id), .text(until.description)])
+    }
+
     private func setGoal(_ g: Goal) throws -> Int64 {
         let id = try inserted(
             """
             INSERT INTO goals (name, due, metric, target, period) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (name) DO UPDATE SET due = excluded.due, metric = excluded.metric, target = excluded.target, period = excluded.period
+            ON CONFLICT (member, name) DO UPDATE SET due = excluded.due, metric = excluded.metric, target = excluded.target, period = excluded.period
             """, [.text(g.name), PostgresStore.day(g.due), SQLValue(g.metric), SQLValue(g.target.map { "\($0)" }), SQLValue(g.period?.rawValue)])
         try connection.query("DELETE FROM goal_helpers WHERE goal_id = $1", [.int(id)])
         for (n, h) in g.helpers.enumerated() {

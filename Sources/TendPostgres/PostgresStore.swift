@@ -15,11 +15,17 @@ public final class PostgresStore {
     public private(set) var isNew = false
     /// What opening found worth telling (a password file others may read).
     public var warnings: [String] { settings.warnings }
+    /// The member the session acts as: its role (`current_user`), after `SET ROLE` for `--as`.
+    public private(set) var member: String?
+    /// True when the member has no prelude yet (their first session installs it).
+    public private(set) var needsPrelude = false
 
     public enum OpenError: Error, CustomStringConvertible {
         /// The database has tables, and they are not Tend's.
         case notTend(String)
         case newer(String)
+        /// An older Tend's database, under --read-only (which does not bring it up to date).
+        case older(String)
         /// Empty (no table at all), where a Tend database was needed.
         case empty(String)
         case cannotOpen(String, String)
@@ -29,6 +35,8 @@ public final class PostgresStore {
                 return "\(db) is not a Tend database (it has another program's tables); it was left untouched"
             case .newer(let db):
                 return "\(db) was made by a newer version of Tend; upgrade Tend to open it (the database was left untouched)"
+            case .older(let db):
+                return "\(db) was made by an older version of Tend; a command that may write (not --read-only) brings it up to date"
             case .empty(let db): return "cannot open \(db): no Tend database there yet"
             case .cannotOpen(let db, let why): return "cannot open \(db): \(why)"
             }
@@ -37,11 +45,25 @@ public final class PostgresStore {
 
     /// Connects and makes the database Tend's when it is empty (or brings Tend's schema up to
     /// date); `readOnly` changes nothing and needs a Tend database there already.
-    public init(settings: ConnectionSettings, home: String = NSHomeDirectory(), readOnly: Bool = false, create: Bool = true) throws {
+    /// `role` (`--as`) is set with `SET ROLE`: PostgreSQL checks that the login may act as it.
+    public init(
+        settings: ConnectionSettings, home: String = NSHomeDirectory(), readOnly: Bool = false, create: Bool = true, role: String? = nil
+    ) throws {
         self.settings = settings
         connection = try PostgresConnectionBridge(settings, home: home)
         do {
-            try migrate(readOnly: readOnly || !create)
+            if let role {
+                do {
+                    try connection.query("SET ROLE " + PostgresStore.identifier(role))
+                } catch let e as PostgresFailure {
+                    throw OpenError.cannotOpen(settings.description, "cannot act as \(role): \(e.message)")
+                }
+            }
+            member = try scalar("SELECT current_user::text")
+            try migrate(readOnly: readOnly, create: create)
+            // Read-only writes nothing: a new member's first run that may write installs it.
+            // (A database not brought up to date, under --read-only, has no members yet.)
+            needsPrelude = try !readOnly && (isNew || connection.query("SELECT 1 FROM members WHERE name = current_user").isEmpty)
         } catch let e as PostgresFailure {
             connection.close()
             throw OpenError.cannotOpen(settings.description, e.message)
@@ -54,13 +76,17 @@ public final class PostgresStore {
     /// Opens the database a `postgresql://` URL names, with libpq's fallbacks from the
     /// environment and ~/.pgpass.
     public convenience init(
-        url: String, environment: [String: String] = ProcessInfo.processInfo.environment, readOnly: Bool = false, create: Bool = true
+        url: String, environment: [String: String] = ProcessInfo.processInfo.environment, readOnly: Bool = false, create: Bool = true,
+        role: String? = nil
     ) throws {
         let home = environment["HOME"] ?? NSHomeDirectory()
         let osUser = environment["USER"] ?? environment["LOGNAME"] ?? NSUserName()
         let settings = try ConnectionSettings(url: url, environment: environment, home: home, osUser: osUser)
-        try self.init(settings: settings, home: home, readOnly: readOnly, create: create)
+        try self.init(settings: settings, home: home, readOnly: readOnly, create: create, role: role)
     }
+
+    /// A name as an SQL identifier, quoted.
+    static func identifier(_ name: String) -> String { "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
 
     public func close() {
         if inTransaction { rollback() }
@@ -74,6 +100,8 @@ public final class PostgresStore {
             return true
         } catch OpenError.empty {
             return false
+        } catch OpenError.older {
+            return true
         }
     }
 
@@ -86,6 +114,7 @@ public final class PostgresStore {
         try transaction {
             let tables = [PostgresSchema.migrationsTable] + PostgresSchema.tables
             try connection.query("DROP TABLE IF EXISTS \(tables.joined(separator: ", ")) CASCADE")
+            try connection.query("DROP FUNCTION IF EXISTS \(PostgresSchema.functions.joined(separator: ", "))")
         }
         isNew = false
     }
@@ -108,7 +137,7 @@ public final class PostgresStore {
     /// Refuses a database that is not Tend's, or that a newer Tend changed, before writing
     /// anything; applies the missing migrations in one transaction. Two Tends opening one new
     /// database at once: the advisory lock makes the second wait and then find it done.
-    private func migrate(readOnly: Bool) throws {
+    private func migrate(readOnly: Bool, create: Bool) throws {
         let label = settings.description
         func check() throws -> [String] {
             let tables = try tables()
@@ -121,11 +150,11 @@ public final class PostgresStore {
         }
         var applied = try check()
         isNew = applied.isEmpty
-        if readOnly {
-            if isNew { throw OpenError.empty(label) }
-            return
-        }
+        if isNew && (readOnly || !create) { throw OpenError.empty(label) }
         guard applied.count < PostgresSchema.migrations.count else { return }
+        // A Tend database an older Tend made is brought up to date by any command but a
+        // read-only one, which changes nothing, and so cannot read it.
+        if readOnly { throw OpenError.older(label) }
         try connection.query("BEGIN")
         do {
             // "Tend" in ASCII, as SQLite's application_id.

@@ -51,10 +51,12 @@ enum Help {
                 ),
             ]),
         Topic(
-            name: "log", synopsis: ["log KIND with @a[, @b] [on DATE] [note: \"…\"] [quality: 1-5] [gave] [asked] [inbound] [pitch]"],
+            name: "log",
+            synopsis: ["log KIND with @a[, @b] [\"NOTE\"] [on DATE] [note: \"…\"] [quality: 1-5] [gave] [asked] [inbound] [pitch] [private]"],
             examples: [
                 ("log lunch with @joan-rivera on 2026-11-20 note: \"asked about ad space\" quality: 4 asked", ""),
                 ("log call with @dana-lee gave", ""),
+                ("log note with @mike-chen \"thinks of moving\" private", "on PostgreSQL, seen by you alone"),
             ]),
         Topic(
             name: "events", synopsis: [],

@@ -80,8 +80,8 @@ public final class Session: InterpreterHost {
         self.diagnostics = DiagnosticFormatter(color: color)
         interpreter = Interpreter(model: store, today: today)
         interpreter.host = self
-        if store.isNew {
-            // The prelude a database starts with is no change to undo.
+        if store.needsPrelude {
+            // The prelude a database (or a team's member) starts with is no change to undo.
             try store.setJournalling(false)
             defer { try? store.setJournalling(true) }
             try installPrelude()

@@ -9,17 +9,17 @@ import TendCore
 /// thousands of times; without triggers, a one-row insert needs no such copy.
 extension Store {
     /// An interaction's columns but its id, in the order `interactionCells` gives them.
-    static let interactionColumns = "kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id"
+    static let interactionColumns = "kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id, \"by\", private"
 
     static func interactionCells(_ i: Interaction) -> [Cell] {
         [
             .text(i.kind), .text(i.on.description), Cell(i.note), Cell(i.quality), Cell(i.gave), Cell(i.asked), Cell(i.inbound),
-            Cell(i.pitch), Cell(i.sourceID),
+            Cell(i.pitch), Cell(i.sourceID), Cell(i.by), Cell(i.isPrivate),
         ]
     }
 
     /// Made once: an import inserts tens of thousands of rows with them.
-    static let insertInteractionSQL = "INSERT INTO interactions (\(interactionColumns)) VALUES (\(marks(9)))"
+    static let insertInteractionSQL = "INSERT INTO interactions (\(interactionColumns)) VALUES (\(marks(11)))"
     static let insertPersonSQL = "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)"
 
     /// Inserts an interaction and its people; returns its id. One whose source is already
@@ -45,7 +45,10 @@ extension Store {
     public func logInteractions(_ interactions: [Interaction]) throws {
         guard !interactions.isEmpty else { return }
         try insertingOnly(into: ["interactions", "interaction_people"]) { db in
-            for i in interactions { _ = try Store.insertInteraction(i, db) }
+            for i in interactions {
+                guard case .insertInteraction(let signed) = Network.signed(.insertInteraction(i), by: member) else { continue }
+                _ = try Store.insertInteraction(signed, db)
+            }
         }
         forget()
     }

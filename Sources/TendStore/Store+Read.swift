@@ -97,13 +97,13 @@ extension Store {
         net.reindex()
         try loadSmallTables(db, into: &net)
         guard events else { return net }
-        try each(db, "stage_changes", "SELECT id, contact_id, stage, \"on\" FROM stage_changes ORDER BY id") {
+        try each(db, "stage_changes", "SELECT \(try withMembers(db, stageChangeSelect, "stage_changes")) ORDER BY id") {
             net.stageChanges.append(try stageChange($0))
         }
         net.interactions = try interactions(db)
-        try each(db, "referrals", "SELECT \(referralSelect) ORDER BY id") { net.referrals.append(try referral($0)) }
-        try each(db, "introductions", "SELECT \(introductionSelect) ORDER BY id") { net.introductions.append(try introduction($0)) }
-        try each(db, "spending", "SELECT \(spendSelect) ORDER BY id") { net.spending.append(try spend($0)) }
+        try each(db, "referrals", "SELECT \(try withMembers(db, referralSelect, "referrals")) ORDER BY id") { net.referrals.append(try referral($0)) }
+        try each(db, "introductions", "SELECT \(try withMembers(db, introductionSelect, "introductions")) ORDER BY id") { net.introductions.append(try introduction($0)) }
+        try each(db, "spending", "SELECT \(try withMembers(db, spendSelect, "spending")) ORDER BY id") { net.spending.append(try spend($0)) }
         try each(db, "knows", "SELECT a_id, b_id FROM knows ORDER BY a_id, b_id", id: nil) { net.knows.append(($0.int(0), $0.int(1))) }
         try checkLinks(net)
         return net
@@ -159,16 +159,48 @@ extension Store {
     /// compare as strings; a touch is dated on or before today.
     /// With `only`, the figures of those contacts alone, read through the contact indexes.
     static func stats(_ db: Database, today: Day, only: [Int64]? = nil) throws -> [Int64: ContactStats] {
-        if only == nil, let all = try scannedStats(db, today: today) { return all }
-        var out: [Int64: ContactStats] = [:]
         // Ids are integers: the list is written into the SQL.
         let list = only.map { $0.map(String.init).joined(separator: ",") }
+        var out = try unsignedStats(db, today: today, only: only, list)
+        try addLastTouchBy(db, today: today, list, to: &out)
+        return out
+    }
+
+    /// `stats` but `lastTouchBy`.
+    private static func unsignedStats(_ db: Database, today: Day, only: [Int64]?, _ list: String?) throws -> [Int64: ContactStats] {
+        if only == nil, let all = try scannedStats(db, today: today) { return all }
+        var out: [Int64: ContactStats] = [:]
         let ids = try Int64.fetchCursor(db, sql: "SELECT id FROM contacts" + restrict(list, "id"))
         while let id = try ids.next() { out[id] = ContactStats() }
         try addInteractionStats(db, today: today, list, to: &out)
         try addReferralAndIntroductionStats(db, today: today, list, to: &out)
         try addSpendingKnowsAndStages(db, list, to: &out)
         return out
+    }
+
+    /// Who logged each contact's last touch: of the touches on its day, the last in the order
+    /// `Network.stats` counts them (interactions, referrals, introductions, each by id). Read
+    /// only when some event names its member (one person's file names none).
+    static func addLastTouchBy(_ db: Database, today: Day, _ list: String?, to out: inout [Int64: ContactStats]) throws {
+        let tables = ["interactions", "referrals", "introductions"]
+        guard try tables.allSatisfy({ try column(db, $0, "by") == "by" }),
+            try tables.contains(where: { try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \($0) WHERE \"by\" IS NOT NULL)") ?? false })
+        else { return }
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT contact, "on", "by" FROM (
+                  SELECT ip.contact_id AS contact, i."on", i."by", 0 AS k, i.id FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
+                  WHERE i.kind != 'note'\(restrict(list, "ip.contact_id", "AND"))
+                  UNION ALL SELECT contact_id, "on", "by", 1, id FROM referrals\(restrict(list, "contact_id"))
+                  UNION ALL SELECT a_id, "on", "by", 2, id FROM introductions\(restrict(list, "a_id"))
+                  UNION ALL SELECT b_id, "on", "by", 2, id FROM introductions\(restrict(list, "b_id")))
+                WHERE "on" <= ? ORDER BY k, id
+                """, arguments: [today.description])
+        while let r = try rows.next() {
+            guard let id: Int64 = r[0], let last = out[id]?.lastTouch, day(r[1]) == last else { continue }
+            out[id]!.lastTouchBy = r[2]
+        }
     }
 
     /// ` WHERE column IN (ids)` for the contacts of `list`; nothing for every contact.
@@ -392,7 +424,7 @@ extension Store {
         try each(
             db, "interactions",
             """
-            SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch, \(try column(db, "interactions", "source_id")) FROM interactions
+            SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch, \(try memberColumns(db)) FROM interactions
             WHERE id > ? \(filter.map { "AND " + $0.0 } ?? "") ORDER BY id LIMIT ?
             """, [after] + (filter?.1 ?? []) + [limit]
         ) { r in
@@ -413,8 +445,17 @@ extension Store {
         return out
     }
 
+    /// An interaction's columns after `pitch`: its source id, who logged it and whether it is
+    /// private (null and 0 in an older database, opened read-only and so not migrated).
+    static func memberColumns(_ db: Database, as prefix: String = "") throws -> String {
+        try ["source_id", "by", "private"].map { name in
+            let c = try column(db, "interactions", name, as: prefix)
+            return c == "NULL" ? (name == "private" ? "0" : "NULL") : prefix + "\"\(name)\""
+        }.joined(separator: ", ")
+    }
+
     /// An interaction from `id, kind, on, note, quality, gave, asked, inbound, pitch`, and its
-    /// source id in column `source`.
+    /// source id, member and private flag from column `source` on.
     package static func interaction(_ r: some StoredRow, people: [Int64], source: Int32 = 9) throws -> Interaction {
         var i = Interaction(kind: r.text(1), on: try r.date(2), people: people)
         i.id = r.int(0)
@@ -425,10 +466,12 @@ extension Store {
         i.inbound = try r.bool(7)
         i.pitch = try r.bool(8)
         i.sourceID = r.optionalText(source)
+        i.by = r.optionalText(source + 1)
+        i.isPrivate = try r.bool(source + 2)
         return i
     }
 
-    /// A referral from `id, direction, contact_id, about, on, value_cents, status, note`.
+    /// A referral from `id, direction, contact_id, about, on, value_cents, status, note, by`.
     package static func referral(_ r: some StoredRow) throws -> Referral {
         var x = Referral(direction: try direction(r, 1), contact: r.int(2), on: try r.date(4))
         x.id = r.int(0)
@@ -437,6 +480,7 @@ extension Store {
         x.status = r.optionalText(6)
         if let s = x.status, !StoredRange.statuses.contains(s) { throw r.damaged(6, "is \"\(s)\", not open, won or lost") }
         x.note = r.optionalText(7)
+        x.by = r.optionalText(8)
         return x
     }
 
@@ -445,27 +489,30 @@ extension Store {
         return d
     }
 
-    /// An introduction from `id, a_id, b_id, on, note`.
+    /// An introduction from `id, a_id, b_id, on, note, by`.
     package static func introduction(_ r: some StoredRow) throws -> Introduction {
         var x = Introduction(a: r.int(1), b: r.int(2), on: try r.date(3))
         x.id = r.int(0)
         x.note = r.optionalText(4)
+        x.by = r.optionalText(5)
         return x
     }
 
-    /// A stage change from `id, contact_id, stage, on`.
+    /// A stage change from `id, contact_id, stage, on, by`.
     package static func stageChange(_ r: some StoredRow) throws -> StageChange {
         var s = StageChange(contact: r.int(1), stage: try r.stage(2), on: try r.date(3))
         s.id = r.int(0)
+        s.by = r.optionalText(4)
         return s
     }
 
-    /// A spend from `id, contact_id, amount_cents, on, note`.
+    /// A spend from `id, contact_id, amount_cents, on, note, by`.
     package static func spend(_ r: some StoredRow) throws -> Spend {
         guard let amount = try r.money(2) else { throw r.damaged(2, "is missing") }
         var x = Spend(contact: r.int(1), amount: amount, on: try r.date(3))
         x.id = r.int(0)
         x.note = r.optionalText(4)
+        x.by = r.optionalText(5)
         return x
     }
 
@@ -501,7 +548,7 @@ extension Store {
             // and sort. The few rows are sorted here and their people read through the key.
             try each(
                 db, "interactions", """
-                SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch, \(try column(db, "interactions", "source_id"))
+                SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch, \(try memberColumns(db))
                 FROM interactions WHERE \(filter) LIMIT ?
                 """,
                 args + [limit + 1]
@@ -516,13 +563,13 @@ extension Store {
             }
             return net
         case "referrals":
-            return try read("referrals", referralSelect, referralConditionColumns) { net.referrals.append(try referral($0)) } ? net : nil
+            return try read("referrals", try withMembers(db, referralSelect, "referrals"), referralConditionColumns) { net.referrals.append(try referral($0)) } ? net : nil
         case "introductions":
-            return try read("introductions", introductionSelect, introductionConditionColumns) {
+            return try read("introductions", try withMembers(db, introductionSelect, "introductions"), introductionConditionColumns) {
                 net.introductions.append(try introduction($0))
             } ? net : nil
         case "spending":
-            return try read("spending", spendSelect, spendingConditionColumns) { net.spending.append(try spend($0)) } ? net : nil
+            return try read("spending", try withMembers(db, spendSelect, "spending"), spendingConditionColumns) { net.spending.append(try spend($0)) } ? net : nil
         default:
             return nil
         }
@@ -540,9 +587,10 @@ extension Store {
     }
 
     /// The columns `referral`, `introduction` and `spend` read, and their tables.
-    package static let referralSelect = "id, direction, contact_id, about, \"on\", value_cents, status, note FROM referrals"
-    package static let introductionSelect = "id, a_id, b_id, \"on\", note FROM introductions"
-    package static let spendSelect = "id, contact_id, amount_cents, \"on\", note FROM spending"
+    package static let referralSelect = "id, direction, contact_id, about, \"on\", value_cents, status, note, \"by\" FROM referrals"
+    package static let introductionSelect = "id, a_id, b_id, \"on\", note, \"by\" FROM introductions"
+    package static let spendSelect = "id, contact_id, amount_cents, \"on\", note, \"by\" FROM spending"
+    package static let stageChangeSelect = "id, contact_id, stage, \"on\", \"by\" FROM stage_changes"
 
     /// One contact's rows of an event collection, read through the contact indexes.
     static func events(_ db: Database, of collection: String, involving contact: Int64, where conditions: [FieldCondition] = []) throws
@@ -563,7 +611,7 @@ extension Store {
                 db, "interactions",
                 """
                 SELECT DISTINCT i.id, i.kind, i."on", i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch, p.contact_id, p.position,
-                  \(try column(db, "interactions", "source_id", as: "i."))
+                  \(try memberColumns(db, as: "i."))
                 FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
                 JOIN interaction_people p ON p.interaction_id = i.id
                 WHERE ip.contact_id = ?\(filter) ORDER BY i.id, p.position
@@ -579,7 +627,7 @@ extension Store {
             try each(
                 db, "referrals",
                 """
-                SELECT \(referralSelect)
+                SELECT \(try withMembers(db, referralSelect, "referrals"))
                 WHERE contact_id = ?\(narrowed(referralConditionColumns).0) ORDER BY id
                 """, narrowed(referralConditionColumns).1, cached: true
             ) { r in net.referrals.append(try referral(r)) }
@@ -587,17 +635,17 @@ extension Store {
             try each(
                 db, "spending",
                 """
-                SELECT \(spendSelect)
+                SELECT \(try withMembers(db, spendSelect, "spending"))
                 WHERE contact_id = ?\(narrowed(spendingConditionColumns).0) ORDER BY id
                 """, narrowed(spendingConditionColumns).1, cached: true
             ) { r in net.spending.append(try spend(r)) }
         case "introductions":
             try each(
-                db, "introductions", "SELECT \(introductionSelect) WHERE a_id = ?1 OR b_id = ?1 ORDER BY id", [contact], cached: true
+                db, "introductions", "SELECT \(try withMembers(db, introductionSelect, "introductions")) WHERE a_id = ?1 OR b_id = ?1 ORDER BY id", [contact], cached: true
             ) { r in net.introductions.append(try introduction(r)) }
         case "stage_changes":
             try each(
-                db, "stage_changes", "SELECT id, contact_id, stage, \"on\" FROM stage_changes WHERE contact_id = ? ORDER BY id", [contact],
+                db, "stage_changes", "SELECT \(try withMembers(db, stageChangeSelect, "stage_changes")) WHERE contact_id = ? ORDER BY id", [contact],
                 cached: true
             ) { r in net.stageChanges.append(try stageChange(r)) }
         default:

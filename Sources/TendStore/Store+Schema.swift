@@ -114,4 +114,24 @@ extension Store {
                 CREATE UNIQUE INDEX contacts_uid ON contacts(uid) WHERE uid IS NOT NULL;
                 """)
     }
+
+    /// Who logged each event (`by`, the member's name; null in one person's file) and the
+    /// private flag of an interaction.
+    static func addMembers(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE stage_changes ADD COLUMN "by" TEXT;
+                ALTER TABLE interactions ADD COLUMN "by" TEXT;
+                ALTER TABLE interactions ADD COLUMN private INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1));
+                ALTER TABLE referrals ADD COLUMN "by" TEXT;
+                ALTER TABLE introductions ADD COLUMN "by" TEXT;
+                ALTER TABLE spending ADD COLUMN "by" TEXT;
+                """)
+    }
+
+    /// A `SELECT … "by" FROM table` as this database can answer it: an older one, opened
+    /// read-only (and so not migrated), has no `by` column, and reads null.
+    static func withMembers(_ db: Database, _ select: String, _ table: String) throws -> String {
+        try column(db, table, "by") == "by" ? select : select.replacingOccurrences(of: #", "by" FROM"#, with: ", NULL FROM")
+    }
 }

@@ -224,8 +224,8 @@ extension Store {
     /// A stage change, and the contact's stage settled from its history.
     static func insertStageChange(_ s: StageChange, _ db: Database) throws -> Int64 {
         try run(
-            db, "INSERT INTO stage_changes (contact_id, stage, \"on\") VALUES (?, ?, ?)",
-            [.int(s.contact), Cell(s.stage.rawValue), .text(s.on.description)])
+            db, "INSERT INTO stage_changes (contact_id, stage, \"on\", \"by\") VALUES (?, ?, ?, ?)",
+            [.int(s.contact), Cell(s.stage.rawValue), .text(s.on.description), Cell(s.by)])
         let id = db.lastInsertedRowID
         try settleStage(db, of: s.contact, otherwise: nil)
         return id
@@ -251,10 +251,10 @@ extension Store {
 
     static func insertReferral(_ r: Referral, _ db: Database) throws -> Int64 {
         try run(
-            db, "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            db, "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note, \"by\") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 .text(r.direction.rawValue), .int(r.contact), Cell(r.about), .text(r.on.description), r.value.map { .int(cents($0)) } ?? .null,
-                Cell(r.status), Cell(r.note),
+                Cell(r.status), Cell(r.note), Cell(r.by),
             ])
         return db.lastInsertedRowID
     }
@@ -262,8 +262,8 @@ extension Store {
     /// An introduction; the two people now know each other.
     static func insertIntroduction(_ i: Introduction, _ db: Database) throws -> Int64 {
         try run(
-            db, "INSERT INTO introductions (a_id, b_id, \"on\", note) VALUES (?, ?, ?, ?)",
-            [.int(i.a), .int(i.b), .text(i.on.description), Cell(i.note)])
+            db, "INSERT INTO introductions (a_id, b_id, \"on\", note, \"by\") VALUES (?, ?, ?, ?, ?)",
+            [.int(i.a), .int(i.b), .text(i.on.description), Cell(i.note), Cell(i.by)])
         let id = db.lastInsertedRowID
         if i.a != i.b { try run(db, insertKnowsSQL, [.int(min(i.a, i.b)), .int(max(i.a, i.b))]) }
         return id
@@ -271,8 +271,8 @@ extension Store {
 
     static func insertSpend(_ s: Spend, _ db: Database) throws -> Int64 {
         try run(
-            db, "INSERT INTO spending (contact_id, amount_cents, \"on\", note) VALUES (?, ?, ?, ?)",
-            [.int(s.contact), .int(cents(s.amount)), .text(s.on.description), Cell(s.note)])
+            db, "INSERT INTO spending (contact_id, amount_cents, \"on\", note, \"by\") VALUES (?, ?, ?, ?, ?)",
+            [.int(s.contact), .int(cents(s.amount)), .text(s.on.description), Cell(s.note), Cell(s.by)])
         return db.lastInsertedRowID
     }
 

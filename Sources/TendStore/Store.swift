@@ -22,6 +22,8 @@ public final class Store: Model {
     var journalTables: [(table: String, columns: [String])] = []
     /// True for a connection opened under `--read-only` or on a file it cannot write.
     let readOnlyConnection: Bool
+    /// `--as NAME`: the member new events are logged by (one person's file: nil, no name).
+    public var member: String?
 
     public enum OpenError: Error, CustomStringConvertible {
         case notTend(String)
@@ -206,6 +208,7 @@ public final class Store: Model {
         m.registerMigration("v6 dates and uid", migrate: Store.addImportantDates)
         m.registerMigration("v7 journal", migrate: Store.createJournalTables)
         m.registerMigration("v8 journal ranges", migrate: Store.addJournalRanges)
+        m.registerMigration("v8-members", migrate: Store.addMembers)
         return m
     }
 
@@ -480,6 +483,7 @@ public final class Store: Model {
 
     @discardableResult
     public func apply(_ change: Change) throws -> Int64? {
+        let change = Network.signed(change, by: member)
         let id: Int64? = try db.inDatabase { db in try Store.write(change, db) }
         counts = [:]
         if cache != nil || coreCache != nil {

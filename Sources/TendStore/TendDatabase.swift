@@ -4,8 +4,10 @@ import TendCore
 /// the one transaction per run or statement, the journal, and a few reads for completion and
 /// imports. The SQLite store (`Store`) and the PostgreSQL store (TendPostgres) implement it.
 public protocol TendDatabase: Model {
-    /// True when the database was just created (the session installs the prelude then).
+    /// True when the database was just created.
     var isNew: Bool { get }
+    /// True when the session installs the prelude: a new database, or a team's new member.
+    var needsPrelude: Bool { get }
     /// What opening found worth telling the user.
     var warnings: [String] { get }
     /// The database's file; nil for one that is not a file (in memory, on a server).
@@ -47,7 +49,9 @@ public protocol TendDatabase: Model {
     func backup(into path: String) throws
 }
 
-extension Store: TendDatabase {}
+extension Store: TendDatabase {
+    public var needsPrelude: Bool { isNew }
+}
 
 extension TendDatabase {
     /// Every change of the journal, newest first.

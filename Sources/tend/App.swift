@@ -23,6 +23,15 @@ enum App {
         return (try? ConnectionSettings(url: path, environment: env, home: homeDirectory(), osUser: env["USER"] ?? "").database) ?? "postgresql"
     }
 
+    /// The member to act as: `--as`, else `TEND_AS`; nil for none.
+    static func member(_ g: Settings) -> String? {
+        guard let name = g.member ?? environmentSetting("TEND_AS") else { return nil }
+        if name.isEmpty || name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            fail("--as needs a member's name (a PostgreSQL role), and \"\(TerminalText.escaped(name))\" is not one", .invalid)
+        }
+        return name
+    }
+
     static func today(_ g: Settings) -> Day {
         let text = g.today ?? environmentSetting("TEND_TODAY")
         if let text {
@@ -73,6 +82,7 @@ enum App {
                 store = try Store(path: path, readOnly: true)
                 readOnlyFile = p
             }
+            store.member = member(g)
             let session = try self.session(store, g, day)
             session.readOnlyFile = readOnlyFile
             return session
@@ -99,7 +109,7 @@ enum App {
         let url = databasePath(g)
         let day = today(g)
         do {
-            let store = try PostgresStore(url: url, readOnly: g.readOnly, create: create)
+            let store = try PostgresStore(url: url, readOnly: g.readOnly, create: create, role: member(g))
             return try session(store, g, day)
         } catch {
             let said = error is PostgresStore.OpenError || error is PostgresFailure

@@ -18,6 +18,13 @@ struct GlobalOptions: ParsableArguments {
     @Flag(name: .long, help: "Changing data is an error; definitions last for this run only.")
     var readOnly = false
 
+    @ArgumentParser.Option(
+        name: .customLong("as"),
+        help: ArgumentHelp(
+            "The member to act as (default: $TEND_AS): on PostgreSQL a role to SET ROLE to; events record it as who logged them.",
+            valueName: "name"))
+    var member: String?
+
     @Flag(name: .long, help: "The REPL asks nothing before removing a person with their events.")
     var yes = false
 }
@@ -31,8 +38,10 @@ struct Settings {
     var format: OutputFormat = .table
     var readOnly = false
     var yes = false
+    /// `--as NAME`.
+    var member: String?
 }
 
 extension GlobalOptions {
-    var settings: Settings { Settings(db: db, today: today, format: format, readOnly: readOnly, yes: yes) }
+    var settings: Settings { Settings(db: db, today: today, format: format, readOnly: readOnly, yes: yes, member: member) }
 }

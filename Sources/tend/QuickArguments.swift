@@ -47,6 +47,9 @@ struct QuickArguments {
                 guard let v = value(rest.popFirst()), let f = OutputFormat(rawValue: v) else { return nil }
                 settings.format = f
             case "--read-only": settings.readOnly = true
+            case "--as":
+                guard let v = value(rest.popFirst()) else { return nil }
+                settings.member = v
             case "--bail" where isRun: bail = true
             case "--quiet" where isRun: quiet = true
             default:

@@ -4,7 +4,8 @@ import Testing
 
 /// The same Tend on both stores: each golden script run on SQLite and on PostgreSQL (a fresh
 /// database of the test cluster each) gives the same output, byte for byte, the same errors
-/// and the same exit status.
+/// and the same exit status, for the same member (on SQLite `--as` the cluster's role, which
+/// PostgreSQL records as who logged each event).
 @Suite(.enabled(if: TestCluster.available, Comment(rawValue: TestCluster.skipped)))
 struct PostgresGoldenTests {
     /// Goldens whose output differs on PostgreSQL for a reason of this stage: `explain` shows
@@ -21,7 +22,7 @@ struct PostgresGoldenTests {
     static func run(_ g: Golden, db: String) throws -> CLI.Result {
         let dir = CLI.tempDir()
         let file = dir.appendingPathComponent(g.name)
-        let env = ["TEND_DB": db]
+        let env = ["TEND_DB": db, "TEND_AS": TestCluster.role]
         var r = CLI.Result(stdout: "", stderr: "", status: 0)
         for setup in g.directive("setup") {
             let one = try CLI.run(["run", "-"], stdin: setup.replacingOccurrences(of: "\\n", with: "\n"), in: dir, env: env)
@@ -49,7 +50,7 @@ struct PostgresGoldenTests {
 }
 
 /// Imports and exports on both stores: the same commands, one after another on each, print the
-/// same and write the same files.
+/// same and write the same files (as the same member).
 @Suite(.enabled(if: TestCluster.available, Comment(rawValue: TestCluster.skipped)))
 struct PostgresInterchangeTests {
     static let fixtures = CLI.packageRoot.appendingPathComponent("Tests/TendInterchangeTests/Fixtures").path
@@ -79,7 +80,7 @@ struct PostgresInterchangeTests {
         let url = try TestCluster.freshDatabase("interchange")
         let file = CLI.tempDir().appendingPathComponent("tend.db").path
         for step in Self.steps {
-            let sqlite = try CLI.run(step, in: CLI.tempDir(), env: ["TEND_DB": file])
+            let sqlite = try CLI.run(step, in: CLI.tempDir(), env: ["TEND_DB": file, "TEND_AS": TestCluster.role])
             let postgres = try CLI.run(step, in: CLI.tempDir(), env: ["TEND_DB": url])
             #expect(postgres.stdout == sqlite.stdout, "\(step) on PostgreSQL:\n\(postgres.stdout)\non SQLite:\n\(sqlite.stdout)")
             #expect(

@@ -257,7 +257,7 @@ final class Terminal {
         let c = Completer(session: session)
         func candidates(_ line: String) -> [String] { c.complete(line).candidates }
         #expect(candidates("log call with @jo") == ["@joan-rivera", "@jon-snow"])
-        #expect(candidates("contacts where last_t") == ["last_touch"])
+        #expect(candidates("contacts where last_t") == ["last_touch", "last_touch_by"])
         #expect(candidates("count(vi") == ["vips", "visibility"])
         #expect(candidates("days_s") == ["days_since"])
         #expect(candidates("@joan-rivera.over") == ["overdue"])

@@ -219,6 +219,34 @@ extension Store {
         #expect(!na.referrals.isEmpty && !na.spending.isEmpty && !na.knows.isEmpty && !na.introductions.isEmpty && !na.goals.isEmpty)
     }
 
+    /// Who touched last (`last_touch_by`) from SQL agrees with the core's pass, with two members
+    /// (`--as`) logging on the same days: of touches on the last day, the last counted wins.
+    @Test func storeLastTouchByMatchesTheCore() throws {
+        let store = try Store(path: nil)
+        try SampleNetwork(size: 200, seed: 5, today: day).write(to: store)
+        // The sample's events are Ann's (some introductions nobody's: logged before members).
+        try store.db.inDatabase {
+            try $0.execute(sql: #"UPDATE interactions SET "by" = 'ann'; UPDATE referrals SET "by" = 'ann'; UPDATE introductions SET "by" = 'ann' WHERE id % 2 = 0"#)
+        }
+        store.member = "bob"
+        let net = try store.network(events: false)
+        for (n, c) in net.contacts.enumerated() where n % 3 == 0 {
+            let on = day.adding(days: -(n % 20))
+            switch n % 4 {
+            case 0: try store.apply(.insertInteraction(Interaction(kind: "call", on: on, people: [c.id])))
+            case 1: try store.apply(.insertReferral(Referral(direction: .given, contact: c.id, on: on)))
+            default: try store.apply(.insertIntroduction(Introduction(a: c.id, b: net.contacts[0].id, on: on)))
+            }
+        }
+        store.forget()
+        let fromSQL = try #require(try store.contactStats(today: day))
+        let fromCore = try store.network().stats(today: day)
+        for (id, s) in fromCore { #expect(fromSQL[id]?.lastTouchBy == s.lastTouchBy, "contact \(id)") }
+        #expect(fromSQL == fromCore)
+        let members = Set(fromCore.values.compactMap(\.lastTouchBy))
+        #expect(members == ["ann", "bob"])
+    }
+
     /// The store's SQL figures and its `knows` edges agree with the core's pass over the events,
     /// on a generated network plus the edge cases (notes, future events, several people, a
     /// contact with nothing), for several "todays".

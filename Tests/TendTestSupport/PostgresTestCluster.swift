@@ -9,6 +9,11 @@ public enum TestCluster {
     /// A role that logs in with a password, on the same server.
     public static let passwordURL = environment["TEND_TEST_POSTGRES_PASSWORD"]
     public static let available = url != nil
+    /// The role `url` logs in as: the member a session there acts as (its events' `by`).
+    public static var role: String {
+        guard let url, let start = url.range(of: "//"), let end = url.range(of: "@") else { return "" }
+        return String(url[start.upperBound..<end.lowerBound])
+    }
     public static let skipped = "TEND_TEST_POSTGRES is unset: no PostgreSQL server to test against (Scripts/test starts one)"
 
     public static var psql: String {

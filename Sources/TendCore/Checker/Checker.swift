@@ -196,26 +196,26 @@ public struct Checker {
             if let on { expect(on, .date, Scope(), "the date") }
             // `source:` is written by dumps of imported touches; it is not corrected afterwards.
             checkOptions(
-                options, allowed: Checker.eventOptions[.interaction]!.allowed.merging(["source": .string]) { a, _ in a },
-                flags: Checker.eventOptions[.interaction]!.flags)
+                options, allowed: Checker.logged(.interaction).merging(["source": .string]) { a, _ in a },
+                flags: Checker.eventOptions[.interaction]!.flags.union(["private"]))
         case .refer(let about, _, let on, let options):
             _ = check(about, Scope())
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: Checker.eventOptions[.referral]!.allowed, flags: Checker.eventOptions[.referral]!.flags)
+            checkOptions(options, allowed: Checker.logged(.referral), flags: Checker.eventOptions[.referral]!.flags)
         case .referral(_, let about, let on, let options):
             if let about { _ = check(about, Scope()) }
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: Checker.eventOptions[.referral]!.allowed, flags: Checker.eventOptions[.referral]!.flags)
+            checkOptions(options, allowed: Checker.logged(.referral), flags: Checker.eventOptions[.referral]!.flags)
         case .introduce(let people, let on, let options):
             if people.count != 2 {
                 report("introduce takes two people, as in: introduce @ana-park and @dana-lee", s.range)
             }
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: Checker.eventOptions[.introduction]!.allowed, flags: [])
+            checkOptions(options, allowed: Checker.logged(.introduction), flags: [])
         case .spend(let amount, _, let on, let options):
             expect(amount, .number, Scope(), "the amount")
             if let on { expect(on, .date, Scope(), "the date") }
-            checkOptions(options, allowed: Checker.eventOptions[.spend]!.allowed, flags: [])
+            checkOptions(options, allowed: Checker.logged(.spend), flags: [])
         default:
             break
         }
@@ -287,6 +287,10 @@ public struct Checker {
         .introduction: (["note": .string], []),
         .spend: (["note": .string], []),
     ]
+    /// The options an event is logged with, and `by:` (a dump names who logged each event).
+    static func logged(_ kind: EventKind) -> [String: ValueType] {
+        eventOptions[kind]!.allowed.merging(["by": .string]) { a, _ in a }
+    }
     /// What `set KIND N` corrects besides: the parts a logging statement takes in place (an
     /// interaction's kind, a referral's about, a spend's amount), and flags turned off (`gave: false`).
     static let correctionOptions: [EventKind: [String: ValueType]] = [
@@ -562,14 +566,19 @@ public struct Checker {
     private mutating func checkBinary(_ e: Expr, _ op: BinaryOperator, _ l: Expr, _ r: Expr, _ scope: Scope) -> ValueType {
         // Each side is checked once: checking a side again for each level of nesting would take
         // time exponential in the depth.
-        let lt = check(l, scope)
-        let rt: ValueType
+        var lt = check(l, scope)
+        var rt: ValueType
         if lt == .stage, op == .equal || op == .notEqual || op.orders, case .name(let n) = r.kind, let s = Stage(name: n) {
             // A stage name compared with a stage is the stage, even where a field has that name.
             resolutions[r] = .stage(s)
             rt = .stage
         } else {
             rt = check(r, scope)
+        }
+        // `by == me`: me compared is the member's name (Interpreter.memberSide).
+        if op == .equal || op == .notEqual {
+            if case .me = l.kind { lt = .string }
+            if case .me = r.kind { rt = .string }
         }
         let unknown = lt == .any || rt == .any || lt == .null || rt == .null
         switch op {

@@ -750,7 +750,7 @@ public final class Interpreter {
         case met_at, met_on, relationship, `internal`, stage, own_cadence, cadence, next_step, next_due
         case expert, passionate, honors_referrals, notes, created, snoozed_until, stage_rank, gains, referrable
         case birthday, anniversary, dates, uid
-        case due, overdue, last_touch, touches, touches_90d, gave, asked, inbound, give_ratio
+        case due, overdue, last_touch, last_touch_by, touches, touches_90d, gave, asked, inbound, give_ratio
         case referrals_given, referrals_received, spend, introductions, degree, stage_since
 
         static let byName: [String: ContactKey] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
@@ -823,6 +823,7 @@ public final class Interpreter {
         let s = v.stats(of: v.contacts[i].id) ?? ContactStats()
         switch key {
         case .last_touch: return .optional(s.lastTouch)
+        case .last_touch_by: return .optional(s.lastTouchBy)
         case .touches: return .int(s.touches)
         case .touches_90d: return .int(s.touches90)
         case .gave: return .int(s.gave)
@@ -905,6 +906,14 @@ public final class Interpreter {
     }
 
     /// A binary expression with its sides in the order given.
+    /// `by == me`, `me != by`: compared, `me` is the member's name (the PostgreSQL role, or
+    /// `--as`; null in one person's file, where every event's `by` is null too). The other side.
+    private func memberSide(_ l: Expr, _ r: Expr) -> (other: Expr, isLeft: Bool)? {
+        if case .me = l.kind { return (r, true) }
+        if case .me = r.kind { return (l, false) }
+        return nil
+    }
+
     private func evalSides(_ e: Expr, _ op: BinaryOperator, _ l: Expr, _ r: Expr, _ ctx: Ctx) throws -> Value {
         switch op {
         case .and:
@@ -926,6 +935,10 @@ public final class Interpreter {
             return a.isNull ? try eval(r, ctx) : a
         default:
             break
+        }
+        if op == .equal || op == .notEqual, let m = memberSide(l, r) {
+            let other = try eval(m.other, ctx)
+            return try binary(op, m.isLeft ? .optional(model.member) : other, m.isLeft ? other : .optional(model.member), e)
         }
         let a = try eval(l, ctx)
         if op == .isIn || op == .notIn, case .string = a, let found = try contactHasTag(r, a, ctx) {

@@ -34,7 +34,7 @@ extension Interpreter {
                             [
                                 .int64(i.id), .string(i.kind), .date(i.on), i.people.first.map(Value.contact) ?? .null,
                                 .list(i.people.map(Value.contact)), .optional(i.note), i.quality.map { .int($0) } ?? .null,
-                                .bool(i.gave), .bool(i.asked), .bool(i.inbound), .bool(i.pitch),
+                                .bool(i.gave), .bool(i.asked), .bool(i.inbound), .bool(i.pitch), .optional(i.by), .bool(i.isPrivate),
                             ])))
             }
         case "referrals":
@@ -48,6 +48,7 @@ extension Interpreter {
                             [
                                 .int64(r.id), .string(r.direction.rawValue), .contact(r.contact), .list([.contact(r.contact)]),
                                 .optional(r.about), .date(r.on), r.value.map(Value.number) ?? .null, .optional(r.status), .optional(r.note),
+                                .optional(r.by),
                             ])))
             }
         case "introductions":
@@ -58,7 +59,10 @@ extension Interpreter {
                     .row(
                         Row(
                             spec,
-                            [.int64(i.id), .contact(i.a), .contact(i.b), .list([.contact(i.a), .contact(i.b)]), .date(i.on), .optional(i.note)])))
+                            [
+                                .int64(i.id), .contact(i.a), .contact(i.b), .list([.contact(i.a), .contact(i.b)]), .date(i.on), .optional(i.note),
+                                .optional(i.by),
+                            ])))
             }
         case "spending":
             for n in positions ?? Array(net.spending.indices) {
@@ -68,7 +72,10 @@ extension Interpreter {
                     .row(
                         Row(
                             spec,
-                            [.int64(s.id), .contact(s.contact), .list([.contact(s.contact)]), .number(s.amount), .date(s.on), .optional(s.note)])))
+                            [
+                                .int64(s.id), .contact(s.contact), .list([.contact(s.contact)]), .number(s.amount), .date(s.on), .optional(s.note),
+                                .optional(s.by),
+                            ])))
             }
         default:
             break

@@ -243,7 +243,8 @@ public enum ScriptWriter {
             if i.pitch { s += " pitch" }
             // Kept so that importing the same calendar or mailbox after a restore adds nothing.
             if let src = i.sourceID { s += " source: \(quote(src))" }
-            lines.append(s)
+            if i.isPrivate { s += " private" }
+            lines.append(s + signed(i.by))
         }
         for r in net.referrals.sorted(by: { $0.id < $1.id }) {
             var s =
@@ -253,13 +254,13 @@ public enum ScriptWriter {
             if let v = r.value { s += " value: \(v.tendText)" }
             if let st = r.status { s += " status: \(quote(st))" }
             if let n = r.note { s += " note: \(quote(n))" }
-            lines.append(s)
+            lines.append(s + signed(r.by))
         }
         for i in net.introductions.sorted(by: { $0.id < $1.id }) {
-            lines.append("introduce \(h(i.a)) and \(h(i.b)) on \(i.on)" + (i.note.map { " note: \(quote($0))" } ?? ""))
+            lines.append("introduce \(h(i.a)) and \(h(i.b)) on \(i.on)" + (i.note.map { " note: \(quote($0))" } ?? "") + signed(i.by))
         }
         for sp in net.spending.sorted(by: { $0.id < $1.id }) {
-            lines.append("spend \(sp.amount.tendText) at \(h(sp.contact)) on \(sp.on)" + (sp.note.map { " note: \(quote($0))" } ?? ""))
+            lines.append("spend \(sp.amount.tendText) at \(h(sp.contact)) on \(sp.on)" + (sp.note.map { " note: \(quote($0))" } ?? "") + signed(sp.by))
         }
         let edges = net.knows.map { e -> (String, String) in
             let a = h(e.0)
@@ -269,6 +270,9 @@ public enum ScriptWriter {
         for (a, b) in edges { lines.append("knows \(a) \(b)") }
         return lines
     }
+
+    /// ` by: "NAME"`: the member who logged an event, kept by a dump (nothing in one person's file).
+    static func signed(_ by: String?) -> String { by.map { " by: \(quote($0))" } ?? "" }
 
     /// A duration as a literal the lexer reads back (`1y2mo` is written `14mo`).
     public static func durationLiteral(_ d: Duration) -> String {

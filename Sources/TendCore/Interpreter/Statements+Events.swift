@@ -10,6 +10,8 @@ extension Interpreter {
             case .flag("asked", _): i.asked = true
             case .flag("inbound", _): i.inbound = true
             case .flag("pitch", _): i.pitch = true
+            case .flag("private", _): i.isPrivate = true
+            case .pair("by", let e, _): i.by = try eval(e, ctx).stringValue
             case .pair("note", let e, _): i.note = try eval(e, ctx).stringValue
             case .pair("quality", let e, _): i.quality = try quality(eval(e, ctx), e.range)
             case .pair("source", let e, _): i.sourceID = try eval(e, ctx).stringValue
@@ -44,6 +46,7 @@ extension Interpreter {
         guard p.count == 2, p[0] != p[1] else { throw fail("introduce takes two different people", s.range) }
         var i = Introduction(a: p[0], b: p[1], on: try date(on, ctx))
         for case .pair("note", let e, _) in options { i.note = try eval(e, ctx).stringValue }
+        i.by = try author(options, ctx)
         let id = try apply(.insertIntroduction(i)) ?? 0
         return .text("Introduction \(id): \(try names(p)).")
     }
@@ -55,6 +58,7 @@ extension Interpreter {
         }
         var sp = Spend(contact: try contactID(at.handle, at.range), amount: amount.rounded(toPlaces: 2, .plain), on: try date(on, ctx))
         for case .pair("note", let e, _) in options { sp.note = try eval(e, ctx).stringValue }
+        sp.by = try author(options, ctx)
         let id = try apply(.insertSpend(sp)) ?? 0
         return .text("Spend \(id): \(sp.amount.tendText) at \(try names([sp.contact])).")
     }
@@ -154,11 +158,18 @@ extension Interpreter {
     }
 
     /// A referral's options; a new one is open unless they say otherwise.
+    /// `by: "NAME"`, written by a dump: who logged the event (else the store's member).
+    func author(_ options: [Option], _ ctx: Ctx) throws -> String? {
+        for case .pair("by", let e, _) in options { return try eval(e, ctx).stringValue }
+        return nil
+    }
+
     func referralOptions(_ r: inout Referral, _ options: [Option], _ ctx: Ctx, keepStatus: Bool = false) throws {
         if !keepStatus { r.status = "open" }
         for o in options {
             switch o {
             case .pair("note", let e, _): r.note = try eval(e, ctx).stringValue
+            case .pair("by", let e, _): r.by = try eval(e, ctx).stringValue
             case .pair("value", let e, _): r.value = try eval(e, ctx).numberValue.map { $0.rounded(toPlaces: 2, .plain) }
             case .pair("status", let e, _):
                 let s = try eval(e, ctx).stringValue?.lowercased()

@@ -3,6 +3,9 @@ import Foundation
 /// The per-contact figures computed from events, relative to a given "today".
 public struct ContactStats: Sendable, Equatable {
     public var lastTouch: Day?
+    /// The member who logged the last touch: of several on that day, the last counted (the
+    /// interactions, then the referrals, then the introductions, each in the order logged).
+    public var lastTouchBy: String?
     public var touches = 0
     public var touches90 = 0
     public var gave = 0
@@ -24,11 +27,14 @@ public struct ContactStats: Sendable, Equatable {
 
     /// Counts a touch on `on` if it is not after today (`recent`: `recentStart(today)`). The one
     /// rule for touches, shared by the core's pass over events and the store's scans.
-    public mutating func touch(_ on: Day, today: Day, recent: Day) {
+    public mutating func touch(_ on: Day, today: Day, recent: Day, by: String? = nil) {
         guard on <= today else { return }
         touches += 1
         if on >= recent { touches90 += 1 }
-        if lastTouch.map({ on > $0 }) ?? true { lastTouch = on }
+        if lastTouch.map({ on >= $0 }) ?? true {
+            lastTouch = on
+            lastTouchBy = by
+        }
     }
 }
 
@@ -47,11 +53,11 @@ extension Network {
         for (i, c) in contacts.enumerated() { slot[c.id] = i }
         let recent = ContactStats.recentStart(today)
         func inWindow(_ d: Day) -> Bool { window.map { $0.contains(d) } ?? true }
-        func touch(_ k: Int, _ on: Day) { sums[k].touch(on, today: today, recent: recent) }
+        func touch(_ k: Int, _ on: Day, _ by: String?) { sums[k].touch(on, today: today, recent: recent, by: by) }
         for e in interactions where inWindow(e.on) {
             for p in e.people {
                 guard let k = slot[p] else { continue }
-                if e.kind != "note" { touch(k, e.on) }
+                if e.kind != "note" { touch(k, e.on, e.by) }
                 if e.gave { sums[k].gave += 1 }
                 if e.asked || e.pitch { sums[k].asked += 1 }
                 if e.inbound { sums[k].inbound += 1 }
@@ -59,7 +65,7 @@ extension Network {
         }
         for r in referrals where inWindow(r.on) {
             guard let k = slot[r.contact] else { continue }
-            touch(k, r.on)
+            touch(k, r.on, r.by)
             if r.direction == .given {
                 sums[k].referralsGiven += 1
                 sums[k].gave += 1
@@ -70,7 +76,7 @@ extension Network {
         for i in introductions where inWindow(i.on) {
             for p in [i.a, i.b] {
                 guard let k = slot[p] else { continue }
-                touch(k, i.on)
+                touch(k, i.on, i.by)
                 sums[k].introductions += 1
                 sums[k].gave += 1
             }

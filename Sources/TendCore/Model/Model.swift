@@ -26,9 +26,15 @@ public protocol Model: AnyObject {
     func contactStats(of ids: [Int64]?, today: Day) throws -> [Int64: ContactStats]?
     /// The `knows` edges, without the events.
     func knowsEdges() throws -> [(Int64, Int64)]
+    /// The member this model writes as (see the extension's default).
+    var member: String? { get }
 }
 
 extension Model {
+    /// The member this model writes as (`by` of new events, what `me` compares as): nil for
+    /// one person's data.
+    public var member: String? { nil }
+
     /// The whole network, events included.
     public func network() throws -> Network { try network(events: true) }
 }
@@ -36,13 +42,15 @@ extension Model {
 /// A model held entirely in memory: it narrows nothing, the core filters everything.
 public final class MemoryModel: Model {
     public var data: Network
+    /// The member it writes as (nil: one person's data).
+    public var member: String?
     public init(_ network: Network = Network()) {
         data = network
         data.reindex()
     }
     public func network(events: Bool) throws -> Network { data }
     public func contactID(handle: String) throws -> Int64? { data.contact(handle: handle)?.id }
-    @discardableResult public func apply(_ change: Change) throws -> Int64? { data.apply(change) }
+    @discardableResult public func apply(_ change: Change) throws -> Int64? { data.apply(Network.signed(change, by: member)) }
     public func offer(_ request: AccessRequest) throws -> AccessOffer {
         AccessOffer(
             usable: request.constraints.map { _ in false }, rows: data.count(of: request.collection),

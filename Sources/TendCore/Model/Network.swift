@@ -299,6 +299,8 @@ public struct StageChange: Sendable, Equatable {
     public var contact: Int64
     public var stage: Stage
     public var on: Day
+    /// The member who logged it (a team's database); nil in one person's file.
+    public var by: String?
     public init(contact: Int64, stage: Stage, on: Day) {
         self.contact = contact
         self.stage = stage
@@ -320,6 +322,10 @@ public struct Interaction: Sendable, Equatable {
     /// Where an imported touch came from (`ical:UID`, `mail:MESSAGE-ID`): one per kind, so that
     /// importing the same file again adds nothing. Nil for touches logged by hand.
     public var sourceID: String?
+    /// The member who logged it (a team's database); nil in one person's file.
+    public var by: String?
+    /// Seen by its author alone (`log note … private`; in PostgreSQL, row-level security).
+    public var isPrivate = false
     public init(kind: String, on: Day, people: [Int64]) {
         self.kind = kind
         self.on = on
@@ -337,6 +343,8 @@ public struct Referral: Sendable, Equatable {
     public var value: Decimal?
     public var status: String?
     public var note: String?
+    /// The member who logged it (a team's database); nil in one person's file.
+    public var by: String?
     public init(direction: Direction, contact: Int64, on: Day) {
         self.direction = direction
         self.contact = contact
@@ -350,6 +358,8 @@ public struct Introduction: Sendable, Equatable {
     public var b: Int64
     public var on: Day
     public var note: String?
+    /// The member who logged it (a team's database); nil in one person's file.
+    public var by: String?
     public init(a: Int64, b: Int64, on: Day) {
         self.a = a
         self.b = b
@@ -363,6 +373,8 @@ public struct Spend: Sendable, Equatable {
     public var amount: Decimal
     public var on: Day
     public var note: String?
+    /// The member who logged it (a team's database); nil in one person's file.
+    public var by: String?
     public init(contact: Int64, amount: Decimal, on: Day) {
         self.contact = contact
         self.amount = amount
@@ -498,6 +510,29 @@ public struct Network: Sendable {
         let id = nextID[table] ?? 1
         nextID[table] = id + 1
         return id
+    }
+
+    /// A new event with its member: `by` when the change names none (a dump's `by:` names one).
+    public static func signed(_ change: Change, by member: String?) -> Change {
+        guard let member else { return change }
+        switch change {
+        case .insertStageChange(var e) where e.by == nil:
+            e.by = member
+            return .insertStageChange(e)
+        case .insertInteraction(var e) where e.by == nil:
+            e.by = member
+            return .insertInteraction(e)
+        case .insertReferral(var e) where e.by == nil:
+            e.by = member
+            return .insertReferral(e)
+        case .insertIntroduction(var e) where e.by == nil:
+            e.by = member
+            return .insertIntroduction(e)
+        case .insertSpend(var e) where e.by == nil:
+            e.by = member
+            return .insertSpend(e)
+        default: return change
+        }
     }
 
     /// Applies a change; returns the id of an inserted row. A model that assigns ids itself

@@ -113,6 +113,7 @@ public enum Schema {
             FieldSpec("dates", .list(.date), "further important dates, each with a label: set with [{label: \"kids' birthday\", date: 2019-05-02}]"),
             FieldSpec("uid", .string, "the vCard UID that names the contact in address books and vdir folders"),
             FieldSpec("last_touch", .date, derived: true, "date of the last touch (interaction other than a note, referral, introduction)"),
+            FieldSpec("last_touch_by", .string, derived: true, "the member who logged the last touch (a team's database; null in one person's file)"),
             FieldSpec("touches", .number, derived: true, "number of touches up to today"),
             FieldSpec("touches_90d", .number, derived: true, "touches on or after today - 90d (that day included), up to today"),
             FieldSpec("due", .date, derived: true, "(last_touch ?? met_on ?? created) + cadence"),
@@ -146,6 +147,8 @@ public enum Schema {
             FieldSpec("asked", .bool, "I asked for something"),
             FieldSpec("inbound", .bool, "they reached out"),
             FieldSpec("pitch", .bool, "I pitched"),
+            FieldSpec("by", .string, "the member who logged it (a team's database; null in one person's file)"),
+            FieldSpec("private", .bool, "seen by the member who logged it alone (log note … private)"),
         ])
 
     public static let referrals = CollectionSpec(
@@ -160,6 +163,7 @@ public enum Schema {
             FieldSpec("value", .number, "estimated value"),
             FieldSpec("status", .string, "open, won or lost"),
             FieldSpec("note", .string, "note"),
+            FieldSpec("by", .string, "the member who logged it (a team's database; null in one person's file)"),
         ])
 
     public static let introductions = CollectionSpec(
@@ -171,6 +175,7 @@ public enum Schema {
             FieldSpec("people", .list(.contact), "both people"),
             FieldSpec("on", .date, "when"),
             FieldSpec("note", .string, "why"),
+            FieldSpec("by", .string, "the member who logged it (a team's database; null in one person's file)"),
         ])
 
     public static let spending = CollectionSpec(
@@ -182,6 +187,7 @@ public enum Schema {
             FieldSpec("amount", .number, "amount paid"),
             FieldSpec("on", .date, "when"),
             FieldSpec("note", .string, "what for"),
+            FieldSpec("by", .string, "the member who logged it (a team's database; null in one person's file)"),
         ])
 
     public static let goals = CollectionSpec(

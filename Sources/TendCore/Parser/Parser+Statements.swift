@@ -95,8 +95,14 @@ extension Parser {
         }
         try consume("with", "expected 'with' and the people, as in: log \(kind) with @joan-rivera")
         let people = try parsePeople()
+        // `log note with @x "…"`: the text right after the people is its note.
+        var note: [Option] = []
+        if case .string = peek.kind {
+            let text = try parseExpression()
+            note.append(.pair("note", text, text.range))
+        }
         let (on, options) = try parseOnAndOptions()
-        return .log(kind: kind.lowercased(), people: people, on: on, options: options)
+        return .log(kind: kind.lowercased(), people: people, on: on, options: note + options)
     }
 
     /// `refer "Mike Chen" to @joan-rivera [on DATE] options…`.

@@ -1,0 +1,203 @@
+import Foundation
+import TendTestSupport
+import Testing
+
+/// Members of a team on one PostgreSQL database (issue 22): real roles made in the test cluster,
+/// each a plain role (no superuser, no BYPASSRLS), so that row-level security applies to them.
+@Suite(.enabled(if: TestCluster.available, Comment(rawValue: TestCluster.skipped)))
+struct PostgresMemberTests {
+    /// A team database: made Tend's by the cluster's superuser, with `contacts`, and a plain
+    /// role for each name (`ann` becomes `ann_1a2b3c4d`) with the rights README gives members.
+    struct Team {
+        let url: String
+        let roles: [String: String]
+
+        init(_ names: [String], contacts: String) throws {
+            url = try TestCluster.freshDatabase("team")
+            let suffix = UUID().uuidString.prefix(8).lowercased()
+            roles = Dictionary(uniqueKeysWithValues: names.map { ($0, "\($0)_\(suffix)") })
+            let made = try CLI.run(["run", "-"], stdin: contacts, in: CLI.tempDir(), env: ["TEND_DB": url])
+            #expect(made.status == 0, "\(made.stderr)")
+            for role in roles.values {
+                try TestCluster.psql(
+                    """
+                    CREATE ROLE \(role) LOGIN NOSUPERUSER NOBYPASSRLS;
+                    GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(role);
+                    GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO \(role);
+                    """, url: url)
+            }
+        }
+
+        /// The database's URL as the member's role logs in.
+        func url(as name: String) -> String { url.replacingOccurrences(of: "//\(TestCluster.role)@", with: "//\(roles[name]!)@") }
+
+        /// Runs tend as the member on `today`.
+        @discardableResult
+        func tend(_ name: String, _ args: [String], stdin: String? = nil, today: String = "2026-11-23") throws -> CLI.Result {
+            let r = try CLI.run(args, stdin: stdin, in: CLI.tempDir(), env: ["TEND_DB": url(as: name), "TEND_TODAY": today])
+            #expect(r.status == 0, "\(name) \(args): \(r.stderr)")
+            return r
+        }
+
+        /// One statement's table as CSV lines, as the member sees it.
+        func lines(_ name: String, _ statement: String, today: String = "2026-11-23") throws -> [String] {
+            try tend(name, ["--format", "csv", "-e", statement], today: today).stdout.split(separator: "\n").map(String.init)
+        }
+
+        /// psql as the member's role.
+        func psql(_ name: String, _ sql: String) throws -> String { try TestCluster.psql(sql, url: url(as: name)) }
+    }
+
+    @Test func anotherMembersRoleCannotReadAPrivateNoteEvenWithPsql() throws {
+        let team = try Team(["ann", "bob"], contacts: "add \"Cleo Diaz\" profession: \"accountant\"\n")
+        try team.tend("ann", ["run", "-"], stdin: """
+            log call with @cleo-diaz on 2026-11-10 note: "pricing"
+            log note with @cleo-diaz "secret merger plan" on 2026-11-12 private
+            """)
+        let secret = "SELECT count(*) FROM interactions WHERE note LIKE '%merger%'"
+        #expect(try team.psql("ann", secret) == "1")
+        #expect(try team.psql("ann", "SELECT count(*) FROM interaction_people") == "2")
+        // Bob's role, in psql: the row is not there for him, nor its link to Cleo.
+        #expect(try team.psql("bob", secret) == "0")
+        #expect(try team.psql("bob", "SELECT count(*) FROM interactions") == "1")
+        #expect(try team.psql("bob", "SELECT count(*) FROM interaction_people") == "1")
+        // Nor can he make it public, or log a private note in Ann's name.
+        #expect(try team.psql("bob", "UPDATE interactions SET private = 0 WHERE note LIKE '%merger%' RETURNING id") == "")
+        #expect(throws: TestCluster.PsqlFailed.self) {
+            try team.psql("bob", "INSERT INTO interactions (kind, \"on\", note, private, \"by\") VALUES ('note', '2026-11-13', 'x', 1, '\(team.roles["ann"]!)')")
+        }
+        #expect(try team.psql("ann", secret) == "1")
+        // The policies are forced: the owner of the tables is held to them too.
+        #expect(try TestCluster.psql("SELECT bool_and(relforcerowsecurity) FROM pg_class WHERE relname IN ('interactions', 'interaction_people')", url: team.url) == "t")
+
+        // Through Tend, as Bob: not in the interactions, the timeline, the card or why.
+        for statement in ["interactions show note", "timeline @cleo-diaz", "@cleo-diaz", "why @cleo-diaz", "count(interactions)"] {
+            let bob = try team.tend("bob", ["-e", statement]).stdout
+            #expect(!bob.contains("merger"), "\(statement): \(bob)")
+        }
+        #expect(try team.lines("bob", "count(interactions)") == ["1"])
+        // Ann sees her own note everywhere.
+        #expect(try team.tend("ann", ["-e", "timeline @cleo-diaz"]).stdout.contains("secret merger plan"))
+        #expect(try team.lines("ann", "interactions where private show note, by") == ["note,by", "secret merger plan,\(team.roles["ann"]!)"])
+        // Bob cannot link a person to it either; once Ann makes it public, its people follow.
+        let id = try team.psql("ann", secret.replacingOccurrences(of: "count(*)", with: "id"))
+        #expect(throws: TestCluster.PsqlFailed.self) {
+            try team.psql("bob", "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (\(id), 1, 5)")
+        }
+        try team.psql("ann", "UPDATE interactions SET private = 0 WHERE id = \(id)")
+        #expect(try team.psql("bob", "SELECT count(*) FROM interaction_people") == "2")
+        #expect(try team.tend("bob", ["-e", "timeline @cleo-diaz"]).stdout.contains("secret merger plan"))
+    }
+
+    @Test func asIsSetRoleAndPostgreSQLDecides() throws {
+        let team = try Team(["ann", "bob"], contacts: "add \"Cleo Diaz\"\n")
+        // The superuser may act as Ann: what it logs is Ann's.
+        let r = try CLI.run(
+            ["--as", team.roles["ann"]!, "-e", "log call with @cleo-diaz"], in: CLI.tempDir(), env: ["TEND_DB": team.url])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try team.psql("ann", "SELECT \"by\" FROM interactions") == team.roles["ann"]!)
+        // Bob may not act as Ann: refused in words, as other connection errors are, and nothing written.
+        let refused = try CLI.run(
+            ["-e", "log call with @cleo-diaz"], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "bob"), "TEND_AS": team.roles["ann"]!])
+        #expect(refused.status == 3, "\(refused.stderr)")
+        #expect(refused.stderr.contains("cannot act as \(team.roles["ann"]!): permission denied"), "\(refused.stderr)")
+        #expect(try team.psql("ann", "SELECT count(*) FROM interactions") == "1")
+    }
+
+    @Test func snoozesAreEachMembersAndStageChangesSayWho() throws {
+        let team = try Team(["ann", "bob"], contacts: "add \"Cleo Diaz\"\n")
+        try team.tend("ann", ["-e", "snooze @cleo-diaz until 2026-12-31"])
+        #expect(try team.lines("ann", "contacts show snoozed_until") == ["snoozed_until", "2026-12-31"])
+        #expect(try team.lines("bob", "contacts where snoozed_until == null show name") == ["name", "Cleo Diaz"])
+        #expect(try team.psql("bob", "SELECT count(*) FROM snoozes") == "0")
+        #expect(try team.psql("ann", "SELECT count(*) FROM snoozes") == "1")
+        try team.tend("ann", ["-e", "unsnooze @cleo-diaz"])
+        #expect(try team.lines("ann", "contacts where snoozed_until == null show name") == ["name", "Cleo Diaz"])
+        #expect(try TestCluster.psql("SELECT count(*) FROM snoozes", url: team.url) == "0")
+        try team.tend("bob", ["-e", "set @cleo-diaz stage: visibility"])
+        #expect(try team.psql("ann", "SELECT \"by\" FROM stage_changes") == team.roles["bob"]!)
+    }
+
+    @Test func aNewMembersReadOnlyRunWritesNothing() throws {
+        let team = try Team(["ann"], contacts: "add \"Cleo Diaz\"\n")
+        let r = try CLI.run(["--read-only", "--format", "csv", "-e", "count(contacts)"], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "ann")])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "1\n")
+        #expect(try TestCluster.psql("SELECT count(*) FROM definitions WHERE member = '\(team.roles["ann"]!)'", url: team.url) == "0")
+        #expect(try TestCluster.psql("SELECT count(*) FROM members", url: team.url) == "1")
+        // Her first run that may write installs her standard definitions.
+        try team.tend("ann", ["-e", "count(contacts)"])
+        #expect(try team.psql("ann", "SELECT count(*) > 10 FROM definitions") == "t")
+    }
+
+    /// A week of a referral group: three members share the chapter's contacts; each logs
+    /// touches, has their own me, rules and closed agenda items, and so their own agenda.
+    @Test func aWeekOfAReferralGroup() throws {
+        let team = try Team(
+            ["ann", "bob", "cat"],
+            contacts: """
+                add "Cleo Diaz" profession: "accountant" met_on: 2026-01-10 cadence: 1mo +chapter
+                add "Dev Shah" profession: "roofer" met_on: 2026-02-01 cadence: 1mo +chapter
+                add "Eva Lind" profession: "florist" met_on: 2026-03-01 cadence: 1mo +chapter
+                add "Finn Ode" profession: "lawyer" met_on: 2026-04-01 cadence: 2mo
+                """)
+        let (ann, bob, cat) = (team.roles["ann"]!, team.roles["bob"]!, team.roles["cat"]!)
+        // Monday: each sets up their own me and rules.
+        let monday = "2026-11-16"
+        try team.tend("ann", ["run", "-"], stdin: """
+            set me name: "Ann Arbor", profession: "insurance"
+            rule "chapter first" when +chapter and touches_90d == 0 then remind "Meet {name} one to one" priority 9
+            """, today: monday)
+        try team.tend("bob", ["run", "-"], stdin: """
+            set me name: "Bob Byrne", profession: "mortgages"
+            rule "lawyers" when profession == "lawyer" then remind "Ask {name} about closings" priority 8
+            """, today: monday)
+        try team.tend("cat", ["-e", "set me name: \"Cat Ng\""], today: monday)
+        let agenda = { (name: String, today: String) in
+            Set(try team.lines(name, "agenda where rule in [\"chapter first\", \"lawyers\"] show contact, rule", today: today).dropFirst())
+        }
+        // Each has their own rules, and so their own agenda over the same contacts.
+        #expect(try agenda("ann", monday) == ["cleo-diaz,chapter first", "dev-shah,chapter first", "eva-lind,chapter first"])
+        #expect(try agenda("bob", monday) == ["finn-ode,lawyers"])
+        #expect(try agenda("cat", monday) == [])
+        #expect(try team.psql("ann", "SELECT count(*) FROM definitions WHERE name = 'lawyers'") == "0")
+        #expect(try team.psql("bob", "SELECT count(*) FROM definitions WHERE name = 'lawyers'") == "1")
+        // Each member got the prelude: the standard rules are everyone's.
+        #expect(try team.psql("cat", "SELECT count(*) FROM definitions WHERE name = 'stay in touch'") == "1")
+
+        // The week: touches by each, one private note.
+        try team.tend("ann", ["-e", "log coffee with @cleo-diaz note: \"1-2-1\""], today: "2026-11-17")
+        try team.tend("bob", ["-e", "log call with @dev-shah"], today: "2026-11-18")
+        try team.tend("cat", ["-e", "log lunch with @cleo-diaz"], today: "2026-11-19")
+        try team.tend("ann", ["-e", "refer \"Gus Hale\" to @eva-lind"], today: "2026-11-19")
+        try team.tend("bob", ["-e", "log note with @finn-ode note: \"thinks of leaving his firm\" private"], today: "2026-11-20")
+        try team.tend("cat", ["-e", "introduce @dev-shah and @finn-ode"], today: "2026-11-20")
+        try team.tend("bob", ["-e", "done @finn-ode rule \"lawyers\""], today: "2026-11-20")
+        let friday = "2026-11-21"
+
+        // Shared contacts and the whole team's touches; who touched each last.
+        let touched = try team.lines("cat", "contacts sort by name show name, touches, last_touch, last_touch_by", today: friday)
+        #expect(
+            touched == [
+                "name,touches,last_touch,last_touch_by", "Cleo Diaz,2,2026-11-19,\(cat)", "Dev Shah,2,2026-11-20,\(cat)",
+                "Eva Lind,1,2026-11-19,\(ann)", "Finn Ode,1,2026-11-20,\(cat)",
+            ], "\(touched)")
+        // Each member's own: interactions where by == me, and me.
+        #expect(try team.lines("ann", "interactions where by == me show kind, contact", today: friday) == ["kind,contact", "coffee,cleo-diaz"])
+        #expect(
+            try team.lines("bob", "interactions where by == me sort by on show kind, contact", today: friday)
+                == ["kind,contact", "call,dev-shah", "note,finn-ode"])
+        #expect(try team.lines("cat", "interactions where by == me show kind", today: friday) == ["kind", "lunch"])
+        #expect(try team.lines("ann", "me.name", today: friday) == ["Ann Arbor"])
+        #expect(try team.lines("bob", "me.name", today: friday) == ["Bob Byrne"])
+        // Bob's private note: his alone.
+        #expect(try team.lines("ann", "count(interactions)", today: friday) == ["3"])
+        #expect(try team.lines("bob", "count(interactions)", today: friday) == ["4"])
+        // The team's touches count for everyone: Ann's chapter contacts were all touched this week.
+        #expect(try agenda("ann", friday) == [])
+        // Bob closed his item on Finn for himself alone.
+        #expect(try agenda("bob", friday) == [])
+        #expect(try team.psql("bob", "SELECT count(*) FROM agenda_items") == "1")
+        #expect(try team.psql("ann", "SELECT count(*) FROM agenda_items") == "0")
+    }
+}
