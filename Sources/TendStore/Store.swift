@@ -208,7 +208,7 @@ public final class Store: Model {
         m.registerMigration("v6 dates and uid", migrate: Store.addImportantDates)
         m.registerMigration("v7 journal", migrate: Store.createJournalTables)
         m.registerMigration("v8 journal ranges", migrate: Store.addJournalRanges)
-        m.registerMigration("v8-members", migrate: Store.addMembers)
+        m.registerMigration("v9 members", migrate: Store.addMembers)
         return m
     }
 

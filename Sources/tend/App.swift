@@ -53,8 +53,8 @@ enum App {
         var tm = tm()
         localtime_r(&t, &tm)
         var buffer = [CChar](repeating: 0, count: 32)
-        strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M", &tm)
-        return String(cString: buffer)
+        let n = strftime(&buffer, buffer.count, "%Y-%m-%d %H:%M", &tm)
+        return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     static var colorOutput: Bool { colorOn(STDOUT_FILENO) }

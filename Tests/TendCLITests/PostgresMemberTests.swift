@@ -84,7 +84,7 @@ struct PostgresMemberTests {
         #expect(throws: TestCluster.PsqlFailed.self) {
             try team.psql("bob", "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (\(id), 1, 5)")
         }
-        try team.psql("ann", "UPDATE interactions SET private = 0 WHERE id = \(id)")
+        _ = try team.psql("ann", "UPDATE interactions SET private = 0 WHERE id = \(id)")
         #expect(try team.psql("bob", "SELECT count(*) FROM interaction_people") == "2")
         #expect(try team.tend("bob", ["-e", "timeline @cleo-diaz"]).stdout.contains("secret merger plan"))
     }
@@ -141,7 +141,7 @@ struct PostgresMemberTests {
                 add "Eva Lind" profession: "florist" met_on: 2026-03-01 cadence: 1mo +chapter
                 add "Finn Ode" profession: "lawyer" met_on: 2026-04-01 cadence: 2mo
                 """)
-        let (ann, bob, cat) = (team.roles["ann"]!, team.roles["bob"]!, team.roles["cat"]!)
+        let (ann, cat) = (team.roles["ann"]!, team.roles["cat"]!)
         // Monday: each sets up their own me and rules.
         let monday = "2026-11-16"
         try team.tend("ann", ["run", "-"], stdin: """
