@@ -63,7 +63,7 @@ let package = Package(
         .target(name: "TendTestSupport", path: "Tests/TendTestSupport"),
         .testTarget(name: "TendCoreTests", dependencies: ["TendCore"]),
         .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "TendPostgresTests", dependencies: ["TendPostgres", "TendStore", "TendCore", "TendTestSupport"]),
+        .testTarget(name: "TendPostgresTests", dependencies: ["TendPostgres", "TendREPL", "TendStore", "TendCore", "TendTestSupport"]),
         .testTarget(name: "TendInterchangeTests", dependencies: ["TendInterchange", "TendCore", "TendTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TendREPLTests", dependencies: ["TendREPL", "TendStore", "TendCore", "TendTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),

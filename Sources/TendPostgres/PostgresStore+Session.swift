@@ -14,8 +14,11 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
     public func undo(count: Int) throws -> [Store.JournalEntry] { throw PostgresFailure(message: PostgresStore.noJournal) }
     static let noJournal = "history and undo are not kept on PostgreSQL yet (only in SQLite databases)"
 
-    /// What was read is kept for one transaction only (`begin` forgets it): nothing to drop here.
-    public func refresh() throws -> Bool { false }
+    /// Other members may have committed since any earlier look, and the server does not say
+    /// cheaply whether they did: the session drops what it read every time (this store keeps
+    /// what it reads for one transaction only; `begin` forgets it). Saying false here let a
+    /// session write a contact as an earlier statement had read it, over another member's change.
+    public func refresh() throws -> Bool { true }
 
     public func backup(into path: String) throws {
         throw PostgresFailure(message: "a PostgreSQL database is backed up with pg_dump (tend backup copies SQLite files)")

@@ -154,7 +154,8 @@ public final class PostgresStore {
     public func begin(immediate: Bool = true) throws {
         guard !inTransaction else { return }
         forget()
-        try connection.query("BEGIN")
+        connection.conflicted = false
+        try connection.query("BEGIN ISOLATION LEVEL \(PostgresStore.isolation)")
         inTransaction = true
     }
 
