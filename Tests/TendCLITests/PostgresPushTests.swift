@@ -12,14 +12,16 @@ struct PostgresPushTests {
         try CLI.run(args, stdin: stdin, in: CLI.tempDir(), env: ["TEND_DB": db])
     }
 
-    /// A personal database: the demo network, with definitions, a market, a goal and a
-    /// contact's own field of the user's.
+    /// A personal database: the demo network (me, markets, goals, every kind of event), with
+    /// definitions of the user's (one of them the prelude's, changed), a contact changed, and
+    /// two identical coffees.
     static func personal() throws -> String {
         let file = CLI.tempDir().appendingPathComponent("mine.db").path
         let demo = try run(["demo", "--size", "60", "--seed", "7"], db: file)
         #expect(demo.status == 0, "\(demo.stderr)")
         let more = """
             fn warm(c) = c.touches >= 3
+            let w_overdue = 4
             rule "Call the warm ones" when warm(it) and days_since(last_touch) > 30 then remind "call {name}"
             set @\(try firstHandle(file)) next_step: "send the lease", +golf
             log coffee with @\(try firstHandle(file)) on 2026-11-20 note: "twice the same"
@@ -41,6 +43,7 @@ struct PostgresPushTests {
         "agenda",
         "report network",
         "interactions where kind == \"coffee\" show on, people, note",
+        "[w_overdue, w_stage]",
     ]
 
     static func fingerprint(_ path: String) -> Data? {
