@@ -18,11 +18,15 @@ extension Store {
         ]
     }
 
+    /// Made once: an import inserts tens of thousands of rows with them.
+    static let insertInteractionSQL = "INSERT INTO interactions (\(interactionColumns)) VALUES (\(marks(9)))"
+    static let insertPersonSQL = "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)"
+
     /// Inserts an interaction and its people; returns its id. One whose source is already
     /// logged is refused in words.
     static func insertInteraction(_ i: Interaction, _ db: Database) throws -> Int64 {
         do {
-            try run(db, "INSERT INTO interactions (\(interactionColumns)) VALUES (\(marks(9)))", interactionCells(i))
+            try run(db, insertInteractionSQL, interactionCells(i))
         } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
             // Looked up only when the index refused the row: an import writes tens of thousands.
             try refuseRepeatedSource(i, db)
@@ -30,7 +34,7 @@ extension Store {
         }
         let id = db.lastInsertedRowID
         for (n, p) in i.people.enumerated() {
-            try run(db, "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)", [.int(id), .int(p), Cell(n)])
+            try run(db, insertPersonSQL, [.int(id), .int(p), Cell(n)])
         }
         return id
     }

@@ -10,17 +10,21 @@ import TendCore
 ///
 /// A row that was there when the change began is recorded by triggers this connection makes
 /// for itself (TEMP triggers, generated from each table's columns as they are now, so a later
-/// migration cannot leave one behind). A row the change added is recorded once, as it is when
-/// the change closes, by one statement per table: when the change began, each table's largest
-/// row number was marked (`journal_marks`), and a row past the mark is new. So a restore or an
-/// import, which add tens of thousands of rows, run no trigger for them.
+/// migration cannot leave one behind). The rows the change added are recorded together when the
+/// change closes, by one statement per table: when the change began, each table's largest row
+/// number was marked (`journal_marks`), and the rows past the mark are new. They are recorded as
+/// one range, with a sum of their rows' hashes (`tend_rows_sum`). So a restore or an import,
+/// which add tens of thousands of rows, run no trigger for them and write one journal row per
+/// table.
 ///
 ///     journal       id, day, at, source ("repl", a script, "import FILE"), statement, undone
-///     journal_rows  seq, change_id, tbl, rid, before (NULL: inserted), after_hash (NULL: deleted)
+///     journal_rows  seq, change_id, tbl, rid, through (a range's last row, else NULL),
+///                   before (NULL: inserted), after_hash (NULL: deleted; a range's: the sum)
 ///
-/// Undo walks the rows of the newest entries backwards, putting each before-image back, after
-/// checking that every row is still as the change left it: Tend's own later changes would
-/// have been undone first, so a difference means a write outside Tend, and the undo is refused.
+/// Undo walks the rows of the newest entries backwards, putting each before-image back (and
+/// deleting a range's rows), after checking that every row is still as the change left it:
+/// Tend's own later changes would have been undone first, so a difference means a write
+/// outside Tend, and the undo is refused.
 /// The journal is no data: `dump` leaves it out, and it keeps the last `journalKeep` changes
 /// of the last `journalDays` days, and the last `journalRecent` changes whatever their age.
 extension Store {
@@ -54,6 +58,11 @@ extension Store {
                 """)
     }
 
+    /// Rows a change added are recorded as one range per table (see above).
+    static func addJournalRanges(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE journal_rows ADD COLUMN through INTEGER")
+    }
+
     /// The columns of each journalled table, as they are in the database now.
     static func journalledTables(_ db: Database) throws -> [(table: String, columns: [String])] {
         let names = try String.fetchAll(db, sql: "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name")
@@ -65,6 +74,16 @@ extension Store {
     /// `json_object('id', P."id", …)`: a row's image.
     static func image(_ columns: [String], of row: String) -> String {
         "json_object(" + columns.map { "'\($0)', \(row).\"\($0)\"" }.joined(separator: ", ") + ")"
+    }
+
+    /// `tend_row_hash(P."id", …)`: a row's hash in a range, from its values (cheaper than its image's).
+    static func rowHash(_ columns: [String], of row: String) -> String {
+        "tend_row_hash(" + columns.map { "\(row).\"\($0)\"" }.joined(separator: ", ") + ")"
+    }
+
+    /// The same hash of the row a before-image (the parameter `?1`) holds.
+    static func rowHash(_ columns: [String], ofImage image: String) -> String {
+        "tend_row_hash(" + columns.map { "json_extract(\(image), '$.\"\($0)\"')" }.joined(separator: ", ") + ")"
     }
 
     /// Makes this connection's journalling triggers, once; a database without a journal (open
@@ -137,11 +156,14 @@ extension Store {
                 db, sql: "SELECT coalesce(max(rowid), 0) > (SELECT mark FROM temp.journal_marks WHERE tbl = ?) FROM main.\"\(table)\"",
                 arguments: [table])
             guard added == true else { continue }
+            // A housekeeping table's rows go one by one: one may be gone by the time of an undo.
+            let range = !Store.housekeeping.contains(table)
             try db.execute(
                 sql: """
-                    INSERT INTO journal_rows (change_id, tbl, rid, before, after_hash)
-                    SELECT \(Store.nextChange), ?, rowid, NULL, tend_image_hash(\(Store.image(columns, of: "t")))
-                    FROM main."\(table)" t WHERE rowid > (SELECT mark FROM temp.journal_marks WHERE tbl = ?) ORDER BY rowid
+                    INSERT INTO journal_rows (change_id, tbl, rid, through, before, after_hash)
+                    SELECT \(Store.nextChange), ?, \(range ? "min(rowid), max(rowid)" : "rowid, NULL"), NULL,
+                      \(range ? "tend_rows_sum(rowid, \(Store.rowHash(columns, of: "t")))" : "tend_image_hash(\(Store.image(columns, of: "t")))")
+                    FROM main."\(table)" t WHERE rowid > (SELECT mark FROM temp.journal_marks WHERE tbl = ?) \(range ? "" : "ORDER BY rowid")
                     """, arguments: [table, table])
         }
         try markTables(db)
@@ -181,10 +203,11 @@ extension Store {
         }
     }
 
-    /// Adds `tend_image_hash(TEXT)` to a connection: FNV-1a, 64 bits, of a row's image (the
-    /// same in every run; NULL for anything but text). Called for every row a change writes,
-    /// it is a plain SQLite function over the text's bytes: through GRDB's function wrapper,
-    /// which makes a Swift string of each image, it took a tenth of a calendar import.
+    /// Adds `tend_image_hash(TEXT)`, `tend_row_hash` and `tend_rows_sum` to a connection. The first is FNV-1a, 64
+    /// bits, of a row's image (the same in every run; NULL for anything but text). Called for
+    /// every row a change writes, it is a plain SQLite function over the text's bytes: through
+    /// GRDB's function wrapper, which makes a Swift string of each image, it took a tenth of a
+    /// calendar import.
     static func addImageHash(_ db: Database) {
         sqlite3_create_function_v2(
             db.sqliteConnection, "tend_image_hash", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil,
@@ -197,6 +220,53 @@ extension Store {
                 for i in 0..<Int(sqlite3_value_bytes(value)) { hash = (hash ^ UInt64(text[i])) &* 0x100_0000_01b3 }
                 sqlite3_result_int64(context, Int64(bitPattern: hash))
             }, nil, nil, nil)
+        // tend_row_hash(value, …): FNV-1a of each value's type and content, in order.
+        sqlite3_create_function_v2(
+            db.sqliteConnection, "tend_row_hash", -1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil,
+            { context, count, arguments in
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                func add(_ byte: UInt8) { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                func add(_ word: UInt64) { for shift in stride(from: 0, to: 64, by: 8) { add(UInt8(truncatingIfNeeded: word >> UInt64(shift))) } }
+                for i in 0..<Int(count) {
+                    guard let value = arguments?[i] else { continue }
+                    let type = sqlite3_value_type(value)
+                    add(UInt8(truncatingIfNeeded: type))
+                    switch type {
+                    case SQLITE_INTEGER: add(UInt64(bitPattern: sqlite3_value_int64(value)))
+                    case SQLITE_FLOAT: add(sqlite3_value_double(value).bitPattern)
+                    case SQLITE_TEXT, SQLITE_BLOB:
+                        let bytes = sqlite3_value_blob(value)?.assumingMemoryBound(to: UInt8.self)
+                        let n = Int(sqlite3_value_bytes(value))
+                        add(UInt64(n))
+                        for j in 0..<n { add(bytes![j]) }
+                    default: break
+                    }
+                }
+                sqlite3_result_int64(context, Int64(bitPattern: hash))
+            }, nil, nil, nil)
+        // tend_rows_sum(rowid, hash): the wrapping sum of the rows' terms (`rowTerm`), 0 for none.
+        sqlite3_create_function_v2(
+            db.sqliteConnection, "tend_rows_sum", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nil, nil,
+            { context, _, arguments in
+                // SQLite gives each group this memory zeroed, and frees it.
+                guard let sum = sqlite3_aggregate_context(context, Int32(MemoryLayout<UInt64>.size)), let arguments,
+                    let rowid = arguments[0], let hash = arguments[1]
+                else { return sqlite3_result_error_nomem(context) }
+                sum.assumingMemoryBound(to: UInt64.self).pointee &+= Store.rowTerm(sqlite3_value_int64(rowid), sqlite3_value_int64(hash))
+            },
+            { context in
+                let sum = sqlite3_aggregate_context(context, 0)?.assumingMemoryBound(to: UInt64.self).pointee ?? 0
+                sqlite3_result_int64(context, Int64(bitPattern: sum))
+            }, nil)
+    }
+
+    /// A row's term in a range's sum: its number and its image's hash, mixed (SplitMix64's
+    /// finalizer), so that two rows trading contents change the sum.
+    static func rowTerm(_ rowid: Int64, _ hash: Int64) -> UInt64 {
+        var z = UInt64(bitPattern: hash) ^ (UInt64(bitPattern: rowid) &* 0x9E37_79B9_7F4A_7C15)
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// What a change is called in `history`.
@@ -297,44 +367,92 @@ extension Store {
         return Array(entries.prefix(count))
     }
 
+    /// One row of `journal_rows`: a row's images, or a range of rows the change added.
+    struct JournalRow {
+        var table: String
+        var rid: Int64
+        /// A range's last row number.
+        var through: Int64?
+        var before: String?
+        var afterHash: Int64?
+
+        init(_ row: GRDB.Row) {
+            (table, rid, through, before, afterHash) = (row[0], row[1], row[2], row[3], row[4])
+        }
+    }
+
     /// Puts back the rows one change made, after checking that each is as the change left it.
     private func revert(_ entry: JournalEntry, _ columns: [String: [String]], _ db: Database) throws {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT tbl, rid, before, after_hash FROM journal_rows WHERE change_id = ? ORDER BY seq DESC", arguments: [entry.number])
-        // The newest image of each row is what the row must hold now. Every row is checked before
-        // any is put back: putting one back may change another (deleting an inserted
-        // interaction deletes its people with it).
-        var checked: Set<String> = []
+        let rows = try GRDB.Row.fetchAll(
+            db, sql: "SELECT tbl, rid, through, before, after_hash FROM journal_rows WHERE change_id = ? ORDER BY seq DESC",
+            arguments: [entry.number]
+        ).map(JournalRow.init)
+        // Every row is checked before any is put back: putting one back may change another
+        // (deleting an inserted interaction deletes its people with it).
+        try check(rows, of: entry, columns, db)
         for r in rows {
-            let table: String = r[0]
-            let rid: Int64 = r[1]
-            guard let cols = columns[table] else { throw UndoError.changedSince(entry, table: table) }
-            guard checked.insert("\(table)/\(rid)").inserted else { continue }
-            let now = try Int64.fetchOne(
-                db, sql: "SELECT tend_image_hash(\(Store.image(cols, of: "t"))) FROM main.\"\(table)\" t WHERE rowid = ?", arguments: [rid])
-            let expected: Int64? = r[3]
-            if now != expected && !(Store.housekeeping.contains(table) && now == nil) {
-                throw UndoError.changedSince(entry, table: table)
+            let cols = columns[r.table]!
+            if let through = r.through {
+                try db.execute(sql: "DELETE FROM main.\"\(r.table)\" WHERE rowid BETWEEN ? AND ?", arguments: [r.rid, through])
+                continue
             }
-        }
-        for r in rows {
-            let table: String = r[0]
-            let rid: Int64 = r[1]
-            let cols = columns[table]!
-            let before: String? = r[2]
             let names = cols.map { "\"\($0)\"" }
             let values = cols.map { "json_extract(?1, '$.\"\($0)\"')" }
-            if let before, r[3] as Int64? != nil {
+            if let before = r.before, r.afterHash != nil {
                 // An update is put back in place: deleting the row would delete what refers to it.
                 let sets = zip(names, values).map { "\($0) = \($1)" }.joined(separator: ", ")
-                try db.execute(sql: "UPDATE main.\"\(table)\" SET \(sets) WHERE rowid = ?2", arguments: [before, rid])
+                try db.execute(sql: "UPDATE main.\"\(r.table)\" SET \(sets) WHERE rowid = ?2", arguments: [before, r.rid])
                 if db.changesCount > 0 { continue }
             }
-            try db.execute(sql: "DELETE FROM main.\"\(table)\" WHERE rowid = ?", arguments: [rid])
-            guard let before else { continue }
+            try db.execute(sql: "DELETE FROM main.\"\(r.table)\" WHERE rowid = ?", arguments: [r.rid])
+            guard let before = r.before else { continue }
             try db.execute(
-                sql: "INSERT INTO main.\"\(table)\" (rowid, \(names.joined(separator: ", "))) VALUES (?2, \(values.joined(separator: ", ")))",
-                arguments: [before, rid])
+                sql: "INSERT INTO main.\"\(r.table)\" (rowid, \(names.joined(separator: ", "))) VALUES (?2, \(values.joined(separator: ", ")))",
+                arguments: [before, r.rid])
         }
+    }
+
+    /// Refuses the undo unless every row is as the change left it: the newest image of each row
+    /// (`rows` are newest first) is what it must hold now.
+    private func check(_ rows: [JournalRow], of entry: JournalEntry, _ columns: [String: [String]], _ db: Database) throws {
+        var checked: Set<String> = []
+        for (i, r) in rows.enumerated() {
+            guard let cols = columns[r.table] else { throw UndoError.changedSince(entry, table: r.table) }
+            if let through = r.through {
+                let now = try rangeSum(r, through: through, newer: rows[..<i], columns: cols, db)
+                if now != r.afterHash { throw UndoError.changedSince(entry, table: r.table) }
+                continue
+            }
+            let hash = "tend_image_hash(\(Store.image(cols, of: "t")))"
+            guard checked.insert("\(r.table)/\(r.rid)").inserted else { continue }
+            let now = try Int64.fetchOne(db, sql: "SELECT \(hash) FROM main.\"\(r.table)\" t WHERE rowid = ?", arguments: [r.rid])
+            if now != r.afterHash && !(Store.housekeeping.contains(r.table) && now == nil) {
+                throw UndoError.changedSince(entry, table: r.table)
+            }
+        }
+    }
+
+    /// The sum of a range's rows as they were when it was recorded, if nothing outside Tend
+    /// changed them since: the rows as they are now, but a row the change wrote again after the
+    /// range was recorded (a run that paused its journal) counts as that later write found it.
+    private func rangeSum(
+        _ r: JournalRow, through: Int64, newer: ArraySlice<JournalRow>, columns: [String], _ db: Database
+    ) throws -> Int64 {
+        let table = "main.\"\(r.table)\""
+        let hash = Store.rowHash(columns, of: "t")
+        var sum = UInt64(bitPattern: try Int64.fetchOne(
+            db, sql: "SELECT tend_rows_sum(rowid, \(hash)) FROM \(table) t WHERE rowid BETWEEN ? AND ?", arguments: [r.rid, through]) ?? 0)
+        // Newest first: the last image kept for a row is its oldest later write's before-image.
+        var then: [Int64: String?] = [:]
+        for n in newer where n.through == nil && n.table == r.table && (r.rid...through).contains(n.rid) { then[n.rid] = n.before }
+        for (rid, before) in then {
+            if let live = try Int64.fetchOne(db, sql: "SELECT \(hash) FROM \(table) t WHERE rowid = ?", arguments: [rid]) {
+                sum &-= Store.rowTerm(rid, live)
+            }
+            if let before, let old = try Int64.fetchOne(db, sql: "SELECT \(Store.rowHash(columns, ofImage: "?1"))", arguments: [before]) {
+                sum &+= Store.rowTerm(rid, old)
+            }
+        }
+        return Int64(bitPattern: sum)
     }
 }

@@ -62,7 +62,7 @@ extension Store: CandidateBook {
         try db.inDatabase { db in
             var position = try Int.fetchOne(db, sql: "SELECT coalesce(max(position), -1) + 1 FROM interaction_people WHERE interaction_id = ?", arguments: [id]) ?? 0
             for p in people {
-                try Store.run(db, "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)", [.int(id), .int(p), Cell(position)])
+                try Store.run(db, Store.insertPersonSQL, [.int(id), .int(p), Cell(position)])
                 position += 1
             }
         }

@@ -205,6 +205,7 @@ public final class Store: Model {
         m.registerMigration("v5 touch sources", migrate: Store.createTouchSources)
         m.registerMigration("v6 dates and uid", migrate: Store.addImportantDates)
         m.registerMigration("v7 journal", migrate: Store.createJournalTables)
+        m.registerMigration("v8 journal ranges", migrate: Store.addJournalRanges)
         return m
     }
 
