@@ -7,11 +7,15 @@ import TendStore
 extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
     public var path: String? { nil }
 
-    /// The journal (history, undo) is not kept on PostgreSQL yet: a change commits as it is.
-    public func commit(label: Store.JournalLabel?) throws { try commit() }
-    public func setJournalling(_ on: Bool) throws {}
-    public func history(limit: Int?) throws -> [Store.JournalEntry] { throw PostgresFailure(message: PostgresStore.noJournal) }
-    public func undo(count: Int) throws -> [Store.JournalEntry] { throw PostgresFailure(message: PostgresStore.noJournal) }
+    /// The journal (history, undo; PostgresStore+Journal) where the database has one; in one
+    /// without, a change commits as it is.
+    public func commit(label: Store.JournalLabel?) throws {
+        try closeChange(label)
+        try commit()
+    }
+    public func setJournalling(_ on: Bool) throws { journalling = on }
+    public func history(limit: Int?) throws -> [Store.JournalEntry] { try journalHistory(limit: limit) }
+    public func undo(count: Int) throws -> [Store.JournalEntry] { try journalUndo(count: count) }
     static let noJournal = "history and undo are not kept on PostgreSQL yet (only in SQLite databases)"
 
     /// Other members may have committed since any earlier look, and the server does not say

@@ -11,6 +11,10 @@ public final class PostgresStore {
     /// Kept for one transaction only: other members write between them.
     var cache: Network?
     var coreCache: Network?
+    /// Whether the database has a journal (PostgresStore+Journal), once asked; whether this
+    /// connection's runs are journalled (not the prelude of a new database).
+    var hasJournal: Bool?
+    var journalling = true
     /// True when the database was just made Tend's (the session installs the prelude then).
     public private(set) var isNew = false
     /// What opening found worth telling (a password file others may read).
@@ -42,6 +46,8 @@ public final class PostgresStore {
         connection = try PostgresConnectionBridge(settings, home: home)
         do {
             try migrate(readOnly: readOnly || !create)
+            // Asked now, outside any transaction: it turns the connection's journal on for good.
+            _ = try journalReady()
         } catch let e as PostgresFailure {
             connection.close()
             throw OpenError.cannotOpen(settings.description, e.message)
@@ -157,6 +163,7 @@ public final class PostgresStore {
         connection.conflicted = false
         try connection.query("BEGIN ISOLATION LEVEL \(PostgresStore.isolation)")
         inTransaction = true
+        if !journalling { try pauseJournal() }
     }
 
     public func commit() throws {

@@ -103,3 +103,10 @@ public enum ConflictPause {
         return base * Double.random(in: 0.5...1.5)
     }
 }
+
+extension Store.JournalEntry {
+    /// An entry of another store's journal (PostgreSQL's).
+    package static func of(number: Int64, at: String, source: String, statement: String, undone: Bool) -> Self {
+        Self(number: number, at: at, source: source, statement: statement, undone: undone)
+    }
+}
