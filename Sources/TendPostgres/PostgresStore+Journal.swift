@@ -87,11 +87,12 @@ extension PostgresStore {
     /// without a label (a transaction that is no run: the prelude, a push) they are dropped.
     func closeChange(_ label: Store.JournalLabel?) throws {
         guard inTransaction, try journalReady() else { return }
+        func recorded() throws -> Bool { try connection.query("SELECT 1 FROM journal_rows WHERE change_id IS NULL LIMIT 1").first != nil }
+        // A run that wrote nothing writes nothing here either (it is asked by a read).
+        guard try recorded() else { return }
         // A row written as it was is no change to undo.
         try connection.query("DELETE FROM journal_rows WHERE change_id IS NULL AND (before = after OR $1)", [.bool(label == nil)])
-        guard let label,
-            try connection.query("SELECT 1 FROM journal_rows WHERE change_id IS NULL LIMIT 1").first != nil
-        else { return }
+        guard let label, try recorded() else { return }
         let id = try inserted(
             "INSERT INTO journal (day, at, source, statement) VALUES ($1, $2, $3, $4)",
             [.text(label.day.description), .text(label.at.isEmpty ? label.day.description : label.at), .text(label.source), .text(label.statement)])
