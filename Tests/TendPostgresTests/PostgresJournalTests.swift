@@ -12,17 +12,11 @@ import Testing
 /// SQLite, and an undo that meets another member's later change is refused, undoing nothing.
 @Suite(.enabled(if: TestCluster.available, Comment(rawValue: TestCluster.skipped)))
 struct PostgresJournalTests {
-    final class Output: @unchecked Sendable {
-        var lines: [String] = []
-    }
-
-    static let today = Day(year: 2026, month: 11, day: 23)!
-
     /// A new Tend database on the test cluster, with the journal.
     static func journalled() throws -> String {
         let url = try TestCluster.freshDatabase("journal")
         // Made Tend's by a session, which puts the prelude in.
-        try Self.session(try PostgresStore(url: url), Output()).store.close()
+        try MemberSessions.session(try PostgresStore(url: url), Printed()).store.close()
         for sql in PostgresStore.journalSchema { try TestCluster.psql(sql, url: url) }
         return url
     }
@@ -36,21 +30,13 @@ struct PostgresJournalTests {
         return url.replacingOccurrences(of: "//tend@", with: "//\(role)@")
     }
 
-    static func session(_ store: any TendDatabase, _ output: Output) throws -> Session {
-        let console = Console(out: { output.lines.append($0) }, err: { output.lines.append("stderr: " + $0) })
-        return try Session(store: store, today: today, renderer: Renderer(format: .csv), console: console)
-    }
-
     /// Runs each part of a script as a run of its own (as each line at the prompt is); what the
     /// runs printed.
     static func runParts(_ parts: [String], on store: any TendDatabase) throws -> [String] {
-        let output = Output()
-        let session = try Self.session(store, output)
+        let output = Printed()
+        let session = try MemberSessions.session(store, output, format: .csv)
         defer { store.close() }
-        for part in parts {
-            let status = session.runScripts([Source(name: "<repl>", text: part)], bail: false, readOnly: false)
-            output.lines.append("exit \(status.rawValue)")
-        }
+        for part in parts { output.lines.append("exit \(MemberSessions.run(session, part).rawValue)") }
         return output.lines
     }
 
@@ -68,28 +54,25 @@ struct PostgresJournalTests {
 
     @Test func undoRefusesWhenAnotherMemberChangedARowSince() throws {
         let url = try Self.journalled()
-        let (a, b) = (Output(), Output())
-        let mine = try Self.session(try PostgresStore(url: url), a)
-        let theirs = try Self.session(try PostgresStore(url: try Self.member(url)), b)
+        let (mine, a, theirs, b) = try MemberSessions.pair(
+            url, second: try Self.member(url), setup: "add \"Joan Rivera\" company: \"A-Co\"")
         defer {
             mine.store.close()
             theirs.store.close()
         }
-        for text in ["add \"Joan Rivera\" company: \"A-Co\"", "set @joan-rivera company: \"B-Co\""] {
-            #expect(mine.runScripts([Source(name: "<repl>", text: text)], bail: false, readOnly: false) == .success, "\(a.lines)")
-        }
-        #expect(theirs.runScripts([Source(name: "<repl>", text: "set @joan-rivera city: \"Irvine\"")], bail: false, readOnly: false) == .success)
+        #expect(MemberSessions.run(mine, "set @joan-rivera company: \"B-Co\"") == .success)
+        #expect(MemberSessions.run(theirs, "set @joan-rivera city: \"Irvine\"") == .success)
         a.lines = []
-        #expect(mine.runScripts([Source(name: "<repl>", text: "undo")], bail: false, readOnly: false) == .failed)
+        #expect(MemberSessions.run(mine, "undo") == .failed)
         #expect(a.lines.contains { $0.contains("was changed since, by another member or outside Tend; nothing was undone") }, "\(a.lines)")
         #expect(try TestCluster.psql("SELECT company || ' ' || city FROM contacts", url: url) == "B-Co Irvine")
         // Their own change is theirs to undo; then mine can be.
-        #expect(theirs.runScripts([Source(name: "<repl>", text: "undo")], bail: false, readOnly: false) == .success, "\(b.lines)")
-        #expect(mine.runScripts([Source(name: "<repl>", text: "undo")], bail: false, readOnly: false) == .success, "\(a.lines)")
+        #expect(MemberSessions.run(theirs, "undo") == .success, "\(b.lines)")
+        #expect(MemberSessions.run(mine, "undo") == .success, "\(a.lines)")
         #expect(try TestCluster.psql("SELECT company || ' ' || coalesce(city, '-') FROM contacts", url: url) == "A-Co -")
         // Each member's history is their own.
         b.lines = []
-        #expect(theirs.runScripts([Source(name: "<repl>", text: "history")], bail: false, readOnly: false) == .success)
+        #expect(MemberSessions.run(theirs, "history") == .success)
         #expect(b.lines.joined(separator: "\n").contains("set @joan-rivera city") && !b.lines.joined().contains("company"), "\(b.lines)")
     }
 }
