@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(
             name: "TendREPLTests", dependencies: ["TendREPL", "TendStore", "TendCore", "TendTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
-            name: "TendCLITests", dependencies: ["TendStore", "TendTestSupport", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Golden"]),
+            name: "TendCLITests", dependencies: ["TendStore", "TendPostgres", "TendTestSupport", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -2,6 +2,8 @@ import Foundation
 import TendTestSupport
 import Testing
 
+@testable import TendPostgres
+
 /// Members writing at the same time (#22.5): several `tend` processes, started together, log
 /// interactions with and add tags to the same contacts of one PostgreSQL database; every
 /// statement is its own transaction. Afterwards every write is there exactly once, the
@@ -36,12 +38,15 @@ struct PostgresConcurrencyTests {
 
     static func day(_ i: Int) -> String { "2026-10-\(String(format: "%02d", 1 + i % 28))" }
 
-    @Test func concurrentWritersLoseNothing() throws {
+    /// With the journal (history and undo; PostgresStore.journalSchema) and without it.
+    @Test(arguments: [false, true])
+    func concurrentWritersLoseNothing(journal: Bool) throws {
         let url = try TestCluster.freshDatabase("writers")
         let dir = CLI.tempDir()
         let setup = (0..<Self.contacts).map { "add \"C\($0)\" handle: \"c\($0)\"" }.joined(separator: "\n")
         let made = try CLI.run(["run", "-"], stdin: setup, in: dir, env: ["TEND_DB": url])
         #expect(made.status == 0, "\(made.stderr)")
+        if journal { for sql in PostgresStore.journalSchema { try TestCluster.psql(sql, url: url) } }
         let rollbacksBefore = try Self.rollbacks(url)
 
         let results = Results(count: Self.writers)
@@ -79,10 +84,14 @@ struct PostgresConcurrencyTests {
             #expect(figures.stdout.contains("\(mine.count * Self.writers)"), "@c\(c): \(figures.stdout) \(figures.stderr)")
             #expect(figures.stdout.contains(mine.map(Self.day).max()!), "@c\(c): \(figures.stdout)")
         }
+        if journal {
+            // Every write is one change of the journal.
+            #expect(try TestCluster.psql("SELECT count(*) FROM journal", url: url) == "\(Self.writers * (Self.statements + Self.statements / 2))")
+        }
         let writes = Self.writers * (Self.statements + Self.statements / 2)
         let retries = try Self.rollbacks(url) - rollbacksBefore
         print(
-            "PostgresConcurrencyTests: \(Self.writers) writers, \(writes) transactions in \(String(format: "%.2f", seconds)) s "
+            "PostgresConcurrencyTests\(journal ? " (journal)" : ""): \(Self.writers) writers, \(writes) transactions in \(String(format: "%.2f", seconds)) s "
                 + "(\(String(format: "%.0f", Double(writes) / seconds))/s), \(retries) rolled back and run again")
     }
 
