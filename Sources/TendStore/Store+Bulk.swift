@@ -65,19 +65,16 @@ extension Store {
                         arguments: [table]) == true
                 }
             guard pastMarks else { return try body(db) }
-            let triggers = try String.fetchAll(
-                db, sql: "SELECT name FROM temp.sqlite_master WHERE type = 'trigger' AND tbl_name IN (\(Store.marks(tables.count)))",
-                arguments: StatementArguments(tables))
-            for trigger in triggers { try db.execute(sql: "DROP TRIGGER temp.\"\(trigger)\"") }
+            let dropped = Array(try dropJournalTriggers(db, tables: Set(tables)).dropped)
             do {
                 try body(db)
             } catch {
                 // The run is rolled back, which brings the triggers back too.
-                try? makeJournalTriggers(db, tables: tables)
+                try? makeJournalTriggers(db, tables: dropped)
                 throw error
             }
             // Without them, later changes to these tables would not be recorded: a failure here fails the run.
-            try makeJournalTriggers(db, tables: tables)
+            try makeJournalTriggers(db, tables: dropped)
         }
     }
 

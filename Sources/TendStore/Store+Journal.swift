@@ -138,12 +138,35 @@ extension Store {
     }
 
     /// Marks where each table's rows end now: rows past the mark are new in the change.
+    ///
+    /// A table with no rows goes without its triggers until it has some: none of them could
+    /// fire (every row it gets is new), and a table with triggers costs each statement on it a
+    /// copy of the pages it changes (SQLite's statement journal), which was a seventh of a
+    /// restore. Which tables have triggers is read from the schema, not remembered: a rolled-back
+    /// run takes back the triggers it made or dropped.
     func markTables(_ db: Database) throws {
         try db.execute(sql: "DELETE FROM temp.journal_marks")
         for (table, _) in journalTables {
             try db.execute(
                 sql: "INSERT INTO temp.journal_marks (tbl, mark) SELECT ?, coalesce(max(rowid), 0) FROM main.\"\(table)\"", arguments: [table])
         }
+        let empty = Set(try String.fetchAll(db, sql: "SELECT tbl FROM temp.journal_marks WHERE mark = 0"))
+        let triggered = try dropJournalTriggers(db, tables: empty)
+        let untriggered = journalTables.map(\.table).filter { !empty.contains($0) && !triggered.all.contains($0) }
+        try makeJournalTriggers(db, tables: untriggered)
+    }
+
+    /// Drops the journal's triggers of `tables`; returns the tables that had them, and every
+    /// table that has them (before the drop).
+    @discardableResult
+    func dropJournalTriggers(_ db: Database, tables: Set<String>) throws -> (dropped: Set<String>, all: Set<String>) {
+        let triggers = try GRDB.Row.fetchAll(db, sql: "SELECT name, tbl_name FROM temp.sqlite_master WHERE type = 'trigger' AND name LIKE 'journal\\_%' ESCAPE '\\'")
+        var dropped: Set<String> = []
+        for t in triggers where tables.contains(t[1]) {
+            try db.execute(sql: "DROP TRIGGER temp.\"\(t[0] as String)\"")
+            dropped.insert(t[1])
+        }
+        return (dropped, Set(triggers.map { $0[1] as String }))
     }
 
     /// Records the rows past each table's mark as inserted by the change, as they are now, and

@@ -107,6 +107,9 @@ extension Store {
     /// and the e-mail, phone and city columns repeat the head of their lists.
     package static func field(ofColumn column: String) -> String { column.hasPrefix("cadence_") ? "cadence" : Contact.storage(of: column) }
 
+    /// `field(ofColumn:)` of each of `contactColumnNames`.
+    static let contactColumnFields = contactColumnNames.map(field(ofColumn:))
+
     /// The table of an event kind's rows.
     package static func table(of kind: EventKind) -> String {
         switch kind {
@@ -178,7 +181,8 @@ extension Store {
         var sets: [String] = []
         var cells: [Cell] = []
         let fields = fields.map { Set($0.map(Contact.storage)) }
-        for (column, cell) in zip(contactColumnNames, contactCells(c)) where fields?.contains(field(ofColumn: column)) ?? true {
+        for (n, cell) in contactCells(c).enumerated() where fields?.contains(contactColumnFields[n]) ?? true {
+            let column = contactColumnNames[n]
             sets.append("\(column) = ?")
             cells.append(cell)
         }

@@ -531,7 +531,7 @@ public final class Store: Model {
     private func settledStage(of id: Int64) throws {
         // The contact alone is copied: a copy of the network would make the change below copy it all.
         guard var c = coreCache?.contact(id) else { return }
-        let stored = try db.inDatabase { try Int.fetchOne($0, sql: "SELECT stage FROM contacts WHERE id = ?", arguments: [id]) }
+        let stored = try db.inDatabase { try Int.fetchOne($0.cachedStatement(sql: "SELECT stage FROM contacts WHERE id = ?"), arguments: [id]) }
         guard let stored, let stage = Stage(rawValue: stored), stage != c.stage else { return }
         c.stage = stage
         coreCache!.apply(.updateContact(c, fields: ["stage"]))

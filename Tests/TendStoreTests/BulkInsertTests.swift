@@ -191,6 +191,43 @@ import Testing
         #expect(try Self.contents(store) == changed)
     }
 
+    /// The triggers a change would need only for rows it found: a table empty when the change
+    /// begins has none meanwhile (a restore into a new database runs without them), and gets them
+    /// once it has rows, also when the run that emptied or filled it is rolled back.
+    @Test func tablesGetTheirTriggersWhenTheyHaveRows() throws {
+        let store = try Store(path: tempPath("triggers.db"))
+        func triggered() throws -> Set<String> {
+            try store.db.inDatabase { db in
+                Set(try String.fetchAll(db, sql: "SELECT DISTINCT tbl_name FROM temp.sqlite_master WHERE type = 'trigger'"))
+            }
+        }
+        let ann = Contact(name: "Ann Lee", handle: "ann-lee", created: day)
+        try store.begin()
+        #expect(try !triggered().contains("contacts"))
+        try store.apply(.insertContact(ann))
+        store.rollback()
+        try store.begin()
+        try store.apply(.insertContact(ann))
+        try store.commit(label: Self.label("add Ann"))
+        try store.begin()
+        #expect(try triggered().contains("contacts"))
+        #expect(try !triggered().contains("goals"))
+        var changed = try #require(store.network().contacts.first)
+        changed.company = "Lee & Co"
+        try store.apply(.updateContact(changed, fields: ["company"]))
+        try store.apply(.insertInteraction(Interaction(kind: "lunch", on: day, people: [changed.id])))
+        try store.commit(label: Self.label("set and log"))
+        try store.begin()
+        #expect(try store.undo(count: 1).map(\.statement) == ["set and log"])
+        try store.commit()
+        #expect(try store.network().contacts.map(\.company) == [nil])
+        #expect(try store.network().interactions.isEmpty)
+        try store.begin()
+        #expect(try store.undo(count: 1).map(\.statement) == ["add Ann"])
+        try store.commit()
+        #expect(try store.network().contacts.isEmpty)
+    }
+
     @Test func outsideARunNothingIsJournalled() throws {
         let store = try Self.store()
         try store.logInteractions(Array(Self.touches.prefix(3)))

@@ -116,9 +116,8 @@ extension Contact {
     ]
 
     /// The list a preferred-value field is the head of: `email` is stored as `emails`.
-    public static func storage(of field: String) -> String {
-        ["email": "emails", "phone": "phones", "city": "addresses"][field] ?? field
-    }
+    public static func storage(of field: String) -> String { storedAs[field] ?? field }
+    private static let storedAs = ["email": "emails", "phone": "phones", "city": "addresses"]
 
     /// Copies one stored field from another contact.
     public mutating func take(_ field: String, from c: Contact) {

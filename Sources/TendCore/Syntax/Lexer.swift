@@ -61,7 +61,6 @@ public struct Lexer {
         }
         if depth > 0 { endsIncomplete = true }
         if let last = tokens.last, continues(last) { endsIncomplete = true }
-        dropNewlinesBeforeClauseWords()
         if tokens.last.map({ $0.kind == .newline }) == true { tokens.removeLast() }
         tokens.append(Token(kind: .eof, range: SourceRange(end, end)))
         return tokens
@@ -84,20 +83,6 @@ public struct Lexer {
         }
     }
 
-    private mutating func dropNewlinesBeforeClauseWords() {
-        var out: [Token] = []
-        out.reserveCapacity(tokens.count)
-        for (i, t) in tokens.enumerated() {
-            if t.kind == .newline, i + 1 < tokens.count, case .identifier(let w) = tokens[i + 1].kind,
-                Lexer.clauseWords.contains(w)
-            {
-                continue
-            }
-            out.append(t)
-        }
-        tokens = out
-    }
-
     // MARK: - Scanning
 
     private mutating func skipSpace() {
@@ -109,6 +94,8 @@ public struct Lexer {
     }
 
     private mutating func add(_ kind: Token.Kind, from start: Int) {
+        // A clause word on a line of its own continues the statement above: the new line goes.
+        if case .identifier(let w) = kind, tokens.last?.kind == .newline, Lexer.clauseWords.contains(w) { tokens.removeLast() }
         tokens.append(Token(kind: kind, range: SourceRange(start, pos)))
     }
 
