@@ -56,9 +56,7 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
         forget()
     }
 
-    public func logInteractions(_ interactions: [Interaction]) throws {
-        for i in interactions { try apply(.insertInteraction(i)) }
-    }
+    public func logInteractions(_ interactions: [Interaction]) throws { try insertInteractions(interactions) }
 
     public func recordSightings(_ sightings: [(address: String, sourceID: String, name: String?, on: Day)]) throws {
         for s in sightings {

@@ -156,9 +156,11 @@ public struct Push {
         // store keeps one per source.
         let sources = Set(there.interactions.compactMap { i in i.sourceID.map { "\(i.kind) \($0)" } })
         let interactions = personal.interactions.map { var i = $0; i.people = i.people.map(id); return i }
-        try push("interactions", interactions, there.interactions, &counts, alreadyThere: { i in i.sourceID.map { sources.contains("\(i.kind) \($0)") } ?? false }) {
-            .insertInteraction($0)
+        let added = missing("interactions", interactions, there.interactions, &counts) { i in
+            i.sourceID.map { sources.contains("\(i.kind) \($0)") } ?? false
         }
+        // Many at once: a statement per thousand.
+        try team.logInteractions(added)
         try push("referrals", personal.referrals.map { var r = $0; r.contact = id(r.contact); return r }, there.referrals, &counts) {
             .insertReferral($0)
         }
@@ -177,25 +179,30 @@ public struct Push {
         }
     }
 
-    /// Adds those of `mine` that `theirs` lacks: each of theirs stands for one of mine with the
-    /// same fields (ids aside).
-    func push<E: PushedEvent>(
-        _ kind: String, _ mine: [E], _ theirs: [E], _ counts: inout Counts, alreadyThere: (E) -> Bool = { _ in false }, _ change: (E) -> Change
-    ) throws {
+    /// Adds those of `mine` that `theirs` lacks, one by one.
+    func push<E: PushedEvent>(_ kind: String, _ mine: [E], _ theirs: [E], _ counts: inout Counts, _ change: (E) -> Change) throws {
+        for e in missing(kind, mine, theirs, &counts) { try team.apply(change(e)) }
+    }
+
+    /// Those of `mine` that `theirs` lacks, in order: each of theirs stands for one of mine with
+    /// the same fields (ids aside).
+    func missing<E: PushedEvent>(
+        _ kind: String, _ mine: [E], _ theirs: [E], _ counts: inout Counts, alreadyThere: (E) -> Bool = { _ in false }
+    ) -> [E] {
         var present: [Day: [E]] = [:]
         for e in theirs { present[e.on, default: []].append(e.unnumbered) }
+        var out: [E] = []
         for e in mine.sorted(by: { $0.id < $1.id }) {
-            let key = e.unnumbered
-            if let n = present[e.on]?.firstIndex(of: key) {
+            var new = false
+            if let n = present[e.on]?.firstIndex(of: e.unnumbered) {
                 present[e.on]!.remove(at: n)
-                counts.count(kind, added: false)
-            } else if alreadyThere(e) {
-                counts.count(kind, added: false)
-            } else {
-                try team.apply(change(e))
-                counts.count(kind, added: true)
+            } else if !alreadyThere(e) {
+                out.append(e)
+                new = true
             }
+            counts.count(kind, added: new)
         }
+        return out
     }
 
     /// Definitions, markets and goals the team database lacks (or has as the prelude made them).
