@@ -145,16 +145,23 @@ public final class Interpreter {
         func position(of id: Int64) -> Int? {
             // The agenda and a where-clause read many fields of one contact in a row.
             if contactsReady, id == lastLookup.id { return lastLookup.position }
-            if partial && contactsReady && contactIndex[id] == nil { widen() }
-            if !contactsReady {
-                let n = loadedNet ?? net
-                contacts = n.contacts
-                contactIndex = n.contactIndex
-                contactsReady = true
+            readyContacts()
+            // Also when it is the first contact looked up: a partial view's first lookup of a
+            // contact outside it once answered "no such contact".
+            if partial && contactIndex[id] == nil {
+                widen()
+                readyContacts()
             }
             let found = contactIndex[id]
             lastLookup = (id, found)
             return found
+        }
+        private func readyContacts() {
+            guard !contactsReady else { return }
+            let n = loadedNet ?? net
+            contacts = n.contacts
+            contactIndex = n.contactIndex
+            contactsReady = true
         }
         /// The last contact looked up; it stands only while `contactsReady` (which `widen` and
         /// reading every event clear before the contacts are replaced).

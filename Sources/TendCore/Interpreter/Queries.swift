@@ -277,6 +277,7 @@ extension Interpreter {
             return try agendaRows(on: day?.dateValue, q.range)
         case .timeline(let who):
             guard case .contact(let id) = try eval(who, outer) else { throw fail("timeline takes a contact", who.range) }
+            try narrowToTimeline(of: id)
             return try timeline(id)
         case .rules:
             return RowSet(
@@ -391,6 +392,28 @@ extension Interpreter {
 
     // MARK: - Timeline
 
+    /// When nothing is in memory yet, the backend reads this one contact and the people its
+    /// timeline names (the others in its meetings and introductions): a card on a large network
+    /// then reads a few rows, not every contact. The view widens if a field needs more.
+    func narrowToTimeline(of id: Int64) throws {
+        guard queryView == nil, periodView == nil else { return }
+        func read(_ id: Int64) throws -> Network? {
+            try model.read(ModelRead("contacts", where: [FieldCondition(field: "id", op: .equal, value: .int64(id))]))
+        }
+        guard var net = try read(id) else { return }
+        queryView = narrowedView(net)
+        guard try planner(for: queryView!).readsEventsPerContact() else { return }
+        let events = try eventsInvolving(id)
+        var named = Set(events.interactions.flatMap(\.people) + events.introductions.flatMap { [$0.a, $0.b] })
+        named.remove(id)
+        for other in named.sorted() {
+            guard let one = try read(other) else { return }
+            net.contacts += one.contacts
+        }
+        net.reindex()
+        queryView = narrowedView(net)
+    }
+
     func timeline(_ id: Int64) throws -> RowSet {
         let net = try eventsInvolving(id)
         let spec = Schema.timeline
@@ -504,13 +527,7 @@ extension Interpreter {
 
     /// A contact's card: every field, then the timeline.
     public func card(_ id: Int64) throws -> Card {
-        // The backend reads this one contact when nothing is in memory yet (a card on a large
-        // network then reads one row, not every contact); the view widens if a field needs more.
-        if queryView == nil, periodView == nil,
-            let one = try model.read(ModelRead("contacts", where: [FieldCondition(field: "id", op: .equal, value: .number(Decimal(id)))]))
-        {
-            queryView = narrowedView(one)
-        }
+        try narrowToTimeline(of: id)
         guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
         var fields: [(String, Value)] = []
         for f in Schema.contacts.fields where f.name != "id" {
