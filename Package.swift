@@ -63,12 +63,12 @@ let package = Package(
         .target(name: "TendTestSupport", path: "Tests/TendTestSupport"),
         .testTarget(name: "TendCoreTests", dependencies: ["TendCore"]),
         .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "TendPostgresTests", dependencies: ["TendPostgres", "TendStore", "TendCore", "TendTestSupport"]),
+        .testTarget(name: "TendPostgresTests", dependencies: ["TendPostgres", "TendREPL", "TendStore", "TendCore", "TendTestSupport"]),
         .testTarget(name: "TendInterchangeTests", dependencies: ["TendInterchange", "TendCore", "TendTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "TendREPLTests", dependencies: ["TendREPL", "TendStore", "TendCore", "TendTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
-            name: "TendCLITests", dependencies: ["TendStore", "TendTestSupport", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Golden"]),
+            name: "TendCLITests", dependencies: ["TendStore", "TendPostgres", "TendTestSupport", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,6 +17,9 @@ final class PostgresConnectionBridge {
     private let connection: PostgresConnection
     private let logger: Logger
     private var closed = false
+    /// Set when a statement failed because another transaction conflicted with it (see
+    /// `PostgresFailure.isConflict`); the store clears it when a transaction begins.
+    var conflicted = false
 
     /// Connects as `settings` say; an error is a `PostgresFailure` in words for the user.
     init(_ settings: ConnectionSettings, home: String) throws {
@@ -59,7 +62,9 @@ final class PostgresConnectionBridge {
             let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
             return result.rows.map { $0.makeRandomAccess() }
         } catch {
-            throw PostgresFailure(error)
+            let failure = PostgresFailure(error)
+            if failure.isConflict { conflicted = true }
+            throw failure
         }
     }
 

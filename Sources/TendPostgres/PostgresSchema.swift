@@ -10,7 +10,8 @@ enum PostgresSchema {
     static let migrationsTable = "tend_migrations"
 
     /// (identifier, statements), oldest first. Append; never change one that was released.
-    static let migrations: [(String, [String])] = [("v1", v1), ("v2 members", v2)]
+    /// A migration that adds a data table also makes its journal trigger (`tend_journal`).
+    static let migrations: [(String, [String])] = [("v1", v1), ("v2 members", v2), ("v3 journal", PostgresStore.journalSchema)]
 
     /// The tables the migrations create.
     static var tables: [String] {

@@ -7,15 +7,22 @@ import TendStore
 extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
     public var path: String? { nil }
 
-    /// The journal (history, undo) is not kept on PostgreSQL yet: a change commits as it is.
-    public func commit(label: Store.JournalLabel?) throws { try commit() }
-    public func setJournalling(_ on: Bool) throws {}
-    public func history(limit: Int?) throws -> [Store.JournalEntry] { throw PostgresFailure(message: PostgresStore.noJournal) }
-    public func undo(count: Int) throws -> [Store.JournalEntry] { throw PostgresFailure(message: PostgresStore.noJournal) }
+    /// The journal (history, undo; PostgresStore+Journal) where the database has one; in one
+    /// without, a change commits as it is.
+    public func commit(label: Store.JournalLabel?) throws {
+        try closeChange(label)
+        try commit()
+    }
+    public func setJournalling(_ on: Bool) throws { journalling = on }
+    public func history(limit: Int?) throws -> [Store.JournalEntry] { try journalHistory(limit: limit) }
+    public func undo(count: Int) throws -> [Store.JournalEntry] { try journalUndo(count: count) }
     static let noJournal = "history and undo are not kept on PostgreSQL yet (only in SQLite databases)"
 
-    /// What was read is kept for one transaction only (`begin` forgets it): nothing to drop here.
-    public func refresh() throws -> Bool { false }
+    /// Other members may have committed since any earlier look, and the server does not say
+    /// cheaply whether they did: the session drops what it read every time (this store keeps
+    /// what it reads for one transaction only; `begin` forgets it). Saying false here let a
+    /// session write a contact as an earlier statement had read it, over another member's change.
+    public func refresh() throws -> Bool { true }
 
     public func backup(into path: String) throws {
         throw PostgresFailure(message: "a PostgreSQL database is backed up with pg_dump (tend backup copies SQLite files)")
@@ -49,9 +56,7 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
         forget()
     }
 
-    public func logInteractions(_ interactions: [Interaction]) throws {
-        for i in interactions { try apply(.insertInteraction(i)) }
-    }
+    public func logInteractions(_ interactions: [Interaction]) throws { try insertInteractions(interactions) }
 
     public func recordSightings(_ sightings: [(address: String, sourceID: String, name: String?, on: Day)]) throws {
         for s in sightings {

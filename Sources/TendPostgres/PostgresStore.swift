@@ -11,6 +11,10 @@ public final class PostgresStore {
     /// Kept for one transaction only: other members write between them.
     var cache: Network?
     var coreCache: Network?
+    /// Whether the database has a journal (PostgresStore+Journal), once asked; whether this
+    /// connection's runs are journalled (not the prelude of a new database).
+    var hasJournal: Bool?
+    var journalling = true
     /// True when the database was just made Tend's (the session installs the prelude then).
     public private(set) var isNew = false
     /// What opening found worth telling (a password file others may read).
@@ -64,6 +68,8 @@ public final class PostgresStore {
             // Read-only writes nothing: a new member's first run that may write installs it.
             // (A database not brought up to date, under --read-only, has no members yet.)
             needsPrelude = try !readOnly && (isNew || connection.query("SELECT 1 FROM members WHERE name = current_user").isEmpty)
+            // Asked now, outside any transaction: it turns the connection's journal on for good.
+            _ = try journalReady()
         } catch let e as PostgresFailure {
             connection.close()
             throw OpenError.cannotOpen(settings.description, e.message)
@@ -183,8 +189,10 @@ public final class PostgresStore {
     public func begin(immediate: Bool = true) throws {
         guard !inTransaction else { return }
         forget()
-        try connection.query("BEGIN")
+        connection.conflicted = false
+        try connection.query("BEGIN ISOLATION LEVEL \(PostgresStore.isolation)")
         inTransaction = true
+        if !journalling { try pauseJournal() }
     }
 
     public func commit() throws {

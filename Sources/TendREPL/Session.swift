@@ -69,9 +69,11 @@ public final class Session: InterpreterHost {
     public var renderer: Renderer
     public var console: Console
     public var quiet = false
+    /// How many times a run was tried again because another transaction conflicted with it.
+    public internal(set) var conflictRetries = 0
     public var diagnostics: DiagnosticFormatter
-    public private(set) var assertions: [AssertionResult] = []
-    public private(set) var errors: [ErrorResult] = []
+    public internal(set) var assertions: [AssertionResult] = []
+    public internal(set) var errors: [ErrorResult] = []
 
     public init(store: any TendDatabase, today: Day, renderer: Renderer = Renderer(), console: Console = .standard, color: Bool = false) throws {
         self.store = store
@@ -476,7 +478,7 @@ public final class Session: InterpreterHost {
     /// (exit 3). Under `readOnly` (`--read-only`), nothing is kept and no file is written.
     public func run(_ program: CheckedProgram, bail: Bool = false, readOnly: Bool = false) -> ExitStatus {
         refusesFiles = readOnly || self.readOnly
-        savedThisRun = [:]
+        writtenThisRun = []
         interpreter.resolutions = program.resolutions
         let readOnly = refusesFiles || readOnlyFile != nil
         interpreter.readOnly = readOnly
@@ -487,6 +489,12 @@ public final class Session: InterpreterHost {
         if program.statements.count == 1, case .edit(let target) = program.statements[0].kind, !readOnly {
             return runEdit(program.statements[0], target, program)
         }
+        return retryingConflicts { attempt(program, bail: bail, readOnly: readOnly) }
+    }
+
+    /// Runs a checked program once, in one transaction.
+    private func attempt(_ program: CheckedProgram, bail: Bool, readOnly: Bool) -> ExitStatus {
+        savedThisRun = [:]
         var definitionsBefore = interpreter.definitionsIfLoaded
         let mutations = program.mutations
         func restoreDefinitions() {
@@ -781,8 +789,15 @@ public final class Session: InterpreterHost {
             if !text.isEmpty { console.out(text.hasSuffix("\n") ? String(text.dropLast()) : text) }
             return
         }
-        try FileWriter(database: store.path).write(Array(text.utf8), to: path, existing: existing)
+        // A file an attempt of this run wrote before another member's change made it start again is
+        // the run's own: it is written again.
+        try FileWriter(database: store.path).write(Array(text.utf8), to: path, existing: rewritable.contains(path) ? .replace : existing)
+        writtenThisRun.insert(path)
     }
+
+    /// Files this run wrote; files the attempts before this one wrote.
+    var writtenThisRun: Set<String> = []
+    var rewritable: Set<String> = []
 
     public func write(_ text: String, to path: String, overwrite: Bool, from source: Source) throws {
         let advice = "add overwrite to replace it: save \(ScriptWriter.quote(path)) overwrite"

@@ -1,3 +1,4 @@
+import Foundation
 import TendCore
 
 /// What a session needs from a Tend database, whichever store holds it: the core's `Model`,
@@ -23,6 +24,12 @@ public protocol TendDatabase: Model {
     func rollback()
     /// True between `begin` and `commit` or `rollback`.
     var inTransaction: Bool { get }
+    /// How many times a run's transaction may be tried when another transaction conflicts with
+    /// it (1: never again; SQLite's store waits for its lock instead of conflicting).
+    var conflictAttempts: Int { get }
+    /// True when the transaction begun last failed because another one conflicted with it
+    /// (PostgreSQL's serialization failure or deadlock): run again, it may succeed.
+    var conflicted: Bool { get }
     /// True when another process has committed since the last look (what was read is dropped).
     func refresh() throws -> Bool
 
@@ -54,6 +61,9 @@ extension Store: TendDatabase {
 }
 
 extension TendDatabase {
+    public var conflictAttempts: Int { 1 }
+    public var conflicted: Bool { false }
+
     /// Every change of the journal, newest first.
     public func history() throws -> [Store.JournalEntry] { try history(limit: nil) }
 
@@ -69,5 +79,38 @@ extension TendDatabase {
             rollback()
             throw error
         }
+    }
+
+    /// `transaction`, run again (whole, after a `ConflictPause`) when another transaction
+    /// conflicted with it, at most `conflictAttempts` times in all.
+    public func transactionRetryingConflicts<T>(_ body: () throws -> T) throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try transaction(body)
+            } catch {
+                guard conflicted, attempt < conflictAttempts else { throw error }
+                attempt += 1
+                Thread.sleep(forTimeInterval: ConflictPause.before(attempt))
+            }
+        }
+    }
+}
+
+/// The pause before a transaction another one conflicted with is tried again.
+public enum ConflictPause {
+    /// Before attempt `n` (2, 3, …): doubling from 10 ms up to a second, each between half and
+    /// one and a half times that at random, so that runs which conflicted do not meet again in
+    /// step.
+    public static func before(_ n: Int) -> Double {
+        let base = min(0.010 * Double(1 << min(max(n - 2, 0), 16)), 1)
+        return base * Double.random(in: 0.5...1.5)
+    }
+}
+
+extension Store.JournalEntry {
+    /// An entry of another store's journal (PostgreSQL's).
+    package static func of(number: Int64, at: String, source: String, statement: String, undone: Bool) -> Self {
+        Self(number: number, at: at, source: source, statement: statement, undone: undone)
     }
 }

@@ -145,29 +145,38 @@ struct DemoCommand: ParsableCommand {
         let settings = global.settings
         if settings.readOnly { App.fail("demo writes a database, which --read-only does not allow", .invalid) }
         let path = App.databasePath(settings)
-        // The generator writes SQLite's tables directly (SampleNetwork).
-        if ConnectionSettings.isURL(path) { App.fail("demo generates a network into an SQLite file only; give --db a file path", .invalid) }
         // Opening a session installs the prelude in a new database.
         let session = App.open(settings, create: true)
         App.announceCreated(session, settings)
-        guard let store = session.store as? Store else { App.exit(.invalid, closing: session) }
         let contacts: Int
         do {
-            contacts = try store.contactCount()
+            contacts = try session.store.contactCount()
         } catch {
             App.fail(error, closing: session)
         }
-        guard contacts == 0 else { App.fail("\(path) already has contacts; give an empty --db", .failed, closing: session) }
+        guard contacts == 0 else {
+            App.fail("\(ConnectionSettings.redacted(path)) already has contacts; give an empty --db", .failed, closing: session)
+        }
         let started = Date()
         let counts: SampleNetwork.Counts
         do {
-            counts = try SampleNetwork(size: size, seed: seed, interactionsPerContact: interactions, today: session.today).write(to: store)
+            let sample = SampleNetwork(size: size, seed: seed, interactionsPerContact: interactions, today: session.today)
+            if let store = session.store as? Store {
+                counts = try sample.write(to: store)
+            } else {
+                // The generator writes SQLite's tables (SampleNetwork): it writes a database in
+                // memory, which is pushed into the other store.
+                let generated = try Store(path: nil)
+                counts = try sample.write(to: generated)
+                let network = try generated.network()
+                _ = try session.store.transactionRetryingConflicts { try Push(network, into: session.store).run() }
+            }
         } catch {
             App.fail(error, closing: session)
         }
         let seconds = Date().timeIntervalSince(started)
         TerminalOutput.write(
-            "Generated \(counts.contacts) contacts, \(counts.interactions) interactions in \(String(format: "%.1f", seconds)) s into \(path).\n",
+            "Generated \(counts.contacts) contacts, \(counts.interactions) interactions in \(String(format: "%.1f", seconds)) s into \(ConnectionSettings.redacted(path)).\n",
             to: STDERR_FILENO)
         App.exit(.success, closing: session)
     }

@@ -19,7 +19,7 @@ struct Tend: ParsableCommand {
         version: tendVersion,
         subcommands: [
             RunCommand.self, CheckCommand.self, ImportCommand.self, ExportCommand.self, AgendaCommand.self,
-            DumpCommand.self, BackupCommand.self, DemoCommand.self, CompletionCommand.self, ManualCommand.self,
+            DumpCommand.self, BackupCommand.self, DemoCommand.self, PushCommand.self, CompletionCommand.self, ManualCommand.self,
         ] + statementCommands,
         defaultSubcommand: nil)
 

@@ -3,8 +3,7 @@ import TendTestSupport
 import Testing
 
 /// The REPL at the keyboard on a PostgreSQL database: the prompt names the database (not its
-/// URL), statements are kept in the database, and what the PostgreSQL store does not keep yet
-/// (undo) is refused in words.
+/// URL), statements are kept in the database, and undo takes the last one back.
 @Suite(.serialized, .enabled(if: TestCluster.available, Comment(rawValue: TestCluster.skipped)))
 struct PostgresREPLTests {
     @Test(.enabled(if: Terminal.available)) func aSessionOnPostgreSQL() throws {
@@ -20,10 +19,11 @@ struct PostgresREPLTests {
         t.type("contacts show name, touches", "Enter")
         #expect(t.waitFor("Ann Arbor        1"), "\(t.screen)")
         t.type("undo", "Enter")
-        #expect(t.waitFor("history and undo are not kept on PostgreSQL yet"), "\(t.screen)")
+        #expect(t.waitFor("Undid change"), "\(t.screen)")
+        #expect(t.screen.contains("log coffee with @ann-arbor"), "\(t.screen)")
         t.type(".quit", "Enter")
         #expect(!t.screen.contains("postgresql://"))
-        #expect(try TestCluster.psql("SELECT count(*) FROM interactions", url: url) == "1")
+        #expect(try TestCluster.psql("SELECT count(*) FROM interactions", url: url) == "0")
         #expect(try TestCluster.psql("SELECT tags FROM contacts WHERE handle = 'ann-arbor'", url: url) == "[\"vip\"]")
     }
 }

@@ -1,0 +1,255 @@
+import Foundation
+import TendCore
+import TendStore
+
+/// `tend push`: a personal network copied into a team database, in the team database's one
+/// transaction (the caller's). Contacts are matched by handle; events, edges, markets, goals
+/// and definitions the team database holds already are not added again, so pushing twice adds
+/// nothing. What is in both and differs is refused, listed, before anything is written.
+///
+/// The rules:
+/// - a contact whose handle the team database has is the same contact when every stored
+///   field is the same; any difference is a conflict;
+/// - an event (interaction, referral, introduction, spending, stage change) is there already
+///   when the team database has one with the same fields and the same people; two identical
+///   events here and one there add one;
+/// - a definition, market or goal of the same name with other content is a conflict, except a
+///   definition the team database still has as the prelude made it, which yours replaces;
+/// - `me` is copied when the team database has none; another one there is a conflict.
+public struct Push {
+    let personal: Network
+    let team: any TendDatabase
+
+    public init(_ personal: Network, into team: any TendDatabase) {
+        self.personal = personal
+        self.team = team
+    }
+
+    /// What was in both databases and differs: nothing was written.
+    public struct Refused: Error, CustomStringConvertible {
+        public var conflicts: [String]
+        public var description: String {
+            let n = conflicts.count
+            return "nothing was pushed: \(n) \(n == 1 ? "thing is" : "things are") in both databases and \(n == 1 ? "differs" : "differ") "
+                + "(make them the same on one side, then push again):\n" + conflicts.map { "  " + $0 }.joined(separator: "\n")
+        }
+    }
+
+    /// How many of each kind were added, and how many were there already, in the order pushed.
+    public struct Counts: CustomStringConvertible {
+        public var rows: [(kind: String, added: Int, present: Int)] = []
+        mutating func count(_ kind: String, added: Bool) {
+            if rows.last?.kind != kind { rows.append((kind, 0, 0)) }
+            if added { rows[rows.count - 1].added += 1 } else { rows[rows.count - 1].present += 1 }
+        }
+        public var added: Int { rows.reduce(0) { $0 + $1.added } }
+        public var description: String {
+            rows.filter { $0.added + $0.present > 0 }.map { "\($0.kind): \($0.added) added, \($0.present) there already" }
+                .joined(separator: "\n")
+        }
+    }
+
+    /// Checks for conflicts, then writes what the team database lacks.
+    public func run() throws -> Counts {
+        let there = try team.network(events: true)
+        let conflicts = contactConflicts(there) + namedConflicts(there)
+        guard conflicts.isEmpty else { throw Refused(conflicts: conflicts) }
+        var counts = Counts()
+        if there.me == Me(), personal.me != Me() {
+            try team.apply(.setMe(personal.me))
+        }
+        let ids = try pushContacts(there, &counts)
+        try pushEvents(there, ids, &counts)
+        try pushNamed(there, ids, &counts)
+        return counts
+    }
+
+    // MARK: - Conflicts
+
+    /// A contact's stored fields, as the store writes them: the same list on both sides when
+    /// the contacts are the same.
+    static func cells(_ c: Contact) -> [(column: String, value: String)] {
+        zip(Store.contactColumnNames, Store.contactCells(c)).map { column, cell in
+            switch cell {
+            case .text(let s): return (column, ScriptWriter.quote(s))
+            case .int(let n): return (column, "\(n)")
+            case .null: return (column, "none")
+            }
+        }
+    }
+
+    /// The team database's contacts by handle.
+    static func byHandle(_ net: Network) -> [String: Contact] {
+        Dictionary(net.contacts.map { ($0.handle, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func contactConflicts(_ there: Network) -> [String] {
+        var out: [String] = []
+        let theirs = Push.byHandle(there)
+        for c in personal.contacts.sorted(by: { $0.id < $1.id }) {
+            guard let t = theirs[c.handle] else { continue }
+            let differing = zip(Push.cells(c), Push.cells(t)).filter { $0.0.value != $0.1.value }
+            guard !differing.isEmpty else { continue }
+            let fields = differing.map { "\(Store.field(ofColumn: $0.0.column)) \($0.0.value) here, \($0.1.value) there" }
+            out.append("@\(c.handle): " + fields.joined(separator: "; "))
+        }
+        return out
+    }
+
+    static let preludeSources = Set(Prelude.statements.map(\.text))
+
+    func namedConflicts(_ there: Network) -> [String] {
+        var out: [String] = []
+        if there.me != Me(), personal.me != Me(), there.me != personal.me { out.append("me: yours differs from the team database's") }
+        let definitions = Dictionary(there.definitions.map { ("\($0.kind.rawValue) \($0.name)", $0.source) }, uniquingKeysWith: { a, _ in a })
+        for d in personal.definitions {
+            if let source = definitions["\(d.kind.rawValue) \(d.name)"], source != d.source, !Push.preludeSources.contains(source) {
+                out.append("\(d.kind.rawValue) \(d.name): defined otherwise there")
+            }
+        }
+        for m in personal.markets {
+            if let t = there.markets.first(where: { $0.name == m.name }), t != m { out.append("market \(ScriptWriter.quote(m.name)): served by others there") }
+        }
+        for g in personal.goals {
+            if let t = there.goals.first(where: { $0.name == g.name }), !sameGoal(g, t, there) {
+                out.append("goal \(ScriptWriter.quote(g.name)): set otherwise there")
+            }
+        }
+        return out
+    }
+
+    /// Goals are the same when their fields are and their helpers have the same handles.
+    func sameGoal(_ g: Goal, _ t: Goal, _ there: Network) -> Bool {
+        var (a, b) = (g, t)
+        (a.id, b.id, a.helpers, b.helpers) = (0, 0, [], [])
+        return a == b && g.helpers.map { personal.contact($0)?.handle } == t.helpers.map { there.contact($0)?.handle }
+    }
+
+    // MARK: - Writing
+
+    /// Adds the contacts the team database lacks; every personal contact's id there.
+    func pushContacts(_ there: Network, _ counts: inout Counts) throws -> [Int64: Int64] {
+        var ids: [Int64: Int64] = [:]
+        let theirs = Push.byHandle(there)
+        for c in personal.contacts.sorted(by: { $0.id < $1.id }) {
+            if let t = theirs[c.handle] {
+                ids[c.id] = t.id
+                counts.count("contacts", added: false)
+                continue
+            }
+            var new = c
+            new.id = 0
+            guard let id = try team.apply(.insertContact(new)) else { throw PostgresFailure(message: "no id for @\(c.handle)") }
+            ids[c.id] = id
+            counts.count("contacts", added: true)
+        }
+        return ids
+    }
+
+    /// Adds each event the team database lacks (`ids` maps people to its contacts).
+    func pushEvents(_ there: Network, _ ids: [Int64: Int64], _ counts: inout Counts) throws {
+        func id(_ p: Int64) -> Int64 { ids[p] ?? 0 }
+        try push("stage changes", personal.stageChanges.map { var s = $0; s.contact = id(s.contact); return s }, there.stageChanges, &counts) {
+            .insertStageChange($0)
+        }
+        // An imported touch (kind and source) is there already whatever else differs: the
+        // store keeps one per source.
+        let sources = Set(there.interactions.compactMap { i in i.sourceID.map { "\(i.kind) \($0)" } })
+        let interactions = personal.interactions.map { var i = $0; i.people = i.people.map(id); return i }
+        let added = missing("interactions", interactions, there.interactions, &counts) { i in
+            i.sourceID.map { sources.contains("\(i.kind) \($0)") } ?? false
+        }
+        // Many at once: a statement per thousand.
+        try team.logInteractions(added)
+        try push("referrals", personal.referrals.map { var r = $0; r.contact = id(r.contact); return r }, there.referrals, &counts) {
+            .insertReferral($0)
+        }
+        try push("introductions", personal.introductions.map { var i = $0; (i.a, i.b) = (id(i.a), id(i.b)); return i }, there.introductions, &counts) {
+            .insertIntroduction($0)
+        }
+        try push("spending", personal.spending.map { var s = $0; s.contact = id(s.contact); return s }, there.spending, &counts) {
+            .insertSpend($0)
+        }
+        let edges = Set(there.knows.map { "\(min($0.0, $0.1)) \(max($0.0, $0.1))" })
+        for (a, b) in personal.knows {
+            let (x, y) = (id(a), id(b))
+            let new = !edges.contains("\(min(x, y)) \(max(x, y))")
+            if new { try team.apply(.insertKnows(x, y)) }
+            counts.count("knows", added: new)
+        }
+    }
+
+    /// Adds those of `mine` that `theirs` lacks, one by one.
+    func push<E: PushedEvent>(_ kind: String, _ mine: [E], _ theirs: [E], _ counts: inout Counts, _ change: (E) -> Change) throws {
+        for e in missing(kind, mine, theirs, &counts) { try team.apply(change(e)) }
+    }
+
+    /// Those of `mine` that `theirs` lacks, in order: each of theirs stands for one of mine with
+    /// the same fields (ids aside).
+    func missing<E: PushedEvent>(
+        _ kind: String, _ mine: [E], _ theirs: [E], _ counts: inout Counts, alreadyThere: (E) -> Bool = { _ in false }
+    ) -> [E] {
+        var present: [Day: [E]] = [:]
+        for e in theirs { present[e.on, default: []].append(e.unnumbered) }
+        var out: [E] = []
+        for e in mine.sorted(by: { $0.id < $1.id }) {
+            var new = false
+            if let n = present[e.on]?.firstIndex(of: e.unnumbered) {
+                present[e.on]!.remove(at: n)
+            } else if !alreadyThere(e) {
+                out.append(e)
+                new = true
+            }
+            counts.count(kind, added: new)
+        }
+        return out
+    }
+
+    /// Definitions, markets and goals the team database lacks (or has as the prelude made them).
+    func pushNamed(_ there: Network, _ ids: [Int64: Int64], _ counts: inout Counts) throws {
+        let definitions = Dictionary(there.definitions.map { ("\($0.kind.rawValue) \($0.name)", $0.source) }, uniquingKeysWith: { a, _ in a })
+        for d in personal.definitions {
+            let same = definitions["\(d.kind.rawValue) \(d.name)"] == d.source
+            if !same { try team.apply(.setDefinition(d)) }
+            counts.count("definitions", added: !same)
+        }
+        for m in personal.markets {
+            let have = there.markets.contains { $0.name == m.name }
+            if !have { try team.apply(.setMarket(m)) }
+            counts.count("markets", added: !have)
+        }
+        for g in personal.goals {
+            let have = there.goals.contains { $0.name == g.name }
+            if !have {
+                var new = g
+                new.id = 0
+                new.helpers = g.helpers.compactMap { ids[$0] }
+                try team.apply(.setGoal(new))
+            }
+            counts.count("goals", added: !have)
+        }
+    }
+}
+
+/// An event `tend push` matches by its fields: the same on both sides but for its id and who
+/// logged it (the team database records the pushing member; a personal file, none).
+protocol PushedEvent: Equatable {
+    var id: Int64 { get set }
+    var by: String? { get set }
+    var on: Day { get }
+}
+
+extension PushedEvent {
+    var unnumbered: Self {
+        var e = self
+        e.id = 0
+        e.by = nil
+        return e
+    }
+}
+
+extension StageChange: PushedEvent {}
+extension Interaction: PushedEvent {}
+extension Referral: PushedEvent {}
+extension Introduction: PushedEvent {}
+extension Spend: PushedEvent {}

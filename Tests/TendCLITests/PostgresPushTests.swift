@@ -1,0 +1,134 @@
+import Foundation
+import TendTestSupport
+import Testing
+
+/// `tend push postgresql://…` (#22.6) and `tend demo` on PostgreSQL: the team database ends up
+/// with the same network as the personal file (the same dump, the same answers), the file is
+/// only read, pushing again adds nothing, and a contact that differs is refused with nothing
+/// written.
+@Suite(.enabled(if: TestCluster.available, Comment(rawValue: TestCluster.skipped)))
+struct PostgresPushTests {
+    static func run(_ args: [String], stdin: String? = nil, db: String) throws -> CLI.Result {
+        try CLI.run(args, stdin: stdin, in: CLI.tempDir(), env: ["TEND_DB": db])
+    }
+
+    /// A personal database: the demo network (me, markets, goals, every kind of event), with
+    /// definitions of the user's (one of them the prelude's, changed), a contact changed, and
+    /// two identical coffees.
+    static func personal() throws -> String {
+        let file = CLI.tempDir().appendingPathComponent("mine.db").path
+        let demo = try run(["demo", "--size", "60", "--seed", "7"], db: file)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let more = """
+            fn warm(c) = c.touches >= 3
+            let w_overdue = 4
+            rule "Call the warm ones" when warm(it) and days_since(last_touch) > 30 then remind "call {name}"
+            set @\(try firstHandle(file)) next_step: "send the lease", +golf
+            log coffee with @\(try firstHandle(file)) on 2026-11-20 note: "twice the same"
+            log coffee with @\(try firstHandle(file)) on 2026-11-20 note: "twice the same"
+            """
+        let r = try run(["run", "-"], stdin: more, db: file)
+        #expect(r.status == 0, "\(r.stderr)")
+        return file
+    }
+
+    static func firstHandle(_ db: String) throws -> String {
+        try run(["--format", "csv", "-e", "contacts sort by handle show handle limit 1"], db: db).stdout.split(separator: "\n")[1]
+            .trimmingCharacters(in: .whitespaces)
+    }
+
+    static let queries = [
+        "contacts where touches > 3 show handle, touches, last_touch, stage",
+        "count(interactions)",
+        "agenda",
+        "report network",
+        "interactions where kind == \"coffee\" show on, people, note",
+        "[w_overdue, w_stage]",
+    ]
+
+    static func fingerprint(_ path: String) -> Data? {
+        FileManager.default.contents(atPath: path)
+    }
+
+    @Test func pushCopiesTheNetworkAndAddsNothingTheSecondTime() throws {
+        let file = try Self.personal()
+        let before = Self.fingerprint(file)
+        let url = try TestCluster.freshDatabase("push")
+        let first = try Self.run(["push", url], db: file)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("contacts: 60 added, 0 there already"), "\(first.stdout)")
+        #expect(first.stdout.contains("interactions: 602 added, 0 there already"), "\(first.stdout)")
+        #expect(first.stderr.contains("Pushed \(file) into"), "\(first.stderr)")
+        let interactions = try TestCluster.psql("SELECT count(*) FROM interactions", url: url)
+        #expect(interactions == "602")
+        let second = try Self.run(["push", url], db: file)
+        #expect(second.status == 0, "\(second.stderr)")
+        let lines = second.stdout.split(separator: "\n")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains(": 0 added") }, "\(second.stdout)")
+        #expect(try TestCluster.psql("SELECT count(*) FROM interactions", url: url) == interactions)
+        // The personal file was only read: the same bytes, and no -wal or -shm left beside it.
+        #expect(Self.fingerprint(file) == before)
+        for suffix in ["-wal", "-shm", "-journal"] { #expect(!FileManager.default.fileExists(atPath: file + suffix)) }
+        try Self.expectSameNetwork(file, url)
+    }
+
+    /// The same dump, and the same answers to a few queries, from both databases.
+    static func expectSameNetwork(_ file: String, _ url: String) throws {
+        let dumpMine = try Self.run(["dump"], db: file)
+        let dumpTeam = try Self.run(["dump"], db: url)
+        #expect(dumpMine.status == 0 && dumpTeam.status == 0, "\(dumpTeam.stderr)")
+        // The team database records the pushing member as who logged each event.
+        let signed = " by: \"\(TestCluster.role)\""
+        #expect(dumpTeam.stdout.contains(signed))
+        #expect(dumpTeam.stdout.replacingOccurrences(of: signed, with: "") == dumpMine.stdout)
+        for q in Self.queries {
+            let mine = try Self.run(["--format", "csv", "-e", q], db: file)
+            let team = try Self.run(["--format", "csv", "-e", q], db: url)
+            #expect(team.stdout == mine.stdout, "\(q): team\n\(team.stdout)\nmine\n\(mine.stdout)")
+            #expect(!mine.stdout.isEmpty && mine.status == 0, "\(q): \(mine.stderr)")
+        }
+    }
+
+    @Test func aContactThatDiffersIsRefusedAndNothingIsWritten() throws {
+        let file = try Self.personal()
+        let url = try TestCluster.freshDatabase("pushconflict")
+        #expect(try Self.run(["push", url], db: file).status == 0)
+        let handle = try Self.firstHandle(file)
+        // Another member changes the contact in the team database; you change it too, and add one.
+        #expect(try Self.run(["-e", "set @\(handle) company: \"Team-Co\""], db: url).status == 0)
+        #expect(try Self.run(["run", "-"], stdin: "set @\(handle) company: \"My-Co\"\nadd \"Newly Met\"\nlog call with @newly-met", db: file).status == 0)
+        let dumpBefore = try Self.run(["dump"], db: url).stdout
+        let r = try Self.run(["push", url], db: file)
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("nothing was pushed: 1 thing is in both databases and differs"), "\(r.stderr)")
+        #expect(r.stderr.contains("@\(handle): company \"My-Co\" here, \"Team-Co\" there"), "\(r.stderr)")
+        #expect(try Self.run(["dump"], db: url).stdout == dumpBefore)
+        #expect(try TestCluster.psql("SELECT count(*) FROM contacts WHERE handle = 'newly-met'", url: url) == "0")
+    }
+
+    @Test func pushIsRefusedInWordsWithoutThePassword() throws {
+        let file = try Self.personal()
+        let good = try #require(TestCluster.passwordURL)
+        let secret = "N0t-the-Passw0rd"
+        let wrong = good.replacingOccurrences(of: #"(//[^:]+:)[^@]+@"#, with: "$1\(secret)@", options: .regularExpression)
+        let r = try Self.run(["push", wrong], db: file)
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("cannot connect to postgresql://tend_password:***@"), "\(r.stderr)")
+        #expect(!(r.stdout + r.stderr).contains(secret))
+        let notURL = try Self.run(["push", "/tmp/other.db"], db: file)
+        #expect(notURL.status == 2 && notURL.stderr.contains("give its postgresql:// URL"), "\(notURL.stderr)")
+    }
+
+    /// `tend demo` on PostgreSQL generates the network it generates in an SQLite file.
+    @Test func demoOnPostgreSQLIsTheSameNetwork() throws {
+        let file = CLI.tempDir().appendingPathComponent("demo.db").path
+        let url = try TestCluster.freshDatabase("demo")
+        let sqlite = try Self.run(["demo", "--size", "80", "--seed", "3"], db: file)
+        let postgres = try Self.run(["demo", "--size", "80", "--seed", "3"], db: url)
+        #expect(sqlite.status == 0 && postgres.status == 0, "\(postgres.stderr)")
+        #expect(postgres.stderr.contains("Generated 80 contacts"), "\(postgres.stderr)")
+        try Self.expectSameNetwork(file, url)
+        let again = try Self.run(["demo"], db: url)
+        #expect(again.status == 3 && again.stderr.contains("already has contacts"), "\(again.stderr)")
+    }
+}
