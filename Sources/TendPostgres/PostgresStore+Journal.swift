@@ -105,6 +105,7 @@ extension PostgresStore {
             try connection.query("DELETE FROM journal_rows WHERE change_id = $1", [.int(id)])
             return
         }
+        try connection.query("DELETE FROM journal_rows WHERE change_id = $1 AND \(PostgresStore.othersPrivateRow)", [.int(id)])
         try connection.query(
             "INSERT INTO journal (id, day, at, source, statement) VALUES ($1, $2, $3, $4, $5)",
             [.int(id), .text(label.day.description), .text(label.at.isEmpty ? label.day.description : label.at), .text(label.source), .text(label.statement)])
@@ -120,6 +121,17 @@ extension PostgresStore {
                 """, [.int(id), .int(Int64(Store.journalKeep))])
         }
     }
+
+    /// A journal row that is another member's private note's link to a person: removing the
+    /// person deletes it by the foreign key's cascade, which row-level security does not stop.
+    /// It is not the member's to see (their journal would show the note's number and author),
+    /// nor to put back (the policy refuses it): the note loses that person, as after a merge.
+    /// A role that bypasses row-level security keeps it.
+    static let othersPrivateRow = """
+        tbl = 'interaction_people' AND coalesce(before, after)->>'private' = '1'
+          AND coalesce(before, after)->>'by' IS DISTINCT FROM current_user
+          AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
+        """
 
     // MARK: - History and undo
 
@@ -161,7 +173,7 @@ extension PostgresStore {
     /// Puts back the rows of one change, newest first.
     private func revert(_ entry: Store.JournalEntry) throws {
         let rows = try connection.query(
-            "SELECT tbl, before::text, after::text FROM journal_rows WHERE change_id = $1 ORDER BY seq DESC", [.int(entry.number)])
+            "SELECT tbl, before::text, after::text FROM journal_rows WHERE change_id = $1 AND NOT (\(PostgresStore.othersPrivateRow)) ORDER BY seq DESC", [.int(entry.number)])
         var keys: [String: String] = [:]
         for row in rows {
             let table = try row[0].decode(String.self)

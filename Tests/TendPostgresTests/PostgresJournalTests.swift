@@ -73,6 +73,31 @@ struct PostgresJournalTests {
         #expect(MemberSessions.run(theirs, "history") == .success)
         #expect(b.lines.joined(separator: "\n").contains("set @joan-rivera city") && !b.lines.joined().contains("company"), "\(b.lines)")
     }
+
+    /// Removing a contact deletes (by its foreign key's cascade, which row-level security does
+    /// not stop) another member's private notes' links to them. Those rows are not the remover's
+    /// to see: their journal does not keep them (before, `journal_rows` showed them the private
+    /// note's number and author), and their undo brings the contact back without them (before, the
+    /// undo failed on the policy, and every older change was stuck behind it).
+    @Test func anotherMembersPrivateNoteNeitherLeaksIntoNorBlocksMyUndo() throws {
+        let url = try Self.journalled()
+        let removerURL = try Self.member(url)
+        let (author, a, remover, b) = try MemberSessions.pair(
+            url, second: removerURL, setup: "add \"Xa Xu\"\nlog note with @xa-xu \"secret plan\" private")
+        defer {
+            author.store.close()
+            remover.store.close()
+        }
+        #expect(MemberSessions.run(remover, "remove @xa-xu") == .success, "\(b.lines)")
+        #expect(try TestCluster.psql("SELECT count(*) FROM journal_rows WHERE before::text LIKE '%\"private\": 1%'", url: removerURL) == "0")
+        b.lines = []
+        #expect(MemberSessions.run(remover, "undo") == .success, "\(b.lines)")
+        #expect(try TestCluster.psql("SELECT handle FROM contacts", url: url) == "xa-xu")
+        // The note is its author's still, without the person (as after a merge or a remove).
+        a.lines = []
+        #expect(MemberSessions.run(author, "interactions show note") == .success)
+        #expect(a.lines.contains { $0.contains("secret plan") }, "\(a.lines)")
+    }
 }
 
 /// The CLI goldens' files (Tests/TendCLITests/Golden), read from here.
