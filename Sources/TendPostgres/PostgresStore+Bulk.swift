@@ -5,7 +5,7 @@ import TendStore
 /// Many interactions at once (an import of touches, `tend push`, `tend demo`): a statement per
 /// thousand rows instead of two per row, each a round trip to the server.
 extension PostgresStore {
-    /// Rows per statement: 9 parameters each, far inside PostgreSQL's 65,535.
+    /// Rows per statement: 11 parameters each, far inside PostgreSQL's 65,535.
     static let bulkRows = 1000
 
     /// Inserts interactions and their people, as `apply(.insertInteraction)` would one by one
@@ -26,13 +26,14 @@ extension PostgresStore {
                 let cells: [SQLValue] = [
                     .int(id), .text(i.kind), .text(i.on.description), SQLValue(i.note), SQLValue(i.quality), PostgresStore.flag(i.gave),
                     PostgresStore.flag(i.asked), PostgresStore.flag(i.inbound), PostgresStore.flag(i.pitch), SQLValue(i.sourceID),
+                    PostgresStore.flag(i.isPrivate),
                 ]
                 rows.append("(" + PostgresStore.marks(cells.count, from: values.count + 1) + ")")
                 values += cells
                 people += i.people.enumerated().map { (id, $0.element, Int64($0.offset)) }
             }
             try connection.query(
-                "INSERT INTO interactions (id, kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id) VALUES "
+                "INSERT INTO interactions (id, kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id, private) VALUES "
                     + rows.joined(separator: ", "), values)
             try insertPeople(people)
             start += batch.count

@@ -72,6 +72,27 @@ struct PostgresPushTests {
         try Self.expectSameNetwork(file, url)
     }
 
+    /// A private note stays private in the team database (the pushing member's), so no other
+    /// member sees it, and pushing again adds nothing. Before, the bulk insert left the flag out:
+    /// the note became public, and each push added it again.
+    @Test func aPrivateNoteStaysPrivateAndIsPushedOnce() throws {
+        let file = CLI.tempDir().appendingPathComponent("mine.db").path
+        let mine = """
+            add "Xa Xu"
+            log note with @xa-xu "moving to Lisbon" private
+            log call with @xa-xu "about the lease"
+            """
+        #expect(try Self.run(["run", "-"], stdin: mine, db: file).status == 0)
+        let url = try TestCluster.freshDatabase("pushprivate")
+        for _ in 0..<2 { #expect(try Self.run(["push", url], db: file).status == 0) }
+        let rows = try TestCluster.psql(#"SELECT note || ' ' || private || ' ' || "by" FROM interactions ORDER BY id"#, url: url)
+        #expect(rows == "moving to Lisbon 1 \(TestCluster.role)\nabout the lease 0 \(TestCluster.role)", "\(rows)")
+        let role = "tend_other_\(UUID().uuidString.prefix(8).lowercased())"
+        try TestCluster.psql("CREATE ROLE \(role) LOGIN; GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(role)", url: url)
+        let other = url.replacingOccurrences(of: "//\(TestCluster.role)@", with: "//\(role)@")
+        #expect(try TestCluster.psql("SELECT string_agg(note, ',') FROM interactions", url: other) == "about the lease")
+    }
+
     /// The same dump, and the same answers to a few queries, from both databases.
     static func expectSameNetwork(_ file: String, _ url: String) throws {
         let dumpMine = try Self.run(["dump"], db: file)
