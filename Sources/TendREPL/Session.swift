@@ -509,8 +509,11 @@ public final class Session: InterpreterHost {
             return .failed
         }
         var failed = false
+        // The statement running, to point at when the database refuses it.
+        var current: Statement?
         do {
             for s in program.statements {
+                current = s
                 for output in try execute(s) {
                     if case .assertion(let passed, _, _, _, _) = output, !passed {
                         failed = true
@@ -519,6 +522,7 @@ public final class Session: InterpreterHost {
                 }
                 if failed && bail { break }
             }
+            current = nil
             if readOnly {
                 store.rollback()
                 restoreDefinitions()
@@ -529,7 +533,7 @@ public final class Session: InterpreterHost {
             store.rollback()
             interpreter.invalidate()
             restoreDefinitions()
-            reportFailure(error)
+            reportFailure(Session.located(error, current))
             return .failed
         }
         if readOnly { interpreter.invalidate() }
@@ -546,6 +550,13 @@ public final class Session: InterpreterHost {
         if let e = error as? Store.OpenError { return e.description }
         if let m = Store.databaseMessage(error) { return m + "; nothing was changed" }
         return "\(error)"
+    }
+
+    /// An error a statement ended with, pointing at the statement when it does not point
+    /// anywhere itself (a refusal of the database's: a source logged already, a policy).
+    static func located(_ error: Error, _ statement: Statement?) -> Error {
+        guard let statement, !(error is Diagnostic) else { return error }
+        return Diagnostic(.runtime, describe(error), at: statement.range, in: statement.source)
     }
 
     /// Where a diagnostic points, as `file:line:col`.

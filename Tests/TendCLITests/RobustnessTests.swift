@@ -70,6 +70,23 @@ import Testing
         }
     }
 
+    /// A statement the database refuses (a touch from a source logged already; on PostgreSQL,
+    /// another member's private note) is pointed at like any other error: `file:line:col`, its
+    /// line and a caret, and nothing of the run is kept. Before, a bare `error: …` said neither
+    /// which file nor which line.
+    @Test func aStatementTheDatabaseRefusesIsLocated() throws {
+        let dir = CLI.tempDir()
+        let script = "add \"Xa Xu\"\nlog call with @xa-xu source: \"a\"\n  log call with @xa-xu source: \"a\"\n"
+        try script.write(to: dir.appendingPathComponent("calls.tend"), atomically: true, encoding: .utf8)
+        try CLI.run(["run", "-"], stdin: "add \"Kept Person\"\n", in: dir)
+        let r = try CLI.run(["run", "calls.tend"], in: dir)
+        #expect(r.status == 3)
+        #expect(
+            r.stderr.contains("calls.tend:3:3: error: call 1 is already logged from source \"a\"\n  log call with @xa-xu source: \"a\"\n  ^~~"),
+            "\(r.stderr)")
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")
+    }
+
     /// A disk that fills up in the middle of an import (a file size limit stands in for it):
     /// a message in words, exit 3, the data as it was.
     @Test func aFullDiskChangesNothing() throws {
