@@ -380,17 +380,8 @@ extension Store {
         try SampleNetwork(size: 400, seed: 5, today: day).write(to: store)
         let handle = try #require(try store.scalar("SELECT handle FROM contacts WHERE profession <> 'salon' LIMIT 1"))
         let watched = Watched(store)
-        var fromStore: [String] = []
-        for q in Pushdown.queries {
-            let before = (watched.narrowed, watched.loadedAll)
-            fromStore.append(try run(watched, q.replacingOccurrences(of: "HANDLE", with: handle)))
-            if q.hasPrefix("count(interactions where kind") {
-                #expect(watched.narrowedEvents > 0 && watched.loadedEvents == 0, "events not narrowed in SQL: \(q)")
-            }
-            if q.hasPrefix("contacts where profession == \"salon\" and city") {
-                #expect(watched.narrowed == before.0 + 1 && watched.loadedAll == before.1, "not narrowed in SQL: \(q)")
-            }
-        }
+        let (fromStore, notNarrowed) = try Pushdown.runQueries(watched, handle: handle)
+        #expect(notNarrowed.isEmpty, "not narrowed in SQL: \(notNarrowed)")
         let memory = MemoryModel(try store.network())
         for (q, expected) in zip(Pushdown.queries, fromStore) {
             #expect(try run(memory, q.replacingOccurrences(of: "HANDLE", with: handle)) == expected, "\(q)")

@@ -31,6 +31,23 @@ public enum Pushdown {
         "contacts where profession == \"salon\" and spend_this_year(it) >= 0 show handle, spend",
     ]
 
+    /// Runs `queries` (with `handle` for HANDLE) on the watched store: what each gives, and
+    /// those the store did not narrow in SQL as it should have (contacts by stored fields,
+    /// interactions a narrowed page at a time).
+    public static func runQueries<M>(_ watched: Watched<M>, handle: String) throws -> (outputs: [String], notNarrowed: [String]) {
+        var outputs: [String] = []
+        var notNarrowed: [String] = []
+        for q in queries {
+            let before = (watched.narrowed, watched.loadedAll)
+            outputs.append(try run(watched, q.replacingOccurrences(of: "HANDLE", with: handle)))
+            if q.hasPrefix("count(interactions where kind"), watched.narrowedEvents == 0 || watched.loadedEvents > 0 { notNarrowed.append(q) }
+            if q.hasPrefix("contacts where profession == \"salon\" and city"), watched.narrowed != before.0 + 1 || watched.loadedAll != before.1 {
+                notNarrowed.append(q)
+            }
+        }
+        return (outputs, notNarrowed)
+    }
+
     /// Queries over one contact's events (`HANDLE`), the agenda and pages of events, for a
     /// store that reads events per contact or a page at a time (`CostModel` with no events in memory).
     public static func eventQueries(_ handle: String) -> [String] {
