@@ -112,14 +112,9 @@ public enum Pushdown {
 public final class Watched<Store: Model>: Model {
     public let store: Store
     /// Contacts selected in SQL, interaction pages narrowed, event rows read for every contact.
-    public var narrowed = 0
-    public var narrowedEvents = 0
-    public var narrowedCollections = 0
-    /// Reads of one contact's events, and of figures from the store.
-    public var perContact = 0
-    public var stats = 0
-    public var loadedAll = 0
-    public var loadedEvents = 0
+    public var narrowed = 0, narrowedEvents = 0, narrowedCollections = 0
+    /// Reads of one contact's events, of figures from the store, of the whole network (with events).
+    public var perContact = 0, stats = 0, loadedAll = 0, loadedEvents = 0
     /// Hands back the first page whatever page is asked for, as a damaged index could.
     public var repeatsTheFirstPage = false
     /// Declines to read contacts after this many reads (a model may decline any read).
