@@ -83,6 +83,37 @@ struct PostgresPushdownTests {
         #expect(try store.contactStats(of: nil, today: today) == nil)
     }
 
+    /// `snoozed_until` narrowed in SQL is the member's own snooze (the snoozes table), as the
+    /// contact's field reads it: one member's snooze selects nothing for another.
+    @Test func aSnoozeConditionIsTheMembersOwn() throws {
+        let url = try TestCluster.freshDatabase("snooze")
+        let ann = try PostgresStore(url: url)
+        defer { ann.close() }
+        try ann.transaction {
+            var c = Contact(name: "Cleo Diaz", handle: "cleo-diaz", created: today.adding(days: -30))
+            c.id = try #require(try ann.apply(.insertContact(c)))
+            c.snoozedUntil = today.adding(days: 10)
+            try ann.apply(.updateContact(c, fields: ["snoozed_until"]))
+            try ann.apply(.insertContact(Contact(name: "Dan Ito", handle: "dan-ito", created: today.adding(days: -30))))
+        }
+        let snoozed = [FieldCondition(field: "snoozed_until", op: .greater, value: .date(today))]
+        ann.forget()
+        #expect(try #require(try ann.read(ModelRead("contacts", where: snoozed))).contacts.map(\.handle) == ["cleo-diaz"])
+        let q = "contacts where snoozed_until > today show handle"
+        #expect(try Pushdown.run(Watched(ann), q) == "handle\ncleo-diaz")
+        // Another member (the same database, acting as a role that snoozed nothing).
+        let role = "eve_\(UUID().uuidString.prefix(8).lowercased())"
+        try TestCluster.psql(
+            """
+            CREATE ROLE \(role) LOGIN NOSUPERUSER NOBYPASSRLS;
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(role);
+            """, url: url)
+        let eve = try PostgresStore(url: url.replacingOccurrences(of: "//\(TestCluster.role)@", with: "//\(role)@"))
+        defer { eve.close() }
+        #expect(try #require(try eve.read(ModelRead("contacts", where: snoozed))).contacts.isEmpty)
+        #expect(try Pushdown.run(eve, q) == "handle\n")
+    }
+
     /// A pushed-down read cannot show another member's private interaction: not through row-level
     /// security for a plain role, and not for a superuser's session either (which security does
     /// not restrict: the store's own condition does). Each member sees their own.
