@@ -60,9 +60,9 @@ let package = Package(
             dependencies: ["TendCore", "TendStore", "TendPostgres", "TendREPL", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             linkerSettings: staticExecutable),
         // Running programs from the tests (tend, python3) with a deadline.
-        .target(name: "TendTestSupport", path: "Tests/TendTestSupport"),
+        .target(name: "TendTestSupport", dependencies: ["TendCore"], path: "Tests/TendTestSupport"),
         .testTarget(name: "TendCoreTests", dependencies: ["TendCore"]),
-        .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore", "TendTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TendPostgresTests", dependencies: ["TendPostgres", "TendREPL", "TendStore", "TendCore", "TendTestSupport"]),
         .testTarget(name: "TendInterchangeTests", dependencies: ["TendInterchange", "TendCore", "TendTestSupport"], exclude: ["Fixtures"]),
         .testTarget(

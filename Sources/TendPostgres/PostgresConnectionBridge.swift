@@ -55,6 +55,7 @@ final class PostgresConnectionBridge {
             case .text(let s): binds.append(s)
             case .int(let n): binds.append(n)
             case .bool(let b): binds.append(b)
+            case .ints(let ns): binds.append(ns)
             case .null: binds.appendNull()
             }
         }
@@ -79,6 +80,8 @@ enum SQLValue {
     case text(String)
     case int(Int64)
     case bool(Bool)
+    /// An array of whole numbers (`= ANY($1)`).
+    case ints([Int64])
     case null
     init(_ s: String?) { self = s.map(SQLValue.text) ?? .null }
     init(_ n: Int?) { self = n.map { .int(Int64($0)) } ?? .null }

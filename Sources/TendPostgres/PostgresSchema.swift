@@ -236,5 +236,7 @@ enum PostgresSchema {
     static let ownRows = ["me", "definitions", "goals", "agenda_items", "agenda_numbers", "snoozes"]
     /// An interaction the member in the session may see (the policy's, and Tend's own reads'),
     /// and likewise its people.
-    static let visibleInteraction = #"private = 0 OR "by" = current_user"#
+    static let visibleInteraction = visible("")
+    /// The same of the interaction (or people) row `prefix` names (`i.`).
+    static func visible(_ prefix: String) -> String { #"\#(prefix)private = 0 OR \#(prefix)"by" = current_user"# }
 }

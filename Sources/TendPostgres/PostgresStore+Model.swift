@@ -2,10 +2,9 @@ import Foundation
 import TendCore
 import TendStore
 
-/// The core's `Model`, first stage: a minimal model. It narrows nothing (`offer` says no
-/// constraint is usable, `read` and `contactStats` return nil), so the core reads the whole
-/// network once and does all the work in memory; every change is written to PostgreSQL and
-/// applied to the network in memory as well. Pushing conditions to SQL comes later.
+/// The core's `Model`: the network as a whole, read once per transaction, with every change
+/// written to PostgreSQL and applied to the network in memory as well. The planner's
+/// negotiation (narrowed reads) is in PostgresStore+Planner, the figures in PostgresStore+Stats.
 extension PostgresStore: Model {
     public func network(events: Bool) throws -> Network {
         if let cache { return cache }
@@ -29,6 +28,7 @@ extension PostgresStore: Model {
     public func apply(_ change: Change) throws -> Int64? {
         let change = Network.signed(change, by: member)
         let id = try write(change)
+        counts = [:]
         guard cache != nil || coreCache != nil else { return id }
         // Stage changes and merges settle values in the database (a contact's stage follows its
         // history): what was read is read again rather than worked out twice.
@@ -43,17 +43,6 @@ extension PostgresStore: Model {
         coreCache?.apply(stamped)
         return id
     }
-
-    public func offer(_ request: AccessRequest) throws -> AccessOffer {
-        let net = try network(events: Planner.eventCollections.contains(request.collection))
-        return AccessOffer(
-            usable: request.constraints.map { _ in false }, rows: net.count(of: request.collection),
-            eventRows: Planner.eventCollections.contains(request.collection) ? net.interactions.count : 0, inMemory: true)
-    }
-
-    public func read(_ request: ModelRead) throws -> Network? { nil }
-
-    public func contactStats(of ids: [Int64]?, today: Day) throws -> [Int64: ContactStats]? { nil }
 
     public func knowsEdges() throws -> [(Int64, Int64)] {
         if let cache { return cache.knows }
@@ -87,5 +76,7 @@ extension PostgresStore: Model {
     func forget() {
         cache = nil
         coreCache = nil
+        counts = [:]
+        interactionCount = nil
     }
 }

@@ -41,9 +41,13 @@ extension PostgresStore {
     }
 
     /// Reads the network; without `events`, only contacts, me, markets, goals and definitions.
-    func load(events: Bool) throws -> Network {
+    /// With `filter`, only the contacts it selects (`Columns.sql(for:)` on `contactColumn`).
+    func load(events: Bool, filter: SQLPart? = nil) throws -> Network {
         var net = Network()
-        try each("contacts", "SELECT \(PostgresStore.contactSelect) FROM contacts ORDER BY id") { net.contacts.append(try Store.contact($0)) }
+        try each(
+            "contacts", "SELECT \(PostgresStore.contactSelect) FROM contacts \(filter.map { "WHERE " + $0.sql } ?? "") ORDER BY id",
+            PostgresStore.values(filter?.arguments ?? [])
+        ) { net.contacts.append(try Store.contact($0)) }
         net.reindex()
         try loadSmallTables(into: &net)
         guard events else { return net }
@@ -72,15 +76,49 @@ extension PostgresStore {
             people[$0.int(0), default: []].append($0.int(1))
         }
         var out: [Interaction] = []
+        try each("interactions", "SELECT \(PostgresStore.interactionSelect) WHERE \(PostgresSchema.visibleInteraction) ORDER BY id") { r in
+            out.append(try Store.interaction(r, people: people[r.int(0)] ?? []))
+        }
+        return out
+    }
+
+    /// The interactions' columns as `Store.interaction` reads them, and their table.
+    static let interactionSelect = #"id, kind, "on", note, quality, gave, asked, inbound, pitch, source_id, "by", private FROM interactions"#
+
+    /// The interactions after an id that meet `filter` (its values numbered from $2), in id
+    /// order, `limit` of them, with their people: a page, or a narrowed read.
+    func interactions(after: Int64, limit: Int, filter: SQLPart?) throws -> [Interaction] {
+        let values: [SQLValue] = [.int(after)] + PostgresStore.values(filter?.arguments ?? []) + [.int(Int64(limit))]
+        var out: [Interaction] = []
         try each(
             "interactions",
             """
-            SELECT id, kind, "on", note, quality, gave, asked, inbound, pitch, source_id, "by", private FROM interactions
-            WHERE \(PostgresSchema.visibleInteraction) ORDER BY id
-            """
-        ) { r in out.append(try Store.interaction(r, people: people[r.int(0)] ?? [])) }
+            SELECT \(PostgresStore.interactionSelect) WHERE id > $1 AND (\(PostgresSchema.visibleInteraction))\(filter.map { " AND " + $0.sql } ?? "")
+            ORDER BY id LIMIT $\(values.count)
+            """, values
+        ) { out.append(try Store.interaction($0, people: [])) }
+        guard !out.isEmpty else { return out }
+        var people: [Int64: [Int64]] = [:]
+        try each(
+            "interaction_people", "SELECT interaction_id, contact_id FROM interaction_people WHERE interaction_id = ANY($1) ORDER BY interaction_id, position",
+            [.ints(out.map(\.id))], id: nil
+        ) { people[$0.int(0), default: []].append($0.int(1)) }
+        for n in out.indices { out[n].people = people[out[n].id] ?? [] }
         return out
     }
+
+    /// Values for a statement's parameters.
+    static func values(_ arguments: [SQLArgument]) -> [SQLValue] {
+        arguments.map {
+            switch $0 {
+            case .text(let s): return .text(s)
+            case .integer(let n): return .int(n)
+            }
+        }
+    }
+
+    /// `$n`, PostgreSQL's placeholder.
+    static func mark(_ n: Int) -> String { "$\(n)" }
 
     func loadSmallTables(into net: inout Network) throws {
         try each("me", "SELECT id, name, profession, company, preferred_client, goals, emails FROM me WHERE member = current_user") { try Store.me($0, into: &net) }
@@ -98,8 +136,10 @@ extension PostgresStore {
     }
 
     /// The contacts' columns, with the member's own snooze for `snoozed_until`.
-    static let contactSelect = Store.contactSelect.replacingOccurrences(
-        of: "snoozed_until", with: "(SELECT until FROM snoozes s WHERE s.contact_id = contacts.id AND s.member = current_user)")
+    static let contactSelect = Store.contactSelect.replacingOccurrences(of: "snoozed_until", with: snoozeColumn)
+    static let snoozeColumn = "(SELECT until FROM snoozes s WHERE s.contact_id = contacts.id AND s.member = current_user)"
+    /// A contact field's column in a condition: `snoozed_until` is the member's own snooze.
+    static func contactColumn(_ field: String) -> String { field == "snoozed_until" ? snoozeColumn : "\"\(field)\"" }
 
     func readDefinitions() throws -> [Definition] {
         var out: [Definition] = []

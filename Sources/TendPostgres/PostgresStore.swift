@@ -11,6 +11,10 @@ public final class PostgresStore {
     /// Kept for one transaction only: other members write between them.
     var cache: Network?
     var coreCache: Network?
+    /// Rows counted (by table) and about how many interactions there are, for the planner;
+    /// kept, as the networks, until the next change or transaction.
+    var counts: [String: Int] = [:]
+    var interactionCount: Int?
     /// Whether the database has a journal (PostgresStore+Journal), once asked; whether this
     /// connection's runs are journalled (not the prelude of a new database).
     var hasJournal: Bool?

@@ -562,27 +562,16 @@ extension Store {
                 ) { net.interactions[n].people.append($0.int(0)) }
             }
             return net
-        case "referrals":
-            return try read("referrals", try withMembers(db, referralSelect, "referrals"), referralConditionColumns) { net.referrals.append(try referral($0)) } ? net : nil
-        case "introductions":
-            return try read("introductions", try withMembers(db, introductionSelect, "introductions"), introductionConditionColumns) {
-                net.introductions.append(try introduction($0))
-            } ? net : nil
-        case "spending":
-            return try read("spending", try withMembers(db, spendSelect, "spending"), spendingConditionColumns) { net.spending.append(try spend($0)) } ? net : nil
         default:
-            return nil
-        }
-        /// Adds the rows of `SELECT … FROM table` that meet the conditions; false when SQLite can
-        /// check none of them, or when more than `limit` rows meet them.
-        func read(_ table: String, _ select: String, _ columns: Columns, _ add: (Cells) throws -> Void) throws -> Bool {
-            guard let (filter, args) = sql(for: conditions, columns) else { return false }
+            let select = { try withMembers(db, $0, $1) }
+            guard let q = try narrowedEventsSQL(collection, where: conditions, limit: limit + 1, placeholder: { "?\($0)" }, select: select)
+            else { return nil }
             var count = 0
-            try each(db, table, "SELECT \(select) WHERE \(filter) ORDER BY id LIMIT ?", args + [limit + 1]) {
+            try each(db, collection, q.sql, arguments(q.arguments)) {
                 count += 1
-                try add($0)
+                try addEvent($0, of: collection, to: &net)
             }
-            return count <= limit
+            return count <= limit ? net : nil
         }
     }
 
@@ -592,65 +581,17 @@ extension Store {
     package static let spendSelect = "id, contact_id, amount_cents, \"on\", note, \"by\" FROM spending"
     package static let stageChangeSelect = "id, contact_id, stage, \"on\", \"by\" FROM stage_changes"
 
-    /// One contact's rows of an event collection, read through the contact indexes.
+    /// One contact's rows of an event collection, read through the contact indexes; the
+    /// conditions SQLite can check exactly narrow the read further (`pitch`, `on >= …`).
     static func events(_ db: Database, of collection: String, involving contact: Int64, where conditions: [FieldCondition] = []) throws
         -> Network?
     {
+        let q = try contactEventsSQL(
+            collection, involving: contact, where: conditions, placeholder: { "?\($0)" }, select: { try withMembers(db, $0, $1) },
+            members: try memberColumns(db, as: "i."))
+        guard let q else { return nil }
         var net = Network()
-        // The conditions SQLite can check exactly narrow the read further (`pitch`, `on >= …`).
-        func narrowed(_ columns: Columns) -> (String, StatementArguments) {
-            guard let (sql, args) = sql(for: conditions, columns) else { return ("", [contact]) }
-            return (" AND " + sql, [contact] + args)
-        }
-        switch collection {
-        case "interactions":
-            // Every person of each of the contact's interactions, in one read: consecutive rows
-            // of the same interaction add its next person.
-            let (filter, arguments) = narrowed(interactionConditionColumns)
-            try each(
-                db, "interactions",
-                """
-                SELECT DISTINCT i.id, i.kind, i."on", i.note, i.quality, i.gave, i.asked, i.inbound, i.pitch, p.contact_id, p.position,
-                  \(try memberColumns(db, as: "i."))
-                FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
-                JOIN interaction_people p ON p.interaction_id = i.id
-                WHERE ip.contact_id = ?\(filter) ORDER BY i.id, p.position
-                """, arguments, cached: true
-            ) { r in
-                if let last = net.interactions.last, last.id == r.int(0) {
-                    net.interactions[net.interactions.count - 1].people.append(r.int(9))
-                } else {
-                    net.interactions.append(try interaction(r, people: [r.int(9)], source: 11))
-                }
-            }
-        case "referrals":
-            try each(
-                db, "referrals",
-                """
-                SELECT \(try withMembers(db, referralSelect, "referrals"))
-                WHERE contact_id = ?\(narrowed(referralConditionColumns).0) ORDER BY id
-                """, narrowed(referralConditionColumns).1, cached: true
-            ) { r in net.referrals.append(try referral(r)) }
-        case "spending":
-            try each(
-                db, "spending",
-                """
-                SELECT \(try withMembers(db, spendSelect, "spending"))
-                WHERE contact_id = ?\(narrowed(spendingConditionColumns).0) ORDER BY id
-                """, narrowed(spendingConditionColumns).1, cached: true
-            ) { r in net.spending.append(try spend(r)) }
-        case "introductions":
-            try each(
-                db, "introductions", "SELECT \(try withMembers(db, introductionSelect, "introductions")) WHERE a_id = ?1 OR b_id = ?1 ORDER BY id", [contact], cached: true
-            ) { r in net.introductions.append(try introduction(r)) }
-        case "stage_changes":
-            try each(
-                db, "stage_changes", "SELECT \(try withMembers(db, stageChangeSelect, "stage_changes")) WHERE contact_id = ? ORDER BY id", [contact],
-                cached: true
-            ) { r in net.stageChanges.append(try stageChange(r)) }
-        default:
-            return nil
-        }
+        try each(db, collection, q.sql, arguments(q.arguments), cached: true) { try addEvent($0, of: collection, to: &net) }
         return net
     }
 
@@ -722,59 +663,18 @@ extension Store {
         return out
     }
 
-    /// The columns conditions can be checked on, by the kind of value they hold.
-    struct Columns {
-        var text: Set<String> = []
-        var date: Set<String> = []
-        var bool: Set<String> = []
-        var integer: Set<String> = []
-        var stage = false
-
-        /// Whether `sql(for:)` can check a comparison of this shape (for values it can compare
-        /// as Tend does): text and flags by `==` only; dates, stages and whole numbers by any.
-        func narrows(_ c: AccessRequest.Shape) -> Bool {
-            if text.contains(c.field) || bool.contains(c.field) { return c.op == .equal }
-            return date.contains(c.field) || integer.contains(c.field) || (stage && c.field == "stage")
-        }
-    }
-
-    static func isWhole(_ n: Decimal) -> Bool {
-        var x = n
-        var r = Decimal()
-        NSDecimalRound(&r, &x, 0, .plain)
-        return r == n && abs(n) < 1e15
-    }
-
-    static let contactConditionColumns = Columns(
-        text: ["name", "handle", "company", "title", "profession", "email", "phone", "city", "met_at", "relationship", "next_step", "notes"],
-        date: ["met_on", "next_due", "created", "snoozed_until"],
-        bool: ["internal", "expert", "passionate", "honors_referrals"], integer: ["id"], stage: true)
-    static let referralConditionColumns = Columns(text: ["direction", "about", "status", "note"], date: ["on"], integer: ["id"])
-    static let spendingConditionColumns = Columns(text: ["note"], date: ["on"], integer: ["id"])
-    static let introductionConditionColumns = Columns(text: ["note"], date: ["on"], integer: ["id"])
-    static let interactionConditionColumns = Columns(
-        text: ["kind", "note"], date: ["on"], bool: ["gave", "asked", "inbound", "pitch"], integer: ["quality", "id"])
-
-    /// The SQL for the conditions SQLite checks exactly as Tend does (`==` on ASCII text and
-    /// booleans, comparisons on dates, stages and whole numbers), or nil when there are none.
-    /// The others are left to the caller, which checks every condition again.
+    /// The SQL for the conditions SQLite checks exactly (`Columns.sql(for:)`), with its arguments.
     static func sql(for conditions: [FieldCondition], _ columns: Columns) -> (String, StatementArguments)? {
-        var parts: [String] = []
-        var args: [DatabaseValueConvertible?] = []
-        for c in conditions {
-            let equality = c.op == .equal
-            switch c.value {
-            case .string(let v) where columns.text.contains(c.field) && equality: args.append(v)
-            case .date(let d) where columns.date.contains(c.field): args.append(d.description)
-            case .stage(let st) where columns.stage && c.field == "stage": args.append(st.rawValue)
-            case .bool(let b) where columns.bool.contains(c.field) && equality: args.append(b)
-            case .number(let n) where columns.integer.contains(c.field) && Store.isWhole(n): args.append(NSDecimalNumber(decimal: n).int64Value)
-            default: continue
+        columns.sql(for: conditions, placeholder: { _ in "?" }).map { ($0.sql, arguments($0.arguments)) }
+    }
+
+    static func arguments(_ values: [SQLArgument]) -> StatementArguments {
+        StatementArguments(values.map { v -> DatabaseValueConvertible in
+            switch v {
+            case .text(let s): return s
+            case .integer(let n): return n
             }
-            parts.append("\"\(c.field)\" \(equality ? "=" : c.op.rawValue) ?")
-        }
-        guard !parts.isEmpty else { return nil }
-        return (parts.joined(separator: " AND "), StatementArguments(args))
+        })
     }
 }
 

@@ -406,27 +406,9 @@ public final class Store: Model {
 
     // MARK: - What the store offers the planner
 
-    /// The tables of the collections a query can read, and the columns the store narrows by.
-    static let collections: [String: (table: String, columns: Columns?)] = [
-        "contacts": ("contacts", contactConditionColumns), "interactions": ("interactions", interactionConditionColumns),
-        "referrals": ("referrals", referralConditionColumns), "introductions": ("introductions", introductionConditionColumns),
-        "spending": ("spending", spendingConditionColumns), "goals": ("goals", nil), "markets": ("markets", nil),
-    ]
-
-    /// Which constraints the store can narrow by (by the column's kind: text and flags by `==`
-    /// only, dates, stages and whole numbers by any comparison), how many rows the collection
-    /// holds, and whether the network is in memory already (filtering there is cheaper).
+    /// Which constraints the store can narrow by, and how many rows there are (Store.offer).
     public func offer(_ request: AccessRequest) throws -> AccessOffer {
-        guard let (table, columns) = Store.collections[request.collection] else {
-            return AccessOffer(usable: request.constraints.map { _ in false }, rows: 0, eventRows: 0, inMemory: true)
-        }
-        let isEvent = Planner.eventCollections.contains(request.collection)
-        let inMemory = isEvent ? cache != nil : cache != nil || coreCache != nil
-        // Counting reads a whole index: done when asked, or taken from the network in memory.
-        let known = inMemory ? (cache ?? coreCache)?.count(of: request.collection) : nil
-        return AccessOffer(
-            usable: request.constraints.map { columns?.narrows($0) ?? false }, rows: try known ?? (request.count ? rows(in: table) : nil),
-            eventRows: isEvent ? try interactionsAbout() : 0, inMemory: inMemory)
+        try Store.offer(request, cache: cache, coreCache: coreCache, count: rows(in:), interactions: interactionsAbout)
     }
 
     /// A table's rows, counted by SQLite once until the next change.

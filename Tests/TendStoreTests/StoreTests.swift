@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TendTestSupport
 
 @testable import TendCore
 @testable import TendStore
@@ -299,96 +300,7 @@ extension Store {
 /// Queries the store narrows in SQL (stored-field conditions, whole-collection counts, figures
 /// from aggregates) give what the same queries give over the network in memory.
 @Suite struct PushdownTests {
-    static let queries = [
-        "contacts where profession == \"salon\" and city == \"Irvine\" show handle, name, company",
-        "contacts where stage >= credibility and met_on < 2026-01-01 sort by name limit 5",
-        "contacts where profession == \"salon\" sort by overdue desc show handle, overdue, last_touch, touches, give_ratio limit 10",
-        "count(contacts where profession == \"salon\")",
-        "count(contacts)",
-        "count(interactions)",
-        "count(markets)",
-        "count(interactions where kind == \"lunch\")",
-        "interactions where gave and on >= 2026-06-01 and quality >= 3 sort by on desc, id show id, on, kind, people limit 15",
-        "count(interactions where id > 100 and kind == \"call\" and not asked and 2026-01-01 < on)",
-        "contacts where \"salon\" == profession and stage > contact show handle, stage, due",
-        "contacts where profession == \"salon\" group by city",
-        "contacts where internal == false and profession == \"salon\" and created <= today show handle limit 7",
-        "count(contacts where profession == \"salon\") + count(contacts)",
-        "contacts where profession == \"salon\" and stage == visibility",
-        "contacts where profession == \"Salon\"",
-        "goals show name, value",
-        "contacts where profession == \"salon\" sort by name show handle, @HANDLE.name limit 3",
-        "contacts where profession == \"salon\" and priority > 3 show handle, priority",
-        "contacts where profession == \"salon\" and spend_this_year(it) >= 0 show handle, spend",
-    ]
-
-    func run(_ model: Model, _ text: String, cost: CostModel = CostModel()) throws -> String {
-        let interpreter = Interpreter(model: model, today: day, definitions: Prelude.definitions)
-        interpreter.cost = cost
-        let parsed = Parser.parse(Source(name: "q", text: text))
-        var checker = Checker(definitions: interpreter.definitions)
-        checker.check(parsed.statements)
-        #expect(parsed.diagnostics.isEmpty && checker.diagnostics.isEmpty, "\(text): \(parsed.diagnostics) \(checker.diagnostics)")
-        interpreter.resolutions = checker.resolutions
-        var out: [String] = []
-        for s in parsed.statements {
-            for o in try interpreter.execute(s) {
-                switch o {
-                case .value(let v): out.append(try interpreter.display(v))
-                case .table(let t):
-                    out.append(
-                        t.columns.joined(separator: ",") + "\n"
-                            + (try t.rows.map { try $0.map { try interpreter.display($0) }.joined(separator: ",") }.joined(separator: "\n")))
-                default: out.append("\(o)")
-                }
-            }
-        }
-        return out.joined(separator: "\n")
-    }
-
-    /// The store, counting what it was asked to narrow and to load.
-    final class Watched: Model {
-        let store: Store
-        /// Contacts selected in SQL, interaction pages narrowed, event rows read for every contact.
-        var narrowed = 0
-        var narrowedEvents = 0
-        var narrowedCollections = 0
-        var loadedAll = 0
-        var loadedEvents = 0
-        /// Hands back the first page whatever page is asked for, as a damaged index could.
-        var repeatsTheFirstPage = false
-        /// Declines to read contacts after this many reads (a model may decline any read).
-        var contactReads: Int?
-        init(_ store: Store) { self.store = store }
-        func network(events: Bool) throws -> Network {
-            loadedAll += 1
-            if events { loadedEvents += 1 }
-            return try store.network(events: events)
-        }
-        func contactID(handle: String) throws -> Int64? { try store.contactID(handle: handle) }
-        func apply(_ change: Change) throws -> Int64? { try store.apply(change) }
-        func offer(_ request: AccessRequest) throws -> AccessOffer { try store.offer(request) }
-        func read(_ request: ModelRead) throws -> Network? {
-            var request = request
-            if repeatsTheFirstPage, let page = request.page { request.page = (Int64.min, page.size) }
-            if request.collection == "contacts", let left = contactReads {
-                guard left > 0 else { return nil }
-                contactReads = left - 1
-            }
-            let n = try store.read(request)
-            guard n != nil else { return nil }
-            if request.collection == "contacts" {
-                narrowed += 1
-            } else if request.page != nil {
-                if !request.conditions.isEmpty { narrowedEvents += 1 }
-            } else if request.involving == nil {
-                narrowedCollections += 1
-            }
-            return n
-        }
-        func contactStats(of ids: [Int64]?, today: Day) throws -> [Int64: ContactStats]? { try store.contactStats(of: ids, today: today) }
-        func knowsEdges() throws -> [(Int64, Int64)] { try store.knowsEdges() }
-    }
+    func run(_ model: Model, _ text: String, cost: CostModel = CostModel()) throws -> String { try Pushdown.run(model, text, cost: cost) }
 
     /// The store's side of the negotiation: it narrows by what its SQL checks exactly (text and
     /// flags by `==`, dates, stages and whole numbers by any comparison; never a derived field),
@@ -494,19 +406,10 @@ extension Store {
         try SampleNetwork(size: 400, seed: 5, today: day).write(to: store)
         let handle = try #require(try store.scalar("SELECT handle FROM contacts WHERE profession <> 'salon' LIMIT 1"))
         let watched = Watched(store)
-        var fromStore: [String] = []
-        for q in Self.queries {
-            let before = (watched.narrowed, watched.loadedAll)
-            fromStore.append(try run(watched, q.replacingOccurrences(of: "HANDLE", with: handle)))
-            if q.hasPrefix("count(interactions where kind") {
-                #expect(watched.narrowedEvents > 0 && watched.loadedEvents == 0, "events not narrowed in SQL: \(q)")
-            }
-            if q.hasPrefix("contacts where profession == \"salon\" and city") {
-                #expect(watched.narrowed == before.0 + 1 && watched.loadedAll == before.1, "not narrowed in SQL: \(q)")
-            }
-        }
+        let (fromStore, notNarrowed) = try Pushdown.runQueries(watched, handle: handle)
+        #expect(notNarrowed.isEmpty, "not narrowed in SQL: \(notNarrowed)")
         let memory = MemoryModel(try store.network())
-        for (q, expected) in zip(Self.queries, fromStore) {
+        for (q, expected) in zip(Pushdown.queries, fromStore) {
             #expect(try run(memory, q.replacingOccurrences(of: "HANDLE", with: handle)) == expected, "\(q)")
             #expect(!expected.isEmpty)
         }
@@ -516,27 +419,11 @@ extension Store {
         try SampleNetwork(size: 400, seed: 5, today: day).write(to: perContact)
         // Every event counts as too many to hold: the planner reads them per contact or a page
         // at a time.
-        var large = CostModel()
-        large.eventsInMemory = 0
-        large.pageSize = 7
-        let eventQueries = [
-            "agenda",
-            "count(interactions where \(handle.isEmpty ? "" : "@" + handle + " in people and ") on >= today - 365d)",
-            "sum(spending where contact == @\(handle), amount)",
-            "sum(spending where contact == @\(handle) and on >= 2026-01-01 and note != \"x\", amount)",
-            "count(interactions where @\(handle) in people and pitch and on >= today - 400d and kind != \"note\")",
-            "count(referrals where contact == @\(handle) and direction == \"given\" and on < today)",
-            "referrals where contact == @\(handle) show direction, on, value",
-            "count(interactions where kind == \"lunch\")",
-            "interactions where kind == \"lunch\" or len(people) > 1 sort by on desc, id show id, on, contact, people limit 20",
-            "timeline @\(handle)",
-            "@\(handle)",
-            "contacts where stage >= visibility sort by name show handle, last_touch, overdue, give_ratio limit 12",
-        ]
+        let eventQueries = Pushdown.eventQueries(handle)
         for q in eventQueries {
             let expected = try run(memory, q)
             let watchedPerContact = Watched(perContact)
-            #expect(try run(watchedPerContact, q, cost: large) == expected, "\(q)")
+            #expect(try run(watchedPerContact, q, cost: Pushdown.large) == expected, "\(q)")
             #expect(watchedPerContact.loadedEvents == 0, "every event loaded: \(q)")
         }
         // A goal's metric measured after a narrowed query in the same statement counts its

@@ -1,0 +1,69 @@
+import Foundation
+import TendCore
+import TendStore
+
+/// The figures of `Network.stats(today:)`, computed by PostgreSQL in one statement: every
+/// event that counts for a contact is one row of a union (an interaction once for each of its
+/// people, an introduction for both), summed by contact. The same rules as the core's pass,
+/// line for line: a touch is an interaction but a note, a referral or an introduction, dated on
+/// or before today; the last touch's member is that of the last counted on its day
+/// (interactions, referrals, introductions, each by id). Private notes the member may not see
+/// count for nothing, as in the network the core would read.
+extension PostgresStore {
+    public func contactStats(of ids: [Int64]?, today: Day) throws -> [Int64: ContactStats]? {
+        // The events in memory already: the core's pass over them is cheaper.
+        if cache != nil { return nil }
+        var values: [SQLValue] = [.text(today.description), .text(ContactStats.recentStart(today).description)]
+        if let ids { values.append(.ints(ids)) }
+        var out: [Int64: ContactStats] = [:]
+        try each("contacts", PostgresStore.statsSQL(restricted: ids != nil), values) { r in
+            var s = ContactStats()
+            s.touches = Int(r.int(1))
+            s.touches90 = Int(r.int(2))
+            s.lastTouch = try r.day(3)
+            s.lastTouchBy = r.optionalText(4)
+            (s.gave, s.asked, s.inbound) = (Int(r.int(5)), Int(r.int(6)), Int(r.int(7)))
+            (s.referralsGiven, s.referralsReceived, s.introductions) = (Int(r.int(8)), Int(r.int(9)), Int(r.int(10)))
+            guard let cents = Int64(r.text(11)), StoredRange.cents.contains(cents) else {
+                throw DamagedValue(table: "spending", row: nil, problem: "the amounts paid to contact \(r.int(0)) are out of range")
+            }
+            if cents != 0 { s.spend = Store.money(cents) }
+            s.degree = Int(r.int(12))
+            s.stageSince = try r.day(13)
+            out[r.int(0)] = s
+        }
+        return out
+    }
+
+    /// The statement of `contactStats`: $1 is today, $2 the first day `touches_90d` counts, and
+    /// when `restricted`, $3 the contacts' ids.
+    static func statsSQL(restricted: Bool) -> String {
+        func only(_ column: String, _ joiner: String = "WHERE") -> String { restricted ? " \(joiner) \(column) = ANY($3)" : "" }
+        // c, on, by, k (the order touches are counted in), id, touch, gave, asked, inbound,
+        // referrals given and received, introductions, cents, degree.
+        let events = """
+            SELECT ip.contact_id AS c, i."on", i."by", 0 AS k, i.id, i.kind <> 'note' AS touch, i.gave, greatest(i.asked, i.pitch) AS asked,
+              i.inbound, 0 AS given, 0 AS received, 0 AS introduced, 0::bigint AS cents, 0 AS degree
+            FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
+            WHERE (\(PostgresSchema.visible("i.")))\(only("ip.contact_id", "AND"))
+            UNION ALL SELECT contact_id, "on", "by", 1, id, true, (direction = 'given')::int, 0, 0, (direction = 'given')::int,
+              (direction = 'received')::int, 0, 0, 0 FROM referrals\(only("contact_id"))
+            UNION ALL SELECT a_id, "on", "by", 2, id, true, 1, 0, 0, 0, 0, 1, 0, 0 FROM introductions\(only("a_id"))
+            UNION ALL SELECT b_id, "on", "by", 2, id, true, 1, 0, 0, 0, 0, 1, 0, 0 FROM introductions\(only("b_id"))
+            UNION ALL SELECT contact_id, NULL, NULL, 3, id, false, 0, 0, 0, 0, 0, 0, amount_cents, 0 FROM spending\(only("contact_id"))
+            UNION ALL SELECT a_id, NULL, NULL, 4, 0, false, 0, 0, 0, 0, 0, 0, 0, 1 FROM knows\(only("a_id"))
+            UNION ALL SELECT b_id, NULL, NULL, 4, 0, false, 0, 0, 0, 0, 0, 0, 0, 1 FROM knows\(only("b_id"))
+            UNION ALL SELECT contact_id, "on", NULL, 5, id, false, 0, 0, 0, 0, 0, 0, 0, 0 FROM stage_changes\(only("contact_id"))
+            UNION ALL SELECT id, NULL, NULL, 6, id, false, 0, 0, 0, 0, 0, 0, 0, 0 FROM contacts\(only("id"))
+            """
+        let counted = #"touch AND "on" <= $1"#
+        let last = #"ORDER BY "on" DESC, k DESC, id DESC) FILTER (WHERE \#(counted))"#
+        return """
+            SELECT c, count(*) FILTER (WHERE \(counted)), count(*) FILTER (WHERE \(counted) AND "on" >= $2),
+              (array_agg("on" \(last))[1], (array_agg("by" \(last))[1],
+              sum(gave)::bigint, sum(asked)::bigint, sum(inbound)::bigint, sum(given)::bigint, sum(received)::bigint,
+              sum(introduced)::bigint, sum(cents)::text, sum(degree)::bigint, max("on") FILTER (WHERE k = 5)
+            FROM (\(events)) e GROUP BY c
+            """
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import TendTestSupport
+import Testing
+
+@testable import TendCore
+@testable import TendPostgres
+@testable import TendStore
+
+/// The planner's negotiation on PostgreSQL (#22 item 2): the store narrows in SQL what the
+/// SQLite store narrows, and every query gives what it gives over the network in memory.
+@Suite(.enabled(if: TestCluster.available, Comment(rawValue: TestCluster.skipped)))
+struct PostgresPushdownTests {
+    let today = Pushdown.today
+
+    /// A database of the test cluster holding `SampleNetwork(size:seed:)`, pushed in from SQLite.
+    static func sample(size: Int, seed: UInt64) throws -> String {
+        let personal = try Store(path: nil)
+        try SampleNetwork(size: size, seed: seed, today: Pushdown.today).write(to: personal)
+        let url = try TestCluster.freshDatabase("pushdown")
+        let team = try PostgresStore(url: url)
+        defer { team.close() }
+        _ = try team.transaction { try Push(try personal.network(), into: team).run() }
+        return url
+    }
+
+    @Test func pushedQueriesMatchTheCore() throws {
+        let url = try Self.sample(size: 400, seed: 5)
+        let store = try PostgresStore(url: url)
+        defer { store.close() }
+        let handle = try #require(try store.scalar("SELECT handle FROM contacts WHERE profession <> 'salon' ORDER BY id LIMIT 1"))
+        let watched = Watched(store)
+        let (fromStore, notNarrowed) = try Pushdown.runQueries(watched, handle: handle)
+        #expect(notNarrowed.isEmpty, "not narrowed in SQL: \(notNarrowed)")
+        let memory = MemoryModel(try store.network())
+        for (q, expected) in zip(Pushdown.queries, fromStore) {
+            #expect(try Pushdown.run(memory, q.replacingOccurrences(of: "HANDLE", with: handle)) == expected, "\(q)")
+            #expect(!expected.isEmpty)
+        }
+        #expect(fromStore[0].split(separator: "\n").count > 1)
+        #expect(fromStore[3] != "0")
+        // Events read per contact, a page at a time, and narrowed for every contact: no event
+        // table read whole, and the same answers.
+        for q in Pushdown.eventQueries(handle) {
+            let fresh = Watched(try PostgresStore(url: url))
+            defer { fresh.store.close() }
+            #expect(try Pushdown.run(fresh, q, cost: Pushdown.large) == (try Pushdown.run(memory, q)), "\(q)")
+            #expect(fresh.loadedEvents == 0, "every event loaded: \(q)")
+        }
+        let agenda = Watched(try PostgresStore(url: url))
+        defer { agenda.store.close() }
+        #expect(try Pushdown.run(agenda, "agenda") == (try Pushdown.run(memory, "agenda")))
+        #expect(agenda.loadedEvents == 0 && agenda.stats > 0 && agenda.narrowedCollections > 0, "the agenda read every event")
+    }
+
+    /// Every contact's figures, and a few contacts', as PostgreSQL sums them, are the core's.
+    @Test func figuresMatchTheCore() throws {
+        let url = try Self.sample(size: 300, seed: 11)
+        let store = try PostgresStore(url: url)
+        defer { store.close() }
+        // A touch by another member on a contact's last day, after the others: it is the one
+        // `last_touch_by` names; one in the future counts for nothing.
+        try store.transaction {
+            let first = try #require(try store.scalar("SELECT handle FROM contacts ORDER BY id LIMIT 1"))
+            let id = try #require(try store.contactID(handle: first))
+            var i = Interaction(kind: "call", on: today, people: [id])
+            i.by = "someone_else"
+            try store.apply(.insertInteraction(i))
+            try store.apply(.insertReferral(Referral(direction: .given, contact: id, on: today.adding(days: 3))))
+        }
+        let expected = try store.network().stats(today: today)
+        store.forget()
+        let all = try #require(try store.contactStats(of: nil, today: today))
+        #expect(all.count == 300 && expected.count == 300)
+        for (id, figures) in expected { #expect(all[id] == figures, "contact \(id)") }
+        #expect(all.values.contains { $0.lastTouchBy == "someone_else" })
+        #expect(all.values.filter { $0.touches > 0 && $0.spend > 0 && $0.degree > 0 && $0.stageSince != nil }.count > 10)
+        let some = Array(expected.keys.sorted().prefix(40))
+        let few = try #require(try store.contactStats(of: some, today: today))
+        #expect(few.count == 40)
+        for id in some { #expect(few[id] == expected[id], "contact \(id)") }
+        // With the events in memory, the core's pass answers.
+        _ = try store.network(events: true)
+        #expect(try store.contactStats(of: nil, today: today) == nil)
+    }
+
+    /// `snoozed_until` narrowed in SQL is the member's own snooze (the snoozes table), as the
+    /// contact's field reads it: one member's snooze selects nothing for another.
+    @Test func aSnoozeConditionIsTheMembersOwn() throws {
+        let url = try TestCluster.freshDatabase("snooze")
+        let ann = try PostgresStore(url: url)
+        defer { ann.close() }
+        try ann.transaction {
+            var c = Contact(name: "Cleo Diaz", handle: "cleo-diaz", created: today.adding(days: -30))
+            c.id = try #require(try ann.apply(.insertContact(c)))
+            c.snoozedUntil = today.adding(days: 10)
+            try ann.apply(.updateContact(c, fields: ["snoozed_until"]))
+            try ann.apply(.insertContact(Contact(name: "Dan Ito", handle: "dan-ito", created: today.adding(days: -30))))
+        }
+        let snoozed = [FieldCondition(field: "snoozed_until", op: .greater, value: .date(today))]
+        ann.forget()
+        #expect(try #require(try ann.read(ModelRead("contacts", where: snoozed))).contacts.map(\.handle) == ["cleo-diaz"])
+        let q = "contacts where snoozed_until > today show handle"
+        #expect(try Pushdown.run(Watched(ann), q) == "handle\ncleo-diaz")
+        // Another member (the same database, acting as a role that snoozed nothing).
+        let role = "eve_\(UUID().uuidString.prefix(8).lowercased())"
+        try TestCluster.psql(
+            """
+            CREATE ROLE \(role) LOGIN NOSUPERUSER NOBYPASSRLS;
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(role);
+            """, url: url)
+        let eve = try PostgresStore(url: url.replacingOccurrences(of: "//\(TestCluster.role)@", with: "//\(role)@"))
+        defer { eve.close() }
+        #expect(try #require(try eve.read(ModelRead("contacts", where: snoozed))).contacts.isEmpty)
+        #expect(try Pushdown.run(eve, q) == "handle\n")
+    }
+
+    /// A pushed-down read cannot show another member's private interaction: not through row-level
+    /// security for a plain role, and not for a superuser's session either (which security does
+    /// not restrict: the store's own condition does). Each member sees their own.
+    @Test func aNarrowedReadShowsNoOtherMembersPrivateInteraction() throws {
+        let url = try TestCluster.freshDatabase("private")
+        let ann = try PostgresStore(url: url)
+        defer { ann.close() }
+        var ids: [Int64] = []
+        try ann.transaction {
+            for name in ["Cleo Diaz", "Dan Ito"] {
+                let c = Contact(name: name, handle: name.lowercased().replacingOccurrences(of: " ", with: "-"), created: today.adding(days: -30))
+                ids.append(try #require(try ann.apply(.insertContact(c))))
+            }
+        }
+        let role = "bob_\(UUID().uuidString.prefix(8).lowercased())"
+        try TestCluster.psql(
+            """
+            CREATE ROLE \(role) LOGIN NOSUPERUSER NOBYPASSRLS;
+            GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(role);
+            GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO \(role);
+            """, url: url)
+        let bob = try PostgresStore(url: url.replacingOccurrences(of: "//\(TestCluster.role)@", with: "//\(role)@"))
+        defer { bob.close() }
+        func log(_ store: PostgresStore, _ kind: String, _ note: String, private isPrivate: Bool, days: Int) throws {
+            try store.transaction {
+                var i = Interaction(kind: kind, on: today.adding(days: days), people: ids)
+                i.note = note
+                i.gave = true
+                i.isPrivate = isPrivate
+                try store.apply(.insertInteraction(i))
+            }
+        }
+        try log(ann, "call", "shared call", private: false, days: -20)
+        try log(bob, "lunch", "bob's secret", private: true, days: -2)
+        try log(ann, "lunch", "ann's secret", private: true, days: -5)
+        for (store, own, other) in [(ann, "ann's secret", "bob's secret"), (bob, "bob's secret", "ann's secret")] {
+            let lunch = [FieldCondition(field: "kind", op: .equal, value: .string("lunch"))]
+            let reads = [
+                ModelRead("interactions", where: [], involving: ids[0]), ModelRead("interactions", where: lunch, involving: ids[1]),
+                ModelRead("interactions", where: lunch, page: (Int64.min, 10)), ModelRead("interactions", where: [], page: (Int64.min, 10)),
+                ModelRead("interactions", where: lunch),
+            ]
+            for r in reads {
+                store.forget()
+                let notes = try #require(try store.read(r)).interactions.compactMap(\.note)
+                #expect(notes.contains(own) && !notes.contains(other), "\(store.member ?? ""): \(r.collection) \(notes)")
+            }
+            store.forget()
+            let figures = try #require(try store.contactStats(of: nil, today: today))
+            #expect(figures[ids[0]]?.touches == 2 && figures[ids[0]]?.gave == 2, "\(figures)")
+            #expect(figures[ids[0]]?.lastTouch == today.adding(days: own.hasPrefix("bob") ? -2 : -5))
+            store.forget()
+            #expect(try store.offer(AccessRequest(collection: "interactions", constraints: [], count: true)).rows == 2)
+            let memory = MemoryModel(try store.network())
+            #expect(!memory.data.interactions.contains { $0.note == other })
+            for q in ["timeline @cleo-diaz", "@dan-ito", "count(interactions where kind == \"lunch\")", "contacts show handle, touches, last_touch, last_touch_by"] {
+                let fresh = try PostgresStore(url: store === ann ? url : url.replacingOccurrences(of: "//\(TestCluster.role)@", with: "//\(role)@"))
+                defer { fresh.close() }
+                let shown = try Pushdown.run(fresh, q, cost: Pushdown.large)
+                #expect(shown == (try Pushdown.run(memory, q)), "\(q)")
+                #expect(!shown.contains(other), "\(q): \(shown)")
+            }
+        }
+    }
+}
