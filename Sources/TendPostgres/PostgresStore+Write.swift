@@ -56,8 +56,18 @@ extension PostgresStore {
         return try row[0].decode(Int64.self)
     }
 
+    /// Writes one change; returns the id of an inserted row. Each kind of change has a function of its own group.
     func write(_ change: Change) throws -> Int64? {
         try Store.validate(change)
+        switch change {
+        case .insertContact, .updateContact, .deleteContact, .mergeContact: return try writeContact(change)
+        case .setMe, .setMarket, .deleteMarket, .setGoal, .deleteGoal, .setDefinition, .deleteDefinition: return try writeNamed(change)
+        default: return try writeEvent(change)
+        }
+    }
+
+    /// A contact added, changed, removed or merged.
+    private func writeContact(_ change: Change) throws -> Int64? {
         switch change {
         case .insertContact(let c):
             // A snooze is the member's own (the snoozes table), not the contact's.
@@ -96,6 +106,13 @@ extension PostgresStore {
             try connection.query("DELETE FROM interactions WHERE id NOT IN (SELECT interaction_id FROM interaction_people)")
         case .mergeContact(let from, let into):
             try merge(from, into: into)
+        default: break
+        }
+        return nil
+    }
+    /// An event logged, corrected or removed, and `knows`.
+    private func writeEvent(_ change: Change) throws -> Int64? {
+        switch change {
         case .insertStageChange(let s):
             let id = try inserted(
                 "INSERT INTO stage_changes (contact_id, stage, \"on\", \"by\") VALUES ($1, $2, $3, $4)",
@@ -146,6 +163,13 @@ extension PostgresStore {
             try deleteEvent(kind, id)
         case .insertKnows(let a, let b):
             try insertKnows(a, b)
+        default: break
+        }
+        return nil
+    }
+    /// The member's own `me`, definitions and goals, and the team's markets.
+    private func writeNamed(_ change: Change) throws -> Int64? {
+        switch change {
         case .setMe(let m):
             try connection.query(
                 """
@@ -181,10 +205,10 @@ extension PostgresStore {
         case .deleteDefinition(let kind, let name):
             try connection.query(
                 "DELETE FROM definitions WHERE kind = $1 AND name = $2 AND member = current_user", [.text(kind.rawValue), .text(name)])
+        default: break
         }
         return nil
     }
-
     private func insertInteraction(_ i: Interaction) throws -> Int64 {
         if let source = i.sourceID,
             let existing = try connection.query("SELECT id FROM interactions WHERE kind = $1 AND source_id = $2", [.text(i.kind), .text(source)]).first
