@@ -284,8 +284,7 @@ extension Interpreter {
             return try agendaRows(on: day?.dateValue, q.range)
         case .timeline(let who):
             guard case .contact(let id) = try eval(who, outer) else { throw fail("timeline takes a contact", who.range) }
-            try narrowToTimeline(of: id)
-            return try timeline(id)
+            return try timeline(id, events: narrowToTimeline(of: id))
         case .rules:
             return RowSet(
                 collection: Schema.definitions,
@@ -401,22 +400,24 @@ extension Interpreter {
 
     /// When nothing is in memory yet, the backend reads this one contact and the people its
     /// timeline names (the others in its meetings and introductions): a card on a large network
-    /// then reads a few rows, not every contact. The view widens if a field needs more.
-    func narrowToTimeline(of id: Int64) throws {
-        guard queryView == nil, periodView == nil else { return }
+    /// then reads a few rows, not every contact. The view widens if a field needs more. Returns
+    /// the contact's events when it read them, for the timeline to use.
+    func narrowToTimeline(of id: Int64) throws -> Network? {
+        guard queryView == nil, periodView == nil else { return nil }
         func read(_ id: Int64) throws -> Network? {
             try model.read(ModelRead("contacts", where: [FieldCondition(field: "id", op: .equal, value: .int64(id))]))
         }
-        guard var net = try read(id) else { return }
+        guard var net = try read(id) else { return nil }
         queryView = narrowedView(net)
-        guard try planner(for: queryView!).readsEventsPerContact() else { return }
+        guard try planner(for: queryView!).readsEventsPerContact() else { return nil }
         let events = try eventsInvolving(id)
         var named = Set(events.interactions.flatMap(\.people) + events.introductions.flatMap { [$0.a, $0.b] })
         named.remove(id)
-        guard let others = try readContacts(named.sorted()) else { return }
+        guard let others = try readContacts(named.sorted()) else { return events }
         net.contacts += others
         net.reindex()
         queryView = narrowedView(net)
+        return events
     }
 
     /// The contacts `ids` (sorted) names, read through the model; nil when it declines. A few
@@ -441,8 +442,9 @@ extension Interpreter {
     /// Contacts a card reads one by one; past it, in one read.
     static let contactsReadAlone = 8
 
-    func timeline(_ id: Int64) throws -> RowSet {
-        let net = try eventsInvolving(id)
+    /// `events`: the contact's events, when they were read already.
+    func timeline(_ id: Int64, events known: Network? = nil) throws -> RowSet {
+        let net = try known ?? eventsInvolving(id)
         let spec = Schema.timeline
         var events: [(Day, Int, Value)] = []
         func add(_ on: Day, _ event: String, _ eid: Int64, _ kind: String, _ people: [Int64], _ summary: String, _ order: Int) {
@@ -554,14 +556,14 @@ extension Interpreter {
 
     /// A contact's card: every field, then the timeline.
     public func card(_ id: Int64) throws -> Card {
-        try narrowToTimeline(of: id)
+        let events = try narrowToTimeline(of: id)
         guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
         var fields: [(String, Value)] = []
         for f in Schema.contacts.fields where f.name != "id" {
             fields.append((f.name, try Interpreter.onCard(f.name, c) ?? contactField(id, f.name, .none)))
         }
         for name in definitions.scores.keys.sorted() { fields.append((name, try contactField(id, name, .none))) }
-        return Card(name: c.name, handle: c.handle, fields: fields, timeline: try table(timeline(id)))
+        return Card(name: c.name, handle: c.handle, fields: fields, timeline: try table(timeline(id, events: events)))
     }
 }
 
