@@ -171,11 +171,11 @@ public struct TouchImporter {
     }
 
     /// The touches, next steps, candidates and counts, once every calendar and message is in.
-    public mutating func finish() -> TouchImport {
-        let zones = CalendarZones(user: options.timeZone, definitions: zoneDefinitions)
-        for uid in seriesOrder { expand(series[uid]!, uid: uid, zones: zones) }
-        series = [:]
-        seriesOrder = []
+    public mutating func finish() -> TouchImport { finish(twoThreadsFrom: Self.seriesForTwoThreads) }
+
+    /// `finish`, on two threads from this many series on.
+    mutating func finish(twoThreadsFrom: Int) -> TouchImport {
+        expandAll(twoThreadsFrom: twoThreadsFrom)
         var out = result
         out.touches.sort { ($0.on, $0.sourceID) < ($1.on, $1.sourceID) }
         out.planned = planned.values.sorted { $0.contact < $1.contact }
@@ -358,6 +358,61 @@ extension TouchImporter {
         }
     }
 
+    /// How many series make it worth expanding them on two threads.
+    static let seriesForTwoThreads = 512
+
+    /// Expands every series. Many are expanded on two threads, each half by an importer of its
+    /// own that starts empty, and the halves are joined in order: the same result as one pass.
+    /// When the halves together walked the whole period budget, which series one pass would have
+    /// cut short depends on the order, so they are expanded again in one pass.
+    mutating func expandAll(twoThreadsFrom: Int) {
+        defer { (series, seriesOrder) = ([:], []) }
+        let (all, order, options, definitions) = (series, seriesOrder, options, zoneDefinitions)
+        guard order.count >= twoThreadsFrom, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            let zones = CalendarZones(user: options.timeZone, definitions: definitions)
+            for uid in order { expand(all[uid]!, uid: uid, zones: zones) }
+            return
+        }
+        var empty = self
+        (empty.result, empty.candidates, empty.planned, empty.series, empty.seriesOrder) = (TouchImport(), [:], [:], [:], [])
+        let parts = [order[..<(order.count / 2)], order[(order.count / 2)...]]
+        let halves = parts.map { _ in ImporterBox(empty) }
+        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
+            let zones = CalendarZones(user: options.timeZone, definitions: definitions)
+            for uid in parts[k] { halves[k].importer.expand(all[uid]!, uid: uid, zones: zones) }
+        }
+        let walked = halves.reduce(0) { $0 + periodsLeft - $1.importer.periodsLeft }
+        guard walked < periodsLeft else {
+            let zones = CalendarZones(user: options.timeZone, definitions: definitions)
+            for uid in order { expand(all[uid]!, uid: uid, zones: zones) }
+            return
+        }
+        periodsLeft -= walked
+        for half in halves { join(half.importer) }
+    }
+
+    /// Adds what an importer that started empty found after what this one found.
+    mutating func join(_ later: TouchImporter) {
+        result.touches += later.result.touches
+        result.sightings += later.result.sightings
+        result.skipped.merge(later.result.skipped, uniquingKeysWith: +)
+        result.errors += later.result.errors
+        seen.formUnion(later.seen)
+        for (address, c) in later.candidates {
+            guard var first = candidates[address] else {
+                candidates[address] = c
+                continue
+            }
+            first.count += c.count
+            (first.firstSeen, first.lastSeen) = (min(first.firstSeen, c.firstSeen), max(first.lastSeen, c.lastSeen))
+            if first.name == nil { first.name = c.name }
+            candidates[address] = first
+        }
+        for (id, step) in later.planned where planned[id].map({ ($0.due, $0.sourceID) > (step.due, step.sourceID) }) ?? true {
+            planned[id] = step
+        }
+    }
+
     /// Every occurrence of a series up to today becomes a meeting (or is left out, with a reason);
     /// with `plan`, the first one after today becomes the next step of the contacts in it.
     mutating func expand(_ s: Series, uid: String, zones: CalendarZones) {
@@ -510,4 +565,10 @@ extension TouchImporter {
         }
         return true
     }
+}
+
+/// An importer one thread of `expandAll` fills.
+private final class ImporterBox: @unchecked Sendable {
+    var importer: TouchImporter
+    init(_ importer: TouchImporter) { self.importer = importer }
 }

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+@testable import TendCore
+@testable import TendInterchange
+
+/// Many series are expanded on two threads, half each; what comes out is what one pass gives.
+@Suite struct CalendarThreadsTests {
+    /// A calendar of `count` series of every sort the importer tells apart: weekly ones with a
+    /// stranger (named in one series, not in another), single meetings, cancelled, declined by
+    /// me, in the future (planned), and daily ones with an exception and a moved occurrence.
+    static func calendar(series count: Int) -> String {
+        var text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+        for i in 0..<count {
+            let uid = "UID:s\(i)@threads.example\r\n"
+            let stranger = "ATTENDEE;CN=\(i % 3 == 0 && i % 37 < 10 ? "Stranger \(i % 7)" : ""):mailto:x\(i % 37)@out.example\r\n"
+            let d = String(format: "202601%02d", i % 28 + 1)
+            switch i % 6 {
+            case 0:
+                text += "BEGIN:VEVENT\r\n\(uid)DTSTART:\(d)T090000Z\r\nRRULE:FREQ=WEEKLY;COUNT=\(i % 30 + 2)\r\nSUMMARY:Weekly \(i)\r\n"
+                text += "ATTENDEE:mailto:dana@lee.example\r\n\(stranger)END:VEVENT\r\n"
+            case 1:
+                text += "BEGIN:VEVENT\r\n\(uid)DTSTART:\(d)T120000Z\r\nSUMMARY:Lunch \(i)\r\nATTENDEE:mailto:mike@green.example\r\n\(stranger)END:VEVENT\r\n"
+            case 2:
+                text += "BEGIN:VEVENT\r\n\(uid)DTSTART:\(d)T120000Z\r\nSTATUS:CANCELLED\r\nATTENDEE:mailto:mike@green.example\r\nEND:VEVENT\r\n"
+            case 3:
+                text += "BEGIN:VEVENT\r\n\(uid)DTSTART:202607\(d.suffix(2))T100000Z\r\nSUMMARY:Plan \(i)\r\n"
+                text += "ATTENDEE:mailto:tom@okafor.example\r\nATTENDEE:mailto:\(i % 2 == 0 ? "ana@park.example" : "x\(i % 37)@out.example")\r\nEND:VEVENT\r\n"
+            case 4:
+                text += "BEGIN:VEVENT\r\n\(uid)DTSTART:\(d)T080000Z\r\nRRULE:FREQ=DAILY;COUNT=20\r\nEXDATE:\(d)T080000Z\r\n"
+                text += "SUMMARY:Daily \(i)\r\nATTENDEE:mailto:ana@park.example\r\n\(stranger)END:VEVENT\r\n"
+                text += "BEGIN:VEVENT\r\n\(uid)RECURRENCE-ID:202602\(d.suffix(2))T080000Z\r\nDTSTART:202602\(d.suffix(2))T150000Z\r\n"
+                text += "SUMMARY:Moved \(i)\r\nATTENDEE:mailto:joan@salon.example\r\nEND:VEVENT\r\n"
+            default:
+                text += "BEGIN:VEVENT\r\n\(uid)DTSTART:\(d)T120000Z\r\nATTENDEE;PARTSTAT=DECLINED:mailto:me@example.com\r\n"
+                text += "ATTENDEE:mailto:dana@lee.example\r\nEND:VEVENT\r\n"
+            }
+        }
+        return text + "END:VCALENDAR\r\n"
+    }
+
+    static func finish(_ text: String, twoThreadsFrom: Int, periods: Int = TouchImporter.periodBudget) throws -> TouchImport {
+        let options = TouchOptions(today: day("2026-06-15"), timeZone: TimeZone(identifier: "Europe/Berlin")!, plan: true)
+        var importer = TouchImporter(addressBook: touchBook(), options: options)
+        importer.periodsLeft = periods
+        importer.add(try ICalendar.read(Array(text.utf8)))
+        return importer.finish(twoThreadsFrom: twoThreadsFrom)
+    }
+
+    static func expectSame(_ a: TouchImport, _ b: TouchImport) {
+        #expect(a.touches == b.touches)
+        #expect(a.planned == b.planned)
+        #expect(a.candidates == b.candidates)
+        #expect(a.sightings == b.sightings)
+        #expect(a.skipped == b.skipped)
+    }
+
+    @Test func twoThreadsGiveWhatOnePassGives() throws {
+        let text = Self.calendar(series: 600)
+        let one = try Self.finish(text, twoThreadsFrom: .max)
+        let two = try Self.finish(text, twoThreadsFrom: 2)
+        // The calendar has something of every sort, so the comparison compares something.
+        #expect(one.touches.count > 1000 && one.planned.count == 2 && one.candidates.count == 37)
+        #expect(one.candidates.contains { $0.name != nil } && one.candidates.contains { $0.name == nil })
+        #expect(Set(one.skipped.keys) == [.cancelled, .declined])
+        Self.expectSame(one, two)
+    }
+
+    /// Series that together walk past the import's period budget: which are cut short depends on
+    /// the order, so the import is expanded again in one pass.
+    @Test func pastThePeriodBudgetOnePassDecides() throws {
+        var text = "BEGIN:VCALENDAR\r\n"
+        for i in 0..<20 {
+            text += "BEGIN:VEVENT\r\nUID:m\(i)\r\nDTSTART:20260614T000000Z\r\nRRULE:FREQ=MINUTELY\r\n"
+            text += "ATTENDEE:mailto:dana@lee.example\r\nATTENDEE:mailto:y\(i)@out.example\r\nEND:VEVENT\r\n"
+        }
+        text += "END:VCALENDAR\r\n"
+        // Each walks some 2,760 minutes (to the first after today): ten fit in 30,000.
+        let one = try Self.finish(text, twoThreadsFrom: .max, periods: 30_000)
+        #expect(one.skipped[.tooLong] == 10)
+        Self.expectSame(one, try Self.finish(text, twoThreadsFrom: 2, periods: 30_000))
+    }
+}
