@@ -82,6 +82,7 @@ public struct SampleNetwork {
                 try writeGoals(db)
             }
         }
+        store.forget()
         return counts
     }
 

@@ -288,6 +288,7 @@ public final class Store: Model {
         coreCache = nil
         counts = [:]
         interactionCount = nil
+        statsKept = nil
     }
 
     /// Undoes every change since `begin`, and forgets what was cached from them.
@@ -298,6 +299,7 @@ public final class Store: Model {
         cache = nil
         coreCache = nil
         counts = [:]
+        statsKept = nil
     }
 
     /// The database's `PRAGMA data_version` when this connection last looked: it changes when
@@ -387,8 +389,21 @@ public final class Store: Model {
     /// core's pass over them is then cheaper.
     public func contactStats(of ids: [Int64]? = nil, today: Day) throws -> [Int64: ContactStats]? {
         if cache != nil { return nil }
-        guard let ids else { return try read { try Store.stats($0, today: today) } }
-        return try read { db in
+        if let kept = try keptStats(today: today) {
+            guard let ids else { return kept }
+            return ids.reduce(into: [:]) { out, id in out[id] = kept[id] }
+        }
+        guard let ids else {
+            let all = try read { try Store.stats($0, today: today) }
+            statsKept = StatsKept(today: today, stats: all)
+            return all
+        }
+        return try statsRead(of: ids, today: today)
+    }
+
+    /// `stats` of some contacts, read through the contact indexes.
+    private func statsRead(of ids: [Int64], today: Day) throws -> [Int64: ContactStats] {
+        try read { db in
             // The ids are written into the SQL; chunks keep each statement short.
             var out: [Int64: ContactStats] = [:]
             for start in stride(from: 0, to: ids.count, by: 500) {
@@ -396,6 +411,53 @@ public final class Store: Model {
             }
             return out
         }
+    }
+
+    /// Every contact's figures as of a day, kept from one statement to the next so that a warm
+    /// session answers the agenda after a write without summing every event again. A change to
+    /// some contacts' events marks those contacts (`stale`), whose figures are read again, alone,
+    /// when next asked for; a change whose reach is not so plain (a deletion, a merge, an edit of
+    /// an event), a bulk write, an undo or another process's commit drops them all.
+    struct StatsKept {
+        var today: Day
+        var stats: [Int64: ContactStats]
+        var stale: Set<Int64> = []
+    }
+    private var statsKept: StatsKept?
+
+    /// Past this many marked contacts, summing every event again is the cheaper way.
+    static let staleStatsLimit = 2000
+
+    /// The kept figures for `today`, brought up to date; nil when none are kept for that day.
+    private func keptStats(today: Day) throws -> [Int64: ContactStats]? {
+        guard let kept = statsKept, kept.today == today else { return nil }
+        guard !kept.stale.isEmpty else { return kept.stats }
+        let fresh = try statsRead(of: Array(kept.stale), today: today)
+        statsKept!.stats.merge(fresh) { _, new in new }
+        statsKept!.stale = []
+        return statsKept!.stats
+    }
+
+    /// Marks the contacts whose figures a change may move (see `StatsKept`).
+    private func markStats(after change: Change, id: Int64?) {
+        guard statsKept != nil else { return }
+        let moved: [Int64]
+        switch change {
+        case .setMe, .setMarket, .deleteMarket, .setGoal, .deleteGoal, .setDefinition, .deleteDefinition: return
+        case .insertContact: moved = id.map { [$0] } ?? []
+        case .updateContact(let c, _): moved = [c.id]
+        case .insertInteraction(let i): moved = i.people
+        case .insertReferral(let r): moved = [r.contact]
+        case .insertIntroduction(let i): moved = [i.a, i.b]
+        case .insertSpend(let s): moved = [s.contact]
+        case .insertStageChange(let s): moved = [s.contact]
+        case .insertKnows(let a, let b): moved = [a, b]
+        case .deleteContact, .mergeContact, .updateInteraction, .updateReferral, .updateIntroduction, .updateSpend, .deleteEvent:
+            statsKept = nil
+            return
+        }
+        statsKept!.stale.formUnion(moved)
+        if statsKept!.stale.count > Store.staleStatsLimit { statsKept = nil }
     }
 
     /// Only the definitions (start-up needs them before anything else, and not the contacts).
@@ -468,6 +530,7 @@ public final class Store: Model {
         let change = Network.signed(change, by: member)
         let id: Int64? = try db.inDatabase { db in try Store.write(change, db) }
         counts = [:]
+        markStats(after: change, id: id)
         if cache != nil || coreCache != nil {
             let stamped = Store.stamp(change, id: id)
             if cache != nil { cache!.apply(stamped) }
