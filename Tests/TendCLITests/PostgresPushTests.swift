@@ -111,6 +111,29 @@ struct PostgresPushTests {
         #expect(third.stdout.split(separator: "\n").allSatisfy { $0.contains(": 0 added") }, "\(third.stdout)")
     }
 
+    /// An agenda item or a snooze the member set otherwise in the team database is a
+    /// difference like any other: refused, listed, and nothing written.
+    @Test func anItemOrASnoozeSetOtherwiseThereIsRefused() throws {
+        let file = CLI.tempDir().appendingPathComponent("mine.db").path
+        let setup = "add \"Lee Wu\" cadence: 1mo, created: 2024-01-01\nadd \"Tom Okafor\" created: 2024-01-01\n"
+        #expect(try Self.run(["run", "-"], stdin: setup, db: file).status == 0)
+        let url = try TestCluster.freshDatabase("pushagendaconflict")
+        #expect(try Self.run(["push", url], db: file).status == 0)
+        for (db, close, until) in [(url, "dismiss 1", "2027-01-31"), (file, "done 1 note: \"called\"", "2026-12-31")] {
+            #expect(try Self.run(["agenda"], db: db).stdout.contains("Lee Wu"))
+            #expect(try Self.run(["run", "-"], stdin: "\(close)\nsnooze @tom-okafor until \(until)", db: db).status == 0)
+        }
+        let dumpBefore = try Self.run(["dump"], db: url).stdout
+        let r = try Self.run(["push", url], db: file)
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("nothing was pushed: 3 things are in both databases and differ"), "\(r.stderr)")
+        #expect(r.stderr.contains(#"@tom-okafor: snoozed_until "2026-12-31" here, "2027-01-31" there"#), "\(r.stderr)")
+        #expect(
+            r.stderr.contains(#"agenda item "stay in touch" of @lee-wu: done on 2026-11-23 ("called") here, dismissed on 2026-11-23 there"#),
+            "\(r.stderr)")
+        #expect(try Self.run(["dump"], db: url).stdout == dumpBefore)
+    }
+
     /// The same answers from both databases to the agenda, the candidates and the snoozes.
     static func expectSameAnswers(_ file: String, _ url: String) throws {
         for q in ["agenda", "report candidates", "contacts where snoozed_until != null show handle, snoozed_until", "count(interactions)"] {
