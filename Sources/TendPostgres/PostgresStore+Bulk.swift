@@ -53,8 +53,11 @@ extension PostgresStore {
                     PostgresStore.flag(i.isPrivate),
                 ]
             }
-            try insertRows("interactions", ["id", "kind", "on", "note", "quality", "gave", "asked", "inbound", "pitch", "source_id", "private"], rows)
-            let people = zip(batch, ids).flatMap { i, id in i.people.enumerated().map { [SQLValue.int(id), .int($0.element), .int(Int64($0.offset))] } }
+            try insertRows(
+                "interactions", ["id", "kind", "on", "note", "quality", "gave", "asked", "inbound", "pitch", "source_id", "private"], rows)
+            let people = zip(batch, ids).flatMap { i, id in
+                i.people.enumerated().map { [SQLValue.int(id), .int($0.element), .int(Int64($0.offset))] }
+            }
             try insertRows("interaction_people", ["interaction_id", "contact_id", "position"], people)
             start += batch.count
         }
@@ -120,8 +123,10 @@ extension PostgresStore {
         try insertRows(
             "referrals", ["direction", "contact_id", "about", "on", "value_cents", "status", "note", "by"],
             referrals.map {
-                [.text($0.direction.rawValue), .int($0.contact), SQLValue($0.about), .text($0.on.description), PostgresStore.cents($0.value),
-                 SQLValue($0.status), SQLValue($0.note), by($0.by)]
+                [
+                    .text($0.direction.rawValue), .int($0.contact), SQLValue($0.about), .text($0.on.description), PostgresStore.cents($0.value),
+                    SQLValue($0.status), SQLValue($0.note), by($0.by),
+                ]
             })
         try insertRows(
             "introductions", ["a_id", "b_id", "on", "note", "by"],
@@ -155,7 +160,10 @@ extension PostgresStore {
         try insertRows(
             "agenda_items", ["contact_id", "rule", "state", "since", "until", "note"],
             states.map { key, s in
-                [.int(key.contact), .text(key.rule), .text(s.kind.rawValue), .text(s.since.description), PostgresStore.day(s.until), SQLValue(s.note)]
+                [
+                    .int(key.contact), .text(key.rule), .text(s.kind.rawValue), .text(s.since.description), PostgresStore.day(s.until),
+                    SQLValue(s.note),
+                ]
             }, suffix: "ON CONFLICT DO NOTHING")
     }
 }

@@ -138,7 +138,9 @@ public struct Push {
             }
         }
         for m in personal.markets {
-            if let t = there.markets.first(where: { $0.name == m.name }), t != m { out.append("market \(ScriptWriter.quote(m.name)): served by others there") }
+            if let t = there.markets.first(where: { $0.name == m.name }), t != m {
+                out.append("market \(ScriptWriter.quote(m.name)): served by others there")
+            }
         }
         for g in personal.goals {
             if let t = there.goals.first(where: { $0.name == g.name }), !sameGoal(g, t, there) {
@@ -204,24 +206,33 @@ public struct Push {
     /// Adds each event the team database lacks (`ids` maps people to its contacts).
     func pushEvents(_ there: Network, _ ids: [Int64: Int64], _ counts: inout Counts) throws {
         func id(_ p: Int64) -> Int64 { ids[p] ?? 0 }
-        let stageChanges = missing("stage changes", personal.stageChanges.map { var s = $0; s.contact = id(s.contact); return s }, there.stageChanges, &counts)
+        let stageChanges = missing("stage changes", Push.each(personal.stageChanges) { $0.contact = id($0.contact) }, there.stageChanges, &counts)
         // An imported touch (kind and source) is there already whatever else differs: the
         // store keeps one per source.
         let sources = Set(there.interactions.compactMap { i in i.sourceID.map { "\(i.kind) \($0)" } })
-        let interactions = personal.interactions.map { var i = $0; i.people = i.people.map(id); return i }
-        try team.insertInteractions(
-            missing("interactions", interactions, there.interactions, &counts) { i in i.sourceID.map { sources.contains("\(i.kind) \($0)") } ?? false })
-        try team.insertEvents(
-            stageChanges: stageChanges,
-            referrals: missing("referrals", personal.referrals.map { var r = $0; r.contact = id(r.contact); return r }, there.referrals, &counts),
-            introductions: missing(
-                "introductions", personal.introductions.map { var i = $0; (i.a, i.b) = (id(i.a), id(i.b)); return i }, there.introductions, &counts),
-            spending: missing("spending", personal.spending.map { var s = $0; s.contact = id(s.contact); return s }, there.spending, &counts))
+        let interactions = missing("interactions", Push.each(personal.interactions) { $0.people = $0.people.map(id) }, there.interactions, &counts) {
+            i in i.sourceID.map { sources.contains("\(i.kind) \($0)") } ?? false
+        }
+        try team.insertInteractions(interactions)
+        let referrals = missing("referrals", Push.each(personal.referrals) { $0.contact = id($0.contact) }, there.referrals, &counts)
+        let introductions = missing(
+            "introductions", Push.each(personal.introductions) { ($0.a, $0.b) = (id($0.a), id($0.b)) }, there.introductions, &counts)
+        let spending = missing("spending", Push.each(personal.spending) { $0.contact = id($0.contact) }, there.spending, &counts)
+        try team.insertEvents(stageChanges: stageChanges, referrals: referrals, introductions: introductions, spending: spending)
         let edges = Set(there.knows.map { "\(min($0.0, $0.1)) \(max($0.0, $0.1))" })
         let knows = personal.knows.map { (id($0.0), id($0.1)) }
         let new = knows.filter { !edges.contains("\(min($0.0, $0.1)) \(max($0.0, $0.1))") }
         try team.insertKnows(new)
         counts.add("knows", added: new.count, present: knows.count - new.count)
+    }
+
+    /// Each of `events`, changed by `change` (its people moved to the team database's ids).
+    static func each<E>(_ events: [E], _ change: (inout E) -> Void) -> [E] {
+        events.map {
+            var e = $0
+            change(&e)
+            return e
+        }
     }
 
     /// Those of `mine` that `theirs` lacks, in order: each of theirs stands for one of mine with

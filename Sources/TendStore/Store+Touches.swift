@@ -99,9 +99,8 @@ extension Store: CandidateBook {
         try read { db in
             guard try db.tableExists("candidate_sightings") else { return [] }
             var out: [(address: String, sourceID: String, name: String?, on: Day)] = []
-            try Store.each(db, "candidate_sightings", #"SELECT address, source_id, name, "on" FROM candidate_sightings ORDER BY rowid"#, id: nil) { r in
-                out.append((r.text(0), r.text(1), r.optionalText(2), try r.date(3)))
-            }
+            let sql = #"SELECT address, source_id, name, "on" FROM candidate_sightings ORDER BY rowid"#
+            try Store.each(db, "candidate_sightings", sql, id: nil) { r in out.append((r.text(0), r.text(1), r.optionalText(2), try r.date(3))) }
             return out
         }
     }

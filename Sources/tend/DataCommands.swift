@@ -168,7 +168,9 @@ struct DemoCommand: ParsableCommand {
                 // memory, which is pushed into the other store.
                 let generated = try Store(path: nil)
                 counts = try sample.write(to: generated)
-                guard let team = session.store as? PostgresStore else { App.fail("demo writes into SQLite or PostgreSQL", .invalid, closing: session) }
+                guard let team = session.store as? PostgresStore else {
+                    App.fail("demo writes into SQLite or PostgreSQL", .invalid, closing: session)
+                }
                 let push = try Push(from: generated, into: team)
                 _ = try session.store.transactionRetryingConflicts { try push.run() }
             }
