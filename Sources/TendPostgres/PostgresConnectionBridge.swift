@@ -20,6 +20,8 @@ final class PostgresConnectionBridge {
     /// Set when a statement failed because another transaction conflicted with it (see
     /// `PostgresFailure.isConflict`); the store clears it when a transaction begins.
     var conflicted = false
+    /// Statements sent so far, each a round trip to the server.
+    private(set) var statements = 0
 
     /// Connects as `settings` say; an error is a `PostgresFailure` in words for the user.
     init(_ settings: ConnectionSettings, home: String) throws {
@@ -49,6 +51,7 @@ final class PostgresConnectionBridge {
     /// Runs one statement with its parameters ($1, $2, …) and returns every row.
     @discardableResult
     func query(_ sql: String, _ values: [SQLValue] = []) throws -> [PostgresRandomAccessRow] {
+        statements += 1
         var binds = PostgresBindings(capacity: values.count)
         for v in values {
             switch v {

@@ -11,7 +11,9 @@ enum PostgresSchema {
 
     /// (identifier, statements), oldest first. Append; never change one that was released.
     /// A migration that adds a data table also makes its journal trigger (`tend_journal`).
-    static let migrations: [(String, [String])] = [("v1", v1), ("v2 members", v2), ("v3 journal", PostgresStore.journalSchema)]
+    static let migrations: [(String, [String])] = [
+        ("v1", v1), ("v2 members", v2), ("v3 journal", PostgresStore.journalSchema), ("v4 merging others' notes", v4),
+    ]
 
     /// The tables the migrations create.
     static var tables: [String] {
@@ -229,8 +231,47 @@ enum PostgresSchema {
             #"CREATE POLICY private_notes ON interaction_people USING (\#(visibleInteraction))"#,
         ]
 
+    /// A merge moves every member's notes with the person (issue 22). Row-level security hides
+    /// another member's private notes, and their links to people, from the member who merges:
+    /// `tend_merge_people(old, new)` moves those links, run as the tables' owner (SECURITY
+    /// DEFINER), which the `merging` policies let see every row while the function runs (and
+    /// only then: `tend.merging` is on inside it, and the policies ask for the owner). It
+    /// shows the caller nothing, and records nothing in the caller's journal (the caller could
+    /// not put those rows back). The owner of the tables can lift any policy anyway (ALTER
+    /// TABLE); to anyone else the policies give nothing.
+    static let v4 = [
+        "CREATE POLICY merging ON interactions USING (\(whileMerging("interactions")))",
+        "CREATE POLICY merging ON interaction_people USING (\(whileMerging("interaction_people")))",
+        """
+        CREATE FUNCTION tend_merge_people(old_id BIGINT, new_id BIGINT) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
+        DECLARE journal text := coalesce(current_setting('tend.journal', true), '');
+        BEGIN
+          PERFORM set_config('tend.merging', 'on', true);
+          PERFORM set_config('tend.journal', 'off', true);
+          -- A note with both people keeps one link, to the merged person.
+          DELETE FROM interaction_people WHERE contact_id = old_id
+            AND interaction_id IN (SELECT interaction_id FROM interaction_people WHERE contact_id = new_id);
+          UPDATE interaction_people SET contact_id = new_id WHERE contact_id = old_id;
+          PERFORM set_config('tend.merging', '', true);
+          PERFORM set_config('tend.journal', journal, true);
+        END $$
+        """,
+        // A function that runs as its owner finds tables only in Tend's schema, never in one the
+        // caller made.
+        """
+        DO $$ BEGIN
+          EXECUTE format('ALTER FUNCTION tend_merge_people(BIGINT, BIGINT) SET search_path = %I, pg_temp', current_schema());
+        END $$
+        """,
+    ]
+
+    /// True inside `tend_merge_people` alone: the owner of `table`, with `tend.merging` on.
+    static func whileMerging(_ table: String) -> String {
+        "current_setting('tend.merging', true) = 'on' AND current_user = (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = '\(table)'::regclass)"
+    }
+
     /// The functions the migrations make (the triggers' own go with their tables).
-    static let functions = ["tend_people_privacy()", "tend_people_follow()"]
+    static let functions = ["tend_people_privacy()", "tend_people_follow()", "tend_merge_people(BIGINT, BIGINT)"]
 
     /// The tables whose rows are each member's own.
     static let ownRows = ["me", "definitions", "goals", "agenda_items", "agenda_numbers", "snoozes"]

@@ -125,7 +125,8 @@ extension PostgresStore {
     /// A journal row that is another member's private note's link to a person: removing the
     /// person deletes it by the foreign key's cascade, which row-level security does not stop.
     /// It is not the member's to see (their journal would show the note's number and author),
-    /// nor to put back (the policy refuses it): the note loses that person, as after a merge.
+    /// nor to put back (the policy refuses it): the note loses that person. (A merge moves such
+    /// links unjournalled: PostgresSchema.v4.)
     /// A role that bypasses row-level security keeps it.
     static let othersPrivateRow = """
         tbl = 'interaction_people' AND coalesce(before, after)->>'private' = '1'

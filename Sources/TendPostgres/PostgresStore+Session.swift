@@ -59,11 +59,7 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
     public func logInteractions(_ interactions: [Interaction]) throws { try insertInteractions(interactions) }
 
     public func recordSightings(_ sightings: [(address: String, sourceID: String, name: String?, on: Day)]) throws {
-        for s in sightings {
-            try connection.query(
-                #"INSERT INTO candidate_sightings (address, source_id, name, "on") VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING"#,
-                [.text(s.address), .text(s.sourceID), SQLValue(s.name), .text(s.on.description)])
-        }
+        try insertSightings(sightings)
     }
 
     public func candidateCounts() throws -> [CandidateCount] {

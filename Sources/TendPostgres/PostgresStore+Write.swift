@@ -241,6 +241,9 @@ extension PostgresStore {
               AND interaction_id IN (SELECT interaction_id FROM interaction_people WHERE contact_id = $2)
             """, both)
         try connection.query("UPDATE interaction_people SET contact_id = $2 WHERE contact_id = $1", both)
+        // The links row-level security hides from this member (others' private notes) move too,
+        // unseen and unjournalled (PostgresSchema.v4).
+        try connection.query("SELECT tend_merge_people($1, $2)", both)
         for table in ["referrals", "spending", "stage_changes"] {
             try connection.query("UPDATE \(table) SET contact_id = $2 WHERE contact_id = $1", both)
         }

@@ -3,26 +3,46 @@ import TendCore
 import TendStore
 
 /// `tend push`: a personal network copied into a team database, in the team database's one
-/// transaction (the caller's). Contacts are matched by handle; events, edges, markets, goals
-/// and definitions the team database holds already are not added again, so pushing twice adds
+/// transaction (the caller's). Contacts are matched by handle; events, edges, markets, goals,
+/// definitions, the member's snoozes and agenda items, and the sightings `report candidates`
+/// counts that the team database holds already are not added again, so pushing twice adds
 /// nothing. What is in both and differs is refused, listed, before anything is written.
 ///
 /// The rules:
 /// - a contact whose handle the team database has is the same contact when every stored
-///   field is the same; any difference is a conflict;
+///   field is the same (a snooze is the member's own: one the member has not there is added);
+///   any difference is a conflict;
 /// - an event (interaction, referral, introduction, spending, stage change) is there already
 ///   when the team database has one with the same fields and the same people; two identical
-///   events here and one there add one;
+///   events here and one there add one; an imported touch is there already when one from the
+///   same source is;
 /// - a definition, market or goal of the same name with other content is a conflict, except a
 ///   definition the team database still has as the prelude made it, which yours replaces;
+/// - an agenda item closed, dismissed or snoozed otherwise there (the member's own) is a conflict;
 /// - `me` is copied when the team database has none; another one there is a conflict.
+///
+/// Rows are written a statement per thousand of a kind (PostgresStore+Bulk), and not journalled:
+/// a push is no change `undo` takes back.
 public struct Push {
     let personal: Network
-    let team: any TendDatabase
+    let states: [ItemKey: ItemState]
+    let sightings: [(address: String, sourceID: String, name: String?, on: Day)]
+    let team: PostgresStore
 
-    public init(_ personal: Network, into team: any TendDatabase) {
+    public init(
+        _ personal: Network, itemStates: [ItemKey: ItemState] = [:], sightings: [(address: String, sourceID: String, name: String?, on: Day)] = [],
+        into team: PostgresStore
+    ) {
         self.personal = personal
+        self.states = itemStates
+        self.sightings = sightings
         self.team = team
+    }
+
+    /// Everything of the personal database that is data: the network, the agenda's item
+    /// states and the sightings of people who are not contacts.
+    public init(from store: Store, into team: PostgresStore) throws {
+        self.init(try store.network(), itemStates: try store.itemStates(), sightings: try store.sightings(), into: team)
     }
 
     /// What was in both databases and differs: nothing was written.
@@ -38,9 +58,11 @@ public struct Push {
     /// How many of each kind were added, and how many were there already, in the order pushed.
     public struct Counts: CustomStringConvertible {
         public var rows: [(kind: String, added: Int, present: Int)] = []
-        mutating func count(_ kind: String, added: Bool) {
+        mutating func count(_ kind: String, added: Bool) { add(kind, added: added ? 1 : 0, present: added ? 0 : 1) }
+        mutating func add(_ kind: String, added: Int, present: Int) {
             if rows.last?.kind != kind { rows.append((kind, 0, 0)) }
-            if added { rows[rows.count - 1].added += 1 } else { rows[rows.count - 1].present += 1 }
+            rows[rows.count - 1].added += added
+            rows[rows.count - 1].present += present
         }
         public var added: Int { rows.reduce(0) { $0 + $1.added } }
         public var description: String {
@@ -52,8 +74,10 @@ public struct Push {
     /// Checks for conflicts, then writes what the team database lacks.
     public func run() throws -> Counts {
         let there = try team.network(events: true)
-        let conflicts = contactConflicts(there) + namedConflicts(there)
+        let theirStates = try team.itemStates()
+        let conflicts = contactConflicts(there) + namedConflicts(there) + agendaConflicts(there, theirStates)
         guard conflicts.isEmpty else { throw Refused(conflicts: conflicts) }
+        try team.pauseJournal()
         var counts = Counts()
         if there.me == Me(), personal.me != Me() {
             try team.apply(.setMe(personal.me))
@@ -61,6 +85,9 @@ public struct Push {
         let ids = try pushContacts(there, &counts)
         try pushEvents(there, ids, &counts)
         try pushNamed(there, ids, &counts)
+        try pushAgenda(theirStates, ids, &counts)
+        let new = try team.insertSightings(sightings)
+        counts.add("candidate sightings", added: new, present: sightings.count - new)
         return counts
     }
 
@@ -88,7 +115,10 @@ public struct Push {
         let theirs = Push.byHandle(there)
         for c in personal.contacts.sorted(by: { $0.id < $1.id }) {
             guard let t = theirs[c.handle] else { continue }
-            let differing = zip(Push.cells(c), Push.cells(t)).filter { $0.0.value != $0.1.value }
+            // A snooze the member has not there is pushed; one that differs is a conflict.
+            let differing = zip(Push.cells(c), Push.cells(t)).filter {
+                $0.0.value != $0.1.value && ($0.0.column != "snoozed_until" || t.snoozedUntil != nil)
+            }
             guard !differing.isEmpty else { continue }
             let fields = differing.map { "\(Store.field(ofColumn: $0.0.column)) \($0.0.value) here, \($0.1.value) there" }
             out.append("@\(c.handle): " + fields.joined(separator: "; "))
@@ -108,7 +138,9 @@ public struct Push {
             }
         }
         for m in personal.markets {
-            if let t = there.markets.first(where: { $0.name == m.name }), t != m { out.append("market \(ScriptWriter.quote(m.name)): served by others there") }
+            if let t = there.markets.first(where: { $0.name == m.name }), t != m {
+                out.append("market \(ScriptWriter.quote(m.name)): served by others there")
+            }
         }
         for g in personal.goals {
             if let t = there.goals.first(where: { $0.name == g.name }), !sameGoal(g, t, there) {
@@ -125,63 +157,82 @@ public struct Push {
         return a == b && g.helpers.map { personal.contact($0)?.handle } == t.helpers.map { there.contact($0)?.handle }
     }
 
+    /// Agenda items the member closed, dismissed or snoozed otherwise there.
+    func agendaConflicts(_ there: Network, _ theirStates: [ItemKey: ItemState]) -> [String] {
+        let theirs = Push.byHandle(there)
+        return sortedStates.compactMap { key, state in
+            guard let handle = personal.contact(key.contact)?.handle, let t = theirs[handle],
+                let other = theirStates[ItemKey(contact: t.id, rule: key.rule)], other != state
+            else { return nil }
+            return "agenda item \(ScriptWriter.quote(key.rule)) of @\(handle): \(Push.describe(state)) here, \(Push.describe(other)) there"
+        }
+    }
+
+    /// The personal item states, in a fixed order (by contact, then rule).
+    var sortedStates: [(ItemKey, ItemState)] {
+        states.sorted { ($0.key.contact, $0.key.rule) < ($1.key.contact, $1.key.rule) }.map { ($0.key, $0.value) }
+    }
+
+    static func describe(_ s: ItemState) -> String {
+        "\(s.kind.rawValue) on \(s.since)" + (s.until.map { " until \($0)" } ?? "") + (s.note.map { " (\(ScriptWriter.quote($0)))" } ?? "")
+    }
+
     // MARK: - Writing
 
-    /// Adds the contacts the team database lacks; every personal contact's id there.
+    /// Adds the contacts the team database lacks, and the member's snoozes of those it has;
+    /// every personal contact's id there.
     func pushContacts(_ there: Network, _ counts: inout Counts) throws -> [Int64: Int64] {
         var ids: [Int64: Int64] = [:]
         let theirs = Push.byHandle(there)
-        for c in personal.contacts.sorted(by: { $0.id < $1.id }) {
-            if let t = theirs[c.handle] {
-                ids[c.id] = t.id
-                counts.count("contacts", added: false)
+        let mine = personal.contacts.sorted(by: { $0.id < $1.id })
+        var new: [Contact] = []
+        var snoozes: [(contact: Int64, until: Day)] = []
+        for c in mine {
+            guard let t = theirs[c.handle] else {
+                new.append(c)
                 continue
             }
-            var new = c
-            new.id = 0
-            guard let id = try team.apply(.insertContact(new)) else { throw PostgresFailure(message: "no id for @\(c.handle)") }
-            ids[c.id] = id
-            counts.count("contacts", added: true)
+            ids[c.id] = t.id
+            if let until = c.snoozedUntil, t.snoozedUntil == nil { snoozes.append((t.id, until)) }
         }
+        for (c, id) in zip(new, try team.insertContacts(new)) { ids[c.id] = id }
+        try team.insertSnoozes(snoozes)
+        counts.add("contacts", added: new.count, present: mine.count - new.count)
+        let added = snoozes.count + new.filter { $0.snoozedUntil != nil }.count
+        counts.add("snoozes", added: added, present: mine.filter { $0.snoozedUntil != nil }.count - added)
         return ids
     }
 
     /// Adds each event the team database lacks (`ids` maps people to its contacts).
     func pushEvents(_ there: Network, _ ids: [Int64: Int64], _ counts: inout Counts) throws {
         func id(_ p: Int64) -> Int64 { ids[p] ?? 0 }
-        try push("stage changes", personal.stageChanges.map { var s = $0; s.contact = id(s.contact); return s }, there.stageChanges, &counts) {
-            .insertStageChange($0)
-        }
+        let stageChanges = missing("stage changes", Push.each(personal.stageChanges) { $0.contact = id($0.contact) }, there.stageChanges, &counts)
         // An imported touch (kind and source) is there already whatever else differs: the
         // store keeps one per source.
         let sources = Set(there.interactions.compactMap { i in i.sourceID.map { "\(i.kind) \($0)" } })
-        let interactions = personal.interactions.map { var i = $0; i.people = i.people.map(id); return i }
-        let added = missing("interactions", interactions, there.interactions, &counts) { i in
-            i.sourceID.map { sources.contains("\(i.kind) \($0)") } ?? false
+        let interactions = missing("interactions", Push.each(personal.interactions) { $0.people = $0.people.map(id) }, there.interactions, &counts) {
+            i in i.sourceID.map { sources.contains("\(i.kind) \($0)") } ?? false
         }
-        // Many at once: a statement per thousand.
-        try team.logInteractions(added)
-        try push("referrals", personal.referrals.map { var r = $0; r.contact = id(r.contact); return r }, there.referrals, &counts) {
-            .insertReferral($0)
-        }
-        try push("introductions", personal.introductions.map { var i = $0; (i.a, i.b) = (id(i.a), id(i.b)); return i }, there.introductions, &counts) {
-            .insertIntroduction($0)
-        }
-        try push("spending", personal.spending.map { var s = $0; s.contact = id(s.contact); return s }, there.spending, &counts) {
-            .insertSpend($0)
-        }
+        try team.insertInteractions(interactions)
+        let referrals = missing("referrals", Push.each(personal.referrals) { $0.contact = id($0.contact) }, there.referrals, &counts)
+        let introductions = missing(
+            "introductions", Push.each(personal.introductions) { ($0.a, $0.b) = (id($0.a), id($0.b)) }, there.introductions, &counts)
+        let spending = missing("spending", Push.each(personal.spending) { $0.contact = id($0.contact) }, there.spending, &counts)
+        try team.insertEvents(stageChanges: stageChanges, referrals: referrals, introductions: introductions, spending: spending)
         let edges = Set(there.knows.map { "\(min($0.0, $0.1)) \(max($0.0, $0.1))" })
-        for (a, b) in personal.knows {
-            let (x, y) = (id(a), id(b))
-            let new = !edges.contains("\(min(x, y)) \(max(x, y))")
-            if new { try team.apply(.insertKnows(x, y)) }
-            counts.count("knows", added: new)
-        }
+        let knows = personal.knows.map { (id($0.0), id($0.1)) }
+        let new = knows.filter { !edges.contains("\(min($0.0, $0.1)) \(max($0.0, $0.1))") }
+        try team.insertKnows(new)
+        counts.add("knows", added: new.count, present: knows.count - new.count)
     }
 
-    /// Adds those of `mine` that `theirs` lacks, one by one.
-    func push<E: PushedEvent>(_ kind: String, _ mine: [E], _ theirs: [E], _ counts: inout Counts, _ change: (E) -> Change) throws {
-        for e in missing(kind, mine, theirs, &counts) { try team.apply(change(e)) }
+    /// Each of `events`, changed by `change` (its people moved to the team database's ids).
+    static func each<E>(_ events: [E], _ change: (inout E) -> Void) -> [E] {
+        events.map {
+            var e = $0
+            change(&e)
+            return e
+        }
     }
 
     /// Those of `mine` that `theirs` lacks, in order: each of theirs stands for one of mine with
@@ -228,6 +279,15 @@ public struct Push {
             }
             counts.count("goals", added: !have)
         }
+    }
+
+    /// The member's agenda items closed, dismissed or snoozed here and not there (those there
+    /// are the same: a difference was refused).
+    func pushAgenda(_ theirStates: [ItemKey: ItemState], _ ids: [Int64: Int64], _ counts: inout Counts) throws {
+        let mapped = sortedStates.compactMap { key, state in ids[key.contact].map { (ItemKey(contact: $0, rule: key.rule), state) } }
+        let new = mapped.filter { theirStates[$0.0] == nil }
+        try team.insertItemStates(new)
+        counts.add("agenda items", added: new.count, present: mapped.count - new.count)
     }
 }
 

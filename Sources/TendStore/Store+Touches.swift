@@ -94,6 +94,17 @@ extension Store: CandidateBook {
         CandidateCount(address: r.text(0), name: r.optionalText(4), count: Int(r.int(1)), firstSeen: try r.date(2), lastSeen: try r.date(3))
     }
 
+    /// Every sighting kept, in the order kept (`tend push` copies them).
+    public func sightings() throws -> [(address: String, sourceID: String, name: String?, on: Day)] {
+        try read { db in
+            guard try db.tableExists("candidate_sightings") else { return [] }
+            var out: [(address: String, sourceID: String, name: String?, on: Day)] = []
+            let sql = #"SELECT address, source_id, name, "on" FROM candidate_sightings ORDER BY rowid"#
+            try Store.each(db, "candidate_sightings", sql, id: nil) { r in out.append((r.text(0), r.text(1), r.optionalText(2), try r.date(3))) }
+            return out
+        }
+    }
+
     public func candidateCounts() throws -> [CandidateCount] {
         try read { db in
             guard try db.tableExists("candidate_sightings") else { return [] }

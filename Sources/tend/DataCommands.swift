@@ -168,8 +168,11 @@ struct DemoCommand: ParsableCommand {
                 // memory, which is pushed into the other store.
                 let generated = try Store(path: nil)
                 counts = try sample.write(to: generated)
-                let network = try generated.network()
-                _ = try session.store.transactionRetryingConflicts { try Push(network, into: session.store).run() }
+                guard let team = session.store as? PostgresStore else {
+                    App.fail("demo writes into SQLite or PostgreSQL", .invalid, closing: session)
+                }
+                let push = try Push(from: generated, into: team)
+                _ = try session.store.transactionRetryingConflicts { try push.run() }
             }
         } catch {
             App.fail(error, closing: session)

@@ -24,20 +24,24 @@ struct PushCommand: ParsableCommand {
         let path = App.databasePath(settings)
         if ConnectionSettings.isURL(path) { App.fail("push copies an SQLite database; --db names a PostgreSQL one", .invalid) }
         guard FileManager.default.fileExists(atPath: path) else { App.fail(App.missingDatabase(settings), .failed) }
-        let personal: Network
+        // The network, the agenda's item states and the candidates' sightings: all read here.
+        let personal: (network: Network, states: [ItemKey: ItemState], sightings: [(address: String, sourceID: String, name: String?, on: Day)])
         do {
             let store = try Store(path: path, readOnly: true)
             defer { store.close() }
-            personal = try store.network()
+            personal = (try store.network(), try store.itemStates(), try store.sightings())
         } catch {
             App.fail(error, prefix: error is Store.OpenError ? "" : "cannot read \(path): ")
         }
         var teamSettings = settings
         teamSettings.db = team
         let session = App.open(teamSettings, create: true)
+        guard let store = session.store as? PostgresStore else { App.fail("push copies into a PostgreSQL database", .invalid, closing: session) }
         let counts: Push.Counts
         do {
-            counts = try session.store.transactionRetryingConflicts { try Push(personal, into: session.store).run() }
+            counts = try session.store.transactionRetryingConflicts {
+                try Push(personal.network, itemStates: personal.states, sightings: personal.sightings, into: store).run()
+            }
         } catch {
             App.settleNewDatabase(session, .failed, teamSettings)
             App.fail(error, closing: session)

@@ -6,25 +6,31 @@ import Testing
 /// each a plain role (no superuser, no BYPASSRLS), so that row-level security applies to them.
 @Suite(.enabled(if: TestCluster.available, Comment(rawValue: TestCluster.skipped)))
 struct PostgresMemberTests {
-    /// A team database: made Tend's by the cluster's superuser, with `contacts`, and a plain
-    /// role for each name (`ann` becomes `ann_1a2b3c4d`) with the rights README gives members.
+    /// A team database: made Tend's, with `contacts`, by the cluster's superuser (or by the
+    /// member `owner`, whose database it is), and a plain role for each name (`ann` becomes
+    /// `ann_1a2b3c4d`) with the rights README gives members.
     struct Team {
         let url: String
         let roles: [String: String]
 
-        init(_ names: [String], contacts: String) throws {
+        init(_ names: [String], contacts: String, owner: String? = nil) throws {
             url = try TestCluster.freshDatabase("team")
             let suffix = UUID().uuidString.prefix(8).lowercased()
             roles = Dictionary(uniqueKeysWithValues: names.map { ($0, "\($0)_\(suffix)") })
-            let made = try CLI.run(["run", "-"], stdin: contacts, in: CLI.tempDir(), env: ["TEND_DB": url])
+            for role in roles.values { try TestCluster.psql("CREATE ROLE \(role) LOGIN NOSUPERUSER NOBYPASSRLS", url: url) }
+            if let owner {
+                let database = url.split(separator: "/").last!
+                try TestCluster.psql("ALTER DATABASE \(database) OWNER TO \(roles[owner]!)", url: url)
+            }
+            let maker = owner.map(url(as:)) ?? url
+            let made = try CLI.run(["run", "-"], stdin: contacts, in: CLI.tempDir(), env: ["TEND_DB": maker])
             #expect(made.status == 0, "\(made.stderr)")
-            for role in roles.values {
+            for (name, role) in roles where name != owner {
                 try TestCluster.psql(
                     """
-                    CREATE ROLE \(role) LOGIN NOSUPERUSER NOBYPASSRLS;
                     GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(role);
                     GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO \(role);
-                    """, url: url)
+                    """, url: maker)
             }
         }
 
@@ -87,6 +93,36 @@ struct PostgresMemberTests {
         _ = try team.psql("ann", "UPDATE interactions SET private = 0 WHERE id = \(id)")
         #expect(try team.psql("bob", "SELECT count(*) FROM interaction_people") == "2")
         #expect(try team.tend("bob", ["-e", "timeline @cleo-diaz"]).stdout.contains("secret merger plan"))
+    }
+
+    /// Merging moves every member's notes with the person: Bob's private notes with @xavier-ho
+    /// are with @xavi-ho after Ann merges the two, and still Bob's alone, whether the tables
+    /// are the superuser's or Ann's own. Before, row-level security hid them from Ann's merge,
+    /// and removing @xavier-ho took him off them.
+    @Test(arguments: [nil, "ann"]) func mergingMovesAnotherMembersPrivateNotes(owner: String?) throws {
+        let team = try Team(["ann", "bob"], contacts: "add \"Xavier Ho\"\nadd \"Xavi Ho\"\n", owner: owner)
+        try team.tend("bob", ["run", "-"], stdin: """
+            log note with @xavier-ho "wants to sell the firm" on 2026-11-10 private
+            log note with @xavier-ho and @xavi-ho "the same man twice" on 2026-11-11 private
+            """)
+        try team.tend("ann", ["-e", "log call with @xavier-ho on 2026-11-12 note: \"pricing\""])
+        try team.tend("ann", ["-e", "merge @xavier-ho into @xavi-ho"])
+        let bobs = "interactions where private sort by on show note, people"
+        let seen = try team.lines("bob", bobs)
+        #expect(seen == ["note,people", "wants to sell the firm,Xavi Ho", "the same man twice,Xavi Ho"], "\(seen)")
+        #expect(try team.tend("bob", ["-e", "timeline @xavi-ho"]).stdout.contains("wants to sell the firm"))
+        // Still Bob's alone: not in Ann's Tend, nor in her psql, and not in her journal.
+        #expect(try team.lines("ann", "interactions show note") == ["note", "pricing"])
+        #expect(!(try team.tend("ann", ["-e", "timeline @xavi-ho"]).stdout.contains("firm")))
+        #expect(try team.psql("ann", "SELECT count(*) FROM interactions") == "1")
+        #expect(try team.psql("ann", "SELECT count(*) FROM interaction_people") == "1")
+        #expect(try team.psql("bob", "SELECT count(*) FROM interaction_people p JOIN contacts c ON c.id = p.contact_id WHERE c.handle = 'xavi-ho'") == "3")
+        let bob = team.roles["bob"]!
+        #expect(try TestCluster.psql("SELECT count(*) FROM journal_rows WHERE member <> '\(bob)' AND coalesce(after, before)->>'by' = '\(bob)'", url: team.url) == "0")
+        // Ann's undo gives her call back to @xavier-ho; Bob's notes stay with the merged person.
+        try team.tend("ann", ["undo"])
+        #expect(try team.lines("ann", "interactions show note, people") == ["note,people", "pricing,Xavier Ho"])
+        #expect(try team.lines("bob", bobs).dropFirst() == ["wants to sell the firm,Xavi Ho", "the same man twice,Xavi Ho"])
     }
 
     @Test func asIsSetRoleAndPostgreSQLDecides() throws {

@@ -72,6 +72,78 @@ struct PostgresPushTests {
         try Self.expectSameNetwork(file, url)
     }
 
+    /// What a personal database holds beside the network goes too: closed, dismissed and
+    /// snoozed agenda items and snoozes (the pushing member's own), the sightings `report
+    /// candidates` counts, and the sources that make importing a calendar again add nothing.
+    /// Before, push left the first two behind (a snooze of a contact the team had was refused
+    /// as a difference), and the sightings too.
+    @Test func pushKeepsTheAgendaSnoozesAndSightings() throws {
+        let dir = CLI.tempDir()
+        let file = dir.appendingPathComponent("mine.db").path
+        let calendar = dir.appendingPathComponent("cal.ics").path
+        try TouchImportCLITests.mainCalendar.write(toFile: calendar, atomically: true, encoding: .utf8)
+        let setup = TouchImportCLITests.contacts + "\nadd \"Lee Wu\" cadence: 1mo, created: 2024-01-01\nadd \"Mo Ray\" cadence: 2mo, created: 2024-01-01\nadd \"Kai Sun\" cadence: 3mo, created: 2024-01-01\n"
+        #expect(try Self.run(["run", "-"], stdin: setup, db: file).status == 0)
+        #expect(try Self.run(["import", "ics", calendar], db: file).status == 0)
+        #expect(try Self.run(["agenda"], db: file).status == 0)
+        #expect(try Self.run(["run", "-"], stdin: "done 1 note: \"called\"\nsnooze 2 1w\nsnooze @tom-okafor until 2026-12-31", db: file).status == 0)
+        let url = try TestCluster.freshDatabase("pushagenda")
+        let first = try Self.run(["push", url], db: file)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("agenda items: 4 added, 0 there already"), "\(first.stdout)")
+        #expect(first.stdout.contains("candidate sightings: 3 added, 0 there already"), "\(first.stdout)")
+        try Self.expectSameAnswers(file, url)
+        // A snooze of a contact the team has, and an item dismissed since (@ana-park's; @kai-sun's
+        // stays open): added by the next push.
+        #expect(try Self.run(["agenda"], db: file).status == 0)
+        #expect(try Self.run(["run", "-"], stdin: "snooze @ana-park until 2027-01-15\ndismiss 2", db: file).status == 0)
+        let second = try Self.run(["push", url], db: file)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(second.stdout.contains("snoozes: 1 added, 1 there already"), "\(second.stdout)")
+        #expect(second.stdout.contains("agenda items: 2 added, 4 there already"), "\(second.stdout)")
+        try Self.expectSameAnswers(file, url)
+        // Importing the calendar again adds nothing on either side.
+        let againMine = try Self.run(["import", "ics", calendar], db: file)
+        let againTeam = try Self.run(["import", "ics", calendar], db: url)
+        #expect(againTeam.stdout == againMine.stdout && againMine.stdout.contains("6 skipped as already imported"), "\(againTeam.stdout)")
+        try Self.expectSameAnswers(file, url)
+        let third = try Self.run(["push", url], db: file)
+        #expect(third.stdout.split(separator: "\n").allSatisfy { $0.contains(": 0 added") }, "\(third.stdout)")
+    }
+
+    /// An agenda item or a snooze the member set otherwise in the team database is a
+    /// difference like any other: refused, listed, and nothing written.
+    @Test func anItemOrASnoozeSetOtherwiseThereIsRefused() throws {
+        let file = CLI.tempDir().appendingPathComponent("mine.db").path
+        let setup = "add \"Lee Wu\" cadence: 1mo, created: 2024-01-01\nadd \"Tom Okafor\" created: 2024-01-01\n"
+        #expect(try Self.run(["run", "-"], stdin: setup, db: file).status == 0)
+        let url = try TestCluster.freshDatabase("pushagendaconflict")
+        #expect(try Self.run(["push", url], db: file).status == 0)
+        for (db, close, until) in [(url, "dismiss 1", "2027-01-31"), (file, "done 1 note: \"called\"", "2026-12-31")] {
+            #expect(try Self.run(["agenda"], db: db).stdout.contains("Lee Wu"))
+            #expect(try Self.run(["run", "-"], stdin: "\(close)\nsnooze @tom-okafor until \(until)", db: db).status == 0)
+        }
+        let dumpBefore = try Self.run(["dump"], db: url).stdout
+        let r = try Self.run(["push", url], db: file)
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("nothing was pushed: 3 things are in both databases and differ"), "\(r.stderr)")
+        #expect(r.stderr.contains(#"@tom-okafor: snoozed_until "2026-12-31" here, "2027-01-31" there"#), "\(r.stderr)")
+        #expect(
+            r.stderr.contains(#"agenda item "stay in touch" of @lee-wu: done on 2026-11-23 ("called") here, dismissed on 2026-11-23 there"#),
+            "\(r.stderr)")
+        #expect(try Self.run(["dump"], db: url).stdout == dumpBefore)
+    }
+
+    /// The same answers from both databases to the agenda, the candidates and the snoozes.
+    static func expectSameAnswers(_ file: String, _ url: String) throws {
+        for q in ["agenda", "report candidates", "contacts where snoozed_until != null show handle, snoozed_until", "count(interactions)"] {
+            let mine = try Self.run(["--format", "csv", "-e", q], db: file)
+            let team = try Self.run(["--format", "csv", "-e", q], db: url)
+            #expect(team.stdout == mine.stdout, "\(q): team\n\(team.stdout)\nmine\n\(mine.stdout)")
+            #expect(mine.stdout.split(separator: "\n").count > 1 || q.hasPrefix("count"), "\(q): \(mine.stdout)")
+        }
+    }
+
     /// A private note stays private in the team database (the pushing member's), so no other
     /// member sees it, and pushing again adds nothing. Before, the bulk insert left the flag out:
     /// the note became public, and each push added it again.
