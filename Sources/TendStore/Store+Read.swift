@@ -179,12 +179,14 @@ extension Store {
     }
 
     /// Who logged each contact's last touch: of the touches on its day, the last in the order
-    /// `Network.stats` counts them (interactions, referrals, introductions, each by id). Read
-    /// only when some event names its member (one person's file names none).
+    /// `Network.stats` counts them (interactions, referrals, introductions, each by id). For
+    /// every contact, read only when some event names its member (one person's file names none;
+    /// finding that out reads each table, more than a few contacts' rows through the indexes).
     static func addLastTouchBy(_ db: Database, today: Day, _ list: String?, to out: inout [Int64: ContactStats]) throws {
         let tables = ["interactions", "referrals", "introductions"]
         guard try tables.allSatisfy({ try column(db, $0, "by") == "by" }),
-            try tables.contains(where: { try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \($0) WHERE \"by\" IS NOT NULL)") ?? false })
+            try list != nil
+                || tables.contains(where: { try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \($0) WHERE \"by\" IS NOT NULL)") ?? false })
         else { return }
         let rows = try Row.fetchCursor(
             db,
