@@ -270,8 +270,9 @@ enum PostgresSchema {
         "current_setting('tend.merging', true) = 'on' AND current_user = (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = '\(table)'::regclass)"
     }
 
-    /// The functions the migrations make (the triggers' own go with their tables).
-    static let functions = ["tend_people_privacy()", "tend_people_follow()", "tend_merge_people(BIGINT, BIGINT)"]
+    /// Every function the migrations make, triggers' ones too: dropping a table drops its
+    /// triggers but not the functions they run, and `unmake` leaves none behind.
+    static let functions = ["tend_people_privacy()", "tend_people_follow()", "tend_merge_people(BIGINT, BIGINT)", "tend_journal()"]
 
     /// The tables whose rows are each member's own.
     static let ownRows = ["me", "definitions", "goals", "agenda_items", "agenda_numbers", "snoozes"]
