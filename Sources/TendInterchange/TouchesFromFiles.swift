@@ -362,9 +362,10 @@ extension TouchImporter {
     static let seriesForTwoThreads = 512
 
     /// Expands every series. Many are expanded on two threads, each half by an importer of its
-    /// own that starts empty, and the halves are joined in order: the same result as one pass.
-    /// When the halves together walked the whole period budget, which series one pass would have
-    /// cut short depends on the order, so they are expanded again in one pass.
+    /// own that starts empty with half the period budget, and the halves are joined in order:
+    /// the same result as one pass. When a half used up its share, which series one pass would
+    /// have cut short depends on the order, so they are expanded again in one pass (a hostile
+    /// file so costs at most twice the budget, not three times).
     mutating func expandAll(twoThreadsFrom: Int) {
         defer { (series, seriesOrder) = ([:], []) }
         let (all, order, options, definitions) = (series, seriesOrder, options, zoneDefinitions)
@@ -376,18 +377,22 @@ extension TouchImporter {
         var empty = self
         (empty.result, empty.candidates, empty.planned, empty.series, empty.seriesOrder) = (TouchImport(), [:], [:], [:], [])
         let parts = [order[..<(order.count / 2)], order[(order.count / 2)...]]
-        let halves = parts.map { _ in ImporterBox(empty) }
+        let shares = [periodsLeft / 2, periodsLeft - periodsLeft / 2]
+        let halves = shares.map { share in
+            var half = empty
+            half.periodsLeft = share
+            return ImporterBox(half)
+        }
         DispatchQueue.concurrentPerform(iterations: parts.count) { k in
             let zones = CalendarZones(user: options.timeZone, definitions: definitions)
             for uid in parts[k] { halves[k].importer.expand(all[uid]!, uid: uid, zones: zones) }
         }
-        let walked = halves.reduce(0) { $0 + periodsLeft - $1.importer.periodsLeft }
-        guard walked < periodsLeft else {
+        guard halves.allSatisfy({ $0.importer.periodsLeft > 0 }) else {
             let zones = CalendarZones(user: options.timeZone, definitions: definitions)
             for uid in order { expand(all[uid]!, uid: uid, zones: zones) }
             return
         }
-        periodsLeft -= walked
+        periodsLeft -= zip(shares, halves).reduce(0) { $0 + $1.0 - $1.1.importer.periodsLeft }
         for half in halves { join(half.importer) }
     }
 
