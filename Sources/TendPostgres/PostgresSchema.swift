@@ -237,8 +237,9 @@ enum PostgresSchema {
     /// DEFINER), which the `merging` policies let see every row while the function runs (and
     /// only then: `tend.merging` is on inside it, and the policies ask for the owner). It
     /// shows the caller nothing, and records nothing in the caller's journal (the caller could
-    /// not put those rows back). The owner of the tables can lift any policy anyway (ALTER
-    /// TABLE); to anyone else the policies give nothing.
+    /// not put those rows back). It refuses what no merge asks (a contact into itself, a contact
+    /// that is not there), and only roles granted it may call it. The owner of the tables can
+    /// lift any policy anyway (ALTER TABLE); to anyone else the policies give nothing.
     static let v4 = [
         "CREATE POLICY merging ON interactions USING (\(whileMerging("interactions")))",
         "CREATE POLICY merging ON interaction_people USING (\(whileMerging("interaction_people")))",
@@ -246,6 +247,8 @@ enum PostgresSchema {
         CREATE FUNCTION tend_merge_people(old_id BIGINT, new_id BIGINT) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
         DECLARE journal text := coalesce(current_setting('tend.journal', true), '');
         BEGIN
+          IF old_id = new_id THEN RAISE EXCEPTION 'a contact cannot be merged into itself'; END IF;
+          IF (SELECT count(*) FROM contacts WHERE id IN (old_id, new_id)) <> 2 THEN RAISE EXCEPTION 'no such contact'; END IF;
           PERFORM set_config('tend.merging', 'on', true);
           PERFORM set_config('tend.journal', 'off', true);
           -- A note with both people keeps one link, to the merged person.
@@ -263,6 +266,8 @@ enum PostgresSchema {
           EXECUTE format('ALTER FUNCTION tend_merge_people(BIGINT, BIGINT) SET search_path = %I, pg_temp', current_schema());
         END $$
         """,
+        // Members are granted it with their other rights (README); a role that is no member's cannot call it.
+        "REVOKE EXECUTE ON FUNCTION tend_merge_people(BIGINT, BIGINT) FROM PUBLIC",
     ]
 
     /// True inside `tend_merge_people` alone: the owner of `table`, with `tend.merging` on.

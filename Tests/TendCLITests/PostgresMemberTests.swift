@@ -30,6 +30,7 @@ struct PostgresMemberTests {
                     """
                     GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO \(role);
                     GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO \(role);
+                    GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO \(role);
                     """, url: maker)
             }
         }
@@ -123,6 +124,23 @@ struct PostgresMemberTests {
         try team.tend("ann", ["undo"])
         #expect(try team.lines("ann", "interactions show note, people") == ["note,people", "pricing,Xavier Ho"])
         #expect(try team.lines("bob", bobs).dropFirst() == ["wants to sell the firm,Xavi Ho", "the same man twice,Xavi Ho"])
+    }
+
+    /// The function a merge moves other members' notes with is for members alone, and refuses
+    /// what no merge asks: nobody moves a private note off its person outside a merge that way.
+    @Test func theMergeFunctionIsForMergesAlone() throws {
+        let team = try Team(["ann", "bob"], contacts: "add \"Xavier Ho\"\nadd \"Xavi Ho\"\n")
+        try team.tend("bob", ["-e", "log note with @xavier-ho \"wants to sell the firm\" private"])
+        let ids = try team.psql("ann", "SELECT string_agg(id::text, ',' ORDER BY id) FROM contacts").split(separator: ",")
+        let (xavier, xavi) = (String(ids[0]), String(ids[1]))
+        let stranger = "stranger_\(UUID().uuidString.prefix(8).lowercased())"
+        try TestCluster.psql("CREATE ROLE \(stranger) LOGIN NOSUPERUSER NOBYPASSRLS", url: team.url)
+        let strangerURL = team.url.replacingOccurrences(of: "//\(TestCluster.role)@", with: "//\(stranger)@")
+        #expect(throws: (any Error).self) { try TestCluster.psql("SELECT tend_merge_people(\(xavier), \(xavi))", url: strangerURL) }
+        #expect(throws: (any Error).self) { try team.psql("ann", "SELECT tend_merge_people(\(xavier), \(xavier))") }
+        #expect(throws: (any Error).self) { try team.psql("ann", "SELECT tend_merge_people(\(xavier), 999999999)") }
+        let onXavier = "SELECT count(*) FROM interaction_people p JOIN contacts c ON c.id = p.contact_id WHERE c.handle = 'xavier-ho'"
+        #expect(try team.psql("bob", onXavier) == "1")
     }
 
     @Test func asIsSetRoleAndPostgreSQLDecides() throws {
