@@ -38,7 +38,8 @@ extension PostgresStore {
     }
 
     /// Inserts interactions and their people, as `apply(.insertInteraction)` would one by one
-    /// (refusing one whose source is logged already), in the open transaction.
+    /// (refusing one whose source is logged already; signed by the member when they say no
+    /// one), in the open transaction.
     func insertInteractions(_ interactions: [Interaction]) throws {
         var start = 0
         while start < interactions.count {
@@ -50,11 +51,11 @@ extension PostgresStore {
                 [
                     .int(id), .text(i.kind), .text(i.on.description), SQLValue(i.note), SQLValue(i.quality), PostgresStore.flag(i.gave),
                     PostgresStore.flag(i.asked), PostgresStore.flag(i.inbound), PostgresStore.flag(i.pitch), SQLValue(i.sourceID),
-                    PostgresStore.flag(i.isPrivate),
+                    PostgresStore.flag(i.isPrivate), SQLValue(i.by ?? member),
                 ]
             }
             try insertRows(
-                "interactions", ["id", "kind", "on", "note", "quality", "gave", "asked", "inbound", "pitch", "source_id", "private"], rows)
+                "interactions", ["id", "kind", "on", "note", "quality", "gave", "asked", "inbound", "pitch", "source_id", "private", "by"], rows)
             let people = zip(batch, ids).flatMap { i, id in
                 i.people.enumerated().map { [SQLValue.int(id), .int($0.element), .int(Int64($0.offset))] }
             }

@@ -165,6 +165,19 @@ struct PostgresPushTests {
         #expect(try TestCluster.psql("SELECT string_agg(note, ',') FROM interactions", url: other) == "about the lease")
     }
 
+    /// Who logged an interaction in the personal file (`--as`) is kept by the push, as for the
+    /// other kinds of event; one logged by no one becomes the pushing member's.
+    @Test func whoLoggedAnInteractionIsKept() throws {
+        let file = CLI.tempDir().appendingPathComponent("mine.db").path
+        #expect(try Self.run(["run", "-"], stdin: "add \"Xa Xu\"\n", db: file).status == 0)
+        #expect(try Self.run(["--as", "bob", "-e", "log call with @xa-xu"], db: file).status == 0)
+        #expect(try Self.run(["-e", "log lunch with @xa-xu"], db: file).status == 0)
+        let url = try TestCluster.freshDatabase("pushby")
+        #expect(try Self.run(["push", url], db: file).status == 0)
+        let rows = try TestCluster.psql(#"SELECT kind || ' ' || "by" FROM interactions ORDER BY id"#, url: url)
+        #expect(rows == "call bob\nlunch \(TestCluster.role)", "\(rows)")
+    }
+
     /// The same dump, and the same answers to a few queries, from both databases.
     static func expectSameNetwork(_ file: String, _ url: String) throws {
         let dumpMine = try Self.run(["dump"], db: file)
