@@ -244,13 +244,13 @@ public final class Store: Model {
 
     // MARK: - Transactions
 
+    /// The page cache of a transaction that writes, in KiB.
+    static let writeCacheKiB = 65536
+
     /// Starts the one transaction a run or a REPL statement makes its changes in. A run that
     /// will write takes the write lock at once (`immediate`), so that it cannot fail half-way for
     /// want of it; one that only reads takes none, and other Tend processes may write meanwhile
     /// (a write it makes after all, from a file loaded at run time, takes the lock then).
-    /// The page cache of a transaction that writes, in KiB.
-    static let writeCacheKiB = 65536
-
     public func begin(immediate: Bool = true) throws {
         guard !inTransaction else { return }
         try db.inDatabase { db in

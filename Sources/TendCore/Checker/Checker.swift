@@ -618,25 +618,7 @@ public struct Checker {
         case .coalesce:
             return lt == rt ? lt : (lt == .null ? rt : (rt == .null ? lt : .any))
         case .plus, .minus:
-            if unknown { return arithmeticGuess(lt, rt, op) }
-            switch (lt, rt, op) {
-            case (.number, .number, _): return .number
-            case (.date, .duration, _): return .date
-            case (.duration, .date, .plus): return .date
-            case (.date, .date, .minus): return .duration
-            case (.duration, .duration, _): return .duration
-            case (.string, .string, .plus): return .string
-            case (.list(let a), .list(let b), .plus): return .list(a == b ? a : .any)
-            default:
-                var hint: String?
-                if lt == .date || lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind {
-                    hint = "\(n.tendText)d"
-                }
-                report(
-                    "cannot \(op == .plus ? "add" : "subtract") \(article(rt)) \(op == .plus ? "to" : "from") \(article(lt))", e.range,
-                    suggestion: hint, notes: lt == .date ? ["dates take durations: today + 3d, today - 2w"] : [])
-                return .any
-            }
+            return unknown ? arithmeticGuess(lt, rt, op) : sumType(e, op, r, lt, rt)
         case .times, .divide, .remainder:
             if unknown { return lt == .duration || rt == .duration ? .duration : (lt == .any || rt == .any ? .any : .number) }
             if lt == .number && rt == .number { return .number }
@@ -645,6 +627,28 @@ public struct Checker {
             report(
                 "cannot apply '\(op.text)' to \(article(lt)) and \(article(rt))", e.range,
                 notes: lt == .duration || rt == .duration ? ["days(d) turns a duration into a number of days"] : [])
+            return .any
+        }
+    }
+
+    /// The type of `l + r` or `l - r` when both sides' types are known; a mismatch is reported.
+    private mutating func sumType(_ e: Expr, _ op: BinaryOperator, _ r: Expr, _ lt: ValueType, _ rt: ValueType) -> ValueType {
+        switch (lt, rt, op) {
+        case (.number, .number, _): return .number
+        case (.date, .duration, _): return .date
+        case (.duration, .date, .plus): return .date
+        case (.date, .date, .minus): return .duration
+        case (.duration, .duration, _): return .duration
+        case (.string, .string, .plus): return .string
+        case (.list(let a), .list(let b), .plus): return .list(a == b ? a : .any)
+        default:
+            var hint: String?
+            if lt == .date || lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind {
+                hint = "\(n.tendText)d"
+            }
+            report(
+                "cannot \(op == .plus ? "add" : "subtract") \(article(rt)) \(op == .plus ? "to" : "from") \(article(lt))", e.range,
+                suggestion: hint, notes: lt == .date ? ["dates take durations: today + 3d, today - 2w"] : [])
             return .any
         }
     }
