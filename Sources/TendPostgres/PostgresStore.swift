@@ -36,6 +36,8 @@ public final class PostgresStore {
         case older(String)
         /// Empty (no table at all), where a Tend database was needed.
         case empty(String)
+        /// An older Tend's database that only the role owning its tables may bring up to date.
+        case notOwner(String, owner: String)
         case cannotOpen(String, String)
         public var description: String {
             switch self {
@@ -46,6 +48,9 @@ public final class PostgresStore {
             case .older(let db):
                 return "\(db) was made by an older version of Tend; a command that may write (not --read-only) brings it up to date"
             case .empty(let db): return "cannot open \(db): no Tend database there yet"
+            case .notOwner(let db, let owner):
+                return "\(db) was made by an older version of Tend, and only the role that owns its tables (\(owner)) may bring it up to date: "
+                    + "run a command that may write as \(owner) first (the database was left untouched)"
             case .cannotOpen(let db, let why): return "cannot open \(db): \(why)"
             }
         }
@@ -183,6 +188,12 @@ public final class PostgresStore {
             try connection.query("COMMIT")
         } catch {
             _ = try? connection.query("ROLLBACK")
+            // Policies and functions are the tables' owner's to change: a member cannot.
+            if !isNew, (error as? PostgresFailure)?.sqlState == "42501",
+                let owner = try? scalar("SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = 'contacts'::regclass")
+            {
+                throw OpenError.notOwner(label, owner: owner)
+            }
             throw error
         }
     }

@@ -143,6 +143,26 @@ struct PostgresMemberTests {
         #expect(try team.psql("bob", onXavier) == "1")
     }
 
+    /// A team database an older Tend made is brought up to date by the role that owns its
+    /// tables: a member's command says so, and changes nothing, until the owner has run one.
+    @Test func anOlderTeamDatabaseWaitsForItsOwner() throws {
+        let team = try Team(["bob"], contacts: "add \"Cleo Diaz\"\n")
+        try TestCluster.psql(
+            """
+            DROP POLICY merging ON interactions; DROP POLICY merging ON interaction_people;
+            DROP FUNCTION tend_merge_people(BIGINT, BIGINT);
+            DELETE FROM tend_migrations WHERE identifier = 'v4 merging others'' notes';
+            """, url: team.url)
+        let refused = try CLI.run(["-e", "log call with @cleo-diaz"], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "bob")])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("only the role that owns its tables (\(TestCluster.role)) may bring it up to date"), "\(refused.stderr)")
+        #expect(try TestCluster.psql("SELECT count(*) FROM interactions", url: team.url) == "0")
+        let owner = try CLI.run(["-e", "log call with @cleo-diaz"], in: CLI.tempDir(), env: ["TEND_DB": team.url])
+        #expect(owner.status == 0, "\(owner.stderr)")
+        try team.tend("bob", ["-e", "log call with @cleo-diaz"])
+        #expect(try TestCluster.psql("SELECT count(*) FROM interactions", url: team.url) == "2")
+    }
+
     @Test func asIsSetRoleAndPostgreSQLDecides() throws {
         let team = try Team(["ann", "bob"], contacts: "add \"Cleo Diaz\"\n")
         // The superuser may act as Ann: what it logs is Ann's.
