@@ -369,11 +369,11 @@ extension TouchImporter {
     mutating func expandAll(twoThreadsFrom: Int) {
         defer { (series, seriesOrder) = ([:], []) }
         let (all, order, options, definitions) = (series, seriesOrder, options, zoneDefinitions)
-        guard order.count >= twoThreadsFrom, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+        @Sendable func onePass(_ importer: inout TouchImporter, _ uids: ArraySlice<String>) {
             let zones = CalendarZones(user: options.timeZone, definitions: definitions)
-            for uid in order { expand(all[uid]!, uid: uid, zones: zones) }
-            return
+            for uid in uids { importer.expand(all[uid]!, uid: uid, zones: zones) }
         }
+        guard order.count >= twoThreadsFrom, ProcessInfo.processInfo.activeProcessorCount > 1 else { return onePass(&self, order[...]) }
         var empty = self
         (empty.result, empty.candidates, empty.planned, empty.series, empty.seriesOrder) = (TouchImport(), [:], [:], [:], [])
         let parts = [order[..<(order.count / 2)], order[(order.count / 2)...]]
@@ -383,15 +383,8 @@ extension TouchImporter {
             half.periodsLeft = share
             return ImporterBox(half)
         }
-        DispatchQueue.concurrentPerform(iterations: parts.count) { k in
-            let zones = CalendarZones(user: options.timeZone, definitions: definitions)
-            for uid in parts[k] { halves[k].importer.expand(all[uid]!, uid: uid, zones: zones) }
-        }
-        guard halves.allSatisfy({ $0.importer.periodsLeft > 0 }) else {
-            let zones = CalendarZones(user: options.timeZone, definitions: definitions)
-            for uid in order { expand(all[uid]!, uid: uid, zones: zones) }
-            return
-        }
+        DispatchQueue.concurrentPerform(iterations: parts.count) { k in onePass(&halves[k].importer, parts[k]) }
+        guard halves.allSatisfy({ $0.importer.periodsLeft > 0 }) else { return onePass(&self, order[...]) }
         periodsLeft -= zip(shares, halves).reduce(0) { $0 + $1.0 - $1.1.importer.periodsLeft }
         for half in halves { join(half.importer) }
     }
