@@ -19,12 +19,21 @@ extension Interpreter {
         v.wholeTable = true
         // Sorted on a Double copy of the priority: comparing Decimals was most of the sort.
         var items: [(priority: Double, overdue: Int, name: String, row: Value)] = []
-        // Each rule boxed once: copying a rule for every contact retained its six fields.
+        // Each rule boxed once with its parts made into closures: copying a rule for every
+        // contact retained its six fields.
         final class Boxed {
             let rule: Definitions.Rule
-            init(_ rule: Definitions.Rule) { self.rule = rule }
+            let when: Compiled
+            let message: Compiled
+            let priority: Compiled?
+            init(_ rule: Definitions.Rule, _ interpreter: Interpreter) {
+                self.rule = rule
+                when = interpreter.compiled(rule.when)
+                message = interpreter.compiled(rule.message)
+                priority = rule.priority.map(interpreter.compiled)
+            }
         }
-        let rules = definitions.rules.map(Boxed.init)
+        let rules = definitions.rules.map { Boxed($0, self) }
         for c in v.net.contacts {
             if let until = c.snoozedUntil, until > v.today { continue }
             try charge(rules.count, .none)
@@ -35,8 +44,8 @@ extension Interpreter {
                 ruleInView = boxed.rule.name
                 let ctx = boxed.rule.row == nil ? plain : Ctx(row: plain.row, naming: boxed.rule.row)
                 let (fires, message, priority) = try within(boxed.rule.file) { () throws -> (Bool, String, Decimal) in
-                    guard try eval(boxed.rule.when, ctx).isTrue else { return (false, "", 0) }
-                    return (true, try display(eval(boxed.rule.message, ctx)), try priorityValue(boxed.rule, ctx))
+                    guard try boxed.when(ctx).isTrue else { return (false, "", 0) }
+                    return (true, try display(boxed.message(ctx)), try priorityValue(boxed.priority, ctx))
                 }
                 guard fires else { continue }
                 if overdue == nil {
@@ -59,10 +68,10 @@ extension Interpreter {
         return RowSet(collection: spec, rows: try withoutHiddenItems(items.map(\.row), v))
     }
 
-    func priorityValue(_ rule: Definitions.Rule, _ ctx: Ctx) throws -> Decimal {
+    func priorityValue(_ compiled: Compiled?, _ ctx: Ctx) throws -> Decimal {
         let value: Value
-        if let p = rule.priority {
-            value = try eval(p, ctx)
+        if let p = compiled {
+            value = try p(ctx)
         } else if definitions.scores["priority"] != nil, case .contact(let id)? = ctx.row {
             value = try contactField(id, "priority", .none)
         } else {

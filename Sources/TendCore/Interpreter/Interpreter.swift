@@ -42,17 +42,25 @@ public final class Interpreter {
         }
         uncheckedSteps = nil
         checkedMetrics = [:]
+        compiledBodies = [:]
     }
     /// Goals' metrics as checked against the definitions in force, by source name (`goal "X"`).
     var checkedMetrics: [String: (Expr, Source)] = [:] {
         didSet { if checkedMetrics.isEmpty { metricResolutions = Resolutions() } }
     }
     /// What the names of the metrics in `checkedMetrics` resolved to.
-    var metricResolutions = Resolutions()
+    var metricResolutions = Resolutions() {
+        didSet { compiledBodies = [:] }
+    }
     /// What the names of the program being run resolved to, as its checker handed it over
     /// (`CheckedProgram.resolutions`). A name it does not know is looked up in the
     /// definitions', and one no checker saw is resolved as it runs.
-    public var resolutions = Resolutions()
+    public var resolutions = Resolutions() {
+        didSet { compiledBodies = [:] }
+    }
+    /// Definitions' bodies made into closures (`compiled(_:)`), by their root node. They hold
+    /// the resolutions and definitions in force when made, and go when either changes.
+    var compiledBodies: [ObjectIdentifier: (node: Expr, run: Compiled)] = [:]
 
     /// What the checker made of a name: the program's checker, the definitions' or a metric's.
     /// Definitions not read yet are not read for this: none of their bodies is running.
@@ -528,18 +536,7 @@ public final class Interpreter {
             for (k, v) in fields { r[k] = try eval(v, ctx) }
             return try made(.record(r), e.range)
         case .unary(let op, let operand):
-            let v = try eval(operand, ctx)
-            if op == .not {
-                if v.isNull { return .null }
-                guard case .bool(let b) = v else { throw fail("'not' needs a bool, not \(v.typeName)", operand.range) }
-                return .bool(!b)
-            }
-            switch v {
-            case .null: return .null
-            case .number(let n): return .number(n.whole.map { Decimal(-$0) } ?? -n)
-            case .duration(let d): return .duration(-d)
-            default: throw fail("cannot negate \(v.typeName)", e.range)
-            }
+            return try negated(op, eval(operand, ctx), e, operand)
         case .binary(let op, let l, let r):
             return try evalBinary(e, op, l, r, ctx)
         case .member(let base, let name):
@@ -557,13 +554,28 @@ public final class Interpreter {
         }
     }
 
+    /// `not v`, `-v`.
+    func negated(_ op: UnaryOperator, _ v: Value, _ e: Expr, _ operand: Expr) throws -> Value {
+        if op == .not {
+            if v.isNull { return .null }
+            guard case .bool(let b) = v else { throw fail("'not' needs a bool, not \(v.typeName)", operand.range) }
+            return .bool(!b)
+        }
+        switch v {
+        case .null: return .null
+        case .number(let n): return .number(n.whole.map { Decimal(-$0) } ?? -n)
+        case .duration(let d): return .duration(-d)
+        default: throw fail("cannot negate \(v.typeName)", e.range)
+        }
+    }
+
     func evalName(_ e: Expr, _ n: String, _ ctx: Ctx) throws -> Value {
         try evalName(e, n, as: resolution(of: e), ctx)
     }
 
     /// A name's value, resolved as `resolution` says: the checker's, or for input no checker
     /// saw (`.unresolved`) the one worked out here, each time.
-    private func evalName(_ e: Expr, _ n: String, as resolution: Expr.Resolution, _ ctx: Ctx) throws -> Value {
+    func evalName(_ e: Expr, _ n: String, as resolution: Expr.Resolution, _ ctx: Ctx) throws -> Value {
         switch resolution {
         case .local(let name):
             return ctx.locals[name] ?? .null
@@ -764,7 +776,7 @@ public final class Interpreter {
         }
         if let cached = v.scores[name]?[id] { return cached }
         let ctx = Ctx(row: .contact(id), naming: score.row)
-        let value = try once(.score, name, range) { try within(score.file) { try eval(score.value, ctx) } }
+        let value = try once(.score, name, range) { try within(score.file) { try evalCompiled(score.value, ctx) } }
         v.scores[name, default: [:]][id] = value
         return value
     }
@@ -858,7 +870,7 @@ public final class Interpreter {
                 evaluatingCadence -= 1
             }
             if callDepth > Interpreter.maxCallDepth { throw fail("default_cadence nested too deeply", fn.body.range) }
-            if case .duration(let d) = try within(fn.file, { try eval(fn.body, Ctx(locals: [fn.params[0]: .contact(id)])) }) { result = d }
+            if case .duration(let d) = try within(fn.file, { try evalCompiled(fn.body, Ctx(locals: [fn.params[0]: .contact(id)])) }) { result = d }
         }
         v.cadence[id] = result
         return result
@@ -908,7 +920,7 @@ public final class Interpreter {
     /// A binary expression with its sides in the order given.
     /// `by == me`, `me != by`: compared, `me` is the member's name (the PostgreSQL role, or
     /// `--as`; null in one person's file, where every event's `by` is null too). The other side.
-    private func memberSide(_ l: Expr, _ r: Expr) -> (other: Expr, isLeft: Bool)? {
+    func memberSide(_ l: Expr, _ r: Expr) -> (other: Expr, isLeft: Bool)? {
         if case .me = l.kind { return (r, true) }
         if case .me = r.kind { return (l, false) }
         return nil
@@ -965,6 +977,11 @@ public final class Interpreter {
         default:
             return nil
         }
+        return try contact(id, hasTag: tag)
+    }
+
+    /// Whether a contact's tags hold the value (nil for a contact no longer there).
+    func contact(_ id: Int64, hasTag tag: Value) throws -> Bool? {
         let v = try view()
         guard let i = v.position(of: id) else { return nil }
         // Through the buffer: `v.contacts[i].tags` copied the whole contact.
