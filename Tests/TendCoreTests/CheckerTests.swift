@@ -37,6 +37,20 @@ import Testing
         #expect(d.suggestion == suggestion, "\(input): \(String(describing: d.suggestion))")
     }
 
+    /// `-touches` tests a tag (as `+vip` does); where a number was wanted, the error says so.
+    @Test(arguments: [
+        "rule \"r\" when true then remind \"x\" priority -touches + 1",
+        "contacts where -touches < 3",
+        "contacts where 2 * -gave > 0",
+        "contacts where 1 - -spend == 0",
+    ])
+    func aMinusWordIsATagTest(_ input: String) throws {
+        var checker = Checker(definitions: Harness.checkedPrelude)
+        checker.check(Parser.parse(Source(name: "t", text: input)).statements)
+        let d = try #require(checker.diagnostics.first, "no error for \(input)")
+        #expect(d.notes.contains { $0.hasPrefix("-") && $0.contains("is the test that the contact is not tagged") && $0.contains("write -(") }, "\(input): \(d.notes)")
+    }
+
     @Test func mutualRecursionIsRefused() {
         let parsed = Parser.parse(Source(name: "t", text: "fn a(x) = 1\nfn b(x) = a(x)\nfn a(x) = b(x)"))
         var checker = Checker(definitions: Definitions())

@@ -591,7 +591,7 @@ public struct Checker {
                 let hint = stageHint(l, r, lt, rt)
                 report(
                     "cannot compare \(article(lt)) with \(article(rt)); the result would always be \(op == .equal ? "false" : "true")", e.range,
-                    suggestion: hint, notes: outerRowNote(l, r, scope))
+                    suggestion: hint, notes: outerRowNote(l, r, scope) + tagNotes(l, r))
             }
             return .bool
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
@@ -600,7 +600,7 @@ public struct Checker {
                 if lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind { hint = "\(n.tendText)d" }
                 if rt == .duration, lt == .number, case .literal(.number(let n)) = l.kind { hint = "\(n.tendText)d" }
                 if hint == nil { hint = stageHint(l, r, lt, rt) }
-                report("cannot compare \(article(lt)) with \(article(rt))", e.range, suggestion: hint)
+                report("cannot compare \(article(lt)) with \(article(rt))", e.range, suggestion: hint, notes: tagNotes(l, r))
             }
             return .bool
         case .match:
@@ -626,8 +626,17 @@ public struct Checker {
             if lt == .number && rt == .duration && op == .times { return .duration }
             report(
                 "cannot apply '\(op.text)' to \(article(lt)) and \(article(rt))", e.range,
-                notes: lt == .duration || rt == .duration ? ["days(d) turns a duration into a number of days"] : [])
+                notes: (lt == .duration || rt == .duration ? ["days(d) turns a duration into a number of days"] : []) + tagNotes(l, r))
             return .any
+        }
+    }
+
+    /// `-touches` is the test that a contact is not tagged "touches" (as `+vip` is that it is),
+    /// never the field negated: said wherever one stands in arithmetic or a comparison.
+    private func tagNotes(_ sides: Expr...) -> [String] {
+        sides.compactMap { side in
+            guard case .tag(let t, present: false) = side.kind else { return nil }
+            return "-\(t) is the test that the contact is not tagged \"\(t)\"; to negate a value, write -(\(t)) or 0 - \(t)"
         }
     }
 
@@ -646,9 +655,11 @@ public struct Checker {
             if lt == .date || lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind {
                 hint = "\(n.tendText)d"
             }
+            var sides = [r]
+            if case .binary(_, let l, _) = e.kind { sides.insert(l, at: 0) }
             report(
                 "cannot \(op == .plus ? "add" : "subtract") \(article(rt)) \(op == .plus ? "to" : "from") \(article(lt))", e.range,
-                suggestion: hint, notes: lt == .date ? ["dates take durations: today + 3d, today - 2w"] : [])
+                suggestion: hint, notes: (lt == .date ? ["dates take durations: today + 3d, today - 2w"] : []) + sides.flatMap { tagNotes($0) })
             return .any
         }
     }
