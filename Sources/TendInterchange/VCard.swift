@@ -137,7 +137,19 @@ public enum VCard {
     static func isQuotedPrintable(_ line: ArraySlice<UInt8>) -> Bool {
         let head = line.prefix { $0 != UInt8(ascii: ":") }
         guard head.count < line.count else { return false }
-        return String(decoding: head, as: UTF8.self).uppercased().contains("QUOTED-PRINTABLE")
+        // Compared byte by byte, ASCII letters folded: every line of every card is asked.
+        let wanted = Array("QUOTED-PRINTABLE".utf8)
+        guard head.count >= wanted.count else { return false }
+        var start = head.startIndex
+        while start + wanted.count <= head.endIndex {
+            if zip(head[start..<start + wanted.count], wanted).allSatisfy({ asciiUppercased($0) == $1 }) { return true }
+            start += 1
+        }
+        return false
+    }
+
+    private static func asciiUppercased(_ b: UInt8) -> UInt8 {
+        b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") ? b - 32 : b
     }
 
     /// Splits a content line into group, name, parameters and value; nil when it has no colon
@@ -473,7 +485,7 @@ public enum VCard {
         var fromParts = ""
         if let n = props.first(where: { $0.name == "N" }) {
             // Family; given; additional; prefixes; suffixes (each a comma list in 4.0).
-            let parts = split(n.value, on: ";").map { $0.replacingOccurrences(of: ",", with: " ").trimmed }
+            let parts = split(n.value, on: ";").map { ($0.utf8.contains(UInt8(ascii: ",")) ? $0.replacingOccurrences(of: ",", with: " ") : $0).trimmed }
             func part(_ i: Int) -> String { i < parts.count ? parts[i] : "" }
             family = part(0).isEmpty ? nil : part(0)
             given = part(1).isEmpty ? nil : part(1)

@@ -106,6 +106,8 @@ struct Importer {
         let store = session.store
         let net = try store.network(events: false)
         var contacts = Dictionary(uniqueKeysWithValues: net.contacts.map { ($0.id, $0) })
+        // Room for every card at once: growing copied every contact held so far, again and again.
+        contacts.reserveCapacity(net.contacts.count + people.count)
         var index = ContactIndex(net.contacts)
         let today = session.today
         var nextDryID: Int64 = -1

@@ -41,6 +41,26 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(c.notes == ["first line\r\nsecond line"])
     }
 
+    /// Quoted-printable is named in any case, and only in the parameters (before the colon).
+    @Test(arguments: [
+        ("NOTE;ENCODING=QUOTED-PRINTABLE:a=3Db", true), ("NOTE;encoding=quoted-printable:a", true),
+        ("NOTE;Encoding=Quoted-Printable;CHARSET=UTF-8:a", true), ("NOTE;QUOTED-PRINTABLE:a", true),
+        ("NOTE:QUOTED-PRINTABLE", false), ("NOTE;ENCODING=QUOTED-PRINT:a", false), ("NOTE;ENCODING=QUOTED-PRINTABLE", false),
+        ("NOTE;X=QUOTED-PRıNTABLE:a", false), ("", false),
+    ])
+    func quotedPrintableIsFound(_ line: String, _ expected: Bool) {
+        #expect(VCard.isQuotedPrintable(ArraySlice(Array(line.utf8))) == expected, "\(line)")
+    }
+
+    /// A phone's last ten ASCII digits, when it has at least seven; other scripts' digits are not counted.
+    @Test(arguments: [
+        ("+1 (415) 555-0199", "4155550199"), ("555-01", ""), ("555-0199", "5550199"), ("+44 20 7946 0958 ext 12", "7946095812"),
+        ("٥٥٥٠١٩٩٥٥٥", ""), ("tél. 06 12 34 56 78", "0612345678"), ("", ""),
+    ])
+    func phoneDigitsAreTheLastTen(_ phone: String, _ expected: String) {
+        #expect(phoneDigits(phone) == expected)
+    }
+
     @Test func hostileFiles() {
         #expect(throws: ImportError.self) { try VCard.read(fixture("binary.vcf")) }
         #expect(throws: ImportError.self) { try VCard.read([]) }

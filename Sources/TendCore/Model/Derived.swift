@@ -134,8 +134,9 @@ func collapsingSpaces(_ s: String) -> String {
 /// and "+1-415-555-0199" are one number (with or without the country code); empty when it
 /// has fewer than 7 digits, too few to tell people apart.
 public func phoneDigits(_ s: String) -> String {
-    let digits = s.unicodeScalars.filter { $0.value >= 0x30 && $0.value <= 0x39 }.suffix(10)
-    return digits.count >= 7 ? String(String.UnicodeScalarView(digits)) : ""
+    // ASCII digits are single bytes in UTF-8, and no byte of a longer character is one.
+    let digits = s.utf8.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }.suffix(10)
+    return digits.count >= 7 ? String(decoding: digits, as: UTF8.self) : ""
 }
 
 /// True for a handle as `@handle` reads it: `[a-z0-9]+(-[a-z0-9]+)*`.
