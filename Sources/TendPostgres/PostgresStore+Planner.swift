@@ -9,7 +9,13 @@ import TendStore
 /// interactions as well, for a superuser's session, which security does not restrict.
 extension PostgresStore {
     public func offer(_ request: AccessRequest) throws -> AccessOffer {
-        try Store.offer(request, cache: cache, coreCache: coreCache, count: rows(in:), interactions: interactionsAbout)
+        var offer = try Store.offer(request, cache: cache, coreCache: coreCache, count: rows(in:), interactions: interactionsAbout)
+        // Contacts are narrowed by their figures here too (`figuresSQL`): summing them for every
+        // contact and sending them all costs more than selecting in SQL.
+        if request.collection == "contacts", !offer.inMemory {
+            offer.usable = zip(offer.usable, request.constraints).map { $0 || PostgresStore.narrowsByFigure($1) }
+        }
+        return offer
     }
 
     /// A table's rows as the member sees them (their own goals, the interactions they may see),
@@ -43,9 +49,11 @@ extension PostgresStore {
     public func read(_ request: ModelRead) throws -> Network? {
         let c = request.conditions
         if request.collection == "contacts" {
-            let filter = Store.contactConditionColumns.sql(for: c, placeholder: PostgresStore.mark, column: PostgresStore.contactColumn)
-            guard cache == nil, coreCache == nil, let filter else { return nil }
-            return try load(events: false, filter: filter)
+            let stored = Store.contactConditionColumns.sql(for: c, placeholder: PostgresStore.mark, column: PostgresStore.contactColumn)
+            let figures = request.today.flatMap { PostgresStore.figuresSQL(for: c, after: stored?.arguments.count ?? 0, today: $0) }
+            let parts = [stored, figures].compactMap { $0 }
+            guard cache == nil, coreCache == nil, !parts.isEmpty else { return nil }
+            return try load(events: false, filter: SQLPart(sql: parts.map(\.sql).joined(separator: " AND "), arguments: parts.flatMap(\.arguments)))
         }
         guard cache == nil else { return nil }
         if let contact = request.involving { return try events(of: request.collection, involving: contact, where: c) }

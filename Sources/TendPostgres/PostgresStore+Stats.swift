@@ -38,7 +38,63 @@ extension PostgresStore {
     /// The statement of `contactStats`: $1 is today, $2 the first day `touches_90d` counts, and
     /// when `restricted`, $3 the contacts' ids.
     static func statsSQL(restricted: Bool) -> String {
-        func only(_ column: String, _ joiner: String = "WHERE") -> String { restricted ? " \(joiner) \(column) = ANY($3)" : "" }
+        let counted = counted("$1")
+        let last = #"ORDER BY "on" DESC, k DESC, id DESC) FILTER (WHERE \#(counted))"#
+        return """
+            SELECT c, \(figures["touches"]!.sql("$1", "$2")), \(figures["touches_90d"]!.sql("$1", "$2")),
+              (array_agg("on" \(last))[1], (array_agg("by" \(last))[1],
+              sum(gave)::bigint, sum(asked)::bigint, sum(inbound)::bigint, sum(given)::bigint, sum(received)::bigint,
+              sum(introduced)::bigint, sum(cents)::text, sum(degree)::bigint, max("on") FILTER (WHERE k = 5)
+            FROM (\(events(restricted ? "$3" : nil))) e GROUP BY c
+            """
+    }
+
+    /// A touch that counts on the day `today` (a placeholder) names.
+    private static func counted(_ today: String) -> String { #"touch AND "on" <= \#(today)"# }
+
+    /// The figures a condition on contacts can be checked on in SQL (`contacts where
+    /// last_touch < today - 180d`), each summed as `statsSQL` sums it, given the placeholders of
+    /// today and of the first day `touches_90d` counts; and whether it is a date (else a whole number).
+    static let figures: [String: (sql: @Sendable (String, String) -> String, isDate: Bool)] = [
+        "last_touch": ({ t, _ in #"max("on") FILTER (WHERE \#(counted(t)))"# }, true),
+        "touches": ({ t, _ in "count(*) FILTER (WHERE \(counted(t)))" }, false),
+        "touches_90d": ({ t, r in #"count(*) FILTER (WHERE \#(counted(t)) AND "on" >= \#(r))"# }, false),
+        "gave": ({ _, _ in "sum(gave)::bigint" }, false),
+        "asked": ({ _, _ in "sum(asked)::bigint" }, false),
+        "inbound": ({ _, _ in "sum(inbound)::bigint" }, false),
+        "referrals_given": ({ _, _ in "sum(given)::bigint" }, false),
+        "referrals_received": ({ _, _ in "sum(received)::bigint" }, false),
+        "introductions": ({ _, _ in "sum(introduced)::bigint" }, false),
+        "degree": ({ _, _ in "sum(degree)::bigint" }, false),
+    ]
+
+    /// Whether a condition of this shape on contacts is one `figuresSQL` checks.
+    static func narrowsByFigure(_ shape: AccessRequest.Shape) -> Bool { figures[shape.field] != nil }
+
+    /// `id IN (…)`: the contacts whose figures meet the conditions on `figures`, or nil when no
+    /// condition is on one. Values are numbered after `first`: today, the first day
+    /// `touches_90d` counts, then each condition's value.
+    static func figuresSQL(for conditions: [FieldCondition], after first: Int, today: Day) -> SQLPart? {
+        var having: [String] = []
+        var arguments: [SQLArgument] = [.text(today.description), .text(ContactStats.recentStart(today).description)]
+        let (t, r) = (mark(first + 1), mark(first + 2))
+        for c in conditions {
+            guard let figure = figures[c.field] else { continue }
+            switch c.value {
+            case .date(let d) where figure.isDate && !d.isYearless: arguments.append(.text(d.description))
+            case .number(let n) where !figure.isDate && Store.isWhole(n): arguments.append(.integer(NSDecimalNumber(decimal: n).int64Value))
+            default: continue
+            }
+            having.append("\(figure.sql(t, r)) \(c.op == .equal ? "=" : c.op.rawValue) \(mark(first + arguments.count))")
+        }
+        guard !having.isEmpty else { return nil }
+        return SQLPart(sql: "id IN (SELECT c FROM (\(events(nil))) e GROUP BY c HAVING \(having.joined(separator: " AND ")))", arguments: arguments)
+    }
+
+    /// Every event that counts for a contact, one row each (see the type's comment); with `ids`
+    /// (a placeholder), only those of these contacts.
+    private static func events(_ ids: String?) -> String {
+        func only(_ column: String, _ joiner: String = "WHERE") -> String { ids.map { " \(joiner) \(column) = ANY(\($0))" } ?? "" }
         // c, on, by, k (the order touches are counted in), id, touch, gave, asked, inbound,
         // referrals given and received, introductions, cents, degree.
         let events = """
@@ -56,14 +112,6 @@ extension PostgresStore {
             UNION ALL SELECT contact_id, "on", NULL, 5, id, false, 0, 0, 0, 0, 0, 0, 0, 0 FROM stage_changes\(only("contact_id"))
             UNION ALL SELECT id, NULL, NULL, 6, id, false, 0, 0, 0, 0, 0, 0, 0, 0 FROM contacts\(only("id"))
             """
-        let counted = #"touch AND "on" <= $1"#
-        let last = #"ORDER BY "on" DESC, k DESC, id DESC) FILTER (WHERE \#(counted))"#
-        return """
-            SELECT c, count(*) FILTER (WHERE \(counted)), count(*) FILTER (WHERE \(counted) AND "on" >= $2),
-              (array_agg("on" \(last))[1], (array_agg("by" \(last))[1],
-              sum(gave)::bigint, sum(asked)::bigint, sum(inbound)::bigint, sum(given)::bigint, sum(received)::bigint,
-              sum(introduced)::bigint, sum(cents)::text, sum(degree)::bigint, max("on") FILTER (WHERE k = 5)
-            FROM (\(events)) e GROUP BY c
-            """
+        return events
     }
 }

@@ -18,6 +18,10 @@ package enum SQLArgument: Equatable, Sendable {
 package struct SQLPart: Sendable {
     package var sql: String
     package var arguments: [SQLArgument]
+    package init(sql: String, arguments: [SQLArgument]) {
+        self.sql = sql
+        self.arguments = arguments
+    }
 }
 
 /// How a store writes the placeholder of a statement's n-th value (from 1).
@@ -67,7 +71,7 @@ extension Store {
         }
     }
 
-    static func isWhole(_ n: Decimal) -> Bool {
+    package static func isWhole(_ n: Decimal) -> Bool {
         var x = n
         var r = Decimal()
         NSDecimalRound(&r, &x, 0, .plain)

@@ -393,13 +393,18 @@ public final class Store: Model {
             guard let ids else { return kept }
             return ids.reduce(into: [:]) { out, id in out[id] = kept[id] }
         }
-        guard let ids else {
+        guard let ids, ids.count <= Store.statsReadLimit else {
             let all = try read { try Store.stats($0, today: today) }
             statsKept = StatsKept(today: today, stats: all)
-            return all
+            guard let ids else { return all }
+            return ids.reduce(into: [:]) { out, id in out[id] = all[id] }
         }
         return try statsRead(of: ids, today: today)
     }
+
+    /// Past this many contacts, one pass over every event (kept for the next statement) costs
+    /// less than reading each contact's through the indexes.
+    static let statsReadLimit = 1000
 
     /// `stats` of some contacts, read through the contact indexes.
     private func statsRead(of ids: [Int64], today: Day) throws -> [Int64: ContactStats] {

@@ -9,8 +9,20 @@ import Testing
 @Suite(.enabled(if: TestCluster.available, Comment(rawValue: TestCluster.skipped)))
 struct PostgresGoldenTests {
     /// Goldens whose output differs on PostgreSQL for a reason of this stage: none (`explain`
-    /// shows the same plans on both stores since the PostgreSQL store narrows as SQLite's does).
+    /// shows the same plans on both stores since the PostgreSQL store narrows as SQLite's does,
+    /// but for `planDifference`).
     static let differing: Set<String> = []
+
+    /// The one way plans differ: PostgreSQL selects contacts by their figures (`last_touch`,
+    /// `touches`…) in SQL, where SQLite, which keeps every contact's figures at hand, reads
+    /// every contact. The PostgreSQL output with those lines as SQLite words them.
+    static func planDifference(_ postgres: String, _ sqlite: String) -> String {
+        let (p, s) = (postgres.components(separatedBy: "\n"), sqlite.components(separatedBy: "\n"))
+        guard p.count == s.count else { return postgres }
+        return zip(p, s).map { pg, lite in
+            pg.hasPrefix("  read: the contacts the store selects where ") && lite == "  read: every row of contacts" ? lite : pg
+        }.joined(separator: "\n")
+    }
 
     static var goldens: [Golden] { Golden.all.filter { !differing.contains($0.name) } }
 
@@ -40,7 +52,7 @@ struct PostgresGoldenTests {
     func sameOutputOnBothStores(_ g: Golden) throws {
         let sqlite = try Self.run(g, db: CLI.tempDir().appendingPathComponent("tend.db").path)
         let postgres = try Self.run(g, db: try TestCluster.freshDatabase("golden"))
-        #expect(postgres.stdout == sqlite.stdout, "\(g.name) stdout on PostgreSQL:\n\(postgres.stdout)\non SQLite:\n\(sqlite.stdout)")
+        #expect(Self.planDifference(postgres.stdout, sqlite.stdout) == sqlite.stdout, "\(g.name) stdout on PostgreSQL:\n\(postgres.stdout)\non SQLite:\n\(sqlite.stdout)")
         #expect(postgres.stderr == sqlite.stderr, "\(g.name) stderr on PostgreSQL:\n\(postgres.stderr)\non SQLite:\n\(sqlite.stderr)")
         #expect(postgres.status == sqlite.status, "\(g.name): exit \(postgres.status) on PostgreSQL, \(sqlite.status) on SQLite")
     }

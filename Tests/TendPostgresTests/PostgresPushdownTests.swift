@@ -83,6 +83,50 @@ struct PostgresPushdownTests {
         #expect(try store.contactStats(of: nil, today: today) == nil)
     }
 
+    /// Contacts selected in SQL by their figures (`last_touch`, `touches`…, summed as
+    /// `contactStats` sums them) are the contacts the core selects: those with no event at all
+    /// included, another member's private note and a touch after today counted for nothing, and
+    /// a contact outside the selection read with figures of its own.
+    @Test func contactsSelectedByFiguresAreTheCoresSelection() throws {
+        let url = try Self.sample(size: 300, seed: 17)
+        let store = try PostgresStore(url: url)
+        defer { store.close() }
+        let handle = try #require(try store.scalar("SELECT handle FROM contacts ORDER BY id LIMIT 1 OFFSET 7"))
+        try store.transaction {
+            let id = try #require(try store.contactID(handle: handle))
+            var note = Interaction(kind: "call", on: today, people: [id])
+            (note.by, note.isPrivate) = ("someone_else", true)
+            try store.apply(.insertInteraction(note))
+            try store.apply(.insertInteraction(Interaction(kind: "lunch", on: today.adding(days: 5), people: [id])))
+            try store.apply(.insertContact(Contact(name: "Nobody Yet", handle: "nobody-yet", created: today.adding(days: -3))))
+        }
+        store.forget()
+        let memory = MemoryModel(try store.network())
+        let queries = [
+            "contacts where last_touch < today - 180d show handle, last_touch",
+            "contacts where touches == 0 show handle, touches, last_touch",
+            "contacts where touches_90d >= 2 and stage >= contact show handle, touches_90d",
+            "contacts where degree >= 3 and inbound == 0 show handle, degree, inbound",
+            "contacts where gave > 1 and asked <= 2 and referrals_given >= 0 and referrals_received < 5 show handle, gave, asked",
+            "contacts where introductions > 0 and last_touch >= 2026-01-01 sort by last_touch desc show handle, @\(handle).last_touch, @\(handle).touches limit 5",
+            "count(contacts where last_touch < today - 365d)",
+            "contacts where last_touch == \(today.adding(days: -1)) or touches == 1 show handle",
+            "contacts where touches < 2.5 and last_touch > today show handle",
+            "@\(handle)",
+        ]
+        for q in queries {
+            let watched = Watched(try PostgresStore(url: url))
+            defer { watched.store.close() }
+            let got = try Pushdown.run(watched, q)
+            #expect(got == (try Pushdown.run(memory, q)), "\(q)")
+            if q.hasPrefix("contacts where last_touch < ") || q.hasPrefix("contacts where touches == 0") {
+                #expect(watched.narrowed == 1 && watched.loadedAll == 0, "not selected in SQL: \(q)")
+                #expect(got.split(separator: "\n").count >= 2, "\(q): \(got)")
+            }
+        }
+        #expect(try Pushdown.run(memory, "contacts where touches == 0 show handle").contains("nobody-yet"))
+    }
+
     /// `snoozed_until` narrowed in SQL is the member's own snooze (the snoozes table), as the
     /// contact's field reads it: one member's snooze selects nothing for another.
     @Test func aSnoozeConditionIsTheMembersOwn() throws {

@@ -145,6 +145,7 @@ public final class Interpreter {
         var selectedRows: [Value] { (loadedNet?.contacts ?? []).map { .contact($0.id) } }
         /// Reads every contact: something outside the selection was asked for.
         func widen() {
+            if statsOfSelection { dropSelectionStats() }
             partial = false
             contactsReady = false
             lastLookup = (Int64.min, nil)
@@ -198,6 +199,10 @@ public final class Interpreter {
         /// One contact's figures: asked of the backend one by one for the first few contacts
         /// (a short table), then for everyone at once.
         func stats(of id: Int64) -> ContactStats? {
+            if statsOfSelection, let all = statsAll, all[id] == nil {
+                // A contact outside the selection: everyone's figures, as for a whole view.
+                dropSelectionStats()
+            }
             if let all = statsAll {
                 if id == lastStats.id { return lastStats.stats }
                 lastStats = (id, all[id])
@@ -213,13 +218,28 @@ public final class Interpreter {
         private var lastStats: (id: Int64, stats: ContactStats?) = (Int64.min, nil)
         private var statsFew: [Int64: ContactStats?] = [:]
         private var statsAll: [Int64: ContactStats]?
+        /// Set while `statsAll` holds the figures of a partial view's selection alone.
+        private var statsOfSelection = false
         /// Every contact's figures: the backend's own when it has them and no events are in
-        /// memory, else a pass over the events.
+        /// memory, else a pass over the events. In a partial view, the backend is asked for the
+        /// selected contacts' alone (a query narrowed by a figure selects a few of 100,000).
         var stats: [Int64: ContactStats] {
             if let all = statsAll { return all }
+            if partial, let backend = backendFirst, let selected = loadedNet?.contacts.map(\.id),
+                let some = attempt({ try backend.contactStats(of: selected, today: today) }) ?? nil
+            {
+                statsAll = some
+                statsOfSelection = true
+                return some
+            }
             let all = (attempt { try backendFirst?.contactStats(of: nil, today: today) } ?? nil) ?? full.stats(today: today, window: window)
             statsAll = all
             return all
+        }
+        private func dropSelectionStats() {
+            statsAll = nil
+            statsOfSelection = false
+            lastStats = (Int64.min, nil)
         }
         /// Contacts adjacent to each contact through `knows` edges.
         lazy var adjacency: [Int64: [Int64]] = {

@@ -64,7 +64,7 @@ extension Interpreter {
     /// A view of the contacts the model selects, or nil when it could not select them.
     func selectedContacts(_ constraints: [PlannedConstraint], _ outer: Ctx) throws -> View? {
         let conditions = try conditions(constraints, outer)
-        guard !conditions.isEmpty, let net = try model.read(ModelRead("contacts", where: conditions)) else { return nil }
+        guard !conditions.isEmpty, let net = try model.read(ModelRead("contacts", where: conditions, today: try view().today)) else { return nil }
         return narrowedView(net)
     }
 

@@ -102,13 +102,18 @@ public struct ModelRead: Sendable {
     public var page: (after: Int64, size: Int)?
     /// At most this many rows: the model answers nil when more meet the conditions.
     public var cap: Int?
+    /// The day a contact's figures (`last_touch`, `touches`…) are counted on, for a model that
+    /// selects contacts by them; nil leaves conditions on figures to the core.
+    public var today: Day?
     public init(
-        _ collection: String, where conditions: [FieldCondition], involving: Int64? = nil, page: (after: Int64, size: Int)? = nil, cap: Int? = nil
+        _ collection: String, where conditions: [FieldCondition], involving: Int64? = nil, page: (after: Int64, size: Int)? = nil, cap: Int? = nil,
+        today: Day? = nil
     ) {
         self.collection = collection
         self.conditions = conditions
         self.involving = involving
         self.page = page
         self.cap = cap
+        self.today = today
     }
 }
