@@ -44,6 +44,13 @@ extension PostgresStore {
         return n
     }
 
+    public func count(_ request: ModelRead) throws -> Int? {
+        guard cache == nil, let q = Store.countSQL(request, placeholder: PostgresStore.mark, visible: PostgresSchema.visibleInteraction) else {
+            return nil
+        }
+        return Int(try connection.query(q.sql, PostgresStore.values(q.arguments)).first?[0].decode(Int64.self) ?? 0)
+    }
+
     /// The rows a plan asks for, narrowed in SQL; nil once the network is in memory (filtering
     /// there is cheaper), when no condition has exact SQL, or past the cap.
     public func read(_ request: ModelRead) throws -> Network? {

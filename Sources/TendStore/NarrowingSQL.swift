@@ -51,18 +51,32 @@ extension Store {
             for conditions: [FieldCondition], after first: Int = 0, placeholder: Placeholder,
             column: (String) -> String = { "\"\($0)\"" }
         ) -> SQLPart? {
+            sql(for: conditions, after: first, placeholder: placeholder, column: column, exact: false)
+        }
+
+        /// `sql(for:)` of every condition, or nil when one is not checked so (the core must
+        /// check it) or compares a date without a year (text would not compare it as Tend does).
+        package func exactSQL(for conditions: [FieldCondition], after first: Int = 0, placeholder: Placeholder) -> SQLPart? {
+            sql(for: conditions, after: first, placeholder: placeholder, column: { "\"\($0)\"" }, exact: true)
+        }
+
+        private func sql(
+            for conditions: [FieldCondition], after first: Int, placeholder: Placeholder, column: (String) -> String, exact: Bool
+        ) -> SQLPart? {
             var parts: [String] = []
             var arguments: [SQLArgument] = []
             for c in conditions {
                 let equality = c.op == .equal
                 switch c.value {
                 case .string(let v) where text.contains(c.field) && equality: arguments.append(.text(v))
-                case .date(let d) where date.contains(c.field): arguments.append(.text(d.description))
+                case .date(let d) where date.contains(c.field) && !(exact && d.isYearless): arguments.append(.text(d.description))
                 case .stage(let st) where stage && c.field == "stage": arguments.append(.integer(Int64(st.rawValue)))
                 case .bool(let b) where bool.contains(c.field) && equality: arguments.append(.integer(b ? 1 : 0))
                 case .number(let n) where integer.contains(c.field) && Store.isWhole(n):
                     arguments.append(.integer(NSDecimalNumber(decimal: n).int64Value))
-                default: continue
+                default:
+                    if exact { return nil }
+                    continue
                 }
                 parts.append("\(column(c.field)) \(equality ? "=" : c.op.rawValue) \(placeholder(first + arguments.count))")
             }
@@ -113,6 +127,18 @@ extension Store {
         return AccessOffer(
             usable: request.constraints.map { columns?.narrows($0) ?? false }, rows: try known ?? (request.count ? count(table) : nil),
             eventRows: isEvent ? try interactions() : 0, inMemory: inMemory)
+    }
+
+    /// `SELECT count(*)` of an event collection's rows meeting every condition of a request,
+    /// when the store checks each exactly (`Columns.exactSQL`); nil otherwise, and for a request
+    /// with a contact, a page or no condition. `visible` is a condition on interactions ("" for none).
+    package static func countSQL(_ request: ModelRead, placeholder: Placeholder, visible: String = "") -> SQLPart? {
+        guard request.involving == nil, request.page == nil, !request.conditions.isEmpty, Planner.eventCollections.contains(request.collection),
+            let (table, columns) = collections[request.collection], var q = columns?.exactSQL(for: request.conditions, placeholder: placeholder)
+        else { return nil }
+        let shown = request.collection == "interactions" && !visible.isEmpty ? "(\(visible)) AND " : ""
+        q.sql = "SELECT count(*) FROM \(table) WHERE \(shown)\(q.sql)"
+        return q
     }
 
     /// The statement that reads one contact's rows of an event collection (the contact is its

@@ -501,6 +501,11 @@ public final class Store: Model {
 
     /// The rows a plan asks for, narrowed in SQL; nil once the network is in memory (filtering
     /// there is cheaper), when no condition has exact SQL (contacts), or past the cap.
+    public func count(_ request: ModelRead) throws -> Int? {
+        guard cache == nil, let q = Store.countSQL(request, placeholder: { _ in "?" }) else { return nil }
+        return try read { try Int.fetchOne($0, sql: q.sql, arguments: Store.arguments(q.arguments)) }
+    }
+
     public func read(_ request: ModelRead) throws -> Network? {
         let c = request.conditions
         if request.collection == "contacts" {

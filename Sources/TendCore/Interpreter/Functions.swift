@@ -83,6 +83,11 @@ extension Interpreter {
         {
             return .int(n)
         }
+        if name == "count", args.count == 1, queryView == nil, periodView == nil, case .query(let q) = args[0].kind,
+            let n = try countedByModel(q, ctx)
+        {
+            return .int(n)
+        }
         let first = try eval(args[0], Ctx(row: ctx.row, locals: ctx.locals))
         switch first {
         case .rows(let set):
@@ -104,6 +109,20 @@ extension Interpreter {
         }
         values.removeAll { $0.isNull }
         return try reduce(name, values, e)
+    }
+
+    /// `count(interactions where kind == "lunch")`: counted by the model, without reading a
+    /// row, when every part of the where-clause is a condition it checks exactly as the core
+    /// does (`Model.count`); nil to count the rows here.
+    private func countedByModel(_ q: Query, _ ctx: Ctx) throws -> Int? {
+        guard q.groupBy.isEmpty, q.limit == nil, let filter = q.filter else { return nil }
+        let plan = try plan(for: q)
+        guard case .events(let a) = plan.access, a.keys.isEmpty, let collection = plan.collection,
+            a.constraints.count == Planner.andParts(filter).count, let backend = try view().backendFirst
+        else { return nil }
+        let conditions = try conditions(a.constraints, ctx)
+        guard conditions.count == a.constraints.count else { return nil }
+        return try backend.count(ModelRead(collection, where: conditions))
     }
 
     func isCollection(_ e: Expr) -> Bool {

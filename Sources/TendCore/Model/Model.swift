@@ -26,11 +26,17 @@ public protocol Model: AnyObject {
     func contactStats(of ids: [Int64]?, today: Day) throws -> [Int64: ContactStats]?
     /// The `knows` edges, without the events.
     func knowsEdges() throws -> [(Int64, Int64)]
+    /// How many rows of an event collection meet every condition, when the model checks each
+    /// of them exactly as the core does (SQLite's `omit`): the core then counts none itself.
+    /// Nil when it cannot (a condition it does not check, the events in memory).
+    func count(_ request: ModelRead) throws -> Int?
     /// The member this model writes as (see the extension's default).
     var member: String? { get }
 }
 
 extension Model {
+    public func count(_ request: ModelRead) throws -> Int? { nil }
+
     /// The member this model writes as (`by` of new events, what `me` compares as): nil for
     /// one person's data.
     public var member: String? { nil }
