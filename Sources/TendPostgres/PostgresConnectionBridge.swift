@@ -51,6 +51,16 @@ final class PostgresConnectionBridge {
     /// Runs one statement with its parameters ($1, $2, …) and returns every row.
     @discardableResult
     func query(_ sql: String, _ values: [SQLValue] = []) throws -> [PostgresRandomAccessRow] {
+        try rows(sql, values).map { $0.makeRandomAccess() }
+    }
+
+    /// Runs one statement and hands its rows to `body` one at a time: a second array of a
+    /// hundred thousand rows is not made.
+    func each(_ sql: String, _ values: [SQLValue], _ body: (PostgresRandomAccessRow) throws -> Void) throws {
+        for row in try rows(sql, values) { try body(row.makeRandomAccess()) }
+    }
+
+    private func rows(_ sql: String, _ values: [SQLValue]) throws -> [PostgresRow] {
         statements += 1
         var binds = PostgresBindings(capacity: values.count)
         for v in values {
@@ -63,8 +73,7 @@ final class PostgresConnectionBridge {
             }
         }
         do {
-            let result = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
-            return result.rows.map { $0.makeRandomAccess() }
+            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait().rows
         } catch {
             let failure = PostgresFailure(error)
             if failure.isConflict { conflicted = true }

@@ -37,7 +37,7 @@ struct RowCells: StoredRow {
 extension PostgresStore {
     /// Runs a query and calls `body` with each row's cells.
     func each(_ table: String, _ sql: String, _ values: [SQLValue] = [], id: Int32? = 0, _ body: (RowCells) throws -> Void) throws {
-        for row in try connection.query(sql, values) { try body(RowCells(row: row, table: table, idColumn: id)) }
+        try connection.each(sql, values) { try body(RowCells(row: $0, table: table, idColumn: id)) }
     }
 
     /// Reads the network; without `events`, only contacts, me, markets, goals and definitions.

@@ -16,6 +16,8 @@ extension PostgresStore {
         var values: [SQLValue] = [.text(today.description), .text(ContactStats.recentStart(today).description)]
         if let ids { values.append(.ints(ids)) }
         var out: [Int64: ContactStats] = [:]
+        // Room for every contact's at once: growing copied the figures held so far, again and again.
+        out.reserveCapacity(try ids?.count ?? rows(in: "contacts"))
         try each("contacts", PostgresStore.statsSQL(restricted: ids != nil), values) { r in
             var s = ContactStats()
             s.touches = Int(r.int(1))
