@@ -78,11 +78,25 @@ extension Store {
                     if exact { return nil }
                     continue
                 }
-                parts.append("\(column(c.field)) \(equality ? "=" : c.op.rawValue) \(placeholder(first + arguments.count))")
+                let compared = "\(column(c.field)) \(equality ? "=" : c.op.rawValue) \(placeholder(first + arguments.count))"
+                if case .string = c.value, !exact {
+                    // Bytes in SQL, canonical equivalence in Tend: they agree on ASCII alone (the
+                    // Kelvin sign is Tend's K), so text that is not ASCII is left to the core.
+                    parts.append("(\(compared) OR \(Store.nonASCII(column(c.field), placeholder)))")
+                } else {
+                    parts.append(compared)
+                }
             }
             guard !parts.isEmpty else { return nil }
             return SQLPart(sql: parts.joined(separator: " AND "), arguments: arguments)
         }
+    }
+
+    /// A test that a column's text is not all ASCII, in the dialect `placeholder` writes
+    /// (`$1`: PostgreSQL; else SQLite).
+    package static func nonASCII(_ column: String, _ placeholder: Placeholder) -> String {
+        placeholder(1).hasPrefix("$")
+            ? "octet_length(\(column)) <> length(\(column))" : "length(\(column)) <> length(CAST(\(column) AS BLOB))"
     }
 
     package static func isWhole(_ n: Decimal) -> Bool {
@@ -132,13 +146,20 @@ extension Store {
     /// `SELECT count(*)` of an event collection's rows meeting every condition of a request,
     /// when the store checks each exactly (`Columns.exactSQL`); nil otherwise, and for a request
     /// with a contact, a page or no condition. `visible` is a condition on interactions ("" for none).
-    package static func countSQL(_ request: ModelRead, placeholder: Placeholder, visible: String = "") -> SQLPart? {
+    ///
+    /// Text is compared by bytes in SQL and by canonical equivalence in Tend, which agree on
+    /// ASCII alone (the Kelvin sign `K` is Tend's `K`): `mixed`, when the conditions compare text,
+    /// is a statement that finds a stored value in those columns that is not ASCII; the count
+    /// stands only when it finds none.
+    package static func countSQL(_ request: ModelRead, placeholder: Placeholder, visible: String = "") -> (count: SQLPart, mixed: String?)? {
         guard request.involving == nil, request.page == nil, !request.conditions.isEmpty, Planner.eventCollections.contains(request.collection),
-            let (table, columns) = collections[request.collection], var q = columns?.exactSQL(for: request.conditions, placeholder: placeholder)
+            let (table, columns) = collections[request.collection], let columns, var q = columns.exactSQL(for: request.conditions, placeholder: placeholder)
         else { return nil }
         let shown = request.collection == "interactions" && !visible.isEmpty ? "(\(visible)) AND " : ""
         q.sql = "SELECT count(*) FROM \(table) WHERE \(shown)\(q.sql)"
-        return q
+        let texts = Set(request.conditions.map(\.field).filter(columns.text.contains)).sorted()
+        let mixed = texts.isEmpty ? nil : "SELECT 1 FROM \(table) WHERE \(texts.map { nonASCII("\"\($0)\"", placeholder) }.joined(separator: " OR ")) LIMIT 1"
+        return (q, mixed)
     }
 
     /// The statement that reads one contact's rows of an event collection (the contact is its

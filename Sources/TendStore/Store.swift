@@ -502,8 +502,13 @@ public final class Store: Model {
     /// The rows a plan asks for, narrowed in SQL; nil once the network is in memory (filtering
     /// there is cheaper), when no condition has exact SQL (contacts), or past the cap.
     public func count(_ request: ModelRead) throws -> Int? {
-        guard cache == nil, let q = Store.countSQL(request, placeholder: { _ in "?" }) else { return nil }
-        return try read { try Int.fetchOne($0, sql: q.sql, arguments: Store.arguments(q.arguments)) }
+        guard cache == nil,
+            let q = Store.countSQL(request, placeholder: { _ in "?" })
+        else { return nil }
+        return try read { db in
+            if let mixed = q.mixed, try Row.fetchOne(db, sql: mixed) != nil { return nil }
+            return try Int.fetchOne(db, sql: q.count.sql, arguments: Store.arguments(q.count.arguments))
+        }
     }
 
     public func read(_ request: ModelRead) throws -> Network? {

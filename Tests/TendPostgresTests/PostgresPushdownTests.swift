@@ -127,6 +127,35 @@ struct PostgresPushdownTests {
         #expect(try Pushdown.run(memory, "contacts where touches == 0 show handle").contains("nobody-yet"))
     }
 
+    /// Text PostgreSQL compares by bytes and Tend by canonical equivalence (the Kelvin sign is
+    /// Tend's K): a narrowed read or a count in SQL leaves text that is not ASCII to the core.
+    @Test func textOtherThanASCIIIsLeftToTheCore() throws {
+        let url = try Self.sample(size: 40, seed: 4)
+        let store = try PostgresStore(url: url)
+        defer { store.close() }
+        try store.transaction {
+            let id = try #require(try store.network(events: false).contacts.first?.id)
+            for note in ["OK", "O\u{212A}"] {
+                var i = Interaction(kind: "call", on: today, people: [id])
+                i.note = note
+                try store.apply(.insertInteraction(i))
+            }
+            var c = Contact(name: "Kelvin", handle: "kelvin", created: today)
+            c.profession = "\u{212A}iln operator"
+            try store.apply(.insertContact(c))
+        }
+        store.forget()
+        let memory = MemoryModel(try store.network())
+        for q in [
+            "count(interactions where kind == \"call\" and note == \"OK\")", "interactions where note == \"OK\" show kind, note",
+            "contacts where profession == \"Kiln operator\" show handle",
+        ] {
+            store.forget()
+            #expect(try Pushdown.run(Watched(store), q, cost: Pushdown.large) == (try Pushdown.run(memory, q)), "\(q)")
+        }
+        #expect(try Pushdown.run(memory, "count(interactions where note == \"OK\")") == "2")
+    }
+
     /// `snoozed_until` narrowed in SQL is the member's own snooze (the snoozes table), as the
     /// contact's field reads it: one member's snooze selects nothing for another.
     @Test func aSnoozeConditionIsTheMembersOwn() throws {

@@ -403,6 +403,48 @@ extension Store {
         #expect(try run(watched, "count(interactions where kind == \"lunch\" and len(people) > 0)", cost: cost) == "10")
     }
 
+    /// A count the store makes in SQL is the core's count: text stored as a character Tend
+    /// holds equal to ASCII (the Kelvin sign is `K`) leaves the count to the rows, and a rule's
+    /// count is asked of the store once for every contact.
+    @Test func countsTheStoreMakesAreTheCoresCounts() throws {
+        let store = try Store(path: nil)
+        try SampleNetwork(size: 60, seed: 9, today: day).write(to: store)
+        let people = try store.network(events: false).contacts.map(\.id)
+        var ok = Interaction(kind: "call", on: day, people: [people[0]])
+        ok.note = "OK"
+        try store.apply(.insertInteraction(ok))
+        let q = "count(interactions where kind == \"call\" and note == \"OK\")"
+        let plain = Watched(store)
+        #expect(try run(plain, q) == "1" && plain.counted == 1 && plain.loadedEvents == 0)
+        ok.note = "O\u{212A}"
+        try store.apply(.insertInteraction(ok))
+        let memory = MemoryModel(try store.network())
+        #expect(try run(memory, q) == "2")
+        store.forget()
+        let mixed = Watched(store)
+        let mixedCount = try run(mixed, q)
+        let stored = try store.scalar("SELECT group_concat(hex(note)) FROM interactions WHERE kind = 'call' AND note LIKE 'O%'") ?? ""
+        #expect(mixedCount == "2" && mixed.counted == 0, "\(mixedCount), \(mixed.counted) counted; stored: \(stored)")
+        // Every contact's rule asks the same count: the store is asked once (with nothing in
+        // memory: a store holding the network counts there).
+        store.forget()
+        let interpreter = Interpreter(model: Watched(store), today: day, definitions: Definitions())
+        let watched = try #require(interpreter.model as? Watched<Store>)
+        // As with a million interactions: none is read into memory.
+        interpreter.cost = Pushdown.large
+        let text = "rule \"lunches\" when count(interactions where kind == \"lunch\" and on <= today) > 0 then remind \"x\"\ncount(agenda where rule == \"lunches\")"
+        let parsed = Parser.parse(Source(name: "r", text: text))
+        var checker = Checker(definitions: interpreter.definitions)
+        checker.check(parsed.statements)
+        #expect(checker.diagnostics.isEmpty)
+        interpreter.resolutions = checker.resolutions
+        var out: [Output] = []
+        for st in parsed.statements { out += try interpreter.execute(st) }
+        guard case .value(let v)? = out.last else { Issue.record("no count"); return }
+        #expect(try interpreter.display(v) == "\(people.count)")
+        #expect(watched.counted == 1 && watched.loadedEvents == 0, "\(watched.counted) counts, \(watched.loadedEvents) reads of every event")
+    }
+
     @Test func pushedQueriesMatchTheCore() throws {
         let store = try Store(path: nil)
         try SampleNetwork(size: 400, seed: 5, today: day).write(to: store)

@@ -114,15 +114,23 @@ extension Interpreter {
     /// `count(interactions where kind == "lunch")`: counted by the model, without reading a
     /// row, when every part of the where-clause is a condition it checks exactly as the core
     /// does (`Model.count`); nil to count the rows here.
+    /// A count is kept by the view for the same query and values (a rule's count is asked for
+    /// every contact) and charged as one step of work.
     private func countedByModel(_ q: Query, _ ctx: Ctx) throws -> Int? {
         guard q.groupBy.isEmpty, q.limit == nil, let filter = q.filter else { return nil }
         let plan = try plan(for: q)
+        let v = try view()
         guard case .events(let a) = plan.access, a.keys.isEmpty, let collection = plan.collection,
-            a.constraints.count == Planner.andParts(filter).count, let backend = try view().backendFirst
+            a.constraints.count == Planner.andParts(filter).count, let backend = v.backendFirst,
+            // A value that fails here is left to the rows (which may never reach it).
+            let conditions = try? conditions(a.constraints, ctx), conditions.count == a.constraints.count
         else { return nil }
-        let conditions = try conditions(a.constraints, ctx)
-        guard conditions.count == a.constraints.count else { return nil }
-        return try backend.count(ModelRead(collection, where: conditions))
+        try charge(1, q.range)
+        let key = "\(ObjectIdentifier(filter))" + conditions.map { "|\($0.field)\($0.op.rawValue)\($0.value)" }.joined()
+        if let known = v.modelCounts[key] { return known }
+        let n = try backend.count(ModelRead(collection, where: conditions))
+        v.modelCounts[key] = n
+        return n
     }
 
     func isCollection(_ e: Expr) -> Bool {

@@ -252,6 +252,8 @@ public final class Interpreter {
         }()
         var cadence: [Int64: Duration?] = [:]
         var scores: [String: [Int64: Value]] = [:]
+        /// Counts the model made (`countedByModel`), by query and condition values; nil where it could not.
+        var modelCounts: [String: Int?] = [:]
         lazy var handles: [String: Int64] = Dictionary(net.contacts.map { ($0.handle, $0.id) }, uniquingKeysWith: { a, _ in a })
         /// Rows of each collection, made once per view.
         var rows: [String: [Value]] = [:]
