@@ -79,9 +79,10 @@ extension Store {
                     continue
                 }
                 let compared = "\(column(c.field)) \(equality ? "=" : c.op.rawValue) \(placeholder(first + arguments.count))"
-                if case .string = c.value, !exact {
+                if case .string = c.value, !exact, c.field != "handle" {
                     // Bytes in SQL, canonical equivalence in Tend: they agree on ASCII alone (the
                     // Kelvin sign is Tend's K), so text that is not ASCII is left to the core.
+                    // (A handle is ASCII: its index still serves.)
                     parts.append("(\(compared) OR \(Store.nonASCII(column(c.field), placeholder)))")
                 } else {
                     parts.append(compared)
