@@ -226,15 +226,8 @@ extension Interpreter {
             if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
             var locals: [String: Value] = [:]
             for (p, a) in zip(f.params, values) { locals[p] = try a(ctx) }
-            if steps(of: f) > Checker.maxSteps {
-                throw fail("fn \(name) would take more than \(Checker.maxSteps.formatted) steps each time it runs; redefine it", e.range)
-            }
-            try charge(1, e.range)
-            callDepth += 1
-            defer { callDepth -= 1 }
-            if callDepth > Interpreter.maxCallDepth { throw fail("functions call each other too deeply", e.range) }
             // The body is made when first called: a fn may call itself.
-            return try within(f.file) { try evalCompiled(f.body, Ctx(locals: locals)) }
+            return try enter(f, e, locals) { try evalCompiled(f.body, $0) }
         }
     }
 }

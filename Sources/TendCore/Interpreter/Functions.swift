@@ -11,15 +11,7 @@ extension Interpreter {
             }
             var locals: [String: Value] = [:]
             for (p, a) in zip(f.params, args) { locals[p] = try eval(a, ctx) }
-            if steps(of: f) > Checker.maxSteps {
-                // Stored by an older Tend, which the checker of today refuses.
-                throw fail("fn \(name) would take more than \(Checker.maxSteps.formatted) steps each time it runs; redefine it", e.range)
-            }
-            try charge(1, e.range)
-            callDepth += 1
-            defer { callDepth -= 1 }
-            if callDepth > Interpreter.maxCallDepth { throw fail("functions call each other too deeply", e.range) }
-            return try within(f.file) { try eval(f.body, Ctx(locals: locals)) }
+            return try enter(f, e, locals) { try eval(f.body, $0) }
         }
         guard let b = builtin else { throw fail("unknown function '\(name)'", e.range) }
         guard let run = b.run else { return try aggregate(e, name, args, ctx) }
@@ -30,6 +22,19 @@ extension Interpreter {
             return try eval(a, ctx)
         }
         return try run(self, Builtin.Call(args: values, expr: e))
+    }
+
+    /// A user fn's body on its parameters' values, after the checks every call makes: the steps
+    /// of a fn stored by an older Tend (which the checker of today refuses), work, and depth.
+    func enter(_ f: Definitions.Fn, _ e: Expr, _ locals: [String: Value], _ body: (Ctx) throws -> Value) throws -> Value {
+        if steps(of: f) > Checker.maxSteps {
+            throw fail("fn \(f.name) would take more than \(Checker.maxSteps.formatted) steps each time it runs; redefine it", e.range)
+        }
+        try charge(1, e.range)
+        callDepth += 1
+        defer { callDepth -= 1 }
+        if callDepth > Interpreter.maxCallDepth { throw fail("functions call each other too deeply", e.range) }
+        return try within(f.file) { try body(Ctx(locals: locals)) }
     }
 
     /// `round(a / b, places)` of two whole numbers, rounded from the exact quotient (the same
