@@ -116,7 +116,7 @@ import Testing
         let db = folder.appendingPathComponent("t.db").path
         #expect(try CLI.run(["--db", db, "-e", "add \"Kept Person\""], in: dir).status == 0)
         let binary = dir.appendingPathComponent("tend").path
-        try FileManager.default.copyItem(atPath: CLI.binary, toPath: binary)
+        try Self.copyClosedOnExec(CLI.binary, to: binary)
         chmod(dir.path, 0o755)
         if getuid() == 0, let nobody = getpwnam("nobody") {
             // The files become nobody's own, as a user's database is theirs.
@@ -143,6 +143,24 @@ import Testing
         #expect(add.status == 2)
         #expect(add.stderr.contains("add changes data, and \(db) is read-only"), "\(add.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+    }
+
+    /// Copies a program through a descriptor closed on exec: FileManager's copy leaves its
+    /// descriptor to any process another test starts meanwhile, which then holds the copy open
+    /// for writing as long as it runs, and running the copy fails with "Text file busy".
+    static func copyClosedOnExec(_ from: String, to path: String) throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: from))
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        defer { close(fd) }
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count {
+                let n = write(fd, raw.baseAddress! + done, raw.count - done)
+                guard n > 0 else { throw CocoaError(.fileWriteUnknown) }
+                done += n
+            }
+        }
     }
 
     @Test func twoWritersLoseNothing() throws {
