@@ -48,8 +48,8 @@ extension PostgresStore {
         guard cache == nil,
             let q = Store.countSQL(request, placeholder: PostgresStore.mark, visible: PostgresSchema.visibleInteraction)
         else { return nil }
-        if let mixed = q.mixed, try !connection.query(mixed).isEmpty { return nil }
-        return Int(try connection.query(q.count.sql, PostgresStore.values(q.count.arguments)).first?[0].decode(Int64.self) ?? 0)
+        guard let row = try connection.query(q.sql, PostgresStore.values(q.arguments)).first, try row[1].decode(Int64.self) == 0 else { return nil }
+        return Int(try row[0].decode(Int64.self))
     }
 
     /// The rows a plan asks for, narrowed in SQL; nil once the network is in memory (filtering

@@ -149,18 +149,22 @@ extension Store {
     /// with a contact, a page or no condition. `visible` is a condition on interactions ("" for none).
     ///
     /// Text is compared by bytes in SQL and by canonical equivalence in Tend, which agree on
-    /// ASCII alone (the Kelvin sign `K` is Tend's `K`): `mixed`, when the conditions compare text,
-    /// is a statement that finds a stored value in those columns that is not ASCII; the count
-    /// stands only when it finds none.
-    package static func countSQL(_ request: ModelRead, placeholder: Placeholder, visible: String = "") -> (count: SQLPart, mixed: String?)? {
+    /// ASCII alone (the Kelvin sign `K` is Tend's `K`): the statement's second column counts the
+    /// rows whose compared text is not ASCII, and the count stands only when it is 0.
+    package static func countSQL(_ request: ModelRead, placeholder: Placeholder, visible: String = "") -> SQLPart? {
         guard request.involving == nil, request.page == nil, !request.conditions.isEmpty, Planner.eventCollections.contains(request.collection),
             let (table, columns) = collections[request.collection], let columns, var q = columns.exactSQL(for: request.conditions, placeholder: placeholder)
         else { return nil }
-        let shown = request.collection == "interactions" && !visible.isEmpty ? "(\(visible)) AND " : ""
-        q.sql = "SELECT count(*) FROM \(table) WHERE \(shown)\(q.sql)"
+        let shown = request.collection == "interactions" && !visible.isEmpty ? "(\(visible))" : nil
         let texts = Set(request.conditions.map(\.field).filter(columns.text.contains)).sorted()
-        let mixed = texts.isEmpty ? nil : "SELECT 1 FROM \(table) WHERE \(texts.map { nonASCII("\"\($0)\"", placeholder) }.joined(separator: " OR ")) LIMIT 1"
-        return (q, mixed)
+        if texts.isEmpty {
+            q.sql = "SELECT count(*), CAST(0 AS BIGINT) FROM \(table) WHERE \(shown.map { $0 + " AND " } ?? "")\(q.sql)"
+        } else {
+            // One pass: the count, and the rows whose compared text is not ASCII.
+            let mixed = texts.map { nonASCII("\"\($0)\"", placeholder) }.joined(separator: " OR ")
+            q.sql = "SELECT count(*) FILTER (WHERE \(q.sql)), count(*) FILTER (WHERE \(mixed)) FROM \(table)\(shown.map { " WHERE " + $0 } ?? "")"
+        }
+        return q
     }
 
     /// The statement that reads one contact's rows of an event collection (the contact is its

@@ -506,8 +506,8 @@ public final class Store: Model {
             let q = Store.countSQL(request, placeholder: { _ in "?" })
         else { return nil }
         return try read { db in
-            if let mixed = q.mixed, try Row.fetchOne(db, sql: mixed) != nil { return nil }
-            return try Int.fetchOne(db, sql: q.count.sql, arguments: Store.arguments(q.count.arguments))
+            guard let row = try Row.fetchOne(db, sql: q.sql, arguments: Store.arguments(q.arguments)), row[1] as Int == 0 else { return nil }
+            return row[0] as Int
         }
     }
 
