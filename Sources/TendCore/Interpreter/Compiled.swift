@@ -34,7 +34,7 @@ extension Interpreter {
         case .unary(let op, let operand):
             let inner = compile(operand)
             return { [unowned self] ctx in
-                if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
+                try checkStack(e)
                 return try negated(op, inner(ctx), e, operand)
             }
         case .binary(let op, let l, let r):
@@ -43,7 +43,7 @@ extension Interpreter {
             let b = compile(base)
             let key = ContactKey.byName[name]
             return { [unowned self] ctx in
-                if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
+                try checkStack(e)
                 let v = try b(ctx)
                 if v.isNull { return .null }
                 if case .contact(let id) = v, let key { return try contactField(id, key) }
@@ -56,7 +56,7 @@ extension Interpreter {
             let yes = compile(y)
             let no = n.map(compile)
             return { [unowned self] ctx in
-                if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
+                try checkStack(e)
                 if try cond(ctx).isTrue { return try yes(ctx) }
                 return try no?(ctx) ?? .null
             }
@@ -110,7 +110,7 @@ extension Interpreter {
             }
         }
         return { [unowned self] ctx in
-            if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
+            try checkStack(e)
             var s = ""
             for p in compiledParts {
                 switch p {
@@ -130,7 +130,7 @@ extension Interpreter {
         let second = compile(swapped ? l : r)
         let guarded: (@escaping Compiled) -> Compiled = { body in
             { [unowned self] ctx in
-                if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
+                try checkStack(e)
                 return try body(ctx)
             }
         }
@@ -204,7 +204,7 @@ extension Interpreter {
             guard let run = b.run, name != "round" else {
                 // Aggregates read their arguments row by row; `round` has its fused quotient.
                 return { [unowned self] ctx in
-                    if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
+                    try checkStack(e)
                     return try call(e, name, args, ctx)
                 }
             }
@@ -214,7 +214,7 @@ extension Interpreter {
                 return compile(a)
             }
             return { [unowned self] ctx in
-                if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
+                try checkStack(e)
                 return try run(self, Builtin.Call(args: values.map { try $0(ctx) }, expr: e))
             }
         }
@@ -223,7 +223,7 @@ extension Interpreter {
         }
         let values = args.map(compile)
         return { [unowned self] ctx in
-            if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
+            try checkStack(e)
             var locals: [String: Value] = [:]
             for (p, a) in zip(f.params, values) { locals[p] = try a(ctx) }
             // The body is made when first called: a fn may call itself.

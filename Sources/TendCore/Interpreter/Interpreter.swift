@@ -522,8 +522,13 @@ public final class Interpreter {
         runtimeError(message, at: range, in: source, suggestion: suggestion, notes: notes)
     }
 
-    func eval(_ e: Expr, _ ctx: Ctx) throws -> Value {
+    /// Stops evaluation that nests too deeply for the stack left (definitions inside definitions).
+    @inline(__always) func checkStack(_ e: Expr) throws {
         if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
+    }
+
+    func eval(_ e: Expr, _ ctx: Ctx) throws -> Value {
+        try checkStack(e)
         switch e.kind {
         case .literal(let v):
             return v
