@@ -13,12 +13,15 @@ extension Interpreter {
         defer { today = saved }
         let v = try view()
         let spec = Schema.agenda
+        let memo = agendaMemo(for: v)
         // Every contact's figures are needed: from the backend at once while the events are not
-        // in memory. Rules' event queries read only the rows their fixed conditions select
-        // (`narrowedEvents`), or else every event, once.
-        v.wholeTable = true
+        // in memory, unless the memo holds most contacts' items. Rules' event queries read only
+        // the rows their fixed conditions select (`narrowedEvents`), or else every event, once.
+        if memo.map({ memo in v.net.contacts.lazy.filter { memo.items(of: $0.id) == nil }.prefix(Interpreter.memoMisses + 1).count > Interpreter.memoMisses }) ?? true {
+            v.wholeTable = true
+        }
         // Sorted on a Double copy of the priority: comparing Decimals was most of the sort.
-        var items: [(priority: Double, overdue: Int, name: String, row: Value)] = []
+        var items: [AgendaMemo.Item] = []
         // Each rule boxed once with its parts made into closures: copying a rule for every
         // contact retained its six fields.
         final class Boxed {
@@ -35,7 +38,15 @@ extension Interpreter {
         }
         let rules = definitions.rules.map { Boxed($0, self) }
         for c in v.net.contacts {
-            if let until = c.snoozedUntil, until > v.today { continue }
+            if let kept = memo?.items(of: c.id) {
+                items += kept
+                continue
+            }
+            var mine: [AgendaMemo.Item] = []
+            if let until = c.snoozedUntil, until > v.today {
+                memo?.keep(mine, of: c.id)
+                continue
+            }
             try charge(rules.count, .none)
             let plain = Ctx(row: .contact(c.id))
             var overdue: Value?
@@ -53,12 +64,14 @@ extension Interpreter {
                     sortName = c.name.lowercased()
                 }
                 let days = { if case .duration(let d)? = overdue { return d.days } else { return 0 } }()
-                items.append(
+                mine.append(
                     (
                         (priority as NSDecimalNumber).doubleValue, days, sortName!,
                         .row(Row(spec, [.contact(c.id), .string(boxed.rule.name), .string(message), .number(priority), overdue!]))
                     ))
             }
+            memo?.keep(mine, of: c.id)
+            items += mine
         }
         items.sort { a, b in
             if a.priority != b.priority { return a.priority > b.priority }
@@ -66,6 +79,24 @@ extension Interpreter {
             return a.name < b.name
         }
         return RowSet(collection: spec, rows: try withoutHiddenItems(items.map(\.row), v))
+    }
+
+    /// Past this many contacts to work out, their figures are read for every contact at once.
+    static let memoMisses = 1000
+
+    /// The memo of the agenda's items for this view's day, made when none is kept; nil when the
+    /// rules read more than each contact's own (`Locality`), or the view is not the whole
+    /// network as it stands (a goal's period, a selection).
+    func agendaMemo(for v: View) -> AgendaMemo? {
+        guard periodView == nil, queryView == nil, v === cachedView, v.window == nil else { return nil }
+        if let memo = keptAgenda, memo.day == v.today { return memo }
+        if rulesAreLocal == nil {
+            var locality = Locality(definitions: definitions) { [unowned self] in self.resolution(of: $0) }
+            rulesAreLocal = locality.rulesAreLocal()
+        }
+        guard rulesAreLocal == true else { return nil }
+        keptAgenda = AgendaMemo(day: v.today)
+        return keptAgenda
     }
 
     func priorityValue(_ compiled: Compiled?, _ ctx: Ctx) throws -> Decimal {

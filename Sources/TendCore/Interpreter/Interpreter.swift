@@ -43,6 +43,8 @@ public final class Interpreter {
         uncheckedSteps = nil
         checkedMetrics = [:]
         compiledBodies = [:]
+        keptAgenda = nil
+        rulesAreLocal = nil
     }
     /// Goals' metrics as checked against the definitions in force, by source name (`goal "X"`).
     var checkedMetrics: [String: (Expr, Source)] = [:] {
@@ -61,6 +63,10 @@ public final class Interpreter {
     /// Definitions' bodies made into closures (`compiled(_:)`), by their root node. They hold
     /// the resolutions and definitions in force when made, and go when either changes.
     var compiledBodies: [ObjectIdentifier: (node: Expr, run: Compiled)] = [:]
+    /// The agenda's items of each contact (`AgendaMemo`), kept while only `apply`'s changes are made.
+    var keptAgenda: AgendaMemo?
+    /// Whether the rules in force read only each contact's own (`Locality`), once worked out.
+    var rulesAreLocal: Bool?
 
     /// What the checker made of a name: the program's checker, the definitions' or a metric's.
     /// Definitions not read yet are not read for this: none of their bodies is running.
@@ -276,7 +282,7 @@ public final class Interpreter {
             self.window = window
         }
     }
-    private var cachedView: View?
+    private(set) var cachedView: View?
     /// Set while a goal's metric is evaluated for one period.
     var periodView: View?
     /// The contacts the backend selected for the statement's query (see `pushedDown`): the rest
@@ -456,6 +462,11 @@ public final class Interpreter {
     /// the next one is made, not here: a one-shot command that ends after its last statement
     /// then exits without spending a tenth of its time taking a large network apart.
     public func invalidate() {
+        keptAgenda = nil
+        forgetView()
+    }
+
+    private func forgetView() {
         if cachedView != nil { retiredView = cachedView }
         cachedView = nil
         queryView = nil
@@ -474,12 +485,19 @@ public final class Interpreter {
 
     @discardableResult
     func apply(_ change: Change) throws -> Int64? {
-        invalidate()
+        // The agenda's items of the contacts the change touches are worked out again; a change
+        // that may touch anyone's drops them all.
+        if let memo = keptAgenda {
+            if let touched = AgendaMemo.contacts(touchedBy: change) { memo.touch(touched) } else { keptAgenda = nil }
+        }
+        forgetView()
         // The views share the model's arrays of contacts and events: they are let go before the
         // change, so that the model changes its own copy in place. Kept, every change would copy
         // every contact, and a script of n changes would take n² time.
         retiredView = nil
-        return try model.apply(change)
+        let id = try model.apply(change)
+        if case .insertContact = change, let id { keptAgenda?.touch([id]) }
+        return id
     }
 
     // MARK: - Evaluation context
