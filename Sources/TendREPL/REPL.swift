@@ -118,35 +118,60 @@ public final class REPL {
         return false
     }
 
-    /// Piped input (`tend < script`) runs as a script, as `tend run -` does; a line that is a
-    /// dot-command (`.mode json`) is carried out where it stands, as in the REPL, and the
-    /// statements between such lines run as one script each. The status is the most severe.
+    /// Piped input (`tend < script`) runs as a script, as `tend run -` does: checked whole
+    /// first (nothing runs when any of it is wrong), then run in one transaction, which a
+    /// run-time error rolls back whole. A dot-command line is carried out where it stands:
+    /// `.mode`, `.today`, `.schema` and `.help` between the statements around it, `.read FILE`
+    /// as `load "FILE"`, `.rules` as `rules`; `.quit` ends the input. An unknown dot-command or
+    /// a wrong argument is an error with its line, as a statement's would be.
     public func runPiped(_ source: Source, readOnly: Bool) -> ExitStatus {
-        let lines = source.text.split(separator: "\n", omittingEmptySubsequences: false)
-        var status = ExitStatus.success
-        var chunk: [Substring] = []
-        var firstLine = 0
-        func flush() {
-            defer { chunk = [] }
-            guard chunk.contains(where: { !$0.allSatisfy(\.isWhitespace) }) else { return }
-            // Blank lines before the chunk keep its diagnostics on the input's line numbers.
-            let text = String(repeating: "\n", count: firstLine) + chunk.joined(separator: "\n")
-            let result = session.runScripts([Source(name: source.name, text: text)], bail: false, readOnly: readOnly)
-            if result.rawValue > status.rawValue { status = result }
-        }
-        for (n, line) in lines.enumerated() where !ended {
+        var lines = source.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var between: [(line: Int, command: DotCommand)] = []
+        var problems: [Diagnostic] = []
+        var statement: [String] = []
+        var offset = 0
+        for n in lines.indices {
+            let line = lines[n]
+            defer { offset += line.utf8.count + 1 }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("."), !Parser.isIncomplete(chunk.joined(separator: "\n")) {
-                flush()
-                dotCommand(trimmed)
-                firstLine = n + 1
+            guard trimmed.hasPrefix("."), !Parser.isIncomplete(statement.joined(separator: "\n")) else {
+                statement.append(line)
                 continue
             }
-            if chunk.isEmpty { firstLine = n }
-            chunk.append(line)
+            statement = []
+            switch DotCommand.parse(trimmed) {
+            case .failure(let problem):
+                let column = line.utf8.count - line.drop { $0 == " " || $0 == "\t" }.utf8.count
+                problems.append(
+                    Diagnostic(.syntax, problem.message, at: SourceRange(offset + column, offset + line.utf8.count), in: source, suggestion: problem.suggestion))
+                lines[n] = ""
+            case .success(.quit):
+                lines.removeSubrange(n...)
+                return problems.isEmpty ? runChecked(source, lines, between, readOnly: readOnly) : invalid(problems)
+            case .success(.read(let path)):
+                lines[n] = "load " + ScriptWriter.quote((path as NSString).expandingTildeInPath)
+            case .success(.rules):
+                lines[n] = "rules"
+            case .success(let command):
+                between.append((n + 1, command))
+                lines[n] = ""
+            }
         }
-        if !ended { flush() }
-        return status
+        return problems.isEmpty ? runChecked(source, lines, between, readOnly: readOnly) : invalid(problems)
+    }
+
+    private func invalid(_ problems: [Diagnostic]) -> ExitStatus {
+        session.report(problems)
+        return .invalid
+    }
+
+    /// The piped statements (dot-command lines blanked, so that errors keep the input's line
+    /// numbers) as one run, with the dot-commands carried out between them.
+    private func runChecked(_ source: Source, _ lines: [String], _ between: [(line: Int, command: DotCommand)], readOnly: Bool) -> ExitStatus {
+        let text = Source(name: source.name, text: lines.joined(separator: "\n"))
+        session.between = Session.Between(source: text, commands: between.map { entry in (entry.line, { [unowned self] in self.perform(entry.command) }) })
+        defer { session.between = nil }
+        return session.runScripts([text], bail: false, readOnly: readOnly)
     }
 
     func runInitScript() {
@@ -169,48 +194,81 @@ public final class REPL {
     /// The dot-commands, as `.help` lists them and completion offers them.
     static let dotCommands = [".help", ".quit", ".exit", ".mode", ".schema", ".read", ".rules", ".today"]
 
+    /// A dot-command line typed at the prompt: carried out, or its problem shown.
     func dotCommand(_ line: String) {
-        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
-        let arg = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
-        switch parts[0] {
-        case ".quit", ".exit", ".q":
+        switch DotCommand.parse(line) {
+        case .success(let command): perform(command)
+        case .failure(let problem): session.console.err(problem.message + (problem.suggestion.map { "; did you mean \($0)?" } ?? ""))
+        }
+    }
+
+    func perform(_ command: DotCommand) {
+        switch command {
+        case .quit:
             ended = true
-        case ".help", ".h":
-            session.console.out(Help.text(arg.isEmpty ? nil : arg))
-        case ".mode":
-            guard let f = OutputFormat(rawValue: arg) else {
-                session.console.err("usage: .mode table|json|csv|tsv (now \(session.renderer.format.rawValue))")
-                return
-            }
-            session.renderer.format = f
-        case ".schema":
-            session.console.out(Help.schema(arg.isEmpty ? nil : arg, definitions: session.interpreter.definitions))
-        case ".read":
-            guard !arg.isEmpty else {
-                session.console.err("usage: .read FILE")
-                return
-            }
+        case .help(let topic):
+            session.console.out(Help.text(topic))
+        case .mode(let format):
+            session.renderer.format = format
+        case .schema(let name):
+            session.console.out(Help.schema(name, definitions: session.interpreter.definitions))
+        case .read(let path):
             do {
                 // As `load` does: Tend scripts only, so that no other file's lines are shown.
-                let source = try Session.readScript((arg as NSString).expandingTildeInPath)
+                let source = try Session.readScript((path as NSString).expandingTildeInPath)
                 _ = session.runScripts([source], bail: false, readOnly: false)
             } catch {
-                session.console.err("\(arg): \(error)")
+                session.console.err("\(path): \(error)")
             }
-        case ".rules":
+        case .rules:
             _ = session.runScripts([Source(name: "<repl>", text: "rules")], bail: false, readOnly: false)
-        case ".today":
-            if arg.isEmpty {
-                session.console.out(session.today.description)
-            } else if let d = Day(iso: arg), !d.isYearless {
-                session.today = d
-                session.console.out("Today is \(d) for this session.")
-            } else {
-                session.console.err("usage: .today YYYY-MM-DD")
+        case .today(nil):
+            session.console.out(session.today.description)
+        case .today(let day?):
+            session.today = day
+            session.console.out("Today is \(day) for this session.")
+        }
+    }
+}
+
+/// A line of the REPL (or of piped input) that starts with a dot.
+enum DotCommand {
+    case quit
+    case help(String?)
+    case mode(OutputFormat)
+    case schema(String?)
+    case read(String)
+    case rules
+    /// `.today` shows the session's day; `.today DATE` sets it.
+    case today(Day?)
+
+    struct Problem: Error {
+        var message: String
+        var suggestion: String?
+    }
+
+    static func parse(_ line: String) -> Result<DotCommand, Problem> {
+        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        let arg = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
+        switch parts.first ?? line {
+        case ".quit", ".exit", ".q": return .success(.quit)
+        case ".help", ".h": return .success(.help(arg.isEmpty ? nil : arg))
+        case ".mode":
+            guard let format = OutputFormat(rawValue: arg) else {
+                return .failure(Problem(message: "usage: .mode table|json|csv|tsv" + (arg.isEmpty ? "" : " (not \(arg))")))
             }
-        default:
-            let hint = closest(parts[0], among: REPL.dotCommands).first.map { "; did you mean \($0)?" } ?? ""
-            session.console.err("unknown command \(parts[0])\(hint) (.help lists them)")
+            return .success(.mode(format))
+        case ".schema": return .success(.schema(arg.isEmpty ? nil : arg))
+        case ".read":
+            guard !arg.isEmpty else { return .failure(Problem(message: "usage: .read FILE")) }
+            return .success(.read(arg))
+        case ".rules": return .success(.rules)
+        case ".today":
+            if arg.isEmpty { return .success(.today(nil)) }
+            guard let day = Day(iso: arg), !day.isYearless else { return .failure(Problem(message: "usage: .today YYYY-MM-DD")) }
+            return .success(.today(day))
+        case let name:
+            return .failure(Problem(message: "unknown command \(name) (.help lists them)", suggestion: closest(name, among: REPL.dotCommands).first))
         }
     }
 }

@@ -511,9 +511,18 @@ public final class Session: InterpreterHost {
         var failed = false
         // The statement running, to point at when the database refuses it.
         var current: Statement?
+        var pending = between?.commands[...] ?? []
+        /// Carries out the dot-commands of piped input written before `line` (every one left when nil).
+        func carryOut(before line: Int?) {
+            while let next = pending.first, line.map({ next.line < $0 }) ?? true {
+                pending.removeFirst()
+                next.perform()
+            }
+        }
         do {
             for s in program.statements {
                 current = s
+                if let b = between, s.source === b.source { carryOut(before: b.source.location(of: s.range.start).line) }
                 for output in try execute(s) {
                     if case .assertion(let passed, _, _, _, _) = output, !passed {
                         failed = true
@@ -523,6 +532,7 @@ public final class Session: InterpreterHost {
                 if failed && bail { break }
             }
             current = nil
+            carryOut(before: nil)
             if readOnly {
                 store.rollback()
                 restoreDefinitions()
@@ -615,6 +625,14 @@ public final class Session: InterpreterHost {
         interpreter.invalidate()
         try? loadDefinitions()
     }
+
+    /// Dot-commands of piped input (`REPL.runPiped`), each carried out before the first
+    /// statement of `source` written after its line.
+    struct Between {
+        var source: Source
+        var commands: [(line: Int, perform: () -> Void)]
+    }
+    var between: Between?
 
     /// Runs script sources (files or stdin) the way `tend run` does.
     public func runScripts(_ sources: [Source], bail: Bool, readOnly: Bool) -> ExitStatus {

@@ -195,6 +195,42 @@ struct Golden: CustomStringConvertible {
         #expect(bad.stderr.contains("<stdin>:3:16: error: cannot compare a stage with a number"), "\(bad.stderr)")
     }
 
+    /// Piped input with dot-commands is still one script: one transaction that a run-time error
+    /// rolls back whole (exit 3), checked whole before anything runs (exit 2), a file `.read`
+    /// runs in the same transaction; a wrong dot-command is an error with its line. Each chunk
+    /// between dot-commands was its own run: the add before `.mode json` stayed.
+    @Test func dotCommandsKeepTheOneTransaction() throws {
+        let dir = CLI.tempDir()
+        let db = dir.appendingPathComponent("t.db").path
+        func count() throws -> String { try CLI.run(["--db", db, "-e", "count(contacts)"], in: dir).stdout }
+        #expect(try CLI.run(["--db", db, "-e", "add \"Dana Lee\""], in: dir).status == 0)
+        let failing = try CLI.run(["--db", db], stdin: "add \"Piped Five\"\n.mode json\nlog call with @dana-lee quality: 0\n", in: dir)
+        #expect(failing.status == 3)
+        #expect(failing.stderr.contains("<stdin>:3:34: error: quality is a whole number from 1 to 5"), "\(failing.stderr)")
+        #expect(try count() == "1\n")
+        try "add \"Ann Park\"\nlog call with @ann-park quality: 9\n".write(toFile: dir.appendingPathComponent("f.tend").path, atomically: true, encoding: .utf8)
+        let read = try CLI.run(["--db", db], stdin: "add \"Piped Two\"\n.read f.tend\nprint \"after\"\n", in: dir)
+        #expect(read.status == 3)
+        #expect(!read.stdout.contains("after"))
+        #expect(try count() == "1\n")
+        let unknown = try CLI.run(["--db", db], stdin: "add \"Piped Three\"\n.mode xml\n.modes json\n.today 2026-02-30\n", in: dir)
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("<stdin>:2:1: error: usage: .mode table|json|csv|tsv (not xml)"), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("<stdin>:3:1: error: unknown command .modes (.help lists them)"), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("did you mean .mode?"), "\(unknown.stderr)")
+        #expect(unknown.stderr.contains("<stdin>:4:1: error: usage: .today YYYY-MM-DD"), "\(unknown.stderr)")
+        #expect(try count() == "1\n")
+        let later = try CLI.run(["--db", db], stdin: "add \"Piped Four\"\n.mode csv\ncontacts where stage > 3\n", in: dir)
+        #expect(later.status == 2)
+        #expect(!later.stdout.contains("Added"))
+        let fine = try CLI.run(["--db", db], stdin: "add \"Piped Six\"\n.read f.tend\n", in: dir)
+        #expect(fine.status == 3)
+        try "add \"Ann Park\"\nlog call with @ann-park\n".write(toFile: dir.appendingPathComponent("f.tend").path, atomically: true, encoding: .utf8)
+        let both = try CLI.run(["--db", db], stdin: "add \"Piped Six\"\n.read f.tend\n.mode csv\ncount(contacts)\n", in: dir)
+        #expect(both.status == 0)
+        #expect(both.stdout.hasSuffix("3\n"), "\(both.stdout)")
+    }
+
     @Test func databaseIsCreatedPrivate() throws {
         let dir = CLI.tempDir()
         let path = dir.appendingPathComponent("deep/er/x.db").path
