@@ -39,6 +39,9 @@ public struct FileWriter {
 
     /// Writes bytes to `path`.
     public func write(_ bytes: [UInt8], to path: String, existing: Existing) throws {
+        // A file that holds these very bytes already is left as it is: a script kept in git that
+        // saves its definitions or exports a list runs again without `overwrite`.
+        if FileWriter.holds(path, bytes) { return }
         try fill(path, existing: existing) { temp, fd in try FileWriter.writeAll(bytes, to: fd, path: path) }
     }
 
@@ -179,6 +182,26 @@ public struct FileWriter {
         var buffer = [UInt8](repeating: 0, count: 256)
         let n = read(fd, &buffer, buffer.count)
         return n > 0 ? Array(buffer[..<n]) : []
+    }
+
+    /// Whether `path` is a regular file (or a link to one) holding exactly `bytes`. Its size is
+    /// looked at first: a file of another size is not read.
+    static func holds(_ path: String, _ bytes: [UInt8]) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) == bytes.count else { return false }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: min(bytes.count, 1 << 20) + 1)
+        var at = 0
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            guard n >= 0, at + n <= bytes.count else { return false }
+            if n == 0 { return at == bytes.count }
+            guard buffer[..<n].elementsEqual(bytes[at..<(at + n)]) else { return false }
+            at += n
+        }
     }
 
     /// An error number in words, with the file it concerns; the target was left as it was.

@@ -47,6 +47,26 @@ import Testing
         #expect(!Self.names(dir).contains { $0.contains("tend-") }, "\(Self.names(dir))")
     }
 
+    /// A script kept in git that saves its definitions (`save "my-rules.tend"`, as the language
+    /// reference writes it) failed its second run: the file it had written was there. A file
+    /// that holds the very bytes to be written is left as it is; any other is still refused.
+    @Test func aFileThatHoldsTheSameBytesIsNoConflict() throws {
+        let dir = try Self.network()
+        let file = dir.appendingPathComponent("my-rules.tend")
+        for statement in ["save \"my-rules.tend\"", "export csv \"my-rules.tend\"", "export vcard \"my-rules.tend\" contacts where name ~ \"Ana\""] {
+            try? FileManager.default.removeItem(at: file)
+            #expect(try Self.run(statement + "\n", in: dir).status == 0, "\(statement)")
+            let written = try Data(contentsOf: file)
+            let again = try Self.run(statement + "\n", in: dir)
+            #expect(again.status == 0, "\(statement) again: \(again.stderr)")
+            #expect(try Data(contentsOf: file) == written)
+            try Data(written.dropLast()).write(to: file)
+            let changed = try Self.run(statement + "\n", in: dir)
+            #expect(changed.status == 3 && changed.stderr.contains("my-rules.tend already exists; add overwrite to replace it"), "\(changed.stderr)")
+            #expect(try Data(contentsOf: file) == written.dropLast())
+        }
+    }
+
     /// `export csv "~/.bashrc"` overwrote it: an existing file is replaced only with `overwrite`.
     @Test func anExistingFileIsReplacedOnlyWhenTheUserSaysSo() throws {
         let dir = try Self.network()
