@@ -29,14 +29,15 @@ struct QuickArguments {
         var seen: Set<String> = []
         func value(_ v: String?) -> String? { v.flatMap { $0.hasPrefix("-") ? nil : $0 } }
         while let arg = rest.popFirst() {
-            if arg.hasPrefix("-") && arg != "-" {
+            if arg.hasPrefix("-") && arg != "-" && arg != "-e" {
                 guard seen.insert(arg).inserted else { return nil }
             }
             switch arg {
             case "-e" where !isRun:
                 // The statement is the next argument, whatever it starts with (`-e '-7 % 3'`).
                 guard let v = rest.popFirst() else { return nil }
-                statement = v
+                // Several run in order, one line each, as one script.
+                statement = statement.map { $0 + "\n" + v } ?? v
             case "--db":
                 guard let v = value(rest.popFirst()) else { return nil }
                 settings.db = v

@@ -25,8 +25,10 @@ struct Tend: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @ArgumentParser.Option(name: .customShort("e"), parsing: .unconditional, help: "Run one statement, print its result, and exit.")
-    var statement: String?
+    @ArgumentParser.Option(
+        name: .customShort("e"), parsing: .unconditionalSingleValue,
+        help: "Run one statement, print its result, and exit; several -e run in order, as one script.")
+    var statements: [String] = []
 
     /// The two commonest one-shot forms (`tend -e …`, `tend run FILE…`) are read directly;
     /// everything else goes to ArgumentParser.
@@ -46,7 +48,7 @@ struct Tend: ParsableCommand {
 
     mutating func run() throws {
         let settings = global.settings
-        if let statement { App.runStatement(statement, settings) }
+        if !statements.isEmpty { App.runStatement(statements.joined(separator: "\n"), settings) }
         if isatty(STDIN_FILENO) == 1 {
             // The REPL creates a missing database, as it always has: it is where one starts.
             let session = App.open(settings, create: true)

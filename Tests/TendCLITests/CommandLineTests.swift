@@ -37,6 +37,21 @@ import Testing
         #expect(limit.stderr.contains("--limit must be 0 or more, not -1"), "\(limit.stderr)")
     }
 
+    /// `tend -e 'contacts' -e 'agenda'` ran the last statement only, silently. Several `-e` run
+    /// in order as one script (one transaction), on both paths through the command line.
+    @Test func severalStatementsRunInOrder() throws {
+        let dir = CLI.tempDir()
+        let quick = try CLI.run(["-e", "add \"Ann Lee\"", "-e", "count(contacts)"], in: dir)
+        #expect(quick.status == 0, "\(quick.stderr)")
+        #expect(quick.stdout == "Added @ann-lee (Ann Lee).\n1\n")
+        let parsed = try CLI.run(["-e", "-7 % 3", "--yes", "-e", "count(contacts)"], in: dir)
+        #expect(parsed.stdout == "-1\n1\n", "ArgumentParser's path: \(parsed.stderr)")
+        let failing = try CLI.run(["-e", "add \"Bo Kim\"", "-e", "log call with @ann-lee quality: 0"], in: dir)
+        #expect(failing.status == 3)
+        #expect(failing.stderr.contains("<-e>:2:33: error: quality is a whole number from 1 to 5"), "\(failing.stderr)")
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")
+    }
+
     @Test func anImpossibleTodaySaysWhy() throws {
         let r = try CLI.run(["--today", "2026-02-30", "-e", "1"], in: CLI.tempDir())
         #expect(r.status == 2)

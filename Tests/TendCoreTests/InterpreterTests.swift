@@ -462,3 +462,36 @@ import Testing
         _ = try h.run("agenda")
     }
 }
+
+/// Events that would record something other than what was written are refused with words: a
+/// person who "knows" themself (reported as recorded, nothing stored), a negative referral
+/// value (a negative spend was refused, the value not), money past the cent (rounded away).
+@Suite struct EventValueTests {
+    @Test(arguments: [
+        ("knows @ann-lee @ann-lee", "knows takes two or more different people"),
+        ("knows @ann-lee", "knows takes two or more people, as in: knows @dana-lee @mike-chen"),
+        ("refer \"Mike\" to @ann-lee value: -5", "a referral's value must be a number, 0 or more"),
+        ("referral from @ann-lee value: \"lots\"", "'value:' must be a number, not a string"),
+        ("spend 1.005 at @ann-lee", "the amount is money, exact to the cent: 1.005 has more than two decimals"),
+        ("spend -1 at @ann-lee", "the amount must be a number, 0 or more"),
+        ("refer \"Mike\" to @ann-lee value: 10 / 3", "a referral's value is money, exact to the cent: 3.333333 has more than two decimals"),
+    ])
+    func refused(_ statement: String, _ message: String) throws {
+        let h = Harness()
+        try h.run("add \"Ann Lee\"\nadd \"Bo Kim\"")
+        #expect(throws: Diagnostic.self) { try h.run(statement) }
+        do {
+            try h.run(statement)
+        } catch let d as Diagnostic {
+            #expect(d.message == message, "\(statement)")
+        }
+        #expect(h.model.data.spending.isEmpty && h.model.data.referrals.isEmpty && h.model.data.knows.isEmpty)
+    }
+
+    @Test func moneyToTheCentAndNoValueAreKept() throws {
+        let h = Harness()
+        try h.run("add \"Ann Lee\"\nspend 1.50 at @ann-lee\nrefer \"Mike\" to @ann-lee value: 12.25\nrefer \"Jo\" to @ann-lee value: null")
+        #expect(h.model.data.spending.map(\.amount) == [Decimal(string: "1.5")!])
+        #expect(h.model.data.referrals.map(\.value) == [Decimal(string: "12.25")!, nil])
+    }
+}

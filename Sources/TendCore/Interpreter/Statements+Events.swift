@@ -53,19 +53,29 @@ extension Interpreter {
 
     /// `spend AMOUNT at @x`: money spent on someone, to the cent.
     func performSpend(_ amountExpr: Expr, at: Person, on: Expr?, _ options: [Option], _ ctx: Ctx) throws -> Output {
-        guard case .number(let amount) = try eval(amountExpr, ctx), amount >= 0 else {
-            throw fail("the amount must be a number, 0 or more", amountExpr.range)
-        }
-        var sp = Spend(contact: try contactID(at.handle, at.range), amount: amount.rounded(toPlaces: 2, .plain), on: try date(on, ctx))
+        let amount = try money(eval(amountExpr, ctx), amountExpr.range, "the amount")
+        var sp = Spend(contact: try contactID(at.handle, at.range), amount: amount, on: try date(on, ctx))
         for case .pair("note", let e, _) in options { sp.note = try eval(e, ctx).stringValue }
         sp.by = try author(options, ctx)
         let id = try apply(.insertSpend(sp)) ?? 0
         return .text("Spend \(id): \(sp.amount.tendText) at \(try names([sp.contact])).")
     }
 
+    /// Money as written: a number, 0 or more, exact to the cent (a third decimal is refused
+    /// rather than rounded away).
+    func money(_ v: Value, _ range: SourceRange, _ what: String) throws -> Decimal {
+        guard case .number(let amount) = v, amount >= 0 else { throw fail("\(what) must be a number, 0 or more", range) }
+        let cents = amount.rounded(toPlaces: 2, .plain)
+        guard cents == amount else {
+            throw fail("\(what) is money, exact to the cent: \(amount.tendText) has more than two decimals", range, suggestion: cents.tendText)
+        }
+        return cents
+    }
+
     /// `knows @a @b …`: every two of them know each other.
-    func performKnows(_ people: [Person]) throws -> Output {
+    func performKnows(_ people: [Person], _ s: Statement) throws -> Output {
         let p = try ids(people)
+        guard Set(p).count > 1 else { throw fail("knows takes two or more different people", s.range) }
         for i in p.indices {
             for j in p.indices where j > i && p[i] != p[j] {
                 try apply(.insertKnows(p[i], p[j]))
@@ -106,10 +116,7 @@ extension Interpreter {
             sp.on = date ?? sp.on
             try eachOption(options, ctx, &fields) { name, v, range in
                 if name == "note" { sp.note = Interpreter.text(v) }
-                if name == "amount" {
-                    guard case .number(let amount) = v, amount >= 0 else { throw fail("the amount must be a number, 0 or more", range) }
-                    sp.amount = amount.rounded(toPlaces: 2, .plain)
-                }
+                if name == "amount" { sp.amount = try money(v, range, "the amount") }
             }
             try apply(.updateSpend(sp, fields: fields))
         case .stage:
@@ -170,7 +177,9 @@ extension Interpreter {
             switch o {
             case .pair("note", let e, _): r.note = try eval(e, ctx).stringValue
             case .pair("by", let e, _): r.by = try eval(e, ctx).stringValue
-            case .pair("value", let e, _): r.value = try eval(e, ctx).numberValue.map { $0.rounded(toPlaces: 2, .plain) }
+            case .pair("value", let e, _):
+                let v = try eval(e, ctx)
+                r.value = v.isNull ? nil : try money(v, e.range, "a referral's value")
             case .pair("status", let e, _):
                 let s = try eval(e, ctx).stringValue?.lowercased()
                 guard let s, ["open", "won", "lost"].contains(s) else { throw fail("status is open, won or lost", e.range) }

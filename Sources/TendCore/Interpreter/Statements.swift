@@ -31,7 +31,7 @@ extension Interpreter {
         case .referral(let from, let about, let on, let options): return [try performReferral(from: from, about, on: on, options, ctx)]
         case .introduce(let people, let on, let options): return [try performIntroduce(people, on: on, options, s, ctx)]
         case .spend(let amount, let at, let on, let options): return [try performSpend(amount, at: at, on: on, options, ctx)]
-        case .knows(let people): return [try performKnows(people)]
+        case .knows(let people): return [try performKnows(people, s)]
         case .goal(let name, let by, let options, let period): return [try performGoal(name, by: by, options, period: period, s, ctx)]
         case .helps(let p, let goal): return [try performHelps(p, goal: goal, ctx)]
         case .merge(let from, let into): return [try performMerge(from: from, into: into, s)]
