@@ -100,6 +100,11 @@ public enum CSVImport {
             let key = normalise(h)
             return aliases[key] ?? (ContactFields.byName[key] != nil ? key : nil)
         }
+        // Outlook's export has both: its "Title" is the honorific (Mr., Ms.), kept in the notes.
+        let keys = header.map(normalise)
+        if keys.contains("job_title"), let honorific = keys.firstIndex(of: "title"), mapping[header[honorific]] == nil, mapping["title"] == nil {
+            fields[honorific] = nil
+        }
         if flavor == .google {
             // Google's header names several values per kind; the first of each wins.
             var seen = Set<String>()

@@ -54,7 +54,12 @@ struct CSVRecords {
                         break
                     }
                     if c == lf || (c == cr && (i + 1 == bytes.count || bytes[i + 1] != lf)) { line += 1 }
-                    cell.append(c)
+                    // A line break inside a cell is kept as one `\n`, whatever wrote it (CRLF, CR).
+                    if c == cr {
+                        if i + 1 == bytes.count || bytes[i + 1] != lf { cell.append(lf) }
+                    } else {
+                        cell.append(c)
+                    }
                     i += 1
                 }
                 guard closed else {

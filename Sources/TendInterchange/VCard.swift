@@ -196,7 +196,11 @@ public enum VCard {
             decodedQP = quotedPrintable(value)
             value = decodedQP[...]
         }
-        let (text, guessed) = TextEncoding.decode(value, charset: params["CHARSET"]?.first)
+        var (text, guessed) = TextEncoding.decode(value, charset: params["CHARSET"]?.first)
+        // Quoted-printable writes line breaks as =0D=0A: kept as one `\n`, as `\n` escapes are.
+        if !decodedQP.isEmpty, decodedQP.contains(UInt8(ascii: "\r")) {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
         return Property(group: group, name: name, params: params, value: text, line: number, guessed: guessed)
     }
 

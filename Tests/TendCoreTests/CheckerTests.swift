@@ -25,6 +25,12 @@ import Testing
             ("set @x stage: 3", "'stage:' must be a stage, not a number", 1, 15, nil),
             ("snooze @x 14", "how long to snooze (2w) must be a duration, not a number", 1, 11, "14d"),
             ("contacts where +vip and\n\n  stage > 3", "cannot compare a stage with a number", 3, 3, "stage_rank"),
+            ("fn f2(a, a) = a", "fn f2 has two parameters named 'a'", 1, 1, nil),
+            ("{a: 1, b: 2, a: 3}", "the record has two fields named 'a'", 1, 17, nil),
+            ("interactions where kind == lunch", "unknown name 'lunch'", 1, 28, "\"lunch\""),
+            ("referral from @x about \"Z\" status: won", "unknown name 'won'", 1, 36, "\"won\""),
+            ("contacts wher stage == contact", "expected the end of the statement, found wher", 1, 10, "where"),
+            ("contacts sort by overdue descending", "expected the end of the statement, found descending", 1, 26, "desc"),
         ] as [(String, String, Int, Int, String?)])
     func diagnostics(_ input: String, _ message: String, _ line: Int, _ column: Int, _ suggestion: String?) throws {
         let source = Source(name: "t", text: input)

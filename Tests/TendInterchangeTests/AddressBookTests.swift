@@ -129,7 +129,7 @@ import Testing
         )
         let l = try #require(try AddressBookTests.read("lotus-notes.vcf").contacts.first)
         #expect(l.name == "Dr. Linda M. Lotus PhD" && l.givenName == "Linda" && l.familyName == "Lotus" && l[text: "company"] == "IBM")
-        #expect(l.notes == ["Met at Lotusphere\r\nasked about Domino"])
+        #expect(l.notes == ["Met at Lotusphere\nasked about Domino"])
     }
 
     @Test func version4AndGroupCards() throws {

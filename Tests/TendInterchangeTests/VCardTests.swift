@@ -38,7 +38,7 @@ func fixture(_ name: String) -> [UInt8] {
         let c = try #require(batch.contacts.first)
         #expect(c.name == "José Núñez")
         #expect(c.phones.map(\.value) == ["555-0102"])
-        #expect(c.notes == ["first line\r\nsecond line"])
+        #expect(c.notes == ["first line\nsecond line"])
     }
 
     /// Quoted-printable is named in any case, and only in the parameters (before the colon).
@@ -150,6 +150,27 @@ func fixture(_ name: String) -> [UInt8] {
                 && joan.addresses.first?.city == "Irvine")
         #expect(joan.phones.map(\.value) == ["+1 555 0100"] && joan.emails.map(\.value) == ["joan@salon.example", "joan@home.example"])
         #expect(joan.notes.contains("met at the fair") && joan.notes.contains("url: https://salon.example"))
+    }
+
+    /// Outlook's full export has a "Title" column before "Job Title": the honorific. It became
+    /// the title ("Ms.") and the job title was lost.
+    @Test func outlookTitleIsTheHonorific() throws {
+        let csv = """
+            "Title","First Name","Middle Name","Last Name","Suffix","Company","Department","Job Title","E-mail Address"
+            "Ms.","Kim","","Lee","","Fabrikam","Sales","Account Manager","kim@fabrikam.example"
+
+            """
+        let batch = try CSVImport.read(Array(csv.utf8))
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        let kim = try #require(batch.contacts.first)
+        #expect(kim.name == "Kim Lee" && kim[text: "title"] == "Account Manager" && kim[text: "company"] == "Fabrikam")
+        #expect(kim.notes.contains { $0.contains("Ms.") } && kim.notes.contains { $0.contains("Sales") }, "\(kim.notes)")
+        // A line break inside a quoted cell is one "\n", whoever wrote it.
+        let breaks = try CSVImport.read(Array("Name,Notes\r\nAna Park,\"one\r\ntwo\rthree\nfour\"\r\n".utf8))
+        #expect(breaks.contacts.first?.notes == ["one\ntwo\nthree\nfour"], "\(breaks.contacts.first?.notes ?? [])")
+        // A file with a title column alone keeps it as the title.
+        let plain = try CSVImport.read(Array("Name,Title\nAna Park,Owner\n".utf8))
+        #expect(plain.contacts.first?[text: "title"] == "Owner")
     }
 
     @Test func genericWithBOMQuotesAndABadRecord() throws {

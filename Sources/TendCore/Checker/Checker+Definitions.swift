@@ -281,6 +281,10 @@ extension Checker {
     mutating func checkFn(_ s: Statement, _ name: String, _ params: [String], _ body: Expr) {
         checkName(name, s)
         if Builtin.byName[name] != nil { report("'\(name)' is a built-in function and cannot be redefined", s.range) }
+        var seen: Set<String> = []
+        for p in params where !seen.insert(p).inserted {
+            report("fn \(name) has two parameters named '\(p)': the second would hide the first", s.range)
+        }
         // The function may call itself; define it first so that the cycle is what gets reported.
         let previous = definitions.fns[name]
         definitions.define(s, resolving: resolutions)

@@ -447,7 +447,11 @@ public struct Checker {
             }
             return .list(t ?? .any)
         case .record(let fields):
-            for (_, v) in fields { _ = check(v, scope) }
+            var seen: Set<String> = []
+            for (k, v) in fields {
+                _ = check(v, scope)
+                if !seen.insert(k).inserted { report("the record has two fields named '\(k)': the second would replace the first", v.range) }
+            }
             return .record
         case .unary(let op, let operand):
             let t = check(operand, scope)
@@ -553,7 +557,9 @@ public struct Checker {
             note.append("'\(n)' is a field; fields are in view inside where, sort by, show, rules and scores, or as x.\(n)")
         }
         if definitions.fns[n] != nil { note.append("'\(n)' is a function: call it as \(n)(…)") }
-        report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first, notes: note)
+        // A word with nothing close to it was most likely meant as text: `kind == lunch`.
+        let text = n.count > 2 && note.isEmpty ? "\"\(n)\"" : nil
+        report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? text, notes: note)
         return .any
     }
 

@@ -86,8 +86,15 @@ public struct Parser {
     }
 
     private func endHint() -> String? {
-        if case .symbol("=") = peek.kind { return "==" }
-        return nil
+        switch peek.kind {
+        case .symbol("="): return "=="
+        // A misspelt clause or operator (`contacts wher …`), or the long form of an order.
+        case .identifier("descending"): return "desc"
+        case .identifier("ascending"): return "asc"
+        case .identifier(let word):
+            return closest(word, among: Array(Keyword.words(.queryClause)) + ["and", "or", "desc", "asc"]).first
+        default: return nil
+        }
     }
 
     /// Skips to the start of the next statement after an error.
