@@ -118,7 +118,8 @@ extension PostgresStore {
             stageChanges.map { [.int($0.contact), .int(Int64($0.stage.rawValue)), .text($0.on.description), by($0.by)] })
         try connection.query(
             """
-            UPDATE contacts SET stage = (SELECT stage FROM stage_changes WHERE contact_id = contacts.id ORDER BY "on" DESC, id DESC LIMIT 1)
+            UPDATE contacts SET stage = (
+              SELECT stage FROM stage_changes WHERE contact_id = contacts.id ORDER BY greatest("on", contacts.created) DESC, id DESC LIMIT 1)
             WHERE id = ANY($1) AND EXISTS (SELECT 1 FROM stage_changes WHERE contact_id = contacts.id)
             """, [.ints(Array(Set(stageChanges.map(\.contact))))])
         try insertRows(

@@ -25,7 +25,7 @@ extension PostgresStore {
         try connection.query(
             """
             UPDATE contacts SET stage = coalesce(
-              (SELECT stage FROM stage_changes WHERE contact_id = $1 ORDER BY "on" DESC, id DESC LIMIT 1), $2, stage)
+              (SELECT stage FROM stage_changes WHERE contact_id = $1 ORDER BY greatest("on", contacts.created) DESC, id DESC LIMIT 1), $2, stage)
             WHERE id = $1
             """, [.int(contact), SQLValue(otherwise.map { Int64($0.rawValue) })])
     }

@@ -135,7 +135,7 @@ enum Help {
                 "undo [N]      history [limit N]      (each statement at the prompt, script run or import is one change)",
             ],
             examples: [
-                ("rule \"thank\" when referrals_received > 0 then remind \"Call {name} to thank them\" log call priority 9", "done logs the call"),
+                ("rule \"thank\" when referrals_received > 0 then remind \"Call {name} to thank them\" log call priority 12", "done logs the call"),
                 ("agenda", "20 lines; the numbers stay until the agenda is shown again"),
                 ("agenda by item limit 5", "one line per rule and contact"),
                 ("done 1 note: \"agreed on a coffee\"", "logs the rule's touch, else closes the item"),

@@ -80,7 +80,7 @@ extension Store {
             db,
             """
             UPDATE contacts SET stage = coalesce(
-              (SELECT stage FROM stage_changes WHERE contact_id = ?1 ORDER BY "on" DESC, id DESC LIMIT 1), ?2, stage)
+              (SELECT stage FROM stage_changes WHERE contact_id = ?1 ORDER BY max("on", (SELECT created FROM contacts WHERE id = ?1)) DESC, id DESC LIMIT 1), ?2, stage)
             WHERE id = ?1
             """, [.int(contact), Cell(otherwise?.rawValue)])
     }

@@ -682,9 +682,15 @@ public struct Network: Sendable {
         if knowsSet.insert(p).inserted { knows.append((p.a, p.b)) }
     }
 
-    /// The stage a contact's history gives: its latest change by date, ties to the later id.
+    /// The stage a contact's history gives: its latest change by date, ties to the later id. A
+    /// change dated before the contact was added counts as made the day it was added: the stage
+    /// given to `add` is then where the contact started, and `set @x stage: s on DATE` written
+    /// after it, of an earlier date, is the newer news (a backdated change does not override a
+    /// later one otherwise).
     public func latestStage(of id: Int64) -> Stage? {
-        stageChanges.filter { $0.contact == id }.max { ($0.on, $0.id) < ($1.on, $1.id) }?.stage
+        let created = contactIndex[id].map { contacts[$0].created }
+        func counted(_ on: Day) -> Day { created.map { max(on, $0) } ?? on }
+        return stageChanges.filter { $0.contact == id }.max { (counted($0.on), $0.id) < (counted($1.on), $1.id) }?.stage
     }
 
     /// Sets a contact's stage from its history; with no history, to `otherwise` (nil: unchanged).
