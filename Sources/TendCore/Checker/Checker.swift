@@ -862,6 +862,15 @@ public struct Checker {
             return result
         case .rule(let result):
             return result(types)
+        case .textOrList(let rest, let result):
+            if let t = types.first {
+                switch t {
+                case .any, .null, .string, .list, .rows: break
+                default: report("\(name) needs text or a list here, not \(article(t))", args[0].range)
+                }
+            }
+            for (i, t) in rest.enumerated() { want(i + 1, t) }
+            return result
         case .period:
             if args.count == 2 { want(1, .date) }
             if let a = args.first, resolutions[a] == .unresolved || types.first != .string {

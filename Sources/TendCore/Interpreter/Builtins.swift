@@ -23,6 +23,9 @@ public struct Builtin: Sendable {
         case period
         /// count, sum, avg, min, max (`Checker.checkAggregate`).
         case aggregate
+        /// `len`, `contains`: the first argument is text, a list or rows; the others, by
+        /// position, of these types; the result of the last.
+        case textOrList([ValueType], ValueType)
     }
 
     /// One call's evaluated arguments, and the call itself for located errors.
@@ -108,7 +111,7 @@ public struct Builtin: Sendable {
             default: return c.arg(0)
             }
         },
-        Builtin("len", "len(string or list)", 1...1, "length", .fixed([.any], .number)) { i, c in
+        Builtin("len", "len(string or list)", 1...1, "length", .textOrList([], .number)) { i, c in
             switch c.arg(0) {
             case .string(let s): return .int(s.count)
             case .list(let l): return .int(l.count)
@@ -117,7 +120,7 @@ public struct Builtin: Sendable {
             default: throw i.fail("len needs text or a list, not \(c.arg(0).typeName)", c.expr.range)
             }
         },
-        Builtin("contains", "contains(string or list, x)", 2...2, "substring (case-insensitive) or element", .fixed([.any, .any], .bool)) { i, c in
+        Builtin("contains", "contains(string or list, x)", 2...2, "substring (case-insensitive) or element", .textOrList([.any], .bool)) { i, c in
             let x = c.arg(1)
             switch c.arg(0) {
             case .string(let s): return .bool(x.stringValue.map { FoldedText(s).contains(FoldedText($0)) } ?? false)
@@ -129,11 +132,11 @@ public struct Builtin: Sendable {
             default: throw i.fail("contains needs text or a list, not \(c.arg(0).typeName)", c.expr.range)
             }
         },
-        Builtin("starts_with", "starts_with(string, prefix)", 2...2, "case-insensitive prefix test", .fixed([.any, .any], .bool)) { _, c in
+        Builtin("starts_with", "starts_with(string, prefix)", 2...2, "case-insensitive prefix test", .fixed([.string, .string], .bool)) { _, c in
             guard let s = c.arg(0).stringValue.map(FoldedText.init), let p = c.arg(1).stringValue.map(FoldedText.init) else { return .null }
             return .bool(s.hasPrefix(p))
         },
-        Builtin("ends_with", "ends_with(string, suffix)", 2...2, "case-insensitive suffix test", .fixed([.any, .any], .bool)) { _, c in
+        Builtin("ends_with", "ends_with(string, suffix)", 2...2, "case-insensitive suffix test", .fixed([.string, .string], .bool)) { _, c in
             guard let s = c.arg(0).stringValue.map(FoldedText.init), let p = c.arg(1).stringValue.map(FoldedText.init) else { return .null }
             return .bool(s.hasSuffix(p))
         },
