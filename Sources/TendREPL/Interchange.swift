@@ -53,7 +53,7 @@ struct Importer {
         let update = options["update"]?.isTrue ?? false
         if let first = batch.errors.first, !skipBad {
             let more = batch.errors.count > 1 ? " (and \(batch.errors.count - 1) more bad records)" : ""
-            throw Failure(description: "\(path): \(first)\(more); nothing was imported (skip_bad imports the good records)")
+            throw Failure(description: "\(path): \(first)\(more); nothing was imported (\(session.option("skip_bad")) imports the good records)")
         }
         // What the reader had to guess or leave out of the records it read is said first.
         var report = Report(notes: batch.warnings.map(\.description))

@@ -824,6 +824,17 @@ public final class Session: InterpreterHost {
         writtenThisRun.insert(path)
     }
 
+    /// The names of the statements `tend import` and `tend export` run: advice there names the
+    /// command line's flags (`--skip-bad`), not the statement's words (`skip_bad`).
+    static let commandLineSources: Set<String> = ["<import>", "<export>"]
+    /// Set while a statement of `commandLineSources` imports.
+    var fromCommandLine = false
+
+    /// An option as the user who ran the statement writes it.
+    func option(_ word: String) -> String {
+        fromCommandLine ? "--" + word.replacingOccurrences(of: "_", with: "-") : word
+    }
+
     /// Files this run wrote; files the attempts before this one wrote.
     var writtenThisRun: Set<String> = []
     var rewritable: Set<String> = []
@@ -839,6 +850,8 @@ public final class Session: InterpreterHost {
         -> String
     {
         let full = resolve(path, from: source)
+        fromCommandLine = Session.commandLineSources.contains(source.name)
+        defer { fromCommandLine = false }
         if TouchFileImport.formats.contains(format) { return try TouchFileImport(session: self).run(format: format, path: full, options: options) }
         return try Importer(session: self).run(format: format, path: full, options: options)
     }
@@ -848,7 +861,9 @@ public final class Session: InterpreterHost {
     ) throws -> String? {
         let full = resolve(path, from: source)
         if format == "vdir" && refusesFiles { throw FileWriter.Failure("\(path): --read-only writes no file") }
-        let advice = "add overwrite to replace it: export \(format) \(ScriptWriter.quote(path)) … overwrite"
+        let advice =
+            Session.commandLineSources.contains(source.name)
+            ? "add --overwrite to replace it" : "add overwrite to replace it: export \(format) \(ScriptWriter.quote(path)) … overwrite"
         exporting = existing(overwrite: overwrite, advice: advice)
         defer { exporting = .refuse(advice: "") }
         let done = try Exporter(session: self).run(format: format, path: full, table: table, contacts: contacts)

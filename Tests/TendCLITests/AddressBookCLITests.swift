@@ -18,10 +18,17 @@ import Testing
         let refused = try CLI.run(["import", "vcard", "android-21.vcf"], in: dir)
         #expect(refused.status == 3)
         #expect(refused.stderr.contains("card 5 (line 23), field FN: the card has no name, company, e-mail or phone; nothing was imported"))
+        // The advice names the flag the command line takes; the statement's word in a script.
+        #expect(refused.stderr.contains("(--skip-bad imports the good records)"), "\(refused.stderr)")
+        let statement = try CLI.run(["-e", "import vcard \"android-21.vcf\""], in: dir)
+        #expect(statement.stderr.contains("(skip_bad imports the good records)"), "\(statement.stderr)")
         let r = try CLI.run(["import", "vcard", "android-21.vcf", "--skip-bad"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.hasPrefix("Imported from android-21.vcf: 4 added, 0 merged, 1 skipped."), "\(r.stdout)")
         #expect(r.stdout.contains("  card 2 (line 9): the card has no name (FN or N): named by its e-mail, only.mail@example.com"))
+        #expect(try CLI.run(["export", "csv", "out.csv"], in: dir).status == 0)
+        let again = try CLI.run(["export", "csv", "out.csv", "contacts where name ~ \"o\""], in: dir)
+        #expect(again.status == 3 && again.stderr.contains("out.csv already exists; add --overwrite to replace it"), "\(again.stderr)")
         let names = try CLI.run(["--format", "csv", "-e", "contacts sort by name show name, email, phone"], in: dir)
         #expect(names.stdout.contains("only.mail@example.com,only.mail@example.com,\n"), "\(names.stdout)")
     }
