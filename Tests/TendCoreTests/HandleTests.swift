@@ -41,6 +41,18 @@ import Testing
         #expect(makeHandle(name) == handle)
     }
 
+    /// Names with nothing to make a handle of ("!!!", "😀😀") all became @contact: the second
+    /// was refused as taken. They take the next free contact-N; a name with letters that is
+    /// taken is still refused, with a free handle suggested.
+    @Test func namesWithoutLettersTakeTheNextFreeHandle() throws {
+        let h = Harness()
+        let out = try h.run("add \"!!!\"\nadd \"😀😀\"\nadd \"???\"")
+        #expect(out.map { "\($0)" }.joined(separator: "\n").contains("contact-3"), "\(out)")
+        #expect(h.model.data.contacts.map(\.handle) == ["contact", "contact-2", "contact-3"])
+        try h.run("add \"Ann Lee\"")
+        #expect(throws: Diagnostic.self) { try h.run("add \"Ann Lee\"") }
+    }
+
     @Test func givenAndFamilyNameWhenKnown() {
         #expect(makeHandle(given: "John", family: "Doe", name: "Mr. John Richter James Doe Sr.") == "john-doe")
         // In the order the name writes them: family first where it comes first.

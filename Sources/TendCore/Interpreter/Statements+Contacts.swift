@@ -15,7 +15,12 @@ extension Interpreter {
                 if n == "created", case .date(let d) = v { c.created = try fullDate(d, e) }
             }
         }
-        if let existing = try model.contactID(handle: c.handle) {
+        let given = options.contains { $0.name == "handle" }
+        if !given, !name.contains(where: { $0.isLetter || $0.isNumber }) {
+            // A name with nothing to make a handle of ("😀", "!!!"): the next free "contact-N",
+            // since no other name would tell such people apart either.
+            if try model.contactID(handle: c.handle) != nil { c.handle = try freeHandle(c.handle) }
+        } else if let existing = try model.contactID(handle: c.handle) {
             let other = try contact(existing)?.name ?? c.handle
             let free = try freeHandle(c.handle)
             throw fail(
