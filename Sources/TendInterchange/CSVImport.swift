@@ -170,9 +170,15 @@ public enum CSVImport {
         if let t = v["tags"] {
             for part in t.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }) {
                 // Google's labels look like "* myContacts ::: Friends".
+                // Google's own groups start with "*"; "* myContacts" is every contact it keeps,
+                // not a label of the user's (a tag of theirs called mycontacts is kept).
                 for label in part.components(separatedBy: ":::") {
-                    let tag = tagName(label.replacingOccurrences(of: "*", with: "").trimmed)
-                    if tag != "contact", tag != "mycontacts", !c.tags.contains(tag) { c.tags.append(tag) }
+                    let text = label.trimmed
+                    let bare = text.replacingOccurrences(of: "*", with: "").trimmed
+                    guard !bare.isEmpty else { continue }
+                    let tag = tagName(bare)
+                    if text.hasPrefix("*"), tag == "mycontacts" { continue }
+                    if !c.tags.contains(tag) { c.tags.append(tag) }
                 }
             }
         }

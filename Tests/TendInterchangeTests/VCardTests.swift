@@ -168,6 +168,9 @@ func fixture(_ name: String) -> [UInt8] {
         // A line break inside a quoted cell is one "\n", whoever wrote it.
         let breaks = try CSVImport.read(Array("Name,Notes\r\nAna Park,\"one\r\ntwo\rthree\nfour\"\r\n".utf8))
         #expect(breaks.contacts.first?.notes == ["one\ntwo\nthree\nfour"], "\(breaks.contacts.first?.notes ?? [])")
+        // A tag of the user's called mycontacts is kept; Google's own "* myContacts" group is not.
+        let tags = try CSVImport.read(Array("Name,Tags\nAna Park,vip;mycontacts;* myContacts ::: * starred\n".utf8))
+        #expect(tags.contacts.first?.tags == ["vip", "mycontacts", "starred"], "\(tags.contacts.first?.tags ?? [])")
         // A file with a title column alone keeps it as the title.
         let plain = try CSVImport.read(Array("Name,Title\nAna Park,Owner\n".utf8))
         #expect(plain.contacts.first?[text: "title"] == "Owner")
