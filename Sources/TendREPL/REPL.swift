@@ -109,7 +109,8 @@ public final class REPL {
     }
 
     /// Whether piped input holds a dot-command line (outside an unfinished statement).
-    public static func hasDotCommands(_ source: Source) -> Bool {
+    public static func hasDotCommands(_ piped: Source) -> Bool {
+        let source = withNewlines(piped)
         var before: [Substring] = []
         for line in source.text.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.trimmingCharacters(in: .whitespaces).hasPrefix("."), !Parser.isIncomplete(before.joined(separator: "\n")) { return true }
@@ -124,7 +125,9 @@ public final class REPL {
     /// `.mode`, `.today`, `.schema` and `.help` between the statements around it, `.read FILE`
     /// as `load "FILE"`, `.rules` as `rules`; `.quit` ends the input. An unknown dot-command or
     /// a wrong argument is an error with its line, as a statement's would be.
-    public func runPiped(_ source: Source, readOnly: Bool) -> ExitStatus {
+    public func runPiped(_ piped: Source, readOnly: Bool) -> ExitStatus {
+        // Lines ended by CRLF (a file from Windows) are lines too.
+        let source = REPL.withNewlines(piped)
         var lines = source.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var between: [(line: Int, command: DotCommand)] = []
         var problems: [Diagnostic] = []
@@ -147,7 +150,7 @@ public final class REPL {
                 lines[n] = ""
             case .success(.quit):
                 lines.removeSubrange(n...)
-                return problems.isEmpty ? runChecked(source, lines, between, readOnly: readOnly) : invalid(problems)
+                return problems.isEmpty ? runChecked(source, lines, between, readOnly: readOnly) : invalid(problems, source, lines)
             case .success(.read(let path)):
                 lines[n] = "load " + ScriptWriter.quote((path as NSString).expandingTildeInPath)
             case .success(.rules):
@@ -157,19 +160,38 @@ public final class REPL {
                 lines[n] = ""
             }
         }
-        return problems.isEmpty ? runChecked(source, lines, between, readOnly: readOnly) : invalid(problems)
+        return problems.isEmpty ? runChecked(source, lines, between, readOnly: readOnly) : invalid(problems, source, lines)
     }
 
-    private func invalid(_ problems: [Diagnostic]) -> ExitStatus {
-        session.report(problems)
+    /// Reports the wrong dot-commands with every problem of the statements around them, in the
+    /// order of their lines, as one run's check would.
+    private func invalid(_ problems: [Diagnostic], _ source: Source, _ lines: [String]) -> ExitStatus {
+        let statements = session.prepare([Source(name: source.name, text: lines.joined(separator: "\n"))], readOnly: true).diagnostics
+        let all = (problems + statements).enumerated().sorted { a, b in
+            func line(_ d: Diagnostic) -> Int { d.source.map { $0.name == source.name ? $0.location(of: d.range.start).line : 0 } ?? 0 }
+            return (line(a.element), a.offset) < (line(b.element), b.offset)
+        }
+        session.report(all.map(\.element))
         return .invalid
+    }
+
+    /// The text with each CRLF (and lone CR) made a line feed.
+    static func withNewlines(_ source: Source) -> Source {
+        guard source.text.utf8.contains(13) else { return source }
+        return Source(name: source.name, text: source.text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n"))
     }
 
     /// The piped statements (dot-command lines blanked, so that errors keep the input's line
     /// numbers) as one run, with the dot-commands carried out between them.
     private func runChecked(_ source: Source, _ lines: [String], _ between: [(line: Int, command: DotCommand)], readOnly: Bool) -> ExitStatus {
         let text = Source(name: source.name, text: lines.joined(separator: "\n"))
-        session.between = Session.Between(source: text, commands: between.map { entry in (entry.line, { [unowned self] in self.perform(entry.command) }) })
+        // The statements of a loaded file stand where its `load` (or `.read`) line does.
+        let loads = Parser.parse(text).statements.compactMap { s -> Int? in
+            guard case .load = s.kind else { return nil }
+            return text.location(of: s.range.start).line
+        }
+        session.between = Session.Between(
+            source: text, loads: loads, commands: between.map { entry in (entry.line, { [unowned self] in self.perform(entry.command) }) })
         defer { session.between = nil }
         return session.runScripts([text], bail: false, readOnly: readOnly)
     }
@@ -248,7 +270,7 @@ enum DotCommand {
     }
 
     static func parse(_ line: String) -> Result<DotCommand, Problem> {
-        let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+        let parts = line.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
         let arg = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : ""
         switch parts.first ?? line {
         case ".quit", ".exit", ".q": return .success(.quit)

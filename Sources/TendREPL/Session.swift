@@ -512,6 +512,8 @@ public final class Session: InterpreterHost {
         // The statement running, to point at when the database refuses it.
         var current: Statement?
         var pending = between?.commands[...] ?? []
+        // The line of the last statement of piped input run so far.
+        var lastLine = 0
         /// Carries out the dot-commands of piped input written before `line` (every one left when nil).
         func carryOut(before line: Int?) {
             while let next = pending.first, line.map({ next.line < $0 }) ?? true {
@@ -522,7 +524,14 @@ public final class Session: InterpreterHost {
         do {
             for s in program.statements {
                 current = s
-                if let b = between, s.source === b.source { carryOut(before: b.source.location(of: s.range.start).line) }
+                if let b = between {
+                    if s.source === b.source {
+                        lastLine = b.source.location(of: s.range.start).line
+                        carryOut(before: lastLine)
+                    } else if let load = b.loads.first(where: { $0 > lastLine }) {
+                        carryOut(before: load)
+                    }
+                }
                 for output in try execute(s) {
                     if case .assertion(let passed, _, _, _, _) = output, !passed {
                         failed = true
@@ -630,6 +639,8 @@ public final class Session: InterpreterHost {
     /// statement of `source` written after its line.
     struct Between {
         var source: Source
+        /// The lines of `source`'s loads, in order: the statements of a loaded file run where it is loaded.
+        var loads: [Int]
         var commands: [(line: Int, perform: () -> Void)]
     }
     var between: Between?

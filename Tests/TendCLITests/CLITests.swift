@@ -229,6 +229,21 @@ struct Golden: CustomStringConvertible {
         let both = try CLI.run(["--db", db], stdin: "add \"Piped Six\"\n.read f.tend\n.mode csv\ncount(contacts)\n", in: dir)
         #expect(both.status == 0)
         #expect(both.stdout.hasSuffix("3\n"), "\(both.stdout)")
+        // A dot-command before .read holds for the file's statements (they ran before it);
+        // CRLF input and a tab after the command's name are read as the REPL reads them; a wrong
+        // dot-command is reported with the statements' errors, in line order.
+        try "count(contacts)\nlog call with @ann-park\n".write(toFile: dir.appendingPathComponent("g.tend").path, atomically: true, encoding: .utf8)
+        let ordered = try CLI.run(["--db", db], stdin: ".mode json\n.today 2027-05-05\n.read g.tend\n", in: dir)
+        #expect(ordered.status == 0, "\(ordered.stderr)")
+        #expect(ordered.stdout.hasPrefix("Today is 2027-05-05 for this session.\n3\n"), "\(ordered.stdout)")
+        // In JSON, confirmations go to standard error.
+        #expect(ordered.stderr.contains("on 2027-05-05"), "\(ordered.stderr)")
+        let crlf = try CLI.run(["--db", db], stdin: "print 1\r\n.mode\tjson\r\nprint 2\r\n", in: dir)
+        #expect(crlf.status == 0 && crlf.stdout == "1\n\"2\"\n", "\(crlf.stdout) \(crlf.stderr)")
+        let every = try CLI.run(["--db", db], stdin: "print 1 +* 2\n.bogus\n", in: dir)
+        #expect(every.status == 2)
+        #expect(every.stderr.contains("<stdin>:1:") && every.stderr.contains("<stdin>:2:1: error: unknown command .bogus"), "\(every.stderr)")
+        #expect(every.stderr.contains("2 errors; nothing was run"), "\(every.stderr)")
     }
 
     @Test func databaseIsCreatedPrivate() throws {
