@@ -10,11 +10,7 @@ import Testing
 /// warm agenda must be the agenda a fresh session works out from the database.
 @Suite struct AgendaMemoTests {
     static let today = Day(year: 2026, month: 11, day: 23)!
-
-    final class Output: @unchecked Sendable {
-        var out: [String] = []
-        var err: [String] = []
-    }
+    typealias Output = ConcurrencyTests.Output
 
     static func session(_ path: String, _ output: Output) throws -> Session {
         let console = Console(out: { output.out.append($0) }, err: { output.err.append($0) })
@@ -30,17 +26,11 @@ import Testing
         return output.out.joined(separator: "\n")
     }
 
-    static func path() -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-memo-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.appendingPathComponent("t.db").path
-    }
-
     /// Writes of every kind, each followed by the agenda in the warm session and in a fresh one.
     /// Rules that read more than their contact (every lunch, a let over every contact, another
     /// contact's field) are among them: their items change with writes that touch others.
     @Test func theWarmAgendaIsTheAgendaWorkedOutAfresh() throws {
-        let path = Self.path()
+        let path = ConcurrencyTests.path()
         // A session makes the database (with the prelude's rules), then the sample fills it.
         try SampleNetwork(size: 120, seed: 5, interactionsPerContact: 3, today: Self.today).write(to: try Self.session(path, Output()).store as! Store)
         let handles = try Store(path: path).network(events: false).contacts.prefix(12).map { "@" + $0.handle }
