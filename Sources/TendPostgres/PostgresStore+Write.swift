@@ -101,6 +101,8 @@ extension PostgresStore {
             }
             guard !sets.isEmpty else { return nil }
             try connection.query("UPDATE contacts SET \(sets.joined(separator: ", ")) WHERE id = $\(values.count + 1)", values + [.int(c.id)])
+            // The stage's history counts from the day the contact was added (`Network.latestStage`).
+            if fields?.contains("created") == true { try settleStage(of: c.id, otherwise: nil) }
         case .deleteContact(let id):
             try connection.query("DELETE FROM contacts WHERE id = $1", [.int(id)])
             try connection.query("DELETE FROM interactions WHERE id NOT IN (SELECT interaction_id FROM interaction_people)")

@@ -188,6 +188,8 @@ extension Store {
         }
         guard !sets.isEmpty else { return }
         try run(db, "UPDATE contacts SET \(sets.joined(separator: ", ")) WHERE id = ?", cells + [.int(c.id)])
+        // The stage's history counts from the day the contact was added (`Network.latestStage`).
+        if fields?.contains("created") == true { try settleStage(db, of: c.id, otherwise: nil) }
     }
 
     /// Moves every event, edge and goal help of `from` to `into`, then deletes `from`.

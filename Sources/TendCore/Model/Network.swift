@@ -612,6 +612,8 @@ public struct Network: Sendable {
         guard let i = contactIndex[c.id] else { return }
         if let fields {
             for f in fields { contacts[i].take(f, from: c) }
+            // The stage's history counts from the day the contact was added (`latestStage`).
+            if fields.contains("created") { settleStage(of: c.id, otherwise: nil) }
         } else {
             contacts[i] = c
         }
