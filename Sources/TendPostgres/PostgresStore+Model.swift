@@ -36,6 +36,9 @@ extension PostgresStore: Model {
         case .insertStageChange, .deleteEvent(.stage, _), .mergeContact:
             forget()
             return id
+        case .updateContact(_, let fields?) where fields.contains("created"):
+            forget()
+            return id
         default: break
         }
         let stamped = Store.stamp(change, id: id)

@@ -556,6 +556,10 @@ public final class Store: Model {
             case .insertStageChange(let c): try settledStage(of: c.contact)
             case .deleteEvent(.stage, _): coreCache = nil
             case .mergeContact: coreCache = nil
+            case .updateContact(let c, let fields?) where fields.contains("created"):
+                // The stage's history counts from the day the contact was added.
+                if coreCache != nil { coreCache!.apply(stamped) }
+                try settledStage(of: c.id)
             default: if coreCache != nil { coreCache!.apply(stamped) }
             }
         }
