@@ -27,6 +27,7 @@ import Testing
             ("contacts where +vip and\n\n  stage > 3", "cannot compare a stage with a number", 3, 3, "stage_rank"),
             ("fn f2(a, a) = a", "fn f2 has two parameters named 'a'", 1, 1, nil),
             ("len(5)", "len needs text or a list here, not a number", 1, 5, nil),
+            ("min(\"a\", 1)", "min compares values of one kind, not a string and a number", 1, 10, nil),
             ("contains(1, 2)", "contains needs text or a list here, not a number", 1, 10, nil),
             ("starts_with(1, \"a\")", "starts_with needs a string here, not a number", 1, 13, nil),
             ("ends_with(\"a\", today)", "ends_with needs a string here, not a date", 1, 16, nil),

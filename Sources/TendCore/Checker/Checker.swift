@@ -776,7 +776,11 @@ public struct Checker {
             var result = t
             for a in args.dropFirst() {
                 let at = check(a, scope)
-                if result == .null || result == .any { result = at }
+                if result == .null || result == .any {
+                    result = at
+                } else if at != .null && at != .any && !compatible(at, result) {
+                    report("\(name) compares values of one kind, not \(article(result)) and \(article(at))", a.range)
+                }
             }
             return result
         }
