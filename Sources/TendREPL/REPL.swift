@@ -185,14 +185,9 @@ public final class REPL {
     /// numbers) as one run, with the dot-commands carried out between them.
     private func runChecked(_ source: Source, _ lines: [String], _ between: [(line: Int, command: DotCommand)], readOnly: Bool) -> ExitStatus {
         let text = Source(name: source.name, text: lines.joined(separator: "\n"))
-        // The statements of a loaded file stand where its `load` (or `.read`) line does.
-        let loads = Parser.parse(text).statements.compactMap { s -> Int? in
-            guard case .load = s.kind else { return nil }
-            return text.location(of: s.range.start).line
-        }
-        session.between = Session.Between(
-            source: text, loads: loads, commands: between.map { entry in (entry.line, { [unowned self] in self.perform(entry.command) }) })
-        defer { session.between = nil }
+        session.pipedDotCommands = Session.PipedDotCommands(
+            source: text, commands: between.map { entry in (entry.line, { [unowned self] in self.perform(entry.command) }) })
+        defer { session.pipedDotCommands = nil }
         return session.runScripts([text], bail: false, readOnly: readOnly)
     }
 
@@ -220,7 +215,9 @@ public final class REPL {
     func dotCommand(_ line: String) {
         switch DotCommand.parse(line) {
         case .success(let command): perform(command)
-        case .failure(let problem): session.console.err(problem.message + (problem.suggestion.map { "; did you mean \($0)?" } ?? ""))
+        case .failure(let problem):
+            session.console.err(problem.message + (problem.suggestion.map { "; did you mean \($0)?" } ?? ""))
+            if line.hasPrefix(".mode") { session.console.err("(the output is \(session.renderer.format.rawValue) now)") }
         }
     }
 

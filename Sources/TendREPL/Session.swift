@@ -198,6 +198,11 @@ public final class Session: InterpreterHost {
         /// Files an earlier `save` of the run writes (see `fileKey`): a load of one is left in
         /// the program, to read at run time what the save wrote.
         var saved: Set<String> = []
+        /// How deep in loads the file being parsed is (0: the sources run).
+        var depth = 0
+        /// For each loaded file, the line of the source run that loaded it (directly or through
+        /// other files): its statements stand there (piped input's dot-commands go by it).
+        var loadedAt: [ObjectIdentifier: Int] = [:]
         public init() {}
     }
 
@@ -236,7 +241,13 @@ public final class Session: InterpreterHost {
             }
             do {
                 guard let loaded = try load(pathExpr, from: source, &state) else { continue }
+                state.depth += 1
                 let (inner, innerDiags) = parse(loaded, &state)
+                state.depth -= 1
+                if state.depth == 0 {
+                    let line = source.location(of: s.range.start).line
+                    for i in inner { state.loadedAt[ObjectIdentifier(i.source)] = line }
+                }
                 statements += inner
                 diags += innerDiags
             } catch {
@@ -511,9 +522,7 @@ public final class Session: InterpreterHost {
         var failed = false
         // The statement running, to point at when the database refuses it.
         var current: Statement?
-        var pending = between?.commands[...] ?? []
-        // The line of the last statement of piped input run so far.
-        var lastLine = 0
+        var pending = pipedDotCommands?.commands[...] ?? []
         /// Carries out the dot-commands of piped input written before `line` (every one left when nil).
         func carryOut(before line: Int?) {
             while let next = pending.first, line.map({ next.line < $0 }) ?? true {
@@ -524,12 +533,12 @@ public final class Session: InterpreterHost {
         do {
             for s in program.statements {
                 current = s
-                if let b = between {
-                    if s.source === b.source {
-                        lastLine = b.source.location(of: s.range.start).line
-                        carryOut(before: lastLine)
-                    } else if let load = b.loads.first(where: { $0 > lastLine }) {
-                        carryOut(before: load)
+                if let piped = pipedDotCommands {
+                    // A loaded file's statements stand at the line that loaded it.
+                    if s.source === piped.source {
+                        carryOut(before: piped.source.location(of: s.range.start).line)
+                    } else if let line = loadedAt[ObjectIdentifier(s.source)] {
+                        carryOut(before: line)
                     }
                 }
                 for output in try execute(s) {
@@ -636,14 +645,14 @@ public final class Session: InterpreterHost {
     }
 
     /// Dot-commands of piped input (`REPL.runPiped`), each carried out before the first
-    /// statement of `source` written after its line.
-    struct Between {
+    /// statement of `source` (or of a file it loads) written after its line.
+    struct PipedDotCommands {
         var source: Source
-        /// The lines of `source`'s loads, in order: the statements of a loaded file run where it is loaded.
-        var loads: [Int]
         var commands: [(line: Int, perform: () -> Void)]
     }
-    var between: Between?
+    var pipedDotCommands: PipedDotCommands?
+    /// `LoadState.loadedAt` of the program prepared last.
+    var loadedAt: [ObjectIdentifier: Int] = [:]
 
     /// Runs script sources (files or stdin) the way `tend run` does.
     public func runScripts(_ sources: [Source], bail: Bool, readOnly: Bool) -> ExitStatus {
@@ -666,6 +675,7 @@ public final class Session: InterpreterHost {
             statements += s
             diags += d
         }
+        loadedAt = state.loadedAt
         // Statements that parsed are checked even when others did not, so one run reports every error.
         let (program, checkDiags) = check(statements, readOnly: readOnly || self.readOnly)
         return (program, diags + checkDiags)
@@ -838,7 +848,7 @@ public final class Session: InterpreterHost {
     /// The names of the statements `tend import` and `tend export` run: advice there names the
     /// command line's flags (`--skip-bad`), not the statement's words (`skip_bad`).
     static let commandLineSources: Set<String> = ["<import>", "<export>"]
-    /// Set while a statement of `commandLineSources` imports.
+    /// Set while a statement of `commandLineSources` imports or exports.
     var fromCommandLine = false
 
     /// An option as the user who ran the statement writes it.
@@ -872,9 +882,11 @@ public final class Session: InterpreterHost {
     ) throws -> String? {
         let full = resolve(path, from: source)
         if format == "vdir" && refusesFiles { throw FileWriter.Failure("\(path): --read-only writes no file") }
+        fromCommandLine = Session.commandLineSources.contains(source.name)
+        defer { fromCommandLine = false }
         let advice =
-            Session.commandLineSources.contains(source.name)
-            ? "add --overwrite to replace it" : "add overwrite to replace it: export \(format) \(ScriptWriter.quote(path)) … overwrite"
+            fromCommandLine
+            ? "add \(option("overwrite")) to replace it" : "add overwrite to replace it: export \(format) \(ScriptWriter.quote(path)) … overwrite"
         exporting = existing(overwrite: overwrite, advice: advice)
         defer { exporting = .refuse(advice: "") }
         let done = try Exporter(session: self).run(format: format, path: full, table: table, contacts: contacts)

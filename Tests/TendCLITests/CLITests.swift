@@ -244,6 +244,11 @@ struct Golden: CustomStringConvertible {
         #expect(every.status == 2)
         #expect(every.stderr.contains("<stdin>:1:") && every.stderr.contains("<stdin>:2:1: error: unknown command .bogus"), "\(every.stderr)")
         #expect(every.stderr.contains("2 errors; nothing was run"), "\(every.stderr)")
+        // Two files read with a dot-command between them: it holds for the second file only.
+        try "print \"five\"\n".write(toFile: dir.appendingPathComponent("h.tend").path, atomically: true, encoding: .utf8)
+        try "print \"six\"\n".write(toFile: dir.appendingPathComponent("i.tend").path, atomically: true, encoding: .utf8)
+        let two = try CLI.run(["--db", db], stdin: ".read h.tend\n.mode json\n.read i.tend\n", in: dir)
+        #expect(two.status == 0 && two.stdout == "five\n\"six\"\n", "\(two.stdout) \(two.stderr)")
     }
 
     @Test func databaseIsCreatedPrivate() throws {

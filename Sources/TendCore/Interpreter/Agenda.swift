@@ -17,7 +17,7 @@ extension Interpreter {
         // Every contact's figures are needed: from the backend at once while the events are not
         // in memory, unless the memo holds most contacts' items. Rules' event queries read only
         // the rows their fixed conditions select (`narrowedEvents`), or else every event, once.
-        if memo.map({ memo in v.net.contacts.lazy.filter { memo.items(of: $0.id) == nil }.prefix(Interpreter.memoMisses + 1).count > Interpreter.memoMisses }) ?? true {
+        if memo?.misses(moreThan: Interpreter.memoMissLimit, of: v.net.contacts) ?? true {
             v.wholeTable = true
         }
         // Sorted on a Double copy of the priority: comparing Decimals was most of the sort.
@@ -81,8 +81,10 @@ extension Interpreter {
         return RowSet(collection: spec, rows: try withoutHiddenItems(items.map(\.row), v))
     }
 
-    /// Past this many contacts to work out, their figures are read for every contact at once.
-    static let memoMisses = 1000
+    /// Past this many contacts to work out, their figures are read for every contact at once:
+    /// one pass over every event then costs less than a read of each contact's own rows (the
+    /// same line the SQLite store draws for a selection's figures, `Store.statsReadLimit`).
+    static let memoMissLimit = 1000
 
     /// The memo of the agenda's items for this view's day, made when none is kept; nil when the
     /// rules read more than each contact's own (`Locality`), or the view is not the whole

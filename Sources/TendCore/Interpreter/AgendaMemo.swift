@@ -27,13 +27,18 @@ final class AgendaMemo {
         stale.remove(contact)
     }
 
-    func touch(_ contacts: Set<Int64>) { stale.formUnion(contacts) }
+    func markStale(_ contacts: Set<Int64>) { stale.formUnion(contacts) }
+
+    /// Whether more than `limit` of these contacts' items must be worked out.
+    func misses(moreThan limit: Int, of contacts: [Contact]) -> Bool {
+        contacts.lazy.filter { self.items(of: $0.id) == nil }.prefix(limit + 1).count > limit
+    }
 
     /// The contacts whose items a change may change, or nil when it may change anyone's: it
     /// removes or merges a contact (others' degree, their events), corrects or removes an event
     /// (its people before the change are not in it), or changes what every rule reads (`me`,
     /// markets, goals, definitions).
-    static func contacts(touchedBy change: Change) -> Set<Int64>? {
+    static func contacts(changedBy change: Change) -> Set<Int64>? {
         switch change {
         case .insertContact: return []
         case .updateContact(let c, _): return [c.id]
@@ -207,7 +212,12 @@ struct Locality {
         else { return nil }
         var inner = s
         inner.row = .event(collection)
-        if let named = q.named { inner.events[named.name] = collection }
+        if let named = q.named {
+            // The query's own name hides a rule's or parameter's of the same name.
+            inner.contacts.remove(named.name)
+            inner.values.remove(named.name)
+            inner.events[named.name] = collection
+        }
         let parts = conjuncts(filter)
         guard let key = parts.firstIndex(where: { isKey($0, spec, outer: s) }) else { return nil }
         for (i, part) in parts.enumerated() where i != key {
@@ -224,10 +234,16 @@ struct Locality {
             guard case .name = x.kind, case .field(let f) = resolution(x) else { return nil }
             return spec.field(f)?.type
         }
+        // Inside the query `it` and its own `as` name are the event row: the rule's contact is
+        // only a local that holds it (`as c`, a fn's parameter).
+        func ruleContact(_ x: Expr) -> Bool {
+            guard case .name = x.kind, case .local(let l) = resolution(x) else { return false }
+            return outer.contacts.contains(l)
+        }
         guard case .binary(let op, let l, let r) = e.kind else { return false }
         switch op {
-        case .equal: return (field(l) == .contact && isContact(r, outer)) || (field(r) == .contact && isContact(l, outer))
-        case .isIn: return isContact(l, outer) && field(r) == .list(.contact)
+        case .equal: return (field(l) == .contact && ruleContact(r)) || (field(r) == .contact && ruleContact(l))
+        case .isIn: return ruleContact(l) && field(r) == .list(.contact)
         default: return false
         }
     }

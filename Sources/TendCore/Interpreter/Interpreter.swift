@@ -488,7 +488,7 @@ public final class Interpreter {
         // The agenda's items of the contacts the change touches are worked out again; a change
         // that may touch anyone's drops them all.
         if let memo = keptAgenda {
-            if let touched = AgendaMemo.contacts(touchedBy: change) { memo.touch(touched) } else { keptAgenda = nil }
+            if let changed = AgendaMemo.contacts(changedBy: change) { memo.markStale(changed) } else { keptAgenda = nil }
         }
         forgetView()
         // The views share the model's arrays of contacts and events: they are let go before the
@@ -496,7 +496,7 @@ public final class Interpreter {
         // every contact, and a script of n changes would take n² time.
         retiredView = nil
         let id = try model.apply(change)
-        if case .insertContact = change, let id { keptAgenda?.touch([id]) }
+        if case .insertContact = change, let id { keptAgenda?.markStale([id]) }
         return id
     }
 
