@@ -110,13 +110,28 @@ public final class REPL {
 
     /// Whether piped input holds a dot-command line (outside an unfinished statement).
     public static func hasDotCommands(_ piped: Source) -> Bool {
-        let source = withNewlines(piped)
-        var before: [Substring] = []
-        for line in source.text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.trimmingCharacters(in: .whitespaces).hasPrefix("."), !Parser.isIncomplete(before.joined(separator: "\n")) { return true }
-            before.append(line)
+        !dotCommandLines(lines(of: withNewlines(piped))).isEmpty
+    }
+
+    /// The input's lines, without their line ends.
+    static func lines(of source: Source) -> [String] {
+        source.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// The positions of the lines that are dot-commands: starting with `.` (after blanks) outside
+    /// an unfinished statement.
+    static func dotCommandLines(_ lines: [String]) -> Set<Int> {
+        var dots: Set<Int> = []
+        var statement: [String] = []
+        for (n, line) in lines.enumerated() {
+            guard line.trimmingCharacters(in: .whitespaces).hasPrefix("."), !Parser.isIncomplete(statement.joined(separator: "\n")) else {
+                statement.append(line)
+                continue
+            }
+            dots.insert(n)
+            statement = []
         }
-        return false
+        return dots
     }
 
     /// Piped input (`tend < script`) runs as a script, as `tend run -` does: checked whole
@@ -128,21 +143,16 @@ public final class REPL {
     public func runPiped(_ piped: Source, readOnly: Bool) -> ExitStatus {
         // Lines ended by CRLF (a file from Windows) are lines too.
         let source = REPL.withNewlines(piped)
-        var lines = source.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = REPL.lines(of: source)
+        let dots = REPL.dotCommandLines(lines)
         var between: [(line: Int, command: DotCommand)] = []
         var problems: [Diagnostic] = []
-        var statement: [String] = []
         var offset = 0
         for n in lines.indices {
             let line = lines[n]
             defer { offset += line.utf8.count + 1 }
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            guard trimmed.hasPrefix("."), !Parser.isIncomplete(statement.joined(separator: "\n")) else {
-                statement.append(line)
-                continue
-            }
-            statement = []
-            switch DotCommand.parse(trimmed) {
+            guard dots.contains(n) else { continue }
+            switch DotCommand.parse(line.trimmingCharacters(in: .whitespaces)) {
             case .failure(let problem):
                 let column = line.utf8.count - line.drop { $0 == " " || $0 == "\t" }.utf8.count
                 problems.append(
