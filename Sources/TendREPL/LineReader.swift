@@ -38,6 +38,7 @@ public struct Interrupted: Error {}
 public final class PlainLineReader: LineReader {
     public init() {}
     public func readLine(prompt: String) throws -> String? {
+        TerminalOutput.flush()
         FileHandle.standardOutput.write(Data(prompt.utf8))
         return Swift.readLine(strippingNewline: true)
     }
@@ -122,6 +123,7 @@ public final class EditLineReader: LineReader {
     }
 
     public func readLine(prompt: String) throws -> String? {
+        TerminalOutput.flush()
         free(currentPrompt)
         currentPrompt = strdup(prompt)
         interruptPending = 0

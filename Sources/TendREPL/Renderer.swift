@@ -324,14 +324,46 @@ public struct Renderer {
 /// The last step before standard output or error: text bound for a terminal passes through
 /// `TerminalText` once more, keeping only lines, tabs and Tend's own colours, so that no path
 /// (a message that forgot to escape, CSV printed to the screen) can drive the terminal.
+///
+/// Standard output that is not a terminal (a file, a pipe) is gathered and written in blocks: a
+/// restore prints a line for each of its statements. What is gathered goes out before anything
+/// is written to standard error (so the two keep their order when they share a file), before a
+/// prompt, at the end of every run (`Session.run`), when the process exits, and whenever a
+/// block is full.
 public enum TerminalOutput {
     static let isTerminal: [Int32: Bool] = [STDOUT_FILENO: isatty(STDOUT_FILENO) == 1, STDERR_FILENO: isatty(STDERR_FILENO) == 1]
+    static let blockSize = 1 << 16
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var gathered: [UInt8] = []
+    nonisolated(unsafe) private static var flushesAtExit = false
 
     public static func write(_ text: String, to fd: Int32) {
         let terminal = isTerminal[fd] ?? (isatty(fd) == 1)
+        if fd == STDOUT_FILENO, !terminal {
+            lock.lock()
+            if !flushesAtExit {
+                flushesAtExit = true
+                atexit { TerminalOutput.flush() }
+            }
+            gathered.append(contentsOf: text.utf8)
+            let full = gathered.count >= blockSize
+            lock.unlock()
+            if full { flush() }
+            return
+        }
+        flush()
         let safe = terminal ? TerminalText.escaped(text, keep: [.lines, .colors]) : text
         let handle = fd == STDERR_FILENO ? FileHandle.standardError : FileHandle.standardOutput
         handle.write(Data(safe.utf8))
+    }
+
+    /// Writes out what standard output has gathered.
+    public static func flush() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !gathered.isEmpty else { return }
+        gathered.withUnsafeBytes { FileHandle.standardOutput.write(Data($0)) }
+        gathered.removeAll(keepingCapacity: true)
     }
 }
 

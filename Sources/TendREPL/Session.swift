@@ -108,26 +108,12 @@ public final class Session: InterpreterHost {
     private func deferDefinitions(_ stored: [Definition]) {
         storedDefinitions = stored
         storedDefinitionNames = Set(stored.map(\.name))
-        interpreter.deferDefinitions { Session.parse(stored) }
+        interpreter.deferDefinitions { Definitions(parsing: stored) }
     }
 
     /// The definitions as the database had them when the session read them, and their names.
     private var storedDefinitions: [Definition] = []
     private var storedDefinitionNames: Set<String> = []
-
-    static func parse(_ stored: [Definition]) -> Definitions {
-        var statements: [Statement] = []
-        for d in stored {
-            statements += Parser.parse(Source(name: "\(d.kind.rawValue) \(d.name)", text: d.source)).statements
-        }
-        // Checking resolves names the way a script's are, so that running them is fast and exact;
-        // a definition the checker refuses (made by an older Tend) still runs, resolved as it goes.
-        var checker = Checker(definitions: Definitions())
-        checker.check(statements)
-        var unchecked = Definitions()
-        for s in statements { unchecked.define(s) }
-        return checker.definitions.all.count == unchecked.all.count ? checker.definitions : unchecked
-    }
 
     /// The definitions to check statements against: none while they are not parsed yet and the
     /// statements are expressions naming none of them (the names would resolve the same way);
@@ -366,7 +352,8 @@ public final class Session: InterpreterHost {
     }
 
     public static func source(from data: Data, name: String) throws -> Source {
-        if data.contains(0) { throw ReadError.notText("it is a binary file, not a Tend script") }
+        let hasZero = data.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0, data.count) != nil } ?? false }
+        if hasZero { throw ReadError.notText("it is a binary file, not a Tend script") }
         guard let text = String(data: data, encoding: .utf8) else {
             // Find the first bad byte so that the message can say where.
             var line = 1
@@ -496,6 +483,7 @@ public final class Session: InterpreterHost {
         defer {
             interpreter.readOnly = false
             refusesFiles = false
+            TerminalOutput.flush()
         }
         if program.statements.count == 1, case .edit(let target) = program.statements[0].kind, !readOnly {
             return runEdit(program.statements[0], target, program)
@@ -708,21 +696,24 @@ public final class Session: InterpreterHost {
     /// What `history` calls the change a run makes: where it came from ("repl", a script's
     /// path, "import FILE") and its statements on one line.
     func journalLabel(_ mutations: [Statement]) -> Store.JournalLabel {
-        let changes = mutations.filter { Session.changesData($0) || Session.isDefinition($0) }
+        // Only as many statements as the label shows are read: a restore runs hundreds of thousands.
+        var first: Statement?
+        var onlyOne = true
+        var text = ""
+        for change in mutations where Session.changesData(change) || Session.isDefinition(change) {
+            if first == nil { first = change } else { onlyOne = false }
+            guard text.count <= Session.journalStatementLength else { break }
+            text += (text.isEmpty ? "" : "; ") + change.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        }
         var source: String
-        switch changes.first?.source.name ?? "" {
+        switch first?.source.name ?? "" {
         case "<repl>": source = "repl"
         case "<-e>": source = "tend -e"
         case "<stdin>": source = "stdin"
         case let name: source = name.hasPrefix("<") ? String(name.dropFirst().dropLast()) : name
         }
-        if changes.count == 1, case .importFile(_, let path, _) = changes[0].kind, case .literal(.string(let file)) = path.kind {
+        if onlyOne, let first, case .importFile(_, let path, _) = first.kind, case .literal(.string(let file)) = path.kind {
             source = "import \(file)"
-        }
-        // Only as many statements as the label shows are read: a restore runs hundreds of thousands.
-        var text = ""
-        for change in changes where text.count <= Session.journalStatementLength {
-            text += (text.isEmpty ? "" : "; ") + change.text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         }
         if text.count > Session.journalStatementLength { text = String(text.prefix(Session.journalStatementLength - 1)) + "…" }
         return Store.JournalLabel(source: TerminalText.escaped(source), statement: TerminalText.escaped(text), day: today, at: clock?() ?? today.description)

@@ -34,6 +34,23 @@ import Testing
         for u in uses { #expect(source.slice(u.range) == "@" + u.handle, "\(text)") }
     }
 
+    /// A rename rewrites a definition's text through `HandleText`: it finds the handle wherever
+    /// the parser does, and nowhere else (comments, plain text, longer handles).
+    @Test(arguments: statements)
+    func renamingFindsEveryHandle(_ text: String) throws {
+        let renamed = try #require(HandleText.replacing("x", with: "new-x", in: text))
+        #expect(renamed == text.replacingOccurrences(of: "@x", with: "@new-x"))
+        #expect(HandleText.ranges(of: "x", in: renamed).isEmpty)
+    }
+
+    @Test func renamingLeavesOtherTextAlone() {
+        #expect(HandleText.replacing("ana", with: "b", in: "let a = @ana-park  # @ana") == nil)
+        #expect(HandleText.replacing("ana", with: "b", in: "let a = \"mail @ana\"") == nil)
+        #expect(HandleText.replacing("ana", with: "b", in: "let a = [@ana, @anabel] # @ana") == "let a = [@b, @anabel] # @ana")
+        #expect(HandleText.replacing("ana", with: "b-c", in: "rule \"r\" when it == @ana then remind \"{@ana.name} at \\{@ana}\"")
+            == "rule \"r\" when it == @b-c then remind \"{@b-c.name} at \\{@ana}\"")
+    }
+
     @Test func theProgramsOwnContactsAreKnown() {
         let parsed = Parser.parse(
             Source(

@@ -194,10 +194,7 @@ public struct Checker {
         switch s.kind {
         case .log(_, _, let on, let options):
             if let on { expect(on, .date, Scope(), "the date") }
-            // `source:` is written by dumps of imported touches; it is not corrected afterwards.
-            checkOptions(
-                options, allowed: Checker.logged(.interaction).merging(["source": .string]) { a, _ in a },
-                flags: Checker.eventOptions[.interaction]!.flags.union(["private"]))
+            checkOptions(options, allowed: Checker.logOptions, flags: Checker.logFlags)
         case .refer(let about, _, let on, let options):
             _ = check(about, Scope())
             if let on { expect(on, .date, Scope(), "the date") }
@@ -288,9 +285,12 @@ public struct Checker {
         .spend: (["note": .string], []),
     ]
     /// The options an event is logged with, and `by:` (a dump names who logged each event).
-    static func logged(_ kind: EventKind) -> [String: ValueType] {
-        eventOptions[kind]!.allowed.merging(["by": .string]) { a, _ in a }
-    }
+    static func logged(_ kind: EventKind) -> [String: ValueType] { loggedOptions[kind]! }
+    private static let loggedOptions = eventOptions.mapValues { $0.allowed.merging(["by": .string]) { a, _ in a } }
+    /// `log`'s options: an event's, and `source:`, which dumps of imported touches write (it is
+    /// not corrected afterwards).
+    private static let logOptions = logged(.interaction).merging(["source": .string]) { a, _ in a }
+    private static let logFlags = eventOptions[.interaction]!.flags.union(["private"])
     /// What `set KIND N` corrects besides: the parts a logging statement takes in place (an
     /// interaction's kind, a referral's about, a spend's amount), and flags turned off (`gave: false`).
     static let correctionOptions: [EventKind: [String: ValueType]] = [
@@ -300,16 +300,15 @@ public struct Checker {
     ]
 
     private mutating func checkContactOptions(_ options: [Option], adding: Bool) {
-        var types = Checker.contactOptionTypes
-        if !adding { types["name"] = .string }
-        checkOptions(options, allowed: types, flags: Checker.contactFlags)
+        checkOptions(options, allowed: adding ? Checker.contactOptionTypes : Checker.setContactOptionTypes, flags: Checker.contactFlags)
     }
+    /// `set @x` also renames.
+    private static let setContactOptionTypes = contactOptionTypes.merging(["name": .string]) { _, b in b }
 
     private mutating func checkMeOptions(_ options: [Option]) {
-        var allowed: [String: ValueType] = [:]
-        for f in Schema.me { allowed[f.name] = f.type }
-        checkOptions(options, allowed: allowed, flags: [])
+        checkOptions(options, allowed: Checker.meOptionTypes, flags: [])
     }
+    private static let meOptionTypes = Dictionary(Schema.me.map { ($0.name, $0.type) }) { _, b in b }
 
     private mutating func checkOptions(_ options: [Option], allowed: [String: ValueType], flags: Set<String>) {
         var seen = Set<String>()

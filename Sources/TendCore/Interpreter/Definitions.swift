@@ -123,6 +123,28 @@ public struct Definitions: Sendable {
         return nil
     }
 
+    /// Definitions as stored (kind, name and source), parsed and checked the way a script's
+    /// are, in their order, so that running them is fast and exact. A definition the checker
+    /// refuses (made by an older Tend) still runs, resolved as it goes.
+    public init(parsing stored: [Definition]) {
+        var statements: [Statement] = []
+        for d in stored {
+            statements += Parser.parse(Source(name: "\(d.kind.rawValue) \(d.name)", text: d.source)).statements
+        }
+        var checker = Checker(definitions: Definitions())
+        checker.check(statements)
+        var unchecked = Definitions()
+        for s in statements { unchecked.define(s) }
+        self = checker.definitions.all.count == unchecked.all.count ? checker.definitions : unchecked
+    }
+
+    /// Every definition in the order it was last defined.
+    var ordered: [Definition] {
+        let byKey = Dictionary(all.map { (Definitions.key($0.kind, $0.name), $0) }) { a, _ in a }
+        let inOrder = order.compactMap { byKey[$0] }
+        return inOrder.count == byKey.count ? inOrder : all
+    }
+
     /// Every definition as stored: its kind, name and source.
     public var all: [Definition] {
         lets.values.sorted { $0.name < $1.name }.map { Definition(kind: .let, name: $0.name, source: $0.source) }

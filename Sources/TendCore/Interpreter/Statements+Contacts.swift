@@ -97,6 +97,7 @@ extension Interpreter {
         // The merged contact goes first: the kept one may take its UID.
         try apply(.mergeContact(from: from, into: into))
         try apply(.updateContact(b))
+        try renameHandle(a.handle, to: b.handle)
         guard !dropped.isEmpty else { return .text("Merged @\(a.handle) into @\(b.handle).") }
         return .text(
             "Merged @\(a.handle) into @\(b.handle), keeping @\(b.handle)'s value where both had one; not kept from @\(a.handle): "
@@ -144,12 +145,14 @@ extension Interpreter {
         var fields: Set<String> = []
         let newHandle = try applyContactOptions(&c, options, ctx, fields: &fields)
         let stageGiven = fields.contains("stage")
-        if let h = newHandle, h != (try contact(c.id)?.handle), let other = try model.contactID(handle: h), other != c.id {
+        let oldHandle = newHandle == nil ? nil : try contact(c.id)?.handle
+        if let h = newHandle, h != oldHandle, let other = try model.contactID(handle: h), other != c.id {
             throw fail("@\(h) is taken", options.first { $0.name == "handle" }?.range ?? .none)
         }
         // Only the fields the statement names are written: another process may have changed the others.
         try apply(.updateContact(c, fields: fields))
         if stageGiven && (c.stage != before || dated) { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: date))) }
+        if let old = oldHandle, let h = newHandle { try renameHandle(old, to: h) }
     }
 
     /// Merges `a` into `b`: lists and flags are joined, and a field only `a` has is taken. Where

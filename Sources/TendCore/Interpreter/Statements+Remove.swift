@@ -8,6 +8,11 @@ extension Interpreter {
         switch what {
         case .person(let p):
             let id = try contactID(p.handle, p.range)
+            let namers = try namers(of: p.handle)
+            if !namers.isEmpty {
+                let list = namers.count == 1 ? namers[0] : namers.dropLast().joined(separator: ", ") + " and " + namers.last!
+                throw fail("\(list) name\(namers.count == 1 ? "s" : "") @\(p.handle): change or drop \(namers.count == 1 ? "it" : "them") before removing @\(p.handle)", p.range)
+            }
             let events =
                 net.interactions.count { $0.people.contains(id) } + net.referrals.count { $0.contact == id }
                 + net.introductions.count { $0.a == id || $0.b == id } + net.spending.count { $0.contact == id }

@@ -42,6 +42,7 @@ public struct Lexer {
 
     /// Tokenizes the whole range, ending with `.eof`.
     public mutating func tokenize() -> [Token] {
+        tokens.reserveCapacity((end - pos) / 6)
         if pos + 1 < end, bytes[pos] == UInt8(ascii: "#"), bytes[pos + 1] == UInt8(ascii: "!") { skipComment() }
         while true {
             skipSpace()
@@ -191,7 +192,10 @@ public struct Lexer {
 
     private mutating func scanWord(allowDashes: Bool) {
         while pos < end {
-            if isIdentifierContinue(at: pos) {
+            let b = bytes[pos]
+            if b < 0x80, Lexer.isASCIILetter(b) || Lexer.isDigit(b) || b == UInt8(ascii: "_") {
+                pos += 1
+            } else if isIdentifierContinue(at: pos) {
                 pos += scalar(at: pos).1
             } else if allowDashes, bytes[pos] == UInt8(ascii: "-"), isIdentifierContinue(at: pos + 1) {
                 pos += 1

@@ -206,6 +206,9 @@ extension Decimal {
     /// Reads `123`, `3.5` or `.25` (ASCII digits and at most one point) exactly. Written out
     /// because `Decimal(string:)` sets up a locale, and that was a fifth of Tend's start-up.
     public init?(literal text: String) {
+        // Up to 18 digits are summed as an Int (each Decimal operation costs hundreds of
+        // nanoseconds, and a restore reads tens of thousands of numbers); past that, as a Decimal.
+        var whole = 0
         var significand = Decimal(0)
         var fractionDigits = 0
         var seenPoint = false
@@ -217,16 +220,23 @@ extension Decimal {
                 seenPoint = true
             } else if b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9") {
                 seenDigit = true
-                if significand == 0 && b == UInt8(ascii: "0") && !seenPoint { continue }
+                if count == 0 && b == UInt8(ascii: "0") && !seenPoint { continue }
                 count += 1
                 guard count <= 38 else { return nil }
-                significand = significand * 10 + Decimal(Int(b - UInt8(ascii: "0")))
+                let digit = Int(b - UInt8(ascii: "0"))
+                if count <= 18 {
+                    whole = whole * 10 + digit
+                } else {
+                    if count == 19 { significand = Decimal(whole) }
+                    significand = significand * 10 + Decimal(digit)
+                }
                 if seenPoint { fractionDigits += 1 }
             } else {
                 return nil
             }
         }
         guard seenDigit else { return nil }
+        if count <= 18 { significand = Decimal(whole) }
         self = fractionDigits == 0 ? significand : Decimal(sign: .plus, exponent: -fractionDigits, significand: significand)
     }
 }
