@@ -10,12 +10,12 @@ public enum CSVImport {
         "first_name": "first", "given_name": "first", "firstname": "first",
         "middle_name": "middle", "additional_name": "middle",
         "last_name": "last", "family_name": "last", "surname": "last", "lastname": "last",
-        "email": "email", "e_mail": "email", "email_address": "email", "e_mail_1_value": "email", "e_mail_address": "email",
-        "phone": "phone", "mobile": "phone", "telephone": "phone", "phone_number": "phone", "phone_1_value": "phone",
+        "email": "email", "e_mail": "email", "email_address": "email", "e_mail_address": "email",
+        "phone": "phone", "mobile": "phone", "telephone": "phone", "phone_number": "phone",
         "company": "company", "organization": "company", "organisation": "company", "organization_1_name": "company",
         "organization_name": "company",
         "title": "title", "job_title": "title", "position": "title", "organization_1_title": "title", "organization_title": "title",
-        "profession": "profession", "city": "city", "address_1_city": "city", "town": "city",
+        "profession": "profession", "city": "city", "town": "city",
         "tags": "tags", "categories": "tags", "labels": "tags", "group_membership": "tags",
         "notes": "notes", "note": "notes", "met_at": "met_at", "met_on": "met_on", "connected_on": "met_on",
         "relationship": "relationship", "stage": "stage", "handle": "handle", "cadence": "cadence", "own_cadence": "cadence",
@@ -25,14 +25,13 @@ public enum CSVImport {
         "work_phone": "phone", "cell": "phone", "cell_phone": "phone", "mobile_number": "phone",
         "business_city": "city", "home_city": "city", "work_city": "city", "location": "city",
         "work_email": "email", "home_email": "email", "primary_email": "email", "email_1": "email", "e_mail_1": "email",
-        "e_mail_1_address": "email", "email_address_1": "email",
+        "email_address_1": "email",
         "company_name": "company", "employer": "company", "job": "title", "role": "title",
         "web_page": "url", "website": "url", "web_site": "url", "linkedin_url": "url", "profile_url": "url",
         "comments": "notes", "birth_date": "birthday", "date_of_birth": "birthday",
         // Further e-mails and phones are the person's too, not notes.
-        "e_mail_2_address": "email", "e_mail_3_address": "email", "e_mail_2_value": "email", "e_mail_3_value": "email",
         "email_2": "email", "email_3": "email", "secondary_email": "email", "other_email": "email",
-        "phone_2_value": "phone", "phone_3_value": "phone", "other_phone": "phone", "home_phone_2": "phone", "business_phone_2": "phone",
+        "other_phone": "phone", "home_phone_2": "phone", "business_phone_2": "phone",
         // Tend's own typed lists (`export csv`).
         "emails": "emails", "phones": "phones", "addresses": "addresses",
     ]
@@ -78,7 +77,12 @@ public enum CSVImport {
         for (n, record) in file.records.dropFirst(start + 1).enumerated() {
             let origin = "record \(n + 1) (line \(record.line))"
             do {
-                if let c = try contact(record.cells, header: header, fields: fields, origin: origin, flavor: flavor) { batch.contacts.append(c) }
+                if let c = try contact(record.cells, header: header, fields: fields, origin: origin, flavor: flavor, warnings: &batch.warnings) {
+                    batch.contacts.append(c)
+                }
+            } catch let e as ImportError where flavor == .linkedin && e.field == "name" {
+                // LinkedIn lists members who hide their details with nothing at all to go by.
+                batch.warnings.append(ImportError(origin, "a connection with no name, company, e-mail or phone (hidden by them): skipped"))
             } catch let e as ImportError {
                 batch.errors.append(e)
             }
@@ -93,11 +97,13 @@ public enum CSVImport {
         "the quote that opens a cell on line \(line) is never closed, so the rest of the file cannot be read; close it or remove it"
     }
 
-    /// The field each column fills (nil: none, its cells are kept as notes).
+    /// The field each column fills (nil: none, its cells are kept as notes). A numbered column
+    /// (`E-mail 2 - Value`) fills `NumberedColumn.field`.
     static func columns(_ header: [String], flavor: Flavor, mapping: [String: String]) -> [String?] {
         var fields: [String?] = header.map { h in
             if let m = mapping[h] ?? mapping[normalise(h)] { return m }
             let key = normalise(h)
+            if let numbered = NumberedColumn(key) { return numbered.field }
             return aliases[key] ?? (ContactFields.byName[key] != nil ? key : nil)
         }
         // Outlook's export has both: its "Title" is the honorific (Mr., Ms.), kept in the notes.
@@ -116,13 +122,16 @@ public enum CSVImport {
         return fields
     }
 
-    /// One record as a contact; nil for a blank line.
-    static func contact(_ row: [String], header: [String], fields: [String?], origin: String, flavor: Flavor) throws -> ImportedContact? {
+    /// One record as a contact; nil for a blank line. What had to be guessed is added to `warnings`.
+    static func contact(
+        _ row: [String], header: [String], fields: [String?], origin: String, flavor: Flavor, warnings: inout [ImportError]
+    ) throws -> ImportedContact? {
         if row.allSatisfy({ $0.trimmed.isEmpty }) { return nil }
         if row.count > header.count, row[header.count...].contains(where: { !$0.isEmpty }) {
             throw ImportError(origin, "\(row.count) fields where the header has \(header.count)")
         }
         var values: [String: String] = [:]
+        var numbered = NumberedColumn.Groups()
         var extras: [String] = []
         for (i, f) in fields.enumerated() where i < row.count {
             guard let f else {
@@ -131,20 +140,39 @@ public enum CSVImport {
             }
             let v = SpreadsheetCell.restored(row[i].trimmed)
             if v.isEmpty { continue }
-            if values[f] == nil { values[f] = v } else if let separator = gathered[f] { values[f]! += separator + v }
+            if let column = NumberedColumn(field: f) {
+                numbered.add(v, column)
+            } else if values[f] == nil {
+                values[f] = v
+            } else if let separator = gathered[f] {
+                values[f]! += separator + v
+            }
         }
-        var c = try contact(values, origin: origin, flavor: flavor)
+        var c = try contact(values, numbered: numbered, origin: origin, flavor: flavor, warnings: &warnings)
         if flavor == .generic { c.notes += extras }
         return c
     }
 
     /// One record's cells (by field) as a contact. Tend's own columns read back exactly what
     /// `export csv` wrote: lists are `;`-separated with `\;` inside an item.
-    static func contact(_ v: [String: String], origin: String, flavor: Flavor) throws -> ImportedContact {
+    static func contact(
+        _ v: [String: String], numbered: NumberedColumn.Groups = .init(), origin: String, flavor: Flavor, warnings: inout [ImportError]
+    ) throws -> ImportedContact {
         var name = v["name"] ?? [v["first"], v["middle"], v["last"]].compactMap { $0 }.joined(separator: " ")
         name = name.trimmed
-        if name.isEmpty, let email = v["email"] { name = email }
-        guard !name.isEmpty else { throw ImportError(origin, field: "name", "no name") }
+        if name.isEmpty {
+            // As a card without a name: named by its company, e-mail or phone, and said so.
+            let firstOf = { (text: String?) in
+                text?.components(separatedBy: ":::").lazy.flatMap { $0.split(separator: ";") }.map(\.trimmed).first { !$0.isEmpty }
+            }
+            let by: (String, String)? =
+                firstOf(v["company"]).map { ("company", $0) } ?? firstOf(v["email"]).map { ("e-mail", $0) }
+                ?? numbered.emails.first.map { ("e-mail", $0.value) } ?? firstOf(v["phone"]).map { ("phone", $0) }
+                ?? numbered.phones.first.map { ("phone", $0.value) }
+            guard let (what, text) = by else { throw ImportError(origin, field: "name", "no name, company, e-mail or phone") }
+            name = text
+            warnings.append(ImportError(origin, "no name: named by its \(what), \(name)"))
+        }
         var c = ImportedContact(origin: origin, name: name)
         c.givenName = v["first"]
         c.familyName = v["last"]
@@ -166,6 +194,12 @@ public enum CSVImport {
             c.addresses = ContactListText.addresses(a)
         } else if let city = v["city"] {
             c.addresses = [PostalAddress(city: city)]
+        }
+        for e in numbered.emails { VCard.add(e, to: &c.emails, preferred: false) }
+        for p in numbered.phones { VCard.add(p, to: &c.phones, preferred: false) }
+        for a in numbered.addresses where !c.addresses.contains(a) {
+            // A city from a column of its own is the same address as a numbered one in that city.
+            if let i = c.addresses.firstIndex(where: { $0 == PostalAddress(city: a.city) }) { c.addresses[i] = a } else { c.addresses.append(a) }
         }
         if let t = v["tags"] {
             for part in t.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }) {
@@ -258,4 +292,94 @@ public enum SpreadsheetCell {
 
     /// The cell as read back: the `'` that `neutralised` added is taken off.
     public static func restored(_ s: String) -> String { isGuarded(s, quotes: 1) ? String(s.dropFirst()) : s }
+}
+
+/// A column of a numbered group, as Google's and Outlook's exports write them: `E-mail 1 - Label`,
+/// `E-mail 1 - Value`, `Phone 2 - Value`, `Address 1 - Street`, `E-mail 2 Address`. Each group is
+/// one e-mail, phone or address with its kind.
+struct NumberedColumn: Hashable {
+    enum Kind: String { case email, phone, address }
+    var kind: Kind
+    var number: Int
+    /// `value`, `label`, or an address's part (`street`, `city`, `postal_code` …).
+    var part: String
+
+    static let prefixes: [(String, Kind)] = [("e_mail_", .email), ("email_", .email), ("phone_", .phone), ("address_", .address)]
+    static let parts: [Kind: Set<String>] = [
+        .email: ["value", "address", "label", "type"],
+        .phone: ["value", "number", "label", "type"],
+        .address: ["label", "type", "formatted", "street", "city", "po_box", "region", "postal_code", "country", "extended_address"],
+    ]
+
+    /// Reads a normalised header (`e_mail_1_value`); nil when it is not a numbered column.
+    init?(_ key: String) {
+        guard let (prefix, kind) = NumberedColumn.prefixes.first(where: { key.hasPrefix($0.0) }) else { return nil }
+        let rest = key.dropFirst(prefix.count)
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, let n = Int(digits), rest.dropFirst(digits.count).first == "_" else { return nil }
+        let part = String(rest.dropFirst(digits.count + 1))
+        guard NumberedColumn.parts[kind]!.contains(part) else { return nil }
+        (self.kind, self.number, self.part) = (kind, n, part)
+    }
+
+    /// The column as a field name in a record's cells (`#email.1.value`), and back.
+    var field: String { "#\(kind.rawValue).\(number).\(part)" }
+    init?(field: String) {
+        guard field.hasPrefix("#") else { return nil }
+        let bits = field.dropFirst().split(separator: ".")
+        guard bits.count == 3, let kind = Kind(rawValue: String(bits[0])), let n = Int(bits[1]) else { return nil }
+        (self.kind, self.number, self.part) = (kind, n, String(bits[2]))
+    }
+
+    /// A label as a kind Tend knows (`* Work` → work, `Mobile` → mobile); nil for one of the
+    /// user's own or none.
+    static func type(_ label: String?) -> String? {
+        guard let label else { return nil }
+        let bare = label.replacingOccurrences(of: "*", with: "").trimmed.lowercased()
+        switch bare {
+        case "work", "business", "office": return "work"
+        case "home", "personal": return "home"
+        case "mobile", "cell", "iphone": return "mobile"
+        case "other": return "other"
+        default: return nil
+        }
+    }
+
+    /// A record's numbered cells, gathered by group.
+    struct Groups {
+        private var cells: [Kind: [Int: [String: String]]] = [:]
+
+        mutating func add(_ value: String, _ column: NumberedColumn) {
+            cells[column.kind, default: [:]][column.number, default: [:]][column.part] = value
+        }
+
+        private func groups(_ kind: Kind) -> [[String: String]] {
+            (cells[kind] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+        }
+
+        /// Several values in one cell are Google's "a ::: b".
+        private func points(_ kind: Kind) -> [ContactPoint] {
+            groups(kind).flatMap { g -> [ContactPoint] in
+                let type = NumberedColumn.type(g["label"] ?? g["type"])
+                let cell = g["value"] ?? g["address"] ?? g["number"] ?? ""
+                return cell.components(separatedBy: ":::").map(\.trimmed).filter { !$0.isEmpty }.map { ContactPoint($0, type: type) }
+            }
+        }
+        var emails: [ContactPoint] { points(.email).filter { $0.value.contains("@") } }
+        var phones: [ContactPoint] { points(.phone) }
+        var addresses: [PostalAddress] {
+            groups(.address).compactMap { g in
+                let street = [g["street"], g["extended_address"], g["po_box"]].compactMap { $0 }.joined(separator: ", ")
+                var a = PostalAddress(
+                    street: street.isEmpty ? nil : street, city: g["city"], region: g["region"], postcode: g["postal_code"], country: g["country"],
+                    type: NumberedColumn.type(g["label"] ?? g["type"]))
+                // Only the formatted text: kept as the street, where a card keeps what it cannot split.
+                if a.street == nil, a.city == nil, a.region == nil, a.postcode == nil, a.country == nil {
+                    guard let formatted = g["formatted"] else { return nil }
+                    a.street = formatted.replacingOccurrences(of: "\n", with: ", ")
+                }
+                return a
+            }
+        }
+    }
 }

@@ -645,10 +645,16 @@ public enum VCard {
     public static func write(_ c: Contact, keeping: [String: String] = [:]) -> String {
         var lines = ["BEGIN:VCARD", "VERSION:4.0"]
         lines.append("FN:" + escape(c.name))
-        let words = c.name.split(separator: " ").map(String.init)
-        let family = words.count > 1 ? words.last! : ""
-        let given = words.count > 1 ? words.dropLast().joined(separator: " ") : c.name
-        lines.append(keeping["N"] ?? "N:\(escape(family));\(escape(given));;;")
+        if let n = keeping["N"] {
+            lines.append(n)
+        } else if c.company == c.name {
+            // A company's own card: no person's name to file it under.
+            lines.append("KIND:org")
+            lines.append("N:;;;;")
+        } else {
+            let n = NameParts(c.name)
+            lines.append("N:\(escape(n.family));\(escape(n.given));;\(escape(n.prefix));\(escape(n.suffix))")
+        }
         // A TYPE only where the kind is known; PREF=1 marks the preferred one of several.
         for (i, e) in c.emails.enumerated() {
             lines.append("EMAIL" + params(e.type, preferred: i == 0 && c.emails.count > 1) + ":" + escape(e.value))

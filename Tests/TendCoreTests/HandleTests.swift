@@ -77,4 +77,21 @@ import Testing
             #expect(isValidHandle(h) && h.count <= 60, "\(n.debugDescription) → \(h)")
         }
     }
+
+    /// The parts of a vCard's N guessed from a full name (a review found `N:Berg;Dr. Mary Ann van der;;;`).
+    @Test(arguments: [
+        ("Dr. Mary Ann van der Berg", "van der Berg", "Mary Ann", "Dr.", ""),
+        ("Jane Q. Public, Esq.", "Public", "Jane Q.", "", "Esq."),
+        ("Maya Ngozi Okafor PhD", "Okafor", "Maya Ngozi", "", "PhD"),
+        ("Ludwig van Beethoven", "van Beethoven", "Ludwig", "", ""),
+        ("Vincent Van Gogh", "Gogh", "Vincent Van", "", ""),
+        ("Mr. John Doe Jr., PhD", "Doe", "John", "Mr.", "Jr. PhD"),
+        ("Cher", "", "Cher", "", ""),
+        ("Dr. Who", "", "Who", "Dr.", ""),
+        ("  Ana   Park ", "Park", "Ana", "", ""),
+    ])
+    func nameParts(_ name: String, _ family: String, _ given: String, _ prefix: String, _ suffix: String) {
+        let n = NameParts(name)
+        #expect([n.family, n.given, n.prefix, n.suffix] == [family, given, prefix, suffix], "\(name)")
+    }
 }

@@ -204,4 +204,40 @@ import Testing
         #expect(csv.contacts.first?.notes.count == 100_000)
         #expect(ContinuousClock.now - clock < .seconds(30))
     }
+
+    /// Google Contacts' CSV (2024): numbered groups of e-mail, phone and address columns keep
+    /// their kinds and every part of an address; a row with only a company is named by it, with a
+    /// warning (a hostile review: the whole file was refused, and streets and kinds were lost).
+    @Test func googleNumberedColumnsAndCompanyRows() throws {
+        let file = """
+            First Name,Last Name,Organization Name,Labels,E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,\
+            Phone 1 - Label,Phone 1 - Value,Address 1 - Label,Address 1 - Formatted,Address 1 - Street,Address 1 - City,\
+            Address 1 - Postal Code,Address 1 - Country
+            Ana,Silva,,* myContacts,* Work,ana@silva.example,Home,ana@home.example ::: a2@home.example,Mobile,+351 912 345 678,\
+            Home,"Rua A 1\nLisboa",Rua A 1,Lisboa,1000-001,PT
+            ,,Joe's Pizza,* myContacts,,,,,Work,+1 212-555-0199,,,,,,
+            ,,,,,,,,Custom,+1 555 0100,,,,,,
+            ,,,,,,,,,,Home,"Somewhere 1",,,,
+
+            """
+        for flavor in [CSVImport.Flavor.google, .generic] {
+            let batch = try CSVImport.read(Array(file.utf8), flavor: flavor)
+            #expect(batch.contacts.map(\.name) == ["Ana Silva", "Joe's Pizza", "+1 555 0100"])
+            #expect(batch.errors.map(\.description) == ["record 4 (line 6), field name: no name, company, e-mail or phone"])
+            #expect(
+                AddressBookTests.warnings(batch) == [
+                    "record 2 (line 4): no name: named by its company, Joe's Pizza", "record 3 (line 5): no name: named by its phone, +1 555 0100",
+                ])
+            let ana = try #require(batch.contacts.first)
+            #expect(
+                ana.emails == [
+                    ContactPoint("ana@silva.example", type: "work"), ContactPoint("ana@home.example", type: "home"),
+                    ContactPoint("a2@home.example", type: "home"),
+                ])
+            #expect(ana.phones == [ContactPoint("+351 912 345 678", type: "mobile")])
+            #expect(ana.addresses == [PostalAddress(street: "Rua A 1", city: "Lisboa", postcode: "1000-001", country: "PT", type: "home")])
+            #expect(batch.contacts[1].phones == [ContactPoint("+1 212-555-0199", type: "work")])
+            #expect(batch.contacts[2].phones == [ContactPoint("+1 555 0100")])
+        }
+    }
 }

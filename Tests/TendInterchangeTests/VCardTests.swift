@@ -105,6 +105,26 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(batch.contacts[1].emails.isEmpty)
     }
 
+    /// A member who hides their details is a row of empty cells but the date: skipped with a
+    /// warning, not an error that stops the import (one with a company is named by it).
+    @Test func linkedinHiddenMembers() throws {
+        let file = """
+            First Name,Last Name,URL,Email Address,Company,Position,Connected On
+            Ana,Park,https://www.linkedin.com/in/anapark,ana@park.example,Park Editing,Editor,24 Nov 2023
+            ,,,,,,03 Jan 2024
+            ,,,,Okafor Travel,,04 Jan 2024
+
+            """
+        let batch = try CSVImport.read(Array(file.utf8), flavor: .linkedin)
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        #expect(batch.contacts.map(\.name) == ["Ana Park", "Okafor Travel"])
+        #expect(
+            batch.warnings.map(\.description) == [
+                "record 2 (line 3): a connection with no name, company, e-mail or phone (hidden by them): skipped",
+                "record 3 (line 4): no name: named by its company, Okafor Travel",
+            ])
+    }
+
     @Test func googleContacts() throws {
         let batch = try CSVImport.read(fixture("google.csv"), flavor: .google)
         #expect(batch.errors.isEmpty, "\(batch.errors)")

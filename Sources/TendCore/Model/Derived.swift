@@ -179,6 +179,52 @@ let honorificSuffixes: Set<String> = [
     "llm", "mbe", "obe", "cbe", "kc", "qc",
 ]
 
+/// A full name in the parts a vCard's N holds, as an address book would guess them: titles
+/// before it and suffixes after it (after a comma too: "Jane Public, Esq."), the family name
+/// last with its lowercase particles ("Mary Ann van der Berg" → van der Berg, Mary Ann), the
+/// rest given. One word is a given name.
+public struct NameParts: Equatable, Sendable {
+    public var family = ""
+    public var given = ""
+    public var prefix = ""
+    public var suffix = ""
+
+    static let particles: Set<String> = [
+        "van", "von", "der", "den", "de", "da", "di", "del", "della", "du", "le", "la", "dos", "das", "do", "ter", "ten", "bin", "ibn",
+        "al", "el", "st", "zu", "af", "av",
+    ]
+
+    public init(_ name: String) {
+        let bare = { (w: Substring) in w.lowercased().replacingOccurrences(of: ".", with: "") }
+        var main = Substring(name.trimmed)
+        var suffixes: [Substring] = []
+        // "Jane Q. Public, Esq.": what follows a comma is suffixes when every word of it is one.
+        if let comma = main.firstIndex(of: ",") {
+            let after = main[main.index(after: comma)...].split(whereSeparator: { $0 == " " || $0 == "," })
+            if !after.isEmpty, after.allSatisfy({ honorificSuffixes.contains(bare($0)) }) {
+                suffixes = after
+                main = main[..<comma]
+            }
+        }
+        var words = main.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        var prefixes: [Substring] = []
+        while words.count > 1, honorificPrefixes.contains(bare(words[0])) { prefixes.append(words.removeFirst()) }
+        while words.count > 1, honorificSuffixes.contains(bare(words[words.count - 1])) { suffixes.insert(words.removeLast(), at: 0) }
+        prefix = prefixes.joined(separator: " ")
+        suffix = suffixes.joined(separator: " ")
+        guard words.count > 1 else {
+            given = words.joined()
+            return
+        }
+        var familyStart = words.count - 1
+        while familyStart > 1, words[familyStart - 1].first?.isLowercase == true, NameParts.particles.contains(bare(words[familyStart - 1])) {
+            familyStart -= 1
+        }
+        family = words[familyStart...].joined(separator: " ")
+        given = words[..<familyStart].joined(separator: " ")
+    }
+}
+
 /// The name without honorifics and suffixes: "Mr. John Doe Sr." → "John Doe".
 func withoutHonorifics(_ name: String) -> String {
     var words = name.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" })
