@@ -36,6 +36,10 @@ import Testing
             ("referral from @x about \"Z\" status: won", "unknown name 'won'", 1, 36, "\"won\""),
             ("contacts wher stage == contact", "expected the end of the statement, found wher", 1, 10, "where"),
             ("contacts sort by overdue descending", "expected the end of the statement, found descending", 1, 26, "desc"),
+            ("set @x stage: bogus", "unknown stage 'bogus'; the stages are contact, visibility, credibility and profitability", 1, 15, nil),
+            ("add \"X\" stage: credibilty", "unknown stage 'credibilty'", 1, 16, "credibility"),
+            ("goal \"g\" metric: \"x\" target: 1 per week", "'metric:' must be a number, not a string", 1, 18, nil),
+            ("log with @x", "expected the kind of interaction after 'log'", 1, 5, nil),
         ] as [(String, String, Int, Int, String?)])
     func diagnostics(_ input: String, _ message: String, _ line: Int, _ column: Int, _ suggestion: String?) throws {
         let source = Source(name: "t", text: input)

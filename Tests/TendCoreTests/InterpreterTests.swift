@@ -20,6 +20,22 @@ import Testing
         #expect(h.text(try h.value("x * 2 + 2 * 3 - 1 < 16 and 1 != 2 or x ?? 0 == 4")) == "true")
     }
 
+    /// A contact's options give the same contact in any order (a spec sweep: `+vip` before
+    /// `tags:` was lost): pairs are set first, then tags and flags.
+    @Test func optionsInAnyOrder() throws {
+        let orders = [
+            "+vip tags: [\"a\"] expert", "tags: [\"a\"] +vip expert", "expert +vip tags: [\"a\"]", "expert, tags: [\"a\"], +vip",
+        ]
+        for (n, options) in orders.enumerated() {
+            let h = Harness()
+            try h.run("add \"Ann Lee\" \(options)")
+            #expect(h.text(try h.value("@ann-lee.tags")) == "a, vip", "\(options)")
+            #expect(h.text(try h.value("@ann-lee.expert")) == "true", "\(options)")
+            try h.run("set @ann-lee \(orders[(n + 1) % orders.count].replacingOccurrences(of: "vip", with: "new"))")
+            #expect(h.text(try h.value("@ann-lee.tags")) == "a, new", "\(options)")
+        }
+    }
+
     /// `and` and `or` evaluate a cheap side before one that calls a function or runs a query;
     /// the results are those of left-to-right evaluation, nulls included. `x in c.tags` reads
     /// the tags in place, with the same results as on the list.

@@ -222,7 +222,7 @@ public struct Checker {
     private mutating func checkGoal(_ s: Statement, _ name: Expr, _ by: Expr?, _ options: [Option], _ period: (Day.Period, SourceRange)?) {
         expect(name, .string, Scope(), "the goal's name")
         if let by { expect(by, .date, Scope(), "the goal's due date") }
-        checkOptions(options, allowed: ["metric": .any, "target": .number, "due": .date], flags: [])
+        checkOptions(options, allowed: ["metric": .number, "target": .number, "due": .date], flags: [])
         let hasTarget = options.contains { $0.name == "target" }
         if hasTarget && period == nil {
             report("a target needs a period, as in: target: 12 per quarter", s.range)
@@ -322,8 +322,15 @@ public struct Checker {
                     continue
                 }
                 if !seen.insert(name).inserted { report("'\(name):' is given twice", range) }
-                if type == .stage, case .name(let w) = value.kind, let st = Stage(name: w) {
-                    resolutions[value] = .stage(st)
+                if type == .stage, case .name(let w) = value.kind, definitions.lets[w] == nil {
+                    if let st = Stage(name: w) {
+                        resolutions[value] = .stage(st)
+                    } else {
+                        let stages = Stage.allCases.map(\.description)
+                        report(
+                            "unknown stage '\(w)'; the stages are \(stages.dropLast().joined(separator: ", ")) and \(stages.last!)", value.range,
+                            suggestion: closest(w.lowercased(), among: stages).first)
+                    }
                     continue
                 }
                 if case .list(let inner) = type {

@@ -10,7 +10,10 @@ extension Interpreter {
     /// to `fields`. Returns a new handle if one was given.
     func applyContactOptions(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, fields: inout Set<String>) throws -> String? {
         var newHandle: String?
-        for o in options {
+        // Options may come in any order with the same result: `name: value` pairs first, then
+        // `+tag`, `-tag` and flags (`+vip tags: ["a"]` keeps vip).
+        let pairsFirst = options.filter { if case .pair = $0 { true } else { false } } + options.filter { if case .pair = $0 { false } else { true } }
+        for o in pairsFirst {
             switch o {
             case .tag(let t, let adds, _):
                 fields.insert("tags")

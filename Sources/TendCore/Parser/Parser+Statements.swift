@@ -84,7 +84,7 @@ extension Parser {
     /// `log KIND with @x… [on DATE] options…`; the kind is a word or quoted text.
     mutating func parseLog() throws -> Statement.Kind {
         let kind: String
-        if case .identifier(let k) = peek.kind {
+        if case .identifier(let k) = peek.kind, k != "with" {
             kind = k
             advance()
         } else if case .string(let pieces) = peek.kind, let text = Parser.plainText(pieces) {
