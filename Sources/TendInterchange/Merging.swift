@@ -219,11 +219,13 @@ public enum Merge {
             c.tags += newTags
         }
         // Notes only grow: a note with a line the contact's notes do not hold yet is added.
-        // Lines are looked up in a set, so a record with thousands of notes merges in linear time.
-        var held = Set((c.notes ?? "").split(whereSeparator: \.isNewline))
+        // Lines are looked up in a set, so a record with thousands of notes merges in linear time;
+        // they are compared without the spaces around them, which files do not all keep.
+        let bare = { (line: Substring) in line.trimmingCharacters(in: .whitespaces) }
+        var held = Set((c.notes ?? "").split(whereSeparator: \.isNewline).map(bare))
         var added: [String] = []
         for n in p.notes {
-            let lines = n.split(whereSeparator: \.isNewline)
+            let lines = n.split(whereSeparator: \.isNewline).map(bare)
             if lines.allSatisfy(held.contains) { continue }
             added.append(n)
             held.formUnion(lines)

@@ -111,6 +111,9 @@ struct Importer {
         var index = ContactIndex(net.contacts)
         let today = session.today
         var nextDryID: Int64 = -1
+        // Handles records of the file give themselves: one made for another record never takes
+        // them (the record naming it would then be merged into that one).
+        let named = Set(people.compactMap { $0.handle.flatMap { isValidHandle($0) ? $0 : nil } })
         for p in people {
             if let id = index.match(p, in: contacts), var c = contacts[id] {
                 let before = c
@@ -128,10 +131,12 @@ struct Importer {
                 continue
             }
             let invalid = p.handle.flatMap { isValidHandle($0) ? nil : $0 }
-            var handle = p.handle.flatMap { invalid != nil ? nil : $0 } ?? makeHandle(given: p.givenName, family: p.familyName, name: p.name)
-            if index.isTaken(handle) {
+            let given = p.handle.flatMap { invalid != nil ? nil : $0 }
+            var handle = given ?? makeHandle(given: p.givenName, family: p.familyName, name: p.name)
+            let taken = { (h: String) in index.isTaken(h) || (given == nil && named.contains(h)) }
+            if taken(handle) {
                 var n = 2
-                while index.isTaken("\(handle)-\(n)") { n += 1 }
+                while taken("\(handle)-\(n)") { n += 1 }
                 handle = "\(handle)-\(n)"
             }
             if let invalid {

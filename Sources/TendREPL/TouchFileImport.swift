@@ -25,6 +25,8 @@ struct TouchFileImport {
         /// Touches already imported that now match more contacts: the new ones are added to them.
         var widened = 0
         var planned = 0
+        /// Next steps planned from meetings that have now been logged: done, so cleared.
+        var stepsDone = 0
         var listed: [String] = []
     }
 
@@ -86,19 +88,43 @@ struct TouchFileImport {
             logged.append(i)
         }
         try store.logInteractions(logged)
-        out.planned = try plan(found.planned, net: net, dryRun: dryRun)
+        let done = try clearStepsDone(by: found.touches.filter { known[Store.sourceKey(kind: $0.kind.rawValue, sourceID: $0.sourceID)] == nil }, net: net, dryRun: dryRun)
+        out.stepsDone = done.count
+        out.planned = try plan(found.planned, net: net, cleared: done, dryRun: dryRun)
         if !dryRun {
             try store.recordSightings(found.sightings.map { ($0.address, $0.sourceID, $0.name, $0.on) })
         }
         return out
     }
 
+    /// Clears the next step a meeting was planned as (`plan` writes its summary, due on its day)
+    /// once that meeting is logged: it has happened. The contacts whose step is done.
+    func clearStepsDone(by touches: [ImportedTouch], net: Network, dryRun: Bool) throws -> Set<Int64> {
+        var done: Set<Int64> = []
+        for t in touches where t.kind == .meeting {
+            for id in t.people where !done.contains(id) {
+                guard var c = net.contact(id), c.nextDue == t.on, c.nextStep == (t.note ?? "Meeting") else { continue }
+                done.insert(id)
+                guard !dryRun else { continue }
+                c.nextStep = nil
+                c.nextDue = nil
+                try session.store.apply(.updateContact(c, fields: ["next_step", "next_due"]))
+            }
+        }
+        return done
+    }
+
     /// Sets each contact's next step from the first meeting with them after today, unless the
     /// contact has another next step due sooner (or none due, which the user wrote by hand).
-    func plan(_ steps: [PlannedStep], net: Network, dryRun: Bool) throws -> Int {
+    /// `cleared` contacts' steps were just done.
+    func plan(_ steps: [PlannedStep], net: Network, cleared: Set<Int64>, dryRun: Bool) throws -> Int {
         var n = 0
         for step in steps {
             guard var c = net.contact(step.contact) else { continue }
+            if cleared.contains(c.id) {
+                c.nextStep = nil
+                c.nextDue = nil
+            }
             if c.nextStep != nil, c.nextDue.map({ $0 <= step.due }) ?? true { continue }
             if c.nextStep == step.step && c.nextDue == step.due { continue }
             n += 1
@@ -119,6 +145,10 @@ struct TouchFileImport {
         var lines = [head]
         if o.widened > 0 {
             lines.append("  \(count(o.widened, "touch", "touches")) already imported \(dryRun ? "would gain" : "gained") contacts added since")
+        }
+        if o.stepsDone > 0 {
+            lines.append(
+                "  \(count(o.stepsDone, "next step", "next steps")) planned from \(o.stepsDone == 1 ? "a meeting" : "meetings") now logged \(dryRun ? "would be" : "were") cleared")
         }
         if o.planned > 0 { lines.append("  \(count(o.planned, "next step", "next steps")) \(dryRun ? "would be planned" : "planned") from future meetings") }
         let reasons = found.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.rawValue)" }

@@ -31,6 +31,37 @@ import Testing
 
     /// Who is whom: handle first, then any e-mail (any case), then phone (any notation), then
     /// name and company when no e-mail or phone disagrees.
+    /// A handle made for one card never takes the handle another card of the file names: the
+    /// second card would be merged into the first (a hostile review: Other Person's e-mail
+    /// ended up on Handle Test).
+    @Test func aMadeHandleLeavesTheFilesOwnHandlesAlone() throws {
+        let dir = CLI.tempDir()
+        let file =
+            ImportIdentityTests.card(["FN:Handle Test", "X-TEND-HANDLE:Bad Handle!"])
+            + ImportIdentityTests.card(["FN:Other Person", "X-TEND-HANDLE:handle-test", "EMAIL:other@example.com"])
+        try ImportIdentityTests.write(file, "h.vcf", in: dir)
+        let r = try CLI.run(["import", "vcard", "h.vcf"], in: dir)
+        #expect(r.stdout.hasPrefix("Imported from h.vcf: 2 added, 0 merged, 0 skipped."), "\(r.stdout)")
+        let people = try CLI.run(["--format", "csv", "-e", "contacts sort by handle show handle, name, email"], in: dir)
+        #expect(
+            people.stdout
+                == "handle,name,email\nhandle-test,Other Person,other@example.com\nhandle-test-2,Handle Test,\n",
+            "\(people.stdout)")
+    }
+
+    /// Notes are compared without the spaces around their lines: a file that trims them (as
+    /// vCard readers do) does not add the same note again (a hostile review: "  lead\nlead").
+    @Test func aNoteTrimmedByTheFileIsNotAddedAgain() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Pat Quinn\" email: \"pat@q.example\", notes: \"  lead\\n\\tcall back  \""], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vcard", "p.vcf"], in: dir).status == 0)
+        for flag in ["--update", "--dry-run"] {
+            let r = try CLI.run(["import", "vcard", "p.vcf", flag], in: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        #expect(try CLI.run(["--format", "json", "-e", "@pat-quinn.notes"], in: dir).stdout == "\"  lead\\n\\tcall back  \"\n")
+    }
+
     @Test func matchingOrder() throws {
         let dir = CLI.tempDir()
         let setup = """

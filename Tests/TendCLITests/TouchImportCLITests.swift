@@ -147,6 +147,31 @@ import Testing
         #expect(try Self.value("count(interactions where note != null)", in: dir) == "0")
     }
 
+    /// A next step planned from a meeting is done once that meeting is imported as logged (a
+    /// hostile review: it stayed, and the agenda called it due a week after the meeting).
+    @Test func aPlannedStepIsClearedWhenItsMeetingIsLogged() throws {
+        let dir = try Self.setUp()
+        #expect(try CLI.run(["import", "ics", "cal.ics", "--plan"], in: dir).status == 0)
+        let step = "contacts where next_step != null show handle, next_step, next_due"
+        let planned = try CLI.run(["--format", "csv", "-e", step], in: dir)
+        #expect(planned.stdout.hasPrefix("handle,next_step,next_due\ndana-lee,"), "\(planned.stdout)")
+        #expect(planned.stdout.hasSuffix(",2026-12-01\n"), "\(planned.stdout)")
+        let later = ["TEND_TODAY": "2026-12-09"]
+        let dry = try CLI.run(["import", "ics", "cal.ics", "--dry-run"], in: dir, env: later)
+        #expect(dry.stdout.contains("  1 next step planned from a meeting now logged would be cleared"), "\(dry.stdout)")
+        let again = try CLI.run(["import", "ics", "cal.ics"], in: dir, env: later)
+        #expect(again.stdout.contains("  1 next step planned from a meeting now logged were cleared"), "\(again.stdout)")
+        #expect(try CLI.run(["--format", "csv", "-e", step], in: dir, env: later).stdout == "handle,next_step,next_due\n")
+        // A step of the user's own, or one due another day, stays.
+        #expect(try CLI.run(["-e", "set @dana-lee next_step: \"Send the proposal\", next_due: 2026-12-01"], in: dir).status == 0)
+        let dir2 = try Self.setUp()
+        #expect(try CLI.run(["-e", "set @dana-lee next_step: \"Call about the proposal\", next_due: 2026-12-01"], in: dir2).status == 0)
+        #expect(try CLI.run(["import", "ics", "cal.ics"], in: dir2, env: later).status == 0)
+        #expect(
+            try CLI.run(["--format", "csv", "-e", step], in: dir2, env: later).stdout
+                == "handle,next_step,next_due\ndana-lee,Call about the proposal,2026-12-01\n")
+    }
+
     /// People not in Tend are listed most often seen first, with an add line; once added,
     /// importing the file again logs their meetings (and adds them to the one already logged).
     @Test func candidatesBecomeContacts() throws {

@@ -3,6 +3,21 @@ import Testing
 @testable import TendCore
 
 @Suite struct CheckerTests {
+    /// A fn's body is checked again with each call's argument types; calls it suits, and calls
+    /// whose arguments are not known before running, are no error.
+    @Test(arguments: [
+        "fn add2(a, b) = a + b\nadd2(1, 2)", "fn add2(a, b) = a + b\nadd2(\"a\", \"b\")", "fn add2(a, b) = a + b\nadd2(null, 2)",
+        "fn w(c) = days(c.overdue) / 7\ncontacts where w(it) > 1", "fn w(c) = days(c.overdue) / 7\nw(@x)",
+        "fn f(a) = if a == null then 0 else a + 1\nf(2)", "fn n(c) = c.name\ninteractions show n(contact)",
+        "fn later(d) = d + 7d\nlater(today)", "fn later(d) = d + 7d\nlet x = later(today)",
+    ])
+    func callsThatSuitTheirFn(_ input: String) throws {
+        let parsed = Parser.parse(Source(name: "t", text: input))
+        var checker = Checker(definitions: Harness.checkedPrelude)
+        checker.check(parsed.statements)
+        #expect(parsed.diagnostics.isEmpty && checker.diagnostics.isEmpty, "\(input): \(checker.diagnostics.map(\.message))")
+    }
+
     /// Each row: input, the start of the message, the line and column it points at, the suggestion.
     @Test(
         arguments: [
@@ -40,6 +55,9 @@ import Testing
             ("add \"X\" stage: credibilty", "unknown stage 'credibilty'", 1, 16, "credibility"),
             ("goal \"g\" metric: \"x\" target: 1 per week", "'metric:' must be a number, not a string", 1, 18, nil),
             ("log with @x", "expected the kind of interaction after 'log'", 1, 5, nil),
+            ("fn w(c) = days(c.overdue) / 7\nw(5)", "w(…): a number has no fields", 2, 1, nil),
+            ("fn add2(a, b) = a + b\n1 + add2(\"a\", 1)", "add2(…): cannot add a number to a string", 2, 5, nil),
+            ("fn f(a) = a + 1\nfn g(b) = f(b) * 2\ng(today)", "g(…): f(…): cannot add a number to a date", 3, 1, nil),
         ] as [(String, String, Int, Int, String?)])
     func diagnostics(_ input: String, _ message: String, _ line: Int, _ column: Int, _ suggestion: String?) throws {
         let source = Source(name: "t", text: input)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a checker has worked out about the definitions, shared with the copies it makes of
 /// itself (a copy works out a let's type without reporting): each fact is worked out once per
 /// definition, never again for each use, so checking stays linear in the text.
@@ -276,6 +278,32 @@ extension Checker {
             definitions.define(s, resolving: resolutions)
             facts.letTypes[name] = type
         }
+    }
+
+    /// A call of a fn: its body is checked again with the types of this call's arguments, so that
+    /// a mismatch they cause (`weeks_over(5)` reading a number's field, `add2("a", 1)`) is this
+    /// call's error before anything runs, not a run-time error inside the fn. The type the body
+    /// then has is the call's. What the body's names resolve to stays as the fn was checked.
+    mutating func checkedCall(_ f: Definitions.Fn, _ types: [ValueType], _ call: Expr) -> ValueType {
+        let types = types.map { $0 == .null ? ValueType.any : $0 }
+        let key = "call:\(f.name)(\(types.map(\.description).joined(separator: ",")))"
+        guard !types.allSatisfy({ $0 == .any }), !facts.pending.contains(key), facts.pending.count < 32 else { return .any }
+        var copy = self
+        copy.diagnostics = []
+        copy.source = f.file ?? source
+        copy.facts.pending.insert(key)
+        var scope = Scope()
+        for (p, t) in zip(f.params, types) { scope.locals[p] = t }
+        let type = copy.check(f.body, scope)
+        guard let first = copy.diagnostics.first else { return type }
+        let given = zip(f.params, types).filter { $0.1 != .any }.map { "\($0.0) \(article($0.1))" }.joined(separator: ", ")
+        var notes = ["with \(given), the body of fn \(f.name) does not check"]
+        if let file = f.file {
+            let (line, column) = file.location(of: first.range.start)
+            notes.append("\(file.name):\(line):\(column): \(file.line(line).trimmingCharacters(in: .whitespaces))")
+        }
+        report("\(f.name)(…): \(first.message)", call.range, notes: notes)
+        return .any
     }
 
     mutating func checkFn(_ s: Statement, _ name: String, _ params: [String], _ body: Expr) {

@@ -9,7 +9,7 @@ public struct Checker {
     var currentDeps: Set<String> = []
     /// Let types and fn steps, worked out once (shared by copies of this checker).
     let facts = DefinitionFacts()
-    private var source: Source?
+    var source: Source?
     /// Every statement that changes data, for `--read-only`.
     public private(set) var mutations: [Statement] = []
     /// What each name checked so far turned out to be: the definitions' bodies and the statements'.
@@ -835,8 +835,9 @@ public struct Checker {
             if args.count != f.params.count {
                 report("\(name) takes \(f.params.count) argument\(f.params.count == 1 ? "" : "s"), not \(args.count)", e.range)
             }
-            for a in args { _ = check(a, scope) }
-            return .any
+            let types = args.map { check($0, scope) }
+            guard args.count == f.params.count else { return .any }
+            return checkedCall(f, types, e)
         }
         guard let b = Builtin.byName[name] else {
             report(
