@@ -308,7 +308,9 @@ public enum EncodedWords {
         let payload = Array(parts[2].utf8)
         let bytes: [UInt8]
         switch parts[1] {
-        case "B", "b": bytes = base64(payload)
+        case "B", "b":
+            guard let decoded = base64(payload) else { return nil }
+            bytes = decoded
         case "Q", "q": bytes = quoted(payload)
         default: return nil
         }
@@ -316,8 +318,9 @@ public enum EncodedWords {
         return (charset, bytes, String(s[..<end]), end)
     }
 
-    /// Base64 without its padding and anything outside the alphabet.
-    static func base64(_ text: [UInt8]) -> [UInt8] {
+    /// Base64 without its padding; nil when something else is in it (`=?UTF-8?B?invalid!!?=` is
+    /// then kept as it was written, not read as bytes no one wrote).
+    static func base64(_ text: [UInt8]) -> [UInt8]? {
         var out: [UInt8] = []
         var acc: UInt32 = 0
         var bits = 0
@@ -329,7 +332,8 @@ public enum EncodedWords {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): v = c - UInt8(ascii: "0") + 52
             case UInt8(ascii: "+"), UInt8(ascii: "-"): v = 62
             case UInt8(ascii: "/"), UInt8(ascii: "_"): v = 63
-            default: continue
+            case UInt8(ascii: "="): continue
+            default: return nil
             }
             acc = (acc << 6) | UInt32(v)
             bits += 6
@@ -403,6 +407,55 @@ enum MailDate {
     /// The instant, in seconds since 1970 UTC; nil when no date can be read. Works on the bytes:
     /// it is asked of every message.
     static func parse(_ text: String) -> Int? {
+        rfc5322(text) ?? iso8601(text)
+    }
+
+    /// `2026-11-07T10:00:00Z`, `2026-11-07 10:00:00+01:00`, `2026-11-07T10:00`: what some
+    /// programs write instead of RFC 5322's form. No zone is UTC.
+    static func iso8601(_ text: String) -> Int? {
+        let b = Array(text.trimmingCharacters(in: .whitespaces).utf8)
+        func digits(_ at: Int, _ n: Int) -> Int? {
+            guard at + n <= b.count else { return nil }
+            var v = 0
+            for i in at..<(at + n) {
+                guard b[i] &- 48 <= 9 else { return nil }
+                v = v * 10 + Int(b[i] - 48)
+            }
+            return v
+        }
+        guard b.count >= 16, let y = digits(0, 4), b[4] == UInt8(ascii: "-"), let mo = digits(5, 2), b[7] == UInt8(ascii: "-"),
+            let d = digits(8, 2), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t") || b[10] == 0x20,
+            let h = digits(11, 2), b[13] == UInt8(ascii: ":"), let mi = digits(14, 2), h < 24, mi < 60, let day = Day(year: y, month: mo, day: d)
+        else { return nil }
+        var i = 16
+        var sec = 0
+        if i < b.count, b[i] == UInt8(ascii: ":") {
+            guard let s = digits(i + 1, 2), s <= 60 else { return nil }
+            sec = min(s, 59)
+            i += 3
+            if i < b.count, b[i] == UInt8(ascii: ".") {
+                i += 1
+                while i < b.count, b[i] &- 48 <= 9 { i += 1 }
+            }
+        }
+        var offset = 0
+        if i < b.count {
+            if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
+                i += 1
+            } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+                guard let oh = digits(i + 1, 2), oh < 24 else { return nil }
+                var j = i + 3
+                if j < b.count, b[j] == UInt8(ascii: ":") { j += 1 }
+                guard let om = digits(j, 2), om < 60 else { return nil }
+                offset = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "-") ? -1 : 1)
+                i = j + 2
+            }
+        }
+        guard i == b.count else { return nil }
+        return LocalTime(day: day, time: h * 3600 + mi * 60 + sec).seconds - offset
+    }
+
+    static func rfc5322(_ text: String) -> Int? {
         var parts = Parts()
         var token: [UInt8] = []
         token.reserveCapacity(16)

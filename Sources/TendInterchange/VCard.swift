@@ -428,7 +428,10 @@ public enum VCard {
         case "LABEL": if !hasAddress, !v.isEmpty { c.notes.append("address: " + v.replacingOccurrences(of: "\r\n", with: ", ")) }
         case "NOTE": if !v.isEmpty { c.notes.append(v) }
         case "CATEGORIES":
-            for t in split(p.value, on: ",") {
+            // Google writes its system group, every contact it keeps, as "myContacts" (its CSV as
+            // "* myContacts", dropped there too); Tend writes tags in lowercase, so a user's own
+            // tag of that name reads back.
+            for t in split(p.value, on: ",") where t.trimmed != "myContacts" {
                 let tag = tagName(t.trimmed)
                 if !t.trimmed.isEmpty, !c.tags.contains(tag) { c.tags.append(tag) }
             }

@@ -56,6 +56,7 @@ func addresses(_ field: String) -> [String] {
         #expect(EncodedWords.decode("=?x-unknown?Q?abc?=") == "=?x-unknown?Q?abc?=")
         #expect(EncodedWords.decode("a =? b ?= c") == "a =? b ?= c")
         #expect(EncodedWords.decode("=?utf-8?Z?abc?=") == "=?utf-8?Z?abc?=")
+        #expect(EncodedWords.decode("=?UTF-8?B?invalid!!?= <a@b.example>") == "=?UTF-8?B?invalid!!?= <a@b.example>")
         #expect(EncodedWords.decode("price =?") == "price =?")
     }
 }
@@ -78,11 +79,16 @@ func addresses(_ field: String) -> [String] {
         // The asctime form of mbox From lines.
         #expect(MailDate.parse("Tue Mar 10 09:15:00 2026") == utc("2026-03-10 09:15:00"))
         #expect(MailDate.parse("Tue Mar  1 09:15:00 2026") == utc("2026-03-01 09:15:00"))
+        // ISO 8601, as some programs write it (a review: such a message fell back to its file's time).
+        #expect(MailDate.parse("2026-11-07T10:00:00Z") == utc("2026-11-07 10:00:00"))
+        #expect(MailDate.parse(" 2026-11-07 10:00:30.25+01:00") == utc("2026-11-07 09:00:30"))
+        #expect(MailDate.parse("2026-11-07T23:30-0500") == utc("2026-11-08 04:30:00"))
     }
 
     @Test func whatIsNotADate() {
         for text in [
             "", "yesterday", "31 Feb 2026 10:00 +0000", "10 Mar 2026", "10 Mar 2026 25:00 +0000", "10 Foo 2026 10:00", "10 Mar 2026 10:00 +9999",
+            "2026-02-30T10:00:00Z", "2026-11-07T10:00:00 junk", "2026-11-07", "2026-11-07T25:00Z",
         ] {
             #expect(MailDate.parse(text) == nil, "\(text)")
         }
