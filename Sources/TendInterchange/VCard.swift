@@ -577,6 +577,13 @@ public enum VCard {
         var keptGroups = Set<String>()
         for (p, raw) in props {
             if written.contains(p.name) || extended[p.name] != nil || p.name.hasPrefix("X-TEND-") { continue }
+            // The card is Tend's writing now: its old revision stamp no longer says when it changed.
+            if p.name == "REV" { continue }
+            if p.isBinary {
+                lines.append(dataURI(p))
+                if let g = p.group { keptGroups.insert(g) }
+                continue
+            }
             var scratch = ImportedContact(origin: "", name: "")
             if !ignored.contains(p.name) && !p.isBinary {
                 try? read(p, unescape(p.value).trimmed, label: p.group.flatMap { labels[$0] }, hasAddress: true, into: &scratch)
@@ -599,6 +606,16 @@ public enum VCard {
         // Labels after their properties, where Apple writes them.
         for (p, raw) in props where p.name == "X-ABLABEL" && p.group.map(keptGroups.contains) == true { lines.append(raw) }
         return (lines, noteLines)
+    }
+
+    /// An inline binary value of vCard 3.0 or 2.1 (`PHOTO;ENCODING=b;TYPE=JPEG:…`) as a 4.0 card
+    /// writes it, a data URI (`PHOTO:data:image/jpeg;base64,…`): 4.0 has no ENCODING.
+    static func dataURI(_ p: Property) -> String {
+        let kinds = ["PHOTO": "image", "LOGO": "image", "SOUND": "audio"]
+        let format = p.types.first { !["pref", "work", "home", "b", "base64"].contains($0) }
+        let media = format.map { $0.contains("/") ? $0 : "\(kinds[p.name] ?? "application")/\($0 == "jpg" ? "jpeg" : $0)" } ?? "application/octet-stream"
+        let data = p.value.filter { !$0.isWhitespace }
+        return (p.group.map { $0 + "." } ?? "") + p.name + ":data:" + media + ";base64," + data
     }
 
     /// The properties of a file's first card, each with its content line (unfolded).

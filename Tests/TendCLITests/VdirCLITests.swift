@@ -105,7 +105,7 @@ import Testing
         var card = try String(contentsOf: file, encoding: .utf8)
         card = card.replacingOccurrences(of: "FN:Bo Chen", with: "FN:Bo Chen-Park")
         card = card.replacingOccurrences(
-            of: "END:VCARD", with: "URL:https://bo.example\r\nPHOTO;ENCODING=b;TYPE=JPEG:AAAA\r\nX-OTHER-APP:kept\\, as is\r\nEND:VCARD")
+            of: "END:VCARD", with: "URL:https://bo.example\r\nPHOTO;ENCODING=b;TYPE=JPEG:AAAA\r\nX-OTHER-APP:kept\\, as is\r\nREV:20240301T120000Z\r\nEND:VCARD")
         try card.write(to: file, atomically: true, encoding: .utf8)
         let i = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
         #expect(i.stdout.contains("@bo-chen name: Bo Chen → Bo Chen-Park"), "\(i.stdout)")
@@ -117,9 +117,12 @@ import Testing
             e.stdout == "Exported 2 contacts to book: 0 new, 2 updated, 0 unchanged.\n  1 card is not of an exported contact: left as it is\n",
             "\(e.stdout)")
         let written = try String(contentsOf: file, encoding: .utf8)
-        for line in ["FN:Bo Chen-Park", "URL:https://bo.example", "PHOTO;ENCODING=b;TYPE=JPEG:AAAA", "X-OTHER-APP:kept\\, as is"] {
+        // A 3.0 photo is written the 4.0 way, as a data URI (a review found ENCODING=b in a 4.0
+        // card), and the phone's old revision stamp goes: the card is Tend's writing now.
+        for line in ["FN:Bo Chen-Park", "URL:https://bo.example", "PHOTO:data:image/jpeg;base64,AAAA", "X-OTHER-APP:kept\\, as is"] {
             #expect(written.contains(line + "\r\n"), "\(line)\n\(written)")
         }
+        #expect(!written.contains("ENCODING") && !written.contains("REV:"), "\(written)")
         #expect(!written.contains("NOTE:"), "\(written)")
         #expect(try VdirCLITests.files(book).count == 3)
         // Read back, nothing changes: the kept properties are the notes they were.
