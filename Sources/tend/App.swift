@@ -91,6 +91,17 @@ enum App {
         }
     }
 
+    /// A session on a new database in memory: nothing is written anywhere.
+    static func openInMemory(_ g: Settings) -> Session {
+        do {
+            let store = try Store(path: nil)
+            store.member = member(g)
+            return try session(store, g, today(g))
+        } catch {
+            fail(error)
+        }
+    }
+
     /// A session on an open database, as the settings say.
     static func session(_ store: any TendDatabase, _ g: Settings, _ day: Day) throws -> Session {
         for w in store.warnings { TerminalOutput.write("tend: warning: \(w)\n", to: STDERR_FILENO) }

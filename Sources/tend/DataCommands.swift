@@ -39,9 +39,12 @@ struct ImportCommand: ParsableCommand {
         if plan { flags += " plan" }
         if noNotes { flags += " no_notes" }
         let text = "import \(formatWord(format)) \(ScriptWriter.quote(file))\(flags)"
-        let session = App.open(settings, create: !dryRun)
+        let path = App.databasePath(settings)
+        // A dry run before the database is made shows what the first import would do.
+        let first = dryRun && !ConnectionSettings.isURL(path) && !FileManager.default.fileExists(atPath: path)
+        let session = first ? App.openInMemory(settings) : App.open(settings, create: !dryRun)
         let status = session.runScripts([Source(name: "<import>", text: text)], bail: false, readOnly: settings.readOnly)
-        App.settleNewDatabase(session, status, settings)
+        if !first { App.settleNewDatabase(session, status, settings) }
         App.finish(session, status)
     }
 }

@@ -33,6 +33,20 @@ import Testing
         #expect(names.stdout.contains("only.mail@example.com,only.mail@example.com,\n"), "\(names.stdout)")
     }
 
+    /// A first-time user previews an import before there is a database: the report is what
+    /// importing into a new one would do, and nothing is made (it was "no database at …").
+    @Test func aDryRunBeforeTheDatabaseIsMade() throws {
+        let dir = CLI.tempDir()
+        try AddressBookCLITests.copy("gmail.vcf", to: dir)
+        let r = try CLI.run(["import", "vcard", "gmail.vcf", "--dry-run"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("Would import from gmail.vcf: 1 added, 0 merged, 0 skipped."), "\(r.stdout)")
+        #expect(r.stderr.isEmpty, "\(r.stderr)")
+        let missing = try CLI.run(["import", "vcard", "none.vcf", "--dry-run"], in: dir)
+        #expect(missing.status == 3)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("tend.db") }.isEmpty)
+    }
+
     @Test func unterminatedQuoteStopsTheImportWithWhere() throws {
         let dir = CLI.tempDir()
         try AddressBookCLITests.copy("unterminated.csv", to: dir)
