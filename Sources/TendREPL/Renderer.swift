@@ -328,14 +328,18 @@ public struct Renderer {
 /// Standard output that is not a terminal (a file, a pipe) is gathered and written in blocks: a
 /// restore prints a line for each of its statements. What is gathered goes out before anything
 /// is written to standard error (so the two keep their order when they share a file), before a
-/// prompt, at the end of every run (`Session.run`), when the process exits, and whenever a
-/// block is full.
+/// prompt, before a statement that is not a plain change and before a commit (`Session`), at
+/// the end of every run, when the process exits, and whenever a block is full or its first
+/// line has waited a fifth of a second.
 public enum TerminalOutput {
     static let isTerminal: [Int32: Bool] = [STDOUT_FILENO: isatty(STDOUT_FILENO) == 1, STDERR_FILENO: isatty(STDERR_FILENO) == 1]
     static let blockSize = 1 << 16
     private static let lock = NSLock()
     nonisolated(unsafe) private static var gathered: [UInt8] = []
     nonisolated(unsafe) private static var flushesAtExit = false
+    /// When the first line now gathered was written (DispatchTime's nanoseconds).
+    nonisolated(unsafe) private static var gatheredSince: UInt64 = 0
+    static let longestWait: UInt64 = 200_000_000
 
     public static func write(_ text: String, to fd: Int32) {
         let terminal = isTerminal[fd] ?? (isatty(fd) == 1)
@@ -345,25 +349,55 @@ public enum TerminalOutput {
                 flushesAtExit = true
                 atexit { TerminalOutput.flush() }
             }
+            let now = DispatchTime.now().uptimeNanoseconds
+            if gathered.isEmpty { gatheredSince = now }
             gathered.append(contentsOf: text.utf8)
-            let full = gathered.count >= blockSize
+            let full = gathered.count >= blockSize || now - gatheredSince >= longestWait
             lock.unlock()
             if full { flush() }
             return
         }
         flush()
         let safe = terminal ? TerminalText.escaped(text, keep: [.lines, .colors]) : text
-        let handle = fd == STDERR_FILENO ? FileHandle.standardError : FileHandle.standardOutput
-        handle.write(Data(safe.utf8))
+        _ = writeAll(Array(safe.utf8), to: fd)
     }
 
-    /// Writes out what standard output has gathered.
+    /// Writes out what standard output has gathered; what cannot be written is dropped.
     public static func flush() {
+        _ = try? flushOrThrow()
+    }
+
+    /// Writes out what standard output has gathered, or says why it could not (a closed pipe
+    /// with SIGPIPE ignored, a full disk): a run then stops before it commits.
+    public static func flushOrThrow() throws {
         lock.lock()
         defer { lock.unlock() }
         guard !gathered.isEmpty else { return }
-        gathered.withUnsafeBytes { FileHandle.standardOutput.write(Data($0)) }
+        let failed = writeAll(gathered, to: STDOUT_FILENO)
         gathered.removeAll(keepingCapacity: true)
+        if let failed { throw OutputError(code: failed) }
+    }
+
+    /// Standard output could not be written.
+    public struct OutputError: Error, CustomStringConvertible {
+        var code: Int32
+        public var description: String { "cannot write the output: \(String(cString: strerror(code))); nothing was changed" }
+    }
+
+    /// Writes every byte (a write may take only some); the error number when one fails.
+    static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
+        bytes.withUnsafeBytes { buffer in
+            var done = 0
+            while done < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                done += n
+            }
+            return nil
+        }
     }
 }
 

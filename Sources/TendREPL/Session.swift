@@ -529,6 +529,9 @@ public final class Session: InterpreterHost {
                         carryOut(before: line)
                     }
                 }
+                // What was printed is out before a statement that may take a while: a run killed
+                // then (a job's time limit) has shown what it did.
+                if !Session.changesData(s) { TerminalOutput.flush() }
                 for output in try execute(s) {
                     if case .assertion(let passed, _, _, _, _) = output, !passed {
                         failed = true
@@ -543,6 +546,9 @@ public final class Session: InterpreterHost {
                 store.rollback()
                 restoreDefinitions()
             } else {
+                // Written before the commit: if standard output is gone (a closed pipe, a full
+                // disk), the process stops with nothing kept, as it did writing line by line.
+                try TerminalOutput.flushOrThrow()
                 try store.commit(label: journalLabel(mutations))
             }
         } catch {

@@ -6,6 +6,26 @@ import Testing
 /// whether ArgumentParser or Tend read the command line: 0 success, 1 an assertion failed, 2
 /// nothing was run because the input is wrong, 3 a run-time, data or I/O error.
 @Suite struct ExitCodeTests {
+    /// Output that cannot be written (a full disk, a closed pipe with SIGPIPE ignored) stops the
+    /// run before it commits: exit 3 and nothing kept, not a crash after the change was kept.
+    @Test func unwritableOutputKeepsNothing() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["add", "Ann Lee"], in: dir).status == 0)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLI.binary)
+        p.arguments = ["--db", dir.appendingPathComponent("tend.db").path, "-e", "add \"Full Disk\""]
+        p.environment = ["TEND_TODAY": "2026-11-23", "NO_COLOR": "1", "HOME": dir.path]
+        p.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: "/dev/full"))
+        let err = Pipe()
+        p.standardError = err
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 3, "\(message)")
+        #expect(message.contains("error: cannot write the output: No space left on device; nothing was changed"), "\(message)")
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")
+    }
+
     @Test func successIsZero() throws {
         let dir = CLI.tempDir()
         #expect(try CLI.run(["add", "Ann Lee"], in: dir).status == 0)

@@ -86,4 +86,21 @@ import Testing
         let dump = try dumpRebuilds(db, dir)
         #expect(dump.contains("let others = [@ana-park-2, \"@ana-park\"]\n"), "\(dump)")
     }
+
+    /// A definition made later in the run that renamed or removed its contact is refused there
+    /// (the script was checked while the handle still stood): the run is rolled back.
+    @Test(arguments: [
+        "set @ana-park handle: \"ana\"\nrule \"late\" when it == @ana-park then remind \"x\"",
+        "drop fn is_ana cascade\ndrop ana\nremove goal \"Ana lunches\"\nremove @ana-park\nlet again = @ana-park",
+        "merge @ana-park into @bo-li\ngoal \"g\" metric: count(interactions where @ana-park in people) target: 1 per week",
+    ])
+    func aDefinitionAfterTheContactWentIsRefused(_ script: String) throws {
+        let dir = CLI.tempDir()
+        let db = try database(dir)
+        let before = try CLI.run(["--db", db, "dump"], in: dir).stdout
+        let r = try CLI.run(["--db", db, "run", "-"], stdin: script, in: dir)
+        #expect(r.status == 3, "\(r.stdout) \(r.stderr)")
+        #expect(r.stderr.contains("error: no contact @ana-park"), "\(r.stderr)")
+        #expect(try CLI.run(["--db", db, "dump"], in: dir).stdout == before)
+    }
 }

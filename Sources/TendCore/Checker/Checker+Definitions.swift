@@ -284,14 +284,19 @@ extension Checker {
     /// a mismatch they cause (`weeks_over(5)` reading a number's field, `add2("a", 1)`) is this
     /// call's error before anything runs, not a run-time error inside the fn. The type the body
     /// then has is the call's. What the body's names resolve to stays as the fn was checked.
+    ///
+    /// A body that chooses between branches (`if`, `??`), itself or through the fns it calls,
+    /// is left to run time: a branch the arguments do not suit may be one that never runs
+    /// (`if as_days then days(x) else x`), and such definitions were accepted before.
     mutating func checkedCall(_ f: Definitions.Fn, _ types: [ValueType], _ call: Expr) -> ValueType {
         let types = types.map { $0 == .null ? ValueType.any : $0 }
         let key = "call:\(f.name)(\(types.map(\.description).joined(separator: ",")))"
-        guard !types.allSatisfy({ $0 == .any }), !facts.pending.contains(key), facts.pending.count < 32 else { return .any }
+        guard !types.allSatisfy({ $0 == .any }), !facts.pending.contains(key), facts.pending.count < 64, !branches(f) else { return .any }
+        facts.pending.insert(key)
+        defer { facts.pending.remove(key) }
         var copy = self
         copy.diagnostics = []
         copy.source = f.file ?? source
-        copy.facts.pending.insert(key)
         var scope = Scope()
         for (p, t) in zip(f.params, types) { scope.locals[p] = t }
         let type = copy.check(f.body, scope)
@@ -304,6 +309,25 @@ extension Checker {
         }
         report("\(f.name)(…): \(first.message)", call.range, notes: notes)
         return .any
+    }
+
+    /// Whether a fn's body, or a fn it calls, chooses between branches.
+    func branches(_ f: Definitions.Fn) -> Bool {
+        var seen: Set<String> = [f.name]
+        var pending = [f.body]
+        while let body = pending.popLast() {
+            var found = false
+            body.forEach { e in
+                switch e.kind {
+                case .ifThen, .binary(.coalesce, _, _): found = true
+                case .call(let name, _):
+                    if let g = definitions.fns[name], seen.insert(name).inserted { pending.append(g.body) }
+                default: break
+                }
+            }
+            if found { return true }
+        }
+        return false
     }
 
     mutating func checkFn(_ s: Statement, _ name: String, _ params: [String], _ body: Expr) {

@@ -8,6 +8,7 @@ extension Interpreter {
     /// Writes `new` for `@old` in every definition and goal metric that names it.
     func renameHandle(_ old: String, to new: String) throws {
         guard old != new else { return }
+        handlesGone.insert(old)
         var ordered = definitions.ordered
         var changed = false
         for i in ordered.indices {
@@ -25,6 +26,15 @@ extension Interpreter {
             goal.metric = text
             try apply(.setGoal(goal))
         }
+    }
+
+    /// A definition or goal that names a contact is made only while the contact is there: one
+    /// renamed or removed earlier in the run (after the script was checked) would leave it
+    /// naming no one.
+    func requireNamedContacts(_ s: Statement) throws {
+        guard !handlesGone.isEmpty else { return }
+        // A contact the script adds later is checked when the script is (HandleUses).
+        for use in HandleUses([s]).uses where handlesGone.contains(use.handle) { _ = try contactID(use.handle, use.range) }
     }
 
     /// The definitions and goals that name `@handle`, in words (`rule "ana"`, `goal "Lunches"`).

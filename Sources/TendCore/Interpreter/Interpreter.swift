@@ -19,6 +19,9 @@ public final class Interpreter {
         }
     }
     private var storedDefinitions: Definitions
+    /// Handles a rename, merge or removal took away in this session: a definition made after
+    /// it must not name one (`requireNamedContacts`).
+    var handlesGone: Set<String> = []
     private var pendingDefinitions: (() -> Definitions)?
     /// The definitions, unless they have not been read yet.
     public var definitionsIfLoaded: Definitions? { pendingDefinitions == nil ? storedDefinitions : nil }

@@ -20,6 +20,7 @@ extension Interpreter {
                 return .text("Nothing removed.")
             }
             try apply(.deleteContact(id))
+            handlesGone.insert(p.handle)
             return .text("Removed @\(p.handle) and their events.")
         case .event(let kind, let e):
             guard let n = try eval(e, ctx).intValue else { throw fail("expected the event's number", e.range) }

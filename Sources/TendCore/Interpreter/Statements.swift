@@ -32,7 +32,9 @@ extension Interpreter {
         case .introduce(let people, let on, let options): return [try performIntroduce(people, on: on, options, s, ctx)]
         case .spend(let amount, let at, let on, let options): return [try performSpend(amount, at: at, on: on, options, ctx)]
         case .knows(let people): return [try performKnows(people, s)]
-        case .goal(let name, let by, let options, let period): return [try performGoal(name, by: by, options, period: period, s, ctx)]
+        case .goal(let name, let by, let options, let period):
+            try requireNamedContacts(s)
+            return [try performGoal(name, by: by, options, period: period, s, ctx)]
         case .helps(let p, let goal): return [try performHelps(p, goal: goal, ctx)]
         case .merge(let from, let into): return [try performMerge(from: from, into: into, s)]
         case .remove(let what): return [try remove(what, ctx, s.source)]
@@ -42,9 +44,11 @@ extension Interpreter {
         case .journal(let command): return try performJournal(command, s)
         case .edit(let target): return try performEdit(target, s)
         case .letDef(let name, _), .fnDef(let name, _, _), .scoreDef(let name, _, _):
+            try requireNamedContacts(s)
             try define(s)
             return [.text("Defined \(name).")]
         case .ruleDef(let name, _, _, _, _, _):
+            try requireNamedContacts(s)
             try define(s)
             return [.text("Defined rule \"\(name)\".")]
         case .drop(let kind, let name, let cascade): return [try drop(kind, name, cascade: cascade, s)]
