@@ -29,6 +29,8 @@ public enum CSVImport {
         "company_name": "company", "employer": "company", "job": "title", "role": "title",
         "web_page": "url", "website": "url", "web_site": "url", "linkedin_url": "url", "profile_url": "url",
         "comments": "notes", "birth_date": "birthday", "date_of_birth": "birthday",
+        // Names to go by when a record has no other (Google's and Outlook's exports).
+        "nickname": "nickname", "file_as": "file_as",
         // Further e-mails and phones are the person's too, not notes.
         "email_2": "email", "email_3": "email", "secondary_email": "email", "other_email": "email",
         "other_phone": "phone", "home_phone_2": "phone", "business_phone_2": "phone",
@@ -81,8 +83,7 @@ public enum CSVImport {
                     batch.contacts.append(c)
                 }
             } catch let e as ImportError where flavor == .linkedin && e.field == "name" {
-                // LinkedIn lists members who hide their details with nothing at all to go by.
-                batch.warnings.append(ImportError(origin, "a connection with no name, company, e-mail or phone (hidden by them): skipped"))
+                batch.warnings.append(ImportError(origin, "a connection with no name (hidden by them): skipped"))
             } catch let e as ImportError {
                 batch.errors.append(e)
             }
@@ -160,6 +161,10 @@ public enum CSVImport {
     ) throws -> ImportedContact {
         var name = v["name"] ?? [v["first"], v["middle"], v["last"]].compactMap { $0 }.joined(separator: " ")
         name = name.trimmed
+        // LinkedIn lists members who hide their names: a company there is their employer, not a
+        // card of the company's own (two such rows at one company are two people).
+        if name.isEmpty && flavor == .linkedin { throw ImportError(origin, field: "name", "no name") }
+        if name.isEmpty, let other = v["nickname"] ?? v["file_as"] { name = other.trimmed }
         if name.isEmpty {
             // As a card without a name: named by its company, e-mail or phone, and said so.
             let firstOf = { (text: String?) in
@@ -174,6 +179,7 @@ public enum CSVImport {
             warnings.append(ImportError(origin, "no name: named by its \(what), \(name)"))
         }
         var c = ImportedContact(origin: origin, name: name)
+        if let nickname = v["nickname"]?.trimmed, !nickname.isEmpty, nickname != name { c.notes.append("nickname: \(nickname)") }
         c.givenName = v["first"]
         c.familyName = v["last"]
         if let e = v["emails"] {
@@ -196,6 +202,7 @@ public enum CSVImport {
             c.addresses = [PostalAddress(city: city)]
         }
         for e in numbered.emails { VCard.add(e, to: &c.emails, preferred: false) }
+        for text in numbered.notAddresses { c.notes.append("e-mail: \(text)") }
         for p in numbered.phones { VCard.add(p, to: &c.phones, preferred: false) }
         for a in numbered.addresses where !c.addresses.contains(a) {
             // A city from a column of its own is the same address as a numbered one in that city.
@@ -366,9 +373,17 @@ struct NumberedColumn: Hashable {
             }
         }
         var emails: [ContactPoint] { points(.email).filter { $0.value.contains("@") } }
+        /// E-mail cells that hold no address, kept as notes; Exchange's own X.500 names
+        /// (`/o=ExchangeLabs/…`), which mean nothing outside it, are left out.
+        var notAddresses: [String] { points(.email).map(\.value).filter { !$0.contains("@") && !$0.hasPrefix("/") } }
         var phones: [ContactPoint] { points(.phone) }
+        /// Several addresses in one group are Google's "1 A St ::: 2 B St" in each part.
         var addresses: [PostalAddress] {
-            groups(.address).compactMap { g in
+            groups(.address).flatMap { whole -> [[String: String]] in
+                let split = whole.mapValues { $0.components(separatedBy: ":::").map(\.trimmed) }
+                let count = split.values.map(\.count).max() ?? 0
+                return (0..<count).map { i in split.compactMapValues { $0.count > i && !$0[i].isEmpty ? $0[i] : nil } }
+            }.compactMap { g in
                 let street = [g["street"], g["extended_address"], g["po_box"]].compactMap { $0 }.joined(separator: ", ")
                 var a = PostalAddress(
                     street: street.isEmpty ? nil : street, city: g["city"], region: g["region"], postcode: g["postal_code"], country: g["country"],

@@ -667,8 +667,8 @@ public enum VCard {
         lines.append("FN:" + escape(c.name))
         if let n = keeping["N"] {
             lines.append(n)
-        } else if c.company == c.name {
-            // A company's own card: no person's name to file it under.
+        } else if c.company == c.name && c.title == nil {
+            // A company's own card (a freelancer's company named after them has their title).
             lines.append("KIND:org")
             lines.append("N:;;;;")
         } else {

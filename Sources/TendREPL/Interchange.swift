@@ -335,6 +335,7 @@ struct Exporter {
         }
         let text: String
         var count = people.count
+        var laterSteps = 0
         switch format {
         case "json":
             var table = try contactsTable(ids)
@@ -361,7 +362,15 @@ struct Exporter {
                     priority: max(1, min(9, 10 - priority)), category: rule)
             }
             count = items.count
-            text = CalendarWriter.ics(items, stamp: session.today)
+            // Next steps not due yet are on no agenda: each is a to-do due on its day.
+            let steps = net.contacts.compactMap { c -> CalendarWriter.Item? in
+                guard let step = c.nextStep, let due = c.nextDue, due > session.today else { return nil }
+                return CalendarWriter.Item(
+                    uid: CalendarWriter.uid(contact: c.id, rule: "next step"), summary: "\(step) (\(c.name))",
+                    description: "\(c.name) (@\(c.handle)): next step", due: due, priority: 5, category: "next step")
+            }
+            laterSteps = steps.count
+            text = CalendarWriter.ics(items + steps, stamp: session.today)
         case "dot":
             text = CalendarWriter.dot(people, edges: net.knows)
         default:
@@ -369,7 +378,8 @@ struct Exporter {
         }
         try session.output(text, to: path, existing: session.exporting)
         let noun = format == "ics" ? "agenda item" : "contact"
-        return "Exported \(count) \(noun)\(count == 1 ? "" : "s") to \(path)."
+        let steps = laterSteps == 0 ? "" : " and \(laterSteps) next step\(laterSteps == 1 ? "" : "s") due later"
+        return "Exported \(count) \(noun)\(count == 1 ? "" : "s")\(steps) to \(path)."
     }
 
     /// Every stored and derived field of the contacts.

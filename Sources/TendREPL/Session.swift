@@ -899,7 +899,11 @@ public final class Session: InterpreterHost {
     /// candidates`) are counts of what imported files held, not the user's records: the dump
     /// says how many it leaves out, and importing the same files again counts them again.
     public func dump() throws -> String {
-        let script = ScriptWriter.dump(try store.network(), definitions: interpreter.definitions, prelude: Prelude.definitions)
+        let net = try store.network()
+        let definitions = interpreter.definitions
+        let script =
+            ScriptWriter.dump(net, definitions: definitions, prelude: Prelude.definitions)
+            + ScriptWriter.itemStates(try interpreter.agendaBook.itemStates(), net: net, rules: Set(definitions.rules.map(\.name)))
         let candidates = try store.candidateCounts()
         guard !candidates.isEmpty else { return script }
         let seen = candidates.reduce(0) { $0 + $1.count }

@@ -31,6 +31,35 @@ import Testing
     /// The page's JSON has the documented types: `rules` an array of the rules' names (it was
     /// one string joined with commas) and `overdue` a number of days or null (it was "8d");
     /// by item, `rule` is one name. The table shows them as before.
+    /// `done` on the prelude's "stay in touch" logs the call the README promises, with the note,
+    /// and the item goes because the contact is no longer overdue (it had only closed the item,
+    /// keeping the note with it, while the contact stayed overdue and hidden).
+    @Test func doneOnStayInTouchLogsTheCall() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Tom Okafor\" cadence: 1w, created: 2026-10-01"], in: dir).status == 0)
+        #expect(try Self.csv(["agenda"], dir).dropFirst().first?.contains("stay in touch") == true)
+        let done = try CLI.run(["done", "1", "note:", "\"left a message\""], in: dir)
+        #expect(done.stdout == "Done: logged call 1 with @tom-okafor; closed \"stay in touch\" for @tom-okafor.\n", "\(done.stdout)")
+        #expect(try Self.csv(["-e", "interactions show kind, on, note"], dir) == ["kind,on,note", "call,2026-11-23,left a message"])
+        #expect(try Self.csv(["agenda"], dir, env: ["TEND_TODAY": "2027-03-01"]).dropFirst().first?.contains("stay in touch") == true)
+        // A rule that logs nothing keeps the note with the item, and says so.
+        #expect(try CLI.run(["-e", "rule \"gains\" when true then remind \"Learn about {name}\""], in: dir).status == 0)
+        let quiet = try CLI.run(["-e", "done @tom-okafor rule \"gains\" note: \"asked about goals\""], in: dir)
+        #expect(quiet.stdout.hasSuffix("No rule of it logs a touch: the note is kept with the item (why shows it).\n"), "\(quiet.stdout)")
+    }
+
+    /// `export ics` has the agenda's items due today and the next steps due later on their day.
+    @Test func exportIcsHasNextStepsDueLater() throws {
+        let dir = CLI.tempDir()
+        let setup = "add \"Dana Lee\" next_step: \"intro to CPA\", next_due: 2026-12-01\nadd \"Tom Okafor\" next_step: \"send brochure\", next_due: 2026-11-20\n"
+        #expect(try CLI.run(["run", "-"], stdin: setup, in: dir).status == 0)
+        let r = try CLI.run(["export", "ics", "-"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("DUE;VALUE=DATE:20261201\r\nSUMMARY:intro to CPA (Dana Lee)\r\n"), "\(r.stdout)")
+        #expect(r.stdout.contains("DUE;VALUE=DATE:20261123\r\nSUMMARY:Due 2026-11-20: send brochure (Tom Okafor)\r\n"), "\(r.stdout)")
+        #expect(r.stdout.components(separatedBy: "BEGIN:VTODO").count - 1 == 2)
+    }
+
     @Test func agendaJSONHasRuleListsAndOverdueDays() throws {
         let dir = try Self.start()
         #expect(try CLI.run(["set", "@ann-arbor", "cadence:", "2w"], in: dir).status == 0)

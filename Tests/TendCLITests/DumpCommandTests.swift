@@ -33,4 +33,29 @@ import Testing
         let agenda = try CLI.run(["--db", db, "agenda"], in: dir)
         #expect(try CLI.run(["--db", copy, "agenda"], in: dir).stdout == agenda.stdout)
     }
+
+    /// Agenda items closed, dismissed or snoozed are in the dump as the states they were put in
+    /// on their day (an acceptance run found them back on the rebuilt database's agenda).
+    @Test func agendaItemStatesAreRebuilt() throws {
+        let dir = CLI.tempDir()
+        let db = dir.appendingPathComponent("a.db").path
+        let setup = "add \"Ann A\" cadence: 1w, created: 2026-10-01\nadd \"Bo B\" cadence: 1w, created: 2026-10-01\nadd \"Cy C\" cadence: 1w, created: 2026-10-01\nrule \"mail\" when true then remind \"Mail {name}\"\n"
+        #expect(try CLI.run(["--db", db, "run", "-"], stdin: setup, in: dir).status == 0)
+        #expect(try CLI.run(["--db", db, "agenda", "by", "item"], in: dir).status == 0)
+        for command in [["dismiss", "1", "for", "30d"], ["snooze", "3", "1w"], ["-e", "done @cy-c rule \"mail\" note: \"sent \\\"it\\\"\""]] {
+            let r = try CLI.run(["--db", db] + command, in: dir)
+            #expect(r.status == 0, "\(command): \(r.stderr)")
+        }
+        let later = ["TEND_TODAY": "2026-11-25"]
+        let agenda = try CLI.run(["--db", db, "--format", "csv", "agenda", "by", "item"], in: dir, env: later)
+        let dump = try CLI.run(["--db", db, "dump"], in: dir, env: later)
+        #expect(dump.stdout.contains("\ndone @cy-c rule \"mail\" since 2026-11-23 note: \"sent \\\"it\\\"\"\n"), "\(dump.stdout)")
+        let copy = dir.appendingPathComponent("copy.db").path
+        let restore = try CLI.run(["--db", copy, "run", "-"], stdin: dump.stdout, in: dir, env: later)
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(try CLI.run(["--db", copy, "dump"], in: dir, env: later).stdout == dump.stdout)
+        #expect(try CLI.run(["--db", copy, "--format", "csv", "agenda", "by", "item"], in: dir, env: later).stdout == agenda.stdout)
+        let why = try CLI.run(["--db", copy, "--format", "csv", "-e", "why @cy-c"], in: dir).stdout
+        #expect(why.contains("  done,\"on 2026-11-23 until the rule stops applying: sent \"\"it\"\"\",true"), "\(why)")
+    }
 }

@@ -84,10 +84,14 @@ import Testing
         ("Jane Q. Public, Esq.", "Public", "Jane Q.", "", "Esq."),
         ("Maya Ngozi Okafor PhD", "Okafor", "Maya Ngozi", "", "PhD"),
         ("Ludwig van Beethoven", "van Beethoven", "Ludwig", "", ""),
-        ("Vincent Van Gogh", "Gogh", "Vincent Van", "", ""),
+        ("Vincent Van Gogh", "Van Gogh", "Vincent", "", ""),
+        ("Jean de La Fontaine", "de La Fontaine", "Jean", "", ""),
+        ("Mr. Smith", "Smith", "", "Mr.", ""),
+        ("+1 555 3333", "", "", "", ""),
+        ("ana@park.example", "", "", "", ""),
         ("Mr. John Doe Jr., PhD", "Doe", "John", "Mr.", "Jr. PhD"),
         ("Cher", "", "Cher", "", ""),
-        ("Dr. Who", "", "Who", "Dr.", ""),
+        ("Dr. Who", "Who", "", "Dr.", ""),
         ("  Ana   Park ", "Park", "Ana", "", ""),
     ])
     func nameParts(_ name: String, _ family: String, _ given: String, _ prefix: String, _ suffix: String) {

@@ -241,4 +241,28 @@ import Testing
             #expect(batch.contacts[2].phones == [ContactPoint("+1 555 0100")])
         }
     }
+
+    /// Google's Nickname names a row with no other name; several addresses share one group as
+    /// "a ::: b" in each part; an e-mail cell with no address is kept as a note, Exchange's
+    /// X.500 names are not (a review: all three were lost or garbled).
+    @Test func googleNicknamesSeveralAddressesAndOddEmails() throws {
+        let file = """
+            First Name,Last Name,Nickname,E-mail 1 - Value,E-mail 2 - Value,Phone 1 - Value,Address 1 - Label,Address 1 - Street,Address 1 - City
+            ,,Mom,,,+1 555 7777,,,
+            Ann,Lee,Annie,ann@lee.example,not-an-email,,Home ::: Work,1 A St ::: 2 B St,Springfield ::: Shelbyville
+            Bo,Ode,,/o=ExchangeLabs/ou=Exchange/cn=Recipients/cn=bo,,,,,
+
+            """
+        let batch = try CSVImport.read(Array(file.utf8), flavor: .google)
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        #expect(batch.contacts.map(\.name) == ["Mom", "Ann Lee", "Bo Ode"])
+        #expect(batch.warnings.isEmpty, "\(batch.warnings)")
+        let ann = batch.contacts[1]
+        #expect(
+            ann.addresses == [
+                PostalAddress(street: "1 A St", city: "Springfield", type: "home"), PostalAddress(street: "2 B St", city: "Shelbyville", type: "work"),
+            ])
+        #expect(ann.notes == ["nickname: Annie", "e-mail: not-an-email"])
+        #expect(batch.contacts[2].emails.isEmpty && batch.contacts[2].notes.isEmpty)
+    }
 }

@@ -8,6 +8,7 @@
 ///     snooze 3 1w | snooze 3 until DATE              hidden for a while
 ///     snooze @x rule "give first" 2w                 one rule's item for one contact
 ///     snooze contacts where … 2w                     every item of those contacts
+///     done @x rule "R" since DATE [until DATE] [note: "…"]   an item's state as recorded (dumps)
 public enum AgendaCommand: Sendable {
     /// The printed agenda: one line per person (or per item `by item`), 20 lines unless `limit`
     /// or `all` says otherwise.
@@ -17,6 +18,9 @@ public enum AgendaCommand: Sendable {
     case snooze(ItemReference, duration: Expr?, until: Expr?)
     /// `snooze contacts where … 2w`: the contact-wide snooze of each contact the query returns.
     case snoozeMany(Expr, duration: Expr?, until: Expr?)
+    /// `done @x rule "NAME" since DATE [until DATE] [note: "…"]` (or `dismiss`, `snooze`): an
+    /// item's state as it was recorded, as `tend dump` writes it; nothing is logged.
+    case record(ItemReference, ItemState.Kind, since: Expr, until: Expr?, note: Expr?)
 }
 
 /// Which agenda item a command means: a number the agenda showed last (every item of that
@@ -43,13 +47,14 @@ extension AgendaCommand {
         case .dismiss(let item, let duration): return item.exprs + maybe(duration)
         case .snooze(let item, let duration, let until): return item.exprs + maybe(duration) + maybe(until)
         case .snoozeMany(let query, let duration, let until): return [query] + maybe(duration) + maybe(until)
+        case .record(let item, _, let since, let until, let note): return item.exprs + [since] + maybe(until) + maybe(note)
         }
     }
 
     /// The people the command names with @handles outside its expressions.
     public var people: [Person] {
         switch self {
-        case .done(.rule(let p, _), _), .dismiss(.rule(let p, _), _), .snooze(.rule(let p, _), _, _): return [p]
+        case .done(.rule(let p, _), _), .dismiss(.rule(let p, _), _), .snooze(.rule(let p, _), _, _), .record(.rule(let p, _), _, _, _, _): return [p]
         default: return []
         }
     }

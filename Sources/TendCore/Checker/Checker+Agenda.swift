@@ -22,6 +22,11 @@ extension Checker {
             let t = check(query, Scope())
             if case .rows(let c) = t, c != "contacts" { report("snooze takes contacts; this query returns \(t)", query.range) }
             checkSnooze(duration, until)
+        case .record(let item, _, let since, let until, let note):
+            checkItem(item)
+            expect(since, .date, Scope(), "the day the item was put so")
+            if let until { expect(until, .date, Scope(), "the day it comes back") }
+            if let note { expect(note, .string, Scope(), "the note") }
         }
     }
 

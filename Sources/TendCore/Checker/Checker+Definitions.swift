@@ -11,6 +11,9 @@ final class DefinitionFacts {
     /// Keys being worked out right now: met again only through a cycle that stored definitions
     /// (written by an older Tend, or by hand) make.
     var pending: Set<String> = []
+    /// What checking a fn's body with a call's argument types gave (`checkedCall`): its type,
+    /// and the first problem with its notes. Forgotten when any fn is defined.
+    var calls: [String: (type: ValueType, problem: (message: String, notes: [String])?)] = [:]
 }
 
 extension Checker {
@@ -292,6 +295,10 @@ extension Checker {
         let types = types.map { $0 == .null ? ValueType.any : $0 }
         let key = "call:\(f.name)(\(types.map(\.description).joined(separator: ",")))"
         guard !types.allSatisfy({ $0 == .any }), !facts.pending.contains(key), facts.pending.count < 64, !branches(f) else { return .any }
+        if let known = facts.calls[key] {
+            if let problem = known.problem { report(problem.message, call.range, notes: problem.notes) }
+            return known.type
+        }
         facts.pending.insert(key)
         defer { facts.pending.remove(key) }
         var copy = self
@@ -300,7 +307,10 @@ extension Checker {
         var scope = Scope()
         for (p, t) in zip(f.params, types) { scope.locals[p] = t }
         let type = copy.check(f.body, scope)
-        guard let first = copy.diagnostics.first else { return type }
+        guard let first = copy.diagnostics.first else {
+            facts.calls[key] = (type, nil)
+            return type
+        }
         let given = zip(f.params, types).filter { $0.1 != .any }.map { "\($0.0) \(article($0.1))" }.joined(separator: ", ")
         var notes = ["with \(given), the body of fn \(f.name) does not check"]
         if let file = f.file {
@@ -308,6 +318,7 @@ extension Checker {
             notes.append("\(file.name):\(line):\(column): \(file.line(line).trimmingCharacters(in: .whitespaces))")
         }
         report("\(f.name)(…): \(first.message)", call.range, notes: notes)
+        facts.calls[key] = (.any, ("\(f.name)(…): \(first.message)", notes))
         return .any
     }
 
@@ -338,6 +349,7 @@ extension Checker {
             report("fn \(name) has two parameters named '\(p)': the second would hide the first", s.range)
         }
         // The function may call itself; define it first so that the cycle is what gets reported.
+        facts.calls = [:]
         let previous = definitions.fns[name]
         definitions.define(s, resolving: resolutions)
         let deps = checked(body, fnScope(params)).deps

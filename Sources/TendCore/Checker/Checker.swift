@@ -94,6 +94,10 @@ public struct Checker {
     public mutating func check(_ s: Statement) {
         source = s.source
         currentDeps = []
+        switch s.kind {
+        case .letDef, .fnDef, .scoreDef, .ruleDef, .drop: facts.calls = [:]
+        default: break
+        }
         if Checker.isMutation(s) { mutations.append(s) }
         switch s.kind {
         case .expr(let e), .print(let e):

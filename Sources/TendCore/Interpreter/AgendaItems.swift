@@ -25,6 +25,11 @@ extension Interpreter {
         case .snooze(let item, let duration, let until):
             let end = try snoozeEnd(duration: duration, until: until, "snooze")
             return [.text(try setState(item, ItemState(.snoozed, since: today, until: end), "Snoozed"))]
+        case .record(let item, let kind, let since, let until, let note):
+            let state = ItemState(
+                kind, since: try date(since, ctx), until: try until.map { try date($0, ctx) }, note: try note.map { try display(eval($0, ctx)) })
+            let verb = ["done": "Recorded as done", "dismissed": "Dismissed", "snoozed": "Snoozed"][kind.rawValue]!
+            return [.text(try setState(item, state, verb) + " (since \(state.since))")]
         case .snoozeMany(let query, let duration, let until):
             let end = try snoozeEnd(duration: duration, until: until, "snooze")
             guard case .rows(let set) = try eval(query, ctx) else { throw fail("snooze takes contacts", query.range) }
@@ -122,6 +127,7 @@ extension Interpreter {
     func done(_ ref: ItemReference, note: String?) throws -> String {
         var said: [String] = []
         var logged: [String: Int64] = [:]
+        var closed = 0
         let states = try agendaBook.itemStates()
         for key in try items(ref) {
             let handle = "@" + (try contact(key.contact)?.handle ?? "?")
@@ -140,8 +146,15 @@ extension Interpreter {
             }
             try agendaBook.setItemState(key, ItemState(.done, since: today, note: note))
             said.append("closed \(ScriptWriter.quote(key.rule)) for \(handle)")
+            closed += 1
         }
-        return "Done: " + said.joined(separator: "; ") + "."
+        // A touch that settles an item (the contact is no longer overdue) ends its state at once:
+        // working out the agenda forgets the states of items whose rule no longer fires, which
+        // would otherwise hide the item when the rule fires again, however much later.
+        if !logged.isEmpty { _ = try agendaRows(on: nil, ref.range) }
+        // With no touch logged to hold it, the note is kept with the items alone: say so.
+        let noted = note != nil && logged.isEmpty && closed > 0 ? " No rule of it logs a touch: the note is kept with the item (why shows it)." : ""
+        return "Done: " + said.joined(separator: "; ") + "." + noted
     }
 
     func setState(_ ref: ItemReference, _ state: ItemState, _ verb: String) throws -> String {
@@ -150,7 +163,9 @@ extension Interpreter {
         for key in try items(ref) {
             said.append("\(ScriptWriter.quote(key.rule)) for @\(try contact(key.contact)?.handle ?? "?")")
             // An item already so keeps the day it was put so: writing it again is no change.
-            if let was = states[key], was.kind == state.kind, was.until == state.until, was.note == state.note { continue }
+            if let was = states[key], was.kind == state.kind, was.until == state.until, was.note == state.note,
+                was.since == state.since || state.since == today
+            { continue }
             try agendaBook.setItemState(key, state)
         }
         let until = state.until.map { " until \($0)" } ?? " until the rule stops applying"

@@ -100,7 +100,8 @@ extension Interpreter {
         let since = v.today.adding(Duration(months: -12))
         var spend: [Int64: Decimal] = [:]
         for s in net.spending where s.on > since && s.on <= v.today { spend[s.contact, default: 0] += s.amount }
-        let askedEver = Set(net.interactions.filter { $0.asked }.flatMap(\.people))
+        // As the `asked` figure counts: an interaction flagged asked or pitch.
+        let askedEver = Set(net.interactions.filter { $0.asked || $0.pitch }.flatMap(\.people))
         let cols = ["contact", "profession", "spend_12mo", "referrals_sent", "referrals_received", "asked_for_reciprocity"]
         let sorted = spend.sorted {
             $0.value != $1.value ? $0.value > $1.value : (net.contact($0.key)?.name ?? "") < (net.contact($1.key)?.name ?? "")

@@ -139,6 +139,22 @@ public enum ScriptWriter {
     /// The whole database as a script that rebuilds it on an empty database: running the dump
     /// and dumping again gives the same text. Every date is written out, so the script means
     /// the same whatever day it runs.
+    /// The agenda items closed, dismissed or snoozed, each as the state it was recorded in
+    /// (`done @x rule "R" since DATE`), for the rules and contacts there are; after the rules.
+    public static func itemStates(_ states: [ItemKey: ItemState], net: Network, rules: Set<String>) -> String {
+        let handles = Dictionary(net.contacts.map { ($0.id, $0.handle) }) { a, _ in a }
+        let verbs: [ItemState.Kind: String] = [.done: "done", .dismissed: "dismiss", .snoozed: "snooze"]
+        var lines: [String] = []
+        for (key, state) in states {
+            guard let handle = handles[key.contact], rules.contains(key.rule) else { continue }
+            var line = "\(verbs[state.kind]!) @\(handle) rule \(quote(key.rule)) since \(state.since)"
+            if let until = state.until { line += " until \(until)" }
+            if let note = state.note { line += " note: \(quote(note))" }
+            lines.append(line)
+        }
+        return lines.sorted().map { $0 + "\n" }.joined()
+    }
+
     public static func dump(_ net: Network, definitions: Definitions, prelude: Definitions?) -> String {
         var lines = ["# Tend dump: run it with `tend run` on an empty database to rebuild this one."]
         lines += meAndMarkets(net, inOrder: true)

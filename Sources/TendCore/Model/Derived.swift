@@ -212,14 +212,18 @@ public struct NameParts: Equatable, Sendable {
         while words.count > 1, honorificSuffixes.contains(bare(words[words.count - 1])) { suffixes.insert(words.removeLast(), at: 0) }
         prefix = prefixes.joined(separator: " ")
         suffix = suffixes.joined(separator: " ")
+        // A name that is an address or a number is no person's name to split.
+        if name.contains("@") || !name.contains(where: \.isLetter) {
+            (prefix, suffix) = ("", "")
+            return
+        }
         guard words.count > 1 else {
-            given = words.joined()
+            // "Mr. Smith": after a title, the one word is the family name.
+            if prefixes.isEmpty { given = words.joined() } else { family = words.joined() }
             return
         }
         var familyStart = words.count - 1
-        while familyStart > 1, words[familyStart - 1].first?.isLowercase == true, NameParts.particles.contains(bare(words[familyStart - 1])) {
-            familyStart -= 1
-        }
+        while familyStart > 1, NameParts.particles.contains(bare(words[familyStart - 1])) { familyStart -= 1 }
         family = words[familyStart...].joined(separator: " ")
         given = words[..<familyStart].joined(separator: " ")
     }

@@ -38,6 +38,7 @@ extension Parser {
     /// `done N [note: "…"]`, `done @x rule "NAME"`, `dismiss N [for 30d]`.
     mutating func parseItemCommand(_ verb: String) throws -> Statement.Kind {
         let item = try parseItemReference(verb)
+        if let recorded = try parseRecordedState(item, verb) { return recorded }
         if verb == "dismiss" {
             var duration: Expr?
             if match("for") { duration = try parseExpression() }
@@ -51,6 +52,23 @@ extension Parser {
             note = e
         }
         return .agenda(.done(item, note: note))
+    }
+
+    /// `… @x rule "NAME" since DATE [until DATE] [note: "…"]`: the state an item was put in, on
+    /// the day it was, as a dump writes it; nil when `since` does not follow.
+    mutating func parseRecordedState(_ item: ItemReference, _ verb: String) throws -> Statement.Kind? {
+        guard case .rule = item, match("since") else { return nil }
+        let kind: ItemState.Kind = verb == "done" ? .done : verb == "dismiss" ? .dismissed : .snoozed
+        let since = try parseExpression()
+        let until = match("until") ? try parseExpression() : nil
+        var note: Expr?
+        for option in try parseOptions(stop: []) {
+            guard case .pair("note", let e, _) = option else {
+                throw error("\(verb) … since DATE takes until DATE and note: \"…\" only", at: option.range)
+            }
+            note = e
+        }
+        return .agenda(.record(item, kind, since: since, until: until, note: note))
     }
 
     /// An item's number as the agenda showed it (`3`), or `@x rule "NAME"`.
@@ -77,6 +95,7 @@ extension Parser {
         case .handle:
             guard case .identifier("rule") = peek(1).kind else { return nil }
             let item = try parseItemReference("snooze")
+            if let recorded = try parseRecordedState(item, "snooze") { return recorded }
             let (duration, until) = try length()
             return .agenda(.snooze(item, duration: duration, until: until))
         case .number:
