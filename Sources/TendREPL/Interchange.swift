@@ -363,10 +363,11 @@ struct Exporter {
             }
             count = items.count
             // Next steps not due yet are on no agenda: each is a to-do due on its day.
-            let steps = net.contacts.compactMap { c -> CalendarWriter.Item? in
+            let steps = people.compactMap { c -> CalendarWriter.Item? in
                 guard let step = c.nextStep, let due = c.nextDue, due > session.today else { return nil }
+                // No rule's UID has this form (theirs end in the hash of the rule's name).
                 return CalendarWriter.Item(
-                    uid: CalendarWriter.uid(contact: c.id, rule: "next step"), summary: "\(step) (\(c.name))",
+                    uid: "contact-\(c.id).next-step@tend", summary: "\(step) (\(c.name))",
                     description: "\(c.name) (@\(c.handle)): next step", due: due, priority: 5, category: "next step")
             }
             laterSteps = steps.count

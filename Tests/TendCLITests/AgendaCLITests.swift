@@ -48,6 +48,34 @@ import Testing
         #expect(quiet.stdout.hasSuffix("No rule of it logs a touch: the note is kept with the item (why shows it).\n"), "\(quiet.stdout)")
     }
 
+    /// `done` again, or on an item whose rule does not hold, logs nothing (a review: each
+    /// repeat logged another call); a state typed by hand must be one a command could make; a
+    /// dropped rule's states go with it.
+    @Test func doneOnlyOnceAndTypedStatesHold() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Tom Okafor\" cadence: 1w, created: 2026-10-01"], in: dir).status == 0)
+        #expect(try CLI.run(["agenda"], in: dir).status == 0)
+        #expect(try CLI.run(["done", "1"], in: dir).status == 0)
+        let again = try CLI.run(["done", "1"], in: dir)
+        #expect(again.stdout == "Done: \"stay in touch\" for @tom-okafor is not on the agenda today: nothing logged.\n", "\(again.stdout)")
+        let other = try CLI.run(["-e", "done @tom-okafor rule \"give first\""], in: dir)
+        #expect(other.stdout.contains("\"give first\" for @tom-okafor is not on the agenda today: nothing logged"), "\(other.stdout)")
+        #expect(try CLI.run(["-e", "count(interactions)"], in: dir).stdout == "1\n")
+        let before = try CLI.run(["dump"], in: dir).stdout
+        for (statement, message) in [
+            ("done @tom-okafor rule \"stay in touch\" since 2027-05-01", "an item's state is put on a day up to today (2026-11-23), not 2027-05-01"),
+            ("snooze @tom-okafor rule \"stay in touch\" since 2026-11-01", "a snooze ends: give until DATE"),
+            ("dismiss @tom-okafor rule \"stay in touch\" since 2026-11-01 until 2026-10-01", "the state would end on 2026-10-01, not after it began (2026-11-01)"),
+        ] {
+            let r = try CLI.run(["-e", statement], in: dir)
+            #expect(r.status == 3 && r.stderr.contains("error: " + message), "\(statement): \(r.stderr)")
+        }
+        #expect(try CLI.run(["dump"], in: dir).stdout == before)
+        let setup = "rule \"mail\" when true then remind \"Mail {name}\"\ndismiss @tom-okafor rule \"mail\" since 2026-11-20\ndrop rule \"mail\"\nrule \"mail\" when true then remind \"Mail {name}\"\n"
+        #expect(try CLI.run(["run", "-"], stdin: setup, in: dir).status == 0)
+        #expect(try Self.csv(["agenda", "by", "item"], dir).contains { $0.contains(",mail,") })
+    }
+
     /// `export ics` has the agenda's items due today and the next steps due later on their day.
     @Test func exportIcsHasNextStepsDueLater() throws {
         let dir = CLI.tempDir()
@@ -58,6 +86,10 @@ import Testing
         #expect(r.stdout.contains("DUE;VALUE=DATE:20261201\r\nSUMMARY:intro to CPA (Dana Lee)\r\n"), "\(r.stdout)")
         #expect(r.stdout.contains("DUE;VALUE=DATE:20261123\r\nSUMMARY:Due 2026-11-20: send brochure (Tom Okafor)\r\n"), "\(r.stdout)")
         #expect(r.stdout.components(separatedBy: "BEGIN:VTODO").count - 1 == 2)
+        #expect(r.stdout.contains("UID:contact-1.next-step@tend\r\n"), "\(r.stdout)")
+        // A query chooses the agenda's items and the next steps alike.
+        let tom = try CLI.run(["export", "ics", "-", "agenda where contact == @tom-okafor"], in: dir)
+        #expect(tom.stdout.components(separatedBy: "BEGIN:VTODO").count - 1 == 1 && !tom.stdout.contains("Dana"), "\(tom.stdout)")
     }
 
     @Test func agendaJSONHasRuleListsAndOverdueDays() throws {

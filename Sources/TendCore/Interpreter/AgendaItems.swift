@@ -28,6 +28,11 @@ extension Interpreter {
         case .record(let item, let kind, let since, let until, let note):
             let state = ItemState(
                 kind, since: try date(since, ctx), until: try until.map { try date($0, ctx) }, note: try note.map { try display(eval($0, ctx)) })
+            guard state.since <= today else { throw fail("an item's state is put on a day up to today (\(today)), not \(state.since)", since.range) }
+            if let end = state.until, let untilExpr = until, end <= state.since {
+                throw fail("the state would end on \(end), not after it began (\(state.since))", untilExpr.range)
+            }
+            if kind == .snoozed && state.until == nil { throw fail("a snooze ends: give until DATE", item.range) }
             let verb = ["done": "Recorded as done", "dismissed": "Dismissed", "snoozed": "Snoozed"][kind.rawValue]!
             return [.text(try setState(item, state, verb) + " (since \(state.since))")]
         case .snoozeMany(let query, let duration, let until):
@@ -136,6 +141,12 @@ extension Interpreter {
                 said.append("\(ScriptWriter.quote(key.rule)) for \(handle) was already done on \(state.since)")
                 continue
             }
+            // An item whose rule does not hold today (settled since the page was shown, or never
+            // there) is nothing to do: its touch is not logged again.
+            guard try fires(key.rule, for: key.contact, ref.range) else {
+                said.append("\(ScriptWriter.quote(key.rule)) for \(handle) is not on the agenda today: nothing logged")
+                continue
+            }
             if let kind = definitions.rules.first(where: { $0.name == key.rule })?.log {
                 if logged[kind] == nil {
                     var i = Interaction(kind: kind, on: today, people: [key.contact])
@@ -155,6 +166,21 @@ extension Interpreter {
         // With no touch logged to hold it, the note is kept with the items alone: say so.
         let noted = note != nil && logged.isEmpty && closed > 0 ? " No rule of it logs a touch: the note is kept with the item (why shows it)." : ""
         return "Done: " + said.joined(separator: "; ") + "." + noted
+    }
+
+    /// Whether a rule holds for a contact today, its item shown or hidden.
+    func fires(_ ruleName: String, for id: Int64, _ range: SourceRange) throws -> Bool {
+        guard let rule = definitions.rules.first(where: { $0.name == ruleName }) else { return false }
+        try enterRules("done", range)
+        evaluatingRules += 1
+        defer { evaluatingRules -= 1 }
+        let plain = Ctx(row: .contact(id))
+        let ctx = rule.row == nil ? plain : Ctx(row: plain.row, naming: rule.row)
+        let saved = (source, ruleInView)
+        source = rule.file ?? source
+        ruleInView = rule.name
+        defer { (source, ruleInView) = saved }
+        return try eval(rule.when, ctx).isTrue
     }
 
     func setState(_ ref: ItemReference, _ state: ItemState, _ verb: String) throws -> String {

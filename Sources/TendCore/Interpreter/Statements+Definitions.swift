@@ -67,6 +67,11 @@ extension Interpreter {
             let name = String(dropped.drop { $0 != ":" }.dropFirst())
             _ = definitions.drop(kind, name)
             if !readOnly { try apply(.deleteDefinition(kind, name)) }
+            // A rule's closed, dismissed and snoozed items go with it (a rule of that name defined
+            // again starts with none, as a dump rebuilds it).
+            if kind == .rule && !readOnly {
+                for key in try agendaBook.itemStates().keys where key.rule == name { try agendaBook.setItemState(key, nil) }
+            }
         }
         for var g in goals {
             g.metric = nil

@@ -48,11 +48,13 @@ extension Interpreter {
         } else {
             set = RowSet(collection: Schema.contacts, rows: try rows(of: Schema.contacts))
         }
-        let ids: [Int64] = set.rows.compactMap {
+        var ids: [Int64] = set.rows.compactMap {
             if case .contact(let id) = $0 { return id }
             if case .row(let r) = $0, case .contact(let id)? = r["contact"] { return id }
             return nil
         }
+        // The whole agenda also takes every contact's next step due later (ics writes them).
+        if format == "ics" && query == nil { ids = try view().contacts.map(\.id) }
         let done = try host.exportFile(
             format: format, path: path, overwrite: overwrite, table: try table(set), contacts: ids, from: s.source, interpreter: self)
         return done.map { [.text($0)] } ?? []
