@@ -988,7 +988,16 @@ public struct Checker {
     private mutating func checkClauses(_ q: Query, over collection: String?, _ outer: Scope) -> ValueType {
         if let named = q.named { checkRowName(named, collection ?? "*") }
         let scope = outer.nested(over: collection, named: q.named?.name)
-        if let f = q.filter { expect(f, .bool, scope, "a where condition") }
+        if let f = q.filter {
+            let before = diagnostics.count
+            expect(f, .bool, scope, "a where condition")
+            // `contacts where vip`: a bare word that is no name is a tag there, not text.
+            if collection == "contacts", case .name(let n) = f.kind, diagnostics.count == before + 1,
+                diagnostics[before].range == f.range, diagnostics[before].suggestion == "\"\(n)\""
+            {
+                diagnostics[before].suggestion = "+\(n)"
+            }
+        }
         var resultCollection: String? = collection
         if !q.groupBy.isEmpty {
             var keys: [String] = []
