@@ -290,7 +290,7 @@ extension Checker {
     ///
     /// A body that chooses between branches (`if`, `??`), itself or through the fns it calls,
     /// is left to run time: a branch the arguments do not suit may be one that never runs
-    /// (`if as_days then days(x) else x`), and such definitions were accepted before.
+    /// (`if as_days then days(x) else x`): such a fn is valid, called one way or the other.
     mutating func checkedCall(_ f: Definitions.Fn, _ types: [ValueType], _ call: Expr) -> ValueType {
         let types = types.map { $0 == .null ? ValueType.any : $0 }
         let key = "call:\(f.name)(\(types.map(\.description).joined(separator: ",")))"
