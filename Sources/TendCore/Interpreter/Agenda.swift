@@ -131,7 +131,7 @@ extension Interpreter {
         let states = try agendaBook.itemStates()
         for rule in definitions.rules {
             ruleInView = rule.name
-            let ctx = rule.row == nil ? plain : Ctx(row: plain.row, naming: rule.row)
+            let ctx = ruleContext(rule, contact: id)
             let saved = source
             source = rule.file ?? source
             defer { source = saved }
@@ -165,6 +165,13 @@ extension Interpreter {
             }
         }
         return RowSet(collection: nil, rows: rows, columns: ["what", "expression", "value"])
+    }
+
+    /// Where a rule's expressions are evaluated for one contact: the contact in view, under the
+    /// name `as` gives it.
+    func ruleContext(_ rule: Definitions.Rule, contact id: Int64) -> Ctx {
+        let plain = Ctx(row: .contact(id))
+        return rule.row == nil ? plain : Ctx(row: plain.row, naming: rule.row)
     }
 
     /// The contact's three latest interactions up to today (what `why` shows the touch rules read), latest first.

@@ -174,8 +174,7 @@ extension Interpreter {
         try enterRules("done", range)
         evaluatingRules += 1
         defer { evaluatingRules -= 1 }
-        let plain = Ctx(row: .contact(id))
-        let ctx = rule.row == nil ? plain : Ctx(row: plain.row, naming: rule.row)
+        let ctx = ruleContext(rule, contact: id)
         let saved = (source, ruleInView)
         source = rule.file ?? source
         ruleInView = rule.name
