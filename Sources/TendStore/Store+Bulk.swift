@@ -8,15 +8,8 @@ import TendCore
 /// even when no trigger fires, so tens of thousands of inserts copied the same pages tens of
 /// thousands of times; without triggers, a one-row insert needs no such copy.
 extension Store {
-    /// An interaction's columns but its id, in the order `interactionCells` gives them.
+    /// An interaction's columns but its id, in the order `insertInteraction` binds them.
     static let interactionColumns = "kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id, \"by\", private"
-
-    static func interactionCells(_ i: Interaction) -> [Cell] {
-        [
-            .text(i.kind), .text(i.on.description), Cell(i.note), Cell(i.quality), Cell(i.gave), Cell(i.asked), Cell(i.inbound),
-            Cell(i.pitch), Cell(i.sourceID), Cell(i.by), Cell(i.isPrivate),
-        ]
-    }
 
     /// Made once: an import inserts tens of thousands of rows with them.
     static let insertInteractionSQL = "INSERT INTO interactions (\(interactionColumns)) VALUES (\(marks(11)))"
@@ -25,16 +18,35 @@ extension Store {
     /// Inserts an interaction and its people; returns its id. One whose source is already
     /// logged is refused in words.
     static func insertInteraction(_ i: Interaction, _ db: Database) throws -> Int64 {
+        // Bound in place, without an array of cells: an import inserts tens of thousands.
+        let s = try db.cachedStatement(sql: insertInteractionSQL).sqliteStatement
+        sqlite3_reset(s)
+        bind(s, 1, i.kind)
+        bind(s, 2, i.on.description)
+        bind(s, 3, i.note)
+        bind(s, 4, i.quality)
+        bind(s, 5, i.gave)
+        bind(s, 6, i.asked)
+        bind(s, 7, i.inbound)
+        bind(s, 8, i.pitch)
+        bind(s, 9, i.sourceID)
+        bind(s, 10, i.by)
+        bind(s, 11, i.isPrivate)
         do {
-            try run(db, insertInteractionSQL, interactionCells(i))
+            try step(s, db, insertInteractionSQL)
         } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
             // Looked up only when the index refused the row: an import writes tens of thousands.
             try refuseRepeatedSource(i, db)
             throw e
         }
         let id = db.lastInsertedRowID
+        let person = try db.cachedStatement(sql: insertPersonSQL).sqliteStatement
         for (n, p) in i.people.enumerated() {
-            try run(db, insertPersonSQL, [.int(id), .int(p), Cell(n)])
+            sqlite3_reset(person)
+            sqlite3_bind_int64(person, 1, id)
+            sqlite3_bind_int64(person, 2, p)
+            sqlite3_bind_int64(person, 3, Int64(n))
+            try step(person, db, insertPersonSQL)
         }
         return id
     }

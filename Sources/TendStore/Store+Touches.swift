@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import TendCore
 
 /// What imports of calendars and mailboxes keep: each imported interaction's source id (unique
@@ -72,11 +73,17 @@ extension Store: CandidateBook {
     /// Keeps sightings of people who are not contacts; one already kept (same address and
     /// source) is not counted twice.
     public func recordSightings(_ sightings: [(address: String, sourceID: String, name: String?, on: Day)]) throws {
+        let sql = "INSERT OR IGNORE INTO candidate_sightings (address, source_id, name, \"on\") VALUES (?, ?, ?, ?)"
         try insertingOnly(into: ["candidate_sightings"]) { db in
+            // Bound in place: a mailbox gives tens of thousands.
+            let statement = try db.cachedStatement(sql: sql).sqliteStatement
             for s in sightings {
-                try Store.run(
-                    db, "INSERT OR IGNORE INTO candidate_sightings (address, source_id, name, \"on\") VALUES (?, ?, ?, ?)",
-                    [.text(s.address), .text(s.sourceID), Cell(s.name), .text(s.on.description)])
+                sqlite3_reset(statement)
+                Store.bind(statement, 1, s.address)
+                Store.bind(statement, 2, s.sourceID)
+                Store.bind(statement, 3, s.name)
+                Store.bind(statement, 4, s.on.description)
+                try Store.step(statement, db, sql)
             }
         }
     }

@@ -42,26 +42,53 @@ extension Store {
 
     /// Runs a cached statement with `cells` bound in order, through SQLite's calls.
     static func run(_ db: Database, _ sql: String, _ cells: [Cell]) throws {
-        let statement = try db.cachedStatement(sql: sql)
-        let s = statement.sqliteStatement
+        let s = try db.cachedStatement(sql: sql).sqliteStatement
         sqlite3_reset(s)
-        sqlite3_clear_bindings(s)
-        // SQLite copies the text before the call returns.
-        let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+        if cells.count != Int(sqlite3_bind_parameter_count(s)) { sqlite3_clear_bindings(s) }
         for (i, cell) in cells.enumerated() {
             let n = Int32(i + 1)
             switch cell {
-            case .text(let text): sqlite3_bind_text(s, n, text, Int32(text.utf8.count), transient)
+            case .text(let text): bind(s, n, text)
             case .int(let v): sqlite3_bind_int64(s, n, v)
             case .null: sqlite3_bind_null(s, n)
             }
         }
+        try step(s, db, sql)
+    }
+
+    /// Steps a statement that returns no rows, and resets it.
+    static func step(_ s: OpaquePointer, _ db: Database, _ sql: @autoclosure () -> String) throws {
         let code = sqlite3_step(s)
         defer { sqlite3_reset(s) }
         guard code == SQLITE_DONE else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql())
         }
     }
+
+    /// Binds text from the string's own UTF-8 storage (no C string made for it); SQLite copies it.
+    static func bind(_ s: OpaquePointer, _ n: Int32, _ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            guard let start = bytes.baseAddress, bytes.count > 0 else {
+                _ = sqlite3_bind_text(s, n, "", 0, transientText)
+                return
+            }
+            _ = sqlite3_bind_text(s, n, UnsafeRawPointer(start).assumingMemoryBound(to: CChar.self), Int32(bytes.count), transientText)
+        }
+    }
+
+    static func bind(_ s: OpaquePointer, _ n: Int32, _ text: String?) {
+        if let text { bind(s, n, text) } else { sqlite3_bind_null(s, n) }
+    }
+
+    static func bind(_ s: OpaquePointer, _ n: Int32, _ number: Int?) {
+        if let number { sqlite3_bind_int64(s, n, Int64(number)) } else { sqlite3_bind_null(s, n) }
+    }
+
+    static func bind(_ s: OpaquePointer, _ n: Int32, _ flag: Bool) { sqlite3_bind_int64(s, n, flag ? 1 : 0) }
+
+    /// `SQLITE_TRANSIENT`: SQLite makes its own copy before the call returns.
+    static let transientText = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     static let insertContactSQL =
         "INSERT INTO contacts (\(contactColumns)) VALUES (\(Array(repeating: "?", count: contactColumnNames.count).joined(separator: ", ")))"

@@ -80,6 +80,45 @@ import Testing
         #expect(written == (try Self.contents(single)))
     }
 
+    /// Each column is bound as the value is: empty text stays empty text (not NULL), text that
+    /// is not ASCII keeps its bytes, absent values are NULL, flags 0 or 1.
+    @Test func everyColumnIsStoredAsGiven() throws {
+        let store = try Self.store()
+        var plain = Interaction(kind: "meeting", on: day, people: [2, 3, 1])
+        plain.note = ""
+        plain.sourceID = "ical:plain"
+        var full = Interaction(kind: "lunch", on: day.adding(days: -3), people: [3])
+        full.note = "Café ☕ with Zoë, 東京"
+        full.quality = 4
+        full.gave = true
+        full.asked = true
+        full.inbound = true
+        full.pitch = true
+        full.by = "pat"
+        full.isPrivate = true
+        full.sourceID = "ical:é/20261120"
+        try store.begin()
+        try store.logInteractions([plain, full])
+        try store.recordSightings([(address: "zoë@example.org", sourceID: "", name: "", on: day)])
+        try store.commit(label: Self.label("import"))
+        let rows = try store.db.inDatabase { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT kind || '|' || "on" || '|' || quote(note) || '|' || quote(quality) || '|' || gave || asked || inbound || pitch || '|'
+                      || source_id || '|' || quote("by") || '|' || private || '|'
+                      || (SELECT group_concat(contact_id || ':' || position, ' ') FROM interaction_people WHERE interaction_id = i.id)
+                    FROM interactions i WHERE id > 1 ORDER BY id
+                    """)
+                + String.fetchAll(db, sql: "SELECT address || '|' || quote(source_id) || '|' || quote(name) || '|' || \"on\" FROM candidate_sightings")
+        }
+        #expect(rows == [
+            "meeting|2026-11-23|''|NULL|0000|ical:plain|NULL|0|2:0 3:1 1:2",
+            "lunch|2026-11-20|'Café ☕ with Zoë, 東京'|4|1111|ical:é/20261120|'pat'|1|3:0",
+            "zoë@example.org|''|''|2026-11-23",
+        ])
+    }
+
     @Test func undoTakesABulkWriteBackWhole() throws {
         let store = try Self.store()
         let before = try Self.contents(store).filter { !$0.hasPrefix("journal") }
