@@ -600,7 +600,7 @@ public final class Session: InterpreterHost {
 
     /// Prints an error that ended a run and keeps it for the report.
     public func fail(_ message: String, at location: String = "") {
-        console.err(message)
+        console.err(Renderer.shown(message, keep: .lines))
         errors.append(ErrorResult(message: message, location: location))
     }
 
@@ -624,7 +624,10 @@ public final class Session: InterpreterHost {
             }
         case .text(let s):
             if quiet { return }
-            if renderer.format == .table { console.out(s) } else { console.err(s) }
+            // Confirmations carry data (a name, a note): its control characters are shown escaped,
+            // Tend's own colour codes among them, in every format.
+            let shown = Renderer.shown(s, keep: .lines)
+            if renderer.format == .table { console.out(shown) } else { console.err(shown) }
         default:
             if let text = renderer.render(o) { console.out(text) }
         }

@@ -190,7 +190,8 @@ enum App {
     }
 
     static func fail(_ message: String, _ status: ExitStatus, closing session: Session? = nil) -> Never {
-        TerminalOutput.write("tend: error: \(message)\n", to: STDERR_FILENO)
+        // The message may quote data (a file's name, a value): shown with its control characters escaped.
+        TerminalOutput.write("tend: error: \(TerminalText.escaped(message, keep: .lines))\n", to: STDERR_FILENO)
         exit(status, closing: session)
     }
 

@@ -94,6 +94,34 @@ import Testing
         }
     }
 
+    /// Data that carries the very sequences Tend colours with (bold, dim, red, green, cyan) is
+    /// escaped too, in confirmations and in errors that quote it, on a terminal with colours on.
+    @Test(arguments: [
+        #"add "A\u{1B}[2mB\u{1B}[1;31mC\u{1B}[0m" handle: "a""#,
+        #"goal "G\u{1B}[1;32mreen" metric: count(interactions) target: 3 per month"#,
+        #"market "M\u{1B}[1m" served_by: ["x\u{1B}[36m"]"#,
+    ])
+    func ownColourCodesInDataAreEscaped(_ statement: String) throws {
+        let script = "/usr/bin/script"
+        try #require(FileManager.default.isExecutableFile(atPath: script), "util-linux script is needed to make a terminal")
+        let dir = CLI.tempDir()
+        try statement.write(to: dir.appendingPathComponent("s.tend"), atomically: true, encoding: .utf8)
+        let command = "env -u NO_COLOR \(CLI.binary) --db t.db --today 2026-11-23 run s.tend"
+        let r = try CLI.run([script, "-q", "-e", "-c", command, "/dev/null"], in: dir, raw: true)
+        #expect(!r.stdout.contains("\u{1B}"), "\(statement) on a terminal: \(r.stdout.debugDescription)")
+        #expect(r.stdout.contains("\\e["), "\(statement): \(r.stdout.debugDescription)")
+    }
+
+    @Test func anErrorQuotingColourCodesEscapesThem() throws {
+        let script = "/usr/bin/script"
+        try #require(FileManager.default.isExecutableFile(atPath: script), "util-linux script is needed to make a terminal")
+        let dir = CLI.tempDir()
+        let command = "env -u NO_COLOR \(CLI.binary) --db t.db --today \"$(printf '2026\\033[1;31m')\" -e 1"
+        let r = try CLI.run([script, "-q", "-e", "-c", command, "/dev/null"], in: dir, raw: true)
+        #expect(r.stdout.contains("today must be a date"), "\(r.stdout.debugDescription)")
+        #expect(!r.stdout.contains("\u{1B}"), "\(r.stdout.debugDescription)")
+    }
+
     /// Error messages quote names and echo source lines: both are escaped.
     @Test func errorMessagesEscapeWhatTheyQuote() throws {
         let dir = try TerminalHygieneTests.hostileDatabase()
