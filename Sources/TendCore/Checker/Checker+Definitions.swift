@@ -368,7 +368,9 @@ extension Checker {
     mutating func checkRule(_ s: Statement, _ name: String, _ row: RowName?, _ when: Expr, _ message: Expr, _ priority: Expr?) {
         if let row { checkRowName(row, "contacts") }
         let scope = Scope(row: "contacts", named: row?.name)
-        var deps = checked(when, scope).deps
+        currentDeps = []
+        expect(when, .bool, scope, "a rule's when condition")
+        var deps = currentDeps
         currentDeps = []
         expect(message, .string, scope, "the reminder")
         deps.formUnion(currentDeps)
