@@ -217,7 +217,8 @@ public enum CSVImport {
                     let text = label.trimmed
                     let bare = text.replacingOccurrences(of: "*", with: "").trimmed
                     guard !bare.isEmpty else { continue }
-                    let tag = tagName(bare)
+                    // A file with Tend's handle column keeps its tags as they were written.
+                    let tag = v["handle"] != nil ? writtenTag(bare) : tagName(bare)
                     if text.hasPrefix("*"), tag == "mycontacts" { continue }
                     if !c.tags.contains(tag) { c.tags.append(tag) }
                 }

@@ -63,6 +63,10 @@ public func tagName(_ label: String) -> String {
     isValidHandle(label) ? label : slug(label)
 }
 
+/// A tag from a file Tend wrote (`export json`, a card with `X-TEND-HANDLE`): kept as `add`
+/// keeps it (lowercased), so that "real estate" reads back as it was written.
+public func writtenTag(_ label: String) -> String { label.lowercased() }
+
 /// A record that could not be read: where, which field, and why.
 public struct ImportError: Error, CustomStringConvertible, Sendable {
     public var origin: String

@@ -432,7 +432,8 @@ public enum VCard {
             // "* myContacts", dropped there too); Tend writes tags in lowercase, so a user's own
             // tag of that name reads back.
             for t in split(p.value, on: ",") where t.trimmed != "myContacts" {
-                let tag = tagName(t.trimmed)
+                // A card Tend wrote keeps its tags as they were; another program's labels are made words.
+                let tag = c.handle != nil ? writtenTag(t.trimmed) : tagName(t.trimmed)
                 if !t.trimmed.isEmpty, !c.tags.contains(tag) { c.tags.append(tag) }
             }
         case "X-TEND-HANDLE": c.handle = v

@@ -197,7 +197,7 @@ enum JSONImport {
                 c.addresses.insert(PostalAddress(city: city), at: 0)
             }
         }
-        c.tags = (row["tags"] as? [String] ?? []).map(tagName)
+        c.tags = (row["tags"] as? [String] ?? []).map { writtenTag($0.trimmed) }.filter { !$0.isEmpty }
         if let n = string("notes") { c.notes = [n] }
         c.stageSince = string("stage_since").flatMap { Day(iso: $0) }
         for f in ContactFields.all {

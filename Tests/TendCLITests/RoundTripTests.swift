@@ -14,7 +14,7 @@ struct GeneratedNetwork {
     static let lasts = ["Lee", "Núñez", "Smith, Jr.", "Park; Kim", "Ödegaard", "王", "-Dash"]
     static let phones = ["+1-415-555-0199", "(415) 555-0199", "+1 415 555 0100", "+44.20.7946.0958", "555-0100 ext. 7"]
     static let cadences = ["2w", "3mo", "1y", "3mo + 10d", "10d"]
-    static let tags = ["vip", "local", "bni", "golf-club", "x2"]
+    static let tags = ["vip", "local", "bni", "golf-club", "x2", "real estate"]
 
     var seed: UInt64
     mutating func next(_ n: Int) -> Int {
@@ -122,6 +122,21 @@ struct GeneratedNetwork {
         let dumpA = try CLI.run(["dump"], in: a).stdout
         let dumpB = try CLI.run(["dump"], in: b).stdout
         if let d = RoundTripTests.firstDifference(dumpA, dumpB) { Issue.record("the databases differ after a \(format) round trip, \(d)") }
+    }
+
+    /// Tags are kept as `add` keeps them through Tend's own files, also with the characters
+    /// that separate a vCard's categories; another program's labels are made words.
+    @Test(arguments: ["json", "vcard"])
+    func tagsWithSeparatorsSurvive(_ format: String) throws {
+        let a = CLI.tempDir()
+        let made = try CLI.run(["add", "Tag Person", "tags:", #"["real estate", "VIP", "a,b", "c;d", "x\\y"]"#], in: a)
+        #expect(made.status == 0, "\(made.stderr)")
+        let b = try RoundTripTests.roundTrip(format, from: a)
+        #expect(try CLI.run(["-e", "@tag-person.tags"], in: b).stdout == #"real estate, vip, a,b, c;d, x\y"# + "\n")
+        let other = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Other App\r\nCATEGORIES:Family Friends,VIP\r\nEND:VCARD\r\n"
+        try other.write(to: b.appendingPathComponent("other.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vcard", "other.vcf"], in: b).status == 0)
+        #expect(try CLI.run(["-e", "@other-app.tags"], in: b).stdout == "family-friends, vip\n")
     }
 
     /// At scale, every format: the sample network of 20,000 (whose names repeat, as real ones
