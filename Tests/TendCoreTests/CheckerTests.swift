@@ -60,6 +60,7 @@ import Testing
             ("set @x stage: 3", "'stage:' must be a stage, not a number", 1, 15, nil),
             ("snooze @x 14", "how long to snooze (2w) must be a duration, not a number", 1, 11, "14d"),
             ("rule \"r\" when name then remind \"x\"", "a rule's when condition must be a bool, not a string", 1, 15, nil),
+            ("print nmae", "unknown name 'nmae'", 1, 7, "name"),
             ("rule \"r\" when touches then remind \"x\"", "a rule's when condition must be a bool, not a number", 1, 15, nil),
             ("contacts where +vip and\n\n  stage > 3", "cannot compare a stage with a number", 3, 3, "stage_rank"),
             ("fn f2(a, a) = a", "fn f2 has two parameters named 'a'", 1, 1, nil),

@@ -99,3 +99,20 @@ import Testing
         #expect([n.family, n.given, n.prefix, n.suffix] == [family, given, prefix, suffix], "\(name)")
     }
 }
+
+/// The handles offered for one that names no contact: misspelt ones first, then the same words
+/// in another order, then those sharing its first word, then another of its words.
+@Suite struct CloseHandleTests {
+    static let handles = ["dana-khan", "zoe-lee", "chloe-lee", "zoe-khan", "jonas-adams", "jonas-rivera", "joan-rivera"]
+
+    @Test(arguments: [
+        ("joan-riviera", ["joan-rivera", "jonas-rivera"]),
+        ("dana-lee", ["dana-khan", "chloe-lee", "zoe-lee"]),
+        ("khan-dana", ["dana-khan", "zoe-khan"]),
+        ("jonas", ["jonas-adams", "jonas-rivera"]),
+        ("nobody-here", []),
+    ])
+    func offered(_ handle: String, _ expected: [String]) {
+        #expect(closeHandles(handle, among: Self.handles) == expected)
+    }
+}

@@ -121,6 +121,22 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         #expect(d.message == "'=' does not compare")
     }
 
+    /// What follows a whole statement gets a hint only when one is likely: a misspelt clause,
+    /// an option written with `=`; never the word that was found, nor a keyword for a keyword.
+    @Test(arguments: [
+        ("contacts wher +vip", "where"),
+        ("contacts sort by name descending", "desc"),
+        ("set @x notes = \"a\"", "notes:"),
+        ("add \"X\" city = \"Irvine\"", "city:"),
+        ("contacts sort by name desc asc", nil),
+        ("log call with @x on 2026-01-01 on 2026-02-01", nil),
+    ] as [(String, String?)])
+    func endOfStatementHints(_ input: String, _ hint: String?) throws {
+        let d = try #require(parseOne(input).diagnostics.first)
+        #expect(d.message.hasPrefix("expected the end of the statement"), "\(input): \(d.message)")
+        #expect(d.suggestion == hint, "\(input)")
+    }
+
     @Test func recoversToReportSeveralErrors() {
         let r = parseOne("count(\nx = 1\n)\nadd\nlog lunch\ncontacts")
         #expect(r.diagnostics.count >= 2)

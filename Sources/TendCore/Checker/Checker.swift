@@ -567,9 +567,15 @@ public struct Checker {
             note.append("'\(n)' is a field; fields are in view inside where, sort by, show, rules and scores, or as x.\(n)")
         }
         if definitions.fns[n] != nil { note.append("'\(n)' is a function: call it as \(n)(…)") }
-        // A word with nothing close to it was most likely meant as text: `kind == lunch`.
+        // Outside a row, a misspelt field (`print nmae`) is told where fields are in view.
+        var field: String?
+        if scope.row == nil, note.isEmpty, let f = closest(n, among: Schema.contacts.fields.map(\.name)).first {
+            field = f
+            note.append("'\(f)' is a field; fields are in view inside where, sort by, show, rules and scores, or as x.\(f)")
+        }
+        // A word with nothing close to it was most likely meant as text: `kind == lunch`, `status: won`.
         let text = n.count > 2 && note.isEmpty ? "\"\(n)\"" : nil
-        report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? text, notes: note)
+        report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field ?? text, notes: note)
         return .any
     }
 

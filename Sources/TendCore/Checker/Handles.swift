@@ -60,9 +60,32 @@ public struct HandleUses {
 extension Diagnostic {
     /// `no contact @joan-riviera; did you mean @joan-rivera?`, with other close handles in a note.
     public static func noContact(_ handle: String, at range: SourceRange, in source: Source?, among handles: [String], kind: Kind) -> Diagnostic {
-        let near = closest(handle, among: handles)
+        let near = closeHandles(handle, among: handles)
         return Diagnostic(
             kind, "no contact @\(handle)", at: range, in: source, suggestion: near.first.map { "@" + $0 },
             notes: near.count > 1 ? ["other close handles: " + near.dropFirst().map { "@" + $0 }.joined(separator: ", ")] : [])
     }
+}
+
+/// The handles closest to one that names no contact, best first (at most `limit`): misspelt
+/// ones (`closest`), then the same words in another order (`@khan-dana`), then handles that
+/// share its first word (`@dana-lee` → `@dana-khan`), then another of its words (`@zoe-lee`).
+public func closeHandles(_ handle: String, among handles: [String], limit: Int = 3) -> [String] {
+    var near = closest(handle, among: handles, limit: limit)
+    let words = handle.lowercased().split(separator: "-").map(String.init)
+    guard near.count < limit, words.count > 1 else { return near }
+    let given = Set(words)
+    var ranked: [(handle: String, rank: Int)] = []
+    for h in handles where !near.contains(h) {
+        let theirs = h.lowercased().split(separator: "-").map(String.init)
+        if Set(theirs) == given {
+            ranked.append((h, 0))
+        } else if theirs.first == words.first {
+            ranked.append((h, 1))
+        } else if !given.isDisjoint(with: theirs) {
+            ranked.append((h, 2))
+        }
+    }
+    near += ranked.sorted { ($0.rank, $0.handle) < ($1.rank, $1.handle) }.prefix(limit - near.count).map(\.handle)
+    return near
 }

@@ -70,7 +70,7 @@ public struct Parser {
                 let s = try parseStatement()
                 statements.append(s)
                 if !isAtEnd && !checkSeparator() {
-                    throw error("expected the end of the statement, found \(peek)", hint: endHint())
+                    throw error("expected the end of the statement, found \(peek)", hint: endHint(startingAt: before))
                 }
             } catch let d as Diagnostic {
                 diagnostics.append(d)
@@ -85,14 +85,23 @@ public struct Parser {
         return ParseResult(statements: statements, diagnostics: diagnostics)
     }
 
-    private func endHint() -> String? {
+    /// A likely fix for the token after a whole statement (`start` is the statement's first).
+    private func endHint(startingAt start: Int) -> String? {
         switch peek.kind {
-        case .symbol("="): return "=="
+        case .symbol("="):
+            // `set @x notes = "a"`: an option is written `notes: "a"`.
+            if case .identifier(let first) = tokens[start].kind, ["add", "set"].contains(first), case .identifier(let field) = previous.kind {
+                return field + ":"
+            }
+            return "=="
         // A misspelt clause or operator (`contacts wher …`), or the long form of an order.
         case .identifier("descending"): return "desc"
         case .identifier("ascending"): return "asc"
         case .identifier(let word):
-            return closest(word, among: Array(Keyword.words(.queryClause)) + ["and", "or", "desc", "asc"]).first
+            // A word that is itself a clause word or a statement's keyword is out of place, not misspelt.
+            let words = Array(Keyword.words(.queryClause)) + ["and", "or", "desc", "asc"]
+            guard !words.contains(word), !Keyword.all.contains(word) else { return nil }
+            return closest(word, among: words).first
         default: return nil
         }
     }
