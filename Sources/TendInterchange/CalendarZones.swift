@@ -190,7 +190,11 @@ final class DefinedZone {
             }
             if o.start.day >= from && o.start.day <= through { add(o.start) }
             for d in o.dates where d.day >= from && d.day <= through { add(d) }
-            for rule in o.rules {
+            // Clocks change a few times a year, at one time of day: a rule that repeats more often
+            // than monthly or lists times is no zone's (`FREQ=SECONDLY` from 1601 would walk for
+            // hours) and is left out.
+            for rule in o.rules
+            where rule.frequency >= .monthly && rule.byHour.count <= 1 && rule.byMinute.count <= 1 && rule.bySecond.count <= 1 {
                 // UNTIL is in UTC in a VTIMEZONE; the onsets are in the wall time before them.
                 let until = rule.until.map { $0.zone == .utc ? LocalTime(seconds: $0.local.seconds + o.offsetFrom) : $0.local }
                 _ = rule.occurrences(after: o.start, allDay: false, until: until, through: through, from: from) { t in

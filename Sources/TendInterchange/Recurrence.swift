@@ -168,10 +168,12 @@ public struct CalendarValueError: Error, CustomStringConvertible, Sendable {
 // MARK: - Expansion
 
 extension RecurrenceRule {
-    /// How many periods one rule may walk through: 200,000 covers more than 500 years of a daily
-    /// event. A rule that needs more (every second since 1970, say) is a mistake or hostile input;
-    /// its expansion stops there and the caller reports it as cut short.
-    static let periodLimit = 200_000
+    /// How many periods one rule may walk through, each costing its instances (at least one):
+    /// 50,000 covers a daily event since 1890 or an hourly one for five years. A rule that needs
+    /// more (every minute since 2020, every second of every day) is a mistake or hostile input;
+    /// its expansion stops there and the caller reports it as cut short. One such series leaves
+    /// the import's shared budget (`TouchImporter.periodBudget`) to the others.
+    static let periodLimit = 50_000
 
     /// Calls `visit` with each occurrence after `start`, in order, through `horizon`, while
     /// `visit` returns true. `start` itself (DTSTART) is the first occurrence and the caller's to
@@ -200,10 +202,16 @@ extension RecurrenceRule {
         var walked = 0
         defer { budget -= walked }
         while walked < limit {
-            walked += 1
             guard let period = walk.period(k) else { return true }
             if period.first > horizon { return true }
-            for t in walk.instances(in: period) where t > start {
+            // A period holding more instances than are left (every second of every day of a
+            // yearly rule) is not even listed.
+            guard let instances = walk.instances(in: period, atMost: limit - walked) else {
+                walked = limit
+                return false
+            }
+            walked += max(1, instances.count)
+            for t in instances where t > start {
                 if let until, t > until { return true }
                 if t.day > horizon || !visit(t) { return true }
                 if let r = remaining {
@@ -306,10 +314,12 @@ struct RuleWalk {
     }
 
     /// The occurrences of one period, in order, before BYSETPOS picks and after every BY filter.
-    func instances(in period: Period) -> [LocalTime] {
+    /// The period's instances in order; nil when there would be more than `atMost`.
+    func instances(in period: Period, atMost: Int = .max) -> [LocalTime]? {
         let days = period.days.filter(matches)
         if days.isEmpty { return [] }
         let times = allDay ? [0] : self.times(in: period)
+        if days.count * times.count > atMost { return nil }
         var out: [LocalTime] = []
         out.reserveCapacity(days.count * times.count)
         for d in days { for t in times { out.append(LocalTime(day: d, time: t)) } }

@@ -393,7 +393,8 @@ func lines(_ r: TouchImport) -> [String] {
     }
 
     /// A file whose every event repeats each second (and never matches) is read in bounded time:
-    /// the import's rules share one budget of periods; the series past it are cut short and counted.
+    /// each series may walk 50,000 periods and the import's rules share one budget of periods;
+    /// the series past either are cut short and counted, and the others are read whole.
     @Test func hostileRecurrencesAreBounded() throws {
         var text = "BEGIN:VCALENDAR\r\n"
         for i in 0..<8 {
@@ -406,10 +407,37 @@ func lines(_ r: TouchImport) -> [String] {
         let clock = ContinuousClock()
         var r = TouchImport()
         let took = try clock.measure { r = try importCalendars([], texts: [text], zone: "UTC") }
-        // The first five hostile series walk 200,000 periods each and use up the budget; the
-        // other three, and the weekly series after them, walk none. Each keeps its DTSTART.
-        #expect(r.skipped[.tooLong] == 9)
-        #expect(lines(r) == Array(repeating: "1970-03-01 meeting [1]", count: 8) + ["2026-01-05 meeting [3]", "2026-01-05 meeting [4]"])
+        // Each hostile series walks its 50,000 periods and stops, keeping its DTSTART; together
+        // they leave most of the budget, and the weekly series after them is read whole (five
+        // runaway series used to take every occurrence of the series after them).
+        #expect(r.skipped[.tooLong] == 8)
+        #expect(
+            lines(r) == Array(repeating: "1970-03-01 meeting [1]", count: 8) + [
+                "2026-01-05 meeting [3]", "2026-01-05 meeting [4]", "2026-01-12 meeting [4]", "2026-01-19 meeting [4]",
+            ])
+        #expect(took < .seconds(60), "\(took)")
+    }
+
+    /// A rule that lists every second of every day (29 million instances a year) is cut short
+    /// without listing them, and a time zone whose rule repeats each second, or lists times, is
+    /// read from its onset alone: both took minutes.
+    @Test func rulesThatListTooMuchAreBounded() throws {
+        let seconds = (0..<60).map(String.init).joined(separator: ",")
+        let listing = "BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12;BYHOUR=\((0..<24).map(String.init).joined(separator: ","));BYMINUTE=\(seconds);BYSECOND=\(seconds)"
+        var text = "BEGIN:VCALENDAR\r\n"
+        for (zone, rule) in [("Secondly", "FREQ=SECONDLY"), ("Listing", "FREQ=YEARLY;" + listing)] {
+            text += "BEGIN:VTIMEZONE\r\nTZID:\(zone)\r\nBEGIN:STANDARD\r\nDTSTART:00010101T000000\r\nTZOFFSETFROM:+0100\r\n"
+            text += "TZOFFSETTO:+0100\r\nRRULE:\(rule)\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+            text += "BEGIN:VEVENT\r\nUID:\(zone)\r\nDTSTART;TZID=\(zone):20260510T233000\r\nATTENDEE:mailto:dana@lee.example\r\nEND:VEVENT\r\n"
+        }
+        text += "BEGIN:VEVENT\r\nUID:all\r\nDTSTART:20200101T000000Z\r\nRRULE:FREQ=YEARLY;\(listing)\r\nATTENDEE:mailto:tom@okafor.example\r\nEND:VEVENT\r\n"
+        text += "END:VCALENDAR\r\n"
+        let clock = ContinuousClock()
+        var r = TouchImport()
+        let took = try clock.measure { r = try importCalendars([], texts: [text], zone: "UTC") }
+        // 23:30 at +01:00 is 22:30 UTC, the same day.
+        #expect(lines(r) == ["2020-01-01 meeting [4]", "2026-05-10 meeting [1]", "2026-05-10 meeting [1]"])
+        #expect(r.skipped[.tooLong] == 1)
         #expect(took < .seconds(60), "\(took)")
     }
 
