@@ -16,6 +16,9 @@ public final class Store: Model {
     /// The network without events, for queries on stored contact fields.
     private var coreCache: Network?
     public private(set) var inTransaction = false
+    /// Whether the open transaction was begun to write, and whether one such was committed.
+    private var writing = false
+    private var committedWrites = false
     /// True once this connection made its journalling triggers (see Store+Journal).
     var journalStarted = false
     /// The journalled tables and their columns, read when the journal started.
@@ -128,7 +131,9 @@ public final class Store: Model {
         try? db.inDatabase { db in
             if path != nil && db.totalChangesCount > 0 {
                 // Not worth waiting long for: a busy reader only means the next close folds it in.
-                try db.execute(sql: "PRAGMA busy_timeout = 2000")
+                // A connection whose runs only read (its temporary tables count as changes) does
+                // not wait at all: a query must not take two seconds more while another process writes.
+                try db.execute(sql: "PRAGMA busy_timeout = \(committedWrites ? 2000 : 0)")
                 _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
             }
         }
@@ -268,6 +273,7 @@ public final class Store: Model {
             }
         }
         inTransaction = true
+        writing = immediate
     }
 
     /// Commits the open transaction; what it changed becomes one entry of the journal, called
@@ -279,6 +285,7 @@ public final class Store: Model {
             try db.execute(sql: "COMMIT")
         }
         inTransaction = false
+        if writing { committedWrites = true }
     }
 
     /// Forgets everything read and cached from the database: after an undo rewrote rows, or a

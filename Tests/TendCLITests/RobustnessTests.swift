@@ -195,7 +195,13 @@ import Testing
         let agenda = try CLI.run(["agenda", "--format", "csv"], in: dir)
         let script = try CLI.run(
             ["run", "-"], stdin: "print \"{count(contacts where stage >= credibility)}\"\ncontacts where stage >= credibility show name\n", in: dir)
+        // A dry run only reads too (it held the write lock while it read the file).
+        let calendar = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u1\r\nDTSTART:20261101T100000Z\r\nATTENDEE:mailto:x@example.org\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+        try calendar.write(to: dir.appendingPathComponent("c.ics"), atomically: true, encoding: .utf8)
+        try "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:New One\r\nEND:VCARD\r\n".write(to: dir.appendingPathComponent("c.vcf"), atomically: true, encoding: .utf8)
+        let dryRuns = [try CLI.run(["import", "ics", "c.ics", "--dry-run"], in: dir), try CLI.run(["import", "vcard", "c.vcf", "--dry-run"], in: dir)]
         #expect(Date().timeIntervalSince(started) < 8, "a reader waited for the write lock")
+        for r in dryRuns { #expect(r.status == 0 && r.stdout.hasPrefix("Would"), "\(r.stdout) \(r.stderr)") }
         #expect(count.status == 0 && count.stdout == "1\n", "\(count.stderr)")
         #expect(agenda.status == 0 && agenda.stdout.contains("ana-park"), "\(agenda.stderr)")
         #expect(script.status == 0 && script.stdout.hasPrefix("1\n"), "\(script.stderr)")

@@ -164,6 +164,8 @@ public struct Checker {
     static func isMutation(_ s: Statement) -> Bool {
         switch s.kind {
         case .expr, .explain, .load, .assert, .print, .journal(.history): return false
+        // A dry run only reads: it must not hold the write lock while it reads a large file.
+        case .importFile(_, _, let options): return !options.contains { $0.name == "dry_run" }
         // A vdir export gives contacts without a UID one, and keeps it.
         case .exportFile(let format, _, _, _): return format == "vdir"
         case .agenda(let command):
