@@ -271,13 +271,25 @@ struct MboxScanner {
         }
     }
 
-    /// `From sender Tue Mar 10 09:15:00 2026`: `From `, a sender, and a date with a digit in it.
-    /// A body line that merely starts with "From " (unquoted by an mboxo writer) rarely has that shape.
+    /// `From sender Tue Mar 10 09:15:00 2026` (also with a zone, `remote from …`, or `-` for the
+    /// sender as Thunderbird writes): `From `, a sender without a comma, then a day of the week, a
+    /// month, a time and a four-digit year. A body line that merely starts with "From " (unquoted
+    /// by an mboxo writer: `From Ana Park, 3 Nov 2026 10:00`) does not have that shape.
     static func isSeparator(_ line: ArraySlice<UInt8>) -> Bool {
         guard line.starts(with: from), line.count < lineLimit else { return false }
-        let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true)
-        return fields.count >= 4 && line.contains { $0 &- 48 <= 9 } && line.contains(UInt8(ascii: ":"))
+        let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
+        guard fields.count >= 6, !fields[1].contains(",") else { return false }
+        let date = fields.dropFirst(2)
+        func isTime(_ f: String) -> Bool {
+            let parts = f.split(separator: ":", omittingEmptySubsequences: false)
+            return (2...3).contains(parts.count) && parts.allSatisfy { (1...2).contains($0.count) && $0.allSatisfy { ("0"..."9").contains($0) } }
+        }
+        return date.contains { weekdays.contains($0) } && date.contains { months.contains($0) } && date.contains(where: isTime)
+            && date.contains { $0.count == 4 && $0.allSatisfy { ("0"..."9").contains($0) } }
     }
+
+    static let weekdays: Set<String> = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    static let months: Set<String> = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     private mutating func begin(_ line: ArraySlice<UInt8>) {
         count += 1

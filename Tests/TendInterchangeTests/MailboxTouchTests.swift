@@ -195,6 +195,48 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
         }
     }
 
+    /// A body line an mboxo writer left unquoted is no separator unless it has a From line's
+    /// whole shape (a sender, then a day, a month, a time and a year); real separators as
+    /// mail programs write them are.
+    @Test(arguments: [
+        ("From me@example.com Mon Nov  9 10:00:00 2026", true),
+        ("From MAILER-DAEMON Fri Jul  8 12:08:34 2011", true),
+        ("From - Mon Nov 09 10:00:00 2026", true),
+        ("From 1782398471@xxx Mon Nov 09 10:00:00 +0000 2026", true),
+        ("From me@example.com Mon Nov  9 10:00 2026 remote from host", true),
+        ("From Ana Park, 3 Nov 2026 10:00", false),
+        ("From the desk of Mon Nov 9: 2026", false),
+        ("From: ana@example.com", false),
+    ])
+    func separatorShapes(_ line: String, _ separates: Bool) {
+        #expect(MboxScanner.isSeparator(Array(line.utf8)[...]) == separates, "\(line)")
+    }
+
+    @Test func aForwardedMessageInABodyIsNotRead() throws {
+        let text = """
+            From me@example.com Mon Nov  9 10:00:00 2026
+            From: Me <me@example.com>
+            To: dana@lee.example
+            Date: Mon, 9 Nov 2026 10:00:00 +0000
+            Message-ID: <b1@x>
+
+            Forwarding below.
+
+            From Ana Park, 3 Nov 2026 10:00
+            From: tom@okafor.example
+            To: me@example.com
+
+            Can we meet?
+
+            """
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("fwd-\(UUID().uuidString).mbox")
+        try text.write(to: dir, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var messages = 0
+        try Mailbox.readMbox(path: dir.path) { _ in messages += 1 }
+        #expect(messages == 1)
+    }
+
     /// However the stream is cut into chunks, the messages are the same.
     @Test func chunkBoundariesDoNotMatter() throws {
         let dir = try mailFixtures()
