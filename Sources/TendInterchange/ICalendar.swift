@@ -300,6 +300,7 @@ extension ICalendar {
         /// The VEVENT properties that touches use; the rest (DESCRIPTION, often long, among them) are not kept.
         static let eventProperties: Set<String> = [
             "UID", "DTSTART", "RECURRENCE-ID", "SUMMARY", "STATUS", "SEQUENCE", "ORGANIZER", "ATTENDEE", "RRULE", "RDATE", "EXDATE",
+            "X-MICROSOFT-CDO-ALLDAYEVENT",
         ]
 
         mutating func take(_ p: Property) {
@@ -385,6 +386,15 @@ extension ICalendar {
             for p in props {
                 current = p
                 try apply(p, to: &event)
+            }
+            // Outlook and Exchange write an all-day event as midnight to midnight in the
+            // organizer's zone: it is the day written, wherever the user is (it moved a day west).
+            if props.contains(where: { $0.name == "X-MICROSOFT-CDO-ALLDAYEVENT" && $0.value.trimmed.uppercased() == "TRUE" }) {
+                func day(_ t: CalendarTime) -> CalendarTime { t.allDay ? t : CalendarTime(local: LocalTime(day: t.local.day), allDay: true) }
+                event.start = day(event.start)
+                event.recurrenceID = event.recurrenceID.map(day)
+                event.dates = event.dates.map(day)
+                event.exceptions = event.exceptions.map(day)
             }
             return event
         } catch {

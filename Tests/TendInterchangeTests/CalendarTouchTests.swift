@@ -441,6 +441,33 @@ func lines(_ r: TouchImport) -> [String] {
         #expect(took < .seconds(60), "\(took)")
     }
 
+    /// Outlook writes an all-day event as midnight to midnight in its own zone, flagged
+    /// X-MICROSOFT-CDO-ALLDAYEVENT: it is the day written in every zone (it was a day early west of it).
+    @Test(arguments: ["America/New_York", "UTC", "Asia/Tokyo"])
+    func outlookAllDayEventsKeepTheirDay(_ zone: String) throws {
+        let text = """
+            BEGIN:VCALENDAR
+            BEGIN:VEVENT
+            UID:ad1
+            DTSTART;TZID=W. Europe Standard Time:20260310T000000
+            DTEND;TZID=W. Europe Standard Time:20260311T000000
+            X-MICROSOFT-CDO-ALLDAYEVENT:TRUE
+            ATTENDEE:mailto:dana@lee.example
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:ad2
+            DTSTART;TZID=W. Europe Standard Time:20260401T000000
+            RRULE:FREQ=WEEKLY;COUNT=3
+            EXDATE;TZID=W. Europe Standard Time:20260408T000000
+            X-MICROSOFT-CDO-ALLDAYEVENT:TRUE
+            ATTENDEE:mailto:dana@lee.example
+            END:VEVENT
+            END:VCALENDAR
+            """
+        let r = try importCalendars([], texts: [text], zone: zone)
+        #expect(lines(r) == ["2026-03-10 meeting [1]", "2026-04-01 meeting [1]", "2026-04-15 meeting [1]"])
+    }
+
     /// Control characters in a summary or a name never reach a note or a candidate.
     @Test func controlCharactersAreCleaned() throws {
         let text = """
