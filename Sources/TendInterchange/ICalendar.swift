@@ -122,6 +122,8 @@ public enum ICalendar {
         public var events: [Event] = []
         public var zones: [String: ZoneDefinition] = [:]
         public var errors: [ImportError] = []
+        /// What was read with a guess: a file not in UTF-8, read as Windows-1252.
+        public var warnings: [ImportError] = []
         public init() {}
     }
 
@@ -138,10 +140,20 @@ public enum ICalendar {
     public static func read(_ bytes: [UInt8]) throws -> Calendar {
         if bytes.isEmpty { throw ImportError("file", "the file is empty") }
         if bytes.prefix(4096).contains(0) { throw ImportError("file", "this is a binary file, not an iCalendar file") }
+        var warning: ImportError?
         var reader = Reader()
         var sawCalendar = false
         var first = true
-        forEachUnfoldedLine(bytes) { line, number in
+        forEachUnfoldedLine(bytes) { unfolded, number in
+            // Calendars are UTF-8 by the standard (checked once lines are unfolded: a fold may
+            // split a character); an older Windows program's are Windows-1252.
+            var line = unfolded
+            if !unfolded.allSatisfy({ $0 < 0x80 }), String(validating: unfolded, as: UTF8.self) == nil {
+                line = Array(TextEncoding.windows1252(Array(unfolded)).utf8)[...]
+                if warning == nil {
+                    warning = ImportError("line \(number)", "the file is not UTF-8: read as Windows-1252 (Latin-1); check accented letters")
+                }
+            }
             guard let p = parseLine(line, number) else {
                 if first { first = false }
                 reader.malformed(line, number)
@@ -155,6 +167,7 @@ public enum ICalendar {
         }
         guard sawCalendar else { throw ImportError("line 1", "this is not an iCalendar file (expected BEGIN:VCALENDAR)") }
         reader.finish()
+        if let warning { reader.calendar.warnings.append(warning) }
         return reader.calendar
     }
 
@@ -178,6 +191,7 @@ public enum ICalendar {
                 all.events += c.events
                 all.zones.merge(c.zones) { first, _ in first }
                 all.errors += c.errors.map { ImportError("\(file): \($0.origin)", field: $0.field, $0.message) }
+                all.warnings += c.warnings.map { ImportError("\(file): \($0.origin)", field: $0.field, $0.message) }
             } catch let e as ImportError {
                 all.errors.append(ImportError("\(file): \(e.origin)", field: e.field, e.message))
             }

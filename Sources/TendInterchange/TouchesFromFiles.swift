@@ -140,6 +140,8 @@ public struct TouchImport: Sendable {
     public var skipped: [SkipReason: Int] = [:]
     /// Events that could not be read (from the calendars' readers).
     public var errors: [ImportError] = []
+    /// What was read with a guess (a calendar not in UTF-8): said, never silently.
+    public var warnings: [ImportError] = []
 }
 
 /// Finds touches in calendars and mailboxes: pure, with no database. The caller gives it the
@@ -338,6 +340,7 @@ extension TouchImporter {
     /// series and its changed occurrences may come from different files.
     public mutating func add(_ calendar: ICalendar.Calendar) {
         result.errors += calendar.errors
+        result.warnings += calendar.warnings
         for (id, z) in calendar.zones where zoneDefinitions[id] == nil { zoneDefinitions[id] = z }
         for e in calendar.events {
             var uid = e.uid ?? ""
@@ -395,6 +398,7 @@ extension TouchImporter {
         result.sightings += later.result.sightings
         result.skipped.merge(later.result.skipped, uniquingKeysWith: +)
         result.errors += later.result.errors
+        result.warnings += later.result.warnings
         seen.formUnion(later.seen)
         for (address, c) in later.candidates {
             guard var first = candidates[address] else {

@@ -156,6 +156,7 @@ struct TouchFileImport {
         if noAddresses {
             lines.append("  none of your own e-mail addresses is set: set me emails: [\"you@example.org\"] so that your mail and meetings are told apart")
         }
+        for w in found.warnings { lines.append("  \(w)") }
         for e in found.errors.prefix(Importer.Report.maxChangeLines) { lines.append("  skipped \(e)") }
         if found.errors.count > Importer.Report.maxChangeLines { lines.append("  … and \(found.errors.count - Importer.Report.maxChangeLines) more") }
         for l in o.listed { lines.append("  " + l) }

@@ -468,6 +468,18 @@ func lines(_ r: TouchImport) -> [String] {
         #expect(lines(r) == ["2026-03-10 meeting [1]", "2026-04-01 meeting [1]", "2026-04-15 meeting [1]"])
     }
 
+    /// A calendar an older Windows program wrote in Windows-1252 is read so, with a warning;
+    /// its accented letters were replacement characters.
+    @Test func aCalendarNotInUTF8IsReadAsWindows1252() throws {
+        var bytes = Array("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:l1\r\nDTSTART:20260301T100000Z\r\nSUMMARY:Caf".utf8)
+        bytes += [0xE9] + Array(" with J".utf8) + [0xFC] + Array("rgen\r\nORGANIZER;CN=J".utf8) + [0xFC]
+        bytes += Array("rgen M".utf8) + [0xFC] + Array("ller:mailto:j@stranger.example\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n".utf8)
+        let calendar = try ICalendar.read(bytes)
+        #expect(calendar.events.first?.summary == "Café with Jürgen")
+        #expect(calendar.events.first?.organizer?.name == "Jürgen Müller")
+        #expect(calendar.warnings.map(\.description) == ["line 5: the file is not UTF-8: read as Windows-1252 (Latin-1); check accented letters"])
+    }
+
     /// Control characters in a summary or a name never reach a note or a candidate.
     @Test func controlCharactersAreCleaned() throws {
         let text = """
