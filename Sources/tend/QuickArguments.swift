@@ -20,8 +20,14 @@ struct QuickArguments {
 
     init?(_ args: [String]) {
         var rest = args[...]
-        let isRun = rest.first == "run"
-        if isRun { rest = rest.dropFirst() }
+        // `run` may follow the global options (`tend --db x --bail run f`): the first argument
+        // that is neither an option nor an option's value names the command.
+        var i = rest.startIndex
+        while i < rest.endIndex, rest[i].hasPrefix("-"), rest[i] != "-" {
+            i += ["--db", "--today", "--format", "--as", "-e"].contains(rest[i]) ? 2 : 1
+        }
+        let isRun = i < rest.endIndex && rest[i] == "run"
+        if isRun { rest.remove(at: i) }
         var statement: String?
         var files: [String] = []
         var bail = false

@@ -52,6 +52,22 @@ import Testing
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")
     }
 
+    /// `run`'s own options may come before it, with the global ones, as `--db` and `--today` may
+    /// come after it (`tend --db x --bail run f` was refused).
+    @Test(arguments: [
+        ["--bail", "run", "s.tend"], ["run", "--bail", "s.tend"], ["--today", "2026-11-23", "--bail", "run", "s.tend"],
+        ["--quiet", "--bail", "run", "s.tend"],
+    ])
+    func runOptionsOnEitherSide(_ args: [String]) throws {
+        let dir = CLI.tempDir()
+        try "add \"Ann Lee\"\nassert false\nadd \"Bo Kim\"\n".write(to: dir.appendingPathComponent("s.tend"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(args, in: dir)
+        #expect(r.status == 1, "\(args): \(r.stderr)")
+        // Stopped at the failed assertion: the contact after it was never added.
+        #expect(!r.stdout.contains("Bo Kim"), "\(args): \(r.stdout)")
+        #expect(r.stdout.contains("Ann Lee") != args.contains("--quiet"), "\(args): \(r.stdout)")
+    }
+
     @Test func anImpossibleTodaySaysWhy() throws {
         let r = try CLI.run(["--today", "2026-02-30", "-e", "1"], in: CLI.tempDir())
         #expect(r.status == 2)
