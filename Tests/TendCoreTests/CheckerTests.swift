@@ -149,4 +149,19 @@ import Testing
                                ^~~~~~~~~
                 """)
     }
+
+    /// The caret is placed by the columns a terminal gives the text before it: two for a wide
+    /// character, none for a combining mark.
+    @Test(arguments: [
+        ("print \"日本語\" + nmae", "                 ^~~~"),
+        ("print \"☕ café\" + nmae", "                  ^~~~"),
+        ("print \"e\u{301}\" + nmae", "            ^~~~"),
+        ("print \"한국\" + nmae", "               ^~~~"),
+    ])
+    func caretFollowsDisplayWidth(_ text: String, _ caret: String) {
+        let source = Source(name: "t", text: text)
+        let at = text.utf8.count - 4
+        let d = Diagnostic(.type, "unknown name 'nmae'", at: SourceRange(at, at + 4), in: source)
+        #expect(DiagnosticFormatter.plain.format(d).components(separatedBy: "\n").last == caret, "\(text)")
+    }
 }

@@ -92,8 +92,26 @@ public struct DiagnosticFormatter: Sendable {
         let end = max(start, min(start + width, scalars.count))
         let before = head + shown(scalars[..<start])
         let marked = shown(scalars[start..<end])
-        let markedWidth = end > start ? marked.unicodeScalars.count : width
-        return (before + marked + shown(scalars[end...]) + tail, before.unicodeScalars.count + 1, max(1, markedWidth))
+        let markedWidth = end > start ? Self.displayWidth(marked) : width
+        return (before + marked + shown(scalars[end...]) + tail, Self.displayWidth(before) + 1, max(1, markedWidth))
+    }
+
+    /// The columns a terminal gives the text: two for wide characters (CJK, Hangul, fullwidth
+    /// forms, emoji shown as emoji), none for combining marks, joiners and variation selectors,
+    /// one for the rest; so that the caret stays under the error after `日本語` or `☕`.
+    static func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { sum, s in
+            let p = s.properties
+            switch s.value {
+            case 0x200B...0x200D, 0xFE00...0xFE0F, 0xE0100...0xE01EF: return sum
+            case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+                0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+                return sum + 2
+            default:
+                if p.generalCategory == .nonspacingMark || p.generalCategory == .enclosingMark { return sum }
+                return sum + (p.isEmojiPresentation ? 2 : 1)
+            }
+        }
     }
 
     /// The label (`error:`, `assertion failed:`) in bold red.
