@@ -445,13 +445,22 @@ extension TouchImporter {
         }
         list += overrides.map { (s.overrides[$0.value].recurrenceID!, s.overrides[$0.value].start, $0.value + 1) }
         var future: [(day: Day, id: String, event: Int)] = []
+        var dayOfID: [String: Day] = [:]
+        var days: Set<Day> = []
         for o in list {
             let day = zones.userDay(o.start)
+            guard days.insert(day).inserted else {
+                skip(.duplicate)
+                continue
+            }
             // One meeting per series and day of the slot, as the event's own zone writes it (so
             // that importing from another time zone gives the same id): the id stays the same
             // when the series moves to another hour, when a single event becomes a series, and
-            // when one occurrence moves; a rule repeating within a day logs that day once.
-            let id = "ical:" + uid + "/" + o.slot.local.day.iCalendarDate
+            // when one occurrence moves; a rule repeating within a day logs that day once. A day
+            // of the slot that spans two of the user's days (sessions every five hours, seen from
+            // eight hours west) logs each: the second with that day in its id too.
+            var id = "ical:" + uid + "/" + o.slot.local.day.iCalendarDate
+            if let first = dayOfID[id], first != day { id += "/" + day.iCalendarDate } else { dayOfID[id] = day }
             if day <= options.today { meeting(attendances[o.event], on: day, sourceID: id) } else { future.append((day, id, o.event)) }
         }
         guard !future.isEmpty else { return }

@@ -480,6 +480,25 @@ func lines(_ r: TouchImport) -> [String] {
         #expect(calendar.warnings.map(\.description) == ["line 5: the file is not UTF-8: read as Windows-1252 (Latin-1); check accented letters"])
     }
 
+    /// Sessions every five hours from 22:00 UTC: one meeting on each of the user's days they
+    /// fall on, wherever the user is (Los Angeles saw one on Nov 1 and lost Nov 2's).
+    @Test(arguments: [("America/Los_Angeles", ["2026-03-01", "2026-03-02"]), ("UTC", ["2026-03-01", "2026-03-02"]), ("Asia/Tokyo", ["2026-03-02", "2026-03-03"])])
+    func subDailySeriesLogEachOfTheUsersDays(_ zone: String, _ days: [String]) throws {
+        let text = """
+            BEGIN:VCALENDAR
+            BEGIN:VEVENT
+            UID:h1
+            DTSTART:20260301T220000Z
+            RRULE:FREQ=HOURLY;INTERVAL=5;COUNT=6
+            ATTENDEE:mailto:dana@lee.example
+            END:VEVENT
+            END:VCALENDAR
+            """
+        let r = try importCalendars([], texts: [text], zone: zone)
+        #expect(lines(r) == days.map { "\($0) meeting [1]" })
+        #expect(Set(r.touches.map(\.sourceID)).count == r.touches.count)
+    }
+
     /// Control characters in a summary or a name never reach a note or a candidate.
     @Test func controlCharactersAreCleaned() throws {
         let text = """
