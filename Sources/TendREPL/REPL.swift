@@ -46,13 +46,29 @@ public final class REPL {
                 ended = true
             case .dotCommand(let line):
                 dotCommand(line)
-            case .statement(let text):
+            case .statement(let typed):
                 if session.renderer.width != nil { session.renderer.width = Terminal.width() }
-                _ = session.runScripts([Source(name: "<repl>", text: text)], bail: false, readOnly: false)
+                // A line that starts with a clause word continues the previous statement, as in a
+                // file: typed after a query has run, it refines that query (`contacts`, then
+                // `where +vip`). After anything else it is the error it is in a file.
+                let refines = Lexer.startsWithClauseWord(typed) && lastQuery != nil
+                let text = refines ? lastQuery! + "\n" + typed : typed
+                let status = session.runScripts([Source(name: "<repl>", text: text)], bail: false, readOnly: false)
+                if status == .success { lastQuery = REPL.isQuery(text) ? text : nil } else if !refines { lastQuery = nil }
             }
         }
         reader.saveHistory()
         return .success
+    }
+
+    /// The last statement run that was a query (a plain expression that changes nothing).
+    private var lastQuery: String?
+
+    /// Whether the text is one statement that only asks (a query or another expression).
+    static func isQuery(_ text: String) -> Bool {
+        let parsed = Parser.parse(Source(name: "<repl>", text: text))
+        guard parsed.diagnostics.isEmpty, parsed.statements.count == 1, case .expr = parsed.statements[0].kind else { return false }
+        return true
     }
 
     enum Entry {

@@ -233,6 +233,29 @@ final class Terminal {
         #expect(t.waitFor("unterminated '{' in string"))
     }
 
+    /// A typed line that starts with a clause word continues the query run before it, as a
+    /// line of a file continues the one above it (LANGUAGE.md): `contacts`, then `where +vip`.
+    @Test(.enabled(if: Terminal.available)) func aClauseLineRefinesTheLastQuery() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("add \"Bo Kim\" +vip; add \"Ann Lee\"", "Enter")
+        #expect(t.waitFor("Added @ann-lee"))
+        // After a change, a clause line has nothing to continue: the error a file gives.
+        t.type("where +vip", "Enter")
+        #expect(t.waitFor("error"))
+        t.type("contacts", "Enter")
+        #expect(t.waitFor("(2 rows)"))
+        t.type("where +vip", "Enter")
+        #expect(t.waitFor("(1 row)"), "\(t.screen)")
+        t.type("sort by name", "Enter")
+        #expect(t.waitFor("(1 row)", count: 2), "\(t.screen)")
+        let last = t.screen.components(separatedBy: "sort by name").last ?? ""
+        #expect(last.contains("Bo Kim") && !last.contains("Ann Lee"), "\(t.screen)")
+    }
+
     /// Keys typed while a slow statement runs are kept for the next prompt.
     @Test(.enabled(if: Terminal.available)) func typeAheadIsKept() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
