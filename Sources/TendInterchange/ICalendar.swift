@@ -141,6 +141,7 @@ public enum ICalendar {
         if bytes.isEmpty { throw ImportError("file", "the file is empty") }
         if bytes.prefix(4096).contains(0) { throw ImportError("file", "this is a binary file, not an iCalendar file") }
         var warning: ImportError?
+        var sawEnd = false
         var reader = Reader()
         var sawCalendar = false
         var first = true
@@ -163,11 +164,13 @@ public enum ICalendar {
                 first = false
                 sawCalendar = p.name == "BEGIN" && p.value.uppercased() == "VCALENDAR"
             }
+            if p.name == "END" && p.value.trimmed.uppercased() == "VCALENDAR" { sawEnd = true }
             reader.take(p)
         }
         guard sawCalendar else { throw ImportError("line 1", "this is not an iCalendar file (expected BEGIN:VCALENDAR)") }
         reader.finish()
         if let warning { reader.calendar.warnings.append(warning) }
+        if !sawEnd { reader.calendar.warnings.append(ImportError("file", "the file ends before END:VCALENDAR: it may have been cut short")) }
         return reader.calendar
     }
 
@@ -214,9 +217,11 @@ public enum ICalendar {
             if !logical.isEmpty { body(logical[...], logicalLine) }
             logical.removeAll(keepingCapacity: true)
         }
+        // Lines end at LF or CRLF; in a file without a LF (classic Mac OS), at CR.
+        let lineEnd = bytes.contains(UInt8(ascii: "\n")) ? UInt8(ascii: "\n") : UInt8(ascii: "\r")
         while start < bytes.endIndex {
             number += 1
-            var end = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            var end = bytes[start...].firstIndex(of: lineEnd) ?? bytes.endIndex
             let next = end + 1
             if end > start, bytes[end - 1] == UInt8(ascii: "\r") { end -= 1 }
             if start < end, bytes[start] == UInt8(ascii: " ") || bytes[start] == UInt8(ascii: "\t"), !logical.isEmpty {

@@ -499,6 +499,16 @@ func lines(_ r: TouchImport) -> [String] {
         #expect(Set(r.touches.map(\.sourceID)).count == r.touches.count)
     }
 
+    /// A file with CR line ends (classic Mac OS) is read; one cut short says so.
+    @Test func lineEndsAndCutFiles() throws {
+        let event = "BEGIN:VEVENT\rUID:c1\rDTSTART:20260301T100000Z\rATTENDEE:mailto:dana@lee.example\rEND:VEVENT\r"
+        let cr = try ICalendar.read(Array(("BEGIN:VCALENDAR\r" + event + "END:VCALENDAR\r").utf8))
+        #expect(cr.events.count == 1 && cr.warnings.isEmpty)
+        let cut = try ICalendar.read(Array(("BEGIN:VCALENDAR\r\n" + event.replacingOccurrences(of: "\r", with: "\r\n") + "BEGIN:V").utf8))
+        #expect(cut.events.count == 1)
+        #expect(cut.warnings.map(\.description) == ["file: the file ends before END:VCALENDAR: it may have been cut short"])
+    }
+
     /// Control characters in a summary or a name never reach a note or a candidate.
     @Test func controlCharactersAreCleaned() throws {
         let text = """
