@@ -86,6 +86,8 @@ public enum ICalendar {
         public var uid: String?
         public var start: CalendarTime
         public var recurrenceID: CalendarTime?
+        /// RECURRENCE-ID;RANGE=THISANDFUTURE: the change holds for this occurrence and every later one.
+        public var thisAndFuture = false
         public var summary: String?
         /// STATUS, upper-cased: TENTATIVE, CONFIRMED, CANCELLED, or nil.
         public var status: String?
@@ -425,7 +427,9 @@ extension ICalendar {
     private static func apply(_ p: Property, to event: inout Event) throws(CalendarValueError) {
         switch p.name {
         case "UID": event.uid = p.value.trimmed
-        case "RECURRENCE-ID": event.recurrenceID = try CalendarTime(parsing: p.value.trimmed, zone: p.param("TZID"))
+        case "RECURRENCE-ID":
+            event.recurrenceID = try CalendarTime(parsing: p.value.trimmed, zone: p.param("TZID"))
+            event.thisAndFuture = p.param("RANGE")?.trimmed.uppercased() == "THISANDFUTURE"
         case "SUMMARY": event.summary = unescape(p.value)
         case "STATUS": event.status = p.value.trimmed.uppercased()
         case "SEQUENCE": event.sequence = Int(p.value.trimmed) ?? 0

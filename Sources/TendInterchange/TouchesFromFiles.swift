@@ -444,6 +444,21 @@ extension TouchImporter {
             }
         }
         list += overrides.map { (s.overrides[$0.value].recurrenceID!, s.overrides[$0.value].start, $0.value + 1) }
+        // A change made for this and every later occurrence (RANGE=THISANDFUTURE) gives the later
+        // ones of the master its people and summary, and moves them as it moved its own; a later
+        // such change takes over from there.
+        func at(_ t: CalendarTime) -> Int { zones.instant(t) ?? t.local.seconds }
+        for j in overrides.values.sorted(by: { at(s.overrides[$0].recurrenceID!) < at(s.overrides[$1].recurrenceID!) })
+        where s.overrides[j].thisAndFuture {
+            let o = s.overrides[j]
+            let from = at(o.recurrenceID!)
+            let shift = o.start.allDay || o.recurrenceID!.allDay ? 0 : o.start.local.seconds - o.recurrenceID!.local.seconds
+            for k in list.indices where list[k].event == 0 && at(list[k].slot) > from {
+                var start = list[k].start
+                start.local = LocalTime(seconds: start.local.seconds + shift)
+                list[k] = (list[k].slot, start, j + 1)
+            }
+        }
         var future: [(day: Day, id: String, event: Int)] = []
         var dayOfID: [String: Day] = [:]
         var days: Set<Day> = []

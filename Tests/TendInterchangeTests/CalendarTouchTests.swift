@@ -509,6 +509,41 @@ func lines(_ r: TouchImport) -> [String] {
         #expect(cut.warnings.map(\.description) == ["file: the file ends before END:VCALENDAR: it may have been cut short"])
     }
 
+    /// A change for this and every later occurrence (RANGE=THISANDFUTURE) holds for the later
+    /// ones too: their people, their note, and the day it moved them to.
+    @Test func thisAndFutureChangesTheRestOfTheSeries() throws {
+        let text = """
+            BEGIN:VCALENDAR
+            BEGIN:VEVENT
+            UID:s2
+            SUMMARY:Sync
+            DTSTART:20260302T150000Z
+            RRULE:FREQ=WEEKLY;COUNT=5
+            ATTENDEE:mailto:dana@lee.example
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:s2
+            RECURRENCE-ID;RANGE=THISANDFUTURE:20260309T150000Z
+            SUMMARY:Sync with Tom
+            DTSTART:20260310T150000Z
+            ATTENDEE:mailto:tom@okafor.example
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:s2
+            RECURRENCE-ID:20260323T150000Z
+            SUMMARY:Just this once
+            DTSTART:20260325T150000Z
+            ATTENDEE:mailto:dana@lee.example
+            END:VEVENT
+            END:VCALENDAR
+            """
+        let r = try importCalendars([], texts: [text], zone: "UTC")
+        #expect(lines(r) == [
+            "2026-03-02 meeting [1] Sync", "2026-03-10 meeting [4] Sync with Tom", "2026-03-17 meeting [4] Sync with Tom",
+            "2026-03-25 meeting [1] Just this once", "2026-03-31 meeting [4] Sync with Tom",
+        ])
+    }
+
     /// Control characters in a summary or a name never reach a note or a candidate.
     @Test func controlCharactersAreCleaned() throws {
         let text = """
