@@ -518,6 +518,7 @@ public final class Session: InterpreterHost {
                 next.perform()
             }
         }
+        var changed = false
         do {
             for s in program.statements {
                 current = s
@@ -538,6 +539,7 @@ public final class Session: InterpreterHost {
                         if bail { break }
                     }
                 }
+                if Session.changesData(s) { changed = true }
                 if failed && bail { break }
             }
             current = nil
@@ -555,7 +557,12 @@ public final class Session: InterpreterHost {
             store.rollback()
             interpreter.invalidate()
             restoreDefinitions()
-            reportFailure(Session.located(error, current))
+            let located = Session.located(error, current)
+            reportFailure(located)
+            // The confirmations printed before the error are of changes that are gone now.
+            if changed && !readOnly && !Session.describe(located).hasSuffix("nothing was changed") {
+                console.err("nothing was changed: the run's earlier changes were rolled back with it")
+            }
             return .failed
         }
         if readOnly { interpreter.invalidate() }

@@ -68,6 +68,20 @@ import Testing
         #expect(r.stdout.contains("Ann Lee") != args.contains("--quiet"), "\(args): \(r.stdout)")
     }
 
+    /// After a run-time error, the confirmations printed before it are of changes that were
+    /// rolled back: the run says so (and says nothing of the kind when nothing had changed).
+    @Test func aRolledBackRunSaysSo() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["add", "Ann Lee"], in: dir).status == 0)
+        let r = try CLI.run(["run", "-"], stdin: "add \"Bo Kim\"\nremove interaction 99999\n", in: dir)
+        #expect(r.status == 3)
+        #expect(r.stdout.contains("Added @bo-kim"))
+        #expect(r.stderr.contains("nothing was changed: the run's earlier changes were rolled back with it"), "\(r.stderr)")
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")
+        let alone = try CLI.run(["run", "-"], stdin: "remove interaction 99999\n", in: dir)
+        #expect(alone.status == 3 && !alone.stderr.contains("rolled back"), "\(alone.stderr)")
+    }
+
     @Test func anImpossibleTodaySaysWhy() throws {
         let r = try CLI.run(["--today", "2026-02-30", "-e", "1"], in: CLI.tempDir())
         #expect(r.status == 2)
