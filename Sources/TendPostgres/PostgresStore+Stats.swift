@@ -111,7 +111,9 @@ extension PostgresStore {
             UNION ALL SELECT contact_id, NULL, NULL, 3, id, false, 0, 0, 0, 0, 0, 0, amount_cents, 0 FROM spending\(only("contact_id"))
             UNION ALL SELECT a_id, NULL, NULL, 4, 0, false, 0, 0, 0, 0, 0, 0, 0, 1 FROM knows\(only("a_id"))
             UNION ALL SELECT b_id, NULL, NULL, 4, 0, false, 0, 0, 0, 0, 0, 0, 0, 1 FROM knows\(only("b_id"))
-            UNION ALL SELECT contact_id, "on", NULL, 5, id, false, 0, 0, 0, 0, 0, 0, 0, 0 FROM stage_changes\(only("contact_id"))
+            UNION ALL (SELECT DISTINCT ON (s.contact_id) s.contact_id, s."on", NULL, 5, s.id, false, 0, 0, 0, 0, 0, 0, 0, 0
+              FROM stage_changes s JOIN contacts sc ON sc.id = s.contact_id\(only("s.contact_id"))
+              ORDER BY s.contact_id, greatest(s."on", sc.created) DESC, s.id DESC)
             UNION ALL SELECT id, NULL, NULL, 6, id, false, 0, 0, 0, 0, 0, 0, 0, 0 FROM contacts\(only("id"))
             """
         return events

@@ -210,6 +210,18 @@ extension Store {
         list.map { " \(joiner) \(column) IN (\($0))" } ?? ""
     }
 
+    /// Each contact with the date of the stage change its stage comes from (`Network.latestStage`):
+    /// the latest by date, one dated before the contact was added counting as made that day,
+    /// ties to the later id.
+    static func stageSinceSQL(_ list: String? = nil) -> String {
+        """
+        SELECT contact_id, "on" FROM (
+          SELECT s.contact_id, s."on", row_number() OVER (PARTITION BY s.contact_id ORDER BY max(s."on", c.created) DESC, s.id DESC) AS n
+          FROM stage_changes s JOIN contacts c ON c.id = s.contact_id\(restrict(list, "s.contact_id"))
+        ) WHERE n = 1
+        """
+    }
+
     /// The interactions' part of `stats`: touches, gave, asked and inbound.
     static func addInteractionStats(_ db: Database, today: Day, _ list: String?, to out: inout [Int64: ContactStats]) throws {
         // The big table is read row by row and summed here: SQLite's GROUP BY over a million
@@ -297,8 +309,7 @@ extension Store {
         while let r = try degree.next() {
             if let id: Int64 = r[0], out[id] != nil { out[id]!.degree = r[1] }
         }
-        let stages = try Row.fetchCursor(
-            db, sql: "SELECT contact_id, max(\"on\") FROM stage_changes\(restrict(list, "contact_id")) GROUP BY contact_id")
+        let stages = try Row.fetchCursor(db, sql: stageSinceSQL(list))
         while let r = try stages.next() {
             if let id: Int64 = r[0], out[id] != nil { out[id]!.stageSince = day(r[1]) }
         }
@@ -370,10 +381,9 @@ extension Store {
             if let k = slots.position(of: r.int(0)) { sums[k].degree += 1 }
             if let k = slots.position(of: r.int(1)) { sums[k].degree += 1 }
         }
-        try each(db, "stage_changes", "SELECT id, contact_id, \"on\" FROM stage_changes") { r in
-            guard let k = slots.position(of: r.int(1)) else { return }
-            let on = try r.date(2)
-            if sums[k].stageSince.map({ on >= $0 }) ?? true { sums[k].stageSince = on }
+        try each(db, "stage_changes", stageSinceSQL(), id: nil) { r in
+            guard let k = slots.position(of: r.int(0)) else { return }
+            sums[k].stageSince = try r.date(1)
         }
         var out = [Int64: ContactStats](minimumCapacity: contacts.count)
         for (k, id) in contacts.enumerated() {

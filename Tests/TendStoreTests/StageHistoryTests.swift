@@ -53,6 +53,17 @@ import Testing
                 #expect(try store.network().contact(c.id)?.stage == c.stage)
                 #expect(try lean.network(events: false).contact(c.id)?.stage == c.stage)
             }
+            // stage_since is the date of the change the stage comes from, on every path: the
+            // core's pass, the store's scan of every contact, and its read of a few.
+            let core = stored.stats(today: day)
+            let scanned = try store.db.inDatabase { try Store.stats($0, today: day) }
+            let few = try store.db.inDatabase { try Store.stats($0, today: day, only: ids) }
+            for id in ids {
+                let deciding = stored.stageChanges.filter { $0.contact == id }.max { (max($0.on, day), $0.id) < (max($1.on, day), $1.id) }
+                #expect(core[id]?.stageSince == deciding?.on)
+                #expect(scanned[id]?.stageSince == deciding?.on)
+                #expect(few[id]?.stageSince == deciding?.on)
+            }
         }
     }
 }

@@ -88,9 +88,16 @@ extension Network {
             if let k = slot[a] { sums[k].degree += 1 }
             if let k = slot[b] { sums[k].degree += 1 }
         }
+        // The date of the change the stage comes from (see `latestStage`): the latest by date,
+        // a change dated before the contact was added counting as made that day, ties to the later id.
+        var deciding = [(on: Day, id: Int64)?](repeating: nil, count: contacts.count)
         for s in stageChanges {
             guard let k = slot[s.contact] else { continue }
-            if sums[k].stageSince.map({ s.on >= $0 }) ?? true { sums[k].stageSince = s.on }
+            let key = (max(s.on, contacts[k].created), s.id)
+            if deciding[k].map({ key > $0 }) ?? true {
+                deciding[k] = key
+                sums[k].stageSince = s.on
+            }
         }
         var out: [Int64: ContactStats] = [:]
         out.reserveCapacity(contacts.count)
