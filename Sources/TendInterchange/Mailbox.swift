@@ -271,25 +271,33 @@ struct MboxScanner {
         }
     }
 
-    /// `From sender Tue Mar 10 09:15:00 2026` (also with a zone, `remote from …`, or `-` for the
-    /// sender as Thunderbird writes): `From `, a sender without a comma, then a day of the week, a
-    /// month, a time and a four-digit year. A body line that merely starts with "From " (unquoted
-    /// by an mboxo writer: `From Ana Park, 3 Nov 2026 10:00`) does not have that shape.
+    /// `From sender Tue Mar 10 09:15:00 2026`, as mail programs write it in their many ways (a
+    /// zone, `remote from …`, `-` or nothing for the sender, `Tue,` and an RFC 2822 date, tabs,
+    /// lowercase or whole names, a two-digit year, fractions of a second): `From `, then a month,
+    /// a time and a year, and either a day of the week or a sender that is an address. A body line
+    /// that merely starts with "From " (unquoted by an mboxo writer: `From Ana Park, 3 Nov 2026
+    /// 10:00`, a forwarded message's first line) has neither.
     static func isSeparator(_ line: ArraySlice<UInt8>) -> Bool {
         guard line.starts(with: from), line.count < lineLimit else { return false }
-        let fields = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: true).map { String(decoding: $0, as: UTF8.self) }
-        guard fields.count >= 6, !fields[1].contains(",") else { return false }
-        let date = fields.dropFirst(2)
+        let fields = line.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
+            .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: ",.")).lowercased() }
+        guard fields.count >= 4 else { return false }
+        let rest = fields.dropFirst()
+        func named(_ names: [String]) -> Bool { rest.contains { f in f.count >= 3 && names.contains { $0.hasPrefix(f.prefix(3)) && $0.hasPrefix(f) } } }
         func isTime(_ f: String) -> Bool {
             let parts = f.split(separator: ":", omittingEmptySubsequences: false)
-            return (2...3).contains(parts.count) && parts.allSatisfy { (1...2).contains($0.count) && $0.allSatisfy { ("0"..."9").contains($0) } }
+            let whole = parts.last.map { $0.split(separator: ".", maxSplits: 1).first ?? $0 }
+            return (2...3).contains(parts.count) && parts.dropLast().allSatisfy { (1...2).contains($0.count) && $0.allSatisfy(\.isNumber) }
+                && whole.map { $0.count == 2 && $0.allSatisfy(\.isNumber) } == true
         }
-        return date.contains { weekdays.contains($0) } && date.contains { months.contains($0) } && date.contains(where: isTime)
-            && date.contains { $0.count == 4 && $0.allSatisfy { ("0"..."9").contains($0) } }
+        let year = rest.contains { ($0.count == 4 || $0.count == 2) && $0.allSatisfy(\.isNumber) }
+        let sender = fields[1]
+        let addressed = sender.contains("@") || sender == "-" || sender == "mailer-daemon"
+        return named(months) && rest.contains(where: isTime) && year && (named(weekdays) || addressed)
     }
 
-    static let weekdays: Set<String> = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-    static let months: Set<String> = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+    static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    static let months = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
 
     private mutating func begin(_ line: ArraySlice<UInt8>) {
         count += 1

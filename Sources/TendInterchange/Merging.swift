@@ -211,7 +211,8 @@ public enum Merge {
         // Named dates only grow: a date the contact lacks is added.
         var heldDates = Set(c.dates)
         for d in p.dates where heldDates.insert(d).inserted { c.dates.append(d) }
-        let newTags = p.tags.filter { !c.tags.contains($0) }
+        // A tag an older Tend read back as a word (`real-estate` for "real estate") is the same tag.
+        let newTags = p.tags.filter { t in !c.tags.contains(t) && !c.tags.contains { slug($0) == slug(t) } }
         if update, !p.tags.isEmpty, Set(p.tags) != Set(c.tags), !c.tags.isEmpty {
             _ = differs("tags", c.tags.joined(separator: ", "), p.tags.joined(separator: ", "))
             c.tags = p.tags

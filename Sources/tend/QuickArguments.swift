@@ -18,6 +18,24 @@ struct QuickArguments {
     var settings = Settings()
     var action: Action
 
+    /// The arguments with `run`'s own options (`--bail`, `--quiet`, `--junit FILE`) moved after
+    /// `run` when they come before it among the global ones (`tend --db x --bail run f`), for
+    /// both parsers; anything else is left as it is.
+    static func runOptionsAfterRun(_ args: [String]) -> [String] {
+        var i = 0
+        var moved: [String] = []
+        var kept: [String] = []
+        while i < args.count, args[i].hasPrefix("-"), args[i] != "-", args[i] != "--" {
+            let arg = args[i]
+            let takesValue = ["--db", "--today", "--format", "--as", "-e", "--junit"].contains(arg)
+            let taken = Array(args[i..<min(args.count, i + (takesValue ? 2 : 1))])
+            if ["--bail", "--quiet", "--junit"].contains(arg) || arg.hasPrefix("--junit=") { moved += taken } else { kept += taken }
+            i += taken.count
+        }
+        guard !moved.isEmpty, i < args.count, args[i] == "run" else { return args }
+        return kept + ["run"] + moved + args[(i + 1)...]
+    }
+
     init?(_ args: [String]) {
         var rest = args[...]
         // `run` may follow the global options (`tend --db x --bail run f`): the first argument

@@ -36,9 +36,10 @@ struct Tend: ParsableCommand {
         // A file size limit (ulimit -f) makes a write fail with EFBIG, reported in words with
         // nothing changed, instead of killing Tend half-way.
         signal(SIGXFSZ, SIG_IGN)
-        if let quick = QuickArguments(Array(CommandLine.arguments.dropFirst())) { quick.run() }
+        let arguments = QuickArguments.runOptionsAfterRun(Array(CommandLine.arguments.dropFirst()))
+        if let quick = QuickArguments(arguments) { quick.run() }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch {
             App.leave(after: error)

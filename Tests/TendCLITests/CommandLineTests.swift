@@ -56,7 +56,8 @@ import Testing
     /// come after it (`tend --db x --bail run f` was refused).
     @Test(arguments: [
         ["--bail", "run", "s.tend"], ["run", "--bail", "s.tend"], ["--today", "2026-11-23", "--bail", "run", "s.tend"],
-        ["--quiet", "--bail", "run", "s.tend"],
+        ["--quiet", "--bail", "run", "s.tend"], ["--db=tend.db", "--bail", "run", "s.tend"], ["--yes", "--bail", "run", "s.tend"],
+        ["--bail", "--junit", "j.xml", "run", "s.tend"],
     ])
     func runOptionsOnEitherSide(_ args: [String]) throws {
         let dir = CLI.tempDir()

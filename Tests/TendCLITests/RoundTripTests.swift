@@ -137,6 +137,12 @@ struct GeneratedNetwork {
         try other.write(to: b.appendingPathComponent("other.vcf"), atomically: true, encoding: .utf8)
         #expect(try CLI.run(["import", "vcard", "other.vcf"], in: b).status == 0)
         #expect(try CLI.run(["-e", "@other-app.tags"], in: b).stdout == "family-friends, vip\n")
+        // A database an older Tend filled from the same file holds the tags made words: the
+        // file's are the same tags, not new ones.
+        let old = CLI.tempDir()
+        #expect(try CLI.run(["add", "Tag Person", "tags:", #"["real-estate", "vip", "a-b", "c-d", "x-y"]"#], in: old).status == 0)
+        #expect(try CLI.run(["import", format, a.appendingPathComponent("one.\(format)").path], in: old).status == 0)
+        #expect(try CLI.run(["-e", "@tag-person.tags"], in: old).stdout == "real-estate, vip, a-b, c-d, x-y\n")
     }
 
     /// At scale, every format: the sample network of 20,000 (whose names repeat, as real ones

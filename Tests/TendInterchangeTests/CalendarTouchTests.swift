@@ -466,6 +466,15 @@ func lines(_ r: TouchImport) -> [String] {
             """
         let r = try importCalendars([], texts: [text], zone: zone)
         #expect(lines(r) == ["2026-03-10 meeting [1]", "2026-04-01 meeting [1]", "2026-04-15 meeting [1]"])
+        // One occurrence moved to a timed meeting: it replaces its day, whatever its own flag.
+        for flag in ["", "X-MICROSOFT-CDO-ALLDAYEVENT:FALSE\n"] {
+            let moved = text.replacingOccurrences(
+                of: "END:VCALENDAR",
+                with: "BEGIN:VEVENT\nUID:ad2\nRECURRENCE-ID;TZID=W. Europe Standard Time:20260415T000000\n"
+                    + "DTSTART;TZID=W. Europe Standard Time:20260416T140000\n\(flag)ATTENDEE:mailto:tom@okafor.example\nEND:VEVENT\nEND:VCALENDAR")
+            let m = try importCalendars([], texts: [moved], zone: zone)
+            #expect(lines(m) == ["2026-03-10 meeting [1]", "2026-04-01 meeting [1]", "2026-04-16 meeting [4]"], "\(flag)")
+        }
     }
 
     /// A calendar an older Windows program wrote in Windows-1252 is read so, with a warning;
@@ -497,6 +506,27 @@ func lines(_ r: TouchImport) -> [String] {
         let r = try importCalendars([], texts: [text], zone: zone)
         #expect(lines(r) == days.map { "\($0) meeting [1]" })
         #expect(Set(r.touches.map(\.sourceID)).count == r.touches.count)
+    }
+
+    /// The ids an older Tend gave such a series (each day of the slot on the user's day of its
+    /// first occurrence) are given to the same days still, so that importing the file again adds
+    /// only the days it missed; a day never gets a second meeting of the series.
+    @Test func subDailyIdsKeepTheirDays() throws {
+        let text = """
+            BEGIN:VCALENDAR
+            BEGIN:VEVENT
+            UID:t2
+            DTSTART:20260310T060000Z
+            RRULE:FREQ=HOURLY;INTERVAL=12;COUNT=6
+            ATTENDEE:mailto:dana@lee.example
+            END:VEVENT
+            END:VCALENDAR
+            """
+        let r = try importCalendars([], texts: [text], zone: "America/Los_Angeles")
+        #expect(r.touches.map { "\($0.on) \($0.sourceID)" } == [
+            "2026-03-09 ical:t2/20260310", "2026-03-10 ical:t2/20260311", "2026-03-11 ical:t2/20260312",
+            "2026-03-12 ical:t2/20260312/20260312",
+        ])
     }
 
     /// A file with CR line ends (classic Mac OS) is read; one cut short says so.
