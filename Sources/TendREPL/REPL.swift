@@ -52,7 +52,7 @@ public final class REPL {
                 // file: typed after a query has run, it refines that query (`contacts`, then
                 // `where +vip`). After anything else it is the error it is in a file.
                 let refines = Lexer.startsWithClauseWord(typed) && lastQuery != nil
-                let text = refines ? lastQuery! + "\n" + typed : typed
+                let text = refines ? REPL.refined(lastQuery!, with: typed) : typed
                 let status = session.runScripts([Source(name: "<repl>", text: text)], bail: false, readOnly: false)
                 if status == .success { lastQuery = REPL.isQuery(text) ? text : nil } else if !refines { lastQuery = nil }
             }
@@ -63,6 +63,55 @@ public final class REPL {
 
     /// The last statement run that was a query (a plain expression that changes nothing).
     private var lastQuery: String?
+
+    /// The clauses of a query, in the order they must come.
+    static let clauseOrder = ["where", "group", "sort", "show", "limit"]
+
+    /// A query refined by a typed clause line, the clause put where clauses go: `where +vip`
+    /// after `contacts show name` goes before `show`; a clause the query has already is replaced
+    /// (`sort by city` after `… sort by name`), but `where`, which narrows it further (`(a) and
+    /// (b)`), as `and …`/`or …` continue its condition. Anything else is appended.
+    static func refined(_ query: String, with line: String) -> String {
+        let source = Source(name: "<repl>", text: query)
+        var lexer = Lexer(source)
+        let tokens = lexer.tokenize()
+        // The query's clauses at the top level, each from its word to the next one's.
+        var depth = 0
+        var starts: [(word: String, at: Int)] = []
+        for t in tokens {
+            switch t.kind {
+            case .symbol("("), .symbol("["), .symbol("{"): depth += 1
+            case .symbol(")"), .symbol("]"), .symbol("}"): depth -= 1
+            case .identifier(let w) where depth == 0 && clauseOrder.contains(w): starts.append((w, t.range.start))
+            default: break
+            }
+        }
+        let bytes = Array(query.utf8)
+        func text(_ from: Int, _ to: Int) -> String { String(decoding: bytes[from..<to], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+        func end(of i: Int) -> Int { i + 1 < starts.count ? starts[i + 1].at : bytes.count }
+        var lineLexer = Lexer(Source(name: "<line>", text: line))
+        let lineTokens = lineLexer.tokenize()
+        guard case .identifier(let word)? = lineTokens.first?.kind else { return query + "\n" + line }
+        let rest = String(decoding: Array(line.utf8)[(lineTokens.first!.range.end)...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let head = text(0, starts.first?.at ?? bytes.count)
+        var clauses = starts.indices.map { (word: starts[$0].word, text: text(starts[$0].at, end(of: $0))) }
+        if ["where", "and", "or"].contains(word), let i = clauses.firstIndex(where: { $0.word == "where" }) {
+            let condition = String(clauses[i].text.dropFirst("where".count)).trimmingCharacters(in: .whitespaces)
+            // Each part closed on a line of its own: a comment at the end of one cannot hide the parenthesis.
+            clauses[i].text = "where (\(condition)\n) \(word == "where" ? "and" : word) (\(rest)\n)"
+        } else if let order = clauseOrder.firstIndex(of: word) {
+            if let i = clauses.firstIndex(where: { $0.word == word }) {
+                clauses[i].text = line.trimmingCharacters(in: .whitespaces)
+            } else {
+                let i = clauses.firstIndex { clauseOrder.firstIndex(of: $0.word)! > order } ?? clauses.count
+                clauses.insert((word, line.trimmingCharacters(in: .whitespaces)), at: i)
+            }
+        } else {
+            return query + "\n" + line
+        }
+        // A clause on each line: a line that starts with a clause word continues the one above.
+        return ([head] + clauses.map(\.text)).joined(separator: "\n")
+    }
 
     /// Whether the text is one statement that only asks (a query or another expression).
     static func isQuery(_ text: String) -> Bool {

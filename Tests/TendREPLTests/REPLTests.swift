@@ -250,10 +250,28 @@ final class Terminal {
         #expect(t.waitFor("(2 rows)"))
         t.type("where +vip", "Enter")
         #expect(t.waitFor("(1 row)"), "\(t.screen)")
-        t.type("sort by name", "Enter")
+        t.type("show name", "Enter")
         #expect(t.waitFor("(1 row)", count: 2), "\(t.screen)")
+        // A clause that goes before the ones the query has is put there.
+        t.type("sort by name", "Enter")
+        #expect(t.waitFor("(1 row)", count: 3), "\(t.screen)")
         let last = t.screen.components(separatedBy: "sort by name").last ?? ""
-        #expect(last.contains("Bo Kim") && !last.contains("Ann Lee"), "\(t.screen)")
+        #expect(last.contains("Bo Kim") && !last.contains("Ann Lee") && !last.contains("error"), "\(t.screen)")
+    }
+
+    /// A clause line goes where clauses go in the query it refines.
+    @Test(arguments: [
+        ("contacts", "where +vip", "contacts\nwhere +vip"),
+        ("contacts show name", "where +vip", "contacts\nwhere +vip\nshow name"),
+        ("contacts where +vip sort by name", "show name, city", "contacts\nwhere +vip\nsort by name\nshow name, city"),
+        ("contacts sort by name limit 3", "sort by city desc", "contacts\nsort by city desc\nlimit 3"),
+        ("contacts where a or b show name", "where c", "contacts\nwhere (a or b\n) and (c\n)\nshow name"),
+        ("contacts where a # vip", "or b # or b", "contacts\nwhere (a # vip\n) or (b # or b\n)"),
+        ("count(contacts where x)", "where y", "count(contacts where x)\nwhere y"),
+        ("interactions where kind == \"where\"", "limit 2", "interactions\nwhere kind == \"where\"\nlimit 2"),
+    ])
+    func refinedQueries(_ query: String, _ line: String, _ expected: String) {
+        #expect(REPL.refined(query, with: line) == expected)
     }
 
     /// Keys typed while a slow statement runs are kept for the next prompt.
