@@ -271,29 +271,46 @@ struct MboxScanner {
         }
     }
 
-    /// `From sender Tue Mar 10 09:15:00 2026`, as mail programs write it in their many ways (a
-    /// zone, `remote from …`, `-` or nothing for the sender, `Tue,` and an RFC 2822 date, tabs,
-    /// lowercase or whole names, a two-digit year, fractions of a second): `From `, then a month,
-    /// a time and a year, and either a day of the week or a sender that is an address. A body line
-    /// that merely starts with "From " (unquoted by an mboxo writer: `From Ana Park, 3 Nov 2026
-    /// 10:00`, a forwarded message's first line) has neither.
+    /// `From sender Tue Mar 10 09:15:00 2026`, as mail programs write it in their ways: the date
+    /// right after the sender (or after `From ` alone, asctime's `Www Mmm`), starting with a day
+    /// of the week and a month (`Tue Mar`, `Tue, 10 Mar`) or a month (`Mar 10`), in names of
+    /// three letters or whole, any case; then a time (`09:15`, `09:15:00`, `09:15:00.123`) and a
+    /// four-digit year, with a zone or `remote from …` anywhere. A body line that merely starts
+    /// with "From " (unquoted by an mboxo writer: `From Ana Park, 3 Nov 2026 10:00`, `From Bo Li
+    /// on Mon, 9 Mar 2026 at 10:00`, `From Sat 14 Nov 2026, 10:00 to 12:00`) has no such date
+    /// where the date goes: bodies are never read as headers.
     static func isSeparator(_ line: ArraySlice<UInt8>) -> Bool {
         guard line.starts(with: from), line.count < lineLimit else { return false }
         let fields = line.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
-            .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: ",.")).lowercased() }
+            .map { String(decoding: $0, as: UTF8.self).lowercased() }
         guard fields.count >= 4 else { return false }
-        let rest = fields.dropFirst()
-        func named(_ names: [String]) -> Bool { rest.contains { f in f.count >= 3 && names.contains { $0.hasPrefix(f.prefix(3)) && $0.hasPrefix(f) } } }
+        func name(_ i: Int, _ names: [String]) -> Bool {
+            guard i < fields.count else { return false }
+            let f = fields[i].hasSuffix(",") ? String(fields[i].dropLast()) : fields[i]
+            return names.contains { $0 == f || $0.prefix(3) == f }
+        }
+        func isDay(_ i: Int) -> Bool { i < fields.count && (1...2).contains(fields[i].count) && fields[i].allSatisfy(\.isNumber) }
         func isTime(_ f: String) -> Bool {
             let parts = f.split(separator: ":", omittingEmptySubsequences: false)
             let whole = parts.last.map { $0.split(separator: ".", maxSplits: 1).first ?? $0 }
             return (2...3).contains(parts.count) && parts.dropLast().allSatisfy { (1...2).contains($0.count) && $0.allSatisfy(\.isNumber) }
                 && whole.map { $0.count == 2 && $0.allSatisfy(\.isNumber) } == true
         }
-        let year = rest.contains { ($0.count == 4 || $0.count == 2) && $0.allSatisfy(\.isNumber) }
-        let sender = fields[1]
-        let addressed = sender.contains("@") || sender == "-" || sender == "mailer-daemon"
-        return named(months) && rest.contains(where: isTime) && year && (named(weekdays) || addressed)
+        /// A date that starts at field `d`: `Www Mmm`, `Www, dd Mmm` or `Mmm` (asctime alone with no sender).
+        func date(at d: Int, senderless: Bool) -> Bool {
+            let starts =
+                senderless
+                ? name(d, weekdays) && name(d + 1, months)
+                : (name(d, weekdays) && (name(d + 1, months) || (isDay(d + 1) && name(d + 2, months)))) || name(d, months)
+            let rest = fields.dropFirst(d)
+            return starts && rest.contains(where: isTime) && rest.contains { $0.count == 4 && $0.allSatisfy(\.isNumber) }
+        }
+        // A quoted sender may hold spaces (`From "Park, Ana"@x.org Mon …`): the date follows its end.
+        var after = 2
+        if fields[1].hasPrefix("\""), let end = fields.indices.dropFirst().first(where: { $0 > 1 ? fields[$0].contains("\"") : fields[1].dropFirst().contains("\"") }) {
+            after = end + 1
+        }
+        return date(at: after, senderless: false) || date(at: 1, senderless: true)
     }
 
     static let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

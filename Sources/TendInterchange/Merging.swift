@@ -211,8 +211,9 @@ public enum Merge {
         // Named dates only grow: a date the contact lacks is added.
         var heldDates = Set(c.dates)
         for d in p.dates where heldDates.insert(d).inserted { c.dates.append(d) }
-        // A tag an older Tend read back as a word (`real-estate` for "real estate") is the same tag.
-        let newTags = p.tags.filter { t in !c.tags.contains(t) && !c.tags.contains { slug($0) == slug(t) } }
+        // A tag an older Tend read back from its own file as a word (`real-estate` for "real
+        // estate": `tagName`) is the same tag; tags that merely share a word are not.
+        let newTags = p.tags.filter { t in !c.tags.contains(t) && !(t.contains(where: \.isLetter) && c.tags.contains(tagName(t))) }
         if update, !p.tags.isEmpty, Set(p.tags) != Set(c.tags), !c.tags.isEmpty {
             _ = differs("tags", c.tags.joined(separator: ", "), p.tags.joined(separator: ", "))
             c.tags = p.tags

@@ -206,11 +206,11 @@ extension RecurrenceRule {
             if period.first > horizon { return true }
             // A period holding more instances than are left (every second of every day of a
             // yearly rule) is not even listed.
-            guard let instances = walk.instances(in: period, atMost: limit - walked) else {
+            guard let (instances, candidates) = walk.instances(in: period, atMost: limit - walked) else {
                 walked = limit
                 return false
             }
-            walked += max(1, instances.count)
+            walked += max(1, candidates)
             for t in instances where t > start {
                 if let until, t > until { return true }
                 if t.day > horizon || !visit(t) { return true }
@@ -314,22 +314,27 @@ struct RuleWalk {
     }
 
     /// The occurrences of one period, in order, before BYSETPOS picks and after every BY filter.
-    /// The period's instances in order; nil when there would be more than `atMost`.
-    func instances(in period: Period, atMost: Int = .max) -> [LocalTime]? {
+    /// The period's instances in order, with how many candidates they were picked from (BYSETPOS
+    /// keeps a few of them); nil when there would be more than `atMost` candidates.
+    func instances(in period: Period, atMost: Int = .max) -> (instances: [LocalTime], candidates: Int)? {
         let days = period.days.filter(matches)
-        if days.isEmpty { return [] }
+        if days.isEmpty { return ([], 0) }
         let times = allDay ? [0] : self.times(in: period)
         if days.count * times.count > atMost { return nil }
+        return (picked(days, times), days.count * times.count)
+    }
+
+    private func picked(_ days: [Day], _ times: [Int]) -> [LocalTime] {
         var out: [LocalTime] = []
         out.reserveCapacity(days.count * times.count)
         for d in days { for t in times { out.append(LocalTime(day: d, time: t)) } }
         guard !rule.bySetPos.isEmpty else { return out }
-        var picked = Set<Int>()
+        var chosen = Set<Int>()
         for p in rule.bySetPos {
             let i = p > 0 ? p - 1 : out.count + p
-            if out.indices.contains(i) { picked.insert(i) }
+            if out.indices.contains(i) { chosen.insert(i) }
         }
-        return picked.sorted().map { out[$0] }
+        return chosen.sorted().map { out[$0] }
     }
 
     /// The times of day: units shorter than the frequency come from BYHOUR, BYMINUTE, BYSECOND

@@ -471,6 +471,9 @@ extension TouchImporter {
         // occurrences that fall on a user's day no meeting of the series is on yet (sessions
         // every five hours, seen from eight hours west) are logged too, with that day in their
         // ids: an id an earlier import gave is never given to another day.
+        // In the order of the slots (changed occurrences among the rest), so that the first
+        // occurrence of a day of the slot keeps its id however the file orders them.
+        list.sort { (at($0.slot), $0.event) < (at($1.slot), $1.event) }
         let userDays = list.map { zones.userDay($0.start) }
         var ids: [String?] = Array(repeating: nil, count: list.count)
         var slots: Set<String> = []
@@ -507,8 +510,9 @@ extension TouchImporter {
     ) {
         var excluded = skipping
         for e in m.exceptions { excluded.insert(OccurrenceKey(e, zones)) }
-        // An all-day EXDATE on a timed series takes out that day's occurrences.
-        let excludedDays = m.start.allDay ? [] : Set(m.exceptions.filter(\.allDay).map(\.local.day))
+        // An all-day EXDATE on a timed series takes out that day's occurrences, and an all-day
+        // series' exception is its day however it is written (Outlook writes midnight).
+        let excludedDays = Set(m.exceptions.filter { $0.allDay || m.start.allDay }.map(\.local.day))
         var out: [(key: OccurrenceKey, time: CalendarTime)] = []
         var keys = Set<OccurrenceKey>()
         let today = options.today

@@ -32,7 +32,8 @@ struct QuickArguments {
             if ["--bail", "--quiet", "--junit"].contains(arg) || arg.hasPrefix("--junit=") { moved += taken } else { kept += taken }
             i += taken.count
         }
-        guard !moved.isEmpty, i < args.count, args[i] == "run" else { return args }
+        // With -e as well the command line is refused as it was, not run without the statement.
+        guard !moved.isEmpty, !kept.contains("-e"), i < args.count, args[i] == "run" else { return args }
         return kept + ["run"] + moved + args[(i + 1)...]
     }
 

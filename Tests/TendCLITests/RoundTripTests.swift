@@ -143,6 +143,13 @@ struct GeneratedNetwork {
         #expect(try CLI.run(["add", "Tag Person", "tags:", #"["real-estate", "vip", "a-b", "c-d", "x-y"]"#], in: old).status == 0)
         #expect(try CLI.run(["import", format, a.appendingPathComponent("one.\(format)").path], in: old).status == 0)
         #expect(try CLI.run(["-e", "@tag-person.tags"], in: old).stdout == "real-estate, vip, a-b, c-d, x-y\n")
+        // Tags that only share a word or a symbol are different tags; one an older Tend would
+        // have made that very word ("🎸 guitar" → guitar) is taken for it.
+        #expect(try CLI.run(["add", "Sym Bol", "tags:", #"["c++", "guitar"]"#], in: old).status == 0)
+        try "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Sym Bol\r\nX-TEND-HANDLE:sym-bol\r\nCATEGORIES:c#,🎸 guitar\r\nEND:VCARD\r\n".write(
+            to: old.appendingPathComponent("sym.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vcard", "sym.vcf"], in: old).status == 0)
+        #expect(try CLI.run(["-e", "@sym-bol.tags"], in: old).stdout == "c++, guitar, c#\n")
     }
 
     /// At scale, every format: the sample network of 20,000 (whose names repeat, as real ones

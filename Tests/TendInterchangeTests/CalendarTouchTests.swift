@@ -539,6 +539,30 @@ func lines(_ r: TouchImport) -> [String] {
         #expect(cut.warnings.map(\.description) == ["file: the file ends before END:VCALENDAR: it may have been cut short"])
     }
 
+    /// The ids of a series repeating within a day do not depend on the order of its changed
+    /// occurrences in the file, nor on whether one was moved since the last import; an all-day
+    /// series' exception written as midnight takes out its day.
+    @Test func idsDoNotDependOnTheFilesOrder() throws {
+        let series = "BEGIN:VEVENT\nUID:s1\nDTSTART:20260310T080000Z\nRRULE:FREQ=HOURLY;INTERVAL=12;COUNT=2\nATTENDEE:mailto:dana@lee.example\nEND:VEVENT\n"
+        let moved = "BEGIN:VEVENT\nUID:s1\nRECURRENCE-ID:20260310T080000Z\nDTSTART:20260310T090000Z\nATTENDEE:mailto:dana@lee.example\nEND:VEVENT\n"
+        let plain = try importCalendars([], texts: ["BEGIN:VCALENDAR\n" + series + "END:VCALENDAR\n"], zone: "Asia/Tokyo")
+        let changed = try importCalendars([], texts: ["BEGIN:VCALENDAR\n" + moved + series + "END:VCALENDAR\n"], zone: "Asia/Tokyo")
+        #expect(plain.touches.map { "\($0.on) \($0.sourceID)" } == ["2026-03-10 ical:s1/20260310", "2026-03-11 ical:s1/20260310/20260311"])
+        #expect(changed.touches.map { "\($0.on) \($0.sourceID)" } == plain.touches.map { "\($0.on) \($0.sourceID)" })
+        let allDay = """
+            BEGIN:VCALENDAR
+            BEGIN:VEVENT
+            UID:d5
+            DTSTART;VALUE=DATE:20260310
+            RRULE:FREQ=DAILY;COUNT=4
+            EXDATE;TZID=Europe/Berlin:20260311T000000
+            ATTENDEE:mailto:dana@lee.example
+            END:VEVENT
+            END:VCALENDAR
+            """
+        #expect(lines(try importCalendars([], texts: [allDay], zone: "America/Los_Angeles")) == ["2026-03-10 meeting [1]", "2026-03-12 meeting [1]", "2026-03-13 meeting [1]"])
+    }
+
     /// A change for this and every later occurrence (RANGE=THISANDFUTURE) holds for the later
     /// ones too: their people, their note, and the day it moved them to.
     @Test func thisAndFutureChangesTheRestOfTheSeries() throws {
