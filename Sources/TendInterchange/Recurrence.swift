@@ -316,7 +316,7 @@ struct RuleWalk {
     /// The occurrences of one period, in order, before BYSETPOS picks and after every BY filter.
     /// The period's instances in order, with how many candidates they were picked from (BYSETPOS
     /// keeps a few of them); nil when there would be more than `atMost` candidates.
-    func instances(in period: Period, atMost: Int = .max) -> (instances: [LocalTime], candidates: Int)? {
+    func instances(in period: Period, atMost: Int) -> (instances: [LocalTime], candidates: Int)? {
         let days = period.days.filter(matches)
         if days.isEmpty { return ([], 0) }
         let times = allDay ? [0] : self.times(in: period)
