@@ -24,16 +24,79 @@ public enum VCard {
         var isPreferred: Bool { types.contains("pref") || param("PREF").first == "1" }
     }
 
-    /// Reads every card of a file.
-    public static func read(_ bytes: [UInt8]) throws -> ImportBatch {
-        let utf8 = try TextEncoding.unicode(bytes, what: "file")
+    /// Reads every card of a file. A large file is read as two runs of cards on two threads,
+    /// cut where a card begins right after one ended: the same cards, numbers, warnings and
+    /// order as one run.
+    public static func read(_ bytes: [UInt8]) throws -> ImportBatch { try read(bytes, twoThreadsFrom: linesForTwoThreads) }
+
+    /// `read`, on two threads from this many content lines on.
+    static func read(_ bytes: [UInt8], twoThreadsFrom: Int) throws -> ImportBatch {
+        let lines = contentLines(try TextEncoding.unicode(bytes, what: "file"))
+        var runs: [CardRun]
+        if lines.count >= twoThreadsFrom, ProcessInfo.processInfo.activeProcessorCount > 1, let cut = cut(lines) {
+            let boxes = [CardRunBox(CardRun(firstCard: 0)), CardRunBox(CardRun(firstCard: lines[..<cut].reduce(0) { $0 + (beginsCard($1.0) ? 1 : 0) }))]
+            let parts = [lines[..<cut], lines[cut...]]
+            DispatchQueue.concurrentPerform(iterations: 2) { k in boxes[k].run.read(parts[k]) }
+            runs = boxes.map(\.run)
+        } else {
+            runs = [CardRun(firstCard: 0)]
+            runs[0].read(lines[...])
+        }
+        runs[runs.count - 1].finishFile()
         var batch = ImportBatch()
+        for r in runs {
+            batch.contacts += r.batch.contacts
+            batch.errors += r.batch.errors
+            batch.warnings += r.batch.warnings
+        }
+        if runs[runs.count - 1].cardNumber == 0 { batch.errors.append(ImportError("file", "no BEGIN:VCARD: this is not a vCard file")) }
+        for r in runs { for g in r.groups { g.tagMembers(of: &batch) } }
+        return batch
+    }
+
+    /// How many content lines make it worth reading a file on two threads (about 2,000 cards).
+    static let linesForTwoThreads = 16_000
+
+    /// Where a second run of cards may start: the line nearest the middle that is exactly
+    /// BEGIN:VCARD with exactly END:VCARD the line before it (blank lines between), so that
+    /// no card is open there. Nil when there is none.
+    static func cut(_ lines: [([UInt8], Int)]) -> Int? {
+        func isExactly(_ line: [UInt8], _ word: String) -> Bool {
+            line.count == word.utf8.count && zip(line, word.utf8).allSatisfy { asciiUppercased($0) == $1 }
+        }
+        for k in lines.count / 2..<lines.count where isExactly(lines[k].0, "BEGIN:VCARD") {
+            var j = k - 1
+            while j > 0 && lines[j].0.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { j -= 1 }
+            if j >= 0 && isExactly(lines[j].0, "END:VCARD") { return k }
+        }
+        return nil
+    }
+
+    /// True when the line, read as a property, begins a card (as `CardRun.read` counts them):
+    /// its name has BEGIN in it, so only such lines are read.
+    static func beginsCard(_ line: [UInt8]) -> Bool {
+        let word = Array("BEGIN".utf8)
+        guard line.count >= word.count,
+            (0...(line.count - word.count)).contains(where: { i in (0..<word.count).allSatisfy { asciiUppercased(line[i + $0]) == word[$0] } }),
+            let p = parseLine(line, 0)
+        else { return false }
+        return p.name == "BEGIN" && p.value.trimmed.uppercased() == "VCARD"
+    }
+
+    /// Cards read from a run of content lines that starts outside a card.
+    struct CardRun {
+        var batch = ImportBatch()
+        var groups: [GroupCard] = []
         var card: [Property]?
         var cardLine = 0
-        var cardNumber = 0
-        var groups: [GroupCard] = []
+        /// The number of the last card begun: the cards before the run, then this run's.
+        var cardNumber: Int
+
+        init(firstCard: Int) { cardNumber = firstCard }
+
         func origin() -> String { "card \(cardNumber) (line \(cardLine))" }
-        func finish(_ props: [Property]) {
+
+        mutating func finish(_ props: [Property]) {
             if let group = GroupCard(props, origin: origin()) {
                 groups.append(group)
                 return
@@ -44,50 +107,54 @@ public enum VCard {
                 batch.errors.append(e)
             } catch {}
         }
-        for (line, number) in contentLines(utf8) {
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            guard let p = parseLine(line, number) else {
-                // 2.1 base64 data may run on unindented lines up to a blank one (Nokia, Sony Ericsson).
-                if card?.last?.isBinary == true { continue }
-                let text = String(decoding: line.prefix(40), as: UTF8.self).debugDescription
-                if card != nil {
-                    batch.warnings.append(ImportError(origin(), "line \(number) is not a vCard line (\(text)): left out"))
-                } else {
-                    batch.warnings.append(ImportError("line \(number)", "\(text) is outside BEGIN:VCARD … END:VCARD: left out"))
+
+        mutating func read(_ lines: ArraySlice<([UInt8], Int)>) {
+            for (line, number) in lines {
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                guard let p = parseLine(line, number) else {
+                    // 2.1 base64 data may run on unindented lines up to a blank one (Nokia, Sony Ericsson).
+                    if card?.last?.isBinary == true { continue }
+                    let text = String(decoding: line.prefix(40), as: UTF8.self).debugDescription
+                    if card != nil {
+                        batch.warnings.append(ImportError(origin(), "line \(number) is not a vCard line (\(text)): left out"))
+                    } else {
+                        batch.warnings.append(ImportError("line \(number)", "\(text) is outside BEGIN:VCARD … END:VCARD: left out"))
+                    }
+                    continue
                 }
-                continue
-            }
-            switch (p.name, p.name == "BEGIN" || p.name == "END" ? p.value.trimmed.uppercased() : "") {
-            case ("BEGIN", "VCARD"):
-                if let props = card {
-                    batch.warnings.append(ImportError(origin(), "no END:VCARD before the next BEGIN:VCARD (line \(number)): read up to there"))
-                    finish(props)
-                }
-                cardNumber += 1
-                card = []
-                cardLine = number
-            case ("END", "VCARD"):
-                if let props = card {
-                    finish(props)
-                } else {
-                    batch.warnings.append(ImportError("line \(number)", "END:VCARD without BEGIN:VCARD: left out"))
-                }
-                card = nil
-            default:
-                if card == nil {
-                    batch.warnings.append(ImportError("line \(number)", "\(p.name) is outside BEGIN:VCARD … END:VCARD: left out"))
-                } else {
-                    card!.append(p)
+                switch (p.name, p.name == "BEGIN" || p.name == "END" ? p.value.trimmed.uppercased() : "") {
+                case ("BEGIN", "VCARD"):
+                    if let props = card {
+                        batch.warnings.append(ImportError(origin(), "no END:VCARD before the next BEGIN:VCARD (line \(number)): read up to there"))
+                        finish(props)
+                    }
+                    cardNumber += 1
+                    card = []
+                    cardLine = number
+                case ("END", "VCARD"):
+                    if let props = card {
+                        finish(props)
+                    } else {
+                        batch.warnings.append(ImportError("line \(number)", "END:VCARD without BEGIN:VCARD: left out"))
+                    }
+                    card = nil
+                default:
+                    if card == nil {
+                        batch.warnings.append(ImportError("line \(number)", "\(p.name) is outside BEGIN:VCARD … END:VCARD: left out"))
+                    } else {
+                        card!.append(p)
+                    }
                 }
             }
         }
-        if let props = card {
+
+        /// The card the file ends in, read up to there.
+        mutating func finishFile() {
+            guard let props = card else { return }
             batch.warnings.append(ImportError(origin(), "the file ends before END:VCARD: read up to there"))
             finish(props)
+            card = nil
         }
-        if cardNumber == 0 { batch.errors.append(ImportError("file", "no BEGIN:VCARD: this is not a vCard file")) }
-        for g in groups { g.tagMembers(of: &batch) }
-        return batch
     }
 
     // MARK: - Lines
@@ -148,7 +215,7 @@ public enum VCard {
         return false
     }
 
-    private static func asciiUppercased(_ b: UInt8) -> UInt8 {
+    static func asciiUppercased(_ b: UInt8) -> UInt8 {
         b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z") ? b - 32 : b
     }
 
@@ -764,4 +831,10 @@ public enum VCard {
         }
         return out
     }
+}
+
+/// A run of cards one thread of `VCard.read` fills.
+private final class CardRunBox: @unchecked Sendable {
+    var run: VCard.CardRun
+    init(_ run: VCard.CardRun) { self.run = run }
 }
