@@ -39,7 +39,8 @@ extension PostgresStore {
 
     /// Inserts interactions and their people, as `apply(.insertInteraction)` would one by one
     /// (refusing one whose source is logged already; signed by the member when they say no
-    /// one), in the open transaction.
+    /// one), in the open transaction. The sequence numbers them, whatever ids they carry: a
+    /// push brings events numbered by another database.
     func insertInteractions(_ interactions: [Interaction]) throws {
         var start = 0
         while start < interactions.count {
@@ -105,7 +106,8 @@ extension PostgresStore {
 
     /// Inserts events of the other kinds, signed by the member when they say no one, as
     /// `apply` would one by one: a contact's stage follows its history, an introduction's two
-    /// people know each other.
+    /// people know each other. The sequences number them, whatever ids they carry (a push's
+    /// are another database's).
     func insertEvents(stageChanges: [StageChange], referrals: [Referral], introductions: [Introduction], spending: [Spend]) throws {
         for change in stageChanges.map(Change.insertStageChange) + referrals.map(Change.insertReferral)
             + introductions.map(Change.insertIntroduction) + spending.map(Change.insertSpend)

@@ -56,6 +56,26 @@ extension PostgresStore {
         return try row[0].decode(Int64.self)
     }
 
+    /// A new event's row; its id. Numbered by the table's sequence, or by its statement (`id:`,
+    /// which a dump writes after a gap): refused then when the number is taken, and the
+    /// sequence moved past it, so that the rows it numbers later do not collide.
+    func insertedEvent(_ kind: EventKind, id: Int64, _ columns: String, _ values: [SQLValue]) throws -> Int64 {
+        let table = Store.table(of: kind)
+        guard id != 0 else { return try inserted("INSERT INTO \(table) (\(columns)) VALUES (\(PostgresStore.marks(values.count)))", values) }
+        // The unique index finds a row that row-level security hides (another member's private note) too.
+        let rows = try connection.query(
+            "INSERT INTO \(table) (id, \(columns)) VALUES (\(PostgresStore.marks(values.count + 1))) ON CONFLICT (id) DO NOTHING RETURNING id",
+            [.int(id)] + values)
+        guard !rows.isEmpty else { throw TakenID(kind: kind, id: id) }
+        // Only ever forward: the sequence may be past every id this member can see.
+        try connection.query(
+            """
+            SELECT setval(pg_get_serial_sequence($1, 'id'), $2)
+            WHERE $2 > coalesce(pg_sequence_last_value(pg_get_serial_sequence($1, 'id')::regclass), 0)
+            """, [.text(table), .int(id)])
+        return id
+    }
+
     /// Writes one change; returns the id of an inserted row. Each kind of change has a function of its own group.
     func write(_ change: Change) throws -> Int64? {
         try Store.validate(change)
@@ -116,8 +136,8 @@ extension PostgresStore {
     private func writeEvent(_ change: Change) throws -> Int64? {
         switch change {
         case .insertStageChange(let s):
-            let id = try inserted(
-                "INSERT INTO stage_changes (contact_id, stage, \"on\", \"by\") VALUES ($1, $2, $3, $4)",
+            let id = try insertedEvent(
+                .stage, id: s.id, "contact_id, stage, \"on\", \"by\"",
                 [.int(s.contact), .int(Int64(s.stage.rawValue)), .text(s.on.description), SQLValue(s.by)])
             try settleStage(of: s.contact, otherwise: nil)
             return id
@@ -145,21 +165,21 @@ extension PostgresStore {
         case .insertInteraction(let i):
             return try insertInteraction(i)
         case .insertReferral(let r):
-            return try inserted(
-                "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note, \"by\") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            return try insertedEvent(
+                .referral, id: r.id, "direction, contact_id, about, \"on\", value_cents, status, note, \"by\"",
                 [
                     .text(r.direction.rawValue), .int(r.contact), SQLValue(r.about), .text(r.on.description), PostgresStore.cents(r.value),
                     SQLValue(r.status), SQLValue(r.note), SQLValue(r.by),
                 ])
         case .insertIntroduction(let i):
-            let id = try inserted(
-                "INSERT INTO introductions (a_id, b_id, \"on\", note, \"by\") VALUES ($1, $2, $3, $4, $5)",
+            let id = try insertedEvent(
+                .introduction, id: i.id, "a_id, b_id, \"on\", note, \"by\"",
                 [.int(i.a), .int(i.b), .text(i.on.description), SQLValue(i.note), SQLValue(i.by)])
             try insertKnows(i.a, i.b)
             return id
         case .insertSpend(let s):
-            return try inserted(
-                "INSERT INTO spending (contact_id, amount_cents, \"on\", note, \"by\") VALUES ($1, $2, $3, $4, $5)",
+            return try insertedEvent(
+                .spend, id: s.id, "contact_id, amount_cents, \"on\", note, \"by\"",
                 [.int(s.contact), PostgresStore.cents(s.amount), .text(s.on.description), SQLValue(s.note), SQLValue(s.by)])
         case .deleteEvent(let kind, let id):
             try deleteEvent(kind, id)
@@ -217,11 +237,8 @@ extension PostgresStore {
         {
             throw UnstorableValue(description: "\(i.kind) \(try existing[0].decode(Int64.self)) is already logged from source \(ScriptWriter.quote(source))")
         }
-        let id = try inserted(
-            """
-            INSERT INTO interactions (kind, "on", note, quality, gave, asked, inbound, pitch, source_id, "by", private)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-            """,
+        let id = try insertedEvent(
+            .interaction, id: i.id, "kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id, \"by\", private",
             [
                 .text(i.kind), .text(i.on.description), SQLValue(i.note), SQLValue(i.quality), PostgresStore.flag(i.gave),
                 PostgresStore.flag(i.asked), PostgresStore.flag(i.inbound), PostgresStore.flag(i.pitch), SQLValue(i.sourceID),

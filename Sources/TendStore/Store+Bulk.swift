@@ -8,30 +8,31 @@ import TendCore
 /// even when no trigger fires, so tens of thousands of inserts copied the same pages tens of
 /// thousands of times; without triggers, a one-row insert needs no such copy.
 extension Store {
-    /// An interaction's columns but its id, in the order `insertInteraction` binds them.
-    static let interactionColumns = "kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id, \"by\", private"
+    /// An interaction's columns, in the order `insertInteraction` binds them.
+    static let interactionColumns = "id, kind, \"on\", note, quality, gave, asked, inbound, pitch, source_id, \"by\", private"
 
     /// Made once: an import inserts tens of thousands of rows with them.
-    static let insertInteractionSQL = "INSERT INTO interactions (\(interactionColumns)) VALUES (\(marks(11)))"
+    static let insertInteractionSQL = "INSERT INTO interactions (\(interactionColumns)) VALUES (\(marks(12)))"
     static let insertPersonSQL = "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (?, ?, ?)"
 
-    /// Inserts an interaction and its people; returns its id. One whose source is already
-    /// logged is refused in words.
+    /// Inserts an interaction and its people; returns its id (the one `id:` gave, or the next
+    /// after the largest). One whose source is already logged is refused in words.
     static func insertInteraction(_ i: Interaction, _ db: Database) throws -> Int64 {
         // Bound in place, without an array of cells: an import inserts tens of thousands.
         let s = try db.cachedStatement(sql: insertInteractionSQL).sqliteStatement
         sqlite3_reset(s)
-        bind(s, 1, i.kind)
-        bind(s, 2, i.on.description)
-        bind(s, 3, i.note)
-        bind(s, 4, i.quality)
-        bind(s, 5, i.gave)
-        bind(s, 6, i.asked)
-        bind(s, 7, i.inbound)
-        bind(s, 8, i.pitch)
-        bind(s, 9, i.sourceID)
-        bind(s, 10, i.by)
-        bind(s, 11, i.isPrivate)
+        if i.id == 0 { sqlite3_bind_null(s, 1) } else { sqlite3_bind_int64(s, 1, i.id) }
+        bind(s, 2, i.kind)
+        bind(s, 3, i.on.description)
+        bind(s, 4, i.note)
+        bind(s, 5, i.quality)
+        bind(s, 6, i.gave)
+        bind(s, 7, i.asked)
+        bind(s, 8, i.inbound)
+        bind(s, 9, i.pitch)
+        bind(s, 10, i.sourceID)
+        bind(s, 11, i.by)
+        bind(s, 12, i.isPrivate)
         do {
             try step(s, db, insertInteractionSQL)
         } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
@@ -53,12 +54,14 @@ extension Store {
 
     /// Logs new interactions (each with its people), as `apply(.insertInteraction)` would one by
     /// one: the same rows, ids and journal rows. One whose source is already logged is refused in
-    /// words (the caller rolls the run back).
+    /// words (the caller rolls the run back). The store numbers them, whatever ids they carry (as
+    /// PostgreSQL's does): each is then past its table's mark, as `insertingOnly` needs.
     public func logInteractions(_ interactions: [Interaction]) throws {
         guard !interactions.isEmpty else { return }
         try insertingOnly(into: ["interactions", "interaction_people"]) { db in
             for i in interactions {
-                guard case .insertInteraction(let signed) = Network.signed(.insertInteraction(i), by: member) else { continue }
+                guard case .insertInteraction(var signed) = Network.signed(.insertInteraction(i), by: member) else { continue }
+                signed.id = 0
                 _ = try Store.insertInteraction(signed, db)
             }
         }

@@ -13,6 +13,9 @@ extension Store {
         init(_ s: String?) { self = s.map(Cell.text) ?? .null }
         init(_ n: Int?) { self = n.map { .int(Int64($0)) } ?? .null }
         init(_ b: Bool) { self = .int(b ? 1 : 0) }
+        /// A new row's id: the one its statement gave (`id:`), or NULL for none, which SQLite
+        /// reads as the next after the largest.
+        static func id(_ n: Int64) -> Cell { n == 0 ? .null : .int(n) }
         var databaseValue: DatabaseValue {
             switch self {
             case .text(let s): return s.databaseValue
@@ -151,6 +154,11 @@ extension Store {
     /// Writes one change; returns the id of an inserted row. Each kind of change has a function of its own.
     static func write(_ change: Change, _ db: Database) throws -> Int64? {
         try validate(change)
+        if let r = change.requestedID,
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table(of: r.kind)) WHERE id = ?)", arguments: [r.id]) == true
+        {
+            throw TakenID(kind: r.kind, id: r.id)
+        }
         switch change {
         case .insertContact(let c): return try insertContact(c, db)
         case .updateContact(let c, let fields): try updateContact(c, fields, db)
@@ -253,8 +261,8 @@ extension Store {
     /// A stage change, and the contact's stage settled from its history.
     static func insertStageChange(_ s: StageChange, _ db: Database) throws -> Int64 {
         try run(
-            db, "INSERT INTO stage_changes (contact_id, stage, \"on\", \"by\") VALUES (?, ?, ?, ?)",
-            [.int(s.contact), Cell(s.stage.rawValue), .text(s.on.description), Cell(s.by)])
+            db, "INSERT INTO stage_changes (id, contact_id, stage, \"on\", \"by\") VALUES (?, ?, ?, ?, ?)",
+            [.id(s.id), .int(s.contact), Cell(s.stage.rawValue), .text(s.on.description), Cell(s.by)])
         let id = db.lastInsertedRowID
         try settleStage(db, of: s.contact, otherwise: nil)
         return id
@@ -280,10 +288,11 @@ extension Store {
 
     static func insertReferral(_ r: Referral, _ db: Database) throws -> Int64 {
         try run(
-            db, "INSERT INTO referrals (direction, contact_id, about, \"on\", value_cents, status, note, \"by\") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            db,
+            "INSERT INTO referrals (id, direction, contact_id, about, \"on\", value_cents, status, note, \"by\") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                .text(r.direction.rawValue), .int(r.contact), Cell(r.about), .text(r.on.description), r.value.map { .int(cents($0)) } ?? .null,
-                Cell(r.status), Cell(r.note), Cell(r.by),
+                .id(r.id), .text(r.direction.rawValue), .int(r.contact), Cell(r.about), .text(r.on.description),
+                r.value.map { .int(cents($0)) } ?? .null, Cell(r.status), Cell(r.note), Cell(r.by),
             ])
         return db.lastInsertedRowID
     }
@@ -291,8 +300,8 @@ extension Store {
     /// An introduction; the two people now know each other.
     static func insertIntroduction(_ i: Introduction, _ db: Database) throws -> Int64 {
         try run(
-            db, "INSERT INTO introductions (a_id, b_id, \"on\", note, \"by\") VALUES (?, ?, ?, ?, ?)",
-            [.int(i.a), .int(i.b), .text(i.on.description), Cell(i.note), Cell(i.by)])
+            db, "INSERT INTO introductions (id, a_id, b_id, \"on\", note, \"by\") VALUES (?, ?, ?, ?, ?, ?)",
+            [.id(i.id), .int(i.a), .int(i.b), .text(i.on.description), Cell(i.note), Cell(i.by)])
         let id = db.lastInsertedRowID
         if i.a != i.b { try run(db, insertKnowsSQL, [.int(min(i.a, i.b)), .int(max(i.a, i.b))]) }
         return id
@@ -300,8 +309,8 @@ extension Store {
 
     static func insertSpend(_ s: Spend, _ db: Database) throws -> Int64 {
         try run(
-            db, "INSERT INTO spending (contact_id, amount_cents, \"on\", note, \"by\") VALUES (?, ?, ?, ?, ?)",
-            [.int(s.contact), .int(cents(s.amount)), .text(s.on.description), Cell(s.note), Cell(s.by)])
+            db, "INSERT INTO spending (id, contact_id, amount_cents, \"on\", note, \"by\") VALUES (?, ?, ?, ?, ?, ?)",
+            [.id(s.id), .int(s.contact), .int(cents(s.amount)), .text(s.on.description), Cell(s.note), Cell(s.by)])
         return db.lastInsertedRowID
     }
 
@@ -383,6 +392,9 @@ extension Store {
             for case let v? in values where v.utf8.count > Interpreter.maxStringBytes {
                 throw UnstorableValue(description: "cannot store \(what): \(v.utf8.count) bytes of text; text holds at most 16 MB")
             }
+        }
+        if let r = change.requestedID, !StoredRange.eventIDs.contains(r.id) {
+            throw UnstorableValue(description: "cannot store \(r.kind.rawValue) \(r.id): \(StoredRange.problem(eventID: .null)!)")
         }
         switch change {
         case .insertContact(let c), .updateContact(let c, _):

@@ -25,7 +25,15 @@ import Testing
         copy.console = Console(out: { _ in }, err: { errors.append($0) })
         let status = copy.runScripts([Source(name: "dump", text: first)], bail: false, readOnly: false)
         #expect(status == .success, "\(errors.prefix(5).joined(separator: "\n"))")
+        // The events keep their numbers: `remove interaction N` means the same event in both.
+        #expect(try numbers(session.store.network()) == numbers(copy.store.network()))
         return (first, try copy.dump())
+    }
+
+    /// Each kind of event's numbers, in order.
+    static func numbers(_ net: Network) -> [[Int64]] {
+        [net.stageChanges.map(\.id), net.interactions.map(\.id), net.referrals.map(\.id), net.introductions.map(\.id), net.spending.map(\.id)]
+            .map { $0.sorted() }
     }
 
     static let odd = [

@@ -190,9 +190,38 @@ public struct Checker {
                     report("set changes contacts; this query returns \(t)", q.range)
                 }
             }
-            checkContactOptions(options, adding: false)
+            checkContactOptions(options.filter { !Checker.isID($0) }, adding: false)
+            checkStageChangeID(target, options, on)
         }
         if let on { expect(on, .date, Scope(), "the date of the stage change") }
+    }
+
+    /// `set @x stage: S on DATE id: N`: the number of the stage change it records (a dump's,
+    /// after a gap). One contact's, dated, so that the statement always records one.
+    private mutating func checkStageChangeID(_ target: Statement.Target, _ options: [Option], _ on: Expr?) {
+        let ids = options.filter(Checker.isID)
+        guard let first = ids.first else { return }
+        guard case .person = target, on != nil, options.contains(where: { $0.name == "stage" }) else {
+            report("id: numbers a stage change: it goes with one contact's stage: … on DATE", first.range)
+            return
+        }
+        for extra in ids.dropFirst() { report("'id:' is given twice", extra.range) }
+        checkEventID(ids)
+    }
+
+    /// `id: N` of a new event is its number written out (a dump writes it after a gap): what
+    /// a run numbers an event must not hang on the data.
+    private mutating func checkEventID(_ options: [Option]) {
+        for case .pair("id", let value, _) in options {
+            var problem = StoredRange.problem(eventID: .null)
+            if case .literal(let v) = value.kind { problem = StoredRange.problem(eventID: v) }
+            if let problem { report(problem + ", written out", value.range) }
+        }
+    }
+
+    static func isID(_ o: Option) -> Bool {
+        if case .pair("id", _, _) = o { return true }
+        return false
     }
 
     /// The statements that log an event: log, refer, referral, introduce, spend.
@@ -201,24 +230,29 @@ public struct Checker {
         case .log(_, _, let on, let options):
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logOptions, flags: Checker.logFlags)
+            checkEventID(options)
         case .refer(let about, _, let on, let options):
             _ = check(about, Scope())
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logged(.referral), flags: Checker.eventOptions[.referral]!.flags)
+            checkEventID(options)
         case .referral(_, let about, let on, let options):
             if let about { _ = check(about, Scope()) }
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logged(.referral), flags: Checker.eventOptions[.referral]!.flags)
+            checkEventID(options)
         case .introduce(let people, let on, let options):
             if people.count != 2 {
                 report("introduce takes two people, as in: introduce @ana-park and @dana-lee", s.range)
             }
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logged(.introduction), flags: [])
+            checkEventID(options)
         case .spend(let amount, _, let on, let options):
             expect(amount, .number, Scope(), "the amount")
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logged(.spend), flags: [])
+            checkEventID(options)
         default:
             break
         }
@@ -290,9 +324,10 @@ public struct Checker {
         .introduction: (["note": .string], []),
         .spend: (["note": .string], []),
     ]
-    /// The options an event is logged with, and `by:` (a dump names who logged each event).
+    /// The options an event is logged with, `by:` and `id:` (a dump names who logged each
+    /// event, and numbers one after a gap; `checkEventID` checks the number).
     static func logged(_ kind: EventKind) -> [String: ValueType] { loggedOptions[kind]! }
-    private static let loggedOptions = eventOptions.mapValues { $0.allowed.merging(["by": .string]) { a, _ in a } }
+    private static let loggedOptions = eventOptions.mapValues { $0.allowed.merging(["by": .string, "id": .any]) { a, _ in a } }
     /// `log`'s options: an event's, and `source:`, which dumps of imported touches write (it is
     /// not corrected afterwards).
     private static let logOptions = logged(.interaction).merging(["source": .string]) { a, _ in a }

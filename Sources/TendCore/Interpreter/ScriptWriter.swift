@@ -163,7 +163,8 @@ public enum ScriptWriter {
         let contacts = net.contacts.sorted { $0.id < $1.id }
         let history = Set(net.stageChanges.map(\.contact))
         for c in contacts { lines += contactLines(c, hasHistory: history.contains(c.id)) }
-        lines += eventLines(net, h)
+        // An `add … stage:` records a stage change too, numbered before the history's.
+        lines += eventLines(net, h, stagesAdded: contacts.count { addsStage($0, hasHistory: history.contains($0.id)) })
         // Goals after the definitions: a metric may call a function of the user's.
         lines += definitionLines(definitions, prelude: prelude)
         for g in net.goals {
@@ -180,12 +181,15 @@ public enum ScriptWriter {
     /// `add` with every stored field; the stage comes from the history (`set … stage: … on`),
     /// or here when there is none.
     static func contactLines(_ c: Contact, hasHistory: Bool) -> [String] {
-        let o = ["handle: \(quote(c.handle))", "created: \(c.created)"] + fieldOptions(c, stage: !hasHistory && c.stage != .contact)
+        let o = ["handle: \(quote(c.handle))", "created: \(c.created)"] + fieldOptions(c, stage: addsStage(c, hasHistory: hasHistory))
         var lines = ["add \(quote(c.name.trimmed)) " + o.joined(separator: ", ")]
         // `add` trims the name it is given; `set … name:` keeps it as it is.
         if c.name != c.name.trimmed { lines.append("set @\(c.handle) name: \(quote(c.name))") }
         return lines
     }
+
+    /// Whether a contact's `add` gives its stage (and so records a stage change).
+    static func addsStage(_ c: Contact, hasHistory: Bool) -> Bool { !hasHistory && c.stage != .contact }
 
     /// The options that give a contact's stored fields but its name, handle and creation (empty
     /// ones left out), in the order of the schema; its stage too when `stage` says so.
@@ -243,14 +247,19 @@ public enum ScriptWriter {
     }
 
     /// Stage changes, interactions, referrals, introductions, spending and who knows whom, each
-    /// kind in the order it was recorded.
-    static func eventLines(_ net: Network, _ h: (Int64) -> String) -> [String] {
+    /// kind in the order it was recorded. Each keeps its number (`remove interaction 4` means
+    /// the same event in the rebuilt database): one that is not the number the store gives
+    /// the next event of its kind (one more than the last; after `stagesAdded` stage changes
+    /// that `add` records) says it, with `id:`.
+    static func eventLines(_ net: Network, _ h: (Int64) -> String, stagesAdded: Int = 0) -> [String] {
         var lines: [String] = []
+        var numbered = Numbering(next: Int64(stagesAdded) + 1)
         for s in net.stageChanges.sorted(by: { $0.id < $1.id }) {
-            lines.append("set \(h(s.contact)) stage: \(s.stage) on \(s.on)")
+            lines.append("set \(h(s.contact)) stage: \(s.stage) on \(s.on)" + numbered(s.id))
         }
+        numbered = Numbering()
         for i in net.interactions.sorted(by: { $0.id < $1.id }) {
-            var s = "log \(word(i.kind)) with \(i.people.map(h).joined(separator: ", ")) on \(i.on)"
+            var s = "log \(word(i.kind)) with \(i.people.map(h).joined(separator: ", ")) on \(i.on)" + numbered(i.id)
             if let n = i.note { s += " note: \(quote(n))" }
             if let q = i.quality { s += " quality: \(q)" }
             if i.gave { s += " gave" }
@@ -262,21 +271,27 @@ public enum ScriptWriter {
             if i.isPrivate { s += " private" }
             lines.append(s + signed(i.by))
         }
+        numbered = Numbering()
         for r in net.referrals.sorted(by: { $0.id < $1.id }) {
             var s =
                 r.direction == .given
                 ? "refer \(quote(r.about ?? "")) to \(h(r.contact)) on \(r.on)"
                 : "referral from \(h(r.contact))\(r.about.map { " about \(quote($0))" } ?? "") on \(r.on)"
+            s += numbered(r.id)
             if let v = r.value { s += " value: \(v.tendText)" }
             if let st = r.status { s += " status: \(quote(st))" }
             if let n = r.note { s += " note: \(quote(n))" }
             lines.append(s + signed(r.by))
         }
+        numbered = Numbering()
         for i in net.introductions.sorted(by: { $0.id < $1.id }) {
-            lines.append("introduce \(h(i.a)) and \(h(i.b)) on \(i.on)" + (i.note.map { " note: \(quote($0))" } ?? "") + signed(i.by))
+            let note = i.note.map { " note: \(quote($0))" } ?? ""
+            lines.append("introduce \(h(i.a)) and \(h(i.b)) on \(i.on)" + numbered(i.id) + note + signed(i.by))
         }
+        numbered = Numbering()
         for sp in net.spending.sorted(by: { $0.id < $1.id }) {
-            lines.append("spend \(sp.amount.tendText) at \(h(sp.contact)) on \(sp.on)" + (sp.note.map { " note: \(quote($0))" } ?? "") + signed(sp.by))
+            let note = sp.note.map { " note: \(quote($0))" } ?? ""
+            lines.append("spend \(sp.amount.tendText) at \(h(sp.contact)) on \(sp.on)" + numbered(sp.id) + note + signed(sp.by))
         }
         let edges = net.knows.map { e -> (String, String) in
             let a = h(e.0)
@@ -285,6 +300,16 @@ public enum ScriptWriter {
         }.sorted { $0 < $1 }
         for (a, b) in edges { lines.append("knows \(a) \(b)") }
         return lines
+    }
+
+    /// The numbers a run of one kind's events in order gives them: ` id: N` for one that is
+    /// not the next (after a gap), nothing otherwise.
+    struct Numbering {
+        var next: Int64 = 1
+        mutating func callAsFunction(_ id: Int64) -> String {
+            defer { next = id + 1 }
+            return id == next ? "" : " id: \(id)"
+        }
     }
 
     /// ` by: "NAME"`: the member who logged an event, kept by a dump (nothing in one person's file).

@@ -143,7 +143,7 @@ extension Interpreter {
     func update(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, on date: Day, dated: Bool = false) throws {
         let before = c.stage
         var fields: Set<String> = []
-        let newHandle = try applyContactOptions(&c, options, ctx, fields: &fields)
+        let newHandle = try applyContactOptions(&c, options.filter { !Checker.isID($0) }, ctx, fields: &fields)
         let stageGiven = fields.contains("stage")
         let oldHandle = newHandle == nil ? nil : try contact(c.id)?.handle
         if let h = newHandle, h != oldHandle, let other = try model.contactID(handle: h), other != c.id {
@@ -151,7 +151,11 @@ extension Interpreter {
         }
         // Only the fields the statement names are written: another process may have changed the others.
         try apply(.updateContact(c, fields: fields))
-        if stageGiven && (c.stage != before || dated) { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: date))) }
+        if stageGiven && (c.stage != before || dated) {
+            var change = StageChange(contact: c.id, stage: c.stage, on: date)
+            change.id = try eventID(options, ctx)
+            _ = try insertEvent(.insertStageChange(change), options)
+        }
         if let old = oldHandle, let h = newHandle { try renameHandle(old, to: h) }
     }
 

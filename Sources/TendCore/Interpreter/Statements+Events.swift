@@ -4,6 +4,7 @@ extension Interpreter {
     /// `log KIND with @x… [on DATE] options…`.
     func performLog(_ kind: String, _ people: [Person], on: Expr?, _ options: [Option], _ ctx: Ctx) throws -> Output {
         var i = Interaction(kind: kind, on: try date(on, ctx), people: try ids(people))
+        i.id = try eventID(options, ctx)
         for o in options {
             switch o {
             case .flag("gave", _): i.gave = true
@@ -18,7 +19,7 @@ extension Interpreter {
             default: break
             }
         }
-        let id = try apply(.insertInteraction(i)) ?? 0
+        let id = try insertEvent(.insertInteraction(i), options)
         return .text("Logged \(kind) \(id) with \(try names(i.people)) on \(i.on).")
     }
 
@@ -27,7 +28,8 @@ extension Interpreter {
         var r = Referral(direction: .given, contact: try contactID(to.handle, to.range), on: try date(on, ctx))
         r.about = try display(eval(aboutExpr, ctx))
         try referralOptions(&r, options, ctx)
-        let id = try apply(.insertReferral(r)) ?? 0
+        r.id = try eventID(options, ctx)
+        let id = try insertEvent(.insertReferral(r), options)
         return .text("Referral \(id): \(r.about ?? "") to \(try names([r.contact])).")
     }
 
@@ -36,7 +38,8 @@ extension Interpreter {
         var r = Referral(direction: .received, contact: try contactID(from.handle, from.range), on: try date(on, ctx))
         r.about = try aboutExpr.map { try display(eval($0, ctx)) }
         try referralOptions(&r, options, ctx)
-        let id = try apply(.insertReferral(r)) ?? 0
+        r.id = try eventID(options, ctx)
+        let id = try insertEvent(.insertReferral(r), options)
         return .text("Referral \(id) received from \(try names([r.contact])).")
     }
 
@@ -47,7 +50,8 @@ extension Interpreter {
         var i = Introduction(a: p[0], b: p[1], on: try date(on, ctx))
         for case .pair("note", let e, _) in options { i.note = try eval(e, ctx).stringValue }
         i.by = try author(options, ctx)
-        let id = try apply(.insertIntroduction(i)) ?? 0
+        i.id = try eventID(options, ctx)
+        let id = try insertEvent(.insertIntroduction(i), options)
         return .text("Introduction \(id): \(try names(p)).")
     }
 
@@ -57,8 +61,29 @@ extension Interpreter {
         var sp = Spend(contact: try contactID(at.handle, at.range), amount: amount, on: try date(on, ctx))
         for case .pair("note", let e, _) in options { sp.note = try eval(e, ctx).stringValue }
         sp.by = try author(options, ctx)
-        let id = try apply(.insertSpend(sp)) ?? 0
+        sp.id = try eventID(options, ctx)
+        let id = try insertEvent(.insertSpend(sp), options)
         return .text("Spend \(id): \(sp.amount.tendText) at \(try names([sp.contact])).")
+    }
+
+    /// `id: N`, which a dump writes on an event after a gap: the number the new event takes;
+    /// 0 without one (the model gives the next after the largest).
+    func eventID(_ options: [Option], _ ctx: Ctx) throws -> Int64 {
+        for case .pair("id", let e, _) in options {
+            let v = try eval(e, ctx)
+            if let problem = StoredRange.problem(eventID: v) { throw fail(problem, e.range) }
+            return Int64(v.intValue!)
+        }
+        return 0
+    }
+
+    /// Inserts a new event; its id. A number `id:` gave that another event has is refused there.
+    func insertEvent(_ change: Change, _ options: [Option]) throws -> Int64 {
+        do {
+            return try apply(change) ?? 0
+        } catch let taken as TakenID {
+            throw fail("\(taken)", options.first(where: Checker.isID)?.range ?? .none)
+        }
     }
 
     /// Money as written: a number, 0 or more, exact to the cent (a third decimal is refused

@@ -25,15 +25,7 @@ extension Interpreter {
         case .event(let kind, let e):
             guard let n = try eval(e, ctx).intValue else { throw fail("expected the event's number", e.range) }
             let id = Int64(n)
-            let exists: Bool
-            switch kind {
-            case .interaction: exists = net.interactions.contains { $0.id == id }
-            case .referral: exists = net.referrals.contains { $0.id == id }
-            case .introduction: exists = net.introductions.contains { $0.id == id }
-            case .spend: exists = net.spending.contains { $0.id == id }
-            case .stage: exists = net.stageChanges.contains { $0.id == id }
-            }
-            guard exists else { throw fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", e.range) }
+            guard net.contains(kind, id: id) else { throw fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", e.range) }
             try apply(.deleteEvent(kind, id))
             return .text("Removed \(kind.rawValue) \(n).")
         case .market(let e):

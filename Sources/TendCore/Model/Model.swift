@@ -45,6 +45,18 @@ extension Model {
     public func network() throws -> Network { try network(events: true) }
 }
 
+/// A model's refusal of a new event whose statement gave it a number (`id:`) that another
+/// event of its kind has: the interpreter says so where the number is written.
+public struct TakenID: Error, CustomStringConvertible {
+    public var kind: EventKind
+    public var id: Int64
+    public init(kind: EventKind, id: Int64) {
+        self.kind = kind
+        self.id = id
+    }
+    public var description: String { "\(kind.rawValue) \(id) is taken: an id gives a new event a number no other has" }
+}
+
 /// A model held entirely in memory: it narrows nothing, the core filters everything.
 public final class MemoryModel: Model {
     public var data: Network
@@ -56,7 +68,10 @@ public final class MemoryModel: Model {
     }
     public func network(events: Bool) throws -> Network { data }
     public func contactID(handle: String) throws -> Int64? { data.contact(handle: handle)?.id }
-    @discardableResult public func apply(_ change: Change) throws -> Int64? { data.apply(Network.signed(change, by: member)) }
+    @discardableResult public func apply(_ change: Change) throws -> Int64? {
+        if let r = change.requestedID, data.contains(r.kind, id: r.id) { throw TakenID(kind: r.kind, id: r.id) }
+        return data.apply(Network.signed(change, by: member))
+    }
     public func offer(_ request: AccessRequest) throws -> AccessOffer {
         AccessOffer(
             usable: request.constraints.map { _ in false }, rows: data.count(of: request.collection),

@@ -470,6 +470,23 @@ public enum Change: Sendable {
     case deleteDefinition(Definition.Kind, String)
 }
 
+extension Change {
+    /// The number a new event's statement gave it (`id:`, which a dump writes after a gap),
+    /// with its kind; nil when the model numbers the row (the next after the largest).
+    public var requestedID: (kind: EventKind, id: Int64)? {
+        let requested: (EventKind, Int64)
+        switch self {
+        case .insertStageChange(let e): requested = (.stage, e.id)
+        case .insertInteraction(let e): requested = (.interaction, e.id)
+        case .insertReferral(let e): requested = (.referral, e.id)
+        case .insertIntroduction(let e): requested = (.introduction, e.id)
+        case .insertSpend(let e): requested = (.spend, e.id)
+        default: return nil
+        }
+        return requested.1 == 0 ? nil : requested
+    }
+}
+
 /// The whole contact model in memory: what the interpreter evaluates against.
 public struct Network: Sendable {
     public var contacts: [Contact] = []
@@ -501,6 +518,17 @@ public struct Network: Sendable {
 
     public func contact(_ id: Int64) -> Contact? { contactIndex[id].map { contacts[$0] } }
     public func contact(handle: String) -> Contact? { contacts.first { $0.handle == handle } }
+
+    /// Whether there is an event of this kind with this number (`remove interaction N`).
+    public func contains(_ kind: EventKind, id: Int64) -> Bool {
+        switch kind {
+        case .interaction: return interactions.contains { $0.id == id }
+        case .referral: return referrals.contains { $0.id == id }
+        case .introduction: return introductions.contains { $0.id == id }
+        case .spend: return spending.contains { $0.id == id }
+        case .stage: return stageChanges.contains { $0.id == id }
+        }
+    }
 
     private mutating func newID(_ table: String, _ existing: Int64) -> Int64 {
         if existing != 0 {

@@ -13,6 +13,11 @@ public enum StoredRange {
     public static let cents: ClosedRange<Int64> = -100_000_000_000_000...100_000_000_000_000
     /// An interaction's quality.
     public static let quality: ClosedRange<Int> = 1...5
+    /// An event's number (`log … id: N`, which a dump writes after a gap): 1 up to 2^53, the
+    /// largest whole number a JSON reader keeps exact (`--format json` writes ids as numbers).
+    /// Far inside 64 bits, so the next number a store gives (the largest plus one) never
+    /// overflows.
+    public static let eventIDs: ClosedRange<Int64> = 1...(1 << 53)
     /// A referral's status.
     public static let statuses = ["open", "won", "lost"]
 
@@ -22,6 +27,11 @@ public enum StoredRange {
     /// Why a value cannot be stored, in words, or nil when it can.
     public static func problem(_ d: Day) -> String? {
         contains(d) ? nil : "a date must be between 0001-01-01 and 9999-12-31"
+    }
+    /// Why a value given to a new event cannot be its id (`id:`), or nil when it can.
+    public static func problem(eventID v: Value) -> String? {
+        if let n = v.intValue, eventIDs.contains(Int64(n)) { return nil }
+        return "an event's id is a whole number from 1 to \(eventIDs.upperBound)"
     }
     public static func problem(cadence d: Duration) -> String? {
         contains(cadence: d) ? nil : "a cadence is at most 100 years (1200mo or 36525d)"

@@ -1,0 +1,153 @@
+import Foundation
+import TendTestSupport
+import Testing
+
+/// Events keep their numbers through `tend dump` → `tend run` on an empty database (a dump
+/// writes `id: N` on an event after a gap), on SQLite and, when the test cluster is there, on
+/// PostgreSQL: the rebuilt database's timelines show the same ids, `remove interaction N`
+/// removes the same event in both, and the next event logged gets the same number in both.
+@Suite struct EventIDTests {
+    /// The stores a test runs on: SQLite always, PostgreSQL with the test cluster.
+    static var stores: [String] { ["sqlite"] + (TestCluster.available ? ["postgres"] : []) }
+
+    /// A new empty database of `store`: a file in `dir`, or a database of the test cluster.
+    static func database(_ store: String, _ name: String, in dir: URL) throws -> String {
+        store == "sqlite" ? dir.appendingPathComponent("\(name).db").path : try TestCluster.freshDatabase(name)
+    }
+
+    /// Runs `tend` on `db`, as the cluster's role on both stores (the same `by:` in each dump).
+    @discardableResult
+    static func tend(_ db: String, _ args: [String], stdin: String? = nil, in dir: URL) throws -> CLI.Result {
+        try CLI.run(["--db", db] + args, stdin: stdin, in: dir, env: ["TEND_AS": TestCluster.role])
+    }
+
+    /// A gap in every table of events whose rows `remove` addresses by number: a removal in the
+    /// middle (and of the first referral), a person removed with their events, a merge that drops
+    /// an introduction between the two people merged. The last event of each kind stays, so the
+    /// next number is the same whatever the store keeps of removed rows.
+    static let gaps = """
+        add "Ann Ash" handle: "ann"
+        add "Bo Birch" handle: "bo"
+        add "Cy Cole" handle: "cy"
+        add "Di Dunn" handle: "di"
+        add "Eve Egan" handle: "eve"
+        add "Fay Fox" handle: "fay", stage: credibility
+        set @ann stage: visibility on 2026-01-01
+        set @ann stage: credibility on 2026-02-01
+        set @bo stage: visibility on 2026-03-01
+        set @eve stage: visibility on 2026-03-02
+        set @cy stage: profitability on 2026-03-03
+        remove stage 3
+        log call with @ann on 2026-10-01
+        log lunch with @ann, @bo on 2026-10-02
+        log coffee with @bo on 2026-10-03
+        log note with @eve on 2026-10-04
+        log email with @cy, @ann on 2026-10-05 note: "after the gaps"
+        remove interaction 2
+        refer "Mike Chen" to @ann on 2026-10-01
+        referral from @bo about "Ana Park" on 2026-10-02 value: 50
+        refer "Lee Ho" to @eve on 2026-10-03
+        refer "Kim Li" to @cy on 2026-10-04
+        remove referral 1
+        introduce @ann and @bo on 2026-10-01
+        introduce @cy and @di on 2026-10-02
+        introduce @ann and @cy on 2026-10-03
+        spend 10 at @ann on 2026-10-01
+        spend 20 at @eve on 2026-10-02
+        spend 30 at @bo on 2026-10-03
+        spend 40 at @cy on 2026-10-04
+        remove spend 2
+        remove @eve
+        merge @di into @cy
+
+        """
+
+    /// What the database shows of its events, with their numbers: each person's timeline.
+    static func timelines(_ db: String, in dir: URL) throws -> String {
+        try ["ann", "bo", "cy", "fay"].map { try tend(db, ["--format", "csv", "-e", "timeline @\($0)"], in: dir).stdout }.joined()
+    }
+
+    @Test(arguments: stores)
+    func eventsKeepTheirNumbersThroughADump(_ store: String) throws {
+        let dir = CLI.tempDir()
+        let a = try Self.database(store, "ids_a", in: dir)
+        let setup = try Self.tend(a, ["run", "-"], stdin: Self.gaps, in: dir)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let dump = try Self.tend(a, ["dump"], in: dir)
+        #expect(dump.status == 0, "\(dump.stderr)")
+        // An event after a gap says its number; one that follows its predecessor does not.
+        for line in [
+            "set @cy stage: profitability on 2026-03-03 id: 6", "log coffee with @bo on 2026-10-03 id: 3",
+            "refer \"Kim Li\" to @cy on 2026-10-04 id: 4", "introduce @ann and @cy on 2026-10-03 id: 3", "spend 30 at @bo on 2026-10-03 id: 3",
+        ] {
+            #expect(dump.stdout.contains(line), "\(line) in:\n\(dump.stdout)")
+        }
+        #expect(dump.stdout.contains("\nlog call with @ann on 2026-10-01"))
+        #expect(!dump.stdout.contains("log call with @ann on 2026-10-01 id:"))
+        #expect(dump.stdout.contains("referral from @bo about \"Ana Park\" on 2026-10-02 id: 2 "), "\(dump.stdout)")
+        #expect(dump.stdout.contains("log email with @cy, @ann on 2026-10-05 id: 5 "), "\(dump.stdout)")
+
+        let b = try Self.database(store, "ids_b", in: dir)
+        let restore = try Self.tend(b, ["run", "-"], stdin: dump.stdout, in: dir)
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(try Self.tend(b, ["dump"], in: dir).stdout == dump.stdout)
+        let timelines = try Self.timelines(a, in: dir)
+        #expect(timelines.contains("2026-10-03,interaction,3,coffee"), "\(timelines)")
+        #expect(try Self.timelines(b, in: dir) == timelines)
+
+        // The same number means the same event in both, and the next events get the same numbers.
+        let next = """
+            remove interaction 3
+            log call with @bo on 2026-11-01
+            refer "Nia Oh" to @ann on 2026-11-01
+            referral from @cy on 2026-11-01
+            introduce @bo and @fay on 2026-11-01
+            spend 5 at @fay on 2026-11-01
+            set @fay stage: profitability on 2026-11-01
+
+            """
+        let inA = try Self.tend(a, ["run", "-"], stdin: next, in: dir)
+        let inB = try Self.tend(b, ["run", "-"], stdin: next, in: dir)
+        #expect(inA.status == 0, "\(inA.stderr)")
+        #expect(inA.stdout.contains("Logged call 6 with @bo"), "\(inA.stdout)")
+        #expect(inB.stdout == inA.stdout)
+        #expect(try Self.timelines(b, in: dir) == (try Self.timelines(a, in: dir)))
+        #expect(!(try Self.timelines(a, in: dir)).contains("coffee"))
+    }
+
+    /// A database without gaps dumps as before: no event says its number.
+    @Test func anOrdinaryDumpWritesNoIDs() throws {
+        let dir = CLI.tempDir()
+        let script = Self.gaps.split(separator: "\n").filter { !$0.hasPrefix("remove") && !$0.hasPrefix("merge") }.joined(separator: "\n")
+        #expect(try CLI.run(["run", "-"], stdin: script, in: dir).status == 0)
+        let dump = try CLI.run(["dump"], in: dir)
+        #expect(!dump.stdout.contains(" id: "), "\(dump.stdout)")
+    }
+
+    /// `undo` takes back an event given its number, below the table's largest (a gap filled) and
+    /// above it, and a restore that numbered its events.
+    @Test(arguments: stores)
+    func undoTakesBackANumberedEvent(_ store: String) throws {
+        let dir = CLI.tempDir()
+        let db = try Self.database(store, "ids_undo", in: dir)
+        let setup = try Self.tend(db, ["run", "-"], stdin: Self.gaps, in: dir)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let before = try Self.tend(db, ["dump"], in: dir).stdout
+        let filled = try Self.tend(db, ["-e", "log lunch with @ann, @bo on 2026-10-02 id: 2"], in: dir)
+        #expect(filled.stdout.contains("Logged lunch 2 with @ann, @bo"), "\(filled.stdout)\(filled.stderr)")
+        let numbered = "spend 9 at @bo on 2026-11-01 id: 40\nspend 8 at @bo on 2026-11-02\nset @bo stage: credibility on 2026-11-01 id: 3\n"
+        let past = try Self.tend(db, ["run", "-"], stdin: numbered, in: dir)
+        #expect(past.stdout.contains("Spend 41: 8 at @bo."), "\(past.stdout)\(past.stderr)")
+        let undo = try Self.tend(db, ["undo", "2"], in: dir)
+        #expect(undo.status == 0, "\(undo.stderr)")
+        #expect(try Self.tend(db, ["dump"], in: dir).stdout == before)
+
+        // A restore with numbered events, undone, leaves the database empty of contacts and events.
+        let copy = try Self.database(store, "ids_undo_copy", in: dir)
+        #expect(try Self.tend(copy, ["run", "-"], stdin: before, in: dir).status == 0)
+        #expect(try Self.tend(copy, ["undo"], in: dir).status == 0)
+        let rows = "count(contacts) + count(interactions) + count(referrals) + count(spending)"
+        let left = try Self.tend(copy, ["--format", "csv", "-e", rows], in: dir)
+        #expect(left.stdout == "0\n", "\(left.stdout)\(left.stderr)")
+    }
+}
