@@ -13,33 +13,36 @@ import TendCore
 /// by construction (they came from one Tend database), so one never matches a contact that
 /// another record of the same import added under its own handle.
 public struct ContactIndex {
-    /// Contacts by e-mail, phone and name, oldest first under each key.
+    /// Contacts by e-mail, phone and name. A record matches the oldest contact with one of its
+    /// e-mails or phones, so only that one is kept under them; under a name, every contact,
+    /// oldest first (the first whose e-mails do not disagree is the match). The first contact
+    /// under a key is kept apart from the rest: almost every key has one, and a list for each
+    /// would be an allocation per key (100,000 of them for 50,000 cards).
     struct Keys {
-        var byEmail: [String: [Int64]] = [:]
-        var byPhone: [String: [Int64]] = [:]
-        var byName: [String: [Int64]] = [:]
+        var byEmail: [String: Int64] = [:]
+        var byPhone: [String: Int64] = [:]
+        var byName: [String: Int64] = [:]
+        var moreByName: [String: [Int64]] = [:]
 
         /// Files the contact under its keys; `old` (its values before a merge) is filed already.
         mutating func add(_ c: Contact, old: Contact? = nil) {
             // Every e-mail and phone is the person's; those filed before the merge are filed already.
             let oldEmails = Set(old?.emails.map { $0.value.lowercased() } ?? [])
-            for e in c.emails.map({ $0.value.lowercased() }) where !oldEmails.contains(e) { Keys.append(c.id, to: &byEmail, e) }
+            for e in c.emails.map({ $0.value.lowercased() }) where !e.isEmpty && !oldEmails.contains(e) { byEmail[e] = byEmail[e] ?? c.id }
             let oldPhones = Set(old?.phones.map { phoneDigits($0.value) } ?? [])
-            for p in c.phones.map({ phoneDigits($0.value) }) where !oldPhones.contains(p) { Keys.append(c.id, to: &byPhone, p) }
+            for p in c.phones.map({ phoneDigits($0.value) }) where !p.isEmpty && !oldPhones.contains(p) { byPhone[p] = byPhone[p] ?? c.id }
             let name = personKey(c.name, c.company)
-            if name != old.map({ personKey($0.name, $0.company) }) { Keys.append(c.id, to: &byName, name) }
-        }
-
-        // Static: an instance method taking one of self's dictionaries inout would copy it each call.
-        private static func append(_ id: Int64, to index: inout [String: [Int64]], _ key: String) {
-            if !key.isEmpty { index[key, default: []].append(id) }
+            if !name.isEmpty, name != old.map({ personKey($0.name, $0.company) }) {
+                if byName[name] == nil { byName[name] = c.id } else { moreByName[name, default: []].append(c.id) }
+            }
         }
 
         func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
-            for e in p.emails { if let id = byEmail[e.value.lowercased()]?.first { return id } }
-            for phone in p.phones { if let id = byPhone[phoneDigits(phone.value)]?.first { return id } }
-            let candidates = byName[personKey(p.name, p[text: "company"])] ?? []
-            return candidates.first { id in contacts[id].map { !ContactIndex.disagrees($0, p) } == true }
+            for e in p.emails { if let id = byEmail[e.value.lowercased()] { return id } }
+            for phone in p.phones { if let id = byPhone[phoneDigits(phone.value)] { return id } }
+            let key = personKey(p.name, p[text: "company"])
+            guard let first = byName[key] else { return nil }
+            return ([first] + (moreByName[key] ?? [])).first { id in contacts[id].map { !ContactIndex.disagrees($0, p) } == true }
         }
     }
 

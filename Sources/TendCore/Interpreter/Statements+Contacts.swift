@@ -97,11 +97,23 @@ extension Interpreter {
         // The merged contact goes first: the kept one may take its UID.
         try apply(.mergeContact(from: from, into: into))
         try apply(.updateContact(b))
+        try recordKeptStage(b)
         try renameHandle(a.handle, to: b.handle)
         guard !dropped.isEmpty else { return .text("Merged @\(a.handle) into @\(b.handle).") }
         return .text(
             "Merged @\(a.handle) into @\(b.handle), keeping @\(b.handle)'s value where both had one; not kept from @\(a.handle): "
                 + dropped.joined(separator: ", ") + ".")
+    }
+
+    /// A merge keeps the stage of the contact merged into, but brings the other's stage history
+    /// along, whose latest change may say otherwise; the stage is what its history says (a dump
+    /// replays the history), so the kept stage is recorded as the latest change, dated today or
+    /// with the latest change when that is later.
+    func recordKeptStage(_ c: Contact) throws {
+        let history = try eventsInvolving(c.id).stageChanges.filter { $0.contact == c.id }
+        func counted(_ on: Day) -> Day { max(on, c.created) }
+        guard let latest = history.max(by: { (counted($0.on), $0.id) < (counted($1.on), $1.id) }), latest.stage != c.stage else { return }
+        try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: max(today, counted(latest.on)))))
     }
 
     /// `snooze @x 2w` or `snooze @x until DATE`: off the agenda until then.
