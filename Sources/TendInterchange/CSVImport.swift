@@ -208,7 +208,13 @@ public enum CSVImport {
             // A city from a column of its own is the same address as a numbered one in that city.
             if let i = c.addresses.firstIndex(where: { $0 == PostalAddress(city: a.city) }) { c.addresses[i] = a } else { c.addresses.append(a) }
         }
-        if let t = v["tags"] {
+        if let t = v["tags"], v["handle"] != nil {
+            // A file with Tend's handle column keeps its tags as `export csv` wrote them.
+            for item in ContactListText.split(t, on: ";") {
+                let tag = writtenTag(item.trimmed)
+                if !tag.isEmpty && !c.tags.contains(tag) { c.tags.append(tag) }
+            }
+        } else if let t = v["tags"] {
             for part in t.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }) {
                 // Google's labels look like "* myContacts ::: Friends".
                 // Google's own groups start with "*"; "* myContacts" is every contact it keeps,
@@ -217,8 +223,7 @@ public enum CSVImport {
                     let text = label.trimmed
                     let bare = text.replacingOccurrences(of: "*", with: "").trimmed
                     guard !bare.isEmpty else { continue }
-                    // A file with Tend's handle column keeps its tags as they were written.
-                    let tag = v["handle"] != nil ? writtenTag(bare) : tagName(bare)
+                    let tag = tagName(bare)
                     if text.hasPrefix("*"), tag == "mycontacts" { continue }
                     if !c.tags.contains(tag) { c.tags.append(tag) }
                 }

@@ -195,6 +195,11 @@ public enum ContactListText {
         points.map { escape(prefix($0.type) + $0.value, ";") }.joined(separator: ";")
     }
 
+    /// Tags (text items): `;`-separated, a `;` inside one escaped.
+    public static func cell(tags: [String]) -> String {
+        tags.map { escape($0, ";") }.joined(separator: ";")
+    }
+
     public static func cell(_ addresses: [PostalAddress]) -> String {
         addresses.map { a in
             escape(prefix(a.type) + PostalAddress.parts.map { escape(a[part: $0] ?? "", "|") }.joined(separator: "|"), ";")

@@ -183,23 +183,37 @@ enum JSONImport {
     static func contact(_ row: [String: Any], origin: String) throws -> ImportedContact {
         guard let name = row["name"] as? String, !name.trimmed.isEmpty else { throw ImportError(origin, field: "name", "no name") }
         var c = ImportedContact(origin: origin, name: name.trimmed)
-        func string(_ key: String) -> String? { (row[key] as? String).flatMap { $0.isEmpty ? nil : $0 } }
-        c.handle = string("handle")
+        // A value of another type than export json writes is refused, never dropped unsaid.
+        func string(_ key: String) throws -> String? {
+            switch row[key] {
+            case nil, is NSNull: return nil
+            case let s as String: return s.isEmpty ? nil : s
+            case let v?: throw ImportError(origin, field: key, "\(v) is not text")
+            }
+        }
+        c.handle = try string("handle")
         // The single keys are the preferred values: one edited apart from its list leads it.
-        c.emails = preferring(string("email"), in: try points(row, "emails", origin) ?? [])
-        c.phones = preferring(string("phone"), in: try points(row, "phones", origin) ?? [])
+        c.emails = preferring(try string("email"), in: try points(row, "emails", origin) ?? [])
+        c.phones = preferring(try string("phone"), in: try points(row, "phones", origin) ?? [])
         c.addresses = try addresses(row, origin) ?? []
         c.dates = try namedDates(row, origin)
-        if let city = string("city"), c.addresses.first?.city != city {
+        if let city = try string("city"), c.addresses.first?.city != city {
             if let i = c.addresses.firstIndex(where: { $0.city == city }) {
                 c.addresses.insert(c.addresses.remove(at: i), at: 0)
             } else {
                 c.addresses.insert(PostalAddress(city: city), at: 0)
             }
         }
-        c.tags = (row["tags"] as? [String] ?? []).map { writtenTag($0.trimmed) }.filter { !$0.isEmpty }
-        if let n = string("notes") { c.notes = [n] }
-        c.stageSince = string("stage_since").flatMap { Day(iso: $0) }
+        switch row["tags"] {
+        case nil, is NSNull: break
+        case let tags as [String]: c.tags = tags.map { writtenTag($0.trimmed) }.filter { !$0.isEmpty }
+        case let v?: throw ImportError(origin, field: "tags", "\(v) is not a list of text")
+        }
+        if let n = try string("notes") { c.notes = [n] }
+        if let since = try string("stage_since") {
+            guard let d = Day(iso: since) else { throw ImportError(origin, field: "stage_since", "\(since.debugDescription) is not a date") }
+            c.stageSince = d
+        }
         for f in ContactFields.all {
             switch row[f.jsonKey] {
             case nil, is NSNull: continue
@@ -298,7 +312,7 @@ struct Exporter {
         [
             .string(c.name), .string(c.handle), .optional(c.email), .optional(c.phone), .optional(c.city),
             .string(ContactListText.cell(c.emails)), .string(ContactListText.cell(c.phones)), .string(ContactListText.cell(c.addresses)),
-            .string(c.tags.joined(separator: ";")), .string(ContactListText.cell(c.dates)),
+            .string(ContactListText.cell(tags: c.tags)), .string(ContactListText.cell(c.dates)),
         ]
             + ContactFields.all.map { f in f.get(c).map { .string(ContactFields.text($0, listSeparator: ";")) } ?? .null }
             + [.optional(c.notes)]

@@ -126,13 +126,13 @@ struct GeneratedNetwork {
 
     /// Tags are kept as `add` keeps them through Tend's own files, also with the characters
     /// that separate a vCard's categories; another program's labels are made words.
-    @Test(arguments: ["json", "vcard"])
+    @Test(arguments: ["json", "vcard", "csv"])
     func tagsWithSeparatorsSurvive(_ format: String) throws {
         let a = CLI.tempDir()
-        let made = try CLI.run(["add", "Tag Person", "tags:", #"["real estate", "VIP", "a,b", "c;d", "x\\y"]"#], in: a)
+        let made = try CLI.run(["add", "Tag Person", "tags:", #"["real estate", "VIP", "a,b", "c;d", "x\\y", "p|q"]"#], in: a)
         #expect(made.status == 0, "\(made.stderr)")
         let b = try RoundTripTests.roundTrip(format, from: a)
-        #expect(try CLI.run(["-e", "@tag-person.tags"], in: b).stdout == #"real estate, vip, a,b, c;d, x\y"# + "\n")
+        #expect(try CLI.run(["-e", "@tag-person.tags"], in: b).stdout == #"real estate, vip, a,b, c;d, x\y, p|q"# + "\n")
         let other = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Other App\r\nCATEGORIES:Family Friends,VIP\r\nEND:VCARD\r\n"
         try other.write(to: b.appendingPathComponent("other.vcf"), atomically: true, encoding: .utf8)
         #expect(try CLI.run(["import", "vcard", "other.vcf"], in: b).status == 0)
@@ -140,9 +140,9 @@ struct GeneratedNetwork {
         // A database an older Tend filled from the same file holds the tags made words: the
         // file's are the same tags, not new ones.
         let old = CLI.tempDir()
-        #expect(try CLI.run(["add", "Tag Person", "tags:", #"["real-estate", "vip", "a-b", "c-d", "x-y"]"#], in: old).status == 0)
+        #expect(try CLI.run(["add", "Tag Person", "tags:", #"["real-estate", "vip", "a-b", "c-d", "x-y", "p-q"]"#], in: old).status == 0)
         #expect(try CLI.run(["import", format, a.appendingPathComponent("one.\(format)").path], in: old).status == 0)
-        #expect(try CLI.run(["-e", "@tag-person.tags"], in: old).stdout == "real-estate, vip, a-b, c-d, x-y\n")
+        #expect(try CLI.run(["-e", "@tag-person.tags"], in: old).stdout == "real-estate, vip, a-b, c-d, x-y, p-q\n")
         // Tags that only share a word or a symbol are different tags; one an older Tend would
         // have made that very word ("🎸 guitar" → guitar) is taken for it.
         #expect(try CLI.run(["add", "Sym Bol", "tags:", #"["c++", "guitar"]"#], in: old).status == 0)
@@ -166,4 +166,23 @@ struct GeneratedNetwork {
         #expect(seeded.stdout.contains(": 20000 added, 0 merged, 0 skipped."), "\(seeded.stdout.prefix(300))")
         for format in ["json", "csv", "vcard"] { try RoundTripTests.roundTrip(format, from: a) }
     }
+
+    /// A JSON record with a value of another type than `export json` writes for its key is
+    /// refused with its record and key, and nothing is imported (it was dropped without a word).
+    @Test(arguments: [
+        (#""tags": "vip""#, "field tags"), (#""tags": [1, 2]"#, "field tags"), (#""notes": 42"#, "field notes"),
+        (#""email": true"#, "field email"), (#""city": ["Irvine"]"#, "field city"), (#""stage_since": "soon""#, "field stage_since"),
+        (#""handle": 7"#, "field handle"),
+    ])
+    func badlyTypedJSONIsRefused(_ value: String, _ field: String) throws {
+        let dir = CLI.tempDir()
+        try #"[{"name": "Good One"}, {"name": "T1", \#(value)}]"#.write(to: dir.appendingPathComponent("j.json"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "json", "j.json"], in: dir)
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("record 2") && r.stderr.contains(field) && r.stderr.contains("nothing was imported"), "\(r.stderr)")
+        // No contact, and here no database either: the import was its first write.
+        let count = try CLI.run(["-e", "count(contacts)"], in: dir)
+        #expect(count.stdout.hasPrefix("0") || count.stderr.contains("no database"), "\(count.stdout)\(count.stderr)")
+    }
+
 }
