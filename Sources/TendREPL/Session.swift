@@ -685,6 +685,18 @@ public final class Session: InterpreterHost {
         return (program, diags + checkDiags)
     }
 
+    /// True when the sources parse and none of their statements would change data: on a
+    /// database that is not there, such a program is a mistyped path (not, say, a handle that an
+    /// empty database does not know).
+    public func onlyReads(_ sources: [Source]) -> Bool {
+        var state = LoadState()
+        for src in sources {
+            let (statements, diags) = parse(src, &state)
+            guard diags.isEmpty, !statements.contains(where: Checker.isMutation) else { return false }
+        }
+        return true
+    }
+
     /// Prints the problems that stop a program from running.
     public func report(_ diags: [Diagnostic]) {
         for d in diags {

@@ -256,6 +256,11 @@ enum App {
                 fail(error)
             }
             let (program, diags) = probe.prepare(sources, readOnly: g.readOnly)
+            if !diags.isEmpty && probe.onlyReads(sources) {
+                // `@someone` on a mistyped path: the path is the error, not the handle.
+                probe.fail("tend: error: \(missingDatabase(g))")
+                leave(probe, .failed, junit: junit, database: path)
+            }
             if !diags.isEmpty {
                 probe.report(diags)
                 leave(probe, .invalid, junit: junit, database: path)

@@ -171,7 +171,8 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
             #expect(r.stderr.contains("no database at typo.db"), "\(r.stderr)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["checks.tend"])
         }
-        for args in [["-e", "count(contacts)"], ["agenda"], ["dump"], ["export", "csv", "-"], ["backup", "b.db"]] {
+        // A handle the missing database cannot know is not the error: the path is (it said "no contact @someone").
+        for args in [["-e", "count(contacts)"], ["agenda"], ["dump"], ["export", "csv", "-"], ["backup", "b.db"], ["-e", "@someone"], ["-e", "timeline @someone"]] {
             let r = try CLI.run(["--db", "typo.db"] + args, in: dir)
             #expect(r.status == 3, "\(args): \(r.stderr)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["checks.tend"], "\(args)")

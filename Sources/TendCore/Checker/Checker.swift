@@ -161,7 +161,7 @@ public struct Checker {
 
     /// Whether a statement changes data or definitions: what a run must write, and what
     /// `--read-only` refuses.
-    static func isMutation(_ s: Statement) -> Bool {
+    public static func isMutation(_ s: Statement) -> Bool {
         switch s.kind {
         case .expr, .explain, .load, .assert, .print, .journal(.history): return false
         // A dry run only reads: it must not hold the write lock while it reads a large file.
