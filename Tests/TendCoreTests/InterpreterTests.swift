@@ -289,6 +289,11 @@ import Testing
         #expect(h.text(try h.value("[@joan-rivera.company, @joan-rivera.birthday, @joan-rivera.title, @joan-rivera.uid]")) == "Acme, 1980-01-01, CEO, x-1")
         try h.run("add \"Joan Rivera\" handle: \"joan-3\", company: \"Acme\"")
         #expect(said(try h.run("merge @joan-3 into @joan-rivera")) == ["Merged @joan-3 into @joan-rivera."])
+        // An introduction of the two to each other goes (they are one person now), in words.
+        try h.run("add \"Joan Rivera\" handle: \"joan-6\", company: \"Acme\"\nintroduce @joan-6 and @joan-rivera on 2026-10-01")
+        let intro = h.model.data.introductions.last!.id
+        #expect(said(try h.run("merge @joan-6 into @joan-rivera")) == ["Merged @joan-6 into @joan-rivera. Removed introduction \(intro) of the two to each other."])
+        #expect(!h.model.data.introductions.contains { $0.id == intro })
         // A snooze is kept: the merged contact's when the kept one has none, named when it differs.
         try h.run("add \"Joan Four\" handle: \"joan-4\"")
         try h.run("snooze @joan-4 until 2027-01-10")

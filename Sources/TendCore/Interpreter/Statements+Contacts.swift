@@ -94,15 +94,21 @@ extension Interpreter {
         guard from != into else { throw fail("cannot merge a contact into itself", s.range) }
         guard let a = try contact(from), var b = try contact(into) else { throw fail("no such contact", s.range) }
         let dropped = merge(a, into: &b)
+        // An introduction of the two to each other goes with the merge: they are one person now.
+        let between = try eventsInvolving(from).introductions.filter { Set([$0.a, $0.b]) == Set([from, into]) }.map(\.id).sorted()
         // The merged contact goes first: the kept one may take its UID.
         try apply(.mergeContact(from: from, into: into))
         try apply(.updateContact(b))
         try recordKeptStage(b)
         try renameHandle(a.handle, to: b.handle)
-        guard !dropped.isEmpty else { return .text("Merged @\(a.handle) into @\(b.handle).") }
+        let removed =
+            between.isEmpty
+            ? ""
+            : " Removed \(between.count == 1 ? "introduction" : "introductions") \(between.map(String.init).joined(separator: ", ")) of the two to each other."
+        guard !dropped.isEmpty else { return .text("Merged @\(a.handle) into @\(b.handle).\(removed)") }
         return .text(
             "Merged @\(a.handle) into @\(b.handle), keeping @\(b.handle)'s value where both had one; not kept from @\(a.handle): "
-                + dropped.joined(separator: ", ") + ".")
+                + dropped.joined(separator: ", ") + ".\(removed)")
     }
 
     /// A merge keeps the stage of the contact merged into, but brings the other's stage history
