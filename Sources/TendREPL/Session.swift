@@ -685,14 +685,15 @@ public final class Session: InterpreterHost {
         return (program, diags + checkDiags)
     }
 
-    /// True when the sources parse and none of their statements would change data: on a
-    /// database that is not there, such a program is a mistyped path (not, say, a handle that an
-    /// empty database does not know).
-    public func onlyReads(_ sources: [Source]) -> Bool {
+    /// True when a database that is not there explains these problems of the sources: each is a
+    /// handle the empty database checked against does not know, and no statement would change
+    /// data. `@someone` on a mistyped path is the path's error, not the handle's.
+    public func missingDatabaseExplains(_ diags: [Diagnostic], in sources: [Source]) -> Bool {
+        guard !diags.isEmpty, diags.allSatisfy({ $0.message.hasPrefix("no contact @") }) else { return false }
         var state = LoadState()
         for src in sources {
-            let (statements, diags) = parse(src, &state)
-            guard diags.isEmpty, !statements.contains(where: Checker.isMutation) else { return false }
+            let (statements, problems) = parse(src, &state)
+            guard problems.isEmpty, !statements.contains(where: Checker.isMutation) else { return false }
         }
         return true
     }

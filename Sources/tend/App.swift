@@ -256,8 +256,7 @@ enum App {
                 fail(error)
             }
             let (program, diags) = probe.prepare(sources, readOnly: g.readOnly)
-            if !diags.isEmpty && probe.onlyReads(sources) {
-                // `@someone` on a mistyped path: the path is the error, not the handle.
+            if probe.missingDatabaseExplains(diags, in: sources) {
                 probe.fail("tend: error: \(missingDatabase(g))")
                 leave(probe, .failed, junit: junit, database: path)
             }

@@ -37,6 +37,15 @@ struct QuickArguments {
         return kept + ["run"] + moved + args[(i + 1)...]
     }
 
+    /// The options before the command (or every argument when none is named), each with its value.
+    static func leadingOptions(_ args: [String]) -> [String] {
+        var i = 0
+        while i < args.count, args[i].hasPrefix("-"), args[i] != "-", args[i] != "--" {
+            i += ["--db", "--today", "--format", "--as", "-e", "--junit"].contains(args[i]) ? 2 : 1
+        }
+        return Array(args.prefix(i))
+    }
+
     init?(_ args: [String]) {
         var rest = args[...]
         // `run` may follow the global options (`tend --db x --bail run f`): the first argument

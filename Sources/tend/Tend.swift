@@ -40,6 +40,10 @@ struct Tend: ParsableCommand {
         if let quick = QuickArguments(arguments) { quick.run() }
         do {
             var command = try parseAsRoot(arguments)
+            // ArgumentParser runs only the command: the statements would be dropped unsaid.
+            if !(command is Tend) && QuickArguments.leadingOptions(arguments).contains("-e") {
+                throw ValidationError("-e runs statements without a command; with one (run, import, …) put the statements in a script instead")
+            }
             try command.run()
         } catch {
             App.leave(after: error)

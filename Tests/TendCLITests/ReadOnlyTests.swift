@@ -177,6 +177,13 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
             #expect(r.status == 3, "\(args): \(r.stderr)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["checks.tend"], "\(args)")
         }
+        // A real error in the statement is still said as such.
+        let typo = try CLI.run(["--db", "typo.db", "-e", "contacts where nmae == \"x\""], in: dir)
+        #expect(typo.status == 2 && typo.stderr.contains("nmae"), "\(typo.stderr)")
+        // -e with a command would be dropped by the command: refused, nothing made.
+        let both = try CLI.run(["--db", "typo.db", "-e", "add \"Zed\"", "run", "checks.tend"], in: dir)
+        #expect(both.status == 2 && both.stderr.contains("-e runs statements without a command"), "\(both.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["checks.tend"])
         // A run that does not check creates nothing either.
         let bad = try CLI.run(["--db", "typo.db", "-e", "add 3"], in: dir)
         #expect(bad.status == 2)
