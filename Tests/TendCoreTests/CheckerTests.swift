@@ -77,8 +77,6 @@ import Testing
             ("set @x stage: bogus", "unknown stage 'bogus'; the stages are contact, visibility, credibility and profitability", 1, 15, nil),
             ("add \"X\" stage: credibilty", "unknown stage 'credibilty'", 1, 16, "credibility"),
             ("log with @x", "expected the kind of interaction after 'log'", 1, 5, nil),
-            ("log \"\" with @x", "expected the kind of interaction after 'log'", 1, 5, nil),
-            ("log \"  \" with @x", "expected the kind of interaction after 'log'", 1, 5, nil),
             ("count(contacts where vip)", "unknown name 'vip'", 1, 22, "+vip"),
             ("fn w(c) = days(c.overdue) / 7\nw(5)", "w(…): a number has no fields", 2, 1, nil),
             ("fn add2(a, b) = a + b\n1 + add2(\"a\", 1)", "add2(…): cannot add a number to a string", 2, 5, nil),

@@ -87,7 +87,7 @@ extension Parser {
         if case .identifier(let k) = peek.kind, k != "with" {
             kind = k
             advance()
-        } else if case .string(let pieces) = peek.kind, let text = Parser.plainText(pieces), !text.trimmed.isEmpty {
+        } else if case .string(let pieces) = peek.kind, let text = Parser.plainText(pieces) {
             kind = text
             advance()
         } else {
