@@ -509,28 +509,6 @@ import Testing
         #expect(h.model.data.spending.isEmpty && h.model.data.referrals.isEmpty && h.model.data.knows.isEmpty)
     }
 
-    /// A goal whose metric is not a number, whose target is not above zero or whose name is
-    /// empty showed nonsense in `progress` (a text at 0 % "behind", −3 with no status).
-    @Test(arguments: [
-        ("goal \"S\" metric: \"x\" target: 5 per week", "'metric:' must be a number, not a string"),
-        ("goal \"W\" metric: max(interactions, on) target: 1 per week", "'metric:' must be a number, not a date"),
-        ("goal \"T\" metric: count(contacts) target: -3 per week", "a target is a number above zero"),
-        ("goal \"Z\" metric: count(contacts) target: 0 per week", "a target is a number above zero"),
-        ("goal \" \" metric: count(contacts) target: 1 per week", "a goal needs a name"),
-    ])
-    func goalsThatCannotBeMetAreRefused(_ statement: String, _ message: String) throws {
-        let h = Harness()
-        do {
-            try h.run(statement)
-            Issue.record("\(statement) was accepted")
-        } catch let d as Diagnostic {
-            #expect(d.message == message, "\(statement)")
-        }
-        #expect(h.model.data.goals.isEmpty)
-        try h.run("goal \"Avg\" metric: sum(spending, amount) / 2 target: 1.5 per month")
-        #expect(h.model.data.goals.count == 1)
-    }
-
     @Test func moneyToTheCentAndNoValueAreKept() throws {
         let h = Harness()
         try h.run("add \"Ann Lee\"\nspend 1.50 at @ann-lee\nrefer \"Mike\" to @ann-lee value: 12.25\nrefer \"Jo\" to @ann-lee value: null")

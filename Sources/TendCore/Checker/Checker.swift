@@ -261,19 +261,8 @@ public struct Checker {
     /// `goal "NAME" by DATE metric: … target: N per PERIOD`.
     private mutating func checkGoal(_ s: Statement, _ name: Expr, _ by: Expr?, _ options: [Option], _ period: (Day.Period, SourceRange)?) {
         expect(name, .string, Scope(), "the goal's name")
-        if case .literal(.string(let text)) = name.kind, text.trimmed.isEmpty { report("a goal needs a name", name.range) }
         if let by { expect(by, .date, Scope(), "the goal's due date") }
-        // A metric counts or sums: progress compares it with the target.
-        checkOptions(options, allowed: ["metric": .number, "target": .number, "due": .date], flags: [])
-        for case .pair("target", let target, _) in options {
-            switch target.kind {
-            case .unary(.negate, let e) where { if case .literal(.number) = e.kind { return true } else { return false } }():
-                report("a target is a number above zero", target.range)
-            case .literal(.number(let n)) where n <= 0:
-                report("a target is a number above zero", target.range)
-            default: break
-            }
-        }
+        checkOptions(options, allowed: ["metric": .any, "target": .number, "due": .date], flags: [])
         let hasTarget = options.contains { $0.name == "target" }
         if hasTarget && period == nil {
             report("a target needs a period, as in: target: 12 per quarter", s.range)
