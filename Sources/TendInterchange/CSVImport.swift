@@ -210,7 +210,7 @@ public enum CSVImport {
         }
         if let t = v["tags"], v["handle"] != nil {
             // A file with Tend's handle column keeps its tags as `export csv` wrote them.
-            for item in ContactListText.split(t, on: ";") {
+            for item in ContactListText.tags(t) {
                 let tag = writtenTag(item.trimmed)
                 if !tag.isEmpty && !c.tags.contains(tag) { c.tags.append(tag) }
             }

@@ -195,9 +195,44 @@ public enum ContactListText {
         points.map { escape(prefix($0.type) + $0.value, ";") }.joined(separator: ";")
     }
 
-    /// Tags (text items): `;`-separated, a `;` inside one escaped.
+    /// Tags: `;`-separated, with a backslash before a `;`, `,`, `|` or backslash inside one
+    /// (a tags cell is split on any of the three, as people write them by hand).
     public static func cell(tags: [String]) -> String {
-        tags.map { escape($0, ";") }.joined(separator: ";")
+        tags.map { tag in
+            var out = ""
+            for ch in tag {
+                if tagSeparators.contains(ch) || ch == "\\" { out.append("\\") }
+                out.append(ch)
+            }
+            return out
+        }.joined(separator: ";")
+    }
+
+    static let tagSeparators: Set<Character> = [";", ",", "|"]
+
+    /// The tags of a cell: split on an unescaped `;`, `,` or `|`; a backslash before one of them
+    /// or itself is read back, any other is kept.
+    static func tags(_ text: String) -> [String] {
+        var parts: [String] = []
+        var current = ""
+        var escaped = false
+        for ch in text {
+            if escaped {
+                if !tagSeparators.contains(ch) && ch != "\\" { current.append("\\") }
+                current.append(ch)
+                escaped = false
+            } else if ch == "\\" {
+                escaped = true
+            } else if tagSeparators.contains(ch) {
+                parts.append(current)
+                current = ""
+            } else {
+                current.append(ch)
+            }
+        }
+        if escaped { current.append("\\") }
+        parts.append(current)
+        return parts
     }
 
     public static func cell(_ addresses: [PostalAddress]) -> String {

@@ -188,7 +188,7 @@ enum JSONImport {
             switch row[key] {
             case nil, is NSNull: return nil
             case let s as String: return s.isEmpty ? nil : s
-            case let v?: throw ImportError(origin, field: key, "\(v) is not text")
+            case let v?: throw ImportError(origin, field: key, "\(written(v)) is not text")
             }
         }
         c.handle = try string("handle")
@@ -207,7 +207,7 @@ enum JSONImport {
         switch row["tags"] {
         case nil, is NSNull: break
         case let tags as [String]: c.tags = tags.map { writtenTag($0.trimmed) }.filter { !$0.isEmpty }
-        case let v?: throw ImportError(origin, field: "tags", "\(v) is not a list of text")
+        case let v?: throw ImportError(origin, field: "tags", "\(written(v)) is not a list of text")
         }
         if let n = try string("notes") { c.notes = [n] }
         if let since = try string("stage_since") {
@@ -234,6 +234,11 @@ enum JSONImport {
 }
 
 extension JSONImport {
+    /// A value as the file writes it (`true`, `"vip"`), for a message.
+    static func written(_ v: Any) -> String {
+        (try? JSONSerialization.data(withJSONObject: v, options: [.fragmentsAllowed])).map { String(decoding: $0, as: UTF8.self) } ?? "\(v)"
+    }
+
     static func kind(_ v: Any?, _ key: String, _ origin: String) throws -> String? {
         guard let v, !(v is NSNull) else { return nil }
         guard let s = v as? String, ContactPoint.types.contains(s) else {

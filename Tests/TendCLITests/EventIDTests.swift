@@ -115,6 +115,21 @@ import Testing
         #expect(!(try Self.timelines(a, in: dir)).contains("coffee"))
     }
 
+    /// Numbers a store gives after a large one written (past 2^53) are written by the dump and
+    /// restore: a dump the checker refused could not be restored.
+    @Test func largeNumbersRestore() throws {
+        let dir = CLI.tempDir()
+        let setup = try CLI.run(
+            ["-e", "add \"Ana\"", "-e", "log call with @ana id: 9007199254740992", "-e", "log call with @ana", "-e", "log call with @ana",
+             "-e", "remove interaction 9007199254740993"], in: dir)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let dump = try CLI.run(["dump"], in: dir)
+        #expect(dump.stdout.contains("id: 9007199254740994"), "\(dump.stdout)")
+        let restored = try CLI.run(["--db", "b.db", "run", "-"], stdin: dump.stdout, in: dir)
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(try CLI.run(["--db", "b.db", "dump"], in: dir).stdout == dump.stdout)
+    }
+
     /// A database without gaps dumps as before: no event says its number.
     @Test func anOrdinaryDumpWritesNoIDs() throws {
         let dir = CLI.tempDir()

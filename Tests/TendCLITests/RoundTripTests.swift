@@ -167,10 +167,21 @@ struct GeneratedNetwork {
         for format in ["json", "csv", "vcard"] { try RoundTripTests.roundTrip(format, from: a) }
     }
 
+    /// A hand-written CSV with a handle column splits its tags as people write them (on `,`,
+    /// `;` or `|`), whether a row names a handle or not; Tend's own export escapes them.
+    @Test func handWrittenTagsWithAHandleColumnAreSplit() throws {
+        let dir = CLI.tempDir()
+        try "name,handle,tags\nAna Park,ana,\"vip, friends\"\nBo Li,,\"Friends, Work\"\nCy Do,cy,Clients|Partners\n".write(
+            to: dir.appendingPathComponent("g.csv"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "csv", "g.csv"], in: dir).status == 0)
+        let tags = try CLI.run(["--format", "csv", "-e", "contacts sort by name show tags"], in: dir).stdout
+        #expect(tags == "tags\nvip; friends\nfriends; work\nclients; partners\n", "\(tags)")
+    }
+
     /// A JSON record with a value of another type than `export json` writes for its key is
     /// refused with its record and key, and nothing is imported (it was dropped without a word).
     @Test(arguments: [
-        (#""tags": "vip""#, "field tags"), (#""tags": [1, 2]"#, "field tags"), (#""notes": 42"#, "field notes"),
+        (#""tags": "vip""#, #"field tags: "vip" is not"#), (#""handle": true"#, "field handle: true is not text"), (#""tags": [1, 2]"#, "field tags"), (#""notes": 42"#, "field notes"),
         (#""email": true"#, "field email"), (#""city": ["Irvine"]"#, "field city"), (#""stage_since": "soon""#, "field stage_since"),
         (#""handle": 7"#, "field handle"),
     ])

@@ -13,11 +13,10 @@ public enum StoredRange {
     public static let cents: ClosedRange<Int64> = -100_000_000_000_000...100_000_000_000_000
     /// An interaction's quality.
     public static let quality: ClosedRange<Int> = 1...5
-    /// An event's number (`log … id: N`, which a dump writes after a gap): 1 up to 2^53, the
-    /// largest whole number a JSON reader keeps exact (`--format json` writes ids as numbers).
-    /// Far inside 64 bits, so the next number a store gives (the largest plus one) never
-    /// overflows.
-    public static let eventIDs: ClosedRange<Int64> = 1...(1 << 53)
+    /// An event's number (`log … id: N`, which a dump writes after a gap): any a store gives
+    /// after one written, so that every dump restores, short of 2^32 below the largest 64-bit
+    /// number, so that the stores' next numbers (the largest plus one) never overflow.
+    public static let eventIDs: ClosedRange<Int64> = 1...(Int64.max - (1 << 32))
     /// A referral's status.
     public static let statuses = ["open", "won", "lost"]
 
