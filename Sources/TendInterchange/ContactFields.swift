@@ -198,42 +198,13 @@ public enum ContactListText {
     /// Tags: `;`-separated, with a backslash before a `;`, `,`, `|` or backslash inside one
     /// (a tags cell is split on any of the three, as people write them by hand).
     public static func cell(tags: [String]) -> String {
-        tags.map { tag in
-            var out = ""
-            for ch in tag {
-                if tagSeparators.contains(ch) || ch == "\\" { out.append("\\") }
-                out.append(ch)
-            }
-            return out
-        }.joined(separator: ";")
+        tags.map { escape($0, tagSeparators) }.joined(separator: ";")
     }
 
     static let tagSeparators: Set<Character> = [";", ",", "|"]
 
-    /// The tags of a cell: split on an unescaped `;`, `,` or `|`; a backslash before one of them
-    /// or itself is read back, any other is kept.
-    static func tags(_ text: String) -> [String] {
-        var parts: [String] = []
-        var current = ""
-        var escaped = false
-        for ch in text {
-            if escaped {
-                if !tagSeparators.contains(ch) && ch != "\\" { current.append("\\") }
-                current.append(ch)
-                escaped = false
-            } else if ch == "\\" {
-                escaped = true
-            } else if tagSeparators.contains(ch) {
-                parts.append(current)
-                current = ""
-            } else {
-                current.append(ch)
-            }
-        }
-        if escaped { current.append("\\") }
-        parts.append(current)
-        return parts
-    }
+    /// The tags of a cell: split on an unescaped `;`, `,` or `|`.
+    static func tags(_ text: String) -> [String] { split(text, on: tagSeparators) }
 
     public static func cell(_ addresses: [PostalAddress]) -> String {
         addresses.map { a in
@@ -285,29 +256,34 @@ public enum ContactListText {
         return (nil, item)
     }
 
-    static func escape(_ s: String, _ separator: Character) -> String {
+    static func escape(_ s: String, _ separator: Character) -> String { escape(s, [separator]) }
+
+    /// A backslash before each separator and backslash in `s`.
+    static func escape(_ s: String, _ separators: Set<Character>) -> String {
         var out = ""
         for ch in s {
-            if ch == "\\" || ch == separator { out.append("\\") }
+            if ch == "\\" || separators.contains(ch) { out.append("\\") }
             out.append(ch)
         }
         return out
     }
 
-    /// Splits on the unescaped separator; `\\` and `\` before the separator are read back,
+    static func split(_ s: String, on separator: Character) -> [String] { split(s, on: [separator]) }
+
+    /// Splits on each unescaped separator; `\\` and `\` before a separator are read back,
     /// any other backslash is kept (it belongs to an inner level).
-    static func split(_ s: String, on separator: Character) -> [String] {
+    static func split(_ s: String, on separators: Set<Character>) -> [String] {
         var parts: [String] = []
         var current = ""
         var escaped = false
         for ch in s {
             if escaped {
-                if ch != "\\" && ch != separator { current.append("\\") }
+                if ch != "\\" && !separators.contains(ch) { current.append("\\") }
                 current.append(ch)
                 escaped = false
             } else if ch == "\\" {
                 escaped = true
-            } else if ch == separator {
+            } else if separators.contains(ch) {
                 parts.append(current)
                 current = ""
             } else {
