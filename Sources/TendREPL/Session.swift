@@ -689,7 +689,7 @@ public final class Session: InterpreterHost {
     /// handle the empty database checked against does not know, and no statement would change
     /// data. `@someone` on a mistyped path is the path's error, not the handle's.
     public func missingDatabaseExplains(_ diags: [Diagnostic], in sources: [Source]) -> Bool {
-        guard !diags.isEmpty, diags.allSatisfy({ $0.message.hasPrefix("no contact @") }) else { return false }
+        guard !diags.isEmpty, diags.allSatisfy(\.isNoContact) else { return false }
         var state = LoadState()
         for src in sources {
             let (statements, problems) = parse(src, &state)

@@ -65,6 +65,9 @@ extension Diagnostic {
             kind, "no contact @\(handle)", at: range, in: source, suggestion: near.first.map { "@" + $0 },
             notes: near.count > 1 ? ["other close handles: " + near.dropFirst().map { "@" + $0 }.joined(separator: ", ")] : [])
     }
+
+    /// Whether this is a `noContact`: a handle the database checked against does not know.
+    public var isNoContact: Bool { message.hasPrefix("no contact @") }
 }
 
 /// The handles closest to one that names no contact, best first (at most `limit`): misspelt
