@@ -67,13 +67,19 @@ extension PostgresStore {
             "INSERT INTO \(table) (id, \(columns)) VALUES (\(PostgresStore.marks(values.count + 1))) ON CONFLICT (id) DO NOTHING RETURNING id",
             [.int(id)] + values)
         guard !rows.isEmpty else { throw TakenID(kind: kind, id: id) }
-        // Only ever forward: the sequence may be past every id this member can see.
+        try moveSequence(of: table, past: id)
+        return id
+    }
+
+    /// Moves a table's sequence past a number a statement gave a row, so that the rows it
+    /// numbers later do not collide; only ever forward: the sequence may be past every id this
+    /// member can see.
+    func moveSequence(of table: String, past id: Int64) throws {
         try connection.query(
             """
             SELECT setval(pg_get_serial_sequence($1, 'id'), $2)
             WHERE $2 > coalesce(pg_sequence_last_value(pg_get_serial_sequence($1, 'id')::regclass), 0)
             """, [.text(table), .int(id)])
-        return id
     }
 
     /// Writes one change; returns the id of an inserted row. Each kind of change has a function of its own group.
@@ -94,11 +100,14 @@ extension PostgresStore {
             let cells = zip(Store.contactColumnNames, Store.contactCells(c)).map { $0 == "snoozed_until" ? .null : PostgresStore.value($1) }
             var id = c.id
             if c.id != 0 {
-                try connection.query(
-                    "INSERT INTO contacts (id, \(Store.contactColumns)) VALUES ($1, \(PostgresStore.marks(cells.count, from: 2)))",
-                    [.int(c.id)] + cells)
-                // Later rows without an id are numbered after this one.
-                try connection.query("SELECT setval(pg_get_serial_sequence('contacts', 'id'), (SELECT max(id) FROM contacts))")
+                // A restored dump's `add … id:`: refused when the number is taken.
+                let rows = try connection.query(
+                    """
+                    INSERT INTO contacts (id, \(Store.contactColumns)) VALUES ($1, \(PostgresStore.marks(cells.count, from: 2)))
+                    ON CONFLICT (id) DO NOTHING RETURNING id
+                    """, [.int(c.id)] + cells)
+                guard !rows.isEmpty else { throw TakenID(contact: c.id) }
+                try moveSequence(of: "contacts", past: c.id)
             } else {
                 id = try inserted("INSERT INTO contacts (\(Store.contactColumns)) VALUES (\(PostgresStore.marks(cells.count)))", cells)
             }

@@ -196,9 +196,12 @@ extension Store {
         return nil
     }
 
-    /// A new contact; with an id (a restored dump) under that id.
+    /// A new contact; with an id (a restored dump's `add … id:`) under that id, refused when taken.
     static func insertContact(_ c: Contact, _ db: Database) throws -> Int64 {
         if c.id != 0 {
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contacts WHERE id = ?)", arguments: [c.id]) == true {
+                throw TakenID(contact: c.id)
+            }
             let marks = Array(repeating: "?", count: contactColumnNames.count).joined(separator: ", ")
             try db.execute(
                 sql: "INSERT INTO contacts (id, \(contactColumns)) VALUES (?, \(marks))",
@@ -393,8 +396,11 @@ extension Store {
                 throw UnstorableValue(description: "cannot store \(what): \(v.utf8.count) bytes of text; text holds at most 16 MB")
             }
         }
-        if let r = change.requestedID, !StoredRange.eventIDs.contains(r.id) {
-            throw UnstorableValue(description: "cannot store \(r.kind.rawValue) \(r.id): \(StoredRange.problem(eventID: .null)!)")
+        if let r = change.requestedID, !StoredRange.ids.contains(r.id) {
+            throw UnstorableValue(description: "cannot store \(r.kind.rawValue) \(r.id): \(StoredRange.problem(id: .null)!)")
+        }
+        if case .insertContact(let c) = change, c.id != 0, !StoredRange.ids.contains(c.id) {
+            throw UnstorableValue(description: "cannot store contact \(c.id): \(StoredRange.problem(id: .null, of: "a contact")!)")
         }
         switch change {
         case .insertContact(let c), .updateContact(let c, _):

@@ -115,6 +115,37 @@ import Testing
         #expect(!(try Self.timelines(a, in: dir)).contains("coffee"))
     }
 
+    /// Contacts keep their numbers too (`contacts show id`, `contacts where id == 6`, the UIDs
+    /// of `export ics`): after a removal and a merge, the dump's `add` says the number of a
+    /// contact that does not follow the one before, and the next contact added gets the same
+    /// number in both databases.
+    @Test(arguments: stores)
+    func contactsKeepTheirNumbersThroughADump(_ store: String) throws {
+        let dir = CLI.tempDir()
+        let a = try Self.database(store, "cids_a", in: dir)
+        let setup = try Self.tend(a, ["run", "-"], stdin: Self.gaps, in: dir)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let dump = try Self.tend(a, ["dump"], in: dir)
+        let adds = dump.stdout.split(separator: "\n").filter { $0.hasPrefix("add ") }
+        #expect(adds.count == 4, "\(dump.stdout)")
+        #expect(adds.last?.contains(", id: 6") == true, "\(adds)")
+        #expect(adds.dropLast().allSatisfy { !$0.contains("id:") }, "\(adds)")
+
+        let b = try Self.database(store, "cids_b", in: dir)
+        let restore = try Self.tend(b, ["run", "-"], stdin: dump.stdout, in: dir)
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(try Self.tend(b, ["dump"], in: dir).stdout == dump.stdout)
+        let ids = ["--format", "csv", "-e", "contacts show id, handle"]
+        let inA = try Self.tend(a, ids, in: dir).stdout
+        #expect(inA == "id,handle\n1,ann\n2,bo\n3,cy\n6,fay\n")
+        #expect(try Self.tend(b, ids, in: dir).stdout == inA)
+        for db in [a, b] {
+            #expect(try Self.tend(db, ["-e", "add \"Gus Gray\""], in: dir).status == 0)
+            let next = try Self.tend(db, ["--format", "csv", "-e", "contacts where id > 6 show id, handle"], in: dir)
+            #expect(next.stdout == "id,handle\n7,gus-gray\n", "\(next.stdout)\(next.stderr)")
+        }
+    }
+
     /// Numbers a store gives after a large one written (past 2^53) are written by the dump and
     /// restore: a dump the checker refused could not be restored.
     @Test func largeNumbersRestore() throws {

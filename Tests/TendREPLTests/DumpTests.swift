@@ -25,14 +25,15 @@ import Testing
         copy.console = Console(out: { _ in }, err: { errors.append($0) })
         let status = copy.runScripts([Source(name: "dump", text: first)], bail: false, readOnly: false)
         #expect(status == .success, "\(errors.prefix(5).joined(separator: "\n"))")
-        // The events keep their numbers: `remove interaction N` means the same event in both.
+        // Contacts and events keep their numbers: `remove interaction N` means the same event in
+        // both, and `contacts where id == N` the same person.
         #expect(try numbers(session.store.network()) == numbers(copy.store.network()))
         return (first, try copy.dump())
     }
 
-    /// Each kind of event's numbers, in order.
+    /// The contacts' and each kind of event's numbers, in order.
     static func numbers(_ net: Network) -> [[Int64]] {
-        [net.stageChanges.map(\.id), net.interactions.map(\.id), net.referrals.map(\.id), net.introductions.map(\.id), net.spending.map(\.id)]
+        [net.contacts.map(\.id), net.stageChanges.map(\.id), net.interactions.map(\.id), net.referrals.map(\.id), net.introductions.map(\.id), net.spending.map(\.id)]
             .map { $0.sorted() }
     }
 

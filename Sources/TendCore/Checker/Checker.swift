@@ -107,6 +107,7 @@ public struct Checker {
         case .add(let name, let options):
             expect(name, .string, Scope(), "a contact's name")
             checkContactOptions(options, adding: true)
+            checkID(options, of: "a contact")
         case .set(let target, let options, let on):
             checkSet(target, options, on)
         case .market(let name, let options):
@@ -206,15 +207,15 @@ public struct Checker {
             return
         }
         for extra in ids.dropFirst() { report("'id:' is given twice", extra.range) }
-        checkEventID(ids)
+        checkID(ids)
     }
 
-    /// `id: N` of a new event is its number written out (a dump writes it after a gap): what
-    /// a run numbers an event must not hang on the data.
-    private mutating func checkEventID(_ options: [Option]) {
+    /// `id: N` of a new event or contact is its number written out (a dump writes it after a
+    /// gap): what a run numbers a row must not hang on the data.
+    private mutating func checkID(_ options: [Option], of what: String = "an event") {
         for case .pair("id", let value, _) in options {
-            var problem = StoredRange.problem(eventID: .null)
-            if case .literal(let v) = value.kind { problem = StoredRange.problem(eventID: v) }
+            var problem = StoredRange.problem(id: .null, of: what)
+            if case .literal(let v) = value.kind { problem = StoredRange.problem(id: v, of: what) }
             if let problem { report(problem + ", written out", value.range) }
         }
     }
@@ -230,29 +231,29 @@ public struct Checker {
         case .log(_, _, let on, let options):
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logOptions, flags: Checker.logFlags)
-            checkEventID(options)
+            checkID(options)
         case .refer(let about, _, let on, let options):
             _ = check(about, Scope())
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logged(.referral), flags: Checker.eventOptions[.referral]!.flags)
-            checkEventID(options)
+            checkID(options)
         case .referral(_, let about, let on, let options):
             if let about { _ = check(about, Scope()) }
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logged(.referral), flags: Checker.eventOptions[.referral]!.flags)
-            checkEventID(options)
+            checkID(options)
         case .introduce(let people, let on, let options):
             if people.count != 2 {
                 report("introduce takes two people, as in: introduce @ana-park and @dana-lee", s.range)
             }
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logged(.introduction), flags: [])
-            checkEventID(options)
+            checkID(options)
         case .spend(let amount, _, let on, let options):
             expect(amount, .number, Scope(), "the amount")
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logged(.spend), flags: [])
-            checkEventID(options)
+            checkID(options)
         default:
             break
         }
@@ -314,6 +315,8 @@ public struct Checker {
         m["dates"] = .list(.any)
         return m
     }()
+    /// `add`'s options: a contact's, and `id:` (a dump numbers a contact after a gap).
+    private static let addOptionTypes = contactOptionTypes.merging(["id": .any]) { a, _ in a }
     static let contactFlags = Set(Schema.contactFlags.keys)
 
     /// The options each kind of event is logged with (`log`, `refer`, `referral`, `introduce`,
@@ -341,7 +344,7 @@ public struct Checker {
     ]
 
     private mutating func checkContactOptions(_ options: [Option], adding: Bool) {
-        checkOptions(options, allowed: adding ? Checker.contactOptionTypes : Checker.setContactOptionTypes, flags: Checker.contactFlags)
+        checkOptions(options, allowed: adding ? Checker.addOptionTypes : Checker.setContactOptionTypes, flags: Checker.contactFlags)
     }
     /// `set @x` also renames.
     private static let setContactOptionTypes = contactOptionTypes.merging(["name": .string]) { _, b in b }

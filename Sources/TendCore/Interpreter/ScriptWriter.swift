@@ -162,7 +162,9 @@ public enum ScriptWriter {
         func h(_ id: Int64) -> String { handle[id] ?? "@unknown" }
         let contacts = net.contacts.sorted { $0.id < $1.id }
         let history = Set(net.stageChanges.map(\.contact))
-        for c in contacts { lines += contactLines(c, hasHistory: history.contains(c.id)) }
+        // Numbered as the events are: `id:` on a contact after a gap (a removal, a merge).
+        var numbered = Numbering()
+        for c in contacts { lines += contactLines(c, hasHistory: history.contains(c.id), id: numbered.option(c.id)) }
         // An `add … stage:` records a stage change too, numbered before the history's.
         lines += eventLines(net, h, stagesAdded: contacts.count { addsStage($0, hasHistory: history.contains($0.id)) })
         // Goals after the definitions: a metric may call a function of the user's.
@@ -179,9 +181,9 @@ public enum ScriptWriter {
     }
 
     /// `add` with every stored field; the stage comes from the history (`set … stage: … on`),
-    /// or here when there is none.
-    static func contactLines(_ c: Contact, hasHistory: Bool) -> [String] {
-        let o = ["handle: \(quote(c.handle))", "created: \(c.created)"] + fieldOptions(c, stage: addsStage(c, hasHistory: hasHistory))
+    /// or here when there is none; its number (`id: N`) when `Numbering` says it.
+    static func contactLines(_ c: Contact, hasHistory: Bool, id: String? = nil) -> [String] {
+        let o = ["handle: \(quote(c.handle))", "created: \(c.created)"] + (id.map { [$0] } ?? []) + fieldOptions(c, stage: addsStage(c, hasHistory: hasHistory))
         var lines = ["add \(quote(c.name.trimmed)) " + o.joined(separator: ", ")]
         // `add` trims the name it is given; `set … name:` keeps it as it is.
         if c.name != c.name.trimmed { lines.append("set @\(c.handle) name: \(quote(c.name))") }
@@ -306,9 +308,11 @@ public enum ScriptWriter {
     /// not the next (after a gap), nothing otherwise.
     struct Numbering {
         var next: Int64 = 1
-        mutating func callAsFunction(_ id: Int64) -> String {
+        mutating func callAsFunction(_ id: Int64) -> String { option(id).map { " " + $0 } ?? "" }
+        /// `id: N` as an option of its own, or nil.
+        mutating func option(_ id: Int64) -> String? {
             defer { next = id + 1 }
-            return id == next ? "" : " id: \(id)"
+            return id == next ? nil : "id: \(id)"
         }
     }
 

@@ -28,8 +28,9 @@ extension Interpreter {
                 suggestion: "handle: \"\(free)\"")
         }
         var fields: Set<String> = []
-        _ = try applyContactOptions(&c, options.filter { $0.name != "handle" && $0.name != "created" }, ctx, fields: &fields)
-        c.id = try apply(.insertContact(c)) ?? 0
+        _ = try applyContactOptions(&c, options.filter { !["handle", "created", "id"].contains($0.name) }, ctx, fields: &fields)
+        c.id = try givenID(options, ctx, of: "a contact")
+        c.id = try insertNumbered(.insertContact(c), options)
         if fields.contains("stage") { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: c.created))) }
         return .text("Added @\(c.handle) (\(c.name)).")
     }
@@ -171,8 +172,8 @@ extension Interpreter {
         try apply(.updateContact(c, fields: fields))
         if stageGiven && (c.stage != before || dated) {
             var change = StageChange(contact: c.id, stage: c.stage, on: date)
-            change.id = try eventID(options, ctx)
-            _ = try insertEvent(.insertStageChange(change), options)
+            change.id = try givenID(options, ctx)
+            _ = try insertNumbered(.insertStageChange(change), options)
         }
         if let old = oldHandle, let h = newHandle { try renameHandle(old, to: h) }
     }

@@ -4,7 +4,7 @@ extension Interpreter {
     /// `log KIND with @x… [on DATE] options…`.
     func performLog(_ kind: String, _ people: [Person], on: Expr?, _ options: [Option], _ ctx: Ctx) throws -> Output {
         var i = Interaction(kind: kind, on: try date(on, ctx), people: try ids(people))
-        i.id = try eventID(options, ctx)
+        i.id = try givenID(options, ctx)
         for o in options {
             switch o {
             case .flag("gave", _): i.gave = true
@@ -19,7 +19,7 @@ extension Interpreter {
             default: break
             }
         }
-        let id = try insertEvent(.insertInteraction(i), options)
+        let id = try insertNumbered(.insertInteraction(i), options)
         return .text("Logged \(kind) \(id) with \(try names(i.people)) on \(i.on).")
     }
 
@@ -28,8 +28,8 @@ extension Interpreter {
         var r = Referral(direction: .given, contact: try contactID(to.handle, to.range), on: try date(on, ctx))
         r.about = try display(eval(aboutExpr, ctx))
         try referralOptions(&r, options, ctx)
-        r.id = try eventID(options, ctx)
-        let id = try insertEvent(.insertReferral(r), options)
+        r.id = try givenID(options, ctx)
+        let id = try insertNumbered(.insertReferral(r), options)
         return .text("Referral \(id): \(r.about ?? "") to \(try names([r.contact])).")
     }
 
@@ -38,8 +38,8 @@ extension Interpreter {
         var r = Referral(direction: .received, contact: try contactID(from.handle, from.range), on: try date(on, ctx))
         r.about = try aboutExpr.map { try display(eval($0, ctx)) }
         try referralOptions(&r, options, ctx)
-        r.id = try eventID(options, ctx)
-        let id = try insertEvent(.insertReferral(r), options)
+        r.id = try givenID(options, ctx)
+        let id = try insertNumbered(.insertReferral(r), options)
         return .text("Referral \(id) received from \(try names([r.contact])).")
     }
 
@@ -50,8 +50,8 @@ extension Interpreter {
         var i = Introduction(a: p[0], b: p[1], on: try date(on, ctx))
         for case .pair("note", let e, _) in options { i.note = try eval(e, ctx).stringValue }
         i.by = try author(options, ctx)
-        i.id = try eventID(options, ctx)
-        let id = try insertEvent(.insertIntroduction(i), options)
+        i.id = try givenID(options, ctx)
+        let id = try insertNumbered(.insertIntroduction(i), options)
         return .text("Introduction \(id): \(try names(p)).")
     }
 
@@ -61,24 +61,24 @@ extension Interpreter {
         var sp = Spend(contact: try contactID(at.handle, at.range), amount: amount, on: try date(on, ctx))
         for case .pair("note", let e, _) in options { sp.note = try eval(e, ctx).stringValue }
         sp.by = try author(options, ctx)
-        sp.id = try eventID(options, ctx)
-        let id = try insertEvent(.insertSpend(sp), options)
+        sp.id = try givenID(options, ctx)
+        let id = try insertNumbered(.insertSpend(sp), options)
         return .text("Spend \(id): \(sp.amount.tendText) at \(try names([sp.contact])).")
     }
 
-    /// `id: N`, which a dump writes on an event after a gap: the number the new event takes;
-    /// 0 without one (the model gives the next after the largest).
-    func eventID(_ options: [Option], _ ctx: Ctx) throws -> Int64 {
+    /// `id: N`, which a dump writes on an event (or contact) after a gap: the number the new
+    /// row takes; 0 without one (the model gives the next after the largest).
+    func givenID(_ options: [Option], _ ctx: Ctx, of what: String = "an event") throws -> Int64 {
         for case .pair("id", let e, _) in options {
             let v = try eval(e, ctx)
-            if let problem = StoredRange.problem(eventID: v) { throw fail(problem, e.range) }
+            if let problem = StoredRange.problem(id: v, of: what) { throw fail(problem, e.range) }
             return Int64(v.intValue!)
         }
         return 0
     }
 
-    /// Inserts a new event; its id. A number `id:` gave that another event has is refused there.
-    func insertEvent(_ change: Change, _ options: [Option]) throws -> Int64 {
+    /// Inserts a new event or contact; its id. A number `id:` gave that another has is refused there.
+    func insertNumbered(_ change: Change, _ options: [Option]) throws -> Int64 {
         do {
             return try apply(change) ?? 0
         } catch let taken as TakenID {

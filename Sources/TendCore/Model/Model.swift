@@ -45,16 +45,23 @@ extension Model {
     public func network() throws -> Network { try network(events: true) }
 }
 
-/// A model's refusal of a new event whose statement gave it a number (`id:`) that another
-/// event of its kind has: the interpreter says so where the number is written.
+/// A model's refusal of a new event or contact whose statement gave it a number (`id:`) that
+/// another of its kind has: the interpreter says so where the number is written.
 public struct TakenID: Error, CustomStringConvertible {
-    public var kind: EventKind
+    /// `interaction`, `stage`, … or `contact`.
+    public var kind: String
     public var id: Int64
     public init(kind: EventKind, id: Int64) {
-        self.kind = kind
+        self.kind = kind.rawValue
         self.id = id
     }
-    public var description: String { "\(kind.rawValue) \(id) is taken: an id gives a new event a number no other has" }
+    public init(contact id: Int64) {
+        kind = "contact"
+        self.id = id
+    }
+    public var description: String {
+        "\(kind) \(id) is taken: an id gives a new \(kind == "contact" ? "contact" : "event") a number no other has"
+    }
 }
 
 /// A model held entirely in memory: it narrows nothing, the core filters everything.
@@ -70,6 +77,7 @@ public final class MemoryModel: Model {
     public func contactID(handle: String) throws -> Int64? { data.contact(handle: handle)?.id }
     @discardableResult public func apply(_ change: Change) throws -> Int64? {
         if let r = change.requestedID, data.contains(r.kind, id: r.id) { throw TakenID(kind: r.kind, id: r.id) }
+        if case .insertContact(let c) = change, c.id != 0, data.contact(c.id) != nil { throw TakenID(contact: c.id) }
         return data.apply(Network.signed(change, by: member))
     }
     public func offer(_ request: AccessRequest) throws -> AccessOffer {

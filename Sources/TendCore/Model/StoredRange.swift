@@ -13,10 +13,11 @@ public enum StoredRange {
     public static let cents: ClosedRange<Int64> = -100_000_000_000_000...100_000_000_000_000
     /// An interaction's quality.
     public static let quality: ClosedRange<Int> = 1...5
-    /// An event's number (`log … id: N`, which a dump writes after a gap): any a store gives
-    /// after one written, so that every dump restores, short of 2^32 below the largest 64-bit
-    /// number, so that the stores' next numbers (the largest plus one) never overflow.
-    public static let eventIDs: ClosedRange<Int64> = 1...(Int64.max - (1 << 32))
+    /// A contact's or an event's number (`add … id: N`, `log … id: N`, which a dump writes
+    /// after a gap): any a store gives after one written, so that every dump restores, short of
+    /// 2^32 below the largest 64-bit number, so that the stores' next numbers (the largest plus
+    /// one) never overflow.
+    public static let ids: ClosedRange<Int64> = 1...(Int64.max - (1 << 32))
     /// A referral's status.
     public static let statuses = ["open", "won", "lost"]
 
@@ -27,10 +28,11 @@ public enum StoredRange {
     public static func problem(_ d: Day) -> String? {
         contains(d) ? nil : "a date must be between 0001-01-01 and 9999-12-31"
     }
-    /// Why a value given to a new event cannot be its id (`id:`), or nil when it can.
-    public static func problem(eventID v: Value) -> String? {
-        if let n = v.intValue, eventIDs.contains(Int64(n)) { return nil }
-        return "an event's id is a whole number from 1 to \(eventIDs.upperBound)"
+    /// Why a value given to a new event (or contact: `of: "a contact"`) cannot be its id
+    /// (`id:`), or nil when it can.
+    public static func problem(id v: Value, of what: String = "an event") -> String? {
+        if let n = v.intValue, ids.contains(Int64(n)) { return nil }
+        return "\(what)'s id is a whole number from 1 to \(ids.upperBound)"
     }
     public static func problem(cadence d: Duration) -> String? {
         contains(cadence: d) ? nil : "a cadence is at most 100 years (1200mo or 36525d)"
