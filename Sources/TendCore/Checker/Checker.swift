@@ -530,6 +530,22 @@ public struct Checker {
         }
     }
 
+    /// A name at the start of a query or as an aggregate's first argument: a collection
+    /// before a field of the row in view (`contacts show name, count(goals)` counts the goals,
+    /// not the contact's GAINS goals, which `it.goals` reads); anything else as `check` has it.
+    private mutating func checkCollectionFirst(_ e: Expr, _ scope: Scope) -> ValueType {
+        if case .name(let n) = e.kind, n != scope.rowName, scope.locals[n] == nil, let c = Schema.collection(named: n) {
+            return resolve(e, collection: c.name)
+        }
+        return check(e, scope)
+    }
+
+    private mutating func resolve(_ e: Expr, collection: String) -> ValueType {
+        resolutions[e] = .collection(collection)
+        if Checker.evaluators[collection] != nil { currentDeps.insert(collection) }
+        return .rows(collection)
+    }
+
     /// A bare name's type; what the name is goes into `resolutions`.
     private mutating func resolve(_ e: Expr, _ n: String, _ scope: Scope) -> ValueType {
         if n == scope.rowName {
@@ -575,11 +591,7 @@ public struct Checker {
             currentDeps.insert("let:" + n)
             return letType(l)
         }
-        if let c = Schema.collection(named: n) {
-            resolutions[e] = .collection(c.name)
-            if Checker.evaluators[c.name] != nil { currentDeps.insert(c.name) }
-            return .rows(c.name)
-        }
+        if let c = Schema.collection(named: n) { return resolve(e, collection: c.name) }
         if ["today", "yesterday", "tomorrow"].contains(n) {
             resolutions[e] = .constant(n)
             return .date
@@ -825,7 +837,7 @@ public struct Checker {
         // Inside an aggregate the row in view is a group's member again (or a collection's row).
         var rowScope = scope
         rowScope.grouped = false
-        let t = check(first, extremum && args.count >= 2 ? scope : rowScope)
+        let t = checkCollectionFirst(first, extremum && args.count >= 2 ? scope : rowScope)
         if case .rows(let c) = t { return checkCollectionAggregate(e, name, args, c, scope) }
         if case .list = t, args.count == 1 { return name == "count" ? .number : .any }
         if extremum && args.count >= 2 {
@@ -1007,7 +1019,7 @@ public struct Checker {
 
     /// `contacts where …`, `vips sort by …` (a let), or an expression that is no collection.
     private mutating func checkExprSource(_ q: Query, _ e: Expr, _ outer: Scope) -> QueryStart {
-        let t = check(e, outer)
+        let t = checkCollectionFirst(e, outer)
         switch t {
         case .rows(let c): return .collection(c)
         case .any: return .collection(nil)
