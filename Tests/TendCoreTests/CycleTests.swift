@@ -49,6 +49,15 @@ import Testing
                 "rule \"r\" when count(report money) > 0 then remind \"y\"", "rule \"r\" reads report, which works over every contact's figures", 1,
                 1
             ),
+            // Through a fn's parameter read as a contact (its type unknown where the fn is defined).
+            (
+                "fn wo(c) = 1\nscore priority = wo(it)\nfn wo(c) = c.priority",
+                "definitions cannot refer to themselves (the language always terminates): fn wo → score priority → fn wo", 3, 1
+            ),
+            (
+                "fn default_cadence(c) = if c.overdue > 1w then 1w else 2w",
+                "definitions cannot refer to themselves (the language always terminates): fn default_cadence → fn default_cadence", 1, 1
+            ),
             // A fn that rules already use, changed to read the agenda.
             (
                 "fn f(c) = 1\nrule \"x\" when f(it) > 0 then remind \"y\"\nfn f(c) = count(agenda)",

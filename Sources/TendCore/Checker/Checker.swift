@@ -812,6 +812,11 @@ public struct Checker {
                     "no collection has a field '\(field)'", e.range,
                     suggestion: closest(field, among: Schema.all.flatMap { $0.fields.map(\.name) }).first)
             }
+            // A fn's parameter may be a contact: what its score or due date reads is read here
+            // too, so that a cycle through it is found (`fn wo(c) = c.priority` with `score
+            // priority = wo(it)`).
+            if definitions.scores[field] != nil { currentDeps.insert("score:" + field) }
+            noteFieldDeps("contacts", field)
             return .any
         case .null:
             return .null
