@@ -106,11 +106,11 @@ public struct Renderer {
         case .text(let s):
             // Confirmations and reports are for people in every format but JSON.
             return format == .json ? jsonStringLiteral(s) : Renderer.shown(s, keep: .lines)
-        case .value(let v):
+        case .value(let v, let people):
             switch format {
-            case .json: return json(v, nil)
-            case .table: return Renderer.shown(Renderer.topLevelText(v), keep: .lines)
-            case .csv, .tsv: return field(Renderer.topLevelText(v))
+            case .json: return json(v, Table(columns: [], rows: [], people: people))
+            case .table: return Renderer.shown(Renderer.topLevelText(v, people), keep: .lines)
+            case .csv, .tsv: return field(Renderer.topLevelText(v, people))
             }
         case .table(let t):
             return render(t)
@@ -123,10 +123,20 @@ public struct Renderer {
 
     /// A value printed on its own line: null is written out (an empty line would look like
     /// nothing happened), also inside a list; in strings it still renders as "".
-    static func topLevelText(_ v: Value) -> String {
+    static func topLevelText(_ v: Value, _ people: [Int64: (name: String, handle: String)] = [:]) -> String {
         switch v {
         case .null: return "null"
-        case .list(let items): return items.map { if case .null = $0 { "null" } else { plainText($0) } }.joined(separator: ", ")
+        case .list(let items): return items.map { if case .null = $0 { "null" } else { text($0, people) } }.joined(separator: ", ")
+        default: return text(v, people)
+        }
+    }
+
+    /// `plainText`, with each contact in a list or record as its name.
+    static func text(_ v: Value, _ people: [Int64: (name: String, handle: String)]) -> String {
+        switch v {
+        case .contact(let id): return people[id]?.name ?? plainText(v)
+        case .list(let items): return items.map { text($0, people) }.joined(separator: ", ")
+        case .record(let r): return "{" + zip(r.keys, r.values).map { "\($0): \(text($1, people))" }.joined(separator: ", ") + "}"
         default: return plainText(v)
         }
     }

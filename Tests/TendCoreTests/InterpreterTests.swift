@@ -216,7 +216,7 @@ import Testing
 
     @Test func explainShowsAQueryThatGivesTheSameAnswer() throws {
         let h = try fixture()
-        guard case .value(.string(let plain))? = try h.run("explain who serves my preferred client").last else {
+        guard case .value(.string(let plain), _)? = try h.run("explain who serves my preferred client").last else {
             Issue.record("no text")
             return
         }

@@ -38,7 +38,7 @@ final class Harness {
     func value(_ text: String) throws -> Value {
         let out = try run(text)
         switch out.last {
-        case .value(let v)?: return v
+        case .value(let v, _)?: return v
         case .table(let t)?: return .list(t.rows.map { .list($0) })
         default: return .null
         }

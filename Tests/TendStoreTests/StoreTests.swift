@@ -440,7 +440,7 @@ extension Store {
         interpreter.resolutions = checker.resolutions
         var out: [Output] = []
         for st in parsed.statements { out += try interpreter.execute(st) }
-        guard case .value(let v)? = out.last else { Issue.record("no count"); return }
+        guard case .value(let v, _)? = out.last else { Issue.record("no count"); return }
         #expect(try interpreter.display(v) == "\(people.count)")
         #expect(watched.counted == 1 && watched.loadedEvents == 0, "\(watched.counted) counts, \(watched.loadedEvents) reads of every event")
     }
@@ -534,7 +534,7 @@ extension Store {
             var checker = Checker(definitions: interpreter.definitions)
             checker.check(parsed.statements)
             interpreter.resolutions = checker.resolutions
-            guard case .value(let v)? = try interpreter.execute(parsed.statements[0]).last else { return "?" }
+            guard case .value(let v, _)? = try interpreter.execute(parsed.statements[0]).last else { return "?" }
             return try interpreter.display(v)
         }
         #expect(try value("@edge-a.touches_90d") == "3")

@@ -103,7 +103,7 @@ public enum Pushdown {
         for s in parsed.statements {
             for o in try interpreter.execute(s) {
                 switch o {
-                case .value(let v): out.append(try interpreter.display(v))
+                case .value(let v, _): out.append(try interpreter.display(v))
                 case .table(let t):
                     out.append(
                         t.columns.joined(separator: ",") + "\n"

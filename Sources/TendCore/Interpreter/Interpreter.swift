@@ -1197,9 +1197,14 @@ public final class Interpreter {
             }
             return out
         case .rows(let set): return "\(set.rows.count) \(set.collection?.name ?? "rows")"
-        case .record:
+        case .record(let r):
             try checkLength(Interpreter.measure(v, budget: Interpreter.maxStringBytes).bytes, range)
-            return plainText(v)
+            var out = "{"
+            for (i, (k, f)) in zip(r.keys, r.values).enumerated() {
+                out += (i > 0 ? ", " : "") + k + ": " + (try display(f, range))
+                try checkLength(out.utf8.count, range)
+            }
+            return out + "}"
         default: return plainText(v)
         }
     }

@@ -2,8 +2,9 @@
 public enum Output: Sendable {
     /// A confirmation or `print` text.
     case text(String)
-    /// A single value (an expression's result).
-    case value(Value)
+    /// A single value (an expression's result), with the names and handles of the contacts in
+    /// its lists and records.
+    case value(Value, people: [Int64: (name: String, handle: String)] = [:])
     /// Rows with named columns (a query's result).
     case table(Table)
     /// A contact's card: its fields, then its timeline.

@@ -103,8 +103,24 @@ extension Interpreter {
         switch v {
         case .contact(let id): return .card(try card(id))
         case .rows(let set): return .table(try table(set))
-        default: return .value(v)
+        default: return .value(v, people: try people(in: v))
         }
+    }
+
+    /// The names and handles of the contacts inside a list or record, for its output.
+    func people(in v: Value) throws -> [Int64: (name: String, handle: String)] {
+        var people: [Int64: (name: String, handle: String)] = [:]
+        func visit(_ v: Value) throws {
+            switch v {
+            case .contact(let id):
+                if people[id] == nil, let c = try contact(id) { people[id] = (c.name, c.handle) }
+            case .list(let items): for i in items { try visit(i) }
+            case .record(let r): for f in r.values { try visit(f) }
+            default: break
+            }
+        }
+        try visit(v)
+        return people
     }
 
     func explain(_ s: Statement) throws -> [Output] {
