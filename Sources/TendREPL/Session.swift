@@ -682,7 +682,7 @@ public final class Session: InterpreterHost {
         loadedAt = state.loadedAt
         // Statements that parsed are checked even when others did not, so one run reports every error.
         let (program, checkDiags) = check(statements, readOnly: readOnly || self.readOnly)
-        return (program, diags + checkDiags)
+        return (program, Diagnostic.inSourceOrder(diags + checkDiags, sources: sources + statements.map(\.source)))
     }
 
     /// True when a database that is not there explains these problems of the sources: each is a

@@ -53,18 +53,21 @@ struct CheckCommand: ParsableCommand {
         var diags: [Diagnostic] = []
         let color = App.colorErrors
         let host = try Session(store: Store(path: nil), today: Day(year: 2000, month: 1, day: 1)!)
+        var sources: [Source] = []
+        var statements: [Statement] = []
         for f in files {
-            let source: Source
             do {
-                source = try Session.readSource(f)
+                sources.append(try Session.readSource(f))
             } catch {
                 App.fail(error, prefix: "\(f): ")
             }
-            let (statements, parseDiags) = host.parse(source)
+            let (parsed, parseDiags) = host.parse(sources.last!)
             diags += parseDiags
-            if parseDiags.isEmpty { checker.check(statements) }
+            statements += parsed
         }
-        diags += checker.diagnostics
+        // Statements that parsed are checked even when others did not, as `run` does.
+        checker.check(statements)
+        diags = Diagnostic.inSourceOrder(diags + checker.diagnostics, sources: sources + statements.map(\.source))
         let formatter = DiagnosticFormatter(color: color)
         for d in diags { TerminalOutput.write(formatter.format(d) + "\n", to: STDERR_FILENO) }
         if !diags.isEmpty {

@@ -161,6 +161,25 @@ struct Golden: CustomStringConvertible {
         #expect(try CLI.run(["check", "good.tend"], in: dir).status == 0)
     }
 
+    /// `check` reports what `run` reports, in the order of the text: a type error before a
+    /// syntax error further down, in two files, was left out by check (it stopped at the
+    /// syntax error) and listed after it by run.
+    @Test func checkReportsWhatRunReports() throws {
+        let dir = CLI.tempDir()
+        try "contacts where stage > 3\nfoo(\n".write(to: dir.appendingPathComponent("a.tend"), atomically: true, encoding: .utf8)
+        try "let n = 1\nprint n + \"x\"\n)\n".write(to: dir.appendingPathComponent("b.tend"), atomically: true, encoding: .utf8)
+        let check = try CLI.run(["check", "a.tend", "b.tend"], in: dir)
+        let run = try CLI.run(["run", "a.tend", "b.tend"], in: dir)
+        #expect(check.status == 2 && run.status == 2)
+        let places = ["a.tend:1:16: error", "a.tend:2:5: error", "b.tend:2:7: error", "b.tend:3:1: error"]
+        for out in [check.stderr, run.stderr] {
+            let found = places.map { out.range(of: $0)?.lowerBound }
+            #expect(found.allSatisfy { $0 != nil }, "\(out)")
+            #expect(found.compactMap { $0 } == found.compactMap { $0 }.sorted(), "\(out)")
+        }
+        #expect(check.stderr.hasSuffix("4 errors\n"), "\(check.stderr)")
+    }
+
     @Test func junitReportParses() throws {
         let dir = CLI.tempDir()
         try "add \"A B\"\nassert count(contacts) == 1, \"one <person> & more\"\nassert count(contacts) == 2\n"

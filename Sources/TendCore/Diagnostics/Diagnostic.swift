@@ -31,6 +31,17 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     }
 
     public var description: String { DiagnosticFormatter.plain.format(self) }
+
+    /// Problems in the order of the text: the sources in the order given (others after them, in
+    /// the order they come), and by place within each; problems at one place keep their order.
+    public static func inSourceOrder(_ diags: [Diagnostic], sources: [Source]) -> [Diagnostic] {
+        var rank: [ObjectIdentifier: Int] = [:]
+        for s in sources + diags.compactMap(\.source) where rank[ObjectIdentifier(s)] == nil { rank[ObjectIdentifier(s)] = rank.count }
+        func key(_ d: Diagnostic) -> Int { d.source.map { rank[ObjectIdentifier($0)]! } ?? rank.count }
+        return diags.enumerated().sorted { a, b in
+            (key(a.element), a.element.range.start, a.offset) < (key(b.element), b.element.range.start, b.offset)
+        }.map(\.element)
+    }
 }
 
 /// Draws a diagnostic as `file:line:col: error: message`, the source line and a caret.
