@@ -10,8 +10,8 @@ public enum CSVImport {
         "first_name": "first", "given_name": "first", "firstname": "first",
         "middle_name": "middle", "additional_name": "middle",
         "last_name": "last", "family_name": "last", "surname": "last", "lastname": "last",
-        "email": "email", "e_mail": "email", "email_address": "email", "e_mail_address": "email",
-        "phone": "phone", "mobile": "phone", "telephone": "phone", "phone_number": "phone",
+        "email": "email", "e_mail": "email", "email_address": "email",
+        "phone": "phone", "telephone": "phone", "phone_number": "phone",
         "company": "company", "organization": "company", "organisation": "company", "organization_1_name": "company",
         "organization_name": "company",
         "title": "title", "job_title": "title", "position": "title", "organization_1_title": "title", "organization_title": "title",
@@ -20,10 +20,8 @@ public enum CSVImport {
         "notes": "notes", "note": "notes", "met_at": "met_at", "met_on": "met_on", "connected_on": "met_on",
         "relationship": "relationship", "stage": "stage", "handle": "handle", "cadence": "cadence", "own_cadence": "cadence",
         "url": "url", "website_1_value": "url", "birthday": "birthday", "anniversary": "anniversary", "dates": "dates",
-        // Outlook's and other address books' exports.
-        "mobile_phone": "phone", "business_phone": "phone", "home_phone": "phone", "primary_phone": "phone",
-        "work_phone": "phone", "cell": "phone", "cell_phone": "phone", "mobile_number": "phone",
-        "business_city": "city", "home_city": "city", "work_city": "city", "location": "city",
+        // Outlook's and other address books' exports (the columns that name a kind are `NumberedColumn.named`).
+        "primary_phone": "phone", "work_city": "city", "location": "city",
         "work_email": "email", "home_email": "email", "primary_email": "email", "email_1": "email", "e_mail_1": "email",
         "email_address_1": "email",
         "company_name": "company", "employer": "company", "job": "title", "role": "title",
@@ -31,15 +29,21 @@ public enum CSVImport {
         "comments": "notes", "birth_date": "birthday", "date_of_birth": "birthday",
         // Names to go by when a record has no other (Google's and Outlook's exports).
         "nickname": "nickname", "file_as": "file_as",
-        // Further e-mails and phones are the person's too, not notes.
+        // Further e-mails are the person's too, not notes.
         "email_2": "email", "email_3": "email", "secondary_email": "email", "other_email": "email",
-        "other_phone": "phone", "home_phone_2": "phone", "business_phone_2": "phone",
         // Tend's own typed lists (`export csv`).
         "emails": "emails", "phones": "phones", "addresses": "addresses",
     ]
 
     /// Fields whose cells from several columns are all kept, in column order.
     static let gathered: [String: String] = ["tags": ";", "notes": ";", "email": ";", "phone": " ::: "]
+
+    /// Values Outlook writes in these columns of every record, whoever the person is: they say
+    /// nothing, so they are not notes. (Its Initials are made from the name: see `contact`.)
+    static let outlookDefaults: [String: String] = ["priority": "Normal", "private": "False", "sensitivity": "Normal", "gender": "Unspecified"]
+
+    /// LinkedIn's Connections.csv has these besides First Name, and no other export has them.
+    static let linkedinColumns: Set<String> = ["url", "connected_on"]
 
     static func normalise(_ header: String) -> String {
         header.trimmed.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
@@ -64,6 +68,13 @@ public enum CSVImport {
             guard let i = file.records.firstIndex(where: { $0.cells.first?.trimmed == "First Name" }) else {
                 throw ImportError("file", "no header row starting with First Name: is this LinkedIn's Connections.csv?")
             }
+            // Google's and Outlook.com's exports start with First Name too; their rows are no connections.
+            let keys = Set(file.records[i].cells.map(normalise))
+            guard keys.contains("last_name"), !keys.isDisjoint(with: linkedinColumns) else {
+                let missing = keys.contains("last_name") ? "neither URL nor Connected On" : "no Last Name"
+                throw ImportError(
+                    "line \(file.records[i].line)", "the header has \(missing): is this LinkedIn's Connections.csv? (import csv reads other files)")
+            }
             start = i
         }
         guard start < file.records.count, case let header = file.records[start].cells, header.contains(where: { !$0.trimmed.isEmpty }) else {
@@ -72,6 +83,7 @@ public enum CSVImport {
         }
         let headerLine = file.records[start].line
         let fields = columns(header, flavor: flavor, mapping: mapping)
+        let keys = header.map(normalise)
         guard fields.contains(where: { $0 == "name" || $0 == "first" || $0 == "last" }) else {
             throw ImportError(
                 "line \(headerLine)", "the header has no name column (name, first name or last name); header: \(header.joined(separator: ", "))")
@@ -79,7 +91,9 @@ public enum CSVImport {
         for (n, record) in file.records.dropFirst(start + 1).enumerated() {
             let origin = "record \(n + 1) (line \(record.line))"
             do {
-                if let c = try contact(record.cells, header: header, fields: fields, origin: origin, flavor: flavor, warnings: &batch.warnings) {
+                if let c = try contact(
+                    record.cells, header: header, keys: keys, fields: fields, origin: origin, flavor: flavor, warnings: &batch.warnings)
+                {
                     batch.contacts.append(c)
                 }
             } catch let e as ImportError where flavor == .linkedin && e.field == "name" {
@@ -124,8 +138,9 @@ public enum CSVImport {
     }
 
     /// One record as a contact; nil for a blank line. What had to be guessed is added to `warnings`.
+    /// `keys` are the header's names normalised.
     static func contact(
-        _ row: [String], header: [String], fields: [String?], origin: String, flavor: Flavor, warnings: inout [ImportError]
+        _ row: [String], header: [String], keys: [String], fields: [String?], origin: String, flavor: Flavor, warnings: inout [ImportError]
     ) throws -> ImportedContact? {
         if row.allSatisfy({ $0.trimmed.isEmpty }) { return nil }
         if row.count > header.count, row[header.count...].contains(where: { !$0.isEmpty }) {
@@ -133,16 +148,16 @@ public enum CSVImport {
         }
         var values: [String: String] = [:]
         var numbered = NumberedColumn.Groups()
-        var extras: [String] = []
+        var extras: [Int] = []
         for (i, f) in fields.enumerated() where i < row.count {
             guard let f else {
-                if !row[i].isEmpty { extras.append("\(header[i]): \(SpreadsheetCell.restored(row[i]))") }
+                if !row[i].isEmpty && outlookDefaults[keys[i]] != row[i] { extras.append(i) }
                 continue
             }
             let v = SpreadsheetCell.restored(row[i].trimmed)
             if v.isEmpty { continue }
             if let column = NumberedColumn(field: f) {
-                numbered.add(v, column)
+                numbered.add(v, column, header: header[i])
             } else if values[f] == nil {
                 values[f] = v
             } else if let separator = gathered[f] {
@@ -150,7 +165,13 @@ public enum CSVImport {
             }
         }
         var c = try contact(values, numbered: numbered, origin: origin, flavor: flavor, warnings: &warnings)
-        if flavor == .generic { c.notes += extras }
+        if flavor == .generic {
+            // Outlook fills Initials from the name ("O.P." for Olga Petrova): news only when it differs.
+            let initials = [values["first"], values["middle"], values["last"]].compactMap { $0?.first.map { "\($0)." } }.joined()
+            c.notes += extras.filter { !(keys[$0] == "initials" && row[$0].trimmed == initials) }.map {
+                "\(header[$0]): \(SpreadsheetCell.restored(row[$0]))"
+            }
+        }
         return c
     }
 
@@ -164,46 +185,42 @@ public enum CSVImport {
         // LinkedIn lists members who hide their names: a company there is their employer, not a
         // card of the company's own (two such rows at one company are two people).
         if name.isEmpty && flavor == .linkedin { throw ImportError(origin, field: "name", "no name") }
+        // Read before the name: a record without one is named by them (and warned of first).
+        var found: [ImportError] = []
+        var emails = try v["emails"].map(ContactListText.points) ?? v["email"].map { try emailCell($0, origin: origin, warnings: &found) } ?? []
+        let (numberedEmails, notAddresses) = numbered.emails(origin: origin, warnings: &found)
+        for e in numberedEmails { VCard.add(e, to: &emails, preferred: false) }
+        var phones: [ContactPoint] = []
+        if let p = v["phones"] {
+            phones = ContactListText.points(p)
+        } else if let p = v["phone"] {
+            // Google puts several numbers in one cell: "+1 555 0100 ::: +1 555 0101".
+            for number in p.components(separatedBy: ":::") { VCard.add(ContactPoint(number.trimmed), to: &phones, preferred: false) }
+        }
+        for p in numbered.phones { VCard.add(p, to: &phones, preferred: false) }
         if name.isEmpty, let other = v["nickname"] ?? v["file_as"] { name = other.trimmed }
         if name.isEmpty {
             // As a card without a name: named by its company, e-mail or phone, and said so.
-            let firstOf = { (text: String?) in
-                text?.components(separatedBy: ":::").lazy.flatMap { $0.split(separator: ";") }.map(\.trimmed).first { !$0.isEmpty }
-            }
+            let company = v["company"]?.components(separatedBy: ":::").lazy.flatMap { $0.split(separator: ";") }.map(\.trimmed).first { !$0.isEmpty }
             let by: (String, String)? =
-                firstOf(v["company"]).map { ("company", $0) } ?? firstOf(v["email"]).map { ("e-mail", $0) }
-                ?? numbered.emails.first.map { ("e-mail", $0.value) } ?? firstOf(v["phone"]).map { ("phone", $0) }
-                ?? numbered.phones.first.map { ("phone", $0.value) }
+                company.map { ("company", $0) } ?? emails.first.map { ("e-mail", $0.value) } ?? phones.first.map { ("phone", $0.value) }
             guard let (what, text) = by else { throw ImportError(origin, field: "name", "no name, company, e-mail or phone") }
             name = text
-            warnings.append(ImportError(origin, "no name: named by its \(what), \(name)"))
+            found.append(ImportError(origin, "no name: named by its \(what), \(name)"))
         }
+        warnings += found
         var c = ImportedContact(origin: origin, name: name)
         if let nickname = v["nickname"]?.trimmed, !nickname.isEmpty, nickname != name { c.notes.append("nickname: \(nickname)") }
         c.givenName = v["first"]
         c.familyName = v["last"]
-        if let e = v["emails"] {
-            c.emails = ContactListText.points(e)
-        } else if let e = v["email"] {
-            for part in e.split(whereSeparator: { $0 == ";" || $0 == " " }) where part.contains("@") {
-                VCard.add(ContactPoint(String(part)), to: &c.emails, preferred: false)
-            }
-            if c.emails.isEmpty { throw ImportError(origin, field: "email", "\"\(e)\" is not an e-mail address") }
-        }
-        if let p = v["phones"] {
-            c.phones = ContactListText.points(p)
-        } else if let p = v["phone"] {
-            // Google puts several numbers in one cell: "+1 555 0100 ::: +1 555 0101".
-            for number in p.components(separatedBy: ":::") { VCard.add(ContactPoint(number.trimmed), to: &c.phones, preferred: false) }
-        }
+        c.emails = emails
+        c.phones = phones
         if let a = v["addresses"] {
             c.addresses = ContactListText.addresses(a)
         } else if let city = v["city"] {
             c.addresses = [PostalAddress(city: city)]
         }
-        for e in numbered.emails { VCard.add(e, to: &c.emails, preferred: false) }
-        for text in numbered.notAddresses { c.notes.append("e-mail: \(text)") }
-        for p in numbered.phones { VCard.add(p, to: &c.phones, preferred: false) }
+        for text in notAddresses { c.notes.append("e-mail: \(text)") }
         for a in numbered.addresses where !c.addresses.contains(a) {
             // A city from a column of its own is the same address as a numbered one in that city.
             if let i = c.addresses.firstIndex(where: { $0 == PostalAddress(city: a.city) }) { c.addresses[i] = a } else { c.addresses.append(a) }
@@ -253,6 +270,23 @@ public enum CSVImport {
         if flavor == .linkedin && c.fields["met_at"] == nil { c[text: "met_at"] = "LinkedIn" }
         if let h = v["handle"] { c.handle = h.hasPrefix("@") ? String(h.dropFirst()) : h }
         return c
+    }
+
+    /// The e-mails of an `email` cell ("a@x.example; b@y.example"). An Exchange name in it is left
+    /// out with a warning; a cell with neither is an error.
+    static func emailCell(_ cell: String, origin: String, warnings: inout [ImportError]) throws -> [ContactPoint] {
+        var emails: [ContactPoint] = []
+        var exchange = false
+        for item in cell.split(separator: ";").map(\.trimmed) {
+            if NumberedColumn.isExchangeName(item) {
+                warnings.append(ImportError(origin, field: "email", "\"\(item)\" is an Exchange name, not an e-mail address: left out"))
+                exchange = true
+                continue
+            }
+            for part in item.split(separator: " ") where part.contains("@") { VCard.add(ContactPoint(String(part)), to: &emails, preferred: false) }
+        }
+        if emails.isEmpty && !exchange { throw ImportError(origin, field: "email", "\"\(cell)\" is not an e-mail address") }
+        return emails
     }
 
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -309,23 +343,64 @@ public enum SpreadsheetCell {
 
 /// A column of a numbered group, as Google's and Outlook's exports write them: `E-mail 1 - Label`,
 /// `E-mail 1 - Value`, `Phone 2 - Value`, `Address 1 - Street`, `E-mail 2 Address`. Each group is
-/// one e-mail, phone or address with its kind.
+/// one e-mail, phone or address with its kind. Outlook names the kind in the header instead
+/// (`Business Street`, `Home Phone`): see `named`.
 struct NumberedColumn: Hashable {
     enum Kind: String { case email, phone, address }
     var kind: Kind
     var number: Int
     /// `value`, `label`, or an address's part (`street`, `city`, `postal_code` …).
     var part: String
+    /// The kind the header gives the group (`work` for `Business Phone`); nil when a label cell does.
+    var type: String?
 
     static let prefixes: [(String, Kind)] = [("e_mail_", .email), ("email_", .email), ("phone_", .phone), ("address_", .address)]
     static let parts: [Kind: Set<String>] = [
-        .email: ["value", "address", "label", "type"],
+        .email: ["value", "address", "label", "type", "display_name"],
         .phone: ["value", "number", "label", "type"],
-        .address: ["label", "type", "formatted", "street", "city", "po_box", "region", "postal_code", "country", "extended_address"],
+        .address: [
+            "label", "type", "formatted", "street", "street_2", "street_3", "city", "po_box", "region", "postal_code", "country",
+            "extended_address",
+        ],
     ]
 
-    /// Reads a normalised header (`e_mail_1_value`); nil when it is not a numbered column.
+    /// Outlook's columns that name their kind (classic and Outlook.com exports alike), by
+    /// normalised header: its business, home and other addresses in parts; its phones, each a
+    /// group of its own, numbered in the order they are preferred (faxes and the pager last, a
+    /// fax or pager typed as the vCard reader types one); and its first e-mail, whose Type is
+    /// SMTP or EX (how it is sent, not a kind).
+    static let named: [String: NumberedColumn] = {
+        var table: [String: NumberedColumn] = [:]
+        let addressParts = [
+            ("street", "street"), ("street_2", "street_2"), ("street_3", "street_3"), ("city", "city"), ("state", "region"),
+            ("postal_code", "postal_code"), ("country_region", "country"), ("country", "country"), ("address_po_box", "po_box"),
+            ("address", "formatted"),
+        ]
+        for (n, (place, type)) in [("business", "work"), ("home", "home"), ("other", "other")].enumerated() {
+            for (suffix, part) in addressParts {
+                table["\(place)_\(suffix)"] = NumberedColumn(kind: .address, number: n + 1, part: part, type: type)
+            }
+        }
+        let phones = [
+            ("business_phone", "work"), ("business_phone_2", "work"), ("work_phone", "work"), ("mobile_phone", "mobile"), ("mobile", "mobile"),
+            ("cell", "mobile"), ("cell_phone", "mobile"), ("mobile_number", "mobile"), ("home_phone", "home"), ("home_phone_2", "home"),
+            ("other_phone", "other"), ("business_fax", "work"), ("home_fax", "home"), ("other_fax", "other"), ("pager", "other"),
+        ]
+        for (n, (header, type)) in phones.enumerated() { table[header] = NumberedColumn(kind: .phone, number: n + 1, part: "value", type: type) }
+        for part in ["address", "type", "display_name"] { table["e_mail_\(part)"] = NumberedColumn(kind: .email, number: 1, part: part) }
+        return table
+    }()
+
+    init(kind: Kind, number: Int, part: String, type: String? = nil) {
+        (self.kind, self.number, self.part, self.type) = (kind, number, part, type)
+    }
+
+    /// Reads a normalised header (`e_mail_1_value`, `business_city`); nil when it is not a numbered column.
     init?(_ key: String) {
+        if let column = NumberedColumn.named[key] {
+            self = column
+            return
+        }
         guard let (prefix, kind) = NumberedColumn.prefixes.first(where: { key.hasPrefix($0.0) }) else { return nil }
         let rest = key.dropFirst(prefix.count)
         let digits = rest.prefix { $0.isASCII && $0.isNumber }
@@ -335,13 +410,28 @@ struct NumberedColumn: Hashable {
         (self.kind, self.number, self.part) = (kind, n, part)
     }
 
-    /// The column as a field name in a record's cells (`#email.1.value`), and back.
-    var field: String { "#\(kind.rawValue).\(number).\(part)" }
+    /// The column as a field name in a record's cells (`#email.1.value`, `#phone.1.value.work`), and back.
+    var field: String { "#\(kind.rawValue).\(number).\(part)" + (type.map { ".\($0)" } ?? "") }
     init?(field: String) {
         guard field.hasPrefix("#") else { return nil }
         let bits = field.dropFirst().split(separator: ".")
-        guard bits.count == 3, let kind = Kind(rawValue: String(bits[0])), let n = Int(bits[1]) else { return nil }
-        (self.kind, self.number, self.part) = (kind, n, String(bits[2]))
+        guard bits.count == 3 || bits.count == 4, let kind = Kind(rawValue: String(bits[0])), let n = Int(bits[1]) else { return nil }
+        self.init(kind: kind, number: n, part: String(bits[2]), type: bits.count == 4 ? String(bits[3]) : nil)
+    }
+
+    /// Exchange's own name for a mailbox (X.500: `/o=ExchangeLabs/ou=…/cn=Recipients/cn=…`), as
+    /// Outlook exports a colleague's address: it means nothing outside that Exchange.
+    static func isExchangeName(_ text: String) -> Bool { text.lowercased().hasPrefix("/o=") }
+
+    /// The address an Outlook display name holds: all of it (`kim@x.example`) or what its last
+    /// parentheses hold (`Kim Lee (kim@x.example)`); nil when it holds none.
+    static func address(inDisplayName name: String) -> String? {
+        var text = name.trimmed
+        if text.hasSuffix(")"), let open = text.lastIndex(of: "(") { text = text[text.index(after: open)...].dropLast().trimmed }
+        let halves = text.split(separator: "@", omittingEmptySubsequences: false)
+        guard halves.count == 2, !halves[0].isEmpty, !text.contains(where: { $0.isWhitespace || "()<>,;".contains($0) }) else { return nil }
+        let domain = halves[1].split(separator: ".", omittingEmptySubsequences: false)
+        return domain.count >= 2 && !domain.contains(where: \.isEmpty) ? text : nil
     }
 
     /// A label as a kind Tend knows (`* Work` → work, `Mobile` → mobile); nil for one of the
@@ -361,36 +451,67 @@ struct NumberedColumn: Hashable {
     /// A record's numbered cells, gathered by group.
     struct Groups {
         private var cells: [Kind: [Int: [String: String]]] = [:]
+        /// The header of each group's value column, for warnings.
+        private var headers: [Kind: [Int: String]] = [:]
 
-        mutating func add(_ value: String, _ column: NumberedColumn) {
+        mutating func add(_ value: String, _ column: NumberedColumn, header: String) {
             cells[column.kind, default: [:]][column.number, default: [:]][column.part] = value
+            if let type = column.type { cells[column.kind]![column.number]!["label"] = type }
+            if ["value", "address", "number"].contains(column.part) { headers[column.kind, default: [:]][column.number] = header }
         }
 
-        private func groups(_ kind: Kind) -> [[String: String]] {
-            (cells[kind] ?? [:]).sorted { $0.key < $1.key }.map(\.value)
+        private func groups(_ kind: Kind) -> [(number: Int, cells: [String: String])] {
+            (cells[kind] ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         }
 
         /// Several values in one cell are Google's "a ::: b".
-        private func points(_ kind: Kind) -> [ContactPoint] {
-            groups(kind).flatMap { g -> [ContactPoint] in
+        private func points(_ kind: Kind) -> [(ContactPoint, group: [String: String], header: String)] {
+            groups(kind).flatMap { number, g in
                 let type = NumberedColumn.type(g["label"] ?? g["type"])
                 let cell = g["value"] ?? g["address"] ?? g["number"] ?? ""
-                return cell.components(separatedBy: ":::").map(\.trimmed).filter { !$0.isEmpty }.map { ContactPoint($0, type: type) }
+                return cell.components(separatedBy: ":::").map(\.trimmed).filter { !$0.isEmpty }.map {
+                    (ContactPoint($0, type: type), g, headers[kind]?[number] ?? "")
+                }
             }
         }
-        var emails: [ContactPoint] { points(.email).filter { $0.value.contains("@") } }
-        /// E-mail cells that hold no address, kept as notes; Exchange's own X.500 names
-        /// (`/o=ExchangeLabs/…`), which mean nothing outside it, are left out.
-        var notAddresses: [String] { points(.email).map(\.value).filter { !$0.contains("@") && !$0.hasPrefix("/") } }
-        var phones: [ContactPoint] { points(.phone) }
+
+        /// The e-mails, and the cells that hold no address (kept as notes). An Exchange name is
+        /// read as the address its display name holds, else left out; either is a warning.
+        func emails(origin: String, warnings: inout [ImportError]) -> (addresses: [ContactPoint], notes: [String]) {
+            var addresses: [ContactPoint] = []
+            var notes: [String] = []
+            for (point, g, header) in points(.email) {
+                if point.value.contains("@") {
+                    addresses.append(point)
+                } else if NumberedColumn.isExchangeName(point.value) || g["type"]?.uppercased() == "EX" {
+                    let shown = g["display_name"].flatMap { $0 == point.value ? nil : $0 }
+                    if let address = shown.flatMap(NumberedColumn.address(inDisplayName:)) {
+                        addresses.append(ContactPoint(address, type: point.type))
+                        warnings.append(
+                            ImportError(
+                                origin, field: header,
+                                "\"\(point.value)\" is an Exchange name: read as the address its display name holds, \(address)"))
+                    } else {
+                        let named = shown.map { " (\($0))" } ?? ""
+                        warnings.append(
+                            ImportError(origin, field: header, "\"\(point.value)\" is an Exchange name\(named), not an e-mail address: left out"))
+                    }
+                } else {
+                    notes.append(point.value)
+                }
+            }
+            return (addresses, notes)
+        }
+
+        var phones: [ContactPoint] { points(.phone).map(\.0) }
         /// Several addresses in one group are Google's "1 A St ::: 2 B St" in each part.
         var addresses: [PostalAddress] {
-            groups(.address).flatMap { whole -> [[String: String]] in
+            groups(.address).flatMap { _, whole -> [[String: String]] in
                 let split = whole.mapValues { $0.components(separatedBy: ":::").map(\.trimmed) }
                 let count = split.values.map(\.count).max() ?? 0
                 return (0..<count).map { i in split.compactMapValues { $0.count > i && !$0[i].isEmpty ? $0[i] : nil } }
             }.compactMap { g in
-                let street = [g["street"], g["extended_address"], g["po_box"]].compactMap { $0 }.joined(separator: ", ")
+                let street = [g["street"], g["street_2"], g["street_3"], g["extended_address"], g["po_box"]].compactMap { $0 }.joined(separator: ", ")
                 var a = PostalAddress(
                     street: street.isEmpty ? nil : street, city: g["city"], region: g["region"], postcode: g["postal_code"], country: g["country"],
                     type: NumberedColumn.type(g["label"] ?? g["type"]))

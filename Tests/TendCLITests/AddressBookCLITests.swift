@@ -57,6 +57,36 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tend.db").path))
     }
 
+    /// Outlook's classic export imports with its Exchange record (a warning in the report, not
+    /// an error that stops it all), and its typed addresses and phones read back after `export
+    /// csv`; `import linkedin` refuses a file that is not LinkedIn's and makes no database.
+    @Test func outlookImportsAndLinkedinRefusesOtherFiles() throws {
+        let dir = CLI.tempDir()
+        try AddressBookCLITests.copy("outlook-classic.csv", to: dir)
+        let r = try CLI.run(["import", "csv", "outlook-classic.csv"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("Imported from outlook-classic.csv: 2 added, 0 merged, 0 skipped."), "\(r.stdout)")
+        #expect(r.stdout.contains("  record 2 (line 4), field E-mail Address: \"/o=ExchangeLabs/"), "\(r.stdout)")
+        let shown = try CLI.run(["export", "csv", "-", "contacts where name == \"Olga Petrova\""], in: dir)
+        #expect(shown.stdout.contains("work: 1 Contoso Way|Seattle|WA|98101|United States;home: 5 Pine St|Bellevue|WA||"), "\(shown.stdout)")
+        #expect(shown.stdout.contains("work: (206) 555-0111;mobile: (206) 555-0112;home: (425) 555-0113"), "\(shown.stdout)")
+        #expect(try CLI.run(["export", "csv", "one.csv"], in: dir).status == 0)
+        let other = CLI.tempDir()
+        #expect(try CLI.run(["import", "csv", dir.appendingPathComponent("one.csv").path], in: other).status == 0)
+        #expect(try CLI.run(["export", "csv", "two.csv"], in: other).status == 0)
+        let one = try String(contentsOf: dir.appendingPathComponent("one.csv"), encoding: .utf8)
+        let two = try String(contentsOf: other.appendingPathComponent("two.csv"), encoding: .utf8)
+        #expect(one == two)
+
+        let google = CLI.tempDir()
+        try "First Name,Last Name,Organization Name\n,,Joe's Pizza\nAna,Park,\n".write(
+            to: google.appendingPathComponent("contacts.csv"), atomically: true, encoding: .utf8)
+        let refused = try CLI.run(["import", "linkedin", "contacts.csv"], in: google)
+        #expect(refused.status == 3)
+        #expect(refused.stderr.contains("contacts.csv: line 1: the header has neither URL nor Connected On"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: google.appendingPathComponent("tend.db").path))
+    }
+
     /// Importing a wide record again (a merge) is linear too: its notes were compared one by
     /// one against all the others (2 minutes for 20,000 properties). Its speed (under a second
     /// each) is measured by `Scripts/bench`; the bound here only catches the quadratic time

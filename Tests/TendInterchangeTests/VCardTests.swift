@@ -125,6 +125,29 @@ func fixture(_ name: String) -> [UInt8] {
             ])
     }
 
+    /// `import linkedin` reads LinkedIn's Connections.csv only: another export with a First
+    /// Name column (Google's, Outlook.com's, a hand-made list) is refused, not imported as
+    /// connections met on LinkedIn with its nameless rows dropped as hidden members.
+    @Test func linkedinRefusesOtherFiles() throws {
+        let others = [
+            "First Name,Middle Name,Last Name,Organization Name,E-mail 1 - Value\n,,,Joe's Pizza,\n",
+            "\"First Name\",\"Middle Name\",\"Last Name\",\"Company\",\"Job Title\",\"E-mail Address\"\r\n\"Tom\",\"\",\"Jones\",\"\",\"\",\"tom@jones.example\"\r\n",
+            "First Name,Last Name,Email,Company,Position\nAna,Park,ana@park.example,Park Editing,Editor\n",
+        ]
+        for file in others {
+            #expect {
+                try CSVImport.read(Array(file.utf8), flavor: .linkedin)
+            } throws: { error in
+                "\(error)".hasPrefix("line 1: the header has neither URL nor Connected On: is this LinkedIn's Connections.csv?")
+            }
+        }
+        #expect(throws: ImportError.self) { try CSVImport.read(fixture("google.csv"), flavor: .linkedin) }
+        // Exports before 2018 had no URL column; the header may come after LinkedIn's notes.
+        let older =
+            "Notes:\n\"Some e-mails are missing.\"\n\nFirst Name,Last Name,Email Address,Company,Position,Connected On\nAna,Park,,,,24 Nov 2023\n"
+        #expect(try CSVImport.read(Array(older.utf8), flavor: .linkedin).contacts.map(\.name) == ["Ana Park"])
+    }
+
     @Test func googleContacts() throws {
         let batch = try CSVImport.read(fixture("google.csv"), flavor: .google)
         #expect(batch.errors.isEmpty, "\(batch.errors)")
