@@ -126,6 +126,9 @@ public enum ICalendar {
         public var errors: [ImportError] = []
         /// What was read with a guess: a file not in UTF-8, read as Windows-1252.
         public var warnings: [ImportError] = []
+        /// Each TZID the events' times name, with where it is first named ("line 12"): a zone
+        /// found nowhere is a warning once every file is in (`TouchImporter`).
+        public var zonesNamed: [(id: String, origin: String)] = []
         public init() {}
     }
 
@@ -197,6 +200,7 @@ public enum ICalendar {
                 all.zones.merge(c.zones) { first, _ in first }
                 all.errors += c.errors.map { ImportError("\(file): \($0.origin)", field: $0.field, $0.message) }
                 all.warnings += c.warnings.map { ImportError("\(file): \($0.origin)", field: $0.field, $0.message) }
+                all.zonesNamed += c.zonesNamed.map { ($0.id, "\(file): \($0.origin)") }
             } catch let e as ImportError {
                 all.errors.append(ImportError("\(file): \(e.origin)", field: e.field, e.message))
             }
@@ -330,12 +334,23 @@ extension ICalendar {
             case "END": end(p.value.uppercased(), p.line)
             default:
                 switch stack.last {
-                case "VEVENT": if Self.eventProperties.contains(p.name) { event?.props.append(p) }
+                case "VEVENT":
+                    guard Self.eventProperties.contains(p.name), event != nil else { break }
+                    event!.props.append(p)
+                    noteZone(p)
                 case "VTIMEZONE": if p.name == "TZID" { zone?.id = p.value }
                 case "STANDARD", "DAYLIGHT": observance?.append(p)
                 default: break
                 }
             }
+        }
+
+        /// Keeps where a time's TZID is first named; a date or a UTC time has no zone.
+        mutating func noteZone(_ p: Property) {
+            guard ["DTSTART", "RECURRENCE-ID", "RDATE", "EXDATE"].contains(p.name), let id = p.param("TZID") else { return }
+            let first = p.value.split(separator: ",").first?.trimmingCharacters(in: .whitespaces) ?? ""
+            guard first.contains("T"), !first.hasSuffix("Z"), !calendar.zonesNamed.contains(where: { $0.id == id }) else { return }
+            calendar.zonesNamed.append((id, "line \(p.line)"))
         }
 
         mutating func malformed(_ line: ArraySlice<UInt8>, _ number: Int) {

@@ -14,7 +14,7 @@ public struct MailAddress: Hashable, Sendable {
 
 /// The header fields of one message that touches use (RFC 5322, with the obsolete forms mail
 /// programs still write): From, To, Cc, Bcc, Date, Message-ID, List-Id, Precedence,
-/// Auto-Submitted, List-Unsubscribe. Every other field, the Subject among them, is passed over,
+/// Auto-Submitted, X-Autoreply, X-Autorespond, List-Unsubscribe. Every other field, the Subject among them, is passed over,
 /// and the body is never given to this reader. Bad input never crashes it: a field it cannot
 /// read is left out.
 public struct MailHeaders: Sendable {
@@ -31,6 +31,9 @@ public struct MailHeaders: Sendable {
     public var precedence: String?
     /// Auto-Submitted's first word, lower-cased: no, auto-generated, auto-replied …
     public var autoSubmitted: String?
+    /// X-Autoreply (other than `no`) or X-Autorespond: what vacation responders that write no
+    /// Auto-Submitted mark their replies with.
+    public var autoReply = false
     public var listUnsubscribe = false
     /// A stable hash of From, To, Cc and Date as written, to name a message without a Message-ID.
     public var fingerprint = StableHash()
@@ -44,6 +47,8 @@ public struct MailHeaders: Sendable {
         case listID = "list-id"
         case precedence
         case autoSubmitted = "auto-submitted"
+        case autoReply = "x-autoreply"
+        case autoRespond = "x-autorespond"
         case listUnsubscribe = "list-unsubscribe"
 
         /// The field a name (any case, trailing blanks allowed) names; nil for the fields not kept.
@@ -108,6 +113,8 @@ public struct MailHeaders: Sendable {
         case .listID: if !value.trimmed.isEmpty { listID = value.trimmed }
         case .precedence: precedence = value.trimmed.lowercased()
         case .autoSubmitted: autoSubmitted = value.split(separator: ";").first.map { String($0).trimmed.lowercased() }
+        case .autoReply: autoReply = autoReply || value.trimmed.lowercased() != "no"
+        case .autoRespond: autoReply = true
         case .listUnsubscribe: listUnsubscribe = true
         }
     }

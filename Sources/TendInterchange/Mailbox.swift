@@ -38,9 +38,16 @@ public enum Mailbox {
     /// How much of a file is read at a time.
     static let chunkSize = 1 << 20
 
-    /// Reads every message's headers from an mbox file, in order.
+    /// Reads every message's headers from an mbox file, in order. A folder holding a file named
+    /// `mbox` reads as that file: Apple Mail's "Export Mailbox" writes `Inbox.mbox/` with the
+    /// messages in `mbox` beside a `table_of_contents`.
     public static func readMbox(path: String, _ visit: (MailMessage) throws -> Void) throws {
-        let fd = try openRegularFile(path)
+        var isFolder: ObjCBool = false
+        let inside = (path as NSString).appendingPathComponent("mbox")
+        let exported =
+            FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
+            && FileManager.default.fileExists(atPath: inside)
+        let fd = try openRegularFile(exported ? inside : path)
         defer { close(fd) }
         var scanner = MboxScanner()
         var chunk = [UInt8](repeating: 0, count: chunkSize)

@@ -67,8 +67,11 @@ public struct ImportedTouch: Hashable, Sendable {
     public var note: String?
     /// They reached out: an e-mail a contact sent me.
     public var inbound: Bool
-    /// What makes a second import of the same item add nothing: `ical:UID`, `ical:UID/RECURRENCE-ID`, `mail:MESSAGE-ID`.
+    /// What makes a second import of the same item add nothing: `ical:UID` (a one-off event),
+    /// `ical:UID/DAY` (an occurrence of a series, by the day of the slot it fills), `mail:MESSAGE-ID`.
     public var sourceID: String
+    /// A meeting's event, `ical:UID`: a one-off event's source id, the prefix of a series' ones.
+    public var event: String? = nil
 }
 
 /// A contact's next step from the first event with them after today (with `plan`).
@@ -158,6 +161,8 @@ public struct TouchImporter {
     var series: [String: Series] = [:]
     var seriesOrder: [String] = []
     var zoneDefinitions: [String: ICalendar.ZoneDefinition] = [:]
+    /// Every TZID named, with where first: one that no file defines and Tend does not know is a warning.
+    var zonesNamed: [(id: String, origin: String)] = []
     /// Periods the import's recurrence rules may still walk (see `periodBudget`).
     var periodsLeft = Self.periodBudget
 
@@ -264,7 +269,7 @@ extension TouchImporter {
         guard let sender = h.from.first else { return skip(.noSender) }
         if h.listID != nil { return skip(.mailingList) }
         if h.listUnsubscribe || ["bulk", "list", "junk"].contains(h.precedence ?? "") { return skip(.bulk) }
-        if let a = h.autoSubmitted, a != "no" { return skip(.automatic) }
+        if h.autoReply || (h.autoSubmitted.map { $0 != "no" } ?? false) { return skip(.automatic) }
         if Self.isNoReply(sender.address) { return skip(.noReply) }
         guard let instant = h.date ?? message.envelopeDate else { return skip(.noDate) }
         let day = options.day(at: instant)
@@ -343,6 +348,7 @@ extension TouchImporter {
         result.errors += calendar.errors
         result.warnings += calendar.warnings
         for (id, z) in calendar.zones where zoneDefinitions[id] == nil { zoneDefinitions[id] = z }
+        for z in calendar.zonesNamed where !zonesNamed.contains(where: { $0.id == z.id }) { zonesNamed.append(z) }
         for e in calendar.events {
             var uid = e.uid ?? ""
             if uid.isEmpty {
@@ -373,6 +379,7 @@ extension TouchImporter {
     mutating func expandAll(twoThreadsFrom: Int) {
         defer { (series, seriesOrder) = ([:], []) }
         let (all, order, options, definitions) = (series, seriesOrder, options, zoneDefinitions)
+        warnOfUnknownZones()
         @Sendable func onePass(_ importer: inout TouchImporter, _ uids: ArraySlice<String>) {
             let zones = CalendarZones(user: options.timeZone, definitions: definitions)
             for uid in uids { importer.expand(all[uid]!, uid: uid, zones: zones) }
@@ -391,6 +398,20 @@ extension TouchImporter {
         guard halves.allSatisfy({ $0.importer.periodsLeft > 0 }) else { return onePass(&self, order[...]) }
         periodsLeft -= zip(shares, halves).reduce(0) { $0 + $1.0 - $1.1.importer.periodsLeft }
         for half in halves { join(half.importer) }
+    }
+
+    /// A zone found nowhere (`CalendarZones`) is read as floating: said, with where it is named.
+    mutating func warnOfUnknownZones() {
+        let zones = CalendarZones(user: options.timeZone, definitions: zoneDefinitions)
+        for (id, origin) in zonesNamed {
+            guard case .unknown = zones.zone(id) else { continue }
+            result.warnings.append(
+                ImportError(
+                    origin,
+                    "the time zone \(id.debugDescription) is not known and no VTIMEZONE in the file defines it: its times are read as written, in your own time zone"
+                ))
+        }
+        zonesNamed = []
     }
 
     /// Adds what an importer that started empty found after what this one found.
@@ -463,10 +484,13 @@ extension TouchImporter {
             }
         }
         var future: [(day: Day, id: String, event: Int)] = []
+        // A one-off event is one meeting, whatever day it is moved to: its id is its UID.
+        let event = "ical:" + uid
+        let oneOff = s.master.map { !$0.recurs } == true && s.overrides.isEmpty
         // One meeting per series and day of the slot, as the event's own zone writes it (so
         // that importing from another time zone gives the same id): the id stays the same when
-        // the series moves to another hour, when a single event becomes a series, and when one
-        // occurrence moves; a rule repeating within a day logs that day once, on the user's day
+        // the series moves to another hour and when one occurrence moves (a one-off event made
+        // a series is matched with its meeting by day, when stored ids are); a rule repeating within a day logs that day once, on the user's day
         // of its first occurrence (unless an earlier day of the slot's is on it). Its other
         // occurrences that fall on a user's day no meeting of the series is on yet (sessions
         // every five hours, seen from eight hours west) are logged too, with that day in their
@@ -479,7 +503,7 @@ extension TouchImporter {
         var slots: Set<String> = []
         var days: Set<Day> = []
         for (k, o) in list.enumerated() {
-            let id = "ical:" + uid + "/" + o.slot.local.day.iCalendarDate
+            let id = oneOff ? event : event + "/" + o.slot.local.day.iCalendarDate
             guard slots.insert(id).inserted, days.insert(userDays[k]).inserted else { continue }
             ids[k] = id
         }
@@ -488,12 +512,12 @@ extension TouchImporter {
                 skip(.duplicate)
                 continue
             }
-            ids[k] = "ical:" + uid + "/" + o.slot.local.day.iCalendarDate + "/" + userDays[k].iCalendarDate
+            ids[k] = event + "/" + o.slot.local.day.iCalendarDate + "/" + userDays[k].iCalendarDate
         }
         for (k, o) in list.enumerated() {
             guard let id = ids[k] else { continue }
             let day = userDays[k]
-            if day <= options.today { meeting(attendances[o.event], on: day, sourceID: id) } else { future.append((day, id, o.event)) }
+            if day <= options.today { meeting(attendances[o.event], on: day, sourceID: id, event: event) } else { future.append((day, id, o.event)) }
         }
         guard !future.isEmpty else { return }
         let planned =
@@ -592,12 +616,13 @@ extension TouchImporter {
     }
 
     /// One occurrence up to today: a `meeting` touch with the contacts in it.
-    mutating func meeting(_ a: Attendance, on day: Day, sourceID: String) {
+    mutating func meeting(_ a: Attendance, on day: Day, sourceID: String, event: String) {
         guard firstSight(sourceID) else { return }
         if let reason = a.leftOut, reason != .noContact { return skip(reason) }
         for p in a.strangers { sawCandidate(p.address, name: p.name, on: day, sourceID: sourceID) }
         if a.contacts.isEmpty { return skip(.noContact) }
-        result.touches.append(ImportedTouch(kind: .meeting, on: day, people: a.contacts, note: a.note, inbound: false, sourceID: sourceID))
+        result.touches.append(
+            ImportedTouch(kind: .meeting, on: day, people: a.contacts, note: a.note, inbound: false, sourceID: sourceID, event: event))
     }
 
     /// An occurrence after today, with `plan`: the next step of each contact in it, unless one

@@ -30,17 +30,19 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
 
     // MARK: - Imported touches
 
-    public func importedSources(kinds: [String]) throws -> [String: (id: Int64, people: Set<Int64>)] {
-        var out: [String: (id: Int64, people: Set<Int64>)] = [:]
+    public func importedSources(kinds: [String]) throws -> [String: (id: Int64, on: Day, people: Set<Int64>)] {
+        var out: [String: (id: Int64, on: Day, people: Set<Int64>)] = [:]
         let marks = PostgresStore.marks(kinds.count)
         try each(
             "interactions",
             """
-            SELECT i.id, i.kind, i.source_id, p.contact_id FROM interactions i JOIN interaction_people p ON p.interaction_id = i.id
+            SELECT i.id, i.kind, i.source_id, p.contact_id, i."on" FROM interactions i JOIN interaction_people p ON p.interaction_id = i.id
             WHERE i.source_id IS NOT NULL AND i.kind IN (\(marks))
             """, kinds.map(SQLValue.text)
         ) { r in
-            out[Store.sourceKey(kind: r.text(1), sourceID: r.text(2)), default: (r.int(0), [])].people.insert(r.int(3))
+            let key = Store.sourceKey(kind: r.text(1), sourceID: r.text(2))
+            if out[key] == nil { out[key] = (r.int(0), try r.date(4), []) }
+            out[key]!.people.insert(r.int(3))
         }
         return out
     }

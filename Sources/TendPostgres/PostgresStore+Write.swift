@@ -156,7 +156,7 @@ extension PostgresStore {
                 [
                     ("kind", .text(i.kind)), ("on", .text(i.on.description)), ("note", SQLValue(i.note)), ("quality", SQLValue(i.quality)),
                     ("gave", PostgresStore.flag(i.gave)), ("asked", PostgresStore.flag(i.asked)), ("inbound", PostgresStore.flag(i.inbound)),
-                    ("pitch", PostgresStore.flag(i.pitch)),
+                    ("pitch", PostgresStore.flag(i.pitch)), ("source_id", SQLValue(i.sourceID)),
                 ])
         case .updateReferral(let r, let fields):
             try update(

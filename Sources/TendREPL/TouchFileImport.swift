@@ -24,6 +24,8 @@ struct TouchFileImport {
         var alreadyImported = 0
         /// Touches already imported that now match more contacts: the new ones are added to them.
         var widened = 0
+        /// Meetings of one-off events moved to another day since they were logged: moved with them.
+        var moved = 0
         var planned = 0
         /// Next steps planned from meetings that have now been logged: done, so cleared.
         var stepsDone = 0
@@ -56,23 +58,30 @@ struct TouchFileImport {
         return report(found, outcome, path: path, dryRun: dryRun, noAddresses: net.me.emails.isEmpty)
     }
 
-    /// Logs the touches not imported before, widens those that now match more contacts, sets
-    /// next steps (`plan`) and keeps the sightings; with `dryRun`, only counts and lists them.
+    /// Logs the touches not imported before, widens those that now match more contacts, moves
+    /// the meetings of rescheduled one-off events, sets next steps (`plan`) and keeps the
+    /// sightings; with `dryRun`, only counts and lists them.
     func apply(_ found: TouchImport, net: Network, dryRun: Bool) throws -> Outcome {
         let store = session.store
         var out = Outcome()
         var logged: [Interaction] = []
-        let known = try store.importedSources(kinds: ["meeting", "email"])
+        var fresh: [ImportedTouch] = []
+        var stored = StoredMeetings(try store.importedSources(kinds: ["meeting", "email"]))
         let handles = Dictionary(net.contacts.map { ($0.id, "@" + $0.handle) }, uniquingKeysWith: { a, _ in a })
         for t in found.touches {
-            if let existing = known[Store.sourceKey(kind: t.kind.rawValue, sourceID: t.sourceID)] {
-                let missing = t.people.filter { !existing.people.contains($0) }
+            if let (existing, moved) = stored.match(t) {
                 out.alreadyImported += 1
+                if moved {
+                    out.moved += 1
+                    if !dryRun { try move(existing.id, to: t) }
+                }
+                let missing = t.people.filter { !existing.people.contains($0) }
                 guard !missing.isEmpty else { continue }
                 out.widened += 1
                 if !dryRun { try store.addPeople(missing, toInteraction: existing.id) }
                 continue
             }
+            fresh.append(t)
             if t.kind == .meeting { out.meetings += 1 } else { out.emails += 1 }
             if t.inbound { out.inbound += 1 }
             if dryRun && out.listed.count < TouchFileImport.maxListed {
@@ -88,13 +97,23 @@ struct TouchFileImport {
             logged.append(i)
         }
         try store.logInteractions(logged)
-        let done = try clearStepsDone(by: found.touches.filter { known[Store.sourceKey(kind: $0.kind.rawValue, sourceID: $0.sourceID)] == nil }, net: net, dryRun: dryRun)
+        let done = try clearStepsDone(by: fresh, net: net, dryRun: dryRun)
         out.stepsDone = done.count
         out.planned = try plan(found.planned, net: net, cleared: done, dryRun: dryRun)
         if !dryRun {
             try store.recordSightings(found.sightings.map { ($0.address, $0.sourceID, $0.name, $0.on) })
         }
         return out
+    }
+
+    /// Moves a logged meeting to its event's new day, with the event's source id, as a
+    /// correction (`set interaction N on DATE`) is made: one change of the import, which `undo`
+    /// takes back.
+    func move(_ id: Int64, to t: ImportedTouch) throws {
+        guard var i = try session.store.network(events: true).interactions.first(where: { $0.id == id }) else { return }
+        i.on = t.on
+        i.sourceID = t.sourceID
+        try session.store.apply(.updateInteraction(i, fields: ["on", "source_id"]))
     }
 
     /// Clears the next step a meeting was planned as (`plan` writes its summary, due on its day)
@@ -146,6 +165,9 @@ struct TouchFileImport {
         if o.widened > 0 {
             lines.append("  \(count(o.widened, "touch", "touches")) already imported \(dryRun ? "would gain" : "gained") contacts added since")
         }
+        if o.moved > 0 {
+            lines.append("  \(count(o.moved, "meeting", "meetings")) \(dryRun ? "would move" : "moved") to its event's new day")
+        }
         if o.stepsDone > 0 {
             lines.append(
                 "  \(count(o.stepsDone, "next step", "next steps")) planned from \(o.stepsDone == 1 ? "a meeting" : "meetings") now logged \(dryRun ? "would be" : "were") cleared")
@@ -163,5 +185,58 @@ struct TouchFileImport {
         let unlisted = o.meetings + o.emails - o.listed.count
         if dryRun && unlisted > 0 { lines.append("  … and \(unlisted) more") }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// The touches imported so far, as `apply` finds the one an imported touch already is.
+struct StoredMeetings {
+    typealias Stored = (id: Int64, on: Day, people: Set<Int64>)
+    let sources: [String: Stored]
+    /// The meetings of each calendar event, by `ical:UID` (every prefix of a source id that ends
+    /// before a `/`: a UID may hold one).
+    var byEvent: [String: [(source: String, meeting: Stored)]] = [:]
+    /// Meetings matched by this import: each is one touch's.
+    var taken: Set<Int64> = []
+
+    init(_ sources: [String: Stored]) {
+        self.sources = sources
+        let meetings = Store.sourceKey(kind: "meeting", sourceID: "")
+        for (key, meeting) in sources where key.hasPrefix(meetings + "ical:") {
+            let source = String(key.dropFirst(meetings.count))
+            byEvent[source, default: []].append((source, meeting))
+            for slash in source.indices where source[slash] == "/" {
+                byEvent[String(source[..<slash]), default: []].append((source, meeting))
+            }
+        }
+    }
+
+    /// The stored touch that `t` is, if any, and whether it moved to another day. A touch is
+    /// its source id (a one-off event's meeting moves with the event; a series' stays where it
+    /// was logged); a meeting is also the one of its event it replaces:
+    ///
+    ///     one-off, stored by an earlier Tend as ical:UID/DAY     the same meeting (moved when
+    ///       or moved since (the only meeting of its UID)          its day is another)
+    ///     occurrence ical:UID/DAY of a series that was a         the one-off's meeting, on the
+    ///       one-off event, stored as ical:UID                     occurrence's day
+    ///
+    /// A one-off event moved after today is not among the touches: its meeting stays.
+    mutating func match(_ t: ImportedTouch) -> (Stored, moved: Bool)? {
+        let oneOff = t.kind == .meeting && t.sourceID == t.event
+        if let exact = sources[Store.sourceKey(kind: t.kind.rawValue, sourceID: t.sourceID)] {
+            taken.insert(exact.id)
+            return (exact, oneOff && exact.on != t.on)
+        }
+        guard t.kind == .meeting, let event = t.event else { return nil }
+        let candidates = (byEvent[event] ?? []).filter { !taken.contains($0.meeting.id) }
+        let match: (Stored, moved: Bool)?
+        if let same = candidates.first(where: { $0.meeting.on == t.on && (oneOff || $0.source == event) }) {
+            match = (same.meeting, false)
+        } else if oneOff, candidates.count == 1 {
+            match = (candidates[0].meeting, true)
+        } else {
+            match = nil
+        }
+        if let (m, _) = match { taken.insert(m.id) }
+        return match
     }
 }

@@ -34,21 +34,22 @@ extension Store: CandidateBook {
         }
     }
 
-    /// The source ids of the interactions of these kinds imported so far, with each one's id and people.
-    public func importedSources(kinds: [String]) throws -> [String: (id: Int64, people: Set<Int64>)] {
+    /// The source ids of the interactions of these kinds imported so far, with each one's id, day and people.
+    public func importedSources(kinds: [String]) throws -> [String: (id: Int64, on: Day, people: Set<Int64>)] {
         try read { db in
             guard try Store.column(db, "interactions", "source_id") != "NULL" else { return [:] }
-            var out: [String: (id: Int64, people: Set<Int64>)] = [:]
+            var out: [String: (id: Int64, on: Day, people: Set<Int64>)] = [:]
             let marks = kinds.map { _ in "?" }.joined(separator: ", ")
             try Store.each(
                 db, "interactions",
                 """
-                SELECT i.id, i.kind, i.source_id, p.contact_id FROM interactions i JOIN interaction_people p ON p.interaction_id = i.id
+                SELECT i.id, i.kind, i.source_id, p.contact_id, i."on" FROM interactions i JOIN interaction_people p ON p.interaction_id = i.id
                 WHERE i.source_id IS NOT NULL AND i.kind IN (\(marks))
                 """, StatementArguments(kinds)
             ) { r in
                 let key = r.text(1) + "\u{0}" + r.text(2)
-                out[key, default: (r.int(0), [])].people.insert(r.int(3))
+                if out[key] == nil { out[key] = (r.int(0), try r.date(4), []) }
+                out[key]!.people.insert(r.int(3))
             }
             return out
         }

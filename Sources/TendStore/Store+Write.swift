@@ -277,6 +277,7 @@ extension Store {
             [
                 ("kind", .text(i.kind)), ("on", .text(i.on.description)), ("note", Cell(i.note)), ("quality", Cell(i.quality)),
                 ("gave", Cell(i.gave)), ("asked", Cell(i.asked)), ("inbound", Cell(i.inbound)), ("pitch", Cell(i.pitch)),
+                ("source_id", Cell(i.sourceID)),
             ])
     }
 

@@ -45,7 +45,7 @@ public protocol TendDatabase: Model {
     func undo(count: Int) throws -> [Store.JournalEntry]
 
     /// Imported touches: what was imported from which source, and the addresses seen.
-    func importedSources(kinds: [String]) throws -> [String: (id: Int64, people: Set<Int64>)]
+    func importedSources(kinds: [String]) throws -> [String: (id: Int64, on: Day, people: Set<Int64>)]
     func addPeople(_ people: [Int64], toInteraction id: Int64) throws
     /// Logs new interactions, as `apply(.insertInteraction)` would one by one.
     func logInteractions(_ interactions: [Interaction]) throws

@@ -20,15 +20,34 @@ struct ImportCommand: ParsableCommand {
         abstract: "Import contacts (\(FileFormats.contactImports.joined(separator: ", "))) or touches from calendars and mail (\(FileFormats.touchImports.joined(separator: ", "))).")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .long, help: "Show the report without changing anything.") var dryRun = false
-    @Flag(name: .long, help: "Import the good records and list the bad ones instead of stopping.") var skipBad = false
+    @Flag(name: .long, help: "Contact imports only \(Self.contactFormats): import the good records and list the bad ones instead of stopping.")
+    var skipBad = false
     @Flag(
         name: .long,
-        help: "Take the file's value where a stored field differs (each change is reported); without it they are kept and reported as conflicts.")
+        help:
+            "Contact imports only \(Self.contactFormats): take the file's value where a stored field differs (each change is reported); without it they are kept and reported as conflicts."
+    )
     var update = false
-    @Flag(name: .long, help: "ics: a meeting after today sets the next step of the contacts in it.") var plan = false
-    @Flag(name: .long, help: "ics: leave meetings' summaries out of the notes.") var noNotes = false
+    @Flag(name: .long, help: "Calendar imports only (ics): a meeting after today sets the next step of the contacts in it.") var plan = false
+    @Flag(name: .long, help: "Calendar imports only (ics): leave meetings' summaries out of the notes.") var noNotes = false
     @Argument(help: "\(FileFormats.imports.joined(separator: ", ")).") var format: String
     @Argument(help: "The file (for vdir, the folder of .vcf cards; for ics, also a folder of .ics files; for maildir, the maildir folder).") var file: String
+
+    static let contactFormats = "(" + FileFormats.contactImports.joined(separator: ", ") + ")"
+
+    /// An option of another kind of import is a usage error in the command line's words, not a
+    /// diagnostic under the statement the command would have run.
+    func validate() throws {
+        guard FileFormats.imports.contains(format) else { return }
+        let contacts = FileFormats.contactImports.contains(format)
+        for (given, option, applies, kind) in [
+            (skipBad, "--skip-bad", contacts, "contact imports \(Self.contactFormats)"),
+            (update, "--update", contacts, "contact imports \(Self.contactFormats)"),
+            (plan, "--plan", format == "ics", "calendar imports (ics)"), (noNotes, "--no-notes", format == "ics", "calendar imports (ics)"),
+        ] where given && !applies {
+            throw ValidationError("\(option) applies to \(kind) only, not to \(format)")
+        }
+    }
 
     mutating func run() throws {
         let settings = global.settings

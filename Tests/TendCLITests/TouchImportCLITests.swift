@@ -98,6 +98,71 @@ import Testing
         #expect(try Self.value("count(interactions where kind == \"meeting\")", in: dir) == "7")
     }
 
+    /// The imported meetings as the dump writes them, each as its day and source.
+    static func meetings(in dir: URL) throws -> [String] {
+        try CLI.run(["dump"], in: dir).stdout.split(separator: "\n").filter { $0.hasPrefix("log meeting ") && $0.contains(" source: ") }.map { line in
+            let day = line[line.range(of: " on ")!.upperBound...].prefix(10)
+            return "\(day) \(line[line.range(of: " source: \"")!.upperBound...].dropLast())"
+        }
+    }
+
+    /// A one-off event rescheduled between two exports (Google writes it again with the same
+    /// UID, a later DTSTAMP and SEQUENCE): its meeting moves to the new day, as one change that
+    /// `undo` takes back, and no second meeting is logged. One moved after today stays as logged.
+    @Test func aMovedEventMovesItsMeeting() throws {
+        let dir = try Self.setUp()
+        func write(_ name: String, _ start: String, _ extra: [String] = []) throws {
+            let text = Self.calendar([Self.event("once-1", start, "Site visit", [Self.me, Self.attendee("ana@park.example")] + extra)])
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try write("first.ics", "20261112T180000Z")
+        try write("moved.ics", "20261113T180000Z", ["SEQUENCE:2"])
+        try write("future.ics", "20261201T180000Z", ["SEQUENCE:3"])
+        #expect(try CLI.run(["import", "ics", "first.ics"], in: dir).stdout.hasPrefix("Logged from first.ics: 1 meeting,"))
+        #expect(try Self.meetings(in: dir) == ["2026-11-12 ical:once-1"])
+        let dry = try CLI.run(["import", "ics", "moved.ics", "--dry-run"], in: dir)
+        #expect(dry.stdout.hasPrefix("Would log from moved.ics: 0 meetings, 0 e-mails; 1 skipped as already imported;"), "\(dry.stdout)")
+        #expect(dry.stdout.contains("  1 meeting would move to its event's new day"), "\(dry.stdout)")
+        let moved = try CLI.run(["import", "ics", "moved.ics"], in: dir)
+        #expect(moved.stdout.hasPrefix("Logged from moved.ics: 0 meetings, 0 e-mails; 1 skipped as already imported;"), "\(moved.stdout)")
+        #expect(moved.stdout.contains("  1 meeting moved to its event's new day"), "\(moved.stdout)")
+        #expect(try Self.meetings(in: dir) == ["2026-11-13 ical:once-1"])
+        // The move is the import's change: undo takes it back, and importing again moves it again.
+        #expect(try CLI.run(["-e", "undo"], in: dir).status == 0)
+        #expect(try Self.meetings(in: dir) == ["2026-11-12 ical:once-1"])
+        #expect(try CLI.run(["import", "ics", "moved.ics"], in: dir).stdout.contains("  1 meeting moved to its event's new day"))
+        #expect(try CLI.run(["import", "ics", "moved.ics"], in: dir).stdout.hasPrefix("Logged from moved.ics: 0 meetings, 0 e-mails; 1 skipped"))
+        // After today: the event has not happened on its new day yet, and the meeting stays.
+        let future = try CLI.run(["import", "ics", "future.ics"], in: dir)
+        #expect(future.stdout.hasPrefix("Logged from future.ics: 0 meetings,") && !future.stdout.contains("moved"), "\(future.stdout)")
+        #expect(try Self.meetings(in: dir) == ["2026-11-13 ical:once-1"])
+    }
+
+    /// A database an earlier Tend filled holds one-off events as `ical:UID/DAY`: the same event
+    /// is recognised (nothing logged twice), and moved when it was rescheduled; a one-off event
+    /// later made a series does not log its first occurrence again.
+    @Test func oneOffEventsOfAnEarlierImportAreRecognised() throws {
+        let dir = try Self.setUp()
+        let earlier = "log meeting with @ana-park on 2026-11-12 note: \"Site visit\" source: \"ical:once-1/20261112\""
+        #expect(try CLI.run(["-e", earlier], in: dir).status == 0)
+        func write(_ name: String, _ start: String, _ extra: [String] = []) throws {
+            let text = Self.calendar([Self.event("once-1", start, "Site visit", [Self.me, Self.attendee("ana@park.example")] + extra)])
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try write("same.ics", "20261112T180000Z")
+        try write("moved.ics", "20261113T180000Z", ["SEQUENCE:2"])
+        try write("series.ics", "20261113T180000Z", ["SEQUENCE:3", "RRULE:FREQ=DAILY;COUNT=2"])
+        let same = try CLI.run(["import", "ics", "same.ics"], in: dir)
+        #expect(same.stdout.hasPrefix("Logged from same.ics: 0 meetings, 0 e-mails; 1 skipped as already imported;"), "\(same.stdout)")
+        let moved = try CLI.run(["import", "ics", "moved.ics"], in: dir)
+        #expect(moved.stdout.hasPrefix("Logged from moved.ics: 0 meetings, 0 e-mails; 1 skipped as already imported;"), "\(moved.stdout)")
+        #expect(moved.stdout.contains("  1 meeting moved to its event's new day"), "\(moved.stdout)")
+        #expect(try Self.meetings(in: dir) == ["2026-11-13 ical:once-1"])
+        let series = try CLI.run(["import", "ics", "series.ics"], in: dir)
+        #expect(series.stdout.hasPrefix("Logged from series.ics: 1 meeting, 0 e-mails; 1 skipped as already imported;"), "\(series.stdout)")
+        #expect(try Self.meetings(in: dir) == ["2026-11-13 ical:once-1", "2026-11-14 ical:once-1/20261114"])
+    }
+
     /// An import is one change: `undo` takes back its meetings, their people and its candidates,
     /// and a second import then logs them all again.
     @Test func undoTakesAnImportBack() throws {
@@ -303,6 +368,49 @@ import Testing
         for entry in ["new/0-fifo", "cur/0-folder", "cur/0-moved"] {
             #expect(r.stdout.contains("skipped \(entry): "), "\(entry) in \(r.stdout)")
         }
+    }
+
+    /// The contact imports' options on a touch import, and the touch imports' on a contact
+    /// import, are command-line errors in the command line's words (exit 2), not a diagnostic
+    /// under a statement the user never typed; `import --help` says which formats each is for.
+    @Test func optionsOfTheOtherKindOfImportAreUsageErrors() throws {
+        let dir = try Self.setUp()
+        for (args, option, kind) in [
+            (["import", "mbox", "mail.mbox", "--skip-bad"], "--skip-bad", "contact imports (vcard, vdir, csv, linkedin, google, json)"),
+            (["import", "ics", "cal.ics", "--update"], "--update", "contact imports (vcard, vdir, csv, linkedin, google, json)"),
+            (["import", "vcard", "people.vcf", "--plan"], "--plan", "calendar imports (ics)"),
+            (["import", "csv", "people.csv", "--no-notes"], "--no-notes", "calendar imports (ics)"),
+        ] {
+            let r = try CLI.run(args, in: dir)
+            #expect(r.status == 2, "\(args): \(r.stderr)")
+            #expect(r.stderr.contains("\(option) applies to \(kind) only"), "\(args): \(r.stderr)")
+            #expect(!r.stderr.contains("<import>") && !r.stderr.contains("skip_bad"), "\(args): \(r.stderr)")
+        }
+        let help = try CLI.run(["import", "--help"], in: dir)
+        for option in ["--skip-bad", "--update"] {
+            let line = help.stdout.components(separatedBy: "\n  " + option)[1]
+            #expect(line.hasPrefix(" ") && line.contains("Contact imports only"), "\(help.stdout)")
+        }
+        #expect(help.stdout.contains("Calendar imports only (ics)"), "\(help.stdout)")
+    }
+
+    /// Apple Mail's "Export Mailbox" writes a folder `NAME.mbox` holding the file `mbox` and a
+    /// `table_of_contents`: the folder imports as its `mbox` file. A folder without one is refused.
+    @Test func anAppleMailExportIsReadAsItsMboxFile() throws {
+        let dir = try Self.setUp()
+        let py = try CLI.run(["/usr/bin/env", "python3", "-c", Self.mailScript, dir.path], in: dir, raw: true)
+        #expect(py.status == 0, "python3 writes the mail fixtures: \(py.stderr)")
+        let export = dir.appendingPathComponent("Inbox.mbox")
+        try FileManager.default.createDirectory(at: export, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(at: dir.appendingPathComponent("mail.mbox"), to: export.appendingPathComponent("mbox"))
+        try Data([0, 0, 0, 1, 0x54, 0x4F, 0x43]).write(to: export.appendingPathComponent("table_of_contents"))
+        let r = try CLI.run(["import", "mbox", "Inbox.mbox"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("Logged from Inbox.mbox: 0 meetings, 3 e-mails (1 inbound)"), "\(r.stdout)")
+        let other = dir.appendingPathComponent("Other.mbox")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        let refused = try CLI.run(["import", "mbox", "Other.mbox"], in: dir)
+        #expect(refused.status == 3 && refused.stderr.contains("not a regular file (a folder"), "\(refused.stderr)")
     }
 
     /// A FIFO or a missing file is refused; no database is left behind by a first import that fails.

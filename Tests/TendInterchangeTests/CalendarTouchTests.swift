@@ -213,7 +213,7 @@ func lines(_ r: TouchImport) -> [String] {
             r.touches.map(\.sourceID).prefix(4) == [
                 weekly + "20260105", weekly + "20260112", weekly + "20260126", weekly + "20260202",
             ])
-        #expect(r.touches[4].sourceID == "ical:1g5v0d8n3c6m2q7k9h4j0a1b2c@google.com/20260214")
+        #expect(r.touches[4].sourceID == "ical:1g5v0d8n3c6m2q7k9h4j0a1b2c@google.com")
         #expect(r.skipped == [.cancelled: 2, .declined: 1, .future: 1, .noOneElse: 1, .noContact: 5])
         #expect(
             r.candidates.map { "\($0.address) \($0.count) \($0.firstSeen) \($0.lastSeen)" } == [
@@ -349,6 +349,23 @@ func lines(_ r: TouchImport) -> [String] {
         #expect(second.touches.first { $0.sourceID == moved }?.on == day("2026-01-28"))
     }
 
+    /// A one-off event moved to another day (Google writes it again with the same UID and a
+    /// higher SEQUENCE) keeps its source id, the UID alone: it is one meeting, on its new day.
+    @Test func aMovedOneOffEventKeepsItsSourceID() throws {
+        func calendar(_ start: String, _ sequence: Int) -> String {
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART:\(start)\r\nDTSTAMP:20260401T000000Z\r\nORGANIZER:mailto:me@example.com\r\n"
+                + "UID:visit@google.com\r\nATTENDEE;PARTSTAT=ACCEPTED:mailto:ana@park.example\r\nSEQUENCE:\(sequence)\r\nSUMMARY:Site visit\r\n"
+                + "END:VEVENT\r\nEND:VCALENDAR\r\n"
+        }
+        let first = try importCalendars([], texts: [calendar("20260312T180000Z", 0)], zone: "UTC")
+        let moved = try importCalendars([], texts: [calendar("20260313T180000Z", 2)], zone: "UTC")
+        #expect(first.touches.map { "\($0.on) \($0.sourceID)" } == ["2026-03-12 ical:visit@google.com"])
+        #expect(moved.touches.map { "\($0.on) \($0.sourceID)" } == ["2026-03-13 ical:visit@google.com"])
+        // Both exports in one import: the later SEQUENCE wins, one meeting.
+        let both = try importCalendars([], texts: [calendar("20260313T180000Z", 2), calendar("20260312T180000Z", 0)], zone: "UTC")
+        #expect(both.touches.map { "\($0.on) \($0.sourceID)" } == ["2026-03-13 ical:visit@google.com"])
+    }
+
     /// Calendars change between exports: a series moved to another hour, a single event made a
     /// series. Each occurrence keeps its source id (UID and day), so nothing is logged twice
     /// (each gave a second meeting per occurrence); a rule repeating within a day logs the day once.
@@ -362,7 +379,10 @@ func lines(_ r: TouchImport) -> [String] {
         let later = try importCalendars([], texts: [calendar("20260302T110000Z", "FREQ=WEEKLY;COUNT=3")], zone: "UTC")
         #expect(weekly.touches.map(\.sourceID) == ["ical:grow/20260302", "ical:grow/20260309", "ical:grow/20260316"])
         #expect(later.touches.map(\.sourceID) == weekly.touches.map(\.sourceID))
-        #expect(single.touches.map(\.sourceID) == ["ical:grow/20260302"])
+        // A one-off event is its UID (a series' occurrence, its UID and day): the import matches
+        // that meeting with the series' occurrence on its day (TouchFileImport).
+        #expect(single.touches.map(\.sourceID) == ["ical:grow"] && single.touches.map(\.event) == ["ical:grow"])
+        #expect(weekly.touches.allSatisfy { $0.event == "ical:grow" })
         let minutely = try importCalendars([], texts: [calendar("20260610T100000Z", "FREQ=MINUTELY;COUNT=5000")], zone: "UTC")
         #expect(minutely.touches.map(\.on) == [day("2026-06-10"), day("2026-06-11"), day("2026-06-12"), day("2026-06-13")])
     }
@@ -645,6 +665,38 @@ func lines(_ r: TouchImport) -> [String] {
                 #expect(defined.offset(atUTC: change - 1) == 3600 && defined.offset(atUTC: change) == 7200)
             }
         }
+    }
+
+    /// A TZID that no VTIMEZONE defines and that Tend does not know is read as floating, and
+    /// said once, with the line that first names it (it was read so without a word).
+    @Test func anUnknownZoneIsAWarning() throws {
+        let text = """
+            BEGIN:VCALENDAR\r
+            VERSION:2.0\r
+            BEGIN:VEVENT\r
+            UID:olympus\r
+            DTSTART;TZID=Mars/Olympus:20260310T230000\r
+            ORGANIZER:mailto:dana@lee.example\r
+            END:VEVENT\r
+            BEGIN:VEVENT\r
+            UID:olympus-2\r
+            DTSTART;TZID=Mars/Olympus:20260311T100000\r
+            ORGANIZER:mailto:dana@lee.example\r
+            END:VEVENT\r
+            BEGIN:VEVENT\r
+            UID:berlin\r
+            DTSTART;TZID=Europe/Berlin:20260312T100000\r
+            ORGANIZER:mailto:dana@lee.example\r
+            END:VEVENT\r
+            END:VCALENDAR\r
+
+            """
+        let r = try importCalendars([], texts: [text], zone: "Asia/Tokyo")
+        #expect(r.touches.map(\.on) == [day("2026-03-10"), day("2026-03-11"), day("2026-03-12")])
+        #expect(
+            r.warnings.map(\.description) == [
+                "line 5: the time zone \"Mars/Olympus\" is not known and no VTIMEZONE in the file defines it: its times are read as written, in your own time zone"
+            ])
     }
 
     @Test func unknownZonesAreFloating() throws {

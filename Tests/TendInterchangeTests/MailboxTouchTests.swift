@@ -285,6 +285,35 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
         }
     }
 
+    /// Vacation responders that write no Auto-Submitted mark their replies `X-Autoreply: yes`
+    /// or `X-Autorespond`: such a reply is sent automatically, left out like Auto-Submitted's
+    /// (each was logged as an inbound e-mail).
+    @Test func automaticRepliesAreLeftOut() throws {
+        let dir = try temporaryFolder("autoreply")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let script = #"""
+            import mailbox, os, sys
+            from email.message import EmailMessage
+            box = mailbox.mbox(os.path.join(sys.argv[1], "replies.mbox"))
+            for n, extra in enumerate([("X-Autoreply", "yes"), ("X-Autorespond", "Out of office"), ("Auto-Submitted", "auto-replied"), ("X-Autoreply", "no")]):
+                m = EmailMessage()
+                m["From"] = "Mike Chen <mike@green.example>"
+                m["To"] = "me@example.com"
+                m["Date"] = "Sun, 15 Mar 2026 10:0%d:00 +0000" % n
+                m["Message-ID"] = "<r%d@green.example>" % n
+                m[extra[0]] = extra[1]
+                m.set_content("I am away until Monday.\n")
+                box.add(mailbox.mboxMessage(m))
+            box.flush()
+            box.close()
+            print("ok")
+            """#
+        #expect(try python(script, [dir.path]) == "ok\n")
+        let r = try importMail { try Mailbox.readMbox(path: dir.appendingPathComponent("replies.mbox").path, $0) }
+        #expect(r.skipped == [.automatic: 3])
+        #expect(r.touches.map(\.sourceID) == ["mail:r3@green.example"])
+    }
+
     @Test func badMailboxesAreWordedErrors() throws {
         for (bytes, message) in [
             ([UInt8](), "file: the file is empty"),
