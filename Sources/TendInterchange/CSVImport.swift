@@ -482,7 +482,12 @@ struct NumberedColumn: Hashable {
             var notes: [String] = []
             for (point, g, header) in points(.email) {
                 if point.value.contains("@") {
-                    addresses.append(point)
+                    // Several in one cell ("a@x.example; b@y.example"), as a plain e-mail column reads them.
+                    for item in point.value.split(separator: ";") {
+                        for part in item.split(whereSeparator: \.isWhitespace) where part.contains("@") {
+                            addresses.append(ContactPoint(String(part), type: point.type))
+                        }
+                    }
                 } else if NumberedColumn.isExchangeName(point.value) || g["type"]?.uppercased() == "EX" {
                     let shown = g["display_name"].flatMap { $0 == point.value ? nil : $0 }
                     if let address = shown.flatMap(NumberedColumn.address(inDisplayName:)) {

@@ -67,11 +67,15 @@ public struct ImportedTouch: Hashable, Sendable {
     public var note: String?
     /// They reached out: an e-mail a contact sent me.
     public var inbound: Bool
-    /// What makes a second import of the same item add nothing: `ical:UID` (a one-off event),
-    /// `ical:UID/DAY` (an occurrence of a series, by the day of the slot it fills), `mail:MESSAGE-ID`.
+    /// What makes a second import of the same item add nothing: `ical:UID/DAY` (an event, by
+    /// the day it starts on as its own zone writes it, so that importing from another time zone
+    /// gives the same id; an occurrence of a series by the day of the slot it fills),
+    /// `mail:MESSAGE-ID`.
     public var sourceID: String
-    /// A meeting's event, `ical:UID`: a one-off event's source id, the prefix of a series' ones.
+    /// A meeting's event, `ical:UID`: the prefix of its source id.
     public var event: String? = nil
+    /// A meeting of an event that does not repeat: moved to another day, it is still this meeting.
+    public var oneOff = false
 }
 
 /// A contact's next step from the first event with them after today (with `plan`).
@@ -484,7 +488,8 @@ extension TouchImporter {
             }
         }
         var future: [(day: Day, id: String, event: Int)] = []
-        // A one-off event is one meeting, whatever day it is moved to: its id is its UID.
+        // A one-off event is one meeting, whatever day it is moved to (`oneOff`: the importer
+        // moves its meeting).
         let event = "ical:" + uid
         let oneOff = s.master.map { !$0.recurs } == true && s.overrides.isEmpty
         // One meeting per series and day of the slot, as the event's own zone writes it (so
@@ -503,7 +508,7 @@ extension TouchImporter {
         var slots: Set<String> = []
         var days: Set<Day> = []
         for (k, o) in list.enumerated() {
-            let id = oneOff ? event : event + "/" + o.slot.local.day.iCalendarDate
+            let id = event + "/" + o.slot.local.day.iCalendarDate
             guard slots.insert(id).inserted, days.insert(userDays[k]).inserted else { continue }
             ids[k] = id
         }
@@ -517,7 +522,7 @@ extension TouchImporter {
         for (k, o) in list.enumerated() {
             guard let id = ids[k] else { continue }
             let day = userDays[k]
-            if day <= options.today { meeting(attendances[o.event], on: day, sourceID: id, event: event) } else { future.append((day, id, o.event)) }
+            if day <= options.today { meeting(attendances[o.event], on: day, sourceID: id, event: event, oneOff: oneOff) } else { future.append((day, id, o.event)) }
         }
         guard !future.isEmpty else { return }
         let planned =
@@ -616,13 +621,13 @@ extension TouchImporter {
     }
 
     /// One occurrence up to today: a `meeting` touch with the contacts in it.
-    mutating func meeting(_ a: Attendance, on day: Day, sourceID: String, event: String) {
+    mutating func meeting(_ a: Attendance, on day: Day, sourceID: String, event: String, oneOff: Bool = false) {
         guard firstSight(sourceID) else { return }
         if let reason = a.leftOut, reason != .noContact { return skip(reason) }
         for p in a.strangers { sawCandidate(p.address, name: p.name, on: day, sourceID: sourceID) }
         if a.contacts.isEmpty { return skip(.noContact) }
         result.touches.append(
-            ImportedTouch(kind: .meeting, on: day, people: a.contacts, note: a.note, inbound: false, sourceID: sourceID, event: event))
+            ImportedTouch(kind: .meeting, on: day, people: a.contacts, note: a.note, inbound: false, sourceID: sourceID, event: event, oneOff: oneOff))
     }
 
     /// An occurrence after today, with `plan`: the next step of each contact in it, unless one

@@ -43,6 +43,7 @@ public struct Renderer {
         case .null: return ""
         case .contact(let id): return Renderer.shown(t.people[id]?.name ?? "#\(id)")
         case .list(let items): return items.map { cell($0, t) }.joined(separator: ", ")
+        case .record: return Renderer.shown(Renderer.text(v, t.people))
         case .date(let d):
             guard let today, format == .table else { return d.description }
             let n = today.ordinal - d.ordinal
@@ -186,6 +187,7 @@ public struct Renderer {
         switch v {
         case .contact(let id): return t.people[id]?.name ?? ""
         case .list(let items): return items.map { plainCell($0, t) }.joined(separator: "; ")
+        case .record: return Renderer.text(v, t.people)
         default: return plainText(v)
         }
     }

@@ -74,6 +74,8 @@ struct TouchFileImport {
                 if moved {
                     out.moved += 1
                     if !dryRun { try move(existing.id, to: t) }
+                    // Logged on its new day now: a next step planned from it is done.
+                    fresh.append(t)
                 }
                 let missing = t.people.filter { !existing.people.contains($0) }
                 guard !missing.isEmpty else { continue }
@@ -211,20 +213,22 @@ struct StoredMeetings {
     }
 
     /// The stored touch that `t` is, if any, and whether it moved to another day. A touch is
-    /// its source id (a one-off event's meeting moves with the event; a series' stays where it
-    /// was logged); a meeting is also the one of its event it replaces:
+    /// its source id, which names the day the event starts on in its own zone (so the same
+    /// event imported in another time zone is not moved); a meeting is also the one of its
+    /// event it replaces:
     ///
-    ///     one-off, stored by an earlier Tend as ical:UID/DAY     the same meeting (moved when
-    ///       or moved since (the only meeting of its UID)          its day is another)
-    ///     occurrence ical:UID/DAY of a series that was a         the one-off's meeting, on the
-    ///       one-off event, stored as ical:UID                     occurrence's day
+    ///     one-off moved since (the only meeting of its UID)      the same meeting, moved
+    ///     one-off stored as ical:UID (a Tend of 2026-12-03)      the same meeting (moved when
+    ///                                                             its day is another)
+    ///     occurrence of a series that was a one-off event        the one-off's meeting, on the
+    ///                                                             occurrence's day
     ///
     /// A one-off event moved after today is not among the touches: its meeting stays.
     mutating func match(_ t: ImportedTouch) -> (Stored, moved: Bool)? {
-        let oneOff = t.kind == .meeting && t.sourceID == t.event
+        let oneOff = t.kind == .meeting && t.oneOff
         if let exact = sources[Store.sourceKey(kind: t.kind.rawValue, sourceID: t.sourceID)] {
             taken.insert(exact.id)
-            return (exact, oneOff && exact.on != t.on)
+            return (exact, false)
         }
         guard t.kind == .meeting, let event = t.event else { return nil }
         let candidates = (byEvent[event] ?? []).filter { !taken.contains($0.meeting.id) }

@@ -161,6 +161,23 @@ import Testing
         #expect(try CLI.run(["--db", "b.db", "dump"], in: dir).stdout == dump.stdout)
     }
 
+    /// Numbers past 10^18 (where arithmetic's fast paths stop) up to the stated limit are taken
+    /// by add and log, so the dump of a database holding them restores.
+    @Test func numbersPastTenToTheEighteenthRestore() throws {
+        let dir = CLI.tempDir()
+        let setup = try CLI.run(
+            ["-e", "add \"A\" id: 999999999999999999", "-e", "add \"B\"", "-e", "add \"C\"", "-e", "remove @b",
+             "-e", "add \"D\" id: 9223372032559808511", "-e", "log call with @a id: 1000000000000000005", "-e", "log call with @c"], in: dir)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let dump = try CLI.run(["dump"], in: dir)
+        #expect(dump.stdout.contains("id: 1000000000000000001"), "\(dump.stdout)")
+        let restored = try CLI.run(["--db", "b.db", "run", "-"], stdin: dump.stdout, in: dir)
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(try CLI.run(["--db", "b.db", "dump"], in: dir).stdout == dump.stdout)
+        let past = try CLI.run(["-e", "add \"E\" id: 9223372032559808512"], in: dir)
+        #expect(past.status == 2 && past.stderr.contains("a contact's id is a whole number from 1 to 9223372032559808511"), "\(past.stderr)")
+    }
+
     /// A database without gaps dumps as before: no event says its number.
     @Test func anOrdinaryDumpWritesNoIDs() throws {
         let dir = CLI.tempDir()

@@ -119,23 +119,23 @@ import Testing
         try write("moved.ics", "20261113T180000Z", ["SEQUENCE:2"])
         try write("future.ics", "20261201T180000Z", ["SEQUENCE:3"])
         #expect(try CLI.run(["import", "ics", "first.ics"], in: dir).stdout.hasPrefix("Logged from first.ics: 1 meeting,"))
-        #expect(try Self.meetings(in: dir) == ["2026-11-12 ical:once-1"])
+        #expect(try Self.meetings(in: dir) == ["2026-11-12 ical:once-1/20261112"])
         let dry = try CLI.run(["import", "ics", "moved.ics", "--dry-run"], in: dir)
         #expect(dry.stdout.hasPrefix("Would log from moved.ics: 0 meetings, 0 e-mails; 1 skipped as already imported;"), "\(dry.stdout)")
         #expect(dry.stdout.contains("  1 meeting would move to its event's new day"), "\(dry.stdout)")
         let moved = try CLI.run(["import", "ics", "moved.ics"], in: dir)
         #expect(moved.stdout.hasPrefix("Logged from moved.ics: 0 meetings, 0 e-mails; 1 skipped as already imported;"), "\(moved.stdout)")
         #expect(moved.stdout.contains("  1 meeting moved to its event's new day"), "\(moved.stdout)")
-        #expect(try Self.meetings(in: dir) == ["2026-11-13 ical:once-1"])
+        #expect(try Self.meetings(in: dir) == ["2026-11-13 ical:once-1/20261113"])
         // The move is the import's change: undo takes it back, and importing again moves it again.
         #expect(try CLI.run(["-e", "undo"], in: dir).status == 0)
-        #expect(try Self.meetings(in: dir) == ["2026-11-12 ical:once-1"])
+        #expect(try Self.meetings(in: dir) == ["2026-11-12 ical:once-1/20261112"])
         #expect(try CLI.run(["import", "ics", "moved.ics"], in: dir).stdout.contains("  1 meeting moved to its event's new day"))
         #expect(try CLI.run(["import", "ics", "moved.ics"], in: dir).stdout.hasPrefix("Logged from moved.ics: 0 meetings, 0 e-mails; 1 skipped"))
         // After today: the event has not happened on its new day yet, and the meeting stays.
         let future = try CLI.run(["import", "ics", "future.ics"], in: dir)
         #expect(future.stdout.hasPrefix("Logged from future.ics: 0 meetings,") && !future.stdout.contains("moved"), "\(future.stdout)")
-        #expect(try Self.meetings(in: dir) == ["2026-11-13 ical:once-1"])
+        #expect(try Self.meetings(in: dir) == ["2026-11-13 ical:once-1/20261113"])
     }
 
     /// A database an earlier Tend filled holds one-off events as `ical:UID/DAY`: the same event
@@ -157,10 +157,47 @@ import Testing
         let moved = try CLI.run(["import", "ics", "moved.ics"], in: dir)
         #expect(moved.stdout.hasPrefix("Logged from moved.ics: 0 meetings, 0 e-mails; 1 skipped as already imported;"), "\(moved.stdout)")
         #expect(moved.stdout.contains("  1 meeting moved to its event's new day"), "\(moved.stdout)")
-        #expect(try Self.meetings(in: dir) == ["2026-11-13 ical:once-1"])
+        #expect(try Self.meetings(in: dir) == ["2026-11-13 ical:once-1/20261113"])
         let series = try CLI.run(["import", "ics", "series.ics"], in: dir)
         #expect(series.stdout.hasPrefix("Logged from series.ics: 1 meeting, 0 e-mails; 1 skipped as already imported;"), "\(series.stdout)")
-        #expect(try Self.meetings(in: dir) == ["2026-11-13 ical:once-1", "2026-11-14 ical:once-1/20261114"])
+        #expect(try Self.meetings(in: dir) == ["2026-11-13 ical:once-1/20261113", "2026-11-14 ical:once-1/20261114"])
+    }
+
+    /// A one-off event planned as a next step (`--plan`, when it was after today) and moved onto
+    /// that day: once the day has passed, its meeting is moved there and the step is done, as
+    /// when the meeting is logged fresh (the step stayed, and its rule kept reminding).
+    @Test func aMovedMeetingClearsTheStepItWasPlannedAs() throws {
+        let dir = try Self.setUp()
+        func write(_ name: String, _ start: String, _ extra: [String] = []) throws {
+            let text = Self.calendar([Self.event("once-2", start, "Coffee", [Self.me, Self.attendee("ana@park.example")] + extra)])
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try write("first.ics", "20261120T180000Z")
+        try write("later.ics", "20261210T180000Z", ["SEQUENCE:1"])
+        #expect(try CLI.run(["import", "ics", "first.ics"], in: dir).status == 0)
+        let planned = try CLI.run(["import", "ics", "later.ics", "--plan"], in: dir)
+        #expect(planned.stdout.contains("1 next step planned"), "\(planned.stdout)")
+        let moved = try CLI.run(["--today", "2026-12-11", "import", "ics", "later.ics", "--plan"], in: dir)
+        #expect(moved.stdout.contains("1 meeting moved") && moved.stdout.contains("were cleared"), "\(moved.stdout)")
+        let step = try CLI.run(["--today", "2026-12-11", "--format", "csv", "-e", "@ana-park.next_step"], in: dir)
+        #expect(step.stdout == "\n" || step.stdout == "null\n", "\(step.stdout)")
+    }
+
+    /// The same event imported in another time zone falls on another of the user's days, but
+    /// was not rescheduled: it stays where it was logged (a one-off moved back and forth with
+    /// each import from another zone, one change each time).
+    @Test func anotherTimeZoneDoesNotMoveAMeeting() throws {
+        let dir = try Self.setUp()
+        let text = Self.calendar([Self.event("late-1", "20261120T030000Z", "Late call", [Self.me, Self.attendee("ana@park.example")])])
+        try text.write(to: dir.appendingPathComponent("late.ics"), atomically: true, encoding: .utf8)
+        let west = try CLI.run(["import", "ics", "late.ics"], in: dir, env: ["TZ": "America/Los_Angeles"])
+        #expect(west.stdout.hasPrefix("Logged from late.ics: 1 meeting,"), "\(west.stdout)")
+        for zone in ["UTC", "America/Los_Angeles", "Asia/Tokyo"] {
+            let again = try CLI.run(["import", "ics", "late.ics"], in: dir, env: ["TZ": zone])
+            #expect(again.stdout.hasPrefix("Logged from late.ics: 0 meetings, 0 e-mails; 1 skipped as already imported;"), "\(again.stdout)")
+            #expect(!again.stdout.contains("moved"), "\(zone): \(again.stdout)")
+        }
+        #expect(try Self.meetings(in: dir) == ["2026-11-19 ical:late-1/20261120"])
     }
 
     /// An import is one change: `undo` takes back its meetings, their people and its candidates,

@@ -353,6 +353,15 @@ import Testing
         #expect(renee.notes == ["Car Phone: 555-0111", "Mileage: 12 km"], "\(name): \(renee.notes)")
     }
 
+    /// A cell of an "E-mail Address" column holding several addresses gives each (a plain
+    /// e-mail column split them; read as Outlook's, they became one address that matched no mail).
+    @Test func severalAddressesInAnOutlookEmailCell() throws {
+        let file = "First Name,Last Name,E-mail Address,E-mail 2 Address\nAnn,Ash,ann@a.example; ann2@b.example,ann3@c.example ann4@d.example\n"
+        let batch = try CSVImport.read(Array(file.utf8))
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        #expect(batch.contacts.first?.emails.map(\.value) == ["ann@a.example", "ann2@b.example", "ann3@c.example", "ann4@d.example"])
+    }
+
     /// An Exchange name whose display name holds an address is read as that address, and said
     /// so; one in a plain e-mail column is left out with a warning, not an error.
     @Test func exchangeNamesAreWarnings() throws {

@@ -213,7 +213,7 @@ func lines(_ r: TouchImport) -> [String] {
             r.touches.map(\.sourceID).prefix(4) == [
                 weekly + "20260105", weekly + "20260112", weekly + "20260126", weekly + "20260202",
             ])
-        #expect(r.touches[4].sourceID == "ical:1g5v0d8n3c6m2q7k9h4j0a1b2c@google.com")
+        #expect(r.touches[4].sourceID == "ical:1g5v0d8n3c6m2q7k9h4j0a1b2c@google.com/20260214" && r.touches[4].oneOff)
         #expect(r.skipped == [.cancelled: 2, .declined: 1, .future: 1, .noOneElse: 1, .noContact: 5])
         #expect(
             r.candidates.map { "\($0.address) \($0.count) \($0.firstSeen) \($0.lastSeen)" } == [
@@ -350,7 +350,8 @@ func lines(_ r: TouchImport) -> [String] {
     }
 
     /// A one-off event moved to another day (Google writes it again with the same UID and a
-    /// higher SEQUENCE) keeps its source id, the UID alone: it is one meeting, on its new day.
+    /// higher SEQUENCE) is the same event (its UID) on its new day, and a one-off, which the
+    /// importer moves (TouchFileImport).
     @Test func aMovedOneOffEventKeepsItsSourceID() throws {
         func calendar(_ start: String, _ sequence: Int) -> String {
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nDTSTART:\(start)\r\nDTSTAMP:20260401T000000Z\r\nORGANIZER:mailto:me@example.com\r\n"
@@ -359,11 +360,11 @@ func lines(_ r: TouchImport) -> [String] {
         }
         let first = try importCalendars([], texts: [calendar("20260312T180000Z", 0)], zone: "UTC")
         let moved = try importCalendars([], texts: [calendar("20260313T180000Z", 2)], zone: "UTC")
-        #expect(first.touches.map { "\($0.on) \($0.sourceID)" } == ["2026-03-12 ical:visit@google.com"])
-        #expect(moved.touches.map { "\($0.on) \($0.sourceID)" } == ["2026-03-13 ical:visit@google.com"])
+        #expect(first.touches.map { "\($0.on) \($0.sourceID) \($0.event!) \($0.oneOff)" } == ["2026-03-12 ical:visit@google.com/20260312 ical:visit@google.com true"])
+        #expect(moved.touches.map { "\($0.on) \($0.sourceID) \($0.event!) \($0.oneOff)" } == ["2026-03-13 ical:visit@google.com/20260313 ical:visit@google.com true"])
         // Both exports in one import: the later SEQUENCE wins, one meeting.
         let both = try importCalendars([], texts: [calendar("20260313T180000Z", 2), calendar("20260312T180000Z", 0)], zone: "UTC")
-        #expect(both.touches.map { "\($0.on) \($0.sourceID)" } == ["2026-03-13 ical:visit@google.com"])
+        #expect(both.touches.map { "\($0.on) \($0.sourceID)" } == ["2026-03-13 ical:visit@google.com/20260313"])
     }
 
     /// Calendars change between exports: a series moved to another hour, a single event made a
@@ -379,10 +380,9 @@ func lines(_ r: TouchImport) -> [String] {
         let later = try importCalendars([], texts: [calendar("20260302T110000Z", "FREQ=WEEKLY;COUNT=3")], zone: "UTC")
         #expect(weekly.touches.map(\.sourceID) == ["ical:grow/20260302", "ical:grow/20260309", "ical:grow/20260316"])
         #expect(later.touches.map(\.sourceID) == weekly.touches.map(\.sourceID))
-        // A one-off event is its UID (a series' occurrence, its UID and day): the import matches
-        // that meeting with the series' occurrence on its day (TouchFileImport).
-        #expect(single.touches.map(\.sourceID) == ["ical:grow"] && single.touches.map(\.event) == ["ical:grow"])
-        #expect(weekly.touches.allSatisfy { $0.event == "ical:grow" })
+        // A one-off event's id is its UID and day, as the series' first occurrence's: the same meeting.
+        #expect(single.touches.map(\.sourceID) == ["ical:grow/20260302"] && single.touches.map(\.event) == ["ical:grow"])
+        #expect(single.touches.allSatisfy(\.oneOff) && weekly.touches.allSatisfy { $0.event == "ical:grow" && !$0.oneOff })
         let minutely = try importCalendars([], texts: [calendar("20260610T100000Z", "FREQ=MINUTELY;COUNT=5000")], zone: "UTC")
         #expect(minutely.touches.map(\.on) == [day("2026-06-10"), day("2026-06-11"), day("2026-06-12"), day("2026-06-13")])
     }

@@ -842,7 +842,8 @@ public struct Checker {
         // Inside an aggregate the row in view is a group's member again (or a collection's row).
         var rowScope = scope
         rowScope.grouped = false
-        let t = checkCollectionFirst(first, extremum && args.count >= 2 ? scope : rowScope)
+        // `min(a, b)` compares values: its first argument is read as any other value is.
+        let t = extremum && args.count >= 2 ? check(first, scope) : checkCollectionFirst(first, rowScope)
         if case .rows(let c) = t { return checkCollectionAggregate(e, name, args, c, scope) }
         if case .list = t, args.count == 1 { return name == "count" ? .number : .any }
         if extremum && args.count >= 2 {

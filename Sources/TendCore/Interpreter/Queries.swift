@@ -529,6 +529,7 @@ extension Interpreter {
             case .contact(let id):
                 if people[id] == nil, let i = view.position(of: id) { people[id] = (view.contacts[i].name, view.contacts[i].handle) }
             case .list(let items): items.forEach(note)
+            case .record(let r): r.values.forEach(note)
             default: break
             }
         }

@@ -72,7 +72,7 @@ extension Interpreter {
         for case .pair("id", let e, _) in options {
             let v = try eval(e, ctx)
             if let problem = StoredRange.problem(id: v, of: what) { throw fail(problem, e.range) }
-            return Int64(v.intValue!)
+            return StoredRange.id(v)!
         }
         return 0
     }

@@ -16,7 +16,13 @@ extension Interpreter {
         _ nameExpr: Expr, by: Expr?, _ options: [Option], period: (Day.Period, SourceRange)?, _ s: Statement, _ ctx: Ctx
     ) throws -> Output {
         guard case .string(let name) = try eval(nameExpr, ctx) else { throw fail("a goal needs a name", nameExpr.range) }
-        var g = try view().net.goals.first { $0.name == name } ?? Goal(name: name)
+        // Redefining a goal replaces it, as any definition; who helps with it (`helps`, data
+        // about contacts) stays.
+        var g = Goal(name: name)
+        if let old = try view().net.goals.first(where: { $0.name == name }) {
+            g.id = old.id
+            g.helpers = old.helpers
+        }
         if let by { g.due = try eval(by, ctx).dateValue }
         for o in options {
             guard case .pair(let n, let e, _) = o else { continue }

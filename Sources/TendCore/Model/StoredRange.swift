@@ -1,3 +1,5 @@
+import Foundation
+
 /// The ranges a stored value lies in. A model refuses to write a value outside them, and the
 /// SQLite store reports one read from a file as damaged, so that no value from a database can
 /// reach arithmetic that would overflow (a cadence of 2^63 days trapped every query).
@@ -31,8 +33,19 @@ public enum StoredRange {
     /// Why a value given to a new event (or contact: `of: "a contact"`) cannot be its id
     /// (`id:`), or nil when it can.
     public static func problem(id v: Value, of what: String = "an event") -> String? {
-        if let n = v.intValue, ids.contains(Int64(n)) { return nil }
+        if let n = id(v), ids.contains(n) { return nil }
         return "\(what)'s id is a whole number from 1 to \(ids.upperBound)"
+    }
+
+    /// A whole number as a 64-bit one, past the 10^18 where arithmetic's fast paths stop: ids
+    /// go up to `ids.upperBound`.
+    public static func id(_ v: Value) -> Int64? {
+        if let n = v.intValue { return Int64(n) }
+        guard case .number(let d) = v, d.isFinite, !d.isNaN else { return nil }
+        var value = d
+        var whole = Decimal()
+        NSDecimalRound(&whole, &value, 0, .plain)
+        return whole == d ? Int64(whole.description) : nil
     }
     public static func problem(cadence d: Duration) -> String? {
         contains(cadence: d) ? nil : "a cadence is at most 100 years (1200mo or 36525d)"
