@@ -378,6 +378,10 @@ struct Golden: CustomStringConvertible {
         let deep = try CLI.run(["run", "-"], stdin: String(repeating: "(", count: 10_000) + "\n", in: dir)
         #expect(deep.status == 2)
         #expect(deep.stderr.contains("nested deeper than 256 levels"))
+        // A flat chain of 300 alternatives is not nesting (it was refused as deeper than 256 levels).
+        let names = (0..<300).map { "name == \"n\($0)\"" }.joined(separator: " or ")
+        let flat = try CLI.run(["run", "-"], stdin: "add \"n7\"\nadd \"n299\"\nadd \"x\"\ncount(contacts where \(names))\n", in: dir)
+        #expect(flat.status == 0 && flat.stdout.hasSuffix("2\n"), "\(flat.stdout)\(flat.stderr)")
     }
 
     @Test func notATendDatabase() throws {

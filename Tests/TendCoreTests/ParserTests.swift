@@ -154,6 +154,30 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         #expect(!parseOne(deepMinus).diagnostics.isEmpty)
     }
 
+    /// A flat chain of `or` or `and` is not nesting: a generated condition of thousands of terms
+    /// parses (as a tree as deep as its logarithm), while `+` chains still count as nesting.
+    @Test func longFlatConditionsParse() {
+        func depth(_ e: Expr) -> Int {
+            if case .binary(_, let l, let r) = e.kind { return 1 + max(depth(l), depth(r)) }
+            return 0
+        }
+        for (op, n) in [("or", 300), ("and", 20_000)] {
+            let r = parseOne("print " + (0..<n).map { "x == \($0)" }.joined(separator: " \(op) "))
+            #expect(r.diagnostics.isEmpty, "\(op) \(n): \(r.diagnostics.first.map(\.message) ?? "")")
+            guard case .print(let e)? = r.statements.first?.kind else {
+                Issue.record("no print")
+                continue
+            }
+            #expect(depth(e) <= 2 * (Int.bitWidth - n.leadingZeroBitCount) + 2, "\(op): depth \(depth(e))")
+        }
+        // A short chain keeps the tree as written: ((a or b) or c).
+        let short = parseOne("print a or b or c")
+        if case .print(let e)? = short.statements.first?.kind, case .binary(.or, let l, _) = e.kind, case .binary(.or, _, _) = l.kind {
+        } else {
+            Issue.record("a short chain is left-deep")
+        }
+    }
+
     /// A megabyte on one line is an error, not a crash (its speed is measured by hand: 0.3 s).
     @Test func aMegabyteOnOneLineIsAnError() {
         let big = "print " + Array(repeating: "1", count: 250_000).joined(separator: " + ")

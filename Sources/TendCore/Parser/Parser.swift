@@ -272,25 +272,29 @@ public struct Parser {
     }
 
     mutating func parseOr() throws -> Expr {
-        var left = try parseAnd()
-        var chain = 0
-        while match("or") {
-            try lengthen(&chain)
-            let right = try parseAnd()
-            left = Expr(.binary(.or, left, right), left.range.to(right.range))
-        }
-        return left
+        var terms = [try parseAnd()]
+        while match("or") { terms.append(try parseAnd()) }
+        return Parser.joined(terms, .or)
     }
 
     mutating func parseAnd() throws -> Expr {
-        var left = try parseNot()
-        var chain = 0
-        while match("and") {
-            try lengthen(&chain)
-            let right = try parseNot()
-            left = Expr(.binary(.and, left, right), left.range.to(right.range))
+        var terms = [try parseNot()]
+        while match("and") { terms.append(try parseNot()) }
+        return Parser.joined(terms, .and)
+    }
+
+    /// `a or b or c …` as a tree: left-deep as written up to a few dozen terms, else balanced,
+    /// so that a generated condition of thousands of terms is as deep as its logarithm (the
+    /// same value, evaluated left to right: `and` and `or` are associative).
+    static func joined(_ terms: [Expr], _ op: BinaryOperator) -> Expr {
+        func node(_ l: Expr, _ r: Expr) -> Expr { Expr(.binary(op, l, r), l.range.to(r.range)) }
+        guard terms.count > 32 else { return terms.dropFirst().reduce(terms[0], node) }
+        func balanced(_ part: ArraySlice<Expr>) -> Expr {
+            guard part.count > 1 else { return part.first! }
+            let middle = part.startIndex + part.count / 2
+            return node(balanced(part[..<middle]), balanced(part[middle...]))
         }
-        return left
+        return balanced(terms[...])
     }
 
     mutating func parseNot() throws -> Expr {
