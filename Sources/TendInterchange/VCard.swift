@@ -113,7 +113,10 @@ public enum VCard {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 guard let p = parseLine(line, number) else {
                     // 2.1 base64 data may run on unindented lines up to a blank one (Nokia, Sony Ericsson).
-                    if card?.last?.isBinary == true { continue }
+                    if card?.last?.isBinary == true {
+                        card![card!.count - 1].value += String(decoding: line, as: UTF8.self)
+                        continue
+                    }
                     let text = String(decoding: line.prefix(40), as: UTF8.self).debugDescription
                     if card != nil {
                         batch.warnings.append(ImportError(origin(), "line \(number) is not a vCard line (\(text)): left out"))
@@ -375,6 +378,24 @@ public enum VCard {
         "X-ADDRESSBOOKSERVER-KIND", "X-ADDRESSBOOKSERVER-MEMBER", "MEMBER", "X-TEND-SYNC",
     ]
 
+    /// Properties whose inline base64 value is data, never text: kept or left out as they are.
+    static let dataProperties: Set<String> = ["PHOTO", "LOGO", "SOUND", "KEY"]
+
+    /// A text property's base64 value (2.1 `ENCODING=BASE64`, 3.0 `ENCODING=b`) decoded in its
+    /// CHARSET, as a quoted-printable one is; what is wrong with it when it cannot be.
+    static func decodeBase64(_ p: inout Property) -> String? {
+        var digits = p.value.filter { !$0.isWhitespace }
+        // Some writers leave out the padding, which Foundation requires.
+        digits += String(repeating: "=", count: (4 - digits.utf8.count % 4) % 4)
+        guard let data = Data(base64Encoded: digits) else { return "is not base64" }
+        let bytes = [UInt8](data)
+        guard !bytes.contains(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return "is base64 data, not text" }
+        let (text, guessed) = TextEncoding.decode(bytes[...], charset: p.param("CHARSET").first)
+        p.value = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        p.guessed = guessed
+        return nil
+    }
+
     /// Properties kept as a note under a word of their own: `spouse: Jane`.
     static let noteLabels: [String: String] = [
         "BDAY": "birthday", "ANNIVERSARY": "anniversary", "URL": "url", "ROLE": "role", "NICKNAME": "nickname",
@@ -399,8 +420,15 @@ public enum VCard {
         let hasAddress = props.contains { $0.name == "ADR" }
         // Known before the dates are read: a card Tend wrote says a date's year 1604 is real.
         c.handle = props.first { $0.name == "X-TEND-HANDLE" }.map { unescape($0.value).trimmed }
-        for p in props {
-            if p.isBinary { continue }
+        var faxes = Set<String>()
+        for var p in props {
+            if p.isBinary {
+                guard !dataProperties.contains(p.name), !ignored.contains(p.name) else { continue }
+                if let problem = decodeBase64(&p) {
+                    warnings.append(ImportError(origin, field: p.name, "line \(p.line) \(problem): left out"))
+                    continue
+                }
+            }
             if p.guessed && (!ignored.contains(p.name) || p.name == "FN" || p.name == "N") {
                 warnings.append(
                     ImportError(origin, field: p.name, "line \(p.line) is not in the charset it names (or UTF-8): read as Windows-1252"))
@@ -414,7 +442,10 @@ public enum VCard {
             }
             let label = p.group.flatMap { labels[$0] }
             try read(p, v, label: label, hasAddress: hasAddress, into: &c)
+            if p.name == "TEL" && isFaxOrPager(p, label: label) { faxes.insert(telephoneNumber(v)) }
         }
+        // A fax or pager is not the number to call: the voice numbers first, each list in its order.
+        c.phones = c.phones.filter { !faxes.contains($0.value) } + c.phones.filter { faxes.contains($0.value) }
         var seen = Set<NamedDate>()
         c.dates = c.dates.filter { seen.insert($0).inserted }
         c.unchangedSinceWritten = props.first { $0.name == syncProperty }.map { $0.value.trimmed == digest(props) } ?? false
@@ -480,9 +511,7 @@ public enum VCard {
             let address = v.lowercased().hasPrefix("mailto:") ? String(v.dropFirst(7)) : v
             add(ContactPoint(address, type: kind(p, label: label)), to: &c.emails, preferred: p.isPreferred)
         case "TEL":
-            var number = v.hasPrefix("tel:") ? String(v.dropFirst(4)) : v
-            number = number.replacingOccurrences(of: ";ext=", with: " ext. ")
-            add(ContactPoint(number, type: kind(p, label: label)), to: &c.phones, preferred: p.isPreferred)
+            add(ContactPoint(telephoneNumber(v), type: kind(p, label: label)), to: &c.phones, preferred: p.isPreferred)
         case "ADR":
             // Post-office box; extended address; street; locality; region; postal code; country.
             let parts = split(p.value, on: ";").map(\.trimmed)
@@ -531,6 +560,18 @@ public enum VCard {
         guard !v.isEmpty, !p.name.hasPrefix("X-AB") || noteLabels[p.name] != nil else { return }
         let word = label ?? noteLabels[p.name] ?? p.name.lowercased()
         c.notes.append(label != nil && p.name == "URL" ? "url (\(word)): \(v)" : "\(word): \(v)")
+    }
+
+    /// A TEL value as Tend keeps it: `tel:+1-555-0100;ext=7` → `+1-555-0100 ext. 7`.
+    static func telephoneNumber(_ v: String) -> String {
+        (v.hasPrefix("tel:") ? String(v.dropFirst(4)) : v).replacingOccurrences(of: ";ext=", with: " ext. ")
+    }
+
+    /// A TEL that is a fax or a pager (by its TYPE or Apple label: `_$!<WorkFAX>!$_`) and not
+    /// also a voice or mobile number.
+    static func isFaxOrPager(_ p: Property, label: String?) -> Bool {
+        let t = p.types + (label.map { [$0.lowercased()] } ?? [])
+        return t.contains { $0.hasSuffix("fax") || $0 == "pager" } && !t.contains { ["voice", "cell", "mobile", "iphone"].contains($0) }
     }
 
     /// Adds an e-mail or phone (the preferred one first), once.
