@@ -717,6 +717,58 @@ public enum VCard {
         return (lines, noteLines)
     }
 
+    /// An Apple group (`item1.`, as the card spells it) of an e-mail, phone or address, and the
+    /// content line of its label when it has one.
+    public struct AppleGroup: Sendable {
+        public var group: String
+        public var label: String?
+    }
+
+    /// The Apple groups of a card's e-mails, phones and addresses, by `groupKey` of the item as
+    /// Tend reads it: a card written in its place gives the items Tend still has, of the same
+    /// kind, their groups and labels back (`item1.TEL` with `item1.X-ABLabel:Laden`).
+    public static func appleGroups(_ bytes: [UInt8]) -> [String: AppleGroup] {
+        let props = rawProperties(bytes)
+        var labels: [String: (text: String, line: String)] = [:]
+        for (p, raw) in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = (labelText(unescape(p.value)), raw) } }
+        var groups: [String: AppleGroup] = [:]
+        for (p, raw) in props where ["EMAIL", "TEL", "ADR"].contains(p.name) && !p.isBinary {
+            guard let g = p.group else { continue }
+            var item = ImportedContact(origin: "", name: "")
+            try? read(p, unescape(p.value).trimmed, label: labels[g]?.text, hasAddress: true, into: &item)
+            let key =
+                item.emails.first.map { groupKey("EMAIL", $0.value, $0.type) } ?? item.phones.first.map { groupKey("TEL", $0.value, $0.type) }
+                ?? item.addresses.first.map { groupKey("ADR", $0.description, $0.type) }
+            // parseLine gives the group in capitals; Apple writes `item1`.
+            let spelled = String(raw.drop { $0 == " " || $0 == "\t" }.prefix(g.count))
+            if let key, groups[key] == nil { groups[key] = AppleGroup(group: spelled, label: labels[g]?.line) }
+        }
+        return groups
+    }
+
+    /// An e-mail, phone or address with its kind, for `appleGroups`.
+    public static func groupKey(_ property: String, _ value: String, _ type: String?) -> String { "\(property)\u{1}\(value)\u{1}\(type ?? "")" }
+
+    /// True when a card no export of Tend's wrote (it has no `X-TEND-SYNC`) says what `written`,
+    /// the card Tend would write in its place, says, as Tend reads both: the same name, e-mails,
+    /// phones and addresses with their kinds and order, tags, dates, fields and note lines. What
+    /// such a card cannot say is set aside: the handle and creation day Tend gave its contact on
+    /// import, and the UID made from the file's name when it has none. Such a card is left as
+    /// the program that wrote it wrote it, until Tend has something to change in it.
+    public static func saysTheSame(_ card: [UInt8], as written: String) -> Bool {
+        guard !rawProperties(card).contains(where: { $0.0.name == syncProperty }),
+            let old = try? read(card).contacts, old.count == 1,
+            let new = try? read(Array(written.utf8)).contacts, new.count == 1
+        else { return false }
+        let a = old[0]
+        var b = new[0]
+        for name in ["created", "uid"] where a.fields[name] == nil { b.fields[name] = nil }
+        // Tend writes the note lines another property stands for after its NOTE.
+        func lines(_ notes: [String]) -> [String] { notes.flatMap { $0.split(separator: "\n").map(String.init) }.sorted() }
+        return a.name == b.name && a.emails == b.emails && a.phones == b.phones && a.addresses == b.addresses && a.tags == b.tags
+            && a.dates == b.dates && a.fields == b.fields && lines(a.notes) == lines(b.notes) && (a.handle == nil || a.handle == b.handle)
+    }
+
     /// An inline binary value of vCard 3.0 or 2.1 (`PHOTO;ENCODING=b;TYPE=JPEG:…`) as a 4.0 card
     /// writes it, a data URI (`PHOTO:data:image/jpeg;base64,…`): 4.0 has no ENCODING.
     static func dataURI(_ p: Property) -> String {
@@ -771,7 +823,8 @@ public enum VCard {
     /// A vCard 4.0 card: CRLF line ends, lines folded at 75 octets, values escaped. Every stored
     /// field is written: standard properties where they exist, `X-TEND-…` for the rest.
     /// `keeping` holds content lines of the card it replaces to write as they were (`nameLines`).
-    public static func write(_ c: Contact, keeping: [String: String] = [:]) -> String {
+    /// `groups` gives an e-mail, phone or address the Apple group and label it had (`appleGroups`).
+    public static func write(_ c: Contact, keeping: [String: String] = [:], groups: [String: AppleGroup] = [:]) -> String {
         var lines = ["BEGIN:VCARD", "VERSION:4.0"]
         lines.append("FN:" + escape(c.name))
         if let n = keeping["N"] {
@@ -784,14 +837,23 @@ public enum VCard {
             let n = NameParts(c.name)
             lines.append("N:\(escape(n.family));\(escape(n.given));;\(escape(n.prefix));\(escape(n.suffix))")
         }
+        func grouped(_ key: String, _ line: String) -> [String] {
+            guard let g = groups[key] else { return [line] }
+            return [g.group + "." + line] + (g.label.map { [$0] } ?? [])
+        }
         // A TYPE only where the kind is known; PREF=1 marks the preferred one of several.
         for (i, e) in c.emails.enumerated() {
-            lines.append("EMAIL" + params(e.type, preferred: i == 0 && c.emails.count > 1) + ":" + escape(e.value))
+            lines += grouped(
+                groupKey("EMAIL", e.value, e.type), "EMAIL" + params(e.type, preferred: i == 0 && c.emails.count > 1) + ":" + escape(e.value))
         }
-        for (i, p) in c.phones.enumerated() { lines.append(telephone(p.value, params: params(p.type, preferred: i == 0 && c.phones.count > 1))) }
+        for (i, p) in c.phones.enumerated() {
+            lines += grouped(groupKey("TEL", p.value, p.type), telephone(p.value, params: params(p.type, preferred: i == 0 && c.phones.count > 1)))
+        }
         for (i, a) in c.addresses.enumerated() {
             let parts = ["", ""] + PostalAddress.parts.map { escape(a[part: $0] ?? "") }
-            lines.append("ADR" + params(a.type, preferred: i == 0 && c.addresses.count > 1) + ":" + parts.joined(separator: ";"))
+            lines += grouped(
+                groupKey("ADR", a.description, a.type),
+                "ADR" + params(a.type, preferred: i == 0 && c.addresses.count > 1) + ":" + parts.joined(separator: ";"))
         }
         if !c.tags.isEmpty { lines.append("CATEGORIES:" + c.tags.map(escape).joined(separator: ",")) }
         if let v = c.notes { lines.append("NOTE:" + escape(v)) }
