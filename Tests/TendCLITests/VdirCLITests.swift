@@ -187,7 +187,10 @@ import Testing
         #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
         let files = try VdirCLITests.files(book)
         let john = try #require(files["card0.vcf"])
-        for line in ["item1.EMAIL;TYPE=other;PREF=1:john@apple.example", "item1.X-ABLabel:_$!<Other>!$_", "item2.ADR;TYPE=home:;;1 Infinite Loop;Cupertino;CA;95014;United States", "item2.X-ABADR:us"] {
+        for line in [
+            "item1.EMAIL;TYPE=other;PREF=1:john@apple.example", "item1.X-ABLabel:_$!<Other>!$_",
+            "item2.ADR;TYPE=home:;;1 Infinite Loop;Cupertino;CA;95014;United States", "item2.X-ABADR:us",
+        ] {
             #expect(john.contains(line + "\r\n"), "\(line)\n\(john)")
         }
         let jurgen = try #require(files["card2.vcf"])

@@ -95,7 +95,8 @@ func fixture(_ name: String) -> [UInt8] {
             """
         let c = try VCard.read(Array(card.utf8)).contacts
         #expect(c[0].phones == [ContactPoint("555-0701"), ContactPoint("555-0700", type: "work"), ContactPoint("555-0702", type: "other")])
-        #expect(c[1].phones == [ContactPoint("555-2222", type: "mobile"), ContactPoint("555-3333", type: "home"), ContactPoint("555-1111", type: "work")])
+        #expect(
+            c[1].phones == [ContactPoint("555-2222", type: "mobile"), ContactPoint("555-3333", type: "home"), ContactPoint("555-1111", type: "work")])
     }
 
     /// Quoted-printable is named in any case, and only in the parameters (before the colon).
