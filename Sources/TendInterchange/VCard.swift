@@ -113,7 +113,10 @@ public enum VCard {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                 guard let p = parseLine(line, number) else {
                     // 2.1 base64 data may run on unindented lines up to a blank one (Nokia, Sony Ericsson).
-                    if card?.last?.isBinary == true { continue }
+                    if card?.last?.isBinary == true {
+                        card![card!.count - 1].value += String(decoding: line, as: UTF8.self)
+                        continue
+                    }
                     let text = String(decoding: line.prefix(40), as: UTF8.self).debugDescription
                     if card != nil {
                         batch.warnings.append(ImportError(origin(), "line \(number) is not a vCard line (\(text)): left out"))
@@ -375,6 +378,24 @@ public enum VCard {
         "X-ADDRESSBOOKSERVER-KIND", "X-ADDRESSBOOKSERVER-MEMBER", "MEMBER", "X-TEND-SYNC",
     ]
 
+    /// Properties whose inline base64 value is data, never text: kept or left out as they are.
+    static let dataProperties: Set<String> = ["PHOTO", "LOGO", "SOUND", "KEY"]
+
+    /// A text property's base64 value (2.1 `ENCODING=BASE64`, 3.0 `ENCODING=b`) decoded in its
+    /// CHARSET, as a quoted-printable one is; what is wrong with it when it cannot be.
+    static func decodeBase64(_ p: inout Property) -> String? {
+        var digits = p.value.filter { !$0.isWhitespace }
+        // Some writers leave out the padding, which Foundation requires.
+        digits += String(repeating: "=", count: (4 - digits.utf8.count % 4) % 4)
+        guard let data = Data(base64Encoded: digits) else { return "is not base64" }
+        let bytes = [UInt8](data)
+        guard !bytes.contains(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return "is base64 data, not text" }
+        let (text, guessed) = TextEncoding.decode(bytes[...], charset: p.param("CHARSET").first)
+        p.value = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        p.guessed = guessed
+        return nil
+    }
+
     /// Properties kept as a note under a word of their own: `spouse: Jane`.
     static let noteLabels: [String: String] = [
         "BDAY": "birthday", "ANNIVERSARY": "anniversary", "URL": "url", "ROLE": "role", "NICKNAME": "nickname",
@@ -399,8 +420,15 @@ public enum VCard {
         let hasAddress = props.contains { $0.name == "ADR" }
         // Known before the dates are read: a card Tend wrote says a date's year 1604 is real.
         c.handle = props.first { $0.name == "X-TEND-HANDLE" }.map { unescape($0.value).trimmed }
-        for p in props {
-            if p.isBinary { continue }
+        var faxes = Set<String>()
+        for var p in props {
+            if p.isBinary {
+                guard !dataProperties.contains(p.name), !ignored.contains(p.name) else { continue }
+                if let problem = decodeBase64(&p) {
+                    warnings.append(ImportError(origin, field: p.name, "line \(p.line) \(problem): left out"))
+                    continue
+                }
+            }
             if p.guessed && (!ignored.contains(p.name) || p.name == "FN" || p.name == "N") {
                 warnings.append(
                     ImportError(origin, field: p.name, "line \(p.line) is not in the charset it names (or UTF-8): read as Windows-1252"))
@@ -414,7 +442,10 @@ public enum VCard {
             }
             let label = p.group.flatMap { labels[$0] }
             try read(p, v, label: label, hasAddress: hasAddress, into: &c)
+            if p.name == "TEL" && isFaxOrPager(p, label: label) { faxes.insert(telephoneNumber(v)) }
         }
+        // A fax or pager is not the number to call: the voice numbers first, each list in its order.
+        c.phones = c.phones.filter { !faxes.contains($0.value) } + c.phones.filter { faxes.contains($0.value) }
         var seen = Set<NamedDate>()
         c.dates = c.dates.filter { seen.insert($0).inserted }
         c.unchangedSinceWritten = props.first { $0.name == syncProperty }.map { $0.value.trimmed == digest(props) } ?? false
@@ -480,9 +511,7 @@ public enum VCard {
             let address = v.lowercased().hasPrefix("mailto:") ? String(v.dropFirst(7)) : v
             add(ContactPoint(address, type: kind(p, label: label)), to: &c.emails, preferred: p.isPreferred)
         case "TEL":
-            var number = v.hasPrefix("tel:") ? String(v.dropFirst(4)) : v
-            number = number.replacingOccurrences(of: ";ext=", with: " ext. ")
-            add(ContactPoint(number, type: kind(p, label: label)), to: &c.phones, preferred: p.isPreferred)
+            add(ContactPoint(telephoneNumber(v), type: kind(p, label: label)), to: &c.phones, preferred: p.isPreferred)
         case "ADR":
             // Post-office box; extended address; street; locality; region; postal code; country.
             let parts = split(p.value, on: ";").map(\.trimmed)
@@ -531,6 +560,18 @@ public enum VCard {
         guard !v.isEmpty, !p.name.hasPrefix("X-AB") || noteLabels[p.name] != nil else { return }
         let word = label ?? noteLabels[p.name] ?? p.name.lowercased()
         c.notes.append(label != nil && p.name == "URL" ? "url (\(word)): \(v)" : "\(word): \(v)")
+    }
+
+    /// A TEL value as Tend keeps it: `tel:+1-555-0100;ext=7` → `+1-555-0100 ext. 7`.
+    static func telephoneNumber(_ v: String) -> String {
+        (v.hasPrefix("tel:") ? String(v.dropFirst(4)) : v).replacingOccurrences(of: ";ext=", with: " ext. ")
+    }
+
+    /// A TEL that is a fax or a pager (by its TYPE or Apple label: `_$!<WorkFAX>!$_`) and not
+    /// also a voice or mobile number.
+    static func isFaxOrPager(_ p: Property, label: String?) -> Bool {
+        let t = p.types + (label.map { [$0.lowercased()] } ?? [])
+        return t.contains { $0.hasSuffix("fax") || $0 == "pager" } && !t.contains { ["voice", "cell", "mobile", "iphone"].contains($0) }
     }
 
     /// Adds an e-mail or phone (the preferred one first), once.
@@ -676,6 +717,58 @@ public enum VCard {
         return (lines, noteLines)
     }
 
+    /// An Apple group (`item1.`, as the card spells it) of an e-mail, phone or address, and the
+    /// content line of its label when it has one.
+    public struct AppleGroup: Sendable {
+        public var group: String
+        public var label: String?
+    }
+
+    /// The Apple groups of a card's e-mails, phones and addresses, by `groupKey` of the item as
+    /// Tend reads it: a card written in its place gives the items Tend still has, of the same
+    /// kind, their groups and labels back (`item1.TEL` with `item1.X-ABLabel:Laden`).
+    public static func appleGroups(_ bytes: [UInt8]) -> [String: AppleGroup] {
+        let props = rawProperties(bytes)
+        var labels: [String: (text: String, line: String)] = [:]
+        for (p, raw) in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = (labelText(unescape(p.value)), raw) } }
+        var groups: [String: AppleGroup] = [:]
+        for (p, raw) in props where ["EMAIL", "TEL", "ADR"].contains(p.name) && !p.isBinary {
+            guard let g = p.group else { continue }
+            var item = ImportedContact(origin: "", name: "")
+            try? read(p, unescape(p.value).trimmed, label: labels[g]?.text, hasAddress: true, into: &item)
+            let key =
+                item.emails.first.map { groupKey("EMAIL", $0.value, $0.type) } ?? item.phones.first.map { groupKey("TEL", $0.value, $0.type) }
+                ?? item.addresses.first.map { groupKey("ADR", $0.description, $0.type) }
+            // parseLine gives the group in capitals; Apple writes `item1`.
+            let spelled = String(raw.drop { $0 == " " || $0 == "\t" }.prefix(g.count))
+            if let key, groups[key] == nil { groups[key] = AppleGroup(group: spelled, label: labels[g]?.line) }
+        }
+        return groups
+    }
+
+    /// An e-mail, phone or address with its kind, for `appleGroups`.
+    public static func groupKey(_ property: String, _ value: String, _ type: String?) -> String { "\(property)\u{1}\(value)\u{1}\(type ?? "")" }
+
+    /// True when a card no export of Tend's wrote (it has no `X-TEND-SYNC`) says what `written`,
+    /// the card Tend would write in its place, says, as Tend reads both: the same name, e-mails,
+    /// phones and addresses with their kinds and order, tags, dates, fields and note lines. What
+    /// such a card cannot say is set aside: the handle and creation day Tend gave its contact on
+    /// import, and the UID made from the file's name when it has none. Such a card is left as
+    /// the program that wrote it wrote it, until Tend has something to change in it.
+    public static func saysTheSame(_ card: [UInt8], as written: String) -> Bool {
+        guard !rawProperties(card).contains(where: { $0.0.name == syncProperty }),
+            let old = try? read(card).contacts, old.count == 1,
+            let new = try? read(Array(written.utf8)).contacts, new.count == 1
+        else { return false }
+        let a = old[0]
+        var b = new[0]
+        for name in ["created", "uid"] where a.fields[name] == nil { b.fields[name] = nil }
+        // Tend writes the note lines another property stands for after its NOTE.
+        func lines(_ notes: [String]) -> [String] { notes.flatMap { $0.split(separator: "\n").map(String.init) }.sorted() }
+        return a.name == b.name && a.emails == b.emails && a.phones == b.phones && a.addresses == b.addresses && a.tags == b.tags
+            && a.dates == b.dates && a.fields == b.fields && lines(a.notes) == lines(b.notes) && (a.handle == nil || a.handle == b.handle)
+    }
+
     /// An inline binary value of vCard 3.0 or 2.1 (`PHOTO;ENCODING=b;TYPE=JPEG:…`) as a 4.0 card
     /// writes it, a data URI (`PHOTO:data:image/jpeg;base64,…`): 4.0 has no ENCODING.
     static func dataURI(_ p: Property) -> String {
@@ -730,7 +823,8 @@ public enum VCard {
     /// A vCard 4.0 card: CRLF line ends, lines folded at 75 octets, values escaped. Every stored
     /// field is written: standard properties where they exist, `X-TEND-…` for the rest.
     /// `keeping` holds content lines of the card it replaces to write as they were (`nameLines`).
-    public static func write(_ c: Contact, keeping: [String: String] = [:]) -> String {
+    /// `groups` gives an e-mail, phone or address the Apple group and label it had (`appleGroups`).
+    public static func write(_ c: Contact, keeping: [String: String] = [:], groups: [String: AppleGroup] = [:]) -> String {
         var lines = ["BEGIN:VCARD", "VERSION:4.0"]
         lines.append("FN:" + escape(c.name))
         if let n = keeping["N"] {
@@ -743,14 +837,23 @@ public enum VCard {
             let n = NameParts(c.name)
             lines.append("N:\(escape(n.family));\(escape(n.given));;\(escape(n.prefix));\(escape(n.suffix))")
         }
+        func grouped(_ key: String, _ line: String) -> [String] {
+            guard let g = groups[key] else { return [line] }
+            return [g.group + "." + line] + (g.label.map { [$0] } ?? [])
+        }
         // A TYPE only where the kind is known; PREF=1 marks the preferred one of several.
         for (i, e) in c.emails.enumerated() {
-            lines.append("EMAIL" + params(e.type, preferred: i == 0 && c.emails.count > 1) + ":" + escape(e.value))
+            lines += grouped(
+                groupKey("EMAIL", e.value, e.type), "EMAIL" + params(e.type, preferred: i == 0 && c.emails.count > 1) + ":" + escape(e.value))
         }
-        for (i, p) in c.phones.enumerated() { lines.append(telephone(p.value, params: params(p.type, preferred: i == 0 && c.phones.count > 1))) }
+        for (i, p) in c.phones.enumerated() {
+            lines += grouped(groupKey("TEL", p.value, p.type), telephone(p.value, params: params(p.type, preferred: i == 0 && c.phones.count > 1)))
+        }
         for (i, a) in c.addresses.enumerated() {
             let parts = ["", ""] + PostalAddress.parts.map { escape(a[part: $0] ?? "") }
-            lines.append("ADR" + params(a.type, preferred: i == 0 && c.addresses.count > 1) + ":" + parts.joined(separator: ";"))
+            lines += grouped(
+                groupKey("ADR", a.description, a.type),
+                "ADR" + params(a.type, preferred: i == 0 && c.addresses.count > 1) + ":" + parts.joined(separator: ";"))
         }
         if !c.tags.isEmpty { lines.append("CATEGORIES:" + c.tags.map(escape).joined(separator: ",")) }
         if let v = c.notes { lines.append("NOTE:" + escape(v)) }

@@ -189,8 +189,9 @@ extension Vdir {
             let old = existing.byUID[uid]
             let name = old?.file ?? fileName(uid, taken: takenNames)
             takenNames.insert(name)
-            let bytes = Array(VCard.withDigest(old.map { card(c, keeping: $0.bytes) } ?? VCard.write(c)).utf8)
-            if old?.bytes == bytes {
+            let written = old.map { card(c, keeping: $0.bytes) } ?? VCard.write(c)
+            let bytes = Array(VCard.withDigest(written).utf8)
+            if let old, old.bytes == bytes || VCard.saysTheSame(old.bytes, as: written) {
                 done.unchanged += 1
                 continue
             }
@@ -286,7 +287,14 @@ extension Vdir {
             let rest = lines.joined(separator: "\n")
             c.notes = rest.trimmed.isEmpty ? nil : rest
         }
-        let card = VCard.write(c, keeping: names)
+        let groups = VCard.appleGroups(old)
+        let card = VCard.write(c, keeping: names, groups: groups)
+        // A kept property of the group of an e-mail, phone or address Tend no longer writes
+        // (`item2.X-ABADR`) would name nothing; a kept label of one it writes is written with it.
+        let written = Set(groups.values.filter { card.contains("\r\n" + $0.group + ".") }.map(\.group))
+        kept = kept.filter { line in
+            groups.values.allSatisfy { !line.hasPrefix($0.group + ".") || (written.contains($0.group) && line != $0.label) }
+        }
         guard !kept.isEmpty else { return card }
         let end = "END:VCARD\r\n"
         return String(card.dropLast(end.count)) + kept.map { VCard.fold($0) + "\r\n" }.joined() + end

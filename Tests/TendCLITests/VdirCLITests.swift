@@ -131,6 +131,76 @@ import Testing
         #expect(try CLI.run(["-e", "@bo-chen.notes"], in: dir).stdout == "url: https://bo.example\nx-other-app: kept, as is\n")
     }
 
+    /// Cards as an iPhone keeps them in a vdir (3.0, Apple's groups and labels, no UID on some).
+    static let appleCards = [
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//iPhone OS 17.2//EN\r\nN:Appleseed;John;Q.;Dr.;Jr.\r\nFN:Dr. John Q. Appleseed Jr.\r\n"
+            + "ORG:Apple Inc.;Engineering;\r\nTITLE:Senior Engineer\r\nitem1.EMAIL;type=INTERNET;type=pref:john@apple.example\r\n"
+            + "item1.X-ABLabel:_$!<Other>!$_\r\nEMAIL;type=INTERNET;type=WORK:jappleseed@work.example\r\n"
+            + "TEL;type=CELL;type=VOICE;type=pref:+1 (408) 555-0101\r\nTEL;type=HOME;type=VOICE:(408) 555-0199\r\n"
+            + "item2.ADR;type=HOME;type=pref:;;1 Infinite Loop;Cupertino;CA;95014;United States\r\nitem2.X-ABADR:us\r\n"
+            + "item3.URL;type=pref:https://example.com\r\nitem3.X-ABLabel:_$!<HomePage>!$_\r\nBDAY;value=date:1980-04-15\r\n"
+            + "NOTE:Met at WWDC\\, loves coffee\\nSecond line\r\nPHOTO;ENCODING=b;TYPE=JPEG:AAECAwQFBgcICQoL\r\n"
+            + "UID:6B29FC40-CA47-1067-B31D-00DD010662DA\r\nX-SOCIALPROFILE;type=twitter:http://twitter.com/japple\r\n"
+            + "REV:2023-11-02T10:11:12Z\r\nEND:VCARD\r\n",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//Mac OS X 10.15//EN\r\nN:;;;;\r\nFN:Acme Plumbing\r\nORG:Acme Plumbing;\r\n"
+            + "X-ABShowAs:COMPANY\r\nTEL;type=WORK;type=VOICE;type=pref:555-0123\r\nitem1.EMAIL;type=INTERNET;type=pref:info@acmeplumbing.example\r\n"
+            + "item1.X-ABLabel:_$!<Work>!$_\r\nUID:ACME-0001\r\nEND:VCARD\r\n",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Müller;Jürgen;;;\r\nORG:Bäckerei Müller\r\nEMAIL;type=INTERNET:juergen@baeckerei.example\r\n"
+            + "item1.TEL:+49 30 1234567\r\nitem1.X-ABLabel:Laden\r\nEND:VCARD\r\n",
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nN:;;;;\r\nORG:Solo Corp;\r\nX-ABShowAs:COMPANY\r\nEND:VCARD\r\n",
+    ]
+
+    /// A folder of Apple's cards, imported: card0.vcf … card3.vcf.
+    static func appleBook(in dir: URL) throws -> URL {
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        for (i, card) in appleCards.enumerated() {
+            try card.write(to: book.appendingPathComponent("card\(i).vcf"), atomically: true, encoding: .utf8)
+        }
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        return book
+    }
+
+    /// The first export after an import rewrites only the card of the contact changed in Tend:
+    /// another program's card that says what Tend has is left as that program wrote it.
+    @Test func untouchedCardsOfAnotherProgramStayAsTheyAre() throws {
+        let dir = CLI.tempDir()
+        let book = try VdirCLITests.appleBook(in: dir)
+        #expect(try CLI.run(["-e", "set @john-appleseed profession: \"engineer\""], in: dir).status == 0)
+        let e = try CLI.run(["export", "vdir", "book"], in: dir)
+        #expect(e.stdout == "Exported 4 contacts to book: 0 new, 1 updated, 3 unchanged.\n", "\(e.stdout)")
+        let files = try VdirCLITests.files(book)
+        for i in 1..<4 { #expect(files["card\(i).vcf"] == VdirCLITests.appleCards[i]) }
+        #expect(files["card0.vcf"]?.contains("X-TEND-PROFESSION:engineer\r\n") == true)
+        let again = try CLI.run(["export", "vdir", "book"], in: dir)
+        #expect(again.stdout == "Exported 4 contacts to book: 0 new, 0 updated, 4 unchanged.\n", "\(again.stdout)")
+        let back = try CLI.run(["import", "vdir", "book", "--update"], in: dir).stdout
+        #expect(back.hasPrefix("Imported from book: 0 added, 4 merged, 0 skipped.\n") && !back.contains("→"), "\(back)")
+    }
+
+    /// A card Tend writes over Apple's keeps Apple's groups on the e-mails, phones and addresses
+    /// it still has as they were: the label (`Laden`) and `X-ABADR` still name their property.
+    @Test func applesGroupsAndLabelsAreKept() throws {
+        let dir = CLI.tempDir()
+        let book = try VdirCLITests.appleBook(in: dir)
+        #expect(try CLI.run(["-e", "set @john-appleseed profession: \"engineer\"\nset @jurgen-muller profession: \"baker\""], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let files = try VdirCLITests.files(book)
+        let john = try #require(files["card0.vcf"])
+        for line in [
+            "item1.EMAIL;TYPE=other;PREF=1:john@apple.example", "item1.X-ABLabel:_$!<Other>!$_",
+            "item2.ADR;TYPE=home:;;1 Infinite Loop;Cupertino;CA;95014;United States", "item2.X-ABADR:us",
+        ] {
+            #expect(john.contains(line + "\r\n"), "\(line)\n\(john)")
+        }
+        let jurgen = try #require(files["card2.vcf"])
+        for line in ["item1.TEL;VALUE=text;TYPE=other:+49 30 1234567", "item1.X-ABLabel:Laden"] {
+            #expect(jurgen.contains(line + "\r\n"), "\(line)\n\(jurgen)")
+        }
+        let back = try CLI.run(["import", "vdir", "book", "--update"], in: dir).stdout
+        #expect(back.hasPrefix("Imported from book: 0 added, 4 merged, 0 skipped.\n") && !back.contains("→"), "\(back)")
+    }
+
     /// A folder with what a folder may hold: other files, a broken card, a link, a huge file,
     /// two files with one UID. The good cards are imported; each problem is named.
     @Test func hostileFolder() throws {

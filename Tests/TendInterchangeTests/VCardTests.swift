@@ -41,6 +41,64 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(c.notes == ["first line\nsecond line"])
     }
 
+    /// 2.1 and 3.0 text in base64 (`ENCODING=BASE64`, `ENCODING=b`) is decoded, in its CHARSET
+    /// as quoted-printable is, also when it runs on unindented lines up to a blank one; a value
+    /// that is not base64 or not text is a warning. A photo stays data.
+    @Test func base64TextIsDecoded() throws {
+        let card = """
+            BEGIN:VCARD\r
+            VERSION:2.1\r
+            N:Note;Nina\r
+            FN:Nina Note\r
+            NOTE;ENCODING=BASE64;CHARSET=UTF-8:Tm90aXogbWl0IFVtbGF1dGVuOiDDpMO2w7w=\r
+            TITLE;ENCODING=b:Q2hlZg==\r
+            X-SPOUSE;ENCODING=BASE64;CHARSET=ISO-8859-1:SvxyZ2Vu\r
+            URL;ENCODING=BASE64:aHR0cHM6Ly9leGFtcGxl\r
+            LmNvbS9uaW5h\r
+            \r
+            PHOTO;ENCODING=BASE64;TYPE=JPEG:/9j/4AAQ\r
+            NICKNAME;ENCODING=BASE64:!!!\r
+            ROLE;ENCODING=BASE64:AAECAw==\r
+            END:VCARD\r
+
+            """
+        let batch = try VCard.read(Array(card.utf8))
+        let c = try #require(batch.contacts.first)
+        #expect(c.notes == ["Notiz mit Umlauten: äöü", "spouse: Jürgen", "url: https://example.com/nina"], "\(c.notes)")
+        #expect(c[text: "title"] == "Chef")
+        #expect(
+            batch.warnings.map(\.description) == [
+                "card 1 (line 1), field NICKNAME: line 12 is not base64: left out",
+                "card 1 (line 1), field ROLE: line 13 is base64 data, not text: left out",
+            ], "\(batch.warnings)")
+    }
+
+    /// A fax or pager is not the contact's phone: the voice numbers come first, in their order
+    /// (the preferred one first), then the faxes and pagers, each typed as before.
+    @Test func faxesComeAfterVoiceNumbers() throws {
+        let card = """
+            BEGIN:VCARD\r
+            VERSION:2.1\r
+            FN:Fax First\r
+            TEL;WORK;FAX:555-0700\r
+            TEL;PAGER:555-0702\r
+            TEL;VOICE:555-0701\r
+            END:VCARD\r
+            BEGIN:VCARD\r
+            VERSION:3.0\r
+            FN:Comma Types\r
+            TEL;TYPE=WORK,FAX,PREF:555-1111\r
+            TEL;TYPE=HOME:555-3333\r
+            TEL;TYPE=CELL,VOICE;TYPE=PREF:555-2222\r
+            END:VCARD\r
+
+            """
+        let c = try VCard.read(Array(card.utf8)).contacts
+        #expect(c[0].phones == [ContactPoint("555-0701"), ContactPoint("555-0700", type: "work"), ContactPoint("555-0702", type: "other")])
+        #expect(
+            c[1].phones == [ContactPoint("555-2222", type: "mobile"), ContactPoint("555-3333", type: "home"), ContactPoint("555-1111", type: "work")])
+    }
+
     /// Quoted-printable is named in any case, and only in the parameters (before the colon).
     @Test(arguments: [
         ("NOTE;ENCODING=QUOTED-PRINTABLE:a=3Db", true), ("NOTE;encoding=quoted-printable:a", true),
