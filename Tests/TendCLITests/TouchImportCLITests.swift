@@ -106,14 +106,20 @@ import Testing
         }
     }
 
+    /// A calendar of one event with me and Ana, written to `name`: the same UID written again
+    /// with another start (and `extra` lines such as SEQUENCE) is the event rescheduled.
+    static func writeOneOff(_ name: String, in dir: URL, uid: String, _ start: String, _ summary: String, _ extra: [String]) throws {
+        let text = calendar([event(uid, start, summary, [me, attendee("ana@park.example")] + extra)])
+        try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
     /// A one-off event rescheduled between two exports (Google writes it again with the same
     /// UID, a later DTSTAMP and SEQUENCE): its meeting moves to the new day, as one change that
     /// `undo` takes back, and no second meeting is logged. One moved after today stays as logged.
     @Test func aMovedEventMovesItsMeeting() throws {
         let dir = try Self.setUp()
         func write(_ name: String, _ start: String, _ extra: [String] = []) throws {
-            let text = Self.calendar([Self.event("once-1", start, "Site visit", [Self.me, Self.attendee("ana@park.example")] + extra)])
-            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            try Self.writeOneOff(name, in: dir, uid: "once-1", start, "Site visit", extra)
         }
         try write("first.ics", "20261112T180000Z")
         try write("moved.ics", "20261113T180000Z", ["SEQUENCE:2"])
@@ -146,8 +152,7 @@ import Testing
         let earlier = "log meeting with @ana-park on 2026-11-12 note: \"Site visit\" source: \"ical:once-1/20261112\""
         #expect(try CLI.run(["-e", earlier], in: dir).status == 0)
         func write(_ name: String, _ start: String, _ extra: [String] = []) throws {
-            let text = Self.calendar([Self.event("once-1", start, "Site visit", [Self.me, Self.attendee("ana@park.example")] + extra)])
-            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            try Self.writeOneOff(name, in: dir, uid: "once-1", start, "Site visit", extra)
         }
         try write("same.ics", "20261112T180000Z")
         try write("moved.ics", "20261113T180000Z", ["SEQUENCE:2"])
@@ -169,8 +174,7 @@ import Testing
     @Test func aMovedMeetingClearsTheStepItWasPlannedAs() throws {
         let dir = try Self.setUp()
         func write(_ name: String, _ start: String, _ extra: [String] = []) throws {
-            let text = Self.calendar([Self.event("once-2", start, "Coffee", [Self.me, Self.attendee("ana@park.example")] + extra)])
-            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+            try Self.writeOneOff(name, in: dir, uid: "once-2", start, "Coffee", extra)
         }
         try write("first.ics", "20261120T180000Z")
         try write("later.ics", "20261210T180000Z", ["SEQUENCE:1"])
