@@ -283,10 +283,18 @@ public enum CSVImport {
                 exchange = true
                 continue
             }
-            for part in item.split(separator: " ") where part.contains("@") { VCard.add(ContactPoint(String(part)), to: &emails, preferred: false) }
+            for a in addresses(in: item) { VCard.add(ContactPoint(a), to: &emails, preferred: false) }
         }
         if emails.isEmpty && !exchange { throw ImportError(origin, field: "email", "\"\(cell)\" is not an e-mail address") }
         return emails
+    }
+
+    /// The addresses in a cell that holds several, as people write them: `a@x.example;
+    /// b@y.example`, `a@x.example, b@y.example`, `Bob Ray <bob@r.example>`.
+    static func addresses<S: StringProtocol>(in cell: S) -> [String] {
+        cell.split(whereSeparator: { $0 == ";" || $0 == "," || $0.isWhitespace }).map {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: "<>\"'()"))
+        }.filter { $0.contains("@") }
     }
 
     static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -482,12 +490,8 @@ struct NumberedColumn: Hashable {
             var notes: [String] = []
             for (point, g, header) in points(.email) {
                 if point.value.contains("@") {
-                    // Several in one cell ("a@x.example; b@y.example"), as a plain e-mail column reads them.
-                    for item in point.value.split(separator: ";") {
-                        for part in item.split(whereSeparator: \.isWhitespace) where part.contains("@") {
-                            addresses.append(ContactPoint(String(part), type: point.type))
-                        }
-                    }
+                    // Several in one cell, as a plain e-mail column reads them.
+                    for a in CSVImport.addresses(in: point.value) { addresses.append(ContactPoint(a, type: point.type)) }
                 } else if NumberedColumn.isExchangeName(point.value) || g["type"]?.uppercased() == "EX" {
                     let shown = g["display_name"].flatMap { $0 == point.value ? nil : $0 }
                     if let address = shown.flatMap(NumberedColumn.address(inDisplayName:)) {

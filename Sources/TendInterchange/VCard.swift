@@ -414,6 +414,14 @@ public enum VCard {
     }
 
     static func contact(_ props: [Property], origin: String, warnings: inout [ImportError]) throws -> ImportedContact {
+        var props = props
+        // The name, written in base64 as any text may be, is read before the rest.
+        for i in props.indices where props[i].isBinary && (props[i].name == "FN" || props[i].name == "N") {
+            if let problem = decodeBase64(&props[i]) {
+                warnings.append(ImportError(origin, field: props[i].name, "line \(props[i].line) \(problem): left out"))
+                props[i].value = ""
+            }
+        }
         var c = try named(props, origin: origin, warnings: &warnings)
         var labels: [String: String] = [:]
         for p in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = labelText(unescape(p.value)) } }

@@ -124,7 +124,10 @@ struct TouchFileImport {
         var done: Set<Int64> = []
         for t in touches where t.kind == .meeting {
             for id in t.people where !done.contains(id) {
-                guard var c = net.contact(id), c.nextDue == t.on, c.nextStep == (t.note ?? "Meeting") else { continue }
+                // A one-off event planned for a day and moved earlier is the same meeting.
+                guard var c = net.contact(id), let due = c.nextDue, due == t.on || (t.oneOff && due > t.on),
+                    c.nextStep == (t.note ?? "Meeting")
+                else { continue }
                 done.insert(id)
                 guard !dryRun else { continue }
                 c.nextStep = nil
@@ -194,8 +197,7 @@ struct TouchFileImport {
 struct StoredMeetings {
     typealias Stored = (id: Int64, on: Day, people: Set<Int64>)
     let sources: [String: Stored]
-    /// The meetings of each calendar event, by `ical:UID` (every prefix of a source id that ends
-    /// before a `/`: a UID may hold one).
+    /// The meetings of each calendar event, by `ical:UID`: the source id without its days.
     var byEvent: [String: [(source: String, meeting: Stored)]] = [:]
     /// Meetings matched by this import: each is one touch's.
     var taken: Set<Int64> = []
@@ -205,11 +207,21 @@ struct StoredMeetings {
         let meetings = Store.sourceKey(kind: "meeting", sourceID: "")
         for (key, meeting) in sources where key.hasPrefix(meetings + "ical:") {
             let source = String(key.dropFirst(meetings.count))
-            byEvent[source, default: []].append((source, meeting))
-            for slash in source.indices where source[slash] == "/" {
-                byEvent[String(source[..<slash]), default: []].append((source, meeting))
-            }
+            byEvent[StoredMeetings.event(of: source), default: []].append((source, meeting))
         }
+    }
+
+    /// `ical:UID` of `ical:UID/DAY` or `ical:UID/DAY/DAY` (a UID may hold a `/` itself: only
+    /// trailing days, eight digits each, are taken off).
+    static func event(of source: String) -> String {
+        var s = Substring(source)
+        for _ in 0..<2 {
+            guard let slash = s.lastIndex(of: "/") else { break }
+            let day = s[s.index(after: slash)...]
+            guard day.count == 8, day.allSatisfy(\.isASCII), day.allSatisfy(\.isNumber) else { break }
+            s = s[..<slash]
+        }
+        return String(s)
     }
 
     /// The stored touch that `t` is, if any, and whether it moved to another day. A touch is

@@ -384,6 +384,17 @@ struct Golden: CustomStringConvertible {
         #expect(flat.status == 0 && flat.stdout.hasSuffix("2\n"), "\(flat.stdout)\(flat.stderr)")
     }
 
+    /// A chain that parsed before keeps its tree: a term that stops with an error after one that
+    /// is true gives the same answer with 33 terms as with 32 (the first balanced version did not).
+    @Test func aChainThatParsedBeforeEvaluatesAsBefore() throws {
+        let dir = CLI.tempDir()
+        for n in [32, 33, 200] {
+            let terms = ["boom()"] + (2...n).map { $0 == 17 ? "today == 2026-11-23" : "today == 2000-01-0\($0 % 9 + 1)" }
+            let r = try CLI.run(["-e", "fn boom() = --04-12 + 1d > today", "-e", terms.joined(separator: " or ")], in: dir)
+            #expect(r.status == 0 && r.stdout.hasSuffix("true\n"), "\(n): \(r.stdout)\(r.stderr)")
+        }
+    }
+
     @Test func notATendDatabase() throws {
         let dir = CLI.tempDir()
         let path = dir.appendingPathComponent("other.db").path

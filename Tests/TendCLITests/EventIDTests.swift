@@ -178,6 +178,16 @@ import Testing
         #expect(past.status == 2 && past.stderr.contains("a contact's id is a whole number from 1 to 9223372032559808511"), "\(past.stderr)")
     }
 
+    /// An event numbered past 10^18 is corrected and removed by its number.
+    @Test func eventsPastTenToTheEighteenthAreAddressed() throws {
+        let dir = CLI.tempDir()
+        let n = "1000000000000000007"
+        let setup = try CLI.run(["-e", "add \"A\"", "-e", "log call with @a id: \(n)", "-e", "set interaction \(n) note: \"y\""], in: dir)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let removed = try CLI.run(["-e", "remove interaction \(n)", "-e", "count(interactions)"], in: dir)
+        #expect(removed.status == 0 && removed.stdout.hasSuffix("0\n"), "\(removed.stdout)\(removed.stderr)")
+    }
+
     /// A database without gaps dumps as before: no event says its number.
     @Test func anOrdinaryDumpWritesNoIDs() throws {
         let dir = CLI.tempDir()

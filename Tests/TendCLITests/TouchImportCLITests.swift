@@ -187,6 +187,30 @@ import Testing
         #expect(step.stdout == "\n" || step.stdout == "null\n", "\(step.stdout)")
     }
 
+    /// A one-off event planned for a later day and moved earlier, to a day that has passed: the
+    /// meeting is logged there and the step planned from it is done.
+    @Test func aPlannedEventMovedEarlierClearsItsStep() throws {
+        let dir = try Self.setUp()
+        try Self.writeOneOff("later.ics", in: dir, uid: "once-3", "20261210T180000Z", "Coffee", [])
+        try Self.writeOneOff("earlier.ics", in: dir, uid: "once-3", "20261120T180000Z", "Coffee", ["SEQUENCE:1"])
+        #expect(try CLI.run(["import", "ics", "later.ics", "--plan"], in: dir).stdout.contains("1 next step planned"))
+        let logged = try CLI.run(["import", "ics", "earlier.ics", "--plan"], in: dir)
+        #expect(logged.stdout.contains("were cleared"), "\(logged.stdout)")
+        let step = try CLI.run(["--format", "csv", "-e", "@ana-park.next_step"], in: dir).stdout
+        #expect(step == "\n" || step == "null\n", "\(step)")
+    }
+
+    /// A UID that is another's up to a `/` is another event: its meeting is not taken over.
+    @Test func aUIDThatBeginsAnotherIsAnotherEvent() throws {
+        let dir = try Self.setUp()
+        try Self.writeOneOff("a.ics", in: dir, uid: "x/1", "20261120T180000Z", "One", [])
+        try Self.writeOneOff("b.ics", in: dir, uid: "x", "20261122T180000Z", "Two", [])
+        #expect(try CLI.run(["import", "ics", "a.ics"], in: dir).stdout.hasPrefix("Logged from a.ics: 1 meeting,"))
+        let b = try CLI.run(["import", "ics", "b.ics"], in: dir)
+        #expect(b.stdout.hasPrefix("Logged from b.ics: 1 meeting,") && !b.stdout.contains("moved"), "\(b.stdout)")
+        #expect(try Self.meetings(in: dir) == ["2026-11-20 ical:x/1/20261120", "2026-11-22 ical:x/20261122"])
+    }
+
     /// The same event imported in another time zone falls on another of the user's days, but
     /// was not rescheduled: it stays where it was logged (a one-off moved back and forth with
     /// each import from another zone, one change each time).

@@ -356,10 +356,16 @@ import Testing
     /// A cell of an "E-mail Address" column holding several addresses gives each (a plain
     /// e-mail column split them; read as Outlook's, they became one address that matched no mail).
     @Test func severalAddressesInAnOutlookEmailCell() throws {
-        let file = "First Name,Last Name,E-mail Address,E-mail 2 Address\nAnn,Ash,ann@a.example; ann2@b.example,ann3@c.example ann4@d.example\n"
+        let file = """
+            First Name,Last Name,E-mail Address,E-mail 2 Address,E-mail 3 Address
+            Ann,Ash,ann@a.example; ann2@b.example,ann3@c.example ann4@d.example,"ann5@e.example, Ann Ash <ann6@f.example>"
+
+            """
         let batch = try CSVImport.read(Array(file.utf8))
         #expect(batch.errors.isEmpty, "\(batch.errors)")
-        #expect(batch.contacts.first?.emails.map(\.value) == ["ann@a.example", "ann2@b.example", "ann3@c.example", "ann4@d.example"])
+        #expect(batch.contacts.first?.emails.map(\.value) == (1...6).map { "ann\($0 == 1 ? "" : "\($0)")@\(["a", "b", "c", "d", "e", "f"][$0 - 1]).example" })
+        let plain = try CSVImport.read(Array("name,email\nBo,\"bo@a.example, Bo Ray <bo2@b.example>\"\n".utf8))
+        #expect(plain.contacts.first?.emails.map(\.value) == ["bo@a.example", "bo2@b.example"])
     }
 
     /// An Exchange name whose display name holds an address is read as that address, and said

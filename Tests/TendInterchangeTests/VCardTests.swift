@@ -73,6 +73,25 @@ func fixture(_ name: String) -> [UInt8] {
             ], "\(batch.warnings)")
     }
 
+    /// The name in base64 (2.1 and 3.0 forms) is decoded as other text is: the contact was named
+    /// by the base64 text itself.
+    @Test func aBase64NameIsDecoded() throws {
+        let cards = """
+            BEGIN:VCARD\r
+            VERSION:2.1\r
+            N;ENCODING=BASE64;CHARSET=UTF-8:TcO8bGxlcjtKw7ZyZw==\r
+            FN;ENCODING=BASE64;CHARSET=UTF-8:SsO2cmcgTcO8bGxlcg==\r
+            END:VCARD\r
+            BEGIN:VCARD\r
+            VERSION:3.0\r
+            FN;ENCODING=b:Wm/Dqw==\r
+            END:VCARD\r
+
+            """
+        let batch = try VCard.read(Array(cards.utf8))
+        #expect(batch.contacts.map(\.name) == ["Jörg Müller", "Zoë"], "\(batch.contacts.map(\.name))")
+    }
+
     /// A fax or pager is not the contact's phone: the voice numbers come first, in their order
     /// (the preferred one first), then the faxes and pagers, each typed as before.
     @Test func faxesComeAfterVoiceNumbers() throws {

@@ -540,6 +540,12 @@ public struct Checker {
         return check(e, scope)
     }
 
+    /// `max(interactions, on)`: a collection's name, then one of its fields.
+    static func namesCollectionAndField(_ args: [Expr]) -> Bool {
+        guard args.count == 2, case .name(let c) = args[0].kind, case .name(let f) = args[1].kind else { return false }
+        return Schema.collection(named: c)?.field(f) != nil
+    }
+
     private mutating func resolve(_ e: Expr, collection: String) -> ValueType {
         resolutions[e] = .collection(collection)
         if Checker.evaluators[collection] != nil { currentDeps.insert(collection) }
@@ -842,8 +848,9 @@ public struct Checker {
         // Inside an aggregate the row in view is a group's member again (or a collection's row).
         var rowScope = scope
         rowScope.grouped = false
-        // `min(a, b)` compares values: its first argument is read as any other value is.
-        let t = extremum && args.count >= 2 ? check(first, scope) : checkCollectionFirst(first, rowScope)
+        // `min(a, b)` compares values: its first argument is read as any other value is, unless
+        // the second is a field of the collection it names (`max(introductions, on)`).
+        let t = extremum && args.count >= 2 && !Checker.namesCollectionAndField(args) ? check(first, scope) : checkCollectionFirst(first, rowScope)
         if case .rows(let c) = t { return checkCollectionAggregate(e, name, args, c, scope) }
         if case .list = t, args.count == 1 { return name == "count" ? .number : .any }
         if extremum && args.count >= 2 {

@@ -10,7 +10,7 @@ extension Interpreter {
             guard let c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
             return (EditText.lines(of: c), "@\(c.handle)")
         case .event(let kind, let e):
-            guard let n = try eval(e, Ctx()).intValue else { throw fail("expected the event's number", e.range) }
+            guard let n = StoredRange.id(try eval(e, Ctx())) else { throw fail("expected the event's number", e.range) }
             guard let found = EditText.lines(of: kind, Int64(n), in: try view().full) else {
                 throw fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", e.range)
             }

@@ -112,7 +112,7 @@ extension Interpreter {
     /// `set interaction|referral|introduction|spend N …`: corrects a logged event with the options
     /// it was logged with (`on DATE` moves it); only the fields named are written.
     func correct(_ kind: EventKind, _ idExpr: Expr, _ options: [Option], on: Expr?, _ ctx: Ctx) throws -> Output {
-        guard let n = try eval(idExpr, ctx).intValue else { throw fail("expected the event's number", idExpr.range) }
+        guard let n = StoredRange.id(try eval(idExpr, ctx)) else { throw fail("expected the event's number", idExpr.range) }
         let id = Int64(n)
         let net = try view().full
         func missing() -> Diagnostic { fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", idExpr.range) }

@@ -23,7 +23,7 @@ extension Interpreter {
             handlesGone.insert(p.handle)
             return .text("Removed @\(p.handle) and their events.")
         case .event(let kind, let e):
-            guard let n = try eval(e, ctx).intValue else { throw fail("expected the event's number", e.range) }
+            guard let n = StoredRange.id(try eval(e, ctx)) else { throw fail("expected the event's number", e.range) }
             let id = Int64(n)
             guard net.contains(kind, id: id) else { throw fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", e.range) }
             try apply(.deleteEvent(kind, id))

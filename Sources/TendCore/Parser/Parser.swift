@@ -274,21 +274,22 @@ public struct Parser {
     mutating func parseOr() throws -> Expr {
         var terms = [try parseAnd()]
         while match("or") { terms.append(try parseAnd()) }
-        return Parser.joined(terms, .or)
+        return joined(terms, .or)
     }
 
     mutating func parseAnd() throws -> Expr {
         var terms = [try parseNot()]
         while match("and") { terms.append(try parseNot()) }
-        return Parser.joined(terms, .and)
+        return joined(terms, .and)
     }
 
-    /// `a or b or c …` as a tree: left-deep as written up to a few dozen terms, else balanced,
-    /// so that a generated condition of thousands of terms is as deep as its logarithm (the
-    /// same value, evaluated left to right: `and` and `or` are associative).
-    static func joined(_ terms: [Expr], _ op: BinaryOperator) -> Expr {
+    /// `a or b or c …` as a tree: left-deep as written while that stays inside the nesting
+    /// limit (so every chain that parsed before is the same tree), else balanced, so that a
+    /// generated condition of thousands of terms is as deep as its logarithm (`and` and `or`
+    /// are associative).
+    func joined(_ terms: [Expr], _ op: BinaryOperator) -> Expr {
         func node(_ l: Expr, _ r: Expr) -> Expr { Expr(.binary(op, l, r), l.range.to(r.range)) }
-        guard terms.count > 32 else { return terms.dropFirst().reduce(terms[0], node) }
+        guard depth + terms.count - 1 > Parser.maxDepth else { return terms.dropFirst().reduce(terms[0], node) }
         func balanced(_ part: ArraySlice<Expr>) -> Expr {
             guard part.count > 1 else { return part.first! }
             let middle = part.startIndex + part.count / 2
