@@ -133,14 +133,7 @@ public struct Renderer {
     }
 
     /// `plainText`, with each contact in a list or record as its name.
-    static func text(_ v: Value, _ people: [Int64: (name: String, handle: String)]) -> String {
-        switch v {
-        case .contact(let id): return people[id]?.name ?? plainText(v)
-        case .list(let items): return items.map { text($0, people) }.joined(separator: ", ")
-        case .record(let r): return "{" + zip(r.keys, r.values).map { "\($0): \(text($1, people))" }.joined(separator: ", ") + "}"
-        default: return plainText(v)
-        }
-    }
+    static func text(_ v: Value, _ people: [Int64: (name: String, handle: String)]) -> String { plainText(v, name: { people[$0]?.name }) }
 
     public func render(_ t: Table) -> String {
         switch format {

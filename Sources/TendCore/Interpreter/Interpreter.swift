@@ -1211,7 +1211,11 @@ public final class Interpreter {
 }
 
 /// A value as plain text, without looking anything up.
-public func plainText(_ v: Value) -> String {
+public func plainText(_ v: Value) -> String { plainText(v, name: { _ in nil }) }
+
+/// A value as plain text: a contact is `name` of its id when that gives one (the names an
+/// output carries), else its row number.
+public func plainText(_ v: Value, name: (Int64) -> String?) -> String {
     switch v {
     case .null: return ""
     case .bool(let b): return b ? "true" : "false"
@@ -1220,10 +1224,10 @@ public func plainText(_ v: Value) -> String {
     case .date(let d): return d.description
     case .duration(let d): return d.description
     case .stage(let s): return s.description
-    case .list(let items): return items.map(plainText).joined(separator: ", ")
-    case .record(let r): return "{" + zip(r.keys, r.values).map { "\($0): \(plainText($1))" }.joined(separator: ", ") + "}"
-    case .contact(let id): return "#\(id)"
-    case .row(let r): return "\(r.collection.rowName) \(r["id"].map(plainText) ?? "")"
+    case .list(let items): return items.map { plainText($0, name: name) }.joined(separator: ", ")
+    case .record(let r): return "{" + zip(r.keys, r.values).map { "\($0): \(plainText($1, name: name))" }.joined(separator: ", ") + "}"
+    case .contact(let id): return name(id) ?? "#\(id)"
+    case .row(let r): return "\(r.collection.rowName) \(r["id"].map { plainText($0) } ?? "")"
     case .rows(let s): return "\(s.rows.count) rows"
     }
 }
