@@ -105,12 +105,6 @@ public struct Candidate: Hashable, Sendable {
 /// One time someone not in Tend was met or written to. Stored unique by address and source id,
 /// sightings make `report candidates` come out the same however often a file is imported, and
 /// the items stay importable: once the person is added, importing the file again logs the touches.
-public struct Sighting: Hashable, Sendable {
-    public var address: String
-    public var name: String?
-    public var on: Day
-    public var sourceID: String
-}
 
 /// Why a meeting or a message gave no touch. A recurring series left out whole counts once.
 public enum SkipReason: String, CaseIterable, Comparable, Sendable {
@@ -142,7 +136,8 @@ public struct TouchImport: Sendable {
     public var planned: [PlannedStep] = []
     /// Most frequent first (then the most recently seen, then by address).
     public var candidates: [Candidate] = []
-    /// Every sighting the candidates were counted from, in the order seen.
+    /// Every sighting the candidates were counted from, one per address and item (a message, a
+    /// calendar event with all its occurrences), in the order first seen.
     public var sightings: [Sighting] = []
     public var skipped: [SkipReason: Int] = [:]
     /// Events that could not be read (from the calendars' readers).
@@ -160,6 +155,8 @@ public struct TouchImporter {
     var result = TouchImport()
     var seen: Set<String> = []
     var candidates: [String: Candidate] = [:]
+    /// Where each sighting is in `result.sightings`, by address and item.
+    var sightingAt: [String: Int] = [:]
     var planned: [Int64: PlannedStep] = [:]
     /// Calendar events by UID, in the order first seen; expanded when the result is taken, once every file is in.
     var series: [String: Series] = [:]
@@ -210,8 +207,9 @@ public struct TouchImporter {
     }
 
     /// Someone who is not a contact, seen in a message or meeting; `name` is clean (`clean`).
+    /// `sourceID` is the item's: a message's, or a calendar event's (`ical:UID`) for every occurrence.
     mutating func sawCandidate(_ address: String, name: String?, on day: Day, sourceID: String) {
-        result.sightings.append(Sighting(address: address, name: name, on: day, sourceID: sourceID))
+        keep(Sighting(address: address, name: name, on: day, sourceID: sourceID))
         if var c = candidates[address] {
             c.count += 1
             c.firstSeen = min(c.firstSeen, day)
@@ -221,6 +219,14 @@ public struct TouchImporter {
         } else {
             candidates[address] = Candidate(address: address, name: name, count: 1, firstSeen: day, lastSeen: day)
         }
+    }
+
+    /// Keeps a sighting, counted with the one of the same address and item if there is one.
+    mutating func keep(_ s: Sighting) {
+        let key = s.address + "\u{0}" + s.sourceID
+        if let i = sightingAt[key] { return result.sightings[i].add(s) }
+        sightingAt[key] = result.sightings.count
+        result.sightings.append(s)
     }
 
     /// Text from a file made safe to store and show: control characters (new lines, escapes),
@@ -390,7 +396,7 @@ extension TouchImporter {
         }
         guard order.count >= twoThreadsFrom, ProcessInfo.processInfo.activeProcessorCount > 1 else { return onePass(&self, order[...]) }
         var empty = self
-        (empty.result, empty.candidates, empty.planned, empty.series, empty.seriesOrder) = (TouchImport(), [:], [:], [:], [])
+        (empty.result, empty.candidates, empty.sightingAt, empty.planned, empty.series, empty.seriesOrder) = (TouchImport(), [:], [:], [:], [:], [])
         let parts = [order[..<(order.count / 2)], order[(order.count / 2)...]]
         let shares = [periodsLeft / 2, periodsLeft - periodsLeft / 2]
         let halves = shares.map { share in
@@ -421,7 +427,7 @@ extension TouchImporter {
     /// Adds what an importer that started empty found after what this one found.
     mutating func join(_ later: TouchImporter) {
         result.touches += later.result.touches
-        result.sightings += later.result.sightings
+        for s in later.result.sightings { keep(s) }
         result.skipped.merge(later.result.skipped, uniquingKeysWith: +)
         result.errors += later.result.errors
         result.warnings += later.result.warnings
@@ -624,7 +630,7 @@ extension TouchImporter {
     mutating func meeting(_ a: Attendance, on day: Day, sourceID: String, event: String, oneOff: Bool = false) {
         guard firstSight(sourceID) else { return }
         if let reason = a.leftOut, reason != .noContact { return skip(reason) }
-        for p in a.strangers { sawCandidate(p.address, name: p.name, on: day, sourceID: sourceID) }
+        for p in a.strangers { sawCandidate(p.address, name: p.name, on: day, sourceID: event) }
         if a.contacts.isEmpty { return skip(.noContact) }
         result.touches.append(
             ImportedTouch(kind: .meeting, on: day, people: a.contacts, note: a.note, inbound: false, sourceID: sourceID, event: event, oneOff: oneOff))

@@ -13,6 +13,7 @@ enum PostgresSchema {
     /// A migration that adds a data table also makes its journal trigger (`tend_journal`).
     static let migrations: [(String, [String])] = [
         ("v1", v1), ("v2 members", v2), ("v3 journal", PostgresStore.journalSchema), ("v4 merging others' notes", v4),
+        ("v5 sightings per event", v5),
     ]
 
     /// The tables the migrations create.
@@ -240,6 +241,26 @@ enum PostgresSchema {
     /// not put those rows back). It refuses what no merge asks (a contact into itself, a contact
     /// that is not there), and only roles granted it may call it. The owner of the tables can
     /// lift any policy anyway (ALTER TABLE); to anyone else the policies give nothing.
+    /// One sighting per address and calendar event, its occurrences counted (`Store.countSightings`):
+    /// the rows kept per occurrence (`ical:UID/DAY`) are folded into their event's (`ical:UID`).
+    static let v5 = [
+        "ALTER TABLE candidate_sightings ADD COLUMN times BIGINT NOT NULL DEFAULT 1 CHECK (times > 0), ADD COLUMN last_on TEXT",
+        #"UPDATE candidate_sightings SET last_on = "on""#,
+        """
+        CREATE TEMPORARY TABLE folded_sightings ON COMMIT DROP AS
+          SELECT address, regexp_replace(source_id, '(/[0-9]{8}){1,2}$', '') AS source_id,
+            (array_agg(name ORDER BY "on" DESC, name) FILTER (WHERE name IS NOT NULL))[1] AS name,
+            min("on") AS "on", max("on") AS last_on, count(*) AS times
+          FROM candidate_sightings WHERE source_id LIKE 'ical:%' GROUP BY 1, 2
+          HAVING count(*) > 1 OR bool_or(source_id ~ '/[0-9]{8}$')
+        """,
+        """
+        DELETE FROM candidate_sightings c USING folded_sightings f
+          WHERE c.address = f.address AND c.source_id LIKE 'ical:%' AND regexp_replace(c.source_id, '(/[0-9]{8}){1,2}$', '') = f.source_id
+        """,
+        #"INSERT INTO candidate_sightings (address, source_id, name, "on", last_on, times) SELECT address, source_id, name, "on", last_on, times FROM folded_sightings"#,
+    ]
+
     static let v4 = [
         "CREATE POLICY merging ON interactions USING (\(whileMerging("interactions")))",
         "CREATE POLICY merging ON interaction_people USING (\(whileMerging("interaction_people")))",

@@ -149,14 +149,18 @@ extension PostgresStore {
         forget()
     }
 
-    /// Sightings of people who are not contacts; one already kept (same address and source) is
-    /// not kept twice. How many were new.
+    /// Sightings of people who are not contacts. One kept already (the same address and source)
+    /// counts as the most either saw (`Store.widening`). How many were new or widened.
     @discardableResult
-    func insertSightings(_ sightings: [(address: String, sourceID: String, name: String?, on: Day)]) throws -> Int {
-        try insertRows(
-            "candidate_sightings", ["address", "source_id", "name", "on"],
-            sightings.map { [.text($0.address), .text($0.sourceID), SQLValue($0.name), .text($0.on.description)] },
-            suffix: "ON CONFLICT DO NOTHING RETURNING 1")
+    func insertSightings(_ sightings: [Sighting]) throws -> Int {
+        let new = { (column: String) in "excluded.\"\(column)\"" }
+        let widening = Store.widening(times: new("times"), on: new("on"), last: new("last_on"), name: new("name"))
+        return try insertRows(
+            "candidate_sightings", ["address", "source_id", "name", "on", "last_on", "times"],
+            sightings.map {
+                [.text($0.address), .text($0.sourceID), SQLValue($0.name), .text($0.on.description), .text($0.last.description), .int(Int64($0.times))]
+            },
+            suffix: "ON CONFLICT (address, source_id) DO UPDATE SET \(widening.set) WHERE \(widening.changes) RETURNING 1")
     }
 
     /// The member's own states of agenda items that have none.

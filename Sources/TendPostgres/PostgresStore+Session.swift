@@ -60,13 +60,13 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
 
     public func logInteractions(_ interactions: [Interaction]) throws { try insertInteractions(interactions) }
 
-    public func recordSightings(_ sightings: [(address: String, sourceID: String, name: String?, on: Day)]) throws {
+    public func recordSightings(_ sightings: [Sighting]) throws {
         try insertSightings(sightings)
     }
 
     public func candidateCounts() throws -> [CandidateCount] {
         var out: [CandidateCount] = []
-        try each("candidate_sightings", Store.candidateCountsSQL, id: nil) { out.append(try Store.candidateCount($0)) }
+        try each("candidate_sightings", Store.candidateCountsSQL(), id: nil) { out.append(try Store.candidateCount($0)) }
         return out
     }
 

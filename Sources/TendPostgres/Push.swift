@@ -26,11 +26,11 @@ import TendStore
 public struct Push {
     let personal: Network
     let states: [ItemKey: ItemState]
-    let sightings: [(address: String, sourceID: String, name: String?, on: Day)]
+    let sightings: [Sighting]
     let team: PostgresStore
 
     public init(
-        _ personal: Network, itemStates: [ItemKey: ItemState] = [:], sightings: [(address: String, sourceID: String, name: String?, on: Day)] = [],
+        _ personal: Network, itemStates: [ItemKey: ItemState] = [:], sightings: [Sighting] = [],
         into team: PostgresStore
     ) {
         self.personal = personal

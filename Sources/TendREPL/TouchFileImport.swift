@@ -103,7 +103,7 @@ struct TouchFileImport {
         out.stepsDone = done.count
         out.planned = try plan(found.planned, net: net, cleared: done, dryRun: dryRun)
         if !dryRun {
-            try store.recordSightings(found.sightings.map { ($0.address, $0.sourceID, $0.name, $0.on) })
+            try store.recordSightings(found.sightings)
         }
         return out
     }
@@ -207,21 +207,8 @@ struct StoredMeetings {
         let meetings = Store.sourceKey(kind: "meeting", sourceID: "")
         for (key, meeting) in sources where key.hasPrefix(meetings + "ical:") {
             let source = String(key.dropFirst(meetings.count))
-            byEvent[StoredMeetings.event(of: source), default: []].append((source, meeting))
+            byEvent[Sighting.event(of: source), default: []].append((source, meeting))
         }
-    }
-
-    /// `ical:UID` of `ical:UID/DAY` or `ical:UID/DAY/DAY` (a UID may hold a `/` itself: only
-    /// trailing days, eight digits each, are taken off).
-    static func event(of source: String) -> String {
-        var s = Substring(source)
-        for _ in 0..<2 {
-            guard let slash = s.lastIndex(of: "/") else { break }
-            let day = s[s.index(after: slash)...]
-            guard day.count == 8, day.allSatisfy(\.isASCII), day.allSatisfy(\.isNumber) else { break }
-            s = s[..<slash]
-        }
-        return String(s)
     }
 
     /// The stored touch that `t` is, if any, and whether it moved to another day. A touch is

@@ -71,31 +71,108 @@ extension Store: CandidateBook {
         forget()
     }
 
-    /// Keeps sightings of people who are not contacts; one already kept (same address and
-    /// source) is not counted twice.
-    public func recordSightings(_ sightings: [(address: String, sourceID: String, name: String?, on: Day)]) throws {
-        let sql = "INSERT OR IGNORE INTO candidate_sightings (address, source_id, name, \"on\") VALUES (?, ?, ?, ?)"
+    /// One sighting per address and calendar event, its occurrences counted: a busy calendar
+    /// kept a row per occurrence, most of what its import wrote. The rows kept so
+    /// (`ical:UID/DAY`) are folded into their event's (`ical:UID`).
+    static func countSightings(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE candidate_sightings ADD COLUMN times INTEGER NOT NULL DEFAULT 1 CHECK (times > 0);
+                ALTER TABLE candidate_sightings ADD COLUMN last_on TEXT;
+                UPDATE candidate_sightings SET last_on = "on";
+                """)
+        var events: [String: (rows: [Int64], sighting: Sighting, alone: Bool)] = [:]
+        let rows = try Row.fetchCursor(
+            db, sql: #"SELECT rowid, address, source_id, name, "on" FROM candidate_sightings WHERE source_id LIKE 'ical:%' ORDER BY rowid"#)
+        while let r = try rows.next() {
+            let (source, on): (String, String) = (r[2], r[4])
+            guard let day = Day(iso: on) else { continue }
+            let s = Sighting(address: r[1], name: r[3], on: day, sourceID: Sighting.event(of: source))
+            let key = s.address + "\u{0}" + s.sourceID
+            if events[key] == nil {
+                events[key] = ([r[0]], s, source == s.sourceID)
+            } else {
+                events[key]!.rows.append(r[0])
+                events[key]!.sighting.add(s)
+                events[key]!.alone = false
+            }
+        }
+        for (_, e) in events.sorted(by: { $0.value.rows[0] < $1.value.rows[0] }) where !e.alone {
+            try db.execute(sql: "DELETE FROM candidate_sightings WHERE rowid IN (\(e.rows.map(String.init).joined(separator: ", ")))")
+            try insertSighting(e.sighting, db)
+        }
+    }
+
+    static let insertSightingSQL =
+        #"INSERT OR IGNORE INTO candidate_sightings (address, source_id, name, "on", last_on, times) VALUES (?, ?, ?, ?, ?, ?)"#
+
+    /// Inserts a sighting unless one of the same address and source is kept; false then.
+    static func insertSighting(_ s: Sighting, _ db: Database) throws -> Bool {
+        // Bound in place: a mailbox gives tens of thousands.
+        let statement = try db.cachedStatement(sql: insertSightingSQL).sqliteStatement
+        sqlite3_reset(statement)
+        bind(statement, 1, s.address)
+        bind(statement, 2, s.sourceID)
+        bind(statement, 3, s.name)
+        bind(statement, 4, s.on.description)
+        bind(statement, 5, s.last.description)
+        sqlite3_bind_int64(statement, 6, Int64(s.times))
+        try step(statement, db, insertSightingSQL)
+        return sqlite3_changes(db.sqliteConnection) > 0
+    }
+
+    /// Keeps sightings of people who are not contacts. One kept already (the same address and
+    /// source: the same file again, or a later export of a calendar) counts as the most either
+    /// import saw, so nothing is counted twice.
+    public func recordSightings(_ sightings: [Sighting]) throws {
+        var kept: [Sighting] = []
         try insertingOnly(into: ["candidate_sightings"]) { db in
-            // Bound in place: a mailbox gives tens of thousands.
-            let statement = try db.cachedStatement(sql: sql).sqliteStatement
-            for s in sightings {
-                sqlite3_reset(statement)
-                Store.bind(statement, 1, s.address)
-                Store.bind(statement, 2, s.sourceID)
-                Store.bind(statement, 3, s.name)
-                Store.bind(statement, 4, s.on.description)
-                try Store.step(statement, db, sql)
+            for s in sightings where try !Store.insertSighting(s, db) { kept.append(s) }
+        }
+        guard !kept.isEmpty else { return }
+        try db.inDatabase { db in
+            for s in kept {
+                try db.execute(
+                    sql: Store.widenSightingSQL, arguments: [s.address, s.sourceID, s.times, s.on.description, s.last.description, s.name])
             }
         }
     }
 
+    /// Widens a kept sighting (`?1` address, `?2` source) to another import's count, days and
+    /// name (`?3` … `?6`).
+    static let widenSightingSQL =
+        "UPDATE candidate_sightings SET \(widening.set) WHERE address = ?1 AND source_id = ?2 AND \(widening.changes)"
+    static let widening = Store.widening(times: "?3", on: "?4", last: "?5", name: "?6")
+
+    /// How a kept sighting takes another import's count, days and name (each an SQL expression):
+    /// the most times either saw, the earliest first day, the latest last day and the name seen
+    /// last. `changes` holds only where it changes something: a row written as it was would be
+    /// a change to undo. Both stores use it.
+    package static func widening(times: String, on: String, last: String, name: String) -> (set: String, changes: String) {
+        // Qualified: PostgreSQL's `ON CONFLICT DO UPDATE` sees the proposed row too.
+        let (t, o, l, n) = ("candidate_sightings.times", #"candidate_sightings."on""#, "candidate_sightings.last_on", "candidate_sightings.name")
+        let kept = "coalesce(\(l), \(o))"
+        let newer = "\(name) IS NOT NULL AND (\(last) >= \(kept) OR \(n) IS NULL)"
+        return (
+            """
+            times = CASE WHEN \(t) < \(times) THEN \(times) ELSE \(t) END, "on" = CASE WHEN \(o) > \(on) THEN \(on) ELSE \(o) END,
+            last_on = CASE WHEN \(kept) < \(last) THEN \(last) ELSE \(kept) END, name = CASE WHEN \(newer) THEN \(name) ELSE \(n) END
+            """,
+            "(\(t) < \(times) OR \(o) > \(on) OR \(kept) < \(last) OR (\(newer) AND (\(n) IS NULL OR \(n) <> \(name))))"
+        )
+    }
+
     /// Each address seen with how often and when first and last; the name is the latest one
-    /// written (a sighting may have none). Both stores run it.
-    package static let candidateCountsSQL = """
-        SELECT address, count(*), min("on"), max("on"),
-          (SELECT name FROM candidate_sightings n WHERE n.address = s.address AND n.name IS NOT NULL ORDER BY n."on" DESC, n.name LIMIT 1)
-        FROM candidate_sightings s GROUP BY address
-        """
+    /// written (a sighting may have none). Both stores run it; a database an older Tend made,
+    /// opened to read only, has one row per sighting (`counted` false).
+    package static func candidateCountsSQL(counted: Bool = true) -> String {
+        let (times, last) = counted ? ("times", #"coalesce(last_on, "on")"#) : ("1", #""on""#)
+        return """
+            SELECT address, CAST(sum(\(times)) AS BIGINT), min("on"), max(\(last)),
+              (SELECT name FROM candidate_sightings s WHERE s.address = c.address AND s.name IS NOT NULL ORDER BY \(last) DESC, s.name LIMIT 1)
+            FROM candidate_sightings c GROUP BY address
+            """
+    }
 
     /// A row of `candidateCountsSQL`.
     package static func candidateCount(_ r: some StoredRow) throws -> CandidateCount {
@@ -103,12 +180,15 @@ extension Store: CandidateBook {
     }
 
     /// Every sighting kept, in the order kept (`tend push` copies them).
-    public func sightings() throws -> [(address: String, sourceID: String, name: String?, on: Day)] {
+    public func sightings() throws -> [Sighting] {
         try read { db in
             guard try db.tableExists("candidate_sightings") else { return [] }
-            var out: [(address: String, sourceID: String, name: String?, on: Day)] = []
-            let sql = #"SELECT address, source_id, name, "on" FROM candidate_sightings ORDER BY rowid"#
-            try Store.each(db, "candidate_sightings", sql, id: nil) { r in out.append((r.text(0), r.text(1), r.optionalText(2), try r.date(3))) }
+            var out: [Sighting] = []
+            let (times, last) = (try Store.column(db, "candidate_sightings", "times"), try Store.column(db, "candidate_sightings", "last_on"))
+            let sql = #"SELECT address, source_id, name, "on", coalesce("# + last + #", "on"), coalesce("# + times + ", 1) FROM candidate_sightings ORDER BY rowid"
+            try Store.each(db, "candidate_sightings", sql, id: nil) { r in
+                out.append(Sighting(address: r.text(0), name: r.optionalText(2), on: try r.date(3), last: try r.date(4), times: Int(r.int(5)), sourceID: r.text(1)))
+            }
             return out
         }
     }
@@ -117,7 +197,8 @@ extension Store: CandidateBook {
         try read { db in
             guard try db.tableExists("candidate_sightings") else { return [] }
             var out: [CandidateCount] = []
-            try Store.each(db, "candidate_sightings", Store.candidateCountsSQL, id: nil) { out.append(try Store.candidateCount($0)) }
+            let sql = Store.candidateCountsSQL(counted: try Store.column(db, "candidate_sightings", "times") != "NULL")
+            try Store.each(db, "candidate_sightings", sql, id: nil) { out.append(try Store.candidateCount($0)) }
             return out
         }
     }

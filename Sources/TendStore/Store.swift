@@ -214,6 +214,7 @@ public final class Store: Model {
         m.registerMigration("v7 journal", migrate: Store.createJournalTables)
         m.registerMigration("v8 journal ranges", migrate: Store.addJournalRanges)
         m.registerMigration("v9 members", migrate: Store.addMembers)
+        m.registerMigration("v10 sightings per event", migrate: Store.countSightings)
         return m
     }
 

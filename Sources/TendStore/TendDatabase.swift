@@ -49,7 +49,7 @@ public protocol TendDatabase: Model {
     func addPeople(_ people: [Int64], toInteraction id: Int64) throws
     /// Logs new interactions, as `apply(.insertInteraction)` would one by one.
     func logInteractions(_ interactions: [Interaction]) throws
-    func recordSightings(_ sightings: [(address: String, sourceID: String, name: String?, on: Day)]) throws
+    func recordSightings(_ sightings: [Sighting]) throws
     func candidateCounts() throws -> [CandidateCount]
 
     /// Writes a consistent copy of the database into `path`.

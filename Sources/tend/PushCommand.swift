@@ -25,7 +25,7 @@ struct PushCommand: ParsableCommand {
         if ConnectionSettings.isURL(path) { App.fail("push copies an SQLite database; --db names a PostgreSQL one", .invalid) }
         guard FileManager.default.fileExists(atPath: path) else { App.fail(App.missingDatabase(settings), .failed) }
         // The network, the agenda's item states and the candidates' sightings: all read here.
-        let personal: (network: Network, states: [ItemKey: ItemState], sightings: [(address: String, sourceID: String, name: String?, on: Day)])
+        let personal: (network: Network, states: [ItemKey: ItemState], sightings: [Sighting])
         do {
             let store = try Store(path: path, readOnly: true)
             defer { store.close() }

@@ -490,6 +490,72 @@ import Testing
         #expect(s.stderr.contains("skip_bad"), "\(s.stderr)")
     }
 
+    /// A stranger in a weekly meeting is kept once for the series, with every occurrence up to
+    /// today counted: the same calendar again counts nothing twice, a later export of it (the
+    /// series went on) counts what happened since, an older export takes nothing back, and a
+    /// database that kept a row per occurrence has them folded into their series'.
+    @Test func aStrangerInASeriesIsCountedPerOccurrence() throws {
+        let dir = try Self.setUp()
+        func series(until: String, name: String) -> String {
+            Self.calendar([
+                Self.event(
+                    "standup-9", "20261005T090000Z", "Stand-up",
+                    [Self.me, Self.attendee("ana@park.example"), Self.attendee("kim@out.example", name: name), "RRULE:FREQ=WEEKLY;UNTIL=\(until)"])
+            ])
+        }
+        try series(until: "20261031T000000Z", name: "Kim").write(to: dir.appendingPathComponent("old.ics"), atomically: true, encoding: .utf8)
+        try series(until: "20261114T000000Z", name: "Kim Out").write(to: dir.appendingPathComponent("new.ics"), atomically: true, encoding: .utf8)
+        let candidates = ["--format", "csv", "-e", "report candidates show name, email, seen, first_seen, last_seen"]
+        let fourWeeks = "name,email,seen,first_seen,last_seen\nKim,kim@out.example,4,2026-10-05,2026-10-26\n"
+        let sixWeeks = "name,email,seen,first_seen,last_seen\nKim Out,kim@out.example,6,2026-10-05,2026-11-09\n"
+        for (file, expected) in [("old.ics", fourWeeks), ("old.ics", fourWeeks), ("new.ics", sixWeeks), ("new.ics", sixWeeks), ("old.ics", sixWeeks)] {
+            #expect(try CLI.run(["import", "ics", file], in: dir).status == 0)
+            #expect(try CLI.run(candidates, in: dir).stdout == expected, "after \(file)")
+        }
+        let rows = "SELECT address || ' ' || source_id || ' ' || times FROM candidate_sightings"
+        func kept(_ dir: URL, _ sql: String) throws -> [String] {
+            try DatabaseQueue(path: dir.appendingPathComponent("tend.db").path).read { try String.fetchAll($0, sql: sql) }
+        }
+        #expect(try kept(dir, rows) == ["kim@out.example ical:standup-9 6"])
+        // Importing the same file again wrote nothing: no change to undo.
+        let history = try CLI.run(["-e", "history"], in: dir).stdout
+        #expect(history.components(separatedBy: "import ics").count - 1 == 2, "\(history)")
+
+        // A database an older Tend made kept a row per occurrence: folded when it is opened.
+        let old = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: Self.contacts, in: old).status == 0)
+        try DatabaseQueue(path: old.appendingPathComponent("tend.db").path).write { db in
+            try db.execute(
+                sql: """
+                    DROP TABLE candidate_sightings;
+                    CREATE TABLE candidate_sightings (
+                      address TEXT NOT NULL, source_id TEXT NOT NULL, name TEXT, "on" TEXT NOT NULL, PRIMARY KEY (address, source_id));
+                    INSERT INTO candidate_sightings VALUES
+                      ('kim@out.example', 'ical:standup-9/20261005', 'Kim', '2026-10-05'),
+                      ('kim@out.example', 'ical:standup-9/20261012', NULL, '2026-10-12'),
+                      ('kim@out.example', 'ical:standup-9/20261019/20261018', 'Kim', '2026-10-18'),
+                      ('kim@out.example', 'ical:standup-9/20261026', 'Kim', '2026-10-26'),
+                      ('kim@out.example', 'ical:one/off', 'Kim', '2026-09-01'),
+                      ('kim@out.example', '<m1@mail.example>', 'Kim', '2026-09-02'),
+                      ('lee@out.example', 'ical:x/20261001', NULL, '2026-10-01');
+                    DELETE FROM grdb_migrations WHERE identifier = 'v10 sightings per event';
+                    """)
+        }
+        let before = "name,email,seen,first_seen,last_seen\nKim,kim@out.example,6,2026-09-01,2026-10-26\nLee,lee@out.example,1,2026-10-01,2026-10-01\n"
+        #expect(try CLI.run(["--read-only"] + candidates, in: old).stdout == before)
+        #expect(try CLI.run(candidates, in: old).stdout == before)
+        #expect(
+            try kept(old, rows + " ORDER BY source_id") == [
+                "kim@out.example <m1@mail.example> 1", "kim@out.example ical:one/off 1", "kim@out.example ical:standup-9 4",
+                "lee@out.example ical:x 1",
+            ])
+        try series(until: "20261114T000000Z", name: "Kim").write(to: old.appendingPathComponent("new.ics"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "ics", "new.ics"], in: old).status == 0)
+        #expect(
+            try CLI.run(candidates, in: old).stdout
+                == "name,email,seen,first_seen,last_seen\nKim,kim@out.example,8,2026-09-01,2026-11-09\nLee,lee@out.example,1,2026-10-01,2026-10-01\n")
+    }
+
     /// A database an older Tend made (before "v5 touch sources") is read under --read-only as it
     /// is, without the new columns, and migrated by the next run that may write.
     @Test func anOlderDatabaseReadsAndMigrates() throws {
@@ -498,7 +564,7 @@ import Testing
             try db.execute(
                 sql: """
                     DROP INDEX interactions_source; ALTER TABLE interactions DROP COLUMN source_id; ALTER TABLE me DROP COLUMN emails;
-                    DROP TABLE candidate_sightings; DELETE FROM grdb_migrations WHERE identifier = 'v5 touch sources';
+                    DROP TABLE candidate_sightings; DELETE FROM grdb_migrations WHERE identifier IN ('v5 touch sources', 'v10 sightings per event');
                     """)
         }
         for query in ["count(interactions)", "why @dana-lee", "report candidates", "me.emails", "import ics \"cal.ics\" dry_run"] {

@@ -34,7 +34,9 @@ import Testing
     }
 
     static let sightings = (0..<120).map { n in
-        (address: "stranger\(n % 40)@example.org", sourceID: "m\(n)", name: n % 3 == 0 ? nil : "Stranger \(n)", on: day.adding(days: -n))
+        Sighting(
+            address: "stranger\(n % 40)@example.org", name: n % 3 == 0 ? nil : "Stranger \(n)", on: day.adding(days: -n - 7),
+            last: day.adding(days: -n), times: n % 7 + 1, sourceID: "m\(n)")
     }
 
     /// Every table's rows and the newest change's journal rows, in order.
@@ -64,8 +66,8 @@ import Testing
         try single.db.inDatabase { db in
             for s in Self.sightings {
                 try db.execute(
-                    sql: "INSERT OR IGNORE INTO candidate_sightings (address, source_id, name, \"on\") VALUES (?, ?, ?, ?)",
-                    arguments: [s.address, s.sourceID, s.name, s.on.description])
+                    sql: "INSERT OR IGNORE INTO candidate_sightings (address, source_id, name, \"on\", last_on, times) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [s.address, s.sourceID, s.name, s.on.description, s.last.description, s.times])
             }
         }
         try single.commit(label: Self.label("import ics cal.ics"))
@@ -99,7 +101,7 @@ import Testing
         full.sourceID = "ical:é/20261120"
         try store.begin()
         try store.logInteractions([plain, full])
-        try store.recordSightings([(address: "zoë@example.org", sourceID: "", name: "", on: day)])
+        try store.recordSightings([Sighting(address: "zoë@example.org", name: "", on: day, sourceID: "")])
         try store.commit(label: Self.label("import"))
         let rows = try store.db.inDatabase { db in
             try String.fetchAll(

@@ -33,6 +33,51 @@ public struct CandidateCount: Sendable, Equatable {
     }
 }
 
+/// Someone who is not a contact, seen in an item of an imported file: one message, or every
+/// occurrence of one calendar event up to today, counted together (`times`, from `on` to
+/// `last`). Kept by address and source id: a message's, or the event's (`ical:UID`), so that
+/// importing the same file again counts nothing twice.
+public struct Sighting: Hashable, Sendable {
+    public var address: String
+    /// The name written with the address, if any (the latest occurrence's that has one).
+    public var name: String?
+    public var on: Day
+    public var last: Day
+    public var times: Int
+    public var sourceID: String
+
+    public init(address: String, name: String?, on: Day, last: Day? = nil, times: Int = 1, sourceID: String) {
+        self.address = address
+        self.name = name
+        self.on = on
+        self.last = last ?? on
+        self.times = times
+        self.sourceID = sourceID
+    }
+
+    /// `ical:UID` of `ical:UID/DAY` or `ical:UID/DAY/DAY`, the ids of a calendar event's
+    /// occurrences (a UID may hold a `/` itself: only trailing days, eight digits each, are
+    /// taken off).
+    public static func event(of source: String) -> String {
+        var s = Substring(source)
+        for _ in 0..<2 {
+            guard let slash = s.lastIndex(of: "/") else { break }
+            let day = s[s.index(after: slash)...]
+            guard day.count == 8, day.allSatisfy(\.isASCII), day.allSatisfy(\.isNumber) else { break }
+            s = s[..<slash]
+        }
+        return String(s)
+    }
+
+    /// Another sighting of the same address in the same item, seen later in the file.
+    public mutating func add(_ later: Sighting) {
+        times += later.times
+        on = min(on, later.on)
+        if let n = later.name, later.last >= last || name == nil { name = n }
+        last = max(last, later.last)
+    }
+}
+
 /// Where a model keeps its candidates' sightings; a model that is not one has none.
 public protocol CandidateBook: AnyObject {
     /// Every address seen, once each, in no particular order.
