@@ -13,18 +13,18 @@ import TendCore
 /// as written.
 final class CalendarZones {
     /// The user's zone: timed events are dated by the user's calendar day.
-    let user: TimeZone
+    let user: SystemZone
     private let definitions: [String: ICalendar.ZoneDefinition]
     private var resolved: [String: Zone] = [:]
 
     enum Zone {
-        case system(TimeZone)
+        case system(SystemZone)
         case defined(DefinedZone)
         case unknown
     }
 
     init(user: TimeZone, definitions: [String: ICalendar.ZoneDefinition]) {
-        self.user = user
+        self.user = SystemZone(user)
         self.definitions = definitions
     }
 
@@ -32,15 +32,15 @@ final class CalendarZones {
         if let z = resolved[id] { return z }
         var found = Zone.unknown
         if let tz = TimeZone(identifier: id) {
-            found = .system(tz)
+            found = .system(SystemZone(tz))
         } else if let tz = Self.trailingName(id) {
-            found = .system(tz)
+            found = .system(SystemZone(tz))
         } else if let d = definitions[id] {
             found = .defined(DefinedZone(d))
         } else if let name = Self.windowsZones[id], let tz = TimeZone(identifier: name) {
-            found = .system(tz)
+            found = .system(SystemZone(tz))
         } else if let tz = Self.displayOffset(id) {
-            found = .system(tz)
+            found = .system(SystemZone(tz))
         }
         resolved[id] = found
         return found
@@ -98,7 +98,7 @@ final class CalendarZones {
     /// Seconds east of UTC in force at an instant.
     func offset(_ zone: Zone, atUTC u: Int) -> Int? {
         switch zone {
-        case .system(let tz): return tz.secondsFromGMT(for: Date(timeIntervalSince1970: Double(u)))
+        case .system(let z): return z.offset(atUTC: u)
         case .defined(let d): return d.offset(atUTC: u)
         case .unknown: return nil
         }
@@ -122,15 +122,44 @@ final class CalendarZones {
     /// and so do times in the user's own zone (without a round trip through UTC).
     func userDay(_ t: CalendarTime) -> Day {
         if t.allDay { return t.local.day }
-        if case .named(let id) = t.zone, case .system(let tz) = zone(id), tz.identifier == user.identifier { return t.local.day }
+        if case .named(let id) = t.zone, case .system(let z) = zone(id), z.identifier == user.identifier { return t.local.day }
         guard let u = instant(t) else { return t.local.day }
-        return LocalTime(seconds: u + (offset(.system(user), atUTC: u) ?? 0)).day
+        return LocalTime(seconds: u + user.offset(atUTC: u)).day
     }
 
     /// A time as the wall clock of `zone` shows it (for UNTIL written in UTC against a start in a named zone).
     func wallTime(_ t: CalendarTime, in zone: CalendarTime.Zone) -> LocalTime {
         guard case .named(let id) = zone, let u = instant(t), let o = offset(self.zone(id), atUTC: u) else { return t.local }
         return LocalTime(seconds: u + o)
+    }
+}
+
+/// A zone Foundation knows, with the offsets it was asked for kept by UTC day: an import asks for
+/// tens of thousands, and Foundation takes a lock for each.
+final class SystemZone {
+    let zone: TimeZone
+    let identifier: String
+    /// The offset in force through each UTC day (seconds since 1970 / 86,400) that keeps one all day.
+    private var byDay: [Int: Int] = [:]
+
+    init(_ zone: TimeZone) {
+        self.zone = zone
+        identifier = zone.identifier
+    }
+
+    func offset(atUTC u: Int) -> Int {
+        let day = u >= 0 ? u / 86_400 : (u - 86_399) / 86_400
+        if let o = byDay[day] { return o }
+        let o = zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(u)))
+        // A day the offset changes on is asked of Foundation each time.
+        let (first, last) = (day * 86_400, day * 86_400 + 86_399)
+        if zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(first))) == o
+            && zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(last))) == o
+            && zone.nextDaylightSavingTimeTransition(after: Date(timeIntervalSince1970: Double(first))).map({ $0.timeIntervalSince1970 > Double(last) }) ?? true
+        {
+            byDay[day] = o
+        }
+        return o
     }
 }
 

@@ -141,42 +141,134 @@ public enum ICalendar {
         func param(_ key: String) -> String? { params.first { $0.0 == key }?.1 }
     }
 
-    /// Reads a whole file. Throws only when it is not an iCalendar file at all.
-    public static func read(_ bytes: [UInt8]) throws -> Calendar {
+    /// Reads a whole file. Throws only when it is not an iCalendar file at all. A large file is
+    /// read as two runs of lines on two threads, cut where an event begins: the same events,
+    /// errors and warnings as one run.
+    public static func read(_ bytes: [UInt8]) throws -> Calendar { try read(bytes, twoThreadsFrom: bytesForTwoThreads) }
+
+    /// How large a file makes it worth reading on two threads (about 1,500 events).
+    static let bytesForTwoThreads = 1 << 20
+
+    /// `read`, on two threads from this many bytes on.
+    static func read(_ bytes: [UInt8], twoThreadsFrom: Int) throws -> Calendar {
         if bytes.isEmpty { throw ImportError("file", "the file is empty") }
         if bytes.prefix(4096).contains(0) { throw ImportError("file", "this is a binary file, not an iCalendar file") }
-        var warning: ImportError?
-        var sawEnd = false
-        var reader = Reader()
-        var sawCalendar = false
-        var first = true
-        forEachUnfoldedLine(bytes) { unfolded, number in
-            // Calendars are UTF-8 by the standard (checked once lines are unfolded: a fold may
-            // split a character); an older Windows program's are Windows-1252.
-            var line = unfolded
-            if !unfolded.allSatisfy({ $0 < 0x80 }), String(validating: unfolded, as: UTF8.self) == nil {
-                line = Array(TextEncoding.windows1252(Array(unfolded)).utf8)[...]
-                if warning == nil {
-                    warning = ImportError("line \(number)", "the file is not UTF-8: read as Windows-1252 (Latin-1); check accented letters")
-                }
+        // A UTF-8 byte order mark is not part of the first line.
+        let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        // Lines end at LF or CRLF; in a file without a LF (classic Mac OS), at CR.
+        let lineEnd = bytes.contains(UInt8(ascii: "\n")) ? UInt8(ascii: "\n") : UInt8(ascii: "\r")
+        var runs = [LineRun()]
+        if bytes.count >= twoThreadsFrom, ProcessInfo.processInfo.activeProcessorCount > 1, lineEnd == UInt8(ascii: "\n"),
+            let cut = cut(bytes, from: start)
+        {
+            // The second run starts inside the calendar, with as many events and lines before it as the first one reads.
+            let before = bytes[start..<cut]
+            var second = LineRun(firstLine: before.reduce(0) { $0 + ($1 == lineEnd ? 1 : 0) })
+            second.reader.stack = ["VCALENDAR"]
+            second.reader.eventCount = eventBegins(before)
+            let boxes = [LineRunBox(runs[0]), LineRunBox(second)]
+            let parts = [before, bytes[cut...]]
+            DispatchQueue.concurrentPerform(iterations: 2) { k in boxes[k].run.read(parts[k], lineEnd: lineEnd) }
+            let first = boxes[0].run.reader
+            // Read as one run would have read it only if the first run ended where the second began.
+            if first.stack == ["VCALENDAR"], first.event == nil, first.zone == nil, first.observance == nil,
+                first.eventCount == second.reader.eventCount
+            {
+                runs = boxes.map(\.run)
+            } else {
+                runs[0].read(bytes[start...], lineEnd: lineEnd)
             }
-            guard let p = parseLine(line, number) else {
-                if first { first = false }
-                reader.malformed(line, number)
-                return
-            }
-            if first {
-                first = false
-                sawCalendar = p.name == "BEGIN" && p.value.uppercased() == "VCALENDAR"
-            }
-            if p.name == "END" && p.value.trimmed.uppercased() == "VCALENDAR" { sawEnd = true }
-            reader.take(p)
+        } else {
+            runs[0].read(bytes[start...], lineEnd: lineEnd)
         }
-        guard sawCalendar else { throw ImportError("line 1", "this is not an iCalendar file (expected BEGIN:VCALENDAR)") }
-        reader.finish()
-        if let warning { reader.calendar.warnings.append(warning) }
-        if !sawEnd { reader.calendar.warnings.append(ImportError("file", "the file ends before END:VCALENDAR: it may have been cut short")) }
-        return reader.calendar
+        guard runs[0].sawCalendar else { throw ImportError("line 1", "this is not an iCalendar file (expected BEGIN:VCALENDAR)") }
+        runs[runs.count - 1].reader.finish()
+        var calendar = runs[0].reader.calendar
+        for r in runs.dropFirst() {
+            calendar.events += r.reader.calendar.events
+            for (id, z) in r.reader.calendar.zones where calendar.zones[id] == nil { calendar.zones[id] = z }
+            calendar.errors += r.reader.calendar.errors
+            for z in r.reader.calendar.zonesNamed where !calendar.zonesNamed.contains(where: { $0.id == z.id }) { calendar.zonesNamed.append(z) }
+        }
+        if let warning = runs.lazy.compactMap(\.warning).first { calendar.warnings.append(warning) }
+        if !runs.contains(where: \.sawEnd) { calendar.warnings.append(ImportError("file", "the file ends before END:VCALENDAR: it may have been cut short")) }
+        return calendar
+    }
+
+    /// Lines of a file read in order by one `Reader`.
+    struct LineRun {
+        var reader = Reader()
+        /// Lines before the run's first (its lines are numbered from the next).
+        var firstLine = 0
+        /// The run's first line is the file's: it says whether the file is a calendar.
+        var first: Bool
+        var sawCalendar = false
+        var sawEnd = false
+        /// The first line that was not UTF-8.
+        var warning: ImportError?
+
+        init(firstLine: Int = 0) {
+            self.firstLine = firstLine
+            first = firstLine == 0
+        }
+
+        mutating func read(_ bytes: ArraySlice<UInt8>, lineEnd: UInt8) {
+            ICalendar.forEachUnfoldedLine(bytes, lineEnd: lineEnd, firstLine: firstLine) { unfolded, number in
+                // Calendars are UTF-8 by the standard (checked once lines are unfolded: a fold may
+                // split a character); an older Windows program's are Windows-1252.
+                var line = unfolded
+                if !unfolded.allSatisfy({ $0 < 0x80 }), String(validating: unfolded, as: UTF8.self) == nil {
+                    line = Array(TextEncoding.windows1252(Array(unfolded)).utf8)[...]
+                    if warning == nil {
+                        warning = ImportError("line \(number)", "the file is not UTF-8: read as Windows-1252 (Latin-1); check accented letters")
+                    }
+                }
+                guard let p = ICalendar.parseLine(line, number) else {
+                    if first { first = false }
+                    reader.malformed(line, number)
+                    return
+                }
+                if first {
+                    first = false
+                    sawCalendar = p.name == "BEGIN" && p.value.uppercased() == "VCALENDAR"
+                }
+                if p.name == "END" && p.value.trimmed.uppercased() == "VCALENDAR" { sawEnd = true }
+                reader.take(p)
+            }
+        }
+    }
+
+    /// Where a second run of lines may start: the first line from the middle on that is exactly
+    /// BEGIN:VEVENT. Nil when there is none.
+    static func cut(_ bytes: [UInt8], from start: Int) -> Int? {
+        let word = Array("\nBEGIN:VEVENT".utf8)
+        var i = max(start, start + (bytes.count - start) / 2)
+        while i + word.count < bytes.count {
+            guard let n = bytes[i...].firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+            if n + word.count <= bytes.count, bytes[n..<(n + word.count)].elementsEqual(word),
+                n + word.count == bytes.count || bytes[n + word.count] == UInt8(ascii: "\r") || bytes[n + word.count] == UInt8(ascii: "\n")
+            {
+                return n + 1
+            }
+            i = n + 1
+        }
+        return nil
+    }
+
+    /// How many lines are exactly BEGIN:VEVENT (as a `Reader` counts the events begun, but for
+    /// lines written otherwise; the caller checks that the counts agree).
+    static func eventBegins(_ bytes: ArraySlice<UInt8>) -> Int {
+        let word = Array("BEGIN:VEVENT".utf8)
+        var n = 0
+        var lineStart = bytes.startIndex
+        while lineStart < bytes.endIndex {
+            let end = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.endIndex
+            var last = end
+            if last > lineStart, bytes[last - 1] == UInt8(ascii: "\r") { last -= 1 }
+            if bytes[lineStart..<last].elementsEqual(word) { n += 1 }
+            lineStart = end + 1
+        }
+        return n
     }
 
     /// Reads a `.ics` file, or every `.ics` file in a folder and its subfolders (a calendar
@@ -210,21 +302,19 @@ public enum ICalendar {
 
     private static func read(file: String) throws -> Calendar { try read(Mailbox.contents(of: file)) }
 
-    /// Calls `body` with each logical line (folds joined, at the byte level) and its first line number.
-    /// Blank lines are passed over.
-    static func forEachUnfoldedLine(_ bytes: [UInt8], _ body: (ArraySlice<UInt8>, Int) -> Void) {
+    /// Calls `body` with each logical line (folds joined, at the byte level) and its first line
+    /// number, counted from `firstLine`. Blank lines are passed over.
+    static func forEachUnfoldedLine(
+        _ bytes: ArraySlice<UInt8>, lineEnd: UInt8, firstLine: Int = 0, _ body: (ArraySlice<UInt8>, Int) -> Void
+    ) {
         var logical: [UInt8] = []
         var logicalLine = 0
-        var number = 0
+        var number = firstLine
         var start = bytes.startIndex
-        // A UTF-8 byte order mark is not part of the first line.
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { start = 3 }
         func flush() {
             if !logical.isEmpty { body(logical[...], logicalLine) }
             logical.removeAll(keepingCapacity: true)
         }
-        // Lines end at LF or CRLF; in a file without a LF (classic Mac OS), at CR.
-        let lineEnd = bytes.contains(UInt8(ascii: "\n")) ? UInt8(ascii: "\n") : UInt8(ascii: "\r")
         while start < bytes.endIndex {
             number += 1
             var end = bytes[start...].firstIndex(of: lineEnd) ?? bytes.endIndex
@@ -525,4 +615,10 @@ extension Day {
         text.removeAll { $0 == "-" }
         return text
     }
+}
+
+/// A run of lines one thread of `ICalendar.read` reads.
+private final class LineRunBox: @unchecked Sendable {
+    var run: ICalendar.LineRun
+    init(_ run: ICalendar.LineRun) { self.run = run }
 }

@@ -35,6 +35,8 @@ struct TouchFileImport {
     func run(format: String, path: String, options: [String: Value]) throws -> String {
         let dryRun = options["dry_run"]?.isTrue ?? false
         let store = session.store
+        // A calendar is read while the network is: reading it needs no contact.
+        let calendar = format == "ics" ? Pending { try ICalendar.read(path: path) } : nil
         let net = try store.network(events: false)
         var book = AddressBook()
         for c in net.contacts { for e in c.emails { book.add(e.value, contact: c.id) } }
@@ -45,7 +47,7 @@ struct TouchFileImport {
         var importer = TouchImporter(addressBook: book, options: touchOptions)
         do {
             switch format {
-            case "ics": importer.add(try ICalendar.read(path: path))
+            case "ics": importer.add(try calendar!.value())
             case "mbox": try Mailbox.readMbox(path: path) { importer.add($0) }
             default: try Mailbox.readMaildir(path: path, unreadable: { importer.couldNotRead($0) }) { importer.add($0) }
             }
@@ -122,8 +124,10 @@ struct TouchFileImport {
     /// once that meeting is logged: it has happened. The contacts whose step is done.
     func clearStepsDone(by touches: [ImportedTouch], net: Network, dryRun: Bool) throws -> Set<Int64> {
         var done: Set<Int64> = []
+        // Few contacts have a step due: the rest are not looked at again for each meeting.
+        let due = Set(net.contacts.filter { $0.nextDue != nil }.map(\.id))
         for t in touches where t.kind == .meeting {
-            for id in t.people where !done.contains(id) {
+            for id in t.people where due.contains(id) && !done.contains(id) {
                 // A one-off event planned for a day and moved earlier is the same meeting.
                 guard var c = net.contact(id), let due = c.nextDue, due == t.on || (t.oneOff && due > t.on),
                     c.nextStep == (t.note ?? "Meeting")
@@ -241,5 +245,28 @@ struct StoredMeetings {
         }
         if let (m, _) = match { taken.insert(m.id) }
         return match
+    }
+}
+
+/// A value worked out on another thread, waited for when it is needed.
+final class Pending<T>: @unchecked Sendable {
+    private var result: Result<T, Error>?
+    private let done = DispatchSemaphore(value: 0)
+    private var waited = false
+
+    init(_ work: @escaping @Sendable () throws -> T) {
+        DispatchQueue.global().async {
+            self.result = Result { try work() }
+            self.done.signal()
+        }
+    }
+
+    /// The value, or the error working it out threw; waits for it the first time.
+    func value() throws -> T {
+        if !waited {
+            done.wait()
+            waited = true
+        }
+        return try result!.get()
     }
 }

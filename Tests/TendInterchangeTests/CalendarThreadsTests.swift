@@ -80,4 +80,52 @@ import Testing
         #expect(one.skipped[.tooLong] == 10)
         Self.expectSame(one, try Self.finish(text, twoThreadsFrom: 2, periods: 30_000))
     }
+
+    /// Everything a read calendar holds, as text.
+    static func contents(_ c: ICalendar.Calendar) -> [String] {
+        c.events.map { "\($0)" } + c.zones.keys.sorted() + c.errors.map { "error \($0)" } + c.warnings.map { "warning \($0)" }
+            + c.zonesNamed.map { "named \($0.id) \($0.origin)" }
+    }
+
+    /// A large file is read as two runs of lines, cut where an event begins; what comes out is
+    /// what one run reads: events, zones (the first definition of one wins), errors and
+    /// warnings with their lines and event numbers, the first line not in UTF-8. A file the cut
+    /// would read otherwise (an event left open there, events begun in words the cut does not
+    /// count) is read in one run.
+    @Test func aLargeFileReadOnTwoThreadsReadsAsOneRun() throws {
+        let body = Self.calendar(series: 600)
+        let lines = body.components(separatedBy: "\r\n")
+        let (head, tail) = (lines[..<(lines.count / 2 - 40)].joined(separator: "\r\n"), lines[(lines.count / 2 - 40)...].joined(separator: "\r\n"))
+        let zone = "BEGIN:VTIMEZONE\r\nTZID:Office\r\nBEGIN:STANDARD\r\nDTSTART:19700101T000000\r\nTZOFFSETFROM:+0300\r\nTZOFFSETTO:+0300\r\nEND:STANDARD\r\nEND:VTIMEZONE\r\n"
+        let odd = [
+            "BEGIN:VEVENT\r\nUID:zoned-1\r\nDTSTART;TZID=Office:20260105T090000\r\nSUMMARY:Zoned\r\nATTENDEE:mailto:dana@lee.example\r\nEND:VEVENT\r\n",
+            "BEGIN:VEVENT\r\nUID:broken-1\r\nSUMMARY:No start\r\nEND:VEVENT\r\n",
+            "BEGIN:VEVENT\r\nUID:bad-line\r\nDTSTART:20260105T090000Z\r\nthis line has no colon\r\nEND:VEVENT\r\n",
+            "BEGIN:VEVENT\r\nUID:latin-1\r\nDTSTART:20260106T090000Z\r\nSUMMARY:Caf\u{E9}\r\nEND:VEVENT\r\n",
+            "BEGIN:VEVENT\r\nUID:named-again\r\nDTSTART;TZID=Nowhere/Else:20260107T090000\r\nEND:VEVENT\r\n",
+        ].joined()
+        func bytes(_ text: String) -> [UInt8] { Array(text.replacingOccurrences(of: "Caf\u{E9}", with: "Caf\u{1}").utf8).map { $0 == 1 ? 0xE9 : $0 } }
+        let files = [
+            // Cut between plain events, zones and oddities on both sides.
+            head + "\r\n" + odd + zone + tail.replacingOccurrences(of: "END:VCALENDAR", with: odd + zone + "END:VCALENDAR"),
+            // No END:VCALENDAR, and a file that begins with a byte order mark.
+            "\u{FEFF}" + body.replacingOccurrences(of: "END:VCALENDAR\r\n", with: ""),
+            // An event left open where the cut falls: read in one run.
+            head + "\r\nBEGIN:VEVENT\r\nUID:open\r\nDTSTART:20260105T090000Z\r\n" + tail,
+            // Events begun in lower case before the cut: counted otherwise, read in one run.
+            head.replacingOccurrences(of: "BEGIN:VEVENT", with: "begin:vevent") + "\r\n" + tail,
+        ]
+        for (k, text) in files.enumerated() {
+            let data = bytes(text)
+            #expect(ICalendar.cut(data, from: 0) != nil)
+            let one = try ICalendar.read(data, twoThreadsFrom: .max)
+            let two = try ICalendar.read(data, twoThreadsFrom: 1)
+            // Each file has what it is there for, so the comparison compares something.
+            #expect(one.events.count > 500)
+            #expect([!one.errors.isEmpty && one.warnings.count == 1 && one.zonesNamed.count == 2, one.warnings.count == 1, !one.errors.isEmpty, true][k])
+            let (a, b) = (Self.contents(one), Self.contents(two))
+            let firstDifference = zip(a, b).first { $0 != $1 }.map { "\($0)\n\($1)" } ?? "\(a.count) against \(b.count)"
+            #expect(a == b, "file \(k): \(firstDifference)")
+        }
+    }
 }
