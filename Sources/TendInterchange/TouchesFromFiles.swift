@@ -209,16 +209,22 @@ public struct TouchImporter {
     /// Someone who is not a contact, seen in a message or meeting; `name` is clean (`clean`).
     /// `sourceID` is the item's: a message's, or a calendar event's (`ical:UID`) for every occurrence.
     mutating func sawCandidate(_ address: String, name: String?, on day: Day, sourceID: String) {
-        keep(Sighting(address: address, name: name, on: day, sourceID: sourceID))
-        if var c = candidates[address] {
-            c.count += 1
-            c.firstSeen = min(c.firstSeen, day)
-            c.lastSeen = max(c.lastSeen, day)
-            if c.name == nil { c.name = name }
-            candidates[address] = c
+        saw(Sighting(address: address, name: name, on: day, sourceID: sourceID), firstName: name)
+    }
+
+    /// Counts a sighting (of one or more occurrences, `firstName` the first name written in
+    /// them) for its candidate, and keeps it.
+    mutating func saw(_ s: Sighting, firstName: String?) {
+        if var c = candidates[s.address] {
+            c.count += s.times
+            c.firstSeen = min(c.firstSeen, s.on)
+            c.lastSeen = max(c.lastSeen, s.last)
+            if c.name == nil { c.name = firstName }
+            candidates[s.address] = c
         } else {
-            candidates[address] = Candidate(address: address, name: name, count: 1, firstSeen: day, lastSeen: day)
+            candidates[s.address] = Candidate(address: s.address, name: firstName, count: s.times, firstSeen: s.on, lastSeen: s.last)
         }
+        keep(s)
     }
 
     /// Keeps a sighting, counted with the one of the same address and item if there is one.
@@ -427,7 +433,11 @@ extension TouchImporter {
     /// Adds what an importer that started empty found after what this one found.
     mutating func join(_ later: TouchImporter) {
         result.touches += later.result.touches
-        for s in later.result.sightings { keep(s) }
+        // The halves expanded other series: their sightings are of other events.
+        for s in later.result.sightings {
+            sightingAt[s.address + "\u{0}" + s.sourceID] = result.sightings.count
+            result.sightings.append(s)
+        }
         result.skipped.merge(later.result.skipped, uniquingKeysWith: +)
         result.errors += later.result.errors
         result.warnings += later.result.warnings
@@ -525,11 +535,17 @@ extension TouchImporter {
             }
             ids[k] = event + "/" + o.slot.local.day.iCalendarDate + "/" + userDays[k].iCalendarDate
         }
+        var strangers = SeriesStrangers()
         for (k, o) in list.enumerated() {
             guard let id = ids[k] else { continue }
             let day = userDays[k]
-            if day <= options.today { meeting(attendances[o.event], on: day, sourceID: id, event: event, oneOff: oneOff) } else { future.append((day, id, o.event)) }
+            if day <= options.today {
+                meeting(attendances[o.event], on: day, sourceID: id, event: event, oneOff: oneOff, strangers: &strangers)
+            } else {
+                future.append((day, id, o.event))
+            }
         }
+        for (s, firstName) in zip(strangers.sightings, strangers.firstNames) { saw(s, firstName: firstName) }
         guard !future.isEmpty else { return }
         let planned =
             options.plan && future.sorted { ($0.day, $0.id) < ($1.day, $1.id) }.contains { plan(attendances[$0.event], on: $0.day, sourceID: $0.id) }
@@ -627,10 +643,12 @@ extension TouchImporter {
     }
 
     /// One occurrence up to today: a `meeting` touch with the contacts in it.
-    mutating func meeting(_ a: Attendance, on day: Day, sourceID: String, event: String, oneOff: Bool = false) {
+    mutating func meeting(
+        _ a: Attendance, on day: Day, sourceID: String, event: String, oneOff: Bool = false, strangers: inout SeriesStrangers
+    ) {
         guard firstSight(sourceID) else { return }
         if let reason = a.leftOut, reason != .noContact { return skip(reason) }
-        for p in a.strangers { sawCandidate(p.address, name: p.name, on: day, sourceID: event) }
+        for p in a.strangers { strangers.saw(p, on: day, event: event) }
         if a.contacts.isEmpty { return skip(.noContact) }
         result.touches.append(
             ImportedTouch(kind: .meeting, on: day, people: a.contacts, note: a.note, inbound: false, sourceID: sourceID, event: event, oneOff: oneOff))
@@ -644,6 +662,27 @@ extension TouchImporter {
             planned[id] = PlannedStep(contact: id, step: a.note ?? "Meeting", due: day, sourceID: sourceID)
         }
         return true
+    }
+}
+
+/// The strangers of one series' occurrences, each counted once for the series before the
+/// import counts them (one dictionary of a few, not the import's, for each occurrence).
+struct SeriesStrangers {
+    var sightings: [Sighting] = []
+    /// The first name written for each, in the order of the occurrences.
+    var firstNames: [String?] = []
+    var at: [String: Int] = [:]
+
+    mutating func saw(_ p: ICalendar.Attendee, on day: Day, event: String) {
+        let s = Sighting(address: p.address, name: p.name, on: day, sourceID: event)
+        guard let i = at[p.address] else {
+            at[p.address] = sightings.count
+            sightings.append(s)
+            firstNames.append(p.name)
+            return
+        }
+        sightings[i].add(s)
+        if firstNames[i] == nil { firstNames[i] = p.name }
     }
 }
 
