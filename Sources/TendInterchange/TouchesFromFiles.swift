@@ -441,7 +441,8 @@ extension TouchImporter {
         result.skipped.merge(later.result.skipped, uniquingKeysWith: +)
         result.errors += later.result.errors
         result.warnings += later.result.warnings
-        seen.formUnion(later.seen)
+        // The source ids seen (`firstSight`) are not joined: the halves' are of other series,
+        // and nothing is expanded after the join.
         for (address, c) in later.candidates {
             guard var first = candidates[address] else {
                 candidates[address] = c
