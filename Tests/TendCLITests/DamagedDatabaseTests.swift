@@ -72,6 +72,39 @@ import Testing
         #expect(r.status == 0 && r.stdout == "2026-12-01\n", "\(r.stdout)\(r.stderr)")
     }
 
+    /// A damaged page of an event table (a row's length running off its page) made every
+    /// statement that read the events after the contacts trap (SIGILL): the contacts read were
+    /// dropped for an empty network while the agenda still held their positions.
+    @Test func aDamagedEventPageIsAWordedError() throws {
+        for table in ["introductions", "referrals"] {
+            let dir = CLI.tempDir()
+            let db = dir.appendingPathComponent("tend.db")
+            let made = try CLI.run(
+                ["--db", db.path, "run", "-"],
+                stdin: """
+                    add "Ann Lee" cadence: 1mo
+                    add "Bob Ray"
+                    introduce @ann-lee and @bob-ray on 2026-11-01
+                    referral from @bob-ray about "Cy" on 2026-11-02
+                    """, in: dir)
+            #expect(made.status == 0, "\(made.stderr)")
+            let (root, pageSize) = try DatabaseQueue(path: db.path).read { db in
+                (try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = ?", arguments: [table])!,
+                 try Int.fetchOne(db, sql: "PRAGMA page_size")!)
+            }
+            var bytes = [UInt8](try Data(contentsOf: db))
+            let page = (root - 1) * pageSize
+            let cell = Int(bytes[page + 8]) << 8 | Int(bytes[page + 9])
+            bytes[page + cell] &+= 22
+            try Data(bytes).write(to: db)
+            for args in [["agenda"], ["-e", "who is overdue"], ["-e", "contacts show due"], ["-e", "count(agenda)"], ["export", "ics", "-"]] {
+                let r = try Child.run(CLI.binary, ["--db", db.path, "--today", "2026-11-23"] + args, directory: dir, timeout: 60)
+                #expect(!r.signalled && r.status == 3, "\(table) \(args): \(r.status) \(r.stderrText.prefix(300))")
+                #expect(r.stderrText.contains("malformed"), "\(table) \(args): \(r.stderrText.prefix(300))")
+            }
+        }
+    }
+
     /// Runs tend on a script; the status, whether a signal ended it, and what it wrote to stderr.
     static func probe(_ db: URL, in dir: URL) throws -> (status: Int32, signalled: Bool, stderr: String) {
         let r = try Child.run(

@@ -124,7 +124,9 @@ public final class Interpreter {
         /// read, `net` is the same network: contacts are not read twice.
         var full: Network {
             if let f = loadedFull { return f }
-            let f = attempt { try load(true) } ?? Network()
+            // Events that cannot be read fail the statement (`failure`); meanwhile the contacts
+            // read already stay, as positions into them may be held.
+            let f = attempt { try load(true) } ?? loadedNet ?? attempt { try load(false) } ?? Network()
             loadedFull = f
             loadedNet = f
             contacts = f.contacts
