@@ -693,7 +693,8 @@ public final class Session: InterpreterHost {
         var state = LoadState()
         for src in sources {
             let (statements, problems) = parse(src, &state)
-            guard problems.isEmpty, !statements.contains(where: Checker.isMutation) else { return false }
+            // A definition adds no contact: only a statement that writes data may make the handle known.
+            guard problems.isEmpty, !statements.contains(where: { Checker.isMutation($0) && !Session.isDefinition($0) }) else { return false }
         }
         return true
     }

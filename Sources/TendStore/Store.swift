@@ -75,7 +75,8 @@ public final class Store: Model {
         let writable = access(path, W_OK) == 0 && access(dir.isEmpty ? "." : dir, W_OK) == 0
         if !readOnly && !writable { throw OpenError.readOnly(path) }
         var target = path
-        if readOnly && writable {
+        let (log, shared) = (FileManager.default.fileExists(atPath: path + "-wal"), FileManager.default.fileExists(atPath: path + "-shm"))
+        if readOnly && writable && !log {
             // A read-only connection to a WAL database makes its `-wal` and `-shm` files and
             // leaves them behind; one that may write (but cannot create the file: mode=rw)
             // removes them when it closes last, as any writer does. Nothing it does is kept: the
@@ -83,11 +84,13 @@ public final class Store: Model {
             // goals last for the run only, and the migrations are not run.
             config.readonly = false
             target = Store.uri(path, "mode=rw")
-        } else if readOnly && !(FileManager.default.fileExists(atPath: path + "-wal") && FileManager.default.fileExists(atPath: path + "-shm")) {
+        } else if readOnly && !writable && !(log && shared) {
             // A file nobody here may write, with no log beside it, is read as it is (SQLite could
             // not make its shared-memory file in a folder that cannot be written).
             target = Store.uri(path, "immutable=1")
         }
+        // Otherwise a read-only run beside another process's log opens read-only: it reads the
+        // log and never folds it into the file (a connection that may write would, closing last).
         do {
             db = try DatabaseQueue(path: target, configuration: config)
         } catch {

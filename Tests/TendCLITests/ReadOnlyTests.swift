@@ -129,6 +129,38 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         #expect(piped.status == 2)
     }
 
+    /// Another process's log beside the database (its last changes not yet in the file) was
+    /// folded into the file by a read-only run, which changed the file and removed the log.
+    @Test func aLogLeftByAnotherProcessIsReadNotFolded() throws {
+        let dir = try Self.network()
+        let db = dir.appendingPathComponent("tend.db").path
+        let py = try CLI.run(
+            [
+                "/usr/bin/env", "python3", "-c",
+                """
+                import sqlite3, os, sys
+                c = sqlite3.connect(sys.argv[1]); c.execute('pragma wal_autocheckpoint=0')
+                c.execute("update contacts set company = 'Only-In-The-Log' where handle = 'ana-park'"); c.commit(); os._exit(0)
+                """, db,
+            ], in: dir, raw: true)
+        #expect(py.status == 0, "\(py.stderr)")
+        #expect(FileManager.default.fileExists(atPath: db + "-wal"))
+        // The shared-memory index beside them is written by every reader of a log (its read marks).
+        func files() -> FolderSnapshot {
+            var s = FolderSnapshot(dir)
+            s.files["tend.db-shm"] = s.files["tend.db-shm"].map { _ in "there" }
+            return s
+        }
+        let before = files()
+        for args in [["-e", "@ana-park.company"], ["agenda"], ["dump"]] {
+            let r = try CLI.run(["--read-only"] + args, in: dir)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            if args[0] == "-e" { #expect(r.stdout == "Only-In-The-Log\n", "\(r.stdout)") }
+            let after = files()
+            #expect(before == after, "\(args) changed the folder:\n\(before.difference(to: after))")
+        }
+    }
+
     /// `export csv "victim.db"` under `--read-only` replaced the open database with CSV.
     @Test func exportCannotReplaceTheDatabaseUnderReadOnly() throws {
         let dir = try Self.network()
@@ -177,6 +209,14 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
             #expect(r.status == 3, "\(args): \(r.stderr)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["checks.tend"], "\(args)")
         }
+        // Nor is it when the script defines something first (a definition adds no contact).
+        try "let limit_overdue = 10\nassert @dana-lee.stage >= credibility, \"Dana is credible\"\n".write(
+            to: dir.appendingPathComponent("defines.tend"), atomically: true, encoding: .utf8)
+        for extra in [["--read-only"], []] {
+            let r = try CLI.run(["run"] + extra + ["--db", "typo.db", "defines.tend"], in: dir)
+            #expect(r.status == 3 && r.stderr.contains("no database at typo.db"), "\(extra): \(r.stderr)")
+        }
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("defines.tend"))
         // A real error in the statement is still said as such.
         let typo = try CLI.run(["--db", "typo.db", "-e", "contacts where nmae == \"x\""], in: dir)
         #expect(typo.status == 2 && typo.stderr.contains("nmae"), "\(typo.stderr)")
