@@ -193,6 +193,24 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         #expect(ok.status == 0 && ok.stdout.contains("Ana Park") && !ok.stdout.contains("Cy Lu"), "\(ok.stderr)")
     }
 
+    /// An export's query with `show` or `group by` wrote an empty file (its rows are records,
+    /// not contacts) and said "Exported 0 contacts"; a query over another collection wrote a
+    /// contact once per row (three cards for three spends).
+    @Test func anExportWritesEachContactOnceAndRefusesShow() throws {
+        let dir = try Self.network()
+        #expect(try CLI.run(["run", "-"], stdin: "spend 10 at @ana-park\nspend 20 at @ana-park\nspend 5 at @ben-ode\n", in: dir).status == 0)
+        for query in ["contacts where stage == contact show name", "contacts group by stage"] {
+            let r = try CLI.run(["export", "vcard", "v.vcf", query], in: dir)
+            #expect(r.status == 2 && r.stderr.contains("export writes whole contacts"), "\(query): \(r.stderr)")
+            #expect(r.stderr.contains("--format csv"), "\(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("v.vcf").path))
+        }
+        let cards = try CLI.run(["export", "vcard", "-", "spending"], in: dir)
+        #expect(cards.stdout.components(separatedBy: "BEGIN:VCARD").count - 1 == 2, "\(cards.stdout)")
+        let rows = try CLI.run(["export", "csv", "-", "spending"], in: dir)
+        #expect(rows.stdout.split(separator: "\n").dropFirst().map { $0.prefix(8) } == ["Ana Park", "Ben Ode,"], "\(rows.stdout)")
+    }
+
     /// A CI job with a mistyped `--db` checked an empty new database and passed.
     @Test func aMissingDatabaseIsAnErrorForARunThatOnlyReads() throws {
         let dir = CLI.tempDir()

@@ -294,7 +294,16 @@ public struct Checker {
                 suggestion: closest(format, among: FileFormats.exports).first)
         }
         expect(path, .string, Scope(), "a file name")
-        if let query { _ = check(query, Scope()) }
+        guard let query else { return }
+        _ = check(query, Scope())
+        // An export writes whole contacts (each with every field its format keeps): rows made
+        // into records or groups hold no contact, and the file came out empty.
+        if case .query(let q) = query.kind, let clause = q.show.first?.0 ?? q.groupBy.first {
+            report(
+                "export writes whole contacts, with every field the format keeps: leave out `\(q.show.isEmpty ? "group by" : "show")`",
+                clause.range,
+                notes: ["to write chosen columns, print the query as CSV: tend --format csv -e 'contacts where … show …'"])
+        }
     }
 
     mutating func checkName(_ name: String, _ s: Statement) {

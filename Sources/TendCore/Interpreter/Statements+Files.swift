@@ -55,6 +55,9 @@ extension Interpreter {
         }
         // The whole agenda also takes every contact's next step due later (ics writes them).
         if format == "ics" && query == nil { ids = try view().contacts.map(\.id) }
+        // Each contact once, where the rows were first with them (a contact in three rows of `spending`).
+        var seen = Set<Int64>()
+        ids = ids.filter { seen.insert($0).inserted }
         let done = try host.exportFile(
             format: format, path: path, overwrite: overwrite, table: try table(set), contacts: ids, from: s.source, interpreter: self)
         return done.map { [.text($0)] } ?? []
