@@ -26,7 +26,7 @@ struct StatementCommand<W: StatementWord>: ParsableCommand {
     }
 
     @OptionGroup var global: GlobalOptions
-    @Argument(parsing: .captureForPassthrough, help: "The statement's words.") var words: [String] = []
+    @Argument(parsing: .allUnrecognized, help: "The statement's words.") var words: [String] = []
 
     func run() throws {
         // The words are passed through as they are, so help is asked for here.

@@ -120,6 +120,21 @@ import Testing
         #expect(bad.stderr.contains("<log>:1:16: error: no contact @nobody"), "\(bad.stderr)")
     }
 
+    /// tend's own options after a statement command's words (`tend history --db FILE`) were
+    /// refused ("Unknown option '--db'. Did you mean '--db'?") or taken as statement text
+    /// (`tend edit @x --db e.db` looked in the default database).
+    @Test func optionsAfterAStatementCommand() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["add", "Ann Lee", "+vip,", "cadence:", "-3d", "--db", "other.db"], in: dir).status == 3)
+        #expect(try CLI.run(["add", "Ann Lee", "+vip", "--db", "other.db"], in: dir).status == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tend.db").path))
+        let history = try CLI.run(["history", "--db", "other.db", "--format", "csv"], in: dir)
+        #expect(history.status == 0 && history.stdout.hasPrefix("number,time,source,statement,undone\n1,"), "\(history.stdout)\(history.stderr)")
+        let undo = try CLI.run(["undo", "--db", "other.db"], in: dir)
+        #expect(undo.status == 0, "\(undo.stderr)")
+        #expect(try CLI.run(["--db", "other.db", "-e", "count(contacts)"], in: dir).stdout == "0\n")
+    }
+
     /// A first import that fails leaves no empty database behind (and does not claim one).
     @Test func aFailedFirstImportCreatesNothing() throws {
         let dir = CLI.tempDir()
