@@ -102,6 +102,13 @@ extension Session {
                 throw conflict.kept(in: file.path)
             }
         }
+        // An edit given up on an error is kept where the error points, for the user to mend.
+        func keptWith(_ error: Diagnostic) -> Diagnostic {
+            keep = true
+            var e = error
+            e.notes.append("your edit is kept in \(file.path)")
+            return e
+        }
         var problems: [String] = []
         var refused: String?
         while true {
@@ -111,7 +118,7 @@ extension Session {
                 .joined(separator: "\n")
             // Closed again without a change after an error: the edit is given up, as crontab -e does
             // when the user declines to retry (reopening it again would never end).
-            if body == refused { throw errorsOf(body, in: file.path, about: about)[0] }
+            if body == refused { throw keptWith(errorsOf(body, in: file.path, about: about)[0]) }
             let (diff, changes) = EditText.changes(from: lines, to: EditText.statements(in: body))
             if changes.isEmpty && diff.isEmpty { return false }
             if EditText.statements(in: body).isEmpty { return false }
@@ -123,7 +130,7 @@ extension Session {
                 try keptOnConflict { try apply(Parser.parse(Source(name: "<edit \(about)>", text: changes.joined(separator: "\n"))).statements) }
                 return true
             }
-            guard isatty(STDIN_FILENO) == 1 else { throw errors[0] }
+            guard isatty(STDIN_FILENO) == 1 else { throw keptWith(errors[0]) }
             refused = body
             // The errors go on top, as comments, located in the file as it is reopened: checked
             // again below as many comment lines as they take.

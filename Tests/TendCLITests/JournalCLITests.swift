@@ -91,6 +91,9 @@ import Testing
         #expect(r.stderr.contains("set @joan-rivera cadence: \"often\"\n") && r.stderr.contains("^"), "\(r.stderr)")
         #expect(!r.stderr.contains("<edit"), "\(r.stderr)")
         #expect(try Data(contentsOf: db) == before)
+        // The file the error points at is kept, with the edit in it (it was removed).
+        #expect(r.stderr.contains("your edit is kept in \(path)"), "\(r.stderr)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8).contains("cadence: \"often\""))
     }
 
     /// The editor runs with no lock on the database: another process writes while it is open
