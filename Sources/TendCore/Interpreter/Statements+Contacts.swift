@@ -94,7 +94,10 @@ extension Interpreter {
         let into = try contactID(intoP.handle, intoP.range)
         guard from != into else { throw fail("cannot merge a contact into itself", s.range) }
         guard let a = try contact(from), var b = try contact(into) else { throw fail("no such contact", s.range) }
+        let stage = b.stage
         let dropped = merge(a, into: &b)
+        // The further stage is kept, whoever had it: said, since it is not the target's own.
+        let tookStage = b.stage != stage ? " The stage is @\(a.handle)'s, \(b.stage), the further of the two." : ""
         // An introduction of the two to each other goes with the merge: they are one person now.
         let between = try eventsInvolving(from).introductions.filter { Set([$0.a, $0.b]) == Set([from, into]) }.map(\.id).sorted()
         // The merged contact goes first: the kept one may take its UID.
@@ -106,10 +109,10 @@ extension Interpreter {
             between.isEmpty
             ? ""
             : " Removed \(between.count == 1 ? "introduction" : "introductions") \(between.map(String.init).joined(separator: ", ")) of the two to each other."
-        guard !dropped.isEmpty else { return .text("Merged @\(a.handle) into @\(b.handle).\(removed)") }
+        guard !dropped.isEmpty else { return .text("Merged @\(a.handle) into @\(b.handle).\(tookStage)\(removed)") }
         return .text(
             "Merged @\(a.handle) into @\(b.handle), keeping @\(b.handle)'s value where both had one; not kept from @\(a.handle): "
-                + dropped.joined(separator: ", ") + ".\(removed)")
+                + dropped.joined(separator: ", ") + ".\(tookStage)\(removed)")
     }
 
     /// A merge keeps the stage of the contact merged into, but brings the other's stage history
