@@ -7,6 +7,8 @@ public struct ImportedContact: Equatable, Sendable {
     public var name: String
     /// Tend's own handle (`X-TEND-HANDLE`, a `handle` column or key): who this is in Tend.
     public var handle: String?
+    /// Tend's own number for the contact (`export json`'s `id`): a new contact takes it when it is free.
+    public var id: Int64?
     /// A vCard's UID (or a `uid` column or key): the contact with it is this person, and two
     /// records of one import with the same UID are one person.
     public var uid: String? {

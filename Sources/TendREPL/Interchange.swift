@@ -145,6 +145,9 @@ struct Importer {
                 )
             }
             var c = Merge.newContact(p, handle: handle, today: today)
+            // The number the file gives (`export json`), when no contact has it: an export read
+            // back into an empty database keeps the numbers that name its contacts.
+            if let id = p.id, contacts[id] == nil { c.id = id }
             if dryRun {
                 c.id = nextDryID
                 nextDryID -= 1
@@ -192,6 +195,13 @@ enum JSONImport {
             }
         }
         c.handle = try string("handle")
+        if let v = row["id"], !(v is NSNull) {
+            // As the file writes it: a whole number (not true, 1.5 or "7").
+            guard !(v is String), let id = Int64(written(v)), StoredRange.ids.contains(id) else {
+                throw ImportError(origin, field: "id", "\(written(v)) is not a contact number")
+            }
+            c.id = id
+        }
         // The single keys are the preferred values: one edited apart from its list leads it.
         c.emails = preferring(try string("email"), in: try points(row, "emails", origin) ?? [])
         c.phones = preferring(try string("phone"), in: try points(row, "phones", origin) ?? [])

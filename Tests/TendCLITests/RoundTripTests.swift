@@ -124,6 +124,27 @@ struct GeneratedNetwork {
         if let d = RoundTripTests.firstDifference(dumpA, dumpB) { Issue.record("the databases differ after a \(format) round trip, \(d)") }
     }
 
+    /// JSON writes each contact's number (ICS to-dos and `contacts show id` name contacts by
+    /// it): read back into an empty database, a removed contact's gap stays (the import numbered
+    /// them anew); a number another contact has is not taken, and one that is no number is an error.
+    @Test func jsonKeepsContactNumbers() throws {
+        let a = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: "add \"Ann A\"\nadd \"Bob B\"\nadd \"Cy C\"\nremove @ann-a\n", in: a).status == 0)
+        let b = try RoundTripTests.roundTrip("json", from: a)
+        let ids = ["--format", "csv", "-e", "contacts sort by id show id, handle"]
+        #expect(try CLI.run(ids, in: b).stdout == "id,handle\n2,bob-b\n3,cy-c\n")
+        let c = CLI.tempDir()
+        #expect(try CLI.run(["add", "Dee D"], in: c).status == 0)
+        #expect(try CLI.run(["add", "Eve E"], in: c).status == 0)
+        #expect(try CLI.run(["import", "json", a.appendingPathComponent("one.json").path], in: c).status == 0)
+        #expect(try CLI.run(ids, in: c).stdout == "id,handle\n1,dee-d\n2,eve-e\n3,bob-b\n4,cy-c\n")
+        for bad in ["true", "1.5", "\"7\"", "0"] {
+            try "[{\"name\": \"Fay F\", \"id\": \(bad)}]".write(to: c.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
+            let r = try CLI.run(["import", "json", "bad.json"], in: c)
+            #expect(r.status == 3 && r.stderr.contains("is not a contact number"), "\(bad): \(r.stderr)")
+        }
+    }
+
     /// Tags are kept as `add` keeps them through Tend's own files, also with the characters
     /// that separate a vCard's categories; another program's labels are made words.
     @Test(arguments: ["json", "vcard", "csv"])
