@@ -97,8 +97,25 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
             [.int(key.contact), .text(key.rule), .text(state.kind.rawValue), .text(state.since.description), PostgresStore.day(state.until), SQLValue(state.note)])
     }
 
+    /// Forgets items closed until their condition stopped holding (`Store.forgetItemStates`):
+    /// no change of its own, but with the change that made the condition stop.
     public func forgetItemStates(_ keys: [ItemKey]) throws {
-        for key in keys { try setItemState(key, nil) }
+        guard !keys.isEmpty else { return }
+        guard try journalReady() else { return try keys.forEach { try setItemState($0, nil) } }
+        let journal = try connection.query("SELECT coalesce(current_setting('tend.journal', true), '')").first.map { try $0[0].decode(String.self) } ?? ""
+        try connection.query("SELECT set_config('tend.journal', 'off', true)")
+        defer { _ = try? connection.query("SELECT set_config('tend.journal', $1, true)", [.text(journal)]) }
+        for key in keys {
+            try connection.query(
+                """
+                INSERT INTO journal_rows (change_id, tbl, before, after)
+                SELECT c.id, 'agenda_items', to_jsonb(a), NULL FROM agenda_items a,
+                  (SELECT coalesce(nullif(current_setting('tend.change', true), '')::bigint,
+                     (SELECT max(id) FROM journal WHERE member = current_user AND undone = 0)) AS id) c
+                WHERE c.id IS NOT NULL AND a.contact_id = $1 AND a.rule = $2 AND a.member = current_user
+                """, [.int(key.contact), .text(key.rule)])
+            try setItemState(key, nil)
+        }
     }
 
     public func agendaNumbers() throws -> [[ItemKey]] {

@@ -58,12 +58,34 @@ extension Store: AgendaBook {
         }
     }
 
+    /// Forgets items closed until their condition stopped holding. Not a change of its own:
+    /// each goes with the change that made its condition stop (the run's, when it changed
+    /// something, else the latest kept), so that undoing that change closes the item again.
     public func forgetItemStates(_ keys: [ItemKey]) throws {
         try withoutWaiting { db in
+            let change = try journalStarted ? Store.changeForHousekeeping(db) : nil
+            let image = journalTables.first { $0.table == "agenda_items" }.map { Store.image($0.columns, of: "a") }
             for key in keys {
+                if let change, let image {
+                    try db.execute(
+                        sql: """
+                            INSERT INTO journal_rows (change_id, tbl, rid, through, before, after_hash)
+                            SELECT ?, 'agenda_items', rowid, NULL, \(image), NULL FROM agenda_items a WHERE contact_id = ? AND rule = ?
+                            """, arguments: [change, key.contact, key.rule])
+                }
                 try db.execute(sql: "DELETE FROM agenda_items WHERE contact_id = ? AND rule = ?", arguments: [key.contact, key.rule])
             }
         }
+    }
+
+    /// The change housekeeping goes with: the run's own when it has recorded rows (its journal
+    /// entry is written when it commits), else the newest one not undone; nil when there is none.
+    static func changeForHousekeeping(_ db: Database) throws -> Int64? {
+        let next = try Int64.fetchOne(db, sql: "SELECT \(Store.nextChange)") ?? 1
+        let inRun = try Bool.fetchOne(
+            db, sql: "SELECT EXISTS (SELECT 1 FROM temp.journal_on) AND EXISTS (SELECT 1 FROM journal_rows WHERE change_id = ?)", arguments: [next])
+        if inRun == true { return next }
+        return try Int64.fetchOne(db, sql: "SELECT max(id) FROM journal WHERE undone = 0")
     }
 
     /// Runs a write that may be left undone: when another process holds the write lock, it is

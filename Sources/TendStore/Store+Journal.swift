@@ -427,10 +427,12 @@ extension Store {
                 try db.execute(sql: "UPDATE main.\"\(r.table)\" SET \(sets) WHERE rowid = ?2", arguments: [before, r.rid])
                 if db.changesCount > 0 { continue }
             }
-            try db.execute(sql: "DELETE FROM main.\"\(r.table)\" WHERE rowid = ?", arguments: [r.rid])
+            // A forgotten housekeeping row comes back unless it was closed again since (that stays).
+            let forgotten = Store.housekeeping.contains(r.table) && r.afterHash == nil
+            if !forgotten { try db.execute(sql: "DELETE FROM main.\"\(r.table)\" WHERE rowid = ?", arguments: [r.rid]) }
             guard let before = r.before else { continue }
             try db.execute(
-                sql: "INSERT INTO main.\"\(r.table)\" (rowid, \(names.joined(separator: ", "))) VALUES (?2, \(values.joined(separator: ", ")))",
+                sql: "INSERT \(forgotten ? "OR IGNORE " : "")INTO main.\"\(r.table)\" (rowid, \(names.joined(separator: ", "))) VALUES (?2, \(values.joined(separator: ", ")))",
                 arguments: [before, r.rid])
         }
     }
@@ -449,7 +451,8 @@ extension Store {
             let hash = "tend_image_hash(\(Store.image(cols, of: "t")))"
             guard checked.insert("\(r.table)/\(r.rid)").inserted else { continue }
             let now = try Int64.fetchOne(db, sql: "SELECT \(hash) FROM main.\"\(r.table)\" t WHERE rowid = ?", arguments: [r.rid])
-            if now != r.afterHash && !(Store.housekeeping.contains(r.table) && now == nil) {
+            // Housekeeping rows may be gone (forgotten since), or closed again since they were forgotten.
+            if now != r.afterHash && !(Store.housekeeping.contains(r.table) && (now == nil || r.afterHash == nil)) {
                 throw UndoError.changedSince(entry, table: r.table)
             }
         }
