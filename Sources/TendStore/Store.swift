@@ -76,7 +76,7 @@ public final class Store: Model {
         if !readOnly && !writable { throw OpenError.readOnly(path) }
         var target = path
         let (log, shared) = (FileManager.default.fileExists(atPath: path + "-wal"), FileManager.default.fileExists(atPath: path + "-shm"))
-        if readOnly && writable && !log {
+        if readOnly && writable {
             // A read-only connection to a WAL database makes its `-wal` and `-shm` files and
             // leaves them behind; one that may write (but cannot create the file: mode=rw)
             // removes them when it closes last, as any writer does. Nothing it does is kept: the
@@ -84,15 +84,23 @@ public final class Store: Model {
             // goals last for the run only, and the migrations are not run.
             config.readonly = false
             target = Store.uri(path, "mode=rw")
-        } else if readOnly && !writable && !(log && shared) {
+        } else if readOnly && !(log && shared) {
             // A file nobody here may write, with no log beside it, is read as it is (SQLite could
             // not make its shared-memory file in a folder that cannot be written).
             target = Store.uri(path, "immutable=1")
         }
-        // Otherwise a read-only run beside another process's log opens read-only: it reads the
-        // log and never folds it into the file (a connection that may write would, closing last).
         do {
             db = try DatabaseQueue(path: target, configuration: config)
+            if readOnly && writable && log {
+                // Another process's log (its last changes, not yet in the file) is read, never
+                // folded into the file: a connection that may write, closing last, would fold it;
+                // a read-only one held open until after it has closed folds nothing itself.
+                var guardConfig = Configuration()
+                guardConfig.readonly = true
+                let guardQueue = try DatabaseQueue(path: Store.uri(path, "mode=ro"), configuration: guardConfig)
+                try guardQueue.read { _ = try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+                logGuard = guardQueue
+            }
         } catch {
             throw OpenError.cannotOpen(path, Store.describe(error))
         }
@@ -132,7 +140,7 @@ public final class Store: Model {
         guard !closed else { return }
         closed = true
         try? db.inDatabase { db in
-            if path != nil && db.totalChangesCount > 0 {
+            if path != nil && !readOnlyConnection && db.totalChangesCount > 0 {
                 // Not worth waiting long for: a busy reader only means the next close folds it in.
                 // A connection whose runs only read (its temporary tables count as changes) does
                 // not wait at all: a query must not take two seconds more while another process writes.
@@ -141,8 +149,11 @@ public final class Store: Model {
             }
         }
         try? db.close()
+        try? logGuard?.close()
     }
     private var closed = false
+    /// A read-only connection held open while a read-only run reads beside another process's log (see `init`).
+    private var logGuard: DatabaseQueue?
 
     /// Writes a consistent copy of the database into `path`, an empty file (`VACUUM INTO`): it
     /// reads one snapshot, so a change another process commits meanwhile is in the copy whole

@@ -37,6 +37,33 @@ struct QuickArguments {
         return kept + ["run"] + moved + args[(i + 1)...]
     }
 
+    /// The arguments with tend's own options that follow a statement command's words (`tend
+    /// history --db FILE`, `tend edit @x --db e.db`) moved before the command, where
+    /// ArgumentParser reads them: the statement's words are passed through as they are, and
+    /// would take them as statement text. Only tend's option names move (no statement word
+    /// begins with `--`); `-expert` and `-3d` stay words.
+    static func statementOptionsFirst(_ args: [String], commands: Set<String>) -> [String] {
+        let command = leadingOptions(args).count
+        guard command < args.count, commands.contains(args[command]) else { return args }
+        var (options, words, i) = ([String](), [String](), command + 1)
+        while i < args.count {
+            let arg = args[i]
+            let name = arg.split(separator: "=", maxSplits: 1).first.map(String.init) ?? arg
+            if ["--db", "--today", "--format", "--as"].contains(arg), i + 1 < args.count {
+                options += [arg, args[i + 1]]
+                i += 2
+                continue
+            }
+            if ["--db", "--today", "--format", "--as"].contains(name) && arg.contains("=") || ["--read-only", "--yes"].contains(arg) {
+                options.append(arg)
+            } else {
+                words.append(arg)
+            }
+            i += 1
+        }
+        return Array(args[..<command]) + options + [args[command]] + words
+    }
+
     /// The options before the command (or every argument when none is named), each with its value.
     static func leadingOptions(_ args: [String]) -> [String] {
         var i = 0

@@ -21,12 +21,12 @@ struct StatementCommand<W: StatementWord>: ParsableCommand {
         CommandConfiguration(
             commandName: W.word, abstract: W.abstract,
             discussion: languageHelp(W.topic)
-                + "\n\nThe words after `tend \(W.word)` are the statement's. A word with a space in it, or a plain word where text is expected (after `name:` options, `about`, a new contact's name), is quoted for you; give anything else as the language writes it. Options that come before the statement's words (`tend --db FILE \(W.word) …`) are tend's."
+                + "\n\nThe words after `tend \(W.word)` are the statement's, but for tend's own options (`--db FILE` …), which may come among them. A word with a space in it, or a plain word where text is expected (after `name:` options, `about`, a new contact's name), is quoted for you; give anything else as the language writes it. Options that come before the statement's words (`tend --db FILE \(W.word) …`) are tend's."
         )
     }
 
     @OptionGroup var global: GlobalOptions
-    @Argument(parsing: .allUnrecognized, help: "The statement's words.") var words: [String] = []
+    @Argument(parsing: .captureForPassthrough, help: "The statement's words.") var words: [String] = []
 
     func run() throws {
         // The words are passed through as they are, so help is asked for here.

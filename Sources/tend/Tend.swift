@@ -36,7 +36,9 @@ struct Tend: ParsableCommand {
         // A file size limit (ulimit -f) makes a write fail with EFBIG, reported in words with
         // nothing changed, instead of killing Tend half-way.
         signal(SIGXFSZ, SIG_IGN)
-        let arguments = QuickArguments.runOptionsAfterRun(Array(CommandLine.arguments.dropFirst()))
+        let arguments = QuickArguments.statementOptionsFirst(
+            QuickArguments.runOptionsAfterRun(Array(CommandLine.arguments.dropFirst())),
+            commands: Set(statementCommands.map { $0.configuration.commandName ?? "" }))
         if let quick = QuickArguments(arguments) { quick.run() }
         do {
             var command = try parseAsRoot(arguments)

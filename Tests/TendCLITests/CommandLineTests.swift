@@ -133,6 +133,13 @@ import Testing
         let undo = try CLI.run(["undo", "--db", "other.db"], in: dir)
         #expect(undo.status == 0, "\(undo.stderr)")
         #expect(try CLI.run(["--db", "other.db", "-e", "count(contacts)"], in: dir).stdout == "0\n")
+        // A word that begins with a dash is the statement's (LANGUAGE.md's `set @x -expert`).
+        #expect(try CLI.run(["add", "Bo Li", "expert,", "+events", "--db", "other.db"], in: dir).status == 0)
+        for word in ["-expert", "-events"] {
+            let r = try CLI.run(["set", "@bo-li", word, "--db", "other.db"], in: dir)
+            #expect(r.status == 0, "\(word): \(r.stderr)")
+        }
+        #expect(try CLI.run(["--db", "other.db", "--format", "csv", "-e", "@bo-li.expert; @bo-li.tags"], in: dir).stdout == "false\n\n")
     }
 
     /// A first import that fails leaves no empty database behind (and does not claim one).
