@@ -259,6 +259,8 @@ enum PostgresSchema {
           WHERE c.address = f.address AND c.source_id LIKE 'ical:%' AND regexp_replace(c.source_id, '(/[0-9]{8}){1,2}$', '') = f.source_id
         """,
         #"INSERT INTO candidate_sightings (address, source_id, name, "on", last_on, times) SELECT address, source_id, name, "on", last_on, times FROM folded_sightings"#,
+        // Changes that kept them row for row (imports made before) are undone without them.
+        "DELETE FROM journal_rows WHERE tbl = 'candidate_sightings'",
     ]
 
     static let v4 = [

@@ -81,26 +81,24 @@ extension Store: CandidateBook {
                 ALTER TABLE candidate_sightings ADD COLUMN last_on TEXT;
                 UPDATE candidate_sightings SET last_on = "on";
                 """)
-        var events: [String: (rows: [Int64], sighting: Sighting, alone: Bool)] = [:]
-        let rows = try Row.fetchCursor(
-            db, sql: #"SELECT rowid, address, source_id, name, "on" FROM candidate_sightings WHERE source_id LIKE 'ical:%' ORDER BY rowid"#)
-        while let r = try rows.next() {
-            let (source, on): (String, String) = (r[2], r[4])
-            guard let day = Day(iso: on) else { continue }
-            let s = Sighting(address: r[1], name: r[3], on: day, sourceID: Sighting.event(of: source))
-            let key = s.address + "\u{0}" + s.sourceID
-            if events[key] == nil {
-                events[key] = ([r[0]], s, source == s.sourceID)
-            } else {
-                events[key]!.rows.append(r[0])
-                events[key]!.sighting.add(s)
-                events[key]!.alone = false
-            }
+        // The changes that kept sightings can no longer put them back row for row (the rows have
+        // new columns, and are folded): undoing such a change (an import made before) takes back
+        // its touches and leaves the counts.
+        if try db.tableExists("journal_rows") { try db.execute(sql: "DELETE FROM journal_rows WHERE tbl = 'candidate_sightings'") }
+        let kept = try Store.legacySightings(db)
+        let folded = Sighting.folded(kept)
+        guard folded != kept else { return }
+        try db.execute(sql: "DELETE FROM candidate_sightings")
+        for s in folded { _ = try insertSighting(s, db) }
+    }
+
+    /// The sightings as a database an older Tend made keeps them: one per row, in the order kept.
+    static func legacySightings(_ db: Database) throws -> [Sighting] {
+        var out: [Sighting] = []
+        try Store.each(db, "candidate_sightings", #"SELECT address, source_id, name, "on" FROM candidate_sightings ORDER BY rowid"#, id: nil) { r in
+            out.append(Sighting(address: r.text(0), name: r.optionalText(2), on: try r.date(3), sourceID: r.text(1)))
         }
-        for (_, e) in events.sorted(by: { $0.value.rows[0] < $1.value.rows[0] }) where !e.alone {
-            try db.execute(sql: "DELETE FROM candidate_sightings WHERE rowid IN (\(e.rows.map(String.init).joined(separator: ", ")))")
-            try insertSighting(e.sighting, db)
-        }
+        return out
     }
 
     static let insertSightingSQL =
@@ -184,8 +182,10 @@ extension Store: CandidateBook {
         try read { db in
             guard try db.tableExists("candidate_sightings") else { return [] }
             var out: [Sighting] = []
-            let (times, last) = (try Store.column(db, "candidate_sightings", "times"), try Store.column(db, "candidate_sightings", "last_on"))
-            let sql = #"SELECT address, source_id, name, "on", coalesce("# + last + #", "on"), coalesce("# + times + ", 1) FROM candidate_sightings ORDER BY rowid"
+            // A database an older Tend made, opened to read only (`tend push`), kept a row per
+            // occurrence: folded as the migration folds them.
+            guard try Store.column(db, "candidate_sightings", "times") != "NULL" else { return Sighting.folded(try Store.legacySightings(db)) }
+            let sql = #"SELECT address, source_id, name, "on", coalesce(last_on, "on"), times FROM candidate_sightings ORDER BY rowid"#
             try Store.each(db, "candidate_sightings", sql, id: nil) { r in
                 out.append(Sighting(address: r.text(0), name: r.optionalText(2), on: try r.date(3), last: try r.date(4), times: Int(r.int(5)), sourceID: r.text(1)))
             }

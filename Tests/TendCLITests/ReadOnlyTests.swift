@@ -206,6 +206,10 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
             #expect(r.stderr.contains("--format csv"), "\(r.stderr)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("v.vcf").path))
         }
+        // Nor through a name for the query.
+        let named = try CLI.run(["-e", "let q = contacts show name", "-e", "export csv \"q.csv\" q"], in: dir)
+        #expect(named.status == 3 && named.stderr.contains("hold none"), "\(named.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("q.csv").path))
         let cards = try CLI.run(["export", "vcard", "-", "spending"], in: dir)
         #expect(cards.stdout.components(separatedBy: "BEGIN:VCARD").count - 1 == 2, "\(cards.stdout)")
         let rows = try CLI.run(["export", "csv", "-", "spending"], in: dir)

@@ -539,6 +539,8 @@ import Testing
                       ('kim@out.example', '<m1@mail.example>', 'Kim', '2026-09-02'),
                       ('lee@out.example', 'ical:x/20261001', NULL, '2026-10-01');
                     DELETE FROM grdb_migrations WHERE identifier = 'v10 sightings per event';
+                    INSERT INTO journal (id, day, at, source, statement) VALUES (90, '2026-11-20', '2026-11-20', 'import', 'import ics "old.ics"');
+                    INSERT INTO journal_rows (change_id, tbl, rid, through, before, after_hash) VALUES (90, 'candidate_sightings', 1, 7, NULL, 12345);
                     """)
         }
         let before = "name,email,seen,first_seen,last_seen\nKim,kim@out.example,6,2026-09-01,2026-10-26\nLee,lee@out.example,1,2026-10-01,2026-10-01\n"
@@ -549,6 +551,9 @@ import Testing
                 "kim@out.example <m1@mail.example> 1", "kim@out.example ical:one/off 1", "kim@out.example ical:standup-9 4",
                 "lee@out.example ical:x 1",
             ])
+        // An import made before can still be undone: its sightings' rows are folded, so it leaves the counts.
+        let undo = try CLI.run(["undo"], in: old)
+        #expect(undo.status == 0 && (undo.stdout + undo.stderr).contains("Undid change 90"), "\(undo.stdout)\(undo.stderr)")
         try series(until: "20261114T000000Z", name: "Kim").write(to: old.appendingPathComponent("new.ics"), atomically: true, encoding: .utf8)
         #expect(try CLI.run(["import", "ics", "new.ics"], in: old).status == 0)
         #expect(

@@ -53,6 +53,10 @@ extension Interpreter {
             if case .row(let r) = $0, case .contact(let id)? = r["contact"] { return id }
             return nil
         }
+        // Rows that hold no contact (a named query with `show`) would write an empty file.
+        if let query, ids.isEmpty, !set.rows.isEmpty, format != "ics" {
+            throw fail("export writes whole contacts, and the rows of this query hold none (`show` makes records): leave out `show`", query.range)
+        }
         // The whole agenda also takes every contact's next step due later (ics writes them).
         if format == "ics" && query == nil { ids = try view().contacts.map(\.id) }
         // Each contact once, where the rows were first with them (a contact in three rows of `spending`).

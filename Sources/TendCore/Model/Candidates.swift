@@ -69,6 +69,25 @@ public struct Sighting: Hashable, Sendable {
         return String(s)
     }
 
+    /// Sightings kept one per occurrence of a calendar event (`ical:UID/DAY`, by a Tend before
+    /// 2026-12-04), each folded into its event's (`ical:UID`), in the order first kept; the rest
+    /// as they are.
+    public static func folded(_ sightings: [Sighting]) -> [Sighting] {
+        var out: [Sighting] = []
+        var at: [String: Int] = [:]
+        for var s in sightings {
+            if s.sourceID.hasPrefix("ical:") { s.sourceID = event(of: s.sourceID) }
+            let key = s.address + "\u{0}" + s.sourceID
+            if let i = at[key] {
+                out[i].add(s)
+            } else {
+                at[key] = out.count
+                out.append(s)
+            }
+        }
+        return out
+    }
+
     /// Another sighting of the same address in the same item, seen later in the file.
     public mutating func add(_ later: Sighting) {
         times += later.times
