@@ -13,7 +13,7 @@ enum PostgresSchema {
     /// A migration that adds a data table also makes its journal trigger (`tend_journal`).
     static let migrations: [(String, [String])] = [
         ("v1", v1), ("v2 members", v2), ("v3 journal", PostgresStore.journalSchema), ("v4 merging others' notes", v4),
-        ("v5 sightings per event", v5),
+        ("v5 sightings per event", v5), ("v6 deferrable references", v6),
     ]
 
     /// The tables the migrations create.
@@ -261,6 +261,20 @@ enum PostgresSchema {
         #"INSERT INTO candidate_sightings (address, source_id, name, "on", last_on, times) SELECT address, source_id, name, "on", last_on, times FROM folded_sightings"#,
         // Changes that kept them row for row (imports made before) are undone without them.
         "DELETE FROM journal_rows WHERE tbl = 'candidate_sightings'",
+    ]
+
+    /// Every foreign key may be checked at commit (`SET CONSTRAINTS ALL DEFERRED`): undo puts
+    /// rows back newest first, and a removed contact's events were recorded after it (the
+    /// cascade's rows after the row they follow from), so they came back before it and were refused.
+    static let v6 = [
+        """
+        DO $$ DECLARE r record; BEGIN
+          FOR r IN SELECT c.conname, t.relname FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+            JOIN pg_namespace n ON n.oid = t.relnamespace WHERE c.contype = 'f' AND n.nspname = current_schema() LOOP
+            EXECUTE format('ALTER TABLE %I ALTER CONSTRAINT %I DEFERRABLE INITIALLY IMMEDIATE', r.relname, r.conname);
+          END LOOP;
+        END $$
+        """
     ]
 
     static let v4 = [

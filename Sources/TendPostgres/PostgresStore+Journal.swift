@@ -153,6 +153,8 @@ extension PostgresStore {
         if entries.isEmpty { throw Store.UndoError.nothing }
         if entries.count < count { throw Store.UndoError.tooFew(entries.count) }
         try pauseJournal()
+        // Rows come back newest first; what refers to a row may come back before it (v6).
+        try connection.query("SET CONSTRAINTS ALL DEFERRED")
         for entry in entries.prefix(count) {
             try revert(entry)
             try connection.query("UPDATE journal SET undone = 1 WHERE id = $1", [.int(entry.number)])
