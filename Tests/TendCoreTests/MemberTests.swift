@@ -86,6 +86,19 @@ import Testing
         #expect(try restored.column("spending show by") == ["bob"])
     }
 
+    /// A private note whose people another member removed (on PostgreSQL the note stays, with
+    /// no one) was dumped as `log note with  on …`, and the dump did not restore.
+    @Test func aNoteWithNoOneLeftIsSaidInTheDump() throws {
+        let h = try Self.team()
+        let note = try #require(h.model.data.interactions.firstIndex { $0.isPrivate })
+        h.model.data.interactions[note].people = []
+        let dump = ScriptWriter.dump(h.model.data, definitions: h.interpreter.definitions, prelude: Prelude.definitions)
+        #expect(dump.contains(#"# Not in this dump: interaction 2, a note on 2026-11-20 with no one left in it (its people were removed), note "asks about rates""#), "\(dump)")
+        let restored = Harness()
+        try restored.run(dump)
+        #expect(try restored.column("interactions sort by id show id") == ["1", "3"])
+    }
+
     @Test func byIsCheckedAsText() throws {
         let h = Harness()
         try h.run("add \"Cleo Diaz\"")

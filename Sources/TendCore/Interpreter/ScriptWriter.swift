@@ -261,6 +261,14 @@ public enum ScriptWriter {
         }
         numbered = Numbering()
         for i in net.interactions.sorted(by: { $0.id < $1.id }) {
+            // A member's private note whose people another member removed has no one to be
+            // logged with: said, not written as a statement that would not parse.
+            guard !i.people.isEmpty else {
+                lines.append(
+                    "# Not in this dump: interaction \(i.id), a \(word(i.kind)) on \(i.on) with no one left in it (its people were removed)"
+                        + (i.note.map { ", note \(quote($0))" } ?? ""))
+                continue
+            }
             var s = "log \(word(i.kind)) with \(i.people.map(h).joined(separator: ", ")) on \(i.on)" + numbered(i.id)
             if let n = i.note { s += " note: \(quote(n))" }
             if let q = i.quality { s += " quality: \(q)" }
