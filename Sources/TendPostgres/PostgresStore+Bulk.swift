@@ -45,7 +45,7 @@ extension PostgresStore {
         var start = 0
         while start < interactions.count {
             let batch = Array(interactions[start..<min(start + PostgresStore.bulkRows, interactions.count)])
-            for i in batch { try Store.validate(.insertInteraction(i)) }
+            for i in batch { try Store.validate(.insertInteraction(i), nul: false) }
             try refuseLoggedSources(batch)
             let ids = try newIDs("interactions", batch.count)
             let rows: [[SQLValue]] = zip(batch, ids).map { i, id in
@@ -87,7 +87,7 @@ extension PostgresStore {
     /// Inserts contacts, as `apply(.insertContact)` would one by one (a contact's snooze is the
     /// member's own); their new ids, in order.
     public func insertContacts(_ contacts: [Contact]) throws -> [Int64] {
-        for c in contacts { try Store.validate(.insertContact(c)) }
+        for c in contacts { try Store.validate(.insertContact(c), nul: false) }
         let ids = try newIDs("contacts", contacts.count)
         let rows: [[SQLValue]] = zip(contacts, ids).map { c, id in
             [.int(id)] + zip(Store.contactColumnNames, Store.contactCells(c)).map { $0 == "snoozed_until" ? .null : PostgresStore.value($1) }
@@ -112,7 +112,7 @@ extension PostgresStore {
         for change in stageChanges.map(Change.insertStageChange) + referrals.map(Change.insertReferral)
             + introductions.map(Change.insertIntroduction) + spending.map(Change.insertSpend)
         {
-            try Store.validate(change)
+            try Store.validate(change, nul: false)
         }
         let by = { (e: String?) in SQLValue(e ?? self.member) }
         try insertRows(

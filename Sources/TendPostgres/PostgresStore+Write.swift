@@ -84,7 +84,7 @@ extension PostgresStore {
 
     /// Writes one change; returns the id of an inserted row. Each kind of change has a function of its own group.
     func write(_ change: Change) throws -> Int64? {
-        try Store.validate(change)
+        try Store.validate(change, nul: false)
         switch change {
         case .insertContact, .updateContact, .deleteContact, .mergeContact: return try writeContact(change)
         case .setMe, .setMarket, .deleteMarket, .setGoal, .deleteGoal, .setDefinition, .deleteDefinition: return try writeNamed(change)

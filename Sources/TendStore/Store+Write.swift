@@ -380,7 +380,8 @@ public struct UnstorableValue: Error, CustomStringConvertible {
 }
 
 extension Store {
-    package static func validate(_ change: Change) throws {
+    /// `nul`: whether text may hold the character U+0000 (PostgreSQL's text cannot).
+    package static func validate(_ change: Change, nul: Bool = true) throws {
         func date(_ d: Day?, _ what: String) throws {
             if let d, let problem = StoredRange.problem(d) { throw UnstorableValue(description: "cannot store \(what): \(problem)") }
         }
@@ -395,6 +396,9 @@ extension Store {
         func text(_ values: [String?], _ what: String) throws {
             for case let v? in values where v.utf8.count > Interpreter.maxStringBytes {
                 throw UnstorableValue(description: "cannot store \(what): \(v.utf8.count) bytes of text; text holds at most 16 MB")
+            }
+            if !nul, values.contains(where: { $0?.utf8.contains(0) == true }) {
+                throw UnstorableValue(description: "cannot store \(what): PostgreSQL's text cannot hold the character U+0000 (\\u{0})")
             }
         }
         if let r = change.requestedID, !StoredRange.ids.contains(r.id) {
