@@ -125,9 +125,9 @@ struct TouchFileImport {
     func clearStepsDone(by touches: [ImportedTouch], net: Network, dryRun: Bool) throws -> Set<Int64> {
         var done: Set<Int64> = []
         // Few contacts have a step due: the rest are not looked at again for each meeting.
-        let due = Set(net.contacts.filter { $0.nextDue != nil }.map(\.id))
+        let withSteps = Set(net.contacts.filter { $0.nextDue != nil }.map(\.id))
         for t in touches where t.kind == .meeting {
-            for id in t.people where due.contains(id) && !done.contains(id) {
+            for id in t.people where withSteps.contains(id) && !done.contains(id) {
                 // A one-off event planned for a day and moved earlier is the same meeting.
                 guard var c = net.contact(id), let due = c.nextDue, due == t.on || (t.oneOff && due > t.on),
                     c.nextStep == (t.note ?? "Meeting")
