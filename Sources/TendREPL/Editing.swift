@@ -118,7 +118,8 @@ extension Session {
                 .joined(separator: "\n")
             // Closed again without a change after an error: the edit is given up, as crontab -e does
             // when the user declines to retry (reopening it again would never end).
-            if body == refused { throw keptWith(errorsOf(body, in: file.path, about: about)[0]) }
+            // Located in the file as it is kept, the error comments on top of it included.
+            if body == refused { throw keptWith(errorsOf(saved, in: file.path, about: about)[0]) }
             let (diff, changes) = EditText.changes(from: lines, to: EditText.statements(in: body))
             if changes.isEmpty && diff.isEmpty { return false }
             if EditText.statements(in: body).isEmpty { return false }

@@ -206,6 +206,34 @@ final class Terminal {
         #expect(t.waitFor("Salon Rivera", count: 2))
     }
 
+    /// An edit closed again unchanged after an error is given up, and kept: the error points at
+    /// the line of the kept file the mistake is on (it counted the file without the error
+    /// comments on top of it).
+    @Test(.enabled(if: Terminal.available)) func anEditGivenUpPointsIntoTheKeptFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let editor = dir.appendingPathComponent("editor.sh")
+        try """
+            #!/bin/sh
+            cd \(dir.path)
+            echo x >> rounds
+            if [ "$(wc -l < rounds)" -eq 1 ]; then sed -i 's/company: "Salon Joan"/company: 12/' "$1"; fi
+
+            """.write(to: editor, atomically: true, encoding: .utf8)
+        chmod(editor.path, 0o755)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start(env: "EDITOR=\(editor.path) VISUAL=")
+        t.type("add \"Joan Rivera\" company: \"Salon Joan\"", "Enter")
+        t.type("edit @joan-rivera", "Enter")
+        #expect(t.waitFor("your edit is kept in "))
+        let screen = t.screen.split(separator: "\n").joined()
+        let kept = try #require(screen.range(of: #"/[^ ]*tend-edit-[^ :]*\.tend:\d+"#, options: .regularExpression))
+        let located = screen[kept].split(separator: ":")
+        let lines = try String(contentsOfFile: String(located[0]), encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[Int(located[1])! - 1] == "set @joan-rivera company: 12", "\(located) in:\n\(lines.joined(separator: "\n"))")
+    }
+
     /// Lines pasted together behave as in a file: one that starts with a clause word continues
     /// the statement above it. Keys typed while a statement runs are kept.
     @Test(.enabled(if: Terminal.available)) func pastedScriptsAndTypeAhead() throws {
