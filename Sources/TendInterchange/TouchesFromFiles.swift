@@ -229,9 +229,8 @@ public struct TouchImporter {
 
     /// Keeps a sighting, counted with the one of the same address and item if there is one.
     mutating func keep(_ s: Sighting) {
-        let key = s.address + "\u{0}" + s.sourceID
-        if let i = sightingAt[key] { return result.sightings[i].add(s) }
-        sightingAt[key] = result.sightings.count
+        if let i = sightingAt[s.key] { return result.sightings[i].add(s) }
+        sightingAt[s.key] = result.sightings.count
         result.sightings.append(s)
     }
 
@@ -435,7 +434,7 @@ extension TouchImporter {
         result.touches += later.result.touches
         // The halves expanded other series: their sightings are of other events.
         for s in later.result.sightings {
-            sightingAt[s.address + "\u{0}" + s.sourceID] = result.sightings.count
+            sightingAt[s.key] = result.sightings.count
             result.sightings.append(s)
         }
         result.skipped.merge(later.result.skipped, uniquingKeysWith: +)

@@ -47,7 +47,7 @@ extension Store: CandidateBook {
                 WHERE i.source_id IS NOT NULL AND i.kind IN (\(marks))
                 """, StatementArguments(kinds)
             ) { r in
-                let key = r.text(1) + "\u{0}" + r.text(2)
+                let key = Store.sourceKey(kind: r.text(1), sourceID: r.text(2))
                 if out[key] == nil { out[key] = (r.int(0), try r.date(4), []) }
                 out[key]!.people.insert(r.int(3))
             }

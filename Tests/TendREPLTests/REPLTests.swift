@@ -168,17 +168,25 @@ final class Terminal {
         #expect(!t2.screen.contains("[y/N]"))
     }
 
+    /// A REPL started in a new folder whose editor runs `rounds` (shell lines, after the round
+    /// is counted in the file `rounds`, so that each round may do something else).
+    static func editingJoan(_ rounds: String) throws -> (dir: URL, terminal: Terminal) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let editor = dir.appendingPathComponent("editor.sh")
+        try "#!/bin/sh\ncd \(dir.path)\necho x >> rounds\n\(rounds)\n".write(to: editor, atomically: true, encoding: .utf8)
+        chmod(editor.path, 0o755)
+        let t = Terminal(dir: dir)
+        t.start(env: "EDITOR=\(editor.path) VISUAL=")
+        return (dir, t)
+    }
+
     /// `edit @x` at the keyboard: a file that does not check comes back in the editor with the
     /// error as comments at the top; once it checks, the diff is shown and applied.
     @Test(.enabled(if: Terminal.available)) func anEditThatDoesNotCheckIsOpenedAgain() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         // The first time a mistake; the second time the error is at the top, and it is put right.
-        let editor = dir.appendingPathComponent("editor.sh")
-        try """
-            #!/bin/sh
-            cd \(dir.path)
-            echo x >> rounds
+        let (dir, t) = try Self.editingJoan(
+            """
             if [ "$(wc -l < rounds)" -eq 1 ]; then
               sed -i 's/company: "Salon Joan"/company: 12/' "$1"
             else
@@ -186,12 +194,8 @@ final class Terminal {
               echo "$1" > path.txt
               sed -i 's/company: 12/company: "Salon Rivera"/' "$1"
             fi
-
-            """.write(to: editor, atomically: true, encoding: .utf8)
-        chmod(editor.path, 0o755)
-        let t = Terminal(dir: dir)
+            """)
         defer { t.stop() }
-        t.start(env: "EDITOR=\(editor.path) VISUAL=")
         t.type("add \"Joan Rivera\" company: \"Salon Joan\"", "Enter")
         t.type("edit @joan-rivera", "Enter")
         #expect(t.waitFor("+ set @joan-rivera company: \"Salon Rivera\""))
@@ -210,20 +214,8 @@ final class Terminal {
     /// the line of the kept file the mistake is on (it counted the file without the error
     /// comments on top of it).
     @Test(.enabled(if: Terminal.available)) func anEditGivenUpPointsIntoTheKeptFile() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let editor = dir.appendingPathComponent("editor.sh")
-        try """
-            #!/bin/sh
-            cd \(dir.path)
-            echo x >> rounds
-            if [ "$(wc -l < rounds)" -eq 1 ]; then sed -i 's/company: "Salon Joan"/company: 12/' "$1"; fi
-
-            """.write(to: editor, atomically: true, encoding: .utf8)
-        chmod(editor.path, 0o755)
-        let t = Terminal(dir: dir)
+        let (_, t) = try Self.editingJoan(#"if [ "$(wc -l < rounds)" -eq 1 ]; then sed -i 's/company: "Salon Joan"/company: 12/' "$1"; fi"#)
         defer { t.stop() }
-        t.start(env: "EDITOR=\(editor.path) VISUAL=")
         t.type("add \"Joan Rivera\" company: \"Salon Joan\"", "Enter")
         t.type("edit @joan-rivera", "Enter")
         #expect(t.waitFor("your edit is kept in "))

@@ -46,6 +46,9 @@ public struct Sighting: Hashable, Sendable {
     public var times: Int
     public var sourceID: String
 
+    /// The address and source together: a sighting is kept once per key.
+    public var key: String { address + "\u{0}" + sourceID }
+
     public init(address: String, name: String?, on: Day, last: Day? = nil, times: Int = 1, sourceID: String) {
         self.address = address
         self.name = name
@@ -77,11 +80,10 @@ public struct Sighting: Hashable, Sendable {
         var at: [String: Int] = [:]
         for var s in sightings {
             if s.sourceID.hasPrefix("ical:") { s.sourceID = event(of: s.sourceID) }
-            let key = s.address + "\u{0}" + s.sourceID
-            if let i = at[key] {
+            if let i = at[s.key] {
                 out[i].add(s)
             } else {
-                at[key] = out.count
+                at[s.key] = out.count
                 out.append(s)
             }
         }
