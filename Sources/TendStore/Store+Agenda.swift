@@ -44,6 +44,7 @@ extension Store: AgendaBook {
 
     public func setItemState(_ key: ItemKey, _ state: ItemState?) throws {
         try db.inDatabase { db in
+            try journalWrites(db)
             guard let state else {
                 try db.execute(sql: "DELETE FROM agenda_items WHERE contact_id = ? AND rule = ?", arguments: [key.contact, key.rule])
                 return
@@ -62,6 +63,8 @@ extension Store: AgendaBook {
     /// each goes with the change that made its condition stop (the run's, when it changed
     /// something, else the latest kept), so that undoing that change closes the item again.
     public func forgetItemStates(_ keys: [ItemKey]) throws {
+        // Begun outside the pause below, so that its triggers do not record these rows twice.
+        try db.inDatabase { try journalWrites($0) }
         try withoutWaiting { db in
             let change = try journalStarted ? Store.changeForHousekeeping(db) : nil
             let image = journalTables.first { $0.table == "agenda_items" }.map { Store.image($0.columns, of: "a") }

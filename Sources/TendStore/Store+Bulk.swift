@@ -74,6 +74,7 @@ extension Store {
     /// may leave its number to be taken again).
     func insertingOnly(into tables: [String], _ body: (Database) throws -> Void) throws {
         try db.inDatabase { db in
+            try journalWrites(db)
             try startJournal(db)
             let pastMarks =
                 try recording(db)

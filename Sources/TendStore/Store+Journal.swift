@@ -210,6 +210,9 @@ extension Store {
     /// agenda's housekeeping, an undo.
     public func withoutJournal<T>(_ body: (Database) throws -> T) throws -> T {
         try db.inDatabase { db in
+            if inTransaction { wroteUnjournalled = true }
+            // A run that has not begun its journal records nothing: no need to pause it.
+            if journalDue { return try body(db) }
             try startJournal(db)
             guard try pauseJournal(db) else { return try body(db) }
             defer { try? resumeJournal(db) }

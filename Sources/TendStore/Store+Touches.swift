@@ -62,6 +62,7 @@ extension Store: CandidateBook {
     /// since the file was first imported).
     public func addPeople(_ people: [Int64], toInteraction id: Int64) throws {
         try db.inDatabase { db in
+            try journalWrites(db)
             var position = try Int.fetchOne(db, sql: "SELECT coalesce(max(position), -1) + 1 FROM interaction_people WHERE interaction_id = ?", arguments: [id]) ?? 0
             for p in people {
                 try Store.run(db, Store.insertPersonSQL, [.int(id), .int(p), Cell(position)])
@@ -129,6 +130,7 @@ extension Store: CandidateBook {
         }
         guard !kept.isEmpty else { return }
         try db.inDatabase { db in
+            try journalWrites(db)
             for s in kept {
                 try db.execute(
                     sql: Store.widenSightingSQL, arguments: [s.address, s.sourceID, s.times, s.on.description, s.last.description, s.name])

@@ -21,6 +21,12 @@ public final class Store: Model {
     private var committedWrites = false
     /// True once this connection made its journalling triggers (see Store+Journal).
     var journalStarted = false
+    /// True while the open transaction has not begun its journal (it has not written yet).
+    var journalDue = false
+    /// True when the open transaction made this connection's journal (see `journalWrites`).
+    private var journalStartedInRun = false
+    /// True once the open transaction wrote rows on purpose left out of the journal (`withoutJournal`).
+    var wroteUnjournalled = false
     /// The journalled tables and their columns, read when the journal started.
     var journalTables: [(table: String, columns: [String])] = []
     /// True for a connection opened under `--read-only` or on a file it cannot write.
@@ -279,16 +285,36 @@ public final class Store: Model {
             // 20,000-contact restore spent a fifth of its time so). A run that only reads keeps
             // the small cache: memory at 100,000 contacts is close to its limit.
             try db.execute(sql: immediate ? "PRAGMA cache_size = -\(Store.writeCacheKiB)" : "PRAGMA cache_size = -2000")
-            try startJournal(db)
+            // Made outside the transaction, the journal's tables and triggers outlive a rollback.
+            if immediate { try startJournal(db) }
             try db.execute(sql: immediate ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED")
-            // Rolled back with the transaction, or cleared when it commits.
-            if journalStarted {
-                try db.execute(sql: "INSERT INTO temp.journal_on VALUES (1)")
-                try markTables(db)
-            }
+            // A run that only reads makes no journal (its triggers and marks were half of a
+            // one-shot query's time): a write it makes after all begins it first (`journalWrites`).
+            journalDue = !readOnlyConnection
+            if immediate { try journalWrites(db) }
         }
         inTransaction = true
         writing = immediate
+    }
+
+    /// Begins the open transaction's journal, before its first write: every write to the
+    /// database in a run goes through here (the commit makes sure of it in debug builds).
+    func journalWrites(_ db: Database) throws {
+        guard journalDue else { return }
+        journalDue = false
+        // Made inside the transaction, they go if it is rolled back, and are made again.
+        journalStartedInRun = !journalStarted
+        try startJournal(db)
+        // Rolled back with the transaction, or cleared when it commits.
+        if journalStarted {
+            try db.execute(sql: "INSERT INTO temp.journal_on VALUES (1)")
+            try markTables(db)
+        }
+    }
+
+    /// Whether the open transaction has written to the database (SQLite's own account of it).
+    static func hasWritten(_ db: Database) -> Bool {
+        sqlite3_txn_state(db.sqliteConnection, "main") == SQLITE_TXN_WRITE
     }
 
     /// Commits the open transaction; what it changed becomes one entry of the journal, called
@@ -296,10 +322,15 @@ public final class Store: Model {
     public func commit(label: JournalLabel? = nil) throws {
         guard inTransaction else { return }
         try db.inDatabase { db in
-            try closeChange(db, label)
+            // A write that did not begin the journal could not be undone.
+            assert(!journalDue || wroteUnjournalled || !Store.hasWritten(db), "a run wrote without its journal")
+            if !journalDue { try closeChange(db, label) }
             try db.execute(sql: "COMMIT")
         }
         inTransaction = false
+        journalDue = false
+        journalStartedInRun = false
+        wroteUnjournalled = false
         if writing { committedWrites = true }
     }
 
@@ -318,6 +349,10 @@ public final class Store: Model {
         guard inTransaction else { return }
         try? db.inDatabase { try $0.execute(sql: "ROLLBACK") }
         inTransaction = false
+        if journalStartedInRun { journalStarted = false }
+        journalStartedInRun = false
+        journalDue = false
+        wroteUnjournalled = false
         cache = nil
         coreCache = nil
         counts = [:]
@@ -565,7 +600,10 @@ public final class Store: Model {
     @discardableResult
     public func apply(_ change: Change) throws -> Int64? {
         let change = Network.signed(change, by: member)
-        let id: Int64? = try db.inDatabase { db in try Store.write(change, db) }
+        let id: Int64? = try db.inDatabase { db in
+            try journalWrites(db)
+            return try Store.write(change, db)
+        }
         counts = [:]
         markStats(after: change, id: id)
         if cache != nil || coreCache != nil {

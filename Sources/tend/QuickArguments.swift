@@ -42,9 +42,11 @@ struct QuickArguments {
     /// ArgumentParser reads them: the statement's words are passed through as they are, and
     /// would take them as statement text. Only tend's option names move (no statement word
     /// begins with `--`); `-expert` and `-3d` stay words.
-    static func statementOptionsFirst(_ args: [String], commands: Set<String>) -> [String] {
+    static func statementOptionsFirst(_ args: [String], commands: @autoclosure () -> Set<String>) -> [String] {
         let command = leadingOptions(args).count
-        guard command < args.count, commands.contains(args[command]) else { return args }
+        // The commands' names are looked up only when one may be named: their configurations
+        // (help text and all) were a tenth of a one-shot query's start-up.
+        guard command < args.count, commands().contains(args[command]) else { return args }
         var (options, words, i) = ([String](), [String](), command + 1)
         while i < args.count {
             let arg = args[i]

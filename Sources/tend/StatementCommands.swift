@@ -16,7 +16,13 @@ protocol StatementWord {
     static var topic: String { get }
 }
 
-struct StatementCommand<W: StatementWord>: ParsableCommand {
+/// A command that runs a statement, known by its word without building its configuration.
+protocol StatementCommandType: ParsableCommand {
+    static var word: String { get }
+}
+
+struct StatementCommand<W: StatementWord>: StatementCommandType {
+    static var word: String { W.word }
     static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: W.word, abstract: W.abstract,
@@ -135,7 +141,7 @@ enum HelpsWord: StatementWord {
 }
 
 /// The statements offered as commands, in the order `tend --help` lists them.
-let statementCommands: [ParsableCommand.Type] = [
+let statementCommands: [any StatementCommandType.Type] = [
     StatementCommand<AddWord>.self, StatementCommand<SetWord>.self, StatementCommand<LogWord>.self, StatementCommand<ReferWord>.self,
     StatementCommand<ReferralWord>.self, StatementCommand<IntroduceWord>.self, StatementCommand<SpendWord>.self,
     StatementCommand<KnowsWord>.self, StatementCommand<MergeWord>.self, StatementCommand<RemoveWord>.self,
