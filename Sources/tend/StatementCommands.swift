@@ -16,13 +16,7 @@ protocol StatementWord {
     static var topic: String { get }
 }
 
-/// A command that runs a statement, known by its word without building its configuration.
-protocol StatementCommandType: ParsableCommand {
-    static var word: String { get }
-}
-
-struct StatementCommand<W: StatementWord>: StatementCommandType {
-    static var word: String { W.word }
+struct StatementCommand<W: StatementWord>: ParsableCommand {
     static var configuration: CommandConfiguration {
         CommandConfiguration(
             commandName: W.word, abstract: W.abstract,
@@ -141,15 +135,19 @@ enum HelpsWord: StatementWord {
 }
 
 /// The statements offered as commands, in the order `tend --help` lists them.
-let statementCommands: [any StatementCommandType.Type] = [
-    StatementCommand<AddWord>.self, StatementCommand<SetWord>.self, StatementCommand<LogWord>.self, StatementCommand<ReferWord>.self,
-    StatementCommand<ReferralWord>.self, StatementCommand<IntroduceWord>.self, StatementCommand<SpendWord>.self,
-    StatementCommand<KnowsWord>.self, StatementCommand<MergeWord>.self, StatementCommand<RemoveWord>.self,
-    StatementCommand<SnoozeWord>.self, StatementCommand<UnsnoozeWord>.self, StatementCommand<DoneWord>.self, StatementCommand<DismissWord>.self,
-    StatementCommand<UndoWord>.self, StatementCommand<HistoryWord>.self, StatementCommand<EditWord>.self,
-    StatementCommand<GoalWord>.self,
-    StatementCommand<HelpsWord>.self,
+let statementWordTypes: [any StatementWord.Type] = [
+    AddWord.self, SetWord.self, LogWord.self, ReferWord.self, ReferralWord.self, IntroduceWord.self, SpendWord.self,
+    KnowsWord.self, MergeWord.self, RemoveWord.self, SnoozeWord.self, UnsnoozeWord.self, DoneWord.self,
+    DismissWord.self, UndoWord.self, HistoryWord.self, EditWord.self, GoalWord.self, HelpsWord.self
 ]
+
+/// The statements' words: looked up on every command line, without the commands' generic
+/// types (making them was a tenth of a one-shot query's start-up).
+let statementWords = Set(statementWordTypes.map { $0.word })
+
+let statementCommands: [ParsableCommand.Type] = statementWordTypes.map { command(for: $0) }
+
+private func command<W: StatementWord>(for word: W.Type) -> ParsableCommand.Type { StatementCommand<W>.self }
 
 /// `tend completion bash|zsh|fish`: the shell's completion script for tend.
 struct CompletionCommand: ParsableCommand {

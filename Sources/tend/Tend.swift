@@ -20,7 +20,7 @@ struct Tend: ParsableCommand {
         subcommands: [
             RunCommand.self, CheckCommand.self, ImportCommand.self, ExportCommand.self, AgendaCommand.self,
             DumpCommand.self, BackupCommand.self, DemoCommand.self, PushCommand.self, CompletionCommand.self, ManualCommand.self,
-        ] + statementCommands.map { $0 as ParsableCommand.Type },
+        ] + statementCommands,
         defaultSubcommand: nil)
 
     @OptionGroup var global: GlobalOptions
@@ -38,7 +38,7 @@ struct Tend: ParsableCommand {
         signal(SIGXFSZ, SIG_IGN)
         let arguments = QuickArguments.statementOptionsFirst(
             QuickArguments.runOptionsAfterRun(Array(CommandLine.arguments.dropFirst())),
-            commands: Set(statementCommands.map { $0.word }))
+            commands: statementWords)
         if let quick = QuickArguments(arguments) { quick.run() }
         do {
             var command = try parseAsRoot(arguments)

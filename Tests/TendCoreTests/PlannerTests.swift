@@ -149,6 +149,41 @@ import Testing
         }
     }
 
+    /// A query that shows and tests only stored fields selects its contacts whatever the
+    /// default cadence reads, without reading the definitions at all; one that shows a
+    /// contact's due (or shows the default columns, overdue among them) still asks.
+    @Test func theDefinitionsAreReadOnlyForACadenceShown() throws {
+        let text = """
+            fn default_cadence(c) = if count(contacts) > 10 then 1mo else 2mo
+            contacts where profession == "salon" show handle, name
+            contacts where profession == "salon" show handle, due
+            contacts where profession == "salon" and overdue > 3d show handle
+            contacts where profession == "salon"
+            """
+        let parsed = Parser.parse(Source(name: "q", text: text))
+        var checker = Checker(definitions: Harness.checkedPrelude)
+        checker.check(parsed.statements)
+        let definitions = checker.definitions
+        let resolutions = checker.resolutions
+        var reads = 0
+        let expected: [(reads: Int, selected: Bool)] = [(0, true), (1, false), (1, false), (1, false)]
+        for (n, statement) in parsed.statements.dropFirst().enumerated() {
+            let query = try #require(PlannerTests.firstQuery(in: statement))
+            reads = 0
+            let planner = Planner(
+                cost: CostModel(), offer: { Self.store.offer($0) },
+                resolution: { e in resolutions[e] != .unresolved ? resolutions[e] : definitions.resolutions[e] }
+            ) {
+                reads += 1
+                return definitions
+            }
+            let plan = try planner.plan(query)
+            var selected = false
+            if case .selectContacts = plan.access { selected = true }
+            #expect(reads == expected[n].reads && selected == expected[n].selected, "query \(n + 2): \(reads) reads, \(plan.access)")
+        }
+    }
+
     /// The cost model decides what the store's size means: the same query over the same store
     /// reads per contact once the events count as too many to hold.
     @Test func theCostModelSetsTheThresholds() throws {

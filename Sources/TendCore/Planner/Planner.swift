@@ -72,8 +72,10 @@ public struct Planner {
         guard let offer else { return .scan }
         let parts = [filter] + q.groupBy + q.sortBy.map(\.0) + q.show.map(\.0)
         guard parts.allSatisfy(readsOnlyTheRow) else { return .scan }
-        // A contact's cadence, due and overdue call it: it must read only the row too.
-        if let fn = readDefinitions().fns["default_cadence"], !readsOnlyTheRow(fn.body) { return .scan }
+        // A contact's cadence, due and overdue call it: it must read only the row too. The
+        // definitions are read only when the query may show or test one of them (parsing them was
+        // a fifth of a one-shot query); without `show`, the rows are shown with `overdue`.
+        if q.show.isEmpty || parts.contains(where: readsCadence), let fn = readDefinitions().fns["default_cadence"], !readsOnlyTheRow(fn.body) { return .scan }
         let constraints = constraints(in: filter)
         guard !constraints.isEmpty else { return .scan }
         let answer = try offer(AccessRequest(collection: "contacts", constraints: constraints.map(\.shape), count: counting))
@@ -171,6 +173,21 @@ extension Planner {
 
     /// True when an expression reads only its row's fields, constants and built-in functions: no
     /// collection, query, `let`, user function or score (any of which could look at other rows).
+    /// Whether `e` reads a contact's cadence, due or overdue (which `default_cadence` gives).
+    func readsCadence(_ e: Expr) -> Bool {
+        e.contains { x in
+            switch x.kind {
+            case .name:
+                if case .field(let f) = resolution(x) { return Planner.cadenceFields.contains(f) }
+                return false
+            case .member(_, let f): return Planner.cadenceFields.contains(f)
+            default: return false
+            }
+        }
+    }
+
+    static let cadenceFields: Set<String> = ["cadence", "due", "overdue"]
+
     func readsOnlyTheRow(_ e: Expr) -> Bool {
         switch e.kind {
         case .literal, .handle, .me, .it, .tag: return true
