@@ -128,7 +128,8 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
         return lines
     }
 
-    public func setAgendaNumbers(_ lines: [[ItemKey]]) throws {
+    @discardableResult
+    public func setAgendaNumbers(_ lines: [[ItemKey]]) throws -> Bool {
         try connection.query("DELETE FROM agenda_numbers WHERE member = current_user")
         for (i, keys) in lines.enumerated() {
             for key in keys {
@@ -136,5 +137,6 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
                     "INSERT INTO agenda_numbers (number, contact_id, rule) VALUES ($1, $2, $3)", [.int(Int64(i + 1)), .int(key.contact), .text(key.rule)])
             }
         }
+        return true
     }
 }

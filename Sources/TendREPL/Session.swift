@@ -451,7 +451,8 @@ public final class Session: InterpreterHost {
         switch s.kind {
         case .save: return false
         case .importFile(_, _, let options): return !options.contains { $0.name == "dry_run" }
-        default: return !isDefinition(s)
+        // A query, a print or an agenda page does not (what the agenda tidies is no change of the run's).
+        default: return Checker.isMutation(s) && !isDefinition(s)
         }
     }
 

@@ -93,14 +93,17 @@ extension Store: AgendaBook {
 
     /// Runs a write that may be left undone: when another process holds the write lock, it is
     /// given up at once instead of waiting (SQLite's busy timeout is set to 0 for it).
-    func withoutWaiting(_ body: (Database) throws -> Void) throws {
+    /// False when it was given up.
+    @discardableResult
+    func withoutWaiting(_ body: (Database) throws -> Void) throws -> Bool {
         try withoutJournal { db in
             try db.execute(sql: "PRAGMA busy_timeout = 0")
             defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
             do {
                 try body(db)
+                return true
             } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
-                return
+                return false
             }
         }
     }
@@ -119,7 +122,8 @@ extension Store: AgendaBook {
         }
     }
 
-    public func setAgendaNumbers(_ lines: [[ItemKey]]) throws {
+    @discardableResult
+    public func setAgendaNumbers(_ lines: [[ItemKey]]) throws -> Bool {
         try withoutWaiting { db in
             guard try hasAgendaTables(db) else { return }
             try db.execute(sql: "DELETE FROM agenda_numbers")

@@ -148,8 +148,10 @@ public final class Store: Model {
         try? db.inDatabase { db in
             if path != nil && !readOnlyConnection && db.totalChangesCount > 0 {
                 // Not worth waiting long for: a busy reader only means the next close folds it in.
-                // A connection whose runs only read (its temporary tables count as changes) does
-                // not wait at all: a query must not take two seconds more while another process writes.
+                // A connection that wrote only its temporary tables (an edit given up, a REPL whose
+                // runs only read) does not wait at all: it must not take two seconds more while
+                // another process writes. A run that only reads writes nothing, not even those, and
+                // leaves the log to the processes that wrote it (each folds it in when it closes).
                 try db.execute(sql: "PRAGMA busy_timeout = \(committedWrites ? 2000 : 0)")
                 _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
             }

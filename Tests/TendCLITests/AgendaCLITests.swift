@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// The agenda as a task list (#21): its numbers kept between commands, done, dismiss and
@@ -143,6 +144,31 @@ import Testing
         #expect(try Self.csv(["agenda"], dir).dropFirst().map { $0.split(separator: ",")[2] } == ["ann-arbor", "ben-bose"])
         let far = try CLI.run(["done", "3"], in: dir)
         #expect(far.status == 3 && far.stderr.contains("no item 3 on the agenda (the agenda shown last has items 1 to 2"), "\(far.stderr)")
+    }
+
+    /// A page shown while another process holds the write lock is shown at once, but its
+    /// numbers cannot be kept: it says so, and `done 2` still means the page shown before (it
+    /// went on silently, and `done 2` closed what the earlier page numbered 2).
+    @Test func aPageWhoseNumbersCannotBeKeptSaysSo() throws {
+        let dir = try Self.start()
+        _ = try Self.csv(["agenda", "limit", "1"], dir)
+        var config = Configuration()
+        config.allowsUnsafeTransactions = true
+        let writer = try DatabaseQueue(path: dir.appendingPathComponent("tend.db").path, configuration: config)
+        try writer.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        for format in ["table", "csv"] {
+            let page = try CLI.run(["--format", format, "agenda"], in: dir)
+            #expect(page.status == 0, "\(page.stderr)")
+            #expect(page.stdout.contains(format == "table" ? "Ben Bose" : "ben-bose"), "\(page.stdout)")
+            let note = format == "table" ? page.stdout : page.stderr
+            #expect(note.contains("these numbers were not kept"), "\(format): \(page.stdout) \(page.stderr)")
+        }
+        try writer.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
+        try writer.close()
+        let r = try CLI.run(["done", "2"], in: dir)
+        #expect(r.status == 3 && r.stderr.contains("items 1 to 1"), "\(r.stderr)")
+        let kept = try CLI.run(["agenda"], in: dir)
+        #expect(!kept.stdout.contains("not kept") && !kept.stderr.contains("not kept"))
     }
 
     /// Under --read-only the page is shown but its numbers are not kept.

@@ -81,6 +81,10 @@ import Testing
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")
         let alone = try CLI.run(["run", "-"], stdin: "remove interaction 99999\n", in: dir)
         #expect(alone.status == 3 && !alone.stderr.contains("rolled back"), "\(alone.stderr)")
+        // Queries, an agenda page and a print before the error changed nothing to roll back.
+        let reads = try CLI.run(
+            ["run", "-"], stdin: "count(contacts)\nagenda\nprint \"x\"\nexport csv \"/nonexistent/dir/x.csv\"\n", in: dir)
+        #expect(reads.status == 3 && reads.stderr.contains("/nonexistent/dir") && !reads.stderr.contains("rolled back"), "\(reads.stderr)")
     }
 
     @Test func anImpossibleTodaySaysWhy() throws {

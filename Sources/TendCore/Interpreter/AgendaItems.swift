@@ -68,7 +68,7 @@ extension Interpreter {
             lines.append(([key], [r]))
         }
         let shown = limit.map { Array(lines.prefix($0)) } ?? lines
-        if !readOnly { try agendaBook.setAgendaNumbers(shown.map(\.keys)) }
+        let numbered = try readOnly || agendaBook.setAgendaNumbers(shown.map(\.keys))
         let columns =
             byItem
             ? ["number", "priority", "contact", "rule", "message", "overdue"] : ["number", "priority", "contact", "message", "rules", "overdue"]
@@ -86,6 +86,10 @@ extension Interpreter {
         var out: [Output] = [.table(table)]
         if shown.count < lines.count {
             out.append(.text("… \(Interpreter.grouped(lines.count - shown.count)) more (agenda\(byItem ? " by item" : "") all)"))
+        }
+        if !numbered {
+            // `done 2` must not close what another page numbered 2 without saying so.
+            out.append(.text("note: another process is writing to the database, so these numbers were not kept: done, dismiss and snooze by number still mean the agenda shown before this one; show it again when the other process is done"))
         }
         return out
     }

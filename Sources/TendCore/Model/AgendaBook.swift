@@ -40,8 +40,9 @@ public protocol AgendaBook: AnyObject {
     /// The items of each line the page showed last, by the line's number (1 is the first).
     func agendaNumbers() throws -> [[ItemKey]]
     /// Keeps the page's numbers, when that can be done without waiting for another writer (the
-    /// page is shown all the same; the numbers shown before it stay).
-    func setAgendaNumbers(_ lines: [[ItemKey]]) throws
+    /// page is shown all the same; the numbers shown before it stay): false when they were not kept.
+    @discardableResult
+    func setAgendaNumbers(_ lines: [[ItemKey]]) throws -> Bool
 }
 
 /// An agenda book in memory, for models that keep none (the core's tests).
@@ -53,7 +54,10 @@ public final class MemoryAgendaBook: AgendaBook {
     public func setItemState(_ key: ItemKey, _ state: ItemState?) throws { states[key] = state }
     public func forgetItemStates(_ keys: [ItemKey]) throws { for k in keys { states[k] = nil } }
     public func agendaNumbers() throws -> [[ItemKey]] { numbers }
-    public func setAgendaNumbers(_ lines: [[ItemKey]]) throws { numbers = lines }
+    public func setAgendaNumbers(_ lines: [[ItemKey]]) throws -> Bool {
+        numbers = lines
+        return true
+    }
 }
 
 extension ItemState {
