@@ -118,6 +118,10 @@ final class CalendarZones {
         }
     }
 
+    /// Where a time falls among a series' occurrences: its instant, or its wall time when it
+    /// has none (all-day, floating, an unknown zone).
+    func order(_ t: CalendarTime) -> Int { instant(t) ?? t.local.seconds }
+
     /// The time's date on the user's calendar. All-day and floating times keep their written date,
     /// and so do times in the user's own zone (without a round trip through UTC).
     func userDay(_ t: CalendarTime) -> Day {

@@ -466,6 +466,34 @@ extension TouchImporter {
         // Each VEVENT's people and note, worked out once for all its occurrences: the master's
         // first (none when the file has only changed occurrences), then each override's.
         let attendances = [s.master.map(attendance) ?? Attendance(leftOut: .noOneElse)] + s.overrides.map(attendance)
+        var list = slots(of: s, zones: zones)
+        // A one-off event is one meeting, whatever day it is moved to (`oneOff`: the importer
+        // moves its meeting).
+        let event = "ical:" + uid
+        let oneOff = s.master.map { !$0.recurs } == true && s.overrides.isEmpty
+        let (ids, userDays) = meetingIDs(&list, event: event, zones: zones)
+        var future: [(day: Day, id: String, event: Int)] = []
+        var strangers = SeriesStrangers()
+        for (k, o) in list.enumerated() {
+            guard let id = ids[k] else { continue }
+            let day = userDays[k]
+            if day <= options.today {
+                meeting(attendances[o.event], on: day, sourceID: id, event: event, oneOff: oneOff, strangers: &strangers)
+            } else {
+                future.append((day, id, o.event))
+            }
+        }
+        for (s, firstName) in zip(strangers.sightings, strangers.firstNames) { saw(s, firstName: firstName) }
+        guard !future.isEmpty else { return }
+        let planned =
+            options.plan && future.sorted { ($0.day, $0.id) < ($1.day, $1.id) }.contains { plan(attendances[$0.event], on: $0.day, sourceID: $0.id) }
+        if !planned { skip(.future) }
+    }
+
+    /// A series' occurrences, each with the slot it fills: its own start, or for a changed one
+    /// the start it replaces (RECURRENCE-ID); `event` is 0 for the master's, else 1 + the
+    /// override's index.
+    mutating func slots(of s: Series, zones: CalendarZones) -> [(slot: CalendarTime, start: CalendarTime, event: Int)] {
         // Changed occurrences by the one they replace; the highest SEQUENCE wins.
         var overrides: [OccurrenceKey: Int] = [:]
         for (i, o) in s.overrides.enumerated() {
@@ -475,8 +503,6 @@ extension TouchImporter {
             if let j = overrides[k], s.overrides[j].sequence > o.sequence { continue }
             overrides[k] = i
         }
-        // Each occurrence with the slot it fills: its own start, or for a changed one the start
-        // it replaces (RECURRENCE-ID).
         var list: [(slot: CalendarTime, start: CalendarTime, event: Int)] = []
         if let m = s.master {
             if m.recurs {
@@ -491,7 +517,7 @@ extension TouchImporter {
         // A change made for this and every later occurrence (RANGE=THISANDFUTURE) gives the later
         // ones of the master its people and summary, and moves them as it moved its own; a later
         // such change takes over from there.
-        func at(_ t: CalendarTime) -> Int { zones.instant(t) ?? t.local.seconds }
+        let at = zones.order
         for j in overrides.values.sorted(by: { at(s.overrides[$0].recurrenceID!) < at(s.overrides[$1].recurrenceID!) })
         where s.overrides[j].thisAndFuture {
             let o = s.overrides[j]
@@ -503,21 +529,26 @@ extension TouchImporter {
                 list[k] = (list[k].slot, start, j + 1)
             }
         }
-        var future: [(day: Day, id: String, event: Int)] = []
-        // A one-off event is one meeting, whatever day it is moved to (`oneOff`: the importer
-        // moves its meeting).
-        let event = "ical:" + uid
-        let oneOff = s.master.map { !$0.recurs } == true && s.overrides.isEmpty
-        // One meeting per series and day of the slot, as the event's own zone writes it (so
-        // that importing from another time zone gives the same id): the id stays the same when
-        // the series moves to another hour and when one occurrence moves (a one-off event made
-        // a series is matched with its meeting by day, when stored ids are); a rule repeating within a day logs that day once, on the user's day
-        // of its first occurrence (unless an earlier day of the slot's is on it). Its other
-        // occurrences that fall on a user's day no meeting of the series is on yet (sessions
-        // every five hours, seen from eight hours west) are logged too, with that day in their
-        // ids: an id an earlier import gave is never given to another day.
-        // In the order of the slots (changed occurrences among the rest), so that the first
-        // occurrence of a day of the slot keeps its id however the file orders them.
+        return list
+    }
+
+    /// The meeting id of each occurrence (nil: left out as a second one on its day), and its
+    /// day as the user's zone sees it; sorts `list` by slot.
+    ///
+    /// One meeting per series and day of the slot, as the event's own zone writes it (so that
+    /// importing from another time zone gives the same id): the id stays the same when the
+    /// series moves to another hour and when one occurrence moves (a one-off event made a series
+    /// is matched with its meeting by day, when stored ids are); a rule repeating within a day
+    /// logs that day once, on the user's day of its first occurrence (unless an earlier day of
+    /// the slot's is on it). Its other occurrences that fall on a user's day no meeting of the
+    /// series is on yet (sessions every five hours, seen from eight hours west) are logged too,
+    /// with that day in their ids: an id an earlier import gave is never given to another day.
+    /// In the order of the slots (changed occurrences among the rest), so that the first
+    /// occurrence of a day of the slot keeps its id however the file orders them.
+    mutating func meetingIDs(
+        _ list: inout [(slot: CalendarTime, start: CalendarTime, event: Int)], event: String, zones: CalendarZones
+    ) -> (ids: [String?], userDays: [Day]) {
+        let at = zones.order
         list.sort { (at($0.slot), $0.event) < (at($1.slot), $1.event) }
         let userDays = list.map { zones.userDay($0.start) }
         var ids: [String?] = Array(repeating: nil, count: list.count)
@@ -535,21 +566,7 @@ extension TouchImporter {
             }
             ids[k] = event + "/" + o.slot.local.day.iCalendarDate + "/" + userDays[k].iCalendarDate
         }
-        var strangers = SeriesStrangers()
-        for (k, o) in list.enumerated() {
-            guard let id = ids[k] else { continue }
-            let day = userDays[k]
-            if day <= options.today {
-                meeting(attendances[o.event], on: day, sourceID: id, event: event, oneOff: oneOff, strangers: &strangers)
-            } else {
-                future.append((day, id, o.event))
-            }
-        }
-        for (s, firstName) in zip(strangers.sightings, strangers.firstNames) { saw(s, firstName: firstName) }
-        guard !future.isEmpty else { return }
-        let planned =
-            options.plan && future.sorted { ($0.day, $0.id) < ($1.day, $1.id) }.contains { plan(attendances[$0.event], on: $0.day, sourceID: $0.id) }
-        if !planned { skip(.future) }
+        return (ids, userDays)
     }
 
     /// A day as a RECURRENCE-ID writes it: `20260310`.
