@@ -623,6 +623,12 @@ public struct Checker {
             resolutions[e] = .field(n)
             return .any
         }
+        reportUnknown(e, n, scope)
+        return .any
+    }
+
+    /// `unknown name 'x'`, with the likeliest name meant, or why a field or a function is not one here.
+    private mutating func reportUnknown(_ e: Expr, _ n: String, _ scope: Scope) {
         var candidates = Array(definitions.lets.keys) + Schema.queryable.map(\.name) + Stage.allCases.map(\.description)
         if let row = scope.row, let spec = Schema.collection(row: row) {
             candidates += spec.fields.map(\.name)
@@ -643,7 +649,6 @@ public struct Checker {
         // A word with nothing close to it was most likely meant as text: `kind == lunch`, `status: won`.
         let text = n.count > 2 && note.isEmpty ? "\"\(n)\"" : nil
         report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field ?? text, notes: note)
-        return .any
     }
 
     private mutating func noteFieldDeps(_ row: String, _ field: String) {
