@@ -77,7 +77,7 @@ extension Interpreter {
         if professions.isEmpty {
             return "No one serves \(quoted): the market lists no professions. market \(example) served_by: [\"…\", \"…\"]"
         }
-        let without = net.contacts.filter { ($0.profession ?? "").trimmed.isEmpty }.count
+        let without = net.contacts.count { ($0.profession ?? "").trimmed.isEmpty }
         var text = "No contact has a profession that serves \(quoted) (\(professions.joined(separator: ", "))), and none lists it in serves."
         if without > 0 {
             text +=

@@ -92,7 +92,9 @@ extension Interpreter {
         func inWindow(_ d: Day) -> Bool { v.window.map { $0.contains(d) } ?? true }
         switch spec.name {
         case "contacts":
-            return net.contacts.filter { inWindow($0.created) }.map { .contact($0.id) }
+            // Each contact's id alone: filtering the contacts first copied every one of them.
+            guard v.window != nil else { return net.contacts.map { .contact($0.id) } }
+            return net.contacts.lazy.filter { inWindow($0.created) }.map { .contact($0.id) }
         case "goals":
             return try net.goals.map { g in
                 .row(

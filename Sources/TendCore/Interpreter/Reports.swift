@@ -39,23 +39,23 @@ extension Interpreter {
             for (g, n) in m.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(top) { add(section, g, n) }
         }
         add("total", "contacts", net.contacts.count)
-        for s in Stage.allCases { add("stage", s.description, net.contacts.filter { $0.stage == s }.count) }
+        for s in Stage.allCases { add("stage", s.description, net.contacts.count { $0.stage == s }) }
         counts("relationship", { $0.relationship })
         counts("met_at", { $0.metAt })
         counts("profession", { $0.profession }, top: 10)
-        add("organisation", "internal", net.contacts.filter(\.isInternal).count)
-        add("organisation", "external", net.contacts.filter { !$0.isInternal }.count)
+        add("organisation", "internal", net.contacts.count(where: \.isInternal))
+        add("organisation", "external", net.contacts.count { !$0.isInternal })
         let mine = net.me.profession.map(normalize)
-        let same = net.contacts.filter { mine != nil && $0.profession.map(normalize) == mine }.count
+        let same = net.contacts.count { mine != nil && $0.profession.map(normalize) == mine }
         add("profession", "same as mine", same)
         add("profession", "different from mine", net.contacts.count - same)
-        add("activity", "touched in 90 days", net.contacts.filter { (v.stats[$0.id]?.touches90 ?? 0) > 0 }.count)
+        add("activity", "touched in 90 days", net.contacts.count { (v.stats[$0.id]?.touches90 ?? 0) > 0 })
         let yearAgo = v.today.adding(Duration(months: -12))
         add(
             "activity", "dormant (no touch for a year)",
-            net.contacts.filter { c in
+            net.contacts.count { c in
                 (v.stats[c.id]?.lastTouch ?? c.metOn ?? c.created) < yearAgo
-            }.count)
+            })
         return RowSet.records(["section", "group", "count", "share"], rows)
     }
 
