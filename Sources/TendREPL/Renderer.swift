@@ -305,7 +305,9 @@ public struct Renderer {
         for (label, value) in c.fields where label != "name" && label != "handle" {
             let name = Renderer.shown(label, keep: [])
             // A value of several lines (notes) keeps its later lines under its first.
-            let text = cell(value, c.timeline).replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: labelWidth + 4))
+            let text =
+                c.brief.contains(label)
+                ? "" : cell(value, c.timeline).replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: labelWidth + 4))
             lines.append("  " + paint(Renderer.pad(name, labelWidth), dim: true) + "  " + (text.isEmpty ? paint("—", dim: true) : text))
         }
         lines.append(paint("Timeline", bold: true))

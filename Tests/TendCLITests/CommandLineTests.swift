@@ -87,6 +87,23 @@ import Testing
         #expect(reads.status == 3 && reads.stderr.contains("/nonexistent/dir") && !reads.stderr.contains("rolled back"), "\(reads.stderr)")
     }
 
+    /// A card's lists are whole in JSON (`[]` for none, the one e-mail for one), while the
+    /// card on the screen leaves a list blank that says no more than the field beside it (JSON
+    /// gave null for both).
+    @Test func aCardsListsAreWholeInJSON() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: "add \"Ann Lee\" email: \"ann@example.com\"\nadd \"Bo Kim\"\n", in: dir).status == 0)
+        for (handle, emails) in [("ann-lee", ["ann@example.com"]), ("bo-kim", [])] {
+            let r = try CLI.run(["--format", "json", "-e", "@" + handle], in: dir)
+            let card = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+            #expect(card["emails"] as? [String] == emails, "\(handle): \(card["emails"] ?? "missing")")
+            #expect(card["phones"] as? [String] == [] && card["addresses"] as? [String] == [], "\(handle)")
+        }
+        let shown = try CLI.run(["-e", "@ann-lee"], in: dir).stdout
+        let emails = try #require(shown.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("emails ") })
+        #expect(emails.hasSuffix("—"), "\(emails)")
+    }
+
     @Test func anImpossibleTodaySaysWhy() throws {
         let r = try CLI.run(["--today", "2026-02-30", "-e", "1"], in: CLI.tempDir())
         #expect(r.status == 2)

@@ -44,6 +44,9 @@ public struct Card: Sendable {
     public var handle: String
     public var fields: [(String, Value)]
     public var timeline: Table
+    /// Fields a card on the screen leaves blank: a list that says no more than the preferred
+    /// value beside it (`emails` holding the one `email`). JSON and CSV still give them whole.
+    public var brief: Set<String> = []
 }
 
 /// A problem found while running: a located diagnostic (exit code 3).

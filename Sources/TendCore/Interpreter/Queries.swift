@@ -562,11 +562,16 @@ extension Interpreter {
         let events = try narrowToTimeline(of: id)
         guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
         var fields: [(String, Value)] = []
+        var brief: Set<String> = []
         for f in Schema.contacts.fields where f.name != "id" {
-            fields.append((f.name, try Interpreter.onCard(f.name, c) ?? contactField(id, f.name, .none)))
+            let shown = Interpreter.onCard(f.name, c)
+            if case .null? = shown { brief.insert(f.name) }
+            fields.append((f.name, try shown.flatMap { $0.isNull ? nil : $0 } ?? contactField(id, f.name, .none)))
         }
         for name in definitions.scores.keys.sorted() { fields.append((name, try contactField(id, name, .none))) }
-        return Card(name: c.name, handle: c.handle, fields: fields, timeline: try table(timeline(id, events: events)))
+        var card = Card(name: c.name, handle: c.handle, fields: fields, timeline: try table(timeline(id, events: events)))
+        card.brief = brief
+        return card
     }
 }
 
