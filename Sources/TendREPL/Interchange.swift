@@ -245,9 +245,12 @@ enum JSONImport {
 
 extension JSONImport {
     /// A value as the file writes it (`true`, `"vip"`), for a message.
+    /// A value as the file wrote it, for a message: cut to its first `writtenLimit` characters.
     static func written(_ v: Any) -> String {
-        (try? JSONSerialization.data(withJSONObject: v, options: [.fragmentsAllowed])).map { String(decoding: $0, as: UTF8.self) } ?? "\(v)"
+        let whole = (try? JSONSerialization.data(withJSONObject: v, options: [.fragmentsAllowed])).map { String(decoding: $0, as: UTF8.self) } ?? "\(v)"
+        return whole.count > writtenLimit ? whole.prefix(writtenLimit) + "…" : whole
     }
+    static let writtenLimit = 80
 
     static func kind(_ v: Any?, _ key: String, _ origin: String) throws -> String? {
         guard let v, !(v is NSNull) else { return nil }

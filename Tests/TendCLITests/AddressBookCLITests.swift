@@ -230,6 +230,17 @@ import Testing
         #expect(dumpB.contains(#"{value: "(415) 555-0199 ext. 7", type: "work"}"#), "\(dumpB)")
     }
 
+    /// A value a JSON record holds that Tend cannot take is quoted in the message, cut short
+    /// when it is long (a deeply nested list was echoed whole).
+    @Test func aLongBadValueIsCutInTheMessage() throws {
+        let dir = CLI.tempDir()
+        let nested = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
+        try #"[{"name": "Ann Lee", "tags": \#(nested)}]"#.write(to: dir.appendingPathComponent("deep.json"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "json", "deep.json"], in: dir)
+        #expect(r.status == 3 && r.stderr.contains("record 1, field tags: [[[[") && r.stderr.contains("[[[…"), "\(r.stderr)")
+        #expect(!r.stderr.contains(String(repeating: "[", count: 100)), "\(r.stderr)")
+    }
+
     /// Merging adds a record's further e-mails, phones and addresses; none is a conflict.
     @Test func mergingAddsValues() throws {
         let dir = CLI.tempDir()
