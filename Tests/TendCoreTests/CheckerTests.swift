@@ -31,6 +31,34 @@ import Testing
         #expect(checker.diagnostics.map(\.lineColumn.0) == [82, 83], "\(checker.diagnostics.map(\.message))")
     }
 
+    /// Redefining what stored definitions use checks them again: one that would no longer
+    /// check makes the redefinition the error, before anything runs (the agenda failed later, or
+    /// went quietly wrong). A redefinition that still suits them, or one after its users were
+    /// redefined, is accepted.
+    @Test(
+        arguments: [
+            ("let w_stage = \"x\"", "score priority uses let w_stage, and would no longer check: cannot apply '*'"),
+            ("fn spend_this_year(c, d) = 1", "rule \"follow the money\" uses fn spend_this_year, and would no longer check: spend_this_year takes 2"),
+            ("fn default_cadence(c) = \"weekly\"", "default_cadence gives a contact's cadence: a duration such as 3mo or 2w, not a string"),
+            ("score w_partner = 1", "'w_partner' is already a let; a score of the same name"),
+            ("score s = 1\nlet s = 2", "'s' is already a score; a let of the same name"),
+            ("let w_stage = 3", nil),
+            ("fn default_cadence(c) = if c.stage_rank > 3 then 1mo else null", nil),
+            ("drop score priority cascade\nlet w_stage = \"x\"", nil),
+            ("drop let w_stage\nlet w_stage = \"x\"", "score priority uses let w_stage"),
+        ] as [(String, String?)])
+    func redefinitionsAreCheckedAgainstTheirUsers(_ input: String, _ error: String?) throws {
+        let parsed = Parser.parse(Source(name: "t", text: input))
+        var checker = Checker(definitions: Harness.checkedPrelude)
+        checker.check(parsed.statements)
+        let messages = checker.diagnostics.map(\.message)
+        if let error {
+            #expect(messages.count == 1 && messages[0].hasPrefix(error), "\(input): \(messages)")
+        } else {
+            #expect(messages.isEmpty, "\(input): \(messages)")
+        }
+    }
+
     static func expectNoErrors(_ input: String) throws {
         let parsed = Parser.parse(Source(name: "t", text: input))
         var checker = Checker(definitions: Harness.checkedPrelude)

@@ -272,14 +272,120 @@ extension Checker {
 }
 
 extension Checker {
+    // MARK: - Checking again what a redefinition changes
+
+    /// After `key` was redefined, the definitions that use it (directly or through others) are
+    /// checked again: one that no longer checks (a let that became text, a fn given another
+    /// number of parameters) makes this definition the error, before anything runs; the agenda
+    /// would otherwise fail on it later, or go quietly wrong.
+    mutating func recheckUsers(of key: String, _ s: Statement) {
+        var users: [String: [String]] = [:]
+        for (k, deps) in dependencies where k != key { for d in deps { users[d, default: []].append(k) } }
+        var stack = [key]
+        var seen: Set<String> = [key]
+        while let k = stack.popLast() {
+            for u in (users[k] ?? []).sorted() where seen.insert(u).inserted {
+                stack.append(u)
+                guard let problem = problem(in: u) else { continue }
+                var notes = problem.notes
+                if let file = problem.file {
+                    let (line, column) = file.location(of: problem.range.start)
+                    notes.insert("\(file.name):\(line):\(column): \(file.line(line).trimmingCharacters(in: .whitespaces))", at: 0)
+                }
+                report(
+                    "\(Checker.describe(u)) uses \(Checker.describe(key)), and would no longer check: \(problem.message)", s.range,
+                    suggestion: nil, notes: notes + ["redefine or drop \(Checker.describe(u)) first"])
+                return
+            }
+        }
+    }
+
+    /// `drop`: what the run will drop is gone for the statements after it (their redefinitions
+    /// are checked without it), unless others use it and the run will refuse (no `cascade`).
+    mutating func checkDrop(_ kind: Definition.Kind?, _ nameExpr: Expr, _ cascade: Bool) {
+        let name: String
+        switch nameExpr.kind {
+        case .name(let n): name = n
+        case .literal(.string(let n)): name = n
+        default: return
+        }
+        for k in kind.map({ [$0] }) ?? Definition.Kind.allCases {
+            var gone = [Definitions.key(k, name)]
+            var seen = Set(gone)
+            var i = 0
+            while i < gone.count {
+                let users = dependencies.filter { $0.key != gone[i] && $0.value.contains(gone[i]) }.map(\.key).sorted()
+                if !users.isEmpty && !cascade { return }
+                for u in users where seen.insert(u).inserted { gone.append(u) }
+                i += 1
+            }
+            for key in gone {
+                guard let colon = key.firstIndex(of: ":"), let kind = Definition.Kind(rawValue: String(key[..<colon])) else { continue }
+                _ = definitions.drop(kind, String(key[key.index(after: colon)...]))
+                dependencies[key] = nil
+            }
+        }
+    }
+
+    /// The first problem a stored definition has when checked as things are defined now.
+    private func problem(in key: String) -> (message: String, notes: [String], range: SourceRange, file: Source?)? {
+        guard let colon = key.firstIndex(of: ":") else { return nil }
+        let name = String(key[key.index(after: colon)...])
+        var copy = self
+        copy.diagnostics = []
+        switch key[..<colon] {
+        case "let":
+            guard let l = definitions.lets[name] else { return nil }
+            copy.source = l.file ?? source
+            _ = copy.check(l.value, Scope())
+        case "fn":
+            guard let f = definitions.fns[name] else { return nil }
+            copy.source = f.file ?? source
+            let type = copy.check(f.body, fnScope(f.params))
+            if name == "default_cadence" { copy.checkCadenceType(type, f.body.range) }
+        case "score":
+            guard let sc = definitions.scores[name] else { return nil }
+            copy.source = sc.file ?? source
+            copy.expect(sc.value, .number, Scope(row: "contacts", named: sc.row), "a score")
+        case "rule":
+            guard let r = definitions.rules.first(where: { $0.name == name }) else { return nil }
+            copy.source = r.file ?? source
+            let scope = Scope(row: "contacts", named: r.row)
+            copy.expect(r.when, .bool, scope, "a rule's when condition")
+            copy.expect(r.message, .string, scope, "the reminder")
+            if let p = r.priority { copy.expect(p, .number, scope, "the priority") }
+        default:
+            return nil
+        }
+        guard let first = copy.diagnostics.first(where: { $0.kind != .incomplete }) else { return nil }
+        return (first.message, first.notes, first.range, copy.source)
+    }
+
+    /// `default_cadence` gives a contact's cadence: a duration (or null, for none).
+    mutating func checkCadenceType(_ type: ValueType, _ range: SourceRange) {
+        guard ![ValueType.duration, .any, .null].contains(type) else { return }
+        report("default_cadence gives a contact's cadence: a duration such as 3mo or 2w, not \(article(type))", range)
+    }
+
+    /// A let and a score of one name would each be read in some places and not others.
+    mutating func checkKindClash(_ name: String, _ kind: Definition.Kind, _ s: Statement) {
+        let other: (Definition.Kind, Bool) = kind == .let ? (.score, definitions.scores[name] != nil) : (.let, definitions.lets[name] != nil)
+        guard other.1 else { return }
+        report(
+            "'\(name)' is already a \(other.0); a \(kind) of the same name would be read in some places and the \(other.0) in others",
+            s.range, suggestion: nil, notes: ["choose another name, or drop the \(other.0) first: drop \(other.0) \(name)"])
+    }
+
     // MARK: - Definitions, one function per kind; each is admitted unless it would loop or blow up (`admit`)
 
     mutating func checkLet(_ s: Statement, _ name: String, _ value: Expr) {
         checkName(name, s)
+        checkKindClash(name, .let, s)
         let (type, deps) = checked(value, Scope())
         if admit(Definitions.key(.let, name), deps, steps: expandedSteps(value, deps), s) != .refused {
             definitions.define(s, resolving: resolutions)
             facts.letTypes[name] = type
+            recheckUsers(of: Definitions.key(.let, name), s)
         }
     }
 
@@ -362,7 +468,15 @@ extension Checker {
         case .tooCostly: facts.fnSteps[name] = 1
         case .refused:
             if let previous { definitions.fns[name] = previous } else { _ = definitions.drop(.fn, name) }
+            return
         }
+        if name == "default_cadence", params.count == 1 {
+            var copy = self
+            copy.diagnostics = []
+            let type = copy.check(body, fnScope(params))
+            checkCadenceType(type, body.range)
+        }
+        recheckUsers(of: Definitions.key(.fn, name), s)
     }
 
     mutating func checkRule(_ s: Statement, _ name: String, _ row: RowName?, _ when: Expr, _ message: Expr, _ priority: Expr?) {
@@ -386,6 +500,7 @@ extension Checker {
 
     mutating func checkScore(_ s: Statement, _ name: String, _ row: RowName?, _ value: Expr) {
         checkName(name, s)
+        checkKindClash(name, .score, s)
         if Schema.contacts.field(name) != nil {
             report("'\(name)' is a contact field; a score needs a name of its own", s.range)
         }
@@ -399,7 +514,9 @@ extension Checker {
         let deps = currentDeps
         if admit(Definitions.key(.score, name), deps, steps: expandedSteps(value, deps), s) == .refused {
             if let previous { definitions.scores[name] = previous } else { _ = definitions.drop(.score, name) }
+            return
         }
+        recheckUsers(of: Definitions.key(.score, name), s)
     }
 }
 

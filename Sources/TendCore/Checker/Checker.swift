@@ -121,7 +121,9 @@ public struct Checker {
             checkGoal(s, name, by, options, period)
         case .helps(_, let goal):
             expect(goal, .string, Scope(), "the goal's name")
-        case .merge, .unsnooze, .resetRules, .drop:
+        case .drop(let kind, let name, let cascade):
+            checkDrop(kind, name, cascade)
+        case .merge, .unsnooze, .resetRules:
             break
         case .remove(let what):
             switch what {
