@@ -98,6 +98,27 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         #expect(r.statements.count == 1, "\(line)")
     }
 
+    /// Options are separated by commas or spaces in any order: after a statement's date or
+    /// period as before it (a comma after `on DATE`, `by DATE` or `per week` was refused).
+    @Test(arguments: [
+        "log call with @dana-lee on 2026-11-20, note: \"x\"",
+        "log call with @dana-lee gave, on 2026-11-20, note: \"x\", asked",
+        "spend 85 at @joan-rivera on 2026-11-01, note: \"x\"",
+        "refer @a to @b on 2026-11-01, note: \"x\"",
+        "goal \"G\" by 2027-01-01, metric: count(contacts), target: 3 per week",
+        "goal \"G\" metric: count(contacts) target: 3 per week, by 2027-01-01",
+        "set @dana-lee stage: profitability, on 2026-11-02",
+    ])
+    func commasAroundSlots(_ line: String) {
+        let r = parseOne(line)
+        #expect(r.diagnostics.isEmpty && r.statements.count == 1, "\(line): \(r.diagnostics.map(\.message))")
+        let spaced = parseOne(line.replacingOccurrences(of: ", ", with: " "))
+        var a = "", b = ""
+        dump(r.statements.map(\.kind), to: &a)
+        dump(spaced.statements.map(\.kind), to: &b)
+        #expect(a.replacingOccurrences(of: #"\d+"#, with: "", options: .regularExpression) == b.replacingOccurrences(of: #"\d+"#, with: "", options: .regularExpression), "\(line)")
+    }
+
     @Test(arguments: [
         ("count(contacts", 1, 15, true),
         ("rule \"x\" when +vip", 1, 19, true),

@@ -140,6 +140,8 @@ extension Parser {
         var options: [Option] = []
         var period: (Day.Period, SourceRange)?
         while true {
+            // Options are separated by commas or spaces, around `by DATE` and `per PERIOD` too.
+            if by != nil || period != nil || !options.isEmpty { _ = matchSymbol(",") }
             if match("by") {
                 by = try parseExpression()
             } else if match("per") {
@@ -343,6 +345,8 @@ extension Parser {
         var on: Expr?
         if match("on") {
             on = try parseExpression()
+            // Options are separated by commas or spaces, after the date as before it.
+            _ = matchSymbol(",")
             options += try parseOptions(stop: ["on"])
         }
         return (on, options)
