@@ -288,11 +288,16 @@ extension Interpreter {
             guard case .contact(let id) = try eval(who, outer) else { throw fail("timeline takes a contact", who.range) }
             return try timeline(id, events: narrowToTimeline(of: id))
         case .rules:
+            // The definitions, then the markets and goals, which persist as definitions do.
+            func row(_ kind: String, _ name: String, _ source: String) -> Value {
+                .row(Row(Schema.definitions, [.string(kind), .string(name), .string(source)]))
+            }
+            let net = try view().net
             return RowSet(
                 collection: Schema.definitions,
-                rows: definitions.all.map { d in
-                    .row(Row(Schema.definitions, [.string(d.kind.rawValue), .string(d.name), .string(d.source)]))
-                })
+                rows: definitions.all.map { row($0.kind.rawValue, $0.name, $0.source) }
+                    + zip(net.markets.sorted { $0.name < $1.name }, ScriptWriter.markets(net)).map { row("market", $0.0.name, $0.1) }
+                    + net.goals.map { row("goal", $0.name, ScriptWriter.goal($0)) })
         case .progress:
             return try progressRows(q.range)
         case .who(let w):

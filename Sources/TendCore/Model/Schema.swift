@@ -220,9 +220,9 @@ public enum Schema {
         ])
 
     public static let definitions = CollectionSpec(
-        "rules", row: "definition", dateField: nil, doc: "definitions: let, fn, rule, score",
+        "rules", row: "definition", dateField: nil, doc: "definitions: let, fn, rule, score, market, goal",
         [
-            FieldSpec("kind", .string, "let, fn, rule or score"),
+            FieldSpec("kind", .string, "let, fn, rule, score, market or goal"),
             FieldSpec("name", .string, "its name"),
             FieldSpec("source", .string, "its source text"),
         ])
