@@ -265,7 +265,8 @@ public struct Checker {
     private mutating func checkGoal(_ s: Statement, _ name: Expr, _ by: Expr?, _ options: [Option], _ period: (Day.Period, SourceRange)?) {
         expect(name, .string, Scope(), "the goal's name")
         if let by { expect(by, .date, Scope(), "the goal's due date") }
-        checkOptions(options, allowed: ["metric": .any, "target": .number, "due": .date], flags: [])
+        // A metric is compared with a number (its target), and shown as one.
+        checkOptions(options, allowed: ["metric": .number, "target": .number, "due": .date], flags: [])
         let hasTarget = options.contains { $0.name == "target" }
         if hasTarget && period == nil {
             report("a target needs a period, as in: target: 12 per quarter", s.range)
