@@ -38,8 +38,21 @@ public struct ContactIndex {
         }
 
         func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
-            for e in p.emails { if let id = byEmail[e.value.lowercased()] { return id } }
-            for phone in p.phones { if let id = byPhone[phoneDigits(phone.value)] { return id } }
+            // An e-mail may be shared too (a family's): it is not someone whose first name is another's.
+            for e in p.emails {
+                if let id = byEmail[e.value.lowercased()], contacts[id].map({ ContactIndex.couldBeOne($0.name, p.name, firstOnly: true) }) != false {
+                    return id
+                }
+            }
+            // A phone is often shared (an office's main line, a family's): it is someone only
+            // when the e-mails do not disagree and the names could be one person's.
+            for phone in p.phones {
+                if let id = byPhone[phoneDigits(phone.value)], let c = contacts[id], !ContactIndex.emailsDisagree(c, p),
+                    ContactIndex.couldBeOne(c.name, p.name)
+                {
+                    return id
+                }
+            }
             let key = personKey(p.name, p[text: "company"])
             guard let first = byName[key] else { return nil }
             return ([first] + (moreByName[key] ?? [])).first { id in contacts[id].map { !ContactIndex.disagrees($0, p) } == true }
@@ -92,15 +105,34 @@ public struct ContactIndex {
 
     /// True when both give an e-mail (or both a phone) and none of the record's is the contact's.
     static func disagrees(_ c: Contact, _ p: ImportedContact) -> Bool {
-        if !c.emails.isEmpty, !p.emails.isEmpty,
-            !p.emails.contains(where: { e in c.emails.contains { $0.value.lowercased() == e.value.lowercased() } })
-        {
-            return true
-        }
+        if emailsDisagree(c, p) { return true }
         if !c.phones.isEmpty, !p.phones.isEmpty, !p.phones.contains(where: { n in c.phones.contains { samePhone($0.value, n.value) } }) {
             return true
         }
         return false
+    }
+}
+
+extension ContactIndex {
+    /// True when both give an e-mail and none of the record's is the contact's.
+    static func emailsDisagree(_ c: Contact, _ p: ImportedContact) -> Bool {
+        !c.emails.isEmpty && !p.emails.isEmpty
+            && !p.emails.contains(where: { e in c.emails.contains { $0.value.lowercased() == e.value.lowercased() } })
+    }
+
+    /// Whether two names could be one person's: the same first and last words, or one the
+    /// start of the other (`Ben Ode` and `Benjamin Ode`, `Ana P.` and `Ana Park`); a name of one
+    /// word against either end of the other; no name against any. `firstOnly`: the first
+    /// words alone, for two names of two words or more (a married name keeps the person).
+    static func couldBeOne(_ a: String, _ b: String, firstOnly: Bool = false) -> Bool {
+        func words(_ s: String) -> [String] {
+            normalize(s).split { !$0.isLetter && !$0.isNumber }.map(String.init)
+        }
+        func fits(_ x: String, _ y: String) -> Bool { x.hasPrefix(y) || y.hasPrefix(x) }
+        let (x, y) = (words(a), words(b))
+        guard let xf = x.first, let yf = y.first, let xl = x.last, let yl = y.last else { return true }
+        if x.count == 1 || y.count == 1 { return firstOnly || fits(xf, yf) || fits(xl, yl) || fits(xf, yl) || fits(xl, yf) }
+        return fits(xf, yf) && (firstOnly || fits(xl, yl))
     }
 }
 

@@ -62,6 +62,30 @@ import Testing
         #expect(try CLI.run(["--format", "json", "-e", "@pat-quinn.notes"], in: dir).stdout == "\"  lead\\n\\tcall back  \"\n")
     }
 
+    /// An office's main line or a family's e-mail is shared: people who share one stay apart,
+    /// in the file and against the database, also with --update (Carol and Bob were merged into
+    /// Alice, and with --update Alice was renamed). One person's other spelling still matches.
+    @Test func aSharedPhoneOrEmailIsNotOnePerson() throws {
+        let dir = CLI.tempDir()
+        let file =
+            ImportIdentityTests.card(["FN:Alice Smith", "ORG:Acme", "EMAIL:alice@acme.example", "TEL;TYPE=WORK:+1 555 000 0000"])
+            + ImportIdentityTests.card(["FN:Bob Brown", "ORG:Acme", "EMAIL:bob@acme.example", "TEL;TYPE=WORK:+1 555 000 0000"])
+            + ImportIdentityTests.card(["FN:Carol White", "ORG:Acme", "TEL;TYPE=WORK:+1 555 000 0000"])
+            + ImportIdentityTests.card(["FN:Dan Green", "EMAIL:info@family.example"])
+            + ImportIdentityTests.card(["FN:Erin Green", "EMAIL:info@family.example"])
+        try ImportIdentityTests.write(file, "shared.vcf", in: dir)
+        for args in [["import", "vcard", "shared.vcf"], ["import", "vcard", "shared.vcf", "--update"]] {
+            let r = try CLI.run(args, in: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+            let names = try CLI.run(["--format", "csv", "-e", "contacts sort by name show name, email"], in: dir).stdout
+            #expect(
+                names == "name,email\nAlice Smith,alice@acme.example\nBob Brown,bob@acme.example\nCarol White,\nDan Green,info@family.example\nErin Green,info@family.example\n",
+                "\(args): \(names)")
+        }
+        let again = try CLI.run(["import", "vcard", "shared.vcf"], in: dir)
+        #expect(again.stdout.contains("0 added, 5 merged"), "\(again.stdout)")
+    }
+
     @Test func matchingOrder() throws {
         let dir = CLI.tempDir()
         let setup = """
