@@ -189,15 +189,17 @@ public enum CSVImport {
         var found: [ImportError] = []
         var emails = try v["emails"].map(ContactListText.points) ?? v["email"].map { try emailCell($0, origin: origin, warnings: &found) } ?? []
         let (numberedEmails, notAddresses) = numbered.emails(origin: origin, warnings: &found)
-        for e in numberedEmails { VCard.add(e, to: &emails, preferred: false) }
+        for e in numberedEmails { try VCard.add(e, to: &emails, preferred: false, origin: origin, field: "emails") }
         var phones: [ContactPoint] = []
         if let p = v["phones"] {
             phones = ContactListText.points(p)
         } else if let p = v["phone"] {
             // Google puts several numbers in one cell: "+1 555 0100 ::: +1 555 0101".
-            for number in p.components(separatedBy: ":::") { VCard.add(ContactPoint(number.trimmed), to: &phones, preferred: false) }
+            for number in p.components(separatedBy: ":::") {
+                try VCard.add(ContactPoint(number.trimmed), to: &phones, preferred: false, origin: origin, field: "phones")
+            }
         }
-        for p in numbered.phones { VCard.add(p, to: &phones, preferred: false) }
+        for p in numbered.phones { try VCard.add(p, to: &phones, preferred: false, origin: origin, field: "phones") }
         if name.isEmpty, let other = v["nickname"] ?? v["file_as"] { name = other.trimmed }
         if name.isEmpty {
             // As a card without a name: named by its company, e-mail or phone, and said so.
@@ -229,7 +231,10 @@ public enum CSVImport {
             // A file with Tend's handle column keeps its tags as `export csv` wrote them.
             for item in ContactListText.tags(t) {
                 let tag = writtenTag(item.trimmed)
-                if !tag.isEmpty && !c.tags.contains(tag) { c.tags.append(tag) }
+                if !tag.isEmpty && !c.tags.contains(tag) {
+                    try VCard.roomForOneMore(c.tags.count, origin: origin, field: "tags")
+                    c.tags.append(tag)
+                }
             }
         } else if let t = v["tags"] {
             for part in t.split(whereSeparator: { $0 == ";" || $0 == "," || $0 == "|" }) {
@@ -242,7 +247,10 @@ public enum CSVImport {
                     guard !bare.isEmpty else { continue }
                     let tag = tagName(bare)
                     if text.hasPrefix("*"), tag == "mycontacts" { continue }
-                    if !c.tags.contains(tag) { c.tags.append(tag) }
+                    if !c.tags.contains(tag) {
+                        try VCard.roomForOneMore(c.tags.count, origin: origin, field: "tags")
+                        c.tags.append(tag)
+                    }
                 }
             }
         }
@@ -283,7 +291,7 @@ public enum CSVImport {
                 exchange = true
                 continue
             }
-            for a in addresses(in: item) { VCard.add(ContactPoint(a), to: &emails, preferred: false) }
+            for a in addresses(in: item) { try VCard.add(ContactPoint(a), to: &emails, preferred: false, origin: origin, field: "email") }
         }
         if emails.isEmpty && !exchange { throw ImportError(origin, field: "email", "\"\(cell)\" is not an e-mail address") }
         return emails

@@ -517,9 +517,9 @@ public enum VCard {
         case "TITLE": if c.fields["title"] == nil, !v.isEmpty { c[text: "title"] = v }
         case "EMAIL":
             let address = v.lowercased().hasPrefix("mailto:") ? String(v.dropFirst(7)) : v
-            add(ContactPoint(address, type: kind(p, label: label)), to: &c.emails, preferred: p.isPreferred)
+            try add(ContactPoint(address, type: kind(p, label: label)), to: &c.emails, preferred: p.isPreferred, origin: c.origin, field: "emails")
         case "TEL":
-            add(ContactPoint(telephoneNumber(v), type: kind(p, label: label)), to: &c.phones, preferred: p.isPreferred)
+            try add(ContactPoint(telephoneNumber(v), type: kind(p, label: label)), to: &c.phones, preferred: p.isPreferred, origin: c.origin, field: "phones")
         case "ADR":
             // Post-office box; extended address; street; locality; region; postal code; country.
             let parts = split(p.value, on: ";").map(\.trimmed)
@@ -528,7 +528,10 @@ public enum VCard {
             let a = PostalAddress(
                 street: street.isEmpty ? nil : street, city: part(3), region: part(4), postcode: part(5), country: part(6),
                 type: kind(p, label: label))
-            if !a.isEmpty, !c.addresses.contains(a) { if p.isPreferred { c.addresses.insert(a, at: 0) } else { c.addresses.append(a) } }
+            if !a.isEmpty, !c.addresses.contains(a) {
+                try roomForOneMore(c.addresses.count, origin: c.origin, field: "addresses")
+                if p.isPreferred { c.addresses.insert(a, at: 0) } else { c.addresses.append(a) }
+            }
         case "LABEL": if !hasAddress, !v.isEmpty { c.notes.append("address: " + v.replacingOccurrences(of: "\r\n", with: ", ")) }
         case "NOTE": if !v.isEmpty { c.notes.append(v) }
         case "CATEGORIES":
@@ -538,7 +541,10 @@ public enum VCard {
             for t in split(p.value, on: ",") where t.trimmed != "myContacts" {
                 // A card Tend wrote keeps its tags as they were; another program's labels are made words.
                 let tag = c.handle != nil ? writtenTag(t.trimmed) : tagName(t.trimmed)
-                if !t.trimmed.isEmpty, !c.tags.contains(tag) { c.tags.append(tag) }
+                if !t.trimmed.isEmpty, !c.tags.contains(tag) {
+                    try roomForOneMore(c.tags.count, origin: c.origin, field: "tags")
+                    c.tags.append(tag)
+                }
             }
         case "X-TEND-HANDLE": c.handle = v
         case "X-ANDROID-CUSTOM":
@@ -582,10 +588,23 @@ public enum VCard {
         return t.contains { $0.hasSuffix("fax") || $0 == "pager" } && !t.contains { ["voice", "cell", "mobile", "iphone"].contains($0) }
     }
 
+    /// The most e-mails, phones, addresses or tags one record may hold: no person has more,
+    /// and a file that gives more (a mailing list's members as one card, a broken export) is
+    /// refused with its record rather than read in a time that grows with their square.
+    public static let maxValues = 1_000
+
     /// Adds an e-mail or phone (the preferred one first), once.
-    static func add(_ point: ContactPoint, to list: inout [ContactPoint], preferred: Bool) {
+    static func add(_ point: ContactPoint, to list: inout [ContactPoint], preferred: Bool, origin: String, field: String) throws {
         guard !point.value.isEmpty, !list.contains(where: { $0.value == point.value }) else { return }
+        try roomForOneMore(list.count, origin: origin, field: field)
         if preferred { list.insert(point, at: 0) } else { list.append(point) }
+    }
+
+    /// Refuses a record that already holds `maxValues` values of one kind.
+    static func roomForOneMore(_ count: Int, origin: String, field: String) throws {
+        guard count < maxValues else {
+            throw ImportError(origin, field: field, "more than \(maxValues) values: not one person's (a list's members belong on cards of their own)")
+        }
     }
 
     /// The kind of an EMAIL, TEL or ADR, from its TYPE parameters (2.1's bare ones too) or its

@@ -10,6 +10,25 @@ func fixture(_ name: String) -> [UInt8] {
 }
 
 @Suite struct VCardTests {
+    /// A card of more values of one kind than a person has (a list's members on one card) is
+    /// refused with its field, at once; up to the limit each is kept (a contains over the list
+    /// made 100,000 e-mails take minutes).
+    @Test(arguments: ["EMAIL:m%d@example.org", "TEL:+1 555 %07d", "CATEGORIES:group%d"])
+    func aCardOfTooManyValuesIsRefused(_ line: String) throws {
+        func card(_ n: Int) -> [UInt8] {
+            var text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Many Values\r\n"
+            for i in 0..<n { text += String(format: line, i) + "\r\n" }
+            return Array((text + "END:VCARD\r\n").utf8)
+        }
+        let full = try VCard.read(card(VCard.maxValues))
+        #expect(full.errors.isEmpty && full.contacts.count == 1, "\(full.errors)")
+        let c = try #require(full.contacts.first)
+        #expect(max(c.emails.count, c.phones.count, c.tags.count) == VCard.maxValues)
+        let over = try VCard.read(card(50_000))
+        #expect(over.contacts.isEmpty)
+        #expect(over.errors.first.map { "\($0)".contains("more than \(VCard.maxValues) values") } == true, "\(over.errors)")
+    }
+
     @Test func versionsThreeAndFour() throws {
         let batch = try VCard.read(fixture("contacts-3-4.vcf"))
         #expect(batch.errors.isEmpty, "\(batch.errors)")
