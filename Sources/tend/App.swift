@@ -67,11 +67,18 @@ enum App {
     /// so (the REPL, import, demo, a run that changes data) and never under `--read-only`;
     /// otherwise it is an error, so that a mistyped path fails instead of answering from an
     /// empty new database.
+    /// Whether a Tend database may be at `path`: a file with something in it. An empty file
+    /// (`touch tend.db`) is no database yet, as a missing one: only what creates one makes it.
+    static func hasDatabase(at path: String) -> Bool {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber else { return false }
+        return size.intValue > 0 || FileManager.default.fileExists(atPath: path + "-wal")
+    }
+
     static func open(_ g: Settings, create: Bool) -> Session {
         let path = databasePath(g)
         let day = today(g)
         if ConnectionSettings.isURL(path) { return openPostgres(g, create: create) }
-        if !FileManager.default.fileExists(atPath: path) && (!create || g.readOnly) { fail(missingDatabase(g), .failed) }
+        if !hasDatabase(at: path) && (!create || g.readOnly) { fail(missingDatabase(g), .failed) }
         do {
             var readOnlyFile: String?
             let store: Store
@@ -248,7 +255,7 @@ enum App {
         let path = databasePath(g)
         var create = false
         // A PostgreSQL database (the server's administrator makes it) is there when it is Tend's.
-        if !(ConnectionSettings.isURL(path) ? postgresHoldsTend(path) : FileManager.default.fileExists(atPath: path)) {
+        if !(ConnectionSettings.isURL(path) ? postgresHoldsTend(path) : hasDatabase(at: path)) {
             let probe: Session
             do {
                 probe = try Session(store: Store(path: nil), today: today(g), color: colorErrors)

@@ -60,7 +60,7 @@ struct ImportCommand: ParsableCommand {
         let text = "import \(formatWord(format)) \(ScriptWriter.quote(file))\(flags)"
         let path = App.databasePath(settings)
         // A dry run before the database is made shows what the first import would do.
-        let first = dryRun && !ConnectionSettings.isURL(path) && !FileManager.default.fileExists(atPath: path)
+        let first = dryRun && !ConnectionSettings.isURL(path) && !App.hasDatabase(at: path)
         let session = first ? App.openInMemory(settings) : App.open(settings, create: !dryRun)
         let status = session.runScripts([Source(name: "<import>", text: text)], bail: false, readOnly: settings.readOnly)
         if !first { App.settleNewDatabase(session, status, settings) }

@@ -23,7 +23,7 @@ struct PushCommand: ParsableCommand {
         }
         let path = App.databasePath(settings)
         if ConnectionSettings.isURL(path) { App.fail("push copies an SQLite database; --db names a PostgreSQL one", .invalid) }
-        guard FileManager.default.fileExists(atPath: path) else { App.fail(App.missingDatabase(settings), .failed) }
+        guard App.hasDatabase(at: path) else { App.fail(App.missingDatabase(settings), .failed) }
         // The network, the agenda's item states and the candidates' sightings: all read here.
         let personal: (network: Network, states: [ItemKey: ItemState], sightings: [Sighting])
         do {

@@ -37,7 +37,7 @@ struct CheckCommand: ParsableCommand {
         if let db = global.db {
             // The database's definitions are known too; it is only read, and nothing is left beside it.
             let isURL = ConnectionSettings.isURL(db)
-            guard isURL || FileManager.default.fileExists(atPath: db) else { App.fail("no database at \(db); check --db", .failed) }
+            guard isURL || App.hasDatabase(at: db) else { App.fail("no database at \(db); check --db", .failed) }
             do {
                 let store: any TendDatabase = isURL ? try PostgresStore(url: db, readOnly: true) : try Store(path: db, readOnly: true)
                 defer { store.close() }

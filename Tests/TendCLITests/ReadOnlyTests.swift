@@ -129,6 +129,24 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         #expect(piped.status == 2)
     }
 
+    /// An empty file (`touch tend.db`) is no database yet: a command that only reads says so
+    /// and leaves the file as it was (it was made a database of Tend's, and its mode changed);
+    /// one that writes makes it one.
+    @Test func anEmptyFileIsMadeADatabaseOnlyByAWrite() throws {
+        let dir = CLI.tempDir()
+        let path = dir.appendingPathComponent("tend.db").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(), attributes: [.posixPermissions: 0o644]))
+        for args in [["-e", "count(contacts)"], ["agenda"], ["dump"], ["export", "csv", "-"], ["import", "--dry-run", "csv", "none.csv"]] {
+            let before = FolderSnapshot(dir)
+            let r = try CLI.run(args, in: dir)
+            #expect(r.stderr.contains("no database at") || r.stderr.contains("none.csv"), "\(args): \(r.stderr)")
+            #expect(FolderSnapshot(dir) == before, "\(args) changed the folder: \(before.difference(to: FolderSnapshot(dir)))")
+        }
+        let add = try CLI.run(["-e", "add \"Ann Lee\""], in: dir)
+        #expect(add.status == 0 && add.stderr.contains("created a new database"), "\(add.stderr)")
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")
+    }
+
     /// Another process's log beside the database (its last changes not yet in the file) was
     /// folded into the file by a read-only run, which changed the file and removed the log.
     @Test func aLogLeftByAnotherProcessIsReadNotFolded() throws {
