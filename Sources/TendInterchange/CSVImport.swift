@@ -86,7 +86,7 @@ public enum CSVImport {
         let keys = header.map(normalise)
         guard fields.contains(where: { $0 == "name" || $0 == "first" || $0 == "last" }) else {
             throw ImportError(
-                "line \(headerLine)", "the header has no name column (name, first name or last name); header: \(header.joined(separator: ", "))")
+                "line \(headerLine)", "the header has no name column (name, first name or last name); header: \(shownHeader(header))")
         }
         for (n, record) in file.records.dropFirst(start + 1).enumerated() {
             let origin = "record \(n + 1) (line \(record.line))"
@@ -540,5 +540,16 @@ struct NumberedColumn: Hashable {
                 return a
             }
         }
+    }
+}
+
+extension CSVImport {
+    /// A header as a message shows it: its first columns, cut to 200 characters (a file of one
+    /// 100 MB line was repeated whole).
+    static func shownHeader(_ header: [String]) -> String {
+        let shown = header.prefix(40).joined(separator: ", ")
+        guard shown.count > 200 || header.count > 40 else { return shown }
+        let columns = header.count == 1 ? "1 column" : "\(header.count) columns"
+        return (shown.count > 200 ? shown.prefix(200) : Substring(shown)) + "… (\(columns))"
     }
 }

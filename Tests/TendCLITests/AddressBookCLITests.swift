@@ -241,6 +241,17 @@ import Testing
         #expect(!r.stderr.contains(String(repeating: "[", count: 100)), "\(r.stderr)")
     }
 
+    /// A header without a name column is shown cut short in the message (a file of one long
+    /// line was repeated whole: 100 MB on standard error).
+    @Test func aHeaderIsCutInTheMessage() throws {
+        let dir = CLI.tempDir()
+        let line = (0..<5000).map { "col\($0)" }.joined(separator: ",")
+        try (line + "\n").write(to: dir.appendingPathComponent("wide.csv"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "csv", "wide.csv"], in: dir)
+        #expect(r.status == 3 && r.stderr.contains("header: col0, col1") && r.stderr.contains("(5000 columns)"), "\(r.stderr.prefix(400))")
+        #expect(r.stderr.count < 1000, "\(r.stderr.count) characters")
+    }
+
     /// Merging adds a record's further e-mails, phones and addresses; none is a conflict.
     @Test func mergingAddsValues() throws {
         let dir = CLI.tempDir()
