@@ -43,6 +43,8 @@ func kinds(_ text: String) -> [String] {
         ("@joan-rivera", ["@joan-rivera"]),
         ("@dana-lee.overdue", ["@dana-lee", ".", "id:overdue"]),
         ("@Joan", ["error:a handle is lowercase letters, digits and dashes: @joan?"]),
+        ("@dana_lee", ["error:a handle is lowercase letters, digits and dashes: @dana-lee?"]),
+        ("@Zoë_Park", ["error:a handle is lowercase letters, digits and dashes: @zoe-park?"]),
         ("+vip -vip", ["tag:+vip", "tag:-vip"]),
         ("a +b", ["id:a", "tag:+b"]),
         ("a + b", ["id:a", "+", "id:b"]),

@@ -285,7 +285,7 @@ public struct Lexer {
         if pos < end, isIdentifierContinue(at: pos) {
             while pos < end, isIdentifierContinue(at: pos) || bytes[pos] == UInt8(ascii: "-") { pos += scalar(at: pos).1 }
             let text = String(decoding: bytes[start..<pos], as: UTF8.self)
-            return add(.error("a handle is lowercase letters, digits and dashes: \(text.lowercased())?"), from: start)
+            return add(.error("a handle is lowercase letters, digits and dashes: @\(slug(String(text.dropFirst())))?"), from: start)
         }
         if pos == nameStart { return add(.error("expected a handle after '@'"), from: start) }
         add(.handle(String(decoding: bytes[nameStart..<pos], as: UTF8.self)), from: start)
