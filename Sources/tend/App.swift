@@ -60,7 +60,8 @@ enum App {
     static var colorOutput: Bool { colorOn(STDOUT_FILENO) }
     static var colorErrors: Bool { colorOn(STDERR_FILENO) }
     static func colorOn(_ fd: Int32) -> Bool {
-        isatty(fd) == 1 && environmentValue("NO_COLOR") == nil && environmentValue("TERM") != "dumb"
+        // NO_COLOR counts when it is set to something (no-color.org): an empty one leaves colour on.
+        isatty(fd) == 1 && (environmentValue("NO_COLOR") ?? "").isEmpty && environmentValue("TERM") != "dumb"
     }
 
     /// Opens the database for a command. A missing database is created only when `create` says

@@ -112,6 +112,17 @@ import Testing
         #expect(r.stdout.contains("\\e["), "\(statement): \(r.stdout.debugDescription)")
     }
 
+    /// NO_COLOR turns colour off when it holds something; set to nothing, it does not (no-color.org).
+    @Test(arguments: [("NO_COLOR=1", false), ("NO_COLOR=", true), ("-u NO_COLOR", true)])
+    func noColorCountsWhenItHoldsSomething(_ setting: String, _ coloured: Bool) throws {
+        let script = "/usr/bin/script"
+        try #require(FileManager.default.isExecutableFile(atPath: script), "util-linux script is needed to make a terminal")
+        let dir = CLI.tempDir()
+        let command = "env \(setting) TERM=xterm \(CLI.binary) --db t.db --today 2026-11-23 -e 'contacts wher'"
+        let r = try CLI.run([script, "-q", "-e", "-c", command, "/dev/null"], in: dir, raw: true)
+        #expect(r.stdout.contains("\u{1B}[") == coloured, "\(setting): \(r.stdout.debugDescription)")
+    }
+
     @Test func anErrorQuotingColourCodesEscapesThem() throws {
         let script = "/usr/bin/script"
         try #require(FileManager.default.isExecutableFile(atPath: script), "util-linux script is needed to make a terminal")
