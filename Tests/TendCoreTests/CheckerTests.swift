@@ -31,10 +31,11 @@ import Testing
         #expect(checker.diagnostics.map(\.lineColumn.0) == [82, 83], "\(checker.diagnostics.map(\.message))")
     }
 
-    /// Redefining what stored definitions use checks them again: one that would no longer
-    /// check makes the redefinition the error, before anything runs (the agenda failed later, or
-    /// went quietly wrong). A redefinition that still suits them, or one after its users were
-    /// redefined, is accepted.
+    /// Mistakes the run would otherwise make quietly or fail on later, each refused before
+    /// anything runs. Redefining what stored definitions use checks them again: one that would
+    /// no longer check makes the redefinition the error (the agenda failed later, or went
+    /// quietly wrong); a redefinition that still suits them, or one after they were dropped, is
+    /// accepted. A goal's metric is a number; a kind or a name is not empty text.
     @Test(
         arguments: [
             ("let w_stage = \"x\"", "score priority uses let w_stage, and would no longer check: cannot apply '*'"),
@@ -45,12 +46,16 @@ import Testing
             ("goal \"x\" metric: \"a\" target: 5 per week", "'metric:' must be a number"),
             ("goal \"z\" metric: contacts target: 5 per week", "'metric:' must be a number"),
             ("goal \"m\" metric: sum(spending, amount) target: 500 per month", nil),
+            ("log \"\" with @dana-lee", "an interaction needs a kind"),
+            ("goal \"\"", "a goal needs a name"),
+            ("rule \"\" when true then remind \"x\"", "a rule needs a name"),
+            ("refer \"\" to @dana-lee", "a referral needs what it is about"),
             ("let w_stage = 3", nil),
             ("fn default_cadence(c) = if c.stage_rank > 3 then 1mo else null", nil),
             ("drop score priority cascade\nlet w_stage = \"x\"", nil),
             ("drop let w_stage\nlet w_stage = \"x\"", "score priority uses let w_stage"),
         ] as [(String, String?)])
-    func redefinitionsAreCheckedAgainstTheirUsers(_ input: String, _ error: String?) throws {
+    func mistakesAreRefusedBeforeAnythingRuns(_ input: String, _ error: String?) throws {
         let parsed = Parser.parse(Source(name: "t", text: input))
         var checker = Checker(definitions: Harness.checkedPrelude)
         checker.check(parsed.statements)

@@ -480,6 +480,7 @@ extension Checker {
     }
 
     mutating func checkRule(_ s: Statement, _ name: String, _ row: RowName?, _ when: Expr, _ message: Expr, _ priority: Expr?) {
+        if name.trimmed.isEmpty { report("a rule needs a name, as in: rule \"call back\" when …", s.range) }
         if let row { checkRowName(row, "contacts") }
         let scope = Scope(row: "contacts", named: row?.name)
         currentDeps = []

@@ -230,12 +230,14 @@ public struct Checker {
     /// The statements that log an event: log, refer, referral, introduce, spend.
     private mutating func checkEvent(_ s: Statement) {
         switch s.kind {
-        case .log(_, _, let on, let options):
+        case .log(let kind, _, let on, let options):
+            if kind.trimmed.isEmpty { report("an interaction needs a kind, as in: log call with @dana-lee", s.range) }
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logOptions, flags: Checker.logFlags)
             checkID(options)
         case .refer(let about, _, let on, let options):
             _ = check(about, Scope())
+            refuseEmpty(about, "a referral needs what it is about: a name, or the contact")
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logged(.referral), flags: Checker.eventOptions[.referral]!.flags)
             checkID(options)
@@ -264,6 +266,7 @@ public struct Checker {
     /// `goal "NAME" by DATE metric: … target: N per PERIOD`.
     private mutating func checkGoal(_ s: Statement, _ name: Expr, _ by: Expr?, _ options: [Option], _ period: (Day.Period, SourceRange)?) {
         expect(name, .string, Scope(), "the goal's name")
+        refuseEmpty(name, "a goal needs a name")
         if let by { expect(by, .date, Scope(), "the goal's due date") }
         // A metric is compared with a number (its target), and shown as one.
         checkOptions(options, allowed: ["metric": .number, "target": .number, "due": .date], flags: [])
@@ -441,6 +444,11 @@ public struct Checker {
             if type == .stage, case .literal(.string(let s)) = e.kind, Stage(name: s) != nil { hint = s }
             report("\(what) must be \(article(type)), not \(article(t))", e.range, suggestion: hint)
         }
+    }
+
+    /// A name written as empty text (`goal ""`, `refer "" to @x`) names nothing.
+    mutating func refuseEmpty(_ e: Expr, _ message: String) {
+        if case .literal(.string(let text)) = e.kind, text.trimmed.isEmpty { report(message, e.range) }
     }
 
     /// A type in words with its article: "a contact", "an interaction", "a collection of referrals".

@@ -148,8 +148,12 @@ extension Interpreter {
     }
 
     func limit(_ e: Expr, _ ctx: Ctx) throws -> Int {
-        guard case .number(let n) = try eval(e, ctx), n >= 0 else { throw fail("limit must be a number 0 or more", e.range) }
-        return n > 1_000_000_000 ? 1_000_000_000 : NSDecimalNumber(decimal: n).intValue
+        let v = try eval(e, ctx)
+        guard case .number(let n) = v, n >= 0 else { throw fail("limit must be a number 0 or more", e.range) }
+        if n > 1_000_000_000 { return 1_000_000_000 }
+        // A part of a row is no row: `limit 1.5` is a mistake, not one row and a half.
+        guard let whole = v.intValue else { throw fail("limit takes a whole number of rows, not \(n)", e.range) }
+        return whole
     }
 
     func showNames(_ show: [(Expr, name: String?)]) -> [String] {
