@@ -104,6 +104,15 @@ import Testing
         #expect(emails.hasSuffix("—"), "\(emails)")
     }
 
+    /// A limit is a whole number of rows (`limit 1.5` showed one).
+    @Test func aLimitIsAWholeNumber() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: "add \"Ann Lee\"\nadd \"Bo Kim\"\n", in: dir).status == 0)
+        let r = try CLI.run(["-e", "contacts limit 1.5"], in: dir)
+        #expect(r.status == 3 && r.stderr.contains("limit takes a whole number of rows, not 1.5"), "\(r.stderr)")
+        #expect(try CLI.run(["--format", "csv", "-e", "contacts show name limit 1"], in: dir).stdout.split(separator: "\n").count == 2)
+    }
+
     @Test func anImpossibleTodaySaysWhy() throws {
         let r = try CLI.run(["--today", "2026-02-30", "-e", "1"], in: CLI.tempDir())
         #expect(r.status == 2)
