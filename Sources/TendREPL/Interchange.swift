@@ -167,9 +167,37 @@ struct Importer {
 
 /// Reads `export json` output back: every stored field it writes (derived ones are ignored).
 enum JSONImport {
+    /// Where the parser stopped, as a line and column when it says (`around character 17`).
+    static func place(of error: Error, in data: Data) -> String {
+        let said = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? ""
+        guard let r = said.range(of: #"around character (\d+)"#, options: .regularExpression),
+            let offset = Int(said[r].split(separator: " ").last ?? "")
+        else { return "file" }
+        var (line, column) = (1, 1)
+        for b in data.prefix(offset) {
+            if b == 0x0A { (line, column) = (line + 1, 1) } else if b & 0xC0 != 0x80 { column += 1 }
+        }
+        return "line \(line), column \(column)"
+    }
+
+    /// The parser's reason in words, without its own place (given apart).
+    static func reason(_ error: Error) -> String {
+        let said = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "it cannot be read"
+        var bare = said.replacingOccurrences(of: #"\s*around character \d+"#, with: "", options: .regularExpression)
+        while bare.hasSuffix(".") { bare.removeLast() }
+        return (bare.isEmpty ? "it cannot be read" : bare.prefix(1).lowercased() + bare.dropFirst()) + " (export json writes an array of objects)"
+    }
+
     static func read(_ bytes: [UInt8]) throws -> ImportBatch {
         let text = try decodeText(bytes, what: "file")
-        guard let rows = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
+        let data = Data(text.utf8)
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw ImportError(place(of: error, in: data), "this is not JSON: \(reason(error))")
+        }
+        guard let rows = parsed as? [[String: Any]] else {
             throw ImportError("file", "expected a JSON array of objects (what export json writes)")
         }
         var batch = ImportBatch()

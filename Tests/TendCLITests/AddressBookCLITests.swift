@@ -241,6 +241,17 @@ import Testing
         #expect(!r.stderr.contains(String(repeating: "[", count: 100)), "\(r.stderr)")
     }
 
+    /// A JSON file that does not parse is an error at the line and column where it stops.
+    @Test func aJSONSyntaxErrorSaysWhere() throws {
+        let dir = CLI.tempDir()
+        try "[{\"name\": \"Ann Lee\"\n \"email\": \"a@b.example\"}]\n".write(to: dir.appendingPathComponent("bad.json"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "json", "bad.json"], in: dir)
+        #expect(r.status == 3 && r.stderr.contains("bad.json: line 2, column 2: this is not JSON"), "\(r.stderr)")
+        try "[1, 2".write(to: dir.appendingPathComponent("cut.json"), atomically: true, encoding: .utf8)
+        let cut = try CLI.run(["import", "json", "cut.json"], in: dir)
+        #expect(cut.status == 3 && cut.stderr.contains("this is not JSON") && !cut.stderr.contains(". ("), "\(cut.stderr)")
+    }
+
     /// A header without a name column is shown cut short in the message (a file of one long
     /// line was repeated whole: 100 MB on standard error).
     @Test func aHeaderIsCutInTheMessage() throws {
