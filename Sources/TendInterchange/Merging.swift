@@ -1,3 +1,4 @@
+import Foundation
 import TendCore
 
 /// Who an imported record is: the contact it matches, in this order of evidence (issue 17):
@@ -38,17 +39,12 @@ public struct ContactIndex {
         }
 
         func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
-            // An e-mail may be shared too (a family's): it is not someone whose first name is another's.
-            for e in p.emails {
-                if let id = byEmail[e.value.lowercased()], contacts[id].map({ ContactIndex.couldBeOne($0.name, p.name, firstOnly: true) }) != false {
-                    return id
-                }
-            }
+            for e in p.emails { if let id = byEmail[e.value.lowercased()] { return id } }
             // A phone is often shared (an office's main line, a family's): it is someone only
             // when the e-mails do not disagree and the names could be one person's.
             for phone in p.phones {
                 if let id = byPhone[phoneDigits(phone.value)], let c = contacts[id], !ContactIndex.emailsDisagree(c, p),
-                    ContactIndex.couldBeOne(c.name, p.name)
+                    ContactIndex.couldBeOne(c.name, [p.name, p.givenName ?? "", p.familyName ?? ""].joined(separator: " "))
                 {
                     return id
                 }
@@ -120,19 +116,18 @@ extension ContactIndex {
             && !p.emails.contains(where: { e in c.emails.contains { $0.value.lowercased() == e.value.lowercased() } })
     }
 
-    /// Whether two names could be one person's: the same first and last words, or one the
-    /// start of the other (`Ben Ode` and `Benjamin Ode`, `Ana P.` and `Ana Park`); a name of one
-    /// word against either end of the other; no name against any. `firstOnly`: the first
-    /// words alone, for two names of two words or more (a married name keeps the person).
-    static func couldBeOne(_ a: String, _ b: String, firstOnly: Bool = false) -> Bool {
+    /// Whether two names could be one person's: they share a word, or one word is the start of
+    /// another (`Ben Ode` and `Benjamin Ode`, `J Smith` and `Jane Smith`, `Doe, Jane` and `Jane
+    /// Doe`), accents and case aside; no name could be anyone's. An office's main line shared by
+    /// Alice Smith and Carol White is not one person.
+    static func couldBeOne(_ a: String, _ b: String) -> Bool {
         func words(_ s: String) -> [String] {
-            normalize(s).split { !$0.isLetter && !$0.isNumber }.map(String.init)
+            s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+                .split { !$0.isLetter && !$0.isNumber }.map(String.init)
         }
-        func fits(_ x: String, _ y: String) -> Bool { x.hasPrefix(y) || y.hasPrefix(x) }
         let (x, y) = (words(a), words(b))
-        guard let xf = x.first, let yf = y.first, let xl = x.last, let yl = y.last else { return true }
-        if x.count == 1 || y.count == 1 { return firstOnly || fits(xf, yf) || fits(xl, yl) || fits(xf, yl) || fits(xl, yf) }
-        return fits(xf, yf) && (firstOnly || fits(xl, yl))
+        guard !x.isEmpty, !y.isEmpty else { return true }
+        return x.contains { u in y.contains { v in u.hasPrefix(v) || v.hasPrefix(u) } }
     }
 }
 

@@ -72,8 +72,12 @@ enum App {
     /// (`touch tend.db`) is no database yet, as a missing one: only what creates one makes it.
     static func hasDatabase(at path: String) -> Bool {
         guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber else { return false }
-        return size.intValue > 0 || FileManager.default.fileExists(atPath: path + "-wal")
+        if size.intValue > 0 || FileManager.default.fileExists(atPath: path + "-wal") { return true }
+        emptyFilesFound.insert(path)
+        return false
     }
+    /// Empty files `hasDatabase` found: a command that fails to make one a database leaves it empty.
+    nonisolated(unsafe) static var emptyFilesFound: Set<String> = []
 
     static func open(_ g: Settings, create: Bool) -> Session {
         let path = databasePath(g)
@@ -246,7 +250,10 @@ enum App {
             }
             session.store.close()
             let path = databasePath(g)
-            for suffix in ["", "-wal", "-shm", "-journal"] { unlink(path + suffix) }
+            // An empty file the user made is left empty, not removed.
+            let wasEmptyFile = FileManager.default.fileExists(atPath: path) && emptyFilesFound.contains(path)
+            if wasEmptyFile { truncate(path, 0) }
+            for suffix in (wasEmptyFile ? [] : [""]) + ["-wal", "-shm", "-journal"] { unlink(path + suffix) }
         } else {
             announceCreated(session, g)
         }

@@ -142,6 +142,13 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
             #expect(r.stderr.contains("no database at") || r.stderr.contains("none.csv"), "\(args): \(r.stderr)")
             #expect(FolderSnapshot(dir) == before, "\(args) changed the folder: \(before.difference(to: FolderSnapshot(dir)))")
         }
+        // A write that fails leaves the file there, empty (it was removed as a database the run made).
+        for statement in ["drop rule \"nope\"", "undo"] {
+            let r = try CLI.run(["-e", statement], in: dir)
+            #expect(r.status == 3, "\(statement): \(r.stderr)")
+            let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber
+            #expect(size?.intValue == 0, "\(statement) left \(String(describing: size))")
+        }
         let add = try CLI.run(["-e", "add \"Ann Lee\""], in: dir)
         #expect(add.status == 0 && add.stderr.contains("created a new database"), "\(add.stderr)")
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")

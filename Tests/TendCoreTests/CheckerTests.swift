@@ -50,6 +50,8 @@ import Testing
             ("goal \"\"", "a goal needs a name"),
             ("rule \"\" when true then remind \"x\"", "a rule needs a name"),
             ("refer \"\" to @dana-lee", "a referral needs what it is about"),
+            ("market \" \" served_by: [\"x\"]", "a market needs a name"),
+            ("let w_stage = 2d\nscore priority = days(w_stage) * stage_rank", nil),
             ("let w_stage = 3", nil),
             ("fn default_cadence(c) = if c.stage_rank > 3 then 1mo else null", nil),
             ("drop score priority cascade\nlet w_stage = \"x\"", nil),

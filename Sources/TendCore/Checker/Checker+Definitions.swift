@@ -274,11 +274,38 @@ extension Checker {
 extension Checker {
     // MARK: - Checking again what a redefinition changes
 
-    /// After `key` was redefined, the definitions that use it (directly or through others) are
-    /// checked again: one that no longer checks (a let that became text, a fn given another
-    /// number of parameters) makes this definition the error, before anything runs; the agenda
-    /// would otherwise fail on it later, or go quietly wrong.
+    /// After `key` was redefined, the definitions that use it are checked again once the whole
+    /// script is (`checkRedefinedUsers`): a script may redefine a let and the score that uses it
+    /// together, in either order.
     mutating func recheckUsers(of key: String, _ s: Statement) {
+        redefined.append((key, s))
+    }
+
+    /// The definitions that use what the script redefined (directly or through others), checked
+    /// against the definitions as the script leaves them: one that no longer checks (a let that
+    /// became text, a fn given another number of parameters) makes the redefinition the error,
+    /// before anything runs; the agenda would otherwise fail on it later, or go quietly wrong.
+    mutating func checkRedefinedUsers() {
+        let pending = redefined
+        redefined = []
+        for (key, s) in pending where Checker.isDefined(key, in: definitions) {
+            source = s.source
+            recheck(key, s)
+        }
+    }
+
+    static func isDefined(_ key: String, in d: Definitions) -> Bool {
+        guard let colon = key.firstIndex(of: ":"), let kind = Definition.Kind(rawValue: String(key[..<colon])) else { return false }
+        let name = String(key[key.index(after: colon)...])
+        switch kind {
+        case .let: return d.lets[name] != nil
+        case .fn: return d.fns[name] != nil
+        case .score: return d.scores[name] != nil
+        case .rule: return d.rules.contains { $0.name == name }
+        }
+    }
+
+    private mutating func recheck(_ key: String, _ s: Statement) {
         var users: [String: [String]] = [:]
         for (k, deps) in dependencies where k != key { for d in deps { users[d, default: []].append(k) } }
         var stack = [key]
@@ -382,10 +409,11 @@ extension Checker {
         checkName(name, s)
         checkKindClash(name, .let, s)
         let (type, deps) = checked(value, Scope())
+        let redefining = definitions.lets[name] != nil
         if admit(Definitions.key(.let, name), deps, steps: expandedSteps(value, deps), s) != .refused {
             definitions.define(s, resolving: resolutions)
             facts.letTypes[name] = type
-            recheckUsers(of: Definitions.key(.let, name), s)
+            if redefining { recheckUsers(of: Definitions.key(.let, name), s) }
         }
     }
 
@@ -476,7 +504,7 @@ extension Checker {
             let type = copy.check(body, fnScope(params))
             checkCadenceType(type, body.range)
         }
-        recheckUsers(of: Definitions.key(.fn, name), s)
+        if previous != nil { recheckUsers(of: Definitions.key(.fn, name), s) }
     }
 
     mutating func checkRule(_ s: Statement, _ name: String, _ row: RowName?, _ when: Expr, _ message: Expr, _ priority: Expr?) {
@@ -517,7 +545,7 @@ extension Checker {
             if let previous { definitions.scores[name] = previous } else { _ = definitions.drop(.score, name) }
             return
         }
-        recheckUsers(of: Definitions.key(.score, name), s)
+        if previous != nil { recheckUsers(of: Definitions.key(.score, name), s) }
     }
 }
 

@@ -6,6 +6,8 @@ public struct Checker {
     /// For each definition ("fn:weeks_over", "let:vips", "score:priority", "rule:x"), what it
     /// uses: definitions, and the sources that evaluate definitions (`Checker.evaluators`).
     var dependencies: [String: Set<String>] = [:]
+    /// Definitions the script redefined, with the statement: their users are checked at the end.
+    var redefined: [(key: String, statement: Statement)] = []
     var currentDeps: Set<String> = []
     /// Let types and fn steps, worked out once (shared by copies of this checker).
     let facts = DefinitionFacts()
@@ -85,6 +87,7 @@ public struct Checker {
     /// Checks statements in order; definitions made by earlier ones are visible to later ones.
     public mutating func check(_ statements: [Statement]) {
         for s in statements { check(s) }
+        checkRedefinedUsers()
     }
 
     mutating func report(_ message: String, _ range: SourceRange, suggestion: String? = nil, notes: [String] = []) {
@@ -112,6 +115,7 @@ public struct Checker {
             checkSet(target, options, on)
         case .market(let name, let options):
             expect(name, .string, Scope(), "the market's name")
+            refuseEmpty(name, "a market needs a name")
             checkOptions(options, allowed: ["served_by": .list(.string)], flags: [])
         case .log, .refer, .referral, .introduce, .spend:
             checkEvent(s)

@@ -46,7 +46,7 @@ public struct Card: Sendable {
     public var timeline: Table
     /// Fields a card on the screen leaves blank: a list that says no more than the preferred
     /// value beside it (`emails` holding the one `email`). JSON and CSV still give them whole.
-    public var brief: Set<String> = []
+    public var brief: [String] = []
 }
 
 /// A problem found while running: a located diagnostic (exit code 3).

@@ -571,10 +571,10 @@ extension Interpreter {
         let events = try narrowToTimeline(of: id)
         guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
         var fields: [(String, Value)] = []
-        var brief: Set<String> = []
+        var brief: [String] = []
         for f in Schema.contacts.fields where f.name != "id" {
             let shown = Interpreter.onCard(f.name, c)
-            if case .null? = shown { brief.insert(f.name) }
+            if case .null? = shown { brief.append(f.name) }
             fields.append((f.name, try shown.flatMap { $0.isNull ? nil : $0 } ?? contactField(id, f.name, .none)))
         }
         for name in definitions.scores.keys.sorted() { fields.append((name, try contactField(id, name, .none))) }
