@@ -275,8 +275,8 @@ extension Checker {
     // MARK: - Checking again what a redefinition changes
 
     /// After `key` was redefined, the definitions that use it are checked again once the whole
-    /// script is (`checkRedefinedUsers`): a script may redefine a let and the score that uses it
-    /// together, in either order.
+    /// script is (`checkRedefinedUsers`): a script may redefine a let and then the score that
+    /// uses it to suit (each statement itself is checked against what is defined before it).
     mutating func recheckUsers(of key: String, _ s: Statement) {
         redefined.append((key, s))
     }
