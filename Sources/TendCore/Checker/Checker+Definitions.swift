@@ -228,8 +228,7 @@ extension Checker {
     /// lets and the steps of the fns that use it are worked out again when next asked for (the
     /// types conservatively, as any).
     private mutating func forgetDependents(of key: String) {
-        var users: [String: [String]] = [:]
-        for (k, deps) in dependencies { for d in deps { users[d, default: []].append(k) } }
+        let users = dependents()
         var stack = [key]
         var seen: Set<String> = [key]
         while let k = stack.popLast() {
@@ -305,9 +304,15 @@ extension Checker {
         }
     }
 
-    private mutating func recheck(_ key: String, _ s: Statement) {
+    /// The definitions that use each definition directly, as keys.
+    func dependents() -> [String: [String]] {
         var users: [String: [String]] = [:]
-        for (k, deps) in dependencies where k != key { for d in deps { users[d, default: []].append(k) } }
+        for (k, deps) in dependencies { for d in deps { users[d, default: []].append(k) } }
+        return users
+    }
+
+    private mutating func recheck(_ key: String, _ s: Statement) {
+        let users = dependents()
         var stack = [key]
         var seen: Set<String> = [key]
         while let k = stack.popLast() {
@@ -341,7 +346,7 @@ extension Checker {
             var seen = Set(gone)
             var i = 0
             while i < gone.count {
-                let users = dependencies.filter { $0.key != gone[i] && $0.value.contains(gone[i]) }.map(\.key).sorted()
+                let users = self.users(of: gone[i]).filter { $0 != gone[i] }
                 if !users.isEmpty && !cascade { return }
                 for u in users where seen.insert(u).inserted { gone.append(u) }
                 i += 1

@@ -667,7 +667,7 @@ public struct Checker {
     }
 
     private mutating func noteFieldDeps(_ row: String, _ field: String) {
-        if row == "contacts", ["cadence", "due", "overdue"].contains(field), definitions.fns["default_cadence"] != nil {
+        if row == "contacts", Schema.cadenceFields.contains(field), definitions.fns["default_cadence"] != nil {
             currentDeps.insert("fn:default_cadence")
         }
     }

@@ -176,7 +176,7 @@ struct Locality {
             return inside("score " + f) { $0.local(score.value, Scope(row: .contact, contacts: Set([score.row].compactMap { $0 }))) }
         }
         guard Interpreter.ContactKey.byName[f] != nil else { return false }
-        guard ["cadence", "due", "overdue"].contains(f), let fn = definitions.fns["default_cadence"], fn.params.count == 1 else { return true }
+        guard Schema.cadenceFields.contains(f), let fn = definitions.fns["default_cadence"], fn.params.count == 1 else { return true }
         return inside("fn default_cadence") { $0.local(fn.body, Scope(row: .none, contacts: [fn.params[0]])) }
     }
 

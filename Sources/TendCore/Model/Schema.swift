@@ -71,6 +71,9 @@ public final class CollectionSpec: Sendable {
 /// completion, `.schema` and the language reference all read this one table.
 public enum Schema {
     static let gainsDoc = "GAINS list"
+    /// The contact fields `default_cadence` gives (a contact's own cadence aside).
+    public static let cadenceFields: Set<String> = ["cadence", "due", "overdue"]
+
     public static let contacts = CollectionSpec(
         "contacts", row: "contact", dateField: "created", doc: "everyone you know",
         [

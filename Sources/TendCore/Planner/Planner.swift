@@ -178,15 +178,13 @@ extension Planner {
         e.contains { x in
             switch x.kind {
             case .name:
-                if case .field(let f) = resolution(x) { return Planner.cadenceFields.contains(f) }
+                if case .field(let f) = resolution(x) { return Schema.cadenceFields.contains(f) }
                 return false
-            case .member(_, let f): return Planner.cadenceFields.contains(f)
+            case .member(_, let f): return Schema.cadenceFields.contains(f)
             default: return false
             }
         }
     }
-
-    static let cadenceFields: Set<String> = ["cadence", "due", "overdue"]
 
     func readsOnlyTheRow(_ e: Expr) -> Bool {
         switch e.kind {
