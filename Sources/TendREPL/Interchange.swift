@@ -37,7 +37,7 @@ struct Importer {
             case "csv": batch = try CSVImport.read(bytes, flavor: .generic, mapping: mapping)
             case "linkedin": batch = try CSVImport.read(bytes, flavor: .linkedin, mapping: mapping)
             case "google": batch = try CSVImport.read(bytes, flavor: .google, mapping: mapping)
-            case "json": batch = try JSONImport.read(bytes)
+            case "json": batch = try JSONImport.read(bytes, scores: Set(session.interpreter.definitions.scores.keys))
             default: throw Failure(description: "cannot import \(format)")
             }
         } catch let e as ImportError {
@@ -188,7 +188,8 @@ enum JSONImport {
         return (bare.isEmpty ? "it cannot be read" : bare.prefix(1).lowercased() + bare.dropFirst()) + " (export json writes an array of objects)"
     }
 
-    static func read(_ bytes: [UInt8]) throws -> ImportBatch {
+    /// `scores`: the database's scores, which export json writes beside the fields (read and ignored).
+    static func read(_ bytes: [UInt8], scores: Set<String> = []) throws -> ImportBatch {
         let text = try decodeText(bytes, what: "file")
         let data = Data(text.utf8)
         let parsed: Any
@@ -201,15 +202,30 @@ enum JSONImport {
             throw ImportError("file", "expected a JSON array of objects (what export json writes)")
         }
         var batch = ImportBatch()
+        var unknown: [String: Int] = [:]
         for (i, row) in rows.enumerated() {
+            for key in row.keys where !knownKeys.contains(key) && !scores.contains(key) { unknown[key, default: i + 1] = min(unknown[key] ?? i + 1, i + 1) }
             do {
                 batch.contacts.append(try contact(row, origin: "record \(i + 1)"))
             } catch let e as ImportError {
                 batch.errors.append(e)
             }
         }
+        // A key Tend does not know is said, never dropped unsaid (a typo'd "compnay" loses data);
+        // a score of another database is said too (its figures are worked out, never stored).
+        for (key, first) in unknown.sorted(by: { ($0.value, $0.key) < ($1.value, $1.key) }) {
+            let near = key.count <= 40 ? closest(key, among: knownKeys.sorted(), limit: 1).first : nil
+            let suggestion = near.map { " (did you mean \(jsonStringLiteral($0))?)" } ?? ""
+            batch.warnings.append(ImportError("record \(first)", "the key \(written(key)) is not a field Tend stores\(suggestion): left out"))
+        }
         return batch
     }
+
+    /// Every key `export json` writes: the contacts' fields (derived ones are read and ignored)
+    /// and the lists of contact points, addresses and dates.
+    static let knownKeys: Set<String> = Set(Schema.contacts.fields.map(\.name))
+        .union(ContactFields.all.map(\.jsonKey))
+        .union(["id", "emails", "phones", "addresses", "dates", "stage_since", "uid", "snoozed_until", "birthday", "anniversary"])
 
     static func contact(_ row: [String: Any], origin: String) throws -> ImportedContact {
         guard let name = row["name"] as? String, !name.trimmed.isEmpty else { throw ImportError(origin, field: "name", "no name") }
@@ -253,18 +269,21 @@ enum JSONImport {
             c.stageSince = d
         }
         for f in ContactFields.all {
-            switch row[f.jsonKey] {
+            // A hand-written file says `cadence`; export json writes it as `own_cadence`, with
+            // `cadence` the derived one (default_cadence's when the contact has none of its own).
+            let key = f.jsonKey == "own_cadence" && row["own_cadence"] == nil ? "cadence" : f.jsonKey
+            switch row[key] {
             case nil, is NSNull: continue
             case let s as String where f.kind != .list && f.kind != .flag:
                 // Strings are taken as they are: text fields keep their spaces.
                 if f.kind == .text {
                     if !s.isEmpty { c.fields[f.name] = .text(s) }
                 } else {
-                    try c.read(f.name, s, listSeparator: ";", label: f.jsonKey)
+                    try c.read(f.name, s, listSeparator: ";", label: key)
                 }
             case let b as Bool where f.kind == .flag: c.fields[f.name] = .flag(b)
             case let items as [String] where f.kind == .list: if !items.isEmpty { c.fields[f.name] = .list(items) }
-            default: throw ImportError(origin, field: f.jsonKey, "\(row[f.jsonKey]!) is not what export json writes for \(f.jsonKey)")
+            default: throw ImportError(origin, field: key, "\(written(row[key]!)) is not what export json writes for \(key)")
             }
         }
         return c

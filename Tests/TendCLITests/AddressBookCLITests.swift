@@ -252,6 +252,25 @@ import Testing
         #expect(cut.status == 3 && cut.stderr.contains("this is not JSON") && !cut.stderr.contains(". ("), "\(cut.stderr)")
     }
 
+    /// A hand-written JSON file's `cadence` is the contact's own (export json writes it as
+    /// `own_cadence`, which leads when both are there); a key Tend does not store is named in
+    /// the report with a likely spelling, never dropped unsaid.
+    @Test func aJSONFileSaysWhatItLeftOut() throws {
+        let dir = CLI.tempDir()
+        let file = #"[{"name": "Bo Li", "cadence": "3w", "compnay": "Acme"}, {"name": "Cy Ho", "own_cadence": null, "cadence": "1w", "zz": 2}]"#
+        try file.write(to: dir.appendingPathComponent("hand.json"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "json", "hand.json"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains(#"record 1: the key "compnay" is not a field Tend stores (did you mean "company"?): left out"#), "\(r.stdout)")
+        #expect(r.stdout.contains(#"record 2: the key "zz" is not a field Tend stores: left out"#), "\(r.stdout)")
+        let shown = try CLI.run(["--format", "csv", "-e", "contacts show name, own_cadence"], in: dir)
+        #expect(shown.stdout == "name,own_cadence\nBo Li,3w\nCy Ho,\n", "\(shown.stdout)")
+        // An export read back says nothing: every key it writes is known, the scores among them.
+        #expect(try CLI.run(["export", "json", "out.json"], in: dir).status == 0)
+        let again = try CLI.run(["--db", "again.db", "import", "json", "out.json"], in: dir)
+        #expect(again.status == 0 && !again.stdout.contains("left out"), "\(again.stdout)")
+    }
+
     /// A header without a name column is shown cut short in the message (a file of one long
     /// line was repeated whole: 100 MB on standard error).
     @Test func aHeaderIsCutInTheMessage() throws {
