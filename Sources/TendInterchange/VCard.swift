@@ -153,9 +153,10 @@ public enum VCard {
 
         /// The card the file ends in, read up to there.
         mutating func finishFile() {
-            guard let props = card else { return }
-            batch.warnings.append(ImportError(origin(), "the file ends before END:VCARD: read up to there"))
-            finish(props)
+            // A file cut short (a download or a copy that stopped) may have cut the card's last
+            // value too: an e-mail or a note that ends early is not imported as if it were whole.
+            guard card != nil else { return }
+            batch.errors.append(ImportError(origin(), "the file ends before the card's END:VCARD: it may have been cut short, so the card is not read"))
             card = nil
         }
     }

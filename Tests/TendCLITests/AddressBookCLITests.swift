@@ -252,6 +252,24 @@ import Testing
         #expect(cut.status == 3 && cut.stderr.contains("this is not JSON") && !cut.stderr.contains(". ("), "\(cut.stderr)")
     }
 
+    /// A vCard file cut short in its last card (a download that stopped mid-value) imports
+    /// nothing: the card's e-mail may be cut too. With skip_bad the whole cards before it come in.
+    @Test func aVCardFileCutShortImportsNothing() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Zoe Old\""], in: dir).status == 0)
+        let before = try CLI.run(["dump"], in: dir).stdout
+        let cut = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Park\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ben Cho\r\nEMAIL:ben@exa"
+        try cut.write(to: dir.appendingPathComponent("cut.vcf"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "vcard", "cut.vcf"], in: dir)
+        #expect(r.status == 3, "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("cut.vcf: card 2 (line 5): the file ends before the card's END:VCARD: it may have been cut short"), "\(r.stderr)")
+        #expect(try CLI.run(["dump"], in: dir).stdout == before)
+        let skipping = try CLI.run(["-e", "import vcard \"cut.vcf\" skip_bad"], in: dir)
+        #expect(skipping.status == 0 && skipping.stdout.contains("1 added, 0 merged, 1 skipped"), "\(skipping.stdout)\(skipping.stderr)")
+        let names = try CLI.run(["--format", "csv", "-e", "contacts show name, email"], in: dir).stdout
+        #expect(names == "name,email\nZoe Old,\nAna Park,\n", "\(names)")
+    }
+
     /// A hand-written JSON file's `cadence` is the contact's own (export json writes it as
     /// `own_cadence`, which leads when both are there); a key Tend does not store is named in
     /// the report with a likely spelling, never dropped unsaid.

@@ -159,11 +159,15 @@ import Testing
                 "card 3 (line 9): line 12 is not a vCard line (\"this line has no colon\"): left out",
             ])
         let truncated = try VCard.read(Array("BEGIN:VCARD\r\nFN:Ana\r\nBEGIN:VCARD\r\nFN:Ben\r\n".utf8))
-        #expect(truncated.contacts.map(\.name) == ["Ana", "Ben"])
+        // The card the file ends in may have lost its last value: it is a bad record.
+        #expect(truncated.contacts.map(\.name) == ["Ana"])
         #expect(
             AddressBookTests.warnings(truncated) == [
-                "card 1 (line 1): no END:VCARD before the next BEGIN:VCARD (line 3): read up to there",
-                "card 2 (line 3): the file ends before END:VCARD: read up to there",
+                "card 1 (line 1): no END:VCARD before the next BEGIN:VCARD (line 3): read up to there"
+            ])
+        #expect(
+            truncated.errors.map(\.description) == [
+                "card 2 (line 3): the file ends before the card's END:VCARD: it may have been cut short, so the card is not read"
             ])
     }
 
