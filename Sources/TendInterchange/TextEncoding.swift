@@ -26,10 +26,47 @@ public enum TextEncoding {
         let utf8 = try unicode(bytes, what: what)
         if let s = String(validating: utf8, as: UTF8.self) { return (s, nil) }
         let (offset, line) = firstInvalidUTF8(utf8)
+        // A UTF-8 file with a stray Latin-1 line (a record pasted from an older export): its
+        // lines that are UTF-8 stay so; read whole as Windows-1252, "Jürgen" became "JÃ¼rgen".
+        if hasMultibyteUTF8(utf8) {
+            var out = ""
+            out.reserveCapacity(utf8.count)
+            var guessed: [Int] = []
+            for (n, piece) in utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
+                if n > 0 { out.append("\n") }
+                if let s = String(validating: piece, as: UTF8.self) {
+                    out += s
+                } else {
+                    out += windows1252(piece)
+                    guessed.append(n + 1)
+                }
+            }
+            let shown = guessed.prefix(5).map(String.init).joined(separator: ", ") + (guessed.count > 5 ? " and \(guessed.count - 5) more" : "")
+            let lines = guessed.count == 1 ? "line \(shown) is" : "lines \(shown) are"
+            return (
+                out,
+                ImportError(
+                    "line \(line)",
+                    "the file is UTF-8 but for a byte that is not (byte \(offset + 1)): \(lines) read as Windows-1252 (Latin-1); check accented letters")
+            )
+        }
         return (
             windows1252(utf8),
             ImportError("line \(line)", "the file is not UTF-8 (byte \(offset + 1)): read as Windows-1252 (Latin-1); check accented letters")
         )
+    }
+
+    /// True when the bytes hold a character of UTF-8's own two to four bytes (a lead byte followed
+    /// by its continuation bytes): Windows-1252 text almost never does.
+    static func hasMultibyteUTF8(_ bytes: [UInt8]) -> Bool {
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            let width = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 1
+            if width > 1, i + width <= bytes.count, String(validating: bytes[i..<(i + width)], as: UTF8.self) != nil { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Text in the named charset (a vCard 2.1 `CHARSET`); nil means UTF-8. Bytes that are not

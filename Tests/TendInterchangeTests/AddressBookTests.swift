@@ -190,6 +190,20 @@ import Testing
             AddressBookTests.warnings(batch) == ["line 2: the file is not UTF-8 (byte 53): read as Windows-1252 (Latin-1); check accented letters"])
     }
 
+    /// A UTF-8 file with one Latin-1 line keeps its UTF-8 lines as they are: read whole as
+    /// Windows-1252, every accented name of the file was garbled ("JÃ¼rgen").
+    @Test func aStrayLatin1LineLeavesTheUTF8LinesAlone() throws {
+        let bytes = Array("name,company\nJürgen Weiß,Söhne\n".utf8) + [0x52, 0xE9, 0x6D, 0x69, 0x2C, 0x42] + Array("\nZoë Li,Ünter\n".utf8)
+        let batch = try CSVImport.read(bytes)
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        #expect(batch.contacts.map(\.name) == ["Jürgen Weiß", "Rémi", "Zoë Li"])
+        #expect(batch.contacts.map { $0[text: "company"] } == ["Söhne", "B", "Ünter"])
+        #expect(
+            AddressBookTests.warnings(batch) == [
+                "line 3: the file is UTF-8 but for a byte that is not (byte 36): line 3 is read as Windows-1252 (Latin-1); check accented letters"
+            ])
+    }
+
     /// Import time is linear in the width of a record (it was quadratic: 121 s and 11 minutes).
     /// Debug builds are several times slower than release, and the whole suite runs at once on
     /// two cores, so the bound is generous (quadratic reading took minutes); the release figures
