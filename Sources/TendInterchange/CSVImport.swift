@@ -88,11 +88,14 @@ public enum CSVImport {
             throw ImportError(
                 "line \(headerLine)", "the header has no name column (name, first name or last name); header: \(shownHeader(header))")
         }
+        let order = NumericDates(file.records.dropFirst(start + 1), fields: fields)
+        if let w = order.warning { batch.warnings.append(w) }
         for (n, record) in file.records.dropFirst(start + 1).enumerated() {
             let origin = "record \(n + 1) (line \(record.line))"
             do {
                 if let c = try contact(
-                    record.cells, header: header, keys: keys, fields: fields, origin: origin, flavor: flavor, warnings: &batch.warnings)
+                    record.cells, header: header, keys: keys, fields: fields, origin: origin, flavor: flavor, dates: order,
+                    warnings: &batch.warnings)
                 {
                     batch.contacts.append(c)
                 }
@@ -140,7 +143,8 @@ public enum CSVImport {
     /// One record as a contact; nil for a blank line. What had to be guessed is added to `warnings`.
     /// `keys` are the header's names normalised.
     static func contact(
-        _ row: [String], header: [String], keys: [String], fields: [String?], origin: String, flavor: Flavor, warnings: inout [ImportError]
+        _ row: [String], header: [String], keys: [String], fields: [String?], origin: String, flavor: Flavor,
+        dates: NumericDates = NumericDates(), warnings: inout [ImportError]
     ) throws -> ImportedContact? {
         if row.allSatisfy({ $0.trimmed.isEmpty }) { return nil }
         if row.count > header.count, row[header.count...].contains(where: { !$0.isEmpty }) {
@@ -164,6 +168,7 @@ public enum CSVImport {
                 values[f]! += separator + v
             }
         }
+        for f in NumericDates.fields { if let text = values[f], let iso = dates.iso(text) { values[f] = iso } }
         var c = try contact(values, numbered: numbered, origin: origin, flavor: flavor, warnings: &warnings)
         if flavor == .generic {
             // Outlook fills Initials from the name ("O.P." for Olga Petrova): news only when it differs.
@@ -321,6 +326,66 @@ public enum CSVImport {
         }
         if let m = Int(parts[0]), let d = Int(parts[1]), let y = Int(parts[2]), y > 999 { return Day(year: y, month: m, day: d) }
         return nil
+    }
+}
+
+/// How a file writes dates in numbers (`03/04/1980`, `24.11.2023`): month first as Outlook and
+/// Google write them in the US, day first as most of the world does. The file's own dates decide:
+/// one with a first number over 12 (`24/11/2023`) makes the file day first, one with a second
+/// number over 12 month first. When none says, month first is taken and the report says so, with
+/// a date it could not tell; when both are there, each date is read as it can only be. Dates with
+/// dots are always day first (`24.11.2023`, as German programs write them).
+public struct NumericDates: Sendable {
+    /// The contact fields that hold dates.
+    static let fields: [String] = ContactFields.all.filter { $0.kind == .date || $0.vcardProperty == "BDAY" || $0.vcardProperty == "ANNIVERSARY" }
+        .map(\.name)
+
+    var dayFirst = false
+    /// What the report says: a date read month first that could have been day first.
+    var warning: ImportError?
+
+    init() {}
+
+    init(_ records: ArraySlice<CSVRecords.Record>, fields: [String?]) {
+        let columns = fields.indices.filter { fields[$0].map(NumericDates.fields.contains) ?? false }
+        guard !columns.isEmpty else { return }
+        var (sawDayFirst, sawMonthFirst) = (false, false)
+        var unclear: (text: String, origin: String, field: String)?
+        for (n, r) in records.enumerated() {
+            for i in columns where i < r.cells.count {
+                guard let (a, b, _, dotted) = NumericDates.parts(r.cells[i]), !dotted else { continue }
+                if a > 12 && b <= 12 { sawDayFirst = true } else if b > 12 && a <= 12 { sawMonthFirst = true } else if a != b && unclear == nil {
+                    unclear = (r.cells[i].trimmed, "record \(n + 1) (line \(r.line))", fields[i]!)
+                }
+            }
+        }
+        dayFirst = sawDayFirst && !sawMonthFirst
+        if let u = unclear, !sawDayFirst && !sawMonthFirst {
+            warning = ImportError(
+                u.origin, field: u.field,
+                "\(u.text) could be either day first or month first, and no date of the file says which: dates were read month first (as US exports write them); check them")
+        }
+    }
+
+    /// `a/b/yyyy`, `a-b-yyyy` or `a.b.yyyy` (a year of four digits last) as numbers.
+    static func parts(_ text: String) -> (Int, Int, Int, dotted: Bool)? {
+        let t = text.trimmed
+        guard t.utf8.count <= 10, t.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2F || $0 == 0x2D || $0 == 0x2E }) else { return nil }
+        let pieces = t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." })
+        guard pieces.count == 3, pieces[2].count == 4, (1...2).contains(pieces[0].count), (1...2).contains(pieces[1].count),
+            let a = Int(pieces[0]), let b = Int(pieces[1]), let y = Int(pieces[2])
+        else { return nil }
+        return (a, b, y, t.contains("."))
+    }
+
+    /// The date in ISO form as the file writes it; nil when it is not a numeric date (other forms
+    /// are read as they are) or is no date in either order.
+    func iso(_ text: String) -> String? {
+        guard let (a, b, y, dotted) = NumericDates.parts(text) else { return nil }
+        // A number over 12 can only be the day, whatever the file's order.
+        let dayFirst = dotted || a > 12 || (b <= 12 && self.dayFirst)
+        let (day, month) = dayFirst ? (a, b) : (b, a)
+        return Day(year: y, month: month, day: day)?.description
     }
 }
 

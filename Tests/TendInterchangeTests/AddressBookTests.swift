@@ -204,6 +204,24 @@ import Testing
             ])
     }
 
+    /// Dates in numbers are read in the order the file's own dates show: a European file's
+    /// `24/11/1979` was no date (kept as a note), and its `03/04/1980` was read as 4 March.
+    @Test(arguments: [
+        ("name,birthday,met_on\nAnn,03/04/1980,\nBob,24/11/1979,01/02/2020\n", ["1980-04-03", "1979-11-24"], "2020-02-01", false),
+        ("name,birthday,met_on\nAnn,03/04/1980,\nBob,11/24/1979,01/02/2020\n", ["1980-03-04", "1979-11-24"], "2020-01-02", false),
+        ("name,birthday,met_on\nAnn,03/04/1980,\nBob,24.11.1979,1.2.2020\n", ["1980-03-04", "1979-11-24"], "2020-02-01", true),
+        ("name,birthday,met_on\nAnn,1980-03-04,\nBob,24 Nov 1979,2/1/2020\n", ["1980-03-04", "1979-11-24"], "2020-02-01", true),
+    ])
+    func numericDatesFollowTheFile(file: String, birthdays: [String], metOn: String, unclear: Bool) throws {
+        let batch = try CSVImport.read(Array(file.utf8))
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        #expect(batch.contacts.map { $0.fields["birthday"] } == birthdays.map { .date(Day(iso: $0)!) })
+        #expect(batch.contacts.allSatisfy { $0.notes.isEmpty }, "\(batch.contacts.map(\.notes))")
+        #expect(batch.contacts[1].fields["met_on"] == .date(Day(iso: metOn)!))
+        let said = AddressBookTests.warnings(batch).contains { $0.contains("could be either day first or month first") }
+        #expect(said == unclear, "\(AddressBookTests.warnings(batch))")
+    }
+
     /// Import time is linear in the width of a record (it was quadratic: 121 s and 11 minutes).
     /// Debug builds are several times slower than release, and the whole suite runs at once on
     /// two cores, so the bound is generous (quadratic reading took minutes); the release figures
@@ -301,6 +319,7 @@ import Testing
         let exchange = "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=abc123-sales"
         #expect(
             AddressBookTests.warnings(batch) == [
+                "record 1 (line 2), field anniversary: 6/1/2010 could be either day first or month first, and no date of the file says which: dates were read month first (as US exports write them); check them",
                 "record 2 (line 4), field E-mail Address: \"\(exchange)\" is an Exchange name (Sales), not an e-mail address: left out",
                 "record 2 (line 4): no name: named by its company, Fabrikam",
             ])
