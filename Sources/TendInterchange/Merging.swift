@@ -24,6 +24,8 @@ public struct ContactIndex {
         var byPhone: [String: Int64] = [:]
         var byName: [String: Int64] = [:]
         var moreByName: [String: [Int64]] = [:]
+        /// LinkedIn profiles (`linkedin.com/in/ana-park`) named in the contacts' notes.
+        var byProfile: [String: Int64] = [:]
 
         /// Files the contact under its keys; `old` (its values before a merge) is filed already.
         mutating func add(_ c: Contact, old: Contact? = nil) {
@@ -32,6 +34,8 @@ public struct ContactIndex {
             for e in c.emails.map({ $0.value.lowercased() }) where !e.isEmpty && !oldEmails.contains(e) { byEmail[e] = byEmail[e] ?? c.id }
             let oldPhones = Set(old?.phones.map { phoneDigits($0.value) } ?? [])
             for p in c.phones.map({ phoneDigits($0.value) }) where !p.isEmpty && !oldPhones.contains(p) { byPhone[p] = byPhone[p] ?? c.id }
+            let oldProfiles = Set(ContactIndex.profiles(in: old?.notes ?? ""))
+            for p in ContactIndex.profiles(in: c.notes ?? "") where !oldProfiles.contains(p) { byProfile[p] = byProfile[p] ?? c.id }
             let name = personKey(c.name, c.company)
             if !name.isEmpty, name != old.map({ personKey($0.name, $0.company) }) {
                 if byName[name] == nil { byName[name] = c.id } else { moreByName[name, default: []].append(c.id) }
@@ -40,6 +44,9 @@ public struct ContactIndex {
 
         func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
             for e in p.emails { if let id = byEmail[e.value.lowercased()] { return id } }
+            // A LinkedIn profile is one person's, whatever their employer: a connection who
+            // changed jobs is the same person (the company a conflict), not a second contact.
+            for profile in p.notes.flatMap(ContactIndex.profiles) { if let id = byProfile[profile] { return id } }
             // A phone is often shared (an office's main line, a family's): it is someone only
             // when the e-mails do not disagree and the names could be one person's.
             for phone in p.phones {
@@ -102,6 +109,9 @@ public struct ContactIndex {
     /// True when both give an e-mail (or both a phone) and none of the record's is the contact's.
     static func disagrees(_ c: Contact, _ p: ImportedContact) -> Bool {
         if emailsDisagree(c, p) { return true }
+        // Two LinkedIn profiles are two people, however alike their names and employers.
+        let mine = profiles(in: c.notes ?? "")
+        if !mine.isEmpty, case let theirs = p.notes.flatMap(profiles), !theirs.isEmpty, !theirs.contains(where: mine.contains) { return true }
         if !c.phones.isEmpty, !p.phones.isEmpty, !p.phones.contains(where: { n in c.phones.contains { samePhone($0.value, n.value) } }) {
             return true
         }
@@ -110,6 +120,20 @@ public struct ContactIndex {
 }
 
 extension ContactIndex {
+    /// The LinkedIn profiles a text names (`https://www.linkedin.com/in/Ana-Park/` as
+    /// `ana-park`): the part after `linkedin.com/in/` up to a slash, `?`, `#` or space, lowercased.
+    static func profiles(in text: String) -> [String] {
+        guard text.utf8.count >= 17, text.range(of: "linkedin.com/in/", options: .caseInsensitive) != nil else { return [] }
+        var out: [String] = []
+        var rest = text[...]
+        while let r = rest.range(of: "linkedin.com/in/", options: .caseInsensitive) {
+            let slug = rest[r.upperBound...].prefix { !"/?# \t\n\r\"'<>".contains($0) }
+            if !slug.isEmpty { out.append(slug.lowercased()) }
+            rest = rest[r.upperBound...]
+        }
+        return out
+    }
+
     /// True when both give an e-mail and none of the record's is the contact's.
     static func emailsDisagree(_ c: Contact, _ p: ImportedContact) -> Bool {
         !c.emails.isEmpty && !p.emails.isEmpty

@@ -29,6 +29,26 @@ import Testing
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")
     }
 
+    /// A LinkedIn connection who changed jobs is the same person in next month's export (their
+    /// profile's address says so): a conflict on the company, not a second contact. Two people
+    /// of one name with different profiles stay two.
+    @Test func aConnectionWhoChangedJobsIsOnePerson() throws {
+        let dir = CLI.tempDir()
+        let header = "Notes:\n\"When exporting your connection data, you may notice that some of the email addresses are missing.\"\n\nFirst Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        try ImportIdentityTests.write(
+            header + "Ana,Park,https://www.linkedin.com/in/ana-park-1234,,Acme,Engineer,04 Dec 2024\nBo,Li,https://www.linkedin.com/in/boli,,Initech,CTO,01 Jan 2025\n",
+            "may.csv", in: dir)
+        try ImportIdentityTests.write(
+            header + "Ana,Park,https://www.linkedin.com/in/Ana-Park-1234/,,Globex,Director,04 Dec 2024\nBo,Li,https://www.linkedin.com/in/bo-li-2,,Initech,Analyst,02 Jan 2025\n",
+            "june.csv", in: dir)
+        #expect(try CLI.run(["import", "linkedin", "may.csv"], in: dir).status == 0)
+        let r = try CLI.run(["import", "linkedin", "june.csv"], in: dir)
+        #expect(r.stdout.hasPrefix("Imported from june.csv: 1 added, 1 merged, 0 skipped."), "\(r.stdout)")
+        #expect(r.stdout.contains("@ana-park company: kept Acme, file has Globex"), "\(r.stdout)")
+        let people = try CLI.run(["--format", "csv", "-e", "contacts sort by handle show handle, company"], in: dir)
+        #expect(people.stdout == "handle,company\nana-park,Acme\nbo-li,Initech\nbo-li-2,Initech\n", "\(people.stdout)")
+    }
+
     /// Who is whom: handle first, then any e-mail (any case), then phone (any notation), then
     /// name and company when no e-mail or phone disagrees.
     /// A handle made for one card never takes the handle another card of the file names: the
