@@ -355,6 +355,28 @@ import Testing
         #expect(rows[1]["period"] == "2026-Q3" && rows[1]["value"] == "1" && rows[1]["status"] == "missed")
     }
 
+    /// A redefinition a goal's metric uses must leave it a number: `let lunches = "many"` made the
+    /// goal's value text. Through a fn too; a redefinition that still checks is taken.
+    @Test func aRedefinitionKeepsGoalMetricsNumbers() throws {
+        let h = try fixture()
+        try h.run(
+            """
+            fn lunches_in(k) = count(interactions where kind == k)
+            let lunches = lunches_in("lunch")
+            goal "Lunches" metric: lunches, target: 4 per week
+            """)
+        let refused = #expect(throws: Diagnostic.self) { try h.run("let lunches = \"many\"") }
+        #expect(refused?.message.contains("the metric of goal \"Lunches\" (lunches) uses let lunches, and would no longer check") == true, "\(String(describing: refused))")
+        #expect(throws: Diagnostic.self) { try h.run("fn lunches_in(k) = \"text\"") }
+        #expect(throws: Diagnostic.self) { try h.run("fn lunches_in(k, n) = 1") }
+        try h.run("let lunches = lunches_in(\"lunch\") + lunches_in(\"coffee\")")
+        guard case .table(let t)? = try h.run("goals where name == \"Lunches\" show value").last else {
+            Issue.record("no table")
+            return
+        }
+        #expect(t.rows.count == 1 && t.rows[0].first?.numberValue != nil, "\(t.rows)")
+    }
+
     @Test func agendaRanksAndSnoozes() throws {
         let h = try fixture(prelude: false)
         try h.run(

@@ -15,6 +15,40 @@ extension Interpreter {
         }
     }
 
+    /// A redefinition that a goal's metric uses (directly or through other definitions) must
+    /// leave the metric checking, and a number: `let lunches = "many"` under a goal's metric
+    /// `lunches` would make the goal's value text, and its progress an error. Goals are data,
+    /// which the checker does not see, so this is checked as the statement runs (the run is then
+    /// rolled back). A new definition has no users: nothing is read for one.
+    func checkGoalMetrics(redefining s: Statement) throws {
+        let key: String
+        switch s.kind {
+        case .letDef(let n, _): key = "let:" + n
+        case .fnDef(let n, _, _): key = "fn:" + n
+        case .scoreDef(let n, _, _): key = "score:" + n
+        default: return
+        }
+        guard Checker.isDefined(key, in: definitions) else { return }
+        let (_, goals) = try dependents(of: key, all: true)
+        guard !goals.isEmpty else { return }
+        var next = definitions
+        next.define(s, resolving: resolutions)
+        for g in goals {
+            guard let text = g.metric else { continue }
+            let src = Source(name: "goal \(ScriptWriter.quote(g.name))", text: text)
+            let (expr, diags) = Parser.parseExpression(src)
+            guard let expr, diags.isEmpty else { continue }
+            var checker = Checker(definitions: next)
+            checker.source = src
+            checker.expect(expr, .number, Checker.Scope(), "its metric")
+            if let d = checker.diagnostics.first {
+                throw fail(
+                    "the metric of goal \(ScriptWriter.quote(g.name)) (\(text)) uses \(Interpreter.spell(key)), and would no longer check: \(d.message)",
+                    s.range, notes: ["give the goal another metric first (goal \(ScriptWriter.quote(g.name)) metric: …), or drop \(Interpreter.spell(key)) cascade"])
+            }
+        }
+    }
+
     /// `reset rules`: the prelude's definitions as shipped; your own definitions stay.
     func performResetRules() throws -> Output {
         // The prelude's definitions as they are: nothing to put back, and no change made.

@@ -45,6 +45,7 @@ extension Interpreter {
         case .edit(let target): return try performEdit(target, s)
         case .letDef(let name, _), .fnDef(let name, _, _), .scoreDef(let name, _, _):
             try requireNamedContacts(s)
+            try checkGoalMetrics(redefining: s)
             try define(s)
             return [.text("Defined \(name).")]
         case .ruleDef(let name, _, _, _, _, _):
