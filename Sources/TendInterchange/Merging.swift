@@ -43,14 +43,18 @@ public struct ContactIndex {
         }
 
         func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
-            for e in p.emails { if let id = byEmail[e.value.lowercased()] { return id } }
+            // Cards that carry different UIDs are different people, whatever they share (a
+            // family's or an office's e-mail): the UID is the writer's own name for the person.
+            for e in p.emails {
+                if let id = byEmail[e.value.lowercased()], !ContactIndex.uidsDiffer(contacts[id], p) { return id }
+            }
             // A LinkedIn profile is one person's, whatever their employer: a connection who
             // changed jobs is the same person (the company a conflict), not a second contact.
             for profile in p.notes.flatMap(ContactIndex.profiles) { if let id = byProfile[profile] { return id } }
             // A phone is often shared (an office's main line, a family's): it is someone only
             // when the e-mails do not disagree and the names could be one person's.
             for phone in p.phones {
-                if let id = byPhone[phoneDigits(phone.value)], let c = contacts[id], !ContactIndex.emailsDisagree(c, p),
+                if let id = byPhone[phoneDigits(phone.value)], let c = contacts[id], !ContactIndex.emailsDisagree(c, p), !ContactIndex.uidsDiffer(c, p),
                     ContactIndex.couldBeOne(c.name, [p.name, p.givenName ?? "", p.familyName ?? ""].joined(separator: " "))
                 {
                     return id
@@ -108,7 +112,7 @@ public struct ContactIndex {
 
     /// True when both give an e-mail (or both a phone) and none of the record's is the contact's.
     static func disagrees(_ c: Contact, _ p: ImportedContact) -> Bool {
-        if emailsDisagree(c, p) { return true }
+        if emailsDisagree(c, p) || uidsDiffer(c, p) { return true }
         // Two LinkedIn profiles are two people, however alike their names and employers.
         let mine = profiles(in: c.notes ?? "")
         if !mine.isEmpty, case let theirs = p.notes.flatMap(profiles), !theirs.isEmpty, !theirs.contains(where: mine.contains) { return true }
@@ -132,6 +136,17 @@ extension ContactIndex {
             rest = rest[r.upperBound...]
         }
         return out
+    }
+
+    /// True when the contact and the record both carry a UID, not the same one, and their names
+    /// differ (accents, case and punctuation aside): two people of one family's or office's
+    /// address book. The same name under another UID is the person as another program has them.
+    static func uidsDiffer(_ c: Contact?, _ p: ImportedContact) -> Bool {
+        guard let c, let mine = c.uid, let theirs = p.uid, mine != theirs else { return false }
+        func folded(_ s: String) -> [Substring] {
+            s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).split { !$0.isLetter && !$0.isNumber }.sorted()
+        }
+        return folded(c.name) != folded(p.name)
     }
 
     /// True when both give an e-mail and none of the record's is the contact's.

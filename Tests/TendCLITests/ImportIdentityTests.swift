@@ -49,6 +49,27 @@ import Testing
         #expect(people.stdout == "handle,company\nana-park,Acme\nbo-li,Initech\nbo-li-2,Initech\n", "\(people.stdout)")
     }
 
+    /// A family's shared e-mail on two cards that carry different UIDs and names is two people
+    /// (Jane was merged into John, and with update overwrote him); the same name under another
+    /// program's UID is still one person.
+    @Test func differentUIDsAndNamesAreTwoPeople() throws {
+        let dir = CLI.tempDir()
+        let family =
+            ImportIdentityTests.card(["UID:u-john", "FN:John Smith", "EMAIL:smiths@family.example", "TEL;TYPE=CELL:+1 555 0101"])
+            + ImportIdentityTests.card(["UID:u-jane", "FN:Jane Smith", "EMAIL:smiths@family.example", "TEL;TYPE=CELL:+1 555 0202"])
+        try ImportIdentityTests.write(family, "family.vcf", in: dir)
+        let r = try CLI.run(["import", "vcard", "family.vcf"], in: dir)
+        #expect(r.stdout.hasPrefix("Imported from family.vcf: 2 added, 0 merged, 0 skipped."), "\(r.stdout)")
+        let again = try CLI.run(["-e", "import vcard \"family.vcf\" update"], in: dir)
+        #expect(again.stdout.hasPrefix("Imported from family.vcf: 0 added, 2 merged, 0 skipped."), "\(again.stdout)")
+        let other = ImportIdentityTests.card(["UID:apple-77", "FN:Jane Smith", "EMAIL:smiths@family.example", "TITLE:Nurse"])
+        try ImportIdentityTests.write(other, "apple.vcf", in: dir)
+        let moved = try CLI.run(["import", "vcard", "apple.vcf"], in: dir)
+        #expect(moved.stdout.hasPrefix("Imported from apple.vcf: 0 added, 1 merged, 0 skipped."), "\(moved.stdout)")
+        let people = try CLI.run(["--format", "csv", "-e", "contacts sort by handle show handle, phone, title"], in: dir)
+        #expect(people.stdout == "handle,phone,title\njane-smith,'+1 555 0202,Nurse\njohn-smith,'+1 555 0101,\n", "\(people.stdout)")
+    }
+
     /// Who is whom: handle first, then any e-mail (any case), then phone (any notation), then
     /// name and company when no e-mail or phone disagrees.
     /// A handle made for one card never takes the handle another card of the file names: the
