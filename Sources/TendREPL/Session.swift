@@ -701,14 +701,19 @@ public final class Session: InterpreterHost {
     }
 
     /// Prints the problems that stop a program from running.
+    /// Prints at most `maxShownErrors` of them (a compiler's "too many errors"): a generated
+    /// script with a slip on every line is read by its first ones, and the rest are counted.
     public func report(_ diags: [Diagnostic]) {
-        for d in diags {
+        for d in diags.prefix(Session.maxShownErrors) {
             console.err(diagnostics.format(d))
             errors.append(ErrorResult(message: d.message, location: Session.location(d)))
         }
         let n = diags.count
+        if n > Session.maxShownErrors { console.err("… and \(n - Session.maxShownErrors) more errors, not shown") }
         console.err("\(n) error\(n == 1 ? "" : "s"); nothing was run")
     }
+
+    public static let maxShownErrors = 100
 
     /// Whether a checked program changes the database (a definition is a change: it is kept there).
     public static func changesData(_ program: CheckedProgram) -> Bool {

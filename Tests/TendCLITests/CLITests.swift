@@ -159,6 +159,10 @@ struct Golden: CustomStringConvertible {
         #expect(!FileManager.default.fileExists(atPath: "/nonexistent/dir/x.db"))
         try "count(contacts)\n".write(to: dir.appendingPathComponent("good.tend"), atomically: true, encoding: .utf8)
         #expect(try CLI.run(["check", "good.tend"], in: dir).status == 0)
+        // --db naming a database a later run will make: checked with the prelude, nothing made.
+        let later = try CLI.run(["--db", "later.db", "check", "good.tend"], in: dir)
+        #expect(later.status == 0, "\(later.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("later.db").path))
     }
 
     /// `check` reports what `run` reports, in the order of the text: a type error before a

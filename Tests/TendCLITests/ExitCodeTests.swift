@@ -26,6 +26,28 @@ import Testing
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")
     }
 
+    /// A script with a slip on every line shows its first 100 errors and counts the rest; a
+    /// megabyte name is quoted by its start; a misspelt statement word is suggested as one (`lgo`
+    /// was offered "lgo" as text). 20,000 errors took 20 s; a megabyte name never finished.
+    @Test func manyOrHugeErrorsAreCutShort() throws {
+        let dir = CLI.tempDir()
+        let slips = (0..<20_000).map { "print nosuchname\($0)" }.joined(separator: "\n") + "\n"
+        try slips.write(to: dir.appendingPathComponent("slips.tend"), atomically: true, encoding: .utf8)
+        let many = try CLI.run(["check", "slips.tend"], in: dir)
+        #expect(many.status == 2)
+        #expect(many.stderr.components(separatedBy: "error: unknown name").count - 1 == 100)
+        #expect(many.stderr.hasSuffix("… and 19900 more errors, not shown\n20000 errors\n"), "\(many.stderr.suffix(200))")
+        let run = try CLI.run(["run", "slips.tend"], in: dir)
+        #expect(run.status == 2 && run.stderr.hasSuffix("… and 19900 more errors, not shown\n20000 errors; nothing was run\n"), "\(run.stderr.suffix(200))")
+        try ("print " + String(repeating: "a", count: 1_000_000) + "\n").write(
+            to: dir.appendingPathComponent("huge.tend"), atomically: true, encoding: .utf8)
+        let huge = try CLI.run(["check", "huge.tend"], in: dir)
+        #expect(huge.status == 2 && huge.stderr.count < 2000, "\(huge.stderr.count) characters")
+        #expect(huge.stderr.contains("unknown name 'aaaaaaaaaa") && huge.stderr.contains("…'"))
+        let slip = try CLI.run(["-e", "lgo lunch with @dana-lee"], in: dir)
+        #expect(slip.status == 2 && slip.stderr.contains("unknown name 'lgo'; did you mean log?"), "\(slip.stderr)")
+    }
+
     @Test func successIsZero() throws {
         let dir = CLI.tempDir()
         #expect(try CLI.run(["add", "Ann Lee"], in: dir).status == 0)

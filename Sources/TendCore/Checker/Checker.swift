@@ -12,6 +12,9 @@ public struct Checker {
     /// Let types and fn steps, worked out once (shared by copies of this checker).
     let facts = DefinitionFacts()
     var source: Source?
+    /// Where the statement being checked starts: an unknown name there was likely a misspelt
+    /// statement word (`lgo lunch with @x`).
+    var statementStart: Int?
     /// Every statement that changes data, for `--read-only`.
     public private(set) var mutations: [Statement] = []
     /// What each name checked so far turned out to be: the definitions' bodies and the statements'.
@@ -96,6 +99,7 @@ public struct Checker {
 
     public mutating func check(_ s: Statement) {
         source = s.source
+        statementStart = s.range.start
         currentDeps = []
         switch s.kind {
         case .letDef, .fnDef, .scoreDef, .ruleDef, .drop: facts.calls = [:]
@@ -643,7 +647,12 @@ public struct Checker {
     }
 
     /// `unknown name 'x'`, with the likeliest name meant, or why a field or a function is not one here.
-    private mutating func reportUnknown(_ e: Expr, _ n: String, _ scope: Scope) {
+    private mutating func reportUnknown(_ e: Expr, _ whole: String, _ scope: Scope) {
+        // A name of a megabyte is shown by its start (the source line below shows where it is).
+        let n = whole.count > 60 ? whole.prefix(60) + "…" : whole
+        // Past the errors a report shows, suggestions are not looked for (20,000 slips took
+        // 20 s of edit distances to print 100).
+        guard diagnostics.count < 100 else { return report("unknown name '\(n)'", e.range) }
         var candidates = Array(definitions.lets.keys) + Schema.queryable.map(\.name) + Stage.allCases.map(\.description)
         if let row = scope.row, let spec = Schema.collection(row: row) {
             candidates += spec.fields.map(\.name)
@@ -661,8 +670,17 @@ public struct Checker {
             field = f
             note.append("'\(f)' is a field; fields are in view inside where, sort by, show, rules and scores, or as x.\(f)")
         }
+        // The statement's first word: a statement meant (`lgo` for log), never text.
+        if e.range.start == statementStart {
+            if let word = closest(n, among: Parser.statementWords.sorted()).first {
+                report("unknown name '\(n)'", e.range, suggestion: word, notes: ["'\(word)' begins a statement"])
+                return
+            }
+            report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field, notes: note)
+            return
+        }
         // A word with nothing close to it was most likely meant as text: `kind == lunch`, `status: won`.
-        let text = n.count > 2 && note.isEmpty ? "\"\(n)\"" : nil
+        let text = n.count > 2 && whole.count <= 60 && note.isEmpty ? "\"\(n)\"" : nil
         report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field ?? text, notes: note)
     }
 

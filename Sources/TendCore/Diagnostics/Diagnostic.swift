@@ -51,14 +51,22 @@ public struct DiagnosticFormatter: Sendable {
     public static let plain = DiagnosticFormatter(color: false)
     /// Source lines longer than this are cut to a window around the error.
     static let maxLineWidth = 160
+    /// Messages, suggestions and notes longer than this are cut: one that quotes a megabyte
+    /// name or value is read by its start.
+    static let maxMessageLength = 1000
+
+    static func cut(_ text: String) -> String {
+        guard text.utf8.count > maxMessageLength else { return text }
+        return String(text.prefix(maxMessageLength)) + "…"
+    }
 
     /// Every piece taken from the user's text or data (the message quotes names and values, the
     /// echoed line may hold anything) is shown with its control characters escaped.
     public func format(_ d: Diagnostic) -> String {
         let label = d.kind == .assertion ? "assertion failed" : "error"
-        let message = TerminalText.escaped(d.message, keep: .lines)
-        let suggestion = d.suggestion.map { TerminalText.escaped($0, keep: []) }
-        let notes = d.notes.map { TerminalText.escaped($0, keep: .lines) }
+        let message = TerminalText.escaped(DiagnosticFormatter.cut(d.message), keep: .lines)
+        let suggestion = d.suggestion.map { TerminalText.escaped(DiagnosticFormatter.cut($0), keep: []) }
+        let notes = d.notes.map { TerminalText.escaped(DiagnosticFormatter.cut($0), keep: .lines) }
         guard let source = d.source else {
             var out = "\(paint(label + ":")) \(message)"
             if let s = suggestion { out += " (did you mean \(s)?)" }

@@ -272,26 +272,31 @@ public func slug(_ text: String) -> String {
 /// ICU's transliteration of any script to Latin, then to ASCII ("ß" → "ss", "Ø" → "O").
 let toASCII = StringTransform("Any-Latin; Latin-ASCII")
 
-/// Edit distance, for "did you mean" suggestions.
+/// Edit distance, for "did you mean" suggestions: two neighbours swapped count as one edit
+/// (`lgo` is one from `log`), as they are the commonest slip in typing.
 public func editDistance(_ a: String, _ b: String) -> Int {
     let x = Array(a.unicodeScalars)
     let y = Array(b.unicodeScalars)
     if x.isEmpty { return y.count }
     if y.isEmpty { return x.count }
-    var prev = Array(0...y.count)
+    var before = Array(0...y.count)
+    var prev = before
     var cur = prev
     for i in 1...x.count {
         cur[0] = i
         for j in 1...y.count {
             cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            if i > 1, j > 1, x[i - 1] == y[j - 2], x[i - 2] == y[j - 1] { cur[j] = min(cur[j], before[j - 2] + 1) }
         }
-        swap(&prev, &cur)
+        (before, prev, cur) = (prev, cur, before)
     }
     return prev[y.count]
 }
 
 /// The candidates closest to a misspelt word, best first (at most three).
 public func closest(_ word: String, among candidates: [String], limit: Int = 3) -> [String] {
+    // No name is this long: a megabyte of letters took minutes of edit distances.
+    guard word.utf8.count <= 100 else { return [] }
     let w = word.lowercased()
     let scored = candidates.compactMap { c -> (String, Int)? in
         let lc = c.lowercased()
