@@ -118,10 +118,10 @@ import Testing
             ("print sum([9999y, 1y])", "this duration is off the calendar", 1, 7),
             ("print end_of(week, 9999-12-31)", "this date is off the calendar", 1, 7),
             ("print tomorrow + 0d", "this date is off the calendar", 1, 7),
-            ("let big = 99999999999999999999999999999999999999\nprint big * big * big * big * big", "this number is too large", 2, 7),
+            ("let big = 99999999999999999999999999999999999999\nprint big * big * big * big * big", "this result needs more than the 38 digits", 2, 7),
             (
                 "print sum([99999999999999999999999999999999999999 * 99999999999999999999999999999999999999 * 99999999999999999999999999999999999999, 99999999999999999999999999999999999999 * 99999999999999999999999999999999999999 * 99999999999999999999999999999999999999]) * 99999999999999999999999999999999999999 * 99999999999999999999999999999999999999",
-                "this number is too large", 1, 7
+                "this result needs more than the 38 digits", 1, 12
             ),
         ] as [(String, String, Int, Int)])
     func outOfRangeIsALocatedError(_ text: String, _ message: String, _ line: Int, _ column: Int) throws {

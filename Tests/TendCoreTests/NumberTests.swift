@@ -55,12 +55,16 @@ import Testing
         for _ in 0..<4000 {
             let x = xs.randomElement(using: &rng)!
             let y = xs.randomElement(using: &rng)!
-            #expect(Decimal.sum(x, y) == x + y, "\(x) + \(y)")
-            #expect(Decimal.difference(x, y) == x - y, "\(x) - \(y)")
-            #expect(Decimal.product(x, y) == x * y, "\(x) * \(y)")
+            // A result past 38 digits is NaN, never Decimal's rounded one.
+            let digits = Decimal.significantDigits(x) + Decimal.significantDigits(y)
+            let (sum, product) = (Decimal.sum(x, y), Decimal.product(x, y))
+            if sum.isNaN { #expect(digits > 38, "\(x) + \(y)") } else { #expect(sum == x + y, "\(x) + \(y)") }
+            let difference = Decimal.difference(x, y)
+            if difference.isNaN { #expect(digits > 38, "\(x) - \(y)") } else { #expect(difference == x - y, "\(x) - \(y)") }
+            if product.isNaN { #expect(digits > 38, "\(x) * \(y)") } else { #expect(product == x * y, "\(x) * \(y)") }
             // And they read the same (fixed-point results carry no trailing zeros).
-            #expect(Decimal.sum(x, y).tendText == (x + y).tendText, "\(x) + \(y) as text")
-            #expect(Decimal.product(x, y).tendText == (x * y).tendText, "\(x) * \(y) as text")
+            if !sum.isNaN { #expect(sum.tendText == (x + y).tendText, "\(x) + \(y) as text") }
+            if !product.isNaN { #expect(product.tendText == (x * y).tendText, "\(x) * \(y) as text") }
             #expect(Decimal.order(x, y) == (x < y ? -1 : (x > y ? 1 : 0)), "\(x) <> \(y)")
             if y != 0 {
                 #expect(Decimal.quotient(x, y) == x / y, "\(x) / \(y)")
@@ -71,6 +75,18 @@ import Testing
                 }
             }
         }
+    }
+
+    /// Arithmetic that 38 digits cannot hold exactly is NaN (an error in the language), never a
+    /// rounded number: 99999999999999999999999² printed …800000000000000000000000.
+    @Test func inexactResultsAreRefused() {
+        let big = Decimal(string: "99999999999999999999999")!
+        #expect(Decimal.product(big, big).isNaN)
+        #expect(Decimal.sum(Decimal(string: "9999999999999999999999999999999999999")!, Decimal(string: "0.01")!).isNaN)
+        #expect(Decimal.difference(Decimal(string: "-9999999999999999999999999999999999999")!, Decimal(string: "0.01")!).isNaN)
+        #expect(Decimal.product(Decimal(string: "12345678901234567890.5")!, 2) == Decimal(string: "24691357802469135781")!)
+        #expect(Decimal.sum(Decimal(string: "1e30")!, Decimal(string: "0.01")!) == Decimal(string: "1000000000000000000000000000000.01")!)
+        #expect(Decimal.significantDigits(Decimal(string: "0.00120")!) == 2 && Decimal.significantDigits(1000) == 1)
     }
 
     @Test func textMatchesNSDecimalNumber() {

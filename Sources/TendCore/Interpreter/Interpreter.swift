@@ -1141,9 +1141,12 @@ public final class Interpreter {
         throw fail("cannot apply '\(op.text)' to \(a.typeName) and \(b.typeName)", e.range)
     }
 
-    /// A number, unless the arithmetic left Decimal's range (about 10^165; it gives NaN then).
+    /// A number, unless the arithmetic left what a number holds exactly (38 digits, under
+    /// 10^165): the arithmetic gives NaN then.
     func finite(_ n: Decimal, _ e: Expr) throws -> Value {
-        if n.isNaN { throw fail("this number is too large (numbers have 38 digits and stay under 10^165)", e.range) }
+        if n.isNaN {
+            throw fail("this result needs more than the 38 digits a number holds exactly (or passes 10^165)", e.range)
+        }
         return .number(n)
     }
 

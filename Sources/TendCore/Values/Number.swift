@@ -118,16 +118,30 @@ extension Decimal {
 
     // MARK: Arithmetic with fast paths
 
+    // Past the fast paths, a result that Decimal's 38 digits cannot hold exactly is NaN (which
+    // the interpreter refuses), never a rounded number passed off as exact: money is exact.
+
     static func sum(_ x: Decimal, _ y: Decimal) -> Decimal {
         if let a = x.whole, let b = y.whole { return Decimal(a + b) }
         if let (a, b, places) = aligned(x, y) { return fixedValue(a + b, places) }
-        return x + y
+        var (l, r, out) = (x, y, Decimal())
+        return NSDecimalAdd(&out, &l, &r, .plain) == .noError ? out : .nan
     }
 
     static func difference(_ x: Decimal, _ y: Decimal) -> Decimal {
         if let a = x.whole, let b = y.whole { return Decimal(a - b) }
         if let (a, b, places) = aligned(x, y) { return fixedValue(a - b, places) }
-        return x - y
+        // Foundation's subtraction does not say when it rounds; its addition does.
+        var (l, r, out) = (x, -y, Decimal())
+        return NSDecimalAdd(&out, &l, &r, .plain) == .noError ? out : .nan
+    }
+
+    /// How many significant digits the number has (trailing zeros of a whole number aside).
+    static func significantDigits(_ x: Decimal) -> Int {
+        let digits = NSDecimalNumber(decimal: x).stringValue.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }
+        let lead = digits.firstIndex { $0 != 0x30 } ?? digits.count
+        let trail = digits.lastIndex { $0 != 0x30 }.map { digits.count - 1 - $0 } ?? 0
+        return max(0, digits.count - lead - trail)
     }
 
     static func product(_ x: Decimal, _ y: Decimal) -> Decimal {
@@ -139,6 +153,9 @@ extension Decimal {
             let (p, overflow) = a.units.multipliedReportingOverflow(by: b.units)
             if !overflow, p.magnitude < wholeLimit { return fixedValue(p, a.places + b.places) }
         }
+        // The exact product has up to the digits of both (Foundation's multiplication does
+        // not say when it rounds).
+        if x != 0, y != 0, significantDigits(x) + significantDigits(y) > 38 { return .nan }
         return x * y
     }
 
