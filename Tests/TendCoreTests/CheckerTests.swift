@@ -190,6 +190,32 @@ import Testing
 
     /// The caret is placed by the columns a terminal gives the text before it: two for a wide
     /// character, none for a combining mark.
+    /// A value written as a literal that the run would refuse is found before anything runs:
+    /// on line 50 of a script, the 49 statements before it ran and were rolled back (exit 3).
+    @Test(arguments: [
+        ("add \"Q\" handle: \"Bad Handle!\"", "a handle is lowercase letters and digits joined by dashes"),
+        ("log call with @x quality: 9", "quality is a whole number from 1 to 5"),
+        ("log call with @x quality: 2.5", "quality is a whole number from 1 to 5"),
+        ("contacts limit -1", "limit must be a number 0 or more"),
+        ("contacts limit 1.5", "limit takes a whole number of rows, not 1.5"),
+        ("set @x cadence: 0d", "a cadence must be longer than 0d"),
+        ("spend 0.001 at @x", "the amount is money, exact to the cent: 0.001 has more than two decimals"),
+        ("refer @x to @y value: -5", "a referral's value must be a number, 0 or more"),
+        ("set spend 1 amount: 1.234", "the amount is money, exact to the cent"),
+    ])
+    func literalsTheRunWouldRefuse(_ input: String, _ message: String) throws {
+        var checker = Checker(definitions: Harness.checkedPrelude)
+        checker.check(Parser.parse(Source(name: "t", text: input)).statements)
+        #expect(checker.diagnostics.contains { $0.message.hasPrefix(message) }, "\(input): \(checker.diagnostics.map(\.message))")
+    }
+
+    @Test(arguments: ["log call with @x quality: 3", "contacts limit 0", "spend 10.50 at @x", "set @x cadence: 2w", "add \"Q\" handle: \"@q-1\""])
+    func literalsTheRunTakes(_ input: String) throws {
+        var checker = Checker(definitions: Harness.checkedPrelude)
+        checker.check(Parser.parse(Source(name: "t", text: input)).statements)
+        #expect(checker.diagnostics.isEmpty, "\(input): \(checker.diagnostics.map(\.message))")
+    }
+
     @Test(arguments: [
         ("print \"日本語\" + nmae", "                 ^~~~"),
         ("print \"☕ café\" + nmae", "                  ^~~~"),

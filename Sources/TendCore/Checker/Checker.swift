@@ -194,6 +194,7 @@ public struct Checker {
             expect(id, .number, Scope(), "the event's number")
             let logged = Checker.eventOptions[kind]!
             checkOptions(options, allowed: logged.allowed.merging(Checker.correctionOptions[kind] ?? [:]) { a, _ in a }, flags: logged.flags)
+            checkLiteralOptions(options, money: kind == .referral ? ["value"] : kind == .spend ? ["amount"] : [])
         } else {
             if case .query(let q) = target {
                 let t = check(q, Scope())
@@ -242,17 +243,20 @@ public struct Checker {
             if kind.trimmed.isEmpty { report("an interaction needs a kind, as in: log call with @dana-lee", s.range) }
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logOptions, flags: Checker.logFlags)
+            checkLiteralOptions(options)
             checkID(options)
         case .refer(let about, _, let on, let options):
             _ = check(about, Scope())
             refuseEmpty(about, "a referral needs what it is about: a name, or the contact")
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logged(.referral), flags: Checker.eventOptions[.referral]!.flags)
+            checkLiteralOptions(options, money: ["value"])
             checkID(options)
         case .referral(_, let about, let on, let options):
             if let about { _ = check(about, Scope()) }
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logged(.referral), flags: Checker.eventOptions[.referral]!.flags)
+            checkLiteralOptions(options, money: ["value"])
             checkID(options)
         case .introduce(let people, let on, let options):
             if people.count != 2 {
@@ -263,8 +267,10 @@ public struct Checker {
             checkID(options)
         case .spend(let amount, _, let on, let options):
             expect(amount, .number, Scope(), "the amount")
+            checkLiteralMoney(amount, "the amount")
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logged(.spend), flags: [])
+            checkLiteralOptions(options, money: ["amount"])
             checkID(options)
         default:
             break
@@ -368,6 +374,7 @@ public struct Checker {
 
     private mutating func checkContactOptions(_ options: [Option], adding: Bool) {
         checkOptions(options, allowed: adding ? Checker.addOptionTypes : Checker.setContactOptionTypes, flags: Checker.contactFlags)
+        checkLiteralOptions(options)
     }
     /// `set @x` also renames.
     private static let setContactOptionTypes = contactOptionTypes.merging(["name": .string]) { _, b in b }
@@ -1134,7 +1141,10 @@ public struct Checker {
             for (s, _) in q.show { _ = check(s, scope) }
             if !q.show.isEmpty { resultCollection = nil }
         }
-        if let l = q.limit { expect(l, .number, outer, "limit") }
+        if let l = q.limit {
+            expect(l, .number, outer, "limit")
+            checkLiteralLimit(l)
+        }
         if q.groupBy.isEmpty && q.show.isEmpty { return .rows(resultCollection) }
         return .rows(nil)
     }

@@ -117,8 +117,7 @@ extension Interpreter {
         switch v {
         case .null: return nil
         case .duration(let d):
-            guard d.approximateDays > 0 else { throw fail("a cadence must be longer than 0d", e.range) }
-            if let problem = StoredRange.problem(cadence: d) { throw fail(problem, e.range) }
+            if let problem = ValueRules.cadence(d) { throw fail(problem, e.range) }
             return d
         default: throw fail("cadence: takes a duration such as 2w or 3mo", e.range)
         }

@@ -149,11 +149,11 @@ extension Interpreter {
 
     func limit(_ e: Expr, _ ctx: Ctx) throws -> Int {
         let v = try eval(e, ctx)
-        guard case .number(let n) = v, n >= 0 else { throw fail("limit must be a number 0 or more", e.range) }
-        if n > 1_000_000_000 { return 1_000_000_000 }
+        guard case .number(let n) = v else { throw fail(ValueRules.limit(-1)!, e.range) }
         // A part of a row is no row: `limit 1.5` is a mistake, not one row and a half.
-        guard let whole = v.intValue else { throw fail("limit takes a whole number of rows, not \(n)", e.range) }
-        return whole
+        if let problem = ValueRules.limit(n) { throw fail(problem, e.range) }
+        if n > 1_000_000_000 { return 1_000_000_000 }
+        return v.intValue ?? 0
     }
 
     func showNames(_ show: [(Expr, name: String?)]) -> [String] {

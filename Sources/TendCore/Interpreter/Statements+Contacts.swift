@@ -146,11 +146,8 @@ extension Interpreter {
 
     func validHandle(_ v: Value, _ range: SourceRange) throws -> String {
         guard case .string(let h) = v else { throw fail("a handle is text", range) }
-        let bare = h.hasPrefix("@") ? String(h.dropFirst()) : h
-        guard isValidHandle(bare) else {
-            throw fail("a handle is lowercase letters and digits joined by dashes", range, suggestion: "\"\(makeHandle(bare))\"")
-        }
-        return bare
+        if let problem = ValueRules.handle(h) { throw fail(problem.message, range, suggestion: problem.suggestion) }
+        return h.hasPrefix("@") ? String(h.dropFirst()) : h
     }
 
     func freeHandle(_ base: String) throws -> String {

@@ -89,12 +89,9 @@ extension Interpreter {
     /// Money as written: a number, 0 or more, exact to the cent (a third decimal is refused
     /// rather than rounded away).
     func money(_ v: Value, _ range: SourceRange, _ what: String) throws -> Decimal {
-        guard case .number(let amount) = v, amount >= 0 else { throw fail("\(what) must be a number, 0 or more", range) }
-        let cents = amount.rounded(toPlaces: 2, .plain)
-        guard cents == amount else {
-            throw fail("\(what) is money, exact to the cent: \(amount.tendText) has more than two decimals", range, suggestion: cents.tendText)
-        }
-        return cents
+        guard case .number(let amount) = v else { throw fail("\(what) must be a number, 0 or more", range) }
+        if let problem = ValueRules.money(amount, what) { throw fail(problem.message, range, suggestion: problem.suggestion) }
+        return amount
     }
 
     /// `knows @a @b …`: every two of them know each other.
@@ -183,9 +180,8 @@ extension Interpreter {
 
     /// An interaction's quality: a whole number from 1 to 5.
     func quality(_ v: Value, _ range: SourceRange) throws -> Int {
-        guard let q = v.intValue, (1...5).contains(q), v.numberValue == Decimal(q) else {
-            throw fail("quality is a whole number from 1 to 5", range)
-        }
+        guard case .number(let n) = v, let q = v.intValue else { throw fail(ValueRules.quality(0)!, range) }
+        if let problem = ValueRules.quality(n) { throw fail(problem, range) }
         return q
     }
 

@@ -1,0 +1,83 @@
+import Foundation
+
+/// What a value given to a statement must be: one rule each, used by the run on every value and
+/// by the checker on values written as literals, so that `quality: 9` on line 50 of a script is an
+/// error before anything runs (the 49 statements before it ran, and were rolled back).
+enum ValueRules {
+    /// An interaction's quality: a whole number from 1 to 5.
+    static func quality(_ n: Decimal) -> String? {
+        n >= 1 && n <= 5 && n == n.rounded(toPlaces: 0, .plain) ? nil : "quality is a whole number from 1 to 5"
+    }
+
+    /// Money: 0 or more, exact to the cent (a third decimal is refused rather than rounded away);
+    /// the message and the amount rounded to the cent as a suggestion.
+    static func money(_ n: Decimal, _ what: String) -> (message: String, suggestion: String?)? {
+        guard n >= 0 else { return ("\(what) must be a number, 0 or more", nil) }
+        let cents = n.rounded(toPlaces: 2, .plain)
+        guard cents == n else { return ("\(what) is money, exact to the cent: \(n.tendText) has more than two decimals", cents.tendText) }
+        return nil
+    }
+
+    /// A contact's own cadence: longer than a day, and within what the store keeps.
+    static func cadence(_ d: Duration) -> String? {
+        guard d.approximateDays > 0 else { return "a cadence must be longer than 0d" }
+        return StoredRange.problem(cadence: d)
+    }
+
+    /// A handle as `handle:` gives it (an `@` before it is allowed); the suggestion is one made from it.
+    static func handle(_ text: String) -> (message: String, suggestion: String)? {
+        let bare = text.hasPrefix("@") ? String(text.dropFirst()) : text
+        guard !isValidHandle(bare) else { return nil }
+        return ("a handle is lowercase letters and digits joined by dashes", "\"\(makeHandle(bare))\"")
+    }
+
+    /// How many rows `limit` keeps.
+    static func limit(_ n: Decimal) -> String? {
+        guard n >= 0 else { return "limit must be a number 0 or more" }
+        if n > 1_000_000_000 { return nil }
+        return n == n.rounded(toPlaces: 0, .plain) ? nil : "limit takes a whole number of rows, not \(n.tendText)"
+    }
+}
+
+extension Checker {
+    /// A number written as one (`9`, `-1`, `0.001`).
+    static func literalNumber(_ e: Expr) -> Decimal? {
+        switch e.kind {
+        case .literal(.number(let n)): return n
+        case .unary(.negate, let inner):
+            if case .literal(.number(let n)) = inner.kind { return -n }
+            return nil
+        default: return nil
+        }
+    }
+
+    /// The options of a statement whose values are literals, by the rules the run applies.
+    mutating func checkLiteralOptions(_ options: [Option], money: Set<String> = []) {
+        for case .pair(let name, let value, _) in options {
+            if money.contains(name) {
+                checkLiteralMoney(value, name == "value" ? "a referral's value" : "the \(name)")
+                continue
+            }
+            switch (name, value.kind) {
+            case ("quality", _):
+                if let n = Checker.literalNumber(value), let problem = ValueRules.quality(n) { report(problem, value.range) }
+            case ("cadence", .literal(.duration(let d))):
+                if let problem = ValueRules.cadence(d) { report(problem, value.range) }
+            case ("handle", .literal(.string(let s))):
+                if let problem = ValueRules.handle(s) { report(problem.message, value.range, suggestion: problem.suggestion) }
+            default: break
+            }
+        }
+    }
+
+    /// An amount of money written as a number.
+    mutating func checkLiteralMoney(_ value: Expr, _ what: String) {
+        guard let n = Checker.literalNumber(value), let problem = ValueRules.money(n, what) else { return }
+        report(problem.message, value.range, suggestion: problem.suggestion)
+    }
+
+    /// `limit N` written as a number.
+    mutating func checkLiteralLimit(_ value: Expr) {
+        if let n = Checker.literalNumber(value), let problem = ValueRules.limit(n) { report(problem, value.range) }
+    }
+}
