@@ -489,7 +489,35 @@ public final class Session: InterpreterHost {
         if program.statements.count == 1, case .edit(let target) = program.statements[0].kind, !readOnly {
             return runEdit(program.statements[0], target, program)
         }
-        return retryingConflicts { attempt(program, bail: bail, readOnly: readOnly) }
+        filesBefore = [:]
+        defer { filesBefore = [:] }
+        let status = retryingConflicts { attempt(program, bail: bail, readOnly: readOnly) }
+        if status == .failed { putBackFiles() }
+        return status
+    }
+
+    /// A file a run wrote, as it was before the run first wrote it: nil when it was not there.
+    private var filesBefore: [String: Data?] = [:]
+
+    /// A run that failed was rolled back; the files it saved or exported go back too: one it made
+    /// is removed, one it replaced gets its old bytes (a `save` of definitions that were never
+    /// kept, an export listing contacts that are gone, were left behind).
+    private func putBackFiles() {
+        guard !filesBefore.isEmpty else { return }
+        var removed: [String] = []
+        var restored: [String] = []
+        for (path, before) in filesBefore.sorted(by: { $0.key < $1.key }) {
+            if let before {
+                guard (try? FileWriter(database: store.path).write([UInt8](before), to: path, existing: .replace)) != nil else { continue }
+                restored.append(path)
+            } else if unlink(path) == 0 {
+                removed.append(path)
+            }
+        }
+        let said = [(removed, "removed"), (restored, "put back as it was")].filter { !$0.0.isEmpty }.map { paths, what in
+            "\(paths.map { TerminalText.escaped($0, keep: []) }.joined(separator: ", ")) \(paths.count == 1 ? "was" : "were") \(what)"
+        }
+        if !said.isEmpty { console.err("the files the run wrote go with it: " + said.joined(separator: "; ")) }
     }
 
     /// Runs a checked program once, in one transaction.
@@ -868,6 +896,16 @@ public final class Session: InterpreterHost {
         }
         // A file an attempt of this run wrote before another member's change made it start again is
         // the run's own: it is written again.
+        // Only a file that was not there, or a plain file, is put back on failure: a link, a
+        // device or a pipe is left alone.
+        if filesBefore.index(forKey: path) == nil {
+            var st = stat()
+            if lstat(path, &st) != 0 {
+                if errno == ENOENT { filesBefore[path] = .some(nil) }
+            } else if (st.st_mode & S_IFMT) == S_IFREG, let bytes = FileManager.default.contents(atPath: path) {
+                filesBefore[path] = .some(bytes)
+            }
+        }
         try FileWriter(database: store.path).write(Array(text.utf8), to: path, existing: rewritable.contains(path) ? .replace : existing)
         writtenThisRun.insert(path)
     }

@@ -36,6 +36,9 @@ struct CheckCommand: ParsableCommand {
         var definitions = Prelude.definitions
         // A database that is not there yet (CI checks the scripts before a run makes it) leaves
         // the prelude's definitions: checking needs no database.
+        if let db = global.db, !ConnectionSettings.isURL(db), !App.hasDatabase(at: db) {
+            TerminalOutput.write("note: no database at \(TerminalText.escaped(db, keep: [])): checked against the prelude's definitions only\n", to: STDERR_FILENO)
+        }
         if let db = global.db, ConnectionSettings.isURL(db) || App.hasDatabase(at: db) {
             // The database's definitions are known too; it is only read, and nothing is left beside it.
             let isURL = ConnectionSettings.isURL(db)

@@ -227,11 +227,11 @@ struct Golden: CustomStringConvertible {
         let db = dir.appendingPathComponent("t.db").path
         func count() throws -> String { try CLI.run(["--db", db, "-e", "count(contacts)"], in: dir).stdout }
         #expect(try CLI.run(["--db", db, "-e", "add \"Dana Lee\""], in: dir).status == 0)
-        let failing = try CLI.run(["--db", db], stdin: "add \"Piped Five\"\n.mode json\nlog call with @dana-lee quality: 0\n", in: dir)
+        let failing = try CLI.run(["--db", db], stdin: "add \"Piped Five\"\n.mode json\nlog call with @dana-lee quality: 0 * 1\n", in: dir)
         #expect(failing.status == 3)
         #expect(failing.stderr.contains("<stdin>:3:34: error: quality is a whole number from 1 to 5"), "\(failing.stderr)")
         #expect(try count() == "1\n")
-        try "add \"Ann Park\"\nlog call with @ann-park quality: 9\n".write(toFile: dir.appendingPathComponent("f.tend").path, atomically: true, encoding: .utf8)
+        try "add \"Ann Park\"\nlog call with @ann-park quality: 9 * 1\n".write(toFile: dir.appendingPathComponent("f.tend").path, atomically: true, encoding: .utf8)
         let read = try CLI.run(["--db", db], stdin: "add \"Piped Two\"\n.read f.tend\nprint \"after\"\n", in: dir)
         #expect(read.status == 3)
         #expect(!read.stdout.contains("after"))

@@ -50,6 +50,32 @@ import Testing
     /// A script kept in git that saves its definitions (`save "my-rules.tend"`, as the language
     /// reference writes it) failed its second run: the file it had written was there. A file
     /// that holds the very bytes to be written is left as it is; any other is still refused.
+    /// A run that fails takes its files with it: one it saved or exported is removed, one it
+    /// replaced gets its old bytes (a save of definitions never kept, an export of contacts that
+    /// are gone, were left behind while the message said nothing was changed).
+    @Test func aFailedRunTakesItsFilesWithIt() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Dana Lee\""], in: dir).status == 0)
+        try "old bytes\n".write(to: dir.appendingPathComponent("old.csv"), atomically: true, encoding: .utf8)
+        let script = """
+            add "Zed One"
+            let zz = 1
+            save "saved.tend"
+            export csv "old.csv" overwrite
+            log call with @dana-lee quality: 2 * 3
+            """
+        let r = try CLI.run(["run", "-"], stdin: script + "\n", in: dir)
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("the files the run wrote go with it: saved.tend was removed; old.csv was put back as it was"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("saved.tend").path))
+        #expect(try String(contentsOf: dir.appendingPathComponent("old.csv"), encoding: .utf8) == "old bytes\n")
+        // The same run that succeeds keeps them.
+        let ok = try CLI.run(["run", "-"], stdin: script.replacingOccurrences(of: "2 * 3", with: "2 * 2") + "\n", in: dir)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("saved.tend").path))
+        #expect(try String(contentsOf: dir.appendingPathComponent("old.csv"), encoding: .utf8).hasPrefix("name,"))
+    }
+
     @Test func aFileThatHoldsTheSameBytesIsNoConflict() throws {
         let dir = try Self.network()
         let file = dir.appendingPathComponent("my-rules.tend")

@@ -55,7 +55,7 @@ import Testing
         for _ in 0..<4000 {
             let x = xs.randomElement(using: &rng)!
             let y = xs.randomElement(using: &rng)!
-            // A result past 38 digits is NaN, never Decimal's rounded one.
+            // A result that 38 digits cannot hold to the cent is NaN, never Decimal's rounded one.
             let digits = Decimal.significantDigits(x) + Decimal.significantDigits(y)
             let (sum, product) = (Decimal.sum(x, y), Decimal.product(x, y))
             if sum.isNaN { #expect(digits > 38, "\(x) + \(y)") } else { #expect(sum == x + y, "\(x) + \(y)") }
@@ -87,6 +87,9 @@ import Testing
         #expect(Decimal.product(Decimal(string: "12345678901234567890.5")!, 2) == Decimal(string: "24691357802469135781")!)
         #expect(Decimal.sum(Decimal(string: "1e30")!, Decimal(string: "0.01")!) == Decimal(string: "1000000000000000000000000000000.01")!)
         #expect(Decimal.significantDigits(Decimal(string: "0.00120")!) == 2 && Decimal.significantDigits(1000) == 1)
+        // A quotient's digits past the cent round as they did: 13 / 7 + 4.
+        let weeks = Decimal.quotient(13, 7)
+        #expect(Decimal.sum(weeks, 4) == weeks + 4 && Decimal.product(weeks, 3) == weeks * 3)
     }
 
     @Test func textMatchesNSDecimalNumber() {

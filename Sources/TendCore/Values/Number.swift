@@ -118,14 +118,18 @@ extension Decimal {
 
     // MARK: Arithmetic with fast paths
 
-    // Past the fast paths, a result that Decimal's 38 digits cannot hold exactly is NaN (which
-    // the interpreter refuses), never a rounded number passed off as exact: money is exact.
+    // Past the fast paths, a result that Decimal's 38 digits cannot hold to the cent is NaN
+    // (which the interpreter refuses), never a rounded number passed off as exact: money is
+    // exact. Rounding below the cent is a quotient's (`weeks / 7`), and is kept.
+
+    /// Whether a result rounded to 38 digits lost digits at the cent or above.
+    static func lostCents(_ rounded: Decimal) -> Bool { rounded.exponent > -3 }
 
     static func sum(_ x: Decimal, _ y: Decimal) -> Decimal {
         if let a = x.whole, let b = y.whole { return Decimal(a + b) }
         if let (a, b, places) = aligned(x, y) { return fixedValue(a + b, places) }
         var (l, r, out) = (x, y, Decimal())
-        return NSDecimalAdd(&out, &l, &r, .plain) == .noError ? out : .nan
+        return NSDecimalAdd(&out, &l, &r, .plain) == .noError || !lostCents(out) ? out : .nan
     }
 
     static func difference(_ x: Decimal, _ y: Decimal) -> Decimal {
@@ -133,7 +137,7 @@ extension Decimal {
         if let (a, b, places) = aligned(x, y) { return fixedValue(a - b, places) }
         // Foundation's subtraction does not say when it rounds; its addition does.
         var (l, r, out) = (x, -y, Decimal())
-        return NSDecimalAdd(&out, &l, &r, .plain) == .noError ? out : .nan
+        return NSDecimalAdd(&out, &l, &r, .plain) == .noError || !lostCents(out) ? out : .nan
     }
 
     /// How many significant digits the number has (trailing zeros of a whole number aside).
@@ -155,8 +159,9 @@ extension Decimal {
         }
         // The exact product has up to the digits of both (Foundation's multiplication does
         // not say when it rounds).
-        if x != 0, y != 0, significantDigits(x) + significantDigits(y) > 38 { return .nan }
-        return x * y
+        let product = x * y
+        if x != 0, y != 0, significantDigits(x) + significantDigits(y) > 38, lostCents(product) { return .nan }
+        return product
     }
 
     /// `x / y` (y not zero): whole when it divides exactly, else Decimal's 38-digit quotient.
