@@ -40,6 +40,8 @@ public enum CSVImport {
 
     /// Values Outlook writes in these columns of every record, whoever the person is: they say
     /// nothing, so they are not notes. (Its Initials are made from the name: see `contact`.)
+    /// Google's columns of its own bookkeeping, not of the person.
+    static let googleOwn: Set<String> = ["photo", "file_as"]
     static let outlookDefaults: [String: String] = ["priority": "Normal", "private": "False", "sensitivity": "Normal", "gender": "Unspecified"]
 
     /// LinkedIn's Connections.csv has these besides First Name, and no other export has them.
@@ -170,10 +172,11 @@ public enum CSVImport {
         }
         for f in NumericDates.fields { if let text = values[f], let iso = dates.iso(text) { values[f] = iso } }
         var c = try contact(values, numbered: numbered, origin: origin, flavor: flavor, warnings: &warnings)
-        if flavor == .generic {
+        if flavor == .generic || flavor == .google {
             // Outlook fills Initials from the name ("O.P." for Olga Petrova): news only when it differs.
             let initials = [values["first"], values["middle"], values["last"]].compactMap { $0?.first.map { "\($0)." } }.joined()
-            c.notes += extras.filter { !(keys[$0] == "initials" && row[$0].trimmed == initials) }.map {
+            // Google's Photo is a link to its own servers, File As how it sorts the name.
+            c.notes += extras.filter { !(keys[$0] == "initials" && row[$0].trimmed == initials) && !googleOwn.contains(keys[$0]) }.map {
                 "\(header[$0]): \(SpreadsheetCell.restored(row[$0]))"
             }
         }
@@ -251,7 +254,8 @@ public enum CSVImport {
                     let bare = text.replacingOccurrences(of: "*", with: "").trimmed
                     guard !bare.isEmpty else { continue }
                     let tag = tagName(bare)
-                    if text.hasPrefix("*"), tag == "mycontacts" { continue }
+                    // The older export's "* My Contacts" is the same group.
+                    if text.hasPrefix("*"), tag.replacingOccurrences(of: "-", with: "") == "mycontacts" { continue }
                     if !c.tags.contains(tag) {
                         try VCard.roomForOneMore(c.tags.count, origin: origin, field: "tags")
                         c.tags.append(tag)

@@ -29,6 +29,10 @@ struct CSVRecords {
         var line = 1
         var recordLine = 1
         var i = 0
+        // How the file ends its records, once one has ended: a file written with LF alone (as
+        // `export csv` writes) keeps a CR inside a cell as data; one with CRLF or CR (Windows,
+        // classic Mac) means a line break by it.
+        var crEndsLines: Bool?
         func endCell() {
             cells.append(String(decoding: cell, as: UTF8.self))
             cell.removeAll(keepingCapacity: true)
@@ -54,8 +58,9 @@ struct CSVRecords {
                         break
                     }
                     if c == lf || (c == cr && (i + 1 == bytes.count || bytes[i + 1] != lf)) { line += 1 }
-                    // A line break inside a cell is kept as one `\n`, whatever wrote it (CRLF, CR).
-                    if c == cr {
+                    // A line break inside a cell is kept as one `\n`, whatever wrote it (CRLF, CR),
+                    // unless the file's own lines end in LF alone.
+                    if c == cr && crEndsLines != false {
                         if i + 1 == bytes.count || bytes[i + 1] != lf { cell.append(lf) }
                     } else {
                         cell.append(c)
@@ -71,6 +76,7 @@ struct CSVRecords {
                 endCell()
                 i += 1
             } else if b == cr || b == lf {
+                if crEndsLines == nil { crEndsLines = b == cr }
                 endCell()
                 records.append(Record(cells: cells, line: recordLine))
                 cells.removeAll()

@@ -59,6 +59,26 @@ extension Store {
         try step(s, db, sql)
     }
 
+    /// The first column of the first row of a cached statement with `cells` bound as `run` binds them.
+    static func fetchInt(_ db: Database, _ sql: String, _ cells: [Cell]) throws -> Int64? {
+        let s = try db.cachedStatement(sql: sql).sqliteStatement
+        sqlite3_reset(s)
+        defer { sqlite3_reset(s) }
+        for (i, cell) in cells.enumerated() {
+            switch cell {
+            case .text(let text): bind(s, Int32(i + 1), text)
+            case .int(let v): sqlite3_bind_int64(s, Int32(i + 1), v)
+            case .null: sqlite3_bind_null(s, Int32(i + 1))
+            }
+        }
+        let code = sqlite3_step(s)
+        if code == SQLITE_ROW { return sqlite3_column_type(s, 0) == SQLITE_NULL ? nil : sqlite3_column_int64(s, 0) }
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
+        }
+        return nil
+    }
+
     /// Steps a statement that returns no rows, and resets it.
     static func step(_ s: OpaquePointer, _ db: Database, _ sql: @autoclosure () -> String) throws {
         let code = sqlite3_step(s)
@@ -185,10 +205,10 @@ extension Store {
         case .setMe(let m): try setMe(m, db)
         case .setMarket(let m): try setMarket(m, db)
         case .deleteMarket(let name):
-            try db.execute(sql: "DELETE FROM markets WHERE name = ?", arguments: [name])
+            try run(db, "DELETE FROM markets WHERE name = ?", [.text(name)])
         case .setGoal(let g): return try setGoal(g, db)
         case .deleteGoal(let name):
-            try db.execute(sql: "DELETE FROM goals WHERE name = ?", arguments: [name])
+            try run(db, "DELETE FROM goals WHERE name = ?", [.text(name)])
         case .setDefinition(let d): try setDefinition(d, db)
         case .deleteDefinition(let kind, let name):
             try db.execute(sql: "DELETE FROM definitions WHERE kind = ? AND name = ?", arguments: [kind.rawValue, name])
@@ -203,9 +223,7 @@ extension Store {
                 throw TakenID(contact: c.id)
             }
             let marks = Array(repeating: "?", count: contactColumnNames.count).joined(separator: ", ")
-            try db.execute(
-                sql: "INSERT INTO contacts (id, \(contactColumns)) VALUES (?, \(marks))",
-                arguments: [c.id] + contactArguments(c))
+            try run(db, "INSERT INTO contacts (id, \(contactColumns)) VALUES (?, \(marks))", [.int(c.id)] + contactCells(c))
             return c.id
         }
         // Cached and bound directly: imports insert tens of thousands of contacts in one run.
@@ -326,35 +344,42 @@ extension Store {
         if let contact { try settleStage(db, of: contact, otherwise: .contact) }
     }
 
+    // Text is bound through `run` (its length given): GRDB's binding of a String ends it at
+    // a NUL, which cut "A\u{0}B" to "A".
+
     static func setMe(_ m: Me, _ db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO me (id, name, profession, company, preferred_client, goals, emails) VALUES (1, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT(id) DO UPDATE SET name = excluded.name, profession = excluded.profession, company = excluded.company,
-                  preferred_client = excluded.preferred_client, goals = excluded.goals, emails = excluded.emails
-                """,
-            arguments: [
-                m.name, m.profession, m.company, JSONList.encode(m.preferredClient), JSONList.encode(m.goals), JSONList.encode(m.emails),
+        try run(
+            db,
+            """
+            INSERT INTO me (id, name, profession, company, preferred_client, goals, emails) VALUES (1, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET name = excluded.name, profession = excluded.profession, company = excluded.company,
+              preferred_client = excluded.preferred_client, goals = excluded.goals, emails = excluded.emails
+            """,
+            [
+                Cell(m.name), Cell(m.profession), Cell(m.company), .text(JSONList.encode(m.preferredClient)), .text(JSONList.encode(m.goals)),
+                .text(JSONList.encode(m.emails)),
             ])
     }
 
     /// A market, appended to the list if new.
     static func setMarket(_ m: Market, _ db: Database) throws {
-        try db.execute(
-            sql: """
-                INSERT INTO markets (name, served_by, position) VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM markets))
-                ON CONFLICT(name) DO UPDATE SET served_by = excluded.served_by
-                """, arguments: [m.name, JSONList.encode(m.servedBy)])
+        try run(
+            db,
+            """
+            INSERT INTO markets (name, served_by, position) VALUES (?, ?, (SELECT coalesce(max(position), 0) + 1 FROM markets))
+            ON CONFLICT(name) DO UPDATE SET served_by = excluded.served_by
+            """, [.text(m.name), .text(JSONList.encode(m.servedBy))])
     }
 
     /// A goal and its helpers in order; returns its id.
     static func setGoal(_ g: Goal, _ db: Database) throws -> Int64 {
-        try db.execute(
-            sql: """
-                INSERT INTO goals (name, due, metric, target, period) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(name) DO UPDATE SET due = excluded.due, metric = excluded.metric, target = excluded.target, period = excluded.period
-                """, arguments: [g.name, g.due?.description, g.metric, g.target.map { "\($0)" }, g.period?.rawValue])
-        let id = try Int64.fetchOne(db, sql: "SELECT id FROM goals WHERE name = ?", arguments: [g.name]) ?? 0
+        try run(
+            db,
+            """
+            INSERT INTO goals (name, due, metric, target, period) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT(name) DO UPDATE SET due = excluded.due, metric = excluded.metric, target = excluded.target, period = excluded.period
+            """, [.text(g.name), Cell(g.due?.description), Cell(g.metric), Cell(g.target.map { "\($0)" }), Cell(g.period?.rawValue)])
+        let id = try fetchInt(db, "SELECT id FROM goals WHERE name = ?", [.text(g.name)]) ?? 0
         try db.execute(sql: "DELETE FROM goal_helpers WHERE goal_id = ?", arguments: [id])
         for (n, h) in g.helpers.enumerated() {
             try db.execute(sql: "INSERT OR IGNORE INTO goal_helpers (goal_id, contact_id, position) VALUES (?, ?, ?)", arguments: [id, h, n])

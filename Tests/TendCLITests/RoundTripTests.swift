@@ -145,6 +145,29 @@ struct GeneratedNetwork {
         }
     }
 
+    /// Text with a NUL in it is kept whole wherever it is stored: a contact given its number (as
+    /// every `export json` record is), me, a market, a goal. SQLite was handed them as C strings,
+    /// which end at the NUL: "A\u{0}B" was stored as "A", and a goal's name as another goal's.
+    @Test func aNULIsKeptWhole() throws {
+        let a = CLI.tempDir()
+        let script = """
+            add "A\\u{0}B" id: 7, company: "Co\\u{0}rp"
+            set me profession: "x\\u{0}y"
+            market "m\\u{0}x" served_by: ["a"]
+            goal "g\\u{0}1" metric: 1, target: 2 per week
+            goal "g" metric: 3, target: 4 per week
+            """
+        let r = try CLI.run(["run", "-"], stdin: script + "\n", in: a)
+        #expect(r.status == 0, "\(r.stderr)")
+        let shown = try CLI.run(["--format", "json", "-e", "contacts show name, company"], in: a).stdout
+        #expect(shown == "[{\"name\":\"A\\u0000B\",\"company\":\"Co\\u0000rp\"}]\n", "\(shown)")
+        #expect(try CLI.run(["--format", "csv", "-e", "count(goals)"], in: a).stdout == "2\n")
+        #expect(try CLI.run(["--format", "json", "-e", "markets show name"], in: a).stdout == "[{\"name\":\"m\\u0000x\"}]\n")
+        #expect(try CLI.run(["--format", "json", "-e", "print me.profession"], in: a).stdout.contains("x\\u0000y"))
+        let b = try RoundTripTests.roundTrip("json", from: a)
+        #expect(try CLI.run(["--format", "json", "-e", "contacts show name, company"], in: b).stdout == shown)
+    }
+
     /// Tags are kept as `add` keeps them through Tend's own files, also with the characters
     /// that separate a vCard's categories; another program's labels are made words.
     @Test(arguments: ["json", "vcard", "csv"])

@@ -222,6 +222,15 @@ import Testing
         #expect(said == unclear, "\(AddressBookTests.warnings(batch))")
     }
 
+    /// A CR inside a cell is data in a file whose lines end in LF alone (as export csv writes
+    /// it: a note's "a\r\nb" came back "a\nb"); in a Windows file it is part of a line break.
+    @Test func aCarriageReturnInACellFollowsTheFilesLines() throws {
+        let unix = try CSVImport.read(Array("name,notes\nAnn,\"a\r\nb\rc\"\n".utf8))
+        #expect(unix.contacts.first?.notes == ["a\r\nb\rc"])
+        let windows = try CSVImport.read(Array("name,notes\r\nAnn,\"a\r\nb\rc\"\r\n".utf8))
+        #expect(windows.contacts.first?.notes == ["a\nb\nc"])
+    }
+
     /// Import time is linear in the width of a record (it was quadratic: 121 s and 11 minutes).
     /// Debug builds are several times slower than release, and the whole suite runs at once on
     /// two cores, so the bound is generous (quadratic reading took minutes); the release figures
@@ -276,6 +285,25 @@ import Testing
             #expect(batch.contacts[1].phones == [ContactPoint("+1 212-555-0199", type: "work")])
             #expect(batch.contacts[2].phones == [ContactPoint("+1 555 0100")])
         }
+    }
+
+    /// Google's columns Tend has no field for are kept as notes, as Outlook's are (a prefix, a
+    /// suffix, a department, a relation, a custom field were dropped unsaid); its Photo link and
+    /// File As are its own bookkeeping; the older export's "* My Contacts" is no tag.
+    @Test func googleColumnsWithoutAFieldAreNotes() throws {
+        let file = """
+            First Name,Last Name,Name Prefix,Name Suffix,File As,Organization Department,Photo,Labels,Relation 1 - Label,Relation 1 - Value
+            Martin,King,Dr.,Jr.,"King, Martin",Leadership,https://lh3.googleusercontent.com/x,* My Contacts ::: VIP,Spouse,Coretta
+
+            """
+        let batch = try CSVImport.read(Array(file.utf8), flavor: .google)
+        let m = try #require(batch.contacts.first)
+        #expect(
+            m.notes == [
+                "Name Prefix: Dr.", "Name Suffix: Jr.", "Organization Department: Leadership", "Relation 1 - Label: Spouse",
+                "Relation 1 - Value: Coretta",
+            ], "\(m.notes)")
+        #expect(m.tags == ["vip"])
     }
 
     /// Google's Nickname names a row with no other name; several addresses share one group as
