@@ -330,11 +330,24 @@ public final class Session: InterpreterHost {
     /// Reads a script file; refuses devices and FIFOs, files over `limit` (from their size,
     /// unread), binary files and invalid UTF-8.
     public static func readSource(_ path: String, named name: String? = nil, limit: Int = maxScriptSize) throws -> Source {
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        var fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw ReadError.io(errno == ENOENT ? "no such file" : String(cString: strerror(errno))) }
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { throw ReadError.io("not a regular file") }
+        guard fstat(fd, &st) == 0 else { throw ReadError.io(String(cString: strerror(errno))) }
+        // A pipe (`tend run <(make-rules)`, a named pipe) or a device such as /dev/null is read
+        // as it comes; a named pipe is opened again to wait for its writer (opened without
+        // waiting, it read as empty). The read below is bounded whatever it is.
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: break
+        case S_IFIFO:
+            let blocking = open(path, O_RDONLY | O_CLOEXEC)
+            guard blocking >= 0 else { throw ReadError.io(String(cString: strerror(errno))) }
+            close(fd)
+            fd = blocking
+        case S_IFCHR: _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        default: throw ReadError.io("not a file, a pipe or a device (a folder?)")
+        }
         guard st.st_size <= limit else { throw ReadError.io("it is larger than \(limit >> 20) MB; Tend scripts are smaller") }
         // The read is bounded too: a file may grow, or (in /proc) say it is empty.
         var bytes: [UInt8] = []

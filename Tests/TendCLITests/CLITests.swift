@@ -149,6 +149,30 @@ struct Golden: CustomStringConvertible {
         #expect(count.stdout == "1\n")
     }
 
+    /// A script may come through a pipe (`tend run <(make-rules)`, a named pipe whose writer
+    /// comes later) or be /dev/null; a folder is refused. Pipes were refused, and a named pipe
+    /// opened before its writer read as an empty script.
+    @Test func scriptsComeThroughPipes() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Ann Lee\""], in: dir).status == 0)
+        let fifo = dir.appendingPathComponent("rules.pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let writer = Thread {
+            Thread.sleep(forTimeInterval: 0.3)
+            if let h = FileHandle(forWritingAtPath: fifo) {
+                h.write(Data("print \"through the pipe\"\n".utf8))
+                try? h.close()
+            }
+        }
+        writer.start()
+        let piped = try CLI.run(["run", fifo], in: dir)
+        #expect(piped.status == 0 && piped.stdout == "through the pipe\n", "\(piped.stdout)\(piped.stderr)")
+        let empty = try CLI.run(["run", "/dev/null"], in: dir)
+        #expect(empty.status == 0, "\(empty.stderr)")
+        let folder = try CLI.run(["run", dir.path], in: dir)
+        #expect(folder.status == 3 && folder.stderr.contains("not a file, a pipe or a device"), "\(folder.stderr)")
+    }
+
     @Test func checkNeedsNoDatabase() throws {
         let dir = CLI.tempDir()
         try "contacts where stage > 3\nlet x = contacts where +vip\n".write(
