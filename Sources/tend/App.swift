@@ -214,9 +214,21 @@ enum App {
         Foundation.exit(status.rawValue)
     }
 
-    /// `tend -e STATEMENT`.
+    /// `tend -e STATEMENT`. A statement whose bytes on the command line are not UTF-8 is
+    /// refused, as a script file's are: Swift reads such an argument with U+FFFD in place of the
+    /// bytes, which would be stored ("Bad\u{FFFD} Name").
     static func runStatement(_ statement: String, _ settings: Settings, name: String = "<-e>") -> Never {
+        if statement.contains("\u{FFFD}"), argumentsNotUTF8 {
+            fail("a statement on the command line is not UTF-8 (a byte of it could not be read); nothing was run", .invalid)
+        }
         runSources([Source(name: name, text: statement)], settings, bail: false, quiet: false, junit: nil)
+    }
+
+    /// Whether an argument of the command line, as the shell gave its bytes, is not UTF-8.
+    static let argumentsNotUTF8: Bool = (0..<Int(CommandLine.argc)).contains { i in
+        guard let arg = CommandLine.unsafeArgv[i] else { return false }
+        let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(arg).assumingMemoryBound(to: UInt8.self), count: strlen(arg))
+        return String(validating: bytes, as: UTF8.self) == nil
     }
 
     /// `tend run FILE…`.

@@ -173,6 +173,19 @@ struct Golden: CustomStringConvertible {
         #expect(folder.status == 3 && folder.stderr.contains("not a file, a pipe or a device"), "\(folder.stderr)")
     }
 
+    /// A statement on the command line whose bytes are not UTF-8 is refused as a script's are
+    /// (it was stored with U+FFFD in place of the bytes); one that is UTF-8 runs.
+    @Test func aCommandLineStatementMustBeUTF8() throws {
+        let dir = CLI.tempDir()
+        for form in [#"exec "$0" -e "$(printf 'add "Bad\303 Name"')""#, #"exec "$0" add "$(printf 'Bad\303 Name')""#] {
+            let r = try CLI.run(["/bin/sh", "-c", form, CLI.binary], in: dir, raw: true)
+            #expect(r.status == 2 && r.stderr.contains("a statement on the command line is not UTF-8"), "\(form): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tend.db").path))
+        let good = try CLI.run(["-e", "add \"Good ☕ Name\""], in: dir)
+        #expect(good.status == 0, "\(good.stderr)")
+    }
+
     @Test func checkNeedsNoDatabase() throws {
         let dir = CLI.tempDir()
         try "contacts where stage > 3\nlet x = contacts where +vip\n".write(
