@@ -393,9 +393,9 @@ public struct Parser {
         return e
     }
 
+    /// Parentheses, lists and records nest through `parseExpression`, which counts each level
+    /// once (counted here too, a level was two: 128 parentheses were "deeper than 256").
     mutating func parsePrimary() throws -> Expr {
-        try nest()
-        defer { depth -= 1 }
         let t = peek
         switch t.kind {
         case .number(let n):
