@@ -163,6 +163,15 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         #expect(r.diagnostics.count >= 2)
     }
 
+    /// The limit is what the message says: 255 levels of parentheses, lists or records parse
+    /// (each counted two, so 128 parentheses were "deeper than 256 levels"), 257 do not.
+    @Test(arguments: [("(", ")"), ("[", "]"), ("{a: ", "}")])
+    func nestingIsCountedOncePerLevel(_ open: String, _ close: String) {
+        func nested(_ n: Int) -> String { String(repeating: open, count: n) + "1" + String(repeating: close, count: n) }
+        #expect(parseOne(nested(255)).diagnostics.isEmpty, "\(open) 255")
+        #expect(parseOne(nested(257)).diagnostics.contains { $0.message.contains("nested deeper than 256 levels") }, "\(open) 257")
+    }
+
     @Test func deepNestingIsAnErrorNotACrash() {
         let deep = String(repeating: "(", count: 10_000) + "1" + String(repeating: ")", count: 10_000)
         let r = parseOne(deep)
