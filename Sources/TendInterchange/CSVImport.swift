@@ -102,7 +102,7 @@ public enum CSVImport {
                     batch.contacts.append(c)
                 }
             } catch let e as ImportError where flavor == .linkedin && e.field == "name" {
-                batch.warnings.append(ImportError(origin, "a connection with no name (hidden by them): skipped"))
+                batch.warnings.append(ImportError(origin, "a connection with no name (hidden by them): left out"))
             } catch let e as ImportError {
                 batch.errors.append(e)
             }

@@ -216,8 +216,8 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(batch.contacts.map(\.name) == ["Ana Park"])
         #expect(
             batch.warnings.map(\.description) == [
-                "record 2 (line 3): a connection with no name (hidden by them): skipped",
-                "record 3 (line 4): a connection with no name (hidden by them): skipped",
+                "record 2 (line 3): a connection with no name (hidden by them): left out",
+                "record 3 (line 4): a connection with no name (hidden by them): left out",
             ])
     }
 
