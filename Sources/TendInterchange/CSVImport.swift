@@ -88,7 +88,9 @@ public enum CSVImport {
         let keys = header.map(normalise)
         guard fields.contains(where: { $0 == "name" || $0 == "first" || $0 == "last" }) else {
             throw ImportError(
-                "line \(headerLine)", "the header has no name column (name, first name or last name); header: \(shownHeader(header))")
+                "line \(headerLine)",
+                "the header has no name column (name, first name or last name); header: \(shownHeader(header))"
+                    + (header.first?.trimmed == "Notes:" ? "; this looks like LinkedIn's Connections.csv, which import linkedin reads" : ""))
         }
         let order = NumericDates(file.records.dropFirst(start + 1), fields: fields)
         if let w = order.warning { batch.warnings.append(w) }

@@ -49,7 +49,8 @@ public enum VCard {
             batch.errors += r.batch.errors
             batch.warnings += r.batch.warnings
         }
-        if runs[runs.count - 1].cardNumber == 0 { batch.errors.append(ImportError("file", "no BEGIN:VCARD: this is not a vCard file")) }
+        // Not a bad record among good ones: there are none (skip_bad would import nothing).
+        if runs[runs.count - 1].cardNumber == 0 { throw ImportError("file", "no BEGIN:VCARD: this is not a vCard file") }
         for r in runs { for g in r.groups { g.tagMembers(of: &batch) } }
         return batch
     }
@@ -686,7 +687,7 @@ public enum VCard {
             }
             if found < wanted.count {
                 batch.warnings.append(
-                    ImportError(origin, "group \(name.debugDescription): \(wanted.count - found) of its \(wanted.count) members are not in the file"))
+                    ImportError(origin, "group \(name.debugDescription): \(wanted.count - found) of its \(wanted.count) members \(wanted.count - found == 1 ? "is" : "are") not in the file"))
             }
         }
     }

@@ -11,8 +11,15 @@ struct Importer {
         let description: String
     }
 
-    /// Reads a file for import; devices and FIFOs are refused rather than read.
+    /// Reads a file for import (`-`: standard input, `curl … | tend import vcard -`); devices and
+    /// FIFOs are refused rather than read.
     static func readFile(_ path: String) throws -> [UInt8] {
+        if path == "-" {
+            guard isatty(STDIN_FILENO) == 0 else {
+                throw Failure(description: "- is standard input, which is this terminal: pipe the file in (tend import vcard - < cards.vcf)")
+            }
+            return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+        }
         var st = stat()
         guard stat(path, &st) == 0 else { throw Failure(description: "\(path): no such file") }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
@@ -77,8 +84,11 @@ struct Importer {
             var lines = [
                 "\(dryRun ? "Would import" : "Imported") from \(path): \(added) added, \(merged) merged, \(errors.count) skipped."
             ]
-            for e in errors { lines.append("  skipped \(e)") }
-            for n in notes { lines.append("  \(n)") }
+            // A file of 20,000 damaged lines is told by its first thousand, the rest counted.
+            for e in errors.prefix(Report.maxChangeLines) { lines.append("  skipped \(e)") }
+            if errors.count > Report.maxChangeLines { lines.append("  … and \(errors.count - Report.maxChangeLines) more skipped") }
+            for n in notes.prefix(Report.maxChangeLines) { lines.append("  \(n)") }
+            if notes.count > Report.maxChangeLines { lines.append("  … and \(notes.count - Report.maxChangeLines) more warnings") }
             // Taken from the file (with update), then kept (without it, or a UID, which update keeps).
             for applied in [true, false] {
                 let these = changes.filter { $0.applied == applied }

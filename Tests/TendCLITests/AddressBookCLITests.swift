@@ -252,6 +252,17 @@ import Testing
         #expect(cut.status == 3 && cut.stderr.contains("this is not JSON") && !cut.stderr.contains(". ("), "\(cut.stderr)")
     }
 
+    /// `-` imports standard input (`curl … | tend import vcard -`); it was "no such file". A file
+    /// that is no vCard at all is an error of its own, not a bad record that skip_bad would skip.
+    @Test func importReadsStandardInput() throws {
+        let dir = CLI.tempDir()
+        let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Park\r\nEMAIL:ana@park.example\r\nEND:VCARD\r\n"
+        let r = try CLI.run(["import", "vcard", "-"], stdin: card, in: dir)
+        #expect(r.status == 0 && r.stdout.hasPrefix("Imported from -: 1 added"), "\(r.stdout)\(r.stderr)")
+        let none = try CLI.run(["import", "vcard", "-"], stdin: "hello\n", in: dir)
+        #expect(none.status == 3 && none.stderr.contains("no BEGIN:VCARD: this is not a vCard file") && !none.stderr.contains("skip"), "\(none.stderr)")
+    }
+
     /// A vCard file cut short in its last card (a download that stopped mid-value) imports
     /// nothing: the card's e-mail may be cut too. With skip_bad the whole cards before it come in.
     @Test func aVCardFileCutShortImportsNothing() throws {
