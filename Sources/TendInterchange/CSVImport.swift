@@ -359,17 +359,23 @@ public struct NumericDates: Sendable {
         var unclear: (text: String, origin: String, field: String)?
         for (n, r) in records.enumerated() {
             for i in columns where i < r.cells.count {
-                guard let (a, b, _, dotted) = NumericDates.parts(r.cells[i]), !dotted else { continue }
-                if a > 12 && b <= 12 { sawDayFirst = true } else if b > 12 && a <= 12 { sawMonthFirst = true } else if a != b && unclear == nil {
+                guard let (a, b, y, dotted) = NumericDates.parts(r.cells[i]), !dotted else { continue }
+                // Only a date that is one says which order the file writes (2/29/1981 is none).
+                if a > 12 && b <= 12 && Day(year: y, month: b, day: a) != nil {
+                    sawDayFirst = true
+                } else if b > 12 && a <= 12 && Day(year: y, month: a, day: b) != nil {
+                    sawMonthFirst = true
+                } else if a <= 12 && b <= 12 && a != b && unclear == nil {
                     unclear = (r.cells[i].trimmed, "record \(n + 1) (line \(r.line))", fields[i]!)
                 }
             }
         }
         dayFirst = sawDayFirst && !sawMonthFirst
-        if let u = unclear, !sawDayFirst && !sawMonthFirst {
+        if let u = unclear, sawDayFirst == sawMonthFirst {
+            let why = sawDayFirst ? "the file's dates are written both ways" : "no date of the file says which"
             warning = ImportError(
                 u.origin, field: u.field,
-                "\(u.text) could be either day first or month first, and no date of the file says which: dates were read month first (as US exports write them); check them")
+                "\(u.text) could be either day first or month first, and \(why): dates were read month first (as US exports write them); check them")
         }
     }
 

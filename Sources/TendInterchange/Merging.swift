@@ -126,14 +126,20 @@ public struct ContactIndex {
 extension ContactIndex {
     /// The LinkedIn profiles a text names (`https://www.linkedin.com/in/Ana-Park/` as
     /// `ana-park`): the part after `linkedin.com/in/` up to a slash, `?`, `#` or space, lowercased.
+    /// Only the notes' `url:` lines count (as imports write a card's or a row's own address:
+    /// `url: …`, `url (work): …`): a profile named in a sentence about someone else ("reports to
+    /// linkedin.com/in/boss") is not the contact's.
     static func profiles(in text: String) -> [String] {
         guard text.utf8.count >= 17, text.range(of: "linkedin.com/in/", options: .caseInsensitive) != nil else { return [] }
         var out: [String] = []
-        var rest = text[...]
-        while let r = rest.range(of: "linkedin.com/in/", options: .caseInsensitive) {
-            let slug = rest[r.upperBound...].prefix { !"/?# \t\n\r\"'<>".contains($0) }
+        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("url: ") || line.hasPrefix("url (") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard let r = value.range(of: "linkedin.com/in/", options: .caseInsensitive),
+                value[..<r.lowerBound].allSatisfy({ !$0.isWhitespace })
+            else { continue }
+            let slug = value[r.upperBound...].prefix { !"/?# \t\"'<>".contains($0) }
             if !slug.isEmpty { out.append(slug.lowercased()) }
-            rest = rest[r.upperBound...]
         }
         return out
     }
@@ -143,11 +149,19 @@ extension ContactIndex {
     /// address book. The same name under another UID is the person as another program has them.
     static func uidsDiffer(_ c: Contact?, _ p: ImportedContact) -> Bool {
         guard let c, let mine = c.uid, let theirs = p.uid, mine != theirs else { return false }
-        func folded(_ s: String) -> [Substring] {
-            s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).split { !$0.isLetter && !$0.isNumber }.sorted()
-        }
-        return folded(c.name) != folded(p.name)
+        // Given names that cannot be one person's (John and Jane); a middle initial, a title or
+        // a short form (Dr. John Q. Smith, J. Smith) is the same person.
+        guard let a = givenName(c.name), let b = p.givenName.flatMap({ givenName($0) }) ?? givenName(p.name) else { return false }
+        return !(a.hasPrefix(b) || b.hasPrefix(a))
     }
+
+    /// The first word of a name that is no title, folded (accents and case aside).
+    static func givenName(_ name: String) -> String? {
+        let words = name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).split { !$0.isLetter && !$0.isNumber }
+        return words.first { !titles.contains(String($0)) }.map(String.init)
+    }
+
+    static let titles: Set<String> = ["dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "dame", "rev", "fr", "hon"]
 
     /// True when both give an e-mail and none of the record's is the contact's.
     static func emailsDisagree(_ c: Contact, _ p: ImportedContact) -> Bool {

@@ -32,21 +32,29 @@ public enum TextEncoding {
             var out = ""
             out.reserveCapacity(utf8.count)
             var guessed: [Int] = []
-            for (n, piece) in utf8.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
-                if n > 0 { out.append("\n") }
+            // Lines end at LF, CRLF or a CR alone (classic Mac OS); the ends are kept as they are.
+            var (start, line) = (0, 1)
+            while start <= utf8.count {
+                var end = start
+                while end < utf8.count && utf8[end] != 0x0A && utf8[end] != 0x0D { end += 1 }
+                let piece = utf8[start..<end]
                 if let s = String(validating: piece, as: UTF8.self) {
                     out += s
                 } else {
                     out += windows1252(piece)
-                    guessed.append(n + 1)
+                    guessed.append(line)
                 }
+                guard end < utf8.count else { break }
+                let ending = utf8[end] == 0x0D && end + 1 < utf8.count && utf8[end + 1] == 0x0A ? 2 : 1
+                out += ending == 2 ? "\r\n" : utf8[end] == 0x0D ? "\r" : "\n"
+                (start, line) = (end + ending, line + 1)
             }
             let shown = guessed.prefix(5).map(String.init).joined(separator: ", ") + (guessed.count > 5 ? " and \(guessed.count - 5) more" : "")
             let lines = guessed.count == 1 ? "line \(shown) is" : "lines \(shown) are"
             return (
                 out,
                 ImportError(
-                    "line \(line)",
+                    "line \(guessed.first ?? line)",
                     "the file is UTF-8 but for a byte that is not (byte \(offset + 1)): \(lines) read as Windows-1252 (Latin-1); check accented letters")
             )
         }

@@ -231,6 +231,9 @@ enum JSONImport {
         return batch
     }
 
+    /// The derived fields export json writes, but `cadence` (which a hand-written file may mean).
+    static let derivedKeys: Set<String> = Set(Schema.contacts.fields.filter { $0.derived && $0.name != "cadence" }.map(\.name))
+
     /// Every key `export json` writes: the contacts' fields (derived ones are read and ignored)
     /// and the lists of contact points, addresses and dates.
     static let knownKeys: Set<String> = Set(Schema.contacts.fields.map(\.name))
@@ -278,10 +281,12 @@ enum JSONImport {
             guard let d = Day(iso: since) else { throw ImportError(origin, field: "stage_since", "\(since.debugDescription) is not a date") }
             c.stageSince = d
         }
+        // A hand-written file says `cadence`; export json writes it as `own_cadence`, with
+        // `cadence` the derived one (default_cadence's when the contact has none of its own), so a
+        // record with the export's derived keys (its nulls stripped by jq, say) is not read so.
+        let handWritten = row["own_cadence"] == nil && !row.keys.contains { derivedKeys.contains($0) }
         for f in ContactFields.all {
-            // A hand-written file says `cadence`; export json writes it as `own_cadence`, with
-            // `cadence` the derived one (default_cadence's when the contact has none of its own).
-            let key = f.jsonKey == "own_cadence" && row["own_cadence"] == nil ? "cadence" : f.jsonKey
+            let key = f.jsonKey == "own_cadence" && handWritten ? "cadence" : f.jsonKey
             switch row[key] {
             case nil, is NSNull: continue
             case let s as String where f.kind != .list && f.kind != .flag:

@@ -509,8 +509,18 @@ public final class Session: InterpreterHost {
         return status
     }
 
-    /// A file a run wrote, as it was before the run first wrote it: nil when it was not there.
-    private var filesBefore: [String: Data?] = [:]
+    /// A file a run wrote (by its real path: `./a.csv`, `a.csv` and a link to it are one file),
+    /// as it was before the run first wrote it: its bytes and mode, nil when it was not there;
+    /// and the name the run first gave it.
+    private var filesBefore: [String: (before: (bytes: Data, mode: mode_t)?, named: String)] = [:]
+
+    /// The file's real path (`realPath`), or for one not there yet its folder's and its name.
+    static func writtenPath(_ path: String) -> String {
+        if let real = realPath(path) { return real }
+        let dir = (path as NSString).deletingLastPathComponent
+        guard let real = realPath(dir.isEmpty ? "." : dir) else { return path }
+        return real + "/" + (path as NSString).lastPathComponent
+    }
 
     /// A run that failed was rolled back; the files it saved or exported go back too: one it made
     /// is removed, one it replaced gets its old bytes (a `save` of definitions that were never
@@ -519,17 +529,28 @@ public final class Session: InterpreterHost {
         guard !filesBefore.isEmpty else { return }
         var removed: [String] = []
         var restored: [String] = []
-        for (path, before) in filesBefore.sorted(by: { $0.key < $1.key }) {
-            if let before {
-                guard (try? FileWriter(database: store.path).write([UInt8](before), to: path, existing: .replace)) != nil else { continue }
-                restored.append(path)
+        var left: [String] = []
+        for (path, file) in filesBefore.sorted(by: { $0.value.named < $1.value.named }) {
+            if let before = file.before {
+                if (try? FileWriter(database: store.path).write([UInt8](before.bytes), to: path, existing: .replace)) != nil {
+                    chmod(path, before.mode & 0o7777)
+                    restored.append(file.named)
+                } else {
+                    left.append(file.named)
+                }
             } else if unlink(path) == 0 {
-                removed.append(path)
+                removed.append(file.named)
+            } else {
+                left.append(file.named)
             }
         }
-        let said = [(removed, "removed"), (restored, "put back as it was")].filter { !$0.0.isEmpty }.map { paths, what in
-            "\(paths.map { TerminalText.escaped($0, keep: []) }.joined(separator: ", ")) \(paths.count == 1 ? "was" : "were") \(what)"
+        func list(_ paths: [String], _ one: String, _ many: String) -> String? {
+            paths.isEmpty ? nil : paths.map { TerminalText.escaped($0, keep: []) }.joined(separator: ", ") + " " + (paths.count == 1 ? one : many)
         }
+        let said = [
+            list(removed, "was removed", "were removed"), list(restored, "was put back as it was", "were put back as they were"),
+            list(left, "could not be put back", "could not be put back"),
+        ].compactMap { $0 }
         if !said.isEmpty { console.err("the files the run wrote go with it: " + said.joined(separator: "; ")) }
     }
 
@@ -911,12 +932,13 @@ public final class Session: InterpreterHost {
         // the run's own: it is written again.
         // Only a file that was not there, or a plain file, is put back on failure: a link, a
         // device or a pipe is left alone.
-        if filesBefore.index(forKey: path) == nil {
+        let real = Session.writtenPath(path)
+        if filesBefore.index(forKey: real) == nil {
             var st = stat()
-            if lstat(path, &st) != 0 {
-                if errno == ENOENT { filesBefore[path] = .some(nil) }
-            } else if (st.st_mode & S_IFMT) == S_IFREG, let bytes = FileManager.default.contents(atPath: path) {
-                filesBefore[path] = .some(bytes)
+            if lstat(real, &st) != 0 {
+                if errno == ENOENT { filesBefore[real] = (nil, path) }
+            } else if (st.st_mode & S_IFMT) == S_IFREG, let bytes = FileManager.default.contents(atPath: real) {
+                filesBefore[real] = ((bytes, st.st_mode), path)
             }
         }
         try FileWriter(database: store.path).write(Array(text.utf8), to: path, existing: rewritable.contains(path) ? .replace : existing)

@@ -298,6 +298,13 @@ import Testing
         #expect(try CLI.run(["export", "json", "out.json"], in: dir).status == 0)
         let again = try CLI.run(["--db", "again.db", "import", "json", "out.json"], in: dir)
         #expect(again.status == 0 && !again.stdout.contains("left out"), "\(again.stdout)")
+        // An export with its nulls stripped (jq's del(..|nulls)) has no own_cadence: its derived
+        // cadence (default_cadence's) is not made the contact's own.
+        let stripped = #"[{"name": "Di Wu", "cadence": "6mo", "due": "2027-06-04", "touches": 0, "priority": 2}]"#
+        try stripped.write(to: dir.appendingPathComponent("stripped.json"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["--db", "stripped.db", "import", "json", "stripped.json"], in: dir).status == 0)
+        let own = try CLI.run(["--db", "stripped.db", "--format", "csv", "-e", "contacts show name, own_cadence"], in: dir)
+        #expect(own.stdout == "name,own_cadence\nDi Wu,\n", "\(own.stdout)")
     }
 
     /// A header without a name column is shown cut short in the message (a file of one long

@@ -69,6 +69,30 @@ import Testing
         #expect(r.stderr.contains("the files the run wrote go with it: saved.tend was removed; old.csv was put back as it was"), "\(r.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("saved.tend").path))
         #expect(try String(contentsOf: dir.appendingPathComponent("old.csv"), encoding: .utf8) == "old bytes\n")
+        // One file under two spellings, and a file written through a link, are one file each:
+        // put back once, with its mode (the second spelling's "before" was the run's own export).
+        try "kept\n".write(to: dir.appendingPathComponent("real.csv"), atomically: true, encoding: .utf8)
+        chmod(dir.appendingPathComponent("real.csv").path, 0o644)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("link.csv").path, withDestinationPath: "real.csv")
+        let twice = """
+            export csv "./old.csv" overwrite
+            export csv "old.csv" overwrite
+            export csv "./new.csv"
+            export csv "new.csv" overwrite
+            export csv "link.csv" overwrite
+            log call with @dana-lee quality: 2 * 3
+            """
+        let again = try CLI.run(["run", "-"], stdin: twice + "\n", in: dir)
+        #expect(again.status == 3)
+        #expect(
+            again.stderr.contains("the files the run wrote go with it: ./new.csv was removed; ./old.csv, link.csv were put back as they were"),
+            "\(again.stderr)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("old.csv"), encoding: .utf8) == "old bytes\n")
+        #expect(try String(contentsOf: dir.appendingPathComponent("real.csv"), encoding: .utf8) == "kept\n")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("new.csv").path))
+        let mode = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("real.csv").path)[.posixPermissions] as? Int
+        #expect(mode == 0o644)
+        #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: dir.appendingPathComponent("link.csv").path)) == "real.csv")
         // The same run that succeeds keeps them.
         let ok = try CLI.run(["run", "-"], stdin: script.replacingOccurrences(of: "2 * 3", with: "2 * 2") + "\n", in: dir)
         #expect(ok.status == 0, "\(ok.stderr)")

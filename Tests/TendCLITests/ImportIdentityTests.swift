@@ -47,6 +47,11 @@ import Testing
         #expect(r.stdout.contains("@ana-park company: kept Acme, file has Globex"), "\(r.stdout)")
         let people = try CLI.run(["--format", "csv", "-e", "contacts sort by handle show handle, company"], in: dir)
         #expect(people.stdout == "handle,company\nana-park,Acme\nbo-li,Initech\nbo-li-2,Initech\n", "\(people.stdout)")
+        // A profile named in a note about someone else is not the contact's own.
+        #expect(try CLI.run(["-e", "add \"Ann Worker\" company: \"Acme\", notes: \"reports to the boss, see linkedin.com/in/bossman\""], in: dir).status == 0)
+        try ImportIdentityTests.write(header + "Big,Boss,https://www.linkedin.com/in/bossman,,Acme,CEO,24 Nov 2023\n", "boss.csv", in: dir)
+        let boss = try CLI.run(["import", "linkedin", "boss.csv"], in: dir)
+        #expect(boss.stdout.hasPrefix("Imported from boss.csv: 1 added, 0 merged"), "\(boss.stdout)")
     }
 
     /// A family's shared e-mail on two cards that carry different UIDs and names is two people
@@ -68,6 +73,14 @@ import Testing
         #expect(moved.stdout.hasPrefix("Imported from apple.vcf: 0 added, 1 merged, 0 skipped."), "\(moved.stdout)")
         let people = try CLI.run(["--format", "csv", "-e", "contacts sort by handle show handle, phone, title"], in: dir)
         #expect(people.stdout == "handle,phone,title\njane-smith,'+1 555 0202,Nurse\njohn-smith,'+1 555 0101,\n", "\(people.stdout)")
+        // A middle initial, a title or an initial for the given name is the same person.
+        let same =
+            ImportIdentityTests.card(["UID:icloud-1", "FN:John Q. Smith", "N:Smith;John;Q.;;", "EMAIL:smiths@family.example"])
+            + ImportIdentityTests.card(["UID:icloud-2", "FN:Dr. John Smith", "EMAIL:smiths@family.example"])
+            + ImportIdentityTests.card(["UID:icloud-3", "FN:J. Smith", "TEL:+1 555 0101"])
+        try ImportIdentityTests.write(same, "same.vcf", in: dir)
+        let merged = try CLI.run(["import", "vcard", "same.vcf"], in: dir)
+        #expect(merged.stdout.hasPrefix("Imported from same.vcf: 0 added, 3 merged, 0 skipped."), "\(merged.stdout)")
     }
 
     /// Who is whom: handle first, then any e-mail (any case), then phone (any notation), then

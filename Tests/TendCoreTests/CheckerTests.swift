@@ -202,6 +202,11 @@ import Testing
         ("spend 0.001 at @x", "the amount is money, exact to the cent: 0.001 has more than two decimals"),
         ("refer @x to @y value: -5", "a referral's value must be a number, 0 or more"),
         ("set spend 1 amount: 1.234", "the amount is money, exact to the cent"),
+        ("set @x cadence: -1w", "a cadence must be longer than 0d"),
+        ("add \"Zed\" cadence: - 2w", "a cadence must be longer than 0d"),
+        ("set @x cadence: 1200mo + 36525d", "a cadence is at most 100 years"),
+        ("agenda limit -1", "limit must be a number 0 or more"),
+        ("agenda limit 1.5", "limit takes a whole number of rows, not 1.5"),
     ])
     func literalsTheRunWouldRefuse(_ input: String, _ message: String) throws {
         var checker = Checker(definitions: Harness.checkedPrelude)
@@ -209,7 +214,10 @@ import Testing
         #expect(checker.diagnostics.contains { $0.message.hasPrefix(message) }, "\(input): \(checker.diagnostics.map(\.message))")
     }
 
-    @Test(arguments: ["log call with @x quality: 3", "contacts limit 0", "spend 10.50 at @x", "set @x cadence: 2w", "add \"Q\" handle: \"@q-1\""])
+    @Test(arguments: [
+        "log call with @x quality: 3", "log call with @x quality: 5.0", "contacts limit 0", "contacts limit 1e3", "spend 10.50 at @x",
+        "set @x cadence: 2w", "set @x cadence: 1d", "set @x cadence: 100y + 1d", "add \"Q\" handle: \"@q-1\"", "agenda limit 3",
+    ])
     func literalsTheRunTakes(_ input: String) throws {
         var checker = Checker(definitions: Harness.checkedPrelude)
         checker.check(Parser.parse(Source(name: "t", text: input)).statements)

@@ -375,6 +375,10 @@ import Testing
             return
         }
         #expect(t.rows.count == 1 && t.rows[0].first?.numberValue != nil, "\(t.rows)")
+        // A metric whose type the checker cannot know must still give a number when it runs.
+        try h.run("let lunches = if true then \"many\" else 1")
+        let shown = #expect(throws: Diagnostic.self) { try h.run("progress") }
+        #expect(shown?.message.contains("the metric of goal \"Lunches\" gave") == true, "\(String(describing: shown))")
     }
 
     @Test func agendaRanksAndSnoozes() throws {

@@ -8,7 +8,10 @@ extension Checker {
         case .page(let on, _, _, let limit):
             currentDeps.insert("agenda")
             if let on { expect(on, .date, Scope(), "the agenda's date") }
-            if let limit { expect(limit, .number, Scope(), "how many lines to show") }
+            if let limit {
+                expect(limit, .number, Scope(), "how many lines to show")
+                checkLiteralLimit(limit)
+            }
         case .done(let item, let note):
             checkItem(item)
             if let note { expect(note, .string, Scope(), "the note") }

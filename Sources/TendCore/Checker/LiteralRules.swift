@@ -21,8 +21,14 @@ enum ValueRules {
     /// A contact's own cadence: longer than a day, and within what the store keeps.
     static func cadence(_ d: Duration) -> String? {
         guard d.approximateDays > 0 else { return "a cadence must be longer than 0d" }
+        // Months and days are each in range, and so is their sum (100y + 36525d was taken, and
+        // its export could not be imported).
+        if d.approximateDays > maxCadenceDays { return StoredRange.problem(cadence: Duration(days: Int(maxCadenceDays) + 1)) }
         return StoredRange.problem(cadence: d)
     }
+
+    /// The longest cadence: 100 years as days (1200mo counts 36,500).
+    static let maxCadenceDays = 36_525.0
 
     /// A handle as `handle:` gives it (an `@` before it is allowed); the suggestion is one made from it.
     static func handle(_ text: String) -> (message: String, suggestion: String)? {
@@ -51,6 +57,18 @@ extension Checker {
         }
     }
 
+    /// A duration written with literals alone (`2w`, `-1w`, `3mo + 10d`).
+    static func literalDuration(_ e: Expr) -> Duration? {
+        switch e.kind {
+        case .literal(.duration(let d)): return d
+        case .unary(.negate, let inner): return literalDuration(inner).map { -$0 }
+        case .binary(let op, let l, let r) where op == .plus || op == .minus:
+            guard let a = literalDuration(l), let b = literalDuration(r) else { return nil }
+            return a.adding(checked: op == .plus ? b : -b)
+        default: return nil
+        }
+    }
+
     /// The options of a statement whose values are literals, by the rules the run applies.
     mutating func checkLiteralOptions(_ options: [Option], money: Set<String> = []) {
         for case .pair(let name, let value, _) in options {
@@ -61,8 +79,8 @@ extension Checker {
             switch (name, value.kind) {
             case ("quality", _):
                 if let n = Checker.literalNumber(value), let problem = ValueRules.quality(n) { report(problem, value.range) }
-            case ("cadence", .literal(.duration(let d))):
-                if let problem = ValueRules.cadence(d) { report(problem, value.range) }
+            case ("cadence", _):
+                if let d = Checker.literalDuration(value), let problem = ValueRules.cadence(d) { report(problem, value.range) }
             case ("handle", .literal(.string(let s))):
                 if let problem = ValueRules.handle(s) { report(problem.message, value.range, suggestion: problem.suggestion) }
             default: break

@@ -13,8 +13,9 @@ extension Interpreter {
             let day = try on.map { try date($0, ctx) }
             var lines: Int? = all ? nil : Interpreter.agendaPageLines
             if let limit {
-                guard let n = try eval(limit, ctx).intValue, n >= 0 else { throw fail("limit takes a whole number, 0 or more", limit.range) }
-                lines = n
+                guard case .number(let n) = try eval(limit, ctx) else { throw fail(ValueRules.limit(-1)!, limit.range) }
+                if let problem = ValueRules.limit(n) { throw fail(problem, limit.range) }
+                lines = n > 1_000_000_000 ? 1_000_000_000 : NSDecimalNumber(decimal: n).intValue
             }
             return try agendaPage(on: day, byItem: byItem, lines: lines, s)
         case .done(let item, let note):

@@ -24,7 +24,14 @@ extension Interpreter {
             source = savedSource
         }
         source = src
-        return try eval(expr, Ctx())
+        let value = try eval(expr, Ctx())
+        // The checker takes a metric whose type it cannot know (`if … then "x" else 1`, a fn's
+        // result); what it gives is compared with a number, so it must be one.
+        switch value {
+        case .number, .null: return value
+        default:
+            throw fail("the metric of goal \(ScriptWriter.quote(g.name)) gave \(value.typeName), not a number: give it a metric that counts or sums", range)
+        }
     }
 
     /// A goal's metric, parsed and checked the first time it is evaluated with these definitions.
