@@ -163,6 +163,18 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         #expect(r.diagnostics.count >= 2)
     }
 
+    /// `by` at the end of a line needs more only after `sort`, `group` or `agenda`; as the
+    /// events' field at the end of a `show` list it ends the statement (it took the next line).
+    @Test(arguments: [
+        ("interactions show id, by\ncount(contacts)", 2), ("interactions show by\ncount(contacts)", 2),
+        ("contacts sort by\n name", 1), ("contacts group by\n city show city, count(it)", 1),
+    ])
+    func byAtTheEndOfALine(_ text: String, _ statements: Int) {
+        let r = parseOne(text)
+        #expect(r.diagnostics.isEmpty, "\(text): \(r.diagnostics.map(\.message))")
+        #expect(r.statements.count == statements, "\(text)")
+    }
+
     /// The limit is what the message says: 255 levels of parentheses, lists or records parse
     /// (each counted two, so 128 parentheses were "deeper than 256 levels"), 257 do not.
     @Test(arguments: [("(", ")"), ("[", "]"), ("{a: ", "}")])

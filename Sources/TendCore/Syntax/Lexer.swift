@@ -79,6 +79,11 @@ public struct Lexer {
     private func continues(_ t: Token) -> Bool {
         switch t.kind {
         case .symbol(let s): return Lexer.continuingSymbols.contains(s)
+        // `by` needs more only after `sort`, `group` or `agenda`: after `show id,` it is the
+        // events' field (`interactions show id, by` ended there, and took the next line with it).
+        case .identifier("by"):
+            guard tokens.count >= 2, case .identifier(let before) = tokens[tokens.count - 2].kind else { return false }
+            return before == "sort" || before == "group" || before == "agenda"
         case .identifier(let w): return Lexer.continuingWords.contains(w)
         default: return false
         }
