@@ -121,8 +121,10 @@ public struct ConnectionSettings: Equatable, Sendable, CustomStringConvertible, 
         guard isURL(text), let scheme = text.range(of: "://") else { return text }
         var rest = text[scheme.upperBound...]
         var out = String(text[..<scheme.upperBound])
-        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-        if let at = rest[..<authorityEnd].lastIndex(of: "@") {
+        // A password may hold `/`, `?`, `#` and `@` unencoded (libpq refuses it, but the message
+        // must not show it): the user's part ends at the last `@` of the whole text, and all
+        // after the first `:` before it is hidden (a query holding an `@` hides more, never less).
+        if let at = rest.lastIndex(of: "@") {
             let userInfo = rest[..<at]
             if let colon = userInfo.firstIndex(of: ":") {
                 out += userInfo[..<colon] + ":***"
@@ -132,8 +134,8 @@ public struct ConnectionSettings: Equatable, Sendable, CustomStringConvertible, 
             rest = rest[at...]
         }
         out += rest
-        // A password given as a query parameter.
-        return out.replacingOccurrences(of: #"([?&]password=)[^&]*"#, with: "$1***", options: .regularExpression)
+        // A password given as a query parameter, in any case.
+        return out.replacingOccurrences(of: #"([?&]password=)[^&]*"#, with: "$1***", options: [.regularExpression, .caseInsensitive])
     }
 }
 

@@ -109,6 +109,10 @@ import Testing
         #expect(ConnectionSettings.redacted("postgresql://ann:\(secret)@h/x") == "postgresql://ann:***@h/x")
         #expect(ConnectionSettings.redacted("postgresql://h/x?password=\(secret)&sslmode=require") == "postgresql://h/x?password=***&sslmode=require")
         #expect(ConnectionSettings.redacted("postgresql://ann@h/x") == "postgresql://ann@h/x")
+        // A password with `/`, `?`, `#` and `@` written unencoded, and one given in capitals, are
+        // hidden whole (the part after its first `@` was shown, and PASSWORD= in clear).
+        #expect(ConnectionSettings.redacted("postgresql://ann:s3cr3t@:/?#%pw@127.0.0.1:5432/pw") == "postgresql://ann:***@127.0.0.1:5432/pw")
+        #expect(ConnectionSettings.redacted("postgresql://h/x?password=A&PASSWORD=Leak77") == "postgresql://h/x?password=***&PASSWORD=***")
         // A URL refused for another reason does not quote the password either.
         do {
             _ = try Self.settings("postgresql://ann:\(secret)@h:bad/x")
