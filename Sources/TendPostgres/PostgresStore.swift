@@ -223,6 +223,14 @@ public final class PostgresStore {
         _ = try? connection.query("ROLLBACK")
     }
 
+    /// A member may log an event in their own name, or in that of a role they may act as
+    /// (`SET ROLE`: the owner restoring a team's dump, a superuser): PostgreSQL decides, as for `--as`.
+    public func mayLog(as name: String) throws -> Bool {
+        if name == member { return true }
+        let sql = "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1 AND pg_has_role(current_user, oid, 'MEMBER'))"
+        return try connection.query(sql, [.text(name)]).first.map { try $0[0].decode(Bool.self) } ?? false
+    }
+
     /// One value of a query, as text; for tests.
     public func scalar(_ sql: String) throws -> String? {
         try connection.query(sql).first.flatMap { try $0[0].decode(String?.self) }

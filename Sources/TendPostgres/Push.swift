@@ -248,7 +248,11 @@ public struct Push {
             if let n = present[e.on]?.firstIndex(of: e.unnumbered) {
                 present[e.on]!.remove(at: n)
             } else if !alreadyThere(e) {
-                out.append(e)
+                // Who the file says logged it, if the pushing member may act as them; else the
+                // pushing member (a file could otherwise log in any member's name).
+                var pushed = e
+                if let by = e.by, (try? team.mayLog(as: by)) != true { pushed.by = nil }
+                out.append(pushed)
                 new = true
             }
             counts.count(kind, added: new)

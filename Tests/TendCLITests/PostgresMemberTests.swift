@@ -192,6 +192,30 @@ struct PostgresMemberTests {
         #expect(try team.psql("ann", "SELECT \"by\" FROM stage_changes") == team.roles["bob"]!)
     }
 
+    /// An event is logged by the member who logs it: `by:` naming another member is refused
+    /// (bob logged a lunch, and could make it private, as ann), and `tend push` records the
+    /// pushing member, whoever the personal file names.
+    @Test func noMemberLogsInAnothersName() throws {
+        let team = try Team(["ann", "bob"], contacts: "add \"Cleo Diaz\"\n")
+        let ann = team.roles["ann"]!
+        let forged = try CLI.run(
+            ["-e", "log lunch with @cleo-diaz note: \"forged\" by: \"\(ann)\""], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "bob")])
+        #expect(forged.status == 3 && forged.stderr.contains("by: names who logged an event"), "\(forged.stderr)")
+        let referred = try CLI.run(["-e", "refer \"x\" to @cleo-diaz by: \"\(ann)\""], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "bob")])
+        #expect(referred.status == 3, "\(referred.stderr)")
+        try team.tend("bob", ["-e", "log call with @cleo-diaz by: \"\(team.roles["bob"]!)\""])
+        #expect(try TestCluster.psql("SELECT string_agg(\"by\", ',') FROM interactions", url: team.url) == team.roles["bob"]!)
+        // A personal file whose events say ann, pushed by bob.
+        let dir = CLI.tempDir()
+        let file = dir.appendingPathComponent("bob.db").path
+        #expect(try CLI.run(["--db", file, "--as", ann, "-e", "add \"Cleo Diaz\""], in: dir).status == 0)
+        #expect(try CLI.run(["--db", file, "--as", ann, "-e", "log coffee with @cleo-diaz on 2026-11-20"], in: dir).status == 0)
+        let pushed = try CLI.run(["--db", file, "push", team.url(as: "bob")], in: dir)
+        #expect(pushed.status == 0, "\(pushed.stderr)")
+        #expect(
+            try TestCluster.psql("SELECT \"by\" FROM interactions WHERE kind = 'coffee'", url: team.url) == team.roles["bob"]!)
+    }
+
     @Test func aNewMembersReadOnlyRunWritesNothing() throws {
         let team = try Team(["ann"], contacts: "add \"Cleo Diaz\"\n")
         let r = try CLI.run(["--read-only", "--format", "csv", "-e", "count(contacts)"], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "ann")])

@@ -167,17 +167,21 @@ struct PostgresPushTests {
         #expect(try TestCluster.psql("SELECT string_agg(note, ',') FROM interactions", url: other) == "about the lease")
     }
 
-    /// Who logged an interaction in the personal file (`--as`) is kept by the push, as for the
-    /// other kinds of event; one logged by no one becomes the pushing member's.
+    /// Who logged an interaction in the personal file (`--as`) is kept by the push when the
+    /// pushing role may act as them (PostgreSQL decides, as for `--as`); else, and for one logged
+    /// by no one, the pushing member's: a file cannot log in any member's name.
     @Test func whoLoggedAnInteractionIsKept() throws {
+        let bob = "bob_\(UUID().uuidString.prefix(8).lowercased())"
         let file = CLI.tempDir().appendingPathComponent("mine.db").path
         #expect(try Self.run(["run", "-"], stdin: "add \"Xa Xu\"\n", db: file).status == 0)
-        #expect(try Self.run(["--as", "bob", "-e", "log call with @xa-xu"], db: file).status == 0)
+        #expect(try Self.run(["--as", bob, "-e", "log call with @xa-xu"], db: file).status == 0)
+        #expect(try Self.run(["--as", "no_such_role", "-e", "log coffee with @xa-xu"], db: file).status == 0)
         #expect(try Self.run(["-e", "log lunch with @xa-xu"], db: file).status == 0)
         let url = try TestCluster.freshDatabase("pushby")
+        try TestCluster.psql("CREATE ROLE \(bob) NOLOGIN", url: url)
         #expect(try Self.run(["push", url], db: file).status == 0)
         let rows = try TestCluster.psql(#"SELECT kind || ' ' || "by" FROM interactions ORDER BY id"#, url: url)
-        #expect(rows == "call bob\nlunch \(TestCluster.role)", "\(rows)")
+        #expect(rows == "call \(bob)\ncoffee \(TestCluster.role)\nlunch \(TestCluster.role)", "\(rows)")
     }
 
     /// The same dump, and the same answers to a few queries, from both databases.

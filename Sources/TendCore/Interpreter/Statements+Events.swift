@@ -12,7 +12,7 @@ extension Interpreter {
             case .flag("inbound", _): i.inbound = true
             case .flag("pitch", _): i.pitch = true
             case .flag("private", _): i.isPrivate = true
-            case .pair("by", let e, _): i.by = try eval(e, ctx).stringValue
+            case .pair("by", let e, _): i.by = try author(e, ctx)
             case .pair("note", let e, _): i.note = try eval(e, ctx).stringValue
             case .pair("quality", let e, _): i.quality = try quality(eval(e, ctx), e.range)
             case .pair("source", let e, _): i.sourceID = try eval(e, ctx).stringValue
@@ -188,8 +188,20 @@ extension Interpreter {
     /// A referral's options; a new one is open unless they say otherwise.
     /// `by: "NAME"`, written by a dump: who logged the event (else the store's member).
     func author(_ options: [Option], _ ctx: Ctx) throws -> String? {
-        for case .pair("by", let e, _) in options { return try eval(e, ctx).stringValue }
+        for case .pair("by", let e, _) in options { return try author(e, ctx) }
         return nil
+    }
+
+    /// `by:` as given. On a team's database it names the member logging the event, or one they
+    /// may act as: any member could otherwise log (and so make private) events in another's name.
+    func author(_ e: Expr, _ ctx: Ctx) throws -> String? {
+        let by = try eval(e, ctx).stringValue
+        if let by, try !model.mayLog(as: by) {
+            throw fail(
+                "by: names who logged an event, and on a team's database that is the member logging it (\(model.member ?? "you")) or a role they may act as, not \(by)",
+                e.range)
+        }
+        return by
     }
 
     func referralOptions(_ r: inout Referral, _ options: [Option], _ ctx: Ctx, keepStatus: Bool = false) throws {
@@ -197,7 +209,7 @@ extension Interpreter {
         for o in options {
             switch o {
             case .pair("note", let e, _): r.note = try eval(e, ctx).stringValue
-            case .pair("by", let e, _): r.by = try eval(e, ctx).stringValue
+            case .pair("by", let e, _): r.by = try author(e, ctx)
             case .pair("value", let e, _):
                 let v = try eval(e, ctx)
                 r.value = v.isNull ? nil : try money(v, e.range, "a referral's value")

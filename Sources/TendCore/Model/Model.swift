@@ -32,6 +32,9 @@ public protocol Model: AnyObject {
     func count(_ request: ModelRead) throws -> Int?
     /// The member this model writes as (see the extension's default).
     var member: String? { get }
+    /// Whether an event may be recorded as logged by `member` (`by:`): on one person's data
+    /// always; on a team's database only by that member, or a role PostgreSQL lets act as them.
+    func mayLog(as member: String) throws -> Bool
 }
 
 extension Model {
@@ -40,6 +43,8 @@ extension Model {
     /// The member this model writes as (`by` of new events, what `me` compares as): nil for
     /// one person's data.
     public var member: String? { nil }
+
+    public func mayLog(as member: String) throws -> Bool { true }
 
     /// The whole network, events included.
     public func network() throws -> Network { try network(events: true) }
