@@ -299,6 +299,11 @@ public final class Session: InterpreterHost {
         guard real.hasSuffix(".tend") else {
             throw ReadError.io("it is not a Tend script (Tend loads only files named *.tend)")
         }
+        // A pipe or device named *.tend would wait for a writer that may never come.
+        var st = stat()
+        guard stat(real, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            throw ReadError.io("it is not a regular file (a pipe, device or folder); load reads files")
+        }
         return try readSource(real, named: name ?? path, limit: maxLoadSize)
     }
 
@@ -327,8 +332,8 @@ public final class Session: InterpreterHost {
         }
     }
 
-    /// Reads a script file; refuses devices and FIFOs, files over `limit` (from their size,
-    /// unread), binary files and invalid UTF-8.
+    /// Reads a script: a file, a pipe or a device (`tend run <(…)`); refuses folders, more than
+    /// `limit` bytes (a file's from its size, unread), binary files and invalid UTF-8.
     public static func readSource(_ path: String, named name: String? = nil, limit: Int = maxScriptSize) throws -> Source {
         var fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw ReadError.io(errno == ENOENT ? "no such file" : String(cString: strerror(errno))) }

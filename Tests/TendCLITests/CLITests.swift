@@ -171,6 +171,10 @@ struct Golden: CustomStringConvertible {
         #expect(empty.status == 0, "\(empty.stderr)")
         let folder = try CLI.run(["run", dir.path], in: dir)
         #expect(folder.status == 3 && folder.stderr.contains("not a file, a pipe or a device"), "\(folder.stderr)")
+        // load and .read take files alone: a pipe named *.tend is refused, not waited on.
+        #expect(mkfifo(dir.appendingPathComponent("waits.tend").path, 0o600) == 0)
+        let load = try CLI.run(["-e", "load \"waits.tend\""], in: dir)
+        #expect(load.status == 2 && load.stderr.contains("it is not a regular file"), "\(load.stderr)")
     }
 
     /// A statement on the command line whose bytes are not UTF-8 is refused as a script's are
