@@ -1,5 +1,6 @@
 import CEditLine
 import Foundation
+import TendCore
 
 /// Reads lines from the user. The REPL talks to this seam only, so that the line editor (or
 /// plain standard input) can be swapped without touching the rest.
@@ -116,7 +117,11 @@ public final class EditLineReader: LineReader {
 
     static func installInterruptHandler() {
         var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in interruptPending = 1 }
+        // At the prompt the line is dropped; while a statement runs, it stops (and is rolled back).
+        action.__sigaction_handler.sa_handler = { _ in
+            interruptPending = 1
+            Interruption.requested = 1
+        }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0  // no SA_RESTART: the read returns, and the REPL drops the line
         sigaction(SIGINT, &action, nil)
@@ -127,6 +132,8 @@ public final class EditLineReader: LineReader {
         free(currentPrompt)
         currentPrompt = strdup(prompt)
         interruptPending = 0
+        // An EINTR left from an earlier Ctrl-C would make Ctrl-D at an empty prompt read as one.
+        errno = 0
         var count: Int32 = 0
         guard let line = el_gets(el, &count) else {
             if interruptPending != 0 || errno == EINTR {

@@ -494,6 +494,8 @@ public final class Session: InterpreterHost {
     /// Runs a checked program in one transaction: any run-time error rolls back everything
     /// (exit 3). Under `readOnly` (`--read-only`), nothing is kept and no file is written.
     public func run(_ program: CheckedProgram, bail: Bool = false, readOnly: Bool = false) -> ExitStatus {
+        // A Ctrl-C at the prompt before this run is not this run's.
+        Interruption.requested = 0
         refusesFiles = readOnly || self.readOnly
         writtenThisRun = []
         interpreter.resolutions = program.resolutions

@@ -135,6 +135,36 @@ final class Terminal {
 
     /// At the keyboard, removing a person with events asks first (no by default); one without
     /// events does not ask, nor does anything under `--yes`.
+    /// Ctrl-C stops a statement that runs long and gives the prompt back (it ran on until the
+    /// process was killed); after a Ctrl-C at the prompt, Ctrl-D still leaves (it printed ^C).
+    @Test(.enabled(if: Terminal.available)) func controlCStopsAStatementAndControlDStillLeaves() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let made = Process()
+        made.executableURL = URL(fileURLWithPath: Terminal.binary)
+        made.arguments = ["--db", dir.path + "/r.db", "--today", "2026-11-23", "demo", "--size", "1000"]
+        made.standardOutput = FileHandle.nullDevice
+        made.standardError = FileHandle.nullDevice
+        try made.run()
+        made.waitUntilExit()
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("count(contacts as c where count(interactions as i where c in i.people and i.note != c.name) > 0)", "Enter")
+        Thread.sleep(forTimeInterval: 1)
+        t.tmux(["send-keys", "C-c"])
+        #expect(t.waitFor("stopped (Ctrl-C)", timeout: 15), "\(t.screen)")
+        t.type("count(contacts)", "Enter")
+        #expect(t.waitFor("1000"), "\(t.screen)")
+        _ = t.waitForPromptAtEnd()
+        t.tmux(["send-keys", "C-c"])
+        _ = t.waitFor("^C")
+        t.tmux(["send-keys", "C-d"])
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && !t.tmux(["list-sessions"]).isEmpty { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(t.tmux(["list-sessions"]).isEmpty, "the REPL is still there after Ctrl-D: \(t.screen)")
+    }
+
     @Test(.enabled(if: Terminal.available)) func removingSomeoneWithEventsAsksFirst() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

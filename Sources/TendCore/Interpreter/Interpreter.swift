@@ -433,6 +433,7 @@ public final class Interpreter {
     }
 
     func charge(_ rows: Int, _ range: SourceRange) throws {
+        try checkInterruption(range)
         work += rows
         if work > maxWork {
             throw fail(
@@ -441,6 +442,11 @@ public final class Interpreter {
                     "a query inside a query over every row grows with the square of the network; narrow the inner query by the outer row (contacts as c where count(referrals where contact == c) > 0) or compute it once with let"
                 ])
         }
+    }
+
+    /// Stops the statement when the user asked (Ctrl-C in the REPL): the run is rolled back.
+    @inline(__always) func checkInterruption(_ range: SourceRange) throws {
+        if Interruption.requested != 0 { throw fail("stopped (Ctrl-C)", range) }
     }
 
     public init(model: Model, today: Day, definitions: Definitions = Definitions()) {
@@ -1244,4 +1250,10 @@ extension Decimal {
         NSDecimalRound(&result, &value, places, mode)
         return result
     }
+}
+
+/// The user's request to stop the statement running (Ctrl-C in the REPL): set from a signal
+/// handler (a plain store), read by the interpreter as it visits rows and calls fns.
+public enum Interruption {
+    nonisolated(unsafe) public static var requested: Int32 = 0
 }

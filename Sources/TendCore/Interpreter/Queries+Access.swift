@@ -202,6 +202,7 @@ extension Interpreter {
         var seen = 0
         func test(_ row: Value) throws {
             seen += 1
+            try checkInterruption(q.range)
             if seen % 100_000 == 0 { try charge(100_000, q.range) }
             if let f = q.filter, try eval(f, Ctx(row: row, locals: locals, naming: q.named?.name)).isTrue { kept.append(row) }
         }

@@ -128,7 +128,10 @@ extension Interpreter {
         if !set.filtered {
             try charge(set.rows.count, q.range)
             if let f = q.filter {
-                set.rows = try set.rows.filter { try eval(f, Ctx(row: $0, locals: locals, naming: q.named?.name)).isTrue }
+                set.rows = try set.rows.filter {
+                    try checkInterruption(q.range)
+                    return try eval(f, Ctx(row: $0, locals: locals, naming: q.named?.name)).isTrue
+                }
             }
         }
         if !q.groupBy.isEmpty { return try group(q, set, locals) }
