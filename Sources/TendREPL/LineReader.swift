@@ -85,7 +85,7 @@ public final class EditLineReader: LineReader {
         self.history = h
         self.historyPath = historyPath
         activeCompleter = complete
-        tend_history_setsize(h, &event, 2000)
+        tend_history_setsize(h, &event, EditLineReader.historySize)
         tend_history_setunique(h, &event, 1)
         tend_el_set_editor(el, "emacs")
         tend_el_set_signal(el, 1)
@@ -160,13 +160,23 @@ public final class EditLineReader: LineReader {
         return poll(&p, 1, 10) > 0 && (p.revents & Int16(POLLIN)) != 0
     }
 
+    /// The longest entry kept: a pasted 100 KB line was kept whole, and read back at every start.
+    static let maxHistoryEntry = 4096
+
     public func addHistory(_ entry: String) {
-        guard !entry.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+        guard !entry.trimmingCharacters(in: .whitespaces).isEmpty, entry.utf8.count <= EditLineReader.maxHistoryEntry else { return }
         tend_history_enter(history, &event, entry)
-        saveHistory()
+        save(entry)
     }
 
-    public func saveHistory() {
+    /// Every entry is written to the file as it is entered: nothing is left to write at the end
+    /// (writing this session's list then would drop another REPL's lines).
+    public func saveHistory() {}
+
+    /// Writes the history file: what it holds now (another REPL's lines among them) with
+    /// `entry` after it. Saving this session's list alone lost every line another REPL open at
+    /// the same time had written.
+    private func save(_ entry: String) {
         guard let path = historyPath, EditLineReader.isSafeHistoryFile(path) else { return }
         let dir = (path as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -174,9 +184,18 @@ public final class EditLineReader: LineReader {
             let fd = open(path, O_CREAT | O_WRONLY, 0o600)
             if fd >= 0 { close(fd) }
         }
-        tend_history_save(history, &event, path)
+        guard let merged = history_init() else { return }
+        defer { history_end(merged) }
+        var ev = HistEvent()
+        tend_history_setsize(merged, &ev, EditLineReader.historySize)
+        tend_history_setunique(merged, &ev, 1)
+        tend_history_load(merged, &ev, path)
+        tend_history_enter(merged, &ev, entry)
+        tend_history_save(merged, &ev, path)
         chmod(path, 0o600)
     }
+
+    static let historySize: Int32 = 2000
 
     /// Tab: completes the word before the cursor, or lists the candidates when there are several.
     static func complete(_ el: OpaquePointer?) -> UInt8 {

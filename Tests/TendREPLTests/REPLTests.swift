@@ -165,6 +165,35 @@ final class Terminal {
         #expect(t.tmux(["list-sessions"]).isEmpty, "the REPL is still there after Ctrl-D: \(t.screen)")
     }
 
+    /// Two REPLs open at once both keep their lines in the history file (the one that left last
+    /// wrote its own list over the other's); a pasted line of 10 KB is not kept.
+    @Test(.enabled(if: Terminal.available)) func twoREPLsKeepTheirHistoryBoth() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (a, b) = (Terminal(dir: dir), Terminal(dir: dir))
+        defer {
+            a.stop()
+            b.stop()
+        }
+        a.start()
+        b.start()
+        a.type("print \"fromA1\"", "Enter")
+        #expect(a.waitFor("fromA1", count: 2))
+        b.type("print \"fromB1\"", "Enter")
+        #expect(b.waitFor("fromB1", count: 2))
+        a.type("print \"fromA2\"", "Enter")
+        #expect(a.waitFor("fromA2", count: 2))
+        b.type("print \"" + String(repeating: "x", count: 10_000) + "\"", "Enter")
+        b.type("print \"fromB2\"", "Enter")
+        #expect(b.waitFor("fromB2", count: 2))
+        a.type(".quit", "Enter")
+        b.type(".quit", "Enter")
+        Thread.sleep(forTimeInterval: 0.5)
+        let history = try String(contentsOf: dir.appendingPathComponent("state/tend/history"), encoding: .utf8)
+        for line in ["fromA1", "fromB1", "fromA2", "fromB2"] { #expect(history.contains(line), "\(line) is not in \(history)") }
+        #expect(!history.contains("xxxxxxxxxx"), "the 10 KB line was kept")
+    }
+
     @Test(.enabled(if: Terminal.available)) func removingSomeoneWithEventsAsksFirst() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
