@@ -14,7 +14,7 @@ public final class REPL {
         self.session = session
         // The prompt shows the database's name: a file name may hold control characters too.
         self.name = TerminalText.escaped(((databaseName as NSString).lastPathComponent as NSString).deletingPathExtension)
-        let stateHome = environmentSetting("XDG_STATE_HOME") ?? homeDirectory() + "/.local/state"
+        let stateHome = xdgDirectory("XDG_STATE_HOME") ?? homeDirectory() + "/.local/state"
         let historyPath = stateHome + "/tend/history"
         let completer = Completer(session: session)
         // Under --read-only the REPL writes nothing, its history included.
@@ -267,7 +267,7 @@ public final class REPL {
     }
 
     func runInitScript() {
-        let config = environmentSetting("XDG_CONFIG_HOME") ?? homeDirectory() + "/.config"
+        let config = xdgDirectory("XDG_CONFIG_HOME") ?? homeDirectory() + "/.config"
         let path = config + "/tend/init.tend"
         guard FileManager.default.fileExists(atPath: path) else { return }
         do {

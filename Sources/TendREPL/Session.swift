@@ -14,6 +14,12 @@ public func environmentSetting(_ name: String) -> String? {
     environmentValue(name).flatMap { $0.isEmpty ? nil : $0 }
 }
 
+/// An XDG base folder (`XDG_DATA_HOME`, …) when set to an absolute path: the specification
+/// says a relative one is invalid and ignored (it made the history under the current folder).
+public func xdgDirectory(_ name: String) -> String? {
+    environmentSetting(name).flatMap { $0.hasPrefix("/") ? $0 : nil }
+}
+
 /// The user's home: `$HOME` when set (Foundation's NSHomeDirectory reads the password file instead).
 public func homeDirectory() -> String {
     environmentSetting("HOME") ?? NSHomeDirectory()

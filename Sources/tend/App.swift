@@ -10,7 +10,7 @@ enum App {
     static func databasePath(_ g: Settings) -> String {
         if let db = g.db { return db }
         if let db = environmentSetting("TEND_DB") { return db }
-        let base = environmentSetting("XDG_DATA_HOME") ?? homeDirectory() + "/.local/share"
+        let base = xdgDirectory("XDG_DATA_HOME") ?? homeDirectory() + "/.local/share"
         return base + "/tend/tend.db"
     }
 

@@ -500,5 +500,10 @@ struct Golden: CustomStringConvertible {
         let xdg = try CLI.run(["-e", "add \"A B\""], in: dir, env: ["TEND_DB": "", "XDG_DATA_HOME": dir.appendingPathComponent("xdg").path])
         #expect(xdg.status == 0)
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("xdg/tend/tend.db").path))
+        // A relative XDG folder is ignored, as the specification says: HOME's is used.
+        let relative = try CLI.run(["-e", "add \"C D\""], in: dir, env: ["TEND_DB": "", "XDG_DATA_HOME": "rel/data", "HOME": dir.path])
+        #expect(relative.status == 0, "\(relative.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("rel").path))
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir, env: ["TEND_DB": "", "XDG_DATA_HOME": "", "HOME": dir.path]).stdout == "2\n")
     }
 }

@@ -207,6 +207,8 @@ import Testing
         ("set @x cadence: 1200mo + 36525d", "a cadence is at most 100 years"),
         ("agenda limit -1", "limit must be a number 0 or more"),
         ("agenda limit 1.5", "limit takes a whole number of rows, not 1.5"),
+        ("undo 0", "undo takes a whole number, 1 or more"), ("undo -1", "undo takes a whole number, 1 or more"),
+        ("undo 1.5", "undo takes a whole number, 1 or more"), ("history limit 0", "history limit takes a whole number, 1 or more"),
     ])
     func literalsTheRunWouldRefuse(_ input: String, _ message: String) throws {
         var checker = Checker(definitions: Harness.checkedPrelude)

@@ -145,11 +145,17 @@ public struct Checker {
         case .agenda(let command):
             checkAgenda(command)
         case .journal(.undo(let count)):
-            if let count { expect(count, .number, Scope(), "how many changes to undo") }
+            if let count {
+                expect(count, .number, Scope(), "how many changes to undo")
+                checkLiteralCount(count, "undo")
+            }
         case .edit(let target):
             if case .event(_, let id) = target { expect(id, .number, Scope(), "the event's number") }
         case .journal(.history(let limit)):
-            if let limit { expect(limit, .number, Scope(), "how many changes to list") }
+            if let limit {
+                expect(limit, .number, Scope(), "how many changes to list")
+                checkLiteralCount(limit, "history limit")
+            }
         case .letDef(let name, let value):
             checkLet(s, name, value)
         case .fnDef(let name, let params, let body):

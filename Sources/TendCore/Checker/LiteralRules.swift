@@ -37,6 +37,11 @@ enum ValueRules {
         return ("a handle is lowercase letters and digits joined by dashes", "\"\(makeHandle(bare))\"")
     }
 
+    /// How many changes `undo N` undoes and `history limit N` lists.
+    static func count(_ n: Decimal, _ what: String) -> String? {
+        n >= 1 && n == n.rounded(toPlaces: 0, .plain) ? nil : "\(what) takes a whole number, 1 or more"
+    }
+
     /// How many rows `limit` keeps.
     static func limit(_ n: Decimal) -> String? {
         guard n >= 0 else { return "limit must be a number 0 or more" }
@@ -92,6 +97,11 @@ extension Checker {
     mutating func checkLiteralMoney(_ value: Expr, _ what: String) {
         guard let n = Checker.literalNumber(value), let problem = ValueRules.money(n, what) else { return }
         report(problem.message, value.range, suggestion: problem.suggestion)
+    }
+
+    /// `undo N` or `history limit N` written as a number.
+    mutating func checkLiteralCount(_ value: Expr, _ what: String) {
+        if let n = Checker.literalNumber(value), let problem = ValueRules.count(n, what) { report(problem, value.range) }
     }
 
     /// `limit N` written as a number.

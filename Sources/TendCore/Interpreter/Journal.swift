@@ -4,8 +4,11 @@ extension Interpreter {
         let ctx = Ctx()
         func count(_ e: Expr?, _ what: String) throws -> Int? {
             guard let e else { return nil }
-            guard let n = try eval(e, ctx).intValue, n >= 1 else { throw fail("\(what) takes a whole number, 1 or more", e.range) }
-            return n
+            let v = try eval(e, ctx)
+            guard case .number(let n) = v, ValueRules.count(n, what) == nil, let whole = v.intValue else {
+                throw fail(ValueRules.count(0, what)!, e.range)
+            }
+            return whole
         }
         guard let host else { throw fail("the journal is not available here", s.range) }
         switch command {
