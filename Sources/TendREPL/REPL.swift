@@ -377,6 +377,23 @@ struct Completer {
     func complete(_ before: String) -> Completion {
         let line = before.drop { $0 == " " }
         if line.hasPrefix(".") { return dotCommand(String(line)) }
+        // Inside a string: a file's name after import, export, load or save; a rule's name after
+        // `rule`; a market's after `who serves`; else nothing (language words went into paths).
+        // (Inside an interpolation, `{…`, the language is back.)
+        if let quote = Completer.openQuote(before), case let inside = String(before[before.index(after: quote)...]),
+            (inside.lastIndex(of: "{").map { open in !inside[open...].contains("}") } ?? false) == false
+        {
+            let lead = before[..<quote].split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            switch (lead.first, lead.last) {
+            case ("import"?, _), ("export"?, _), ("load"?, _), ("save"?, _): return files(inside)
+            case (let first?, "rule"?) where first != "rule":
+                return Completion(word: inside, candidates: matching(inside, in: session.interpreter.definitions.rules.map(\.name)))
+            case ("who"?, "serves"?):
+                let markets = (try? session.store.network(events: false).markets.map(\.name)) ?? []
+                return Completion(word: inside, candidates: matching(inside, in: markets))
+            default: return Completion(word: inside, candidates: [])
+            }
+        }
         var start = before.endIndex
         while start > before.startIndex {
             let c = before[before.index(before: start)]
@@ -431,12 +448,48 @@ struct Completer {
         case ".mode": pool = OutputFormat.allCases.map(\.rawValue)
         case ".help", ".h": pool = Help.topics.map(\.name) + ["fields", "functions"]
         case ".schema": pool = Schema.queryable.map(\.name)
+        case ".read": return parts.count == 2 ? files(word) : Completion(word: word, candidates: [])
         default: pool = []
         }
         return Completion(word: word, candidates: parts.count == 2 ? matching(word, in: pool) : [])
     }
 
     func tags() -> [String] { (try? session.store.tags()) ?? [] }
+
+    /// Where the string the cursor is in opens, or nil when it is not in one (a `\"` inside a
+    /// string is no end).
+    static func openQuote(_ before: String) -> String.Index? {
+        var open: String.Index?
+        var escaped = false
+        for i in before.indices {
+            let c = before[i]
+            if open != nil && escaped {
+                escaped = false
+            } else if open != nil && c == "\\" {
+                escaped = true
+            } else if c == "\"" {
+                open = open == nil ? i : nil
+            }
+        }
+        return open
+    }
+
+    /// The files and folders (with a `/`) whose names start as the path's last part does; `~/`
+    /// is the home folder. Hidden ones only when the part starts with a dot.
+    func files(_ path: String) -> Completion {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[...$0]) } ?? ""
+        let part = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var directory = folder.isEmpty ? "." : folder
+        if directory.hasPrefix("~/") { directory = homeDirectory() + directory.dropFirst() }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        let candidates = names.filter { $0.hasPrefix(part) && (part.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map { name -> String in
+            var isFolder: ObjCBool = false
+            FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(name), isDirectory: &isFolder)
+            return isFolder.boolValue ? name + "/" : name
+        }
+        return Completion(word: part, candidates: candidates)
+    }
 
     func matching(_ word: String, in pool: [String]) -> [String] {
         guard !word.isEmpty else { return [] }

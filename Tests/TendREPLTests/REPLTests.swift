@@ -397,6 +397,18 @@ final class Terminal {
         #expect(candidates("import li") == ["linkedin"])
         // A handle inside a string's interpolation.
         #expect(candidates("print \"Call {@jo") == ["@joan-rivera", "@jon-snow"])
+        // Inside a string: files after import, export, load and save (and .read), rules after
+        // rule, markets after who serves, and no language words (they went into paths).
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-complete-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("endings"), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dir.appendingPathComponent("people.vcf").path, contents: Data())
+        FileManager.default.createFile(atPath: dir.appendingPathComponent("end.tend").path, contents: Data())
+        #expect(c.complete("import vcard \"\(dir.path)/peo") == Completion(word: "peo", candidates: ["people.vcf"]))
+        #expect(candidates("load \"\(dir.path)/en") == ["end.tend", "endings/"])
+        #expect(candidates(".read \(dir.path)/en") == ["end.tend", "endings/"])
+        #expect(candidates("print \"the en") == [])
+        _ = session.runScripts([Source(name: "t", text: "rule \"stay close\" when +vip then remind \"x\"")], bail: false, readOnly: false)
+        #expect(candidates("snooze @joan-rivera rule \"sta") == ["stay close", "stay in touch"])
     }
 
     /// Definitions are parsed only when a statement needs them: a query naming none runs
