@@ -191,6 +191,7 @@ extension PostgresStore {
             let values: [SQLValue]
             switch (before, after) {
             case (nil, let after?):
+                try refuseIfReferenced(table, after, entry)
                 sql = "DELETE FROM \(t) WHERE ctid = \(found) RETURNING 1"
                 values = [.text(after)]
             case (let before?, nil):
@@ -206,6 +207,37 @@ extension PostgresStore {
             // A forgotten closed agenda item comes back unless it was closed again since (that stays).
             let forgotten = table == "agenda_items" && after == nil
             guard try connection.query(sql, values).count == 1 || forgotten else { throw ChangedSince(entry: entry, table: table) }
+        }
+    }
+
+    /// A member's undo that would delete a row others' rows have come to refer to since.
+    struct ReferencedSince: Error, CustomStringConvertible {
+        var entry: Store.JournalEntry
+        var table: String
+        var by: String
+        var description: String {
+            "cannot undo change \(entry.number) (\(entry.statement)): a row of \(table) it made has rows of \(by) since (another member's, or a later change); nothing was undone"
+        }
+    }
+
+    /// Refuses to delete a row (a contact the change added) that rows of other changes refer
+    /// to: the delete would take them with it (another member's call would lose its person).
+    /// The change's own such rows were deleted before it: rows are put back newest first.
+    private func refuseIfReferenced(_ table: String, _ image: String, _ entry: Store.JournalEntry) throws {
+        let references = try connection.query(
+            """
+            SELECT c.conrelid::regclass::text, a.attname::text FROM pg_constraint c
+              JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+            WHERE c.contype = 'f' AND c.confrelid = to_regclass($1) AND array_length(c.conkey, 1) = 1
+            """, [.text("\"\(table)\"")])
+        for row in references {
+            let (referrer, column) = (try row[0].decode(String.self), try row[1].decode(String.self))
+            let bare = referrer.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            guard !PostgresStore.unjournalled.contains(bare) else { continue }
+            let sql = "SELECT EXISTS (SELECT 1 FROM \(referrer) WHERE \"\(column)\" = ($1::jsonb->>'id')::bigint)"
+            if try connection.query(sql, [.text(image)]).first.map({ try $0[0].decode(Bool.self) }) == true {
+                throw ReferencedSince(entry: entry, table: table, by: bare)
+            }
         }
     }
 
