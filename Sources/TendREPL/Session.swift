@@ -152,8 +152,22 @@ public final class Session: InterpreterHost {
         }
     }
 
-    /// Puts the prelude's definitions into the database (a new one, or `reset rules`).
+    /// Puts the prelude's definitions into the database (a new one, or `reset rules`). New
+    /// members starting at once conflict over the definitions' table (SERIALIZABLE): it is tried
+    /// again as a run is (three of four such first runs failed with the server's words).
     func installPrelude() throws {
+        var attempt = 1
+        while true {
+            do {
+                return try installPreludeOnce()
+            } catch where store.conflicted && attempt < store.conflictAttempts {
+                attempt += 1
+                Thread.sleep(forTimeInterval: ConflictPause.before(attempt))
+            }
+        }
+    }
+
+    private func installPreludeOnce() throws {
         try store.transaction {
             for s in Prelude.statements {
                 let name: String

@@ -227,6 +227,19 @@ struct PostgresMemberTests {
         #expect(try team.lines("ann", "interactions show note, people") == ["note,people", "ann's call,Bo New"])
     }
 
+    /// A new member's first runs, started at once, all succeed: installing the member's prelude
+    /// is tried again on a conflict like any run (three of four failed with the server's words).
+    @Test func aNewMembersFirstRunsAtOnceAllSucceed() throws {
+        let team = try Team(["ann", "dave"], contacts: "add \"Cleo Diaz\"\n")
+        let url = team.url(as: "dave")
+        let results = PostgresConcurrencyTests.Results(count: 4)
+        DispatchQueue.concurrentPerform(iterations: 4) { i in
+            results.set(i, Result { try CLI.run(["-e", "count(contacts)"], in: CLI.tempDir(), env: ["TEND_DB": url]) })
+        }
+        let all = results.all.compactMap { try? $0?.get() }
+        #expect(all.count == 4 && all.allSatisfy { $0.status == 0 && $0.stdout == "1\n" }, "\(all.map(\.stderr))")
+    }
+
     @Test func aNewMembersReadOnlyRunWritesNothing() throws {
         let team = try Team(["ann"], contacts: "add \"Cleo Diaz\"\n")
         let r = try CLI.run(["--read-only", "--format", "csv", "-e", "count(contacts)"], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "ann")])
