@@ -97,7 +97,14 @@ public final class PostgresStore {
         let home = environment["HOME"] ?? NSHomeDirectory()
         let osUser = environment["USER"] ?? environment["LOGNAME"] ?? NSUserName()
         let settings = try ConnectionSettings(url: url, environment: environment, home: home, osUser: osUser)
-        try self.init(settings: settings, home: home, readOnly: readOnly, create: create, role: role)
+        do {
+            try self.init(settings: settings, home: home, readOnly: readOnly, create: create, role: role)
+        } catch let failure as PostgresFailure where !settings.warnings.isEmpty {
+            // What was passed over on the way (a password file others may read) may be why.
+            throw PostgresFailure(message: failure.message + " (" + settings.warnings.joined(separator: "; ") + ")", sqlState: failure.sqlState)
+        } catch OpenError.cannotOpen(let where_, let why) where !settings.warnings.isEmpty {
+            throw OpenError.cannotOpen(where_, why + " (" + settings.warnings.joined(separator: "; ") + ")")
+        }
     }
 
     /// A name as an SQL identifier, quoted.

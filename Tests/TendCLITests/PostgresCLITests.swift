@@ -64,4 +64,19 @@ struct PostgresCLITests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!r.stderr.contains(try #require(good.split(separator: ":")[2].split(separator: "@").first)))
     }
+
+    /// A password file others may read is passed over, and a login that fails for want of a
+    /// password says so (the warning was lost with the failure: "none was given" alone).
+    @Test func aPasswordFileOthersCanReadIsNamedWhenTheLoginFails() throws {
+        let good = try #require(TestCluster.passwordURL)
+        let password = try #require(good.split(separator: ":")[2].split(separator: "@").first)
+        let bare = good.replacingOccurrences(of: ":\(password)@", with: "@")
+        let dir = CLI.tempDir()
+        let file = dir.appendingPathComponent("pgpass").path
+        try "*:*:*:*:\(password)\n".write(toFile: file, atomically: true, encoding: .utf8)
+        chmod(file, 0o644)
+        let r = try CLI.run(["-e", "count(contacts)"], in: dir, env: ["TEND_DB": bare, "PGPASSFILE": file])
+        #expect(r.status == 3 && r.stderr.contains("none was given") && r.stderr.contains(file), "\(r.stderr)")
+        #expect(!r.stderr.contains(String(password)))
+    }
 }
