@@ -42,7 +42,7 @@ public final class PostgresStore {
         public var description: String {
             switch self {
             case .notTend(let db):
-                return "\(db) is not a Tend database (it has another program's tables); it was left untouched"
+                return "\(db) is not a Tend database (it has another program's tables or other objects); it was left untouched"
             case .newer(let db):
                 return "\(db) was made by a newer version of Tend; upgrade Tend to open it (the database was left untouched)"
             case .older(let db):
@@ -159,11 +159,30 @@ public final class PostgresStore {
     /// Refuses a database that is not Tend's, or that a newer Tend changed, before writing
     /// anything; applies the missing migrations in one transaction. Two Tends opening one new
     /// database at once: the advisory lock makes the second wait and then find it done.
+    /// Whether Tend's schema holds objects of another program's (sequences, functions, types)
+    /// that are no extension's.
+    private func hasOtherObjects() throws -> Bool {
+        let sql = """
+            SELECT EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = to_regnamespace(current_schema()) AND c.relkind IN ('S', 'm', 'f', 'p')
+                             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e'))
+                OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = to_regnamespace(current_schema())
+                             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e'))
+                OR EXISTS (SELECT 1 FROM pg_type t WHERE t.typnamespace = to_regnamespace(current_schema()) AND t.typtype IN ('e', 'd', 'c', 'r')
+                             AND (t.typrelid = 0 OR (SELECT relkind FROM pg_class WHERE oid = t.typrelid) = 'c')
+                             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = t.oid AND d.deptype = 'e'))
+            """
+        return try connection.query(sql).first.map { try $0[0].decode(Bool.self) } ?? false
+    }
+
     private func migrate(readOnly: Bool, create: Bool) throws {
         let label = settings.description
         func check() throws -> [String] {
             let tables = try tables()
-            if tables.isEmpty { return [] }
+            if tables.isEmpty {
+                // No table, but another program's sequence, function or type: not empty either.
+                if try hasOtherObjects() { throw OpenError.notTend(label) }
+                return []
+            }
             guard tables.contains(PostgresSchema.migrationsTable) else { throw OpenError.notTend(label) }
             let applied = try appliedMigrations()
             let known = Set(PostgresSchema.migrations.map(\.0))

@@ -43,6 +43,18 @@ struct PostgresCLITests {
             #expect(r.stderr.contains("is not a Tend database"), "\(args): \(r.stderr)")
         }
         #expect(try TestCluster.tables(url) == ["orders"])
+        // No table, but another program's sequence, function or type: refused and left alone
+        // too (Tend's tables were made beside them).
+        for object in [
+            "CREATE SEQUENCE order_numbers", "CREATE FUNCTION answer() RETURNS int LANGUAGE sql AS 'SELECT 42'",
+            "CREATE TYPE mood AS ENUM ('sad', 'ok')",
+        ] {
+            let other = try TestCluster.freshDatabase("foreignobject")
+            try TestCluster.psql(object, url: other)
+            let r = try Self.run(["-e", "add \"Ann Arbor\""], db: other)
+            #expect(r.status == 3 && r.stderr.contains("is not a Tend database"), "\(object): \(r.stderr)")
+            #expect(try TestCluster.tables(other) == [], "\(object)")
+        }
     }
 
     @Test func noMessageShowsThePassword() throws {
