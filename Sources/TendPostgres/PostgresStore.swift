@@ -66,6 +66,10 @@ public final class PostgresStore {
         connection = try PostgresConnectionBridge(settings, home: home)
         do {
             if let role {
+                // SET ROLE none (however quoted) is PostgreSQL's way back to the login's own role.
+                if role.lowercased() == "none" {
+                    throw OpenError.cannotOpen(settings.description, "cannot act as \(role): it is PostgreSQL's word for no role (SET ROLE NONE)")
+                }
                 do {
                     try connection.query("SET ROLE " + PostgresStore.identifier(role))
                 } catch let e as PostgresFailure {

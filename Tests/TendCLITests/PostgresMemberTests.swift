@@ -176,6 +176,10 @@ struct PostgresMemberTests {
         #expect(refused.status == 3, "\(refused.stderr)")
         #expect(refused.stderr.contains("cannot act as \(team.roles["ann"]!): permission denied"), "\(refused.stderr)")
         #expect(try team.psql("ann", "SELECT count(*) FROM interactions") == "1")
+        // --as none is no member: SET ROLE none would act as the login itself.
+        let none = try CLI.run(["--as", "None", "-e", "log call with @cleo-diaz"], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "bob")])
+        #expect(none.status == 3 && none.stderr.contains("cannot act as None: it is PostgreSQL's word for no role"), "\(none.stderr)")
+        #expect(try team.psql("ann", "SELECT count(*) FROM interactions") == "1")
     }
 
     @Test func snoozesAreEachMembersAndStageChangesSayWho() throws {
