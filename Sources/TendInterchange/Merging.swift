@@ -43,8 +43,8 @@ public struct ContactIndex {
         }
 
         func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
-            // Cards that carry different UIDs are different people, whatever they share (a
-            // family's or an office's e-mail): the UID is the writer's own name for the person.
+            // Cards that carry different UIDs and given names that cannot be one person's are
+            // different people, whatever they share (a family's or an office's e-mail).
             for e in p.emails {
                 if let id = byEmail[e.value.lowercased()], !ContactIndex.uidsDiffer(contacts[id], p) { return id }
             }
@@ -144,9 +144,9 @@ extension ContactIndex {
         return out
     }
 
-    /// True when the contact and the record both carry a UID, not the same one, and their names
-    /// differ (accents, case and punctuation aside): two people of one family's or office's
-    /// address book. The same name under another UID is the person as another program has them.
+    /// True when the contact and the record both carry a UID, not the same one, and given names
+    /// that cannot be one person's: two people of one family's or office's address book. The
+    /// same person under another program's UID keeps a given name that fits.
     static func uidsDiffer(_ c: Contact?, _ p: ImportedContact) -> Bool {
         guard let c, let mine = c.uid, let theirs = p.uid, mine != theirs else { return false }
         // Given names that cannot be one person's (John and Jane); a middle initial, a title or
