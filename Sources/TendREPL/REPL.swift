@@ -24,7 +24,14 @@ public final class REPL {
             // At the keyboard, replacing an existing file is asked about rather than refused, and
             // so is removing a person with their events (unless `--yes`).
             let ask: (String) -> Bool = { [weak self] question in
-                guard let answer = try? self?.reader.readLine(prompt: question) else { return false }
+                guard let reader = self?.reader else { return false }
+                let answered: String?
+                do { answered = try reader.readLine(prompt: question) } catch { return false }
+                guard let answer = answered else {
+                    // Ctrl-D: the answer is no, on a line of its own.
+                    TerminalOutput.write("\n", to: STDOUT_FILENO)
+                    return false
+                }
                 return answer.trimmingCharacters(in: .whitespaces).lowercased().hasPrefix("y")
             }
             session.confirmOverwrite = ask

@@ -381,6 +381,23 @@ import Testing
         #expect(shown?.message.contains("the metric of goal \"Lunches\" gave") == true, "\(String(describing: shown))")
     }
 
+    /// Unsnoozing someone who is not snoozed says so and changes nothing (it said they were
+    /// back on the agenda).
+    @Test func unsnoozingSomeoneNotSnoozed() throws {
+        let h = try fixture()
+        guard case .text(let said)? = try h.run("unsnooze @ana-park").last else {
+            Issue.record("no text")
+            return
+        }
+        #expect(said == "@ana-park was not snoozed; nothing was changed.")
+        try h.run("snooze @ana-park 2w")
+        guard case .text(let back)? = try h.run("unsnooze @ana-park").last else {
+            Issue.record("no text")
+            return
+        }
+        #expect(back == "@ana-park is back on the agenda.")
+    }
+
     @Test func agendaRanksAndSnoozes() throws {
         let h = try fixture(prelude: false)
         try h.run(

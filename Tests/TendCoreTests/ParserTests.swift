@@ -163,6 +163,12 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         #expect(r.diagnostics.count >= 2)
     }
 
+    /// An agenda item's note is given once (`done 1 note: "x" note: "y"` kept the second).
+    @Test(arguments: ["done 1 note: \"x\" note: \"y\"", "done @x rule \"r\" since 2026-01-01 note: \"x\" note: \"y\""])
+    func anItemsNoteIsGivenOnce(_ text: String) {
+        #expect(parseOne(text).diagnostics.contains { $0.message.contains("'note:' is given twice") }, "\(text)")
+    }
+
     /// `by` at the end of a line needs more only after `sort`, `group` or `agenda`; as the
     /// events' field at the end of a `show` list it ends the statement (it took the next line).
     @Test(arguments: [

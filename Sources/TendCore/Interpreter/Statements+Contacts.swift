@@ -139,6 +139,7 @@ extension Interpreter {
     func performUnsnooze(_ p: Person) throws -> Output {
         let id = try contactID(p.handle, p.range)
         guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
+        guard c.snoozedUntil != nil else { return .text("@\(c.handle) was not snoozed; nothing was changed.") }
         c.snoozedUntil = nil
         try apply(.updateContact(c, fields: ["snoozed_until"]))
         return .text("@\(c.handle) is back on the agenda.")

@@ -49,6 +49,7 @@ extension Parser {
             guard case .pair("note", let e, _) = option else {
                 throw error("done takes note: \"…\" only, as in: done 3 note: \"called, lunch next week\"", at: option.range)
             }
+            if note != nil { throw error("'note:' is given twice", at: option.range) }
             note = e
         }
         return .agenda(.done(item, note: note))
@@ -66,6 +67,7 @@ extension Parser {
             guard case .pair("note", let e, _) = option else {
                 throw error("\(verb) … since DATE takes until DATE and note: \"…\" only", at: option.range)
             }
+            if note != nil { throw error("'note:' is given twice", at: option.range) }
             note = e
         }
         return .agenda(.record(item, kind, since: since, until: until, note: note))
