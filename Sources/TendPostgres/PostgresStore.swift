@@ -147,10 +147,12 @@ public final class PostgresStore {
 
     // MARK: - Schema
 
-    /// The tables of the connection's schema (`current_schema()`, public by default).
+    /// The tables (and views) of the connection's schema (`current_schema()`, public by
+    /// default), whether or not the role may read them: information_schema lists only those it
+    /// may, and a member without rights was told there was no database there.
     func tables() throws -> Set<String> {
         let rows = try connection.query(
-            "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()")
+            "SELECT relname::text FROM pg_class WHERE relnamespace = to_regnamespace(current_schema()) AND relkind IN ('r', 'v', 'm', 'p', 'f')")
         return Set(try rows.map { try $0[0].decode(String.self) })
     }
 

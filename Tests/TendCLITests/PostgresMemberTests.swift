@@ -244,6 +244,20 @@ struct PostgresMemberTests {
         #expect(all.count == 4 && all.allSatisfy { $0.status == 0 && $0.stdout == "1\n" }, "\(all.map(\.stderr))")
     }
 
+    /// A role not granted the tables is told so, not that there is no database there (the
+    /// catalog it read listed only the tables it may read).
+    @Test func aRoleWithoutRightsIsToldSo() throws {
+        let team = try Team(["ann"], contacts: "add \"Cleo Diaz\"\n")
+        let eve = "eve_\(UUID().uuidString.prefix(8).lowercased())"
+        try TestCluster.psql("CREATE ROLE \(eve) LOGIN NOSUPERUSER NOBYPASSRLS", url: team.url)
+        let url = team.url.replacingOccurrences(of: "//\(TestCluster.role)@", with: "//\(eve)@")
+        for args in [["-e", "count(contacts)"], ["--read-only", "-e", "count(contacts)"]] {
+            let r = try CLI.run(args, in: CLI.tempDir(), env: ["TEND_DB": url])
+            #expect(r.status == 3 && r.stderr.contains("permission denied") && !r.stderr.contains("no database"), "\(args): \(r.stderr)")
+        }
+        #expect(try TestCluster.psql("SELECT count(*) FROM contacts", url: team.url) == "1")
+    }
+
     @Test func aNewMembersReadOnlyRunWritesNothing() throws {
         let team = try Team(["ann"], contacts: "add \"Cleo Diaz\"\n")
         let r = try CLI.run(["--read-only", "--format", "csv", "-e", "count(contacts)"], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "ann")])
