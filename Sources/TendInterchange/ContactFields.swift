@@ -142,10 +142,6 @@ public enum ContactFields {
         }
     }
 
-    /// The longest cadence a file may set: longer ones are mistakes, and far longer ones would
-    /// overflow the date arithmetic every query does with them.
-    static let maxCadenceDays = 36_525.0
-
     /// `2w`, `3mo`, `1y`, and sums such as `1y2mo`, `3mo+10d`, `3mo + 10d`; nil when it is not one
     /// or is not between 1 day and 100 years.
     public static func cadence(_ text: String) -> Duration? {
@@ -173,7 +169,7 @@ public enum ContactFields {
                 unit.append(ch)
             }
         }
-        guard flush(), total.approximateDays >= 1, total.approximateDays <= maxCadenceDays else { return nil }
+        guard flush(), total.approximateDays >= 1, total.approximateDays <= StoredRange.maxCadenceDays else { return nil }
         return total
     }
 }

@@ -48,6 +48,12 @@ extension Store {
         let s = try db.cachedStatement(sql: sql).sqliteStatement
         sqlite3_reset(s)
         if cells.count != Int(sqlite3_bind_parameter_count(s)) { sqlite3_clear_bindings(s) }
+        bind(s, cells)
+        try step(s, db, sql)
+    }
+
+    /// Binds cells in order, text by its bytes (its length given: a NUL inside is kept).
+    static func bind(_ s: OpaquePointer, _ cells: [Cell]) {
         for (i, cell) in cells.enumerated() {
             let n = Int32(i + 1)
             switch cell {
@@ -56,7 +62,6 @@ extension Store {
             case .null: sqlite3_bind_null(s, n)
             }
         }
-        try step(s, db, sql)
     }
 
     /// The first column of the first row of a cached statement with `cells` bound as `run` binds them.
@@ -64,13 +69,7 @@ extension Store {
         let s = try db.cachedStatement(sql: sql).sqliteStatement
         sqlite3_reset(s)
         defer { sqlite3_reset(s) }
-        for (i, cell) in cells.enumerated() {
-            switch cell {
-            case .text(let text): bind(s, Int32(i + 1), text)
-            case .int(let v): sqlite3_bind_int64(s, Int32(i + 1), v)
-            case .null: sqlite3_bind_null(s, Int32(i + 1))
-            }
-        }
+        bind(s, cells)
         let code = sqlite3_step(s)
         if code == SQLITE_ROW { return sqlite3_column_type(s, 0) == SQLITE_NULL ? nil : sqlite3_column_int64(s, 0) }
         guard code == SQLITE_DONE else {

@@ -18,17 +18,14 @@ enum ValueRules {
         return nil
     }
 
+    /// The options that are money (a referral's `value:`, a spend's `amount:`), as messages name them.
+    static let money = ["value": "a referral's value", "amount": "the amount"]
+
     /// A contact's own cadence: longer than a day, and within what the store keeps.
     static func cadence(_ d: Duration) -> String? {
         guard d.approximateDays > 0 else { return "a cadence must be longer than 0d" }
-        // Months and days are each in range, and so is their sum (100y + 36525d was taken, and
-        // its export could not be imported).
-        if d.approximateDays > maxCadenceDays { return StoredRange.problem(cadence: Duration(days: Int(maxCadenceDays) + 1)) }
         return StoredRange.problem(cadence: d)
     }
-
-    /// The longest cadence: 100 years as days (1200mo counts 36,500).
-    static let maxCadenceDays = 36_525.0
 
     /// A handle as `handle:` gives it (an `@` before it is allowed); the suggestion is one made from it.
     static func handle(_ text: String) -> (message: String, suggestion: String)? {
@@ -75,10 +72,10 @@ extension Checker {
     }
 
     /// The options of a statement whose values are literals, by the rules the run applies.
-    mutating func checkLiteralOptions(_ options: [Option], money: Set<String> = []) {
+    mutating func checkLiteralOptions(_ options: [Option]) {
         for case .pair(let name, let value, _) in options {
-            if money.contains(name) {
-                checkLiteralMoney(value, name == "value" ? "a referral's value" : "the \(name)")
+            if let what = ValueRules.money[name] {
+                checkLiteralMoney(value, what)
                 continue
             }
             switch (name, value.kind) {

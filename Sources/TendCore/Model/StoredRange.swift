@@ -24,6 +24,10 @@ public enum StoredRange {
     public static let statuses = ["open", "won", "lost"]
 
     public static func contains(_ d: Day) -> Bool { days.contains(d.ordinal) }
+    /// The longest cadence as days, months counted at 365/12 (1200mo is 36,500): what a file
+    /// may set, and what a statement may.
+    public static let maxCadenceDays = 36_525.0
+
     public static func contains(cadence d: Duration) -> Bool { cadenceMonths.contains(d.months) && cadenceDays.contains(d.days) }
 
     /// Why a value cannot be stored, in words, or nil when it can.
@@ -47,7 +51,9 @@ public enum StoredRange {
         NSDecimalRound(&whole, &value, 0, .plain)
         return whole == d ? Int64(whole.description) : nil
     }
+    /// A cadence written: its months and days each in range, and their sum too (100y + 36525d
+    /// was taken, and its export could not be imported back).
     public static func problem(cadence d: Duration) -> String? {
-        contains(cadence: d) ? nil : "a cadence is at most 100 years (1200mo or 36525d)"
+        contains(cadence: d) && d.approximateDays <= maxCadenceDays ? nil : "a cadence is at most 100 years (1200mo or 36525d)"
     }
 }
