@@ -13,7 +13,7 @@ enum PostgresSchema {
     /// A migration that adds a data table also makes its journal trigger (`tend_journal`).
     static let migrations: [(String, [String])] = [
         ("v1", v1), ("v2 members", v2), ("v3 journal", PostgresStore.journalSchema), ("v4 merging others' notes", v4),
-        ("v5 sightings per event", v5), ("v6 deferrable references", v6),
+        ("v5 sightings per event", v5), ("v6 deferrable references", v6), ("v7 events keep their author", v7),
     ]
 
     /// The tables the migrations create.
@@ -277,6 +277,59 @@ enum PostgresSchema {
         """
     ]
 
+    /// An event's `by` is enforced by the database, not only by Tend (issue 22): whatever
+    /// program writes, a member inserts events in their own name or in that of a role
+    /// PostgreSQL lets them act as (`PostgresStore.mayLog(as:)`), and no one changes an event's
+    /// author afterwards. A row the member's own change deleted may come back as it was (undo
+    /// puts back another member's events a removed contact took with it): its image is in the
+    /// member's journal. An insert naming no one (NULL) is the member's. Superusers, roles that
+    /// bypass row-level security and the tables' owner are not held (a migration, a restore).
+    /// Privacy needs nothing more: the `private_notes` policy's condition checks new rows too,
+    /// so no one but its author makes or keeps a note private.
+    static let v7 = [
+        """
+        CREATE FUNCTION tend_event_author() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
+            OR current_user = (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = TG_RELID) THEN
+            RETURN NEW;
+          END IF;
+          IF TG_OP = 'UPDATE' THEN
+            IF NEW."by" IS DISTINCT FROM OLD."by" THEN
+              RAISE EXCEPTION 'the member who logged % % cannot be changed', TG_TABLE_NAME, OLD.id USING ERRCODE = '42501';
+            END IF;
+            RETURN NEW;
+          END IF;
+          IF NEW."by" = current_user
+            OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = NEW."by" AND pg_has_role(current_user, oid, 'MEMBER')) THEN
+            RETURN NEW;
+          END IF;
+          IF coalesce(current_setting('tend.journal', true), '') = 'off' AND EXISTS (SELECT 1 FROM journal_rows
+              WHERE member = current_user AND tbl = TG_TABLE_NAME AND after IS NULL AND before = to_jsonb(NEW)) THEN
+            RETURN NEW;
+          END IF;
+          IF NEW."by" IS NULL THEN
+            NEW."by" := current_user;
+            RETURN NEW;
+          END IF;
+          RAISE EXCEPTION '% may not log % in the name of %', current_user, TG_TABLE_NAME, NEW."by" USING ERRCODE = '42501';
+        END $$
+        """,
+        """
+        DO $$ DECLARE t text; BEGIN
+          FOREACH t IN ARRAY ARRAY['stage_changes', 'interactions', 'referrals', 'introductions', 'spending'] LOOP
+            EXECUTE format('CREATE TRIGGER tend_event_author BEFORE INSERT OR UPDATE ON %I FOR EACH ROW EXECUTE FUNCTION tend_event_author()', t);
+          END LOOP;
+        END $$
+        """,
+        // Functions run as their caller find tables only in Tend's schema, never in one the caller made.
+        """
+        DO $$ BEGIN
+          EXECUTE format('ALTER FUNCTION tend_event_author() SET search_path = %I, pg_temp', current_schema());
+        END $$
+        """,
+    ]
+
     static let v4 = [
         "CREATE POLICY merging ON interactions USING (\(whileMerging("interactions")))",
         "CREATE POLICY merging ON interaction_people USING (\(whileMerging("interaction_people")))",
@@ -314,7 +367,9 @@ enum PostgresSchema {
 
     /// Every function the migrations make, triggers' ones too: dropping a table drops its
     /// triggers but not the functions they run, and `unmake` leaves none behind.
-    static let functions = ["tend_people_privacy()", "tend_people_follow()", "tend_merge_people(BIGINT, BIGINT)", "tend_journal()"]
+    static let functions = [
+        "tend_people_privacy()", "tend_people_follow()", "tend_merge_people(BIGINT, BIGINT)", "tend_journal()", "tend_event_author()",
+    ]
 
     /// The tables whose rows are each member's own.
     static let ownRows = ["me", "definitions", "goals", "agenda_items", "agenda_numbers", "snoozes"]

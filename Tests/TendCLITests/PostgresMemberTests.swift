@@ -220,6 +220,42 @@ struct PostgresMemberTests {
             try TestCluster.psql("SELECT \"by\" FROM interactions WHERE kind = 'coffee'", url: team.url) == team.roles["bob"]!)
     }
 
+    /// The database keeps each event's author, whatever program writes (before, Tend alone did):
+    /// through psql Bob can neither log in Ann's name nor take over her call (making it his
+    /// and private would hide it from her); an insert naming no one is his. Undoing his removal
+    /// of a contact still puts back Ann's events it took with it, in her name.
+    @Test func theDatabaseKeepsEachEventsAuthor() throws {
+        let team = try Team(["ann", "bob"], contacts: "add \"Cleo Diaz\"\nadd \"Dan Ek\"\n")
+        let (ann, bob) = (team.roles["ann"]!, team.roles["bob"]!)
+        try team.tend("ann", ["run", "-"], stdin: """
+            log call with @cleo-diaz on 2026-11-10 note: "ann's call"
+            refer "roof" to @cleo-diaz on 2026-11-11
+            spend 40 at @cleo-diaz on 2026-11-12
+            """)
+        let forgeries = [
+            "INSERT INTO interactions (kind, \"on\", note, \"by\") VALUES ('call', '2026-11-13', 'forged', '\(ann)')",
+            "INSERT INTO referrals (direction, contact_id, \"on\", \"by\") VALUES ('given', 1, '2026-11-13', '\(ann)')",
+            "INSERT INTO spending (contact_id, amount_cents, \"on\", \"by\") VALUES (1, 100, '2026-11-13', 'nobody_at_all')",
+            "UPDATE interactions SET \"by\" = '\(bob)', private = 1 WHERE note = 'ann''s call'",
+            "UPDATE referrals SET \"by\" = NULL",
+        ]
+        for sql in forgeries {
+            #expect(throws: TestCluster.PsqlFailed.self, "\(sql)") { try team.psql("bob", sql) }
+        }
+        #expect(try team.lines("ann", "interactions show note, by") == ["note,by", "ann's call,\(ann)"])
+        // What is shared stays shared: Bob may correct the call's note, and an event naming no one is his.
+        _ = try team.psql("bob", "UPDATE interactions SET note = 'ann''s call (30 min)' WHERE note = 'ann''s call'")
+        _ = try team.psql("bob", "INSERT INTO stage_changes (contact_id, stage, \"on\", \"by\") VALUES (2, 2, '2026-11-13', NULL)")
+        #expect(try team.psql("ann", "SELECT \"by\" FROM stage_changes WHERE contact_id = 2 AND stage = 2") == bob)
+
+        try team.tend("bob", ["-e", "remove @cleo-diaz"])
+        #expect(try team.lines("ann", "count(interactions) + count(referrals) + count(spending)") == ["0"])
+        try team.tend("bob", ["-e", "undo"])
+        #expect(try team.lines("ann", "interactions show note, by") == ["note,by", "ann's call (30 min),\(ann)"])
+        #expect(try team.psql("bob", "SELECT string_agg(\"by\", ',') FROM referrals") == ann)
+        #expect(try team.psql("bob", "SELECT string_agg(\"by\", ',') FROM spending") == ann)
+    }
+
     /// A member's undo of a contact they added is refused once another member has logged an
     /// event with that contact: the contact's delete took the other's call's person with it.
     @Test func undoLeavesAnotherMembersEventsWhole() throws {
