@@ -35,6 +35,8 @@ public struct MailHeaders: Sendable {
     /// Auto-Submitted mark their replies with.
     public var autoReply = false
     public var listUnsubscribe = false
+    /// X-Gmail-Labels, lower-cased (Gmail's Takeout marks drafts, spam and trash only there).
+    public var gmailLabels: [String] = []
     /// A stable hash of From, To, Cc and Date as written, to name a message without a Message-ID.
     public var fingerprint = StableHash()
 
@@ -50,6 +52,7 @@ public struct MailHeaders: Sendable {
         case autoReply = "x-autoreply"
         case autoRespond = "x-autorespond"
         case listUnsubscribe = "list-unsubscribe"
+        case gmailLabels = "x-gmail-labels"
 
         /// The field a name (any case, trailing blanks allowed) names; nil for the fields not kept.
         init?(name: ArraySlice<UInt8>) {
@@ -116,6 +119,10 @@ public struct MailHeaders: Sendable {
         case .autoReply: autoReply = autoReply || value.trimmed.lowercased() != "no"
         case .autoRespond: autoReply = true
         case .listUnsubscribe: listUnsubscribe = true
+        case .gmailLabels:
+            gmailLabels += value.split(separator: ",").map {
+                $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" \t")).lowercased()
+            }
         }
     }
 }

@@ -16,6 +16,9 @@ public struct MailMessage: Sendable {
     var envelopeStamp: Int?
     /// What follows the sender on an mbox From line, read only when the message has no usable Date.
     var envelopeLine: String?
+    /// Why the mailbox itself says the message is no touch: a draft, or junk or deleted mail
+    /// (a maildir's Drafts, Junk or Trash folder, or its file's D or T flag).
+    public var leftOut: SkipReason?
 
     public init(origin: String, headers: MailHeaders, envelopeDate: Int? = nil) {
         self.origin = origin
@@ -95,10 +98,32 @@ public enum Mailbox {
                     }
                     // Delivery names start with the time of delivery: `1773134100.M1P2.host:2,S`.
                     let stamp = Int(name.prefix { $0.isASCII && $0.isNumber })
-                    try visit(MailMessage(origin: "\(relative)/\(name)", headers: MailHeaders(parsing: block[...]), envelopeDate: stamp))
+                    var message = MailMessage(origin: "\(relative)/\(name)", headers: MailHeaders(parsing: block[...]), envelopeDate: stamp)
+                    message.leftOut = leftOut(folder: folder, file: name)
+                    try visit(message)
                 }
             }
         }
+    }
+
+    /// Maildir++ folders (their last part, lower-cased: `.INBOX.Drafts`) whose mail was never
+    /// sent or is not wanted, as Dovecot, Courier, mbsync, offlineimap and the big providers name them.
+    static let folderRoles: [String: SkipReason] = [
+        "drafts": .draft, "draft": .draft, "templates": .draft,
+        "junk": .junk, "spam": .junk, "junk e-mail": .junk, "junk email": .junk, "bulk mail": .junk,
+        "trash": .junk, "deleted": .junk, "deleted items": .junk, "deleted messages": .junk, "bin": .junk,
+    ]
+
+    /// Why a maildir file is no touch: its folder's role, or its flags (`:2,DS`: D a draft, T
+    /// marked for deletion); nil for any other message.
+    static func leftOut(folder: String, file: String) -> SkipReason? {
+        let last = folder.split(separator: ".").last.map { $0.lowercased() }
+        if let last, let role = folderRoles[last] { return role }
+        guard let info = file.range(of: ":2,", options: .backwards) ?? file.range(of: "!2,", options: .backwards) else { return nil }
+        let flags = file[info.upperBound...]
+        if flags.contains("D") { return .draft }
+        if flags.contains("T") { return .junk }
+        return nil
     }
 
     /// A file's bytes up to its first empty line (at most `headerLimit`).

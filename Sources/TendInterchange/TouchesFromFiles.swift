@@ -121,6 +121,8 @@ public enum SkipReason: String, CaseIterable, Comparable, Sendable {
     case notMine = "neither from me nor to me"
     case noSender = "no From address"
     case noDate = "no date"
+    case draft = "draft (never sent)"
+    case junk = "junk, spam or deleted"
     case tooLong = "recurrence cut short (too many repetitions)"
 
     public static func < (a: SkipReason, b: SkipReason) -> Bool {
@@ -260,6 +262,13 @@ public struct TouchImporter {
     /// they are never candidates.
     static let noReplyPrefixes = ["noreply", "donotreply", "mailerdaemon", "postmaster", "bounce", "notification"].map { Array($0.utf8) }
 
+    /// Gmail's Takeout mbox holds drafts, spam and trash beside the rest, marked by their labels only.
+    static func leftOut(labels: [String]) -> SkipReason? {
+        if labels.contains(where: { $0 == "drafts" || $0 == "draft" }) { return .draft }
+        if labels.contains(where: { $0 == "spam" || $0 == "trash" }) { return .junk }
+        return nil
+    }
+
     /// Works on the bytes: it is asked of every sender and stranger.
     static func isNoReply(_ address: String) -> Bool {
         var local: [UInt8] = []
@@ -281,6 +290,7 @@ extension TouchImporter {
     /// senders are left out. Only headers are looked at.
     public mutating func add(_ message: MailMessage) {
         let h = message.headers
+        if let reason = message.leftOut ?? Self.leftOut(labels: h.gmailLabels) { return skip(reason) }
         guard let sender = h.from.first else { return skip(.noSender) }
         if h.listID != nil { return skip(.mailingList) }
         if h.listUnsubscribe || ["bulk", "list", "junk"].contains(h.precedence ?? "") { return skip(.bulk) }

@@ -285,6 +285,51 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
         }
     }
 
+    /// A draft was never sent and junk was never wanted: a maildir's Drafts, Junk and Trash
+    /// folders (any provider's names), files flagged D (draft) or T (deleted), and Gmail
+    /// Takeout's messages labelled Drafts, Spam or Trash are left out, saying so. Before, an
+    /// unsent draft to Joan was logged as an e-mail sent her, and spam forging her address as
+    /// one from her.
+    @Test func draftsAndJunkAreNoTouches() throws {
+        let dir = try temporaryFolder("drafts")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func message(_ n: Int, from: String, to: String, labels: String? = nil) -> String {
+            "From: \(from)\nTo: \(to)\nDate: Sun, 15 Mar 2026 10:0\(n):00 +0000\nMessage-ID: <d\(n)@example.com>\n"
+                + (labels.map { "X-Gmail-Labels: \($0)\n" } ?? "") + "\nHello\n"
+        }
+        let sent = (from: "me@example.com", to: "joan@salon.example")
+        let received = (from: "joan@salon.example", to: "me@example.com")
+        let files: [(String, String)] = [
+            (".Drafts/cur/1773568800.M1P1.host:2,S", message(1, from: sent.from, to: sent.to)),
+            (".INBOX.Junk E-mail/new/1773568801.M2P1.host", message(2, from: received.from, to: received.to)),
+            (".Trash/cur/1773568802.M3P1.host:2,S", message(3, from: received.from, to: received.to)),
+            ("cur/1773568803.M4P1.host:2,DS", message(4, from: sent.from, to: sent.to)),
+            ("cur/1773568804.M5P1.host!2,ST", message(5, from: received.from, to: received.to)),
+            (".Sent/cur/1773568805.M6P1.host:2,S", message(6, from: sent.from, to: sent.to)),
+            ("new/1773568806.M7P1.host", message(7, from: received.from, to: received.to)),
+        ]
+        let maildir = dir.appendingPathComponent("Maildir")
+        for (path, text) in files {
+            let url = maildir.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let r = try importMail { try Mailbox.readMaildir(path: maildir.path, $0) }
+        #expect(r.skipped == [.draft: 2, .junk: 3])
+        #expect(Set(r.touches.map(\.sourceID)) == ["mail:d6@example.com", "mail:d7@example.com"])
+
+        let takeout = [
+            message(1, from: sent.from, to: sent.to, labels: "Drafts"), message(2, from: received.from, to: received.to, labels: "Spam"),
+            message(3, from: received.from, to: received.to, labels: "Trash,\"Category: Updates\""),
+            message(4, from: sent.from, to: sent.to, labels: "Sent,Opened"),
+        ].map { "From 1234@xxx Sun Mar 15 10:00:00 2026\n" + $0 }.joined(separator: "\n")
+        let mbox = dir.appendingPathComponent("All mail Including Spam and Trash.mbox")
+        try takeout.write(to: mbox, atomically: true, encoding: .utf8)
+        let g = try importMail { try Mailbox.readMbox(path: mbox.path, $0) }
+        #expect(g.skipped == [.draft: 1, .junk: 2])
+        #expect(g.touches.map(\.sourceID) == ["mail:d4@example.com"])
+    }
+
     /// Vacation responders that write no Auto-Submitted mark their replies `X-Autoreply: yes`
     /// or `X-Autorespond`: such a reply is sent automatically, left out like Auto-Submitted's
     /// (each was logged as an inbound e-mail).
