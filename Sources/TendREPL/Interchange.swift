@@ -13,10 +13,11 @@ struct Importer {
 
     /// Reads a file for import (`-`: standard input, `curl … | tend import vcard -`); devices and
     /// FIFOs are refused rather than read.
-    static func readFile(_ path: String) throws -> [UInt8] {
+    static func readFile(_ path: String, format: String = "vcard") throws -> [UInt8] {
         if path == "-" {
             guard isatty(STDIN_FILENO) == 0 else {
-                throw Failure(description: "- is standard input, which is this terminal: pipe the file in (tend import vcard - < cards.vcf)")
+                let example = ["ics": "calendar.ics", "mbox": "sent.mbox", "csv": "contacts.csv", "json": "contacts.json"][format] ?? "cards.vcf"
+                throw Failure(description: "- is standard input, which is this terminal: pipe the file in (tend import \(format) - < \(example))")
             }
             return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
         }
@@ -38,7 +39,7 @@ struct Importer {
         do {
             // A folder's cards are files of their own: one that cannot be read is skipped and named.
             if format == "vdir" { return try finish(try Vdir.read(path), path: path, options: options, skipBad: true, sync: true) }
-            let bytes = try Importer.readFile(path)
+            let bytes = try Importer.readFile(path, format: format)
             switch format {
             case "vcard": batch = try VCard.read(bytes)
             case "csv": batch = try CSVImport.read(bytes, flavor: .generic, mapping: mapping)

@@ -35,8 +35,11 @@ struct TouchFileImport {
     func run(format: String, path: String, options: [String: Value]) throws -> String {
         let dryRun = options["dry_run"]?.isTrue ?? false
         let store = session.store
+        // `-`: standard input (`curl … | tend import ics -`); a maildir is a folder, never that.
+        if path == "-" && format == "maildir" { throw Importer.Failure(description: "a maildir is a folder: it cannot come from standard input") }
+        let piped = path == "-" ? try Importer.readFile(path, format: format) : nil
         // A calendar is read while the network is: reading it needs no contact.
-        let calendar = format == "ics" ? Pending { try ICalendar.read(path: path) } : nil
+        let calendar = format == "ics" ? Pending { try piped.map(ICalendar.read) ?? ICalendar.read(path: path) } : nil
         let net = try store.network(events: false)
         var book = AddressBook()
         for c in net.contacts { for e in c.emails { book.add(e.value, contact: c.id) } }
@@ -48,7 +51,8 @@ struct TouchFileImport {
         do {
             switch format {
             case "ics": importer.add(try calendar!.value())
-            case "mbox": try Mailbox.readMbox(path: path) { importer.add($0) }
+            case "mbox":
+                if let piped { try Mailbox.readMbox(bytes: piped) { importer.add($0) } } else { try Mailbox.readMbox(path: path) { importer.add($0) } }
             default: try Mailbox.readMaildir(path: path, unreadable: { importer.couldNotRead($0) }) { importer.add($0) }
             }
         } catch let e as ImportError {

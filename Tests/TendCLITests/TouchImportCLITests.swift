@@ -98,6 +98,33 @@ import Testing
         #expect(try Self.value("count(interactions where kind == \"meeting\")", in: dir) == "7")
     }
 
+    /// `import ics -` and `import mbox -` read standard input, as `import vcard -` does
+    /// (`curl <calendar URL> | tend import ics -`); they said "-: no such file or folder". A
+    /// maildir is a folder, never standard input.
+    @Test func calendarsAndMailboxesComeFromStandardInput() throws {
+        let dir = try Self.setUp()
+        let piped = try CLI.run(["import", "ics", "-"], stdin: Self.mainCalendar, in: dir)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(piped.stdout.hasPrefix("Logged from -: 6 meetings, 0 e-mails; 0 skipped as already imported"), "\(piped.stdout)")
+        let file = try CLI.run(["import", "ics", "cal.ics"], in: dir)
+        #expect(file.stdout.hasPrefix("Logged from cal.ics: 0 meetings, 0 e-mails; 6 skipped as already imported"), "\(file.stdout)")
+        let mbox = """
+            From me@example.com Mon Nov 16 10:00:00 2026
+            From: me@example.com
+            To: Ana Park <ana@park.example>
+            Date: Mon, 16 Nov 2026 10:00:00 +0000
+            Message-ID: <piped-1@example.com>
+
+            Hello
+
+            """
+        let mail = try CLI.run(["import", "mbox", "-"], stdin: mbox, in: dir)
+        #expect(mail.status == 0 && mail.stdout.hasPrefix("Logged from -: 0 meetings, 1 e-mail;"), "\(mail.stdout)\(mail.stderr)")
+        #expect(try Self.value("count(interactions where kind == \"email\" and @ana-park in people)", in: dir) == "1")
+        let maildir = try CLI.run(["import", "maildir", "-"], stdin: mbox, in: dir)
+        #expect(maildir.status == 3 && maildir.stderr.contains("a maildir is a folder"), "\(maildir.stderr)")
+    }
+
     /// The imported meetings as the dump writes them, each as its day and source.
     static func meetings(in dir: URL) throws -> [String] {
         try CLI.run(["dump"], in: dir).stdout.split(separator: "\n").filter { $0.hasPrefix("log meeting ") && $0.contains(" source: ") }.map { line in
