@@ -150,8 +150,11 @@ public enum ICalendar {
     static let bytesForTwoThreads = 1 << 20
 
     /// `read`, on two threads from this many bytes on.
-    static func read(_ bytes: [UInt8], twoThreadsFrom: Int) throws -> Calendar {
-        if bytes.isEmpty { throw ImportError("file", "the file is empty") }
+    static func read(_ raw: [UInt8], twoThreadsFrom: Int) throws -> Calendar {
+        if raw.isEmpty { throw ImportError("file", "the file is empty") }
+        // Windows programs save "Unicode" text as UTF-16 with a byte order mark: read as UTF-8.
+        let utf16 = raw.starts(with: [0xFF, 0xFE]) || raw.starts(with: [0xFE, 0xFF])
+        let bytes = utf16 ? try TextEncoding.unicode(raw, what: "file") : raw
         if bytes.prefix(4096).contains(0) { throw ImportError("file", "this is a binary file, not an iCalendar file") }
         // A UTF-8 byte order mark is not part of the first line.
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
@@ -230,7 +233,7 @@ public enum ICalendar {
                 }
                 if first {
                     first = false
-                    sawCalendar = p.name == "BEGIN" && p.value.uppercased() == "VCALENDAR"
+                    sawCalendar = p.name == "BEGIN" && p.value.trimmed.uppercased() == "VCALENDAR"
                 }
                 if p.name == "END" && p.value.trimmed.uppercased() == "VCALENDAR" { sawEnd = true }
                 reader.take(p)
@@ -420,8 +423,8 @@ extension ICalendar {
 
         mutating func take(_ p: Property) {
             switch p.name {
-            case "BEGIN": begin(p.value.uppercased(), p.line)
-            case "END": end(p.value.uppercased(), p.line)
+            case "BEGIN": begin(p.value.trimmed.uppercased(), p.line)
+            case "END": end(p.value.trimmed.uppercased(), p.line)
             default:
                 switch stack.last {
                 case "VEVENT":
@@ -443,11 +446,13 @@ extension ICalendar {
             calendar.zonesNamed.append((id, "line \(p.line)"))
         }
 
+        /// A line that is no property. Inside an event it is a warning and the event is kept:
+        /// exporters write a description's line breaks raw, and Tend reads no description (a
+        /// line that broke a property Tend reads leaves that property out, which says so then).
         mutating func malformed(_ line: ArraySlice<UInt8>, _ number: Int) {
             let shown = String(decoding: line.prefix(40), as: UTF8.self).debugDescription
             if let e = event {
-                calendar.errors.append(ImportError(e.origin, "expected NAME:VALUE at line \(number), found \(shown)"))
-                event = nil
+                calendar.warnings.append(ImportError(e.origin, "line \(number) is not NAME:VALUE, and was passed over: \(shown)"))
             } else if !stack.isEmpty {
                 calendar.errors.append(ImportError("line \(number)", "expected NAME:VALUE, found \(shown)"))
             }

@@ -112,6 +112,7 @@ func lines(_ r: TouchImport) -> [String] {
             END:VTODO
             BEGIN:VEVENT
             UID:broken-line
+            DTSTART:20260101T110000Z
             this line has no colon
             END:VEVENT
             BEGIN:VEVENT
@@ -120,7 +121,14 @@ func lines(_ r: TouchImport) -> [String] {
 
             """
         let cal = try ICalendar.read(Array(text.utf8))
-        #expect(cal.events.map(\.uid) == ["good"])
+        // A line that is no property is passed over, saying so: the event stays (exporters write a
+        // description's line breaks raw; the whole event was dropped).
+        #expect(cal.events.map(\.uid) == ["good", "broken-line"])
+        #expect(
+            cal.warnings.map(\.description) == [
+                "event 6 (line 26): line 29 is not NAME:VALUE, and was passed over: \"this line has no colon\"",
+                "file: the file ends before END:VCALENDAR: it may have been cut short",
+            ])
         #expect(
             cal.errors.map(\.description) == [
                 "event 1 (line 2): the event has no DTSTART",
@@ -128,8 +136,7 @@ func lines(_ r: TouchImport) -> [String] {
                 "event 3 (line 11), field DTSTART: \"2026-01-01\" is not a date (YYYYMMDD) or date-time (YYYYMMDDTHHMMSS)",
                 "event 4 (line 15), field RRULE: FREQ=HOURLY needs a start with a time of day",
                 "line 25: END:VTODO without BEGIN:VTODO",
-                "event 6 (line 26): expected NAME:VALUE at line 28, found \"this line has no colon\"",
-                "event 7 (line 30): the file ends before END:VEVENT",
+                "event 7 (line 31): the file ends before END:VEVENT",
             ])
     }
 
@@ -162,6 +169,25 @@ func lines(_ r: TouchImport) -> [String] {
         #expect(importer.finish().touches == (try importCalendars(["google.ics"], zone: "America/Los_Angeles")).touches)
         #expect(throws: ImportError.self) { try ICalendar.read(path: dir.appendingPathComponent("work/missing.ics").path) }
         #expect(throws: ImportError.self) { try ICalendar.read(path: try temporaryFolder("empty").path) }
+    }
+
+    /// A calendar saved as "Unicode" (UTF-16 with a byte order mark, either order) reads as
+    /// the same calendar (it was "a binary file"), and `BEGIN:VCALENDAR ` with a trailing blank
+    /// begins a calendar as `END:VCALENDAR ` ends one (it was "not an iCalendar file").
+    @Test func unicodeFilesAndTrailingBlanks() throws {
+        let text = "BEGIN:VCALENDAR \r\nBEGIN:VEVENT\r\nUID:u1\r\nDTSTART:20260101T100000Z\r\nSUMMARY:Café\r\nEND:VEVENT \r\nEND:VCALENDAR\r\n"
+        let utf8 = try ICalendar.read(Array(text.utf8))
+        #expect(utf8.events.map(\.uid) == ["u1"] && utf8.errors.isEmpty)
+        for order: [UInt8] in [[0xFF, 0xFE], [0xFE, 0xFF]] {
+            let units = Array(text.utf16)
+            let bytes = order + units.flatMap { u -> [UInt8] in
+                let (hi, lo) = (UInt8(u >> 8), UInt8(u & 0xFF))
+                return order == [0xFF, 0xFE] ? [lo, hi] : [hi, lo]
+            }
+            let cal = try ICalendar.read(bytes)
+            #expect(cal.events.map(\.uid) == ["u1"] && cal.errors.isEmpty, "\(cal.errors)")
+            #expect(cal.events.first?.summary == "Café")
+        }
     }
 
     @Test func hostileFiles() {
