@@ -85,12 +85,15 @@ final class CalendarZones {
         return TimeZone(secondsFromGMT: seconds)
     }
 
-    /// `/mozilla.org/20050126_1/America/New_York` → America/New_York: the longest run of trailing parts that is a zone name.
+    /// `/mozilla.org/20050126_1/America/New_York` → America/New_York: the longest run of trailing
+    /// parts that is a zone name, or a Windows one (Outlook.com's `tzone://Microsoft/Utc`).
     private static func trailingName(_ id: String) -> TimeZone? {
         let parts = id.split(separator: "/")
         guard parts.count > 1 else { return nil }
         for n in stride(from: parts.count - 1, through: 1, by: -1) {
-            if let tz = TimeZone(identifier: parts.suffix(n).joined(separator: "/")) { return tz }
+            let name = parts.suffix(n).joined(separator: "/")
+            let windows = windowsZones[name] ?? (["UTC", "GMT"].contains(name.uppercased()) ? "UTC" : nil)
+            if let tz = TimeZone(identifier: name) ?? windows.flatMap(TimeZone.init(identifier:)) { return tz }
         }
         return nil
     }

@@ -625,13 +625,27 @@ extension TouchImporter {
     }
 
     /// The people an event is with: organizer and attendees other than me, that are people (not
-    /// rooms or resources), take part, and did not decline.
+    /// rooms or resources, nor a shared calendar's own address), take part, and did not decline
+    /// or hand the invitation on (DELEGATED: the delegate is an attendee of their own).
     func people(in event: ICalendar.Event) -> [ICalendar.Attendee] {
         var seenAddresses = Set<String>()
         return ((event.organizer.map { [$0] } ?? []) + event.attendees).filter { a in
             !book.isMine(a.address) && (a.userType == "INDIVIDUAL" || a.userType == "UNKNOWN") && a.role != "NON-PARTICIPANT"
-                && a.participation != "DECLINED" && seenAddresses.insert(a.address).inserted
+                && !Self.absent.contains(a.participation) && !Self.isCalendarAddress(a.address) && seenAddresses.insert(a.address).inserted
         }
+    }
+
+    /// PARTSTATs of someone who is not at the event.
+    static let absent: Set<String> = ["DECLINED", "DELEGATED"]
+
+    /// The addresses Google gives calendars rather than people: a shared or team calendar
+    /// (`…@group.calendar.google.com`), a public one such as a country's holidays
+    /// (`en.usa#holiday@group.v.calendar.google.com`), a room (`…@resource.calendar.google.com`),
+    /// a subscribed one (`…@import.calendar.google.com`). A full export holds one file per calendar.
+    static func isCalendarAddress(_ address: String) -> Bool {
+        let lower = address.lowercased()
+        return ["@group.calendar.google.com", "@group.v.calendar.google.com", "@resource.calendar.google.com", "@import.calendar.google.com"]
+            .contains { lower.hasSuffix($0) }
     }
 
     /// What one VEVENT gives each of its occurrences.
@@ -648,7 +662,7 @@ extension TouchImporter {
         if event.status == "CANCELLED" { return Attendance(leftOut: .cancelled) }
         // Declined by me: every one of my addresses on it declined.
         let mine = ((event.organizer.map { [$0] } ?? []) + event.attendees).filter { book.isMine($0.address) }
-        if !mine.isEmpty && mine.allSatisfy({ $0.participation == "DECLINED" }) { return Attendance(leftOut: .declined) }
+        if !mine.isEmpty && mine.allSatisfy({ Self.absent.contains($0.participation) }) { return Attendance(leftOut: .declined) }
         let people = people(in: event)
         if people.isEmpty { return Attendance(leftOut: .noOneElse) }
         var ids = Set<Int64>()

@@ -663,6 +663,53 @@ func lines(_ r: TouchImport) -> [String] {
         #expect(r.touches.first?.note == "Plan [31mred [0mtand backwards next line")
         #expect(r.candidates.first?.name == "Evil Name")
     }
+
+    /// Who was not there and what is no one: an attendee who delegated the invitation is not
+    /// at the meeting (the delegate is), nor am I when I delegated mine; Google's calendars
+    /// (holidays, a team calendar) are neither people nor candidates; Outlook.com's
+    /// `tzone://Microsoft/Utc` is UTC (a late meeting was read in the user's own zone, a day off).
+    @Test func delegatesCalendarsAndOutlookUTC() throws {
+        let text = """
+            BEGIN:VCALENDAR
+            BEGIN:VEVENT
+            UID:delegated
+            DTSTART:20260302T100000Z
+            SUMMARY:Review
+            ORGANIZER:mailto:me@example.com
+            ATTENDEE;PARTSTAT=DELEGATED;DELEGATED-TO="mailto:tom@okafor.example":mailto:dana@lee.example
+            ATTENDEE;PARTSTAT=ACCEPTED;DELEGATED-FROM="mailto:dana@lee.example":mailto:tom@okafor.example
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:i-delegated
+            DTSTART:20260303T100000Z
+            ORGANIZER:mailto:dana@lee.example
+            ATTENDEE;PARTSTAT=DELEGATED:mailto:me@example.com
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:holiday
+            DTSTART;VALUE=DATE:20260525
+            SUMMARY:Memorial Day
+            ORGANIZER;CN=Holidays in United States:mailto:en.usa#holiday@group.v.calendar.google.com
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:team
+            DTSTART:20260304T100000Z
+            ORGANIZER;CN=Sales team:mailto:c_abc123@group.calendar.google.com
+            ATTENDEE:mailto:ana@park.example
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:outlook
+            DTSTART;TZID="tzone://Microsoft/Utc":20260305T233000
+            ATTENDEE:mailto:ana@park.example
+            END:VEVENT
+            END:VCALENDAR
+            """
+        let r = try importCalendars([], texts: [text], zone: "America/Los_Angeles")
+        #expect(lines(r) == ["2026-03-02 meeting [4] Review", "2026-03-04 meeting [5]", "2026-03-05 meeting [5]"])
+        #expect(r.skipped == [.declined: 1, .noOneElse: 1])
+        #expect(r.candidates.isEmpty, "\(r.candidates)")
+        #expect(r.warnings.isEmpty, "\(r.warnings)")
+    }
 }
 
 /// A zone known only by its VTIMEZONE gives the offsets Foundation gives for the same zone.
