@@ -136,6 +136,9 @@ public struct TouchImport: Sendable {
     public var touches: [ImportedTouch] = []
     /// One per contact: the earliest future event with them.
     public var planned: [PlannedStep] = []
+    /// With `plan`: the steps the cancelled or declined occurrences after today would have been
+    /// (a step planned from one before it was cancelled is cleared).
+    public var unplanned: [PlannedStep] = []
     /// Most frequent first (then the most recently seen, then by address).
     public var candidates: [Candidate] = []
     /// Every sighting the candidates were counted from, one per address and item (a message, a
@@ -160,6 +163,7 @@ public struct TouchImporter {
     /// Where each sighting is in `result.sightings`, by address and item.
     var sightingAt: [String: Int] = [:]
     var planned: [Int64: PlannedStep] = [:]
+    var unplanned: [PlannedStep] = []
     /// Calendar events by UID, in the order first seen; expanded when the result is taken, once every file is in.
     var series: [String: Series] = [:]
     var seriesOrder: [String] = []
@@ -190,6 +194,7 @@ public struct TouchImporter {
         var out = result
         out.touches.sort { ($0.on, $0.sourceID) < ($1.on, $1.sourceID) }
         out.planned = planned.values.sorted { $0.contact < $1.contact }
+        out.unplanned = unplanned
         out.candidates = candidates.values.sorted {
             ($1.count, $1.lastSeen.ordinal, $0.address) < ($0.count, $0.lastSeen.ordinal, $1.address)
         }
@@ -412,6 +417,7 @@ extension TouchImporter {
         guard order.count >= twoThreadsFrom, ProcessInfo.processInfo.activeProcessorCount > 1 else { return onePass(&self, order[...]) }
         var empty = self
         (empty.result, empty.candidates, empty.sightingAt, empty.planned, empty.series, empty.seriesOrder) = (TouchImport(), [:], [:], [:], [:], [])
+        empty.unplanned = []
         let parts = [order[..<(order.count / 2)], order[(order.count / 2)...]]
         let shares = [periodsLeft / 2, periodsLeft - periodsLeft / 2]
         let halves = shares.map { share in
@@ -465,6 +471,7 @@ extension TouchImporter {
         for (id, step) in later.planned where planned[id].map({ ($0.due, $0.sourceID) > (step.due, step.sourceID) }) ?? true {
             planned[id] = step
         }
+        unplanned += later.unplanned
     }
 
     /// Every occurrence of a series up to today becomes a meeting (or is left out, with a reason);
@@ -472,7 +479,13 @@ extension TouchImporter {
     mutating func expand(_ s: Series, uid: String, zones: CalendarZones) {
         let events = (s.master.map { [$0] } ?? []) + s.overrides
         guard events.contains(where: { !people(in: $0).isEmpty }) else { return skip(.noOneElse) }
-        if s.master?.status == "CANCELLED" { return skip(.cancelled) }
+        if let m = s.master, m.status == "CANCELLED" {
+            // With `plan`: the step its next occurrence was planned as, before it was cancelled, goes.
+            if options.plan, let next = slots(of: s, zones: zones).map({ zones.userDay($0.start) }).filter({ $0 > options.today }).min() {
+                _ = plan(attendance(m), on: next, sourceID: "ical:" + uid)
+            }
+            return skip(.cancelled)
+        }
         // Each VEVENT's people and note, worked out once for all its occurrences: the master's
         // first (none when the file has only changed occurrences), then each override's.
         let attendances = [s.master.map(attendance) ?? Attendance(leftOut: .noOneElse)] + s.overrides.map(attendance)
@@ -659,10 +672,15 @@ extension TouchImporter {
     }
 
     func attendance(_ event: ICalendar.Event) -> Attendance {
-        if event.status == "CANCELLED" { return Attendance(leftOut: .cancelled) }
-        // Declined by me: every one of my addresses on it declined.
+        let note = options.noNotes ? "" : Self.clean(event.summary ?? "")
+        // Declined by me: every one of my addresses on it declined. A cancelled or declined
+        // event keeps its contacts and note, for the step planned from it (`plan`).
         let mine = ((event.organizer.map { [$0] } ?? []) + event.attendees).filter { book.isMine($0.address) }
-        if !mine.isEmpty && mine.allSatisfy({ Self.absent.contains($0.participation) }) { return Attendance(leftOut: .declined) }
+        let declined = !mine.isEmpty && mine.allSatisfy({ Self.absent.contains($0.participation) })
+        if event.status == "CANCELLED" || declined {
+            let ids = Set(people(in: event).flatMap { book.contacts(for: $0.address) })
+            return Attendance(leftOut: declined ? .declined : .cancelled, contacts: ids.sorted(), note: note.isEmpty ? nil : note)
+        }
         let people = people(in: event)
         if people.isEmpty { return Attendance(leftOut: .noOneElse) }
         var ids = Set<Int64>()
@@ -678,7 +696,6 @@ extension TouchImporter {
         }
         a.contacts = ids.sorted()
         if ids.isEmpty { a.leftOut = .noContact }
-        let note = options.noNotes ? "" : Self.clean(event.summary ?? "")
         a.note = note.isEmpty ? nil : note
         return a
     }
@@ -696,8 +713,13 @@ extension TouchImporter {
     }
 
     /// An occurrence after today, with `plan`: the next step of each contact in it, unless one
-    /// of theirs comes sooner. False when it has no contact (or is cancelled or declined).
+    /// of theirs comes sooner. False when it has no contact (or is cancelled or declined: then
+    /// the step it would have been is kept in `unplanned`).
     mutating func plan(_ a: Attendance, on day: Day, sourceID: String) -> Bool {
+        if a.leftOut == .cancelled || a.leftOut == .declined {
+            for id in a.contacts { unplanned.append(PlannedStep(contact: id, step: a.note ?? "Meeting", due: day, sourceID: sourceID)) }
+            return false
+        }
         guard a.leftOut == nil else { return false }
         for id in a.contacts where planned[id].map({ ($0.due, $0.sourceID) > (day, sourceID) }) ?? true {
             planned[id] = PlannedStep(contact: id, step: a.note ?? "Meeting", due: day, sourceID: sourceID)

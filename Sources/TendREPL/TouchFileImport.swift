@@ -29,6 +29,8 @@ struct TouchFileImport {
         var planned = 0
         /// Next steps planned from meetings that have now been logged: done, so cleared.
         var stepsDone = 0
+        /// Next steps planned from meetings since cancelled or declined: cleared.
+        var stepsCancelled = 0
         var listed: [String] = []
     }
 
@@ -107,7 +109,9 @@ struct TouchFileImport {
         try store.logInteractions(logged)
         let done = try clearStepsDone(by: fresh, net: net, dryRun: dryRun)
         out.stepsDone = done.count
-        out.planned = try plan(found.planned, net: net, cleared: done, dryRun: dryRun)
+        let cancelled = try clearSteps(of: found.unplanned, net: net, except: done, dryRun: dryRun)
+        out.stepsCancelled = cancelled.count
+        out.planned = try plan(found.planned, net: net, cleared: done.union(cancelled), dryRun: dryRun)
         if !dryRun {
             try store.recordSightings(found.sightings)
         }
@@ -146,9 +150,25 @@ struct TouchFileImport {
         return done
     }
 
+    /// Clears the next steps planned from meetings since cancelled or declined (the step is the
+    /// event's summary due on its day, as `plan` wrote it). The contacts whose step was cleared.
+    func clearSteps(of steps: [PlannedStep], net: Network, except done: Set<Int64>, dryRun: Bool) throws -> Set<Int64> {
+        var cleared: Set<Int64> = []
+        for step in steps where !done.contains(step.contact) && !cleared.contains(step.contact) {
+            guard var c = net.contact(step.contact), c.nextStep == step.step, c.nextDue == step.due else { continue }
+            cleared.insert(c.id)
+            guard !dryRun else { continue }
+            c.nextStep = nil
+            c.nextDue = nil
+            try session.store.apply(.updateContact(c, fields: ["next_step", "next_due"]))
+        }
+        return cleared
+    }
+
     /// Sets each contact's next step from the first meeting with them after today, unless the
     /// contact has another next step due sooner (or none due, which the user wrote by hand).
-    /// `cleared` contacts' steps were just done.
+    /// A step with the meeting's own words due sooner is that meeting's, planned before it was
+    /// moved later: it follows the meeting. `cleared` contacts' steps were just done or cancelled.
     func plan(_ steps: [PlannedStep], net: Network, cleared: Set<Int64>, dryRun: Bool) throws -> Int {
         var n = 0
         for step in steps {
@@ -157,7 +177,8 @@ struct TouchFileImport {
                 c.nextStep = nil
                 c.nextDue = nil
             }
-            if c.nextStep != nil, c.nextDue.map({ $0 <= step.due }) ?? true { continue }
+            let moved = c.nextStep == step.step && c.nextDue != nil
+            if c.nextStep != nil, !moved, c.nextDue.map({ $0 <= step.due }) ?? true { continue }
             if c.nextStep == step.step && c.nextDue == step.due { continue }
             n += 1
             guard !dryRun else { continue }
@@ -184,6 +205,10 @@ struct TouchFileImport {
         if o.stepsDone > 0 {
             lines.append(
                 "  \(count(o.stepsDone, "next step", "next steps")) planned from \(o.stepsDone == 1 ? "a meeting" : "meetings") now logged \(dryRun ? "would be" : "were") cleared")
+        }
+        if o.stepsCancelled > 0 {
+            lines.append(
+                "  \(count(o.stepsCancelled, "next step", "next steps")) planned from \(o.stepsCancelled == 1 ? "a meeting" : "meetings") since cancelled or declined \(dryRun ? "would be" : "were") cleared")
         }
         if o.planned > 0 { lines.append("  \(count(o.planned, "next step", "next steps")) \(dryRun ? "would be planned" : "planned") from future meetings") }
         let reasons = found.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.rawValue)" }
