@@ -75,13 +75,14 @@ struct TouchFileImport {
         var logged: [Interaction] = []
         var fresh: [ImportedTouch] = []
         var stored = StoredMeetings(try store.importedSources(kinds: ["meeting", "email"]))
+        var loggedByID: [Int64: Interaction]?
         let handles = Dictionary(net.contacts.map { ($0.id, "@" + $0.handle) }, uniquingKeysWith: { a, _ in a })
         for t in found.touches {
             if let (existing, moved) = stored.match(t) {
                 out.alreadyImported += 1
                 if moved {
                     out.moved += 1
-                    if !dryRun { try move(existing.id, to: t) }
+                    if !dryRun { try move(existing.id, to: t, among: &loggedByID) }
                     // Logged on its new day now: a next step planned from it is done.
                     fresh.append(t)
                 }
@@ -120,9 +121,13 @@ struct TouchFileImport {
 
     /// Moves a logged meeting to its event's new day, with the event's source id, as a
     /// correction (`set interaction N on DATE`) is made: one change of the import, which `undo`
-    /// takes back.
-    func move(_ id: Int64, to t: ImportedTouch) throws {
-        guard var i = try session.store.network(events: true).interactions.first(where: { $0.id == id }) else { return }
+    /// takes back. `logged` is every interaction by id, read at the first move (once per import:
+    /// reading them for each moved meeting made moving many take the square of their number).
+    func move(_ id: Int64, to t: ImportedTouch, among logged: inout [Int64: Interaction]?) throws {
+        if logged == nil {
+            logged = Dictionary(try session.store.network(events: true).interactions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        }
+        guard var i = logged?[id] else { return }
         i.on = t.on
         i.sourceID = t.sourceID
         try session.store.apply(.updateInteraction(i, fields: ["on", "source_id"]))
@@ -200,7 +205,8 @@ struct TouchFileImport {
             lines.append("  \(count(o.widened, "touch", "touches")) already imported \(dryRun ? "would gain" : "gained") contacts added since")
         }
         if o.moved > 0 {
-            lines.append("  \(count(o.moved, "meeting", "meetings")) \(dryRun ? "would move" : "moved") to its event's new day")
+            let to = o.moved == 1 ? "to its event's new day" : "to their events' new days"
+            lines.append("  \(count(o.moved, "meeting", "meetings")) \(dryRun ? "would move" : "moved") \(to)")
         }
         if o.stepsDone > 0 {
             lines.append(

@@ -29,6 +29,31 @@ import Testing
             ])
     }
 
+    /// A correction finds its event by id whether the events are in id order (a binary search)
+    /// or not (an event logged with a lower `id:` after others): each update lands on its event.
+    @Test func aCorrectionFindsItsEventInAnyOrder() {
+        var net = Network()
+        net.apply(.insertContact(Contact(name: "Ann", handle: "ann", created: testToday)))
+        for id: Int64 in [4, 9, 2, 12, 7, 1] {
+            var i = Interaction(kind: "call", on: testToday, people: [1])
+            i.id = id
+            net.apply(.insertInteraction(i))
+        }
+        for id: Int64 in [1, 2, 4, 7, 9, 12, 99] {
+            var i = Interaction(kind: "lunch", on: testToday, people: [1])
+            i.id = id
+            net.apply(.updateInteraction(i, fields: ["kind"]))
+        }
+        #expect(net.interactions.map(\.id) == [4, 9, 2, 12, 7, 1])
+        #expect(net.interactions.allSatisfy { $0.kind == "lunch" })
+        let sorted: [Interaction] = (1...50).map { n in
+            var i = Interaction(kind: "call", on: testToday, people: [1])
+            i.id = Int64(n * 2)
+            return i
+        }
+        for n in 1...100 { #expect(Network.position(of: Int64(n), in: sorted) == (n % 2 == 0 ? n / 2 - 1 : nil)) }
+    }
+
     @Test func anEventTakesTheNumberItIsGiven() throws {
         let h = Harness()
         try h.run("add \"Ann Ash\"\nlog call with @ann-ash id: 7\nlog lunch with @ann-ash")

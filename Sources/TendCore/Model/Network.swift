@@ -294,6 +294,14 @@ public struct PostalAddress: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A dated change of a contact's stage; the history is kept.
+/// An event, known by its id within its kind.
+protocol IdentifiedEvent { var id: Int64 { get } }
+extension StageChange: IdentifiedEvent {}
+extension Interaction: IdentifiedEvent {}
+extension Referral: IdentifiedEvent {}
+extension Introduction: IdentifiedEvent {}
+extension Spend: IdentifiedEvent {}
+
 public struct StageChange: Sendable, Equatable {
     public var id: Int64 = 0
     public var contact: Int64
@@ -563,6 +571,19 @@ public struct Network: Sendable {
         }
     }
 
+    /// Where the event with `id` is. Events are kept in the order they were read or logged,
+    /// which is id order but for an event logged with a lower `id:`: a binary search, checked,
+    /// else a scan (an import moving thousands of meetings scanned every event for each).
+    static func position<E: IdentifiedEvent>(of id: Int64, in events: [E]) -> Int? {
+        var (low, high) = (0, events.count)
+        while low < high {
+            let mid = (low + high) / 2
+            if events[mid].id < id { low = mid + 1 } else { high = mid }
+        }
+        if low < events.count && events[low].id == id { return low }
+        return events.indices.first { events[$0].id == id }
+    }
+
     /// Applies a change; returns the id of an inserted row. A model that assigns ids itself
     /// (the SQLite store) passes them in the inserted value, and they are kept.
     @discardableResult
@@ -585,13 +606,13 @@ public struct Network: Sendable {
             settleStage(of: s.contact, otherwise: nil)
             return s.id
         case .updateInteraction(let e, _):
-            if let i = interactions.firstIndex(where: { $0.id == e.id }) { interactions[i] = e }
+            if let i = Self.position(of: e.id, in: interactions) { interactions[i] = e }
         case .updateReferral(let e, _):
-            if let i = referrals.firstIndex(where: { $0.id == e.id }) { referrals[i] = e }
+            if let i = Self.position(of: e.id, in: referrals) { referrals[i] = e }
         case .updateIntroduction(let e, _):
-            if let i = introductions.firstIndex(where: { $0.id == e.id }) { introductions[i] = e }
+            if let i = Self.position(of: e.id, in: introductions) { introductions[i] = e }
         case .updateSpend(let e, _):
-            if let i = spending.firstIndex(where: { $0.id == e.id }) { spending[i] = e }
+            if let i = Self.position(of: e.id, in: spending) { spending[i] = e }
         case .insertInteraction(var e):
             e.id = newID("interactions", e.id)
             interactions.append(e)
