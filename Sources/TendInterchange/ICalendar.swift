@@ -191,6 +191,7 @@ public enum ICalendar {
             calendar.events += r.reader.calendar.events
             for (id, z) in r.reader.calendar.zones where calendar.zones[id] == nil { calendar.zones[id] = z }
             calendar.errors += r.reader.calendar.errors
+            calendar.warnings += r.reader.calendar.warnings
             for z in r.reader.calendar.zonesNamed where !calendar.zonesNamed.contains(where: { $0.id == z.id }) { calendar.zonesNamed.append(z) }
         }
         if let warning = runs.lazy.compactMap(\.warning).first { calendar.warnings.append(warning) }

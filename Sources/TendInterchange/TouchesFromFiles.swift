@@ -497,6 +497,14 @@ extension TouchImporter {
         let (ids, userDays) = meetingIDs(&list, event: event, zones: zones)
         var future: [(day: Day, id: String, event: Int)] = []
         var strangers = SeriesStrangers()
+        // A series left out whole (each of its VEVENTs for one reason: declined by me, no one in
+        // Tend) counts once, as a cancelled one does, however many of its occurrences are past.
+        let own = (s.master == nil ? [] : [attendances[0]]) + attendances.dropFirst()
+        let whole = own.first?.leftOut.flatMap { r in own.allSatisfy { $0.leftOut == r } ? r : nil }
+        let countedBefore = whole.map { result.skipped[$0, default: 0] }
+        defer {
+            if let whole, let countedBefore, result.skipped[whole, default: 0] > countedBefore { result.skipped[whole] = countedBefore + 1 }
+        }
         for (k, o) in list.enumerated() {
             guard let id = ids[k] else { continue }
             let day = userDays[k]
