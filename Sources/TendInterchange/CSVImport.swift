@@ -60,7 +60,7 @@ public enum CSVImport {
     /// closed is one too, for the rest of the file cannot be read either.
     public static func read(_ bytes: [UInt8], flavor: Flavor = .generic, mapping: [String: String] = [:]) throws -> ImportBatch {
         var batch = ImportBatch()
-        let (text, warning) = try TextEncoding.text(bytes, what: "file")
+        let (text, warning) = try TextEncoding.text(bytes, what: "file", quotes: true)
         if let warning { batch.warnings.append(warning) }
         let utf8 = Array(text.utf8)
         let file = CSVRecords(utf8, delimiter: CSVRecords.delimiter(of: utf8))
@@ -98,8 +98,8 @@ public enum CSVImport {
             let origin = "record \(n + 1) (line \(record.line))"
             do {
                 if let c = try contact(
-                    record.cells, header: header, keys: keys, fields: fields, origin: origin, flavor: flavor, dates: order,
-                    warnings: &batch.warnings)
+                    record.cells, quoted: record.quoted, header: header, keys: keys, fields: fields, origin: origin, flavor: flavor,
+                    dates: order, warnings: &batch.warnings)
                 {
                     batch.contacts.append(c)
                 }
@@ -147,7 +147,7 @@ public enum CSVImport {
     /// One record as a contact; nil for a blank line. What had to be guessed is added to `warnings`.
     /// `keys` are the header's names normalised.
     static func contact(
-        _ row: [String], header: [String], keys: [String], fields: [String?], origin: String, flavor: Flavor,
+        _ row: [String], quoted: [Bool] = [], header: [String], keys: [String], fields: [String?], origin: String, flavor: Flavor,
         dates: NumericDates = NumericDates(), warnings: inout [ImportError]
     ) throws -> ImportedContact? {
         if row.allSatisfy({ $0.trimmed.isEmpty }) { return nil }
@@ -162,7 +162,10 @@ public enum CSVImport {
                 if !row[i].isEmpty && outlookDefaults[keys[i]] != row[i] { extras.append(i) }
                 continue
             }
-            let v = SpreadsheetCell.restored(row[i].trimmed)
+            // A cell quoted whole is as written (`export csv` quotes one with blanks at its ends);
+            // others lose the blanks a spreadsheet leaves around them.
+            let exact = i < quoted.count && quoted[i]
+            let v = SpreadsheetCell.restored(exact ? row[i] : row[i].trimmed)
             if v.isEmpty { continue }
             if let column = NumberedColumn(field: f) {
                 numbered.add(v, column, header: header[i])

@@ -13,6 +13,9 @@ struct CSVRecords {
     struct Record {
         var cells: [String]
         var line: Int
+        /// Whether each cell was quoted whole (`"…"` and nothing after): read exactly as written,
+        /// blanks at its ends too (`export csv` quotes a cell that has them).
+        var quoted: [Bool] = []
     }
 
     var records: [Record] = []
@@ -24,6 +27,8 @@ struct CSVRecords {
         let cr = UInt8(ascii: "\r")
         let lf = UInt8(ascii: "\n")
         var cells: [String] = []
+        var quotedCells: [Bool] = []
+        var cellQuoted = false
         var cell: [UInt8] = []
         var atCellStart = true
         var line = 1
@@ -35,8 +40,10 @@ struct CSVRecords {
         var crEndsLines: Bool?
         func endCell() {
             cells.append(String(decoding: cell, as: UTF8.self))
+            quotedCells.append(cellQuoted)
             cell.removeAll(keepingCapacity: true)
             atCellStart = true
+            cellQuoted = false
         }
         while i < bytes.count {
             let b = bytes[i]
@@ -72,26 +79,29 @@ struct CSVRecords {
                     return
                 }
                 atCellStart = false
+                cellQuoted = true
             } else if b == delimiter {
                 endCell()
                 i += 1
             } else if b == cr || b == lf {
                 if crEndsLines == nil { crEndsLines = b == cr }
                 endCell()
-                records.append(Record(cells: cells, line: recordLine))
+                records.append(Record(cells: cells, line: recordLine, quoted: quotedCells))
                 cells.removeAll()
+                quotedCells.removeAll()
                 i += b == cr && i + 1 < bytes.count && bytes[i + 1] == lf ? 2 : 1
                 line += 1
                 recordLine = line
             } else {
                 cell.append(b)
                 atCellStart = false
+                cellQuoted = false
                 i += 1
             }
         }
         if !cells.isEmpty || !cell.isEmpty || !atCellStart {
             endCell()
-            records.append(Record(cells: cells, line: recordLine))
+            records.append(Record(cells: cells, line: recordLine, quoted: quotedCells))
         }
     }
 

@@ -114,13 +114,15 @@ public enum ContactFields {
     /// Reads a field from text; throws a worded error (the caller adds where).
     public static func value(_ f: ContactField, from text: String, listSeparator: Unicode.Scalar) throws -> FieldValue? {
         let t = text.trimmed
-        if t.isEmpty { return nil }
+        if t.isEmpty { return f.kind == .text && !text.isEmpty ? .text(text) : nil }
         // Text Tend could not hold (or restore from a dump) is refused here, where the record is known.
         if t.utf8.count > Interpreter.maxStringBytes {
             throw FieldError("\(t.utf8.count) bytes of text; a field holds at most 16 MB")
         }
         switch f.kind {
-        case .text: return .text(t)
+        // Text is as the file has it: a reader that trims (a vCard's line, a CSV cell not quoted
+        // whole) has trimmed it already, and Tend's own exports keep blanks at its ends.
+        case .text: return .text(text)
         case .date:
             guard let d = CSVImport.parseDate(t) else { throw FieldError("\"\(t)\" is not a date") }
             return .date(d)
@@ -188,7 +190,7 @@ public struct FieldError: Error, CustomStringConvertible {
 ///     home: 12 Main St|Irvine|CA|92630|USA;PO Box 5||||
 public enum ContactListText {
     public static func cell(_ points: [ContactPoint]) -> String {
-        points.map { escape(prefix($0.type) + $0.value, ";") }.joined(separator: ";")
+        points.map { escape(prefix($0.type, before: $0.value) + $0.value, ";") }.joined(separator: ";")
     }
 
     /// Tags: `;`-separated, with a backslash before a `;`, `,`, `|` or backslash inside one
@@ -204,7 +206,8 @@ public enum ContactListText {
 
     public static func cell(_ addresses: [PostalAddress]) -> String {
         addresses.map { a in
-            escape(prefix(a.type) + PostalAddress.parts.map { escape(a[part: $0] ?? "", "|") }.joined(separator: "|"), ";")
+            let parts = PostalAddress.parts.map { escape(a[part: $0] ?? "", "|") }.joined(separator: "|")
+            return escape(prefix(a.type, before: parts) + parts, ";")
         }.joined(separator: ";")
     }
 
@@ -244,10 +247,17 @@ public enum ContactListText {
         return (dates, rest)
     }
 
-    static func prefix(_ type: String?) -> String { type.map { "\($0): " } ?? "" }
+    /// `type: ` before an item's text; for an item without a type whose text begins as a
+    /// typed one does (`home: 123`, or `: x`), an empty type (`: home: 123`), so that it reads
+    /// back as it was.
+    static func prefix(_ type: String?, before text: String) -> String {
+        if let type { return "\(type): " }
+        return typed(text).type != nil || text.hasPrefix(": ") ? ": " : ""
+    }
 
-    /// `work: x` → ("work", "x"); an item without one of the types before it has none.
-    static func typed(_ item: String) -> (String?, String) {
+    /// `work: x` → ("work", "x"); `: x` → (nil, "x"); an item without one of the types before it has none.
+    static func typed(_ item: String) -> (type: String?, text: String) {
+        if item.hasPrefix(": ") { return (nil, String(item.dropFirst(2))) }
         for t in ContactPoint.types where item.hasPrefix(t + ": ") { return (t, String(item.dropFirst(t.count + 2))) }
         return (nil, item)
     }

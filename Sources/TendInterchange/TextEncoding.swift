@@ -7,8 +7,10 @@ import Foundation
 public enum TextEncoding {
     /// The file as UTF-8 bytes: a UTF-8 byte-order mark dropped, UTF-16 with a byte-order mark
     /// converted. The bytes are not checked to be valid UTF-8 (a vCard decodes each property by
-    /// its own CHARSET); an empty or binary file is an error.
-    public static func unicode(_ bytes: [UInt8], what: String) throws -> [UInt8] {
+    /// its own CHARSET); an empty or binary file is an error. With `quotes` (CSV), a NUL inside
+    /// a quoted cell is data (Tend's own export keeps one there): only one outside quotes makes
+    /// the file binary.
+    public static func unicode(_ bytes: [UInt8], what: String, quotes: Bool = false) throws -> [UInt8] {
         if bytes.isEmpty { throw ImportError(what, "the file is empty") }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             guard let s = String(bytes: bytes, encoding: .utf16), !s.isEmpty else {
@@ -16,14 +18,24 @@ public enum TextEncoding {
             }
             return Array(s.utf8).dropBOM
         }
-        if bytes.prefix(4096).contains(0) { throw ImportError(what, "this is a binary file, not text") }
+        if binary(bytes.prefix(4096), quotes: quotes) { throw ImportError(what, "this is a binary file, not text") }
         return bytes.dropBOM
+    }
+
+    /// Whether the start of a file has a NUL (outside double quotes, with `quotes`).
+    static func binary(_ start: ArraySlice<UInt8>, quotes: Bool) -> Bool {
+        guard quotes else { return start.contains(0) }
+        var quoted = false
+        for b in start {
+            if b == UInt8(ascii: "\"") { quoted.toggle() } else if b == 0 && !quoted { return true }
+        }
+        return false
     }
 
     /// The whole file as text: UTF-8 when it is, else Windows-1252 (the superset of Latin-1
     /// that Windows programs write), with a warning naming the first byte that is not UTF-8.
-    public static func text(_ bytes: [UInt8], what: String) throws -> (text: String, warning: ImportError?) {
-        let utf8 = try unicode(bytes, what: what)
+    public static func text(_ bytes: [UInt8], what: String, quotes: Bool = false) throws -> (text: String, warning: ImportError?) {
+        let utf8 = try unicode(bytes, what: what, quotes: quotes)
         if let s = String(validating: utf8, as: UTF8.self) { return (s, nil) }
         let (offset, line) = firstInvalidUTF8(utf8)
         // A UTF-8 file with a stray Latin-1 line (a record pasted from an older export): its

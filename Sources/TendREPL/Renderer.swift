@@ -73,7 +73,9 @@ public struct Renderer {
         }
     }
 
-    /// Appends a CSV field (quoted when it holds a comma, a quote or a line break) or a TSV
+    /// Appends a CSV field (quoted when it holds a comma, a quote, a line break or another
+    /// control character but a tab: a NUL outside quotes would make the file binary; and when it
+    /// starts or ends with a blank, which import keeps only in a quoted cell) or a TSV
     /// field (tabs and line breaks as spaces) to a byte buffer: Foundation's `contains` and
     /// `replacingOccurrences` on strings go through NSString, and were a third of the time of a
     /// 10k-row CSV agenda.
@@ -86,7 +88,9 @@ public struct Renderer {
                 } else {
                     out.append(contentsOf: bytes)
                 }
-            } else if bytes.contains(where: { $0 == 44 || $0 == 34 || $0 == 10 || $0 == 13 }) {
+            } else if bytes.contains(where: { $0 == 44 || $0 == 34 || ($0 < 32 && $0 != 9) }) || bytes.first == 32 || bytes.last == 32
+                || bytes.first == 9 || bytes.last == 9
+            {
                 out.append(34)
                 for b in bytes {
                     out.append(b)

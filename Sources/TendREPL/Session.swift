@@ -951,7 +951,11 @@ public final class Session: InterpreterHost {
     public func output(_ text: String, to path: String, existing: FileWriter.Existing) throws {
         if refusesFiles && path != "-" { throw FileWriter.Failure("\(path): --read-only writes no file") }
         if path == "-" {
-            // The console adds the line end the text already has.
+            // The console adds the line end the text already has. An export is data from end to
+            // end: on a terminal none of its escape sequences is kept, not even one that looks
+            // like Tend's own colours (the console's last pass keeps those).
+            var text = text
+            if TerminalOutput.isTerminal[STDOUT_FILENO] == true { text = TerminalText.escaped(text, keep: .lines) }
             if !text.isEmpty { console.out(text.hasSuffix("\n") ? String(text.dropLast()) : text) }
             return
         }

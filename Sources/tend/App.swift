@@ -158,7 +158,8 @@ enum App {
     /// Says on standard error that a command made a new database, when it did.
     static func announceCreated(_ session: Session, _ g: Settings) {
         if session.store.isNew {
-            FileHandle.standardError.write(Data("tend: created a new database at \(ConnectionSettings.redacted(databasePath(g)))\n".utf8))
+            let path = TerminalText.escaped(ConnectionSettings.redacted(databasePath(g)), keep: [])
+            TerminalOutput.write("tend: created a new database at \(path)\n", to: STDERR_FILENO)
         }
     }
 

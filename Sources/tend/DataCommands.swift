@@ -151,7 +151,7 @@ struct BackupCommand: ParsableCommand {
         } catch {
             App.fail(error, closing: session)
         }
-        FileHandle.standardError.write(Data("Backed up \(path) to \(file).\n".utf8))
+        TerminalOutput.write("Backed up \(TerminalText.escaped(path, keep: [])) to \(TerminalText.escaped(file, keep: [])).\n", to: STDERR_FILENO)
         App.exit(.success, closing: session)
     }
 }

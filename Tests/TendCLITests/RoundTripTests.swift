@@ -124,6 +124,28 @@ struct GeneratedNetwork {
         if let d = RoundTripTests.firstDifference(dumpA, dumpB) { Issue.record("the databases differ after a \(format) round trip, \(d)") }
     }
 
+    /// Text CSV and JSON read back exactly, as the README says: blanks and line breaks at the
+    /// ends of a field, a CR, a NUL (the CSV was refused whole as "a binary file"), a tab after
+    /// a formula guard, and an untyped phone or address whose text begins like a typed one
+    /// (`home: 123` came back as a home phone 123).
+    @Test(arguments: ["csv", "json"])
+    func textAtTheEdgesSurvives(_ format: String) throws {
+        let script = #"""
+            add "Ann Lee" company: " Acme ", title: "x\u{D}", profession: "\u{D}CR", notes: "trailing newline\n", met_at: " =sp", relationship: "\t"
+            add "Bo Ng" notes: "x\u{0}y", city: "'\t", phones: ["home: 123", ": colon first", {value: "work: 5", type: "work"}], addresses: ["work: 5 Main"]
+            add "Cy Do" email: "cy@example.org", next_step: "  two blanks before"
+            """#
+        let a = CLI.tempDir()
+        let made = try CLI.run(["run", "-"], stdin: script + "\n", in: a)
+        #expect(made.status == 0, "\(made.stderr)")
+        let b = try RoundTripTests.roundTrip(format, from: a)
+        let (dumpA, dumpB) = (try CLI.run(["dump"], in: a).stdout, try CLI.run(["dump"], in: b).stdout)
+        if let d = RoundTripTests.firstDifference(dumpA, dumpB) { Issue.record("the databases differ after a \(format) round trip, \(d)") }
+        // Read back into the database it came from: the same people, no conflict.
+        let again = try CLI.run(["import", format, "one.\(format)"], in: a)
+        #expect(again.stdout.contains("0 added, 3 merged, 0 skipped.") && !again.stdout.contains("conflict"), "\(again.stdout)")
+    }
+
     /// JSON writes each contact's number (ICS to-dos and `contacts show id` name contacts by
     /// it): read back into an empty database, a removed contact's gap stays (the import numbered
     /// them anew); a number another contact has is not taken, and one that is no number is an error.

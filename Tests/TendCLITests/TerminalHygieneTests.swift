@@ -112,6 +112,30 @@ import Testing
         #expect(r.stdout.contains("\\e["), "\(statement): \(r.stdout.debugDescription)")
     }
 
+    /// `export csv -` and `export json -` on a terminal are data end to end: a note's `\e[1m`,
+    /// `\e[2m`, `\e[36m` and `\e[0m` (Tend's own colours) were let through. Paths are data too:
+    /// a database or backup path holding escapes reached the terminal raw in "created a new
+    /// database at" and "Backed up … to …".
+    @Test func exportsAndPathsOnATerminalAreEscaped() throws {
+        let script = "/usr/bin/script"
+        try #require(FileManager.default.isExecutableFile(atPath: script), "util-linux script is needed to make a terminal")
+        let dir = CLI.tempDir()
+        let add = try CLI.run(["--db", "t.db", "-e", #"add "Ann" notes: "\u{1B}[1mbold\u{1B}[2mdim\u{1B}[36mcyan\u{1B}[0m""#], in: dir)
+        #expect(add.status == 0, "\(add.stderr)")
+        for format in ["csv", "json", "vcard"] {
+            let command = "env -u NO_COLOR \(CLI.binary) --db t.db --today 2026-11-23 export \(format) -"
+            let r = try CLI.run([script, "-q", "-e", "-c", command, "/dev/null"], in: dir, raw: true)
+            #expect(r.stdout.contains("Ann"), "\(r.stdout.debugDescription)")
+            #expect(!r.stdout.contains("\u{1B}"), "export \(format) - on a terminal: \(r.stdout.debugDescription)")
+        }
+        let odd = "odd\u{1B}]0;title\u{7}\u{1B}[2J"
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent(odd), withIntermediateDirectories: true)
+        let command = "\(CLI.binary) --db \"$(printf 'odd\\033]0;title\\007\\033[2J')/n.db\" -e 'add \"Bo\"' && \(CLI.binary) --db t.db backup \"$(printf 'odd\\033]0;title\\007\\033[2J')/b.db\""
+        let r = try CLI.run([script, "-q", "-e", "-c", command, "/dev/null"], in: dir, raw: true)
+        #expect(r.stdout.contains("created a new database at") && r.stdout.contains("Backed up"), "\(r.stdout.debugDescription)")
+        #expect(TerminalHygieneTests.controls(in: r.stdout, pty: true).isEmpty, "\(r.stdout.debugDescription)")
+    }
+
     /// NO_COLOR turns colour off when it holds something; set to nothing, it does not (no-color.org).
     @Test(arguments: [("NO_COLOR=1", false), ("NO_COLOR=", true), ("-u NO_COLOR", true)])
     func noColorCountsWhenItHoldsSomething(_ setting: String, _ coloured: Bool) throws {
