@@ -200,6 +200,8 @@ import Testing
         ("contacts limit 1.5", "limit takes a whole number of rows, not 1.5"),
         ("set @x cadence: 0d", "a cadence must be longer than 0d"),
         ("spend 0.001 at @x", "the amount is money, exact to the cent: 0.001 has more than two decimals"),
+        // Numbers print six decimals: the message shows the amount whole when those hide the rest (it said 0).
+        ("spend 0.0000001 at @x", "the amount is money, exact to the cent: 0.0000001 has more than two decimals"),
         ("refer @x to @y value: -5", "a referral's value must be a number, 0 or more"),
         ("set spend 1 amount: 1.234", "the amount is money, exact to the cent"),
         ("set @x cadence: -1w", "a cadence must be longer than 0d"),

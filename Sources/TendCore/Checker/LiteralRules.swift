@@ -14,7 +14,12 @@ enum ValueRules {
     static func money(_ n: Decimal, _ what: String) -> (message: String, suggestion: String?)? {
         guard n >= 0 else { return ("\(what) must be a number, 0 or more", nil) }
         let cents = n.rounded(toPlaces: 2, .plain)
-        guard cents == n else { return ("\(what) is money, exact to the cent: \(n.tendText) has more than two decimals", cents.tendText) }
+        guard cents == n else {
+            // The amount as numbers print, unless that hides its extra decimals (0.0000001 printed
+            // 0): then every digit of it.
+            let shown = Decimal(string: n.tendText).map { $0.rounded(toPlaces: 2, .plain) == $0 } == true ? n.description : n.tendText
+            return ("\(what) is money, exact to the cent: \(shown) has more than two decimals", cents.tendText)
+        }
         return nil
     }
 
