@@ -441,7 +441,9 @@ struct Exporter {
             }
             text = Renderer(format: .json).render(table) + "\n"
         case "csv":
-            text = Renderer(format: .csv).render(Table(columns: Exporter.csvFields, rows: people.map(Exporter.csvRow))) + "\n"
+            var csv = Renderer(format: .csv)
+            csv.quotingBlanks = true
+            text = csv.render(Table(columns: Exporter.csvFields, rows: people.map(Exporter.csvRow))) + "\n"
         case "vcard":
             text = people.map { VCard.write($0) }.joined()
         case "ics":

@@ -19,6 +19,8 @@ public struct Renderer {
     /// Output goes to a terminal: CSV and TSV fields are escaped too (JSON always escapes, and
     /// the table format, written for people, always shows control characters escaped).
     public var terminal: Bool
+    /// CSV cells with blanks at their ends are quoted (`export csv`, which import reads back exactly).
+    public var quotingBlanks = false
 
     public init(format: OutputFormat = .table, color: Bool = false, width: Int? = nil, today: Day? = nil, terminal: Bool = false) {
         self.format = format
@@ -74,12 +76,13 @@ public struct Renderer {
     }
 
     /// Appends a CSV field (quoted when it holds a comma, a quote, a line break or another
-    /// control character but a tab: a NUL outside quotes would make the file binary; and when it
-    /// starts or ends with a blank, which import keeps only in a quoted cell) or a TSV
+    /// control character but a tab: a NUL outside quotes would make the file binary; with
+    /// `quotingBlanks`, for `export csv`, when it starts or ends with a blank, which import keeps
+    /// only in a quoted cell) or a TSV
     /// field (tabs and line breaks as spaces) to a byte buffer: Foundation's `contains` and
     /// `replacingOccurrences` on strings go through NSString, and were a third of the time of a
     /// 10k-row CSV agenda.
-    static func appendField(_ s: String, tsv: Bool, to out: inout [UInt8]) {
+    static func appendField(_ s: String, tsv: Bool, quotingBlanks: Bool = false, to out: inout [UInt8]) {
         var s = s
         s.withUTF8 { bytes in
             if tsv {
@@ -88,8 +91,8 @@ public struct Renderer {
                 } else {
                     out.append(contentsOf: bytes)
                 }
-            } else if bytes.contains(where: { $0 == 44 || $0 == 34 || ($0 < 32 && $0 != 9) }) || bytes.first == 32 || bytes.last == 32
-                || bytes.first == 9 || bytes.last == 9
+            } else if bytes.contains(where: { $0 == 44 || $0 == 34 || ($0 < 32 && $0 != 9) })
+                || (quotingBlanks && (bytes.first == 32 || bytes.last == 32 || bytes.first == 9 || bytes.last == 9))
             {
                 out.append(34)
                 for b in bytes {
@@ -158,7 +161,7 @@ public struct Renderer {
                 first = false
                 for (i, cell) in cells.enumerated() {
                     if i > 0 { out.append(tsv ? 9 : 44) }
-                    Renderer.appendField(cell, tsv: tsv, to: &out)
+                    Renderer.appendField(cell, tsv: tsv, quotingBlanks: quotingBlanks, to: &out)
                 }
             }
             line(t.columns.map(field))
