@@ -19,7 +19,7 @@ struct Importer {
                 let example = ["ics": "calendar.ics", "mbox": "sent.mbox", "csv": "contacts.csv", "json": "contacts.json"][format] ?? "cards.vcf"
                 throw Failure(description: "- is standard input, which is this terminal: pipe the file in (tend import \(format) - < \(example))")
             }
-            return [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            return try Session.readStandardInput()
         }
         var st = stat()
         guard stat(path, &st) == 0 else { throw Failure(description: "\(path): no such file") }

@@ -373,12 +373,17 @@ public enum TerminalOutput {
         }
         flush()
         let safe = terminal ? TerminalText.escaped(text, keep: [.lines, .colors]) : text
-        _ = writeAll(Array(safe.utf8), to: fd)
+        if let failed = writeAll(Array(safe.utf8), to: fd), fd == STDOUT_FILENO, lost == nil { lost = failed }
     }
 
-    /// Writes out what standard output has gathered; what cannot be written is dropped.
+    /// The error number of the first write to standard output that failed where no run could
+    /// stop for it (a dump, a block of a large result, the last block at exit): the process then
+    /// ends with exit 3, not a success with nothing written (`tend dump > /dev/full`).
+    nonisolated(unsafe) public private(set) static var lost: Int32?
+
+    /// Writes out what standard output has gathered; what cannot be written is dropped, and `lost` says so.
     public static func flush() {
-        _ = try? flushOrThrow()
+        do { try flushOrThrow() } catch let e as OutputError { if lost == nil { lost = e.code } } catch {}
     }
 
     /// Writes out what standard output has gathered, or says why it could not (a closed pipe
@@ -386,6 +391,8 @@ public enum TerminalOutput {
     public static func flushOrThrow() throws {
         lock.lock()
         defer { lock.unlock() }
+        // A block written before failed: the run's output is not whole, whatever is left.
+        if let lost { throw OutputError(code: lost) }
         guard !gathered.isEmpty else { return }
         let failed = writeAll(gathered, to: STDOUT_FILENO)
         gathered.removeAll(keepingCapacity: true)

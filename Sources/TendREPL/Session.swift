@@ -389,6 +389,21 @@ public final class Session: InterpreterHost {
         return try source(from: Data(bytes), name: name ?? path)
     }
 
+    /// Everything on standard input. A closed standard input (`tend <&-`, a CI step started
+    /// without one) reads as nothing, as /dev/null does: Foundation's reader stopped the process.
+    public static func readStandardInput() throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = read(STDIN_FILENO, &chunk, chunk.count)
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && errno == EBADF { return bytes }
+            guard n >= 0 else { throw ReadError.io("cannot read standard input: \(String(cString: strerror(errno)))") }
+            if n == 0 { return bytes }
+            bytes += chunk[..<n]
+        }
+    }
+
     public static func source(from data: Data, name: String) throws -> Source {
         let hasZero = data.withUnsafeBytes { $0.baseAddress.map { memchr($0, 0, data.count) != nil } ?? false }
         if hasZero { throw ReadError.notText("it is a binary file, not a Tend script") }

@@ -164,9 +164,8 @@ enum App {
     }
 
     static func readStdin() -> Source {
-        let data = FileHandle.standardInput.readDataToEndOfFile()
         do {
-            return try Session.source(from: data, name: "<stdin>")
+            return try Session.source(from: Data(try Session.readStandardInput()), name: "<stdin>")
         } catch {
             fail(error, prefix: "<stdin>: ")
         }
@@ -212,6 +211,12 @@ enum App {
     /// so that what was written is in the file itself and no `-wal` or `-shm` file stays behind.
     static func exit(_ status: ExitStatus, closing session: Session? = nil) -> Never {
         session?.store.close()
+        // What standard output could not take makes a success a failure (a dump to a full disk).
+        TerminalOutput.flush()
+        if status == .success, let code = TerminalOutput.lost {
+            TerminalOutput.write("tend: error: cannot write the output: \(String(cString: strerror(code)))\n", to: STDERR_FILENO)
+            Foundation.exit(ExitStatus.failed.rawValue)
+        }
         Foundation.exit(status.rawValue)
     }
 

@@ -190,6 +190,25 @@ struct Golden: CustomStringConvertible {
         #expect(good.status == 0, "\(good.stderr)")
     }
 
+    /// A closed standard input reads as nothing (Foundation's reader stopped the process with
+    /// a backtrace, exit 132), and output that cannot be written is an error, exit 3: a dump to
+    /// a full disk, or a result larger than one block, said nothing and exited 0.
+    @Test func closedInputAndLostOutput() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Ann Lee\""], in: dir).status == 0)
+        for form in [#"exec "$0" <&-"#, #"exec "$0" run - <&-"#, #"exec "$0" import vcard - <&-"#] {
+            let r = try CLI.run(["/bin/sh", "-c", form, CLI.binary], in: dir, raw: true)
+            #expect(r.status == 0 || r.status == 3, "\(form): \(r.status) \(r.stderr)")
+            #expect(!r.stderr.contains("Fatal error"), "\(form): \(r.stderr)")
+        }
+        let many = (1...3000).map { "add \"Person \($0)\"" }.joined(separator: "\n")
+        #expect(try CLI.run(["run", "-"], stdin: many, in: dir).status == 0)
+        for form in [#"exec "$0" dump >/dev/full"#, #"exec "$0" dump >&-"#, #"exec "$0" -e 'contacts' >/dev/full"#, #"exec "$0" -e 'count(contacts)' >/dev/full"#] {
+            let r = try CLI.run(["/bin/sh", "-c", form, CLI.binary], in: dir, raw: true)
+            #expect(r.status == 3 && r.stderr.contains("cannot write the output"), "\(form): \(r.status) \(r.stderr)")
+        }
+    }
+
     @Test func checkNeedsNoDatabase() throws {
         let dir = CLI.tempDir()
         try "contacts where stage > 3\nlet x = contacts where +vip\n".write(

@@ -81,6 +81,8 @@ import Testing
         arguments: [
             ("contacts where stage > 3", "cannot compare a stage with a number", 1, 16, "stage_rank"),
             ("today + 3", "cannot add a number to a date", 1, 1, "3d"),
+            // 0.5d is no duration either: no suggestion (it suggested 0.5d).
+            ("today + 0.5", "cannot add a number to a date", 1, 1, nil),
             ("contacts where name - 1 > 0", "cannot subtract a number from a string", 1, 16, nil),
             ("contacts where overdue > 0", "cannot compare a duration with a number", 1, 16, "0d"),
             ("contacts where profesion == \"x\"", "unknown name 'profesion'", 1, 16, "profession"),

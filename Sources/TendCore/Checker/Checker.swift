@@ -1,3 +1,5 @@
+import Foundation
+
 /// Checks statements before anything runs: unknown names, fields and functions (with "did you
 /// mean"), type mismatches, wrong argument counts, recursion, and `it` outside a row.
 public struct Checker {
@@ -452,12 +454,19 @@ public struct Checker {
 
     // MARK: - Expressions
 
+    /// `5d` for a number where a duration was meant; none for one that is no whole number of
+    /// days (`0.5d` is no duration either).
+    static func daysHint(_ n: Decimal) -> String? {
+        let text = n.tendText
+        return text.contains(".") || text.contains("e") ? nil : text + "d"
+    }
+
     /// Checks an expression and reports when it cannot have the expected type.
     mutating func expect(_ e: Expr, _ type: ValueType, _ scope: Scope, _ what: String) {
         let t = check(e, scope)
         if !compatible(t, type) {
             var hint: String?
-            if type == .duration, case .literal(.number(let n)) = e.kind { hint = "\(n.tendText)d" }
+            if type == .duration, case .literal(.number(let n)) = e.kind { hint = Checker.daysHint(n) }
             if type == .stage, case .literal(.string(let s)) = e.kind, Stage(name: s) != nil { hint = s }
             report("\(what) must be \(article(type)), not \(article(t))", e.range, suggestion: hint)
         }
@@ -733,8 +742,8 @@ public struct Checker {
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
             if !unknown && (!comparable(lt, rt) || !orderable(lt)) {
                 var hint: String?
-                if lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind { hint = "\(n.tendText)d" }
-                if rt == .duration, lt == .number, case .literal(.number(let n)) = l.kind { hint = "\(n.tendText)d" }
+                if lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind { hint = Checker.daysHint(n) }
+                if rt == .duration, lt == .number, case .literal(.number(let n)) = l.kind { hint = Checker.daysHint(n) }
                 if hint == nil { hint = stageHint(l, r, lt, rt) }
                 report("cannot compare \(article(lt)) with \(article(rt))", e.range, suggestion: hint, notes: tagNotes(l, r))
             }
@@ -789,7 +798,7 @@ public struct Checker {
         default:
             var hint: String?
             if lt == .date || lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind {
-                hint = "\(n.tendText)d"
+                hint = Checker.daysHint(n)
             }
             var sides = [r]
             if case .binary(_, let l, _) = e.kind { sides.insert(l, at: 0) }
