@@ -398,6 +398,18 @@ import Testing
         #expect(back == "@ana-park is back on the agenda.")
     }
 
+    /// Markets are compared without regard to case or blanks, so redefining one in other
+    /// capitals replaces it (a second market was made, and who serves it merged both lists);
+    /// removing it works in any capitals too.
+    @Test func aMarketRedefinedInOtherCapitalsReplacesIt() throws {
+        let h = Harness()
+        try h.run("market \"retired empty nesters\" served_by: [\"salon\"]\nmarket \"Retired Empty Nesters\" served_by: [\"pet resort\"]")
+        #expect(h.model.data.markets.map(\.name) == ["Retired Empty Nesters"])
+        #expect(plainText(try h.value("served_by(\"retired empty nesters \")")) == "pet resort")
+        try h.run("remove market \"RETIRED empty nesters\"")
+        #expect(h.model.data.markets.isEmpty)
+    }
+
     @Test func agendaRanksAndSnoozes() throws {
         let h = try fixture(prelude: false)
         try h.run(

@@ -4,8 +4,12 @@ extension Interpreter {
     /// `market "NAME" served_by: […]`: a market and the professions that serve it.
     func performMarket(_ nameExpr: Expr, _ options: [Option], _ ctx: Ctx) throws -> Output {
         guard case .string(let name) = try eval(nameExpr, ctx) else { throw fail("a market needs a name", nameExpr.range) }
-        var served: [String] = try view().net.markets.first { normalize($0.name) == normalize(name) }?.servedBy ?? []
+        // Markets are one whatever their case and blanks: redefined in other capitals, the old
+        // one is replaced, not kept beside it.
+        let old = try view().net.markets.first { normalize($0.name) == normalize(name) }
+        var served: [String] = old?.servedBy ?? []
         for case .pair("served_by", let e, _) in options { served = try strings(eval(e, ctx), e.range) }
+        if let old, old.name != name { try apply(.deleteMarket(old.name)) }
         try apply(.setMarket(Market(name: name, servedBy: served)))
         return .text("Market \"\(name)\" is served by \(served.isEmpty ? "nobody yet" : served.joined(separator: ", ")).")
     }
