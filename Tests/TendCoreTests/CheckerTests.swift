@@ -88,6 +88,12 @@ import Testing
             ("contacts where profesion == \"x\"", "unknown name 'profesion'", 1, 16, "profession"),
             ("contcts", "unknown name 'contcts'", 1, 1, "contacts"),
             ("count(contacts where x)", "unknown name 'x'", 1, 22, nil),
+            // Where text cannot be meant, no "did you mean "nosuch"?" (taken, it sorted by a constant).
+            ("contacts sort by nosuchfield", "unknown name 'nosuchfield'", 1, 18, nil),
+            ("contacts show nosuchfield", "unknown name 'nosuchfield'", 1, 15, nil),
+            ("print vip_days > 3", "unknown name 'vip_days'", 1, 7, nil),
+            ("start_of(decade)", "start_of takes week, month, quarter or year", 1, 10, nil),
+            ("start_of(mnoth)", "start_of takes week, month, quarter or year", 1, 10, "month"),
             ("dayz_since(today)", "unknown function 'dayz_since'", 1, 1, "days_since()"),
             ("days_since(today, 1)", "days_since takes 1 argument, not 2", 1, 1, nil),
             ("it", "'it' is the row in view", 1, 1, nil),

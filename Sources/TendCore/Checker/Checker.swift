@@ -740,6 +740,9 @@ public struct Checker {
             }
             return .bool
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
+            // An order is of numbers, dates and durations: a bare unknown word there was no text.
+            dropTextHint(l)
+            dropTextHint(r)
             if !unknown && (!comparable(lt, rt) || !orderable(lt)) {
                 var hint: String?
                 if lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind { hint = Checker.daysHint(n) }
@@ -1025,7 +1028,11 @@ public struct Checker {
         case .period:
             if args.count == 2 { want(1, .date) }
             if let a = args.first, resolutions[a] == .unresolved || types.first != .string {
-                report("\(name) takes week, month, quarter or year", a.range)
+                // One error for `start_of(decade)`: the unknown name's would say "did you mean "decade"?".
+                diagnostics.removeAll { $0.range == a.range && $0.message.hasPrefix("unknown name") }
+                let periods = ["week", "month", "quarter", "year"]
+                let word: String? = if case .name(let n) = a.kind { n } else { nil }
+                report("\(name) takes week, month, quarter or year", a.range, suggestion: word.flatMap { closest($0, among: periods).first })
             }
             return .date
         case .aggregate:
@@ -1120,6 +1127,27 @@ public struct Checker {
         }
     }
 
+    /// Takes back "did you mean "x"?" from the error of the unknown word `e`, where text cannot be meant.
+    private mutating func dropTextHint(_ e: Expr) {
+        guard case .name(let n) = e.kind, let i = diagnostics.lastIndex(where: { $0.range == e.range }),
+            diagnostics[i].suggestion == "\"\(n)\""
+        else { return }
+        diagnostics[i].suggestion = nil
+    }
+
+    /// A sort key or a column: a bare word there that is no name is no text either (sorting by
+    /// a constant does nothing), so "did you mean "x"?" is not said; a name `show … as` gives is
+    /// not in view in `sort by`, which comes before it, and the error says so.
+    private mutating func checkKey(_ e: Expr, _ scope: Scope, _ q: Query) {
+        let before = diagnostics.count
+        _ = check(e, scope)
+        dropTextHint(e)
+        guard case .name(let n) = e.kind, diagnostics.count == before + 1, diagnostics[before].range == e.range else { return }
+        if q.show.contains(where: { $0.1 == n }) {
+            diagnostics[before].notes.append("'\(n)' is named by show, which comes after sort by: sort by the expression itself")
+        }
+    }
+
     /// `where`, `group by`, `sort by`, `show` and `limit` over rows of `collection`.
     private mutating func checkClauses(_ q: Query, over collection: String?, _ outer: Scope) -> ValueType {
         if let named = q.named { checkRowName(named, collection ?? "*") }
@@ -1144,12 +1172,12 @@ public struct Checker {
             var gs = scope
             gs.grouped = true
             gs.groupKeys = keys
-            for (k, _) in q.sortBy { _ = check(k, gs) }
-            for (s, _) in q.show { _ = check(s, gs) }
+            for (k, _) in q.sortBy { checkKey(k, gs, q) }
+            for (s, _) in q.show { checkKey(s, gs, q) }
             resultCollection = nil
         } else {
-            for (k, _) in q.sortBy { _ = check(k, scope) }
-            for (s, _) in q.show { _ = check(s, scope) }
+            for (k, _) in q.sortBy { checkKey(k, scope, q) }
+            for (s, _) in q.show { checkKey(s, scope, q) }
             if !q.show.isEmpty { resultCollection = nil }
         }
         if let l = q.limit {
