@@ -105,6 +105,9 @@ import Testing
             ("rule \"r\" when agenda == null then remind \"x\"", "rule \"r\" reads agenda, which evaluates every rule", 1, 1, nil),
             ("set @x stage: 3", "'stage:' must be a stage, not a number", 1, 15, nil),
             ("snooze @x 14", "how long to snooze (2w) must be a duration, not a number", 1, 11, "14d"),
+            // What the run refuses, the check refuses (tend check passed both, and the run failed).
+            ("snooze @x -1w", "a snooze ends after today: give a duration longer than 0d (2w)", 1, 11, nil),
+            ("refer \"A\" to @x status: \"maybe\"", "status is open, won or lost", 1, 25, nil),
             ("rule \"r\" when name then remind \"x\"", "a rule's when condition must be a bool, not a string", 1, 15, nil),
             ("print nmae", "unknown name 'nmae'", 1, 7, "name"),
             ("rule \"r\" when touches then remind \"x\"", "a rule's when condition must be a bool, not a number", 1, 15, nil),

@@ -41,7 +41,10 @@ extension Checker {
     }
 
     private mutating func checkSnooze(_ duration: Expr?, _ until: Expr?) {
-        if let duration { expect(duration, .duration, Scope(), "how long to snooze (2w)") }
+        if let duration {
+            expect(duration, .duration, Scope(), "how long to snooze (2w)")
+            checkLiteralSnooze(duration)
+        }
         if let until { expect(until, .date, Scope(), "the date the snooze ends") }
     }
 }

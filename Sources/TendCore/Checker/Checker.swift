@@ -142,7 +142,10 @@ public struct Checker {
             case .person: break
             }
         case .snooze(_, let duration, let until):
-            if let duration { expect(duration, .duration, Scope(), "how long to snooze (2w)") }
+            if let duration {
+                expect(duration, .duration, Scope(), "how long to snooze (2w)")
+                checkLiteralSnooze(duration)
+            }
             if let until { expect(until, .date, Scope(), "the date the snooze ends") }
         case .agenda(let command):
             checkAgenda(command)

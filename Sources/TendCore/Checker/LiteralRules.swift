@@ -44,6 +44,16 @@ enum ValueRules {
         n >= 1 && n == n.rounded(toPlaces: 0, .plain) ? nil : "\(what) takes a whole number, 1 or more"
     }
 
+    /// A referral's status (any case).
+    static func status(_ text: String) -> String? {
+        ["open", "won", "lost"].contains(text.lowercased()) ? nil : "status is open, won or lost"
+    }
+
+    /// How long a snooze or a dismissal lasts: it ends after today.
+    static func snoozeLength(_ d: Duration) -> String? {
+        d.approximateDays > 0 ? nil : "a snooze ends after today: give a duration longer than 0d (2w)"
+    }
+
     /// How many rows `limit` keeps.
     static func limit(_ n: Decimal) -> String? {
         guard n >= 0 else { return "limit must be a number 0 or more" }
@@ -90,6 +100,8 @@ extension Checker {
                 if let d = Checker.literalDuration(value), let problem = ValueRules.cadence(d) { report(problem, value.range) }
             case ("handle", .literal(.string(let s))):
                 if let problem = ValueRules.handle(s) { report(problem.message, value.range, suggestion: problem.suggestion) }
+            case ("status", .literal(.string(let s))):
+                if let problem = ValueRules.status(s) { report(problem, value.range) }
             default: break
             }
         }
@@ -104,6 +116,11 @@ extension Checker {
     /// `undo N` or `history limit N` written as a number.
     mutating func checkLiteralCount(_ value: Expr, _ what: String) {
         if let n = Checker.literalNumber(value), let problem = ValueRules.count(n, what) { report(problem, value.range) }
+    }
+
+    /// How long a snooze lasts, written as a duration.
+    mutating func checkLiteralSnooze(_ value: Expr) {
+        if let d = Checker.literalDuration(value), let problem = ValueRules.snoozeLength(d) { report(problem, value.range) }
     }
 
     /// `limit N` written as a number.

@@ -215,7 +215,7 @@ extension Interpreter {
                 r.value = v.isNull ? nil : try money(v, e.range, "a referral's value")
             case .pair("status", let e, _):
                 let s = try eval(e, ctx).stringValue?.lowercased()
-                guard let s, ["open", "won", "lost"].contains(s) else { throw fail("status is open, won or lost", e.range) }
+                guard let s, ValueRules.status(s) == nil else { throw fail(ValueRules.status(s ?? "") ?? "", e.range) }
                 r.status = s
             case .flag(let f, _) where ["open", "won", "lost"].contains(f): r.status = f
             default: break
