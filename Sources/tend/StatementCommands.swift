@@ -52,6 +52,11 @@ enum StatementText {
             let comma = arg.count > 1 && arg.hasSuffix(",") && !isQuoted(arg)
             let a = comma ? String(arg.dropLast()) : arg
             let previous = i > 0 ? args[i - 1] : nil
+            // A goal's metric is an expression, passed as written (`metric: 'count(interactions where kind == "lunch")'`).
+            if previous == "metric:" {
+                out.append(arg)
+                continue
+            }
             let textExpected =
                 (i == 0 && ["add", "refer", "goal"].contains(word)) || previous == "about" || previous == "rule"
                 || (word == "helps" && i == args.count - 1 && i > 0)

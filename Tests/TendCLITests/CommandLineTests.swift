@@ -37,6 +37,17 @@ import Testing
         #expect(limit.stderr.contains("--limit must be 0 or more, not -1"), "\(limit.stderr)")
     }
 
+    /// `tend goal … metric: EXPR` takes the metric as the expression the shell passed, spaces
+    /// and all (it was quoted as text, and refused as "'metric:' must be a number, not a string").
+    @Test func aGoalsMetricFromTheShell() throws {
+        let dir = CLI.tempDir()
+        let goal = try CLI.run(
+            ["goal", "Meet in person", "metric:", #"count(interactions where kind == "lunch")"#, "target:", "12", "per", "quarter"], in: dir)
+        #expect(goal.status == 0, "\(goal.stderr)")
+        let metric = try CLI.run(["--format", "csv", "-e", "goals show metric"], in: dir)
+        #expect(metric.stdout == "metric\n\"count(interactions where kind == \"\"lunch\"\")\"\n", "\(metric.stdout)")
+    }
+
     /// `tend -e 'contacts' -e 'agenda'` ran the last statement only, silently. Several `-e` run
     /// in order as one script (one transaction), on both paths through the command line.
     @Test func severalStatementsRunInOrder() throws {

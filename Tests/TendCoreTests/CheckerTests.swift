@@ -43,7 +43,7 @@ import Testing
             ("fn default_cadence(c) = \"weekly\"", "default_cadence gives a contact's cadence: a duration such as 3mo or 2w, not a string"),
             ("score w_partner = 1", "'w_partner' is already a let; a score of the same name"),
             ("score s = 1\nlet s = 2", "'s' is already a score; a let of the same name"),
-            ("goal \"x\" metric: \"a\" target: 5 per week", "'metric:' must be a number"),
+            ("goal \"x\" metric: \"a\" target: 5 per week", "a goal's metric is an expression"),
             ("goal \"z\" metric: contacts target: 5 per week", "'metric:' must be a number"),
             ("goal \"m\" metric: sum(spending, amount) target: 500 per month", nil),
             ("log \"\" with @dana-lee", "an interaction needs a kind"),
@@ -108,6 +108,7 @@ import Testing
             // What the run refuses, the check refuses (tend check passed both, and the run failed).
             ("snooze @x -1w", "a snooze ends after today: give a duration longer than 0d (2w)", 1, 11, nil),
             ("refer \"A\" to @x status: \"maybe\"", "status is open, won or lost", 1, 25, nil),
+            ("goal \"G\" metric: \"count(interactions)\" target: 3 per month", "a goal's metric is an expression", 1, 18, "count(interactions)"),
             ("rule \"r\" when name then remind \"x\"", "a rule's when condition must be a bool, not a string", 1, 15, nil),
             ("print nmae", "unknown name 'nmae'", 1, 7, "name"),
             ("rule \"r\" when touches then remind \"x\"", "a rule's when condition must be a bool, not a number", 1, 15, nil),

@@ -289,7 +289,14 @@ public struct Checker {
         refuseEmpty(name, "a goal needs a name")
         if let by { expect(by, .date, Scope(), "the goal's due date") }
         // A metric is compared with a number (its target), and shown as one.
+        let before = diagnostics.count
         checkOptions(options, allowed: ["metric": .number, "target": .number, "due": .date], flags: [])
+        // A metric in quotes is text, not the expression it spells: said so, with it unquoted.
+        for case .pair("metric", let e, _) in options {
+            guard case .literal(.string(let text)) = e.kind, let i = diagnostics[before...].firstIndex(where: { $0.range == e.range }) else { continue }
+            diagnostics[i].message = "a goal's metric is an expression that counts or sums (count(interactions where …)), not text in quotes"
+            diagnostics[i].suggestion = text
+        }
         let hasTarget = options.contains { $0.name == "target" }
         if hasTarget && period == nil {
             report("a target needs a period, as in: target: 12 per quarter", s.range)
