@@ -202,6 +202,18 @@ import Testing
         #expect(counts["vip"] == "2" && counts["local"] == "2" && counts["vendor"] == "1")
     }
 
+    /// Groups of equal size are in their keys' own order (stages from contact to
+    /// profitability, not alphabetical), with or without `sort by`: a sort whose keys tie
+    /// left them in an arbitrary order (`sort by count desc` reversed them).
+    @Test func tiedGroupsFollowTheirKeys() throws {
+        let h = Harness()
+        try h.run("add \"A\" stage: visibility\nadd \"B\" stage: credibility\nadd \"C\" stage: profitability\nadd \"D\"")
+        let stages = ["contact", "visibility", "credibility", "profitability"]
+        #expect(try h.column("contacts group by stage") == stages)
+        #expect(try h.column("contacts group by stage sort by count desc") == stages)
+        #expect(try h.column("contacts group by stage sort by count") == stages)
+    }
+
     @Test func whoQuestions() throws {
         let h = try fixture()
         #expect(try h.handles("who serves my preferred client").sorted() == ["dana-lee", "mike-chen", "tom-okafor"])

@@ -246,11 +246,7 @@ extension Interpreter {
                 let cy = countKey.flatMap { y[$0] } ?? .null
                 let c = Value.compare(cx, cy) ?? 0
                 if c != 0 { return c > 0 }
-                // Equal counts: the "(none)" group last, the rest by key.
-                let nx = x.values.first?.isNull ?? true
-                let ny = y.values.first?.isNull ?? true
-                if nx != ny { return ny }
-                return (x.values.first.map(groupKeyText) ?? "") < (y.values.first.map(groupKeyText) ?? "")
+                return keyPrecedes(x, y)
             }
         } else {
             let keyed = try result.map { rec -> (Value, [Value]) in
@@ -260,12 +256,30 @@ extension Interpreter {
                 ctx.rowName = q.named?.name
                 return (rec, try q.sortBy.map { try eval($0.0, ctx) })
             }
-            result = keyed.sorted { a, b in Interpreter.precedes(a.1, b.1, q.sortBy.map(\.descending)) ?? false }.map(\.0)
+            // Ties in the sort keys go by the group's key, as without `sort by` (the order was arbitrary).
+            result = keyed.sorted { a, b in
+                if let p = Interpreter.precedes(a.1, b.1, q.sortBy.map(\.descending)) { return p }
+                guard case .record(let x) = a.0, case .record(let y) = b.0 else { return false }
+                return keyPrecedes(x, y)
+            }.map(\.0)
         }
         if let l = q.limit { result = Array(result.prefix(try limit(l, Ctx(locals: locals)))) }
         // A key that `show` names is shown where `show` puts it, once.
         let columns = keyNames.filter { !showNamesList.contains($0) } + showNamesList
         return RowSet(collection: nil, rows: result, columns: columns, groupKeys: keyNames)
+    }
+
+    /// The order of groups with equal counts or sort keys: the "(none)" group last, the rest by
+    /// their keys in the keys' own order (stages from contact to profitability, numbers, dates),
+    /// text for keys that have none.
+    private func keyPrecedes(_ x: Record, _ y: Record) -> Bool {
+        for (a, b) in zip(x.values, y.values) {
+            if a.isNull != b.isNull { return b.isNull }
+            if let c = Value.compare(a, b), c != 0 { return c < 0 }
+            let (ta, tb) = (groupKeyText(a), groupKeyText(b))
+            if ta != tb { return ta < tb }
+        }
+        return false
     }
 
     private func groupKeyText(_ v: Value) -> String {
