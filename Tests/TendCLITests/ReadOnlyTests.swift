@@ -108,6 +108,17 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         #expect(before == after, "\(statement) changed the folder:\n\(before.difference(to: after))\n\(r.stderr)")
     }
 
+    /// A definition under --read-only says it is not kept (a read-only REPL said "Defined x."
+    /// and the next line did not know x); without --read-only the confirmation is as before.
+    @Test func aDefinitionUnderReadOnlySaysItIsNotKept() throws {
+        let dir = try Self.network()
+        let r = try CLI.run(["--read-only", "-e", "let x = 4", "-e", "rule \"r\" when true then remind \"x\""], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect((r.stdout + r.stderr).contains("Defined x (read-only: not kept).") && (r.stdout + r.stderr).contains("Defined rule \"r\" (read-only: not kept)."), "\(r.stdout)\(r.stderr)")
+        let kept = try CLI.run(["-e", "let x = 4"], in: dir)
+        #expect((kept.stdout + kept.stderr).contains("Defined x."), "\(kept.stdout)\(kept.stderr)")
+    }
+
     /// Every command under `--read-only`, on an existing database and on a missing one.
     @Test func everyCommandUnderReadOnlyWritesNothing() throws {
         let dir = try Self.network()
