@@ -92,13 +92,16 @@ public enum CSVImport {
                 "the header has no name column (name, first name or last name); header: \(shownHeader(header))"
                     + (header.first?.trimmed == "Notes:" ? "; this looks like LinkedIn's Connections.csv, which import linkedin reads" : ""))
         }
+        // Tend's own export (its `handle` column): a cell quoted whole is read exactly, blanks at
+        // its ends kept. Other programs quote every cell (Outlook), blanks and all: trimmed.
+        let exact = keys.contains("handle")
         let order = NumericDates(file.records.dropFirst(start + 1), fields: fields)
         if let w = order.warning { batch.warnings.append(w) }
         for (n, record) in file.records.dropFirst(start + 1).enumerated() {
             let origin = "record \(n + 1) (line \(record.line))"
             do {
                 if let c = try contact(
-                    record.cells, quoted: record.quoted, header: header, keys: keys, fields: fields, origin: origin, flavor: flavor,
+                    record.cells, quoted: exact ? record.quoted : [], header: header, keys: keys, fields: fields, origin: origin, flavor: flavor,
                     dates: order, warnings: &batch.warnings)
                 {
                     batch.contacts.append(c)
@@ -162,8 +165,8 @@ public enum CSVImport {
                 if !row[i].isEmpty && outlookDefaults[keys[i]] != row[i] { extras.append(i) }
                 continue
             }
-            // A cell quoted whole is as written (`export csv` quotes one with blanks at its ends);
-            // others lose the blanks a spreadsheet leaves around them.
+            // A cell quoted whole in Tend's own export is as written (`export csv` quotes one with
+            // blanks at its ends); others lose the blanks a spreadsheet leaves around them.
             let exact = i < quoted.count && quoted[i]
             let v = SpreadsheetCell.restored(exact ? row[i] : row[i].trimmed)
             if v.isEmpty { continue }
@@ -290,7 +293,7 @@ public enum CSVImport {
             try c.read(f.name, text, listSeparator: ";", label: f.name == "met_on" && flavor == .linkedin ? "Connected On" : nil)
         }
         if flavor == .linkedin && c.fields["met_at"] == nil { c[text: "met_at"] = "LinkedIn" }
-        if let h = v["handle"] { c.handle = h.hasPrefix("@") ? String(h.dropFirst()) : h }
+        if let h = v["handle"]?.trimmed { c.handle = h.hasPrefix("@") ? String(h.dropFirst()) : h }
         return c
     }
 

@@ -120,8 +120,18 @@ public struct MailHeaders: Sendable {
         case .autoRespond: autoReply = true
         case .listUnsubscribe: listUnsubscribe = true
         case .gmailLabels:
-            gmailLabels += value.split(separator: ",").map {
-                $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" \t")).lowercased()
+            // Comma-separated; a label with a comma in it is quoted ("Clients, Drafts").
+            var label = ""
+            var quoted = false
+            for ch in value + "," {
+                if ch == "\"" {
+                    quoted.toggle()
+                } else if ch == "," && !quoted {
+                    gmailLabels.append(label.trimmingCharacters(in: .whitespaces).lowercased())
+                    label = ""
+                } else {
+                    label.append(ch)
+                }
             }
         }
     }

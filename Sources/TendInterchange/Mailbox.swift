@@ -99,7 +99,7 @@ public enum Mailbox {
                     // Delivery names start with the time of delivery: `1773134100.M1P2.host:2,S`.
                     let stamp = Int(name.prefix { $0.isASCII && $0.isNumber })
                     var message = MailMessage(origin: "\(relative)/\(name)", headers: MailHeaders(parsing: block[...]), envelopeDate: stamp)
-                    message.leftOut = leftOut(folder: folder, file: name)
+                    message.leftOut = leftOut(folder: folder.isEmpty ? root.lastPathComponent : folder, file: name)
                     try visit(message)
                 }
             }
@@ -114,16 +114,15 @@ public enum Mailbox {
         "trash": .junk, "deleted": .junk, "deleted items": .junk, "deleted messages": .junk, "bin": .junk,
     ]
 
-    /// Why a maildir file is no touch: its folder's role, or its flags (`:2,DS`: D a draft, T
-    /// marked for deletion); nil for any other message.
+    /// Why a maildir file is no touch: its folder's role (`folder` is the Maildir++ subfolder,
+    /// or the maildir itself when given one: `~/Maildir/.Drafts`, mbsync's `~/Mail/Drafts`), or
+    /// its D flag (`:2,DS`, a draft); nil for any other message. A message marked deleted (T)
+    /// was still sent or received.
     static func leftOut(folder: String, file: String) -> SkipReason? {
         let last = folder.split(separator: ".").last.map { $0.lowercased() }
         if let last, let role = folderRoles[last] { return role }
         guard let info = file.range(of: ":2,", options: .backwards) ?? file.range(of: "!2,", options: .backwards) else { return nil }
-        let flags = file[info.upperBound...]
-        if flags.contains("D") { return .draft }
-        if flags.contains("T") { return .junk }
-        return nil
+        return file[info.upperBound...].contains("D") ? .draft : nil
     }
 
     /// A file's bytes up to its first empty line (at most `headerLimit`).

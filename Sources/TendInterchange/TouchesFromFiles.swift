@@ -267,10 +267,12 @@ public struct TouchImporter {
     /// they are never candidates.
     static let noReplyPrefixes = ["noreply", "donotreply", "mailerdaemon", "postmaster", "bounce", "notification"].map { Array($0.utf8) }
 
-    /// Gmail's Takeout mbox holds drafts, spam and trash beside the rest, marked by their labels only.
+    /// Gmail's Takeout mbox holds drafts, spam and trash beside the rest, marked by their
+    /// labels only. A message in the trash that was sent or is in the inbox was still mail.
     static func leftOut(labels: [String]) -> SkipReason? {
         if labels.contains(where: { $0 == "drafts" || $0 == "draft" }) { return .draft }
-        if labels.contains(where: { $0 == "spam" || $0 == "trash" }) { return .junk }
+        if labels.contains("spam") { return .junk }
+        if labels.contains("trash") && !labels.contains("sent") && !labels.contains("inbox") { return .junk }
         return nil
     }
 

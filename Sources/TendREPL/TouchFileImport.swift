@@ -121,8 +121,8 @@ struct TouchFileImport {
 
     /// Moves a logged meeting to its event's new day, with the event's source id, as a
     /// correction (`set interaction N on DATE`) is made: one change of the import, which `undo`
-    /// takes back. `logged` is every interaction by id, read at the first move (once per import:
-    /// reading them for each moved meeting made moving many take the square of their number).
+    /// takes back. `logged` is every interaction by id, read at the first move and once per
+    /// import, so that moving many meetings takes time linear in their number.
     func move(_ id: Int64, to t: ImportedTouch, among logged: inout [Int64: Interaction]?) throws {
         if logged == nil {
             logged = Dictionary(try session.store.network(events: true).interactions.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -172,8 +172,7 @@ struct TouchFileImport {
 
     /// Sets each contact's next step from the first meeting with them after today, unless the
     /// contact has another next step due sooner (or none due, which the user wrote by hand).
-    /// A step with the meeting's own words due sooner is that meeting's, planned before it was
-    /// moved later: it follows the meeting. `cleared` contacts' steps were just done or cancelled.
+    /// `cleared` contacts' steps were just done or cancelled.
     func plan(_ steps: [PlannedStep], net: Network, cleared: Set<Int64>, dryRun: Bool) throws -> Int {
         var n = 0
         for step in steps {
@@ -182,8 +181,7 @@ struct TouchFileImport {
                 c.nextStep = nil
                 c.nextDue = nil
             }
-            let moved = c.nextStep == step.step && c.nextDue != nil
-            if c.nextStep != nil, !moved, c.nextDue.map({ $0 <= step.due }) ?? true { continue }
+            if c.nextStep != nil, c.nextDue.map({ $0 <= step.due }) ?? true { continue }
             if c.nextStep == step.step && c.nextDue == step.due { continue }
             n += 1
             guard !dryRun else { continue }

@@ -52,8 +52,9 @@ enum StatementText {
             let comma = arg.count > 1 && arg.hasSuffix(",") && !isQuoted(arg)
             let a = comma ? String(arg.dropLast()) : arg
             let previous = i > 0 ? args[i - 1] : nil
-            // A goal's metric is an expression, passed as written (`metric: 'count(interactions where kind == "lunch")'`).
-            if previous == "metric:" {
+            // A goal's metric is an expression, passed as written (`metric: 'count(interactions where
+            // kind == "lunch")'`), unless a `#` in it would make the rest of the line a comment.
+            if previous == "metric:" && !startsComment(arg) {
                 out.append(arg)
                 continue
             }
@@ -64,6 +65,17 @@ enum StatementText {
             out.append((needsQuotes(a) || (textExpected && !isQuoted(a)) ? quote(a) : a) + (comma ? "," : ""))
         }
         return out.joined(separator: " ")
+    }
+
+    /// Whether a `#` outside quotes in `a` begins a comment.
+    static func startsComment(_ a: String) -> Bool {
+        var quoted = false
+        var escaped = false
+        for ch in a {
+            if escaped { escaped = false; continue }
+            if ch == "\\" { escaped = true } else if ch == "\"" { quoted.toggle() } else if ch == "#" && !quoted { return true }
+        }
+        return false
     }
 
     static func isQuoted(_ a: String) -> Bool { a.first.map { "\"[{(".contains($0) } ?? false }
@@ -168,7 +180,8 @@ struct CompletionCommand: ParsableCommand {
     }
 
     func run() throws {
-        print(Tend.completionScript(for: CompletionShell(rawValue: shell)!), terminator: "")
+        TerminalOutput.write(Tend.completionScript(for: CompletionShell(rawValue: shell)!), to: STDOUT_FILENO)
+        App.exit(.success)
     }
 }
 
@@ -177,7 +190,10 @@ struct ManualCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "manual", abstract: "Print tend's manual page (man -l docs/tend.1 shows the same).")
 
-    func run() throws { print(Manual.page(), terminator: "") }
+    func run() throws {
+        TerminalOutput.write(Manual.page(), to: STDOUT_FILENO)
+        App.exit(.success)
+    }
 }
 
 enum Manual {

@@ -203,7 +203,7 @@ struct Golden: CustomStringConvertible {
         }
         let many = (1...3000).map { "add \"Person \($0)\"" }.joined(separator: "\n")
         #expect(try CLI.run(["run", "-"], stdin: many, in: dir).status == 0)
-        for form in [#"exec "$0" dump >/dev/full"#, #"exec "$0" dump >&-"#, #"exec "$0" -e 'contacts' >/dev/full"#, #"exec "$0" -e 'count(contacts)' >/dev/full"#] {
+        for form in [#"exec "$0" dump >/dev/full"#, #"exec "$0" dump >&-"#, #"exec "$0" manual >/dev/full"#, #"exec "$0" completion bash >/dev/full"#, #"exec "$0" -e 'contacts' >/dev/full"#, #"exec "$0" -e 'count(contacts)' >/dev/full"#] {
             let r = try CLI.run(["/bin/sh", "-c", form, CLI.binary], in: dir, raw: true)
             #expect(r.status == 3 && r.stderr.contains("cannot write the output"), "\(form): \(r.status) \(r.stderr)")
         }

@@ -46,6 +46,9 @@ import Testing
         #expect(goal.status == 0, "\(goal.stderr)")
         let metric = try CLI.run(["--format", "csv", "-e", "goals show metric"], in: dir)
         #expect(metric.stdout == "metric\n\"count(interactions where kind == \"\"lunch\"\")\"\n", "\(metric.stdout)")
+        // A # in it would make the rest of the command line a comment: it is text then, and refused.
+        let comment = try CLI.run(["goal", "G5", "metric:", "count(interactions) # lunches", "target:", "12", "per", "quarter"], in: dir)
+        #expect(comment.status == 2 && comment.stderr.contains("a goal's metric is an expression"), "\(comment.stderr)")
     }
 
     /// `tend -e 'contacts' -e 'agenda'` ran the last statement only, silently. Several `-e` run

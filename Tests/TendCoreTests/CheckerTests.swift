@@ -106,7 +106,8 @@ import Testing
             ("set @x stage: 3", "'stage:' must be a stage, not a number", 1, 15, nil),
             ("snooze @x 14", "how long to snooze (2w) must be a duration, not a number", 1, 11, "14d"),
             // What the run refuses, the check refuses (tend check passed both, and the run failed).
-            ("snooze @x -1w", "a snooze ends after today: give a duration longer than 0d (2w)", 1, 11, nil),
+            ("snooze @x -1w", "a snooze must end after today: give a duration longer than 0d (2w)", 1, 11, nil),
+            ("dismiss 3 for 0d", "a dismiss must end after today: give a duration longer than 0d (2w)", 1, 15, nil),
             ("refer \"A\" to @x status: \"maybe\"", "status is open, won or lost", 1, 25, nil),
             ("goal \"G\" metric: \"count(interactions)\" target: 3 per month", "a goal's metric is an expression", 1, 18, "count(interactions)"),
             ("rule \"r\" when name then remind \"x\"", "a rule's when condition must be a bool, not a string", 1, 15, nil),

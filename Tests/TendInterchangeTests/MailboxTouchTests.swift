@@ -286,10 +286,11 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
     }
 
     /// A draft was never sent and junk was never wanted: a maildir's Drafts, Junk and Trash
-    /// folders (any provider's names), files flagged D (draft) or T (deleted), and Gmail
-    /// Takeout's messages labelled Drafts, Spam or Trash are left out, saying so. Before, an
-    /// unsent draft to Joan was logged as an e-mail sent her, and spam forging her address as
-    /// one from her.
+    /// folders (any provider's names), files flagged D (draft), a Drafts maildir given itself,
+    /// and Gmail Takeout's messages labelled Drafts or Spam, or Trash unless sent or in the
+    /// inbox, are left out, saying so. Before, an unsent draft to Joan was logged as an e-mail
+    /// sent her, and spam forging her address as one from her. A message marked deleted (T),
+    /// or in the trash but sent, was still mail.
     @Test func draftsAndJunkAreNoTouches() throws {
         let dir = try temporaryFolder("drafts")
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -315,19 +316,23 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
             try text.write(to: url, atomically: true, encoding: .utf8)
         }
         let r = try importMail { try Mailbox.readMaildir(path: maildir.path, $0) }
-        #expect(r.skipped == [.draft: 2, .junk: 3])
-        #expect(Set(r.touches.map(\.sourceID)) == ["mail:d6@example.com", "mail:d7@example.com"])
+        #expect(r.skipped == [.draft: 2, .junk: 2])
+        #expect(Set(r.touches.map(\.sourceID)) == ["mail:d5@example.com", "mail:d6@example.com", "mail:d7@example.com"])
+        let drafts = try importMail { try Mailbox.readMaildir(path: maildir.appendingPathComponent(".Drafts").path, $0) }
+        #expect(drafts.skipped == [.draft: 1] && drafts.touches.isEmpty)
 
         let takeout = [
             message(1, from: sent.from, to: sent.to, labels: "Drafts"), message(2, from: received.from, to: received.to, labels: "Spam"),
             message(3, from: received.from, to: received.to, labels: "Trash,\"Category: Updates\""),
             message(4, from: sent.from, to: sent.to, labels: "Sent,Opened"),
+            message(5, from: sent.from, to: sent.to, labels: "Sent,Trash"),
+            message(6, from: received.from, to: received.to, labels: "\"Clients, Drafts\",Inbox"),
         ].map { "From 1234@xxx Sun Mar 15 10:00:00 2026\n" + $0 }.joined(separator: "\n")
         let mbox = dir.appendingPathComponent("All mail Including Spam and Trash.mbox")
         try takeout.write(to: mbox, atomically: true, encoding: .utf8)
         let g = try importMail { try Mailbox.readMbox(path: mbox.path, $0) }
         #expect(g.skipped == [.draft: 1, .junk: 2])
-        #expect(g.touches.map(\.sourceID) == ["mail:d4@example.com"])
+        #expect(g.touches.map(\.sourceID) == ["mail:d4@example.com", "mail:d5@example.com", "mail:d6@example.com"])
     }
 
     /// Vacation responders that write no Auto-Submitted mark their replies `X-Autoreply: yes`

@@ -17,7 +17,10 @@ extension Checker {
             if let note { expect(note, .string, Scope(), "the note") }
         case .dismiss(let item, let duration):
             checkItem(item)
-            if let duration { expect(duration, .duration, Scope(), "how long to dismiss it (30d)") }
+            if let duration {
+                expect(duration, .duration, Scope(), "how long to dismiss it (30d)")
+                checkLiteralSnooze(duration, "dismiss")
+            }
         case .snooze(let item, let duration, let until):
             checkItem(item)
             checkSnooze(duration, until)
@@ -40,10 +43,10 @@ extension Checker {
         }
     }
 
-    private mutating func checkSnooze(_ duration: Expr?, _ until: Expr?) {
+    mutating func checkSnooze(_ duration: Expr?, _ until: Expr?) {
         if let duration {
             expect(duration, .duration, Scope(), "how long to snooze (2w)")
-            checkLiteralSnooze(duration)
+            checkLiteralSnooze(duration, "snooze")
         }
         if let until { expect(until, .date, Scope(), "the date the snooze ends") }
     }

@@ -142,11 +142,7 @@ public struct Checker {
             case .person: break
             }
         case .snooze(_, let duration, let until):
-            if let duration {
-                expect(duration, .duration, Scope(), "how long to snooze (2w)")
-                checkLiteralSnooze(duration)
-            }
-            if let until { expect(until, .date, Scope(), "the date the snooze ends") }
+            checkSnooze(duration, until)
         case .agenda(let command):
             checkAgenda(command)
         case .journal(.undo(let count)):
@@ -750,9 +746,9 @@ public struct Checker {
             }
             return .bool
         case .less, .lessOrEqual, .greater, .greaterOrEqual:
-            // An order is of numbers, dates and durations: a bare unknown word there was no text.
-            dropTextHint(l)
-            dropTextHint(r)
+            // Ordered beside a number, date or duration, a bare unknown word was no text.
+            if ![ValueType.string, .any].contains(rt) { dropTextHint(l) }
+            if ![ValueType.string, .any].contains(lt) { dropTextHint(r) }
             if !unknown && (!comparable(lt, rt) || !orderable(lt)) {
                 var hint: String?
                 if lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind { hint = Checker.daysHint(n) }
@@ -1146,13 +1142,13 @@ public struct Checker {
     }
 
     /// A sort key or a column: a bare word there that is no name is no text either (sorting by
-    /// a constant does nothing), so "did you mean "x"?" is not said; a name `show … as` gives is
-    /// not in view in `sort by`, which comes before it, and the error says so.
-    private mutating func checkKey(_ e: Expr, _ scope: Scope, _ q: Query) {
+    /// a constant does nothing), so "did you mean "x"?" is not said. In `sort by` (`sorting`, the
+    /// query) a name `show … as` gives is not in view, since show comes after it: the error says so.
+    private mutating func checkTerm(_ e: Expr, _ scope: Scope, sorting q: Query? = nil) {
         let before = diagnostics.count
         _ = check(e, scope)
         dropTextHint(e)
-        guard case .name(let n) = e.kind, diagnostics.count == before + 1, diagnostics[before].range == e.range else { return }
+        guard let q, case .name(let n) = e.kind, diagnostics.count == before + 1, diagnostics[before].range == e.range else { return }
         if q.show.contains(where: { $0.1 == n }) {
             diagnostics[before].notes.append("'\(n)' is named by show, which comes after sort by: sort by the expression itself")
         }
@@ -1182,12 +1178,12 @@ public struct Checker {
             var gs = scope
             gs.grouped = true
             gs.groupKeys = keys
-            for (k, _) in q.sortBy { checkKey(k, gs, q) }
-            for (s, _) in q.show { checkKey(s, gs, q) }
+            for (k, _) in q.sortBy { checkTerm(k, gs, sorting: q) }
+            for (s, _) in q.show { checkTerm(s, gs) }
             resultCollection = nil
         } else {
-            for (k, _) in q.sortBy { checkKey(k, scope, q) }
-            for (s, _) in q.show { checkKey(s, scope, q) }
+            for (k, _) in q.sortBy { checkTerm(k, scope, sorting: q) }
+            for (s, _) in q.show { checkTerm(s, scope) }
             if !q.show.isEmpty { resultCollection = nil }
         }
         if let l = q.limit {

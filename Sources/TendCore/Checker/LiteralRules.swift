@@ -46,12 +46,13 @@ enum ValueRules {
 
     /// A referral's status (any case).
     static func status(_ text: String) -> String? {
-        ["open", "won", "lost"].contains(text.lowercased()) ? nil : "status is open, won or lost"
+        StoredRange.statuses.contains(text.lowercased()) ? nil : "status is open, won or lost"
     }
 
-    /// How long a snooze or a dismissal lasts: it ends after today.
-    static func snoozeLength(_ d: Duration) -> String? {
-        d.approximateDays > 0 ? nil : "a snooze ends after today: give a duration longer than 0d (2w)"
+    /// How long a snooze or a dismissal (`verb`) lasts: it ends after today. Only a length in
+    /// days is certain before the run; one with months depends on the calendar (`1mo - 30d`).
+    static func snoozeLength(_ d: Duration, _ verb: String) -> String? {
+        d.months != 0 || d.days > 0 ? nil : "a \(verb) must end after today: give a duration longer than 0d (2w)"
     }
 
     /// How many rows `limit` keeps.
@@ -118,9 +119,9 @@ extension Checker {
         if let n = Checker.literalNumber(value), let problem = ValueRules.count(n, what) { report(problem, value.range) }
     }
 
-    /// How long a snooze lasts, written as a duration.
-    mutating func checkLiteralSnooze(_ value: Expr) {
-        if let d = Checker.literalDuration(value), let problem = ValueRules.snoozeLength(d) { report(problem, value.range) }
+    /// How long a snooze or a dismissal (`verb`) lasts, written as a duration.
+    mutating func checkLiteralSnooze(_ value: Expr, _ verb: String) {
+        if let d = Checker.literalDuration(value), let problem = ValueRules.snoozeLength(d, verb) { report(problem, value.range) }
     }
 
     /// `limit N` written as a number.

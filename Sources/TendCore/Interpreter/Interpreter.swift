@@ -95,9 +95,9 @@ public final class Interpreter {
     public lazy var agendaBook: AgendaBook = (model as? AgendaBook) ?? MemoryAgendaBook()
     /// Under `--read-only`, definitions last for the run and nothing is written to the model.
     public var readOnly = false
-    /// After "Defined x": under --read-only a definition is not kept (in the REPL it lasts for
-    /// its statement, in a run for the run), which the confirmation says.
-    var keptNote: String { readOnly ? " (read-only: not kept)" : "" }
+    /// After "Defined x": under --read-only a definition is not kept in the database, which the
+    /// confirmation says.
+    var readOnlyDefinitionNote: String { readOnly ? " (read-only: not kept)" : "" }
 
     /// The network and what is computed from it, until the next change.
     /// Rows of one event collection read narrowed, and each contact's positions among them (a

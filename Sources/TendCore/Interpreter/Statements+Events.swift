@@ -127,7 +127,7 @@ extension Interpreter {
             try referralOptions(&r, options, ctx, keepStatus: true)
             try eachOption(options, ctx, &fields) { name, v, _ in if name == "about" { r.about = Interpreter.text(v) } }
             try apply(
-                .updateReferral(r, fields: fields.map { ["open", "won", "lost"].contains($0) ? "status" : $0 }.reduce(into: []) { $0.insert($1) }))
+                .updateReferral(r, fields: fields.map { StoredRange.statuses.contains($0) ? "status" : $0 }.reduce(into: []) { $0.insert($1) }))
         case .introduction:
             guard var i = net.introductions.first(where: { $0.id == id }) else { throw missing() }
             i.on = date ?? i.on
@@ -214,10 +214,10 @@ extension Interpreter {
                 let v = try eval(e, ctx)
                 r.value = v.isNull ? nil : try money(v, e.range, "a referral's value")
             case .pair("status", let e, _):
-                let s = try eval(e, ctx).stringValue?.lowercased()
-                guard let s, ValueRules.status(s) == nil else { throw fail(ValueRules.status(s ?? "") ?? "", e.range) }
+                let s = try eval(e, ctx).stringValue?.lowercased() ?? ""
+                if let problem = ValueRules.status(s) { throw fail(problem, e.range) }
                 r.status = s
-            case .flag(let f, _) where ["open", "won", "lost"].contains(f): r.status = f
+            case .flag(let f, _) where StoredRange.statuses.contains(f): r.status = f
             default: break
             }
         }

@@ -6,7 +6,7 @@ extension Interpreter {
         guard case .string(let name) = try eval(nameExpr, ctx) else { throw fail("a market needs a name", nameExpr.range) }
         // Markets are one whatever their case and blanks: redefined in other capitals, the old
         // one is replaced, not kept beside it.
-        let old = try view().net.markets.first { normalize($0.name) == normalize(name) }
+        let old = try view().net.market(named: name)
         var served: [String] = old?.servedBy ?? []
         for case .pair("served_by", let e, _) in options { served = try strings(eval(e, ctx), e.range) }
         if let old, old.name != name { try apply(.deleteMarket(old.name)) }

@@ -29,7 +29,7 @@ extension Interpreter {
             try apply(.deleteEvent(kind, id))
             return .text("Removed \(kind.rawValue) \(n).")
         case .market(let e):
-            guard case .string(let given) = try eval(e, ctx), let name = net.markets.first(where: { normalize($0.name) == normalize(given) })?.name else {
+            guard case .string(let given) = try eval(e, ctx), let name = net.market(named: given)?.name else {
                 throw fail(
                     "no such market", e.range,
                     suggestion: closest(plainText(try eval(e, ctx)), among: net.markets.map(\.name)).first.map { "\"\($0)\"" })

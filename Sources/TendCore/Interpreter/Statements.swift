@@ -47,11 +47,11 @@ extension Interpreter {
             try requireNamedContacts(s)
             try checkGoalMetrics(redefining: s)
             try define(s)
-            return [.text("Defined \(name)\(keptNote).")]
+            return [.text("Defined \(name)\(readOnlyDefinitionNote).")]
         case .ruleDef(let name, _, _, _, _, _):
             try requireNamedContacts(s)
             try define(s)
-            return [.text("Defined rule \"\(name)\"\(keptNote).")]
+            return [.text("Defined rule \"\(name)\"\(readOnlyDefinitionNote).")]
         case .drop(let kind, let name, let cascade): return [try drop(kind, name, cascade: cascade, s)]
         case .load(let path): return try performLoad(path, s, ctx)
         case .save(let path, let overwrite): return [try performSave(path, overwrite: overwrite, s, ctx)]

@@ -293,7 +293,6 @@ public struct PostalAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String { type.map { "\(formatted) (\($0))" } ?? formatted }
 }
 
-/// A dated change of a contact's stage; the history is kept.
 /// An event, known by its id within its kind.
 protocol IdentifiedEvent { var id: Int64 { get } }
 extension StageChange: IdentifiedEvent {}
@@ -302,6 +301,7 @@ extension Referral: IdentifiedEvent {}
 extension Introduction: IdentifiedEvent {}
 extension Spend: IdentifiedEvent {}
 
+/// A dated change of a contact's stage; the history is kept.
 public struct StageChange: Sendable, Equatable {
     public var id: Int64 = 0
     public var contact: Int64
@@ -573,7 +573,7 @@ public struct Network: Sendable {
 
     /// Where the event with `id` is. Events are kept in the order they were read or logged,
     /// which is id order but for an event logged with a lower `id:`: a binary search, checked,
-    /// else a scan (an import moving thousands of meetings scanned every event for each).
+    /// else a scan.
     static func position<E: IdentifiedEvent>(of id: Int64, in events: [E]) -> Int? {
         var (low, high) = (0, events.count)
         while low < high {
@@ -583,6 +583,9 @@ public struct Network: Sendable {
         if low < events.count && events[low].id == id { return low }
         return events.indices.first { events[$0].id == id }
     }
+
+    /// The market a name names, whatever its case and blanks (`normalize`).
+    public func market(named name: String) -> Market? { markets.first { normalize($0.name) == normalize(name) } }
 
     /// Applies a change; returns the id of an inserted row. A model that assigns ids itself
     /// (the SQLite store) passes them in the inserted value, and they are kept.
