@@ -373,7 +373,7 @@ public enum TerminalOutput {
         }
         flush()
         let safe = terminal ? TerminalText.escaped(text, keep: [.lines, .colors]) : text
-        if let failed = writeAll(Array(safe.utf8), to: fd), fd == STDOUT_FILENO, lost == nil { lost = failed }
+        if let failed = writeAll(Array(safe.utf8), to: fd), fd == STDOUT_FILENO { noteLost(failed) }
     }
 
     /// The error number of the first write to standard output that failed where no run could
@@ -381,9 +381,16 @@ public enum TerminalOutput {
     /// ends with exit 3, not a success with nothing written (`tend dump > /dev/full`).
     nonisolated(unsafe) public private(set) static var lost: Int32?
 
+    /// Keeps the first error of standard output in `lost`.
+    private static func noteLost(_ code: Int32) {
+        lock.lock()
+        if lost == nil { lost = code }
+        lock.unlock()
+    }
+
     /// Writes out what standard output has gathered; what cannot be written is dropped, and `lost` says so.
     public static func flush() {
-        do { try flushOrThrow() } catch let e as OutputError { if lost == nil { lost = e.code } } catch {}
+        do { try flushOrThrow() } catch let e as OutputError { noteLost(e.code) } catch {}
     }
 
     /// Writes out what standard output has gathered, or says why it could not (a closed pipe

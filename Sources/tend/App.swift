@@ -210,9 +210,9 @@ enum App {
     /// Leaves with a status: the only exit point. The open session's database is closed first,
     /// so that what was written is in the file itself and no `-wal` or `-shm` file stays behind.
     static func exit(_ status: ExitStatus, closing session: Session? = nil) -> Never {
-        session?.store.close()
         // What standard output could not take makes a success a failure (a dump to a full disk).
         TerminalOutput.flush()
+        session?.store.close()
         if status == .success, let code = TerminalOutput.lost {
             TerminalOutput.write("tend: error: cannot write the output: \(String(cString: strerror(code)))\n", to: STDERR_FILENO)
             Foundation.exit(ExitStatus.failed.rawValue)
