@@ -153,8 +153,7 @@ public enum ICalendar {
     static func read(_ raw: [UInt8], twoThreadsFrom: Int) throws -> Calendar {
         if raw.isEmpty { throw ImportError("file", "the file is empty") }
         // Windows programs save "Unicode" text as UTF-16 with a byte order mark: read as UTF-8.
-        let utf16 = raw.starts(with: [0xFF, 0xFE]) || raw.starts(with: [0xFE, 0xFF])
-        let bytes = utf16 ? try TextEncoding.unicode(raw, what: "file") : raw
+        let bytes = TextEncoding.startsAsUTF16(raw) ? try TextEncoding.unicode(raw, what: "file") : raw
         if bytes.prefix(4096).contains(0) { throw ImportError("file", "this is a binary file, not an iCalendar file") }
         // A UTF-8 byte order mark is not part of the first line.
         let start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0

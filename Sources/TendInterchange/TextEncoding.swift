@@ -12,7 +12,7 @@ public enum TextEncoding {
     /// the file binary.
     public static func unicode(_ bytes: [UInt8], what: String, quotes: Bool = false) throws -> [UInt8] {
         if bytes.isEmpty { throw ImportError(what, "the file is empty") }
-        if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
+        if startsAsUTF16(bytes) {
             guard let s = String(bytes: bytes, encoding: .utf16), !s.isEmpty else {
                 throw ImportError(what, "the file starts as UTF-16 but is not; save it as UTF-8")
             }
@@ -21,6 +21,9 @@ public enum TextEncoding {
         if binary(bytes.prefix(4096), quotes: quotes) { throw ImportError(what, "this is a binary file, not text") }
         return bytes.dropBOM
     }
+
+    /// Whether the file begins with a UTF-16 byte order mark (either order).
+    static func startsAsUTF16(_ bytes: [UInt8]) -> Bool { bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) }
 
     /// Whether the start of a file has a NUL (outside double quotes, with `quotes`).
     static func binary(_ start: ArraySlice<UInt8>, quotes: Bool) -> Bool {

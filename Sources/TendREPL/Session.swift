@@ -375,16 +375,7 @@ public final class Session: InterpreterHost {
         }
         guard st.st_size <= limit else { throw ReadError.io("it is larger than \(limit >> 20) MB; Tend scripts are smaller") }
         // The read is bounded too: a file may grow, or (in /proc) say it is empty.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(st.st_size))
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while bytes.count <= limit {
-            let n = read(fd, &chunk, chunk.count)
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw ReadError.io(String(cString: strerror(errno))) }
-            if n == 0 { break }
-            bytes += chunk[..<n]
-        }
+        let bytes = try readAll(fd, limit: limit, capacity: Int(st.st_size))
         guard bytes.count <= limit else { throw ReadError.io("it is larger than \(limit >> 20) MB; Tend scripts are smaller") }
         return try source(from: Data(bytes), name: name ?? path)
     }
@@ -392,16 +383,24 @@ public final class Session: InterpreterHost {
     /// Everything on standard input. A closed standard input (`tend <&-`, a CI step started
     /// without one) reads as nothing, as /dev/null does: Foundation's reader stopped the process.
     public static func readStandardInput() throws -> [UInt8] {
+        do { return try readAll(STDIN_FILENO) } catch ReadError.io(let why) { throw ReadError.io("cannot read standard input: \(why)") }
+    }
+
+    /// A descriptor's bytes to its end, or to just past `limit` (the caller says it is too
+    /// large); a closed descriptor (EBADF) has none.
+    static func readAll(_ fd: Int32, limit: Int = .max, capacity: Int = 0) throws -> [UInt8] {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(capacity)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = read(STDIN_FILENO, &chunk, chunk.count)
+        while bytes.count <= limit {
+            let n = read(fd, &chunk, chunk.count)
             if n < 0 && errno == EINTR { continue }
-            if n < 0 && errno == EBADF { return bytes }
-            guard n >= 0 else { throw ReadError.io("cannot read standard input: \(String(cString: strerror(errno)))") }
-            if n == 0 { return bytes }
+            if n < 0 && errno == EBADF { break }
+            guard n >= 0 else { throw ReadError.io(String(cString: strerror(errno))) }
+            if n == 0 { break }
             bytes += chunk[..<n]
         }
+        return bytes
     }
 
     public static func source(from data: Data, name: String) throws -> Source {
