@@ -118,6 +118,7 @@ enum Vdir {
     /// are one person, said in a note.
     static func read(_ dir: String) throws -> ImportBatch {
         let (files, notes, errors) = try cardFiles(dir)
+        let leftAsIs = SyncState.read(dir)
         var batch = ImportBatch()
         batch.errors = errors
         batch.warnings = notes.map { ImportError("folder", $0) }
@@ -144,6 +145,7 @@ enum Vdir {
                         batch.warnings.append(ImportError(place, "has the UID of \(first) (\(uid)): read as the same person"))
                     }
                     fileOfUID[uid] = fileOfUID[uid] ?? place
+                    if chunks.count == 1 || cards.contacts.count == 1, leftAsIs[uid] == SyncState.digest(chunk) { c.unchangedSinceWritten = true }
                     batch.contacts.append(c)
                 }
             }
@@ -177,6 +179,7 @@ extension Vdir {
         let existing = cardsByUID(files)
         var takenNames = Set(files.map(\.name))
         var exported = Set<String>()
+        var leftAsIs: [String: String] = [:]
         var edited: [String: (cards: [[UInt8]], changed: Bool)] = [:]
         for var c in people {
             if c.uid == nil {
@@ -191,7 +194,12 @@ extension Vdir {
             takenNames.insert(name)
             let written = old.map { card(c, keeping: $0.bytes) } ?? VCard.write(c)
             let bytes = Array(VCard.withDigest(written).utf8)
-            if let old, old.bytes == bytes || VCard.saysTheSame(old.bytes, as: written) {
+            if let old, old.bytes == bytes {
+                done.unchanged += 1
+                continue
+            }
+            if let old, VCard.saysTheSame(old.bytes, as: written) {
+                leftAsIs[uid] = SyncState.digest(old.bytes)
                 done.unchanged += 1
                 continue
             }
@@ -208,11 +216,56 @@ extension Vdir {
         for (name, file) in edited.sorted(by: { $0.key < $1.key }) where file.changed {
             _ = try write(Array(file.cards.joined()), name, in: dir, session: session, notes: &done.notes)
         }
+        try SyncState.write(leftAsIs, in: dir, session: session)
         let others = existing.byUID.keys.filter { !exported.contains($0) }.count
         if others > 0 {
             done.notes.append("\(others) card\(others == 1 ? " is" : "s are") not of an exported contact: left as \(others == 1 ? "it is" : "they are")")
         }
         return done
+    }
+
+    /// The cards an export left as another program wrote them because they said what Tend has
+    /// (`VCard.saysTheSame`): such a card carries no digest of Tend's, so the folder keeps one
+    /// for it in `.tend-sync` (a UID and the digest of the card's bytes a line; vdirsyncer and
+    /// khard read only `.vcf` files). Read back with the same bytes, no one changed the card
+    /// since, and the import passes it over as it does a card Tend wrote: what Tend changed
+    /// since stays.
+    enum SyncState {
+        static let fileName = ".tend-sync"
+
+        static func digest(_ bytes: [UInt8]) -> String {
+            var hash = StableHash()
+            hash.add(bytes)
+            return hash.hex
+        }
+
+        /// The folder's state; none when the file is missing, a link, or unreadable (every
+        /// card without Tend's digest is then news, as before the first export).
+        static func read(_ dir: String) -> [String: String] {
+            guard let bytes = readNoFollow(dir + "/" + fileName) else { return [:] }
+            var out: [String: String] = [:]
+            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+                let parts = line.split(separator: "\t")
+                if parts.count == 2 { out[String(parts[0])] = String(parts[1]) }
+            }
+            return out
+        }
+
+        /// Replaces the folder's state with `cards` (removed when there are none).
+        static func write(_ cards: [String: String], in dir: String, session: Session) throws {
+            let path = dir + "/" + fileName
+            var st = stat()
+            let exists = lstat(path, &st) == 0
+            if cards.isEmpty {
+                if exists && (st.st_mode & S_IFMT) == S_IFREG { unlink(path) }
+                return
+            }
+            // A UID holds neither a tab nor a line break (`ContactUID.storable`).
+            let text = cards.sorted { $0.key < $1.key }.map { "\($0.key)\t\($0.value)\n" }.joined()
+            guard readNoFollow(path) != Array(text.utf8) else { return }
+            var notes: [String] = []
+            _ = try Vdir.write(Array(text.utf8), fileName, in: dir, session: session, notes: &notes)
+        }
     }
 
     /// Writes a card file, never through a link (said in a note); false when it was not written.
@@ -259,9 +312,9 @@ extension Vdir {
         let plain =
             uid.utf8.count <= 200 && uid.first != "." && uid.first != "-"
             && uid.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._@+-".unicodeScalars.contains($0)) }
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in uid.utf8 { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
-        let base = plain ? uid : "tend-" + String(hash, radix: 16)
+        var hash = StableHash()
+        hash.add(uid.utf8)
+        let base = plain ? uid : "tend-" + hash.hex
         var name = base + ".vcf"
         var n = 2
         while taken.contains(name) {
