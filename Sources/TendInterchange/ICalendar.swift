@@ -327,7 +327,9 @@ public enum ICalendar {
                 logical.append(contentsOf: bytes[(start + 1)..<end])
             } else {
                 flush()
-                logical.append(contentsOf: bytes[start..<end])
+                // A byte order mark begins each file `cat` joined.
+                let bom = bytes[start..<end].starts(with: TextEncoding.utf8BOM) ? 3 : 0
+                logical.append(contentsOf: bytes[(start + bom)..<end])
                 logicalLine = number
             }
             start = next

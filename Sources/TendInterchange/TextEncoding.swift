@@ -22,6 +22,9 @@ public enum TextEncoding {
         return bytes.dropBOM
     }
 
+    /// UTF-8's byte order mark.
+    static let utf8BOM: [UInt8] = [0xEF, 0xBB, 0xBF]
+
     /// Whether the file begins with a UTF-16 byte order mark (either order).
     static func startsAsUTF16(_ bytes: [UInt8]) -> Bool { bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) }
 
@@ -147,7 +150,7 @@ public enum TextEncoding {
 
 extension Array where Element == UInt8 {
     /// Without a leading UTF-8 byte-order mark.
-    fileprivate var dropBOM: [UInt8] { starts(with: [0xEF, 0xBB, 0xBF]) ? Array(dropFirst(3)) : self }
+    fileprivate var dropBOM: [UInt8] { starts(with: TextEncoding.utf8BOM) ? Array(dropFirst(3)) : self }
 }
 
 /// Text from a file: UTF-8 (a BOM is dropped); binary files and invalid UTF-8 are errors that say where.

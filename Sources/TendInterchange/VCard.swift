@@ -112,6 +112,7 @@ public enum VCard {
         mutating func read(_ lines: ArraySlice<([UInt8], Int)>) {
             for (line, number) in lines {
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                if readAgent(line, number) { continue }
                 guard let p = parseLine(line, number) else {
                     // 2.1 base64 data may run on unindented lines up to a blank one (Nokia, Sony Ericsson).
                     if card?.last?.isBinary == true {
@@ -152,6 +153,32 @@ public enum VCard {
             }
         }
 
+        /// How deep inside a vCard 2.1 `AGENT` card the run is (the card of the person's assistant
+        /// or agent, written inside theirs right after `AGENT:`), and the name it gives.
+        var agent: (depth: Int, name: String?)?
+
+        /// Reads a line of an `AGENT`'s own card, which becomes the `AGENT` property's value (its
+        /// name, a line of the notes) instead of a person of its own; false for any other line.
+        mutating func readAgent(_ line: [UInt8], _ number: Int) -> Bool {
+            guard agent != nil || card?.last?.name == "AGENT" else { return false }
+            let p = parseLine(line, number)
+            let word = p.flatMap { $0.name == "BEGIN" || $0.name == "END" ? $0.value.trimmed.uppercased() : nil }
+            guard var nested = agent else {
+                guard word == "VCARD", p?.name == "BEGIN", let last = card?.last, last.name == "AGENT", last.value.trimmed.isEmpty else { return false }
+                agent = (1, nil)
+                return true
+            }
+            if word == "VCARD" { nested.depth += p?.name == "BEGIN" ? 1 : -1 }
+            if nested.depth == 1, let p, p.name == "FN" { nested.name = p.value }
+            if nested.depth > 0 {
+                agent = nested
+                return true
+            }
+            agent = nil
+            if let name = nested.name, !name.trimmed.isEmpty { card![card!.count - 1].value = name } else { card!.removeLast() }
+            return true
+        }
+
         /// The card the file ends in, read up to there.
         mutating func finishFile() {
             // A file cut short (a download or a copy that stopped) may have cut the card's last
@@ -165,8 +192,8 @@ public enum VCard {
     // MARK: - Lines
 
     /// The content lines of a file, each with the number of the line it starts on: physical
-    /// lines end at LF, CRLF or CR CR LF (iPhone), or at CR in a file without a LF (classic Mac
-    /// OS; elsewhere a CR alone is data, as it was written), and are joined where folded (a line that
+    /// lines end at LF, CRLF, CR CR LF (iPhone) or a CR alone (classic Mac OS; files joined from
+    /// several programs mix them; a value holds no raw line break), and are joined where folded (a line that
     /// starts with a space or tab continues the one before) or where a QUOTED-PRINTABLE value
     /// ends in a soft break (`=`). A soft break never swallows END:VCARD: some writers leave one
     /// on a card's last line.
@@ -177,14 +204,18 @@ public enum VCard {
         var number = 0
         var quotedPrintable = false
         var softBreak = false
-        let lineEnd = bytes.contains(lf) ? lf : cr
         var i = 0
         while i < bytes.count {
             var end = i
-            while end < bytes.count && bytes[end] != lineEnd { end += 1 }
+            while end < bytes.count && bytes[end] != lf && bytes[end] != cr { end += 1 }
             var line = bytes[i..<end]
-            while line.last == cr { line.removeLast() }
-            i = end + 1
+            // A line ends at LF, CRLF or a lone CR (files joined from several programs mix
+            // them); CRs doubled before an LF are one end.
+            i = end
+            while i < bytes.count && bytes[i] == cr { i += 1 }
+            if i < bytes.count && bytes[i] == lf { i += 1 } else if i == end { i += 1 }
+            // A byte order mark begins each file `cat` joined.
+            if line.starts(with: TextEncoding.utf8BOM) { line = line.dropFirst(3) }
             number += 1
             let indented = line.first == 0x20 || line.first == 0x09
             if softBreak && !isEndVCard(line) {

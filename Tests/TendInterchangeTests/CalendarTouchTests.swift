@@ -587,6 +587,10 @@ func lines(_ r: TouchImport) -> [String] {
         let cut = try ICalendar.read(Array(("BEGIN:VCALENDAR\r\n" + event.replacingOccurrences(of: "\r", with: "\r\n") + "BEGIN:V").utf8))
         #expect(cut.events.count == 1)
         #expect(cut.warnings.map(\.description) == ["file: the file ends before END:VCALENDAR: it may have been cut short"])
+        // Calendars joined by `cat`, each with its byte order mark.
+        let one = "\u{FEFF}BEGIN:VCALENDAR\r\n" + event.replacingOccurrences(of: "\r", with: "\r\n") + "END:VCALENDAR\r\n"
+        let joined = try ICalendar.read(Array((one + one.replacingOccurrences(of: "c1", with: "c2")).utf8))
+        #expect(joined.events.count == 2 && joined.warnings.isEmpty, "\(joined.warnings)")
     }
 
     /// The ids of a series repeating within a day do not depend on the order of its changed

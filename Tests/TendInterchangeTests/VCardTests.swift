@@ -51,6 +51,32 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(dana[text: "profession"] == "financial advisor")
     }
 
+    /// Cards joined by `cat` from several programs: each file's byte order mark, and CRLF, LF
+    /// and CR-only line ends in one file. Every card is read, with no warning.
+    @Test func filesJoinedByCatAreReadWhole() throws {
+        let bom = "\u{FEFF}"
+        let text = bom + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann One\r\nEND:VCARD\r\n"
+            + bom + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob Two\r\nEMAIL:bob@x.com\r\nEND:VCARD\r\n"
+            + "BEGIN:VCARD\rVERSION:3.0\rFN:Cy Three\rNOTE:from a Mac\rEND:VCARD\r"
+            + "BEGIN:VCARD\nVERSION:3.0\nFN:Di Four\nEND:VCARD\n"
+        let batch = try VCard.read(Array(text.utf8))
+        #expect(batch.errors.isEmpty && batch.warnings.isEmpty, "\(batch.errors) \(batch.warnings)")
+        #expect(batch.contacts.map(\.name) == ["Ann One", "Bob Two", "Cy Three", "Di Four"])
+        #expect(batch.contacts[1].emails.map(\.value) == ["bob@x.com"] && batch.contacts[2].notes == ["from a Mac"])
+    }
+
+    /// A vCard 2.1 AGENT's own card, written inside the person's, is their agent (a line of the
+    /// notes), not a person of its own, and the rest of the person's card is read.
+    @Test func anAgentsCardIsPartOfThePersons() throws {
+        let text = "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Main;Person\r\nEMAIL;INTERNET:m@x.com\r\nAGENT:\r\nBEGIN:VCARD\r\nVERSION:2.1\r\n"
+            + "N:Friday;Fred\r\nFN:Fred Friday\r\nTEL;WORK;VOICE:+1-213-555-1234\r\nEND:VCARD\r\nNOTE:after agent\r\nEND:VCARD\r\n"
+        let batch = try VCard.read(Array(text.utf8))
+        #expect(batch.errors.isEmpty && batch.warnings.isEmpty, "\(batch.errors) \(batch.warnings)")
+        #expect(batch.contacts.count == 1 && batch.contacts[0].name == "Person Main", "\(batch.contacts.map(\.name))")
+        #expect(batch.contacts.first?.phones.isEmpty == true)
+        #expect(batch.contacts.first?.notes.sorted() == ["after agent", "agent: Fred Friday"], "\(batch.contacts.first?.notes ?? [])")
+    }
+
     @Test func version21QuotedPrintable() throws {
         let batch = try VCard.read(fixture("v21.vcf"))
         #expect(batch.errors.isEmpty, "\(batch.errors)")
