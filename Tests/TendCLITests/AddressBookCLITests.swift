@@ -176,6 +176,33 @@ import Testing
     }
 
     /// Issue 19, item 1: several typed e-mails, phones and addresses, in the language.
+    /// An empty `gaps in` says why, as `who serves` does: a market not defined (a typo, or one
+    /// removed) is not a market without gaps; and removing one's preferred client's market says so.
+    @Test func anEmptyGapsSaysWhy() throws {
+        let dir = CLI.tempDir()
+        let setup = """
+            set me profession: "real estate agent", preferred_client: "retired empty nesters"
+            market "retired empty nesters" served_by: ["financial advisor", "travel agent"]
+            add "Ana Park" profession: "financial advisor", stage: visibility
+            """
+        #expect(try CLI.run(["run", "-"], stdin: setup, in: dir).status == 0)
+        let typo = try CLI.run(["-e", "gaps in \"retired empty nestres\""], in: dir)
+        #expect(
+            typo.status == 0
+                && typo.stdout.hasSuffix(
+                    "(no rows)\nNo gaps can be told in \"retired empty nestres\": no market of that name is defined (markets: retired empty nesters). Define it with the professions that serve it: market \"retired empty nestres\" served_by: [\"…\", \"…\"]\n"),
+            "\(typo.stdout)\(typo.stderr)")
+        #expect(try CLI.run(["--format", "csv", "-e", "gaps in my preferred client"], in: dir).stdout == "profession,contacts\ntravel agent,0\n")
+        #expect(try CLI.run(["-e", "add \"Tom Lee\" profession: \"Travel Agent\", stage: credibility"], in: dir).status == 0)
+        let none = try CLI.run(["-e", "gaps in my preferred client"], in: dir)
+        #expect(
+            none.stdout == "(no rows)\nNo gaps in \"retired empty nesters\": every profession that serves it (financial advisor, travel agent) has a contact at visibility or above, or is yours.\n",
+            "\(none.stdout)")
+        let removed = try CLI.run(["-e", "remove market \"Retired Empty Nesters\""], in: dir)
+        #expect(removed.stdout.contains("It is still your preferred client (me.preferred_client)"), "\(removed.stdout)")
+        #expect(try CLI.run(["-e", "gaps in my preferred client"], in: dir).stdout.contains("no market of that name is defined"))
+    }
+
     @Test func typedListsInTheLanguage() throws {
         let dir = CLI.tempDir()
         let script = """

@@ -110,6 +110,8 @@ import Testing
             ("dismiss 3 for 0d", "a dismiss must end after today: give a duration longer than 0d (2w)", 1, 15, nil),
             ("refer \"A\" to @x status: \"maybe\"", "status is open, won or lost", 1, 25, nil),
             ("goal \"G\" metric: \"count(interactions)\" target: 3 per month", "a goal's metric is an expression", 1, 18, "count(interactions)"),
+            ("goal \"G\" metric: count(interactions) target: -5 per month", "a goal's target must be more than 0", 1, 46, nil),
+            ("goal \"G\" metric: count(interactions) target: 0 per week", "a goal's target must be more than 0", 1, 46, nil),
             ("rule \"r\" when name then remind \"x\"", "a rule's when condition must be a bool, not a string", 1, 15, nil),
             ("print nmae", "unknown name 'nmae'", 1, 7, "name"),
             ("rule \"r\" when touches then remind \"x\"", "a rule's when condition must be a bool, not a number", 1, 15, nil),

@@ -365,6 +365,26 @@ import Testing
         let rows = t.rows.map { row in Dictionary(uniqueKeysWithValues: zip(t.columns, row.map(plainText))) }
         #expect(rows[0]["period"] == "2026-Q4" && rows[0]["value"] == "2" && rows[0]["target"] == "12")
         #expect(rows[1]["period"] == "2026-Q3" && rows[1]["value"] == "1" && rows[1]["status"] == "missed")
+        // A meeting logged for later in the period is not done yet: the current period ends today.
+        try h.run("log meeting with @ana-park on 2026-12-20")
+        guard case .table(let later)? = try h.run("progress").last, case .table(let goals)? = try h.run("goals where target == 12 show value").last else {
+            Issue.record("no table")
+            return
+        }
+        #expect(plainText(later.rows[0][t.columns.firstIndex(of: "value")!]) == "2" && goals.rows.map { $0.map(plainText) } == [["2"]], "\(later.rows) \(goals.rows)")
+    }
+
+    /// A target is more than 0, checked when it is a value too; a target without a metric is
+    /// kept (scripts write goals so) and the confirmation says progress cannot measure it.
+    @Test func aGoalsTargetIsMoreThanZero() throws {
+        let h = try fixture()
+        let refused = #expect(throws: Diagnostic.self) { try h.run("let t = -5\ngoal \"G\" metric: count(interactions) target: t per month") }
+        #expect(refused?.message == "a goal's target must be more than 0 (what its metric reaches in a period)", "\(String(describing: refused))")
+        guard case .text(let said)? = try h.run("goal \"H\" target: 3 per month").last else {
+            Issue.record("no text")
+            return
+        }
+        #expect(said == "Goal \"H\", target 3 per month. It has no metric, so progress cannot measure it: add metric: count(interactions where …).")
     }
 
     /// A redefinition a goal's metric uses must leave it a number: `let lunches = "many"` made the

@@ -55,6 +55,11 @@ enum ValueRules {
         d.months != 0 || d.days > 0 ? nil : "a \(verb) must end after today: give a duration longer than 0d (2w)"
     }
 
+    /// A goal's target: what its metric reaches per period, more than 0.
+    static func target(_ n: Decimal) -> String? {
+        n > 0 ? nil : "a goal's target must be more than 0 (what its metric reaches in a period)"
+    }
+
     /// How many rows `limit` keeps.
     static func limit(_ n: Decimal) -> String? {
         guard n >= 0 else { return "limit must be a number 0 or more" }
@@ -103,6 +108,8 @@ extension Checker {
                 if let problem = ValueRules.handle(s) { report(problem.message, value.range, suggestion: problem.suggestion) }
             case ("status", .literal(.string(let s))):
                 if let problem = ValueRules.status(s) { report(problem, value.range) }
+            case ("target", _):
+                if let n = Checker.literalNumber(value), let problem = ValueRules.target(n) { report(problem, value.range) }
             default: break
             }
         }

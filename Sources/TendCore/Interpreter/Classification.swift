@@ -54,29 +54,47 @@ extension Interpreter {
         return nil
     }
 
-    /// Why `who serves M` found no one: no market of that name, a market that lists no
-    /// professions, or no contact with one of them (and how many have no profession at all).
-    func whyNoneServe(_ market: Value) throws -> String {
-        let names: [String]
+    /// The market names a value gives: one, or a list of them.
+    func marketNames(_ market: Value) -> [String] {
         switch market {
-        case .string(let s): names = [s]
-        case .list(let l): names = l.compactMap(\.stringValue)
-        default: names = []
+        case .string(let s): return [s]
+        case .list(let l): return l.compactMap(\.stringValue)
+        default: return []
         }
+    }
+
+    /// `lead`, then why the market cannot be served: no market of that name is defined, or it
+    /// lists no professions; nil when it lists some.
+    func whyMarketIsEmpty(_ market: Value, _ lead: String) throws -> String? {
+        let names = marketNames(market)
         let net = try view().net
-        let quoted = names.map(ScriptWriter.quote).joined(separator: ", ")
-        let defined = net.markets.filter { m in names.contains { normalize($0) == normalize(m.name) } }
         let example = ScriptWriter.quote(names.first ?? "…")
-        if defined.isEmpty {
+        if !net.markets.contains(where: { m in names.contains { normalize($0) == normalize(m.name) } }) {
             let known = net.markets.map(\.name)
-            return "No one serves \(quoted): no market of that name is defined"
+            return lead + ": no market of that name is defined"
                 + (known.isEmpty ? "" : " (markets: \(known.joined(separator: ", ")))")
                 + ". Define it with the professions that serve it: market \(example) served_by: [\"…\", \"…\"]"
         }
+        if try servedBy(market).isEmpty { return lead + ": the market lists no professions. market \(example) served_by: [\"…\", \"…\"]" }
+        return nil
+    }
+
+    /// Why `gaps in M` found none: the market is not defined or lists no professions, or every
+    /// profession that serves it (other than mine) has a contact at visibility or above.
+    func whyNoGaps(_ market: Value) throws -> String {
+        let quoted = marketNames(market).map(ScriptWriter.quote).joined(separator: ", ")
+        if let empty = try whyMarketIsEmpty(market, "No gaps can be told in \(quoted)") { return empty }
+        return "No gaps in \(quoted): every profession that serves it (\(try servedBy(market).joined(separator: ", "))) has a contact at visibility or above, or is yours."
+    }
+
+    /// Why `who serves M` found no one: no market of that name, a market that lists no
+    /// professions, or no contact with one of them (and how many have no profession at all).
+    func whyNoneServe(_ market: Value) throws -> String {
+        let names = marketNames(market)
+        let quoted = names.map(ScriptWriter.quote).joined(separator: ", ")
+        if let undefined = try whyMarketIsEmpty(market, "No one serves \(quoted)") { return undefined }
         let professions = try servedBy(market)
-        if professions.isEmpty {
-            return "No one serves \(quoted): the market lists no professions. market \(example) served_by: [\"…\", \"…\"]"
-        }
+        let net = try view().net
         let without = net.contacts.count { ($0.profession ?? "").trimmed.isEmpty }
         var text = "No contact has a profession that serves \(quoted) (\(professions.joined(separator: ", "))), and none lists it in serves."
         if without > 0 {

@@ -5,7 +5,8 @@ extension Interpreter {
     // MARK: - Goals
 
     /// A goal's metric over one period: dated collections hold only the period's rows, and
-    /// `today` is the period's last day (or today, for the current period).
+    /// `today` is the period's last day (or today, for the current period, whose rows end
+    /// today: a meeting logged for next week is not done yet).
     func metric(_ g: Goal, in window: ClosedRange<Day>, reading what: String, _ range: SourceRange) throws -> Value {
         guard let text = g.metric else { return .null }
         if evaluatingGoals > 0 {
@@ -18,6 +19,7 @@ extension Interpreter {
         let base = try view()
         let savedSource = source
         let saved = periodView
+        let window = window.contains(today) ? window.lowerBound...today : window
         periodView = View(today: min(today, window.upperBound), window: window) { events in events ? base.full : base.net }
         defer {
             periodView = saved

@@ -32,15 +32,20 @@ extension Interpreter {
             guard case .pair(let n, let e, _) = o else { continue }
             switch n {
             case "metric": g.metric = s.source.slice(e.range)
-            case "target": g.target = try eval(e, ctx).numberValue
+            case "target":
+                g.target = try eval(e, ctx).numberValue
+                if let t = g.target, let problem = ValueRules.target(t) { throw fail(problem, e.range) }
             case "due": g.due = try eval(e, ctx).dateValue
             default: break
             }
         }
         if let period { g.period = period.0 }
         try apply(.setGoal(g))
+        // A target with nothing to measure it is kept (scripts write goals so), and said.
+        let unmeasured = g.target != nil && g.metric == nil ? " It has no metric, so progress cannot measure it: add metric: count(interactions where …)." : ""
         return .text(
             "Goal \"\(name)\"\(g.due.map { " by \($0)" } ?? "")\(g.target.map { ", target \($0.tendText) per \(g.period?.rawValue ?? "period")" } ?? "")."
+                + unmeasured
         )
     }
 

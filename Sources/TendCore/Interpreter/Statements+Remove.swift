@@ -35,7 +35,10 @@ extension Interpreter {
                     suggestion: closest(plainText(try eval(e, ctx)), among: net.markets.map(\.name)).first.map { "\"\($0)\"" })
             }
             try apply(.deleteMarket(name))
-            return .text("Removed market \"\(name)\".")
+            let preferred = net.me.preferredClient.contains { normalize($0) == normalize(name) }
+            return .text(
+                "Removed market \"\(name)\"."
+                    + (preferred ? " It is still your preferred client (me.preferred_client): who serves and gaps in it find no profession until it is defined again." : ""))
         case .goal(let e):
             guard case .string(let name) = try eval(e, ctx), net.goals.contains(where: { $0.name == name }) else {
                 throw fail(

@@ -64,8 +64,8 @@ extension Interpreter {
         }
     }
 
-    /// A query or expression on its own: what it shows. An empty path or `who serves` says why
-    /// it is empty.
+    /// A query or expression on its own: what it shows. An empty path, `who serves` or `gaps in`
+    /// says why it is empty.
     func performExpr(_ e: Expr, _ ctx: Ctx) throws -> [Output] {
         if case .query(let q) = e.kind, case .path(let to) = q.source, q.filter == nil,
             case .rows(let set) = try eval(e, ctx), set.rows.isEmpty
@@ -79,6 +79,13 @@ extension Interpreter {
             guard case .rows(let set) = value, set.rows.isEmpty else { return [try present(e, ctx, value: value)] }
             let market = try m.map { try eval($0, ctx) } ?? (meRecord()["preferred_client"] ?? .null)
             return [try present(e, ctx, value: value), .text(try whyNoneServe(market))]
+        }
+        // So does an empty `gaps in`: a market not defined is no market without gaps.
+        if case .query(let q) = e.kind, case .gaps(let m) = q.source, q.filter == nil {
+            let value = try eval(e, ctx)
+            guard case .rows(let set) = value, set.rows.isEmpty else { return [try present(e, ctx, value: value)] }
+            let market = try m.map { try eval($0, ctx) } ?? (meRecord()["preferred_client"] ?? .null)
+            return [try present(e, ctx, value: value), .text(try whyNoGaps(market))]
         }
         return [try present(e, ctx)]
     }
