@@ -83,6 +83,13 @@ import Testing
         #expect(try h.value("years_since(--04-12)").isNull)
         #expect(try h.value("year(--04-12)").isNull)
         #expect(h.text(try h.value("month(--04-12)")) == "4")
+        // Born on February 29: a year older on the day the birthday comes round (February 28
+        // without a leap day), as next_date and the agenda have it.
+        let plain = Harness(today: Day(year: 2027, month: 2, day: 28)!)
+        #expect(plain.text(try plain.value("[years_since(2000-02-29), days_until(2000-02-29)]")) == "27, 0")
+        #expect(plain.text(try plain.value("years_since(2000-03-01)")) == "26")
+        let leap = Harness(today: Day(year: 2028, month: 2, day: 28)!)
+        #expect(leap.text(try leap.value("years_since(2000-02-29)")) == "27")
     }
 
     /// Set as dates or their text; named dates as records; every form goes back into a dump.

@@ -202,11 +202,13 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     /// Whole years from this date to `to` (an age on a birthday); nil for a date without a year.
+    /// A February 29 comes round on February 28 in a year without it, as `nextOccurrence` has it.
     public func years(to: Day) -> Int? {
         guard !isYearless else { return nil }
         let a = parts
         let b = to.parts
-        return b.year - a.year - ((b.month, b.day) < (a.month, a.day) ? 1 : 0)
+        let day = Swift.min(a.day, Day.daysIn(year: b.year, month: a.month))
+        return b.year - a.year - ((b.month, b.day) < (a.month, day) ? 1 : 0)
     }
 
     // MARK: - Periods
