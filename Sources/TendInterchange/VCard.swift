@@ -192,8 +192,8 @@ public enum VCard {
     // MARK: - Lines
 
     /// The content lines of a file, each with the number of the line it starts on: physical
-    /// lines end at LF, CRLF, CR CR LF (iPhone) or a CR alone (classic Mac OS; files joined from
-    /// several programs mix them; a value holds no raw line break), and are joined where folded (a line that
+    /// lines end at LF, CRLF or CR CR LF (iPhone), or at CR in a file without a LF (classic Mac
+    /// OS; elsewhere a CR alone is data, as it was written), and are joined where folded (a line that
     /// starts with a space or tab continues the one before) or where a QUOTED-PRINTABLE value
     /// ends in a soft break (`=`). A soft break never swallows END:VCARD: some writers leave one
     /// on a card's last line.
@@ -204,16 +204,14 @@ public enum VCard {
         var number = 0
         var quotedPrintable = false
         var softBreak = false
+        let lineEnd = bytes.contains(lf) ? lf : cr
         var i = 0
         while i < bytes.count {
             var end = i
-            while end < bytes.count && bytes[end] != lf && bytes[end] != cr { end += 1 }
+            while end < bytes.count && bytes[end] != lineEnd { end += 1 }
             var line = bytes[i..<end]
-            // A line ends at LF, CRLF or a lone CR (files joined from several programs mix
-            // them); CRs doubled before an LF are one end.
-            i = end
-            while i < bytes.count && bytes[i] == cr { i += 1 }
-            if i < bytes.count && bytes[i] == lf { i += 1 } else if i == end { i += 1 }
+            while line.last == cr { line.removeLast() }
+            i = end + 1
             // A byte order mark begins each file `cat` joined.
             if line.starts(with: TextEncoding.utf8BOM) { line = line.dropFirst(3) }
             number += 1

@@ -35,6 +35,19 @@ import Testing
     /// `done` on the prelude's "stay in touch" logs the call the README promises, with the note,
     /// and the item goes because the contact is no longer overdue (it had only closed the item,
     /// keeping the note with it, while the contact stayed overdue and hidden).
+    /// A rule or a score that fails for one contact of many says for whom.
+    @Test func anErrorInARuleNamesItsContact() throws {
+        let dir = try AgendaCLITests.start()
+        #expect(try CLI.run(["-e", "set @ben-bose next_due: 2026-12-01"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "rule \"far\" when next_due + 9000y > today then remind \"x\""], in: dir).status == 0)
+        let r = try CLI.run(["agenda"], in: dir)
+        #expect(r.status == 3 && r.stderr.contains("rule far:1:") && r.stderr.contains("note: evaluated for @ben-bose (Ben Bose)"), "\(r.stderr)")
+        #expect(try CLI.run(["-e", "rule \"far\" when false then remind \"x\""], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "score reach = if name == \"Cy Cole\" then days_until(today + 9000y) else 1"], in: dir).status == 0)
+        let s = try CLI.run(["-e", "contacts sort by reach"], in: dir)
+        #expect(s.status == 3 && s.stderr.contains("note: evaluated for @cy-cole (Cy Cole)"), "\(s.stderr)")
+    }
+
     @Test func doneOnStayInTouchLogsTheCall() throws {
         let dir = CLI.tempDir()
         #expect(try CLI.run(["-e", "add \"Tom Okafor\" cadence: 1w, created: 2026-10-01"], in: dir).status == 0)

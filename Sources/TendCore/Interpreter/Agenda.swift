@@ -54,9 +54,11 @@ extension Interpreter {
             for boxed in rules {
                 ruleInView = boxed.rule.name
                 let ctx = boxed.rule.row == nil ? plain : Ctx(row: plain.row, naming: boxed.rule.row)
-                let (fires, message, priority) = try within(boxed.rule.file) { () throws -> (Bool, String, Decimal) in
-                    guard try boxed.when(ctx).isTrue else { return (false, "", 0) }
-                    return (true, try display(boxed.message(ctx)), try priorityValue(boxed.priority, ctx))
+                let (fires, message, priority) = try forContact(c) {
+                    try within(boxed.rule.file) { () throws -> (Bool, String, Decimal) in
+                        guard try boxed.when(ctx).isTrue else { return (false, "", 0) }
+                        return (true, try display(boxed.message(ctx)), try priorityValue(boxed.priority, ctx))
+                    }
                 }
                 guard fires else { continue }
                 if overdue == nil {
@@ -79,6 +81,17 @@ extension Interpreter {
             return a.name < b.name
         }
         return RowSet(collection: spec, rows: try withoutHiddenItems(items.map(\.row), v))
+    }
+
+    /// `body`, a rule's parts evaluated for a contact: an error in it says for whom (a rule
+    /// that fails for one contact of thousands is otherwise hard to mend).
+    func forContact<T>(_ c: Contact, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch var d as Diagnostic where d.kind == .runtime && !d.notes.contains(where: { $0.hasPrefix("evaluated for @") }) {
+            d.notes.append("evaluated for @\(c.handle) (\(c.name))")
+            throw d
+        }
     }
 
     /// Past this many contacts to work out, their figures are read for every contact at once:
