@@ -47,6 +47,29 @@ public struct ImportedContact: Equatable, Sendable {
         set { fields[name] = newValue.map(FieldValue.text) }
     }
 
+    /// What of the record Tend could not store (text over 16 MB in one value, as the notes
+    /// are joined), as an error naming the record and the field; nil when it all fits. Fields
+    /// read through `read` are checked there.
+    public func unstorable() -> ImportError? {
+        func over(_ text: String) -> Bool { text.utf8.count > Interpreter.maxStringBytes }
+        func error(_ field: String, _ bytes: Int) -> ImportError {
+            ImportError(origin, field: field, "\(bytes) bytes of text; a field holds at most 16 MB")
+        }
+        if over(name) { return error("name", name.utf8.count) }
+        let joined = notes.reduce(0) { $0 + $1.utf8.count } + max(0, notes.count - 1)
+        if joined > Interpreter.maxStringBytes { return error("notes", joined) }
+        for (field, values) in [("emails", emails.map(\.value)), ("phones", phones.map(\.value)), ("tags", tags), ("dates", dates.map(\.label))] {
+            if let big = values.first(where: over) { return error(field, big.utf8.count) }
+        }
+        for a in addresses {
+            if let big = [a.street, a.city, a.region, a.postcode, a.country].compactMap({ $0 }).first(where: over) { return error("addresses", big.utf8.count) }
+        }
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            if case .text(let t) = value, over(t) { return error(name, t.utf8.count) }
+        }
+        return nil
+    }
+
     /// Sets a field from text in the file; a value that is not of the field's kind is an error
     /// naming the record and the field.
     public mutating func read(_ field: String, _ text: String, listSeparator: Unicode.Scalar, label: String? = nil) throws {

@@ -59,6 +59,13 @@ struct Importer {
     func finish(_ batch: ImportBatch, path: String, options: [String: Value], skipBad: Bool, sync: Bool = false) throws -> String {
         let dryRun = options["dry_run"]?.isTrue ?? false
         let update = options["update"]?.isTrue ?? false
+        // A record Tend could not store is a bad record, named, like one it could not read.
+        var batch = batch
+        batch.contacts = batch.contacts.filter { c in
+            guard let e = c.unstorable() else { return true }
+            batch.errors.append(e)
+            return false
+        }
         if let first = batch.errors.first, !skipBad {
             let more = batch.errors.count > 1 ? " (and \(batch.errors.count - 1) more bad records)" : ""
             throw Failure(description: "\(path): \(first)\(more); nothing was imported (\(session.option("skip_bad")) imports the good records)")

@@ -268,6 +268,22 @@ import Testing
         #expect(!r.stderr.contains(String(repeating: "[", count: 100)), "\(r.stderr)")
     }
 
+    /// A note too large to store is a bad record with its card and field: the import stops
+    /// before it writes anything, or with --skip-bad imports the others (it stopped at the
+    /// store, naming no record, --skip-bad or not).
+    @Test func aRecordTooLargeToStoreIsABadRecord() throws {
+        let dir = CLI.tempDir()
+        let big = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Big Note\r\nNOTE:" + String(repeating: "A", count: 17 << 20)
+            + "\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ok Person\r\nEND:VCARD\r\n"
+        try big.write(to: dir.appendingPathComponent("big.vcf"), atomically: true, encoding: .utf8)
+        let refused = try CLI.run(["import", "vcard", "big.vcf"], in: dir)
+        #expect(refused.status != 0 && refused.stderr.contains("card 1 (line 1), field notes: 17825792 bytes of text; a field holds at most 16 MB"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("nothing was imported"), "\(refused.stderr)")
+        let skipped = try CLI.run(["import", "vcard", "big.vcf", "--skip-bad"], in: dir)
+        #expect(skipped.status == 0 && skipped.stdout.hasPrefix("Imported from big.vcf: 1 added, 0 merged, 1 skipped.\n  skipped card 1 (line 1), field notes"), "\(skipped.stdout)\(skipped.stderr)")
+        #expect(try CLI.run(["--format", "csv", "-e", "contacts show name"], in: dir).stdout == "name\nOk Person\n")
+    }
+
     /// A JSON file that does not parse is an error at the line and column where it stops.
     @Test func aJSONSyntaxErrorSaysWhere() throws {
         let dir = CLI.tempDir()
