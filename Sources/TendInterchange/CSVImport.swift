@@ -27,6 +27,8 @@ public enum CSVImport {
         "company_name": "company", "employer": "company", "job": "title", "role": "title",
         "web_page": "url", "website": "url", "web_site": "url", "linkedin_url": "url", "profile_url": "url",
         "comments": "notes", "birth_date": "birthday", "date_of_birth": "birthday",
+        // Thunderbird's birthday in three columns.
+        "birth_year": "birth_year", "birth_month": "birth_month", "birth_day": "birth_day",
         // Names to go by when a record has no other (Google's and Outlook's exports).
         "nickname": "nickname", "file_as": "file_as",
         // Further e-mails are the person's too, not notes.
@@ -273,6 +275,16 @@ public enum CSVImport {
         }
         if let n = v["notes"] { c.notes.append(n) }
         if let u = v["url"] { c.notes.append("url: \(u)") }
+        var v = v
+        let parts = [("year", v["birth_year"]), ("month", v["birth_month"]), ("day", v["birth_day"])]
+        if v["birthday"] == nil, let month = parts[1].1.flatMap(Int.init), let day = parts[2].1.flatMap(Int.init) {
+            let monthDay = "-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)"
+            // A year-less birthday (--05-05) when the year is missing; a year that is no number is a note.
+            v["birthday"] = parts[0].1.flatMap { Int($0) }.map { String(repeating: "0", count: max(0, 4 - String($0).count)) + "\($0)" + monthDay } ?? "-" + monthDay
+            if let year = parts[0].1, Int(year) == nil { c.notes.append("birth year: \(year)") }
+        } else {
+            for (part, text) in parts { if let text { c.notes.append("birth \(part): \(text)") } }
+        }
         if let d = v["dates"] {
             let (dates, rest) = ContactListText.namedDates(d)
             c.dates = dates
@@ -474,10 +486,12 @@ struct NumberedColumn: Hashable {
             ("street", "street"), ("street_2", "street_2"), ("street_3", "street_3"), ("city", "city"), ("state", "region"),
             ("postal_code", "postal_code"), ("country_region", "country"), ("country", "country"), ("address_po_box", "po_box"),
             ("address", "formatted"),
+            // Thunderbird's: its "Home Address" is the street, with the rest in columns of their own.
+            ("address_2", "street_2"), ("zipcode", "postal_code"), ("zip_code", "postal_code"), ("zip", "postal_code"),
         ]
-        for (n, (place, type)) in [("business", "work"), ("home", "home"), ("other", "other")].enumerated() {
+        for (n, (place, type)) in [("business", "work"), ("home", "home"), ("other", "other"), ("work", "work")].enumerated() {
             for (suffix, part) in addressParts {
-                table["\(place)_\(suffix)"] = NumberedColumn(kind: .address, number: n + 1, part: part, type: type)
+                table["\(place)_\(suffix)"] = NumberedColumn(kind: .address, number: place == "work" ? 1 : n + 1, part: part, type: type)
             }
         }
         let phones = [
@@ -611,7 +625,14 @@ struct NumberedColumn: Hashable {
                 let count = split.values.map(\.count).max() ?? 0
                 return (0..<count).map { i in split.compactMapValues { $0.count > i && !$0[i].isEmpty ? $0[i] : nil } }
             }.compactMap { g in
-                let street = [g["street"], g["street_2"], g["street_3"], g["extended_address"], g["po_box"]].compactMap { $0 }.joined(separator: ", ")
+                // One line of formatted text beside other parts that does not repeat the city is the
+                // street (Thunderbird's "Home Address"); a whole address beside its parts is theirs again.
+                var first = g["street"]
+                let others = ["street_2", "street_3", "extended_address", "po_box", "city", "region", "postal_code", "country"].contains { g[$0] != nil }
+                if first == nil, others, let line = g["formatted"], !line.contains("\n"), g["city"].map({ !line.localizedCaseInsensitiveContains($0) }) ?? true {
+                    first = line
+                }
+                let street = [first, g["street_2"], g["street_3"], g["extended_address"], g["po_box"]].compactMap { $0 }.joined(separator: ", ")
                 var a = PostalAddress(
                     street: street.isEmpty ? nil : street, city: g["city"], region: g["region"], postcode: g["postal_code"], country: g["country"],
                     type: NumberedColumn.type(g["label"] ?? g["type"]))

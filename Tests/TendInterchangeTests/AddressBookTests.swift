@@ -39,6 +39,28 @@ import Testing
         #expect(batch.warnings.isEmpty, "\(batch.warnings)")
     }
 
+    /// Thunderbird's CSV: its "Home Address" is the street beside columns for the city and the
+    /// rest (the street was dropped), "Work …" columns are the work address, "ZipCode" the
+    /// postcode, and the birthday comes in three columns.
+    @Test func thunderbirdsAddressesAndBirthday() throws {
+        let header = "First Name,Last Name,Display Name,Primary Email,Work Phone,Mobile Number,Home Address,Home Address 2,Home City,Home State,Home ZipCode,Home Country,"
+            + "Work Address,Work Address 2,Work City,Work State,Work ZipCode,Work Country,Job Title,Organization,Birth Year,Birth Month,Birth Day,Notes\r\n"
+        let rows = "Karl,Marx,Karl Marx,karl@x.org,+1 555 1000,+1 555 2000,10 Main St,Apt 2,Trier,RP,54290,Germany,1 Work Rd,,London,,NW1,UK,Author,Press,1818,5,5,some notes\r\n"
+            + "Ann,Lee,Ann Lee,ann@x.org,,,,,,,,,,,,,,,,,,12,24,\r\n"
+        let batch = try CSVImport.read(Array((header + rows).utf8))
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        let karl = try #require(batch.contacts.first)
+        #expect(karl.addresses.count == 2 && Set(karl.addresses) == [
+            PostalAddress(street: "10 Main St, Apt 2", city: "Trier", region: "RP", postcode: "54290", country: "Germany", type: "home"),
+            PostalAddress(street: "1 Work Rd", city: "London", postcode: "NW1", country: "UK", type: "work"),
+        ], "\(karl.addresses)")
+        #expect(karl.fields["birthday"] == .date(Day(iso: "1818-05-05")!) && karl.notes == ["some notes"], "\(karl.notes)")
+        #expect(batch.contacts.last?.fields["birthday"] == .date(Day(iso: "--12-24")!), "\(batch.contacts.last?.fields ?? [:])")
+        // Outlook.com's whole address beside its parts is not taken for the street.
+        let outlook = try CSVImport.read(Array("First Name,Home Address,Home City\r\nBo,\"1 A St\nSpringfield\",Springfield\r\n".utf8))
+        #expect(outlook.contacts.first?.addresses == [PostalAddress(city: "Springfield", type: "home")], "\(outlook.contacts.first?.addresses ?? [])")
+    }
+
     @Test func carriageReturnsAlone() throws {
         let batch = try AddressBookTests.read("cr-only.vcf")
         #expect(batch.contacts.map(\.name) == ["Carla Ruiz", "Dev Patel"])
