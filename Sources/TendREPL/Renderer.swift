@@ -43,7 +43,7 @@ public struct Renderer {
     func cell(_ v: Value, _ t: Table) -> String {
         switch v {
         case .null: return ""
-        case .contact(let id): return Renderer.shown(t.people[id]?.name ?? "#\(id)")
+        case .contact(let id): return Renderer.shown(t.shownName(id))
         case .list(let items): return items.map { cell($0, t) }.joined(separator: ", ")
         case .record: return Renderer.shown(Renderer.text(v, t.people))
         case .date(let d):

@@ -35,6 +35,16 @@ import Testing
     /// `done` on the prelude's "stay in touch" logs the call the README promises, with the note,
     /// and the item goes because the contact is no longer overdue (it had only closed the item,
     /// keeping the note with it, while the contact stayed overdue and hidden).
+    /// Two people of one name on the agenda (or any table) are told apart by their handles;
+    /// a name no one else in the table has is shown alone. CSV keeps its handle column.
+    @Test func namesalikeAreToldApart() throws {
+        let dir = try AgendaCLITests.start()
+        #expect(try CLI.run(["-e", "add \"ann arbor\" handle: \"ann-arbor-2\", created: 2026-11-01"], in: dir).status == 0)
+        let page = try CLI.run(["agenda"], in: dir).stdout
+        #expect(page.contains("Ann Arbor (@ann-arbor) ") && page.contains("ann arbor (@ann-arbor-2) ") && page.contains("Ben Bose ") && !page.contains("@ben-bose"), "\(page)")
+        #expect(try AgendaCLITests.csv(["agenda"], dir).contains { $0.contains(",ann-arbor-2,") })
+    }
+
     /// A rule or a score that fails for one contact of many says for whom.
     @Test func anErrorInARuleNamesItsContact() throws {
         let dir = try AgendaCLITests.start()

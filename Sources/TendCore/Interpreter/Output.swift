@@ -23,7 +23,10 @@ public struct Table: Sendable {
     /// The columns that label the chart's bars (a group's keys); nil: every column before the chart's.
     public var labelColumns: [Int]?
     /// Names and handles of the contacts that appear in cells.
-    public var people: [Int64: (name: String, handle: String)]
+    public var people: [Int64: (name: String, handle: String)] { didSet { sharedNames = Table.shared(people) } }
+    /// Names two or more of `people` have (without regard to case): a table shows their
+    /// handles beside them, so that two Sam Lees on the agenda can be told apart.
+    public private(set) var sharedNames: Set<String> = []
     /// Columns whose durations JSON gives as a number of days (the agenda page's `overdue`);
     /// elsewhere a duration is text ("43d", "3mo").
     public var dayColumns: Set<String> = []
@@ -35,6 +38,21 @@ public struct Table: Sendable {
         self.rows = rows
         self.chartColumn = chartColumn
         self.people = people
+        sharedNames = Table.shared(people)
+    }
+
+    static func shared(_ people: [Int64: (name: String, handle: String)]) -> Set<String> {
+        var seen = Set<String>()
+        var shared = Set<String>()
+        for p in people.values where !seen.insert(p.name.lowercased()).inserted { shared.insert(p.name.lowercased()) }
+        return shared
+    }
+
+    /// How a cell names a contact: the name, with the handle when another contact of the
+    /// table has the name too.
+    public func shownName(_ id: Int64) -> String {
+        guard let p = people[id] else { return "#\(id)" }
+        return sharedNames.contains(p.name.lowercased()) ? "\(p.name) (@\(p.handle))" : p.name
     }
 }
 
