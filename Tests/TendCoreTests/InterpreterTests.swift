@@ -343,7 +343,12 @@ import Testing
         try h.run("remove interaction 1")
         #expect(h.text(try h.value("@joan-rivera.touches")) == "1")
         #expect(throws: Diagnostic.self) { try h.run("remove interaction 1") }
-        try h.run("remove @dana-lee")
+        // An introduction goes with either person: the removal says whose record loses it.
+        guard case .text(let said)? = try h.run("remove @dana-lee").last else {
+            Issue.record("no text")
+            return
+        }
+        #expect(said.hasPrefix("Removed @dana-lee and their events, an introduction among them: @") && said.hasSuffix(" no longer has it (undo puts it back)."), "\(said)")
         #expect(h.text(try h.value("count(referrals)")) == "1")
         #expect(h.text(try h.value("count(introductions)")) == "0")
         #expect(try h.handles("who knows @mike-chen") == ["editor-jane"])

@@ -19,9 +19,17 @@ extension Interpreter {
             if events > 0, let host, !host.confirm("Remove @\(p.handle) and their \(events) event\(events == 1 ? "" : "s")? [y/N] ", from: source) {
                 return .text("Nothing removed.")
             }
+            // An introduction is the other person's event too, and goes with either: said, with
+            // whom, since their touches and gave count it. Shared interactions stay the others'.
+            let others = net.introductions.compactMap { $0.a == id ? $0.b : $0.b == id ? $0.a : nil }
+            let handles = Set(others).compactMap { other in net.contacts.first { $0.id == other }?.handle }.sorted().map { "@" + $0 }
             try apply(.deleteContact(id))
             handlesGone.insert(p.handle)
-            return .text("Removed @\(p.handle) and their events.")
+            guard !handles.isEmpty else { return .text("Removed @\(p.handle) and their events.") }
+            let n = others.count
+            let list = handles.count == 1 ? handles[0] : handles.dropLast().joined(separator: ", ") + " and " + handles.last!
+            return .text(
+                "Removed @\(p.handle) and their events, \(n == 1 ? "an introduction" : "\(n) introductions") among them: \(list) no longer \(handles.count == 1 ? "has" : "have") \(n == 1 ? "it" : "them") (undo puts it back).")
         case .event(let kind, let e):
             guard let n = StoredRange.id(try eval(e, ctx)) else { throw fail("expected the event's number", e.range) }
             let id = Int64(n)
