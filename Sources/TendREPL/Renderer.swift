@@ -165,10 +165,12 @@ public struct Renderer {
                 }
             }
             line(t.columns.map(field))
+            let inDays = Renderer.spansInDays(t)
             for row in t.rows {
                 line(
-                    row.map { v -> String in
+                    row.enumerated().map { i, v -> String in
                         switch v {
+                        case .duration(let d) where inDays.contains(i) && d.months == 0: return "\(d.days)d"
                         case .contact(let id): return t.people[id]?.handle ?? ""
                         case .null, .bool, .number, .date, .duration, .stage: return plainCell(v, t)
                         // Text may be read by a spreadsheet: a formula-like cell is neutralised.
@@ -227,10 +229,36 @@ public struct Renderer {
         return out + "…"
     }
 
+    /// The columns whose durations would print in weeks on some rows and in days on others
+    /// (`9w` beside `62d`: a duration prints in weeks up to 10w): they print in days, so that a
+    /// column such as `overdue` reads and sorts by eye in one unit.
+    static func spansInDays(_ t: Table) -> Set<Int> {
+        var out = Set<Int>()
+        for i in t.columns.indices {
+            var weeks = false
+            var days = false
+            for row in t.rows where i < row.count {
+                guard case .duration(let d) = row[i], d.months == 0, d.days != 0 else { continue }
+                if d.description.hasSuffix("w") { weeks = true } else { days = true }
+                if weeks && days {
+                    out.insert(i)
+                    break
+                }
+            }
+        }
+        return out
+    }
+
     /// An aligned grid with a header rule; cells are cut to fit the terminal when there is one.
     func grid(_ t: Table) -> String {
         if t.rows.isEmpty { return paint("(no rows)", dim: true) }
-        let text = t.rows.map { row in row.map { cell($0, t).replacingOccurrences(of: "\n", with: " ") } }
+        let inDays = Renderer.spansInDays(t)
+        let text = t.rows.map { row in
+            row.enumerated().map { i, v in
+                if inDays.contains(i), case .duration(let d) = v, d.months == 0 { return "\(d.days)d" }
+                return cell(v, t).replacingOccurrences(of: "\n", with: " ")
+            }
+        }
         let columns = t.columns.map { Renderer.shown($0, keep: []) }
         var widths = columns.map(Renderer.displayWidth)
         for row in text { for (i, c) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], Renderer.displayWidth(c)) } }

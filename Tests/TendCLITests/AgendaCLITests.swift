@@ -45,6 +45,23 @@ import Testing
         #expect(try AgendaCLITests.csv(["agenda"], dir).contains { $0.contains(",ann-arbor-2,") })
     }
 
+    /// A column of durations that would mix weeks and days (9w beside 62d) is in days on the
+    /// terminal and in CSV, as the messages say them; one that does not keeps its weeks.
+    @Test func overdueIsInOneUnit() throws {
+        let dir = CLI.tempDir()
+        let setup = """
+            add "Ann A" cadence: 1mo, created: 2026-08-21
+            add "Bob B" cadence: 1mo, created: 2026-07-31
+            add "Cy C" cadence: 1mo, created: 2026-08-22
+            add "Di D" cadence: 1mo, created: 2026-08-14, next_due: 2027-01-01
+            """
+        #expect(try CLI.run(["run", "-"], stdin: setup, in: dir).status == 0)
+        let page = try CLI.run(["agenda"], in: dir).stdout
+        #expect(page.contains("84 days past a 1mo cadence  stay in touch  84d") && page.contains("  63d\n") && page.contains("  62d\n"), "\(page)")
+        #expect(try AgendaCLITests.csv(["-e", "contacts sort by name show overdue"], dir) == ["overdue", "63d", "84d", "62d", "70d"])
+        #expect(try AgendaCLITests.csv(["-e", "contacts where name in [\"Ann A\", \"Di D\"] sort by name show overdue, cadence"], dir) == ["overdue,cadence", "9w,1mo", "10w,1mo"])
+    }
+
     /// A rule or a score that fails for one contact of many says for whom.
     @Test func anErrorInARuleNamesItsContact() throws {
         let dir = try AgendaCLITests.start()

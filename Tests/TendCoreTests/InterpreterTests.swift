@@ -106,6 +106,9 @@ import Testing
         #expect(h.text(try h.value("start_of(week)")) == "2026-11-23")
         #expect(h.text(try h.value("end_of(year, 2024-02-29)")) == "2024-12-31")
         #expect(h.text(try h.value("2 * 1w")) == "2w")
+        // A part taken away reads as written, and back as the same duration.
+        #expect(h.text(try h.value("[1y - 1d, 1mo - 3w, 1y + 2d]")) == "1y - 1d, 1mo - 21d, 1y + 2d")
+        #expect(h.text(try h.value("1y - 1d == 12mo + -1d")) == "true")
     }
 
     @Test func impossibleDatesAreErrors() {

@@ -337,6 +337,8 @@ public struct Duration: Hashable, Sendable, CustomStringConvertible {
             // Weeks read well for cadences (2w); long spans read better in days (357d).
             if days % 7 == 0 && months == 0 && days.magnitude <= 70 { parts.append("\(days / 7)w") } else { parts.append("\(days)d") }
         }
+        // 1y - 1d, not 1y + -1d.
+        if parts.count == 2, days < 0 { return parts[0] + " - " + parts[1].dropFirst() }
         return parts.joined(separator: " + ")
     }
 }
