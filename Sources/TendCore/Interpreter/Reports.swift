@@ -33,22 +33,33 @@ extension Interpreter {
             let share = (Decimal(count) * 100 / Decimal(total)).rounded(toPlaces: 0, .plain)
             rows.append([.string(section), .string(group), .int(count), .number(share)])
         }
-        func counts(_ section: String, _ key: (Contact) -> String?, top: Int = 100) {
+        func counts(_ section: String, _ key: (Contact) -> String?, top: Int = 100, alike: Bool = false) {
             var m: [String: Int] = [:]
-            for c in net.contacts { m[key(c) ?? "(none)", default: 0] += 1 }
-            for (g, n) in m.sorted(by: { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }).prefix(top) { add(section, g, n) }
+            // With `alike`, spellings that differ only in case and spaces are one group, shown
+            // as first written ("Financial Advisor" and "financial advisor " are one profession,
+            // as who serves compares them).
+            var shown: [String: String] = [:]
+            for c in net.contacts {
+                let k = key(c).map { alike ? normalize($0) : $0 } ?? "(none)"
+                if alike, shown[k] == nil { shown[k] = key(c).map { $0.trimmed } ?? k }
+                m[k, default: 0] += 1
+            }
+            let named = m.map { (shown[$0.key] ?? $0.key, $0.value) }
+            for (g, n) in named.sorted(by: { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }).prefix(top) { add(section, g, n) }
         }
         add("total", "contacts", net.contacts.count)
         for s in Stage.allCases { add("stage", s.description, net.contacts.count { $0.stage == s }) }
         counts("relationship", { $0.relationship })
         counts("met_at", { $0.metAt })
-        counts("profession", { $0.profession }, top: 10)
+        counts("profession", { $0.profession.flatMap { $0.trimmed.isEmpty ? nil : $0 } }, top: 10, alike: true)
         add("organisation", "internal", net.contacts.count(where: \.isInternal))
         add("organisation", "external", net.contacts.count { !$0.isInternal })
         let mine = net.me.profession.map(normalize)
-        let same = net.contacts.count { mine != nil && $0.profession.map(normalize) == mine }
+        // Against mine, only contacts with a profession count: one not set is neither.
+        let professions = net.contacts.compactMap { $0.profession.map(normalize) }.filter { !$0.isEmpty }
+        let same = professions.count { mine != nil && $0 == mine }
         add("profession", "same as mine", same)
-        add("profession", "different from mine", net.contacts.count - same)
+        add("profession", "different from mine", mine == nil ? 0 : professions.count - same)
         add("activity", "touched in 90 days", net.contacts.count { (v.stats[$0.id]?.touches90 ?? 0) > 0 })
         let yearAgo = v.today.adding(Duration(months: -12))
         add(
