@@ -965,7 +965,9 @@ public enum VCard {
     /// break escaped; the other C0 controls and DEL, which neither grammar allows, left out.
     static func escape(_ s: String) -> String {
         var out = String.UnicodeScalarView()
-        for c in s.unicodeScalars {
+        // Blanks at a value's ends are left out, as readers (Tend's among them) drop them: the
+        // file then reads back to itself.
+        for c in s.trimmed.unicodeScalars {
             switch c {
             case "\\": out += "\\\\".unicodeScalars
             case ",": out += "\\,".unicodeScalars

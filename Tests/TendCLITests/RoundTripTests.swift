@@ -146,6 +146,17 @@ struct GeneratedNetwork {
         #expect(again.stdout.contains("0 added, 3 merged, 0 skipped.") && !again.stdout.contains("conflict"), "\(again.stdout)")
     }
 
+    /// A vCard leaves out blanks at a value's ends, as the README says and its readers do: the
+    /// file reads back to itself (the export wrote them, the import dropped them).
+    @Test func aVCardReadsBackToItselfWithBlanksAtTheEnds() throws {
+        let a = CLI.tempDir()
+        let script = #"add "Trail Name" company: " Lead Co", title: "Trail title  ", notes: "  two lead\n", city: "\tCity", tags: [" x"]"#
+        #expect(try CLI.run(["run", "-"], stdin: script + "\n", in: a).status == 0)
+        _ = try RoundTripTests.roundTrip("vcard", from: a)
+        let text = String(decoding: try RoundTripTests.file(a, "one.vcard"), as: UTF8.self)
+        #expect(text.contains("ORG:Lead Co\r\n") && text.contains("TITLE:Trail title\r\n") && text.contains("NOTE:two lead\r\n"), "\(text)")
+    }
+
     /// JSON writes each contact's number (ICS to-dos and `contacts show id` name contacts by
     /// it): read back into an empty database, a removed contact's gap stays (the import numbered
     /// them anew); a number another contact has is not taken, and one that is no number is an error.
