@@ -290,6 +290,10 @@ public enum CSVImport {
             c.dates = dates
             c.notes += rest.map { "date: \($0)" }
         }
+        let events = numbered.events()
+        for d in events.dates where !c.dates.contains(d) { c.dates.append(d) }
+        c.notes += events.notes
+        for (field, day) in events.fields where v[field] == nil { v[field] = day.description }
         for f in ContactFields.all {
             guard let text = v[f.name] else { continue }
             if f.vcardProperty == "BDAY" || f.vcardProperty == "ANNIVERSARY" {
@@ -457,7 +461,7 @@ public enum SpreadsheetCell {
 /// one e-mail, phone or address with its kind. Outlook names the kind in the header instead
 /// (`Business Street`, `Home Phone`): see `named`.
 struct NumberedColumn: Hashable {
-    enum Kind: String { case email, phone, address }
+    enum Kind: String { case email, phone, address, event }
     var kind: Kind
     var number: Int
     /// `value`, `label`, or an address's part (`street`, `city`, `postal_code` …).
@@ -465,7 +469,7 @@ struct NumberedColumn: Hashable {
     /// The kind the header gives the group (`work` for `Business Phone`); nil when a label cell does.
     var type: String?
 
-    static let prefixes: [(String, Kind)] = [("e_mail_", .email), ("email_", .email), ("phone_", .phone), ("address_", .address)]
+    static let prefixes: [(String, Kind)] = [("e_mail_", .email), ("email_", .email), ("phone_", .phone), ("address_", .address), ("event_", .event)]
     static let parts: [Kind: Set<String>] = [
         .email: ["value", "address", "label", "type", "display_name"],
         .phone: ["value", "number", "label", "type"],
@@ -473,6 +477,8 @@ struct NumberedColumn: Hashable {
             "label", "type", "formatted", "street", "street_2", "street_3", "city", "po_box", "region", "postal_code", "country",
             "extended_address",
         ],
+        // Google's important dates: `Event 1 - Label` (Anniversary, or the user's own words) and `- Value`.
+        .event: ["label", "type", "value"],
     ]
 
     /// Outlook's columns that name their kind (classic and Outlook.com exports alike), by
@@ -575,6 +581,26 @@ struct NumberedColumn: Hashable {
 
         private func groups(_ kind: Kind) -> [(number: Int, cells: [String: String])] {
             (cells[kind] ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+
+        /// Google's events: an anniversary or birthday for the field of that name (when the
+        /// record gives none), any other a named date; a value that is no date is a note.
+        func events() -> (fields: [String: Day], dates: [NamedDate], notes: [String]) {
+            var fields: [String: Day] = [:]
+            var dates: [NamedDate] = []
+            var notes: [String] = []
+            for (number, g) in groups(.event) {
+                guard let text = g["value"]?.trimmed, !text.isEmpty else { continue }
+                let given = (g["label"] ?? g["type"])?.trimmed ?? ""
+                let label = given.isEmpty ? "other" : given
+                guard let day = CSVImport.parseDate(text) else {
+                    notes.append("\(headers[.event]?[number] ?? "Event \(number)"): \(label) \(text)")
+                    continue
+                }
+                let field = label.lowercased()
+                if ["anniversary", "birthday"].contains(field), fields[field] == nil { fields[field] = day } else { dates.append(NamedDate(label, day)) }
+            }
+            return (fields, dates, notes)
         }
 
         /// Several values in one cell are Google's "a ::: b".

@@ -285,6 +285,18 @@ func fixture(_ name: String) -> [UInt8] {
     }
 
     /// Google's export since 2023: no Name column, labels and values per kind.
+    /// Google's Event columns are dates: an anniversary is the field, any other a named date
+    /// (also without a year); one that is no date is a note (they were all notes).
+    @Test func googleEventsAreDates() throws {
+        let csv = "First Name,Last Name,Birthday,Event 1 - Label,Event 1 - Value,Event 2 - Label,Event 2 - Value,Event 3 - Label,Event 3 - Value\r\n"
+            + "Mia,Rossi,,Anniversary,2012-05-05,Graduation,--07-01,Party,someday\r\n"
+        let batch = try CSVImport.read(Array(csv.utf8), flavor: .google)
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        let mia = try #require(batch.contacts.first)
+        #expect(mia.fields["anniversary"] == .date(Day(iso: "2012-05-05")!))
+        #expect(mia.dates == [NamedDate("Graduation", Day(iso: "--07-01")!)] && mia.notes == ["Event 3 - Value: Party someday"], "\(mia.dates) \(mia.notes)")
+    }
+
     @Test func googleContactsNewHeaders() throws {
         let csv = """
             First Name,Middle Name,Last Name,Phonetic First Name,Nickname,File As,Organization Name,Organization Title,Organization Department,Birthday,Notes,Labels,E-mail 1 - Label,E-mail 1 - Value,E-mail 2 - Label,E-mail 2 - Value,Phone 1 - Label,Phone 1 - Value,Address 1 - Label,Address 1 - City
