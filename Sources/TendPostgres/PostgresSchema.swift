@@ -14,6 +14,7 @@ enum PostgresSchema {
     static let migrations: [(String, [String])] = [
         ("v1", v1), ("v2 members", v2), ("v3 journal", PostgresStore.journalSchema), ("v4 merging others' notes", v4),
         ("v5 sightings per event", v5), ("v6 deferrable references", v6), ("v7 events keep their author", v7),
+        ("v8 deleted events witnessed", v8),
     ]
 
     /// The tables the migrations create.
@@ -281,8 +282,8 @@ enum PostgresSchema {
     /// program writes, a member inserts events in their own name or in that of a role
     /// PostgreSQL lets them act as (`PostgresStore.mayLog(as:)`), and no one changes an event's
     /// author afterwards. A row the member's own change deleted may come back as it was (undo
-    /// puts back another member's events a removed contact took with it): its image is in the
-    /// member's journal. An insert naming no one (NULL) is the member's. Superusers, roles that
+    /// puts back another member's events a removed contact took with it): v8 witnesses it. An
+    /// insert naming no one (NULL) is the member's. Superusers, roles that
     /// bypass row-level security and the tables' owner are not held (a migration, a restore).
     /// Privacy needs nothing more: the `private_notes` policy's condition checks new rows too,
     /// so no one but its author makes or keeps a note private.
@@ -330,6 +331,79 @@ enum PostgresSchema {
         """,
     ]
 
+    /// The rows an undo may put back in another member's name are witnessed by the database,
+    /// not read from the member's journal (which the member writes, so psql could forge an
+    /// entry and then log an event in anyone's name): a trigger that runs as the tables' owner
+    /// keeps the image of every event deleted and who deleted it (`event_images`, which no
+    /// member reads or writes: row-level security with no policy, whatever the grants), and
+    /// `tend_event_author` lets a member insert, with the journal paused, only a row they
+    /// deleted, as it was, once. The member is the role in force (`SET ROLE`), else the login.
+    static let v8 = [
+        "CREATE TABLE event_images (tbl TEXT NOT NULL, image JSONB NOT NULL, deleted_by TEXT NOT NULL)",
+        "CREATE INDEX event_images_member ON event_images (deleted_by, tbl)",
+        "ALTER TABLE event_images ENABLE ROW LEVEL SECURITY",
+        "REVOKE ALL ON event_images FROM PUBLIC",
+        """
+        CREATE FUNCTION tend_member() RETURNS text LANGUAGE sql STABLE AS $$
+          SELECT CASE WHEN current_setting('role') = 'none' THEN session_user::text ELSE current_setting('role') END
+        $$
+        """,
+        """
+        CREATE FUNCTION tend_event_deleted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+        BEGIN
+          INSERT INTO event_images (tbl, image, deleted_by) VALUES (TG_TABLE_NAME, to_jsonb(OLD), tend_member());
+          RETURN NULL;
+        END $$
+        """,
+        """
+        CREATE FUNCTION tend_restorable(tbl_name text, row_image jsonb) RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER AS $$
+        DECLARE found int;
+        BEGIN
+          DELETE FROM event_images WHERE ctid = (SELECT ctid FROM event_images
+            WHERE deleted_by = tend_member() AND tbl = tbl_name AND image = row_image LIMIT 1);
+          GET DIAGNOSTICS found = ROW_COUNT;
+          RETURN found > 0;
+        END $$
+        """,
+        """
+        DO $$ DECLARE t text; BEGIN
+          FOREACH t IN ARRAY ARRAY['stage_changes', 'interactions', 'referrals', 'introductions', 'spending'] LOOP
+            EXECUTE format('CREATE TRIGGER tend_event_deleted AFTER DELETE ON %I FOR EACH ROW EXECUTE FUNCTION tend_event_deleted()', t);
+          END LOOP;
+          EXECUTE format('ALTER FUNCTION tend_member() SET search_path = %I, pg_temp', current_schema());
+          EXECUTE format('ALTER FUNCTION tend_event_deleted() SET search_path = %I, pg_temp', current_schema());
+          EXECUTE format('ALTER FUNCTION tend_restorable(text, jsonb) SET search_path = %I, pg_temp', current_schema());
+        END $$
+        """,
+        """
+        CREATE OR REPLACE FUNCTION tend_event_author() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
+            OR current_user = (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = TG_RELID) THEN
+            RETURN NEW;
+          END IF;
+          IF TG_OP = 'UPDATE' THEN
+            IF NEW."by" IS DISTINCT FROM OLD."by" THEN
+              RAISE EXCEPTION 'the member who logged % % cannot be changed', TG_TABLE_NAME, OLD.id USING ERRCODE = '42501';
+            END IF;
+            RETURN NEW;
+          END IF;
+          IF NEW."by" = current_user
+            OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = NEW."by" AND pg_has_role(current_user, oid, 'MEMBER')) THEN
+            RETURN NEW;
+          END IF;
+          IF coalesce(current_setting('tend.journal', true), '') = 'off' AND tend_restorable(TG_TABLE_NAME, to_jsonb(NEW)) THEN
+            RETURN NEW;
+          END IF;
+          IF NEW."by" IS NULL THEN
+            NEW."by" := current_user;
+            RETURN NEW;
+          END IF;
+          RAISE EXCEPTION '% may not log % in the name of %', current_user, TG_TABLE_NAME, NEW."by" USING ERRCODE = '42501';
+        END $$
+        """,
+    ]
+
     static let v4 = [
         "CREATE POLICY merging ON interactions USING (\(whileMerging("interactions")))",
         "CREATE POLICY merging ON interaction_people USING (\(whileMerging("interaction_people")))",
@@ -369,6 +443,7 @@ enum PostgresSchema {
     /// triggers but not the functions they run, and `unmake` leaves none behind.
     static let functions = [
         "tend_people_privacy()", "tend_people_follow()", "tend_merge_people(BIGINT, BIGINT)", "tend_journal()", "tend_event_author()",
+        "tend_event_deleted()", "tend_restorable(text, jsonb)", "tend_member()",
     ]
 
     /// The tables whose rows are each member's own.

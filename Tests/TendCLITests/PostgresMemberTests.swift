@@ -254,6 +254,24 @@ struct PostgresMemberTests {
         #expect(try team.lines("ann", "interactions show note, by") == ["note,by", "ann's call (30 min),\(ann)"])
         #expect(try team.psql("bob", "SELECT string_agg(\"by\", ',') FROM referrals") == ann)
         #expect(try team.psql("bob", "SELECT string_agg(\"by\", ',') FROM spending") == ann)
+        // An undo's row comes back once: Bob cannot put Ann's call back again after she removes it.
+        try team.tend("ann", ["-e", "remove interaction 1"])
+        let again = "SELECT set_config('tend.journal', 'off', false); INSERT INTO interactions SELECT * FROM jsonb_populate_record(NULL::interactions, "
+            + "(SELECT before FROM journal_rows WHERE tbl = 'interactions' AND after IS NULL AND before->>'by' = '\(ann)' ORDER BY seq DESC LIMIT 1))"
+        #expect(throws: TestCluster.PsqlFailed.self) { try team.psql("bob", again) }
+        // A journal entry Bob writes himself is no witness: with it he still cannot log in Ann's name.
+        try team.tend("ann", ["-e", "log call with @cleo-diaz on 2026-11-14 note: \"ann's second call\""])
+        let forged = """
+            INSERT INTO journal_rows (change_id, tbl, before) SELECT 999999, 'interactions', to_jsonb(i) || '{"id": 900, "note": "forged"}'
+              FROM interactions i WHERE note = 'ann''s second call';
+            SELECT set_config('tend.journal', 'off', false);
+            INSERT INTO interactions SELECT * FROM jsonb_populate_record(NULL::interactions, (SELECT before FROM journal_rows WHERE change_id = 999999))
+            """
+        #expect(throws: TestCluster.PsqlFailed.self) { try team.psql("bob", forged) }
+        #expect(try team.psql("ann", "SELECT count(*) FROM interactions WHERE note = 'forged'") == "0")
+        // What the database keeps to tell is no member's to read or write, whatever the grants.
+        #expect(throws: TestCluster.PsqlFailed.self) { try team.psql("bob", "INSERT INTO event_images VALUES ('interactions', '{}', '\(bob)')") }
+        #expect(try team.psql("bob", "SELECT count(*) FROM event_images") == "0")
     }
 
     /// A member's undo of a contact they added is refused once another member has logged an
