@@ -338,6 +338,9 @@ enum PostgresSchema {
     /// member reads or writes: row-level security with no policy, whatever the grants), and
     /// `tend_event_author` lets a member insert, with the journal paused, only a row they
     /// deleted, as it was, once. The member is the role in force (`SET ROLE`), else the login.
+    /// Two tables of each member's own get row-level security too: `members` (another member
+    /// deleted one's row, and the next session installed the standard definitions over one's
+    /// own) and `goal_helpers` (who helps with a goal is its member's, as the goal is).
     static let v8 = [
         "CREATE TABLE event_images (tbl TEXT NOT NULL, image JSONB NOT NULL, deleted_by TEXT NOT NULL)",
         "CREATE INDEX event_images_member ON event_images (deleted_by, tbl)",
@@ -402,6 +405,14 @@ enum PostgresSchema {
           RAISE EXCEPTION '% may not log % in the name of %', current_user, TG_TABLE_NAME, NEW."by" USING ERRCODE = '42501';
         END $$
         """,
+        "ALTER TABLE members ENABLE ROW LEVEL SECURITY", "ALTER TABLE members FORCE ROW LEVEL SECURITY",
+        "CREATE POLICY members_read ON members FOR SELECT USING (true)",
+        "CREATE POLICY members_own ON members FOR INSERT WITH CHECK (name = current_user)",
+        "CREATE POLICY members_own_change ON members FOR UPDATE USING (name = current_user) WITH CHECK (name = current_user)",
+        "CREATE POLICY members_own_removal ON members FOR DELETE USING (name = current_user)",
+        "ALTER TABLE goal_helpers ENABLE ROW LEVEL SECURITY", "ALTER TABLE goal_helpers FORCE ROW LEVEL SECURITY",
+        // The goals a member sees are their own (`own_rows`), and so are those goals' helpers.
+        "CREATE POLICY own_goals ON goal_helpers USING (EXISTS (SELECT 1 FROM goals g WHERE g.id = goal_id))",
     ]
 
     static let v4 = [

@@ -80,7 +80,13 @@ public final class PostgresStore {
             try migrate(readOnly: readOnly, create: create)
             // Read-only writes nothing: a new member's first run that may write installs it.
             // (A database not brought up to date, under --read-only, has no members yet.)
-            needsPrelude = try !readOnly && (isNew || connection.query("SELECT 1 FROM members WHERE name = current_user").isEmpty)
+            // A member with definitions of their own keeps them, whatever `members` says.
+            needsPrelude =
+                try !readOnly
+                && (isNew
+                    || connection.query(
+                        "SELECT 1 FROM members WHERE name = current_user UNION ALL SELECT 1 FROM definitions WHERE member = current_user LIMIT 1"
+                    ).isEmpty)
             // Asked now, outside any transaction: it turns the connection's journal on for good.
             _ = try journalReady()
         } catch let e as PostgresFailure {

@@ -274,6 +274,24 @@ struct PostgresMemberTests {
         #expect(try team.psql("bob", "SELECT count(*) FROM event_images") == "0")
     }
 
+    /// Another member cannot take away one's standing as a member (the next session installed
+    /// the standard definitions over one's own) nor read or change who helps with one's goals.
+    @Test func aMembersRowAndGoalHelpersAreTheirOwn() throws {
+        let team = try Team(["ann", "bob"], contacts: "add \"Cleo Diaz\"\n")
+        let ann = team.roles["ann"]!
+        try team.tend("ann", ["run", "-"], stdin: "let w_stage = 7\ngoal \"Grow\" by 2027-03-31\nhelps @cleo-diaz \"Grow\"\n")
+        _ = try team.psql("bob", "DELETE FROM members WHERE name = '\(ann)'")
+        _ = try team.psql("bob", "DELETE FROM goal_helpers")
+        #expect(try team.psql("bob", "SELECT count(*) FROM goal_helpers") == "0")
+        #expect(try team.psql("ann", "SELECT count(*) FROM members WHERE name = '\(ann)'") == "1")
+        #expect(try team.lines("ann", "w_stage") == ["7"])
+        #expect(try team.lines("ann", "who can help \"Grow\" show handle") == ["handle", "cleo-diaz"])
+        // Even a member who removed their own row keeps their definitions.
+        _ = try team.psql("ann", "DELETE FROM members WHERE name = '\(ann)'")
+        #expect(try team.lines("ann", "w_stage") == ["7"])
+        #expect(throws: TestCluster.PsqlFailed.self) { try team.psql("bob", "INSERT INTO members VALUES ('\(ann)x')") }
+    }
+
     /// A member's undo of a contact they added is refused once another member has logged an
     /// event with that contact: the contact's delete took the other's call's person with it.
     @Test func undoLeavesAnotherMembersEventsWhole() throws {
