@@ -172,10 +172,15 @@ public final class PostgresStore {
     /// anything; applies the missing migrations in one transaction. Two Tends opening one new
     /// database at once: the advisory lock makes the second wait and then find it done.
     /// Whether Tend's schema holds objects of another program's (sequences, functions, types)
-    /// that are no extension's.
+    /// that are no extension's; or, when Tend's schema is `public` (no one chose one for it),
+    /// whether another schema holds another program's tables.
     private func hasOtherObjects() throws -> Bool {
         let sql = """
-            SELECT EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = to_regnamespace(current_schema()) AND c.relkind IN ('S', 'm', 'f', 'p')
+            SELECT (current_schema() = 'public' AND EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                             WHERE n.nspname NOT IN ('public', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+                             AND c.relkind IN ('r', 'v', 'm', 'p', 'f')
+                             AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')))
+                OR EXISTS (SELECT 1 FROM pg_class c WHERE c.relnamespace = to_regnamespace(current_schema()) AND c.relkind IN ('S', 'm', 'f', 'p')
                              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e'))
                 OR EXISTS (SELECT 1 FROM pg_proc p WHERE p.pronamespace = to_regnamespace(current_schema())
                              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e'))
