@@ -27,6 +27,8 @@ public final class PostgresStore {
     public private(set) var member: String?
     /// True when the member has no prelude yet (their first session installs it).
     public private(set) var needsPrelude = false
+    /// True when the member has no prelude yet and the session is read-only.
+    public private(set) var lacksPrelude = false
 
     public enum OpenError: Error, CustomStringConvertible {
         /// The database has tables, and they are not Tend's.
@@ -81,12 +83,13 @@ public final class PostgresStore {
             // Read-only writes nothing: a new member's first run that may write installs it.
             // (A database not brought up to date, under --read-only, has no members yet.)
             // A member with definitions of their own keeps them, whatever `members` says.
-            needsPrelude =
-                try !readOnly
-                && (isNew
-                    || connection.query(
-                        "SELECT 1 FROM members WHERE name = current_user UNION ALL SELECT 1 FROM definitions WHERE member = current_user LIMIT 1"
-                    ).isEmpty)
+            let firstSession =
+                try isNew
+                || connection.query(
+                    "SELECT 1 FROM members WHERE name = current_user UNION ALL SELECT 1 FROM definitions WHERE member = current_user LIMIT 1"
+                ).isEmpty
+            needsPrelude = firstSession && !readOnly
+            lacksPrelude = firstSession && readOnly
             // Asked now, outside any transaction: it turns the connection's journal on for good.
             _ = try journalReady()
         } catch let e as PostgresFailure {

@@ -107,8 +107,9 @@ public final class Session: InterpreterHost {
 
     /// Reads the definitions kept in the database; they are parsed and checked into the
     /// interpreter's environment when first needed (a one-line query may need none).
+    /// A new member's read-only run has the standard ones, as their first session would.
     func loadDefinitions() throws {
-        deferDefinitions(try store.definitions())
+        deferDefinitions(store.lacksPrelude ? Session.preludeDefinitions : try store.definitions())
     }
 
     private func deferDefinitions(_ stored: [Definition]) {
@@ -169,18 +170,18 @@ public final class Session: InterpreterHost {
 
     private func installPreludeOnce() throws {
         try store.transaction {
-            for s in Prelude.statements {
-                let name: String
-                let kind: Definition.Kind
-                switch s.kind {
-                case .letDef(let n, _): (name, kind) = (n, .let)
-                case .fnDef(let n, _, _): (name, kind) = (n, .fn)
-                case .scoreDef(let n, _, _): (name, kind) = (n, .score)
-                case .ruleDef(let n, _, _, _, _, _): (name, kind) = (n, .rule)
-                default: continue
-                }
-                try store.apply(.setDefinition(Definition(kind: kind, name: name, source: s.text)))
-            }
+            for d in Session.preludeDefinitions { try store.apply(.setDefinition(d)) }
+        }
+    }
+
+    /// The standard definitions, as a database keeps them.
+    static let preludeDefinitions: [Definition] = Prelude.statements.compactMap { s in
+        switch s.kind {
+        case .letDef(let n, _): return Definition(kind: .let, name: n, source: s.text)
+        case .fnDef(let n, _, _): return Definition(kind: .fn, name: n, source: s.text)
+        case .scoreDef(let n, _, _): return Definition(kind: .score, name: n, source: s.text)
+        case .ruleDef(let n, _, _, _, _, _): return Definition(kind: .rule, name: n, source: s.text)
+        default: return nil
         }
     }
 

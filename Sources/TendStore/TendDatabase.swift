@@ -9,6 +9,9 @@ public protocol TendDatabase: Model {
     var isNew: Bool { get }
     /// True when the session installs the prelude: a new database, or a team's new member.
     var needsPrelude: Bool { get }
+    /// True when the member has no prelude and the session may not install it (read-only): the
+    /// run uses it as if it were installed, keeping nothing.
+    var lacksPrelude: Bool { get }
     /// What opening found worth telling the user.
     var warnings: [String] { get }
     /// The database's file; nil for one that is not a file (in memory, on a server).
@@ -58,6 +61,8 @@ public protocol TendDatabase: Model {
 
 extension Store: TendDatabase {
     public var needsPrelude: Bool { isNew }
+    /// A SQLite database has its prelude from the run that made it.
+    public var lacksPrelude: Bool { false }
 }
 
 extension TendDatabase {

@@ -337,6 +337,10 @@ struct PostgresMemberTests {
         #expect(r.stdout == "1\n")
         #expect(try TestCluster.psql("SELECT count(*) FROM definitions WHERE member = '\(team.roles["ann"]!)'", url: team.url) == "0")
         #expect(try TestCluster.psql("SELECT count(*) FROM members", url: team.url) == "1")
+        // It has the standard rules as her first session will (a read-only CI check ran with none).
+        let page = try CLI.run(["--read-only", "--format", "csv", "-e", "count(rules)"], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "ann")])
+        #expect(page.status == 0 && (Int(page.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 3, "\(page.stdout)\(page.stderr)")
+        #expect(try TestCluster.psql("SELECT count(*) FROM definitions WHERE member = '\(team.roles["ann"]!)'", url: team.url) == "0")
         // Her first run that may write installs her standard definitions.
         try team.tend("ann", ["-e", "count(contacts)"])
         #expect(try team.psql("ann", "SELECT count(*) > 10 FROM definitions") == "t")
