@@ -824,6 +824,13 @@ public final class Session: InterpreterHost {
         program.mutations.contains { Session.changesData($0) || Session.isDefinition($0) }
     }
 
+    /// Whether a program only defines (rules loaded, lets) and asserts: CI's checks. Run on a
+    /// path with no database, it would pass against an empty one made for it (a mistyped --db),
+    /// so it makes none.
+    public static func onlyDefinesAndAsserts(_ program: CheckedProgram) -> Bool {
+        !program.mutations.contains(where: changesData) && program.statements.contains { if case .assert = $0.kind { true } else { false } }
+    }
+
     // MARK: - The journal
 
     /// Set when the day is not injected: the time of day a change is journalled at. Without it

@@ -140,8 +140,9 @@ enum App {
         }
     }
 
-    static func missingDatabase(_ g: Settings) -> String {
-        let why = g.readOnly ? "--read-only creates none" : "a command that only reads does not create one"
+    static func missingDatabase(_ g: Settings, checks: Bool = false) -> String {
+        let why =
+            g.readOnly ? "--read-only creates none" : checks ? "a run that only defines and asserts does not create one" : "a command that only reads does not create one"
         return "no database at \(ConnectionSettings.redacted(databasePath(g))) (\(why)); check --db or TEND_DB"
     }
 
@@ -297,9 +298,10 @@ enum App {
                 probe.report(diags)
                 leave(probe, .invalid, junit: junit, database: path)
             }
-            create = !g.readOnly && Session.changesData(program)
+            let checks = Session.onlyDefinesAndAsserts(program)
+            create = !g.readOnly && Session.changesData(program) && !checks
             if !create {
-                probe.fail("tend: error: \(missingDatabase(g))")
+                probe.fail("tend: error: \(missingDatabase(g, checks: checks))")
                 leave(probe, .failed, junit: junit, database: path)
             }
         }

@@ -99,6 +99,15 @@ import Testing
         let missing = try CLI.run(["run", "--db", "typo.db", "--junit", "report.xml", "-"], stdin: "assert true\n", in: dir)
         #expect(missing.status == 3)
         #expect(try Self.report(dir).nodes(forXPath: "//testcase/error").first?.stringValue?.contains("no database at typo.db") == true)
+        // So are the README's checks without --read-only: they load rules (definitions, kept in
+        // a database) and assert, and passed against an empty database made for them.
+        try "let k = 5\n".write(to: dir.appendingPathComponent("rules.tend"), atomically: true, encoding: .utf8)
+        let checks = try CLI.run(["run", "--db", "typo2.db", "-"], stdin: "load \"rules.tend\"\nassert count(who is overdue) < 10, \"few\"\n", in: dir)
+        #expect(checks.status == 3 && checks.stderr.contains("no database at typo2.db (a run that only defines and asserts does not create one)"), "\(checks.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("typo2.db").path))
+        // A run that defines without asserting still makes its database (setting one up).
+        #expect(try CLI.run(["run", "--db", "new.db", "-"], stdin: "load \"rules.tend\"\n", in: dir).status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("new.db").path))
     }
 
     /// `tend check --db FILE` never opened FILE.
