@@ -110,6 +110,24 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("new.db").path))
     }
 
+    /// A report that cannot be written stops the run before it runs: found after it, the run's
+    /// changes were kept although it exited 3.
+    @Test func aJUnitReportThatCannotBeWrittenStopsTheRunFirst() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Ana Park\" company: \"Before\""], in: dir).status == 0)
+        try "keep\n".write(to: dir.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let script = "set @ana-park company: \"After\"\nassert true, \"ok\"\n"
+        for (target, said) in [("notes.txt", "notes.txt already exists; it is not a JUnit report"), ("nodir/r.xml", "no folder nodir")] {
+            let r = try CLI.run(["run", "--junit", target, "-"], stdin: script, in: dir)
+            #expect(r.status == 3 && r.stderr.contains(said) && r.stdout.isEmpty, "\(r.stdout)\(r.stderr)")
+            #expect(try CLI.run(["--format", "csv", "-e", "@ana-park.company"], in: dir).stdout == "Before\n")
+        }
+        #expect(try String(contentsOf: dir.appendingPathComponent("notes.txt"), encoding: .utf8) == "keep\n")
+        // A report an earlier run wrote is replaced.
+        #expect(try CLI.run(["run", "--junit", "r.xml", "-"], stdin: script, in: dir).status == 0)
+        #expect(try CLI.run(["run", "--junit", "r.xml", "-"], stdin: script, in: dir).status == 0)
+    }
+
     /// `tend check --db FILE` never opened FILE.
     @Test func checkKnowsTheDatabasesDefinitions() throws {
         let dir = CLI.tempDir()
