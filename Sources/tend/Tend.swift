@@ -36,6 +36,10 @@ struct Tend: ParsableCommand {
         // A file size limit (ulimit -f) makes a write fail with EFBIG, reported in words with
         // nothing changed, instead of killing Tend half-way.
         signal(SIGXFSZ, SIG_IGN)
+        // A reader that stops early (`tend run x.tend | head`) makes a write fail with EPIPE,
+        // told as lost output (exit 3, nothing changed), instead of killing Tend with the run's
+        // confirmation printed and its change dropped (exit 141).
+        signal(SIGPIPE, SIG_IGN)
         let arguments = QuickArguments.statementOptionsFirst(
             QuickArguments.runOptionsAfterRun(Array(CommandLine.arguments.dropFirst())),
             commands: statementWords)

@@ -207,6 +207,15 @@ struct Golden: CustomStringConvertible {
             let r = try CLI.run(["/bin/sh", "-c", form, CLI.binary], in: dir, raw: true)
             #expect(r.status == 3 && r.stderr.contains("cannot write the output"), "\(form): \(r.status) \(r.stderr)")
         }
+        // A reader that stops early: the status is Tend's (not a signal's), and a change whose
+        // output was not read whole is not kept.
+        let script = "set @ann-lee company: \"Piped\"\n" + String(repeating: "contacts\n", count: 20)
+        try script.write(to: dir.appendingPathComponent("p.tend"), atomically: true, encoding: .utf8)
+        for form in [#""$0" run p.tend | head -c 1 >/dev/null; exit ${PIPESTATUS[0]}"#, #""$0" dump | head -c 1 >/dev/null; exit ${PIPESTATUS[0]}"#] {
+            let r = try CLI.run(["/bin/bash", "-c", form, CLI.binary], in: dir, raw: true)
+            #expect(r.status == 3 && r.stderr.contains("cannot write the output"), "\(form): \(r.status) \(r.stderr)")
+        }
+        #expect(try CLI.run(["--format", "csv", "-e", "count(contacts where company == \"Piped\")"], in: dir).stdout == "0\n")
     }
 
     @Test func checkNeedsNoDatabase() throws {
