@@ -85,7 +85,7 @@ public struct FileWriter {
 
     /// Looks at the target without opening it; returns the real path to write (a link leads to
     /// its file) and whether it is new, or throws why it may not be written.
-    func check(_ path: String, existing: Existing) throws -> (String, isNew: Bool) {
+    public func check(_ path: String, existing: Existing) throws -> (String, isNew: Bool) {
         guard !path.isEmpty else { throw Failure("no file name given") }
         var st = stat()
         guard lstat(path, &st) == 0 else {

@@ -696,7 +696,7 @@ public final class Session: InterpreterHost {
     /// Where a diagnostic points, as `file:line:col`.
     static func location(_ d: Diagnostic) -> String {
         guard let source = d.source else { return "" }
-        let (line, col) = source.location(of: d.range.start)
+        let (line, col) = source.location(of: source.focus(d.range).start)
         return "\(source.name):\(line):\(col)"
     }
 

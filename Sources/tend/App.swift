@@ -282,7 +282,9 @@ enum App {
         let path = databasePath(g)
         // A report that could not be written is known before the run: found after it, the run's
         // changes were kept although the command failed.
-        if let file = junit?.file, let problem = junitProblem(file) { fail(problem, .failed) }
+        if let file = junit?.file {
+            do { _ = try FileWriter(database: path).check(file, existing: .replaceIf(isJUnitReport, advice: junitAdvice)) } catch { fail(error) }
+        }
         var create = false
         // A PostgreSQL database (the server's administrator makes it) is there when it is Tend's.
         if !(ConnectionSettings.isURL(path) ? postgresHoldsTend(path) : hasDatabase(at: path)) {
@@ -317,27 +319,15 @@ enum App {
 
     static let junitAdvice = "it is not a JUnit report from an earlier run, so Tend does not replace it"
 
-    /// Why a JUnit report cannot be written to `file`: its folder is missing, or the file is
-    /// there and is not a report an earlier run wrote; nil when it can be.
-    static func junitProblem(_ file: String) -> String? {
-        var st = stat()
-        let folder = (file as NSString).deletingLastPathComponent
-        if !folder.isEmpty, stat(folder, &st) != 0 || (st.st_mode & S_IFMT) != S_IFDIR { return "\(file): no folder \(folder) to write the report in" }
-        guard lstat(file, &st) == 0 else { return nil }
-        guard (st.st_mode & S_IFMT) == S_IFREG, let start = FileHandle(forReadingAtPath: file)?.readData(ofLength: 256),
-            String(decoding: start, as: UTF8.self).hasPrefix(Session.junitPrologue)
-        else { return "\(file) already exists; \(junitAdvice)" }
-        return nil
-    }
+    /// The report replaces one an earlier run wrote, and nothing else.
+    static func isJUnitReport(_ head: [UInt8]) -> Bool { String(decoding: head, as: UTF8.self).hasPrefix(Session.junitPrologue) }
 
     /// Writes the JUnit report when asked for, prints the assertion summary, and exits.
     static func leave(_ session: Session, _ status: ExitStatus, junit: (file: String, suite: String)?, database: String) -> Never {
         if let (file, suite) = junit {
             do {
-                // The report replaces one an earlier run wrote, and nothing else.
-                let isReport: ([UInt8]) -> Bool = { String(decoding: $0, as: UTF8.self).hasPrefix(Session.junitPrologue) }
                 try FileWriter(database: database).write(
-                    Array(session.junitReport(suite: suite).utf8), to: file, existing: .replaceIf(isReport, advice: junitAdvice))
+                    Array(session.junitReport(suite: suite).utf8), to: file, existing: .replaceIf(isJUnitReport, advice: junitAdvice))
             } catch {
                 fail(error, closing: session)
             }

@@ -218,6 +218,15 @@ struct Golden: CustomStringConvertible {
         #expect(try CLI.run(["--format", "csv", "-e", "count(contacts where company == \"Piped\")"], in: dir).stdout == "0\n")
     }
 
+    /// An error in parentheses that open on an earlier line is shown where it is, not at the `(`.
+    @Test func anErrorInsideParenthesesIsShownWhereItIs() throws {
+        let dir = CLI.tempDir()
+        try "contacts where (\n  stage > 3\n)\ncount(contacts where ((stage > 3)))\n".write(to: dir.appendingPathComponent("ml.tend"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["check", "ml.tend"], in: dir)
+        #expect(r.stderr.hasPrefix("ml.tend:2:3: error: cannot compare a stage with a number; did you mean stage_rank?\n  stage > 3\n  ^~~~~~~~~\n"), "\(r.stderr)")
+        #expect(r.stderr.contains("ml.tend:4:24: error: cannot compare a stage with a number"), "\(r.stderr)")
+    }
+
     @Test func checkNeedsNoDatabase() throws {
         let dir = CLI.tempDir()
         try "contacts where stage > 3\nlet x = contacts where +vip\n".write(

@@ -117,7 +117,7 @@ import Testing
         #expect(try CLI.run(["-e", "add \"Ana Park\" company: \"Before\""], in: dir).status == 0)
         try "keep\n".write(to: dir.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
         let script = "set @ana-park company: \"After\"\nassert true, \"ok\"\n"
-        for (target, said) in [("notes.txt", "notes.txt already exists; it is not a JUnit report"), ("nodir/r.xml", "no folder nodir")] {
+        for (target, said) in [("notes.txt", "notes.txt already exists; it is not a JUnit report"), ("nodir/r.xml", "there is no folder nodir")] {
             let r = try CLI.run(["run", "--junit", target, "-"], stdin: script, in: dir)
             #expect(r.status == 3 && r.stderr.contains(said) && r.stdout.isEmpty, "\(r.stdout)\(r.stderr)")
             #expect(try CLI.run(["--format", "csv", "-e", "@ana-park.company"], in: dir).stdout == "Before\n")

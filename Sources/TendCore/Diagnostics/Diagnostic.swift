@@ -73,11 +73,12 @@ public struct DiagnosticFormatter: Sendable {
             for n in notes { out += "\n  note: \(n)" }
             return out
         }
-        let (line, col) = source.location(of: d.range.start)
+        let range = source.focus(d.range)
+        let (line, col) = source.location(of: range.start)
         let name = TerminalText.escaped(source.name, keep: [])
         var out = bold("\(name):\(line):\(col):") + " \(paint(label + ":")) \(bold(message))"
         if let s = suggestion { out += "; did you mean \(s)?" }
-        let (endLine, endCol) = source.location(of: max(d.range.start, d.range.end))
+        let (endLine, endCol) = source.location(of: max(range.start, range.end))
         let (text, column, width) = excerpt(source.line(line), column: col, endColumn: endLine == line ? endCol : nil)
         out += "\n" + text
         let pad = String(repeating: " ", count: max(0, column - 1))

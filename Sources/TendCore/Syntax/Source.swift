@@ -47,6 +47,33 @@ public final class Source: Sendable {
         return String(decoding: bytes[lo..<hi], as: UTF8.self)
     }
 
+    /// The range a message points at: without parentheses that enclose the whole of it, and
+    /// the blanks and line breaks inside them, so that an error in `(⏎ stage > 3⏎)` is shown on
+    /// the line of `stage > 3`, not at the `(` lines above.
+    public func focus(_ range: SourceRange) -> SourceRange {
+        var lo = max(0, min(range.start, bytes.count))
+        var hi = max(lo, min(range.end, bytes.count))
+        func isBlank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        while hi - lo >= 2, bytes[lo] == UInt8(ascii: "("), bytes[hi - 1] == UInt8(ascii: ")") {
+            // The first parenthesis must close at the last (not `(a) + (b)`).
+            var depth = 0
+            var closesAtEnd = false
+            for i in lo..<hi {
+                if bytes[i] == UInt8(ascii: "(") { depth += 1 } else if bytes[i] == UInt8(ascii: ")") { depth -= 1 }
+                if depth == 0 {
+                    closesAtEnd = i == hi - 1
+                    break
+                }
+            }
+            guard closesAtEnd else { break }
+            lo += 1
+            hi -= 1
+            while lo < hi, isBlank(bytes[lo]) { lo += 1 }
+            while hi > lo, isBlank(bytes[hi - 1]) { hi -= 1 }
+        }
+        return SourceRange(lo, hi)
+    }
+
     static func characterCount(_ slice: ArraySlice<UInt8>) -> Int {
         // Count UTF-8 lead bytes: a column is a Unicode scalar, which is what a caret lines up with
         // for the text people type (accents, emoji without joiners).
