@@ -163,6 +163,13 @@ public final class REPL {
                 reader.addHistory(line)
                 return .dotCommand(line.trimmingCharacters(in: .whitespaces))
             }
+            // `help` and `help TOPIC` typed at the prompt are `.help` (no statement begins so:
+            // it was told "did you mean helps?", which marks a contact as able to help).
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if buffer.isEmpty, words.first == "help", words.count <= 2 {
+                reader.addHistory(line)
+                return .dotCommand("." + words.joined(separator: " "))
+            }
             buffer += buffer.isEmpty ? line : "\n" + line
             if buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 buffer = ""

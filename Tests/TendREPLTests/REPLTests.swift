@@ -360,6 +360,20 @@ final class Terminal {
     }
 
     /// Keys typed while a slow statement runs are kept for the next prompt.
+    /// `help` typed at the prompt is `.help` (it was an unknown name, "did you mean helps?").
+    @Test(.enabled(if: Terminal.available)) func helpTypedPlainIsHelp() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("help", "Enter")
+        #expect(t.waitFor("Topics: .help add"), "\(t.screen)")
+        t.type("help agenda", "Enter")
+        #expect(t.waitFor("agenda by item limit 5"), "\(t.screen)")
+        #expect(!t.screen.contains("did you mean helps"), "\(t.screen)")
+    }
+
     @Test(.enabled(if: Terminal.available)) func typeAheadIsKept() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

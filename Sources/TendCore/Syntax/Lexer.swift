@@ -363,6 +363,12 @@ public struct Lexer {
                 pos = close + 1
                 continue
             }
+            // A line break in the text is a line break whichever way the file ends its lines: a
+            // CRLF script means what its LF copy means.
+            if c == 0x0D, pos + 1 < end, bytes[pos + 1] == 0x0A {
+                pos += 1
+                continue
+            }
             text.append(c)
             pos += 1
         }
