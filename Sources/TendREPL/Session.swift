@@ -546,8 +546,9 @@ public final class Session: InterpreterHost {
         }
         filesBefore = [:]
         defer { filesBefore = [:] }
+        bailedEarly = false
         let status = retryingConflicts { attempt(program, bail: bail, readOnly: readOnly) }
-        if status == .failed { putBackFiles() }
+        if status == .failed || bailedEarly { putBackFiles() }
         return status
     }
 
@@ -596,6 +597,10 @@ public final class Session: InterpreterHost {
         if !said.isEmpty { console.err("the files the run wrote go with it: " + said.joined(separator: "; ")) }
     }
 
+    /// Set when `--bail` stopped a run at a failed assertion before its last statement: the run
+    /// was rolled back (a script applied up to its failed check is a half-applied change).
+    private var bailedEarly = false
+
     /// Runs a checked program once, in one transaction.
     private func attempt(_ program: CheckedProgram, bail: Bool, readOnly: Bool) -> ExitStatus {
         savedThisRun = [:]
@@ -624,8 +629,9 @@ public final class Session: InterpreterHost {
             }
         }
         var changed = false
+        var stoppedAt: Int?
         do {
-            for s in program.statements {
+            for (k, s) in program.statements.enumerated() {
                 current = s
                 if let piped = pipedDotCommands {
                     // A loaded file's statements stand at the line that loaded it.
@@ -645,10 +651,21 @@ public final class Session: InterpreterHost {
                     }
                 }
                 if Session.changesData(s) { changed = true }
-                if failed && bail { break }
+                if failed && bail {
+                    stoppedAt = k
+                    break
+                }
             }
             current = nil
             carryOut(before: nil)
+            if let k = stoppedAt, k < program.statements.count - 1, !readOnly {
+                store.rollback()
+                interpreter.invalidate()
+                restoreDefinitions()
+                bailedEarly = true
+                if changed { console.err("nothing was changed: --bail stopped the run at a failed assertion, so its earlier changes were rolled back") }
+                return .assertionFailed
+            }
             if readOnly {
                 store.rollback()
                 restoreDefinitions()

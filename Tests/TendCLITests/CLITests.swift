@@ -136,6 +136,20 @@ struct Golden: CustomStringConvertible {
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "2\n")
     }
 
+    /// --bail stops at a failed assertion; a run stopped before its end keeps none of its
+    /// changes (the script was applied up to its failed check). A failed last statement stops
+    /// nothing: the run is whole, and kept, as without --bail.
+    @Test func bailKeepsNoHalfOfARun() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Ann Lee\" company: \"Before\""], in: dir).status == 0)
+        let stopped = try CLI.run(["run", "--bail", "-"], stdin: "set @ann-lee company: \"Bail\"\nassert false, \"first\"\nset @ann-lee city: \"Never\"\n", in: dir)
+        #expect(stopped.status == 1 && stopped.stderr.contains("--bail stopped the run at a failed assertion, so its earlier changes were rolled back"), "\(stopped.stderr)")
+        #expect(try CLI.run(["--format", "csv", "-e", "@ann-lee.company"], in: dir).stdout == "Before\n")
+        let whole = try CLI.run(["run", "--bail", "-"], stdin: "set @ann-lee company: \"Whole\"\nassert false, \"last\"\n", in: dir)
+        #expect(whole.status == 1)
+        #expect(try CLI.run(["--format", "csv", "-e", "@ann-lee.company"], in: dir).stdout == "Whole\n")
+    }
+
     @Test func runtimeErrorLeavesTheDatabaseByteForByte() throws {
         let dir = CLI.tempDir()
         try CLI.run(["run", "-"], stdin: "add \"Joan Rivera\"\nlog call with @joan-rivera", in: dir)
