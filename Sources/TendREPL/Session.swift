@@ -1002,16 +1002,20 @@ public final class Session: InterpreterHost {
         // the run's own: it is written again.
         // Only a file that was not there, or a plain file, is put back on failure: a link, a
         // device or a pipe is left alone.
+        // A file is the run's to put back only once it was written: one the writer refused (a
+        // replacement declined, a missing folder) was never touched.
         let real = Session.writtenPath(path)
+        var before: (before: (bytes: Data, mode: mode_t)?, named: String)?
         if filesBefore.index(forKey: real) == nil {
             var st = stat()
             if lstat(real, &st) != 0 {
-                if errno == ENOENT { filesBefore[real] = (nil, path) }
+                if errno == ENOENT { before = (nil, path) }
             } else if (st.st_mode & S_IFMT) == S_IFREG, let bytes = FileManager.default.contents(atPath: real) {
-                filesBefore[real] = ((bytes, st.st_mode), path)
+                before = ((bytes, st.st_mode), path)
             }
         }
         try FileWriter(database: store.path).write(Array(text.utf8), to: path, existing: rewritable.contains(path) ? .replace : existing)
+        if let before { filesBefore[real] = before }
         writtenThisRun.insert(path)
     }
 

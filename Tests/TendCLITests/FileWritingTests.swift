@@ -98,6 +98,11 @@ import Testing
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("saved.tend").path))
         #expect(try String(contentsOf: dir.appendingPathComponent("old.csv"), encoding: .utf8).hasPrefix("name,"))
+        // A file the writer refused was never the run's: nothing is said to be put back.
+        for statement in ["save \"nodir/x.tend\"", "export json \"old.csv\"", "export csv \"tend.db\" overwrite"] {
+            let refused = try CLI.run(["-e", statement], in: dir)
+            #expect(refused.status == 3 && !refused.stderr.contains("put back") && !refused.stderr.contains("go with it"), "\(statement): \(refused.stderr)")
+        }
     }
 
     @Test func aFileThatHoldsTheSameBytesIsNoConflict() throws {
