@@ -24,7 +24,7 @@ public struct FileWriter {
         /// Refuse, with advice on how to say so ("add overwrite to replace it").
         case refuse(advice: String)
         /// Ask the user (the interactive REPL); refuse with the advice when the answer is no.
-        case ask((String) -> Bool, advice: String)
+        case ask((String) throws -> Bool, advice: String)
         /// Replace it when it is a file of the same kind, judged from its first bytes (a JUnit
         /// report written by an earlier run); refuse otherwise.
         case replaceIf(([UInt8]) -> Bool, advice: String)
@@ -110,7 +110,7 @@ public struct FileWriter {
         case .replace: break
         case .refuse(let advice): throw Failure("\(path) already exists; \(advice)")
         case .ask(let confirm, let advice):
-            guard confirm("\(path) already exists. Replace it? (y/N) ") else { throw Failure("\(path) already exists and was kept; \(advice)") }
+            guard try confirm("\(path) already exists. Replace it? (y/N) ") else { throw Failure("\(path) already exists and was kept; \(advice)") }
         case .replaceIf(let isSameKind, let advice):
             guard isSameKind(FileWriter.head(of: target)) else { throw Failure("\(path) already exists; \(advice)") }
         }

@@ -547,7 +547,25 @@ public final class Session: InterpreterHost {
         filesBefore = [:]
         defer { filesBefore = [:] }
         bailedEarly = false
-        let status = retryingConflicts { attempt(program, bail: bail, readOnly: readOnly) }
+        var status: ExitStatus
+        defer { answers = [:] }
+        while true {
+            askFirst = nil
+            // What an attempt that stops for a question printed is printed by the attempt after
+            // (only the interactive REPL asks: other runs print as they go).
+            let console = self.console
+            let held = HeldOutput()
+            let asks = confirmRemoval != nil || confirmOverwrite != nil
+            if asks { self.console = Console(out: { held.lines.append((true, $0)) }, err: { held.lines.append((false, $0)) }) }
+            status = retryingConflicts { attempt(program, bail: bail, readOnly: readOnly) }
+            self.console = console
+            guard let question = askFirst else {
+                for line in held.lines { line.toOut ? console.out(line.text) : console.err(line.text) }
+                break
+            }
+            rewritable = writtenThisRun
+            answers[question.question] = question.ask(question.question)
+        }
         if status == .failed || bailedEarly { putBackFiles() }
         return status
     }
@@ -617,6 +635,8 @@ public final class Session: InterpreterHost {
             fail("error: \(Session.describe(error))")
             return .failed
         }
+        attempting = true
+        defer { attempting = false }
         var failed = false
         // The statement running, to point at when the database refuses it.
         var current: Statement?
@@ -675,6 +695,12 @@ public final class Session: InterpreterHost {
                 try TerminalOutput.flushOrThrow()
                 try store.commit(label: journalLabel(mutations))
             }
+        } catch let question as AskFirst {
+            store.rollback()
+            interpreter.invalidate()
+            restoreDefinitions()
+            askFirst = question
+            return .failed
         } catch {
             store.rollback()
             interpreter.invalidate()
@@ -970,10 +996,32 @@ public final class Session: InterpreterHost {
 
     /// Only a statement typed at the REPL's prompt is asked about: a script (`.read`, a load, the
     /// init script) runs as written.
-    public func confirm(_ question: String, from source: Source) -> Bool {
+    public func confirm(_ question: String, from source: Source) throws -> Bool {
         guard source.name == "<repl>", let confirmRemoval else { return true }
-        return confirmRemoval(question)
+        return try asked(question, confirmRemoval)
     }
+
+    /// A question for the person at the prompt, asked with no transaction open: during a run,
+    /// the run stops and is rolled back (`AskFirst`), the question is asked, and the run starts
+    /// again with the answer (holding the write lock while a person thinks made every other
+    /// writer fail after ten seconds). The same question asked again gets the answer given.
+    func asked(_ question: String, _ ask: @escaping (String) -> Bool) throws -> Bool {
+        if let answer = answers.removeValue(forKey: question) { return answer }
+        guard attempting else { return ask(question) }
+        throw AskFirst(question: question, ask: ask)
+    }
+
+    struct AskFirst: Error {
+        var question: String
+        var ask: (String) -> Bool
+    }
+
+    /// Answers given to questions asked outside a run, for its next attempt.
+    private var answers: [String: Bool] = [:]
+    /// True while a run's transaction is open.
+    private var attempting = false
+    /// The question that stopped the last attempt.
+    private var askFirst: AskFirst?
 
     /// Set by the interactive REPL: asks the user whether to replace an existing file.
     public var confirmOverwrite: ((String) -> Bool)?
@@ -982,7 +1030,7 @@ public final class Session: InterpreterHost {
     /// about in the interactive REPL, refused otherwise.
     func existing(overwrite: Bool, advice: String) -> FileWriter.Existing {
         if overwrite { return .replace }
-        if let confirmOverwrite { return .ask(confirmOverwrite, advice: advice) }
+        if let confirmOverwrite { return .ask({ [unowned self] in try self.asked($0, confirmOverwrite) }, advice: advice) }
         return .refuse(advice: advice)
     }
 

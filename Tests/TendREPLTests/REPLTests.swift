@@ -216,6 +216,15 @@ final class Terminal {
         #expect(t.screen.split(separator: "\n").filter { $0 == "Nothing removed." }.count == 2, "\(t.screen)")
         t.type("remove @joan-rivera", "Enter")
         #expect(t.waitFor("[y/N]", count: 3))
+        // While the question waits, no lock is held: another process writes at once (it waited
+        // ten seconds and failed), and the answer then applies to the database as it is.
+        let other = Process()
+        other.executableURL = URL(fileURLWithPath: Terminal.binary)
+        other.arguments = ["--db", dir.path + "/r.db", "--today", "2026-11-23", "-e", "add \"Di Dee\""]
+        let started = Date()
+        try other.run()
+        other.waitUntilExit()
+        #expect(other.terminationStatus == 0 && Date().timeIntervalSince(started) < 5)
         t.tmux(["send-keys", "y", "Enter"])
         #expect(t.waitFor("Removed @joan-rivera and their events."))
         t.type("remove @ben-bose", "Enter")

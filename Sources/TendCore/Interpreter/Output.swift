@@ -90,8 +90,9 @@ public protocol InterpreterHost: AnyObject {
     ) throws -> String?
     /// Asks the user a yes-or-no question before a change that is hard to take back (the REPL
     /// asks at its prompt); true when the answer is yes, or when nobody is there to ask (a
-    /// script, `--yes`).
-    func confirm(_ question: String, from source: Source) -> Bool
+    /// script, `--yes`). It may throw to ask outside the run's transaction (the REPL does: no
+    /// lock is held while a person thinks) and run the statement again with the answer.
+    func confirm(_ question: String, from source: Source) throws -> Bool
     /// Takes back the last `count` changes; returns what to say about them.
     func undo(count: Int) throws -> String
     /// The changes kept in the journal, newest first.

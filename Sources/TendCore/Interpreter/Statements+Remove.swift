@@ -16,7 +16,7 @@ extension Interpreter {
             let events =
                 net.interactions.count { $0.people.contains(id) } + net.referrals.count { $0.contact == id }
                 + net.introductions.count { $0.a == id || $0.b == id } + net.spending.count { $0.contact == id }
-            if events > 0, let host, !host.confirm("Remove @\(p.handle) and their \(events) event\(events == 1 ? "" : "s")? [y/N] ", from: source) {
+            if events > 0, let host, !(try host.confirm("Remove @\(p.handle) and their \(events) event\(events == 1 ? "" : "s")? [y/N] ", from: source)) {
                 return .text("Nothing removed.")
             }
             // An introduction is the other person's event too, and goes with either: said, with
