@@ -21,7 +21,7 @@ public enum CSVImport {
         "relationship": "relationship", "stage": "stage", "handle": "handle", "cadence": "cadence", "own_cadence": "cadence",
         "url": "url", "website_1_value": "url", "birthday": "birthday", "anniversary": "anniversary", "dates": "dates",
         // Outlook's and other address books' exports (the columns that name a kind are `NumberedColumn.named`).
-        "primary_phone": "phone", "work_city": "city", "location": "city",
+        "primary_phone": "phone", "location": "city",
         "work_email": "email", "home_email": "email", "primary_email": "email", "email_1": "email", "e_mail_1": "email",
         "email_address_1": "email",
         "company_name": "company", "employer": "company", "job": "title", "role": "title",
@@ -655,7 +655,7 @@ struct NumberedColumn: Hashable {
                 // street (Thunderbird's "Home Address"); a whole address beside its parts is theirs again.
                 var first = g["street"]
                 let others = ["street_2", "street_3", "extended_address", "po_box", "city", "region", "postal_code", "country"].contains { g[$0] != nil }
-                if first == nil, others, let line = g["formatted"], !line.contains("\n"), g["city"].map({ !line.localizedCaseInsensitiveContains($0) }) ?? true {
+                if first == nil, others, let line = g["formatted"], !line.contains("\n"), !CSVImport.repeatsCity(line, g["city"]) {
                     first = line
                 }
                 let street = [first, g["street_2"], g["street_3"], g["extended_address"], g["po_box"]].compactMap { $0 }.joined(separator: ", ")
@@ -674,6 +674,17 @@ struct NumberedColumn: Hashable {
 }
 
 extension CSVImport {
+    /// Whether one line of formatted address is the whole address rather than its street: it
+    /// names the city as a part of its own, after a comma ("1 A St, Springfield, IL"); a street
+    /// that holds the city's name ("5 Bathwick Hill" in Bath) is a street.
+    static func repeatsCity(_ line: String, _ city: String?) -> Bool {
+        guard let city = city?.trimmed.lowercased(), !city.isEmpty else { return false }
+        return line.split(separator: ",").dropFirst().contains { part in
+            let words = part.trimmed.lowercased()
+            return words == city || words.hasPrefix(city + " ")
+        }
+    }
+
     /// A header as a message shows it: its first columns, cut to 200 characters (a file of one
     /// 100 MB line was repeated whole).
     static func shownHeader(_ header: [String]) -> String {

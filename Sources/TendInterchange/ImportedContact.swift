@@ -61,9 +61,8 @@ public struct ImportedContact: Equatable, Sendable {
         for (field, values) in [("emails", emails.map(\.value)), ("phones", phones.map(\.value)), ("tags", tags), ("dates", dates.map(\.label))] {
             if let big = values.first(where: over) { return error(field, big.utf8.count) }
         }
-        for a in addresses {
-            if let big = [a.street, a.city, a.region, a.postcode, a.country].compactMap({ $0 }).first(where: over) { return error("addresses", big.utf8.count) }
-        }
+        // An address is kept as one text, its parts joined (`PostalAddress.formatted`), as the store checks it.
+        if let big = addresses.map(\.formatted).first(where: over) { return error("addresses", big.utf8.count) }
         for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
             if case .text(let t) = value, over(t) { return error(name, t.utf8.count) }
         }

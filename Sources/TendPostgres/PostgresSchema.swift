@@ -354,7 +354,10 @@ enum PostgresSchema {
         """
         CREATE FUNCTION tend_event_deleted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
         BEGIN
-          INSERT INTO event_images (tbl, image, deleted_by) VALUES (TG_TABLE_NAME, to_jsonb(OLD), tend_member());
+          -- Only another's event needs a witness: one's own comes back in one's own name.
+          IF OLD."by" IS DISTINCT FROM tend_member() THEN
+            INSERT INTO event_images (tbl, image, deleted_by) VALUES (TG_TABLE_NAME, to_jsonb(OLD), tend_member());
+          END IF;
           RETURN NULL;
         END $$
         """,
@@ -395,7 +398,7 @@ enum PostgresSchema {
             OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = NEW."by" AND pg_has_role(current_user, oid, 'MEMBER')) THEN
             RETURN NEW;
           END IF;
-          IF coalesce(current_setting('tend.journal', true), '') = 'off' AND tend_restorable(TG_TABLE_NAME, to_jsonb(NEW)) THEN
+          IF coalesce(current_setting('tend.journal', true), '') = 'off' AND tend_restorable(TG_TABLE_NAME::text, to_jsonb(NEW)) THEN
             RETURN NEW;
           END IF;
           IF NEW."by" IS NULL THEN
@@ -403,6 +406,13 @@ enum PostgresSchema {
             RETURN NEW;
           END IF;
           RAISE EXCEPTION '% may not log % in the name of %', current_user, TG_TABLE_NAME, NEW."by" USING ERRCODE = '42501';
+        END $$
+        """,
+        // Replacing a function resets its settings: it finds functions and tables only in Tend's
+        // schema again, never in one the caller made.
+        """
+        DO $$ BEGIN
+          EXECUTE format('ALTER FUNCTION tend_event_author() SET search_path = %I, pg_temp', current_schema());
         END $$
         """,
         "ALTER TABLE members ENABLE ROW LEVEL SECURITY", "ALTER TABLE members FORCE ROW LEVEL SECURITY",

@@ -548,14 +548,19 @@ public final class Session: InterpreterHost {
         defer { filesBefore = [:] }
         bailedEarly = false
         var status: ExitStatus
-        defer { answers = [:] }
+        rewritable = []
+        defer {
+            answers = [:]
+            rewritable = []
+        }
+        let kept = (assertions: assertions.count, errors: errors.count)
         while true {
             askFirst = nil
             // What an attempt that stops for a question printed is printed by the attempt after
-            // (only the interactive REPL asks: other runs print as they go).
+            // (only the interactive REPL asks, and only some statements: others print as they go).
             let console = self.console
             let held = HeldOutput()
-            let asks = confirmRemoval != nil || confirmOverwrite != nil
+            let asks = (confirmRemoval != nil || confirmOverwrite != nil) && program.statements.contains(where: Session.mayAsk)
             if asks { self.console = Console(out: { held.lines.append((true, $0)) }, err: { held.lines.append((false, $0)) }) }
             status = retryingConflicts { attempt(program, bail: bail, readOnly: readOnly) }
             self.console = console
@@ -564,6 +569,13 @@ public final class Session: InterpreterHost {
                 break
             }
             rewritable = writtenThisRun
+            assertions.removeSubrange(kept.assertions...)
+            errors.removeSubrange(kept.errors...)
+            if answers.count == Session.maxQuestions {
+                console.err("Gave up after \(Session.maxQuestions) questions: other changes kept changing what was asked; nothing was changed.")
+                status = .failed
+                break
+            }
             answers[question.question] = question.ask(question.question)
         }
         if status == .failed || bailedEarly { putBackFiles() }
@@ -664,6 +676,7 @@ public final class Session: InterpreterHost {
                 // What was printed is out before a statement that may take a while: a run killed
                 // then (a job's time limit) has shown what it did.
                 if !Session.changesData(s) { TerminalOutput.flush() }
+                beforeStatement?(s)
                 for output in try execute(s) {
                     if case .assertion(let passed, _, _, _, _) = output, !passed {
                         failed = true
@@ -1006,18 +1019,37 @@ public final class Session: InterpreterHost {
     /// again with the answer (holding the write lock while a person thinks made every other
     /// writer fail after ten seconds). The same question asked again gets the answer given.
     func asked(_ question: String, _ ask: @escaping (String) -> Bool) throws -> Bool {
-        if let answer = answers.removeValue(forKey: question) { return answer }
+        if let answer = answers[question] { return answer }
         guard attempting else { return ask(question) }
         throw AskFirst(question: question, ask: ask)
     }
 
-    struct AskFirst: Error {
+    /// Whether a statement may ask the person at the prompt: a removal of someone (with their
+    /// events), a save or an export onto a file that may be there.
+    static func mayAsk(_ s: Statement) -> Bool {
+        switch s.kind {
+        case .remove(.person): return true
+        case .save(_, let overwrite): return !overwrite
+        case .exportFile(_, let path, _, let overwrite):
+            if case .literal(.string("-")) = path.kind { return false }
+            return !overwrite
+        default: return false
+        }
+    }
+
+    struct AskFirst: StopsTheStatement {
         var question: String
         var ask: (String) -> Bool
     }
 
-    /// Answers given to questions asked outside a run, for its next attempt.
+    /// Answers given to questions asked outside a run, for its next attempts (until it ends).
     private var answers: [String: Bool] = [:]
+    /// Called before each statement of a run, inside its transaction: how tests make another
+    /// member's change land in the middle of a run.
+    var beforeStatement: ((Statement) -> Void)?
+    /// How many questions one run asks before it gives up: another writer that changes what is
+    /// asked (a removal's count of events) each time could otherwise keep it asking.
+    static let maxQuestions = 5
     /// True while a run's transaction is open.
     private var attempting = false
     /// The question that stopped the last attempt.

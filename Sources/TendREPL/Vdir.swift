@@ -216,7 +216,9 @@ extension Vdir {
         for (name, file) in edited.sorted(by: { $0.key < $1.key }) where file.changed {
             _ = try write(Array(file.cards.joined()), name, in: dir, session: session, notes: &done.notes)
         }
-        try SyncState.write(leftAsIs, in: dir, session: session)
+        // Cards this export did not look at (a query's export) keep what the folder knew of them.
+        let known = SyncState.read(dir).filter { !exported.contains($0.key) }
+        try SyncState.write(known.merging(leftAsIs) { $1 }, in: dir, session: session)
         let others = existing.byUID.keys.filter { !exported.contains($0) }.count
         if others > 0 {
             done.notes.append("\(others) card\(others == 1 ? " is" : "s are") not of an exported contact: left as \(others == 1 ? "it is" : "they are")")

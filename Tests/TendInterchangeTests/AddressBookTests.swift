@@ -56,6 +56,9 @@ import Testing
         ], "\(karl.addresses)")
         #expect(karl.fields["birthday"] == .date(Day(iso: "1818-05-05")!) && karl.notes == ["some notes"], "\(karl.notes)")
         #expect(batch.contacts.last?.fields["birthday"] == .date(Day(iso: "--12-24")!), "\(batch.contacts.last?.fields ?? [:])")
+        // A street that holds its city's name is a street.
+        let bath = try CSVImport.read(Array("First Name,Home Address,Home City\r\nBo,5 Bathwick Hill,Bath\r\n".utf8))
+        #expect(bath.contacts.first?.addresses == [PostalAddress(street: "5 Bathwick Hill", city: "Bath", type: "home")], "\(bath.contacts.first?.addresses ?? [])")
         // Outlook.com's whole address beside its parts is not taken for the street.
         let outlook = try CSVImport.read(Array("First Name,Home Address,Home City\r\nBo,\"1 A St\nSpringfield\",Springfield\r\n".utf8))
         #expect(outlook.contacts.first?.addresses == [PostalAddress(city: "Springfield", type: "home")], "\(outlook.contacts.first?.addresses ?? [])")

@@ -31,10 +31,11 @@ struct PostgresConflictTests {
         #expect(try TestCluster.psql("SELECT company || ' ' || tags FROM contacts", url: url) == "B-Co [\"vip\",\"golf\",\"lease\"]")
     }
 
-    /// Member A's run reads Joan, writes a file, and is asked (at the prompt) before removing
-    /// her; meanwhile member B changes her and commits. A's removal then conflicts (B changed
-    /// the row after A's snapshot): A's run is tried again, sees B's company, replaces the file
-    /// its first attempt wrote, and prints each line once.
+    /// Member A's run reads Joan, writes a file, and is asked (at the prompt, outside the run's
+    /// transaction) before removing her; in the attempt that follows the answer, member B
+    /// changes her and commits after A's export, before A removes her. A's removal then conflicts (B changed the row
+    /// after A's snapshot): A's run is tried again with the answer given, sees B's company,
+    /// replaces the file its earlier attempts wrote, and prints each line once.
     @Test func aConflictingRunIsRunAgainAndPrintsOnce() throws {
         let url = try TestCluster.freshDatabase("conflict")
         let (a, outA, b, outB) = try MemberSessions.pair(url, setup: "add \"Joan Rivera\" company: \"A-Co\"\nlog call with @joan-rivera")
@@ -46,15 +47,18 @@ struct PostgresConflictTests {
         var asked = 0
         a.confirmRemoval = { _ in
             asked += 1
-            if asked == 1 {
-                #expect(MemberSessions.run(b, "set @joan-rivera company: \"B-Co\"") == .success, "\(outB.err)")
-            }
             return true
+        }
+        var removals = 0
+        a.beforeStatement = { s in
+            guard case .remove = s.kind else { return }
+            removals += 1
+            if removals == 2 { #expect(MemberSessions.run(b, "set @joan-rivera company: \"B-Co\"") == .success, "\(outB.err)") }
         }
         outA.out = []
         let script = "@joan-rivera.company\nexport csv \"\(file)\" contacts\nremove @joan-rivera"
         #expect(MemberSessions.run(a, script) == .success, "\(outA.err)")
-        #expect(asked == 2)
+        #expect(asked == 1)
         #expect(a.conflictRetries == 1)
         #expect(outA.out.filter { $0.contains("Co") } == ["B-Co"], "\(outA.out)")
         #expect(outA.err.isEmpty, "\(outA.err)")
@@ -74,12 +78,17 @@ struct PostgresConflictTests {
         var asked = 0
         a.confirmRemoval = { _ in
             asked += 1
-            MemberSessions.run(b, "set @joan-rivera company: \"B-Co \(asked)\"")
             return true
         }
+        var changes = 0
+        a.beforeStatement = { _ in
+            changes += 1
+            MemberSessions.run(b, "set @joan-rivera company: \"B-Co \(changes)\"")
+        }
         #expect(MemberSessions.run(a, "remove @joan-rivera") == .failed)
-        #expect(asked == a.store.conflictAttempts)
+        // The first attempt stops for the question; each attempt after it conflicts.
+        #expect(asked == 1 && changes == a.store.conflictAttempts + 1, "\(asked) \(changes)")
         #expect(outA.err.last?.hasPrefix("Gave up after \(a.store.conflictAttempts) attempts") == true, "\(outA.err)")
-        #expect(try TestCluster.psql("SELECT company FROM contacts", url: url) == "B-Co \(asked)")
+        #expect(try TestCluster.psql("SELECT company FROM contacts", url: url) == "B-Co \(changes)")
     }
 }

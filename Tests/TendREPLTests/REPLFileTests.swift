@@ -78,6 +78,14 @@ import Testing
         t.type("save \"\(out.path)\" overwrite", "Enter")
         #expect(t.waitFor("Saved"), "\(t.screen)")
         #expect(try String(contentsOf: out, encoding: .utf8).hasPrefix("# Tend definitions"))
+        // So does save without it (its question stopped the run with an error in its place).
+        try "precious\n".write(to: out, atomically: true, encoding: .utf8)
+        t.type("save \"\(out.path)\"", "Enter")
+        #expect(t.waitFor("Replace it? (y/N)", count: 3), "\(t.screen)")
+        t.tmux(["send-keys", "y", "Enter"])
+        #expect(t.waitFor("Saved", count: 2), "\(t.screen)")
+        #expect(!t.screen.contains("AskFirst"), "\(t.screen)")
+        #expect(try String(contentsOf: out, encoding: .utf8).hasPrefix("# Tend definitions"))
     }
 
     /// After the REPL, the database file alone holds everything (its log was folded in).

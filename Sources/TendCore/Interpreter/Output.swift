@@ -98,3 +98,7 @@ public protocol InterpreterHost: AnyObject {
     /// The changes kept in the journal, newest first.
     func history(limit: Int?) throws -> Table
 }
+
+/// An error a host throws to stop a statement as it is, not as its failure (the REPL stops a
+/// run to ask a question outside its transaction): passed on unchanged, never reworded.
+public protocol StopsTheStatement: Error {}

@@ -97,7 +97,8 @@ public enum ScriptWriter {
         var s = "goal \(quote(g.name))"
         if let d = g.due { s += " by \(d)" }
         if let m = g.metric { s += " metric: \(m)" }
-        if let t = g.target { s += " target: \(t.tendText)" }
+        // A target of 0 or less (one an older Tend kept) measures nothing, and no script states it.
+        if let t = g.target, t > 0 { s += " target: \(t.tendText)" }
         if let p = g.period { s += " per \(p.rawValue)" }
         return s
     }

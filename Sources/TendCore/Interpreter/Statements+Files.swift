@@ -13,7 +13,13 @@ extension Interpreter {
         guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("save takes a file name", pathExpr.range) }
         guard let host else { throw fail("save is not available here", s.range) }
         let text = try ScriptWriter.definitions(of: view().net, definitions: definitions)
-        do { try host.write(text, to: path, overwrite: overwrite, from: s.source) } catch { throw fail("\(error)", pathExpr.range) }
+        do {
+            try host.write(text, to: path, overwrite: overwrite, from: s.source)
+        } catch let stop as StopsTheStatement {
+            throw stop
+        } catch {
+            throw fail("\(error)", pathExpr.range)
+        }
         return .text("Saved \(definitions.all.count) definitions to \(path).")
     }
 
