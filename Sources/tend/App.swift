@@ -198,6 +198,13 @@ enum App {
     }
 
     /// Leaves after an error, in words after `prefix`, with the status `status(for:)` gives it.
+    /// Leaves with exit 2 when `word` names no command (`tend help nosuch`).
+    static func requireCommand(_ word: String, among names: [String]) {
+        guard !names.contains(word) else { return }
+        let near = closest(word, among: names).first.map { "; did you mean \($0)?" } ?? ""
+        fail("no command '\(word)'\(near) (tend --help lists them)", .invalid)
+    }
+
     static func fail(_ error: Error, prefix: String = "", closing session: Session? = nil) -> Never {
         fail(prefix + Session.describe(error), status(for: error), closing: session)
     }

@@ -26,7 +26,7 @@ struct RunCommand: ParsableCommand {
 
 struct CheckCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "check", abstract: "Parse and type-check scripts without running them (no database needed).")
+        commandName: "check", abstract: "Parse and type-check scripts without running them (no database needed; - for standard input).")
 
     // `--db` is read from the options every command shares: the root command takes it first.
     @OptionGroup var global: GlobalOptions
@@ -60,10 +60,15 @@ struct CheckCommand: ParsableCommand {
         var sources: [Source] = []
         var statements: [Statement] = []
         for f in files {
-            do {
-                sources.append(try Session.readSource(f))
-            } catch {
-                App.fail(error, prefix: "\(f): ")
+            // `-` is standard input, as for `run`.
+            if f == "-" {
+                sources.append(App.readStdin())
+            } else {
+                do {
+                    sources.append(try Session.readSource(f))
+                } catch {
+                    App.fail(error, prefix: "\(f): ")
+                }
             }
             let (parsed, parseDiags) = host.parse(sources.last!)
             diags += parseDiags

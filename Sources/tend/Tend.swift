@@ -30,6 +30,13 @@ struct Tend: ParsableCommand {
         help: "Run one statement, print its result, and exit; several -e run in order, as one script.")
     var statements: [String] = []
 
+    /// The names of the commands, for `tend help WORD`.
+    static var commandNames: [String] {
+        var names: [String] = []
+        for command in configuration.subcommands { names.append(command._commandName) }
+        return names
+    }
+
     /// The two commonest one-shot forms (`tend -e …`, `tend run FILE…`) are read directly;
     /// everything else goes to ArgumentParser.
     static func main() {
@@ -44,6 +51,8 @@ struct Tend: ParsableCommand {
             QuickArguments.runOptionsAfterRun(Array(CommandLine.arguments.dropFirst())),
             commands: statementWords)
         if let quick = QuickArguments(arguments) { quick.run() }
+        // `tend help WORD` for a word that is no command printed the general help and exited 0.
+        if arguments.first == "help", arguments.count > 1, !arguments[1].hasPrefix("-") { App.requireCommand(arguments[1], among: commandNames) }
         do {
             var command = try parseAsRoot(arguments)
             // ArgumentParser runs only the command: the statements would be dropped unsaid.

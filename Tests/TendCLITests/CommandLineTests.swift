@@ -24,6 +24,18 @@ import Testing
         #expect(!root.stdout.contains("with input\npiped in"))
     }
 
+    /// `tend help WORD` for no command is a command line that does not parse (exit 2, with the
+    /// nearest command); `tend check -` reads standard input, as `run -` does.
+    @Test func helpForNoCommandAndCheckFromStandardInput() throws {
+        let dir = CLI.tempDir()
+        let none = try CLI.run(["help", "rnu"], in: dir)
+        #expect(none.status == 2 && none.stderr == "tend: error: no command 'rnu'; did you mean run? (tend --help lists them)\n", "\(none.stderr)")
+        #expect(try CLI.run(["help", "run"], in: dir).status == 0)
+        let bad = try CLI.run(["check", "-"], stdin: "contacts where stage > 3\n", in: dir)
+        #expect(bad.status == 2 && bad.stderr.hasPrefix("<stdin>:1:16: error: cannot compare a stage with a number"), "\(bad.stderr)")
+        #expect(try CLI.run(["check", "-"], stdin: "count(contacts)\n", in: dir).status == 0)
+    }
+
     @Test func valuesThatStartWithADash() throws {
         let dir = CLI.tempDir()
         _ = try CLI.run(["add", "Ann Lee"], in: dir)
