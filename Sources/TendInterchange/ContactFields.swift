@@ -111,14 +111,15 @@ public enum ContactFields {
         }
     }
 
+    /// Why text of this many bytes cannot be a field's value.
+    static func tooLong(_ bytes: Int) -> String { "\(bytes) bytes of text; a field holds at most 16 MB" }
+
     /// Reads a field from text; throws a worded error (the caller adds where).
     public static func value(_ f: ContactField, from text: String, listSeparator: Unicode.Scalar) throws -> FieldValue? {
         let t = text.trimmed
         if t.isEmpty { return f.kind == .text && !text.isEmpty ? .text(text) : nil }
         // Text Tend could not hold (or restore from a dump) is refused here, where the record is known.
-        if t.utf8.count > Interpreter.maxStringBytes {
-            throw FieldError("\(t.utf8.count) bytes of text; a field holds at most 16 MB")
-        }
+        if t.utf8.count > Interpreter.maxStringBytes { throw FieldError(tooLong(t.utf8.count)) }
         switch f.kind {
         // Text is as the file has it: a reader that trims (a vCard's line, a CSV cell not quoted
         // whole) has trimmed it already, and Tend's own exports keep blanks at its ends.

@@ -53,7 +53,7 @@ public struct ImportedContact: Equatable, Sendable {
     public func unstorable() -> ImportError? {
         func over(_ text: String) -> Bool { text.utf8.count > Interpreter.maxStringBytes }
         func error(_ field: String, _ bytes: Int) -> ImportError {
-            ImportError(origin, field: field, "\(bytes) bytes of text; a field holds at most 16 MB")
+            ImportError(origin, field: field, ContactFields.tooLong(bytes))
         }
         if over(name) { return error("name", name.utf8.count) }
         let joined = notes.reduce(0) { $0 + $1.utf8.count } + max(0, notes.count - 1)

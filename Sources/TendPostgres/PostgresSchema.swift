@@ -288,34 +288,12 @@ enum PostgresSchema {
     /// Privacy needs nothing more: the `private_notes` policy's condition checks new rows too,
     /// so no one but its author makes or keeps a note private.
     static let v7 = [
-        """
-        CREATE FUNCTION tend_event_author() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
-            OR current_user = (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = TG_RELID) THEN
-            RETURN NEW;
-          END IF;
-          IF TG_OP = 'UPDATE' THEN
-            IF NEW."by" IS DISTINCT FROM OLD."by" THEN
-              RAISE EXCEPTION 'the member who logged % % cannot be changed', TG_TABLE_NAME, OLD.id USING ERRCODE = '42501';
-            END IF;
-            RETURN NEW;
-          END IF;
-          IF NEW."by" = current_user
-            OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = NEW."by" AND pg_has_role(current_user, oid, 'MEMBER')) THEN
-            RETURN NEW;
-          END IF;
-          IF coalesce(current_setting('tend.journal', true), '') = 'off' AND EXISTS (SELECT 1 FROM journal_rows
-              WHERE member = current_user AND tbl = TG_TABLE_NAME AND after IS NULL AND before = to_jsonb(NEW)) THEN
-            RETURN NEW;
-          END IF;
-          IF NEW."by" IS NULL THEN
-            NEW."by" := current_user;
-            RETURN NEW;
-          END IF;
-          RAISE EXCEPTION '% may not log % in the name of %', current_user, TG_TABLE_NAME, NEW."by" USING ERRCODE = '42501';
-        END $$
-        """,
+        eventAuthor(
+            "CREATE",
+            witness: """
+                EXISTS (SELECT 1 FROM journal_rows
+                      WHERE member = current_user AND tbl = TG_TABLE_NAME AND after IS NULL AND before = to_jsonb(NEW))
+                """),
         """
         DO $$ DECLARE t text; BEGIN
           FOREACH t IN ARRAY ARRAY['stage_changes', 'interactions', 'referrals', 'introductions', 'spending'] LOOP
@@ -381,33 +359,7 @@ enum PostgresSchema {
           EXECUTE format('ALTER FUNCTION tend_restorable(text, jsonb) SET search_path = %I, pg_temp', current_schema());
         END $$
         """,
-        """
-        CREATE OR REPLACE FUNCTION tend_event_author() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-          IF (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
-            OR current_user = (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = TG_RELID) THEN
-            RETURN NEW;
-          END IF;
-          IF TG_OP = 'UPDATE' THEN
-            IF NEW."by" IS DISTINCT FROM OLD."by" THEN
-              RAISE EXCEPTION 'the member who logged % % cannot be changed', TG_TABLE_NAME, OLD.id USING ERRCODE = '42501';
-            END IF;
-            RETURN NEW;
-          END IF;
-          IF NEW."by" = current_user
-            OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = NEW."by" AND pg_has_role(current_user, oid, 'MEMBER')) THEN
-            RETURN NEW;
-          END IF;
-          IF coalesce(current_setting('tend.journal', true), '') = 'off' AND tend_restorable(TG_TABLE_NAME::text, to_jsonb(NEW)) THEN
-            RETURN NEW;
-          END IF;
-          IF NEW."by" IS NULL THEN
-            NEW."by" := current_user;
-            RETURN NEW;
-          END IF;
-          RAISE EXCEPTION '% may not log % in the name of %', current_user, TG_TABLE_NAME, NEW."by" USING ERRCODE = '42501';
-        END $$
-        """,
+        eventAuthor("CREATE OR REPLACE", witness: "tend_restorable(TG_TABLE_NAME::text, to_jsonb(NEW))"),
         // Replacing a function resets its settings: it finds functions and tables only in Tend's
         // schema again, never in one the caller made.
         """
@@ -424,6 +376,39 @@ enum PostgresSchema {
         // The goals a member sees are their own (`own_rows`), and so are those goals' helpers.
         "CREATE POLICY own_goals ON goal_helpers USING (EXISTS (SELECT 1 FROM goals g WHERE g.id = goal_id))",
     ]
+
+    /// The function that keeps an event's author (v7, and v8 with the database's own witness):
+    /// `witness` is the condition under which, with the journal paused, a member may insert a
+    /// row in another's name (undo putting back what the member's change deleted).
+    static func eventAuthor(_ create: String, witness: String) -> String {
+        """
+        \(create) FUNCTION tend_event_author() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
+            OR current_user = (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = TG_RELID) THEN
+            RETURN NEW;
+          END IF;
+          IF TG_OP = 'UPDATE' THEN
+            IF NEW."by" IS DISTINCT FROM OLD."by" THEN
+              RAISE EXCEPTION 'the member who logged % % cannot be changed', TG_TABLE_NAME, OLD.id USING ERRCODE = '42501';
+            END IF;
+            RETURN NEW;
+          END IF;
+          IF NEW."by" = current_user
+            OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = NEW."by" AND pg_has_role(current_user, oid, 'MEMBER')) THEN
+            RETURN NEW;
+          END IF;
+          IF coalesce(current_setting('tend.journal', true), '') = 'off' AND \(witness) THEN
+            RETURN NEW;
+          END IF;
+          IF NEW."by" IS NULL THEN
+            NEW."by" := current_user;
+            RETURN NEW;
+          END IF;
+          RAISE EXCEPTION '% may not log % in the name of %', current_user, TG_TABLE_NAME, NEW."by" USING ERRCODE = '42501';
+        END $$
+        """
+    }
 
     static let v4 = [
         "CREATE POLICY merging ON interactions USING (\(whileMerging("interactions")))",

@@ -239,7 +239,7 @@ public struct Renderer {
             var days = false
             for row in t.rows where i < row.count {
                 guard case .duration(let d) = row[i], d.months == 0, d.days != 0 else { continue }
-                if d.description.hasSuffix("w") { weeks = true } else { days = true }
+                if d.printsInWeeks { weeks = true } else { days = true }
                 if weeks && days {
                     out.insert(i)
                     break

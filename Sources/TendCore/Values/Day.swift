@@ -326,6 +326,10 @@ public struct Duration: Hashable, Sendable, CustomStringConvertible {
         self.init(n, unit: text.dropFirst(digits.count))
     }
 
+    /// Whether it prints in weeks: weeks read well for cadences (2w); long spans read better in
+    /// days (357d).
+    public var printsInWeeks: Bool { months == 0 && days != 0 && days % 7 == 0 && days.magnitude <= 70 }
+
     /// The shortest literal that reads back as this duration: `3mo`, `2w`, `1y2mo`, `10d`.
     public var description: String {
         if months == 0 && days == 0 { return "0d" }
@@ -334,8 +338,7 @@ public struct Duration: Hashable, Sendable, CustomStringConvertible {
             if months % 12 == 0 { parts.append("\(months / 12)y") } else { parts.append("\(months)mo") }
         }
         if days != 0 {
-            // Weeks read well for cadences (2w); long spans read better in days (357d).
-            if days % 7 == 0 && months == 0 && days.magnitude <= 70 { parts.append("\(days / 7)w") } else { parts.append("\(days)d") }
+            if printsInWeeks { parts.append("\(days / 7)w") } else { parts.append("\(days)d") }
         }
         // 1y - 1d, not 1y + -1d.
         if parts.count == 2, days < 0 { return parts[0] + " - " + parts[1].dropFirst() }
