@@ -69,6 +69,7 @@ final class PostgresConnectionBridge {
             case .int(let n): binds.append(n)
             case .bool(let b): binds.append(b)
             case .ints(let ns): binds.append(ns)
+            case .texts(let ss): binds.append(ss)
             case .null: binds.appendNull()
             }
         }
@@ -94,6 +95,8 @@ enum SQLValue {
     case bool(Bool)
     /// An array of whole numbers (`= ANY($1)`).
     case ints([Int64])
+    /// An array of texts (`unnest($1::text[])`).
+    case texts([String])
     case null
     init(_ s: String?) { self = s.map(SQLValue.text) ?? .null }
     init(_ n: Int?) { self = n.map { .int(Int64($0)) } ?? .null }

@@ -130,13 +130,19 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
 
     @discardableResult
     public func setAgendaNumbers(_ lines: [[ItemKey]]) throws -> Bool {
+        let shown = lines.keptLines
+        if try agendaNumbers() == shown { return true }
         try connection.query("DELETE FROM agenda_numbers WHERE member = current_user")
-        for (i, keys) in lines.enumerated() {
-            for key in keys {
-                try connection.query(
-                    "INSERT INTO agenda_numbers (number, contact_id, rule) VALUES ($1, $2, $3)", [.int(Int64(i + 1)), .int(key.contact), .text(key.rule)])
-            }
-        }
+        // One statement for the page (a round trip per line was most of a long agenda's time);
+        // `seq` is given in the arrays' order.
+        let numbered = shown.enumerated().flatMap { i, keys in keys.map { (Int64(i + 1), $0) } }
+        guard !numbered.isEmpty else { return true }
+        try connection.query(
+            """
+            INSERT INTO agenda_numbers (number, contact_id, rule)
+            SELECT n, c, r FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS t(n, c, r, o) ORDER BY o
+            """,
+            [.ints(numbered.map(\.0)), .ints(numbered.map(\.1.contact)), .texts(numbered.map(\.1.rule))])
         return true
     }
 }

@@ -145,11 +145,17 @@ public struct Renderer {
     public func render(_ t: Table) -> String {
         switch format {
         case .json:
+            // A column of durations is in one unit, as in the other formats.
+            let inDays = Renderer.spansInDays(t)
             return "["
                 + t.rows.map { row in
                     "{"
-                        + zip(t.columns, row).map { "\(jsonStringLiteral($0)):\(json($1, t, days: t.dayColumns.contains($0)))" }.joined(
-                            separator: ",") + "}"
+                        + zip(t.columns, row).enumerated().map { i, cell in
+                            if inDays.contains(i), case .duration(let d) = cell.1, d.months == 0, !t.dayColumns.contains(cell.0) {
+                                return "\(jsonStringLiteral(cell.0)):\(jsonStringLiteral("\(d.days)d"))"
+                            }
+                            return "\(jsonStringLiteral(cell.0)):\(json(cell.1, t, days: t.dayColumns.contains(cell.0)))"
+                        }.joined(separator: ",") + "}"
                 }.joined(separator: ",") + "]"
         case .csv, .tsv:
             let tsv = format == .tsv
@@ -337,12 +343,10 @@ public struct Renderer {
         }
         var lines = [paint(Renderer.shown(c.name, keep: []), bold: true) + "  " + paint("@" + Renderer.shown(c.handle, keep: []), dim: true)]
         let labelWidth = c.fields.map { $0.0.count }.max() ?? 10
-        for (label, value) in c.fields where label != "name" && label != "handle" {
+        for (label, value) in c.fields where label != "name" && label != "handle" && !c.brief.contains(label) {
             let name = Renderer.shown(label, keep: [])
             // A value of several lines (notes) keeps its later lines under its first.
-            let text =
-                c.brief.contains(label)
-                ? "" : cell(value, c.timeline).replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: labelWidth + 4))
+            let text = cell(value, c.timeline).replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: labelWidth + 4))
             lines.append("  " + paint(Renderer.pad(name, labelWidth), dim: true) + "  " + (text.isEmpty ? paint("—", dim: true) : text))
         }
         lines.append(paint("Timeline", bold: true))

@@ -1117,7 +1117,10 @@ public final class Session: InterpreterHost {
     public func write(_ text: String, to path: String, overwrite: Bool, from source: Source) throws {
         let advice = "add overwrite to replace it: save \(ScriptWriter.quote(path)) overwrite"
         let full = resolve(path, from: source)
-        try output(text, to: full, existing: existing(overwrite: overwrite, advice: advice))
+        // A file an earlier `save` wrote is saved over (a script kept in git that saves its
+        // definitions runs again after a rule changed); any other file is kept unless told.
+        let isSaved: ([UInt8]) -> Bool = { $0.starts(with: Array((ScriptWriter.definitionsHeader + "\n").utf8)) }
+        try output(text, to: full, existing: .replaceIf(isSaved, otherwise: existing(overwrite: overwrite, advice: advice)))
         savedThisRun[Session.fileKey(full)] = text
     }
 

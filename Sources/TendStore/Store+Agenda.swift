@@ -122,9 +122,13 @@ extension Store: AgendaBook {
         }
     }
 
+    /// Numbers the page showed last; a page numbered as the last one writes nothing (the
+    /// one-shot `tend agenda` took the write lock and synced the file for every page).
     @discardableResult
     public func setAgendaNumbers(_ lines: [[ItemKey]]) throws -> Bool {
-        try withoutWaiting { db in
+        let shown = lines.keptLines
+        if try agendaNumbers() == shown { return true }
+        return try withoutWaiting { db in
             guard try hasAgendaTables(db) else { return }
             try db.execute(sql: "DELETE FROM agenda_numbers")
             let insert = try db.cachedStatement(sql: "INSERT INTO agenda_numbers (number, contact_id, rule) VALUES (?, ?, ?)")

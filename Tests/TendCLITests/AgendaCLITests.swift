@@ -222,6 +222,26 @@ import Testing
         #expect(!kept.stdout.contains("not kept") && !kept.stderr.contains("not kept"))
     }
 
+    /// A page numbered as the last one shown writes nothing: shown again while another process
+    /// holds the write lock, it says nothing of numbers not kept (every page took the write
+    /// lock and synced the file, so a second writer made each one-shot agenda warn).
+    @Test func aPageNumberedAsTheLastOneWritesNothing() throws {
+        let dir = try Self.start()
+        let first = try CLI.run(["agenda"], in: dir)
+        #expect(first.status == 0, "\(first.stderr)")
+        var config = Configuration()
+        config.allowsUnsafeTransactions = true
+        let writer = try DatabaseQueue(path: dir.appendingPathComponent("tend.db").path, configuration: config)
+        try writer.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        let again = try CLI.run(["agenda"], in: dir)
+        try writer.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
+        try writer.close()
+        #expect(again.status == 0 && again.stdout == first.stdout, "\(again.stdout) \(again.stderr)")
+        #expect(!again.stderr.contains("not kept"), "\(again.stderr)")
+        let r = try CLI.run(["done", "2"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+    }
+
     /// Under --read-only the page is shown but its numbers are not kept.
     @Test func aReadOnlyAgendaKeepsNoNumbers() throws {
         let dir = try Self.start()

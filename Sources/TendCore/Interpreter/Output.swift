@@ -62,8 +62,9 @@ public struct Card: Sendable {
     public var handle: String
     public var fields: [(String, Value)]
     public var timeline: Table
-    /// Fields a card on the screen leaves blank: a list that says no more than the preferred
-    /// value beside it (`emails` holding the one `email`). JSON and CSV still give them whole.
+    /// Fields a card on the screen leaves out: a list that says no more than the preferred
+    /// value beside it (`emails` holding the one `email`; shown blank, it read as empty).
+    /// JSON and CSV still give them whole.
     public var brief: [String] = []
 }
 

@@ -57,11 +57,14 @@ public enum ScriptWriter {
         return isWord ? s : quote(s)
     }
 
+    /// The first line of what `save` writes: a file that starts so is saved over.
+    public static let definitionsHeader = "# Tend definitions"
+
     /// Markets, let / fn / score / rule definitions, then goals, in a stable order: what
     /// `save` writes. No data (not `set me`, not who helps a goal), so that loading the file
     /// works under `--read-only`, where definitions last for the run.
     public static func definitions(of net: Network, definitions: Definitions, prelude: Definitions? = nil) -> String {
-        var lines = ["# Tend definitions"]
+        var lines = [definitionsHeader]
         lines += markets(net)
         lines += definitionLines(definitions, prelude: prelude)
         // Goals last: a goal's metric may call the functions above.

@@ -48,18 +48,26 @@ extension Interpreter {
             let date = try stageDate(on, ctx)
             let id = try contactID(p.handle, p.range)
             guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
-            try update(&c, options, ctx, on: date, dated: on != nil)
+            guard try update(&c, options, ctx, on: date, dated: on != nil) else {
+                return .text("@\(c.handle) already has \(options.count == 1 ? "that value" : "those values"); nothing was changed.")
+            }
             return .text("Updated @\(c.handle).")
         case .query(let q):
             let date = try stageDate(on, ctx)
             guard case .rows(let set) = try eval(q, ctx) else { throw fail("set needs contacts", q.range) }
-            var n = 0
-            for case .contact(let id) in set.rows {
-                guard var c = try contact(id) else { continue }
-                try update(&c, options, ctx, on: date, dated: on != nil)
-                n += 1
+            let ids = set.rows.compactMap { if case .contact(let id) = $0 { id } else { nil } }
+            if ids.count > 1, let h = options.first(where: { $0.name == "handle" }) {
+                throw fail(
+                    "a handle names one contact, and this query matches \(ids.count)", h.range,
+                    suggestion: "set one contact's handle: set @x handle: \"new-handle\"")
             }
-            return .text("Updated \(n) contact\(n == 1 ? "" : "s").")
+            var (n, same) = (0, 0)
+            for id in ids {
+                guard var c = try contact(id) else { continue }
+                if try update(&c, options, ctx, on: date, dated: on != nil) { n += 1 } else { same += 1 }
+            }
+            let kept = same == 0 ? "" : " (\(same) already had \(options.count == 1 ? "that value" : "those values"))"
+            return .text("Updated \(n) contact\(n == 1 ? "" : "s")\(kept).")
         }
     }
 
@@ -160,11 +168,15 @@ extension Interpreter {
     /// Sets a contact's options. A stage is recorded as a change when it differs from the
     /// current one, or always when the statement gives its date (history being entered, as a
     /// dump replays it); the stage is then the latest change by date.
-    func update(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, on date: Day, dated: Bool = false) throws {
+    /// False when the contact already had every value (nothing is written: no change to undo).
+    @discardableResult
+    func update(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, on date: Day, dated: Bool = false) throws -> Bool {
+        let original = c
         let before = c.stage
         var fields: Set<String> = []
         let newHandle = try applyContactOptions(&c, options.filter { !Checker.isID($0) }, ctx, fields: &fields)
         let stageGiven = fields.contains("stage")
+        if c == original && !(stageGiven && dated) { return false }
         let oldHandle = newHandle == nil ? nil : try contact(c.id)?.handle
         if let h = newHandle, h != oldHandle, let other = try model.contactID(handle: h), other != c.id {
             throw fail("@\(h) is taken", options.first { $0.name == "handle" }?.range ?? .none)
@@ -177,6 +189,7 @@ extension Interpreter {
             _ = try insertNumbered(.insertStageChange(change), options)
         }
         if let old = oldHandle, let h = newHandle { try renameHandle(old, to: h) }
+        return true
     }
 
     /// Merges `a` into `b`: lists and flags are joined, and a field only `a` has is taken. Where

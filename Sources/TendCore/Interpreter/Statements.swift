@@ -135,9 +135,15 @@ extension Interpreter {
         // `explain agenda @x` shows the same breakdown as `why @x`.
         if case .expr(let e) = s.kind, case .query(let q) = e.kind, case .why = q.source { return [try present(e, Ctx())] }
         if case .expr(let e) = s.kind, case .query(let q) = e.kind, let text = Interpreter.explanation(of: q, source: s.source) {
-            var out = text
-            if let f = q.filter { out += " and (\(s.source.slice(f.range)))" }
-            return [.value(.string(out))]
+            // The query's own clauses follow, one a line, as a plain query's plan shows them.
+            let slice = { (e: Expr) in s.source.slice(e.range) }
+            var lines = [text]
+            if let f = q.filter { lines.append("  check: " + slice(f) + " on every row") }
+            if !q.groupBy.isEmpty { lines.append("  group by: " + q.groupBy.map(slice).joined(separator: ", ")) }
+            if !q.sortBy.isEmpty { lines.append("  sort by: " + q.sortBy.map { slice($0.0) + ($0.descending ? " desc" : "") }.joined(separator: ", ")) }
+            if !q.show.isEmpty { lines.append("  show: " + q.show.map { slice($0.0) + ($0.name.map { " as " + $0 } ?? "") }.joined(separator: ", ")) }
+            if let l = q.limit { lines.append("  limit: " + slice(l)) }
+            return [.value(.string(lines.joined(separator: "\n")))]
         }
         var lines = [s.text + "    # already a plain statement"]
         if case .expr(let e) = s.kind, case .query(let q) = e.kind, case .expr = q.source {

@@ -45,6 +45,13 @@ public protocol AgendaBook: AnyObject {
     func setAgendaNumbers(_ lines: [[ItemKey]]) throws -> Bool
 }
 
+extension Array where Element == [ItemKey] {
+    /// A page's numbered lines as a book reads them back: without empty lines at the end.
+    public var keptLines: [[ItemKey]] {
+        lastIndex { !$0.isEmpty }.map { Array(self[...$0]) } ?? []
+    }
+}
+
 /// An agenda book in memory, for models that keep none (the core's tests).
 public final class MemoryAgendaBook: AgendaBook {
     public var states: [ItemKey: ItemState] = [:]
