@@ -80,6 +80,9 @@ import Testing
     @Test(
         arguments: [
             ("contacts where stage > 3", "cannot compare a stage with a number", 1, 16, "stage_rank"),
+            // One person twice is found before anything runs (it was exit 3, and `tend check` passed it).
+            ("knows @a @b @a", "@a is named twice: knows takes two or more different people", 1, 13, nil),
+            ("introduce @a and @a", "@a is named twice: introduce takes two different people", 1, 18, nil),
             ("today + 3", "cannot add a number to a date", 1, 1, "3d"),
             // 0.5d is no duration either: no suggestion (it suggested 0.5d).
             ("today + 0.5", "cannot add a number to a date", 1, 1, nil),

@@ -127,6 +127,7 @@ public struct Checker {
             checkEvent(s)
         case .knows(let people):
             if people.count < 2 { report("knows takes two or more people, as in: knows @dana-lee @mike-chen", s.range) }
+            refuseRepeated(people, "knows takes two or more different people")
         case .goal(let name, let by, let options, let period):
             checkGoal(s, name, by, options, period)
         case .helps(_, let goal):
@@ -242,6 +243,13 @@ public struct Checker {
         return false
     }
 
+    /// A person named twice where the statement needs different people (found when checking:
+    /// it was a run-time error, exit 3, that `tend check` passed).
+    mutating func refuseRepeated(_ people: [Person], _ message: String) {
+        var seen = Set<String>()
+        for p in people where !seen.insert(p.handle).inserted { report("@\(p.handle) is named twice: \(message)", p.range) }
+    }
+
     /// The statements that log an event: log, refer, referral, introduce, spend.
     private mutating func checkEvent(_ s: Statement) {
         switch s.kind {
@@ -265,6 +273,7 @@ public struct Checker {
             if people.count != 2 {
                 report("introduce takes two people, as in: introduce @ana-park and @dana-lee", s.range)
             }
+            refuseRepeated(people, "introduce takes two different people")
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logged(.introduction), flags: [])
             checkID(options)
