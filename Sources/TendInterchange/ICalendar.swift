@@ -286,7 +286,7 @@ public enum ICalendar {
         guard !files.isEmpty else { throw ImportError(path, "the folder holds no .ics file") }
         var all = Calendar()
         for file in files {
-            let full = (path as NSString).appendingPathComponent(file)
+            let full = PathName.joined(path, file)
             var isSub: ObjCBool = false
             guard FileManager.default.fileExists(atPath: full, isDirectory: &isSub), !isSub.boolValue else { continue }
             do {

@@ -46,7 +46,7 @@ public enum Mailbox {
     /// messages in `mbox` beside a `table_of_contents`.
     public static func readMbox(path: String, _ visit: (MailMessage) throws -> Void) throws {
         var isFolder: ObjCBool = false
-        let inside = (path as NSString).appendingPathComponent("mbox")
+        let inside = PathName.joined(path, "mbox")
         let exported =
             FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
             && FileManager.default.fileExists(atPath: inside)
@@ -99,7 +99,7 @@ public enum Mailbox {
                     // Delivery names start with the time of delivery: `1773134100.M1P2.host:2,S`.
                     let stamp = Int(name.prefix { $0.isASCII && $0.isNumber })
                     var message = MailMessage(origin: "\(relative)/\(name)", headers: MailHeaders(parsing: block[...]), envelopeDate: stamp)
-                    message.leftOut = leftOut(folder: folder.isEmpty ? root.lastPathComponent : folder, file: name)
+                    message.leftOut = leftOut(folder: folder.isEmpty ? PathName.last(root.path) : folder, file: name)
                     try visit(message)
                 }
             }

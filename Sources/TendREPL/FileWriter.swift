@@ -1,4 +1,5 @@
 import Foundation
+import TendCore
 
 /// Writes every file Tend writes — exports, `save`, backups, JUnit reports — one way: the bytes
 /// go into a new file beside the target, created exclusively under a random name (mode 0600:
@@ -49,7 +50,7 @@ public struct FileWriter {
     /// by descriptor; SQLite's `VACUUM INTO` writes it by path).
     public func fill(_ path: String, existing: Existing, _ body: (_ temp: String, _ fd: Int32) throws -> Void) throws {
         let (target, isNew) = try check(path, existing: existing)
-        let dir = (target as NSString).deletingLastPathComponent
+        let dir = PathName.folder(target)
         let (temp, fd) = try FileWriter.createTemporary(beside: target, for: path)
         do {
             try body(temp, fd)
@@ -124,11 +125,11 @@ public struct FileWriter {
 
     /// A target that does not exist yet: its folder must, and it may not be a file of the database.
     private func checkNew(_ path: String) throws -> String {
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = PathName.folder(path)
         guard let real = realpath(dir.isEmpty ? "." : dir, nil) else {
             throw Failure("cannot write \(path): there is no folder \(dir)")
         }
-        let target = String(cString: real) + "/" + (path as NSString).lastPathComponent
+        let target = String(cString: real) + "/" + PathName.last(path)
         free(real)
         if isDatabase(device: nil, inode: nil, realPath: target) {
             throw Failure("\(path) is a file of the open database; Tend never writes it")
@@ -157,8 +158,8 @@ public struct FileWriter {
     /// A new file beside the target, made with O_EXCL and O_NOFOLLOW under a name nobody can
     /// guess, so that a link planted at that name is never followed and nothing is truncated.
     static func createTemporary(beside target: String, for path: String) throws -> (String, Int32) {
-        let dir = (target as NSString).deletingLastPathComponent
-        let name = (target as NSString).lastPathComponent
+        let dir = PathName.folder(target)
+        let name = PathName.last(target)
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<16 {
             let temp = (dir.isEmpty ? "" : dir + "/") + ".\(name).tend-" + String(rng.next(), radix: 36)

@@ -178,7 +178,7 @@ public final class EditLineReader: LineReader {
     /// the same time had written.
     private func save(_ entry: String) {
         guard let path = historyPath, EditLineReader.isSafeHistoryFile(path) else { return }
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = PathName.folder(path)
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         if !FileManager.default.fileExists(atPath: path) {
             let fd = open(path, O_CREAT | O_WRONLY, 0o600)

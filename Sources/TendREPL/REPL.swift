@@ -13,7 +13,7 @@ public final class REPL {
     public init(session: Session, databaseName: String, reader: LineReader? = nil, assumeYes: Bool = false) {
         self.session = session
         // The prompt shows the database's name: a file name may hold control characters too.
-        self.name = TerminalText.escaped(((databaseName as NSString).lastPathComponent as NSString).deletingPathExtension)
+        self.name = TerminalText.escaped(PathName.withoutExtension(PathName.last(databaseName)))
         let stateHome = xdgDirectory("XDG_STATE_HOME") ?? homeDirectory() + "/.local/state"
         let historyPath = stateHome + "/tend/history"
         let completer = Completer(session: session)
@@ -499,7 +499,7 @@ struct Completer {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         let candidates = names.filter { $0.hasPrefix(part) && (part.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map { name -> String in
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent(name), isDirectory: &isFolder)
+            FileManager.default.fileExists(atPath: PathName.joined(directory, name), isDirectory: &isFolder)
             return isFolder.boolValue ? name + "/" : name
         }
         return Completion(word: part, candidates: candidates)

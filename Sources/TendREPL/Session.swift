@@ -270,7 +270,7 @@ public final class Session: InterpreterHost {
         let full = resolve(path, from: source)
         guard let real = Session.realPath(full) else { throw ReadError.io("cannot load \(path): no such file") }
         if let start = state.chain.firstIndex(of: real) {
-            let names = (state.chain[start...] + [real]).map { ($0 as NSString).lastPathComponent }
+            let names = (state.chain[start...] + [real]).map { PathName.last($0) }
             throw ReadError.io("\(path) loads itself (\(names.joined(separator: " → ")))")
         }
         if state.loaded.contains(real) { return nil }
@@ -286,8 +286,8 @@ public final class Session: InterpreterHost {
 
     /// A file's place, whether or not it exists yet: its folder's real path and its name.
     static func fileKey(_ path: String) -> String {
-        let dir = (path as NSString).deletingLastPathComponent
-        return (realPath(dir.isEmpty ? "." : dir) ?? dir) + "/" + (path as NSString).lastPathComponent
+        let dir = PathName.folder(path)
+        return (realPath(dir.isEmpty ? "." : dir) ?? dir) + "/" + PathName.last(path)
     }
 
     /// What each `save` of the current run wrote, by `fileKey`.
@@ -333,7 +333,7 @@ public final class Session: InterpreterHost {
         let expanded = path.hasPrefix("~/") ? homeDirectory() + String(path.dropFirst(1)) : path
         if expanded.hasPrefix("/") { return expanded }
         if source.name.hasPrefix("<") { return expanded }
-        let dir = (source.name as NSString).deletingLastPathComponent
+        let dir = PathName.folder(source.name)
         return dir.isEmpty ? expanded : dir + "/" + expanded
     }
 
@@ -590,9 +590,9 @@ public final class Session: InterpreterHost {
     /// The file's real path (`realPath`), or for one not there yet its folder's and its name.
     static func writtenPath(_ path: String) -> String {
         if let real = realPath(path) { return real }
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = PathName.folder(path)
         guard let real = realPath(dir.isEmpty ? "." : dir) else { return path }
-        return real + "/" + (path as NSString).lastPathComponent
+        return real + "/" + PathName.last(path)
     }
 
     /// A run that failed was rolled back; the files it saved or exported go back too: one it made

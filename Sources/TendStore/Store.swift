@@ -77,7 +77,7 @@ public final class Store: Model {
         }
         try Store.prepareFile(path, create: !readOnly)
         warnings = Store.makePrivate(path, change: !readOnly)
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = PathName.folder(path)
         let writable = access(path, W_OK) == 0 && access(dir.isEmpty ? "." : dir, W_OK) == 0
         if !readOnly && !writable { throw OpenError.readOnly(path) }
         var target = path
@@ -180,7 +180,7 @@ public final class Store: Model {
 
     static func prepareFile(_ path: String, create: Bool) throws {
         let fm = FileManager.default
-        let dir = (path as NSString).deletingLastPathComponent
+        let dir = PathName.folder(path)
         if !dir.isEmpty && !fm.fileExists(atPath: dir) {
             guard create else { throw OpenError.cannotOpen(path, "no such folder") }
             do {

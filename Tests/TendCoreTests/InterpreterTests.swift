@@ -584,7 +584,7 @@ import Testing
 /// value (a negative spend was refused, the value not), money past the cent (rounded away).
 @Suite struct EventValueTests {
     @Test(arguments: [
-        ("knows @ann-lee @ann-lee", "knows takes two or more different people"),
+        ("knows @ann-lee @ann-lee", "@ann-lee is named twice: knows takes two or more different people"),
         ("knows @ann-lee", "knows takes two or more people, as in: knows @dana-lee @mike-chen"),
         ("refer \"Mike\" to @ann-lee value: -5", "a referral's value must be a number, 0 or more"),
         ("referral from @ann-lee value: \"lots\"", "'value:' must be a number, not a string"),
