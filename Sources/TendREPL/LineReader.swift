@@ -39,6 +39,7 @@ public struct Interrupted: Error {}
 public final class PlainLineReader: LineReader {
     public init() {}
     public func readLine(prompt: String) throws -> String? {
+        if endPending != 0 { return nil }
         TerminalOutput.flush()
         FileHandle.standardOutput.write(Data(prompt.utf8))
         return Swift.readLine(strippingNewline: true)
@@ -54,6 +55,10 @@ public final class PlainLineReader: LineReader {
 
 /// Set by the SIGINT handler; checked when libedit's read is interrupted.
 nonisolated(unsafe) private var interruptPending: sig_atomic_t = 0
+/// Set by SIGHUP (the terminal window closed) or SIGTERM: the REPL ends as at Ctrl-D, so that
+/// the database's log is folded into its file (a REPL so ended left committed changes in
+/// `-wal` alone, which a copy of the file, or a backup copied back over it, lost or mixed).
+nonisolated(unsafe) private var endPending: sig_atomic_t = 0
 /// The prompt libedit shows: it asks for it through a C callback, so it lives here.
 nonisolated(unsafe) private var currentPrompt: UnsafeMutablePointer<CChar>? = strdup("> ")
 /// The completion function, reached from libedit's C callback.
@@ -125,9 +130,20 @@ public final class EditLineReader: LineReader {
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0  // no SA_RESTART: the read returns, and the REPL drops the line
         sigaction(SIGINT, &action, nil)
+        // A hang-up or a termination stops the statement running (rolled back) and ends the REPL.
+        var end = sigaction()
+        end.__sigaction_handler.sa_handler = { _ in
+            endPending = 1
+            Interruption.requested = 1
+        }
+        sigemptyset(&end.sa_mask)
+        end.sa_flags = 0
+        sigaction(SIGHUP, &end, nil)
+        sigaction(SIGTERM, &end, nil)
     }
 
     public func readLine(prompt: String) throws -> String? {
+        if endPending != 0 { return nil }
         TerminalOutput.flush()
         free(currentPrompt)
         currentPrompt = strdup(prompt)
@@ -136,6 +152,7 @@ public final class EditLineReader: LineReader {
         errno = 0
         var count: Int32 = 0
         guard let line = el_gets(el, &count) else {
+            if endPending != 0 { return nil }
             if interruptPending != 0 || errno == EINTR {
                 interruptPending = 0
                 FileHandle.standardOutput.write(Data("^C\n".utf8))
@@ -144,6 +161,7 @@ public final class EditLineReader: LineReader {
             }
             return nil
         }
+        if endPending != 0 { return nil }
         if interruptPending != 0 {
             interruptPending = 0
             throw Interrupted()

@@ -82,6 +82,15 @@ final class Terminal {
     }
 
     func stop() { tmux(["kill-server"]) }
+
+    /// The process in the window (the REPL: `env` runs it in its own place).
+    func panePID() -> pid_t? {
+        guard let pipe = popen("/usr/bin/tmux -L \(name) list-panes -F '#{pane_pid}' 2>/dev/null </dev/null", "r") else { return nil }
+        defer { pclose(pipe) }
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard fgets(&buffer, Int32(buffer.count), pipe) != nil else { return nil }
+        return pid_t(String(cString: buffer).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
 }
 
 @Suite(.serialized) struct REPLTests {
