@@ -232,6 +232,12 @@ public final class Session: InterpreterHost {
         let result = Parser.parse(source)
         var statements: [Statement] = []
         var diags = result.diagnostics
+        if let last = ScriptWriter.cutShort(source.bytes) {
+            diags.append(
+                Diagnostic(
+                    .syntax, "this dump was cut short: its last line is not \"\(ScriptWriter.dumpEnd)\", so none of it runs", at: last, in: source,
+                    notes: ["a dump that is whole ends with that line; make the dump again (tend dump), or restore from a backup"]))
+        }
         for s in result.statements {
             if case .save(let pathExpr, _) = s.kind, case .literal(.string(let path)) = pathExpr.kind {
                 state.saved.insert(Session.fileKey(resolve(path, from: source)))
@@ -1165,10 +1171,11 @@ public final class Session: InterpreterHost {
             ScriptWriter.dump(net, definitions: definitions, prelude: Prelude.definitions)
             + ScriptWriter.itemStates(try interpreter.agendaBook.itemStates(), net: net, rules: Set(definitions.rules.map(\.name)))
         let candidates = try store.candidateCounts()
-        guard !candidates.isEmpty else { return script }
+        let end = ScriptWriter.dumpEnd + "\n"
+        guard !candidates.isEmpty else { return script + end }
         let seen = candidates.reduce(0) { $0 + $1.count }
         return script + "# Not in this dump: \(seen) sighting\(seen == 1 ? "" : "s") of \(candidates.count) "
             + "\(candidates.count == 1 ? "person" : "people") who \(candidates.count == 1 ? "is" : "are") not a contact (report candidates); "
-            + "importing the same calendars and mailboxes again counts them.\n"
+            + "importing the same calendars and mailboxes again counts them.\n" + end
     }
 }

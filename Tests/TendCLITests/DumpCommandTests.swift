@@ -36,6 +36,38 @@ import Testing
 
     /// Agenda items closed, dismissed or snoozed are in the dump as the states they were put in
     /// on their day (an acceptance run found them back on the rebuilt database's agenda).
+    /// A dump cut short (a full disk, a dropped `ssh … | tend run -`) is refused whole, exit 2,
+    /// nothing run: cut at a line's end or inside one after a whole option, it ran with exit 0
+    /// and restored part of the network. A dump an older Tend wrote (no such last line) runs.
+    @Test func aDumpCutShortRunsNothing() throws {
+        let dir = CLI.tempDir()
+        let db = dir.appendingPathComponent("d.db").path
+        #expect(try CLI.run(["--db", db, "demo", "--size", "50"], in: dir).status == 0)
+        let dump = try CLI.run(["--db", db, "dump"], in: dir).stdout
+        #expect(dump.hasSuffix("\n# End of Tend dump.\n"))
+        let lines = dump.split(separator: "\n", omittingEmptySubsequences: false)
+        let cuts = [
+            lines.prefix(300).joined(separator: "\n") + "\n",
+            String(dump.prefix(through: dump.range(of: "company: ")!.upperBound)) + "\"Northwind\"",
+            String(dump.dropLast("# End of Tend dump.\n".count)),
+        ]
+        for (n, cut) in cuts.enumerated() {
+            let copy = dir.appendingPathComponent("cut\(n).db").path
+            let r = try CLI.run(["--db", copy, "run", "-"], stdin: cut, in: dir)
+            #expect(r.status == 2, "cut \(n): \(r.stderr.prefix(500))")
+            #expect(r.stderr.contains("error: this dump was cut short"), "cut \(n): \(r.stderr.prefix(500))")
+            #expect(!FileManager.default.fileExists(atPath: copy), "cut \(n)")
+        }
+        // Whole, with Windows line ends or blank lines after it, it runs.
+        let crlf = dump.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n\n"
+        let whole = try CLI.run(["--db", dir.appendingPathComponent("crlf.db").path, "run", "-"], stdin: crlf, in: dir)
+        #expect(whole.status == 0, "\(whole.stderr.prefix(500))")
+        // An older dump, with the first line alone and no last line, runs as before.
+        let older = lines.enumerated().filter { $0.offset != 1 && !$0.element.hasPrefix("# End of Tend dump.") }.map(\.element).joined(separator: "\n")
+        let old = try CLI.run(["--db", dir.appendingPathComponent("old.db").path, "run", "-"], stdin: older, in: dir)
+        #expect(old.status == 0, "\(old.stderr.prefix(500))")
+    }
+
     @Test func agendaItemStatesAreRebuilt() throws {
         let dir = CLI.tempDir()
         let db = dir.appendingPathComponent("a.db").path

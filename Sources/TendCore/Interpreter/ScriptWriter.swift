@@ -159,8 +159,27 @@ public enum ScriptWriter {
         return lines.sorted().map { $0 + "\n" }.joined()
     }
 
+    /// A dump's first lines: the second says that its last line is `dumpEnd`, which a copy cut
+    /// short (a full disk, a dropped `ssh … | tend run -`) lacks. Dumps an older Tend wrote have
+    /// the first line alone, and no last line to check.
+    public static let dumpHeader = [
+        "# Tend dump: run it with `tend run` on an empty database to rebuild this one.",
+        "# Its last line is \"\(dumpEnd)\": a copy without it was cut short, and none of it runs.",
+    ]
+    public static let dumpEnd = "# End of Tend dump."
+
+    /// The last line of a script that says it is a dump ending with `dumpEnd` and does not
+    /// (byte offsets in its text); nil for a whole dump and for any other script.
+    public static func cutShort(_ bytes: [UInt8]) -> SourceRange? {
+        var lines = bytes.split(separator: 10, omittingEmptySubsequences: false).map { $0.last == 13 ? $0.dropLast() : $0 }
+        guard lines.count >= 2, lines[0].elementsEqual(dumpHeader[0].utf8), lines[1].elementsEqual(dumpHeader[1].utf8) else { return nil }
+        while let last = lines.last, last.allSatisfy({ $0 == 32 || $0 == 9 }) { lines.removeLast() }
+        guard let last = lines.last, !last.elementsEqual(dumpEnd.utf8) else { return nil }
+        return SourceRange(last.startIndex, last.endIndex)
+    }
+
     public static func dump(_ net: Network, definitions: Definitions, prelude: Definitions?) -> String {
-        var lines = ["# Tend dump: run it with `tend run` on an empty database to rebuild this one."]
+        var lines = dumpHeader
         lines += meAndMarkets(net, inOrder: true)
         let handle = Dictionary(net.contacts.map { ($0.id, "@" + $0.handle) }, uniquingKeysWith: { a, _ in a })
         func h(_ id: Int64) -> String { handle[id] ?? "@unknown" }
