@@ -76,7 +76,6 @@ public final class Store: Model {
             return
         }
         try Store.prepareFile(path, create: !readOnly)
-        warnings = Store.makePrivate(path, change: !readOnly)
         let dir = PathName.folder(path)
         let writable = access(path, W_OK) == 0 && access(dir.isEmpty ? "." : dir, W_OK) == 0
         if !readOnly && !writable { throw OpenError.readOnly(path) }
@@ -111,6 +110,9 @@ public final class Store: Model {
             throw OpenError.cannotOpen(path, Store.describe(error))
         }
         try migrate(readOnly: readOnly)
+        // Only once the file is known to be Tend's: a file refused (another program's SQLite
+        // file, a text file) is left as it was, mode included.
+        warnings = Store.makePrivate(path, change: !readOnly)
         _ = try? refresh()
     }
 
@@ -193,6 +195,10 @@ public final class Store: Model {
         if stat(path, &st) == 0 {
             if (st.st_mode & S_IFMT) != S_IFREG { throw OpenError.cannotOpen(path, "not a regular file") }
             return
+        }
+        if lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK {
+            // Creating through it failed with "File exists".
+            throw OpenError.cannotOpen(path, "it is a link to a file that does not exist; Tend does not make a database through it")
         }
         guard create else { throw OpenError.cannotOpen(path, "no such file") }
         // Personal data: the file is created readable by its owner only.

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import TendCore
 import TendStore
 import Testing
@@ -263,6 +264,33 @@ import Testing
         stat(db, &st)
         #expect(st.st_mode & 0o777 == 0o600)
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stderr.isEmpty)
+    }
+
+    /// A file Tend refuses is left as it was, mode included (a text file, or another program's
+    /// SQLite file, was made 0600 while the error said it "was left untouched"); a link to a
+    /// file that does not exist is said to be one (it said "File exists").
+    @Test func aRefusedFileKeepsItsMode() throws {
+        let dir = CLI.tempDir()
+        let notes = dir.appendingPathComponent("notes.txt").path
+        try "my notes\n".write(toFile: notes, atomically: true, encoding: .utf8)
+        let other = dir.appendingPathComponent("other.db").path
+        let made = try DatabaseQueue(path: other)
+        try made.write { try $0.execute(sql: "CREATE TABLE foo (x)") }
+        try made.close()
+        for file in [notes, other] {
+            chmod(file, 0o644)
+            for args in [["-e", "count(contacts)"], ["add", "Ana Park"]] {
+                let r = try CLI.run(["--db", file] + args, in: dir)
+                #expect(r.status == 3, "\(file) \(args): \(r.stderr)")
+                var st = stat()
+                stat(file, &st)
+                #expect(st.st_mode & 0o777 == 0o644, "\(file) \(args)")
+            }
+        }
+        symlink(dir.appendingPathComponent("nowhere.db").path, dir.appendingPathComponent("dangling.db").path)
+        let r = try CLI.run(["--db", dir.appendingPathComponent("dangling.db").path, "add", "Ana Park"], in: dir)
+        #expect(r.status == 3 && r.stderr.contains("it is a link to a file that does not exist"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("nowhere.db").path))
     }
 
     /// The lock time-out printed raw SQLite text.
