@@ -70,7 +70,7 @@ public enum CSVImport {
         if flavor == .linkedin {
             // LinkedIn puts a few note lines before the header row.
             guard let i = file.records.firstIndex(where: { $0.cells.first?.trimmed == "First Name" }) else {
-                throw ImportError("file", "no header row starting with First Name: is this LinkedIn's Connections.csv?")
+                throw ImportError("file", "no header row starting with First Name: is this LinkedIn's Connections.csv? (import csv reads other files)")
             }
             // Google's and Outlook.com's exports start with First Name too; their rows are no connections.
             let keys = Set(file.records[i].cells.map(normalise))

@@ -480,7 +480,12 @@ public enum VCard {
                 continue
             }
             let label = p.group.flatMap { labels[$0] }
+            let notes = c.notes.count
             try read(p, v, label: label, hasAddress: hasAddress, into: &c)
+            if VCard.dateProperties.contains(p.name), c.notes.count > notes {
+                // A date that is not one (2026-02-30, "circa 1950") went into the notes unsaid.
+                warnings.append(ImportError(origin, field: p.name, "line \(p.line): \(v) is not a date Tend can read: kept in the notes"))
+            }
             if p.name == "TEL" && isFaxOrPager(p, label: label) { faxes.insert(telephoneNumber(v)) }
         }
         // A fax or pager is not the number to call: the voice numbers first, each list in its order.
@@ -523,6 +528,11 @@ public enum VCard {
         let end = "END:VCARD\r\n"
         return String(card.dropLast(end.count)) + "\(syncProperty):\(digest(props))\r\n" + end
     }
+
+    /// The properties that hold a date, which `read` keeps as a note when it is not one.
+    static let dateProperties: Set<String> = [
+        "BDAY", "ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-MS-ANNIVERSARY", "X-KADDRESSBOOK-X-ANNIVERSARY", "X-ABDATE",
+    ]
 
     /// One property into the contact: a field, an e-mail or phone, a tag, or a note.
     static func read(_ p: Property, _ v: String, label: String?, hasAddress: Bool, into c: inout ImportedContact) throws {

@@ -79,15 +79,16 @@ public struct Renderer {
     /// control character but a tab: a NUL outside quotes would make the file binary; with
     /// `quotingBlanks`, for `export csv`, when it starts or ends with a blank, which import keeps
     /// only in a quoted cell) or a TSV
-    /// field (tabs and line breaks as spaces) to a byte buffer: Foundation's `contains` and
+    /// field (tabs and line breaks, CR or LF, as spaces) to a byte buffer: Foundation's `contains` and
     /// `replacingOccurrences` on strings go through NSString, and were a third of the time of a
     /// 10k-row CSV agenda.
     static func appendField(_ s: String, tsv: Bool, quotingBlanks: Bool = false, to out: inout [UInt8]) {
         var s = s
         s.withUTF8 { bytes in
             if tsv {
-                if bytes.contains(where: { $0 == 9 || $0 == 10 }) {
-                    for b in bytes { out.append(b == 9 || b == 10 ? 32 : b) }
+                // A carriage return is a line break too (kept, it split the row in TSV readers).
+                if bytes.contains(where: { $0 == 9 || $0 == 10 || $0 == 13 }) {
+                    for b in bytes { out.append(b == 9 || b == 10 || b == 13 ? 32 : b) }
                 } else {
                     out.append(contentsOf: bytes)
                 }

@@ -159,9 +159,18 @@ struct BackupCommand: ParsableCommand {
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "demo", abstract: "Generate a sample network into a database.")
     @OptionGroup var global: GlobalOptions
-    @ArgumentParser.Option(help: "How many contacts (50 to 1,000,000).") var size: Int = 50
+    @ArgumentParser.Option(help: "How many contacts (1 to 1,000,000).") var size: Int = 50
     @ArgumentParser.Option(help: "Seed for the generator.") var seed: UInt64 = 42
-    @ArgumentParser.Option(help: "Interactions per contact, on average.") var interactions: Int = 10
+    @ArgumentParser.Option(help: "Interactions per contact, on average (0 to 100).") var interactions: Int = 10
+
+    /// Sizes out of range are usage errors (exit 2): `--size 0` made one contact, and a size
+    /// past the range ran for minutes.
+    func validate() throws {
+        guard (1...1_000_000).contains(size) else { throw ValidationError("--size is a number of contacts from 1 to 1,000,000, not \(size)") }
+        guard (0...100).contains(interactions) else {
+            throw ValidationError("--interactions is an average number per contact from 0 to 100, not \(interactions)")
+        }
+    }
 
     mutating func run() throws {
         let settings = global.settings
@@ -201,7 +210,7 @@ struct DemoCommand: ParsableCommand {
         }
         let seconds = Date().timeIntervalSince(started)
         TerminalOutput.write(
-            "Generated \(counts.contacts) contacts, \(counts.interactions) interactions in \(String(format: "%.1f", seconds)) s into \(ConnectionSettings.redacted(path)).\n",
+            "Generated \(counts.contacts) contact\(counts.contacts == 1 ? "" : "s"), \(counts.interactions) interaction\(counts.interactions == 1 ? "" : "s") in \(String(format: "%.1f", seconds)) s into \(ConnectionSettings.redacted(path)).\n",
             to: STDERR_FILENO)
         App.exit(.success, closing: session)
     }

@@ -30,16 +30,20 @@ struct CheckCommand: ParsableCommand {
 
     // `--db` is read from the options every command shares: the root command takes it first.
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Script files.") var files: [String]
+    @Argument(help: "Script files, or - for standard input.") var files: [String]
 
     mutating func run() throws {
         var definitions = Prelude.definitions
+        // The database every command uses (--db, else TEND_DB, else the default one): its
+        // definitions are known when checking (TEND_DB was passed over).
+        let given = global.db ?? environmentSetting("TEND_DB")
+        let db = App.databasePath(global.settings)
         // A database that is not there yet (CI checks the scripts before a run makes it) leaves
-        // the prelude's definitions: checking needs no database.
-        if let db = global.db, !ConnectionSettings.isURL(db), !App.hasDatabase(at: db) {
+        // the prelude's definitions: checking needs no database. Said only of one named.
+        if given != nil, !ConnectionSettings.isURL(db), !App.hasDatabase(at: db) {
             TerminalOutput.write("note: no database at \(TerminalText.escaped(db, keep: [])): checked against the prelude's definitions only\n", to: STDERR_FILENO)
         }
-        if let db = global.db, ConnectionSettings.isURL(db) || App.hasDatabase(at: db) {
+        if ConnectionSettings.isURL(db) || App.hasDatabase(at: db) {
             // The database's definitions are known too; it is only read, and nothing is left beside it.
             let isURL = ConnectionSettings.isURL(db)
             do {

@@ -44,12 +44,21 @@ import Testing
         }
     }
 
+    /// A period's year is written in four digits, as dates are (`999-Q2` for 0999-05-01).
+    @Test func periodLabelsHaveFourDigitYears() throws {
+        let day = try #require(Day(year: 999, month: 5, day: 1))
+        #expect(day.label(of: .quarter) == "0999-Q2")
+        #expect(day.label(of: .month) == "0999-05")
+        #expect(day.label(of: .year) == "0999")
+        #expect(day.label(of: .week) == "0999-W18")
+        #expect(Day.first.label(of: .year) == "0001" && Day.first.label(of: .week) == "0001-W01")
+    }
+
     @Test func periodsAtTheEnds() throws {
         #expect(Day.first.start(of: .week) == Day.first)  // 0001-01-01 is a Monday
         #expect(Day.last.end(of: .week) == nil)  // 9999-12-31 is a Friday
         for p in Day.Period.allCases {
             #expect(Day.first.start(of: p) == Day.first)
-            _ = Day.first.label(of: p)
             _ = Day.last.label(of: p)
             if p != .week { #expect(Day.last.end(of: p) == Day.last) }
         }

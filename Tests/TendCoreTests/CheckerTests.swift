@@ -81,6 +81,7 @@ import Testing
         arguments: [
             ("contacts where stage > 3", "cannot compare a stage with a number", 1, 16, "stage_rank"),
             // One person twice is found before anything runs (it was exit 3, and `tend check` passed it).
+            ("set @a", "set needs a field to change, as in: set @dana-lee stage: credibility", 1, 1, nil),
             ("knows @a @b @a", "@a is named twice: knows takes two or more different people", 1, 13, nil),
             ("introduce @a and @a", "@a is named twice: introduce takes two different people", 1, 18, nil),
             ("today + 3", "cannot add a number to a date", 1, 1, "3d"),

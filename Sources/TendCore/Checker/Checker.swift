@@ -118,6 +118,10 @@ public struct Checker {
             checkContactOptions(options, adding: true)
             checkID(options, of: "a contact")
         case .set(let target, let options, let on):
+            if options.isEmpty {
+                // It said "Updated @x." and changed nothing.
+                report("set needs a field to change, as in: set @dana-lee stage: credibility", s.range)
+            }
             checkSet(target, options, on)
         case .market(let name, let options):
             expect(name, .string, Scope(), "the market's name")

@@ -248,11 +248,17 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             let january4 = Day(ordinal: Day.ordinal(year: thursday.year, month: 1, day: 4))
             let firstThursday = january4.ordinal - (january4.weekday - 1) + 3
             let week = (thursday.ordinal - firstThursday) / 7 + 1
-            return "\(thursday.year)-W\(week < 10 ? "0" : "")\(week)"
-        case .month: return "\(p.year)-\(p.month < 10 ? "0" : "")\(p.month)"
-        case .quarter: return "\(p.year)-Q\((p.month - 1) / 3 + 1)"
-        case .year: return "\(p.year)"
+            return "\(Day.yearText(thursday.year))-W\(week < 10 ? "0" : "")\(week)"
+        case .month: return "\(Day.yearText(p.year))-\(p.month < 10 ? "0" : "")\(p.month)"
+        case .quarter: return "\(Day.yearText(p.year))-Q\((p.month - 1) / 3 + 1)"
+        case .year: return Day.yearText(p.year)
         }
+    }
+
+    /// A year in four digits, as dates print it (0999, not 999).
+    static func yearText(_ year: Int) -> String {
+        let digits = String(year)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
 
