@@ -52,6 +52,8 @@ public struct FileWriter {
         let (target, isNew) = try check(path, existing: existing)
         let dir = PathName.folder(target)
         let (temp, fd) = try FileWriter.createTemporary(beside: target, for: path)
+        TemporaryFileGuard.hold(temp)
+        defer { TemporaryFileGuard.release() }
         do {
             try body(temp, fd)
             guard fsync(fd) == 0 else { throw FileWriter.failure(path, errno) }
@@ -237,5 +239,49 @@ public struct FileWriter {
         case S_IFSOCK: return "a socket"
         default: return "a special file"
         }
+    }
+}
+
+
+/// The temporary file a writer is filling, removed when a signal ends the process meanwhile
+/// (Ctrl-C, SIGTERM, a closed terminal): a backup so stopped left a hidden copy of the whole
+/// database, and its journal, beside the target. The handler removes both, puts the handler
+/// that was there back and raises the signal again, so it ends the process (or stops the
+/// REPL's statement) as it would have. Reached from a signal handler, so kept in C strings.
+enum TemporaryFileGuard {
+    nonisolated(unsafe) static var file: UnsafeMutablePointer<CChar>?
+    nonisolated(unsafe) static var journal: UnsafeMutablePointer<CChar>?
+    nonisolated(unsafe) static var previous = (interrupt: sigaction(), terminate: sigaction(), hangUp: sigaction())
+
+    static func hold(_ path: String) {
+        release()
+        file = strdup(path)
+        journal = strdup(path + "-journal")
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { signal in
+            if let f = TemporaryFileGuard.file { unlink(f) }
+            if let j = TemporaryFileGuard.journal { unlink(j) }
+            switch signal {
+            case SIGINT: sigaction(SIGINT, &TemporaryFileGuard.previous.interrupt, nil)
+            case SIGTERM: sigaction(SIGTERM, &TemporaryFileGuard.previous.terminate, nil)
+            default: sigaction(SIGHUP, &TemporaryFileGuard.previous.hangUp, nil)
+            }
+            raise(signal)
+        }
+        sigemptyset(&action.sa_mask)
+        action.sa_flags = 0
+        sigaction(SIGINT, &action, &previous.interrupt)
+        sigaction(SIGTERM, &action, &previous.terminate)
+        sigaction(SIGHUP, &action, &previous.hangUp)
+    }
+
+    static func release() {
+        guard file != nil else { return }
+        sigaction(SIGINT, &previous.interrupt, nil)
+        sigaction(SIGTERM, &previous.terminate, nil)
+        sigaction(SIGHUP, &previous.hangUp, nil)
+        free(file)
+        free(journal)
+        (file, journal) = (nil, nil)
     }
 }

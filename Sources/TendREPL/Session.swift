@@ -650,7 +650,7 @@ public final class Session: InterpreterHost {
             noticeOtherWriters()
             definitionsBefore = interpreter.definitionsIfLoaded
         } catch {
-            fail("error: \(Session.describe(error))")
+            reportFailure(error)
             return .failed
         }
         attempting = true
@@ -767,6 +767,10 @@ public final class Session: InterpreterHost {
         if let d = error as? Diagnostic {
             console.err(diagnostics.format(d))
             errors.append(ErrorResult(message: d.message, location: Session.location(d)))
+        } else if Store.databaseMessage(error) != nil, let path = store.path {
+            // A database's refusal that no statement caused (busy at the start, damaged at the
+            // commit) says which database.
+            fail("error: \(path): \(Session.describe(error))")
         } else {
             fail("error: \(Session.describe(error))")
         }

@@ -47,6 +47,13 @@ struct Tend: ParsableCommand {
         // told as lost output (exit 3, nothing changed), instead of killing Tend with the run's
         // confirmation printed and its change dropped (exit 141).
         signal(SIGPIPE, SIG_IGN)
+        // Ctrl-C, SIGTERM and a hang-up always reach Tend, which stops cleanly on each: a parent
+        // that runs it from a thread with them blocked (a dispatch worker's mask is inherited)
+        // made a stopped backup carry on, or a closed REPL keep its changes in the log alone.
+        var stopping = sigset_t()
+        sigemptyset(&stopping)
+        for s in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&stopping, s) }
+        pthread_sigmask(SIG_UNBLOCK, &stopping, nil)
         let arguments = QuickArguments.statementOptionsFirst(
             QuickArguments.runOptionsAfterRun(Array(CommandLine.arguments.dropFirst())),
             commands: statementWords)

@@ -64,6 +64,31 @@ import Testing
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "2\n")
     }
 
+    /// A backup stopped by SIGTERM, SIGINT or a hang-up takes its temporary copy with it (a
+    /// hidden copy of the whole database, and its journal, stayed beside the target).
+    @Test(arguments: [SIGTERM, SIGINT, SIGHUP]) func aStoppedBackupLeavesNoCopy(_ signal: Int32) throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["demo", "--size", "20000"], in: dir).status == 0)
+        let backup = Process()
+        backup.executableURL = URL(fileURLWithPath: CLI.binary)
+        backup.arguments = ["backup", "copy.db"]
+        backup.currentDirectoryURL = dir
+        backup.environment = ["TEND_DB": dir.appendingPathComponent("tend.db").path, "TEND_TODAY": "2026-11-23"]
+        backup.standardOutput = FileHandle.nullDevice
+        backup.standardError = FileHandle.nullDevice
+        try backup.run()
+        func temporary() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.contains(".tend-") } }
+        let deadline = Date().addingTimeInterval(30)
+        while temporary().isEmpty && backup.isRunning && Date() < deadline { usleep(500) }
+        let caught = !temporary().isEmpty
+        kill(backup.processIdentifier, signal)
+        backup.waitUntilExit()
+        #expect(caught, "the backup ended before its copy was seen")
+        #expect(backup.terminationReason == .uncaughtSignal && backup.terminationStatus == signal, "\(backup.terminationStatus)")
+        #expect(temporary().isEmpty, "\(temporary())")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("copy.db").path))
+    }
+
     /// A backup taken while a 20,000-contact import runs has the import whole or not at all.
     @Test func backupIsConsistentWhileAnotherProcessWrites() throws {
         let dir = CLI.tempDir()

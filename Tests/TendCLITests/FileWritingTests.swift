@@ -300,9 +300,13 @@ import Testing
         try writer.begin()
         _ = try writer.apply(.insertContact(Contact(name: "Held", handle: "held", created: Day(year: 2026, month: 11, day: 1)!)))
         let r = try CLI.run(["-e", "add \"Cy Lu\""], in: dir)
+        let command = try CLI.run(["add", "Cy Lu"], in: dir)
         writer.rollback()
         #expect(r.status == 3)
         #expect(r.stderr.contains("another process"), "\(r.stderr)")
+        // It says which database (it was "error: another process …" alone).
+        let db = dir.appendingPathComponent("tend.db").path
+        #expect(command.status == 3 && command.stderr.contains("error: \(db): another process kept the database busy"), "\(command.stderr)")
         #expect(!r.stderr.contains("SQLite") && !r.stderr.contains("locked") && !r.stderr.contains("BEGIN"), "\(r.stderr)")
     }
 
