@@ -26,7 +26,8 @@ extension PostgresStore {
             s.lastTouchBy = r.optionalText(4)
             (s.gave, s.asked, s.inbound) = (Int(r.int(5)), Int(r.int(6)), Int(r.int(7)))
             (s.referralsGiven, s.referralsReceived, s.introductions) = (Int(r.int(8)), Int(r.int(9)), Int(r.int(10)))
-            guard let cents = Int64(r.text(11)), StoredRange.cents.contains(cents) else {
+            // A total, not one amount: two spends each within the range may add up past it.
+            guard let cents = Int64(r.text(11)) else {
                 throw DamagedValue(table: "spending", row: nil, problem: "the amounts paid to contact \(r.int(0)) are out of range")
             }
             if cents != 0 { s.spend = Store.money(cents) }

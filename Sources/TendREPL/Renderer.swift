@@ -61,7 +61,7 @@ public struct Renderer {
         case .duration(let d) where days && d.months == 0: return "\(d.days)"
         case .null: return "null"
         case .bool(let b): return b ? "true" : "false"
-        case .number(let n): return n.tendText
+        case .number(let n): return n.exactText
         case .string(let s): return jsonStringLiteral(s)
         case .date(let d): return "\"\(d)\""
         case .duration(let d): return "\"\(d)\""
@@ -144,6 +144,16 @@ public struct Renderer {
     static func text(_ v: Value, _ people: [Int64: (name: String, handle: String)]) -> String { plainText(v, name: { people[$0]?.name }) }
 
     public func render(_ t: Table) -> String {
+        if format != .table, !t.drawnColumns.isEmpty {
+            // A picture for the screen is no data for a program.
+            var data = t
+            let kept = t.columns.indices.filter { !t.drawnColumns.contains(t.columns[$0]) }
+            data.columns = kept.map { t.columns[$0] }
+            data.rows = t.rows.map { row in kept.map { $0 < row.count ? row[$0] : .null } }
+            data.drawnColumns = []
+            data.chartColumn = nil
+            return render(data)
+        }
         switch format {
         case .json:
             // A column of durations is in one unit, as in the other formats.

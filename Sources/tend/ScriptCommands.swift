@@ -36,11 +36,10 @@ struct CheckCommand: ParsableCommand {
         var definitions = Prelude.definitions
         // The database every command uses (--db, else TEND_DB, else the default one): its
         // definitions are known when checking (TEND_DB was passed over).
-        let given = global.db ?? environmentSetting("TEND_DB")
         let db = App.databasePath(global.settings)
         // A database that is not there yet (CI checks the scripts before a run makes it) leaves
-        // the prelude's definitions: checking needs no database. Said only of one named.
-        if given != nil, !ConnectionSettings.isURL(db), !App.hasDatabase(at: db) {
+        // the prelude's definitions: checking needs no database. Said only of one --db named.
+        if global.db != nil, !ConnectionSettings.isURL(db), !App.hasDatabase(at: db) {
             TerminalOutput.write("note: no database at \(TerminalText.escaped(db, keep: [])): checked against the prelude's definitions only\n", to: STDERR_FILENO)
         }
         if ConnectionSettings.isURL(db) || App.hasDatabase(at: db) {

@@ -137,7 +137,8 @@ import Testing
         let known = try CLI.run(["check", "--db", "tend.db", "uses.tend"], in: dir)
         #expect(known.status == 0, "\(known.stderr)")
         #expect(FolderSnapshot(dir) == before, "check --db changed the folder")
-        let unknown = try CLI.run(["check", "uses.tend"], in: dir)
+        // With no database named at all (TEND_DB, which names one too, is read: CommandLineTests).
+        let unknown = try CLI.run(["check", "uses.tend"], in: dir, env: ["TEND_DB": "", "XDG_DATA_HOME": dir.appendingPathComponent("none").path])
         #expect(unknown.status == 2 && unknown.stderr.contains("unknown function 'stored_fn'"), "\(unknown.stderr)")
         let missing = try CLI.run(["check", "--db", "typo.db", "uses.tend"], in: dir)
         // A database a later run will make (or a slip in its name) is said, and the prelude's

@@ -14,6 +14,8 @@ import Testing
         "fn fmt(x, as_days) = if as_days then days(x) else x\nfmt(3, false)",
         "fn fmt(x, as_days) = if as_days then days(x) else x\nfn outer(y) = fmt(y, false)\nouter(3)",
         "fn or0(x) = (x ?? 0) + 1\nor0(\"a\" == \"a\")",
+        // A date minus a parameter may be a duration (the parameter a date): it was refused.
+        "fn dd(p) = days(today - p)\ndd(start_of(month))", "fn back(p) = today - p\nback(3d)",
     ])
     func callsThatSuitTheirFn(_ input: String) throws {
         try Self.expectNoErrors(input)

@@ -118,7 +118,7 @@ public struct Checker {
             checkContactOptions(options, adding: true)
             checkID(options, of: "a contact")
         case .set(let target, let options, let on):
-            if options.isEmpty {
+            if options.isEmpty && on == nil {
                 // It said "Updated @x." and changed nothing.
                 report("set needs a field to change, as in: set @dana-lee stage: credibility", s.range)
             }
@@ -849,7 +849,13 @@ public struct Checker {
     }
 
     private func arithmeticGuess(_ a: ValueType, _ b: ValueType, _ op: BinaryOperator) -> ValueType {
-        if a == .date || b == .date { return op == .minus && a == .date && b == .date ? .duration : .date }
+        if a == .date || b == .date {
+            if op == .minus && a == .date && b == .date { return .duration }
+            // A date minus what is not known yet is a date (minus a duration) or a duration
+            // (minus a date): `fn dd(p) = days(today - p)` was refused as days of a date.
+            if op == .minus && a == .date && b != .duration { return .any }
+            return .date
+        }
         if a == .duration || b == .duration { return .duration }
         if a == .number || b == .number { return .number }
         return .any

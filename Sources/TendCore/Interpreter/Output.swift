@@ -30,6 +30,9 @@ public struct Table: Sendable {
     /// Columns whose durations JSON gives as a number of days (the agenda page's `overdue`);
     /// elsewhere a duration is text ("43d", "3mo").
     public var dayColumns: Set<String> = []
+    /// Columns that are pictures for the screen (`progress`'s bar), which JSON, CSV and TSV
+    /// leave out unless the query asked for them by name.
+    public var drawnColumns: Set<String> = []
     public init(
         title: String? = nil, columns: [String], rows: [[Value]], chartColumn: Int? = nil, people: [Int64: (name: String, handle: String)] = [:]
     ) {

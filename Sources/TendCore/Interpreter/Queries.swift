@@ -541,10 +541,12 @@ extension Interpreter {
     /// Turns a result into a table ready to draw.
     public func table(_ set: RowSet, title: String? = nil) throws -> Table {
         var columns: [String]
+        var drawn: Set<String> = []
         if let c = set.columns {
             columns = c
         } else if let spec = set.collection {
             columns = Interpreter.defaultColumns[spec.name] ?? spec.fields.map(\.name)
+            if spec.name == "progress" { drawn = ["bar"] }
         } else if case .record(let r)? = set.rows.first {
             columns = r.keys
         } else {
@@ -579,6 +581,7 @@ extension Interpreter {
             rows.append(cells)
         }
         var table = Table(title: title, columns: columns, rows: rows, people: people)
+        table.drawnColumns = drawn
         if let keys = set.groupKeys { table.chartGroups(keys: keys) }
         return table
     }

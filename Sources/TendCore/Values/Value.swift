@@ -114,6 +114,14 @@ public struct RowSet: Sendable {
 // MARK: - Formatting
 
 extension Decimal {
+    /// Every digit kept (38 at most): JSON's numbers, which programs read (the page's six
+    /// decimals made 0.123456789 read back as 0.123457).
+    public var exactText: String {
+        if let text = plainText { return text }
+        let s = NSDecimalNumber(decimal: self).stringValue
+        return s == "-0" ? "0" : s
+    }
+
     /// Up to six decimals, trailing zeros dropped: 3, 3.5, 0.333333.
     public var tendText: String {
         if let text = plainText { return text }
