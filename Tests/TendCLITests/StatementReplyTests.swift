@@ -34,6 +34,46 @@ import Testing
         #expect(dated.stdout + dated.stderr == "Updated @ann-arbor.\n", "\(dated.stdout)\(dated.stderr)")
     }
 
+    /// A name of blanks alone is no name, as in `add` (kept, the dump's `add ""` failed to
+    /// restore); tags are each kept once, lowercased, none empty.
+    @Test func aNameOfBlanksAndTagsTwice() throws {
+        let dir = try Self.network()
+        let blank = try CLI.run(["-e", "set @ann-arbor name: \"   \""], in: dir)
+        #expect(blank.status == 3 && blank.stderr.contains("a contact needs a name"), "\(blank.stderr)")
+        #expect(try CLI.run(["-e", "set @ann-arbor name: \"  Ann  Arbor \""], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "@ann-arbor.name"], in: dir).stdout == "Ann  Arbor\n")
+        #expect(try CLI.run(["-e", "set @ann-arbor tags: [\"x\", \"X\", \"x y\", \"\", \" \"]"], in: dir).status == 0)
+        #expect(try CLI.run(["--format", "json", "-e", "@ann-arbor.tags"], in: dir).stdout == "[\"x\",\"x y\"]\n")
+    }
+
+    /// Corrections, helps, goals and markets that change nothing say so and are no change:
+    /// `undo` then takes back the last real change (a `helps` already known was undone in its
+    /// place, taking back nothing).
+    @Test func otherStatementsThatChangeNothing() throws {
+        let dir = try Self.network()
+        let setup = """
+            log call with @ann-arbor note: "golf"
+            goal "Lunches" metric: count(interactions where kind == "lunch") target: 2 per week
+            helps @ben-bose "Lunches"
+            market "retirees" served_by: ["travel agent"]
+            """
+        #expect(try CLI.run(["run", "-"], stdin: setup, in: dir).status == 0)
+        #expect(try CLI.run(["add", "Real Change"], in: dir).status == 0)
+        let before = try Self.history(dir)
+        for (statement, reply) in [
+            ("set interaction 1 note: \"golf\"", "Interaction 1 already has that value; nothing was changed."),
+            ("helps @ben-bose \"Lunches\"", "@ben-bose can help with \"Lunches\" already; nothing was changed."),
+            ("goal \"Lunches\" metric: count(interactions where kind == \"lunch\") target: 2 per week", "Goal \"Lunches\" is as written already; nothing was changed."),
+            ("market \"retirees\" served_by: [\"travel agent\"]", "Market \"retirees\" is served by travel agent already; nothing was changed."),
+        ] {
+            let r = try CLI.run(["-e", statement], in: dir)
+            #expect(r.status == 0 && r.stdout + r.stderr == reply + "\n", "\(statement): \(r.stdout)\(r.stderr)")
+        }
+        #expect(try Self.history(dir) == before)
+        let undo = try CLI.run(["undo"], in: dir)
+        #expect(undo.stdout.contains("Real Change"), "\(undo.stdout)")
+    }
+
     @Test func oneHandleForManyContactsIsRefused() throws {
         let dir = try Self.network()
         let r = try CLI.run(["-e", "set contacts where +vip handle: \"same\""], in: dir)

@@ -43,7 +43,9 @@ extension Interpreter {
     func setContactField(_ n: String, _ v: Value, _ e: Expr, _ range: SourceRange, of c: inout Contact) throws {
         switch n {
         case "name":
-            guard let s = try optionText(n, v, e) else { throw fail("a contact needs a name", e.range) }
+            // Trimmed, as `add` trims it: a name of blanks alone is no name (set, it was kept, and
+            // the dump's `add ""` then failed to restore).
+            guard let s = try optionText(n, v, e)?.trimmed, !s.isEmpty else { throw fail("a contact needs a name", e.range) }
             c.name = s
         case "handle": c.handle = try validHandle(v, e.range)
         case "company": c.company = try optionText(n, v, e)
@@ -73,7 +75,9 @@ extension Interpreter {
         case "stage": c.stage = try optionStage(v, e)
         case "cadence": c.cadence = try optionCadence(v, e)
         case "tags":
-            c.tags = try strings(v, e.range).map { $0.lowercased() }
+            // Each tag once, lowercased, and none empty (["x", "X", ""] kept three).
+            var seen = Set<String>()
+            c.tags = try strings(v, e.range).map { $0.lowercased() }.filter { !$0.trimmed.isEmpty && seen.insert($0).inserted }
         case "goals", "accomplishments", "interests", "networks", "skills", "serves":
             c[list: n] = try strings(v, e.range)
         default:

@@ -113,33 +113,43 @@ extension Interpreter {
         let id = Int64(n)
         let net = try view().full
         func missing() -> Diagnostic { fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", idExpr.range) }
+        // A correction that changes nothing is no change (it said "Updated").
+        func unchanged() -> Output { .text("\(kind.rawValue.prefix(1).uppercased() + kind.rawValue.dropFirst()) \(n) already has \(options.count + (on == nil ? 0 : 1) == 1 ? "that value" : "those values"); nothing was changed.") }
         let date = try on.map { try self.date($0, ctx) }
         var fields: Set<String> = on == nil ? [] : ["on"]
         switch kind {
         case .interaction:
             guard var i = net.interactions.first(where: { $0.id == id }) else { throw missing() }
+            let before = i
             i.on = date ?? i.on
             try eachOption(options, ctx, &fields) { name, v, range in try correct(&i, name, v, range) }
+            if i == before { return unchanged() }
             try apply(.updateInteraction(i, fields: fields))
         case .referral:
             guard var r = net.referrals.first(where: { $0.id == id }) else { throw missing() }
+            let before = r
             r.on = date ?? r.on
             try referralOptions(&r, options, ctx, keepStatus: true)
             try eachOption(options, ctx, &fields) { name, v, _ in if name == "about" { r.about = Interpreter.text(v) } }
+            if r == before { return unchanged() }
             try apply(
                 .updateReferral(r, fields: fields.map { StoredRange.statuses.contains($0) ? "status" : $0 }.reduce(into: []) { $0.insert($1) }))
         case .introduction:
             guard var i = net.introductions.first(where: { $0.id == id }) else { throw missing() }
+            let before = i
             i.on = date ?? i.on
             try eachOption(options, ctx, &fields) { _, v, _ in i.note = Interpreter.text(v) }
+            if i == before { return unchanged() }
             try apply(.updateIntroduction(i, fields: fields))
         case .spend:
             guard var sp = net.spending.first(where: { $0.id == id }) else { throw missing() }
+            let before = sp
             sp.on = date ?? sp.on
             try eachOption(options, ctx, &fields) { name, v, range in
                 if name == "note" { sp.note = Interpreter.text(v) }
                 if name == "amount" { sp.amount = try money(v, range, "the amount") }
             }
+            if sp == before { return unchanged() }
             try apply(.updateSpend(sp, fields: fields))
         case .stage:
             throw fail("a stage change is corrected by removing it (remove stage \(n)) and setting the stage again", idExpr.range)

@@ -9,8 +9,11 @@ extension Interpreter {
         let old = try view().net.market(named: name)
         var served: [String] = old?.servedBy ?? []
         for case .pair("served_by", let e, _) in options { served = try strings(eval(e, ctx), e.range) }
+        let market = Market(name: name, servedBy: served)
+        // One that changes nothing is no change (history would list it, and undo take it back).
+        if old == market { return .text("Market \"\(name)\" is served by \(served.isEmpty ? "nobody yet" : served.joined(separator: ", ")) already; nothing was changed.") }
         if let old, old.name != name { try apply(.deleteMarket(old.name)) }
-        try apply(.setMarket(Market(name: name, servedBy: served)))
+        try apply(.setMarket(market))
         return .text("Market \"\(name)\" is served by \(served.isEmpty ? "nobody yet" : served.joined(separator: ", ")).")
     }
 
@@ -23,7 +26,8 @@ extension Interpreter {
         // Redefining a goal replaces it, as any definition; who helps with it (`helps`, data
         // about contacts) stays.
         var g = Goal(name: name)
-        if let old = try view().net.goals.first(where: { $0.name == name }) {
+        let old = try view().net.goals.first(where: { $0.name == name })
+        if let old {
             g.id = old.id
             g.helpers = old.helpers
         }
@@ -40,6 +44,7 @@ extension Interpreter {
             }
         }
         if let period { g.period = period.0 }
+        if g == old { return .text("Goal \"\(name)\" is as written already; nothing was changed.") }
         try apply(.setGoal(g))
         // A target with nothing to measure it is kept (scripts write goals so), and said.
         let unmeasured = g.target != nil && g.metric == nil ? " It has no metric, so progress cannot measure it: add metric: count(interactions where …)." : ""
@@ -57,7 +62,8 @@ extension Interpreter {
         guard var g = goals.first(where: { $0.name == name }) ?? goals.first(where: { normalize($0.name) == normalize(name) }) else {
             throw fail("no goal \"\(name)\"", goalExpr.range, suggestion: closest(name, among: goals.map(\.name)).first.map { "\"\($0)\"" })
         }
-        if !g.helpers.contains(id) { g.helpers.append(id) }
+        if g.helpers.contains(id) { return .text("\(try names([id])) can help with \"\(g.name)\" already; nothing was changed.") }
+        g.helpers.append(id)
         try apply(.setGoal(g))
         return .text("\(try names([id])) can help with \"\(g.name)\".")
     }
