@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import TendCore
@@ -423,11 +424,20 @@ extension Store {
                 continue
             }
             let names = cols.map { "\"\($0)\"" }
-            let values = cols.map { "json_extract(?1, '$.\"\($0)\"')" }
+            // SQLite's json_extract ends a text at its first NUL: an image holding one is read
+            // here and its values bound (undo cut "before\0after" to "before", and the next undo
+            // then took the row for one changed outside Tend).
+            let bound = try r.before.flatMap { $0.contains("\\u0000") ? try Store.imageValues($0, cols, table: r.table) : nil }
+            // Text goes in as bytes made text (bound as a string, it too ended at the NUL).
+            let values =
+                bound.map { b in b.indices.map { k in b[k] is String ? "CAST(?\(k + 3) AS TEXT)" : "?\(k + 3)" } }
+                ?? cols.map { "json_extract(?1, '$.\"\($0)\"')" }
+            let extra: [DatabaseValueConvertible?] = (bound ?? []).map { v in (v as? String).map { Data($0.utf8) } ?? v }
             if let before = r.before, r.afterHash != nil {
                 // An update is put back in place: deleting the row would delete what refers to it.
                 let sets = zip(names, values).map { "\($0) = \($1)" }.joined(separator: ", ")
-                try db.execute(sql: "UPDATE main.\"\(r.table)\" SET \(sets) WHERE rowid = ?2", arguments: [before, r.rid])
+                try db.execute(
+                    sql: "UPDATE main.\"\(r.table)\" SET \(sets) WHERE rowid = ?2", arguments: StatementArguments([before, r.rid] + extra))
                 if db.changesCount > 0 { continue }
             }
             // A forgotten housekeeping row comes back unless it was closed again since (that stays).
@@ -436,7 +446,22 @@ extension Store {
             guard let before = r.before else { continue }
             try db.execute(
                 sql: "INSERT \(forgotten ? "OR IGNORE " : "")INTO main.\"\(r.table)\" (rowid, \(names.joined(separator: ", "))) VALUES (?2, \(values.joined(separator: ", ")))",
-                arguments: [before, r.rid])
+                arguments: StatementArguments([before, r.rid] + extra))
+        }
+    }
+
+    /// A row's values from its image (JSON of its columns, as `image` writes it), in `columns`'
+    /// order: text whole, NULs and all; whole numbers as integers, others as reals.
+    static func imageValues(_ image: String, _ columns: [String], table: String) throws -> [DatabaseValueConvertible?] {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(image.utf8)) as? [String: Any] else {
+            throw DamagedValue(table: "journal_rows", row: nil, problem: "an image of a row of \(table) is not one")
+        }
+        return columns.map { column -> DatabaseValueConvertible? in
+            switch object[column] {
+            case let s as String: return s
+            case let n as NSNumber: return Int64(n.stringValue) ?? Double(n.stringValue) ?? n.doubleValue
+            default: return nil
+            }
         }
     }
 

@@ -60,6 +60,23 @@ import Testing
     }
 
     /// `edit interaction 1`: its kind, note, quality, flags and date.
+    /// Undo puts back text with a NUL whole (SQLite's json_extract ended it at the NUL: the note
+    /// came back as "before", and the next undo took the row for one changed outside Tend).
+    @Test func undoKeepsTextWithANul() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Ann One\" notes: \"before\\u{0}after\", tags: [\"a\\u{0}b\"]"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "log call with @ann-one note: \"x\\u{0}y\""], in: dir).status == 0)
+        let dump = try CLI.run(["dump"], in: dir).stdout
+        #expect(try CLI.run(["-e", "set @ann-one company: \"X\" notes: \"plain\""], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "remove interaction 1"], in: dir).status == 0)
+        for _ in 0..<2 { #expect(try CLI.run(["undo"], in: dir).status == 0) }
+        #expect(try Self.value("len(@ann-one.notes)", dir) == "12")
+        #expect(try CLI.run(["dump"], in: dir).stdout == dump)
+        let r = try CLI.run(["undo", "2"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Self.value("count(contacts)", dir) == "0")
+    }
+
     @Test func editAnInteraction() throws {
         let dir = try Self.start()
         let env = try Self.editor("sed -i -e 's/asked about ad space/booked the ad/' -e '/asked$/d' \"$1\"", in: dir)
