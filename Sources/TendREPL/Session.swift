@@ -655,6 +655,7 @@ public final class Session: InterpreterHost {
         }
         attempting = true
         defer { attempting = false }
+        interpreter.contactsChangedInRun = []
         var failed = false
         // The statement running, to point at when the database refuses it.
         var current: Statement?
@@ -709,6 +710,8 @@ public final class Session: InterpreterHost {
                 store.rollback()
                 restoreDefinitions()
             } else {
+                // Closed items whose condition the run's changes ended are forgotten with them.
+                if changed { try interpreter.settleClosedItems() }
                 // Written before the commit: if standard output is gone (a closed pipe, a full
                 // disk), the process stops with nothing kept, as it did writing line by line.
                 try TerminalOutput.flushOrThrow()

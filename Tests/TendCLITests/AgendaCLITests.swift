@@ -242,6 +242,33 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
     }
 
+    /// A closed item whose condition a change ends comes back when it holds again, whether or
+    /// not the agenda was shown in between (a closed "next step due" hid the next next step for
+    /// good, and "give first" stayed closed after a gift evened the count, unless the agenda
+    /// happened to be looked at while the condition was false).
+    @Test func aClosedItemComesBackWithoutALookInBetween() throws {
+        let dir = CLI.tempDir()
+        func at(_ day: String, _ args: [String]) throws -> CLI.Result { try CLI.run(["--today", day] + args, in: dir) }
+        #expect(try at("2026-11-10", ["add", "Dana Lee", "stage:", "credibility", "created:", "2026-11-01"]).status == 0)
+        #expect(try at("2026-11-10", ["set", "@dana-lee", "next_step:", "send checklist", "next_due:", "2026-11-10"]).status == 0)
+        let first = try at("2026-11-10", ["--format", "csv", "agenda", "by", "item"])
+        #expect(first.stdout.contains("next step due"), "\(first.stdout)")
+        let line = try #require(first.stdout.split(separator: "\n").first { $0.contains("next step due") }.map { String($0.split(separator: ",")[0]) })
+        #expect(try at("2026-11-10", ["done", line]).status == 0)
+        #expect(try at("2026-11-10", ["set", "@dana-lee", "next_step:", "review plan", "next_due:", "2026-11-20"]).status == 0)
+        let later = try at("2026-11-20", ["--format", "csv", "agenda", "by", "item"])
+        #expect(later.stdout.contains("Due 2026-11-20: review plan"), "\(later.stdout)")
+        // Give first: closed, then a gift ends it, then another ask brings it back.
+        #expect(try at("2026-11-20", ["add", "Ann Lee", "created:", "2026-11-01"]).status == 0)
+        #expect(try at("2026-11-20", ["log", "lunch", "with", "@ann-lee", "asked"]).status == 0)
+        let page = try at("2026-11-20", ["--format", "csv", "agenda", "by", "item"])
+        let give = try #require(page.stdout.split(separator: "\n").first { $0.contains("Give to Ann Lee") }.map { String($0.split(separator: ",")[0]) })
+        #expect(try at("2026-11-20", ["done", give]).status == 0)
+        #expect(try at("2026-11-24", ["log", "call", "with", "@ann-lee", "gave"]).status == 0)
+        #expect(try at("2026-11-25", ["log", "lunch", "with", "@ann-lee", "asked"]).status == 0)
+        #expect(try at("2026-11-25", ["--format", "csv", "agenda", "by", "item"]).stdout.contains("Give to Ann Lee before asking again (1 given, 2 asked)"))
+    }
+
     /// Under --read-only the page is shown but its numbers are not kept.
     @Test func aReadOnlyAgendaKeepsNoNumbers() throws {
         let dir = try Self.start()

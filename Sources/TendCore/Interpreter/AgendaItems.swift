@@ -265,3 +265,32 @@ extension Interpreter {
         return rows.filter { key($0).map { hiding[$0] == nil } ?? true }
     }
 }
+
+extension Interpreter {
+    /// Forgets the items closed until their rule stops applying (done, or dismissed for good)
+    /// of the contacts this run changed, whose rule does not fire for them now: a change that
+    /// makes a closed item's condition stop holding ends it as a look at the agenda would (a
+    /// closed "next step due" hid the next next step for good, unless the agenda happened to
+    /// be shown while the condition was false). Called by the host before a writing run commits.
+    public func settleClosedItems() throws {
+        let changed = contactsChangedInRun
+        contactsChangedInRun = []
+        guard !readOnly, changed?.isEmpty != true else { return }
+        let closed = try agendaBook.itemStates().filter { $0.value.until == nil && (changed?.contains($0.key.contact) ?? true) }
+        guard !closed.isEmpty else { return }
+        let rules = Dictionary(definitions.rules.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        evaluatingRules += 1
+        defer { evaluatingRules -= 1 }
+        var spent: [ItemKey] = []
+        for key in closed.keys.sorted(by: { ($0.contact, $0.rule) < ($1.contact, $1.rule) }) {
+            // A rule dropped, a contact removed or snoozed: left to the agenda, as before.
+            guard let rule = rules[key.rule], let c = try contact(key.contact), (c.snoozedUntil.map { $0 <= today } ?? true) else { continue }
+            ruleInView = rule.name
+            let ctx = Ctx(row: .contact(c.id), naming: rule.row)
+            // A rule that fails for the contact keeps its item closed: the agenda says why.
+            let fires = (try? within(rule.file) { try compiled(rule.when)(ctx).isTrue }) ?? true
+            if !fires { spent.append(key) }
+        }
+        if !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
+    }
+}

@@ -497,12 +497,18 @@ public final class Interpreter {
         return failure
     }
 
+    /// The contacts whose data this run changed; nil when a change may touch any (a definition,
+    /// `me`). Read and reset by `settleClosedItems`.
+    public var contactsChangedInRun: Set<Int64>? = []
+
     @discardableResult
     func apply(_ change: Change) throws -> Int64? {
+        let touched = AgendaMemo.contacts(changedBy: change)
+        if let touched { contactsChangedInRun?.formUnion(touched) } else { contactsChangedInRun = nil }
         // The agenda's items of the contacts the change touches are worked out again; a change
         // that may touch anyone's drops them all.
         if let memo = keptAgenda {
-            if let changed = AgendaMemo.contacts(changedBy: change) { memo.markStale(changed) } else { keptAgenda = nil }
+            if let touched { memo.markStale(touched) } else { keptAgenda = nil }
         }
         forgetView()
         // The views share the model's arrays of contacts and events: they are let go before the
