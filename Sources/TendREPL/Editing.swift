@@ -128,7 +128,17 @@ extension Session {
             let errors = errorsOf(body, in: file.path, about: about, changes: changes)
             guard !errors.isEmpty else {
                 show(.text((["Changes to \(about):"] + diff).joined(separator: "\n")))
-                try keptOnConflict { try apply(Parser.parse(Source(name: "<edit \(about)>", text: changes.joined(separator: "\n"))).statements) }
+                try keptOnConflict {
+                    do {
+                        try apply(Parser.parse(Source(name: "<edit \(about)>", text: changes.joined(separator: "\n"))).statements)
+                    } catch var failure as Diagnostic {
+                        // Refused while running (a name deleted, a handle renamed before a line
+                        // that still names the old one): nothing is kept of it, and the file is.
+                        keep = true
+                        failure.notes.append("nothing was changed; your edit is kept in \(file.path)")
+                        throw failure
+                    }
+                }
                 return true
             }
             guard isatty(STDIN_FILENO) == 1 else { throw keptWith(errors[0]) }

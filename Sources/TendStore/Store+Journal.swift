@@ -465,9 +465,34 @@ extension Store {
         }
     }
 
+    /// Refuses the undo when a row the change added is referred to by a row the change did not
+    /// add (written outside Tend since): deleting it would delete that row too, by cascade (an
+    /// undone `add` took with it a `knows` row and an interaction's person added by sqlite3).
+    private func checkReferences(_ rows: [JournalRow], of entry: JournalEntry, _ columns: [String: [String]], _ db: Database) throws {
+        var added: [String: [ClosedRange<Int64>]] = [:]
+        for r in rows where r.before == nil || r.through != nil { added[r.table, default: []].append(r.rid...(r.through ?? r.rid)) }
+        guard !added.isEmpty else { return }
+        func isAdded(_ table: String, _ rid: Int64) -> Bool { added[table]?.contains { $0.contains(rid) } ?? false }
+        for child in columns.keys.sorted() {
+            // Every key refers to its table's id, which is the row number.
+            for fk in try GRDB.Row.fetchAll(db, sql: "SELECT \"table\", \"from\" FROM pragma_foreign_key_list(?) WHERE coalesce(\"to\", 'id') = 'id'", arguments: [child]) {
+                let parent: String = fk[0]
+                let column: String = fk[1]
+                for range in added[parent] ?? [] {
+                    let referring = try Int64.fetchCursor(
+                        db, sql: "SELECT rowid FROM main.\"\(child)\" WHERE \"\(column)\" BETWEEN ? AND ?", arguments: [range.lowerBound, range.upperBound])
+                    while let rid = try referring.next() {
+                        if !isAdded(child, rid) { throw UndoError.changedSince(entry, table: child) }
+                    }
+                }
+            }
+        }
+    }
+
     /// Refuses the undo unless every row is as the change left it: the newest image of each row
     /// (`rows` are newest first) is what it must hold now.
     private func check(_ rows: [JournalRow], of entry: JournalEntry, _ columns: [String: [String]], _ db: Database) throws {
+        try checkReferences(rows, of: entry, columns, db)
         var checked: Set<String> = []
         for (i, r) in rows.enumerated() {
             guard let cols = columns[r.table] else { throw UndoError.changedSince(entry, table: r.table) }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// Undo, history and edit from the command line (#21 items 4-6), on a real database, with a
@@ -60,6 +61,26 @@ import Testing
     }
 
     /// `edit interaction 1`: its kind, note, quality, flags and date.
+    /// Undo of an `add` is refused when rows written outside Tend since refer to the contact:
+    /// deleting it took them with it by cascade (a `knows` row, an interaction's person), and
+    /// left the interaction with no one in it.
+    @Test func undoRefusesToTakeRowsWrittenOutsideTendWithIt() throws {
+        let dir = try Self.start()
+        #expect(try CLI.run(["-e", "add \"Xavier New\" handle: \"xav\""], in: dir).status == 0)
+        let id = try Self.value("@xav.id", dir)
+        let db = try DatabaseQueue(path: dir.appendingPathComponent("tend.db").path)
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO knows (a_id, b_id) VALUES (1, \(id))")
+            try db.execute(sql: "INSERT INTO interactions (id, kind, \"on\", note) VALUES (9999, 'call', '2026-11-20', 'outside')")
+            try db.execute(sql: "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (9999, \(id), 0)")
+        }
+        try db.close()
+        let before = try CLI.run(["dump"], in: dir).stdout
+        let r = try CLI.run(["undo"], in: dir)
+        #expect(r.status == 3 && r.stderr.contains("was changed since, outside Tend; nothing was undone"), "\(r.stderr)")
+        #expect(try CLI.run(["dump"], in: dir).stdout == before)
+    }
+
     /// Undo puts back text with a NUL whole (SQLite's json_extract ended it at the NUL: the note
     /// came back as "before", and the next undo took the row for one changed outside Tend).
     @Test func undoKeepsTextWithANul() throws {
@@ -172,11 +193,18 @@ import Testing
         let before = try Data(contentsOf: db)
         let name = try CLI.run(["edit", "@joan-rivera"], in: dir, env: try Self.editor("sed -i '/ name:/d' \"$1\"", in: dir))
         #expect(name.status != 0 && name.stderr.contains("name"), "\(name.status) \(name.stderr)")
+        // Refused while running, it says nothing was changed and keeps the edit (it was removed).
+        #expect(name.stderr.contains("nothing was changed; your edit is kept in "), "\(name.stderr)")
         for nested in ["edit @joan-rivera", "undo"] {
             let r = try CLI.run(["edit", "@joan-rivera"], in: dir, env: try Self.editor("echo '\(nested)' >> \"$1\"", in: dir))
             #expect(r.status != 0 && r.stderr.contains("does not run inside an edit"), "\(nested): \(r.stderr)")
         }
         #expect(try Data(contentsOf: db) == before)
+        // A deleted stage line puts the stage back to the first (it set null, which was refused).
+        #expect(try CLI.run(["-e", "set @joan-rivera stage: credibility"], in: dir).status == 0)
+        let stage = try CLI.run(["edit", "@joan-rivera"], in: dir, env: try Self.editor("sed -i '/ stage:/d' \"$1\"", in: dir))
+        #expect(stage.status == 0, "\(stage.stderr)")
+        #expect(try Self.value("@joan-rivera.stage", dir) == "contact")
     }
 
     /// `done` twice on one item logs its touch once; undo with a definition in the same run is

@@ -5,6 +5,25 @@ import Testing
 /// A merge keeps the stage of the contact merged into, while the other's stage history comes
 /// along; a dump replays that history, so the kept stage must be what it says, on both stores.
 @Suite struct MergeStageTests {
+    /// A merge says when the kept contact takes the other's earlier date of adding (it moves
+    /// `due`, so the agenda; it was taken without a word), writes notes both had once, and keeps
+    /// a phone's type only the merged contact gave the number.
+    @Test func aMergeSaysWhatItTookAndDoublesNothing() throws {
+        let dir = CLI.tempDir()
+        let script = """
+            add "Old Friend" created: 2020-05-05, notes: "shared", phones: [{value: "+1 555 0100", type: "mobile"}]
+            add "New Card" created: 2026-11-01, notes: "shared", phone: "+1 555 0100"
+
+            """
+        #expect(try CLI.run(["run", "-"], stdin: script, in: dir).status == 0)
+        let r = try CLI.run(["-e", "merge @old-friend into @new-card"], in: dir)
+        #expect(r.stdout.contains("Added on 2020-05-05, @old-friend's date, the earlier of the two."), "\(r.stdout)")
+        #expect(try CLI.run(["-e", "@new-card.notes"], in: dir).stdout == "shared\n")
+        #expect(try CLI.run(["--format", "json", "-e", "@new-card"], in: dir).stdout.contains("\"phones\":[\"+1 555 0100 (mobile)\"]"))
+        #expect(try CLI.run(["-e", "set me name: \"Pat\""], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "set me name: \"Pat\""], in: dir).stdout == "me already has that value; nothing was changed.\n")
+    }
+
     @Test(arguments: EventIDTests.stores)
     func aMergeKeepsItsStageThroughADump(_ store: String) throws {
         let dir = CLI.tempDir()

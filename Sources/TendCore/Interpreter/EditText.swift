@@ -68,10 +68,10 @@ public enum EditText {
         return (removed.map { "- " + $0 } + added.map { "+ " + $0 }, clearing + added)
     }
 
-    /// How a deleted line clears its field; any other field (`name`, `stage`, `kind`, the date)
-    /// is set to null, which is refused.
+    /// How a deleted line clears its field (a stage goes back to the first, its default); any
+    /// other field (`name`, `kind`, the date) is set to null, which is refused.
     static let cleared: [String: String] = [
-        "birthday": "null", "anniversary": "null", "dates": "[]", "uid": "null",
+        "stage": "contact", "birthday": "null", "anniversary": "null", "dates": "[]", "uid": "null",
         "company": "null", "title": "null", "profession": "null", "emails": "[]", "phones": "[]", "addresses": "[]",
         "met_at": "null", "met_on": "null", "relationship": "null", "internal": "false", "cadence": "null", "next_step": "null",
         "next_due": "null", "expert": "false", "passionate": "false", "honors_referrals": "false", "notes": "null", "note": "null",

@@ -79,6 +79,7 @@ extension Interpreter {
     /// `set me name: … profession: … goals: […]`.
     func setMe(_ options: [Option], _ ctx: Ctx) throws -> Output {
         var me = try view().net.me
+        let before = me
         for o in options {
             guard case .pair(let n, let e, _) = o else { continue }
             let v = try eval(e, ctx)
@@ -92,6 +93,7 @@ extension Interpreter {
             default: break
             }
         }
+        if me == before { return .text("me already has \(options.count == 1 ? "that value" : "those values"); nothing was changed.") }
         try apply(.setMe(me))
         return .text("Updated me.")
     }
@@ -103,9 +105,13 @@ extension Interpreter {
         guard from != into else { throw fail("cannot merge a contact into itself", s.range) }
         guard let a = try contact(from), var b = try contact(into) else { throw fail("no such contact", s.range) }
         let stage = b.stage
+        let created = b.created
         let dropped = merge(a, into: &b)
-        // The further stage is kept, whoever had it: said, since it is not the target's own.
-        let tookStage = b.stage != stage ? " The stage is @\(a.handle)'s, \(b.stage), the further of the two." : ""
+        // The further stage is kept, whoever had it: said, since it is not the target's own;
+        // so is the earlier date of adding (it moves `due`, so the agenda).
+        let tookStage =
+            (b.stage != stage ? " The stage is @\(a.handle)'s, \(b.stage), the further of the two." : "")
+            + (b.created != created ? " Added on \(b.created), @\(a.handle)'s date, the earlier of the two." : "")
         // An introduction of the two to each other goes with the merge: they are one person now.
         let between = try eventsInvolving(from).introductions.filter { Set([$0.a, $0.b]) == Set([from, into]) }.map(\.id).sorted()
         // The merged contact goes first: the kept one may take its UID.
@@ -214,6 +220,10 @@ extension Interpreter {
         b.emails.append(contentsOf: a.emails.filter { e in !b.emails.contains { $0.value.lowercased() == e.value.lowercased() } })
         let phoneKey = { (p: ContactPoint) in p.value.contains(where: \.isNumber) ? p.value.filter(\.isNumber) : p.value.lowercased() }
         b.phones.append(contentsOf: a.phones.filter { p in !b.phones.contains { phoneKey($0) == phoneKey(p) } })
+        // A number both have keeps a type only the merged one gave it.
+        for i in b.phones.indices where b.phones[i].type == nil {
+            b.phones[i].type = a.phones.first { phoneKey($0) == phoneKey(b.phones[i]) }?.type
+        }
         let parts = { (x: PostalAddress) in [x.street, x.city, x.region, x.postcode, x.country].map { $0?.lowercased() ?? "" } }
         b.addresses.append(contentsOf: a.addresses.filter { x in !b.addresses.contains { parts($0) == parts(x) } })
         keep("met_at", \.metAt, quoted)
@@ -239,7 +249,10 @@ extension Interpreter {
         b.passionate = b.passionate || a.passionate
         b.honorsReferrals = b.honorsReferrals || a.honorsReferrals
         b.stage = max(a.stage, b.stage)
-        if let n = a.notes { b.notes = b.notes.map { $0 + "\n" + n } ?? n }
+        // Notes the kept contact has already are not written twice.
+        if let n = a.notes, b.notes.map({ $0 != n && !$0.hasSuffix("\n" + n) && !$0.hasPrefix(n + "\n") }) ?? true {
+            b.notes = b.notes.map { $0 + "\n" + n } ?? n
+        }
         b.created = min(a.created, b.created)
         return dropped
     }
