@@ -269,6 +269,20 @@ import Testing
         #expect(try at("2026-11-25", ["--format", "csv", "agenda", "by", "item"]).stdout.contains("Give to Ann Lee before asking again (1 given, 2 asked)"))
     }
 
+    /// `unsnooze @x` ends the snoozes of the contact's items too (`snooze 1 1w` had no inverse
+    /// but undo, and unsnooze said the contact "was not snoozed").
+    @Test func unsnoozeEndsAnItemsSnooze() throws {
+        let dir = try Self.start()
+        let first = try Self.csv(["agenda"], dir)
+        let handle = String(first[1].split(separator: ",")[2])
+        #expect(try CLI.run(["snooze", "1", "1w"], in: dir).status == 0)
+        #expect(!(try Self.csv(["agenda"], dir)).contains { $0.contains(",\(handle),") })
+        let r = try CLI.run(["unsnooze", "@" + handle], in: dir)
+        #expect(r.status == 0 && r.stdout.contains("@\(handle) is back on the agenda (") && r.stdout.contains("no longer snoozed)"), "\(r.stdout)")
+        #expect(try Self.csv(["agenda"], dir).contains { $0.contains(",\(handle),") })
+        #expect(try CLI.run(["unsnooze", "@" + handle], in: dir).stdout.contains("was not snoozed; nothing was changed"))
+    }
+
     /// Under --read-only the page is shown but its numbers are not kept.
     @Test func aReadOnlyAgendaKeepsNoNumbers() throws {
         let dir = try Self.start()

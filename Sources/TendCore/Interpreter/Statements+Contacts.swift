@@ -149,14 +149,21 @@ extension Interpreter {
         return .text("Snoozed @\(c.handle) until \(c.snoozedUntil!).")
     }
 
-    /// `unsnooze @x`: back on the agenda.
+    /// `unsnooze @x`: back on the agenda, the contact and each of its items snoozed alone
+    /// (`snooze 3 1w`, `snooze @x rule "…" 1w`), which it said were not snoozed.
     func performUnsnooze(_ p: Person) throws -> Output {
         let id = try contactID(p.handle, p.range)
         guard var c = try contact(id) else { throw fail("no contact @\(p.handle)", p.range) }
-        guard c.snoozedUntil != nil else { return .text("@\(c.handle) was not snoozed; nothing was changed.") }
-        c.snoozedUntil = nil
-        try apply(.updateContact(c, fields: ["snoozed_until"]))
-        return .text("@\(c.handle) is back on the agenda.")
+        let items = try agendaBook.itemStates().filter { $0.key.contact == id && $0.value.kind == .snoozed && $0.value.hides(on: today) }
+            .keys.sorted { $0.rule < $1.rule }
+        guard c.snoozedUntil != nil || !items.isEmpty else { return .text("@\(c.handle) was not snoozed; nothing was changed.") }
+        if c.snoozedUntil != nil {
+            c.snoozedUntil = nil
+            try apply(.updateContact(c, fields: ["snoozed_until"]))
+        }
+        for key in items { try agendaBook.setItemState(key, nil) }
+        let rules = items.isEmpty ? "" : " (\(items.map { "\"\($0.rule)\"" }.joined(separator: ", ")) no longer snoozed)"
+        return .text("@\(c.handle) is back on the agenda\(rules).")
     }
 
     func validHandle(_ v: Value, _ range: SourceRange) throws -> String {
