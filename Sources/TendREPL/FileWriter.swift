@@ -51,12 +51,22 @@ public struct FileWriter {
     public func fill(_ path: String, existing: Existing, _ body: (_ temp: String, _ fd: Int32) throws -> Void) throws {
         let (target, isNew) = try check(path, existing: existing)
         let dir = PathName.folder(target)
-        let (temp, fd) = try FileWriter.createTemporary(beside: target, for: path)
-        TemporaryFileGuard.hold(temp)
-        defer { TemporaryFileGuard.release() }
+        let (temp, fd) = try TemporaryFileGuard.blocked {
+            let made = try FileWriter.createTemporary(beside: target, for: path)
+            TemporaryFileGuard.hold(made.0)
+            return made
+        }
+        defer { TemporaryFileGuard.blocked { TemporaryFileGuard.release() } }
         do {
             try body(temp, fd)
             guard fsync(fd) == 0 else { throw FileWriter.failure(path, errno) }
+            // The file put in place is the one written: removed meanwhile (a signal the REPL
+            // handles), another would be made at its name and put there empty.
+            var written = stat()
+            var named = stat()
+            guard fstat(fd, &written) == 0, lstat(temp, &named) == 0, written.st_dev == named.st_dev, written.st_ino == named.st_ino else {
+                throw Failure("\(path) was not written: the write was stopped")
+            }
             close(fd)
             try FileWriter.move(temp, to: target, isNew: isNew, path: path)
         } catch {
@@ -182,6 +192,25 @@ public struct FileWriter {
         }
     }
 
+    /// A regular file's bytes (a link followed), or nil for anything else or a file past
+    /// `limit` bytes: never blocks on a FIFO.
+    public static func regularContents(of path: String, limit: Int) -> [UInt8]? {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size <= limit else { return nil }
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while out.count <= limit {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { return n == 0 ? out : nil }
+            out += buffer[..<n]
+        }
+        return nil
+    }
+
     /// The first bytes of a file, for `replaceIf`.
     static func head(of path: String) -> [UInt8] {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
@@ -245,43 +274,75 @@ public struct FileWriter {
 
 /// The temporary file a writer is filling, removed when a signal ends the process meanwhile
 /// (Ctrl-C, SIGTERM, a closed terminal): a backup so stopped left a hidden copy of the whole
-/// database, and its journal, beside the target. The handler removes both, puts the handler
-/// that was there back and raises the signal again, so it ends the process (or stops the
-/// REPL's statement) as it would have. Reached from a signal handler, so kept in C strings.
+/// database, with its journal or log, beside the target. Only a signal that would end the
+/// process is caught (one ignored stays ignored; the REPL's own handlers stay theirs, and
+/// `fill` removes the file when the write fails); the handler removes the files, puts the
+/// default action back and raises the signal again. What it reads lives in memory allocated
+/// once, outside Swift's variables, and is written only with those signals blocked.
 enum TemporaryFileGuard {
-    nonisolated(unsafe) static var file: UnsafeMutablePointer<CChar>?
-    nonisolated(unsafe) static var journal: UnsafeMutablePointer<CChar>?
-    nonisolated(unsafe) static var previous = (interrupt: sigaction(), terminate: sigaction(), hangUp: sigaction())
+    static let signals = [SIGINT, SIGTERM, SIGHUP]
+    /// The file and its `-journal`, `-wal` and `-shm`, as C strings (nil when none).
+    nonisolated(unsafe) static let paths: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+        let p = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: 4)
+        p.initialize(repeating: nil, count: 4)
+        return p
+    }()
+    /// Which of `signals` this guard caught (1) and so must give back.
+    nonisolated(unsafe) static let caught: UnsafeMutablePointer<Int32> = {
+        let p = UnsafeMutablePointer<Int32>.allocate(capacity: 3)
+        p.initialize(repeating: 0, count: 3)
+        return p
+    }()
 
+    /// Runs `body` with the three signals held back, so that the guard's memory is never read
+    /// half written.
+    static func blocked<T>(_ body: () throws -> T) rethrows -> T {
+        var set = sigset_t()
+        var old = sigset_t()
+        sigemptyset(&set)
+        for s in signals { sigaddset(&set, s) }
+        pthread_sigmask(SIG_BLOCK, &set, &old)
+        defer { pthread_sigmask(SIG_SETMASK, &old, nil) }
+        return try body()
+    }
+
+    /// Call with the signals blocked.
     static func hold(_ path: String) {
         release()
-        file = strdup(path)
-        journal = strdup(path + "-journal")
+        for (i, suffix) in ["", "-journal", "-wal", "-shm"].enumerated() { paths[i] = strdup(path + suffix) }
         var action = sigaction()
         action.__sigaction_handler.sa_handler = { signal in
-            if let f = TemporaryFileGuard.file { unlink(f) }
-            if let j = TemporaryFileGuard.journal { unlink(j) }
-            switch signal {
-            case SIGINT: sigaction(SIGINT, &TemporaryFileGuard.previous.interrupt, nil)
-            case SIGTERM: sigaction(SIGTERM, &TemporaryFileGuard.previous.terminate, nil)
-            default: sigaction(SIGHUP, &TemporaryFileGuard.previous.hangUp, nil)
-            }
+            for i in 0..<4 { if let p = TemporaryFileGuard.paths[i] { unlink(p) } }
+            var fallback = sigaction()
+            fallback.__sigaction_handler.sa_handler = SIG_DFL
+            sigemptyset(&fallback.sa_mask)
+            sigaction(signal, &fallback, nil)
             raise(signal)
         }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0
-        sigaction(SIGINT, &action, &previous.interrupt)
-        sigaction(SIGTERM, &action, &previous.terminate)
-        sigaction(SIGHUP, &action, &previous.hangUp)
+        for (i, s) in signals.enumerated() {
+            var current = sigaction()
+            sigaction(s, nil, &current)
+            // Only a signal that would end the process: SIG_DFL.
+            guard current.__sigaction_handler.sa_handler == nil else { continue }
+            sigaction(s, &action, nil)
+            caught[i] = 1
+        }
     }
 
+    /// Call with the signals blocked.
     static func release() {
-        guard file != nil else { return }
-        sigaction(SIGINT, &previous.interrupt, nil)
-        sigaction(SIGTERM, &previous.terminate, nil)
-        sigaction(SIGHUP, &previous.hangUp, nil)
-        free(file)
-        free(journal)
-        (file, journal) = (nil, nil)
+        var fallback = sigaction()
+        fallback.__sigaction_handler.sa_handler = SIG_DFL
+        sigemptyset(&fallback.sa_mask)
+        for (i, s) in signals.enumerated() where caught[i] == 1 {
+            sigaction(s, &fallback, nil)
+            caught[i] = 0
+        }
+        for i in 0..<4 {
+            free(paths[i])
+            paths[i] = nil
+        }
     }
 }

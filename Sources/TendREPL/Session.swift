@@ -655,7 +655,7 @@ public final class Session: InterpreterHost {
         }
         attempting = true
         defer { attempting = false }
-        interpreter.contactsChangedInRun = []
+        interpreter.startRun()
         var failed = false
         // The statement running, to point at when the database refuses it.
         var current: Statement?
@@ -1130,10 +1130,11 @@ public final class Session: InterpreterHost {
     public func write(_ text: String, to path: String, overwrite: Bool, from source: Source) throws {
         let advice = "add overwrite to replace it: save \(ScriptWriter.quote(path)) overwrite"
         let full = resolve(path, from: source)
-        // A file an earlier `save` wrote is saved over (a script kept in git that saves its
-        // definitions runs again after a rule changed); any other file is kept unless told.
-        let isSaved: ([UInt8]) -> Bool = { $0.starts(with: Array((ScriptWriter.definitionsHeader + "\n").utf8)) }
-        try output(text, to: full, existing: .replaceIf(isSaved, otherwise: existing(overwrite: overwrite, advice: advice)))
+        // A file an earlier `save` wrote, unchanged since, is saved over (a script kept in git
+        // that saves its definitions runs again after a rule changed); any other file, one
+        // edited by hand included, is kept unless told.
+        let saved = FileWriter.regularContents(of: full, limit: 16 << 20).map(ScriptWriter.isUnchangedSave) ?? false
+        try output(text, to: full, existing: saved ? .replace : existing(overwrite: overwrite, advice: advice))
         savedThisRun[Session.fileKey(full)] = text
     }
 

@@ -89,6 +89,29 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("copy.db").path))
     }
 
+    /// A signal the backup was started with ignored stays ignored: the backup goes on and its
+    /// copy is whole (the handler removed the copy, the signal did nothing, and an empty file
+    /// was put in place with "Backed up").
+    @Test func anIgnoredSignalLeavesTheBackupWhole() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["demo", "--size", "20000"], in: dir).status == 0)
+        let backup = Process()
+        backup.executableURL = URL(fileURLWithPath: "/bin/sh")
+        backup.arguments = ["-c", "trap '' TERM; exec \"$0\" backup copy.db", CLI.binary]
+        backup.currentDirectoryURL = dir
+        backup.environment = ["TEND_DB": dir.appendingPathComponent("tend.db").path, "TEND_TODAY": "2026-11-23"]
+        backup.standardOutput = FileHandle.nullDevice
+        backup.standardError = FileHandle.nullDevice
+        try backup.run()
+        func temporary() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.contains(".tend-") } }
+        let deadline = Date().addingTimeInterval(30)
+        while temporary().isEmpty && backup.isRunning && Date() < deadline { usleep(500) }
+        kill(backup.processIdentifier, SIGTERM)
+        backup.waitUntilExit()
+        #expect(backup.terminationReason == .exit && backup.terminationStatus == 0, "\(backup.terminationStatus)")
+        #expect(try CLI.run(["--db", "copy.db", "-e", "count(contacts)"], in: dir).stdout == "20000\n")
+    }
+
     /// A backup taken while a 20,000-contact import runs has the import whole or not at all.
     @Test func backupIsConsistentWhileAnotherProcessWrites() throws {
         let dir = CLI.tempDir()

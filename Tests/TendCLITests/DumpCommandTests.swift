@@ -62,6 +62,10 @@ import Testing
         let crlf = dump.replacingOccurrences(of: "\n", with: "\r\n") + "\r\n\n"
         let whole = try CLI.run(["--db", dir.appendingPathComponent("crlf.db").path, "run", "-"], stdin: crlf, in: dir)
         #expect(whole.status == 0, "\(whole.stderr.prefix(500))")
+        // Text after the end line (a script joined after it, blanks after the line) runs too.
+        let joined = dump.replacingOccurrences(of: "# End of Tend dump.\n", with: "# End of Tend dump.  \nadd \"Joined Later\"\n")
+        let more = try CLI.run(["--db", dir.appendingPathComponent("joined.db").path, "run", "-"], stdin: joined, in: dir)
+        #expect(more.status == 0, "\(more.stderr.prefix(500))")
         // An older dump, with the first line alone and no last line, runs as before.
         let older = lines.enumerated().filter { $0.offset != 1 && !$0.element.hasPrefix("# End of Tend dump.") }.map(\.element).joined(separator: "\n")
         let old = try CLI.run(["--db", dir.appendingPathComponent("old.db").path, "run", "-"], stdin: older, in: dir)

@@ -118,20 +118,15 @@ import Testing
             #expect(try Data(contentsOf: file) == written)
             try Data(written.dropLast()).write(to: file)
             let changed = try Self.run(statement + "\n", in: dir)
-            if statement.hasPrefix("save") {
-                // What an earlier save wrote is saved over.
-                #expect(changed.status == 0, "\(changed.stderr)")
-                #expect(try Data(contentsOf: file) == written)
-            } else {
-                #expect(changed.status == 3 && changed.stderr.contains("my-rules.tend already exists; add overwrite to replace it"), "\(changed.stderr)")
-                #expect(try Data(contentsOf: file) == written.dropLast())
-            }
+            // A file changed since it was written is kept, a save included.
+            #expect(changed.status == 3 && changed.stderr.contains("my-rules.tend already exists; add overwrite to replace it"), "\(changed.stderr)")
+            #expect(try Data(contentsOf: file) == written.dropLast())
         }
     }
 
     /// The spec's `save "my-rules.tend"` in a script kept in git runs again after a rule
-    /// changed: a file an earlier save wrote is saved over (it failed with exit 3, "add
-    /// overwrite"). A file that is not a save is still kept.
+    /// changed: a file an earlier save wrote, unchanged since, is saved over (it failed with
+    /// exit 3, "add overwrite"). A save edited by hand, or a file that is no save, is kept.
     @Test func saveWritesOverAnEarlierSave() throws {
         let dir = try Self.network()
         let file = dir.appendingPathComponent("my-rules.tend")
@@ -139,6 +134,12 @@ import Testing
         let again = try Self.run("let newone = 5\nsave \"my-rules.tend\"\n", in: dir)
         #expect(again.status == 0, "\(again.stderr)")
         #expect(try String(contentsOf: file, encoding: .utf8).contains("let newone = 5"))
+        // Edited by hand since (a comment added), it is kept: save asks for overwrite.
+        let saved = try String(contentsOf: file, encoding: .utf8)
+        try (saved + "# keep this note\n").write(to: file, atomically: true, encoding: .utf8)
+        let edited = try Self.run("save \"my-rules.tend\"\n", in: dir)
+        #expect(edited.status == 3 && edited.stderr.contains("already exists; add overwrite"), "\(edited.stderr)")
+        #expect(try String(contentsOf: file, encoding: .utf8).hasSuffix("# keep this note\n"))
         try "# my own notes\nlet x = 1\n".write(to: file, atomically: true, encoding: .utf8)
         let mine = try Self.run("save \"my-rules.tend\"\n", in: dir)
         #expect(mine.status == 3 && mine.stderr.contains("already exists; add overwrite"), "\(mine.stderr)")

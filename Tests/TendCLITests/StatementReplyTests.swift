@@ -40,9 +40,10 @@ import Testing
         let dir = try Self.network()
         let blank = try CLI.run(["-e", "set @ann-arbor name: \"   \""], in: dir)
         #expect(blank.status == 3 && blank.stderr.contains("a contact needs a name"), "\(blank.stderr)")
-        #expect(try CLI.run(["-e", "set @ann-arbor name: \"  Ann  Arbor \""], in: dir).status == 0)
-        #expect(try CLI.run(["-e", "@ann-arbor.name"], in: dir).stdout == "Ann  Arbor\n")
-        #expect(try CLI.run(["-e", "set @ann-arbor tags: [\"x\", \"X\", \"x y\", \"\", \" \"]"], in: dir).status == 0)
+        // Blanks around a name are kept as given: a dump restores them so.
+        #expect(try CLI.run(["-e", "set @ann-arbor name: \" Ann Arbor \""], in: dir).status == 0)
+        #expect(try CLI.run(["--format", "json", "-e", "@ann-arbor.name"], in: dir).stdout == "\" Ann Arbor \"\n")
+        #expect(try CLI.run(["-e", "set @ann-arbor tags: [\"x\", \"X\", \"x y\", \"\"]"], in: dir).status == 0)
         #expect(try CLI.run(["--format", "json", "-e", "@ann-arbor.tags"], in: dir).stdout == "[\"x\",\"x y\"]\n")
     }
 

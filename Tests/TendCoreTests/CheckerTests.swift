@@ -16,6 +16,7 @@ import Testing
         "fn or0(x) = (x ?? 0) + 1\nor0(\"a\" == \"a\")",
         // A date minus a parameter may be a duration (the parameter a date): it was refused.
         "fn dd(p) = days(today - p)\ndd(start_of(month))", "fn back(p) = today - p\nback(3d)",
+        "fn days_left(d) = days(d - today)\ndays_left(end_of(month))", "knows @a @b @a",
     ])
     func callsThatSuitTheirFn(_ input: String) throws {
         try Self.expectNoErrors(input)
@@ -83,8 +84,10 @@ import Testing
         arguments: [
             ("contacts where stage > 3", "cannot compare a stage with a number", 1, 16, "stage_rank"),
             // One person twice is found before anything runs (it was exit 3, and `tend check` passed it).
+            ("export csv \"f.csv\" count(contacts)", "export takes a query, as in: export csv \"vip.csv\" contacts where +vip; this is a number", 1, 20, nil),
             ("set @a", "set needs a field to change, as in: set @dana-lee stage: credibility", 1, 1, nil),
-            ("knows @a @b @a", "@a is named twice: knows takes two or more different people", 1, 13, nil),
+            ("knows @a @a", "@a is named twice: knows takes two or more different people", 1, 10, nil),
+            ("set @a on 2026-01-01", "set needs a field to change, as in: set @dana-lee stage: credibility", 1, 1, nil),
             ("introduce @a and @a", "@a is named twice: introduce takes two different people", 1, 18, nil),
             ("today + 3", "cannot add a number to a date", 1, 1, "3d"),
             // 0.5d is no duration either: no suggestion (it suggested 0.5d).

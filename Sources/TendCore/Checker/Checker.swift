@@ -118,7 +118,9 @@ public struct Checker {
             checkContactOptions(options, adding: true)
             checkID(options, of: "a contact")
         case .set(let target, let options, let on):
-            if options.isEmpty && on == nil {
+            // An event's `on DATE` alone moves it; a contact's dates a stage change, which needs a stage.
+            let moves: Bool = { if case .event = target { on != nil } else { false } }()
+            if options.isEmpty && !moves {
                 // It said "Updated @x." and changed nothing.
                 report("set needs a field to change, as in: set @dana-lee stage: credibility", s.range)
             }
@@ -131,7 +133,9 @@ public struct Checker {
             checkEvent(s)
         case .knows(let people):
             if people.count < 2 { report("knows takes two or more people, as in: knows @dana-lee @mike-chen", s.range) }
-            refuseRepeated(people, "knows takes two or more different people")
+            // A repeat in a longer list is passed over (`knows @a @b @a` records a and b); one
+            // person alone, however often named, is no pair.
+            if people.count >= 2 && Set(people.map(\.handle)).count < 2 { refuseRepeated(people, "knows takes two or more different people") }
         case .goal(let name, let by, let options, let period):
             checkGoal(s, name, by, options, period)
         case .helps(_, let goal):
@@ -337,7 +341,11 @@ public struct Checker {
         }
         expect(path, .string, Scope(), "a file name")
         guard let query else { return }
-        _ = check(query, Scope())
+        // Found when checking, as every other slip in the statement is (it was exit 3).
+        switch check(query, Scope()) {
+        case .rows, .any: break
+        case let t: report("export takes a query, as in: export csv \"vip.csv\" contacts where +vip; this is \(article(t))", query.range)
+        }
         // An export writes whole contacts (each with every field its format keeps): rows made
         // into records or groups hold no contact, and the file came out empty.
         if case .query(let q) = query.kind, let clause = q.show.first?.0 ?? q.groupBy.first {
@@ -854,6 +862,8 @@ public struct Checker {
             // A date minus what is not known yet is a date (minus a duration) or a duration
             // (minus a date): `fn dd(p) = days(today - p)` was refused as days of a date.
             if op == .minus && a == .date && b != .duration { return .any }
+            // Anything minus a date can only be a date minus a date.
+            if op == .minus && b == .date { return .duration }
             return .date
         }
         if a == .duration || b == .duration { return .duration }

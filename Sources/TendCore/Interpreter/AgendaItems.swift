@@ -162,6 +162,7 @@ extension Interpreter {
                 }
             }
             try agendaBook.setItemState(key, ItemState(.done, since: today, note: note))
+            itemsClosedInRun.insert(key)
             said.append("closed \(ScriptWriter.quote(key.rule)) for \(handle)")
             closed += 1
         }
@@ -198,6 +199,7 @@ extension Interpreter {
                 was.since == state.since || state.since == today
             { continue }
             try agendaBook.setItemState(key, state)
+            itemsClosedInRun.insert(key)
         }
         let until = state.until.map { " until \($0)" } ?? " until the rule stops applying"
         return "\(verb) " + said.joined(separator: ", ") + until + "."
@@ -272,24 +274,45 @@ extension Interpreter {
     /// makes a closed item's condition stop holding ends it as a look at the agenda would (a
     /// closed "next step due" hid the next next step for good, unless the agenda happened to
     /// be shown while the condition was false). Called by the host before a writing run commits.
+    ///
+    /// Only the contacts the run's changes name are looked at (a rule that reads other
+    /// contacts', or a change that may touch anyone's, is left to the agenda, which settles
+    /// every item it works out), and never an item this run closed or recorded (a restored
+    /// dump keeps its closed items as they were).
+    /// Forgets what the last run changed, before a run starts.
+    public func startRun() {
+        contactsChangedInRun = []
+        itemsClosedInRun = []
+    }
+
     public func settleClosedItems() throws {
         let changed = contactsChangedInRun
+        let recorded = itemsClosedInRun
         contactsChangedInRun = []
-        guard !readOnly, changed?.isEmpty != true else { return }
-        let closed = try agendaBook.itemStates().filter { $0.value.until == nil && (changed?.contains($0.key.contact) ?? true) }
+        itemsClosedInRun = []
+        guard !readOnly, let changed, !changed.isEmpty else { return }
+        let closed = try agendaBook.itemStates().filter {
+            $0.value.until == nil && changed.contains($0.key.contact) && !recorded.contains($0.key)
+        }
         guard !closed.isEmpty else { return }
         let rules = Dictionary(definitions.rules.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        let viewing = ruleInView
         evaluatingRules += 1
-        defer { evaluatingRules -= 1 }
+        defer {
+            evaluatingRules -= 1
+            ruleInView = viewing
+        }
         var spent: [ItemKey] = []
         for key in closed.keys.sorted(by: { ($0.contact, $0.rule) < ($1.contact, $1.rule) }) {
             // A rule dropped, a contact removed or snoozed: left to the agenda, as before.
             guard let rule = rules[key.rule], let c = try contact(key.contact), (c.snoozedUntil.map { $0 <= today } ?? true) else { continue }
             ruleInView = rule.name
             let ctx = Ctx(row: .contact(c.id), naming: rule.row)
-            // A rule that fails for the contact keeps its item closed: the agenda says why.
-            let fires = (try? within(rule.file) { try compiled(rule.when)(ctx).isTrue }) ?? true
-            if !fires { spent.append(key) }
+            do {
+                if try !within(rule.file, { try compiled(rule.when)(ctx).isTrue }) { spent.append(key) }
+            } catch let d as Diagnostic where d.kind == .runtime && Interruption.requested == 0 {
+                // A rule that fails for the contact keeps its item closed: the agenda says why.
+            }
         }
         if !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
     }

@@ -43,9 +43,9 @@ extension Interpreter {
     func setContactField(_ n: String, _ v: Value, _ e: Expr, _ range: SourceRange, of c: inout Contact) throws {
         switch n {
         case "name":
-            // Trimmed, as `add` trims it: a name of blanks alone is no name (set, it was kept, and
-            // the dump's `add ""` then failed to restore).
-            guard let s = try optionText(n, v, e)?.trimmed, !s.isEmpty else { throw fail("a contact needs a name", e.range) }
+            // A name of blanks alone is no name (set, it was kept, and the dump's `add ""` then
+            // failed to restore); blanks around a name are kept as given (a dump restores them so).
+            guard let s = try optionText(n, v, e), !s.trimmed.isEmpty else { throw fail("a contact needs a name", e.range) }
             c.name = s
         case "handle": c.handle = try validHandle(v, e.range)
         case "company": c.company = try optionText(n, v, e)
@@ -77,7 +77,7 @@ extension Interpreter {
         case "tags":
             // Each tag once, lowercased, and none empty (["x", "X", ""] kept three).
             var seen = Set<String>()
-            c.tags = try strings(v, e.range).map { $0.lowercased() }.filter { !$0.trimmed.isEmpty && seen.insert($0).inserted }
+            c.tags = try strings(v, e.range).map { $0.lowercased() }.filter { !$0.isEmpty && seen.insert($0).inserted }
         case "goals", "accomplishments", "interests", "networks", "skills", "serves":
             c[list: n] = try strings(v, e.range)
         default:

@@ -500,6 +500,8 @@ public final class Interpreter {
     /// The contacts whose data this run changed; nil when a change may touch any (a definition,
     /// `me`). Read and reset by `settleClosedItems`.
     public var contactsChangedInRun: Set<Int64>? = []
+    /// The items this run closed, dismissed, snoozed or recorded: `settleClosedItems` leaves them.
+    var itemsClosedInRun: Set<ItemKey> = []
 
     @discardableResult
     func apply(_ change: Change) throws -> Int64? {

@@ -57,19 +57,35 @@ public enum ScriptWriter {
         return isWord ? s : quote(s)
     }
 
-    /// The first line of what `save` writes: a file that starts so is saved over.
+    /// The first line of what `save` writes.
     public static let definitionsHeader = "# Tend definitions"
+
+    /// The second line of what `save` writes: the hash of the rest, by which a later `save`
+    /// knows the file is as it was written and may write over it (one edited by hand is kept).
+    static func savedLine(_ body: String) -> String {
+        var hash = StableHash()
+        hash.add(body.utf8)
+        return "# Saved by Tend: save writes over this file while it is as saved (\(hash.hex))."
+    }
+
+    /// Whether a file is what `save` wrote, unchanged since: its header, its hash line, and a
+    /// body that has that hash.
+    public static func isUnchangedSave(_ bytes: [UInt8]) -> Bool {
+        let lines = bytes.split(separator: 10, maxSplits: 2, omittingEmptySubsequences: false)
+        guard lines.count == 3, lines[0].elementsEqual(definitionsHeader.utf8) else { return false }
+        return lines[1].elementsEqual(savedLine(String(decoding: lines[2], as: UTF8.self)).utf8)
+    }
 
     /// Markets, let / fn / score / rule definitions, then goals, in a stable order: what
     /// `save` writes. No data (not `set me`, not who helps a goal), so that loading the file
     /// works under `--read-only`, where definitions last for the run.
     public static func definitions(of net: Network, definitions: Definitions, prelude: Definitions? = nil) -> String {
-        var lines = [definitionsHeader]
-        lines += markets(net)
+        var lines = markets(net)
         lines += definitionLines(definitions, prelude: prelude)
         // Goals last: a goal's metric may call the functions above.
         for g in net.goals { lines.append(goal(g)) }
-        return lines.joined(separator: "\n") + "\n"
+        let body = lines.isEmpty ? "" : lines.joined(separator: "\n") + "\n"
+        return definitionsHeader + "\n" + savedLine(body) + "\n" + body
     }
 
     /// `set me …` and the markets: by name, or as stored (`inOrder`, for a dump).
@@ -168,13 +184,16 @@ public enum ScriptWriter {
     ]
     public static let dumpEnd = "# End of Tend dump."
 
-    /// The last line of a script that says it is a dump ending with `dumpEnd` and does not
-    /// (byte offsets in its text); nil for a whole dump and for any other script.
+    /// The last line of a script that says it is a dump ending with `dumpEnd` and has no such
+    /// line (byte offsets in its text); nil for a whole dump and for any other script. What
+    /// follows the end line (a script joined after it) runs as written.
     public static func cutShort(_ bytes: [UInt8]) -> SourceRange? {
         var lines = bytes.split(separator: 10, omittingEmptySubsequences: false).map { $0.last == 13 ? $0.dropLast() : $0 }
         guard lines.count >= 2, lines[0].elementsEqual(dumpHeader[0].utf8), lines[1].elementsEqual(dumpHeader[1].utf8) else { return nil }
-        while let last = lines.last, last.allSatisfy({ $0 == 32 || $0 == 9 }) { lines.removeLast() }
-        guard let last = lines.last, !last.elementsEqual(dumpEnd.utf8) else { return nil }
+        let blank = { (b: UInt8) in b == 32 || b == 9 }
+        if lines.dropFirst(2).contains(where: { $0.drop(while: blank).reversed().drop(while: blank).reversed().elementsEqual(dumpEnd.utf8) }) { return nil }
+        while let last = lines.last, last.allSatisfy(blank) { lines.removeLast() }
+        guard let last = lines.last else { return nil }
         return SourceRange(last.startIndex, last.endIndex)
     }
 
