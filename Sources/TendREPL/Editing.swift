@@ -160,8 +160,11 @@ extension Session {
     /// An edited file's problems: the whole file's, so that errors point at its lines, then
     /// those of the statements its changes run.
     func errorsOf(_ body: String, in path: String, about: String, changes: [String]? = nil) -> [Diagnostic] {
+        // The same slip found in both was shown twice, at two places: the file's is enough.
+        let inFile = checkEdit(Source(name: path, text: body))
+        guard inFile.isEmpty else { return inFile }
         let changes = changes ?? EditText.changes(from: [], to: EditText.statements(in: body)).statements
-        return checkEdit(Source(name: path, text: body)) + checkEdit(Source(name: "<edit \(about)>", text: changes.joined(separator: "\n")))
+        return checkEdit(Source(name: "<edit \(about)>", text: changes.joined(separator: "\n")))
     }
 
     /// A file's problems: what does not parse, then what does not check; `edit` and `undo` do

@@ -140,9 +140,13 @@ enum App {
         }
     }
 
-    static func missingDatabase(_ g: Settings, checks: Bool = false) -> String {
+    static func missingDatabase(_ g: Settings, checks: Bool = false, undoes: Bool = false) -> String {
         let why =
-            g.readOnly ? "--read-only creates none" : checks ? "a run that only defines and asserts does not create one" : "a command that only reads does not create one"
+            g.readOnly
+            ? "--read-only creates none"
+            : checks
+                ? "a run that only defines and asserts does not create one"
+                : undoes ? "undo has nothing to take back there, and does not create one" : "a command that only reads does not create one"
         return "no database at \(ConnectionSettings.redacted(databasePath(g))) (\(why)); check --db or TEND_DB"
     }
 
@@ -311,9 +315,11 @@ enum App {
                 leave(probe, .invalid, junit: junit, database: path)
             }
             let checks = Session.onlyDefinesAndAsserts(program)
-            create = !g.readOnly && Session.changesData(program) && !checks
+            // Undo on a path with no database said "there is no change to undo" (a mistyped --db).
+            let undoes = !program.mutations.isEmpty && program.mutations.allSatisfy { if case .journal = $0.kind { true } else { false } }
+            create = !g.readOnly && Session.changesData(program) && !checks && !undoes
             if !create {
-                probe.fail("tend: error: \(missingDatabase(g, checks: checks))")
+                probe.fail("tend: error: \(missingDatabase(g, checks: checks, undoes: undoes))")
                 leave(probe, .failed, junit: junit, database: path)
             }
         }

@@ -61,7 +61,7 @@ enum StatementText {
             let textExpected =
                 (i == 0 && ["add", "refer", "goal"].contains(word)) || previous == "about" || previous == "rule"
                 || (word == "helps" && i == args.count - 1 && i > 0)
-                || (previous.map { $0.hasSuffix(":") } == true && isPlainWord(a) && !bareValues.contains(a))
+                || (previous.map { $0.hasSuffix(":") } == true && ((isPlainWord(a) && !bareValues.contains(a)) || isTextOnly(a)))
             out.append((needsQuotes(a) || (textExpected && !isQuoted(a)) ? quote(a) : a) + (comma ? "," : ""))
         }
         return out.joined(separator: " ")
@@ -86,6 +86,15 @@ enum StatementText {
     static func isPlainWord(_ a: String) -> Bool {
         guard let first = a.first, first.isLetter else { return false }
         return a.allSatisfy { $0.isLetter || $0.isNumber || "_.'-&".contains($0) }
+    }
+
+    /// What can only be text after an option: an e-mail address (`email: ana@example.com`, which
+    /// read as a name and a handle), a web address, a phone number with its `+` country code.
+    static func isTextOnly(_ a: String) -> Bool {
+        guard !isQuoted(a), let first = a.first else { return false }
+        if first != "@" && a.contains("@") { return true }
+        if a.contains("://") { return true }
+        return first == "+" && a.dropFirst().first?.isNumber == true
     }
 
     static func quote(_ a: String) -> String { ScriptWriter.quote(a) }
@@ -209,8 +218,11 @@ enum Manual {
         for command in Tend.configuration.subcommands {
             let c = command.configuration
             out += [".SS \(c.commandName ?? "")", roff(c.abstract), ".nf"]
-            out += command.helpMessage(columns: 80).split(separator: "\n", omittingEmptySubsequences: false)
-                .map(String.init).filter { !$0.hasPrefix("OVERVIEW:") }.map(roff)
+            // The overview is the abstract above, however many lines it wraps to (its second
+            // line was left in, under the heading).
+            var lines = command.helpMessage(columns: 80).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if lines.first?.hasPrefix("OVERVIEW:") == true { lines = Array(lines.drop { !$0.isEmpty }) }
+            out += lines.map(roff)
             out.append(".fi")
         }
         out += [

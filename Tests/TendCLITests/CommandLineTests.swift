@@ -155,6 +155,15 @@ import Testing
         #expect(elsewhere.status == 2 && elsewhere.stderr.contains("unknown function 'myf'"), "\(elsewhere.stderr)")
     }
 
+    /// Undo on a path with no database says there is none (it said "there is no change to
+    /// undo", as if a mistyped --db were an empty network), and makes none.
+    @Test func undoOnAMissingDatabaseSaysSo() throws {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(["--db", "typo.db", "undo"], in: dir)
+        #expect(r.status == 3 && r.stderr.contains("no database at typo.db (undo has nothing to take back there"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("typo.db").path))
+    }
+
     /// TSV writes a carriage return as a space, as it does a tab and a line feed (kept, it
     /// split the row in TSV readers).
     @Test func tsvWritesACarriageReturnAsASpace() throws {
@@ -207,6 +216,12 @@ import Testing
             q.stdout
                 == "handle,profession,stage,cadence,tags,touches,referrals_received\ndana,,contact,6mo,,1,1\njoan-rivera,hairstylist,credibility,3mo,vip,1,0\n",
             "\(q.stdout)\(q.stderr)")
+        // An e-mail address, a web address and a phone number with its country code can only be
+        // text: quoted too (`email: ntp@example.com` read as a name and a handle).
+        let email = try CLI.run(["add", "Newer Person", "email:", "ntp@example.com,", "phone:", "+15550100"], in: dir)
+        #expect(email.status == 0, "\(email.stderr)")
+        #expect(try CLI.run(["-e", "@newer-person.email"], in: dir).stdout == "ntp@example.com\n")
+        #expect(try CLI.run(["-e", "@newer-person.phone"], in: dir).stdout == "+15550100\n")
         let bad = try CLI.run(["log", "lunch", "with", "@nobody"], in: dir)
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("<log>:1:16: error: no contact @nobody"), "\(bad.stderr)")
@@ -268,6 +283,12 @@ import Testing
         #expect(try CLI.run(["completion", "tcsh"], in: dir).status != 0)
         let manual = try CLI.run(["manual"], in: dir)
         #expect(manual.stdout.hasPrefix(".TH TEND 1"))
+        // Under each command's heading its help begins (an abstract that wrapped left its second
+        // line there, repeated).
+        let lines = manual.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        for (i, line) in lines.enumerated() where line.hasPrefix(".SS ") && i + 3 < lines.count {
+            #expect(lines[i + 2] == ".nf" && (lines[i + 3].isEmpty || lines[i + 3].hasPrefix("USAGE:")), "\(line): \(lines[i + 3])")
+        }
         let committed = try String(contentsOf: CLI.packageRoot.appendingPathComponent("docs/tend.1"), encoding: .utf8)
         #expect(manual.stdout == committed, "docs/tend.1 is made by `tend manual > docs/tend.1`")
     }

@@ -289,6 +289,8 @@ final class Terminal {
         let line = try #require(reopened.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0 == "set @joan-rivera company: 12" }) + 1
         #expect(line > 5 && reopened.hasPrefix("# \(path):\(line):"), "\(reopened)")
         #expect(reopened.contains("error:") && reopened.contains("set @joan-rivera company: 12"), "\(reopened)")
+        // Once: the same slip was shown again as found in the edit's changes ("<edit @…>").
+        #expect(reopened.components(separatedBy: "error:").count == 2 && !reopened.contains("<edit"), "\(reopened)")
         t.type("@joan-rivera.company", "Enter")
         #expect(t.waitFor("Salon Rivera", count: 2))
     }

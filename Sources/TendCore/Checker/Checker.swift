@@ -759,6 +759,10 @@ public struct Checker {
             if !compatible(rt, .bool) { report("'\(op.text)' needs bools; the right side is \(article(rt))", r.range) }
             return .bool
         case .equal, .notEqual:
+            // Beside a number, date, duration or bool, a bare unknown word was no text either
+            // (`zzqq == 1` suggested "zzqq"); beside text it may be (`kind == lunch`).
+            if ![ValueType.string, .any, .null].contains(rt) { dropTextHint(l) }
+            if ![ValueType.string, .any, .null].contains(lt) { dropTextHint(r) }
             if !unknown && !comparable(lt, rt) && !(isContactLike(lt) && isContactLike(rt)) {
                 let hint = stageHint(l, r, lt, rt)
                 report(

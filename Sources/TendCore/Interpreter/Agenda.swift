@@ -138,9 +138,7 @@ extension Interpreter {
         }
         guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
         if let until = c.snoozedUntil, until > today { add("snoozed", "until \(until)", .bool(true)) }
-        for i in try lastTouches(of: id) {
-            add("last touch", "\(i.kind) on \(i.on)" + (i.sourceID.map { " (imported from \($0.hasPrefix("mail:") ? "mail" : "a calendar"))" } ?? ""), .date(i.on))
-        }
+        for t in try lastTouches(of: id) { add("last touch", t.text, .date(t.on)) }
         let states = try agendaBook.itemStates()
         for rule in definitions.rules {
             ruleInView = rule.name
@@ -188,9 +186,25 @@ extension Interpreter {
     }
 
     /// The contact's three latest interactions up to today (what `why` shows the touch rules read), latest first.
-    func lastTouches(of id: Int64) throws -> [Interaction] {
-        let mine = try view().full.interactions.filter { $0.kind != "note" && $0.on <= today && $0.people.contains(id) }
-        return Array(mine.sorted { ($0.on, $0.id) > ($1.on, $1.id) }.prefix(3))
+    /// A contact's latest touches, newest first, at most three: what `last_touch` counts
+    /// (interactions but notes, referrals either way, introductions), on or before today. `why`
+    /// named interactions alone, so a referral made today left it a different last touch.
+    func lastTouches(of id: Int64) throws -> [(text: String, on: Day)] {
+        let net = try view().full
+        var touches: [(on: Day, kind: Int, id: Int64, text: String)] = []
+        for i in net.interactions where i.kind != "note" && i.on <= today && i.people.contains(id) {
+            let imported = i.sourceID.map { " (imported from \($0.hasPrefix("mail:") ? "mail" : "a calendar"))" } ?? ""
+            touches.append((i.on, 0, i.id, "\(i.kind) on \(i.on)" + imported))
+        }
+        for r in net.referrals where r.contact == id && r.on <= today {
+            touches.append((r.on, 1, r.id, "referral \(r.direction == .given ? "given" : "received") on \(r.on)"))
+        }
+        for x in net.introductions where (x.a == id || x.b == id) && x.on <= today {
+            touches.append((x.on, 2, x.id, "introduction on \(x.on)"))
+        }
+        // Newest first; on one day, interactions before referrals before introductions.
+        let newest = touches.sorted { $0.on != $1.on ? $0.on > $1.on : ($0.kind, -$0.id) < ($1.kind, -$1.id) }.prefix(3)
+        return newest.map { ($0.text, $0.on) }
     }
 
     private func sliceOf(_ e: Expr) -> String { source.map { $0.slice(e.range) } ?? "…" }
