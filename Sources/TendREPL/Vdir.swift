@@ -113,6 +113,15 @@ enum Vdir {
         return ContactUID.storable(count > 1 ? "\(base)-\(card + 1)" : base)
     }
 
+    /// A card's place as its reader says it ("card 1 (line 3)", "line 3") in a file where the
+    /// card begins after `offset` lines: "line 17".
+    static func shifted(_ origin: String, by offset: Int) -> String {
+        var text = Substring(origin)
+        if text.hasPrefix("card 1 (line "), text.hasSuffix(")") { text = text.dropFirst("card 1 (".count).dropLast() }
+        guard text.hasPrefix("line "), let n = Int(text.dropFirst("line ".count)) else { return origin }
+        return "line \(n + offset)"
+    }
+
     /// Every card of the folder, several of a file each by its UID. A card that cannot be read
     /// is named, with its file, card and line, and the others are read; two cards with one UID
     /// are one person, said in a note.
@@ -125,16 +134,20 @@ enum Vdir {
         var fileOfUID: [String: String] = [:]
         for f in files {
             let chunks = cards(f.bytes)
+            // Each card is read alone: where it says "card 1 (line 3)", the file's card and line are meant.
+            var linesBefore = 0
             for (k, chunk) in chunks.enumerated() {
+                defer { linesBefore += chunk.count { $0 == 10 } }
                 let place = chunks.count > 1 ? "\(f.name) card \(k + 1)" : f.name
+                let inFile = { (origin: String) in chunks.count > 1 ? Vdir.shifted(origin, by: linesBefore) : origin }
                 let cards: ImportBatch
                 do {
                     cards = try VCard.read(chunk)
                 } catch let e as ImportError {
-                    batch.errors.append(ImportError("\(place): \(e.origin)", field: e.field, e.message))
+                    batch.errors.append(ImportError("\(place): \(inFile(e.origin))", field: e.field, e.message))
                     continue
                 }
-                func located(_ e: ImportError) -> ImportError { ImportError("\(place): \(e.origin)", field: e.field, e.message) }
+                func located(_ e: ImportError) -> ImportError { ImportError("\(place): \(inFile(e.origin))", field: e.field, e.message) }
                 batch.errors += cards.errors.map(located)
                 batch.warnings += cards.warnings.map(located)
                 for var c in cards.contacts {

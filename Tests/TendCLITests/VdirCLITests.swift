@@ -201,6 +201,20 @@ import Testing
         #expect(back.hasPrefix("Imported from book: 0 added, 4 merged, 0 skipped.\n") && !back.contains("→"), "\(back)")
     }
 
+    /// A file of several cards names each card's problem at the file's card and line (each card
+    /// is read alone, and said "card 2: card 1 (line 1)" for what was on line 6).
+    @Test func aFileOfSeveralCardsSaysTheFilesLine() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann One\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nORG:Acme Plumbing\r\nEND:VCARD\r\n"
+        try text.write(to: book.appendingPathComponent("a.vcf"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "vdir", "book"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("a.vcf card 2: line 5"), "\(r.stdout)")
+        #expect(!r.stdout.contains("card 2: card 1"), "\(r.stdout)")
+    }
+
     /// A folder with what a folder may hold: other files, a broken card, a link, a huge file,
     /// two files with one UID. The good cards are imported; each problem is named.
     @Test func hostileFolder() throws {
