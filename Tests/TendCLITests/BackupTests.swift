@@ -64,28 +64,40 @@ import Testing
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "2\n")
     }
 
-    /// A backup stopped by SIGTERM, SIGINT or a hang-up takes its temporary copy with it (a
-    /// hidden copy of the whole database, and its journal, stayed beside the target).
-    @Test(arguments: [SIGTERM, SIGINT, SIGHUP]) func aStoppedBackupLeavesNoCopy(_ signal: Int32) throws {
-        let dir = CLI.tempDir()
+    /// The temporary files a backup is writing in `dir`.
+    static func temporary(_ dir: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.contains(".tend-") }
+    }
+
+    /// `tend backup copy.db` of a 20,000-contact database, run by `sh -c` after `shell` (a trap),
+    /// sent `signal` once its temporary copy is there; it has ended when this returns. False
+    /// when the backup ended before its copy was seen.
+    static func backupSent(_ signal: Int32, in dir: URL, after shell: String = "") throws -> (Process, caught: Bool) {
         #expect(try CLI.run(["demo", "--size", "20000"], in: dir).status == 0)
         let backup = Process()
-        backup.executableURL = URL(fileURLWithPath: CLI.binary)
-        backup.arguments = ["backup", "copy.db"]
+        backup.executableURL = URL(fileURLWithPath: "/bin/sh")
+        backup.arguments = ["-c", "\(shell) exec \"$0\" backup copy.db", CLI.binary]
         backup.currentDirectoryURL = dir
         backup.environment = ["TEND_DB": dir.appendingPathComponent("tend.db").path, "TEND_TODAY": "2026-11-23"]
         backup.standardOutput = FileHandle.nullDevice
         backup.standardError = FileHandle.nullDevice
         try backup.run()
-        func temporary() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.contains(".tend-") } }
         let deadline = Date().addingTimeInterval(30)
-        while temporary().isEmpty && backup.isRunning && Date() < deadline { usleep(500) }
-        let caught = !temporary().isEmpty
+        while temporary(dir).isEmpty && backup.isRunning && Date() < deadline { usleep(500) }
+        let caught = !temporary(dir).isEmpty
         kill(backup.processIdentifier, signal)
         backup.waitUntilExit()
+        return (backup, caught)
+    }
+
+    /// A backup stopped by SIGTERM, SIGINT or a hang-up takes its temporary copy with it (a
+    /// hidden copy of the whole database, and its journal, stayed beside the target).
+    @Test(arguments: [SIGTERM, SIGINT, SIGHUP]) func aStoppedBackupLeavesNoCopy(_ signal: Int32) throws {
+        let dir = CLI.tempDir()
+        let (backup, caught) = try Self.backupSent(signal, in: dir)
         #expect(caught, "the backup ended before its copy was seen")
         #expect(backup.terminationReason == .uncaughtSignal && backup.terminationStatus == signal, "\(backup.terminationStatus)")
-        #expect(temporary().isEmpty, "\(temporary())")
+        #expect(Self.temporary(dir).isEmpty, "\(Self.temporary(dir))")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("copy.db").path))
     }
 
@@ -94,20 +106,7 @@ import Testing
     /// was put in place with "Backed up").
     @Test func anIgnoredSignalLeavesTheBackupWhole() throws {
         let dir = CLI.tempDir()
-        #expect(try CLI.run(["demo", "--size", "20000"], in: dir).status == 0)
-        let backup = Process()
-        backup.executableURL = URL(fileURLWithPath: "/bin/sh")
-        backup.arguments = ["-c", "trap '' TERM; exec \"$0\" backup copy.db", CLI.binary]
-        backup.currentDirectoryURL = dir
-        backup.environment = ["TEND_DB": dir.appendingPathComponent("tend.db").path, "TEND_TODAY": "2026-11-23"]
-        backup.standardOutput = FileHandle.nullDevice
-        backup.standardError = FileHandle.nullDevice
-        try backup.run()
-        func temporary() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.contains(".tend-") } }
-        let deadline = Date().addingTimeInterval(30)
-        while temporary().isEmpty && backup.isRunning && Date() < deadline { usleep(500) }
-        kill(backup.processIdentifier, SIGTERM)
-        backup.waitUntilExit()
+        let (backup, _) = try Self.backupSent(SIGTERM, in: dir, after: "trap '' TERM;")
         #expect(backup.terminationReason == .exit && backup.terminationStatus == 0, "\(backup.terminationStatus)")
         #expect(try CLI.run(["--db", "copy.db", "-e", "count(contacts)"], in: dir).stdout == "20000\n")
     }
