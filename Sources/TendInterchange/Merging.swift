@@ -331,6 +331,9 @@ extension Merge {
         var changes = merge(p, into: &c, update: true)
         let handle = c.handle
         func dropped(_ field: String, _ stored: String) {
+            // A value the merge already said was replaced is not said again as dropped (one
+            // changed e-mail was listed twice, and counted as two fields).
+            if changes.contains(where: { $0.field == field && $0.stored == stored }) { return }
             changes.append(FieldChange(handle: handle, field: field, stored: stored, file: "(not on the card)", applied: true))
         }
         func keep<T>(_ list: inout [T], _ field: String, onCard: (T) -> Bool, text: (T) -> String) {

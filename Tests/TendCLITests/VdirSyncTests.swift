@@ -28,6 +28,21 @@ import Testing
         try CLI.run(["--format", "csv", "-e", "contacts show \(fields)"], in: dir).stdout
     }
 
+    /// An e-mail changed on the phone is said once, as changed (it was said again as not on
+    /// the card, and counted as two fields).
+    @Test func aChangedEmailIsSaidOnce() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", VdirSyncTests.ana], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let (file, text) = try VdirSyncTests.card(dir)
+        try text.replacingOccurrences(of: "ana@a.example", with: "ana@c.example").write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("@ana-lima email: ana@a.example → ana@c.example"), "\(r.stdout)")
+        #expect(!r.stdout.contains("ana@a.example → (not on the card)"), "\(r.stdout)")
+        #expect(try VdirSyncTests.ana(dir, "emails") == "emails\nana@c.example; ana@b.example\n")
+    }
+
     /// A number, an e-mail, an address, a named date, the birthday, the anniversary, the title
     /// and the company deleted on the phone are deleted by `import vdir --update`; Tend's own
     /// fields (stage, cadence, tags, notes) stay.

@@ -115,6 +115,8 @@ public struct Checker {
             check(inner)
         case .add(let name, let options):
             expect(name, .string, Scope(), "a contact's name")
+            // Found when checking, as a market's is (it was a run-time error, exit 3).
+            refuseEmpty(name, "a contact needs a name")
             checkContactOptions(options, adding: true)
             checkID(options, of: "a contact")
         case .set(let target, let options, let on):
