@@ -19,7 +19,7 @@ public struct FileWriter {
     }
 
     /// What to do when the target exists.
-    public indirect enum Existing {
+    public enum Existing {
         /// Replace it: the user said so (`overwrite`, `--overwrite`).
         case replace
         /// Refuse, with advice on how to say so ("add overwrite to replace it").
@@ -27,8 +27,8 @@ public struct FileWriter {
         /// Ask the user (the interactive REPL); refuse with the advice when the answer is no.
         case ask((String) throws -> Bool, advice: String)
         /// Replace it when it is a file of the same kind, judged from its first bytes (a JUnit
-        /// report or definitions written by an earlier run); else do as `otherwise` says.
-        case replaceIf(([UInt8]) -> Bool, otherwise: Existing)
+        /// report written by an earlier run); refuse otherwise.
+        case replaceIf(([UInt8]) -> Bool, advice: String)
     }
 
     /// The database in use (nil: none), whose files are never written.
@@ -119,20 +119,15 @@ public struct FileWriter {
         if isDatabase(device: st.st_dev, inode: st.st_ino, realPath: target) {
             throw Failure("\(path) is the open database (or one of its files); Tend never writes over it")
         }
-        try FileWriter.mayReplace(path, target, existing)
-        return (target, false)
-    }
-
-    /// Throws unless the existing file at `path` (found at `target`) may be replaced.
-    private static func mayReplace(_ path: String, _ target: String, _ existing: Existing) throws {
         switch existing {
         case .replace: break
         case .refuse(let advice): throw Failure("\(path) already exists; \(advice)")
         case .ask(let confirm, let advice):
             guard try confirm("\(path) already exists. Replace it? (y/N) ") else { throw Failure("\(path) already exists and was kept; \(advice)") }
-        case .replaceIf(let isSameKind, let otherwise):
-            if !isSameKind(FileWriter.head(of: target)) { try mayReplace(path, target, otherwise) }
+        case .replaceIf(let isSameKind, let advice):
+            guard isSameKind(FileWriter.head(of: target)) else { throw Failure("\(path) already exists; \(advice)") }
         }
+        return (target, false)
     }
 
     /// A target that does not exist yet: its folder must, and it may not be a file of the database.

@@ -294,7 +294,7 @@ enum App {
         // A report that could not be written is known before the run: found after it, the run's
         // changes were kept although the command failed.
         if let file = junit?.file {
-            do { _ = try FileWriter(database: path).check(file, existing: .replaceIf(isJUnitReport, otherwise: .refuse(advice: junitAdvice))) } catch { fail(error) }
+            do { _ = try FileWriter(database: path).check(file, existing: .replaceIf(isJUnitReport, advice: junitAdvice)) } catch { fail(error) }
         }
         var create = false
         // A PostgreSQL database (the server's administrator makes it) is there when it is Tend's.
@@ -340,7 +340,7 @@ enum App {
         if let (file, suite) = junit {
             do {
                 try FileWriter(database: database).write(
-                    Array(session.junitReport(suite: suite).utf8), to: file, existing: .replaceIf(isJUnitReport, otherwise: .refuse(advice: junitAdvice)))
+                    Array(session.junitReport(suite: suite).utf8), to: file, existing: .replaceIf(isJUnitReport, advice: junitAdvice))
             } catch {
                 fail(error, closing: session)
             }

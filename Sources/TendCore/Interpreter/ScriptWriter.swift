@@ -188,12 +188,24 @@ public enum ScriptWriter {
     /// line (byte offsets in its text); nil for a whole dump and for any other script. What
     /// follows the end line (a script joined after it) runs as written.
     public static func cutShort(_ bytes: [UInt8]) -> SourceRange? {
-        var lines = bytes.split(separator: 10, omittingEmptySubsequences: false).map { $0.last == 13 ? $0.dropLast() : $0 }
-        guard lines.count >= 2, lines[0].elementsEqual(dumpHeader[0].utf8), lines[1].elementsEqual(dumpHeader[1].utf8) else { return nil }
+        // Its first two lines make a script a dump: any other is passed over at once (every
+        // script was split into lines here, a restore of hundreds of thousands included).
+        let head = bytes.split(separator: 10, maxSplits: 2, omittingEmptySubsequences: false)
+        let line = { (s: ArraySlice<UInt8>) in s.last == 13 ? s.dropLast() : s }
+        guard head.count >= 2, line(head[0]).elementsEqual(dumpHeader[0].utf8), line(head[1]).elementsEqual(dumpHeader[1].utf8) else {
+            return nil
+        }
         let blank = { (b: UInt8) in b == 32 || b == 9 }
-        if lines.dropFirst(2).contains(where: { $0.drop(while: blank).reversed().drop(while: blank).reversed().elementsEqual(dumpEnd.utf8) }) { return nil }
-        while let last = lines.last, last.allSatisfy(blank) { lines.removeLast() }
-        guard let last = lines.last else { return nil }
+        var last = line(head[1])
+        var start = head.count == 3 ? head[2].startIndex : bytes.endIndex
+        while start < bytes.endIndex {
+            let stop = bytes[start...].firstIndex(of: 10) ?? bytes.endIndex
+            let text = line(bytes[start..<stop])
+            let trimmed = text.drop(while: blank).reversed().drop(while: blank)
+            if trimmed.elementsEqual(dumpEnd.utf8.reversed()) { return nil }
+            if !trimmed.isEmpty { last = text }
+            start = stop + 1
+        }
         return SourceRange(last.startIndex, last.endIndex)
     }
 
