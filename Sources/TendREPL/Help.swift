@@ -17,7 +17,7 @@ enum Help {
             let width = min(64, examples.map(\.code.count).max() ?? 0)
             let lines = examples.map { e in
                 e.note.isEmpty
-                    ? "  " + e.code : "  " + e.code.padding(toLength: max(width, e.code.count), withPad: " ", startingAt: 0) + "   " + e.note
+                    ? "  " + e.code : "  " + e.code + String(repeating: " ", count: max(0, width - e.code.count)) + "   " + e.note
             }
             return (synopsis + lines).joined(separator: "\n")
         }

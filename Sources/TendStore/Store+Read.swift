@@ -89,7 +89,8 @@ extension Store {
     /// With `filter`, only the contacts it selects (an SQL condition and its arguments).
     static func load(_ db: Database, events: Bool = true, filter: (String, StatementArguments)? = nil) throws -> Network {
         var net = Network()
-        net.contacts.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") ?? 0)
+        // A filter's few contacts need no count of every row (a scan of its own).
+        if filter == nil { net.contacts.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") ?? 0) }
         try each(
             db, "contacts",
             "SELECT \(contactSelect) FROM contacts \(filter.map { "WHERE " + $0.0 } ?? "") ORDER BY id", filter?.1 ?? []

@@ -71,8 +71,11 @@ enum App {
     /// Whether a Tend database may be at `path`: a file with something in it. An empty file
     /// (`touch tend.db`) is no database yet, as a missing one: only what creates one makes it.
     static func hasDatabase(at path: String) -> Bool {
-        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber else { return false }
-        if size.intValue > 0 || FileManager.default.fileExists(atPath: path + "-wal") { return true }
+        // lstat(2), as FileManager does (a link is not followed), without its look-up of the
+        // owner's name (a read of the user database).
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return false }
+        if info.st_size > 0 || access(path + "-wal", F_OK) == 0 { return true }
         emptyFilesFound.insert(path)
         return false
     }
