@@ -14,7 +14,7 @@ public struct MailAddress: Hashable, Sendable {
 
 /// The header fields of one message that touches use (RFC 5322, with the obsolete forms mail
 /// programs still write): From, To, Cc, Bcc, Date, Message-ID, List-Id, Precedence,
-/// Auto-Submitted, X-Autoreply, X-Autorespond, List-Unsubscribe. Every other field, the Subject among them, is passed over,
+/// Auto-Submitted, X-Autoreply, X-Autorespond, List-Unsubscribe, X-Gmail-Labels, X-Mozilla-Status. Every other field, the Subject among them, is passed over,
 /// and the body is never given to this reader. Bad input never crashes it: a field it cannot
 /// read is left out.
 public struct MailHeaders: Sendable {
@@ -24,6 +24,10 @@ public struct MailHeaders: Sendable {
     public var bcc: [MailAddress] = []
     /// The Date field as an instant (seconds since 1970 UTC).
     public var date: Int?
+    /// A Date field that could not be read, as written (the envelope's date is used instead, and said).
+    public var unreadDate: String?
+    /// Thunderbird's X-Mozilla-Status marks the message deleted (kept in the file until the folder is compacted).
+    public var deletedByMozilla = false
     /// The Message-ID without its angle brackets.
     public var messageID: String?
     public var listID: String?
@@ -53,6 +57,7 @@ public struct MailHeaders: Sendable {
         case autoRespond = "x-autorespond"
         case listUnsubscribe = "list-unsubscribe"
         case gmailLabels = "x-gmail-labels"
+        case mozillaStatus = "x-mozilla-status"
 
         /// The field a name (any case, trailing blanks allowed) names; nil for the fields not kept.
         init?(name: ArraySlice<UInt8>) {
@@ -106,7 +111,11 @@ public struct MailHeaders: Sendable {
         case .to: to += MailAddressList.parse(value)
         case .cc: cc += MailAddressList.parse(value)
         case .bcc: bcc += MailAddressList.parse(value)
-        case .date: if date == nil { date = MailDate.parse(value) }
+        case .date:
+            if date == nil {
+                date = MailDate.parse(value)
+                unreadDate = date == nil ? value.trimmed : nil
+            }
         case .messageID:
             var id = value.trimmed
             if let open = id.firstIndex(of: "<"), let close = id[open...].firstIndex(of: ">") {
@@ -115,10 +124,16 @@ public struct MailHeaders: Sendable {
             if messageID == nil, !id.isEmpty { messageID = id }
         case .listID: if !value.trimmed.isEmpty { listID = value.trimmed }
         case .precedence: precedence = value.trimmed.lowercased()
-        case .autoSubmitted: autoSubmitted = value.split(separator: ";").first.map { String($0).trimmed.lowercased() }
+        // `no (human)`: RFC 3834's keyword may be followed by a comment and parameters.
+        case .autoSubmitted:
+            autoSubmitted = value.split(separator: ";").first.map {
+                String($0.prefix { $0 != "(" }).trimmed.lowercased()
+            }
         case .autoReply: autoReply = autoReply || value.trimmed.lowercased() != "no"
         case .autoRespond: autoReply = true
         case .listUnsubscribe: listUnsubscribe = true
+        // Four hex digits of flags; 0x0008 is "expunged" (deleted, awaiting compaction).
+        case .mozillaStatus: deletedByMozilla = UInt16(value.trimmed, radix: 16).map { $0 & 0x0008 != 0 } ?? false
         case .gmailLabels:
             // Comma-separated; a label with a comma in it is quoted ("Clients, Drafts").
             var label = ""
@@ -523,7 +538,16 @@ enum MailDate {
                 }
                 return n
             }
-            if t.contains(UInt8(ascii: ":")) {
+            // `+01:00`: an offset written with a colon (not a time).
+            if t.count == 6, t[0] == UInt8(ascii: "+") || t[0] == UInt8(ascii: "-"), t[3] == UInt8(ascii: ":"),
+                let h = number(t[1..<3]), let m = number(t[4..<6])
+            {
+                guard h < 24, m < 60 else { return false }
+                offset = (h * 3600 + m * 60) * (t[0] == UInt8(ascii: "-") ? -1 : 1)
+            } else if t.count > 2, t.dropFirst().contains(UInt8(ascii: "-")), !t.contains(UInt8(ascii: ":")) {
+                // RFC 850's `07-Nov-26` (Usenet, and old mail programs): day, month and year.
+                return t.split(separator: UInt8(ascii: "-")).allSatisfy { take(Array($0)) }
+            } else if t.contains(UInt8(ascii: ":")) {
                 let fields = t.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map(number)
                 guard fields.count == 2 || fields.count == 3, let h = fields[0], let m = fields[1], h < 24, m < 60 else { return false }
                 let s = fields.count == 3 ? fields[2] : 0

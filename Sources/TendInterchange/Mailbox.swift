@@ -19,6 +19,9 @@ public struct MailMessage: Sendable {
     /// Why the mailbox itself says the message is no touch: a draft, or junk or deleted mail
     /// (a maildir's Drafts, Junk or Trash folder, or its file's D or T flag).
     public var leftOut: SkipReason?
+    /// The mbox file ends inside this message's header, in the middle of a line (a file cut
+    /// short): that line is left out, and the report says so.
+    public var cutShort = false
 
     public init(origin: String, headers: MailHeaders, envelopeDate: Int? = nil) {
         self.origin = origin
@@ -106,23 +109,30 @@ public enum Mailbox {
         }
     }
 
-    /// Maildir++ folders (their last part, lower-cased: `.INBOX.Drafts`) whose mail was never
-    /// sent or is not wanted, as Dovecot, Courier, mbsync, offlineimap and the big providers name them.
+    /// Maildir++ folders (any part of the name, lower-cased: `.INBOX.Drafts`, `.Trash.2025`)
+    /// whose mail was never sent or is not wanted, as Dovecot, Courier, mbsync, offlineimap and
+    /// the big providers name them, in English and in the languages mail programs name them in.
     static let folderRoles: [String: SkipReason] = [
         "drafts": .draft, "draft": .draft, "templates": .draft,
+        "entwürfe": .draft, "brouillons": .draft, "borradores": .draft, "bozze": .draft, "concepten": .draft, "rascunhos": .draft,
         "junk": .junk, "spam": .junk, "junk e-mail": .junk, "junk email": .junk, "bulk mail": .junk,
         "trash": .junk, "deleted": .junk, "deleted items": .junk, "deleted messages": .junk, "bin": .junk,
+        "papierkorb": .junk, "gelöschte elemente": .junk, "junk-e-mail": .junk, "corbeille": .junk, "éléments supprimés": .junk,
+        "indésirables": .junk, "courrier indésirable": .junk, "papelera": .junk, "elementos eliminados": .junk,
+        "correo no deseado": .junk, "cestino": .junk, "posta indesiderata": .junk, "prullenbak": .junk,
+        "verwijderde items": .junk, "ongewenste e-mail": .junk, "lixo": .junk, "lixeira": .junk, "itens excluídos": .junk,
     ]
 
     /// Why a maildir file is no touch: its folder's role (`folder` is the Maildir++ subfolder,
     /// or the maildir itself when given one: `~/Maildir/.Drafts`, mbsync's `~/Mail/Drafts`), or
-    /// its D flag (`:2,DS`, a draft); nil for any other message. A message marked deleted (T)
-    /// was still sent or received.
+    /// its flags: D (`:2,DS`, a draft) or T (trashed: deleted, not yet expunged); nil for any
+    /// other message.
     static func leftOut(folder: String, file: String) -> SkipReason? {
-        let last = folder.split(separator: ".").last.map { $0.lowercased() }
-        if let last, let role = folderRoles[last] { return role }
+        let parts = folder.split(separator: ".").map { IMAPName.decoded(String($0)).lowercased() }
+        if let role = parts.lazy.compactMap({ folderRoles[$0] }).first { return role }
         guard let info = file.range(of: ":2,", options: .backwards) ?? file.range(of: "!2,", options: .backwards) else { return nil }
-        return file[info.upperBound...].contains("D") ? .draft : nil
+        let flags = file[info.upperBound...]
+        return flags.contains("D") ? .draft : flags.contains("T") ? .junk : nil
     }
 
     /// A file's bytes up to its first empty line (at most `headerLimit`).
@@ -215,10 +225,20 @@ struct MboxScanner {
         try run(final: false, visit)
     }
 
+    /// An empty file is an empty folder (mail programs write one for a folder with no mail).
     mutating func finish(_ visit: (MailMessage) throws -> Void) throws {
-        guard sawAnything else { throw ImportError("file", "the file is empty") }
+        guard sawAnything else { return }
         try run(final: true, visit)
-        if state == .headers { try emit(visit) }
+        if state == .headers {
+            // The last line had no line feed: the file was cut inside it.
+            let cut = buffer.last != UInt8(ascii: "\n")
+            if cut, let lastLine = header.dropLast().lastIndex(of: UInt8(ascii: "\n")) {
+                header.removeSubrange((lastLine + 1)...)
+            } else if cut {
+                header.removeAll()
+            }
+            try emit(visit, cutShort: cut)
+        }
         if state == .start { throw ImportError("file", "this is not an mbox file (it does not start with a \"From \" line)") }
     }
 
@@ -357,10 +377,38 @@ struct MboxScanner {
         state = .headers
     }
 
-    private mutating func emit(_ visit: (MailMessage) throws -> Void) throws {
+    private mutating func emit(_ visit: (MailMessage) throws -> Void, cutShort: Bool = false) throws {
         var message = MailMessage(origin: origin, headers: MailHeaders(parsing: header[...]))
         message.envelopeLine = envelope
+        message.cutShort = cutShort
         try visit(message)
         header.removeAll(keepingCapacity: true)
+    }
+}
+
+/// IMAP's modified UTF-7 (RFC 3501 5.1.3), in which Dovecot and Courier name maildir folders on
+/// disk: `Entw&APw-rfe` is `Entwürfe`, `&-` is `&`.
+enum IMAPName {
+    static func decoded(_ name: String) -> String {
+        guard name.contains("&") else { return name }
+        var out = ""
+        var rest = Substring(name)
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            let after = rest.index(after: amp)
+            guard let dash = rest[after...].firstIndex(of: "-") else { return name }
+            let encoded = rest[after..<dash]
+            if encoded.isEmpty {
+                out += "&"
+            } else {
+                var b64 = encoded.replacingOccurrences(of: ",", with: "/")
+                while b64.count % 4 != 0 { b64 += "=" }
+                guard let data = Data(base64Encoded: b64), data.count % 2 == 0 else { return name }
+                let units = stride(from: 0, to: data.count, by: 2).map { UInt16(data[data.startIndex + $0]) << 8 | UInt16(data[data.startIndex + $0 + 1]) }
+                out += String(decoding: units, as: UTF16.self)
+            }
+            rest = rest[rest.index(after: dash)...]
+        }
+        return out + rest
     }
 }

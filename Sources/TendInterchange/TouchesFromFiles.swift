@@ -109,12 +109,13 @@ public struct Candidate: Hashable, Sendable {
 /// Why a meeting or a message gave no touch. A recurring series left out whole counts once.
 public enum SkipReason: String, CaseIterable, Comparable, Sendable {
     case noOneElse = "no one else was invited"
+    case noRecipient = "sent to no one else"
     case noContact = "no one in Tend"
     case cancelled = "cancelled"
     case declined = "declined by me"
     case future = "after today"
     case duplicate = "already seen in this import"
-    case mailingList = "mailing list"
+    case mailingList = "from a mailing list"
     case bulk = "bulk mail or newsletter"
     case automatic = "sent automatically"
     case noReply = "from a no-reply address"
@@ -124,6 +125,19 @@ public enum SkipReason: String, CaseIterable, Comparable, Sendable {
     case draft = "draft (never sent)"
     case junk = "junk, spam or deleted"
     case tooLong = "recurrence cut short (too many repetitions)"
+
+    /// How the report counts it: `1 draft (never sent)`, `2 drafts (never sent)`.
+    public func counted(_ n: Int) -> String {
+        guard n != 1 else { return "1 \(rawValue)" }
+        switch self {
+        case .draft: return "\(n) drafts (never sent)"
+        case .mailingList: return "\(n) from mailing lists"
+        case .bulk: return "\(n) bulk mail or newsletters"
+        case .noReply: return "\(n) from no-reply addresses"
+        case .tooLong: return "\(n) recurrences cut short (too many repetitions)"
+        default: return "\(n) \(rawValue)"
+        }
+    }
 
     public static func < (a: SkipReason, b: SkipReason) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -298,12 +312,19 @@ extension TouchImporter {
     public mutating func add(_ message: MailMessage) {
         let h = message.headers
         if let reason = message.leftOut ?? Self.leftOut(labels: h.gmailLabels) { return skip(reason) }
+        if h.deletedByMozilla { return skip(.junk) }
         guard let sender = h.from.first else { return skip(.noSender) }
         if h.listID != nil { return skip(.mailingList) }
         if h.listUnsubscribe || ["bulk", "list", "junk"].contains(h.precedence ?? "") { return skip(.bulk) }
         if h.autoReply || (h.autoSubmitted.map { $0 != "no" } ?? false) { return skip(.automatic) }
         if Self.isNoReply(sender.address) { return skip(.noReply) }
         guard let instant = h.date ?? message.envelopeDate else { return skip(.noDate) }
+        if h.date == nil, let unread = h.unreadDate {
+            result.warnings.append(ImportError(message.origin, "its Date \"\(unread)\" is not a date Tend reads; the date the mailbox gives it is used"))
+        }
+        if message.cutShort {
+            result.warnings.append(ImportError(message.origin, "the file ends inside its header (a line cut short is left out)"))
+        }
         let day = options.day(at: instant)
         if day > options.today { return skip(.future) }
         let id = "mail:" + (h.messageID ?? "hash:" + h.fingerprint.hex)
@@ -317,7 +338,7 @@ extension TouchImporter {
                 if ids.isEmpty { sawCandidate(r.address, name: r.name.map(Self.clean), on: day, sourceID: id) }
                 people += ids
             }
-            if others.isEmpty { return skip(.noOneElse) }
+            if others.isEmpty { return skip(.noRecipient) }
             if people.isEmpty { return skip(.noContact) }
             result.touches.append(ImportedTouch(kind: .email, on: day, people: Array(Set(people)).sorted(), note: nil, inbound: false, sourceID: id))
         } else {
@@ -639,11 +660,16 @@ extension TouchImporter {
     /// The people an event is with: organizer and attendees other than me, that are people (not
     /// rooms or resources, nor a shared calendar's own address), take part, and did not decline
     /// or hand the invitation on (DELEGATED: the delegate is an attendee of their own).
+    /// Someone who declined is left out wherever else they are named (an organizer who declined
+    /// their own meeting is on it twice: as organizer, and as an attendee who declined).
     func people(in event: ICalendar.Event) -> [ICalendar.Attendee] {
         var seenAddresses = Set<String>()
-        return ((event.organizer.map { [$0] } ?? []) + event.attendees).filter { a in
+        let everyone = (event.organizer.map { [$0] } ?? []) + event.attendees
+        let away = Set(everyone.filter { Self.absent.contains($0.participation) }.map { $0.address.lowercased() })
+        return everyone.filter { a in
             !book.isMine(a.address) && (a.userType == "INDIVIDUAL" || a.userType == "UNKNOWN") && a.role != "NON-PARTICIPANT"
-                && !Self.absent.contains(a.participation) && !Self.isCalendarAddress(a.address) && seenAddresses.insert(a.address).inserted
+                && !away.contains(a.address.lowercased()) && !Self.isCalendarAddress(a.address)
+                && seenAddresses.insert(a.address.lowercased()).inserted
         }
     }
 
@@ -674,7 +700,9 @@ extension TouchImporter {
         let note = options.noNotes ? "" : Self.clean(event.summary ?? "")
         // Declined by me: every one of my addresses on it declined. A cancelled or declined
         // event keeps its contacts and note, for the step planned from it (`plan`).
-        let mine = ((event.organizer.map { [$0] } ?? []) + event.attendees).filter { book.isMine($0.address) }
+        // As an attendee when I am one (an organizer's own PARTSTAT is on their attendee line).
+        let attending = event.attendees.filter { book.isMine($0.address) }
+        let mine = attending.isEmpty ? (event.organizer.map { [$0] } ?? []).filter { book.isMine($0.address) } : attending
         let declined = !mine.isEmpty && mine.allSatisfy({ Self.absent.contains($0.participation) })
         if event.status == "CANCELLED" || declined {
             let ids = Set(people(in: event).flatMap { book.contacts(for: $0.address) })

@@ -208,14 +208,14 @@ struct TouchFileImport {
         }
         if o.stepsDone > 0 {
             lines.append(
-                "  \(count(o.stepsDone, "next step", "next steps")) planned from \(o.stepsDone == 1 ? "a meeting" : "meetings") now logged \(dryRun ? "would be" : "were") cleared")
+                "  \(count(o.stepsDone, "next step", "next steps")) planned from \(o.stepsDone == 1 ? "a meeting" : "meetings") now logged \(dryRun ? "would be" : o.stepsDone == 1 ? "was" : "were") cleared")
         }
         if o.stepsCancelled > 0 {
             lines.append(
-                "  \(count(o.stepsCancelled, "next step", "next steps")) planned from \(o.stepsCancelled == 1 ? "a meeting" : "meetings") since cancelled or declined \(dryRun ? "would be" : "were") cleared")
+                "  \(count(o.stepsCancelled, "next step", "next steps")) planned from \(o.stepsCancelled == 1 ? "a meeting" : "meetings") since cancelled or declined \(dryRun ? "would be" : o.stepsCancelled == 1 ? "was" : "were") cleared")
         }
         if o.planned > 0 { lines.append("  \(count(o.planned, "next step", "next steps")) \(dryRun ? "would be planned" : "planned") from future meetings") }
-        let reasons = found.skipped.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key.rawValue)" }
+        let reasons = found.skipped.sorted { $0.key < $1.key }.map { $0.key.counted($0.value) }
         if !reasons.isEmpty { lines.append("  left out: " + reasons.joined(separator: ", ")) }
         if noAddresses {
             lines.append("  none of your own e-mail addresses is set: set me emails: [\"you@example.org\"] so that your mail and meetings are told apart")

@@ -716,6 +716,35 @@ func lines(_ r: TouchImport) -> [String] {
         #expect(r.candidates.isEmpty, "\(r.candidates)")
         #expect(r.warnings.isEmpty, "\(r.warnings)")
     }
+
+    /// Someone on an event twice, as organizer and as an attendee who declined (Google writes
+    /// the organizer's own answer so), is not at it (they were counted as met); nor am I when
+    /// my attendee line declines an event I organized.
+    @Test func anOrganizerWhoDeclinedIsNotMet() throws {
+        let text = """
+            BEGIN:VCALENDAR
+            BEGIN:VEVENT
+            UID:organizer-declined
+            DTSTART:20260302T100000Z
+            SUMMARY:Review
+            ORGANIZER:mailto:dana@lee.example
+            ATTENDEE;PARTSTAT=DECLINED:mailto:Dana@Lee.example
+            ATTENDEE;PARTSTAT=ACCEPTED:mailto:tom@okafor.example
+            ATTENDEE;PARTSTAT=ACCEPTED:mailto:me@example.com
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:i-declined-mine
+            DTSTART:20260303T100000Z
+            ORGANIZER:mailto:me@example.com
+            ATTENDEE;PARTSTAT=DECLINED:mailto:me@example.com
+            ATTENDEE;PARTSTAT=ACCEPTED:mailto:ana@park.example
+            END:VEVENT
+            END:VCALENDAR
+            """
+        let r = try importCalendars([], texts: [text], zone: "UTC")
+        #expect(lines(r) == ["2026-03-02 meeting [4] Review"])
+        #expect(r.skipped == [.declined: 1])
+    }
 }
 
 /// A zone known only by its VTIMEZONE gives the offsets Foundation gives for the same zone.

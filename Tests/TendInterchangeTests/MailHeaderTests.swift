@@ -83,6 +83,11 @@ func addresses(_ field: String) -> [String] {
         #expect(MailDate.parse("2026-11-07T10:00:00Z") == utc("2026-11-07 10:00:00"))
         #expect(MailDate.parse(" 2026-11-07 10:00:30.25+01:00") == utc("2026-11-07 09:00:30"))
         #expect(MailDate.parse("2026-11-07T23:30-0500") == utc("2026-11-08 04:30:00"))
+        // RFC 850's dashed date (old mailers, Usenet), and an offset written with a colon: the
+        // first was not read (the From line's date was used, unsaid), the second read as a time.
+        #expect(MailDate.parse("Saturday, 07-Nov-26 22:00:00 GMT") == utc("2026-11-07 22:00:00"))
+        #expect(MailDate.parse("Sat, 07 Nov 2026 22:00:00 +01:00") == utc("2026-11-07 21:00:00"))
+        #expect(MailDate.parse("Sat, 07 Nov 2026 22:00:00 -05:30") == utc("2026-11-08 03:30:00"))
     }
 
     @Test func whatIsNotADate() {
