@@ -86,7 +86,7 @@ public enum CSVImport {
             throw ImportError("line \(file.records.first?.line ?? 1)", "no header row")
         }
         let headerLine = file.records[start].line
-        let fields = columns(header, flavor: flavor, mapping: mapping)
+        let fields = columns(header, flavor: flavor, mapping: try resolved(mapping, header: header))
         let keys = header.map(normalise)
         guard fields.contains(where: { $0 == "name" || $0 == "first" || $0 == "last" }) else {
             throw ImportError(
@@ -118,6 +118,29 @@ public enum CSVImport {
             batch.errors.append(ImportError("record \(file.records.count - start) (line \(u.recordLine))", unclosedQuote(u.quoteLine)))
         }
         return batch
+    }
+
+    /// A `map:` with each field as the importer names it (`"first name"` is `first`); a field
+    /// it does not fill, or a column the header does not have, is an error before anything is
+    /// read (a misspelt field threw the column away, unsaid).
+    static func resolved(_ mapping: [String: String], header: [String]) throws -> [String: String] {
+        let filled = Set(aliases.values).union(ContactFields.byName.keys).subtracting(["birth_year", "birth_month", "birth_day", "file_as"])
+        let columns = Set(header + header.map(normalise))
+        var out: [String: String] = [:]
+        for (column, field) in mapping.sorted(by: { $0.key < $1.key }) {
+            guard columns.contains(column) || columns.contains(normalise(column)) else {
+                throw ImportError("map", "the header has no column \"\(column)\"; header: \(shownHeader(header))")
+            }
+            let key = normalise(field)
+            guard let target = aliases[key] ?? (filled.contains(key) ? key : nil) else {
+                let names = ["name", "first name", "last name"] + filled.filter { !["name", "first", "middle", "last", "nickname"].contains($0) }.sorted()
+                let near = closest(field, among: names, limit: 1).first.map { "did you mean \"\($0)\"? " } ?? ""
+                throw ImportError(
+                    "map", "\"\(field)\" (for \"\(column)\") is not a field import csv fills; \(near)fields: \(names.joined(separator: ", "))")
+            }
+            out[column] = target
+        }
+        return out
     }
 
     static func unclosedQuote(_ line: Int) -> String {
@@ -297,10 +320,12 @@ public enum CSVImport {
         for f in ContactFields.all {
             guard let text = v[f.name] else { continue }
             if f.vcardProperty == "BDAY" || f.vcardProperty == "ANNIVERSARY" {
-                // Outlook writes 0/0/00 for none; a date that is no date is kept as a note.
+                // Outlook writes 0/0/00 for none; a date that is no date ("circa 1950", 1985-02-30)
+                // is kept as a note, and said, as a vCard's is.
                 if text.trimmed == "0/0/00" { continue }
                 guard let d = parseDate(text) else {
                     c.notes.append("\(f.name): \(text)")
+                    warnings.append(ImportError(origin, field: f.name, "\(text) is not a date Tend can read: kept in the notes"))
                     continue
                 }
                 c.fields[f.name] = .date(d)

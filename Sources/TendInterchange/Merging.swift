@@ -303,17 +303,17 @@ public enum Merge {
         } else {
             c.tags += newTags
         }
-        // Notes only grow: a note with a line the contact's notes do not hold yet is added.
-        // Lines are looked up in a set, so a record with thousands of notes merges in linear time;
-        // they are compared without the spaces around them, which files do not all keep.
+        // Notes only grow, by the lines the contact's notes do not hold yet (a note edited on the
+        // phone adds its new lines, not its old ones again). Lines are looked up in a set, so a
+        // record with thousands of notes merges in linear time; they are compared without the
+        // spaces around them, which files do not all keep.
         let bare = { (line: Substring) in line.trimmingCharacters(in: .whitespaces) }
         var held = Set((c.notes ?? "").split(whereSeparator: \.isNewline).map(bare))
         var added: [String] = []
         for n in p.notes {
-            let lines = n.split(whereSeparator: \.isNewline).map(bare)
-            if lines.allSatisfy(held.contains) { continue }
-            added.append(n)
-            held.formUnion(lines)
+            for line in n.split(whereSeparator: \.isNewline) where held.insert(bare(line)).inserted {
+                added.append(String(line))
+            }
         }
         if !added.isEmpty { c.notes = ((c.notes.map { [$0] } ?? []) + added).joined(separator: "\n") }
         return changes

@@ -116,6 +116,53 @@ import Testing
         #expect(try CLI.run(["--format", "json", "-e", "@pat-quinn.notes"], in: dir).stdout == "\"  lead\\n\\tcall back  \"\n")
     }
 
+    /// A note edited on the phone adds its new lines, not the whole note again: importing
+    /// "line a\nline c" over "line a\nline b" gave "line a\nline b\nline a\nline c", and every
+    /// sync of an edited card piled up repeated lines (a sweep of real address books).
+    @Test func anEditedNoteAddsOnlyItsNewLines() throws {
+        let dir = CLI.tempDir()
+        func card(_ note: String) -> String {
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Pat Ray\r\nEMAIL:pat@ray.example\r\nNOTE:\(note)\r\nEND:VCARD\r\n"
+        }
+        try card("line a\\nline b").write(to: dir.appendingPathComponent("1.vcf"), atomically: true, encoding: .utf8)
+        try card("line a\\nline c").write(to: dir.appendingPathComponent("2.vcf"), atomically: true, encoding: .utf8)
+        try card("line b\\nline c\\nline d").write(to: dir.appendingPathComponent("3.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vcard", "1.vcf"], in: dir).status == 0)
+        #expect(try CLI.run(["import", "vcard", "2.vcf"], in: dir).status == 0)
+        #expect(try CLI.run(["--format", "json", "-e", "@pat-ray.notes"], in: dir).stdout == "\"line a\\nline b\\nline c\"\n")
+        #expect(try CLI.run(["import", "vcard", "3.vcf", "--update"], in: dir).status == 0)
+        #expect(try CLI.run(["--format", "json", "-e", "@pat-ray.notes"], in: dir).stdout == "\"line a\\nline b\\nline c\\nline d\"\n")
+    }
+
+    /// A `map:` that names a field import csv does not fill, or a column the file does not
+    /// have, is an error before anything is read, with the nearest field (a misspelt field
+    /// threw its column away: "Müller GmbH" was in neither the company nor the notes); a field
+    /// may be named as the header names it ("first name", "Job Title").
+    @Test func aMapNamesRealFieldsAndColumns() throws {
+        let dir = CLI.tempDir()
+        try "Vorname,Nachname,Firma,Beruf\nHans,Müller,Müller GmbH,Steuerberater\n"
+            .write(to: dir.appendingPathComponent("de.csv"), atomically: true, encoding: .utf8)
+        let typo = try CLI.run(["-e", "import csv \"de.csv\" map: {\"Vorname\": \"first name\", \"Firma\": \"compnay\"}"], in: dir)
+        #expect(typo.status == 3 && typo.stderr.contains("map: \"compnay\" (for \"Firma\") is not a field import csv fills; did you mean \"company\"?"), "\(typo.stderr)")
+        let column = try CLI.run(["-e", "import csv \"de.csv\" map: {\"Vorname\": \"first name\", \"Frima\": \"company\"}"], in: dir)
+        #expect(column.status == 3 && column.stderr.contains("map: the header has no column \"Frima\"; header: Vorname, Nachname, Firma, Beruf"), "\(column.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tend.db").path))
+        let good = try CLI.run(
+            ["-e", "import csv \"de.csv\" map: {\"Vorname\": \"first name\", \"Nachname\": \"Last Name\", \"Firma\": \"company\", \"Beruf\": \"Job Title\"}"], in: dir)
+        #expect(good.status == 0, "\(good.stderr)")
+        #expect(try CLI.run(["--format", "csv", "-e", "contacts show name, company, title, notes"], in: dir).stdout
+            == "name,company,title,notes\nHans Müller,Müller GmbH,Steuerberater,\n")
+    }
+
+    /// A birthday in a CSV that is no date is kept in the notes and said, as a vCard's is (it
+    /// went into the notes unsaid).
+    @Test func aBirthdayThatIsNoDateIsSaid() throws {
+        let dir = CLI.tempDir()
+        try "name,email,birthday\nA,a@x.example,1985-02-30\n".write(to: dir.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "csv", "b.csv"], in: dir)
+        #expect(r.status == 0 && r.stdout.contains("record 1 (line 2), field birthday: 1985-02-30 is not a date Tend can read: kept in the notes"), "\(r.stdout)")
+    }
+
     /// An office's main line is shared: people who share one stay apart, in the file and
     /// against the database, also with --update (Carol and Bob were merged into Alice, and with
     /// --update Alice was renamed). One person's other spelling (a title, the family name
