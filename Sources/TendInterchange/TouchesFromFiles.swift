@@ -159,8 +159,12 @@ public struct TouchImport: Sendable {
     /// calendar event with all its occurrences), in the order first seen.
     public var sightings: [Sighting] = []
     public var skipped: [SkipReason: Int] = [:]
-    /// Events that could not be read (from the calendars' readers).
+    /// Events that could not be read (from the calendars' readers): bad records, which stop
+    /// the import unless it skips them.
     public var errors: [ImportError] = []
+    /// Entries of a live maildir that are no message files (a FIFO, a folder, a link to a
+    /// message the mail client moved): passed over, and named in the report.
+    public var passedOver: [ImportError] = []
     /// What was read with a guess (a calendar not in UTF-8): said, never silently.
     public var warnings: [ImportError] = []
 }
@@ -218,7 +222,7 @@ public struct TouchImporter {
     mutating func skip(_ reason: SkipReason) { result.skipped[reason, default: 0] += 1 }
 
     /// A file or event that could not be read; the rest of the import goes on.
-    public mutating func couldNotRead(_ error: ImportError) { result.errors.append(error) }
+    public mutating func couldNotRead(_ error: ImportError) { result.passedOver.append(error) }
 
     /// Whether this source id is new to this import (a message in two folders, an event in two files); marks it seen.
     mutating func firstSight(_ sourceID: String) -> Bool {

@@ -178,10 +178,11 @@ enum Help {
         Topic(
             name: "touches",
             synopsis: [
-                "import \(FileFormats.touchImports.joined(separator: "|")) FILE [dry_run] [plan] [no_notes]",
+                "import \(FileFormats.touchImports.joined(separator: "|")) FILE [dry_run] [skip_bad] [plan] [no_notes]",
                 "Meetings and e-mails from your own calendar and mail files become touches with the contacts in them",
                 "(any of their e-mails). Headers only: no body is read or stored, and nothing leaves the machine.",
                 "Importing a file again adds nothing; plan makes a meeting after today the contacts' next step.",
+                "An event that cannot be read stops the import, nothing logged, unless skip_bad.",
             ],
             examples: [
                 ("set me emails: [\"me@example.com\", \"me@work.example\"]", "your own addresses, never a contact"),

@@ -61,6 +61,12 @@ struct TouchFileImport {
             throw Importer.Failure(description: e.origin == path ? "\(e)" : "\(path): \(e)")
         }
         let found = importer.finish()
+        // An event or message that cannot be read is a bad record, as a contact import's is.
+        if let first = found.errors.first, !(options["skip_bad"]?.isTrue ?? false) {
+            let more = found.errors.count > 1 ? " (and \(found.errors.count - 1) more)" : ""
+            throw Importer.Failure(
+                description: "\(path): \(first)\(more); nothing was logged (\(session.option("skip_bad")) logs the rest and lists these)")
+        }
         let outcome = try apply(found, net: net, dryRun: dryRun)
         if !dryRun { session.interpreter.invalidate() }
         return report(found, outcome, path: path, dryRun: dryRun, noAddresses: net.me.emails.isEmpty)
@@ -221,8 +227,9 @@ struct TouchFileImport {
             lines.append("  none of your own e-mail addresses is set: set me emails: [\"you@example.org\"] so that your mail and meetings are told apart")
         }
         for w in found.warnings { lines.append("  \(w)") }
-        for e in found.errors.prefix(Importer.Report.maxChangeLines) { lines.append("  skipped \(e)") }
-        if found.errors.count > Importer.Report.maxChangeLines { lines.append("  … and \(found.errors.count - Importer.Report.maxChangeLines) more") }
+        let skipped = found.errors + found.passedOver
+        for e in skipped.prefix(Importer.Report.maxChangeLines) { lines.append("  skipped \(e)") }
+        if skipped.count > Importer.Report.maxChangeLines { lines.append("  … and \(skipped.count - Importer.Report.maxChangeLines) more") }
         for l in o.listed { lines.append("  " + l) }
         let unlisted = o.meetings + o.emails - o.listed.count
         if dryRun && unlisted > 0 { lines.append("  … and \(unlisted) more") }

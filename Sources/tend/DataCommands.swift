@@ -20,7 +20,7 @@ struct ImportCommand: ParsableCommand {
         abstract: "Import contacts (\(FileFormats.contactImports.joined(separator: ", "))) or touches from calendars and mail (\(FileFormats.touchImports.joined(separator: ", "))).")
     @OptionGroup var global: GlobalOptions
     @Flag(name: .long, help: "Show the report without changing anything.") var dryRun = false
-    @Flag(name: .long, help: "Contact imports only \(Self.contactFormats): import the good records and list the bad ones instead of stopping.")
+    @Flag(name: .long, help: "Import the good records (contacts, events, messages) and list the bad ones instead of stopping.")
     var skipBad = false
     @Flag(
         name: .long,
@@ -41,7 +41,6 @@ struct ImportCommand: ParsableCommand {
         guard FileFormats.imports.contains(format) else { return }
         let contacts = FileFormats.contactImports.contains(format)
         for (given, option, applies, kind) in [
-            (skipBad, "--skip-bad", contacts, "contact imports \(Self.contactFormats)"),
             (update, "--update", contacts, "contact imports \(Self.contactFormats)"),
             (plan, "--plan", format == "ics", "calendar imports (ics)"), (noNotes, "--no-notes", format == "ics", "calendar imports (ics)"),
         ] where given && !applies {

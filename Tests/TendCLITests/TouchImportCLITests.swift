@@ -473,6 +473,26 @@ import Testing
         }
     }
 
+    /// An event that cannot be read is a bad record, as a contact import's is: the import stops
+    /// naming it, and nothing is logged (PRODUCT.md: an import with a bad record leaves the
+    /// database as it was); `--skip-bad` logs the rest and lists it. The good event was logged
+    /// and the bad one was a line in the report, exit 0.
+    @Test func aBadEventStopsTheImportUnlessSkipped() throws {
+        let dir = try Self.setUp()
+        let good = Self.event("good-1", "20261110T150000Z", "Coffee", [Self.me, Self.attendee("ana@park.example")])
+        let bad = Self.event("bad-1", "2026-11-02 10:00", "Lunch", [Self.me, Self.attendee("ana@park.example")])
+        try Self.calendar([good, bad]).write(to: dir.appendingPathComponent("bad.ics"), atomically: true, encoding: .utf8)
+        let before = Self.databaseBytes(dir)
+        let stopped = try CLI.run(["import", "ics", "bad.ics"], in: dir)
+        #expect(stopped.status == 3, "\(stopped.stdout)")
+        #expect(stopped.stderr.contains("bad.ics: event 2 (line ") && stopped.stderr.contains("nothing was logged (--skip-bad logs the rest and lists these)"),
+            "\(stopped.stderr)")
+        #expect(Self.databaseBytes(dir) == before)
+        let skipped = try CLI.run(["import", "ics", "bad.ics", "--skip-bad"], in: dir)
+        #expect(skipped.status == 0, "\(skipped.stderr)")
+        #expect(skipped.stdout.hasPrefix("Logged from bad.ics: 1 meeting,") && skipped.stdout.contains("  skipped event 2 (line "), "\(skipped.stdout)")
+    }
+
     /// A live maildir holds more than messages: a FIFO, a folder, a link to a message the mail
     /// client has moved. Each is skipped and named; the messages around them are imported (one
     /// such entry stopped the whole import with exit 3).
@@ -498,7 +518,6 @@ import Testing
     @Test func optionsOfTheOtherKindOfImportAreUsageErrors() throws {
         let dir = try Self.setUp()
         for (args, option, kind) in [
-            (["import", "mbox", "mail.mbox", "--skip-bad"], "--skip-bad", "contact imports (vcard, vdir, csv, linkedin, google, json)"),
             (["import", "ics", "cal.ics", "--update"], "--update", "contact imports (vcard, vdir, csv, linkedin, google, json)"),
             (["import", "vcard", "people.vcf", "--plan"], "--plan", "calendar imports (ics)"),
             (["import", "csv", "people.csv", "--no-notes"], "--no-notes", "calendar imports (ics)"),
@@ -509,7 +528,7 @@ import Testing
             #expect(!r.stderr.contains("<import>") && !r.stderr.contains("skip_bad"), "\(args): \(r.stderr)")
         }
         let help = try CLI.run(["import", "--help"], in: dir)
-        for option in ["--skip-bad", "--update"] {
+        for option in ["--update"] {
             let line = help.stdout.components(separatedBy: "\n  " + option)[1]
             #expect(line.hasPrefix(" ") && line.contains("Contact imports only"), "\(help.stdout)")
         }

@@ -328,7 +328,7 @@ public struct Checker {
         }
         expect(path, .string, Scope(), "a file name")
         if FileFormats.touchImports.contains(format) {
-            checkOptions(options, allowed: [:], flags: ["dry_run", "plan", "no_notes"])
+            checkOptions(options, allowed: [:], flags: ["dry_run", "skip_bad", "plan", "no_notes"])
         } else {
             checkOptions(options, allowed: ["map": .record], flags: ["dry_run", "skip_bad", "update"])
         }
