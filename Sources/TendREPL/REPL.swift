@@ -25,8 +25,15 @@ public final class REPL {
             // so is removing a person with their events (unless `--yes`).
             let ask: (String) -> Bool = { [weak self] question in
                 guard let reader = self?.reader else { return false }
+                // Lines pasted after the statement are statements, never its answer (a pasted
+                // `yesterday` removed someone with their events): with input waiting, the answer is no.
+                if reader.hasPendingInput() {
+                    TerminalOutput.write(TerminalText.escaped(question) + "no (more input was waiting: only a typed answer counts)\n", to: STDOUT_FILENO)
+                    return false
+                }
                 let answered: String?
-                do { answered = try reader.readLine(prompt: question) } catch { return false }
+                // A file name in the question may hold control characters: shown escaped.
+                do { answered = try reader.readLine(prompt: TerminalText.escaped(question)) } catch { return false }
                 guard let answer = answered else {
                     // Ctrl-D: the answer is no, on a line of its own.
                     TerminalOutput.write("\n", to: STDOUT_FILENO)

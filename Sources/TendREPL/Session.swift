@@ -691,6 +691,9 @@ public final class Session: InterpreterHost {
                     }
                 }
                 if Session.changesData(s) { changed = true }
+                // Ctrl-C while the statement wrote (in SQLite, or waiting for another writer's
+                // lock) stops the run here: nothing it did is kept.
+                if Interruption.requested != 0 && !readOnly { throw Stopped() }
                 if failed && bail {
                     stoppedAt = k
                     break
@@ -950,6 +953,7 @@ public final class Session: InterpreterHost {
     }
 
     public func undo(count: Int) throws -> String {
+        Interruption.requested = 0
         let undone = try store.undo(count: count)
         // The rows changed under the interpreter: what it read, definitions included, is read again.
         interpreter.invalidate()

@@ -338,6 +338,49 @@ final class Terminal {
         #expect(t.waitFor("unterminated '{' in string"))
     }
 
+    /// Lines pasted after a statement that asks are statements, never its answer: a pasted
+    /// `yesterday` answered "Remove @zoe-lee and their events? [y/N]" and removed her, and a
+    /// pasted `print` line was swallowed as a "no". With input waiting the answer is no, said.
+    @Test(.enabled(if: Terminal.available)) func pastedLinesAreNeverAnAnswer() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("add \"Zoe Lee\"; log call with @zoe-lee", "Enter")
+        #expect(t.waitFor("Logged"))
+        let pasted = dir.appendingPathComponent("paste.txt")
+        try "remove @zoe-lee\nprint 1\nyesterday\nprint \"after\"\n".write(to: pasted, atomically: true, encoding: .utf8)
+        _ = t.waitForPromptAtEnd()
+        t.tmux(["load-buffer", pasted.path])
+        t.tmux(["paste-buffer"])
+        #expect(t.waitFor("after", count: 2), "\(t.screen)")
+        #expect(t.screen.contains("no (more input was waiting: only a typed answer counts)"), "\(t.screen)")
+        t.type("count(contacts)", "Enter")
+        #expect(t.waitFor("\n1\n") || t.screen.contains("\n1 \n"), "\(t.screen)")
+        #expect(!t.screen.contains("Removed @zoe-lee"), "\(t.screen)")
+    }
+
+    /// Ctrl-C while a run writes stops it and keeps nothing: a run of adds (no row visited, so
+    /// no check of the interpreter's) went on to its commit and kept every one.
+    @Test(.enabled(if: Terminal.available)) func ctrlCWhileWritingKeepsNothing() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try (1...60_000).map { "add \"Person \($0)\"" }.joined(separator: "\n").write(
+            to: dir.appendingPathComponent("many.tend"), atomically: true, encoding: .utf8)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("add \"First One\"", "Enter")
+        #expect(t.waitFor("Added @first-one"))
+        t.type(".read \(dir.path)/many.tend", "Enter")
+        #expect(t.waitFor("Added @person-", timeout: 60), "\(t.screen)")
+        t.tmux(["send-keys", "C-c"])
+        #expect(t.waitFor("stopped (Ctrl-C)", timeout: 60), "\(t.screen)")
+        t.type("print count(contacts)", "Enter")
+        #expect(t.waitFor("\n1\n"), "\(t.screen)")
+    }
+
     /// A typed line that starts with a clause word continues the query run before it, as a
     /// line of a file continues the one above it (LANGUAGE.md): `contacts`, then `where +vip`.
     @Test(.enabled(if: Terminal.available)) func aClauseLineRefinesTheLastQuery() throws {

@@ -505,6 +505,9 @@ public final class Interpreter {
 
     @discardableResult
     func apply(_ change: Change) throws -> Int64? {
+        // A statement writing many rows stops between them (after the last, the host's check
+        // before its commit does).
+        if Interruption.requested != 0 { throw Stopped() }
         let touched = AgendaMemo.contacts(changedBy: change)
         if let touched { contactsChangedInRun?.formUnion(touched) } else { contactsChangedInRun = nil }
         // The agenda's items of the contacts the change touches are worked out again; a change
@@ -1268,4 +1271,11 @@ extension Decimal {
 /// handler (a plain store), read by the interpreter as it visits rows and calls fns.
 public enum Interruption {
     nonisolated(unsafe) public static var requested: Int32 = 0
+}
+
+/// What a run or an undo stopped by Ctrl-C throws where no expression is at hand (a write, the
+/// commit): the host locates it at the statement and rolls the run back.
+public struct Stopped: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "stopped (Ctrl-C)" }
 }
