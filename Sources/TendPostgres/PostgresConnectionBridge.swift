@@ -22,6 +22,32 @@ final class PostgresConnectionBridge {
     var conflicted = false
     /// Statements sent so far, each a round trip to the server.
     private(set) var statements = 0
+    /// The statement waited on, failed when the connection closes: postgres-nio leaves a
+    /// statement sent on a connection the server dropped (a terminated backend, a server
+    /// stopped) unanswered, and Tend waited for it for ever.
+    private let inFlight = InFlight()
+
+    final class InFlight: @unchecked Sendable {
+        private let lock = NSLock()
+        private var promise: EventLoopPromise<PostgresQueryResult>?
+        private var lost = false
+        /// Starts waiting on `promise`; false when the connection is gone already.
+        func start(_ p: EventLoopPromise<PostgresQueryResult>) -> Bool {
+            lock.withLock {
+                promise = p
+                return !lost
+            }
+        }
+        func end() { lock.withLock { promise = nil } }
+        func connectionClosed() {
+            let p = lock.withLock {
+                lost = true
+                defer { promise = nil }
+                return promise
+            }
+            p?.fail(PostgresFailure.lost)
+        }
+    }
 
     /// Connects as `settings` say; an error is a `PostgresFailure` in words for the user.
     init(_ settings: ConnectionSettings, home: String) throws {
@@ -37,6 +63,7 @@ final class PostgresConnectionBridge {
             try? group.syncShutdownGracefully()
             throw PostgresFailure(connecting: settings, error)
         }
+        connection.closeFuture.whenComplete { [inFlight] _ in inFlight.connectionClosed() }
     }
 
     deinit { close() }
@@ -74,7 +101,14 @@ final class PostgresConnectionBridge {
             }
         }
         do {
-            return try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait().rows
+            let promise = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+            guard inFlight.start(promise) else {
+                promise.fail(PostgresFailure.lost)
+                throw PostgresFailure.lost
+            }
+            defer { inFlight.end() }
+            connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).cascade(to: promise)
+            return try promise.futureResult.wait().rows
         } catch {
             let failure = PostgresFailure(error)
             if failure.isConflict { conflicted = true }
@@ -111,6 +145,8 @@ public struct PostgresFailure: Error, CustomStringConvertible {
     /// The server's SQLSTATE, when the server answered (e.g. 40001 for a serialization failure).
     public var sqlState: String?
     public var description: String { message }
+
+    static let lost = PostgresFailure(message: "the connection to the server was lost")
 
     init(message: String, sqlState: String? = nil) {
         self.message = message

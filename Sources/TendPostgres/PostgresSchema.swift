@@ -14,7 +14,7 @@ enum PostgresSchema {
     static let migrations: [(String, [String])] = [
         ("v1", v1), ("v2 members", v2), ("v3 journal", PostgresStore.journalSchema), ("v4 merging others' notes", v4),
         ("v5 sightings per event", v5), ("v6 deferrable references", v6), ("v7 events keep their author", v7),
-        ("v8 deleted events witnessed", v8),
+        ("v8 deleted events witnessed", v8), ("v9 merges finish", v9),
     ]
 
     /// The tables the migrations create.
@@ -440,6 +440,60 @@ enum PostgresSchema {
         "REVOKE EXECUTE ON FUNCTION tend_merge_people(BIGINT, BIGINT) FROM PUBLIC",
     ]
 
+    /// A merge that moves other members' notes must finish: `tend_merge_people(old, new)` notes
+    /// `old` in `tend_merges`, and at commit a check refuses the transaction unless contact `old`
+    /// is gone (a member with psql moved another's private notes to someone else and kept both
+    /// people, unrecorded: calling the function now does what a merge does, or nothing).
+    /// `tend_merges` has row-level security and no policy: no member sees or changes its rows.
+    /// The journal's tables are forced too, so that a member who owns the tables does not read
+    /// another's journal (its images hold private notes) without lifting the policy first.
+    static let v9 = [
+        "CREATE TABLE tend_merges (old_id BIGINT NOT NULL)",
+        "ALTER TABLE tend_merges ENABLE ROW LEVEL SECURITY",
+        "REVOKE ALL ON tend_merges FROM PUBLIC",
+        """
+        CREATE FUNCTION tend_merge_finished() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+        BEGIN
+          IF EXISTS (SELECT 1 FROM contacts WHERE id = NEW.old_id) THEN
+            RAISE EXCEPTION 'tend_merge_people moves notes in a merge only: contact % must be removed in the same transaction', NEW.old_id
+              USING ERRCODE = '42501';
+          END IF;
+          DELETE FROM tend_merges WHERE ctid = (SELECT ctid FROM tend_merges WHERE old_id = NEW.old_id LIMIT 1);
+          RETURN NULL;
+        END $$
+        """,
+        """
+        CREATE CONSTRAINT TRIGGER tend_merge_finished AFTER INSERT ON tend_merges
+          DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tend_merge_finished()
+        """,
+        """
+        CREATE OR REPLACE FUNCTION tend_merge_people(old_id BIGINT, new_id BIGINT) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
+        DECLARE journal text := coalesce(current_setting('tend.journal', true), '');
+        BEGIN
+          IF old_id = new_id THEN RAISE EXCEPTION 'a contact cannot be merged into itself'; END IF;
+          IF (SELECT count(*) FROM contacts WHERE id IN (old_id, new_id)) <> 2 THEN RAISE EXCEPTION 'no such contact'; END IF;
+          INSERT INTO tend_merges (old_id) VALUES (old_id);
+          PERFORM set_config('tend.merging', 'on', true);
+          PERFORM set_config('tend.journal', 'off', true);
+          -- A note with both people keeps one link, to the merged person.
+          DELETE FROM interaction_people WHERE contact_id = old_id
+            AND interaction_id IN (SELECT interaction_id FROM interaction_people WHERE contact_id = new_id);
+          UPDATE interaction_people SET contact_id = new_id WHERE contact_id = old_id;
+          PERFORM set_config('tend.merging', '', true);
+          PERFORM set_config('tend.journal', journal, true);
+        END $$
+        """,
+        """
+        DO $$ BEGIN
+          EXECUTE format('ALTER FUNCTION tend_merge_people(BIGINT, BIGINT) SET search_path = %I, pg_temp', current_schema());
+          EXECUTE format('ALTER FUNCTION tend_merge_finished() SET search_path = %I, pg_temp', current_schema());
+        END $$
+        """,
+        "REVOKE EXECUTE ON FUNCTION tend_merge_finished() FROM PUBLIC",
+        "ALTER TABLE journal_rows FORCE ROW LEVEL SECURITY",
+        "ALTER TABLE journal FORCE ROW LEVEL SECURITY",
+    ]
+
     /// True inside `tend_merge_people` alone: the owner of `table`, with `tend.merging` on.
     static func whileMerging(_ table: String) -> String {
         "current_setting('tend.merging', true) = 'on' AND current_user = (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = '\(table)'::regclass)"
@@ -449,7 +503,7 @@ enum PostgresSchema {
     /// triggers but not the functions they run, and `unmake` leaves none behind.
     static let functions = [
         "tend_people_privacy()", "tend_people_follow()", "tend_merge_people(BIGINT, BIGINT)", "tend_journal()", "tend_event_author()",
-        "tend_event_deleted()", "tend_restorable(text, jsonb)", "tend_member()",
+        "tend_event_deleted()", "tend_restorable(text, jsonb)", "tend_member()", "tend_merge_finished()",
     ]
 
     /// The tables whose rows are each member's own.

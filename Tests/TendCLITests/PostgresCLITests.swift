@@ -23,6 +23,35 @@ struct PostgresCLITests {
         }
     }
 
+    /// A connection the server drops in the middle of a command (its backend terminated, the
+    /// server stopped) ends the command with an error, exit 3, nothing kept: Tend waited for
+    /// ever on a statement postgres-nio never answered (the rollback after the first error).
+    @Test func aDroppedConnectionEndsTheCommand() throws {
+        let url = try TestCluster.freshDatabase("dropped")
+        let database = String(url.split(separator: "/").last!)
+        let demo = Process()
+        demo.executableURL = URL(fileURLWithPath: CLI.binary)
+        demo.arguments = ["--db", url, "--today", "2026-11-23", "demo", "--size", "3000"]
+        demo.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        demo.standardError = errors
+        try demo.run()
+        defer { if demo.isRunning { demo.terminate() } }
+        // Once the demo is writing (its tables made), its backend is ended.
+        let started = Date()
+        while Date().timeIntervalSince(started) < 30, (try? TestCluster.psql("SELECT count(*) FROM contacts", url: url)) == nil {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        _ = try TestCluster.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(database)' AND pid <> pg_backend_pid()")
+        let deadline = Date().addingTimeInterval(60)
+        while demo.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(!demo.isRunning, "tend still waits on a dropped connection")
+        guard !demo.isRunning else { return }
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(demo.terminationStatus == 3 && said.contains("error:"), "\(demo.terminationStatus): \(said)")
+        #expect(try TestCluster.psql("SELECT count(*) FROM contacts", url: url) == "0")
+    }
+
     @Test func aFirstRunThatWorksMakesTheDatabaseTends() throws {
         let url = try TestCluster.freshDatabase("made")
         let r = try Self.run(["run", "-"], stdin: "add \"Ann Arbor\" +vip\n", db: url)

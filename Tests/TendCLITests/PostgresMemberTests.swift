@@ -141,6 +141,26 @@ struct PostgresMemberTests {
         #expect(throws: (any Error).self) { try team.psql("ann", "SELECT tend_merge_people(\(xavier), 999999999)") }
         let onXavier = "SELECT count(*) FROM interaction_people p JOIN contacts c ON c.id = p.contact_id WHERE c.handle = 'xavier-ho'"
         #expect(try team.psql("bob", onXavier) == "1")
+        // A member calling it in psql, both people kept: refused at commit (Bob's private note
+        // was moved to Xavi, unrecorded, and Xavier stayed); as part of a whole merge, allowed.
+        #expect(throws: (any Error).self) { try team.psql("ann", "SELECT tend_merge_people(\(xavier), \(xavi))") }
+        #expect(try team.psql("bob", onXavier) == "1")
+        #expect(throws: (any Error).self) {
+            try team.psql("ann", "BEGIN; SELECT tend_merge_people(\(xavier), \(xavi)); SET CONSTRAINTS ALL IMMEDIATE; COMMIT;")
+        }
+        #expect(try team.psql("bob", onXavier) == "1")
+        try team.tend("ann", ["-e", "merge @xavier-ho into @xavi-ho"])
+        #expect(try team.lines("bob", "interactions show note, people") == ["note,people", "wants to sell the firm,Xavi Ho"])
+    }
+
+    /// A member who owns the tables does not read another member's journal, whose images hold
+    /// their private notes (row-level security was on but not forced on the owner).
+    @Test func theOwnersRoleDoesNotReadAnothersJournal() throws {
+        let team = try Team(["ann", "bob"], contacts: "add \"Xavier Ho\"\n", owner: "ann")
+        try team.tend("bob", ["-e", "log note with @xavier-ho \"wants to sell the firm\" private"])
+        #expect(try team.psql("bob", "SELECT count(*) FROM journal_rows WHERE after::text LIKE '%sell the firm%'") != "0")
+        #expect(try team.psql("ann", "SELECT count(*) FROM journal_rows WHERE after::text LIKE '%sell the firm%'") == "0")
+        #expect(try team.psql("ann", "SELECT count(*) FROM journal WHERE member <> current_user") == "0")
     }
 
     /// A team database an older Tend made is brought up to date by the role that owns its
