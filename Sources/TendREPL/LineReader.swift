@@ -67,11 +67,19 @@ nonisolated(unsafe) private var activeCompleter: ((String) -> Completion)?
 /// The word before the cursor and the words that may replace it.
 public struct Completion: Equatable {
     public var word: String
+    /// As they go into the line (inside a string, escaped as the language writes it).
     public var candidates: [String]
-    public init(word: String, candidates: [String]) {
+    /// What follows a sole candidate: a space after a word, the closing quote in a string,
+    /// nothing after a folder (`sub/`, which its files complete next).
+    public var closing: String
+    public init(word: String, candidates: [String], closing: String = " ") {
         self.word = word
         self.candidates = candidates
+        self.closing = closing
     }
+
+    /// What follows `candidate` when it is the only one.
+    func closing(after candidate: String) -> String { candidate.hasSuffix("/") ? "" : closing }
 }
 
 /// libedit: emacs bindings, UTF-8, persistent history, Ctrl-R search, and tab completion.
@@ -80,15 +88,18 @@ public final class EditLineReader: LineReader {
     private let history: OpaquePointer
     private var event = HistEvent()
     private let historyPath: String?
+    /// False under --read-only: the history is read (Up, Ctrl-R) and never written.
+    private let savesHistory: Bool
 
     /// nil when libedit cannot work on this terminal.
     /// `complete` is given the line up to the cursor.
-    public init?(historyPath: String?, complete: @escaping (String) -> Completion) {
+    public init?(historyPath: String?, savesHistory: Bool = true, complete: @escaping (String) -> Completion) {
         setlocale(LC_CTYPE, "")
         guard let el = tend_el_init_standard("tend"), let h = history_init() else { return nil }
         self.el = el
         self.history = h
         self.historyPath = historyPath
+        self.savesHistory = savesHistory
         activeCompleter = complete
         tend_history_setsize(h, &event, EditLineReader.historySize)
         tend_history_setunique(h, &event, 1)
@@ -184,7 +195,7 @@ public final class EditLineReader: LineReader {
     public func addHistory(_ entry: String) {
         guard !entry.trimmingCharacters(in: .whitespaces).isEmpty, entry.utf8.count <= EditLineReader.maxHistoryEntry else { return }
         tend_history_enter(history, &event, entry)
-        save(entry)
+        if savesHistory { save(entry) }
     }
 
     /// Every entry is written to the file as it is entered: nothing is left to write at the end
@@ -230,19 +241,22 @@ public final class EditLineReader: LineReader {
         }
         if common.count > word.count {
             var rest = String(common.dropFirst(word.count))
-            if candidates.count == 1 { rest += " " }
+            if candidates.count == 1 { rest += completion.closing(after: candidates[0]) }
             el_insertstr(el, rest)
             return UInt8(CC_REFRESH)
         }
         if candidates.count == 1 {
-            el_insertstr(el, " ")
+            el_insertstr(el, completion.closing(after: candidates[0]))
             return UInt8(CC_REFRESH)
         }
-        let width = (candidates.map(\.count).max() ?? 10) + 2
-        let perLine = max(1, 80 / width)
+        // Listed as the terminal shows text from data (control characters escaped), in columns
+        // as wide as the terminal is.
+        let shown = candidates.prefix(200).map { TerminalText.escaped($0, keep: []) }
+        let width = (shown.map(\.count).max() ?? 10) + 2
+        let perLine = max(1, (Terminal.width() ?? 80) / width)
         var text = "\n"
-        for (i, c) in candidates.prefix(200).enumerated() {
-            text += c.padding(toLength: width, withPad: " ", startingAt: 0)
+        for (i, c) in shown.enumerated() {
+            text += c + String(repeating: " ", count: max(0, width - c.count))
             if (i + 1) % perLine == 0 { text += "\n" }
         }
         if candidates.count > 200 { text += "\n… \(candidates.count - 200) more" }

@@ -17,9 +17,10 @@ public final class REPL {
         let stateHome = xdgDirectory("XDG_STATE_HOME") ?? homeDirectory() + "/.local/state"
         let historyPath = stateHome + "/tend/history"
         let completer = Completer(session: session)
-        // Under --read-only the REPL writes nothing, its history included.
-        let history = session.readOnly ? nil : historyPath
-        self.reader = reader ?? EditLineReader(historyPath: history, complete: { completer.complete($0) }) ?? PlainLineReader()
+        // Under --read-only the REPL writes nothing, its history included (it is read).
+        self.reader =
+            reader ?? EditLineReader(historyPath: historyPath, savesHistory: !session.readOnly, complete: { completer.complete($0) })
+            ?? PlainLineReader()
         if self.reader is EditLineReader {
             // At the keyboard, replacing an existing file is asked about rather than refused, and
             // so is removing a person with their events (unless `--yes`).
@@ -165,7 +166,11 @@ public final class REPL {
                     continue
                 }
             }
-            guard let line else { return buffer.isEmpty ? .end : .statement(buffer) }
+            guard let line else {
+                // Ctrl-D on a continuation line: what the unfinished statement gets is said on a line of its own.
+                if !buffer.isEmpty && reader is EditLineReader { TerminalOutput.write("\n", to: STDOUT_FILENO) }
+                return buffer.isEmpty ? .end : .statement(buffer)
+            }
             if buffer.isEmpty && line.trimmingCharacters(in: .whitespaces).hasPrefix(".") {
                 reader.addHistory(line)
                 return .dotCommand(line.trimmingCharacters(in: .whitespaces))
@@ -405,13 +410,21 @@ struct Completer {
             (inside.lastIndex(of: "{").map { open in !inside[open...].contains("}") } ?? false) == false
         {
             let lead = before[..<quote].split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            // Names go in as the language writes them inside a string (`\"`, `\\`, `\{`, `\u{1B}`),
+            // and a sole one closes the string.
+            func inString(_ names: [String]) -> Completion {
+                let written = names.map { String(ScriptWriter.quote($0).dropFirst().dropLast()) }
+                return Completion(word: inside, candidates: matching(inside, in: written, empty: true), closing: "\"")
+            }
             switch (lead.first, lead.last) {
-            case ("import"?, _), ("export"?, _), ("load"?, _), ("save"?, _): return files(inside)
+            case ("import"?, _), ("export"?, _), ("load"?, _), ("save"?, _):
+                let found = files(inside)
+                let written = found.candidates.map { String(ScriptWriter.quote($0).dropFirst().dropLast()) }
+                return Completion(word: found.word, candidates: written, closing: "\"")
             case (let first?, "rule"?) where first != "rule":
-                return Completion(word: inside, candidates: matching(inside, in: session.interpreter.definitions.rules.map(\.name)))
+                return inString(session.interpreter.definitions.rules.map(\.name))
             case ("who"?, "serves"?):
-                let markets = (try? session.store.network(events: false).markets.map(\.name)) ?? []
-                return Completion(word: inside, candidates: matching(inside, in: markets))
+                return inString((try? session.store.network(events: false).markets.map(\.name)) ?? [])
             default: return Completion(word: inside, candidates: [])
             }
         }
@@ -437,14 +450,14 @@ struct Completer {
         if word.hasPrefix("@") {
             if let dot = word.firstIndex(of: ".") {
                 let field = String(word[word.index(after: dot)...])
-                return Completion(word: field, candidates: matching(field, in: Schema.contacts.fields.map(\.name)))
+                return Completion(word: field, candidates: matching(field, in: Schema.contacts.fields.map(\.name), empty: true))
             }
             return Completion(word: word, candidates: matching(word, in: ((try? session.store.handles()) ?? []).map { "@" + $0 }))
         }
         if let dot = word.lastIndex(of: ".") {
             let field = String(word[word.index(after: dot)...])
             let fields = Schema.all.flatMap { $0.fields.map(\.name) } + Schema.me.map(\.name)
-            return Completion(word: field, candidates: matching(field, in: fields))
+            return Completion(word: field, candidates: matching(field, in: fields, empty: word.count > 1))
         }
         let defs = session.interpreter.definitions
         let pool =
@@ -472,7 +485,7 @@ struct Completer {
         case ".read": return parts.count == 2 ? files(word) : Completion(word: word, candidates: [])
         default: pool = []
         }
-        return Completion(word: word, candidates: parts.count == 2 ? matching(word, in: pool) : [])
+        return Completion(word: word, candidates: parts.count == 2 ? matching(word, in: pool, empty: true) : [])
     }
 
     func tags() -> [String] { (try? session.store.tags()) ?? [] }
@@ -512,8 +525,11 @@ struct Completer {
         return Completion(word: part, candidates: candidates)
     }
 
-    func matching(_ word: String, in pool: [String]) -> [String] {
-        guard !word.isEmpty else { return [] }
+    /// The pool's words that start as `word` does; with `empty`, all of them when it is empty
+    /// (the fields after `@x.`, a dot-command's words, the names a string may hold), else none
+    /// (every word of the language at once says nothing).
+    func matching(_ word: String, in pool: [String], empty: Bool = false) -> [String] {
+        guard !word.isEmpty || empty else { return [] }
         return Array(Set(pool.filter { $0.hasPrefix(word) })).sorted()
     }
 }

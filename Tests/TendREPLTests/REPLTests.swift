@@ -381,6 +381,32 @@ final class Terminal {
         #expect(t.waitFor("\n1\n"), "\(t.screen)")
     }
 
+    /// Under --read-only the history is read (Up recalls earlier lines) and never written: it
+    /// was not loaded at all.
+    @Test(.enabled(if: Terminal.available)) func readOnlyReadsTheHistory() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let first = Terminal(dir: dir)
+        first.start()
+        first.type("print \"remembered line\"", "Enter")
+        #expect(first.waitFor("remembered line", count: 2))
+        let history = dir.appendingPathComponent("state/tend/history")
+        // The line is in the file before the first REPL goes.
+        first.type("C-d")
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && !first.tmux(["list-sessions"]).isEmpty { Thread.sleep(forTimeInterval: 0.05) }
+        first.stop()
+        let before = try Data(contentsOf: history)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start("--read-only")
+        t.type("Up")
+        #expect(t.waitFor("tend:r> print \"remembered line\""), "\(t.screen)")
+        t.tmux(["send-keys", "C-u", "print \"not kept\"", "Enter"])
+        #expect(t.waitFor("not kept", count: 2))
+        #expect(try Data(contentsOf: history) == before)
+    }
+
     /// A typed line that starts with a clause word continues the query run before it, as a
     /// line of a file continues the one above it (LANGUAGE.md): `contacts`, then `where +vip`.
     @Test(.enabled(if: Terminal.available)) func aClauseLineRefinesTheLastQuery() throws {
@@ -486,12 +512,28 @@ final class Terminal {
         try FileManager.default.createDirectory(at: dir.appendingPathComponent("endings"), withIntermediateDirectories: true)
         FileManager.default.createFile(atPath: dir.appendingPathComponent("people.vcf").path, contents: Data())
         FileManager.default.createFile(atPath: dir.appendingPathComponent("end.tend").path, contents: Data())
-        #expect(c.complete("import vcard \"\(dir.path)/peo") == Completion(word: "peo", candidates: ["people.vcf"]))
+        #expect(c.complete("import vcard \"\(dir.path)/peo") == Completion(word: "peo", candidates: ["people.vcf"], closing: "\""))
         #expect(candidates("load \"\(dir.path)/en") == ["end.tend", "endings/"])
         #expect(candidates(".read \(dir.path)/en") == ["end.tend", "endings/"])
         #expect(candidates("print \"the en") == [])
         _ = session.runScripts([Source(name: "t", text: "rule \"stay close\" when +vip then remind \"x\"")], bail: false, readOnly: false)
         #expect(candidates("snooze @joan-rivera rule \"sta") == ["stay close", "stay in touch"])
+        // In a string, a sole name closes it and a folder leaves it open for its files (a space
+        // went into the string: `load "sub/ `); names go in as the language writes them (a quote
+        // in a file name ended the string), and an empty word lists what may go there.
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("odd"), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dir.appendingPathComponent("odd/q\"uote{1}.tend").path, contents: Data())
+        FileManager.default.createFile(atPath: dir.appendingPathComponent("odd/esc\u{1B}[41m.tend").path, contents: Data())
+        let folder = c.complete("load \"\(dir.path)/endi")
+        #expect(folder.candidates == ["endings/"] && folder.closing(after: "endings/") == "")
+        #expect(c.complete("load \"\(dir.path)/odd/q").candidates == ["q\\\"uote\\{1\\}.tend"])
+        #expect(c.complete("load \"\(dir.path)/odd/e").candidates == ["esc\\u{1B}[41m.tend"])
+        _ = session.runScripts([Source(name: "t", text: "rule \"Z\\u{1B}[41mRED\" when false then remind \"x\"")], bail: false, readOnly: false)
+        #expect(c.complete("snooze @joan-rivera rule \"Z").candidates == ["Z\\u{1B}[41mRED"])
+        #expect(c.complete("snooze @joan-rivera rule \"").candidates.contains("stay close"))
+        #expect(candidates("@joan-rivera.").contains("last_touch"))
+        #expect(candidates(".help ").contains("rules") && candidates(".mode ") == ["csv", "json", "table", "tsv"])
+        #expect(candidates("contacts sort by ") == [])
     }
 
     /// Definitions are parsed only when a statement needs them: a query naming none runs
