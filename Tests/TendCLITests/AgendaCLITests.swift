@@ -89,6 +89,18 @@ import Testing
         #expect(quiet.stdout.hasSuffix("No rule of it logs a touch: the note is kept with the item (why shows it).\n"), "\(quiet.stdout)")
     }
 
+    /// A line with two items, the touch the first logs settling the second: `done` says so (it
+    /// said the second "is not on the agenda today", right after the agenda listed it).
+    @Test func anItemSettledByTheLinesTouchIsSaidSo() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Pat Q\" met_on: 2025-01-01, created: 2025-01-01"], in: dir).status == 0)
+        let page = try CLI.run(["agenda"], in: dir)
+        #expect(page.stdout.contains("stay in touch, reconnect"), "\(page.stdout)")
+        let done = try CLI.run(["done", "1"], in: dir)
+        #expect(done.stdout.contains("logged call 1 with @pat-q") && done.stdout.contains("\"reconnect\" for @pat-q is settled by that call (call 1)"),
+            "\(done.stdout)")
+    }
+
     /// `done` again, or on an item whose rule does not hold, logs nothing (a review: each
     /// repeat logged another call); a state typed by hand must be one a command could make; a
     /// dropped rule's states go with it.

@@ -380,6 +380,13 @@ import Testing
             return
         }
         #expect(plainText(later.rows[0][t.columns.firstIndex(of: "value")!]) == "2" && goals.rows.map { $0.map(plainText) } == [["2"]], "\(later.rows) \(goals.rows)")
+        // 99.99 of 100 is 99 percent, not 100 beside "missed".
+        try h.run("spend 99.99 at @ana-park on 2025-12-01\ngoal \"Spend\" metric: sum(spending, amount) target: 100 per year")
+        guard case .table(let spend)? = try h.run("progress where goal == \"Spend\" and period == \"2025\" show percent, status").last else {
+            Issue.record("no table")
+            return
+        }
+        #expect(spend.rows.map { $0.map(plainText) } == [["99", "missed"]], "\(spend.rows)")
     }
 
     /// A target is more than 0, checked when it is a value too; a target without a metric is

@@ -140,7 +140,10 @@ extension Interpreter {
         var logged: [String: Int64] = [:]
         var closed = 0
         let states = try agendaBook.itemStates()
-        for key in try items(ref) {
+        let keys = try items(ref)
+        // What held before this `done` logged anything.
+        let heldBefore = Set(try keys.filter { try fires($0.rule, for: $0.contact, ref.range) })
+        for key in keys {
             let handle = "@" + (try contact(key.contact)?.handle ?? "?")
             // Done once: a second `done` would log the rule's touch again.
             if let state = states[key], state.kind == .done {
@@ -150,7 +153,13 @@ extension Interpreter {
             // An item whose rule does not hold today (settled since the page was shown, or never
             // there) is nothing to do: its touch is not logged again.
             guard try fires(key.rule, for: key.contact, ref.range) else {
-                said.append("\(ScriptWriter.quote(key.rule)) for \(handle) is not on the agenda today: nothing logged")
+                // The touch this `done` logged for the line's first item may settle the others
+                // (a call is a touch for `reconnect` too): that is no "not on the agenda".
+                if heldBefore.contains(key), let (kind, id) = logged.first {
+                    said.append("\(ScriptWriter.quote(key.rule)) for \(handle) is settled by that \(kind) (\(kind) \(id))")
+                } else {
+                    said.append("\(ScriptWriter.quote(key.rule)) for \(handle) is not on the agenda today: nothing logged")
+                }
                 continue
             }
             if let kind = definitions.rules.first(where: { $0.name == key.rule })?.log {

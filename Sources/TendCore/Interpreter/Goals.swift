@@ -71,7 +71,10 @@ extension Interpreter {
                 var expected: Value = .null
                 var status = ""
                 if let t = target, t > 0 {
-                    percent = .number((n * 100 / t).rounded(toPlaces: 0, .plain))
+                    // Rounded, but 100 only when reached (99.99 of 100 showed 100 beside "missed").
+                    var rounded = (n * 100 / t).rounded(toPlaces: 0, .plain)
+                    if n < t && rounded >= 100 { rounded = 99 }
+                    percent = .number(rounded)
                     if i == 0 {
                         let elapsed = Decimal(today.ordinal - p.lowerBound.ordinal + 1) / Decimal(p.upperBound.ordinal - p.lowerBound.ordinal + 1)
                         expected = .number((t * elapsed).rounded(toPlaces: 1, .plain))
