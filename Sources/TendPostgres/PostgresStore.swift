@@ -204,9 +204,18 @@ public final class PostgresStore {
                 return []
             }
             guard tables.contains(PostgresSchema.migrationsTable) else { throw OpenError.notTend(label) }
-            let applied = try appliedMigrations()
+            let applied: [String]
+            do {
+                applied = try appliedMigrations()
+            } catch let e as PostgresFailure where e.sqlState == "42703" || e.sqlState == "42804" {
+                // Another program's table of that name (its columns are not Tend's).
+                throw OpenError.notTend(label)
+            }
             let known = Set(PostgresSchema.migrations.map(\.0))
             if applied.contains(where: { !known.contains($0) }) { throw OpenError.newer(label) }
+            // A table in Tend's schema that Tend did not make: another program's (README).
+            let ours = Set([PostgresSchema.migrationsTable] + PostgresSchema.tables)
+            if tables.contains(where: { !ours.contains($0) }) { throw OpenError.notTend(label) }
             return applied
         }
         var applied = try check()
@@ -273,7 +282,15 @@ public final class PostgresStore {
     /// (`SET ROLE`: the owner restoring a team's dump, a superuser): PostgreSQL decides, as for `--as`.
     public func mayLog(as name: String) throws -> Bool {
         if name == member { return true }
-        let sql = "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1 AND pg_has_role(current_user, oid, 'MEMBER'))"
+        // As the database's trigger (`tend_event_author`) holds it: a role the member may act as;
+        // and anyone for the tables' owner, a superuser or a role that bypasses row-level
+        // security (a restore of a team's dump; the owner was refused here, which the trigger allows).
+        let sql = """
+            SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1 AND pg_has_role(current_user, oid, 'MEMBER'))
+              OR (EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)
+                AND (coalesce((SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user), false)
+                  OR current_user = (SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'interactions'::regclass)))
+            """
         return try connection.query(sql, [.text(name)]).first.map { try $0[0].decode(Bool.self) } ?? false
     }
 

@@ -153,6 +153,25 @@ struct PostgresMemberTests {
         #expect(try team.lines("bob", "interactions show note, people") == ["note,people", "wants to sell the firm,Xavi Ho"])
     }
 
+    /// The tables' owner restores a team's dump, every event keeping who logged it, as the
+    /// database's own trigger allows: Tend refused the owner first ("by: … not bob").
+    @Test func theOwnerRestoresATeamsDump() throws {
+        let team = try Team(["ann", "bob"], contacts: "add \"Xavier Ho\"\n", owner: "ann")
+        try team.tend("bob", ["-e", "log call with @xavier-ho"])
+        let dump = try team.tend("ann", ["dump"]).stdout
+        #expect(dump.contains("by: \"\(team.roles["bob"]!)\""), "\(dump)")
+        let fresh = try TestCluster.freshDatabase("restore")
+        let database = fresh.split(separator: "/").last!
+        try TestCluster.psql("ALTER DATABASE \(database) OWNER TO \(team.roles["ann"]!)", url: fresh)
+        let annURL = fresh.replacingOccurrences(of: "//\(TestCluster.role)@", with: "//\(team.roles["ann"]!)@")
+        let r = try CLI.run(["run", "-"], stdin: dump, in: CLI.tempDir(), env: ["TEND_DB": annURL, "TEND_TODAY": "2026-11-23"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try TestCluster.psql("SELECT \"by\" FROM interactions", url: fresh) == team.roles["bob"]!)
+        // A member who is not the owner still may not log in another's name.
+        let bob = try CLI.run(["-e", "log call with @xavier-ho by: \"\(team.roles["ann"]!)\""], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "bob")])
+        #expect(bob.status == 3 && bob.stderr.contains("by: names who logged an event"), "\(bob.stderr)")
+    }
+
     /// A member who owns the tables does not read another member's journal, whose images hold
     /// their private notes (row-level security was on but not forced on the owner).
     @Test func theOwnersRoleDoesNotReadAnothersJournal() throws {
