@@ -88,8 +88,15 @@ public final class PostgresStore {
                 || connection.query(
                     "SELECT 1 FROM members WHERE name = current_user UNION ALL SELECT 1 FROM definitions WHERE member = current_user LIMIT 1"
                 ).isEmpty
-            needsPrelude = firstSession && !readOnly
-            lacksPrelude = firstSession && readOnly
+            // A member granted reading alone reads with the standard definitions, as under
+            // --read-only (installing them failed: "permission denied for table definitions").
+            let mayInstall =
+                try isNew
+                || connection.query(
+                    "SELECT has_table_privilege('definitions', 'INSERT') AND has_table_privilege('members', 'INSERT')"
+                ).first.map { try $0[0].decode(Bool.self) } ?? false
+            needsPrelude = firstSession && !readOnly && mayInstall
+            lacksPrelude = firstSession && (readOnly || !mayInstall)
             // Asked now, outside any transaction: it turns the connection's journal on for good.
             _ = try journalReady()
         } catch let e as PostgresFailure {

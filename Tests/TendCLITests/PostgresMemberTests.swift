@@ -355,6 +355,20 @@ struct PostgresMemberTests {
         #expect(all.count == 4 && all.allSatisfy { $0.status == 0 && $0.stdout == "1\n" }, "\(all.map(\.stderr))")
     }
 
+    /// A member granted reading alone reads, with the standard definitions (their first session
+    /// could not install them: "permission denied for table definitions", exit 3), and writes nothing.
+    @Test func aMemberWhoMayOnlyReadReads() throws {
+        let team = try Team(["ann"], contacts: "add \"Cleo Diaz\"\n")
+        let dave = "dave_\(UUID().uuidString.prefix(8).lowercased())"
+        try TestCluster.psql("CREATE ROLE \(dave) LOGIN NOSUPERUSER NOBYPASSRLS; GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(dave)", url: team.url)
+        let url = team.url.replacingOccurrences(of: "//\(TestCluster.role)@", with: "//\(dave)@")
+        for args in [["agenda"], ["-e", "count(contacts)"]] {
+            let r = try CLI.run(args, in: CLI.tempDir(), env: ["TEND_DB": url, "TEND_TODAY": "2026-11-23"])
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+        }
+        #expect(try TestCluster.psql("SELECT count(*) FROM definitions WHERE member = '\(dave)'", url: team.url) == "0")
+    }
+
     /// A role not granted the tables is told so, not that there is no database there (the
     /// catalog it read listed only the tables it may read).
     @Test func aRoleWithoutRightsIsToldSo() throws {
