@@ -455,7 +455,10 @@ public enum VCard {
         }
         var c = try named(props, origin: origin, warnings: &warnings)
         var labels: [String: String] = [:]
-        for p in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = labelText(unescape(p.value)) } }
+        // An empty label (Google writes `item1.X-ABLabel:`) is none: `url (): …` said nothing.
+        for p in props where p.name == "X-ABLABEL" {
+            if let g = p.group, case let text = labelText(unescape(p.value)), !text.trimmed.isEmpty { labels[g] = text }
+        }
         let hasAddress = props.contains { $0.name == "ADR" }
         // Known before the dates are read: a card Tend wrote says a date's year 1604 is real.
         c.handle = props.first { $0.name == "X-TEND-HANDLE" }.map { unescape($0.value).trimmed }
@@ -718,15 +721,20 @@ public enum VCard {
             guard !name.isEmpty else { return }
             let tag = tagName(name)
             let wanted = Set(members)
-            var found = 0
+            var found = Set<String>()
             for i in batch.contacts.indices {
-                guard let uid = batch.contacts[i].uid, wanted.contains(GroupCard.uid(uid)) else { continue }
-                found += 1
+                // A member by UID, or by e-mail (`MEMBER:mailto:…`, RFC 6350's own example).
+                let c = batch.contacts[i]
+                let keys = (c.uid.map { [GroupCard.uid($0)] } ?? []) + c.emails.map { "mailto:" + $0.value.lowercased() }
+                let matched = keys.filter(wanted.contains)
+                guard !matched.isEmpty else { continue }
+                found.formUnion(matched)
                 if !batch.contacts[i].tags.contains(tag) { batch.contacts[i].tags.append(tag) }
             }
-            if found < wanted.count {
+            let missing = wanted.count - found.count
+            if missing > 0 {
                 batch.warnings.append(
-                    ImportError(origin, "group \(name.debugDescription): \(wanted.count - found) of its \(wanted.count) members \(wanted.count - found == 1 ? "is" : "are") not in the file"))
+                    ImportError(origin, "group \(name.debugDescription): \(missing) of its \(wanted.count) members \(missing == 1 ? "is" : "are") not in the file"))
             }
         }
     }

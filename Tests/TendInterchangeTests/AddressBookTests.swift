@@ -16,6 +16,26 @@ import Testing
 
     static func warnings(_ batch: ImportBatch) -> [String] { batch.warnings.map(\.description) }
 
+    /// An empty label (Google writes `item1.X-ABLabel:`) is none: the note said `url (): …`.
+    @Test func anEmptyLabelIsNone() throws {
+        let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Grace Wong\r\nitem1.URL:http\\://wonglaw.example\r\nitem1.X-ABLabel:\r\nEND:VCARD\r\n"
+        let batch = try VCard.read(Array(card.utf8))
+        #expect(batch.contacts.first?.notes == ["url: http://wonglaw.example"], "\(batch.contacts)")
+    }
+
+    /// A group's member named by e-mail (`MEMBER:mailto:…`, as RFC 6350's example has it) is
+    /// found in the file (the report said it was not there, and it was not tagged).
+    @Test func aGroupMemberByEmail() throws {
+        let cards = [
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:group\r\nFN:Golf buddies\r\nMEMBER:mailto:Candide@x.example\r\nMEMBER:urn:uuid:b1\r\nEND:VCARD\r\n",
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Candide Lebron\r\nEMAIL:candide@x.example\r\nEND:VCARD\r\n",
+            "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Bo Li\r\nUID:urn:uuid:b1\r\nEND:VCARD\r\n",
+        ]
+        let batch = try VCard.read(Array(cards.joined().utf8))
+        #expect(batch.contacts.map(\.tags) == [["golf-buddies"], ["golf-buddies"]], "\(batch.contacts)")
+        #expect(batch.warnings.isEmpty, "\(batch.warnings)")
+    }
+
     @Test func iPhoneLineEndsAndAppleLabels() throws {
         let batch = try AddressBookTests.read("iphone-crcrlf.vcf")
         #expect(batch.contacts.map(\.name) == ["Johnny Appleseed", "Lan Nguyễn"])
