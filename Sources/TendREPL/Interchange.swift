@@ -81,6 +81,8 @@ struct Importer {
     struct Report {
         var added = 0
         var merged = 0
+        /// Cards of a vdir no one changed since Tend wrote them: passed over, neither merged nor added.
+        var unchanged = 0
         /// Fields that differed on a merge: taken from the file, or kept and in conflict.
         var changes: [FieldChange] = []
         /// What the user should know about records that were imported (a handle replaced, …).
@@ -90,7 +92,8 @@ struct Importer {
 
         func text(path: String, dryRun: Bool, update: Bool, errors: [ImportError]) -> String {
             var lines = [
-                "\(dryRun ? "Would import" : "Imported") from \(path): \(added) added, \(merged) merged, \(errors.count) skipped."
+                "\(dryRun ? "Would import" : "Imported") from \(path): \(added) added, \(merged) merged, "
+                    + (unchanged > 0 ? "\(unchanged) unchanged, " : "") + "\(errors.count) skipped."
             ]
             // A file of 20,000 damaged lines is told by its first thousand, the rest counted.
             for e in errors.prefix(Report.maxChangeLines) { lines.append("  skipped \(e)") }
@@ -136,8 +139,11 @@ struct Importer {
             if let id = index.match(p, in: contacts), var c = contacts[id] {
                 let before = c
                 let linked = sync && p.uid != nil && p.uid == c.uid
+                if linked && p.unchangedSinceWritten {
+                    report.unchanged += 1
+                    continue
+                }
                 report.merged += 1
-                if linked && p.unchangedSinceWritten { continue }
                 report.changes += linked && update ? Merge.applyCard(p, to: &c) : Merge.merge(p, into: &c, update: update)
                 guard c != before else { continue }
                 if !dryRun {
