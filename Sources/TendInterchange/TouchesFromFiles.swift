@@ -159,6 +159,9 @@ public struct TouchImport: Sendable {
     /// calendar event with all its occurrences), in the order first seen.
     public var sightings: [Sighting] = []
     public var skipped: [SkipReason: Int] = [:]
+    /// Meetings a cancellation takes back, if they were logged: a cancelled one-off event's
+    /// (`ical:UID`, whatever day it was logged on) and a cancelled occurrence's (its source id).
+    public var cancelled: [String] = []
     /// Events that could not be read (from the calendars' readers): bad records, which stop
     /// the import unless it skips them.
     public var errors: [ImportError] = []
@@ -496,6 +499,9 @@ extension TouchImporter {
         let events = (s.master.map { [$0] } ?? []) + s.overrides
         guard events.contains(where: { !people(in: $0).isEmpty }) else { return skip(.noOneElse) }
         if let m = s.master, m.status == "CANCELLED" {
+            // A one-off meeting logged before it was cancelled is no touch (a series cancelled
+            // whole keeps the occurrences that were held: deleting one ends it from then on).
+            if !m.recurs && s.overrides.isEmpty { result.cancelled.append("ical:" + uid) }
             // With `plan`: the step its next occurrence was planned as, before it was cancelled, goes.
             if options.plan, let next = slots(of: s, zones: zones).map({ zones.userDay($0.start) }).filter({ $0 > options.today }).min() {
                 _ = plan(attendance(m), on: next, sourceID: "ical:" + uid)
@@ -736,7 +742,10 @@ extension TouchImporter {
         _ a: Attendance, on day: Day, sourceID: String, event: String, oneOff: Bool = false, strangers: inout SeriesStrangers
     ) {
         guard firstSight(sourceID) else { return }
-        if let reason = a.leftOut, reason != .noContact { return skip(reason) }
+        if let reason = a.leftOut, reason != .noContact {
+            if reason == .cancelled { result.cancelled.append(sourceID) }
+            return skip(reason)
+        }
         for p in a.strangers { strangers.saw(p, on: day, event: event) }
         if a.contacts.isEmpty { return skip(.noContact) }
         result.touches.append(

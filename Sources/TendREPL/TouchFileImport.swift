@@ -27,6 +27,8 @@ struct TouchFileImport {
         /// Meetings of one-off events moved to another day since they were logged: moved with them.
         var moved = 0
         var planned = 0
+        /// Meetings logged before their events were cancelled: removed.
+        var removed = 0
         /// Next steps planned from meetings that have now been logged: done, so cleared.
         var stepsDone = 0
         /// Next steps planned from meetings since cancelled or declined: cleared.
@@ -114,6 +116,18 @@ struct TouchFileImport {
             logged.append(i)
         }
         try store.logInteractions(logged)
+        // Meetings logged before their event was cancelled: no touch after all.
+        for key in found.cancelled {
+            let meetings =
+                key.contains("/")
+                ? [stored.sources[Store.sourceKey(kind: "meeting", sourceID: key)]].compactMap { $0 }
+                : (stored.byEvent[key] ?? []).map(\.meeting)
+            for m in meetings where !stored.taken.contains(m.id) {
+                stored.taken.insert(m.id)
+                out.removed += 1
+                if !dryRun { try store.apply(.deleteEvent(.interaction, m.id)) }
+            }
+        }
         let done = try clearStepsDone(by: fresh, net: net, dryRun: dryRun)
         out.stepsDone = done.count
         let cancelled = try clearSteps(of: found.unplanned, net: net, except: done, dryRun: dryRun)
@@ -211,6 +225,10 @@ struct TouchFileImport {
         if o.moved > 0 {
             let to = o.moved == 1 ? "to its event's new day" : "to their events' new days"
             lines.append("  \(count(o.moved, "meeting", "meetings")) \(dryRun ? "would move" : "moved") \(to)")
+        }
+        if o.removed > 0 {
+            let what = o.removed == 1 ? "meeting logged before its event was cancelled" : "meetings logged before their events were cancelled"
+            lines.append("  \(count(o.removed, what, what)) \(dryRun ? "would be" : o.removed == 1 ? "was" : "were") removed")
         }
         if o.stepsDone > 0 {
             lines.append(

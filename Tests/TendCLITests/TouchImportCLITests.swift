@@ -493,6 +493,24 @@ import Testing
         #expect(skipped.stdout.hasPrefix("Logged from bad.ics: 1 meeting,") && skipped.stdout.contains("  skipped event 2 (line "), "\(skipped.stdout)")
     }
 
+    /// A one-off meeting logged before its event was cancelled is no touch: importing the
+    /// cancelled event removes it (it stayed, the report saying "1 cancelled"), as one change
+    /// that `undo` takes back; a series cancelled whole keeps the occurrences held.
+    @Test func aMeetingCancelledAfterItWasLoggedIsRemoved() throws {
+        let dir = try Self.setUp()
+        try Self.writeOneOff("held.ics", in: dir, uid: "once-9", "20261110T150000Z", "Coffee", [])
+        try Self.writeOneOff("cancelled.ics", in: dir, uid: "once-9", "20261110T150000Z", "Coffee", ["SEQUENCE:1", "STATUS:CANCELLED"])
+        #expect(try CLI.run(["import", "ics", "held.ics"], in: dir).stdout.hasPrefix("Logged from held.ics: 1 meeting,"))
+        let dry = try CLI.run(["import", "ics", "cancelled.ics", "--dry-run"], in: dir)
+        #expect(dry.stdout.contains("  1 meeting logged before its event was cancelled would be removed"), "\(dry.stdout)")
+        #expect(try Self.meetings(in: dir).count == 1)
+        let r = try CLI.run(["import", "ics", "cancelled.ics"], in: dir)
+        #expect(r.stdout.contains("  1 meeting logged before its event was cancelled was removed"), "\(r.stdout)")
+        #expect(try Self.meetings(in: dir).isEmpty)
+        #expect(try CLI.run(["undo"], in: dir).status == 0)
+        #expect(try Self.meetings(in: dir).count == 1)
+    }
+
     /// A live maildir holds more than messages: a FIFO, a folder, a link to a message the mail
     /// client has moved. Each is skipped and named; the messages around them are imported (one
     /// such entry stopped the whole import with exit 3).
