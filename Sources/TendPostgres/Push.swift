@@ -99,7 +99,8 @@ public struct Push {
         zip(Store.contactColumnNames, Store.contactCells(c)).map { column, cell in
             switch cell {
             case .text(let s): return (column, ScriptWriter.quote(s))
-            case .int(let n): return (column, "\(n)")
+            // A stage by its name, as the language writes it (it was the stored number: "stage 1 here").
+            case .int(let n): return (column, column == "stage" ? Stage(rawValue: Int(n))?.description ?? "\(n)" : "\(n)")
             case .null: return (column, "none")
             }
         }
@@ -130,11 +131,22 @@ public struct Push {
 
     func namedConflicts(_ there: Network) -> [String] {
         var out: [String] = []
-        if there.me != Me(), personal.me != Me(), there.me != personal.me { out.append("me: yours differs from the team database's") }
+        if there.me != Me(), personal.me != Me(), there.me != personal.me {
+            // Each field that differs, as for a contact.
+            func shown(_ s: String?) -> String { s.map(ScriptWriter.quote) ?? "none" }
+            func shown(_ list: [String]) -> String { "[" + list.map(ScriptWriter.quote).joined(separator: ", ") + "]" }
+            let (a, b) = (personal.me, there.me)
+            let fields = [
+                ("name", shown(a.name), shown(b.name)), ("profession", shown(a.profession), shown(b.profession)),
+                ("company", shown(a.company), shown(b.company)), ("preferred_client", shown(a.preferredClient), shown(b.preferredClient)),
+                ("goals", shown(a.goals), shown(b.goals)), ("emails", shown(a.emails), shown(b.emails)),
+            ].filter { $0.1 != $0.2 }.map { "\($0.0) \($0.1) here, \($0.2) there" }
+            out.append("me: " + fields.joined(separator: "; "))
+        }
         let definitions = Dictionary(there.definitions.map { ("\($0.kind.rawValue) \($0.name)", $0.source) }, uniquingKeysWith: { a, _ in a })
         for d in personal.definitions {
             if let source = definitions["\(d.kind.rawValue) \(d.name)"], source != d.source, !Push.preludeSources.contains(source) {
-                out.append("\(d.kind.rawValue) \(d.name): defined otherwise there")
+                out.append("\(d.kind.rawValue) \(d.name): \(Push.excerpt(d.source)) here, \(Push.excerpt(source)) there")
             }
         }
         for m in personal.markets {
@@ -148,6 +160,12 @@ public struct Push {
             }
         }
         return out
+    }
+
+    /// A definition's text on one line, cut at 60 characters.
+    static func excerpt(_ source: String) -> String {
+        let line = source.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        return "`" + (line.count > 60 ? line.prefix(59) + "…" : line) + "`"
     }
 
     /// Goals are the same when their fields are and their helpers have the same handles.

@@ -136,6 +136,22 @@ struct PostgresPushTests {
         #expect(try Self.run(["dump"], db: url).stdout == dumpBefore)
     }
 
+    /// A refused push names each difference as the language writes it: a stage by its name
+    /// (it said "stage 1 here, 2 there"), `me`'s fields (it said only "yours differs"), and a
+    /// definition's text on both sides (it said "defined otherwise there").
+    @Test func aRefusedPushSaysWhatDiffers() throws {
+        let file = CLI.tempDir().appendingPathComponent("mine.db").path
+        #expect(try Self.run(["run", "-"], stdin: "add \"Lee Wu\"\nset me name: \"Bo\"\nlet w_stage = 2\n", db: file).status == 0)
+        let url = try TestCluster.freshDatabase("pushwords")
+        #expect(try Self.run(["push", url], db: file).status == 0)
+        #expect(try Self.run(["run", "-"], stdin: "set @lee-wu stage: visibility\nset me name: \"Cy\"\nlet w_stage = 3\n", db: url).status == 0)
+        let r = try Self.run(["push", url], db: file)
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("@lee-wu: stage contact here, visibility there"), "\(r.stderr)")
+        #expect(r.stderr.contains(#"me: name "Bo" here, "Cy" there"#), "\(r.stderr)")
+        #expect(r.stderr.contains("let w_stage: `let w_stage = 2` here, `let w_stage = 3` there"), "\(r.stderr)")
+    }
+
     /// The same answers from both databases to the agenda, the candidates and the snoozes.
     static func expectSameAnswers(_ file: String, _ url: String) throws {
         for q in ["agenda", "report candidates", "contacts where snoozed_until != null show handle, snoozed_until", "count(interactions)"] {
