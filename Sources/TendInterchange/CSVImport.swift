@@ -125,10 +125,10 @@ public enum CSVImport {
     /// read (a misspelt field threw the column away, unsaid).
     static func resolved(_ mapping: [String: String], header: [String]) throws -> [String: String] {
         let filled = Set(aliases.values).union(ContactFields.byName.keys).subtracting(["birth_year", "birth_month", "birth_day", "file_as"])
-        let columns = Set(header + header.map(normalise))
         var out: [String: String] = [:]
         for (column, field) in mapping.sorted(by: { $0.key < $1.key }) {
-            guard columns.contains(column) || columns.contains(normalise(column)) else {
+            // Kept under the header's own cell, which `columns` looks up (`"job title"` for `Job Title`).
+            guard let cell = header.first(where: { $0 == column }) ?? header.first(where: { normalise($0) == normalise(column) }) else {
                 throw ImportError("map", "the header has no column \"\(column)\"; header: \(shownHeader(header))")
             }
             let key = normalise(field)
@@ -138,7 +138,7 @@ public enum CSVImport {
                 throw ImportError(
                     "map", "\"\(field)\" (for \"\(column)\") is not a field import csv fills; \(near)fields: \(names.joined(separator: ", "))")
             }
-            out[column] = target
+            out[cell] = target
         }
         return out
     }

@@ -544,9 +544,13 @@ enum MailDate {
             {
                 guard h < 24, m < 60 else { return false }
                 offset = (h * 3600 + m * 60) * (t[0] == UInt8(ascii: "-") ? -1 : 1)
-            } else if t.count > 2, t.dropFirst().contains(UInt8(ascii: "-")), !t.contains(UInt8(ascii: ":")) {
+            } else if case let pieces = t.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false), pieces.count == 3,
+                (1...2).contains(pieces[0].count), number(pieces[0]) != nil, pieces[1].count >= 3,
+                MailDate.months.contains(where: { pieces[1].starts(with: $0.utf8) }), number(pieces[2]) != nil,
+                day == nil, month == nil, year == nil
+            {
                 // RFC 850's `07-Nov-26` (Usenet, and old mail programs): day, month and year.
-                return t.split(separator: UInt8(ascii: "-")).allSatisfy { take(Array($0)) }
+                return pieces.allSatisfy { take(Array($0)) }
             } else if t.contains(UInt8(ascii: ":")) {
                 let fields = t.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).map(number)
                 guard fields.count == 2 || fields.count == 3, let h = fields[0], let m = fields[1], h < 24, m < 60 else { return false }

@@ -311,9 +311,11 @@ public enum Merge {
         var held = Set((c.notes ?? "").split(whereSeparator: \.isNewline).map(bare))
         var added: [String] = []
         for n in p.notes {
-            for line in n.split(whereSeparator: \.isNewline) where held.insert(bare(line)).inserted {
-                added.append(String(line))
-            }
+            // A line the note repeats within itself (a bullet under two headings) is kept twice:
+            // only lines held before this note are left out.
+            let lines = n.split(whereSeparator: \.isNewline)
+            added += lines.filter { !held.contains(bare($0)) }.map(String.init)
+            held.formUnion(lines.map(bare))
         }
         if !added.isEmpty { c.notes = ((c.notes.map { [$0] } ?? []) + added).joined(separator: "\n") }
         return changes

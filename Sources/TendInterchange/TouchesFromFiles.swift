@@ -161,7 +161,8 @@ public struct TouchImport: Sendable {
     public var skipped: [SkipReason: Int] = [:]
     /// Meetings a cancellation takes back, if they were logged: a cancelled one-off event's
     /// (`ical:UID`, whatever day it was logged on) and a cancelled occurrence's (its source id).
-    public var cancelled: [String] = []
+    public var cancelledEvents: [String] = []
+    public var cancelledOccurrences: [String] = []
     /// Events that could not be read (from the calendars' readers): bad records, which stop
     /// the import unless it skips them.
     public var errors: [ImportError] = []
@@ -475,6 +476,9 @@ extension TouchImporter {
         result.skipped.merge(later.result.skipped, uniquingKeysWith: +)
         result.errors += later.result.errors
         result.warnings += later.result.warnings
+        result.passedOver += later.result.passedOver
+        result.cancelledEvents += later.result.cancelledEvents
+        result.cancelledOccurrences += later.result.cancelledOccurrences
         // The source ids seen (`firstSight`) are not joined: the halves' are of other series,
         // and nothing is expanded after the join.
         for (address, c) in later.candidates {
@@ -501,7 +505,7 @@ extension TouchImporter {
         if let m = s.master, m.status == "CANCELLED" {
             // A one-off meeting logged before it was cancelled is no touch (a series cancelled
             // whole keeps the occurrences that were held: deleting one ends it from then on).
-            if !m.recurs && s.overrides.isEmpty { result.cancelled.append("ical:" + uid) }
+            if !m.recurs && s.overrides.isEmpty { result.cancelledEvents.append("ical:" + uid) }
             // With `plan`: the step its next occurrence was planned as, before it was cancelled, goes.
             if options.plan, let next = slots(of: s, zones: zones).map({ zones.userDay($0.start) }).filter({ $0 > options.today }).min() {
                 _ = plan(attendance(m), on: next, sourceID: "ical:" + uid)
@@ -743,7 +747,7 @@ extension TouchImporter {
     ) {
         guard firstSight(sourceID) else { return }
         if let reason = a.leftOut, reason != .noContact {
-            if reason == .cancelled { result.cancelled.append(sourceID) }
+            if reason == .cancelled { result.cancelledOccurrences.append(sourceID) }
             return skip(reason)
         }
         for p in a.strangers { strangers.saw(p, on: day, event: event) }

@@ -117,16 +117,13 @@ struct TouchFileImport {
         }
         try store.logInteractions(logged)
         // Meetings logged before their event was cancelled: no touch after all.
-        for key in found.cancelled {
-            let meetings =
-                key.contains("/")
-                ? [stored.sources[Store.sourceKey(kind: "meeting", sourceID: key)]].compactMap { $0 }
-                : (stored.byEvent[key] ?? []).map(\.meeting)
-            for m in meetings where !stored.taken.contains(m.id) {
-                stored.taken.insert(m.id)
-                out.removed += 1
-                if !dryRun { try store.apply(.deleteEvent(.interaction, m.id)) }
-            }
+        let calledOff =
+            found.cancelledEvents.flatMap { (stored.byEvent[$0] ?? []).map(\.meeting) }
+            + found.cancelledOccurrences.compactMap { stored.sources[Store.sourceKey(kind: "meeting", sourceID: $0)] }
+        for m in calledOff where !stored.taken.contains(m.id) {
+            stored.taken.insert(m.id)
+            out.removed += 1
+            if !dryRun { try store.apply(.deleteEvent(.interaction, m.id)) }
         }
         let done = try clearStepsDone(by: fresh, net: net, dryRun: dryRun)
         out.stepsDone = done.count

@@ -132,6 +132,11 @@ import Testing
         #expect(try CLI.run(["--format", "json", "-e", "@pat-ray.notes"], in: dir).stdout == "\"line a\\nline b\\nline c\"\n")
         #expect(try CLI.run(["import", "vcard", "3.vcf", "--update"], in: dir).status == 0)
         #expect(try CLI.run(["--format", "json", "-e", "@pat-ray.notes"], in: dir).stdout == "\"line a\\nline b\\nline c\\nline d\"\n")
+        // A line the new note repeats within itself stays twice (a review: the second bullet was lost).
+        try card("Kids:\\n- ask about school\\nWork:\\n- ask about school").write(to: dir.appendingPathComponent("4.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vcard", "4.vcf"], in: dir).status == 0)
+        #expect(try CLI.run(["--format", "json", "-e", "@pat-ray.notes"], in: dir).stdout
+            == "\"line a\\nline b\\nline c\\nline d\\nKids:\\n- ask about school\\nWork:\\n- ask about school\"\n")
     }
 
     /// A `map:` that names a field import csv does not fill, or a column the file does not
@@ -148,7 +153,7 @@ import Testing
         #expect(column.status == 3 && column.stderr.contains("map: the header has no column \"Frima\"; header: Vorname, Nachname, Firma, Beruf"), "\(column.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tend.db").path))
         let good = try CLI.run(
-            ["-e", "import csv \"de.csv\" map: {\"Vorname\": \"first name\", \"Nachname\": \"Last Name\", \"Firma\": \"company\", \"Beruf\": \"Job Title\"}"], in: dir)
+            ["-e", "import csv \"de.csv\" map: {\"vorname\": \"first name\", \"Nachname\": \"Last Name\", \"FIRMA\": \"company\", \"Beruf\": \"Job Title\"}"], in: dir)
         #expect(good.status == 0, "\(good.stderr)")
         #expect(try CLI.run(["--format", "csv", "-e", "contacts show name, company, title, notes"], in: dir).stdout
             == "name,company,title,notes\nHans Müller,Müller GmbH,Steuerberater,\n")
