@@ -297,7 +297,8 @@ public enum ICalendar {
                 all.warnings += c.warnings.map { ImportError("\(file): \($0.origin)", field: $0.field, $0.message) }
                 all.zonesNamed += c.zonesNamed.map { ($0.id, "\(file): \($0.origin)") }
             } catch let e as ImportError {
-                all.errors.append(ImportError("\(file): \(e.origin)", field: e.field, e.message))
+                // A file of the folder that is no calendar (empty, cut, binary) is passed over and named.
+                all.warnings.append(ImportError("\(file): \(e.origin)", field: e.field, e.message + "; the file was passed over"))
             }
         }
         return all
@@ -494,7 +495,9 @@ extension ICalendar {
             case "STANDARD", "DAYLIGHT":
                 guard let props = observance else { return }
                 do { zone?.observances.append(try ICalendar.observance(props)) } catch {
-                    calendar.errors.append(ImportError("time zone \(zone?.id ?? "") (line \(zoneLine))", field: name, error.message))
+                    // A zone definition is no event: what it breaks is said, and its events read as the zone's
+                    // name says (Tend's own zones) or as floating times.
+                    calendar.warnings.append(ImportError("time zone \(zone?.id ?? "") (line \(zoneLine))", field: name, error.message + "; not used"))
                 }
                 observance = nil
             case "VTIMEZONE":

@@ -163,8 +163,9 @@ public struct TouchImport: Sendable {
     /// (`ical:UID`, whatever day it was logged on) and a cancelled occurrence's (its source id).
     public var cancelledEvents: [String] = []
     public var cancelledOccurrences: [String] = []
-    /// Events that could not be read (from the calendars' readers): bad records, which stop
-    /// the import unless it skips them.
+    /// Events that could not be read (from the calendars' readers, and lines of a calendar
+    /// that are no property): bad records, which stop the import unless it skips them. A time
+    /// zone that cannot be read, or a file of a folder that is no calendar, is a warning.
     public var errors: [ImportError] = []
     /// Entries of a live maildir that are no message files (a FIFO, a folder, a link to a
     /// message the mail client moved): passed over, and named in the report.

@@ -167,8 +167,13 @@ public final class PostgresStore {
     /// default), whether or not the role may read them: information_schema lists only those it
     /// may, and a member without rights was told there was no database there.
     func tables() throws -> Set<String> {
+        // An extension's tables and views (pg_stat_statements, PostGIS's spatial_ref_sys) are the
+        // server's, not another program's: left out, as `hasOtherObjects` leaves them.
         let rows = try connection.query(
-            "SELECT relname::text FROM pg_class WHERE relnamespace = to_regnamespace(current_schema()) AND relkind IN ('r', 'v', 'm', 'p', 'f')")
+            """
+            SELECT relname::text FROM pg_class c WHERE relnamespace = to_regnamespace(current_schema()) AND relkind IN ('r', 'v', 'm', 'p', 'f')
+              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
+            """)
         return Set(try rows.map { try $0[0].decode(String.self) })
     }
 

@@ -407,7 +407,7 @@ struct Completer {
         // `rule`; a market's after `who serves`; else nothing (language words went into paths).
         // (Inside an interpolation, `{…`, the language is back.)
         if let quote = Completer.openQuote(before), case let inside = String(before[before.index(after: quote)...]),
-            (inside.lastIndex(of: "{").map { open in !inside[open...].contains("}") } ?? false) == false
+            !Completer.inInterpolation(inside)
         {
             let lead = before[..<quote].split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
             // Names go in as the language writes them inside a string (`\"`, `\\`, `\{`, `\u{1B}`),
@@ -418,9 +418,11 @@ struct Completer {
             }
             switch (lead.first, lead.last) {
             case ("import"?, _), ("export"?, _), ("load"?, _), ("save"?, _):
-                let found = files(inside)
+                // The path as typed is escaped (`my\"dir/`): the folder is looked up as it is named.
+                let found = files(Completer.unescaped(inside))
                 let written = found.candidates.map { String(ScriptWriter.quote($0).dropFirst().dropLast()) }
-                return Completion(word: found.word, candidates: written, closing: "\"")
+                let typed = inside.lastIndex(of: "/").map { String(inside[inside.index(after: $0)...]) } ?? inside
+                return Completion(word: typed, candidates: written.filter { $0.hasPrefix(typed) }, closing: "\"")
             case (let first?, "rule"?) where first != "rule":
                 return inString(session.interpreter.definitions.rules.map(\.name))
             case ("who"?, "serves"?):
@@ -489,6 +491,50 @@ struct Completer {
     }
 
     func tags() -> [String] { (try? session.store.tags()) ?? [] }
+
+    /// Whether the cursor is inside a `{…}` of a string's text (an escaped `\{` opens none).
+    static func inInterpolation(_ inside: String) -> Bool {
+        var depth = 0
+        var escaped = false
+        for c in inside {
+            if escaped {
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else if c == "{" {
+                depth += 1
+            } else if c == "}" {
+                depth = max(0, depth - 1)
+            }
+        }
+        return depth > 0
+    }
+
+    /// A string's text as typed, its escapes undone (`\"`, `\\`, `\{`, `\}`, `\n`, `\t`, `\u{1B}`);
+    /// an escape left unfinished at the cursor is kept as typed.
+    static func unescaped(_ typed: String) -> String {
+        var out = ""
+        var rest = Substring(typed)
+        while let slash = rest.firstIndex(of: "\\") {
+            out += rest[..<slash]
+            let next = rest.index(after: slash)
+            guard next < rest.endIndex else { return out + rest[slash...] }
+            switch rest[next] {
+            case "n": out += "\n"
+            case "t": out += "\t"
+            case "u":
+                guard rest[rest.index(after: next)...].hasPrefix("{"), let close = rest[next...].firstIndex(of: "}"),
+                    let scalar = UInt32(rest[rest.index(next, offsetBy: 2)..<close], radix: 16).flatMap(Unicode.Scalar.init)
+                else { return out + rest[slash...] }
+                out.unicodeScalars.append(scalar)
+                rest = rest[rest.index(after: close)...]
+                continue
+            default: out.append(rest[next])
+            }
+            rest = rest[rest.index(after: next)...]
+        }
+        return out + rest
+    }
 
     /// Where the string the cursor is in opens, or nil when it is not in one (a `\"` inside a
     /// string is no end).

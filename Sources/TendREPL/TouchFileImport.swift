@@ -241,7 +241,11 @@ struct TouchFileImport {
         if noAddresses {
             lines.append("  none of your own e-mail addresses is set: set me emails: [\"you@example.org\"] so that your mail and meetings are told apart")
         }
-        for w in found.warnings { lines.append("  \(w)") }
+        // A warning per message (a Date not read) is told by the first thousand, the rest counted.
+        for w in found.warnings.prefix(Importer.Report.maxChangeLines) { lines.append("  \(w)") }
+        if found.warnings.count > Importer.Report.maxChangeLines {
+            lines.append("  … and \(found.warnings.count - Importer.Report.maxChangeLines) more warnings")
+        }
         let skipped = found.errors + found.passedOver
         for e in skipped.prefix(Importer.Report.maxChangeLines) { lines.append("  skipped \(e)") }
         if skipped.count > Importer.Report.maxChangeLines { lines.append("  … and \(skipped.count - Importer.Report.maxChangeLines) more") }

@@ -162,7 +162,12 @@ func lines(_ r: TouchImport) -> [String] {
         try Data("ignored".utf8).write(to: dir.appendingPathComponent("notes.txt"))
         let folder = try ICalendar.read(path: dir.path)
         #expect(folder.events.count == 11 && folder.zones.keys.sorted() == ["America/Los_Angeles"])
-        #expect(folder.errors.map(\.description) == ["broken.ics: line 1: this is not an iCalendar file (expected BEGIN:VCALENDAR)"])
+        // A file of the folder that is no calendar is passed over and named (no bad event: the
+        // import goes on with the rest).
+        #expect(folder.errors.isEmpty)
+        #expect(folder.warnings.map(\.description) == [
+            "broken.ics: line 1: this is not an iCalendar file (expected BEGIN:VCALENDAR); the file was passed over"
+        ])
         var importer = TouchImporter(
             addressBook: touchBook(), options: TouchOptions(today: day("2026-06-15"), timeZone: TimeZone(identifier: "America/Los_Angeles")!))
         importer.add(folder)
@@ -715,6 +720,29 @@ func lines(_ r: TouchImport) -> [String] {
         #expect(r.skipped == [.declined: 1, .noOneElse: 1])
         #expect(r.candidates.isEmpty, "\(r.candidates)")
         #expect(r.warnings.isEmpty, "\(r.warnings)")
+    }
+
+    /// A time zone that cannot be read is no bad event: a warning, the import goes on (a review:
+    /// an unused VTIMEZONE without TZOFFSETTO stopped the import once bad events did).
+    @Test func aBrokenZoneIsAWarning() throws {
+        let text = """
+            BEGIN:VCALENDAR
+            BEGIN:VTIMEZONE
+            TZID:Unused/Zone
+            BEGIN:STANDARD
+            DTSTART:19701025T030000
+            END:STANDARD
+            END:VTIMEZONE
+            BEGIN:VEVENT
+            UID:fine
+            DTSTART:20260302T100000Z
+            ATTENDEE:mailto:tom@okafor.example
+            END:VEVENT
+            END:VCALENDAR
+            """
+        let calendar = try ICalendar.read(Array(text.utf8))
+        #expect(calendar.errors.isEmpty && calendar.warnings.count == 1, "\(calendar.errors) \(calendar.warnings)")
+        #expect(calendar.events.count == 1)
     }
 
     /// Someone on an event twice, as organizer and as an attendee who declined (Google writes

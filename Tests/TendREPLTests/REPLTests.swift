@@ -528,6 +528,11 @@ final class Terminal {
         #expect(folder.candidates == ["endings/"] && folder.closing(after: "endings/") == "")
         #expect(c.complete("load \"\(dir.path)/odd/q").candidates == ["q\\\"uote\\{1\\}.tend"])
         #expect(c.complete("load \"\(dir.path)/odd/e").candidates == ["esc\\u{1B}[41m.tend"])
+        // A folder whose name was escaped is looked in as it is named (a review: Tab in `my\"dir/` beeped).
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("my\"dir{x}"), withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: dir.appendingPathComponent("my\"dir{x}/inner.tend").path, contents: Data())
+        #expect(c.complete("load \"\(dir.path)/my").candidates == ["my\\\"dir\\{x\\}/"])
+        #expect(c.complete("load \"\(dir.path)/my\\\"dir\\{x\\}/in") == Completion(word: "in", candidates: ["inner.tend"], closing: "\""))
         _ = session.runScripts([Source(name: "t", text: "rule \"Z\\u{1B}[41mRED\" when false then remind \"x\"")], bail: false, readOnly: false)
         #expect(c.complete("snooze @joan-rivera rule \"Z").candidates == ["Z\\u{1B}[41mRED"])
         #expect(c.complete("snooze @joan-rivera rule \"").candidates.contains("stay close"))

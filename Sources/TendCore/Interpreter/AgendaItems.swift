@@ -142,7 +142,9 @@ extension Interpreter {
         let states = try agendaBook.itemStates()
         let keys = try items(ref)
         // What held before this `done` logged anything.
-        let heldBefore = Set(try keys.filter { try fires($0.rule, for: $0.contact, ref.range) })
+        let heldBefore = Set(keys.filter { (try? fires($0.rule, for: $0.contact, ref.range)) == true })
+        // The first touch logged, which may settle the line's other items.
+        var firstLogged: (kind: String, id: Int64)?
         for key in keys {
             let handle = "@" + (try contact(key.contact)?.handle ?? "?")
             // Done once: a second `done` would log the rule's touch again.
@@ -155,7 +157,7 @@ extension Interpreter {
             guard try fires(key.rule, for: key.contact, ref.range) else {
                 // The touch this `done` logged for the line's first item may settle the others
                 // (a call is a touch for `reconnect` too): that is no "not on the agenda".
-                if heldBefore.contains(key), let (kind, id) = logged.first {
+                if heldBefore.contains(key), let (kind, id) = firstLogged {
                     said.append("\(ScriptWriter.quote(key.rule)) for \(handle) is settled by that \(kind) (\(kind) \(id))")
                 } else {
                     said.append("\(ScriptWriter.quote(key.rule)) for \(handle) is not on the agenda today: nothing logged")
@@ -167,6 +169,7 @@ extension Interpreter {
                     var i = Interaction(kind: kind, on: today, people: [key.contact])
                     i.note = note
                     logged[kind] = try apply(.insertInteraction(i)) ?? 0
+                    if firstLogged == nil { firstLogged = (kind, logged[kind]!) }
                     said.append("logged \(kind) \(logged[kind]!) with \(handle)")
                 }
             }
