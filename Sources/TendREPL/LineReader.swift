@@ -41,7 +41,7 @@ public final class PlainLineReader: LineReader {
     public func readLine(prompt: String) throws -> String? {
         if endPending != 0 { return nil }
         TerminalOutput.flush()
-        FileHandle.standardOutput.write(Data(prompt.utf8))
+        TerminalOutput.write(prompt, to: STDOUT_FILENO)
         return Swift.readLine(strippingNewline: true)
     }
     public func addHistory(_ entry: String) {}
@@ -166,7 +166,7 @@ public final class EditLineReader: LineReader {
             if endPending != 0 { return nil }
             if interruptPending != 0 || errno == EINTR {
                 interruptPending = 0
-                FileHandle.standardOutput.write(Data("^C\n".utf8))
+                TerminalOutput.write("^C\n", to: STDOUT_FILENO)
                 el_reset(el)
                 throw Interrupted()
             }
@@ -261,7 +261,7 @@ public final class EditLineReader: LineReader {
         }
         if candidates.count > 200 { text += "\n… \(candidates.count - 200) more" }
         if !text.hasSuffix("\n") { text += "\n" }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        TerminalOutput.write(text, to: STDOUT_FILENO)
         return UInt8(CC_REDISPLAY)
     }
 }

@@ -83,7 +83,7 @@ struct ExportCommand: ParsableCommand {
             let (_, diags) = Parser.parseExpression(Source(name: "<query>", text: queryText))
             if let d = diags.first {
                 let formatter = DiagnosticFormatter(color: App.colorErrors)
-                FileHandle.standardError.write(Data((formatter.format(d) + "\n").utf8))
+                TerminalOutput.write((formatter.format(d) + "\n"), to: STDERR_FILENO)
                 App.fail("the query of tend export must be one query, as in: contacts where +vip", .invalid)
             }
         }

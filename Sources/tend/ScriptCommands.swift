@@ -86,7 +86,7 @@ struct CheckCommand: ParsableCommand {
             TerminalOutput.write("… and \(diags.count - Session.maxShownErrors) more errors, not shown\n", to: STDERR_FILENO)
         }
         if !diags.isEmpty {
-            FileHandle.standardError.write(Data("\(diags.count) error\(diags.count == 1 ? "" : "s")\n".utf8))
+            TerminalOutput.write("\(diags.count) error\(diags.count == 1 ? "" : "s")\n", to: STDERR_FILENO)
             App.exit(.invalid)
         }
     }

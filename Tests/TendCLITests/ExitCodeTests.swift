@@ -26,6 +26,17 @@ import Testing
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")
     }
 
+    /// `tend check` whose errors cannot be written (standard error full or closed) still ends
+    /// with its status, 2: Foundation's FileHandle write ended it with SIGILL, exit 132.
+    @Test func checkWithNowhereToSayItStillExits() throws {
+        let dir = CLI.tempDir()
+        try "print 1 +* 2\n".write(to: dir.appendingPathComponent("ce.tend"), atomically: true, encoding: .utf8)
+        for redirect in ["2>/dev/full", "2>&-"] {
+            let r = try CLI.run(["/bin/sh", "-c", "'\(CLI.binary)' check ce.tend \(redirect); echo \"status $?\""], in: dir, raw: true)
+            #expect(r.stdout == "status 2\n", "\(redirect): \(r.stdout) \(r.stderr)")
+        }
+    }
+
     /// A script with a slip on every line shows its first 100 errors and counts the rest; a
     /// megabyte name is quoted by its start; a misspelt statement word is suggested as one (`lgo`
     /// was offered "lgo" as text). 20,000 errors took 20 s; a megabyte name never finished.
