@@ -382,20 +382,29 @@ public final class Session: InterpreterHost {
         }
         guard st.st_size <= limit else { throw ReadError.io("it is larger than \(limit >> 20) MB; Tend scripts are smaller") }
         // The read is bounded too: a file may grow, or (in /proc) say it is empty.
-        let bytes = try readAll(fd, limit: limit, capacity: Int(st.st_size))
+        let bytes = try readAll(fd, limit: limit, capacity: Int(st.st_size), text: true)
         guard bytes.count <= limit else { throw ReadError.io("it is larger than \(limit >> 20) MB; Tend scripts are smaller") }
         return try source(from: Data(bytes), name: name ?? path)
     }
 
     /// Everything on standard input. A closed standard input (`tend <&-`, a CI step started
     /// without one) reads as nothing, as /dev/null does: Foundation's reader stopped the process.
-    public static func readStandardInput() throws -> [UInt8] {
-        do { return try readAll(STDIN_FILENO) } catch ReadError.io(let why) { throw ReadError.io("cannot read standard input: \(why)") }
+    /// A script (`tend run -`) is bounded as a file is, and a NUL ends the read at once (a
+    /// binary file): `yes | tend run -` grew without end, and 2 GB of zeros were read whole first.
+    public static func readStandardInput(script: Bool = false) throws -> [UInt8] {
+        let limit = script ? maxScriptSize : .max
+        let bytes: [UInt8]
+        do { bytes = try readAll(STDIN_FILENO, limit: limit, text: script) } catch ReadError.io(let why) {
+            throw ReadError.io("cannot read standard input: \(why)")
+        }
+        guard bytes.count <= limit else { throw ReadError.io("standard input is larger than \(limit >> 20) MB; Tend scripts are smaller") }
+        return bytes
     }
 
     /// A descriptor's bytes to its end, or to just past `limit` (the caller says it is too
     /// large); a closed descriptor (EBADF) has none.
-    static func readAll(_ fd: Int32, limit: Int = .max, capacity: Int = 0) throws -> [UInt8] {
+    /// Reads to the end, or past `limit`; with `text`, a NUL byte stops it at once (no script holds one).
+    static func readAll(_ fd: Int32, limit: Int = .max, capacity: Int = 0, text: Bool = false) throws -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(capacity)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
@@ -405,6 +414,9 @@ public final class Session: InterpreterHost {
             if n < 0 && errno == EBADF { break }
             guard n >= 0 else { throw ReadError.io(String(cString: strerror(errno))) }
             if n == 0 { break }
+            if text, chunk.withUnsafeBytes({ memchr($0.baseAddress!, 0, n) }) != nil {
+                throw ReadError.notText("it is a binary file, not a Tend script")
+            }
             bytes += chunk[..<n]
         }
         return bytes

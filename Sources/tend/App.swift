@@ -173,7 +173,7 @@ enum App {
 
     static func readStdin() -> Source {
         do {
-            return try Session.source(from: Data(try Session.readStandardInput()), name: "<stdin>")
+            return try Session.source(from: Data(try Session.readStandardInput(script: true)), name: "<stdin>")
         } catch {
             fail(error, prefix: "<stdin>: ")
         }

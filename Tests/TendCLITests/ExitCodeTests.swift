@@ -37,6 +37,17 @@ import Testing
         }
     }
 
+    /// A script from standard input is bounded as a file is, and a NUL byte ends the read at
+    /// once: 2 GB of zeros were read whole (3.9 GB of memory) before "binary file", /dev/zero
+    /// 1 GB before "larger than 1024 MB", and `yes | tend run -` grew without end.
+    @Test func binaryScriptsStopAtTheirFirstNul() throws {
+        let dir = CLI.tempDir()
+        let piped = try CLI.run(["/bin/sh", "-c", "head -c 300000000 /dev/zero | '\(CLI.binary)' run --read-only -; echo \"status $?\""], in: dir, raw: true)
+        #expect(piped.stdout == "status 2\n" && piped.stderr.contains("<stdin>: it is a binary file"), "\(piped.stdout) \(piped.stderr)")
+        let device = try CLI.run(["run", "--read-only", "/dev/zero"], in: dir)
+        #expect(device.status == 2 && device.stderr.contains("/dev/zero: it is a binary file"), "\(device.stderr)")
+    }
+
     /// A script with a slip on every line shows its first 100 errors and counts the rest; a
     /// megabyte name is quoted by its start; a misspelt statement word is suggested as one (`lgo`
     /// was offered "lgo" as text). 20,000 errors took 20 s; a megabyte name never finished.
