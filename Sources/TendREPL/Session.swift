@@ -548,7 +548,7 @@ public final class Session: InterpreterHost {
     /// (exit 3). Under `readOnly` (`--read-only`), nothing is kept and no file is written.
     public func run(_ program: CheckedProgram, bail: Bool = false, readOnly: Bool = false) -> ExitStatus {
         // A Ctrl-C at the prompt before this run is not this run's.
-        Interruption.requested = 0
+        if clearsInterruption { Interruption.requested = 0 }
         refusesFiles = readOnly || self.readOnly
         writtenThisRun = []
         interpreter.resolutions = program.resolutions
@@ -1032,6 +1032,10 @@ public final class Session: InterpreterHost {
     }
 
     // MARK: - InterpreterHost
+
+    /// False for a script's run from the command line: a signal that came while it was read and
+    /// checked stops it at once (the REPL forgets a Ctrl-C typed at the prompt).
+    public var clearsInterruption = true
 
     /// Set by the interactive REPL (unless `--yes`): asks before removing a person with events.
     public var confirmRemoval: ((String) -> Bool)?

@@ -328,9 +328,32 @@ enum App {
         }
         let session = open(g, create: create)
         session.quiet = quiet
-        let status = session.runScripts(sources, bail: bail, readOnly: g.readOnly)
+        let status = stoppable(session) { session.runScripts(sources, bail: bail, readOnly: g.readOnly) }
         if create { settleNewDatabase(session, status, g) }
         leave(session, status, junit: junit, database: path)
+    }
+
+    /// Runs scripts so that SIGTERM, SIGINT or SIGHUP (CI cancelling a job, a closed terminal)
+    /// stops them as Ctrl-C stops a statement at the REPL: the run is rolled back, the files it
+    /// wrote are put back, and it ends with exit 3 (it died at once, its exported file left written
+    /// over while its changes were gone). A second signal ends the process at once; a signal
+    /// that was ignored when Tend started stays so.
+    static func stoppable<T>(_ session: Session, _ body: () -> T) -> T {
+        session.clearsInterruption = false
+        var caught: [(Int32, sigaction)] = []
+        for signo in [SIGINT, SIGTERM, SIGHUP] {
+            var current = sigaction()
+            sigaction(signo, nil, &current)
+            guard current.__sigaction_handler.sa_handler == nil else { continue }
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { signo in Interruption.requested = signo }
+            action.sa_flags = Int32(truncatingIfNeeded: SA_RESETHAND)
+            sigemptyset(&action.sa_mask)
+            sigaction(signo, &action, nil)
+            caught.append((signo, current))
+        }
+        defer { for (signo, before) in caught { var b = before; sigaction(signo, &b, nil) } }
+        return body()
     }
 
     static let junitAdvice = "it is not a JUnit report from an earlier run, so Tend does not replace it"

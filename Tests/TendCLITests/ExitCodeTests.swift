@@ -37,6 +37,42 @@ import Testing
         }
     }
 
+    /// SIGTERM (CI cancelling a job) stops a run as Ctrl-C stops a statement: rolled back, the
+    /// file it exported put back as it was, exit 3. It died at once (143), its data rolled back
+    /// but the file it had written over left so.
+    @Test func aTerminatedRunPutsItsFilesBack() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["demo", "--size", "1000"], in: dir).status == 0)
+        try "precious\n".write(to: dir.appendingPathComponent("sig.csv"), atomically: true, encoding: .utf8)
+        try """
+            add "Sig Person"
+            export csv "sig.csv" overwrite
+            print count(contacts as c where count(interactions where note ~ c.name) > 0)
+            """.write(to: dir.appendingPathComponent("sig.tend"), atomically: true, encoding: .utf8)
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: CLI.binary)
+        run.arguments = ["--db", dir.appendingPathComponent("tend.db").path, "--today", "2026-11-23", "run", "sig.tend"]
+        run.currentDirectoryURL = dir
+        run.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        run.standardError = errors
+        try run.run()
+        // Once the export is written, the run is in its long query.
+        let csv = dir.appendingPathComponent("sig.csv")
+        let started = Date()
+        while Date().timeIntervalSince(started) < 30, (try? String(contentsOf: csv, encoding: .utf8)) == "precious\n" {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.3)
+        run.terminate()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.waitUntilExit()
+        #expect(run.terminationReason == .exit && run.terminationStatus == 3, "\(run.terminationStatus): \(said)")
+        #expect(said.contains("stopped (SIGTERM)"), "\(said)")
+        #expect(try String(contentsOf: csv, encoding: .utf8) == "precious\n")
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1000\n")
+    }
+
     /// A script from standard input is bounded as a file is, and a NUL byte ends the read at
     /// once: 2 GB of zeros were read whole (3.9 GB of memory) before "binary file", /dev/zero
     /// 1 GB before "larger than 1024 MB", and `yes | tend run -` grew without end.

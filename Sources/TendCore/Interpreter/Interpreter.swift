@@ -449,7 +449,7 @@ public final class Interpreter {
 
     /// Stops the statement when the user asked (Ctrl-C in the REPL): the run is rolled back.
     @inline(__always) func checkInterruption(_ range: SourceRange) throws {
-        if Interruption.requested != 0 { throw fail("stopped (Ctrl-C)", range) }
+        if Interruption.requested != 0 { throw fail(Interruption.message, range) }
     }
 
     public init(model: Model, today: Day, definitions: Definitions = Definitions()) {
@@ -1270,12 +1270,23 @@ extension Decimal {
 /// The user's request to stop the statement running (Ctrl-C in the REPL): set from a signal
 /// handler (a plain store), read by the interpreter as it visits rows and calls fns.
 public enum Interruption {
+    /// Nonzero when asked: 1 for Ctrl-C at the REPL, else the signal that asked (SIGTERM, SIGHUP,
+    /// SIGINT of a script's run).
     nonisolated(unsafe) public static var requested: Int32 = 0
+
+    /// What a statement stopped so says.
+    public static var message: String {
+        switch requested {
+        case SIGTERM: "stopped (SIGTERM)"
+        case SIGHUP: "stopped (SIGHUP)"
+        default: "stopped (Ctrl-C)"
+        }
+    }
 }
 
 /// What a run or an undo stopped by Ctrl-C throws where no expression is at hand (a write, the
 /// commit): the host locates it at the statement and rolls the run back.
 public struct Stopped: Error, CustomStringConvertible {
     public init() {}
-    public var description: String { "stopped (Ctrl-C)" }
+    public var description: String { Interruption.message }
 }
