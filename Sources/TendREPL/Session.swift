@@ -530,7 +530,10 @@ public final class Session: InterpreterHost {
     /// Whether a statement writes a file: `save`, and `export` to anything but "-" (standard output).
     static func writesFile(_ s: Statement) -> Bool {
         switch s.kind {
-        case .save: return true
+        // `save "-"` and `export … "-"` write to standard output.
+        case .save(let path, _):
+            if case .literal(.string("-")) = path.kind { return false }
+            return true
         case .exportFile(_, let path, _, _):
             if case .literal(.string("-")) = path.kind { return false }
             return true
@@ -1002,8 +1005,10 @@ public final class Session: InterpreterHost {
                 case "\"": out += "&quot;"
                 case "'": out += "&apos;"
                 default:
-                    // XML 1.0 has no place for most control characters.
-                    if ch.value < 0x20 && ch != "\n" && ch != "\t" && ch != "\r" { out += " " } else { out.unicodeScalars.append(ch) }
+                    // XML 1.0 has no place for most control characters, nor for U+FFFE and U+FFFF
+                    // (a report holding one did not parse).
+                    let unfit = (ch.value < 0x20 && ch != "\n" && ch != "\t" && ch != "\r") || ch.value == 0xFFFE || ch.value == 0xFFFF
+                    if unfit { out += " " } else { out.unicodeScalars.append(ch) }
                 }
             }
             return out

@@ -288,6 +288,11 @@ struct Golden: CustomStringConvertible {
         let cases = try doc.nodes(forXPath: "//testcase")
         #expect(cases.count == 2)
         #expect(try doc.nodes(forXPath: "//failure").count == 1)
+        // U+FFFE and U+FFFF, which XML has no place for, are left out (the report did not parse).
+        try "assert false, \"x \\u{FFFE} y \\u{FFFF}\"\n".write(to: dir.appendingPathComponent("n.tend"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["run", "--read-only", "--junit", "report.xml", "n.tend"], in: dir).status == 1)
+        let parsed = try CLI.run(["/usr/bin/env", "python3", "-c", "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])", "report.xml"], in: dir, raw: true)
+        #expect(parsed.status == 0, "\(parsed.stderr)")
     }
 
     @Test func stdinAndShebang() throws {

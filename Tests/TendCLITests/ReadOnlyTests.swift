@@ -119,6 +119,15 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         #expect((kept.stdout + kept.stderr).contains("Defined x."), "\(kept.stdout)\(kept.stderr)")
     }
 
+    /// `save "-"` writes to standard output, as `export … "-"` does: allowed under --read-only
+    /// (it was refused as writing a file).
+    @Test func saveToStandardOutputIsAllowed() throws {
+        let dir = try Self.network()
+        let r = try CLI.run(["--read-only", "-e", "save \"-\""], in: dir)
+        #expect(r.status == 0 && r.stdout.hasPrefix("# Tend definitions"), "\(r.stderr)")
+        #expect(try CLI.run(["--read-only", "-e", "save \"defs.tend\""], in: dir).status == 2)
+    }
+
     /// Every command under `--read-only`, on an existing database and on a missing one.
     @Test func everyCommandUnderReadOnlyWritesNothing() throws {
         let dir = try Self.network()
