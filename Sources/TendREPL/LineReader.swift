@@ -136,16 +136,17 @@ public final class EditLineReader: LineReader {
         // At the prompt the line is dropped; while a statement runs, it stops (and is rolled back).
         action.__sigaction_handler.sa_handler = { _ in
             interruptPending = 1
-            Interruption.requested = 1
+            Interruption.requested = SIGINT
         }
         sigemptyset(&action.sa_mask)
         action.sa_flags = 0  // no SA_RESTART: the read returns, and the REPL drops the line
         sigaction(SIGINT, &action, nil)
         // A hang-up or a termination stops the statement running (rolled back) and ends the REPL.
         var end = sigaction()
-        end.__sigaction_handler.sa_handler = { _ in
+        // The statement running says which signal stopped it.
+        end.__sigaction_handler.sa_handler = { signal in
             endPending = 1
-            Interruption.requested = 1
+            Interruption.requested = signal
         }
         sigemptyset(&end.sa_mask)
         end.sa_flags = 0

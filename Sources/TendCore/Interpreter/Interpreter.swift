@@ -1270,8 +1270,8 @@ extension Decimal {
 /// The user's request to stop the statement running (Ctrl-C in the REPL): set from a signal
 /// handler (a plain store), read by the interpreter as it visits rows and calls fns.
 public enum Interruption {
-    /// Nonzero when asked: 1 for Ctrl-C at the REPL, else the signal that asked (SIGTERM, SIGHUP,
-    /// SIGINT of a script's run).
+    /// Nonzero when asked: the signal that asked (SIGINT: Ctrl-C; SIGTERM or SIGHUP: the REPL's
+    /// or a script's run was told to end).
     nonisolated(unsafe) public static var requested: Int32 = 0
 
     /// What a statement stopped so says.
