@@ -79,8 +79,11 @@ public struct Push {
         guard conflicts.isEmpty else { throw Refused(conflicts: conflicts) }
         try team.pauseJournal()
         var counts = Counts()
-        if there.me == Me(), personal.me != Me() {
-            try team.apply(.setMe(personal.me))
+        // `me` is the member's own there: written where it is not set yet, and said ("me: 1 added").
+        if personal.me != Me() {
+            let set = there.me == Me()
+            if set { try team.apply(.setMe(personal.me)) }
+            counts.count("me", added: set)
         }
         let ids = try pushContacts(there, &counts)
         try pushEvents(there, ids, &counts)
