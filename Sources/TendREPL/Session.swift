@@ -476,7 +476,10 @@ public final class Session: InterpreterHost {
 
     /// Every @handle the statements write that names no contact of the database, nor one the
     /// statements themselves make: an error before anything runs, wherever it is written.
-    func unknownHandles(_ statements: [Statement]) -> [Diagnostic] {
+    func unknownHandles(_ statements: [Statement]) -> [Diagnostic] { Session.unknownHandles(statements, in: store) }
+
+    /// The same against a database `tend check` reads: check and run refuse the same scripts.
+    public static func unknownHandles(_ statements: [Statement], in store: any TendDatabase) -> [Diagnostic] {
         let found = HandleUses(statements)
         var exists: [String: Bool] = [:]
         for h in found.created { exists[h] = true }

@@ -42,12 +42,15 @@ struct CheckCommand: ParsableCommand {
         if global.db != nil, !ConnectionSettings.isURL(db), !App.hasDatabase(at: db) {
             TerminalOutput.write("note: no database at \(TerminalText.escaped(db, keep: [])): checked against the prelude's definitions only\n", to: STDERR_FILENO)
         }
+        // The database, when there is one, is read for its definitions and its contacts' handles.
+        var database: (any TendDatabase)?
+        defer { database?.close() }
         if ConnectionSettings.isURL(db) || App.hasDatabase(at: db) {
             // The database's definitions are known too; it is only read, and nothing is left beside it.
             let isURL = ConnectionSettings.isURL(db)
             do {
                 let store: any TendDatabase = isURL ? try PostgresStore(url: db, readOnly: true) : try Store(path: db, readOnly: true)
-                defer { store.close() }
+                database = store
                 for d in try store.definitions() {
                     for s in Parser.parse(Source(name: d.name, text: d.source)).statements { definitions.define(s) }
                 }
@@ -79,7 +82,10 @@ struct CheckCommand: ParsableCommand {
         }
         // Statements that parsed are checked even when others did not, as `run` does.
         checker.check(statements)
-        diags = Diagnostic.inSourceOrder(diags + checker.diagnostics, sources: sources + statements.map(\.source))
+        // A handle the database has no contact for, and the scripts make none: `run` refuses it
+        // before running (check passed a script run then refused).
+        let handles = database.map { Session.unknownHandles(statements, in: $0) } ?? []
+        diags = Diagnostic.inSourceOrder(diags + checker.diagnostics + handles, sources: sources + statements.map(\.source))
         let formatter = DiagnosticFormatter(color: color)
         for d in diags.prefix(Session.maxShownErrors) { TerminalOutput.write(formatter.format(d) + "\n", to: STDERR_FILENO) }
         if diags.count > Session.maxShownErrors {

@@ -26,6 +26,22 @@ import Testing
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")
     }
 
+    /// `tend check` against a database refuses what `run` refuses before running: a handle
+    /// the database has no contact for and the scripts make none (check passed it, exit 0,
+    /// and run then refused it, exit 2). Without a database, handles are not looked up.
+    @Test func checkRefusesWhatRunRefuses() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Ann Lee\""], in: dir).status == 0)
+        try "set @nobody company: \"X\"\nset @ann-lee company: \"Y\"\n".write(to: dir.appendingPathComponent("nb.tend"), atomically: true, encoding: .utf8)
+        let check = try CLI.run(["check", "nb.tend"], in: dir)
+        let run = try CLI.run(["run", "nb.tend"], in: dir)
+        #expect(check.status == 2 && run.status == 2, "\(check.stderr) \(run.stderr)")
+        #expect(check.stderr.contains("nb.tend:1:5: error: no contact @nobody"), "\(check.stderr)")
+        try "add \"No Body\" handle: \"nobody\"\n".write(to: dir.appendingPathComponent("first.tend"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["check", "first.tend", "nb.tend"], in: dir).status == 0)
+        #expect(try CLI.run(["check", "--db", dir.appendingPathComponent("none.db").path, "nb.tend"], in: dir).status == 0)
+    }
+
     /// `tend check` whose errors cannot be written (standard error full or closed) still ends
     /// with its status, 2: Foundation's FileHandle write ended it with SIGILL, exit 132.
     @Test func checkWithNowhereToSayItStillExits() throws {
