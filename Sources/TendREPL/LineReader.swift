@@ -59,6 +59,8 @@ nonisolated(unsafe) private var interruptPending: sig_atomic_t = 0
 /// the database's log is folded into its file (a REPL so ended left committed changes in
 /// `-wal` alone, which a copy of the file, or a backup copied back over it, lost or mixed).
 nonisolated(unsafe) private var endPending: sig_atomic_t = 0
+/// Set by SIGCONT: the REPL was stopped (Ctrl-Z) and goes on.
+nonisolated(unsafe) private var continuedPending: sig_atomic_t = 0
 /// The prompt libedit shows: it asks for it through a C callback, so it lives here.
 nonisolated(unsafe) private var currentPrompt: UnsafeMutablePointer<CChar>? = strdup("> ")
 /// The completion function, reached from libedit's C callback.
@@ -104,7 +106,11 @@ public final class EditLineReader: LineReader {
         tend_history_setsize(h, &event, EditLineReader.historySize)
         tend_history_setunique(h, &event, 1)
         tend_el_set_editor(el, "emacs")
-        tend_el_set_signal(el, 1)
+        // libedit's own handlers pass a signal on with kill(0, …), to every process of the
+        // group: a SIGTERM sent to the REPL at its prompt ended its parent shell and the rest
+        // of its job too. Tend's handlers stay in place instead (Ctrl-C, SIGTERM, SIGHUP), and
+        // the terminal's size is read again before each line.
+        tend_el_set_signal(el, 0)
         tend_el_set_hist(el, h)
         tend_el_set_prompt(el) { _ in currentPrompt }
         tend_el_set_addfn(el, "tend-complete", "Complete the word before the cursor") { el, _ in
@@ -152,10 +158,18 @@ public final class EditLineReader: LineReader {
         end.sa_flags = 0
         sigaction(SIGHUP, &end, nil)
         sigaction(SIGTERM, &end, nil)
+        // Back from Ctrl-Z (`fg`): the shell left the terminal as it wants it; the line is read
+        // again from its prompt, which puts libedit's own terminal mode back.
+        var resumed = sigaction()
+        resumed.__sigaction_handler.sa_handler = { _ in continuedPending = 1 }
+        sigemptyset(&resumed.sa_mask)
+        resumed.sa_flags = 0
+        sigaction(SIGCONT, &resumed, nil)
     }
 
     public func readLine(prompt: String) throws -> String? {
         if endPending != 0 { return nil }
+        el_resize(el)
         TerminalOutput.flush()
         free(currentPrompt)
         currentPrompt = strdup(prompt)
@@ -163,8 +177,14 @@ public final class EditLineReader: LineReader {
         // An EINTR left from an earlier Ctrl-C would make Ctrl-D at an empty prompt read as one.
         errno = 0
         var count: Int32 = 0
+        continuedPending = 0
         guard let line = el_gets(el, &count) else {
             if endPending != 0 { return nil }
+            if continuedPending != 0 && interruptPending == 0 {
+                TerminalOutput.write("\n", to: STDOUT_FILENO)
+                el_reset(el)
+                return try readLine(prompt: prompt)
+            }
             if interruptPending != 0 || errno == EINTR {
                 interruptPending = 0
                 TerminalOutput.write("^C\n", to: STDOUT_FILENO)

@@ -83,6 +83,15 @@ final class Terminal {
 
     func stop() { tmux(["kill-server"]) }
 
+    /// A process's first child (pgrep -P).
+    static func childPID(of parent: pid_t) -> pid_t? {
+        guard let pipe = popen("pgrep -P \(parent) 2>/dev/null </dev/null", "r") else { return nil }
+        defer { pclose(pipe) }
+        var buffer = [CChar](repeating: 0, count: 64)
+        guard fgets(&buffer, 64, pipe) != nil else { return nil }
+        return pid_t(String(cString: buffer).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     /// The process in the window (the REPL: `env` runs it in its own place).
     func panePID() -> pid_t? {
         guard let pipe = popen("/usr/bin/tmux -L \(name) list-panes -F '#{pane_pid}' 2>/dev/null </dev/null", "r") else { return nil }
@@ -405,6 +414,28 @@ final class Terminal {
         t.tmux(["send-keys", "C-u", "print \"not kept\"", "Enter"])
         #expect(t.waitFor("not kept", count: 2))
         #expect(try Data(contentsOf: history) == before)
+    }
+
+    /// SIGTERM sent to the REPL at its prompt ends the REPL alone: libedit's handler passed it on
+    /// to every process of the group (kill 0), and the shell that started the REPL died with it.
+    @Test(.enabled(if: Terminal.available)) func aSignalToThePromptEndsTheREPLAlone() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        let after = dir.appendingPathComponent("after.txt").path
+        let env = "TEND_DB=\(dir.path)/r.db TEND_TODAY=2026-11-23 XDG_STATE_HOME=\(dir.path)/state XDG_CONFIG_HOME=\(dir.path)/config"
+        t.tmux(["new-session", "-d", "-x", "120", "-y", "50", "bash -c 'env \(env) \(Terminal.binary); echo \"status $?\" > \(after); sleep 30'"])
+        #expect(t.waitFor("tend:r>"))
+        // The pane's process is the shell; the REPL is its child.
+        guard let shell = t.panePID(), let child = Terminal.childPID(of: shell) else {
+            Issue.record("no REPL process")
+            return
+        }
+        kill(child, SIGTERM)
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline && !FileManager.default.fileExists(atPath: after) { Thread.sleep(forTimeInterval: 0.05) }
+        #expect((try? String(contentsOfFile: after, encoding: .utf8)) == "status 0\n", "the shell that started the REPL did not go on")
     }
 
     /// A typed line that starts with a clause word continues the query run before it, as a
