@@ -137,6 +137,9 @@ public final class EditLineReader: LineReader {
         return (st.st_mode & S_IFMT) == S_IFREG
     }
 
+    /// Whether SIGTERM or SIGHUP ended the REPL.
+    public static var endedBySignal: Bool { endPending != 0 }
+
     static func installInterruptHandler() {
         var action = sigaction()
         // At the prompt the line is dropped; while a statement runs, it stops (and is rolled back).

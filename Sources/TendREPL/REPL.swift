@@ -73,7 +73,8 @@ public final class REPL {
             }
         }
         reader.saveHistory()
-        return .success
+        // Ended by SIGTERM or SIGHUP, not by the user: a supervisor is told (3, as a run so stopped).
+        return EditLineReader.endedBySignal ? .failed : .success
     }
 
     /// The last statement run that was a query (a plain expression that changes nothing).
