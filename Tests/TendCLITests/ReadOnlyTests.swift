@@ -125,6 +125,10 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         let dir = try Self.network()
         let r = try CLI.run(["--read-only", "-e", "save \"-\""], in: dir)
         #expect(r.status == 0 && r.stdout.hasPrefix("# Tend definitions"), "\(r.stderr)")
+        // The script alone: no "Saved … to -." line after it, which did not load.
+        #expect(!r.stdout.contains("definitions to -."), "\(r.stdout)")
+        let other = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: r.stdout, in: other).status == 0)
         #expect(try CLI.run(["--read-only", "-e", "save \"defs.tend\""], in: dir).status == 2)
     }
 

@@ -9,7 +9,7 @@ extension Interpreter {
     }
 
     /// `save "FILE" [overwrite]`: the definitions and goals as a script.
-    func performSave(_ pathExpr: Expr, overwrite: Bool, _ s: Statement, _ ctx: Ctx) throws -> Output {
+    func performSave(_ pathExpr: Expr, overwrite: Bool, _ s: Statement, _ ctx: Ctx) throws -> [Output] {
         guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("save takes a file name", pathExpr.range) }
         guard let host else { throw fail("save is not available here", s.range) }
         let text = try ScriptWriter.definitions(of: view().net, definitions: definitions)
@@ -20,7 +20,8 @@ extension Interpreter {
         } catch {
             throw fail("\(error)", pathExpr.range)
         }
-        return .text("Saved \(definitions.all.count) definitions to \(path).")
+        // To standard output the script is all that is written: it loads as saved.
+        return path == "-" ? [] : [.text("Saved \(definitions.all.count) definitions to \(path).")]
     }
 
     /// `import FORMAT "FILE" options…`: the host reads the file; its options go as values.

@@ -54,7 +54,7 @@ extension Interpreter {
             return [.text("Defined rule \"\(name)\"\(readOnlyDefinitionNote).")]
         case .drop(let kind, let name, let cascade): return [try drop(kind, name, cascade: cascade, s)]
         case .load(let path): return try performLoad(path, s, ctx)
-        case .save(let path, let overwrite): return [try performSave(path, overwrite: overwrite, s, ctx)]
+        case .save(let path, let overwrite): return try performSave(path, overwrite: overwrite, s, ctx)
         case .assert(let cond, let message): return [try performAssert(cond, message: message, s, ctx)]
         case .print(let e): return [try performPrint(e, ctx)]
         case .resetRules: return [try performResetRules()]
