@@ -138,6 +138,12 @@ public enum CSVImport {
                 throw ImportError(
                     "map", "\"\(field)\" (for \"\(column)\") is not a field import csv fills; \(near)fields: \(names.joined(separator: ", "))")
             }
+            // Two keys for one column, or two columns for a field that holds one value: a value
+            // would be lost unsaid (several e-mails, phones, tags and notes are all kept).
+            if out[cell] != nil { throw ImportError("map", "the column \"\(cell)\" is mapped twice") }
+            if gathered[target] == nil, let other = out.first(where: { $0.value == target })?.key {
+                throw ImportError("map", "\"\(other)\" and \"\(cell)\" both fill \(target), which holds one value; map one of them elsewhere")
+            }
             out[cell] = target
         }
         return out

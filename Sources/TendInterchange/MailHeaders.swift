@@ -568,6 +568,12 @@ enum MailDate {
                 }
             } else if t.count >= 3, month == nil, let m = MailDate.months.firstIndex(where: { t.starts(with: $0.utf8) }) {
                 month = m + 1
+            } else if t.count == 8, t.starts(with: "gmt".utf8) || t.starts(with: "utc".utf8), t[3] == UInt8(ascii: "+") || t[3] == UInt8(ascii: "-"),
+                let n = number(t[4...])
+            {
+                // JavaScript's Date.toString(): `GMT-0500`.
+                guard n / 100 < 24, n % 100 < 60 else { return false }
+                offset = (n / 100 * 3600 + n % 100 * 60) * (t[3] == UInt8(ascii: "-") ? -1 : 1)
             } else if t.count <= 3, let z = MailDate.zones[String(decoding: t, as: UTF8.self)] {
                 offset = z * 3600
             }

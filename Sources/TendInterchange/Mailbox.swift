@@ -121,6 +121,10 @@ public enum Mailbox {
         "indésirables": .junk, "courrier indésirable": .junk, "papelera": .junk, "elementos eliminados": .junk,
         "correo no deseado": .junk, "cestino": .junk, "posta indesiderata": .junk, "prullenbak": .junk,
         "verwijderde items": .junk, "ongewenste e-mail": .junk, "lixo": .junk, "lixeira": .junk, "itens excluídos": .junk,
+        "kosz": .junk, "roskakori": .junk, "papperskorgen": .junk, "papirkurv": .junk, "корзина": .junk, "удаленные": .junk,
+        "ゴミ箱": .junk, "已删除": .junk, "已删除邮件": .junk, "垃圾邮件": .junk, "迷惑メール": .junk, "спам": .junk,
+        "kopie robocze": .draft, "luonnokset": .draft, "utkast": .draft, "kladder": .draft, "черновики": .draft,
+        "下書き": .draft, "草稿": .draft, "草稿箱": .draft,
     ]
 
     /// Why a maildir file is no touch: its folder's role (`folder` is the Maildir++ subfolder,

@@ -152,6 +152,11 @@ import Testing
         let column = try CLI.run(["-e", "import csv \"de.csv\" map: {\"Vorname\": \"first name\", \"Frima\": \"company\"}"], in: dir)
         #expect(column.status == 3 && column.stderr.contains("map: the header has no column \"Frima\"; header: Vorname, Nachname, Firma, Beruf"), "\(column.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tend.db").path))
+        // Two columns for a field that holds one value, or one column twice: refused (a value was lost).
+        let twice = try CLI.run(["-e", "import csv \"de.csv\" map: {\"Vorname\": \"name\", \"Firma\": \"name\"}"], in: dir)
+        #expect(twice.status == 3 && twice.stderr.contains("both fill name, which holds one value"), "\(twice.stderr)")
+        let loose = try CLI.run(["-e", "import csv \"de.csv\" map: {\"Firma\": \"company\", \"firma\": \"title\"}"], in: dir)
+        #expect(loose.status == 3 && loose.stderr.contains("the column \"Firma\" is mapped twice"), "\(loose.stderr)")
         let good = try CLI.run(
             ["-e", "import csv \"de.csv\" map: {\"vorname\": \"first name\", \"Nachname\": \"Last Name\", \"FIRMA\": \"company\", \"Beruf\": \"Job Title\"}"], in: dir)
         #expect(good.status == 0, "\(good.stderr)")

@@ -434,6 +434,7 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
         for (folder, reason) in [
             (".Trash.2025", SkipReason.junk), (".Entw&APw-rfe", .draft), (".Papierkorb", .junk), (".INBOX.Corbeille", .junk),
             (".Gel&APY-schte Elemente", .junk), (".Borradores", .draft), (".Archive", nil), (".Clients&-Friends", nil),
+            (".Kosz", .junk), (".Roskakori", .junk), (".&MLQw33ux-", .junk), (".&BCMENAQwBDsENQQ9BD0ESwQ1-", .junk), (".&g0l6Pw-", .draft),
         ] {
             #expect(Mailbox.leftOut(folder: folder, file: "1.M1.host:2,S") == reason, "\(folder)")
         }
