@@ -298,7 +298,9 @@ public enum ICalendar {
                 all.zonesNamed += c.zonesNamed.map { ($0.id, "\(file): \($0.origin)") }
             } catch let e as ImportError {
                 // A file of the folder that is no calendar (empty, cut, binary) is passed over and named.
-                all.warnings.append(ImportError("\(file): \(e.origin)", field: e.field, e.message + "; the file was passed over"))
+                // (An error about the file as a whole names it by its path: said once, `fifo.ics: …`.)
+                let origin = e.origin == full || e.origin == "file" ? file : "\(file): \(e.origin)"
+                all.warnings.append(ImportError(origin, field: e.field, e.message + "; the file was passed over"))
             }
         }
         return all

@@ -123,7 +123,7 @@ public struct FileWriter {
         case .replace: break
         case .refuse(let advice): throw Failure("\(path) already exists; \(advice)")
         case .ask(let confirm, let advice):
-            guard try confirm("\(path) already exists. Replace it? (y/N) ") else { throw Failure("\(path) already exists and was kept; \(advice)") }
+            guard try confirm("\(path) already exists. Replace it? [y/N] ") else { throw Failure("\(path) already exists and was kept; \(advice)") }
         case .replaceIf(let isSameKind, let advice):
             guard isSameKind(FileWriter.head(of: target)) else { throw Failure("\(path) already exists; \(advice)") }
         }

@@ -168,6 +168,12 @@ func lines(_ r: TouchImport) -> [String] {
         #expect(folder.warnings.map(\.description) == [
             "broken.ics: line 1: this is not an iCalendar file (expected BEGIN:VCALENDAR); the file was passed over"
         ])
+        // A FIFO is named once (it was `fifo.ics: /…/fifo.ics: not a regular file`).
+        let fifo = dir.appendingPathComponent("fifo.ics").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        let withFifo = try ICalendar.read(path: dir.path)
+        #expect(withFifo.warnings.contains { $0.description.hasPrefix("fifo.ics: not a regular file") }, "\(withFifo.warnings)")
         var importer = TouchImporter(
             addressBook: touchBook(), options: TouchOptions(today: day("2026-06-15"), timeZone: TimeZone(identifier: "America/Los_Angeles")!))
         importer.add(folder)

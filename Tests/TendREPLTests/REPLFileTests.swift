@@ -65,12 +65,12 @@ import Testing
         defer { t.stop() }
         Self.start(t)
         t.type("export csv \"\(out.path)\"", "Enter")
-        #expect(t.waitFor("already exists. Replace it? (y/N)"))
+        #expect(t.waitFor("already exists. Replace it? [y/N]"))
         t.tmux(["send-keys", "n", "Enter"])
         #expect(t.waitFor("already exists and was kept"), "\(t.screen)")
         #expect(try String(contentsOf: out, encoding: .utf8) == "precious\n")
         t.type("export csv \"\(out.path)\"", "Enter")
-        #expect(t.waitFor("Replace it? (y/N)", count: 2))
+        #expect(t.waitFor("Replace it? [y/N]", count: 2))
         t.tmux(["send-keys", "y", "Enter"])
         #expect(t.waitFor("Exported 1 contact"), "\(t.screen)")
         #expect(try String(contentsOf: out, encoding: .utf8).contains("Ana Park"))
@@ -81,7 +81,7 @@ import Testing
         // So does save without it (its question stopped the run with an error in its place).
         try "precious\n".write(to: out, atomically: true, encoding: .utf8)
         t.type("save \"\(out.path)\"", "Enter")
-        #expect(t.waitFor("Replace it? (y/N)", count: 3), "\(t.screen)")
+        #expect(t.waitFor("Replace it? [y/N]", count: 3), "\(t.screen)")
         t.tmux(["send-keys", "y", "Enter"])
         #expect(t.waitFor("Saved", count: 2), "\(t.screen)")
         #expect(!t.screen.contains("AskFirst"), "\(t.screen)")
