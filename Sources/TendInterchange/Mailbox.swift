@@ -89,6 +89,8 @@ public enum Mailbox {
         guard isMaildir(root) else { throw ImportError(path, "this is not a maildir (it has no cur/ or new/ folder)") }
         let subfolders = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasPrefix(".") && $0 != "." && $0 != ".." }.sorted()
         for folder in [""] + subfolders where folder.isEmpty || isMaildir(root.appendingPathComponent(folder)) {
+            // The folder's role once, not again for each of its messages.
+            let role = folderRole(folder.isEmpty ? PathName.last(root.path) : folder)
             for sub in ["cur", "new"] {
                 let relative = folder.isEmpty ? sub : "\(folder)/\(sub)"
                 let names = ((try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(relative).path)) ?? []).filter { !$0.hasPrefix(".") }
@@ -102,7 +104,7 @@ public enum Mailbox {
                     // Delivery names start with the time of delivery: `1773134100.M1P2.host:2,S`.
                     let stamp = Int(name.prefix { $0.isASCII && $0.isNumber })
                     var message = MailMessage(origin: "\(relative)/\(name)", headers: MailHeaders(parsing: block[...]), envelopeDate: stamp)
-                    message.leftOut = leftOut(folder: folder.isEmpty ? PathName.last(root.path) : folder, file: name)
+                    message.leftOut = role ?? leftOut(file: name)
                     try visit(message)
                 }
             }
@@ -131,9 +133,15 @@ public enum Mailbox {
     /// or the maildir itself when given one: `~/Maildir/.Drafts`, mbsync's `~/Mail/Drafts`), or
     /// its flags: D (`:2,DS`, a draft) or T (trashed: deleted, not yet expunged); nil for any
     /// other message.
-    static func leftOut(folder: String, file: String) -> SkipReason? {
-        let parts = folder.split(separator: ".").map { IMAPName.decoded(String($0)).lowercased() }
-        if let role = parts.lazy.compactMap({ folderRoles[$0] }).first { return role }
+    static func leftOut(folder: String, file: String) -> SkipReason? { folderRole(folder) ?? leftOut(file: file) }
+
+    /// A folder's role, from any part of its name.
+    static func folderRole(_ folder: String) -> SkipReason? {
+        folder.split(separator: ".").lazy.compactMap { folderRoles[IMAPName.decoded(String($0)).lowercased()] }.first
+    }
+
+    /// A message file's flags: D a draft, T trashed.
+    static func leftOut(file: String) -> SkipReason? {
         guard let info = file.range(of: ":2,", options: .backwards) ?? file.range(of: "!2,", options: .backwards) else { return nil }
         let flags = file[info.upperBound...]
         return flags.contains("D") ? .draft : flags.contains("T") ? .junk : nil

@@ -413,22 +413,7 @@ enum PostgresSchema {
     static let v4 = [
         "CREATE POLICY merging ON interactions USING (\(whileMerging("interactions")))",
         "CREATE POLICY merging ON interaction_people USING (\(whileMerging("interaction_people")))",
-        """
-        CREATE FUNCTION tend_merge_people(old_id BIGINT, new_id BIGINT) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
-        DECLARE journal text := coalesce(current_setting('tend.journal', true), '');
-        BEGIN
-          IF old_id = new_id THEN RAISE EXCEPTION 'a contact cannot be merged into itself'; END IF;
-          IF (SELECT count(*) FROM contacts WHERE id IN (old_id, new_id)) <> 2 THEN RAISE EXCEPTION 'no such contact'; END IF;
-          PERFORM set_config('tend.merging', 'on', true);
-          PERFORM set_config('tend.journal', 'off', true);
-          -- A note with both people keeps one link, to the merged person.
-          DELETE FROM interaction_people WHERE contact_id = old_id
-            AND interaction_id IN (SELECT interaction_id FROM interaction_people WHERE contact_id = new_id);
-          UPDATE interaction_people SET contact_id = new_id WHERE contact_id = old_id;
-          PERFORM set_config('tend.merging', '', true);
-          PERFORM set_config('tend.journal', journal, true);
-        END $$
-        """,
+        mergePeople("CREATE", notingTheContact: false),
         // A function that runs as its owner finds tables only in Tend's schema, never in one the
         // caller made.
         """
@@ -466,23 +451,7 @@ enum PostgresSchema {
         CREATE CONSTRAINT TRIGGER tend_merge_finished AFTER INSERT ON tend_merges
           DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tend_merge_finished()
         """,
-        """
-        CREATE OR REPLACE FUNCTION tend_merge_people(old_id BIGINT, new_id BIGINT) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
-        DECLARE journal text := coalesce(current_setting('tend.journal', true), '');
-        BEGIN
-          IF old_id = new_id THEN RAISE EXCEPTION 'a contact cannot be merged into itself'; END IF;
-          IF (SELECT count(*) FROM contacts WHERE id IN (old_id, new_id)) <> 2 THEN RAISE EXCEPTION 'no such contact'; END IF;
-          INSERT INTO tend_merges (old_id) VALUES (old_id);
-          PERFORM set_config('tend.merging', 'on', true);
-          PERFORM set_config('tend.journal', 'off', true);
-          -- A note with both people keeps one link, to the merged person.
-          DELETE FROM interaction_people WHERE contact_id = old_id
-            AND interaction_id IN (SELECT interaction_id FROM interaction_people WHERE contact_id = new_id);
-          UPDATE interaction_people SET contact_id = new_id WHERE contact_id = old_id;
-          PERFORM set_config('tend.merging', '', true);
-          PERFORM set_config('tend.journal', journal, true);
-        END $$
-        """,
+        mergePeople("CREATE OR REPLACE", notingTheContact: true),
         """
         DO $$ BEGIN
           EXECUTE format('ALTER FUNCTION tend_merge_people(BIGINT, BIGINT) SET search_path = %I, pg_temp', current_schema());
@@ -493,6 +462,27 @@ enum PostgresSchema {
         "ALTER TABLE journal_rows FORCE ROW LEVEL SECURITY",
         "ALTER TABLE journal FORCE ROW LEVEL SECURITY",
     ]
+
+    /// `tend_merge_people(old, new)` (v4); from v9 it notes the contact it empties in `tend_merges`.
+    static func mergePeople(_ create: String, notingTheContact: Bool) -> String {
+        """
+        \(create) FUNCTION tend_merge_people(old_id BIGINT, new_id BIGINT) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
+        DECLARE journal text := coalesce(current_setting('tend.journal', true), '');
+        BEGIN
+          IF old_id = new_id THEN RAISE EXCEPTION 'a contact cannot be merged into itself'; END IF;
+          IF (SELECT count(*) FROM contacts WHERE id IN (old_id, new_id)) <> 2 THEN RAISE EXCEPTION 'no such contact'; END IF;
+        \(notingTheContact ? "  INSERT INTO tend_merges (old_id) VALUES (old_id);\n" : "")\
+          PERFORM set_config('tend.merging', 'on', true);
+          PERFORM set_config('tend.journal', 'off', true);
+          -- A note with both people keeps one link, to the merged person.
+          DELETE FROM interaction_people WHERE contact_id = old_id
+            AND interaction_id IN (SELECT interaction_id FROM interaction_people WHERE contact_id = new_id);
+          UPDATE interaction_people SET contact_id = new_id WHERE contact_id = old_id;
+          PERFORM set_config('tend.merging', '', true);
+          PERFORM set_config('tend.journal', journal, true);
+        END $$
+        """
+    }
 
     /// True inside `tend_merge_people` alone: the owner of `table`, with `tend.merging` on.
     static func whileMerging(_ table: String) -> String {
