@@ -1140,10 +1140,8 @@ public final class Session: InterpreterHost {
         writtenThisRun.insert(path)
     }
 
-    /// The names of the statements `tend import` and `tend export` run: advice there names the
-    /// command line's flags (`--skip-bad`), not the statement's words (`skip_bad`).
-    static let commandLineSources: Set<String> = ["<import>", "<export>"]
-    /// Set while a statement of `commandLineSources` imports or exports.
+    /// Set while a statement `tend import` or `tend export` made imports or exports: advice
+    /// there names the command line's flags (`--skip-bad`), not the statement's words.
     var fromCommandLine = false
 
     /// An option as the user who ran the statement writes it.
@@ -1170,7 +1168,7 @@ public final class Session: InterpreterHost {
         -> String
     {
         let full = resolve(path, from: source)
-        fromCommandLine = Session.commandLineSources.contains(source.name)
+        fromCommandLine = source.isMadeFromCommandLine
         defer { fromCommandLine = false }
         if TouchFileImport.formats.contains(format) { return try TouchFileImport(session: self).run(format: format, path: full, options: options) }
         return try Importer(session: self).run(format: format, path: full, options: options)
@@ -1181,7 +1179,7 @@ public final class Session: InterpreterHost {
     ) throws -> String? {
         let full = resolve(path, from: source)
         if format == "vdir" && refusesFiles { throw FileWriter.Failure("\(path): --read-only writes no file") }
-        fromCommandLine = Session.commandLineSources.contains(source.name)
+        fromCommandLine = source.isMadeFromCommandLine
         defer { fromCommandLine = false }
         let advice =
             fromCommandLine

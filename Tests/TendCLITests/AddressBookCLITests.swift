@@ -29,6 +29,10 @@ import Testing
         #expect(try CLI.run(["export", "csv", "out.csv"], in: dir).status == 0)
         let again = try CLI.run(["export", "csv", "out.csv", "contacts where name ~ \"o\""], in: dir)
         #expect(again.status == 3 && again.stderr.contains("out.csv already exists; add --overwrite to replace it"), "\(again.stderr)")
+        #expect(!again.stderr.contains("<export>") && !again.stderr.contains("^~"), "\(again.stderr)")
+        // An error in the query given is shown in it.
+        let query = try CLI.run(["export", "csv", "q.csv", "contacts where nme == 1"], in: dir)
+        #expect(query.status == 2 && query.stderr.contains("contacts where nme == 1\n") && query.stderr.contains("^~~"), "\(query.stderr)")
         let names = try CLI.run(["--format", "csv", "-e", "contacts sort by name show name, email, phone"], in: dir)
         #expect(names.stdout.contains("only.mail@example.com,only.mail@example.com,\n"), "\(names.stdout)")
     }

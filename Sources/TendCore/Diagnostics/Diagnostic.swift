@@ -67,7 +67,7 @@ public struct DiagnosticFormatter: Sendable {
         let message = TerminalText.escaped(DiagnosticFormatter.cut(d.message), keep: .lines)
         let suggestion = d.suggestion.map { TerminalText.escaped(DiagnosticFormatter.cut($0), keep: []) }
         let notes = d.notes.map { TerminalText.escaped(DiagnosticFormatter.cut($0), keep: .lines) }
-        guard let source = d.source else {
+        guard let source = d.source, !(source.isMadeFromCommandLine && d.range.start == 0) else {
             var out = "\(paint(label + ":")) \(message)"
             if let s = suggestion { out += " (did you mean \(s)?)" }
             for n in notes { out += "\n  note: \(n)" }

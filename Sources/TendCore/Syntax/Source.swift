@@ -7,10 +7,15 @@ public final class Source: Sendable {
     public let bytes: [UInt8]
     /// The offset where each line begins.
     private let lineStarts: [Int]
+    /// A statement Tend made from a command line (`tend import`, `tend export`) rather than text
+    /// the user wrote: an error about the whole statement names no place in it and does not echo
+    /// it (one in the query the user gave does).
+    public let isMadeFromCommandLine: Bool
 
-    public init(name: String, text: String) {
+    public init(name: String, text: String, madeFromCommandLine: Bool = false) {
         self.name = name
         self.text = text
+        isMadeFromCommandLine = madeFromCommandLine
         let bytes = Array(text.utf8)
         self.bytes = bytes
         var starts = [0]
