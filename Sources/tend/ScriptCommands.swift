@@ -82,9 +82,12 @@ struct CheckCommand: ParsableCommand {
         }
         // Statements that parsed are checked even when others did not, as `run` does.
         checker.check(statements)
-        // A handle the database has no contact for, and the scripts make none: `run` refuses it
-        // before running (check passed a script run then refused).
-        let handles = database.map { Session.unknownHandles(statements, in: $0) } ?? []
+        // A handle the database named (--db, TEND_DB) has no contact for, and the scripts make
+        // none: `run` refuses it before running (check passed a script run then refused). The
+        // default database, named by no one, is not the one a script kept in git is checked
+        // against: its contacts are not asked for.
+        let named = global.db != nil || environmentSetting("TEND_DB") != nil
+        let handles = named ? database.map { Session.unknownHandles(statements, in: $0) } ?? [] : []
         diags = Diagnostic.inSourceOrder(diags + checker.diagnostics + handles, sources: sources + statements.map(\.source))
         let formatter = DiagnosticFormatter(color: color)
         for d in diags.prefix(Session.maxShownErrors) { TerminalOutput.write(formatter.format(d) + "\n", to: STDERR_FILENO) }
