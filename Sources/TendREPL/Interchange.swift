@@ -215,7 +215,7 @@ enum JSONImport {
     /// `scores`: the database's scores, which export json writes beside the fields (read and ignored).
     static func read(_ bytes: [UInt8], scores: Set<String> = []) throws -> ImportBatch {
         let text = try decodeText(bytes, what: "file")
-        let data = Data(text.utf8)
+        let data = jsonDataKeepingFEFF(text)
         let parsed: Any
         do {
             parsed = try JSONSerialization.jsonObject(with: data)

@@ -458,7 +458,7 @@ extension Store {
     /// A row's values from its image (JSON of its columns, as `image` writes it), in `columns`'
     /// order: text whole, NULs and all; whole numbers as integers, others as reals.
     static func imageValues(_ image: String, _ columns: [String], table: String) throws -> [DatabaseValueConvertible?] {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(image.utf8)) as? [String: Any] else {
+        guard let object = try? JSONSerialization.jsonObject(with: jsonDataKeepingFEFF(image)) as? [String: Any] else {
             throw DamagedValue(table: "journal_rows", row: nil, problem: "an image of a row of \(table) is not one")
         }
         return columns.map { column -> DatabaseValueConvertible? in

@@ -734,7 +734,7 @@ package enum JSONList {
     }
 
     static func slowDecode(_ text: String) -> [String]? {
-        guard let data = text.data(using: .utf8), let items = try? JSONSerialization.jsonObject(with: data) as? [Any] else { return nil }
+        guard let items = try? JSONSerialization.jsonObject(with: jsonDataKeepingFEFF(text)) as? [Any] else { return nil }
         let strings = items.compactMap { $0 as? String }
         return strings.count == items.count ? strings : nil
     }

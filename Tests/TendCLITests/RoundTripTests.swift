@@ -181,6 +181,25 @@ struct GeneratedNetwork {
     /// Text with a NUL in it is kept whole wherever it is stored: a contact given its number (as
     /// every `export json` record is), me, a market, a goal. SQLite was handed them as C strings,
     /// which end at the NUL: "A\u{0}B" was stored as "A", and a goal's name as another goal's.
+    /// A value that begins with U+FEFF keeps it: Foundation's JSON reader took it for a byte-
+    /// order mark and dropped it, so a list holding also an escaped character, an undone change
+    /// and `import json` lost it, and a restored dump was another database.
+    @Test func aLeadingFEFFIsKept() throws {
+        let a = CLI.tempDir()
+        let script = #"add "Bo" handle: "bo", notes: "\u{FEFF}n", serves: ["\u{FEFF}x", "a\nb"]"# + "\n"
+        #expect(try CLI.run(["run", "-"], stdin: script, in: a).status == 0)
+        let shown = try CLI.run(["--format", "json", "-e", "contacts show notes, serves"], in: a).stdout
+        #expect(shown == "[{\"notes\":\"\u{FEFF}n\",\"serves\":[\"\u{FEFF}x\",\"a\\nb\"]}]\n", "\(shown)")
+        #expect(try CLI.run(["-e", #"count(contacts where "\u{FEFF}x" in serves)"#], in: a).stdout == "1\n")
+        #expect(try CLI.run(["dump"], in: a).stdout.contains("serves: [\"\u{FEFF}x\", \"a\\nb\"]"))
+        let b = try RoundTripTests.roundTrip("json", from: a)
+        #expect(try CLI.run(["--format", "json", "-e", "contacts show notes, serves"], in: b).stdout == shown)
+        // An undone change puts the value back as it was.
+        #expect(try CLI.run(["-e", #"set @bo serves: ["y"], notes: "z""#], in: a).status == 0)
+        #expect(try CLI.run(["-e", "undo"], in: a).status == 0)
+        #expect(try CLI.run(["--format", "json", "-e", "contacts show notes, serves"], in: a).stdout == shown)
+    }
+
     @Test func aNULIsKeptWhole() throws {
         let a = CLI.tempDir()
         let script = """

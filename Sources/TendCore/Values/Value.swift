@@ -180,6 +180,18 @@ extension String {
     }
 }
 
+/// JSON text as Foundation's JSONSerialization is to read it: it drops a U+FEFF that begins a
+/// string (it takes it for a byte-order mark), and keeps one written as its escape. U+FEFF is no
+/// JSON white space, so outside a string the text was not JSON either way.
+public func jsonDataKeepingFEFF(_ text: String) -> Data {
+    guard text.unicodeScalars.contains("\u{FEFF}") else { return Data(text.utf8) }
+    var escaped = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+        if scalar == "\u{FEFF}" { escaped.append(contentsOf: "\\uFEFF".unicodeScalars) } else { escaped.append(scalar) }
+    }
+    return Data(String(escaped).utf8)
+}
+
 /// A JSON string literal: what the JSON output and the store's list columns both write.
 public func jsonStringLiteral(_ s: String) -> String {
     // Most strings need no escape: quoted as they are. Control characters (see TerminalText)
