@@ -83,6 +83,8 @@ public struct Renderer {
     /// `replacingOccurrences` on strings go through NSString, and were a third of the time of a
     /// 10k-row CSV agenda.
     static func appendField(_ s: String, tsv: Bool, quotingBlanks: Bool = false, to out: inout [UInt8]) {
+        // Any blank import trims (U+00A0, U+2028 too), not only a space or a tab.
+        let blankEnds = quotingBlanks && (s.unicodeScalars.first?.properties.isWhitespace == true || s.unicodeScalars.last?.properties.isWhitespace == true)
         var s = s
         s.withUTF8 { bytes in
             if tsv {
@@ -93,7 +95,7 @@ public struct Renderer {
                     out.append(contentsOf: bytes)
                 }
             } else if bytes.contains(where: { $0 == 44 || $0 == 34 || ($0 < 32 && $0 != 9) })
-                || (quotingBlanks && (bytes.first == 32 || bytes.last == 32 || bytes.first == 9 || bytes.last == 9))
+                || blankEnds
             {
                 out.append(34)
                 for b in bytes {

@@ -200,6 +200,21 @@ struct GeneratedNetwork {
         #expect(try CLI.run(["--format", "json", "-e", "contacts show notes, serves"], in: a).stdout == shown)
     }
 
+    /// CSV keeps every blank import would trim at a value's ends, Unicode's too (U+00A0 and
+    /// U+2028 were written unquoted, and read back trimmed); a tag is a word, trimmed as `add`
+    /// takes it, so that a tag Tend accepted reads back from every format as it was.
+    @Test(arguments: ["csv", "json"])
+    func blanksOfEveryKindAtTheEnds(_ format: String) throws {
+        let a = CLI.tempDir()
+        let script = #"add "Ann Lee" handle: "ann", company: " Acme ", profession: "\u{A0}florist\u{A0}", next_step: "\u{2028}x", notes: "line\n", tags: [" vip", "Real Estate "]"# + "\n"
+        let r = try CLI.run(["run", "-"], stdin: script, in: a)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try CLI.run(["-e", "@ann.tags"], in: a).stdout == "vip, real estate\n")
+        let shown = try CLI.run(["--format", "json", "-e", "contacts show company, profession, next_step, notes, tags"], in: a).stdout
+        let b = try RoundTripTests.roundTrip(format, from: a)
+        #expect(try CLI.run(["--format", "json", "-e", "contacts show company, profession, next_step, notes, tags"], in: b).stdout == shown)
+    }
+
     @Test func aNULIsKeptWhole() throws {
         let a = CLI.tempDir()
         let script = """

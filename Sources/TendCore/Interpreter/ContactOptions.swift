@@ -77,7 +77,8 @@ extension Interpreter {
         case "tags":
             // Each tag once, lowercased, and none empty (["x", "X", ""] kept three).
             var seen = Set<String>()
-            c.tags = try strings(v, e.range).map { $0.lowercased() }.filter { !$0.isEmpty && seen.insert($0).inserted }
+            // Tags are words: lowercased, without blanks at their ends (as every import reads them).
+            c.tags = try strings(v, e.range).map { $0.trimmed.lowercased() }.filter { !$0.isEmpty && seen.insert($0).inserted }
         case "goals", "accomplishments", "interests", "networks", "skills", "serves":
             c[list: n] = try strings(v, e.range)
         default:
