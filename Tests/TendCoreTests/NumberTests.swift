@@ -98,8 +98,31 @@ import Testing
             var rounded = Decimal()
             NSDecimalRound(&rounded, &value, 6, .plain)
             let slow = NSDecimalNumber(decimal: rounded).stringValue
-            #expect(x.tendText == (slow == "-0" ? "0" : slow), "\(x)")
+            if rounded == 0 && x != 0 {
+                #expect(Decimal(string: x.tendText).map { $0 != 0 && ($0 < 0) == (x < 0) } == true, "\(x): \(x.tendText)")
+            } else {
+                #expect(x.tendText == (slow == "-0" ? "0" : slow), "\(x)")
+            }
         }
+    }
+
+    /// A number below a millionth reads as its first six significant digits: `print 0.0000001`
+    /// printed 0, beside `0.0000001 == 0` being false.
+    @Test func tinyNumbersAreNotShownAsZero() {
+        #expect(Decimal(string: "0.0000001")!.tendText == "0.0000001")
+        #expect(Decimal(string: "-0.00000012345678")!.tendText == "-0.000000123457")
+        #expect(Decimal(string: "0.0000005")!.tendText == "0.000001")
+    }
+
+    /// A product whose exponents add up past Decimal's range is NaN: Foundation's `*` (and
+    /// NSDecimalMultiply) trapped, SIGILL, on `1 / 3 * 0.0000000000000000000000000000001` thrice.
+    @Test func productsPastTheExponentRangeAreRefused() {
+        let third = Decimal.quotient(1, 3)
+        let tiny = Decimal(string: "0.0000000000000000000000000000001")!
+        #expect(Decimal.product(Decimal.product(Decimal.product(third, tiny), tiny), tiny).isNaN)
+        #expect(Decimal.product(Decimal(string: "1e100")!, Decimal(string: "1e100")!).isNaN)
+        #expect(Decimal.quotient(Decimal(string: "1e-100")!, Decimal(string: "1e100")!).isNaN)
+        #expect(Decimal.product(tiny, tiny) == Decimal(string: "1e-62")!)
     }
 
     @Test(arguments: [

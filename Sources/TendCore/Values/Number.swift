@@ -158,8 +158,11 @@ extension Decimal {
             if !overflow, p.magnitude < wholeLimit { return fixedValue(p, a.places + b.places) }
         }
         // The exact product has up to the digits of both (Foundation's multiplication does
-        // not say when it rounds).
-        let product = x * y
+        // not say when it rounds). It traps, NSDecimalMultiply too, when the exponents add up
+        // past Decimal's range (-128...127): such a product is refused before it is tried.
+        guard exponentsFit(x, y) else { return .nan }
+        var (product, l, r) = (Decimal(), x, y)
+        if outOfRange(NSDecimalMultiply(&product, &l, &r, .plain)) { return .nan }
         if x != 0, y != 0, significantDigits(x) + significantDigits(y) > 38, lostCents(product) { return .nan }
         return product
     }
@@ -167,7 +170,18 @@ extension Decimal {
     /// `x / y` (y not zero): whole when it divides exactly, else Decimal's 38-digit quotient.
     static func quotient(_ x: Decimal, _ y: Decimal) -> Decimal {
         if let a = x.whole, let b = y.whole, b != 0, a % b == 0 { return Decimal(a / b) }
-        return x / y
+        var (quotient, l, r) = (Decimal(), x, y)
+        return outOfRange(NSDecimalDivide(&quotient, &l, &r, .plain)) ? .nan : quotient
+    }
+
+    /// Whether a product's exponent, the sum of its factors', is one a Decimal holds.
+    static func exponentsFit(_ x: Decimal, _ y: Decimal) -> Bool {
+        x == 0 || y == 0 || (-128...127).contains(x.exponent + y.exponent)
+    }
+
+    /// Whether Foundation's answer was past what a Decimal holds, either way.
+    static func outOfRange(_ status: NSDecimalNumber.CalculationError) -> Bool {
+        status == .overflow || status == .underflow || status == .divideByZero
     }
 
     /// -1, 0 or 1.

@@ -128,6 +128,12 @@ extension Decimal {
         var value = self
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, 6, .plain)
+        if rounded == 0 && self != 0 {
+            // Below a millionth: to its first six significant digits, never shown as 0.
+            let digits = NSDecimalNumber(decimal: self.magnitude).stringValue.drop { $0 == "0" || $0 == "." }
+            let zeros = NSDecimalNumber(decimal: self.magnitude).stringValue.count - digits.count - 2
+            NSDecimalRound(&rounded, &value, zeros + 6, .plain)
+        }
         let s = NSDecimalNumber(decimal: rounded).stringValue
         return s == "-0" ? "0" : s
     }
