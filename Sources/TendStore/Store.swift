@@ -79,8 +79,18 @@ public final class Store: Model {
         let dir = PathName.folder(path)
         let writable = access(path, W_OK) == 0 && access(dir.isEmpty ? "." : dir, W_OK) == 0
         if !readOnly && !writable { throw OpenError.readOnly(path) }
-        var target = path
-        let (log, shared) = (FileManager.default.fileExists(atPath: path + "-wal"), FileManager.default.fileExists(atPath: path + "-shm"))
+        var target = Store.plainName(path)
+        let shared = FileManager.default.fileExists(atPath: path + "-shm")
+        // An empty log without its -shm (a writer's, killed after its last checkpoint) holds
+        // nothing to read: as none, so that no -shm is made for it.
+        var logInfo = stat()
+        let log = stat(path + "-wal", &logInfo) == 0 && (logInfo.st_size > 0 || shared)
+        if readOnly, let leftover = Store.unfinishedLog(path, shared: shared) {
+            // Reading it would write (SQLite folds a crashed run's rollback journal back, and makes
+            // a log's -shm), and reading the file without it would answer from stale data.
+            throw OpenError.cannotOpen(
+                path, "\(leftover) holds changes of a run that did not finish; open it once where Tend may write it (without --read-only, and on a disk that is not read-only)")
+        }
         if readOnly && writable {
             // A read-only connection to a WAL database makes its `-wal` and `-shm` files and
             // leaves them behind; one that may write (but cannot create the file: mode=rw)
@@ -114,6 +124,22 @@ public final class Store: Model {
         // file, a text file) is left as it was, mode included.
         warnings = Store.makePrivate(path, change: !readOnly)
         _ = try? refresh()
+    }
+
+    /// The file beside the database that holds changes SQLite has not folded in and that cannot
+    /// be read without writing: a rollback journal left by a crash, or a log without its -shm.
+    static func unfinishedLog(_ path: String, shared: Bool) -> String? {
+        var st = stat()
+        if stat(path + "-journal", &st) == 0, st.st_size > 0 { return PathName.last(path) + "-journal" }
+        if !shared, stat(path + "-wal", &st) == 0, st.st_size > 0 { return PathName.last(path) + "-wal" }
+        return nil
+    }
+
+    /// The file's name as SQLite is to open it: one that begins `file:` (a file so named in the
+    /// current folder) is a URI to SQLite, which would open another file (`file:u.db` is u.db)
+    /// or none at all (`?mode=memory`), so it is named from the current folder.
+    static func plainName(_ path: String) -> String {
+        path.hasPrefix("file:") ? "./" + path : path
     }
 
     static func uri(_ path: String, _ parameter: String) -> String {
@@ -169,10 +195,10 @@ public final class Store: Model {
     /// reads one snapshot, so a change another process commits meanwhile is in the copy whole
     /// or not at all, and it waits for no one.
     public func backup(into path: String) throws {
-        try db.inDatabase { try $0.execute(sql: "VACUUM INTO ?", arguments: [path]) }
+        try db.inDatabase { try $0.execute(sql: "VACUUM INTO ?", arguments: [Store.plainName(path)]) }
         // The copy is written in rollback mode; a Tend database is in WAL mode, so that readers
         // never wait for a writer once it is restored.
-        let copy = try DatabaseQueue(path: path)
+        let copy = try DatabaseQueue(path: Store.plainName(path))
         try copy.inDatabase { _ = try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }
         try copy.close()
     }
@@ -252,8 +278,11 @@ public final class Store: Model {
         var upToDate = false
         try db.inDatabase { db in
             let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-            let tables = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table'") ?? 0
-            if tables > 0 && appID != Store.applicationID { throw OpenError.notTend(label) }
+            // Another program's file: anything in its schema (a table, a view alone), or its mark
+            // in the header (an application id, a user version), even with no table yet.
+            let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+            let userVersion = try Int32.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            if appID != Store.applicationID && (objects > 0 || appID != 0 || userVersion != 0) { throw OpenError.notTend(label) }
             if try migrator.hasBeenSuperseded(db) { throw OpenError.newer(label) }
             let applied = try migrator.appliedIdentifiers(db)
             isNew = applied.isEmpty

@@ -75,7 +75,9 @@ enum App {
         // owner's name (a read of the user database).
         var info = stat()
         guard lstat(path, &info) == 0 else { return false }
-        if info.st_size > 0 || access(path + "-wal", F_OK) == 0 { return true }
+        // Something other than a file (a folder, a FIFO) is there: opening it says what.
+        let kind = info.st_mode & S_IFMT
+        if info.st_size > 0 || access(path + "-wal", F_OK) == 0 || (kind != S_IFREG && kind != S_IFLNK) { return true }
         emptyFilesFound.insert(path)
         return false
     }

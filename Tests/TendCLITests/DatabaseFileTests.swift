@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+import TendTestSupport
+import Testing
+
+/// What Tend does with the file `--db` names when it is not simply Tend's database: a name
+/// SQLite would read as a URI, another program's SQLite file, a log a crashed run left, a FIFO.
+/// Each is either Tend's file as named, or a worded error that leaves it as it was.
+@Suite struct DatabaseFileTests {
+    static func bytes(_ url: URL) -> Data? { FileManager.default.contents(atPath: url.path) }
+
+    /// A path that begins `file:` is a file of that name: SQLite read it as a URI, so the data
+    /// went into `u.db` (mode 0644) beside an empty `file:u.db`, `?mode=memory` kept nothing,
+    /// and an export over `u.db` wrote over the real database.
+    @Test func aPathThatLooksLikeAURIIsAFile() throws {
+        let dir = CLI.tempDir()
+        for name in ["file:u.db", "file:w.db?mode=memory"] {
+            let added = try CLI.run(["--db", name, "-e", "add \"Uri Person\""], in: dir)
+            #expect(added.status == 0, "\(added.stderr)")
+            #expect(try CLI.run(["--db", name, "-e", "count(contacts)"], in: dir).stdout == "1\n", "\(name)")
+            let attributes = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent(name).path)
+            #expect((attributes[.size] as? Int ?? 0) > 0 && (attributes[.posixPermissions] as? Int) == 0o600, "\(name): \(attributes)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("u.db").path))
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("w.db").path))
+        // A backup so named is that file too.
+        #expect(try CLI.run(["--db", "file:u.db", "backup", "file:copy.db"], in: dir).status == 0)
+        #expect(try CLI.run(["--db", "file:copy.db", "-e", "count(contacts)"], in: dir).stdout == "1\n")
+    }
+
+    /// Another program's SQLite file with no table yet (its application id or user version set,
+    /// or a view alone) is not Tend's: a command that only reads migrated it and answered 0.
+    @Test func anotherProgramsFileWithoutTablesIsLeftAlone() throws {
+        let dir = CLI.tempDir()
+        for (name, sql) in [
+            ("appid.db", "PRAGMA application_id = 1234"), ("version.db", "PRAGMA user_version = 1"), ("view.db", "CREATE VIEW v AS SELECT 1 AS x"),
+        ] {
+            let url = dir.appendingPathComponent(name)
+            let queue = try DatabaseQueue(path: url.path)
+            try queue.write { try $0.execute(sql: sql) }
+            try queue.close()
+            let before = Self.bytes(url)
+            for args in [["-e", "count(contacts)"], ["-e", "add \"Zed\""], ["agenda"]] {
+                let r = try CLI.run(["--db", url.path] + args, in: dir)
+                #expect(r.status == 3 && r.stderr.contains("not a Tend database"), "\(name) \(args): \(r.stderr)")
+            }
+            #expect(Self.bytes(url) == before, "\(name) changed")
+        }
+        // An SQLite file with nothing in it and no mark is no one's: made Tend's.
+        let empty = dir.appendingPathComponent("empty.db")
+        let queue = try DatabaseQueue(path: empty.path)
+        try queue.inDatabase { _ = try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }
+        try queue.close()
+        #expect(try CLI.run(["--db", empty.path, "-e", "add \"Zed\""], in: dir).status == 0)
+        #expect(try CLI.run(["--db", empty.path, "-e", "count(contacts)"], in: dir).stdout == "1\n")
+    }
+
+    /// A log a killed run left without its `-shm` cannot be read without writing one: under
+    /// --read-only that is an error naming it (a `-shm` was left beside it; on a read-only disk
+    /// the log was passed over, and the answers missed its changes).
+    @Test func aLogLeftWithoutItsSharedMemoryIsSaid() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["demo", "--size", "20"], in: dir).status == 0)
+        let db = dir.appendingPathComponent("tend.db")
+        // A writer that is killed leaves its log: a copy of the file and its log, without -shm.
+        let copy = dir.appendingPathComponent("copy")
+        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
+        let holder = try DatabaseQueue(path: db.path)
+        try holder.inDatabase { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        try holder.write { try $0.execute(sql: "UPDATE contacts SET name = 'Wal Person' WHERE id = (SELECT min(id) FROM contacts)") }
+        for suffix in ["", "-wal"] { try FileManager.default.copyItem(atPath: db.path + suffix, toPath: copy.appendingPathComponent("tend.db").path + suffix) }
+        try holder.close()
+        let copied = copy.appendingPathComponent("tend.db")
+        #expect((try FileManager.default.attributesOfItem(atPath: copied.path + "-wal")[.size] as? Int ?? 0) > 0)
+        let r = try CLI.run(["--db", copied.path, "--read-only", "-e", "count(contacts where name == \"Wal Person\")"], in: dir)
+        #expect(r.status == 3 && r.stderr.contains("tend.db-wal holds changes of a run that did not finish"), "\(r.stdout) \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: copied.path + "-shm"))
+        // Opened where it may be written, the log is read and folded in.
+        #expect(try CLI.run(["--db", copied.path, "-e", "count(contacts where name == \"Wal Person\")"], in: dir).stdout == "1\n")
+    }
+
+    /// A FIFO (or a folder) named as the database is said to be no file, by a command that
+    /// reads as by one that writes (reading said "no database at fifo.db").
+    @Test func aFIFOIsNoDatabase() throws {
+        let dir = CLI.tempDir()
+        let fifo = dir.appendingPathComponent("fifo.db")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        for args in [["-e", "count(contacts)"], ["-e", "add \"Zed\""], ["agenda"]] {
+            let r = try CLI.run(["--db", fifo.path] + args, in: dir)
+            #expect(r.status == 3 && r.stderr.contains("not a regular file"), "\(args): \(r.stderr)")
+        }
+    }
+
+    /// `tend export` (and import, and the agenda) stopped by SIGTERM ends as a stopped run does,
+    /// "stopped (SIGTERM)", exit 3: it died on the signal, 143.
+    @Test func aTerminatedExportSaysSo() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["demo", "--size", "1000"], in: dir).status == 0)
+        let export = Process()
+        export.executableURL = URL(fileURLWithPath: CLI.binary)
+        export.arguments = [
+            "--db", dir.appendingPathComponent("tend.db").path, "--today", "2026-11-23", "export", "csv", "slow.csv",
+            "contacts as c where count(interactions where note ~ c.name) > 0",
+        ]
+        export.currentDirectoryURL = dir
+        export.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        export.standardError = errors
+        try export.run()
+        Thread.sleep(forTimeInterval: 1.0)
+        export.terminate()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        export.waitUntilExit()
+        #expect(export.terminationReason == .exit && export.terminationStatus == 3, "\(export.terminationStatus): \(said)")
+        #expect(said.contains("stopped (SIGTERM)"), "\(said)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("slow.csv").path))
+    }
+}
