@@ -33,9 +33,11 @@ func kinds(_ text: String) -> [String] {
 @Suite struct LexerTests {
     @Test(arguments: [
         ("42 3.5 1_000", ["num:42", "num:3.5", "num:1000"]),
-        // A line break inside a string of a CRLF script is the same as in its LF copy; a CR alone stays.
+        // A line break inside a string of a CRLF script is the same as in its LF copy; a CR alone
+        // is an old Mac file's line break, the same too.
         ("\"a\r\nb\"", ["str:a\nb"]),
-        ("\"a\rb\"", ["str:a\rb"]),
+        ("\"a\rb\"", ["str:a\nb"]),
+        ("# note\rprint 1 # c\rprint 2\r", ["id:print", "num:1", "⏎", "id:print", "num:2"]),
         ("2026-11-20", ["date:2026-11-20"]),
         ("2026-02-30", ["error:2026-02-30 is not a date on the calendar: February 2026 has 28 days, so there is no day 30 in it"]),
         ("2024-13-01", ["error:2024-13-01 is not a date on the calendar: there is no month 13; months run from 01 to 12"]),

@@ -12,11 +12,19 @@ public final class Source: Sendable {
     /// it (one in the query the user gave does).
     public let isMadeFromCommandLine: Bool
 
+    /// A carriage return alone (a file saved with old Mac line ends) ends a line, as CR LF does:
+    /// read as a space, it left a comment open to the end of the file, and the statements after
+    /// it (a CI check's asserts) were passed over unsaid.
     public init(name: String, text: String, madeFromCommandLine: Bool = false) {
         self.name = name
-        self.text = text
+        var bytes = Array(text.utf8)
+        var loneReturns = false
+        for i in bytes.indices where bytes[i] == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A) {
+            bytes[i] = 0x0A
+            loneReturns = true
+        }
+        self.text = loneReturns ? String(decoding: bytes, as: UTF8.self) : text
         isMadeFromCommandLine = madeFromCommandLine
-        let bytes = Array(text.utf8)
         self.bytes = bytes
         var starts = [0]
         for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
