@@ -44,6 +44,8 @@ import Testing
             ("let w_stage = \"x\"", "score priority uses let w_stage, and would no longer check: cannot apply '*'"),
             ("fn spend_this_year(c, d) = 1", "rule \"follow the money\" uses fn spend_this_year, and would no longer check: spend_this_year takes 2"),
             ("fn default_cadence(c) = \"weekly\"", "default_cadence gives a contact's cadence: a duration such as 3mo or 2w, not a string"),
+            ("fn default_cadence() = 1d", "default_cadence takes one parameter, the contact: fn default_cadence(c) = …"),
+            ("fn default_cadence(a, b) = 1d", "default_cadence takes one parameter, the contact: fn default_cadence(c) = …"),
             ("score w_partner = 1", "'w_partner' is already a let; a score of the same name"),
             ("score s = 1\nlet s = 2", "'s' is already a score; a let of the same name"),
             ("goal \"x\" metric: \"a\" target: 5 per week", "a goal's metric is an expression"),

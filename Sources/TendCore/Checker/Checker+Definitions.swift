@@ -487,6 +487,12 @@ extension Checker {
         for p in params where !seen.insert(p).inserted {
             report("fn \(name) has two parameters named '\(p)': the second would hide the first", s.range)
         }
+        // Tend calls it with the contact: another count of parameters turned every default
+        // cadence off, unsaid.
+        if name == "default_cadence", params.count != 1 {
+            report("default_cadence takes one parameter, the contact: fn default_cadence(c) = …", s.range)
+            return
+        }
         // The function may call itself; define it first so that the cycle is what gets reported.
         facts.calls = [:]
         let previous = definitions.fns[name]
