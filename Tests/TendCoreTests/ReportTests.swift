@@ -79,7 +79,18 @@ import Testing
         try h.run("add \"A\" profession: \"Financial Advisor\"\nadd \"B\" profession: \"financial advisor \"\nadd \"C\" profession: \"financial advisor\"")
         let alike = try rows(h, "report network")
         let professions = alike.filter { $0["section"] == "profession" }.map { "\($0["group"]!)=\($0["count"]!)" }
-        #expect(professions == ["Financial Advisor=3", "same as mine=0", "different from mine=0"], "\(professions)")
+        #expect(professions == ["Financial Advisor=3", "same as mine=", "different from mine="], "\(professions)")
+        // Past the tenth profession, the rest are one row: the shares add up.
+        let many = Harness(prelude: false)
+        try many.run((1...12).map { "add \"P\($0)\" profession: \"prof\(String(format: "%02d", $0))\"" }.joined(separator: "\n"))
+        let listed = try rows(many, "report network").filter { $0["section"] == "profession" }.map { "\($0["group"]!)=\($0["count"]!)" }
+        #expect(listed.count == 13 && listed[9] == "prof10=1" && listed[10] == "other (2 more)=2", "\(listed)")
+        // Dormant is what the reconnect rule says: over 365 days, across a leap day too.
+        let leap = Harness(today: Day(year: 2028, month: 2, day: 29)!)
+        try leap.run("add \"Pat One\" created: 2027-01-01\nlog call with @pat-one on 2027-02-28")
+        let dormant = try rows(leap, "report network").first { $0["group"] == "dormant (no touch for a year)" }?["count"]
+        #expect(dormant == "1")
+        #expect(try rows(leap, "agenda where rule == \"reconnect\"").count == 1)
     }
 
     @Test func connectors() throws {

@@ -29,7 +29,9 @@ extension Interpreter {
         let net = v.full
         var rows: [[Value]] = []
         let total = max(net.contacts.count, 1)
-        func add(_ section: String, _ group: String, _ count: Int) {
+        func add(_ section: String, _ group: String, _ count: Int?) {
+            // A count that cannot be made (nothing to compare with) is null, never a 0.
+            guard let count else { return rows.append([.string(section), .string(group), .null, .null]) }
             let share = (Decimal(count) * 100 / Decimal(total)).rounded(toPlaces: 0, .plain)
             rows.append([.string(section), .string(group), .int(count), .number(share)])
         }
@@ -44,8 +46,14 @@ extension Interpreter {
                 if alike, shown[k] == nil { shown[k] = key(c).map { $0.trimmed } ?? k }
                 m[k, default: 0] += 1
             }
-            let named = m.map { (shown[$0.key] ?? $0.key, $0.value) }
-            for (g, n) in named.sorted(by: { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }).prefix(top) { add(section, g, n) }
+            let named = m.map { (shown[$0.key] ?? $0.key, $0.value) }.sorted(by: { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 })
+            for (g, n) in named.prefix(top) { add(section, g, n) }
+            // The rest in one row, so that the shares add up (past the tenth profession, they
+            // were left out unsaid).
+            if named.count > top {
+                let rest = named.dropFirst(top)
+                add(section, "other (\(rest.count) more)", rest.reduce(0) { $0 + $1.1 })
+            }
         }
         add("total", "contacts", net.contacts.count)
         for s in Stage.allCases { add("stage", s.description, net.contacts.count { $0.stage == s }) }
@@ -58,10 +66,13 @@ extension Interpreter {
         // Against mine, only contacts with a profession count: one not set is neither.
         let professions = net.contacts.compactMap { $0.profession.map(normalize) }.filter { !$0.isEmpty }
         let same = professions.count { mine != nil && $0 == mine }
-        add("profession", "same as mine", same)
-        add("profession", "different from mine", mine == nil ? 0 : professions.count - same)
+        // Without a profession of mine there is nothing to compare with: null, not 0.
+        add("profession", "same as mine", mine == nil ? nil : same)
+        add("profession", "different from mine", mine == nil ? nil : professions.count - same)
         add("activity", "touched in 90 days", net.contacts.count { (v.stats[$0.id]?.touches90 ?? 0) > 0 })
-        let yearAgo = v.today.adding(Duration(months: -12))
+        // Over 365 days, as the prelude's "reconnect" rule counts them (twelve months before
+        // today disagreed with it by a day across a leap day).
+        let yearAgo = v.today.adding(days: -365)
         add(
             "activity", "dormant (no touch for a year)",
             net.contacts.count { c in
