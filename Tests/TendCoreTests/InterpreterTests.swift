@@ -387,6 +387,15 @@ import Testing
             return
         }
         #expect(spend.rows.map { $0.map(plainText) } == [["99", "missed"]], "\(spend.rows)")
+        // On a quarter's first day 3 lunches expect 0.03, shown 0: nothing done is on track, not
+        // "behind" beside "expected 0".
+        let first = Harness(today: Day(year: 2026, month: 10, day: 1)!)
+        try first.run("add \"A B\" created: 2026-01-01\ngoal \"Meet\" metric: count(interactions where kind == \"lunch\") target: 3 per quarter")
+        guard case .table(let day1)? = try first.run("progress show period, value, expected, status limit 1").last else {
+            Issue.record("no table")
+            return
+        }
+        #expect(day1.rows.map { $0.map(plainText) } == [["2026-Q4", "0", "0", "on track"]], "\(day1.rows)")
     }
 
     /// A target is more than 0, checked when it is a value too; a target without a metric is
