@@ -985,12 +985,15 @@ public enum VCard {
         var out = String.UnicodeScalarView()
         // Blanks at a value's ends are left out, as readers (Tend's among them) drop them: the
         // file then reads back to itself.
-        for c in s.trimmed.unicodeScalars {
+        let scalars = Array(s.trimmed.unicodeScalars)
+        for (i, c) in scalars.enumerated() {
             switch c {
             case "\\": out += "\\\\".unicodeScalars
             case ",": out += "\\,".unicodeScalars
             case ";": out += "\\;".unicodeScalars
             case "\n": out += "\\n".unicodeScalars
+            // A carriage return alone is a line break too (it was left out, joining the lines).
+            case "\r": if i + 1 == scalars.count || scalars[i + 1] != "\n" { out += "\\n".unicodeScalars }
             default: if c == "\t" || (c.value >= 0x20 && c.value != 0x7F) { out.append(c) }
             }
         }

@@ -162,7 +162,9 @@ struct DOTGraph {
                     uid: "eve@tend", summary: hostile, description: String(repeating: "日本", count: 60) + hostile,
                     due: Day(year: 2026, month: 11, day: 23)!, priority: 1, category: hostile)
             ], stamp: Day(year: 2026, month: 11, day: 23)!)
-        #expect(ics.contains("SUMMARY:Call ]52\\;c\\;eA== Eve\\; then\\, lunch\\\\\\nnow\r\n"))
+        // A carriage return alone is a line break (it was left out, joining the lines).
+        #expect(ics.contains("SUMMARY:Call ]52\\;c\\;eA== Eve\\; then\\, lunch\\\\\\nnow\\n\r\n"), "\(ics)")
+        #expect(VCard.escape("one\rtwo\r\nthree") == "one\\ntwo\\nthree")
         var c = Contact(name: hostile, handle: "eve", created: Day(year: 2026, month: 1, day: 1)!)
         c.notes = hostile
         let card = VCard.write(c)
