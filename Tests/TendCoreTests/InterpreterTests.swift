@@ -606,7 +606,8 @@ import Testing
         ("referral from @ann-lee value: \"lots\"", "'value:' must be a number, not a string"),
         ("spend 1.005 at @ann-lee", "the amount is money, exact to the cent: 1.005 has more than two decimals"),
         ("spend -1 at @ann-lee", "the amount must be a number, 0 or more"),
-        ("refer \"Mike\" to @ann-lee value: 10 / 3", "a referral's value is money, exact to the cent: 3.333333 has more than two decimals"),
+        ("refer \"Mike\" to @ann-lee value: 10 / 3", "a referral's value is money, exact to the cent: 3.333333… has more than two decimals"),
+        ("spend 12.3456789 at @ann-lee", "the amount is money, exact to the cent: 12.3456789 has more than two decimals"),
     ])
     func refused(_ statement: String, _ message: String) throws {
         let h = Harness()

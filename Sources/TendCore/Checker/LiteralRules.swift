@@ -15,9 +15,10 @@ enum ValueRules {
         guard n >= 0 else { return ("\(what) must be a number, 0 or more", nil) }
         let cents = n.rounded(toPlaces: 2, .plain)
         guard cents == n else {
-            // The amount as numbers print, unless that hides its extra decimals (0.0000001 printed
-            // 0): then every digit of it.
-            let shown = Decimal(string: n.tendText).map { $0.rounded(toPlaces: 2, .plain) == $0 } == true ? n.description : n.tendText
+            // Every digit of the amount, as it was written (printed to six places, 12.3456789
+            // was quoted as 12.345679); a quotient's endless digits cut short.
+            let exact = n.exactText
+            let shown = exact.count <= 24 ? exact : n.tendText + "…"
             return ("\(what) is money, exact to the cent: \(shown) has more than two decimals", cents.tendText)
         }
         return nil
