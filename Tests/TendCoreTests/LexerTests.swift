@@ -59,6 +59,13 @@ func kinds(_ text: String) -> [String] {
         ("x:+vip", ["id:x", ":", "tag:+vip"]),
         ("\"Joan \\\"J\\\" Rivera\"", ["str:Joan \"J\" Rivera"]),
         ("\"a\\nb\\t\\u{1F600}\"", ["str:a\nb\t😀"]),
+        // The part of a \u{…} escape that is wrong is the one said (a missing brace was said to
+        // be a scalar that is not one, and \u{+41} was read as A).
+        ("\"\\u{1F600\"", ["error:expected hex digits and '}' after \\u{, as in \\u{1F600}, found '\"'"]),
+        ("\"\\u{+41}\"", ["error:expected hex digits and '}' after \\u{, as in \\u{1F600}, found '+'"]),
+        ("\"\\u{é}\"", ["error:expected hex digits and '}' after \\u{, as in \\u{1F600}, found 'é'"]),
+        ("\"\\u{0000000041}\"", ["error:\\u{0000000041} is not a Unicode scalar (0 to 10FFFF, but not D800 to DFFF)"]),
+        ("\"\\u{D800}\"", ["error:\\u{D800} is not a Unicode scalar (0 to 10FFFF, but not D800 to DFFF)"]),
         ("\"\\{not code}\"", ["str:{not code}"]),
         ("\"Call {name}!\"", ["str:Call {…}!"]),
         ("\"unterminated", ["error:unterminated string"]),

@@ -336,11 +336,21 @@ public struct Lexer {
                     }
                     pos += 1
                     let hexStart = pos
-                    while pos < end, pos - hexStart < 8, bytes[pos] != UInt8(ascii: "}") { pos += 1 }
+                    // One to eight hex digits, then `}`: the message says which part is wrong
+                    // (a missing brace was reported as a scalar that is not one; `+41` was read
+                    // as 41 by UInt32's parser).
+                    func isHex(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x46).contains(b) || (0x61...0x66).contains(b) }
+                    while pos < end, isHex(bytes[pos]) { pos += 1 }
                     let hex = String(decoding: bytes[hexStart..<pos], as: UTF8.self)
-                    guard peek() == UInt8(ascii: "}"), let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v) else {
+                    guard peek() == UInt8(ascii: "}") else {
+                        let next = String(decoding: bytes[pos..<min(end, pos + 4)], as: UTF8.self).unicodeScalars.first.map { String($0) }
+                        let found = next.map { "'\(TerminalText.escaped($0, keep: []))'" } ?? "the end of the text"
                         skipRestOfString()
-                        return add(.error("\\u{\(hex)} is not a Unicode scalar"), from: escStart)
+                        return add(.error("expected hex digits and '}' after \\u{, as in \\u{1F600}, found \(found)"), from: escStart)
+                    }
+                    guard !hex.isEmpty, hex.count <= 8, let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v) else {
+                        skipRestOfString()
+                        return add(.error("\\u{\(hex.count > 12 ? hex.prefix(12) + "…" : hex[...])} is not a Unicode scalar (0 to 10FFFF, but not D800 to DFFF)"), from: escStart)
                     }
                     pos += 1
                     text.append(contentsOf: Array(String(s).utf8))
