@@ -14,7 +14,14 @@ enum PostgresSchema {
     static let migrations: [(String, [String])] = [
         ("v1", v1), ("v2 members", v2), ("v3 journal", PostgresStore.journalSchema), ("v4 merging others' notes", v4),
         ("v5 sightings per event", v5), ("v6 deferrable references", v6), ("v7 events keep their author", v7),
-        ("v8 deleted events witnessed", v8), ("v9 merges finish", v9),
+        ("v8 deleted events witnessed", v8), ("v9 merges finish", v9), ("v10 indexes of references", v10),
+    ]
+
+    /// Every column that refers to a contact has an index, as in the SQLite store: removing a
+    /// contact looks up the rows that refer to it, and without one read every introduction.
+    static let v10 = [
+        "CREATE INDEX introductions_a ON introductions(a_id)", "CREATE INDEX introductions_b ON introductions(b_id)",
+        "CREATE INDEX goal_helpers_contact ON goal_helpers(contact_id)", "CREATE INDEX agenda_numbers_contact ON agenda_numbers(contact_id)",
     ]
 
     /// The tables the migrations create.

@@ -440,7 +440,9 @@ extension Store {
             // statements of every column per row, and took twenty times its change).
             if let before = r.before, r.afterHash != nil {
                 // An update is put back in place: deleting the row would delete what refers to it.
-                let sets = zip(names, values).map { "\($0) = \($1)" }.joined(separator: ", ")
+                // Its id, the rowid it is found by, is not set: setting a key, even to itself,
+                // makes SQLite look up every row that refers to it.
+                let sets = zip(names, values).filter { $0.0 != "\"id\"" }.map { "\($0) = \($1)" }.joined(separator: ", ")
                 try db.cachedStatement(sql: "UPDATE main.\"\(r.table)\" SET \(sets) WHERE rowid = ?2")
                     .execute(arguments: StatementArguments([before, r.rid] + extra))
                 if db.changesCount > 0 { continue }

@@ -269,6 +269,7 @@ public final class Store: Model {
         m.registerMigration("v8 journal ranges", migrate: Store.addJournalRanges)
         m.registerMigration("v9 members", migrate: Store.addMembers)
         m.registerMigration("v10 sightings per event", migrate: Store.countSightings)
+        m.registerMigration("v11 indexes of references", migrate: Store.indexReferences)
         return m
     }
 

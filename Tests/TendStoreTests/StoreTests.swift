@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TendTestSupport
 
@@ -25,6 +26,28 @@ extension Store {
 }
 
 @Suite struct StoreTests {
+    /// Every column that refers to a contact is the first of an index: deleting a contact, or
+    /// putting one back on undo, looks up the rows that refer to it, and without one SQLite
+    /// read every introduction for each (undoing a change of 100,000 contacts took 184 s).
+    @Test func everyReferenceToAContactIsIndexed() throws {
+        let store = try Store(path: tempPath("refs.db"))
+        let unindexed = try store.db.inDatabase { db -> [String] in
+            var missing: [String] = []
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'")
+            for table in tables {
+                let references = try GRDB.Row.fetchAll(db, sql: "SELECT \"from\", \"table\" FROM pragma_foreign_key_list(?)", arguments: [table])
+                let firsts = try String.fetchAll(
+                    db,
+                    sql: "SELECT i.name FROM pragma_index_list(?) l, pragma_index_info(l.name) i WHERE i.seqno = 0", arguments: [table])
+                for r in references where (r[1] as String) == "contacts" && !firsts.contains(r[0] as String) {
+                    missing.append("\(table).\(r[0] as String)")
+                }
+            }
+            return missing
+        }
+        #expect(unindexed.isEmpty, "\(unindexed)")
+    }
+
     @Test func contactsRoundTripEveryField() throws {
         let store = try Store(path: nil)
         var c = Contact(name: "José Núñez", handle: "jose-nunez", created: day)
