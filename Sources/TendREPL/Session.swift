@@ -460,7 +460,9 @@ public final class Session: InterpreterHost {
         if readOnly || readOnlyFile != nil {
             let why = readOnly ? "which --read-only does not allow" : "and \(readOnlyFile!) is read-only"
             for s in checker.mutations where Session.changesData(s) {
-                let hint = Session.isImport(s) ? " (import … dry_run shows what it would do)" : ""
+                // In the words of whoever wrote it: the command line's flag, or the statement's.
+                let dryRun = s.source.isMadeFromCommandLine ? "tend import --dry-run" : "import … dry_run"
+                let hint = Session.isImport(s) ? " (\(dryRun) shows what it would do)" : ""
                 diags.append(Diagnostic(.type, "\(Session.verb(s)) changes data, \(why)\(hint)", at: s.range, in: s.source))
             }
         }

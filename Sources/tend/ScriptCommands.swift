@@ -73,6 +73,7 @@ struct CheckCommand: ParsableCommand {
                 do {
                     sources.append(try Session.readSource(f))
                 } catch {
+                    database?.close()
                     App.fail(error, prefix: "\(f): ")
                 }
             }
@@ -96,6 +97,9 @@ struct CheckCommand: ParsableCommand {
         }
         if !diags.isEmpty {
             TerminalOutput.write("\(diags.count) error\(diags.count == 1 ? "" : "s")\n", to: STDERR_FILENO)
+            // Closed before the process ends, as on success: its -wal and -shm go with it.
+            database?.close()
+            database = nil
             App.exit(.invalid)
         }
     }

@@ -34,6 +34,10 @@ import Testing
         #expect(try CLI.run(["-e", "add \"Ann Lee\""], in: dir).status == 0)
         try "set @nobody company: \"X\"\nset @ann-lee company: \"Y\"\n".write(to: dir.appendingPathComponent("nb.tend"), atomically: true, encoding: .utf8)
         let check = try CLI.run(["check", "nb.tend"], in: dir)
+        // A check that fails closes the database it read: no -wal or -shm is left beside it.
+        for side in ["-wal", "-shm"] {
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tend.db" + side).path), "\(side) left")
+        }
         let run = try CLI.run(["run", "nb.tend"], in: dir)
         #expect(check.status == 2 && run.status == 2, "\(check.stderr) \(run.stderr)")
         #expect(check.stderr.contains("nb.tend:1:5: error: no contact @nobody"), "\(check.stderr)")

@@ -151,6 +151,11 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         }
         let piped = try CLI.run(["--read-only"], stdin: "add \"Eve Ray\"\n", in: dir)
         #expect(piped.status == 2)
+        // The refusal of a command-line import names the command line's flag (it said
+        // `import … dry_run`, the statement's word).
+        let imported = try CLI.run(["--read-only", "import", "csv", "people.csv"], in: dir)
+        #expect(imported.status == 2 && imported.stderr.contains("(tend import --dry-run shows what it would do)"), "\(imported.stderr)")
+        #expect(!imported.stderr.contains("dry_run") && !imported.stderr.contains("<import>"), "\(imported.stderr)")
     }
 
     /// An empty file (`touch tend.db`) is no database yet: a command that only reads says so
