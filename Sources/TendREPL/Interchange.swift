@@ -81,7 +81,8 @@ struct Importer {
     struct Report {
         var added = 0
         var merged = 0
-        /// Cards of a vdir no one changed since Tend wrote them: passed over, neither merged nor added.
+        /// Records that bring nothing new (cards of a vdir no one changed since Tend wrote them,
+        /// a file imported again): neither merged nor added.
         var unchanged = 0
         /// Fields that differed on a merge: taken from the file, or kept and in conflict.
         var changes: [FieldChange] = []
@@ -143,8 +144,15 @@ struct Importer {
                     report.unchanged += 1
                     continue
                 }
+                let changes = linked && update ? Merge.applyCard(p, to: &c) : Merge.merge(p, into: &c, update: update)
+                report.changes += changes
+                // A record that brings nothing new (the same file imported again) is unchanged,
+                // not merged.
+                if c == before && changes.isEmpty {
+                    report.unchanged += 1
+                    continue
+                }
                 report.merged += 1
-                report.changes += linked && update ? Merge.applyCard(p, to: &c) : Merge.merge(p, into: &c, update: update)
                 guard c != before else { continue }
                 if !dryRun {
                     try store.apply(.updateContact(c))
