@@ -156,6 +156,9 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         let imported = try CLI.run(["--read-only", "import", "csv", "people.csv"], in: dir)
         #expect(imported.status == 2 && imported.stderr.contains("(tend import --dry-run shows what it would do)"), "\(imported.stderr)")
         #expect(!imported.stderr.contains("dry_run") && !imported.stderr.contains("<import>"), "\(imported.stderr)")
+        // `explain` of a statement that would change data runs nothing: allowed (it was refused).
+        let explained = try CLI.run(["--read-only", "-e", "explain set contacts where true +vip"], in: dir)
+        #expect(explained.status == 0, "\(explained.stderr)")
     }
 
     /// An empty file (`touch tend.db`) is no database yet: a command that only reads says so

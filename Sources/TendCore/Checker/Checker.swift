@@ -112,7 +112,11 @@ public struct Checker {
         case .expr(let e), .print(let e):
             _ = check(e, Scope())
         case .explain(let inner):
+            // The statement explained is not run: it changes nothing (it was refused under
+            // --read-only, and took the write lock).
+            let kept = mutations.count
             check(inner)
+            mutations.removeSubrange(kept...)
         case .add(let name, let options):
             expect(name, .string, Scope(), "a contact's name")
             // Found when checking, as a market's is (it was a run-time error, exit 3).
