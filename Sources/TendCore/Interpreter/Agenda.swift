@@ -190,7 +190,9 @@ extension Interpreter {
     /// (interactions but notes, referrals either way, introductions), on or before today. `why`
     /// named interactions alone, so a referral made today left it a different last touch.
     func lastTouches(of id: Int64) throws -> [(text: String, on: Day)] {
-        let net = try view().full
+        // The contact's own events, as a timeline reads them: the whole network's took 2.3 s
+        // and 425 MB at 100,000 contacts.
+        let net = try eventsInvolving(id)
         var touches: [(on: Day, kind: Int, id: Int64, text: String)] = []
         for i in net.interactions where i.kind != "note" && i.on <= today && i.people.contains(id) {
             let imported = i.sourceID.map { " (imported from \($0.hasPrefix("mail:") ? "mail" : "a calendar"))" } ?? ""
