@@ -69,6 +69,9 @@ public enum Pushdown {
             "referrals where contact == @\(handle) show direction, on, value",
             "count(interactions where kind == \"lunch\")",
             "interactions where kind == \"lunch\" or len(people) > 1 sort by on desc, id show id, on, contact, people limit 20",
+            // Without a where-clause: a page at a time, the first rows or the sort's first kept.
+            "interactions sort by on desc, quality show id, on, quality, people limit 12",
+            "interactions show id, kind limit 4",
             "timeline @\(handle)",
             "@\(handle)",
             "contacts where stage >= visibility sort by name show handle, last_touch, overdue, give_ratio limit 12",

@@ -39,10 +39,8 @@ extension Interpreter {
             queryView = partial
             return RowSet(collection: Schema.contacts, rows: partial.selectedRows)
         case .events(let access):
-            guard let name = plan.collection, let spec = Schema.collection(named: name), let filter = q.filter else {
-                return try sourceRows(q, outer)
-            }
-            if let one = try contactRows(spec, access, filter, outer) { return one }
+            guard let name = plan.collection, let spec = Schema.collection(named: name) else { return try sourceRows(q, outer) }
+            if let filter = q.filter, let one = try contactRows(spec, access, filter, outer) { return one }
             return try streamedRows(spec, access, q, outer)
         }
     }
@@ -195,33 +193,49 @@ extension Interpreter {
     /// `EVENTS where …` over the whole collection: rows are made and tested one at a time and
     /// only the matches are kept (a million interaction rows at once would not fit in memory).
     /// A paged plan has the model hand them over a page at a time, narrowed.
+    ///
+    /// With `limit N` (and no group by), no more rows are kept than the answer needs: the first
+    /// N matches when unsorted (the read stops there), else the N first in the sort's order, the
+    /// others let go as the read goes on.
     func streamedRows(_ spec: CollectionSpec, _ a: Plan.EventAccess, _ q: Query, _ outer: Ctx) throws -> RowSet {
         let v = try view()
         let locals = outer.locals
         var kept: [Value] = []
         var seen = 0
+        let wanted = try q.groupBy.isEmpty ? q.limit.map { try limit($0, outer) } : nil
+        struct Enough: Error {}
         func test(_ row: Value) throws {
             seen += 1
             try checkInterruption(q.range)
             if seen % 100_000 == 0 { try charge(100_000, q.range) }
-            if let f = q.filter, try eval(f, Ctx(row: row, locals: locals, naming: q.named?.name)).isTrue { kept.append(row) }
+            if try q.filter.map({ try eval($0, Ctx(row: row, locals: locals, naming: q.named?.name)).isTrue }) ?? true { kept.append(row) }
+            guard let wanted else { return }
+            if q.sortBy.isEmpty {
+                if kept.count >= wanted { throw Enough() }
+            } else if kept.count >= max(2 * wanted, 10_000) {
+                // Sorted (ties in the order read) and cut: a row let go has `wanted` rows before
+                // it that stay before it, whatever comes later.
+                kept = Array(try sort(kept, q.sortBy, locals, naming: q.named?.name).prefix(wanted))
+            }
         }
         let backend = a.paged ? v.backendFirst : nil
         let narrowing = backend == nil ? [] : try conditions(a.narrowing, outer)
         func page(after id: Int64) throws -> Network? {
             try backend?.read(ModelRead(spec.name, where: narrowing, page: (id, cost.pageSize)))
         }
-        if var net = try page(after: Int64.min) {
-            var after = Int64.min
-            // A model that hands back a page not past the last one would have this loop forever.
-            while let last = net.interactions.last, last.id > after {
-                try eachEventRow(spec, net, window: nil, test)
-                after = last.id
-                net = try page(after: after) ?? Network()
+        do {
+            if var net = try page(after: Int64.min) {
+                var after = Int64.min
+                // A model that hands back a page not past the last one would have this loop forever.
+                while let last = net.interactions.last, last.id > after {
+                    try eachEventRow(spec, net, window: nil, test)
+                    after = last.id
+                    net = try page(after: after) ?? Network()
+                }
+            } else {
+                try eachEventRow(spec, v.full, window: v.window, test)
             }
-        } else {
-            try eachEventRow(spec, v.full, window: v.window, test)
-        }
+        } catch is Enough {}
         try charge(seen % 100_000, q.range)
         var set = RowSet(collection: spec, rows: kept)
         set.filtered = true

@@ -57,11 +57,12 @@ public struct Planner {
         var plan = Plan(query: q)
         guard case .expr(let e) = q.source, case .collection(let name) = resolution(e) else { return plan }
         plan.collection = name
-        guard let filter = q.filter else { return plan }
-        if name == "contacts" {
+        if name == "contacts", let filter = q.filter {
             plan.access = try contactsAccess(q, filter, &plan.rows)
         } else if Planner.eventCollections.contains(name) {
-            plan.access = .events(try eventAccess(name, filter, &plan.rows))
+            // Without a where-clause too: every event is read a page at a time when there are
+            // more than memory holds (`interactions sort by on desc limit 10` loaded them all).
+            plan.access = .events(try eventAccess(name, q.filter, &plan.rows))
         }
         return plan
     }
@@ -84,10 +85,10 @@ public struct Planner {
         return answer.inMemory || usable.isEmpty ? .scan : .selectContacts(usable)
     }
 
-    private func eventAccess(_ name: String, _ filter: Expr, _ rows: inout Int?) throws -> Plan.EventAccess {
+    private func eventAccess(_ name: String, _ filter: Expr?, _ rows: inout Int?) throws -> Plan.EventAccess {
         var a = Plan.EventAccess()
-        a.keys = contactKeys(in: filter)
-        a.constraints = constraints(in: filter)
+        a.keys = filter.map(contactKeys) ?? []
+        a.constraints = filter.map(constraints) ?? []
         guard let offer else { return a }
         let answer = try offer(AccessRequest(collection: name, constraints: a.constraints.map(\.shape), count: counting))
         rows = answer.rows
