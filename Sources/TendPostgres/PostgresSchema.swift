@@ -22,6 +22,8 @@ enum PostgresSchema {
     static let v10 = [
         "CREATE INDEX introductions_a ON introductions(a_id)", "CREATE INDEX introductions_b ON introductions(b_id)",
         "CREATE INDEX goal_helpers_contact ON goal_helpers(contact_id)", "CREATE INDEX agenda_numbers_contact ON agenda_numbers(contact_id)",
+        // Keyed by member first: the contact leads no index of theirs.
+        "CREATE INDEX agenda_items_contact ON agenda_items(contact_id)", "CREATE INDEX snoozes_contact ON snoozes(contact_id)",
     ]
 
     /// The tables the migrations create.

@@ -89,7 +89,9 @@ public final class Store: Model {
             // Reading it would write (SQLite folds a crashed run's rollback journal back, and makes
             // a log's -shm), and reading the file without it would answer from stale data.
             throw OpenError.cannotOpen(
-                path, "\(leftover) holds changes of a run that did not finish; open it once where Tend may write it (without --read-only, and on a disk that is not read-only)")
+                path,
+                "\(leftover) holds changes of a run that did not finish; a command that may write the database folds them in (tend -e 'count(contacts)', without --read-only, on a disk that is not read-only)"
+            )
         }
         if readOnly && writable {
             // A read-only connection to a WAL database makes its `-wal` and `-shm` files and
@@ -131,7 +133,8 @@ public final class Store: Model {
     static func unfinishedLog(_ path: String, shared: Bool) -> String? {
         var st = stat()
         if stat(path + "-journal", &st) == 0, st.st_size > 0 { return PathName.last(path) + "-journal" }
-        if !shared, stat(path + "-wal", &st) == 0, st.st_size > 0 { return PathName.last(path) + "-wal" }
+        // Looked at again after the log: a writer opening meanwhile makes its -shm first.
+        if !shared, stat(path + "-wal", &st) == 0, st.st_size > 0, access(path + "-shm", F_OK) != 0 { return PathName.last(path) + "-wal" }
         return nil
     }
 

@@ -61,9 +61,7 @@ struct ImportCommand: ParsableCommand {
         // A dry run before the database is made shows what the first import would do.
         let first = dryRun && !ConnectionSettings.isURL(path) && !App.hasDatabase(at: path)
         let session = first ? App.openInMemory(settings) : App.open(settings, create: !dryRun)
-        let status = App.stoppable(session) {
-            session.runScripts([Source(name: "<import>", text: text, madeFromCommandLine: true)], bail: false, readOnly: settings.readOnly)
-        }
+        let status = session.runScripts([Source(name: "<import>", text: text, madeFromCommandLine: true)], bail: false, readOnly: settings.readOnly)
         if !first { App.settleNewDatabase(session, status, settings) }
         App.finish(session, status)
     }
@@ -91,10 +89,7 @@ struct ExportCommand: ParsableCommand {
         }
         let text = "export \(formatWord(format)) \(ScriptWriter.quote(file)) \(queryText)\(overwrite ? " overwrite" : "")"
         let session = App.open(global.settings, create: false)
-        let status = App.stoppable(session) {
-            session.runScripts([Source(name: "<export>", text: text, madeFromCommandLine: true)], bail: false, readOnly: global.readOnly)
-        }
-        App.finish(session, status)
+        App.finish(session, session.runScripts([Source(name: "<export>", text: text, madeFromCommandLine: true)], bail: false, readOnly: global.readOnly))
     }
 }
 
@@ -116,7 +111,7 @@ struct AgendaCommand: ParsableCommand {
         let text =
             (["agenda"] + words).joined(separator: " ") + (byItem ? " by item" : "") + (all ? " all" : "") + (limit.map { " limit \($0)" } ?? "")
         // Not read-only: the page keeps its numbers for `tend done 3` (under --read-only it keeps none).
-        App.finish(session, App.stoppable(session) { session.runScripts([Source(name: "<agenda>", text: text)], bail: false, readOnly: global.readOnly) })
+        App.finish(session, session.runScripts([Source(name: "<agenda>", text: text)], bail: false, readOnly: global.readOnly))
     }
 }
 

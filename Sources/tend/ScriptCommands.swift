@@ -55,6 +55,7 @@ struct CheckCommand: ParsableCommand {
                     for s in Parser.parse(Source(name: d.name, text: d.source)).statements { definitions.define(s) }
                 }
             } catch {
+                database?.close()
                 let said = error is Store.OpenError || error is PostgresStore.OpenError || error is PostgresFailure
                 App.fail(error, prefix: said ? "" : "\(ConnectionSettings.redacted(db)): ")
             }

@@ -180,7 +180,7 @@ struct CompletionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "completion", abstract: "Print the completion script for a shell: bash, zsh or fish.",
         discussion:
-            "bash: mkdir -p ~/.local/share/bash-completion/completions && tend completion bash > ~/.local/share/bash-completion/completions/tend\nzsh: tend completion zsh > \"${fpath[1]}/_tend\"\nfish: tend completion fish > ~/.config/fish/completions/tend.fish"
+            "bash: mkdir -p ~/.local/share/bash-completion/completions\n      tend completion bash > ~/.local/share/bash-completion/completions/tend\nzsh: tend completion zsh > \"${fpath[1]}/_tend\"\nfish: tend completion fish > ~/.config/fish/completions/tend.fish"
     )
     @Argument(help: "bash, zsh or fish.") var shell: String
 

@@ -90,29 +90,4 @@ import Testing
             #expect(r.status == 3 && r.stderr.contains("not a regular file"), "\(args): \(r.stderr)")
         }
     }
-
-    /// `tend export` (and import, and the agenda) stopped by SIGTERM ends as a stopped run does,
-    /// "stopped (SIGTERM)", exit 3: it died on the signal, 143.
-    @Test func aTerminatedExportSaysSo() throws {
-        let dir = CLI.tempDir()
-        #expect(try CLI.run(["demo", "--size", "1000"], in: dir).status == 0)
-        let export = Process()
-        export.executableURL = URL(fileURLWithPath: CLI.binary)
-        export.arguments = [
-            "--db", dir.appendingPathComponent("tend.db").path, "--today", "2026-11-23", "export", "csv", "slow.csv",
-            "contacts as c where count(interactions where note ~ c.name) > 0",
-        ]
-        export.currentDirectoryURL = dir
-        export.standardOutput = FileHandle.nullDevice
-        let errors = Pipe()
-        export.standardError = errors
-        try export.run()
-        Thread.sleep(forTimeInterval: 1.0)
-        export.terminate()
-        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        export.waitUntilExit()
-        #expect(export.terminationReason == .exit && export.terminationStatus == 3, "\(export.terminationStatus): \(said)")
-        #expect(said.contains("stopped (SIGTERM)"), "\(said)")
-        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("slow.csv").path))
-    }
 }

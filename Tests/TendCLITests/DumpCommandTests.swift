@@ -33,6 +33,7 @@ import Testing
                 let w_partner = 7
                 score worth = partner_value(it)
                 goal "Partners" metric: sum(contacts, partner_value(it)) target: 900 per quarter
+                goal "Third" metric: count(interactions) target: 10 / 3 per month
                 drop rule "reconnect"
                 rule "reconnect" when days_since(last_touch ?? created) > 200 then remind "Reconnect with {name} \\{soon\\}"
                 drop fn default_cadence cascade
@@ -51,6 +52,11 @@ import Testing
         #expect(first.stdout == second.stdout)
         let agenda = try CLI.run(["--db", db, "agenda"], in: dir)
         #expect(try CLI.run(["--db", copy, "agenda"], in: dir).stdout == agenda.stdout)
+        // A goal's target comes back whole (it was written to six decimals: 3.333333).
+        let target = ["--format", "json", "-e", "goals where name == \"Third\" show target"]
+        let written = try CLI.run(["--db", db] + target, in: dir).stdout
+        let restored = try CLI.run(["--db", copy] + target, in: dir).stdout
+        #expect(written.contains("3.33333333333") && restored == written, "\(written) \(restored)")
     }
 
     /// Agenda items closed, dismissed or snoozed are in the dump as the states they were put in

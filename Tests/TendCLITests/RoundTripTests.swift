@@ -178,9 +178,6 @@ struct GeneratedNetwork {
         }
     }
 
-    /// Text with a NUL in it is kept whole wherever it is stored: a contact given its number (as
-    /// every `export json` record is), me, a market, a goal. SQLite was handed them as C strings,
-    /// which end at the NUL: "A\u{0}B" was stored as "A", and a goal's name as another goal's.
     /// A value that begins with U+FEFF keeps it: Foundation's JSON reader took it for a byte-
     /// order mark and dropped it, so a list holding also an escaped character, an undone change
     /// and `import json` lost it, and a restored dump was another database.
@@ -215,6 +212,9 @@ struct GeneratedNetwork {
         #expect(try CLI.run(["--format", "json", "-e", "contacts show company, profession, next_step, notes, tags"], in: b).stdout == shown)
     }
 
+    /// Text with a NUL in it is kept whole wherever it is stored: a contact given its number (as
+    /// every `export json` record is), me, a market, a goal. SQLite was handed them as C strings,
+    /// which end at the NUL: "A\u{0}B" was stored as "A", and a goal's name as another goal's.
     @Test func aNULIsKeptWhole() throws {
         let a = CLI.tempDir()
         let script = """

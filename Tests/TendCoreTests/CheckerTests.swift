@@ -238,6 +238,9 @@ import Testing
         ("set @x cadence: 1200mo + 36525d", "a cadence is at most 100 years"),
         ("agenda limit -1", "limit must be a number 0 or more"),
         ("agenda limit 1.5", "limit takes a whole number of rows, not 1.5"),
+        ("remove interaction 99999999999999999999", "an event's number is a whole number from 1"),
+        ("set interaction 1.5 note: \"x\"", "an event's number is a whole number from 1"),
+        ("edit referral 0", "an event's number is a whole number from 1"),
         ("undo 0", "undo takes a whole number, 1 or more"), ("undo -1", "undo takes a whole number, 1 or more"),
         ("undo 1.5", "undo takes a whole number, 1 or more"), ("history limit 0", "history limit takes a whole number, 1 or more"),
     ])

@@ -396,6 +396,15 @@ import Testing
             return
         }
         #expect(day1.rows.map { $0.map(plainText) } == [["2026-Q4", "0", "0", "on track"]], "\(day1.rows)")
+        // A target near the end of what a number holds measures without a crash (Foundation's
+        // multiplication trapped, SIGILL, on target × the share of the period gone).
+        let tiny = "0.00000000000000000000000000000000001"
+        try first.run("goal \"Tiny\" metric: count(interactions) target: \(tiny) * \(tiny) * \(tiny) per week")
+        guard case .table(let small)? = try first.run("progress where goal == \"Tiny\" show status limit 1").last else {
+            Issue.record("no table")
+            return
+        }
+        #expect(small.rows.map { $0.map(plainText) } == [["behind"]], "\(small.rows)")
     }
 
     /// A target is more than 0, checked when it is a value too; a target without a metric is
@@ -608,6 +617,7 @@ import Testing
         ("spend -1 at @ann-lee", "the amount must be a number, 0 or more"),
         ("refer \"Mike\" to @ann-lee value: 10 / 3", "a referral's value is money, exact to the cent: 3.333333… has more than two decimals"),
         ("spend 12.3456789 at @ann-lee", "the amount is money, exact to the cent: 12.3456789 has more than two decimals"),
+        ("spend 1.00000000000000000000000001 at @ann-lee", "the amount is money, exact to the cent: 1.00000000000000000000000001 has more than two decimals"),
     ])
     func refused(_ statement: String, _ message: String) throws {
         let h = Harness()

@@ -111,7 +111,10 @@ import Testing
     @Test func tinyNumbersAreNotShownAsZero() {
         #expect(Decimal(string: "0.0000001")!.tendText == "0.0000001")
         #expect(Decimal(string: "-0.00000012345678")!.tendText == "-0.000000123457")
-        #expect(Decimal(string: "0.0000005")!.tendText == "0.000001")
+        #expect(Decimal(string: "0.0000005")!.tendText == "0.0000005")
+        #expect(Decimal(string: "0.00000051")!.tendText == "0.00000051")
+        // The last digit of 38-digit arithmetic is no number to show: 1 / 3 * 3 - 1 is 0.
+        #expect(Decimal.difference(Decimal.product(Decimal.quotient(1, 3), 3), 1).tendText == "0")
     }
 
     /// A product whose exponents add up past Decimal's range is NaN: Foundation's `*` (and

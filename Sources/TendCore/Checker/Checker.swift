@@ -152,7 +152,7 @@ public struct Checker {
             break
         case .remove(let what):
             switch what {
-            case .event(_, let id): expect(id, .number, Scope(), "the event's number")
+            case .event(_, let id): checkEventNumber(id)
             case .market(let e), .goal(let e): expect(e, .string, Scope(), "the name")
             case .person: break
             }
@@ -166,7 +166,7 @@ public struct Checker {
                 checkLiteralCount(count, "undo")
             }
         case .edit(let target):
-            if case .event(_, let id) = target { expect(id, .number, Scope(), "the event's number") }
+            if case .event(_, let id) = target { checkEventNumber(id) }
         case .journal(.history(let limit)):
             if let limit {
                 expect(limit, .number, Scope(), "how many changes to list")
@@ -208,12 +208,21 @@ public struct Checker {
         }
     }
 
+    /// An event's number: a number, and when written as one, a whole number from 1 that an id
+    /// can be (`remove interaction 99999999999999999999` ran, and stopped at run time, exit 3).
+    private mutating func checkEventNumber(_ id: Expr) {
+        expect(id, .number, Scope(), "the event's number")
+        if let n = Checker.literalNumber(id), (StoredRange.id(.number(n)) ?? 0) < 1 {
+            report("an event's number is a whole number from 1, as interactions, referrals, introductions and spending show it", id.range)
+        }
+    }
+
     /// `set @x …`, `set me …`, `set interaction 3 …`, `set contacts where … …`.
     private mutating func checkSet(_ target: Statement.Target, _ options: [Option], _ on: Expr?) {
         if case .me = target {
             checkMeOptions(options)
         } else if case .event(let kind, let id) = target {
-            expect(id, .number, Scope(), "the event's number")
+            checkEventNumber(id)
             let logged = Checker.eventOptions[kind]!
             checkOptions(options, allowed: logged.allowed.merging(Checker.correctionOptions[kind] ?? [:]) { a, _ in a }, flags: logged.flags)
         } else {

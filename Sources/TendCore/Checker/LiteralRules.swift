@@ -15,10 +15,9 @@ enum ValueRules {
         guard n >= 0 else { return ("\(what) must be a number, 0 or more", nil) }
         let cents = n.rounded(toPlaces: 2, .plain)
         guard cents == n else {
-            // Every digit of the amount, as it was written (printed to six places, 12.3456789
-            // was quoted as 12.345679); a quotient's endless digits cut short.
-            let exact = n.exactText
-            let shown = exact.count <= 24 ? exact : n.tendText + "…"
+            // Every digit of the amount; a quotient that ran to the 38 digits a number holds
+            // (10 / 3) by its first six decimals.
+            let shown = Decimal.significantDigits(n) >= 38 ? n.tendText + "…" : n.exactText
             return ("\(what) is money, exact to the cent: \(shown) has more than two decimals", cents.tendText)
         }
         return nil

@@ -71,15 +71,20 @@ extension Interpreter {
                 var expected: Value = .null
                 var status = ""
                 if let t = target, t > 0 {
-                    // Rounded, but 100 only when reached (99.99 of 100 showed 100 beside "missed").
-                    var rounded = (n * 100 / t).rounded(toPlaces: 0, .plain)
-                    if n < t && rounded >= 100 { rounded = 99 }
-                    percent = .number(rounded)
+                    // Rounded, but 100 only when reached (99.99 of 100 showed 100 beside "missed");
+                    // none when it is past what a number holds.
+                    let share = Interpreter.ratio(n, 100, t)
+                    if !share.isNaN {
+                        var rounded = share.rounded(toPlaces: 0, .plain)
+                        if n < t && rounded >= 100 { rounded = 99 }
+                        percent = .number(rounded)
+                    }
                     if i == 0 {
                         let elapsed = Decimal(today.ordinal - p.lowerBound.ordinal + 1) / Decimal(p.upperBound.ordinal - p.lowerBound.ordinal + 1)
                         // Judged against the expectation as shown: "behind" beside "expected 0"
                         // (3 a quarter, on its first day) said one thing and showed another.
-                        let shown = (t * elapsed).rounded(toPlaces: 1, .plain)
+                        let product = Decimal.product(t, elapsed)
+                        let shown = product.isNaN ? t : product.rounded(toPlaces: 1, .plain)
                         expected = .number(shown)
                         status = n >= t ? "done" : (n >= shown ? "on track" : "behind")
                     } else {
@@ -99,10 +104,18 @@ extension Interpreter {
         return RowSet(collection: spec, rows: rows)
     }
 
+    /// `value * scale / of` by the language's arithmetic (Foundation's operators trap past the
+    /// exponent's range); NaN when the answer is past what a number holds.
+    static func ratio(_ value: Decimal, _ scale: Decimal, _ of: Decimal) -> Decimal {
+        let scaled = Decimal.product(value, scale)
+        return scaled.isNaN ? .nan : Decimal.quotient(scaled, of)
+    }
+
     /// `██████████│███` : the value in blocks, 20 to the target, with the target marked.
     static func bar(_ value: Decimal, of target: Decimal?) -> String {
         guard let target, target > 0 else { return "" }
-        let share = (value * 20 / target).rounded(toPlaces: 0, .down)
+        let exact = ratio(value, 20, target)
+        let share = exact.isNaN ? (value > target ? 40 : 0) : exact.rounded(toPlaces: 0, .down)
         let cells = share > 40 ? 40 : max(0, share.exactInt ?? 0)
         var s = String(repeating: "█", count: min(cells, 20))
         if cells < 20 { s += String(repeating: "·", count: 20 - cells) }

@@ -117,7 +117,7 @@ public enum ScriptWriter {
         if let d = g.due { s += " by \(d)" }
         if let m = g.metric { s += " metric: \(m)" }
         // A target of 0 or less (one an older Tend kept) measures nothing, and no script states it.
-        if let t = g.target, t > 0 { s += " target: \(t.tendText)" }
+        if let t = g.target, t > 0 { s += " target: \(t.exactText)" }
         if let p = g.period { s += " per \(p.rawValue)" }
         return s
     }

@@ -348,9 +348,13 @@ public struct Lexer {
                         skipRestOfString()
                         return add(.error("expected hex digits and '}' after \\u{, as in \\u{1F600}, found \(found)"), from: escStart)
                     }
-                    guard !hex.isEmpty, hex.count <= 8, let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v) else {
+                    guard !hex.isEmpty, hex.count <= 8 else {
                         skipRestOfString()
-                        return add(.error("\\u{\(hex.count > 12 ? hex.prefix(12) + "…" : hex[...])} is not a Unicode scalar (0 to 10FFFF, but not D800 to DFFF)"), from: escStart)
+                        return add(.error("\\u{…} takes one to eight hex digits, as in \\u{1F600}"), from: escStart)
+                    }
+                    guard let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v) else {
+                        skipRestOfString()
+                        return add(.error("\\u{\(hex)} is not a Unicode scalar (0 to 10FFFF, but not D800 to DFFF)"), from: escStart)
                     }
                     pos += 1
                     text.append(contentsOf: Array(String(s).utf8))

@@ -122,16 +122,24 @@ extension Decimal {
         return s == "-0" ? "0" : s
     }
 
-    /// Up to six decimals, trailing zeros dropped: 3, 3.5, 0.333333.
+    /// The smallest magnitude shown as itself: below it a number is the last digits of 38-digit
+    /// arithmetic (1 / 3 * 3 - 1), shown as 0.
+    static let smallestShown = Decimal(sign: .plus, exponent: -18, significand: 1)
+    static let millionth = Decimal(sign: .plus, exponent: -6, significand: 1)
+
+    /// Up to six decimals, trailing zeros dropped: 3, 3.5, 0.333333; a number below a millionth
+    /// (down to `smallestShown`) to its first six significant digits: 0.0000001.
     public var tendText: String {
         if let text = plainText { return text }
         var value = self
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, 6, .plain)
-        if rounded == 0 && self != 0 {
-            // Below a millionth: to its first six significant digits, never shown as 0.
-            let digits = NSDecimalNumber(decimal: self.magnitude).stringValue.drop { $0 == "0" || $0 == "." }
-            let zeros = NSDecimalNumber(decimal: self.magnitude).stringValue.count - digits.count - 2
+        if self != 0 && self.magnitude < Decimal.millionth && self.magnitude >= Decimal.smallestShown {
+            var (scaled, zeros) = (self.magnitude, 0)
+            while scaled < Decimal(sign: .plus, exponent: -1, significand: 1) {
+                scaled *= 10
+                zeros += 1
+            }
             NSDecimalRound(&rounded, &value, zeros + 6, .plain)
         }
         let s = NSDecimalNumber(decimal: rounded).stringValue
