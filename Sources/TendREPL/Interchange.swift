@@ -74,7 +74,8 @@ struct Importer {
         var report = Report(notes: batch.warnings.map(\.description))
         try apply(batch.contacts, dryRun: dryRun, update: update, sync: sync, report: &report)
         session.interpreter.invalidate()
-        return report.text(path: path, dryRun: dryRun, update: update, errors: batch.errors)
+        let takeTheFiles = session.fromCommandLine ? "tend import --update" : "import … update"
+        return report.text(path: path, dryRun: dryRun, update: update, errors: batch.errors, takeTheFiles: takeTheFiles)
     }
 
     /// What an import did, for its report.
@@ -91,7 +92,8 @@ struct Importer {
         /// The most lines of changes a report lists; the rest are counted.
         static let maxChangeLines = 1000
 
-        func text(path: String, dryRun: Bool, update: Bool, errors: [ImportError]) -> String {
+        /// `takeTheFiles`: how the user who ran the import asks for the file's values.
+        func text(path: String, dryRun: Bool, update: Bool, errors: [ImportError], takeTheFiles: String) -> String {
             var lines = [
                 "\(dryRun ? "Would import" : "Imported") from \(path): \(added) added, \(merged) merged, "
                     + (unchanged > 0 ? "\(unchanged) unchanged, " : "") + "\(errors.count) skipped."
@@ -110,7 +112,7 @@ struct Importer {
                     applied
                         ? "  \(n) field\(n == 1 ? "" : "s") \(dryRun ? "would be" : n == 1 ? "was" : "were") updated from the file:"
                         : "  \(n) conflict\(n == 1 ? "" : "s"): the database's value\(n == 1 ? " was" : "s were") kept"
-                            + (update ? ":" : " (import … update takes the file's):")
+                            + (update ? ":" : " (\(takeTheFiles) takes the file's):")
                 )
                 for c in these.prefix(Report.maxChangeLines) { lines.append("    \(c)") }
                 if n > Report.maxChangeLines { lines.append("    … and \(n - Report.maxChangeLines) more") }

@@ -111,7 +111,7 @@ struct AgendaCommand: ParsableCommand {
         let text =
             (["agenda"] + words).joined(separator: " ") + (byItem ? " by item" : "") + (all ? " all" : "") + (limit.map { " limit \($0)" } ?? "")
         // Not read-only: the page keeps its numbers for `tend done 3` (under --read-only it keeps none).
-        App.finish(session, session.runScripts([Source(name: "<agenda>", text: text)], bail: false, readOnly: global.readOnly))
+        App.finish(session, session.runScripts([Source(name: "<agenda>", text: text, madeFromCommandLine: true)], bail: false, readOnly: global.readOnly))
     }
 }
 

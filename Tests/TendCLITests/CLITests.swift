@@ -431,7 +431,7 @@ struct Golden: CustomStringConvertible {
         #expect(r.stderr.contains("record 2 (line 3), field email: \"not-an-email\" is not an e-mail address"))
         // The error names the file's record, not a place in a statement the user never wrote
         // (it read `<import>:1:1: error: …` over `import csv "p.csv"` and a caret).
-        #expect(r.stderr.hasPrefix("error: p.csv: record 2 (line 3)"), "\(r.stderr)")
+        #expect(r.stderr.hasPrefix("tend: error: p.csv: record 2 (line 3)"), "\(r.stderr)")
         #expect(!r.stderr.contains("<import>") && !r.stderr.contains("^~"), "\(r.stderr)")
         // A failed first import leaves no database behind: as it was.
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tend.db").path))

@@ -249,6 +249,8 @@ import Testing
         let plain = try CLI.run(["import", "vcard", "v2.vcf"], in: dir)
         #expect(plain.stdout.contains("0 added, 1 merged"))
         #expect(plain.stdout.contains("1 conflict:"), "\(plain.stdout)")
+        // In the command line's words (it said `import … update`, the statement's).
+        #expect(plain.stdout.contains("(tend import --update takes the file's)"), "\(plain.stdout)")
         #expect(plain.stdout.contains("@john-smith title: kept Engineer, file has Director"))
         // The conflicting value was kept; the new tag and the second phone (which lose nothing) were added.
         #expect(try CLI.run(["-e", "print @john-smith.phone + \" \" + @john-smith.title"], in: dir).stdout == "+1 415 555 0100 Engineer\n")

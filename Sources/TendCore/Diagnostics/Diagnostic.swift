@@ -68,7 +68,8 @@ public struct DiagnosticFormatter: Sendable {
         let suggestion = d.suggestion.map { TerminalText.escaped(DiagnosticFormatter.cut($0), keep: []) }
         let notes = d.notes.map { TerminalText.escaped(DiagnosticFormatter.cut($0), keep: .lines) }
         guard let source = d.source, !(source.isMadeFromCommandLine && d.range.start == 0) else {
-            var out = "\(paint(label + ":")) \(message)"
+            // Said by the command, as its other errors are (`tend: error: …`).
+            var out = (d.source?.isMadeFromCommandLine == true ? "tend: " : "") + "\(paint(label + ":")) \(message)"
             if let s = suggestion { out += " (did you mean \(s)?)" }
             for n in notes { out += "\n  note: \(n)" }
             return out
