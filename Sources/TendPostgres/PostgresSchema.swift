@@ -20,10 +20,10 @@ enum PostgresSchema {
     /// Every column that refers to a contact has an index, as in the SQLite store: removing a
     /// contact looks up the rows that refer to it, and without one read every introduction.
     static let v10 = [
-        "CREATE INDEX introductions_a ON introductions(a_id)", "CREATE INDEX introductions_b ON introductions(b_id)",
-        "CREATE INDEX goal_helpers_contact ON goal_helpers(contact_id)", "CREATE INDEX agenda_numbers_contact ON agenda_numbers(contact_id)",
+        "CREATE INDEX IF NOT EXISTS introductions_a ON introductions(a_id)", "CREATE INDEX IF NOT EXISTS introductions_b ON introductions(b_id)",
+        "CREATE INDEX IF NOT EXISTS goal_helpers_contact ON goal_helpers(contact_id)", "CREATE INDEX IF NOT EXISTS agenda_numbers_contact ON agenda_numbers(contact_id)",
         // Keyed by member first: the contact leads no index of theirs.
-        "CREATE INDEX agenda_items_contact ON agenda_items(contact_id)", "CREATE INDEX snoozes_contact ON snoozes(contact_id)",
+        "CREATE INDEX IF NOT EXISTS agenda_items_contact ON agenda_items(contact_id)", "CREATE INDEX IF NOT EXISTS snoozes_contact ON snoozes(contact_id)",
     ]
 
     /// The tables the migrations create.

@@ -91,3 +91,19 @@ import Testing
         }
     }
 }
+
+extension DatabaseFileTests {
+    /// The indexes of references are made unless an index of their name is there already (one
+    /// the user made by hand, or left by an upgrade stopped half-way): the upgrade stopped at it,
+    /// "index introductions_a already exists", and no command could open the database.
+    @Test func anIndexOfTheSameNameDoesNotStopTheUpgrade() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Ann Lee\""], in: dir).status == 0)
+        let db = dir.appendingPathComponent("tend.db")
+        let queue = try DatabaseQueue(path: db.path)
+        try queue.write { try $0.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v11 indexes of references'") }
+        try queue.close()
+        let r = try CLI.run(["-e", "count(contacts)"], in: dir)
+        #expect(r.status == 0 && r.stdout == "1\n", "\(r.stderr)")
+    }
+}
