@@ -122,15 +122,16 @@ extension PostgresStore {
         }
     }
 
-    /// A journal row that is another member's private note's link to a person: removing the
-    /// person deletes it by the foreign key's cascade, which row-level security does not stop.
-    /// It is not the member's to see (their journal would show the note's number and author),
-    /// nor to put back (the policy refuses it): the note loses that person. (A merge moves such
-    /// links unjournalled: PostgresSchema.v4.)
-    /// A role that bypasses row-level security keeps it.
+    /// A journal row that is another member's own: their private note's link to a person, or
+    /// their closed agenda item or snooze of a contact. Removing the person deletes it by the
+    /// foreign key's cascade, which row-level security does not stop. It is not the member's to
+    /// see (their journal would show it), nor to put back (the policy refuses it, and the whole
+    /// undo failed): the note loses that person, the item and the snooze are gone. (A merge moves
+    /// such links unjournalled: PostgresSchema.v4.) A role that bypasses row-level security keeps it.
     static let othersPrivateRow = """
-        tbl = 'interaction_people' AND coalesce(before, after)->>'private' = '1'
-          AND coalesce(before, after)->>'by' IS DISTINCT FROM current_user
+        ((tbl = 'interaction_people' AND coalesce(before, after)->>'private' = '1'
+            AND coalesce(before, after)->>'by' IS DISTINCT FROM current_user)
+          OR (tbl IN ('agenda_items', 'snoozes') AND coalesce(before, after)->>'member' IS DISTINCT FROM current_user))
           AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
         """
 
