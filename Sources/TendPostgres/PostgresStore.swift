@@ -235,8 +235,17 @@ public final class PostgresStore {
         if isNew && (readOnly || !create) { throw OpenError.empty(label) }
         guard applied.count < PostgresSchema.migrations.count else { return }
         // A Tend database an older Tend made is brought up to date by any command but a
-        // read-only one, which changes nothing, and so cannot read it.
-        if readOnly { throw OpenError.older(label) }
+        // read-only one, which changes nothing, and so cannot read it; by the tables' owner, whom
+        // a member is told of.
+        if readOnly {
+            let others = try? scalar(
+                """
+                SELECT pg_get_userbyid(relowner)::text FROM pg_class WHERE oid = 'contacts'::regclass
+                  AND NOT pg_has_role(current_user, relowner, 'USAGE') AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+                """)
+            if let owner = others ?? nil { throw OpenError.notOwner(label, owner: owner) }
+            throw OpenError.older(label)
+        }
         try connection.query("BEGIN")
         do {
             // "Tend" in ASCII, as SQLite's application_id.

@@ -195,6 +195,10 @@ struct PostgresMemberTests {
         let refused = try CLI.run(["-e", "log call with @cleo-diaz"], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "bob")])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("only the role that owns its tables (\(TestCluster.role)) may bring it up to date"), "\(refused.stderr)")
+        // Under --read-only as well: the owner is named (it said "a command that may write (not
+        // --read-only) brings it up to date", which a member's command cannot).
+        let reading = try CLI.run(["--read-only", "agenda"], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "bob")])
+        #expect(reading.status == 3 && reading.stderr.contains("only the role that owns its tables (\(TestCluster.role))"), "\(reading.stderr)")
         #expect(try TestCluster.psql("SELECT count(*) FROM interactions", url: team.url) == "0")
         let owner = try CLI.run(["-e", "log call with @cleo-diaz"], in: CLI.tempDir(), env: ["TEND_DB": team.url])
         #expect(owner.status == 0, "\(owner.stderr)")
