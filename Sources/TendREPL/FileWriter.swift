@@ -39,16 +39,27 @@ public struct FileWriter {
     }
 
     /// Writes bytes to `path`.
-    public func write(_ bytes: [UInt8], to path: String, existing: Existing) throws {
+    /// `syncingFolder: false` leaves the folder's entry to the caller to make durable, once for
+    /// many files (`export vdir`: a sync of the folder for every card was half its time).
+    public func write(_ bytes: [UInt8], to path: String, existing: Existing, syncingFolder: Bool = true) throws {
         // A file that holds these very bytes already is left as it is: a script kept in git that
         // saves its definitions or exports a list runs again without `overwrite`.
         if FileWriter.holds(path, bytes) { return }
-        try fill(path, existing: existing) { temp, fd in try FileWriter.writeAll(bytes, to: fd, path: path) }
+        try fill(path, existing: existing, syncingFolder: syncingFolder) { temp, fd in try FileWriter.writeAll(bytes, to: fd, path: path) }
+    }
+
+    /// Makes the entries of `folder` durable (after files were written into it unsynced).
+    public static func syncFolder(_ folder: String) {
+        let dfd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 {
+            fsync(dfd)
+            close(dfd)
+        }
     }
 
     /// Makes the file at `path` by a body that fills the new temporary file (given by path and
     /// by descriptor; SQLite's `VACUUM INTO` writes it by path).
-    public func fill(_ path: String, existing: Existing, _ body: (_ temp: String, _ fd: Int32) throws -> Void) throws {
+    public func fill(_ path: String, existing: Existing, syncingFolder: Bool = true, _ body: (_ temp: String, _ fd: Int32) throws -> Void) throws {
         let (target, isNew) = try check(path, existing: existing)
         let dir = PathName.folder(target)
         let (temp, fd) = try TemporaryFileGuard.blocked {
@@ -75,11 +86,7 @@ public struct FileWriter {
             throw error
         }
         // The new name is made durable too; a failure here loses nothing already written.
-        let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            fsync(dfd)
-            close(dfd)
-        }
+        if syncingFolder { FileWriter.syncFolder(dir) }
     }
 
     /// Puts the finished file in place. A file that was not there is linked, not renamed, so

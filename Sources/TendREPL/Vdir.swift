@@ -232,6 +232,7 @@ extension Vdir {
         // Cards this export did not look at (a query's export) keep what the folder knew of them.
         let known = SyncState.read(dir).filter { !exported.contains($0.key) }
         try SyncState.write(known.merging(leftAsIs) { $1 }, in: dir, session: session)
+        FileWriter.syncFolder(dir)
         let others = existing.byUID.keys.filter { !exported.contains($0) }.count
         if others > 0 {
             done.notes.append("\(others) card\(others == 1 ? " is" : "s are") not of an exported contact: left as \(others == 1 ? "it is" : "they are")")
@@ -291,7 +292,8 @@ extension Vdir {
             notes.append("\(name) is a symbolic link: not written (Tend does not write through links in a vdir)")
             return false
         }
-        try FileWriter(database: session.store.path).write(bytes, to: path, existing: .replace)
+        // The folder is synced once, when the export has written every card.
+        try FileWriter(database: session.store.path).write(bytes, to: path, existing: .replace, syncingFolder: false)
         return true
     }
 
