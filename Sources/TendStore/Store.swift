@@ -282,11 +282,14 @@ public final class Store: Model {
         var upToDate = false
         try db.inDatabase { db in
             let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-            // Another program's file: anything in its schema (a table, a view alone), or its mark
-            // in the header (an application id, a user version), even with no table yet.
-            let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
-            let userVersion = try Int32.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-            if appID != Store.applicationID && (objects > 0 || appID != 0 || userVersion != 0) { throw OpenError.notTend(label) }
+            if appID != Store.applicationID {
+                // Another program's file: anything in its schema (a table, a view alone), or its
+                // mark in the header (an application id, a user version), even with no table yet.
+                // A Tend file, marked, is not asked (every command opens one).
+                let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
+                let userVersion = try Int32.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                if objects > 0 || appID != 0 || userVersion != 0 { throw OpenError.notTend(label) }
+            }
             if try migrator.hasBeenSuperseded(db) { throw OpenError.newer(label) }
             let applied = try migrator.appliedIdentifiers(db)
             isNew = applied.isEmpty

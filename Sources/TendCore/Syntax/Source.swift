@@ -19,15 +19,17 @@ public final class Source: Sendable {
         self.name = name
         var bytes = Array(text.utf8)
         var loneReturns = false
-        for i in bytes.indices where bytes[i] == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A) {
-            bytes[i] = 0x0A
-            loneReturns = true
+        var starts = [0]
+        for i in bytes.indices {
+            if bytes[i] == 0x0D && (i + 1 == bytes.count || bytes[i + 1] != 0x0A) {
+                bytes[i] = 0x0A
+                loneReturns = true
+            }
+            if bytes[i] == 0x0A { starts.append(i + 1) }
         }
         self.text = loneReturns ? String(decoding: bytes, as: UTF8.self) : text
         isMadeFromCommandLine = madeFromCommandLine
         self.bytes = bytes
-        var starts = [0]
-        for (i, b) in bytes.enumerated() where b == 0x0A { starts.append(i + 1) }
         lineStarts = starts
     }
 
