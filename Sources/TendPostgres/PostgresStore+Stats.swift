@@ -48,7 +48,7 @@ extension PostgresStore {
               (array_agg("on" \(last))[1], (array_agg("by" \(last))[1],
               sum(gave)::bigint, sum(asked)::bigint, sum(inbound)::bigint, sum(given)::bigint, sum(received)::bigint,
               sum(introduced)::bigint, sum(cents)::text, sum(degree)::bigint, max("on") FILTER (WHERE k = 5)
-            FROM (\(events(restricted ? "$3" : nil))) e GROUP BY c
+            FROM \(events(restricted ? "$3" : nil)) GROUP BY c
             """
     }
 
@@ -57,19 +57,28 @@ extension PostgresStore {
 
     /// The figures a condition on contacts can be checked on in SQL (`contacts where
     /// last_touch < today - 180d`), each summed as `statsSQL` sums it, given the placeholders of
-    /// today and of the first day `touches_90d` counts; and whether it is a date (else a whole number).
-    static let figures: [String: (sql: @Sendable (String, String) -> String, isDate: Bool)] = [
-        "last_touch": ({ t, _ in #"max("on") FILTER (WHERE \#(counted(t)))"# }, true),
-        "touches": ({ t, _ in "count(*) FILTER (WHERE \(counted(t)))" }, false),
-        "touches_90d": ({ t, r in #"count(*) FILTER (WHERE \#(counted(t)) AND "on" >= \#(r))"# }, false),
-        "gave": ({ _, _ in "sum(gave)::bigint" }, false),
-        "asked": ({ _, _ in "sum(asked)::bigint" }, false),
-        "inbound": ({ _, _ in "sum(inbound)::bigint" }, false),
-        "referrals_given": ({ _, _ in "sum(given)::bigint" }, false),
-        "referrals_received": ({ _, _ in "sum(received)::bigint" }, false),
-        "introductions": ({ _, _ in "sum(introduced)::bigint" }, false),
-        "degree": ({ _, _ in "sum(degree)::bigint" }, false),
+    /// today and of the first day `touches_90d` counts; whether it is a date (else a whole
+    /// number); and the tables whose rows it sums (`figuresSQL` reads no other).
+    static let figures: [String: (sql: @Sendable (String, String) -> String, isDate: Bool, from: Set<EventTable>)] = [
+        "last_touch": ({ t, _ in #"max("on") FILTER (WHERE \#(counted(t)))"# }, true, EventTable.touches),
+        "touches": ({ t, _ in "count(*) FILTER (WHERE \(counted(t)))" }, false, EventTable.touches),
+        "touches_90d": ({ t, r in #"count(*) FILTER (WHERE \#(counted(t)) AND "on" >= \#(r))"# }, false, EventTable.touches),
+        "gave": ({ _, _ in "sum(gave)::bigint" }, false, EventTable.touches),
+        "asked": ({ _, _ in "sum(asked)::bigint" }, false, [.interactions]),
+        "inbound": ({ _, _ in "sum(inbound)::bigint" }, false, [.interactions]),
+        "referrals_given": ({ _, _ in "sum(given)::bigint" }, false, [.referrals]),
+        "referrals_received": ({ _, _ in "sum(received)::bigint" }, false, [.referrals]),
+        "introductions": ({ _, _ in "sum(introduced)::bigint" }, false, [.introductions]),
+        "degree": ({ _, _ in "sum(degree)::bigint" }, false, [.knows]),
     ]
+
+    /// The tables of the union `events` reads, each one or two of its branches. Every contact
+    /// has a row of its own besides, so that one with no events has figures too (no touches).
+    enum EventTable: CaseIterable {
+        case interactions, referrals, introductions, spending, knows, stageChanges
+        /// The tables a touch comes from.
+        static let touches: Set<EventTable> = [.interactions, .referrals, .introductions]
+    }
 
     /// Whether a condition of this shape on contacts is one `figuresSQL` checks.
     static func narrowsByFigure(_ shape: AccessRequest.Shape) -> Bool { figures[shape.field] != nil }
@@ -79,6 +88,7 @@ extension PostgresStore {
     /// `touches_90d` counts, then each condition's value.
     static func figuresSQL(for conditions: [FieldCondition], after first: Int, today: Day) -> SQLPart? {
         var having: [String] = []
+        var tables: Set<EventTable> = []
         var arguments: [SQLArgument] = [.text(today.description), .text(ContactStats.recentStart(today).description)]
         let (t, r) = (mark(first + 1), mark(first + 2))
         for c in conditions {
@@ -89,34 +99,52 @@ extension PostgresStore {
             default: continue
             }
             having.append("\(figure.sql(t, r)) \(c.op == .equal ? "=" : c.op.rawValue) \(mark(first + arguments.count))")
+            tables.formUnion(figure.from)
         }
         guard !having.isEmpty else { return nil }
-        return SQLPart(sql: "id IN (SELECT c FROM (\(events(nil))) e GROUP BY c HAVING \(having.joined(separator: " AND ")))", arguments: arguments)
+        return SQLPart(sql: "id IN (SELECT c FROM \(events(nil, from: tables)) GROUP BY c HAVING \(having.joined(separator: " AND ")))", arguments: arguments)
     }
 
-    /// Every event that counts for a contact, one row each (see the type's comment); with `ids`
-    /// (a placeholder), only those of these contacts.
-    private static func events(_ ids: String?) -> String {
+    /// Every event that counts for a contact, one row each (see the type's comment), of these
+    /// tables; with `ids` (a placeholder), only those of these contacts. A table expression
+    /// `(…) AS e(c, …)`: its columns are named whichever branch comes first.
+    private static func events(_ ids: String?, from tables: Set<EventTable> = Set(EventTable.allCases)) -> String {
         func only(_ column: String, _ joiner: String = "WHERE") -> String { ids.map { " \(joiner) \(column) = ANY(\($0))" } ?? "" }
         // c, on, by, k (the order touches are counted in), id, touch, gave, asked, inbound,
         // referrals given and received, introductions, cents, degree.
-        let events = """
-            SELECT ip.contact_id AS c, i."on", i."by", 0 AS k, i.id, i.kind <> 'note' AS touch, i.gave, greatest(i.asked, i.pitch) AS asked,
-              i.inbound, 0 AS given, 0 AS received, 0 AS introduced, 0::bigint AS cents, 0 AS degree
-            FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
-            WHERE (\(PostgresSchema.visible("i.")))\(only("ip.contact_id", "AND"))
-            UNION ALL SELECT contact_id, "on", "by", 1, id, true, (direction = 'given')::int, 0, 0, (direction = 'given')::int,
-              (direction = 'received')::int, 0, 0, 0 FROM referrals\(only("contact_id"))
-            UNION ALL SELECT a_id, "on", "by", 2, id, true, 1, 0, 0, 0, 0, 1, 0, 0 FROM introductions\(only("a_id"))
-            UNION ALL SELECT b_id, "on", "by", 2, id, true, 1, 0, 0, 0, 0, 1, 0, 0 FROM introductions\(only("b_id"))
-            UNION ALL SELECT contact_id, NULL, NULL, 3, id, false, 0, 0, 0, 0, 0, 0, amount_cents, 0 FROM spending\(only("contact_id"))
-            UNION ALL SELECT a_id, NULL, NULL, 4, 0, false, 0, 0, 0, 0, 0, 0, 0, 1 FROM knows\(only("a_id"))
-            UNION ALL SELECT b_id, NULL, NULL, 4, 0, false, 0, 0, 0, 0, 0, 0, 0, 1 FROM knows\(only("b_id"))
-            UNION ALL (SELECT DISTINCT ON (s.contact_id) s.contact_id, s."on", NULL, 5, s.id, false, 0, 0, 0, 0, 0, 0, 0, 0
-              FROM stage_changes s JOIN contacts sc ON sc.id = s.contact_id\(only("s.contact_id"))
-              ORDER BY s.contact_id, greatest(s."on", sc.created) DESC, s.id DESC)
-            UNION ALL SELECT id, NULL, NULL, 6, id, false, 0, 0, 0, 0, 0, 0, 0, 0 FROM contacts\(only("id"))
-            """
-        return events
+        let branches: [(EventTable, String)] = [
+            (
+                .interactions,
+                """
+                SELECT ip.contact_id AS c, i."on", i."by", 0 AS k, i.id, i.kind <> 'note' AS touch, i.gave, greatest(i.asked, i.pitch) AS asked,
+                  i.inbound, 0 AS given, 0 AS received, 0 AS introduced, 0::bigint AS cents, 0 AS degree
+                FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
+                WHERE (\(PostgresSchema.visible("i.")))\(only("ip.contact_id", "AND"))
+                """
+            ),
+            (
+                .referrals,
+                """
+                SELECT contact_id, "on", "by", 1, id, true, (direction = 'given')::int, 0, 0, (direction = 'given')::int,
+                  (direction = 'received')::int, 0, 0, 0 FROM referrals\(only("contact_id"))
+                """
+            ),
+            (.introductions, #"SELECT a_id, "on", "by", 2, id, true, 1, 0, 0, 0, 0, 1, 0, 0 FROM introductions\#(only("a_id"))"#),
+            (.introductions, #"SELECT b_id, "on", "by", 2, id, true, 1, 0, 0, 0, 0, 1, 0, 0 FROM introductions\#(only("b_id"))"#),
+            (.spending, "SELECT contact_id, NULL, NULL, 3, id, false, 0, 0, 0, 0, 0, 0, amount_cents, 0 FROM spending\(only("contact_id"))"),
+            (.knows, "SELECT a_id, NULL, NULL, 4, 0, false, 0, 0, 0, 0, 0, 0, 0, 1 FROM knows\(only("a_id"))"),
+            (.knows, "SELECT b_id, NULL, NULL, 4, 0, false, 0, 0, 0, 0, 0, 0, 0, 1 FROM knows\(only("b_id"))"),
+            (
+                .stageChanges,
+                """
+                (SELECT DISTINCT ON (s.contact_id) s.contact_id, s."on", NULL, 5, s.id, false, 0, 0, 0, 0, 0, 0, 0, 0
+                  FROM stage_changes s JOIN contacts sc ON sc.id = s.contact_id\(only("s.contact_id"))
+                  ORDER BY s.contact_id, greatest(s."on", sc.created) DESC, s.id DESC)
+                """
+            ),
+        ]
+        let own = "SELECT id, NULL, NULL, 6, id, false, 0, 0, 0, 0, 0, 0, 0, 0 FROM contacts\(only("id"))"
+        let union = (branches.filter { tables.contains($0.0) }.map(\.1) + [own]).joined(separator: "\nUNION ALL ")
+        return #"(\#(union)) AS e(c, "on", "by", k, id, touch, gave, asked, inbound, given, received, introduced, cents, degree)"#
     }
 }

@@ -112,6 +112,13 @@ struct PostgresPushdownTests {
             "count(contacts where last_touch < today - 365d)",
             "contacts where last_touch == \(today.adding(days: -1)) or touches == 1 show handle",
             "contacts where touches < 2.5 and last_touch > today show handle",
+            // Each figure alone, summed from its own tables only (a contact with none of them has 0).
+            "contacts where degree == 0 show handle, degree",
+            "contacts where degree >= 1 show handle, degree",
+            "contacts where introductions == 0 show handle",
+            "contacts where referrals_received >= 1 show handle, referrals_received",
+            "contacts where asked == 0 and inbound == 0 show handle",
+            "contacts where gave == 0 show handle",
             "@\(handle)",
         ]
         for q in queries {
