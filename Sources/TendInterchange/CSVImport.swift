@@ -248,6 +248,7 @@ public enum CSVImport {
         }
         for p in numbered.phones { try VCard.add(p, to: &phones, preferred: false, origin: origin, field: "phones") }
         if name.isEmpty, let other = v["nickname"] ?? v["file_as"] { name = other.trimmed }
+        var guessed = false
         if name.isEmpty {
             // As a card without a name: named by its company, e-mail or phone, and said so.
             let company = v["company"]?.components(separatedBy: ":::").lazy.flatMap { $0.split(separator: ";") }.map(\.trimmed).first { !$0.isEmpty }
@@ -255,10 +256,12 @@ public enum CSVImport {
                 company.map { ("company", $0) } ?? emails.first.map { ("e-mail", $0.value) } ?? phones.first.map { ("phone", $0.value) }
             guard let (what, text) = by else { throw ImportError(origin, field: "name", "no name, company, e-mail or phone") }
             name = text
+            guessed = true
             found.append(ImportError(origin, "no name: named by its \(what), \(name)"))
         }
         warnings += found
         var c = ImportedContact(origin: origin, name: name)
+        c.nameIsGuessed = guessed
         if let nickname = v["nickname"]?.trimmed, !nickname.isEmpty, nickname != name { c.notes.append("nickname: \(nickname)") }
         c.givenName = v["first"]
         c.familyName = v["last"]

@@ -5,6 +5,9 @@ public struct ImportedContact: Equatable, Sendable {
     /// Where the record starts: "card 3 (line 17)", "record 12 (line 14)".
     public var origin: String
     public var name: String
+    /// The record gave no name: `name` is its company, e-mail or phone. Such a name matches
+    /// and overwrites no one's.
+    public var nameIsGuessed = false
     /// Tend's own handle (`X-TEND-HANDLE`, a `handle` column or key): who this is in Tend.
     public var handle: String?
     /// Tend's own number for the contact (`export json`'s `id`): a new contact takes it when it is free.

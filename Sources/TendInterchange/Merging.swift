@@ -5,7 +5,8 @@ import TendCore
 ///
 /// 1. its UID (a vCard's, a `uid` column or key): a contact's stored UID, or one seen
 ///    earlier in the same import;
-/// 2. Tend's own handle (`X-TEND-HANDLE`, a `handle` column or key);
+/// 2. Tend's own handle (`X-TEND-HANDLE`, a `handle` column or key), unless the record is
+///    plainly someone else (`someoneElse`: another database's John Smith);
 /// 3. any of its e-mails (case does not matter);
 /// 4. any of its phones (compared by `phoneDigits`);
 /// 5. its name and company, but only when neither an e-mail nor a phone disagrees.
@@ -55,7 +56,7 @@ public struct ContactIndex {
             // when the e-mails do not disagree and the names could be one person's.
             for phone in p.phones {
                 if let id = byPhone[phoneDigits(phone.value)], let c = contacts[id], !ContactIndex.emailsDisagree(c, p), !ContactIndex.uidsDiffer(c, p),
-                    ContactIndex.couldBeOne(c.name, [p.name, p.givenName ?? "", p.familyName ?? ""].joined(separator: " "))
+                    p.nameIsGuessed || ContactIndex.couldBeOne(c.name, [p.name, p.givenName ?? "", p.familyName ?? ""].joined(separator: " "))
                 {
                     return id
                 }
@@ -103,11 +104,23 @@ public struct ContactIndex {
     /// The contact the record is, if any; `contacts` holds every indexed contact as it is now.
     public mutating func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
         if let uid = p.uid, let id = byUID[uid] { return id }
-        if let h = p.handle, let id = byHandle[h] { return id }
+        if let h = p.handle, let id = byHandle[h], !ContactIndex.someoneElse(contacts[id], p) { return id }
         let carriesHandle = p.handle.map(isValidHandle) == true
         guard let id = open.match(p, in: contacts) ?? (carriesHandle ? nil : sealed.match(p, in: contacts)) else { return nil }
         if let uid = p.uid { byUID[uid] = id }
         return id
+    }
+
+    /// True when a record whose handle is the contact's is plainly someone else: at least two of
+    /// its e-mails, phones and company disagree with the contact's (a handle is made of a name,
+    /// so two databases' John Smiths share one). One alone is the same person since then (a new
+    /// e-mail, another job).
+    static func someoneElse(_ c: Contact?, _ p: ImportedContact) -> Bool {
+        guard let c else { return false }
+        let phonesDisagree = !c.phones.isEmpty && !p.phones.isEmpty && !p.phones.contains { n in c.phones.contains { samePhone($0.value, n.value) } }
+        let companies = (c.company?.trimmed ?? "", p[text: "company"]?.trimmed ?? "")
+        let companiesDiffer = !companies.0.isEmpty && !companies.1.isEmpty && companies.0.lowercased() != companies.1.lowercased()
+        return [emailsDisagree(c, p), phonesDisagree, companiesDiffer, uidsDiffer(c, p)].filter { $0 }.count >= 2
     }
 
     /// True when both give an e-mail (or both a phone) and none of the record's is the contact's.
@@ -268,7 +281,8 @@ public enum Merge {
             changes.append(FieldChange(handle: c.handle, field: field, stored: stored, file: file, applied: update))
             return update
         }
-        if personKey(p.name, nil) != personKey(c.name, nil), differs("name", c.name, p.name) { c.name = p.name }
+        // A name the record did not give (its e-mail or phone standing in) is no one's.
+        if !p.nameIsGuessed, personKey(p.name, nil) != personKey(c.name, nil), differs("name", c.name, p.name) { c.name = p.name }
         for (field, stored, file) in mergeLists(p, into: &c, update: update) { _ = differs(field, stored, file) }
         // The creation date is this database's own record, not the person's.
         for f in ContactFields.all where f.name != "created" {

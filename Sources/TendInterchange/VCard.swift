@@ -680,6 +680,7 @@ public enum VCard {
         }
         var name = props.first { $0.name == "FN" }.map { unescape($0.value).trimmed } ?? ""
         if name.isEmpty { name = fromParts }
+        let guessed = name.isEmpty
         if name.isEmpty {
             let value = { (property: String) in props.first { $0.name == property && !$0.value.trimmed.isEmpty } }
             let by: (String, String)? =
@@ -691,6 +692,7 @@ public enum VCard {
             warnings.append(ImportError(origin, "the card has no name (FN or N): named by its \(what), \(name)"))
         }
         var c = ImportedContact(origin: origin, name: name)
+        c.nameIsGuessed = guessed
         c.givenName = given
         c.familyName = family
         return c

@@ -148,9 +148,9 @@ struct Importer {
                 }
                 let changes = linked && update ? Merge.applyCard(p, to: &c) : Merge.merge(p, into: &c, update: update)
                 report.changes += changes
-                // A record that brings nothing new (the same file imported again) is unchanged,
-                // not merged.
-                if c == before && changes.isEmpty {
+                // A record that changes nothing (the same file imported again, or one whose
+                // differing values were all kept and reported as conflicts) is unchanged, not merged.
+                if c == before {
                     report.unchanged += 1
                     continue
                 }
