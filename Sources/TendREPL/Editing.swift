@@ -180,19 +180,46 @@ extension Session {
         return parsed.diagnostics.isEmpty ? check(parsed.statements, readOnly: false).diagnostics : parsed.diagnostics
     }
 
-    /// Runs the editor on a file and waits for it; an editor that fails changes nothing.
+    /// Runs the editor on a file and waits for it; an editor that fails changes nothing. It runs
+    /// in Tend's own process group, the terminal's foreground one, as `system(3)` runs a
+    /// command: a terminal editor (vi) in a group of its own was stopped on its first read of the
+    /// terminal and never came back. Meanwhile Tend ignores Ctrl-C and Ctrl-\, which are the
+    /// editor's; the editor gets them as they were before Tend.
     static func runEditor(on path: String) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "\(editor) \"$@\"", "sh", path]
-        do {
-            try p.run()
-        } catch {
-            throw EditFile.Failure("cannot run the editor (\(editor)): \(error.localizedDescription)")
+        let arguments = ["/bin/sh", "-c", "\(editor) \"$@\"", "sh", path]
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGINT, SIGQUIT] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+        var ignore = sigaction()
+        ignore.__sigaction_handler.sa_handler = SIG_IGN
+        var saved = [sigaction(), sigaction()]
+        sigaction(SIGINT, &ignore, &saved[0])
+        sigaction(SIGQUIT, &ignore, &saved[1])
+        defer {
+            sigaction(SIGINT, &saved[0], nil)
+            sigaction(SIGQUIT, &saved[1], nil)
         }
-        p.waitUntilExit()
-        guard p.terminationStatus == 0 else {
-            throw EditFile.Failure("the editor (\(editor)) exited with status \(p.terminationStatus); nothing was changed")
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, &attributes, argv, environ)
+        guard spawned == 0 else {
+            throw EditFile.Failure("cannot run the editor (\(editor)): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw EditFile.Failure("lost the editor (\(editor)): \(String(cString: strerror(errno)))") }
+        }
+        // Exited (the low seven bits zero) with status 0; a signal's end is a failure too.
+        let signal = status & 0x7f
+        guard signal == 0, (status >> 8) & 0xff == 0 else {
+            let how = signal == 0 ? "exited with status \((status >> 8) & 0xff)" : "was ended by signal \(signal)"
+            throw EditFile.Failure("the editor (\(editor)) \(how); nothing was changed")
         }
     }
 }

@@ -119,6 +119,9 @@ struct PostgresPushdownTests {
             "contacts where referrals_received >= 1 show handle, referrals_received",
             "contacts where asked == 0 and inbound == 0 show handle",
             "contacts where gave == 0 show handle",
+            // Selected with their figures in one statement: every figure shown is the core's.
+            "contacts where touches >= 0 and profession != \"nobody\" show handle, touches, touches_90d, last_touch, last_touch_by, gave, asked, inbound, referrals_given, referrals_received, introductions, spend, degree, stage_since",
+            "contacts where degree >= 0 sort by spend desc, handle show handle, spend, stage_since, last_touch",
             "@\(handle)",
         ]
         for q in queries {

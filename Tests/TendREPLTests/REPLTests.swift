@@ -304,6 +304,33 @@ final class Terminal {
         #expect(t.waitFor("Salon Rivera", count: 2))
     }
 
+    /// A terminal editor reads the keyboard: it runs in the REPL's own process group, the
+    /// terminal's foreground one (in a group of its own it was stopped on its first read, and
+    /// the REPL waited for ever). Ctrl-C in the editor is the editor's: it ends the edit, not
+    /// the REPL.
+    @Test(.enabled(if: Terminal.available)) func aTerminalEditorReadsTheKeyboard() throws {
+        let (_, t) = try Self.editingJoan(
+            """
+            printf 'company? ' > /dev/tty
+            read answer < /dev/tty
+            printf 'set @joan-rivera title: "%s"\\n' "$answer" >> "$1"
+            """)
+        defer { t.stop() }
+        t.type("add \"Joan Rivera\" company: \"Salon Joan\"", "Enter")
+        t.type("edit @joan-rivera", "Enter")
+        #expect(t.waitFor("company?"), "\(t.screen)")
+        t.tmux(["send-keys", "Owner", "Enter"])
+        #expect(t.waitFor("Updated @joan-rivera."), "\(t.screen)")
+        t.type("@joan-rivera.title", "Enter")
+        #expect(t.waitFor("Owner", count: 3), "\(t.screen)")
+        t.type("edit @joan-rivera", "Enter")
+        #expect(t.waitFor("company?", count: 2))
+        t.tmux(["send-keys", "C-c"])
+        #expect(t.waitFor("was ended by signal 2"), "\(t.screen)")
+        t.type("count(contacts)", "Enter")
+        #expect(t.waitFor("\n1\n"), "\(t.screen)")
+    }
+
     /// An edit closed again unchanged after an error is given up, and kept: the error points at
     /// the line of the kept file the mistake is on (it counted the file without the error
     /// comments on top of it).
