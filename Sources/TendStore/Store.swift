@@ -184,13 +184,23 @@ public final class Store: Model {
                 // another process writes. A run that only reads writes nothing, not even those, and
                 // leaves the log to the processes that wrote it (each folds it in when it closes).
                 try db.execute(sql: "PRAGMA busy_timeout = \(committedWrites ? 2000 : 0)")
-                _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                do {
+                    _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                } catch let error as DatabaseError where error.resultCode != .SQLITE_BUSY && error.resultCode != .SQLITE_LOCKED {
+                    // What was committed is safe in the log, but the file alone is not the
+                    // database until a later close folds the log in (a full disk).
+                    let name = path ?? "the database"
+                    closeProblem =
+                        "\(name)'s log (\(name)-wal) could not be folded into it: \(error.message ?? "\(error.resultCode)"); "
+                        + "what was saved is safe in the log, but a copy of \(name) alone misses it: copy its -wal beside it, or run tend again once there is room"
+                }
             }
         }
         try? db.close()
         try? logGuard?.close()
     }
     private var closed = false
+    public private(set) var closeProblem: String?
     /// A read-only connection held open while a read-only run reads beside another process's log (see `init`).
     private var logGuard: DatabaseQueue?
 

@@ -17,6 +17,9 @@ public protocol TendDatabase: Model {
     /// The database's file; nil for one that is not a file (in memory, on a server).
     var path: String? { get }
     func close()
+    /// Why `close` could not leave everything in the database's file itself (a full disk kept
+    /// its log from being folded in); nil when it did, or when there is no file.
+    var closeProblem: String? { get }
 
     /// Starts the one transaction a run or a REPL statement makes its changes in; `immediate`
     /// when it will write.
@@ -66,6 +69,7 @@ extension Store: TendDatabase {
 }
 
 extension TendDatabase {
+    public var closeProblem: String? { nil }
     public var conflictAttempts: Int { 1 }
     public var conflicted: Bool { false }
 

@@ -230,6 +230,9 @@ enum App {
         // What standard output could not take makes a success a failure (a dump to a full disk).
         TerminalOutput.flush()
         session?.store.close()
+        if let problem = session?.store.closeProblem {
+            TerminalOutput.write("tend: warning: \(TerminalText.escaped(problem, keep: .lines))\n", to: STDERR_FILENO)
+        }
         if status == .success, let code = TerminalOutput.lost {
             TerminalOutput.write("tend: error: cannot write the output: \(String(cString: strerror(code)))\n", to: STDERR_FILENO)
             Foundation.exit(ExitStatus.failed.rawValue)

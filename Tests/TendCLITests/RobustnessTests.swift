@@ -106,6 +106,25 @@ import Testing
         #expect(e.stderr.contains("/dev/full is a device, not a regular file"), "\(e.stderr)")
     }
 
+    /// A disk with room for the import's log but not for folding it into the file: the import
+    /// is saved (in the log) and says so, with a warning that the file alone misses it (it said
+    /// nothing, and a backup of the file copied a database without the import).
+    @Test func aLogThatCannotBeFoldedInIsSaid() throws {
+        let dir = CLI.tempDir()
+        try CLI.run(["demo", "--size", "300"], in: dir)
+        let rows = (0..<400).map { "P \($0),p\($0)@x.example,Co\($0)" }
+        try (["name,email,company"] + rows).joined(separator: "\n").write(to: dir.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
+        let db = dir.appendingPathComponent("tend.db").path
+        let size = try #require(try FileManager.default.attributesOfItem(atPath: db)[.size] as? Int)
+        // Room for the log (about 100 KB) but not for the file to grow by the import (about 57 KB).
+        let limit = (size + 20_000) / 1024
+        let r = try CLI.run(["/bin/bash", "-c", "ulimit -f \(limit); exec \"$0\" import csv p.csv", CLI.binary], in: dir, raw: true)
+        #expect(r.status == 0 && r.stdout.hasPrefix("Imported from p.csv: 400 added"), "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("tend: warning: \(db)'s log (\(db)-wal) could not be folded into it"), "\(r.stderr)")
+        #expect(r.stderr.contains("a copy of \(db) alone misses it"), "\(r.stderr)")
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "700\n")
+    }
+
     /// A database in a folder nobody may write (the test drops to the `nobody` user when it runs
     /// as root, whom permissions do not stop): queries work, a change is refused before anything
     /// runs, and the file is as it was.

@@ -73,6 +73,33 @@ import Testing
         #expect(fresh.interests == ["golf"])
     }
 
+    /// The agenda page a session showed is the one its numbers mean: when another process
+    /// numbered the agenda again since and line 1 is someone else's there, `done 1` refuses
+    /// and names who line 1 was here (it logged a call with the other page's first person). A
+    /// line that is the same on both pages still works; showing the agenda again renumbers.
+    @Test func aPageAnotherProcessNumberedAgainIsNotThisSessions() throws {
+        let path = Self.path()
+        let output = Output()
+        let session = try Self.session(path, output)
+        _ = Self.run(session, output, #"add "Ana Park" next_step: "send the deck", next_due: 2026-11-01"#)
+        _ = Self.run(session, output, #"add "Bo Li" next_step: "call back", next_due: 2026-11-10"#)
+        let page = Self.run(session, output, "agenda")
+        #expect(page.contains("1") && page.range(of: "Ana Park")!.lowerBound < page.range(of: "Bo Li")!.lowerBound, "\(page)")
+        // Ana's step is done elsewhere, and that process shows the agenda: Bo is its line 1.
+        try Self.other(path, "set @ana-park next_step: null, next_due: null")
+        try Self.other(path, "agenda")
+        output.out = []
+        output.err = []
+        let status = session.runScripts([Source(name: "<repl>", text: #"done 1 note: "called""#)], bail: false, readOnly: false)
+        #expect(status != .success)
+        #expect(output.err.joined().contains("item 1 of the agenda shown here was @ana-park, but the agenda has been numbered again since"), "\(output.err)")
+        #expect(try Store(path: path).network().interactions.isEmpty)
+        // Shown again here, the numbers are this page's.
+        let again = Self.run(session, output, "agenda")
+        #expect(again.contains("Bo Li") && !again.contains("Ana Park"), "\(again)")
+        #expect(Self.run(session, output, #"done 1 note: "called""#).contains("@bo-li"))
+    }
+
     /// Derived figures, the agenda and definitions follow the other process's commits.
     @Test func figuresAndAgendaAreFresh() throws {
         let path = Self.path()

@@ -71,6 +71,7 @@ extension Interpreter {
         }
         let shown = limit.map { Array(lines.prefix($0)) } ?? lines
         let numbered = try readOnly || agendaBook.setAgendaNumbers(shown.map(\.keys))
+        if !readOnly { pageShown = shown.map(\.keys).keptLines }
         let columns =
             byItem
             ? ["number", "priority", "contact", "rule", "message", "overdue"] : ["number", "priority", "contact", "message", "rules", "overdue"]
@@ -112,6 +113,14 @@ extension Interpreter {
         switch ref {
         case .number(let e):
             let numbers = try agendaBook.agendaNumbers()
+            // The page this session showed, when another process numbered another since: its
+            // line n may be someone else's now.
+            if let mine = pageShown, let n = try eval(e, Ctx()).intValue, n >= 1, n <= mine.count, n > numbers.count || numbers[n - 1] != mine[n - 1] {
+                let was = try mine[n - 1].first.flatMap { try contact($0.contact) }.map { "@" + $0.handle } ?? "someone removed since"
+                throw fail(
+                    "item \(n) of the agenda shown here was \(was), but the agenda has been numbered again since (by another process, or this page's numbers were not kept); nothing was done: show it again (agenda) and use its numbers",
+                    e.range)
+            }
             guard let n = try eval(e, Ctx()).intValue, n >= 1, n <= numbers.count else {
                 let shown = numbers.isEmpty ? "the agenda has not been shown yet" : "the agenda shown last has items 1 to \(numbers.count)"
                 throw fail("no item \(plainText(try eval(e, Ctx()))) on the agenda (\(shown); agenda numbers them)", e.range)

@@ -95,6 +95,11 @@ public final class Interpreter {
     public lazy var agendaBook: AgendaBook = (model as? AgendaBook) ?? MemoryAgendaBook()
     /// Under `--read-only`, definitions last for the run and nothing is written to the model.
     public var readOnly = false
+    /// The lines of the agenda page this interpreter showed last (a REPL session's): `done 2`
+    /// refuses when another process has numbered the agenda again since and line 2 is not the
+    /// line shown here. Nil until it shows one: a one-shot `tend done 2` follows the numbers
+    /// kept in the database.
+    public var pageShown: [[ItemKey]]?
     /// After "Defined x": under --read-only a definition is not kept in the database, which the
     /// confirmation says.
     var readOnlyDefinitionNote: String { readOnly ? " (read-only: not kept)" : "" }
