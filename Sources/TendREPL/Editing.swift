@@ -113,7 +113,14 @@ extension Session {
         var refused: String?
         while true {
             try Session.runEditor(on: file.path)
-            let saved = try file.read()
+            let saved: String
+            do {
+                saved = try file.read()
+            } catch let failure as EditFile.Failure {
+                // Saved in another encoding, or with a NUL: what the user typed is kept to mend.
+                keep = true
+                throw EditFile.Failure("\(failure.description); nothing was changed, and your edit is kept in \(file.path)")
+            }
             let body = saved.split(separator: "\n", omittingEmptySubsequences: false).filter { !problems.contains(String($0)) }
                 .joined(separator: "\n")
             // Closed again without a change after an error: the edit is given up, as crontab -e does

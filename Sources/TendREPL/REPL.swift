@@ -386,7 +386,11 @@ enum DotCommand {
         case ".rules": return .success(.rules)
         case ".today":
             if arg.isEmpty { return .success(.today(nil)) }
-            guard let day = Day(iso: arg), !day.isYearless else { return .failure(Problem(message: "usage: .today YYYY-MM-DD")) }
+            guard let day = Day(iso: arg), !day.isYearless else {
+                // A date's shape on a day the calendar does not have (2026-02-30) is said so.
+                if let why = Day.problem(iso: arg) { return .failure(Problem(message: "\(TerminalText.escaped(arg)) is not a date on the calendar: \(why)")) }
+                return .failure(Problem(message: "usage: .today YYYY-MM-DD"))
+            }
             return .success(.today(day))
         case let name:
             return .failure(Problem(message: "unknown command \(name) (.help lists them)", suggestion: closest(name, among: REPL.dotCommands).first))

@@ -58,6 +58,19 @@ import Testing
         #expect(r.stdout == "Eve \\e]52;c;aGVsbG8=\\u{7} \\e[2J \\u{9B}31m \\u{202E}evil\\u{D}!\n", "\(r.stdout.debugDescription)")
     }
 
+    /// A confirmation keeps data on its line (a name's line break printed raw split "Added …"
+    /// in two), and text that shows nothing where it stands (a zero-width space, a byte-order
+    /// mark, a soft hyphen) is shown escaped, as the joiners emoji need are not.
+    @Test func confirmationsAndInvisibleTextAreShownReadably() throws {
+        let dir = CLI.tempDir()
+        let added = try CLI.run(["-e", #"add "p\nq\u{200B}x\u{FEFF}y\u{AD}z""#], in: dir)
+        #expect(added.stdout == "Added @p-q-x-y-z (p\\u{A}q\\u{200B}x\\u{FEFF}y\\u{AD}z).\n", "\(added.stdout.debugDescription)")
+        let referral = try CLI.run(["-e", #"refer "Mike\nChen" to @p-q-x-y-z"#], in: dir)
+        #expect(referral.stdout == "Referral 1: Mike\\u{A}Chen to @p-q-x-y-z.\n", "\(referral.stdout.debugDescription)")
+        let family = try CLI.run(["-e", #"add "Ana 👩\u{200D}👩\u{200D}👧""#, "-e", "print @ana.name"], in: dir)
+        #expect(family.stdout.hasSuffix("Ana 👩\u{200D}👩\u{200D}👧\n"), "\(family.stdout.debugDescription)")
+    }
+
     @Test func jsonEscapesByItsOwnRulesAndStaysExact() throws {
         let dir = try TerminalHygieneTests.hostileDatabase()
         for statement in ["contacts", "@eve", "print @eve.name", "agenda"] {

@@ -332,6 +332,21 @@ final class Terminal {
         #expect(t.waitFor("\n1\n"), "\(t.screen)")
     }
 
+    /// A file the editor saved in another encoding (or with a NUL) cannot be read back: the
+    /// edit is kept where the error says (it was deleted, and everything typed lost).
+    @Test(.enabled(if: Terminal.available)) func anEditSavedAsNoTextIsKept() throws {
+        let (_, t) = try Self.editingJoan(#"printf 'set @joan-rivera title: "\377\376Chef"\n' >> "$1""#)
+        defer { t.stop() }
+        t.type("add \"Joan Rivera\" company: \"Salon Joan\"", "Enter")
+        t.type("edit @joan-rivera", "Enter")
+        #expect(t.waitFor("UTF-8") && t.waitFor("tend:r>", count: 3), "\(t.screen)")
+        let screen = t.screen.filter { !$0.isNewline }
+        #expect(screen.contains("invalid UTF-8") && screen.contains("your edit is kept in"), "\(t.screen)")
+        let kept = try #require(screen.range(of: #"/[^ ]*tend-edit-[^ ]*\.tend"#, options: .regularExpression), "\(t.screen)")
+        let bytes = try #require(FileManager.default.contents(atPath: String(screen[kept])))
+        #expect(bytes.contains(0xFF), "the kept file is not the one the editor saved")
+    }
+
     /// An edit closed again unchanged after an error is given up, and kept: the error points at
     /// the line of the kept file the mistake is on (it counted the file without the error
     /// comments on top of it).

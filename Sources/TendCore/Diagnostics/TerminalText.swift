@@ -25,11 +25,15 @@ public enum TerminalText {
         public static let lines: Keep = [.newline, .tab]
     }
 
-    /// True for a scalar that a terminal may act on instead of showing.
+    /// True for a scalar that a terminal may act on instead of showing, or that shows nothing
+    /// where it stands (a zero-width space, a byte-order mark, a soft hyphen: hidden text and
+    /// look-alike names). The joiners that shape scripts and emoji (U+200C, U+200D) show as
+    /// they are.
     public static func isControl(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x00...0x1F, 0x7F...0x9F: return true
         case 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
+        case 0x00AD, 0x180E, 0x200B, 0x2060...0x2064, 0xFEFF, 0xFFF9...0xFFFB: return true
         default: return false
         }
     }

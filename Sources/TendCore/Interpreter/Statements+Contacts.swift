@@ -32,7 +32,8 @@ extension Interpreter {
         c.id = try givenID(options, ctx, of: "a contact")
         c.id = try insertNumbered(.insertContact(c), options)
         if fields.contains("stage") { try apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: c.created))) }
-        return .text("Added @\(c.handle) (\(c.name)).")
+        // The name on one line, as a card shows it: a line break in it is data, not layout.
+        return .text("Added @\(c.handle) (\(TerminalText.escaped(c.name))).")
     }
 
     /// `set @x …`, `set me …`, `set QUERY …` and `set interaction N …`. For contacts, `on DATE`

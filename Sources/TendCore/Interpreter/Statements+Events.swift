@@ -30,7 +30,7 @@ extension Interpreter {
         try referralOptions(&r, options, ctx)
         r.id = try givenID(options, ctx)
         let id = try insertNumbered(.insertReferral(r), options)
-        return .text("Referral \(id): \(r.about ?? "") to \(try names([r.contact])).")
+        return .text("Referral \(id): \(TerminalText.escaped(r.about ?? "")) to \(try names([r.contact])).")
     }
 
     /// `referral from @x [about "Ana Park"]`: a referral I received.
