@@ -65,8 +65,10 @@ public enum CSVImport {
         let (text, warning) = try TextEncoding.text(bytes, what: "file", quotes: true)
         if let warning { batch.warnings.append(warning) }
         let utf8 = Array(text.utf8)
-        let file = CSVRecords(utf8, delimiter: CSVRecords.delimiter(of: utf8))
-        var start = 0
+        // Excel's first line `sep=;` names the delimiter; the header follows it.
+        let named = CSVRecords.namedDelimiter(utf8)
+        let file = CSVRecords(utf8, delimiter: named ?? CSVRecords.delimiter(of: utf8))
+        var start = named == nil ? 0 : 1
         if flavor == .linkedin {
             // LinkedIn puts a few note lines before the header row.
             guard let i = file.records.firstIndex(where: { $0.cells.first?.trimmed == "First Name" }) else {
@@ -534,10 +536,15 @@ struct NumberedColumn: Hashable {
                 table["\(place)_\(suffix)"] = NumberedColumn(kind: .address, number: place == "work" ? 1 : n + 1, part: part, type: type)
             }
         }
-        let phones = [
-            ("business_phone", "work"), ("business_phone_2", "work"), ("work_phone", "work"), ("mobile_phone", "mobile"), ("mobile", "mobile"),
-            ("cell", "mobile"), ("cell_phone", "mobile"), ("mobile_number", "mobile"), ("home_phone", "home"), ("home_phone_2", "home"),
-            ("other_phone", "other"), ("business_fax", "work"), ("home_fax", "home"), ("other_fax", "other"), ("pager", "other"),
+        // Outlook's nineteen phone columns among them (Callback stays a note: other programs use
+        // the word for a date): its primary phone first, of no kind, the company's main line and
+        // the assistant's (someone else's numbers) after the person's own.
+        let phones: [(String, String?)] = [
+            ("primary_phone", nil), ("business_phone", "work"), ("business_phone_2", "work"), ("work_phone", "work"), ("mobile_phone", "mobile"),
+            ("mobile", "mobile"), ("cell", "mobile"), ("cell_phone", "mobile"), ("mobile_number", "mobile"), ("car_phone", "mobile"),
+            ("home_phone", "home"), ("home_phone_2", "home"), ("other_phone", "other"), ("radio_phone", "mobile"), ("isdn", "other"),
+            ("tty_tdd_phone", "other"), ("company_main_phone", "work"), ("assistant_s_phone", "other"),
+            ("business_fax", "work"), ("home_fax", "home"), ("other_fax", "other"), ("pager", "other"), ("telex", "other"),
         ]
         for (n, (header, type)) in phones.enumerated() { table[header] = NumberedColumn(kind: .phone, number: n + 1, part: "value", type: type) }
         for part in ["address", "type", "display_name"] { table["e_mail_\(part)"] = NumberedColumn(kind: .email, number: 1, part: part) }

@@ -235,6 +235,35 @@ import Testing
             AddressBookTests.warnings(batch) == ["line 2: the file is not UTF-8 (byte 53): read as Windows-1252 (Latin-1); check accented letters"])
     }
 
+    /// Excel's first line `sep=;` names the delimiter (the file was refused: "the header has no
+    /// name column; header: sep=,").
+    @Test func excelsSeparatorLine() throws {
+        let batch = try CSVImport.read(Array("sep=;\r\nName;E-Mail;Notes\r\nAna Park;ana@park.example;a, b\r\n".utf8))
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        let ana = try #require(batch.contacts.first)
+        #expect(batch.contacts.count == 1 && ana.name == "Ana Park" && ana.emails.map(\.value) == ["ana@park.example"] && ana.notes == ["a, b"])
+        #expect(ana.origin.contains("line 3"), "\(ana.origin)")
+    }
+
+    /// Every one of Outlook's phone columns is a phone (eight went into the notes, and a row with
+    /// only its company's main line had no phone at all); the person's own come first.
+    @Test func everyOutlookPhoneColumnIsAPhone() throws {
+        let columns = [
+            "Assistant's Phone", "Business Fax", "Business Phone", "Business Phone 2", "Car Phone", "Company Main Phone", "Home Fax", "Home Phone",
+            "Home Phone 2", "ISDN", "Mobile Phone", "Other Fax", "Other Phone", "Pager", "Primary Phone", "Radio Phone", "TTY/TDD Phone", "Telex",
+        ]
+        let row = columns.indices.map { "+1 555 01\(String(format: "%02d", $0))" }
+        let text = "First Name,Last Name,Company," + columns.joined(separator: ",") + "\r\nPhone,Tester,Acme," + row.joined(separator: ",") + "\r\n"
+            + "Fabrikam,,Fabrikam Inc." + String(repeating: ",", count: 6) + "+1 425 555 0199" + String(repeating: ",", count: columns.count - 6) + "\r\n"
+        let batch = try CSVImport.read(Array(text.utf8))
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        let tester = try #require(batch.contacts.first)
+        #expect(Set(tester.phones.map(\.value)) == Set(row) && tester.notes.isEmpty, "\(tester.phones) \(tester.notes)")
+        #expect(tester.phones.first?.value == row[columns.firstIndex(of: "Primary Phone")!])
+        #expect(tester.phones.first { $0.value == row[columns.firstIndex(of: "Car Phone")!] }?.type == "mobile")
+        #expect(batch.contacts.last?.phones == [ContactPoint("+1 425 555 0199", type: "work")], "\(batch.contacts.last?.phones ?? [])")
+    }
+
     /// A UTF-8 file with one Latin-1 line keeps its UTF-8 lines as they are: read whole as
     /// Windows-1252, every accented name of the file was garbled ("JÃ¼rgen").
     @Test func aStrayLatin1LineLeavesTheUTF8LinesAlone() throws {
@@ -454,7 +483,8 @@ import Testing
         #expect(
             renee.phones == [
                 ContactPoint("555-0100"), ContactPoint("555-0103", type: "work"), ContactPoint("555-0104", type: "work"),
-                ContactPoint("555-0105", type: "mobile"), ContactPoint("555-0101", type: "home"), ContactPoint("555-0102", type: "home"),
+                ContactPoint("555-0105", type: "mobile"), ContactPoint("555-0111", type: "mobile"), ContactPoint("555-0101", type: "home"),
+                ContactPoint("555-0102", type: "home"),
                 ContactPoint("555-0106", type: "other"), ContactPoint("555-0107", type: "work"), ContactPoint("555-0108", type: "home"),
                 ContactPoint("555-0109", type: "other"), ContactPoint("555-0110", type: "other"),
             ], "\(name): \(renee.phones)")
@@ -466,8 +496,8 @@ import Testing
                 PostalAddress(street: "5 rue Sud, BP 7", city: "Laval", type: "home"),
                 PostalAddress(street: "1 Lac", city: "Magog", region: "QC", postcode: "J1X", country: "Canada", type: "other"),
             ], "\(name): \(renee.addresses)")
-        // A car phone has no kind of Tend's; it and what carries information stay notes.
-        #expect(renee.notes == ["Car Phone: 555-0111", "Mileage: 12 km"], "\(name): \(renee.notes)")
+        // A car phone is a mobile one; what carries information stays a note.
+        #expect(renee.notes == ["Mileage: 12 km"], "\(name): \(renee.notes)")
     }
 
     /// A cell of an "E-mail Address" column holding several addresses gives each (a plain
