@@ -74,10 +74,14 @@ public struct Completion: Equatable {
     /// What follows a sole candidate: a space after a word, the closing quote in a string,
     /// nothing after a folder (`sub/`, which its files complete next).
     public var closing: String
-    public init(word: String, candidates: [String], closing: String = " ") {
+    /// True inside a string nothing completes: the Tab goes in as it is (a pasted note's tabs
+    /// were dropped, each taken for a request to complete).
+    public var keepsTab = false
+    public init(word: String, candidates: [String], closing: String = " ", keepsTab: Bool = false) {
         self.word = word
         self.candidates = candidates
         self.closing = closing
+        self.keepsTab = keepsTab
     }
 
     /// What follows `candidate` when it is the only one.
@@ -258,7 +262,11 @@ public final class EditLineReader: LineReader {
         let completion = completer(String(decoding: bytes, as: UTF8.self))
         let word = completion.word
         let candidates = completion.candidates
-        guard !candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
+        guard !candidates.isEmpty else {
+            guard completion.keepsTab else { return UInt8(CC_REFRESH_BEEP) }
+            el_insertstr(el, "\t")
+            return UInt8(CC_REFRESH)
+        }
         var common = candidates[0]
         for c in candidates.dropFirst() {
             while !c.hasPrefix(common) { common.removeLast() }

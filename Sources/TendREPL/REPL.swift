@@ -409,7 +409,8 @@ struct Completer {
         let line = before.drop { $0 == " " }
         if line.hasPrefix(".") { return dotCommand(String(line)) }
         // Inside a string: a file's name after import, export, load or save; a rule's name after
-        // `rule`; a market's after `who serves`; else nothing (language words went into paths).
+        // `rule`; a market's after `who serves`; else nothing (language words went into paths),
+        // and a Tab is a tab in the text.
         // (Inside an interpolation, `{…`, the language is back.)
         if let quote = Completer.openQuote(before), case let inside = String(before[before.index(after: quote)...]),
             !Completer.inInterpolation(inside)
@@ -432,7 +433,7 @@ struct Completer {
                 return inString(session.interpreter.definitions.rules.map(\.name))
             case ("who"?, "serves"?):
                 return inString((try? session.store.network(events: false).markets.map(\.name)) ?? [])
-            default: return Completion(word: inside, candidates: [])
+            default: return Completion(word: inside, candidates: [], keepsTab: true)
             }
         }
         var start = before.endIndex

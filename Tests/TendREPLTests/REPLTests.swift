@@ -347,6 +347,22 @@ final class Terminal {
         #expect(bytes.contains(0xFF), "the kept file is not the one the editor saved")
     }
 
+    /// A Tab inside a string where nothing completes is a tab of the text: a pasted note kept
+    /// its columns (each Tab was taken for a request to complete, and dropped).
+    @Test(.enabled(if: Terminal.available)) func aTabInAStringIsKept() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("add \"Tab Test\" notes: \"col1")
+        t.tmux(["send-keys", "Tab"])
+        t.tmux(["send-keys", "col2\"", "Enter"])
+        #expect(t.waitFor("Added @tab-test"), "\(t.screen)")
+        let notes = try Store(path: dir.appendingPathComponent("r.db").path).network().contact(handle: "tab-test")?.notes
+        #expect(notes == "col1\tcol2", "\(String(describing: notes))")
+    }
+
     /// An edit closed again unchanged after an error is given up, and kept: the error points at
     /// the line of the kept file the mistake is on (it counted the file without the error
     /// comments on top of it).
