@@ -93,6 +93,11 @@ import Testing
         ("Cher", "", "Cher", "", ""),
         ("Dr. Who", "Who", "", "Dr.", ""),
         ("  Ana   Park ", "Park", "Ana", "", ""),
+        // Family name first in Chinese, Japanese and Korean; an emoji after a name is no part of it.
+        ("山田 太郎", "山田", "太郎", "", ""),
+        ("김 민준", "김", "민준", "", ""),
+        ("Mike Chen 🚀", "Chen", "Mike", "", ""),
+        ("Mike Chen 🚀 ✨", "Chen", "Mike", "", ""),
     ])
     func nameParts(_ name: String, _ family: String, _ given: String, _ prefix: String, _ suffix: String) {
         let n = NameParts(name)

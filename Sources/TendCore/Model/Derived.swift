@@ -201,6 +201,15 @@ public struct NameParts: Equatable, Sendable {
         "al", "el", "st", "zu", "af", "av",
     ]
 
+    /// A letter of a script whose names are written family name first: Han, kana, Hangul.
+    static func isFamilyFirst(_ s: Unicode.Scalar) -> Bool {
+        switch s.value {
+        case 0x3040...0x30FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x2FA1F, 0xAC00...0xD7AF, 0x1100...0x11FF, 0x3130...0x318F:
+            return true
+        default: return false
+        }
+    }
+
     public init(_ name: String) {
         let bare = { (w: Substring) in w.lowercased().replacingOccurrences(of: ".", with: "") }
         var main = Substring(name.trimmed)
@@ -224,9 +233,17 @@ public struct NameParts: Equatable, Sendable {
             (prefix, suffix) = ("", "")
             return
         }
+        // Words without a letter at the end (an emoji, "🚀") are no part of a name.
+        while words.count > 1, !words[words.count - 1].contains(where: \.isLetter) { words.removeLast() }
         guard words.count > 1 else {
             // "Mr. Smith": after a title, the one word is the family name.
             if prefixes.isEmpty { given = words.joined() } else { family = words.joined() }
+            return
+        }
+        // Chinese, Japanese and Korean names put the family name first (山田 太郎).
+        if words.allSatisfy({ $0.unicodeScalars.allSatisfy { !$0.properties.isAlphabetic || NameParts.isFamilyFirst($0) } }) {
+            family = String(words[0])
+            given = words.dropFirst().joined(separator: " ")
             return
         }
         var familyStart = words.count - 1
