@@ -139,6 +139,8 @@ struct Importer {
         // them (the record naming it would then be merged into that one).
         let named = Set(people.compactMap { $0.handle.flatMap { isValidHandle($0) ? $0 : nil } })
         for p in people {
+            // Ctrl-C or SIGTERM: the import is rolled back whole, and says so.
+            try Interruption.check()
             if let id = index.match(p, in: contacts), var c = contacts[id] {
                 let before = c
                 let linked = sync && p.uid != nil && p.uid == c.uid

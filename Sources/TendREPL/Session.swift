@@ -755,6 +755,9 @@ public final class Session: InterpreterHost {
             // The confirmations printed before the error are of changes that are gone now.
             if changed && !readOnly && !Session.describe(located).hasSuffix("nothing was changed") {
                 console.err("nothing was changed: the run's earlier changes were rolled back with it")
+            } else if error is Stopped, !readOnly, current.map(Session.changesData) == true {
+                // Stopped inside a statement that writes (an import, record by record).
+                console.err("nothing was changed: what the statement had written was rolled back")
             }
             return .failed
         }

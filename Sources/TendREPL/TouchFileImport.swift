@@ -86,6 +86,7 @@ struct TouchFileImport {
         var loggedByID: [Int64: Interaction]?
         let handles = Dictionary(net.contacts.map { ($0.id, "@" + $0.handle) }, uniquingKeysWith: { a, _ in a })
         for t in found.touches {
+            try Interruption.check()
             if let (existing, moved) = stored.match(t) {
                 out.alreadyImported += 1
                 if moved {

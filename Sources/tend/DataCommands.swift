@@ -61,7 +61,10 @@ struct ImportCommand: ParsableCommand {
         // A dry run before the database is made shows what the first import would do.
         let first = dryRun && !ConnectionSettings.isURL(path) && !App.hasDatabase(at: path)
         let session = first ? App.openInMemory(settings) : App.open(settings, create: !dryRun)
-        let status = session.runScripts([Source(name: "<import>", text: text, madeFromCommandLine: true)], bail: false, readOnly: settings.readOnly)
+        // Ctrl-C or SIGTERM rolls the import back and says so, exit 3, as for a script.
+        let status = App.stoppable(session) {
+            session.runScripts([Source(name: "<import>", text: text, madeFromCommandLine: true)], bail: false, readOnly: settings.readOnly)
+        }
         if !first { App.settleNewDatabase(session, status, settings) }
         App.finish(session, status)
     }

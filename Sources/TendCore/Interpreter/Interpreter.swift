@@ -1279,6 +1279,11 @@ public enum Interruption {
     /// or a script's run was told to end).
     nonisolated(unsafe) public static var requested: Int32 = 0
 
+    /// Throws `Stopped` when asked: for a long loop of the host's (an import's records).
+    @inline(__always) public static func check() throws {
+        if requested != 0 { throw Stopped() }
+    }
+
     /// What a statement stopped so says.
     public static var message: String {
         switch requested {
