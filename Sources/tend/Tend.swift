@@ -79,6 +79,8 @@ struct Tend: ParsableCommand {
         if isatty(STDIN_FILENO) == 1 {
             // The REPL creates a missing database, as it always has: it is where one starts.
             let session = App.open(settings, create: true)
+            // Named, as every command that makes one names it: a mistyped path is seen at once.
+            App.announceCreated(session, settings)
             let status = REPL(session: session, databaseName: App.promptName(settings), assumeYes: settings.yes).run()
             App.finish(session, status, summary: false)
         }

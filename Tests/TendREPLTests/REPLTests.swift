@@ -110,6 +110,8 @@ final class Terminal {
         defer { t.stop() }
         t.start()
         #expect(t.screen.contains("Your network is empty"))
+        // The new database is named, as every command that makes one names it.
+        #expect(t.screen.filter { !$0.isNewline }.contains("tend: created a new database at \(dir.path)/r.db"), "\(t.screen)")
         t.type("add \"Joan Rivera\" profession: \"hairstylist\"", "Enter")
         #expect(t.waitFor("Added @joan-rivera"))
         // A multi-line rule: the first line is incomplete, so a continuation prompt follows.
