@@ -63,7 +63,7 @@ public struct FileWriter {
         let (target, isNew) = try check(path, existing: existing)
         let dir = PathName.folder(target)
         let (temp, fd) = try TemporaryFileGuard.blocked {
-            let made = try FileWriter.createTemporary(beside: target, for: path)
+            let made = try FileWriter.createTemporary(beside: target, for: path, sweeping: syncingFolder)
             TemporaryFileGuard.hold(made.0)
             return made
         }
@@ -171,17 +171,53 @@ public struct FileWriter {
 
     /// A new file beside the target, made with O_EXCL and O_NOFOLLOW under a name nobody can
     /// guess, so that a link planted at that name is never followed and nothing is truncated.
-    static func createTemporary(beside target: String, for path: String) throws -> (String, Int32) {
+    /// It is locked while it is written: one whose lock is free was left by a writer that died
+    /// (`kill -9`), and the next write beside it removes it (`removeAbandoned`).
+    /// With `sweeping`, those of the target are looked for first (a folder of many files
+    /// written one by one, `export vdir`, is swept once by its writer instead).
+    static func createTemporary(beside target: String, for path: String, sweeping: Bool = true) throws -> (String, Int32) {
         let dir = PathName.folder(target)
         let name = PathName.last(target)
+        if sweeping { removeAbandoned(in: dir, of: name) }
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<16 {
             let temp = (dir.isEmpty ? "" : dir + "/") + ".\(name).tend-" + String(rng.next(), radix: 36)
             let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            if fd >= 0 { return (temp, fd) }
+            if fd >= 0 {
+                _ = flock(fd, LOCK_EX | LOCK_NB)
+                return (temp, fd)
+            }
             if errno != EEXIST { throw failure(path, errno) }
         }
         throw Failure("cannot write \(path): no free temporary name beside it")
+    }
+
+    /// Removes the temporary files a killed writer left in `dir` (`.NAME.tend-…`, for the file
+    /// `name`, or for any file when nil): a regular file of this user's whose lock is free. They
+    /// hold part of an export, personal data. A live writer's is locked and left alone.
+    public static func removeAbandoned(in dir: String, of name: String? = nil) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return }
+        for entry in entries where isTemporaryName(entry, of: name) {
+            let path = (dir.isEmpty ? "" : dir + "/") + entry
+            let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            defer { close(fd) }
+            var st = stat()
+            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_uid == geteuid(), flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }
+            unlink(path)
+        }
+    }
+
+    /// `.NAME.tend-SUFFIX`, the suffix a 64-bit number in base 36, as `createTemporary` names them.
+    static func isTemporaryName(_ entry: String, of name: String?) -> Bool {
+        // `.tend-sync` (export vdir's own file) names no file: the mark must follow a name.
+        guard entry.hasPrefix("."), let mark = entry.range(of: ".tend-", options: .backwards), mark.lowerBound > entry.startIndex else {
+            return false
+        }
+        let suffix = entry[mark.upperBound...]
+        guard (1...13).contains(suffix.count), suffix.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLowercase) }) else { return false }
+        let of = entry[entry.index(after: entry.startIndex)..<mark.lowerBound]
+        return !of.isEmpty && (name == nil || of == name![...])
     }
 
     static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {

@@ -24,6 +24,37 @@ import Testing
 
     /// `save "x.db"` replaced the database with script text; `export csv` onto it, or onto the
     /// file it is linked from, or its log, must fail the same way, `overwrite` or not.
+    /// A writer killed mid-export (`kill -9`) leaves its temporary file, part of the export,
+    /// beside the target: the next export there removes it (it stayed for ever). A temporary
+    /// file a live writer holds (locked) and the user's own files are left alone; `export vdir`
+    /// sweeps its folder once.
+    @Test func aKilledWritersTemporaryFileIsRemovedNextTime() throws {
+        let dir = try Self.network()
+        let fm = FileManager.default
+        func make(_ name: String) -> String {
+            let path = dir.appendingPathComponent(name).path
+            fm.createFile(atPath: path, contents: Data("{\"name\":\"Ana Park\"".utf8))
+            return path
+        }
+        let abandoned = make(".out.json.tend-3k9x0q2abc")
+        let live = make(".out.json.tend-7zz")
+        let liveFD = open(live, O_RDONLY)
+        defer { close(liveFD) }
+        #expect(flock(liveFD, LOCK_EX | LOCK_NB) == 0)
+        let mine = [make(".out.json.tend-Notes"), make(".out.json.tend-"), make(".other.json.tend-3k9"), make(".tend-abc"), make(".tend-sync")]
+        let r = try CLI.run(["export", "json", "out.json"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!fm.fileExists(atPath: abandoned))
+        #expect(fm.fileExists(atPath: live))
+        for path in mine { #expect(fm.fileExists(atPath: path), "\(path)") }
+        #expect(try CLI.run(["export", "vdir", "cards"], in: dir).status == 0)
+        let card = try #require(try fm.contentsOfDirectory(atPath: dir.appendingPathComponent("cards").path).first)
+        let left = dir.appendingPathComponent("cards/.\(card).tend-q1w2e3").path
+        fm.createFile(atPath: left, contents: Data("BEGIN:VCARD".utf8))
+        #expect(try CLI.run(["export", "vdir", "cards"], in: dir).status == 0)
+        #expect(!fm.fileExists(atPath: left))
+    }
+
     @Test func theOpenDatabaseIsNeverWritten() throws {
         let dir = try Self.network()
         let db = dir.appendingPathComponent("tend.db").path
