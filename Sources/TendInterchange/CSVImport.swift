@@ -250,7 +250,7 @@ public enum CSVImport {
         }
         for p in numbered.phones { try VCard.add(p, to: &phones, preferred: false, origin: origin, field: "phones") }
         if name.isEmpty, let other = v["nickname"] ?? v["file_as"] { name = other.trimmed }
-        var guessed = false
+        var guessed: String?
         if name.isEmpty {
             // As a card without a name: named by its company, e-mail or phone, and said so.
             let company = v["company"]?.components(separatedBy: ":::").lazy.flatMap { $0.split(separator: ";") }.map(\.trimmed).first { !$0.isEmpty }
@@ -258,12 +258,12 @@ public enum CSVImport {
                 company.map { ("company", $0) } ?? emails.first.map { ("e-mail", $0.value) } ?? phones.first.map { ("phone", $0.value) }
             guard let (what, text) = by else { throw ImportError(origin, field: "name", "no name, company, e-mail or phone") }
             name = text
-            guessed = true
+            guessed = what
             found.append(ImportError(origin, "no name: named by its \(what), \(name)"))
         }
         warnings += found
         var c = ImportedContact(origin: origin, name: name)
-        c.nameIsGuessed = guessed
+        c.nameGuessedFrom = guessed
         if let nickname = v["nickname"]?.trimmed, !nickname.isEmpty, nickname != name { c.notes.append("nickname: \(nickname)") }
         c.givenName = v["first"]
         c.familyName = v["last"]
@@ -536,9 +536,10 @@ struct NumberedColumn: Hashable {
                 table["\(place)_\(suffix)"] = NumberedColumn(kind: .address, number: place == "work" ? 1 : n + 1, part: part, type: type)
             }
         }
-        // Outlook's nineteen phone columns among them (Callback stays a note: other programs use
-        // the word for a date): its primary phone first, of no kind, the company's main line and
-        // the assistant's (someone else's numbers) after the person's own.
+        // Outlook's phone columns among them (Callback stays a note: other programs use the word
+        // for a date): its primary phone first, of no kind unless another column gives the same
+        // number one; the person's own numbers, then the company's and the assistant's lines,
+        // then the faxes, pager and telex.
         let phones: [(String, String?)] = [
             ("primary_phone", nil), ("business_phone", "work"), ("business_phone_2", "work"), ("work_phone", "work"), ("mobile_phone", "mobile"),
             ("mobile", "mobile"), ("cell", "mobile"), ("cell_phone", "mobile"), ("mobile_number", "mobile"), ("car_phone", "mobile"),

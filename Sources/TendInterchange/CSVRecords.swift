@@ -105,18 +105,18 @@ struct CSVRecords {
         }
     }
 
-    /// The delimiter of the file: the one of `,` `;` and tab that its first line (outside
-    /// quotes) holds most of, commas when none. Outlook writes `;` where the comma is the
-    /// decimal separator, and Excel's "Unicode text" is tab-separated.
     /// The delimiter a first line `sep=X` names (Excel writes it, and reads it back), if any.
     static func namedDelimiter(_ bytes: [UInt8]) -> UInt8? {
         guard bytes.count >= 5, String(decoding: bytes.prefix(4), as: UTF8.self).lowercased() == "sep=" else { return nil }
         let x = bytes[4]
-        guard x >= 0x20 || x == UInt8(ascii: "\t"), x != UInt8(ascii: "\""), bytes.count == 5 || [UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(bytes[5])
-        else { return nil }
+        let endsLine = bytes.count == 5 || bytes[5] == UInt8(ascii: "\n") || bytes[5] == UInt8(ascii: "\r")
+        guard x >= 0x20 || x == UInt8(ascii: "\t"), x != UInt8(ascii: "\""), endsLine else { return nil }
         return x
     }
 
+    /// The delimiter of the file: the one of `,` `;` and tab that its first line (outside
+    /// quotes) holds most of, commas when none. Outlook writes `;` where the comma is the
+    /// decimal separator, and Excel's "Unicode text" is tab-separated.
     static func delimiter(of bytes: [UInt8]) -> UInt8 {
         var counts: [UInt8: Int] = [:]
         var inQuotes = false

@@ -5,9 +5,13 @@ public struct ImportedContact: Equatable, Sendable {
     /// Where the record starts: "card 3 (line 17)", "record 12 (line 14)".
     public var origin: String
     public var name: String
-    /// The record gave no name: `name` is its company, e-mail or phone. Such a name matches
-    /// and overwrites no one's.
-    public var nameIsGuessed = false
+    /// What `name` is when the record gave none: "company", "e-mail" or "phone". Such a name
+    /// conflicts with and replaces no contact's.
+    public var nameGuessedFrom: String?
+    public var nameIsGuessed: Bool { nameGuessedFrom != nil }
+    /// The name is the record's e-mail or phone: no name of a person's, so it keeps no one
+    /// with that phone from being the record (a company's is one: the company's line).
+    var nameStandsForContactPoint: Bool { nameGuessedFrom == "e-mail" || nameGuessedFrom == "phone" }
     /// Tend's own handle (`X-TEND-HANDLE`, a `handle` column or key): who this is in Tend.
     public var handle: String?
     /// Tend's own number for the contact (`export json`'s `id`): a new contact takes it when it is free.

@@ -56,7 +56,7 @@ public struct ContactIndex {
             // when the e-mails do not disagree and the names could be one person's.
             for phone in p.phones {
                 if let id = byPhone[phoneDigits(phone.value)], let c = contacts[id], !ContactIndex.emailsDisagree(c, p), !ContactIndex.uidsDiffer(c, p),
-                    p.nameIsGuessed || ContactIndex.couldBeOne(c.name, [p.name, p.givenName ?? "", p.familyName ?? ""].joined(separator: " "))
+                    p.nameStandsForContactPoint || ContactIndex.couldBeOne(c.name, [p.name, p.givenName ?? "", p.familyName ?? ""].joined(separator: " "))
                 {
                     return id
                 }
@@ -111,16 +111,15 @@ public struct ContactIndex {
         return id
     }
 
-    /// True when a record whose handle is the contact's is plainly someone else: at least two of
-    /// its e-mails, phones and company disagree with the contact's (a handle is made of a name,
-    /// so two databases' John Smiths share one). One alone is the same person since then (a new
-    /// e-mail, another job).
+    /// True when a record whose handle is the contact's is plainly someone else: both give
+    /// e-mails, phones and a company, and not one of them is the contact's (a handle is made of
+    /// a name, so two databases' John Smiths share one). A record with fewer of them, or sharing
+    /// one, is the contact (a new job, a new e-mail): it merges, its differences conflicts.
     static func someoneElse(_ c: Contact?, _ p: ImportedContact) -> Bool {
         guard let c else { return false }
-        let phonesDisagree = !c.phones.isEmpty && !p.phones.isEmpty && !p.phones.contains { n in c.phones.contains { samePhone($0.value, n.value) } }
-        let companies = (c.company?.trimmed ?? "", p[text: "company"]?.trimmed ?? "")
-        let companiesDiffer = !companies.0.isEmpty && !companies.1.isEmpty && companies.0.lowercased() != companies.1.lowercased()
-        return [emailsDisagree(c, p), phonesDisagree, companiesDiffer, uidsDiffer(c, p)].filter { $0 }.count >= 2
+        let companies = (c.company?.trimmed.lowercased() ?? "", p[text: "company"]?.trimmed.lowercased() ?? "")
+        let companiesDiffer = !companies.0.isEmpty && !companies.1.isEmpty && companies.0 != companies.1
+        return companiesDiffer && emailsDisagree(c, p) && phonesDisagree(c, p)
     }
 
     /// True when both give an e-mail (or both a phone) and none of the record's is the contact's.
@@ -129,10 +128,7 @@ public struct ContactIndex {
         // Two LinkedIn profiles are two people, however alike their names and employers.
         let mine = profiles(in: c.notes ?? "")
         if !mine.isEmpty, case let theirs = p.notes.flatMap(profiles), !theirs.isEmpty, !theirs.contains(where: mine.contains) { return true }
-        if !c.phones.isEmpty, !p.phones.isEmpty, !p.phones.contains(where: { n in c.phones.contains { samePhone($0.value, n.value) } }) {
-            return true
-        }
-        return false
+        return phonesDisagree(c, p)
     }
 }
 
@@ -175,6 +171,11 @@ extension ContactIndex {
     }
 
     static let titles: Set<String> = ["dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "dame", "rev", "fr", "hon"]
+
+    /// True when both give a phone and none of the record's is the contact's.
+    static func phonesDisagree(_ c: Contact, _ p: ImportedContact) -> Bool {
+        !c.phones.isEmpty && !p.phones.isEmpty && !p.phones.contains { n in c.phones.contains { samePhone($0.value, n.value) } }
+    }
 
     /// True when both give an e-mail and none of the record's is the contact's.
     static func emailsDisagree(_ c: Contact, _ p: ImportedContact) -> Bool {

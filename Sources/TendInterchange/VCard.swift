@@ -637,9 +637,15 @@ public enum VCard {
     /// refused with its record rather than read in a time that grows with their square.
     public static let maxValues = 1_000
 
-    /// Adds an e-mail or phone (the preferred one first), once.
+    /// Adds an e-mail or phone (the preferred one first), once: given again with a kind where
+    /// it had none (Outlook's Primary Phone, then the same number as Business Phone), it takes
+    /// the kind.
     static func add(_ point: ContactPoint, to list: inout [ContactPoint], preferred: Bool, origin: String, field: String) throws {
-        guard !point.value.isEmpty, !list.contains(where: { $0.value == point.value }) else { return }
+        guard !point.value.isEmpty else { return }
+        if let i = list.firstIndex(where: { $0.value == point.value }) {
+            if list[i].type == nil { list[i].type = point.type }
+            return
+        }
         try roomForOneMore(list.count, origin: origin, field: field)
         if preferred { list.insert(point, at: 0) } else { list.append(point) }
     }
@@ -680,7 +686,7 @@ public enum VCard {
         }
         var name = props.first { $0.name == "FN" }.map { unescape($0.value).trimmed } ?? ""
         if name.isEmpty { name = fromParts }
-        let guessed = name.isEmpty
+        var guessed: String?
         if name.isEmpty {
             let value = { (property: String) in props.first { $0.name == property && !$0.value.trimmed.isEmpty } }
             let by: (String, String)? =
@@ -689,10 +695,11 @@ public enum VCard {
                 ?? value("TEL").map { ("phone", unescape($0.value).trimmed) }
             guard let (what, text) = by else { throw ImportError(origin, field: "FN", "the card has no name, company, e-mail or phone") }
             name = text.hasPrefix("tel:") ? String(text.dropFirst(4)) : text.lowercased().hasPrefix("mailto:") ? String(text.dropFirst(7)) : text
+            guessed = what
             warnings.append(ImportError(origin, "the card has no name (FN or N): named by its \(what), \(name)"))
         }
         var c = ImportedContact(origin: origin, name: name)
-        c.nameIsGuessed = guessed
+        c.nameGuessedFrom = guessed
         c.givenName = given
         c.familyName = family
         return c

@@ -117,9 +117,10 @@ extension Session {
             do {
                 saved = try file.read()
             } catch let failure as EditFile.Failure {
-                // Saved in another encoding, or with a NUL: what the user typed is kept to mend.
-                keep = true
-                throw EditFile.Failure("\(failure.description); nothing was changed, and your edit is kept in \(file.path)")
+                // Saved in another encoding, or with a NUL: what the user typed is kept to mend
+                // (unless the editor took the file away).
+                keep = access(file.path, F_OK) == 0
+                throw EditFile.Failure("\(failure.description); nothing was changed" + (keep ? ", and your edit is kept in \(file.path)" : ""))
             }
             let body = saved.split(separator: "\n", omittingEmptySubsequences: false).filter { !problems.contains(String($0)) }
                 .joined(separator: "\n")
@@ -189,21 +190,12 @@ extension Session {
 
     /// Runs the editor on a file and waits for it; an editor that fails changes nothing. It runs
     /// in Tend's own process group, the terminal's foreground one, as `system(3)` runs a
-    /// command: a terminal editor (vi) in a group of its own was stopped on its first read of the
-    /// terminal and never came back. Meanwhile Tend ignores Ctrl-C and Ctrl-\, which are the
-    /// editor's; the editor gets them as they were before Tend.
+    /// command, so that it may read the terminal. Meanwhile Tend ignores Ctrl-C and Ctrl-\\,
+    /// which are the editor's; the editor gets them as Tend was given them.
     static func runEditor(on path: String) throws {
         let arguments = ["/bin/sh", "-c", "\(editor) \"$@\"", "sh", path]
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGQUIT] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
         var ignore = sigaction()
         ignore.__sigaction_handler.sa_handler = SIG_IGN
         var saved = [sigaction(), sigaction()]
@@ -213,6 +205,18 @@ extension Session {
             sigaction(SIGINT, &saved[0], nil)
             sigaction(SIGQUIT, &saved[1], nil)
         }
+        // Back to their defaults in the editor, but those Tend was started ignoring (a job in
+        // the background): as they were, as system(3) leaves them.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for (signal, before) in zip([SIGINT, SIGQUIT], saved) where unsafeBitCast(before.__sigaction_handler.sa_handler, to: Int.self) != unsafeBitCast(SIG_IGN, to: Int.self) {
+            sigaddset(&defaults, signal)
+        }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
         var pid = pid_t()
         let spawned = posix_spawn(&pid, "/bin/sh", nil, &attributes, argv, environ)
         guard spawned == 0 else {

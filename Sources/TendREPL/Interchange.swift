@@ -157,7 +157,6 @@ struct Importer {
                     continue
                 }
                 report.merged += 1
-                guard c != before else { continue }
                 if !dryRun {
                     try store.apply(.updateContact(c))
                     if c.stage != before.stage { try store.apply(.insertStageChange(StageChange(contact: id, stage: c.stage, on: today))) }

@@ -74,8 +74,7 @@ public struct Completion: Equatable {
     /// What follows a sole candidate: a space after a word, the closing quote in a string,
     /// nothing after a folder (`sub/`, which its files complete next).
     public var closing: String
-    /// True inside a string nothing completes: the Tab goes in as it is (a pasted note's tabs
-    /// were dropped, each taken for a request to complete).
+    /// True inside a string nothing completes: the Tab goes in as it is, a tab of the text.
     public var keepsTab = false
     public init(word: String, candidates: [String], closing: String = " ", keepsTab: Bool = false) {
         self.word = word

@@ -580,6 +580,8 @@ public final class Session: InterpreterHost {
             rewritable = []
         }
         let kept = (assertions: assertions.count, errors: errors.count)
+        // The page a run showed is this session's only once the run is kept.
+        let pageShown = interpreter.pageShown
         while true {
             askFirst = nil
             // What an attempt that stops for a question printed is printed by the attempt after
@@ -604,7 +606,10 @@ public final class Session: InterpreterHost {
             }
             answers[question.question] = question.ask(question.question)
         }
-        if status == .failed || bailedEarly { putBackFiles() }
+        if status == .failed || bailedEarly {
+            putBackFiles()
+            interpreter.pageShown = pageShown
+        }
         return status
     }
 

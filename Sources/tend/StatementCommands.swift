@@ -146,6 +146,9 @@ enum UndoWord: StatementWord {
 enum HistoryWord: StatementWord {
     static let word = "history", abstract = "List the changes undo can take back (history limit 10).", topic = "agenda"
 }
+enum WhyWord: StatementWord {
+    static let word = "why", abstract = "Show which rules fired for a contact, and its priority term by term (why @x).", topic = "rules"
+}
 enum EditWord: StatementWord {
     static let word = "edit", abstract = "Edit a contact (edit @x) or an event (edit interaction 12) in $VISUAL or $EDITOR.",
         topic = "set"
@@ -164,7 +167,7 @@ enum HelpsWord: StatementWord {
 let statementWordTypes: [any StatementWord.Type] = [
     AddWord.self, SetWord.self, LogWord.self, ReferWord.self, ReferralWord.self, IntroduceWord.self, SpendWord.self,
     KnowsWord.self, MergeWord.self, RemoveWord.self, SnoozeWord.self, UnsnoozeWord.self, DoneWord.self,
-    DismissWord.self, UndoWord.self, HistoryWord.self, EditWord.self, GoalWord.self, HelpsWord.self
+    DismissWord.self, UndoWord.self, HistoryWord.self, WhyWord.self, EditWord.self, GoalWord.self, HelpsWord.self
 ]
 
 /// The statements' words: looked up on every command line, without the commands' generic

@@ -227,6 +227,17 @@ import Testing
         #expect(bad.stderr.contains("<log>:1:16: error: no contact @nobody"), "\(bad.stderr)")
     }
 
+    /// `tend why @x` is a command as `tend help` offers it (it was "2 unexpected arguments");
+    /// it reads, so a mistyped database is not made.
+    @Test func whyIsACommand() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["add", "Dana Lee"], in: dir).status == 0)
+        let why = try CLI.run(["why", "@dana-lee", "--format", "csv"], in: dir)
+        #expect(why.status == 0 && why.stdout.hasPrefix("what,expression,value\n") && why.stdout.contains("stay in touch"), "\(why.stdout)\(why.stderr)")
+        let nowhere = try CLI.run(["why", "@dana-lee", "--db", "missing/x.db"], in: dir)
+        #expect(nowhere.status == 3 && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("missing").path), "\(nowhere.stderr)")
+    }
+
     /// tend's own options after a statement command's words (`tend history --db FILE`) were
     /// refused ("Unknown option '--db'. Did you mean '--db'?") or taken as statement text
     /// (`tend edit @x --db e.db` looked in the default database).

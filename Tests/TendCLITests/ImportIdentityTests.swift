@@ -62,6 +62,33 @@ import Testing
         #expect(moved.stdout.hasPrefix("Imported from moved.csv: 0 added, 1 merged, 0 skipped."), "\(moved.stdout)")
     }
 
+    /// One person's own export read back after a new job is still that person, whichever two of
+    /// company, e-mail and phone changed (the rule for another database's John Smith split them).
+    @Test(arguments: [
+        (#"set @john-smith company: "Initech", phones: ["+1 555 2000"]"#, "vcard", "a.vcf"),
+        (#"set @john-smith company: "Initech", emails: ["john@initech.example"]"#, "json", "a.json"),
+        (#"set @john-smith company: "Initech", emails: ["john@initech.example"]"#, "csv", "a.csv"),
+    ])
+    func aNewJobIsTheSamePerson(_ change: String, _ format: String, _ file: String) throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", #"add "John Smith" company: "Acme", emails: ["john@acme.example"], phones: ["+1 555 1000"]"#], in: dir).status == 0)
+        #expect(try CLI.run(["export", format, file], in: dir).status == 0)
+        #expect(try CLI.run(["-e", change], in: dir).status == 0)
+        let r = try CLI.run(["import", format, file], in: dir)
+        #expect(r.stdout.contains("0 added"), "\(change): \(r.stdout)")
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1\n")
+    }
+
+    /// A row with a company and its main line but no person is the company, not the person who
+    /// shares the line (it was merged into her once a guessed name skipped the names' test).
+    @Test func aCompanysRowIsNotThePersonOnItsLine() throws {
+        let dir = CLI.tempDir()
+        try ImportIdentityTests.write(
+            "First Name,Last Name,Company,Business Phone,E-mail Address\nAna,Park,Acme,+1 555 0100,ana@acme.com\n,,Acme,+1 555 0100,\n", "o.csv", in: dir)
+        let r = try CLI.run(["import", "csv", "o.csv"], in: dir)
+        #expect(r.stdout.hasPrefix("Imported from o.csv: 2 added, 0 merged, 0 skipped."), "\(r.stdout)")
+    }
+
     /// A card without a name is named by its e-mail or phone: that name is no one's. It neither
     /// conflicts with nor (with --update) overwrites the contact's real name, and a phone-only
     /// card is the contact with that phone (it was added again, named by the number).

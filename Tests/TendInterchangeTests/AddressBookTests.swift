@@ -262,6 +262,9 @@ import Testing
         #expect(tester.phones.first?.value == row[columns.firstIndex(of: "Primary Phone")!])
         #expect(tester.phones.first { $0.value == row[columns.firstIndex(of: "Car Phone")!] }?.type == "mobile")
         #expect(batch.contacts.last?.phones == [ContactPoint("+1 425 555 0199", type: "work")], "\(batch.contacts.last?.phones ?? [])")
+        // Outlook fills Primary Phone with one of the others: the number keeps that one's kind.
+        let same = try CSVImport.read(Array("First Name,Last Name,Primary Phone,Business Phone,Mobile Phone\r\nCy,Lo,+1 555 0009,+1 555 0009,+1 555 0010\r\n".utf8))
+        #expect(same.contacts.first?.phones == [ContactPoint("+1 555 0009", type: "work"), ContactPoint("+1 555 0010", type: "mobile")])
     }
 
     /// A UTF-8 file with one Latin-1 line keeps its UTF-8 lines as they are: read whole as

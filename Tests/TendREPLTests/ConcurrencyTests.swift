@@ -92,12 +92,40 @@ import Testing
         output.err = []
         let status = session.runScripts([Source(name: "<repl>", text: #"done 1 note: "called""#)], bail: false, readOnly: false)
         #expect(status != .success)
-        #expect(output.err.joined().contains("item 1 of the agenda shown here was @ana-park, but the agenda has been numbered again since"), "\(output.err)")
+        #expect(output.err.joined().contains("item 1 of the agenda shown here was @ana-park, but another process has numbered the agenda again since"), "\(output.err)")
         #expect(try Store(path: path).network().interactions.isEmpty)
         // Shown again here, the numbers are this page's.
         let again = Self.run(session, output, "agenda")
         #expect(again.contains("Bo Li") && !again.contains("Ana Park"), "\(again)")
         #expect(Self.run(session, output, #"done 1 note: "called""#).contains("@bo-li"))
+    }
+
+    /// The page shown here bounds its numbers: a line past it is refused (another process's
+    /// longer page gave `done 4` a person never shown here); the same person's line is fine
+    /// though the other page has another rule on it; a statement rolled back leaves the page
+    /// shown before it as this session's.
+    @Test func thePageShownHereBoundsItsNumbers() throws {
+        let path = Self.path()
+        let output = Output()
+        let session = try Self.session(path, output)
+        _ = Self.run(session, output, #"add "Ana Park" next_step: "send the deck", next_due: 2026-11-01"#)
+        _ = Self.run(session, output, #"add "Bo Li" next_step: "call back", next_due: 2026-11-10"#)
+        _ = Self.run(session, output, "agenda")
+        for name in ["Cy Dee", "Di Eve", "Ed Fox"] { try Self.other(path, #"add "\#(name)" next_step: "x", next_due: 2026-11-20"#) }
+        try Self.other(path, "agenda")
+        func refused(_ text: String) -> String {
+            output.out = []
+            output.err = []
+            #expect(session.runScripts([Source(name: "<repl>", text: text)], bail: false, readOnly: false) != .success, "\(text)")
+            return output.err.joined()
+        }
+        #expect(refused("done 4").contains("no item 4 on the agenda shown here (it has items 1 to 2)"))
+        // Line 1 is still Ana's on the other page: done 1 is hers.
+        #expect(Self.run(session, output, "done 1").contains("@ana-park"))
+        // A run that showed the agenda and failed keeps the page shown before it.
+        _ = Self.run(session, output, "agenda")
+        #expect(refused("agenda\ndone 99").contains("no item 99 on the agenda shown here"))
+        #expect(Self.run(session, output, "done 1").contains("@"))
     }
 
     /// Derived figures, the agenda and definitions follow the other process's commits.

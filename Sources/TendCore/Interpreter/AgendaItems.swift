@@ -71,7 +71,8 @@ extension Interpreter {
         }
         let shown = limit.map { Array(lines.prefix($0)) } ?? lines
         let numbered = try readOnly || agendaBook.setAgendaNumbers(shown.map(\.keys))
-        if !readOnly { pageShown = shown.map(\.keys).keptLines }
+        // Numbers not kept (another writer) mean the page before, as the note below says.
+        if !readOnly { pageShown = numbered ? shown.map(\.keys).keptLines : nil }
         let columns =
             byItem
             ? ["number", "priority", "contact", "rule", "message", "overdue"] : ["number", "priority", "contact", "message", "rules", "overdue"]
@@ -113,17 +114,12 @@ extension Interpreter {
         switch ref {
         case .number(let e):
             let numbers = try agendaBook.agendaNumbers()
-            // The page this session showed, when another process numbered another since: its
-            // line n may be someone else's now.
-            if let mine = pageShown, let n = try eval(e, Ctx()).intValue, n >= 1, n <= mine.count, n > numbers.count || numbers[n - 1] != mine[n - 1] {
-                let was = try mine[n - 1].first.flatMap { try contact($0.contact) }.map { "@" + $0.handle } ?? "someone removed since"
-                throw fail(
-                    "item \(n) of the agenda shown here was \(was), but the agenda has been numbered again since (by another process, or this page's numbers were not kept); nothing was done: show it again (agenda) and use its numbers",
-                    e.range)
-            }
-            guard let n = try eval(e, Ctx()).intValue, n >= 1, n <= numbers.count else {
+            let asked = try eval(e, Ctx())
+            // The page this session showed, when another process numbered another since.
+            if let mine = pageShown, let n = asked.intValue { try checkShownHere(n, mine, numbers, e.range) }
+            guard let n = asked.intValue, n >= 1, n <= numbers.count else {
                 let shown = numbers.isEmpty ? "the agenda has not been shown yet" : "the agenda shown last has items 1 to \(numbers.count)"
-                throw fail("no item \(plainText(try eval(e, Ctx()))) on the agenda (\(shown); agenda numbers them)", e.range)
+                throw fail("no item \(plainText(asked)) on the agenda (\(shown); agenda numbers them)", e.range)
             }
             let keys = numbers[n - 1]
             guard let first = keys.first, try contact(first.contact) != nil else {
@@ -140,6 +136,23 @@ extension Interpreter {
             }
             return [ItemKey(contact: id, rule: name)]
         }
+    }
+
+    /// Refuses a number whose line on the page this session showed (`mine`) is not the line the
+    /// kept numbers give it: another process numbered the agenda again since, and line n may be
+    /// someone else's. The same person's line (another rule on it, or the same page) is fine.
+    func checkShownHere(_ n: Int, _ mine: [[ItemKey]], _ numbers: [[ItemKey]], _ range: SourceRange) throws {
+        guard n >= 1 else { return }
+        guard n <= mine.count else {
+            let shown = mine.isEmpty ? "had no items" : "has items 1 to \(mine.count)"
+            throw fail("no item \(n) on the agenda shown here (it \(shown)); nothing was done: show it again (agenda) to number it anew", range)
+        }
+        let here = mine[n - 1].first?.contact
+        guard n > numbers.count || numbers[n - 1].first?.contact != here else { return }
+        let was = try here.flatMap { try contact($0) }.map { "@" + $0.handle } ?? "someone removed since"
+        throw fail(
+            "item \(n) of the agenda shown here was \(was), but another process has numbered the agenda again since; nothing was done: show it again (agenda) and use its numbers",
+            range)
     }
 
     /// `done`: logs the touch each rule names (once per kind of touch), and closes each item

@@ -209,9 +209,9 @@ public func jsonDataKeepingFEFF(_ text: String) -> Data {
 /// A JSON string literal: what the JSON output and the store's list columns both write.
 public func jsonStringLiteral(_ s: String) -> String {
     // Most strings need no escape: quoted as they are. Control characters (see TerminalText)
-    // start with a byte below 0x20, 0x7F, or one of the lead bytes 0xC2, 0xD8, 0xE2.
+    // start with a byte below 0x20, 0x7F, or one of the lead bytes 0xC2, 0xD8, 0xE1, 0xE2, 0xEF.
     if !s.utf8.contains(where: {
-        $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
+        $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE1 || $0 == 0xE2 || $0 == 0xEF || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
     }) {
         return "\"" + s + "\""
     }
