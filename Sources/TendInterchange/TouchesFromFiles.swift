@@ -84,6 +84,20 @@ public struct PlannedStep: Hashable, Sendable {
     public var step: String
     public var due: Day
     public var sourceID: String
+    /// The event's summary, notes or not (a cancelled meeting's step is found by it).
+    public var summary: String?
+
+    /// Whether a contact's next step is the one planned from this step's event: its summary
+    /// (with or without the "Canceled: " Outlook puts before a cancelled meeting's), or
+    /// "Meeting", as `plan` writes it with or without `no_notes`.
+    public func isPlanned(as text: String) -> Bool {
+        if text == step || text == "Meeting" { return true }
+        guard var summary else { return false }
+        for mark in ["canceled:", "cancelled:"] where summary.lowercased().hasPrefix(mark) {
+            summary = String(summary.dropFirst(mark.count)).trimmingCharacters(in: .whitespaces)
+        }
+        return text == summary
+    }
 }
 
 /// Someone met or written to who is not in Tend, by address.
@@ -709,6 +723,8 @@ extension TouchImporter {
         /// Their names made clean (`clean`) once for all the occurrences.
         var strangers: [ICalendar.Attendee] = []
         var note: String?
+        /// The summary made clean, with `no_notes` too.
+        var summary: String?
     }
 
     func attendance(_ event: ICalendar.Event) -> Attendance {
@@ -721,7 +737,9 @@ extension TouchImporter {
         let declined = !mine.isEmpty && mine.allSatisfy({ Self.absent.contains($0.participation) })
         if event.status == "CANCELLED" || declined {
             let ids = Set(people(in: event).flatMap { book.contacts(for: $0.address) })
-            return Attendance(leftOut: declined ? .declined : .cancelled, contacts: ids.sorted(), note: note.isEmpty ? nil : note)
+            let summary = Self.clean(event.summary ?? "")
+            return Attendance(
+                leftOut: declined ? .declined : .cancelled, contacts: ids.sorted(), note: note.isEmpty ? nil : note, summary: summary.isEmpty ? nil : summary)
         }
         let people = people(in: event)
         if people.isEmpty { return Attendance(leftOut: .noOneElse) }
@@ -762,7 +780,7 @@ extension TouchImporter {
     /// the step it would have been is kept in `unplanned`).
     mutating func plan(_ a: Attendance, on day: Day, sourceID: String) -> Bool {
         if a.leftOut == .cancelled || a.leftOut == .declined {
-            for id in a.contacts { unplanned.append(PlannedStep(contact: id, step: a.note ?? "Meeting", due: day, sourceID: sourceID)) }
+            for id in a.contacts { unplanned.append(PlannedStep(contact: id, step: a.note ?? "Meeting", due: day, sourceID: sourceID, summary: a.summary)) }
             return false
         }
         guard a.leftOut == nil else { return false }

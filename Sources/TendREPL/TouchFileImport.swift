@@ -33,6 +33,8 @@ struct TouchFileImport {
         var stepsDone = 0
         /// Next steps planned from meetings since cancelled or declined: cleared.
         var stepsCancelled = 0
+        /// Next steps a meeting planned took the place of (the user's own among them), one line each.
+        var replacedSteps: [String] = []
         var listed: [String] = []
     }
 
@@ -130,7 +132,7 @@ struct TouchFileImport {
         out.stepsDone = done.count
         let cancelled = try clearSteps(of: found.unplanned, net: net, except: done, dryRun: dryRun)
         out.stepsCancelled = cancelled.count
-        out.planned = try plan(found.planned, net: net, cleared: done.union(cancelled), dryRun: dryRun)
+        out.planned = try plan(found.planned, net: net, cleared: done.union(cancelled), dryRun: dryRun, replaced: &out.replacedSteps)
         if !dryRun {
             try store.recordSightings(found.sightings)
         }
@@ -178,7 +180,7 @@ struct TouchFileImport {
     func clearSteps(of steps: [PlannedStep], net: Network, except done: Set<Int64>, dryRun: Bool) throws -> Set<Int64> {
         var cleared: Set<Int64> = []
         for step in steps where !done.contains(step.contact) && !cleared.contains(step.contact) {
-            guard var c = net.contact(step.contact), c.nextStep == step.step, c.nextDue == step.due else { continue }
+            guard var c = net.contact(step.contact), c.nextDue == step.due, let text = c.nextStep, step.isPlanned(as: text) else { continue }
             cleared.insert(c.id)
             guard !dryRun else { continue }
             c.nextStep = nil
@@ -190,8 +192,9 @@ struct TouchFileImport {
 
     /// Sets each contact's next step from the first meeting with them after today, unless the
     /// contact has another next step due sooner (or none due, which the user wrote by hand).
-    /// `cleared` contacts' steps were just done or cancelled.
-    func plan(_ steps: [PlannedStep], net: Network, cleared: Set<Int64>, dryRun: Bool) throws -> Int {
+    /// `cleared` contacts' steps were just done or cancelled. A step it replaces (the user's
+    /// own, due later) is said in `replaced`.
+    func plan(_ steps: [PlannedStep], net: Network, cleared: Set<Int64>, dryRun: Bool, replaced: inout [String]) throws -> Int {
         var n = 0
         for step in steps {
             guard var c = net.contact(step.contact) else { continue }
@@ -201,6 +204,10 @@ struct TouchFileImport {
             }
             if c.nextStep != nil, c.nextDue.map({ $0 <= step.due }) ?? true { continue }
             if c.nextStep == step.step && c.nextDue == step.due { continue }
+            if let old = c.nextStep {
+                replaced.append(
+                    "@\(c.handle): next step \(ScriptWriter.quote(old))\(c.nextDue.map { " (due \($0))" } ?? "") \(dryRun ? "would be" : "was") replaced by \(ScriptWriter.quote(step.step)) due \(step.due)")
+            }
             n += 1
             guard !dryRun else { continue }
             c.nextStep = step.step
@@ -237,6 +244,8 @@ struct TouchFileImport {
                 "  \(count(o.stepsCancelled, "next step", "next steps")) planned from \(o.stepsCancelled == 1 ? "a meeting" : "meetings") since cancelled or declined \(dryRun ? "would be" : o.stepsCancelled == 1 ? "was" : "were") cleared")
         }
         if o.planned > 0 { lines.append("  \(count(o.planned, "next step", "next steps")) \(dryRun ? "would be planned" : "planned") from future meetings") }
+        for r in o.replacedSteps.prefix(Importer.Report.maxChangeLines) { lines.append("    " + r) }
+        if o.replacedSteps.count > Importer.Report.maxChangeLines { lines.append("    … and \(o.replacedSteps.count - Importer.Report.maxChangeLines) more") }
         let reasons = found.skipped.sorted { $0.key < $1.key }.map { $0.key.counted($0.value) }
         if !reasons.isEmpty { lines.append("  left out: " + reasons.joined(separator: ", ")) }
         if noAddresses {

@@ -324,6 +324,21 @@ import Testing
         #expect(try step("2026-11-24") == "Send the deck,2026-11-26")
     }
 
+    /// A step of the user's own that a sooner meeting replaces is named in the report (it went
+    /// without a word); Outlook's cancellation ("Canceled: " before the summary) and one read
+    /// with or without --no-notes clear the step the meeting planned (it stayed).
+    @Test func replacedAndCancelledStepsAreSaid() throws {
+        let dir = try Self.setUp()
+        try Self.writeOneOff("p1.ics", in: dir, uid: "pitch-1", "20261126T150000Z", "Pitch meeting", [])
+        try Self.writeOneOff("pc.ics", in: dir, uid: "pitch-1", "20261126T150000Z", "Canceled: Pitch meeting", ["SEQUENCE:1", "STATUS:CANCELLED"])
+        #expect(try CLI.run(["-e", #"set @ana-park next_step: "send proposal", next_due: 2027-01-15"#], in: dir).status == 0)
+        let planned = try CLI.run(["import", "ics", "p1.ics", "--plan"], in: dir)
+        #expect(planned.stdout.contains(#"@ana-park: next step "send proposal" (due 2027-01-15) was replaced by "Pitch meeting" due 2026-11-26"#), "\(planned.stdout)")
+        let cancelled = try CLI.run(["import", "ics", "pc.ics", "--plan", "--no-notes"], in: dir)
+        #expect(cancelled.stdout.contains("1 next step planned from a meeting since cancelled or declined was cleared"), "\(cancelled.stdout)")
+        #expect(try Self.value("@ana-park.next_step", in: dir) == "null")
+    }
+
     /// --plan: the first meeting after today becomes the next step; without it, nothing is planned.
     @Test func planSetsTheNextStep() throws {
         let dir = try Self.setUp()
