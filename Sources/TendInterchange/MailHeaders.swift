@@ -30,8 +30,9 @@ public struct MailHeaders: Sendable {
     public var deletedByMozilla = false
     /// The Message-ID without its angle brackets.
     public var messageID: String?
+    /// List-Id, or what older list programs mark a list's mail with instead (List-Post, ezmlm's Mailing-List).
     public var listID: String?
-    /// Precedence, lower-cased: bulk, list, junk …
+    /// Precedence (or X-Precedence), lower-cased: bulk, list, junk, auto_reply …
     public var precedence: String?
     /// Auto-Submitted's first word, lower-cased: no, auto-generated, auto-replied …
     public var autoSubmitted: String?
@@ -39,6 +40,8 @@ public struct MailHeaders: Sendable {
     /// Auto-Submitted mark their replies with.
     public var autoReply = false
     public var listUnsubscribe = false
+    /// X-Spam-Flag: YES, a spam filter's mark on mail it let through.
+    public var markedSpam = false
     /// X-Gmail-Labels, lower-cased (Gmail's Takeout marks drafts, spam and trash only there).
     public var gmailLabels: [String] = []
     /// A stable hash of From, To, Cc and Date as written, to name a message without a Message-ID.
@@ -51,7 +54,11 @@ public struct MailHeaders: Sendable {
         case from, to, cc, bcc, date
         case messageID = "message-id"
         case listID = "list-id"
+        case listPost = "list-post"
+        case mailingList = "mailing-list"
         case precedence
+        case xPrecedence = "x-precedence"
+        case spamFlag = "x-spam-flag"
         case autoSubmitted = "auto-submitted"
         case autoReply = "x-autoreply"
         case autoRespond = "x-autorespond"
@@ -123,7 +130,9 @@ public struct MailHeaders: Sendable {
             }
             if messageID == nil, !id.isEmpty { messageID = id }
         case .listID: if !value.trimmed.isEmpty { listID = value.trimmed }
-        case .precedence: precedence = value.trimmed.lowercased()
+        case .listPost, .mailingList: if listID == nil, !value.trimmed.isEmpty { listID = value.trimmed }
+        case .precedence, .xPrecedence: precedence = value.trimmed.lowercased()
+        case .spamFlag: markedSpam = markedSpam || value.trimmed.lowercased().hasPrefix("yes")
         // `no (human)`: RFC 3834's keyword may be followed by a comment and parameters.
         case .autoSubmitted:
             autoSubmitted = value.split(separator: ";").first.map {

@@ -335,11 +335,11 @@ extension TouchImporter {
     public mutating func add(_ message: MailMessage) {
         let h = message.headers
         if let reason = message.leftOut ?? Self.leftOut(labels: h.gmailLabels) { return skip(reason) }
-        if h.deletedByMozilla { return skip(.junk) }
+        if h.deletedByMozilla || h.markedSpam { return skip(.junk) }
         guard let sender = h.from.first else { return skip(.noSender) }
         if h.listID != nil { return skip(.mailingList) }
         if h.listUnsubscribe || ["bulk", "list", "junk"].contains(h.precedence ?? "") { return skip(.bulk) }
-        if h.autoReply || (h.autoSubmitted.map { $0 != "no" } ?? false) { return skip(.automatic) }
+        if h.autoReply || h.precedence == "auto_reply" || (h.autoSubmitted.map { $0 != "no" } ?? false) { return skip(.automatic) }
         if Self.isNoReply(sender.address) { return skip(.noReply) }
         guard let instant = h.date ?? message.envelopeDate else { return skip(.noDate) }
         if h.date == nil, let unread = h.unreadDate {
@@ -766,7 +766,8 @@ extension TouchImporter {
     ) {
         guard firstSight(sourceID) else { return }
         if let reason = a.leftOut, reason != .noContact {
-            if reason == .cancelled { result.cancelledOccurrences.append(sourceID) }
+            // Declined since it was logged, as cancelled: I was not there.
+            if reason == .cancelled || reason == .declined { result.cancelledOccurrences.append(sourceID) }
             return skip(reason)
         }
         for p in a.strangers { strangers.saw(p, on: day, event: event) }

@@ -27,7 +27,7 @@ struct TouchFileImport {
         /// Meetings of one-off events moved to another day since they were logged: moved with them.
         var moved = 0
         var planned = 0
-        /// Meetings logged before their events were cancelled: removed.
+        /// Meetings logged before their events were cancelled (or declined by me): removed.
         var removed = 0
         /// Next steps planned from meetings that have now been logged: done, so cleared.
         var stepsDone = 0
@@ -232,7 +232,7 @@ struct TouchFileImport {
             lines.append("  \(count(o.moved, "meeting", "meetings")) \(dryRun ? "would move" : "moved") \(to)")
         }
         if o.removed > 0 {
-            let what = o.removed == 1 ? "meeting logged before its event was cancelled" : "meetings logged before their events were cancelled"
+            let what = o.removed == 1 ? "meeting logged before its event was cancelled or declined" : "meetings logged before their events were cancelled or declined"
             lines.append("  \(count(o.removed, what, what)) \(dryRun ? "would be" : o.removed == 1 ? "was" : "were") removed")
         }
         if o.stepsDone > 0 {

@@ -508,6 +508,36 @@ import Testing
         #expect(skipped.stdout.hasPrefix("Logged from bad.ics: 1 meeting,") && skipped.stdout.contains("  skipped event 2 (line "), "\(skipped.stdout)")
     }
 
+    /// A meeting I declined after it was logged is no touch, as a cancelled one (it stayed,
+    /// though the report said "declined by me").
+    @Test func aMeetingDeclinedAfterItWasLoggedIsRemoved() throws {
+        let dir = try Self.setUp()
+        let accepted = Self.calendar([Self.event("one-1", "20261110T150000Z", "Coffee", ["ORGANIZER:mailto:ana@park.example", Self.attendee("me@example.com")])])
+        try accepted.write(to: dir.appendingPathComponent("a.ics"), atomically: true, encoding: .utf8)
+        try accepted.replacingOccurrences(of: "PARTSTAT=ACCEPTED", with: "PARTSTAT=DECLINED").write(to: dir.appendingPathComponent("d.ics"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "ics", "a.ics"], in: dir).stdout.contains("1 meeting"))
+        let r = try CLI.run(["import", "ics", "d.ics"], in: dir)
+        #expect(r.stdout.contains("1 meeting logged before its event was cancelled or declined was removed"), "\(r.stdout)")
+        #expect(try Self.value("count(interactions where kind == \"meeting\")", in: dir) == "0")
+    }
+
+    /// Mail a vacation responder marks with Precedence or X-Precedence auto_reply, a spam
+    /// filter's X-Spam-Flag, and list mail with only List-Post or ezmlm's Mailing-List is no
+    /// touch (each was logged as an inbound e-mail).
+    @Test func moreAutomaticAndListMailIsLeftOut() throws {
+        let dir = try Self.setUp()
+        func message(_ n: Int, _ header: String) -> String {
+            "From ana@park.example Mon Nov 16 10:00:00 2026\nFrom: Ana Park <ana@park.example>\nTo: me@example.com\nSubject: m\(n)\nDate: Mon, 16 Nov 2026 10:0\(n):00 +0000\nMessage-ID: <m\(n)@park.example>\n\(header)\n\nbody\n\n"
+        }
+        let box = [
+            "Precedence: auto_reply", "X-Precedence: auto_reply", "X-Spam-Flag: YES", "List-Post: <mailto:club@lists.example>",
+            "Mailing-List: contact club-help@lists.example; run by ezmlm",
+        ].enumerated().map { message($0.offset, $0.element) }.joined() + message(9, "X-Note: a real one")
+        try box.write(to: dir.appendingPathComponent("m.mbox"), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "mbox", "m.mbox"], in: dir)
+        #expect(r.stdout.hasPrefix("Logged from m.mbox: 0 meetings, 1 e-mail (1 inbound)"), "\(r.stdout)")
+    }
+
     /// A one-off meeting logged before its event was cancelled is no touch: importing the
     /// cancelled event removes it (it stayed, the report saying "1 cancelled"), as one change
     /// that `undo` takes back; a series cancelled whole keeps the occurrences held.
@@ -517,10 +547,10 @@ import Testing
         try Self.writeOneOff("cancelled.ics", in: dir, uid: "once-9", "20261110T150000Z", "Coffee", ["SEQUENCE:1", "STATUS:CANCELLED"])
         #expect(try CLI.run(["import", "ics", "held.ics"], in: dir).stdout.hasPrefix("Logged from held.ics: 1 meeting,"))
         let dry = try CLI.run(["import", "ics", "cancelled.ics", "--dry-run"], in: dir)
-        #expect(dry.stdout.contains("  1 meeting logged before its event was cancelled would be removed"), "\(dry.stdout)")
+        #expect(dry.stdout.contains("  1 meeting logged before its event was cancelled or declined would be removed"), "\(dry.stdout)")
         #expect(try Self.meetings(in: dir).count == 1)
         let r = try CLI.run(["import", "ics", "cancelled.ics"], in: dir)
-        #expect(r.stdout.contains("  1 meeting logged before its event was cancelled was removed"), "\(r.stdout)")
+        #expect(r.stdout.contains("  1 meeting logged before its event was cancelled or declined was removed"), "\(r.stdout)")
         #expect(try Self.meetings(in: dir).isEmpty)
         #expect(try CLI.run(["undo"], in: dir).status == 0)
         #expect(try Self.meetings(in: dir).count == 1)
