@@ -16,7 +16,8 @@ public final class REPL {
         self.name = TerminalText.escaped(PathName.withoutExtension(PathName.last(databaseName)))
         let stateHome = xdgDirectory("XDG_STATE_HOME") ?? homeDirectory() + "/.local/state"
         let historyPath = stateHome + "/tend/history"
-        let completer = Completer(session: session)
+        var completer = Completer(session: session)
+        completer.earlierLines = entrySoFar
         // Under --read-only the REPL writes nothing, its history included (it is read).
         self.reader =
             reader ?? EditLineReader(historyPath: historyPath, savesHistory: !session.readOnly, complete: { completer.complete($0) })
@@ -144,6 +145,8 @@ public final class REPL {
 
     /// A line read ahead (pasted with the statement before it) that starts the next entry.
     private var readAhead: String?
+    /// The lines of the statement being typed before the one the cursor is on.
+    private let entrySoFar = TypedLines()
 
     var prompt: String { "tend:\(name)> " }
     var continuationPrompt: String { String(repeating: " ", count: max(0, name.count + 2)) + "...> " }
@@ -161,6 +164,8 @@ public final class REPL {
                 readAhead = nil
             } else {
                 do {
+                    entrySoFar.text = buffer
+                    defer { entrySoFar.text = "" }
                     line = try reader.readLine(prompt: buffer.isEmpty ? prompt : continuationPrompt)
                 } catch {
                     buffer = ""
@@ -398,14 +403,30 @@ enum DotCommand {
     }
 }
 
+/// The lines of a statement typed so far, shared by the REPL and its completion.
+final class TypedLines {
+    var text = ""
+}
+
 /// Tab completion that knows the language and the database.
 struct Completer {
     let session: Session
+    /// The statement's lines before the cursor's (completion reads them: a string opened there
+    /// is still open).
+    var earlierLines: TypedLines?
 
     static let keywords: [String] = Keyword.all + Stage.allCases.map(\.description)
 
     /// What may complete the word that ends `before` (the line up to the cursor).
     func complete(_ before: String) -> Completion {
+        // Inside a string opened on an earlier line of the statement: a Tab is a tab of the text.
+        if let lines = earlierLines?.text, !lines.isEmpty {
+            let earlier = lines + "\n"
+            let whole = earlier + before
+            if let quote = Completer.openQuote(whole), quote < whole.index(whole.startIndex, offsetBy: earlier.count) {
+                return Completion(word: "", candidates: [], keepsTab: true)
+            }
+        }
         let line = before.drop { $0 == " " }
         if line.hasPrefix(".") { return dotCommand(String(line)) }
         // Inside a string: a file's name after import, export, load or save; a rule's name after

@@ -363,6 +363,14 @@ final class Terminal {
         #expect(t.waitFor("Added @tab-test"), "\(t.screen)")
         let notes = try Store(path: dir.appendingPathComponent("r.db").path).network().contact(handle: "tab-test")?.notes
         #expect(notes == "col1\tcol2", "\(String(describing: notes))")
+        // On a later line of a string opened above, a word is not completed into the text.
+        t.type("add \"Tab Two\" notes: \"line1", "Enter")
+        t.tmux(["send-keys", "agen"])
+        t.tmux(["send-keys", "Tab"])
+        t.tmux(["send-keys", "x\"", "Enter"])
+        #expect(t.waitFor("Added @tab-two"), "\(t.screen)")
+        let two = try Store(path: dir.appendingPathComponent("r.db").path).network().contact(handle: "tab-two")?.notes
+        #expect(two == "line1\nagen\tx", "\(String(describing: two))")
     }
 
     /// An edit closed again unchanged after an error is given up, and kept: the error points at
