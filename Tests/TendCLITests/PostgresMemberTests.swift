@@ -170,6 +170,12 @@ struct PostgresMemberTests {
         // A member who is not the owner still may not log in another's name.
         let bob = try CLI.run(["-e", "log call with @xavier-ho by: \"\(team.roles["ann"]!)\""], in: CLI.tempDir(), env: ["TEND_DB": team.url(as: "bob")])
         #expect(bob.status == 3 && bob.stderr.contains("by: names who logged an event"), "\(bob.stderr)")
+        // Nor may the owner write another's private note (row-level security's refusal, in words).
+        let note = try CLI.run(
+            ["-e", "log note with @xavier-ho \"n\" private by: \"\(team.roles["bob"]!)\""], in: CLI.tempDir(), env: ["TEND_DB": annURL])
+        #expect(note.status == 3, "\(note.stderr)")
+        #expect(note.stderr.contains("error: a private note is its author's alone: only \(team.roles["bob"]!) may write one in their name"), "\(note.stderr)")
+        #expect(!note.stderr.contains("row-level security policy"), "\(note.stderr)")
     }
 
     /// A member who owns the tables does not read another member's journal, whose images hold
