@@ -176,12 +176,16 @@ extension Session {
     }
 
     /// A file's problems: what does not parse, then what does not check; `edit` and `undo` do
-    /// not run inside an edit (an edit in an edit nested without end).
+    /// not run inside an edit (an edit in an edit nested without end), nor does removing a
+    /// contact (the prompt asks first).
     func checkEdit(_ source: Source) -> [Diagnostic] {
         let parsed = Parser.parse(source)
         for s in parsed.statements {
             switch s.kind {
             case .edit, .journal: return [Diagnostic(.type, "\(Session.verb(s)) does not run inside an edit", at: s.range, in: s.source)]
+            // Removing someone with their events is asked about at the prompt, not in a file.
+            case .remove(.person):
+                return [Diagnostic(.type, "remove @… does not run inside an edit (at the prompt it asks first)", at: s.range, in: s.source)]
             default: continue
             }
         }

@@ -373,6 +373,28 @@ final class Terminal {
         #expect(two == "line1\nagen\tx", "\(String(describing: two))")
     }
 
+    /// Removing a contact with their events is asked about at the prompt; in an edit's file it
+    /// is an error the file comes back with (it removed them without asking).
+    @Test(.enabled(if: Terminal.available)) func anEditDoesNotRemoveAContact() throws {
+        let (dir, t) = try Self.editingJoan(
+            """
+            if [ "$(wc -l < rounds)" -eq 1 ]; then
+              echo 'remove @joan-rivera' >> "$1"
+            else
+              cp "$1" reopened.tend
+              sed -i '/^remove @joan-rivera/d' "$1"
+            fi
+            """)
+        defer { t.stop() }
+        t.type("add \"Joan Rivera\" company: \"Salon Joan\"", "Enter")
+        t.type("edit @joan-rivera", "Enter")
+        #expect(t.waitFor("tend:r>", count: 3), "\(t.screen)")
+        let reopened = try String(contentsOf: dir.appendingPathComponent("reopened.tend"), encoding: .utf8)
+        #expect(reopened.contains("remove @… does not run inside an edit"), "\(reopened)")
+        t.type("count(contacts)", "Enter")
+        #expect(t.waitFor("\n1\n"), "\(t.screen)")
+    }
+
     /// An edit closed again unchanged after an error is given up, and kept: the error points at
     /// the line of the kept file the mistake is on (it counted the file without the error
     /// comments on top of it).
