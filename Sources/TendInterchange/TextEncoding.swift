@@ -18,8 +18,30 @@ public enum TextEncoding {
             }
             return Array(s.utf8).dropBOM
         }
+        if let order = utf16WithoutBOM(bytes) {
+            guard let s = String(bytes: bytes, encoding: order), !s.isEmpty else {
+                throw ImportError(what, "the file looks like UTF-16 without a byte-order mark but is not; save it as UTF-8")
+            }
+            return Array(s.utf8).dropBOM
+        }
         if binary(bytes.prefix(4096), quotes: quotes) { throw ImportError(what, "this is a binary file, not text") }
         return bytes.dropBOM
+    }
+
+    /// UTF-16 without a byte-order mark (some exports save "Unicode" so): text whose every
+    /// other byte is NUL, in either order, for nine pairs in ten of its start. Nil for anything else.
+    static func utf16WithoutBOM(_ bytes: [UInt8]) -> String.Encoding? {
+        let start = bytes.prefix(4096)
+        let pairs = start.count / 2
+        guard pairs >= 4, bytes.count % 2 == 0 else { return nil }
+        var (little, big) = (0, 0)
+        for k in 0..<pairs {
+            let (a, b) = (start[start.startIndex + 2 * k], start[start.startIndex + 2 * k + 1])
+            if a != 0 && b == 0 { little += 1 } else if a == 0 && b != 0 { big += 1 }
+        }
+        if little * 10 >= pairs * 9 { return .utf16LittleEndian }
+        if big * 10 >= pairs * 9 { return .utf16BigEndian }
+        return nil
     }
 
     /// UTF-8's byte order mark.

@@ -235,6 +235,18 @@ import Testing
             AddressBookTests.warnings(batch) == ["line 2: the file is not UTF-8 (byte 53): read as Windows-1252 (Latin-1); check accented letters"])
     }
 
+    /// A file saved as UTF-16 without a byte-order mark, in either order, is read (it was "a
+    /// binary file"); a file that is binary still is.
+    @Test func utf16WithoutAByteOrderMark() throws {
+        let text = "First Name,Last Name,E-mail Address\r\nRenée,Côté,renee@cote.example\r\n"
+        for bigEndian in [false, true] {
+            let bytes = Array(text.utf16).flatMap { u in bigEndian ? [UInt8(u >> 8), UInt8(u & 0xFF)] : [UInt8(u & 0xFF), UInt8(u >> 8)] }
+            let batch = try CSVImport.read(bytes)
+            #expect(batch.contacts.first?.name == "Renée Côté" && batch.contacts.first?.emails.first?.value == "renee@cote.example", "\(bigEndian)")
+        }
+        #expect(throws: ImportError.self) { try CSVImport.read([0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00, 0x21, 0x00]) }
+    }
+
     /// Excel's first line `sep=;` names the delimiter (the file was refused: "the header has no
     /// name column; header: sep=,").
     @Test func excelsSeparatorLine() throws {
