@@ -321,8 +321,14 @@ public enum Merge {
         // Notes only grow, by the lines the contact's notes do not hold yet (a note edited on the
         // phone adds its new lines, not its old ones again). Lines are looked up in a set, so a
         // record with thousands of notes merges in linear time; they are compared without the
-        // spaces around them, which files do not all keep.
-        let bare = { (line: Substring) in line.trimmingCharacters(in: .whitespaces) }
+        // spaces around them, which files do not all keep; an address without its last slash,
+        // and a LinkedIn profile's in any case (its exports write one several ways), is the same.
+        let bare = { (line: Substring) -> String in
+            var s = line.trimmingCharacters(in: .whitespaces)
+            guard s.hasPrefix("url: ") || s.hasPrefix("url (") else { return s }
+            if s.hasSuffix("/") { s.removeLast() }
+            return s.range(of: "linkedin.com/in/", options: .caseInsensitive) != nil ? s.lowercased() : s
+        }
         var held = Set((c.notes ?? "").split(whereSeparator: \.isNewline).map(bare))
         var added: [String] = []
         for n in p.notes {

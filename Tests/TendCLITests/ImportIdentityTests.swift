@@ -132,10 +132,14 @@ import Testing
             "june.csv", in: dir)
         #expect(try CLI.run(["import", "linkedin", "may.csv"], in: dir).status == 0)
         let r = try CLI.run(["import", "linkedin", "june.csv"], in: dir)
-        #expect(r.stdout.hasPrefix("Imported from june.csv: 1 added, 1 merged, 0 skipped."), "\(r.stdout)")
+        // Ana's job change is two conflicts, kept: nothing of hers changed.
+        #expect(r.stdout.hasPrefix("Imported from june.csv: 1 added, 0 merged, 1 unchanged, 0 skipped."), "\(r.stdout)")
         #expect(r.stdout.contains("@ana-park company: kept Acme, file has Globex"), "\(r.stdout)")
         let people = try CLI.run(["--format", "csv", "-e", "contacts sort by handle show handle, company"], in: dir)
         #expect(people.stdout == "handle,company\nana-park,Acme\nbo-li,Initech\nbo-li-2,Initech\n", "\(people.stdout)")
+        // Her profile's address with its last slash is the one held: not a second url line.
+        let notes = try CLI.run(["-e", "@ana-park.notes"], in: dir).stdout
+        #expect(notes.components(separatedBy: "linkedin.com/in/").count == 2, "\(notes)")
         // A profile named in a note about someone else is not the contact's own.
         #expect(try CLI.run(["-e", "add \"Ann Worker\" company: \"Acme\", notes: \"reports to the boss, see linkedin.com/in/bossman\""], in: dir).status == 0)
         try ImportIdentityTests.write(header + "Big,Boss,https://www.linkedin.com/in/bossman,,Acme,CEO,24 Nov 2023\n", "boss.csv", in: dir)
