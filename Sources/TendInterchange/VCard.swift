@@ -556,9 +556,20 @@ public enum VCard {
             }
         case "ORG":
             let parts = split(p.value, on: ";").map(\.trimmed).filter { !$0.isEmpty }
-            if c.fields["company"] == nil { c[text: "company"] = parts.first }
+            // A second organisation (a board seat beside the job) is kept in the notes.
+            if c.fields["company"] == nil {
+                c[text: "company"] = parts.first
+            } else if let other = parts.first, other != c[text: "company"] {
+                c.notes.append("company: " + other)
+            }
             if parts.count > 1 { c.notes.append("department: " + parts.dropFirst().joined(separator: ", ")) }
-        case "TITLE": if c.fields["title"] == nil, !v.isEmpty { c[text: "title"] = v }
+        case "TITLE":
+            // A second title is kept in the notes, not dropped.
+            if c.fields["title"] == nil {
+                if !v.isEmpty { c[text: "title"] = v }
+            } else if !v.isEmpty, v != c[text: "title"] {
+                c.notes.append("title: " + v)
+            }
         case "EMAIL":
             let address = v.lowercased().hasPrefix("mailto:") ? String(v.dropFirst(7)) : v
             try add(ContactPoint(address, type: kind(p, label: label)), to: &c.emails, preferred: p.isPreferred, origin: c.origin, field: "emails")

@@ -235,6 +235,15 @@ import Testing
             AddressBookTests.warnings(batch) == ["line 2: the file is not UTF-8 (byte 53): read as Windows-1252 (Latin-1); check accented letters"])
     }
 
+    /// A card's second title or organisation (a board seat beside the job) is kept in the
+    /// notes (it was dropped without a word).
+    @Test func aSecondTitleOrOrganisationIsKept() throws {
+        let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Park\r\nTITLE:CTO\r\nTITLE:Board member\r\nORG:Acme\r\nORG:Food Bank\r\nTITLE:CTO\r\nEND:VCARD\r\n"
+        let ana = try #require(try VCard.read(Array(card.utf8)).contacts.first)
+        #expect(ana[text: "title"] == "CTO" && ana[text: "company"] == "Acme")
+        #expect(ana.notes == ["title: Board member", "company: Food Bank"], "\(ana.notes)")
+    }
+
     /// A file saved as UTF-16 without a byte-order mark, in either order, is read (it was "a
     /// binary file"); a file that is binary still is.
     @Test func utf16WithoutAByteOrderMark() throws {
