@@ -108,6 +108,11 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         "goal \"G\" by 2027-01-01, metric: count(contacts), target: 3 per week",
         "goal \"G\" metric: count(contacts) target: 3 per week, by 2027-01-01",
         "set @dana-lee stage: profitability, on 2026-11-02",
+        // A comma before the first option too (it was "expected the end of the statement").
+        "add \"Comma Test\", profession: \"x\"",
+        "log coffee with @joan-rivera, note: \"c\", quality: 5, gave",
+        "log coffee with @a, @b, note: \"c\"",
+        "set @joan-rivera, +vip, city: \"Irvine\"",
     ])
     func commasAroundSlots(_ line: String) {
         let r = parseOne(line)

@@ -356,6 +356,15 @@ extension Parser {
     /// statement or a word that belongs to the statement (`on`, `per`, …).
     mutating func parseOptions(stop: Set<String>) throws -> [Option] {
         var options: [Option] = []
+        // A comma may come before the first option too (`add "Ana Park", profession: "…"`,
+        // `log call with @ana-park, note: "…"`): options are separated by commas or spaces.
+        if case .symbol(",") = peek.kind {
+            switch peek(1).kind {
+            case .tag: advance()
+            case .identifier(let w) where !stop.contains(w) && !Parser.reservedWords.contains(w): advance()
+            default: break
+            }
+        }
         while true {
             if !options.isEmpty { _ = matchSymbol(",") }
             let t = peek
