@@ -27,6 +27,11 @@ extension PostgresStore: Model {
     @discardableResult
     public func apply(_ change: Change) throws -> Int64? {
         let change = Network.signed(change, by: member)
+        // Row-level security lets no role write another's private note: said in words.
+        if case .insertInteraction(let i) = change, i.isPrivate, let by = i.by, let member, by != member {
+            throw PostgresFailure(
+                message: "a private note is its author's alone: only \(by) may write one in their name, not \(member) (a dump of theirs is run by them, or into a new SQLite file)")
+        }
         let id = try write(change)
         counts = [:]
         guard cache != nil || coreCache != nil else { return id }

@@ -19,13 +19,6 @@ extension Interpreter {
             default: break
             }
         }
-        // Row-level security lets no role write another's private note: said in words.
-        if i.isPrivate, let by = i.by, let member = model.member, by != member {
-            let at = options.lazy.compactMap { o -> SourceRange? in if case .flag("private", let r) = o { return r } else { return nil } }.first
-            throw fail(
-                "a private note is its author's alone: only \(by) may write one in their name, not \(member) (a dump of theirs is run by them, or into a new SQLite file)",
-                at ?? .none)
-        }
         let id = try insertNumbered(.insertInteraction(i), options)
         return .text("Logged \(kind) \(id) with \(try names(i.people)) on \(i.on).")
     }
