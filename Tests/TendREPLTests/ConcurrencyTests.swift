@@ -73,16 +73,22 @@ import Testing
         #expect(fresh.interests == ["golf"])
     }
 
-    /// The agenda page a session showed is the one its numbers mean: when another process
-    /// numbered the agenda again since and line 1 is someone else's there, `done 1` refuses
-    /// and names who line 1 was here (it logged a call with the other page's first person). A
-    /// line that is the same on both pages still works; showing the agenda again renumbers.
-    @Test func aPageAnotherProcessNumberedAgainIsNotThisSessions() throws {
+    /// A session on a new database with Ana's next step overdue before Bo's.
+    static func twoNextSteps() throws -> (path: String, output: Output, session: Session) {
         let path = Self.path()
         let output = Output()
         let session = try Self.session(path, output)
         _ = Self.run(session, output, #"add "Ana Park" next_step: "send the deck", next_due: 2026-11-01"#)
         _ = Self.run(session, output, #"add "Bo Li" next_step: "call back", next_due: 2026-11-10"#)
+        return (path, output, session)
+    }
+
+    /// The agenda page a session showed is the one its numbers mean: when another process
+    /// numbered the agenda again since and line 1 is someone else's there, `done 1` refuses
+    /// and names who line 1 was here (it logged a call with the other page's first person). A
+    /// line that is the same on both pages still works; showing the agenda again renumbers.
+    @Test func aPageAnotherProcessNumberedAgainIsNotThisSessions() throws {
+        let (path, output, session) = try Self.twoNextSteps()
         let page = Self.run(session, output, "agenda")
         #expect(page.contains("1") && page.range(of: "Ana Park")!.lowerBound < page.range(of: "Bo Li")!.lowerBound, "\(page)")
         // Ana's step is done elsewhere, and that process shows the agenda: Bo is its line 1.
@@ -105,11 +111,7 @@ import Testing
     /// though the other page has another rule on it; a statement rolled back leaves the page
     /// shown before it as this session's.
     @Test func thePageShownHereBoundsItsNumbers() throws {
-        let path = Self.path()
-        let output = Output()
-        let session = try Self.session(path, output)
-        _ = Self.run(session, output, #"add "Ana Park" next_step: "send the deck", next_due: 2026-11-01"#)
-        _ = Self.run(session, output, #"add "Bo Li" next_step: "call back", next_due: 2026-11-10"#)
+        let (path, output, session) = try Self.twoNextSteps()
         _ = Self.run(session, output, "agenda")
         for name in ["Cy Dee", "Di Eve", "Ed Fox"] { try Self.other(path, #"add "\#(name)" next_step: "x", next_due: 2026-11-20"#) }
         try Self.other(path, "agenda")
