@@ -55,21 +55,31 @@ extension PostgresStore {
     /// A touch that counts on the day `today` (a placeholder) names.
     private static func counted(_ today: String) -> String { #"touch AND "on" <= \#(today)"# }
 
-    /// The figures a condition on contacts can be checked on in SQL (`contacts where
-    /// last_touch < today - 180d`), each summed as `statsSQL` sums it, given the placeholders of
-    /// today and of the first day `touches_90d` counts; whether it is a date (else a whole
-    /// number); and the tables whose rows it sums (`figuresSQL` reads no other).
-    static let figures: [String: (sql: @Sendable (String, String) -> String, isDate: Bool, from: Set<EventTable>)] = [
-        "last_touch": ({ t, _ in #"max("on") FILTER (WHERE \#(counted(t)))"# }, true, EventTable.touches),
-        "touches": ({ t, _ in "count(*) FILTER (WHERE \(counted(t)))" }, false, EventTable.touches),
-        "touches_90d": ({ t, r in #"count(*) FILTER (WHERE \#(counted(t)) AND "on" >= \#(r))"# }, false, EventTable.touches),
-        "gave": ({ _, _ in "sum(gave)::bigint" }, false, EventTable.touches),
-        "asked": ({ _, _ in "sum(asked)::bigint" }, false, [.interactions]),
-        "inbound": ({ _, _ in "sum(inbound)::bigint" }, false, [.interactions]),
-        "referrals_given": ({ _, _ in "sum(given)::bigint" }, false, [.referrals]),
-        "referrals_received": ({ _, _ in "sum(received)::bigint" }, false, [.referrals]),
-        "introductions": ({ _, _ in "sum(introduced)::bigint" }, false, [.introductions]),
-        "degree": ({ _, _ in "sum(degree)::bigint" }, false, [.knows]),
+    /// A figure a condition on contacts can be checked on in SQL: its sum, given the
+    /// placeholders of today and of the first day `touches_90d` counts, as `statsSQL` sums it;
+    /// whether it is a date (else a whole number); and the tables whose rows it sums
+    /// (`figuresSQL` reads no other).
+    struct Figure: Sendable {
+        let sql: @Sendable (String, String) -> String
+        let isDate: Bool
+        let from: Set<EventTable>
+        init(_ sql: @escaping @Sendable (String, String) -> String, isDate: Bool = false, from: Set<EventTable>) {
+            (self.sql, self.isDate, self.from) = (sql, isDate, from)
+        }
+    }
+
+    /// The figures, by field (`contacts where last_touch < today - 180d`).
+    static let figures: [String: Figure] = [
+        "last_touch": Figure({ t, _ in #"max("on") FILTER (WHERE \#(counted(t)))"# }, isDate: true, from: EventTable.touches),
+        "touches": Figure({ t, _ in "count(*) FILTER (WHERE \(counted(t)))" }, from: EventTable.touches),
+        "touches_90d": Figure({ t, r in #"count(*) FILTER (WHERE \#(counted(t)) AND "on" >= \#(r))"# }, from: EventTable.touches),
+        "gave": Figure({ _, _ in "sum(gave)::bigint" }, from: EventTable.touches),
+        "asked": Figure({ _, _ in "sum(asked)::bigint" }, from: [.interactions]),
+        "inbound": Figure({ _, _ in "sum(inbound)::bigint" }, from: [.interactions]),
+        "referrals_given": Figure({ _, _ in "sum(given)::bigint" }, from: [.referrals]),
+        "referrals_received": Figure({ _, _ in "sum(received)::bigint" }, from: [.referrals]),
+        "introductions": Figure({ _, _ in "sum(introduced)::bigint" }, from: [.introductions]),
+        "degree": Figure({ _, _ in "sum(degree)::bigint" }, from: [.knows]),
     ]
 
     /// The tables of the union `events` reads, each one or two of its branches. Every contact
@@ -107,7 +117,7 @@ extension PostgresStore {
 
     /// Every event that counts for a contact, one row each (see the type's comment), of these
     /// tables; with `ids` (a placeholder), only those of these contacts. A table expression
-    /// `(…) AS e(c, …)`: its columns are named whichever branch comes first.
+    /// `(…) AS e(c, …)`: the alias names its columns, whichever branches it holds.
     private static func events(_ ids: String?, from tables: Set<EventTable> = Set(EventTable.allCases)) -> String {
         func only(_ column: String, _ joiner: String = "WHERE") -> String { ids.map { " \(joiner) \(column) = ANY(\($0))" } ?? "" }
         // c, on, by, k (the order touches are counted in), id, touch, gave, asked, inbound,

@@ -244,21 +244,20 @@ struct TouchFileImport {
                 "  \(count(o.stepsCancelled, "next step", "next steps")) planned from \(o.stepsCancelled == 1 ? "a meeting" : "meetings") since cancelled or declined \(dryRun ? "would be" : o.stepsCancelled == 1 ? "was" : "were") cleared")
         }
         if o.planned > 0 { lines.append("  \(count(o.planned, "next step", "next steps")) \(dryRun ? "would be planned" : "planned") from future meetings") }
-        for r in o.replacedSteps.prefix(Importer.Report.maxChangeLines) { lines.append("    " + r) }
-        if o.replacedSteps.count > Importer.Report.maxChangeLines { lines.append("    … and \(o.replacedSteps.count - Importer.Report.maxChangeLines) more") }
+        // Each kind of line is told by the first thousand, the rest counted.
+        func capped(_ items: [String], _ indent: String, more: String = "more") {
+            for item in items.prefix(Importer.Report.maxChangeLines) { lines.append(indent + item) }
+            if items.count > Importer.Report.maxChangeLines { lines.append("\(indent)… and \(items.count - Importer.Report.maxChangeLines) \(more)") }
+        }
+        capped(o.replacedSteps, "    ")
         let reasons = found.skipped.sorted { $0.key < $1.key }.map { $0.key.counted($0.value) }
         if !reasons.isEmpty { lines.append("  left out: " + reasons.joined(separator: ", ")) }
         if noAddresses {
             lines.append("  none of your own e-mail addresses is set: set me emails: [\"you@example.org\"] so that your mail and meetings are told apart")
         }
-        // A warning per message (a Date not read) is told by the first thousand, the rest counted.
-        for w in found.warnings.prefix(Importer.Report.maxChangeLines) { lines.append("  \(w)") }
-        if found.warnings.count > Importer.Report.maxChangeLines {
-            lines.append("  … and \(found.warnings.count - Importer.Report.maxChangeLines) more warnings")
-        }
-        let skipped = found.errors + found.passedOver
-        for e in skipped.prefix(Importer.Report.maxChangeLines) { lines.append("  skipped \(e)") }
-        if skipped.count > Importer.Report.maxChangeLines { lines.append("  … and \(skipped.count - Importer.Report.maxChangeLines) more") }
+        // A warning per message (a Date not read).
+        capped(found.warnings.map { "\($0)" }, "  ", more: "more warnings")
+        capped((found.errors + found.passedOver).map { "skipped \($0)" }, "  ")
         for l in o.listed { lines.append("  " + l) }
         let unlisted = o.meetings + o.emails - o.listed.count
         if dryRun && unlisted > 0 { lines.append("  … and \(unlisted) more") }
