@@ -160,47 +160,53 @@ public struct Renderer {
         case .json:
             // A column of durations is in one unit, as in the other formats.
             let inDays = Renderer.spansInDays(t)
-            return "["
-                + t.rows.map { row in
-                    "{"
-                        + zip(t.columns, row).enumerated().map { i, cell in
-                            if inDays.contains(i), case .duration(let d) = cell.1, d.months == 0, !t.dayColumns.contains(cell.0) {
-                                return "\(jsonStringLiteral(cell.0)):\(jsonStringLiteral("\(d.days)d"))"
-                            }
-                            return "\(jsonStringLiteral(cell.0)):\(json(cell.1, t, days: t.dayColumns.contains(cell.0)))"
-                        }.joined(separator: ",") + "}"
-                }.joined(separator: ",") + "]"
+            return "[" + t.rows.map { jsonRow($0, t, inDays) }.joined(separator: ",") + "]"
         case .csv, .tsv:
-            let tsv = format == .tsv
             var out: [UInt8] = []
             out.reserveCapacity(64 * (t.rows.count + 1))
-            var first = true
-            func line(_ cells: [String]) {
-                if !first { out.append(10) }
-                first = false
-                for (i, cell) in cells.enumerated() {
-                    if i > 0 { out.append(tsv ? 9 : 44) }
-                    Renderer.appendField(cell, tsv: tsv, quotingBlanks: quotingBlanks, to: &out)
-                }
-            }
-            line(t.columns.map(field))
+            appendLine(t.columns.map(field), to: &out)
             let inDays = Renderer.spansInDays(t)
             for row in t.rows {
-                line(
-                    row.enumerated().map { i, v -> String in
-                        switch v {
-                        case .duration(let d) where inDays.contains(i) && d.months == 0: return "\(d.days)d"
-                        case .contact(let id): return t.people[id]?.handle ?? ""
-                        case .null, .bool, .number, .date, .duration, .stage: return plainCell(v, t)
-                        // Text may be read by a spreadsheet: a formula-like cell is neutralised.
-                        default: return field(SpreadsheetCell.neutralised(plainCell(v, t)))
-                        }
-                    })
+                out.append(10)
+                appendLine(csvCells(row, t, inDays), to: &out)
             }
             return String(decoding: out, as: UTF8.self)
         case .table:
             if let c = t.chartColumn, color || width != nil { return chart(t, c) }
             return grid(t)
+        }
+    }
+
+    /// A row as a JSON object, its columns as keys.
+    func jsonRow(_ row: [Value], _ t: Table, _ inDays: Set<Int>) -> String {
+        "{"
+            + zip(t.columns, row).enumerated().map { i, cell in
+                if inDays.contains(i), case .duration(let d) = cell.1, d.months == 0, !t.dayColumns.contains(cell.0) {
+                    return "\(jsonStringLiteral(cell.0)):\(jsonStringLiteral("\(d.days)d"))"
+                }
+                return "\(jsonStringLiteral(cell.0)):\(json(cell.1, t, days: t.dayColumns.contains(cell.0)))"
+            }.joined(separator: ",") + "}"
+    }
+
+    /// A row's CSV or TSV fields: a contact by handle, text neutralised for spreadsheets.
+    func csvCells(_ row: [Value], _ t: Table, _ inDays: Set<Int>) -> [String] {
+        row.enumerated().map { i, v -> String in
+            switch v {
+            case .duration(let d) where inDays.contains(i) && d.months == 0: return "\(d.days)d"
+            case .contact(let id): return t.people[id]?.handle ?? ""
+            case .null, .bool, .number, .date, .duration, .stage: return plainCell(v, t)
+            // Text may be read by a spreadsheet: a formula-like cell is neutralised.
+            default: return field(SpreadsheetCell.neutralised(plainCell(v, t)))
+            }
+        }
+    }
+
+    /// One CSV or TSV line, without its line break.
+    func appendLine(_ cells: [String], to out: inout [UInt8]) {
+        let tsv = format == .tsv
+        for (i, cell) in cells.enumerated() {
+            if i > 0 { out.append(tsv ? 9 : 44) }
+            Renderer.appendField(cell, tsv: tsv, quotingBlanks: quotingBlanks, to: &out)
         }
     }
 
@@ -252,60 +258,43 @@ public struct Renderer {
     /// (`9w` beside `62d`: a duration prints in weeks up to 10w): they print in days, so that a
     /// column such as `overdue` reads and sorts by eye in one unit.
     static func spansInDays(_ t: Table) -> Set<Int> {
-        var out = Set<Int>()
-        for i in t.columns.indices {
-            var weeks = false
-            var days = false
-            for row in t.rows where i < row.count {
-                guard case .duration(let d) = row[i], d.months == 0, d.days != 0 else { continue }
-                if d.printsInWeeks { weeks = true } else { days = true }
-                if weeks && days {
-                    out.insert(i)
-                    break
-                }
-            }
-        }
-        return out
+        var units = DurationUnits(columns: t.columns.count)
+        units.note(t.rows)
+        return units.inDays
     }
 
     /// An aligned grid with a header rule; cells are cut to fit the terminal when there is one.
     func grid(_ t: Table) -> String {
         if t.rows.isEmpty { return paint("(no rows)", dim: true) }
         let inDays = Renderer.spansInDays(t)
-        let text = t.rows.map { row in
-            row.enumerated().map { i, v in
-                if inDays.contains(i), case .duration(let d) = v, d.months == 0 { return "\(d.days)d" }
-                return cell(v, t).replacingOccurrences(of: "\n", with: " ")
-            }
-        }
-        let columns = t.columns.map { Renderer.shown($0, keep: []) }
-        var widths = columns.map(Renderer.displayWidth)
-        for row in text { for (i, c) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], Renderer.displayWidth(c)) } }
-        if let width {
-            // Shrink the widest columns until the table fits.
-            let gap = 2 * (widths.count - 1)
-            while widths.reduce(0, +) + gap > width, let i = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[i] > 6 {
-                widths[i] -= 1
-            }
-        }
-        let numeric = t.columns.indices.map { i in
-            t.rows.allSatisfy { row in
-                if case .number = row[i] { return true }
-                return row[i].isNull
-            }
-        }
-        var lines: [String] = []
-        lines.append(
-            paint(zip(columns, widths).map { Renderer.pad(Renderer.truncate($0, $1), $1) }.joined(separator: "  ").trimmingTrailing(), bold: true))
-        lines.append(paint(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "), dim: true))
-        for row in text {
-            lines.append(
-                row.enumerated().map { i, c in Renderer.pad(Renderer.truncate(c, widths[i]), widths[i], right: numeric[i]) }
-                    .joined(separator: "  ").trimmingTrailing())
-        }
-        lines.append(paint("(\(t.rows.count) row\(t.rows.count == 1 ? "" : "s"))", dim: true))
+        let text = t.rows.map { gridCells($0, t, inDays) }
+        var layout = GridLayout(t.columns)
+        layout.measure(t.rows, text)
+        layout.fit(width)
+        var lines = layout.header(self)
+        for row in text { lines.append(layout.line(row)) }
+        lines.append(rowCount(t.rows.count))
         return lines.joined(separator: "\n")
     }
+
+    /// A row's cells as a grid shows them, on one line each.
+    func gridCells(_ row: [Value], _ t: Table, _ inDays: Set<Int>) -> [String] {
+        row.enumerated().map { i, v in
+            if inDays.contains(i), case .duration(let d) = v, d.months == 0 { return "\(d.days)d" }
+            return Renderer.oneLine(cell(v, t))
+        }
+    }
+
+    /// A cell's line breaks as spaces, in Swift: Foundation's `replacingOccurrences` goes
+    /// through NSString, and was a third of the time of a million-row grid.
+    static func oneLine(_ s: String) -> String {
+        guard s.utf8.contains(10) else { return s }
+        var out = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars { out.append(scalar == "\n" ? " " : scalar) }
+        return String(out)
+    }
+
+    func rowCount(_ n: Int) -> String { paint("(\(n) row\(n == 1 ? "" : "s"))", dim: true) }
 
     /// `group by` on a terminal: one horizontal bar per group, labelled by its keys, under a
     /// line that names the keys and the value drawn.
@@ -474,10 +463,91 @@ public enum TerminalOutput {
     }
 }
 
+/// Which units a table's columns of durations print in, learned row by row.
+struct DurationUnits {
+    var weeks: [Bool]
+    var days: [Bool]
+    init(columns: Int) {
+        weeks = Array(repeating: false, count: columns)
+        days = weeks
+    }
+
+    mutating func note(_ rows: [[Value]]) {
+        for row in rows {
+            for i in 0..<min(row.count, weeks.count) {
+                guard case .duration(let d) = row[i], d.months == 0, d.days != 0 else { continue }
+                if d.printsInWeeks { weeks[i] = true } else { days[i] = true }
+            }
+        }
+    }
+
+    /// The columns that print in days: those with durations of both kinds.
+    var inDays: Set<Int> { Set(weeks.indices.filter { weeks[$0] && days[$0] }) }
+}
+
+/// A grid's columns, learned from every row before the first is drawn: how wide each is, and
+/// whether it holds numbers alone (drawn flush right).
+struct GridLayout {
+    var columns: [String]
+    var widths: [Int]
+    var numeric: [Bool]
+    init(_ columns: [String]) {
+        self.columns = columns.map { Renderer.shown($0, keep: []) }
+        widths = self.columns.map(Renderer.displayWidth)
+        numeric = Array(repeating: true, count: columns.count)
+    }
+
+    mutating func measure(_ rows: [[Value]], _ text: [[String]]) {
+        for row in text { for (i, c) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], Renderer.displayWidth(c)) } }
+        for row in rows {
+            for i in numeric.indices where numeric[i] {
+                if case .number = row[i] { continue }
+                numeric[i] = row[i].isNull
+            }
+        }
+    }
+
+    /// Shrinks the widest columns until the grid fits the terminal's width.
+    mutating func fit(_ width: Int?) {
+        guard let width else { return }
+        let gap = 2 * (widths.count - 1)
+        while widths.reduce(0, +) + gap > width, let i = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[i] > 6 {
+            widths[i] -= 1
+        }
+    }
+
+    /// The column names and the rule under them.
+    func header(_ r: Renderer) -> [String] {
+        [
+            r.paint(zip(columns, widths).map { Renderer.pad(Renderer.truncate($0, $1), $1) }.joined(separator: "  ").trimmingTrailing(), bold: true),
+            r.paint(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "), dim: true),
+        ]
+    }
+
+    /// A row's cells, each cut to its column and padded (numbers to the right), without the
+    /// blanks at the line's end.
+    func line(_ cells: [String]) -> String {
+        var out = ""
+        for (i, c) in cells.enumerated() {
+            if i > 0 { out += "  " }
+            var text = c
+            var shown = Renderer.displayWidth(c)
+            if shown > widths[i] {
+                text = Renderer.truncate(c, widths[i])
+                shown = Renderer.displayWidth(text)
+            }
+            let fill = String(repeating: " ", count: max(0, widths[i] - shown))
+            if numeric[i] { out += fill + text } else { out += text + fill }
+        }
+        return out.trimmingTrailing()
+    }
+}
+
 extension String {
     func trimmingTrailing() -> String {
-        var s = self
-        while s.last == " " { s.removeLast() }
-        return s
+        let bytes = utf8
+        var end = bytes.endIndex
+        while end > bytes.startIndex, bytes[bytes.index(before: end)] == 0x20 { end = bytes.index(before: end) }
+        return end == bytes.endIndex ? self : String(self[..<end])
     }
 }

@@ -40,15 +40,24 @@ public enum ExitStatus: Int32, Sendable {
 public struct Console {
     public var out: (String) -> Void
     public var err: (String) -> Void
-    public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void) {
+    /// Writes part of the output, adding no line break, and throws when the output is gone (a
+    /// closed pipe): a streamed table is written a block at a time through it. Without it, the
+    /// table is read whole and printed through `out`.
+    public var part: ((String) throws -> Void)?
+    public init(out: @escaping (String) -> Void, err: @escaping (String) -> Void, part: ((String) throws -> Void)? = nil) {
         self.out = out
         self.err = err
+        self.part = part
     }
     /// Standard output and error; on a terminal, through `TerminalOutput`'s one sanitiser.
     public static var standard: Console {
         Console(
             out: { s in TerminalOutput.write(s + "\n", to: STDOUT_FILENO) },
-            err: { s in TerminalOutput.write(s + "\n", to: STDERR_FILENO) })
+            err: { s in TerminalOutput.write(s + "\n", to: STDERR_FILENO) },
+            part: { s in
+                TerminalOutput.write(s, to: STDOUT_FILENO)
+                if let lost = TerminalOutput.lost { throw TerminalOutput.OutputError(code: lost) }
+            })
     }
 }
 
@@ -87,6 +96,7 @@ public final class Session: InterpreterHost {
         self.console = console
         self.diagnostics = DiagnosticFormatter(color: color)
         interpreter = Interpreter(model: store, today: today)
+        interpreter.streamsLargeResults = true
         interpreter.host = self
         if store.needsPrelude {
             // The prelude a database (or a team's member) starts with is no change to undo.
@@ -308,6 +318,10 @@ public final class Session: InterpreterHost {
         checker.check(loaded.statements)
         if let d = (loaded.diagnostics + checker.diagnostics).first { throw d }
         interpreter.resolutions.merge(checker.resolutions)
+        // These outputs are drawn after the file's last statement: they are held, not streamed.
+        let streams = interpreter.streamsLargeResults
+        interpreter.streamsLargeResults = false
+        defer { interpreter.streamsLargeResults = streams }
         return try loaded.statements.flatMap { try interpreter.execute($0) }
     }
 
@@ -819,8 +833,17 @@ public final class Session: InterpreterHost {
     /// Runs one statement and prints its outputs.
     func execute(_ s: Statement) throws -> [Output] {
         let outputs = try interpreter.execute(s)
-        for o in outputs { show(o) }
+        for o in outputs {
+            if case .table(let t) = o, t.stream != nil { try showStreamed(t) } else { show(o) }
+        }
         return outputs
+    }
+
+    /// Draws a streamed table as its rows are read (`Renderer.render(streamed:)`); a console that
+    /// cannot take part of a line is given the table read whole.
+    func showStreamed(_ t: Table) throws {
+        guard let part = console.part else { return show(.table(try t.materialized())) }
+        try renderer.render(streamed: t, write: part)
     }
 
     public func show(_ o: Output) {

@@ -354,6 +354,12 @@ public final class Interpreter {
     public var cost = CostModel()
     /// Set while `explain` plans a query: the plan then says how many rows the collection holds.
     var explaining = false
+    /// A host that draws a statement's outputs before the next statement runs sets this: a
+    /// query over every event of a large network then comes as a streamed table (`Table.stream`),
+    /// read again as it is drawn, instead of a million rows held.
+    public var streamsLargeResults = false
+    /// Counts the statements begun: a streamed table reads only while its statement is the last.
+    var statementsStarted = 0
 
     /// Starts the budgets of a statement afresh (work, bytes made) and reads the stack's bounds.
     func startStatement() {

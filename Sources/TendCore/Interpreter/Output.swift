@@ -33,6 +33,9 @@ public struct Table: Sendable {
     /// Columns that are pictures for the screen (`progress`'s bar), which JSON, CSV and TSV
     /// leave out unless the query asked for them by name.
     public var drawnColumns: Set<String> = []
+    /// Set for a result too large to hold (every event of a large network): `rows` is then
+    /// empty, and the rows come from here, a batch at a time, each time they are asked for.
+    public var stream: TableStream?
     public init(
         title: String? = nil, columns: [String], rows: [[Value]], chartColumn: Int? = nil, people: [Int64: (name: String, handle: String)] = [:]
     ) {
@@ -56,6 +59,36 @@ public struct Table: Sendable {
     public func shownName(_ id: Int64) -> String {
         guard let p = people[id] else { return "#\(id)" }
         return sharedNames.contains(p.name.lowercased()) ? "\(p.name) (@\(p.handle))" : p.name
+    }
+}
+
+/// The rows of a streamed table, read again each time: `read` hands over batches, each a table
+/// of its own (the same columns, `people` naming the contacts of its cells). It reads only
+/// until the next statement starts (the rows come from that statement's view of the data).
+public struct TableStream: @unchecked Sendable {
+    public let read: (_ batch: (Table) throws -> Void) throws -> Void
+    /// False when no cell can hold a duration (an event collection's own columns): the columns'
+    /// units of durations need no read of their own before the rows are written.
+    public let mayHoldDurations: Bool
+    public init(mayHoldDurations: Bool = true, read: @escaping (_ batch: (Table) throws -> Void) throws -> Void) {
+        self.mayHoldDurations = mayHoldDurations
+        self.read = read
+    }
+}
+
+extension Table {
+    /// Every row held: a streamed table read whole (for what needs the rows at once).
+    public func materialized() throws -> Table {
+        guard let stream else { return self }
+        var whole = self
+        whole.stream = nil
+        var people = self.people
+        try stream.read { batch in
+            whole.rows += batch.rows
+            people.merge(batch.people) { first, _ in first }
+        }
+        whole.people = people
+        return whole
     }
 }
 

@@ -198,24 +198,39 @@ extension Interpreter {
     /// N matches when unsorted (the read stops there), else the N first in the sort's order, the
     /// others let go as the read goes on.
     func streamedRows(_ spec: CollectionSpec, _ a: Plan.EventAccess, _ q: Query, _ outer: Ctx) throws -> RowSet {
-        let v = try view()
         let locals = outer.locals
         var kept: [Value] = []
-        var seen = 0
         let wanted = try q.groupBy.isEmpty ? q.limit.map { try limit($0, outer) } : nil
+        try eachMatchingRow(spec, a, q, outer) { row in
+            kept.append(row)
+            guard let wanted else { return true }
+            if q.sortBy.isEmpty { return kept.count < wanted }
+            if kept.count >= max(2 * wanted, 10_000) {
+                // Sorted (ties in the order read) and cut: a row let go has `wanted` rows before
+                // it that stay before it, whatever comes later.
+                kept = Array(try sort(kept, q.sortBy, locals, naming: q.named?.name).prefix(wanted))
+            }
+            return true
+        }
+        var set = RowSet(collection: spec, rows: kept)
+        set.filtered = true
+        return set
+    }
+
+    /// Hands `body` each row of an event collection that passes the query's where-clause, in the
+    /// order read, until it returns false: a page at a time from the model when the plan is
+    /// paged, else from the events in memory.
+    func eachMatchingRow(_ spec: CollectionSpec, _ a: Plan.EventAccess, _ q: Query, _ outer: Ctx, _ body: (Value) throws -> Bool) throws {
+        let v = try view()
+        let locals = outer.locals
+        var seen = 0
         struct Enough: Error {}
         func test(_ row: Value) throws {
             seen += 1
             try checkInterruption(q.range)
             if seen % 100_000 == 0 { try charge(100_000, q.range) }
-            if try q.filter.map({ try eval($0, Ctx(row: row, locals: locals, naming: q.named?.name)).isTrue }) ?? true { kept.append(row) }
-            guard let wanted else { return }
-            if q.sortBy.isEmpty {
-                if kept.count >= wanted { throw Enough() }
-            } else if kept.count >= max(2 * wanted, 10_000) {
-                // Sorted (ties in the order read) and cut: a row let go has `wanted` rows before
-                // it that stay before it, whatever comes later.
-                kept = Array(try sort(kept, q.sortBy, locals, naming: q.named?.name).prefix(wanted))
+            if try q.filter.map({ try eval($0, Ctx(row: row, locals: locals, naming: q.named?.name)).isTrue }) ?? true {
+                if try !body(row) { throw Enough() }
             }
         }
         let backend = a.paged ? v.backendFirst : nil
@@ -237,9 +252,6 @@ extension Interpreter {
             }
         } catch is Enough {}
         try charge(seen % 100_000, q.range)
-        var set = RowSet(collection: spec, rows: kept)
-        set.filtered = true
-        return set
     }
 
     // MARK: - Every event of one contact

@@ -137,16 +137,21 @@ extension Interpreter {
         if !q.groupBy.isEmpty { return try group(q, set, locals) }
         if !q.sortBy.isEmpty { set.rows = try sort(set.rows, q.sortBy, locals, naming: q.named?.name) }
         if let l = q.limit { set.rows = Array(set.rows.prefix(try limit(l, outer))) }
-        if !q.show.isEmpty {
-            let names = showNames(q.show)
-            let clause = q.show[0].0.range.to(q.show[q.show.count - 1].0.range)
-            set.rows = try set.rows.map { row in
-                let ctx = Ctx(row: row, locals: locals, naming: q.named?.name)
-                return try kept(.record(Record(keys: names, values: try q.show.map { try eval($0.0, ctx) })), clause)
-            }
-            set.columns = names
-            set.collection = nil
+        if !q.show.isEmpty { set = try shown(q, set, locals) }
+        return set
+    }
+
+    /// The rows reshaped by the query's `show` clause: one record a row.
+    func shown(_ q: Query, _ set: RowSet, _ locals: [String: Value]) throws -> RowSet {
+        var set = set
+        let names = showNames(q.show)
+        let clause = q.show[0].0.range.to(q.show[q.show.count - 1].0.range)
+        set.rows = try set.rows.map { row in
+            let ctx = Ctx(row: row, locals: locals, naming: q.named?.name)
+            return try kept(.record(Record(keys: names, values: try q.show.map { try eval($0.0, ctx) })), clause)
         }
+        set.columns = names
+        set.collection = nil
         return set
     }
 

@@ -17,6 +17,7 @@ extension Interpreter {
     /// One statement: each kind is performed by a function of its own.
     func perform(_ s: Statement) throws -> [Output] {
         source = s.source
+        statementsStarted &+= 1
         startStatement()
         queryView = nil
         let ctx = Ctx()
@@ -87,11 +88,13 @@ extension Interpreter {
             let market = try m.map { try eval($0, ctx) } ?? (meRecord()["preferred_client"] ?? .null)
             return [try present(e, ctx, value: value), .text(try whyNoGaps(market))]
         }
+        if let streamed = try streamedTable(e, ctx) { return [.table(streamed)] }
         return [try present(e, ctx)]
     }
 
     /// `print EXPR`: rows as a table, anything else as its text.
     func performPrint(_ e: Expr, _ ctx: Ctx) throws -> Output {
+        if let streamed = try streamedTable(e, ctx) { return .table(streamed) }
         let v = try eval(e, ctx)
         if case .rows = v { return try present(e, ctx, value: v) }
         return .value(.string(try display(v, e.range)))

@@ -9,6 +9,9 @@ public struct CostModel: Sendable {
     public var sharedReadLimit = 200_000
     /// Interactions read at a time when a large collection is scanned page by page.
     public var pageSize = 20_000
+    /// Rows a streamed table (`Interpreter.streamedTable`) hands over at a time: a batch's
+    /// rows, cells and text are held while it is drawn.
+    public var streamedBatch = 1_000
     public init() {}
 }
 

@@ -1,0 +1,64 @@
+/// Queries too large to hold: every event of a large network shown as it is read.
+extension Interpreter {
+    /// A query over an event collection (or the collection named alone) that the model pages (the events do not fit in memory),
+    /// neither sorted nor grouped, comes as a streamed table when the host draws outputs as they
+    /// come (`streamsLargeResults`): its rows are read again, a batch at a time, each time the
+    /// table is drawn, instead of a million rows, their cells and their text held at once. Each
+    /// read is a statement's work: the budgets start afresh, and `show`'s bytes count a batch at
+    /// a time. Nil when the query is answered as before.
+    func streamedTable(_ e: Expr, _ outer: Ctx) throws -> Table? {
+        guard streamsLargeResults else { return nil }
+        let q: Query
+        if case .query(let query) = e.kind {
+            q = query
+        } else if case .collection = resolution(of: e) {
+            // A collection named alone (`interactions`) is the query of its every row.
+            q = Query(source: .expr(e), range: e.range)
+        } else {
+            return nil
+        }
+        guard q.groupBy.isEmpty, q.sortBy.isEmpty else { return nil }
+        let plan = try plan(for: q)
+        guard case .events(let access) = plan.access, access.paged, access.keys.isEmpty,
+            let name = plan.collection, let spec = Schema.collection(named: name)
+        else { return nil }
+        let wanted = try q.limit.map { try limit($0, outer) }
+        if let wanted, wanted <= cost.streamedBatch { return nil }
+        let locals = outer.locals
+        func batchTable(_ rows: [Value]) throws -> Table {
+            let set = RowSet(collection: spec, rows: rows)
+            return try table(q.show.isEmpty ? set : shown(q, set, locals))
+        }
+        var shell = try table(q.show.isEmpty ? RowSet(collection: spec, rows: []) : RowSet(collection: nil, rows: [], columns: showNames(q.show)))
+        let statement = statementsStarted
+        let durations = !q.show.isEmpty || spec.fields.contains { $0.type == .duration || $0.type == .any }
+        shell.stream = TableStream(mayHoldDurations: durations) { [weak self] body in
+            guard let self, self.statementsStarted == statement else {
+                throw runtimeError("the rows of this query can no longer be read: another statement has run since", at: q.range, in: nil)
+            }
+            self.startStatement()
+            var batch: [Value] = []
+            batch.reserveCapacity(self.cost.streamedBatch)
+            var count = 0
+            func handOver() throws {
+                let t = try batchTable(batch)
+                batch.removeAll(keepingCapacity: true)
+                self.madeBytes = 0
+                try body(t)
+            }
+            do {
+                try self.eachMatchingRow(spec, access, q, outer) { row in
+                    batch.append(row)
+                    count += 1
+                    if batch.count >= self.cost.streamedBatch { try handOver() }
+                    return wanted.map { count < $0 } ?? true
+                }
+                if !batch.isEmpty { try handOver() }
+            } catch {
+                throw self.readFailure() ?? error
+            }
+            if let failure = self.readFailure() { throw failure }
+        }
+        return shell
+    }
+}

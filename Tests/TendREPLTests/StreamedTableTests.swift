@@ -1,0 +1,147 @@
+import Foundation
+import Testing
+
+@testable import TendCore
+@testable import TendREPL
+@testable import TendStore
+
+/// A query over every event of a network too large to hold (a million interactions took 1.77 GB
+/// to print) is drawn as its rows are read, a batch at a time. Drawn so, it must print exactly
+/// what the same query prints with its rows held, in every format.
+@Suite struct StreamedTableTests {
+    static let today = Day(year: 2026, month: 11, day: 23)!
+    typealias Output = ConcurrencyTests.Output
+
+    /// What a session printed: each `out` line and each block written in part.
+    final class Printed: @unchecked Sendable {
+        var text = ""
+        var parts = 0
+        var err: [String] = []
+    }
+
+    /// A session whose console takes output in parts when `streaming`; its interpreter pages the
+    /// events (as it does past 300,000) when `paging`.
+    static func session(_ path: String, _ printed: Printed, _ renderer: Renderer, paging: Bool) throws -> Session {
+        let console = Console(
+            out: { printed.text += $0 + "\n" }, err: { printed.err.append($0) },
+            part: { printed.text += $0
+                printed.parts += 1
+            })
+        let session = try Session(store: try Store(path: path), today: today, renderer: renderer, console: console)
+        if paging {
+            session.interpreter.cost.eventsInMemory = 0
+            session.interpreter.cost.pageSize = 7
+            session.interpreter.cost.streamedBatch = 25
+        }
+        return session
+    }
+
+    /// A network of 40 contacts and 400 interactions, two of the contacts with one name (a table
+    /// shows their handles), notes with a line break and a control character.
+    static func network() throws -> String {
+        let path = ConcurrencyTests.path()
+        let setUp = try session(path, Printed(), Renderer(), paging: false)
+        try SampleNetwork(size: 40, seed: 9, interactionsPerContact: 10, today: today).write(to: setUp.store as! Store)
+        let status = setUp.runScripts(
+            [
+                Source(
+                    name: "setup",
+                    text: """
+                        add "Sam Lee" handle: "sam-lee-a"
+                        add "Sam Lee" handle: "sam-lee-b"
+                        log call with @sam-lee-a on 2026-11-02 note: "two\\nlines"
+                        log lunch with @sam-lee-b and @sam-lee-a on 2026-09-01 note: "a \\u{7} bell"
+                        """)
+            ], bail: true, readOnly: false)
+        #expect(status == .success)
+        return path
+    }
+
+    static let queries = [
+        "interactions",
+        "interactions where kind == \"call\"",
+        "interactions where note != null show on, people, note",
+        // Durations of both units in one column print in days, whichever batch they are in.
+        "interactions as i show i.id, today - i.on",
+        "interactions where quality >= 3 limit 30",
+        "interactions limit 5",
+        "interactions where kind == \"no such kind\"",
+        "print interactions where kind == \"lunch\"",
+    ]
+
+    @Test(arguments: [OutputFormat.table, .csv, .tsv, .json])
+    func aStreamedTablePrintsWhatTheHeldTablePrints(format: OutputFormat) throws {
+        let path = try Self.network()
+        for width in format == .table ? [nil, 50] : [nil] {
+            let renderer = Renderer(format: format, width: width, today: Self.today)
+            let held = Printed()
+            let streamed = Printed()
+            let heldSession = try Self.session(path, held, renderer, paging: false)
+            let streamedSession = try Self.session(path, streamed, renderer, paging: true)
+            for q in Self.queries {
+                held.text = ""
+                streamed.text = ""
+                streamed.parts = 0
+                #expect(heldSession.runScripts([Source(name: "q", text: q)], bail: true, readOnly: true) == .success, "\(held.err)")
+                #expect(streamedSession.runScripts([Source(name: "q", text: q)], bail: true, readOnly: true) == .success, "\(streamed.err)")
+                #expect(streamed.text == held.text, "\(q) in \(format), width \(String(describing: width))")
+                #expect(!held.text.isEmpty)
+                // Every query but the one with a small limit came in parts.
+                #expect((streamed.parts > 0) == !q.hasSuffix("limit 5"), "\(q)")
+            }
+        }
+    }
+
+    /// `show` keeps its values a batch at a time: what it makes of every row together may
+    /// be more than a statement may keep.
+    @Test func showCountsItsBytesABatchAtATime() throws {
+        let path = try Self.network()
+        let printed = Printed()
+        let session = try Self.session(path, printed, Renderer(format: .csv), paging: true)
+        session.interpreter.maxStatementBytes = 20_000
+        #expect(session.runScripts([Source(name: "q", text: "count(interactions show id, note, people)")], bail: true, readOnly: true) == .failed)
+        #expect(printed.err.joined().contains("MB of values"), "\(printed.err)")
+        printed.text = ""
+        let q = "interactions show id, note, people"
+        #expect(session.runScripts([Source(name: "q", text: q)], bail: true, readOnly: true) == .success, "\(printed.err)")
+        // The header, 402 rows, and the line a quoted note breaks.
+        #expect(printed.text.split(separator: "\n").count == 404)
+    }
+
+    /// An output that is gone (a closed pipe) stops the reading: the run fails and says why.
+    @Test func aClosedOutputStopsTheReading() throws {
+        let path = try Self.network()
+        let printed = Printed()
+        let session = try Self.session(path, printed, Renderer(format: .csv), paging: true)
+        var blocks = 0
+        session.console.part = { _ in
+            blocks += 1
+            throw TerminalOutput.OutputError(code: EPIPE)
+        }
+        #expect(session.runScripts([Source(name: "q", text: "interactions")], bail: true, readOnly: true) == .failed)
+        #expect(blocks == 1)
+        #expect(printed.err.joined().contains("cannot write the output"), "\(printed.err)")
+    }
+
+    /// A streamed table reads its statement's rows: once another statement has run, it refuses.
+    @Test func aStreamedTableReadsOnlyUntilTheNextStatement() throws {
+        let path = try Self.network()
+        let interpreter = Interpreter(model: try Store(path: path), today: Self.today)
+        interpreter.streamsLargeResults = true
+        interpreter.cost.eventsInMemory = 0
+        func run(_ text: String) throws -> [TendCore.Output] {
+            let parsed = Parser.parse(Source(name: "q", text: text))
+            var checker = Checker(definitions: interpreter.definitions)
+            checker.check(parsed.statements)
+            interpreter.resolutions.merge(checker.resolutions)
+            return try parsed.statements.flatMap { try interpreter.execute($0) }
+        }
+        guard case .table(let first)? = try run("interactions").first, first.stream != nil else {
+            Issue.record("not streamed")
+            return
+        }
+        #expect(try first.materialized().rows.count == 402)
+        _ = try run("contacts limit 1")
+        #expect(throws: Diagnostic.self) { try first.materialized() }
+    }
+}
