@@ -104,6 +104,37 @@ extension Store {
                 """)
     }
 
+    /// The tables whose ids the user reads and writes (`remove interaction 12`, an agenda page's
+    /// numbers hold contact ids).
+    static let numberedTables = ["contacts", "stage_changes", "interactions", "referrals", "introductions", "spending"]
+
+    /// Ids are never given twice: SQLite gave the largest id again once its row was removed (`log
+    /// call`, `remove interaction 2`, `log call` was call 2 again), so that a script's `remove
+    /// interaction N`, or an agenda page's line of a removed contact, could act on a row added
+    /// since. Each numbered table is made again with AUTOINCREMENT (SQLite's own way), with its
+    /// rows, columns, indexes and ids as they were; the next id is past the largest there now.
+    static func neverReuseIDs(_ db: Database) throws {
+        for table in numberedTables {
+            guard let create = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table]),
+                !create.contains("AUTOINCREMENT")
+            else { continue }
+            guard let key = create.range(of: "id INTEGER PRIMARY KEY"),
+                let name = create.range(of: "CREATE TABLE \(table)") ?? create.range(of: "CREATE TABLE \"\(table)\"")
+            else { throw DatabaseError(message: "the table \(table) is not as Tend made it") }
+            var made = create
+            made.replaceSubrange(key, with: "id INTEGER PRIMARY KEY AUTOINCREMENT")
+            made.replaceSubrange(name, with: "CREATE TABLE tend_rebuilt")
+            // Its own indexes (a UNIQUE column's comes with the table).
+            let indexes = try String.fetchAll(
+                db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", arguments: [table])
+            try db.execute(sql: made)
+            try db.execute(sql: "INSERT INTO tend_rebuilt SELECT * FROM \(table)")
+            try db.execute(sql: "DROP TABLE \(table)")
+            try db.execute(sql: "ALTER TABLE tend_rebuilt RENAME TO \(table)")
+            for sql in indexes { try db.execute(sql: sql) }
+        }
+    }
+
     /// Several e-mails, phones and addresses per contact (issue 19), the preferred first; the
     /// single values become the first of each list, with no kind.
     static func addContactLists(_ db: Database) throws {

@@ -283,6 +283,7 @@ public final class Store: Model {
         m.registerMigration("v9 members", migrate: Store.addMembers)
         m.registerMigration("v10 sightings per event", migrate: Store.countSightings)
         m.registerMigration("v11 indexes of references", migrate: Store.indexReferences)
+        m.registerMigration("v12 ids never reused", migrate: Store.neverReuseIDs)
         return m
     }
 

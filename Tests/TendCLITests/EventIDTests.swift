@@ -115,6 +115,56 @@ import Testing
         #expect(!(try Self.timelines(a, in: dir)).contains("coffee"))
     }
 
+    /// A number is never given twice: after the newest row of each kind is removed (or its
+    /// `log` undone), the next one gets a new number, so that a script's `remove interaction N`,
+    /// or an agenda page's line, cannot act on a row added since. SQLite gave the removed
+    /// number again; PostgreSQL's sequences never did.
+    @Test(arguments: stores)
+    func aRemovedRowsNumberIsNeverGivenAgain(_ store: String) throws {
+        let dir = CLI.tempDir()
+        let db = try Self.database(store, "never", in: dir)
+        let first = """
+            add "Ann Ash" handle: "ann"
+            add "Bo Birch" handle: "bo"
+            remove @bo
+            add "Cy Cole" handle: "cy"
+            log call with @ann on 2026-10-01
+            log call with @cy on 2026-10-02
+            remove interaction 2
+            log lunch with @ann on 2026-10-03
+            refer "Kim Li" to @ann on 2026-10-01
+            remove referral 1
+            refer "Lee Ho" to @ann on 2026-10-02
+            introduce @ann and @cy on 2026-10-01
+            remove introduction 1
+            introduce @cy and @ann on 2026-10-02
+            spend 10 at @ann on 2026-10-01
+            remove spend 1
+            spend 20 at @ann on 2026-10-02
+            set @ann stage: visibility on 2026-10-01
+            remove stage 1
+            set @ann stage: credibility on 2026-10-02
+
+            """
+        let run = try Self.tend(db, ["run", "--yes", "-"], stdin: first, in: dir)
+        #expect(run.status == 0, "\(run.stderr)")
+        for line in ["Added @cy (Cy Cole)", "Logged lunch 3 with @ann"] {
+            #expect(run.stdout.contains(line), "\(line) in:\n\(run.stdout)")
+        }
+        let ids = try Self.tend(db, ["--format", "csv", "-e", "contacts show id, handle"], in: dir).stdout
+        #expect(ids == "id,handle\n1,ann\n3,cy\n", "\(ids)")
+        let timeline = try Self.tend(db, ["--format", "csv", "-e", "timeline @ann"], in: dir).stdout
+        for row in ["interaction,3,lunch", "referral,2,", "introduction,2,", "spend,2,", "stage,2,"] {
+            #expect(timeline.contains(row), "\(row) in:\n\(timeline)")
+        }
+        // The newest event removed by undo: its number is not given again either.
+        let note = try Self.tend(db, ["-e", "log note with @cy on 2026-10-04"], in: dir)
+        #expect(note.stdout.contains("Logged note 4 with @cy"), "\(note.stdout) \(note.stderr)")
+        #expect(try Self.tend(db, ["undo"], in: dir).status == 0)
+        let after = try Self.tend(db, ["-e", "log call with @cy on 2026-10-05"], in: dir)
+        #expect(after.stdout.contains("Logged call 5 with @cy"), "\(after.stdout) \(after.stderr)")
+    }
+
     /// Contacts keep their numbers too (`contacts show id`, `contacts where id == 6`, the UIDs
     /// of `export ics`): after a removal and a merge, the dump's `add` says the number of a
     /// contact that does not follow the one before, and the next contact added gets the same
