@@ -271,7 +271,10 @@ public final class Store: Model {
     // MARK: - Schema
 
     static var migrator: DatabaseMigrator {
-        var m = DatabaseMigrator()
+        // No migration changes what refers to what (v12 keeps every id), so none checks every
+        // reference afterwards: a file with a row another program left dangling opened before an
+        // upgrade and must open after it. (Set before the migrations are registered.)
+        var m = DatabaseMigrator().disablingDeferredForeignKeyChecks()
         m.registerMigration("v1", migrate: Store.createContactTables)
         m.registerMigration("v2 date indexes", migrate: Store.createDateIndexes)
         m.registerMigration("v3 contact lists", migrate: Store.addContactLists)

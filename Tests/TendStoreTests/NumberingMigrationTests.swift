@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import TendCore
+@testable import TendStore
+
+/// Migration v12 makes the numbered tables again with AUTOINCREMENT, so that no number is given
+/// twice. A database made before it must come through whole: every row, column, index and id.
+@Suite struct NumberingMigrationTests {
+    /// What a table holds, row by row, and the indexes on it.
+    static func snapshot(_ queue: DatabaseQueue) throws -> [String: [String]] {
+        try queue.read { db in
+            var out: [String: [String]] = [:]
+            for table in Store.numberedTables + ["interaction_people", "knows", "goal_helpers", "agenda_items"] {
+                out[table] = try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY rowid").map(\.description)
+                out[table + " indexes"] = try String.fetchAll(
+                    db, sql: "SELECT coalesce(sql, name) FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY name", arguments: [table])
+            }
+            return out
+        }
+    }
+
+    @Test func aDatabaseMadeBeforeKeepsEveryRowAndNumber() throws {
+        let path = tempPath("old.db")
+        do {
+            let store = try Store(path: path)
+            _ = try SampleNetwork(size: 60, seed: 3, interactionsPerContact: 6, today: day).write(to: store)
+        }
+        // Made as Tend made it before v12: the tables without AUTOINCREMENT, the migration not run,
+        // and the newest interaction removed (its number is then the next again, as it was).
+        let raw = try GRDBQueue.unchecked(path)
+        try raw.queue.write { db in
+            for table in Store.numberedTables {
+                let create = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [table])!
+                let indexes = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", arguments: [table])
+                let old = create.replacingOccurrences(of: " AUTOINCREMENT", with: "")
+                    .replacingOccurrences(of: "CREATE TABLE \"\(table)\"", with: "CREATE TABLE old_\(table)")
+                    .replacingOccurrences(of: "CREATE TABLE \(table)", with: "CREATE TABLE old_\(table)")
+                try db.execute(sql: old)
+                try db.execute(sql: "INSERT INTO old_\(table) SELECT * FROM \(table); DROP TABLE \(table); ALTER TABLE old_\(table) RENAME TO \(table)")
+                for sql in indexes { try db.execute(sql: sql) }
+            }
+            try db.execute(sql: "DELETE FROM sqlite_sequence; DELETE FROM grdb_migrations WHERE identifier = 'v12 ids never reused'")
+            try db.execute(
+                sql: """
+                    DELETE FROM interaction_people WHERE interaction_id = (SELECT max(id) FROM interactions);
+                    DELETE FROM interactions WHERE id = (SELECT max(id) FROM interactions);
+                    """)
+            // And a row another program left dangling: the file opened before, and must after.
+            try db.execute(sql: "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (999999, 1, 0)")
+        }
+        let before = try Self.snapshot(raw.queue)
+        #expect(try raw.queue.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'interactions'") }?.contains("AUTOINCREMENT") == false)
+        let largest = try raw.queue.read { try Int64.fetchOne($0, sql: "SELECT max(id) FROM interactions") }!
+
+        let store = try Store(path: path)
+        let after = try Self.snapshot(raw.queue)
+        #expect(after == before)
+        try raw.queue.read { db in
+            for table in Store.numberedTables {
+                let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = ?", arguments: [table]) ?? ""
+                #expect(sql.contains("id INTEGER PRIMARY KEY AUTOINCREMENT"), "\(table): \(sql)")
+            }
+            #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
+            #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count == 1)
+        }
+        // The next number follows the largest the table still has; removed after, it is not given again.
+        let contact = try store.network(events: false).contacts[0].id
+        let first = try store.apply(.insertInteraction(Interaction(kind: "call", on: day, people: [contact])))
+        #expect(first == largest + 1)
+        try store.apply(.deleteEvent(.interaction, first!))
+        let second = try store.apply(.insertInteraction(Interaction(kind: "call", on: day, people: [contact])))
+        #expect(second == largest + 2)
+    }
+}
