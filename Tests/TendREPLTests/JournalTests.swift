@@ -42,6 +42,21 @@ import Testing
         }
     }
 
+    /// The largest number each numbered table has given (SQLite's `sqlite_sequence`).
+    static func numbering(_ store: Store) throws -> [String: Int64] {
+        try store.db.inDatabase { db in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT name, seq FROM sqlite_sequence").map { ($0[0], $0[1]) })
+        }
+    }
+
+    /// Makes the numbered tables give numbers as they would have at `numbering`.
+    static func setNumbering(_ store: Store, _ numbering: [String: Int64]) throws {
+        try store.db.inDatabase { db in
+            try db.execute(sql: "DELETE FROM sqlite_sequence")
+            for (name, seq) in numbering { try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", arguments: [name, seq]) }
+        }
+    }
+
     static func changes(_ store: Store) throws -> Int { try store.history().filter { !$0.undone }.count }
 
     /// A small network with rules that fire, so that the agenda has items to close.
@@ -89,6 +104,7 @@ import Testing
         for _ in 0..<40 {
             let statement = pool[Int(rng.next() % UInt64(pool.count))]
             let before = try Self.content(session.sqlite)
+            let numberingBefore = try Self.numbering(session.sqlite)
             let journalled = try Self.changes(session.sqlite)
             guard Self.run(session, output, statement) == .success, try Self.changes(session.sqlite) > journalled else {
                 // The page forgets items closed "until the condition stops holding" once it has:
@@ -99,8 +115,13 @@ import Testing
             }
             let after = try Self.content(session.sqlite)
             #expect(after != before, "\(statement) was journalled without changing a row")
+            let numbered = try Self.numbering(session.sqlite)
             #expect(Self.run(session, output, "undo") == .success, "undo of \(statement): \(output.err)")
             #expect(try Self.content(session.sqlite) == before, "undo of \(statement) left the rows otherwise")
+            // The numbers the statement gave are not given again after its undo; run again, the
+            // statement is compared with its first run as if they were.
+            #expect(try Self.numbering(session.sqlite) == numbered, "undo of \(statement) took back numbers")
+            try Self.setNumbering(session.sqlite, numberingBefore)
             #expect(Self.run(session, output, statement) == .success, "\(statement) again: \(output.err)")
             #expect(try Self.content(session.sqlite) == after, "\(statement) again changed other rows")
             made += 1

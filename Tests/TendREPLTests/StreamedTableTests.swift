@@ -69,6 +69,34 @@ import Testing
         "print interactions where kind == \"lunch\"",
     ]
 
+    /// Grouped, the events read a page at a time are grouped as they are read (counted, unless
+    /// `show` or `sort by` reads the groups' rows): the same groups as with the events held.
+    static let grouped = [
+        "interactions group by kind",
+        "interactions where quality >= 2 group by kind, quality",
+        "interactions group by people",
+        "interactions group by kind show count(), avg(quality), max(on)",
+        "interactions as i group by i.kind sort by count() desc",
+    ]
+
+    @Test func groupsOfEventsReadAPageAtATimeAreTheGroupsOfEventsHeld() throws {
+        let path = try Self.network()
+        for renderer in [Renderer(format: .csv), Renderer(format: .table, color: true, width: 80)] {
+            let held = Printed()
+            let paged = Printed()
+            let heldSession = try Self.session(path, held, renderer, paging: false)
+            let pagedSession = try Self.session(path, paged, renderer, paging: true)
+            for q in Self.grouped {
+                held.text = ""
+                paged.text = ""
+                #expect(heldSession.runScripts([Source(name: "q", text: q)], bail: true, readOnly: true) == .success, "\(held.err)")
+                #expect(pagedSession.runScripts([Source(name: "q", text: q)], bail: true, readOnly: true) == .success, "\(paged.err)")
+                #expect(paged.text == held.text, "\(q)")
+                #expect(held.text.split(separator: "\n").count > 3, "\(q): \(held.text)")
+            }
+        }
+    }
+
     @Test(arguments: [OutputFormat.table, .csv, .tsv, .json])
     func aStreamedTablePrintsWhatTheHeldTablePrints(format: OutputFormat) throws {
         let path = try Self.network()

@@ -124,7 +124,17 @@ extension Interpreter {
 
     func runQuery(_ q: Query, _ outer: Ctx) throws -> RowSet {
         let locals = outer.locals
-        var set = try rows(for: plan(for: q), outer)
+        let plan = try plan(for: q)
+        if !q.groupBy.isEmpty, let (spec, access) = pagedEvents(plan) {
+            // Grouped as they are read, a page at a time: every event is never held at once.
+            return try group(q, locals) { body in
+                try eachMatchingRow(spec, access, q, outer) { row in
+                    try body(row)
+                    return true
+                }
+            }
+        }
+        var set = try rows(for: plan, outer)
         if !set.filtered {
             try charge(set.rows.count, q.range)
             if let f = q.filter {
@@ -202,10 +212,18 @@ extension Interpreter {
 
     /// `group by`: one record per key (a list-valued key puts the row in each of its items' groups).
     func group(_ q: Query, _ set: RowSet, _ locals: [String: Value]) throws -> RowSet {
+        try group(q, locals) { body in for row in set.rows { try body(row) } }
+    }
+
+    /// `group by` over rows handed over one at a time by `each`. A group keeps its rows only when
+    /// `show` or `sort by` may read them (aggregates); otherwise it counts them, so that grouping
+    /// every event of a large network read a page at a time holds its groups alone.
+    func group(_ q: Query, _ locals: [String: Value], rows each: ((Value) throws -> Void) throws -> Void) throws -> RowSet {
         let keyNames = q.groupBy.map(columnName)
+        let keepsRows = !q.show.isEmpty || !q.sortBy.isEmpty
         var order: [[Value]] = []
-        var groups: [String: (key: [Value], rows: [Value])] = [:]
-        for row in set.rows {
+        var groups: [String: (key: [Value], rows: [Value], count: Int)] = [:]
+        try each { row in
             let ctx = Ctx(row: row, locals: locals, naming: q.named?.name)
             var combos: [[Value]] = [[]]
             for g in q.groupBy {
@@ -220,10 +238,11 @@ extension Interpreter {
             for key in combos {
                 let id = key.map { groupKeyText($0) }.joined(separator: "\u{1F}")
                 if groups[id] == nil {
-                    groups[id] = (key, [])
+                    groups[id] = (key, [], 0)
                     order.append(key)
                 }
-                groups[id]!.rows.append(row)
+                groups[id]!.count += 1
+                if keepsRows { groups[id]!.rows.append(row) }
             }
         }
         let showNamesList = q.show.isEmpty ? ["count"] : groupShowNames(q, keys: keyNames)
@@ -235,7 +254,7 @@ extension Interpreter {
             let ctx = Ctx(row: nil, locals: locals, naming: q.named?.name, group: members, groupKeys: keys)
             var r = keys
             if q.show.isEmpty {
-                r["count"] = .int(members.count)
+                r["count"] = .int(groups[id]!.count)
             } else {
                 for (i, (e, _)) in q.show.enumerated() { r[showNamesList[i]] = try eval(e, ctx) }
             }

@@ -17,11 +17,7 @@ extension Interpreter {
         } else {
             return nil
         }
-        guard q.groupBy.isEmpty, q.sortBy.isEmpty else { return nil }
-        let plan = try plan(for: q)
-        guard case .events(let access) = plan.access, access.paged, access.keys.isEmpty,
-            let name = plan.collection, let spec = Schema.collection(named: name)
-        else { return nil }
+        guard q.groupBy.isEmpty, q.sortBy.isEmpty, let (spec, access) = pagedEvents(try plan(for: q)) else { return nil }
         let wanted = try q.limit.map { try limit($0, outer) }
         if let wanted, wanted <= cost.streamedBatch { return nil }
         let locals = outer.locals
@@ -60,5 +56,14 @@ extension Interpreter {
             if let failure = self.readFailure() { throw failure }
         }
         return shell
+    }
+
+    /// The event collection a plan reads a page at a time from the model (the events do not fit
+    /// in memory), with its access; nil for any other plan.
+    func pagedEvents(_ plan: Plan) -> (CollectionSpec, Plan.EventAccess)? {
+        guard case .events(let access) = plan.access, access.paged, access.keys.isEmpty,
+            let name = plan.collection, let spec = Schema.collection(named: name)
+        else { return nil }
+        return (spec, access)
     }
 }
