@@ -79,20 +79,37 @@ import Testing
         "interactions as i group by i.kind sort by count() desc",
     ]
 
+    /// Two sessions on one database, printing alike: one with the events held, one reading them
+    /// a page at a time (streamed where it can be).
+    struct Pair {
+        let held = Printed()
+        let paged = Printed()
+        let heldSession: Session
+        let pagedSession: Session
+        init(_ path: String, _ renderer: Renderer) throws {
+            heldSession = try StreamedTableTests.session(path, held, renderer, paging: false)
+            pagedSession = try StreamedTableTests.session(path, paged, renderer, paging: true)
+        }
+
+        /// Runs `q` in both; true when both succeed and print the same.
+        func same(_ q: String) -> Bool {
+            held.text = ""
+            paged.text = ""
+            paged.parts = 0
+            let a = heldSession.runScripts([Source(name: "q", text: q)], bail: true, readOnly: true)
+            let b = pagedSession.runScripts([Source(name: "q", text: q)], bail: true, readOnly: true)
+            #expect(a == .success && b == .success, "\(q): \(held.err) \(paged.err)")
+            return a == .success && paged.text == held.text
+        }
+    }
+
     @Test func groupsOfEventsReadAPageAtATimeAreTheGroupsOfEventsHeld() throws {
         let path = try Self.network()
         for renderer in [Renderer(format: .csv), Renderer(format: .table, color: true, width: 80)] {
-            let held = Printed()
-            let paged = Printed()
-            let heldSession = try Self.session(path, held, renderer, paging: false)
-            let pagedSession = try Self.session(path, paged, renderer, paging: true)
+            let pair = try Pair(path, renderer)
             for q in Self.grouped {
-                held.text = ""
-                paged.text = ""
-                #expect(heldSession.runScripts([Source(name: "q", text: q)], bail: true, readOnly: true) == .success, "\(held.err)")
-                #expect(pagedSession.runScripts([Source(name: "q", text: q)], bail: true, readOnly: true) == .success, "\(paged.err)")
-                #expect(paged.text == held.text, "\(q)")
-                #expect(held.text.split(separator: "\n").count > 3, "\(q): \(held.text)")
+                #expect(pair.same(q), "\(q)")
+                #expect(pair.held.text.split(separator: "\n").count > 3, "\(q): \(pair.held.text)")
             }
         }
     }
@@ -101,21 +118,12 @@ import Testing
     func aStreamedTablePrintsWhatTheHeldTablePrints(format: OutputFormat) throws {
         let path = try Self.network()
         for width in format == .table ? [nil, 50] : [nil] {
-            let renderer = Renderer(format: format, width: width, today: Self.today)
-            let held = Printed()
-            let streamed = Printed()
-            let heldSession = try Self.session(path, held, renderer, paging: false)
-            let streamedSession = try Self.session(path, streamed, renderer, paging: true)
+            let pair = try Pair(path, Renderer(format: format, width: width, today: Self.today))
             for q in Self.queries {
-                held.text = ""
-                streamed.text = ""
-                streamed.parts = 0
-                #expect(heldSession.runScripts([Source(name: "q", text: q)], bail: true, readOnly: true) == .success, "\(held.err)")
-                #expect(streamedSession.runScripts([Source(name: "q", text: q)], bail: true, readOnly: true) == .success, "\(streamed.err)")
-                #expect(streamed.text == held.text, "\(q) in \(format), width \(String(describing: width))")
-                #expect(!held.text.isEmpty)
+                #expect(pair.same(q), "\(q) in \(format), width \(String(describing: width))")
+                #expect(!pair.held.text.isEmpty)
                 // Every query but the one with a small limit came in parts.
-                #expect((streamed.parts > 0) == !q.hasSuffix("limit 5"), "\(q)")
+                #expect((pair.paged.parts > 0) == !q.hasSuffix("limit 5"), "\(q)")
             }
         }
     }
