@@ -242,7 +242,7 @@ public final class Session: InterpreterHost {
         let result = Parser.parse(source)
         var statements: [Statement] = []
         var diags = result.diagnostics
-        if let last = ScriptWriter.cutShort(source.bytes) {
+        if let last = ScriptWriter.cutShort(source.bytes, comments: result.comments) {
             diags.append(
                 Diagnostic(
                     .syntax, "this dump was cut short: its last line is not \"\(ScriptWriter.dumpEnd)\", so none of it runs", at: last, in: source,

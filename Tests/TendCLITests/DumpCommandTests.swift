@@ -120,3 +120,78 @@ import Testing
         #expect(why.contains("  done,\"on 2026-11-23 until the rule stops applying: sent \"\"it\"\"\",true"), "\(why)")
     }
 }
+
+/// What a dump writes must read back: found by restoring dumps of hostile data.
+@Suite struct DumpReadsBackTests {
+    /// Kinds a word test by characters took for words: `İstanbul` (lowercased to i and a
+    /// combining dot), a decomposed `café`, a zero-width joiner. The lexer reads scalars, and
+    /// refused them; they are written quoted now.
+    @Test func kindsThatAreNoWordsAreQuoted() throws {
+        let dir = CLI.tempDir()
+        let db = dir.appendingPathComponent("k.db").path
+        let setup = try CLI.run(
+            ["--db", db, "run", "-"],
+            stdin: """
+                add "Ann Ash" handle: "ann"
+                log "İstanbul" with @ann on 2026-10-01
+                log "cafe\\u{301}" with @ann on 2026-10-02
+                log "a\\u{200D}b" with @ann on 2026-10-03
+                log "x2" with @ann on 2026-10-04
+
+                """, in: dir)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let dump = try CLI.run(["--db", db, "dump"], in: dir).stdout
+        #expect(dump.contains("log x2 with @ann"), "\(dump)")
+        let copy = dir.appendingPathComponent("copy.db").path
+        let restore = try CLI.run(["--db", copy, "run", "-"], stdin: dump, in: dir)
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(try CLI.run(["--db", copy, "dump"], in: dir).stdout == dump)
+    }
+
+    /// `set` refuses what `log` and `refer` refuse: a blank kind, a referral given about nothing
+    /// (the dump wrote `refer ""`, which its restore refused).
+    @Test func setRefusesWhatLoggingRefuses() throws {
+        let dir = CLI.tempDir()
+        let db = dir.appendingPathComponent("s.db").path
+        let setup = try CLI.run(
+            ["--db", db, "-e", "add \"Ann Ash\" handle: \"ann\"", "-e", "log call with @ann", "-e", "refer \"Kim Li\" to @ann", "-e",
+             "referral from @ann"], in: dir)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        for (statement, message) in [
+            ("set interaction 1 kind: \" \"", "kind: takes a word"), ("set referral 1 about: null", "needs what it is about"),
+            ("set referral 1 about: \"  \"", "needs what it is about"),
+        ] {
+            let r = try CLI.run(["--db", db, "-e", statement], in: dir)
+            #expect(r.status == 3 && r.stderr.contains(message), "\(statement): \(r.stderr)")
+        }
+        // A referral received may be about no one in particular.
+        #expect(try CLI.run(["--db", db, "-e", "set referral 2 about: null"], in: dir).status == 0)
+        let dump = try CLI.run(["--db", db, "dump"], in: dir).stdout
+        let restore = try CLI.run(["--db", dir.appendingPathComponent("copy.db").path, "run", "-"], stdin: dump, in: dir)
+        #expect(restore.status == 0, "\(restore.stderr)")
+    }
+
+    /// The end line inside a definition's string is no end line: a dump cut short after it ran
+    /// whole, without the rules and lets after it.
+    @Test func anEndLineInsideAStringIsNoEnd() throws {
+        let dir = CLI.tempDir()
+        let db = dir.appendingPathComponent("e.db").path
+        let setup = try CLI.run(
+            ["--db", db, "run", "-"],
+            stdin: "add \"Ann Ash\"\nlet z = \"x\n# End of Tend dump.\ny\"\nrule \"mine\" when true then remind \"m\"\n", in: dir)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        let dump = try CLI.run(["--db", db, "dump"], in: dir).stdout
+        let lines = dump.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let inString = lines.firstIndex(of: "# End of Tend dump."), inString < lines.count - 2 else {
+            Issue.record("no end line inside the string: \(dump)")
+            return
+        }
+        let cut = lines[...(inString + 1)].joined(separator: "\n") + "\n"
+        let copy = dir.appendingPathComponent("cut.db").path
+        let r = try CLI.run(["--db", copy, "run", "-"], stdin: cut, in: dir)
+        #expect(r.status == 2 && r.stderr.contains("this dump was cut short"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: copy))
+        // Whole, it runs.
+        #expect(try CLI.run(["--db", copy, "run", "-"], stdin: dump, in: dir).status == 0)
+    }
+}

@@ -50,10 +50,7 @@ public enum ScriptWriter {
     static func list(_ items: [String]) -> String { "[" + items.map(quote).joined(separator: ", ") + "]" }
 
     static func word(_ s: String) -> String {
-        let isWord =
-            s.first.map { $0.isLetter || $0 == "_" } ?? false
-            && s.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } && !Parser.reservedWords.contains(s)
-            && s != "with"
+        let isWord = Lexer.isIdentifier(s) && !Parser.reservedWords.contains(s) && s != "with"
         return isWord ? s : quote(s)
     }
 
@@ -186,8 +183,10 @@ public enum ScriptWriter {
 
     /// The last line of a script that says it is a dump ending with `dumpEnd` and has no such
     /// line (byte offsets in its text); nil for a whole dump and for any other script. What
-    /// follows the end line (a script joined after it) runs as written.
-    public static func cutShort(_ bytes: [UInt8]) -> SourceRange? {
+    /// follows the end line (a script joined after it) runs as written. The end line counts
+    /// only as one of the script's `comments` (the lexer's): a string of a definition can hold
+    /// that line too, and a dump cut short after it ran as whole.
+    public static func cutShort(_ bytes: [UInt8], comments: [SourceRange]) -> SourceRange? {
         // Its first two lines make a script a dump: any other is passed over at once (every
         // script was split into lines here, a restore of hundreds of thousands included).
         let head = bytes.split(separator: 10, maxSplits: 2, omittingEmptySubsequences: false)
@@ -196,13 +195,16 @@ public enum ScriptWriter {
             return nil
         }
         let blank = { (b: UInt8) in b == 32 || b == 9 }
+        let commentStarts = Set(comments.map(\.start))
         var last = line(head[1])
         var start = head.count == 3 ? head[2].startIndex : bytes.endIndex
         while start < bytes.endIndex {
             let stop = bytes[start...].firstIndex(of: 10) ?? bytes.endIndex
             let text = line(bytes[start..<stop])
             let trimmed = text.drop(while: blank).reversed().drop(while: blank)
-            if trimmed.elementsEqual(dumpEnd.utf8.reversed()) { return nil }
+            if trimmed.elementsEqual(dumpEnd.utf8.reversed()), let first = text.firstIndex(where: { !blank($0) }), commentStarts.contains(first) {
+                return nil
+            }
             if !trimmed.isEmpty { last = text }
             start = stop + 1
         }

@@ -130,7 +130,14 @@ extension Interpreter {
             let before = r
             r.on = date ?? r.on
             try referralOptions(&r, options, ctx, keepStatus: true)
-            try eachOption(options, ctx, &fields) { name, v, _ in if name == "about" { r.about = Interpreter.text(v) } }
+            try eachOption(options, ctx, &fields) { name, v, range in
+                guard name == "about" else { return }
+                r.about = Interpreter.text(v)
+                // As `refer` says: one given is about someone (a dump could not write it otherwise).
+                if r.direction == .given, r.about?.trimmed.isEmpty ?? true {
+                    throw fail("a referral you gave needs what it is about: a name, or the contact", range)
+                }
+            }
             if r == before { return unchanged() }
             try apply(
                 .updateReferral(r, fields: fields.map { StoredRange.statuses.contains($0) ? "status" : $0 }.reduce(into: []) { $0.insert($1) }))
@@ -173,7 +180,7 @@ extension Interpreter {
     func correct(_ i: inout Interaction, _ name: String, _ v: Value, _ range: SourceRange) throws {
         switch name {
         case "kind":
-            guard let k = Interpreter.text(v)?.lowercased() else { throw fail("kind: takes a word such as call or lunch", range) }
+            guard let k = Interpreter.text(v)?.lowercased(), !k.trimmed.isEmpty else { throw fail("kind: takes a word such as call or lunch", range) }
             i.kind = k
         case "note": i.note = Interpreter.text(v)
         case "quality": i.quality = try quality(v, range)

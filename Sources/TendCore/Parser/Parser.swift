@@ -4,6 +4,8 @@ import Foundation
 public struct ParseResult: Sendable {
     public var statements: [Statement]
     public var diagnostics: [Diagnostic]
+    /// Where the source's comments are.
+    public var comments: [SourceRange] = []
     /// True when the text stopped in the middle of a statement (the REPL asks for another line).
     public var isIncomplete: Bool { diagnostics.first?.kind == .incomplete }
 }
@@ -29,18 +31,22 @@ public struct Parser {
     var depth = 0
     var diagnostics: [Diagnostic] = []
     let lexerIncomplete: Bool
+    let comments: [SourceRange]
 
     public init(_ source: Source) {
         self.source = source
         var lexer = Lexer(source)
         tokens = lexer.tokenize()
         lexerIncomplete = lexer.endsIncomplete
+        comments = lexer.comments
     }
 
     /// Parses a whole source.
     public static func parse(_ source: Source) -> ParseResult {
         var p = Parser(source)
-        return p.parseProgram()
+        var result = p.parseProgram()
+        result.comments = p.comments
+        return result
     }
 
     /// Parses one expression (a rule's metric kept as text, a `-e` argument).
@@ -495,6 +501,7 @@ public struct Parser {
         var lexer = Lexer(source, range: range)
         tokens = lexer.tokenize()
         lexerIncomplete = false
+        comments = []
         self.depth = depth
     }
 

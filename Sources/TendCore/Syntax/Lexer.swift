@@ -39,6 +39,8 @@ public struct Lexer {
         self.rangeStart = pos
     }
     let rangeStart: Int
+    /// Where the comments are (`#` to the line's end; a `#` inside a string is no comment).
+    public private(set) var comments: [SourceRange] = []
 
     /// Tokenizes the whole range, ending with `.eof`.
     public mutating func tokenize() -> [Token] {
@@ -96,7 +98,9 @@ public struct Lexer {
     }
 
     private mutating func skipComment() {
+        let start = pos
         while pos < end, bytes[pos] != 0x0A { pos += 1 }
+        comments.append(SourceRange(start, pos))
     }
 
     private mutating func add(_ kind: Token.Kind, from start: Int) {
@@ -125,16 +129,40 @@ public struct Lexer {
         guard offset < end else { return false }
         let b = bytes[offset]
         if b < 0x80 { return Lexer.isASCIILetter(b) || b == UInt8(ascii: "_") }
-        let (s, _) = scalar(at: offset)
-        return s != "\u{FFFD}" && s.properties.isAlphabetic
+        return Lexer.startsIdentifier(scalar(at: offset).0)
     }
 
     private func isIdentifierContinue(at offset: Int) -> Bool {
         guard offset < end else { return false }
         let b = bytes[offset]
         if b < 0x80 { return Lexer.isASCIILetter(b) || Lexer.isDigit(b) || b == UInt8(ascii: "_") }
-        let (s, _) = scalar(at: offset)
-        return s != "\u{FFFD}" && (s.properties.isAlphabetic || s.properties.numericType != nil)
+        return Lexer.continuesIdentifier(scalar(at: offset).0)
+    }
+
+    /// A scalar past ASCII that may start a name: a letter of any script.
+    private static func startsIdentifier(_ s: Unicode.Scalar) -> Bool { s != "\u{FFFD}" && s.properties.isAlphabetic }
+
+    /// A scalar past ASCII that may go on with a name: a letter or a digit of any script.
+    private static func continuesIdentifier(_ s: Unicode.Scalar) -> Bool {
+        s != "\u{FFFD}" && (s.properties.isAlphabetic || s.properties.numericType != nil)
+    }
+
+    /// True when `s` reads as one name (a word, not quoted), scalar by scalar as the lexer reads
+    /// it: a dump writes a word only where `tend run` reads the same word back.
+    public static func isIdentifier(_ s: String) -> Bool {
+        var first = true
+        for c in s.unicodeScalars {
+            let ok: Bool
+            if c.isASCII {
+                let b = UInt8(c.value)
+                ok = isASCIILetter(b) || b == UInt8(ascii: "_") || (!first && isDigit(b))
+            } else {
+                ok = first ? startsIdentifier(c) : continuesIdentifier(c)
+            }
+            if !ok { return false }
+            first = false
+        }
+        return !first
     }
 
     private mutating func scanToken() {
