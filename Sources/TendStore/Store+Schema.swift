@@ -114,6 +114,15 @@ extension Store {
     /// since. Each numbered table is made again with AUTOINCREMENT (SQLite's own way), with its
     /// rows, columns, indexes and ids as they were; the next id is past the largest there now.
     static func neverReuseIDs(_ db: Database) throws {
+        // Views and triggers someone added (Tend makes none in the file) are set aside and made
+        // again after: a table's own triggers go with it, and renaming the new table checks
+        // every view and trigger, which refused one that read a table dropped meanwhile.
+        let added = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type IN ('view', 'trigger') AND sql IS NOT NULL ORDER BY rowid")
+        for row in try Row.fetchAll(db, sql: "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view')") {
+            let type: String = row[0]
+            let name: String = row[1]
+            try db.execute(sql: "DROP \(type == "view" ? "VIEW" : "TRIGGER") IF EXISTS \(name.quotedDatabaseIdentifier)")
+        }
         for table in numberedTables {
             guard let create = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table]),
                 !create.contains("AUTOINCREMENT")
@@ -133,6 +142,7 @@ extension Store {
             try db.execute(sql: "ALTER TABLE tend_rebuilt RENAME TO \(table)")
             for sql in indexes { try db.execute(sql: sql) }
         }
+        for sql in added { try db.execute(sql: sql) }
     }
 
     /// Several e-mails, phones and addresses per contact (issue 19), the preferred first; the

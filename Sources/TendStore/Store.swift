@@ -319,8 +319,20 @@ public final class Store: Model {
         }
         guard !readOnly, !upToDate else { return }
         do {
-            try migrator.migrate(db)
-            try db.inDatabase { db in try db.execute(sql: "PRAGMA application_id = \(Store.applicationID)") }
+            do {
+                try migrator.migrate(db)
+            } catch let e as DatabaseError {
+                // Another process opening the same older file migrated it first: its migrations
+                // were found pending before this one waited for the write lock, and are done (a
+                // migration run again failed, and was rolled back).
+                guard try db.inDatabase({ try migrator.hasCompletedMigrations($0) }) else { throw e }
+            }
+            // Marked once (an older Tend's file is marked already: nothing more to write there).
+            try db.inDatabase { db in
+                if try Int32.fetchOne(db, sql: "PRAGMA application_id") != Store.applicationID {
+                    try db.execute(sql: "PRAGMA application_id = \(Store.applicationID)")
+                }
+            }
         } catch let e as DatabaseError {
             throw OpenError.cannotOpen(label, Store.describe(e))
         }

@@ -21,14 +21,14 @@ import Testing
         }
     }
 
-    @Test func aDatabaseMadeBeforeKeepsEveryRowAndNumber() throws {
+    /// A database as Tend made it before v12: the tables without AUTOINCREMENT, the migration
+    /// not run, and the newest interaction removed (its number is then the next again, as it was).
+    static func olderDatabase() throws -> (path: String, raw: GRDBQueue) {
         let path = tempPath("old.db")
         do {
             let store = try Store(path: path)
             _ = try SampleNetwork(size: 60, seed: 3, interactionsPerContact: 6, today: day).write(to: store)
         }
-        // Made as Tend made it before v12: the tables without AUTOINCREMENT, the migration not run,
-        // and the newest interaction removed (its number is then the next again, as it was).
         let raw = try GRDBQueue.unchecked(path)
         try raw.queue.write { db in
             for table in Store.numberedTables {
@@ -47,8 +47,23 @@ import Testing
                     DELETE FROM interaction_people WHERE interaction_id = (SELECT max(id) FROM interactions);
                     DELETE FROM interactions WHERE id = (SELECT max(id) FROM interactions);
                     """)
-            // And a row another program left dangling: the file opened before, and must after.
+        }
+        return (path, raw)
+    }
+
+    @Test func aDatabaseMadeBeforeKeepsEveryRowAndNumber() throws {
+        let (path, raw) = try Self.olderDatabase()
+        // A row another program left dangling, and views and triggers someone added: the file
+        // opened before, and must after, with them (a view of contacts refused every write).
+        let added = [
+            "CREATE VIEW my_names AS SELECT name FROM contacts",
+            "CREATE TABLE my_audit (x)",
+            "CREATE TRIGGER my_log AFTER INSERT ON interactions BEGIN INSERT INTO my_audit VALUES (NEW.id); END",
+            "CREATE TRIGGER my_knows AFTER INSERT ON knows BEGIN INSERT INTO my_audit SELECT count(*) FROM contacts; END",
+        ]
+        try raw.queue.write { db in
             try db.execute(sql: "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (999999, 1, 0)")
+            for sql in added { try db.execute(sql: sql) }
         }
         let before = try Self.snapshot(raw.queue)
         #expect(try raw.queue.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'interactions'") }?.contains("AUTOINCREMENT") == false)
@@ -63,6 +78,7 @@ import Testing
                 #expect(sql.contains("id INTEGER PRIMARY KEY AUTOINCREMENT"), "\(table): \(sql)")
             }
             #expect(try String.fetchAll(db, sql: "PRAGMA integrity_check") == ["ok"])
+            #expect(try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE name LIKE 'my\\_%' ESCAPE '\\' ORDER BY sql") == added.sorted())
             #expect(try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count == 1)
         }
         // The next number follows the largest the table still has; removed after, it is not given again.
@@ -72,5 +88,35 @@ import Testing
         try store.apply(.deleteEvent(.interaction, first!))
         let second = try store.apply(.insertInteraction(Interaction(kind: "call", on: day, people: [contact])))
         #expect(second == largest + 2)
+        // The trigger someone added still fires.
+        #expect(try raw.queue.read { try Int64.fetchAll($0, sql: "SELECT x FROM my_audit") } == [first!, second!])
+    }
+
+    /// Two processes open one older file at once: the second found v12 pending before it waited
+    /// for the first's write lock, ran it again and failed ("UNIQUE constraint failed:
+    /// grdb_migrations.identifier"); the file it waited for is migrated, and it opens.
+    @Test func aFileAnotherProcessMigratedMeanwhileOpens() throws {
+        let (path, raw) = try Self.olderDatabase()
+        let opened = OpenResult()
+        try raw.queue.inDatabase { db in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            let second = Thread {
+                do { _ = try Store(path: path) } catch { opened.error = "\(error)" }
+                opened.done.signal()
+            }
+            second.start()
+            Thread.sleep(forTimeInterval: 0.5)
+            try Store.neverReuseIDs(db)
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v12 ids never reused')")
+            try db.execute(sql: "COMMIT")
+        }
+        opened.done.wait()
+        #expect(opened.error == nil, "\(opened.error ?? "")")
+        #expect(try raw.queue.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'contacts'") }?.contains("AUTOINCREMENT") == true)
+    }
+
+    final class OpenResult: @unchecked Sendable {
+        var error: String?
+        let done = DispatchSemaphore(value: 0)
     }
 }
