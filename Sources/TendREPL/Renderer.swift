@@ -548,6 +548,14 @@ extension String {
         let bytes = utf8
         var end = bytes.endIndex
         while end > bytes.startIndex, bytes[bytes.index(before: end)] == 0x20 { end = bytes.index(before: end) }
-        return end == bytes.endIndex ? self : String(self[..<end])
+        if end == bytes.endIndex { return self }
+        // After ASCII, a space is a character of its own; after anything else it may belong to
+        // the character before (U+0600 and the other prepended marks take the next one in).
+        if end > bytes.startIndex, bytes[bytes.index(before: end)] >= 0x80 {
+            var s = self
+            while s.last == " " { s.removeLast() }
+            return s
+        }
+        return String(self[..<end])
     }
 }

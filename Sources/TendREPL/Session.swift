@@ -799,7 +799,8 @@ public final class Session: InterpreterHost {
     /// An error a statement ended with, pointing at the statement when it does not point
     /// anywhere itself (a refusal of the database's: a source logged already, a policy).
     static func located(_ error: Error, _ statement: Statement?) -> Error {
-        guard let statement, !(error is Diagnostic) else { return error }
+        // An output that is gone is no statement's doing (a streamed table meets it mid-statement).
+        guard let statement, !(error is Diagnostic), !(error is TerminalOutput.OutputError) else { return error }
         return Diagnostic(.runtime, describe(error), at: statement.range, in: statement.source)
     }
 

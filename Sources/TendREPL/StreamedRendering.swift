@@ -4,8 +4,9 @@ extension Renderer {
     /// Draws a streamed table (`Table.stream`) as `render` draws the same table held whole, byte
     /// for byte, followed by a line break, without holding its rows: it reads them once to learn
     /// what the layout needs of every row (each column's unit of durations; for a grid, every
-    /// contact named, then each column's width; nothing for JSON or CSV of columns that hold no
-    /// duration), then once more to write them, through `write`
+    /// contact named, then each column's width; for JSON and CSV, only when a row may fail or
+    /// hold a duration: a run-time error then stops the drawing before anything is written),
+    /// then once more to write them, through `write`
     /// a block at a time. What a read throws (Ctrl-C, a closed output) stops the drawing there.
     public func render(streamed t: Table, write: @escaping (String) throws -> Void) throws {
         guard let stream = t.stream else { return try write((render(t) ?? "") + "\n") }
@@ -14,7 +15,7 @@ extension Renderer {
         whole.stream = nil
         var people = t.people
         var count = 0
-        if format == .table || stream.mayHoldDurations {
+        if format == .table || !stream.plain {
             try stream.read { batch in
                 units.note(batch.rows)
                 count += batch.rows.count

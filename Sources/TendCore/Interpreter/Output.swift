@@ -67,11 +67,13 @@ public struct Table: Sendable {
 /// until the next statement starts (the rows come from that statement's view of the data).
 public struct TableStream: @unchecked Sendable {
     public let read: (_ batch: (Table) throws -> Void) throws -> Void
-    /// False when no cell can hold a duration (an event collection's own columns): the columns'
-    /// units of durations need no read of their own before the rows are written.
-    public let mayHoldDurations: Bool
-    public init(mayHoldDurations: Bool = true, read: @escaping (_ batch: (Table) throws -> Void) throws -> Void) {
-        self.mayHoldDurations = mayHoldDurations
+    /// True when the rows are a collection's own fields, with no where-clause or `show` to
+    /// work out: no cell holds a duration (whose column's unit needs every row first), and no
+    /// row can fail part way (a run-time error after half a document was written). JSON, CSV
+    /// and TSV then write them in one read; otherwise a first read finds either.
+    public let plain: Bool
+    public init(plain: Bool = false, read: @escaping (_ batch: (Table) throws -> Void) throws -> Void) {
+        self.plain = plain
         self.read = read
     }
 }

@@ -27,8 +27,8 @@ extension Interpreter {
         }
         var shell = try table(q.show.isEmpty ? RowSet(collection: spec, rows: []) : RowSet(collection: nil, rows: [], columns: showNames(q.show)))
         let statement = statementsStarted
-        let durations = !q.show.isEmpty || spec.fields.contains { $0.type == .duration || $0.type == .any }
-        shell.stream = TableStream(mayHoldDurations: durations) { [weak self] body in
+        let plain = q.show.isEmpty && q.filter == nil && !spec.fields.contains { $0.type == .duration || $0.type == .any }
+        shell.stream = TableStream(plain: plain) { [weak self] body in
             guard let self, self.statementsStarted == statement else {
                 throw runtimeError("the rows of this query can no longer be read: another statement has run since", at: q.range, in: nil)
             }
