@@ -151,8 +151,11 @@ public enum ContactFields {
         var total = Duration()
         var digits = ""
         var unit = ""
+        // A part after a minus counts back (`1mo-1d`, as an export writes a month less a day).
+        var sign = 1
         func flush() -> Bool {
-            guard !digits.isEmpty, digits.count <= 6, let n = Int(digits) else { return false }
+            guard !digits.isEmpty, digits.count <= 6, let n = Int(digits).map({ $0 * sign }) else { return false }
+            sign = 1
             switch unit {
             case "d": total = total + Duration(days: n)
             case "w": total = total + Duration(days: 7 * n)
@@ -165,7 +168,11 @@ public enum ContactFields {
             return true
         }
         for ch in text where ch != " " && ch != "+" && ch != "_" {
-            if ch.isASCII && ch.isNumber {
+            if ch == "-" {
+                // Only between parts: after one whole part, before the next one's digits.
+                guard !digits.isEmpty, !unit.isEmpty, flush() else { return nil }
+                sign = -1
+            } else if ch.isASCII && ch.isNumber {
                 if !unit.isEmpty { guard flush() else { return nil } }
                 digits.append(ch)
             } else {

@@ -110,6 +110,21 @@ struct GeneratedNetwork {
             "line \(i + 1): \((i < l1.count ? String(l1[i]) : "(end)").debugDescription) ≠ \((i < l2.count ? String(l2[i]) : "(end)").debugDescription)"
     }
 
+    /// A cadence with a part counted back (`1mo - 1d`) is exported as `1mo-1d`, which every
+    /// import refused ("is not a cadence") with the whole file; one under a day is refused
+    /// where it is written, as imports refuse it.
+    @Test(arguments: ["json", "csv", "vcard"])
+    func aCadenceCountedBackReadsBack(_ format: String) throws {
+        let a = CLI.tempDir()
+        let made = try CLI.run(["-e", "add \"Ann Ash\" cadence: 1mo - 1d", "-e", "add \"Bo Birch\" cadence: 2w + 3d"], in: a)
+        #expect(made.status == 0, "\(made.stderr)")
+        let b = try RoundTripTests.roundTrip(format, from: a)
+        let shown = ["--format", "csv", "-e", "contacts show name, cadence"]
+        #expect(try CLI.run(shown, in: b).stdout == (try CLI.run(shown, in: a).stdout))
+        let short = try CLI.run(["-e", "add \"Cy Cole\" cadence: 1mo - 30d"], in: a)
+        #expect(short.status == 2 && short.stderr.contains("a cadence is at least a day"), "\(short.stderr)")
+    }
+
     @Test(arguments: ["json", "csv", "vcard"])
     func everyFieldSurvives(_ format: String) throws {
         var gen = GeneratedNetwork(seed: 7)
