@@ -43,6 +43,10 @@ extension Store: AgendaBook {
     }
 
     public func setItemState(_ key: ItemKey, _ state: ItemState?) throws {
+        // SQLite's text through GRDB ends at a U+0000: the note would be kept cut short.
+        if state?.note?.unicodeScalars.contains("\u{0}") == true {
+            throw UnstorableValue(description: "cannot store the note: it holds the character U+0000")
+        }
         try db.inDatabase { db in
             try journalWrites(db)
             guard let state else {

@@ -37,6 +37,21 @@ import Testing
     /// keeping the note with it, while the contact stayed overdue and hidden).
     /// Two people of one name on the agenda (or any table) are told apart by their handles;
     /// a name no one else in the table has is shown alone. CSV keeps its handle column.
+    /// A U+0000 cut a rule's name and a done note short where they were kept: two rules "r\0 1"
+    /// and "r\0 2" were both "r" (the second in place of the first), and the note was kept
+    /// half. Both are refused in words, nothing kept.
+    @Test func aNulInARuleNameOrNoteIsRefused() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Ann Ash\" handle: \"ann\""], in: dir).status == 0)
+        let rule = try CLI.run(["-e", "rule \"r\\u{0}1\" when true then remind \"one\""], in: dir)
+        #expect(rule.status == 2 && rule.stderr.contains("a rule's name cannot hold a control character"), "\(rule.stderr)")
+        #expect(try CLI.run(["-e", "rule \"mine\" when true then remind \"Call {name}\" priority 9"], in: dir).status == 0)
+        #expect(try CLI.run(["agenda"], in: dir).stdout.contains("Call Ann Ash"))
+        let done = try CLI.run(["-e", "agenda", "-e", "done 1 note: \"a\\u{0}b\""], in: dir)
+        #expect(done.status == 3 && done.stderr.contains("U+0000"), "\(done.stderr)")
+        #expect(try CLI.run(["agenda"], in: dir).stdout.contains("Call Ann Ash"))
+    }
+
     @Test func namesalikeAreToldApart() throws {
         let dir = try AgendaCLITests.start()
         #expect(try CLI.run(["-e", "add \"ann arbor\" handle: \"ann-arbor-2\", created: 2026-11-01"], in: dir).status == 0)
