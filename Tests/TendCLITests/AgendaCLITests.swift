@@ -44,7 +44,7 @@ import Testing
         let dir = CLI.tempDir()
         #expect(try CLI.run(["-e", "add \"Ann Ash\" handle: \"ann\""], in: dir).status == 0)
         let rule = try CLI.run(["-e", "rule \"r\\u{0}1\" when true then remind \"one\""], in: dir)
-        #expect(rule.status == 2 && rule.stderr.contains("a rule's name cannot hold a control character"), "\(rule.stderr)")
+        #expect(rule.status == 2 && rule.stderr.contains("a rule's name cannot hold the character \\u{0}"), "\(rule.stderr)")
         #expect(try CLI.run(["-e", "rule \"mine\" when true then remind \"Call {name}\" priority 9"], in: dir).status == 0)
         #expect(try CLI.run(["agenda"], in: dir).stdout.contains("Call Ann Ash"))
         let done = try CLI.run(["-e", "agenda", "-e", "done 1 note: \"a\\u{0}b\""], in: dir)

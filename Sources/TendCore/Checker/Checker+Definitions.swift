@@ -522,9 +522,7 @@ extension Checker {
         if name.trimmed.isEmpty { report("a rule needs a name, as in: rule \"call back\" when …", s.range) }
         // A name is a line of the agenda and a key of the file: a U+0000 cut it short there,
         // and "r\u{0}1" and "r\u{0}2" were both kept as "r", the second in place of the first.
-        if name.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            report("a rule's name cannot hold a control character (a line break, a tab, \\u{0}…)", s.range)
-        }
+        if name.unicodeScalars.contains("\u{0}") { report("a rule's name cannot hold the character \\u{0}", s.range) }
         if let row { checkRowName(row, "contacts") }
         let scope = Scope(row: "contacts", named: row?.name)
         currentDeps = []
