@@ -146,6 +146,10 @@ public struct Renderer {
     static func text(_ v: Value, _ people: [Int64: (name: String, handle: String)]) -> String { plainText(v, name: { people[$0]?.name }) }
 
     public func render(_ t: Table) -> String {
+        // A streamed table drawn here is read whole (`render(streamed:)` draws one as it is read).
+        if t.stream != nil {
+            do { return render(try t.materialized()) } catch { return "error: \(error)" }
+        }
         if format != .table, !t.drawnColumns.isEmpty {
             // A picture for the screen is no data for a program.
             var data = t

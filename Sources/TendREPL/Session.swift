@@ -603,11 +603,11 @@ public final class Session: InterpreterHost {
             let console = self.console
             let held = HeldOutput()
             let asks = (confirmRemoval != nil || confirmOverwrite != nil) && program.statements.contains(where: Session.mayAsk)
-            if asks { self.console = Console(out: { held.lines.append((true, $0)) }, err: { held.lines.append((false, $0)) }) }
+            if asks { self.console = held.console }
             status = retryingConflicts { attempt(program, bail: bail, readOnly: readOnly) }
             self.console = console
             guard let question = askFirst else {
-                for line in held.lines { line.toOut ? console.out(line.text) : console.err(line.text) }
+                held.replay(to: console)
                 break
             }
             rewritable = writtenThisRun

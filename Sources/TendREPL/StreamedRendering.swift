@@ -2,12 +2,12 @@ import TendCore
 
 extension Renderer {
     /// Draws a streamed table (`Table.stream`) as `render` draws the same table held whole, byte
-    /// for byte, followed by a line break, without holding its rows: it reads them once to learn
-    /// what the layout needs of every row (each column's unit of durations; for a grid, every
-    /// contact named, then each column's width; for JSON and CSV, only when a row may fail or
-    /// hold a duration: a run-time error then stops the drawing before anything is written),
-    /// then once more to write them, through `write`
-    /// a block at a time. What a read throws (Ctrl-C, a closed output) stops the drawing there.
+    /// for byte, followed by a line break, without holding its rows. A grid reads them three
+    /// times: for every contact named and each column's unit of durations, for each column's
+    /// width, then to write. JSON and CSV read them twice (units of durations, and a run-time
+    /// error found before anything is written), or once when the stream is `plain`. The text
+    /// goes through `write` a block at a time; what a read throws (Ctrl-C, a closed output)
+    /// stops the drawing there.
     public func render(streamed t: Table, write: @escaping (String) throws -> Void) throws {
         guard let stream = t.stream else { return try write((render(t) ?? "") + "\n") }
         var units = DurationUnits(columns: t.columns.count)

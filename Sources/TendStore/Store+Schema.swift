@@ -108,11 +108,11 @@ extension Store {
     /// numbers hold contact ids).
     static let numberedTables = ["contacts", "stage_changes", "interactions", "referrals", "introductions", "spending"]
 
-    /// Ids are never given twice: SQLite gave the largest id again once its row was removed (`log
-    /// call`, `remove interaction 2`, `log call` was call 2 again), so that a script's `remove
-    /// interaction N`, or an agenda page's line of a removed contact, could act on a row added
-    /// since. Each numbered table is made again with AUTOINCREMENT (SQLite's own way), with its
-    /// rows, columns, indexes and ids as they were; the next id is past the largest there now.
+    /// Ids are never given twice, so that a script's `remove interaction N`, or an agenda page's
+    /// line of a removed contact, cannot act on a row added since: without AUTOINCREMENT, SQLite
+    /// gives the largest id again once its row is removed. Each numbered table is made again with
+    /// AUTOINCREMENT, with its rows, columns, indexes and ids as they were; the next id is past
+    /// the largest there now.
     static func neverReuseIDs(_ db: Database) throws {
         // Views and triggers someone added (Tend makes none in the file) are set aside and made
         // again after: a table's own triggers go with it, and renaming the new table checks
@@ -142,7 +142,21 @@ extension Store {
             try db.execute(sql: "ALTER TABLE tend_rebuilt RENAME TO \(table)")
             for sql in indexes { try db.execute(sql: sql) }
         }
-        for sql in added { try db.execute(sql: sql) }
+        // In an order each can be made in: a view made again before the view it reads fails,
+        // and is tried again once the others are there.
+        var left = added
+        while !left.isEmpty {
+            var failed: [String] = []
+            var lastError: Error?
+            for sql in left {
+                do { try db.execute(sql: sql) } catch {
+                    failed.append(sql)
+                    lastError = error
+                }
+            }
+            if failed.count == left.count, let lastError { throw lastError }
+            left = failed
+        }
     }
 
     /// Several e-mails, phones and addresses per contact (issue 19), the preferred first; the

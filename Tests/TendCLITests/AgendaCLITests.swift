@@ -35,11 +35,8 @@ import Testing
     /// `done` on the prelude's "stay in touch" logs the call the README promises, with the note,
     /// and the item goes because the contact is no longer overdue (it had only closed the item,
     /// keeping the note with it, while the contact stayed overdue and hidden).
-    /// Two people of one name on the agenda (or any table) are told apart by their handles;
-    /// a name no one else in the table has is shown alone. CSV keeps its handle column.
-    /// A U+0000 cut a rule's name and a done note short where they were kept: two rules "r\0 1"
-    /// and "r\0 2" were both "r" (the second in place of the first), and the note was kept
-    /// half. Both are refused in words, nothing kept.
+    /// A U+0000 in a rule's name or a done note is refused in words, nothing kept (SQLite's text
+    /// ends there: two rules "r\0 1" and "r\0 2" would be one, the note kept half).
     @Test func aNulInARuleNameOrNoteIsRefused() throws {
         let dir = CLI.tempDir()
         #expect(try CLI.run(["-e", "add \"Ann Ash\" handle: \"ann\""], in: dir).status == 0)
@@ -52,6 +49,8 @@ import Testing
         #expect(try CLI.run(["agenda"], in: dir).stdout.contains("Call Ann Ash"))
     }
 
+    /// Two people of one name on the agenda (or any table) are told apart by their handles;
+    /// a name no one else in the table has is shown alone. CSV keeps its handle column.
     @Test func namesalikeAreToldApart() throws {
         let dir = try AgendaCLITests.start()
         #expect(try CLI.run(["-e", "add \"ann arbor\" handle: \"ann-arbor-2\", created: 2026-11-01"], in: dir).status == 0)

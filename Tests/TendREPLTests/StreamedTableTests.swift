@@ -144,6 +144,22 @@ import Testing
         }
     }
 
+    /// Output held for a run that may be tried again (PostgreSQL's conflicts, a question in the
+    /// REPL) keeps a streamed table's blocks, written as they would have been.
+    @Test func heldOutputKeepsParts() throws {
+        let held = Session.HeldOutput()
+        held.console.out("Added @ann.")
+        try held.console.part?("id,on\n1,")
+        try held.console.part?("2026-11-01\n")
+        held.console.err("warning")
+        let parts = Printed()
+        held.replay(to: Console(out: { parts.text += "out:" + $0 + "|" }, err: { parts.err.append($0) }, part: { parts.text += "part:" + $0 + "|" }))
+        #expect(parts.text == "out:Added @ann.|part:id,on\n1,2026-11-01\n|" && parts.err == ["warning"])
+        let lines = Printed()
+        held.replay(to: Console(out: { lines.text += $0 + "\n" }, err: { lines.err.append($0) }))
+        #expect(lines.text == "Added @ann.\nid,on\n1,2026-11-01\n")
+    }
+
     /// A cell that ends in a prepended mark (U+0600) keeps the space the mark takes in.
     @Test func trailingBlanksGoByCharacters() {
         for text in ["x\u{600}  ", "ab  ", "é ", "x\u{110BD} ", "  "] {
@@ -167,11 +183,17 @@ import Testing
         #expect(session.runScripts([Source(name: "q", text: q)], bail: true, readOnly: true) == .success, "\(printed.err)")
         // The header, 402 rows, and the line a quoted note breaks.
         #expect(printed.text.split(separator: "\n").count == 404)
+        // Read whole (a console that takes no parts), the batches are kept: their bytes count together.
+        session.console = Console(out: { printed.text += $0 }, err: { printed.err.append($0) })
+        printed.err = []
+        #expect(session.runScripts([Source(name: "q", text: q)], bail: true, readOnly: true) == .failed)
+        #expect(printed.err.joined().contains("MB of values"), "\(printed.err)")
     }
 
     /// An output that is gone (a closed pipe) stops the reading: the run fails and says why.
     @Test func aClosedOutputStopsTheReading() throws {
-        let path = try Self.network()
+        // Far more than one block of output (64 KB): the first block written fails.
+        let path = try Self.network(size: 300)
         let printed = Printed()
         let session = try Self.session(path, printed, Renderer(format: .csv), paging: true)
         var blocks = 0

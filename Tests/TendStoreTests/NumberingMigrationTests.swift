@@ -55,16 +55,21 @@ import Testing
         let (path, raw) = try Self.olderDatabase()
         // A row another program left dangling, and views and triggers someone added: the file
         // opened before, and must after, with them (a view of contacts refused every write).
-        let added = [
+        var added = [
             "CREATE VIEW my_names AS SELECT name FROM contacts",
             "CREATE TABLE my_audit (x)",
             "CREATE TRIGGER my_log AFTER INSERT ON interactions BEGIN INSERT INTO my_audit VALUES (NEW.id); END",
             "CREATE TRIGGER my_knows AFTER INSERT ON knows BEGIN INSERT INTO my_audit SELECT count(*) FROM contacts; END",
         ]
+        // And a view made again after the view it reads (made first in the file, and so first
+        // among what is set aside).
+        let reading = ["CREATE VIEW my_b AS SELECT x FROM my_a", "CREATE VIEW my_a AS SELECT count(*) AS x FROM contacts"]
         try raw.queue.write { db in
             try db.execute(sql: "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (999999, 1, 0)")
             for sql in added { try db.execute(sql: sql) }
+            try db.execute(sql: "CREATE VIEW my_a AS SELECT 1 AS x; \(reading[0]); DROP VIEW my_a; \(reading[1])")
         }
+        added += reading
         let before = try Self.snapshot(raw.queue)
         #expect(try raw.queue.read { try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE name = 'interactions'") }?.contains("AUTOINCREMENT") == false)
         let largest = try raw.queue.read { try Int64.fetchOne($0, sql: "SELECT max(id) FROM interactions") }!

@@ -520,8 +520,8 @@ extension Checker {
 
     mutating func checkRule(_ s: Statement, _ name: String, _ row: RowName?, _ when: Expr, _ message: Expr, _ priority: Expr?) {
         if name.trimmed.isEmpty { report("a rule needs a name, as in: rule \"call back\" when …", s.range) }
-        // A name is a line of the agenda and a key of the file: a U+0000 cut it short there,
-        // and "r\u{0}1" and "r\u{0}2" were both kept as "r", the second in place of the first.
+        // A name is a key of the file, whose text ends at a U+0000: "r\u{0}1" and "r\u{0}2"
+        // would be one rule.
         if name.unicodeScalars.contains("\u{0}") { report("a rule's name cannot hold the character \\u{0}", s.range) }
         if let row { checkRowName(row, "contacts") }
         let scope = Scope(row: "contacts", named: row?.name)

@@ -26,10 +26,10 @@ enum ValueRules {
     /// The options that are money (a referral's `value:`, a spend's `amount:`), as messages name them.
     static let money = ["value": "a referral's value", "amount": "the amount"]
 
-    /// A contact's own cadence: longer than a day, and within what the store keeps.
+    /// A contact's own cadence: a day or longer (as imports read one: `1mo - 30d` would be due
+    /// the day it began), and within what the store keeps.
     static func cadence(_ d: Duration) -> String? {
         guard d.approximateDays > 0 else { return "a cadence must be longer than 0d" }
-        // As imports read it: `1mo - 30d` was taken, due the day it began, and no file took it back.
         guard d.approximateDays >= 1 else { return "a cadence is at least a day (1d)" }
         return StoredRange.problem(cadence: d)
     }

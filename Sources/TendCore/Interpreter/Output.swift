@@ -66,15 +66,19 @@ public struct Table: Sendable {
 /// of its own (the same columns, `people` naming the contacts of its cells). It reads only
 /// until the next statement starts (the rows come from that statement's view of the data).
 public struct TableStream: @unchecked Sendable {
-    public let read: (_ batch: (Table) throws -> Void) throws -> Void
+    /// Reads the batches; `holding`: the caller keeps every batch (`materialized`), so that the
+    /// bytes `show` makes count across them, as for a table held.
+    let reader: (_ holding: Bool, _ batch: (Table) throws -> Void) throws -> Void
+    /// Reads the batches, each let go before the next.
+    public func read(_ batch: (Table) throws -> Void) throws { try reader(false, batch) }
     /// True when the rows are a collection's own fields, with no where-clause or `show` to
     /// work out: no cell holds a duration (whose column's unit needs every row first), and no
-    /// row can fail part way (a run-time error after half a document was written). JSON, CSV
-    /// and TSV then write them in one read; otherwise a first read finds either.
+    /// row fails part way (short of the work budget, `maxWork` rows). JSON, CSV and TSV then
+    /// write them in one read; otherwise a first read finds either before anything is written.
     public let plain: Bool
-    public init(plain: Bool = false, read: @escaping (_ batch: (Table) throws -> Void) throws -> Void) {
+    public init(plain: Bool = false, reader: @escaping (_ holding: Bool, _ batch: (Table) throws -> Void) throws -> Void) {
         self.plain = plain
-        self.read = read
+        self.reader = reader
     }
 }
 
@@ -85,7 +89,7 @@ extension Table {
         var whole = self
         whole.stream = nil
         var people = self.people
-        try stream.read { batch in
+        try stream.reader(true) { batch in
             whole.rows += batch.rows
             people.merge(batch.people) { first, _ in first }
         }

@@ -185,7 +185,7 @@ public enum ScriptWriter {
     /// line (byte offsets in its text); nil for a whole dump and for any other script. What
     /// follows the end line (a script joined after it) runs as written. The end line counts
     /// only as one of the script's `comments` (the lexer's): a string of a definition can hold
-    /// that line too, and a dump cut short after it ran as whole.
+    /// that line too.
     public static func cutShort(_ bytes: [UInt8], comments: [SourceRange]) -> SourceRange? {
         // Its first two lines make a script a dump: any other is passed over at once (every
         // script was split into lines here, a restore of hundreds of thousands included).

@@ -5,7 +5,7 @@ extension Interpreter {
     /// come (`streamsLargeResults`): its rows are read again, a batch at a time, each time the
     /// table is drawn, instead of a million rows, their cells and their text held at once. Each
     /// read is a statement's work: the budgets start afresh, and `show`'s bytes count a batch at
-    /// a time. Nil when the query is answered as before.
+    /// a time (across every batch when they are kept). Nil for any other query.
     func streamedTable(_ e: Expr, _ outer: Ctx) throws -> Table? {
         guard streamsLargeResults else { return nil }
         let q: Query
@@ -28,9 +28,10 @@ extension Interpreter {
         var shell = try table(q.show.isEmpty ? RowSet(collection: spec, rows: []) : RowSet(collection: nil, rows: [], columns: showNames(q.show)))
         let statement = statementsStarted
         let plain = q.show.isEmpty && q.filter == nil && !spec.fields.contains { $0.type == .duration || $0.type == .any }
-        shell.stream = TableStream(plain: plain) { [weak self] body in
+        let source = self.source
+        shell.stream = TableStream(plain: plain) { [weak self] holding, body in
             guard let self, self.statementsStarted == statement else {
-                throw runtimeError("the rows of this query can no longer be read: another statement has run since", at: q.range, in: nil)
+                throw runtimeError("the rows of this query can no longer be read: another statement has run since", at: q.range, in: source)
             }
             self.startStatement()
             var batch: [Value] = []
@@ -39,7 +40,7 @@ extension Interpreter {
             func handOver() throws {
                 let t = try batchTable(batch)
                 batch.removeAll(keepingCapacity: true)
-                self.madeBytes = 0
+                if !holding { self.madeBytes = 0 }
                 try body(t)
             }
             do {
