@@ -142,8 +142,8 @@ extension Store {
             try db.execute(sql: "ALTER TABLE tend_rebuilt RENAME TO \(table)")
             for sql in indexes { try db.execute(sql: sql) }
         }
-        // In an order each can be made in: a view made again before the view it reads fails,
-        // and is tried again once the others are there.
+        // Each is made again; one that fails (SQLite checks what a view or trigger reads only
+        // when it is used, but a later SQLite may check on making) is tried again after the others.
         var left = added
         while !left.isEmpty {
             var failed: [String] = []

@@ -61,8 +61,7 @@ import Testing
             "CREATE TRIGGER my_log AFTER INSERT ON interactions BEGIN INSERT INTO my_audit VALUES (NEW.id); END",
             "CREATE TRIGGER my_knows AFTER INSERT ON knows BEGIN INSERT INTO my_audit SELECT count(*) FROM contacts; END",
         ]
-        // And a view made again after the view it reads (made first in the file, and so first
-        // among what is set aside).
+        // And a view that reads another view, made before it in the file.
         let reading = ["CREATE VIEW my_b AS SELECT x FROM my_a", "CREATE VIEW my_a AS SELECT count(*) AS x FROM contacts"]
         try raw.queue.write { db in
             try db.execute(sql: "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (999999, 1, 0)")
