@@ -72,6 +72,10 @@ public enum Pushdown {
             // Without a where-clause: a page at a time, the first rows or the sort's first kept.
             "interactions sort by on desc, quality show id, on, quality, people limit 12",
             "interactions show id, kind limit 4",
+            // Unsorted and without a small limit: streamed when the events are read a page at a time.
+            "interactions where kind == \"lunch\" show id, on, people",
+            "interactions where quality >= 3",
+            "interactions group by kind",
             "timeline @\(handle)",
             "@\(handle)",
             "contacts where stage >= visibility sort by name show handle, last_touch, overdue, give_ratio limit 12",
@@ -97,6 +101,8 @@ public enum Pushdown {
     public static func run(_ model: Model, _ text: String, cost: CostModel = CostModel()) throws -> String {
         let interpreter = Interpreter(model: model, today: today, definitions: Prelude.definitions)
         interpreter.cost = cost
+        // Queries over events read a page at a time come as streamed tables, read whole here.
+        interpreter.streamsLargeResults = true
         let parsed = Parser.parse(Source(name: "q", text: text))
         var checker = Checker(definitions: interpreter.definitions)
         checker.check(parsed.statements)
@@ -107,7 +113,8 @@ public enum Pushdown {
             for o in try interpreter.execute(s) {
                 switch o {
                 case .value(let v, _): out.append(try interpreter.display(v))
-                case .table(let t):
+                case .table(let streamed):
+                    let t = try streamed.materialized()
                     out.append(
                         t.columns.joined(separator: ",") + "\n"
                             + (try t.rows.map { try $0.map { try interpreter.display($0) }.joined(separator: ",") }.joined(separator: "\n")))
