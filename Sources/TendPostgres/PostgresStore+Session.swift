@@ -83,6 +83,7 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
     }
 
     public func setItemState(_ key: ItemKey, _ state: ItemState?) throws {
+        try Store.validate(state)
         guard let state else {
             try connection.query(
                 "DELETE FROM agenda_items WHERE contact_id = $1 AND rule = $2 AND member = current_user", [.int(key.contact), .text(key.rule)])

@@ -28,6 +28,14 @@ extension Store: AgendaBook {
         try db.tableExists("agenda_items")
     }
 
+    /// An item's note with U+0000 is refused by both stores alike: SQLite's text through GRDB
+    /// ends there (the note would be kept cut short), PostgreSQL's text cannot hold it.
+    package static func validate(_ state: ItemState?) throws {
+        if state?.note?.unicodeScalars.contains("\u{0}") == true {
+            throw UnstorableValue(description: "cannot store the note: it holds the character U+0000")
+        }
+    }
+
     public func itemStates() throws -> [ItemKey: ItemState] {
         try read { db in
             guard try hasAgendaTables(db) else { return [:] }
@@ -43,10 +51,7 @@ extension Store: AgendaBook {
     }
 
     public func setItemState(_ key: ItemKey, _ state: ItemState?) throws {
-        // SQLite's text through GRDB ends at a U+0000: the note would be kept cut short.
-        if state?.note?.unicodeScalars.contains("\u{0}") == true {
-            throw UnstorableValue(description: "cannot store the note: it holds the character U+0000")
-        }
+        try Store.validate(state)
         try db.inDatabase { db in
             try journalWrites(db)
             guard let state else {

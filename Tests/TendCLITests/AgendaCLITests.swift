@@ -37,16 +37,19 @@ import Testing
     /// keeping the note with it, while the contact stayed overdue and hidden).
     /// A U+0000 in a rule's name or a done note is refused in words, nothing kept (SQLite's text
     /// ends there: two rules "r\0 1" and "r\0 2" would be one, the note kept half).
-    @Test func aNulInARuleNameOrNoteIsRefused() throws {
+    @Test(arguments: EventIDTests.stores)
+    func aNulInARuleNameOrNoteIsRefused(_ store: String) throws {
         let dir = CLI.tempDir()
-        #expect(try CLI.run(["-e", "add \"Ann Ash\" handle: \"ann\""], in: dir).status == 0)
-        let rule = try CLI.run(["-e", "rule \"r\\u{0}1\" when true then remind \"one\""], in: dir)
+        let db = try EventIDTests.database(store, "nul_notes", in: dir)
+        func tend(_ args: [String]) throws -> CLI.Result { try EventIDTests.tend(db, args, in: dir) }
+        #expect(try tend(["-e", "add \"Ann Ash\" handle: \"ann\""]).status == 0)
+        let rule = try tend(["-e", "rule \"r\\u{0}1\" when true then remind \"one\""])
         #expect(rule.status == 2 && rule.stderr.contains("a rule's name cannot hold the character \\u{0}"), "\(rule.stderr)")
-        #expect(try CLI.run(["-e", "rule \"mine\" when true then remind \"Call {name}\" priority 9"], in: dir).status == 0)
-        #expect(try CLI.run(["agenda"], in: dir).stdout.contains("Call Ann Ash"))
-        let done = try CLI.run(["-e", "agenda", "-e", "done 1 note: \"a\\u{0}b\""], in: dir)
-        #expect(done.status == 3 && done.stderr.contains("U+0000"), "\(done.stderr)")
-        #expect(try CLI.run(["agenda"], in: dir).stdout.contains("Call Ann Ash"))
+        #expect(try tend(["-e", "rule \"mine\" when true then remind \"Call {name}\" priority 9"]).status == 0)
+        #expect(try tend(["agenda"]).stdout.contains("Call Ann Ash"))
+        let done = try tend(["-e", "agenda", "-e", "done 1 note: \"a\\u{0}b\""])
+        #expect(done.status == 3 && done.stderr.contains("cannot store the note: it holds the character U+0000"), "\(done.stderr)")
+        #expect(try tend(["agenda"]).stdout.contains("Call Ann Ash"))
     }
 
     /// Two people of one name on the agenda (or any table) are told apart by their handles;
