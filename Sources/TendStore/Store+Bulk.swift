@@ -40,7 +40,7 @@ extension Store {
             try refuseRepeatedSource(i, db)
             throw e
         }
-        let id = db.lastInsertedRowID
+        let id = try givenID(db, "interaction")
         let person = try db.cachedStatement(sql: insertPersonSQL).sqliteStatement
         for (n, p) in i.people.enumerated() {
             sqlite3_reset(person)

@@ -215,6 +215,18 @@ extension Store {
         return nil
     }
 
+    /// The id SQLite gave the row just inserted. One past `StoredRange.ids` (a row was given a
+    /// number near the end with `id:`, and the next follows it) is refused: no `id:` could
+    /// give it back, so a dump would not restore.
+    static func givenID(_ db: Database, _ what: String) throws -> Int64 {
+        let id = db.lastInsertedRowID
+        guard id <= StoredRange.ids.upperBound else {
+            throw UnstorableValue(
+                description: "cannot number the new \(what): the numbers up to \(StoredRange.ids.upperBound) are used or passed (one near the last was given with id:)")
+        }
+        return id
+    }
+
     /// A new contact; with an id (a restored dump's `add … id:`) under that id, refused when taken.
     static func insertContact(_ c: Contact, _ db: Database) throws -> Int64 {
         if c.id != 0 {
@@ -227,7 +239,7 @@ extension Store {
         }
         // Cached and bound directly: imports insert tens of thousands of contacts in one run.
         try run(db, insertContactSQL, contactCells(c))
-        return db.lastInsertedRowID
+        return try givenID(db, "contact")
     }
 
     /// The named fields of a contact (every field with nil).
@@ -283,7 +295,7 @@ extension Store {
         try run(
             db, "INSERT INTO stage_changes (id, contact_id, stage, \"on\", \"by\") VALUES (?, ?, ?, ?, ?)",
             [.id(s.id), .int(s.contact), Cell(s.stage.rawValue), .text(s.on.description), Cell(s.by)])
-        let id = db.lastInsertedRowID
+        let id = try givenID(db, "stage change")
         try settleStage(db, of: s.contact, otherwise: nil)
         return id
     }
@@ -315,7 +327,7 @@ extension Store {
                 .id(r.id), .text(r.direction.rawValue), .int(r.contact), Cell(r.about), .text(r.on.description),
                 r.value.map { .int(cents($0)) } ?? .null, Cell(r.status), Cell(r.note), Cell(r.by),
             ])
-        return db.lastInsertedRowID
+        return try givenID(db, "referral")
     }
 
     /// An introduction; the two people now know each other.
@@ -323,7 +335,7 @@ extension Store {
         try run(
             db, "INSERT INTO introductions (id, a_id, b_id, \"on\", note, \"by\") VALUES (?, ?, ?, ?, ?, ?)",
             [.id(i.id), .int(i.a), .int(i.b), .text(i.on.description), Cell(i.note), Cell(i.by)])
-        let id = db.lastInsertedRowID
+        let id = try givenID(db, "introduction")
         if i.a != i.b { try run(db, insertKnowsSQL, [.int(min(i.a, i.b)), .int(max(i.a, i.b))]) }
         return id
     }
@@ -332,7 +344,7 @@ extension Store {
         try run(
             db, "INSERT INTO spending (id, contact_id, amount_cents, \"on\", note, \"by\") VALUES (?, ?, ?, ?, ?, ?)",
             [.id(s.id), .int(s.contact), .int(cents(s.amount)), .text(s.on.description), Cell(s.note), Cell(s.by)])
-        return db.lastInsertedRowID
+        return try givenID(db, "spend")
     }
 
     /// An event; a removed stage change settles the contact's stage from what is left.

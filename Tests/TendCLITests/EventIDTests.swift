@@ -165,6 +165,26 @@ import Testing
         #expect(after.stdout.contains("Logged call 5 with @cy"), "\(after.stdout) \(after.stderr)")
     }
 
+    /// After a row was given the last number `id:` takes, SQLite would number the next past it,
+    /// a number no dump could give back: that row is refused in words, nothing kept, and the
+    /// database still dumps and restores.
+    @Test func noNumberPastTheLastAnIDTakes() throws {
+        let dir = CLI.tempDir()
+        let db = dir.appendingPathComponent("last.db").path
+        let last = "9223372032559808511"
+        let setup = try Self.tend(db, ["-e", "add \"Ann Ash\" handle: \"ann\", id: \(last)", "-e", "log call with @ann id: \(last)"], in: dir)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        for (statement, what) in [("add \"Bo Birch\"", "contact"), ("log lunch with @ann", "interaction")] {
+            let r = try Self.tend(db, ["-e", statement], in: dir)
+            #expect(r.status == 3 && r.stderr.contains("cannot number the new \(what)"), "\(statement): \(r.stderr)")
+        }
+        let dump = try Self.tend(db, ["dump"], in: dir)
+        let copy = dir.appendingPathComponent("copy.db").path
+        let restore = try Self.tend(copy, ["run", "-"], stdin: dump.stdout, in: dir)
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(try Self.tend(copy, ["dump"], in: dir).stdout == dump.stdout)
+    }
+
     /// Contacts keep their numbers too (`contacts show id`, `contacts where id == 6`, the UIDs
     /// of `export ics`): after a removal and a merge, the dump's `add` says the number of a
     /// contact that does not follow the one before, and the next contact added gets the same
