@@ -52,6 +52,23 @@ import Testing
         #expect(try tend(["agenda"]).stdout.contains("Call Ann Ash"))
     }
 
+    /// "Follow the money" counts what was spent this year up to today: a spend dated next
+    /// February (or later this year) has not happened, and "You spent 300 with B Two this year"
+    /// was said of it.
+    @Test func theMoneyTrailCountsOnlyWhatWasSpent() throws {
+        let dir = CLI.tempDir()
+        let setup = try CLI.run(
+            ["-e", "add \"B Two\" handle: \"b-two\"", "-e", "spend 300 at @b-two on 2027-02-01", "-e", "spend 400 at @b-two on 2026-12-20",
+             "-e", "spend 50 at @b-two on 2026-01-01"], in: dir)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        #expect(try CLI.run(["-e", "spend_this_year(@b-two)"], in: dir).stdout == "50\n")
+        let agenda = try CLI.run(["--format", "csv", "-e", "agenda where contact == @b-two show rule"], in: dir)
+        #expect(!agenda.stdout.contains("follow the money"), "\(agenda.stdout)")
+        // Once the December spend is past, it counts.
+        let later = try CLI.run(["--today", "2026-12-21", "--format", "csv", "-e", "agenda where contact == @b-two show rule, message"], in: dir)
+        #expect(later.stdout.contains("You spent 450 with B Two this year"), "\(later.stdout)")
+    }
+
     /// Two people of one name on the agenda (or any table) are told apart by their handles;
     /// a name no one else in the table has is shown alone. CSV keeps its handle column.
     @Test func namesalikeAreToldApart() throws {
