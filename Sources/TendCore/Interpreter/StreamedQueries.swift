@@ -1,11 +1,12 @@
 /// Queries too large to hold: every event of a large network shown as it is read.
 extension Interpreter {
-    /// A query over an event collection (or the collection named alone) that the model pages (the events do not fit in memory),
-    /// neither sorted nor grouped, comes as a streamed table when the host draws outputs as they
-    /// come (`streamsLargeResults`): its rows are read again, a batch at a time, each time the
-    /// table is drawn, instead of a million rows, their cells and their text held at once. Each
-    /// read is a statement's work: the budgets start afresh, and `show`'s bytes count a batch at
-    /// a time (across every batch when they are kept). Nil for any other query.
+    /// A query over an event collection (or the collection named alone) that the model pages
+    /// (the events do not fit in memory), neither sorted nor grouped, comes as a streamed table
+    /// when the host draws outputs as they come (`streamsLargeResults`): its rows are read
+    /// again, a batch at a time, each time the table is drawn, instead of a million rows, their
+    /// cells and their text held at once. Each read is a statement's work: the budgets start
+    /// afresh, and `show`'s bytes count a batch at a time (across every batch when they are
+    /// kept). Nil for any other query.
     func streamedTable(_ e: Expr, _ outer: Ctx) throws -> Table? {
         guard streamsLargeResults else { return nil }
         let q: Query
