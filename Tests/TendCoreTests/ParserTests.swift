@@ -141,6 +141,13 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         #expect(r.isIncomplete == incomplete, "\(input)")
     }
 
+    /// A rule's name with `{…}` in it is quoted, and the message says what is wrong with it.
+    @Test func aRuleNameWithBracesSaysHowToWriteThem() throws {
+        let d = try #require(parseOne("rule \"call {x}\" when true then remind \"m\"").diagnostics.first)
+        #expect(d.message.hasPrefix("a rule's name is plain text: write \\{ and \\} for braces"), "\(d.message)")
+        #expect(parseOne("rule \"call \\{x\\}\" when true then remind \"m\"").diagnostics.isEmpty)
+    }
+
     @Test func equalsSuggestsDoubleEquals() throws {
         let d = try #require(parseOne("contacts where name = \"x\"").diagnostics.first)
         #expect(d.suggestion == "==")

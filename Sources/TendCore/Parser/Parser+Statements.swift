@@ -225,6 +225,10 @@ extension Parser {
     /// `rule "NAME" [as c] when COND then remind MESSAGE [log KIND] [priority EXPR]`.
     mutating func parseRule() throws -> Statement.Kind {
         guard case .string(let pieces) = peek.kind, let name = Parser.plainText(pieces) else {
+            if case .string = peek.kind {
+                // Quoted, but with `{…}` in it: a name is the same text wherever it is read.
+                throw error("a rule's name is plain text: write \\{ and \\} for braces, as in: rule \"call \\{x\\}\" when …")
+            }
             throw error("expected the rule's name in quotes, as in: rule \"stay in touch\" when …")
         }
         advance()
