@@ -220,18 +220,25 @@ extension Interpreter {
     /// Hands `body` each row of an event collection that passes the query's where-clause, in the
     /// order read, until it returns false: a page at a time from the model when the plan is
     /// paged, else from the events in memory.
-    func eachMatchingRow(_ spec: CollectionSpec, _ a: Plan.EventAccess, _ q: Query, _ outer: Ctx, _ body: (Value) throws -> Bool) throws {
+    ///
+    /// `matching`: the ids of the rows that pass, known from an earlier read of the same
+    /// statement (a streamed table's); the where-clause is then not worked out again.
+    func eachMatchingRow(
+        _ spec: CollectionSpec, _ a: Plan.EventAccess, _ q: Query, _ outer: Ctx, matching: Set<Int64>? = nil, _ body: (Value) throws -> Bool
+    ) throws {
         let v = try view()
         let locals = outer.locals
         var seen = 0
         struct Enough: Error {}
+        func passes(_ row: Value) throws -> Bool {
+            if let matching, let id = Interpreter.eventID(row) { return matching.contains(id) }
+            return try q.filter.map({ try eval($0, Ctx(row: row, locals: locals, naming: q.named?.name)).isTrue }) ?? true
+        }
         func test(_ row: Value) throws {
             seen += 1
             try checkInterruption(q.range)
             if seen % 100_000 == 0 { try charge(100_000, q.range) }
-            if try q.filter.map({ try eval($0, Ctx(row: row, locals: locals, naming: q.named?.name)).isTrue }) ?? true {
-                if try !body(row) { throw Enough() }
-            }
+            if try passes(row), try !body(row) { throw Enough() }
         }
         let backend = a.paged ? v.backendFirst : nil
         let narrowing = backend == nil ? [] : try conditions(a.narrowing, outer)
@@ -252,6 +259,12 @@ extension Interpreter {
             }
         } catch is Enough {}
         try charge(seen % 100_000, q.range)
+    }
+
+    /// An event row's id (its first field).
+    static func eventID(_ row: Value) -> Int64? {
+        guard case .row(let r) = row, let first = r.values.first else { return nil }
+        return StoredRange.id(first)
     }
 
     // MARK: - Every event of one contact

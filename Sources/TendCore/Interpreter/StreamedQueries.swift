@@ -30,6 +30,9 @@ extension Interpreter {
         let statement = statementsStarted
         let plain = q.show.isEmpty && q.filter == nil && !spec.fields.contains { $0.type == .duration || $0.type == .any }
         let source = self.source
+        // The rows the first read found to pass the where-clause: later reads take the same
+        // rows by id without working the clause out again (a grid reads three times).
+        var matched: Set<Int64>?
         shell.stream = TableStream(plain: plain) { [weak self] holding, body in
             guard let self, self.statementsStarted == statement else {
                 throw runtimeError("the rows of this query can no longer be read: another statement has run since", at: q.range, in: source)
@@ -44,8 +47,11 @@ extension Interpreter {
                 if !holding { self.madeBytes = 0 }
                 try body(t)
             }
+            let known = matched
+            var passed: Set<Int64>? = q.filter != nil && known == nil ? [] : nil
             do {
-                try self.eachMatchingRow(spec, access, q, outer) { row in
+                try self.eachMatchingRow(spec, access, q, outer, matching: known) { row in
+                    if passed != nil, let id = Interpreter.eventID(row) { passed!.insert(id) }
                     batch.append(row)
                     count += 1
                     if batch.count >= self.cost.streamedBatch { try handOver() }
@@ -56,6 +62,7 @@ extension Interpreter {
                 throw self.readFailure() ?? error
             }
             if let failure = self.readFailure() { throw failure }
+            if let passed { matched = passed }
         }
         return shell
     }
