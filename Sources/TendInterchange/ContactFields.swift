@@ -179,7 +179,7 @@ public enum ContactFields {
                 unit.append(ch)
             }
         }
-        guard flush(), total.approximateDays >= 1, total.approximateDays <= StoredRange.maxCadenceDays else { return nil }
+        guard flush(), total.approximateDays >= StoredRange.minCadenceDays, total.approximateDays <= StoredRange.maxCadenceDays else { return nil }
         return total
     }
 }

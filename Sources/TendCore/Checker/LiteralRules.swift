@@ -26,11 +26,10 @@ enum ValueRules {
     /// The options that are money (a referral's `value:`, a spend's `amount:`), as messages name them.
     static let money = ["value": "a referral's value", "amount": "the amount"]
 
-    /// A contact's own cadence: a day or longer (as imports read one: `1mo - 30d` would be due
-    /// the day it began), and within what the store keeps.
+    /// A contact's own cadence: a day or longer, as imports read one, and within what the store keeps.
     static func cadence(_ d: Duration) -> String? {
         guard d.approximateDays > 0 else { return "a cadence must be longer than 0d" }
-        guard d.approximateDays >= 1 else { return "a cadence is at least a day (1d)" }
+        guard d.approximateDays >= StoredRange.minCadenceDays else { return "a cadence is at least a day (1d)" }
         return StoredRange.problem(cadence: d)
     }
 

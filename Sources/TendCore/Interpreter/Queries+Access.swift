@@ -41,7 +41,7 @@ extension Interpreter {
         case .events(let access):
             guard let name = plan.collection, let spec = Schema.collection(named: name) else { return try sourceRows(q, outer) }
             if let filter = q.filter, let one = try contactRows(spec, access, filter, outer) { return one }
-            return try streamedRows(spec, access, q, outer)
+            return try pagedRows(spec, access, q, outer)
         }
     }
 
@@ -197,7 +197,7 @@ extension Interpreter {
     /// With `limit N` (and no group by), no more rows are kept than the answer needs: the first
     /// N matches when unsorted (the read stops there), else the N first in the sort's order, the
     /// others let go as the read goes on.
-    func streamedRows(_ spec: CollectionSpec, _ a: Plan.EventAccess, _ q: Query, _ outer: Ctx) throws -> RowSet {
+    func pagedRows(_ spec: CollectionSpec, _ a: Plan.EventAccess, _ q: Query, _ outer: Ctx) throws -> RowSet {
         let locals = outer.locals
         var kept: [Value] = []
         let wanted = try q.groupBy.isEmpty ? q.limit.map { try limit($0, outer) } : nil

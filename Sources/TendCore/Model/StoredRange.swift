@@ -27,6 +27,8 @@ public enum StoredRange {
     /// The longest cadence as days, months counted at 365/12 (1200mo is 36,500): what a file
     /// may set, and what a statement may.
     public static let maxCadenceDays = 36_525.0
+    /// The shortest cadence as days: a day (`1mo - 30d` would be due the day it began).
+    public static let minCadenceDays = 1.0
 
     public static func contains(cadence d: Duration) -> Bool { cadenceMonths.contains(d.months) && cadenceDays.contains(d.days) }
 

@@ -128,41 +128,34 @@ public struct Lexer {
     private func isIdentifierStart(at offset: Int) -> Bool {
         guard offset < end else { return false }
         let b = bytes[offset]
-        if b < 0x80 { return Lexer.isASCIILetter(b) || b == UInt8(ascii: "_") }
-        return Lexer.startsIdentifier(scalar(at: offset).0)
+        return Lexer.startsIdentifier(b < 0x80 ? Unicode.Scalar(b) : scalar(at: offset).0)
     }
 
     private func isIdentifierContinue(at offset: Int) -> Bool {
         guard offset < end else { return false }
         let b = bytes[offset]
-        if b < 0x80 { return Lexer.isASCIILetter(b) || Lexer.isDigit(b) || b == UInt8(ascii: "_") }
-        return Lexer.continuesIdentifier(scalar(at: offset).0)
+        return Lexer.continuesIdentifier(b < 0x80 ? Unicode.Scalar(b) : scalar(at: offset).0)
     }
 
-    /// A scalar past ASCII that may start a name: a letter of any script.
-    private static func startsIdentifier(_ s: Unicode.Scalar) -> Bool { s != "\u{FFFD}" && s.properties.isAlphabetic }
+    /// A scalar that may start a name: an ASCII letter, `_`, or a letter of any script.
+    @inline(__always) private static func startsIdentifier(_ s: Unicode.Scalar) -> Bool {
+        if s.isASCII { return isASCIILetter(UInt8(s.value)) || s == "_" }
+        return s != "\u{FFFD}" && s.properties.isAlphabetic
+    }
 
-    /// A scalar past ASCII that may go on with a name: a letter or a digit of any script.
-    private static func continuesIdentifier(_ s: Unicode.Scalar) -> Bool {
-        s != "\u{FFFD}" && (s.properties.isAlphabetic || s.properties.numericType != nil)
+    /// A scalar that may go on with a name: one that may start it, or a digit of any script.
+    @inline(__always) private static func continuesIdentifier(_ s: Unicode.Scalar) -> Bool {
+        if s.isASCII { return startsIdentifier(s) || isDigit(UInt8(s.value)) }
+        return s != "\u{FFFD}" && (s.properties.isAlphabetic || s.properties.numericType != nil)
     }
 
     /// True when `s` reads as one name (a word, not quoted), scalar by scalar as the lexer reads
     /// it: a dump writes a word only where `tend run` reads the same word back.
     public static func isIdentifier(_ s: String) -> Bool {
-        var first = true
-        for c in s.unicodeScalars {
-            let ok: Bool
-            if c.isASCII {
-                let b = UInt8(c.value)
-                ok = isASCIILetter(b) || b == UInt8(ascii: "_") || (!first && isDigit(b))
-            } else {
-                ok = first ? startsIdentifier(c) : continuesIdentifier(c)
-            }
-            if !ok { return false }
-            first = false
-        }
-        return !first
+        var scalars = s.unicodeScalars.makeIterator()
+        guard let first = scalars.next(), startsIdentifier(first) else { return false }
+        while let c = scalars.next() { guard continuesIdentifier(c) else { return false } }
+        return true
     }
 
     private mutating func scanToken() {
