@@ -117,6 +117,13 @@ extension Store {
     package static let interactionConditionColumns = Columns(
         text: ["kind", "note"], date: ["on"], bool: ["gave", "asked", "inbound", "pitch"], integer: ["quality", "id"])
 
+    /// The interactions with these ids (a read by ids, `ModelRead.ids`): whole numbers written
+    /// into the statement, so that a page of them needs no placeholders (SQLite allows a few
+    /// thousand at most).
+    package static func interactionIDsSQL(_ ids: [Int64]) -> String {
+        ids.isEmpty ? "1 = 0" : "interactions.id IN (" + ids.map(String.init).joined(separator: ",") + ")"
+    }
+
     /// The tables of the collections a query can read, and the columns the store narrows by.
     package static let collections: [String: (table: String, columns: Columns?)] = [
         "contacts": ("contacts", contactConditionColumns), "interactions": ("interactions", interactionConditionColumns),

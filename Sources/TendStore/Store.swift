@@ -650,7 +650,11 @@ public final class Store: Model {
         }
         if let page = request.page {
             guard request.collection == "interactions" else { return nil }
-            let filter = Store.sql(for: c, Store.interactionConditionColumns)
+            var filter = Store.sql(for: c, Store.interactionConditionColumns)
+            if let ids = request.ids {
+                let only = Store.interactionIDsSQL(ids)
+                filter = filter.map { ("(\($0.0)) AND \(only)", $0.1) } ?? (only, [])
+            }
             var net = Network()
             net.interactions = try read { try Store.interactions($0, after: page.after, limit: page.size, filter: filter) }
             return net

@@ -67,6 +67,13 @@ import Testing
         "interactions limit 5",
         "interactions where kind == \"no such kind\"",
         "print interactions where kind == \"lunch\"",
+        // Sorted: the ids and keys held, the rows read back by id in the sort's order (equal
+        // keys in id order, nulls last either way).
+        "interactions sort by on desc",
+        "interactions where quality >= 2 sort by kind, on desc show id, kind, on, quality",
+        "interactions as i sort by i.quality desc limit 40",
+        "interactions sort by note",
+        "print interactions sort by on",
     ]
 
     /// Grouped, the events read a page at a time are grouped as they are read (counted, unless

@@ -193,18 +193,19 @@ extension Interpreter {
     /// Sorts by several keys; nulls go last whichever the direction.
     func sort(_ rows: [Value], _ keys: [(Expr, descending: Bool)], _ locals: [String: Value], naming: String? = nil) throws -> [Value] {
         let keyed = try rows.enumerated().map { (i, r) in (i, r, try keys.map { try eval($0.0, Ctx(row: r, locals: locals, naming: naming)) }) }
+        let descending = keys.map(\.descending)
         return keyed.sorted { a, b in
-            Interpreter.precedes(a.2, b.2, keys.map(\.descending)) ?? (a.0 < b.0)
+            Interpreter.precedes(a.2, b.2, descending) ?? (a.0 < b.0)
         }.map(\.1)
     }
 
     /// Compares sort keys: nulls last whichever the direction; nil when every key is equal.
-    static func precedes(_ x: [Value], _ y: [Value], _ descending: [Bool]) -> Bool? {
-        for (k, desc) in descending.enumerated() {
-            if x[k].isNull && y[k].isNull { continue }
-            if x[k].isNull { return false }
-            if y[k].isNull { return true }
-            let c = Value.compare(x[k], y[k]) ?? 0
+    static func precedes<Keys: Sequence<Value>>(_ x: Keys, _ y: Keys, _ descending: [Bool]) -> Bool? {
+        for ((a, b), desc) in zip(zip(x, y), descending) {
+            if a.isNull && b.isNull { continue }
+            if a.isNull { return false }
+            if b.isNull { return true }
+            let c = Value.compare(a, b) ?? 0
             if c != 0 { return desc ? c > 0 : c < 0 }
         }
         return nil
@@ -281,8 +282,9 @@ extension Interpreter {
                 return (rec, try q.sortBy.map { try eval($0.0, ctx) })
             }
             // Ties in the sort keys go by the group's key, as without `sort by` (the order was arbitrary).
+            let descending = q.sortBy.map(\.descending)
             result = keyed.sorted { a, b in
-                if let p = Interpreter.precedes(a.1, b.1, q.sortBy.map(\.descending)) { return p }
+                if let p = Interpreter.precedes(a.1, b.1, descending) { return p }
                 guard case .record(let x) = a.0, case .record(let y) = b.0 else { return false }
                 return keyPrecedes(x, y)
             }.map(\.0)

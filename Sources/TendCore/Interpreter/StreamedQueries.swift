@@ -1,12 +1,13 @@
 /// Queries too large to hold: every event of a large network shown as it is read.
 extension Interpreter {
     /// A query over an event collection (or the collection named alone) that the model pages
-    /// (the events do not fit in memory), neither sorted nor grouped, comes as a streamed table
-    /// when the host draws outputs as they come (`streamsLargeResults`): its rows are read
-    /// again, a batch at a time, each time the table is drawn, instead of a million rows, their
-    /// cells and their text held at once. Each read is a statement's work: the budgets start
-    /// afresh, and `show`'s bytes count a batch at a time (across every batch when they are
-    /// kept). Nil for any other query.
+    /// (the events do not fit in memory), not grouped, comes as a streamed table when the host
+    /// draws outputs as they come (`streamsLargeResults`): its rows are read again, a batch at a
+    /// time, each time the table is drawn, instead of a million rows, their cells and their text
+    /// held at once. A sorted query holds its rows' ids and sort keys alone: the first read puts
+    /// the ids in order, and every read takes the rows back by id in that order. Each read is a
+    /// statement's work: the budgets start afresh, and `show`'s bytes count a batch at a time
+    /// (across every batch when they are kept). Nil for any other query.
     func streamedTable(_ e: Expr, _ outer: Ctx) throws -> Table? {
         guard streamsLargeResults else { return nil }
         let q: Query
@@ -18,7 +19,7 @@ extension Interpreter {
         } else {
             return nil
         }
-        guard q.groupBy.isEmpty, q.sortBy.isEmpty, let (spec, access) = pagedEvents(try plan(for: q)) else { return nil }
+        guard q.groupBy.isEmpty, let (spec, access) = pagedEvents(try plan(for: q)) else { return nil }
         let wanted = try q.limit.map { try limit($0, outer) }
         if let wanted, wanted <= cost.streamedBatch { return nil }
         let locals = outer.locals
@@ -33,6 +34,8 @@ extension Interpreter {
         // The rows the first read found to pass the where-clause: later reads take the same
         // rows by id without working the clause out again (a grid reads three times).
         var matched: Set<Int64>?
+        // A sorted query's rows, by id, in its order (worked out by the first read).
+        var order: [Int64]?
         shell.stream = TableStream(plain: plain) { [weak self] holding, body in
             guard let self, self.statementsStarted == statement else {
                 throw runtimeError("the rows of this query can no longer be read: another statement has run since", at: q.range, in: source)
@@ -48,14 +51,20 @@ extension Interpreter {
                 try body(t)
             }
             let known = matched
-            var passed: Set<Int64>? = q.filter != nil && known == nil ? [] : nil
+            var passed: Set<Int64>? = q.filter != nil && known == nil && q.sortBy.isEmpty ? [] : nil
+            func take(_ row: Value) throws -> Bool {
+                if passed != nil, let id = Interpreter.eventID(row) { passed!.insert(id) }
+                batch.append(row)
+                count += 1
+                if batch.count >= self.cost.streamedBatch { try handOver() }
+                return wanted.map { count < $0 } ?? true
+            }
             do {
-                try self.eachMatchingRow(spec, access, q, outer, matching: known) { row in
-                    if passed != nil, let id = Interpreter.eventID(row) { passed!.insert(id) }
-                    batch.append(row)
-                    count += 1
-                    if batch.count >= self.cost.streamedBatch { try handOver() }
-                    return wanted.map { count < $0 } ?? true
+                if q.sortBy.isEmpty {
+                    try self.eachMatchingRow(spec, access, q, outer, matching: known, take)
+                } else {
+                    if order == nil { order = try self.sortedIDs(spec, access, q, outer, atMost: wanted) }
+                    try self.eachRow(spec, ids: order!, q, take)
                 }
                 if !batch.isEmpty { try handOver() }
             } catch {
@@ -65,6 +74,53 @@ extension Interpreter {
             if let passed { matched = passed }
         }
         return shell
+    }
+
+    /// The ids of the rows that pass the where-clause, in the order `sort by` puts them (rows
+    /// with equal keys in id order, the order they are read in, as a held sort leaves them), at
+    /// most `wanted`: what a sorted streamed table holds instead of its rows.
+    private func sortedIDs(_ spec: CollectionSpec, _ access: Plan.EventAccess, _ q: Query, _ outer: Ctx, atMost wanted: Int?) throws -> [Int64] {
+        let width = q.sortBy.count
+        var ids: [Int64] = []
+        var keys: [Value] = []
+        try eachMatchingRow(spec, access, q, outer) { row in
+            guard let id = Interpreter.eventID(row) else { return true }
+            let ctx = Ctx(row: row, locals: outer.locals, naming: q.named?.name)
+            for (e, _) in q.sortBy { keys.append(try eval(e, ctx)) }
+            ids.append(id)
+            return true
+        }
+        let descending = q.sortBy.map(\.descending)
+        var positions = Array(ids.indices)
+        try checkInterruption(q.range)
+        positions.sort { a, b in
+            Interpreter.precedes(keys[a * width..<(a + 1) * width], keys[b * width..<(b + 1) * width], descending) ?? (a < b)
+        }
+        return positions.prefix(wanted ?? positions.count).map { ids[$0] }
+    }
+
+    /// The rows with these ids, in this order, read back from the model a page at a time; a row
+    /// removed since (by another process) is left out.
+    private func eachRow(_ spec: CollectionSpec, ids: [Int64], _ q: Query, _ body: (Value) throws -> Bool) throws {
+        guard let backend = try view().backendFirst else {
+            throw runtimeError("the rows of this query can no longer be read", at: q.range, in: source)
+        }
+        for start in stride(from: 0, to: ids.count, by: cost.pageSize) {
+            let page = Array(ids[start..<min(start + cost.pageSize, ids.count)])
+            try checkInterruption(q.range)
+            try charge(page.count, q.range)
+            guard let net = try backend.read(ModelRead(spec.name, where: [], page: (Int64.min, page.count), ids: page)) else {
+                throw runtimeError("the rows of this query can no longer be read", at: q.range, in: source)
+            }
+            var byID: [Int64: Value] = [:]
+            byID.reserveCapacity(page.count)
+            try eachEventRow(spec, net, window: nil) { row in
+                if let id = Interpreter.eventID(row) { byID[id] = row }
+            }
+            for id in page {
+                if let row = byID[id], try !body(row) { return }
+            }
+        }
     }
 
     /// The event collection a plan reads a page at a time from the model (the events do not fit

@@ -100,6 +100,9 @@ public struct ModelRead: Sendable {
     public var involving: Int64?
     /// A page: at most `size` rows with ids after `after`, in id order.
     public var page: (after: Int64, size: Int)?
+    /// With `page`: only the rows with these ids (a sorted query's rows, read back in its order
+    /// a page at a time); ids no row has are left out.
+    public var ids: [Int64]?
     /// At most this many rows: the model answers nil when more meet the conditions.
     public var cap: Int?
     /// The day a contact's figures (`last_touch`, `touches`…) are counted on, for a model that
@@ -107,8 +110,9 @@ public struct ModelRead: Sendable {
     public var today: Day?
     public init(
         _ collection: String, where conditions: [FieldCondition], involving: Int64? = nil, page: (after: Int64, size: Int)? = nil, cap: Int? = nil,
-        today: Day? = nil
+        today: Day? = nil, ids: [Int64]? = nil
     ) {
+        self.ids = ids
         self.collection = collection
         self.conditions = conditions
         self.involving = involving
