@@ -64,4 +64,27 @@ import Testing
             #expect(t.rows.allSatisfy { $0.count == t.columns.count })
         }
     }
+
+    /// A group keeps the values its aggregates take from its rows, not the rows (a group by
+    /// over a million events held them all): each aggregate is what it is over the rows kept,
+    /// as a query that reads the rows otherwise (one with a query in its `show`) keeps them.
+    @Test func aggregatesTakenAsRowsComeAreTheAggregatesOfTheRowsKept() throws {
+        let h = try fixture()
+        let queries = [
+            "contacts group by stage show count(), avg(gains), max(name), min(met_on), sum(touches)",
+            "contacts group by tags show count(), avg(touches), count",
+            "contacts as c group by c.met_at sort by sum(c.touches) desc, count show met_at, max(c.touches) - min(c.touches) as spread",
+            "contacts group by stage show round(avg(touches), 1), if count() > 1 then \"many\" else \"one\", max(1, count())",
+            "contacts group by profession sort by max(last_touch) desc, count() show profession, max(last_touch)",
+        ]
+        for text in queries {
+            let folded = try table(h, text)
+            let kept = try table(h, text + ", count(contacts where false) as kept_rows")
+            #expect(kept.columns.last == "kept_rows")
+            #expect(folded.columns == Array(kept.columns.dropLast()), "\(text)")
+            let cells = { (rows: [[Value]]) in rows.map { $0.map { "\($0)" } } }
+            #expect(cells(folded.rows) == cells(kept.rows.map { Array($0.dropLast()) }), "\(text)")
+            #expect(folded.rows.count > 1, "\(text)")
+        }
+    }
 }

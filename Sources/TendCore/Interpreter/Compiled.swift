@@ -74,7 +74,7 @@ extension Interpreter {
         return { [unowned self] ctx in
             if let keys = ctx.groupKeys {
                 if let v = keys[name] { return v }
-                if name == "count" { return .int(ctx.group?.count ?? 0) }
+                if name == "count" { return .int(groupSize(ctx)) }
             }
             guard let row = ctx.row else { throw fail("'\(name)' is a field, and no row is in view", e.range) }
             if case .contact(let id) = row, let key { return try contactField(id, key) }

@@ -74,8 +74,11 @@ extension Interpreter {
     func aggregate(_ e: Expr, _ name: String, _ args: [Expr], _ ctx: Ctx) throws -> Value {
         var values: [Value]
         if args.isEmpty {
-            guard let group = ctx.group else { throw fail("\(name)() without arguments only works after group by", e.range) }
-            return .int(group.count)
+            guard ctx.group != nil else { throw fail("\(name)() without arguments only works after group by", e.range) }
+            return .int(groupSize(ctx))
+        }
+        if ctx.group != nil, let values = foldedGroup?.values[ObjectIdentifier(e)] {
+            return try reduce(name, values, e)
         }
         if let group = ctx.group, args.count == 1, !isCollection(args[0]) {
             var values = try group.map { try eval(args[0], Ctx(row: $0, locals: ctx.locals, naming: ctx.rowName)) }
@@ -136,6 +139,12 @@ extension Interpreter {
         let n = try backend.count(ModelRead(collection, where: conditions))
         v.modelCounts[key] = n
         return n
+    }
+
+    /// How many rows the group in view has (0 outside a group).
+    func groupSize(_ ctx: Ctx) -> Int {
+        guard let group = ctx.group else { return 0 }
+        return foldedGroup?.count ?? group.count
     }
 
     func isCollection(_ e: Expr) -> Bool {

@@ -360,6 +360,13 @@ public final class Interpreter {
     public var streamsLargeResults = false
     /// Counts the statements begun: a streamed table reads only while its statement is the last.
     var statementsStarted = 0
+    /// The group in view when its rows were not kept: how many, and the values each aggregate
+    /// took from them (by the aggregate's call), nulls left out.
+    var foldedGroup: FoldedGroup?
+    struct FoldedGroup {
+        var count: Int
+        var values: [ObjectIdentifier: [Value]]
+    }
 
     /// Starts the budgets of a statement afresh (work, bytes made) and reads the stack's bounds.
     func startStatement() {
@@ -663,7 +670,7 @@ public final class Interpreter {
         case .field(let name):
             if let keys = ctx.groupKeys {
                 if let v = keys[name] { return v }
-                if name == "count" { return .int(ctx.group?.count ?? 0) }
+                if name == "count" { return .int(groupSize(ctx)) }
             }
             guard let row = ctx.row else { throw fail("'\(name)' is a field, and no row is in view", e.range) }
             if case .contact(let id) = row, let key = ContactKey.byName[name] { return try contactField(id, key) }

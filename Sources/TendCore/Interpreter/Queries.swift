@@ -200,14 +200,30 @@ extension Interpreter {
     }
 
     /// Compares sort keys: nulls last whichever the direction; nil when every key is equal.
-    static func precedes<Keys: Sequence<Value>>(_ x: Keys, _ y: Keys, _ descending: [Bool]) -> Bool? {
-        for ((a, b), desc) in zip(zip(x, y), descending) {
-            if a.isNull && b.isNull { continue }
-            if a.isNull { return false }
-            if b.isNull { return true }
-            let c = Value.compare(a, b) ?? 0
-            if c != 0 { return desc ? c > 0 : c < 0 }
+    static func precedes(_ x: [Value], _ y: [Value], _ descending: [Bool]) -> Bool? {
+        for (k, desc) in descending.enumerated() {
+            if let p = precedes(x[k], y[k], descending: desc) { return p }
         }
+        return nil
+    }
+
+    /// Rows `a` and `b` compared by their keys, kept `descending.count` to a row in one array.
+    static func precedes(_ keys: [Value], _ a: Int, _ b: Int, _ descending: [Bool]) -> Bool? {
+        let width = descending.count
+        for (k, desc) in descending.enumerated() {
+            if let p = precedes(keys[a * width + k], keys[b * width + k], descending: desc) { return p }
+        }
+        return nil
+    }
+
+    /// One sort key compared: nulls last whichever the direction; nil when equal.
+    @inline(__always)
+    static func precedes(_ a: Value, _ b: Value, descending: Bool) -> Bool? {
+        if a.isNull && b.isNull { return nil }
+        if a.isNull { return false }
+        if b.isNull { return true }
+        let c = Value.compare(a, b) ?? 0
+        if c != 0 { return descending ? c > 0 : c < 0 }
         return nil
     }
 
@@ -216,16 +232,23 @@ extension Interpreter {
         try group(q, locals) { body in for row in set.rows { try body(row) } }
     }
 
-    /// `group by` over rows handed over one at a time by `each`. A group keeps its rows only when
-    /// `show` or `sort by` may read them (aggregates); otherwise it counts them, so that grouping
-    /// every event of a large network read a page at a time holds its groups alone.
+    /// `group by` over rows handed over one at a time by `each`. A group counts its rows, and
+    /// keeps for each aggregate of `show` and `sort by` the values it takes from them (each
+    /// worked out as the row comes); it keeps the rows themselves only when an expression there
+    /// reads them otherwise. So grouping every event of a large network read a page at a time
+    /// holds its groups and their aggregates' values alone.
     func group(_ q: Query, _ locals: [String: Value], rows each: ((Value) throws -> Void) throws -> Void) throws -> RowSet {
         let keyNames = q.groupBy.map(columnName)
-        let keepsRows = !q.show.isEmpty || !q.sortBy.isEmpty
+        let folds = foldedAggregates(q)
+        let keepsRows = folds == nil
         var order: [[Value]] = []
-        var groups: [String: (key: [Value], rows: [Value], count: Int)] = [:]
+        var groups: [String: (key: [Value], rows: [Value], count: Int, values: [[Value]])] = [:]
         try each { row in
             let ctx = Ctx(row: row, locals: locals, naming: q.named?.name)
+            let taken = try folds?.map { e -> Value in
+                guard case .call(_, let args) = e.kind else { return .null }
+                return try eval(args[0], ctx)
+            }
             var combos: [[Value]] = [[]]
             for g in q.groupBy {
                 let v = try eval(g, ctx)
@@ -239,12 +262,25 @@ extension Interpreter {
             for key in combos {
                 let id = key.map { groupKeyText($0) }.joined(separator: "\u{1F}")
                 if groups[id] == nil {
-                    groups[id] = (key, [], 0)
+                    groups[id] = (key, [], 0, Array(repeating: [], count: folds?.count ?? 0))
                     order.append(key)
                 }
                 groups[id]!.count += 1
                 if keepsRows { groups[id]!.rows.append(row) }
+                for (n, v) in (taken ?? []).enumerated() where !v.isNull { groups[id]!.values[n].append(v) }
             }
+        }
+        // A group's aggregates, taken from its values (its rows were not kept) while its
+        // `show` or `sort by` is worked out.
+        func withGroup<T>(_ id: String, _ body: () throws -> T) rethrows -> T {
+            let saved = foldedGroup
+            defer { foldedGroup = saved }
+            if let folds, let g = groups[id] {
+                foldedGroup = FoldedGroup(count: g.count, values: Dictionary(uniqueKeysWithValues: zip(folds.map(ObjectIdentifier.init), g.values)))
+            } else {
+                foldedGroup = nil
+            }
+            return try body()
         }
         let showNamesList = q.show.isEmpty ? ["count"] : groupShowNames(q, keys: keyNames)
         var records: [Value] = []
@@ -257,7 +293,9 @@ extension Interpreter {
             if q.show.isEmpty {
                 r["count"] = .int(groups[id]!.count)
             } else {
-                for (i, (e, _)) in q.show.enumerated() { r[showNamesList[i]] = try eval(e, ctx) }
+                try withGroup(id) {
+                    for (i, (e, _)) in q.show.enumerated() { r[showNamesList[i]] = try eval(e, ctx) }
+                }
             }
             records.append(try kept(.record(r), q.range))
         }
@@ -276,10 +314,10 @@ extension Interpreter {
         } else {
             let keyed = try result.map { rec -> (Value, [Value]) in
                 guard case .record(let r) = rec else { return (rec, []) }
-                let members = groups[r.values.prefix(keyNames.count).map(groupKeyText).joined(separator: "\u{1F}")]?.rows ?? []
-                var ctx = Ctx(row: rec, locals: locals, group: members, groupKeys: r)
+                let id = r.values.prefix(keyNames.count).map(groupKeyText).joined(separator: "\u{1F}")
+                var ctx = Ctx(row: rec, locals: locals, group: groups[id]?.rows ?? [], groupKeys: r)
                 ctx.rowName = q.named?.name
-                return (rec, try q.sortBy.map { try eval($0.0, ctx) })
+                return (rec, try withGroup(id) { try q.sortBy.map { try eval($0.0, ctx) } })
             }
             // Ties in the sort keys go by the group's key, as without `sort by` (the order was arbitrary).
             let descending = q.sortBy.map(\.descending)
@@ -293,6 +331,26 @@ extension Interpreter {
         // A key that `show` names is shown where `show` puts it, once.
         let columns = keyNames.filter { !showNamesList.contains($0) } + showNamesList
         return RowSet(collection: nil, rows: result, columns: columns, groupKeys: keyNames)
+    }
+
+    /// The aggregates of a grouped query's `show` and `sort by` that take a value from each row
+    /// of a group (`avg(quality)`, `max(i.on)`): a group can keep those values instead of its
+    /// rows. Nil when an expression there may read the rows some other way (a query inside).
+    private func foldedAggregates(_ q: Query) -> [Expr]? {
+        var found: [Expr] = []
+        var stack = q.show.map(\.0) + q.sortBy.map(\.0)
+        while let e = stack.popLast() {
+            switch e.kind {
+            case .query:
+                return nil
+            case .call(let name, let args) where Builtin.aggregates.contains(name) && args.count == 1 && !isCollection(args[0]):
+                // Its argument is worked out on each row alone, without the group.
+                found.append(e)
+            default:
+                stack += e.children
+            }
+        }
+        return found
     }
 
     /// The order of groups with equal counts or sort keys: the "(none)" group last, the rest by

@@ -80,7 +80,6 @@ extension Interpreter {
     /// with equal keys in id order, the order they are read in, as a held sort leaves them), at
     /// most `wanted`: what a sorted streamed table holds instead of its rows.
     private func sortedIDs(_ spec: CollectionSpec, _ access: Plan.EventAccess, _ q: Query, _ outer: Ctx, atMost wanted: Int?) throws -> [Int64] {
-        let width = q.sortBy.count
         var ids: [Int64] = []
         var keys: [Value] = []
         try eachMatchingRow(spec, access, q, outer) { row in
@@ -93,9 +92,7 @@ extension Interpreter {
         let descending = q.sortBy.map(\.descending)
         var positions = Array(ids.indices)
         try checkInterruption(q.range)
-        positions.sort { a, b in
-            Interpreter.precedes(keys[a * width..<(a + 1) * width], keys[b * width..<(b + 1) * width], descending) ?? (a < b)
-        }
+        positions.sort { a, b in Interpreter.precedes(keys, a, b, descending) ?? (a < b) }
         return positions.prefix(wanted ?? positions.count).map { ids[$0] }
     }
 
