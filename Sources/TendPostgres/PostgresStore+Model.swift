@@ -19,6 +19,10 @@ extension PostgresStore: Model {
         return net
     }
 
+    public func networkButInteractions() throws -> Network {
+        try cache ?? load(events: true, withInteractions: false)
+    }
+
     public func contactID(handle: String) throws -> Int64? {
         if let net = cache ?? coreCache { return net.contact(handle: handle)?.id }
         return try connection.query("SELECT id FROM contacts WHERE handle = $1", [.text(handle)]).first.map { try $0[0].decode(Int64.self) }

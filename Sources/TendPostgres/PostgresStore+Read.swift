@@ -40,9 +40,10 @@ extension PostgresStore {
         try connection.each(sql, values) { try body(RowCells(row: $0, table: table, idColumn: id)) }
     }
 
-    /// Reads the network; without `events`, only contacts, me, markets, goals and definitions.
+    /// Reads the network; without `events`, only contacts, me, markets, goals and definitions;
+    /// without `withInteractions`, every event but the interactions (read a page at a time).
     /// With `filter`, only the contacts it selects (`Columns.sql(for:)` on `contactColumn`).
-    func load(events: Bool, filter: SQLPart? = nil) throws -> Network {
+    func load(events: Bool, withInteractions: Bool = true, filter: SQLPart? = nil) throws -> Network {
         var net = Network()
         try each(
             "contacts", "SELECT \(PostgresStore.contactSelect) FROM contacts \(filter.map { "WHERE " + $0.sql } ?? "") ORDER BY id",
@@ -54,7 +55,7 @@ extension PostgresStore {
         try each("stage_changes", "SELECT \(Store.stageChangeSelect) ORDER BY id") {
             net.stageChanges.append(try Store.stageChange($0))
         }
-        net.interactions = try interactions()
+        if withInteractions { net.interactions = try interactions() }
         try each("referrals", "SELECT \(Store.referralSelect) ORDER BY id") { net.referrals.append(try Store.referral($0)) }
         try each("introductions", "SELECT \(Store.introductionSelect) ORDER BY id") { net.introductions.append(try Store.introduction($0)) }
         try each("spending", "SELECT \(Store.spendSelect) ORDER BY id") { net.spending.append(try Store.spend($0)) }

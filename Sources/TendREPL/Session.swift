@@ -1233,17 +1233,59 @@ public final class Session: InterpreterHost {
     /// candidates`) are counts of what imported files held, not the user's records: the dump
     /// says how many it leaves out, and importing the same files again counts them again.
     public func dump() throws -> String {
-        let net = try store.network()
+        var text = ""
+        try dump { text += $0 }
+        return text
+    }
+
+    /// The dump, handed to `write` a block at a time: the interactions are read a page at a time
+    /// (a million held at once, with the script's text, took 816 MB), all in one read
+    /// transaction, so that another process writing meanwhile cannot make it inconsistent.
+    public func dump(write: (String) throws -> Void) throws {
+        let began = !store.inTransaction
+        if began { try store.begin(immediate: false) }
+        defer { if began { store.rollback() } }
+        let net = try store.networkButInteractions()
         let definitions = interpreter.definitions
-        let script =
-            ScriptWriter.dump(net, definitions: definitions, prelude: Prelude.definitions)
-            + ScriptWriter.itemStates(try interpreter.agendaBook.itemStates(), net: net, rules: Set(definitions.rules.map(\.name)))
+        var block = ""
+        func line(_ text: String) throws {
+            block += text
+            if block.utf8.count >= 1 << 16 {
+                try write(block)
+                block = ""
+            }
+        }
+        try ScriptWriter.dump(net, interactions: dumpedInteractions(net), definitions: definitions, prelude: Prelude.definitions, write: line)
+        try line(ScriptWriter.itemStates(try interpreter.agendaBook.itemStates(), net: net, rules: Set(definitions.rules.map(\.name))))
         let candidates = try store.candidateCounts()
-        let end = ScriptWriter.dumpEnd + "\n"
-        guard !candidates.isEmpty else { return script + end }
-        let seen = candidates.reduce(0) { $0 + $1.count }
-        return script + "# Not in this dump: \(seen) sighting\(seen == 1 ? "" : "s") of \(candidates.count) "
-            + "\(candidates.count == 1 ? "person" : "people") who \(candidates.count == 1 ? "is" : "are") not a contact (report candidates); "
-            + "importing the same calendars and mailboxes again counts them.\n" + end
+        if !candidates.isEmpty {
+            let seen = candidates.reduce(0) { $0 + $1.count }
+            try line(
+                "# Not in this dump: \(seen) sighting\(seen == 1 ? "" : "s") of \(candidates.count) "
+                    + "\(candidates.count == 1 ? "person" : "people") who \(candidates.count == 1 ? "is" : "are") not a contact (report candidates); "
+                    + "importing the same calendars and mailboxes again counts them.\n")
+        }
+        try write(block + ScriptWriter.dumpEnd + "\n")
+    }
+
+    /// The interactions a dump writes, in id order: a page at a time from the store, or those of
+    /// the network in memory (`net`, when it holds them).
+    private func dumpedInteractions(_ net: Network) -> ScriptWriter.Interactions {
+        guard net.interactions.isEmpty else { return ScriptWriter.Interactions(net) }
+        let store = self.store
+        let size = interpreter.cost.pageSize
+        return ScriptWriter.Interactions { body in
+            var after = Int64.min
+            while true {
+                guard let page = try store.read(ModelRead("interactions", where: [], page: (after, size))) else {
+                    // The store holds the network in memory after all: its interactions, in order.
+                    try ScriptWriter.Interactions(try store.network()).each(body)
+                    return
+                }
+                guard let last = page.interactions.last, last.id > after else { return }
+                for i in page.interactions { try body(i) }
+                after = last.id
+            }
+        }
     }
 }

@@ -85,9 +85,10 @@ extension Store {
         while try rows.next() != nil { try body(cells) }
     }
 
-    /// Reads the network; without `events`, only contacts, me, markets, goals and definitions.
+    /// Reads the network; without `events`, only contacts, me, markets, goals and definitions;
+    /// without `withInteractions`, every event but the interactions (read a page at a time).
     /// With `filter`, only the contacts it selects (an SQL condition and its arguments).
-    static func load(_ db: Database, events: Bool = true, filter: (String, StatementArguments)? = nil) throws -> Network {
+    static func load(_ db: Database, events: Bool = true, withInteractions: Bool = true, filter: (String, StatementArguments)? = nil) throws -> Network {
         var net = Network()
         // A filter's few contacts need no count of every row (a scan of its own).
         if filter == nil { net.contacts.reserveCapacity(try Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") ?? 0) }
@@ -101,7 +102,7 @@ extension Store {
         try each(db, "stage_changes", "SELECT \(try withMembers(db, stageChangeSelect, "stage_changes")) ORDER BY id") {
             net.stageChanges.append(try stageChange($0))
         }
-        net.interactions = try interactions(db)
+        if withInteractions { net.interactions = try interactions(db) }
         try each(db, "referrals", "SELECT \(try withMembers(db, referralSelect, "referrals")) ORDER BY id") { net.referrals.append(try referral($0)) }
         try each(db, "introductions", "SELECT \(try withMembers(db, introductionSelect, "introductions")) ORDER BY id") { net.introductions.append(try introduction($0)) }
         try each(db, "spending", "SELECT \(try withMembers(db, spendSelect, "spending")) ORDER BY id") { net.spending.append(try spend($0)) }

@@ -511,6 +511,11 @@ public final class Store: Model {
         return net
     }
 
+    public func networkButInteractions() throws -> Network {
+        if let cache { return cache }
+        return try read { try Store.load($0, withInteractions: false) }
+    }
+
     /// The figures of these contacts (every contact's when nil) from SQL aggregates, so that
     /// derived fields need no events in memory. Nil when the events are loaded already: the
     /// core's pass over them is then cheaper.

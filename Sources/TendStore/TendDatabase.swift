@@ -17,6 +17,9 @@ public protocol TendDatabase: Model {
     /// The database's file; nil for one that is not a file (in memory, on a server).
     var path: String? { get }
     func close()
+    /// The whole network but its interactions, which a dump reads a page at a time (`read`
+    /// with `ModelRead.page`); the network in memory, interactions and all, when there is one.
+    func networkButInteractions() throws -> Network
     /// Why `close` could not leave everything in the database's file itself (a full disk kept
     /// its log from being folded in); nil when it did, or when there is no file.
     var closeProblem: String? { get }

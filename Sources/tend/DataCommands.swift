@@ -126,7 +126,7 @@ struct DumpCommand: ParsableCommand {
         let session = App.open(global.settings, create: false)
         do {
             // Exact when redirected; on a terminal, a definition's raw control characters are escaped.
-            TerminalOutput.write(try session.dump(), to: STDOUT_FILENO)
+            try session.dump { TerminalOutput.write($0, to: STDOUT_FILENO) }
         } catch {
             App.fail(error, closing: session)
         }

@@ -8,7 +8,7 @@ import Testing
 @Suite struct EventIDTests {
     /// An event after a gap says its number; one that follows its predecessor does not. Stage
     /// changes count after those `add … stage:` records.
-    @Test func theWriterNumbersOnlyAfterAGap() {
+    @Test func theWriterNumbersOnlyAfterAGap() throws {
         var net = Network()
         net.apply(.insertContact(Contact(name: "Ann", handle: "ann", created: testToday)))
         for id: Int64 in [1, 2, 5, 6, 9] {
@@ -19,7 +19,7 @@ import Testing
         var s = StageChange(contact: 1, stage: .visibility, on: testToday)
         s.id = 3
         net.apply(.insertStageChange(s))
-        let lines = ScriptWriter.eventLines(net, { _ in "@ann" }, stagesAdded: 2).filter { $0.hasPrefix("log") || $0.hasPrefix("set") }
+        let lines = try ScriptWriter.eventLines(net, { _ in "@ann" }, stagesAdded: 2).filter { $0.hasPrefix("log") || $0.hasPrefix("set") }
         #expect(
             lines == [
                 "set @ann stage: visibility on 2026-11-23",

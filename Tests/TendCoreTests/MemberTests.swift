@@ -71,7 +71,7 @@ import Testing
 
     @Test func aDumpKeepsWhoLoggedWhatAndWhatIsPrivate() throws {
         let h = try Self.team()
-        let dump = ScriptWriter.dump(h.model.data, definitions: h.interpreter.definitions, prelude: Prelude.definitions)
+        let dump = try ScriptWriter.dump(h.model.data, definitions: h.interpreter.definitions, prelude: Prelude.definitions)
         #expect(dump.contains(#"log note with @dev-shah on 2026-11-20 note: "asks about rates" private by: "ann""#), "\(dump)")
         #expect(dump.contains(#"log lunch with @cleo-diaz on 2026-11-18 by: "bob""#))
         #expect(dump.contains(#"refer "Mo Ali" to @dev-shah on 2026-11-12 status: "open" by: "ann""#))
@@ -92,7 +92,7 @@ import Testing
         let h = try Self.team()
         let note = try #require(h.model.data.interactions.firstIndex { $0.isPrivate })
         h.model.data.interactions[note].people = []
-        let dump = ScriptWriter.dump(h.model.data, definitions: h.interpreter.definitions, prelude: Prelude.definitions)
+        let dump = try ScriptWriter.dump(h.model.data, definitions: h.interpreter.definitions, prelude: Prelude.definitions)
         #expect(dump.contains(#"# Not in this dump: interaction 2, a note on 2026-11-20 with no one left in it (its people were removed), note "asks about rates""#), "\(dump)")
         let restored = Harness()
         try restored.run(dump)

@@ -42,6 +42,36 @@ import Testing
         "  padded  ", "# not a comment", "a + b; c", "", "@handle-like", "x\" [label=\"INJECTED\"]",
     ]
 
+    /// A dump reads the interactions a page at a time (a million of them held, with the
+    /// script's text, took 816 MB) and writes in blocks: the same text as the dump of the
+    /// network held, whatever the page boundaries and the gaps in the numbers.
+    @Test func aDumpReadAPageAtATimeIsTheDumpOfTheNetworkHeld() throws {
+        let file = Self.path("t.db")
+        let store = try Store(path: file)
+        _ = try Session(store: store, today: Self.today, console: Self.quiet)
+        _ = try SampleNetwork(size: 25, seed: 5, interactionsPerContact: 4, today: Self.today).write(to: store)
+        let setUp = try Session(store: try Store(path: file), today: Self.today, console: Self.quiet)
+        let status = setUp.runScripts(
+            [Source(name: "gaps", text: "remove interaction 7\nremove interaction 8\nremove interaction 100\nlog call with @\(try store.handles()[0]) note: \"last\"")],
+            bail: true, readOnly: false)
+        #expect(status == .success)
+        let paged = try Session(store: try Store(path: file), today: Self.today, console: Self.quiet)
+        paged.interpreter.cost.pageSize = 7
+        #expect(try paged.store.networkButInteractions().interactions.isEmpty, "the interactions are read a page at a time")
+        var blocks = 0
+        var text = ""
+        try paged.dump {
+            text += $0
+            blocks += 1
+        }
+        let held = try Session(store: try Store(path: file), today: Self.today, console: Self.quiet)
+        #expect(try held.store.network().interactions.count == 98)
+        #expect(text == (try held.dump()))
+        #expect(text.contains("id: 9 ") && text.contains("id: 101 ") && text.hasSuffix(ScriptWriter.dumpEnd + "\n"))
+        #expect(text.components(separatedBy: "\nlog ").count == 99)
+        #expect(blocks >= 1)
+    }
+
     /// Random statements of every kind on a generated network (seeded), then dump → run → dump.
     @Test(arguments: [1, 2, 3, 4])
     func randomOperationsRoundTrip(_ seed: UInt64) throws {

@@ -211,29 +211,53 @@ public enum ScriptWriter {
         return SourceRange(last.startIndex, last.endIndex)
     }
 
-    public static func dump(_ net: Network, definitions: Definitions, prelude: Definitions?) -> String {
-        var lines = dumpHeader
-        lines += meAndMarkets(net, inOrder: true)
+    public static func dump(_ net: Network, definitions: Definitions, prelude: Definitions?) throws -> String {
+        var text = ""
+        try dump(net, interactions: Interactions(net), definitions: definitions, prelude: prelude) { text += $0 }
+        return text
+    }
+
+    /// Every interaction, in id order, handed over one at a time: those of a network in memory,
+    /// or those a store reads a page at a time (a million held at once took most of a dump's
+    /// memory).
+    public struct Interactions {
+        public let each: ((Interaction) throws -> Void) throws -> Void
+        public init(each: @escaping ((Interaction) throws -> Void) throws -> Void) { self.each = each }
+        public init(_ net: Network) {
+            let sorted = net.interactions.sorted { $0.id < $1.id }
+            each = { body in for i in sorted { try body(i) } }
+        }
+    }
+
+    /// The dump, written a line at a time (`write` takes each with its line break): the
+    /// network's interactions are those `interactions` hands over, not `net.interactions`.
+    public static func dump(
+        _ net: Network, interactions: Interactions, definitions: Definitions, prelude: Definitions?, write: (String) throws -> Void
+    ) throws {
+        func line(_ text: String) throws { try write(text + "\n") }
+        for l in dumpHeader + meAndMarkets(net, inOrder: true) { try line(l) }
         let handle = Dictionary(net.contacts.map { ($0.id, "@" + $0.handle) }, uniquingKeysWith: { a, _ in a })
         func h(_ id: Int64) -> String { handle[id] ?? "@unknown" }
         let contacts = net.contacts.sorted { $0.id < $1.id }
         let history = Set(net.stageChanges.map(\.contact))
         // Numbered as the events are: `id:` on a contact after a gap (a removal, a merge).
         var numbered = Numbering()
-        for c in contacts { lines += contactLines(c, hasHistory: history.contains(c.id), id: numbered.option(c.id)) }
+        for c in contacts {
+            for l in contactLines(c, hasHistory: history.contains(c.id), id: numbered.option(c.id)) { try line(l) }
+        }
         // An `add … stage:` records a stage change too, numbered before the history's.
-        lines += eventLines(net, h, stagesAdded: contacts.count { addsStage($0, hasHistory: history.contains($0.id)) })
+        try eventLines(
+            net, interactions: interactions, h, stagesAdded: contacts.count { addsStage($0, hasHistory: history.contains($0.id)) }, line)
         // Goals after the definitions: a metric may call a function of the user's.
-        lines += definitionLines(definitions, prelude: prelude)
+        for l in definitionLines(definitions, prelude: prelude) { try line(l) }
         for g in net.goals {
-            lines.append(goal(g))
-            for helper in g.helpers { lines.append("helps \(h(helper)) \(quote(g.name))") }
+            try line(goal(g))
+            for helper in g.helpers { try line("helps \(h(helper)) \(quote(g.name))") }
         }
         for c in contacts {
             // Written as the field: a snooze that has ended is history, which `snooze` (after today only) refuses.
-            if let until = c.snoozedUntil { lines.append("set @\(c.handle) snoozed_until: \(until)") }
+            if let until = c.snoozedUntil { try line("set @\(c.handle) snoozed_until: \(until)") }
         }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// `add` with every stored field; the stage comes from the history (`set … stage: … on`),
@@ -309,21 +333,29 @@ public enum ScriptWriter {
     /// the same event in the rebuilt database): one that is not the number the store gives
     /// the next event of its kind (one more than the last; after `stagesAdded` stage changes
     /// that `add` records) says it, with `id:`.
-    static func eventLines(_ net: Network, _ h: (Int64) -> String, stagesAdded: Int = 0) -> [String] {
+    static func eventLines(_ net: Network, _ h: (Int64) -> String, stagesAdded: Int = 0) throws -> [String] {
         var lines: [String] = []
+        try eventLines(net, interactions: Interactions(net), h, stagesAdded: stagesAdded) { lines.append($0) }
+        return lines
+    }
+
+    /// The event lines, each handed to `line`; the interactions are those `interactions` hands over.
+    static func eventLines(
+        _ net: Network, interactions: Interactions, _ h: (Int64) -> String, stagesAdded: Int = 0, _ line: (String) throws -> Void
+    ) throws {
         var numbered = Numbering(next: Int64(stagesAdded) + 1)
         for s in net.stageChanges.sorted(by: { $0.id < $1.id }) {
-            lines.append("set \(h(s.contact)) stage: \(s.stage) on \(s.on)" + numbered(s.id))
+            try line("set \(h(s.contact)) stage: \(s.stage) on \(s.on)" + numbered(s.id))
         }
         numbered = Numbering()
-        for i in net.interactions.sorted(by: { $0.id < $1.id }) {
+        try interactions.each { i in
             // A member's private note whose people another member removed has no one to be
             // logged with: said, not written as a statement that would not parse.
             guard !i.people.isEmpty else {
-                lines.append(
+                try line(
                     "# Not in this dump: interaction \(i.id), a \(word(i.kind)) on \(i.on) with no one left in it (its people were removed)"
                         + (i.note.map { ", note \(quote($0))" } ?? ""))
-                continue
+                return
             }
             var s = "log \(word(i.kind)) with \(i.people.map(h).joined(separator: ", ")) on \(i.on)" + numbered(i.id)
             if let n = i.note { s += " note: \(quote(n))" }
@@ -335,7 +367,7 @@ public enum ScriptWriter {
             // Kept so that importing the same calendar or mailbox after a restore adds nothing.
             if let src = i.sourceID { s += " source: \(quote(src))" }
             if i.isPrivate { s += " private" }
-            lines.append(s + signed(i.by))
+            try line(s + signed(i.by))
         }
         numbered = Numbering()
         for r in net.referrals.sorted(by: { $0.id < $1.id }) {
@@ -347,25 +379,24 @@ public enum ScriptWriter {
             if let v = r.value { s += " value: \(v.tendText)" }
             if let st = r.status { s += " status: \(quote(st))" }
             if let n = r.note { s += " note: \(quote(n))" }
-            lines.append(s + signed(r.by))
+            try line(s + signed(r.by))
         }
         numbered = Numbering()
         for i in net.introductions.sorted(by: { $0.id < $1.id }) {
             let note = i.note.map { " note: \(quote($0))" } ?? ""
-            lines.append("introduce \(h(i.a)) and \(h(i.b)) on \(i.on)" + numbered(i.id) + note + signed(i.by))
+            try line("introduce \(h(i.a)) and \(h(i.b)) on \(i.on)" + numbered(i.id) + note + signed(i.by))
         }
         numbered = Numbering()
         for sp in net.spending.sorted(by: { $0.id < $1.id }) {
             let note = sp.note.map { " note: \(quote($0))" } ?? ""
-            lines.append("spend \(sp.amount.tendText) at \(h(sp.contact)) on \(sp.on)" + numbered(sp.id) + note + signed(sp.by))
+            try line("spend \(sp.amount.tendText) at \(h(sp.contact)) on \(sp.on)" + numbered(sp.id) + note + signed(sp.by))
         }
         let edges = net.knows.map { e -> (String, String) in
             let a = h(e.0)
             let b = h(e.1)
             return a < b ? (a, b) : (b, a)
         }.sorted { $0 < $1 }
-        for (a, b) in edges { lines.append("knows \(a) \(b)") }
-        return lines
+        for (a, b) in edges { try line("knows \(a) \(b)") }
     }
 
     /// The numbers a run of one kind's events in order gives them: ` id: N` for one that is
