@@ -12,6 +12,21 @@ import Testing
         try store.read { try Store.stats($0, today: day) }
     }
 
+    /// Every contact's figures are kept at once (100,000 in a large network): 80 bytes each,
+    /// counts and days in 32 bits, read back as they were written.
+    @Test func figuresAreKeptCompactly() {
+        #expect(MemoryLayout<ContactStats>.stride <= 80)
+        var s = ContactStats()
+        #expect(s.lastTouch == nil && s.stageSince == nil && s.touches == 0)
+        s.lastTouch = Day.last
+        s.stageSince = Day.first
+        s.gave = 2_000_000_000
+        s.asked = Int.max
+        #expect(s.lastTouch == Day.last && s.stageSince == Day.first && s.gave == 2_000_000_000 && s.asked == Int(Int32.max))
+        s.lastTouch = nil
+        #expect(s.lastTouch == nil && s != ContactStats())
+    }
+
     @Test func keptFiguresFollowEveryKindOfChange() throws {
         let store = try Store(path: nil)
         try SampleNetwork(size: 120, seed: 3, today: day).write(to: store)

@@ -5,70 +5,23 @@ import Foundation
 /// Kept for every contact at once (100,000 of them in a large network), so stored compactly:
 /// counts and days in 32 bits (80 bytes a contact, from 144), read and written as `Int` and `Day`.
 public struct ContactStats: Sendable, Equatable {
-    public var lastTouch: Day? {
-        get { ContactStats.day(lastTouchOrdinal) }
-        set { lastTouchOrdinal = ContactStats.ordinal(newValue) }
-    }
     /// The member who logged the last touch: of several on that day, the last counted (the
     /// interactions, then the referrals, then the introductions, each in the order logged).
+    /// (First: laid out after a 32-bit field, it would leave a gap.)
     public var lastTouchBy: String?
-    public var touches: Int {
-        get { Int(counts.touches) }
-        set { counts.touches = Int32(clamping: newValue) }
-    }
-    public var touches90: Int {
-        get { Int(counts.touches90) }
-        set { counts.touches90 = Int32(clamping: newValue) }
-    }
-    public var gave: Int {
-        get { Int(counts.gave) }
-        set { counts.gave = Int32(clamping: newValue) }
-    }
-    public var asked: Int {
-        get { Int(counts.asked) }
-        set { counts.asked = Int32(clamping: newValue) }
-    }
-    public var inbound: Int {
-        get { Int(counts.inbound) }
-        set { counts.inbound = Int32(clamping: newValue) }
-    }
-    public var referralsGiven: Int {
-        get { Int(counts.referralsGiven) }
-        set { counts.referralsGiven = Int32(clamping: newValue) }
-    }
-    public var referralsReceived: Int {
-        get { Int(counts.referralsReceived) }
-        set { counts.referralsReceived = Int32(clamping: newValue) }
-    }
+    @DayIn32Bits public var lastTouch: Day?
+    @CountIn32Bits public var touches = 0
+    @CountIn32Bits public var touches90 = 0
+    @CountIn32Bits public var gave = 0
+    @CountIn32Bits public var asked = 0
+    @CountIn32Bits public var inbound = 0
+    @CountIn32Bits public var referralsGiven = 0
+    @CountIn32Bits public var referralsReceived = 0
     public var spend = Decimal(0)
-    public var introductions: Int {
-        get { Int(counts.introductions) }
-        set { counts.introductions = Int32(clamping: newValue) }
-    }
-    public var degree: Int {
-        get { Int(counts.degree) }
-        set { counts.degree = Int32(clamping: newValue) }
-    }
-    public var stageSince: Day? {
-        get { ContactStats.day(stageSinceOrdinal) }
-        set { stageSinceOrdinal = ContactStats.ordinal(newValue) }
-    }
+    @CountIn32Bits public var introductions = 0
+    @CountIn32Bits public var degree = 0
+    @DayIn32Bits public var stageSince: Day?
     public init() {}
-
-    private struct Counts: Sendable, Equatable {
-        var touches: Int32 = 0, touches90: Int32 = 0, gave: Int32 = 0, asked: Int32 = 0, inbound: Int32 = 0
-        var referralsGiven: Int32 = 0, referralsReceived: Int32 = 0, introductions: Int32 = 0, degree: Int32 = 0
-    }
-    private var counts = Counts()
-    private var lastTouchOrdinal = ContactStats.noDay
-    private var stageSinceOrdinal = ContactStats.noDay
-    /// No day: every day on the calendar has an ordinal far above it.
-    private static let noDay = Int32.min
-    private static func day(_ ordinal: Int32) -> Day? { ordinal == noDay ? nil : Day(ordinal: Int(ordinal)) }
-    private static func ordinal(_ day: Day?) -> Int32 {
-        guard let day else { return noDay }
-        return Int32(clamping: day.ordinal)
-    }
 
     public var giveRatio: Decimal { Decimal(gave) / Decimal(max(asked, 1)) }
 
@@ -374,4 +327,27 @@ public func closest(_ word: String, among candidates: [String], limit: Int = 3) 
         return nil
     }
     return scored.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.prefix(limit).map(\.0)
+}
+
+/// A count kept in 32 bits (a contact's figures, for every contact at once); a larger one is
+/// kept as the largest there is rather than stopping the program.
+@propertyWrapper
+public struct CountIn32Bits: Sendable, Equatable {
+    private var stored: Int32
+    public init(wrappedValue: Int) { stored = Int32(clamping: wrappedValue) }
+    public var wrappedValue: Int {
+        get { Int(stored) }
+        set { stored = Int32(clamping: newValue) }
+    }
+}
+
+/// A day or none in 32 bits: every day on the calendar has an ordinal far above `Int32.min`.
+@propertyWrapper
+public struct DayIn32Bits: Sendable, Equatable {
+    private var stored: Int32
+    public init(wrappedValue: Day?) { stored = wrappedValue.map { Int32(clamping: $0.ordinal) } ?? Int32.min }
+    public var wrappedValue: Day? {
+        get { stored == Int32.min ? nil : Day(ordinal: Int(stored)) }
+        set { stored = newValue.map { Int32(clamping: $0.ordinal) } ?? Int32.min }
+    }
 }
