@@ -124,9 +124,16 @@ struct DumpCommand: ParsableCommand {
 
     mutating func run() throws {
         let session = App.open(global.settings, create: false)
+        /// Standard output is gone (a closed pipe, a full disk): the dump stops reading; the
+        /// exit says why (`TerminalOutput.lost`).
+        struct OutputLost: Error {}
         do {
             // Exact when redirected; on a terminal, a definition's raw control characters are escaped.
-            try session.dump { TerminalOutput.write($0, to: STDOUT_FILENO) }
+            try session.dump { block in
+                TerminalOutput.write(block, to: STDOUT_FILENO)
+                if TerminalOutput.lost != nil { throw OutputLost() }
+            }
+        } catch is OutputLost {
         } catch {
             App.fail(error, closing: session)
         }

@@ -78,13 +78,50 @@ import Testing
             "contacts group by profession sort by max(last_touch) desc, count() show profession, max(last_touch)",
         ]
         for text in queries {
-            let folded = try table(h, text)
-            let kept = try table(h, text + ", count(contacts where false) as kept_rows")
-            #expect(kept.columns.last == "kept_rows")
-            #expect(folded.columns == Array(kept.columns.dropLast()), "\(text)")
-            let cells = { (rows: [[Value]]) in rows.map { $0.map { "\($0)" } } }
-            #expect(cells(folded.rows) == cells(kept.rows.map { Array($0.dropLast()) }), "\(text)")
-            #expect(folded.rows.count > 1, "\(text)")
+            try compareFoldedAndKept(h, text)
         }
+    }
+
+    /// An aggregate whose argument fails on some row fails only where `show` or `sort by`
+    /// reaches it, as with the rows kept; where several would fail, the one reached first
+    /// says so (a `show` column before a later one, `show` before `sort by`).
+    @Test func anAggregateFailsOnlyWhereItIsReached() throws {
+        let h = try fixture()
+        let unreached = [
+            "contacts group by stage show if count() > 1000 then max(start_of(name)) else 0",
+            "contacts group by stage show count() > 1000 and max(start_of(name)) != null",
+            "contacts group by stage sort by count() > 1000 and max(start_of(name)) != null show count()",
+        ]
+        for text in unreached { try compareFoldedAndKept(h, text) }
+        let failing = [
+            "contacts group by stage show max(start_of(name)), avg(start_of(company))",
+            "contacts group by stage sort by max(start_of(company)) show max(start_of(name))",
+        ]
+        for text in failing {
+            var errors: [(String, Int)] = []
+            for t in [text, text + ", count(contacts where false) as kept_rows"] {
+                do {
+                    _ = try table(h, t)
+                    Issue.record("\(t) ran")
+                } catch let d as Diagnostic {
+                    errors.append((d.message, d.range.start))
+                }
+            }
+            #expect(errors.count == 2 && errors[0] == errors[1], "\(text): \(errors)")
+            // The column `show` reaches first: `max(start_of(name))`.
+            let reached = text.utf8.count - text[text.range(of: "start_of(name)")!.lowerBound...].utf8.count
+            #expect(errors.first?.1 == reached, "\(text): \(errors)")
+        }
+    }
+
+    /// A grouped query and its twin made to keep its rows (a query in its `show`) print alike.
+    func compareFoldedAndKept(_ h: Harness, _ text: String) throws {
+        let folded = try table(h, text)
+        let kept = try table(h, text + ", count(contacts where false) as kept_rows")
+        #expect(kept.columns.last == "kept_rows")
+        #expect(folded.columns == Array(kept.columns.dropLast()), "\(text)")
+        let cells = { (rows: [[Value]]) in rows.map { $0.map { "\($0)" } } }
+        #expect(cells(folded.rows) == cells(kept.rows.map { Array($0.dropLast()) }), "\(text)")
+        #expect(folded.rows.count > 1, "\(text)")
     }
 }

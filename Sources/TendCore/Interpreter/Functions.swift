@@ -77,7 +77,8 @@ extension Interpreter {
             guard ctx.group != nil else { throw fail("\(name)() without arguments only works after group by", e.range) }
             return .int(groupSize(ctx))
         }
-        if ctx.group != nil, let values = foldedGroup?.values[ObjectIdentifier(e)] {
+        if ctx.group != nil, let folded = foldedGroup, let values = folded.values[ObjectIdentifier(e)] {
+            if let failure = folded.failures[ObjectIdentifier(e)] { throw failure }
             return try reduce(name, values, e)
         }
         if let group = ctx.group, args.count == 1, !isCollection(args[0]) {

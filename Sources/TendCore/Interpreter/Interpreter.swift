@@ -361,11 +361,13 @@ public final class Interpreter {
     /// Counts the statements begun: a streamed table reads only while its statement is the last.
     var statementsStarted = 0
     /// The group in view when its rows were not kept: how many, and the values each aggregate
-    /// took from them (by the aggregate's call), nulls left out.
+    /// took from them (by the aggregate's call), nulls left out, or the error its argument
+    /// first met on one of them.
     var foldedGroup: FoldedGroup?
     struct FoldedGroup {
         var count: Int
         var values: [ObjectIdentifier: [Value]]
+        var failures: [ObjectIdentifier: Error]
     }
 
     /// Starts the budgets of a statement afresh (work, bytes made) and reads the stack's bounds.

@@ -242,12 +242,20 @@ extension Interpreter {
         let folds = foldedAggregates(q)
         let keepsRows = folds == nil
         var order: [[Value]] = []
-        var groups: [String: (key: [Value], rows: [Value], count: Int, values: [[Value]])] = [:]
+        var groups: [String: (key: [Value], rows: [Value], count: Int, values: [[Value]], failures: [Error?])] = [:]
         try each { row in
             let ctx = Ctx(row: row, locals: locals, naming: q.named?.name)
-            let taken = try folds?.map { e -> Value in
-                guard case .call(_, let args) = e.kind else { return .null }
-                return try eval(args[0], ctx)
+            // An aggregate's argument that fails on a row fails the aggregate only where `show`
+            // or `sort by` reaches it (`if count() > 9 then max(…) else 0`), as with the rows
+            // kept: the error waits there. Ctrl-C does not wait.
+            let taken = try folds?.map { e -> Result<Value, Error> in
+                guard case .call(_, let args) = e.kind else { return .success(.null) }
+                do {
+                    return .success(try eval(args[0], ctx))
+                } catch {
+                    if Interruption.requested != 0 { throw error }
+                    return .failure(error)
+                }
             }
             var combos: [[Value]] = [[]]
             for g in q.groupBy {
@@ -262,12 +270,19 @@ extension Interpreter {
             for key in combos {
                 let id = key.map { groupKeyText($0) }.joined(separator: "\u{1F}")
                 if groups[id] == nil {
-                    groups[id] = (key, [], 0, Array(repeating: [], count: folds?.count ?? 0))
+                    let n = folds?.count ?? 0
+                    groups[id] = (key, [], 0, Array(repeating: [], count: n), Array(repeating: nil, count: n))
                     order.append(key)
                 }
                 groups[id]!.count += 1
                 if keepsRows { groups[id]!.rows.append(row) }
-                for (n, v) in (taken ?? []).enumerated() where !v.isNull { groups[id]!.values[n].append(v) }
+                // After its first failure an aggregate's values no longer matter (it fails).
+                for (n, result) in (taken ?? []).enumerated() where groups[id]!.failures[n] == nil {
+                    switch result {
+                    case .success(let v): if !v.isNull { groups[id]!.values[n].append(v) }
+                    case .failure(let error): groups[id]!.failures[n] = error
+                    }
+                }
             }
         }
         // A group's aggregates, taken from its values (its rows were not kept) while its
@@ -276,7 +291,10 @@ extension Interpreter {
             let saved = foldedGroup
             defer { foldedGroup = saved }
             if let folds, let g = groups[id] {
-                foldedGroup = FoldedGroup(count: g.count, values: Dictionary(uniqueKeysWithValues: zip(folds.map(ObjectIdentifier.init), g.values)))
+                let calls = folds.map(ObjectIdentifier.init)
+                foldedGroup = FoldedGroup(
+                    count: g.count, values: Dictionary(uniqueKeysWithValues: zip(calls, g.values)),
+                    failures: Dictionary(uniqueKeysWithValues: zip(calls, g.failures).compactMap { c, f in f.map { (c, $0) } }))
             } else {
                 foldedGroup = nil
             }
@@ -335,7 +353,8 @@ extension Interpreter {
 
     /// The aggregates of a grouped query's `show` and `sort by` that take a value from each row
     /// of a group (`avg(quality)`, `max(i.on)`): a group can keep those values instead of its
-    /// rows. Nil when an expression there may read the rows some other way (a query inside).
+    /// rows. Nil when an expression there may read the rows some other way (a query inside),
+    /// or when there are so many that their values would take more room than the rows.
     private func foldedAggregates(_ q: Query) -> [Expr]? {
         var found: [Expr] = []
         var stack = q.show.map(\.0) + q.sortBy.map(\.0)
@@ -350,7 +369,8 @@ extension Interpreter {
                 stack += e.children
             }
         }
-        return found
+        // A row of events holds about a dozen values: past eight aggregates, the rows are smaller.
+        return found.count <= 8 ? found : nil
     }
 
     /// The order of groups with equal counts or sort keys: the "(none)" group last, the rest by
