@@ -353,7 +353,7 @@ public enum ScriptWriter {
             // logged with: said, not written as a statement that would not parse.
             guard !i.people.isEmpty else {
                 try line(
-                    "# Not in this dump: interaction \(i.id), a \(word(i.kind)) on \(i.on) with no one left in it (its people were removed)"
+                    "# Not in this dump: interaction \(i.id), \(word(i.kind)) on \(i.on), with no one left in it (its people were removed)"
                         + (i.note.map { ", note \(quote($0))" } ?? ""))
                 return
             }
