@@ -69,12 +69,7 @@ extension PostgresStore {
         var net = Network()
         if let page = request.page {
             guard request.collection == "interactions" else { return nil }
-            var filter = interactionFilter
-            if let ids = request.ids {
-                let only = Store.interactionIDsSQL(ids)
-                filter = SQLPart(sql: filter.map { "(\($0.sql)) AND \(only)" } ?? only, arguments: filter?.arguments ?? [])
-            }
-            net.interactions = try interactions(after: page.after, limit: page.size, filter: filter)
+            net.interactions = try interactions(after: page.after, limit: page.size, filter: interactionFilter, ids: request.ids)
             return net
         }
         let limit = request.cap ?? Int(Int32.max)

@@ -88,13 +88,20 @@ extension PostgresStore {
 
     /// The interactions after an id that meet `filter` (its values numbered from $2), in id
     /// order, `limit` of them, with their people: a page, or a narrowed read.
-    func interactions(after: Int64, limit: Int, filter: SQLPart?) throws -> [Interaction] {
-        let values: [SQLValue] = [.int(after)] + PostgresStore.values(filter?.arguments ?? []) + [.int(Int64(limit))]
+    func interactions(after: Int64, limit: Int, filter: SQLPart?, ids: [Int64]? = nil) throws -> [Interaction] {
+        var values: [SQLValue] = [.int(after)] + PostgresStore.values(filter?.arguments ?? [])
+        // Only these ids (`ModelRead.ids`): one array parameter, not thousands of numbers to parse.
+        var only = ""
+        if let ids {
+            values.append(.ints(ids))
+            only = " AND id = ANY($\(values.count))"
+        }
+        values.append(.int(Int64(limit)))
         var out: [Interaction] = []
         try each(
             "interactions",
             """
-            SELECT \(PostgresStore.interactionSelect) WHERE id > $1 AND (\(PostgresSchema.visibleInteraction))\(filter.map { " AND " + $0.sql } ?? "")
+            SELECT \(PostgresStore.interactionSelect) WHERE id > $1 AND (\(PostgresSchema.visibleInteraction))\(filter.map { " AND " + $0.sql } ?? "")\(only)
             ORDER BY id LIMIT $\(values.count)
             """, values
         ) { out.append(try Store.interaction($0, people: [])) }

@@ -132,7 +132,11 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
     @discardableResult
     public func setAgendaNumbers(_ lines: [[ItemKey]]) throws -> Bool {
         let shown = lines.keptLines
-        if try agendaNumbers() == shown { return true }
+        var kept = KeptNumbersComparison(shown)
+        try each("agenda_numbers", "SELECT number, contact_id, rule FROM agenda_numbers WHERE member = current_user ORDER BY number, seq", id: nil) { r in
+            kept.next(Int(r.int(0)), ItemKey(contact: r.int(1), rule: r.text(2)))
+        }
+        if kept.finish() { return true }
         try connection.query("DELETE FROM agenda_numbers WHERE member = current_user")
         // One statement for the page (a round trip per line was most of a long agenda's time);
         // `seq` is given in the arrays' order.

@@ -1228,6 +1228,8 @@ public final class Session: InterpreterHost {
     /// What the export under way does with an existing file (the exporter writes through
     /// `output(_:to:existing:)` with it).
     var exporting: FileWriter.Existing = .refuse(advice: "")
+    /// How many contacts an export makes the cells of at once (tests make it small).
+    var exportBatch = 1_000
 
     /// The whole database as a script. The sightings of people who are not contacts (`report
     /// candidates`) are counts of what imported files held, not the user's records: the dump

@@ -135,8 +135,14 @@ extension Store: AgendaBook {
     /// one-shot `tend agenda` took the write lock and synced the file for every page).
     @discardableResult
     public func setAgendaNumbers(_ lines: [[ItemKey]]) throws -> Bool {
-        let shown = lines.keptLines
-        if try agendaNumbers() == shown { return true }
+        let same: Bool = try read { db in
+            guard try hasAgendaTables(db) else { return lines.keptLines.isEmpty }
+            var kept = KeptNumbersComparison(lines)
+            let rows = try Row.fetchCursor(db, sql: "SELECT number, contact_id, rule FROM agenda_numbers ORDER BY number, rowid")
+            while kept.same, let r = try rows.next() { kept.next(r[0], ItemKey(contact: r[1], rule: r[2])) }
+            return kept.finish()
+        }
+        if same { return true }
         return try withoutWaiting { db in
             guard try hasAgendaTables(db) else { return }
             try db.execute(sql: "DELETE FROM agenda_numbers")

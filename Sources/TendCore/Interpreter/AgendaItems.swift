@@ -56,18 +56,18 @@ extension Interpreter {
     /// for `done`, `dismiss` and `snooze` until the agenda is shown again.
     func agendaPage(on day: Day?, byItem: Bool, lines limit: Int?, _ s: Statement) throws -> [Output] {
         let items = try agendaRows(on: day, s.range).rows
-        var lines: [(keys: [ItemKey], rows: [Row])] = []
+        // Each line's items, and its first (highest) item, which it shows.
+        var lines: [(keys: [ItemKey], top: Row)] = []
         var lineOf: [Int64: Int] = [:]
         for case .row(let r) in items {
             guard case .contact(let id)? = r["contact"], case .string(let rule)? = r["rule"] else { continue }
             let key = ItemKey(contact: id, rule: rule)
             if !byItem, let i = lineOf[id] {
                 lines[i].keys.append(key)
-                lines[i].rows.append(r)
                 continue
             }
             lineOf[id] = lines.count
-            lines.append(([key], [r]))
+            lines.append(([key], r))
         }
         let shown = limit.map { Array(lines.prefix($0)) } ?? lines
         let numbered = try readOnly || agendaBook.setAgendaNumbers(shown.map(\.keys))
@@ -79,7 +79,7 @@ extension Interpreter {
         var rows: [[Value]] = []
         var people: [Int64: (name: String, handle: String)] = [:]
         for (i, line) in shown.enumerated() {
-            let top = line.rows[0]
+            let top = line.top
             if case .contact(let id)? = top["contact"], let c = try contact(id) { people[id] = (c.name, c.handle) }
             let what: Value = byItem ? top["rule"] ?? .null : .list(line.keys.map { .string($0.rule) })
             let cells: [Value] = [.int(i + 1), top["priority"] ?? .null, top["contact"] ?? .null]

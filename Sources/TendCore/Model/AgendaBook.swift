@@ -52,6 +52,39 @@ extension Array where Element == [ItemKey] {
     }
 }
 
+/// Whether the numbers a book kept are a page's lines, the kept rows handed over one at a time
+/// in order (by number, then as written) instead of read into lines first: a page of 70,000
+/// lines read whole to be compared took megabytes for one `==`.
+public struct KeptNumbersComparison {
+    private let lines: [[ItemKey]]
+    private var line = 0
+    private var item = 0
+    /// False from the first row that differs.
+    public private(set) var same = true
+    public init(_ lines: [[ItemKey]]) { self.lines = lines }
+
+    /// The next kept row: the item `key` on line `number` (a number below 1 is on no line).
+    public mutating func next(_ number: Int, _ key: ItemKey) {
+        guard same, number >= 1 else { return }
+        skipEnded()
+        same = line < lines.count && number == line + 1 && lines[line][item] == key
+        item += 1
+    }
+
+    /// True when every row matched and no line of the page is left over.
+    public mutating func finish() -> Bool {
+        skipEnded()
+        return same && line == lines.count
+    }
+
+    private mutating func skipEnded() {
+        while line < lines.count && item >= lines[line].count {
+            line += 1
+            item = 0
+        }
+    }
+}
+
 /// An agenda book in memory, for models that keep none (the core's tests).
 public final class MemoryAgendaBook: AgendaBook {
     public var states: [ItemKey: ItemState] = [:]
