@@ -42,6 +42,17 @@ public struct FileWriter {
     /// `syncingFolder: false` leaves the folder's entry to the caller to make durable, once for
     /// many files (`export vdir`: a sync of the folder for every card was half its time).
     public func write(_ bytes: [UInt8], to path: String, existing: Existing, syncingFolder: Bool = true) throws {
+        try bytes.withUnsafeBufferPointer { try write($0, to: path, existing: existing, syncingFolder: syncingFolder) }
+    }
+
+    /// Writes a text's UTF-8 to `path`, without a copy of it (an export of every contact is
+    /// some hundred megabytes).
+    public func write(_ text: String, to path: String, existing: Existing, syncingFolder: Bool = true) throws {
+        var text = text
+        try text.withUTF8 { try write($0, to: path, existing: existing, syncingFolder: syncingFolder) }
+    }
+
+    private func write(_ bytes: UnsafeBufferPointer<UInt8>, to path: String, existing: Existing, syncingFolder: Bool) throws {
         // A file that holds these very bytes already is left as it is: a script kept in git that
         // saves its definitions or exports a list runs again without `overwrite`.
         if FileWriter.holds(path, bytes) { return }
@@ -221,9 +232,13 @@ public struct FileWriter {
     }
 
     static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {
+        try bytes.withUnsafeBufferPointer { try writeAll($0, to: fd, path: path) }
+    }
+
+    static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to fd: Int32, path: String) throws {
         var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+        while written < bytes.count, let start = bytes.baseAddress {
+            let n = Foundation.write(fd, start + written, bytes.count - written)
             if n < 0 && errno == EINTR { continue }
             guard n > 0 else { throw failure(path, n < 0 ? errno : ENOSPC) }
             written += n
@@ -261,7 +276,7 @@ public struct FileWriter {
 
     /// Whether `path` is a regular file (or a link to one) holding exactly `bytes`. Its size is
     /// looked at first: a file of another size is not read.
-    static func holds(_ path: String, _ bytes: [UInt8]) -> Bool {
+    static func holds<Bytes: RandomAccessCollection<UInt8>>(_ path: String, _ bytes: Bytes) -> Bool where Bytes.Index == Int {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) == bytes.count else { return false }
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)

@@ -1145,12 +1145,24 @@ public final class Session: InterpreterHost {
     public func output(_ text: String, to path: String, existing: FileWriter.Existing) throws {
         if refusesFiles && path != "-" { throw FileWriter.Failure("\(path): --read-only writes no file") }
         if path == "-" {
-            // The console adds the line end the text already has. An export is data from end to
-            // end: on a terminal none of its escape sequences is kept, not even one that looks
-            // like Tend's own colours (the console's last pass keeps those).
-            var text = text
-            if TerminalOutput.isTerminal[STDOUT_FILENO] == true { text = TerminalText.escaped(text, keep: .lines) }
-            if !text.isEmpty { console.out(text.hasSuffix("\n") ? String(text.dropLast()) : text) }
+            // An export is data from end to end: on a terminal none of its escape sequences is
+            // kept, not even one that looks like Tend's own colours (the console's last pass
+            // keeps those).
+            let terminal = TerminalOutput.isTerminal[STDOUT_FILENO] == true
+            guard let part = console.part else {
+                // The console adds the line end the text already has.
+                let text = terminal ? TerminalText.escaped(text, keep: .lines) : text
+                if !text.isEmpty { console.out(text.hasSuffix("\n") ? String(text.dropLast()) : text) }
+                return
+            }
+            // A block at a time: an export of every contact is some hundred megabytes of text,
+            // which one write copied whole, twice. A closed output is the run's exit status to
+            // tell (`TerminalOutput.lost`), as it is for a line.
+            for piece in Session.blocks(of: text, wholeCharacters: terminal) {
+                let block = String(piece)
+                do { try part(terminal ? TerminalText.escaped(block, keep: .lines) : block) } catch { break }
+            }
+            if !text.isEmpty && !text.hasSuffix("\n") { try? part("\n") }
             return
         }
         // A file an attempt of this run wrote before another member's change made it start again is
@@ -1169,7 +1181,7 @@ public final class Session: InterpreterHost {
                 before = ((bytes, st.st_mode), path)
             }
         }
-        try FileWriter(database: store.path).write(Array(text.utf8), to: path, existing: rewritable.contains(path) ? .replace : existing)
+        try FileWriter(database: store.path).write(text, to: path, existing: rewritable.contains(path) ? .replace : existing)
         if let before { filesBefore[real] = before }
         writtenThisRun.insert(path)
     }
@@ -1223,6 +1235,23 @@ public final class Session: InterpreterHost {
         let done = try Exporter(session: self).run(format: format, path: full, table: table, contacts: contacts)
         // An export to standard output is the output: no confirmation is mixed into it.
         return full == "-" ? nil : done
+    }
+
+    /// A text in pieces of about 64 KB, cut between Unicode scalars, or between characters when
+    /// each piece is escaped for a terminal on its own (a line break of two scalars stays whole).
+    static func blocks(of text: String, wholeCharacters: Bool) -> [Substring] {
+        let size = 1 << 14
+        var pieces: [Substring] = []
+        var start = text.startIndex
+        while start < text.endIndex {
+            let end =
+                wholeCharacters
+                ? text.index(start, offsetBy: size, limitedBy: text.endIndex) ?? text.endIndex
+                : text.unicodeScalars.index(start, offsetBy: size, limitedBy: text.endIndex) ?? text.endIndex
+            pieces.append(text[start..<end])
+            start = end
+        }
+        return pieces
     }
 
     /// What the export under way does with an existing file (the exporter writes through

@@ -43,6 +43,14 @@ import Testing
         for batch in [1, 7, 61] {
             #expect(try Self.exported(file, format, batch: batch) == whole, "batches of \(batch)")
         }
+        // Through a console that takes output in parts (the command line's): the same bytes,
+        // written a block at a time.
+        var parts: [String] = []
+        let streaming = try Session(
+            store: try Store(path: file), today: Self.today, console: Console(out: { _ in }, err: { _ in }, part: { parts.append($0) }))
+        #expect(streaming.runScripts([Source(name: "export", text: "export \(format) \"-\"")], bail: true, readOnly: true) == .success)
+        #expect(parts.joined() == whole + "\n")
+        #expect(whole.unicodeScalars.count <= 1 << 14 || parts.count > 1, "\(whole.utf8.count) bytes in \(parts.count) parts")
         if format == "csv" {
             // The rows as one table, drawn by the renderer as before.
             var csv = Renderer(format: .csv)
