@@ -454,7 +454,13 @@ struct Exporter {
                 "Exported \(n) contact\(n == 1 ? "" : "s") to \(path): \(done.added) new, \(done.updated) updated, \(done.unchanged) unchanged."
             ] + done.notes.map { "  " + $0 }).joined(separator: "\n")
         }
-        let text: String
+        // Standard output takes the text a block at a time (an export of every contact is some
+        // hundred megabytes); a file is written whole, once made.
+        var text = ""
+        let toConsole = session.blockWriter(for: path)
+        func emit(_ s: String) throws {
+            if let toConsole { toConsole(s) } else { text += s }
+        }
         var count = people.count
         var laterSteps = 0
         switch format {
@@ -462,7 +468,7 @@ struct Exporter {
             // A thousand contacts' fields at a time: every contact's cells held at once, with
             // their text, took 871 MB at 100,000 contacts.
             // Read twice: a duration column's unit (`cadence`, `overdue`) needs every row first.
-            text = try Exporter.rendered(Renderer(format: .json), columns: contactsTable([]).columns, ids, plain: false, batch: session.exportBatch) { part in
+            try Exporter.rendered(Renderer(format: .json), columns: contactsTable([]).columns, ids, plain: false, batch: session.exportBatch, to: emit) { part in
                 var table = try contactsTable(Array(part))
                 // The lists with their types, which the language shows as text.
                 for (r, id) in part.enumerated() {
@@ -474,13 +480,19 @@ struct Exporter {
         case "csv":
             var csv = Renderer(format: .csv)
             csv.quotingBlanks = true
-            text = try Exporter.rendered(csv, columns: Exporter.csvFields, people, plain: true, batch: session.exportBatch) { part in
+            try Exporter.rendered(csv, columns: Exporter.csvFields, people, plain: true, batch: session.exportBatch, to: emit) { part in
                 Table(columns: Exporter.csvFields, rows: part.map(Exporter.csvRow))
             }
         case "vcard":
             var cards = ""
-            for c in people { cards += VCard.write(c) }
-            text = cards
+            for c in people {
+                cards += VCard.write(c)
+                if cards.utf8.count >= 1 << 16 {
+                    try emit(cards)
+                    cards = ""
+                }
+            }
+            try emit(cards)
         case "ics":
             let items = table.rows.compactMap { row -> CalendarWriter.Item? in
                 let cell = Dictionary(uniqueKeysWithValues: zip(table.columns, row))
@@ -503,31 +515,34 @@ struct Exporter {
                     description: "\(c.name) (@\(c.handle)): next step", due: due, priority: 5, category: "next step")
             }
             laterSteps = steps.count
-            text = CalendarWriter.ics(items + steps, stamp: session.today)
+            try emit(CalendarWriter.ics(items + steps, stamp: session.today))
         case "dot":
-            text = CalendarWriter.dot(people, edges: net.knows)
+            try emit(CalendarWriter.dot(people, edges: net.knows))
         default:
             throw Importer.Failure(description: "cannot export \(format); formats are vcard, vdir, csv, json, ics, dot")
         }
-        try session.output(text, to: path, existing: session.exporting)
+        if let toConsole {
+            toConsole(nil)
+        } else {
+            try session.output(text, to: path, existing: session.exporting)
+        }
         let noun = format == "ics" ? "agenda item" : "contact"
         let steps = laterSteps == 0 ? "" : " and \(laterSteps) next step\(laterSteps == 1 ? "" : "s") due later"
         return "Exported \(count) \(noun)\(count == 1 ? "" : "s")\(steps) to \(path)."
     }
 
-    /// The text of a table of these items' rows, made `batch` at a time by `table` and written
-    /// as the renderer writes a streamed table (the same text as the whole table's). `plain`:
-    /// no cell is a duration (see `TableStream.plain`).
+    /// The text of a table of these items' rows, made `batch` at a time by `table` and handed to
+    /// `write` as the renderer writes a streamed table (the same text as the whole table's).
+    /// `plain`: no cell is a duration (see `TableStream.plain`).
     static func rendered<Item>(
-        _ renderer: Renderer, columns: [String], _ items: [Item], plain: Bool, batch: Int, table: @escaping (ArraySlice<Item>) throws -> Table
-    ) throws -> String {
+        _ renderer: Renderer, columns: [String], _ items: [Item], plain: Bool, batch: Int, to write: @escaping (String) throws -> Void,
+        table: @escaping (ArraySlice<Item>) throws -> Table
+    ) throws {
         var shell = Table(columns: columns, rows: [])
         shell.stream = TableStream(plain: plain) { _, body in
             for start in stride(from: 0, to: items.count, by: batch) { try body(try table(items[start..<min(start + batch, items.count)])) }
         }
-        var text = ""
-        try renderer.render(streamed: shell) { text += $0 }
-        return text
+        try renderer.render(streamed: shell, write: write)
     }
 
     /// Every stored and derived field of the contacts.

@@ -1149,20 +1149,16 @@ public final class Session: InterpreterHost {
             // kept, not even one that looks like Tend's own colours (the console's last pass
             // keeps those).
             let terminal = TerminalOutput.isTerminal[STDOUT_FILENO] == true
-            guard let part = console.part else {
+            guard let write = blockWriter(for: path) else {
                 // The console adds the line end the text already has.
                 let text = terminal ? TerminalText.escaped(text, keep: .lines) : text
                 if !text.isEmpty { console.out(text.hasSuffix("\n") ? String(text.dropLast()) : text) }
                 return
             }
             // A block at a time: an export of every contact is some hundred megabytes of text,
-            // which one write copied whole, twice. A closed output is the run's exit status to
-            // tell (`TerminalOutput.lost`), as it is for a line.
-            for piece in Session.blocks(of: text, wholeCharacters: terminal) {
-                let block = String(piece)
-                do { try part(terminal ? TerminalText.escaped(block, keep: .lines) : block) } catch { break }
-            }
-            if !text.isEmpty && !text.hasSuffix("\n") { try? part("\n") }
+            // which one write copied whole, twice.
+            for piece in Session.blocks(of: text, wholeCharacters: terminal) { write(String(piece)) }
+            write(nil)
             return
         }
         // A file an attempt of this run wrote before another member's change made it start again is
@@ -1235,6 +1231,25 @@ public final class Session: InterpreterHost {
         let done = try Exporter(session: self).run(format: format, path: full, table: table, contacts: contacts)
         // An export to standard output is the output: no confirmation is mixed into it.
         return full == "-" ? nil : done
+    }
+
+    /// Writes standard output a block at a time when `path` is `-` and the console takes parts
+    /// (nil otherwise: the text is written whole by `output`); nil as a block ends the text with
+    /// a line break if it has none, as a line printed would. On a terminal each block is escaped
+    /// on its own: a block holds whole characters. A closed output is the run's exit status to
+    /// tell (`TerminalOutput.lost`), as it is for a line: what follows is dropped.
+    func blockWriter(for path: String) -> ((String?) -> Void)? {
+        guard path == "-", let part = console.part else { return nil }
+        let terminal = TerminalOutput.isTerminal[STDOUT_FILENO] == true
+        var failed = false
+        var last: Character?
+        return { block in
+            guard !failed else { return }
+            let text = block ?? (last.map { $0 == "\n" } ?? true ? "" : "\n")
+            guard !text.isEmpty else { return }
+            last = text.last
+            do { try part(terminal ? TerminalText.escaped(text, keep: .lines) : text) } catch { failed = true }
+        }
     }
 
     /// A text in pieces of about 64 KB, cut between Unicode scalars, or between characters when
