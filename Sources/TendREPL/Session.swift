@@ -1247,8 +1247,10 @@ public final class Session: InterpreterHost {
             guard !failed else { return }
             let text = block ?? (last.map { $0 == "\n" } ?? true ? "" : "\n")
             guard !text.isEmpty else { return }
-            last = text.last
-            do { try part(terminal ? TerminalText.escaped(text, keep: .lines) : text) } catch { failed = true }
+            // The end as written: escaped, a CR LF ends in a line break of its own.
+            let written = terminal ? TerminalText.escaped(text, keep: .lines) : text
+            last = written.last
+            do { try part(written) } catch { failed = true }
         }
     }
 
