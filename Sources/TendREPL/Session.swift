@@ -511,7 +511,8 @@ public final class Session: InterpreterHost {
             if exists[use.handle] == false { missing.append(use) }
         }
         guard !missing.isEmpty, !found.createsUnknown else { return [] }
-        let handles = ((try? store.network().contacts.map(\.handle)) ?? []) + found.created.sorted()
+        // The contacts alone (their events, a million in a large network, are not needed).
+        let handles = ((try? store.network(events: false).contacts.map(\.handle)) ?? []) + found.created.sorted()
         return missing.map { Diagnostic.noContact($0.handle, at: $0.range, in: $0.source, among: handles, kind: .type) }
     }
 
