@@ -104,7 +104,9 @@ extension Interpreter {
             let nb = b.value.r == 0 && b.value.g > 0
             if na != nb { return na }
             if a.value.g - a.value.r != b.value.g - b.value.r { return a.value.g - a.value.r > b.value.g - b.value.r }
-            return (net.contact(a.key)?.name ?? "") < (net.contact(b.key)?.name ?? "")
+            // Two of one name in the order they were added: a dictionary's order changes from
+            // run to run, and the report must not.
+            return ((net.contact(a.key)?.name ?? ""), a.key) < ((net.contact(b.key)?.name ?? ""), b.key)
         }
         let cols = ["contact", "given", "received", "value_given", "value_received", "last_referral", "give_ratio", "never_gave_back"]
         return RowSet.records(
@@ -127,8 +129,10 @@ extension Interpreter {
         // As the `asked` figure counts: an interaction flagged asked or pitch.
         let askedEver = Set(interactions.filter { $0.asked || $0.pitch }.flatMap(\.people))
         let cols = ["contact", "profession", "spend_12mo", "referrals_sent", "referrals_received", "asked_for_reciprocity"]
+        // Equal spends by name, two of one name in the order they were added (never in a
+        // dictionary's order, which changes from run to run).
         let sorted = spend.sorted {
-            $0.value != $1.value ? $0.value > $1.value : (net.contact($0.key)?.name ?? "") < (net.contact($1.key)?.name ?? "")
+            $0.value != $1.value ? $0.value > $1.value : ((net.contact($0.key)?.name ?? ""), $0.key) < ((net.contact($1.key)?.name ?? ""), $1.key)
         }
         return RowSet.records(
             cols,
