@@ -61,7 +61,7 @@ let package = Package(
             linkerSettings: staticExecutable),
         // Running programs from the tests (tend, python3) with a deadline.
         .target(name: "TendTestSupport", dependencies: ["TendCore"], path: "Tests/TendTestSupport"),
-        .testTarget(name: "TendCoreTests", dependencies: ["TendCore"]),
+        .testTarget(name: "TendCoreTests", dependencies: ["TendCore", "TendTestSupport"]),
         .testTarget(name: "TendStoreTests", dependencies: ["TendStore", "TendCore", "TendTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "TendPostgresTests", dependencies: ["TendPostgres", "TendREPL", "TendStore", "TendCore", "TendTestSupport"]),
         .testTarget(name: "TendInterchangeTests", dependencies: ["TendInterchange", "TendCore", "TendTestSupport"], exclude: ["Fixtures"]),

@@ -231,10 +231,6 @@ public struct FileWriter {
         return !of.isEmpty && (name == nil || of == name![...])
     }
 
-    static func writeAll(_ bytes: [UInt8], to fd: Int32, path: String) throws {
-        try bytes.withUnsafeBufferPointer { try writeAll($0, to: fd, path: path) }
-    }
-
     static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to fd: Int32, path: String) throws {
         var written = 0
         while written < bytes.count, let start = bytes.baseAddress {
@@ -276,7 +272,7 @@ public struct FileWriter {
 
     /// Whether `path` is a regular file (or a link to one) holding exactly `bytes`. Its size is
     /// looked at first: a file of another size is not read.
-    static func holds<Bytes: RandomAccessCollection<UInt8>>(_ path: String, _ bytes: Bytes) -> Bool where Bytes.Index == Int {
+    static func holds(_ path: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var st = stat()
         guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) == bytes.count else { return false }
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)

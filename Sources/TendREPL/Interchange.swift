@@ -465,8 +465,8 @@ struct Exporter {
         var laterSteps = 0
         switch format {
         case "json":
-            // A thousand contacts' fields at a time: every contact's cells held at once, with
-            // their text, took 871 MB at 100,000 contacts.
+            // A thousand contacts' fields at a time: every contact's cells with their text do
+            // not fit in memory at once for a large network.
             // Read twice: a duration column's unit (`cadence`, `overdue`) needs every row first.
             try Exporter.rendered(Renderer(format: .json), columns: contactsTable([]).columns, ids, plain: false, batch: session.exportBatch, to: emit) { part in
                 var table = try contactsTable(Array(part))

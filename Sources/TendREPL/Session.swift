@@ -1156,8 +1156,7 @@ public final class Session: InterpreterHost {
                 if !text.isEmpty { console.out(text.hasSuffix("\n") ? String(text.dropLast()) : text) }
                 return
             }
-            // A block at a time: an export of every contact is some hundred megabytes of text,
-            // which one write copied whole, twice.
+            // A block at a time: the text of an export of every contact is too large to copy.
             for piece in Session.blocks(of: text, wholeCharacters: terminal) { write(String(piece)) }
             write(nil)
             return
@@ -1236,7 +1235,8 @@ public final class Session: InterpreterHost {
 
     /// Writes standard output a block at a time when `path` is `-` and the console takes parts
     /// (nil otherwise: the text is written whole by `output`); nil as a block ends the text with
-    /// a line break if it has none, as a line printed would. On a terminal each block is escaped
+    /// a line break unless its last character as written is one (a CR LF is a character of its
+    /// own: one follows it off a terminal), as a line printed would. On a terminal each block is escaped
     /// on its own: a block holds whole characters. A closed output is the run's exit status to
     /// tell (`TerminalOutput.lost`), as it is for a line: what follows is dropped.
     func blockWriter(for path: String) -> ((String?) -> Void)? {
@@ -1255,7 +1255,7 @@ public final class Session: InterpreterHost {
         }
     }
 
-    /// A text in pieces of about 64 KB, cut between Unicode scalars, or between characters when
+    /// A text in pieces of 16,384 Unicode scalars (at most 64 KB), or of as many characters when
     /// each piece is escaped for a terminal on its own (a line break of two scalars stays whole).
     static func blocks(of text: String, wholeCharacters: Bool) -> [Substring] {
         let size = 1 << 14
@@ -1288,7 +1288,7 @@ public final class Session: InterpreterHost {
     }
 
     /// The dump, handed to `write` a block at a time: the interactions are read a page at a time
-    /// (a million held at once, with the script's text, took 816 MB), all in one read
+    /// (a large network's do not fit in memory with the script's text), all in one read
     /// transaction, so that another process writing meanwhile cannot make it inconsistent.
     public func dump(write: (String) throws -> Void) throws {
         let began = !store.inTransaction
@@ -1327,7 +1327,9 @@ public final class Session: InterpreterHost {
             var after = Int64.min
             while true {
                 guard let page = try store.read(ModelRead("interactions", where: [], page: (after, size))) else {
-                    // The store holds the network in memory after all: its interactions, in order.
+                    // A store that holds the network in memory after all: its interactions, in
+                    // order, if none was written yet (else they would be written twice).
+                    guard after == Int64.min else { throw FileWriter.Failure("the interactions could not be read to the end; the dump is not whole") }
                     try ScriptWriter.Interactions(try store.network()).each(body)
                     return
                 }

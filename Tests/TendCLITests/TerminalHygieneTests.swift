@@ -140,8 +140,8 @@ import Testing
             let r = try CLI.run([script, "-q", "-e", "-c", command, "/dev/null"], in: dir, raw: true)
             #expect(r.stdout.contains("Ann"), "\(r.stdout.debugDescription)")
             #expect(!r.stdout.contains("\u{1B}"), "export \(format) - on a terminal: \(r.stdout.debugDescription)")
-            // One line break at the end, as before the text came in blocks (a CR LF, escaped,
-            // ends in a line break of its own: none is added after it).
+            // One line break at the end: a CR LF, escaped, ends in a line break of its own, and
+            // none is added after it.
             if format == "vcard" { #expect(r.stdout.hasSuffix("END:VCARD\\u{D}\r\n"), "\(r.stdout.suffix(30).debugDescription)") }
         }
         let odd = "odd\u{1B}]0;title\u{7}\u{1B}[2J"

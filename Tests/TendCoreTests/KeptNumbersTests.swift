@@ -1,3 +1,4 @@
+import TendTestSupport
 import Testing
 
 @testable import TendCore
@@ -48,7 +49,7 @@ import Testing
 
     /// Random pages and rows near them: the comparison row by row agrees with the lines read whole.
     @Test func agreesWithTheLinesReadWhole() {
-        var rng = SplitMix(state: 7)
+        var rng = SeededGenerator(seed: 7)
         let keys = [Self.a, Self.b, Self.c]
         for _ in 0..<2_000 {
             let page = (0..<Int(rng.next() % 4)).map { _ in (0..<Int(rng.next() % 3)).map { _ in keys[Int(rng.next() % 3)] } }
@@ -61,18 +62,6 @@ import Testing
             }
             rows.sort { $0.0 < $1.0 }
             #expect(Self.compared(rows, page) == (Self.lines(rows) == page.keptLines), "\(rows) \(page)")
-        }
-    }
-
-    /// A seeded generator: the same cases every run.
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }

@@ -49,10 +49,10 @@ import Testing
         let file = Self.path("t.db")
         let store = try Store(path: file)
         _ = try Session(store: store, today: Self.today, console: Self.quiet)
-        _ = try SampleNetwork(size: 25, seed: 5, interactionsPerContact: 4, today: Self.today).write(to: store)
+        _ = try SampleNetwork(size: 25, seed: 5, interactionsPerContact: 40, today: Self.today).write(to: store)
         let setUp = try Session(store: try Store(path: file), today: Self.today, console: Self.quiet)
         let status = setUp.runScripts(
-            [Source(name: "gaps", text: "remove interaction 7\nremove interaction 8\nremove interaction 100\nlog call with @\(try store.handles()[0]) note: \"last\"")],
+            [Source(name: "gaps", text: "remove interaction 7\nremove interaction 8\nremove interaction 1000\nlog call with @\(try store.handles()[0]) note: \"last\"")],
             bail: true, readOnly: false)
         #expect(status == .success)
         let paged = try Session(store: try Store(path: file), today: Self.today, console: Self.quiet)
@@ -65,11 +65,11 @@ import Testing
             blocks += 1
         }
         let held = try Session(store: try Store(path: file), today: Self.today, console: Self.quiet)
-        #expect(try held.store.network().interactions.count == 98)
+        #expect(try held.store.network().interactions.count == 998)
         #expect(text == (try held.dump()))
-        #expect(text.contains("id: 9 ") && text.contains("id: 101 ") && text.hasSuffix(ScriptWriter.dumpEnd + "\n"))
-        #expect(text.components(separatedBy: "\nlog ").count == 99)
-        #expect(blocks >= 1)
+        #expect(text.contains("id: 9 ") && text.contains("id: 1001 ") && text.hasSuffix(ScriptWriter.dumpEnd + "\n"))
+        #expect(text.components(separatedBy: "\nlog ").count == 999)
+        #expect(text.utf8.count > 1 << 16 && blocks > 1, "\(text.utf8.count) bytes in \(blocks) blocks")
     }
 
     /// Random statements of every kind on a generated network (seeded), then dump → run → dump.

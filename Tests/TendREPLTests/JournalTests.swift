@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import TendTestSupport
 
 @testable import TendCore
 @testable import TendREPL
@@ -290,18 +291,6 @@ enum CLIFolder {
     }
 }
 
-/// SplitMix64: the same sequence for a seed on every machine.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 extension Session {
     /// The session's SQLite store (the journal's tests read its tables).

@@ -11,17 +11,29 @@ import Testing
 @Suite struct MoneyReportReadsTests {
     static let today = Day(year: 2026, month: 11, day: 23)!
 
-    static func report(_ file: String, eventsInMemory: Bool) throws -> String {
-        var out: [String] = []
+    /// The report from the store, as a table's cells.
+    static func narrowed(_ file: String) throws -> [[String]] {
+        var tables: [Table] = []
         var errors: [String] = []
         let store = try Store(path: file)
-        // A store with the network in memory narrows nothing: the report takes every event.
-        if eventsInMemory { _ = try store.network() }
-        let session = try Session(
-            store: store, today: today, renderer: Renderer(format: .csv), console: Console(out: { out.append($0) }, err: { errors.append($0) }))
-        #expect(session.runScripts([Source(name: "report", text: "report money")], bail: true, readOnly: true) == .success, "\(errors)")
-        return out.joined(separator: "\n")
+        let session = try Session(store: store, today: today, console: Console(out: { _ in }, err: { errors.append($0) }))
+        let outputs = try session.interpreter.execute(Parser.parse(Source(name: "r", text: "report money")).statements[0])
+        for case .table(let t) in outputs { tables.append(t) }
+        #expect(errors.isEmpty, "\(errors)")
+        // Narrowed, the store never held every event: its network read since is the contacts'.
+        #expect(try store.network(events: false).interactions.isEmpty)
+        return tables.first.map(cells) ?? []
     }
+
+    /// The report from every event in memory (a model that narrows nothing).
+    static func fromEveryEvent(_ file: String) throws -> [[String]] {
+        let interpreter = Interpreter(model: MemoryModel(try Store(path: file).network()), today: today)
+        let outputs = try interpreter.execute(Parser.parse(Source(name: "r", text: "report money")).statements[0])
+        for case .table(let t) in outputs { return cells(t) }
+        return []
+    }
+
+    static func cells(_ t: Table) -> [[String]] { [t.columns] + t.rows.map { $0.map { "\($0)" } } }
 
     @Test func narrowedReadsMakeTheReportOfEveryEvent() throws {
         let file = DumpTests.path("t.db")
@@ -40,9 +52,10 @@ import Testing
             spend 10 at @\(h[3]) on 2026-06-01
             """
         #expect(setUp.runScripts([Source(name: "setup", text: script)], bail: true, readOnly: false) == .success)
-        let narrowed = try Self.report(file, eventsInMemory: false)
-        #expect(narrowed == (try Self.report(file, eventsInMemory: true)))
-        #expect(narrowed.split(separator: "\n").count >= 4, "\(narrowed)")
-        #expect(narrowed.contains("true") && narrowed.contains("120"), "\(narrowed)")
+        let narrowed = try Self.narrowed(file)
+        #expect(narrowed == (try Self.fromEveryEvent(file)))
+        #expect(narrowed.count >= 4, "\(narrowed)")
+        let text = narrowed.map { $0.joined(separator: ",") }.joined(separator: "\n")
+        #expect(text.contains("true") && text.contains("120"), "\(text)")
     }
 }

@@ -247,13 +247,13 @@ extension Interpreter {
             let ctx = Ctx(row: row, locals: locals, naming: q.named?.name)
             // An aggregate's argument that fails on a row fails the aggregate only where `show`
             // or `sort by` reaches it (`if count() > 9 then max(…) else 0`), as with the rows
-            // kept: the error waits there. Ctrl-C does not wait.
+            // kept: the error waits there. Ctrl-C and a spent budget do not wait.
             let taken = try folds?.map { e -> Result<Value, Error> in
                 guard case .call(_, let args) = e.kind else { return .success(.null) }
                 do {
                     return .success(try eval(args[0], ctx))
                 } catch {
-                    if Interruption.requested != 0 { throw error }
+                    if Interruption.requested != 0 || work > maxWork || madeBytes > maxStatementBytes { throw error }
                     return .failure(error)
                 }
             }

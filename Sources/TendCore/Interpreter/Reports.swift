@@ -12,8 +12,7 @@ extension Interpreter {
         case "money":
             return try moneyReport(v)
         case "duplicates":
-            // Contacts alone: their events are not read (every event of a large network held
-            // took hundreds of megabytes for a list of names).
+            // Contacts alone: their events are not read (a large network's do not fit in memory).
             return duplicates(v.net)
         case "unclassified":
             return unclassified(v.net)
@@ -146,7 +145,7 @@ extension Interpreter {
 
     /// The spending after `since` and the interactions that asked or pitched, read narrowed
     /// from the model when it can (at least those: the report checks each again), else every
-    /// one from the events in memory. Every event of a large network held took 389 MB.
+    /// one from the events in memory (a large network's do not fit).
     private func moneyEvents(_ v: View, since: Day) throws -> ([Spend], [Interaction]) {
         if let backend = v.backendFirst,
             let spent = try backend.read(ModelRead("spending", where: [FieldCondition(field: "on", op: .greater, value: .date(since))])),

@@ -114,6 +114,11 @@ extension Interpreter {
             try eachEventRow(spec, net, window: nil) { row in
                 if let id = Interpreter.eventID(row) { byID[id] = row }
             }
+            // A model that read other rows than those asked for (one that does not know
+            // `ModelRead.ids`) would have rows left out without a word.
+            guard byID.count <= page.count, byID.keys.allSatisfy(Set(page).contains) else {
+                throw runtimeError("the rows of this query could not be read back by number", at: q.range, in: source)
+            }
             for id in page {
                 if let row = byID[id], try !body(row) { return }
             }

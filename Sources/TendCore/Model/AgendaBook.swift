@@ -53,8 +53,8 @@ extension Array where Element == [ItemKey] {
 }
 
 /// Whether the numbers a book kept are a page's lines, the kept rows handed over one at a time
-/// in order (by number, then as written) instead of read into lines first: a page of 70,000
-/// lines read whole to be compared took megabytes for one `==`.
+/// in order (by number, then as written), without reading them into lines first (a long page
+/// is tens of thousands of them).
 public struct KeptNumbersComparison {
     private let lines: [[ItemKey]]
     private var line = 0

@@ -3,7 +3,7 @@ import Foundation
 /// The per-contact figures computed from events, relative to a given "today".
 ///
 /// Kept for every contact at once (100,000 of them in a large network), so stored compactly:
-/// counts and days in 32 bits (80 bytes a contact, from 144), read and written as `Int` and `Day`.
+/// counts and days in 32 bits (80 bytes a contact), read and written as `Int` and `Day`.
 public struct ContactStats: Sendable, Equatable {
     /// The member who logged the last touch: of several on that day, the last counted (the
     /// interactions, then the referrals, then the introductions, each in the order logged).

@@ -101,7 +101,8 @@ public struct ModelRead: Sendable {
     /// A page: at most `size` rows with ids after `after`, in id order.
     public var page: (after: Int64, size: Int)?
     /// With `page`: only the rows with these ids (a sorted query's rows, read back in its order
-    /// a page at a time); ids no row has are left out.
+    /// a page at a time); ids no row has are left out. A model that cannot read rows by id
+    /// answers nil, never other rows.
     public var ids: [Int64]?
     /// At most this many rows: the model answers nil when more meet the conditions.
     public var cap: Int?
