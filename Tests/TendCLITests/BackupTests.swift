@@ -72,8 +72,8 @@ import Testing
     /// `tend backup copy.db` of a 20,000-contact database, run by `sh -c` after `shell` (a trap),
     /// sent `signal` once its temporary copy is there; it has ended when this returns. False
     /// when the backup ended before its copy was seen.
-    static func backupSent(_ signal: Int32, in dir: URL, after shell: String = "") throws -> (Process, caught: Bool) {
-        #expect(try CLI.run(["demo", "--size", "20000"], in: dir).status == 0)
+    static func backupSent(_ signal: Int32, in dir: URL, after shell: String = "", demo: Bool = true) throws -> (Process, caught: Bool) {
+        if demo { #expect(try CLI.run(["demo", "--size", "20000"], in: dir).status == 0) }
         let backup = Process()
         backup.executableURL = URL(fileURLWithPath: "/bin/sh")
         backup.arguments = ["-c", "\(shell) exec \"$0\" backup copy.db", CLI.binary]
@@ -94,7 +94,13 @@ import Testing
     /// hidden copy of the whole database, and its journal, stayed beside the target).
     @Test(arguments: [SIGTERM, SIGINT, SIGHUP]) func aStoppedBackupLeavesNoCopy(_ signal: Int32) throws {
         let dir = CLI.tempDir()
-        let (backup, caught) = try Self.backupSent(signal, in: dir)
+        var (backup, caught) = try Self.backupSent(signal, in: dir)
+        // On a loaded machine the copy can be finished and put in place between the moment its
+        // temporary file is seen and the signal: that backup was not stopped. Tried again.
+        for _ in 0..<3 where backup.terminationReason == .exit && backup.terminationStatus == 0 {
+            try? FileManager.default.removeItem(at: dir.appendingPathComponent("copy.db"))
+            (backup, caught) = try Self.backupSent(signal, in: dir, demo: false)
+        }
         #expect(caught, "the backup ended before its copy was seen")
         #expect(backup.terminationReason == .uncaughtSignal && backup.terminationStatus == signal, "\(backup.terminationStatus)")
         #expect(Self.temporary(dir).isEmpty, "\(Self.temporary(dir))")
