@@ -42,21 +42,158 @@ public struct FileWriter {
     /// `syncingFolder: false` leaves the folder's entry to the caller to make durable, once for
     /// many files (`export vdir`: a sync of the folder for every card was half its time).
     public func write(_ bytes: [UInt8], to path: String, existing: Existing, syncingFolder: Bool = true) throws {
-        try bytes.withUnsafeBufferPointer { try write($0, to: path, existing: existing, syncingFolder: syncingFolder) }
+        let sink = try Sink(self, path, existing: existing, syncingFolder: syncingFolder, size: bytes.count)
+        do {
+            try bytes.withUnsafeBufferPointer { try sink.take($0) }
+            try sink.finish()
+        } catch {
+            sink.abandon()
+            throw error
+        }
     }
 
-    /// Writes a text's UTF-8 to `path`, without a copy of it (an export of every contact is
-    /// some hundred megabytes).
-    public func write(_ text: String, to path: String, existing: Existing, syncingFolder: Bool = true) throws {
-        var text = text
-        try text.withUTF8 { try write($0, to: path, existing: existing, syncingFolder: syncingFolder) }
+    /// Writes the text `produce` hands over a piece at a time to `path` (an export of every
+    /// contact is some hundred megabytes): each piece goes out as it comes, as `Sink` says.
+    public func write(to path: String, existing: Existing, producing produce: (_ write: (String) throws -> Void) throws -> Void) throws {
+        let sink = try Sink(self, path, existing: existing, syncingFolder: true, size: nil)
+        do {
+            try produce { text in
+                var text = text
+                try text.withUTF8 { try sink.take($0) }
+            }
+            try sink.finish()
+        } catch {
+            sink.abandon()
+            throw error
+        }
     }
 
-    private func write(_ bytes: UnsafeBufferPointer<UInt8>, to path: String, existing: Existing, syncingFolder: Bool) throws {
-        // A file that holds these very bytes already is left as it is: a script kept in git that
-        // saves its definitions or exports a list runs again without `overwrite`.
-        if FileWriter.holds(path, bytes) { return }
-        try fill(path, existing: existing, syncingFolder: syncingFolder) { temp, fd in try FileWriter.writeAll(bytes, to: fd, path: path) }
+    /// Where the bytes of a file go as they come. While they are the bytes of the file already
+    /// at the target, nowhere: a file that holds these very bytes is left as it is, and nothing
+    /// is made beside it (a script kept in git that saves its definitions or exports a list
+    /// runs again without `overwrite`, in a folder it may not write). From the first piece that
+    /// differs, the target meets `existing`, and a temporary file beside it takes the part that
+    /// matched (copied from the target) and everything after.
+    private final class Sink {
+        let writer: FileWriter
+        let path: String
+        let existing: Existing
+        let syncingFolder: Bool
+        /// The real path to write, and whether no file was there when the write began.
+        let target: String
+        let isNew: Bool
+        /// The file at the target, read to compare (-1: none, or not readable).
+        var old: Int32 = -1
+        /// How many bytes from the start are the file's own.
+        var matched = 0
+        /// The temporary file, from the first difference.
+        var temp: (path: String, fd: Int32)?
+
+        /// `size`: how many bytes will come, when known (a file of another size is not read).
+        init(_ writer: FileWriter, _ path: String, existing: Existing, syncingFolder: Bool, size: Int?) throws {
+            (self.writer, self.path, self.existing, self.syncingFolder) = (writer, path, existing, syncingFolder)
+            // Whether the target may be written at all (the database, a FIFO, a link to nothing)
+            // is known at once; whether it may be replaced, at the first byte that differs.
+            (target, isNew) = try writer.check(path, existing: .replace)
+            guard !isNew else { return }
+            old = open(target, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+            var st = stat()
+            if old >= 0, fstat(old, &st) != 0 || (st.st_mode & S_IFMT) != S_IFREG || size.map({ $0 != Int(st.st_size) }) ?? false {
+                close(old)
+                old = -1
+            }
+        }
+
+        func take(_ bytes: UnsafeBufferPointer<UInt8>) throws {
+            guard !bytes.isEmpty else { return }
+            if temp == nil {
+                if matches(bytes) {
+                    matched += bytes.count
+                    return
+                }
+                try begin()
+            }
+            try FileWriter.writeAll(bytes, to: temp!.fd, path: path)
+        }
+
+        /// Whether the file goes on with these bytes (read a megabyte at a time).
+        private func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard old >= 0, let base = bytes.baseAddress else { return false }
+            var buffer = [UInt8](repeating: 0, count: min(bytes.count, 1 << 20))
+            var at = 0
+            while at < bytes.count {
+                let want = min(buffer.count, bytes.count - at)
+                let n = buffer.withUnsafeMutableBytes { pread(old, $0.baseAddress!, want, off_t(matched + at)) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0, memcmp(buffer, base + at, n) == 0 else { return false }
+                at += n
+            }
+            return true
+        }
+
+        /// The first difference: the target may be replaced only as `existing` says, and must be
+        /// the file it was; the part that matched is copied into a new temporary file.
+        private func begin() throws {
+            if !isNew {
+                let (now, _) = try writer.check(path, existing: existing)
+                guard now == target else { throw Failure("\(path) changed while Tend was writing it; it was left as it is") }
+            }
+            temp = try TemporaryFileGuard.blocked {
+                let made = try FileWriter.createTemporary(beside: target, for: path, sweeping: syncingFolder)
+                TemporaryFileGuard.hold(made.0)
+                return made
+            }
+            var buffer = [UInt8](repeating: 0, count: min(max(matched, 1), 1 << 20))
+            var copied = 0
+            while copied < matched {
+                let n = buffer.withUnsafeMutableBytes { pread(old, $0.baseAddress!, min($0.count, matched - copied), off_t(copied)) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw Failure("\(path) changed while Tend was writing it; it was left as it is") }
+                try buffer.withUnsafeBufferPointer { try FileWriter.writeAll(UnsafeBufferPointer(rebasing: $0[..<n]), to: temp!.fd, path: path) }
+                copied += n
+            }
+        }
+
+        /// Puts the new file in place, unless every byte was the file's own.
+        func finish() throws {
+            if temp == nil {
+                var st = stat()
+                if old >= 0, fstat(old, &st) == 0, Int(st.st_size) == matched {
+                    close(old)
+                    old = -1
+                    return
+                }
+                try begin()
+            }
+            let (tempPath, fd) = temp!
+            var open = true
+            do {
+                try FileWriter.place(tempPath, fd, at: target, isNew: isNew, path: path, closed: &open)
+            } catch {
+                if !open { temp = (tempPath, -1) }
+                throw error
+            }
+            temp = nil
+            done()
+            // The new name is made durable too; a failure here loses nothing already written.
+            if syncingFolder { FileWriter.syncFolder(PathName.folder(target)) }
+        }
+
+        /// After a failure: the target as it was, no temporary file.
+        func abandon() {
+            if let (tempPath, fd) = temp {
+                if fd >= 0 { close(fd) }
+                unlink(tempPath)
+                temp = nil
+            }
+            done()
+        }
+
+        private func done() {
+            if old >= 0 { close(old) }
+            old = -1
+            TemporaryFileGuard.blocked { TemporaryFileGuard.release() }
+        }
     }
 
     /// Makes the entries of `folder` durable (after files were written into it unsynced).
@@ -79,25 +216,33 @@ public struct FileWriter {
             return made
         }
         defer { TemporaryFileGuard.blocked { TemporaryFileGuard.release() } }
+        var open = true
         do {
             try body(temp, fd)
-            guard fsync(fd) == 0 else { throw FileWriter.failure(path, errno) }
-            // The file put in place is the one written: removed meanwhile (a signal the REPL
-            // handles), another would be made at its name and put there empty.
-            var written = stat()
-            var named = stat()
-            guard fstat(fd, &written) == 0, lstat(temp, &named) == 0, written.st_dev == named.st_dev, written.st_ino == named.st_ino else {
-                throw Failure("\(path) was not written: the write was stopped")
-            }
-            close(fd)
-            try FileWriter.move(temp, to: target, isNew: isNew, path: path)
+            try FileWriter.place(temp, fd, at: target, isNew: isNew, path: path, closed: &open)
         } catch {
-            close(fd)
+            if open { close(fd) }
             unlink(temp)
             throw error
         }
         // The new name is made durable too; a failure here loses nothing already written.
         if syncingFolder { FileWriter.syncFolder(dir) }
+    }
+
+    /// Syncs the written temporary file, closes it (`open` false from then on) and puts it in
+    /// place.
+    static func place(_ temp: String, _ fd: Int32, at target: String, isNew: Bool, path: String, closed open: inout Bool) throws {
+        guard fsync(fd) == 0 else { throw FileWriter.failure(path, errno) }
+        // The file put in place is the one written: removed meanwhile (a signal the REPL
+        // handles), another would be made at its name and put there empty.
+        var written = stat()
+        var named = stat()
+        guard fstat(fd, &written) == 0, lstat(temp, &named) == 0, written.st_dev == named.st_dev, written.st_ino == named.st_ino else {
+            throw Failure("\(path) was not written: the write was stopped")
+        }
+        close(fd)
+        open = false
+        try move(temp, to: target, isNew: isNew, path: path)
     }
 
     /// Puts the finished file in place. A file that was not there is linked, not renamed, so
@@ -268,26 +413,6 @@ public struct FileWriter {
         var buffer = [UInt8](repeating: 0, count: 256)
         let n = read(fd, &buffer, buffer.count)
         return n > 0 ? Array(buffer[..<n]) : []
-    }
-
-    /// Whether `path` is a regular file (or a link to one) holding exactly `bytes`. Its size is
-    /// looked at first: a file of another size is not read.
-    static func holds(_ path: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var st = stat()
-        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, Int(st.st_size) == bytes.count else { return false }
-        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: min(bytes.count, 1 << 20) + 1)
-        var at = 0
-        while true {
-            let n = read(fd, &buffer, buffer.count)
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0, at + n <= bytes.count else { return false }
-            if n == 0 { return at == bytes.count }
-            guard buffer[..<n].elementsEqual(bytes[at..<(at + n)]) else { return false }
-            at += n
-        }
     }
 
     /// An error number in words, with the file it concerns; the target was left as it was.

@@ -454,15 +454,31 @@ struct Exporter {
                 "Exported \(n) contact\(n == 1 ? "" : "s") to \(path): \(done.added) new, \(done.updated) updated, \(done.unchanged) unchanged."
             ] + done.notes.map { "  " + $0 }).joined(separator: "\n")
         }
-        // Standard output takes the text a block at a time (an export of every contact is some
-        // hundred megabytes); a file is written whole, once made.
-        var text = ""
-        let toConsole = session.blockWriter(for: path)
-        func emit(_ s: String) throws {
-            if let toConsole { toConsole(s) } else { text += s }
+        guard Exporter.formats.contains(format) else { throw Exporter.unknown(format) }
+        // The text goes out a block at a time, to standard output or into the file (an export
+        // of every contact is some hundred megabytes).
+        var written = (count: people.count, laterSteps: 0)
+        try session.output(to: path, existing: session.exporting) { emit in
+            written = try text(format, people, ids, net, table, to: emit)
         }
-        var count = people.count
-        var laterSteps = 0
+        let (count, laterSteps) = written
+        let noun = format == "ics" ? "agenda item" : "contact"
+        let steps = laterSteps == 0 ? "" : " and \(laterSteps) next step\(laterSteps == 1 ? "" : "s") due later"
+        return "Exported \(count) \(noun)\(count == 1 ? "" : "s")\(steps) to \(path)."
+    }
+
+    /// The formats `export` writes.
+    static let formats = ["vcard", "vdir", "csv", "json", "ics", "dot"]
+
+    static func unknown(_ format: String) -> Importer.Failure {
+        Importer.Failure(description: "cannot export \(format); formats are \(formats.joined(separator: ", "))")
+    }
+
+    /// The export's text in `format`, handed to `emit` a block at a time; how many contacts or
+    /// agenda items it holds, and how many next steps due later.
+    private func text(
+        _ format: String, _ people: [Contact], _ ids: [Int64], _ net: Network, _ table: Table, to emit: (String) throws -> Void
+    ) throws -> (count: Int, laterSteps: Int) {
         switch format {
         case "json":
             // A thousand contacts' fields at a time: every contact's cells with their text do
@@ -505,7 +521,6 @@ struct Exporter {
                     // iCalendar: 1 is the highest priority, 9 the lowest.
                     priority: max(1, min(9, 10 - priority)), category: rule)
             }
-            count = items.count
             // Next steps not due yet are on no agenda: each is a to-do due on its day.
             let steps = people.compactMap { c -> CalendarWriter.Item? in
                 guard let step = c.nextStep, let due = c.nextDue, due > session.today else { return nil }
@@ -514,35 +529,29 @@ struct Exporter {
                     uid: "contact-\(c.id).next-step@tend", summary: "\(step) (\(c.name))",
                     description: "\(c.name) (@\(c.handle)): next step", due: due, priority: 5, category: "next step")
             }
-            laterSteps = steps.count
             try emit(CalendarWriter.ics(items + steps, stamp: session.today))
+            return (items.count, steps.count)
         case "dot":
             try emit(CalendarWriter.dot(people, edges: net.knows))
         default:
-            throw Importer.Failure(description: "cannot export \(format); formats are vcard, vdir, csv, json, ics, dot")
+            throw Exporter.unknown(format)
         }
-        if let toConsole {
-            toConsole(nil)
-        } else {
-            try session.output(text, to: path, existing: session.exporting)
-        }
-        let noun = format == "ics" ? "agenda item" : "contact"
-        let steps = laterSteps == 0 ? "" : " and \(laterSteps) next step\(laterSteps == 1 ? "" : "s") due later"
-        return "Exported \(count) \(noun)\(count == 1 ? "" : "s")\(steps) to \(path)."
+        return (people.count, 0)
     }
 
     /// The text of a table of these items' rows, made `batch` at a time by `table` and handed to
     /// `write` as the renderer writes a streamed table (the same text as the whole table's).
     /// `plain`: no cell is a duration (see `TableStream.plain`).
     static func rendered<Item>(
-        _ renderer: Renderer, columns: [String], _ items: [Item], plain: Bool, batch: Int, to write: @escaping (String) throws -> Void,
+        _ renderer: Renderer, columns: [String], _ items: [Item], plain: Bool, batch: Int, to write: (String) throws -> Void,
         table: @escaping (ArraySlice<Item>) throws -> Table
     ) throws {
         var shell = Table(columns: columns, rows: [])
         shell.stream = TableStream(plain: plain) { _, body in
             for start in stride(from: 0, to: items.count, by: batch) { try body(try table(items[start..<min(start + batch, items.count)])) }
         }
-        try renderer.render(streamed: shell, write: write)
+        // The renderer is done with `write` when it returns.
+        try withoutActuallyEscaping(write) { try renderer.render(streamed: shell, write: $0) }
     }
 
     /// Every stored and derived field of the contacts.

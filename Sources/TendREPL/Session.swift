@@ -1144,20 +1144,32 @@ public final class Session: InterpreterHost {
 
     /// Writes a file of the session's (never the database's), or standard output for "-".
     public func output(_ text: String, to path: String, existing: FileWriter.Existing) throws {
+        // To standard output a block at a time: the text of an export of every contact is too
+        // large to copy.
+        let terminal = TerminalOutput.isTerminal[STDOUT_FILENO] == true
+        try output(to: path, existing: existing) { write in
+            guard path == "-", console.part != nil else { return try write(text) }
+            for piece in Session.blocks(of: text, wholeCharacters: terminal) { try write(String(piece)) }
+        }
+    }
+
+    /// `output` of a text that `produce` hands over a piece at a time, never held whole unless
+    /// the console takes only whole texts.
+    func output(to path: String, existing: FileWriter.Existing, producing produce: (_ write: (String) throws -> Void) throws -> Void) throws {
         if refusesFiles && path != "-" { throw FileWriter.Failure("\(path): --read-only writes no file") }
         if path == "-" {
             // An export is data from end to end: on a terminal none of its escape sequences is
             // kept, not even one that looks like Tend's own colours (the console's last pass
             // keeps those).
-            let terminal = TerminalOutput.isTerminal[STDOUT_FILENO] == true
             guard let write = blockWriter(for: path) else {
+                var text = ""
+                try produce { text += $0 }
                 // The console adds the line end the text already has.
-                let text = terminal ? TerminalText.escaped(text, keep: .lines) : text
+                if TerminalOutput.isTerminal[STDOUT_FILENO] == true { text = TerminalText.escaped(text, keep: .lines) }
                 if !text.isEmpty { console.out(text.hasSuffix("\n") ? String(text.dropLast()) : text) }
                 return
             }
-            // A block at a time: the text of an export of every contact is too large to copy.
-            for piece in Session.blocks(of: text, wholeCharacters: terminal) { write(String(piece)) }
+            try produce { write($0) }
             write(nil)
             return
         }
@@ -1177,7 +1189,7 @@ public final class Session: InterpreterHost {
                 before = ((bytes, st.st_mode), path)
             }
         }
-        try FileWriter(database: store.path).write(text, to: path, existing: rewritable.contains(path) ? .replace : existing)
+        try FileWriter(database: store.path).write(to: path, existing: rewritable.contains(path) ? .replace : existing, producing: produce)
         if let before { filesBefore[real] = before }
         writtenThisRun.insert(path)
     }

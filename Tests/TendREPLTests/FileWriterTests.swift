@@ -55,4 +55,87 @@ import Testing
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "old\n")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["keep.txt"])
     }
+
+    /// A text written as it is made: a file holding its bytes already is not touched (nor is its
+    /// owner asked), one with other bytes meets the rule for an existing file, and a failure part
+    /// way leaves the file as it was and no temporary file.
+    @Test func aTextWrittenAsItIsMadeMeetsTheRulesOfAWholeOne() throws {
+        let dir = try Self.folder()
+        let target = dir + "/out.json"
+        let pieces = (0..<300).map { "piece \($0) " + String(repeating: "é", count: $0 * 37) + "\n" }
+        let writer = FileWriter(database: nil)
+        try writer.write(to: target, existing: .refuse(advice: "no")) { write in for p in pieces { try write(p) } }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == pieces.joined())
+        var before = stat()
+        stat(target, &before)
+        // The same bytes: left as they are, without a question.
+        let ask = FileWriter.Existing.ask({ _ in Issue.record("asked"); return false }, advice: "no")
+        try writer.write(to: target, existing: ask) { write in for p in pieces { try write(p) } }
+        var after = stat()
+        stat(target, &after)
+        #expect(before.st_ino == after.st_ino)
+        // One byte more: refused, and the file kept.
+        #expect(throws: FileWriter.Failure.self) {
+            try writer.write(to: target, existing: .refuse(advice: "no")) { write in for p in pieces + ["x"] { try write(p) } }
+        }
+        // As long but other bytes: refused too (the sizes alone do not tell).
+        #expect(throws: FileWriter.Failure.self) {
+            try writer.write(to: target, existing: .refuse(advice: "no")) { write in for p in pieces.reversed() { try write(p) } }
+        }
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try writer.write(to: target, existing: .replace) { write in
+                try write("new")
+                throw Boom()
+            }
+        }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == pieces.joined())
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.json"])
+        // Nothing is made beside a file that holds the bytes (its folder may not be writable):
+        // the folder is as it was.
+        var folder = stat()
+        stat(dir, &folder)
+        usleep(20_000)
+        try writer.write(to: target, existing: .refuse(advice: "no")) { write in for p in pieces { try write(p) } }
+        try writer.write(Array(pieces.joined().utf8), to: target, existing: .refuse(advice: "no"))
+        var folderAfter = stat()
+        stat(dir, &folderAfter)
+        #expect(folder.st_mtim.tv_sec == folderAfter.st_mtim.tv_sec && folder.st_mtim.tv_nsec == folderAfter.st_mtim.tv_nsec)
+        // What matched before a difference is the file's own, copied: the result is the new text.
+        var changed = pieces
+        changed[250] = "changed\n"
+        try writer.write(to: target, existing: .replace) { write in for p in changed { try write(p) } }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == changed.joined())
+        // Shorter: the text is where the file began.
+        try writer.write(to: target, existing: .replace) { write in for p in changed.prefix(100) { try write(p) } }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == changed.prefix(100).joined())
+        try writer.write(to: target, existing: .replace) { write in try write("new\n") }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "new\n")
+        // Refused before anything is written: the target may not be written at all.
+        #expect(throws: FileWriter.Failure.self) {
+            try writer.write(to: dir, existing: .replace) { _ in Issue.record("made the text of a folder") }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.json"])
+    }
+
+    /// A link moved to another file while the text was made: the file the write began with is
+    /// not the one the link leads to now, and neither is written.
+    @Test func aLinkMovedWhileWritingIsRefused() throws {
+        let dir = try Self.folder()
+        let (a, b, link) = (dir + "/a.csv", dir + "/b.csv", dir + "/out.csv")
+        try "a\n".write(toFile: a, atomically: true, encoding: .utf8)
+        try "b\n".write(toFile: b, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: a)
+        #expect(throws: FileWriter.Failure.self) {
+            try FileWriter(database: nil).write(to: link, existing: .replace) { write in
+                try write("a")
+                try FileManager.default.removeItem(atPath: link)
+                try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: b)
+                try write("new\n")
+            }
+        }
+        #expect(try String(contentsOfFile: a, encoding: .utf8) == "a\n")
+        #expect(try String(contentsOfFile: b, encoding: .utf8) == "b\n")
+        #expect(try Set(FileManager.default.contentsOfDirectory(atPath: dir)) == ["a.csv", "b.csv", "out.csv"])
+    }
 }

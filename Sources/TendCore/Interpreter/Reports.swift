@@ -8,7 +8,7 @@ extension Interpreter {
         case "network":
             return networkReport(v)
         case "reciprocity":
-            return reciprocityReport(v)
+            return try reciprocityReport(v)
         case "money":
             return try moneyReport(v)
         case "duplicates":
@@ -26,7 +26,8 @@ extension Interpreter {
     /// `report network`: contacts by stage, relationship, where met, profession, organisation
     /// and activity, each group's count with its share of all contacts.
     func networkReport(_ v: View) -> RowSet {
-        let net = v.full
+        // Contacts and their figures: no event is read (a large network's do not fit in memory).
+        let net = v.net
         var rows: [[Value]] = []
         let total = max(net.contacts.count, 1)
         func add(_ section: String, _ group: String, _ count: Int?) {
@@ -83,10 +84,10 @@ extension Interpreter {
 
     /// `report reciprocity`: referrals given and received a contact, those who never gave one
     /// back first.
-    func reciprocityReport(_ v: View) -> RowSet {
-        let net = v.full
+    func reciprocityReport(_ v: View) throws -> RowSet {
+        let net = v.net
         var byContact: [Int64: (g: Int, r: Int, gv: Decimal, rv: Decimal, last: Day?)] = [:]
-        for r in net.referrals {
+        for r in try referrals(v) {
             var e = byContact[r.contact] ?? (0, 0, 0, 0, nil)
             if r.direction == .given {
                 e.g += 1
@@ -116,6 +117,19 @@ extension Interpreter {
                     .number(v.stats[id]?.giveRatio ?? 0), .bool(e.r == 0 && e.g > 0),
                 ]
             })
+    }
+
+    /// Every referral, in no particular order: read from the model when it reads them so, else
+    /// from the events in memory (a large network's do not fit). A model is asked for rows
+    /// meeting conditions: here those given, then those received, which are all of them.
+    private func referrals(_ v: View) throws -> [Referral] {
+        func read(_ direction: Referral.Direction) throws -> [Referral]? {
+            let given = FieldCondition(field: "direction", op: .equal, value: .string(direction.rawValue))
+            // The core checks what a model answers, as it does every condition it hands over.
+            return try v.backendFirst?.read(ModelRead("referrals", where: [given]))?.referrals.filter { $0.direction == direction }
+        }
+        guard let given = try read(.given), let received = try read(.received) else { return v.full.referrals }
+        return given + received
     }
 
     /// `report money`: the last twelve months' spending a contact, with the referrals it went with.
