@@ -42,25 +42,34 @@ public struct FileWriter {
     /// `syncingFolder: false` leaves the folder's entry to the caller to make durable, once for
     /// many files (`export vdir`: a sync of the folder for every card was half its time).
     public func write(_ bytes: [UInt8], to path: String, existing: Existing, syncingFolder: Bool = true) throws {
-        let sink = try Sink(self, path, existing: existing, syncingFolder: syncingFolder, size: bytes.count)
-        do {
+        try writing(to: path, existing: existing, syncingFolder: syncingFolder, size: bytes.count) { sink in
             try bytes.withUnsafeBufferPointer { try sink.take($0) }
-            try sink.finish()
-        } catch {
-            sink.abandon()
-            throw error
         }
     }
 
     /// Writes the text `produce` hands over a piece at a time to `path` (an export of every
     /// contact is some hundred megabytes): each piece goes out as it comes, as `Sink` says.
     public func write(to path: String, existing: Existing, producing produce: (_ write: (String) throws -> Void) throws -> Void) throws {
-        let sink = try Sink(self, path, existing: existing, syncingFolder: true, size: nil)
-        do {
+        try writing(to: path, existing: existing) { sink in
             try produce { text in
                 var text = text
                 try text.withUTF8 { try sink.take($0) }
             }
+        }
+    }
+
+    /// `write(to:existing:producing:)` of bytes.
+    public func write(to path: String, existing: Existing, producingBytes produce: (_ write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void)
+        throws
+    {
+        try writing(to: path, existing: existing) { sink in try produce { try sink.take($0) } }
+    }
+
+    /// Writes what `body` hands the sink; `size`, when known, is how many bytes it will be.
+    private func writing(to path: String, existing: Existing, syncingFolder: Bool = true, size: Int? = nil, _ body: (Sink) throws -> Void) throws {
+        let sink = try Sink(self, path, existing: existing, syncingFolder: syncingFolder, size: size)
+        do {
+            try body(sink)
             try sink.finish()
         } catch {
             sink.abandon()

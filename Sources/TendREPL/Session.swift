@@ -631,7 +631,40 @@ public final class Session: InterpreterHost {
     /// A file a run wrote (by its real path: `./a.csv`, `a.csv` and a link to it are one file),
     /// as it was before the run first wrote it: its bytes and mode, nil when it was not there;
     /// and the name the run first gave it.
-    private var filesBefore: [String: (before: (bytes: Data, mode: mode_t)?, named: String)] = [:]
+    private var filesBefore: [String: (before: FileBefore?, named: String)] = [:]
+
+    /// A file as it was before a run wrote it, held open: its bytes outlive the rename that
+    /// replaces it, and none is held in memory (an export of every contact is some hundred
+    /// megabytes).
+    final class FileBefore {
+        let fd: Int32
+        let mode: mode_t
+        /// The regular file at `path` (a link is not followed), or nil.
+        init?(_ path: String) {
+            fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+            var st = stat()
+            guard fd >= 0, fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+                if fd >= 0 { close(fd) }
+                return nil
+            }
+            mode = st.st_mode
+        }
+        deinit { close(fd) }
+
+        /// Its bytes, a megabyte at a time.
+        func read(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            var at = 0
+            while true {
+                let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(at)) }
+                if n < 0 && errno == EINTR { continue }
+                guard n >= 0 else { throw FileWriter.failure("the file as it was", errno) }
+                if n == 0 { return }
+                try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[..<n])) }
+                at += n
+            }
+        }
+    }
 
     /// The file's real path (`realPath`), or for one not there yet its folder's and its name.
     static func writtenPath(_ path: String) -> String {
@@ -651,7 +684,7 @@ public final class Session: InterpreterHost {
         var left: [String] = []
         for (path, file) in filesBefore.sorted(by: { $0.value.named < $1.value.named }) {
             if let before = file.before {
-                if (try? FileWriter(database: store.path).write([UInt8](before.bytes), to: path, existing: .replace)) != nil {
+                if (try? FileWriter(database: store.path).write(to: path, existing: .replace, producingBytes: before.read)) != nil {
                     chmod(path, before.mode & 0o7777)
                     restored.append(file.named)
                 } else {
@@ -1180,13 +1213,13 @@ public final class Session: InterpreterHost {
         // A file is the run's to put back only once it was written: one the writer refused (a
         // replacement declined, a missing folder) was never touched.
         let real = Session.writtenPath(path)
-        var before: (before: (bytes: Data, mode: mode_t)?, named: String)?
+        var before: (before: FileBefore?, named: String)?
         if filesBefore.index(forKey: real) == nil {
             var st = stat()
             if lstat(real, &st) != 0 {
                 if errno == ENOENT { before = (nil, path) }
-            } else if (st.st_mode & S_IFMT) == S_IFREG, let bytes = FileManager.default.contents(atPath: real) {
-                before = ((bytes, st.st_mode), path)
+            } else if let file = FileBefore(real) {
+                before = (file, path)
             }
         }
         try FileWriter(database: store.path).write(to: path, existing: rewritable.contains(path) ? .replace : existing, producing: produce)

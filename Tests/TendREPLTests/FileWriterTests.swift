@@ -113,7 +113,7 @@ import Testing
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "new\n")
         // Refused before anything is written: the target may not be written at all.
         #expect(throws: FileWriter.Failure.self) {
-            try writer.write(to: dir, existing: .replace) { _ in Issue.record("made the text of a folder") }
+            try writer.write(to: dir, existing: .replace) { (_: (String) throws -> Void) in Issue.record("made the text of a folder") }
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["out.json"])
     }
