@@ -53,7 +53,7 @@ extension Interpreter {
             guard ContactUID.isStorable(t) else {
                 throw fail("uid: a UID is at most \(ContactUID.maxBytes) bytes of printable text", range)
             }
-            if let other = try view().full.contacts.first(where: { $0.uid == t && $0.id != c.id }) {
+            if let other = try view().net.contacts.first(where: { $0.uid == t && $0.id != c.id }) {
                 throw fail("uid: \(t.debugDescription) is @\(other.handle)'s UID", range)
             }
             return t

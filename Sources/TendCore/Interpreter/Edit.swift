@@ -11,7 +11,7 @@ extension Interpreter {
             return (EditText.lines(of: c), "@\(c.handle)")
         case .event(let kind, let e):
             guard let n = StoredRange.id(try eval(e, Ctx())) else { throw fail("expected the event's number", e.range) }
-            guard let found = EditText.lines(of: kind, Int64(n), in: try view().full) else {
+            guard let found = EditText.lines(of: kind, Int64(n), in: try eventNumbered(kind, Int64(n))) else {
                 throw fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", e.range)
             }
             return (found, "\(kind.rawValue) \(n)")

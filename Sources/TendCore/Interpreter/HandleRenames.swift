@@ -21,7 +21,7 @@ extension Interpreter {
             definitions = Definitions(parsing: ordered)
             invalidate()
         }
-        for var goal in try view().full.goals {
+        for var goal in try view().net.goals {
             guard let metric = goal.metric, let text = HandleText.replacing(old, with: new, in: metric) else { continue }
             goal.metric = text
             try apply(.setGoal(goal))
@@ -40,7 +40,7 @@ extension Interpreter {
     /// The definitions and goals that name `@handle`, in words (`rule "ana"`, `goal "Lunches"`).
     func namers(of handle: String) throws -> [String] {
         var names = definitions.ordered.filter { HandleText.names(handle, in: $0.source) }.map { Interpreter.spell(Definitions.key($0.kind, $0.name)) }
-        for goal in try view().full.goals where goal.metric.map({ HandleText.names(handle, in: $0) }) == true {
+        for goal in try view().net.goals where goal.metric.map({ HandleText.names(handle, in: $0) }) == true {
             names.append("goal \(ScriptWriter.quote(goal.name))")
         }
         return names

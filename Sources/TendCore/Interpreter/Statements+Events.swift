@@ -111,7 +111,7 @@ extension Interpreter {
     func correct(_ kind: EventKind, _ idExpr: Expr, _ options: [Option], on: Expr?, _ ctx: Ctx) throws -> Output {
         guard let n = StoredRange.id(try eval(idExpr, ctx)) else { throw fail("expected the event's number", idExpr.range) }
         let id = Int64(n)
-        let net = try view().full
+        let net = try eventNumbered(kind, id)
         func missing() -> Diagnostic { fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", idExpr.range) }
         // A correction that changes nothing is no change (it said "Updated").
         func unchanged() -> Output { .text("\(kind.rawValue.prefix(1).uppercased() + kind.rawValue.dropFirst()) \(n) already has \(options.count + (on == nil ? 0 : 1) == 1 ? "that value" : "those values"); nothing was changed.") }

@@ -4,10 +4,12 @@ extension Interpreter {
     /// `remove @x` (with their events, asking first when there are any), `remove interaction N`,
     /// `remove market "…"`, `remove goal "…"`.
     func remove(_ what: Statement.Removal, _ ctx: Ctx, _ source: Source) throws -> Output {
-        let net = try view().full
+        // What each removal reads of the events: the contact's own, or the one numbered (every
+        // event of a large network does not fit in memory).
         switch what {
         case .person(let p):
             let id = try contactID(p.handle, p.range)
+            let net = try eventsInvolving(id)
             let namers = try namers(of: p.handle)
             if !namers.isEmpty {
                 let list = namers.count == 1 ? namers[0] : namers.dropLast().joined(separator: ", ") + " and " + namers.last!
@@ -22,7 +24,7 @@ extension Interpreter {
             // An introduction is the other person's event too, and goes with either: said, with
             // whom, since their touches and gave count it. Shared interactions stay the others'.
             let others = net.introductions.compactMap { $0.a == id ? $0.b : $0.b == id ? $0.a : nil }
-            let handles = Set(others).compactMap { other in net.contacts.first { $0.id == other }?.handle }.sorted().map { "@" + $0 }
+            let handles = try Set(others).compactMap { other in try contact(other)?.handle }.sorted().map { "@" + $0 }
             try apply(.deleteContact(id))
             handlesGone.insert(p.handle)
             guard !handles.isEmpty else { return .text("Removed @\(p.handle) and their events.") }
@@ -33,10 +35,11 @@ extension Interpreter {
         case .event(let kind, let e):
             guard let n = StoredRange.id(try eval(e, ctx)) else { throw fail("expected the event's number", e.range) }
             let id = Int64(n)
-            guard net.contains(kind, id: id) else { throw fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", e.range) }
+            guard try eventNumbered(kind, id).contains(kind, id: id) else { throw fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", e.range) }
             try apply(.deleteEvent(kind, id))
             return .text("Removed \(kind.rawValue) \(n).")
         case .market(let e):
+            let net = try view().net
             guard case .string(let given) = try eval(e, ctx), let name = net.market(named: given)?.name else {
                 throw fail(
                     "no such market", e.range,
@@ -48,6 +51,7 @@ extension Interpreter {
                 "Removed market \"\(name)\"."
                     + (preferred ? " It is still your preferred client (me.preferred_client): who serves and gaps in it find no profession until it is defined again." : ""))
         case .goal(let e):
+            let net = try view().net
             guard case .string(let name) = try eval(e, ctx), net.goals.contains(where: { $0.name == name }) else {
                 throw fail(
                     "no such goal", e.range, suggestion: closest(plainText(try eval(e, ctx)), among: net.goals.map(\.name)).first.map { "\"\($0)\"" })
