@@ -114,6 +114,7 @@ extension Store {
     package static let referralConditionColumns = Columns(text: ["direction", "about", "status", "note"], date: ["on"], integer: ["id"])
     package static let spendingConditionColumns = Columns(text: ["note"], date: ["on"], integer: ["id"])
     package static let introductionConditionColumns = Columns(text: ["note"], date: ["on"], integer: ["id"])
+    package static let stageChangeConditionColumns = Columns(date: ["on"], integer: ["id"])
     package static let interactionConditionColumns = Columns(
         text: ["kind", "note"], date: ["on"], bool: ["gave", "asked", "inbound", "pitch"], integer: ["quality", "id"])
 
@@ -239,7 +240,7 @@ extension Store {
     ) rethrows -> SQLPart? {
         let tables: [String: (String, Columns)] = [
             "referrals": (referralSelect, referralConditionColumns), "introductions": (introductionSelect, introductionConditionColumns),
-            "spending": (spendSelect, spendingConditionColumns),
+            "spending": (spendSelect, spendingConditionColumns), "stage_changes": (stageChangeSelect, stageChangeConditionColumns),
         ]
         guard let (columns, narrowing) = tables[collection], var q = narrowing.sql(for: conditions, placeholder: p) else { return nil }
         q.sql = "SELECT \(try select(columns, collection)) WHERE \(q.sql) ORDER BY id LIMIT \(p(q.arguments.count + 1))"

@@ -20,7 +20,10 @@ extension Interpreter {
         let savedSource = source
         let saved = periodView
         let window = window.contains(today) ? window.lowerBound...today : window
-        periodView = View(today: min(today, window.upperBound), window: window) { events in events ? base.full : base.net }
+        periodView = View(today: min(today, window.upperBound), window: window) { [unowned self] events in
+            guard events else { return base.net }
+            return try self.periodNetwork(base, window) ?? base.full
+        }
         defer {
             periodView = saved
             source = savedSource
@@ -34,6 +37,33 @@ extension Interpreter {
         default:
             throw fail("the metric of goal \(ScriptWriter.quote(g.name)) gave \(value.typeName), not a number: give it a metric that counts or sums", range)
         }
+    }
+
+    /// What a goal's period reads of the network: the contacts with every stage change and
+    /// edge, and the events dated in the period, read from the model (every event of a large
+    /// network does not fit in memory); nil when the model cannot read them so.
+    func periodNetwork(_ base: View, _ window: ClosedRange<Day>) throws -> Network? {
+        guard let backend = base.backendFirst, let first = Day(year: 1, month: 1, day: 1) else { return nil }
+        let within = [
+            FieldCondition(field: "on", op: .greaterOrEqual, value: .date(window.lowerBound)),
+            FieldCondition(field: "on", op: .lessOrEqual, value: .date(window.upperBound)),
+        ]
+        func read(_ collection: String, _ conditions: [FieldCondition]) throws -> Network? {
+            try backend.read(ModelRead(collection, where: conditions))
+        }
+        guard let interactions = try read("interactions", within), let referrals = try read("referrals", within),
+            let introductions = try read("introductions", within), let spending = try read("spending", within),
+            let stages = try read("stage_changes", [FieldCondition(field: "on", op: .greaterOrEqual, value: .date(first))])
+        else { return nil }
+        var net = base.net
+        // The model may answer more than was asked: the core checks the period itself.
+        net.interactions = interactions.interactions.filter { window.contains($0.on) }
+        net.referrals = referrals.referrals.filter { window.contains($0.on) }
+        net.introductions = introductions.introductions.filter { window.contains($0.on) }
+        net.spending = spending.spending.filter { window.contains($0.on) }
+        net.stageChanges = stages.stageChanges
+        net.knows = try backend.knowsEdges()
+        return net
     }
 
     /// A goal's metric, parsed and checked the first time it is evaluated with these definitions.
