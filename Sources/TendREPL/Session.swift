@@ -362,14 +362,18 @@ public final class Session: InterpreterHost {
         case io(String)
         /// The file is not Tend text: binary, or not UTF-8 (exit 2, like any script that does not parse).
         case notText(String)
+        /// Text that is not UTF-8, where it stops being so: said as the language's errors are,
+        /// with the line (the bad bytes shown as �) and a caret (exit 2).
+        case notUTF8(Diagnostic)
         public var description: String {
             switch self {
             case .io(let s), .notText(let s): return s
+            case .notUTF8(let d): return d.description
             }
         }
         public var status: ExitStatus {
-            if case .notText = self { return .invalid }
-            return .failed
+            if case .io = self { return .failed }
+            return .invalid
         }
     }
 
@@ -441,19 +445,18 @@ public final class Session: InterpreterHost {
         if hasZero { throw ReadError.notText("it is a binary file, not a Tend script") }
         guard let text = String(data: data, encoding: .utf8) else {
             // Find the first bad byte so that the message can say where.
-            var line = 1
             var valid = 0
             let bytes = [UInt8](data)
-            var i = 0
-            while i < bytes.count {
-                var it = bytes[i...].makeIterator()
+            while valid < bytes.count {
+                var it = bytes[valid...].makeIterator()
                 var decoder = UTF8()
                 guard case .scalarValue(let s) = decoder.decode(&it) else { break }
-                if s == "\n" { line += 1 }
-                i += s.utf8.count
-                valid = i
+                valid += s.utf8.count
             }
-            throw ReadError.notText("invalid UTF-8 at byte \(valid + 1) (line \(line)); save the file as UTF-8")
+            // Up to there the text is as written; the bad bytes read as U+FFFD, three bytes long.
+            let shown = Source(name: name, text: String(decoding: bytes, as: UTF8.self))
+            throw ReadError.notUTF8(
+                Diagnostic(.syntax, "invalid UTF-8 (byte \(valid + 1) of the file); save the file as UTF-8", at: SourceRange(valid, valid + 3), in: shown))
         }
         return Source(name: name, text: text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
     }

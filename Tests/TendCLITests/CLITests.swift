@@ -478,7 +478,11 @@ struct Golden: CustomStringConvertible {
         try Data([0x61, 0x64, 0x64, 0x20, 0x22, 0xC3, 0x28, 0x22, 0x0A]).write(to: dir.appendingPathComponent("bad.tend"))
         let bad = try CLI.run(["run", "bad.tend"], in: dir)
         #expect(bad.status == 2)
-        #expect(bad.stderr.contains("invalid UTF-8 at byte 6 (line 1)"))
+        // Said as the language's errors are: where, the line, a caret under the bad bytes.
+        #expect(bad.stderr == "bad.tend:1:6: error: invalid UTF-8 (byte 6 of the file); save the file as UTF-8\nadd \"\u{FFFD}(\"\n     ^\n", "\(bad.stderr)")
+        try Data(Array("print 1\n# café\nprint \"ab".utf8) + [0xFF, 0xFE] + Array("cd\"\n".utf8)).write(to: dir.appendingPathComponent("bad2.tend"))
+        let bad2 = try CLI.run(["check", "bad2.tend"], in: dir)
+        #expect(bad2.status == 2 && bad2.stderr.hasPrefix("bad2.tend:3:10: error: invalid UTF-8 (byte 26 of the file)"), "\(bad2.stderr)")
         let missing = try CLI.run(["run", "nope.tend"], in: dir)
         #expect(missing.status == 3)
         let deep = try CLI.run(["run", "-"], stdin: String(repeating: "(", count: 10_000) + "\n", in: dir)
