@@ -35,5 +35,9 @@ import Testing
         #expect(fromStore == EditReadsTests.answer(memory, query))
         #expect(fromStore.contains("Lunches") && fromStore.contains("Given") && !fromStore.hasPrefix("error"), "\(fromStore)")
         #expect(try store.network(events: false).interactions.isEmpty, "every event was read")
+        // More interactions in a period than are looked up one by one: read in pages.
+        let paging = try Session(store: try Store(path: file), today: MoneyReportReadsTests.today, console: DumpTests.quiet)
+        paging.interpreter.periodReads = (few: 3, page: 4)
+        #expect(EditReadsTests.answer(paging.interpreter, query) == fromStore)
     }
 }

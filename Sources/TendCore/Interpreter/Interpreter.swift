@@ -270,6 +270,8 @@ public final class Interpreter {
             return full.adjacency()
         }()
         var cadence: [Int64: Duration?] = [:]
+        /// Every stage change and `knows` edge, for the networks of goals' periods (`periodNetwork`).
+        var undated: (stages: [StageChange], knows: [(Int64, Int64)])?
         var scores: [String: [Int64: Value]] = [:]
         /// Counts the model made (`countedByModel`), by query and condition values; nil where it could not.
         var modelCounts: [String: Int?] = [:]
@@ -296,6 +298,9 @@ public final class Interpreter {
         }
     }
     private(set) var cachedView: View?
+    /// How many interactions a goal's period reads through the model's index at most, and past
+    /// that how many a page (tests make them small).
+    var periodReads = (few: 20_000, page: 50_000)
     /// Set while a goal's metric is evaluated for one period.
     var periodView: View?
     /// The contacts the backend selected for the statement's query (see `pushedDown`): the rest
