@@ -117,6 +117,12 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         #expect((r.stdout + r.stderr).contains("Defined x (read-only: not kept).") && (r.stdout + r.stderr).contains("Defined rule \"r\" (read-only: not kept)."), "\(r.stdout)\(r.stderr)")
         let kept = try CLI.run(["-e", "let x = 4"], in: dir)
         #expect((kept.stdout + kept.stderr).contains("Defined x."), "\(kept.stdout)\(kept.stderr)")
+        // Markets and goals are definitions too: they said nothing of it.
+        let others = try CLI.run(["--read-only", "-e", "market \"m\" served_by: [\"florist\"]", "-e", "goal \"g\" target: 2 per month"], in: dir)
+        #expect(others.status == 0, "\(others.stderr)")
+        #expect(
+            others.stdout.contains("Market \"m\" is served by florist (read-only: not kept).")
+                && others.stdout.contains("Goal \"g\", target 2 per month (read-only: not kept)."), "\(others.stdout)")
     }
 
     /// `save "-"` writes to standard output, as `export … "-"` does: allowed under --read-only

@@ -14,7 +14,7 @@ extension Interpreter {
         if old == market { return .text("Market \"\(name)\" is served by \(served.isEmpty ? "nobody yet" : served.joined(separator: ", ")) already; nothing was changed.") }
         if let old, old.name != name { try apply(.deleteMarket(old.name)) }
         try apply(.setMarket(market))
-        return .text("Market \"\(name)\" is served by \(served.isEmpty ? "nobody yet" : served.joined(separator: ", ")).")
+        return .text("Market \"\(name)\" is served by \(served.isEmpty ? "nobody yet" : served.joined(separator: ", "))\(readOnlyDefinitionNote).")
     }
 
     /// `goal "NAME" [by DATE] [metric: …] [target: N per PERIOD]`: a new goal, or a change to one.
@@ -49,7 +49,7 @@ extension Interpreter {
         // A target with nothing to measure it is kept (scripts write goals so), and said.
         let unmeasured = g.target != nil && g.metric == nil ? " It has no metric, so progress cannot measure it: add metric: count(interactions where …)." : ""
         return .text(
-            "Goal \"\(name)\"\(g.due.map { " by \($0)" } ?? "")\(g.target.map { ", target \($0.tendText) per \(g.period?.rawValue ?? "period")" } ?? "")."
+            "Goal \"\(name)\"\(g.due.map { " by \($0)" } ?? "")\(g.target.map { ", target \($0.tendText) per \(g.period?.rawValue ?? "period")" } ?? "")\(readOnlyDefinitionNote)."
                 + unmeasured
         )
     }
