@@ -97,6 +97,8 @@ public struct FileWriter {
         var matched = 0
         /// The temporary file, from the first difference.
         var temp: (path: String, fd: Int32)?
+        /// Whether `TemporaryFileGuard` holds the temporary file (to give back when done).
+        var guarded = false
 
         /// `size`: how many bytes will come, when known (a file of another size is not read).
         init(_ writer: FileWriter, _ path: String, existing: Existing, syncingFolder: Bool, size: Int?) throws {
@@ -140,18 +142,27 @@ public struct FileWriter {
             return true
         }
 
+        /// Whether the target is still the file compared with (not removed or replaced meanwhile).
+        private var targetIsOld: Bool {
+            var was = stat()
+            var now = stat()
+            return old >= 0 && fstat(old, &was) == 0 && stat(target, &now) == 0 && was.st_dev == now.st_dev && was.st_ino == now.st_ino
+        }
+
         /// The first difference: the target may be replaced only as `existing` says, and must be
-        /// the file it was; the part that matched is copied into a new temporary file.
+        /// the file it was (the same path, and the same file when it was read); the part that
+        /// matched is copied into a new temporary file.
         private func begin() throws {
             if !isNew {
                 let (now, _) = try writer.check(path, existing: existing)
-                guard now == target else { throw Failure("\(path) changed while Tend was writing it; it was left as it is") }
+                guard now == target, old < 0 || targetIsOld else { throw Failure("\(path) changed while Tend was writing it; it was left as it is") }
             }
             temp = try TemporaryFileGuard.blocked {
                 let made = try FileWriter.createTemporary(beside: target, for: path, sweeping: syncingFolder)
                 TemporaryFileGuard.hold(made.0)
                 return made
             }
+            guarded = true
             var buffer = [UInt8](repeating: 0, count: min(max(matched, 1), 1 << 20))
             var copied = 0
             while copied < matched {
@@ -166,8 +177,9 @@ public struct FileWriter {
         /// Puts the new file in place, unless every byte was the file's own.
         func finish() throws {
             if temp == nil {
+                // Every byte the file's own, and the file still the one at the target.
                 var st = stat()
-                if old >= 0, fstat(old, &st) == 0, Int(st.st_size) == matched {
+                if old >= 0, fstat(old, &st) == 0, Int(st.st_size) == matched, targetIsOld {
                     close(old)
                     old = -1
                     return
@@ -177,7 +189,7 @@ public struct FileWriter {
             let (tempPath, fd) = temp!
             var open = true
             do {
-                try FileWriter.place(tempPath, fd, at: target, isNew: isNew, path: path, closed: &open)
+                try FileWriter.place(tempPath, fd, at: target, isNew: isNew, path: path, open: &open)
             } catch {
                 if !open { temp = (tempPath, -1) }
                 throw error
@@ -201,7 +213,8 @@ public struct FileWriter {
         private func done() {
             if old >= 0 { close(old) }
             old = -1
-            TemporaryFileGuard.blocked { TemporaryFileGuard.release() }
+            if guarded { TemporaryFileGuard.blocked { TemporaryFileGuard.release() } }
+            guarded = false
         }
     }
 
@@ -228,7 +241,7 @@ public struct FileWriter {
         var open = true
         do {
             try body(temp, fd)
-            try FileWriter.place(temp, fd, at: target, isNew: isNew, path: path, closed: &open)
+            try FileWriter.place(temp, fd, at: target, isNew: isNew, path: path, open: &open)
         } catch {
             if open { close(fd) }
             unlink(temp)
@@ -240,7 +253,7 @@ public struct FileWriter {
 
     /// Syncs the written temporary file, closes it (`open` false from then on) and puts it in
     /// place.
-    static func place(_ temp: String, _ fd: Int32, at target: String, isNew: Bool, path: String, closed open: inout Bool) throws {
+    static func place(_ temp: String, _ fd: Int32, at target: String, isNew: Bool, path: String, open: inout Bool) throws {
         guard fsync(fd) == 0 else { throw FileWriter.failure(path, errno) }
         // The file put in place is the one written: removed meanwhile (a signal the REPL
         // handles), another would be made at its name and put there empty.

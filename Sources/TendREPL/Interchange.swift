@@ -454,7 +454,7 @@ struct Exporter {
                 "Exported \(n) contact\(n == 1 ? "" : "s") to \(path): \(done.added) new, \(done.updated) updated, \(done.unchanged) unchanged."
             ] + done.notes.map { "  " + $0 }).joined(separator: "\n")
         }
-        guard Exporter.formats.contains(format) else { throw Exporter.unknown(format) }
+        guard FileFormats.exports.contains(format) else { throw Exporter.unknown(format) }
         // The text goes out a block at a time, to standard output or into the file (an export
         // of every contact is some hundred megabytes).
         var written = (count: people.count, laterSteps: 0)
@@ -467,11 +467,8 @@ struct Exporter {
         return "Exported \(count) \(noun)\(count == 1 ? "" : "s")\(steps) to \(path)."
     }
 
-    /// The formats `export` writes.
-    static let formats = ["vcard", "vdir", "csv", "json", "ics", "dot"]
-
     static func unknown(_ format: String) -> Importer.Failure {
-        Importer.Failure(description: "cannot export \(format); formats are \(formats.joined(separator: ", "))")
+        Importer.Failure(description: "cannot export \(format); formats are \(FileFormats.exports.joined(separator: ", "))")
     }
 
     /// The export's text in `format`, handed to `emit` a block at a time; how many contacts or
@@ -532,7 +529,8 @@ struct Exporter {
             try emit(CalendarWriter.ics(items + steps, stamp: session.today))
             return (items.count, steps.count)
         case "dot":
-            try emit(CalendarWriter.dot(people, edges: net.knows))
+            // The edges are not in the network of contacts alone.
+            try emit(CalendarWriter.dot(people, edges: try session.store.knowsEdges()))
         default:
             throw Exporter.unknown(format)
         }

@@ -368,7 +368,11 @@ public final class Session: InterpreterHost {
         public var description: String {
             switch self {
             case .io(let s), .notText(let s): return s
-            case .notUTF8(let d): return d.description
+            case .notUTF8(let d):
+                // On one line, after the file's name as the callers write it (`tend run` draws
+                // the whole diagnostic itself).
+                let (line, column) = d.source?.location(of: d.range.start) ?? (1, 1)
+                return "line \(line), column \(column): \(d.message)"
             }
         }
         public var status: ExitStatus {
@@ -1321,7 +1325,7 @@ public final class Session: InterpreterHost {
     }
 
     /// What the export under way does with an existing file (the exporter writes through
-    /// `output(_:to:existing:)` with it).
+    /// `output(to:existing:producing:)` with it).
     var exporting: FileWriter.Existing = .refuse(advice: "")
     /// How many contacts an export makes the cells of at once (tests make it small).
     var exportBatch = 1_000

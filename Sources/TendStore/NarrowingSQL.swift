@@ -231,7 +231,7 @@ extension Store {
         }
     }
 
-    /// The statement that reads every contact's rows of referrals, introductions or spending
+    /// The statement that reads every contact's rows of referrals, introductions, spending or stage changes
     /// that meet the conditions the store checks exactly, in id order, at most `limit` (its
     /// last value); nil when it checks none.
     package static func narrowedEventsSQL(

@@ -160,15 +160,7 @@ extension Store {
     static let contactColumnFields = contactColumnNames.map(field(ofColumn:))
 
     /// The table of an event kind's rows.
-    package static func table(of kind: EventKind) -> String {
-        switch kind {
-        case .interaction: return "interactions"
-        case .referral: return "referrals"
-        case .introduction: return "introductions"
-        case .spend: return "spending"
-        case .stage: return "stage_changes"
-        }
-    }
+    package static func table(of kind: EventKind) -> String { kind.collection }
 
     /// Writes one change; returns the id of an inserted row. Each kind of change has a function of its own.
     static func write(_ change: Change, _ db: Database) throws -> Int64? {

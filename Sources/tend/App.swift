@@ -217,7 +217,7 @@ enum App {
     static func fail(_ error: Error, prefix: String = "", closing session: Session? = nil) -> Never {
         if case Session.ReadError.notUTF8(let d) = error {
             // Where the file is, it says itself, as the language's errors do.
-            TerminalOutput.write(DiagnosticFormatter.plain.format(d) + "\n", to: STDERR_FILENO)
+            TerminalOutput.write(DiagnosticFormatter(color: colorErrors).format(d) + "\n", to: STDERR_FILENO)
             exit(status(for: error), closing: session)
         }
         fail(prefix + Session.describe(error), status(for: error), closing: session)

@@ -117,7 +117,7 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         #expect((r.stdout + r.stderr).contains("Defined x (read-only: not kept).") && (r.stdout + r.stderr).contains("Defined rule \"r\" (read-only: not kept)."), "\(r.stdout)\(r.stderr)")
         let kept = try CLI.run(["-e", "let x = 4"], in: dir)
         #expect((kept.stdout + kept.stderr).contains("Defined x."), "\(kept.stdout)\(kept.stderr)")
-        // Markets and goals are definitions too: they said nothing of it.
+        // Markets and goals are definitions too, and say so.
         let others = try CLI.run(["--read-only", "-e", "market \"m\" served_by: [\"florist\"]", "-e", "goal \"g\" target: 2 per month"], in: dir)
         #expect(others.status == 0, "\(others.stderr)")
         #expect(

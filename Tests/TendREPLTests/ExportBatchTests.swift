@@ -101,4 +101,13 @@ import Testing
         #expect(try export(" overwrite").0 == .success)
         #expect(try String(contentsOfFile: target, encoding: .utf8).contains("Zed Quill"))
     }
+
+    /// `export dot` draws who knows whom: the edges are not in the contacts' network, and it
+    /// wrote none unless every event had been read.
+    @Test func aDotExportDrawsTheEdges() throws {
+        let (file, h) = try MoneyReportReadsTests.sampleNetwork(seed: 11)
+        try MoneyReportReadsTests.run("knows @\(h[0]) @\(h[1])", on: file)
+        let dot = try Self.exported(file, "dot", batch: 1_000)
+        #expect(dot.contains("\"\(h[0])\" -- \"\(h[1])\";") || dot.contains("\"\(h[1])\" -- \"\(h[0])\";"), "\(dot.prefix(400))")
+    }
 }

@@ -138,4 +138,19 @@ import Testing
         #expect(try String(contentsOfFile: b, encoding: .utf8) == "b\n")
         #expect(try Set(FileManager.default.contentsOfDirectory(atPath: dir)) == ["a.csv", "b.csv", "out.csv"])
     }
+
+    /// The file compared with removed while the same bytes were written: not reported written.
+    @Test func aFileRemovedWhileItsBytesAreWrittenIsNotReportedWritten() throws {
+        let dir = try Self.folder()
+        let target = dir + "/out.csv"
+        try "a,b\n1,2\n".write(toFile: target, atomically: true, encoding: .utf8)
+        #expect(throws: FileWriter.Failure.self) {
+            try FileWriter(database: nil).write(to: target, existing: .replace) { write in
+                try write("a,b\n")
+                unlink(target)
+                try write("1,2\n")
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
 }

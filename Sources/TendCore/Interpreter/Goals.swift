@@ -52,10 +52,10 @@ extension Interpreter {
             try backend.read(ModelRead(collection, where: conditions))
         }
         // Every stage change and edge, read once for all the periods of a view.
-        if base.undated == nil, let stages = try read("stage_changes", [FieldCondition(field: "on", op: .greaterOrEqual, value: .date(first))]) {
-            base.undated = (stages.stageChanges, try backend.knowsEdges())
+        if base.wholeHistory == nil, let stages = try read("stage_changes", [FieldCondition(field: "on", op: .greaterOrEqual, value: .date(first))]) {
+            base.wholeHistory = (stages.stageChanges, try backend.knowsEdges())
         }
-        guard let undated = base.undated, let interactions = try interactions(within, backend), let referrals = try read("referrals", within),
+        guard let wholeHistory = base.wholeHistory, let interactions = try periodInteractions(within, backend), let referrals = try read("referrals", within),
             let introductions = try read("introductions", within), let spending = try read("spending", within)
         else { return nil }
         var net = base.net
@@ -64,14 +64,14 @@ extension Interpreter {
         net.referrals = referrals.referrals.filter { window.contains($0.on) }
         net.introductions = introductions.introductions.filter { window.contains($0.on) }
         net.spending = spending.spending.filter { window.contains($0.on) }
-        (net.stageChanges, net.knows) = undated
+        (net.stageChanges, net.knows) = wholeHistory
         return net
     }
 
     /// The interactions meeting conditions: a few through the model's index, many in one pass
     /// in id order, a page at a time (a quarter's 250,000 looked up one by one by date took
     /// longer than the pass); nil when the model cannot read them so.
-    func interactions(_ conditions: [FieldCondition], _ backend: Model) throws -> [Interaction]? {
+    func periodInteractions(_ conditions: [FieldCondition], _ backend: Model) throws -> [Interaction]? {
         let (few, page) = periodReads
         if let found = try backend.read(ModelRead("interactions", where: conditions, cap: few)) { return found.interactions }
         var out: [Interaction] = []

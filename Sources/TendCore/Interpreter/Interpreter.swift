@@ -270,8 +270,9 @@ public final class Interpreter {
             return full.adjacency()
         }()
         var cadence: [Int64: Duration?] = [:]
-        /// Every stage change and `knows` edge, for the networks of goals' periods (`periodNetwork`).
-        var undated: (stages: [StageChange], knows: [(Int64, Int64)])?
+        /// Every stage change and `knows` edge, which no period narrows, for the networks of
+        /// goals' periods (`periodNetwork`).
+        var wholeHistory: (stages: [StageChange], knows: [(Int64, Int64)])?
         var scores: [String: [Int64: Value]] = [:]
         /// Counts the model made (`countedByModel`), by query and condition values; nil where it could not.
         var modelCounts: [String: Int?] = [:]

@@ -267,22 +267,21 @@ extension Interpreter {
         return StoredRange.id(first)
     }
 
-    // MARK: - Every event of one contact
+    // MARK: - One event by its number; every event of one contact
 
-    /// Every event of one contact: read through the model's indexes on a large network, else
-    /// taken from the events in memory.
     /// A network holding the event `kind` `id`, if there is one (and perhaps others): read by
     /// its number when the model can (every event of a large network does not fit in memory),
     /// else every event.
     func eventNumbered(_ kind: EventKind, _ id: Int64) throws -> Network {
         let v = try view()
-        let collections: [EventKind: String] = [.interaction: "interactions", .referral: "referrals", .introduction: "introductions", .spend: "spending"]
-        guard let backend = v.backendFirst, let collection = collections[kind],
-            let net = try backend.read(ModelRead(collection, where: [FieldCondition(field: "id", op: .equal, value: .number(Decimal(id)))]))
+        guard let backend = v.backendFirst,
+            let net = try backend.read(ModelRead(kind.collection, where: [FieldCondition(field: "id", op: .equal, value: .number(Decimal(id)))]))
         else { return v.full }
         return net
     }
 
+    /// Every event of one contact: read through the model's indexes on a large network, else
+    /// taken from the events in memory.
     func eventsInvolving(_ id: Int64) throws -> Network {
         let v = try view()
         guard let backend = v.backendFirst, try planner(for: v).readsEventsPerContact() else { return v.full }

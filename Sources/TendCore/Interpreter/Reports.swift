@@ -124,9 +124,9 @@ extension Interpreter {
     /// meeting conditions: here those given, then those received, which are all of them.
     private func referrals(_ v: View) throws -> [Referral] {
         func read(_ direction: Referral.Direction) throws -> [Referral]? {
-            let given = FieldCondition(field: "direction", op: .equal, value: .string(direction.rawValue))
+            let condition = FieldCondition(field: "direction", op: .equal, value: .string(direction.rawValue))
             // The core checks what a model answers, as it does every condition it hands over.
-            return try v.backendFirst?.read(ModelRead("referrals", where: [given]))?.referrals.filter { $0.direction == direction }
+            return try v.backendFirst?.read(ModelRead("referrals", where: [condition]))?.referrals.filter { $0.direction == direction }
         }
         guard let given = try read(.given), let received = try read(.received) else { return v.full.referrals }
         return given + received

@@ -440,6 +440,17 @@ public struct Definition: Sendable, Equatable {
 /// The kinds of dated events, as `remove KIND N` names them.
 public enum EventKind: String, Sendable, CaseIterable {
     case interaction, referral, introduction, spend, stage
+
+    /// The collection (and table) of this kind's rows.
+    public var collection: String {
+        switch self {
+        case .interaction: return "interactions"
+        case .referral: return "referrals"
+        case .introduction: return "introductions"
+        case .spend: return "spending"
+        case .stage: return "stage_changes"
+        }
+    }
 }
 
 /// One change to the data. Models apply changes; the interpreter decides what they mean.
