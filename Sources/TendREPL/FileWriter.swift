@@ -130,16 +130,12 @@ public struct FileWriter {
         /// Whether the file goes on with these bytes (read a megabyte at a time).
         private func matches(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
             guard old >= 0, let base = bytes.baseAddress else { return false }
-            var buffer = [UInt8](repeating: 0, count: min(bytes.count, 1 << 20))
             var at = 0
-            while at < bytes.count {
-                let want = min(buffer.count, bytes.count - at)
-                let n = buffer.withUnsafeMutableBytes { pread(old, $0.baseAddress!, want, off_t(matched + at)) }
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0, memcmp(buffer, base + at, n) == 0 else { return false }
-                at += n
+            let same = FileWriter.chunks(of: old, from: matched, count: bytes.count) { part in
+                defer { at += part.count }
+                return memcmp(part.baseAddress!, base + at, part.count) == 0
             }
-            return true
+            return same == bytes.count
         }
 
         /// Whether the target is still the file compared with (not removed or replaced meanwhile).
@@ -163,15 +159,12 @@ public struct FileWriter {
                 return made
             }
             guarded = true
-            var buffer = [UInt8](repeating: 0, count: min(max(matched, 1), 1 << 20))
-            var copied = 0
-            while copied < matched {
-                let n = buffer.withUnsafeMutableBytes { pread(old, $0.baseAddress!, min($0.count, matched - copied), off_t(copied)) }
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { throw Failure("\(path) changed while Tend was writing it; it was left as it is") }
-                try buffer.withUnsafeBufferPointer { try FileWriter.writeAll(UnsafeBufferPointer(rebasing: $0[..<n]), to: temp!.fd, path: path) }
-                copied += n
+            guard matched > 0 else { return }
+            let copied = try FileWriter.chunks(of: old, count: matched) { part in
+                try FileWriter.writeAll(part, to: temp!.fd, path: path)
+                return true
             }
+            guard copied == matched else { throw Failure("\(path) changed while Tend was writing it; it was left as it is") }
         }
 
         /// Puts the new file in place, unless every byte was the file's own.
@@ -396,6 +389,24 @@ public struct FileWriter {
         guard (1...13).contains(suffix.count), suffix.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLowercase) }) else { return false }
         let of = entry[entry.index(after: entry.startIndex)..<mark.lowerBound]
         return !of.isEmpty && (name == nil || of == name![...])
+    }
+
+    /// The bytes of an open file from `offset`, `count` of them (nil: to its end), handed to
+    /// `body` a megabyte at a time until it answers false. How many it took; -1 on a read error.
+    @discardableResult
+    static func chunks(of fd: Int32, from offset: Int = 0, count: Int? = nil, _ body: (UnsafeBufferPointer<UInt8>) throws -> Bool) rethrows -> Int {
+        var buffer = [UInt8](repeating: 0, count: min(count ?? Int.max, 1 << 20))
+        var taken = 0
+        while count.map({ taken < $0 }) ?? true {
+            let want = min(buffer.count, (count ?? Int.max) - taken)
+            let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, want, off_t(offset + taken)) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { return -1 }
+            if n == 0 { break }
+            guard try buffer.withUnsafeBufferPointer({ try body(UnsafeBufferPointer(rebasing: $0[..<n])) }) else { break }
+            taken += n
+        }
+        return taken
     }
 
     static func writeAll(_ bytes: UnsafeBufferPointer<UInt8>, to fd: Int32, path: String) throws {

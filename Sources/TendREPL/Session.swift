@@ -660,16 +660,11 @@ public final class Session: InterpreterHost {
 
         /// Its bytes, a megabyte at a time.
         func read(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-            var buffer = [UInt8](repeating: 0, count: 1 << 20)
-            var at = 0
-            while true {
-                let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(at)) }
-                if n < 0 && errno == EINTR { continue }
-                guard n >= 0 else { throw FileWriter.failure("the file as it was", errno) }
-                if n == 0 { return }
-                try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[..<n])) }
-                at += n
+            let taken = try FileWriter.chunks(of: fd) { part in
+                try body(part)
+                return true
             }
+            guard taken >= 0 else { throw FileWriter.failure("the file as it was", errno) }
         }
     }
 
