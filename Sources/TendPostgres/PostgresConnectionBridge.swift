@@ -29,10 +29,10 @@ final class PostgresConnectionBridge {
 
     final class InFlight: @unchecked Sendable {
         private let lock = NSLock()
-        private var promise: EventLoopPromise<PostgresQueryResult>?
+        private var promise: EventLoopPromise<[PostgresRow]>?
         private var lost = false
         /// Starts waiting on `promise`; false when the connection is gone already.
-        func start(_ p: EventLoopPromise<PostgresQueryResult>) -> Bool {
+        func start(_ p: EventLoopPromise<[PostgresRow]>) -> Bool {
             lock.withLock {
                 promise = p
                 return !lost
@@ -81,13 +81,62 @@ final class PostgresConnectionBridge {
         try rows(sql, values).map { $0.makeRandomAccess() }
     }
 
-    /// Runs one statement and hands its rows to `body` one at a time: a second array of a
-    /// hundred thousand rows is not made.
+    /// Runs one statement and hands its rows to `body` one at a time, as they arrive: no row is
+    /// kept after `body` has had it, so a read of a million rows holds one at a time, and rows
+    /// are worked on while the server is still sending the rest.
+    ///
+    /// `body` runs on the connection's own thread while this one waits for the statement's end
+    /// (postgres-nio's `onRow`), one row after the other, so it sees and changes what the
+    /// caller's thread would; it must not use the connection (that would wait on the thread
+    /// that has to answer, and is refused). An error `body` throws stops the statement and is
+    /// thrown here as it was.
     func each(_ sql: String, _ values: [SQLValue], _ body: (PostgresRandomAccessRow) throws -> Void) throws {
-        for row in try rows(sql, values) { try body(row.makeRandomAccess()) }
+        try withoutActuallyEscaping(body) { body in
+            let hand = RowHand(body)
+            // Nothing of `body` is left behind once the statement is over, whatever postgres-nio keeps.
+            defer { hand.body = nil }
+            do {
+                _ = try run(sql, values) { connection, query, logger in
+                    connection.query(query, logger: logger) { row in try hand.take(row) }.map { _ in [] }
+                }
+            } catch {
+                throw hand.failure ?? error
+            }
+        }
+    }
+
+    /// Where `each`'s rows are handed to its body, and the body's own error kept.
+    private final class RowHand: @unchecked Sendable {
+        var body: ((PostgresRandomAccessRow) throws -> Void)?
+        var failure: Error?
+        init(_ body: @escaping (PostgresRandomAccessRow) throws -> Void) { self.body = body }
+        func take(_ row: PostgresRow) throws {
+            do {
+                try body?(row.makeRandomAccess())
+            } catch {
+                failure = error
+                throw error
+            }
+        }
     }
 
     private func rows(_ sql: String, _ values: [SQLValue]) throws -> [PostgresRow] {
+        try run(sql, values) { connection, query, logger in
+            connection.query(query, logger: logger).map(\.rows)
+        }
+    }
+
+    /// Sends one statement, as `send` makes it of the connection, the statement and the logger,
+    /// and waits for its result.
+    private func run(
+        _ sql: String, _ values: [SQLValue],
+        _ send: (PostgresConnection, PostgresQuery, Logger) -> EventLoopFuture<[PostgresRow]>
+    ) throws -> [PostgresRow] {
+        // A statement from the connection's own thread (a row's body reading more) would wait for
+        // the thread that has to answer it.
+        guard !connection.eventLoop.inEventLoop else {
+            throw PostgresFailure(message: "a statement was sent while the rows of another were being read")
+        }
         statements += 1
         var binds = PostgresBindings(capacity: values.count)
         for v in values {
@@ -101,14 +150,14 @@ final class PostgresConnectionBridge {
             }
         }
         do {
-            let promise = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+            let promise = connection.eventLoop.makePromise(of: [PostgresRow].self)
             guard inFlight.start(promise) else {
                 promise.fail(PostgresFailure.lost)
                 throw PostgresFailure.lost
             }
             defer { inFlight.end() }
-            connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).cascade(to: promise)
-            return try promise.futureResult.wait().rows
+            send(connection, PostgresQuery(unsafeSQL: sql, binds: binds), logger).cascade(to: promise)
+            return try promise.futureResult.wait()
         } catch {
             let failure = PostgresFailure(error)
             if failure.isConflict { conflicted = true }

@@ -66,6 +66,21 @@ struct PostgresPushdownTests {
             i.by = "someone_else"
             try store.apply(.insertInteraction(i))
             try store.apply(.insertReferral(Referral(direction: .given, contact: id, on: today.adding(days: 3))))
+            // Ties on the last day: of two interactions the later logged names the member; a
+            // referral on that day comes after them, an introduction after all.
+            let ids = try #require(try store.scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM (SELECT id FROM contacts ORDER BY id LIMIT 4 OFFSET 1) AS x")).split(separator: ",").compactMap { Int64($0) }
+            let day = today.adding(days: -2)
+            for (member, contact) in [("first_logged", ids[0]), ("second_logged", ids[0]), ("by_call", ids[1]), ("by_call", ids[2])] {
+                var i = Interaction(kind: "call", on: day, people: [contact])
+                i.by = member
+                try store.apply(.insertInteraction(i))
+            }
+            var referral = Referral(direction: .received, contact: ids[1], on: day)
+            referral.by = "by_referral"
+            try store.apply(.insertReferral(referral))
+            var introduction = Introduction(a: ids[2], b: ids[3], on: day)
+            introduction.by = "by_introduction"
+            try store.apply(.insertIntroduction(introduction))
         }
         let expected = try store.network().stats(today: today)
         store.forget()
@@ -73,6 +88,9 @@ struct PostgresPushdownTests {
         #expect(all.count == 300 && expected.count == 300)
         for (id, figures) in expected { #expect(all[id] == figures, "contact \(id)") }
         #expect(all.values.contains { $0.lastTouchBy == "someone_else" })
+        let tied = try #require(try store.scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM (SELECT id FROM contacts ORDER BY id LIMIT 4 OFFSET 1) AS x"))
+            .split(separator: ",").map { all[Int64($0)!]?.lastTouchBy }
+        #expect(tied == ["second_logged", "by_referral", "by_introduction", "by_introduction"])
         #expect(all.values.filter { $0.touches > 0 && $0.spend > 0 && $0.degree > 0 && $0.stageSince != nil }.count > 10)
         let some = Array(expected.keys.sorted().prefix(40))
         let few = try #require(try store.contactStats(of: some, today: today))
