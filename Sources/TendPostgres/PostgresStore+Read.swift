@@ -105,11 +105,16 @@ extension PostgresStore {
             ORDER BY id LIMIT $\(values.count)
             """, values
         ) { out.append(try Store.interaction($0, people: [])) }
-        guard !out.isEmpty else { return out }
+        guard let first = out.first?.id, let last = out.last?.id else { return out }
         var people: [Int64: [Int64]] = [:]
+        // A page that holds most ids of its range reads its people by that range, through the
+        // key's order; one with gaps (a narrowed read), by its ids. Matching an array of
+        // thousands of ids took 40 ms a page: 6 s of the 15 s an unfiltered read of a million took.
+        let dense = last - first < Int64(out.count) * 2
+        let (which, range): (String, [SQLValue]) = dense ? ("BETWEEN $1 AND $2", [.int(first), .int(last)]) : ("= ANY($1)", [.ints(out.map(\.id))])
         try each(
-            "interaction_people", "SELECT interaction_id, contact_id FROM interaction_people WHERE interaction_id = ANY($1) ORDER BY interaction_id, position",
-            [.ints(out.map(\.id))], id: nil
+            "interaction_people", "SELECT interaction_id, contact_id FROM interaction_people WHERE interaction_id \(which) ORDER BY interaction_id, position",
+            range, id: nil
         ) { people[$0.int(0), default: []].append($0.int(1)) }
         for n in out.indices { out[n].people = people[out[n].id] ?? [] }
         return out
