@@ -11,9 +11,9 @@ import TendStore
 /// member may not see count for nothing, as in the network the core would read.
 ///
 /// Summing each table first lets PostgreSQL aggregate the million rows of a large network in
-/// parallel and never sort them: the last touch and its member are the greatest of a key made
-/// of the date, the table's rank and the id (`lastKey`), not the first of an ordered array (6.6 s
-/// against 4.4 s at 1,000,000 interactions).
+/// parallel and never sort them: the last touch's member is in the greatest of a key made of
+/// the date, the table's rank, the id and the member (`last_key`), not the first of an ordered
+/// array (the statement took 5.3-6.6 s at 1,000,000 interactions, 3.1-4.3 s since).
 extension PostgresStore {
     public func contactStats(of ids: [Int64]?, today: Day) throws -> [Int64: ContactStats]? {
         // The events in memory already: the core's pass over them is cheaper.
@@ -51,11 +51,11 @@ extension PostgresStore {
             SELECT c, \(f("touches")), \(f("touches_90d")), \(f("last_touch")), max(last_key COLLATE "C"),
               \(f("gave")), \(f("asked")), \(f("inbound")), \(f("referrals_given")), \(f("referrals_received")),
               \(f("introductions")), sum(cents)::text, \(f("degree")), max(since)
-            FROM \(sums(ids: restricted ? "$3" : nil, today: "$1", recent: "$2", lastKey: true)) GROUP BY c
+            FROM \(sums(ids: restricted ? "$3" : nil, today: "$1", recent: "$2")) GROUP BY c
             """
     }
 
-    /// The member in a greatest `lastKey`: what follows its third separator, `+` and the name or
+    /// The member in a greatest `last_key`: what follows its third separator, `+` and the name or
     /// `-` for none.
     static func member(ofLastKey key: String?) -> String? {
         guard let key else { return nil }
@@ -64,31 +64,40 @@ extension PostgresStore {
         return String(parts[3].dropFirst())
     }
 
-    /// A figure a condition on contacts can be checked on in SQL: the sum of its table sums
-    /// (`sums`), whether it is a date (else a whole number), and the tables it comes from
-    /// (`figuresSQL` reads no other).
+    /// A figure a condition on contacts can be checked on in SQL: the column of `sums` it adds
+    /// up, whether it is a date (the latest, else a whole number: the total), and the tables it
+    /// comes from (`figuresSQL` reads no other).
     struct Figure: Sendable {
-        let sql: String
+        let column: Column
         let isDate: Bool
         let from: Set<EventTable>
-        init(_ sql: String, isDate: Bool = false, from: Set<EventTable>) {
-            (self.sql, self.isDate, self.from) = (sql, isDate, from)
+        init(_ column: Column, isDate: Bool = false, from: Set<EventTable>) {
+            (self.column, self.isDate, self.from) = (column, isDate, from)
         }
+        var sql: String { isDate ? "max(\(column))" : "sum(\(column))::bigint" }
     }
 
     /// The figures, by field (`contacts where last_touch < today - 180d`).
     static let figures: [String: Figure] = [
-        "last_touch": Figure("max(last)", isDate: true, from: EventTable.touches),
-        "touches": Figure("sum(touches)::bigint", from: EventTable.touches),
-        "touches_90d": Figure("sum(touches_90d)::bigint", from: EventTable.touches),
-        "gave": Figure("sum(gave)::bigint", from: EventTable.touches),
-        "asked": Figure("sum(asked)::bigint", from: [.interactions]),
-        "inbound": Figure("sum(inbound)::bigint", from: [.interactions]),
-        "referrals_given": Figure("sum(given)::bigint", from: [.referrals]),
-        "referrals_received": Figure("sum(received)::bigint", from: [.referrals]),
-        "introductions": Figure("sum(introduced)::bigint", from: [.introductions]),
-        "degree": Figure("sum(degree)::bigint", from: [.knows]),
+        "last_touch": Figure(.last, isDate: true, from: EventTable.touches),
+        "touches": Figure(.touches, from: EventTable.touches),
+        "touches_90d": Figure(.touches_90d, from: EventTable.touches),
+        "gave": Figure(.gave, from: EventTable.touches),
+        "asked": Figure(.asked, from: [.interactions]),
+        "inbound": Figure(.inbound, from: [.interactions]),
+        "referrals_given": Figure(.given, from: [.referrals]),
+        "referrals_received": Figure(.received, from: [.referrals]),
+        "introductions": Figure(.introduced, from: [.introductions]),
+        "degree": Figure(.degree, from: [.knows]),
     ]
+
+    /// The columns of `sums`, in order after the contact's id `c`.
+    enum Column: String, CaseIterable, Sendable, CustomStringConvertible {
+        case touches, touches_90d, last, last_key, gave, asked, inbound, given, received, introduced, cents, degree, since
+        var description: String { rawValue }
+        /// What a table with nothing for this column gives.
+        var none: String { [.last, .last_key, .since].contains(self) ? "NULL" : "0" }
+    }
 
     /// The tables `sums` reads, each summed on its own. Every contact has a row of its own
     /// besides, so that one with no events has figures too (no touches).
@@ -107,6 +116,7 @@ extension PostgresStore {
     static func figuresSQL(for conditions: [FieldCondition], after first: Int, today: Day) -> SQLPart? {
         var having: [String] = []
         var tables: Set<EventTable> = []
+        var columns: Set<Column> = []
         var arguments: [SQLArgument] = [.text(today.description), .text(ContactStats.recentStart(today).description)]
         for c in conditions {
             guard let figure = figures[c.field] else { continue }
@@ -117,40 +127,46 @@ extension PostgresStore {
             }
             having.append("\(figure.sql) \(c.op == .equal ? "=" : c.op.rawValue) \(mark(first + arguments.count))")
             tables.formUnion(figure.from)
+            columns.insert(figure.column)
         }
         guard !having.isEmpty else { return nil }
-        let sums = sums(ids: nil, today: mark(first + 1), recent: mark(first + 2), lastKey: false, from: tables)
+        let sums = sums(ids: nil, today: mark(first + 1), recent: mark(first + 2), from: tables, columns: columns)
         return SQLPart(sql: "id IN (SELECT c FROM \(sums) GROUP BY c HAVING \(having.joined(separator: " AND ")))", arguments: arguments)
     }
 
     /// Each of these tables summed by contact, one row per contact a table has rows for, with
     /// `ids` (a placeholder) only those contacts'; `today` and `recent` are the placeholders of
-    /// today and of the first day `touches_90d` counts; `lastKey` when the member of the last
-    /// touch is wanted (its key is made for every row: a selection by figures goes without). A
-    /// table expression `(…) AS e(c, …)`: the alias names its columns, whichever branches it holds.
+    /// today and of the first day `touches_90d` counts. Only `columns` are summed, the others
+    /// left as a table with nothing for them has them: PostgreSQL works out every aggregate a
+    /// branch names, and the key of the last touch is made for every row. A table expression
+    /// `(…) AS e(c, …)`: the alias names its columns, whichever branches it holds.
     private static func sums(
-        ids: String?, today t: String, recent r: String, lastKey: Bool, from tables: Set<EventTable> = Set(EventTable.allCases)
+        ids: String?, today t: String, recent r: String,
+        from tables: Set<EventTable> = Set(EventTable.allCases), columns: Set<Column> = Set(Column.allCases)
     ) -> String {
         func only(_ column: String, _ joiner: String = "WHERE") -> String { ids.map { " \(joiner) \(column) = ANY(\($0))" } ?? "" }
-        /// The touch counts, last touch and `lastKey` of rows whose date is `on`, id `id`, member
-        /// `by`, and which count as a touch when `touch` holds (rank: the table's in `lastKey`).
-        func touches(_ touch: String, rank: Int, _ on: String = #""on""#, _ id: String = "id", _ by: String = #""by""#) -> String {
+        /// One branch's select list: `sums` for the columns it has, the others as none gives them.
+        func select(_ c: String, _ sums: [Column: String]) -> String {
+            ([c] + Column.allCases.map { columns.contains($0) ? sums[$0] ?? $0.none : $0.none }).joined(separator: ", ")
+        }
+        /// The touch counts, last touch and its key of rows whose date is `on`, id `id`, member
+        /// `by`, and which count as a touch when `touch` holds (rank: the table's in the key).
+        func touches(_ touch: String, rank: Int, _ on: String = #""on""#, _ id: String = "id", _ by: String = #""by""#) -> [Column: String] {
             let counted = "\(touch)\(on) <= \(t)"
             let key = #"\#(on) || chr(1) || '\#(rank)' || chr(1) || lpad(\#(id)::text, 19, '0') || chr(1) || coalesce('+' || \#(by), '-')"#
-            return """
-                count(*) FILTER (WHERE \(counted)), count(*) FILTER (WHERE \(counted) AND \(on) >= \(r)),
-                  max(\(on)) FILTER (WHERE \(counted)), \(lastKey ? #"max((\#(key)) COLLATE "C") FILTER (WHERE \#(counted))"# : "NULL")
-                """
+            return [
+                .touches: "count(*) FILTER (WHERE \(counted))", .touches_90d: "count(*) FILTER (WHERE \(counted) AND \(on) >= \(r))",
+                .last: "max(\(on)) FILTER (WHERE \(counted))", .last_key: #"max((\#(key)) COLLATE "C") FILTER (WHERE \#(counted))"#,
+            ]
         }
-        // c, touches, touches in 90 days, last touch, its key, gave, asked, inbound, referrals
-        // given and received, introductions, cents, degree, stage since.
-        let none = "0, 0, NULL, NULL"
+        let given = "count(*) FILTER (WHERE direction = 'given')"
         let branches: [(EventTable, String)] = [
             (
                 .interactions,
                 """
-                SELECT ip.contact_id, \(touches("i.kind <> 'note' AND ", rank: 0, #"i."on""#, "i.id", #"i."by""#)),
-                  sum(i.gave), sum(greatest(i.asked, i.pitch)), sum(i.inbound), 0, 0, 0, 0::numeric, 0, NULL
+                SELECT \(select("ip.contact_id", touches("i.kind <> 'note' AND ", rank: 0, #"i."on""#, "i.id", #"i."by""#).merging([
+                    .gave: "sum(i.gave)", .asked: "sum(greatest(i.asked, i.pitch))", .inbound: "sum(i.inbound)",
+                ]) { a, _ in a }))
                 FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
                 WHERE (\(PostgresSchema.visible("i.")))\(only("ip.contact_id", "AND")) GROUP BY ip.contact_id
                 """
@@ -158,24 +174,25 @@ extension PostgresStore {
             (
                 .referrals,
                 """
-                SELECT contact_id, \(touches("", rank: 1)), count(*) FILTER (WHERE direction = 'given'), 0, 0,
-                  count(*) FILTER (WHERE direction = 'given'), count(*) FILTER (WHERE direction = 'received'), 0, 0, 0, NULL
+                SELECT \(select("contact_id", touches("", rank: 1).merging([
+                    .gave: given, .given: given, .received: "count(*) FILTER (WHERE direction = 'received')",
+                ]) { a, _ in a }))
                 FROM referrals\(only("contact_id")) GROUP BY contact_id
                 """
             ),
             (
                 .introductions,
                 """
-                SELECT x, \(touches("", rank: 2)), count(*), 0, 0, 0, 0, count(*), 0, 0, NULL
+                SELECT \(select("x", touches("", rank: 2).merging([.gave: "count(*)", .introduced: "count(*)"]) { a, _ in a }))
                 FROM (SELECT a_id AS x, "on", id, "by" FROM introductions\(only("a_id"))
                   UNION ALL SELECT b_id, "on", id, "by" FROM introductions\(only("b_id"))) AS xs GROUP BY x
                 """
             ),
-            (.spending, "SELECT contact_id, \(none), 0, 0, 0, 0, 0, 0, sum(amount_cents), 0, NULL FROM spending\(only("contact_id")) GROUP BY contact_id"),
+            (.spending, "SELECT \(select("contact_id", [.cents: "sum(amount_cents)"])) FROM spending\(only("contact_id")) GROUP BY contact_id"),
             (
                 .knows,
                 """
-                SELECT x, \(none), 0, 0, 0, 0, 0, 0, 0, count(*), NULL
+                SELECT \(select("x", [.degree: "count(*)"]))
                 FROM (SELECT a_id AS x FROM knows\(only("a_id")) UNION ALL SELECT b_id FROM knows\(only("b_id"))) AS ks GROUP BY x
                 """
             ),
@@ -184,16 +201,16 @@ extension PostgresStore {
                 // when later) and then by id.
                 .stageChanges,
                 """
-                SELECT s.contact_id, \(none), 0, 0, 0, 0, 0, 0, 0, 0,
-                  split_part(max((greatest(s."on", sc.created) || chr(1) || lpad(s.id::text, 19, '0') || chr(1) || s."on") COLLATE "C"), chr(1), 3)
+                SELECT \(select("s.contact_id", [
+                    .since: #"split_part(max((greatest(s."on", sc.created) || chr(1) || lpad(s.id::text, 19, '0') || chr(1) || s."on") COLLATE "C"), chr(1), 3)"#,
+                ]))
                 FROM stage_changes s JOIN contacts sc ON sc.id = s.contact_id\(only("s.contact_id")) GROUP BY s.contact_id
                 """
             ),
         ]
-        let own = "SELECT id, \(none), 0, 0, 0, 0, 0, 0, 0, 0, NULL FROM contacts\(only("id"))"
-        let union = (branches.filter { tables.contains($0.0) }.map(\.1) + [own]).joined(separator: "\nUNION ALL ")
-        return """
-            (\(union)) AS e(c, touches, touches_90d, last, last_key, gave, asked, inbound, given, received, introduced, cents, degree, since)
-            """
+        // The first branch names each column's type for the union: a total of amounts is numeric.
+        let own = "SELECT \(select("id", [.cents: "0::numeric"])) FROM contacts\(only("id"))"
+        let union = ([own] + branches.filter { tables.contains($0.0) }.map(\.1)).joined(separator: "\nUNION ALL ")
+        return "(\(union)) AS e(c, \(Column.allCases.map(\.rawValue).joined(separator: ", ")))"
     }
 }
