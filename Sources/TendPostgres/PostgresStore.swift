@@ -286,6 +286,19 @@ public final class PostgresStore {
         if !journalling { try pauseJournal() }
     }
 
+    /// A run that only reads: a serializable snapshot taken when no transaction that writes
+    /// could still make it wrong (DEFERRABLE may wait for those under way to end), then read
+    /// without the checks that end another transaction in a conflict. The rows are never taken
+    /// back, so they are printed as they come, and a large read keeps no locks on what it read.
+    public func beginReading() throws {
+        guard !inTransaction else { return }
+        forget()
+        connection.conflicted = false
+        try connection.query("BEGIN ISOLATION LEVEL \(PostgresStore.isolation) READ ONLY DEFERRABLE")
+        inTransaction = true
+        if !journalling { try pauseJournal() }
+    }
+
     public func commit() throws {
         guard inTransaction else { return }
         inTransaction = false

@@ -49,10 +49,11 @@ extension Session {
 
     /// Runs `attempt` (one transaction) until it ends other than by a conflict, at most the
     /// store's `conflictAttempts` times. Assertions, errors and text of a conflicting attempt are
-    /// forgotten; files it wrote are replaced by the next attempt's (`rewritable`).
-    func retryingConflicts(_ attempt: () -> ExitStatus) -> ExitStatus {
+    /// forgotten; files it wrote are replaced by the next attempt's (`rewritable`). A run that
+    /// `onlyReads` cannot conflict (`beginReading`): it runs once and prints as it goes.
+    func retryingConflicts(unless onlyReads: Bool = false, _ attempt: () -> ExitStatus) -> ExitStatus {
         let attempts = store.conflictAttempts
-        guard attempts > 1 else { return attempt() }
+        guard attempts > 1, !onlyReads else { return attempt() }
         let console = self.console
         let kept = (assertions: assertions.count, errors: errors.count)
         defer {

@@ -612,7 +612,8 @@ public final class Session: InterpreterHost {
             let held = HeldOutput()
             let asks = (confirmRemoval != nil || confirmOverwrite != nil) && program.statements.contains(where: Session.mayAsk)
             if asks { self.console = held.console }
-            status = retryingConflicts { attempt(program, bail: bail, readOnly: readOnly) }
+            let reads = Session.onlyReads(program)
+            status = retryingConflicts(unless: reads) { attempt(program, bail: bail, readOnly: readOnly, onlyReads: reads) }
             self.console = console
             guard let question = askFirst else {
                 held.replay(to: console)
@@ -713,7 +714,7 @@ public final class Session: InterpreterHost {
     private var bailedEarly = false
 
     /// Runs a checked program once, in one transaction.
-    private func attempt(_ program: CheckedProgram, bail: Bool, readOnly: Bool) -> ExitStatus {
+    private func attempt(_ program: CheckedProgram, bail: Bool, readOnly: Bool, onlyReads: Bool) -> ExitStatus {
         savedThisRun = [:]
         var definitionsBefore = interpreter.definitionsIfLoaded
         let mutations = program.mutations
@@ -721,7 +722,7 @@ public final class Session: InterpreterHost {
             if let definitionsBefore { interpreter.definitions = definitionsBefore } else { deferDefinitions(storedDefinitions) }
         }
         do {
-            try store.begin(immediate: !readOnly && !program.mutations.isEmpty)
+            if onlyReads { try store.beginReading() } else { try store.begin(immediate: !readOnly && !program.mutations.isEmpty) }
             noticeOtherWriters()
             definitionsBefore = interpreter.definitionsIfLoaded
         } catch {
@@ -980,6 +981,19 @@ public final class Session: InterpreterHost {
     public static let maxShownErrors = 100
 
     /// Whether a checked program changes the database (a definition is a change: it is kept there).
+    /// Whether every statement of a program only reads and prints: queries, `print`, `assert`,
+    /// `explain` and `history`. Not an agenda's page (it numbers its items), an export (to a
+    /// file, or a vdir that gives cards their UIDs) or a load (its file's statements are known
+    /// only when it runs).
+    static func onlyReads(_ program: CheckedProgram) -> Bool {
+        program.statements.allSatisfy {
+            switch $0.kind {
+            case .expr, .print, .assert, .explain, .journal(.history): return true
+            default: return false
+            }
+        }
+    }
+
     public static func changesData(_ program: CheckedProgram) -> Bool {
         program.mutations.contains { Session.changesData($0) || Session.isDefinition($0) }
     }

@@ -27,6 +27,10 @@ public protocol TendDatabase: Model {
     /// Starts the one transaction a run or a REPL statement makes its changes in; `immediate`
     /// when it will write.
     func begin(immediate: Bool) throws
+    /// Starts the transaction of a run that only reads (`Session.onlyReads`): what it reads is
+    /// never taken back by a conflict, so what it prints need not wait for its end. A write in
+    /// it is an error.
+    func beginReading() throws
     /// Commits it; what it changed becomes one entry of the journal, called `label`.
     func commit(label: Store.JournalLabel?) throws
     /// Undoes every change since `begin`.
@@ -72,6 +76,8 @@ extension Store: TendDatabase {
 }
 
 extension TendDatabase {
+    /// A store whose transactions never conflict reads in an ordinary one.
+    public func beginReading() throws { try begin(immediate: false) }
     public var closeProblem: String? { nil }
     public var conflictAttempts: Int { 1 }
     public var conflicted: Bool { false }

@@ -52,6 +52,37 @@ struct PostgresCLITests {
         #expect(try TestCluster.psql("SELECT count(*) FROM contacts", url: url) == "0")
     }
 
+    /// A run that only reads (queries, print, assert) reads in a transaction no other can make
+    /// it retry (READ ONLY DEFERRABLE): its rows are printed as they are read, not held until its
+    /// end (a million interactions held 321 MB), and it keeps no predicate locks on what it read.
+    @Test func aRunThatOnlyReadsPrintsAsItReads() throws {
+        let url = try TestCluster.freshDatabase("reads")
+        let demo = try Self.run(["--today", "2026-11-23", "demo", "--size", "2000"], db: url)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        let database = String(url.split(separator: "/").last!)
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: CLI.binary)
+        run.arguments = ["--db", url, "--today", "2026-11-23", "--format", "csv", "-e", "interactions"]
+        let out = Pipe()
+        run.standardOutput = out
+        run.standardError = FileHandle.nullDevice
+        try run.run()
+        defer { if run.isRunning { run.terminate() } }
+        let first = out.fileHandleForReading.readData(ofLength: 4096)
+        #expect(first.count == 4096)
+        // The rest, a megabyte, is not read yet: the run waits to write it, inside its transaction.
+        let open = "SELECT count(*) FROM pg_stat_activity WHERE datname = '\(database)' AND xact_start IS NOT NULL"
+        #expect(try TestCluster.psql(open) == "1")
+        let locks = "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE a.datname = '\(database)' AND l.mode = 'SIReadLock'"
+        #expect(try TestCluster.psql(locks) == "0")
+        let rest = out.fileHandleForReading.readDataToEndOfFile()
+        run.waitUntilExit()
+        #expect(run.terminationStatus == 0)
+        // Every interaction, under its header.
+        let lines = String(decoding: first + rest, as: UTF8.self).split(separator: "\n")
+        #expect(try TestCluster.psql("SELECT count(*) FROM interactions", url: url) == String(lines.count - 1))
+    }
+
     @Test func aFirstRunThatWorksMakesTheDatabaseTends() throws {
         let url = try TestCluster.freshDatabase("made")
         let r = try Self.run(["run", "-"], stdin: "add \"Ann Arbor\" +vip\n", db: url)
