@@ -9,9 +9,10 @@ import PostgresNIO
 /// its own with exactly one thread, which does all of the connection's I/O, and every call
 /// here starts postgres-nio's future-returning API and blocks the calling thread on it
 /// (`EventLoopFuture.wait()`) until the result or the error is there. That is safe because the
-/// caller is never that event loop's thread (Tend's own threads never run on it, and nothing
-/// here is called from a callback on it); it cannot deadlock, since the loop waits for no
-/// one. One statement is in flight at a time, as with SQLite.
+/// caller is never that event loop's thread: Tend's own threads never run on it, and the one
+/// piece of Tend's code that does, the body `each` hands rows to, may not send a statement
+/// (`run` refuses one from that thread); so the loop waits for no one and nothing deadlocks.
+/// One statement is in flight at a time, as with SQLite.
 final class PostgresConnectionBridge {
     private let group: MultiThreadedEventLoopGroup
     private let connection: PostgresConnection
@@ -105,7 +106,9 @@ final class PostgresConnectionBridge {
         }
     }
 
-    /// Where `each`'s rows are handed to its body, and the body's own error kept.
+    /// Where `each`'s rows are handed to its body, and the body's own error kept. Unlocked: the
+    /// body runs on the connection's thread while the caller waits for the statement's promise,
+    /// and the promise's completion orders those writes before the caller reads `failure`.
     private final class RowHand: @unchecked Sendable {
         var body: ((PostgresRandomAccessRow) throws -> Void)?
         var failure: Error?

@@ -12,8 +12,8 @@ import TendStore
 ///
 /// Summing each table first lets PostgreSQL aggregate the million rows of a large network in
 /// parallel and never sort them: the last touch's member is in the greatest of a key made of
-/// the date, the table's rank, the id and the member (`last_key`), not the first of an ordered
-/// array (the statement took 5.3-6.6 s at 1,000,000 interactions, 3.1-4.3 s since).
+/// the date, the table's rank, the id and the member (`lastKeySQL`), not the first of an
+/// ordered array.
 extension PostgresStore {
     public func contactStats(of ids: [Int64]?, today: Day) throws -> [Int64: ContactStats]? {
         // The events in memory already: the core's pass over them is cheaper.
@@ -46,17 +46,24 @@ extension PostgresStore {
     /// The statement of `contactStats`: $1 is today, $2 the first day `touches_90d` counts, and
     /// when `restricted`, $3 the contacts' ids.
     static func statsSQL(restricted: Bool) -> String {
-        let f = { (name: String) in figures[name]!.sql }
+        let t = { (c: Column) in Figure.total(c) }
         return """
-            SELECT c, \(f("touches")), \(f("touches_90d")), \(f("last_touch")), max(last_key COLLATE "C"),
-              \(f("gave")), \(f("asked")), \(f("inbound")), \(f("referrals_given")), \(f("referrals_received")),
-              \(f("introductions")), sum(cents)::text, \(f("degree")), max(since)
+            SELECT c, \(t(.touches)), \(t(.touches_90d)), max(last), max(last_key COLLATE "C"),
+              \(t(.gave)), \(t(.asked)), \(t(.inbound)), \(t(.given)), \(t(.received)),
+              \(t(.introduced)), sum(cents)::text, \(t(.degree)), max(since)
             FROM \(sums(ids: restricted ? "$3" : nil, today: "$1", recent: "$2")) GROUP BY c
             """
     }
 
-    /// The member in a greatest `last_key`: what follows its third separator, `+` and the name or
-    /// `-` for none.
+    /// The key whose greatest (compared byte by byte, `COLLATE "C"`) is a contact's last touch:
+    /// its date, the table's rank (interactions 0, referrals 1, introductions 2), the id padded
+    /// to 19 digits, and the member, `+` and the name or `-` for none, parted by U+0001 (below
+    /// every character of a date, so a shorter field sorts first as in a tuple).
+    static func lastKeySQL(on: String, rank: Int, id: String, by: String) -> String {
+        #"\#(on) || chr(1) || '\#(rank)' || chr(1) || lpad(\#(id)::text, 19, '0') || chr(1) || coalesce('+' || \#(by), '-')"#
+    }
+
+    /// The member in a greatest `lastKeySQL`: what follows its third separator.
     static func member(ofLastKey key: String?) -> String? {
         guard let key else { return nil }
         let parts = key.split(separator: "\u{1}", maxSplits: 3, omittingEmptySubsequences: false)
@@ -74,7 +81,9 @@ extension PostgresStore {
         init(_ column: Column, isDate: Bool = false, from: Set<EventTable>) {
             (self.column, self.isDate, self.from) = (column, isDate, from)
         }
-        var sql: String { isDate ? "max(\(column))" : "sum(\(column))::bigint" }
+        var sql: String { isDate ? "max(\(column))" : Figure.total(column) }
+        /// A count's total over the table sums.
+        static func total(_ column: Column) -> String { "sum(\(column))::bigint" }
     }
 
     /// The figures, by field (`contacts where last_touch < today - 180d`).
@@ -153,7 +162,7 @@ extension PostgresStore {
         /// `by`, and which count as a touch when `touch` holds (rank: the table's in the key).
         func touches(_ touch: String, rank: Int, _ on: String = #""on""#, _ id: String = "id", _ by: String = #""by""#) -> [Column: String] {
             let counted = "\(touch)\(on) <= \(t)"
-            let key = #"\#(on) || chr(1) || '\#(rank)' || chr(1) || lpad(\#(id)::text, 19, '0') || chr(1) || coalesce('+' || \#(by), '-')"#
+            let key = lastKeySQL(on: on, rank: rank, id: id, by: by)
             return [
                 .touches: "count(*) FILTER (WHERE \(counted))", .touches_90d: "count(*) FILTER (WHERE \(counted) AND \(on) >= \(r))",
                 .last: "max(\(on)) FILTER (WHERE \(counted))", .last_key: #"max((\#(key)) COLLATE "C") FILTER (WHERE \#(counted))"#,

@@ -278,23 +278,24 @@ public final class PostgresStore {
 
     /// Starts the one transaction a run or a REPL statement makes its changes in.
     public func begin(immediate: Bool = true) throws {
-        guard !inTransaction else { return }
-        forget()
-        connection.conflicted = false
-        try connection.query("BEGIN ISOLATION LEVEL \(PostgresStore.isolation)")
-        inTransaction = true
-        if !journalling { try pauseJournal() }
+        try start("BEGIN ISOLATION LEVEL \(PostgresStore.isolation)")
     }
 
-    /// A run that only reads: a serializable snapshot taken when no transaction that writes
-    /// could still make it wrong (DEFERRABLE may wait for those under way to end), then read
-    /// without the checks that end another transaction in a conflict. The rows are never taken
-    /// back, so they are printed as they come, and a large read keeps no locks on what it read.
+    /// A run that only reads: one snapshot of what was committed when it began (REPEATABLE
+    /// READ), which PostgreSQL never ends in a serialization failure when nothing is written, so
+    /// its rows are printed as they come; it waits for no other transaction and keeps no
+    /// predicate locks on what it read. (SERIALIZABLE READ ONLY DEFERRABLE would not fail
+    /// either, but waits for every transaction that writes, a long import's too, to end first.)
     public func beginReading() throws {
+        try start("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    }
+
+    /// Begins a transaction with `begin`, what was read before forgotten.
+    private func start(_ begin: String) throws {
         guard !inTransaction else { return }
         forget()
         connection.conflicted = false
-        try connection.query("BEGIN ISOLATION LEVEL \(PostgresStore.isolation) READ ONLY DEFERRABLE")
+        try connection.query(begin)
         inTransaction = true
         if !journalling { try pauseJournal() }
     }

@@ -583,7 +583,7 @@ public final class Session: InterpreterHost {
         writtenThisRun = []
         interpreter.resolutions = program.resolutions
         let readOnly = refusesFiles || readOnlyFile != nil
-        interpreter.readOnly = readOnly
+        interpreter.readOnly = readOnly || Session.onlyReads(program)
         defer {
             interpreter.readOnly = false
             refusesFiles = false
@@ -980,11 +980,11 @@ public final class Session: InterpreterHost {
 
     public static let maxShownErrors = 100
 
-    /// Whether a checked program changes the database (a definition is a change: it is kept there).
     /// Whether every statement of a program only reads and prints: queries, `print`, `assert`,
     /// `explain` and `history`. Not an agenda's page (it numbers its items), an export (to a
     /// file, or a vdir that gives cards their UIDs) or a load (its file's statements are known
-    /// only when it runs).
+    /// only when it runs). Such a run writes nothing at all: what a query of the agenda would
+    /// tidy (`Interpreter.readOnly`) waits for a run that writes.
     static func onlyReads(_ program: CheckedProgram) -> Bool {
         program.statements.allSatisfy {
             switch $0.kind {
@@ -994,6 +994,7 @@ public final class Session: InterpreterHost {
         }
     }
 
+    /// Whether a checked program changes the database (a definition is a change: it is kept there).
     public static func changesData(_ program: CheckedProgram) -> Bool {
         program.mutations.contains { Session.changesData($0) || Session.isDefinition($0) }
     }

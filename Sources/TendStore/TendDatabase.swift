@@ -28,8 +28,8 @@ public protocol TendDatabase: Model {
     /// when it will write.
     func begin(immediate: Bool) throws
     /// Starts the transaction of a run that only reads (`Session.onlyReads`): what it reads is
-    /// never taken back by a conflict, so what it prints need not wait for its end. A write in
-    /// it is an error.
+    /// never taken back by a conflict, so what it prints need not wait for its end (on
+    /// PostgreSQL a write in it is refused).
     func beginReading() throws
     /// Commits it; what it changed becomes one entry of the journal, called `label`.
     func commit(label: Store.JournalLabel?) throws

@@ -83,6 +83,49 @@ struct PostgresCLITests {
         #expect(try TestCluster.psql("SELECT count(*) FROM interactions", url: url) == String(lines.count - 1))
     }
 
+    /// A run that only reads writes nothing, on either store: a query of the agenda leaves
+    /// what it would tidy (an item closed for a rule that fires no more) to a run that writes.
+    /// PostgreSQL refused the tidying in the read-only transaction, run after run.
+    @Test func aQueryOfTheAgendaOnlyReads() throws {
+        let url = try TestCluster.freshDatabase("agendaread")
+        let file = CLI.tempDir().appendingPathComponent("tend.db").path
+        let setUp = ["-e", "add \"Ana\"", "-e", "rule \"never\" when false then remind \"x\"", "-e", "done @ana rule \"never\" since 2026-11-01"]
+        for db in [url, file] {
+            let made = try Self.run(["--today", "2026-11-23"] + setUp, db: db)
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        for query in ["print count(agenda)", "count(agenda where contact == @ana)", "assert count(agenda) == 0"] {
+            let postgres = try Self.run(["--today", "2026-11-23", "-e", query], db: url)
+            let sqlite = try Self.run(["--today", "2026-11-23", "-e", query], db: file)
+            #expect(postgres.status == 0 && !postgres.stderr.contains("error"), "\(query): \(postgres.stderr)")
+            #expect(postgres.stdout == sqlite.stdout && postgres.stderr == sqlite.stderr && postgres.status == sqlite.status, "\(query)")
+        }
+    }
+
+    /// A run that only reads waits for no other transaction: a member's long write under way
+    /// (a serializable transaction, as Tend's are) does not hold up a query.
+    @Test func aReadWaitsForNoWriter() throws {
+        let url = try TestCluster.freshDatabase("nowait")
+        #expect(try Self.run(["-e", "add \"Ana\""], db: url).status == 0)
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: TestCluster.psql)
+        writer.arguments = ["-X", "-q", url, "-c", "BEGIN ISOLATION LEVEL SERIALIZABLE; UPDATE contacts SET city = 'Lyon'; SELECT pg_sleep(60); COMMIT;"]
+        writer.standardOutput = FileHandle.nullDevice
+        writer.standardError = FileHandle.nullDevice
+        try writer.run()
+        let sleeping = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()"
+        defer {
+            _ = try? TestCluster.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()")
+            writer.waitUntilExit()
+        }
+        let started = Date()
+        while Date().timeIntervalSince(started) < 30, try TestCluster.psql(sleeping) != "1" { Thread.sleep(forTimeInterval: 0.05) }
+        let read = try Self.run(["-e", "contacts show name, city"], db: url)
+        #expect(read.status == 0 && read.stdout.contains("Ana"), "\(read.stderr)")
+        // The writer is still under way: its change is not seen, and the read did not wait for it.
+        #expect(writer.isRunning && !read.stdout.contains("Lyon"))
+    }
+
     @Test func aFirstRunThatWorksMakesTheDatabaseTends() throws {
         let url = try TestCluster.freshDatabase("made")
         let r = try Self.run(["run", "-"], stdin: "add \"Ann Arbor\" +vip\n", db: url)
