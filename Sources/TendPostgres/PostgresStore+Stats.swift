@@ -159,23 +159,26 @@ extension PostgresStore {
             ([c] + Column.allCases.map { columns.contains($0) ? sums[$0] ?? $0.none : $0.none }).joined(separator: ", ")
         }
         /// The touch counts, last touch and its key of rows whose date is `on`, id `id`, member
-        /// `by`, and which count as a touch when `touch` holds (rank: the table's in the key).
-        func touches(_ touch: String, rank: Int, _ on: String = #""on""#, _ id: String = "id", _ by: String = #""by""#) -> [Column: String] {
+        /// `by`, and which count as a touch when `touch` holds (rank: the table's in the key),
+        /// with the table's other sums, `plus`.
+        func touches(
+            _ touch: String, rank: Int, _ on: String = #""on""#, _ id: String = "id", _ by: String = #""by""#, plus: [Column: String]
+        ) -> [Column: String] {
             let counted = "\(touch)\(on) <= \(t)"
             let key = lastKeySQL(on: on, rank: rank, id: id, by: by)
-            return [
+            return plus.merging([
                 .touches: "count(*) FILTER (WHERE \(counted))", .touches_90d: "count(*) FILTER (WHERE \(counted) AND \(on) >= \(r))",
                 .last: "max(\(on)) FILTER (WHERE \(counted))", .last_key: #"max((\#(key)) COLLATE "C") FILTER (WHERE \#(counted))"#,
-            ]
+            ]) { a, _ in a }
         }
         let given = "count(*) FILTER (WHERE direction = 'given')"
         let branches: [(EventTable, String)] = [
             (
                 .interactions,
                 """
-                SELECT \(select("ip.contact_id", touches("i.kind <> 'note' AND ", rank: 0, #"i."on""#, "i.id", #"i."by""#).merging([
+                SELECT \(select("ip.contact_id", touches("i.kind <> 'note' AND ", rank: 0, #"i."on""#, "i.id", #"i."by""#, plus: [
                     .gave: "sum(i.gave)", .asked: "sum(greatest(i.asked, i.pitch))", .inbound: "sum(i.inbound)",
-                ]) { a, _ in a }))
+                ])))
                 FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
                 WHERE (\(PostgresSchema.visible("i.")))\(only("ip.contact_id", "AND")) GROUP BY ip.contact_id
                 """
@@ -183,16 +186,16 @@ extension PostgresStore {
             (
                 .referrals,
                 """
-                SELECT \(select("contact_id", touches("", rank: 1).merging([
+                SELECT \(select("contact_id", touches("", rank: 1, plus: [
                     .gave: given, .given: given, .received: "count(*) FILTER (WHERE direction = 'received')",
-                ]) { a, _ in a }))
+                ])))
                 FROM referrals\(only("contact_id")) GROUP BY contact_id
                 """
             ),
             (
                 .introductions,
                 """
-                SELECT \(select("x", touches("", rank: 2).merging([.gave: "count(*)", .introduced: "count(*)"]) { a, _ in a }))
+                SELECT \(select("x", touches("", rank: 2, plus: [.gave: "count(*)", .introduced: "count(*)"])))
                 FROM (SELECT a_id AS x, "on", id, "by" FROM introductions\(only("a_id"))
                   UNION ALL SELECT b_id, "on", id, "by" FROM introductions\(only("b_id"))) AS xs GROUP BY x
                 """

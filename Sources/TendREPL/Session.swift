@@ -583,7 +583,8 @@ public final class Session: InterpreterHost {
         writtenThisRun = []
         interpreter.resolutions = program.resolutions
         let readOnly = refusesFiles || readOnlyFile != nil
-        interpreter.readOnly = readOnly || Session.onlyReads(program)
+        let reads = Session.onlyReads(program)
+        interpreter.readOnly = readOnly || reads
         defer {
             interpreter.readOnly = false
             refusesFiles = false
@@ -612,7 +613,6 @@ public final class Session: InterpreterHost {
             let held = HeldOutput()
             let asks = (confirmRemoval != nil || confirmOverwrite != nil) && program.statements.contains(where: Session.mayAsk)
             if asks { self.console = held.console }
-            let reads = Session.onlyReads(program)
             status = retryingConflicts(unless: reads) { attempt(program, bail: bail, readOnly: readOnly, onlyReads: reads) }
             self.console = console
             guard let question = askFirst else {
