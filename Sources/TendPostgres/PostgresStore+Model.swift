@@ -90,6 +90,7 @@ extension PostgresStore: Model {
 
     /// Forgets what was read (after a rollback, or a change the database settled).
     func forget() {
+        dropAhead()
         cache = nil
         coreCache = nil
         counts = [:]

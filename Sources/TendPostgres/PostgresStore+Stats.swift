@@ -15,43 +15,58 @@ import TendStore
 /// the date, the table's rank, the id and the member (`lastKeySQL`), not the first of an
 /// ordered array.
 extension PostgresStore {
-    public func contactStats(of ids: [Int64]?, today: Day) throws -> [Int64: ContactStats]? {
+    public func contactStats(of ids: [Int64]?, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
         // The events in memory already: the core's pass over them is cheaper.
         if cache != nil { return nil }
-        var values: [SQLValue] = [.text(today.description), .text(ContactStats.recentStart(today).description)]
+        if ids == nil, let summed = try takeAhead(today: today, figures: figures) { return summed }
+        var values = PostgresStore.statsValues(today)
         if let ids { values.append(.ints(ids)) }
         var out: [Int64: ContactStats] = [:]
         // Room for every contact's at once: growing copied the figures held so far, again and again.
         out.reserveCapacity(try ids?.count ?? rows(in: "contacts"))
-        try each("contacts", PostgresStore.statsSQL(restricted: ids != nil), values) { r in
-            var s = ContactStats()
-            s.touches = Int(r.int(1))
-            s.touches90 = Int(r.int(2))
-            s.lastTouch = try r.day(3)
-            s.lastTouchBy = PostgresStore.member(ofLastKey: r.optionalText(4))
-            (s.gave, s.asked, s.inbound) = (Int(r.int(5)), Int(r.int(6)), Int(r.int(7)))
-            (s.referralsGiven, s.referralsReceived, s.introductions) = (Int(r.int(8)), Int(r.int(9)), Int(r.int(10)))
-            // A total, not one amount: two spends each within the range may add up past it.
-            guard let cents = Int64(r.text(11)) else {
-                throw DamagedValue(table: "spending", row: nil, problem: "the amounts paid to contact \(r.int(0)) are out of range")
-            }
-            if cents != 0 { s.spend = Store.money(cents) }
-            s.degree = Int(r.int(12))
-            s.stageSince = try r.day(13)
-            out[r.int(0)] = s
+        try each("contacts", PostgresStore.statsSQL(restricted: ids != nil, figures: figures), values) { r in
+            let (id, s) = try PostgresStore.figures(r)
+            out[id] = s
         }
         return out
     }
 
+    /// The values of `statsSQL`'s $1 and $2.
+    static func statsValues(_ today: Day) -> [SQLValue] {
+        [.text(today.description), .text(ContactStats.recentStart(today).description)]
+    }
+
+    /// A contact's id and figures, from a row of `statsSQL`.
+    static func figures(_ r: RowCells) throws -> (Int64, ContactStats) {
+        var s = ContactStats()
+        s.touches = Int(r.int(1))
+        s.touches90 = Int(r.int(2))
+        s.lastTouch = try r.day(3)
+        s.lastTouchBy = PostgresStore.member(ofLastKey: r.optionalText(4))
+        (s.gave, s.asked, s.inbound) = (Int(r.int(5)), Int(r.int(6)), Int(r.int(7)))
+        (s.referralsGiven, s.referralsReceived, s.introductions) = (Int(r.int(8)), Int(r.int(9)), Int(r.int(10)))
+        // A total, not one amount: two spends each within the range may add up past it.
+        guard let cents = Int64(r.text(11)) else {
+            throw DamagedValue(table: "spending", row: nil, problem: "the amounts paid to contact \(r.int(0)) are out of range")
+        }
+        if cents != 0 { s.spend = Store.money(cents) }
+        s.degree = Int(r.int(12))
+        s.stageSince = try r.day(13)
+        return (r.int(0), s)
+    }
+
     /// The statement of `contactStats`: $1 is today, $2 the first day `touches_90d` counts, and
-    /// when `restricted`, $3 the contacts' ids.
-    static func statsSQL(restricted: Bool) -> String {
+    /// when `restricted`, $3 the contacts' ids. Only the columns of `figures` are summed, from
+    /// only the tables they come from; the others are as for a contact without events.
+    static func statsSQL(restricted: Bool, figures: ContactStats.Figures = .all) -> String {
         let t = { (c: Column) in Figure.total(c) }
+        let columns = Set(summed.filter { figures.contains($0.figure) }.map(\.column))
         return """
             SELECT c, \(t(.touches)), \(t(.touches_90d)), max(last), max(last_key COLLATE "C"),
               \(t(.gave)), \(t(.asked)), \(t(.inbound)), \(t(.given)), \(t(.received)),
               \(t(.introduced)), sum(cents)::text, \(t(.degree)), max(since)
-            FROM \(sums(ids: restricted ? "$3" : nil, today: "$1", recent: "$2")) GROUP BY c
+            FROM \(sums(ids: restricted ? "$3" : nil, today: "$1", recent: "$2", from: Set(columns.flatMap(\.tables)), columns: columns))
+            GROUP BY c
             """
     }
 
@@ -77,9 +92,8 @@ extension PostgresStore {
     struct Figure: Sendable {
         let column: Column
         let isDate: Bool
-        let from: Set<EventTable>
-        init(_ column: Column, isDate: Bool = false, from: Set<EventTable>) {
-            (self.column, self.isDate, self.from) = (column, isDate, from)
+        init(_ column: Column, isDate: Bool = false) {
+            (self.column, self.isDate) = (column, isDate)
         }
         var sql: String { isDate ? "max(\(column))" : Figure.total(column) }
         /// A count's total over the table sums.
@@ -88,16 +102,17 @@ extension PostgresStore {
 
     /// The figures, by field (`contacts where last_touch < today - 180d`).
     static let figures: [String: Figure] = [
-        "last_touch": Figure(.last, isDate: true, from: EventTable.touches),
-        "touches": Figure(.touches, from: EventTable.touches),
-        "touches_90d": Figure(.touches_90d, from: EventTable.touches),
-        "gave": Figure(.gave, from: EventTable.touches),
-        "asked": Figure(.asked, from: [.interactions]),
-        "inbound": Figure(.inbound, from: [.interactions]),
-        "referrals_given": Figure(.given, from: [.referrals]),
-        "referrals_received": Figure(.received, from: [.referrals]),
-        "introductions": Figure(.introduced, from: [.introductions]),
-        "degree": Figure(.degree, from: [.knows]),
+        "last_touch": Figure(.last, isDate: true), "touches": Figure(.touches), "touches_90d": Figure(.touches_90d),
+        "gave": Figure(.gave), "asked": Figure(.asked), "inbound": Figure(.inbound),
+        "referrals_given": Figure(.given), "referrals_received": Figure(.received),
+        "introductions": Figure(.introduced), "degree": Figure(.degree),
+    ]
+
+    /// The column of `sums` each of a contact's figures is worked out from.
+    static let summed: [(figure: ContactStats.Figures, column: Column)] = [
+        (.touches, .touches), (.touches90, .touches_90d), (.lastTouch, .last), (.lastTouchBy, .last_key),
+        (.gave, .gave), (.asked, .asked), (.inbound, .inbound), (.referralsGiven, .given), (.referralsReceived, .received),
+        (.spend, .cents), (.introductions, .introduced), (.degree, .degree), (.stageSince, .since),
     ]
 
     /// The columns of `sums`, in order after the contact's id `c`.
@@ -106,6 +121,18 @@ extension PostgresStore {
         var description: String { rawValue }
         /// What a table with nothing for this column gives.
         var none: String { [.last, .last_key, .since].contains(self) ? "NULL" : "0" }
+        /// The tables whose rows this column sums (`figuresSQL` and `statsSQL` read no other).
+        var tables: Set<EventTable> {
+            switch self {
+            case .touches, .touches_90d, .last, .last_key, .gave: return EventTable.touches
+            case .asked, .inbound: return [.interactions]
+            case .given, .received: return [.referrals]
+            case .introduced: return [.introductions]
+            case .cents: return [.spending]
+            case .degree: return [.knows]
+            case .since: return [.stageChanges]
+            }
+        }
     }
 
     /// The tables `sums` reads, each summed on its own. Every contact has a row of its own
@@ -135,7 +162,7 @@ extension PostgresStore {
             default: continue
             }
             having.append("\(figure.sql) \(c.op == .equal ? "=" : c.op.rawValue) \(mark(first + arguments.count))")
-            tables.formUnion(figure.from)
+            tables.formUnion(figure.column.tables)
             columns.insert(figure.column)
         }
         guard !having.isEmpty else { return nil }

@@ -518,8 +518,9 @@ public final class Store: Model {
 
     /// The figures of these contacts (every contact's when nil) from SQL aggregates, so that
     /// derived fields need no events in memory. Nil when the events are loaded already: the
-    /// core's pass over them is then cheaper.
-    public func contactStats(of ids: [Int64]? = nil, today: Day) throws -> [Int64: ContactStats]? {
+    /// core's pass over them is then cheaper. Every figure is summed, whichever are asked for:
+    /// SQLite's pass over the events costs little more for all of them, and they are kept.
+    public func contactStats(of ids: [Int64]?, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
         if cache != nil { return nil }
         if let kept = try keptStats(today: today) {
             guard let ids else { return kept }

@@ -92,6 +92,12 @@ struct PostgresPushdownTests {
             .split(separator: ",").map { all[Int64($0)!]?.lastTouchBy }
         #expect(tied == ["second_logged", "by_referral", "by_introduction", "by_introduction"])
         #expect(all.values.filter { $0.touches > 0 && $0.spend > 0 && $0.degree > 0 && $0.stageSince != nil }.count > 10)
+        // Each figure asked alone is the core's; the others are a contact's without events.
+        for (figure, _) in PostgresStore.summed {
+            let alone = try #require(try store.contactStats(of: nil, today: today, figures: figure))
+            #expect(alone.count == 300)
+            for (id, figures) in expected { #expect(alone[id] == Self.only(figure, of: figures), "contact \(id), figure \(figure.rawValue)") }
+        }
         let some = Array(expected.keys.sorted().prefix(40))
         let few = try #require(try store.contactStats(of: some, today: today))
         #expect(few.count == 40)
@@ -99,6 +105,51 @@ struct PostgresPushdownTests {
         // With the events in memory, the core's pass answers.
         _ = try store.network(events: true)
         #expect(try store.contactStats(of: nil, today: today) == nil)
+    }
+
+    /// The figures of `s` that `f` names; the others as a contact without events has them.
+    static func only(_ f: ContactStats.Figures, of s: ContactStats) -> ContactStats {
+        var o = ContactStats()
+        if f.contains(.touches) { o.touches = s.touches }
+        if f.contains(.touches90) { o.touches90 = s.touches90 }
+        if f.contains(.lastTouch) { o.lastTouch = s.lastTouch }
+        if f.contains(.lastTouchBy) { o.lastTouchBy = s.lastTouchBy }
+        if f.contains(.gave) { o.gave = s.gave }
+        if f.contains(.asked) { o.asked = s.asked }
+        if f.contains(.inbound) { o.inbound = s.inbound }
+        if f.contains(.referralsGiven) { o.referralsGiven = s.referralsGiven }
+        if f.contains(.referralsReceived) { o.referralsReceived = s.referralsReceived }
+        if f.contains(.spend) { o.spend = s.spend }
+        if f.contains(.introductions) { o.introductions = s.introductions }
+        if f.contains(.degree) { o.degree = s.degree }
+        if f.contains(.stageSince) { o.stageSince = s.stageSince }
+        return o
+    }
+
+    /// The agenda has PostgreSQL sum only the figures the definitions name; a statement after
+    /// it in the same session that reads another (a card's, a table's, a field of one contact)
+    /// has them all summed again, and answers as the core does.
+    @Test func theAgendaSumsWhatItsRulesReadAndLaterStatementsTheRest() throws {
+        let url = try Self.sample(size: 200, seed: 23)
+        let store = try PostgresStore(url: url)
+        defer { store.close() }
+        let handle = try #require(try store.scalar("SELECT c.handle FROM contacts c JOIN interaction_people ip ON ip.contact_id = c.id ORDER BY c.id LIMIT 1"))
+        let memory = MemoryModel(try store.network())
+        let script = """
+            agenda
+            @\(handle).touches
+            @\(handle).last_touch_by
+            contacts sort by id show handle, touches, touches_90d, last_touch_by, inbound, spend, introductions, degree, stage_since limit 60
+            agenda
+            """
+        let watched = Watched(try PostgresStore(url: url))
+        defer { watched.store.close() }
+        let answer = try Pushdown.run(watched, script)
+        #expect(answer == (try Pushdown.run(memory, script)))
+        #expect(watched.loadedEvents == 0)
+        #expect(watched.figuresAsked.first == [.lastTouch, .gave, .asked, .referralsGiven, .referralsReceived], "\(watched.figuresAsked)")
+        #expect(watched.figuresAsked.contains(.all))
+        #expect(try Pushdown.run(memory, "@\(handle).touches") != "0")
     }
 
     /// Contacts selected in SQL by their figures (`last_touch`, `touches`…, summed as

@@ -135,6 +135,8 @@ public final class Watched<Store: Model>: Model {
     public var perContact = 0, stats = 0, loadedAll = 0, loadedEvents = 0
     /// Rows counted by the store without reading them (`Model.count`).
     public var counted = 0
+    /// The figures asked of the store for every contact at once, in order.
+    public var figuresAsked: [ContactStats.Figures] = []
     /// Hands back the first page whatever page is asked for, as a damaged index could.
     public var repeatsTheFirstPage = false
     /// Declines to read contacts after this many reads (a model may decline any read).
@@ -169,12 +171,18 @@ public final class Watched<Store: Model>: Model {
         }
         return n
     }
-    public func contactStats(of ids: [Int64]?, today: Day) throws -> [Int64: ContactStats]? {
-        let s = try store.contactStats(of: ids, today: today)
-        if s != nil { stats += 1 }
+    public func contactStats(of ids: [Int64]?, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
+        let s = try store.contactStats(of: ids, today: today, figures: figures)
+        if s != nil {
+            stats += 1
+            if ids == nil { figuresAsked.append(figures) }
+        }
         return s
     }
     public func knowsEdges() throws -> [(Int64, Int64)] { try store.knowsEdges() }
+    public func expectContactStats(today: Day, figures: ContactStats.Figures) {
+        store.expectContactStats(today: today, figures: figures)
+    }
     public func count(_ request: ModelRead) throws -> Int? {
         let n = try store.count(request)
         if n != nil { counted += 1 }

@@ -17,6 +17,10 @@ extension Interpreter {
         // Every contact's figures are needed: from the backend at once while the events are not
         // in memory, unless the memo holds most contacts' items. Rules' event queries read only
         // the rows their fixed conditions select (`narrowedEvents`), or else every event, once.
+        v.figuresWanted = figuresNamedByDefinitions()
+        if !v.holdsStats, memo?.isEmpty ?? true {
+            v.backendFirst?.expectContactStats(today: v.today, figures: v.figuresWanted)
+        }
         if memo?.misses(moreThan: Interpreter.memoMissLimit, of: v.net.contacts) ?? true {
             v.wholeTable = true
         }
@@ -81,6 +85,26 @@ extension Interpreter {
             return a.name < b.name
         }
         return RowSet(collection: spec, rows: try withoutHiddenItems(items.map(\.row), v))
+    }
+
+    /// The figures the definitions' fields name (a rule's, a score's, a fn's or a let's, in any
+    /// scope), with the last touch the agenda's own `overdue` reads: what a backend summing every
+    /// contact's figures for the agenda is asked for. A figure read that is not among them (a
+    /// field named in a way no name shows) has every figure asked for again when it is read.
+    func figuresNamedByDefinitions() -> ContactStats.Figures {
+        var found = ContactKey.overdue.figures
+        var stack = definitions.rules.flatMap { [$0.when, $0.message] + ($0.priority.map { [$0] } ?? []) }
+        stack += definitions.scores.values.map(\.value) + definitions.fns.values.map(\.body) + definitions.lets.values.map(\.value)
+        while let e = stack.popLast() {
+            switch e.kind {
+            case .name(let n), .member(_, let n):
+                if let key = ContactKey.byName[n] { found.formUnion(key.figures) }
+            default:
+                break
+            }
+            stack += e.children
+        }
+        return found
     }
 
     /// `body`, a rule's parts evaluated for a contact: an error in it says for whom (a rule

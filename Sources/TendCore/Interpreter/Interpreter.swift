@@ -215,9 +215,14 @@ public final class Interpreter {
         /// The backend while it is the better source: no events are in memory yet (nil for a
         /// goal's period, which has no backend).
         var backendFirst: Model? { loadedFull == nil ? backend : nil }
-        /// One contact's figures: asked of the backend one by one for the first few contacts
-        /// (a short table), then for everyone at once.
-        func stats(of id: Int64) -> ContactStats? {
+        /// One contact's figures, `needing` these of them: asked of the backend one by one for
+        /// the first few contacts (a short table), then for everyone at once.
+        func stats(of id: Int64, needing figures: ContactStats.Figures = .all) -> ContactStats? {
+            if statsAll != nil, !statsHeld.isSuperset(of: figures) {
+                // A figure the agenda's rules were not seen to read: every figure, then.
+                figuresWanted = .all
+                dropSelectionStats()
+            }
             if statsOfSelection, let all = statsAll, all[id] == nil {
                 // A contact outside the selection: everyone's figures, as for a whole view.
                 dropSelectionStats()
@@ -232,27 +237,50 @@ public final class Interpreter {
                 statsFew[id] = s[id]
                 return s[id]
             }
-            return stats[id]
+            return heldStats[id]
         }
         private var lastStats: (id: Int64, stats: ContactStats?) = (Int64.min, nil)
         private var statsFew: [Int64: ContactStats?] = [:]
         private var statsAll: [Int64: ContactStats]?
         /// Set while `statsAll` holds the figures of a partial view's selection alone.
         private var statsOfSelection = false
+        /// Every figure of every contact (of a partial view, of the contacts it selected).
+        var stats: [Int64: ContactStats] {
+            if statsAll != nil, statsHeld != .all {
+                figuresWanted = .all
+                dropSelectionStats()
+            }
+            return heldStats
+        }
+        /// The figures the agenda's rules read (`figuresReadByRules`), which the backend is asked
+        /// for when it sums every contact's; any other is then asked for again with the rest.
+        var figuresWanted = ContactStats.Figures.all
+        /// Which figures `statsAll` holds; the others are as a contact without events has them.
+        private var statsHeld = ContactStats.Figures.all
+        /// True once every contact's figures (some of them) are read.
+        var holdsStats: Bool { statsAll != nil }
         /// Every contact's figures: the backend's own when it has them and no events are in
         /// memory, else a pass over the events. In a partial view, the backend is asked for the
         /// selected contacts' alone (a query narrowed by a figure selects a few of 100,000).
-        var stats: [Int64: ContactStats] {
+        private var heldStats: [Int64: ContactStats] {
             if let all = statsAll { return all }
             if partial, let backend = backendFirst, let selected = loadedNet?.contacts.map(\.id),
                 let some = attempt({ try backend.contactStats(of: selected, today: today) }) ?? nil
             {
                 statsAll = some
+                statsHeld = .all
                 statsOfSelection = true
                 return some
             }
-            let all = (attempt { try backendFirst?.contactStats(of: nil, today: today) } ?? nil) ?? full.stats(today: today, window: window)
+            let wanted = figuresWanted
+            if let summed = attempt({ try backendFirst?.contactStats(of: nil, today: today, figures: wanted) }) ?? nil {
+                statsAll = summed
+                statsHeld = wanted
+                return summed
+            }
+            let all = full.stats(today: today, window: window)
             statsAll = all
+            statsHeld = .all
             return all
         }
         private func dropSelectionStats() {
@@ -863,6 +891,27 @@ public final class Interpreter {
 
         static let byName: [String: ContactKey] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0) })
 
+        /// The figures the field is worked out from (none for a stored field): `due` and
+        /// `overdue` count from the last touch.
+        var figures: ContactStats.Figures {
+            switch self {
+            case .last_touch, .due, .overdue: return .lastTouch
+            case .last_touch_by: return .lastTouchBy
+            case .touches: return .touches
+            case .touches_90d: return .touches90
+            case .gave: return .gave
+            case .asked: return .asked
+            case .give_ratio: return [.gave, .asked]
+            case .inbound: return .inbound
+            case .referrals_given: return .referralsGiven
+            case .referrals_received: return .referralsReceived
+            case .spend: return .spend
+            case .introductions: return .introductions
+            case .degree: return .degree
+            case .stage_since: return .stageSince
+            default: return []
+            }
+        }
     }
 
     /// A score (`score priority = …`) of a contact, computed once per view.
@@ -929,7 +978,7 @@ public final class Interpreter {
             return .duration(Duration(days: max(0, v.today.ordinal - d.ordinal)))
         default: break
         }
-        let s = v.stats(of: v.contacts[i].id) ?? ContactStats()
+        let s = v.stats(of: v.contacts[i].id, needing: key.figures) ?? ContactStats()
         switch key {
         case .last_touch: return .optional(s.lastTouch)
         case .last_touch_by: return .optional(s.lastTouchBy)
@@ -975,7 +1024,7 @@ public final class Interpreter {
 
     func due(at i: Int, _ v: View) throws -> Day? {
         guard let cad = try cadence(at: i, v) else { return nil }
-        let base = v.stats(of: v.contacts[i].id)?.lastTouch ?? v.contacts[i].metOn ?? v.contacts[i].created
+        let base = v.stats(of: v.contacts[i].id, needing: .lastTouch)?.lastTouch ?? v.contacts[i].metOn ?? v.contacts[i].created
         return base.adding(cad)
     }
 

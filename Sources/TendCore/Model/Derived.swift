@@ -42,6 +42,31 @@ public struct ContactStats: Sendable, Equatable {
     }
 }
 
+extension ContactStats {
+    /// Which of a contact's figures are asked for. A model that sums them in SQL may leave the
+    /// others at what a contact without events has: summing only what the agenda's rules read
+    /// spares PostgreSQL most of its work at 100,000 contacts.
+    public struct Figures: OptionSet, Sendable, Hashable {
+        public let rawValue: UInt16
+        public init(rawValue: UInt16) { self.rawValue = rawValue }
+        public static let touches = Figures(rawValue: 1 << 0)
+        public static let touches90 = Figures(rawValue: 1 << 1)
+        public static let lastTouch = Figures(rawValue: 1 << 2)
+        public static let lastTouchBy = Figures(rawValue: 1 << 3)
+        public static let gave = Figures(rawValue: 1 << 4)
+        public static let asked = Figures(rawValue: 1 << 5)
+        public static let inbound = Figures(rawValue: 1 << 6)
+        public static let referralsGiven = Figures(rawValue: 1 << 7)
+        public static let referralsReceived = Figures(rawValue: 1 << 8)
+        public static let spend = Figures(rawValue: 1 << 9)
+        public static let introductions = Figures(rawValue: 1 << 10)
+        public static let degree = Figures(rawValue: 1 << 11)
+        public static let stageSince = Figures(rawValue: 1 << 12)
+        public static let all = Figures(rawValue: (1 << 13) - 1)
+
+    }
+}
+
 extension Network {
     /// Computes every contact's stats in one pass over the events.
     ///

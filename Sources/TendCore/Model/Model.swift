@@ -22,8 +22,12 @@ public protocol Model: AnyObject {
     func read(_ request: ModelRead) throws -> Network?
     /// The figures of these contacts (every contact's when nil) as of `today`, when the model
     /// computes them without handing over its events (SQL aggregates); nil to have the core
-    /// compute them from the events. Must agree with `Network.stats(today:)` exactly.
-    func contactStats(of ids: [Int64]?, today: Day) throws -> [Int64: ContactStats]?
+    /// compute them from the events. The `figures` asked for must agree with
+    /// `Network.stats(today:)` exactly; the others may be left as a contact without events has them.
+    func contactStats(of ids: [Int64]?, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]?
+    /// Says that every contact's `figures` as of `today` will be asked for next, once the
+    /// contacts are read (the agenda): a model may start summing them now, beside that read.
+    func expectContactStats(today: Day, figures: ContactStats.Figures)
     /// The `knows` edges, without the events.
     func knowsEdges() throws -> [(Int64, Int64)]
     /// How many rows of an event collection meet every condition, when the model checks each
@@ -39,6 +43,13 @@ public protocol Model: AnyObject {
 
 extension Model {
     public func count(_ request: ModelRead) throws -> Int? { nil }
+
+    public func expectContactStats(today: Day, figures: ContactStats.Figures) {}
+
+    /// Every figure of these contacts (every contact's when nil).
+    public func contactStats(of ids: [Int64]? = nil, today: Day) throws -> [Int64: ContactStats]? {
+        try contactStats(of: ids, today: today, figures: .all)
+    }
 
     /// The member this model writes as (`by` of new events, what `me` compares as): nil for
     /// one person's data.
@@ -92,7 +103,7 @@ public final class MemoryModel: Model {
             inMemory: true)
     }
     public func read(_ request: ModelRead) throws -> Network? { nil }
-    public func contactStats(of ids: [Int64]?, today: Day) throws -> [Int64: ContactStats]? { nil }
+    public func contactStats(of ids: [Int64]?, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? { nil }
     public func knowsEdges() throws -> [(Int64, Int64)] { data.knows }
 }
 
