@@ -110,10 +110,17 @@ extension Interpreter {
     /// `body`, a rule's parts evaluated for a contact: an error in it says for whom (a rule
     /// that fails for one contact of thousands is otherwise hard to mend).
     func forContact<T>(_ c: Contact, _ body: () throws -> T) throws -> T {
+        try forContact(named: { (c.handle, c.name) }, body)
+    }
+
+    /// `forContact`, the contact's handle and name read only for an error (a contact read out
+    /// of the view's array for each score was a copy of its every field).
+    func forContact<T>(named who: () -> (handle: String, name: String), _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch var d as Diagnostic where d.kind == .runtime && !d.notes.contains(where: { $0.hasPrefix("evaluated for @") }) {
-            d.notes.append("evaluated for @\(c.handle) (\(c.name))")
+            let (handle, name) = who()
+            d.notes.append("evaluated for @\(handle) (\(name))")
             throw d
         }
     }

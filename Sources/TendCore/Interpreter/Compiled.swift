@@ -5,6 +5,9 @@ extension Interpreter {
     /// key, each `and`/`or`'s order and each function looked up when it is made instead of on
     /// every evaluation. It gives what `eval` gives, errors included: each closure does what
     /// `eval` does for its node, and the kinds it has nothing to gain on are handed to `eval`.
+    /// The closures hold the interpreter `unowned(unsafe)`: they are kept in its own
+    /// `compiledBodies` and called while it runs, never after, and a checked reference (which
+    /// takes and drops a strong one on every call) was a twentieth of the agenda's time.
     typealias Compiled = (Ctx) throws -> Value
 
     /// Evaluates a definition's body (a rule's parts, a score, a fn) through its closures, made
@@ -33,7 +36,7 @@ extension Interpreter {
             return compileInterpolated(e, parts)
         case .unary(let op, let operand):
             let inner = compile(operand)
-            return { [unowned self] ctx in
+            return { [unowned(unsafe) self] ctx in
                 try checkStack(e)
                 return try negated(op, inner(ctx), e, operand)
             }
@@ -42,7 +45,7 @@ extension Interpreter {
         case .member(let base, let name):
             let b = compile(base)
             let key = ContactKey.byName[name]
-            return { [unowned self] ctx in
+            return { [unowned(unsafe) self] ctx in
                 try checkStack(e)
                 let v = try b(ctx)
                 if v.isNull { return .null }
@@ -55,23 +58,23 @@ extension Interpreter {
             let cond = compile(c)
             let yes = compile(y)
             let no = n.map(compile)
-            return { [unowned self] ctx in
+            return { [unowned(unsafe) self] ctx in
                 try checkStack(e)
                 if try cond(ctx).isTrue { return try yes(ctx) }
                 return try no?(ctx) ?? .null
             }
         case .handle, .me, .it, .list, .record, .query:
-            return { [unowned self] ctx in try eval(e, ctx) }
+            return { [unowned(unsafe) self] ctx in try eval(e, ctx) }
         }
     }
 
     private func compileName(_ e: Expr, _ n: String) -> Compiled {
         let resolution = resolution(of: e)
         guard case .field(let name) = resolution else {
-            return { [unowned self] ctx in try evalName(e, n, as: resolution, ctx) }
+            return { [unowned(unsafe) self] ctx in try evalName(e, n, as: resolution, ctx) }
         }
         let key = ContactKey.byName[name]
-        return { [unowned self] ctx in
+        return { [unowned(unsafe) self] ctx in
             if let keys = ctx.groupKeys {
                 if let v = keys[name] { return v }
                 if name == "count" { return .int(groupSize(ctx)) }
@@ -84,7 +87,7 @@ extension Interpreter {
 
     /// `+vip`: a contact's tags are read where they are, not made into a list first.
     private func compileTag(_ e: Expr, _ t: String, _ present: Bool) -> Compiled {
-        { [unowned self] ctx in
+        { [unowned(unsafe) self] ctx in
             guard let row = ctx.row else { throw fail("+\(t) needs a contact in view", e.range) }
             let has: Bool
             if case .contact(let id) = row {
@@ -109,7 +112,7 @@ extension Interpreter {
             case .expr(let inner): return .expr(compile(inner), inner.range)
             }
         }
-        return { [unowned self] ctx in
+        return { [unowned(unsafe) self] ctx in
             try checkStack(e)
             var s = ""
             for p in compiledParts {
@@ -129,7 +132,7 @@ extension Interpreter {
         let first = compile(swapped ? r : l)
         let second = compile(swapped ? l : r)
         let guarded: (@escaping Compiled) -> Compiled = { body in
-            { [unowned self] ctx in
+            { [unowned(unsafe) self] ctx in
                 try checkStack(e)
                 return try body(ctx)
             }
@@ -160,11 +163,11 @@ extension Interpreter {
             }
         case .equal, .notEqual:
             // `by == me`: the member's name, as `evalSides` reads it.
-            if memberSide(l, r) != nil { return { [unowned self] ctx in try eval(e, ctx) } }
+            if memberSide(l, r) != nil { return { [unowned(unsafe) self] ctx in try eval(e, ctx) } }
         case .isIn, .notIn:
             guard let owner = tagsOwner(r) else { break }
             // `"weekly" in c.tags`: the contact's tags are read where they are, not made a list.
-            return guarded { [unowned self] ctx in
+            return guarded { [unowned(unsafe) self] ctx in
                 let a = try first(ctx)
                 if case .string = a, let id = try owner(ctx), let found = try contact(id, hasTag: a) {
                     return .bool(op == .isIn ? found : !found)
@@ -174,7 +177,7 @@ extension Interpreter {
         default:
             break
         }
-        return guarded { [unowned self] ctx in try binary(op, first(ctx), second(ctx), e) }
+        return guarded { [unowned(unsafe) self] ctx in try binary(op, first(ctx), second(ctx), e) }
     }
 
     /// The contact whose `tags` an expression reads (`c.tags`, or `tags` of a contact row), or
@@ -203,7 +206,7 @@ extension Interpreter {
         if let b = Builtin.byName[name] {
             guard let run = b.run, name != "round" else {
                 // Aggregates read their arguments row by row; `round` has its fused quotient.
-                return { [unowned self] ctx in
+                return { [unowned(unsafe) self] ctx in
                     try checkStack(e)
                     return try call(e, name, args, ctx)
                 }
@@ -213,16 +216,16 @@ extension Interpreter {
                 if case .period = b.typing, a === args.first, case .constant(let p) = resolution(of: a) { return { _ in .string(p) } }
                 return compile(a)
             }
-            return { [unowned self] ctx in
+            return { [unowned(unsafe) self] ctx in
                 try checkStack(e)
                 return try run(self, Builtin.Call(args: values.map { try $0(ctx) }, expr: e))
             }
         }
         guard let f = definitions.fns[name], args.count == f.params.count else {
-            return { [unowned self] ctx in try eval(e, ctx) }
+            return { [unowned(unsafe) self] ctx in try eval(e, ctx) }
         }
         let values = args.map(compile)
-        return { [unowned self] ctx in
+        return { [unowned(unsafe) self] ctx in
             try checkStack(e)
             var locals: [String: Value] = [:]
             for (p, a) in zip(f.params, values) { locals[p] = try a(ctx) }

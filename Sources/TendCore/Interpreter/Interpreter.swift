@@ -922,7 +922,7 @@ public final class Interpreter {
         if let cached = v.scores[name]?[id] { return cached }
         let ctx = Ctx(row: .contact(id), naming: score.row)
         let evaluate = { try self.once(.score, name, range) { try self.within(score.file) { try self.evalCompiled(score.value, ctx) } } }
-        let value = try v.position(of: id).map { try forContact(v.contacts[$0], evaluate) } ?? evaluate()
+        let value = try v.position(of: id).map { i in try forContact(named: { (v.contacts[i].handle, v.contacts[i].name) }, evaluate) } ?? evaluate()
         v.scores[name, default: [:]][id] = value
         return value
     }
