@@ -90,7 +90,6 @@ extension PostgresStore: Model {
 
     /// Forgets what was read (after a rollback, or a change the database settled).
     func forget() {
-        dropAhead()
         cache = nil
         coreCache = nil
         counts = [:]

@@ -18,7 +18,6 @@ extension PostgresStore {
     public func contactStats(of ids: [Int64]?, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
         // The events in memory already: the core's pass over them is cheaper.
         if cache != nil { return nil }
-        if ids == nil, let summed = try takeAhead(today: today, figures: figures) { return summed }
         var values = PostgresStore.statsValues(today)
         if let ids { values.append(.ints(ids)) }
         var out: [Int64: ContactStats] = [:]

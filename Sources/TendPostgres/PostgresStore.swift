@@ -6,20 +6,7 @@ import TendCore
 public final class PostgresStore {
     public let settings: ConnectionSettings
     let connection: PostgresConnectionBridge
-    /// Where the password file is looked for, and the role acted as: a second connection's too.
-    let home: String
-    let role: String?
     public internal(set) var inTransaction = false
-    /// The isolation of the transaction under way (`BEGIN ISOLATION LEVEL …`).
-    var isolation: String?
-    /// Every contact's figures being summed on `reader` (PostgresStore+FiguresAhead), and that
-    /// second connection, made when first needed and kept.
-    var ahead: FiguresAhead?
-    var reader: PostgresConnectionBridge?
-    /// From this many contacts, the agenda's figures are summed on a second connection; how
-    /// many times they were taken from it.
-    public var figuresAheadFrom = 20_000
-    public internal(set) var figuresSummedAhead = 0
     /// The whole network, once something needed the events; the network without events.
     /// Kept for one transaction only: other members write between them.
     var cache: Network?
@@ -78,7 +65,6 @@ public final class PostgresStore {
         settings: ConnectionSettings, home: String = NSHomeDirectory(), readOnly: Bool = false, create: Bool = true, role: String? = nil
     ) throws {
         self.settings = settings
-        (self.home, self.role) = (home, role)
         connection = try PostgresConnectionBridge(settings, home: home)
         do {
             if let role {
@@ -146,8 +132,6 @@ public final class PostgresStore {
 
     public func close() {
         if inTransaction { rollback() }
-        dropAhead()
-        reader?.close()
         connection.close()
     }
 
@@ -294,7 +278,7 @@ public final class PostgresStore {
 
     /// Starts the one transaction a run or a REPL statement makes its changes in.
     public func begin(immediate: Bool = true) throws {
-        try start(isolation: PostgresStore.isolation)
+        try start("BEGIN ISOLATION LEVEL \(PostgresStore.isolation)")
     }
 
     /// A run that only reads: one snapshot of what was committed when it began (REPEATABLE
@@ -303,16 +287,15 @@ public final class PostgresStore {
     /// predicate locks on what it read. (SERIALIZABLE READ ONLY DEFERRABLE would not fail
     /// either, but waits for every transaction that writes, a long import's too, to end first.)
     public func beginReading() throws {
-        try start(isolation: "REPEATABLE READ READ ONLY")
+        try start("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     }
 
-    /// Begins a transaction of this isolation, what was read before forgotten.
-    private func start(isolation: String) throws {
+    /// Begins a transaction with `begin`, what was read before forgotten.
+    private func start(_ begin: String) throws {
         guard !inTransaction else { return }
         forget()
         connection.conflicted = false
-        try connection.query("BEGIN ISOLATION LEVEL " + isolation)
-        self.isolation = isolation
+        try connection.query(begin)
         inTransaction = true
         if !journalling { try pauseJournal() }
     }

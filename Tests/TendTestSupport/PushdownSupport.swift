@@ -180,9 +180,6 @@ public final class Watched<Store: Model>: Model {
         return s
     }
     public func knowsEdges() throws -> [(Int64, Int64)] { try store.knowsEdges() }
-    public func expectContactStats(today: Day, figures: ContactStats.Figures) {
-        store.expectContactStats(today: today, figures: figures)
-    }
     public func count(_ request: ModelRead) throws -> Int? {
         let n = try store.count(request)
         if n != nil { counted += 1 }

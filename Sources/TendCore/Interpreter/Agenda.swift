@@ -17,10 +17,8 @@ extension Interpreter {
         // Every contact's figures are needed: from the backend at once while the events are not
         // in memory, unless the memo holds most contacts' items. Rules' event queries read only
         // the rows their fixed conditions select (`narrowedEvents`), or else every event, once.
+        // The backend sums only the figures the definitions name.
         v.figuresWanted = figuresNamedByDefinitions()
-        if !v.holdsStats, memo?.isEmpty ?? true {
-            v.backendFirst?.expectContactStats(today: v.today, figures: v.figuresWanted)
-        }
         if memo?.misses(moreThan: Interpreter.memoMissLimit, of: v.net.contacts) ?? true {
             v.wholeTable = true
         }

@@ -30,9 +30,6 @@ final class AgendaMemo {
     func markStale(_ contacts: Set<Int64>) { stale.formUnion(contacts) }
 
     /// Whether more than `limit` of these contacts' items must be worked out.
-    /// True while it holds no contact's items (a session's first agenda).
-    var isEmpty: Bool { items.isEmpty }
-
     func misses(moreThan limit: Int, of contacts: [Contact]) -> Bool {
         contacts.lazy.filter { self.items(of: $0.id) == nil }.prefix(limit + 1).count > limit
     }

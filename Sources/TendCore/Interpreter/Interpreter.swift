@@ -257,8 +257,6 @@ public final class Interpreter {
         var figuresWanted = ContactStats.Figures.all
         /// Which figures `statsAll` holds; the others are as a contact without events has them.
         private var statsHeld = ContactStats.Figures.all
-        /// True once every contact's figures (some of them) are read.
-        var holdsStats: Bool { statsAll != nil }
         /// Every contact's figures: the backend's own when it has them and no events are in
         /// memory, else a pass over the events. In a partial view, the backend is asked for the
         /// selected contacts' alone (a query narrowed by a figure selects a few of 100,000).

@@ -25,9 +25,6 @@ public protocol Model: AnyObject {
     /// compute them from the events. The `figures` asked for must agree with
     /// `Network.stats(today:)` exactly; the others may be left as a contact without events has them.
     func contactStats(of ids: [Int64]?, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]?
-    /// Says that every contact's `figures` as of `today` will be asked for next, once the
-    /// contacts are read (the agenda): a model may start summing them now, beside that read.
-    func expectContactStats(today: Day, figures: ContactStats.Figures)
     /// The `knows` edges, without the events.
     func knowsEdges() throws -> [(Int64, Int64)]
     /// How many rows of an event collection meet every condition, when the model checks each
@@ -43,8 +40,6 @@ public protocol Model: AnyObject {
 
 extension Model {
     public func count(_ request: ModelRead) throws -> Int? { nil }
-
-    public func expectContactStats(today: Day, figures: ContactStats.Figures) {}
 
     /// Every figure of these contacts (every contact's when nil).
     public func contactStats(of ids: [Int64]? = nil, today: Day) throws -> [Int64: ContactStats]? {
