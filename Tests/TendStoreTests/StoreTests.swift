@@ -318,6 +318,19 @@ extension Store {
         #expect(JSONList.decode("[ \"a\" , \"b\" ]") == ["a", "b"])
         #expect(JSONList.decode("not json") == [])
     }
+
+    /// A column's bytes read where they are give what the same bytes made into text give, bytes
+    /// that are not UTF-8 included (each item mended as the whole text would be).
+    @Test(arguments: [
+        Array("[\"a\",\"\",\"é😀\"]".utf8), [0x5B, 0x22, 0xC3, 0x22, 0x2C, 0x22, 0xFF, 0x61, 0x22, 0x5D], [0x5B, 0x22, 0xF0, 0x9F, 0x22, 0x5D],
+        Array("[\"a\"".utf8), Array("[\"a\",]".utf8), Array("[\"a\\\"b\"]".utf8), Array("[\"a\" ,\"b\"]".utf8), Array("[]".utf8),
+    ])
+    func bytesReadInPlace(_ bytes: [UInt8]) {
+        let inPlace = bytes.withUnsafeBufferPointer { JSONList.fastDecode(bytes: $0) }
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect((inPlace ?? JSONList.slowDecode(text)) == JSONList.decodeChecked(text))
+        if let inPlace { #expect(inPlace == JSONList.fastDecode(text)) }
+    }
 }
 
 /// Queries the store narrows in SQL (stored-field conditions, whole-collection counts, figures
