@@ -18,7 +18,7 @@ extension PostgresStore {
     public func contactStats(of ids: [Int64]?, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
         // The events in memory already: the core's pass over them is cheaper.
         if cache != nil { return nil }
-        var values = PostgresStore.statsValues(today)
+        var values: [SQLValue] = [.text(today.description), .text(ContactStats.recentStart(today).description)]
         if let ids { values.append(.ints(ids)) }
         var out: [Int64: ContactStats] = [:]
         // Room for every contact's at once: growing copied the figures held so far, again and again.
@@ -28,11 +28,6 @@ extension PostgresStore {
             out[id] = s
         }
         return out
-    }
-
-    /// The values of `statsSQL`'s $1 and $2.
-    static func statsValues(_ today: Day) -> [SQLValue] {
-        [.text(today.description), .text(ContactStats.recentStart(today).description)]
     }
 
     /// A contact's id and figures, from a row of `statsSQL`.

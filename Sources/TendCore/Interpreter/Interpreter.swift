@@ -218,11 +218,7 @@ public final class Interpreter {
         /// One contact's figures, `needing` these of them: asked of the backend one by one for
         /// the first few contacts (a short table), then for everyone at once.
         func stats(of id: Int64, needing figures: ContactStats.Figures = .all) -> ContactStats? {
-            if statsAll != nil, !statsHeld.isSuperset(of: figures) {
-                // A figure the agenda's rules were not seen to read: every figure, then.
-                figuresWanted = .all
-                dropSelectionStats()
-            }
+            hold(figures)
             if statsOfSelection, let all = statsAll, all[id] == nil {
                 // A contact outside the selection: everyone's figures, as for a whole view.
                 dropSelectionStats()
@@ -246,17 +242,22 @@ public final class Interpreter {
         private var statsOfSelection = false
         /// Every figure of every contact (of a partial view, of the contacts it selected).
         var stats: [Int64: ContactStats] {
-            if statsAll != nil, statsHeld != .all {
-                figuresWanted = .all
-                dropSelectionStats()
-            }
+            hold(.all)
             return heldStats
         }
-        /// The figures the agenda's rules read (`figuresReadByRules`), which the backend is asked
-        /// for when it sums every contact's; any other is then asked for again with the rest.
+        /// The figures the agenda's definitions name (`figuresNamedByDefinitions`), which the
+        /// backend is asked for when it sums every contact's; any other is then asked for again
+        /// with the rest.
         var figuresWanted = ContactStats.Figures.all
         /// Which figures `statsAll` holds; the others are as a contact without events has them.
         private var statsHeld = ContactStats.Figures.all
+        /// Drops the figures held when they lack some of these (a figure the agenda's
+        /// definitions were not seen to name): every figure is read next.
+        private func hold(_ figures: ContactStats.Figures) {
+            guard statsAll != nil, !statsHeld.isSuperset(of: figures) else { return }
+            figuresWanted = .all
+            dropSelectionStats()
+        }
         /// Every contact's figures: the backend's own when it has them and no events are in
         /// memory, else a pass over the events. In a partial view, the backend is asked for the
         /// selected contacts' alone (a query narrowed by a figure selects a few of 100,000).

@@ -63,7 +63,6 @@ extension ContactStats {
         public static let degree = Figures(rawValue: 1 << 11)
         public static let stageSince = Figures(rawValue: 1 << 12)
         public static let all = Figures(rawValue: (1 << 13) - 1)
-
     }
 }
 
