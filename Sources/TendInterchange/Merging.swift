@@ -111,15 +111,19 @@ public struct ContactIndex {
         return id
     }
 
-    /// True when a record whose handle is the contact's is plainly someone else: both give
-    /// e-mails, phones and a company, and not one of them is the contact's (a handle is made of
-    /// a name, so two databases' John Smiths share one). A record with fewer of them, or sharing
-    /// one, is the contact (a new job, a new e-mail): it merges, its differences conflicts.
+    /// True when a record whose handle is the contact's is plainly someone else: it gives
+    /// e-mails, phones and a company, the contact a company and an e-mail or a phone, and not
+    /// one of the record's is the contact's (a handle is made of a name, so two databases' John
+    /// Smiths share one; a contact without a phone does not make a stranger's phone its own). A
+    /// record with fewer of them, or sharing one, is the contact (a new job, a new e-mail): it
+    /// merges, its differences conflicts.
     static func someoneElse(_ c: Contact?, _ p: ImportedContact) -> Bool {
-        guard let c else { return false }
+        guard let c, !p.emails.isEmpty, !p.phones.isEmpty, !(c.emails.isEmpty && c.phones.isEmpty) else { return false }
         let companies = (c.company?.trimmed.lowercased() ?? "", p[text: "company"]?.trimmed.lowercased() ?? "")
         let companiesDiffer = !companies.0.isEmpty && !companies.1.isEmpty && companies.0 != companies.1
-        return companiesDiffer && emailsDisagree(c, p) && phonesDisagree(c, p)
+        let sharesEmail = p.emails.contains { e in c.emails.contains { $0.value.lowercased() == e.value.lowercased() } }
+        let sharesPhone = p.phones.contains { n in c.phones.contains { samePhone($0.value, n.value) } }
+        return companiesDiffer && !sharesEmail && !sharesPhone
     }
 
     /// True when both give an e-mail (or both a phone) and none of the record's is the contact's.

@@ -334,6 +334,12 @@ extension TouchImporter {
     /// senders are left out. Only headers are looked at.
     public mutating func add(_ message: MailMessage) {
         let h = message.headers
+        // Cut before its Message-ID, a message would be logged under its cut header's
+        // fingerprint, and logged again when the whole file is imported.
+        if message.cutShort && h.messageID == nil {
+            result.errors.append(ImportError(message.origin, "the file ends inside its header, before its Message-ID: it may have been cut short"))
+            return
+        }
         if let reason = message.leftOut ?? Self.leftOut(labels: h.gmailLabels) { return skip(reason) }
         if h.deletedByMozilla || h.markedSpam { return skip(.junk) }
         guard let sender = h.from.first else { return skip(.noSender) }
@@ -415,6 +421,12 @@ extension TouchImporter {
         for (id, z) in calendar.zones where zoneDefinitions[id] == nil { zoneDefinitions[id] = z }
         for z in calendar.zonesNamed where !zonesNamed.contains(where: { $0.id == z.id }) { zonesNamed.append(z) }
         for e in calendar.events {
+            // A meeting's note is its summary, and text is at most 16 MB (a dump could not
+            // restore more): such an event is a bad record, as a card's 16 MB field is.
+            if let bytes = e.summary?.utf8.count, bytes > Interpreter.maxStringBytes {
+                result.errors.append(ImportError(e.origin, field: "SUMMARY", "\(bytes) bytes of text; a field holds at most 16 MB"))
+                continue
+            }
             var uid = e.uid ?? ""
             if uid.isEmpty {
                 var h = StableHash()

@@ -492,7 +492,12 @@ struct Completer {
         let pool =
             Completer.keywords + Schema.queryable.map(\.name) + Schema.all.flatMap { $0.fields.map(\.name) }
             + Builtin.all.map(\.name) + Array(defs.lets.keys) + Array(defs.fns.keys) + Array(defs.scores.keys)
-        return Completion(word: word, candidates: matching(word, in: pool))
+        let found = matching(word, in: pool)
+        // A function goes in with its parenthesis: after a space, `days_since (…)` does not parse.
+        if found.count == 1, Builtin.byName[found[0]] != nil || defs.fns[found[0]] != nil, !Completer.keywords.contains(found[0]) {
+            return Completion(word: word, candidates: found, closing: "(")
+        }
+        return Completion(word: word, candidates: found)
     }
 
     /// A sign starts a tag after the start of input, whitespace, `(`, `[`, `,` or `:`.

@@ -787,7 +787,9 @@ public final class Session: InterpreterHost {
             }
             if readOnly {
                 store.rollback()
-                restoreDefinitions()
+                // A session read-only as a whole (`--read-only`, a file that cannot be written)
+                // is the run definitions last for: a REPL's next line knows them.
+                if !(self.readOnly || readOnlyFile != nil) { restoreDefinitions() }
             } else {
                 // Closed items whose condition the run's changes ended are forgotten with them.
                 if changed { try interpreter.settleClosedItems() }

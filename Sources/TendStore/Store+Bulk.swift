@@ -62,6 +62,7 @@ extension Store {
             for i in interactions {
                 guard case .insertInteraction(var signed) = Network.signed(.insertInteraction(i), by: member) else { continue }
                 signed.id = 0
+                try Store.validate(.insertInteraction(signed))
                 _ = try Store.insertInteraction(signed, db)
             }
         }

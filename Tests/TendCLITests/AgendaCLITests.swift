@@ -52,6 +52,24 @@ import Testing
         #expect(try tend(["agenda"]).stdout.contains("Call Ann Ash"))
     }
 
+    /// Under --read-only the page's numbers are not kept, and a page numbered otherwise than
+    /// the one kept says so: `done 1` after it closed the items of the line 1 of the page
+    /// before, without a word. A page numbered as the kept one needs no note.
+    @Test func aReadOnlyPageSaysItsNumbersAreNotKept() throws {
+        let dir = try Self.start()
+        let note = "note: under --read-only these numbers are not kept"
+        #expect(try Self.csv(["agenda"], dir)[1].contains("Ann Arbor"))
+        let same = try CLI.run(["--read-only", "agenda"], in: dir)
+        #expect(same.status == 0 && !same.stdout.contains(note) && !same.stderr.contains(note), "\(same.stdout)\(same.stderr)")
+        // Ben becomes hot: line 2 of the next page is his, Cy's on the page kept.
+        #expect(try CLI.run(["-e", "set @ben-bose +hot"], in: dir).status == 0)
+        let moved = try CLI.run(["--read-only", "agenda"], in: dir)
+        #expect(moved.stdout.contains("2         5  Ben Bose"), "\(moved.stdout)")
+        #expect((moved.stdout + moved.stderr).contains(note + ": done, dismiss and snooze by number still mean the agenda shown before this one"), "\(moved.stdout)\(moved.stderr)")
+        let done = try CLI.run(["done", "2"], in: dir)
+        #expect((done.stdout + done.stderr).contains("@cy-cole"), "\(done.stdout)\(done.stderr)")
+    }
+
     /// "Follow the money" counts what was spent this year up to today: a spend dated next
     /// February (or later this year) has not happened, and "You spent 300 with B Two this year"
     /// was said of it.

@@ -62,6 +62,25 @@ import Testing
         #expect(moved.stdout.hasPrefix("Imported from moved.csv: 0 added, 1 merged, 0 skipped."), "\(moved.stdout)")
     }
 
+    /// Another database's John Smith is someone else when this one has no phone too: the
+    /// record's phone is not his (his e-mail and company disagreeing were merged with a
+    /// stranger's phone and e-mail). With one e-mail in common he is the same person.
+    @Test func aContactWithoutAPhoneTakesNoStrangersPhone() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", #"add "John Smith" email: "js@a.example", company: "X Corp""#], in: dir).status == 0)
+        let stranger = ["FN:John Smith", "X-TEND-HANDLE:john-smith", "EMAIL:john@b.example", "TEL:+1 555 7777", "ORG:Y Corp"]
+        try ImportIdentityTests.write(ImportIdentityTests.card(stranger), "b.vcf", in: dir)
+        let r = try CLI.run(["import", "vcard", "b.vcf"], in: dir)
+        #expect(r.stdout.hasPrefix("Imported from b.vcf: 1 added, 0 merged"), "\(r.stdout)\(r.stderr)")
+        let people = try CLI.run(["--format", "csv", "-e", "contacts sort by handle show handle, company, emails, phones"], in: dir)
+        #expect(
+            people.stdout == "handle,company,emails,phones\njohn-smith,X Corp,js@a.example,\njohn-smith-2,Y Corp,john@b.example,'+1 555 7777\n",
+            "\(people.stdout)")
+        try ImportIdentityTests.write(ImportIdentityTests.card(stranger + ["EMAIL:js@a.example"]), "same.vcf", in: dir)
+        let same = try CLI.run(["import", "vcard", "same.vcf"], in: dir)
+        #expect(same.stdout.hasPrefix("Imported from same.vcf: 0 added, 1 merged"), "\(same.stdout)\(same.stderr)")
+    }
+
     /// One person's own export read back after a new job is still that person, whichever two of
     /// company, e-mail and phone changed (the rule for another database's John Smith split them).
     @Test(arguments: [

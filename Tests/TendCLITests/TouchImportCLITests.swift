@@ -125,6 +125,46 @@ import Testing
         #expect(maildir.status == 3 && maildir.stderr.contains("a maildir is a folder"), "\(maildir.stderr)")
     }
 
+    /// An mbox cut inside a header before its Message-ID logs nothing (it logged the message
+    /// under its cut header's fingerprint, and the whole file logged it a second time), unless
+    /// --skip-bad, which logs the whole messages; the whole file then logs the rest once.
+    @Test func aMailboxCutBeforeAMessageIDLogsNothing() throws {
+        let dir = try Self.setUp()
+        let whole = """
+            From me@example.com Mon Nov 16 10:00:00 2026
+            From: me@example.com
+            To: Ana Park <ana@park.example>
+            Date: Mon, 16 Nov 2026 10:00:00 +0000
+            Message-ID: <one@example.com>
+
+            Hello
+
+            From ana@park.example Tue Nov 17 10:00:00 2026
+            From: Ana Park <ana@park.example>
+            To: me@example.com
+            Date: Tue, 17 Nov 2026 10:00:00 +0000
+            Subject: =?ISO-8859-1?Q?R=E9union?=
+            Message-ID: <two@park.example>
+
+            Hi
+
+            """
+        try whole.write(to: dir.appendingPathComponent("whole.mbox"), atomically: true, encoding: .utf8)
+        let cut = String(whole[..<whole.range(of: "Subject: =?ISO")!.upperBound])
+        try cut.write(to: dir.appendingPathComponent("cut.mbox"), atomically: true, encoding: .utf8)
+        let before = try CLI.run(["dump"], in: dir).stdout
+        let r = try CLI.run(["import", "mbox", "cut.mbox"], in: dir)
+        #expect(r.status == 3, "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("cut.mbox: message 2 (byte "), "\(r.stderr)")
+        #expect(r.stderr.contains("the file ends inside its header, before its Message-ID: it may have been cut short; nothing was logged"), "\(r.stderr)")
+        #expect(try CLI.run(["dump"], in: dir).stdout == before)
+        let skipping = try CLI.run(["import", "mbox", "cut.mbox", "--skip-bad"], in: dir)
+        #expect(skipping.status == 0 && skipping.stdout.hasPrefix("Logged from cut.mbox: 0 meetings, 1 e-mail;"), "\(skipping.stdout)\(skipping.stderr)")
+        let all = try CLI.run(["import", "mbox", "whole.mbox"], in: dir)
+        #expect(all.stdout.hasPrefix("Logged from whole.mbox: 0 meetings, 1 e-mail (1 inbound); 1 skipped as already imported"), "\(all.stdout)\(all.stderr)")
+        #expect(try Self.value("count(interactions where kind == \"email\" and @ana-park in people)", in: dir) == "2")
+    }
+
     /// The imported meetings as the dump writes them, each as its day and source.
     static func meetings(in dir: URL) throws -> [String] {
         try CLI.run(["dump"], in: dir).stdout.split(separator: "\n").filter { $0.hasPrefix("log meeting ") && $0.contains(" source: ") }.map { line in

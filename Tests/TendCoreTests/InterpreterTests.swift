@@ -181,6 +181,23 @@ import Testing
         #expect(h.text(try h.value("count(contacts where name == \"Nobody\")")) == "0")
     }
 
+    /// `sort by` a list sorts item by item, the shorter first, and empty lists last as nulls
+    /// (it kept the order the rows came in, whichever direction).
+    @Test func sortByAList() throws {
+        let h = Harness(prelude: false)
+        try h.run(
+            """
+            add "Ann" tags: ["zebra"]
+            add "Bob" tags: ["apple", "pear"]
+            add "Cy" tags: ["apple"]
+            add "Di"
+            add "Ed" tags: ["mango"]
+            """)
+        #expect(try h.handles("contacts sort by tags") == ["cy", "bob", "ed", "ann", "di"])
+        #expect(try h.handles("contacts sort by tags desc") == ["ann", "ed", "bob", "cy", "di"])
+        #expect(h.text(try h.value("max(contacts, tags)")) == "zebra")
+    }
+
     @Test func groupBy() throws {
         let h = try fixture()
         guard case .table(let t)? = try h.run("contacts group by profession").last else {

@@ -142,6 +142,19 @@ func lines(_ r: TouchImport) -> [String] {
 
     /// A folder of .ics files, one event per file as vdirsyncer keeps a calendar, reads as one
     /// calendar; a bad file is an error that names it, and the others still read.
+    /// A summary over 16 MB (a meeting's note) is a bad event, as a card's field that long is:
+    /// it was logged, and the dump that wrote it could not be run.
+    @Test func aSummaryOver16MBIsABadEvent() throws {
+        func event(_ uid: String, _ summary: String) -> String {
+            "BEGIN:VEVENT\r\nUID:\(uid)\r\nDTSTART:20260101T100000Z\r\nSUMMARY:\(summary)\r\nATTENDEE:mailto:dana@lee.example\r\nEND:VEVENT\r\n"
+        }
+        let text =
+            "BEGIN:VCALENDAR\r\n" + event("huge", String(repeating: "x", count: Interpreter.maxStringBytes + 1)) + event("fine", "Lunch") + "END:VCALENDAR\r\n"
+        let r = try importCalendars([], texts: [text], zone: "UTC")
+        #expect(lines(r) == ["2026-01-01 meeting [1] Lunch"])
+        #expect(r.errors.map(\.description) == ["event 1 (line 2), field SUMMARY: 16777217 bytes of text; a field holds at most 16 MB"])
+    }
+
     @Test func folderOfFiles() throws {
         let dir = try temporaryFolder("vdir")
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -611,6 +611,12 @@ final class Terminal {
         #expect(candidates("contacts where last_t") == ["last_touch", "last_touch_by"])
         #expect(candidates("count(vi") == ["vips", "visibility"])
         #expect(candidates("days_s") == ["days_since"])
+        // A function goes in with its parenthesis (a space after it left `days_since (…)`, which
+        // does not parse); a word that is no function, with a space.
+        #expect(c.complete("days_s").closing(after: "days_since") == "(")
+        #expect(c.complete("print low").closing(after: "lower") == "(")
+        #expect(c.complete("contacts where last_touch_").closing(after: "last_touch_by") == " ")
+        #expect(c.complete("contacts wher").closing(after: "where") == " ")
         #expect(candidates("@joan-rivera.over") == ["overdue"])
         #expect(candidates("contacts sort by ") == [])
         // Tags after a sign: `+li` is a tag, not the keyword `limit`.

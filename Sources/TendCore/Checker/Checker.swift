@@ -389,6 +389,19 @@ public struct Checker {
         m["dates"] = .list(.any)
         return m
     }()
+    /// The options typed `any` that take only some values: these types, or a list of these
+    /// `items` (what the run accepts: `importantDate`, `namedDates`, `strings`, `points`).
+    static let takesOneOf: [String: (types: [ValueType], items: [ValueType]?, words: String)] = {
+        let date = ([ValueType.date, .string], [ValueType]?.none, "a date (1988-04-12, or --04-12 without the year)")
+        let points = ([ValueType.string, .record], [ValueType.string, .record] as [ValueType]?, "text, a {value: …, type: …} record, or a list of them")
+        return [
+            "birthday": date, "anniversary": date,
+            "dates": ([.record], [.record], "{label: …, date: …} records"),
+            "emails": points, "phones": points,
+            "addresses": ([.string, .record], [.string, .record], "text, a record of an address's parts, or a list of them"),
+            "preferred_client": ([.string], [.string], "text or a list of text"),
+        ]
+    }()
     /// `add`'s options: a contact's, and `id:` (a dump numbers a contact after a gap).
     private static let addOptionTypes = contactOptionTypes.merging(["id": .any]) { a, _ in a }
     static let contactFlags = Set(Schema.contactFlags.keys)
@@ -442,6 +455,15 @@ public struct Checker {
                     continue
                 }
                 if !seen.insert(name).inserted { report("'\(name):' is given twice", range) }
+                if let one = Checker.takesOneOf[name] {
+                    // Typed `any` above, and yet not anything: a number for a birthday was found
+                    // by the run, after the statements before it had run.
+                    let t = check(value, Scope())
+                    var fits = one.types.contains { compatible(t, $0) }
+                    if case .list(let item) = t, let kinds = one.items { fits = kinds.contains { compatible(item, $0) } }
+                    if !fits { report("'\(name):' takes \(one.words), not \(t)", value.range) }
+                    continue
+                }
                 if type == .stage, case .name(let w) = value.kind, definitions.lets[w] == nil {
                     if let st = Stage(name: w) {
                         resolutions[value] = .stage(st)
@@ -723,7 +745,9 @@ public struct Checker {
         if scope.row == nil, Schema.contacts.field(n) != nil {
             note.append("'\(n)' is a field; fields are in view inside where, sort by, show, rules and scores, or as x.\(n)")
         }
-        if definitions.fns[n] != nil { note.append("'\(n)' is a function: call it as \(n)(…)") }
+        if definitions.fns[n] != nil || Builtin.byName[whole] != nil {
+            note.append("'\(n)' is a function: call it as \(n)(…), without a space before the parenthesis")
+        }
         // Outside a row, a misspelt field (`print nmae`) is told where fields are in view.
         var field: String?
         if scope.row == nil, note.isEmpty, let f = closest(n, among: Schema.contacts.fields.map(\.name)).first {

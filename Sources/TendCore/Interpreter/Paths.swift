@@ -5,10 +5,10 @@ extension Interpreter {
     // MARK: - Network analysis
 
     /// Professions serving the market (other than mine) where I know nobody at visibility or above.
-    func gaps(_ market: Value?) throws -> RowSet {
+    func gaps(_ market: Value?, _ range: SourceRange) throws -> RowSet {
         let v = try view()
         let m = try market ?? (meRecord()["preferred_client"] ?? .null)
-        if m.isNull { throw fail("no preferred client is set; set me preferred_client: \"…\"", .none) }
+        if m.isNull { throw fail("no preferred client is set; set me preferred_client: \"…\"", range) }
         let mine = v.net.me.profession.map(normalize)
         var rows: [Value] = []
         for p in try servedBy(m) where p != mine {

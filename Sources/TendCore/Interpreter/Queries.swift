@@ -216,12 +216,14 @@ extension Interpreter {
         return nil
     }
 
-    /// One sort key compared: nulls last whichever the direction; nil when equal.
+    /// One sort key compared: nulls (and empty lists: no tags) last whichever the direction;
+    /// nil when equal.
     @inline(__always)
     static func precedes(_ a: Value, _ b: Value, descending: Bool) -> Bool? {
-        if a.isNull && b.isNull { return nil }
-        if a.isNull { return false }
-        if b.isNull { return true }
+        let (none, other) = (a.isNull || a.isEmptyList, b.isNull || b.isEmptyList)
+        if none && other { return nil }
+        if none { return false }
+        if other { return true }
         let c = Value.compare(a, b) ?? 0
         if c != 0 { return descending ? c > 0 : c < 0 }
         return nil
@@ -426,9 +428,9 @@ extension Interpreter {
         case .progress:
             return try progressRows(q.range)
         case .who(let w):
-            return try who(w, outer)
+            return try who(w, outer, q.range)
         case .gaps(let m):
-            return try gaps(m.map { try eval($0, outer) })
+            return try gaps(m.map { try eval($0, outer) }, q.range)
         case .path(let to):
             guard case .contact(let id) = try eval(to, outer) else { throw fail("path to takes a contact", to.range) }
             return try path(to: id, range: to.range)
@@ -444,13 +446,14 @@ extension Interpreter {
 
     // MARK: - Who
 
-    func who(_ w: Who, _ ctx: Ctx) throws -> RowSet {
+    /// `range`: the query's, where an error without a part of its own is reported.
+    func who(_ w: Who, _ ctx: Ctx, _ range: SourceRange) throws -> RowSet {
         let v = try view()
         let contacts = Schema.contacts
         switch w {
         case .serves(let m):
             let market = try m.map { try eval($0, ctx) } ?? (meRecord()["preferred_client"] ?? .null)
-            if market.isNull { throw fail("no preferred client is set; set me preferred_client: \"…\"", m?.range ?? SourceRange.none) }
+            if market.isNull { throw fail("no preferred client is set; set me preferred_client: \"…\"", m?.range ?? range) }
             let professions = Set(try servedBy(market))
             let markets: Set<String>
             switch market {

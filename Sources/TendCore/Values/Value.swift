@@ -24,6 +24,8 @@ public enum Value: Sendable {
     public static func optional(_ d: Day?) -> Value { d.map(Value.date) ?? .null }
 
     public var isNull: Bool { if case .null = self { return true } else { return false } }
+    /// `[]`: sorts last, as null does.
+    var isEmptyList: Bool { if case .list(let l) = self { return l.isEmpty } else { return false } }
 
     /// `where`, `when` and `assert` hold only for `true`; null and everything else count as false.
     public var isTrue: Bool { if case .bool(true) = self { return true } else { return false } }
@@ -163,6 +165,12 @@ extension Value {
         case (.stage(let x), .stage(let y)): return x < y ? -1 : (x > y ? 1 : 0)
         case (.bool(let x), .bool(let y)): return x == y ? 0 : (!x ? -1 : 1)
         case (.contact(let x), .contact(let y)): return x < y ? -1 : (x > y ? 1 : 0)
+        case (.list(let x), .list(let y)):
+            // Item by item, then the shorter first (`sort by tags`: by the first tag, then the next).
+            for (i, j) in zip(x, y) {
+                if let c = compare(i, j), c != 0 { return c }
+            }
+            return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
         default: return nil
         }
     }
