@@ -181,6 +181,30 @@ import Testing
         #expect(h.text(try h.value("count(contacts where name == \"Nobody\")")) == "0")
     }
 
+    /// A rule's priority that is null for a contact gives way to the score `priority` (it
+    /// was 0, the bottom of the agenda: `priority days_since(last_touch)` before any touch);
+    /// `why` says so.
+    @Test func aNullRulePriorityFallsBackToTheScore() throws {
+        let h = Harness(prelude: false)
+        try h.run(
+            """
+            add "Ann" created: 2026-01-01
+            add "Bob" created: 2026-01-01
+            log call with @bob on 2026-11-01
+            score priority = 7
+            rule "r" when true then remind "x" priority days_since(last_touch)
+            """)
+        #expect(h.text(try h.value("sum(agenda where contact == @ann, priority)")) == "7")
+        #expect(h.text(try h.value("sum(agenda where contact == @bob, priority)")) == "22")
+        guard case .table(let t)? = try h.run("why @ann").last else { return #expect(Bool(false)) }
+        let lines = t.rows.map { $0.map { h.text($0) }.joined(separator: " | ") }.filter { $0.contains("priority") }
+        #expect(
+            lines == [
+                "  priority | days_since(last_touch) (null, so the score priority) | ", "  score priority | + 7 | 7",
+                "  score priority | = total | 7",
+            ], "\(lines)")
+    }
+
     /// `sort by` a list sorts item by item, the shorter first, and empty lists last as nulls
     /// (it kept the order the rows came in, whichever direction).
     @Test func sortByAList() throws {

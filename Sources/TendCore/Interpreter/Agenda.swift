@@ -143,14 +143,12 @@ extension Interpreter {
         return keptAgenda
     }
 
+    /// The rule's priority; where it gives none (no `priority`, or one that is null for this
+    /// contact: `priority days_since(last_touch)` before any touch), the score `priority`; else 0.
     func priorityValue(_ compiled: Compiled?, _ ctx: Ctx) throws -> Decimal {
-        let value: Value
-        if let p = compiled {
-            value = try p(ctx)
-        } else if definitions.scores["priority"] != nil, case .contact(let id)? = ctx.row {
+        var value = try compiled?(ctx) ?? .null
+        if value.isNull, definitions.scores["priority"] != nil, case .contact(let id)? = ctx.row {
             value = try contactField(id, "priority", .none)
-        } else {
-            value = .int(0)
         }
         return value.numberValue ?? 0
     }
@@ -185,12 +183,18 @@ extension Interpreter {
             }
             if fires.isTrue {
                 add("  message", sliceOf(rule.message), .string(try display(eval(rule.message, ctx))))
-                let priorityExpr = rule.priority ?? definitions.scores["priority"]?.value
-                let label = rule.priority != nil ? "  priority" : "  score priority"
-                if rule.priority == nil { source = definitions.scores["priority"]?.file ?? source }
+                // As `priorityValue`: a rule's priority that is null for the contact gives way to the score.
+                var usesScore = rule.priority == nil
+                if let own = rule.priority, definitions.scores["priority"] != nil, try eval(own, ctx).isNull {
+                    add("  priority", sliceOf(own) + " (null, so the score priority)", .null)
+                    usesScore = true
+                }
+                let priorityExpr = usesScore ? definitions.scores["priority"]?.value : rule.priority
+                let label = usesScore ? "  score priority" : "  priority"
+                if usesScore { source = definitions.scores["priority"]?.file ?? source }
                 if let p = priorityExpr {
                     // The score's terms see its own name for the contact.
-                    let termCtx = rule.priority != nil ? ctx : Ctx(row: plain.row, naming: definitions.scores["priority"]?.row)
+                    let termCtx = usesScore ? Ctx(row: plain.row, naming: definitions.scores["priority"]?.row) : ctx
                     var total = Decimal(0)
                     for (sign, term) in terms(p) {
                         let v = try eval(term, termCtx)
