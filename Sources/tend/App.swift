@@ -8,7 +8,11 @@ import TendStore
 /// What the commands share: finding and opening the database, and leaving with the right code.
 enum App {
     static func databasePath(_ g: Settings) -> String {
-        if let db = g.db { return db }
+        if let db = g.db {
+            // An empty --db (`--db "$UNSET"`) is a slip, not a file named "".
+            if db.isEmpty { fail("--db needs a database: a file's path or a postgresql:// URL", .invalid) }
+            return db
+        }
         if let db = environmentSetting("TEND_DB") { return db }
         let base = xdgDirectory("XDG_DATA_HOME") ?? homeDirectory() + "/.local/share"
         return base + "/tend/tend.db"

@@ -33,6 +33,15 @@ import Testing
         #expect(try CLI.run(["--format", "csv", "-e", "interactions sort by id show kind, by, private"], in: copy).stdout == all.stdout)
     }
 
+    /// An empty --db (`--db "$UNSET"`) is a usage error, not a file named "" ("no database at  (…").
+    @Test func anEmptyDatabasePathIsAUsageError() throws {
+        let dir = CLI.tempDir()
+        for args in [["--db", "", "-e", "count(contacts)"], ["--db", "", "agenda"], ["agenda", "--db", ""]] {
+            let r = try CLI.run(args, in: dir)
+            #expect(r.status == 2 && r.stderr.contains("--db needs a database: a file's path or a postgresql:// URL"), "\(args): \(r.stderr)")
+        }
+    }
+
     @Test func aMembersNameIsText() throws {
         let dir = CLI.tempDir()
         #expect(try CLI.run(["run", "-"], stdin: "add \"Cleo Diaz\"\n", in: dir).status == 0)
