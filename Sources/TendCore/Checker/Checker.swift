@@ -390,15 +390,16 @@ public struct Checker {
         return m
     }()
     /// The options typed `any` that take only some values: these types, or a list of these
-    /// `items` (what the run accepts: `importantDate`, `namedDates`, `strings`, `points`).
+    /// `items` (what the run accepts: `importantDate`, `namedDates`, `strings`, `points`,
+    /// `addresses`), in the run's words.
     static let takesOneOf: [String: (types: [ValueType], items: [ValueType]?, words: String)] = {
         let date = ([ValueType.date, .string], [ValueType]?.none, "a date (1988-04-12, or --04-12 without the year)")
-        let points = ([ValueType.string, .record], [ValueType.string, .record] as [ValueType]?, "text, a {value: …, type: …} record, or a list of them")
+        let points = ([ValueType.string, .record], [ValueType.string, .record] as [ValueType]?, "text or {value: …, type: …} records")
         return [
             "birthday": date, "anniversary": date,
             "dates": ([.record], [.record], "{label: …, date: …} records"),
             "emails": points, "phones": points,
-            "addresses": ([.string, .record], [.string, .record], "text, a record of an address's parts, or a list of them"),
+            "addresses": ([.string, .record], [.string, .record], "text or records of its parts"),
             "preferred_client": ([.string], [.string], "text or a list of text"),
         ]
     }()
@@ -461,7 +462,7 @@ public struct Checker {
                     let t = check(value, Scope())
                     var fits = one.types.contains { compatible(t, $0) }
                     if case .list(let item) = t, let kinds = one.items { fits = kinds.contains { compatible(item, $0) } }
-                    if !fits { report("'\(name):' takes \(one.words), not \(t)", value.range) }
+                    if !fits { report("\(name): takes \(one.words), not \(t)", value.range) }
                     continue
                 }
                 if type == .stage, case .name(let w) = value.kind, definitions.lets[w] == nil {

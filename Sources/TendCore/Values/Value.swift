@@ -168,7 +168,8 @@ extension Value {
         case (.list(let x), .list(let y)):
             // Item by item, then the shorter first (`sort by tags`: by the first tag, then the next).
             for (i, j) in zip(x, y) {
-                if let c = compare(i, j), c != 0 { return c }
+                guard let c = compare(i, j) else { return nil }
+                if c != 0 { return c }
             }
             return x.count < y.count ? -1 : (x.count > y.count ? 1 : 0)
         default: return nil
