@@ -135,10 +135,15 @@ import Testing
         #expect(done.stdout == "Done: logged call 1 with @tom-okafor; closed \"stay in touch\" for @tom-okafor.\n", "\(done.stdout)")
         #expect(try Self.csv(["-e", "interactions show kind, on, note"], dir) == ["kind,on,note", "call,2026-11-23,left a message"])
         #expect(try Self.csv(["agenda"], dir, env: ["TEND_TODAY": "2027-03-01"]).dropFirst().first?.contains("stay in touch") == true)
-        // A rule that logs nothing keeps the note with the item, and says so.
-        #expect(try CLI.run(["-e", "rule \"gains\" when true then remind \"Learn about {name}\""], in: dir).status == 0)
+        // A rule that logs nothing logs the note as a note (no touch), and says so: kept with
+        // the item alone, it went when the rule stopped holding.
+        #expect(try CLI.run(["-e", "rule \"gains\" when name != \"x\" then remind \"Learn about {name}\""], in: dir).status == 0)
         let quiet = try CLI.run(["-e", "done @tom-okafor rule \"gains\" note: \"asked about goals\""], in: dir)
-        #expect(quiet.stdout.hasSuffix("No rule of it logs a touch: the note is kept with the item (why shows it).\n"), "\(quiet.stdout)")
+        #expect(quiet.stdout.hasSuffix("No rule of it logs a touch: the note is logged as note 2 with @tom-okafor (the timeline keeps it).\n"), "\(quiet.stdout)")
+        #expect(try CLI.run(["-e", "set @tom-okafor name: \"x\""], in: dir).status == 0)
+        #expect(try CLI.run(["agenda"], in: dir).status == 0)
+        #expect(try Self.csv(["-e", "interactions where kind == \"note\" show on, note"], dir) == ["on,note", "2026-11-23,asked about goals"])
+        #expect(try CLI.run(["-e", "@tom-okafor.touches"], in: dir).stdout == "1\n")
     }
 
     /// A line with two items, the touch the first logs settling the second: `done` says so (it
@@ -156,6 +161,27 @@ import Testing
     /// `done` again, or on an item whose rule does not hold, logs nothing (a review: each
     /// repeat logged another call); a state typed by hand must be one a command could make; a
     /// dropped rule's states go with it.
+    /// Another day's agenda (`agenda on DATE`, a plan) forgets no item closed today: on that
+    /// day the rule may have stopped holding, and looking undid today's `done` and `dismiss`.
+    /// A dismissal for good of an item whose rule does not hold is nothing, as `done` of one is
+    /// (it was kept, and forgotten by the next look at the agenda).
+    @Test func anotherDaysAgendaForgetsNothingClosedToday() throws {
+        let dir = try Self.start()
+        #expect(try CLI.run(["-e", "add \"Dee Day\" created: 2026-11-01, birthday: --11-26"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "rule \"call\" when false then remind \"x\""], in: dir).status == 0)
+        let page = try Self.csv(["agenda"], dir)
+        let line = page.firstIndex { $0.contains("dee-day") }!
+        #expect(try CLI.run(["done", "\(line)"], in: dir).stdout.contains("closed \"birthday\" for @dee-day"))
+        #expect(!(try Self.csv(["agenda"], dir).joined().contains("dee-day")))
+        #expect(try CLI.run(["-e", "agenda on 2026-12-10"], in: dir).status == 0)
+        #expect(!(try Self.csv(["agenda"], dir).joined().contains("dee-day")), "the done birthday came back")
+        let dismiss = try CLI.run(["-e", "dismiss @ann-arbor rule \"call\""], in: dir)
+        #expect(dismiss.stdout == "\"call\" for @ann-arbor is not on the agenda today: nothing dismissed.\n", "\(dismiss.stdout)")
+        #expect(!(try CLI.run(["dump"], in: dir).stdout.contains("dismissed @ann-arbor")))
+        let both = try CLI.run(["-e", "dismiss @ann-arbor rule \"mail\"", "-e", "dismiss @ann-arbor rule \"call\" for 30d"], in: dir)
+        #expect(both.stdout.hasPrefix("Dismissed \"mail\" for @ann-arbor until the rule stops applying.\nDismissed \"call\" for @ann-arbor until 2026-12-23."), "\(both.stdout)")
+    }
+
     @Test func doneOnlyOnceAndTypedStatesHold() throws {
         let dir = CLI.tempDir()
         #expect(try CLI.run(["-e", "add \"Tom Okafor\" cadence: 1w, created: 2026-10-01"], in: dir).status == 0)

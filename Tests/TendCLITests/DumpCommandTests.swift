@@ -64,6 +64,19 @@ import Testing
     /// A dump cut short (a full disk, a dropped `ssh … | tend run -`) is refused whole, exit 2,
     /// nothing run: cut at a line's end or inside one after a whole option, it ran with exit 0
     /// and restored part of the network. A dump an older Tend wrote (no such last line) runs.
+    /// A dump saved with CR LF line ends (git's autocrlf, a Windows editor) restores as the
+    /// dump itself: the definitions kept a CR on every line, and the next dump differed.
+    @Test func aDumpWithCRLFLineEndsRestoresTheSame() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: "add \"Ann Ash\"\nfn twice(x) =\n  x +\n  x\ngoal \"calls\" metric: count(interactions\n where kind == \"call\") target: 3 per week\n", in: dir).status == 0)
+        let dump = try CLI.run(["dump"], in: dir).stdout
+        #expect(dump.contains("fn twice(x) =\n  x +\n  x"), "\(dump)")
+        let copy = CLI.tempDir()
+        let crlf = dump.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(try CLI.run(["run", "-"], stdin: crlf, in: copy).status == 0)
+        #expect(try CLI.run(["dump"], in: copy).stdout == dump)
+    }
+
     @Test func aDumpCutShortRunsNothing() throws {
         let dir = CLI.tempDir()
         let db = dir.appendingPathComponent("d.db").path

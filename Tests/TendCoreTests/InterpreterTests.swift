@@ -205,6 +205,14 @@ import Testing
             ], "\(lines)")
     }
 
+    /// A kind written with blanks around it is the kind (`"note "` counted as a touch).
+    @Test func aKindIsTrimmed() throws {
+        let h = Harness(prelude: false)
+        try h.run("add \"Ann\"\nlog \" Note \" with @ann on 2026-11-02\nlog call with @ann on 2026-11-01\nset interaction 2 kind: \" Lunch\"")
+        #expect(try h.column("interactions sort by id show kind") == ["note", "lunch"])
+        #expect(h.text(try h.value("@ann.touches")) == "1")
+    }
+
     /// `sort by` a list sorts item by item, the shorter first, and empty lists last as nulls
     /// (it kept the order the rows came in, whichever direction).
     @Test func sortByAList() throws {

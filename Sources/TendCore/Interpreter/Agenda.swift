@@ -82,7 +82,9 @@ extension Interpreter {
             if a.overdue != b.overdue { return a.overdue > b.overdue }
             return a.name < b.name
         }
-        return RowSet(collection: spec, rows: try withoutHiddenItems(items.map(\.row), v))
+        // Another day's agenda (`agenda on DATE`, a plan) forgets no closed item: on that day
+        // the rule may have stopped holding, and today's `done` would be undone by looking.
+        return RowSet(collection: spec, rows: try withoutHiddenItems(items.map(\.row), v, settling: date == nil || date == saved))
     }
 
     /// The figures the definitions' fields name (a rule's, a score's, a fn's or a let's, in any

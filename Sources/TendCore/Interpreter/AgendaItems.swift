@@ -22,7 +22,7 @@ extension Interpreter {
             return [.text(try done(item, note: try note.map { try display(eval($0, ctx)) }))]
         case .dismiss(let item, let duration):
             let until = try duration.map { try snoozeEnd(duration: $0, until: nil, "dismiss") }
-            return [.text(try setState(item, ItemState(.dismissed, since: today, until: until), "Dismissed"))]
+            return [.text(try setState(item, ItemState(.dismissed, since: today, until: until), "Dismissed", onlyFiring: until == nil))]
         case .snooze(let item, let duration, let until):
             let end = try snoozeEnd(duration: duration, until: until, "snooze")
             return [.text(try setState(item, ItemState(.snoozed, since: today, until: end), "Snoozed"))]
@@ -166,6 +166,7 @@ extension Interpreter {
         var said: [String] = []
         var logged: [String: Int64] = [:]
         var closed = 0
+        var closedFor: [Int64] = []
         let states = try agendaBook.itemStates()
         let keys = try items(ref)
         // What held before this `done` logged anything.
@@ -204,13 +205,25 @@ extension Interpreter {
             itemsClosedInRun.insert(key)
             said.append("closed \(ScriptWriter.quote(key.rule)) for \(handle)")
             closed += 1
+            if !closedFor.contains(key.contact) { closedFor.append(key.contact) }
         }
         // A touch that settles an item (the contact is no longer overdue) ends its state at once:
         // working out the agenda forgets the states of items whose rule no longer fires, which
         // would otherwise hide the item when the rule fires again, however much later.
         if !logged.isEmpty { _ = try agendaRows(on: nil, ref.range) }
-        // With no touch logged to hold it, the note is kept with the items alone: say so.
-        let noted = note != nil && logged.isEmpty && closed > 0 ? " No rule of it logs a touch: the note is kept with the item (why shows it)." : ""
+        // With no touch logged to hold it, the note goes into the timeline as a note (not a
+        // touch): kept with the item alone, it went when the rule stopped holding.
+        var noted = ""
+        if let note, logged.isEmpty, closed > 0 {
+            var notes: [String] = []
+            for id in closedFor {
+                var i = Interaction(kind: "note", on: today, people: [id])
+                i.note = note
+                let n = try apply(.insertInteraction(i)) ?? 0
+                notes.append("note \(n) with @\(try contact(id)?.handle ?? "?")")
+            }
+            noted = " No rule of it logs a touch: the note is logged as \(notes.joined(separator: ", ")) (the timeline keeps it)."
+        }
         return "Done: " + said.joined(separator: "; ") + "." + noted
     }
 
@@ -228,11 +241,20 @@ extension Interpreter {
         return try eval(rule.when, ctx).isTrue
     }
 
-    func setState(_ ref: ItemReference, _ state: ItemState, _ verb: String) throws -> String {
+    /// `onlyFiring`: a dismissal for good, which ends when the rule stops holding, is nothing
+    /// for an item whose rule does not hold today (it was kept, and forgotten by the next look
+    /// at the agenda), as `done` is.
+    func setState(_ ref: ItemReference, _ state: ItemState, _ verb: String, onlyFiring: Bool = false) throws -> String {
         var said: [String] = []
+        var notThere: [String] = []
         let states = try agendaBook.itemStates()
         for key in try items(ref) {
-            said.append("\(ScriptWriter.quote(key.rule)) for @\(try contact(key.contact)?.handle ?? "?")")
+            let item = "\(ScriptWriter.quote(key.rule)) for @\(try contact(key.contact)?.handle ?? "?")"
+            if onlyFiring, try !fires(key.rule, for: key.contact, ref.range) {
+                notThere.append(item)
+                continue
+            }
+            said.append(item)
             // An item already so keeps the day it was put so: writing it again is no change.
             if let was = states[key], was.kind == state.kind, was.until == state.until, was.note == state.note,
                 was.since == state.since || state.since == today
@@ -241,7 +263,9 @@ extension Interpreter {
             itemsClosedInRun.insert(key)
         }
         let until = state.until.map { " until \($0)" } ?? " until the rule stops applying"
-        return "\(verb) " + said.joined(separator: ", ") + until + "."
+        let done = said.isEmpty ? [] : ["\(verb) " + said.joined(separator: ", ") + until + "."]
+        let nothing = notThere.isEmpty ? [] : [notThere.joined(separator: ", ") + " \(notThere.count == 1 ? "is" : "are") not on the agenda today: nothing \(verb.lowercased())."]
+        return (done + nothing).joined(separator: " ")
     }
 
     /// The day a snooze (or a dismissal for a while) ends: after today, or it is an error.
@@ -273,7 +297,8 @@ extension Interpreter {
     /// A state that ended (a snooze, a dismissal for a while) is kept: it hides nothing from
     /// its end on, and a run with a far later `--today` (a what-if) must not forget it for the
     /// days before (there is one state per item, so they do not pile up).
-    func settleItemStates(fired: Set<ItemKey>, evaluated: (Int64) -> Bool, on day: Day) throws -> [ItemKey: ItemState] {
+    /// `settling`: false for another day's agenda, which forgets nothing.
+    func settleItemStates(fired: Set<ItemKey>, evaluated: (Int64) -> Bool, on day: Day, settling: Bool) throws -> [ItemKey: ItemState] {
         var hiding: [ItemKey: ItemState] = [:]
         var spent: [ItemKey] = []
         for (key, state) in try agendaBook.itemStates() {
@@ -283,14 +308,14 @@ extension Interpreter {
                 hiding[key] = state
             }
         }
-        if !readOnly && day == today && !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
+        if !readOnly && settling && day == today && !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
         return hiding
     }
 }
 
 extension Interpreter {
     /// The agenda's items without those closed, dismissed or snoozed (see `settleItemStates`).
-    func withoutHiddenItems(_ rows: [Value], _ v: View) throws -> [Value] {
+    func withoutHiddenItems(_ rows: [Value], _ v: View, settling: Bool) throws -> [Value] {
         func key(_ r: Value) -> ItemKey? {
             guard case .row(let row) = r, case .contact(let id)? = row["contact"], case .string(let rule)? = row["rule"] else { return nil }
             return ItemKey(contact: id, rule: rule)
@@ -301,7 +326,7 @@ extension Interpreter {
             evaluated: { id in
                 guard let c = v.net.contact(id) else { return false }
                 return c.snoozedUntil.map { $0 <= v.today } ?? true
-            }, on: v.today)
+            }, on: v.today, settling: settling)
         guard !hiding.isEmpty else { return rows }
         return rows.filter { key($0).map { hiding[$0] == nil } ?? true }
     }

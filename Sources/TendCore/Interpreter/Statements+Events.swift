@@ -180,7 +180,7 @@ extension Interpreter {
     func correct(_ i: inout Interaction, _ name: String, _ v: Value, _ range: SourceRange) throws {
         switch name {
         case "kind":
-            guard let k = Interpreter.text(v)?.lowercased(), !k.trimmed.isEmpty else { throw fail("kind: takes a word such as call or lunch", range) }
+            guard let k = Interpreter.text(v)?.trimmed.lowercased(), !k.isEmpty else { throw fail("kind: takes a word such as call or lunch", range) }
             i.kind = k
         case "note": i.note = Interpreter.text(v)
         case "quality": i.quality = try quality(v, range)

@@ -102,7 +102,8 @@ extension Parser {
             note.append(.pair("note", text, text.range))
         }
         let (on, options) = try parseOnAndOptions()
-        return .log(kind: kind.lowercased(), people: people, on: on, options: note + options)
+        // `"note "` is a note: a kind with blanks around it counted as a touch.
+        return .log(kind: kind.trimmed.lowercased(), people: people, on: on, options: note + options)
     }
 
     /// `refer "Mike Chen" to @joan-rivera [on DATE] options…`.

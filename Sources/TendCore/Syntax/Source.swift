@@ -56,10 +56,17 @@ public final class Source: Sendable {
     }
 
     /// The source text of a range.
+    /// The text of a range, its line ends LF (a definition's text, a goal's metric, kept and
+    /// dumped: a dump saved with CR LF ends read back with a CR on every line of them).
     public func slice(_ range: SourceRange) -> String {
         let lo = max(0, min(range.start, bytes.count))
         let hi = max(lo, min(range.end, bytes.count))
-        return String(decoding: bytes[lo..<hi], as: UTF8.self)
+        let part = bytes[lo..<hi]
+        guard part.contains(0x0D) else { return String(decoding: part, as: UTF8.self) }
+        var kept: [UInt8] = []
+        kept.reserveCapacity(part.count)
+        for i in part.indices where !(part[i] == 0x0D && i + 1 < bytes.count && bytes[i + 1] == 0x0A) { kept.append(part[i]) }
+        return String(decoding: kept, as: UTF8.self)
     }
 
     /// The range a message points at: without parentheses that enclose the whole of it, and
