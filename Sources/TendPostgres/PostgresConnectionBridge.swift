@@ -214,6 +214,12 @@ public struct PostgresFailure: Error, CustomStringConvertible {
             self.init(message: "\(error)")
             return
         }
+        if let server = e.serverInfo, server[.sqlState] == "55P03" {
+            self.init(
+                message: "another member's change kept what this one needs busy for 10 seconds (an import, or a long run); try again",
+                sqlState: "55P03")
+            return
+        }
         if let server = e.serverInfo, let text = server[.message] {
             let detail = server[.detail].map { " (\($0))" } ?? ""
             self.init(message: text + detail, sqlState: server[.sqlState])

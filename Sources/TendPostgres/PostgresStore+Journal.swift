@@ -174,15 +174,18 @@ extension PostgresStore {
         }
     }
 
-    /// Puts back the rows of one change, newest first.
+    /// Puts back the rows of one change, newest first; an interaction's people put back after
+    /// every other row. A removed interaction's people were deleted after it (its key's
+    /// cascade), so newest first puts them back before it, and their privacy trigger, finding
+    /// no interaction, made each row one the policy refuses: the undo failed, and every older
+    /// change was stuck behind it.
     private func revert(_ entry: Store.JournalEntry) throws {
-        let rows = try connection.query(
-            "SELECT tbl, before::text, after::text FROM journal_rows WHERE change_id = $1 AND NOT (\(PostgresStore.othersPrivateRow)) ORDER BY seq DESC", [.int(entry.number)])
+        let all = try connection.query(
+            "SELECT tbl, before::text, after::text FROM journal_rows WHERE change_id = $1 AND NOT (\(PostgresStore.othersPrivateRow)) ORDER BY seq DESC", [.int(entry.number)]
+        ).map { (table: try $0[0].decode(String.self), before: try $0[1].decode(String?.self), after: try $0[2].decode(String?.self)) }
+        let putsBackPeople = { (r: (table: String, before: String?, after: String?)) in r.table == "interaction_people" && r.after == nil }
         var keys: [String: String] = [:]
-        for row in rows {
-            let table = try row[0].decode(String.self)
-            let before = try row[1].decode(String?.self)
-            let after = try row[2].decode(String?.self)
+        for (table, before, after) in all.filter({ !putsBackPeople($0) }) + all.filter(putsBackPeople) {
             if keys[table] == nil { keys[table] = try primaryKey(table) }
             let t = "\"\(table)\""
             // The row as the change left it: its key, and all of it.

@@ -78,7 +78,10 @@ public final class PostgresStore {
                     throw OpenError.cannotOpen(settings.description, "cannot act as \(role): \(e.message)")
                 }
             }
-            member = try scalar("SELECT current_user::text")
+            // A run waits up to ten seconds for another's change to the rows it needs (as on
+            // SQLite), then stops with nothing changed: without a limit a member's `log` waited
+            // as long as another's import ran.
+            member = try scalar("SELECT current_user::text FROM (SELECT set_config('lock_timeout', '10s', false)) limit_set")
             try migrate(readOnly: readOnly, create: create)
             // Read-only writes nothing: a new member's first run that may write installs it.
             // (A database not brought up to date, under --read-only, has no members yet.)

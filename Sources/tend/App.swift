@@ -11,11 +11,21 @@ enum App {
         if let db = g.db {
             // An empty --db (`--db "$UNSET"`) is a slip, not a file named "".
             if db.isEmpty { fail("--db needs a database: a file's path or a postgresql:// URL", .invalid) }
-            return db
+            return refusingConnectionString(db, "--db")
         }
-        if let db = environmentSetting("TEND_DB") { return db }
+        if let db = environmentSetting("TEND_DB") { return refusingConnectionString(db, "TEND_DB") }
         let base = xdgDirectory("XDG_DATA_HOME") ?? homeDirectory() + "/.local/share"
         return base + "/tend/tend.db"
+    }
+
+    /// libpq's keyword/value form (`host=… user=… password=…`) is not a file's name: it made an
+    /// SQLite file named with the password, and the team's data went into it. Refused without
+    /// being shown (it may hold a password).
+    static func refusingConnectionString(_ db: String, _ what: String) -> String {
+        let keywords: Set<String> = ["host", "hostaddr", "port", "dbname", "user", "password", "passfile", "sslmode", "service", "options", "application_name", "connect_timeout"]
+        let first = db.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
+        guard let eq = first.firstIndex(of: "="), keywords.contains(first[..<eq].lowercased()) else { return db }
+        fail("\(what) takes a file's path or a postgresql:// URL, not libpq's key=value form: write it as postgresql://USER@HOST:PORT/DB (the password in PGPASSWORD or ~/.pgpass)", .invalid)
     }
 
     /// What the REPL's prompt names: the file, or a PostgreSQL database's name (never the

@@ -42,6 +42,18 @@ import Testing
         }
     }
 
+    /// libpq's key=value form is refused, not shown (it made an SQLite file named with the
+    /// password, and the data went into it).
+    @Test func aKeyValueConnectionStringIsRefused() throws {
+        let dir = CLI.tempDir()
+        let conninfo = "host=127.0.0.1 port=5 user=alice password=SECRET13 dbname=team"
+        for (args, env) in [(["--db", conninfo, "-e", "add \"X\""], [String: String]()), (["-e", "count(contacts)"], ["TEND_DB": conninfo])] {
+            let r = try CLI.run(args, in: dir, env: env)
+            #expect(r.status == 2 && r.stderr.contains("not libpq's key=value form") && !r.stderr.contains("SECRET13"), "\(r.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("SECRET") })
+    }
+
     @Test func aMembersNameIsText() throws {
         let dir = CLI.tempDir()
         #expect(try CLI.run(["run", "-"], stdin: "add \"Cleo Diaz\"\n", in: dir).status == 0)

@@ -119,6 +119,27 @@ struct PostgresConcurrencyTests {
         #expect(try TestCluster.psql("SELECT count(*) FROM contacts WHERE name = 'Dana Lee'", url: url) == "1")
     }
 
+    /// A change waits up to ten seconds for another's to the rows it needs, then stops with
+    /// nothing changed and says so, as on SQLite (it waited as long as the other ran: a
+    /// member's `log` behind another's import).
+    @Test func aChangeWaitsTenSecondsForAnother() throws {
+        let url = try TestCluster.freshDatabase("locked")
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Mike Chen\""], in: dir, env: ["TEND_DB": url]).status == 0)
+        // Another transaction holds Mike's row for 20 seconds.
+        let holder = Thread {
+            _ = try? TestCluster.psql("BEGIN; UPDATE contacts SET city = 'Oslo'; SELECT pg_sleep(20); ROLLBACK;", url: url)
+        }
+        holder.start()
+        Thread.sleep(forTimeInterval: 1)
+        let start = Date()
+        let r = try CLI.run(["-e", "set @mike-chen company: \"Acme\""], in: dir, env: ["TEND_DB": url])
+        let waited = Date().timeIntervalSince(start)
+        #expect(r.status == 3 && r.stderr.contains("another member's change kept what this one needs busy for 10 seconds"), "\(r.stderr)")
+        #expect(waited > 9 && waited < 18, "waited \(waited) s")
+        #expect(try TestCluster.psql("SELECT coalesce(company, '-') FROM contacts", url: url) == "-")
+    }
+
     /// Transactions rolled back in the database so far (PostgreSQL's statistics; each writer's
     /// are in once its process has ended).
     static func rollbacks(_ url: String) throws -> Int {

@@ -99,6 +99,17 @@ import Testing
         #expect(r.first?["contact"] == "cat-cole" && r.first?["degree"] == "3" && r.first?["bridges"] == "2")
     }
 
+    /// Namesakes alike in degree and bridges come in the order of their contact numbers (they
+    /// came in the dictionary's order, which differs from run to run).
+    @Test func connectorsNamesakesInTheirOrder() throws {
+        let h = Harness(prelude: false)
+        var script = ""
+        for n in 1...8 { script += "add \"Dana Chen\" handle: \"dana-\(n)\"\nadd \"Hub \(n)\"\nknows @dana-\(n) @hub-\(n)\n" }
+        try h.run(script)
+        let danas = try rows(h, "connectors").compactMap { $0["contact"] }.filter { $0.hasPrefix("dana-") }
+        #expect(danas == (1...8).map { "dana-\($0)" }, "\(danas)")
+    }
+
     @Test func groupByListFields() throws {
         let h = try network()
         try h.run("set @ann-able networks: [\"BNI\", \"Rotary\"]\nset @bob-best networks: \"BNI\"")

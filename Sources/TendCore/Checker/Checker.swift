@@ -278,6 +278,11 @@ public struct Checker {
         switch s.kind {
         case .log(let kind, _, let on, let options):
             if kind.trimmed.isEmpty { report("an interaction needs a kind, as in: log call with @dana-lee", s.range) }
+            // A private call or lunch would be a touch the team's figures (last_touch, touches,
+            // last_touch_by) count for its author alone.
+            for case .flag("private", let range) in options where kind != "note" {
+                report("private is for notes (log note with @x \"…\" private): a \(kind) is a touch the whole team's figures count", range)
+            }
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logOptions, flags: Checker.logFlags)
             checkID(options)

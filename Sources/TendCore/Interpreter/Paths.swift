@@ -87,8 +87,11 @@ extension Interpreter {
             }
             rows.append((id, neighbours.count, groups))
         }
+        // Namesakes last by contact number: the dictionary's order differs from run to run.
         rows.sort {
-            ($0.2, $0.1) != ($1.2, $1.1) ? ($0.2, $0.1) > ($1.2, $1.1) : (v.net.contact($0.0)?.name ?? "") < (v.net.contact($1.0)?.name ?? "")
+            if ($0.2, $0.1) != ($1.2, $1.1) { return ($0.2, $0.1) > ($1.2, $1.1) }
+            let (a, b) = (v.net.contact($0.0)?.name ?? "", v.net.contact($1.0)?.name ?? "")
+            return a != b ? a < b : $0.0 < $1.0
         }
         return RowSet(
             collection: nil,
