@@ -15,6 +15,17 @@ enum PostgresSchema {
         ("v1", v1), ("v2 members", v2), ("v3 journal", PostgresStore.journalSchema), ("v4 merging others' notes", v4),
         ("v5 sightings per event", v5), ("v6 deferrable references", v6), ("v7 events keep their author", v7),
         ("v8 deleted events witnessed", v8), ("v9 merges finish", v9), ("v10 indexes of references", v10),
+        ("v11 sightings are their member's", v11),
+    ]
+
+    /// The people a member's own calendar and mail saw who are not contacts (`report
+    /// candidates`) are that member's alone, as their mail is: every member saw everyone's
+    /// correspondents. What was kept before is the migrating member's.
+    static let v11 = [
+        "ALTER TABLE candidate_sightings ADD COLUMN member TEXT NOT NULL DEFAULT current_user",
+        "ALTER TABLE candidate_sightings DROP CONSTRAINT candidate_sightings_pkey, ADD PRIMARY KEY (member, address, source_id)",
+        "ALTER TABLE candidate_sightings ENABLE ROW LEVEL SECURITY", "ALTER TABLE candidate_sightings FORCE ROW LEVEL SECURITY",
+        "CREATE POLICY own_rows ON candidate_sightings USING (member = current_user)",
     ]
 
     /// Every column that refers to a contact has an index, as in the SQLite store: removing a

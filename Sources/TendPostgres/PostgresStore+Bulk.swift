@@ -160,7 +160,7 @@ extension PostgresStore {
             sightings.map {
                 [.text($0.address), .text($0.sourceID), SQLValue($0.name), .text($0.on.description), .text($0.last.description), .int(Int64($0.times))]
             },
-            suffix: "ON CONFLICT (address, source_id) DO UPDATE SET \(widening.set) WHERE \(widening.changes) RETURNING 1")
+            suffix: "ON CONFLICT (member, address, source_id) DO UPDATE SET \(widening.set) WHERE \(widening.changes) RETURNING 1")
     }
 
     /// The member's own states of agenda items that have none.

@@ -245,6 +245,24 @@ struct PostgresMemberTests {
         #expect(try team.psql("ann", "SELECT \"by\" FROM stage_changes") == team.roles["bob"]!)
     }
 
+    /// The people a member's own mail saw who are not contacts are that member's alone, as
+    /// their mail is (every member's `report candidates` listed everyone's correspondents);
+    /// two members who saw the same address keep a sighting each.
+    @Test func sightingsAreEachMembersOwn() throws {
+        let team = try Team(["ann", "bob"], contacts: "add \"Cleo Diaz\" email: \"cleo@diaz.example\"\n")
+        func mbox(_ to: String, _ id: String) -> String {
+            "From me@example.com Mon Nov 16 10:00:00 2026\nFrom: me@example.com\nTo: \(to)\nDate: Mon, 16 Nov 2026 10:00:00 +0000\nMessage-ID: <\(id)@example.com>\n\nHi\n\n"
+        }
+        for name in ["ann", "bob"] { try team.tend(name, ["-e", "set me emails: [\"me@example.com\"]"]) }
+        try team.tend("ann", ["import", "mbox", "-"], stdin: mbox("Divorce Lawyer <lawyer@divorce.example>", "a") + mbox("shared@x.example", "s"))
+        try team.tend("bob", ["import", "mbox", "-"], stdin: mbox("shared@x.example", "s"))
+        let ann = try team.lines("ann", "report candidates").joined(separator: "\n")
+        let bob = try team.lines("bob", "report candidates").joined(separator: "\n")
+        #expect(ann.contains("lawyer@divorce.example") && ann.contains("shared@x.example"), "\(ann)")
+        #expect(!bob.contains("lawyer@divorce.example") && bob.contains("shared@x.example"), "\(bob)")
+        #expect(try team.psql("bob", "SELECT count(*) FROM candidate_sightings") == "1")
+    }
+
     /// An event is logged by the member who logs it: `by:` naming another member is refused
     /// (bob logged a lunch, and could make it private, as ann), and `tend push` records the
     /// pushing member, whoever the personal file names.
