@@ -163,6 +163,19 @@ struct URLParts {
             throw ConnectionSettings.Problem(message: "a PostgreSQL URL starts with postgresql:// or postgres://")
         }
         var rest = Substring(url[scheme.upperBound...])
+        // The user and password end at the last `@`: a password with a `/`, `?` or `#` not
+        // percent-encoded (`alice:SEC/RET@host`) is still the password, never a port, a
+        // database or a query whose pieces an error would show.
+        if let at = rest.lastIndex(of: "@") {
+            let userInfo = rest[..<at]
+            rest = rest[rest.index(after: at)...]
+            if let colon = userInfo.firstIndex(of: ":") {
+                try set("user", userInfo[..<colon])
+                try set("password", userInfo[userInfo.index(after: colon)...])
+            } else {
+                try set("user", userInfo)
+            }
+        }
         var query = Substring("")
         if let q = rest.firstIndex(of: "?") {
             query = rest[rest.index(after: q)...]
@@ -172,16 +185,6 @@ struct URLParts {
         if let slash = rest.firstIndex(of: "/") {
             authority = rest[..<slash]
             try set("dbname", rest[rest.index(after: slash)...])
-        }
-        if let at = authority.lastIndex(of: "@") {
-            let userInfo = authority[..<at]
-            authority = authority[authority.index(after: at)...]
-            if let colon = userInfo.firstIndex(of: ":") {
-                try set("user", userInfo[..<colon])
-                try set("password", userInfo[userInfo.index(after: colon)...])
-            } else {
-                try set("user", userInfo)
-            }
         }
         try hostAndPort(authority)
         for pair in query.split(separator: "&") where !pair.isEmpty {

@@ -36,6 +36,11 @@ import Testing
             "h", nil, 5000, "ann", "pw", "team", "disable"
         ),
         ("postgresql:///x", ["PGHOST": "/run/sock"], nil, "/run/sock", 5432, "osuser", nil, "x", "prefer"),
+        // A password with /, ? or @ not percent-encoded is the password up to the last @ (its
+        // pieces were read as a port or a query, and shown in the error).
+        ("postgresql://alice:SEC/RET3@h:7000/team", [:], "h", nil, 7000, "alice", "SEC/RET3", "team", "prefer"),
+        ("postgresql://alice:SEC?RET4@h/team?sslmode=require", [:], "h", nil, 5432, "alice", "SEC?RET4", "team", "require"),
+        ("postgresql://alice:S@C#R@h/team", [:], "h", nil, 5432, "alice", "S@C#R", "team", "prefer"),
     ]
 
     @Test(arguments: 0..<cases.count)
