@@ -194,6 +194,8 @@ extension PostgresStore {
             try deleteEvent(kind, id)
         case .insertKnows(let a, let b):
             try insertKnows(a, b)
+        case .deleteKnows(let a, let b):
+            try connection.query("DELETE FROM knows WHERE a_id = $1 AND b_id = $2", [.int(min(a, b)), .int(max(a, b))])
         default: break
         }
         return nil

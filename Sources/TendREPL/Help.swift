@@ -68,6 +68,7 @@ enum Help {
                 ("knows @dana-lee @mike-chen", ""),
                 ("timeline @dana-lee", "every event, with its number"),
                 ("remove interaction 2", "events by number"),
+                ("remove knows @dana-lee @mike-chen", "an edge recorded by mistake"),
                 ("merge @joan-rivera-2 into @joan-rivera", ""),
             ]),
         Topic(

@@ -193,6 +193,8 @@ extension Store {
         case .insertKnows(let a, let b):
             guard a != b else { return nil }
             try run(db, insertKnowsSQL, [.int(min(a, b)), .int(max(a, b))])
+        case .deleteKnows(let a, let b):
+            try run(db, "DELETE FROM knows WHERE a_id = ? AND b_id = ?", [.int(min(a, b)), .int(max(a, b))])
         case .setMe(let m): try setMe(m, db)
         case .setMarket(let m): try setMarket(m, db)
         case .deleteMarket(let name):

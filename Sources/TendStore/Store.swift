@@ -589,7 +589,7 @@ public final class Store: Model {
         case .insertIntroduction(let i): moved = [i.a, i.b]
         case .insertSpend(let s): moved = [s.contact]
         case .insertStageChange(let s): moved = [s.contact]
-        case .insertKnows(let a, let b): moved = [a, b]
+        case .insertKnows(let a, let b), .deleteKnows(let a, let b): moved = [a, b]
         case .deleteContact, .mergeContact, .updateInteraction, .updateReferral, .updateIntroduction, .updateSpend, .deleteEvent:
             statsKept = nil
             return

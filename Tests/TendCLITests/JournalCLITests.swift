@@ -33,6 +33,24 @@ import Testing
     /// The file holds one statement per field; a changed line changes the field, a deleted one
     /// clears it, an added one runs; the diff is shown and the whole edit is one change, which
     /// undo takes back. The file is private to its owner.
+    /// `remove knows @a @b` takes a mistaken edge away (there was no way to, and it skewed
+    /// degree, paths and connectors for good); removing an introduction says the edge stays;
+    /// undo puts the edge back, and the dump rebuilds what is left.
+    @Test func aKnowsEdgeIsRemoved() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: "add \"Ann Ash\"\nadd \"Bo Bell\"\nadd \"Cy Cole\"\nintroduce @ann-ash and @bo-bell\nknows @ann-ash @cy-cole\n", in: dir).status == 0)
+        let intro = try CLI.run(["-e", "remove introduction 1"], in: dir)
+        #expect(intro.stdout == "Removed introduction 1. @ann-ash and @bo-bell are still recorded as knowing each other (remove knows @ann-ash @bo-bell takes that away).\n", "\(intro.stdout)")
+        let both = try CLI.run(["-e", "remove knows @bo-bell @ann-ash", "-e", "@ann-ash.degree"], in: dir)
+        #expect(both.stdout == "Removed that @bo-bell and @ann-ash know each other.\n1\n", "\(both.stdout)\(both.stderr)")
+        let again = try CLI.run(["-e", "remove knows @ann-ash @bo-bell"], in: dir)
+        #expect(again.status == 3 && again.stderr.contains("@ann-ash and @bo-bell are not recorded as knowing each other"), "\(again.stderr)")
+        let dump = try CLI.run(["dump"], in: dir).stdout
+        #expect(!dump.contains("knows @ann-ash @bo-bell") && dump.contains("knows @ann-ash @cy-cole"), "\(dump)")
+        #expect(try CLI.run(["undo"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "@ann-ash.degree"], in: dir).stdout == "2\n")
+    }
+
     @Test func editChangesAContactInOneChange() throws {
         let dir = try Self.start()
         let env = try Self.editor(

@@ -178,6 +178,8 @@ public struct Statement: Sendable {
         case event(EventKind, Expr)
         case market(Expr)
         case goal(Expr)
+        /// `remove knows @a @b`: the edge alone (a mistaken one skewed degree and paths for good).
+        case knows(Person, Person)
     }
 }
 
@@ -296,7 +298,7 @@ extension Statement.Kind {
         case .helps(_, let goal): return [goal]
         case .remove(let what):
             switch what {
-            case .person: return []
+            case .person, .knows: return []
             case .event(_, let e), .market(let e), .goal(let e): return [e]
             }
         case .snooze(_, let duration, let until): return maybe(duration) + maybe(until)
@@ -321,7 +323,7 @@ extension Statement.Kind {
             .remove(.person(let p)), .snooze(let p, _, _), .unsnooze(let p), .edit(.person(let p)):
             return [p]
         case .log(_, let people, _, _), .introduce(let people, _, _), .knows(let people): return people
-        case .merge(let from, let into): return [from, into]
+        case .merge(let from, let into), .remove(.knows(let from, let into)): return [from, into]
         case .agenda(let command): return command.people
         default: return []
         }

@@ -154,7 +154,7 @@ public struct Checker {
             switch what {
             case .event(_, let id): checkEventNumber(id)
             case .market(let e), .goal(let e): expect(e, .string, Scope(), "the name")
-            case .person: break
+            case .person, .knows: break
             }
         case .snooze(_, let duration, let until):
             checkSnooze(duration, until)

@@ -47,7 +47,7 @@ final class AgendaMemo {
         case .insertReferral(let r): return [r.contact]
         case .insertIntroduction(let i): return [i.a, i.b]
         case .insertSpend(let s): return [s.contact]
-        case .insertKnows(let a, let b): return [a, b]
+        case .insertKnows(let a, let b), .deleteKnows(let a, let b): return [a, b]
         case .deleteContact, .mergeContact, .updateInteraction, .updateReferral, .updateIntroduction, .updateSpend, .deleteEvent,
             .setMe, .setMarket, .deleteMarket, .setGoal, .deleteGoal, .setDefinition, .deleteDefinition:
             return nil

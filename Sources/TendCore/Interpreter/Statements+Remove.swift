@@ -35,8 +35,15 @@ extension Interpreter {
         case .event(let kind, let e):
             guard let n = StoredRange.id(try eval(e, ctx)) else { throw fail("expected the event's number", e.range) }
             let id = Int64(n)
-            guard try eventNumbered(kind, id).contains(kind, id: id) else { throw fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", e.range) }
+            let net = try eventNumbered(kind, id)
+            guard net.contains(kind, id: id) else { throw fail("no \(kind.rawValue) \(n) (timeline @handle shows the numbers)", e.range) }
             try apply(.deleteEvent(kind, id))
+            // The two people still know each other (they may have before): said, with the way out.
+            if kind == .introduction, let i = net.introductions.first(where: { $0.id == id }),
+                let a = try contact(i.a)?.handle, let b = try contact(i.b)?.handle
+            {
+                return .text("Removed introduction \(n). @\(a) and @\(b) are still recorded as knowing each other (remove knows @\(a) @\(b) takes that away).")
+            }
             return .text("Removed \(kind.rawValue) \(n).")
         case .market(let e):
             let net = try view().net
@@ -50,6 +57,13 @@ extension Interpreter {
             return .text(
                 "Removed market \"\(name)\"."
                     + (preferred ? " It is still your preferred client (me.preferred_client): who serves and gaps in it find no profession until it is defined again." : ""))
+        case .knows(let a, let b):
+            let (x, y) = (try contactID(a.handle, a.range), try contactID(b.handle, b.range))
+            guard x != y, try view().adjacency[x]?.contains(y) == true else {
+                throw fail("@\(a.handle) and @\(b.handle) are not recorded as knowing each other (who knows @\(a.handle) lists whom they are)", a.range.to(b.range))
+            }
+            try apply(.deleteKnows(x, y))
+            return .text("Removed that @\(a.handle) and @\(b.handle) know each other.")
         case .goal(let e):
             let net = try view().net
             guard case .string(let name) = try eval(e, ctx), net.goals.contains(where: { $0.name == name }) else {

@@ -480,6 +480,7 @@ public enum Change: Sendable {
     /// change (contact when none remains).
     case deleteEvent(EventKind, Int64)
     case insertKnows(Int64, Int64)
+    case deleteKnows(Int64, Int64)
     case setMe(Me)
     case setMarket(Market)
     case deleteMarket(String)
@@ -648,6 +649,10 @@ public struct Network: Sendable {
             deleteEvent(kind, id)
         case .insertKnows(let a, let b):
             addKnows(a, b)
+        case .deleteKnows(let a, let b):
+            let p = Pair(a, b)
+            knows.removeAll { Pair($0.0, $0.1) == p }
+            knowsSet.remove(p)
         case .setMe(let m):
             me = m
         case .setMarket(let m):

@@ -177,9 +177,10 @@ extension Parser {
         advance()
         if what == "market" { return .remove(.market(try parseExpression())) }
         if what == "goal" { return .remove(.goal(try parseExpression())) }
+        if what == "knows" { return .remove(.knows(try parsePerson(), try parsePerson())) }
         guard let kind = EventKind(rawValue: what) ?? EventKind(rawValue: String(what.dropLast())) else {
             throw error(
-                "cannot remove '\(what)'; remove takes @handle, interaction, referral, introduction, spend, stage, market or goal",
+                "cannot remove '\(what)'; remove takes @handle, interaction, referral, introduction, spend, stage, knows, market or goal",
                 at: previous.range)
         }
         return .remove(.event(kind, try parseExpression()))
