@@ -325,10 +325,13 @@ public enum Merge {
         // Notes only grow, by the lines the contact's notes do not hold yet (a note edited on the
         // phone adds its new lines, not its old ones again). Lines are looked up in a set, so a
         // record with thousands of notes merges in linear time; they are compared without the
-        // spaces around them, which files do not all keep; an address without its last slash,
-        // and a LinkedIn profile's in any case (its exports write one several ways), is the same.
+        // spaces around them, which files do not all keep, and without the control characters a
+        // vCard cannot carry (Tend's own export read back added each such line again, without
+        // them); an address without its last slash, and a LinkedIn profile's in any case (its
+        // exports write one several ways), is the same.
         let bare = { (line: Substring) -> String in
-            var s = line.trimmingCharacters(in: .whitespaces)
+            var s = String(String.UnicodeScalarView(line.unicodeScalars.filter { $0 == "\t" || ($0.value >= 0x20 && $0.value != 0x7F) }))
+                .trimmingCharacters(in: .whitespaces)
             guard s.hasPrefix("url: ") || s.hasPrefix("url (") else { return s }
             if s.hasSuffix("/") { s.removeLast() }
             return s.range(of: "linkedin.com/in/", options: .caseInsensitive) != nil ? s.lowercased() : s

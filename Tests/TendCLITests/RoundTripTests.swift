@@ -172,6 +172,18 @@ struct GeneratedNetwork {
         #expect(text.contains("ORG:Lead Co\r\n") && text.contains("TITLE:Trail title\r\n") && text.contains("NOTE:two lead\r\n"), "\(text)")
     }
 
+    /// A note line holding a control character, which a vCard cannot carry, is the same line
+    /// when Tend's own export is imported back (each such line was added again without it,
+    /// doubling a long note).
+    @Test func ownVCardExportImportedBackAddsNoNoteLines() throws {
+        let a = CLI.tempDir()
+        #expect(try CLI.run(["-e", #"add "Bell Ringer" notes: "plain line\nring\u{7} the bell\nlast""#], in: a).status == 0)
+        #expect(try CLI.run(["export", "vcard", "own.vcf"], in: a).status == 0)
+        let back = try CLI.run(["import", "vcard", "own.vcf", "--update"], in: a)
+        #expect(back.status == 0 && back.stdout.contains("1 unchanged"), "\(back.stdout)\(back.stderr)")
+        #expect(try CLI.run(["--format", "csv", "-e", "count(contacts where notes ~ \"ring the bell\")"], in: a).stdout == "0\n")
+    }
+
     /// JSON writes each contact's number (ICS to-dos and `contacts show id` name contacts by
     /// it): read back into an empty database, a removed contact's gap stays (the import numbered
     /// them anew); a number another contact has is not taken, and one that is no number is an error.
