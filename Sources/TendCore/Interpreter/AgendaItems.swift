@@ -123,7 +123,8 @@ extension Interpreter {
             // The page this session showed, when another process numbered another since.
             if let mine = pageShown, let n = asked.intValue { try checkShownHere(n, mine, numbers, e.range) }
             guard let n = asked.intValue, n >= 1, n <= numbers.count else {
-                let shown = numbers.isEmpty ? "the agenda has not been shown yet" : "the agenda shown last has items 1 to \(numbers.count)"
+                // An empty page keeps no numbers either: "not shown yet" was said after one.
+                let shown = numbers.isEmpty ? "the agenda shown last had no items, or none was shown yet" : "the agenda shown last has items 1 to \(numbers.count)"
                 throw fail("no item \(plainText(asked)) on the agenda (\(shown); agenda numbers them)", e.range)
             }
             let keys = numbers[n - 1]
