@@ -61,8 +61,10 @@ extension ConnectionSettings {
         }
         var config: PostgresConnection.Configuration
         if let host {
+            // The name verify-full checks is postgres-nio's own choice: the host, or for an IP
+            // address (which SNI cannot carry) none, and the certificate is checked against the
+            // address (naming it failed every verify-full connection to an IP address).
             config = .init(host: host, port: port, username: user, password: password?.value, database: database, tls: tls)
-            if sslMode == .verifyFull { config.options.tlsServerName = host }
         } else {
             let socket = (socketDirectory ?? ConnectionSettings.defaultSocketDirectory) + "/.s.PGSQL.\(port)"
             config = .init(unixSocketPath: socket, username: user, password: password?.value, database: database)

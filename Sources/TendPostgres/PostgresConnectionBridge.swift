@@ -243,7 +243,9 @@ public struct PostgresFailure: Error, CustomStringConvertible {
         let inner = PostgresFailure(error)
         var why = inner.message
         if let e = error as? PSQLError, e.serverInfo == nil, e.code == .connectionError {
-            why = "cannot reach the server" + PostgresFailure.cause(e.underlying)
+            // The server was reached, and its certificate (or TLS itself) refused.
+            let tls = e.underlying.map { String(reflecting: type(of: $0)).contains("NIOSSL") } ?? false
+            why = (tls ? "TLS with the server failed (sslmode=\(settings.sslMode.rawValue))" : "cannot reach the server") + PostgresFailure.cause(e.underlying)
         }
         self.init(message: "cannot connect to \(settings): \(why)", sqlState: inner.sqlState)
     }

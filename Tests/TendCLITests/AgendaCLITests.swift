@@ -182,6 +182,20 @@ import Testing
         #expect(both.stdout.hasPrefix("Dismissed \"mail\" for @ann-arbor until the rule stops applying.\nDismissed \"call\" for @ann-arbor until 2026-12-23."), "\(both.stdout)")
     }
 
+    /// A next step set in place of the one done is a new item: it comes onto the agenda when
+    /// due, at once when due today (it never came back: the rule had not stopped holding). A
+    /// change to a field the rule does not read leaves the done item closed.
+    @Test func aNewNextStepAfterDoneComesBack() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: "add \"Lou Prof\" stage: profitability, next_step: \"quarterly review\", next_due: 2026-11-20\nlog call with @lou-prof\n", in: dir).status == 0)
+        #expect(try Self.csv(["agenda"], dir).joined().contains("Due 2026-11-20: quarterly review (Lou Prof)"))
+        #expect(try CLI.run(["done", "1"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "set @lou-prof +vip"], in: dir).status == 0)
+        #expect(!(try Self.csv(["agenda"], dir).joined().contains("quarterly review")))
+        #expect(try CLI.run(["-e", "set @lou-prof next_step: \"send proposal\", next_due: 2026-11-23"], in: dir).status == 0)
+        #expect(try Self.csv(["agenda"], dir).joined().contains("Due 2026-11-23: send proposal (Lou Prof)"))
+    }
+
     @Test func doneOnlyOnceAndTypedStatesHold() throws {
         let dir = CLI.tempDir()
         #expect(try CLI.run(["-e", "add \"Tom Okafor\" cadence: 1w, created: 2026-10-01"], in: dir).status == 0)

@@ -338,7 +338,10 @@ extension Interpreter {
     /// of the contacts this run changed, whose rule does not fire for them now: a change that
     /// makes a closed item's condition stop holding ends it as a look at the agenda would (a
     /// closed "next step due" hid the next next step for good, unless the agenda happened to
-    /// be shown while the condition was false). Called by the host before a writing run commits.
+    /// be shown while the condition was false). An item whose rule reads a field this run set
+    /// is forgotten too, firing or not: it is a new item (a next step set in place of the one
+    /// done, due at once, never came onto the agenda). Called by the host before a writing run
+    /// commits.
     ///
     /// Only the contacts the run's changes name are looked at (a rule that reads other
     /// contacts', or a change that may touch anyone's, is left to the agenda, which settles
@@ -347,13 +350,16 @@ extension Interpreter {
     /// Forgets what the last run changed, before a run starts.
     public func startRun() {
         contactsChangedInRun = []
+        fieldsSetInRun = [:]
         itemsClosedInRun = []
     }
 
     public func settleClosedItems() throws {
         let changed = contactsChangedInRun
         let recorded = itemsClosedInRun
+        let fieldsSet = fieldsSetInRun
         contactsChangedInRun = []
+        fieldsSetInRun = [:]
         itemsClosedInRun = []
         guard !readOnly, let changed, !changed.isEmpty else { return }
         let closed = try agendaBook.itemStates().filter {
@@ -372,6 +378,10 @@ extension Interpreter {
             // A rule dropped, a contact removed or snoozed: left to the agenda, as before.
             guard let rule = rules[key.rule], let c = try contact(key.contact), (c.snoozedUntil.map { $0 <= today } ?? true) else { continue }
             ruleInView = rule.name
+            if let set = fieldsSet[c.id], set.contains("*") || !set.isDisjoint(with: fieldsRead(by: rule)) {
+                spent.append(key)
+                continue
+            }
             let ctx = Ctx(row: .contact(c.id), naming: rule.row)
             do {
                 if try !within(rule.file, { try compiled(rule.when)(ctx).isTrue }) { spent.append(key) }
@@ -380,5 +390,32 @@ extension Interpreter {
             }
         }
         if !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
+    }
+
+    /// The contact's stored fields a rule's condition reads, through the lets, fns and scores
+    /// it names too; a derived field stands for the stored ones it is worked out from.
+    func fieldsRead(by rule: Definitions.Rule) -> Set<String> {
+        let derivedFrom: [String: [String]] = [
+            "due": ["cadence", "met_on", "created", "tags", "stage"], "overdue": ["cadence", "met_on", "created", "tags", "stage"],
+            "cadence": ["cadence", "tags", "stage"], "gains": ["goals", "accomplishments", "interests", "networks", "skills"],
+            "stage_rank": ["stage"], "stage_since": ["stage"],
+        ]
+        var names = Set<String>()
+        var seen = Set<String>()
+        var stack = [rule.when]
+        while let e = stack.popLast() {
+            switch e.kind {
+            case .name(let n), .member(_, let n), .call(let n, _):
+                names.insert(n)
+                guard seen.insert(n).inserted else { break }
+                if let f = definitions.fns[n] { stack.append(f.body) }
+                if let l = definitions.lets[n] { stack.append(l.value) }
+                if let s = definitions.scores[n] { stack.append(s.value) }
+            case .tag: names.insert("tags")
+            default: break
+            }
+            stack += e.children
+        }
+        return names.union(names.flatMap { derivedFrom[$0] ?? [] })
     }
 }

@@ -553,6 +553,8 @@ public final class Interpreter {
     /// The contacts whose data this run changed; nil when a change may touch any (a definition,
     /// `me`). Read and reset by `settleClosedItems`.
     public var contactsChangedInRun: Set<Int64>? = []
+    /// The fields this run set of each contact ("*": every field, as an edit may).
+    var fieldsSetInRun: [Int64: Set<String>] = [:]
     /// The items this run closed, dismissed, snoozed or recorded: `settleClosedItems` leaves them.
     var itemsClosedInRun: Set<ItemKey> = []
 
@@ -563,6 +565,7 @@ public final class Interpreter {
         if Interruption.requested != 0 { throw Stopped() }
         let touched = AgendaMemo.contacts(changedBy: change)
         if let touched { contactsChangedInRun?.formUnion(touched) } else { contactsChangedInRun = nil }
+        if case .updateContact(let c, let fields) = change { fieldsSetInRun[c.id, default: []].formUnion(fields ?? ["*"]) }
         // The agenda's items of the contacts the change touches are worked out again; a change
         // that may touch anyone's drops them all.
         if let memo = keptAgenda {
