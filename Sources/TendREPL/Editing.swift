@@ -111,6 +111,7 @@ extension Session {
         }
         var problems: [String] = []
         var refused: String?
+        var refusedWith: [Diagnostic] = []
         while true {
             try Session.runEditor(on: file.path)
             let saved: String
@@ -127,7 +128,12 @@ extension Session {
             // Closed again without a change after an error: the edit is given up, as crontab -e does
             // when the user declines to retry (reopening it again would never end).
             // Located in the file as it is kept, the error comments on top of it included.
-            if body == refused { throw keptWith(errorsOf(saved, in: file.path, about: about)[0]) }
+            if body == refused {
+                // Its errors as the reopened file had them (the statements its changes run; the
+                // file's whole text alone checks, and asking of it alone found none: a crash).
+                let changes = EditText.changes(from: lines, to: EditText.statements(in: body)).statements
+                throw keptWith(errorsOf(saved, in: file.path, about: about, changes: changes).first ?? refusedWith[0])
+            }
             let (diff, changes) = EditText.changes(from: lines, to: EditText.statements(in: body))
             if changes.isEmpty && diff.isEmpty { return false }
             if EditText.statements(in: body).isEmpty { return false }
@@ -151,6 +157,7 @@ extension Session {
             }
             guard isatty(STDIN_FILENO) == 1 else { throw keptWith(errors[0]) }
             refused = body
+            refusedWith = errors
             // The errors go on top, as comments, located in the file as it is reopened: checked
             // again below as many comment lines as they take.
             let above = comments(errors).count

@@ -38,7 +38,7 @@ import Testing
 
     /// `and` and `or` evaluate a cheap side before one that calls a function or runs a query;
     /// the results are those of left-to-right evaluation, nulls included. `x in c.tags` reads
-    /// the tags in place, with the same results as on the list.
+    /// the tags in place, with the same results as on the list (text case aside, as `+VIP` is).
     @Test func cheapSidesFirstAndTagsInPlace() throws {
         let h = Harness()
         try h.run("add \"Ann Lee\" +vip +weekly\nadd \"Bo Kim\"\nfn n(c) = count(contacts where it == c)")
@@ -46,7 +46,7 @@ import Testing
             ("n(@ann-lee) == 1 and null", ""), ("n(@ann-lee) == 0 and null", "false"), ("n(@ann-lee) == 1 and true", "true"),
             ("n(@ann-lee) == 1 or null", "true"), ("n(@ann-lee) == 0 or null", ""), ("n(@ann-lee) == 0 or false", "false"),
             ("null and n(@ann-lee) == 0", "false"), ("null or n(@ann-lee) == 1", "true"),
-            ("\"vip\" in @ann-lee.tags", "true"), ("\"vip\" in @bo-kim.tags", "false"), ("\"VIP\" in @ann-lee.tags", "false"),
+            ("\"vip\" in @ann-lee.tags", "true"), ("\"vip\" in @bo-kim.tags", "false"), ("\"VIP\" in @ann-lee.tags", "true"),
             ("\"vip\" not in @ann-lee.tags", "false"), ("null in @ann-lee.tags", ""), ("[\"vip\"] in @ann-lee.tags", "true"),
             ("count(contacts where \"weekly\" in tags)", "1"), ("count(contacts where \"weekly\" not in tags)", "1"),
             ("\"vip\" in [\"vip\"]", "true"), ("2 * 3 + 1.5 - 0.25 / 1", "7.25"),
@@ -264,6 +264,33 @@ import Testing
         #expect(try h.column("contacts group by stage") == stages)
         #expect(try h.column("contacts group by stage sort by count desc") == stages)
         #expect(try h.column("contacts group by stage sort by count") == stages)
+    }
+
+    /// The spec's own sample goal finds writers and the local paper's people: `write` and
+    /// `local` were words left out of goals, and no one was found.
+    @Test func whoCanHelpWithTheSampleGoal() throws {
+        let h = Harness(prelude: false)
+        try h.run(
+            """
+            goal "Write an article for the local paper"
+            add "Wanda Writer" profession: "writer", skills: ["writing"]
+            add "Lou Local" networks: ["Local Business Journal"]
+            add "Pat Plumber" profession: "plumber"
+            """)
+        #expect(try h.handles("who can help \"Write an article for the local paper\"") == ["wanda-writer", "lou-local"])
+    }
+
+    /// `x in list` is case-insensitive for text, as documented and as `~` and `contains` are
+    /// (`"bni irvine" in networks` found no "BNI Irvine"); tags too, through their fast path.
+    @Test func textInAListIgnoresCase() throws {
+        let h = Harness(prelude: false)
+        try h.run("add \"Dana Lee\" networks: [\"BNI Irvine\"], tags: [\"Weekly\"]\nadd \"Ézé Ñu\" networks: [\"Café Club\"]")
+        #expect(try h.handles("contacts where \"bni irvine\" in networks") == ["dana-lee"])
+        #expect(try h.handles("contacts where \"CAFÉ CLUB\" in networks") == ["eze-nu"])
+        #expect(try h.handles("contacts where \"weekly\" in tags") == ["dana-lee"])
+        #expect(try h.handles("contacts where \"bni\" in networks").isEmpty)
+        try h.run("fn weekly(c) = \"WEEKLY\" in c.tags")
+        #expect(try h.handles("contacts where weekly(it)") == ["dana-lee"])
     }
 
     @Test func whoQuestions() throws {

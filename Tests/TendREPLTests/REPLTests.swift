@@ -411,6 +411,23 @@ final class Terminal {
         #expect(lines[Int(located[1])! - 1] == "set @joan-rivera company: 12", "\(located) in:\n\(lines.joined(separator: "\n"))")
     }
 
+    /// An event's date line deleted, then the file closed again unchanged: the edit is given up
+    /// with the error the reopened file showed (it crashed: the error was in the statement the
+    /// change runs, which the give-up looked for in the file alone), and the date is refused in
+    /// words, not as generated code that does not parse.
+    @Test(.enabled(if: Terminal.available)) func anEventsDateDeletedIsRefusedAndGivenUp() throws {
+        let (_, t) = try Self.editingJoan(#"if [ "$(wc -l < rounds)" -eq 1 ]; then sed -i '/ on 20/d' "$1"; fi"#)
+        defer { t.stop() }
+        t.type("add \"Joan Rivera\"", "Enter")
+        t.type("log call with @joan-rivera", "Enter")
+        t.type("edit interaction 1", "Enter")
+        #expect(t.waitFor("your edit is kept in "), "\(t.screen)")
+        let screen = t.screen
+        #expect(!screen.contains("Fatal error") && !screen.contains("on: null"), "\(screen)")
+        t.type("count(interactions)", "Enter")
+        #expect(t.waitFor("\n1\n"), "\(t.screen)")
+    }
+
     /// Lines pasted together behave as in a file: one that starts with a clause word continues
     /// the statement above it. Keys typed while a statement runs are kept.
     @Test(.enabled(if: Terminal.available)) func pastedScriptsAndTypeAhead() throws {

@@ -63,6 +63,8 @@ public enum EditText {
             // A field no statement can clear (`name`, `stage`, an event's date) is set to null,
             // which the check refuses in words: the edit does not claim a change it cannot make.
             let value = cleared[f] ?? (Schema.contactListFields.contains(f) ? "[]" : "null")
+            // An event's date is written `on DATE` (`on: null` did not even parse).
+            if f == "on" { return target(line) + " on null" }
             return target(line) + " \(f): \(value)"
         }
         return (removed.map { "- " + $0 } + added.map { "+ " + $0 }, clearing + added)

@@ -1133,7 +1133,8 @@ public final class Interpreter {
         let v = try view()
         guard let i = v.position(of: id) else { return nil }
         // Through the buffer: `v.contacts[i].tags` copied the whole contact.
-        return v.contacts.withUnsafeBufferPointer { $0[i].tags.contains { Value.equal(.string($0), tag) } }
+        guard case .string(let t) = tag else { return false }
+        return v.contacts.withUnsafeBufferPointer { $0[i].tags.contains { sameText($0, t) } }
     }
 
     /// One operator on two values.
@@ -1272,7 +1273,10 @@ public final class Interpreter {
             if case .list = b { return try xs.contains { try member($0, of: b, e) } }
         }
         switch b {
-        case .list(let items): return items.contains { Value.equal($0, a) }
+        case .list(let items):
+            // Text is in a list as `~` and `"sub" in "text"` find it: case and accents aside.
+            if case .string(let s) = a { return items.contains { $0.stringValue.map { sameText($0, s) } ?? false } }
+            return items.contains { Value.equal($0, a) }
         case .rows(let set): return set.rows.contains { Value.equal($0, a) }
         case .string(let s):
             guard case .string(let sub) = a else { return false }

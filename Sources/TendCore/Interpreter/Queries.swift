@@ -499,8 +499,11 @@ extension Interpreter {
         }
     }
 
+    /// Words of a goal that say nothing of who could help. Not `write` nor `local`: the goal
+    /// "Write an article for the local paper" found no writer, nor the local business journal's
+    /// members.
     static let stopWords: Set<String> = [
-        "with", "from", "that", "this", "into", "about", "more", "have", "their", "your", "what", "when", "will", "local", "write", "make", "meet",
+        "with", "from", "that", "this", "into", "about", "more", "have", "their", "your", "what", "when", "will", "make", "meet",
         "person", "some",
     ]
 
