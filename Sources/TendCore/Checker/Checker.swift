@@ -235,7 +235,12 @@ public struct Checker {
             checkContactOptions(options.filter { !Checker.isID($0) }, adding: false)
             checkStageChangeID(target, options, on)
         }
-        if let on { expect(on, .date, Scope(), "the date of the stage change") }
+        if let on, case .literal(.null) = on.kind, case .event(let kind, _) = target {
+            // What `edit` writes when an event's date line is deleted.
+            report("\(kind == .interaction || kind == .introduction ? "an" : "a") \(kind.rawValue) keeps its date: give another one, as in: on 2026-11-20", on.range)
+        } else if let on {
+            expect(on, .date, Scope(), "the date of the stage change")
+        }
     }
 
     /// `set @x stage: S on DATE id: N`: the number of the stage change it records (a dump's,
