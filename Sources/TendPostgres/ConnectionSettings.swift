@@ -163,10 +163,20 @@ struct URLParts {
             throw ConnectionSettings.Problem(message: "a PostgreSQL URL starts with postgresql:// or postgres://")
         }
         var rest = Substring(url[scheme.upperBound...])
-        // The user and password end at the last `@`: a password with a `/`, `?` or `#` not
-        // percent-encoded (`alice:SEC/RET@host`) is still the password, never a port, a
-        // database or a query whose pieces an error would show.
-        if let at = rest.lastIndex(of: "@") {
+        // The user and password end at the `@` before the host. A password with a `/` or `?`
+        // not percent-encoded (`alice:SEC/RET@host`) ends the part before the first `/` or `?`
+        // early, and a `user:` whose rest is no port number says so: then they end at the last
+        // `@` (pieces of the password were read as a port or a query, and shown in errors). An
+        // `@` further on in a database name or the query (`?user=alice@corp`) is not one.
+        let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
+        let authorityPart = rest[..<authorityEnd]
+        let cutPassword: Bool = {
+            guard !authorityPart.contains("@"), let colon = authorityPart.firstIndex(of: ":") else { return false }
+            let after = authorityPart[authorityPart.index(after: colon)...]
+            return !(after.allSatisfy(\.isNumber) && !after.isEmpty) && !authorityPart.hasPrefix("[")
+        }()
+        let userEnd = authorityPart.lastIndex(of: "@") ?? (cutPassword ? rest.lastIndex(of: "@") : nil)
+        if let at = userEnd {
             let userInfo = rest[..<at]
             rest = rest[rest.index(after: at)...]
             if let colon = userInfo.firstIndex(of: ":") {

@@ -20,12 +20,16 @@ enum PostgresSchema {
 
     /// The people a member's own calendar and mail saw who are not contacts (`report
     /// candidates`) are that member's alone, as their mail is: every member saw everyone's
-    /// correspondents. What was kept before is the migrating member's.
+    /// correspondents. What was kept before stays everyone's (member ''; who saw it is not
+    /// known, and the migrating role is the tables' owner, whom no member logs in as), and the
+    /// journal forgets its rows, as v5 did (an undo would look for them under the new key).
     static let v11 = [
-        "ALTER TABLE candidate_sightings ADD COLUMN member TEXT NOT NULL DEFAULT current_user",
+        "ALTER TABLE candidate_sightings ADD COLUMN member TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE candidate_sightings ALTER COLUMN member SET DEFAULT current_user",
         "ALTER TABLE candidate_sightings DROP CONSTRAINT candidate_sightings_pkey, ADD PRIMARY KEY (member, address, source_id)",
         "ALTER TABLE candidate_sightings ENABLE ROW LEVEL SECURITY", "ALTER TABLE candidate_sightings FORCE ROW LEVEL SECURITY",
-        "CREATE POLICY own_rows ON candidate_sightings USING (member = current_user)",
+        "CREATE POLICY own_rows ON candidate_sightings USING (member = current_user OR member = '')",
+        "DELETE FROM journal_rows WHERE tbl = 'candidate_sightings'",
     ]
 
     /// Every column that refers to a contact has an index, as in the SQLite store: removing a

@@ -46,7 +46,13 @@ import Testing
         let again = try CLI.run(["-e", "remove knows @ann-ash @bo-bell"], in: dir)
         #expect(again.status == 3 && again.stderr.contains("@ann-ash and @bo-bell are not recorded as knowing each other"), "\(again.stderr)")
         let dump = try CLI.run(["dump"], in: dir).stdout
-        #expect(!dump.contains("knows @ann-ash @bo-bell") && dump.contains("knows @ann-ash @cy-cole"), "\(dump)")
+        #expect(!dump.contains("knows @ann-ash @bo-bell\n") && dump.contains("knows @ann-ash @cy-cole"), "\(dump)")
+        // The dump takes the edge away again after the introduction that records it (a review:
+        // the restored database knew the two again).
+        let copy = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: dump, in: copy).status == 0)
+        #expect(try CLI.run(["dump"], in: copy).stdout == dump)
+        #expect(try CLI.run(["-e", "@ann-ash.degree"], in: copy).stdout == "1\n")
         #expect(try CLI.run(["undo"], in: dir).status == 0)
         #expect(try CLI.run(["-e", "@ann-ash.degree"], in: dir).stdout == "2\n")
     }

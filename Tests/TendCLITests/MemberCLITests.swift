@@ -54,6 +54,15 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("SECRET") })
     }
 
+    /// `me`'s e-mails are text alone: a record is refused before anything runs (the contact's
+    /// rule, which takes records, was applied to `me` too, and the run failed).
+    @Test func myEmailsAreText() throws {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(["-e", "set me emails: {value: \"a@b.example\", type: \"work\"}"], in: dir)
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(try CLI.run(["-e", "set me emails: [\"a@b.example\"], preferred_client: [\"spas\"]"], in: dir).status == 0)
+    }
+
     @Test func aMembersNameIsText() throws {
         let dir = CLI.tempDir()
         #expect(try CLI.run(["run", "-"], stdin: "add \"Cleo Diaz\"\n", in: dir).status == 0)

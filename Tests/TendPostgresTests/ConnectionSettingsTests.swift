@@ -41,6 +41,9 @@ import Testing
         ("postgresql://alice:SEC/RET3@h:7000/team", [:], "h", nil, 7000, "alice", "SEC/RET3", "team", "prefer"),
         ("postgresql://alice:SEC?RET4@h/team?sslmode=require", [:], "h", nil, 5432, "alice", "SEC?RET4", "team", "require"),
         ("postgresql://alice:S@C#R@h/team", [:], "h", nil, 5432, "alice", "S@C#R", "team", "prefer"),
+        // An @ in the query or the database name is theirs.
+        ("postgresql://db.example/tend?user=alice@corp", [:], "db.example", nil, 5432, "alice@corp", nil, "tend", "prefer"),
+        ("postgresql://db.example:6000/tend?user=alice@corp", [:], "db.example", nil, 6000, "alice@corp", nil, "tend", "prefer"),
     ]
 
     @Test(arguments: 0..<cases.count)

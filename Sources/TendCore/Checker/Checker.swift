@@ -283,11 +283,6 @@ public struct Checker {
         switch s.kind {
         case .log(let kind, _, let on, let options):
             if kind.trimmed.isEmpty { report("an interaction needs a kind, as in: log call with @dana-lee", s.range) }
-            // A private call or lunch would be a touch the team's figures (last_touch, touches,
-            // last_touch_by) count for its author alone.
-            for case .flag("private", let range) in options where kind != "note" {
-                report("private is for notes (log note with @x \"…\" private): a \(kind) is a touch the whole team's figures count", range)
-            }
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logOptions, flags: Checker.logFlags)
             checkID(options)
@@ -402,7 +397,9 @@ public struct Checker {
     /// The options typed `any` that take only some values: these types, or a list of these
     /// `items` (what the run accepts: `importantDate`, `namedDates`, `strings`, `points`,
     /// `addresses`), in the run's words.
-    static let takesOneOf: [String: (types: [ValueType], items: [ValueType]?, words: String)] = {
+    typealias OneOf = (types: [ValueType], items: [ValueType]?, words: String)
+    /// A contact's; `me`'s `emails` are text alone, and its `preferred_client` is checked so too.
+    static let takesOneOf: [String: OneOf] = {
         let date = ([ValueType.date, .string], [ValueType]?.none, "a date (1988-04-12, or --04-12 without the year)")
         let points = ([ValueType.string, .record], [ValueType.string, .record] as [ValueType]?, "text or {value: …, type: …} records")
         return [
@@ -410,7 +407,6 @@ public struct Checker {
             "dates": ([.record], [.record], "{label: …, date: …} records"),
             "emails": points, "phones": points,
             "addresses": ([.string, .record], [.string, .record], "text or records of its parts"),
-            "preferred_client": ([.string], [.string], "text or a list of text"),
         ]
     }()
     /// `add`'s options: a contact's, and `id:` (a dump numbers a contact after a gap).
@@ -442,17 +438,18 @@ public struct Checker {
     ]
 
     private mutating func checkContactOptions(_ options: [Option], adding: Bool) {
-        checkOptions(options, allowed: adding ? Checker.addOptionTypes : Checker.setContactOptionTypes, flags: Checker.contactFlags)
+        checkOptions(options, allowed: adding ? Checker.addOptionTypes : Checker.setContactOptionTypes, flags: Checker.contactFlags, oneOf: Checker.takesOneOf)
     }
     /// `set @x` also renames.
     private static let setContactOptionTypes = contactOptionTypes.merging(["name": .string]) { _, b in b }
 
     private mutating func checkMeOptions(_ options: [Option]) {
-        checkOptions(options, allowed: Checker.meOptionTypes, flags: [])
+        checkOptions(options, allowed: Checker.meOptionTypes, flags: [], oneOf: ["preferred_client": ([.string], [.string], "text or a list of text")])
     }
     private static let meOptionTypes = Dictionary(Schema.me.map { ($0.name, $0.type) }) { _, b in b }
 
-    private mutating func checkOptions(_ options: [Option], allowed: [String: ValueType], flags: Set<String>) {
+    /// `oneOf`: the options typed `any` above that take only some values (`takesOneOf`).
+    private mutating func checkOptions(_ options: [Option], allowed: [String: ValueType], flags: Set<String>, oneOf: [String: OneOf] = [:]) {
         // Values written as literals are checked by the rules the run applies (quality: 9).
         defer { checkLiteralOptions(options) }
         var seen = Set<String>()
@@ -466,7 +463,7 @@ public struct Checker {
                     continue
                 }
                 if !seen.insert(name).inserted { report("'\(name):' is given twice", range) }
-                if let one = Checker.takesOneOf[name] {
+                if let one = oneOf[name] {
                     // Typed `any` above, and yet not anything: a number for a birthday was found
                     // by the run, after the statements before it had run.
                     let t = check(value, Scope())

@@ -338,10 +338,10 @@ extension Interpreter {
     /// of the contacts this run changed, whose rule does not fire for them now: a change that
     /// makes a closed item's condition stop holding ends it as a look at the agenda would (a
     /// closed "next step due" hid the next next step for good, unless the agenda happened to
-    /// be shown while the condition was false). An item whose rule reads a field this run set
-    /// is forgotten too, firing or not: it is a new item (a next step set in place of the one
-    /// done, due at once, never came onto the agenda). Called by the host before a writing run
-    /// commits.
+    /// be shown while the condition was false). An item whose rule's condition names a field
+    /// this run set is forgotten too, firing or not: it is a new item (a next step set in place
+    /// of the one done, due at once, never came onto the agenda). Called by the host before a
+    /// writing run commits.
     ///
     /// Only the contacts the run's changes name are looked at (a rule that reads other
     /// contacts', or a change that may touch anyone's, is left to the agenda, which settles
@@ -392,30 +392,20 @@ extension Interpreter {
         if !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
     }
 
-    /// The contact's stored fields a rule's condition reads, through the lets, fns and scores
-    /// it names too; a derived field stands for the stored ones it is worked out from.
+    /// The stored fields a rule's condition names itself (`next_step`, `next_due`): an item
+    /// is about them. A field it reads only through a derived one, a let or a fn (a tag the
+    /// default cadence looks at, for "stay in touch") leaves a closed item closed, as the
+    /// condition holding on says.
     func fieldsRead(by rule: Definitions.Rule) -> Set<String> {
-        let derivedFrom: [String: [String]] = [
-            "due": ["cadence", "met_on", "created", "tags", "stage"], "overdue": ["cadence", "met_on", "created", "tags", "stage"],
-            "cadence": ["cadence", "tags", "stage"], "gains": ["goals", "accomplishments", "interests", "networks", "skills"],
-            "stage_rank": ["stage"], "stage_since": ["stage"],
-        ]
         var names = Set<String>()
-        var seen = Set<String>()
         var stack = [rule.when]
         while let e = stack.popLast() {
             switch e.kind {
-            case .name(let n), .member(_, let n), .call(let n, _):
-                names.insert(n)
-                guard seen.insert(n).inserted else { break }
-                if let f = definitions.fns[n] { stack.append(f.body) }
-                if let l = definitions.lets[n] { stack.append(l.value) }
-                if let s = definitions.scores[n] { stack.append(s.value) }
-            case .tag: names.insert("tags")
+            case .name(let n), .member(_, let n): names.insert(n)
             default: break
             }
             stack += e.children
         }
-        return names.union(names.flatMap { derivedFrom[$0] ?? [] })
+        return names.filter { Schema.contacts.field($0).map { !$0.derived } ?? false }
     }
 }

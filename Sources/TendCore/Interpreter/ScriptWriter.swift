@@ -397,6 +397,14 @@ public enum ScriptWriter {
             return a < b ? (a, b) : (b, a)
         }.sorted { $0 < $1 }
         for (a, b) in edges { try line("knows \(a) \(b)") }
+        // An introduction records that its two know each other; an edge taken away since
+        // (`remove knows`) is taken away again after the introductions put it back.
+        let kept = Set(net.knows.map { Pair($0.0, $0.1) })
+        var gone = Set<Pair>()
+        for i in net.introductions.sorted(by: { $0.id < $1.id }) where i.a != i.b {
+            let p = Pair(i.a, i.b)
+            if !kept.contains(p), gone.insert(p).inserted { try line("remove knows \(h(i.a)) \(h(i.b))") }
+        }
     }
 
     /// The numbers a run of one kind's events in order gives them: ` id: N` for one that is

@@ -40,7 +40,7 @@ extension Interpreter {
             try apply(.deleteEvent(kind, id))
             // The two people still know each other (they may have before): said, with the way out.
             if kind == .introduction, let i = net.introductions.first(where: { $0.id == id }),
-                let a = try contact(i.a)?.handle, let b = try contact(i.b)?.handle
+                let a = try contact(i.a)?.handle, let b = try contact(i.b)?.handle, try view().adjacency[i.a]?.contains(i.b) == true
             {
                 return .text("Removed introduction \(n). @\(a) and @\(b) are still recorded as knowing each other (remove knows @\(a) @\(b) takes that away).")
             }
