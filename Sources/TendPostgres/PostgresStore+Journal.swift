@@ -174,18 +174,13 @@ extension PostgresStore {
         }
     }
 
-    /// Puts back the rows of one change, newest first; an interaction's people put back after
-    /// every other row. A removed interaction's people were deleted after it (its key's
-    /// cascade), so newest first puts them back before it, and their privacy trigger, finding
-    /// no interaction, made each row one the policy refuses: the undo failed, and every older
-    /// change was stuck behind it.
+    /// Puts back the rows of one change, newest first (`revertOrder`).
     private func revert(_ entry: Store.JournalEntry) throws {
         let all = try connection.query(
             "SELECT tbl, before::text, after::text FROM journal_rows WHERE change_id = $1 AND NOT (\(PostgresStore.othersPrivateRow)) ORDER BY seq DESC", [.int(entry.number)]
         ).map { (table: try $0[0].decode(String.self), before: try $0[1].decode(String?.self), after: try $0[2].decode(String?.self)) }
-        let putsBackPeople = { (r: (table: String, before: String?, after: String?)) in r.table == "interaction_people" && r.after == nil }
         var keys: [String: String] = [:]
-        for (table, before, after) in all.filter({ !putsBackPeople($0) }) + all.filter(putsBackPeople) {
+        for (table, before, after) in PostgresStore.revertOrder(all) {
             if keys[table] == nil { keys[table] = try primaryKey(table) }
             let t = "\"\(table)\""
             // The row as the change left it: its key, and all of it.
@@ -212,6 +207,38 @@ extension PostgresStore {
             let forgotten = table == "agenda_items" && after == nil
             guard try connection.query(sql, values).count == 1 || forgotten else { throw ChangedSince(entry: entry, table: table) }
         }
+    }
+
+    typealias JournalRow = (table: String, before: String?, after: String?)
+
+    /// A change's rows, newest first, but for the people of an interaction the change deleted:
+    /// they are put back right after it. They were deleted after it (its key's cascade), so
+    /// newest first put them back before it, and their privacy trigger, finding no interaction,
+    /// made each row one the policy refuses: the undo failed, and every older change was stuck
+    /// behind it. Other rows keep their order (a person added and removed in one change is
+    /// taken away after being put back, as it was made).
+    static func revertOrder(_ rows: [JournalRow]) -> [JournalRow] {
+        func number(_ json: String?, _ key: String) -> Int64? {
+            guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return nil }
+            return (object[key] as? NSNumber)?.int64Value
+        }
+        let puts = { (r: JournalRow, table: String) in r.table == table && r.after == nil }
+        let interactionsBack = Set(rows.compactMap { puts($0, "interactions") ? number($0.before, "id") : nil })
+        var back = Set<Int64>()
+        var waiting: [Int64: [JournalRow]] = [:]
+        var out: [JournalRow] = []
+        for r in rows {
+            if puts(r, "interaction_people"), let i = number(r.before, "interaction_id"), interactionsBack.contains(i), !back.contains(i) {
+                waiting[i, default: []].append(r)
+                continue
+            }
+            out.append(r)
+            if puts(r, "interactions"), let i = number(r.before, "id") {
+                back.insert(i)
+                out += waiting.removeValue(forKey: i) ?? []
+            }
+        }
+        return out + waiting.keys.sorted().flatMap { waiting[$0]! }
     }
 
     /// A member's undo that would delete a row others' rows have come to refer to since.

@@ -84,7 +84,9 @@ struct PostgresJournalTests {
         let session = try MemberSessions.session(try PostgresStore(url: try Self.member(url)), output)
         defer { session.store.close() }
         for line in ["add \"Mike Chen\"\nadd \"Ann Ash\"", "log call with @mike-chen, @ann-ash note: \"mine\"", "log note with @mike-chen \"secret\" private",
-            "remove interaction 1", "remove interaction 2", "undo", "undo"]
+            "remove interaction 1", "remove interaction 2", "undo", "undo",
+            // One change that logs and removes: undone, nothing of it is left (it was refused).
+            "log lunch with @mike-chen, @ann-ash\nremove interaction 3", "undo"]
         {
             #expect(MemberSessions.run(session, line) == .success, "\(line): \(output.lines)")
         }
