@@ -398,7 +398,7 @@ public struct Checker {
     /// `items` (what the run accepts: `importantDate`, `namedDates`, `strings`, `points`,
     /// `addresses`), in the run's words.
     typealias OneOf = (types: [ValueType], items: [ValueType]?, words: String)
-    /// A contact's; `me`'s `emails` are text alone, and its `preferred_client` is checked so too.
+    /// A contact's (`meTakesOneOf`: `me`'s).
     static let takesOneOf: [String: OneOf] = {
         let date = ([ValueType.date, .string], [ValueType]?.none, "a date (1988-04-12, or --04-12 without the year)")
         let points = ([ValueType.string, .record], [ValueType.string, .record] as [ValueType]?, "text or {value: …, type: …} records")
@@ -409,6 +409,8 @@ public struct Checker {
             "addresses": ([.string, .record], [.string, .record], "text or records of its parts"),
         ]
     }()
+    /// `me`'s: its preferred client (its e-mails are text alone, as `meOptionTypes` says).
+    static let meTakesOneOf: [String: OneOf] = ["preferred_client": ([.string], [.string], "text or a list of text")]
     /// `add`'s options: a contact's, and `id:` (a dump numbers a contact after a gap).
     private static let addOptionTypes = contactOptionTypes.merging(["id": .any]) { a, _ in a }
     static let contactFlags = Set(Schema.contactFlags.keys)
@@ -444,7 +446,7 @@ public struct Checker {
     private static let setContactOptionTypes = contactOptionTypes.merging(["name": .string]) { _, b in b }
 
     private mutating func checkMeOptions(_ options: [Option]) {
-        checkOptions(options, allowed: Checker.meOptionTypes, flags: [], oneOf: ["preferred_client": ([.string], [.string], "text or a list of text")])
+        checkOptions(options, allowed: Checker.meOptionTypes, flags: [], oneOf: Checker.meTakesOneOf)
     }
     private static let meOptionTypes = Dictionary(Schema.me.map { ($0.name, $0.type) }) { _, b in b }
 

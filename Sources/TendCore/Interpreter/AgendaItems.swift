@@ -298,7 +298,8 @@ extension Interpreter {
     /// A state that ended (a snooze, a dismissal for a while) is kept: it hides nothing from
     /// its end on, and a run with a far later `--today` (a what-if) must not forget it for the
     /// days before (there is one state per item, so they do not pile up).
-    /// `settling`: false for another day's agenda, which forgets nothing.
+    /// `settling`: false for another day's agenda (`agenda on DATE`), which forgets nothing; it
+    /// is what `day == today` once said, before the agenda of a day came to set `today` to it.
     func settleItemStates(fired: Set<ItemKey>, evaluated: (Int64) -> Bool, on day: Day, settling: Bool) throws -> [ItemKey: ItemState] {
         var hiding: [ItemKey: ItemState] = [:]
         var spent: [ItemKey] = []
@@ -309,7 +310,7 @@ extension Interpreter {
                 hiding[key] = state
             }
         }
-        if !readOnly && settling && day == today && !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
+        if !readOnly && settling && !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
         return hiding
     }
 }
