@@ -192,13 +192,18 @@ extension PostgresStore {
                 .last: "max(\(on)) FILTER (WHERE \(counted))", .last_key: #"max((\#(key)) COLLATE "C") FILTER (WHERE \#(counted))"#,
             ]) { a, _ in a }
         }
-        let given = "count(*) FILTER (WHERE direction = 'given')"
+        /// An event dated after today has not happened yet: it counts for nothing.
+        func happened(_ condition: String? = nil, of table: String = "") -> String {
+            "FILTER (WHERE \(condition.map { "\($0) AND " } ?? "")\(table)\"on\" <= \(t))"
+        }
+        let given = "count(*) \(happened("direction = 'given'"))"
         let branches: [(EventTable, String)] = [
             (
                 .interactions,
                 """
                 SELECT \(select("ip.contact_id", touches("i.kind <> 'note' AND ", rank: 0, #"i."on""#, "i.id", #"i."by""#, plus: [
-                    .gave: "sum(i.gave)", .asked: "sum(greatest(i.asked, i.pitch))", .inbound: "sum(i.inbound)",
+                    .gave: "sum(i.gave) \(happened(of: "i."))", .asked: "sum(greatest(i.asked, i.pitch)) \(happened(of: "i."))",
+                    .inbound: "sum(i.inbound) \(happened(of: "i."))",
                 ])))
                 FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
                 WHERE (\(PostgresSchema.visible("i.")))\(only("ip.contact_id", "AND")) GROUP BY ip.contact_id
@@ -208,7 +213,7 @@ extension PostgresStore {
                 .referrals,
                 """
                 SELECT \(select("contact_id", touches("", rank: 1, plus: [
-                    .gave: given, .given: given, .received: "count(*) FILTER (WHERE direction = 'received')",
+                    .gave: given, .given: given, .received: "count(*) \(happened("direction = 'received'"))",
                 ])))
                 FROM referrals\(only("contact_id")) GROUP BY contact_id
                 """
@@ -216,12 +221,12 @@ extension PostgresStore {
             (
                 .introductions,
                 """
-                SELECT \(select("x", touches("", rank: 2, plus: [.gave: "count(*)", .introduced: "count(*)"])))
+                SELECT \(select("x", touches("", rank: 2, plus: [.gave: "count(*) \(happened())", .introduced: "count(*) \(happened())"])))
                 FROM (SELECT a_id AS x, "on", id, "by" FROM introductions\(only("a_id"))
                   UNION ALL SELECT b_id, "on", id, "by" FROM introductions\(only("b_id"))) AS xs GROUP BY x
                 """
             ),
-            (.spending, "SELECT \(select("contact_id", [.cents: "sum(amount_cents)"])) FROM spending\(only("contact_id")) GROUP BY contact_id"),
+            (.spending, "SELECT \(select("contact_id", [.cents: "sum(amount_cents) \(happened())"])) FROM spending\(only("contact_id")) GROUP BY contact_id"),
             (
                 .knows,
                 """

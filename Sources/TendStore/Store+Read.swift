@@ -177,7 +177,7 @@ extension Store {
         while let id = try ids.next() { out[id] = ContactStats() }
         try addInteractionStats(db, today: today, list, to: &out)
         try addReferralAndIntroductionStats(db, today: today, list, to: &out)
-        try addSpendingKnowsAndStages(db, list, to: &out)
+        try addSpendingKnowsAndStages(db, today: today, list, to: &out)
         return out
     }
 
@@ -244,8 +244,8 @@ extension Store {
             FROM interaction_people ip CROSS JOIN interactions i ON i.id = ip.interaction_id\(restrict(list, "ip.contact_id"))
             """
         ) { r in
-            guard let k = slot[r.int(1)] else { return }
-            if r.int(2) == 0, let on = try r.day(3) { sums[k].touch(on, today: today, recent: recent) }
+            guard let k = slot[r.int(1)], let on = try r.day(3), on <= today else { return }
+            if r.int(2) == 0 { sums[k].touch(on, today: today, recent: recent) }
             if try r.bool(4) { sums[k].gave += 1 }
             if try r.bool(5) { sums[k].asked += 1 }
             if try r.bool(6) { sums[k].inbound += 1 }
@@ -255,7 +255,7 @@ extension Store {
         }
     }
 
-    /// Referrals and introductions count as touches (on or before today), and as given or received.
+    /// Referrals and introductions dated on or before today count as touches, and as given or received.
     static func addReferralAndIntroductionStats(_ db: Database, today: Day, _ list: String?, to out: inout [Int64: ContactStats]) throws {
         // ?2 is the first day touches_90d counts (`ContactStats.recentStart`), itself included.
         let args: StatementArguments = [today.description, ContactStats.recentStart(today).description]
@@ -269,7 +269,7 @@ extension Store {
             db,
             sql: """
                 SELECT contact_id, total("on" <= ?1), total("on" <= ?1 AND "on" >= ?2), max(CASE WHEN "on" <= ?1 THEN "on" END),
-                       total(direction = 'given'), total(direction = 'received')
+                       total(direction = 'given' AND "on" <= ?1), total(direction = 'received' AND "on" <= ?1)
                 FROM referrals\(restrict(list, "contact_id")) GROUP BY contact_id
                 """, arguments: args)
         while let r = try referrals.next() {
@@ -282,21 +282,22 @@ extension Store {
         let introductions = try Row.fetchCursor(
             db,
             sql: """
-                SELECT id, total("on" <= ?1), total("on" <= ?1 AND "on" >= ?2), max(CASE WHEN "on" <= ?1 THEN "on" END), count(*)
+                SELECT id, total("on" <= ?1), total("on" <= ?1 AND "on" >= ?2), max(CASE WHEN "on" <= ?1 THEN "on" END), total("on" <= ?1)
                 FROM (SELECT a_id AS id, "on" FROM introductions\(restrict(list, "a_id")) UNION ALL SELECT b_id, "on" FROM introductions\(restrict(list, "b_id"))) GROUP BY id
                 """, arguments: args)
         while let r = try introductions.next() {
             guard let id: Int64 = r[0], out[id] != nil else { continue }
             touched(id, Int(r[1] as Double), Int(r[2] as Double), r[3])
-            out[id]!.introductions += r[4]
-            out[id]!.gave += r[4]
+            out[id]!.introductions += Int(r[4] as Double)
+            out[id]!.gave += Int(r[4] as Double)
         }
     }
 
-    /// Money spent, who-knows-whom degree and the date of the latest stage change.
-    static func addSpendingKnowsAndStages(_ db: Database, _ list: String?, to out: inout [Int64: ContactStats]) throws {
+    /// Money spent up to today, who-knows-whom degree and the date of the latest stage change.
+    static func addSpendingKnowsAndStages(_ db: Database, today: Day, _ list: String?, to out: inout [Int64: ContactStats]) throws {
         let spending = try Row.fetchCursor(
-            db, sql: "SELECT contact_id, sum(amount_cents) FROM spending\(restrict(list, "contact_id")) GROUP BY contact_id")
+            db, sql: "SELECT contact_id, sum(amount_cents) FROM spending WHERE \"on\" <= ?\(restrict(list, "contact_id", "AND")) GROUP BY contact_id",
+            arguments: [today.description])
         while let r = try spending.next() {
             guard let id: Int64 = r[0], out[id] != nil else { continue }
             // A total, not one amount: two spends each within the range may add up past it.
@@ -344,7 +345,7 @@ extension Store {
         }
         let interactions = SortedIDs(interactionIDs)
         try each(db, "interaction_people", "SELECT interaction_id, contact_id FROM interaction_people", id: nil) { r in
-            guard let n = interactions.position(of: r.int(0)), let k = slots.position(of: r.int(1)) else { return }
+            guard let n = interactions.position(of: r.int(0)), dates[n] <= today, let k = slots.position(of: r.int(1)) else { return }
             let f = flags[n]
             if f & isTouch != 0 { touch(k, dates[n]) }
             if f & gave != 0 { sums[k].gave += 1 }
@@ -353,7 +354,9 @@ extension Store {
         }
         try each(db, "referrals", "SELECT id, contact_id, direction, \"on\" FROM referrals") { r in
             guard let k = slots.position(of: r.int(1)) else { return }
-            touch(k, try r.date(3))
+            let on = try r.date(3)
+            guard on <= today else { return }
+            touch(k, on)
             if try direction(r, 2) == .given {
                 sums[k].referralsGiven += 1
                 sums[k].gave += 1
@@ -363,6 +366,7 @@ extension Store {
         }
         try each(db, "introductions", "SELECT id, a_id, b_id, \"on\" FROM introductions") { r in
             let on = try r.date(3)
+            guard on <= today else { return }
             for p in [r.int(1), r.int(2)] {
                 guard let k = slots.position(of: p) else { continue }
                 touch(k, on)
@@ -372,8 +376,8 @@ extension Store {
         }
         var cents = [Int64](repeating: 0, count: contacts.count)
         var overflow = false
-        try each(db, "spending", "SELECT id, contact_id, amount_cents FROM spending") { r in
-            guard let k = slots.position(of: r.int(1)) else { return }
+        try each(db, "spending", "SELECT id, contact_id, amount_cents, \"on\" FROM spending") { r in
+            guard let k = slots.position(of: r.int(1)), try r.date(3) <= today else { return }
             let amount = r.int(2)
             guard StoredRange.cents.contains(amount) else { throw r.damaged(2, "is out of range") }
             let (total, over) = cents[k].addingReportingOverflow(amount)

@@ -66,6 +66,12 @@ struct PostgresPushdownTests {
             i.by = "someone_else"
             try store.apply(.insertInteraction(i))
             try store.apply(.insertReferral(Referral(direction: .given, contact: id, on: today.adding(days: 3))))
+            var lunch = Interaction(kind: "lunch", on: today.adding(days: 3), people: [id])
+            (lunch.gave, lunch.asked, lunch.inbound) = (true, true, true)
+            try store.apply(.insertInteraction(lunch))
+            let other = try #require(try store.scalar("SELECT id::text FROM contacts ORDER BY id LIMIT 1 OFFSET 9").flatMap { Int64($0) })
+            try store.apply(.insertIntroduction(Introduction(a: id, b: other, on: today.adding(days: 3))))
+            try store.apply(.insertSpend(Spend(contact: id, amount: 500, on: today.adding(days: 3))))
             // Ties on the last day: of two interactions the later logged names the member; a
             // referral on that day comes after them, an introduction after all.
             let ids = try #require(try store.scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM (SELECT id FROM contacts ORDER BY id LIMIT 4 OFFSET 1) AS x")).split(separator: ",").compactMap { Int64($0) }
@@ -88,6 +94,15 @@ struct PostgresPushdownTests {
         #expect(all.count == 300 && expected.count == 300)
         for (id, figures) in expected { #expect(all[id] == figures, "contact \(id)") }
         #expect(all.values.contains { $0.lastTouchBy == "someone_else" })
+        // What is dated after today counts for nothing; on its day, it counts.
+        let first = try #require(try store.scalar("SELECT id::text FROM contacts ORDER BY id LIMIT 1").flatMap { Int64($0) })
+        let expectedLater = try store.network().stats(today: today.adding(days: 3))
+        store.forget()
+        let later = try #require(try store.contactStats(of: nil, today: today.adding(days: 3))?[first])
+        let now = try #require(all[first])
+        #expect(later == expectedLater[first])
+        #expect(later.referralsGiven == now.referralsGiven + 1 && later.gave == now.gave + 3 && later.asked == now.asked + 1)
+        #expect(later.introductions == now.introductions + 1 && later.spend == now.spend + 500 && later.inbound == now.inbound + 1)
         let tied = try #require(try store.scalar("SELECT string_agg(id::text, ',' ORDER BY id) FROM (SELECT id FROM contacts ORDER BY id LIMIT 4 OFFSET 1) AS x"))
             .split(separator: ",").map { all[Int64($0)!]?.lastTouchBy }
         #expect(tied == ["second_logged", "by_referral", "by_introduction", "by_introduction"])

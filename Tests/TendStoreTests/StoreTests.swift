@@ -579,6 +579,33 @@ extension Store {
         #expect(try value("count(introductions where @edge-a in people and on >= today - 90d)") == "1")
     }
 
+    /// An event dated after today has not happened: no figure counts it (a lunch that gave and
+    /// asked, referrals either way, an introduction, a payment), in the core's pass, the store's
+    /// scan and its per-contact SQL alike; on its day it counts.
+    @Test func aFutureEventCountsForNothing() throws {
+        let store = try Store(path: nil)
+        let a = try #require(try store.apply(.insertContact(Contact(name: "Edge A", handle: "edge-a", created: day.adding(days: -400)))))
+        let b = try #require(try store.apply(.insertContact(Contact(name: "Edge B", handle: "edge-b", created: day.adding(days: -400)))))
+        let later = day.adding(days: 1)
+        var lunch = Interaction(kind: "lunch", on: later, people: [a])
+        (lunch.gave, lunch.asked, lunch.inbound) = (true, true, true)
+        try store.apply(.insertInteraction(lunch))
+        try store.apply(.insertReferral(Referral(direction: .given, contact: a, on: later)))
+        try store.apply(.insertReferral(Referral(direction: .received, contact: a, on: later)))
+        try store.apply(.insertIntroduction(Introduction(a: a, b: b, on: later)))
+        try store.apply(.insertSpend(Spend(contact: a, amount: 500, on: later)))
+        let scans = try [day, later].map { try #require(try store.contactStats(of: nil, today: $0)) }
+        let selections = try [day, later].map { try #require(try store.contactStats(of: [a, b], today: $0)) }
+        for (n, (today, expected)) in [(day, 0), (later, 1)].enumerated() {
+            let (scanned, selected) = (scans[n], selections[n])
+            let core = try store.network().stats(today: today)
+            let s = try #require(core[a])
+            #expect([s.asked, s.inbound, s.referralsGiven, s.referralsReceived, s.introductions] == Array(repeating: expected, count: 5))
+            #expect(s.touches == 4 * expected && s.gave == 3 * expected && s.spend == Decimal(500 * expected))
+            #expect(scanned[a] == s && selected[a] == s && scanned[b] == core[b] && selected[b] == core[b])
+        }
+    }
+
     /// Around every edge a figure has (today, 90 days back, the future): one contact per day
     /// and kind of event, and the three ways of computing the figures agree on every one.
     @Test func everyEdgeAgrees() throws {

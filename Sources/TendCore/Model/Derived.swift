@@ -69,9 +69,9 @@ extension ContactStats {
 extension Network {
     /// Computes every contact's stats in one pass over the events.
     ///
-    /// A touch is an interaction of any kind but `note`, a referral either way, or an
-    /// introduction (for both people), dated on or before today. Events inside `window` only
-    /// are counted when one is given (goal periods).
+    /// Every figure counts events dated on or before today alone. A touch is an interaction of
+    /// any kind but `note`, a referral either way, or an introduction (for both people). Events
+    /// inside `window` only are counted when one is given (goal periods).
     public func stats(today: Day, window: ClosedRange<Day>? = nil) -> [Int64: ContactStats] {
         // Summed in an array by the contacts' positions: one lookup per event and person rather
         // than one per figure.
@@ -82,7 +82,9 @@ extension Network {
         let recent = ContactStats.recentStart(today)
         func inWindow(_ d: Day) -> Bool { window.map { $0.contains(d) } ?? true }
         func touch(_ k: Int, _ on: Day, _ by: String?) { sums[k].touch(on, today: today, recent: recent, by: by) }
-        for e in interactions where inWindow(e.on) {
+        // An event dated after today has not happened yet: it counts for nothing.
+        func counts(_ d: Day) -> Bool { d <= today && inWindow(d) }
+        for e in interactions where counts(e.on) {
             for p in e.people {
                 guard let k = slot[p] else { continue }
                 if e.kind != "note" { touch(k, e.on, e.by) }
@@ -91,7 +93,7 @@ extension Network {
                 if e.inbound { sums[k].inbound += 1 }
             }
         }
-        for r in referrals where inWindow(r.on) {
+        for r in referrals where counts(r.on) {
             guard let k = slot[r.contact] else { continue }
             touch(k, r.on, r.by)
             if r.direction == .given {
@@ -101,7 +103,7 @@ extension Network {
                 sums[k].referralsReceived += 1
             }
         }
-        for i in introductions where inWindow(i.on) {
+        for i in introductions where counts(i.on) {
             for p in [i.a, i.b] {
                 guard let k = slot[p] else { continue }
                 touch(k, i.on, i.by)
@@ -109,7 +111,7 @@ extension Network {
                 sums[k].gave += 1
             }
         }
-        for s in spending where inWindow(s.on) {
+        for s in spending where counts(s.on) {
             if let k = slot[s.contact] { sums[k].spend += s.amount }
         }
         for (a, b) in knows {
