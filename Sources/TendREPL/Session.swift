@@ -745,6 +745,7 @@ public final class Session: InterpreterHost {
         }
         var changed = false
         var stoppedAt: Int?
+        let pageBefore = interpreter.pageShown
         do {
             for (k, s) in program.statements.enumerated() {
                 current = s
@@ -780,6 +781,7 @@ public final class Session: InterpreterHost {
             if let k = stoppedAt, k < program.statements.count - 1, !readOnly {
                 store.rollback()
                 interpreter.invalidate()
+                interpreter.keepPageShown(after: pageBefore)
                 restoreDefinitions()
                 bailedEarly = true
                 if changed { console.err("nothing was changed: --bail stopped the run at a failed assertion, so its earlier changes were rolled back") }
@@ -807,6 +809,7 @@ public final class Session: InterpreterHost {
         } catch {
             store.rollback()
             interpreter.invalidate()
+            interpreter.keepPageShown(after: pageBefore)
             restoreDefinitions()
             let located = Session.located(error, current)
             reportFailure(located)

@@ -301,6 +301,31 @@ import Testing
         #expect(far.status == 3 && far.stderr.contains("no item 3 on the agenda (the agenda shown last has items 1 to 2"), "\(far.stderr)")
     }
 
+    /// A run that shows a page and then fails keeps that page's numbers: it is the page seen
+    /// last (the rollback took them back with the run, and `done 1` closed line 1 of the page
+    /// before, someone else's, without a word). A line about a contact the rollback took away
+    /// is no item.
+    @Test func aPageShownByAFailedRunKeepsItsNumbers() throws {
+        let dir = try Self.start()
+        #expect(try Self.csv(["agenda"], dir).dropFirst().map { $0.split(separator: ",")[2] } == ["ann-arbor", "cy-cole", "ben-bose"])
+        let script = """
+            add "Dee Dow" created: 2026-11-01, +hot
+            rule "first" when name == "Ben Bose" then remind "First {name}" priority 100
+            agenda
+            print 9999-12-31 + 1d
+
+            """
+        let failed = try CLI.run(["--format", "csv", "run", "-"], stdin: script, in: dir)
+        #expect(failed.status == 3)
+        #expect(failed.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",")[2] } == ["ben-bose", "ann-arbor", "cy-cole", "dee-dow"])
+        let first = try CLI.run(["done", "1"], in: dir)
+        #expect(first.status == 0 && first.stdout.contains("closed \"mail\" for @ben-bose"), "\(first.stdout) \(first.stderr)")
+        let second = try CLI.run(["done", "2"], in: dir)
+        #expect(second.status == 0 && second.stdout.contains("@ann-arbor"), "\(second.stdout) \(second.stderr)")
+        let gone = try CLI.run(["done", "4"], in: dir)
+        #expect(gone.status == 3 && gone.stderr.contains("no item 4"), "\(gone.stderr)")
+    }
+
     /// A page shown while another process holds the write lock is shown at once, but its
     /// numbers cannot be kept: it says so, and `done 2` still means the page shown before (it
     /// went on silently, and `done 2` closed what the earlier page numbered 2).

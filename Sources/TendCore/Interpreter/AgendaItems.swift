@@ -103,6 +103,16 @@ extension Interpreter {
         return out
     }
 
+    /// After a run that showed a page was rolled back: the page's numbers went with the run, but
+    /// the page is what was shown last, so they are kept again, on their own (`done 1` would
+    /// otherwise close line 1 of the page before, someone else's). A line about someone the
+    /// rollback took away keeps no items: `done` on it says so.
+    public func keepPageShown(after before: [[ItemKey]]?) {
+        guard !readOnly, let page = pageShown, page != before else { return }
+        let standing = page.map { line in line.filter { (try? contact($0.contact)) != nil } }
+        pageShown = (try? agendaBook.setAgendaNumbers(standing)) == true ? standing : nil
+    }
+
     /// A count with its thousands grouped: 1,976.
     static func grouped(_ n: Int) -> String {
         let digits = String(n)
