@@ -76,6 +76,9 @@ public struct ImportedTouch: Hashable, Sendable {
     public var event: String? = nil
     /// A meeting of an event that does not repeat: moved to another day, it is still this meeting.
     public var oneOff = false
+    /// An occurrence of a series moved off its slot's day (RECURRENCE-ID): a meeting logged for
+    /// it on another day moves with it.
+    public var movedOccurrence = false
 }
 
 /// A contact's next step from the first event with them after today (with `plan`).
@@ -558,11 +561,13 @@ extension TouchImporter {
         defer {
             if let whole, let countedBefore, result.skipped[whole, default: 0] > countedBefore { result.skipped[whole] = countedBefore + 1 }
         }
+        cancelExcluded(s, ids: ids, event: event, zones: zones)
         for (k, o) in list.enumerated() {
             guard let id = ids[k] else { continue }
             let day = userDays[k]
             if day <= options.today {
-                meeting(attendances[o.event], on: day, sourceID: id, event: event, oneOff: oneOff, strangers: &strangers)
+                let moved = o.start.local.day != o.slot.local.day
+                meeting(attendances[o.event], on: day, sourceID: id, event: event, oneOff: oneOff, moved: moved, strangers: &strangers)
             } else {
                 future.append((day, id, o.event))
             }
@@ -572,6 +577,20 @@ extension TouchImporter {
         let planned =
             options.plan && future.sorted { ($0.day, $0.id) < ($1.day, $1.id) }.contains { plan(attendances[$0.event], on: $0.day, sourceID: $0.id) }
         if !planned { skip(.future) }
+    }
+
+    /// Occurrences up to today taken out of a series (EXDATE) since they may have been logged:
+    /// each is cancelled, as one cancelled by a changed occurrence is, unless another
+    /// occurrence still holds its day's meeting id.
+    mutating func cancelExcluded(_ s: Series, ids: [String?], event: String, zones: CalendarZones) {
+        guard let m = s.master, m.recurs else { return }
+        let held = Set(ids.compactMap { $0 })
+        for e in m.exceptions where zones.userDay(e) <= options.today {
+            // The day of the slot as the series' own zone writes it, as `meetingIDs` names it.
+            let local = e.zone == .utc && !e.allDay && !m.start.allDay ? zones.wallTime(e, in: m.start.zone) : e.local
+            let id = event + "/" + local.day.iCalendarDate
+            if !held.contains(id) { result.cancelledOccurrences.append(id) }
+        }
     }
 
     /// A series' occurrences, each with the slot it fills: its own start, or for a changed one
@@ -774,7 +793,8 @@ extension TouchImporter {
 
     /// One occurrence up to today: a `meeting` touch with the contacts in it.
     mutating func meeting(
-        _ a: Attendance, on day: Day, sourceID: String, event: String, oneOff: Bool = false, strangers: inout SeriesStrangers
+        _ a: Attendance, on day: Day, sourceID: String, event: String, oneOff: Bool = false, moved: Bool = false,
+        strangers: inout SeriesStrangers
     ) {
         guard firstSight(sourceID) else { return }
         if let reason = a.leftOut, reason != .noContact {
@@ -785,7 +805,9 @@ extension TouchImporter {
         for p in a.strangers { strangers.saw(p, on: day, event: event) }
         if a.contacts.isEmpty { return skip(.noContact) }
         result.touches.append(
-            ImportedTouch(kind: .meeting, on: day, people: a.contacts, note: a.note, inbound: false, sourceID: sourceID, event: event, oneOff: oneOff))
+            ImportedTouch(
+                kind: .meeting, on: day, people: a.contacts, note: a.note, inbound: false, sourceID: sourceID, event: event, oneOff: oneOff,
+                movedOccurrence: moved))
     }
 
     /// An occurrence after today, with `plan`: the next step of each contact in it, unless one

@@ -293,13 +293,15 @@ struct StoredMeetings {
     ///                                                             its day is another)
     ///     occurrence of a series that was a one-off event        the one-off's meeting, on the
     ///                                                             occurrence's day
+    ///     occurrence moved off its slot's day since              the same meeting, moved
     ///
     /// A one-off event moved after today is not among the touches: its meeting stays.
     mutating func match(_ t: ImportedTouch) -> (Stored, moved: Bool)? {
         let oneOff = t.kind == .meeting && t.oneOff
         if let exact = sources[Store.sourceKey(kind: t.kind.rawValue, sourceID: t.sourceID)] {
             taken.insert(exact.id)
-            return (exact, false)
+            // An occurrence of a series moved to another day since it was logged moves its meeting.
+            return (exact, t.kind == .meeting && t.movedOccurrence && exact.on != t.on)
         }
         guard t.kind == .meeting, let event = t.event else { return nil }
         let candidates = (byEvent[event] ?? []).filter { !taken.contains($0.meeting.id) }

@@ -596,6 +596,37 @@ import Testing
         #expect(try Self.meetings(in: dir).count == 1)
     }
 
+    /// A series changed after it was logged: an occurrence taken out (an EXDATE added, written
+    /// in UTC for a series in its own zone) removes its meeting, and one moved to another day
+    /// (RECURRENCE-ID) moves its meeting; the file imported into a fresh database gives the
+    /// same meetings (the occurrence taken out stayed, and the moved one stayed on its old day).
+    @Test func aChangedSeriesChangesItsMeetings() throws {
+        func series(_ extra: [String]) -> String {
+            let master = [
+                "BEGIN:VEVENT", "UID:series-7", "DTSTAMP:20261101T000000Z", "DTSTART;TZID=America/Los_Angeles:20261102T180000",
+                "SUMMARY:Weekly", Self.me, Self.attendee("ana@park.example"), "RRULE:FREQ=WEEKLY;COUNT=3",
+            ]
+            return Self.calendar([(master + extra + ["END:VEVENT"]).joined(separator: "\r\n")])
+        }
+        let moved = Self.event("series-7", "20261118T020000Z", "Weekly", [Self.me, Self.attendee("ana@park.example"), "RECURRENCE-ID;TZID=America/Los_Angeles:20261116T180000"])
+        let dir = try Self.setUp()
+        try series([]).write(to: dir.appendingPathComponent("before.ics"), atomically: true, encoding: .utf8)
+        // 9 November taken out (18:00 in Los Angeles is 02:00 the next day in UTC), 16 November moved to the 17th.
+        let after = series(["EXDATE:20261110T020000Z"]).replacingOccurrences(of: "END:VCALENDAR", with: moved + "\r\nEND:VCALENDAR")
+        try after.write(to: dir.appendingPathComponent("after.ics"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "ics", "before.ics"], in: dir).stdout.hasPrefix("Logged from before.ics: 3 meetings,"))
+        let r = try CLI.run(["import", "ics", "after.ics"], in: dir)
+        #expect(r.stdout.contains("  1 meeting moved to its event's new day"), "\(r.stdout)")
+        #expect(r.stdout.contains("  1 meeting logged before its event was cancelled or declined was removed"), "\(r.stdout)")
+        let changed = try Self.meetings(in: dir)
+        let fresh = try Self.setUp()
+        try after.write(to: fresh.appendingPathComponent("after.ics"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "ics", "after.ics"], in: fresh).status == 0)
+        #expect(changed == (try Self.meetings(in: fresh)))
+        // The user's days (times are UTC here): 18:00 in Los Angeles is the next morning.
+        #expect(changed == ["2026-11-03 ical:series-7/20261102", "2026-11-18 ical:series-7/20261116"])
+    }
+
     /// A live maildir holds more than messages: a FIFO, a folder, a link to a message the mail
     /// client has moved. Each is skipped and named; the messages around them are imported (one
     /// such entry stopped the whole import with exit 3).
