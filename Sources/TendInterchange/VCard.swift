@@ -884,9 +884,36 @@ public enum VCard {
             guard let p = parseLine(line, number) else { continue }
             if p.name == "BEGIN" { inCard = true }
             if p.name == "END" && inCard { break }
-            if inCard && p.name != "BEGIN" { props.append((p, String(decoding: line, as: UTF8.self))) }
+            if inCard && p.name != "BEGIN" { props.append((p, carried(p, String(decoding: line, as: UTF8.self)))) }
         }
         return props
+    }
+
+    /// A property's line as the vCard 4.0 card written in its place carries it: as it was, unless
+    /// it is written as vCard 2.1 writes (a CHARSET, QUOTED-PRINTABLE, bare types) or was not
+    /// UTF-8; then it is written again from its decoded value (a Windows-1252 name copied as it
+    /// was turned into U+FFFD for good, and quoted-printable is no encoding of 4.0).
+    static func carried(_ p: Property, _ raw: String) -> String {
+        let encodings = p.param("ENCODING") + (p.params[""] ?? [])
+        let legacy =
+            p.params["CHARSET"] != nil || p.params[""] != nil || raw.contains("\u{FFFD}")
+            || encodings.contains { $0.uppercased() == "QUOTED-PRINTABLE" }
+        guard legacy, !p.isBinary else { return raw }
+        var params = p.params
+        params["CHARSET"] = nil
+        params["ENCODING"] = nil
+        let bare = (params.removeValue(forKey: "") ?? []).filter { !["QUOTED-PRINTABLE", "8BIT", "7BIT"].contains($0.uppercased()) }
+        if !bare.isEmpty { params["TYPE", default: []] += bare.map { $0.lowercased() } }
+        // The group as the card spells it (parseLine gives it in capitals; Apple writes `item1`).
+        let group = p.group.map { g in String(raw.drop { $0 == " " || $0 == "\t" }.prefix(g.count)) + "." } ?? ""
+        var line = group + p.name
+        for key in params.keys.sorted() {
+            let values = params[key]!.map { v in v.contains { ",;:".contains($0) } ? "\"\(v.replacingOccurrences(of: "\"", with: "'"))\"" : v }
+            line += ";\(key)=\(values.joined(separator: ","))"
+        }
+        // The value keeps its escapes (its parts are cut at `;` when read); a line break decoded
+        // from quoted-printable is written as vCard writes one.
+        return line + ":" + p.value.replacingOccurrences(of: "\n", with: "\\n")
     }
 
     /// The N and ORG lines of a card that a card written in its place keeps as they were, so

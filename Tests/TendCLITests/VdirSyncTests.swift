@@ -119,6 +119,34 @@ import Testing
         #expect(text.contains("N:Doe;John;;;\r\n") && text.contains("ORG:Beta\r\n"), "\(text)")
     }
 
+    /// A vCard 2.1 card in Windows-1252 and one in quoted-printable UTF-8 (Outlook's and
+    /// Android's): the lines an export keeps from them (the name, the company, a nickname) are
+    /// written again as UTF-8 4.0 lines. Copied as they were, the 1252 letters became U+FFFD for
+    /// good and quoted-printable, no encoding of 4.0, stayed in the card.
+    @Test func linesKeptFromA21CardAreWrittenAgainInUTF8() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let windows = "BEGIN:VCARD\r\nVERSION:2.1\r\nUID:jm\r\nN;CHARSET=Windows-1252:M\u{FC}ller;J\u{FC}rgen\r\nFN;CHARSET=Windows-1252:J\u{FC}rgen M\u{FC}ller\r\nORG;CHARSET=Windows-1252:Caf\u{E9} GmbH\r\nNICKNAME;CHARSET=Windows-1252:J\u{FC}\r\nEMAIL;PREF;INTERNET:jm@contoso.example\r\nEND:VCARD\r\n"
+        try #require(windows.data(using: .windowsCP1252)).write(to: book.appendingPathComponent("jm.vcf"))
+        let android = "BEGIN:VCARD\r\nVERSION:2.1\r\nUID:ao\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=96zt=C3=BCrk;Ay=C5=9Fe;;;\r\nFN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Ay=C5=9Fe =C3=96zt=C3=BCrk\r\nTEL;CELL;PREF:+905321234567\r\nEND:VCARD\r\n"
+        try android.write(to: book.appendingPathComponent("ao.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "set contacts title: \"Boss\""], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).stdout.hasPrefix("Exported 2 contacts to book: 0 new, 2 updated"))
+        let jm = try String(contentsOf: book.appendingPathComponent("jm.vcf"), encoding: .utf8)
+        for line in ["N:Müller;Jürgen", "ORG:Café GmbH", "NICKNAME:Jü", "TITLE:Boss"] { #expect(jm.contains(line + "\r\n"), "\(line)\n\(jm)") }
+        let ao = try String(contentsOf: book.appendingPathComponent("ao.vcf"), encoding: .utf8)
+        #expect(ao.contains("N:Öztürk;Ayşe;;;\r\n"), "\(ao)")
+        for card in [jm, ao] { #expect(!card.contains("CHARSET") && !card.contains("QUOTED-PRINTABLE") && !card.contains("\u{FFFD}"), "\(card)") }
+        // Read into another database, the people are the same.
+        let other = CLI.tempDir()
+        try FileManager.default.copyItem(at: book, to: other.appendingPathComponent("book"))
+        #expect(try CLI.run(["import", "vdir", "book"], in: other).status == 0)
+        let people = try Self.ana(other, "name, company, title").split(separator: "\n").dropFirst().sorted()
+        #expect(people == ["Ayşe Öztürk,,Boss", "Jürgen Müller,Café GmbH,Boss"])
+    }
+
     /// A file with several cards (some programs write that), one of them without a UID, and a
     /// file whose card has none: each card is one person on every sync, and an export writes
     /// each card in its place (no second file per person, which a server would take as a
