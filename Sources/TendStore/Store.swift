@@ -75,7 +75,7 @@ public final class Store: Model {
             try migrate(readOnly: readOnly)
             return
         }
-        try Store.prepareFile(path, create: !readOnly)
+        let made = try Store.prepareFile(path, create: !readOnly)
         let dir = PathName.folder(path)
         let writable = access(path, W_OK) == 0 && access(dir.isEmpty ? "." : dir, W_OK) == 0
         if !readOnly && !writable { throw OpenError.readOnly(path) }
@@ -122,6 +122,7 @@ public final class Store: Model {
             throw OpenError.cannotOpen(path, Store.describe(error))
         }
         try migrate(readOnly: readOnly)
+        if made { isNew = true }
         // Only once the file is known to be Tend's: a file refused (another program's SQLite
         // file, a text file) is left as it was, mode included.
         warnings = Store.makePrivate(path, change: !readOnly)
@@ -219,7 +220,9 @@ public final class Store: Model {
     /// True when the database was just created (the session installs the prelude then).
     public private(set) var isNew = false
 
-    static func prepareFile(_ path: String, create: Bool) throws {
+    /// Checks the file at `path` is one to open, and makes it (a new database, whole) when there
+    /// is none and `create`: true when this process made it.
+    static func prepareFile(_ path: String, create: Bool) throws -> Bool {
         let fm = FileManager.default
         let dir = PathName.folder(path)
         if !dir.isEmpty && !fm.fileExists(atPath: dir) {
@@ -233,17 +236,83 @@ public final class Store: Model {
         var st = stat()
         if stat(path, &st) == 0 {
             if (st.st_mode & S_IFMT) != S_IFREG { throw OpenError.cannotOpen(path, "not a regular file") }
-            return
+            return false
         }
         if lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFLNK {
             // Creating through it failed with "File exists".
             throw OpenError.cannotOpen(path, "it is a link to a file that does not exist; Tend does not make a database through it")
         }
         guard create else { throw OpenError.cannotOpen(path, "no such file") }
-        // Personal data: the file is created readable by its owner only.
-        let fd = open(path, O_CREAT | O_EXCL | O_WRONLY, 0o600)
-        if fd < 0 { throw OpenError.cannotOpen(path, String(cString: strerror(errno))) }
-        closeDescriptor(fd)
+        return try makeDatabase(path)
+    }
+
+    /// Makes a new database at `path` whole or not at all: its tables are made in a file of its
+    /// own beside it (`.NAME.tend-…`, readable by its owner only), which is then linked into
+    /// place. A process killed while making it leaves no half-made file (its migrations applied
+    /// one by one and no mark yet: every later command refused it as another program's), and of
+    /// two processes making the same database at once, the second opens the first's. False
+    /// when another process made it first.
+    static func makeDatabase(_ path: String) throws -> Bool {
+        let dir = PathName.folder(path)
+        let name = PathName.last(path)
+        removeAbandonedDatabases(in: dir, of: name)
+        var rng = SystemRandomNumberGenerator()
+        var (temp, fd): (String, Int32) = ("", -1)
+        for _ in 0..<16 {
+            temp = (dir.isEmpty ? "" : dir + "/") + ".\(name).tend-" + String(rng.next(), radix: 36)
+            fd = open(temp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if fd >= 0 || errno != EEXIST { break }
+        }
+        guard fd >= 0 else { throw OpenError.cannotOpen(path, String(cString: strerror(errno))) }
+        // Locked while it is made: one whose lock is free was left by a process that died.
+        _ = flock(fd, LOCK_EX | LOCK_NB)
+        defer {
+            for file in [temp, temp + "-wal", temp + "-shm", temp + "-journal"] { unlink(file) }
+            closeDescriptor(fd)
+        }
+        do {
+            let made = try DatabaseQueue(path: plainName(temp))
+            _ = try made.inDatabase { try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }
+            try migrator.migrate(made)
+            try made.inDatabase { try $0.execute(sql: "PRAGMA application_id = \(applicationID)") }
+            try made.close()
+        } catch {
+            throw OpenError.cannotOpen(path, describe(error))
+        }
+        _ = fsync(fd)
+        if link(temp, path) != 0 {
+            if errno == EEXIST { return false }
+            // A file system without links (some network and FAT ones): moved into place, unless
+            // another process has made the database meanwhile.
+            guard access(path, F_OK) != 0, rename(temp, path) == 0 else {
+                if access(path, F_OK) == 0 { return false }
+                throw OpenError.cannotOpen(path, String(cString: strerror(errno)))
+            }
+        }
+        let folder = open(dir.isEmpty ? "." : dir, O_RDONLY | O_CLOEXEC)
+        if folder >= 0 {
+            _ = fsync(folder)
+            closeDescriptor(folder)
+        }
+        return true
+    }
+
+    /// Removes what a process killed while making a database left beside it (`makeDatabase`): a
+    /// file `.NAME.tend-…` of this user's whose lock is free, and SQLite's files beside it.
+    static func removeAbandonedDatabases(in dir: String, of name: String) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return }
+        let prefix = ".\(name).tend-"
+        for entry in entries where entry.hasPrefix(prefix) {
+            let suffix = entry.dropFirst(prefix.count)
+            guard (1...13).contains(suffix.count), suffix.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLowercase) }) else { continue }
+            let file = (dir.isEmpty ? "" : dir + "/") + entry
+            let fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            guard fd >= 0 else { continue }
+            defer { closeDescriptor(fd) }
+            var st = stat()
+            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_uid == geteuid(), flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }
+            for f in [file, file + "-wal", file + "-shm", file + "-journal"] { unlink(f) }
+        }
     }
 
     /// A database error in words a user can act on, or nil for other errors.
@@ -302,7 +371,11 @@ public final class Store: Model {
                 // A Tend file, marked, is not asked (every command opens one).
                 let objects = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") ?? 0
                 let userVersion = try Int32.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-                if objects > 0 || appID != 0 || userVersion != 0 { throw OpenError.notTend(label) }
+                if objects > 0 || appID != 0 || userVersion != 0 {
+                    // Unless it is one an older Tend was killed making (its migrations made one by
+                    // one, the mark last): that one is finished, not refused for good.
+                    guard appID == 0, userVersion == 0, try Store.isUnfinished(db, migrator) else { throw OpenError.notTend(label) }
+                }
             }
             if try migrator.hasBeenSuperseded(db) { throw OpenError.newer(label) }
             let applied = try migrator.appliedIdentifiers(db)
@@ -336,6 +409,14 @@ public final class Store: Model {
         } catch let e as DatabaseError {
             throw OpenError.cannotOpen(label, Store.describe(e))
         }
+    }
+
+    /// A file with Tend's first tables and only Tend's migrations applied, but not marked as
+    /// Tend's: one whose making was cut short.
+    static func isUnfinished(_ db: Database, _ migrator: DatabaseMigrator) throws -> Bool {
+        guard try db.tableExists("grdb_migrations"), try db.tableExists("contacts"), try db.tableExists("interaction_people") else { return false }
+        let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+        return applied.contains("v1") && Set(applied).isSubset(of: migrator.migrations)
     }
 
     // MARK: - Transactions

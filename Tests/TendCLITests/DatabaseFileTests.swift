@@ -28,6 +28,48 @@ import Testing
         #expect(try CLI.run(["--db", "file:copy.db", "-e", "count(contacts)"], in: dir).stdout == "1\n")
     }
 
+    /// A new database is made whole or not at all: processes starting on it at once each add
+    /// their person (all but one failed, told the half-made file was another program's, or that
+    /// a table was missing); a file an older Tend was killed making, its migrations applied and
+    /// no mark yet, is finished rather than refused for good; and what a process killed while
+    /// making one left beside it is removed by the next.
+    @Test func aNewDatabaseIsMadeWhole() throws {
+        let dir = CLI.tempDir()
+        let results = Array(repeating: CLI.Result?.none, count: 4)
+        let box = Box(results)
+        DispatchQueue.concurrentPerform(iterations: 4) { k in
+            let r = try? CLI.run(["--db", "n.db", "-e", "add \"Person \(k)\""], in: dir)
+            box.set(k, r)
+        }
+        for r in box.values { #expect(r?.status == 0, "\(r?.stderr ?? "not run")") }
+        #expect(try CLI.run(["--db", "n.db", "-e", "count(contacts)"], in: dir).stdout == "4\n")
+        // Made by an older Tend killed before marking it.
+        let queue = try DatabaseQueue(path: dir.appendingPathComponent("n.db").path)
+        try queue.write { try $0.execute(sql: "PRAGMA application_id = 0") }
+        try queue.close()
+        #expect(try CLI.run(["--db", "n.db", "-e", "count(contacts)"], in: dir).stdout == "4\n")
+        #expect(try CLI.run(["--db", "n.db", "-e", "add \"Person 5\""], in: dir).status == 0)
+        let marked = try DatabaseQueue(path: dir.appendingPathComponent("n.db").path)
+        #expect(try marked.read { try Int32.fetchOne($0, sql: "PRAGMA application_id") } == 0x5445_4E44)
+        try marked.close()
+        // Left by a process killed while making m.db: no lock is held on it.
+        for name in [".m.db.tend-k1ll3d", ".m.db.tend-k1ll3d-wal", ".m.db.tend-k1ll3d-shm"] {
+            try Data("half".utf8).write(to: dir.appendingPathComponent(name))
+        }
+        #expect(try CLI.run(["--db", "m.db", "-e", "add \"Mo\""], in: dir).status == 0)
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".m.db") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
+    /// Results gathered from several threads.
+    final class Box: @unchecked Sendable {
+        private let lock = NSLock()
+        private var results: [CLI.Result?]
+        init(_ results: [CLI.Result?]) { self.results = results }
+        func set(_ k: Int, _ r: CLI.Result?) { lock.withLock { results[k] = r } }
+        var values: [CLI.Result?] { lock.withLock { results } }
+    }
+
     /// Another program's SQLite file with no table yet (its application id or user version set,
     /// or a view alone) is not Tend's: a command that only reads migrated it and answered 0.
     @Test func anotherProgramsFileWithoutTablesIsLeftAlone() throws {
