@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import TendTestSupport
 import Testing
 
@@ -124,10 +125,37 @@ import Testing
         #expect(refused("done 4").contains("no item 4 on the agenda shown here (it has items 1 to 2)"))
         // Line 1 is still Ana's on the other page: done 1 is hers.
         #expect(Self.run(session, output, "done 1").contains("@ana-park"))
-        // A run that showed the agenda and failed keeps the page shown before it.
+        // A run that showed the agenda and failed keeps the page it showed.
         _ = Self.run(session, output, "agenda")
         #expect(refused("agenda\ndone 99").contains("no item 99 on the agenda shown here"))
         #expect(Self.run(session, output, "done 1").contains("@"))
+    }
+
+    /// A page whose numbers could not be kept (another process held the write lock) is still
+    /// the page shown here: `done 1` where line 1 was someone else on the page kept refuses and
+    /// names who line 1 was here (it logged a call with the kept page's first person, with a
+    /// note meant for the one on screen).
+    @Test func aPageWhoseNumbersWereNotKeptIsStillTheOneShownHere() throws {
+        let (path, output, session) = try Self.twoNextSteps()
+        _ = Self.run(session, output, "agenda")
+        try Self.other(path, "snooze @ana-park 2w")
+        var config = GRDB.Configuration()
+        config.allowsUnsafeTransactions = true
+        let writer = try DatabaseQueue(path: path, configuration: config)
+        try writer.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        let page = Self.run(session, output, "agenda")
+        #expect(page.contains("Bo Li") && !page.contains("Ana Park") && page.contains("not kept"), "\(page)")
+        try writer.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
+        try writer.close()
+        output.out = []
+        output.err = []
+        let status = session.runScripts([Source(name: "<repl>", text: #"done 1 note: "called Bo""#)], bail: false, readOnly: false)
+        #expect(status != .success)
+        #expect(output.err.joined().contains("item 1 of the agenda shown here was @bo-li, but its numbers were not kept"), "\(output.err)")
+        #expect(try Store(path: path).network().interactions.isEmpty)
+        // Shown again with the lock free, the numbers are kept and mean what is shown.
+        _ = Self.run(session, output, "agenda")
+        #expect(Self.run(session, output, #"done 1 note: "called Bo""#).contains("@bo-li"))
     }
 
     /// Derived figures, the agenda and definitions follow the other process's commits.

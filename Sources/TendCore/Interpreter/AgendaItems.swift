@@ -71,8 +71,12 @@ extension Interpreter {
         }
         let shown = limit.map { Array(lines.prefix($0)) } ?? lines
         let numbered = try readOnly || agendaBook.setAgendaNumbers(shown.map(\.keys))
-        // Numbers not kept (another writer) mean the page before, as the note below says.
-        if !readOnly { pageShown = numbered ? shown.map(\.keys).keptLines : nil }
+        // This page is the one shown here, its numbers kept or not: when they are not (another
+        // writer), `done 1` must not close line 1 of the page before if someone else is on it here.
+        if !readOnly {
+            pageShown = shown.map(\.keys).keptLines
+            pageNumbersKept = numbered
+        }
         let columns =
             byItem
             ? ["number", "priority", "contact", "rule", "message", "overdue"] : ["number", "priority", "contact", "message", "rules", "overdue"]
@@ -110,7 +114,8 @@ extension Interpreter {
     public func keepPageShown(after before: [[ItemKey]]?) {
         guard !readOnly, let page = pageShown, page != before else { return }
         let standing = page.map { line in line.filter { (try? contact($0.contact)) != nil } }
-        pageShown = (try? agendaBook.setAgendaNumbers(standing)) == true ? standing : nil
+        pageShown = standing
+        pageNumbersKept = (try? agendaBook.setAgendaNumbers(standing)) == true
     }
 
     /// A count with its thousands grouped: 1,976.
@@ -166,9 +171,10 @@ extension Interpreter {
         let here = mine[n - 1].first?.contact
         guard n > numbers.count || numbers[n - 1].first?.contact != here else { return }
         let was = try here.flatMap { try contact($0) }.map { "@" + $0.handle } ?? "someone removed since"
-        throw fail(
-            "item \(n) of the agenda shown here was \(was), but another process has numbered the agenda again since; nothing was done: show it again (agenda) and use its numbers",
-            range)
+        let why =
+            pageNumbersKept
+            ? "another process has numbered the agenda again since" : "its numbers were not kept (another process was writing)"
+        throw fail("item \(n) of the agenda shown here was \(was), but \(why); nothing was done: show it again (agenda) and use its numbers", range)
     }
 
     /// `done`: logs the touch each rule names (once per kind of touch), and closes each item

@@ -100,6 +100,8 @@ public final class Interpreter {
     /// line shown here. Nil until it shows one: a one-shot `tend done 2` follows the numbers
     /// kept in the database.
     public var pageShown: [[ItemKey]]?
+    /// Whether the numbers of `pageShown` were kept (false: another process held the write lock).
+    var pageNumbersKept = true
     /// After "Defined x": under --read-only a definition is not kept in the database, which the
     /// confirmation says.
     var readOnlyDefinitionNote: String { readOnly ? " (read-only: not kept)" : "" }
