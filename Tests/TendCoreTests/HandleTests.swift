@@ -51,6 +51,26 @@ import Testing
         #expect(h.model.data.contacts.map(\.handle) == ["contact", "contact-2", "contact-3"])
         try h.run("add \"Ann Lee\"")
         #expect(throws: Diagnostic.self) { try h.run("add \"Ann Lee\"") }
+        // The same such name again is taken, as any name is (it silently made a second person),
+        // with the free handle to give for a second person.
+        #expect {
+            try h.run("add \"😀😀\"")
+        } throws: { e in
+            "\(e)".contains("\"😀😀\" is @contact-2 already; to add a second person, give a handle") && "\(e)".contains("handle: \"contact-4\"")
+        }
+        try h.run("add \"😀😀\" handle: \"contact-4\"")
+        #expect(h.model.data.contacts.map(\.handle) == ["contact", "contact-2", "contact-3", "ann-lee", "contact-4"])
+    }
+
+    /// Text of blanks alone is no text, as the empty text is (a company of blanks looked empty
+    /// yet was not null); an item of blanks alone is no item of a list (it counted a GAINS list
+    /// as known).
+    @Test func blankTextIsNoText() throws {
+        let h = Harness()
+        try h.run("add \"Ann Lee\" company: \"   \", title: \"\", serves: [\"\", \" \", \"x\"], goals: [\"  \"]")
+        #expect(h.text(try h.value("@ann-lee.company == null and @ann-lee.title == null")) == "true")
+        #expect(h.text(try h.value("len(@ann-lee.serves)")) == "1")
+        #expect(h.text(try h.value("@ann-lee.gains")) == "0")
     }
 
     @Test func givenAndFamilyNameWhenKnown() {

@@ -18,8 +18,19 @@ extension Interpreter {
         let given = options.contains { $0.name == "handle" }
         if !given, !name.contains(where: { $0.isLetter || $0.isNumber }) {
             // A name with nothing to make a handle of ("😀", "!!!"): the next free "contact-N",
-            // since no other name would tell such people apart either.
-            if try model.contactID(handle: c.handle) != nil { c.handle = try freeHandle(c.handle) }
+            // since no other name would tell such people apart either; the same name again is
+            // taken, as any name is.
+            var (n, free) = (1, c.handle)
+            while let existing = try model.contactID(handle: free) {
+                if try contact(existing)?.name == c.name {
+                    throw fail(
+                        "\(ScriptWriter.quote(c.name)) is @\(free) already; to add a second person, give a handle", s.range,
+                        suggestion: "handle: \"\(try freeHandle(c.handle))\"")
+                }
+                n += 1
+                free = "\(c.handle)-\(n)"
+            }
+            c.handle = free
         } else if let existing = try model.contactID(handle: c.handle) {
             let other = try contact(existing)?.name ?? c.handle
             let free = try freeHandle(c.handle)
