@@ -433,8 +433,8 @@ public enum EncodedWords {
             return String(String.UnicodeScalarView(bytes.map { latin9[$0] ?? Unicode.Scalar($0) }))
         case "windows-1252", "cp1252": return String(bytes: bytes, encoding: .windowsCP1252)
         default:
-            guard let encoding = String.Encoding(ianaName: charset) else { return nil }
-            return String(bytes: bytes, encoding: encoding)
+            if let encoding = String.Encoding(ianaName: charset), let text = String(bytes: bytes, encoding: encoding) { return text }
+            return TextEncoding.iconvDecode(bytes[...], from: charset.uppercased())
         }
     }
 }

@@ -127,8 +127,36 @@ public enum TextEncoding {
         }
         if latin1Names.contains(name) { return (windows1252(bytes), false) }
         if let encoding = foundationCharsets[name], let s = String(bytes: bytes, encoding: encoding) { return (s, false) }
+        if let s = iconvDecode(bytes, from: name) { return (s, false) }
         if let s = String(validating: bytes, as: UTF8.self) { return (s, !bytes.allSatisfy { $0 < 0x80 }) }
         return (windows1252(bytes), true)
+    }
+
+    /// Text in a charset Foundation does not decode on every platform (GBK, GB18030, Big5,
+    /// EUC-KR, EUC-JP, ISO-2022-JP, KOI8-R, the other ISO-8859 ones …), through the C library's
+    /// iconv; nil when it knows no charset of that name or the bytes are not in it.
+    static func iconvDecode(_ bytes: ArraySlice<UInt8>, from charset: String) -> String? {
+        guard !charset.isEmpty, charset.utf8.count <= 40, charset.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+        guard let cd = iconv_open("UTF-8", charset), cd != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
+        defer { iconv_close(cd) }
+        if bytes.isEmpty { return "" }
+        var input = Array(bytes)
+        // Four bytes of UTF-8 a byte in is more than any charset needs, shifts included.
+        var output = [UInt8](repeating: 0, count: input.count * 4 + 16)
+        let written: Int? = input.withUnsafeMutableBytes { inRaw in
+            output.withUnsafeMutableBytes { outRaw in
+                var inNext = inRaw.baseAddress?.assumingMemoryBound(to: CChar.self)
+                var inLeft = inRaw.count
+                var outNext = outRaw.baseAddress?.assumingMemoryBound(to: CChar.self)
+                var outLeft = outRaw.count
+                guard iconv(cd, &inNext, &inLeft, &outNext, &outLeft) != -1, inLeft == 0 else { return nil }
+                // A charset with shift states (ISO-2022-JP) ends in its initial one.
+                guard iconv(cd, nil, nil, &outNext, &outLeft) != -1 else { return nil }
+                return outRaw.count - outLeft
+            }
+        }
+        guard let written else { return nil }
+        return String(validating: output[..<written], as: UTF8.self)
     }
 
     /// Charsets read as Windows-1252: its printable characters in 0x80–0x9F are what Latin-1

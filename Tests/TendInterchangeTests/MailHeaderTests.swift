@@ -52,6 +52,11 @@ func addresses(_ field: String) -> [String] {
         #expect(EncodedWords.decode("=?windows-1252?Q?=93Hi=94?=") == "“Hi”")
         #expect(EncodedWords.decode("=?shift_jis?B?k/qWew==?=") == "日本")
         #expect(EncodedWords.decode("=?iso-2022-jp?B?GyRCRnxLXBsoQg==?=") == "日本")
+        // Charsets Foundation does not decode everywhere, through iconv (they were left as written).
+        #expect(EncodedWords.decode("=?gbk?B?zfXQodPx?=") == "王小玉")
+        #expect(EncodedWords.decode("=?big5?B?s6+kaqTl?=") == "陳大文")
+        #expect(EncodedWords.decode("=?euc-kr?B?sejDtrz2?=") == "김철수")
+        #expect(EncodedWords.decode("=?koi8-r?B?6dfBzg==?=") == "Иван")
         // Not an encoded word, or one in a charset nobody knows: left as written.
         #expect(EncodedWords.decode("=?x-unknown?Q?abc?=") == "=?x-unknown?Q?abc?=")
         #expect(EncodedWords.decode("a =? b ?= c") == "a =? b ?= c")

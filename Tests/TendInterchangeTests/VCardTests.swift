@@ -138,6 +138,23 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(batch.contacts.map(\.name) == ["Jörg Müller", "Zoë"], "\(batch.contacts.map(\.name))")
     }
 
+    /// A vCard 2.1 name in the charset of a Chinese, Taiwanese, Korean, Russian or Japanese
+    /// phone is decoded in it (GB2312, Big5, EUC-KR, KOI8-R, EUC-JP came in as Windows-1252).
+    @Test(arguments: [
+        ("GB2312", "王小明", [0xCD, 0xF5, 0xD0, 0xA1, 0xC3, 0xF7]),
+        ("GBK", "王小明", [0xCD, 0xF5, 0xD0, 0xA1, 0xC3, 0xF7]),
+        ("BIG5", "陳大文", [0xB3, 0xAF, 0xA4, 0x6A, 0xA4, 0xE5]),
+        ("EUC-KR", "김철수", [0xB1, 0xE8, 0xC3, 0xB6, 0xBC, 0xF6]),
+        ("KOI8-R", "Иван Петров", [0xE9, 0xD7, 0xC1, 0xCE, 0x20, 0xF0, 0xC5, 0xD4, 0xD2, 0xCF, 0xD7]),
+        ("EUC-JP", "山田太郎", [0xBB, 0xB3, 0xC5, 0xC4, 0xC2, 0xC0, 0xCF, 0xBA]),
+    ] as [(String, String, [UInt8])])
+    func aNameInItsPhonesCharsetIsDecoded(_ charset: String, _ name: String, _ encoded: [UInt8]) throws {
+        let bytes = Array("BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=\(charset):".utf8) + encoded + Array("\r\nTEL:+1 555 0100\r\nEND:VCARD\r\n".utf8)
+        let batch = try VCard.read(bytes)
+        #expect(batch.contacts.map(\.name) == [name])
+        #expect(batch.warnings.isEmpty, "\(batch.warnings)")
+    }
+
     /// A fax or pager is not the contact's phone: the voice numbers come first, in their order
     /// (the preferred one first), then the faxes and pagers, each typed as before.
     @Test func faxesComeAfterVoiceNumbers() throws {
