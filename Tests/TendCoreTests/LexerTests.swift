@@ -101,6 +101,14 @@ func kinds(_ text: String) -> [String] {
         }
     }
 
+    /// A string literal of exactly the limit is read; one byte more is refused (one of exactly
+    /// the limit was refused: the opening quote was counted).
+    @Test func aStringOfTheLimitIsRead() {
+        let limit = String(repeating: "x", count: Lexer.maxStringBytes)
+        #expect(kinds("\"\(limit)\"").map { $0.prefix(4) } == ["str:"])
+        #expect(kinds("\"\(limit)x\"") == ["error:string longer than \(Lexer.maxStringBytes) bytes"])
+    }
+
     @Test func invalidUTF8DoesNotCrash() {
         let bytes: [UInt8] = [0x61, 0xFF, 0xFE, 0x62]
         let source = Source(name: "t", text: String(decoding: bytes, as: UTF8.self))

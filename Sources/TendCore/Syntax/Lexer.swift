@@ -330,7 +330,8 @@ public struct Lexer {
         }
         while pos < end {
             let c = bytes[pos]
-            if pos - start > Lexer.maxStringBytes {
+            // The bytes after the opening quote.
+            if pos - start - 1 > Lexer.maxStringBytes {
                 while pos < end, bytes[pos] != UInt8(ascii: "\"") { pos += 1 }
                 if pos < end { pos += 1 }
                 return add(.error("string longer than \(Lexer.maxStringBytes) bytes"), from: start)
