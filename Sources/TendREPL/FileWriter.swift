@@ -238,6 +238,8 @@ public struct FileWriter {
         } catch {
             if open { close(fd) }
             unlink(temp)
+            // What SQLite wrote beside it (a backup's `-journal` on a full disk).
+            for sidecar in FileWriter.sidecars { unlink(temp + sidecar) }
             throw error
         }
         // The new name is made durable too; a failure here loses nothing already written.
@@ -368,16 +370,31 @@ public struct FileWriter {
     /// hold part of an export, personal data. A live writer's is locked and left alone.
     public static func removeAbandoned(in dir: String, of name: String? = nil) {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return }
+        let place = { (entry: String) in (dir.isEmpty ? "" : dir + "/") + entry }
         for entry in entries where isTemporaryName(entry, of: name) {
-            let path = (dir.isEmpty ? "" : dir + "/") + entry
+            let path = place(entry)
             let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
             guard fd >= 0 else { continue }
             defer { close(fd) }
             var st = stat()
             guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_uid == geteuid(), flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }
             unlink(path)
+            for sidecar in sidecars { unlink(path + sidecar) }
+        }
+        // SQLite's files beside a temporary copy a backup killed while writing it left (its
+        // `-journal`), whose copy is gone: this user's regular files.
+        for entry in entries {
+            guard let sidecar = sidecars.first(where: { entry.hasSuffix($0) }) else { continue }
+            let base = String(entry.dropLast(sidecar.count))
+            guard isTemporaryName(base, of: name), access(place(base), F_OK) != 0 else { continue }
+            var st = stat()
+            guard lstat(place(entry), &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_uid == geteuid() else { continue }
+            unlink(place(entry))
         }
     }
+
+    /// The files SQLite keeps beside a database while it writes it.
+    static let sidecars = ["-journal", "-wal", "-shm"]
 
     /// `.NAME.tend-SUFFIX`, the suffix a 64-bit number in base 36, as `createTemporary` names them.
     static func isTemporaryName(_ entry: String, of name: String?) -> Bool {

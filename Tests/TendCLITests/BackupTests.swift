@@ -37,6 +37,20 @@ import Testing
         other.close()
     }
 
+    /// What SQLite wrote beside a backup's temporary copy (its `-journal`) goes with it: a
+    /// backup that fails (a full disk) leaves none, and one a killed backup left is removed by
+    /// the next backup to that name (they stayed, one per failed backup).
+    @Test func aBackupsJournalIsRemovedWithItsCopy() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Ana Park\""], in: dir).status == 0)
+        for name in [".copy.db.tend-k1ll3d-journal", ".copy.db.tend-0th3r-journal"] {
+            try Data("left".utf8).write(to: dir.appendingPathComponent(name))
+        }
+        #expect(try CLI.run(["backup", "copy.db"], in: dir).status == 0)
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("tend-") }
+        #expect(left.isEmpty, "\(left)")
+    }
+
     @Test func backupMakesAPrivateCopyAndRefusesToReplace() throws {
         let dir = CLI.tempDir()
         #expect(try CLI.run(["run", "-"], stdin: "add \"Ana Park\"\nlet kept = 7\n", in: dir).status == 0)
