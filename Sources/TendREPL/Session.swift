@@ -744,6 +744,7 @@ public final class Session: InterpreterHost {
             }
         }
         var changed = false
+        var defined = false
         var stoppedAt: Int?
         let pageBefore = interpreter.pageShown
         do {
@@ -768,6 +769,8 @@ public final class Session: InterpreterHost {
                     }
                 }
                 if Session.changesData(s) { changed = true }
+                // A definition is kept in the database too: taken back with the run, it is said so.
+                if Session.isDefinition(s) { defined = true }
                 // Ctrl-C while the statement wrote (in SQLite, or waiting for another writer's
                 // lock) stops the run here: nothing it did is kept.
                 if Interruption.requested != 0 && !readOnly { throw Stopped() }
@@ -784,7 +787,9 @@ public final class Session: InterpreterHost {
                 interpreter.keepPageShown(after: pageBefore)
                 restoreDefinitions()
                 bailedEarly = true
-                if changed { console.err("nothing was changed: --bail stopped the run at a failed assertion, so its earlier changes were rolled back") }
+                if changed || defined {
+                    console.err("nothing was changed: --bail stopped the run at a failed assertion, so its earlier changes were rolled back")
+                }
                 return .assertionFailed
             }
             if readOnly {
@@ -814,7 +819,7 @@ public final class Session: InterpreterHost {
             let located = Session.located(error, current)
             reportFailure(located)
             // The confirmations printed before the error are of changes that are gone now.
-            if changed && !readOnly && !Session.describe(located).hasSuffix("nothing was changed") {
+            if changed || defined, !readOnly, !Session.describe(located).hasSuffix("nothing was changed") {
                 console.err("nothing was changed: the run's earlier changes were rolled back with it")
             } else if error is Stopped, !readOnly, current.map(Session.changesData) == true {
                 // Stopped inside a statement that writes (an import, record by record).

@@ -111,6 +111,11 @@ import Testing
         let reads = try CLI.run(
             ["run", "-"], stdin: "count(contacts)\nagenda\nprint \"x\"\nexport csv \"/nonexistent/dir/x.csv\"\n", in: dir)
         #expect(reads.status == 3 && reads.stderr.contains("/nonexistent/dir") && !reads.stderr.contains("rolled back"), "\(reads.stderr)")
+        // Definitions are kept in the database too: "Defined rule" was followed by no word of
+        // its being taken back.
+        let defined = try CLI.run(["run", "-"], stdin: "let lead = 3d\nrule \"r\" when true then remind \"x\"\nremove interaction 99999\n", in: dir)
+        #expect(defined.status == 3 && defined.stderr.contains("nothing was changed: the run's earlier changes were rolled back with it"), "\(defined.stderr)")
+        #expect(try CLI.run(["-e", "lead"], in: dir).status == 2)
     }
 
     /// A card's lists are whole in JSON (`[]` for none, the one e-mail for one), while the
