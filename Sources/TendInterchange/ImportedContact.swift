@@ -48,6 +48,34 @@ public struct ImportedContact: Equatable, Sendable {
         self.name = name
     }
 
+    /// The same e-mail in another case, or the same phone written otherwise ("+1 212 555 0100"
+    /// and "+1 (212) 555-0100"), given twice in one record is one value: the first, with the
+    /// kind the later one gives when it has none (both were kept, and a later import of either
+    /// found it there already).
+    public mutating func dropRepeatedPoints() {
+        emails = Self.once(emails) { $0.lowercased() }
+        phones = Self.once(phones) { value in
+            let dialled = String(value.unicodeScalars.filter { $0 == "+" || ("0"..."9").contains($0) })
+            return dialled.count >= 7 ? dialled : value
+        }
+    }
+
+    static func once(_ points: [ContactPoint], by key: (String) -> String) -> [ContactPoint] {
+        guard points.count > 1 else { return points }
+        var out: [ContactPoint] = []
+        var at: [String: Int] = [:]
+        for p in points {
+            let k = key(p.value)
+            if let i = at[k] {
+                if out[i].type == nil { out[i].type = p.type }
+                continue
+            }
+            at[k] = out.count
+            out.append(p)
+        }
+        return out
+    }
+
     /// A text field, read back (`company`, `title`, …).
     public subscript(text name: String) -> String? {
         get { if case .text(let s)? = fields[name] { return s } else { return nil } }

@@ -138,9 +138,10 @@ struct Importer {
         // Handles records of the file give themselves: one made for another record never takes
         // them (the record naming it would then be merged into that one).
         let named = Set(people.compactMap { $0.handle.flatMap { isValidHandle($0) ? $0 : nil } })
-        for p in people {
+        for var p in people {
             // Ctrl-C or SIGTERM: the import is rolled back whole, and says so.
             try Interruption.check()
+            p.dropRepeatedPoints()
             if let id = index.match(p, in: contacts), var c = contacts[id] {
                 let before = c
                 let linked = sync && p.uid != nil && p.uid == c.uid

@@ -12,6 +12,26 @@ import Testing
         try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
+    /// One card (or one Google cell, `a ::: A`) giving the same e-mail in two cases, or the same
+    /// number written two ways, gives it once, with the kind a later one adds (both were kept).
+    @Test func aValueGivenTwiceInOneRecordIsKeptOnce() throws {
+        let dir = CLI.tempDir()
+        let card = ImportIdentityTests.card([
+            "FN:Nora Quinn", "EMAIL:nora@quinn.example", "EMAIL;TYPE=WORK:Nora@Quinn.Example", "TEL;TYPE=CELL:+1 212 555 0100",
+            "TEL;TYPE=WORK:+1 (212) 555-0100", "TEL:212 555 0199",
+        ])
+        try ImportIdentityTests.write(card, "n.vcf", in: dir)
+        try ImportIdentityTests.write("Name,E-mail 1 - Type,E-mail 1 - Value\nOla Berg,* Home,ola@berg.example ::: OLA@berg.example\n", "g.csv", in: dir)
+        #expect(try CLI.run(["import", "vcard", "n.vcf"], in: dir).status == 0)
+        #expect(try CLI.run(["import", "google", "g.csv"], in: dir).status == 0)
+        let r = try CLI.run(["--format", "json", "-e", "contacts sort by name show name, emails, phones"], in: dir)
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]], "\(r.stdout)")
+        #expect(rows.map { ($0["emails"] as? [Any])?.count } == [1, 1], "\(r.stdout)")
+        #expect(rows.map { ($0["phones"] as? [Any])?.count } == [2, 0], "\(r.stdout)")
+        let exported = try CLI.run(["export", "vcard", "-", "contacts where name == \"Nora Quinn\""], in: dir).stdout
+        #expect(exported.contains("EMAIL;TYPE=work:nora@quinn.example\r\n"), "\(exported)")
+    }
+
     @Test func twoJohnSmithsAtGoogleAreTwoPeople() throws {
         let dir = CLI.tempDir()
         let file =
