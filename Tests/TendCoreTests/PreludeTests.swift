@@ -11,6 +11,21 @@ import Testing
         return h.text(n) == "1"
     }
 
+    /// A default_cadence that gives no cadence a contact could have (0d, -1w, past a century) is
+    /// an error naming the contact (the agenda said "11 days past a -1w cadence").
+    @Test(arguments: ["0d", "-1w", "200y"])
+    func aDefaultCadenceIsACadence(_ given: String) throws {
+        let h = Harness()
+        try h.run("add \"X\" created: 2026-11-01\nfn default_cadence(c) = \(given)")
+        #expect {
+            try h.value("@x.overdue")
+        } throws: { e in
+            "\(e)".contains("default_cadence gave \(given) for @x: a cadence")
+        }
+        try h.run("fn default_cadence(c) = 1w")
+        #expect(h.text(try h.value("@x.overdue")) == "15d")
+    }
+
     @Test func stayInTouch() throws {
         #expect(try fires("", "stay in touch"))  // contact stage: 6mo from met_on, long past
         #expect(try !fires("log call with @x on 2026-11-01", "stay in touch"))

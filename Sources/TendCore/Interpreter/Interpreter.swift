@@ -1020,7 +1020,14 @@ public final class Interpreter {
                 evaluatingCadence -= 1
             }
             if callDepth > Interpreter.maxCallDepth { throw fail("default_cadence nested too deeply", fn.body.range) }
-            if case .duration(let d) = try within(fn.file, { try evalCompiled(fn.body, Ctx(locals: [fn.params[0]: .contact(id)])) }) { result = d }
+            if case .duration(let d) = try within(fn.file, { try evalCompiled(fn.body, Ctx(locals: [fn.params[0]: .contact(id)])) }) {
+                // What a contact's own cadence may be, as `cadence:` is checked (-1w made every
+                // contact overdue "past a -1w cadence").
+                if let problem = ValueRules.cadence(d) {
+                    throw fail("default_cadence gave \(plainText(.duration(d))) for @\(v.contacts[i].handle): \(problem)", fn.body.range)
+                }
+                result = d
+            }
         }
         v.cadence[id] = result
         return result
