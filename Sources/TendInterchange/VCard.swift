@@ -916,12 +916,14 @@ public enum VCard {
         return line + ":" + p.value.replacingOccurrences(of: "\n", with: "\\n")
     }
 
-    /// The N and ORG lines of a card that a card written in its place keeps as they were, so
-    /// that a phone shows the name and company it had: N (with its prefix, middle name and
-    /// suffix) while the contact's name is the one the card gives, ORG (with its departments)
-    /// while the company is the card's and its `department:` line is still in the notes.
-    /// Returns the lines by property name and the note lines they stand for.
-    public static func nameLines(_ bytes: [UInt8], of c: Contact) -> (lines: [String: String], noteLines: [String]) {
+    /// The lines of a card that a card written in its place keeps as they were, so that a phone
+    /// shows what it had: N (with its prefix, middle name and suffix) while the contact's name is
+    /// the one the card gives, ORG (with its departments) while the company is the card's and
+    /// its `department:` line is still in the notes, CATEGORIES while they read as the contact's
+    /// tags (the phone's groups keep their names: "Golf Club", not golf-club), BDAY while it reads
+    /// as the contact's birthday (Apple's year-less 1604 form). Returns the lines by property
+    /// name and the note lines they stand for.
+    public static func unchangedLines(_ bytes: [UInt8], of c: Contact) -> (lines: [String: String], noteLines: [String]) {
         let props = rawProperties(bytes)
         var warnings: [ImportError] = []
         var lines: [String: String] = [:]
@@ -938,6 +940,21 @@ public enum VCard {
                 noteLines = card.notes
             }
         }
+        /// The property's one line, when it reads as `same` says.
+        func kept(_ name: String, _ same: (ImportedContact) -> Bool) {
+            let found = props.filter { $0.0.name == name }
+            guard found.count == 1, let (p, line) = found.first else { return }
+            var card = ImportedContact(origin: "", name: "")
+            try? read(p, unescape(p.value).trimmed, label: nil, hasAddress: false, into: &card)
+            if same(card) { lines[name] = line }
+        }
+        if !c.tags.isEmpty { kept("CATEGORIES") { $0.tags.count == c.tags.count && Set($0.tags) == Set(c.tags) } }
+        if let birthday = c.birthday {
+            kept("BDAY") { card in
+                if case .date(let d)? = card.fields["birthday"] { return d == birthday }
+                return false
+            }
+        }
         return (lines, noteLines)
     }
 
@@ -945,7 +962,7 @@ public enum VCard {
 
     /// A vCard 4.0 card: CRLF line ends, lines folded at 75 octets, values escaped. Every stored
     /// field is written: standard properties where they exist, `X-TEND-…` for the rest.
-    /// `keeping` holds content lines of the card it replaces to write as they were (`nameLines`).
+    /// `keeping` holds content lines of the card it replaces to write as they were (`unchangedLines`).
     /// `groups` gives an e-mail, phone or address the Apple group and label it had (`appleGroups`).
     public static func write(_ c: Contact, keeping: [String: String] = [:], groups: [String: AppleGroup] = [:]) -> String {
         var lines = ["BEGIN:VCARD", "VERSION:4.0"]
@@ -978,7 +995,7 @@ public enum VCard {
                 groupKey("ADR", a.description, a.type),
                 "ADR" + params(a.type, preferred: i == 0 && c.addresses.count > 1) + ":" + parts.joined(separator: ";"))
         }
-        if !c.tags.isEmpty { lines.append("CATEGORIES:" + c.tags.map(escape).joined(separator: ",")) }
+        if !c.tags.isEmpty { lines.append(keeping["CATEGORIES"] ?? "CATEGORIES:" + c.tags.map(escape).joined(separator: ",")) }
         if let v = c.notes { lines.append("NOTE:" + escape(v)) }
         lines.append("X-TEND-HANDLE:" + escape(c.handle))
         lines += namedDates(c.dates)
@@ -988,7 +1005,7 @@ public enum VCard {
             case ("ORG"?, .text(let s)): lines.append(keeping["ORG"] ?? "ORG:" + escape(s))
             case ("TITLE"?, .text(let s)): lines.append("TITLE:" + escape(s))
             case ("UID"?, .text(let s)): lines.append("UID:" + escape(s))
-            case (let property?, .date(let d)): lines.append(property + ":" + ImportantDate.vcard(d))
+            case (let property?, .date(let d)): lines.append(keeping[property] ?? property + ":" + ImportantDate.vcard(d))
             case (_, .list(let items)): lines.append(f.extendedProperty + ":" + items.map(escape).joined(separator: ","))
             default: lines.append(f.extendedProperty + ":" + escape(ContactFields.text(v, listSeparator: ",")))
             }

@@ -347,10 +347,10 @@ extension Vdir {
     /// Tend leaves out on import (a photo, a key, a program's own X- properties) and those it
     /// keeps as a line of the notes (a URL, a nickname) while that line is still in the notes —
     /// the line is then not repeated in NOTE. Its N and ORG are kept while Tend's name and
-    /// company are the ones they give (`VCard.nameLines`).
+    /// company are the ones they give (`VCard.unchangedLines`).
     static func card(_ c: Contact, keeping old: [UInt8]) -> String {
         var (kept, noteLines) = VCard.foreignProperties(old, notes: c.notes)
-        let (names, nameNotes) = VCard.nameLines(old, of: c)
+        let (names, nameNotes) = VCard.unchangedLines(old, of: c)
         noteLines += nameNotes
         var c = c
         if !noteLines.isEmpty {

@@ -147,6 +147,31 @@ import Testing
         #expect(people == ["Ayşe Öztürk,,Boss", "Jürgen Müller,Café GmbH,Boss"])
     }
 
+    /// The phone's groups and year-less birthday come back as the phone wrote them while Tend
+    /// has the same tags and birthday ("Golf Club" became golf-club, renaming the phone's group;
+    /// Apple's 1604 birthday became --0415); once Tend changes them, Tend's are written.
+    @Test func thePhonesGroupsAndBirthdayAreKept() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let file = book.appendingPathComponent("cat-1.vcf")
+        try "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:cat-1\r\nFN:Cat Egory\r\nN:Egory;Cat;;;\r\nCATEGORIES:Golf Club,Friends\r\nBDAY;X-APPLE-OMIT-YEAR=1604:1604-04-15\r\nEND:VCARD\r\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "set contacts title: \"CEO\""], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        var text = try String(contentsOf: file, encoding: .utf8)
+        for line in ["CATEGORIES:Golf Club,Friends", "BDAY;X-APPLE-OMIT-YEAR=1604:1604-04-15", "TITLE:CEO"] {
+            #expect(text.contains(line + "\r\n"), "\(line)\n\(text)")
+        }
+        let again = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(again.stdout == "Imported from book: 0 added, 0 merged, 1 unchanged, 0 skipped.\n", "\(again.stdout)")
+        #expect(try CLI.run(["-e", "set contacts +vip, birthday: --05-01"], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains("CATEGORIES:golf-club,friends,vip\r\n") && text.contains("BDAY:--0501\r\n"), "\(text)")
+    }
+
     /// A file with several cards (some programs write that), one of them without a UID, and a
     /// file whose card has none: each card is one person on every sync, and an export writes
     /// each card in its place (no second file per person, which a server would take as a
