@@ -42,6 +42,16 @@ import Testing
         }
     }
 
+    /// A candidate named as Exchange and Outlook write names, family name first, is suggested
+    /// as a person's name is written (`add "Stranger, Anna"` was suggested); a suffix after a
+    /// comma stays where it is.
+    @Test func aCandidateNamedFamilyFirstIsTurned() {
+        #expect(CandidateCount.displayName("Stranger, Anna", address: "anna@x.example") == "Anna Stranger")
+        #expect(CandidateCount.addLine("Doe, Jane", address: "jane@x.example") == "add \"Jane Doe\" email: \"jane@x.example\"")
+        #expect(CandidateCount.displayName("Jane Doe, Jr.", address: "jane@x.example") == "Jane Doe, Jr.")
+        #expect(CandidateCount.displayName("Doe, Jane, Sales", address: "jane@x.example") == "Doe, Jane, Sales")
+    }
+
     @Test func reciprocity() throws {
         let r = try rows(network(), "report reciprocity")
         #expect(r.count == 2)

@@ -109,7 +109,7 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
     ]
     static let expectedCandidates = [
         "add \"Zoë Ångström\" email: \"zoe@ang.example\" 2026-04-12", "add \"Priya Shah\" email: \"priya@shah.example\" 2026-04-03",
-        "add \"Roe, Rick\" email: \"rick@roe.example\" 2026-04-03", "add \"Josefína Müller\" email: \"josefina@mueller.example\" 2026-04-02",
+        "add \"Rick Roe\" email: \"rick@roe.example\" 2026-04-03", "add \"Josefína Müller\" email: \"josefina@mueller.example\" 2026-04-02",
         "add \"José Núñez\" email: \"jose@nunez.example\" 2026-03-10",
     ]
 

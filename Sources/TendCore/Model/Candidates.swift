@@ -17,9 +17,17 @@ public struct CandidateCount: Sendable, Equatable {
         self.lastSeen = lastSeen
     }
 
-    /// The name as written, or one made from the address (`jane.doe@x.org` → Jane Doe) when there is none.
+    /// The name as written, or one made from the address (`jane.doe@x.org` → Jane Doe) when there
+    /// is none. A name as Exchange and Outlook write it, family name first ("Doe, Jane"), is put
+    /// in the order a person's name is written (a comma before a suffix, "Jane Doe, Jr.", stays).
     public static func displayName(_ name: String?, address: String) -> String {
-        if let name, !name.contains("@"), !name.trimmed.isEmpty { return name }
+        if let name, !name.contains("@"), !name.trimmed.isEmpty {
+            let parts = name.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmed }
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty,
+                !honorificSuffixes.contains(parts[1].lowercased().replacingOccurrences(of: ".", with: ""))
+            else { return name }
+            return parts[1] + " " + parts[0]
+        }
         let local = address.split(separator: "@").first.map(String.init) ?? address
         let words = local.split(whereSeparator: { $0 == "." || $0 == "_" || $0 == "-" || $0 == "+" }).map {
             $0.prefix(1).uppercased() + $0.dropFirst()
