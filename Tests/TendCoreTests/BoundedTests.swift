@@ -152,6 +152,11 @@ import Testing
         #expect(FoldedText("Café au lait").contains(FoldedText("CAFÉ")))
         #expect(FoldedText("Cafe\u{301} au lait").contains(FoldedText("café")))
         #expect(!FoldedText("Joan").contains(FoldedText("joann")))
+        // Unicode's case folding, not lowercasing: ß is ss, a final ς is σ (both were missed).
+        #expect(FoldedText("Hauptstraße 5").contains(FoldedText("STRASSE")))
+        #expect(FoldedText("STRASSE").contains(FoldedText("straße")))
+        #expect(FoldedText("ΚΩΣΤΑΣ").contains(FoldedText("κωστας")))
+        #expect(sameText("Straße", "STRASSE"))
     }
 
     /// `fn d(s) = s + s` nested 26 times aborted allocating 6 GB: text a statement makes holds
