@@ -137,17 +137,21 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
             kept.next(Int(r.int(0)), ItemKey(contact: r.int(1), rule: r.text(2)))
         }
         if kept.finish() { return true }
-        try connection.query("DELETE FROM agenda_numbers WHERE member = current_user")
         // One statement for the page (a round trip per line was most of a long agenda's time);
         // `seq` is given in the arrays' order.
         let numbered = shown.enumerated().flatMap { i, keys in keys.map { (Int64(i + 1), $0) } }
-        guard !numbered.isEmpty else { return true }
-        try connection.query(
-            """
-            INSERT INTO agenda_numbers (number, contact_id, rule)
-            SELECT n, c, r FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS t(n, c, r, o) ORDER BY o
-            """,
-            [.ints(numbered.map(\.0)), .ints(numbered.map(\.1.contact)), .texts(numbered.map(\.1.rule))])
+        let write = {
+            try self.connection.query("DELETE FROM agenda_numbers WHERE member = current_user")
+            guard !numbered.isEmpty else { return }
+            try self.connection.query(
+                """
+                INSERT INTO agenda_numbers (number, contact_id, rule)
+                SELECT n, c, r FROM unnest($1::bigint[], $2::bigint[], $3::text[]) WITH ORDINALITY AS t(n, c, r, o) ORDER BY o
+                """,
+                [.ints(numbered.map(\.0)), .ints(numbered.map(\.1.contact)), .texts(numbered.map(\.1.rule))])
+        }
+        // Outside a run (a page kept after its run was rolled back): one change, never half a page.
+        if inTransaction { try write() } else { try transaction(write) }
         return true
     }
 }

@@ -603,7 +603,8 @@ public final class Session: InterpreterHost {
             rewritable = []
         }
         let kept = (assertions: assertions.count, errors: errors.count)
-        // The page a run showed is this session's only once the run is kept.
+        // The page shown before the run: a page the run showed is still the one shown last when
+        // the run is rolled back (`keepPageShown`).
         let pageShown = interpreter.pageShown
         while true {
             askFirst = nil
@@ -631,7 +632,7 @@ public final class Session: InterpreterHost {
         }
         if status == .failed || bailedEarly {
             putBackFiles()
-            interpreter.pageShown = pageShown
+            interpreter.keepPageShown(after: pageShown)
         }
         return status
     }
@@ -721,6 +722,12 @@ public final class Session: InterpreterHost {
         func restoreDefinitions() {
             if let definitionsBefore { interpreter.definitions = definitionsBefore } else { deferDefinitions(storedDefinitions) }
         }
+        /// Takes back what the run did in the database, and the session's views and definitions with it.
+        func rollBack() {
+            store.rollback()
+            interpreter.invalidate()
+            restoreDefinitions()
+        }
         do {
             if onlyReads { try store.beginReading() } else { try store.begin(immediate: !readOnly && !program.mutations.isEmpty) }
             noticeOtherWriters()
@@ -746,7 +753,6 @@ public final class Session: InterpreterHost {
         var changed = false
         var defined = false
         var stoppedAt: Int?
-        let pageBefore = interpreter.pageShown
         do {
             for (k, s) in program.statements.enumerated() {
                 current = s
@@ -782,10 +788,7 @@ public final class Session: InterpreterHost {
             current = nil
             carryOut(before: nil)
             if let k = stoppedAt, k < program.statements.count - 1, !readOnly {
-                store.rollback()
-                interpreter.invalidate()
-                interpreter.keepPageShown(after: pageBefore)
-                restoreDefinitions()
+                rollBack()
                 bailedEarly = true
                 if changed || defined {
                     console.err("nothing was changed: --bail stopped the run at a failed assertion, so its earlier changes were rolled back")
@@ -806,16 +809,11 @@ public final class Session: InterpreterHost {
                 try store.commit(label: journalLabel(mutations))
             }
         } catch let question as AskFirst {
-            store.rollback()
-            interpreter.invalidate()
-            restoreDefinitions()
+            rollBack()
             askFirst = question
             return .failed
         } catch {
-            store.rollback()
-            interpreter.invalidate()
-            interpreter.keepPageShown(after: pageBefore)
-            restoreDefinitions()
+            rollBack()
             let located = Session.located(error, current)
             reportFailure(located)
             // The confirmations printed before the error are of changes that are gone now.

@@ -131,6 +131,21 @@ import Testing
         #expect(Self.run(session, output, "done 1").contains("@"))
     }
 
+    /// A run that shows a page and then fails leaves that page as the one shown here, its
+    /// numbers kept: `done 1` is line 1 of it (the session went back to the page before and
+    /// refused, saying another process had numbered the agenda, when none had).
+    @Test func aPageAFailedRunShowedIsTheSessionsPage() throws {
+        let (_, output, session) = try Self.twoNextSteps()
+        _ = Self.run(session, output, "agenda")
+        output.out = []
+        output.err = []
+        let failed = #"set @ana-park next_step: null, next_due: null"# + "\nagenda\nprint 9999-12-31 + 1d\n"
+        #expect(session.runScripts([Source(name: "<repl>", text: failed)], bail: false, readOnly: false) != .success)
+        #expect(output.out.joined().contains("Bo Li") && !output.out.joined().contains("Ana Park"), "\(output.out)")
+        let done = Self.run(session, output, #"done 1 note: "called""#)
+        #expect(done.contains("@bo-li"), "\(done) \(output.err)")
+    }
+
     /// A page whose numbers could not be kept (another process held the write lock) is still
     /// the page shown here: `done 1` where line 1 was someone else on the page kept refuses and
     /// names who line 1 was here (it logged a call with the kept page's first person, with a

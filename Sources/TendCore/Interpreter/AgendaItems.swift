@@ -113,9 +113,15 @@ extension Interpreter {
     /// rollback took away keeps no items: `done` on it says so.
     public func keepPageShown(after before: [[ItemKey]]?) {
         guard !readOnly, let page = pageShown, page != before else { return }
-        let standing = page.map { line in line.filter { (try? contact($0.contact)) != nil } }
-        pageShown = standing
-        pageNumbersKept = (try? agendaBook.setAgendaNumbers(standing)) == true
+        do {
+            let standing = try page.map { line in try line.filter { try contact($0.contact) != nil } }
+            pageShown = standing
+            pageNumbersKept = try agendaBook.setAgendaNumbers(standing)
+        } catch {
+            // Not read or not written (the database went away): the numbers kept are another
+            // page's, which `done` says when a line differs.
+            pageNumbersKept = false
+        }
     }
 
     /// A count with its thousands grouped: 1,976.
