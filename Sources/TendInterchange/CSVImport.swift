@@ -379,7 +379,7 @@ public enum CSVImport {
     /// `2023-11-24`, `24 Nov 2023` (LinkedIn), `11/24/2023`.
     public static func parseDate(_ s: String) -> Day? {
         let t = s.trimmed
-        if let d = ImportantDate.parse(t) { return d }
+        if let d = ImportantDate.parse(t) ?? yearFirst(t) { return d }
         let parts = t.split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "/" || $0 == "," }).map(String.init)
         guard parts.count == 3 else { return nil }
         if let m = months.firstIndex(of: String(parts[1].lowercased().prefix(3))), let d = Int(parts[0]), let y = Int(parts[2]) {
@@ -390,6 +390,26 @@ public enum CSVImport {
         }
         if let m = Int(parts[0]), let d = Int(parts[1]), let y = Int(parts[2]), y > 999 { return Day(year: y, month: m, day: d) }
         return nil
+    }
+}
+
+extension CSVImport {
+    /// A date written year first with other separators than ISO's, as Chinese, Japanese and
+    /// Korean spreadsheets and Google Sheets write them: `1990/04/05`, `1990.04.05`, `1990-4-5`,
+    /// `1990年4月5日`, `1990년 4월 5일`. Nil for anything else.
+    static func yearFirst(_ text: String) -> Day? {
+        var t = text.trimmed
+        if t.contains(where: { "年月日년월일".contains($0) }) {
+            t = String(t.filter { $0 != " " }).replacingOccurrences(of: "年", with: "-").replacingOccurrences(of: "월", with: "-")
+                .replacingOccurrences(of: "月", with: "-").replacingOccurrences(of: "년", with: "-")
+            if t.hasSuffix("日") || t.hasSuffix("일") { t.removeLast() }
+        }
+        let parts = t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." })
+        guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
+        else { return nil }
+        return Day(year: y, month: m, day: d)
     }
 }
 
