@@ -76,9 +76,10 @@ public struct ImportedTouch: Hashable, Sendable {
     public var event: String? = nil
     /// A meeting of an event that does not repeat: moved to another day, it is still this meeting.
     public var oneOff = false
-    /// An occurrence of a series moved off its slot's day (RECURRENCE-ID): a meeting logged for
-    /// it on another day moves with it.
-    public var movedOccurrence = false
+    /// For an occurrence of a series moved off its slot (RECURRENCE-ID) to another day, the
+    /// day of the slot as the user's zone sees it: a meeting logged for it on that day moves with
+    /// it (one logged on another day, seen from another time zone, stays).
+    public var movedFrom: Day?
 }
 
 /// A contact's next step from the first event with them after today (with `plan`).
@@ -566,8 +567,8 @@ extension TouchImporter {
             guard let id = ids[k] else { continue }
             let day = userDays[k]
             if day <= options.today {
-                let moved = o.start.local.day != o.slot.local.day
-                meeting(attendances[o.event], on: day, sourceID: id, event: event, oneOff: oneOff, moved: moved, strangers: &strangers)
+                let from = zones.userDay(o.slot)
+                meeting(attendances[o.event], on: day, sourceID: id, event: event, oneOff: oneOff, movedFrom: from == day ? nil : from, strangers: &strangers)
             } else {
                 future.append((day, id, o.event))
             }
@@ -586,11 +587,18 @@ extension TouchImporter {
         guard let m = s.master, m.recurs else { return }
         let held = Set(ids.compactMap { $0 })
         for e in m.exceptions where zones.userDay(e) <= options.today {
-            // The day of the slot as the series' own zone writes it, as `meetingIDs` names it.
-            let local = e.zone == .utc && !e.allDay && !m.start.allDay ? zones.wallTime(e, in: m.start.zone) : e.local
-            let id = event + "/" + local.day.iCalendarDate
+            // The day of the slot in the series' own zone, whatever zone the exception is written in.
+            var local = e.allDay || m.start.allDay ? e.local : zones.wallTime(e, in: m.start.zone)
+            if !e.allDay, !m.start.allDay, m.start.zone == .utc, let instant = zones.instant(e) { local = LocalTime(seconds: instant) }
+            let id = Self.slotID(event, local.day)
             if !held.contains(id) { result.cancelledOccurrences.append(id) }
         }
+    }
+
+    /// The meeting id of a series' occurrence by the day of its slot, as the event's own zone
+    /// writes it: `ical:UID/20260310`.
+    static func slotID(_ event: String, _ day: Day) -> String {
+        event + "/" + day.iCalendarDate
     }
 
     /// A series' occurrences, each with the slot it fills: its own start, or for a changed one
@@ -658,7 +666,7 @@ extension TouchImporter {
         var slots: Set<String> = []
         var days: Set<Day> = []
         for (k, o) in list.enumerated() {
-            let id = event + "/" + o.slot.local.day.iCalendarDate
+            let id = Self.slotID(event, o.slot.local.day)
             guard slots.insert(id).inserted, days.insert(userDays[k]).inserted else { continue }
             ids[k] = id
         }
@@ -667,7 +675,7 @@ extension TouchImporter {
                 skip(.duplicate)
                 continue
             }
-            ids[k] = event + "/" + o.slot.local.day.iCalendarDate + "/" + userDays[k].iCalendarDate
+            ids[k] = Self.slotID(event, o.slot.local.day) + "/" + userDays[k].iCalendarDate
         }
         return (ids, userDays)
     }
@@ -793,7 +801,7 @@ extension TouchImporter {
 
     /// One occurrence up to today: a `meeting` touch with the contacts in it.
     mutating func meeting(
-        _ a: Attendance, on day: Day, sourceID: String, event: String, oneOff: Bool = false, moved: Bool = false,
+        _ a: Attendance, on day: Day, sourceID: String, event: String, oneOff: Bool = false, movedFrom: Day? = nil,
         strangers: inout SeriesStrangers
     ) {
         guard firstSight(sourceID) else { return }
@@ -807,7 +815,7 @@ extension TouchImporter {
         result.touches.append(
             ImportedTouch(
                 kind: .meeting, on: day, people: a.contacts, note: a.note, inbound: false, sourceID: sourceID, event: event, oneOff: oneOff,
-                movedOccurrence: moved))
+                movedFrom: movedFrom))
     }
 
     /// An occurrence after today, with `plan`: the next step of each contact in it, unless one

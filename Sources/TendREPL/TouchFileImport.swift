@@ -300,8 +300,8 @@ struct StoredMeetings {
         let oneOff = t.kind == .meeting && t.oneOff
         if let exact = sources[Store.sourceKey(kind: t.kind.rawValue, sourceID: t.sourceID)] {
             taken.insert(exact.id)
-            // An occurrence of a series moved to another day since it was logged moves its meeting.
-            return (exact, t.kind == .meeting && t.movedOccurrence && exact.on != t.on)
+            // An occurrence of a series moved to another day since it was logged on its slot's day moves its meeting.
+            return (exact, t.kind == .meeting && t.movedFrom == exact.on && exact.on != t.on)
         }
         guard t.kind == .meeting, let event = t.event else { return nil }
         let candidates = (byEvent[event] ?? []).filter { !taken.contains($0.meeting.id) }

@@ -293,6 +293,18 @@ import Testing
             #expect(!again.stdout.contains("moved"), "\(zone): \(again.stdout)")
         }
         #expect(try Self.meetings(in: dir) == ["2026-11-19 ical:late-1/20261120"])
+        // An occurrence of a series moved to the next evening, imported again from Tokyo, where
+        // it falls on another day: it was not moved again, and stays.
+        let series = Self.calendar([
+            Self.event("late-2", "20261103T010000Z", "Evening", [Self.me, Self.attendee("ana@park.example"), "RRULE:FREQ=WEEKLY;COUNT=2"]),
+            Self.event("late-2", "20261105T010000Z", "Evening", [Self.me, Self.attendee("ana@park.example"), "RECURRENCE-ID:20261103T010000Z"]),
+        ])
+        try series.write(to: dir.appendingPathComponent("series.ics"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "ics", "series.ics"], in: dir, env: ["TZ": "America/New_York"]).status == 0)
+        let logged = try Self.meetings(in: dir)
+        let tokyo = try CLI.run(["import", "ics", "series.ics"], in: dir, env: ["TZ": "Asia/Tokyo"])
+        #expect(!tokyo.stdout.contains("moved"), "\(tokyo.stdout)")
+        #expect(try Self.meetings(in: dir) == logged)
     }
 
     /// An import is one change: `undo` takes back its meetings, their people and its candidates,
@@ -597,7 +609,7 @@ import Testing
     }
 
     /// A series changed after it was logged: an occurrence taken out (an EXDATE added, written
-    /// in UTC for a series in its own zone) removes its meeting, and one moved to another day
+    /// in another zone than the series') removes its meeting, and one moved to another day
     /// (RECURRENCE-ID) moves its meeting; the file imported into a fresh database gives the
     /// same meetings (the occurrence taken out stayed, and the moved one stayed on its old day).
     @Test func aChangedSeriesChangesItsMeetings() throws {
@@ -611,8 +623,8 @@ import Testing
         let moved = Self.event("series-7", "20261118T020000Z", "Weekly", [Self.me, Self.attendee("ana@park.example"), "RECURRENCE-ID;TZID=America/Los_Angeles:20261116T180000"])
         let dir = try Self.setUp()
         try series([]).write(to: dir.appendingPathComponent("before.ics"), atomically: true, encoding: .utf8)
-        // 9 November taken out (18:00 in Los Angeles is 02:00 the next day in UTC), 16 November moved to the 17th.
-        let after = series(["EXDATE:20261110T020000Z"]).replacingOccurrences(of: "END:VCALENDAR", with: moved + "\r\nEND:VCALENDAR")
+        // 9 November taken out (18:00 in Los Angeles is 02:00 the next day in London), 16 November moved to the 17th.
+        let after = series(["EXDATE;TZID=Europe/London:20261110T020000"]).replacingOccurrences(of: "END:VCALENDAR", with: moved + "\r\nEND:VCALENDAR")
         try after.write(to: dir.appendingPathComponent("after.ics"), atomically: true, encoding: .utf8)
         #expect(try CLI.run(["import", "ics", "before.ics"], in: dir).stdout.hasPrefix("Logged from before.ics: 3 meetings,"))
         let r = try CLI.run(["import", "ics", "after.ics"], in: dir)
