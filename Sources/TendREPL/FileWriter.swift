@@ -1,5 +1,6 @@
 import Foundation
 import TendCore
+import TendStore
 
 /// Writes every file Tend writes — exports, `save`, backups, JUnit reports — one way: the bytes
 /// go into a new file beside the target, created exclusively under a random name (mode 0600:
@@ -212,13 +213,7 @@ public struct FileWriter {
     }
 
     /// Makes the entries of `folder` durable (after files were written into it unsynced).
-    public static func syncFolder(_ folder: String) {
-        let dfd = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            fsync(dfd)
-            close(dfd)
-        }
-    }
+    public static func syncFolder(_ folder: String) { TemporaryFile.syncFolder(folder) }
 
     /// Makes the file at `path` by a body that fills the new temporary file (given by path and
     /// by descriptor; SQLite's `VACUUM INTO` writes it by path).
@@ -239,7 +234,7 @@ public struct FileWriter {
             if open { close(fd) }
             unlink(temp)
             // What SQLite wrote beside it (a backup's `-journal` on a full disk).
-            for sidecar in FileWriter.sidecars { unlink(temp + sidecar) }
+            for sidecar in TemporaryFile.sidecars { unlink(temp + sidecar) }
             throw error
         }
         // The new name is made durable too; a failure here loses nothing already written.
@@ -342,70 +337,16 @@ public struct FileWriter {
         return false
     }
 
-    /// A new file beside the target, made with O_EXCL and O_NOFOLLOW under a name nobody can
-    /// guess, so that a link planted at that name is never followed and nothing is truncated.
-    /// It is locked while it is written: one whose lock is free was left by a writer that died
-    /// (`kill -9`), and the next write beside it removes it (`removeAbandoned`).
-    /// With `sweeping`, those of the target are looked for first (a folder of many files
-    /// written one by one, `export vdir`, is swept once by its writer instead).
+    /// A new file beside the target (`TemporaryFile.make`). With `sweeping`, what killed
+    /// writers of the target left is removed first (a folder of many files written one by one,
+    /// `export vdir`, is swept once by its writer instead).
     static func createTemporary(beside target: String, for path: String, sweeping: Bool = true) throws -> (String, Int32) {
-        let dir = PathName.folder(target)
-        let name = PathName.last(target)
-        if sweeping { removeAbandoned(in: dir, of: name) }
-        var rng = SystemRandomNumberGenerator()
-        for _ in 0..<16 {
-            let temp = (dir.isEmpty ? "" : dir + "/") + ".\(name).tend-" + String(rng.next(), radix: 36)
-            let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            if fd >= 0 {
-                _ = flock(fd, LOCK_EX | LOCK_NB)
-                return (temp, fd)
-            }
-            if errno != EEXIST { throw failure(path, errno) }
+        if sweeping { TemporaryFile.removeAbandoned(in: PathName.folder(target), of: PathName.last(target)) }
+        guard let made = TemporaryFile.make(beside: target) else {
+            if errno == EEXIST { throw Failure("cannot write \(path): no free temporary name beside it") }
+            throw failure(path, errno)
         }
-        throw Failure("cannot write \(path): no free temporary name beside it")
-    }
-
-    /// Removes the temporary files a killed writer left in `dir` (`.NAME.tend-…`, for the file
-    /// `name`, or for any file when nil): a regular file of this user's whose lock is free. They
-    /// hold part of an export, personal data. A live writer's is locked and left alone.
-    public static func removeAbandoned(in dir: String, of name: String? = nil) {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return }
-        let place = { (entry: String) in (dir.isEmpty ? "" : dir + "/") + entry }
-        for entry in entries where isTemporaryName(entry, of: name) {
-            let path = place(entry)
-            let fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-            guard fd >= 0 else { continue }
-            defer { close(fd) }
-            var st = stat()
-            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_uid == geteuid(), flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }
-            unlink(path)
-            for sidecar in sidecars { unlink(path + sidecar) }
-        }
-        // SQLite's files beside a temporary copy a backup killed while writing it left (its
-        // `-journal`), whose copy is gone: this user's regular files.
-        for entry in entries {
-            guard let sidecar = sidecars.first(where: { entry.hasSuffix($0) }) else { continue }
-            let base = String(entry.dropLast(sidecar.count))
-            guard isTemporaryName(base, of: name), access(place(base), F_OK) != 0 else { continue }
-            var st = stat()
-            guard lstat(place(entry), &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_uid == geteuid() else { continue }
-            unlink(place(entry))
-        }
-    }
-
-    /// The files SQLite keeps beside a database while it writes it.
-    static let sidecars = ["-journal", "-wal", "-shm"]
-
-    /// `.NAME.tend-SUFFIX`, the suffix a 64-bit number in base 36, as `createTemporary` names them.
-    static func isTemporaryName(_ entry: String, of name: String?) -> Bool {
-        // `.tend-sync` (export vdir's own file) names no file: the mark must follow a name.
-        guard entry.hasPrefix("."), let mark = entry.range(of: ".tend-", options: .backwards), mark.lowerBound > entry.startIndex else {
-            return false
-        }
-        let suffix = entry[mark.upperBound...]
-        guard (1...13).contains(suffix.count), suffix.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLowercase) }) else { return false }
-        let of = entry[entry.index(after: entry.startIndex)..<mark.lowerBound]
-        return !of.isEmpty && (name == nil || of == name![...])
+        return made
     }
 
     /// The bytes of an open file from `offset`, `count` of them (nil: to its end), handed to

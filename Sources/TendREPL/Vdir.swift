@@ -188,7 +188,7 @@ extension Vdir {
             guard mkdir(dir, 0o700) == 0 else { throw FileWriter.failure(dir, errno) }
         }
         // What a killed export left (each card is written beside its name first) goes first.
-        FileWriter.removeAbandoned(in: dir)
+        TemporaryFile.removeAbandoned(in: dir)
         let (files, notes, errors) = try cardFiles(dir)
         var done = Written(notes: notes + errors.map { "\($0): left as it is" })
         let existing = cardsByUID(files)

@@ -246,41 +246,35 @@ public final class Store: Model {
         return try makeDatabase(path)
     }
 
-    /// Makes a new database at `path` whole or not at all: its tables are made in a file of its
-    /// own beside it (`.NAME.tend-…`, readable by its owner only), which is then linked into
-    /// place. A process killed while making it leaves no half-made file (its migrations applied
-    /// one by one and no mark yet: every later command refused it as another program's), and of
-    /// two processes making the same database at once, the second opens the first's. False
-    /// when another process made it first.
+    /// Makes a new database at `path` whole or not at all: its tables are made in a temporary
+    /// file beside it (`TemporaryFile`), which is then linked into place. A process killed while
+    /// making it leaves no half-made database at `path`, and of two processes making the same
+    /// one at once, the second opens the first's. False when another process made it first.
     static func makeDatabase(_ path: String) throws -> Bool {
         let dir = PathName.folder(path)
-        let name = PathName.last(path)
-        removeAbandonedDatabases(in: dir, of: name)
-        var rng = SystemRandomNumberGenerator()
-        var (temp, fd): (String, Int32) = ("", -1)
-        for _ in 0..<16 {
-            temp = (dir.isEmpty ? "" : dir + "/") + ".\(name).tend-" + String(rng.next(), radix: 36)
-            fd = open(temp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            if fd >= 0 || errno != EEXIST { break }
-        }
-        guard fd >= 0 else { throw OpenError.cannotOpen(path, String(cString: strerror(errno))) }
-        // Locked while it is made: one whose lock is free was left by a process that died.
-        _ = flock(fd, LOCK_EX | LOCK_NB)
+        TemporaryFile.removeAbandoned(in: dir, of: PathName.last(path))
+        guard let (temp, fd) = TemporaryFile.make(beside: path) else { throw OpenError.cannotOpen(path, String(cString: strerror(errno))) }
+        var placed = false
         defer {
-            for file in [temp, temp + "-wal", temp + "-shm", temp + "-journal"] { unlink(file) }
+            if !placed { unlink(temp) }
+            for sidecar in TemporaryFile.sidecars { unlink(temp + sidecar) }
             closeDescriptor(fd)
         }
         do {
             let made = try DatabaseQueue(path: plainName(temp))
             _ = try made.inDatabase { try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }
             try migrator.migrate(made)
-            try made.inDatabase { try $0.execute(sql: "PRAGMA application_id = \(applicationID)") }
+            try mark(made)
             try made.close()
         } catch {
             throw OpenError.cannotOpen(path, describe(error))
         }
         _ = fsync(fd)
-        if link(temp, path) != 0 {
+        if link(temp, path) == 0 {
+            // The temporary name goes at once: killed now, no second name of the database stays.
+            unlink(temp)
+            placed = true
+        } else {
             if errno == EEXIST { return false }
             // A file system without links (some network and FAT ones): moved into place, unless
             // another process has made the database meanwhile.
@@ -288,30 +282,19 @@ public final class Store: Model {
                 if access(path, F_OK) == 0 { return false }
                 throw OpenError.cannotOpen(path, String(cString: strerror(errno)))
             }
+            placed = true
         }
-        let folder = open(dir.isEmpty ? "." : dir, O_RDONLY | O_CLOEXEC)
-        if folder >= 0 {
-            _ = fsync(folder)
-            closeDescriptor(folder)
-        }
+        TemporaryFile.syncFolder(dir)
         return true
     }
 
-    /// Removes what a process killed while making a database left beside it (`makeDatabase`): a
-    /// file `.NAME.tend-…` of this user's whose lock is free, and SQLite's files beside it.
-    static func removeAbandonedDatabases(in dir: String, of name: String) {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir) else { return }
-        let prefix = ".\(name).tend-"
-        for entry in entries where entry.hasPrefix(prefix) {
-            let suffix = entry.dropFirst(prefix.count)
-            guard (1...13).contains(suffix.count), suffix.allSatisfy({ $0.isASCII && ($0.isNumber || $0.isLowercase) }) else { continue }
-            let file = (dir.isEmpty ? "" : dir + "/") + entry
-            let fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-            guard fd >= 0 else { continue }
-            defer { closeDescriptor(fd) }
-            var st = stat()
-            guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_uid == geteuid(), flock(fd, LOCK_EX | LOCK_NB) == 0 else { continue }
-            for f in [file, file + "-wal", file + "-shm", file + "-journal"] { unlink(f) }
+    /// Marks the file as Tend's, once (an older Tend's file is marked already: nothing more to
+    /// write there); the last step of making or upgrading one.
+    static func mark(_ db: DatabaseQueue) throws {
+        try db.inDatabase { db in
+            if try Int32.fetchOne(db, sql: "PRAGMA application_id") != Store.applicationID {
+                try db.execute(sql: "PRAGMA application_id = \(Store.applicationID)")
+            }
         }
     }
 
@@ -363,6 +346,7 @@ public final class Store: Model {
         let migrator = Store.migrator
         let label = path ?? ":memory:"
         var upToDate = false
+        var unfinished = false
         try db.inDatabase { db in
             let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             if appID != Store.applicationID {
@@ -375,11 +359,13 @@ public final class Store: Model {
                     // Unless it is one an older Tend was killed making (its migrations made one by
                     // one, the mark last): that one is finished, not refused for good.
                     guard appID == 0, userVersion == 0, try Store.isUnfinished(db, migrator) else { throw OpenError.notTend(label) }
+                    unfinished = true
                 }
             }
             if try migrator.hasBeenSuperseded(db) { throw OpenError.newer(label) }
             let applied = try migrator.appliedIdentifiers(db)
-            isNew = applied.isEmpty
+            // A file whose making was cut short holds nothing yet: it is new, prelude and all.
+            isNew = try applied.isEmpty || (unfinished && Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") == 0)
             if readOnly {
                 if isNew { throw OpenError.cannotOpen(label, "no Tend database there yet") }
                 return
@@ -400,12 +386,7 @@ public final class Store: Model {
                 // migration run again failed, and was rolled back).
                 guard try db.inDatabase({ try migrator.hasCompletedMigrations($0) }) else { throw e }
             }
-            // Marked once (an older Tend's file is marked already: nothing more to write there).
-            try db.inDatabase { db in
-                if try Int32.fetchOne(db, sql: "PRAGMA application_id") != Store.applicationID {
-                    try db.execute(sql: "PRAGMA application_id = \(Store.applicationID)")
-                }
-            }
+            try Store.mark(db)
         } catch let e as DatabaseError {
             throw OpenError.cannotOpen(label, Store.describe(e))
         }

@@ -52,6 +52,13 @@ import Testing
         let marked = try DatabaseQueue(path: dir.appendingPathComponent("n.db").path)
         #expect(try marked.read { try Int32.fetchOne($0, sql: "PRAGMA application_id") } == 0x5445_4E44)
         try marked.close()
+        // One with nothing in it yet is new: it gets the prelude's rules.
+        let empty = dir.appendingPathComponent("e.db").path
+        #expect(try CLI.run(["--db", "e.db", "-e", "let lead = 3d"], in: dir).status == 0)
+        let bare = try DatabaseQueue(path: empty)
+        try bare.write { try $0.execute(sql: "DELETE FROM definitions; PRAGMA application_id = 0") }
+        try bare.close()
+        #expect(try CLI.run(["--db", "e.db", "-e", "count(rules) > 0"], in: dir).stdout == "true\n")
         // Left by a process killed while making m.db: no lock is held on it.
         for name in [".m.db.tend-k1ll3d", ".m.db.tend-k1ll3d-wal", ".m.db.tend-k1ll3d-shm"] {
             try Data("half".utf8).write(to: dir.appendingPathComponent(name))
