@@ -117,7 +117,8 @@ public enum ContactFields {
     /// Reads a field from text; throws a worded error (the caller adds where).
     public static func value(_ f: ContactField, from text: String, listSeparator: Unicode.Scalar) throws -> FieldValue? {
         let t = text.trimmed
-        if t.isEmpty { return f.kind == .text && !text.isEmpty ? .text(text) : nil }
+        // Blanks alone are no value, as in the language (`company: "  "` is null).
+        if t.isEmpty { return nil }
         // Text Tend could not hold (or restore from a dump) is refused here, where the record is known.
         if t.utf8.count > Interpreter.maxStringBytes { throw FieldError(tooLong(t.utf8.count)) }
         switch f.kind {

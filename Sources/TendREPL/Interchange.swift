@@ -273,7 +273,7 @@ enum JSONImport {
         func string(_ key: String) throws -> String? {
             switch row[key] {
             case nil, is NSNull: return nil
-            case let s as String: return s.isEmpty ? nil : s
+            case let s as String: return s.trimmed.isEmpty ? nil : s
             case let v?: throw ImportError(origin, field: key, "\(written(v)) is not text")
             }
         }
@@ -316,14 +316,16 @@ enum JSONImport {
             switch row[key] {
             case nil, is NSNull: continue
             case let s as String where f.kind != .list && f.kind != .flag:
-                // Strings are taken as they are: text fields keep their spaces.
+                // Strings are taken as they are: text fields keep their spaces (blanks alone are none).
                 if f.kind == .text {
-                    if !s.isEmpty { c.fields[f.name] = .text(s) }
+                    if !s.trimmed.isEmpty { c.fields[f.name] = .text(s) }
                 } else {
                     try c.read(f.name, s, listSeparator: ";", label: key)
                 }
             case let b as Bool where f.kind == .flag: c.fields[f.name] = .flag(b)
-            case let items as [String] where f.kind == .list: if !items.isEmpty { c.fields[f.name] = .list(items) }
+            case let items as [String] where f.kind == .list:
+                let said = items.filter { !$0.trimmed.isEmpty }
+                if !said.isEmpty { c.fields[f.name] = .list(said) }
             default: throw ImportError(origin, field: key, "\(written(row[key]!)) is not what export json writes for \(key)")
             }
         }

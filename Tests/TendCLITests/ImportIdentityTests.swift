@@ -32,6 +32,18 @@ import Testing
         #expect(exported.contains("EMAIL;TYPE=work:nora@quinn.example\r\n"), "\(exported)")
     }
 
+    /// A field of blanks alone is no value in a file, as in the language: it was kept, looked
+    /// empty and was not null, and a dump restored it as null.
+    @Test func aFieldOfBlanksIsNoValue() throws {
+        let dir = CLI.tempDir()
+        try ImportIdentityTests.write(#"[{"name": "Blank Co", "company": "   ", "title": "\t"}]"#, "b.json", in: dir)
+        try ImportIdentityTests.write("name,company\nBlank Csv,\"  \"\n", "b.csv", in: dir)
+        #expect(try CLI.run(["import", "json", "b.json"], in: dir).status == 0)
+        #expect(try CLI.run(["import", "csv", "b.csv"], in: dir).status == 0)
+        let r = try CLI.run(["-e", "count(contacts where company == null and title == null)"], in: dir)
+        #expect(r.stdout == "2\n", "\(r.stdout) \(r.stderr)")
+    }
+
     @Test func twoJohnSmithsAtGoogleAreTwoPeople() throws {
         let dir = CLI.tempDir()
         let file =
