@@ -880,11 +880,13 @@ public enum VCard {
         guard let utf8 = try? TextEncoding.unicode(bytes, what: "file") else { return [] }
         var props: [(Property, String)] = []
         var inCard = false
-        for (line, number) in contentLines(utf8) {
+        let lines = contentLines(utf8)
+        let version21 = lines.lazy.compactMap { parseLine($0.0, $0.1) }.first { $0.name == "VERSION" }?.value.trimmed == "2.1"
+        for (line, number) in lines {
             guard let p = parseLine(line, number) else { continue }
             if p.name == "BEGIN" { inCard = true }
             if p.name == "END" && inCard { break }
-            if inCard && p.name != "BEGIN" { props.append((p, carried(p, String(decoding: line, as: UTF8.self)))) }
+            if inCard && p.name != "BEGIN" { props.append((p, carried(p, String(decoding: line, as: UTF8.self), version21: version21))) }
         }
         return props
     }
@@ -893,7 +895,7 @@ public enum VCard {
     /// it is written as vCard 2.1 writes (a CHARSET, QUOTED-PRINTABLE, bare types) or was not
     /// UTF-8; then it is written again from its decoded value (a Windows-1252 name copied as it
     /// was turned into U+FFFD for good, and quoted-printable is no encoding of 4.0).
-    static func carried(_ p: Property, _ raw: String) -> String {
+    static func carried(_ p: Property, _ raw: String, version21: Bool) -> String {
         let encodings = p.param("ENCODING") + (p.params[""] ?? [])
         let legacy =
             p.params["CHARSET"] != nil || p.params[""] != nil || raw.contains("\u{FFFD}")
@@ -911,9 +913,12 @@ public enum VCard {
             let values = params[key]!.map { v in v.contains { ",;:".contains($0) } ? "\"\(v.replacingOccurrences(of: "\"", with: "'"))\"" : v }
             line += ";\(key)=\(values.joined(separator: ","))"
         }
-        // The value keeps its escapes (its parts are cut at `;` when read); a line break decoded
-        // from quoted-printable is written as vCard writes one.
-        return line + ":" + p.value.replacingOccurrences(of: "\n", with: "\\n")
+        // A line break decoded from quoted-printable is written as vCard writes one. A 3.0 value
+        // keeps its escapes, which are 4.0's; a 2.1 one escapes only `;`, so each of its parts
+        // is escaped again as 4.0 escapes them (a `,` in "Jr., MD" would part two suffixes).
+        guard version21 else { return line + ":" + p.value.replacingOccurrences(of: "\n", with: "\\n") }
+        let parts = split(p.value, on: ";").map(escape)
+        return line + ":" + parts.joined(separator: ";")
     }
 
     /// The lines of a card that a card written in its place keeps as they were, so that a phone

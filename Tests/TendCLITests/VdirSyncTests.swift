@@ -129,7 +129,7 @@ import Testing
         try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
         let windows = "BEGIN:VCARD\r\nVERSION:2.1\r\nUID:jm\r\nN;CHARSET=Windows-1252:M\u{FC}ller;J\u{FC}rgen\r\nFN;CHARSET=Windows-1252:J\u{FC}rgen M\u{FC}ller\r\nORG;CHARSET=Windows-1252:Caf\u{E9} GmbH\r\nNICKNAME;CHARSET=Windows-1252:J\u{FC}\r\nEMAIL;PREF;INTERNET:jm@contoso.example\r\nEND:VCARD\r\n"
         try #require(windows.data(using: .windowsCP1252)).write(to: book.appendingPathComponent("jm.vcf"))
-        let android = "BEGIN:VCARD\r\nVERSION:2.1\r\nUID:ao\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=96zt=C3=BCrk;Ay=C5=9Fe;;;\r\nFN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Ay=C5=9Fe =C3=96zt=C3=BCrk\r\nTEL;CELL;PREF:+905321234567\r\nEND:VCARD\r\n"
+        let android = "BEGIN:VCARD\r\nVERSION:2.1\r\nUID:ao\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=96zt=C3=BCrk;Ay=C5=9Fe;;;Jr., MD\r\nFN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Ay=C5=9Fe =C3=96zt=C3=BCrk\r\nTEL;CELL;PREF:+905321234567\r\nEND:VCARD\r\n"
         try android.write(to: book.appendingPathComponent("ao.vcf"), atomically: true, encoding: .utf8)
         #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
         #expect(try CLI.run(["-e", "set contacts title: \"Boss\""], in: dir).status == 0)
@@ -137,7 +137,8 @@ import Testing
         let jm = try String(contentsOf: book.appendingPathComponent("jm.vcf"), encoding: .utf8)
         for line in ["N:Müller;Jürgen", "ORG:Café GmbH", "NICKNAME:Jü", "TITLE:Boss"] { #expect(jm.contains(line + "\r\n"), "\(line)\n\(jm)") }
         let ao = try String(contentsOf: book.appendingPathComponent("ao.vcf"), encoding: .utf8)
-        #expect(ao.contains("N:Öztürk;Ayşe;;;\r\n"), "\(ao)")
+        // 2.1 escapes no comma; 4.0 parts values at one.
+        #expect(ao.contains("N:Öztürk;Ayşe;;;Jr.\\, MD\r\n"), "\(ao)")
         for card in [jm, ao] { #expect(!card.contains("CHARSET") && !card.contains("QUOTED-PRINTABLE") && !card.contains("\u{FFFD}"), "\(card)") }
         // Read into another database, the people are the same.
         let other = CLI.tempDir()

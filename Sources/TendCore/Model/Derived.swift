@@ -69,7 +69,8 @@ extension ContactStats {
 extension Network {
     /// Computes every contact's stats in one pass over the events.
     ///
-    /// Every figure counts events dated on or before today alone. A touch is an interaction of
+    /// Every figure counts events dated on or before today alone (the stage's date is that of the
+    /// change the stage comes from, whatever its date). A touch is an interaction of
     /// any kind but `note`, a referral either way, or an introduction (for both people). Events
     /// inside `window` only are counted when one is given (goal periods).
     public func stats(today: Day, window: ClosedRange<Day>? = nil) -> [Int64: ContactStats] {
