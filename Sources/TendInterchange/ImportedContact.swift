@@ -49,18 +49,17 @@ public struct ImportedContact: Equatable, Sendable {
     }
 
     /// The same e-mail in another case, or the same phone written otherwise ("+1 212 555 0100"
-    /// and "+1 (212) 555-0100"), given twice in one record is one value: the first, with the
-    /// kind the later one gives when it has none (both were kept, and a later import of either
-    /// found it there already).
+    /// and "(212) 555-0100"), given twice in one record is one value, as merging records takes
+    /// them: the first, with the kind the later one gives when it has none.
     public mutating func dropRepeatedPoints() {
-        emails = Self.once(emails) { $0.lowercased() }
-        phones = Self.once(phones) { value in
-            let dialled = String(value.unicodeScalars.filter { $0 == "+" || ("0"..."9").contains($0) })
-            return dialled.count >= 7 ? dialled : value
+        emails = Self.withoutRepeats(emails) { $0.lowercased() }
+        phones = Self.withoutRepeats(phones) { value in
+            let digits = phoneDigits(value)
+            return digits.isEmpty ? value : digits
         }
     }
 
-    static func once(_ points: [ContactPoint], by key: (String) -> String) -> [ContactPoint] {
+    static func withoutRepeats(_ points: [ContactPoint], by key: (String) -> String) -> [ContactPoint] {
         guard points.count > 1 else { return points }
         var out: [ContactPoint] = []
         var at: [String: Int] = [:]

@@ -856,7 +856,9 @@ public enum VCard {
             let old = try? read(card).contacts, old.count == 1,
             let new = try? read(Array(written.utf8)).contacts, new.count == 1
         else { return false }
-        let a = old[0]
+        // Read as an import takes it: a value the card gives twice is once.
+        var a = old[0]
+        a.dropRepeatedPoints()
         var b = new[0]
         for name in ["created", "uid"] where a.fields[name] == nil { b.fields[name] = nil }
         // Tend writes the note lines another property stands for after its NOTE.

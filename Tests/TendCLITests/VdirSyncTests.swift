@@ -148,6 +148,20 @@ import Testing
         #expect(people == ["Ayşe Öztürk,,Boss", "Jürgen Müller,Café GmbH,Boss"])
     }
 
+    /// A phone's card that gives one e-mail twice, in two cases, says what Tend has (the one
+    /// e-mail): an export leaves it as the phone wrote it (it was written over on every export).
+    @Test func aCardGivingAValueTwiceIsLeftAsItIs() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:nq-1\r\nFN:Nora Quinn\r\nEMAIL:nora@quinn.example\r\nEMAIL:Nora@Quinn.Example\r\nEND:VCARD\r\n"
+        try card.write(to: book.appendingPathComponent("nq-1.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        let r = try CLI.run(["export", "vdir", "book"], in: dir)
+        #expect(r.stdout.hasPrefix("Exported 1 contact to book: 0 new, 0 updated, 1 unchanged."), "\(r.stdout)")
+        #expect(try String(contentsOf: book.appendingPathComponent("nq-1.vcf"), encoding: .utf8) == card)
+    }
+
     /// The phone's groups and year-less birthday come back as the phone wrote them while Tend
     /// has the same tags and birthday ("Golf Club" became golf-club, renaming the phone's group;
     /// Apple's 1604 birthday became --0415); once Tend changes them, Tend's are written.
