@@ -419,23 +419,11 @@ public enum EncodedWords {
         return out
     }
 
-    /// ISO-8859-15 differs from Latin-1 in eight places (the euro sign among them).
-    private static let latin9: [UInt8: Unicode.Scalar] = [
-        0xA4: "\u{20AC}", 0xA6: "\u{160}", 0xA8: "\u{161}", 0xB4: "\u{17D}", 0xB8: "\u{17E}", 0xBC: "\u{152}", 0xBD: "\u{153}", 0xBE: "\u{178}",
-    ]
-
-    /// Bytes in a named charset as text; nil for a charset neither this table nor Foundation knows, or bytes not in it.
+    /// Bytes in a named charset as text (`TextEncoding.decodeNamed`); nil for a charset Tend does
+    /// not know, or bytes not in it. UTF-8 that is not valid is read with replacement characters.
     static func decodeCharset(_ bytes: [UInt8], _ charset: String) -> String? {
-        switch charset {
-        case "utf-8", "utf8", "us-ascii", "ascii": return String(decoding: bytes, as: UTF8.self)
-        case "iso-8859-1", "latin1", "l1", "iso_8859-1": return String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
-        case "iso-8859-15", "latin-9", "latin9":
-            return String(String.UnicodeScalarView(bytes.map { latin9[$0] ?? Unicode.Scalar($0) }))
-        case "windows-1252", "cp1252": return String(bytes: bytes, encoding: .windowsCP1252)
-        default:
-            if let encoding = String.Encoding(ianaName: charset), let text = String(bytes: bytes, encoding: encoding) { return text }
-            return TextEncoding.iconvDecode(bytes[...], from: charset.uppercased())
-        }
+        if TextEncoding.utf8Names.contains(charset.uppercased()) { return String(decoding: bytes, as: UTF8.self) }
+        return TextEncoding.decodeNamed(bytes[...], charset: charset)
     }
 }
 

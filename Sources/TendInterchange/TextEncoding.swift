@@ -120,48 +120,67 @@ public enum TextEncoding {
     /// Text in the named charset (a vCard 2.1 `CHARSET`); nil means UTF-8. Bytes that are not
     /// valid in it, or a charset Tend does not know, are read as Windows-1252 and `guessed`.
     public static func decode(_ bytes: ArraySlice<UInt8>, charset: String?) -> (text: String, guessed: Bool) {
-        let name = charset?.uppercased() ?? "UTF-8"
-        if name == "UTF-8" || name == "UTF8" || name == "US-ASCII" || name == "ASCII" {
-            if let s = String(validating: bytes, as: UTF8.self) { return (s, false) }
-            return (windows1252(bytes), true)
-        }
-        if latin1Names.contains(name) { return (windows1252(bytes), false) }
-        if let encoding = foundationCharsets[name], let s = String(bytes: bytes, encoding: encoding) { return (s, false) }
-        if let s = iconvDecode(bytes, from: name) { return (s, false) }
+        if let s = decodeNamed(bytes, charset: charset ?? "UTF-8") { return (s, false) }
         if let s = String(validating: bytes, as: UTF8.self) { return (s, !bytes.allSatisfy { $0 < 0x80 }) }
         return (windows1252(bytes), true)
     }
+
+    /// Bytes in a named charset as text, nothing guessed: nil when Tend knows no charset of
+    /// that name (Foundation's, then the C library's iconv) or the bytes are not in it. Latin-1
+    /// is read as Windows-1252.
+    public static func decodeNamed(_ bytes: ArraySlice<UInt8>, charset: String) -> String? {
+        let name = charset.uppercased()
+        if utf8Names.contains(name) { return String(validating: bytes, as: UTF8.self) }
+        if latin1Names.contains(name) { return windows1252(bytes) }
+        if let encoding = foundationCharsets[name], let s = String(bytes: bytes, encoding: encoding) { return s }
+        return iconvDecode(bytes, from: name)
+    }
+
+    static let utf8Names: Set<String> = ["UTF-8", "UTF8", "US-ASCII", "ASCII"]
 
     /// Text in a charset Foundation does not decode on every platform (GBK, GB18030, Big5,
     /// EUC-KR, EUC-JP, ISO-2022-JP, KOI8-R, the other ISO-8859 ones …), through the C library's
     /// iconv; nil when it knows no charset of that name or the bytes are not in it.
     static func iconvDecode(_ bytes: ArraySlice<UInt8>, from charset: String) -> String? {
-        guard !charset.isEmpty, charset.utf8.count <= 40, charset.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return nil }
+        // A name alone: iconv reads `//IGNORE` and `//TRANSLIT` after one as ways to drop or guess.
+        guard !charset.isEmpty, charset.utf8.count <= 40, charset.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "/") })
+        else { return nil }
         guard let cd = iconv_open("UTF-8", charset), cd != UnsafeMutableRawPointer(bitPattern: -1) else { return nil }
         defer { iconv_close(cd) }
         if bytes.isEmpty { return "" }
         var input = Array(bytes)
-        // Four bytes of UTF-8 a byte in is more than any charset needs, shifts included.
-        var output = [UInt8](repeating: 0, count: input.count * 4 + 16)
-        let written: Int? = input.withUnsafeMutableBytes { inRaw in
-            output.withUnsafeMutableBytes { outRaw in
-                var inNext = inRaw.baseAddress?.assumingMemoryBound(to: CChar.self)
-                var inLeft = inRaw.count
-                var outNext = outRaw.baseAddress?.assumingMemoryBound(to: CChar.self)
-                var outLeft = outRaw.count
-                guard iconv(cd, &inNext, &inLeft, &outNext, &outLeft) != -1, inLeft == 0 else { return nil }
-                // A charset with shift states (ISO-2022-JP) ends in its initial one.
-                guard iconv(cd, nil, nil, &outNext, &outLeft) != -1 else { return nil }
-                return outRaw.count - outLeft
+        // Room for four bytes of UTF-8 a byte in, which most charsets never pass; more when one
+        // does (TSCII writes a syllable of several characters for one byte).
+        var room = input.count * 4 + 16
+        while true {
+            var output = [UInt8](repeating: 0, count: room)
+            var full = false
+            let written: Int? = input.withUnsafeMutableBytes { inRaw in
+                output.withUnsafeMutableBytes { outRaw in
+                    var inNext = inRaw.baseAddress?.assumingMemoryBound(to: CChar.self)
+                    var inLeft = inRaw.count
+                    var outNext = outRaw.baseAddress?.assumingMemoryBound(to: CChar.self)
+                    var outLeft = outRaw.count
+                    if iconv(cd, &inNext, &inLeft, &outNext, &outLeft) == -1 {
+                        full = errno == E2BIG
+                        return nil
+                    }
+                    // A charset with shift states (ISO-2022-JP) ends in its initial one.
+                    guard inLeft == 0, iconv(cd, nil, nil, &outNext, &outLeft) != -1 else { return nil }
+                    return outRaw.count - outLeft
+                }
             }
+            if let written { return String(validating: output[..<written], as: UTF8.self) }
+            guard full, room < (1 << 30) else { return nil }
+            // Started again from the first byte, with twice the room.
+            _ = iconv(cd, nil, nil, nil, nil)
+            room *= 2
         }
-        guard let written else { return nil }
-        return String(validating: output[..<written], as: UTF8.self)
     }
 
     /// Charsets read as Windows-1252: its printable characters in 0x80–0x9F are what Latin-1
     /// files mean there in practice (HTML reads them so too).
-    static let latin1Names: Set<String> = ["ISO-8859-1", "ISO8859-1", "LATIN1", "LATIN-1", "WINDOWS-1252", "CP1252", "ISO-8859-15"]
+    static let latin1Names: Set<String> = ["ISO-8859-1", "ISO8859-1", "ISO_8859-1", "LATIN1", "LATIN-1", "L1", "WINDOWS-1252", "CP1252"]
 
     /// The other charsets address books write, which Foundation decodes on every platform.
     static let foundationCharsets: [String: String.Encoding] = [

@@ -147,6 +147,10 @@ func fixture(_ name: String) -> [UInt8] {
         ("EUC-KR", "김철수", [0xB1, 0xE8, 0xC3, 0xB6, 0xBC, 0xF6]),
         ("KOI8-R", "Иван Петров", [0xE9, 0xD7, 0xC1, 0xCE, 0x20, 0xF0, 0xC5, 0xD4, 0xD2, 0xCF, 0xD7]),
         ("EUC-JP", "山田太郎", [0xBB, 0xB3, 0xC5, 0xC4, 0xC2, 0xC0, 0xCF, 0xBA]),
+        // Latin-9's euro sign (read as Windows-1252, it was ¤); TSCII writes four characters for one
+        // byte, past the room first given.
+        ("ISO-8859-15", "Zoë €", [0x5A, 0x6F, 0xEB, 0x20, 0xA4]),
+        ("TSCII", "A" + String(repeating: "ஸ்ரீ", count: 10), [0x41] + Array(repeating: 0x82, count: 10)),
     ] as [(String, String, [UInt8])])
     func aNameInItsPhonesCharsetIsDecoded(_ charset: String, _ name: String, _ encoded: [UInt8]) throws {
         let bytes = Array("BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=\(charset):".utf8) + encoded + Array("\r\nTEL:+1 555 0100\r\nEND:VCARD\r\n".utf8)
