@@ -74,6 +74,8 @@ import Testing
     @Test func noPitchYet() throws {
         #expect(try fires("log call with @x on 2026-11-15 pitch", "no pitch yet"))
         #expect(try !fires("set @x stage: credibility\nlog call with @x on 2026-11-15 pitch", "no pitch yet"))
+        // A pitch planned for a later day has not been made yet.
+        #expect(try !fires("log call with @x on 2026-11-25 pitch", "no pitch yet"))
         #expect(try !fires("log call with @x on 2026-05-15 pitch", "no pitch yet"))
     }
 

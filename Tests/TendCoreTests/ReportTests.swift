@@ -58,6 +58,11 @@ import Testing
         #expect(r[0]["contact"] == "ann-able" && r[0]["given"] == "2" && r[0]["received"] == "0" && r[0]["value_given"] == "300")
         #expect(r[0]["never_gave_back"] == "true" && r[0]["last_referral"] == "2026-06-01")
         #expect(r[1]["contact"] == "bob-best" && r[1]["value_received"] == "500" && r[1]["never_gave_back"] == "false")
+        // A referral dated after today has not happened: it is in no row, as in no figure.
+        let h = try network()
+        try h.run("refer \"X\" to @bob-best on 2026-12-20 value: 70\nadd \"Cy Later\"\nrefer \"Y\" to @cy-later on 2026-12-20")
+        let later = try rows(h, "report reciprocity")
+        #expect(later.count == 2 && later[1]["given"] == "1" && later[1]["value_given"] == "10", "\(later)")
     }
 
     @Test func money() throws {

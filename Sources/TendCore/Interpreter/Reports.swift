@@ -82,12 +82,12 @@ extension Interpreter {
         return RowSet.records(["section", "group", "count", "share"], rows)
     }
 
-    /// `report reciprocity`: referrals given and received a contact, those who never gave one
-    /// back first.
+    /// `report reciprocity`: referrals given and received a contact up to today (one dated later
+    /// has not happened, as the figures count it), those who never gave one back first.
     func reciprocityReport(_ v: View) throws -> RowSet {
         let net = v.net
         var byContact: [Int64: (g: Int, r: Int, gv: Decimal, rv: Decimal, last: Day?)] = [:]
-        for r in try referrals(v) {
+        for r in try referrals(v) where r.on <= v.today {
             var e = byContact[r.contact] ?? (0, 0, 0, 0, nil)
             if r.direction == .given {
                 e.g += 1
