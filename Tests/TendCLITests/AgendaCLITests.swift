@@ -301,6 +301,22 @@ import Testing
         #expect(far.status == 3 && far.stderr.contains("no item 3 on the agenda (the agenda shown last has items 1 to 2"), "\(far.stderr)")
     }
 
+    /// An item dismissed until its rule stops applying comes back when the rule fires again after
+    /// it stopped, whether or not the agenda was shown in between: the pitch's thirty days ran
+    /// out unseen, and a new pitch is a new item (it stayed hidden unless an agenda happened to be
+    /// shown while no pitch was recent).
+    @Test func aClosedItemWhoseRuleStoppedUnseenComesBack() throws {
+        let dir = CLI.tempDir()
+        func at(_ day: String, _ args: [String]) throws -> CLI.Result { try CLI.run(["--today", day] + args, in: dir) }
+        let setup = try CLI.run(["--today", "2026-10-05", "run", "-"], stdin: "add \"Xavier Pratt\" created: 2026-09-01\nlog meeting with @xavier-pratt on 2026-10-01 pitch\n", in: dir)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        #expect(try at("2026-10-05", ["agenda", "by", "item"]).stdout.contains("no pitch yet"))
+        #expect(try at("2026-10-05", ["dismiss", "1"]).status == 0)
+        #expect(try at("2026-11-10", ["-e", "log call with @xavier-pratt pitch"]).status == 0)
+        let page = try at("2026-11-10", ["agenda", "by", "item"])
+        #expect(page.stdout.contains("no pitch yet"), "\(page.stdout)")
+    }
+
     /// A run that shows a page and then fails keeps that page's numbers: it is the page seen
     /// last (the rollback took them back with the run, and `done 1` closed line 1 of the page
     /// before, someone else's, without a word). A line about a contact the rollback took away

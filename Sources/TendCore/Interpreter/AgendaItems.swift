@@ -375,6 +375,7 @@ extension Interpreter {
         contactsChangedInRun = []
         fieldsSetInRun = [:]
         itemsClosedInRun = []
+        closedAtRunStart = nil
     }
 
     public func settleClosedItems() throws {
@@ -389,6 +390,33 @@ extension Interpreter {
             $0.value.until == nil && changed.contains($0.key.contact) && !recorded.contains($0.key)
         }
         guard !closed.isEmpty else { return }
+        let spent = try spentItems(Array(closed.keys), fieldsSet: fieldsSet)
+        if !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
+    }
+
+    /// Before the run first changes a contact, its closed items whose rule no longer fires are
+    /// forgotten, as a look at the agenda would have forgotten them: the rule stopped applying
+    /// while no agenda was shown (a pitch's thirty days ran out, a new year began), and what the
+    /// change makes fire is a new item, not the one closed (it stayed hidden).
+    func settleBeforeChanging(_ ids: Set<Int64>) throws {
+        guard !readOnly, evaluatingRules == 0, let changed = contactsChangedInRun else { return }
+        let fresh = ids.subtracting(changed)
+        guard !fresh.isEmpty else { return }
+        if closedAtRunStart == nil {
+            closedAtRunStart = Dictionary(grouping: try agendaBook.itemStates().filter { $0.value.until == nil }.keys, by: \.contact)
+        }
+        let keys = fresh.flatMap { closedAtRunStart?[$0] ?? [] }.filter { !itemsClosedInRun.contains($0) }
+        guard !keys.isEmpty else { return }
+        let spent = try spentItems(keys, fieldsSet: [:])
+        guard !spent.isEmpty else { return }
+        try agendaBook.forgetItemStates(spent)
+        for key in spent { closedAtRunStart?[key.contact]?.removeAll { $0 == key } }
+    }
+
+    /// Of these closed items, those whose rule no longer fires for its contact now, or whose
+    /// condition names a field `fieldsSet` says was set. An item of a rule dropped, of a contact
+    /// removed or snoozed, or whose rule fails for its contact stays closed (the agenda says why).
+    func spentItems(_ keys: [ItemKey], fieldsSet: [Int64: Set<String>]) throws -> [ItemKey] {
         let rules = Dictionary(definitions.rules.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let viewing = ruleInView
         evaluatingRules += 1
@@ -397,8 +425,7 @@ extension Interpreter {
             ruleInView = viewing
         }
         var spent: [ItemKey] = []
-        for key in closed.keys.sorted(by: { ($0.contact, $0.rule) < ($1.contact, $1.rule) }) {
-            // A rule dropped, a contact removed or snoozed: left to the agenda, as before.
+        for key in keys.sorted(by: { ($0.contact, $0.rule) < ($1.contact, $1.rule) }) {
             guard let rule = rules[key.rule], let c = try contact(key.contact), (c.snoozedUntil.map { $0 <= today } ?? true) else { continue }
             ruleInView = rule.name
             if let set = fieldsSet[c.id], set.contains("*") || !set.isDisjoint(with: fieldsRead(by: rule)) {
@@ -409,10 +436,10 @@ extension Interpreter {
             do {
                 if try !within(rule.file, { try compiled(rule.when)(ctx).isTrue }) { spent.append(key) }
             } catch let d as Diagnostic where d.kind == .runtime && Interruption.requested == 0 {
-                // A rule that fails for the contact keeps its item closed: the agenda says why.
+                // Kept closed: the agenda says why the rule fails.
             }
         }
-        if !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
+        return spent
     }
 
     /// The stored fields a rule's condition names itself (`next_step`, `next_due`): an item

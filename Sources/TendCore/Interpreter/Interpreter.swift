@@ -559,6 +559,9 @@ public final class Interpreter {
     var fieldsSetInRun: [Int64: Set<String>] = [:]
     /// The items this run closed, dismissed, snoozed or recorded: `settleClosedItems` leaves them.
     var itemsClosedInRun: Set<ItemKey> = []
+    /// The items closed until their rule stops applying, by contact, as the run found them
+    /// (`settleBeforeChanging`); read when first needed.
+    var closedAtRunStart: [Int64: [ItemKey]]?
 
     @discardableResult
     func apply(_ change: Change) throws -> Int64? {
@@ -566,6 +569,7 @@ public final class Interpreter {
         // before its commit does).
         if Interruption.requested != 0 { throw Stopped() }
         let touched = AgendaMemo.contacts(changedBy: change)
+        if let touched { try settleBeforeChanging(touched) }
         if let touched { contactsChangedInRun?.formUnion(touched) } else { contactsChangedInRun = nil }
         if case .updateContact(let c, let fields) = change { fieldsSetInRun[c.id, default: []].formUnion(fields ?? ["*"]) }
         // The agenda's items of the contacts the change touches are worked out again; a change
