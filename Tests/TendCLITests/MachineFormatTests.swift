@@ -13,6 +13,21 @@ import Testing
         #expect(try CLI.run(["-e", "0.123456789"], in: dir).stdout == "0.123457\n")
     }
 
+    /// `path to` with no chain is an empty result in JSON and CSV, as any query's (JSON wrote
+    /// nothing at all to standard output, which no JSON reader takes); the page says why.
+    @Test func anEmptyPathIsAnEmptyResult() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["run", "-"], stdin: "add \"Ana Park\"\nadd \"Bo Li\"\n", in: dir).status == 0)
+        let json = try CLI.run(["--format", "json", "-e", "path to @bo-li"], in: dir)
+        #expect(json.status == 0 && json.stdout == "[]\n", "\(json.stdout)")
+        let page = try CLI.run(["-e", "path to @bo-li"], in: dir)
+        #expect(page.stdout.contains("No chain of people who know each other reaches Bo Li"), "\(page.stdout)")
+        // And `remove spending N` names the collection as `spending` is named in queries.
+        #expect(try CLI.run(["-e", "spend 20 at @ana-park"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "remove spending 1"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "count(spending)"], in: dir).stdout == "0\n")
+    }
+
     @Test func progressLeavesItsBarToTheScreen() throws {
         let dir = CLI.tempDir()
         let goal = "goal \"Lunches\" metric: count(interactions where kind == \"lunch\") target: 2 per week\n"

@@ -68,11 +68,15 @@ extension Interpreter {
     /// A query or expression on its own: what it shows. An empty path, `who serves` or `gaps in`
     /// says why it is empty.
     func performExpr(_ e: Expr, _ ctx: Ctx) throws -> [Output] {
-        if case .query(let q) = e.kind, case .path(let to) = q.source, q.filter == nil,
-            case .rows(let set) = try eval(e, ctx), set.rows.isEmpty
-        {
+        if case .query(let q) = e.kind, case .path(let to) = q.source, q.filter == nil {
+            let value = try eval(e, ctx)
+            guard case .rows(let set) = value, set.rows.isEmpty else { return [try present(e, ctx, value: value)] }
+            // The empty table too: JSON and CSV say no rows, which a script reads.
             let name = try display(eval(to, ctx))
-            return [.text("No chain of people who know each other reaches \(name) from the people you know (add knows edges or introductions).")]
+            return [
+                try present(e, ctx, value: value),
+                .text("No chain of people who know each other reaches \(name) from the people you know (add knows edges or introductions)."),
+            ]
         }
         // An empty `who serves` says why: no market, no professions, no one classified.
         if case .query(let q) = e.kind, case .who(.serves(let m)) = q.source, q.filter == nil {

@@ -441,6 +441,15 @@ public struct Definition: Sendable, Equatable {
 public enum EventKind: String, Sendable, CaseIterable {
     case interaction, referral, introduction, spend, stage
 
+    /// The kind a statement names: its word (`spend`), a plural of it (`interactions`), or its
+    /// collection's name (`spending`, `stage_changes`).
+    public init?(word: String) {
+        guard let kind = EventKind(rawValue: word) ?? EventKind(rawValue: String(word.dropLast()))
+            ?? EventKind.allCases.first(where: { $0.collection == word })
+        else { return nil }
+        self = kind
+    }
+
     /// The collection (and table) of this kind's rows.
     public var collection: String {
         switch self {

@@ -178,7 +178,7 @@ extension Parser {
         if what == "market" { return .remove(.market(try parseExpression())) }
         if what == "goal" { return .remove(.goal(try parseExpression())) }
         if what == "knows" { return .remove(.knows(try parsePerson(), try parsePerson())) }
-        guard let kind = EventKind(rawValue: what) ?? EventKind(rawValue: String(what.dropLast())) else {
+        guard let kind = EventKind(word: what) else {
             throw error(
                 "cannot remove '\(what)'; remove takes @handle, interaction, referral, introduction, spend, stage, knows, market or goal",
                 at: previous.range)
