@@ -895,8 +895,8 @@ public enum VCard {
 
     /// A property's line as the vCard 4.0 card written in its place carries it: as it was, unless
     /// it is written as vCard 2.1 writes (a CHARSET, QUOTED-PRINTABLE, bare types) or was not
-    /// UTF-8; then it is written again from its decoded value (a Windows-1252 name copied as it
-    /// was turned into U+FFFD for good, and quoted-printable is no encoding of 4.0).
+    /// UTF-8; then it is written again from its decoded value, in UTF-8 as 4.0 is (copied as it
+    /// was, its bytes would be read as UTF-8, and quoted-printable is no encoding of 4.0).
     static func carried(_ p: Property, _ raw: String, version21: Bool) -> String {
         let encodings = p.param("ENCODING") + (p.params[""] ?? [])
         let legacy =

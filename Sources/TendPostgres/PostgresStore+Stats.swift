@@ -193,8 +193,8 @@ extension PostgresStore {
             ]) { a, _ in a }
         }
         /// An event dated after today has not happened yet: it counts for nothing.
-        func happened(_ condition: String? = nil, of table: String = "") -> String {
-            "FILTER (WHERE \(condition.map { "\($0) AND " } ?? "")\(table)\"on\" <= \(t))"
+        func happened(_ condition: String? = nil, alias: String = "") -> String {
+            "FILTER (WHERE \(condition.map { "\($0) AND " } ?? "")\(alias)\"on\" <= \(t))"
         }
         let given = "count(*) \(happened("direction = 'given'"))"
         let branches: [(EventTable, String)] = [
@@ -202,8 +202,8 @@ extension PostgresStore {
                 .interactions,
                 """
                 SELECT \(select("ip.contact_id", touches("i.kind <> 'note' AND ", rank: 0, #"i."on""#, "i.id", #"i."by""#, plus: [
-                    .gave: "sum(i.gave) \(happened(of: "i."))", .asked: "sum(greatest(i.asked, i.pitch)) \(happened(of: "i."))",
-                    .inbound: "sum(i.inbound) \(happened(of: "i."))",
+                    .gave: "sum(i.gave) \(happened(alias: "i."))", .asked: "sum(greatest(i.asked, i.pitch)) \(happened(alias: "i."))",
+                    .inbound: "sum(i.inbound) \(happened(alias: "i."))",
                 ])))
                 FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
                 WHERE (\(PostgresSchema.visible("i.")))\(only("ip.contact_id", "AND")) GROUP BY ip.contact_id

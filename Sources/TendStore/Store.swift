@@ -271,7 +271,7 @@ public final class Store: Model {
         }
         _ = fsync(fd)
         if link(temp, path) == 0 {
-            // The temporary name goes at once: killed now, no second name of the database stays.
+            // The temporary name goes at once, so that no second name of the database stays.
             unlink(temp)
             placed = true
         } else {

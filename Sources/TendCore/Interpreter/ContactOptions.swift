@@ -80,15 +80,15 @@ extension Interpreter {
             // Tags are words: lowercased, without blanks at their ends (as every import reads them).
             c.tags = try strings(v, e.range).map { $0.trimmed.lowercased() }.filter { !$0.isEmpty && seen.insert($0).inserted }
         case "goals", "accomplishments", "interests", "networks", "skills", "serves":
-            // An item of blanks alone says nothing (it made a GAINS list count as known).
+            // An item of blanks alone says nothing: no GAINS list is known by one.
             c[list: n] = try strings(v, e.range).filter { !$0.trimmed.isEmpty }
         default:
             throw fail("contacts have no option '\(n):'", range)
         }
     }
 
-    /// A text option's value: null, the empty string or blanks alone are no text (a company of
-    /// blanks looked empty yet was not null).
+    /// A text option's value: null, the empty string or blanks alone are no text (what looks
+    /// empty is null).
     func optionText(_ n: String, _ v: Value, _ e: Expr) throws -> String? {
         switch v {
         case .null: return nil

@@ -1025,8 +1025,8 @@ public final class Interpreter {
             }
             if callDepth > Interpreter.maxCallDepth { throw fail("default_cadence nested too deeply", fn.body.range) }
             if case .duration(let d) = try within(fn.file, { try evalCompiled(fn.body, Ctx(locals: [fn.params[0]: .contact(id)])) }) {
-                // What a contact's own cadence may be, as `cadence:` is checked (-1w made every
-                // contact overdue "past a -1w cadence").
+                // Only what a contact's own cadence may be, as `cadence:` checks it: overdue and
+                // due mean nothing past a cadence of 0d or less.
                 if let problem = ValueRules.cadence(d) {
                     throw fail("default_cadence gave \(plainText(.duration(d))) for @\(v.contacts[i].handle): \(problem)", fn.body.range)
                 }

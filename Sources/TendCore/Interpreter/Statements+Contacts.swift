@@ -20,17 +20,17 @@ extension Interpreter {
             // A name with nothing to make a handle of ("😀", "!!!"): the next free "contact-N",
             // since no other name would tell such people apart either; the same name again is
             // taken, as any name is.
-            var (n, free) = (1, c.handle)
-            while let existing = try model.contactID(handle: free) {
+            for candidate in Interpreter.handles(from: c.handle) {
+                guard let existing = try model.contactID(handle: candidate) else {
+                    c.handle = candidate
+                    break
+                }
                 if try contact(existing)?.name == c.name {
                     throw fail(
-                        "\(ScriptWriter.quote(c.name)) is @\(free) already; to add a second person, give a handle", s.range,
+                        "\(ScriptWriter.quote(c.name)) is @\(candidate) already; to add a second person, give a handle", s.range,
                         suggestion: "handle: \"\(try freeHandle(c.handle))\"")
                 }
-                n += 1
-                free = "\(c.handle)-\(n)"
             }
-            c.handle = free
         } else if let existing = try model.contactID(handle: c.handle) {
             let other = try contact(existing)?.name ?? c.handle
             let free = try freeHandle(c.handle)
@@ -185,9 +185,13 @@ extension Interpreter {
     }
 
     func freeHandle(_ base: String) throws -> String {
-        var n = 2
-        while try model.contactID(handle: "\(base)-\(n)") != nil { n += 1 }
-        return "\(base)-\(n)"
+        // The handles from a base never end: one is free.
+        try Interpreter.handles(from: base).dropFirst().first { try model.contactID(handle: $0) == nil }!
+    }
+
+    /// `base`, then `base-2`, `base-3` …: the handles a person takes in turn when one is taken.
+    static func handles(from base: String) -> some Sequence<String> {
+        (1...).lazy.map { $0 == 1 ? base : "\(base)-\($0)" }
     }
 
     /// Sets a contact's options. A stage is recorded as a change when it differs from the
