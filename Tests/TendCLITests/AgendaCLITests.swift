@@ -315,6 +315,20 @@ import Testing
         #expect(try at("2026-11-10", ["-e", "log call with @xavier-pratt pitch"]).status == 0)
         let page = try at("2026-11-10", ["agenda", "by", "item"])
         #expect(page.stdout.contains("no pitch yet"), "\(page.stdout)")
+        // Undone, the pitch goes and the item is closed again, as it was.
+        #expect(try at("2026-11-10", ["undo"]).status == 0)
+        #expect(try at("2026-11-10", ["-e", "why @xavier-pratt"]).stdout.contains("on 2026-10-05 until the rule stops applying"))
+        // The same when the contact is snoozed meanwhile, and when the run first corrects
+        // another event (a change that may touch anyone).
+        let script = "add \"Yara Quinn\" created: 2026-09-01\nadd \"Zed Roe\" created: 2026-09-01\nlog meeting with @yara-quinn on 2026-10-01 pitch\nlog call with @zed-roe on 2026-10-01\n"
+        #expect(try CLI.run(["--today", "2026-10-05", "run", "-"], stdin: script, in: dir).status == 0)
+        #expect(try at("2026-10-05", ["-e", "dismiss @yara-quinn rule \"no pitch yet\""]).status == 0)
+        #expect(try at("2026-10-05", ["-e", "snooze @yara-quinn until 2026-11-12"]).status == 0)
+        let zed = try at("2026-11-10", ["-e", "max(interactions where @zed-roe in people, id)"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let corrected = try CLI.run(
+            ["--today", "2026-11-10", "run", "-"], stdin: "set interaction \(zed) note: \"typo fixed\"\nlog call with @yara-quinn pitch\n", in: dir)
+        #expect(corrected.status == 0, "\(corrected.stderr)")
+        #expect(try at("2026-11-13", ["agenda", "by", "item"]).stdout.contains("You pitched Yara Quinn"))
     }
 
     /// A run that shows a page and then fails keeps that page's numbers: it is the page seen

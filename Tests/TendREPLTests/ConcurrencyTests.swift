@@ -173,6 +173,25 @@ import Testing
         #expect(Self.run(session, output, #"done 1 note: "called Bo""#).contains("@bo-li"))
     }
 
+    /// The same person on line 1 of both pages, with other items: `done 1` closes what line 1
+    /// showed here (it closed the kept page's other item too, never shown on that line).
+    @Test func aLineShownHereIsItsItems() throws {
+        let (path, output, session) = try Self.twoNextSteps()
+        _ = Self.run(session, output, #"rule "mail" when true then remind "Mail {name}" priority 0"#)
+        let page = Self.run(session, output, "agenda")
+        #expect(page.contains("mail"), "\(page)")
+        var config = GRDB.Configuration()
+        config.allowsUnsafeTransactions = true
+        let writer = try DatabaseQueue(path: path, configuration: config)
+        try writer.writeWithoutTransaction { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        let byItem = Self.run(session, output, "agenda by item")
+        #expect(byItem.contains("not kept"), "\(byItem)")
+        try writer.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
+        try writer.close()
+        let done = Self.run(session, output, "done 1")
+        #expect(done.contains("@ana-park") && !done.contains("\"mail\""), "\(done)")
+    }
+
     /// Derived figures, the agenda and definitions follow the other process's commits.
     @Test func figuresAndAgendaAreFresh() throws {
         let path = Self.path()

@@ -139,10 +139,14 @@ extension Interpreter {
     func items(_ ref: ItemReference) throws -> [ItemKey] {
         switch ref {
         case .number(let e):
-            let numbers = try agendaBook.agendaNumbers()
+            var numbers = try agendaBook.agendaNumbers()
             let asked = try eval(e, Ctx())
-            // The page this session showed, when another process numbered another since.
-            if let mine = pageShown, let n = asked.intValue { try checkShownHere(n, mine, numbers, e.range) }
+            // The page this session showed, when another process numbered another since: its line
+            // is the one meant, the items shown on it (the same person's line there may hold others).
+            if let mine = pageShown, let n = asked.intValue {
+                try checkShownHere(n, mine, numbers, e.range)
+                numbers = mine
+            }
             guard let n = asked.intValue, n >= 1, n <= numbers.count else {
                 // An empty page keeps no numbers either: "not shown yet" was said after one.
                 let shown = numbers.isEmpty ? "the agenda shown last had no items, or none was shown yet" : "the agenda shown last has items 1 to \(numbers.count)"
@@ -376,6 +380,8 @@ extension Interpreter {
         fieldsSetInRun = [:]
         itemsClosedInRun = []
         closedAtRunStart = nil
+        settledInRun = []
+        settledEveryone = false
     }
 
     public func settleClosedItems() throws {
@@ -394,29 +400,39 @@ extension Interpreter {
         if !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
     }
 
-    /// Before the run first changes a contact, its closed items whose rule no longer fires are
-    /// forgotten, as a look at the agenda would have forgotten them: the rule stopped applying
-    /// while no agenda was shown (a pitch's thirty days ran out, a new year began), and what the
-    /// change makes fire is a new item, not the one closed (it stayed hidden).
-    func settleBeforeChanging(_ ids: Set<Int64>) throws {
-        guard !readOnly, evaluatingRules == 0, let changed = contactsChangedInRun else { return }
-        let fresh = ids.subtracting(changed)
-        guard !fresh.isEmpty else { return }
+    /// Before the run first changes a contact (or, for a change that may touch anyone, before
+    /// its first such change), its closed items whose rule no longer fires: they are forgotten
+    /// once the change is made, with it (so that undoing it closes them again), as a look at the
+    /// agenda would have forgotten them. The rule stopped applying while no agenda was shown (a
+    /// pitch's thirty days ran out, a new year began), and what the change makes fire is a new
+    /// item, not the one closed (it stayed hidden).
+    func itemsSpentBeforeChanging(_ ids: Set<Int64>?) throws -> [ItemKey] {
+        guard !readOnly, evaluatingRules == 0, !settledEveryone else { return [] }
         if closedAtRunStart == nil {
             closedAtRunStart = Dictionary(grouping: try agendaBook.itemStates().filter { $0.value.until == nil }.keys, by: \.contact)
         }
-        let keys = fresh.flatMap { closedAtRunStart?[$0] ?? [] }.filter { !itemsClosedInRun.contains($0) }
-        guard !keys.isEmpty else { return }
-        let spent = try spentItems(keys, fieldsSet: [:])
-        guard !spent.isEmpty else { return }
-        try agendaBook.forgetItemStates(spent)
+        let keys: [ItemKey]
+        if let ids {
+            let fresh = ids.subtracting(settledInRun)
+            guard !fresh.isEmpty else { return [] }
+            settledInRun.formUnion(fresh)
+            keys = fresh.flatMap { closedAtRunStart?[$0] ?? [] }
+        } else {
+            settledEveryone = true
+            keys = closedAtRunStart?.values.flatMap { $0 } ?? []
+        }
+        let open = keys.filter { !itemsClosedInRun.contains($0) }
+        guard !open.isEmpty else { return [] }
+        let spent = try spentItems(open, fieldsSet: [:], snoozedToo: true)
         for key in spent { closedAtRunStart?[key.contact]?.removeAll { $0 == key } }
+        return spent
     }
 
     /// Of these closed items, those whose rule no longer fires for its contact now, or whose
     /// condition names a field `fieldsSet` says was set. An item of a rule dropped, of a contact
-    /// removed or snoozed, or whose rule fails for its contact stays closed (the agenda says why).
-    func spentItems(_ keys: [ItemKey], fieldsSet: [Int64: Set<String>]) throws -> [ItemKey] {
+    /// removed or (unless `snoozedToo`) snoozed, or whose rule fails for its contact stays closed
+    /// (the agenda says why).
+    func spentItems(_ keys: [ItemKey], fieldsSet: [Int64: Set<String>], snoozedToo: Bool = false) throws -> [ItemKey] {
         let rules = Dictionary(definitions.rules.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         let viewing = ruleInView
         evaluatingRules += 1
@@ -426,7 +442,9 @@ extension Interpreter {
         }
         var spent: [ItemKey] = []
         for key in keys.sorted(by: { ($0.contact, $0.rule) < ($1.contact, $1.rule) }) {
-            guard let rule = rules[key.rule], let c = try contact(key.contact), (c.snoozedUntil.map { $0 <= today } ?? true) else { continue }
+            guard let rule = rules[key.rule], let c = try contact(key.contact), snoozedToo || (c.snoozedUntil.map { $0 <= today } ?? true) else {
+                continue
+            }
             ruleInView = rule.name
             if let set = fieldsSet[c.id], set.contains("*") || !set.isDisjoint(with: fieldsRead(by: rule)) {
                 spent.append(key)

@@ -560,8 +560,11 @@ public final class Interpreter {
     /// The items this run closed, dismissed, snoozed or recorded: `settleClosedItems` leaves them.
     var itemsClosedInRun: Set<ItemKey> = []
     /// The items closed until their rule stops applying, by contact, as the run found them
-    /// (`settleBeforeChanging`); read when first needed.
+    /// (`itemsSpentBeforeChanging`); read when first needed. The contacts whose items were
+    /// looked at before the run changed them, or everyone's.
     var closedAtRunStart: [Int64: [ItemKey]]?
+    var settledInRun: Set<Int64> = []
+    var settledEveryone = false
 
     @discardableResult
     func apply(_ change: Change) throws -> Int64? {
@@ -569,7 +572,7 @@ public final class Interpreter {
         // before its commit does).
         if Interruption.requested != 0 { throw Stopped() }
         let touched = AgendaMemo.contacts(changedBy: change)
-        if let touched { try settleBeforeChanging(touched) }
+        let spent = try itemsSpentBeforeChanging(touched)
         if let touched { contactsChangedInRun?.formUnion(touched) } else { contactsChangedInRun = nil }
         if case .updateContact(let c, let fields) = change { fieldsSetInRun[c.id, default: []].formUnion(fields ?? ["*"]) }
         // The agenda's items of the contacts the change touches are worked out again; a change
@@ -584,6 +587,7 @@ public final class Interpreter {
         retiredView = nil
         let id = try model.apply(change)
         if case .insertContact = change, let id { keptAgenda?.markStale([id]) }
+        if !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
         return id
     }
 
