@@ -70,6 +70,10 @@ import Testing
         #expect(r.map { $0["contact"]! } == ["ann-able", "bob-best"])
         #expect(r[0]["spend_12mo"] == "400" && r[0]["referrals_sent"] == "2" && r[0]["asked_for_reciprocity"] == "false")
         #expect(r[1]["spend_12mo"] == "50" && r[1]["referrals_received"] == "1" && r[1]["asked_for_reciprocity"] == "true")
+        // An ask planned for a later day has not been made, as the `asked` figure says.
+        let planned = try network()
+        try planned.run("log lunch with @ann-able on 2026-12-20 asked")
+        #expect(try rows(planned, "report money")[0]["asked_for_reciprocity"] == "false")
         // A pitch is asking, as the `asked` figure and the "follow the money" rule count it.
         let h = try network()
         try h.run("log call with @ann-able on 2026-10-05 pitch")

@@ -139,8 +139,8 @@ extension Interpreter {
         let net = v.net
         var spend: [Int64: Decimal] = [:]
         for s in spending where s.on > since && s.on <= v.today { spend[s.contact, default: 0] += s.amount }
-        // As the `asked` figure counts: an interaction flagged asked or pitch.
-        let askedEver = Set(interactions.filter { $0.asked || $0.pitch }.flatMap(\.people))
+        // As the `asked` figure counts: an interaction flagged asked or pitch, up to today.
+        let askedEver = Set(interactions.filter { ($0.asked || $0.pitch) && $0.on <= v.today }.flatMap(\.people))
         let cols = ["contact", "profession", "spend_12mo", "referrals_sent", "referrals_received", "asked_for_reciprocity"]
         // Equal spends by name, two of one name in the order they were added (never in a
         // dictionary's order, which changes from run to run).
