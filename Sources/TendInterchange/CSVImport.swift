@@ -396,13 +396,14 @@ public enum CSVImport {
 extension CSVImport {
     /// A date written year first with other separators than ISO's, as Chinese, Japanese and
     /// Korean spreadsheets and Google Sheets write them: `1990/04/05`, `1990.04.05`, `1990-4-5`,
-    /// `1990年4月5日`, `1990년 4월 5일`. Nil for anything else.
+    /// `1990年4月5日`, `1990년 4월 5일`, `1990. 4. 5.`. Nil for anything else.
     static func yearFirst(_ text: String) -> Day? {
         var t = text.trimmed
-        if t.contains(where: { "年月日년월일".contains($0) }) {
+        if t.contains(where: { "年月日号년월일. ".contains($0) }) {
+            // Korean writes `1990. 4. 5.`: the blanks go, and a closing mark.
             t = String(t.filter { $0 != " " }).replacingOccurrences(of: "年", with: "-").replacingOccurrences(of: "월", with: "-")
                 .replacingOccurrences(of: "月", with: "-").replacingOccurrences(of: "년", with: "-")
-            if t.hasSuffix("日") || t.hasSuffix("일") { t.removeLast() }
+            if let last = t.last, "日号일.".contains(last) { t.removeLast() }
         }
         let parts = t.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "/" || $0 == "-" || $0 == "." })
         guard parts.count == 3, parts[0].count == 4, (1...2).contains(parts[1].count), (1...2).contains(parts[2].count),
