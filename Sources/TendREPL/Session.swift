@@ -185,7 +185,7 @@ public final class Session: InterpreterHost {
     }
 
     /// The standard definitions, as a database keeps them.
-    static let preludeDefinitions: [Definition] = Prelude.statements.compactMap { s in
+    public static let preludeDefinitions: [Definition] = Prelude.statements.compactMap { s in
         switch s.kind {
         case .letDef(let n, _): return Definition(kind: .let, name: n, source: s.text)
         case .fnDef(let n, _, _): return Definition(kind: .fn, name: n, source: s.text)

@@ -53,7 +53,9 @@ public final class Store: Model {
     /// Opens (creating when missing, mode 0600) the database at `path`; nil opens one in memory.
     /// `readOnly` opens an existing database only, and changes nothing on disk: not its data,
     /// not its mode, and no `-wal` or `-shm` file is left behind once it is closed.
-    public init(path: String?, readOnly: Bool = false) throws {
+    /// Opens the database at `path` (in memory when nil). A new one is made with `definitions`
+    /// (the prelude) in it, whole: it is never seen without them.
+    public init(path: String?, readOnly: Bool = false, startingWith definitions: [Definition] = []) throws {
         self.path = path
         readOnlyConnection = readOnly
         var config = Configuration()
@@ -75,7 +77,7 @@ public final class Store: Model {
             try migrate(readOnly: readOnly)
             return
         }
-        let made = try Store.prepareFile(path, create: !readOnly)
+        let made = try Store.prepareFile(path, create: !readOnly, with: definitions)
         let dir = PathName.folder(path)
         let writable = access(path, W_OK) == 0 && access(dir.isEmpty ? "." : dir, W_OK) == 0
         if !readOnly && !writable { throw OpenError.readOnly(path) }
@@ -122,7 +124,10 @@ public final class Store: Model {
             throw OpenError.cannotOpen(path, Store.describe(error))
         }
         try migrate(readOnly: readOnly)
-        if made { isNew = true }
+        if made {
+            isNew = true
+            madeWithDefinitions = !definitions.isEmpty
+        }
         // Only once the file is known to be Tend's: a file refused (another program's SQLite
         // file, a text file) is left as it was, mode included.
         warnings = Store.makePrivate(path, change: !readOnly)
@@ -217,12 +222,14 @@ public final class Store: Model {
         try copy.close()
     }
 
-    /// True when the database was just created (the session installs the prelude then).
+    /// True when the database was just created (the session installs the prelude then, unless
+    /// it was made with it: `madeWithDefinitions`).
     public private(set) var isNew = false
+    public private(set) var madeWithDefinitions = false
 
     /// Checks the file at `path` is one to open, and makes it (a new database, whole) when there
     /// is none and `create`: true when this process made it.
-    static func prepareFile(_ path: String, create: Bool) throws -> Bool {
+    static func prepareFile(_ path: String, create: Bool, with definitions: [Definition] = []) throws -> Bool {
         let fm = FileManager.default
         let dir = PathName.folder(path)
         if !dir.isEmpty && !fm.fileExists(atPath: dir) {
@@ -243,14 +250,14 @@ public final class Store: Model {
             throw OpenError.cannotOpen(path, "it is a link to a file that does not exist; Tend does not make a database through it")
         }
         guard create else { throw OpenError.cannotOpen(path, "no such file") }
-        return try makeDatabase(path)
+        return try makeDatabase(path, with: definitions)
     }
 
-    /// Makes a new database at `path` whole or not at all: its tables are made in a temporary
-    /// file beside it (`TemporaryFile`), which is then linked into place. A process killed while
+    /// Makes a new database at `path` whole or not at all: its tables and `definitions` are made
+    /// in a temporary file beside it (`TemporaryFile`), which is then linked into place. A process killed while
     /// making it leaves no half-made database at `path`, and of two processes making the same
     /// one at once, the second opens the first's. False when another process made it first.
-    static func makeDatabase(_ path: String) throws -> Bool {
+    static func makeDatabase(_ path: String, with definitions: [Definition]) throws -> Bool {
         let dir = PathName.folder(path)
         TemporaryFile.removeAbandoned(in: dir, of: PathName.last(path))
         guard let (temp, fd) = TemporaryFile.make(beside: path) else { throw OpenError.cannotOpen(path, String(cString: strerror(errno))) }
@@ -264,6 +271,7 @@ public final class Store: Model {
             let made = try DatabaseQueue(path: plainName(temp))
             _ = try made.inDatabase { try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }
             try migrator.migrate(made)
+            try made.write { db in for d in definitions { try setDefinition(d, db) } }
             try mark(made)
             try made.close()
         } catch {

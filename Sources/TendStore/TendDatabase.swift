@@ -70,7 +70,7 @@ public protocol TendDatabase: Model {
 }
 
 extension Store: TendDatabase {
-    public var needsPrelude: Bool { isNew }
+    public var needsPrelude: Bool { isNew && !madeWithDefinitions }
     /// A SQLite database has its prelude from the run that made it.
     public var lacksPrelude: Bool { false }
 }

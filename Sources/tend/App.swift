@@ -107,7 +107,7 @@ enum App {
             var readOnlyFile: String?
             let store: Store
             do {
-                store = try Store(path: path, readOnly: g.readOnly)
+                store = try Store(path: path, readOnly: g.readOnly, startingWith: Session.preludeDefinitions)
             } catch Store.OpenError.readOnly(let p) {
                 // Still worth opening: queries, the agenda and exports work; changes are refused.
                 store = try Store(path: path, readOnly: true)
