@@ -245,7 +245,7 @@ extension Store {
             """
         ) { r in
             guard let k = slot[r.int(1)], let on = try r.day(3), on <= today else { return }
-            if r.int(2) == 0 { sums[k].touch(on, today: today, recent: recent) }
+            if r.int(2) == 0 { sums[k].touch(on, recent: recent) }
             if try r.bool(4) { sums[k].gave += 1 }
             if try r.bool(5) { sums[k].asked += 1 }
             if try r.bool(6) { sums[k].inbound += 1 }
@@ -265,16 +265,16 @@ extension Store {
             out[id]!.touches90 += recent
             if let d = day(last), out[id]!.lastTouch.map({ d > $0 }) ?? true { out[id]!.lastTouch = d }
         }
+        // Rows dated after today are left out once, by the WHERE: each count is then of the rest.
         let referrals = try Row.fetchCursor(
             db,
             sql: """
-                SELECT contact_id, total("on" <= ?1), total("on" <= ?1 AND "on" >= ?2), max(CASE WHEN "on" <= ?1 THEN "on" END),
-                       total(direction = 'given' AND "on" <= ?1), total(direction = 'received' AND "on" <= ?1)
-                FROM referrals\(restrict(list, "contact_id")) GROUP BY contact_id
+                SELECT contact_id, count(*), total("on" >= ?2), max("on"), total(direction = 'given'), total(direction = 'received')
+                FROM referrals WHERE "on" <= ?1\(restrict(list, "contact_id", "AND")) GROUP BY contact_id
                 """, arguments: args)
         while let r = try referrals.next() {
             guard let id: Int64 = r[0], out[id] != nil else { continue }
-            touched(id, Int(r[1] as Double), Int(r[2] as Double), r[3])
+            touched(id, r[1], Int(r[2] as Double), r[3])
             out[id]!.referralsGiven += Int(r[4] as Double)
             out[id]!.gave += Int(r[4] as Double)
             out[id]!.referralsReceived += Int(r[5] as Double)
@@ -282,14 +282,16 @@ extension Store {
         let introductions = try Row.fetchCursor(
             db,
             sql: """
-                SELECT id, total("on" <= ?1), total("on" <= ?1 AND "on" >= ?2), max(CASE WHEN "on" <= ?1 THEN "on" END), total("on" <= ?1)
-                FROM (SELECT a_id AS id, "on" FROM introductions\(restrict(list, "a_id")) UNION ALL SELECT b_id, "on" FROM introductions\(restrict(list, "b_id"))) GROUP BY id
+                SELECT id, count(*), total("on" >= ?2), max("on")
+                FROM (SELECT a_id AS id, "on" FROM introductions\(restrict(list, "a_id")) UNION ALL SELECT b_id, "on" FROM introductions\(restrict(list, "b_id")))
+                WHERE "on" <= ?1 GROUP BY id
                 """, arguments: args)
         while let r = try introductions.next() {
             guard let id: Int64 = r[0], out[id] != nil else { continue }
-            touched(id, Int(r[1] as Double), Int(r[2] as Double), r[3])
-            out[id]!.introductions += Int(r[4] as Double)
-            out[id]!.gave += Int(r[4] as Double)
+            let counted: Int = r[1]
+            touched(id, counted, Int(r[2] as Double), r[3])
+            out[id]!.introductions += counted
+            out[id]!.gave += counted
         }
     }
 
@@ -330,7 +332,7 @@ extension Store {
         let slots = SortedIDs(contacts)
         var sums = [ContactStats](repeating: ContactStats(), count: contacts.count)
         let recent = ContactStats.recentStart(today)
-        func touch(_ k: Int, _ on: Day) { sums[k].touch(on, today: today, recent: recent) }
+        func touch(_ k: Int, _ on: Day) { sums[k].touch(on, recent: recent) }
         // Interactions by id (date and flags), then their people in table order.
         var interactionIDs: [Int64] = []
         var dates: [Day] = []

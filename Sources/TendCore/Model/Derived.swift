@@ -29,10 +29,10 @@ public struct ContactStats: Sendable, Equatable {
     /// `on >= today - 90d` includes it.
     public static func recentStart(_ today: Day) -> Day { today.adding(days: -90) }
 
-    /// Counts a touch on `on` if it is not after today (`recent`: `recentStart(today)`). The one
-    /// rule for touches, shared by the core's pass over events and the store's scans.
-    public mutating func touch(_ on: Day, today: Day, recent: Day, by: String? = nil) {
-        guard on <= today else { return }
+    /// Counts a touch on `on`, an event's day on or before today (the callers leave later ones
+    /// out, of every figure); `recent` is `recentStart(today)`. Shared by the core's pass over
+    /// events and the store's scans.
+    public mutating func touch(_ on: Day, recent: Day, by: String? = nil) {
         touches += 1
         if on >= recent { touches90 += 1 }
         if lastTouch.map({ on >= $0 }) ?? true {
@@ -82,7 +82,7 @@ extension Network {
         for (i, c) in contacts.enumerated() { slot[c.id] = i }
         let recent = ContactStats.recentStart(today)
         func inWindow(_ d: Day) -> Bool { window.map { $0.contains(d) } ?? true }
-        func touch(_ k: Int, _ on: Day, _ by: String?) { sums[k].touch(on, today: today, recent: recent, by: by) }
+        func touch(_ k: Int, _ on: Day, _ by: String?) { sums[k].touch(on, recent: recent, by: by) }
         // An event dated after today has not happened yet: it counts for nothing.
         func counts(_ d: Day) -> Bool { d <= today && inWindow(d) }
         for e in interactions where counts(e.on) {
