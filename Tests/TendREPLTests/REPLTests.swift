@@ -361,7 +361,12 @@ final class Terminal {
         t.tmux(["send-keys", "Tab"])
         t.tmux(["send-keys", "col2\"", "Enter"])
         #expect(t.waitFor("Added @tab-test"), "\(t.screen)")
-        let notes = try Store(path: dir.appendingPathComponent("r.db").path).network().contact(handle: "tab-test")?.notes
+        // The REPL prints before it commits: the contact is read once the commit is in.
+        var notes: String?
+        for _ in 0..<50 where notes == nil {
+            notes = try Store(path: dir.appendingPathComponent("r.db").path, readOnly: true).network().contact(handle: "tab-test")?.notes
+            if notes == nil { Thread.sleep(forTimeInterval: 0.1) }
+        }
         #expect(notes == "col1\tcol2", "\(String(describing: notes))")
         // On a later line of a string opened above, a word is not completed into the text.
         t.type("add \"Tab Two\" notes: \"line1", "Enter")
