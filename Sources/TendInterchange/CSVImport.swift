@@ -279,6 +279,18 @@ public enum CSVImport {
             // A city from a column of its own is the same address as a numbered one in that city.
             if let i = c.addresses.firstIndex(where: { $0 == PostalAddress(city: a.city) }) { c.addresses[i] = a } else { c.addresses.append(a) }
         }
+        try readTags(v, origin: origin, into: &c)
+        if let n = v["notes"] { c.notes.append(n) }
+        if let u = v["url"] { c.notes.append("url: \(u)") }
+        try readDatesAndFields(v, numbered: numbered, origin: origin, flavor: flavor, into: &c, warnings: &warnings)
+        if flavor == .linkedin && c.fields["met_at"] == nil { c[text: "met_at"] = "LinkedIn" }
+        if let h = v["handle"]?.trimmed { c.handle = h.hasPrefix("@") ? String(h.dropFirst()) : h }
+        return c
+    }
+
+    /// A record's tags: as `export csv` wrote them when the file has Tend's handle column, else
+    /// split on `;`, `,`, `|` and Google's `:::`.
+    private static func readTags(_ v: [String: String], origin: String, into c: inout ImportedContact) throws {
         if let t = v["tags"], v["handle"] != nil {
             // A file with Tend's handle column keeps its tags as `export csv` wrote them.
             for item in ContactListText.tags(t) {
@@ -307,8 +319,14 @@ public enum CSVImport {
                 }
             }
         }
-        if let n = v["notes"] { c.notes.append(n) }
-        if let u = v["url"] { c.notes.append("url: \(u)") }
+    }
+
+    /// A record's dates and the fields read as they are: a birthday in parts (Outlook's year,
+    /// month and day columns), named dates, numbered event columns, then every contact field.
+    private static func readDatesAndFields(
+        _ v: [String: String], numbered: NumberedColumn.Groups, origin: String, flavor: Flavor, into c: inout ImportedContact,
+        warnings: inout [ImportError]
+    ) throws {
         var v = v
         let parts = [("year", v["birth_year"]), ("month", v["birth_month"]), ("day", v["birth_day"])]
         if v["birthday"] == nil, let month = parts[1].1.flatMap(Int.init), let day = parts[2].1.flatMap(Int.init) {
@@ -344,9 +362,6 @@ public enum CSVImport {
             }
             try c.read(f.name, text, listSeparator: ";", label: f.name == "met_on" && flavor == .linkedin ? "Connected On" : nil)
         }
-        if flavor == .linkedin && c.fields["met_at"] == nil { c[text: "met_at"] = "LinkedIn" }
-        if let h = v["handle"]?.trimmed { c.handle = h.hasPrefix("@") ? String(h.dropFirst()) : h }
-        return c
     }
 
     /// The e-mails of an `email` cell ("a@x.example; b@y.example"). An Exchange name in it is left

@@ -205,7 +205,7 @@ extension Session {
     /// which are the editor's; the editor gets them as Tend was given them.
     static func runEditor(on path: String) throws {
         let arguments = ["/bin/sh", "-c", "\(editor) \"$@\"", "sh", path]
-        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
         var ignore = sigaction()
         ignore.__sigaction_handler.sa_handler = SIG_IGN

@@ -597,7 +597,7 @@ struct Completer {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         let candidates = names.filter { $0.hasPrefix(part) && (part.hasPrefix(".") || !$0.hasPrefix(".")) }.sorted().map { name -> String in
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: PathName.joined(directory, name), isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: PathName.joined(directory, name), isDirectory: &isFolder)
             return isFolder.boolValue ? name + "/" : name
         }
         return Completion(word: part, candidates: candidates)

@@ -718,7 +718,6 @@ public final class Session: InterpreterHost {
     private func attempt(_ program: CheckedProgram, bail: Bool, readOnly: Bool, onlyReads: Bool) -> ExitStatus {
         savedThisRun = [:]
         var definitionsBefore = interpreter.definitionsIfLoaded
-        let mutations = program.mutations
         func restoreDefinitions() {
             if let definitionsBefore { interpreter.definitions = definitionsBefore } else { deferDefinitions(storedDefinitions) }
         }
@@ -739,58 +738,13 @@ public final class Session: InterpreterHost {
         attempting = true
         defer { attempting = false }
         interpreter.startRun()
-        var failed = false
-        // The statement running, to point at when the database refuses it.
-        var current: Statement?
-        var pending = pipedDotCommands?.commands[...] ?? []
-        /// Carries out the dot-commands of piped input written before `line` (every one left when nil).
-        func carryOut(before line: Int?) {
-            while let next = pending.first, line.map({ next.line < $0 }) ?? true {
-                pending.removeFirst()
-                next.perform()
-            }
-        }
-        var changed = false
-        var defined = false
-        var stoppedAt: Int?
+        var progress = RunProgress()
         do {
-            for (k, s) in program.statements.enumerated() {
-                current = s
-                if let piped = pipedDotCommands {
-                    // A loaded file's statements stand at the line that loaded it.
-                    if s.source === piped.source {
-                        carryOut(before: piped.source.location(of: s.range.start).line)
-                    } else if let line = loadedAt[ObjectIdentifier(s.source)] {
-                        carryOut(before: line)
-                    }
-                }
-                // What was printed is out before a statement that may take a while: a run killed
-                // then (a job's time limit) has shown what it did.
-                if !Session.changesData(s) { TerminalOutput.flush() }
-                beforeStatement?(s)
-                for output in try execute(s) {
-                    if case .assertion(let passed, _, _, _, _) = output, !passed {
-                        failed = true
-                        if bail { break }
-                    }
-                }
-                if Session.changesData(s) { changed = true }
-                // A definition is kept in the database too: taken back with the run, it is said so.
-                if Session.isDefinition(s) { defined = true }
-                // Ctrl-C while the statement wrote (in SQLite, or waiting for another writer's
-                // lock) stops the run here: nothing it did is kept.
-                if Interruption.requested != 0 && !readOnly { throw Stopped() }
-                if failed && bail {
-                    stoppedAt = k
-                    break
-                }
-            }
-            current = nil
-            carryOut(before: nil)
-            if let k = stoppedAt, k < program.statements.count - 1, !readOnly {
+            try runStatements(program, bail: bail, readOnly: readOnly, &progress)
+            if let k = progress.stoppedAt, k < program.statements.count - 1, !readOnly {
                 rollBack()
                 bailedEarly = true
-                if changed || defined {
+                if progress.changed || progress.defined {
                     console.err("nothing was changed: --bail stopped the run at a failed assertion, so its earlier changes were rolled back")
                 }
                 return .assertionFailed
@@ -802,11 +756,11 @@ public final class Session: InterpreterHost {
                 if !(self.readOnly || readOnlyFile != nil) { restoreDefinitions() }
             } else {
                 // Closed items whose condition the run's changes ended are forgotten with them.
-                if changed { try interpreter.settleClosedItems() }
+                if progress.changed { try interpreter.settleClosedItems() }
                 // Written before the commit: if standard output is gone (a closed pipe, a full
                 // disk), the process stops with nothing kept, as it did writing line by line.
                 try TerminalOutput.flushOrThrow()
-                try store.commit(label: journalLabel(mutations))
+                try store.commit(label: journalLabel(program.mutations))
             }
         } catch let question as AskFirst {
             rollBack()
@@ -814,19 +768,81 @@ public final class Session: InterpreterHost {
             return .failed
         } catch {
             rollBack()
-            let located = Session.located(error, current)
-            reportFailure(located)
-            // The confirmations printed before the error are of changes that are gone now.
-            if changed || defined, !readOnly, !Session.describe(located).hasSuffix("nothing was changed") {
-                console.err("nothing was changed: the run's earlier changes were rolled back with it")
-            } else if error is Stopped, !readOnly, current.map(Session.changesData) == true {
-                // Stopped inside a statement that writes (an import, record by record).
-                console.err("nothing was changed: what the statement had written was rolled back")
-            }
+            reportRolledBack(error, progress, readOnly: readOnly)
             return .failed
         }
         if readOnly { interpreter.invalidate() }
-        return failed ? .assertionFailed : .success
+        return progress.failed ? .assertionFailed : .success
+    }
+
+    /// How far a run's statements went, for its end: whether an assertion failed, whether the
+    /// run changed data or defined something, where `--bail` stopped it, the statement running.
+    private struct RunProgress {
+        var failed = false
+        var changed = false
+        var defined = false
+        var stoppedAt: Int?
+        /// The statement running, to point at when the database refuses it.
+        var current: Statement?
+    }
+
+    /// Runs a program's statements in order, with the dot-commands of piped input written
+    /// between them; `progress` is kept up to date when a statement throws too.
+    private func runStatements(_ program: CheckedProgram, bail: Bool, readOnly: Bool, _ progress: inout RunProgress) throws {
+        var pending = pipedDotCommands?.commands[...] ?? []
+        /// Carries out the dot-commands of piped input written before `line` (every one left when nil).
+        func carryOut(before line: Int?) {
+            while let next = pending.first, line.map({ next.line < $0 }) ?? true {
+                pending.removeFirst()
+                next.perform()
+            }
+        }
+        for (k, s) in program.statements.enumerated() {
+            progress.current = s
+            if let piped = pipedDotCommands {
+                // A loaded file's statements stand at the line that loaded it.
+                if s.source === piped.source {
+                    carryOut(before: piped.source.location(of: s.range.start).line)
+                } else if let line = loadedAt[ObjectIdentifier(s.source)] {
+                    carryOut(before: line)
+                }
+            }
+            // What was printed is out before a statement that may take a while: a run killed
+            // then (a job's time limit) has shown what it did.
+            if !Session.changesData(s) { TerminalOutput.flush() }
+            beforeStatement?(s)
+            for output in try execute(s) {
+                if case .assertion(let passed, _, _, _, _) = output, !passed {
+                    progress.failed = true
+                    if bail { break }
+                }
+            }
+            if Session.changesData(s) { progress.changed = true }
+            // A definition is kept in the database too: taken back with the run, it is said so.
+            if Session.isDefinition(s) { progress.defined = true }
+            // Ctrl-C while the statement wrote (in SQLite, or waiting for another writer's
+            // lock) stops the run here: nothing it did is kept.
+            if Interruption.requested != 0 && !readOnly { throw Stopped() }
+            if progress.failed && bail {
+                progress.stoppedAt = k
+                break
+            }
+        }
+        progress.current = nil
+        carryOut(before: nil)
+    }
+
+    /// Reports the error that stopped a run, which was rolled back, and that the changes it
+    /// confirmed before are gone.
+    private func reportRolledBack(_ error: Error, _ progress: RunProgress, readOnly: Bool) {
+        let located = Session.located(error, progress.current)
+        reportFailure(located)
+        if progress.changed || progress.defined, !readOnly, !Session.describe(located).hasSuffix("nothing was changed") {
+            console.err("nothing was changed: the run's earlier changes were rolled back with it")
+        } else if error is Stopped, !readOnly, progress.current.map(Session.changesData) == true {
+            // Stopped inside a statement that writes (an import, record by record).
+            console.err("nothing was changed: what the statement had written was rolled back")
+        }
     }
 
     /// True while a run under `--read-only` goes: the host then writes no file, whatever the
@@ -1171,7 +1187,8 @@ public final class Session: InterpreterHost {
         }
     }
 
-    struct AskFirst: StopsTheStatement {
+    /// Thrown and caught on the session's own thread, within one run (its closure is the REPL's).
+    struct AskFirst: StopsTheStatement, @unchecked Sendable {
         var question: String
         var ask: (String) -> Bool
     }

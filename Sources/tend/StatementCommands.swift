@@ -8,7 +8,7 @@ let tendVersion = "0.2.0"
 
 /// A statement that changes data, offered as a command (`tend add "Joan Rivera" +vip`): the
 /// words after the command are the statement's, so that it reads as the REPL would.
-protocol StatementWord {
+protocol StatementWord: Sendable {
     /// The statement's first word, and the command's name.
     static var word: String { get }
     static var abstract: String { get }

@@ -118,19 +118,9 @@ public struct Checker {
             check(inner)
             mutations.removeSubrange(kept...)
         case .add(let name, let options):
-            expect(name, .string, Scope(), "a contact's name")
-            // Found when checking, as a market's is (it was a run-time error, exit 3).
-            refuseEmpty(name, "a contact needs a name")
-            checkContactOptions(options, adding: true)
-            checkID(options, of: "a contact")
+            checkAdd(name, options)
         case .set(let target, let options, let on):
-            // An event's `on DATE` alone moves it; a contact's dates a stage change, which needs a stage.
-            let moves: Bool = { if case .event = target { on != nil } else { false } }()
-            if options.isEmpty && !moves {
-                // It said "Updated @x." and changed nothing.
-                report("set needs a field to change, as in: set @dana-lee stage: credibility", s.range)
-            }
-            checkSet(target, options, on)
+            checkSet(target, options, on, s.range)
         case .market(let name, let options):
             expect(name, .string, Scope(), "the market's name")
             refuseEmpty(name, "a market needs a name")
@@ -138,10 +128,7 @@ public struct Checker {
         case .log, .refer, .referral, .introduce, .spend:
             checkEvent(s)
         case .knows(let people):
-            if people.count < 2 { report("knows takes two or more people, as in: knows @dana-lee @mike-chen", s.range) }
-            // A repeat in a longer list is passed over (`knows @a @b @a` records a and b); one
-            // person alone, however often named, is no pair.
-            if people.count >= 2 && Set(people.map(\.handle)).count < 2 { refuseRepeated(people, "knows takes two or more different people") }
+            checkKnows(people, s.range)
         case .goal(let name, let by, let options, let period):
             checkGoal(s, name, by, options, period)
         case .helps(_, let goal):
@@ -160,18 +147,10 @@ public struct Checker {
             checkSnooze(duration, until)
         case .agenda(let command):
             checkAgenda(command)
-        case .journal(.undo(let count)):
-            if let count {
-                expect(count, .number, Scope(), "how many changes to undo")
-                checkLiteralCount(count, "undo")
-            }
+        case .journal(let command):
+            checkJournal(command)
         case .edit(let target):
             if case .event(_, let id) = target { checkEventNumber(id) }
-        case .journal(.history(let limit)):
-            if let limit {
-                expect(limit, .number, Scope(), "how many changes to list")
-                checkLiteralCount(limit, "history limit")
-            }
         case .letDef(let name, let value):
             checkLet(s, name, value)
         case .fnDef(let name, let params, let body):
@@ -218,7 +197,41 @@ public struct Checker {
     }
 
     /// `set @x …`, `set me …`, `set interaction 3 …`, `set contacts where … …`.
-    private mutating func checkSet(_ target: Statement.Target, _ options: [Option], _ on: Expr?) {
+    private mutating func checkAdd(_ name: Expr, _ options: [Option]) {
+        expect(name, .string, Scope(), "a contact's name")
+        // Found when checking, as a market's is (it was a run-time error, exit 3).
+        refuseEmpty(name, "a contact needs a name")
+        checkContactOptions(options, adding: true)
+        checkID(options, of: "a contact")
+    }
+
+    private mutating func checkKnows(_ people: [Person], _ range: SourceRange) {
+        if people.count < 2 { report("knows takes two or more people, as in: knows @dana-lee @mike-chen", range) }
+        // A repeat in a longer list is passed over (`knows @a @b @a` records a and b); one
+        // person alone, however often named, is no pair.
+        if people.count >= 2 && Set(people.map(\.handle)).count < 2 { refuseRepeated(people, "knows takes two or more different people") }
+    }
+
+    private mutating func checkJournal(_ command: JournalCommand) {
+        switch command {
+        case .undo(let count?):
+            expect(count, .number, Scope(), "how many changes to undo")
+            checkLiteralCount(count, "undo")
+        case .history(let limit?):
+            expect(limit, .number, Scope(), "how many changes to list")
+            checkLiteralCount(limit, "history limit")
+        case .undo(nil), .history(nil):
+            break
+        }
+    }
+
+    private mutating func checkSet(_ target: Statement.Target, _ options: [Option], _ on: Expr?, _ range: SourceRange) {
+        // An event's `on DATE` alone moves it; a contact's dates a stage change, which needs a stage.
+        let moves: Bool = { if case .event = target { on != nil } else { false } }()
+        if options.isEmpty && !moves {
+            // It said "Updated @x." and changed nothing.
+            report("set needs a field to change, as in: set @dana-lee stage: credibility", range)
+        }
         if case .me = target {
             checkMeOptions(options)
         } else if case .event(let kind, let id) = target {

@@ -242,51 +242,7 @@ extension Interpreter {
     func group(_ q: Query, _ locals: [String: Value], rows each: ((Value) throws -> Void) throws -> Void) throws -> RowSet {
         let keyNames = q.groupBy.map(columnName)
         let folds = foldedAggregates(q)
-        let keepsRows = folds == nil
-        var order: [[Value]] = []
-        var groups: [String: (key: [Value], rows: [Value], count: Int, values: [[Value]], failures: [Error?])] = [:]
-        try each { row in
-            let ctx = Ctx(row: row, locals: locals, naming: q.named?.name)
-            // An aggregate's argument that fails on a row fails the aggregate only where `show`
-            // or `sort by` reaches it (`if count() > 9 then max(…) else 0`), as with the rows
-            // kept: the error waits there. Ctrl-C and a spent budget do not wait.
-            let taken = try folds?.map { e -> Result<Value, Error> in
-                guard case .call(_, let args) = e.kind else { return .success(.null) }
-                do {
-                    return .success(try eval(args[0], ctx))
-                } catch {
-                    if Interruption.requested != 0 || work > maxWork || madeBytes > maxStatementBytes { throw error }
-                    return .failure(error)
-                }
-            }
-            var combos: [[Value]] = [[]]
-            for g in q.groupBy {
-                let v = try eval(g, ctx)
-                let parts: [Value]
-                if case .list(let items) = v { parts = items.isEmpty ? [.null] : items } else { parts = [v] }
-                // Several list-valued keys multiply: each combination counts as a row visit,
-                // charged before the combinations are made.
-                try charge(combos.count * parts.count, q.range)
-                combos = combos.flatMap { c in parts.map { c + [$0] } }
-            }
-            for key in combos {
-                let id = key.map { groupKeyText($0) }.joined(separator: "\u{1F}")
-                if groups[id] == nil {
-                    let n = folds?.count ?? 0
-                    groups[id] = (key, [], 0, Array(repeating: [], count: n), Array(repeating: nil, count: n))
-                    order.append(key)
-                }
-                groups[id]!.count += 1
-                if keepsRows { groups[id]!.rows.append(row) }
-                // After its first failure an aggregate's values no longer matter (it fails).
-                for (n, result) in (taken ?? []).enumerated() where groups[id]!.failures[n] == nil {
-                    switch result {
-                    case .success(let v): if !v.isNull { groups[id]!.values[n].append(v) }
-                    case .failure(let error): groups[id]!.failures[n] = error
-                    }
-                }
-            }
-        }
+        let (order, groups) = try collectGroups(q, locals, folds: folds, rows: each)
         // A group's aggregates, taken from its values (its rows were not kept) while its
         // `show` or `sort by` is worked out.
         func withGroup<T>(_ id: String, _ body: () throws -> T) rethrows -> T {
@@ -352,6 +308,63 @@ extension Interpreter {
         let columns = keyNames.filter { !showNamesList.contains($0) } + showNamesList
         return RowSet(collection: nil, rows: result, columns: columns, groupKeys: keyNames)
     }
+
+    /// A query's groups: one per combination of its keys' values (a list-valued key puts a
+    /// row in a group for each item), in the order they first come, each with its count, its
+    /// rows when `folds` is nil, else the values each of those aggregates takes from its rows.
+    private func collectGroups(
+        _ q: Query, _ locals: [String: Value], folds: [Expr]?, rows each: ((Value) throws -> Void) throws -> Void
+    ) throws -> (order: [[Value]], groups: [String: Group]) {
+        let keepsRows = folds == nil
+        var order: [[Value]] = []
+        var groups: [String: Group] = [:]
+        try each { row in
+            let ctx = Ctx(row: row, locals: locals, naming: q.named?.name)
+            // An aggregate's argument that fails on a row fails the aggregate only where `show`
+            // or `sort by` reaches it (`if count() > 9 then max(…) else 0`), as with the rows
+            // kept: the error waits there. Ctrl-C and a spent budget do not wait.
+            let taken = try folds?.map { e -> Result<Value, Error> in
+                guard case .call(_, let args) = e.kind else { return .success(.null) }
+                do {
+                    return .success(try eval(args[0], ctx))
+                } catch {
+                    if Interruption.requested != 0 || work > maxWork || madeBytes > maxStatementBytes { throw error }
+                    return .failure(error)
+                }
+            }
+            var combos: [[Value]] = [[]]
+            for g in q.groupBy {
+                let v = try eval(g, ctx)
+                let parts: [Value]
+                if case .list(let items) = v { parts = items.isEmpty ? [.null] : items } else { parts = [v] }
+                // Several list-valued keys multiply: each combination counts as a row visit,
+                // charged before the combinations are made.
+                try charge(combos.count * parts.count, q.range)
+                combos = combos.flatMap { c in parts.map { c + [$0] } }
+            }
+            for key in combos {
+                let id = key.map { groupKeyText($0) }.joined(separator: "\u{1F}")
+                if groups[id] == nil {
+                    let n = folds?.count ?? 0
+                    groups[id] = (key, [], 0, Array(repeating: [], count: n), Array(repeating: nil, count: n))
+                    order.append(key)
+                }
+                groups[id]!.count += 1
+                if keepsRows { groups[id]!.rows.append(row) }
+                // After its first failure an aggregate's values no longer matter (it fails).
+                for (n, result) in (taken ?? []).enumerated() where groups[id]!.failures[n] == nil {
+                    switch result {
+                    case .success(let v): if !v.isNull { groups[id]!.values[n].append(v) }
+                    case .failure(let error): groups[id]!.failures[n] = error
+                    }
+                }
+            }
+        }
+        return (order, groups)
+    }
+
+    /// A group of a grouped query as its rows come (see `collectGroups`).
+    private typealias Group = (key: [Value], rows: [Value], count: Int, values: [[Value]], failures: [Error?])
 
     /// The aggregates of a grouped query's `show` and `sort by` that take a value from each row
     /// of a group (`avg(quality)`, `max(i.on)`): a group can keep those values instead of its

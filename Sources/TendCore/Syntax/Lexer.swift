@@ -352,33 +352,8 @@ public struct Lexer {
                 case UInt8(ascii: "t"): text.append(0x09)
                 case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "{"), UInt8(ascii: "}"): text.append(e)
                 case UInt8(ascii: "u"):
-                    guard peek() == UInt8(ascii: "{") else {
-                        skipRestOfString()
-                        return add(.error("expected '{' after \\u, as in \\u{1F600}"), from: escStart)
-                    }
-                    pos += 1
-                    let hexStart = pos
-                    // One to eight hex digits, then `}`: the message says which part is wrong
-                    // (a missing brace was reported as a scalar that is not one; `+41` was read
-                    // as 41 by UInt32's parser).
-                    func isHex(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x46).contains(b) || (0x61...0x66).contains(b) }
-                    while pos < end, isHex(bytes[pos]) { pos += 1 }
-                    let hex = String(decoding: bytes[hexStart..<pos], as: UTF8.self)
-                    guard peek() == UInt8(ascii: "}") else {
-                        let next = String(decoding: bytes[pos..<min(end, pos + 4)], as: UTF8.self).unicodeScalars.first.map { String($0) }
-                        let found = next.map { "'\(TerminalText.escaped($0, keep: []))'" } ?? "the end of the text"
-                        skipRestOfString()
-                        return add(.error("expected hex digits and '}' after \\u{, as in \\u{1F600}, found \(found)"), from: escStart)
-                    }
-                    guard !hex.isEmpty, hex.count <= 8 else {
-                        skipRestOfString()
-                        return add(.error("\\u{…} takes one to eight hex digits, as in \\u{1F600}"), from: escStart)
-                    }
-                    guard let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v) else {
-                        skipRestOfString()
-                        return add(.error("\\u{\(hex)} is not a Unicode scalar (0 to 10FFFF, but not D800 to DFFF)"), from: escStart)
-                    }
-                    pos += 1
+                    // An escape that is wrong ends the string with an error.
+                    guard let s = unicodeEscape(from: escStart) else { return }
                     text.append(contentsOf: Array(String(s).utf8))
                 default:
                     skipRestOfString()
@@ -410,6 +385,43 @@ public struct Lexer {
         }
         endsIncomplete = true
         add(.error("unterminated string"), from: start)
+    }
+
+    /// The scalar of a `\u{…}` escape, `pos` at its `u`'s next byte; nil when the escape is
+    /// wrong, which is reported and the rest of the string skipped.
+    private mutating func unicodeEscape(from escStart: Int) -> Unicode.Scalar? {
+        guard peek() == UInt8(ascii: "{") else {
+            skipRestOfString()
+            add(.error("expected '{' after \\u, as in \\u{1F600}"), from: escStart)
+            return nil
+        }
+        pos += 1
+        let hexStart = pos
+        // One to eight hex digits, then `}`: the message says which part is wrong
+        // (a missing brace was reported as a scalar that is not one; `+41` was read
+        // as 41 by UInt32's parser).
+        func isHex(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x41...0x46).contains(b) || (0x61...0x66).contains(b) }
+        while pos < end, isHex(bytes[pos]) { pos += 1 }
+        let hex = String(decoding: bytes[hexStart..<pos], as: UTF8.self)
+        guard peek() == UInt8(ascii: "}") else {
+            let next = String(decoding: bytes[pos..<min(end, pos + 4)], as: UTF8.self).unicodeScalars.first.map { String($0) }
+            let found = next.map { "'\(TerminalText.escaped($0, keep: []))'" } ?? "the end of the text"
+            skipRestOfString()
+            add(.error("expected hex digits and '}' after \\u{, as in \\u{1F600}, found \(found)"), from: escStart)
+            return nil
+        }
+        guard !hex.isEmpty, hex.count <= 8 else {
+            skipRestOfString()
+            add(.error("\\u{…} takes one to eight hex digits, as in \\u{1F600}"), from: escStart)
+            return nil
+        }
+        guard let v = UInt32(hex, radix: 16), let s = Unicode.Scalar(v) else {
+            skipRestOfString()
+            add(.error("\\u{\(hex)} is not a Unicode scalar (0 to 10FFFF, but not D800 to DFFF)"), from: escStart)
+            return nil
+        }
+        pos += 1
+        return s
     }
 
     private mutating func skipRestOfString() {
