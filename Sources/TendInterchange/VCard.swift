@@ -947,17 +947,20 @@ public enum VCard {
                 noteLines = card.notes
             }
         }
-        /// The property's one line, when it reads as `same` says.
-        func kept(_ name: String, _ same: (ImportedContact) -> Bool) {
+        /// The property's one line, when it reads as `same` says; read as on a card of Tend's
+        /// when `asTendCard` (an older Apple card's year 1604 is none, a year on Tend's).
+        func kept(_ name: String, asTendCard: Bool = false, _ same: (ImportedContact) -> Bool) {
             let found = props.filter { $0.0.name == name }
             guard found.count == 1, let (p, line) = found.first else { return }
             var card = ImportedContact(origin: "", name: "")
+            if asTendCard { card.handle = c.handle }
             try? read(p, unescape(p.value).trimmed, label: nil, hasAddress: false, into: &card)
             if same(card) { lines[name] = line }
         }
         if !c.tags.isEmpty { kept("CATEGORIES") { $0.tags.count == c.tags.count && Set($0.tags) == Set(c.tags) } }
         if let birthday = c.birthday {
-            kept("BDAY") { card in
+            // Read as on the card written, which is Tend's.
+            kept("BDAY", asTendCard: true) { card in
                 if case .date(let d)? = card.fields["birthday"] { return d == birthday }
                 return false
             }

@@ -187,6 +187,26 @@ import Testing
         #expect(text.contains("CATEGORIES:golf-club,friends,vip\r\n") && text.contains("BDAY:--0501\r\n"), "\(text)")
     }
 
+    /// An older Apple card's year-less birthday (1604 without X-APPLE-OMIT-YEAR) is not kept
+    /// as it was on the card Tend writes: on a card of Tend's, 1604 is a real year, so the
+    /// phone's next edit brought the birthday back as 1604-04-15.
+    @Test func anOldAppleYearlessBirthdayStaysYearless() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let file = book.appendingPathComponent("ann-1.vcf")
+        try "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lee;Ann;;;\r\nFN:Ann Lee\r\nTEL;type=CELL:+1 408 555 0101\r\nBDAY;value=date:1604-04-15\r\nUID:ann-1\r\nEND:VCARD\r\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "set @ann-lee title: \"CFO\""], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        try text.replacingOccurrences(of: "0101", with: "0202").write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(r.status == 0 && !r.stdout.contains("birthday"), "\(r.stdout)\n\(text)")
+        #expect(try VdirSyncTests.ana(dir, "birthday, phones") == "birthday,phones\n--04-15,'+1 408 555 0202\n")
+    }
+
     /// A file with several cards (some programs write that), one of them without a UID, and a
     /// file whose card has none: each card is one person on every sync, and an export writes
     /// each card in its place (no second file per person, which a server would take as a
