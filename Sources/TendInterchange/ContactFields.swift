@@ -124,7 +124,9 @@ public enum ContactFields {
         switch f.kind {
         // Text is as the file has it: a reader that trims (a vCard's line, a CSV cell not quoted
         // whole) has trimmed it already, and Tend's own exports keep blanks at its ends.
-        case .text: return .text(text)
+        // A UID the language would refuse (a tab in it, 300 bytes) is made storable, as a card's
+        // is: kept, it made a dump that stopped at its `uid:`.
+        case .text: return .text(f.name == "uid" ? ContactUID.storable(text) : text)
         case .date:
             guard let d = CSVImport.parseDate(t) else { throw FieldError("\"\(t)\" is not a date") }
             return .date(d)

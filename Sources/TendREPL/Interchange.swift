@@ -317,11 +317,7 @@ enum JSONImport {
             case nil, is NSNull: continue
             case let s as String where f.kind != .list && f.kind != .flag:
                 // Strings are taken as they are: text fields keep their spaces (blanks alone are none).
-                if f.kind == .text {
-                    if !s.trimmed.isEmpty { c.fields[f.name] = .text(s) }
-                } else {
-                    try c.read(f.name, s, listSeparator: ";", label: key)
-                }
+                try c.read(f.name, s, listSeparator: ";", label: key)
             case let b as Bool where f.kind == .flag: c.fields[f.name] = .flag(b)
             case let items as [String] where f.kind == .list:
                 let said = items.filter { !$0.trimmed.isEmpty }

@@ -174,6 +174,51 @@ import Testing
         #expect(first.contains("\" + \""))
     }
 
+    /// A list longer than a list literal may be (interests built with `+`, tags and e-mails from
+    /// a JSON file, a market's professions) is written as literals joined by `+`: one literal
+    /// made a dump that did not run ("a list literal holds at most 10000 items").
+    @Test func aListLongerThanALiteralRestores() throws {
+        let file = Self.path("t.db")
+        let json = (file as NSString).deletingLastPathComponent + "/many.json"
+        let n = Parser.maxItems + 5
+        let tags = (0..<n).map { "\"t\($0)\"" }.joined(separator: ",")
+        let emails = (0..<n).map { "\"e\($0)@x.example\"" }.joined(separator: ",")
+        try "[{\"name\": \"Many\", \"handle\": \"many\", \"tags\": [\(tags)], \"emails\": [\(emails)]}]"
+            .write(toFile: json, atomically: true, encoding: .utf8)
+        let session = try Session(store: try Store(path: file), today: Self.today, console: Self.quiet)
+        let half = (0..<6000).map { "\"i\($0)\"" }.joined(separator: ", ")
+        let script = """
+            import json \(ScriptWriter.quote(json))
+            set @many interests: [\(half)] + [\(half.replacingOccurrences(of: "i", with: "j"))]
+            market "big" served_by: [\(half)] + [\(half.replacingOccurrences(of: "i", with: "k"))]
+            """
+        #expect(session.runScripts([Source(name: "s", text: script)], bail: false, readOnly: false) == .success)
+        #expect(try session.store.network().contacts.first?.tags.count == n)
+        let (first, second) = try Self.roundTrip(session)
+        #expect(first == second, "\(Self.firstDifference(first, second))")
+    }
+
+    /// A UID read from a JSON or CSV file is kept only when `uid:` would take it (at most 200
+    /// bytes of printable text), else made up from it as for a vCard: one with a tab or of 300
+    /// bytes was stored, and the dump stopped at its `uid:` when run.
+    @Test func anImportedUIDTheLanguageRefusesIsNotKept() throws {
+        let file = Self.path("t.db")
+        let dir = (file as NSString).deletingLastPathComponent
+        let long = String(repeating: "u", count: 300)
+        try "name,handle,uid\nCsv Tab,csv-tab,\"a\tb\"\n".write(toFile: dir + "/u.csv", atomically: true, encoding: .utf8)
+        try "[{\"name\": \"Json Long\", \"handle\": \"json-long\", \"uid\": \"\(long)\"}]".write(toFile: dir + "/u.json", atomically: true, encoding: .utf8)
+        let session = try Session(store: try Store(path: file), today: Self.today, console: Self.quiet)
+        let script = "import csv \(ScriptWriter.quote(dir + "/u.csv"))\nimport json \(ScriptWriter.quote(dir + "/u.json"))"
+        #expect(session.runScripts([Source(name: "s", text: script)], bail: false, readOnly: false) == .success)
+        let uids = try session.store.network().contacts.map { $0.uid ?? "" }
+        #expect(uids.count == 2 && uids.allSatisfy { !$0.isEmpty && $0.utf8.count <= 200 && !$0.contains("\t") }, "\(uids)")
+        let (first, second) = try Self.roundTrip(session)
+        #expect(first == second, "\(Self.firstDifference(first, second))")
+        // The same file again matches the same people.
+        #expect(session.runScripts([Source(name: "s", text: script)], bail: false, readOnly: false) == .success)
+        #expect(try session.store.network().contacts.count == 2)
+    }
+
     /// #17.10: `add … stage: contact` records a stage change, which the dump's replay must too.
     @Test func stageHistoryRestores() throws {
         let session = try Session(store: try Store(path: Self.path("t.db")), today: Self.today, console: Self.quiet)

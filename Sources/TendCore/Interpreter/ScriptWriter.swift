@@ -47,7 +47,15 @@ public enum ScriptWriter {
         return out + "\""
     }
 
-    static func list(_ items: [String]) -> String { "[" + items.map(quote).joined(separator: ", ") + "]" }
+    static func list(_ items: [String]) -> String { listLiteral(items.map(quote)) }
+
+    /// Items written as a list: one literal, or literals of at most `Parser.maxItems` joined by
+    /// `+` when there are more (a tag list read from a file, interests built with `+`).
+    static func listLiteral(_ items: [String]) -> String {
+        stride(from: 0, to: max(items.count, 1), by: Parser.maxItems).map { start in
+            "[" + items[start..<min(start + Parser.maxItems, items.count)].joined(separator: ", ") + "]"
+        }.joined(separator: " + ")
+    }
 
     static func word(_ s: String) -> String {
         let isWord = Lexer.isIdentifier(s) && !Parser.reservedWords.contains(s) && s != "with"
@@ -298,7 +306,7 @@ public enum ScriptWriter {
         if let d = c.birthday { o.append("birthday: \(d)") }
         if let d = c.anniversary { o.append("anniversary: \(d)") }
         if !c.dates.isEmpty {
-            o.append("dates: [" + c.dates.map { "{label: \(quote($0.label)), date: \($0.date)}" }.joined(separator: ", ") + "]")
+            o.append("dates: " + listLiteral(c.dates.map { "{label: \(quote($0.label)), date: \($0.date)}" }))
         }
         add("uid", c.uid)
         if stage { o.append("stage: \(c.stage)") }
@@ -314,7 +322,7 @@ public enum ScriptWriter {
                 o.append("\(name): \(quote(list[0].value))")
             } else if !list.isEmpty {
                 let items = list.map { p in p.type.map { "{value: \(quote(p.value)), type: \(quote($0))}" } ?? quote(p.value) }
-                o.append("\(name)s: [\(items.joined(separator: ", "))]")
+                o.append("\(name)s: " + listLiteral(items))
             }
         }
         if c.addresses.count == 1, let city = c.addresses[0].city, c.addresses[0] == PostalAddress(city: city) {
@@ -323,7 +331,7 @@ public enum ScriptWriter {
             let items = c.addresses.map { a in
                 "{" + (PostalAddress.parts + ["type"]).compactMap { k in a[part: k].map { "\(k): \(quote($0))" } }.joined(separator: ", ") + "}"
             }
-            o.append("addresses: [\(items.joined(separator: ", "))]")
+            o.append("addresses: " + listLiteral(items))
         }
         return o
     }
