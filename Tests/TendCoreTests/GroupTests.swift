@@ -32,6 +32,25 @@ import Testing
         #expect(try table(h, "contacts group by profession").chartColumn == 1)
     }
 
+    /// Without `sort by`, the biggest groups come first whatever `show` holds, ties by key: with
+    /// no count shown, the groups came by their first column backwards (Z to A).
+    @Test func theBiggestGroupsComeFirstWithoutACount() throws {
+        let h = Harness()
+        try h.run("""
+            add "A1" met_at: "alpha"
+            add "B1" met_at: "beta"
+            add "B2" met_at: "beta"
+            add "C1" met_at: "gamma"
+            add "C2" met_at: "gamma"
+            add "C3" met_at: "gamma"
+            add "D1" met_at: "delta"
+            """)
+        for text in ["contacts group by met_at show met_at", "contacts group by met_at show met_at, max(name)", "contacts group by met_at show met_at, count()"] {
+            let t = try table(h, text)
+            #expect(t.rows.map { plainText($0[0]) } == ["gamma", "beta", "alpha", "delta"], "\(text)")
+        }
+    }
+
     /// A row's field that is not a key is read through an aggregate: alone it is a check error,
     /// not a run-time one.
     @Test func aFieldThatIsNotAKeyIsAnError() throws {

@@ -277,16 +277,16 @@ extension Interpreter {
         }
         var result = records
         if q.sortBy.isEmpty {
-            // Biggest groups first, as a bar chart reads best.
-            let countKey = showNamesList.first { $0.hasPrefix("count") } ?? showNamesList.first
-            result = result.sorted { a, b in
-                guard case .record(let x) = a, case .record(let y) = b else { return false }
-                let cx = countKey.flatMap { x[$0] } ?? .null
-                let cy = countKey.flatMap { y[$0] } ?? .null
-                let c = Value.compare(cx, cy) ?? 0
+            // Biggest groups first, as a bar chart reads best: by the count shown, else by the
+            // groups' sizes (it was the first column shown, the key, backwards); ties by key.
+            let countKey = showNamesList.first { $0.hasPrefix("count") }
+            let sizes = order.map { key in groups[key.map { groupKeyText($0) }.joined(separator: "\u{1F}")]?.count ?? 0 }
+            result = zip(result, sizes).sorted { a, b in
+                guard case .record(let x) = a.0, case .record(let y) = b.0 else { return false }
+                let c = countKey.map { Value.compare(x[$0] ?? .null, y[$0] ?? .null) ?? 0 } ?? (a.1 == b.1 ? 0 : a.1 < b.1 ? -1 : 1)
                 if c != 0 { return c > 0 }
                 return keyPrecedes(x, y)
-            }
+            }.map(\.0)
         } else {
             let keyed = try result.map { rec -> (Value, [Value]) in
                 guard case .record(let r) = rec else { return (rec, []) }
