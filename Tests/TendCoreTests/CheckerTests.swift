@@ -114,6 +114,22 @@ import Testing
             ("@dana-lee.overdu", "contacts have no field 'overdu'", 1, 1, "overdue"),
             ("fn f(x) = f(x)", "definitions cannot refer to themselves", 1, 1, nil),
             ("contacts where stage == \"credibility\"", "cannot compare a stage with a string", 1, 16, "credibility"),
+            // `in` looks for what the right side holds, as `==` compares (each was always false).
+            ("contacts where stage in [\"credibility\", \"visibility\"]", "cannot look for a stage in a list of strings", 1, 16, "[credibility, visibility]"),
+            ("interactions where \"Zoe Khan\" in people", "cannot look for a string in a list of contacts", 1, 20, nil),
+            ("contacts where 5 in tags", "cannot look for a number in a list of strings", 1, 16, nil),
+            ("contacts where cadence not in [\"1mo\"]", "cannot look for a duration in a list of strings; the result would always be true", 1, 16, nil),
+            ("5 in \"abc\"", "'in' on text looks for text; the left side is a number", 1, 1, nil),
+            // Other languages' words and symbols get Tend's; a word of the language is never
+            // suggested as text, nor a name as itself.
+            ("contacts where +vip && stage > contact", "unexpected '&&'; did you mean and?", 1, 21, nil),
+            ("contacts where +vip || +hot", "unexpected '||'; did you mean or?", 1, 21, nil),
+            ("contacts where !+vip", "unexpected '!'; did you mean not?", 1, 16, nil),
+            ("contacts order by name", "expected the end of the statement, found order", 1, 10, "sort by"),
+            ("contacts where name like \"jo%\"", "expected the end of the statement, found like", 1, 21, "~"),
+            ("print \"{1} {2\"", "unterminated '{' in string", 1, 12, nil),
+            ("print for + 1", "unknown name 'for'", 1, 7, nil),
+            ("people", "unknown name 'people'", 1, 1, nil),
             ("add \"X\" profesion: \"y\"", "unknown option 'profesion:'", 1, 9, "profession:"),
             ("log call with @x gvae", "unknown flag 'gvae'", 1, 18, "gave"),
             ("rule \"r\" when agenda == null then remind \"x\"", "rule \"r\" reads agenda, which evaluates every rule", 1, 1, nil),

@@ -648,6 +648,16 @@ import Testing
 
 /// `drop` never leaves a definition or a goal's metric calling what is gone (#17.7).
 @Suite struct DropTests {
+    /// A misspelt name is told the nearest definition of its kind (a rule's quoted), as `snooze
+    /// @x rule "…"` tells it.
+    @Test func aMisspeltNameGetsTheNearest() throws {
+        let h = Harness()
+        for (text, suggestion) in [("drop rule \"stay in tuch\"", "\"stay in touch\""), ("drop fn spend_this_yer", "spend_this_year")] {
+            #expect(throws: Diagnostic.self) { try h.run(text) }
+            do { try h.run(text) } catch let d as Diagnostic { #expect(d.suggestion == suggestion, "\(text): \(d.message)") }
+        }
+    }
+
     /// Every definition of the prelude, dropped with `cascade`: what is left still checks, and so
     /// does every goal's metric. Without `cascade`, the drop is refused exactly when something uses it.
     @Test(arguments: Harness.checkedPrelude.all.map { "\($0.kind.rawValue) \($0.kind == .rule ? "\"\($0.name)\"" : $0.name)" })

@@ -764,9 +764,13 @@ public struct Checker {
             if row == "contacts" { candidates += Array(definitions.scores.keys) }
         }
         candidates += scope.locals.keys
+        // Never the word itself (`people` outside a query suggested "people").
+        candidates.removeAll { $0 == whole }
         var note: [String] = []
         if scope.row == nil, Schema.contacts.field(n) != nil {
             note.append("'\(n)' is a field; fields are in view inside where, sort by, show, rules and scores, or as x.\(n)")
+        } else if scope.row == nil, let other = Schema.queryable.first(where: { $0.field(whole) != nil }) {
+            note.append("'\(n)' is a field of \(other.name); fields are in view inside where, sort by and show: \(other.name) where \(n) …")
         }
         if definitions.fns[n] != nil || Builtin.byName[whole] != nil {
             note.append("'\(n)' is a function: call it as \(n)(…), without a space before the parenthesis")
@@ -786,8 +790,9 @@ public struct Checker {
             report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field, notes: note)
             return
         }
-        // A word with nothing close to it was most likely meant as text: `kind == lunch`, `status: won`.
-        let text = n.count > 2 && whole.count <= 60 && note.isEmpty ? "\"\(n)\"" : nil
+        // A word with nothing close to it was most likely meant as text: `kind == lunch`, `status: won`;
+        // not a word of the language (`snooze @x for 2w` suggested "for").
+        let text = n.count > 2 && whole.count <= 60 && note.isEmpty && !Keyword.all.contains(whole) ? "\"\(n)\"" : nil
         report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field ?? text, notes: note)
     }
 
@@ -851,10 +856,7 @@ public struct Checker {
             if !unknown && rt != .string { report("'~' needs text on the right, not \(article(rt))", r.range) }
             return .bool
         case .isIn, .notIn:
-            switch rt {
-            case .list, .rows, .string, .any, .null: break
-            default: report("'\(op.text)' needs a list, a collection or text on the right, not \(article(rt))", r.range)
-            }
+            checkMembership(e, op, l, r, lt, rt)
             return .bool
         case .coalesce:
             return lt == rt ? lt : (lt == .null ? rt : (rt == .null ? lt : .any))
@@ -869,6 +871,39 @@ public struct Checker {
                 "cannot apply '\(op.text)' to \(article(lt)) and \(article(rt))", e.range,
                 notes: (lt == .duration || rt == .duration ? ["days(d) turns a duration into a number of days"] : []) + tagNotes(l, r))
             return .any
+        }
+    }
+
+    /// `x in list`, `x in rows`, `x in text`: what is looked for must be what the right side
+    /// holds, as `==` has it (`stage in ["credibility"]`, `"Zoe Khan" in people` and `5 in tags`
+    /// were always false).
+    private mutating func checkMembership(_ e: Expr, _ op: BinaryOperator, _ l: Expr, _ r: Expr, _ lt: ValueType, _ rt: ValueType) {
+        let known = ![ValueType.any, .null].contains(lt)
+        // A list on the left looks for any of its items (`["vip", "hot"] in tags`).
+        var sought = lt
+        if case .list(let items) = lt { sought = items }
+        switch rt {
+        case .list(let item):
+            guard ![ValueType.any, .null].contains(sought), ![ValueType.any, .null].contains(item), !comparable(sought, item),
+                !(isContactLike(sought) && isContactLike(item))
+            else { return }
+            var hint: String?
+            if lt == .stage, case .list(let items) = r.kind {
+                let names = items.compactMap { x -> String? in
+                    if case .literal(.string(let s)) = x.kind, Stage(name: s) != nil { return s }
+                    return nil
+                }
+                if names.count == items.count { hint = "[" + names.joined(separator: ", ") + "]" }
+            }
+            report(
+                "cannot look for \(article(lt)) in a list of \(item.description)s; the result would always be \(op == .isIn ? "false" : "true")",
+                e.range, suggestion: hint, notes: item == .contact && lt == .string ? ["a contact is written as its handle: @dana-lee in people"] : [])
+        case .string:
+            if known && lt != .string {
+                report("'\(op.text)' on text looks for text; the left side is \(article(lt))", l.range)
+            }
+        case .rows, .any, .null: break
+        default: report("'\(op.text)' needs a list, a collection or text on the right, not \(article(rt))", r.range)
         }
     }
 

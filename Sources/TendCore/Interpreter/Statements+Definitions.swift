@@ -85,7 +85,10 @@ extension Interpreter {
         case .score: defined = definitions.scores[name] != nil
         case .rule: defined = definitions.rules.contains { $0.name == name }
         }
-        guard defined else { throw fail("no \(k.rawValue) named \(name)", nameExpr.range) }
+        guard defined else {
+            let near = closest(name, among: definitions.all.filter { $0.kind == k }.map(\.name)).first
+            throw fail("no \(k.rawValue) named \(name)", nameExpr.range, suggestion: near.map { k == .rule ? ScriptWriter.quote($0) : $0 })
+        }
         let key = "\(k.rawValue):\(name)"
         let (users, goals) = try dependents(of: key, all: cascade)
         let spelled = Interpreter.spell(key)

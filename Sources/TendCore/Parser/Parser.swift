@@ -103,6 +103,9 @@ public struct Parser {
         // A misspelt clause or operator (`contacts wher …`), or the long form of an order.
         case .identifier("descending"): return "desc"
         case .identifier("ascending"): return "asc"
+        // SQL's words for Tend's.
+        case .identifier("order"): return "sort by"
+        case .identifier("like"), .identifier("ilike"): return "~"
         case .identifier(let word):
             // A word that is itself a clause word or a statement's keyword is out of place, not misspelt.
             let words = Array(Keyword.words(.queryClause)) + ["and", "or", "desc", "asc"]

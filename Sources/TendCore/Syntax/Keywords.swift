@@ -57,7 +57,7 @@ public enum Keyword {
         // Statements' slots.
         ("with", .inSlot), ("on", .inSlot), ("to", .inSlot), ("from", .inSlot), ("about", .inSlot), ("at", .inSlot),
         ("per", .inSlot), ("target", .inSlot), ("into", .inSlot), ("until", .inSlot), ("cascade", .inSlot),
-        ("overwrite", .inSlot), ("private", .inSlot),
+        ("overwrite", .inSlot), ("private", .inSlot), ("for", .inSlot), ("since", .inSlot),
     ]
 
     /// The words with a role.

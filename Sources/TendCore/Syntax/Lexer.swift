@@ -202,6 +202,11 @@ public struct Lexer {
             pos += 1
             return add(.symbol(symbol), from: start)
         }
+        // Another language's `&&`, `||` and `!`: the word Tend writes for it.
+        for (symbol, word) in [("&&", "and"), ("||", "or"), ("&", "and"), ("|", "or"), ("!", "not")] where bytes[pos...].starts(with: symbol.utf8) {
+            pos += symbol.utf8.count
+            return add(.error("unexpected '\(symbol)'; did you mean \(word)?"), from: start)
+        }
         let (s, n) = scalar(at: pos)
         pos += max(1, n)
         let shown = s == "\u{FFFD}" ? "invalid UTF-8 byte" : "character '\(s)'"
@@ -363,12 +368,14 @@ public struct Lexer {
             }
             if c == UInt8(ascii: "{") {
                 flush()
+                let brace = pos
                 let codeStart = pos + 1
                 guard let close = matchingBrace(from: codeStart) else {
                     // An interpolation closes on its own line; more lines cannot complete it, so
-                    // the REPL reports it at once instead of asking for a continuation.
+                    // the REPL reports it at once instead of asking for a continuation. The
+                    // error points at the brace left open.
                     while pos < end, bytes[pos] != 0x0A { pos += 1 }
-                    return add(.error("unterminated '{' in string; close it with '}' on the same line, or write \\{ for a brace"), from: start)
+                    return add(.error("unterminated '{' in string; close it with '}' on the same line, or write \\{ for a brace"), from: brace)
                 }
                 pieces.append(.code(SourceRange(codeStart, close)))
                 pos = close + 1
