@@ -118,6 +118,11 @@ import Testing
         ("김 민준", "김", "민준", "", ""),
         ("Mike Chen 🚀", "Chen", "Mike", "", ""),
         ("Mike Chen 🚀 ✨", "Chen", "Mike", "", ""),
+        // A list's "Family, Given" form (it gave N:John;Smith\,).
+        ("Smith, John", "Smith", "John", "", ""),
+        ("O'Brien, Seán \"Shane\"", "O'Brien", "Seán \"Shane\"", "", ""),
+        ("van der Berg, Dr. Mary Ann, PhD", "van der Berg", "Mary Ann", "Dr.", "PhD"),
+        ("Smith, John Jr.", "Smith", "John", "", "Jr."),
     ])
     func nameParts(_ name: String, _ family: String, _ given: String, _ prefix: String, _ suffix: String) {
         let n = NameParts(name)

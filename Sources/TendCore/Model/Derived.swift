@@ -253,6 +253,17 @@ public struct NameParts: Equatable, Sendable {
                 main = main[..<comma]
             }
         }
+        // "Smith, John" (a list's family-first form): the family name before the comma, and
+        // suffixes after the given name (", PhD" there too).
+        var familyFirst: Substring?
+        let parts = main.split(separator: ",", omittingEmptySubsequences: false)
+        if parts.count >= 2, !parts[0].trimmed.isEmpty, !parts[1].trimmed.isEmpty,
+            parts[2...].allSatisfy({ $0.split(separator: " ").allSatisfy { honorificSuffixes.contains(bare($0)) } })
+        {
+            familyFirst = parts[0]
+            suffixes = parts[2...].flatMap { $0.split(separator: " ") } + suffixes
+            main = parts[1]
+        }
         var words = main.split(whereSeparator: { $0 == " " || $0 == "\t" })
         var prefixes: [Substring] = []
         while words.count > 1, honorificPrefixes.contains(bare(words[0])) { prefixes.append(words.removeFirst()) }
@@ -262,6 +273,11 @@ public struct NameParts: Equatable, Sendable {
         // A name that is an address or a number is no person's name to split.
         if name.contains("@") || !name.contains(where: \.isLetter) {
             (prefix, suffix) = ("", "")
+            return
+        }
+        if let familyFirst {
+            family = familyFirst.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+            given = words.joined(separator: " ")
             return
         }
         // Words without a letter at the end (an emoji, "🚀") are no part of a name.
