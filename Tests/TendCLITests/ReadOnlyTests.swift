@@ -123,6 +123,9 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         #expect(
             others.stdout.contains("Market \"m\" is served by florist (read-only: not kept).")
                 && others.stdout.contains("Goal \"g\", target 2 per month (read-only: not kept)."), "\(others.stdout)")
+        // A drop too (it said "Dropped rule …" as if for good).
+        let dropped = try CLI.run(["--read-only", "-e", "drop rule \"stay in touch\""], in: dir)
+        #expect(dropped.stdout.contains("Dropped rule \"stay in touch\" (read-only: not kept)."), "\(dropped.stdout)\(dropped.stderr)")
     }
 
     /// `save "-"` writes to standard output, as `export … "-"` does: allowed under --read-only

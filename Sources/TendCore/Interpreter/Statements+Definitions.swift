@@ -121,7 +121,7 @@ extension Interpreter {
             text +=
                 "; goal\(goals.count == 1 ? "" : "s") \(goals.map { ScriptWriter.quote($0.name) }.joined(separator: ", ")) no longer \(goals.count == 1 ? "has a metric" : "have metrics")"
         }
-        return .text(text + ".")
+        return .text(text + readOnlyDefinitionNote + ".")
     }
 
     /// The definitions that use a definition (every one down the line with `all`, users before
