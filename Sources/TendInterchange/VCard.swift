@@ -928,7 +928,8 @@ public enum VCard {
     /// the one the card gives, ORG (with its departments) while the company is the card's and
     /// its `department:` line is still in the notes, CATEGORIES while they read as the contact's
     /// tags (the phone's groups keep their names: "Golf Club", not golf-club), BDAY while it reads
-    /// as the contact's birthday (Apple's year-less 1604 form). Returns the lines by property
+    /// as the contact's birthday (Apple's year-less 1604 form), and each TEL and EMAIL that reads
+    /// as one of the contact's, with its kind (by `pointKey`). Returns the lines by property
     /// name and the note lines they stand for.
     public static func unchangedLines(_ bytes: [UInt8], of c: Contact) -> (lines: [String: String], noteLines: [String]) {
         let props = rawProperties(bytes)
@@ -958,6 +959,16 @@ public enum VCard {
             if same(card) { lines[name] = line }
         }
         if !c.tags.isEmpty { kept("CATEGORIES") { $0.tags.count == c.tags.count && Set($0.tags) == Set(c.tags) } }
+        // A number or an e-mail (outside an Apple group) that reads as one of the contact's, with
+        // its kind: as the phone wrote it (a fax's FAX, an iPhone's IPHONE), under what it holds;
+        // a line marked preferred only where Tend writes its preferred one.
+        for (p, line) in props where (p.name == "TEL" || p.name == "EMAIL") && p.group == nil {
+            var card = ImportedContact(origin: "", name: "")
+            try? read(p, unescape(p.value).trimmed, label: nil, hasAddress: false, into: &card)
+            let (read, own) = p.name == "TEL" ? (card.phones, c.phones) : (card.emails, c.emails)
+            guard read.count == 1, let i = own.firstIndex(of: read[0]), !p.isPreferred || (i == 0 && own.count > 1) else { continue }
+            lines[VCard.pointKey(p.name, own[i].value)] = line
+        }
         if let birthday = c.birthday {
             // Read as on the card written, which is Tend's.
             kept("BDAY", asTendCard: true) { card in
@@ -967,6 +978,9 @@ public enum VCard {
         }
         return (lines, noteLines)
     }
+
+    /// The key of a TEL or EMAIL line `unchangedLines` keeps, by the value it holds.
+    static func pointKey(_ property: String, _ value: String) -> String { property + "\u{1F}" + value }
 
     // MARK: - Writing
 
@@ -994,10 +1008,13 @@ public enum VCard {
         // A TYPE only where the kind is known; PREF=1 marks the preferred one of several.
         for (i, e) in c.emails.enumerated() {
             lines += grouped(
-                groupKey("EMAIL", e.value, e.type), "EMAIL" + params(e.type, preferred: i == 0 && c.emails.count > 1) + ":" + escape(e.value))
+                groupKey("EMAIL", e.value, e.type),
+                keeping[pointKey("EMAIL", e.value)] ?? "EMAIL" + params(e.type, preferred: i == 0 && c.emails.count > 1) + ":" + escape(e.value))
         }
         for (i, p) in c.phones.enumerated() {
-            lines += grouped(groupKey("TEL", p.value, p.type), telephone(p.value, params: params(p.type, preferred: i == 0 && c.phones.count > 1)))
+            lines += grouped(
+                groupKey("TEL", p.value, p.type),
+                keeping[pointKey("TEL", p.value)] ?? telephone(p.value, params: params(p.type, preferred: i == 0 && c.phones.count > 1)))
         }
         for (i, a) in c.addresses.enumerated() {
             let parts = ["", ""] + PostalAddress.parts.map { escape(a[part: $0] ?? "") }

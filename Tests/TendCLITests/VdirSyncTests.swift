@@ -207,6 +207,33 @@ import Testing
         #expect(try VdirSyncTests.ana(dir, "birthday, phones") == "birthday,phones\n--04-15,'+1 408 555 0202\n")
     }
 
+    /// A number or an e-mail Tend has as the card gives it is written back as the phone wrote
+    /// it: a fax stays a fax and an iPhone's number keeps its IPHONE (a tag added in Tend made
+    /// the fax a work phone on the phone); a line the phone marked preferred is kept only where
+    /// Tend's preferred one is.
+    @Test func numbersAndEmailsTendHasAsTheCardGivesAreKept() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let file = book.appendingPathComponent("frank-1.vcf")
+        let lines = [
+            "TEL;type=WORK;type=FAX:+1 408 555 0300", "TEL;type=IPHONE;type=CELL;type=VOICE:+1 408 555 0301",
+            "EMAIL;type=INTERNET;type=HOME:frank@home.example",
+        ]
+        try ("BEGIN:VCARD\r\nVERSION:3.0\r\nN:Fax;Frank;;;\r\nFN:Frank Fax\r\n" + lines.map { $0 + "\r\n" }.joined() + "UID:frank-1\r\nEND:VCARD\r\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        let before = try VdirSyncTests.ana(dir, "phones, emails")
+        #expect(try CLI.run(["-e", "set @frank-fax +vip"], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        for line in lines { #expect(text.contains("\r\n" + line + "\r\n"), "\(line)\n\(text)") }
+        try text.replacingOccurrences(of: "N:Fax;Frank;;;", with: "N:Fax;Frank;;;\r\nNOTE:edited").write(to: file, atomically: true, encoding: .utf8)
+        let again = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(again.status == 0 && !again.stdout.contains("phone") && !again.stdout.contains("email"), "\(again.stdout)")
+        #expect(try VdirSyncTests.ana(dir, "phones, emails") == before)
+    }
+
     /// A file with several cards (some programs write that), one of them without a UID, and a
     /// file whose card has none: each card is one person on every sync, and an export writes
     /// each card in its place (no second file per person, which a server would take as a
