@@ -94,7 +94,10 @@ public enum CSVImport {
             throw ImportError(
                 "line \(headerLine)",
                 "the header has no name column (name, first name or last name); header: \(shownHeader(header))"
-                    + (header.first?.trimmed == "Notes:" ? "; this looks like LinkedIn's Connections.csv, which import linkedin reads" : ""))
+                    + (header.first?.trimmed == "Notes:"
+                        ? "; this looks like LinkedIn's Connections.csv, which import linkedin reads"
+                        // A header in another language (Outlook's German "Vorname"): the columns can be named.
+                        : "; to say which columns hold what: import csv \"FILE\" map: {\"\(mapExample(header))\": \"name\"}"))
         }
         // Tend's own export (its `handle` column): a cell quoted whole is read exactly, blanks at
         // its ends kept. Other programs quote every cell (Outlook), blanks and all: trimmed.
@@ -149,6 +152,12 @@ public enum CSVImport {
             out[cell] = target
         }
         return out
+    }
+
+    /// The header's first cell with text, to show `map:` with (a cell of a megabyte by its start).
+    static func mapExample(_ header: [String]) -> String {
+        let cell = header.first { !$0.trimmed.isEmpty }?.trimmed ?? "Name"
+        return TerminalText.escaped(String(cell.prefix(40)), keep: []).replacingOccurrences(of: "\"", with: "\\\"")
     }
 
     static func unclosedQuote(_ line: Int) -> String {

@@ -226,6 +226,19 @@ import Testing
             ])
     }
 
+    /// A header in another language (Outlook's German export) is refused with the way to name
+    /// its columns, and read with that `map:`.
+    @Test func aHeaderInAnotherLanguageIsToldHowToMapIt() throws {
+        let text = Array("\"Vorname\";\"Nachname\";\"E-Mail-Adresse\"\n\"Anna\";\"Schmidt\";\"anna@example.de\"\n".utf8)
+        #expect {
+            try CSVImport.read(text)
+        } throws: { e in
+            "\(e)".hasSuffix("header: Vorname, Nachname, E-Mail-Adresse; to say which columns hold what: import csv \"FILE\" map: {\"Vorname\": \"name\"}")
+        }
+        let batch = try CSVImport.read(text, mapping: ["Vorname": "first name", "Nachname": "last name", "E-Mail-Adresse": "email"])
+        #expect(batch.contacts.map(\.name) == ["Anna Schmidt"] && batch.contacts.first?.emails.map(\.value) == ["anna@example.de"])
+    }
+
     @Test func windows1252AndSemicolons() throws {
         let batch = try CSVImport.read(fixture("outlook-cp1252.csv"))
         #expect(batch.errors.isEmpty, "\(batch.errors)")
