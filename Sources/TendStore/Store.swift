@@ -165,7 +165,7 @@ public final class Store: Model {
         guard stat(path, &st) == 0, st.st_mode & 0o077 != 0 else { return [] }
         let mode = String(st.st_mode & 0o777, radix: 8)
         guard change else {
-            return ["\(path) can be read by other users (mode \(mode)); `chmod 600 \(path)` makes it private (not changed under --read-only)"]
+            return ["\(path) can be read by other users (mode \(mode)); `chmod 600 \(path)` makes it private (left as it is: the database was opened read-only)"]
         }
         for file in [path, path + "-wal", path + "-shm", path + "-journal"] where FileManager.default.fileExists(atPath: file) {
             if chmod(file, 0o600) != 0 {
