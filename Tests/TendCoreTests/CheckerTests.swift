@@ -17,6 +17,11 @@ import Testing
         // A date minus a parameter may be a duration (the parameter a date): it was refused.
         "fn dd(p) = days(today - p)\ndd(start_of(month))", "fn back(p) = today - p\nback(3d)",
         "fn days_left(d) = days(d - today)\ndays_left(end_of(month))", "knows @a @b @a",
+        // A definition looking for what a list cannot hold is let through (definitions kept in
+        // a database, and their dumps, must still run), also where a query calls it.
+        "rule \"r\" when count(interactions where it in people) > 1 then remind \"x\"",
+        "fn g(c) = count(interactions where it in people)\ncount(contacts where g(it) > 0)",
+        "let w = 1\nrule \"s\" when stage in [\"credibility\"] and w > 0 then remind \"x\"\nlet w = 2",
     ])
     func callsThatSuitTheirFn(_ input: String) throws {
         try Self.expectNoErrors(input)

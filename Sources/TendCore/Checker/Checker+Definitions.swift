@@ -109,6 +109,7 @@ extension Checker {
         defer { facts.pending.remove(key) }
         var copy = self
         copy.diagnostics = []
+        copy.checksMembership = false
         let type = copy.check(l.value, Scope())
         facts.letTypes[l.name] = type
         return type
@@ -365,6 +366,7 @@ extension Checker {
         let name = String(key[key.index(after: colon)...])
         var copy = self
         copy.diagnostics = []
+        copy.checksMembership = false
         switch key[..<colon] {
         case "let":
             guard let l = definitions.lets[name] else { return nil }
@@ -442,6 +444,7 @@ extension Checker {
         defer { facts.pending.remove(key) }
         var copy = self
         copy.diagnostics = []
+        copy.checksMembership = false
         copy.source = f.file ?? source
         var scope = Scope()
         for (p, t) in zip(f.params, types) { scope.locals[p] = t }

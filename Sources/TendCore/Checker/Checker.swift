@@ -19,6 +19,11 @@ public struct Checker {
     var statementStart: Int?
     /// Every statement that changes data, for `--read-only`.
     public private(set) var mutations: [Statement] = []
+    /// Whether `x in …` must look for what the right side holds. Not in a definition (a let, fn,
+    /// rule, score or goal's metric), stored or new: definitions are kept in the database and a
+    /// dump replays them, so one accepted before this was checked must still restore and be
+    /// redefined around (`count(interactions where it in people)`, always 0, was accepted).
+    var checksMembership = true
     /// What each name checked so far turned out to be: the definitions' bodies and the statements'.
     public private(set) var resolutions = Resolutions()
 
@@ -103,6 +108,10 @@ public struct Checker {
         source = s.source
         statementStart = s.range.start
         currentDeps = []
+        switch s.kind {
+        case .letDef, .fnDef, .scoreDef, .ruleDef, .goal: checksMembership = false
+        default: checksMembership = true
+        }
         switch s.kind {
         case .letDef, .fnDef, .scoreDef, .ruleDef, .drop: facts.calls = [:]
         default: break
@@ -876,15 +885,15 @@ public struct Checker {
 
     /// `x in list`, `x in rows`, `x in text`: what is looked for must be what the right side
     /// holds, as `==` has it (`stage in ["credibility"]`, `"Zoe Khan" in people` and `5 in tags`
-    /// were always false).
+    /// were always false), except in a definition (`checksMembership`).
     private mutating func checkMembership(_ e: Expr, _ op: BinaryOperator, _ l: Expr, _ r: Expr, _ lt: ValueType, _ rt: ValueType) {
-        let known = ![ValueType.any, .null].contains(lt)
+        let known = checksMembership && ![ValueType.any, .null].contains(lt)
         // A list on the left looks for any of its items (`["vip", "hot"] in tags`).
         var sought = lt
         if case .list(let items) = lt { sought = items }
         switch rt {
         case .list(let item):
-            guard ![ValueType.any, .null].contains(sought), ![ValueType.any, .null].contains(item), !comparable(sought, item),
+            guard checksMembership, ![ValueType.any, .null].contains(sought), ![ValueType.any, .null].contains(item), !comparable(sought, item),
                 !(isContactLike(sought) && isContactLike(item))
             else { return }
             var hint: String?
