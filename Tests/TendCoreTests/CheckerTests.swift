@@ -195,6 +195,16 @@ import Testing
         #expect(d.notes.contains { $0.hasPrefix("-") && $0.contains("is the test that the contact is not tagged") && $0.contains("write -(") }, "\(input): \(d.notes)")
     }
 
+    /// `it` inside a query over events is the event: looking for it among people is told how
+    /// to name the contact of the query around it.
+    @Test func itAmongPeopleIsToldToNameTheOuterRow() throws {
+        var checker = Checker(definitions: Harness.checkedPrelude)
+        checker.check(Parser.parse(Source(name: "t", text: "contacts where count(interactions where it in people) > 0")).statements)
+        let d = try #require(checker.diagnostics.first)
+        #expect(d.message.hasPrefix("cannot look for an interaction in a list of contacts"), "\(d.message)")
+        #expect(d.notes.contains { $0.contains("contacts as c where count(interactions where c in people) > 0") }, "\(d.notes)")
+    }
+
     @Test func mutualRecursionIsRefused() {
         let parsed = Parser.parse(Source(name: "t", text: "fn a(x) = 1\nfn b(x) = a(x)\nfn a(x) = b(x)"))
         var checker = Checker(definitions: Definitions())

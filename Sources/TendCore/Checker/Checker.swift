@@ -906,7 +906,7 @@ public struct Checker {
             }
             report(
                 "cannot look for \(article(lt)) in a list of \(item.description)s; the result would always be \(op == .isIn ? "false" : "true")",
-                e.range, suggestion: hint, notes: item == .contact && lt == .string ? ["a contact is written as its handle: @dana-lee in people"] : [])
+                e.range, suggestion: hint, notes: membershipNotes(l, lt, item))
         case .string:
             if known && lt != .string {
                 report("'\(op.text)' on text looks for text; the left side is \(article(lt))", l.range)
@@ -914,6 +914,18 @@ public struct Checker {
         case .rows, .any, .null: break
         default: report("'\(op.text)' needs a list, a collection or text on the right, not \(article(rt))", r.range)
         }
+    }
+
+    /// Why `x in people` holds no x: text is no contact, and `it` inside a query over events is
+    /// the event, not the contact of the query around it.
+    private func membershipNotes(_ l: Expr, _ lt: ValueType, _ item: ValueType) -> [String] {
+        guard item == .contact else { return [] }
+        if lt == .string { return ["a contact is written as its handle: @dana-lee in people"] }
+        if case .it = l.kind, case .row(let row) = lt {
+            let name = Schema.collection(row: row)?.rowName ?? row
+            return ["here it is the \(name) in view; to look for the contact of a query around this one, name it: contacts as c where count(\(row) where c in people) > 0"]
+        }
+        return []
     }
 
     /// `-touches` is the test that a contact is not tagged "touches" (as `+vip` is that it is),
