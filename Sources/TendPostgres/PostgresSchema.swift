@@ -15,7 +15,7 @@ enum PostgresSchema {
         ("v1", v1), ("v2 members", v2), ("v3 journal", PostgresStore.journalSchema), ("v4 merging others' notes", v4),
         ("v5 sightings per event", v5), ("v6 deferrable references", v6), ("v7 events keep their author", v7),
         ("v8 deleted events witnessed", v8), ("v9 merges finish", v9), ("v10 indexes of references", v10),
-        ("v11 sightings are their member's", v11),
+        ("v11 sightings are their member's", v11), ("v12 the journal keeps only the member's rows", PostgresStore.journalOwnRows),
     ]
 
     /// The people a member's own calendar and mail saw who are not contacts (`report

@@ -131,9 +131,48 @@ extension PostgresStore {
     static let othersPrivateRow = """
         ((tbl = 'interaction_people' AND coalesce(before, after)->>'private' = '1'
             AND coalesce(before, after)->>'by' IS DISTINCT FROM current_user)
-          OR (tbl IN ('agenda_items', 'snoozes') AND coalesce(before, after)->>'member' IS DISTINCT FROM current_user))
+          OR (tbl IN ('agenda_items', 'snoozes') AND coalesce(before, after)->>'member' IS DISTINCT FROM current_user)
+          OR (tbl = 'goal_helpers' AND NOT EXISTS (SELECT 1 FROM goals g WHERE g.id = (coalesce(before, after)->>'goal_id')::bigint)))
           AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
         """
+
+    /// Migration v12: the trigger records no row row-level security hides from the member. A
+    /// delete's cascade reaches them (another member's closed agenda items, snoozes, goal
+    /// helpers, private notes' links); recorded, they were the member's to read in psql until
+    /// the commit dropped them (`othersPrivateRow`). Its names are looked up in Tend's schema
+    /// alone, never in one the caller made (a temporary `goals`).
+    static let journalOwnRows = [
+        """
+        CREATE OR REPLACE FUNCTION tend_journal() RETURNS trigger LANGUAGE plpgsql AS $$
+        DECLARE change text := coalesce(current_setting('tend.change', true), '');
+          image jsonb;
+        BEGIN
+          IF coalesce(current_setting('tend.journal', true), '') <> 'on' THEN RETURN NULL; END IF;
+          -- A row written as it was is no change to undo.
+          IF TG_OP = 'UPDATE' AND to_jsonb(OLD) = to_jsonb(NEW) THEN RETURN NULL; END IF;
+          image := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
+          IF (TG_TABLE_NAME = 'interaction_people' AND image->>'private' = '1' AND image->>'by' IS DISTINCT FROM current_user)
+            OR (TG_TABLE_NAME IN ('agenda_items', 'snoozes') AND image->>'member' IS DISTINCT FROM current_user)
+            OR (TG_TABLE_NAME = 'goal_helpers' AND NOT EXISTS (SELECT 1 FROM goals g WHERE g.id = (image->>'goal_id')::bigint))
+          THEN
+            IF NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) THEN RETURN NULL; END IF;
+          END IF;
+          IF change = '' THEN
+            change := nextval(pg_get_serial_sequence('journal', 'id'))::text;
+            PERFORM set_config('tend.change', change, true);
+          END IF;
+          INSERT INTO journal_rows (change_id, tbl, before, after) VALUES (change::bigint, TG_TABLE_NAME,
+            CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE to_jsonb(OLD) END,
+            CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE to_jsonb(NEW) END);
+          RETURN NULL;
+        END $$
+        """,
+        """
+        DO $$ BEGIN
+          EXECUTE format('ALTER FUNCTION tend_journal() SET search_path = %I, pg_temp', current_schema());
+        END $$
+        """,
+    ]
 
     // MARK: - History and undo
 

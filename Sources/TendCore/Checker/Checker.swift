@@ -24,6 +24,8 @@ public struct Checker {
     /// dump replays them, so one accepted before this was checked must still restore and be
     /// redefined around (`count(interactions where it in people)`, always 0, was accepted).
     var checksMembership = true
+    /// Set for a checker of what is stored (a goal's metric): `checksMembership` stays off.
+    var checksDefinitions = false
     /// What each name checked so far turned out to be: the definitions' bodies and the statements'.
     public private(set) var resolutions = Resolutions()
 
@@ -110,7 +112,7 @@ public struct Checker {
         currentDeps = []
         switch s.kind {
         case .letDef, .fnDef, .scoreDef, .ruleDef, .goal: checksMembership = false
-        default: checksMembership = true
+        default: checksMembership = !checksDefinitions
         }
         switch s.kind {
         case .letDef, .fnDef, .scoreDef, .ruleDef, .drop: facts.calls = [:]

@@ -91,6 +91,7 @@ extension Interpreter {
         let (expr, diags) = Parser.parseExpression(src)
         guard let expr, diags.isEmpty else { throw fail("the metric of goal \"\(g.name)\" does not parse: \(diags.first?.message ?? "")", .none) }
         var checker = Checker(definitions: definitions)
+        checker.checksDefinitions = true
         checker.check(Statement(.expr(expr), expr.range, src))
         if let d = checker.diagnostics.first { throw d }
         checkedMetrics[src.name] = (expr, src)

@@ -40,6 +40,7 @@ extension Interpreter {
             guard let expr, diags.isEmpty else { continue }
             var checker = Checker(definitions: next)
             checker.source = src
+            checker.checksMembership = false
             checker.expect(expr, .number, Checker.Scope(), "its metric")
             if let d = checker.diagnostics.first {
                 throw fail(
