@@ -126,7 +126,7 @@ public enum ContactFields {
         // whole) has trimmed it already, and Tend's own exports keep blanks at its ends.
         // A UID the language would refuse (a tab in it, 300 bytes) is made storable, as a card's
         // is: kept, it made a dump that stopped at its `uid:`.
-        case .text: return .text(f.name == "uid" ? ContactUID.storable(text) : text)
+        case .text: return .text(f.name == "uid" ? ContactUID.storable(t) : text)
         case .date:
             guard let d = CSVImport.parseDate(t) else { throw FieldError("\"\(t)\" is not a date") }
             return .date(d)

@@ -85,7 +85,8 @@ public struct ContactIndex {
     /// Indexes a contact that was there before the import; after a merge, `old` is how it was.
     public mutating func index(_ c: Contact, old: Contact? = nil) {
         byHandle[c.handle] = c.id
-        if let uid = c.uid { byUID[uid] = c.id }
+        // Also under the form an import reads it as (a UID stored before imports made it storable).
+        if let uid = c.uid { for key in Set([uid, ContactUID.storable(uid.trimmed)]) { byUID[key] = c.id } }
         if sealedIDs.contains(c.id) { sealed.add(c, old: old) } else { open.add(c, old: old) }
     }
 

@@ -130,7 +130,11 @@ import Testing
             ("contacts where +vip && stage > contact", "unexpected '&&'; did you mean and?", 1, 21, nil),
             ("contacts where +vip || +hot", "unexpected '||'; did you mean or?", 1, 21, nil),
             ("contacts where !+vip", "unexpected '!'; did you mean not?", 1, 16, nil),
-            ("contacts order by name", "expected the end of the statement, found order", 1, 10, "sort by"),
+            ("contacts order by name", "expected the end of the statement, found order", 1, 10, "sort"),
+            ("contacts where stage in [\"CREDIBILITY\", \"Visibility\"]", "cannot look for a stage in a list of strings", 1, 16, "[credibility, visibility]"),
+            ("count(contacts where \"Dana Khan\" in contacts)", "cannot look for a string among contacts", 1, 22, nil),
+            // A word that may be a value is still suggested as text (a query source's `client`).
+            ("set @x relationship: client", "unknown name 'client'", 1, 22, "\"client\""),
             ("contacts where name like \"jo%\"", "expected the end of the statement, found like", 1, 21, "~"),
             ("print \"{1} {2\"", "unterminated '{' in string", 1, 12, nil),
             ("print for + 1", "unknown name 'for'", 1, 7, nil),

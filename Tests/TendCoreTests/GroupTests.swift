@@ -45,7 +45,11 @@ import Testing
             add "C3" met_at: "gamma"
             add "D1" met_at: "delta"
             """)
-        for text in ["contacts group by met_at show met_at", "contacts group by met_at show met_at, max(name)", "contacts group by met_at show met_at, count()"] {
+        for text in [
+            "contacts group by met_at show met_at", "contacts group by met_at show met_at, max(name)", "contacts group by met_at show met_at, count()",
+            // A column named like a count is no count (it sorted by the average).
+            "contacts group by met_at show met_at, avg(gains) as counter", "contacts group by met_at show met_at as country",
+        ] {
             let t = try table(h, text)
             #expect(t.rows.map { plainText($0[0]) } == ["gamma", "beta", "alpha", "delta"], "\(text)")
         }

@@ -123,6 +123,12 @@ import Testing
         ("O'Brien, Seán \"Shane\"", "O'Brien", "Seán \"Shane\"", "", ""),
         ("van der Berg, Dr. Mary Ann, PhD", "van der Berg", "Mary Ann", "Dr.", "PhD"),
         ("Smith, John Jr.", "Smith", "John", "", "Jr."),
+        ("Dr. Smith, John", "Smith", "John", "Dr.", ""),
+        // A company's name with a comma is not that form, nor a word without a letter a given name.
+        ("Acme, Inc.", "Acme, Inc.", "", "", ""),
+        ("Smith, Jones & Co", "Smith, Jones & Co", "", "", ""),
+        ("Müller GmbH", "Müller GmbH", "", "", ""),
+        ("Smith, 🚀", "", "Smith,", "", ""),
     ])
     func nameParts(_ name: String, _ family: String, _ given: String, _ prefix: String, _ suffix: String) {
         let n = NameParts(name)

@@ -648,6 +648,17 @@ import Testing
 
 /// `drop` never leaves a definition or a goal's metric calling what is gone (#17.7).
 @Suite struct DropTests {
+    /// A goal's metric looking for what a list cannot hold is let through as definitions are:
+    /// `goals`, `progress` and redefining what it uses work (a metric stored before `in` was
+    /// checked made all three fail).
+    @Test func aMetricWithAMismatchedInStillRuns() throws {
+        let h = Harness()
+        try h.run("let wanted = 2\ngoal \"g\" metric: count(contacts where stage in [\"credibility\"]) + wanted target: 3 per month")
+        _ = try h.run("goals")
+        _ = try h.run("progress")
+        try h.run("let wanted = 5")
+    }
+
     /// A misspelt name is told the nearest definition of its kind (a rule's quoted), as `snooze
     /// @x rule "…"` tells it.
     @Test func aMisspeltNameGetsTheNearest() throws {

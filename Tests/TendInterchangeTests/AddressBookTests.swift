@@ -239,6 +239,19 @@ import Testing
         #expect(batch.contacts.map(\.name) == ["Anna Schmidt"] && batch.contacts.first?.emails.map(\.value) == ["anna@example.de"])
     }
 
+    /// A UID stored as a file gave it before imports made such UIDs storable (a tab in it) is
+    /// still the contact's when the same file is imported again: the import reads it storable.
+    @Test func aUIDStoredRawIsFoundByItsStorableForm() throws {
+        var c = Contact(name: "Csv Tab", handle: "csv-tab", created: Day(year: 2026, month: 1, day: 1)!)
+        c.id = 7
+        c.uid = "a\tb"
+        var index = ContactIndex([c])
+        let batch = try CSVImport.read(Array("name,uid\nRenamed Person,\"a\tb\"\n".utf8))
+        let p = try #require(batch.contacts.first)
+        #expect(p.uid == ContactUID.storable("a\tb"))
+        #expect(index.match(p, in: [7: c]) == 7)
+    }
+
     @Test func windows1252AndSemicolons() throws {
         let batch = try CSVImport.read(fixture("outlook-cp1252.csv"))
         #expect(batch.errors.isEmpty, "\(batch.errors)")

@@ -780,8 +780,11 @@ public struct Checker {
         var note: [String] = []
         if scope.row == nil, Schema.contacts.field(n) != nil {
             note.append("'\(n)' is a field; fields are in view inside where, sort by, show, rules and scores, or as x.\(n)")
-        } else if scope.row == nil, let other = Schema.queryable.first(where: { $0.field(whole) != nil }) {
-            note.append("'\(n)' is a field of \(other.name); fields are in view inside where, sort by and show: \(other.name) where \(n) …")
+        }
+        // A field of another collection is said, and may still have been meant as text (`status`).
+        var elsewhere: [String] = []
+        if scope.row == nil, note.isEmpty, let other = Schema.queryable.first(where: { $0.field(whole) != nil }) {
+            elsewhere.append("'\(n)' is a field of \(other.name); fields are in view inside where, sort by and show: \(other.name) where \(n) …")
         }
         if definitions.fns[n] != nil || Builtin.byName[whole] != nil {
             note.append("'\(n)' is a function: call it as \(n)(…), without a space before the parenthesis")
@@ -798,14 +801,19 @@ public struct Checker {
                 report("unknown name '\(n)'", e.range, suggestion: word, notes: ["'\(word)' begins a statement"])
                 return
             }
-            report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field, notes: note)
+            report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field, notes: note + elsewhere)
             return
         }
         // A word with nothing close to it was most likely meant as text: `kind == lunch`, `status: won`;
         // not a word of the language (`snooze @x for 2w` suggested "for").
-        let text = n.count > 2 && whole.count <= 60 && note.isEmpty && !Keyword.all.contains(whole) ? "\"\(n)\"" : nil
-        report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field ?? text, notes: note)
+        let text = n.count > 2 && whole.count <= 60 && note.isEmpty && !Checker.grammarWords.contains(whole) ? "\"\(n)\"" : nil
+        report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field ?? text, notes: note + elsewhere)
     }
+
+    /// The words that join a statement's parts (`for`, `from`, `with`, `where`): never meant as
+    /// text. A query source's word (`client`, `help`) may be a value.
+    static let grammarWords = Keyword.words(.reserved).union(Keyword.words(.statement)).union(Keyword.words(.queryClause))
+        .union(["with", "on", "to", "from", "about", "at", "per", "into", "until", "for", "since", "by", "as", "asc", "desc", "cascade", "overwrite"])
 
     private mutating func noteFieldDeps(_ row: String, _ field: String) {
         if row == "contacts", Schema.cadenceFields.contains(field), definitions.fns["default_cadence"] != nil {
@@ -901,7 +909,7 @@ public struct Checker {
             var hint: String?
             if lt == .stage, case .list(let items) = r.kind {
                 let names = items.compactMap { x -> String? in
-                    if case .literal(.string(let s)) = x.kind, Stage(name: s) != nil { return s }
+                    if case .literal(.string(let s)) = x.kind, let stage = Stage(name: s) { return stage.description }
                     return nil
                 }
                 if names.count == items.count { hint = "[" + names.joined(separator: ", ") + "]" }
@@ -912,6 +920,13 @@ public struct Checker {
         case .string:
             if known && lt != .string {
                 report("'\(op.text)' on text looks for text; the left side is \(article(lt))", l.range)
+            }
+        case .rows(let row?) where checksMembership && row == "contacts":
+            // `"Dana Khan" in contacts`: a collection holds its rows.
+            if ![ValueType.any, .null].contains(sought), !isContactLike(sought) {
+                report(
+                    "cannot look for \(article(lt)) among contacts; the result would always be \(op == .isIn ? "false" : "true")", e.range,
+                    notes: membershipNotes(l, lt, .contact))
             }
         case .rows, .any, .null: break
         default: report("'\(op.text)' needs a list, a collection or text on the right, not \(article(rt))", r.range)

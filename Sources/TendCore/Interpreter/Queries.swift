@@ -279,7 +279,9 @@ extension Interpreter {
         if q.sortBy.isEmpty {
             // Biggest groups first, as a bar chart reads best: by the count shown, else by the
             // groups' sizes (it was the first column shown, the key, backwards); ties by key.
-            let countKey = showNamesList.first { $0.hasPrefix("count") }
+            let countKey = q.show.isEmpty ? "count" : q.show.indices.first { i in
+                if case .call("count", let args) = q.show[i].0.kind { args.isEmpty } else { false }
+            }.map { showNamesList[$0] }
             let sizes = order.map { key in groups[key.map { groupKeyText($0) }.joined(separator: "\u{1F}")]?.count ?? 0 }
             result = zip(result, sizes).sorted { a, b in
                 guard case .record(let x) = a.0, case .record(let y) = b.0 else { return false }

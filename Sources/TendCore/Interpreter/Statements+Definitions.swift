@@ -88,7 +88,8 @@ extension Interpreter {
         }
         guard defined else {
             let near = closest(name, among: definitions.all.filter { $0.kind == k }.map(\.name)).first
-            throw fail("no \(k.rawValue) named \(name)", nameExpr.range, suggestion: near.map { k == .rule ? ScriptWriter.quote($0) : $0 })
+            let spelled = k == .rule ? ScriptWriter.quote(name) : name
+            throw fail("no \(k.rawValue) named \(spelled)", nameExpr.range, suggestion: near.map { k == .rule ? ScriptWriter.quote($0) : $0 })
         }
         let key = "\(k.rawValue):\(name)"
         let (users, goals) = try dependents(of: key, all: cascade)

@@ -212,6 +212,12 @@ let honorificPrefixes: Set<String> = [
     "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lady", "lord", "rev", "revd", "fr", "hon",
     "herr", "frau", "sr", "sra", "srta", "mme", "mlle", "capt", "col", "gen", "lt", "sgt",
 ]
+/// The words that end a company's name ("Acme, Inc."), not a person's.
+let companyEndings: Set<String> = [
+    "inc", "llc", "ltd", "co", "corp", "corporation", "company", "gmbh", "ag", "sa", "sas", "sarl", "plc", "bv", "nv", "srl", "spa",
+    "pty", "lp", "llp", "limited", "kg", "oy", "ab", "as",
+]
+
 let honorificSuffixes: Set<String> = [
     "jr", "sr", "snr", "jnr", "ii", "iii", "iv", "phd", "md", "esq", "cpa", "mba", "dds", "dmd", "cfa", "rn", "jd", "msc", "bsc",
     "llm", "mbe", "obe", "cbe", "kc", "qc",
@@ -244,6 +250,11 @@ public struct NameParts: Equatable, Sendable {
     public init(_ name: String) {
         let bare = { (w: Substring) in w.lowercased().replacingOccurrences(of: ".", with: "") }
         var main = Substring(name.trimmed)
+        // A company's name ("Acme, Inc.", "Müller GmbH") is its family name whole.
+        if let last = main.split(whereSeparator: { $0 == " " || $0 == "," }).last, main.contains(" "), companyEndings.contains(bare(last)) {
+            family = String(main)
+            return
+        }
         var suffixes: [Substring] = []
         // "Jane Q. Public, Esq.": what follows a comma is suffixes when every word of it is one.
         if let comma = main.firstIndex(of: ",") {
@@ -255,9 +266,12 @@ public struct NameParts: Equatable, Sendable {
         }
         // "Smith, John" (a list's family-first form): the family name before the comma, and
         // suffixes after the given name (", PhD" there too).
+        // A company's ("Acme, Inc.", "Smith, Jones & Co") is not that form.
         var familyFirst: Substring?
         let parts = main.split(separator: ",", omittingEmptySubsequences: false)
-        if parts.count >= 2, !parts[0].trimmed.isEmpty, !parts[1].trimmed.isEmpty,
+        let givenWords = parts.count >= 2 ? parts[1].split(separator: " ") : []
+        if parts.count >= 2, parts[0].contains(where: \.isLetter), parts[1].contains(where: \.isLetter),
+            !givenWords.contains(where: { companyEndings.contains(bare($0)) || $0 == "&" }),
             parts[2...].allSatisfy({ $0.split(separator: " ").allSatisfy { honorificSuffixes.contains(bare($0)) } })
         {
             familyFirst = parts[0]
@@ -276,7 +290,11 @@ public struct NameParts: Equatable, Sendable {
             return
         }
         if let familyFirst {
-            family = familyFirst.split(whereSeparator: { $0 == " " || $0 == "\t" }).joined(separator: " ")
+            // "Dr. Smith, John": a title before the family name is a prefix too.
+            var familyWords = familyFirst.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            while familyWords.count > 1, honorificPrefixes.contains(bare(familyWords[0])) { prefixes.append(familyWords.removeFirst()) }
+            prefix = prefixes.joined(separator: " ")
+            family = familyWords.joined(separator: " ")
             given = words.joined(separator: " ")
             return
         }

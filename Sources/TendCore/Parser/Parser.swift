@@ -104,7 +104,7 @@ public struct Parser {
         case .identifier("descending"): return "desc"
         case .identifier("ascending"): return "asc"
         // SQL's words for Tend's.
-        case .identifier("order"): return "sort by"
+        case .identifier("order"): return "sort"
         case .identifier("like"), .identifier("ilike"): return "~"
         case .identifier(let word):
             // A word that is itself a clause word or a statement's keyword is out of place, not misspelt.
