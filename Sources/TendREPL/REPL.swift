@@ -257,7 +257,7 @@ public final class REPL {
                 lines[n] = ""
             case .success(.quit):
                 lines.removeSubrange(n...)
-                return problems.isEmpty ? runChecked(source, lines, between, readOnly: readOnly) : invalid(problems, source, lines)
+                return problems.isEmpty ? runChecked(source, lines, between, readOnly: readOnly) : invalid(problems, source, lines, readOnly: readOnly)
             case .success(.read(let path)):
                 lines[n] = "load " + ScriptWriter.quote((path as NSString).expandingTildeInPath)
             case .success(.rules):
@@ -267,13 +267,14 @@ public final class REPL {
                 lines[n] = ""
             }
         }
-        return problems.isEmpty ? runChecked(source, lines, between, readOnly: readOnly) : invalid(problems, source, lines)
+        return problems.isEmpty ? runChecked(source, lines, between, readOnly: readOnly) : invalid(problems, source, lines, readOnly: readOnly)
     }
 
     /// Reports the wrong dot-commands with every problem of the statements around them, in the
-    /// order of their lines, as one run's check would.
-    private func invalid(_ problems: [Diagnostic], _ source: Source, _ lines: [String]) -> ExitStatus {
-        let statements = session.prepare([Source(name: source.name, text: lines.joined(separator: "\n"))], readOnly: true).diagnostics
+    /// order of their lines, as one run's check would (under --read-only only: every change was
+    /// refused as --read-only's beside a wrong dot-command).
+    private func invalid(_ problems: [Diagnostic], _ source: Source, _ lines: [String], readOnly: Bool) -> ExitStatus {
+        let statements = session.prepare([Source(name: source.name, text: lines.joined(separator: "\n"))], readOnly: readOnly).diagnostics
         let all = (problems + statements).enumerated().sorted { a, b in
             func line(_ d: Diagnostic) -> Int { d.source.map { $0.name == source.name ? $0.location(of: d.range.start).line : 0 } ?? 0 }
             return (line(a.element), a.offset) < (line(b.element), b.offset)

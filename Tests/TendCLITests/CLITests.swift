@@ -365,6 +365,9 @@ struct Golden: CustomStringConvertible {
         #expect(every.status == 2)
         #expect(every.stderr.contains("<stdin>:1:") && every.stderr.contains("<stdin>:2:1: error: unknown command .bogus"), "\(every.stderr)")
         #expect(every.stderr.contains("2 errors; nothing was run"), "\(every.stderr)")
+        // A change beside a wrong dot-command is no error of its own (it was refused as under --read-only).
+        let change = try CLI.run(["--db", db], stdin: "add \"Zed Zu\"\n.bogus\n", in: dir)
+        #expect(change.status == 2 && !change.stderr.contains("read-only") && change.stderr.contains("1 error; nothing was run"), "\(change.stderr)")
         // Two files read with a dot-command between them: it holds for the second file only.
         try "print \"five\"\n".write(toFile: dir.appendingPathComponent("h.tend").path, atomically: true, encoding: .utf8)
         try "print \"six\"\n".write(toFile: dir.appendingPathComponent("i.tend").path, atomically: true, encoding: .utf8)
