@@ -219,6 +219,24 @@ import Testing
         #expect(try session.store.network().contacts.count == 2)
     }
 
+    /// Who changed a stage is kept by the dump, as who logged an event is (`set … by:`): a
+    /// restore left it out.
+    @Test func whoChangedAStageRestores() throws {
+        let session = try Session(store: try Store(path: Self.path("t.db")), today: Self.today, console: Self.quiet)
+        let script = """
+            add "Mia Chen" created: 2026-01-05
+            set @mia-chen stage: credibility on 2026-03-01 by: "cat"
+            set @mia-chen stage: profitability on 2026-04-01
+            """
+        #expect(session.runScripts([Source(name: "s", text: script)], bail: false, readOnly: false) == .success)
+        #expect(try session.store.network().stageChanges.map(\.by) == ["cat", nil])
+        let (first, second) = try Self.roundTrip(session)
+        #expect(first == second, "\(Self.firstDifference(first, second))")
+        #expect(first.contains("set @mia-chen stage: credibility on 2026-03-01 by: \"cat\"\n"), "\(first)")
+        // by: goes with a stage.
+        #expect(session.runScripts([Source(name: "s", text: "set @mia-chen company: \"X\" by: \"cat\"")], bail: false, readOnly: false) == .invalid)
+    }
+
     /// #17.10: `add … stage: contact` records a stage change, which the dump's replay must too.
     @Test func stageHistoryRestores() throws {
         let session = try Session(store: try Store(path: Self.path("t.db")), today: Self.today, console: Self.quiet)

@@ -256,8 +256,9 @@ public struct Checker {
                     report("set changes contacts; this query returns \(t)", q.range)
                 }
             }
-            checkContactOptions(options.filter { !Checker.isID($0) }, adding: false)
+            checkContactOptions(options.filter { !Checker.isStageChangeOption($0) }, adding: false)
             checkStageChangeID(target, options, on)
+            checkStageChangeAuthor(options)
         }
         if let on, case .literal(.null) = on.kind, case .event(let kind, _) = target {
             // What `edit` writes when an event's date line is deleted.
@@ -289,6 +290,19 @@ public struct Checker {
             if let problem { report(problem + ", written out", value.range) }
         }
     }
+
+    /// `set @x stage: S by: "member"`: who changed the stage (a dump's, as events carry theirs).
+    private mutating func checkStageChangeAuthor(_ options: [Option]) {
+        for case .pair("by", let value, let range) in options {
+            if !options.contains(where: { $0.name == "stage" }) {
+                report("by: names who changed a stage: it goes with stage: …", range)
+            }
+            expect(value, .string, Scope(), "who changed the stage")
+        }
+    }
+
+    /// The options of `set` that belong to the stage change it records, not to the contact.
+    static func isStageChangeOption(_ o: Option) -> Bool { o.name == "id" || o.name == "by" }
 
     static func isID(_ o: Option) -> Bool {
         if case .pair("id", _, _) = o { return true }

@@ -354,7 +354,7 @@ public enum ScriptWriter {
     ) throws {
         var numbered = Numbering(next: Int64(stagesAdded) + 1)
         for s in net.stageChanges.sorted(by: { $0.id < $1.id }) {
-            try line("set \(h(s.contact)) stage: \(s.stage) on \(s.on)" + numbered(s.id))
+            try line("set \(h(s.contact)) stage: \(s.stage) on \(s.on)" + numbered(s.id) + signed(s.by))
         }
         numbered = Numbering()
         try interactions.each { i in

@@ -203,7 +203,7 @@ extension Interpreter {
         let original = c
         let before = c.stage
         var fields: Set<String> = []
-        let newHandle = try applyContactOptions(&c, options.filter { !Checker.isID($0) }, ctx, fields: &fields)
+        let newHandle = try applyContactOptions(&c, options.filter { !Checker.isStageChangeOption($0) }, ctx, fields: &fields)
         let stageGiven = fields.contains("stage")
         if c == original && !(stageGiven && dated) { return false }
         let oldHandle = newHandle == nil ? nil : try contact(c.id)?.handle
@@ -215,6 +215,7 @@ extension Interpreter {
         if stageGiven && (c.stage != before || dated) {
             var change = StageChange(contact: c.id, stage: c.stage, on: date)
             change.id = try givenID(options, ctx)
+            change.by = try author(options, ctx)
             _ = try insertNumbered(.insertStageChange(change), options)
         }
         if let old = oldHandle, let h = newHandle { try renameHandle(old, to: h) }
