@@ -48,23 +48,8 @@ extension PostgresStore {
         "CREATE POLICY journal_rows_own ON journal_rows USING (member = current_user)",
         "ALTER TABLE journal ENABLE ROW LEVEL SECURITY",
         "CREATE POLICY journal_own ON journal USING (member = current_user)",
-        """
-        CREATE FUNCTION tend_journal() RETURNS trigger LANGUAGE plpgsql AS $$
-        DECLARE change text := coalesce(current_setting('tend.change', true), '');
-        BEGIN
-          IF coalesce(current_setting('tend.journal', true), '') <> 'on' THEN RETURN NULL; END IF;
-          -- A row written as it was is no change to undo.
-          IF TG_OP = 'UPDATE' AND to_jsonb(OLD) = to_jsonb(NEW) THEN RETURN NULL; END IF;
-          IF change = '' THEN
-            change := nextval(pg_get_serial_sequence('journal', 'id'))::text;
-            PERFORM set_config('tend.change', change, true);
-          END IF;
-          INSERT INTO journal_rows (change_id, tbl, before, after) VALUES (change::bigint, TG_TABLE_NAME,
-            CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE to_jsonb(OLD) END,
-            CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE to_jsonb(NEW) END);
-          RETURN NULL;
-        END $$
-        """,
+        // The journal's function as it is now (v12 makes it again in a database made before).
+        journalFunction,
         // Named after PostgreSQL's own foreign-key triggers ("RI_…"), so a delete's cascade is
         // recorded before the row it follows from: undone backwards, the row comes back first.
         """
@@ -142,6 +127,17 @@ extension PostgresStore {
     /// the commit dropped them (`othersPrivateRow`). Its names are looked up in Tend's schema
     /// alone, never in one the caller made (a temporary `goals`).
     static let journalOwnRows = [
+        journalFunction,
+        """
+        DO $$ BEGIN
+          EXECUTE format('ALTER FUNCTION tend_journal() SET search_path = %I, pg_temp', current_schema());
+        END $$
+        """,
+    ]
+
+    /// The trigger's function: records each row a change writes, unless row-level security
+    /// hides it from the member (see `journalOwnRows`).
+    static let journalFunction =
         """
         CREATE OR REPLACE FUNCTION tend_journal() RETURNS trigger LANGUAGE plpgsql AS $$
         DECLARE change text := coalesce(current_setting('tend.change', true), '');
@@ -166,13 +162,7 @@ extension PostgresStore {
             CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE to_jsonb(NEW) END);
           RETURN NULL;
         END $$
-        """,
         """
-        DO $$ BEGIN
-          EXECUTE format('ALTER FUNCTION tend_journal() SET search_path = %I, pg_temp', current_schema());
-        END $$
-        """,
-    ]
 
     // MARK: - History and undo
 
