@@ -85,7 +85,7 @@ public struct ContactIndex {
     /// Indexes a contact that was there before the import; after a merge, `old` is how it was.
     public mutating func index(_ c: Contact, old: Contact? = nil) {
         byHandle[c.handle] = c.id
-        // Also under the form an import reads it as (a UID stored before imports made it storable).
+        // Also under the form an import reads it as (`ContactUID.storable`), when the stored one is not.
         if let uid = c.uid { for key in Set([uid, ContactUID.storable(uid.trimmed)]) { byUID[key] = c.id } }
         if sealedIDs.contains(c.id) { sealed.add(c, old: old) } else { open.add(c, old: old) }
     }

@@ -123,8 +123,8 @@ extension PostgresStore {
 
     /// Migration v12: the trigger records no row row-level security hides from the member. A
     /// delete's cascade reaches them (another member's closed agenda items, snoozes, goal
-    /// helpers, private notes' links); recorded, they were the member's to read in psql until
-    /// the commit dropped them (`othersPrivateRow`). Its names are looked up in Tend's schema
+    /// helpers, private notes' links); recorded, the member could read them in psql until the
+    /// commit drops them (`othersPrivateRow`). Its names are looked up in Tend's schema
     /// alone, never in one the caller made (a temporary `goals`).
     static let journalOwnRows = [
         journalFunction,

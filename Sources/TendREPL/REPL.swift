@@ -271,8 +271,7 @@ public final class REPL {
     }
 
     /// Reports the wrong dot-commands with every problem of the statements around them, in the
-    /// order of their lines, as one run's check would (under --read-only only: every change was
-    /// refused as --read-only's beside a wrong dot-command).
+    /// order of their lines, as one run's check would (with --read-only's refusals only under it).
     private func invalid(_ problems: [Diagnostic], _ source: Source, _ lines: [String], readOnly: Bool) -> ExitStatus {
         let statements = session.prepare([Source(name: source.name, text: lines.joined(separator: "\n"))], readOnly: readOnly).diagnostics
         let all = (problems + statements).enumerated().sorted { a, b in

@@ -21,8 +21,8 @@ public struct Checker {
     public private(set) var mutations: [Statement] = []
     /// Whether `x in …` must look for what the right side holds. Not in a definition (a let, fn,
     /// rule, score or goal's metric), stored or new: definitions are kept in the database and a
-    /// dump replays them, so one accepted before this was checked must still restore and be
-    /// redefined around (`count(interactions where it in people)`, always 0, was accepted).
+    /// dump replays them, so every one a database holds restores and can be redefined around (a
+    /// rule may hold `count(interactions where it in people)`, always 0).
     var checksMembership = true
     /// Set for a checker of what is stored (a goal's metric): `checksMembership` stays off.
     var checksDefinitions = false
@@ -207,7 +207,7 @@ public struct Checker {
         }
     }
 
-    /// `set @x …`, `set me …`, `set interaction 3 …`, `set contacts where … …`.
+    /// `add "Name" options…`.
     private mutating func checkAdd(_ name: Expr, _ options: [Option]) {
         expect(name, .string, Scope(), "a contact's name")
         // Found when checking, as a market's is (it was a run-time error, exit 3).
@@ -216,6 +216,7 @@ public struct Checker {
         checkID(options, of: "a contact")
     }
 
+    /// `knows @a @b …`.
     private mutating func checkKnows(_ people: [Person], _ range: SourceRange) {
         if people.count < 2 { report("knows takes two or more people, as in: knows @dana-lee @mike-chen", range) }
         // A repeat in a longer list is passed over (`knows @a @b @a` records a and b); one
@@ -223,6 +224,7 @@ public struct Checker {
         if people.count >= 2 && Set(people.map(\.handle)).count < 2 { refuseRepeated(people, "knows takes two or more different people") }
     }
 
+    /// `undo N`, `history limit N`.
     private mutating func checkJournal(_ command: JournalCommand) {
         switch command {
         case .undo(let count?):
@@ -236,6 +238,7 @@ public struct Checker {
         }
     }
 
+    /// `set @x …`, `set me …`, `set interaction 3 …`, `set contacts where … …`.
     private mutating func checkSet(_ target: Statement.Target, _ options: [Option], _ on: Expr?, _ range: SourceRange) {
         // An event's `on DATE` alone moves it; a contact's dates a stage change, which needs a stage.
         let moves: Bool = { if case .event = target { on != nil } else { false } }()
@@ -909,7 +912,7 @@ public struct Checker {
 
     /// `x in list`, `x in rows`, `x in text`: what is looked for must be what the right side
     /// holds, as `==` has it (`stage in ["credibility"]`, `"Zoe Khan" in people` and `5 in tags`
-    /// were always false), except in a definition (`checksMembership`).
+    /// are always false), except in a definition (`checksMembership`).
     private mutating func checkMembership(_ e: Expr, _ op: BinaryOperator, _ l: Expr, _ r: Expr, _ lt: ValueType, _ rt: ValueType) {
         let known = checksMembership && ![ValueType.any, .null].contains(lt)
         // A list on the left looks for any of its items (`["vip", "hot"] in tags`).

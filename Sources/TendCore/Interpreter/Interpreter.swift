@@ -162,6 +162,8 @@ public final class Interpreter {
             loadedNet = net
             partial = true
         }
+        /// Whether anything was read from the model yet.
+        var hasRead: Bool { loadedNet != nil || loadedFull != nil }
         /// The contacts the backend selected, as rows (a partial view only).
         var selectedRows: [Value] { (loadedNet?.contacts ?? []).map { .contact($0.id) } }
         /// Reads every contact: something outside the selection was asked for.
@@ -841,6 +843,13 @@ public final class Interpreter {
     }
 
     func contact(_ id: Int64) throws -> Contact? {
+        // With nothing read yet, the model reads the one contact: a change to one person read
+        // every contact (on PostgreSQL, every row then in the transaction's conflict check).
+        if periodView == nil, queryView == nil, !(cachedView?.hasRead ?? false),
+            let one = try model.read(ModelRead("contacts", where: [FieldCondition(field: "id", op: .equal, value: .int64(id))]))
+        {
+            return one.contacts.first { $0.id == id }
+        }
         let v = try view()
         return v.position(of: id).map { v.contacts[$0] }
     }

@@ -277,8 +277,8 @@ extension Interpreter {
         }
         var result = records
         if q.sortBy.isEmpty {
-            // Biggest groups first, as a bar chart reads best: by the count shown, else by the
-            // groups' sizes (it was the first column shown, the key, backwards); ties by key.
+            // Biggest groups first, as a bar chart reads best: by the `count()` shown, else by
+            // the groups' sizes; ties by key.
             let countKey = q.show.isEmpty ? "count" : q.show.indices.first { i in
                 if case .call("count", let args) = q.show[i].0.kind { args.isEmpty } else { false }
             }.map { showNamesList[$0] }

@@ -308,7 +308,7 @@ public enum ScriptWriter {
         if !c.dates.isEmpty {
             o.append("dates: " + listLiteral(c.dates.map { "{label: \(quote($0.label)), date: \($0.date)}" }))
         }
-        // A UID stored before imports made theirs storable is written as they now read it: the dump runs.
+        // A UID is written as imports read one (`ContactUID.storable`), which `uid:` takes back.
         add("uid", c.uid.map { ContactUID.storable($0.trimmed) })
         if stage { o.append("stage: \(c.stage)") }
         return o
