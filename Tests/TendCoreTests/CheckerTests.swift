@@ -144,6 +144,10 @@ import Testing
             ("rule \"r\" when agenda == null then remind \"x\"", "rule \"r\" reads agenda, which evaluates every rule", 1, 1, nil),
             ("set @x stage: 3", "'stage:' must be a stage, not a number", 1, 15, nil),
             ("snooze @x 14", "how long to snooze (2w) must be a duration, not a number", 1, 11, "14d"),
+            // A unit in words after the number is the one suggested (`2 weeks` suggested 2d).
+            ("snooze @x 2 weeks", "expected the end of the statement, found weeks", 1, 13, "2w"),
+            ("contacts where overdue > 3 months", "expected the end of the statement, found months", 1, 28, "3mo"),
+            ("today + 1 year", "expected the end of the statement, found year", 1, 11, "1y"),
             // What the run refuses, the check refuses (tend check passed both, and the run failed).
             ("snooze @x -1w", "a snooze must end after today: give a duration longer than 0d (2w)", 1, 11, nil),
             ("dismiss 3 for 0d", "a dismiss must end after today: give a duration longer than 0d (2w)", 1, 15, nil),
@@ -207,6 +211,13 @@ import Testing
         let d = try #require(checker.diagnostics.first)
         #expect(d.message.hasPrefix("cannot look for an interaction in a list of contacts"), "\(d.message)")
         #expect(d.notes.contains { $0.contains("contacts as c where count(interactions where c in people) > 0") }, "\(d.notes)")
+    }
+
+    /// The checker's own error on the number suggests the unit the word after it names too.
+    @Test func aUnitInWordsIsTheOneSuggested() throws {
+        var checker = Checker(definitions: Harness.checkedPrelude)
+        checker.check(Parser.parse(Source(name: "t", text: "snooze @x 2 weeks")).statements)
+        #expect(checker.diagnostics.first?.suggestion == "2w", "\(checker.diagnostics.map(\.message))")
     }
 
     @Test func mutualRecursionIsRefused() {

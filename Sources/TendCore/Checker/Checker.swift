@@ -571,17 +571,37 @@ public struct Checker {
 
     /// `5d` for a number where a duration was meant; none for one that is no whole number of
     /// days (`0.5d` is no duration either).
-    static func daysHint(_ n: Decimal) -> String? {
+    static func daysHint(_ n: Decimal, unit: String = "d") -> String? {
         let text = n.tendText
-        return text.contains(".") || text.contains("e") ? nil : text + "d"
+        return text.contains(".") || text.contains("e") ? nil : text + unit
     }
+
+    /// The duration a number literal was meant as: in the unit a word after it names (`2 weeks`
+    /// is `2w`), else in days.
+    func durationHint(_ e: Expr, _ n: Decimal) -> String? {
+        Checker.daysHint(n, unit: source.flatMap { Checker.unitWord(after: e.range.end, in: $0.bytes) } ?? "d")
+    }
+
+    /// The unit of a duration a word names (`weeks`), when one follows `offset` after blanks.
+    static func unitWord(after offset: Int, in bytes: [UInt8]) -> String? {
+        var i = offset
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x09 { i += 1 }
+        var j = i
+        while j < bytes.count, (0x61...0x7A).contains(bytes[j]) { j += 1 }
+        return unitWords[String(decoding: bytes[i..<j], as: UTF8.self)]
+    }
+
+    static let unitWords = [
+        "day": "d", "days": "d", "week": "w", "weeks": "w", "wk": "w", "wks": "w", "month": "mo", "months": "mo", "year": "y", "years": "y",
+        "yr": "y", "yrs": "y",
+    ]
 
     /// Checks an expression and reports when it cannot have the expected type.
     mutating func expect(_ e: Expr, _ type: ValueType, _ scope: Scope, _ what: String) {
         let t = check(e, scope)
         if !compatible(t, type) {
             var hint: String?
-            if type == .duration, case .literal(.number(let n)) = e.kind { hint = Checker.daysHint(n) }
+            if type == .duration, case .literal(.number(let n)) = e.kind { hint = durationHint(e, n) }
             if type == .stage, case .literal(.string(let s)) = e.kind, Stage(name: s) != nil { hint = s }
             report("\(what) must be \(article(type)), not \(article(t))", e.range, suggestion: hint)
         }
@@ -879,8 +899,8 @@ public struct Checker {
             if ![ValueType.string, .any].contains(lt) { dropTextHint(r) }
             if !unknown && (!comparable(lt, rt) || !orderable(lt)) {
                 var hint: String?
-                if lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind { hint = Checker.daysHint(n) }
-                if rt == .duration, lt == .number, case .literal(.number(let n)) = l.kind { hint = Checker.daysHint(n) }
+                if lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind { hint = durationHint(r, n) }
+                if rt == .duration, lt == .number, case .literal(.number(let n)) = l.kind { hint = durationHint(l, n) }
                 if hint == nil { hint = stageHint(l, r, lt, rt) }
                 report("cannot compare \(article(lt)) with \(article(rt))", e.range, suggestion: hint, notes: tagNotes(l, r))
             }
@@ -984,7 +1004,7 @@ public struct Checker {
         default:
             var hint: String?
             if lt == .date || lt == .duration, rt == .number, case .literal(.number(let n)) = r.kind {
-                hint = Checker.daysHint(n)
+                hint = durationHint(r, n)
             }
             var sides = [r]
             if case .binary(_, let l, _) = e.kind { sides.insert(l, at: 0) }

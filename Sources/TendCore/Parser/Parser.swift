@@ -103,6 +103,10 @@ public struct Parser {
         // A misspelt clause or operator (`contacts wher …`), or the long form of an order.
         case .identifier("descending"): return "desc"
         case .identifier("ascending"): return "asc"
+        // A number and its unit in words (`2 weeks`): the duration literal.
+        case .identifier(let word) where Checker.unitWords[word] != nil:
+            guard case .number(let n) = previous.kind else { return nil }
+            return Checker.daysHint(n, unit: Checker.unitWords[word]!)
         // SQL's words for Tend's.
         case .identifier("order"): return "sort"
         case .identifier("like"), .identifier("ilike"): return "~"
