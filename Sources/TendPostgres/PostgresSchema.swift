@@ -16,6 +16,7 @@ enum PostgresSchema {
         ("v5 sightings per event", v5), ("v6 deferrable references", v6), ("v7 events keep their author", v7),
         ("v8 deleted events witnessed", v8), ("v9 merges finish", v9), ("v10 indexes of references", v10),
         ("v11 sightings are their member's", v11), ("v12 the journal keeps only the member's rows", PostgresStore.journalOwnRows),
+        ("v13 goal helpers are their member's", v13),
     ]
 
     /// The people a member's own calendar and mail saw who are not contacts (`report
@@ -31,6 +32,19 @@ enum PostgresSchema {
         "CREATE POLICY own_rows ON candidate_sightings USING (member = current_user OR member = '')",
         "DELETE FROM journal_rows WHERE tbl = 'candidate_sightings'",
     ]
+
+    /// A goal's helpers carry their member, as closed agenda items and snoozes do: the journal
+    /// told another member's helpers by their goal being out of sight, and so also the member's
+    /// own once their goal was removed (an undo of `remove goal` put the goal back without
+    /// them). The rows there are given their goal's member, read with the policies lifted for
+    /// the migrating owner; the journal's function reads the column (`journalFunction`).
+    static let v13 =
+        [
+            "ALTER TABLE goal_helpers ADD COLUMN member TEXT NOT NULL DEFAULT current_user",
+            "ALTER TABLE goals NO FORCE ROW LEVEL SECURITY", "ALTER TABLE goal_helpers NO FORCE ROW LEVEL SECURITY",
+            "UPDATE goal_helpers h SET member = g.member FROM goals g WHERE g.id = h.goal_id",
+            "ALTER TABLE goals FORCE ROW LEVEL SECURITY", "ALTER TABLE goal_helpers FORCE ROW LEVEL SECURITY",
+        ] + PostgresStore.journalOwnRows
 
     /// Every column that refers to a contact has an index, as in the SQLite store: removing a
     /// contact looks up the rows that refer to it, and without one read every introduction.

@@ -116,8 +116,10 @@ extension PostgresStore {
     static let othersPrivateRow = """
         ((tbl = 'interaction_people' AND coalesce(before, after)->>'private' = '1'
             AND coalesce(before, after)->>'by' IS DISTINCT FROM current_user)
-          OR (tbl IN ('agenda_items', 'snoozes') AND coalesce(before, after)->>'member' IS DISTINCT FROM current_user)
-          OR (tbl = 'goal_helpers' AND NOT EXISTS (SELECT 1 FROM goals g WHERE g.id = (coalesce(before, after)->>'goal_id')::bigint)))
+          OR (tbl IN ('agenda_items', 'snoozes', 'goal_helpers') AND coalesce(before, after) ? 'member'
+            AND coalesce(before, after)->>'member' IS DISTINCT FROM current_user)
+          OR (tbl = 'goal_helpers' AND NOT coalesce(before, after) ? 'member'
+            AND NOT EXISTS (SELECT 1 FROM goals g WHERE g.id = (coalesce(before, after)->>'goal_id')::bigint)))
           AND NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user)
         """
 
@@ -148,8 +150,7 @@ extension PostgresStore {
           IF TG_OP = 'UPDATE' AND to_jsonb(OLD) = to_jsonb(NEW) THEN RETURN NULL; END IF;
           image := CASE WHEN TG_OP = 'DELETE' THEN to_jsonb(OLD) ELSE to_jsonb(NEW) END;
           IF (TG_TABLE_NAME = 'interaction_people' AND image->>'private' = '1' AND image->>'by' IS DISTINCT FROM current_user)
-            OR (TG_TABLE_NAME IN ('agenda_items', 'snoozes') AND image->>'member' IS DISTINCT FROM current_user)
-            OR (TG_TABLE_NAME = 'goal_helpers' AND NOT EXISTS (SELECT 1 FROM goals g WHERE g.id = (image->>'goal_id')::bigint))
+            OR (TG_TABLE_NAME IN ('agenda_items', 'snoozes', 'goal_helpers') AND image->>'member' IS DISTINCT FROM current_user)
           THEN
             IF NOT (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) THEN RETURN NULL; END IF;
           END IF;
@@ -240,34 +241,43 @@ extension PostgresStore {
 
     typealias JournalRow = (table: String, before: String?, after: String?)
 
-    /// A change's rows, newest first, but for the people of an interaction the change deleted:
-    /// they are put back right after it. They were deleted after it (its key's cascade), so
-    /// newest first put them back before it, and their privacy trigger, finding no interaction,
-    /// made each row one the policy refuses: the undo failed, and every older change was stuck
-    /// behind it. Other rows keep their order (a person added and removed in one change is
-    /// taken away after being put back, as it was made).
+    /// A change's rows, newest first, but for rows that hang on a row the change deleted (the
+    /// people of an interaction, the helpers of a goal): they are put back right after it. They
+    /// were deleted after it (its key's cascade), so newest first put them back before it, where
+    /// the policy refuses them (a person's privacy trigger found no interaction; a helper's
+    /// policy no goal of the member's): the undo failed, and every older change was stuck behind
+    /// it. Other rows keep their order (a person added and removed in one change is taken away
+    /// after being put back, as it was made).
     static func revertOrder(_ rows: [JournalRow]) -> [JournalRow] {
         func number(_ json: String?, _ key: String) -> Int64? {
             guard let json, let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else { return nil }
             return (object[key] as? NSNumber)?.int64Value
         }
+        /// The tables whose rows hang on another's: child table, parent table, the key to it.
+        let hanging = [("interaction_people", "interactions", "interaction_id"), ("goal_helpers", "goals", "goal_id")]
         let puts = { (r: JournalRow, table: String) in r.table == table && r.after == nil }
-        let interactionsBack = Set(rows.compactMap { puts($0, "interactions") ? number($0.before, "id") : nil })
-        var back = Set<Int64>()
-        var waiting: [Int64: [JournalRow]] = [:]
+        var parentsBack: [String: Set<Int64>] = [:]
+        for (_, parent, _) in hanging {
+            parentsBack[parent] = Set(rows.compactMap { puts($0, parent) ? number($0.before, "id") : nil })
+        }
+        var back: [String: Set<Int64>] = [:]
+        var waiting: [String: [Int64: [JournalRow]]] = [:]
         var out: [JournalRow] = []
         for r in rows {
-            if puts(r, "interaction_people"), let i = number(r.before, "interaction_id"), interactionsBack.contains(i), !back.contains(i) {
-                waiting[i, default: []].append(r)
+            if let (_, parent, key) = hanging.first(where: { puts(r, $0.0) }), let p = number(r.before, key),
+                parentsBack[parent]?.contains(p) == true, back[parent]?.contains(p) != true
+            {
+                waiting[parent, default: [:]][p, default: []].append(r)
                 continue
             }
             out.append(r)
-            if puts(r, "interactions"), let i = number(r.before, "id") {
-                back.insert(i)
-                out += waiting.removeValue(forKey: i) ?? []
+            if parentsBack[r.table] != nil, r.after == nil, let p = number(r.before, "id") {
+                back[r.table, default: []].insert(p)
+                out += waiting[r.table]?.removeValue(forKey: p) ?? []
             }
         }
-        return out + waiting.keys.sorted().flatMap { waiting[$0]! }
+        for (_, parent, _) in hanging { out += (waiting[parent] ?? [:]).keys.sorted().flatMap { waiting[parent]![$0]! } }
+        return out
     }
 
     /// A member's undo that would delete a row others' rows have come to refer to since.

@@ -124,6 +124,21 @@ struct PostgresMemberTests {
         #expect(try team.psql("bob", "SELECT count(*) FROM journal_rows WHERE tbl = 'contacts'") == "1")
     }
 
+    /// Undoing a member's `remove goal` puts the goal back with its helpers (the journal took
+    /// them for another member's, their goal being out of sight once removed).
+    @Test func undoingARemovedGoalBringsItsHelpersBack() throws {
+        let team = try Team(["ann", "bob"], contacts: "add \"Gil Ray\"\n")
+        try team.tend("ann", ["run", "-"], stdin: "goal \"Grow\" target: 2 per month\nhelps @gil-ray \"Grow\"\n")
+        try team.tend("bob", ["run", "-"], stdin: "goal \"Mine\" target: 2 per month\nhelps @gil-ray \"Mine\"\n")
+        try team.tend("ann", ["-e", "remove goal \"Grow\""])
+        try team.tend("ann", ["-e", "undo"])
+        #expect(try team.psql("ann", "SELECT count(*) FROM goal_helpers") == "1")
+        #expect(try team.tend("ann", ["--format", "csv", "-e", "goals"]).stdout.contains("Gil Ray"))
+        // Bob's helper is his still, and out of Ann's journal.
+        #expect(try team.psql("bob", "SELECT member FROM goal_helpers") == team.roles["bob"]!)
+        #expect(try team.psql("ann", "SELECT count(*) FROM journal_rows WHERE tbl = 'goal_helpers' AND coalesce(before, after)->>'member' <> current_user") == "0")
+    }
+
     /// Merging moves every member's notes with the person: Bob's private notes with @xavier-ho
     /// are with @xavi-ho after Ann merges the two, and still Bob's alone, whether the tables
     /// are the superuser's or Ann's own. Before, row-level security hid them from Ann's merge,

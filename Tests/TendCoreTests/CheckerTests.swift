@@ -148,6 +148,7 @@ import Testing
             ("snooze @x 2 weeks", "expected the end of the statement, found weeks", 1, 13, "2w"),
             ("contacts where overdue > 3 months", "expected the end of the statement, found months", 1, 28, "3mo"),
             ("today + 1 year", "expected the end of the statement, found year", 1, 11, "1y"),
+            ("set @x stage: credibility by: \"a\" by: \"b\"", "'by:' is given twice", 1, 35, nil),
             // What the run refuses, the check refuses (tend check passed both, and the run failed).
             ("snooze @x -1w", "a snooze must end after today: give a duration longer than 0d (2w)", 1, 11, nil),
             ("dismiss 3 for 0d", "a dismiss must end after today: give a duration longer than 0d (2w)", 1, 15, nil),

@@ -296,7 +296,10 @@ public struct Checker {
 
     /// `set @x stage: S by: "member"`: who changed the stage (a dump's, as events carry theirs).
     private mutating func checkStageChangeAuthor(_ options: [Option]) {
+        var seen = false
         for case .pair("by", let value, let range) in options {
+            if seen { report("'by:' is given twice", range) }
+            seen = true
             if !options.contains(where: { $0.name == "stage" }) {
                 report("by: names who changed a stage: it goes with stage: …", range)
             }

@@ -202,6 +202,8 @@ extension Interpreter {
     func update(_ c: inout Contact, _ options: [Option], _ ctx: Ctx, on date: Day, dated: Bool = false) throws -> Bool {
         let original = c
         let before = c.stage
+        // Checked whether or not a stage change is recorded: a name one may not act as is refused.
+        let author = try author(options, ctx)
         var fields: Set<String> = []
         let newHandle = try applyContactOptions(&c, options.filter { !Checker.isStageChangeOption($0) }, ctx, fields: &fields)
         let stageGiven = fields.contains("stage")
@@ -215,7 +217,7 @@ extension Interpreter {
         if stageGiven && (c.stage != before || dated) {
             var change = StageChange(contact: c.id, stage: c.stage, on: date)
             change.id = try givenID(options, ctx)
-            change.by = try author(options, ctx)
+            change.by = author
             _ = try insertNumbered(.insertStageChange(change), options)
         }
         if let old = oldHandle, let h = newHandle { try renameHandle(old, to: h) }
