@@ -936,35 +936,37 @@ public enum VCard {
         var warnings: [ImportError] = []
         var lines: [String: String] = [:]
         var noteLines: [String] = []
+        /// The property read on its own, as on a card of Tend's when `asTendCard` (an older Apple
+        /// card's year 1604 is none, a year on Tend's).
+        func alone(_ p: Property, asTendCard: Bool = false) -> ImportedContact {
+            var card = ImportedContact(origin: "", name: "")
+            if asTendCard { card.handle = c.handle }
+            try? read(p, unescape(p.value).trimmed, label: nil, hasAddress: false, into: &card)
+            return card
+        }
         if let n = props.first(where: { $0.0.name == "N" }), (try? named(props.map(\.0), origin: "", warnings: &warnings))?.name == c.name {
             lines["N"] = n.1
         }
         if let org = props.first(where: { $0.0.name == "ORG" }), let company = c.company {
-            var card = ImportedContact(origin: "", name: "")
-            try? read(org.0, unescape(org.0.value).trimmed, label: nil, hasAddress: false, into: &card)
+            let card = alone(org.0)
             let notes = Set((c.notes ?? "").split(separator: "\n").map(String.init))
             if card[text: "company"] == company, card.notes.allSatisfy(notes.contains) {
                 lines["ORG"] = org.1
                 noteLines = card.notes
             }
         }
-        /// The property's one line, when it reads as `same` says; read as on a card of Tend's
-        /// when `asTendCard` (an older Apple card's year 1604 is none, a year on Tend's).
+        /// The property's one line, when it reads (`alone`) as `same` says.
         func kept(_ name: String, asTendCard: Bool = false, _ same: (ImportedContact) -> Bool) {
             let found = props.filter { $0.0.name == name }
             guard found.count == 1, let (p, line) = found.first else { return }
-            var card = ImportedContact(origin: "", name: "")
-            if asTendCard { card.handle = c.handle }
-            try? read(p, unescape(p.value).trimmed, label: nil, hasAddress: false, into: &card)
-            if same(card) { lines[name] = line }
+            if same(alone(p, asTendCard: asTendCard)) { lines[name] = line }
         }
         if !c.tags.isEmpty { kept("CATEGORIES") { $0.tags.count == c.tags.count && Set($0.tags) == Set(c.tags) } }
         // A number or an e-mail (outside an Apple group) that reads as one of the contact's, with
         // its kind: as the phone wrote it (a fax's FAX, an iPhone's IPHONE), under what it holds;
         // a line marked preferred only where Tend writes its preferred one.
         for (p, line) in props where (p.name == "TEL" || p.name == "EMAIL") && p.group == nil {
-            var card = ImportedContact(origin: "", name: "")
-            try? read(p, unescape(p.value).trimmed, label: nil, hasAddress: false, into: &card)
+            let card = alone(p)
             let (read, own) = p.name == "TEL" ? (card.phones, c.phones) : (card.emails, c.emails)
             guard read.count == 1, let i = own.firstIndex(of: read[0]), !p.isPreferred || (i == 0 && own.count > 1) else { continue }
             lines[VCard.pointKey(p.name, own[i].value)] = line

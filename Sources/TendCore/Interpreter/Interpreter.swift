@@ -845,9 +845,7 @@ public final class Interpreter {
     func contact(_ id: Int64) throws -> Contact? {
         // With nothing read yet, the model reads the one contact: a change to one person read
         // every contact (on PostgreSQL, every row then in the transaction's conflict check).
-        if periodView == nil, queryView == nil, !(cachedView?.hasRead ?? false),
-            let one = try model.read(ModelRead("contacts", where: [FieldCondition(field: "id", op: .equal, value: .int64(id))]))
-        {
+        if periodView == nil, queryView == nil, !(cachedView?.hasRead ?? false), let one = try readContact(id) {
             return one.contacts.first { $0.id == id }
         }
         let v = try view()

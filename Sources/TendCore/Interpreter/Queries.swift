@@ -557,10 +557,7 @@ extension Interpreter {
     /// the contact's events when it read them, for the timeline to use.
     func narrowToTimeline(of id: Int64) throws -> Network? {
         guard queryView == nil, periodView == nil else { return nil }
-        func read(_ id: Int64) throws -> Network? {
-            try model.read(ModelRead("contacts", where: [FieldCondition(field: "id", op: .equal, value: .int64(id))]))
-        }
-        guard var net = try read(id) else { return nil }
+        guard var net = try readContact(id) else { return nil }
         queryView = narrowedView(net)
         guard try planner(for: queryView!).readsEventsPerContact() else { return nil }
         let events = try eventsInvolving(id)
@@ -573,6 +570,11 @@ extension Interpreter {
         return events
     }
 
+    /// The one contact `id`, read through the model (with the small tables); nil when it declines.
+    func readContact(_ id: Int64) throws -> Network? {
+        try model.read(ModelRead("contacts", where: [FieldCondition(field: "id", op: .equal, value: .int64(id))]))
+    }
+
     /// The contacts `ids` (sorted) names, read through the model; nil when it declines. A few
     /// are read one by one; more in one read of the ids between the first and the last (each
     /// read loads the small tables again: a timeline naming 2,000 people took 1.8 s so).
@@ -582,7 +584,7 @@ extension Interpreter {
         guard ids.count > Interpreter.contactsReadAlone else {
             var out: [Contact] = []
             for id in ids {
-                guard let one = try model.read(ModelRead("contacts", where: [condition(.equal, id)])) else { return nil }
+                guard let one = try readContact(id) else { return nil }
                 out += one.contacts
             }
             return out
