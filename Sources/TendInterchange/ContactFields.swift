@@ -93,6 +93,9 @@ public enum ContactFields {
         .text("uid", \.uid, vcard: "UID"),
     ]
 
+    /// The dates a file may give without a year.
+    static let mayBeYearless: Set<String> = ["birthday", "anniversary"]
+
     public static let byName: [String: ContactField] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
 
     // MARK: - As text (CSV cells, vCard values)
@@ -129,6 +132,11 @@ public enum ContactFields {
         case .text: return .text(f.name == "uid" ? ContactUID.storable(t) : text)
         case .date:
             guard let d = CSVImport.parseDate(t) else { throw FieldError("\"\(t)\" is not a date") }
+            // Only a birthday or an anniversary may leave its year out (`--04-12`): the others
+            // are counted from, as `set` and `add` take them.
+            if d.isYearless && !ContactFields.mayBeYearless.contains(f.name) {
+                throw FieldError("\"\(t)\" has no year; \(f.name) is a date with its year (YYYY-MM-DD)")
+            }
             return .date(d)
         case .duration:
             guard let d = cadence(t) else { throw FieldError("\"\(t)\" is not a cadence (2w, 3mo, 1y, 3mo+10d; at most 100 years)") }

@@ -304,7 +304,9 @@ enum JSONImport {
         }
         if let n = try string("notes") { c.notes = [n] }
         if let since = try string("stage_since") {
-            guard let d = Day(iso: since) else { throw ImportError(origin, field: "stage_since", "\(since.debugDescription) is not a date") }
+            guard let d = Day(iso: since), !d.isYearless else {
+                throw ImportError(origin, field: "stage_since", "\(since.debugDescription) is not a date with its year")
+            }
             c.stageSince = d
         }
         // A hand-written file says `cadence`; export json writes it as `own_cadence`, with

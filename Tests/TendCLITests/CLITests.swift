@@ -447,6 +447,30 @@ struct Golden: CustomStringConvertible {
         #expect(again.stdout.contains("0 added, 0 merged, 1 unchanged"), "\(again.stdout)")
     }
 
+    /// A date with no year is a birthday's or an anniversary's only: in another date field it is
+    /// that record's error, skipped with --skip-bad (it failed at store time, with neither file
+    /// nor record, and as out of range).
+    @Test(arguments: [
+        ("csv", "p.csv", "name,email,next_due\nAna Park,ana@x.org,\nBad,b@x.org,--04-12\n", "p.csv: record 2 (line 3), field next_due"),
+        ("vcard", "p.vcf", "BEGIN:VCARD\nVERSION:4.0\nFN:Ana Park\nEND:VCARD\nBEGIN:VCARD\nVERSION:4.0\nFN:Bad\nX-TEND-MET-ON:--0412\nEND:VCARD\n", "field X-TEND-MET-ON"),
+        ("json", "p.json", #"[{"name": "Ana Park"}, {"name": "Bad", "created": "--04-12"}]"#, "field created"),
+        ("json", "p.json", #"[{"name": "Ana Park"}, {"name": "Bad", "stage_since": "--04-12"}]"#, "field stage_since"),
+    ])
+    func aDateWithoutItsYearIsTheRecordsError(format: String, file: String, text: String, said: String) throws {
+        let dir = CLI.tempDir()
+        try text.write(to: dir.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", format, file], in: dir)
+        #expect(r.status == 3)
+        #expect(r.stderr.contains(said) && r.stderr.contains("year"), "\(r.stderr)")
+        let skip = try CLI.run(["import", "--skip-bad", format, file], in: dir)
+        #expect(skip.status == 0, "\(skip.stderr)")
+        #expect(skip.stdout.contains("1 added, 0 merged, 1 skipped"), "\(skip.stdout)")
+        // A birthday without its year is a birthday.
+        try "name,birthday\nCy Lo,--04-12\n".write(to: dir.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "csv", "b.csv"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "@cy-lo.birthday"], in: dir).stdout.contains("--04-12"))
+    }
+
     @Test func icsParsesWithAnICalendarLibrary() throws {
         let dir = CLI.tempDir()
         try CLI.run(["demo", "--size", "50"], in: dir)
