@@ -481,6 +481,34 @@ extension Store {
         #expect(watched.counted == 1 && watched.loadedEvents == 0, "\(watched.counted) counts, \(watched.loadedEvents) reads of every event")
     }
 
+    /// A `let` of an event query is a source like the collection: a `where` on it filters its
+    /// rows. The rows it held were marked as already filtered (by the let's own condition), so
+    /// `count(recent where kind == "lunch")` counted every recent event.
+    @Test func aWhereOnALetOfEventsFiltersItsRows() throws {
+        let store = try Store(path: nil)
+        try SampleNetwork(size: 200, seed: 3, today: day).write(to: store)
+        let memory = MemoryModel(try store.network())
+        let pairs = [
+            ("let a = interactions where on >= 2026-09-01\ncount(a where kind == \"lunch\")",
+             "count(interactions where on >= 2026-09-01 and kind == \"lunch\")"),
+            ("let a = interactions where kind == \"lunch\"\ncount(a where on >= 2026-09-01)",
+             "count(interactions where kind == \"lunch\" and on >= 2026-09-01)"),
+            ("let a = interactions sort by on desc limit 50\ncount(a where kind == \"zzz\")", "0"),
+            ("let r = referrals where on >= 2025-01-01\ncount(r where direction == \"given\")",
+             "count(referrals where on >= 2025-01-01 and direction == \"given\")"),
+            ("let s = spending where amount > 0\ncount(s where amount > 100)", "count(spending where amount > 100)"),
+            ("let a = interactions where on >= 2026-09-01\nlet b = a where kind == \"lunch\"\ncount(b)",
+             "count(interactions where on >= 2026-09-01 and kind == \"lunch\")"),
+        ]
+        for (viaLet, direct) in pairs {
+            for (model, cost) in [(store as Model, CostModel()), (store, Pushdown.large), (memory, CostModel())] {
+                let got = try run(model, viaLet, cost: cost).split(separator: "\n").last.map(String.init)
+                #expect(got == (try run(memory, direct)), "\(viaLet)")
+            }
+        }
+        #expect(try run(memory, "count(interactions where kind == \"lunch\" and on >= 2026-09-01)") != "0")
+    }
+
     @Test func pushedQueriesMatchTheCore() throws {
         let store = try Store(path: nil)
         try SampleNetwork(size: 400, seed: 5, today: day).write(to: store)

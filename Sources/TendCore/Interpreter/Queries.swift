@@ -135,7 +135,11 @@ extension Interpreter {
             }
         }
         var set = try rows(for: plan, outer)
-        if !set.filtered {
+        // The flag speaks of this query's where-clause only: a set a `let` holds was filtered by
+        // its own query's, and one filtered here is handed on as plain rows.
+        let applied = set.filtered
+        set.filtered = false
+        if !applied {
             try charge(set.rows.count, q.range)
             if let f = q.filter {
                 set.rows = try set.rows.filter {
