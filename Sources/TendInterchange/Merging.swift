@@ -46,17 +46,24 @@ public struct ContactIndex {
         func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
             // Cards that carry different UIDs and given names that cannot be one person's are
             // different people, whatever they share (a family's or an office's e-mail).
+            // Nor are names that have not a word in common (a team's shared mailbox: "Sales Team
+            // Lead" and "Peter Parker"); a changed family name or a short form keeps one.
             for e in p.emails {
-                if let id = byEmail[e.value.lowercased()], !ContactIndex.uidsDiffer(contacts[id], p) { return id }
+                if let id = byEmail[e.value.lowercased()], !ContactIndex.uidsDiffer(contacts[id], p),
+                    ContactIndex.namesFit(contacts[id], p, strictly: false)
+                {
+                    return id
+                }
             }
             // A LinkedIn profile is one person's, whatever their employer: a connection who
             // changed jobs is the same person (the company a conflict), not a second contact.
             for profile in p.notes.flatMap(ContactIndex.profiles) { if let id = byProfile[profile] { return id } }
-            // A phone is often shared (an office's main line, a family's): it is someone only
-            // when the e-mails do not disagree and the names could be one person's.
+            // A phone is often shared (an office's main line, a family's landline): it is someone
+            // only when the e-mails do not disagree and every word of the shorter name is in the
+            // other (John Smith is not Mary Smith; J. Smith may be John Smith).
             for phone in p.phones {
                 if let id = byPhone[phoneDigits(phone.value)], let c = contacts[id], !ContactIndex.emailsDisagree(c, p), !ContactIndex.uidsDiffer(c, p),
-                    p.nameStandsForContactPoint || ContactIndex.couldBeOne(c.name, [p.name, p.givenName ?? "", p.familyName ?? ""].joined(separator: " "))
+                    ContactIndex.namesFit(c, p, strictly: true)
                 {
                     return id
                 }
@@ -188,18 +195,34 @@ extension ContactIndex {
             && !p.emails.contains(where: { e in c.emails.contains { $0.value.lowercased() == e.value.lowercased() } })
     }
 
-    /// Whether two names could be one person's: they share a word, or one word is the start of
-    /// another (`Ben Ode` and `Benjamin Ode`, `J Smith` and `Jane Smith`, `Doe, Jane` and `Jane
-    /// Doe`), accents and case aside; no name could be anyone's. An office's main line shared by
-    /// Alice Smith and Carol White is not one person.
-    static func couldBeOne(_ a: String, _ b: String) -> Bool {
+    /// Whether the contact and the record could be one person by their names. A name that only
+    /// stands for an e-mail or a phone (the file gave none, or an earlier import did not) fits
+    /// any. `strictly`: every word of the shorter name is, or starts, a word of the other
+    /// (`J Smith` and `Jane Smith`, `Doe, Jane` and `Jane Doe`, `Dr. John Q. Smith` and `John
+    /// Smith`; not `John Smith` and `Mary Smith`); else they share one such word.
+    static func namesFit(_ c: Contact?, _ p: ImportedContact, strictly: Bool) -> Bool {
+        guard let c, !p.nameStandsForContactPoint else { return true }
+        let stored = c.name.trimmed.lowercased()
+        if c.emails.contains(where: { $0.value.lowercased() == stored }) || c.phones.contains(where: { samePhone($0.value, c.name) }) {
+            return true
+        }
+        return couldBeOne(c.name, [p.name, p.givenName ?? "", p.familyName ?? ""].joined(separator: " "), strictly: strictly)
+    }
+
+    /// Whether two names could be one person's (see `namesFit`), accents and case aside; no
+    /// name could be anyone's.
+    static func couldBeOne(_ a: String, _ b: String, strictly: Bool) -> Bool {
         func words(_ s: String) -> [String] {
-            s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            var seen = Set<String>()
+            return s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
                 .split { !$0.isLetter && !$0.isNumber }.map(String.init)
+                .filter { !titles.contains($0) && seen.insert($0).inserted }
         }
         let (x, y) = (words(a), words(b))
         guard !x.isEmpty, !y.isEmpty else { return true }
-        return x.contains { u in y.contains { v in u.hasPrefix(v) || v.hasPrefix(u) } }
+        let (shorter, longer) = x.count <= y.count ? (x, y) : (y, x)
+        let fits = { (u: String) in longer.contains { v in u.hasPrefix(v) || v.hasPrefix(u) } }
+        return strictly ? shorter.allSatisfy(fits) : shorter.contains(where: fits)
     }
 }
 

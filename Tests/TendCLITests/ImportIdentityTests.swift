@@ -228,6 +228,37 @@ import Testing
         #expect(merged.stdout.hasPrefix("Imported from same.vcf: 0 added, 0 merged, 3 unchanged, 0 skipped."), "\(merged.stdout)")
     }
 
+    /// A family's landline or an office's switchboard on two people's cards (no UIDs, one family
+    /// name) is two people: Mary Smith was merged into John Smith, her e-mail, mobile and note
+    /// moved onto him, and with --update she renamed him. A team's shared mailbox likewise. A
+    /// short form of one name on one number is still the person.
+    @Test(arguments: [
+        ("vcard", "f.vcf",
+         "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Smith;John;;;\r\nFN:John Smith\r\nTEL;TYPE=HOME:+1 503 555 0142\r\nEND:VCARD\r\n"
+            + "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Smith;Mary;;;\r\nFN:Mary Smith\r\nTEL;TYPE=HOME:+1 503 555 0142\r\nTEL;TYPE=CELL:+1 503 555 0199\r\nEMAIL:mary@smith.example\r\nNOTE:Mom\r\nEND:VCARD\r\n"),
+        ("csv", "f.csv", "name,email,phone\r\nAlice Acme,alice@acme.example,+1 415 555 0000\r\nDave Acme,,+1 415 555 0000\r\n"),
+        ("csv", "f.csv", "name,email,phone,company\r\nSales Team Lead,info@acme.example,,Acme\r\nPeter Parker,info@acme.example,+1 212 555 0101,Acme\r\n"),
+    ])
+    func aSharedLineOrMailboxIsNotOnePerson(_ format: String, _ file: String, _ text: String) throws {
+        let dir = CLI.tempDir()
+        try ImportIdentityTests.write(text, file, in: dir)
+        let r = try CLI.run(["import", format, file], in: dir)
+        #expect(r.stdout.hasPrefix("Imported from \(file): 2 added, 0 merged"), "\(r.stdout)")
+        let again = try CLI.run(["import", format, file, "--update"], in: dir)
+        #expect(again.stdout.hasPrefix("Imported from \(file): 0 added, 0 merged, 2 unchanged"), "\(again.stdout)")
+        #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "2\n")
+    }
+
+    @Test func aShortFormOfTheNameOnItsNumberIsThePerson() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", #"add "John Q. Smith" phone: "+1 503 555 0142""#], in: dir).status == 0)
+        try ImportIdentityTests.write("name,phone\r\nJ. Smith,+1 503 555 0142\r\nSmith John,(503) 555-0142\r\n", "short.csv", in: dir)
+        let short = try CLI.run(["import", "csv", "short.csv"], in: dir)
+        #expect(short.stdout.hasPrefix("Imported from short.csv: 0 added"), "\(short.stdout)")
+        try ImportIdentityTests.write("name,phone\r\nMary Smith,+1 503 555 0142\r\n", "mary.csv", in: dir)
+        #expect(try CLI.run(["import", "csv", "mary.csv"], in: dir).stdout.hasPrefix("Imported from mary.csv: 1 added"))
+    }
+
     /// Who is whom: handle first, then any e-mail (any case), then phone (any notation), then
     /// name and company when no e-mail or phone disagrees.
     /// A handle made for one card never takes the handle another card of the file names: the
