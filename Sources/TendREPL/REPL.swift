@@ -66,11 +66,19 @@ public final class REPL {
                 if session.renderer.width != nil { session.renderer.width = Terminal.width() }
                 // A line that starts with a clause word continues the previous statement, as in a
                 // file: typed after a query has run, it refines that query (`contacts`, then
-                // `where +vip`). After anything else it is the error it is in a file.
-                let refines = Lexer.startsWithClauseWord(typed) && lastQuery != nil
-                let text = refines ? REPL.refined(lastQuery!, with: typed) : typed
+                // `where +vip`); after a definition, it is defined again with the line (`rule …
+                // then remind "…"`, then `priority 3`), which replaces it. After anything else it
+                // is the error it is in a file.
+                let continues = Lexer.startsWithClauseWord(typed) && (lastQuery != nil || lastDefinition != nil)
+                let text = !continues ? typed : lastQuery.map { REPL.refined($0, with: typed) } ?? lastDefinition! + "\n" + typed
                 let status = session.runScripts([Source(name: "<repl>", text: text)], bail: false, readOnly: false)
-                if status == .success { lastQuery = REPL.isQuery(text) ? text : nil } else if !refines { lastQuery = nil }
+                if status == .success {
+                    lastQuery = REPL.isQuery(text) ? text : nil
+                    lastDefinition = REPL.isDefinition(text) ? text : nil
+                } else if !continues {
+                    lastQuery = nil
+                    lastDefinition = nil
+                }
             }
         }
         reader.saveHistory()
@@ -80,6 +88,8 @@ public final class REPL {
 
     /// The last statement run that was a query (a plain expression that changes nothing).
     private var lastQuery: String?
+    /// The last statement run that was a definition (let, fn, rule, score).
+    private var lastDefinition: String?
 
     /// The clauses of a query, in the order they must come.
     static let clauseOrder = ["where", "group", "sort", "show", "limit"]
@@ -128,6 +138,16 @@ public final class REPL {
         }
         // A clause on each line: a line that starts with a clause word continues the one above.
         return ([head] + clauses.map(\.text)).joined(separator: "\n")
+    }
+
+    /// Whether the text is one definition: a let, fn, rule or score, which may be given again.
+    static func isDefinition(_ text: String) -> Bool {
+        let parsed = Parser.parse(Source(name: "<repl>", text: text))
+        guard parsed.diagnostics.isEmpty, parsed.statements.count == 1 else { return false }
+        switch parsed.statements[0].kind {
+        case .letDef, .fnDef, .ruleDef, .scoreDef: return true
+        default: return false
+        }
     }
 
     /// Whether the text is one statement that only asks (a query or another expression).

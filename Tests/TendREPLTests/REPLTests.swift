@@ -577,6 +577,32 @@ final class Terminal {
         #expect(last.contains("Bo Kim") && !last.contains("Ann Lee") && !last.contains("error"), "\(t.screen)")
     }
 
+    /// A line that starts with a continuing word after a definition continues it, as in a file:
+    /// `priority 3` under a rule that was complete was an unknown name, and the rule stayed
+    /// without its priority; `else 2` under `let y = if … then 1` likewise.
+    @Test(.enabled(if: Terminal.available)) func aClauseLineContinuesTheLastDefinition() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("add \"Bo Kim\" +vip", "Enter")
+        #expect(t.waitFor("Added @bo-kim"))
+        t.type("rule \"ml test\" when +vip", "Enter")
+        t.type("then remind \"hi {name}\"", "Enter")
+        #expect(t.waitFor("rule \"ml test\"", count: 2))
+        t.type("priority 3", "Enter")
+        t.type("let y = if true then 1", "Enter")
+        t.type("else 2", "Enter")
+        t.type("print \"p={sum(agenda where rule == \"ml test\", priority)} y={y}\"", "Enter")
+        #expect(t.waitFor("p=3 y=1"), "\(t.screen)")
+        t.type("let z = if false then 1", "Enter")
+        t.type("else 2", "Enter")
+        t.type("print \"z={z}\"", "Enter")
+        #expect(t.waitFor("z=2"), "\(t.screen)")
+        #expect(!t.screen.contains("error"), "\(t.screen)")
+    }
+
     /// A clause line goes where clauses go in the query it refines.
     @Test(arguments: [
         ("contacts", "where +vip", "contacts\nwhere +vip"),
