@@ -326,7 +326,8 @@ public final class REPL {
             let source = try Session.readSource(path)
             let quiet = session.quiet
             session.quiet = true
-            _ = session.runScripts([source], bail: false, readOnly: false)
+            // Run as piped input is: a start-up file is where `.mode csv` and `.today` go.
+            _ = runPiped(source, readOnly: false)
             session.quiet = quiet
         } catch {
             session.console.err("\(path): \(error)")

@@ -10,7 +10,7 @@ struct Tend: ParsableCommand {
         commandName: "tend",
         abstract: "A relationship manager for people who grow business through their network.",
         discussion: """
-            With no arguments on a terminal, tend starts the REPL on the default database; with input piped in, it runs that input as a script (like `tend run -`), dot-commands included.
+            With no arguments on a terminal, tend starts the REPL on the default database; with input piped in, it runs that input as a script as `tend run -` does, and carries out its dot-commands (`.mode`, `.today`, `.read`) where they stand, which `tend run` refuses.
 
             Changing statements are commands too: `tend add "Joan Rivera" profession: hairstylist`, `tend log lunch with @joan-rivera`; `tend help add` shows the statement's forms.
 

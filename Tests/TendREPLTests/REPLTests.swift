@@ -603,6 +603,27 @@ final class Terminal {
         #expect(!t.screen.contains("error"), "\(t.screen)")
     }
 
+    /// The start-up script (`$XDG_CONFIG_HOME/tend/init.tend`) runs before the first prompt, its
+    /// dot-commands included, as piped input's are (`.mode csv` was a syntax error there, and
+    /// the whole file was not run).
+    @Test(.enabled(if: Terminal.available)) func theStartUpScriptRunsWithItsDotCommands() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        let config = dir.appendingPathComponent("config/tend")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try ".mode csv\nlet greeting = \"hello from init\"\n.today 2026-12-24\n".write(
+            to: config.appendingPathComponent("init.tend"), atomically: true, encoding: .utf8)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("add \"Bo Kim\" +vip", "Enter")
+        #expect(t.waitFor("Added @bo-kim"))
+        t.type("contacts show name, created", "Enter")
+        #expect(t.waitFor("Bo Kim,2026-12-24"), "\(t.screen)")
+        t.type("print greeting", "Enter")
+        #expect(t.waitFor("hello from init"), "\(t.screen)")
+        #expect(!t.screen.contains("error"), "\(t.screen)")
+    }
+
     /// A clause line goes where clauses go in the query it refines.
     @Test(arguments: [
         ("contacts", "where +vip", "contacts\nwhere +vip"),
