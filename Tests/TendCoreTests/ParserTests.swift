@@ -253,6 +253,29 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         #expect(tooMany.diagnostics.first?.message == "a list literal holds at most 10000 items; bring larger data in with import")
     }
 
+    /// `about` and `on` are among a referral's options, in any order (`about` after `value:` was
+    /// "unexpected string"), `about:` too; each at most once.
+    @Test(arguments: [
+        "referral from @dana-lee about \"Ana Park\" on 2026-11-01 value: 500",
+        "referral from @dana-lee value: 500 about \"Ana Park\" on 2026-11-01",
+        "referral from @dana-lee on 2026-11-01 about \"Ana Park\" value: 500",
+        "referral from @dana-lee, value: 500, on 2026-11-01, about: \"Ana Park\"",
+    ])
+    func aReferralsAboutGoesAmongItsOptions(_ text: String) throws {
+        let parsed = parseOne(text)
+        #expect(parsed.diagnostics.isEmpty, "\(parsed.diagnostics)")
+        guard case .referral(_, let about?, let on?, let options) = parsed.statements.first?.kind else {
+            Issue.record("not a referral with about and on: \(text)")
+            return
+        }
+        let source = Source(name: "t", text: text)
+        #expect(source.slice(about.range) == "\"Ana Park\"")
+        #expect(source.slice(on.range) == "2026-11-01")
+        #expect(options.count == 1)
+        #expect(parseOne("referral from @x about \"A\" value: 5 about \"B\"").diagnostics.first?.message == "about is given twice")
+        #expect(parseOne("referral from @x on 2026-01-01 about \"A\" on 2026-01-02").diagnostics.first?.message == "on is given twice")
+    }
+
     @Test func completeness() {
         #expect(Parser.isIncomplete("rule \"x\" when +vip"))
         #expect(Parser.isIncomplete("contacts where"))

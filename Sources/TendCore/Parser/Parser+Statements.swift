@@ -115,14 +115,30 @@ extension Parser {
         return .refer(about: about, to: to, on: on, options: options)
     }
 
-    /// `referral from @dana-lee [about "Ana Park"] [on DATE] options…`.
+    /// `referral from @dana-lee [about "Ana Park"] [on DATE] options…`: `about` (also written
+    /// `about:`) and `on` among the options in any order, as options are.
     mutating func parseReferral() throws -> Statement.Kind {
         try consume("from", "expected 'from @handle', as in: referral from @dana-lee about \"Ana Park\"")
         let from = try parsePerson()
         var about: Expr?
-        if match("about") { about = try parseExpression() }
-        let (on, options) = try parseOnAndOptions()
-        return .referral(from: from, about: about, on: on, options: options)
+        var on: Expr?
+        var options: [Option] = []
+        while true {
+            options += try parseOptions(stop: ["on", "about"])
+            if options.isEmpty && about == nil && on == nil { _ = matchSymbol(",") }
+            let word = peek
+            if match("about") {
+                _ = matchSymbol(":")
+                guard about == nil else { throw error("about is given twice", at: word.range) }
+                about = try parseExpression()
+            } else if match("on") {
+                guard on == nil else { throw error("on is given twice", at: word.range) }
+                on = try parseExpression()
+            } else {
+                return .referral(from: from, about: about, on: on, options: options)
+            }
+            _ = matchSymbol(",")
+        }
     }
 
     /// `spend 85 at @joan-rivera [on DATE] options…`.
