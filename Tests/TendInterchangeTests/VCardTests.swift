@@ -53,7 +53,7 @@ func fixture(_ name: String) -> [UInt8] {
 
     /// Cards joined by `cat` from several programs: each file's byte order mark, and CRLF and LF
     /// line ends in one file. Every card is read, with no warning. (A CR alone is a line end
-    /// only in a file without LF: elsewhere it is data, as written.)
+    /// where a property or a folded line follows it: elsewhere it is data, as written.)
     @Test func filesJoinedByCatAreReadWhole() throws {
         let bom = "\u{FEFF}"
         let text = bom + "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann One\r\nEND:VCARD\r\n"
@@ -64,6 +64,24 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(batch.errors.isEmpty && batch.warnings.isEmpty, "\(batch.errors) \(batch.warnings)")
         #expect(batch.contacts.map(\.name) == ["Ann One", "Bob Two", "Cy Three", "Di Four"])
         #expect(batch.contacts[1].emails.map(\.value) == ["bob@x.com"] && batch.contacts[2].notes == ["from a Mac"])
+    }
+
+    /// A classic Mac OS card (lines ended by CR alone) joined with others whose lines end in LF
+    /// or CRLF: its lines are lines (it was one long line: the card was lost, with a warning about
+    /// a BEGIN outside a card, or the file called no vCard at all). A CR alone inside a value is
+    /// still the value's.
+    @Test(arguments: [false, true]) func aClassicMacCardJoinedWithOthersIsRead(macFirst: Bool) throws {
+        let mac = "BEGIN:VCARD\rVERSION:3.0\rFN:Carl Mac\rEMAIL:carl@mac.example\rNOTE:old mac\\nfile\r and folded\rEND:VCARD\r"
+        let lower = "begin:vcard\nversion:3.0\nfn:Lower Case\nemail;type=internet:lower@x.example\nnote:one\rtwo\nend:vcard\n"
+        let crlf = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Crlf Person\r\nEND:VCARD\r\n"
+        let text = macFirst ? mac + lower + crlf : crlf + mac + lower
+        let batch = try VCard.read(Array(text.utf8))
+        #expect(batch.errors.isEmpty && batch.warnings.isEmpty, "\(batch.errors) \(batch.warnings)")
+        #expect(Set(batch.contacts.map(\.name)) == ["Carl Mac", "Lower Case", "Crlf Person"])
+        let carl = try #require(batch.contacts.first { $0.name == "Carl Mac" })
+        #expect(carl.emails.map(\.value) == ["carl@mac.example"] && carl.notes == ["old mac\nfileand folded"], "\(carl.notes)")
+        let lowerCase = try #require(batch.contacts.first { $0.name == "Lower Case" })
+        #expect(lowerCase.notes == ["one\ntwo"] || lowerCase.notes == ["one\rtwo"], "\(lowerCase.notes)")
     }
 
     /// A vCard 2.1 AGENT's own card, written inside the person's, is their agent (a line of the
