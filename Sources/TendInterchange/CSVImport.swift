@@ -358,10 +358,12 @@ public enum CSVImport {
         for f in ContactFields.all {
             guard let text = v[f.name] else { continue }
             if f.vcardProperty == "BDAY" || f.vcardProperty == "ANNIVERSARY" {
-                // Outlook writes 0/0/00 for none; a date that is no date ("circa 1950", 1985-02-30)
-                // is kept as a note, and said, as a vCard's is.
-                if text.trimmed == "0/0/00" { continue }
+                // Outlook writes 0/0/00 for none (others 00/00/0000); text that is no date
+                // ("circa 1950") is kept as a note, and said, and a date that is none (1985-02-30)
+                // is the record's error, as a vCard's are.
+                if text.trimmed == "0/0/00" || (ImportantDate.isWrittenAsDate(text) && !text.contains(where: { ("1"..."9").contains($0) })) { continue }
                 guard let d = parseDate(text) else {
+                    if ImportantDate.isWrittenAsDate(text) { throw ImportError(origin, field: f.name, "\(text.trimmed) is not a date") }
                     c.notes.append("\(f.name): \(text)")
                     warnings.append(ImportError(origin, field: f.name, "\(text) is not a date Tend can read: kept in the notes"))
                     continue

@@ -339,6 +339,16 @@ public enum ImportantDate {
         return nil
     }
 
+    /// Whether text that is no date is written as one: digits with `-`, `/` or `.` between them
+    /// (`1985-13-45`, `1980-02-31`, `31/02/1980`, `--0230`), a time after a `T` aside. Such a value
+    /// is a mistake, the record's error; text (`circa 1950`) or a year alone is a note.
+    public static func isWrittenAsDate(_ text: String) -> Bool {
+        var t = text.trimmed
+        if let tee = t.firstIndex(of: "T"), t.distance(from: t.startIndex, to: tee) >= 6 { t = String(t[..<tee]) }
+        let digits = t.filter { $0.isASCII && $0.isNumber }.count
+        return digits >= 4 && t.contains(where: { "-/.".contains($0) }) && t.allSatisfy { ($0.isASCII && $0.isNumber) || "-/.".contains($0) }
+    }
+
     /// vCard 4.0's form of a date (RFC 6350 §4.3.1): `19880412`, `--0412` without the year.
     public static func vcard(_ d: Day) -> String {
         let digits = d.description.replacingOccurrences(of: "-", with: "")

@@ -509,7 +509,11 @@ public enum VCard {
             let notes = c.notes.count
             try read(p, v, label: label, hasAddress: hasAddress, into: &c)
             if VCard.dateProperties.contains(p.name), c.notes.count > notes {
-                // A date that is not one (2026-02-30, "circa 1950") went into the notes unsaid.
+                // A date that is no date (2026-02-30) is the record's error; text ("circa 1950")
+                // went into the notes, and the report says so.
+                if ImportantDate.isWrittenAsDate(v) {
+                    throw ImportError(origin, field: p.name, "line \(p.line): \(v) is not a date")
+                }
                 warnings.append(ImportError(origin, field: p.name, "line \(p.line): \(v) is not a date Tend can read: kept in the notes"))
             }
             if p.name == "TEL" && isFaxOrPager(p, label: label) { faxes.insert(telephoneNumber(v)) }

@@ -340,13 +340,23 @@ import Testing
             == "name,company,title,notes\nHans Müller,Müller GmbH,Steuerberater,\n")
     }
 
-    /// A birthday in a CSV that is no date is kept in the notes and said, as a vCard's is (it
-    /// went into the notes unsaid).
-    @Test func aBirthdayThatIsNoDateIsSaid() throws {
+    /// A birthday written as a date that is none (February 30th, a 13th month) is the record's
+    /// error, as any field's bad value is: the import stops, or --skip-bad skips the record (it
+    /// was imported with the text in its notes). Text that is no date is kept in the notes and
+    /// said, as a vCard's is; Outlook's zeros are no birthday.
+    @Test func aBirthdayThatIsNoDateIsTheRecordsError() throws {
         let dir = CLI.tempDir()
-        try "name,email,birthday\nA,a@x.example,1985-02-30\n".write(to: dir.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        try "name,email,birthday\nA,a@x.example,1980-01-02\nB,b@x.example,1985-02-30\nC,c@x.example,circa 1950\nD,d@x.example,00/00/0000\n".write(
+            to: dir.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
         let r = try CLI.run(["import", "csv", "b.csv"], in: dir)
-        #expect(r.status == 0 && r.stdout.contains("record 1 (line 2), field birthday: 1985-02-30 is not a date Tend can read: kept in the notes"), "\(r.stdout)")
+        #expect(r.status == 3 && r.stderr.contains("record 2 (line 3), field birthday: 1985-02-30 is not a date"), "\(r.stderr)")
+        let skip = try CLI.run(["import", "csv", "b.csv", "--skip-bad"], in: dir)
+        #expect(skip.status == 0 && skip.stdout.contains("3 added, 0 merged, 1 skipped"), "\(skip.stdout)")
+        #expect(skip.stdout.contains("record 3 (line 4), field birthday: circa 1950 is not a date Tend can read: kept in the notes"), "\(skip.stdout)")
+        let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Bad Date\r\nBDAY:1985-13-45\r\nEND:VCARD\r\n"
+        try card.write(to: dir.appendingPathComponent("b.vcf"), atomically: true, encoding: .utf8)
+        let v = try CLI.run(["import", "vcard", "b.vcf"], in: dir)
+        #expect(v.status == 3 && v.stderr.contains("field BDAY: line 4: 1985-13-45 is not a date"), "\(v.stderr)")
     }
 
     /// An office's main line is shared: people who share one stay apart, in the file and

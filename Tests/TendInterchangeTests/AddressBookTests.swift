@@ -340,8 +340,6 @@ import Testing
         ("name,birthday,met_on\nAnn,1980-03-04,\nBob,24 Nov 1979,2/1/2020\n", ["1980-03-04", "1979-11-24"], "2020-02-01", true),
         // Written both ways: each date as it can only be, and the unclear ones said.
         ("name,birthday,met_on\nAnn,03/04/1980,24/11/2020\nBob,11/24/1979,02/01/2020\n", ["1980-03-04", "1979-11-24"], "2020-02-01", true),
-        // A date that is none in either order (2/29/1981) says nothing of the file's order.
-        ("name,birthday,met_on\nAnn,2/3/1980,24/11/2020\nBob,2/29/1981,02/01/2020\n", ["1980-03-02", nil], "2020-01-02", false),
     ])
     func numericDatesFollowTheFile(file: String, birthdays: [String?], metOn: String, unclear: Bool) throws {
         let batch = try CSVImport.read(Array(file.utf8))
@@ -353,13 +351,24 @@ import Testing
         #expect(said == unclear, "\(AddressBookTests.warnings(batch))")
     }
 
+    /// A date that is none in either order (2/29/1981) is the record's error; it says nothing of
+    /// the file's order, which the other records tell.
+    @Test func aDateThatIsNoneInEitherOrderIsTheRecordsError() throws {
+        let batch = try CSVImport.read(Array("name,birthday,met_on\nAnn,2/3/1980,24/11/2020\nBob,2/29/1981,02/01/2020\nCy,,03/01/2020\n".utf8))
+        #expect(batch.errors.map { "\($0)" } == ["record 2 (line 3), field birthday: 2/29/1981 is not a date"])
+        #expect(batch.contacts.map { $0.fields["birthday"] } == [.date(Day(iso: "1980-03-02")!), nil])
+        #expect(batch.contacts[1].fields["met_on"] == .date(Day(iso: "2020-01-03")!))
+    }
+
     /// Dates written year first as Chinese, Japanese and Korean spreadsheets and Google Sheets
     /// write them are read, in CSV and vCard alike (each was kept in the notes as no date).
     @Test func yearFirstDatesAreRead() throws {
         let file = "name,birthday\nA,1990/04/05\nB,1990.04.05\nC,1990年4月5日\nD,1990-4-5\nE,1990년 4월 5일\nF,1990/13/05\nG,1990. 4. 5.\nH,1990年4月5号\n"
         let batch = try CSVImport.read(Array(file.utf8))
         let day = FieldValue.date(Day(iso: "1990-04-05")!)
-        #expect(batch.contacts.map { $0.fields["birthday"] } == [day, day, day, day, day, nil, day, day], "\(batch.contacts.map(\.notes))")
+        // A 13th month is no date: that record's error.
+        #expect(batch.contacts.map { $0.fields["birthday"] } == [day, day, day, day, day, day, day], "\(batch.contacts.map(\.notes))")
+        #expect(batch.errors.map { "\($0)" } == ["record 6 (line 7), field birthday: 1990/13/05 is not a date"])
         let card = try VCard.read(Array("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:G\r\nBDAY:1985-4-5\r\nEND:VCARD\r\n".utf8))
         #expect(card.contacts.first?.fields["birthday"] == .date(Day(iso: "1985-04-05")!))
     }

@@ -448,8 +448,9 @@ func fixture(_ name: String) -> [UInt8] {
         // Each is said in the report (2026-02-30 went into the notes unsaid).
         let said = batch.warnings.map { "\($0)" }.filter { $0.contains("is not a date Tend can read: kept in the notes") }
         #expect(said.count == 2 && said[0].contains("circa 1950") && said[1].contains("1999"), "\(batch.warnings)")
+        // A date that is none is the card's error.
         let impossible = try VCard.read(Array("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Bad Date\r\nBDAY:2026-02-30\r\nEND:VCARD\r\n".utf8))
-        #expect(impossible.warnings.map { "\($0)" }.contains { $0.contains("BDAY") && $0.contains("2026-02-30 is not a date") }, "\(impossible.warnings)")
+        #expect(impossible.errors.map { "\($0)" }.contains { $0.contains("BDAY") && $0.contains("2026-02-30 is not a date") }, "\(impossible.errors)")
     }
 
     /// Written as vCard 4.0 (`BDAY:19880412`, `--0412`), named dates as Apple's labelled ones,
