@@ -1333,7 +1333,9 @@ public final class Session: InterpreterHost {
         var last: Character?
         return { block in
             guard !failed else { return }
-            let text = block ?? (last.map { $0 == "\n" } ?? true ? "" : "\n")
+            // A CR LF is one Character: it ends the output too (a LF more made a bare empty line
+            // after a vCard's or iCalendar's last CRLF).
+            let text = block ?? (last.map { $0 == "\n" || $0 == "\r\n" } ?? true ? "" : "\n")
             guard !text.isEmpty else { return }
             // The end as written: escaped, a CR LF ends in a line break of its own.
             let written = terminal ? TerminalText.escaped(text, keep: .lines) : text

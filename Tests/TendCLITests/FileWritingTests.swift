@@ -252,6 +252,13 @@ import Testing
         #expect(script.status == 0 && script.stdout == written, "\(script.stdout)")
         let vcard = try CLI.run(["export", "vcard", "-", "contacts where name ~ \"Ana\""], in: dir)
         #expect(vcard.stdout.hasPrefix("BEGIN:VCARD") && vcard.stdout.contains("Ana Park") && !vcard.stdout.contains("Ben"))
+        // Formats whose lines end in CRLF are the file's bytes too (a LF more followed the last CRLF).
+        for format in ["vcard", "ics"] {
+            #expect(try CLI.run(["export", format, "people.\(format)"], in: dir).status == 0)
+            let file = try Data(contentsOf: dir.appendingPathComponent("people.\(format)"))
+            let out = try CLI.run(["export", format, "-"], in: dir)
+            #expect(Data(out.stdout.utf8) == file, "\(format): \(out.stdout.suffix(20).debugDescription)")
+        }
         #expect(!Self.names(dir).contains("-"))
     }
 
