@@ -140,6 +140,11 @@ public final class REPL {
         return ([head] + clauses.map(\.text)).joined(separator: "\n")
     }
 
+    /// `~/x.tend` in the home folder ($HOME), as `load` reads it.
+    static func expandingHome(_ path: String) -> String {
+        path == "~" || path.hasPrefix("~/") ? homeDirectory() + path.dropFirst() : path
+    }
+
     /// Whether the text is one definition: a let, fn, rule or score, which may be given again.
     static func isDefinition(_ text: String) -> Bool {
         let parsed = Parser.parse(Source(name: "<repl>", text: text))
@@ -279,7 +284,7 @@ public final class REPL {
                 lines.removeSubrange(n...)
                 return problems.isEmpty ? runChecked(source, lines, between, readOnly: readOnly) : invalid(problems, source, lines, readOnly: readOnly)
             case .success(.read(let path)):
-                lines[n] = "load " + ScriptWriter.quote((path as NSString).expandingTildeInPath)
+                lines[n] = "load " + ScriptWriter.quote(REPL.expandingHome(path))
             case .success(.rules):
                 lines[n] = "rules"
             case .success(let command):
@@ -362,7 +367,7 @@ public final class REPL {
         case .read(let path):
             do {
                 // As `load` does: Tend scripts only, so that no other file's lines are shown.
-                let source = try Session.readScript((path as NSString).expandingTildeInPath)
+                let source = try Session.readScript(REPL.expandingHome(path))
                 _ = session.runScripts([source], bail: false, readOnly: false)
             } catch {
                 session.console.err("\(path): \(error)")
@@ -407,8 +412,11 @@ enum DotCommand {
             return .success(.mode(format))
         case ".schema": return .success(.schema(arg.isEmpty ? nil : arg))
         case ".read":
-            guard !arg.isEmpty else { return .failure(Problem(message: "usage: .read FILE")) }
-            return .success(.read(arg))
+            // A name in quotes, as `load` takes it and a shell user writes one with blanks.
+            var path = arg
+            if path.count >= 2, let q = path.first, q == "\"" || q == "'", path.last == q { path = String(path.dropFirst().dropLast()) }
+            guard !path.isEmpty else { return .failure(Problem(message: "usage: .read FILE")) }
+            return .success(.read(path))
         case ".rules": return .success(.rules)
         case ".today":
             if arg.isEmpty { return .success(.today(nil)) }

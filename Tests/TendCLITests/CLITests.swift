@@ -319,6 +319,21 @@ struct Golden: CustomStringConvertible {
     /// rolls back whole (exit 3), checked whole before anything runs (exit 2), a file `.read`
     /// runs in the same transaction; a wrong dot-command is an error with its line. Each chunk
     /// between dot-commands was its own run: the add before `.mode json` stayed.
+    /// `.read` takes a name in quotes and one under `~/` (the home folder, $HOME), as `load`
+    /// does: each was "no such file", the quotes taken as part of the name.
+    @Test func readTakesQuotesAndTheHomeFolder() throws {
+        let dir = CLI.tempDir()
+        let home = dir.appendingPathComponent("home")
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        try "print \"from t\"\n".write(to: home.appendingPathComponent("t.tend"), atomically: true, encoding: .utf8)
+        try "print \"from my rules\"\n".write(to: home.appendingPathComponent("my rules.tend"), atomically: true, encoding: .utf8)
+        try "print \"from u\"\n".write(to: home.appendingPathComponent("u 2.tend"), atomically: true, encoding: .utf8)
+        let input = ".read ~/t.tend\n.read \"\(home.path)/my rules.tend\"\n.read '~/u 2.tend'\n"
+        let r = try CLI.run(["--db", dir.appendingPathComponent("t.db").path], stdin: input, in: dir, env: ["HOME": home.path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "from t\nfrom my rules\nfrom u\n", "\(r.stdout)")
+    }
+
     @Test func dotCommandsKeepTheOneTransaction() throws {
         let dir = CLI.tempDir()
         let db = dir.appendingPathComponent("t.db").path
