@@ -528,22 +528,61 @@ struct GridLayout {
         ]
     }
 
-    /// A row's cells, each cut to its column and padded (numbers to the right), without the
-    /// blanks at the line's end.
+    /// The most lines a text cell wraps onto when its column was narrowed to fit the terminal;
+    /// the last is cut with `…` if the text goes on.
+    static let wrappedLines = 4
+
+    /// A row's cells, each padded to its column (numbers to the right), without the blanks at
+    /// the line's end. A text wider than its column (narrowed to fit the terminal) wraps at its
+    /// blanks onto further lines, as Taskwarrior's descriptions do: an agenda's message cut to
+    /// its first twenty characters said nothing.
     func line(_ cells: [String]) -> String {
-        var out = ""
-        for (i, c) in cells.enumerated() {
-            if i > 0 { out += "  " }
-            var text = c
-            var shown = Renderer.displayWidth(c)
-            if shown > widths[i] {
-                text = Renderer.truncate(c, widths[i])
-                shown = Renderer.displayWidth(text)
-            }
-            let fill = String(repeating: " ", count: max(0, widths[i] - shown))
-            if numeric[i] { out += fill + text } else { out += text + fill }
+        let parts = cells.enumerated().map { i, c -> [String] in
+            guard Renderer.displayWidth(c) > widths[i] else { return [c] }
+            return numeric[i] ? [Renderer.truncate(c, widths[i])] : GridLayout.wrapped(c, widths[i], lines: GridLayout.wrappedLines)
         }
-        return out.trimmingTrailing()
+        let height = parts.map(\.count).max() ?? 1
+        return (0..<height).map { k in
+            var out = ""
+            for (i, lines) in parts.enumerated() {
+                if i > 0 { out += "  " }
+                let text = k < lines.count ? lines[k] : ""
+                let fill = String(repeating: " ", count: max(0, widths[i] - Renderer.displayWidth(text)))
+                if numeric[i] { out += fill + text } else { out += text + fill }
+            }
+            return out.trimmingTrailing()
+        }.joined(separator: "\n")
+    }
+
+    /// Text broken into lines of at most `width` columns, at blanks where it can be (a word wider
+    /// than the column is cut), onto at most `lines` lines.
+    static func wrapped(_ text: String, _ width: Int, lines: Int) -> [String] {
+        var out: [String] = []
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            if out.count == lines - 1 || Renderer.displayWidth(String(rest)) <= width {
+                out.append(Renderer.truncate(String(rest), width))
+                break
+            }
+            var used = 0
+            var end = rest.startIndex
+            var blank: Substring.Index?
+            while end < rest.endIndex {
+                let w = Renderer.displayWidth(String(rest[end]))
+                if used + w > width { break }
+                if rest[end] == " " { blank = end }
+                used += w
+                end = rest.index(after: end)
+            }
+            // At the last blank that fits (a line that ends just before a blank is full); a word
+            // longer than the line is cut where the line ends.
+            if end < rest.endIndex && rest[end] == " " { blank = end }
+            var cut = blank.map { $0 > rest.startIndex ? $0 : end } ?? end
+            if cut == rest.startIndex { cut = rest.index(after: cut) }
+            out.append(String(rest[..<cut]).trimmingTrailing())
+            rest = rest[cut...].drop { $0 == " " }
+        }
+        return out
     }
 }
 

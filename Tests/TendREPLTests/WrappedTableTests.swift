@@ -1,0 +1,36 @@
+import Testing
+
+@testable import TendCore
+@testable import TendREPL
+
+/// A table narrowed to a terminal's width wraps its long text at blanks rather than cutting it
+/// (an 80-column agenda showed twenty characters of each message).
+@Suite struct WrappedTableTests {
+    @Test func longTextWrapsWithinItsColumn() {
+        let message = "Touch base with Priya Sato: 67 days past a 3mo cadence"
+        let t = Table(
+            columns: ["number", "contact", "message", "overdue"],
+            rows: [[.number(1), .string("Priya Sato"), .string(message), .string("67d")], [.number(12), .string("Bo"), .string("Call"), .null]])
+        let lines = Renderer(format: .table, width: 50).render(.table(t))!.split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { Renderer.displayWidth($0) <= 50 }, "\(lines)")
+        // The message whole, a word never split, over the first row's lines; the number once, flush right.
+        let column = lines[0].range(of: "message")!.lowerBound.utf16Offset(in: lines[0])
+        let first = lines.dropFirst(2).prefix { !$0.hasPrefix("    12") && !$0.hasPrefix("(") }
+        #expect(first.count > 1, "\(lines)")
+        let pieces = first.map { String($0.dropFirst(column).prefix { _ in true }).components(separatedBy: "  ").first ?? "" }
+        #expect(pieces.joined(separator: " ") == message, "\(pieces)")
+        #expect(first.first!.hasPrefix("     1  Priya Sato"), "\(lines)")
+        #expect(first.dropFirst().allSatisfy { $0.prefix(column).allSatisfy { $0 == " " } }, "\(lines)")
+        #expect(lines.contains { $0.hasPrefix("    12  Bo") && $0.contains("Call") })
+    }
+
+    @Test(arguments: [
+        ("one two three four", 7, ["one two", "three", "four"]),
+        ("abcdefghij klm", 4, ["abcd", "efgh", "ij", "klm"]),
+        ("a b c d e f g h i j k l m n o p", 3, ["a b", "c d", "e f", "g …"]),
+        ("日本語のテキスト", 6, ["日本語", "のテキ", "スト"]),
+    ])
+    func wrapping(text: String, width: Int, expected: [String]) {
+        #expect(GridLayout.wrapped(text, width, lines: 4) == expected)
+    }
+}
