@@ -59,7 +59,12 @@ enum Help {
                 ("log note with @mike-chen \"thinks of moving\" private", "on PostgreSQL, seen by you alone"),
             ]),
         Topic(
-            name: "events", synopsis: [],
+            name: "events",
+            synopsis: [
+                "refer \"WHOM\" to @x | referral from @x [about \"WHOM\"] | introduce @a and @b | spend N at @x   [on DATE] [options]",
+                "knows @a @b      timeline @x      merge @from into @into",
+                "remove @x | remove interaction|referral|introduction|spend|stage N | remove knows @a @b | remove market|goal \"NAME\"",
+            ],
             examples: [
                 ("refer \"Mike Chen\" to @joan-rivera note: \"needs a stylist\" value: 120", "a referral I gave"),
                 ("referral from @dana-lee about \"Ana Park\" value: 500", "a referral I received"),

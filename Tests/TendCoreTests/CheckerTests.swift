@@ -131,6 +131,9 @@ import Testing
             ("contacts where +vip || +hot", "unexpected '||'; did you mean or?", 1, 21, nil),
             ("contacts where !+vip", "unexpected '!'; did you mean not?", 1, 16, nil),
             ("contacts order by name", "expected the end of the statement, found order", 1, 10, "sort"),
+            // A number where a duration goes is its days; a duration where a number goes, counted in days.
+            ("days(5)", "days needs a duration here, not a number", 1, 6, "5d"),
+            ("contacts show round(overdue)", "round needs a number here, not a duration", 1, 21, "days(overdue)"),
             ("contacts where stage in [\"CREDIBILITY\", \"Visibility\"]", "cannot look for a stage in a list of strings", 1, 16, "[credibility, visibility]"),
             ("count(contacts where \"Dana Khan\" in contacts)", "cannot look for a string among contacts", 1, 22, nil),
             // A word that may be a value is still suggested as text (a query source's `client`).

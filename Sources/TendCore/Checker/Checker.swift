@@ -1219,9 +1219,12 @@ public struct Checker {
         }
         func want(_ i: Int, _ t: ValueType) {
             if i < types.count, t != .any, !compatible(types[i], t) {
-                report(
-                    "\(name) needs \(article(t)) here, not \(article(types[i]))", args[i].range,
-                    suggestion: t == .duration && types[i] == .number ? "days(…)" : nil)
+                // A number for a duration is its days (`days(5)`: 5d); a duration for a number,
+                // its count of days (`days(…)`).
+                var suggestion: String?
+                if t == .duration, types[i] == .number, case .literal(.number(let n)) = args[i].kind { suggestion = "\(n)d" }
+                if t == .number && types[i] == .duration { suggestion = source.map { "days(\($0.slice(args[i].range)))" } ?? "days(…)" }
+                report("\(name) needs \(article(t)) here, not \(article(types[i]))", args[i].range, suggestion: suggestion)
             }
         }
         switch b.typing {
