@@ -50,6 +50,8 @@ public final class REPL {
 
     /// Runs until `.quit` or Ctrl-D; returns the status to exit with.
     public func run() -> ExitStatus {
+        // A database that cannot be written is said at once, not at the first change refused.
+        if let why = session.readOnlyFile { session.console.err("note: \(why): queries, the agenda and exports work; changes are refused") }
         runInitScript()
         if (try? session.store.contactCount()) == 0 {
             session.console.out("Your network is empty. Add someone: add \"Joan Rivera\" profession: \"hairstylist\", cadence: 3mo")

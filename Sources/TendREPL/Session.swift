@@ -479,7 +479,7 @@ public final class Session: InterpreterHost {
         }
         var diags = checker.diagnostics + unknownHandles(statements) + Session.undoMixed(checker.mutations) + Session.editAlone(statements)
         if readOnly || readOnlyFile != nil {
-            let why = readOnly ? "which --read-only does not allow" : "and \(readOnlyFile!) is read-only"
+            let why = readOnly ? "which --read-only does not allow" : "and \(readOnlyFile!)"
             for s in checker.mutations where Session.changesData(s) {
                 // In the words of whoever wrote it: the command line's flag, or the statement's.
                 let dryRun = s.source.isMadeFromCommandLine ? "tend import --dry-run" : "import … dry_run"
@@ -525,6 +525,7 @@ public final class Session: InterpreterHost {
 
     /// Set when the database could only be opened to read (a read-only file or folder): every
     /// run is then read-only, and a change is an error found before anything runs.
+    /// Why the database cannot be written, when its file or folder cannot (`tend.db is read-only`).
     public var readOnlyFile: String?
 
     /// Set by `--read-only`: every run of the session changes no data and writes no file.

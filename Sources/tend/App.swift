@@ -111,7 +111,9 @@ enum App {
             } catch Store.OpenError.readOnly(let p) {
                 // Still worth opening: queries, the agenda and exports work; changes are refused.
                 store = try Store(path: path, readOnly: true)
-                readOnlyFile = p
+                // Said as it is: a file that may be written in a folder that may not (SQLite
+                // writes its journal beside the database) is not itself read-only.
+                readOnlyFile = access(p, W_OK) == 0 ? "the folder of \(p) cannot be written (SQLite keeps its journal beside the database)" : "\(p) is read-only"
             }
             store.member = member(g)
             let session = try self.session(store, g, day)

@@ -57,7 +57,7 @@ import Testing
     /// before, without a word. A page numbered as the kept one needs no note.
     @Test func aReadOnlyPageSaysItsNumbersAreNotKept() throws {
         let dir = try Self.start()
-        let note = "note: under --read-only these numbers are not kept"
+        let note = "note: read-only, these numbers are not kept"
         #expect(try Self.csv(["agenda"], dir)[1].contains("Ann Arbor"))
         let same = try CLI.run(["--read-only", "agenda"], in: dir)
         #expect(same.status == 0 && !same.stdout.contains(note) && !same.stderr.contains(note), "\(same.stdout)\(same.stderr)")

@@ -188,6 +188,13 @@ import Testing
         #expect(add.status == 2)
         #expect(add.stderr.contains("add changes data, and \(db) is read-only"), "\(add.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
+        // A file that may be written in a folder that may not: the folder is named (the file was
+        // said to be read-only, which `ls -l` contradicted).
+        chmod(db, 0o644)
+        let inFolder = try tend(["-e", "add \"New Person\""])
+        #expect(inFolder.status == 2)
+        #expect(inFolder.stderr.contains("add changes data, and the folder of \(db) cannot be written"), "\(inFolder.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
     }
 
     /// Copies a program through a descriptor closed on exec: FileManager's copy leaves its

@@ -98,7 +98,7 @@ extension Interpreter {
         if readOnly, !shown.isEmpty, try agendaBook.agendaNumbers() != shown.map(\.keys).keptLines {
             // Nothing is written, the numbers neither: `done 1` after this page closed the
             // items of the line 1 of the page before, without a word.
-            out.append(.text("note: under --read-only these numbers are not kept: done, dismiss and snooze by number still mean the agenda shown before this one"))
+            out.append(.text("note: read-only, these numbers are not kept: done, dismiss and snooze by number still mean the agenda shown before this one"))
         }
         if !numbered {
             // `done 2` must not close what another page numbered 2 without saying so.
