@@ -216,13 +216,17 @@ public final class EditLineReader: LineReader {
         return poll(&p, 1, 10) > 0 && (p.revents & Int16(POLLIN)) != 0
     }
 
-    /// The longest entry kept: a pasted 100 KB line was kept whole, and read back at every start.
+    /// The longest entry kept in the history file: a pasted 100 KB line was kept whole, and read
+    /// back at every start. A longer one is still recalled in the session (Up brings back the long
+    /// statement that had a typo).
     static let maxHistoryEntry = 4096
+    /// The longest entry recalled in the session.
+    static let maxSessionEntry = 1 << 20
 
     public func addHistory(_ entry: String) {
-        guard !entry.trimmingCharacters(in: .whitespaces).isEmpty, entry.utf8.count <= EditLineReader.maxHistoryEntry else { return }
+        guard !entry.trimmingCharacters(in: .whitespaces).isEmpty, entry.utf8.count <= EditLineReader.maxSessionEntry else { return }
         tend_history_enter(history, &event, entry)
-        if savesHistory { save(entry) }
+        if savesHistory && entry.utf8.count <= EditLineReader.maxHistoryEntry { save(entry) }
     }
 
     /// Every entry is written to the file as it is entered: nothing is left to write at the end
@@ -233,13 +237,15 @@ public final class EditLineReader: LineReader {
     /// `entry` after it. Saving this session's list alone lost every line another REPL open at
     /// the same time had written.
     private func save(_ entry: String) {
-        guard let path = historyPath, EditLineReader.isSafeHistoryFile(path) else { return }
+        guard let path = historyPath else { return }
+        guard EditLineReader.isSafeHistoryFile(path) else { return warnOnce("history is not kept: \(path) is not a plain file (a symbolic link?)") }
         let dir = PathName.folder(path)
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         if !FileManager.default.fileExists(atPath: path) {
             let fd = open(path, O_CREAT | O_WRONLY, 0o600)
             if fd >= 0 { close(fd) }
         }
+        guard access(path, W_OK) == 0 else { return warnOnce("history is not kept: \(path) cannot be written") }
         guard let merged = history_init() else { return }
         defer { history_end(merged) }
         var ev = HistEvent()
@@ -247,9 +253,18 @@ public final class EditLineReader: LineReader {
         tend_history_setunique(merged, &ev, 1)
         tend_history_load(merged, &ev, path)
         tend_history_enter(merged, &ev, entry)
-        tend_history_save(merged, &ev, path)
+        if tend_history_save(merged, &ev, path) < 0 { return warnOnce("history is not kept: \(path) cannot be written") }
         chmod(path, 0o600)
     }
+
+    /// A history that cannot be kept is said once a session (it went unsaid: Up found nothing
+    /// the next day).
+    private func warnOnce(_ message: String) {
+        guard !historyWarned else { return }
+        historyWarned = true
+        TerminalOutput.write("tend: warning: " + TerminalText.escaped(message, keep: []) + "\n", to: STDERR_FILENO)
+    }
+    private var historyWarned = false
 
     static let historySize: Int32 = 2000
 

@@ -185,6 +185,28 @@ final class Terminal {
         #expect(t.tmux(["list-sessions"]).isEmpty, "the REPL is still there after Ctrl-D: \(t.screen)")
     }
 
+    /// A line too long for the history file is still recalled in the session (Up brought back the
+    /// line before it); a history file that is a symbolic link is not written, and that is said.
+    @Test(.enabled(if: Terminal.available)) func aLongLineIsRecalledAndAnUnkeptHistorySaid() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("state/tend"), withIntermediateDirectories: true)
+        try "".write(to: dir.appendingPathComponent("elsewhere"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("state/tend/history").path, withDestinationPath: dir.appendingPathComponent("elsewhere").path)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("print \"short\"", "Enter")
+        #expect(t.waitFor("warning: history is not kept"), "\(t.screen)")
+        t.type("print \"" + String(repeating: "y", count: 5_000) + "z\"", "Enter")
+        #expect(t.waitFor("yz"))
+        t.type("clear", "Enter")
+        t.tmux(["send-keys", "C-u"])
+        t.type("Up", "Enter")
+        #expect(t.waitFor("yz", count: 2), "\(t.screen)")
+        #expect(t.screen.components(separatedBy: "history is not kept").count == 2, "said once: \(t.screen)")
+        #expect(try String(contentsOf: dir.appendingPathComponent("elsewhere"), encoding: .utf8).isEmpty)
+    }
+
     /// Two REPLs open at once both keep their lines in the history file (the one that left last
     /// wrote its own list over the other's); a pasted line of 10 KB is not kept.
     @Test(.enabled(if: Terminal.available)) func twoREPLsKeepTheirHistoryBoth() throws {
