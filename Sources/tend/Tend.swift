@@ -30,6 +30,13 @@ struct Tend: ParsableCommand {
         help: "Run one statement, print its result, and exit; several -e run in order, as one script.")
     var statements: [String] = []
 
+    /// Whether a word begins a query or an expression (`contacts`, `who`, `@dana-lee`, `count(…)`).
+    static func isLanguage(_ word: String) -> Bool {
+        let head = String(word.prefix { $0.isLetter || $0 == "_" || $0 == "@" })
+        return head.hasPrefix("@") || word.contains("(") || word.contains(" ")
+            || Schema.queryable.contains { $0.name == head } || Keyword.all.contains(head)
+    }
+
     /// The names of the commands, for `tend help WORD`.
     static var commandNames: [String] {
         var names: [String] = []
@@ -60,6 +67,17 @@ struct Tend: ParsableCommand {
         if let quick = QuickArguments(arguments) { quick.run() }
         // `tend help WORD` for a word that is no command printed the general help and exited 0.
         if arguments.first == "help", arguments.count > 1, !arguments[1].hasPrefix("-") { App.requireCommand(arguments[1], among: commandNames) }
+        // A first word that is no command: a misspelt one is told the nearest (`tend agnda`), a
+        // query or expression how to run it (`tend contacts`); ArgumentParser said "Unexpected
+        // argument" alone.
+        let options = QuickArguments.leadingOptions(arguments)
+        if !options.contains("-e"), options.count < arguments.count, case let word = arguments[options.count],
+            word != "help", word != "-", !word.hasPrefix("-"), !commandNames.contains(word)
+        {
+            if !Tend.isLanguage(word) { App.requireCommand(word, among: commandNames) }
+            let text = arguments[options.count...].joined(separator: " ")
+            App.fail("no command '\(word)'; a query or expression runs with -e: tend -e '\(text)'", .invalid)
+        }
         do {
             var command = try parseAsRoot(arguments)
             // ArgumentParser runs only the command: the statements would be dropped unsaid.

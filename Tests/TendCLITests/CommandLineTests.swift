@@ -36,6 +36,22 @@ import Testing
         #expect(try CLI.run(["check", "-"], stdin: "count(contacts)\n", in: dir).status == 0)
     }
 
+    /// A first word that is no command: a misspelt one gets the nearest, a query how to run it
+    /// (each was ArgumentParser's "Unexpected argument" alone); exit 2, nothing created.
+    @Test(arguments: [
+        (["agnda"], "tend: error: no command 'agnda'; did you mean agenda? (tend --help lists them)\n"),
+        (["--db", "x.db", "agnda", "limit", "2"], "tend: error: no command 'agnda'; did you mean agenda? (tend --help lists them)\n"),
+        (["contacts", "where", "+vip"], "tend: error: no command 'contacts'; a query or expression runs with -e: tend -e 'contacts where +vip'\n"),
+        (["@dana-lee"], "tend: error: no command '@dana-lee'; a query or expression runs with -e: tend -e '@dana-lee'\n"),
+        (["count(contacts)"], "tend: error: no command 'count(contacts)'; a query or expression runs with -e: tend -e 'count(contacts)'\n"),
+    ])
+    func aWordThatIsNoCommand(_ args: [String], _ said: String) throws {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(args, in: dir)
+        #expect(r.status == 2 && r.stderr == said, "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tend.db").path))
+    }
+
     @Test func valuesThatStartWithADash() throws {
         let dir = CLI.tempDir()
         _ = try CLI.run(["add", "Ann Lee"], in: dir)

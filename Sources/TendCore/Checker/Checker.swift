@@ -1298,24 +1298,25 @@ public struct Checker {
             return .collection("contacts")
         case .gaps(let m):
             if let m { _ = check(m, outer) }
-            return .collection(nil)
+            return .collection(Schema.gaps.name)
         case .path(let to):
             expect(to, .contact, outer, "path's destination")
             return .collection("path")
         case .connectors:
-            return .collection("contacts")
+            return .collection(Schema.connectors.name)
         case .report(let kind):
             currentDeps.insert("report")
-            if !Interpreter.reportKinds.contains(kind) {
+            guard let spec = Schema.reports[kind] else {
                 report(
                     "unknown report '\(kind)'; reports are \(Interpreter.reportKinds.joined(separator: ", "))", q.range,
                     suggestion: closest(kind, among: Interpreter.reportKinds).first)
+                return .collection(nil)
             }
-            return .collection(nil)
+            return .collection(spec.name)
         case .why(let who):
             currentDeps.insert("why")
             expect(who, .contact, outer, "why's contact")
-            return .collection(nil)
+            return .collection(Schema.why.name)
         }
     }
 

@@ -163,7 +163,7 @@ extension Interpreter {
         let plain = Ctx(row: .contact(id))
         var rows: [Value] = []
         func add(_ what: String, _ expr: String, _ value: Value) {
-            rows.append(.record(Record(keys: ["what", "expression", "value"], values: [.string(what), .string(expr), value])))
+            rows.append(.record(Record(keys: Schema.why.fieldNames, values: [.string(what), .string(expr), value])))
         }
         guard let c = try contact(id) else { throw fail("no contact #\(id)", .none) }
         if let until = c.snoozedUntil, until > today { add("snoozed", "until \(until)", .bool(true)) }
@@ -210,7 +210,7 @@ extension Interpreter {
                 }
             }
         }
-        return RowSet(collection: nil, rows: rows, columns: ["what", "expression", "value"])
+        return RowSet(collection: nil, rows: rows, columns: Schema.why.fieldNames)
     }
 
     /// Where a rule's expressions are evaluated for one contact: the contact in view, under the

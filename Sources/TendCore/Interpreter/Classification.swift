@@ -31,7 +31,7 @@ extension Interpreter {
                 ? $0.ids.count > $1.ids.count : ($0.title ?? $0.company ?? "\u{10FFFF}") < ($1.title ?? $1.company ?? "\u{10FFFF}")
         }
         return RowSet.records(
-            ["title", "company", "count", "contacts", "set"],
+            Schema.reports["unclassified"]!.fieldNames,
             sorted.map { g in
                 [
                     .optional(g.title), .optional(g.company), .int(g.ids.count), .list(g.ids.map(Value.contact)),

@@ -14,9 +14,9 @@ extension Interpreter {
         for p in try servedBy(m) where p != mine {
             let known = v.net.contacts.filter { $0.profession.map(normalize) == p }
             if known.contains(where: { $0.stage >= .visibility }) { continue }
-            rows.append(.record(Record(keys: ["profession", "contacts"], values: [.string(p), .int(known.count)])))
+            rows.append(.record(Record(keys: Schema.gaps.fieldNames, values: [.string(p), .int(known.count)])))
         }
-        return RowSet(collection: nil, rows: rows, columns: ["profession", "contacts"])
+        return RowSet(collection: nil, rows: rows, columns: Schema.gaps.fieldNames)
     }
 
     /// The shortest chain of `knows` edges from someone I know directly (at visibility or above,
@@ -95,7 +95,7 @@ extension Interpreter {
         }
         return RowSet(
             collection: nil,
-            rows: rows.map { .record(Record(keys: ["contact", "degree", "bridges"], values: [.contact($0.0), .int($0.1), .int($0.2)])) },
-            columns: ["contact", "degree", "bridges"])
+            rows: rows.map { .record(Record(keys: Schema.connectors.fieldNames, values: [.contact($0.0), .int($0.1), .int($0.2)])) },
+            columns: Schema.connectors.fieldNames)
     }
 }

@@ -79,7 +79,7 @@ extension Interpreter {
             net.contacts.count { c in
                 (v.stats[c.id]?.lastTouch ?? c.metOn ?? c.created) < yearAgo
             })
-        return RowSet.records(["section", "group", "count", "share"], rows)
+        return RowSet.records(Schema.reports["network"]!.fieldNames, rows)
     }
 
     /// `report reciprocity`: referrals given and received a contact up to today (one dated later
@@ -108,7 +108,7 @@ extension Interpreter {
             // run to run, and the report must not.
             return ((net.contact(a.key)?.name ?? ""), a.key) < ((net.contact(b.key)?.name ?? ""), b.key)
         }
-        let cols = ["contact", "given", "received", "value_given", "value_received", "last_referral", "give_ratio", "never_gave_back"]
+        let cols = Schema.reports["reciprocity"]!.fieldNames
         return RowSet.records(
             cols,
             sorted.map { id, e in
@@ -141,7 +141,7 @@ extension Interpreter {
         for s in spending where s.on > since && s.on <= v.today { spend[s.contact, default: 0] += s.amount }
         // As the `asked` figure counts: an interaction flagged asked or pitch, up to today.
         let askedEver = Set(interactions.filter { ($0.asked || $0.pitch) && $0.on <= v.today }.flatMap(\.people))
-        let cols = ["contact", "profession", "spend_12mo", "referrals_sent", "referrals_received", "asked_for_reciprocity"]
+        let cols = Schema.reports["money"]!.fieldNames
         // Equal spends by name, two of one name in the order they were added (never in a
         // dictionary's order, which changes from run to run).
         let sorted = spend.sorted {
@@ -183,7 +183,7 @@ extension Interpreter {
             ($1.count, $1.lastSeen, $0.address) < ($0.count, $0.lastSeen, $1.address)
         }
         return RowSet.records(
-            ["name", "email", "seen", "first_seen", "last_seen", "add"],
+            Schema.reports["candidates"]!.fieldNames,
             counts.map { c in
                 [
                     .string(CandidateCount.displayName(c.name, address: c.address)), .string(c.address), .int(c.count), .date(c.firstSeen),
@@ -217,7 +217,7 @@ extension Interpreter {
                 }
             }
         }
-        let cols = ["contact", "other", "reason", "merge"]
+        let cols = Schema.reports["duplicates"]!.fieldNames
         func name(_ id: Int64) -> String { net.contact(id)?.name ?? "" }
         let pairs = reasons.keys.sorted { (name($0[0]), $0[0], name($0[1]), $0[1]) < (name($1[0]), $1[0], name($1[1]), $1[1]) }
         return RowSet(

@@ -52,6 +52,9 @@ public final class CollectionSpec: Sendable {
     public let doc: String
     private let indexByName: [String: Int]
 
+    /// The fields' names, in order: the columns of a source that makes records (a report).
+    public var fieldNames: [String] { fields.map(\.name) }
+
     init(_ name: String, row: String, dateField: String?, doc: String, _ fields: [FieldSpec]) {
         self.name = name
         self.rowName = row
@@ -262,9 +265,67 @@ public enum Schema {
             FieldSpec("ask", .string, "whom to ask for the introduction"),
         ])
 
+    /// The rows of the reports, `connectors`, `gaps in` and `why`: a query over one reads their
+    /// columns (`report money where spend_12mo > 300 show contact`; without them `contact` was
+    /// the stage of that name).
+    public static let reports: [String: CollectionSpec] = [
+        "network": CollectionSpec(
+            "report network", row: "group", dateField: nil, doc: "contacts by stage, relationship, where met, profession, organisation and activity",
+            [
+                FieldSpec("section", .string, "what the contacts are grouped by"), FieldSpec("group", .string, "the group"),
+                FieldSpec("count", .number, "its contacts"), FieldSpec("share", .number, "its share of all contacts, in percent"),
+            ]),
+        "reciprocity": CollectionSpec(
+            "report reciprocity", row: "partner", dateField: nil, doc: "referrals given and received, per contact",
+            [
+                FieldSpec("contact", .contact, "the person"), FieldSpec("given", .number, "referrals I gave them"),
+                FieldSpec("received", .number, "referrals they gave me"), FieldSpec("value_given", .number, "the value of those I gave"),
+                FieldSpec("value_received", .number, "the value of those I received"), FieldSpec("last_referral", .date, "the latest either way"),
+                FieldSpec("give_ratio", .number, "gave / max(asked, 1)"), FieldSpec("never_gave_back", .bool, "given some, received none"),
+            ]),
+        "money": CollectionSpec(
+            "report money", row: "payee", dateField: nil, doc: "money spent with contacts in the last twelve months",
+            [
+                FieldSpec("contact", .contact, "the person"), FieldSpec("profession", .string, "their profession"),
+                FieldSpec("spend_12mo", .number, "spent with them in the last twelve months"),
+                FieldSpec("referrals_sent", .number, "referrals I gave them"), FieldSpec("referrals_received", .number, "referrals they gave me"),
+                FieldSpec("asked_for_reciprocity", .bool, "whether I ever asked them for something"),
+            ]),
+        "duplicates": CollectionSpec(
+            "report duplicates", row: "pair", dateField: nil, doc: "pairs of contacts that are likely one person",
+            [
+                FieldSpec("contact", .contact, "the older"), FieldSpec("other", .contact, "the newer"),
+                FieldSpec("reason", .string, "what they share"), FieldSpec("merge", .string, "the merge that joins them"),
+            ]),
+        "unclassified": CollectionSpec(
+            "report unclassified", row: "group", dateField: nil, doc: "contacts without a profession, by title or company",
+            [
+                FieldSpec("title", .string, "their title"), FieldSpec("company", .string, "their company"),
+                FieldSpec("count", .number, "how many"), FieldSpec("contacts", .list(.contact), "who"),
+                FieldSpec("set", .string, "the set line that classifies them"),
+            ]),
+        "candidates": CollectionSpec(
+            "report candidates", row: "candidate", dateField: nil, doc: "people met or written to who are not contacts",
+            [
+                FieldSpec("name", .string, "the name seen"), FieldSpec("email", .string, "the address"),
+                FieldSpec("seen", .number, "how often"), FieldSpec("first_seen", .date, "first"), FieldSpec("last_seen", .date, "last"),
+                FieldSpec("add", .string, "the add line that makes them a contact"),
+            ]),
+    ]
+    public static let connectors = CollectionSpec(
+        "connectors", row: "connector", dateField: nil, doc: "contacts who bridge groups of the people they know",
+        [FieldSpec("contact", .contact, "the person"), FieldSpec("degree", .number, "how many they know"), FieldSpec("bridges", .number, "groups they join")])
+    public static let gaps = CollectionSpec(
+        "gaps", row: "gap", dateField: nil, doc: "the professions that serve a market, and how many of them I know",
+        [FieldSpec("profession", .string, "a serving profession"), FieldSpec("contacts", .number, "how many of mine have it")])
+    public static let why = CollectionSpec(
+        "why", row: "reason", dateField: nil, doc: "each rule's condition and the priority, term by term",
+        [FieldSpec("what", .string, "the rule, condition or term"), FieldSpec("expression", .string, "its text"), FieldSpec("value", .any, "its value")])
+
     /// The collections a query may start from by name.
     public static let queryable: [CollectionSpec] = [contacts, interactions, referrals, introductions, spending, goals, markets, agenda]
-    public static let all: [CollectionSpec] = queryable + [definitions, progress, timeline, path]
+    public static let all: [CollectionSpec] =
+        queryable + [definitions, progress, timeline, path, connectors, gaps, why] + reports.keys.sorted().map { reports[$0]! }
 
     public static func collection(named name: String) -> CollectionSpec? { queryable.first { $0.name == name } }
     public static func collection(row name: String) -> CollectionSpec? { all.first { $0.name == name } }
