@@ -46,11 +46,11 @@ public struct ContactIndex {
         func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
             // Cards that carry different UIDs and given names that cannot be one person's are
             // different people, whatever they share (a family's or an office's e-mail).
-            // Nor are names that have not a word in common (a team's shared mailbox: "Sales Team
-            // Lead" and "Peter Parker"); a changed family name or a short form keeps one.
+            // Nor are two who each give their own phone and given names that cannot be one
+            // person's (a couple's shared e-mail, each with a mobile).
             for e in p.emails {
                 if let id = byEmail[e.value.lowercased()], !ContactIndex.uidsDiffer(contacts[id], p),
-                    ContactIndex.namesFit(contacts[id], p, strictly: false)
+                    !(contacts[id].map { ContactIndex.phonesDisagree($0, p) && ContactIndex.givenNamesDiffer($0.name, p) } ?? false)
                 {
                     return id
                 }
@@ -63,7 +63,7 @@ public struct ContactIndex {
             // other (John Smith is not Mary Smith; J. Smith may be John Smith).
             for phone in p.phones {
                 if let id = byPhone[phoneDigits(phone.value)], let c = contacts[id], !ContactIndex.emailsDisagree(c, p), !ContactIndex.uidsDiffer(c, p),
-                    ContactIndex.namesFit(c, p, strictly: true)
+                    p.nameStandsForContactPoint || ContactIndex.couldBeOne(c.name, p)
                 {
                     return id
                 }
@@ -170,10 +170,8 @@ extension ContactIndex {
     /// same person under another program's UID keeps a given name that fits.
     static func uidsDiffer(_ c: Contact?, _ p: ImportedContact) -> Bool {
         guard let c, let mine = c.uid, let theirs = p.uid, mine != theirs else { return false }
-        // Given names that cannot be one person's (John and Jane); a middle initial, a title or
-        // a short form (Dr. John Q. Smith, J. Smith) is the same person.
-        guard let a = givenName(c.name), let b = p.givenName.flatMap({ givenName($0) }) ?? givenName(p.name) else { return false }
-        return !(a.hasPrefix(b) || b.hasPrefix(a))
+        // A middle initial, a title or a short form (Dr. John Q. Smith, J. Smith) is the same person.
+        return givenNamesDiffer(c.name, p)
     }
 
     /// The first word of a name that is no title, folded (accents and case aside).
@@ -195,34 +193,52 @@ extension ContactIndex {
             && !p.emails.contains(where: { e in c.emails.contains { $0.value.lowercased() == e.value.lowercased() } })
     }
 
-    /// Whether the contact and the record could be one person by their names. A name that only
-    /// stands for an e-mail or a phone (the file gave none, or an earlier import did not) fits
-    /// any. `strictly`: every word of the shorter name is, or starts, a word of the other
-    /// (`J Smith` and `Jane Smith`, `Doe, Jane` and `Jane Doe`, `Dr. John Q. Smith` and `John
-    /// Smith`; not `John Smith` and `Mary Smith`); else they share one such word.
-    static func namesFit(_ c: Contact?, _ p: ImportedContact, strictly: Bool) -> Bool {
-        guard let c, !p.nameStandsForContactPoint else { return true }
-        let stored = c.name.trimmed.lowercased()
-        if c.emails.contains(where: { $0.value.lowercased() == stored }) || c.phones.contains(where: { samePhone($0.value, c.name) }) {
-            return true
-        }
-        return couldBeOne(c.name, [p.name, p.givenName ?? "", p.familyName ?? ""].joined(separator: " "), strictly: strictly)
+    /// Whether a contact's name and a record's could be one person's, accents and case aside:
+    /// every word of the shorter name is a word of the other or its short form (`J. Smith` and `John
+    /// Smith`, `Ben Ode` and `Benjamin Ode`, `Doe, Jane` and `Jane Doe`, `Dr. John Q. Smith` and `John Smith`), a generation
+    /// (Jr., Sr., III) is the same on both, and so is a Mr. or Mrs. given on both; no name could
+    /// be anyone's. John Smith is not Mary Smith, nor Jo Smith, nor John Smith Jr.; 山田太郎 is
+    /// not 山田花子. The record's given and family names count where its name does not hold them.
+    static func couldBeOne(_ name: String, _ p: ImportedContact) -> Bool {
+        let parts = [p.givenName, p.familyName].compactMap { $0 }.filter { !$0.isEmpty && !p.name.contains($0) }
+        let (x, y) = (nameWords(name), nameWords(([p.name] + parts).joined(separator: " ")))
+        guard !x.words.isEmpty, !y.words.isEmpty else { return true }
+        guard x.generation == y.generation, x.title == nil || y.title == nil || x.title == y.title else { return false }
+        let (shorter, longer) = x.words.count <= y.words.count ? (x.words, y.words) : (y.words, x.words)
+        return shorter.allSatisfy { u in longer.contains { v in u == v || shortForm(u, of: v) || shortForm(v, of: u) } }
     }
 
-    /// Whether two names could be one person's (see `namesFit`), accents and case aside; no
-    /// name could be anyone's.
-    static func couldBeOne(_ a: String, _ b: String, strictly: Bool) -> Bool {
-        func words(_ s: String) -> [String] {
-            var seen = Set<String>()
-            return s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-                .split { !$0.isLetter && !$0.isNumber }.map(String.init)
-                .filter { !titles.contains($0) && seen.insert($0).inserted }
+    /// An initial (`J`) or a short form of three letters or more (`Ben`, `Benjamin`) of a word;
+    /// two letters (`Jo`, `John`) are a name of their own.
+    static func shortForm(_ u: String, of v: String) -> Bool {
+        (u.count == 1 || u.count >= 3) && v.count > u.count && v.hasPrefix(u)
+    }
+
+    /// A name's words, folded, without titles and generations, which are given apart.
+    static func nameWords(_ s: String) -> (words: [String], generation: String?, title: String?) {
+        var seen = Set<String>()
+        var generation: String?
+        var title: String?
+        var words: [String] = []
+        for w in s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+            let word = String(w)
+            if generations.contains(word) { generation = word == "junior" ? "jr" : word == "senior" ? "sr" : word; continue }
+            if titles.contains(word) {
+                if ["mr", "mrs", "ms", "miss"].contains(word) { title = word == "mrs" ? "mrs" : word == "mr" ? "mr" : "ms" }
+                continue
+            }
+            if seen.insert(word).inserted { words.append(word) }
         }
-        let (x, y) = (words(a), words(b))
-        guard !x.isEmpty, !y.isEmpty else { return true }
-        let (shorter, longer) = x.count <= y.count ? (x, y) : (y, x)
-        let fits = { (u: String) in longer.contains { v in u.hasPrefix(v) || v.hasPrefix(u) } }
-        return strictly ? shorter.allSatisfy(fits) : shorter.contains(where: fits)
+        return (words, generation, title)
+    }
+
+    static let generations: Set<String> = ["jr", "sr", "junior", "senior", "ii", "iii", "iv"]
+
+    /// True when the two given names (the first word of each that is no title) cannot be one
+    /// person's: neither is the other's start (John and Mary; not J. and John, Ben and Benjamin).
+    static func givenNamesDiffer(_ name: String, _ p: ImportedContact) -> Bool {
+        guard let a = givenName(name), let b = p.givenName.flatMap({ givenName($0) }) ?? givenName(p.name) else { return false }
+        return !(a.hasPrefix(b) || b.hasPrefix(a))
     }
 }
 

@@ -230,14 +230,20 @@ import Testing
 
     /// A family's landline or an office's switchboard on two people's cards (no UIDs, one family
     /// name) is two people: Mary Smith was merged into John Smith, her e-mail, mobile and note
-    /// moved onto him, and with --update she renamed him. A team's shared mailbox likewise. A
-    /// short form of one name on one number is still the person.
+    /// moved onto him, and with --update she renamed him. So are a father and son, 山田太郎 and
+    /// 山田花子, Jo and John, and a couple on one e-mail who each give their own mobile. A short
+    /// form of one name on one number is still the person.
     @Test(arguments: [
         ("vcard", "f.vcf",
          "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Smith;John;;;\r\nFN:John Smith\r\nTEL;TYPE=HOME:+1 503 555 0142\r\nEND:VCARD\r\n"
             + "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Smith;Mary;;;\r\nFN:Mary Smith\r\nTEL;TYPE=HOME:+1 503 555 0142\r\nTEL;TYPE=CELL:+1 503 555 0199\r\nEMAIL:mary@smith.example\r\nNOTE:Mom\r\nEND:VCARD\r\n"),
+        ("vcard", "f.vcf",
+         "BEGIN:VCARD\r\nVERSION:3.0\r\nN:山田;太郎;;;\r\nFN:山田太郎\r\nTEL:+81 3 1234 5678\r\nEND:VCARD\r\n"
+            + "BEGIN:VCARD\r\nVERSION:3.0\r\nN:山田;花子;;;\r\nFN:山田花子\r\nTEL:+81 3 1234 5678\r\nEND:VCARD\r\n"),
         ("csv", "f.csv", "name,email,phone\r\nAlice Acme,alice@acme.example,+1 415 555 0000\r\nDave Acme,,+1 415 555 0000\r\n"),
-        ("csv", "f.csv", "name,email,phone,company\r\nSales Team Lead,info@acme.example,,Acme\r\nPeter Parker,info@acme.example,+1 212 555 0101,Acme\r\n"),
+        ("csv", "f.csv", "name,phone\r\nJohn Smith,+1 415 555 0000\r\nJohn Smith Jr.,+1 415 555 0000\r\n"),
+        ("csv", "f.csv", "name,phone\r\nJohn Smith,+1 415 555 0000\r\nJo Smith,+1 415 555 0000\r\n"),
+        ("csv", "f.csv", "name,email,phone\r\nJohn Smith,smiths@family.example,+1 415 555 0101\r\nMary Smith,smiths@family.example,+1 415 555 0202\r\n"),
     ])
     func aSharedLineOrMailboxIsNotOnePerson(_ format: String, _ file: String, _ text: String) throws {
         let dir = CLI.tempDir()
@@ -257,6 +263,21 @@ import Testing
         #expect(short.stdout.hasPrefix("Imported from short.csv: 0 added"), "\(short.stdout)")
         try ImportIdentityTests.write("name,phone\r\nMary Smith,+1 503 555 0142\r\n", "mary.csv", in: dir)
         #expect(try CLI.run(["import", "csv", "mary.csv"], in: dir).stdout.hasPrefix("Imported from mary.csv: 1 added"))
+    }
+
+    /// One e-mail is one person whatever the names say ("Mom" is Jane Doe), and a contact that is
+    /// only a phone number takes no one else on it: John, Mary and Peter on that number are three.
+    @Test func anEmailIsThePersonAndANumberAloneIsNoOne() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", #"add "Mom" email: "jane.doe@example.com""#], in: dir).status == 0)
+        try ImportIdentityTests.write("First Name,Last Name,E-mail Address\nJane,Doe,jane.doe@example.com\n", "mom.csv", in: dir)
+        #expect(try CLI.run(["import", "csv", "mom.csv"], in: dir).stdout.hasPrefix("Imported from mom.csv: 0 added"))
+        try ImportIdentityTests.write("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:+1 555 867 5309\r\nTEL:+1 555 867 5309\r\nEND:VCARD\r\n", "p.vcf", in: dir)
+        #expect(try CLI.run(["import", "vcard", "p.vcf"], in: dir).status == 0)
+        try ImportIdentityTests.write(
+            "First Name,Last Name,Home Phone\nJohn,Smith,+1 555 867 5309\nMary,Smith,+1 555 867 5309\nPeter,Parker,+1 555 867 5309\n", "f.csv", in: dir)
+        let r = try CLI.run(["import", "csv", "f.csv"], in: dir)
+        #expect(r.stdout.hasPrefix("Imported from f.csv: 3 added"), "\(r.stdout)")
     }
 
     /// Who is whom: handle first, then any e-mail (any case), then phone (any notation), then
