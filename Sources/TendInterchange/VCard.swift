@@ -193,9 +193,9 @@ public enum VCard {
 
     /// The content lines of a file, each with the number of the line it starts on: physical
     /// lines end at LF, CRLF or CR CR LF (iPhone), or at CR in a file without a LF (classic Mac
-    /// OS) and, in one with LFs (files `cat` joined), at a CR alone that a property's name, a
-    /// folded line or another line end follows; elsewhere a CR alone is data, as it was
-    /// written. They are joined where folded (a line that
+    /// OS) and, in one with LFs (files `cat` joined), in a line that begins with a card whose
+    /// own lines end in CR (`BEGIN:VCARD` and a CR alone); elsewhere a CR alone is data, as it
+    /// was written (a note's "Tip: …" after one is the note's). They are joined where folded (a line that
     /// starts with a space or tab continues the one before) or where a QUOTED-PRINTABLE value
     /// ends in a soft break (`=`). A soft break never swallows END:VCARD: some writers leave one
     /// on a card's last line.
@@ -208,12 +208,22 @@ public enum VCard {
         var softBreak = false
         let lineEnd = bytes.contains(lf) ? lf : cr
         var i = 0
-        while i < bytes.count {
-            var end = i
-            while end < bytes.count && bytes[end] != lineEnd && !(bytes[end] == cr && endsLine(bytes, at: end)) { end += 1 }
-            var line = bytes[i..<end]
-            while line.last == cr { line.removeLast() }
-            i = end + 1
+        var macLines: [ArraySlice<UInt8>] = []
+        while i < bytes.count || !macLines.isEmpty {
+            var line: ArraySlice<UInt8>
+            if !macLines.isEmpty {
+                line = macLines.removeFirst()
+            } else {
+                var end = i
+                while end < bytes.count && bytes[end] != lineEnd { end += 1 }
+                line = bytes[i..<end]
+                while line.last == cr { line.removeLast() }
+                i = end + 1
+                if lineEnd == lf, let cards = macCards(line) {
+                    macLines = cards
+                    line = macLines.removeFirst()
+                }
+            }
             // A byte order mark begins each file `cat` joined.
             if line.starts(with: TextEncoding.utf8BOM) { line = line.dropFirst(3) }
             number += 1
@@ -232,25 +242,15 @@ public enum VCard {
         return out
     }
 
-    /// Whether the CR at `i`, in a file whose lines end in LF, ends a line: it is alone (no LF
-    /// or CR after it) and what follows begins a line — a property's name and its `:` or `;`,
-    /// or a folded line's blank.
-    static func endsLine(_ bytes: [UInt8], at i: Int) -> Bool {
-        let next = i + 1
-        guard next < bytes.count else { return false }
-        switch bytes[next] {
-        case UInt8(ascii: "\n"), UInt8(ascii: "\r"): return false
-        case 0x20, 0x09: return true
-        default: break
-        }
-        var j = next
-        while j < bytes.count, j - next < 64, isNameByte(bytes[j]) { j += 1 }
-        return j > next && j < bytes.count && (bytes[j] == UInt8(ascii: ":") || bytes[j] == UInt8(ascii: ";"))
-    }
-
-    static func isNameByte(_ b: UInt8) -> Bool {
-        (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z")) || (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z"))
-            || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "-") || b == UInt8(ascii: ".") || b == UInt8(ascii: "_")
+    /// A line that begins with a card whose lines end in CR alone (a classic Mac OS file joined
+    /// to others), cut at each CR; nil for any other line.
+    static func macCards(_ line: ArraySlice<UInt8>) -> [ArraySlice<UInt8>]? {
+        let begin = Array("BEGIN:VCARD".utf8)
+        let start = line.starts(with: TextEncoding.utf8BOM) ? line.startIndex + 3 : line.startIndex
+        guard line.endIndex - start > begin.count, line[start + begin.count] == UInt8(ascii: "\r"),
+            zip(line[start..<start + begin.count], begin).allSatisfy({ asciiUppercased($0) == $1 })
+        else { return nil }
+        return line.split(separator: UInt8(ascii: "\r"), omittingEmptySubsequences: false)
     }
 
     static func isEndVCard(_ line: ArraySlice<UInt8>) -> Bool {

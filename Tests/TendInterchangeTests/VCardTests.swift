@@ -84,6 +84,17 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(lowerCase.notes == ["one\ntwo"] || lowerCase.notes == ["one\rtwo"], "\(lowerCase.notes)")
     }
 
+    /// A CR alone in a value of a card whose lines end otherwise is the value's, whatever follows
+    /// it (a review: "Email: bob@…" after one in a note became the contact's e-mail).
+    @Test func aCRInsideANoteIsTheNotes() throws {
+        let text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nNOTE:Forwarded from her assistant.\rEmail: bob@example.com\rTel: 555 0100\r PS\r\nEND:VCARD\r\n"
+        let batch = try VCard.read(Array(text.utf8))
+        #expect(batch.errors.isEmpty && batch.warnings.isEmpty, "\(batch.errors) \(batch.warnings)")
+        let ann = try #require(batch.contacts.first)
+        #expect(ann.emails.isEmpty && ann.phones.isEmpty, "\(ann.emails) \(ann.phones)")
+        #expect(ann.notes.count == 1 && ann.notes[0].contains("bob@example.com") && ann.notes[0].contains("555 0100"), "\(ann.notes)")
+    }
+
     /// A vCard 2.1 AGENT's own card, written inside the person's, is their agent (a line of the
     /// notes), not a person of its own, and the rest of the person's card is read.
     @Test func anAgentsCardIsPartOfThePersons() throws {
