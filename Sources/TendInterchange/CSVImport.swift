@@ -361,7 +361,7 @@ public enum CSVImport {
                 // Outlook writes 0/0/00 for none (others 00/00/0000); text that is no date
                 // ("circa 1950") is kept as a note, and said, and a date that is none (1985-02-30)
                 // is the record's error, as a vCard's are.
-                if text.trimmed == "0/0/00" || (ImportantDate.isWrittenAsDate(text) && !text.contains(where: { ("1"..."9").contains($0) })) { continue }
+                if text.contains(where: \.isNumber) && !text.contains(where: { ("1"..."9").contains($0) }) && text.allSatisfy({ "0-/. ".contains($0) }) { continue }
                 guard let d = parseDate(text) else {
                     if ImportantDate.isWrittenAsDate(text) { throw ImportError(origin, field: f.name, "\(text.trimmed) is not a date") }
                     c.notes.append("\(f.name): \(text)")

@@ -339,14 +339,20 @@ public enum ImportantDate {
         return nil
     }
 
-    /// Whether text that is no date is written as one: digits with `-`, `/` or `.` between them
-    /// (`1985-13-45`, `1980-02-31`, `31/02/1980`, `--0230`), a time after a `T` aside. Such a value
-    /// is a mistake, the record's error; text (`circa 1950`) or a year alone is a note.
+    /// Whether text is written as a whole date with its year — `1985-02-30`, `1990/13/05`,
+    /// `31/02/1980`, `19850230` — none of its parts zero: such a date that is none is a mistake,
+    /// the record's error. Anything else that is no date (`circa 1950`, a year alone, `4/12/85`,
+    /// `1985-04`, `0000-00-00`) is kept as a note.
     public static func isWrittenAsDate(_ text: String) -> Bool {
         var t = text.trimmed
         if let tee = t.firstIndex(of: "T"), t.distance(from: t.startIndex, to: tee) >= 6 { t = String(t[..<tee]) }
-        let digits = t.filter { $0.isASCII && $0.isNumber }.count
-        return digits >= 4 && t.contains(where: { "-/.".contains($0) }) && t.allSatisfy { ($0.isASCII && $0.isNumber) || "-/.".contains($0) }
+        var parts = t.split(omittingEmptySubsequences: false, whereSeparator: { "-/.".contains($0) }).map(String.init)
+        if parts.count == 1, t.count == 8 { parts = [String(t.prefix(4)), String(t.dropFirst(4).prefix(2)), String(t.suffix(2))] }
+        guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } && $0.contains { $0 != "0" } }) else {
+            return false
+        }
+        let year = parts[0].count == 4 ? 0 : parts[2].count == 4 ? 2 : -1
+        return year >= 0 && parts.indices.allSatisfy { $0 == year || (1...2).contains(parts[$0].count) }
     }
 
     /// vCard 4.0's form of a date (RFC 6350 §4.3.1): `19880412`, `--0412` without the year.

@@ -374,6 +374,13 @@ import Testing
         let skip = try CLI.run(["import", "csv", "b.csv", "--skip-bad"], in: dir)
         #expect(skip.status == 0 && skip.stdout.contains("3 added, 0 merged, 1 skipped"), "\(skip.stdout)")
         #expect(skip.stdout.contains("record 3 (line 4), field birthday: circa 1950 is not a date Tend can read: kept in the notes"), "\(skip.stdout)")
+        // Forms Tend does not read as dates (a two-digit year, a month alone, zeros) are notes,
+        // as before: they are not dates that are none.
+        let notes = ["4/12/85", "12/31/69", "12.4.85", "04/12", "1985-00-00", "0000-04-12", "1/0/00", "1985-04"]
+        try ("name,birthday\n" + notes.enumerated().map { "P\($0.offset),\($0.element)" }.joined(separator: "\n") + "\n").write(
+            to: dir.appendingPathComponent("n.csv"), atomically: true, encoding: .utf8)
+        let kept = try CLI.run(["import", "csv", "n.csv"], in: dir)
+        #expect(kept.status == 0 && kept.stdout.contains("\(notes.count) added"), "\(kept.stdout)\(kept.stderr)")
         let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Bad Date\r\nBDAY:1985-13-45\r\nEND:VCARD\r\n"
         try card.write(to: dir.appendingPathComponent("b.vcf"), atomically: true, encoding: .utf8)
         let v = try CLI.run(["import", "vcard", "b.vcf"], in: dir)
