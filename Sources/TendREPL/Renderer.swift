@@ -577,8 +577,13 @@ struct GridLayout {
             // At the last blank that fits (a line that ends just before a blank is full); a word
             // longer than the line is cut where the line ends.
             if end < rest.endIndex && rest[end] == " " { blank = end }
-            var cut = blank.map { $0 > rest.startIndex ? $0 : end } ?? end
-            if cut == rest.startIndex { cut = rest.index(after: cut) }
+            let cut = blank.map { $0 > rest.startIndex ? $0 : end } ?? end
+            // A character wider than the column is cut, as before wrapping: on a line of its
+            // own it pushed the next column out.
+            if cut == rest.startIndex {
+                out.append(Renderer.truncate(String(rest), width))
+                break
+            }
             out.append(String(rest[..<cut]).trimmingTrailing())
             rest = rest[cut...].drop { $0 == " " }
         }
