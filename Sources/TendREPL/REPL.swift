@@ -370,7 +370,9 @@ public final class REPL {
             do {
                 // As `load` does: Tend scripts only, so that no other file's lines are shown.
                 let source = try Session.readScript(REPL.expandingHome(path))
-                _ = session.runScripts([source], bail: false, readOnly: false)
+                // Run as piped input is, its own dot-commands included (`.mode csv` in a file of
+                // settings a start-up script reads).
+                _ = runPiped(source, readOnly: false)
             } catch {
                 session.console.err("\(path): \(error)")
             }

@@ -643,6 +643,12 @@ final class Terminal {
         #expect(t.waitFor("Bo Kim,2026-12-24"), "\(t.screen)")
         t.type("print greeting", "Enter")
         #expect(t.waitFor("hello from init"), "\(t.screen)")
+        // `.read` of a file with dot-commands carries them out too.
+        try ".mode json\nprint \"read it\"\n".write(to: dir.appendingPathComponent("settings.tend"), atomically: true, encoding: .utf8)
+        t.type(".read \(dir.path)/settings.tend", "Enter")
+        #expect(t.waitFor("read it"), "\(t.screen)")
+        t.type("contacts show name", "Enter")
+        #expect(t.waitFor("{\"name\":\"Bo Kim\"}") || t.waitFor("\"name\": \"Bo Kim\""), "\(t.screen)")
         #expect(!t.screen.contains("error"), "\(t.screen)")
     }
 
