@@ -630,11 +630,13 @@ extension Interpreter {
             add(i.on, "interaction", i.id, i.kind, i.people, summary, Int(i.id))
         }
         for r in net.referrals where r.contact == id {
-            let about = r.about.map { " about \($0)" } ?? ""
-            let value = r.value.map { " worth \($0.tendText)" } ?? ""
+            // "I referred Mike Chen to them", "they referred Ana Park to me" (it read "I referred about Mike Chen").
+            let whom = r.about ?? "someone"
+            let value = r.value.map { ", worth \($0.tendText)" } ?? ""
             add(
                 r.on, "referral", r.id, r.direction == .given ? "given" : "received",
-                [r.contact], (r.direction == .given ? "I referred" : "they referred") + about + value + (r.status.map { " (\($0))" } ?? ""), Int(r.id)
+                [r.contact], (r.direction == .given ? "I referred \(whom) to them" : "they referred \(whom) to me") + value + (r.status.map { " (\($0))" } ?? ""),
+                Int(r.id)
             )
         }
         for i in net.introductions where i.a == id || i.b == id {
