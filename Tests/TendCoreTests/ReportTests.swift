@@ -63,6 +63,11 @@ import Testing
         try h.run("refer \"X\" to @bob-best on 2026-12-20 value: 70\nadd \"Cy Later\"\nrefer \"Y\" to @cy-later on 2026-12-20")
         let later = try rows(h, "report reciprocity")
         #expect(later.count == 2 && later[1]["given"] == "1" && later[1]["value_given"] == "10", "\(later)")
+        // What was won, apart from what is open or was lost.
+        try h.run("set referral 1 won\nset referral 2 lost\nset referral 4 status: \"won\"")
+        let won = try rows(h, "report reciprocity")
+        #expect(won[0]["value_given"] == "300" && won[0]["won_given"] == "100", "\(won)")
+        #expect(won[1]["won_received"] == "500" && won[1]["won_given"] == "0", "\(won)")
     }
 
     @Test func money() throws {

@@ -86,15 +86,20 @@ extension Interpreter {
     /// has not happened, as the figures count it), those who never gave one back first.
     func reciprocityReport(_ v: View) throws -> RowSet {
         let net = v.net
-        var byContact: [Int64: (g: Int, r: Int, gv: Decimal, rv: Decimal, last: Day?)] = [:]
+        // The value of each direction, and of its referrals won: open and lost ones are not
+        // business that came of it (the money trail).
+        var byContact: [Int64: (g: Int, r: Int, gv: Decimal, rv: Decimal, gw: Decimal, rw: Decimal, last: Day?)] = [:]
         for r in try referrals(v) where r.on <= v.today {
-            var e = byContact[r.contact] ?? (0, 0, 0, 0, nil)
+            var e = byContact[r.contact] ?? (0, 0, 0, 0, 0, 0, nil)
+            let won = r.status == "won" ? r.value ?? 0 : 0
             if r.direction == .given {
                 e.g += 1
                 e.gv += r.value ?? 0
+                e.gw += won
             } else {
                 e.r += 1
                 e.rv += r.value ?? 0
+                e.rw += won
             }
             if e.last.map({ r.on > $0 }) ?? true { e.last = r.on }
             byContact[r.contact] = e
@@ -113,7 +118,7 @@ extension Interpreter {
             cols,
             sorted.map { id, e in
                 [
-                    .contact(id), .int(e.g), .int(e.r), .number(e.gv), .number(e.rv), .optional(e.last),
+                    .contact(id), .int(e.g), .int(e.r), .number(e.gv), .number(e.rv), .number(e.gw), .number(e.rw), .optional(e.last),
                     .number(v.stats[id]?.giveRatio ?? 0), .bool(e.r == 0 && e.g > 0),
                 ]
             })

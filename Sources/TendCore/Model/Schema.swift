@@ -280,7 +280,10 @@ public enum Schema {
             [
                 FieldSpec("contact", .contact, "the person"), FieldSpec("given", .number, "referrals I gave them"),
                 FieldSpec("received", .number, "referrals they gave me"), FieldSpec("value_given", .number, "the value of those I gave"),
-                FieldSpec("value_received", .number, "the value of those I received"), FieldSpec("last_referral", .date, "the latest either way"),
+                FieldSpec("value_received", .number, "the value of those I received"),
+                FieldSpec("won_given", .number, "the value of those I gave that were won"),
+                FieldSpec("won_received", .number, "the value of those I received that were won"),
+                FieldSpec("last_referral", .date, "the latest either way"),
                 FieldSpec("give_ratio", .number, "gave / max(asked, 1)"), FieldSpec("never_gave_back", .bool, "given some, received none"),
             ]),
         "money": CollectionSpec(
