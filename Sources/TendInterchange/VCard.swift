@@ -707,6 +707,16 @@ public enum VCard {
         return nil
     }
 
+    /// Whether a name is written in Han, kana or Hangul letters alone.
+    static func isEastAsian(_ text: String) -> Bool {
+        !text.isEmpty
+            && text.unicodeScalars.allSatisfy { s in
+                let v = s.value
+                return (0x3040...0x30FF).contains(v) || (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v)
+                    || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0x20000...0x2FA1F).contains(v)
+            }
+    }
+
     /// The card with its name: FN, else N, else what identifies the person (Android 2.1 writes
     /// cards with only an e-mail or a phone): the company, an e-mail or a phone, with a warning.
     /// A card with none of them cannot be anyone: that is an error.
@@ -721,6 +731,11 @@ public enum VCard {
             family = part(0).isEmpty ? nil : part(0)
             given = part(1).isEmpty ? nil : part(1)
             fromParts = [part(3), part(1), part(2), part(0), part(4)].filter { !$0.isEmpty }.joined(separator: " ")
+            // Chinese, Japanese and Korean names are the family name first, without a space
+            // (王小明, 山田太郎, 김민준).
+            if let f = family, let g = given, VCard.isEastAsian(f + g) {
+                fromParts = [part(3), f + g, part(2), part(4)].filter { !$0.isEmpty }.joined(separator: " ")
+            }
         }
         var name = props.first { $0.name == "FN" }.map { unescape($0.value).trimmed } ?? ""
         if name.isEmpty { name = fromParts }

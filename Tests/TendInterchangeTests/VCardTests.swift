@@ -84,6 +84,14 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(lowerCase.notes == ["one\ntwo"] || lowerCase.notes == ["one\rtwo"], "\(lowerCase.notes)")
     }
 
+    /// A Chinese, Japanese or Korean name given by N alone is its family name first, without a
+    /// space (王小明 was read 小明 王).
+    @Test func anEastAsianNameFromItsPartsIsFamilyFirst() throws {
+        let text = ["N:王;小明;;;", "N:山田;太郎;;;", "N:김;민준;;;", "N:Smith;John;;;"].map { "BEGIN:VCARD\r\nVERSION:3.0\r\n\($0)\r\nTEL:123\r\nEND:VCARD\r\n" }.joined()
+        let batch = try VCard.read(Array(text.utf8))
+        #expect(batch.contacts.map(\.name) == ["王小明", "山田太郎", "김민준", "John Smith"])
+    }
+
     /// A CR alone in a value of a card whose lines end otherwise is the value's, whatever follows
     /// it (a review: "Email: bob@…" after one in a note became the contact's e-mail).
     @Test func aCRInsideANoteIsTheNotes() throws {
