@@ -1027,6 +1027,34 @@ public final class Session: InterpreterHost {
     /// Whether a program only defines (rules loaded, lets) and asserts: CI's checks. Run on a
     /// path with no database, it would pass against an empty one made for it (a mistyped --db),
     /// so it makes none.
+    /// Whether the program is expressions (printed) alone that read nothing a database holds: no
+    /// collection, contact, `me`, let or function of the database (`1 + 2`, `print today + 30d`,
+    /// `days(3mo)`). It answers the same on any database, none included.
+    public static func readsNothing(_ program: CheckedProgram) -> Bool {
+        program.mutations.isEmpty
+            && program.statements.allSatisfy { s in
+                let exprs: [Expr]
+                switch s.kind {
+                case .expr(let e), .print(let e): exprs = [e]
+                default: return false
+                }
+                return !exprs.contains { e in
+                    e.contains { x in
+                        switch x.kind {
+                        case .handle, .me, .it, .query, .tag: return true
+                        case .call(let name, _): return Builtin.byName[name] == nil || Builtin.aggregates.contains(name)
+                        case .name:
+                            switch program.resolutions[x] {
+                            case .stage, .constant: return false
+                            default: return true
+                            }
+                        default: return false
+                        }
+                    }
+                }
+            }
+    }
+
     public static func onlyDefinesAndAsserts(_ program: CheckedProgram) -> Bool {
         !program.mutations.contains(where: changesData) && program.statements.contains { if case .assert = $0.kind { true } else { false } }
     }

@@ -343,6 +343,14 @@ enum App {
                 probe.report(diags)
                 leave(probe, .invalid, junit: junit, database: path)
             }
+            // An expression that reads nothing a database holds is answered without one
+            // (`tend -e '1 + 2'`); nothing is created. Checks (`assert`) are a database's: a
+            // mistyped one stays an error for them (`readsNothing` takes none).
+            if Session.readsNothing(program) {
+                probe.quiet = quiet
+                let status = stoppable(probe) { probe.runScripts(sources, bail: bail, readOnly: true) }
+                leave(probe, status, junit: junit, database: path)
+            }
             let checks = Session.onlyDefinesAndAsserts(program)
             // Undo on a path with no database said "there is no change to undo" (a mistyped --db).
             let undoes = !program.mutations.isEmpty && program.mutations.allSatisfy { if case .journal = $0.kind { true } else { false } }

@@ -185,6 +185,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("typo.db").path))
     }
 
+    /// An expression that reads nothing a database holds is answered without one, and none is
+    /// made (`tend -e '1 + 2'` said there was no database); one that reads the network, and a
+    /// check, still say so.
+    @Test func anExpressionNeedsNoDatabase() throws {
+        let dir = CLI.tempDir()
+        for (e, out) in [("1 + 2", "3\n"), ("print today + 30d", "2026-12-23\n"), ("upper(\"abc\")", "ABC\n"), ("credibility > contact", "true\n")] {
+            let r = try CLI.run(["--db", "none.db", "-e", e], in: dir)
+            #expect(r.status == 0 && r.stdout == out, "\(e): \(r.stdout)\(r.stderr)")
+        }
+        for e in ["count(contacts)", "@dana-lee", "assert 1 == 1", "me"] {
+            let r = try CLI.run(["--db", "none.db", "-e", e], in: dir)
+            #expect(r.status == 3 && r.stderr.contains("no database at none.db"), "\(e): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("none.db").path))
+    }
+
     /// TSV writes a carriage return as a space, as it does a tab and a line feed (kept, it
     /// split the row in TSV readers).
     @Test func tsvWritesACarriageReturnAsASpace() throws {
