@@ -347,9 +347,12 @@ enum App {
             // (`tend -e '1 + 2'`); nothing is created. Checks (`assert`) are a database's: a
             // mistyped one stays an error for them (`readsNothing` takes none).
             if Session.readsNothing(program) {
-                probe.quiet = quiet
-                let status = stoppable(probe) { probe.runScripts(sources, bail: bail, readOnly: true) }
-                leave(probe, status, junit: junit, database: path)
+                // In the format and on the terminal the command line says, as on a database.
+                let answering: Session
+                do { answering = try session(Store(path: nil), g, today(g)) } catch { fail(error) }
+                answering.quiet = quiet
+                let status = stoppable(answering) { answering.runScripts(sources, bail: bail, readOnly: true) }
+                leave(answering, status, junit: junit, database: path)
             }
             let checks = Session.onlyDefinesAndAsserts(program)
             // Undo on a path with no database said "there is no change to undo" (a mistyped --db).

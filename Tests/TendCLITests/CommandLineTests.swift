@@ -194,6 +194,8 @@ import Testing
             let r = try CLI.run(["--db", "none.db", "-e", e], in: dir)
             #expect(r.status == 0 && r.stdout == out, "\(e): \(r.stdout)\(r.stderr)")
         }
+        // In the format asked.
+        #expect(try CLI.run(["--db", "none.db", "--format", "json", "-e", "\"x,y\""], in: dir).stdout == "\"x,y\"\n")
         for e in ["count(contacts)", "@dana-lee", "assert 1 == 1", "me"] {
             let r = try CLI.run(["--db", "none.db", "-e", e], in: dir)
             #expect(r.status == 3 && r.stderr.contains("no database at none.db"), "\(e): \(r.stderr)")
