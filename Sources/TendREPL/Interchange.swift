@@ -468,6 +468,19 @@ struct Exporter {
         return "Exported \(count) \(noun)\(count == 1 ? "" : "s")\(steps) to \(path)."
     }
 
+    /// A contact's next step's to-do, while it is not due and once a rule reports it due.
+    static func nextStepUID(_ contact: Int64) -> String { "contact-\(contact).next-step@tend" }
+
+    /// Whether a rule's condition reads a contact's `next_due` (then it reports the next step).
+    static func readsNextDue(_ when: Expr) -> Bool {
+        when.contains { e in
+            switch e.kind {
+            case .name("next_due"), .member(_, "next_due"): return true
+            default: return false
+            }
+        }
+    }
+
     static func unknown(_ format: String) -> Importer.Failure {
         Importer.Failure(description: "cannot export \(format); formats are \(FileFormats.exports.joined(separator: ", "))")
     }
@@ -508,14 +521,22 @@ struct Exporter {
             }
             try emit(cards)
         case "ics":
+            // A rule that fires on a next step's date (the prelude's "next step due") is that
+            // step's to-do, under the UID and date it had while not due yet: a calendar updates
+            // it instead of keeping two. One to-do per UID, the first (highest priority).
+            let stepRules = Set(session.interpreter.definitions.rules.filter { Exporter.readsNextDue($0.when) }.map(\.name))
+            var seen = Set<String>()
             let items = table.rows.compactMap { row -> CalendarWriter.Item? in
                 let cell = Dictionary(uniqueKeysWithValues: zip(table.columns, row))
                 guard case .contact(let id)? = cell["contact"], let c = net.contact(id) else { return nil }
                 let priority = cell["priority"]?.numberValue.map { NSDecimalNumber(decimal: $0).intValue } ?? 0
                 let rule = cell["rule"].map(plainText) ?? ""
+                let step = stepRules.contains(rule) && c.nextStep != nil && c.nextDue != nil
+                let uid = step ? Exporter.nextStepUID(c.id) : CalendarWriter.uid(contact: c.id, rule: rule)
+                guard seen.insert(uid).inserted else { return nil }
                 return CalendarWriter.Item(
-                    uid: CalendarWriter.uid(contact: c.id, rule: rule), summary: cell["message"].map(plainText) ?? rule,
-                    description: "\(c.name) (@\(c.handle)): rule \"\(rule)\"", due: session.today,
+                    uid: uid, summary: cell["message"].map(plainText) ?? rule,
+                    description: "\(c.name) (@\(c.handle)): rule \"\(rule)\"", due: step ? min(c.nextDue!, session.today) : session.today,
                     // iCalendar: 1 is the highest priority, 9 the lowest.
                     priority: max(1, min(9, 10 - priority)), category: rule)
             }
@@ -524,7 +545,7 @@ struct Exporter {
                 guard let step = c.nextStep, let due = c.nextDue, due > session.today else { return nil }
                 // No rule's UID has this form (theirs end in the hash of the rule's name).
                 return CalendarWriter.Item(
-                    uid: "contact-\(c.id).next-step@tend", summary: "\(step) (\(c.name))",
+                    uid: Exporter.nextStepUID(c.id), summary: "\(step) (\(c.name))",
                     description: "\(c.name) (@\(c.handle)): next step", due: due, priority: 5, category: "next step")
             }
             try emit(CalendarWriter.ics(items + steps, stamp: session.today))
