@@ -352,7 +352,20 @@ public enum ImportantDate {
             return false
         }
         let year = parts[0].count == 4 ? 0 : parts[2].count == 4 ? 2 : -1
-        return year >= 0 && parts.indices.allSatisfy { $0 == year || (1...2).contains(parts[$0].count) }
+        guard year >= 0, parts.indices.allSatisfy({ $0 == year || (1...2).contains(parts[$0].count) }) else { return false }
+        // Year last: a date that is none whichever of the others is the month (31/12/1969 is one).
+        let n = parts.map { Int($0)! }
+        return year == 0 ? Day(year: n[0], month: n[1], day: n[2]) == nil : Day(year: n[2], month: n[0], day: n[1]) == nil && Day(year: n[2], month: n[1], day: n[0]) == nil
+    }
+
+    /// A date with its four-digit year last, month first when that is a date (4/12/1985 is April
+    /// 12th, as CSV reads one alone), else day first (31/12/1969, 13.05.1990).
+    public static func yearLast(_ text: String) -> Day? {
+        let parts = text.trimmed.split(omittingEmptySubsequences: false, whereSeparator: { "-/.".contains($0) }).map(String.init)
+        guard parts.count == 3, parts[2].count == 4, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
+            let a = Int(parts[0]), let b = Int(parts[1]), let y = Int(parts[2])
+        else { return nil }
+        return Day(year: y, month: a, day: b) ?? Day(year: y, month: b, day: a)
     }
 
     /// vCard 4.0's form of a date (RFC 6350 §4.3.1): `19880412`, `--0412` without the year.

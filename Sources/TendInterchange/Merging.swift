@@ -44,13 +44,22 @@ public struct ContactIndex {
         }
 
         func match(_ p: ImportedContact, in contacts: [Int64: Contact]) -> Int64? {
+            // The contact of exactly this name (and company) that shares an e-mail or a phone with
+            // the record is it, before an older one on the same e-mail or line (Paula Smith's
+            // card went to Paul Smith, the first on their landline).
+            let key = personKey(p.name, p[text: "company"])
+            if let first = byName[key],
+                let id = ([first] + (moreByName[key] ?? [])).first(where: { id in contacts[id].map { ContactIndex.sharesAPoint($0, p) && !ContactIndex.uidsDiffer($0, p) } == true })
+            {
+                return id
+            }
             // Cards that carry different UIDs and given names that cannot be one person's are
-            // different people, whatever they share (a family's or an office's e-mail).
-            // Nor are two who each give their own phone and given names that cannot be one
-            // person's (a couple's shared e-mail, each with a mobile).
+            // different people, whatever they share (a family's or an office's e-mail). So are
+            // two on one e-mail whose given names differ when the record brings a phone the
+            // contact does not have (a couple's shared e-mail, each with a mobile).
             for e in p.emails {
                 if let id = byEmail[e.value.lowercased()], !ContactIndex.uidsDiffer(contacts[id], p),
-                    !(contacts[id].map { ContactIndex.phonesDisagree($0, p) && ContactIndex.givenNamesDiffer($0.name, p) } ?? false)
+                    !(contacts[id].map { ContactIndex.bringsAnotherPhone($0, p) && ContactIndex.givenNamesDiffer($0.name, p) } ?? false)
                 {
                     return id
                 }
@@ -68,7 +77,6 @@ public struct ContactIndex {
                     return id
                 }
             }
-            let key = personKey(p.name, p[text: "company"])
             guard let first = byName[key] else { return nil }
             return ([first] + (moreByName[key] ?? [])).first { id in contacts[id].map { !ContactIndex.disagrees($0, p) } == true }
         }
@@ -174,12 +182,6 @@ extension ContactIndex {
         return givenNamesDiffer(c.name, p)
     }
 
-    /// The first word of a name that is no title, folded (accents and case aside).
-    static func givenName(_ name: String) -> String? {
-        let words = name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).split { !$0.isLetter && !$0.isNumber }
-        return words.first { !titles.contains(String($0)) }.map(String.init)
-    }
-
     static let titles: Set<String> = ["dr", "mr", "mrs", "ms", "miss", "mx", "prof", "sir", "dame", "rev", "fr", "hon"]
 
     /// True when both give a phone and none of the record's is the contact's.
@@ -193,37 +195,45 @@ extension ContactIndex {
             && !p.emails.contains(where: { e in c.emails.contains { $0.value.lowercased() == e.value.lowercased() } })
     }
 
-    /// Whether a contact's name and a record's could be one person's, accents and case aside:
-    /// every word of the shorter name is a word of the other or its short form (`J. Smith` and `John
-    /// Smith`, `Ben Ode` and `Benjamin Ode`, `Doe, Jane` and `Jane Doe`, `Dr. John Q. Smith` and `John Smith`), a generation
-    /// (Jr., Sr., III) is the same on both, and so is a Mr. or Mrs. given on both; no name could
-    /// be anyone's. John Smith is not Mary Smith, nor Jo Smith, nor John Smith Jr.; 山田太郎 is
-    /// not 山田花子. The record's given and family names count where its name does not hold them.
+    /// Whether a contact's name and a record's could be one person's, accents and case aside,
+    /// the family name first after a comma (`Doe, Jane` is Jane Doe), titles left out: the given
+    /// names (first words) are one, or one is the other's initial, every word of the shorter name
+    /// is a word of the other or its initial, a generation (Jr., Sr., III) is the same on both,
+    /// and so is a Mr. or Mrs. given on both. `J. Smith` and `Dr. John Q. Smith` are John Smith;
+    /// Mary Smith, Jo Smith, Paula Smith, John Smith Jr., a contact named Smith alone, and
+    /// Jean-Pierre Dupont beside Pierre Dupont are someone else; 山田太郎 is not 山田花子. The
+    /// record's given and family names count where its name does not hold them. A name of no
+    /// letters or digits is no one's.
     static func couldBeOne(_ name: String, _ p: ImportedContact) -> Bool {
         let parts = [p.givenName, p.familyName].compactMap { $0 }.filter { !$0.isEmpty && !p.name.contains($0) }
+        let given = (p.givenName.map { nameWords($0).words } ?? []).first
         let (x, y) = (nameWords(name), nameWords(([p.name] + parts).joined(separator: " ")))
-        guard !x.words.isEmpty, !y.words.isEmpty else { return true }
+        guard let first = x.words.first, let other = given ?? y.words.first else { return false }
         guard x.generation == y.generation, x.title == nil || y.title == nil || x.title == y.title else { return false }
+        func same(_ u: String, _ v: String) -> Bool { u == v || (u.count == 1 && v.hasPrefix(u)) || (v.count == 1 && u.hasPrefix(v)) }
+        guard same(first, other) else { return false }
         let (shorter, longer) = x.words.count <= y.words.count ? (x.words, y.words) : (y.words, x.words)
-        return shorter.allSatisfy { u in longer.contains { v in u == v || shortForm(u, of: v) || shortForm(v, of: u) } }
+        return shorter.allSatisfy { u in longer.contains { v in same(u, v) } }
     }
 
-    /// An initial (`J`) or a short form of three letters or more (`Ben`, `Benjamin`) of a word;
-    /// two letters (`Jo`, `John`) are a name of their own.
-    static func shortForm(_ u: String, of v: String) -> Bool {
-        (u.count == 1 || u.count >= 3) && v.count > u.count && v.hasPrefix(u)
-    }
-
-    /// A name's words, folded, without titles and generations, which are given apart.
+    /// A name's words, folded, the part after a comma first (`Doe, Jane`; not `Smith, Jr.`),
+    /// without titles and generations, which are given apart.
     static func nameWords(_ s: String) -> (words: [String], generation: String?, title: String?) {
+        var text = s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        let pieces = text.split(separator: ",", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        if pieces.count == 2, !pieces[1].isEmpty,
+            !pieces[1].split(whereSeparator: { !$0.isLetter }).allSatisfy({ generations.contains(String($0)) || titles.contains(String($0)) || degrees.contains(String($0)) })
+        {
+            text = pieces[1] + " " + pieces[0]
+        }
         var seen = Set<String>()
         var generation: String?
         var title: String?
         var words: [String] = []
-        for w in s.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+        for w in text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
             let word = String(w)
             if generations.contains(word) { generation = word == "junior" ? "jr" : word == "senior" ? "sr" : word; continue }
-            if titles.contains(word) {
+            if titles.contains(word) || degrees.contains(word) {
                 if ["mr", "mrs", "ms", "miss"].contains(word) { title = word == "mrs" ? "mrs" : word == "mr" ? "mr" : "ms" }
                 continue
             }
@@ -232,13 +242,31 @@ extension ContactIndex {
         return (words, generation, title)
     }
 
+    /// Letters after a name that are no part of it.
+    static let degrees: Set<String> = ["phd", "md", "esq", "mba", "cpa", "dds", "jd"]
+
     static let generations: Set<String> = ["jr", "sr", "junior", "senior", "ii", "iii", "iv"]
 
-    /// True when the two given names (the first word of each that is no title) cannot be one
-    /// person's: neither is the other's start (John and Mary; not J. and John, Ben and Benjamin).
+    /// True when the two given names (the first word of each that is no title, the family name
+    /// after a comma put last) cannot be one person's: neither is the other's start (John and
+    /// Mary, Ann Lee and Bob Lee written `Lee, Ann`; not J. and John, Ben and Benjamin).
     static func givenNamesDiffer(_ name: String, _ p: ImportedContact) -> Bool {
-        guard let a = givenName(name), let b = p.givenName.flatMap({ givenName($0) }) ?? givenName(p.name) else { return false }
+        guard let a = nameWords(name).words.first, let b = (p.givenName.flatMap { nameWords($0).words.first }) ?? nameWords(p.name).words.first else {
+            return false
+        }
         return !(a.hasPrefix(b) || b.hasPrefix(a))
+    }
+
+    /// Whether the record brings a phone the contact, which has phones, does not have (a mobile
+    /// of their own beside a shared landline).
+    static func bringsAnotherPhone(_ c: Contact, _ p: ImportedContact) -> Bool {
+        !c.phones.isEmpty && p.phones.contains { n in !c.phones.contains { samePhone($0.value, n.value) } }
+    }
+
+    /// Whether the contact and the record share an e-mail or a phone.
+    static func sharesAPoint(_ c: Contact, _ p: ImportedContact) -> Bool {
+        p.emails.contains { e in c.emails.contains { $0.value.lowercased() == e.value.lowercased() } }
+            || p.phones.contains { n in c.phones.contains { samePhone($0.value, n.value) } }
     }
 }
 

@@ -644,7 +644,7 @@ public enum VCard {
     /// except on a card Tend wrote: Tend writes a date without a year as one, so its 1604 is a
     /// real year.
     static func date(_ p: Property, _ v: String, tendCard: Bool) -> Day? {
-        guard let d = ImportantDate.parse(v) ?? CSVImport.yearFirst(v) else { return nil }
+        guard let d = ImportantDate.parse(v) ?? CSVImport.yearFirst(v) ?? ImportantDate.yearLast(v) else { return nil }
         guard !d.isYearless else { return d }
         let omit = p.param("X-APPLE-OMIT-YEAR").first.flatMap { Int($0.trimmed) }
         guard d.year == omit || (omit == nil && d.year == Day.appleYearlessYear && !tendCard) else { return d }
