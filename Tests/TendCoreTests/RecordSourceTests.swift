@@ -35,6 +35,21 @@ import Testing
         #expect(try Self.harness().column(query) == handles)
     }
 
+    /// `x in (QUERY show COLUMN)` looks among the column's values, as SQL's IN (SELECT …) does
+    /// (it was always false); among whole rows of another kind it is an error.
+    @Test func membershipInOneColumn() throws {
+        let h = try Self.harness()
+        #expect(try h.column("contacts where it in (report money show contact) show handle") == ["joan-rivera"])
+        #expect(try h.column("contacts where name in (contacts where profession != null show name) sort by name show handle") == ["dana-lee", "joan-rivera"])
+        #expect(try h.column("contacts where handle in (report reciprocity show contact.handle) sort by name show handle") == ["dana-lee", "joan-rivera"])
+        do {
+            try h.run("count(contacts where it in (report money))")
+            Issue.record("no error")
+        } catch let d as Diagnostic {
+            #expect(d.message == "cannot look for a contact among the rows of report money; the result would always be false", "\(d.message)")
+        }
+    }
+
     @Test func gapsAndWhyReadTheirColumns() throws {
         let h = try Self.harness()
         #expect(try h.column("gaps in my preferred client where contacts == 0 show profession") == ["travel agent"])

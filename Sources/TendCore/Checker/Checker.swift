@@ -968,6 +968,11 @@ public struct Checker {
                     "cannot look for \(article(lt)) among contacts; the result would always be \(op == .isIn ? "false" : "true")", e.range,
                     notes: membershipNotes(l, lt, .contact))
             }
+        case .rows(let row?) where checksMembership && ![ValueType.any, .null, .row(row)].contains(sought):
+            // `it in (report money)`: a row of a report is no contact; a column of it is.
+            report(
+                "cannot look for \(article(lt)) among the rows of \(row); the result would always be \(op == .isIn ? "false" : "true")", e.range,
+                notes: ["look among one column of them: … in (\(row) show COLUMN)"])
         case .rows, .any, .null: break
         default: report("'\(op.text)' needs a list, a collection or text on the right, not \(article(rt))", r.range)
         }

@@ -1301,7 +1301,13 @@ public final class Interpreter {
             // Text is in a list as `~` and `"sub" in "text"` find it: case and accents aside.
             if case .string(let s) = a { return items.contains { $0.stringValue.map { sameText($0, s) } ?? false } }
             return items.contains { Value.equal($0, a) }
-        case .rows(let set): return set.rows.contains { Value.equal($0, a) }
+        case .rows(let set):
+            // Rows of one column (`show name`) are that column's values, as SQL's IN (SELECT …):
+            // `name in (contacts where +vip show name)` was always false.
+            if set.columns?.count == 1 {
+                return try member(a, of: .list(set.rows.map { if case .record(let r) = $0, r.values.count == 1 { r.values[0] } else { $0 } }), e)
+            }
+            return set.rows.contains { Value.equal($0, a) }
         case .string(let s):
             guard case .string(let sub) = a else { return false }
             return FoldedText(s).contains(FoldedText(sub))
