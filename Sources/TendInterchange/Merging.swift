@@ -59,7 +59,7 @@ public struct ContactIndex {
             // contact does not have (a couple's shared e-mail, each with a mobile).
             for e in p.emails {
                 if let id = byEmail[e.value.lowercased()], !ContactIndex.uidsDiffer(contacts[id], p),
-                    !(contacts[id].map { ContactIndex.bringsAnotherPhone($0, p) && ContactIndex.givenNamesDiffer($0.name, p) } ?? false)
+                    !(contacts[id].map { ContactIndex.otherPersonOnASharedEmail($0, p) } ?? false)
                 {
                     return id
                 }
@@ -230,8 +230,10 @@ extension ContactIndex {
         var generation: String?
         var title: String?
         var words: [String] = []
-        for w in text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
-            let word = String(w)
+        // A hyphenated or apostrophed name is one word: Jean-Pierre is not Jean, O'Brien is one.
+        for w in text.split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" && $0 != "'" && $0 != "’" }) {
+            let word = String(w).trimmingCharacters(in: CharacterSet(charactersIn: "-'’"))
+            if word.isEmpty { continue }
             if generations.contains(word) { generation = word == "junior" ? "jr" : word == "senior" ? "sr" : word; continue }
             if titles.contains(word) || degrees.contains(word) {
                 if ["mr", "mrs", "ms", "miss"].contains(word) { title = word == "mrs" ? "mrs" : word == "mr" ? "mr" : "ms" }
@@ -255,6 +257,20 @@ extension ContactIndex {
             return false
         }
         return !(a.hasPrefix(b) || b.hasPrefix(a))
+    }
+
+    /// Whether a record on a contact's e-mail is someone else sharing it: both names are a given
+    /// and a family name at least and the given names are not one (John and Mary Smith on the
+    /// family's address, Sales Team Lead and Peter Parker on info@), or the given names differ at
+    /// all and the record brings a phone the contact lacks. "Mom" is Jane Doe; Jane Smith is Jane
+    /// Doe under her new name.
+    static func otherPersonOnASharedEmail(_ c: Contact, _ p: ImportedContact) -> Bool {
+        guard !p.nameStandsForContactPoint else { return false }
+        let (x, y) = (nameWords(c.name).words, nameWords(p.name).words)
+        if x.count >= 2, y.count >= 2, let a = x.first, let b = y.first, !(a == b || (a.count == 1 && b.hasPrefix(a)) || (b.count == 1 && a.hasPrefix(b))) {
+            return true
+        }
+        return bringsAnotherPhone(c, p) && givenNamesDiffer(c.name, p)
     }
 
     /// Whether the record brings a phone the contact, which has phones, does not have (a mobile
