@@ -347,7 +347,15 @@ public enum ImportantDate {
         var t = text.trimmed
         if let tee = t.firstIndex(of: "T"), t.distance(from: t.startIndex, to: tee) >= 6 { t = String(t[..<tee]) }
         var parts = t.split(omittingEmptySubsequences: false, whereSeparator: { "-/.".contains($0) }).map(String.init)
-        if parts.count == 1, t.count == 8 { parts = [String(t.prefix(4)), String(t.dropFirst(4).prefix(2)), String(t.suffix(2))] }
+        if parts.count == 1, t.count == 8 {
+            // 19850230 year first; 31121969 (day, month, year) is a date written otherwise, a note.
+            if let y = Int(t.suffix(4)), let a = Int(t.prefix(2)), let b = Int(t.dropFirst(2).prefix(2)),
+                Day(year: y, month: a, day: b) != nil || Day(year: y, month: b, day: a) != nil
+            {
+                return false
+            }
+            parts = [String(t.prefix(4)), String(t.dropFirst(4).prefix(2)), String(t.suffix(2))]
+        }
         guard parts.count == 3, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } && $0.contains { $0 != "0" } }) else {
             return false
         }

@@ -511,7 +511,7 @@ public enum VCard {
             if VCard.dateProperties.contains(p.name), c.notes.count > notes {
                 // A date that is no date (2026-02-30) is the record's error; text ("circa 1950")
                 // went into the notes, and the report says so.
-                if ImportantDate.isWrittenAsDate(v) {
+                if ImportantDate.isWrittenAsDate(v), !p.param("VALUE").contains(where: { $0.lowercased() == "text" }) {
                     throw ImportError(origin, field: p.name, "line \(p.line): \(v) is not a date")
                 }
                 warnings.append(ImportError(origin, field: p.name, "line \(p.line): \(v) is not a date Tend can read: kept in the notes"))

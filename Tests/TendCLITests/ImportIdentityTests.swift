@@ -395,7 +395,7 @@ import Testing
         #expect(skip.stdout.contains("record 3 (line 4), field birthday: circa 1950 is not a date Tend can read: kept in the notes"), "\(skip.stdout)")
         // Forms Tend does not read as dates (a two-digit year, a month alone, zeros) are notes,
         // as before: they are not dates that are none.
-        let notes = ["4/12/85", "12/31/69", "12.4.85", "04/12", "1985-00-00", "0000-04-12", "1/0/00", "1985-04"]
+        let notes = ["4/12/85", "12/31/69", "12.4.85", "04/12", "1985-00-00", "0000-04-12", "1/0/00", "1985-04", "31121969"]
         try ("name,birthday\n" + notes.enumerated().map { "P\($0.offset),\($0.element)" }.joined(separator: "\n") + "\n").write(
             to: dir.appendingPathComponent("n.csv"), atomically: true, encoding: .utf8)
         let kept = try CLI.run(["import", "csv", "n.csv"], in: dir)

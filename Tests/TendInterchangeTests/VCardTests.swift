@@ -467,6 +467,9 @@ func fixture(_ name: String) -> [UInt8] {
         // Each is said in the report (2026-02-30 went into the notes unsaid).
         let said = batch.warnings.map { "\($0)" }.filter { $0.contains("is not a date Tend can read: kept in the notes") }
         #expect(said.count == 2 && said[0].contains("circa 1950") && said[1].contains("1999"), "\(batch.warnings)")
+        // Text, whatever it looks like, is a note.
+        let text = try VCard.read(Array("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Text Date\r\nBDAY;VALUE=text:1985-02-30\r\nEND:VCARD\r\n".utf8))
+        #expect(text.errors.isEmpty && text.contacts.first?.notes == ["birthday: 1985-02-30"], "\(text.errors) \(text.contacts.map(\.notes))")
         // A date that is none is the card's error.
         let impossible = try VCard.read(Array("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Bad Date\r\nBDAY:2026-02-30\r\nEND:VCARD\r\n".utf8))
         #expect(impossible.errors.map { "\($0)" }.contains { $0.contains("BDAY") && $0.contains("2026-02-30 is not a date") }, "\(impossible.errors)")
