@@ -54,9 +54,8 @@ public struct ContactIndex {
                 return id
             }
             // Cards that carry different UIDs and given names that cannot be one person's are
-            // different people, whatever they share (a family's or an office's e-mail). So are
-            // two on one e-mail whose given names differ when the record brings a phone the
-            // contact does not have (a couple's shared e-mail, each with a mobile).
+            // different people, whatever they share; so are others sharing one address
+            // (`otherPersonOnASharedEmail`: a family's, a team's).
             for e in p.emails {
                 if let id = byEmail[e.value.lowercased()], !ContactIndex.uidsDiffer(contacts[id], p),
                     !(contacts[id].map { ContactIndex.otherPersonOnASharedEmail($0, p) } ?? false)
@@ -210,10 +209,14 @@ extension ContactIndex {
         let (x, y) = (nameWords(name), nameWords(([p.name] + parts).joined(separator: " ")))
         guard let first = x.words.first, let other = given ?? y.words.first else { return false }
         guard x.generation == y.generation, x.title == nil || y.title == nil || x.title == y.title else { return false }
-        func same(_ u: String, _ v: String) -> Bool { u == v || (u.count == 1 && v.hasPrefix(u)) || (v.count == 1 && u.hasPrefix(v)) }
-        guard same(first, other) else { return false }
+        guard oneWord(first, other) else { return false }
         let (shorter, longer) = x.words.count <= y.words.count ? (x.words, y.words) : (y.words, x.words)
-        return shorter.allSatisfy { u in longer.contains { v in same(u, v) } }
+        return shorter.allSatisfy { u in longer.contains { v in oneWord(u, v) } }
+    }
+
+    /// Two words of names that are one: the same, or one the other's initial (`j` and `john`).
+    static func oneWord(_ u: String, _ v: String) -> Bool {
+        u == v || (u.count == 1 && v.hasPrefix(u)) || (v.count == 1 && u.hasPrefix(v))
     }
 
     /// A name's words, folded, the part after a comma first (`Doe, Jane`; not `Smith, Jr.`),
@@ -267,7 +270,7 @@ extension ContactIndex {
     static func otherPersonOnASharedEmail(_ c: Contact, _ p: ImportedContact) -> Bool {
         guard !p.nameStandsForContactPoint else { return false }
         let (x, y) = (nameWords(c.name).words, nameWords(p.name).words)
-        if x.count >= 2, y.count >= 2, let a = x.first, let b = y.first, !(a == b || (a.count == 1 && b.hasPrefix(a)) || (b.count == 1 && a.hasPrefix(b))) {
+        if x.count >= 2, y.count >= 2, let a = x.first, let b = y.first, !oneWord(a, b) {
             return true
         }
         return bringsAnotherPhone(c, p) && givenNamesDiffer(c.name, p)
