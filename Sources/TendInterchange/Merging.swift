@@ -49,7 +49,9 @@ public struct ContactIndex {
             // card went to Paul Smith, the first on their landline).
             let key = personKey(p.name, p[text: "company"])
             if let first = byName[key],
-                let id = ([first] + (moreByName[key] ?? [])).first(where: { id in contacts[id].map { ContactIndex.sharesAPoint($0, p) && !ContactIndex.uidsDiffer($0, p) } == true })
+                let id = ([first] + (moreByName[key] ?? [])).first(where: { id in
+                    contacts[id].map { ContactIndex.sharesAPoint($0, p) && !ContactIndex.uidsDiffer($0, p) && ContactIndex.couldBeOne($0, p) } == true
+                })
             {
                 return id
             }
@@ -71,13 +73,13 @@ public struct ContactIndex {
             // other (John Smith is not Mary Smith; J. Smith may be John Smith).
             for phone in p.phones {
                 if let id = byPhone[phoneDigits(phone.value)], let c = contacts[id], !ContactIndex.emailsDisagree(c, p), !ContactIndex.uidsDiffer(c, p),
-                    p.nameStandsForContactPoint || ContactIndex.couldBeOne(c.name, p)
+                    p.nameStandsForContactPoint || ContactIndex.couldBeOne(c, p)
                 {
                     return id
                 }
             }
             guard let first = byName[key] else { return nil }
-            return ([first] + (moreByName[key] ?? [])).first { id in contacts[id].map { !ContactIndex.disagrees($0, p) } == true }
+            return ([first] + (moreByName[key] ?? [])).first { id in contacts[id].map { !ContactIndex.disagrees($0, p) && ContactIndex.couldBeOne($0, p) } == true }
         }
     }
 
@@ -203,11 +205,16 @@ extension ContactIndex {
     /// Jean-Pierre Dupont beside Pierre Dupont are someone else; 山田太郎 is not 山田花子. The
     /// record's given and family names count where its name does not hold them. A name of no
     /// letters or digits is no one's.
-    static func couldBeOne(_ name: String, _ p: ImportedContact) -> Bool {
-        let parts = [p.givenName, p.familyName].compactMap { $0 }.filter { !$0.isEmpty && !p.name.contains($0) }
-        let given = (p.givenName.map { nameWords($0).words } ?? []).first
-        let (x, y) = (nameWords(name), nameWords(([p.name] + parts).joined(separator: " ")))
-        guard let first = x.words.first, let other = given ?? y.words.first else { return false }
+    static func couldBeOne(_ c: Contact, _ p: ImportedContact) -> Bool {
+        // A suffix a CSV gives in a column of its own (Outlook's Suffix, Google's Name Suffix) is
+        // kept in the notes; it is part of the name here (John Smith Jr. is not his father).
+        func suffixes(_ notes: [String]) -> [String] {
+            notes.compactMap { line in ["Suffix: ", "Name Suffix: "].first(where: line.hasPrefix).map { String(line.dropFirst($0.count)) } }
+        }
+        let parts = [p.givenName, p.familyName].compactMap { $0 }.filter { !$0.isEmpty && !p.name.contains($0) } + suffixes(p.notes)
+        let stored = suffixes((c.notes ?? "").components(separatedBy: "\n"))
+        let (x, y) = (nameWords(([c.name] + stored).joined(separator: " ")), nameWords(([p.name] + parts).joined(separator: " ")))
+        guard let first = x.words.first, let other = y.words.first else { return false }
         guard x.generation == y.generation, x.title == nil || y.title == nil || x.title == y.title else { return false }
         guard oneWord(first, other) else { return false }
         let (shorter, longer) = x.words.count <= y.words.count ? (x.words, y.words) : (y.words, x.words)

@@ -242,6 +242,7 @@ import Testing
             + "BEGIN:VCARD\r\nVERSION:3.0\r\nN:山田;花子;;;\r\nFN:山田花子\r\nTEL:+81 3 1234 5678\r\nEND:VCARD\r\n"),
         ("csv", "f.csv", "name,email,phone\r\nAlice Acme,alice@acme.example,+1 415 555 0000\r\nDave Acme,,+1 415 555 0000\r\n"),
         ("csv", "f.csv", "name,phone\r\nJohn Smith,+1 415 555 0000\r\nJohn Smith Jr.,+1 415 555 0000\r\n"),
+        ("csv", "f.csv", "First Name,Last Name,Suffix,Home Phone\r\nJohn,Smith,,+1 415 555 0000\r\nJohn,Smith,Jr.,+1 415 555 0000\r\n"),
         ("csv", "f.csv", "name,phone\r\nJohn Smith,+1 415 555 0000\r\nJo Smith,+1 415 555 0000\r\n"),
         ("csv", "f.csv", "name,email,phone\r\nJohn Smith,smiths@family.example,+1 415 555 0101\r\nMary Smith,smiths@family.example,+1 415 555 0202\r\n"),
         ("csv", "f.csv", "name,phone\r\nPaul Smith,+1 415 555 0000\r\nPaula Smith,+1 415 555 0000\r\n"),
