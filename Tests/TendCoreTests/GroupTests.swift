@@ -17,6 +17,9 @@ import Testing
         #expect(try table(h, "contacts group by stage show stage as stage, count()").columns == ["stage", "count"])
         #expect(try table(h, "contacts group by profession show upper(profession) as profession").columns == ["profession", "profession_2"])
         #expect(try table(h, "contacts group by stage, met_at show met_at, count()").columns == ["stage", "met_at", "count"])
+        // A key named by its column is the key (it was shown twice, as stage and stage_2).
+        let named = try table(h, "interactions group by contact.stage show stage, count()")
+        #expect(named.columns == ["stage", "count"], "\(named.columns)")
     }
 
     @Test func theChartDrawsTheFirstShownValueLabelledByTheKeys() throws {

@@ -5,7 +5,10 @@ extension Interpreter {
     func groupShowNames(_ q: Query, keys: [String]) -> [String] {
         var names: [String] = []
         for (e, given) in q.show {
-            if let k = q.groupBy.indices.first(where: { sameText(q.groupBy[$0], e) }), given == nil || given == keys[k],
+            // The key written again, or named by its column (`group by contact.stage show stage`:
+            // the key, shown once, not `stage` and `stage_2`).
+            let named: Int? = if case .name(let n) = e.kind { keys.firstIndex(of: n) } else { nil }
+            if let k = q.groupBy.indices.first(where: { sameText(q.groupBy[$0], e) }) ?? named, given == nil || given == keys[k],
                 !names.contains(keys[k])
             {
                 names.append(keys[k])
