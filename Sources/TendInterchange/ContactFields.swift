@@ -362,8 +362,7 @@ public enum ImportantDate {
         let year = parts[0].count == 4 ? 0 : parts[2].count == 4 ? 2 : -1
         guard year >= 0, parts.indices.allSatisfy({ $0 == year || (1...2).contains(parts[$0].count) }) else { return false }
         // Year last: a date that is none whichever of the others is the month (31/12/1969 is one).
-        let n = parts.map { Int($0)! }
-        return year == 0 ? Day(year: n[0], month: n[1], day: n[2]) == nil : Day(year: n[2], month: n[0], day: n[1]) == nil && Day(year: n[2], month: n[1], day: n[0]) == nil
+        return year == 0 ? Day(year: Int(parts[0])!, month: Int(parts[1])!, day: Int(parts[2])!) == nil : yearLast(parts.joined(separator: "/")) == nil
     }
 
     /// A date with its four-digit year last, month first when that is a date (4/12/1985 is April

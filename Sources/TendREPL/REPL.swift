@@ -75,8 +75,9 @@ public final class REPL {
                 let text = !continues ? typed : lastQuery.map { REPL.refined($0, with: typed) } ?? lastDefinition! + "\n" + typed
                 let status = session.runScripts([Source(name: "<repl>", text: text)], bail: false, readOnly: false)
                 if status == .success {
-                    lastQuery = REPL.isQuery(text) ? text : nil
-                    lastDefinition = REPL.isDefinition(text) ? text : nil
+                    let kind = REPL.continuable(text)
+                    lastQuery = kind == .query ? text : nil
+                    lastDefinition = kind == .definition ? text : nil
                 } else if !continues {
                     lastQuery = nil
                     lastDefinition = nil
@@ -147,21 +148,18 @@ public final class REPL {
         path == "~" || path.hasPrefix("~/") ? homeDirectory() + path.dropFirst() : path
     }
 
-    /// Whether the text is one definition: a let, fn, rule or score, which may be given again.
-    static func isDefinition(_ text: String) -> Bool {
+    /// What a clause line typed next continues in the text just run, when it is one statement:
+    /// a query (or another expression that only asks), refined; a definition (let, fn, rule,
+    /// score), given again.
+    enum Continuable { case query, definition }
+    static func continuable(_ text: String) -> Continuable? {
         let parsed = Parser.parse(Source(name: "<repl>", text: text))
-        guard parsed.diagnostics.isEmpty, parsed.statements.count == 1 else { return false }
+        guard parsed.diagnostics.isEmpty, parsed.statements.count == 1 else { return nil }
         switch parsed.statements[0].kind {
-        case .letDef, .fnDef, .ruleDef, .scoreDef: return true
-        default: return false
+        case .expr: return .query
+        case .letDef, .fnDef, .ruleDef, .scoreDef: return .definition
+        default: return nil
         }
-    }
-
-    /// Whether the text is one statement that only asks (a query or another expression).
-    static func isQuery(_ text: String) -> Bool {
-        let parsed = Parser.parse(Source(name: "<repl>", text: text))
-        guard parsed.diagnostics.isEmpty, parsed.statements.count == 1, case .expr = parsed.statements[0].kind else { return false }
-        return true
     }
 
     enum Entry {

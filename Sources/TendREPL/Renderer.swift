@@ -537,21 +537,25 @@ struct GridLayout {
     /// blanks onto further lines, as Taskwarrior's descriptions do: an agenda's message cut to
     /// its first twenty characters said nothing.
     func line(_ cells: [String]) -> String {
-        let parts = cells.enumerated().map { i, c -> [String] in
-            guard Renderer.displayWidth(c) > widths[i] else { return [c] }
-            return numeric[i] ? [Renderer.truncate(c, widths[i])] : GridLayout.wrapped(c, widths[i], lines: GridLayout.wrappedLines)
+        // Each piece with its width, measured once (a grid of a million rows measures every cell).
+        let parts = cells.enumerated().map { i, c -> [(text: String, width: Int)] in
+            let w = Renderer.displayWidth(c)
+            guard w > widths[i] else { return [(c, w)] }
+            let cut = numeric[i] ? [Renderer.truncate(c, widths[i])] : GridLayout.wrapped(c, widths[i], lines: GridLayout.wrappedLines)
+            return cut.map { ($0, Renderer.displayWidth($0)) }
         }
         let height = parts.map(\.count).max() ?? 1
-        return (0..<height).map { k in
-            var out = ""
+        var out = ""
+        for k in 0..<height {
+            if k > 0 { out = out.trimmingTrailing() + "\n" }
             for (i, lines) in parts.enumerated() {
                 if i > 0 { out += "  " }
-                let text = k < lines.count ? lines[k] : ""
-                let fill = String(repeating: " ", count: max(0, widths[i] - Renderer.displayWidth(text)))
+                let (text, width) = k < lines.count ? lines[k] : ("", 0)
+                let fill = String(repeating: " ", count: max(0, widths[i] - width))
                 if numeric[i] { out += fill + text } else { out += text + fill }
             }
-            return out.trimmingTrailing()
-        }.joined(separator: "\n")
+        }
+        return out.trimmingTrailing()
     }
 
     /// Text broken into lines of at most `width` columns, at blanks where it can be (a word wider

@@ -330,7 +330,9 @@ enum App {
         if !(ConnectionSettings.isURL(path) ? postgresHoldsTend(path) : hasDatabase(at: path)) {
             let probe: Session
             do {
-                probe = try Session(store: Store(path: nil), today: today(g), color: colorErrors)
+                // In the command line's format and terminal: it answers an expression that reads
+                // nothing a database holds.
+                probe = try session(Store(path: nil), g, today(g))
             } catch {
                 fail(error)
             }
@@ -347,12 +349,9 @@ enum App {
             // (`tend -e '1 + 2'`); nothing is created. Checks (`assert`) are a database's: a
             // mistyped one stays an error for them (`readsNothing` takes none).
             if Session.readsNothing(program) {
-                // In the format and on the terminal the command line says, as on a database.
-                let answering: Session
-                do { answering = try session(Store(path: nil), g, today(g)) } catch { fail(error) }
-                answering.quiet = quiet
-                let status = stoppable(answering) { answering.runScripts(sources, bail: bail, readOnly: true) }
-                leave(answering, status, junit: junit, database: path)
+                probe.quiet = quiet
+                let status = stoppable(probe) { probe.runScripts(sources, bail: bail, readOnly: true) }
+                leave(probe, status, junit: junit, database: path)
             }
             let checks = Session.onlyDefinesAndAsserts(program)
             // Undo on a path with no database said "there is no change to undo" (a mistyped --db).
