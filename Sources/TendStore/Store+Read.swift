@@ -170,7 +170,7 @@ extension Store {
     }
 
     /// `stats` but `lastTouchBy`.
-    private static func unsignedStats(_ db: Database, today: Day, only: [Int64]?, _ list: String?) throws -> [Int64: ContactStats] {
+    static func unsignedStats(_ db: Database, today: Day, only: [Int64]?, _ list: String?) throws -> [Int64: ContactStats] {
         if only == nil, let all = try scannedStats(db, today: today) { return all }
         var out: [Int64: ContactStats] = [:]
         let ids = try Int64.fetchCursor(db, sql: "SELECT id FROM contacts" + restrict(list, "id"))

@@ -347,6 +347,7 @@ public final class Store: Model {
         m.registerMigration("v10 sightings per event", migrate: Store.countSightings)
         m.registerMigration("v11 indexes of references", migrate: Store.indexReferences)
         m.registerMigration("v12 ids never reused", migrate: Store.neverReuseIDs)
+        m.registerMigration("v13 kept figures", migrate: Store.createFigures)
         return m
     }
 
@@ -465,6 +466,8 @@ public final class Store: Model {
             // A write that did not begin the journal could not be undone.
             assert(!journalDue || wroteUnjournalled || !Store.hasWritten(db), "a run wrote without its journal")
             if !journalDue { try closeChange(db, label) }
+            // The figures of the contacts this run's writes counted for (Store+Figures).
+            if Store.hasWritten(db) { try Store.keepFigures(db) }
             try db.execute(sql: "COMMIT")
         }
         inTransaction = false
@@ -588,17 +591,20 @@ public final class Store: Model {
 
     /// The figures of these contacts (every contact's when nil) from SQL aggregates, so that
     /// derived fields need no events in memory. Nil when the events are loaded already: the
-    /// core's pass over them is then cheaper. Every figure is summed, whichever are asked for:
-    /// SQLite's pass over the events costs little more for all of them, and they are kept.
+    /// core's pass over them is then cheaper. Every figure is summed, whichever are asked for,
+    /// but `touches_90d` when it is not and the figures kept in the file are read (it is the one
+    /// they do not hold: Store+Figures); they are kept for the next statement.
     public func contactStats(of ids: [Int64]?, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
         if cache != nil { return nil }
-        if let kept = try keptStats(today: today) {
+        if let kept = try keptStats(today: today, figures: figures) {
             guard let ids else { return kept }
             return ids.reduce(into: [:]) { out, id in out[id] = kept[id] }
         }
         guard let ids, ids.count <= Store.statsReadLimit else {
-            let all = try read { try Store.stats($0, today: today) }
-            statsKept = StatsKept(today: today, stats: all)
+            let recent = figures.contains(.touches90)
+            let stored = try read { try Store.storedStats($0, today: today, recent: recent) }
+            let all = try stored ?? read { try Store.stats($0, today: today) }
+            statsKept = StatsKept(today: today, stats: all, recent: stored == nil || recent)
             guard let ids else { return all }
             return ids.reduce(into: [:]) { out, id in out[id] = all[id] }
         }
@@ -629,6 +635,8 @@ public final class Store: Model {
     struct StatsKept {
         var today: Day
         var stats: [Int64: ContactStats]
+        /// Whether `touches90` is counted (it is not when the kept rows were read without it).
+        var recent = true
         var stale: Set<Int64> = []
     }
     private var statsKept: StatsKept?
@@ -637,8 +645,8 @@ public final class Store: Model {
     static let staleStatsLimit = 2000
 
     /// The kept figures for `today`, brought up to date; nil when none are kept for that day.
-    private func keptStats(today: Day) throws -> [Int64: ContactStats]? {
-        guard let kept = statsKept, kept.today == today else { return nil }
+    private func keptStats(today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
+        guard let kept = statsKept, kept.today == today, kept.recent || !figures.contains(.touches90) else { return nil }
         guard !kept.stale.isEmpty else { return kept.stats }
         let fresh = try statsRead(of: Array(kept.stale), today: today)
         statsKept!.stats.merge(fresh) { _, new in new }

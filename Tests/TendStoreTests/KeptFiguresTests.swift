@@ -1,0 +1,174 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import TendCore
+@testable import TendStore
+
+/// The figures kept in the file (Store+Figures) give what summing every event gives, on any day,
+/// after any change: Tend's own, another program's, an undo, an event dated later.
+@Suite struct KeptFiguresTests {
+    /// The days each check asks for: before every event, today, between, and later.
+    static let days = [Day(year: 2001, month: 1, day: 1)!, day.adding(days: -400), day.adding(days: -30), day, day.adding(days: 200)]
+
+    /// The kept figures are read (nothing due is left by a commit) and are what the sums give.
+    static func expectKept(_ store: Store, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try store.read { db in
+            for d in days {
+                let kept = try Store.storedStats(db, today: d)
+                #expect(kept != nil, "\(what): nothing read from the kept figures", sourceLocation: sourceLocation)
+                #expect(kept == (try Store.stats(db, today: d)), "\(what), on \(d)", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    static func due(_ store: Store) throws -> Int {
+        try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM figures_due") ?? -1 }
+    }
+
+    /// One run, committed as a change `history` and `undo` know.
+    static func run(_ store: Store, _ what: String, _ body: () throws -> Void) throws {
+        try store.begin()
+        try body()
+        try store.commit(label: BulkInsertTests.label(what))
+    }
+
+    @Test func aCommitKeepsTheFiguresOfEveryKindOfChange() throws {
+        let store = try Store(path: tempPath("figures-changes.db"))
+        try SampleNetwork(size: 150, seed: 4, today: day).write(to: store)
+        #expect(try Self.due(store) == 0)
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM figures") } == 150)
+        try Self.expectKept(store, "after the sample network")
+        let net = try store.network()
+        let (a, b, c, d) = (net.contacts[0].id, net.contacts[1].id, net.contacts[2].id, net.contacts[3].id)
+        var lunch = Interaction(kind: "lunch", on: day.adding(days: -3), people: [a, b])
+        lunch.gave = true
+        var note = Interaction(kind: "note", on: day, people: [c])
+        note.asked = true
+        var edited = try #require(net.interactions.first { $0.people.contains(d) })
+        var moved = net.contacts[4]
+        moved.created = day.adding(days: -5000)
+        var referral = try #require(net.referrals.first)
+        var spend = Spend(contact: b, amount: Decimal(string: "120.25")!, on: day.adding(days: -10))
+        let changes: [(String, () throws -> Void)] = [
+            ("a lunch with two", { lunch.id = try #require(try store.apply(.insertInteraction(lunch))) }),
+            ("a note that asks", { _ = try store.apply(.insertInteraction(note)) }),
+            ("a lunch planned for later", { _ = try store.apply(.insertInteraction(Interaction(kind: "lunch", on: day.adding(days: 30), people: [d]))) }),
+            ("an interaction moved to another day", {
+                edited.on = day.adding(days: -1)
+                try store.apply(.updateInteraction(edited, fields: ["on"]))
+            }),
+            ("an interaction's people changed", {
+                edited.people = [a]
+                try store.apply(.updateInteraction(edited, fields: ["people"]))
+            }),
+            ("a contact's creation moved", { try store.apply(.updateContact(moved, fields: ["created"])) }),
+            ("a referral", { _ = try store.apply(.insertReferral(Referral(direction: .received, contact: c, on: day))) }),
+            ("a referral turned round", {
+                referral.direction = referral.direction == .given ? .received : .given
+                try store.apply(.updateReferral(referral, fields: ["direction"]))
+            }),
+            ("an introduction", { _ = try store.apply(.insertIntroduction(Introduction(a: a, b: d, on: day.adding(days: -2)))) }),
+            ("spending", { spend.id = try #require(try store.apply(.insertSpend(spend))) }),
+            ("spending corrected", {
+                spend.amount = Decimal(string: "80")!
+                try store.apply(.updateSpend(spend, fields: ["amount"]))
+            }),
+            ("a stage change", { _ = try store.apply(.insertStageChange(StageChange(contact: c, stage: .credibility, on: day))) }),
+            ("an edge", { try store.apply(.insertKnows(b, d)) }),
+            ("an edge removed", { try store.apply(.deleteKnows(b, d)) }),
+            ("a lunch removed", { try store.apply(.deleteEvent(.interaction, lunch.id)) }),
+            ("a merge", { try store.apply(.mergeContact(from: c, into: a)) }),
+            ("a contact removed", { try store.apply(.deleteContact(b)) }),
+            ("a new contact", { _ = try store.apply(.insertContact(Contact(name: "New One", handle: "new-one", created: day))) }),
+        ]
+        for (what, change) in changes {
+            try Self.run(store, what, change)
+            #expect(try Self.due(store) == 0, "after \(what)")
+            try Self.expectKept(store, "after \(what)")
+        }
+        // An undo puts rows back with the numbers they had: their contacts are due again.
+        for _ in 0..<4 {
+            try store.begin()
+            let undone = try store.undo(count: 1)
+            try store.commit()
+            #expect(undone.count == 1)
+            try Self.expectKept(store, "after an undo")
+        }
+    }
+
+    /// Another program writing to the file (sqlite3, a teammate's script) goes through the
+    /// triggers: its rows make their contacts due, and a reader works them out before Tend
+    /// writes again; a damaged row it writes does not stop Tend's next write.
+    @Test func anotherProgramsWritesAreCounted() throws {
+        let path = tempPath("figures-other.db")
+        let store = try Store(path: path)
+        try SampleNetwork(size: 80, seed: 7, today: day).write(to: store)
+        let net = try store.network()
+        let (a, b) = (net.contacts[0].id, net.contacts[1].id)
+        let old = try #require(net.interactions.first { !$0.people.contains(b) })
+        let other = try DatabaseQueue(path: path)
+        let writes = [
+            "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (\(old.id), \(b), 99)",
+            #"UPDATE interactions SET "on" = '2026-11-20', kind = 'call' WHERE id = \#(old.id)"#,
+            "DELETE FROM referrals WHERE id = (SELECT min(id) FROM referrals)",
+            #"INSERT INTO spending (id, contact_id, amount_cents, "on") VALUES (1000000, \#(a), 500000, '2026-01-05')"#,
+            #"INSERT INTO spending (contact_id, amount_cents, "on") VALUES (\#(a), 700, '2027-05-01')"#,
+            "UPDATE knows SET b_id = \(b) WHERE rowid = (SELECT min(rowid) FROM knows WHERE a_id < \(b) AND b_id <> \(b))",
+            #"UPDATE stage_changes SET "on" = '2026-11-01' WHERE id = (SELECT max(id) FROM stage_changes)"#,
+            "DELETE FROM interactions WHERE id = (SELECT max(interaction_id) FROM interaction_people WHERE contact_id = \(a))",
+            #"INSERT OR REPLACE INTO introductions (a_id, b_id, "on") VALUES (\#(a), \#(b), '2026-11-22')"#,
+            "PRAGMA foreign_keys = ON; DELETE FROM contacts WHERE id = \(net.contacts[5].id)",
+        ]
+        for sql in writes {
+            try other.write { try $0.execute(sql: sql) }
+            #expect(try Self.due(store) > 0, "\(sql)")
+            _ = try store.refresh()
+            try Self.expectKept(store, "after \(sql)")
+        }
+        try store.transaction { _ = try store.apply(.insertContact(Contact(name: "Ada Quill", handle: "ada-quill", created: day))) }
+        #expect(try Self.due(store) == 0)
+        try Self.expectKept(store, "after Tend wrote again")
+
+        // A date no one can read, written by the other program: Tend's next write commits, and
+        // the damage is reported when the figures are read, as it was without kept figures.
+        try other.write { try $0.execute(sql: #"UPDATE interactions SET "on" = 'soon' WHERE id = \#(old.id)"#) }
+        try store.transaction { _ = try store.apply(.insertContact(Contact(name: "Bo Reyes", handle: "bo-reyes", created: day))) }
+        #expect(try store.contactID(handle: "bo-reyes") != nil)
+        #expect(try Self.due(store) > 0)
+        #expect(throws: DamagedValue.self) { try store.read { try Store.storedStats($0, today: day) } }
+        #expect(throws: DamagedValue.self) { try store.read { try Store.stats($0, today: day) } }
+        try other.close()
+        store.close()
+    }
+
+    /// A file an older Tend made has every contact due once it is opened to write, and its first
+    /// commit keeps them all; opened read-only it keeps none and reads as before.
+    @Test func anOlderFileGetsItsFiguresAtTheFirstWrite() throws {
+        let path = tempPath("figures-old.db")
+        do {
+            let store = try Store(path: path)
+            try SampleNetwork(size: 40, seed: 2, today: day).write(to: store)
+            store.close()
+        }
+        // As v12 left it.
+        let raw = try DatabaseQueue(path: path)
+        try raw.write { db in
+            for sql in Store.figuresTriggers {
+                try db.execute(sql: "DROP TRIGGER \(Store.triggerName(sql))")
+            }
+            try db.execute(sql: "DROP TABLE figures; DROP TABLE figures_due; DELETE FROM grdb_migrations WHERE identifier = 'v13 kept figures'")
+        }
+        try raw.close()
+        let readOnly = try Store(path: path, readOnly: true)
+        #expect(try readOnly.read { try Store.storedStats($0, today: day) } == nil)
+        #expect(try readOnly.contactStats(today: day) == (try readOnly.read { try Store.stats($0, today: day) }))
+        readOnly.close()
+        let store = try Store(path: path)
+        #expect(try Self.due(store) == 40)
+        try store.transaction { _ = try store.apply(.insertContact(Contact(name: "Cy Day", handle: "cy-day", created: day))) }
+        #expect(try Self.due(store) == 0)
+        try Self.expectKept(store, "after the first write")
+        store.close()
+    }
+}
