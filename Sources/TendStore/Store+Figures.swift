@@ -73,17 +73,22 @@ extension Store {
         return out
     }()
 
-    /// Runs `body`, a bulk write, without the triggers, and then makes every contact due: the
-    /// triggers cost a bulk write more than the figures of every contact worked out at its commit.
-    /// Inside the write's transaction: no other connection sees the file without them.
-    static func withoutFigureTriggers(_ db: Database, _ body: () throws -> Void) throws {
+    /// Runs `body`, a bulk write, without the triggers (of `tables`, or all), and then makes
+    /// `due` due (every contact when nil): the triggers cost a bulk write more than its contacts'
+    /// figures worked out at its commit. Inside the write's transaction: no other connection sees
+    /// the file without them.
+    static func withoutFigureTriggers(_ db: Database, of tables: [String]? = nil, due: Set<Int64>? = nil, _ body: () throws -> Void) throws {
         guard try keepsFigures(db) else { return try body() }
-        for sql in figuresTriggers {
-            try db.execute(sql: "DROP TRIGGER IF EXISTS \(triggerName(sql))")
-        }
+        let dropped = figuresTriggers.filter { sql in tables?.contains { triggerName(sql).hasPrefix("figures_\($0)_") } ?? true }
+        for sql in dropped { try db.execute(sql: "DROP TRIGGER IF EXISTS \(triggerName(sql))") }
         try body()
-        try db.execute(sql: "INSERT INTO figures_due SELECT id FROM contacts WHERE id NOT IN (SELECT contact_id FROM figures_due)")
-        for sql in figuresTriggers { try db.execute(sql: sql) }
+        if let due {
+            let insert = try db.makeStatement(sql: "INSERT INTO figures_due SELECT ?1 WHERE NOT EXISTS (SELECT 1 FROM figures_due WHERE contact_id = ?1)")
+            for id in due { try insert.execute(arguments: [id]) }
+        } else {
+            try db.execute(sql: "INSERT INTO figures_due SELECT id FROM contacts WHERE id NOT IN (SELECT contact_id FROM figures_due)")
+        }
+        for sql in dropped { try db.execute(sql: sql) }
     }
 
     /// The name a `CREATE TRIGGER name …` statement gives.

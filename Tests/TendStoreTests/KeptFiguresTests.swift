@@ -97,6 +97,23 @@ import Testing
         }
     }
 
+    /// An import's touches are written in bulk without the triggers of their people: those
+    /// people are due all the same, and the figures kept after the commit count the touches.
+    @Test func touchesWrittenInBulkAreCounted() throws {
+        let store = try Store(path: tempPath("figures-bulk.db"))
+        try SampleNetwork(size: 60, seed: 5, today: day).write(to: store)
+        let ids = try store.network(events: false).contacts.map(\.id)
+        let touches = (0..<40).map { n in
+            var i = Interaction(kind: n % 3 == 0 ? "meeting" : "email", on: day.adding(days: -n * 7), people: [ids[n % 7], ids[(n * 5) % 11 + 20]])
+            i.inbound = n % 2 == 0
+            return i
+        }
+        try Self.run(store, "touches") { try store.logInteractions(touches) }
+        #expect(try Self.due(store) == 0)
+        try Self.expectKept(store, "after touches in bulk")
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE name LIKE 'figures\\_%' ESCAPE '\\' AND type = 'trigger'") } == Store.figuresTriggers.count)
+    }
+
     /// Another program writing to the file (sqlite3, a teammate's script) goes through the
     /// triggers: its rows make their contacts due, and a reader works them out before Tend
     /// writes again; a damaged row it writes does not stop Tend's next write.
