@@ -59,8 +59,9 @@ extension Store {
     public func logInteractions(_ interactions: [Interaction]) throws {
         guard !interactions.isEmpty else { return }
         try insertingOnly(into: ["interactions", "interaction_people"]) { db in
-            // Their people are due, said once each rather than by a trigger per row.
-            try Store.withoutFigureTriggers(db, of: ["interaction_people"], due: Set(interactions.flatMap(\.people))) {
+            // New interactions and people: their people are due, said once each rather than by a
+            // trigger per row.
+            try Store.withoutFigureTriggers(db, of: ["interactions", "interaction_people"], due: Set(interactions.flatMap(\.people))) {
                 for i in interactions {
                     guard case .insertInteraction(var signed) = Network.signed(.insertInteraction(i), by: member) else { continue }
                     signed.id = 0

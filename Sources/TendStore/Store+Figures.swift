@@ -36,13 +36,13 @@ extension Store {
     /// What each table's rows count for: the columns naming the contacts whose figures a row
     /// counts in, and the columns whose change changes what it counts. (An interaction counts for
     /// its people, through `interaction_people`; contacts themselves for their stage's date.)
-    private static let countedRows: [(table: String, contacts: [String], counted: [String])] = [
-        ("interaction_people", ["contact_id"], ["interaction_id", "contact_id"]),
-        ("referrals", ["contact_id"], ["id", "contact_id", "direction", "\"on\""]),
-        ("introductions", ["a_id", "b_id"], ["id", "a_id", "b_id", "\"on\""]),
-        ("spending", ["contact_id"], ["id", "contact_id", "amount_cents", "\"on\""]),
-        ("knows", ["a_id", "b_id"], ["a_id", "b_id"]),
-        ("stage_changes", ["contact_id"], ["id", "contact_id", "\"on\""]),
+    private static let countedRows: [(table: String, contacts: [String], counted: [String], key: [String])] = [
+        ("interaction_people", ["contact_id"], ["interaction_id", "contact_id", "position"], ["interaction_id", "position"]),
+        ("referrals", ["contact_id"], ["id", "contact_id", "direction", "\"on\""], ["id"]),
+        ("introductions", ["a_id", "b_id"], ["id", "a_id", "b_id", "\"on\""], ["id"]),
+        ("spending", ["contact_id"], ["id", "contact_id", "amount_cents", "\"on\""], ["id"]),
+        ("knows", ["a_id", "b_id"], ["a_id", "b_id"], ["a_id", "b_id"]),
+        ("stage_changes", ["contact_id"], ["id", "contact_id", "\"on\""], ["id"]),
     ]
 
     /// The triggers that put contacts in `figures_due`. Each adds an id only when it is not there
@@ -53,7 +53,17 @@ extension Store {
             "INSERT INTO figures_due SELECT \(id) WHERE NOT EXISTS (SELECT 1 FROM figures_due WHERE contact_id = \(id));"
         }
         var out: [String] = []
-        for (table, contacts, counted) in countedRows {
+        // The contacts of the row a REPLACE (or an UPDATE OR REPLACE) is about to remove: SQLite
+        // runs no delete trigger for it (unless recursive_triggers is on).
+        func replaced(_ table: String, _ contacts: [String], _ key: [String]) -> String {
+            let same = key.map { "r.\($0) = NEW.\($0)" }.joined(separator: " AND ")
+            return contacts.map {
+                "INSERT INTO figures_due SELECT DISTINCT r.\($0) FROM \(table) r WHERE \(same) AND NOT EXISTS (SELECT 1 FROM figures_due d WHERE d.contact_id = r.\($0));"
+            }.joined(separator: " ")
+        }
+        for (table, contacts, counted, key) in countedRows {
+            out.append("CREATE TRIGGER figures_\(table)_replacing BEFORE INSERT ON \(table) BEGIN \(replaced(table, contacts, key)) END")
+            out.append("CREATE TRIGGER figures_\(table)_rekeying BEFORE UPDATE OF \(key.joined(separator: ", ")) ON \(table) BEGIN \(replaced(table, contacts, key)) END")
             out.append("CREATE TRIGGER figures_\(table)_added AFTER INSERT ON \(table) BEGIN \(contacts.map { due("NEW.\($0)") }.joined(separator: " ")) END")
             out.append("CREATE TRIGGER figures_\(table)_removed AFTER DELETE ON \(table) BEGIN \(contacts.map { due("OLD.\($0)") }.joined(separator: " ")) END")
             out.append(
@@ -67,6 +77,9 @@ extension Store {
             "CREATE TRIGGER figures_interactions_changed AFTER UPDATE OF id, kind, \"on\", gave, asked, inbound, pitch ON interactions BEGIN "
                 + people.replacingOccurrences(of: "%@", with: "OLD.id, NEW.id") + " END")
         out.append("CREATE TRIGGER figures_interactions_removed BEFORE DELETE ON interactions BEGIN " + people.replacingOccurrences(of: "%@", with: "OLD.id") + " END")
+        // People rows already there for an interaction added (a REPLACE, or one put back by hand
+        // whose people a delete without foreign keys left) count for it from now on.
+        out.append("CREATE TRIGGER figures_interactions_added BEFORE INSERT ON interactions BEGIN " + people.replacingOccurrences(of: "%@", with: "NEW.id") + " END")
         out.append("CREATE TRIGGER figures_contacts_added AFTER INSERT ON contacts BEGIN \(due("NEW.id")) END")
         out.append("CREATE TRIGGER figures_contacts_changed AFTER UPDATE OF id, created ON contacts BEGIN \(due("OLD.id")) \(due("NEW.id")) END")
         out.append("CREATE TRIGGER figures_contacts_removed AFTER DELETE ON contacts BEGIN DELETE FROM figures WHERE contact_id = OLD.id; END")

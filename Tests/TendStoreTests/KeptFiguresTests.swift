@@ -136,9 +136,14 @@ import Testing
             "DELETE FROM interactions WHERE id = (SELECT max(interaction_id) FROM interaction_people WHERE contact_id = \(a))",
             #"INSERT OR REPLACE INTO introductions (a_id, b_id, "on") VALUES (\#(a), \#(b), '2026-11-22')"#,
             "PRAGMA foreign_keys = ON; DELETE FROM contacts WHERE id = \(net.contacts[5].id)",
+            // A REPLACE removes a row without its delete triggers (review b53).
+            #"REPLACE INTO interactions (id, kind, "on", gave, asked, inbound, pitch) VALUES ((SELECT max(interaction_id) FROM interaction_people WHERE contact_id = \#(a)), 'note', '2026-01-07', 0, 0, 0, 0)"#,
+            "REPLACE INTO interaction_people (interaction_id, position, contact_id) VALUES (\(old.id), 0, \(net.contacts[7].id))",
+            #"REPLACE INTO referrals (id, direction, contact_id, "on") VALUES ((SELECT min(id) FROM referrals), 'received', \#(a), '2026-03-17')"#,
+            "UPDATE OR REPLACE spending SET id = (SELECT min(id) FROM spending) WHERE id = (SELECT max(id) FROM spending WHERE id < 1000000)",
         ]
         for sql in writes {
-            try other.write { try $0.execute(sql: sql) }
+            try other.writeWithoutTransaction { try $0.execute(sql: "PRAGMA foreign_keys = OFF; " + sql) }
             #expect(try Self.due(store) > 0, "\(sql)")
             _ = try store.refresh()
             try Self.expectKept(store, "after \(sql)")
@@ -146,6 +151,20 @@ import Testing
         try store.transaction { _ = try store.apply(.insertContact(Contact(name: "Ada Quill", handle: "ada-quill", created: day))) }
         #expect(try Self.due(store) == 0)
         try Self.expectKept(store, "after Tend wrote again")
+
+        // An interaction removed without foreign keys leaves its people; put back by hand after
+        // Tend wrote, it counts for them again (review b53).
+        let gone = try #require(try store.read { try Row.fetchOne($0, sql: "SELECT * FROM interactions WHERE id = (SELECT min(interaction_id) FROM interaction_people)") })
+        try other.writeWithoutTransaction { try $0.execute(sql: "PRAGMA foreign_keys = OFF; DELETE FROM interactions WHERE id = ?", arguments: [gone["id"]]) }
+        try store.transaction { _ = try store.apply(.insertContact(Contact(name: "Al Vey", handle: "al-vey", created: day))) }
+        try Self.expectKept(store, "after an interaction was removed by hand")
+        try other.writeWithoutTransaction {
+            try $0.execute(
+                sql: #"INSERT INTO interactions (id, kind, "on", gave, asked, inbound, pitch) VALUES (?, ?, ?, ?, ?, ?, ?)"#,
+                arguments: [gone["id"], gone["kind"], gone["on"], gone["gave"], gone["asked"], gone["inbound"], gone["pitch"]])
+        }
+        #expect(try Self.due(store) > 0)
+        try Self.expectKept(store, "after it was put back by hand")
 
         // A date no one can read, written by the other program: Tend's next write commits, and
         // the damage is reported when the figures are read, as it was without kept figures.
