@@ -15,8 +15,8 @@ import TendCore
 /// the date indexes). So what it answers is what summing every event gives, always: the kept
 /// rows only spare the work.
 extension Store {
-    /// Migration v13: the tables, the triggers that keep `figures_due`, every contact due, and the
-    /// date indexes the reader's `touches_90d` and dated-after-today lookups use.
+    /// Migration v13: the tables, every contact due, and the date indexes the reader's
+    /// `touches_90d` and dated-after-today lookups use. (The triggers are v14's.)
     static func createFigures(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -30,6 +30,12 @@ extension Store {
                 CREATE INDEX IF NOT EXISTS referrals_on ON referrals("on");
                 CREATE INDEX IF NOT EXISTS introductions_on ON introductions("on");
                 """)
+    }
+
+    /// Migration v14: the triggers that keep `figures_due`, made again whole (a file a build of
+    /// the day v13 came made with fewer: none for a row a REPLACE removes).
+    static func makeFigureTriggers(_ db: Database) throws {
+        for sql in figuresTriggers { try db.execute(sql: "DROP TRIGGER IF EXISTS \(triggerName(sql))") }
         for sql in figuresTriggers { try db.execute(sql: sql) }
     }
 
@@ -129,19 +135,13 @@ extension Store {
                 sums = scanned
             } else {
                 var read: [Int64: ContactStats] = [:]
-                // The ids are written into the SQL; chunks keep each statement short.
-                for start in stride(from: 0, to: due.count, by: 500) {
-                    let part = Array(due[start..<min(start + 500, due.count)])
-                    read.merge(try unsignedStats(db, today: Day.last, only: part, part.map(String.init).joined(separator: ","))) { a, _ in a }
-                }
+                try inChunks(due) { part, list in read.merge(try unsignedStats(db, today: Day.last, only: part, list)) { a, _ in a } }
                 sums = read
             }
             if everyone {
                 try db.execute(sql: "DELETE FROM figures")
             } else {
-                for start in stride(from: 0, to: due.count, by: 500) {
-                    try db.execute(sql: "DELETE FROM figures WHERE contact_id IN (\(due[start..<min(start + 500, due.count)].map(String.init).joined(separator: ",")))")
-                }
+                try inChunks(due) { _, list in try db.execute(sql: "DELETE FROM figures WHERE contact_id IN (\(list))") }
             }
             let insert = try db.makeStatement(
                 sql: "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
@@ -158,6 +158,15 @@ extension Store {
         } catch {
             try db.execute(sql: "ROLLBACK TO figures")
             try db.execute(sql: "RELEASE figures")
+        }
+    }
+
+    /// `ids` 500 at a time, with the SQL list of each part: ids are written into the SQL, and
+    /// parts keep each statement short.
+    static func inChunks(_ ids: [Int64], _ body: ([Int64], String) throws -> Void) throws {
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let part = Array(ids[start..<min(start + 500, ids.count)])
+            try body(part, part.map(String.init).joined(separator: ","))
         }
     }
 
@@ -224,11 +233,7 @@ extension Store {
         guard redo.count <= figuresDueLimit else { return nil }
         if recent { try addRecentTouches(db, today: today, to: &out) }
         if !redo.isEmpty {
-            let ids = Array(redo)
-            for start in stride(from: 0, to: ids.count, by: 500) {
-                let part = Array(ids[start..<min(start + 500, ids.count)])
-                out.merge(try unsignedStats(db, today: today, only: part, part.map(String.init).joined(separator: ","))) { _, fresh in fresh }
-            }
+            try inChunks(Array(redo)) { part, list in out.merge(try unsignedStats(db, today: today, only: part, list)) { _, fresh in fresh } }
         }
         try addLastTouchBy(db, today: today, nil, to: &out)
         return out

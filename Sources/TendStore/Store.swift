@@ -348,6 +348,7 @@ public final class Store: Model {
         m.registerMigration("v11 indexes of references", migrate: Store.indexReferences)
         m.registerMigration("v12 ids never reused", migrate: Store.neverReuseIDs)
         m.registerMigration("v13 kept figures", migrate: Store.createFigures)
+        m.registerMigration("v14 kept figures' triggers", migrate: Store.makeFigureTriggers)
         return m
     }
 
@@ -618,11 +619,8 @@ public final class Store: Model {
     /// `stats` of some contacts, read through the contact indexes.
     private func statsRead(of ids: [Int64], today: Day) throws -> [Int64: ContactStats] {
         try read { db in
-            // The ids are written into the SQL; chunks keep each statement short.
             var out: [Int64: ContactStats] = [:]
-            for start in stride(from: 0, to: ids.count, by: 500) {
-                out.merge(try Store.stats(db, today: today, only: Array(ids[start..<min(start + 500, ids.count)]))) { a, _ in a }
-            }
+            try Store.inChunks(ids) { part, _ in out.merge(try Store.stats(db, today: today, only: part)) { a, _ in a } }
             return out
         }
     }

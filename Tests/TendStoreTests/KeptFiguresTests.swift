@@ -193,7 +193,7 @@ import Testing
             for sql in Store.figuresTriggers {
                 try db.execute(sql: "DROP TRIGGER \(Store.triggerName(sql))")
             }
-            try db.execute(sql: "DROP TABLE figures; DROP TABLE figures_due; DELETE FROM grdb_migrations WHERE identifier = 'v13 kept figures'")
+            try db.execute(sql: "DROP TABLE figures; DROP TABLE figures_due; DELETE FROM grdb_migrations WHERE identifier LIKE 'v13 %' OR identifier LIKE 'v14 %'")
         }
         try raw.close()
         let readOnly = try Store(path: path, readOnly: true)
@@ -205,6 +205,31 @@ import Testing
         try store.transaction { _ = try store.apply(.insertContact(Contact(name: "Cy Day", handle: "cy-day", created: day))) }
         #expect(try Self.due(store) == 0)
         try Self.expectKept(store, "after the first write")
+        store.close()
+    }
+
+    /// A file made on the day v13 came, with the triggers of its first version (none before an
+    /// insert), gets them all from v14, and a REPLACE is then counted (review b54).
+    @Test func aFileWithTheFirstTriggersGetsTheRest() throws {
+        let path = tempPath("figures-v13.db")
+        do {
+            let store = try Store(path: path)
+            try SampleNetwork(size: 30, seed: 6, today: day).write(to: store)
+            store.close()
+        }
+        let raw = try DatabaseQueue(path: path)
+        try raw.write { db in
+            for sql in Store.figuresTriggers where sql.contains(" BEFORE INSERT ") || sql.contains(" BEFORE UPDATE ") {
+                try db.execute(sql: "DROP TRIGGER \(Store.triggerName(sql))")
+            }
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v14 %'")
+        }
+        let store = try Store(path: path)
+        #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'figures\\_%' ESCAPE '\\'") } == Store.figuresTriggers.count)
+        try raw.write { try $0.execute(sql: #"REPLACE INTO referrals (id, direction, contact_id, "on") VALUES ((SELECT min(id) FROM referrals), 'given', (SELECT max(id) FROM contacts), '2026-02-01')"#) }
+        _ = try store.refresh()
+        try Self.expectKept(store, "after a REPLACE")
+        try raw.close()
         store.close()
     }
 }
