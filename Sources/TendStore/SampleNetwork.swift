@@ -75,7 +75,7 @@ public struct SampleNetwork {
             try store.db.inDatabase { db in
                 // Every contact is new, and due: the triggers that say so row by row are spared.
                 try Store.withoutFigureTriggers(db) {
-                    try write(db, &rng, &counts)
+                    try writeSections(db, &rng, &counts)
                 }
             }
         }
@@ -83,7 +83,7 @@ public struct SampleNetwork {
         return counts
     }
 
-    private func write(_ db: Database, _ rng: inout Random, _ counts: inout Counts) throws {
+    private func writeSections(_ db: Database, _ rng: inout Random, _ counts: inout Counts) throws {
         try writeMeAndMarkets(db)
         try writeContacts(db, &rng, &counts)
         try writeInteractions(db, &rng, &counts)

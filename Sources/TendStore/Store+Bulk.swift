@@ -61,7 +61,7 @@ extension Store {
         try insertingOnly(into: ["interactions", "interaction_people"]) { db in
             // New interactions and people: their people are due, said once each rather than by a
             // trigger per row.
-            try Store.withoutFigureTriggers(db, of: ["interactions", "interaction_people"], due: Set(interactions.flatMap(\.people))) {
+            try Store.withoutFigureTriggers(db, of: ["interactions", "interaction_people"], making: Set(interactions.flatMap(\.people))) {
                 for i in interactions {
                     guard case .insertInteraction(var signed) = Network.signed(.insertInteraction(i), by: member) else { continue }
                     signed.id = 0

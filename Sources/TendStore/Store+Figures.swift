@@ -2,18 +2,18 @@ import Foundation
 import GRDB
 import TendCore
 
-/// Every contact's figures kept in the file, so that the agenda and the queries on derived fields
-/// read one row a contact instead of summing every event (#18).
+/// Every contact's figures stored in the file, so that the agenda and the queries on derived
+/// fields read one row a contact instead of summing every event (#18).
 ///
 /// `figures` holds each contact's figures counting every event, whatever its date; `figures_due`
-/// the contacts whose row is missing or may be out of date. Triggers in the file put a contact
-/// there when a row that counts for it is added, changed or removed, by Tend or by any other
-/// program (sqlite3, a teammate's script); a commit that wrote works out the figures of the
-/// contacts due again and clears the list. A reader takes the kept row of every contact that is
-/// not due and has no event dated after the day it asks for, works out the others (through the
+/// the contacts whose row is missing or may be out of date. Triggers in the file make a contact
+/// due when a row that counts for it is added, replaced, changed or removed, by Tend or by any
+/// other program (sqlite3, a teammate's script); a commit that wrote works out the figures of the
+/// contacts due and clears the list. A reader takes the stored row of every contact that is not
+/// due and has no event dated after the day it asks for, works out the others (through the
 /// contact indexes), and counts `touches_90d` from the events of the last 91 days alone (through
-/// the date indexes). So what it answers is what summing every event gives, always: the kept
-/// rows only spare the work.
+/// the date indexes). So what it answers is what summing every event gives, always: the stored
+/// rows only spare the work. (Not to be confused with `StatsKept`, one session's figures in memory.)
 extension Store {
     /// Migration v13: the tables, every contact due, and the date indexes the reader's
     /// `touches_90d` and dated-after-today lookups use. (The triggers are v14's.)
@@ -32,16 +32,23 @@ extension Store {
                 """)
     }
 
-    /// Migration v14: the triggers that keep `figures_due`, made again whole (a file a build of
-    /// the day v13 came made with fewer: none for a row a REPLACE removes).
+    /// Migration v14: the triggers that keep `figures_due` (`figureTriggers`), made again whole.
     static func makeFigureTriggers(_ db: Database) throws {
-        for sql in figuresTriggers { try db.execute(sql: "DROP TRIGGER IF EXISTS \(triggerName(sql))") }
-        for sql in figuresTriggers { try db.execute(sql: sql) }
+        for t in figureTriggers { try db.execute(sql: "DROP TRIGGER IF EXISTS \(t.name)") }
+        for t in figureTriggers { try db.execute(sql: t.sql) }
     }
 
-    /// What each table's rows count for: the columns naming the contacts whose figures a row
-    /// counts in, and the columns whose change changes what it counts. (An interaction counts for
-    /// its people, through `interaction_people`; contacts themselves for their stage's date.)
+    /// The statement that makes due the contacts `select` gives (as `id`), each once: by a
+    /// condition of its own rather than INSERT OR IGNORE, whose conflict rule the statement that
+    /// fires a trigger overrides with its own (an INSERT OR ABORT would fail on an id due twice).
+    static func makeDue(_ select: String) -> String {
+        "INSERT INTO figures_due SELECT DISTINCT id FROM (\(select)) WHERE id IS NOT NULL AND id NOT IN (SELECT contact_id FROM figures_due);"
+    }
+
+    /// The tables whose rows count for contacts: the columns naming those contacts, the columns
+    /// whose change changes what a row counts, and the columns of its unique key (a REPLACE that
+    /// meets a row of the same key removes it). An interaction counts for its people, through
+    /// `interaction_people` (its own triggers are in `figureTriggers`).
     private static let countedRows: [(table: String, contacts: [String], counted: [String], key: [String])] = [
         ("interaction_people", ["contact_id"], ["interaction_id", "contact_id", "position"], ["interaction_id", "position"]),
         ("referrals", ["contact_id"], ["id", "contact_id", "direction", "\"on\""], ["id"]),
@@ -51,118 +58,131 @@ extension Store {
         ("stage_changes", ["contact_id"], ["id", "contact_id", "\"on\""], ["id"]),
     ]
 
-    /// The triggers that put contacts in `figures_due`. Each adds an id only when it is not there
-    /// already, rather than by INSERT OR IGNORE, whose conflict rule the statement that fires the
-    /// trigger would override with its own (an INSERT OR ABORT would then fail on an id due twice).
-    static let figuresTriggers: [String] = {
-        func due(_ id: String) -> String {
-            "INSERT INTO figures_due SELECT \(id) WHERE NOT EXISTS (SELECT 1 FROM figures_due WHERE contact_id = \(id));"
+    /// A trigger that keeps `figures_due`: its name, and the statement that makes it.
+    struct FigureTrigger {
+        let name: String
+        let sql: String
+        init(_ name: String, _ when: String, _ body: String) {
+            self.name = name
+            sql = "CREATE TRIGGER \(name) \(when) BEGIN \(body) END"
         }
-        var out: [String] = []
-        // The contacts of the row a REPLACE (or an UPDATE OR REPLACE) is about to remove: SQLite
-        // runs no delete trigger for it (unless recursive_triggers is on).
-        func replaced(_ table: String, _ contacts: [String], _ key: [String]) -> String {
-            let same = key.map { "r.\($0) = NEW.\($0)" }.joined(separator: " AND ")
-            return contacts.map {
-                "INSERT INTO figures_due SELECT DISTINCT r.\($0) FROM \(table) r WHERE \(same) AND NOT EXISTS (SELECT 1 FROM figures_due d WHERE d.contact_id = r.\($0));"
-            }.joined(separator: " ")
-        }
+    }
+
+    /// Every row added, changed or removed makes the contacts it counts for due, before and after.
+    /// SQLite runs no delete trigger for a row a REPLACE (or an UPDATE OR REPLACE) removes (unless
+    /// recursive_triggers is on): the triggers before an insert or a change of key make the
+    /// contacts of the row of the same key due first.
+    static let figureTriggers: [FigureTrigger] = {
+        var out: [FigureTrigger] = []
         for (table, contacts, counted, key) in countedRows {
-            out.append("CREATE TRIGGER figures_\(table)_replacing BEFORE INSERT ON \(table) BEGIN \(replaced(table, contacts, key)) END")
-            out.append("CREATE TRIGGER figures_\(table)_rekeying BEFORE UPDATE OF \(key.joined(separator: ", ")) ON \(table) BEGIN \(replaced(table, contacts, key)) END")
-            out.append("CREATE TRIGGER figures_\(table)_added AFTER INSERT ON \(table) BEGIN \(contacts.map { due("NEW.\($0)") }.joined(separator: " ")) END")
-            out.append("CREATE TRIGGER figures_\(table)_removed AFTER DELETE ON \(table) BEGIN \(contacts.map { due("OLD.\($0)") }.joined(separator: " ")) END")
-            out.append(
-                "CREATE TRIGGER figures_\(table)_changed AFTER UPDATE OF \(counted.joined(separator: ", ")) ON \(table) BEGIN "
-                    + contacts.flatMap { [due("OLD.\($0)"), due("NEW.\($0)")] }.joined(separator: " ") + " END")
+            let sameKey = key.map { "r.\($0) = NEW.\($0)" }.joined(separator: " AND ")
+            let replaced = contacts.map { makeDue("SELECT r.\($0) AS id FROM \(table) r WHERE \(sameKey)") }.joined(separator: " ")
+            func row(_ name: String) -> String { contacts.map { makeDue("SELECT \(name).\($0) AS id") }.joined(separator: " ") }
+            out += [
+                FigureTrigger("figures_\(table)_replacing", "BEFORE INSERT ON \(table)", replaced),
+                FigureTrigger("figures_\(table)_rekeying", "BEFORE UPDATE OF \(key.joined(separator: ", ")) ON \(table)", replaced),
+                FigureTrigger("figures_\(table)_added", "AFTER INSERT ON \(table)", row("NEW")),
+                FigureTrigger("figures_\(table)_removed", "AFTER DELETE ON \(table)", row("OLD")),
+                FigureTrigger("figures_\(table)_changed", "AFTER UPDATE OF \(counted.joined(separator: ", ")) ON \(table)", row("OLD") + " " + row("NEW")),
+            ]
         }
-        // An interaction's date, kind and flags count for each of its people; its people are read
-        // before it is removed (a cascade may remove them first).
-        let people = "INSERT INTO figures_due SELECT DISTINCT p.contact_id FROM interaction_people p WHERE p.interaction_id IN (%@) AND NOT EXISTS (SELECT 1 FROM figures_due d WHERE d.contact_id = p.contact_id);"
-        out.append(
-            "CREATE TRIGGER figures_interactions_changed AFTER UPDATE OF id, kind, \"on\", gave, asked, inbound, pitch ON interactions BEGIN "
-                + people.replacingOccurrences(of: "%@", with: "OLD.id, NEW.id") + " END")
-        out.append("CREATE TRIGGER figures_interactions_removed BEFORE DELETE ON interactions BEGIN " + people.replacingOccurrences(of: "%@", with: "OLD.id") + " END")
-        // People rows already there for an interaction added (a REPLACE, or one put back by hand
-        // whose people a delete without foreign keys left) count for it from now on.
-        out.append("CREATE TRIGGER figures_interactions_added BEFORE INSERT ON interactions BEGIN " + people.replacingOccurrences(of: "%@", with: "NEW.id") + " END")
-        out.append("CREATE TRIGGER figures_contacts_added AFTER INSERT ON contacts BEGIN \(due("NEW.id")) END")
-        out.append("CREATE TRIGGER figures_contacts_changed AFTER UPDATE OF id, created ON contacts BEGIN \(due("OLD.id")) \(due("NEW.id")) END")
-        out.append("CREATE TRIGGER figures_contacts_removed AFTER DELETE ON contacts BEGIN DELETE FROM figures WHERE contact_id = OLD.id; END")
+        // An interaction's date, kind and flags count for each of its people. Its people are read
+        // before it is removed (a cascade may remove them first); people rows already there for
+        // an interaction added (one put back by hand whose people a delete without foreign keys
+        // left) count for it from then on; its unique keys are its id and its source.
+        func people(_ interactions: String) -> String {
+            makeDue("SELECT contact_id AS id FROM interaction_people WHERE interaction_id IN (\(interactions))")
+        }
+        let sameKey = "SELECT NEW.id UNION SELECT id FROM interactions WHERE NEW.source_id IS NOT NULL AND kind = NEW.kind AND source_id = NEW.source_id"
+        out += [
+            FigureTrigger("figures_interactions_replacing", "BEFORE INSERT ON interactions", people(sameKey)),
+            FigureTrigger("figures_interactions_rekeying", "BEFORE UPDATE OF id, kind, source_id ON interactions", people(sameKey)),
+            FigureTrigger("figures_interactions_changed", "AFTER UPDATE OF id, kind, \"on\", gave, asked, inbound, pitch ON interactions", people("OLD.id, NEW.id")),
+            FigureTrigger("figures_interactions_removed", "BEFORE DELETE ON interactions", people("OLD.id")),
+            FigureTrigger("figures_contacts_added", "AFTER INSERT ON contacts", makeDue("SELECT NEW.id AS id")),
+            FigureTrigger("figures_contacts_changed", "AFTER UPDATE OF id, created ON contacts", makeDue("SELECT OLD.id AS id UNION SELECT NEW.id")),
+            FigureTrigger("figures_contacts_removed", "AFTER DELETE ON contacts", "DELETE FROM figures WHERE contact_id = OLD.id;"),
+        ]
         return out
     }()
 
-    /// Runs `body`, a bulk write, without the triggers (of `tables`, or all), and then makes
-    /// `due` due (every contact when nil): the triggers cost a bulk write more than its contacts'
-    /// figures worked out at its commit. Inside the write's transaction: no other connection sees
-    /// the file without them.
-    static func withoutFigureTriggers(_ db: Database, of tables: [String]? = nil, due: Set<Int64>? = nil, _ body: () throws -> Void) throws {
-        guard try keepsFigures(db) else { return try body() }
-        let dropped = figuresTriggers.filter { sql in tables?.contains { triggerName(sql).hasPrefix("figures_\($0)_") } ?? true }
-        for sql in dropped { try db.execute(sql: "DROP TRIGGER IF EXISTS \(triggerName(sql))") }
-        try body()
+    /// Runs `body`, a bulk write, without the triggers of `tables` (all when nil), and then makes
+    /// `due` due (every contact when nil): the triggers cost a bulk write more than working out
+    /// its contacts' figures at its commit. Inside the write's transaction, no other connection
+    /// sees the file without them; they are made again if `body` fails too.
+    static func withoutFigureTriggers(_ db: Database, of tables: [String]? = nil, making due: Set<Int64>? = nil, _ body: () throws -> Void) throws {
+        guard try hasFigureTables(db) else { return try body() }
+        let dropped = figureTriggers.filter { t in tables?.contains { t.name.hasPrefix("figures_\($0)_") } ?? true }
+        for t in dropped { try db.execute(sql: "DROP TRIGGER IF EXISTS \(t.name)") }
+        do {
+            try body()
+        } catch {
+            for t in dropped { try? db.execute(sql: t.sql) }
+            throw error
+        }
         if let due {
-            let insert = try db.makeStatement(sql: "INSERT INTO figures_due SELECT ?1 WHERE NOT EXISTS (SELECT 1 FROM figures_due WHERE contact_id = ?1)")
+            let insert = try db.makeStatement(sql: makeDue("SELECT ?1 AS id"))
             for id in due { try insert.execute(arguments: [id]) }
         } else {
-            try db.execute(sql: "INSERT INTO figures_due SELECT id FROM contacts WHERE id NOT IN (SELECT contact_id FROM figures_due)")
+            try db.execute(sql: makeDue("SELECT id FROM contacts"))
         }
-        for sql in dropped { try db.execute(sql: sql) }
+        for t in dropped { try db.execute(sql: t.sql) }
     }
 
-    /// The name a `CREATE TRIGGER name …` statement gives.
-    static func triggerName(_ sql: String) -> String { String(sql.split(separator: " ")[2]) }
-
-    /// Whether this file keeps figures (one an older Tend made, opened read-only, does not).
-    static func keepsFigures(_ db: Database) throws -> Bool {
+    /// Whether this file has the figures' tables (one an older Tend made, opened read-only, has not).
+    static func hasFigureTables(_ db: Database) throws -> Bool {
         try db.tableExists("figures") && db.tableExists("figures_due")
     }
 
-    /// Past this many contacts due, one pass over every event costs less than each through the indexes.
-    static let figuresDueLimit = 1000
+    /// The columns of `figures`, in the order `workOutDueFigures` writes and `statsFromFigures` reads them.
+    static let figureColumns =
+        "contact_id, touches, last_touch, gave, asked, inbound, referrals_given, referrals_received, introductions, spend_cents, degree, stage_since"
 
     /// Works out the figures of the contacts due and clears the list: run by a commit that wrote,
-    /// inside its transaction. Figures that cannot be worked out (a damaged row another program
-    /// wrote) stay due, so that a reader meets the damage as before, and the write still commits.
-    static func keepFigures(_ db: Database) throws {
-        guard try keepsFigures(db), try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM figures_due)") == true else { return }
-        try db.execute(sql: "SAVEPOINT figures")
-        do {
-            let due = try Int64.fetchAll(db, sql: "SELECT contact_id FROM figures_due")
-            let everyone = due.count > figuresDueLimit
-            let sums: [Int64: ContactStats]
-            if everyone, let scanned = try scannedStats(db, today: Day.last) {
-                sums = scanned
-            } else {
-                var read: [Int64: ContactStats] = [:]
-                try inChunks(due) { part, list in read.merge(try unsignedStats(db, today: Day.last, only: part, list)) { a, _ in a } }
-                sums = read
+    /// inside its transaction. Past `statsReadLimit` contacts, by one pass over every event; else,
+    /// or when that pass meets a damaged row another program wrote, 500 contacts at a time, and
+    /// one by one in a part that meets one: a contact whose figures cannot be worked out stays
+    /// due (a reader meets the damage as before), the others are kept, and the write commits.
+    static func workOutDueFigures(_ db: Database) throws {
+        guard try hasFigureTables(db) else { return }
+        let due = try Int64.fetchAll(db, sql: "SELECT contact_id FROM figures_due")
+        guard !due.isEmpty else { return }
+        var sums: [Int64: ContactStats] = [:]
+        var failed: [Int64] = []
+        var everyone = false
+        if due.count > statsReadLimit, let all = try? scannedStats(db, today: Day.last) {
+            (sums, everyone) = (all, true)
+        } else {
+            func sum(_ ids: [Int64], _ list: String) throws { sums.merge(try unsignedStats(db, today: Day.last, only: ids, list)) { a, _ in a } }
+            try inChunks(due) { part, list in
+                do { try sum(part, list) } catch is DamagedValue {
+                    for id in part {
+                        do { try sum([id], String(id)) } catch is DamagedValue { failed.append(id) }
+                    }
+                }
             }
-            if everyone {
-                try db.execute(sql: "DELETE FROM figures")
-            } else {
-                try inChunks(due) { _, list in try db.execute(sql: "DELETE FROM figures WHERE contact_id IN (\(list))") }
-            }
-            let insert = try db.makeStatement(
-                sql: "INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-            for (id, s) in sums {
-                // A total past 64-bit cents is not kept: the contact is worked out when read.
-                guard let cents = cents(s.spend) else { continue }
-                try insert.execute(arguments: [
-                    id, s.touches, s.lastTouch?.description, s.gave, s.asked, s.inbound, s.referralsGiven, s.referralsReceived,
-                    s.introductions, cents, s.degree, s.stageSince?.description,
-                ])
-            }
-            try db.execute(sql: "DELETE FROM figures_due")
-            try db.execute(sql: "RELEASE figures")
-        } catch {
-            try db.execute(sql: "ROLLBACK TO figures")
-            try db.execute(sql: "RELEASE figures")
+        }
+        if everyone {
+            try db.execute(sql: "DELETE FROM figures")
+        } else {
+            try inChunks(due) { _, list in try db.execute(sql: "DELETE FROM figures WHERE contact_id IN (\(list))") }
+        }
+        let insert = try db.makeStatement(sql: "INSERT INTO figures (\(figureColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        for (id, s) in sums {
+            try insert.execute(arguments: [
+                id, s.touches, s.lastTouch?.description, s.gave, s.asked, s.inbound, s.referralsGiven, s.referralsReceived,
+                s.introductions, cents(s.spend), s.degree, s.stageSince?.description,
+            ])
+        }
+        try db.execute(sql: "DELETE FROM figures_due")
+        if !failed.isEmpty {
+            let again = try db.makeStatement(sql: "INSERT INTO figures_due VALUES (?)")
+            for id in failed { try again.execute(arguments: [id]) }
         }
     }
 
-    /// `ids` 500 at a time, with the SQL list of each part: ids are written into the SQL, and
-    /// parts keep each statement short.
+    /// `ids` 500 at a time, with the SQL list of each part (ids are written into the SQL, and a
+    /// statement's text is kept short).
     static func inChunks(_ ids: [Int64], _ body: ([Int64], String) throws -> Void) throws {
         for start in stride(from: 0, to: ids.count, by: 500) {
             let part = Array(ids[start..<min(start + 500, ids.count)])
@@ -170,23 +190,16 @@ extension Store {
         }
     }
 
-    /// Whole cents of an amount, when it is some.
-    static func cents(_ amount: Decimal) -> Int64? {
-        let scaled = amount * 100
-        guard scaled.magnitude < Decimal(Int64.max) else { return nil }
-        let whole = NSDecimalNumber(decimal: scaled).int64Value
-        return Decimal(whole) == scaled ? whole : nil
-    }
-
-    /// Every contact's figures as of `today` from the kept rows (see the extension's comment);
-    /// nil when the file keeps none, a kept row cannot be read, or so many contacts are due or
+    /// Every contact's figures as of `today` from the stored rows (see the extension's comment);
+    /// nil when the file has none, a stored row cannot be read, or so many contacts are due or
     /// have events after today that one pass over every event is the cheaper way.
     /// Without `recent`, `touches90` is left at 0 for the contacts whose rows are read.
-    static func storedStats(_ db: Database, today: Day, recent: Bool = true) throws -> [Int64: ContactStats]? {
-        guard try keepsFigures(db) else { return nil }
+    static func statsFromFigures(_ db: Database, today: Day, recent: Bool = true) throws -> [Int64: ContactStats]? {
+        guard try hasFigureTables(db) else { return nil }
         var redo = Set(try Int64.fetchAll(db, sql: "SELECT contact_id FROM figures_due"))
-        guard redo.count <= figuresDueLimit else { return nil }
-        // Contacts with an event dated after today: their kept rows count it.
+        guard redo.count <= statsReadLimit else { return nil }
+        // Contacts with an event dated after today: their stored rows count it. (The events that
+        // count, as in `scannedStats`.)
         let later = try Int64.fetchAll(
             db,
             sql: """
@@ -197,16 +210,10 @@ extension Store {
                 UNION SELECT contact_id FROM spending WHERE "on" > ?1
                 """, arguments: [today.description])
         redo.formUnion(later)
-        guard redo.count <= figuresDueLimit else { return nil }
-        var kept: [Int64: ContactStats] = [:]
+        guard redo.count <= statsReadLimit else { return nil }
+        var stored: [Int64: ContactStats] = [:]
         do {
-            try each(
-                db, "figures",
-                """
-                SELECT contact_id, touches, last_touch, gave, asked, inbound, referrals_given, referrals_received,
-                  introductions, spend_cents, degree, stage_since FROM figures
-                """
-            ) { r in
+            try each(db, "figures", "SELECT \(figureColumns) FROM figures") { r in
                 var s = ContactStats()
                 s.touches = Int(r.int(1))
                 s.lastTouch = try r.day(2)
@@ -220,17 +227,17 @@ extension Store {
                 if cents != 0 { s.spend = money(cents) }
                 s.degree = Int(r.int(10))
                 s.stageSince = try r.day(11)
-                kept[r.int(0)] = s
+                stored[r.int(0)] = s
             }
         } catch is DamagedValue {
             return nil
         }
-        var out = [Int64: ContactStats](minimumCapacity: kept.count)
+        var out = [Int64: ContactStats](minimumCapacity: stored.count)
         try each(db, "contacts", "SELECT id FROM contacts") { r in
             let id = r.int(0)
-            if !redo.contains(id), let s = kept[id] { out[id] = s } else { redo.insert(id) }
+            if !redo.contains(id), let s = stored[id] { out[id] = s } else { redo.insert(id) }
         }
-        guard redo.count <= figuresDueLimit else { return nil }
+        guard redo.count <= statsReadLimit else { return nil }
         if recent { try addRecentTouches(db, today: today, to: &out) }
         if !redo.isEmpty {
             try inChunks(Array(redo)) { part, list in out.merge(try unsignedStats(db, today: today, only: part, list)) { _, fresh in fresh } }
@@ -239,7 +246,8 @@ extension Store {
         return out
     }
 
-    /// `touches_90d` of the contacts in `out`, from the touches of the last 91 days alone.
+    /// `touches_90d` of the contacts in `out`, from the touches of the last 91 days alone (a
+    /// touch as `scannedStats` counts one).
     private static func addRecentTouches(_ db: Database, today: Day, to out: inout [Int64: ContactStats]) throws {
         let rows = try Row.fetchCursor(
             db,

@@ -38,7 +38,7 @@ extension Store {
     public static let journalRecent = 100
 
     /// Tables that are not data, and so are not journalled: the journal's own, the numbers the
-    /// agenda page showed last, the figures kept from the events (Store+Figures: an undo's rows
+    /// agenda page showed last, the figures stored from the events (Store+Figures: an undo's rows
     /// make their contacts due again), and SQLite's and GRDB's bookkeeping.
     static let unjournalled: Set<String> = ["journal", "journal_rows", "agenda_numbers", "figures", "figures_due", "grdb_migrations"]
 

@@ -300,7 +300,13 @@ extension Store {
         let spending = try Row.fetchCursor(
             db, sql: "SELECT contact_id, sum(amount_cents) FROM spending WHERE \"on\" <= ?\(restrict(list, "contact_id", "AND")) GROUP BY contact_id",
             arguments: [today.description])
-        while let r = try spending.next() {
+        // SQLite's sum() stops with "integer overflow" past 64 bits: a damaged total, as below.
+        func next() throws -> GRDB.Row? {
+            do { return try spending.next() } catch let e as DatabaseError where e.message?.contains("integer overflow") == true {
+                throw DamagedValue(table: "spending", row: nil, problem: "the amounts paid to a contact add up past what can be held")
+            }
+        }
+        while let r = try next() {
             guard let id: Int64 = r[0], out[id] != nil else { continue }
             // A total, not one amount: two spends each within the range may add up past it.
             guard let cents: Int64 = r[1] else {

@@ -114,7 +114,7 @@ extension Store {
     /// AUTOINCREMENT, with its rows, columns, indexes and ids as they were; the next id is past
     /// the largest there now.
     static func neverReuseIDs(_ db: Database) throws {
-        // Views and triggers someone added (Tend made none in the file before v13) are set aside and made
+        // Views and triggers someone added (Tend's own, the figures', are made after this migration) are set aside and made
         // again after: a table's own triggers go with it, and renaming the new table checks
         // every view and trigger, which refused one that read a table dropped meanwhile.
         let added = try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type IN ('view', 'trigger') AND sql IS NOT NULL ORDER BY rowid")

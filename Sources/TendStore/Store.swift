@@ -348,7 +348,7 @@ public final class Store: Model {
         m.registerMigration("v11 indexes of references", migrate: Store.indexReferences)
         m.registerMigration("v12 ids never reused", migrate: Store.neverReuseIDs)
         m.registerMigration("v13 kept figures", migrate: Store.createFigures)
-        m.registerMigration("v14 kept figures' triggers", migrate: Store.makeFigureTriggers)
+        m.registerMigration("v14 figures' triggers", migrate: Store.makeFigureTriggers)
         return m
     }
 
@@ -468,7 +468,7 @@ public final class Store: Model {
             assert(!journalDue || wroteUnjournalled || !Store.hasWritten(db), "a run wrote without its journal")
             if !journalDue { try closeChange(db, label) }
             // The figures of the contacts this run's writes counted for (Store+Figures).
-            if Store.hasWritten(db) { try Store.keepFigures(db) }
+            if Store.hasWritten(db) { try Store.workOutDueFigures(db) }
             try db.execute(sql: "COMMIT")
         }
         inTransaction = false
@@ -593,7 +593,7 @@ public final class Store: Model {
     /// The figures of these contacts (every contact's when nil) from SQL aggregates, so that
     /// derived fields need no events in memory. Nil when the events are loaded already: the
     /// core's pass over them is then cheaper. Every figure is summed, whichever are asked for,
-    /// but `touches_90d` when it is not and the figures kept in the file are read (it is the one
+    /// but `touches_90d` when it is not and the figures stored in the file are read (it is the one
     /// they do not hold: Store+Figures); they are kept for the next statement.
     public func contactStats(of ids: [Int64]?, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
         if cache != nil { return nil }
@@ -603,7 +603,7 @@ public final class Store: Model {
         }
         guard let ids, ids.count <= Store.statsReadLimit else {
             let recent = figures.contains(.touches90)
-            let stored = try read { try Store.storedStats($0, today: today, recent: recent) }
+            let stored = try read { try Store.statsFromFigures($0, today: today, recent: recent) }
             let all = try stored ?? read { try Store.stats($0, today: today) }
             statsKept = StatsKept(today: today, stats: all, recent: stored == nil || recent)
             guard let ids else { return all }
