@@ -514,11 +514,24 @@ import Testing
         #expect(try CLI.run(["dump"], in: dir).stdout == before)
     }
 
+    /// The page's clauses come in any order: each order prints the same page.
+    @Test func pageClausesInAnyOrder() throws {
+        let dir = try Self.start()
+        let pages = try ["agenda on 2026-11-30 by item limit 3", "agenda limit 3 by item on 2026-11-30", "agenda by item on 2026-11-30 limit 3"].map {
+            try CLI.run(["--format", "csv", "--read-only", "-e", $0], in: dir)
+        }
+        #expect(pages[0].status == 0 && pages[0].stdout.split(separator: "\n").count == 4, "\(pages[0].stdout)\(pages[0].stderr)")
+        #expect(pages.allSatisfy { $0.stdout == pages[0].stdout && $0.status == 0 })
+        let all = try ["agenda all on 2026-11-30", "agenda on 2026-11-30 all"].map { try CLI.run(["--format", "csv", "--read-only", "-e", $0], in: dir) }
+        #expect(all[0].status == 0 && all[0].stdout == all[1].stdout, "\(all[0].stderr)")
+    }
+
     /// The page's form is checked before anything runs.
     @Test func pageFormsThatDoNotParse() throws {
         let dir = try Self.start()
         for (text, message) in [
-            ("agenda all limit 3", "agenda all shows every line"), ("done", "expected the item's number"),
+            ("agenda all limit 3", "agenda all shows every line"), ("agenda limit 3 on today all", "agenda all shows every line"),
+            ("agenda on today all on today", "agenda takes on once"), ("done", "expected the item's number"),
             ("done 1 quality: 3", "done takes note:"), ("snooze @ann-arbor rule 2w", "expected the rule's name in quotes"),
             ("snooze interactions 2w", "snooze takes contacts"),
         ] {

@@ -1,7 +1,7 @@
 extension Parser {
     // MARK: - The agenda as a task list
 
-    /// `agenda [on DATE] [by item] [all] [limit N]` is the printed page. With any other clause
+    /// `agenda [on DATE] [by item] [all] [limit N]` (the clauses in any order) is the printed page. With any other clause
     /// (`agenda where …`, `agenda show …`) or inside an expression it is the query of the items,
     /// one row per rule and contact: nil, and nothing is consumed.
     mutating func parseAgendaPage() throws -> Statement.Kind? {
@@ -12,20 +12,36 @@ extension Parser {
             return false
         }
         if case .handle = peek.kind { return rewind(to: start) }
+        // `on DATE`, `by item`, `all` and `limit N`, in any order, each once.
         var on: Expr?
-        if match("on") { on = try parseExpression() }
         var byItem = false
-        if isWord("by", at: 0) && isWord("item", at: 1) {
-            advance()
-            advance()
-            byItem = true
-        }
-        let all = match("all")
+        var all = false
         var limit: Expr?
-        if !all && match("limit") { limit = try parseExpression() }
-        guard isAtEnd || checkSeparator() else {
-            if all, check("limit") { throw error("agenda all shows every line; leave out limit, or leave out all") }
-            return rewind(to: start)
+        var seen: Set<String> = []
+        while !(isAtEnd || checkSeparator()) {
+            let clause: String
+            if check("on") {
+                clause = "on"
+            } else if isWord("by", at: 0) && isWord("item", at: 1) {
+                clause = "by item"
+            } else if check("all") {
+                clause = "all"
+            } else if check("limit") {
+                clause = "limit"
+            } else {
+                return rewind(to: start)
+            }
+            guard seen.insert(clause).inserted else { throw error("agenda takes \(clause) once") }
+            if (clause == "all" && seen.contains("limit")) || (clause == "limit" && seen.contains("all")) {
+                throw error("agenda all shows every line; leave out limit, or leave out all")
+            }
+            advance()
+            switch clause {
+            case "on": on = try parseExpression()
+            case "by item": advance(); byItem = true
+            case "all": all = true
+            default: limit = try parseExpression()
+            }
         }
         return .agenda(.page(on: on, byItem: byItem, all: all, limit: limit))
     }
