@@ -198,17 +198,7 @@ extension Store {
         guard try hasFigureTables(db) else { return nil }
         var redo = Set(try Int64.fetchAll(db, sql: "SELECT contact_id FROM figures_due"))
         guard redo.count <= statsReadLimit else { return nil }
-        // Contacts with an event dated after today: their stored rows count it. (The events that
-        // count, as in `scannedStats`.)
-        let later = try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT p.contact_id FROM interactions i JOIN interaction_people p ON p.interaction_id = i.id WHERE i."on" > ?1
-                UNION SELECT contact_id FROM referrals WHERE "on" > ?1
-                UNION SELECT a_id FROM introductions WHERE "on" > ?1
-                UNION SELECT b_id FROM introductions WHERE "on" > ?1
-                UNION SELECT contact_id FROM spending WHERE "on" > ?1
-                """, arguments: [today.description])
+        let later = try Int64.fetchAll(db, sql: laterSQL("?1"), arguments: [today.description])
         redo.formUnion(later)
         guard redo.count <= statsReadLimit else { return nil }
         var stored: [Int64: ContactStats] = [:]
@@ -244,6 +234,56 @@ extension Store {
         }
         try addLastTouchBy(db, today: today, nil, to: &out)
         return out
+    }
+
+    /// The contacts with an event dated after `today` (a placeholder, or `?` five times): their
+    /// stored rows count it. (The events that count, as in `scannedStats`.)
+    static func laterSQL(_ today: String) -> String {
+        """
+        SELECT p.contact_id FROM interactions i JOIN interaction_people p ON p.interaction_id = i.id WHERE i."on" > \(today)
+        UNION SELECT contact_id FROM referrals WHERE "on" > \(today)
+        UNION SELECT a_id FROM introductions WHERE "on" > \(today)
+        UNION SELECT b_id FROM introductions WHERE "on" > \(today)
+        UNION SELECT contact_id FROM spending WHERE "on" > \(today)
+        """
+    }
+
+    /// The stored figures a condition on contacts may select by (`contacts where last_touch < …`),
+    /// each with whether it is a date; `touches_90d` and `spend` are not among them.
+    static let figureFields: [String: Bool] = [
+        "last_touch": true, "touches": false, "gave": false, "asked": false, "inbound": false, "referrals_given": false,
+        "referrals_received": false, "introductions": false, "degree": false,
+    ]
+
+    /// `(…)`: the contacts that may meet the conditions on stored figures as of `today` — those
+    /// whose stored row meets them (or holds no date for a condition on one), and every contact
+    /// whose stored row may not be right for that day (due, without a row, or with an event
+    /// dated after it). A superset: the core checks every contact it is handed. Nil when no
+    /// condition is on a stored figure (a whole number, or a date with a year).
+    static func figuresSQL(for conditions: [FieldCondition], today: Day) -> SQLPart? {
+        var met: [String] = []
+        var arguments: [SQLArgument] = []
+        for c in conditions {
+            guard let isDate = figureFields[c.field] else { continue }
+            let op = c.op == .equal ? "=" : c.op.rawValue
+            switch c.value {
+            case .date(let d) where isDate && !d.isYearless:
+                met.append("(\(c.field) \(op) ? OR \(c.field) IS NULL)")
+                arguments.append(.text(d.description))
+            case .number(let n) where !isDate && isWhole(n):
+                met.append("\(c.field) \(op) ?")
+                arguments.append(.integer(NSDecimalNumber(decimal: n).int64Value))
+            default: continue
+            }
+        }
+        guard !met.isEmpty else { return nil }
+        arguments += Array(repeating: .text(today.description), count: 5)
+        return SQLPart(
+            sql: """
+                (id IN (SELECT contact_id FROM figures WHERE \(met.joined(separator: " AND ")))
+                  OR id IN (SELECT contact_id FROM figures_due) OR id NOT IN (SELECT contact_id FROM figures)
+                  OR id IN (\(laterSQL("?"))))
+                """, arguments: arguments)
     }
 
     /// `touches_90d` of the contacts in `out`, from the touches of the last 91 days alone (a

@@ -684,7 +684,14 @@ public final class Store: Model {
 
     /// Which constraints the store can narrow by, and how many rows there are (Store.offer).
     public func offer(_ request: AccessRequest) throws -> AccessOffer {
-        try Store.offer(request, cache: cache, coreCache: coreCache, count: rows(in:), interactions: interactionsAbout)
+        var offer = try Store.offer(request, cache: cache, coreCache: coreCache, count: rows(in:), interactions: interactionsAbout)
+        // Contacts are selected by their stored figures too (Store+Figures), where the file has them.
+        if request.collection == "contacts", !offer.inMemory, request.constraints.contains(where: { Store.figureFields[$0.field] != nil }),
+            try read({ try Store.hasFigureTables($0) })
+        {
+            offer.usable = zip(offer.usable, request.constraints).map { $0 || Store.figureFields[$1.field] != nil }
+        }
+        return offer
     }
 
     /// A table's rows, counted by SQLite once until the next change.
@@ -723,8 +730,15 @@ public final class Store: Model {
     public func read(_ request: ModelRead) throws -> Network? {
         let c = request.conditions
         if request.collection == "contacts" {
-            guard cache == nil, coreCache == nil, let filter = Store.sql(for: c, Store.contactConditionColumns) else { return nil }
-            return try read { try Store.load($0, events: false, filter: filter) }
+            guard cache == nil, coreCache == nil else { return nil }
+            return try read { db in
+                let stored = Store.contactConditionColumns.sql(for: c, placeholder: { _ in "?" })
+                let figures = try request.today.flatMap { try Store.hasFigureTables(db) ? Store.figuresSQL(for: c, today: $0) : nil }
+                let parts = [stored, figures].compactMap { $0 }
+                guard !parts.isEmpty else { return nil }
+                return try Store.load(
+                    db, events: false, filter: (parts.map(\.sql).joined(separator: " AND "), Store.arguments(parts.flatMap(\.arguments))))
+            }
         }
         guard cache == nil else { return nil }
         if let contact = request.involving {

@@ -339,8 +339,9 @@ extension Store {
     func run(_ model: Model, _ text: String, cost: CostModel = CostModel()) throws -> String { try Pushdown.run(model, text, cost: cost) }
 
     /// The store's side of the negotiation: it narrows by what its SQL checks exactly (text and
-    /// flags by `==`, dates, stages and whole numbers by any comparison; never a derived field),
-    /// counts exactly after every change, and steps aside once the network is in memory.
+    /// flags by `==`, dates, stages and whole numbers by any comparison) and by the figures it
+    /// stores (a superset: Store+Figures), counts exactly after every change, and steps aside
+    /// once the network is in memory.
     @Test func theStoreOffersWhatItsSQLChecks() throws {
         let store = try Store(path: nil)
         try SampleNetwork(size: 50, seed: 3, today: day).write(to: store)
@@ -349,7 +350,7 @@ extension Store {
             .init("last_touch", .less), .init("id", .greater),
         ]
         let contacts = try store.offer(AccessRequest(collection: "contacts", constraints: shapes))
-        #expect(contacts.usable == [true, false, true, true, true, false, true])
+        #expect(contacts.usable == [true, false, true, true, true, true, true])
         // A plan alone has nothing counted (counting reads a whole index); a count has.
         #expect(contacts.rows == nil && contacts.eventRows == 0 && !contacts.inMemory)
         #expect(try store.offer(AccessRequest(collection: "contacts", constraints: [], count: true)).rows == 50)

@@ -4,6 +4,7 @@ import Testing
 
 @testable import TendCore
 @testable import TendStore
+import TendTestSupport
 
 /// The figures stored in the file (Store+Figures) give what summing every event gives, on any day,
 /// after any change: Tend's own, another program's, an undo, an event dated later.
@@ -139,6 +140,49 @@ import Testing
 
     static func triggers(_ store: Store) throws -> Int? {
         try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master WHERE name LIKE 'figures\\_%' ESCAPE '\\' AND type = 'trigger'") }
+    }
+
+    /// Contacts selected by their stored figures (`contacts where last_touch < …`) are the ones
+    /// memory selects, also while some are due (another program wrote) and some have events
+    /// dated after the day asked, on several days; the store did select them.
+    @Test func contactsSelectedByStoredFiguresAreMemorys() throws {
+        let path = tempPath("figures-select.db")
+        let store = try Store(path: path)
+        try SampleNetwork(size: 200, seed: 11, today: day).write(to: store)
+        let other = try DatabaseQueue(path: path)
+        try other.write { db in
+            try db.execute(sql: #"UPDATE interactions SET "on" = '2026-11-22' WHERE id % 17 = 0"#)
+            try db.execute(sql: #"INSERT INTO spending (contact_id, amount_cents, "on") SELECT id, 100, '2027-01-01' FROM contacts WHERE id % 13 = 0"#)
+        }
+        try Self.settle(store)
+        try other.write { db in
+            try db.execute(sql: #"UPDATE interactions SET "on" = '2027-02-01' WHERE id % 23 = 0"#)
+            try db.execute(sql: "DELETE FROM knows WHERE a_id % 7 = 0")
+        }
+        #expect(try Self.due(store) > 0)
+        _ = try store.refresh()
+        let memory = MemoryModel(try store.network())
+        store.forget()
+        let queries = [
+            "contacts where last_touch < today - 120d sort by handle show handle, last_touch",
+            "contacts where last_touch >= today - 30d and touches > 3 sort by handle show handle, touches",
+            "count(contacts where touches == 0 and last_touch == null)",
+            "contacts where gave > asked and inbound >= 1 sort by handle show handle",
+            "count(contacts where degree <= 1)",
+            "count(contacts where referrals_received >= 1 and introductions == 0)",
+        ]
+        for today in [day, day.adding(days: 120), Day(year: 2025, month: 3, day: 1)!] {
+            for q in queries {
+                // Nothing read before: the network a query loaded would be used in its place.
+                store.forget()
+                let watched = Watched(store)
+                let fromStore = try Pushdown.run(watched, q, today: today)
+                #expect(fromStore == (try Pushdown.run(memory, q, today: today)), "\(q) on \(today)")
+                #expect(watched.narrowed == 1, "not selected by the store: \(q)")
+            }
+        }
+        try other.close()
+        store.close()
     }
 
     /// A bulk write that fails half-way leaves the triggers as they were (its run is rolled back

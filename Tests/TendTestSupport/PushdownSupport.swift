@@ -37,6 +37,12 @@ public enum Pushdown {
         "contacts where profession == \"salon\" sort by name show handle, @HANDLE.name limit 3",
         "contacts where profession == \"salon\" and priority > 3 show handle, priority",
         "contacts where profession == \"salon\" and spend_this_year(it) >= 0 show handle, spend",
+        // Derived fields: PostgreSQL sums them, SQLite reads the figures it stores.
+        "contacts where last_touch < 2026-06-01 sort by handle show handle, last_touch",
+        "count(contacts where touches == 0)",
+        "contacts where gave >= 2 and asked < 2 and last_touch >= 2026-01-01 sort by handle show handle, gave, asked limit 20",
+        "contacts where degree > 3 and profession == \"salon\" sort by handle show handle, degree",
+        "count(contacts where referrals_given > 0 or introductions >= 1)",
     ]
 
     /// Runs `queries` (with `handle` for HANDLE) on the watched store: what each gives, and
@@ -97,9 +103,9 @@ public enum Pushdown {
         public var diagnostics: [Diagnostic]
     }
 
-    /// What `text` gives on `model` with the prelude's definitions, as text.
-    public static func run(_ model: Model, _ text: String, cost: CostModel = CostModel()) throws -> String {
-        let interpreter = Interpreter(model: model, today: today, definitions: Prelude.definitions)
+    /// What `text` gives on `model` with the prelude's definitions, as text, on `day`.
+    public static func run(_ model: Model, _ text: String, cost: CostModel = CostModel(), today day: Day = today) throws -> String {
+        let interpreter = Interpreter(model: model, today: day, definitions: Prelude.definitions)
         interpreter.cost = cost
         // Queries over events read a page at a time come as streamed tables, read whole here.
         interpreter.streamsLargeResults = true
