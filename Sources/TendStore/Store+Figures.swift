@@ -198,7 +198,7 @@ extension Store {
         guard try hasFigureTables(db) else { return nil }
         var redo = Set(try Int64.fetchAll(db, sql: "SELECT contact_id FROM figures_due"))
         guard redo.count <= statsReadLimit else { return nil }
-        let later = try Int64.fetchAll(db, sql: laterSQL("?1"), arguments: [today.description])
+        let later = try Int64.fetchAll(db, sql: laterSQL(after: today))
         redo.formUnion(later)
         guard redo.count <= statsReadLimit else { return nil }
         var stored: [Int64: ContactStats] = [:]
@@ -236,16 +236,18 @@ extension Store {
         return out
     }
 
-    /// The contacts with an event dated after `today` (a placeholder, or `?` five times): their
-    /// stored rows count it. (The events that count, as in `scannedStats`.)
-    static func laterSQL(_ today: String) -> String {
-        """
-        SELECT p.contact_id FROM interactions i JOIN interaction_people p ON p.interaction_id = i.id WHERE i."on" > \(today)
-        UNION SELECT contact_id FROM referrals WHERE "on" > \(today)
-        UNION SELECT a_id FROM introductions WHERE "on" > \(today)
-        UNION SELECT b_id FROM introductions WHERE "on" > \(today)
-        UNION SELECT contact_id FROM spending WHERE "on" > \(today)
-        """
+    /// The contacts with an event dated after `today`: their stored rows count it. (The events
+    /// that count, as in `scannedStats`.) The day is written into the SQL: its text is digits and
+    /// dashes alone.
+    static func laterSQL(after today: Day) -> String {
+        let day = "'\(today.description)'"
+        return """
+            SELECT p.contact_id FROM interactions i JOIN interaction_people p ON p.interaction_id = i.id WHERE i."on" > \(day)
+            UNION SELECT contact_id FROM referrals WHERE "on" > \(day)
+            UNION SELECT a_id FROM introductions WHERE "on" > \(day)
+            UNION SELECT b_id FROM introductions WHERE "on" > \(day)
+            UNION SELECT contact_id FROM spending WHERE "on" > \(day)
+            """
     }
 
     /// The stored figures a condition on contacts may select by (`contacts where last_touch < …`),
@@ -277,12 +279,11 @@ extension Store {
             }
         }
         guard !met.isEmpty else { return nil }
-        arguments += Array(repeating: .text(today.description), count: 5)
         return SQLPart(
             sql: """
                 (id IN (SELECT contact_id FROM figures WHERE \(met.joined(separator: " AND ")))
                   OR id IN (SELECT contact_id FROM figures_due) OR id NOT IN (SELECT contact_id FROM figures)
-                  OR id IN (\(laterSQL("?"))))
+                  OR id IN (\(laterSQL(after: today))))
                 """, arguments: arguments)
     }
 

@@ -285,18 +285,23 @@ import TendTestSupport
         store.close()
     }
 
+    /// A sample network in a file, changed by `made` as an older Tend would have left it,
+    /// and a connection of another program to it.
+    static func sampleFile(_ name: String, size: Int, seed: UInt64, made: (Database) throws -> Void) throws -> (String, DatabaseQueue) {
+        let path = tempPath(name)
+        let store = try Store(path: path)
+        try SampleNetwork(size: size, seed: seed, today: day).write(to: store)
+        store.close()
+        let raw = try DatabaseQueue(path: path)
+        try raw.write(made)
+        return (path, raw)
+    }
+
     /// A file an older Tend made has every contact due once it is opened to write, and its first
     /// commit keeps them all; opened read-only it keeps none and reads as before.
     @Test func anOlderFileGetsItsFiguresAtTheFirstWrite() throws {
-        let path = tempPath("figures-old.db")
-        do {
-            let store = try Store(path: path)
-            try SampleNetwork(size: 40, seed: 2, today: day).write(to: store)
-            store.close()
-        }
         // As v12 left it.
-        let raw = try DatabaseQueue(path: path)
-        try raw.write { db in
+        let (path, raw) = try Self.sampleFile("figures-old.db", size: 40, seed: 2) { db in
             for t in Store.figureTriggers { try db.execute(sql: "DROP TRIGGER \(t.name)") }
             try db.execute(sql: "DROP TABLE figures; DROP TABLE figures_due; DELETE FROM grdb_migrations WHERE identifier LIKE 'v13 %' OR identifier LIKE 'v14 %'")
         }
@@ -314,16 +319,9 @@ import TendTestSupport
     }
 
     /// A file made on the day v13 came, with the triggers of its first version (none before an
-    /// insert), gets them all from v14, and a REPLACE is then counted .
+    /// insert), gets them all from v14, and a REPLACE is then counted.
     @Test func aFileWithTheFirstTriggersGetsTheRest() throws {
-        let path = tempPath("figures-v13.db")
-        do {
-            let store = try Store(path: path)
-            try SampleNetwork(size: 30, seed: 6, today: day).write(to: store)
-            store.close()
-        }
-        let raw = try DatabaseQueue(path: path)
-        try raw.write { db in
+        let (path, raw) = try Self.sampleFile("figures-v13.db", size: 30, seed: 6) { db in
             for t in Store.figureTriggers where t.sql.contains(" BEFORE INSERT ") || t.sql.contains(" BEFORE UPDATE ") {
                 try db.execute(sql: "DROP TRIGGER \(t.name)")
             }
