@@ -22,7 +22,7 @@ struct RowCells: StoredRow {
     func int(_ i: Int32) -> Int64 { ((try? row[Int(i)].decode(Int64?.self)) ?? nil) ?? 0 }
     func isNull(_ i: Int32) -> Bool { row[Int(i)].bytes == nil }
     func optionalText(_ i: Int32) -> String? { (try? row[Int(i)].decode(String?.self)) ?? nil }
-    func day(_ i: Int32) throws -> Day? {
+    func anyDay(_ i: Int32) throws -> Day? {
         guard let s = optionalText(i) else { return nil }
         guard let d = Day(iso: s) else { throw damaged(i, "is not a date from 0001-01-01 to 9999-12-31") }
         return d

@@ -193,8 +193,11 @@ extension Store {
     /// Every contact's figures as of `today` from the stored rows (see the extension's comment);
     /// nil when the file has none, a stored row cannot be read, or so many contacts are due or
     /// have events after today that one pass over every event is the cheaper way.
-    /// Without `recent`, `touches90` is left at 0 for the contacts whose rows are read.
-    static func statsFromFigures(_ db: Database, today: Day, recent: Bool = true) throws -> [Int64: ContactStats]? {
+    /// Only the figures of `wanted` that the stored rows do not hold are read besides:
+    /// `touches90` (the last 91 days' touches) and `lastTouchBy` (whose member logged the last
+    /// touch); without them they are as for a contact without events, for the contacts whose
+    /// rows are read.
+    static func statsFromFigures(_ db: Database, today: Day, wanted: ContactStats.Figures = .all) throws -> [Int64: ContactStats]? {
         guard try hasFigureTables(db) else { return nil }
         var redo = Set(try Int64.fetchAll(db, sql: "SELECT contact_id FROM figures_due"))
         guard redo.count <= statsReadLimit else { return nil }
@@ -228,11 +231,11 @@ extension Store {
             if !redo.contains(id), let s = stored[id] { out[id] = s } else { redo.insert(id) }
         }
         guard redo.count <= statsReadLimit else { return nil }
-        if recent { try addRecentTouches(db, today: today, to: &out) }
+        if wanted.contains(.touches90) { try addRecentTouches(db, today: today, to: &out) }
         if !redo.isEmpty {
             try inChunks(Array(redo)) { part, list in out.merge(try unsignedStats(db, today: today, only: part, list)) { _, fresh in fresh } }
         }
-        try addLastTouchBy(db, today: today, nil, to: &out)
+        if wanted.contains(.lastTouchBy) { try addLastTouchBy(db, today: today, nil, to: &out) }
         return out
     }
 
@@ -249,6 +252,10 @@ extension Store {
             UNION SELECT contact_id FROM spending WHERE "on" > \(day)
             """
     }
+
+    /// The figures a stored row holds: all but `touches90` and `lastTouchBy`, which are read
+    /// beside it when asked for.
+    static let figuresStored = ContactStats.Figures.all.subtracting([.touches90, .lastTouchBy])
 
     /// The stored figures a condition on contacts may select by (`contacts where last_touch < …`),
     /// each with whether it is a date; `touches_90d` and `spend` are not among them.

@@ -58,8 +58,7 @@ extension Store {
             return UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(statement, i)))
         }
         package func optionalText(_ i: Int32) -> String? { bytes(i).map { String(decoding: $0, as: UTF8.self) } }
-        /// A date, or nil for NULL; anything but `YYYY-MM-DD` in 0001…9999 is damage.
-        package func day(_ i: Int32) throws -> Day? {
+        package func anyDay(_ i: Int32) throws -> Day? {
             guard let b = bytes(i) else { return nil }
             guard let d = Day(isoBytes: b) else { throw damaged(i, "is not a date from 0001-01-01 to 9999-12-31") }
             return d
@@ -151,8 +150,8 @@ extension Store {
         c.honorsReferrals = try r.bool(27)
         c.notes = r.optionalText(28)
         c.snoozedUntil = try r.day(30)
-        c.birthday = try r.day(34)
-        c.anniversary = try r.day(35)
+        c.birthday = try r.anyDay(34)
+        c.anniversary = try r.anyDay(35)
         c.dates = try r.namedDates(36)
         c.uid = r.optionalText(37)
         return c

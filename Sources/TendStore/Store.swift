@@ -593,8 +593,9 @@ public final class Store: Model {
     /// The figures of these contacts (every contact's when nil) from SQL aggregates, so that
     /// derived fields need no events in memory. Nil when the events are loaded already: the
     /// core's pass over them is then cheaper. Every figure is summed, whichever are asked for,
-    /// but `touches_90d` when it is not and the figures stored in the file are read (it is the one
-    /// they do not hold: Store+Figures); they are kept for the next statement.
+    /// but `touches_90d` and the last touch's member when they are not and the figures stored in
+    /// the file are read (the two they do not hold: Store+Figures); they are kept for the next
+    /// statement.
     public func contactStats(of ids: [Int64]?, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
         if cache != nil { return nil }
         if let kept = try keptStats(today: today, figures: figures) {
@@ -602,10 +603,9 @@ public final class Store: Model {
             return ids.reduce(into: [:]) { out, id in out[id] = kept[id] }
         }
         guard let ids, ids.count <= Store.statsReadLimit else {
-            let recent = figures.contains(.touches90)
-            let stored = try read { try Store.statsFromFigures($0, today: today, recent: recent) }
+            let stored = try read { try Store.statsFromFigures($0, today: today, wanted: figures) }
             let all = try stored ?? read { try Store.stats($0, today: today) }
-            statsKept = StatsKept(today: today, stats: all, recent: stored == nil || recent)
+            statsKept = StatsKept(today: today, stats: all, held: stored == nil ? .all : figures.union(Store.figuresStored))
             guard let ids else { return all }
             return ids.reduce(into: [:]) { out, id in out[id] = all[id] }
         }
@@ -633,8 +633,9 @@ public final class Store: Model {
     struct StatsKept {
         var today: Day
         var stats: [Int64: ContactStats]
-        /// Whether `touches90` is counted (it is not when the kept rows were read without it).
-        var recent = true
+        /// The figures the kept rows count: the others (`touches90`, `lastTouchBy`, when read from
+        /// the stored rows without them) are as for a contact without events.
+        var held = ContactStats.Figures.all
         var stale: Set<Int64> = []
     }
     private var statsKept: StatsKept?
@@ -644,7 +645,7 @@ public final class Store: Model {
 
     /// The kept figures for `today`, brought up to date; nil when none are kept for that day.
     private func keptStats(today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
-        guard let kept = statsKept, kept.today == today, kept.recent || !figures.contains(.touches90) else { return nil }
+        guard let kept = statsKept, kept.today == today, kept.held.isSuperset(of: figures) else { return nil }
         guard !kept.stale.isEmpty else { return kept.stats }
         let fresh = try statsRead(of: Array(kept.stale), today: today)
         statsKept!.stats.merge(fresh) { _, new in new }

@@ -14,8 +14,9 @@ package protocol StoredRow {
     func int(_ i: Int32) -> Int64
     func isNull(_ i: Int32) -> Bool
     func optionalText(_ i: Int32) -> String?
-    /// A date, or nil for NULL; anything but `YYYY-MM-DD` in 0001…9999 is damage.
-    func day(_ i: Int32) throws -> Day?
+    /// A date with or without its year (`--12-25`: a birthday, an anniversary), or nil for
+    /// NULL; anything but `YYYY-MM-DD` in 0001…9999 or `--MM-DD` is damage.
+    func anyDay(_ i: Int32) throws -> Day?
     /// A JSON list of strings.
     func list(_ i: Int32) throws -> [String]
 }
@@ -27,6 +28,13 @@ extension StoredRow {
         let v = int(i)
         guard v == 0 || v == 1 else { throw damaged(i, "is \(v), not true (1) or false (0)") }
         return v == 1
+    }
+    /// A date, or nil for NULL; a date without its year is damage here: only a birthday or an
+    /// anniversary may lack one (an event on `--12-25` would be counted from the year 0).
+    package func day(_ i: Int32) throws -> Day? {
+        guard let d = try anyDay(i) else { return nil }
+        guard !d.isYearless else { throw damaged(i, "is \(d), a date without a year") }
+        return d
     }
     package func date(_ i: Int32) throws -> Day {
         guard let d = try day(i) else { throw damaged(i, "is missing") }

@@ -42,7 +42,9 @@ import Testing
         #expect(try h.column("contacts where birthday < 0001-01-01 sort by name show name") == ["B", "D"])
         #expect(h.text(try h.value("@a.birthday")) == "1604-05-05")
         #expect(try h.value("days_since(--05-05)").isNull)
-        for e in ["--05-05 + 1d", "1d + --05-05", "2026-01-01 - --05-05", "start_of(month, --05-05)", "set @a met_on: --04-12", "log call with @a on --04-12"] {
+        for e in ["--05-05 + 1d", "1d + --05-05", "2026-01-01 - --05-05", "start_of(month, --05-05)", "set @a met_on: --04-12", "log call with @a on --04-12",
+            "goal \"Grow\" by --04-12", "goal \"Grow\" due: --04-12", "snooze @a until --04-12", "spend 5 at @a on --04-12",
+        ] {
             do {
                 _ = try h.run(e)
                 Issue.record("\(e) was accepted")

@@ -62,6 +62,16 @@ import Testing
         ("UPDATE stage_changes SET stage = 0", "stage_changes row 1: stage is 0, not a stage"),
         ("UPDATE interaction_people SET contact_id = 77 WHERE position = 1", "interactions row 1: contact 77 does not exist"),
         ("UPDATE introductions SET \"on\" = '99999-01-01'", "introductions row 1: on is not a date"),
+        // A date without its year is a birthday's or an anniversary's alone: an event on it was
+        // counted from the year 0 (739,761 days overdue).
+        ("UPDATE interactions SET \"on\" = '--12-25'", "interactions row 1: on is --12-25, a date without a year"),
+        ("UPDATE referrals SET \"on\" = '--12-25'", "referrals row 1: on is --12-25, a date without a year"),
+        ("UPDATE introductions SET \"on\" = '--02-29'", "introductions row 1: on is --02-29, a date without a year"),
+        ("UPDATE spending SET \"on\" = '--12-25'", "spending row 1: on is --12-25, a date without a year"),
+        ("UPDATE stage_changes SET \"on\" = '--12-25'", "stage_changes row 1: on is --12-25, a date without a year"),
+        ("UPDATE contacts SET met_on = '--06-01' WHERE id = 2", "contacts row 2: met_on is --06-01, a date without a year"),
+        ("UPDATE contacts SET created = '--06-01' WHERE id = 2", "contacts row 2: created is --06-01, a date without a year"),
+        ("UPDATE contacts SET next_due = '--06-01' WHERE id = 1", "contacts row 1: next_due is --06-01, a date without a year"),
         ("UPDATE goals SET period = 'fortnight'", "goals row 1: period is not week, month, quarter or year"),
         ("UPDATE goals SET target = 'lots'", "goals row 1: target is not a number"),
         ("UPDATE goal_helpers SET contact_id = 55", "goal_helpers row 1: contact 55 does not exist"),
@@ -118,11 +128,28 @@ import Testing
         }
     }
 
-    /// The scan that sums every contact's figures checks what it reads too.
-    @Test func theFiguresScanReportsDamage() throws {
+    /// The scan that sums every contact's figures, and the figures stored in the file, check
+    /// what they read too.
+    @Test(arguments: ["10000-01-01", "--12-25"])
+    func theFiguresScanReportsDamage(_ date: String) throws {
         let path = try Self.database()
-        try GRDBQueue.unchecked(path).execute("UPDATE interactions SET \"on\" = '10000-01-01'")
+        try GRDBQueue.unchecked(path).execute("UPDATE interactions SET \"on\" = '\(date)'")
         #expect(throws: DamagedValue.self) { try Store(path: path).contactStats(today: day) }
+        // The stored row of a contact made due by that change is worked out at the next write:
+        // the damaged contact stays due, and its figures are still damage, not a date.
+        let store = try Store(path: path)
+        try store.apply(.insertContact(Contact(name: "Mo Ali", handle: "mo-ali", created: day)))
+        #expect(throws: DamagedValue.self) { try store.contactStats(today: day) }
+        #expect(throws: DamagedValue.self) { try store.read { try Store.statsFromFigures($0, today: day) } }
+    }
+
+    /// A birthday or an anniversary may lack its year: that is no damage.
+    @Test func aBirthdayWithoutItsYearIsNoDamage() throws {
+        let path = try Self.database()
+        try GRDBQueue.unchecked(path).execute("UPDATE contacts SET birthday = '--02-29', anniversary = '--06-01' WHERE id = 1")
+        let joan = try #require(try Store(path: path).network().contacts.first { $0.id == 1 })
+        #expect(joan.birthday == Day(month: 2, day: 29))
+        #expect(joan.anniversary == Day(month: 6, day: 1))
     }
 
     /// What could not be read back is not written: dates past 9999 read back as 1970-01-01 before.

@@ -197,16 +197,26 @@ import TendTestSupport
         #expect(try Self.triggers(store) == Store.figureTriggers.count)
     }
 
-    /// Figures read without `touches_90d` (the agenda does not name it) and then asked for with
-    /// it: it is counted then, not taken from what was kept without it.
-    @Test func figuresReadWithoutRecentTouchesAreReadAgainWithThem() throws {
+    /// Figures read without `touches_90d` and the last touch's member (the prelude's agenda names
+    /// neither) and then asked for with them: they are read then, not taken from what was kept
+    /// without them.
+    @Test func figuresReadWithoutRecentTouchesOrMemberAreReadAgainWithThem() throws {
         let store = try Store(path: tempPath("figures-recent.db"))
         try SampleNetwork(size: 200, seed: 8, today: day).write(to: store)
-        let without = try #require(try store.contactStats(of: nil, today: day, figures: ContactStats.Figures.all.subtracting(.touches90)))
-        #expect(without.values.allSatisfy { $0.touches90 == 0 })
+        // A file pushed from or to a team's database names the members who logged its events.
+        try store.db.inDatabase { try $0.execute(sql: #"UPDATE interactions SET "by" = 'ann' WHERE id % 2 = 0; UPDATE referrals SET "by" = 'bo'"#) }
+        let without = try #require(try store.contactStats(of: nil, today: day, figures: Store.figuresStored))
+        #expect(without.values.allSatisfy { $0.touches90 == 0 && $0.lastTouchBy == nil })
         let with = try store.contactStats(of: nil, today: day, figures: .all)
         #expect(with == (try store.read { try Store.stats($0, today: day) }))
         #expect(with?.values.contains { $0.touches90 > 0 } == true)
+        #expect(Set(with?.values.compactMap(\.lastTouchBy) ?? []) == ["ann", "bo"])
+        // Asked for one of them alone, the other is still read again.
+        let store2 = try Store(path: tempPath("figures-member.db"))
+        try SampleNetwork(size: 200, seed: 8, today: day).write(to: store2)
+        try store2.db.inDatabase { try $0.execute(sql: #"UPDATE interactions SET "by" = 'ann'"#) }
+        _ = try store2.contactStats(of: nil, today: day, figures: ContactStats.Figures.all.subtracting(.lastTouchBy))
+        #expect(try store2.contactStats(of: nil, today: day, figures: .all) == (try store2.read { try Store.stats($0, today: day) }))
     }
 
     /// Another program writing to the file (sqlite3, a teammate's script) goes through the

@@ -31,7 +31,7 @@ extension Interpreter {
             g.id = old.id
             g.helpers = old.helpers
         }
-        if let by { g.due = try eval(by, ctx).dateValue }
+        if let by { g.due = try eval(by, ctx).dateValue.map { try fullDate($0, by) } }
         for o in options {
             guard case .pair(let n, let e, _) = o else { continue }
             switch n {
@@ -39,7 +39,7 @@ extension Interpreter {
             case "target":
                 g.target = try eval(e, ctx).numberValue
                 if let t = g.target, let problem = ValueRules.target(t) { throw fail(problem, e.range) }
-            case "due": g.due = try eval(e, ctx).dateValue
+            case "due": g.due = try eval(e, ctx).dateValue.map { try fullDate($0, e) }
             default: break
             }
         }
