@@ -138,7 +138,12 @@ extension PostgresStore {
     }
 
     /// Whether a condition of this shape on contacts is one `figuresSQL` checks.
-    static func narrowsByFigure(_ shape: AccessRequest.Shape) -> Bool { figures[shape.field] != nil }
+    /// (With a value the query writes out, one `figuresSQL` compares.)
+    static func narrowsByFigure(_ shape: AccessRequest.Shape) -> Bool {
+        guard figures[shape.field] != nil else { return false }
+        guard let known = shape.condition else { return true }
+        return figuresSQL(for: [known], after: 0, today: Day.last) != nil
+    }
 
     /// `id IN (…)`: the contacts whose figures meet the conditions on `figures`, or nil when no
     /// condition is on one. Values are numbered after `first`: today, the first day

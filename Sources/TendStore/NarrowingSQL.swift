@@ -39,6 +39,8 @@ extension Store {
         /// Whether `sql(for:)` can check a comparison of this shape (for values it can compare
         /// as Tend does): text and flags by `==` only; dates, stages and whole numbers by any.
         package func narrows(_ c: AccessRequest.Shape) -> Bool {
+            // A value the query writes out is one SQL compares as Tend does, or the core's alone.
+            if let known = c.condition { return sql(for: [known], placeholder: { _ in "?" }) != nil }
             if text.contains(c.field) || bool.contains(c.field) { return c.op == .equal }
             return date.contains(c.field) || integer.contains(c.field) || (stage && c.field == "stage")
         }

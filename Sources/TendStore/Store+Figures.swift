@@ -264,6 +264,14 @@ extension Store {
         "referrals_received": false, "introductions": false, "degree": false,
     ]
 
+    /// Whether contacts are selected by a stored figure for a condition of this shape: one on a
+    /// figure, with a value `figuresSQL` compares when the query writes it out.
+    static func narrowsByFigure(_ shape: AccessRequest.Shape) -> Bool {
+        guard figureFields[shape.field] != nil else { return false }
+        guard let known = shape.condition else { return true }
+        return figuresSQL(for: [known], today: Day.last) != nil
+    }
+
     /// `(…)`: the contacts that may meet the conditions on stored figures as of `today` — those
     /// whose stored row meets them (or holds no date for a condition on one), and every contact
     /// whose stored row may not be right for that day (due, without a row, or with an event

@@ -687,10 +687,10 @@ public final class Store: Model {
     public func offer(_ request: AccessRequest) throws -> AccessOffer {
         var offer = try Store.offer(request, cache: cache, coreCache: coreCache, count: rows(in:), interactions: interactionsAbout)
         // Contacts are selected by their stored figures too (Store+Figures), where the file has them.
-        if request.collection == "contacts", !offer.inMemory, request.constraints.contains(where: { Store.figureFields[$0.field] != nil }),
+        if request.collection == "contacts", !offer.inMemory, request.constraints.contains(where: Store.narrowsByFigure),
             try read({ try Store.hasFigureTables($0) })
         {
-            offer.usable = zip(offer.usable, request.constraints).map { $0 || Store.figureFields[$1.field] != nil }
+            offer.usable = zip(offer.usable, request.constraints).map { $0 || Store.narrowsByFigure($1) }
         }
         return offer
     }

@@ -35,8 +35,8 @@ public enum ConstraintOp: String, Sendable, CaseIterable {
     }
 }
 
-/// What a query offers a model about one collection: the shape of its constraints, without
-/// their values (which are known only when the query runs).
+/// What a query offers a model about one collection: the shape of its constraints, with their
+/// values where the query writes them out (the others are known only when the query runs).
 public struct AccessRequest: Sendable, Equatable {
     public var collection: String
     public var constraints: [Shape]
@@ -46,9 +46,25 @@ public struct AccessRequest: Sendable, Equatable {
     public struct Shape: Sendable, Equatable {
         public var field: String
         public var op: ConstraintOp
-        public init(_ field: String, _ op: ConstraintOp) {
+        /// The value, when the query writes it out (`touches > 2.5`): a model that cannot compare
+        /// it as Tend does (a fraction where it keeps whole numbers, a date without a year) says
+        /// so, and the plan reads every row instead of claiming to select. Nil when the value is
+        /// known only when the query runs (`today - 90d`, a parameter).
+        public var value: Value?
+        public init(_ field: String, _ op: ConstraintOp, value: Value? = nil) {
             self.field = field
             self.op = op
+            self.value = value
+        }
+        /// The condition with its value, when the query writes it out.
+        public var condition: FieldCondition? { value.map { FieldCondition(field: field, op: op, value: $0) } }
+        public static func == (a: Shape, b: Shape) -> Bool {
+            guard a.field == b.field, a.op == b.op else { return false }
+            switch (a.value, b.value) {
+            case (nil, nil): return true
+            case (let x?, let y?): return Value.equal(x, y)
+            default: return false
+            }
         }
     }
     public init(collection: String, constraints: [Shape], count: Bool = false) {

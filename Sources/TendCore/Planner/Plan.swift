@@ -53,7 +53,10 @@ public struct PlannedConstraint {
     public var value: Expr
     /// True when the value is the same wherever the query runs in one run (no parameter).
     public var fixed: Bool
-    public var shape: AccessRequest.Shape { AccessRequest.Shape(field, op) }
+    public var shape: AccessRequest.Shape {
+        if case .literal(let v) = value.kind { return AccessRequest.Shape(field, op, value: v) }
+        return AccessRequest.Shape(field, op)
+    }
 }
 
 extension Plan {
