@@ -951,8 +951,14 @@ public final class Session: InterpreterHost {
 
     /// Runs script sources (files or stdin) the way `tend run` does.
     public func runScripts(_ sources: [Source], bail: Bool, readOnly: Bool) -> ExitStatus {
+        runScripts(parse(sources), bail: bail, readOnly: readOnly)
+    }
+
+    /// Runs sources parsed already (by a session that checked them against no database, to
+    /// learn whether the run makes one: a dump restored into a new file was parsed twice).
+    public func runScripts(_ parsed: ParsedSources, bail: Bool, readOnly: Bool) -> ExitStatus {
         noticeOtherWriters()
-        let (program, diags) = prepare(sources, readOnly: readOnly)
+        let (program, diags) = prepare(parsed, readOnly: readOnly)
         if !diags.isEmpty {
             report(diags)
             return .invalid
@@ -960,8 +966,17 @@ public final class Session: InterpreterHost {
         return run(program, bail: bail, readOnly: readOnly || self.readOnly)
     }
 
-    /// Parses and checks sources, with the files they load: the program, and every problem found.
-    public func prepare(_ sources: [Source], readOnly: Bool) -> (program: CheckedProgram, diagnostics: [Diagnostic]) {
+    /// Sources parsed, with the files they load inlined: the same for every session (parsing
+    /// reads no database), so they can be checked by one session and run by another.
+    public struct ParsedSources {
+        let sources: [Source]
+        let statements: [Statement]
+        let diagnostics: [Diagnostic]
+        let loadedAt: [ObjectIdentifier: Int]
+    }
+
+    /// Parses sources with the files they load.
+    public func parse(_ sources: [Source]) -> ParsedSources {
         var statements: [Statement] = []
         var diags: [Diagnostic] = []
         var state = LoadState()
@@ -970,10 +985,19 @@ public final class Session: InterpreterHost {
             statements += s
             diags += d
         }
-        loadedAt = state.loadedAt
+        return ParsedSources(sources: sources, statements: statements, diagnostics: diags, loadedAt: state.loadedAt)
+    }
+
+    /// Parses and checks sources, with the files they load: the program, and every problem found.
+    public func prepare(_ sources: [Source], readOnly: Bool) -> (program: CheckedProgram, diagnostics: [Diagnostic]) {
+        prepare(parse(sources), readOnly: readOnly)
+    }
+
+    public func prepare(_ parsed: ParsedSources, readOnly: Bool) -> (program: CheckedProgram, diagnostics: [Diagnostic]) {
+        loadedAt = parsed.loadedAt
         // Statements that parsed are checked even when others did not, so one run reports every error.
-        let (program, checkDiags) = check(statements, readOnly: readOnly || self.readOnly)
-        return (program, Diagnostic.inSourceOrder(diags + checkDiags, sources: sources + statements.map(\.source)))
+        let (program, checkDiags) = check(parsed.statements, readOnly: readOnly || self.readOnly)
+        return (program, Diagnostic.inSourceOrder(parsed.diagnostics + checkDiags, sources: parsed.sources + parsed.statements.map(\.source)))
     }
 
     /// True when a database that is not there explains these problems of the sources: each is a

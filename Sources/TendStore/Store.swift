@@ -349,6 +349,8 @@ public final class Store: Model {
         m.registerMigration("v12 ids never reused", migrate: Store.neverReuseIDs)
         m.registerMigration("v13 kept figures", migrate: Store.createFigures)
         m.registerMigration("v14 figures' triggers", migrate: Store.makeFigureTriggers)
+        // The same triggers without a temporary table for each row they fire on.
+        m.registerMigration("v15 figures' triggers, lighter", migrate: Store.makeFigureTriggers)
         return m
     }
 

@@ -326,6 +326,7 @@ enum App {
             do { _ = try FileWriter(database: path).check(file, existing: .replaceIf(isJUnitReport, advice: junitAdvice)) } catch { fail(error) }
         }
         var create = false
+        var parsed: Session.ParsedSources?
         // A PostgreSQL database (the server's administrator makes it) is there when it is Tend's.
         if !(ConnectionSettings.isURL(path) ? postgresHoldsTend(path) : hasDatabase(at: path)) {
             let probe: Session
@@ -336,7 +337,8 @@ enum App {
             } catch {
                 fail(error)
             }
-            let (program, diags) = probe.prepare(sources, readOnly: g.readOnly)
+            parsed = probe.parse(sources)
+            let (program, diags) = probe.prepare(parsed!, readOnly: g.readOnly)
             if probe.missingDatabaseExplains(diags, in: sources) {
                 probe.fail("tend: error: \(missingDatabase(g))")
                 leave(probe, .failed, junit: junit, database: path)
@@ -364,7 +366,7 @@ enum App {
         }
         let session = open(g, create: create)
         session.quiet = quiet
-        let status = stoppable(session) { session.runScripts(sources, bail: bail, readOnly: g.readOnly) }
+        let status = stoppable(session) { session.runScripts(parsed ?? session.parse(sources), bail: bail, readOnly: g.readOnly) }
         if create { settleNewDatabase(session, status, g) }
         leave(session, status, junit: junit, database: path)
     }

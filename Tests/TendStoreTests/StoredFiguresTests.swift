@@ -307,13 +307,38 @@ import TendTestSupport
         return (path, raw)
     }
 
+    /// The conflict clause of the statement that fires a trigger stands in for those of the
+    /// trigger's statements: another program's INSERT OR ROLLBACK (ABORT, FAIL, IGNORE, REPLACE)
+    /// of a second event for a contact already due neither fails nor rolls back, and counts.
+    @Test func anotherProgramsConflictClausesStandAside() throws {
+        let path = tempPath("figures-conflicts.db")
+        let store = try Store(path: path)
+        try SampleNetwork(size: 40, seed: 3, today: day).write(to: store)
+        let a = try store.network().contacts[0].id
+        let other = try DatabaseQueue(path: path)
+        for (n, clause) in ["ROLLBACK", "ABORT", "FAIL", "IGNORE", "REPLACE"].enumerated() {
+            try Self.settle(store)
+            try other.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN")
+                for cents in [100, 200] {
+                    try db.execute(sql: #"INSERT OR \#(clause) INTO spending (contact_id, amount_cents, "on") VALUES (?, ?, '2026-02-01')"#, arguments: [a, cents])
+                }
+                try db.execute(sql: #"INSERT OR \#(clause) INTO interaction_people (interaction_id, contact_id, position) SELECT id, ?, ? FROM interactions WHERE id = (SELECT min(id) FROM interactions)"#, arguments: [a, 50 + n])
+                try db.execute(sql: "COMMIT")
+            }
+            #expect(try Self.due(store) == 1, "INSERT OR \(clause)")
+            _ = try store.refresh()
+            try Self.expectKept(store, "after INSERT OR \(clause)")
+        }
+    }
+
     /// A file an older Tend made has every contact due once it is opened to write, and its first
     /// commit keeps them all; opened read-only it keeps none and reads as before.
     @Test func anOlderFileGetsItsFiguresAtTheFirstWrite() throws {
         // As v12 left it.
         let (path, raw) = try Self.sampleFile("figures-old.db", size: 40, seed: 2) { db in
             for t in Store.figureTriggers { try db.execute(sql: "DROP TRIGGER \(t.name)") }
-            try db.execute(sql: "DROP TABLE figures; DROP TABLE figures_due; DELETE FROM grdb_migrations WHERE identifier LIKE 'v13 %' OR identifier LIKE 'v14 %'")
+            try db.execute(sql: "DROP TABLE figures; DROP TABLE figures_due; DELETE FROM grdb_migrations WHERE identifier LIKE 'v13 %' OR identifier LIKE 'v14 %' OR identifier LIKE 'v15 %'")
         }
         try raw.close()
         let readOnly = try Store(path: path, readOnly: true)
@@ -335,7 +360,7 @@ import TendTestSupport
             for t in Store.figureTriggers where t.sql.contains(" BEFORE INSERT ") || t.sql.contains(" BEFORE UPDATE ") {
                 try db.execute(sql: "DROP TRIGGER \(t.name)")
             }
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v14 %'")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier LIKE 'v14 %' OR identifier LIKE 'v15 %'")
         }
         let store = try Store(path: path)
         #expect(try Self.triggers(store) == Store.figureTriggers.count)
