@@ -1384,7 +1384,9 @@ public final class Session: InterpreterHost {
         let terminal = TerminalOutput.isTerminal[STDOUT_FILENO] == true
         var failed = false
         var last: Character?
-        return { block in
+        return { [unowned self] block in
+            // Records worked out from a failed read are not written: the statement fails with it.
+            if interpreter.readFailed { failed = true }
             guard !failed else { return }
             // A CR LF is one Character: it ends the output too (a LF more made a bare empty line
             // after a vCard's or iCalendar's last CRLF).

@@ -175,9 +175,27 @@ extension Store {
         let ids = try Int64.fetchCursor(db, sql: "SELECT id FROM contacts" + restrict(list, "id"))
         while let id = try ids.next() { out[id] = ContactStats() }
         try addInteractionStats(db, today: today, list, to: &out)
+        try checkSummedDates(db, list)
         try addReferralAndIntroductionStats(db, today: today, list, to: &out)
         try addSpendingKnowsAndStages(db, today: today, list, to: &out)
         return out
+    }
+
+    /// The tables whose dates SQL compares as text in the sums below, each with its columns of
+    /// contacts: a date that is not one (`--12-25`, without its year, sorts before every year
+    /// and was counted as a touch or a spend) is damage, as where rows are read one by one.
+    private static let summedDates: [(table: String, contacts: [String])] = [
+        ("referrals", ["contact_id"]), ("introductions", ["a_id", "b_id"]), ("spending", ["contact_id"]), ("stage_changes", ["contact_id"]),
+    ]
+
+    /// Fails on the first row of `summedDates` (of the contacts of `list`) whose date is not
+    /// `YYYY-MM-DD` in 0001…9999 (SQLite's date() gives any other text back changed or NULL).
+    static func checkSummedDates(_ db: Database, _ list: String?) throws {
+        for (table, contacts) in summedDates {
+            let mine = list.map { l in " AND (" + contacts.map { "\($0) IN (\(l))" }.joined(separator: " OR ") + ")" } ?? ""
+            let sql = #"SELECT id, "on" FROM \#(table) WHERE (date("on") IS NOT "on" OR "on" < '0001-01-01')\#(mine) LIMIT 1"#
+            try each(db, table, sql) { r in _ = try r.date(1) }
+        }
     }
 
     /// Who logged each contact's last touch: of the touches on its day, the last in the order

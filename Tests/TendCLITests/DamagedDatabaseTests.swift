@@ -41,6 +41,46 @@ import Testing
     /// Changes the file as another program would, past Tend's checks.
     static func execute(_ db: URL, _ sql: String) throws { try DatabaseQueue(path: db.path).write { try $0.execute(sql: sql) } }
 
+    /// Every row of every table, as text: what a run must leave as it was.
+    static func contents(_ db: URL) throws -> [String] {
+        try DatabaseQueue(path: db.path).read { d in
+            try String.fetchAll(d, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").flatMap { table in
+                try Row.fetchAll(d, sql: "SELECT * FROM \"\(table)\"").map { "\(table) \($0)" }
+            }
+        }
+    }
+
+    /// A date without its year written by another program into an event: every figure of its
+    /// contact is damage, whichever table the event is in (the sums of referrals, introductions,
+    /// spending and stage changes counted it as a touch or a spend, and a write then stored it).
+    /// What rests on the figures fails with it and changes nothing: a write over a query (it set
+    /// the 25 contacts whose figures were read one by one, and committed), the agenda (it kept
+    /// the numbers of a page worked out without figures, and `done 1` closed another person's
+    /// item), an export to standard output (it printed every contact with no touches).
+    @Test(arguments: ["interactions", "referrals", "introductions", "spending", "stage_changes"])
+    func aDateWithoutItsYearFailsWhatRestsOnIt(_ table: String) throws {
+        let dir = CLI.tempDir()
+        let db = dir.appendingPathComponent("sample.db")
+        #expect(try CLI.run(["--db", db.path, "demo", "--size", "300"], in: dir).status == 0)
+        try Self.execute(db, #"UPDATE \#(table) SET "on" = '--12-25' WHERE id = (SELECT min(id) FROM \#(table))"#)
+        let damage = "\(table) row 1: on is --12-25, a date without a year"
+        let before = try Self.contents(db)
+        for args in [
+            ["-e", "set contacts where touches > 3 tags: [\"t\"]"], ["-e", "snooze contacts where last_touch < today - 100d 2w"], ["agenda"],
+            ["-e", "count(contacts where touches > 2)"], ["export", "json", "-"], ["export", "ics", "-"],
+        ] {
+            let r = try CLI.run(["--db", db.path] + args, in: dir)
+            #expect(r.status == 3, "\(table) \(args): \(r.stdout)")
+            #expect(r.stderr.contains(damage), "\(table) \(args): \(r.stderr)")
+            #expect(r.stdout.isEmpty || args[0] == "-e", "\(table) \(args): \(r.stdout.prefix(200))")
+            #expect(try Self.contents(db) == before, "\(table) \(args) changed the file")
+        }
+        // A write that reads no figure commits; the damaged contact's figures are not stored.
+        #expect(try CLI.run(["--db", db.path, "-e", "add \"Zed Q\""], in: dir).status == 0)
+        let again = try CLI.run(["--db", db.path, "-e", "count(contacts where touches > 2)"], in: dir)
+        #expect(again.status == 3 && again.stderr.contains(damage), "\(table): \(again.stdout)")
+    }
+
     /// #16.5: a cadence of 2^63-1 days imported or written by another program trapped (SIGILL)
     /// every query; dates past 9999 read back as 1970-01-01.
     @Test func anOutOfRangeValueIsAWordedError() throws {

@@ -70,6 +70,9 @@ extension Interpreter {
             lines.append(([key], r))
         }
         let shown = limit.map { Array(lines.prefix($0)) } ?? lines
+        // Numbers kept for a page worked out from a failed read would make `done 1` close
+        // someone else's item.
+        try stopOnReadFailure()
         let numbered = try readOnly || agendaBook.setAgendaNumbers(shown.map(\.keys))
         // This page is the one shown here, its numbers kept or not: when they are not (another
         // writer), `done 1` must not close line 1 of the page before if someone else is on it here.
@@ -336,7 +339,11 @@ extension Interpreter {
                 hiding[key] = state
             }
         }
-        if !readOnly && settling && !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
+        if !readOnly && settling && !spent.isEmpty {
+            // A rule found not holding on figures a failed read left empty still holds.
+            try stopOnReadFailure()
+            try agendaBook.forgetItemStates(spent)
+        }
         return hiding
     }
 }
@@ -397,6 +404,7 @@ extension Interpreter {
         }
         guard !closed.isEmpty else { return }
         let spent = try spentItems(Array(closed.keys), fieldsSet: fieldsSet)
+        try stopOnReadFailure()
         if !spent.isEmpty { try agendaBook.forgetItemStates(spent) }
     }
 

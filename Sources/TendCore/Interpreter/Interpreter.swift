@@ -544,6 +544,11 @@ public final class Interpreter {
     }
     private var retiredView: View?
 
+    /// Whether a view of this statement met an error reading the model (which the statement
+    /// then fails with): what it goes on to compute stands on missing data, and a host writing
+    /// it out as it comes (an export to standard output) stops.
+    public var readFailed: Bool { [queryView, periodView, cachedView].contains { $0?.failure != nil } }
+
     /// The error a view of this statement met reading the model, if any; the views are then
     /// dropped, so that the next statement reads again.
     func readFailure() -> Error? {
@@ -568,11 +573,20 @@ public final class Interpreter {
     var settledInRun: Set<Int64> = []
     var settledEveryone = false
 
+    /// Fails with the error a view met reading the model, before a change or a side effect
+    /// rests on what was read: `set contacts where touches > 3 …` on a damaged file set the 25
+    /// contacts whose figures were read one by one, and the failure went with the view the
+    /// change let go.
+    func stopOnReadFailure() throws {
+        if let failure = readFailure() { throw failure }
+    }
+
     @discardableResult
     func apply(_ change: Change) throws -> Int64? {
         // A statement writing many rows stops between them (after the last, the host's check
         // before its commit does).
         if Interruption.requested != 0 { throw Stopped() }
+        try stopOnReadFailure()
         let touched = AgendaMemo.contacts(changedBy: change)
         let spent = try itemsSpentBeforeChanging(touched)
         if let touched { contactsChangedInRun?.formUnion(touched) } else { contactsChangedInRun = nil }
