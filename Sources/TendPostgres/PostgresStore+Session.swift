@@ -75,9 +75,8 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
     public func itemStates() throws -> [ItemKey: ItemState] {
         var out: [ItemKey: ItemState] = [:]
         try each("agenda_items", "SELECT contact_id, rule, state, since, until, note FROM agenda_items WHERE member = current_user", id: nil) { r in
-            // A state this Tend does not know, or a date that is not one, is no state.
-            guard let kind = ItemState.Kind(rawValue: r.text(2)), let since = Store.day(r.optionalText(3)) else { return }
-            out[ItemKey(contact: r.int(0), rule: r.text(1))] = ItemState(kind, since: since, until: Store.day(r.optionalText(4)), note: r.optionalText(5))
+            out[ItemKey(contact: r.int(0), rule: r.text(1))] = Store.itemState(
+                r.optionalText(2), since: r.optionalText(3), until: r.optionalText(4), note: r.optionalText(5))
         }
         return out
     }

@@ -42,9 +42,7 @@ extension Store: AgendaBook {
             var out: [ItemKey: ItemState] = [:]
             let rows = try Row.fetchCursor(db, sql: "SELECT contact_id, rule, state, since, until, note FROM agenda_items")
             while let r = try rows.next() {
-                // A state this Tend does not know, or a date that is not one, is no state.
-                guard let kind = ItemState.Kind(rawValue: r[2] ?? ""), let since = Store.day(r[3]) else { continue }
-                out[ItemKey(contact: r[0], rule: r[1])] = ItemState(kind, since: since, until: Store.day(r[4]), note: r[5])
+                out[ItemKey(contact: r[0], rule: r[1])] = Store.itemState(r[2], since: r[3], until: r[4], note: r[5])
             }
             return out
         }

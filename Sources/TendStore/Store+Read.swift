@@ -24,7 +24,18 @@ public struct DamagedValue: Error, CustomStringConvertible {
 // MARK: - Reading the network
 
 extension Store {
-    package static func day(_ s: String?) -> Day? { s.flatMap { Day(iso: $0) } }
+    /// A date with its year, or nil (for none, or for text that is not one).
+    package static func day(_ s: String?) -> Day? { s.flatMap { Day(iso: $0) }.flatMap { $0.isYearless ? nil : $0 } }
+
+    /// An agenda item's state from its stored columns; nil (no state) for a state this Tend does
+    /// not know or a date that is not one: a snooze until `--12-25` (another program's) ended
+    /// at once, and `tend dump` wrote a script that would not run.
+    package static func itemState(_ kind: String?, since: String?, until: String?, note: String?) -> ItemState? {
+        guard let kind = kind.flatMap(ItemState.Kind.init(rawValue:)), let since = day(since) else { return nil }
+        let end = day(until)
+        if until != nil && end == nil { return nil }
+        return ItemState(kind, since: since, until: end, note: note)
+    }
     package static func money(_ cents: Int64) -> Decimal { Decimal(cents, places: 2) }
     package static func cents(_ d: Decimal) -> Int64 {
         var v = d * 100

@@ -143,6 +143,22 @@ import Testing
         #expect(throws: DamagedValue.self) { try store.read { try Store.statsFromFigures($0, today: day) } }
     }
 
+    /// An agenda item's state whose date another program wrote without its year (or as no
+    /// date) is no state, as a state Tend does not know is: a snooze until `--12-25` ended at
+    /// once, and `tend dump` wrote `until --12-25`, which its own run refused.
+    @Test func anItemStateWithADateWithoutItsYearIsNoState() throws {
+        let path = try Self.database()
+        let store = try Store(path: path)
+        let (a, b, c) = (ItemKey(contact: 1, rule: "a"), ItemKey(contact: 1, rule: "b"), ItemKey(contact: 2, rule: "c"))
+        try store.setItemState(a, ItemState(.snoozed, since: day, until: day.adding(days: 30), note: nil))
+        try store.setItemState(b, ItemState(.done, since: day, note: "called"))
+        try store.setItemState(c, ItemState(.dismissed, since: day, until: day.adding(days: 9), note: nil))
+        try GRDBQueue.unchecked(path).execute("UPDATE agenda_items SET until = '--12-25' WHERE rule = 'a'; UPDATE agenda_items SET since = '--11-23' WHERE rule = 'b'")
+        let states = try Store(path: path).itemStates()
+        #expect(states[a] == nil && states[b] == nil)
+        #expect(states[c]?.until == day.adding(days: 9))
+    }
+
     /// A birthday or an anniversary may lack its year: that is no damage.
     @Test func aBirthdayWithoutItsYearIsNoDamage() throws {
         let path = try Self.database()

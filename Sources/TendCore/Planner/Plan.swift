@@ -54,7 +54,13 @@ public struct PlannedConstraint {
     /// True when the value is the same wherever the query runs in one run (no parameter).
     public var fixed: Bool
     public var shape: AccessRequest.Shape {
-        if case .literal(let v) = value.kind { return AccessRequest.Shape(field, op, value: v) }
+        switch value.kind {
+        case .literal(let v): return AccessRequest.Shape(field, op, value: v)
+        // `-1.5` is a literal negated.
+        case .unary(.negate, let inner):
+            if case .literal(.number(let n)) = inner.kind { return AccessRequest.Shape(field, op, value: .number(-n)) }
+        default: break
+        }
         return AccessRequest.Shape(field, op)
     }
 }
