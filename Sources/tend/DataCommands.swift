@@ -113,6 +113,8 @@ struct AgendaCommand: ParsableCommand {
         let session = App.open(global.settings, create: false)
         let text =
             (["agenda"] + words).joined(separator: " ") + (byItem ? " by item" : "") + (all ? " all" : "") + (limit.map { " limit \($0)" } ?? "")
+        // One statement, and the process ends: nothing is kept for a next one.
+        session.interpreter.keepsAgenda = false
         // Not read-only: the page keeps its numbers for `tend done 3` (under --read-only it keeps none).
         App.finish(session, session.runScripts([Source(name: "<agenda>", text: text, madeFromCommandLine: true)], bail: false, readOnly: global.readOnly))
     }

@@ -134,7 +134,7 @@ extension Interpreter {
     /// rules read more than each contact's own (`Locality`), or the view is not the whole
     /// network as it stands (a goal's period, a selection).
     func agendaMemo(for v: View) -> AgendaMemo? {
-        guard periodView == nil, queryView == nil, v === cachedView, v.window == nil else { return nil }
+        guard keepsAgenda, periodView == nil, queryView == nil, v === cachedView, v.window == nil else { return nil }
         if let memo = keptAgenda, memo.day == v.today { return memo }
         if rulesAreLocal == nil {
             var locality = Locality(definitions: definitions) { [unowned self] in self.resolution(of: $0) }
