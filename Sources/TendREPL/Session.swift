@@ -1361,6 +1361,8 @@ public final class Session: InterpreterHost {
     ) throws -> String? {
         let full = resolve(path, from: source)
         if format == "vdir" && refusesFiles { throw FileWriter.Failure("\(path): --read-only writes no file") }
+        // Contacts a failed read left out are not written (a vdir export also gives each a UID).
+        try interpreter.stopOnReadFailure()
         fromCommandLine = source.isMadeFromCommandLine
         defer { fromCommandLine = false }
         let advice =

@@ -106,6 +106,8 @@ extension Store {
             FigureTrigger(
                 "figures_interactions_changed", "AFTER UPDATE OF id, kind, \"on\", gave, asked, inbound, pitch ON interactions",
                 people(of: "OLD.id") + " " + people(of: "NEW.id")),
+            // An interaction added without its id has none before it is added.
+            FigureTrigger("figures_interactions_added", "AFTER INSERT ON interactions", people(of: "NEW.id")),
             FigureTrigger("figures_interactions_removed", "BEFORE DELETE ON interactions", people(of: "OLD.id")),
             FigureTrigger("figures_contacts_added", "AFTER INSERT ON contacts", makeDue("SELECT NEW.id AS id")),
             FigureTrigger("figures_contacts_changed", "AFTER UPDATE OF id, created ON contacts", makeDue("SELECT OLD.id AS id UNION ALL SELECT NEW.id")),

@@ -68,6 +68,8 @@ import Testing
         for args in [
             ["-e", "set contacts where touches > 3 tags: [\"t\"]"], ["-e", "snooze contacts where last_touch < today - 100d 2w"], ["agenda"],
             ["-e", "count(contacts where touches > 2)"], ["export", "json", "-"], ["export", "ics", "-"],
+            // A vdir export gives each contact a UID: it gave the 25 whose figures were read (b58).
+            ["export", "vdir", "cards", "contacts where touches > 3"],
         ] {
             let r = try CLI.run(["--db", db.path] + args, in: dir)
             #expect(r.status == 3, "\(table) \(args): \(r.stdout)")

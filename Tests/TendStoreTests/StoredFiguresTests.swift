@@ -45,6 +45,10 @@ import TendTestSupport
         #expect(try due(store) == 0)
     }
 
+    /// The id SQLite gives the next interaction added without one (ids are never reused).
+    static let nextInteraction =
+        "(SELECT max(coalesce((SELECT max(id) FROM interactions), 0), coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'interactions'), 0)) + 1)"
+
     static func due(_ store: Store) throws -> Int {
         try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM figures_due") ?? -1 }
     }
@@ -250,6 +254,10 @@ import TendTestSupport
             "UPDATE interactions SET source_id = 'cal-1' WHERE id = (SELECT min(interaction_id) FROM interaction_people WHERE contact_id = \(b))",
             #"REPLACE INTO interactions (kind, source_id, "on") SELECT kind, source_id, '2020-01-01' FROM interactions WHERE source_id = 'cal-1'"#,
             #"UPDATE OR REPLACE interactions SET kind = 'lunch', source_id = 'cal-1' WHERE id = (SELECT max(interaction_id) FROM interaction_people WHERE contact_id = \#(b))"#,
+            // People written first for the interaction to come, and it added without its id (b58):
+            // it has none before it is added.
+            "INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (\(Self.nextInteraction), \(a), 0)",
+            #"INSERT INTO interactions (kind, "on", gave, asked, inbound, pitch) VALUES ('call', '2026-11-21', 1, 0, 0, 0)"#,
         ]
         for sql in writes {
             try Self.settle(store)

@@ -581,7 +581,7 @@ public final class Interpreter {
     /// rests on what was read: `set contacts where touches > 3 …` on a damaged file set the 25
     /// contacts whose figures were read one by one, and the failure went with the view the
     /// change let go.
-    func stopOnReadFailure() throws {
+    public func stopOnReadFailure() throws {
         if let failure = readFailure() { throw failure }
     }
 
