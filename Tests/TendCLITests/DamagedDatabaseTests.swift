@@ -139,11 +139,15 @@ import Testing
             let cell = Int(bytes[page + 8]) << 8 | Int(bytes[page + 9])
             bytes[page + cell] &+= 22
             try Data(bytes).write(to: db)
-            for args in [["agenda"], ["-e", "who is overdue"], ["-e", "contacts show due"], ["-e", "count(agenda)"], ["export", "ics", "-"]] {
+            for args in [["-e", "agenda"], ["-e", "who is overdue"], ["-e", "contacts show due"], ["-e", "count(agenda)"], ["export", "ics", "-"]] {
                 let r = try Child.run(CLI.binary, ["--db", db.path, "--today", "2026-11-23"] + args, directory: dir, timeout: 60)
                 #expect(!r.signalled && r.status == 3, "\(table) \(args): \(r.status) \(r.stderrText.prefix(300))")
                 #expect(r.stderrText.contains("malformed"), "\(table) \(args): \(r.stderrText.prefix(300))")
             }
+            // `tend agenda` (one statement) reads the figures stored in the file, not the damaged
+            // page: it answers as they say, or meets the damage in words; never a signal.
+            let r = try Child.run(CLI.binary, ["--db", db.path, "--today", "2026-11-23", "agenda"], directory: dir, timeout: 60)
+            #expect(!r.signalled && (r.status == 0 || (r.status == 3 && r.stderrText.contains("malformed"))), "\(table): \(r.status) \(r.stderrText.prefix(300))")
         }
     }
 
