@@ -1003,15 +1003,10 @@ public final class Session: InterpreterHost {
     /// True when a database that is not there explains these problems of the sources: each is a
     /// handle the empty database checked against does not know, and no statement would change
     /// data. `@someone` on a mistyped path is the path's error, not the handle's.
-    public func missingDatabaseExplains(_ diags: [Diagnostic], in sources: [Source]) -> Bool {
+    public func missingDatabaseExplains(_ diags: [Diagnostic], in parsed: ParsedSources) -> Bool {
         guard !diags.isEmpty, diags.allSatisfy(\.isNoContact) else { return false }
-        var state = LoadState()
-        for src in sources {
-            let (statements, problems) = parse(src, &state)
-            // A definition adds no contact: only a statement that writes data may make the handle known.
-            guard problems.isEmpty, !statements.contains(where: { Checker.isMutation($0) && !Session.isDefinition($0) }) else { return false }
-        }
-        return true
+        // A definition adds no contact: only a statement that writes data may make the handle known.
+        return parsed.diagnostics.isEmpty && !parsed.statements.contains { Checker.isMutation($0) && !Session.isDefinition($0) }
     }
 
     /// Prints the problems that stop a program from running.

@@ -337,9 +337,10 @@ enum App {
             } catch {
                 fail(error)
             }
-            parsed = probe.parse(sources)
-            let (program, diags) = probe.prepare(parsed!, readOnly: g.readOnly)
-            if probe.missingDatabaseExplains(diags, in: sources) {
+            let parsedHere = probe.parse(sources)
+            parsed = parsedHere
+            let (program, diags) = probe.prepare(parsedHere, readOnly: g.readOnly)
+            if probe.missingDatabaseExplains(diags, in: parsedHere) {
                 probe.fail("tend: error: \(missingDatabase(g))")
                 leave(probe, .failed, junit: junit, database: path)
             }
