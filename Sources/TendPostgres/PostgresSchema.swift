@@ -16,7 +16,7 @@ enum PostgresSchema {
         ("v5 sightings per event", v5), ("v6 deferrable references", v6), ("v7 events keep their author", v7),
         ("v8 deleted events witnessed", v8), ("v9 merges finish", v9), ("v10 indexes of references", v10),
         ("v11 sightings are their member's", v11), ("v12 the journal keeps only the member's rows", PostgresStore.journalOwnRows),
-        ("v13 goal helpers are their member's", v13),
+        ("v13 goal helpers are their member's", v13), ("v14 figures kept", PostgresStore.figuresSchema),
     ]
 
     /// The people a member's own calendar and mail saw who are not contacts (`report
@@ -532,7 +532,7 @@ enum PostgresSchema {
     static let functions = [
         "tend_people_privacy()", "tend_people_follow()", "tend_merge_people(BIGINT, BIGINT)", "tend_journal()", "tend_event_author()",
         "tend_event_deleted()", "tend_restorable(text, jsonb)", "tend_member()", "tend_merge_finished()",
-    ]
+    ] + PostgresStore.figureFunctions
 
     /// The tables whose rows are each member's own.
     static let ownRows = ["me", "definitions", "goals", "agenda_items", "agenda_numbers", "snoozes"]

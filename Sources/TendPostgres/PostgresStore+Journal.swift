@@ -18,7 +18,7 @@ import TendStore
 extension PostgresStore {
     /// Tables that are not data: the journal's own, the agenda page's numbers, the migrations.
     /// The members' names are bookkeeping too: undoing a member's first run must not forget them.
-    static let unjournalled: Set<String> = ["journal", "journal_rows", "agenda_numbers", "members", PostgresSchema.migrationsTable]
+    static let unjournalled: Set<String> = ["journal", "journal_rows", "agenda_numbers", "members", "figures", PostgresSchema.migrationsTable]
 
     // MARK: - Schema
 

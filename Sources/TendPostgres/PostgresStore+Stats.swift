@@ -18,6 +18,7 @@ extension PostgresStore {
     public func contactStats(of ids: [Int64]?, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
         // The events in memory already: the core's pass over them is cheaper.
         if cache != nil { return nil }
+        if ids == nil, let stored = try storedStats(today: today, figures: figures) { return stored }
         var values: [SQLValue] = [.text(today.description), .text(ContactStats.recentStart(today).description)]
         if let ids { values.append(.ints(ids)) }
         var out: [Int64: ContactStats] = [:]
@@ -54,7 +55,7 @@ extension PostgresStore {
     /// only the tables they come from; the others are as for a contact without events.
     static func statsSQL(restricted: Bool, figures: ContactStats.Figures = .all) -> String {
         let t = { (c: Column) in Figure.total(c) }
-        let columns = Set(summed.filter { figures.contains($0.figure) }.map(\.column))
+        let columns = columns(of: figures)
         return """
             SELECT c, \(t(.touches)), \(t(.touches_90d)), max(last), max(last_key COLLATE "C"),
               \(t(.gave)), \(t(.asked)), \(t(.inbound)), \(t(.given)), \(t(.received)),
@@ -62,6 +63,11 @@ extension PostgresStore {
             FROM \(sums(ids: restricted ? "$3" : nil, today: "$1", recent: "$2", from: Set(columns.flatMap(\.tables)), columns: columns))
             GROUP BY c
             """
+    }
+
+    /// The columns of `sums` these figures are worked out from.
+    static func columns(of figures: ContactStats.Figures) -> Set<Column> {
+        Set(summed.filter { figures.contains($0.figure) }.map(\.column))
     }
 
     /// The key whose greatest (compared byte by byte, `COLLATE "C"`) is a contact's last touch:
@@ -129,6 +135,20 @@ extension PostgresStore {
         }
     }
 
+    /// Which interactions `sums` counts: those the member in the session may see (what the core
+    /// counts), those every member sees (the stored figures: no one's private notes), or the
+    /// member's own private ones (added to the stored figures for that member).
+    enum Seen: Sendable {
+        case visible, shared, ownPrivate
+        func condition(_ prefix: String) -> String {
+            switch self {
+            case .visible: return PostgresSchema.visible(prefix)
+            case .shared: return "\(prefix)private = 0"
+            case .ownPrivate: return #"\#(prefix)private = 1 AND \#(prefix)"by" = current_user"#
+            }
+        }
+    }
+
     /// The tables `sums` reads, each summed on its own. Every contact has a row of its own
     /// besides, so that one with no events has figures too (no touches).
     enum EventTable: CaseIterable {
@@ -175,11 +195,18 @@ extension PostgresStore {
     /// left as a table with nothing for them has them: PostgreSQL works out every aggregate a
     /// branch names, and the key of the last touch is made for every row. A table expression
     /// `(…) AS e(c, …)`: the alias names its columns, whichever branches it holds.
-    private static func sums(
+    static func sums(
         ids: String?, today t: String, recent r: String,
-        from tables: Set<EventTable> = Set(EventTable.allCases), columns: Set<Column> = Set(Column.allCases)
+        from tables: Set<EventTable> = Set(EventTable.allCases), columns: Set<Column> = Set(Column.allCases),
+        interactions seen: Seen = .visible, since: String? = nil, everyContact: Bool = true
     ) -> String {
-        func only(_ column: String, _ joiner: String = "WHERE") -> String { ids.map { " \(joiner) \(column) = ANY(\($0))" } ?? "" }
+        /// The rows of the contacts `ids` names (when it does), and when `since` is given and the
+        /// table's date column `on`, those dated on or after it.
+        func only(_ column: String, _ joiner: String = "WHERE", dated on: String? = nil) -> String {
+            var conditions = ids.map { ["\(column) = ANY(\($0))"] } ?? []
+            if let on, let since { conditions.append("\(on) >= \(since)") }
+            return conditions.isEmpty ? "" : " \(joiner) " + conditions.joined(separator: " AND ")
+        }
         /// One branch's select list: `sums` for the columns it has, the others as none gives them.
         func select(_ c: String, _ sums: [Column: String]) -> String {
             ([c] + Column.allCases.map { columns.contains($0) ? sums[$0] ?? $0.none : $0.none }).joined(separator: ", ")
@@ -211,7 +238,7 @@ extension PostgresStore {
                     .inbound: "sum(i.inbound) \(happened(alias: "i."))",
                 ])))
                 FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
-                WHERE (\(PostgresSchema.visible("i.")))\(only("ip.contact_id", "AND")) GROUP BY ip.contact_id
+                WHERE (\(seen.condition("i.")))\(only("ip.contact_id", "AND", dated: #"i."on""#)) GROUP BY ip.contact_id
                 """
             ),
             (
@@ -220,15 +247,15 @@ extension PostgresStore {
                 SELECT \(select("contact_id", touches("", rank: 1, plus: [
                     .gave: given, .given: given, .received: "count(*) \(happened("direction = 'received'"))",
                 ])))
-                FROM referrals\(only("contact_id")) GROUP BY contact_id
+                FROM referrals\(only("contact_id", dated: #""on""#)) GROUP BY contact_id
                 """
             ),
             (
                 .introductions,
                 """
                 SELECT \(select("x", touches("", rank: 2, plus: [.gave: "count(*) \(happened())", .introduced: "count(*) \(happened())"])))
-                FROM (SELECT a_id AS x, "on", id, "by" FROM introductions\(only("a_id"))
-                  UNION ALL SELECT b_id, "on", id, "by" FROM introductions\(only("b_id"))) AS xs GROUP BY x
+                FROM (SELECT a_id AS x, "on", id, "by" FROM introductions\(only("a_id", dated: #""on""#))
+                  UNION ALL SELECT b_id, "on", id, "by" FROM introductions\(only("b_id", dated: #""on""#))) AS xs GROUP BY x
                 """
             ),
             (.spending, "SELECT \(select("contact_id", [.cents: "sum(amount_cents) \(happened())"])) FROM spending\(only("contact_id")) GROUP BY contact_id"),
@@ -253,7 +280,7 @@ extension PostgresStore {
         ]
         // The first branch names each column's type for the union: a total of amounts is numeric.
         let own = "SELECT \(select("id", [.cents: "0::numeric"])) FROM contacts\(only("id"))"
-        let union = ([own] + branches.filter { tables.contains($0.0) }.map(\.1)).joined(separator: "\nUNION ALL ")
-        return "(\(union)) AS e(c, \(Column.allCases.map(\.rawValue).joined(separator: ", ")))"
+        let union = (everyContact ? [own] : []) + branches.filter { tables.contains($0.0) }.map(\.1)
+        return "(\(union.joined(separator: "\nUNION ALL "))) AS e(c, \(Column.allCases.map(\.rawValue).joined(separator: ", ")))"
     }
 }
