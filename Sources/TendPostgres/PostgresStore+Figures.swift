@@ -28,6 +28,8 @@ extension PostgresStore {
               inbound BIGINT NOT NULL, referrals_given BIGINT NOT NULL, referrals_received BIGINT NOT NULL,
               introductions BIGINT NOT NULL, spend_cents NUMERIC NOT NULL, degree BIGINT NOT NULL, stage_since TEXT)
             """,
+            // A member's own private interactions, added to the stored rows on every read.
+            #"CREATE INDEX interactions_private ON interactions("by") WHERE private = 1"#,
             "ALTER TABLE figures ENABLE ROW LEVEL SECURITY", "ALTER TABLE figures FORCE ROW LEVEL SECURITY",
             "CREATE POLICY reading ON figures FOR SELECT USING (true)",
             "CREATE POLICY upkeep ON figures USING (\(owner)) WITH CHECK (\(owner))",
@@ -179,10 +181,29 @@ extension PostgresStore {
         try each("contacts", PostgresStore.redoSQL, [.text(today.description)]) { redo.append($0.int(0)) }
         guard redo.count <= PostgresStore.storedRedoLimit else { return nil }
         var out: [Int64: ContactStats] = [:]
+        var keys: [Int64: String] = [:]
         out.reserveCapacity(try rows(in: "contacts"))
-        let values: [SQLValue] = [.text(today.description), .text(ContactStats.recentStart(today).description), .ints(redo)]
-        try each("contacts", PostgresStore.storedStatsSQL(figures: figures), values) { r in
+        let wantsBy = figures.contains(.lastTouchBy)
+        try each("contacts", PostgresStore.storedRowsSQL(figures: figures), [.ints(redo)]) { r in
             let (id, s) = try PostgresStore.figures(r)
+            out[id] = s
+            if wantsBy, let key = r.optionalText(4) { keys[id] = key }
+        }
+        let values: [SQLValue] = [.text(today.description), .text(ContactStats.recentStart(today).description), .ints(redo)]
+        try each("contacts", PostgresStore.addedStatsSQL(figures: figures), values) { r in
+            let (id, added) = try PostgresStore.figures(r)
+            guard var s = out[id] else {
+                out[id] = added
+                return
+            }
+            s.touches += added.touches
+            s.touches90 += added.touches90
+            if let key = r.optionalText(4), keys[id].map({ $0.utf8.lexicographicallyPrecedes(key.utf8) }) ?? true {
+                s.lastTouchBy = added.lastTouchBy
+            }
+            if let day = added.lastTouch, s.lastTouch.map({ $0 < day }) ?? true { s.lastTouch = day }
+            (s.gave, s.asked, s.inbound) = (s.gave + added.gave, s.asked + added.asked, s.inbound + added.inbound)
+            // The member's own private interactions alone are added to a stored row: the other figures stand.
             out[id] = s
         }
         return out
@@ -203,39 +224,49 @@ extension PostgresStore {
         UNION SELECT contact_id FROM spending WHERE "on" > $1
         """
 
-    /// The statement of `storedStats`, with `statsSQL`'s columns: $1 is today, $2 the first day
-    /// `touches_90d` counts, $3 the contacts to sum as `statsSQL` does. The others' stored rows,
-    /// plus the member's own private interactions, plus their touches of the last 91 days. As
-    /// in `statsSQL`, the figures not asked for are as for a contact without events.
-    static func storedStatsSQL(figures: ContactStats.Figures) -> String {
-        let t = { (c: Column) in Figure.total(c) }
-        let names = "c, " + Column.allCases.map(\.rawValue).joined(separator: ", ")
+    /// What a stored row is read as, by column of `sums`: the figures not asked for are as for
+    /// a contact without events (as in `statsSQL`), and `touches_90d` is never stored.
+    static func storedColumns(_ figures: ContactStats.Figures) -> [String] {
         let wanted = columns(of: figures)
         let storedAs: [Column: String] = [
             .touches: "touches", .last: "last_touch", .last_key: "last_key", .gave: "gave", .asked: "asked", .inbound: "inbound",
-            .given: "referrals_given", .received: "referrals_received", .introduced: "introductions", .cents: "spend_cents",
+            .given: "referrals_given", .received: "referrals_received", .introduced: "introductions", .cents: "spend_cents::text",
             .degree: "degree", .since: "stage_since",
         ]
-        let stored = Column.allCases.map { c in wanted.contains(c) ? storedAs[c] ?? c.none : c == .cents ? "0::numeric" : c.none }
-        var kept = ["SELECT contact_id, \(stored.joined(separator: ", ")) FROM figures"]
+        return Column.allCases.map { c in wanted.contains(c) ? storedAs[c] ?? c.none : c == .cents ? "'0'" : c.none }
+    }
+
+    /// The stored rows, with `statsSQL`'s columns, but those of the contacts in $1 (summed instead).
+    static func storedRowsSQL(figures: ContactStats.Figures) -> String {
+        "SELECT contact_id, \(storedColumns(figures).joined(separator: ", ")) FROM figures WHERE NOT (contact_id = ANY($1))"
+    }
+
+    /// What is added to the stored rows, with `statsSQL`'s columns: $1 is today, $2 the first
+    /// day `touches_90d` counts, $3 the contacts summed whole as `statsSQL` sums them. For the
+    /// others, the member's own private interactions and the touches of the last 91 days.
+    static func addedStatsSQL(figures: ContactStats.Figures) -> String {
+        let t = { (c: Column) in Figure.total(c) }
+        let names = "c, " + Column.allCases.map(\.rawValue).joined(separator: ", ")
+        let wanted = columns(of: figures)
+        var added: [String] = []
         let own = wanted.intersection(Column.allCases.filter { $0 != .touches_90d && $0.tables.contains(.interactions) })
         if !own.isEmpty {
-            kept.append(
+            added.append(
                 "SELECT * FROM " + sums(ids: nil, today: "$1", recent: "$2", from: [.interactions], columns: own, interactions: .ownPrivate, everyContact: false))
         }
         if wanted.contains(.touches_90d) {
-            kept.append(
+            added.append(
                 "SELECT * FROM " + sums(
                     ids: nil, today: "$1", recent: "$2", from: EventTable.touches, columns: [.touches_90d], since: "$2", everyContact: false))
         }
-        let redone = "SELECT * FROM " + sums(ids: "$3", today: "$1", recent: "$2", from: Set(wanted.flatMap(\.tables)), columns: wanted)
+        let summed = "SELECT * FROM " + sums(ids: "$3", today: "$1", recent: "$2", from: Set(wanted.flatMap(\.tables)), columns: wanted)
+        let others = added.isEmpty ? "" : "SELECT * FROM (\(added.joined(separator: "\nUNION ALL "))) AS k(\(names)) WHERE NOT (c = ANY($3))\n  UNION ALL "
         return """
             SELECT c, \(t(.touches)), \(t(.touches_90d)), max(last), max(last_key COLLATE "C"),
               \(t(.gave)), \(t(.asked)), \(t(.inbound)), \(t(.given)), \(t(.received)),
               \(t(.introduced)), sum(cents)::text, \(t(.degree)), max(since)
             FROM (
-              SELECT * FROM (\(kept.joined(separator: "\nUNION ALL "))) AS k(\(names)) WHERE NOT (c = ANY($3))
-              UNION ALL \(redone)
+              \(others)\(summed)
             ) AS e(\(names))
             GROUP BY c
             """

@@ -1,0 +1,147 @@
+import Foundation
+import TendTestSupport
+import Testing
+
+/// Every contact's figures kept in a team's PostgreSQL database (`figures`, #22): PostgreSQL
+/// keeps them itself whoever writes, they count no one's private notes, each member reads them
+/// with their own private interactions added, and no member can change them.
+@Suite(.enabled(if: TestCluster.available, Comment(rawValue: TestCluster.skipped)))
+struct PostgresStoredFiguresTests {
+    typealias Team = PostgresMemberTests.Team
+
+    static let people = """
+        add "Cleo Diaz" profession: "accountant"
+        add "Dev Rao" profession: "lawyer"
+        add "Eli Moss" profession: "banker"
+        add "Fay Lin" profession: "designer"
+        """
+
+    /// Every figure of every contact, as the member sees them.
+    static let everyFigure =
+        "contacts sort by handle show handle, touches, touches_90d, last_touch, last_touch_by, gave, asked, inbound, "
+        + "referrals_given, referrals_received, introductions, degree, spend, stage_since"
+
+    /// The figures as the member reads them, and then as summing every event gives them (the
+    /// stored rows removed by the cluster's superuser, the tables' owner: every contact is summed).
+    func readAndSummed(_ team: Team, _ member: String, today: String = "2026-11-23") throws -> (read: [String], summed: [String]) {
+        let read = try team.lines(member, Self.everyFigure, today: today)
+        #expect(try TestCluster.psql("SELECT count(*) FROM figures", url: team.url) != "0")
+        // Kept aside in a schema of the test's own, and put back after: the next member reads
+        // the stored rows again.
+        try TestCluster.psql(
+            "CREATE SCHEMA IF NOT EXISTS test_side; DROP TABLE IF EXISTS test_side.kept; CREATE TABLE test_side.kept AS SELECT * FROM figures; DELETE FROM figures",
+            url: team.url)
+        let summed = try team.lines(member, Self.everyFigure, today: today)
+        #expect(try TestCluster.psql("SELECT count(*) FROM figures", url: team.url) == "0")
+        try TestCluster.psql("INSERT INTO figures SELECT * FROM test_side.kept", url: team.url)
+        return (read, summed)
+    }
+
+    @Test func theStoredFiguresAreWhatSummingTheEventsGivesForEachMember() throws {
+        let team = try Team(["ann", "bob"], contacts: Self.people)
+        try team.tend("ann", ["run", "-"], stdin: """
+            log lunch with @cleo-diaz on 2026-11-10 gave
+            log call with @cleo-diaz and @dev-rao on 2026-10-01 asked
+            log lunch with @dev-rao on 2026-11-20 private gave
+            log note with @eli-moss "thinking of moving" on 2026-11-21 private
+            refer "Fay Lin" to @cleo-diaz on 2026-09-01
+            introduce @eli-moss and @fay-lin on 2026-08-15
+            spend 120.50 at @fay-lin on 2026-07-01
+            set @eli-moss stage: credibility
+            knows @cleo-diaz @dev-rao
+            """)
+        try team.tend("bob", ["run", "-"], stdin: """
+            log coffee with @dev-rao on 2026-11-22 inbound
+            log call with @eli-moss on 2026-11-01 private
+            """)
+        // Another program writes as Bob: an interaction and its person, a date moved, one removed.
+        try team.psql("bob", """
+            INSERT INTO interactions (id, kind, "on") VALUES (900, 'meeting', '2026-11-23');
+            INSERT INTO interaction_people (interaction_id, contact_id, position) VALUES (900, (SELECT id FROM contacts WHERE handle = 'eli-moss'), 0);
+            """)
+        try team.psql("ann", #"UPDATE interactions SET "on" = '2026-11-18' WHERE kind = 'lunch' AND private = 0"#)
+        try team.psql("bob", "DELETE FROM interactions WHERE kind = 'coffee'")
+        for member in ["ann", "bob"] {
+            let (read, summed) = try readAndSummed(team, member)
+            #expect(read == summed, "\(member)")
+        }
+        let ann = try team.lines("ann", Self.everyFigure)
+        let bob = try team.lines("bob", Self.everyFigure)
+        // Ann's private lunch with Dev counts for her alone, Bob's private call with Eli for him.
+        #expect(ann.first { $0.hasPrefix("dev-rao,") }?.hasPrefix("dev-rao,2,2,2026-11-20,\(team.roles["ann"]!),1,1,") == true, "\(ann)")
+        #expect(bob.first { $0.hasPrefix("dev-rao,") }?.hasPrefix("dev-rao,1,1,2026-10-01,\(team.roles["ann"]!),0,1,") == true, "\(bob)")
+        #expect(ann.first { $0.hasPrefix("eli-moss,") }?.hasPrefix("eli-moss,2,1,2026-11-23,\(team.roles["bob"]!),") == true, "\(ann)")
+        #expect(bob.first { $0.hasPrefix("eli-moss,") }?.hasPrefix("eli-moss,3,2,2026-11-23,\(team.roles["bob"]!),") == true, "\(bob)")
+        // The stored rows count no one's private interactions: what Bob reads of them in psql.
+        let stored = try team.psql("bob", "SELECT touches, gave FROM figures f JOIN contacts c ON c.id = f.contact_id WHERE c.handle = 'dev-rao'")
+        #expect(stored == "1|0")
+    }
+
+    @Test func aMemberCanReadTheFiguresButNotChangeThem() throws {
+        let team = try Team(["ann", "bob"], contacts: Self.people)
+        try team.tend("ann", ["-e", "log lunch with @cleo-diaz on 2026-11-10"])
+        let cleo = "(SELECT id FROM contacts WHERE handle = 'cleo-diaz')"
+        #expect(try team.psql("bob", "SELECT touches FROM figures WHERE contact_id = \(cleo)") == "1")
+        #expect(try team.psql("bob", "UPDATE figures SET touches = 99 RETURNING contact_id") == "")
+        #expect(try team.psql("bob", "DELETE FROM figures RETURNING contact_id") == "")
+        #expect(throws: TestCluster.PsqlFailed.self) {
+            try team.psql("bob", "INSERT INTO figures SELECT contact_id + 1000, 99, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, NULL FROM figures")
+        }
+        #expect(try team.psql("ann", "SELECT touches FROM figures WHERE contact_id = \(cleo)") == "1")
+        // Calling the upkeep by hand works out what is due, and nothing else.
+        #expect(try team.psql("bob", "SELECT tend_figures_now()") == "")
+        #expect(try team.lines("bob", "contacts where touches == 1 show handle") == ["handle", "cleo-diaz"])
+    }
+
+    /// A run reads, before its commit, the figures of what it wrote (the upkeep is at commit).
+    @Test func aRunReadsTheFiguresOfWhatItWroteBeforeItsCommit() throws {
+        let team = try Team(["ann"], contacts: Self.people)
+        let r = try team.tend("ann", ["--format", "csv", "run", "-"], stdin: """
+            log lunch with @cleo-diaz on 2026-11-20 gave
+            contacts where touches > 0 show handle, touches, gave, last_touch
+            log call with @dev-rao on 2026-11-21
+            remove @fay-lin
+            contacts where touches > 0 or handle == "fay-lin" show handle, touches, last_touch
+            """)
+        #expect(r.stdout.contains("handle,touches,gave,last_touch\ncleo-diaz,1,1,2026-11-20\n"), "\(r.stdout)")
+        #expect(r.stdout.contains("handle,touches,last_touch\ncleo-diaz,1,2026-11-20\ndev-rao,1,2026-11-21\n"), "\(r.stdout)")
+        #expect(try TestCluster.psql("SELECT count(*) FROM figures", url: team.url) == "3")
+    }
+
+    /// A member granted the tables before the figures were kept reads no `figures`: Tend sums
+    /// the events as before, and answers the same.
+    @Test func aMemberWhoMayNotReadTheFiguresGetsTheSameAnswers() throws {
+        let team = try Team(["ann", "bob"], contacts: Self.people)
+        try team.tend("ann", ["-e", "log lunch with @cleo-diaz on 2026-11-10 gave"])
+        let before = try team.lines("bob", Self.everyFigure)
+        try TestCluster.psql("REVOKE SELECT ON figures FROM \(team.roles["bob"]!)", url: team.url)
+        #expect(throws: TestCluster.PsqlFailed.self) { try team.psql("bob", "SELECT count(*) FROM figures") }
+        #expect(try team.lines("bob", Self.everyFigure) == before)
+        try team.tend("bob", ["-e", "log call with @cleo-diaz on 2026-11-11"])
+        #expect(try team.lines("ann", "contacts where handle == \"cleo-diaz\" show touches") == ["touches", "2"])
+    }
+
+    /// Merging, undoing and a change of privacy keep the stored rows right for every member.
+    @Test func mergesUndoAndPrivacyKeepTheStoredRowsRight() throws {
+        let team = try Team(["ann", "bob"], contacts: Self.people + "\nadd \"Cleo D\" profession: \"accountant\"\n")
+        try team.tend("bob", ["-e", "log call with @cleo-d on 2026-11-05"])
+        try team.tend("bob", ["-e", "log lunch with @cleo-d on 2026-11-06 private"])
+        try team.tend("ann", ["-e", "log lunch with @cleo-diaz on 2026-11-01"])
+        try team.tend("ann", ["-e", "merge @cleo-d into @cleo-diaz"])
+        for member in ["ann", "bob"] {
+            let (read, summed) = try readAndSummed(team, member)
+            #expect(read == summed, "\(member) after the merge")
+        }
+        #expect(try team.lines("bob", "contacts where handle == \"cleo-diaz\" show touches") == ["touches", "3"])
+        #expect(try team.lines("ann", "contacts where handle == \"cleo-diaz\" show touches") == ["touches", "2"])
+        try team.tend("ann", ["undo"])
+        try team.psql("bob", "UPDATE interactions SET private = 0 WHERE kind = 'lunch' AND \"by\" = current_user")
+        for member in ["ann", "bob"] {
+            let (read, summed) = try readAndSummed(team, member)
+            #expect(read == summed, "\(member) after the undo")
+        }
+        // Bob's private lunch stayed with the merged person (README), and is now everyone's.
+        #expect(try team.lines("ann", "contacts where handle == \"cleo-d\" show touches") == ["touches", "1"])
+        #expect(try team.lines("ann", "contacts where handle == \"cleo-diaz\" show touches") == ["touches", "2"])
+    }
+}
