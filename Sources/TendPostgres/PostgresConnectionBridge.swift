@@ -10,8 +10,9 @@ import PostgresNIO
 /// here starts postgres-nio's future-returning API and blocks the calling thread on it
 /// (`EventLoopFuture.wait()`) until the result or the error is there. That is safe because the
 /// caller is never that event loop's thread: Tend's own threads never run on it, and the one
-/// piece of Tend's code that does, the body `each` hands rows to, may not send a statement
-/// (`run` refuses one from that thread); so the loop waits for no one and nothing deadlocks.
+/// piece of Tend's code that does, the feed `each` puts rows in, waits only for the caller
+/// taking rows out, which the caller does until the statement is over; the body `each` hands
+/// rows to may not send a statement (`run` refuses one); so nothing deadlocks.
 /// One statement is in flight at a time, as with SQLite.
 final class PostgresConnectionBridge {
     private let group: MultiThreadedEventLoopGroup
@@ -82,44 +83,98 @@ final class PostgresConnectionBridge {
         try rows(sql, values).map { $0.makeRandomAccess() }
     }
 
-    /// Runs one statement and hands its rows to `body` one at a time, as they arrive: no row is
-    /// kept after `body` has had it, so a read of a million rows holds one at a time, and rows
-    /// are worked on while the server is still sending the rest.
+    /// Runs one statement and hands its rows to `body` one at a time, as they arrive: no more
+    /// than a few thousand rows are held at once, so a read of a million rows takes little
+    /// memory, and rows are worked on while the server is still sending the rest.
     ///
-    /// `body` runs on the connection's own thread while this one waits for the statement's end
-    /// (postgres-nio's `onRow`), one row after the other, so it sees and changes what the
-    /// caller's thread would; it must not use the connection (that would wait on the thread
-    /// that has to answer, and is refused). An error `body` throws stops the statement and is
-    /// thrown here as it was.
+    /// The connection's thread takes the rows off the wire into a `RowFeed` (postgres-nio's
+    /// `onRow`) while `body` works on them on the caller's thread: a row's bytes are parsed on one
+    /// core while the rows before it are made into Tend's values on the other. `body` must not
+    /// use the connection (a statement sent from it is refused). An error `body` throws stops
+    /// the statement and is thrown here as it was.
     func each(_ sql: String, _ values: [SQLValue], _ body: (PostgresRandomAccessRow) throws -> Void) throws {
-        try withoutActuallyEscaping(body) { body in
-            let hand = RowHand(body)
-            // Nothing of `body` is left behind once the statement is over, whatever postgres-nio keeps.
-            defer { hand.body = nil }
-            do {
-                _ = try run(sql, values) { connection, query, logger in
-                    connection.query(query, logger: logger) { row in try hand.take(row) }.map { _ in [] }
+        let feed = RowFeed()
+        var failure: Error?
+        do {
+            _ = try run(
+                sql, values,
+                whileRunning: { [self] done in
+                    done.whenComplete { _ in feed.finish() }
+                    reading = true
+                    defer { reading = false }
+                    while let batch = feed.next() {
+                        for row in batch where failure == nil {
+                            do { try body(row.makeRandomAccess()) } catch {
+                                failure = error
+                                feed.stop()
+                            }
+                        }
+                    }
                 }
-            } catch {
-                throw hand.failure ?? error
+            ) { connection, query, logger in
+                connection.query(query, logger: logger) { row in try feed.put(row) }.map { _ in [] }
             }
+        } catch {
+            throw failure ?? error
         }
+        if let failure { throw failure }
     }
 
-    /// Where `each`'s rows are handed to its body, and the body's own error kept. Unlocked: the
-    /// body runs on the connection's thread while the caller waits for the statement's promise,
-    /// and the promise's completion orders those writes before the caller reads `failure`.
-    private final class RowHand: @unchecked Sendable {
-        var body: ((PostgresRandomAccessRow) throws -> Void)?
-        var failure: Error?
-        init(_ body: @escaping (PostgresRandomAccessRow) throws -> Void) { self.body = body }
-        func take(_ row: PostgresRow) throws {
-            do {
-                try body?(row.makeRandomAccess())
-            } catch {
-                failure = error
-                throw error
-            }
+    /// Set while `each` hands rows to its body: a statement sent then is refused.
+    private var reading = false
+
+    /// The rows of `each`'s statement between the connection's thread, which puts them in as
+    /// they arrive, and the caller's, which takes them out a batch at a time. The connection's
+    /// thread waits while `room` rows are waiting already.
+    private final class RowFeed: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var rows: [PostgresRow] = []
+        private var finished = false
+        private var stopped = false
+        static let room = 2048
+        /// The caller is woken for this many rows at a time (or the last ones).
+        static let batch = 256
+
+        struct Stopped: Error {}
+
+        /// On the connection's thread: one row more; throws when the caller stopped reading.
+        func put(_ row: PostgresRow) throws {
+            condition.lock()
+            defer { condition.unlock() }
+            while rows.count >= Self.room && !stopped { condition.wait() }
+            if stopped { throw Stopped() }
+            rows.append(row)
+            if rows.count == Self.batch { condition.broadcast() }
+        }
+
+        /// The statement is over (every row is in, or it failed).
+        func finish() {
+            condition.lock()
+            finished = true
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// The caller wants no more rows: the statement is stopped at the next one.
+        func stop() {
+            condition.lock()
+            stopped = true
+            rows.removeAll()
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// On the caller's thread: the rows waiting, once there are any; nil when the statement is over.
+        func next() -> [PostgresRow]? {
+            condition.lock()
+            defer { condition.unlock() }
+            while rows.count < Self.batch && !finished { condition.wait() }
+            if rows.isEmpty { return nil }
+            var batch: [PostgresRow] = []
+            batch.reserveCapacity(Self.room)
+            swap(&batch, &rows)
+            condition.broadcast()
+            return batch
         }
     }
 
@@ -130,14 +185,14 @@ final class PostgresConnectionBridge {
     }
 
     /// Sends one statement, as `send` makes it of the connection, the statement and the logger,
-    /// and waits for its result.
+    /// runs `whileRunning` with its result to come (on this thread), and waits for that result.
     private func run(
-        _ sql: String, _ values: [SQLValue],
+        _ sql: String, _ values: [SQLValue], whileRunning: (EventLoopFuture<[PostgresRow]>) -> Void = { _ in },
         _ send: (PostgresConnection, PostgresQuery, Logger) -> EventLoopFuture<[PostgresRow]>
     ) throws -> [PostgresRow] {
-        // A statement from the connection's own thread (a row's body reading more) would wait for
-        // the thread that has to answer it.
-        guard !connection.eventLoop.inEventLoop else {
+        // A statement from a row's body (reading more) would wait behind the statement whose rows
+        // it is given; from the connection's own thread, for the thread that has to answer it.
+        guard !reading, !connection.eventLoop.inEventLoop else {
             throw PostgresFailure(message: "a statement was sent while the rows of another were being read")
         }
         statements += 1
@@ -160,6 +215,7 @@ final class PostgresConnectionBridge {
             }
             defer { inFlight.end() }
             send(connection, PostgresQuery(unsafeSQL: sql, binds: binds), logger).cascade(to: promise)
+            whileRunning(promise.futureResult)
             return try promise.futureResult.wait()
         } catch {
             let failure = PostgresFailure(error)
