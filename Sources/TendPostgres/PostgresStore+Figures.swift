@@ -9,10 +9,13 @@ import TendStore
 /// private interactions are added to them when that member reads (a few rows), so each member
 /// gets what summing the events they see gives, as before. PostgreSQL keeps the rows up to date
 /// itself, whoever writes (Tend, psql, another program): a statement that changes events or
-/// contacts notes their contacts in a temporary table of its session (`tend_figures_note`), and
-/// the transaction's commit works out those contacts' figures again (`tend_figures_work`, run
-/// by a deferred constraint trigger). Both run as the tables' owner, so that the rows are the
-/// same whichever member wrote; a member can read `figures` but not change it (row-level
+/// contacts notes their contacts in a temporary table of its session (`tend_figures_note`, in
+/// fixed SQL per table and event), and the transaction's commit works those contacts' figures
+/// out again (`tend_figures_work`, run by a deferred constraint trigger), each contact's row
+/// locked first so that two transactions changing one contact count each other's events. Both
+/// run as the tables' owner, so that the rows are the same whichever member wrote, and refuse
+/// temporary tables of those names that the owner did not make (a member's own would run the
+/// member's triggers as the owner); a member can read `figures` but not change it (row-level
 /// security lets the owner alone write). A reader in the same transaction as a write runs the
 /// work first (`tend_figures_now`). Contacts with an event dated after the day asked for, or
 /// without a row, are summed as before; so are `touches_90d`, from the last 91 days' events.
@@ -43,19 +46,46 @@ extension PostgresStore {
               END LOOP;
             END $$
             """,
+            // The session's temporary tables, made by the tables' owner (whose functions below
+            // read and write them) the first time a write notes contacts; a member's own tables
+            // of those names would run that member's triggers as the owner: refused.
+            """
+            CREATE FUNCTION tend_figures_tables() RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
+            DECLARE due regclass := to_regclass('pg_temp.tend_figures_due'); pending regclass := to_regclass('pg_temp.tend_figures_pending');
+            BEGIN
+              IF due IS NULL AND pending IS NULL THEN
+                CREATE TEMPORARY TABLE tend_figures_due (contact_id BIGINT PRIMARY KEY) ON COMMIT DELETE ROWS;
+                CREATE TEMPORARY TABLE tend_figures_pending (pending BOOLEAN) ON COMMIT DELETE ROWS;
+                CREATE CONSTRAINT TRIGGER tend_figures_pending AFTER INSERT ON pg_temp.tend_figures_pending
+                  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tend_figures_upkeep();
+              ELSIF due IS NULL OR pending IS NULL OR EXISTS (
+                SELECT FROM pg_class WHERE oid IN (due, pending) AND relowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user)
+              ) THEN
+                RAISE EXCEPTION 'this session''s tables tend_figures_due and tend_figures_pending are not Tend''s: no change can keep the figures'
+                  USING ERRCODE = '42501';
+              END IF;
+            END $$
+            """,
             """
             CREATE FUNCTION tend_figures_work() RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
             DECLARE due_ids BIGINT[];
             BEGIN
-              IF to_regclass('pg_temp.tend_figures_due') IS NULL THEN RETURN; END IF;
+              IF to_regclass('pg_temp.tend_figures_due') IS NULL AND to_regclass('pg_temp.tend_figures_pending') IS NULL THEN RETURN; END IF;
+              PERFORM tend_figures_tables();
               DELETE FROM pg_temp.tend_figures_pending;
-              SELECT array_agg(contact_id) INTO due_ids FROM pg_temp.tend_figures_due;
+              SELECT array_agg(contact_id ORDER BY contact_id) INTO due_ids FROM pg_temp.tend_figures_due;
               IF due_ids IS NULL THEN RETURN; END IF;
               DELETE FROM pg_temp.tend_figures_due;
               IF cardinality(due_ids) > \(figuresRedoneWhole) THEN
+                LOCK TABLE figures IN EXCLUSIVE MODE;
                 DELETE FROM figures;
                 INSERT INTO figures \(storedFiguresSQL(ids: nil));
               ELSE
+                -- Each contact's row made and locked first, in order: another transaction's upkeep
+                -- of the same contacts waits for this one's, and then sums what it committed.
+                INSERT INTO figures (contact_id, touches, gave, asked, inbound, referrals_given, referrals_received, introductions, spend_cents, degree)
+                  SELECT id, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM unnest(due_ids) AS id ON CONFLICT DO NOTHING;
+                PERFORM FROM figures WHERE contact_id = ANY(due_ids) ORDER BY contact_id FOR UPDATE;
                 DELETE FROM figures WHERE contact_id = ANY(due_ids);
                 INSERT INTO figures \(storedFiguresSQL(ids: "due_ids"));
               END IF;
@@ -71,36 +101,23 @@ extension PostgresStore {
             """
             CREATE FUNCTION tend_figures_now() RETURNS void LANGUAGE sql SECURITY DEFINER AS $$ SELECT tend_figures_work() $$
             """,
-            // TG_ARGV[0] selects the contacts (as `id`) from the statement's rows: `n`, the new
-            // rows, and `o`, the old.
-            """
-            CREATE FUNCTION tend_figures_note() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
-            BEGIN
-              IF to_regclass('pg_temp.tend_figures_due') IS NULL THEN
-                CREATE TEMPORARY TABLE tend_figures_due (contact_id BIGINT PRIMARY KEY) ON COMMIT DELETE ROWS;
-                CREATE TEMPORARY TABLE tend_figures_pending (pending BOOLEAN) ON COMMIT DELETE ROWS;
-                CREATE CONSTRAINT TRIGGER tend_figures_pending AFTER INSERT ON pg_temp.tend_figures_pending
-                  DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tend_figures_upkeep();
-              END IF;
-              EXECUTE 'INSERT INTO pg_temp.tend_figures_due (contact_id) SELECT DISTINCT id FROM (' || TG_ARGV[0]
-                || ') AS due WHERE id IS NOT NULL ON CONFLICT DO NOTHING';
-              INSERT INTO pg_temp.tend_figures_pending SELECT true WHERE NOT EXISTS (SELECT FROM pg_temp.tend_figures_pending);
-              RETURN NULL;
-            END $$
-            """,
+            noteFunction,
             """
             DO $$ BEGIN
+              EXECUTE format('ALTER FUNCTION tend_figures_tables() SET search_path = %I, pg_temp', current_schema());
               EXECUTE format('ALTER FUNCTION tend_figures_work() SET search_path = %I, pg_temp', current_schema());
               EXECUTE format('ALTER FUNCTION tend_figures_upkeep() SET search_path = %I, pg_temp', current_schema());
               EXECUTE format('ALTER FUNCTION tend_figures_now() SET search_path = %I, pg_temp', current_schema());
               EXECUTE format('ALTER FUNCTION tend_figures_note() SET search_path = %I, pg_temp', current_schema());
             END $$
             """,
+            // Members call `tend_figures_now` alone (triggers need no EXECUTE to fire).
+            "REVOKE EXECUTE ON FUNCTION tend_figures_tables(), tend_figures_work(), tend_figures_upkeep(), tend_figures_note() FROM PUBLIC",
         ] + figureTriggers + ["INSERT INTO figures \(storedFiguresSQL(ids: nil))"]
     }
 
     /// The functions of `figuresSchema` (`PostgresSchema.functions`).
-    static let figureFunctions = ["tend_figures_work()", "tend_figures_upkeep()", "tend_figures_now()", "tend_figures_note()"]
+    static let figureFunctions = ["tend_figures_tables()", "tend_figures_work()", "tend_figures_upkeep()", "tend_figures_now()", "tend_figures_note()"]
 
     /// Past this many contacts noted, a commit works out every contact's figures in one pass.
     static let figuresRedoneWhole = 2000
@@ -119,72 +136,97 @@ extension PostgresStore {
             """
     }
 
-    /// The statement-level triggers that note the contacts whose figures a write may change:
-    /// the rows' contacts before and after. A change to an interaction or a contact notes them
-    /// only when it changes what is counted (a note's text does not).
-    static var figureTriggers: [String] {
-        func changed(key: String, counted: [String], contacts: String) -> String {
-            let row = { (alias: String) in "(" + ([key] + counted).map { "\(alias).\($0)" }.joined(separator: ", ") + ")" }
-            let same = { (a: String, b: String) in "\(row(a)) IS NOT DISTINCT FROM \(row(b))" }
-            let ids = "SELECT o.\(key) AS x FROM o WHERE NOT EXISTS (SELECT FROM n WHERE \(same("n", "o")))"
-                + " UNION ALL SELECT n.\(key) FROM n WHERE NOT EXISTS (SELECT FROM o WHERE \(same("o", "n")))"
+    /// What each statement-level trigger notes: for a table and an event, the contacts (as `id`)
+    /// of the statement's rows, `n` the new and `o` the old. A change to an interaction or a
+    /// contact notes them only when it changes what is counted (a note's text does not); the
+    /// rows before and after are matched by id (a hash join: a bulk change stays linear).
+    static let noted: [(table: String, event: String, select: String)] = {
+        func changed(counted: [String], contacts: String) -> String {
+            let row = { (alias: String) in "(" + counted.map { "\(alias).\($0)" }.joined(separator: ", ") + ")" }
+            let ids = "SELECT o.id AS x FROM o LEFT JOIN n ON n.id = o.id WHERE n.id IS NULL OR \(row("o")) IS DISTINCT FROM \(row("n"))"
+                + " UNION ALL SELECT n.id FROM n LEFT JOIN o ON o.id = n.id WHERE o.id IS NULL"
             return contacts.replacingOccurrences(of: "$ids", with: ids)
         }
-        let people = "SELECT p.contact_id AS id FROM interaction_people p WHERE p.interaction_id IN ($ids)"
-        let updates: [(String, String)] = [
-            ("interactions", changed(key: "id", counted: ["kind", #""on""#, "gave", "asked", "inbound", "pitch", "private"], contacts: people)),
-            ("contacts", changed(key: "id", counted: ["created"], contacts: "SELECT x AS id FROM ($ids) AS ids")),
-        ]
+        var out: [(String, String, String)] = []
         let contactColumns: [(String, [String])] = [
             ("interaction_people", ["contact_id"]), ("referrals", ["contact_id"]), ("introductions", ["a_id", "b_id"]),
             ("spending", ["contact_id"]), ("knows", ["a_id", "b_id"]), ("stage_changes", ["contact_id"]),
         ]
-        func trigger(_ table: String, _ event: String, _ tables: String, _ select: String) -> String {
-            let quoted = select.replacingOccurrences(of: "'", with: "''")
-            return """
-                CREATE TRIGGER tend_figures_\(event.lowercased()) AFTER \(event) ON \(table) \(tables)
-                  FOR EACH STATEMENT EXECUTE FUNCTION tend_figures_note('\(quoted)')
-                """
-        }
-        var out: [String] = []
         for (table, columns) in contactColumns {
             func of(_ alias: String) -> String { columns.map { "SELECT \($0) AS id FROM \(alias)" }.joined(separator: " UNION ALL ") }
             out += [
-                trigger(table, "INSERT", "REFERENCING NEW TABLE AS n", of("n")),
-                trigger(table, "UPDATE", "REFERENCING OLD TABLE AS o NEW TABLE AS n", of("o") + " UNION ALL " + of("n")),
-                trigger(table, "DELETE", "REFERENCING OLD TABLE AS o", of("o")),
-                trigger(table, "TRUNCATE", "", "SELECT id FROM contacts"),
+                (table, "INSERT", of("n")), (table, "UPDATE", of("o") + " UNION ALL " + of("n")), (table, "DELETE", of("o")),
+                (table, "TRUNCATE", "SELECT id FROM contacts"),
             ]
         }
-        for (table, select) in updates {
-            out.append(trigger(table, "UPDATE", "REFERENCING OLD TABLE AS o NEW TABLE AS n", select))
-        }
         out += [
-            trigger("contacts", "INSERT", "REFERENCING NEW TABLE AS n", "SELECT id FROM n"),
-            trigger("contacts", "DELETE", "REFERENCING OLD TABLE AS o", "SELECT id FROM o"),
+            (
+                "interactions", "UPDATE",
+                changed(
+                    counted: ["kind", #""on""#, "gave", "asked", "inbound", "pitch", "private"],
+                    contacts: "SELECT p.contact_id AS id FROM interaction_people p WHERE p.interaction_id IN ($ids)")
+            ),
+            ("contacts", "INSERT", "SELECT id FROM n"),
+            ("contacts", "UPDATE", changed(counted: ["created"], contacts: "SELECT x AS id FROM ($ids) AS ids")),
+            ("contacts", "DELETE", "SELECT id FROM o"),
         ]
         return out
+    }()
+
+    /// `tend_figures_note()`: notes the contacts of the statement that fired it, as `noted` says
+    /// for its table and event, each in fixed SQL (no trigger's argument is run: the function
+    /// runs as the tables' owner). A contacts table emptied empties `figures`. Fired by any
+    /// other table, it refuses.
+    static var noteFunction: String {
+        let branches = noted.map { table, event, select in
+            """
+              ELSIF TG_RELID = '\(table)'::regclass AND TG_OP = '\(event)' THEN
+                INSERT INTO pg_temp.tend_figures_due (contact_id) SELECT DISTINCT id FROM (\(select)) AS due WHERE id IS NOT NULL ON CONFLICT DO NOTHING;
+            """
+        }
+        return """
+            CREATE FUNCTION tend_figures_note() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+            BEGIN
+              PERFORM tend_figures_tables();
+              IF TG_RELID = 'contacts'::regclass AND TG_OP = 'TRUNCATE' THEN
+                DELETE FROM figures;
+                RETURN NULL;
+            \(branches.joined(separator: "\n"))
+              ELSE
+                RAISE EXCEPTION 'tend_figures_note keeps the figures of Tend''s own tables alone' USING ERRCODE = '42501';
+              END IF;
+              INSERT INTO pg_temp.tend_figures_pending SELECT true WHERE NOT EXISTS (SELECT FROM pg_temp.tend_figures_pending);
+              RETURN NULL;
+            END $$
+            """
     }
 
-    /// Every contact's figures as of `today` from the stored rows, with the member's own private
-    /// interactions added; nil when the database keeps none, the member may not read them, or
-    /// so many contacts have to be summed besides that summing everyone's is the cheaper way.
-    func storedStats(today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
-        let ready = try scalar(
+    /// The statement-level triggers that run `tend_figures_note`, one per table and event of `noted`.
+    static var figureTriggers: [String] {
+        let transitions = ["INSERT": "REFERENCING NEW TABLE AS n", "UPDATE": "REFERENCING OLD TABLE AS o NEW TABLE AS n", "DELETE": "REFERENCING OLD TABLE AS o"]
+        return (noted.map { ($0.table, $0.event) } + [("contacts", "TRUNCATE")]).map { table, event in
             """
-            SELECT CASE WHEN to_regclass('figures') IS NOT NULL AND has_table_privilege('figures', 'SELECT')
-              AND has_function_privilege('tend_figures_now()', 'EXECUTE') THEN 'yes' END
-            """)
-        guard ready == "yes" else { return nil }
-        try connection.query("SELECT tend_figures_now()")
-        var redo: [Int64] = []
-        try each("contacts", PostgresStore.redoSQL, [.text(today.description)]) { redo.append($0.int(0)) }
-        guard redo.count <= PostgresStore.storedRedoLimit else { return nil }
+            CREATE TRIGGER tend_figures_\(event.lowercased()) AFTER \(event) ON \(table) \(transitions[event] ?? "")
+              FOR EACH STATEMENT EXECUTE FUNCTION tend_figures_note()
+            """
+        }
+    }
+
+    /// Every contact's figures as of `today` (or those of `ids`) from the stored rows, with the
+    /// member's own private interactions added; nil when the database keeps none, the member may
+    /// not read them, or so many contacts have to be summed besides that summing everyone's is
+    /// the cheaper way.
+    func storedStats(of ids: [Int64]? = nil, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
+        guard let everyRedo = try storedFiguresRedo(today: today) else { return nil }
+        let only = ids.map(Set.init)
+        let redo = only.map { o in everyRedo.filter(o.contains) } ?? everyRedo
         var out: [Int64: ContactStats] = [:]
         var keys: [Int64: String] = [:]
-        out.reserveCapacity(try rows(in: "contacts"))
+        out.reserveCapacity(try ids?.count ?? rows(in: "contacts"))
         let wantsBy = figures.contains(.lastTouchBy)
-        try each("contacts", PostgresStore.storedRowsSQL(figures: figures), [.ints(redo)]) { r in
+        var storedValues: [SQLValue] = [.ints(redo)]
+        if let ids { storedValues.append(.ints(ids)) }
+        try each("contacts", PostgresStore.storedRowsSQL(figures: figures, restricted: ids != nil), storedValues) { r in
             let (id, s) = try PostgresStore.figures(r)
             out[id] = s
             if wantsBy, let key = r.optionalText(4) { keys[id] = key }
@@ -192,6 +234,7 @@ extension PostgresStore {
         let values: [SQLValue] = [.text(today.description), .text(ContactStats.recentStart(today).description), .ints(redo)]
         try each("contacts", PostgresStore.addedStatsSQL(figures: figures), values) { r in
             let (id, added) = try PostgresStore.figures(r)
+            if let only, !only.contains(id) { return }
             guard var s = out[id] else {
                 out[id] = added
                 return
@@ -209,8 +252,68 @@ extension PostgresStore {
         return out
     }
 
+    /// The contacts whose stored rows do not answer for `today` (`redoSQL`), once the figures
+    /// this transaction's writes made due are worked out; nil when the database keeps no figures,
+    /// the member may not read them, or there are more than `storedRedoLimit`.
+    func storedFiguresRedo(today: Day) throws -> [Int64]? {
+        let ready = try scalar(
+            """
+            SELECT CASE WHEN to_regclass('figures') IS NOT NULL AND has_table_privilege('figures', 'SELECT')
+              AND has_function_privilege('tend_figures_now()', 'EXECUTE') THEN 'yes' END
+            """)
+        guard ready == "yes" else { return nil }
+        try connection.query("SELECT tend_figures_now()")
+        var redo: [Int64] = []
+        try each("contacts", PostgresStore.redoSQL, [.text(today.description)]) { redo.append($0.int(0)) }
+        return redo.count <= PostgresStore.storedRedoLimit ? redo : nil
+    }
+
+    /// `id IN (…) OR …`: the contacts that may meet the conditions on stored figures as of the
+    /// day `storedFiguresRedo` was asked for — those whose stored row meets them (or holds no date
+    /// for a condition on one), those in `redo`, and those the member has private interactions
+    /// with (their figures are the stored row's and more). A superset: the core checks every
+    /// contact it is handed. Values are numbered after `first`. Nil when no condition is on a
+    /// stored figure (`touches_90d` is not stored).
+    static func storedFiguresSQL(for conditions: [FieldCondition], after first: Int, redo: [Int64]) -> SQLPart? {
+        var met: [String] = []
+        var arguments: [SQLArgument] = []
+        for c in conditions {
+            guard let figure = figures[c.field], c.field != "touches_90d" else { continue }
+            let column = storedColumnName[figure.column] ?? c.field
+            let op = c.op == .equal ? "=" : c.op.rawValue
+            switch c.value {
+            case .date(let d) where figure.isDate && !d.isYearless:
+                arguments.append(.text(d.description))
+                met.append("(\(column) \(op) \(mark(first + arguments.count)) OR \(column) IS NULL)")
+            case .number(let n) where !figure.isDate && Store.isWhole(n):
+                arguments.append(.integer(NSDecimalNumber(decimal: n).int64Value))
+                met.append("\(column) \(op) \(mark(first + arguments.count))")
+            default: continue
+            }
+        }
+        guard !met.isEmpty else { return nil }
+        let redoList = redo.isEmpty ? "" : " OR id IN (\(redo.map(String.init).joined(separator: ",")))"
+        return SQLPart(
+            sql: """
+                (id IN (SELECT contact_id FROM figures WHERE \(met.joined(separator: " AND ")))\(redoList)
+                  OR id IN (SELECT ip.contact_id FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
+                            WHERE \(Seen.ownPrivate.condition("i."))))
+                """, arguments: arguments)
+    }
+
+    /// The column of `figures` each column of `sums` is stored in.
+    static let storedColumnName: [Column: String] = [
+        .touches: "touches", .last: "last_touch", .last_key: "last_key", .gave: "gave", .asked: "asked", .inbound: "inbound",
+        .given: "referrals_given", .received: "referrals_received", .introduced: "introductions", .cents: "spend_cents::text",
+        .degree: "degree", .since: "stage_since",
+    ]
+
     /// Past this many contacts to sum beside the stored rows, everyone's are summed.
     static let storedRedoLimit = 5000
+
+    /// Past this many contacts, their figures are read from the stored rows (fewer are summed
+    /// from their events through the contact indexes).
+    static let storedReadFrom = 200
 
     /// The contacts the stored rows do not answer for as of $1: without a row, or with an event
     /// the member sees dated after that day (a stored row counts it).
@@ -228,17 +331,14 @@ extension PostgresStore {
     /// a contact without events (as in `statsSQL`), and `touches_90d` is never stored.
     static func storedColumns(_ figures: ContactStats.Figures) -> [String] {
         let wanted = columns(of: figures)
-        let storedAs: [Column: String] = [
-            .touches: "touches", .last: "last_touch", .last_key: "last_key", .gave: "gave", .asked: "asked", .inbound: "inbound",
-            .given: "referrals_given", .received: "referrals_received", .introduced: "introductions", .cents: "spend_cents::text",
-            .degree: "degree", .since: "stage_since",
-        ]
-        return Column.allCases.map { c in wanted.contains(c) ? storedAs[c] ?? c.none : c == .cents ? "'0'" : c.none }
+        return Column.allCases.map { c in wanted.contains(c) ? storedColumnName[c] ?? c.none : c == .cents ? "'0'" : c.none }
     }
 
-    /// The stored rows, with `statsSQL`'s columns, but those of the contacts in $1 (summed instead).
-    static func storedRowsSQL(figures: ContactStats.Figures) -> String {
+    /// The stored rows, with `statsSQL`'s columns, but those of the contacts in $1 (summed
+    /// instead); when `restricted`, only those of the contacts in $2.
+    static func storedRowsSQL(figures: ContactStats.Figures, restricted: Bool = false) -> String {
         "SELECT contact_id, \(storedColumns(figures).joined(separator: ", ")) FROM figures WHERE NOT (contact_id = ANY($1))"
+            + (restricted ? " AND contact_id = ANY($2)" : "")
     }
 
     /// What is added to the stored rows, with `statsSQL`'s columns: $1 is today, $2 the first

@@ -58,9 +58,19 @@ extension PostgresStore {
         let c = request.conditions
         if request.collection == "contacts" {
             let stored = Store.contactConditionColumns.sql(for: c, placeholder: PostgresStore.mark, column: PostgresStore.contactColumn)
-            let figures = request.today.flatMap { PostgresStore.figuresSQL(for: c, after: stored?.arguments.count ?? 0, today: $0) }
+            guard cache == nil, coreCache == nil else { return nil }
+            let first = stored?.arguments.count ?? 0
+            let figures = try request.today.flatMap { today in
+                // The stored figures when they answer (no condition on `touches_90d`), else summed.
+                if !c.contains(where: { $0.field == "touches_90d" }), PostgresStore.figuresSQL(for: c, after: first, today: today) != nil,
+                    let redo = try storedFiguresRedo(today: today)
+                {
+                    return PostgresStore.storedFiguresSQL(for: c, after: first, redo: redo)
+                }
+                return PostgresStore.figuresSQL(for: c, after: first, today: today)
+            }
             let parts = [stored, figures].compactMap { $0 }
-            guard cache == nil, coreCache == nil, !parts.isEmpty else { return nil }
+            guard !parts.isEmpty else { return nil }
             return try load(events: false, filter: SQLPart(sql: parts.map(\.sql).joined(separator: " AND "), arguments: parts.flatMap(\.arguments)))
         }
         guard cache == nil else { return nil }

@@ -23,18 +23,30 @@ struct PostgresStoredFiguresTests {
 
     /// The figures as the member reads them, and then as summing every event gives them (the
     /// stored rows removed by the cluster's superuser, the tables' owner: every contact is summed).
-    func readAndSummed(_ team: Team, _ member: String, today: String = "2026-11-23") throws -> (read: [String], summed: [String]) {
-        let read = try team.lines(member, Self.everyFigure, today: today)
+    func readAndSummed(
+        _ team: Team, _ member: String, _ statement: String = everyFigure, today: String = "2026-11-23"
+    ) throws -> (read: [String], summed: [String]) {
+        let read = try team.lines(member, statement, today: today)
         #expect(try TestCluster.psql("SELECT count(*) FROM figures", url: team.url) != "0")
         // Kept aside in a schema of the test's own, and put back after: the next member reads
         // the stored rows again.
         try TestCluster.psql(
             "CREATE SCHEMA IF NOT EXISTS test_side; DROP TABLE IF EXISTS test_side.kept; CREATE TABLE test_side.kept AS SELECT * FROM figures; DELETE FROM figures",
             url: team.url)
-        let summed = try team.lines(member, Self.everyFigure, today: today)
+        let summed = try team.lines(member, statement, today: today)
         #expect(try TestCluster.psql("SELECT count(*) FROM figures", url: team.url) == "0")
         try TestCluster.psql("INSERT INTO figures SELECT * FROM test_side.kept", url: team.url)
         return (read, summed)
+    }
+
+    /// The stored rows are what working out every contact's again gives: the cluster's superuser
+    /// empties and refills `knows` in one transaction (its TRUNCATE notes every contact).
+    func expectStoredRowsAsRecomputed(_ team: Team, _ comment: Comment) throws {
+        let rows = "SELECT * FROM figures ORDER BY contact_id"
+        let kept = try TestCluster.psql(rows, url: team.url)
+        try TestCluster.psql("CREATE TEMPORARY TABLE k AS SELECT * FROM knows; TRUNCATE knows; INSERT INTO knows SELECT * FROM k", url: team.url)
+        #expect(try TestCluster.psql(rows, url: team.url) == kept, comment)
+        #expect(!kept.isEmpty)
     }
 
     @Test func theStoredFiguresAreWhatSummingTheEventsGivesForEachMember() throws {
@@ -61,9 +73,12 @@ struct PostgresStoredFiguresTests {
             """)
         try team.psql("ann", #"UPDATE interactions SET "on" = '2026-11-18' WHERE kind = 'lunch' AND private = 0"#)
         try team.psql("bob", "DELETE FROM interactions WHERE kind = 'coffee'")
+        try expectStoredRowsAsRecomputed(team, "after writes by Tend and psql")
         for member in ["ann", "bob"] {
-            let (read, summed) = try readAndSummed(team, member)
-            #expect(read == summed, "\(member)")
+            for statement in [Self.everyFigure, "agenda all"] {
+                let (read, summed) = try readAndSummed(team, member, statement)
+                #expect(read == summed, "\(member): \(statement)")
+            }
         }
         let ann = try team.lines("ann", Self.everyFigure)
         let bob = try team.lines("bob", Self.everyFigure)
@@ -75,6 +90,39 @@ struct PostgresStoredFiguresTests {
         // The stored rows count no one's private interactions: what Bob reads of them in psql.
         let stored = try team.psql("bob", "SELECT touches, gave FROM figures f JOIN contacts c ON c.id = f.contact_id WHERE c.handle = 'dev-rao'")
         #expect(stored == "1|0")
+    }
+
+    /// Contacts selected by a figure are selected by the stored rows, and the figures of many
+    /// selected contacts read from them: the member's private interactions count for them.
+    @Test func aSelectionByFiguresIsWhatSummingGivesForEachMember() throws {
+        let many = (1...260).map { "add \"Person \($0)\" profession: \"p\($0 % 7)\"" }.joined(separator: "\n")
+        let team = try Team(["ann", "bob"], contacts: many)
+        let logs = (1...260).map { n -> String in
+            let day = String(format: "2026-%02d-%02d", 1 + n % 11, 1 + n % 27)
+            return "log \(n % 3 == 0 ? "call" : "lunch") with @person-\(n) on \(day)\(n % 4 == 0 ? " private" : "")\(n % 5 == 0 ? " gave" : "")"
+        }
+        try team.tend("ann", ["run", "-"], stdin: logs.filter { $0.hasSuffix("private") || $0.contains("private ") }.joined(separator: "\n"))
+        try team.tend("bob", ["run", "-"], stdin: logs.filter { !$0.contains("private") }.prefix(150).joined(separator: "\n"))
+        let statements = [
+            "contacts where touches >= 1 sort by handle show handle, touches, last_touch, last_touch_by, gave",
+            "contacts where last_touch < 2026-06-01 sort by handle show handle, touches, last_touch",
+            "contacts where gave >= 1 and touches == 1 sort by handle show handle, gave",
+            "count(contacts where touches == 0)",
+        ]
+        try expectStoredRowsAsRecomputed(team, "after the logs")
+        var seen: [String: [String]] = [:]
+        for member in ["ann", "bob"] {
+            for statement in statements {
+                let (read, summed) = try readAndSummed(team, member, statement)
+                #expect(read == summed, "\(member): \(statement)")
+                seen[member + statement] = read
+            }
+        }
+        // Ann's private lunches count for her alone: she sees more contacts touched than Bob.
+        let touched = statements[0]
+        #expect(seen["ann" + touched]!.count > seen["bob" + touched]!.count + 50, "\(seen["ann" + touched]!.count)")
+        // Ann's selection is read from the stored rows, past `storedReadFrom` contacts.
+        #expect(seen["ann" + touched]!.count > 201 && seen["bob" + touched]!.count > 100)
     }
 
     @Test func aMemberCanReadTheFiguresButNotChangeThem() throws {
@@ -91,6 +139,81 @@ struct PostgresStoredFiguresTests {
         // Calling the upkeep by hand works out what is due, and nothing else.
         #expect(try team.psql("bob", "SELECT tend_figures_now()") == "")
         #expect(try team.lines("bob", "contacts where touches == 1 show handle") == ["handle", "cleo-diaz"])
+    }
+
+    /// The upkeep runs as the tables' owner: nothing a member (or a role with no rights) holds in
+    /// their session makes it run their code, skip the upkeep, or forge a row (b59 F1-F3).
+    @Test func noRoleRunsItsCodeAsTheOwnerOrSkipsTheUpkeep() throws {
+        let team = try Team(["ann", "eve"], contacts: Self.people)
+        let eve = team.roles["eve"]!
+        try TestCluster.psql("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM \(eve); REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA public FROM \(eve)", url: team.url)
+        try team.tend("ann", ["-e", "log lunch with @cleo-diaz on 2026-11-10"])
+        let evil = """
+            CREATE FUNCTION pg_temp.evil() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN EXECUTE 'ALTER ROLE ' || session_user || ' SUPERUSER'; RETURN NULL; END $$;
+            """
+        let superuser = { (name: String) in try TestCluster.psql("SELECT rolsuper FROM pg_roles WHERE rolname = '\(team.roles[name]!)'", url: team.url) }
+        // Its trigger function on a table of one's own: refused (a member may execute it; it notes
+        // Tend's tables alone), or not executable at all (a role with no rights).
+        for name in ["ann", "eve"] {
+            #expect(throws: TestCluster.PsqlFailed.self, "\(name)") {
+                try team.psql(name, evil + """
+                    CREATE TEMP TABLE bait (contact_id BIGINT);
+                    CREATE TRIGGER t AFTER INSERT ON pg_temp.bait REFERENCING NEW TABLE AS n FOR EACH STATEMENT EXECUTE FUNCTION public.tend_figures_note();
+                    INSERT INTO bait VALUES (1);
+                    """)
+            }
+            #expect(try superuser(name) == "f")
+        }
+        // Tables of the upkeep's names made first, with a trigger of one's own: a write is refused,
+        // and so is the upkeep called by hand; nothing of the member's runs, nothing is written.
+        let cleo = "(SELECT id FROM contacts WHERE handle = 'cleo-diaz')"
+        let premade = evil + """
+            CREATE TEMP TABLE tend_figures_due (contact_id BIGINT PRIMARY KEY);
+            CREATE TEMP TABLE tend_figures_pending (pending BOOLEAN);
+            CREATE TRIGGER x AFTER DELETE ON pg_temp.tend_figures_pending FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.evil();
+            INSERT INTO tend_figures_due VALUES (1);
+            """
+        #expect(throws: TestCluster.PsqlFailed.self) { try team.psql("ann", premade + "SELECT public.tend_figures_now();") }
+        #expect(throws: TestCluster.PsqlFailed.self) {
+            try team.psql("ann", premade + "DELETE FROM interactions WHERE id IN (SELECT interaction_id FROM interaction_people WHERE contact_id = \(cleo));")
+        }
+        #expect(try superuser("ann") == "f")
+        #expect(try team.psql("ann", "SELECT count(*) FROM interactions") == "1")
+        try expectStoredRowsAsRecomputed(team, "after the attempts")
+        #expect(try team.psql("ann", "SELECT touches FROM figures WHERE contact_id = \(cleo)") == "1")
+    }
+
+    /// Two programs changing one contact's events at once (psql's READ COMMITTED): both commit,
+    /// and the stored row counts both (the second upkeep waits for the first's row, b59 F4).
+    @Test func twoWritersOfOneContactBothCommitAndBothCount() throws {
+        let team = try Team(["ann", "bob"], contacts: Self.people)
+        func spend(_ cents: Int) -> String {
+            #"INSERT INTO spending (contact_id, amount_cents, "on") VALUES ((SELECT id FROM contacts WHERE handle = 'fay-lin'), \#(cents), '2026-11-01')"#
+        }
+        let first = "BEGIN; \(spend(100)); SELECT tend_figures_now(); SELECT pg_sleep(1.5); COMMIT;"
+        let second = spend(250)
+        final class Failures: @unchecked Sendable {
+            let lock = NSLock()
+            var list: [String] = []
+        }
+        let failed = Failures()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            do {
+                if i == 0 {
+                    try team.psql("ann", first)
+                } else {
+                    Thread.sleep(forTimeInterval: 0.5)
+                    try team.psql("bob", second)
+                }
+            } catch {
+                failed.lock.withLock { failed.list.append("\(error)") }
+            }
+        }
+        let failures = failed.list
+        #expect(failures.isEmpty, "\(failures)")
+        #expect(try team.psql("bob", "SELECT spend_cents FROM figures f JOIN contacts c ON c.id = f.contact_id WHERE c.handle = 'fay-lin'") == "350")
+        try expectStoredRowsAsRecomputed(team, "after two writers")
     }
 
     /// A run reads, before its commit, the figures of what it wrote (the upkeep is at commit).
@@ -128,6 +251,7 @@ struct PostgresStoredFiguresTests {
         try team.tend("bob", ["-e", "log lunch with @cleo-d on 2026-11-06 private"])
         try team.tend("ann", ["-e", "log lunch with @cleo-diaz on 2026-11-01"])
         try team.tend("ann", ["-e", "merge @cleo-d into @cleo-diaz"])
+        try expectStoredRowsAsRecomputed(team, "after the merge")
         for member in ["ann", "bob"] {
             let (read, summed) = try readAndSummed(team, member)
             #expect(read == summed, "\(member) after the merge")
@@ -135,7 +259,9 @@ struct PostgresStoredFiguresTests {
         #expect(try team.lines("bob", "contacts where handle == \"cleo-diaz\" show touches") == ["touches", "3"])
         #expect(try team.lines("ann", "contacts where handle == \"cleo-diaz\" show touches") == ["touches", "2"])
         try team.tend("ann", ["undo"])
+        try expectStoredRowsAsRecomputed(team, "after the undo")
         try team.psql("bob", "UPDATE interactions SET private = 0 WHERE kind = 'lunch' AND \"by\" = current_user")
+        try expectStoredRowsAsRecomputed(team, "after a private lunch became everyone's")
         for member in ["ann", "bob"] {
             let (read, summed) = try readAndSummed(team, member)
             #expect(read == summed, "\(member) after the undo")
