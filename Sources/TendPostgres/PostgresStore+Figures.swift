@@ -33,16 +33,22 @@ extension PostgresStore {
             """,
             // A member's own private interactions, added to the stored rows on every read.
             #"CREATE INDEX interactions_private ON interactions("by") WHERE private = 1"#,
+            // The contacts whose rows a transaction that reads one snapshot (Tend's SERIALIZABLE
+            // runs) could not work out at its commit: summed by readers until worked out after it.
+            "CREATE TABLE figures_stale (seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, contact_id BIGINT NOT NULL)",
             "ALTER TABLE figures ENABLE ROW LEVEL SECURITY", "ALTER TABLE figures FORCE ROW LEVEL SECURITY",
             "CREATE POLICY reading ON figures FOR SELECT USING (true)",
             "CREATE POLICY upkeep ON figures USING (\(owner)) WITH CHECK (\(owner))",
+            "ALTER TABLE figures_stale ENABLE ROW LEVEL SECURITY", "ALTER TABLE figures_stale FORCE ROW LEVEL SECURITY",
+            "CREATE POLICY reading ON figures_stale FOR SELECT USING (true)",
+            "CREATE POLICY upkeep ON figures_stale USING (\(owner)) WITH CHECK (\(owner))",
             // Whoever may read the contacts may read their figures (tables made later are not
             // covered by an earlier GRANT … ON ALL TABLES).
             """
             DO $$ DECLARE r record; BEGIN
               FOR r IN SELECT DISTINCT a.grantee FROM pg_class c, aclexplode(c.relacl) a
                 WHERE c.oid = 'contacts'::regclass AND a.privilege_type = 'SELECT' AND a.grantee <> c.relowner LOOP
-                EXECUTE format('GRANT SELECT ON figures TO %s', CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r.grantee)) END);
+                EXECUTE format('GRANT SELECT ON figures, figures_stale TO %s', CASE WHEN r.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(r.grantee)) END);
               END LOOP;
             END $$
             """,
@@ -76,19 +82,45 @@ extension PostgresStore {
               SELECT array_agg(contact_id ORDER BY contact_id) INTO due_ids FROM pg_temp.tend_figures_due;
               IF due_ids IS NULL THEN RETURN; END IF;
               DELETE FROM pg_temp.tend_figures_due;
-              IF cardinality(due_ids) > \(figuresRedoneWhole) THEN
-                LOCK TABLE figures IN EXCLUSIVE MODE;
-                DELETE FROM figures;
-                INSERT INTO figures \(storedFiguresSQL(ids: nil));
+              IF current_setting('transaction_isolation') = 'read committed' THEN
+                PERFORM tend_figures_redo(due_ids);
               ELSE
-                -- Each contact's row made and locked first, in order: another transaction's upkeep
-                -- of the same contacts waits for this one's, and then sums what it committed.
-                INSERT INTO figures (contact_id, touches, gave, asked, inbound, referrals_given, referrals_received, introductions, spend_cents, degree)
-                  SELECT id, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM unnest(due_ids) AS id ON CONFLICT DO NOTHING;
-                PERFORM FROM figures WHERE contact_id = ANY(due_ids) ORDER BY contact_id FOR UPDATE;
-                DELETE FROM figures WHERE contact_id = ANY(due_ids);
-                INSERT INTO figures \(storedFiguresSQL(ids: "due_ids"));
+                -- One snapshot cannot sum what others committed since it began: marked instead.
+                INSERT INTO figures_stale (contact_id) SELECT unnest(due_ids);
               END IF;
+            END $$
+            """,
+            // Each contact's row made and locked first, in order, and then changed in place (never
+            // removed): another transaction's upkeep of the same contacts waits for this one's and
+            // then sums, in a statement of its own, what it committed.
+            """
+            CREATE FUNCTION tend_figures_redo(due_ids BIGINT[]) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
+            BEGIN
+              INSERT INTO figures (contact_id, touches, gave, asked, inbound, referrals_given, referrals_received, introductions, spend_cents, degree)
+                SELECT id, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM unnest(due_ids) AS id ORDER BY id ON CONFLICT DO NOTHING;
+              PERFORM FROM figures WHERE contact_id = ANY(due_ids) ORDER BY contact_id FOR UPDATE;
+              IF cardinality(due_ids) > \(figuresRedoneWhole) THEN
+                UPDATE figures f SET \(storedAssignments) FROM (\(storedFiguresSQL(ids: nil))) AS s(\(storedNames))
+                  WHERE f.contact_id = s.contact_id AND f.contact_id = ANY(due_ids);
+              ELSE
+                UPDATE figures f SET \(storedAssignments) FROM (\(storedFiguresSQL(ids: "due_ids"))) AS s(\(storedNames))
+                  WHERE f.contact_id = s.contact_id;
+              END IF;
+              DELETE FROM figures f WHERE f.contact_id = ANY(due_ids) AND NOT EXISTS (SELECT FROM contacts c WHERE c.id = f.contact_id);
+            END $$
+            """,
+            // Run by Tend after each commit that wrote (READ COMMITTED): the marked contacts
+            // worked out, and the marks it saw (and those alone) removed.
+            """
+            CREATE FUNCTION tend_figures_refresh() RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
+            DECLARE seen BIGINT[]; due_ids BIGINT[];
+            BEGIN
+              IF current_setting('transaction_isolation') <> 'read committed' THEN RETURN; END IF;
+              SELECT array_agg(seq), array_agg(DISTINCT contact_id) INTO seen, due_ids
+                FROM (SELECT seq, contact_id FROM figures_stale ORDER BY seq LIMIT 100000) AS marks;
+              IF seen IS NULL THEN RETURN; END IF;
+              PERFORM tend_figures_redo(due_ids);
+              DELETE FROM figures_stale WHERE seq = ANY(seen);
             END $$
             """,
             """
@@ -98,8 +130,14 @@ extension PostgresStore {
               RETURN NULL;
             END $$
             """,
+            // The contacts this transaction's writes noted so far (a reader sums them).
             """
-            CREATE FUNCTION tend_figures_now() RETURNS void LANGUAGE sql SECURITY DEFINER AS $$ SELECT tend_figures_work() $$
+            CREATE FUNCTION tend_figures_due() RETURNS SETOF BIGINT LANGUAGE plpgsql SECURITY DEFINER AS $$
+            BEGIN
+              IF to_regclass('pg_temp.tend_figures_due') IS NULL AND to_regclass('pg_temp.tend_figures_pending') IS NULL THEN RETURN; END IF;
+              PERFORM tend_figures_tables();
+              RETURN QUERY SELECT contact_id FROM pg_temp.tend_figures_due;
+            END $$
             """,
             noteFunction,
             """
@@ -107,17 +145,33 @@ extension PostgresStore {
               EXECUTE format('ALTER FUNCTION tend_figures_tables() SET search_path = %I, pg_temp', current_schema());
               EXECUTE format('ALTER FUNCTION tend_figures_work() SET search_path = %I, pg_temp', current_schema());
               EXECUTE format('ALTER FUNCTION tend_figures_upkeep() SET search_path = %I, pg_temp', current_schema());
-              EXECUTE format('ALTER FUNCTION tend_figures_now() SET search_path = %I, pg_temp', current_schema());
+              EXECUTE format('ALTER FUNCTION tend_figures_redo(BIGINT[]) SET search_path = %I, pg_temp', current_schema());
+              EXECUTE format('ALTER FUNCTION tend_figures_refresh() SET search_path = %I, pg_temp', current_schema());
+              EXECUTE format('ALTER FUNCTION tend_figures_due() SET search_path = %I, pg_temp', current_schema());
               EXECUTE format('ALTER FUNCTION tend_figures_note() SET search_path = %I, pg_temp', current_schema());
             END $$
             """,
-            // Members call `tend_figures_now` alone (triggers need no EXECUTE to fire).
-            "REVOKE EXECUTE ON FUNCTION tend_figures_tables(), tend_figures_work(), tend_figures_upkeep(), tend_figures_note() FROM PUBLIC",
+            // Members call `tend_figures_due` and `tend_figures_refresh` alone (triggers need no EXECUTE to fire).
+            """
+            REVOKE EXECUTE ON FUNCTION tend_figures_tables(), tend_figures_work(), tend_figures_redo(BIGINT[]), tend_figures_upkeep(),
+              tend_figures_note() FROM PUBLIC
+            """,
         ] + figureTriggers + ["INSERT INTO figures \(storedFiguresSQL(ids: nil))"]
     }
 
     /// The functions of `figuresSchema` (`PostgresSchema.functions`).
-    static let figureFunctions = ["tend_figures_tables()", "tend_figures_work()", "tend_figures_upkeep()", "tend_figures_now()", "tend_figures_note()"]
+    static let figureFunctions = [
+        "tend_figures_tables()", "tend_figures_work()", "tend_figures_redo(BIGINT[])", "tend_figures_refresh()", "tend_figures_upkeep()",
+        "tend_figures_due()", "tend_figures_note()",
+    ]
+
+    /// The columns of `figures` after its contact's id, as `storedFiguresSQL` gives them.
+    static let storedColumnList = [
+        "touches", "last_touch", "last_key", "gave", "asked", "inbound", "referrals_given", "referrals_received", "introductions",
+        "spend_cents", "degree", "stage_since",
+    ]
+    static var storedNames: String { "contact_id, " + storedColumnList.joined(separator: ", ") }
+    static var storedAssignments: String { storedColumnList.map { "\($0) = s.\($0)" }.joined(separator: ", ") }
 
     /// Past this many contacts noted, a commit works out every contact's figures in one pass.
     static let figuresRedoneWhole = 2000
@@ -258,11 +312,11 @@ extension PostgresStore {
     func storedFiguresRedo(today: Day) throws -> [Int64]? {
         let ready = try scalar(
             """
-            SELECT CASE WHEN to_regclass('figures') IS NOT NULL AND has_table_privilege('figures', 'SELECT')
-              AND has_function_privilege('tend_figures_now()', 'EXECUTE') THEN 'yes' END
+            SELECT CASE WHEN to_regclass('figures_stale') IS NULL OR to_regprocedure('tend_figures_due()') IS NULL THEN NULL
+              WHEN has_table_privilege('figures', 'SELECT') AND has_table_privilege('figures_stale', 'SELECT')
+                AND has_function_privilege('tend_figures_due()', 'EXECUTE') THEN 'yes' END
             """)
         guard ready == "yes" else { return nil }
-        try connection.query("SELECT tend_figures_now()")
         var redo: [Int64] = []
         try each("contacts", PostgresStore.redoSQL, [.text(today.description)]) { redo.append($0.int(0)) }
         return redo.count <= PostgresStore.storedRedoLimit ? redo : nil
@@ -308,6 +362,28 @@ extension PostgresStore {
         .degree: "degree", .since: "stage_since",
     ]
 
+    /// Works out, after a commit that wrote, the figures of the contacts that transactions
+    /// reading one snapshot (Tend's own) marked stale, in a short READ COMMITTED transaction of
+    /// its own: each statement there sees what others committed, so it waits for no retry. A
+    /// failure changes nothing that was committed: the marks stay, and readers sum those contacts.
+    func refreshFigures() {
+        do {
+            if keepsFigures == nil {
+                keepsFigures = try scalar(
+                    """
+                    SELECT CASE WHEN to_regprocedure('tend_figures_refresh()') IS NULL THEN NULL
+                      WHEN has_function_privilege('tend_figures_refresh()', 'EXECUTE') THEN 'yes' END
+                    """) == "yes"
+            }
+            guard keepsFigures == true else { return }
+            try connection.query("BEGIN ISOLATION LEVEL READ COMMITTED")
+            try connection.query("SELECT tend_figures_refresh()")
+            try connection.query("COMMIT")
+        } catch {
+            _ = try? connection.query("ROLLBACK")
+        }
+    }
+
     /// Past this many contacts to sum beside the stored rows, everyone's are summed.
     static let storedRedoLimit = 5000
 
@@ -319,6 +395,8 @@ extension PostgresStore {
     /// the member sees dated after that day (a stored row counts it).
     static let redoSQL = """
         SELECT id FROM contacts c WHERE NOT EXISTS (SELECT FROM figures f WHERE f.contact_id = c.id)
+        UNION SELECT contact_id FROM figures_stale
+        UNION SELECT tend_figures_due()
         UNION SELECT ip.contact_id FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
           WHERE i."on" > $1 AND (\(PostgresSchema.visible("i.")))
         UNION SELECT contact_id FROM referrals WHERE "on" > $1

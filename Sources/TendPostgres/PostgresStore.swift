@@ -18,6 +18,10 @@ public final class PostgresStore {
     /// Whether the database has a journal (PostgresStore+Journal), once asked; whether this
     /// connection's runs are journalled (not the prelude of a new database).
     var hasJournal: Bool?
+    /// Whether the transaction begun may write (`begin`, not `beginReading`).
+    var mayHaveWritten = false
+    /// Whether the database keeps figures this member may bring up to date (asked once per connection).
+    var keepsFigures: Bool?
     var journalling = true
     /// True when the database was just made Tend's (the session installs the prelude then).
     public private(set) var isNew = false
@@ -282,6 +286,7 @@ public final class PostgresStore {
     /// Starts the one transaction a run or a REPL statement makes its changes in.
     public func begin(immediate: Bool = true) throws {
         try start("BEGIN ISOLATION LEVEL \(PostgresStore.isolation)")
+        mayHaveWritten = true
     }
 
     /// A run that only reads: one snapshot of what was committed when it began (REPEATABLE
@@ -291,6 +296,7 @@ public final class PostgresStore {
     /// either, but waits for every transaction that writes, a long import's too, to end first.)
     public func beginReading() throws {
         try start("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        mayHaveWritten = false
     }
 
     /// Begins a transaction with `begin`, what was read before forgotten.
@@ -307,6 +313,7 @@ public final class PostgresStore {
         guard inTransaction else { return }
         inTransaction = false
         try connection.query("COMMIT")
+        if mayHaveWritten { refreshFigures() }
     }
 
     public func rollback() {

@@ -136,8 +136,8 @@ struct PostgresStoredFiguresTests {
             try team.psql("bob", "INSERT INTO figures SELECT contact_id + 1000, 99, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, NULL FROM figures")
         }
         #expect(try team.psql("ann", "SELECT touches FROM figures WHERE contact_id = \(cleo)") == "1")
-        // Calling the upkeep by hand works out what is due, and nothing else.
-        #expect(try team.psql("bob", "SELECT tend_figures_now()") == "")
+        // Working out the marked contacts by hand works them out, and nothing else.
+        #expect(try team.psql("bob", "SELECT tend_figures_refresh()") == "")
         #expect(try team.lines("bob", "contacts where touches == 1 show handle") == ["handle", "cleo-diaz"])
     }
 
@@ -174,7 +174,7 @@ struct PostgresStoredFiguresTests {
             CREATE TRIGGER x AFTER DELETE ON pg_temp.tend_figures_pending FOR EACH STATEMENT EXECUTE FUNCTION pg_temp.evil();
             INSERT INTO tend_figures_due VALUES (1);
             """
-        #expect(throws: TestCluster.PsqlFailed.self) { try team.psql("ann", premade + "SELECT public.tend_figures_now();") }
+        #expect(throws: TestCluster.PsqlFailed.self) { try team.psql("ann", premade + "SELECT public.tend_figures_due();") }
         #expect(throws: TestCluster.PsqlFailed.self) {
             try team.psql("ann", premade + "DELETE FROM interactions WHERE id IN (SELECT interaction_id FROM interaction_people WHERE contact_id = \(cleo));")
         }
@@ -191,7 +191,7 @@ struct PostgresStoredFiguresTests {
         func spend(_ cents: Int) -> String {
             #"INSERT INTO spending (contact_id, amount_cents, "on") VALUES ((SELECT id FROM contacts WHERE handle = 'fay-lin'), \#(cents), '2026-11-01')"#
         }
-        let first = "BEGIN; \(spend(100)); SELECT tend_figures_now(); SELECT pg_sleep(1.5); COMMIT;"
+        let first = "BEGIN; \(spend(100)); SET CONSTRAINTS ALL IMMEDIATE; SELECT pg_sleep(1.5); COMMIT;"
         let second = spend(250)
         final class Failures: @unchecked Sendable {
             let lock = NSLock()
@@ -214,6 +214,60 @@ struct PostgresStoredFiguresTests {
         #expect(failures.isEmpty, "\(failures)")
         #expect(try team.psql("bob", "SELECT spend_cents FROM figures f JOIN contacts c ON c.id = f.contact_id WHERE c.handle = 'fay-lin'") == "350")
         try expectStoredRowsAsRecomputed(team, "after two writers")
+    }
+
+    /// Three writers queued behind one contact's row all commit (the row is changed in place, so
+    /// each waiter locks it in turn), and a Tend run that reads what it wrote holds no row another
+    /// program's commit needs: no deadlock (b60 F1, F3).
+    @Test func writersQueuedOnOneContactAllCommitAndTendHoldsNoRowsTillItsCommit() throws {
+        let team = try Team(["ann", "bob"], contacts: Self.people)
+        let fay = "(SELECT id FROM contacts WHERE handle = 'fay-lin')"
+        let spend = #"INSERT INTO spending (contact_id, amount_cents, "on") VALUES (\#(fay), 100, '2026-11-01')"#
+        final class Failures: @unchecked Sendable {
+            let lock = NSLock()
+            var list: [String] = []
+            func add(_ e: Error) { lock.withLock { list.append("\(e)") } }
+        }
+        let failed = Failures()
+        let url = team.url
+        DispatchQueue.concurrentPerform(iterations: 4) { i in
+            do {
+                if i == 0 {
+                    try TestCluster.psql("BEGIN; SELECT contact_id FROM figures WHERE contact_id = \(fay) FOR UPDATE; SELECT pg_sleep(1.5); COMMIT;", url: url)
+                } else {
+                    Thread.sleep(forTimeInterval: 0.4)
+                    try team.psql(["ann", "bob", "ann"][i - 1], spend)
+                }
+            } catch { failed.add(error) }
+        }
+        #expect(failed.list.isEmpty, "\(failed.list)")
+        #expect(try team.psql("bob", "SELECT spend_cents FROM figures WHERE contact_id = \(fay)") == "300")
+
+        // Bob's program holds Cleo's row and changes Dev's events; Ann's run changes Dev's, reads,
+        // then waits for Cleo's row. Both commit (Ann's run again, after Bob's commit).
+        let both = Failures()
+        let cleo = "(SELECT id FROM contacts WHERE handle = 'cleo-diaz')"
+        let dev = "(SELECT id FROM contacts WHERE handle = 'dev-rao')"
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            do {
+                if i == 0 {
+                    try team.psql(
+                        "bob",
+                        #"BEGIN; UPDATE contacts SET tags = tags WHERE id = \#(cleo); INSERT INTO spending (contact_id, amount_cents, "on") VALUES (\#(dev), 50, '2026-11-02'); SELECT pg_sleep(1); COMMIT;"#)
+                } else {
+                    Thread.sleep(forTimeInterval: 0.2)
+                    _ = try team.tend("ann", ["run", "-"], stdin: """
+                        log call with @dev-rao on 2026-11-20
+                        contacts where touches >= 0 sort by touches desc show handle, touches limit 1
+                        set @cleo-diaz +waited
+                        """)
+                }
+            } catch { both.add(error) }
+        }
+        #expect(both.list.isEmpty, "\(both.list)")
+        let devFigures = try team.lines("ann", "contacts where handle == \"dev-rao\" show touches, spend")
+        #expect(devFigures == ["touches,spend", "1,0.5"], "\(devFigures)")
+        try expectStoredRowsAsRecomputed(team, "after the queued writers")
     }
 
     /// A run reads, before its commit, the figures of what it wrote (the upkeep is at commit).
