@@ -17,6 +17,36 @@ enum PostgresSchema {
         ("v8 deleted events witnessed", v8), ("v9 merges finish", v9), ("v10 indexes of references", v10),
         ("v11 sightings are their member's", v11), ("v12 the journal keeps only the member's rows", PostgresStore.journalOwnRows),
         ("v13 goal helpers are their member's", v13), ("v14 figures kept", PostgresStore.figuresSchema),
+        ("v15 witnesses of Tend's tables alone", v15),
+    ]
+
+    /// `tend_event_deleted` runs as the tables' owner and may be executed by members (README
+    /// grants every function): attached to a table of a member's own named like an event table,
+    /// it wrote a "witness" that let the member insert an event in another member's name, and
+    /// let a role with no rights fill `event_images` (b60 F5). It now refuses any table but Tend's
+    /// event tables, and PUBLIC may no longer execute it (a trigger needs no EXECUTE to fire).
+    static let v15 = [
+        """
+        CREATE OR REPLACE FUNCTION tend_event_deleted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+        BEGIN
+          IF TG_RELID NOT IN ('stage_changes'::regclass, 'interactions'::regclass, 'referrals'::regclass, 'introductions'::regclass,
+                              'spending'::regclass) THEN
+            RAISE EXCEPTION 'tend_event_deleted witnesses Tend''s own event tables alone' USING ERRCODE = '42501';
+          END IF;
+          -- Only another's event needs a witness: one's own comes back in one's own name.
+          IF OLD."by" IS DISTINCT FROM tend_member() THEN
+            INSERT INTO event_images (tbl, image, deleted_by) VALUES (TG_TABLE_NAME, to_jsonb(OLD), tend_member());
+          END IF;
+          RETURN NULL;
+        END $$
+        """,
+        // Replacing a function resets its settings.
+        """
+        DO $$ BEGIN
+          EXECUTE format('ALTER FUNCTION tend_event_deleted() SET search_path = %I, pg_temp', current_schema());
+        END $$
+        """,
+        "REVOKE EXECUTE ON FUNCTION tend_event_deleted() FROM PUBLIC",
     ]
 
     /// The people a member's own calendar and mail saw who are not contacts (`report

@@ -184,6 +184,26 @@ struct PostgresStoredFiguresTests {
         #expect(try team.psql("ann", "SELECT touches FROM figures WHERE contact_id = \(cleo)") == "1")
     }
 
+    /// The witness of a deleted event is written for Tend's own event tables alone: a member's
+    /// table named like one cannot forge one and so log an event in another member's name (b60 F5).
+    @Test func noMemberForgesTheWitnessOfADeletedEvent() throws {
+        let team = try Team(["ann", "bob"], contacts: Self.people)
+        let bob = team.roles["bob"]!
+        let insert = #"INSERT INTO public.interactions (id, kind, "on", note, "by") VALUES (9001, 'note', '2026-11-20', 'forged', '\#(bob)');"#
+        #expect(throws: TestCluster.PsqlFailed.self) { try team.psql("ann", insert) }
+        #expect(throws: TestCluster.PsqlFailed.self) {
+            try team.psql("ann", """
+                CREATE TEMP TABLE interactions (LIKE public.interactions);
+                CREATE TRIGGER w AFTER DELETE ON pg_temp.interactions FOR EACH ROW EXECUTE FUNCTION public.tend_event_deleted();
+                INSERT INTO pg_temp.interactions (id, kind, "on", note, gave, asked, inbound, pitch, "by", private)
+                  VALUES (9001, 'note', '2026-11-20', 'forged', 0, 0, 0, 0, '\(bob)', 0);
+                DELETE FROM pg_temp.interactions;
+                """)
+        }
+        #expect(throws: TestCluster.PsqlFailed.self) { try team.psql("ann", "SET tend.journal = 'off'; " + insert) }
+        #expect(try TestCluster.psql("SELECT count(*) FROM interactions WHERE id = 9001", url: team.url) == "0")
+    }
+
     /// Two programs changing one contact's events at once (psql's READ COMMITTED): both commit,
     /// and the stored row counts both (the second upkeep waits for the first's row, b59 F4).
     @Test func twoWritersOfOneContactBothCommitAndBothCount() throws {

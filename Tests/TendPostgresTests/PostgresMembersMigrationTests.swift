@@ -42,7 +42,7 @@ struct PostgresMembersMigrationTests {
         #expect(net.contacts.first?.snoozedUntil == Day(iso: "2026-12-31"))
         #expect(net.interactions.count == 1 && net.interactions[0].by == nil && !net.interactions[0].isPrivate)
         #expect(try store.itemStates().count == 1)
-        #expect(try store.scalar("SELECT string_agg(identifier, ',' ORDER BY position) FROM tend_migrations") == "v1,v2 members,v3 journal,v4 merging others' notes,v5 sightings per event,v6 deferrable references,v7 events keep their author,v8 deleted events witnessed,v9 merges finish,v10 indexes of references,v11 sightings are their member's,v12 the journal keeps only the member's rows,v13 goal helpers are their member's,v14 figures kept")
+        #expect(try store.scalar("SELECT string_agg(identifier, ',' ORDER BY position) FROM tend_migrations") == "v1,v2 members,v3 journal,v4 merging others' notes,v5 sightings per event,v6 deferrable references,v7 events keep their author,v8 deleted events witnessed,v9 merges finish,v10 indexes of references,v11 sightings are their member's,v12 the journal keeps only the member's rows,v13 goal helpers are their member's,v14 figures kept,v15 witnesses of Tend's tables alone")
         #expect(try store.scalar("SELECT count(*)::text FROM contacts WHERE snoozed_until IS NOT NULL") == "0")
         #expect(try store.scalar("SELECT string_agg(DISTINCT member, ',') FROM definitions") == TestCluster.role)
     }
