@@ -10,15 +10,18 @@ import TendStore
 /// gets what summing the events they see gives, as before. PostgreSQL keeps the rows up to date
 /// itself, whoever writes (Tend, psql, another program): a statement that changes events or
 /// contacts notes their contacts in a temporary table of its session (`tend_figures_note`, in
-/// fixed SQL per table and event), and the transaction's commit works those contacts' figures
-/// out again (`tend_figures_work`, run by a deferred constraint trigger), each contact's row
-/// locked first so that two transactions changing one contact count each other's events. Both
-/// run as the tables' owner, so that the rows are the same whichever member wrote, and refuse
-/// temporary tables of those names that the owner did not make (a member's own would run the
-/// member's triggers as the owner); a member can read `figures` but not change it (row-level
-/// security lets the owner alone write). A reader in the same transaction as a write runs the
-/// work first (`tend_figures_now`). Contacts with an event dated after the day asked for, or
-/// without a row, are summed as before; so are `touches_90d`, from the last 91 days' events.
+/// fixed SQL per table and event), and the transaction's commit (a deferred constraint trigger,
+/// `tend_figures_work`) works those contacts' rows out again when it runs READ COMMITTED (each
+/// row made, locked in order and changed in place, each statement seeing what others committed),
+/// or marks them in `figures_stale` when it reads one snapshot (Tend's SERIALIZABLE runs: summing
+/// from that snapshot would miss what others committed since), and Tend works the marks out
+/// right after its commit (`refreshFigures`). These run as the tables' owner, so that the rows
+/// are the same whichever member wrote, and refuse temporary tables of those names that the
+/// owner did not make (a member's own would run the member's triggers as the owner); a member
+/// can read `figures` but not change it (row-level security lets the owner alone write). A
+/// reader sums, from their events, the contacts marked, those this transaction noted so far
+/// (`tend_figures_due`), those with an event dated after the day asked for or without a row,
+/// and `touches_90d` from the last 91 days' events; it takes no lock.
 extension PostgresStore {
     /// Migration "v14 figures kept".
     static var figuresSchema: [String] {
