@@ -73,7 +73,16 @@ struct PostgresStoredFiguresTests {
             """)
         try team.psql("ann", #"UPDATE interactions SET "on" = '2026-11-18' WHERE kind = 'lunch' AND private = 0"#)
         try team.psql("bob", "DELETE FROM interactions WHERE kind = 'coffee'")
+        // A savepoint rolled back takes its notes with it; what follows it is noted anew.
+        let spend = { (handle: String) in
+            #"INSERT INTO spending (contact_id, amount_cents, "on") VALUES ((SELECT id FROM contacts WHERE handle = '\#(handle)'), 700, '2026-11-03')"#
+        }
+        try team.psql("bob", "BEGIN; SAVEPOINT s; \(spend("cleo-diaz")); ROLLBACK TO SAVEPOINT s; \(spend("dev-rao")); COMMIT;")
+        try team.psql("bob", "BEGIN; \(spend("eli-moss")); SAVEPOINT s; \(spend("fay-lin")); ROLLBACK TO SAVEPOINT s; COMMIT;")
+        try team.psql("bob", "BEGIN; \(spend("eli-moss")); ROLLBACK;")
         try expectStoredRowsAsRecomputed(team, "after writes by Tend and psql")
+        let spent = "SELECT string_agg(c.handle || '=' || f.spend_cents, ' ' ORDER BY c.handle) FROM figures f JOIN contacts c ON c.id = f.contact_id"
+        #expect(try team.psql("bob", spent) == "cleo-diaz=0 dev-rao=700 eli-moss=700 fay-lin=12050")
         for member in ["ann", "bob"] {
             for statement in [Self.everyFigure, "agenda all"] {
                 let (read, summed) = try readAndSummed(team, member, statement)
