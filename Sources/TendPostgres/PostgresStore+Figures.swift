@@ -57,16 +57,17 @@ extension PostgresStore {
             """,
             // The session's temporary tables, made by the tables' owner (whose functions below
             // read and write them) the first time a write notes contacts; a member's own tables
-            // of those names would run that member's triggers as the owner: refused. Their rows
-            // are removed by the work at commit, or with a transaction rolled back (no ON COMMIT
-            // DELETE ROWS: emptying them at every commit took half of a one-row commit's time).
+            // of those names would run that member's triggers as the owner: refused. Emptied at
+            // each commit that used them (ON COMMIT DELETE ROWS): autovacuum never visits a
+            // temporary table, and rows deleted one commit after another would pile up in a
+            // session that lasts (half of a one-row commit's upkeep, which stays).
             """
             CREATE FUNCTION tend_figures_tables() RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
             DECLARE due regclass := to_regclass('pg_temp.tend_figures_due'); pending regclass := to_regclass('pg_temp.tend_figures_pending');
             BEGIN
               IF due IS NULL AND pending IS NULL THEN
-                CREATE TEMPORARY TABLE tend_figures_due (contact_id BIGINT PRIMARY KEY);
-                CREATE TEMPORARY TABLE tend_figures_pending (pending BOOLEAN);
+                CREATE TEMPORARY TABLE tend_figures_due (contact_id BIGINT PRIMARY KEY) ON COMMIT DELETE ROWS;
+                CREATE TEMPORARY TABLE tend_figures_pending (pending BOOLEAN) ON COMMIT DELETE ROWS;
                 CREATE CONSTRAINT TRIGGER tend_figures_pending AFTER INSERT ON pg_temp.tend_figures_pending
                   DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION tend_figures_upkeep();
               ELSIF due IS NULL OR pending IS NULL OR EXISTS (
@@ -101,6 +102,10 @@ extension PostgresStore {
             """
             CREATE FUNCTION tend_figures_redo(due_ids BIGINT[]) RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
             BEGIN
+              IF current_setting('transaction_isolation') <> 'read committed' THEN
+                RAISE EXCEPTION 'the figures are worked out in READ COMMITTED alone (one snapshot misses what others committed)'
+                  USING ERRCODE = '25001';
+              END IF;
               INSERT INTO figures (contact_id, touches, gave, asked, inbound, referrals_given, referrals_received, introductions, spend_cents, degree)
                 SELECT id, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM unnest(due_ids) AS id ORDER BY id ON CONFLICT DO NOTHING;
               PERFORM FROM figures WHERE contact_id = ANY(due_ids) ORDER BY contact_id FOR UPDATE;
@@ -158,7 +163,10 @@ extension PostgresStore {
               EXECUTE format('ALTER FUNCTION tend_figures_note() SET search_path = %I, pg_temp', current_schema());
             END $$
             """,
-            // Members call `tend_figures_due` and `tend_figures_refresh` alone (triggers need no EXECUTE to fire).
+            // Members need `tend_figures_due` and `tend_figures_refresh` alone (triggers need no
+            // EXECUTE to fire); README's grant of every function gives them the others, which
+            // guard themselves (fixed SQL, Tend's tables and the owner's temporary tables alone,
+            // READ COMMITTED for the work).
             """
             REVOKE EXECUTE ON FUNCTION tend_figures_tables(), tend_figures_work(), tend_figures_redo(BIGINT[]), tend_figures_upkeep(),
               tend_figures_note() FROM PUBLIC
@@ -313,9 +321,9 @@ extension PostgresStore {
         return out
     }
 
-    /// The contacts whose stored rows do not answer for `today` (`redoSQL`), once the figures
-    /// this transaction's writes made due are worked out; nil when the database keeps no figures,
-    /// the member may not read them, or there are more than `storedRedoLimit`.
+    /// The contacts a reader sums from their events as of `today` (`redoSQL`); nil when the
+    /// database keeps no figures, the member may not read them, or there are more than
+    /// `storedRedoLimit`.
     func storedFiguresRedo(today: Day) throws -> [Int64]? {
         let ready = try scalar(
             """
@@ -398,8 +406,9 @@ extension PostgresStore {
     /// from their events through the contact indexes).
     static let storedReadFrom = 200
 
-    /// The contacts the stored rows do not answer for as of $1: without a row, or with an event
-    /// the member sees dated after that day (a stored row counts it).
+    /// The contacts the stored rows do not answer for as of $1: without a row, marked stale,
+    /// noted by this transaction's writes so far, or with an event the member sees dated after
+    /// that day (a stored row counts it).
     static let redoSQL = """
         SELECT id FROM contacts c WHERE NOT EXISTS (SELECT FROM figures f WHERE f.contact_id = c.id)
         UNION SELECT contact_id FROM figures_stale
