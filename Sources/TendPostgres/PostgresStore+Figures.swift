@@ -207,8 +207,9 @@ extension PostgresStore {
 
     /// What each statement-level trigger notes: for a table and an event, the contacts (as `id`)
     /// of the statement's rows, `n` the new and `o` the old. A change to an interaction or a
-    /// contact notes them only when it changes what is counted (a note's text does not); the
-    /// rows before and after are matched by id (a hash join: a bulk change stays linear).
+    /// contact notes them only when it changes what is counted (a note's text does not; a change
+    /// of `by` or `private` is noted through its people, whose copy of them `interactions_privacy`
+    /// changes); the rows before and after are matched by id (a hash join: a bulk change stays linear).
     static let noted: [(table: String, event: String, select: String)] = {
         func changed(counted: [String], contacts: String) -> String {
             let row = { (alias: String) in "(" + counted.map { "\(alias).\($0)" }.joined(separator: ", ") + ")" }
@@ -382,6 +383,9 @@ extension PostgresStore {
     /// its own: each statement there sees what others committed, so it waits for no retry. A
     /// failure changes nothing that was committed: the marks stay, and readers sum those contacts.
     func refreshFigures() {
+        // A conflict here is no conflict of the run, which has committed.
+        let conflicted = connection.conflicted
+        defer { connection.conflicted = conflicted }
         do {
             if keepsFigures == nil {
                 keepsFigures = try scalar(

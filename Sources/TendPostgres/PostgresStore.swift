@@ -163,7 +163,8 @@ public final class PostgresStore {
         try transaction {
             let tables = [PostgresSchema.migrationsTable] + PostgresSchema.tables
             try connection.query("DROP TABLE IF EXISTS \(tables.joined(separator: ", ")) CASCADE")
-            try connection.query("DROP FUNCTION IF EXISTS \(PostgresSchema.functions.joined(separator: ", "))")
+            // CASCADE: the constraint trigger on this session's temporary table runs one of them.
+            try connection.query("DROP FUNCTION IF EXISTS \(PostgresSchema.functions.joined(separator: ", ")) CASCADE")
         }
         isNew = false
     }
@@ -285,8 +286,7 @@ public final class PostgresStore {
 
     /// Starts the one transaction a run or a REPL statement makes its changes in.
     public func begin(immediate: Bool = true) throws {
-        try start("BEGIN ISOLATION LEVEL \(PostgresStore.isolation)")
-        mayHaveWritten = true
+        try start("BEGIN ISOLATION LEVEL \(PostgresStore.isolation)", writing: true)
     }
 
     /// A run that only reads: one snapshot of what was committed when it began (REPEATABLE
@@ -295,13 +295,13 @@ public final class PostgresStore {
     /// predicate locks on what it read. (SERIALIZABLE READ ONLY DEFERRABLE would not fail
     /// either, but waits for every transaction that writes, a long import's too, to end first.)
     public func beginReading() throws {
-        try start("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        mayHaveWritten = false
+        try start("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", writing: false)
     }
 
     /// Begins a transaction with `begin`, what was read before forgotten.
-    private func start(_ begin: String) throws {
+    private func start(_ begin: String, writing: Bool) throws {
         guard !inTransaction else { return }
+        mayHaveWritten = writing
         forget()
         connection.conflicted = false
         try connection.query(begin)
