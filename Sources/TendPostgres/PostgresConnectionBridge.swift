@@ -131,8 +131,12 @@ final class PostgresConnectionBridge {
         private var rows: [PostgresRow] = []
         private var finished = false
         private var stopped = false
+        /// Rows waiting at most: a few MB of a wide table's rows, enough that neither thread waits
+        /// for the other while both keep pace.
         static let room = 2048
-        /// The caller is woken for this many rows at a time (or the last ones).
+        /// The caller is woken for this many rows at a time (or the last ones): woken for each row,
+        /// the two threads spent more on waking each other than they gained (100k agenda: no gain
+        /// at 1, 7 % at 256).
         static let batch = 256
 
         struct Stopped: Error {}

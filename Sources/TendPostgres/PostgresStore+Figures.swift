@@ -110,17 +110,18 @@ extension PostgresStore {
                 SELECT id, 0, 0, 0, 0, 0, 0, 0, 0, 0 FROM unnest(due_ids) AS id ORDER BY id ON CONFLICT DO NOTHING;
               PERFORM FROM figures WHERE contact_id = ANY(due_ids) ORDER BY contact_id FOR UPDATE;
               IF cardinality(due_ids) > \(figuresRedoneWhole) THEN
-                UPDATE figures f SET \(storedAssignments) FROM (\(storedFiguresSQL(ids: nil))) AS s(\(storedNames))
+                UPDATE figures f SET \(storedAssignments) FROM (\(recomputedFiguresSQL(ids: nil))) AS s(\(storedNames))
                   WHERE f.contact_id = s.contact_id AND f.contact_id = ANY(due_ids);
               ELSE
-                UPDATE figures f SET \(storedAssignments) FROM (\(storedFiguresSQL(ids: "due_ids"))) AS s(\(storedNames))
+                UPDATE figures f SET \(storedAssignments) FROM (\(recomputedFiguresSQL(ids: "due_ids"))) AS s(\(storedNames))
                   WHERE f.contact_id = s.contact_id;
               END IF;
               DELETE FROM figures f WHERE f.contact_id = ANY(due_ids) AND NOT EXISTS (SELECT FROM contacts c WHERE c.id = f.contact_id);
             END $$
             """,
             // Run by Tend after each commit that wrote (READ COMMITTED): the marked contacts
-            // worked out, and the marks it saw (and those alone) removed.
+            // worked out, and the marks it saw (and those alone) removed; at most 100,000 marks
+            // a call, so that one call's arrays and locks stay bounded (the next takes the rest).
             """
             CREATE FUNCTION tend_figures_refresh() RETURNS void LANGUAGE plpgsql SECURITY DEFINER AS $$
             DECLARE seen BIGINT[]; due_ids BIGINT[];
@@ -171,7 +172,7 @@ extension PostgresStore {
             REVOKE EXECUTE ON FUNCTION tend_figures_tables(), tend_figures_work(), tend_figures_redo(BIGINT[]), tend_figures_upkeep(),
               tend_figures_note() FROM PUBLIC
             """,
-        ] + figureTriggers + ["INSERT INTO figures \(storedFiguresSQL(ids: nil))"]
+        ] + figureTriggers + ["INSERT INTO figures \(recomputedFiguresSQL(ids: nil))"]
     }
 
     /// The functions of `figuresSchema` (`PostgresSchema.functions`).
@@ -180,7 +181,7 @@ extension PostgresStore {
         "tend_figures_due()", "tend_figures_note()",
     ]
 
-    /// The columns of `figures` after its contact's id, as `storedFiguresSQL` gives them.
+    /// The columns of `figures` after its contact's id, as `recomputedFiguresSQL` gives them.
     static let storedColumnList = [
         "touches", "last_touch", "last_key", "gave", "asked", "inbound", "referrals_given", "referrals_received", "introductions",
         "spend_cents", "degree", "stage_since",
@@ -188,12 +189,14 @@ extension PostgresStore {
     static var storedNames: String { "contact_id, " + storedColumnList.joined(separator: ", ") }
     static var storedAssignments: String { storedColumnList.map { "\($0) = s.\($0)" }.joined(separator: ", ") }
 
-    /// Past this many contacts noted, a commit works out every contact's figures in one pass.
+    /// Past this many contacts noted, a commit sums every contact's events in one pass and keeps
+    /// the noted ones' (summing through the contact indexes costs about as much at that size;
+    /// it also keeps `= ANY(…)` arrays short).
     static let figuresRedoneWhole = 2000
 
     /// The rows of `figures` for the contacts in `ids` (a plpgsql array; every contact when nil),
     /// counting every event whatever its date, and no one's private interactions.
-    static func storedFiguresSQL(ids: String?) -> String {
+    static func recomputedFiguresSQL(ids: String?) -> String {
         let t = { (c: Column) in Figure.total(c) }
         let sums = sums(
             ids: ids, today: "'9999-12-31'", recent: "'9999-12-31'", columns: Set(Column.allCases).subtracting([.touches_90d]),
@@ -287,21 +290,21 @@ extension PostgresStore {
     /// not read them, or so many contacts have to be summed besides that summing everyone's is
     /// the cheaper way.
     func storedStats(of ids: [Int64]? = nil, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
-        guard let everyRedo = try storedFiguresRedo(today: today) else { return nil }
+        guard let everyApart = try summedApart(today: today) else { return nil }
         let only = ids.map(Set.init)
-        let redo = only.map { o in everyRedo.filter(o.contains) } ?? everyRedo
+        let apart = only.map { o in everyApart.filter(o.contains) } ?? everyApart
         var out: [Int64: ContactStats] = [:]
         var keys: [Int64: String] = [:]
         out.reserveCapacity(try ids?.count ?? rows(in: "contacts"))
         let wantsBy = figures.contains(.lastTouchBy)
-        var storedValues: [SQLValue] = [.ints(redo)]
+        var storedValues: [SQLValue] = [.ints(apart)]
         if let ids { storedValues.append(.ints(ids)) }
         try each("contacts", PostgresStore.storedRowsSQL(figures: figures, restricted: ids != nil), storedValues) { r in
             let (id, s) = try PostgresStore.figures(r)
             out[id] = s
             if wantsBy, let key = r.optionalText(4) { keys[id] = key }
         }
-        let values: [SQLValue] = [.text(today.description), .text(ContactStats.recentStart(today).description), .ints(redo)]
+        let values: [SQLValue] = [.text(today.description), .text(ContactStats.recentStart(today).description), .ints(apart)]
         try each("contacts", PostgresStore.addedStatsSQL(figures: figures), values) { r in
             let (id, added) = try PostgresStore.figures(r)
             if let only, !only.contains(id) { return }
@@ -322,10 +325,10 @@ extension PostgresStore {
         return out
     }
 
-    /// The contacts a reader sums from their events as of `today` (`redoSQL`); nil when the
+    /// The contacts a reader sums from their events as of `today` (`summedApartSQL`); nil when the
     /// database keeps no figures, the member may not read them, or there are more than
-    /// `storedRedoLimit`.
-    func storedFiguresRedo(today: Day) throws -> [Int64]? {
+    /// `summedApartLimit`.
+    func summedApart(today: Day) throws -> [Int64]? {
         let ready = try scalar(
             """
             SELECT CASE WHEN to_regclass('figures_stale') IS NULL OR to_regprocedure('tend_figures_due()') IS NULL THEN NULL
@@ -333,18 +336,18 @@ extension PostgresStore {
                 AND has_function_privilege('tend_figures_due()', 'EXECUTE') THEN 'yes' END
             """)
         guard ready == "yes" else { return nil }
-        var redo: [Int64] = []
-        try each("contacts", PostgresStore.redoSQL, [.text(today.description)]) { redo.append($0.int(0)) }
-        return redo.count <= PostgresStore.storedRedoLimit ? redo : nil
+        var apart: [Int64] = []
+        try each("contacts", PostgresStore.summedApartSQL, [.text(today.description)]) { apart.append($0.int(0)) }
+        return apart.count <= PostgresStore.summedApartLimit ? apart : nil
     }
 
     /// `id IN (…) OR …`: the contacts that may meet the conditions on stored figures as of the
-    /// day `storedFiguresRedo` was asked for — those whose stored row meets them (or holds no date
-    /// for a condition on one), those in `redo`, and those the member has private interactions
+    /// day `summedApart` was asked for — those whose stored row meets them (or holds no date
+    /// for a condition on one), those in `apart`, and those the member has private interactions
     /// with (their figures are the stored row's and more). A superset: the core checks every
     /// contact it is handed. Values are numbered after `first`. Nil when no condition is on a
     /// stored figure (`touches_90d` is not stored).
-    static func storedFiguresSQL(for conditions: [FieldCondition], after first: Int, redo: [Int64]) -> SQLPart? {
+    static func storedFigureFilter(for conditions: [FieldCondition], after first: Int, summedApart apart: [Int64]) -> SQLPart? {
         var met: [String] = []
         var arguments: [SQLArgument] = []
         for c in conditions {
@@ -362,10 +365,10 @@ extension PostgresStore {
             }
         }
         guard !met.isEmpty else { return nil }
-        let redoList = redo.isEmpty ? "" : " OR id IN (\(redo.map(String.init).joined(separator: ",")))"
+        let apartList = apart.isEmpty ? "" : " OR id IN (\(apart.map(String.init).joined(separator: ",")))"
         return SQLPart(
             sql: """
-                (id IN (SELECT contact_id FROM figures WHERE \(met.joined(separator: " AND ")))\(redoList)
+                (id IN (SELECT contact_id FROM figures WHERE \(met.joined(separator: " AND ")))\(apartList)
                   OR id IN (SELECT ip.contact_id FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
                             WHERE \(Seen.ownPrivate.condition("i."))))
                 """, arguments: arguments)
@@ -403,17 +406,19 @@ extension PostgresStore {
         }
     }
 
-    /// Past this many contacts to sum beside the stored rows, everyone's are summed.
-    static let storedRedoLimit = 5000
+    /// Past this many contacts to sum beside the stored rows, everyone's are summed (one pass
+    /// over the events is then about as cheap, and the list is written into a selection's SQL).
+    static let summedApartLimit = 5000
 
     /// Past this many contacts, their figures are read from the stored rows (fewer are summed
-    /// from their events through the contact indexes).
-    static let storedReadFrom = 200
+    /// from their events through the contact indexes, which costs less than reading the stored
+    /// rows' privileges, marks and additions).
+    static let storedRowsPast = 200
 
     /// The contacts the stored rows do not answer for as of $1: without a row, marked stale,
     /// noted by this transaction's writes so far, or with an event the member sees dated after
     /// that day (a stored row counts it).
-    static let redoSQL = """
+    static let summedApartSQL = """
         SELECT id FROM contacts c WHERE NOT EXISTS (SELECT FROM figures f WHERE f.contact_id = c.id)
         UNION SELECT contact_id FROM figures_stale
         UNION SELECT tend_figures_due()

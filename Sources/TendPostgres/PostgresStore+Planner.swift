@@ -63,9 +63,9 @@ extension PostgresStore {
             let figures = try request.today.flatMap { today in
                 // The stored figures when they answer (no condition on `touches_90d`), else summed.
                 if !c.contains(where: { $0.field == "touches_90d" }), PostgresStore.figuresSQL(for: c, after: first, today: today) != nil,
-                    let redo = try storedFiguresRedo(today: today)
+                    let apart = try summedApart(today: today)
                 {
-                    return PostgresStore.storedFiguresSQL(for: c, after: first, redo: redo)
+                    return PostgresStore.storedFigureFilter(for: c, after: first, summedApart: apart)
                 }
                 return PostgresStore.figuresSQL(for: c, after: first, today: today)
             }

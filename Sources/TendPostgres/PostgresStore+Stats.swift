@@ -19,7 +19,7 @@ extension PostgresStore {
         // The events in memory already: the core's pass over them is cheaper.
         if cache != nil { return nil }
         // A few contacts' figures are summed from their events through the contact indexes.
-        if (ids?.count ?? Int.max) > PostgresStore.storedReadFrom, let stored = try storedStats(of: ids, today: today, figures: figures) {
+        if (ids?.count ?? Int.max) > PostgresStore.storedRowsPast, let stored = try storedStats(of: ids, today: today, figures: figures) {
             return stored
         }
         var values: [SQLValue] = [.text(today.description), .text(ContactStats.recentStart(today).description)]
