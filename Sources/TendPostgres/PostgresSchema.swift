@@ -26,20 +26,7 @@ enum PostgresSchema {
     /// let a role with no rights fill `event_images` (b60 F5). It now refuses any table but Tend's
     /// event tables, and PUBLIC may no longer execute it (a trigger needs no EXECUTE to fire).
     static let v15 = [
-        """
-        CREATE OR REPLACE FUNCTION tend_event_deleted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
-        BEGIN
-          IF TG_RELID NOT IN ('stage_changes'::regclass, 'interactions'::regclass, 'referrals'::regclass, 'introductions'::regclass,
-                              'spending'::regclass) THEN
-            RAISE EXCEPTION 'tend_event_deleted witnesses Tend''s own event tables alone' USING ERRCODE = '42501';
-          END IF;
-          -- Only another's event needs a witness: one's own comes back in one's own name.
-          IF OLD."by" IS DISTINCT FROM tend_member() THEN
-            INSERT INTO event_images (tbl, image, deleted_by) VALUES (TG_TABLE_NAME, to_jsonb(OLD), tend_member());
-          END IF;
-          RETURN NULL;
-        END $$
-        """,
+        eventDeleted("CREATE OR REPLACE", eventTablesAlone: true),
         // Replacing a function resets its settings.
         """
         DO $$ BEGIN
@@ -397,16 +384,7 @@ enum PostgresSchema {
           SELECT CASE WHEN current_setting('role') = 'none' THEN session_user::text ELSE current_setting('role') END
         $$
         """,
-        """
-        CREATE FUNCTION tend_event_deleted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
-        BEGIN
-          -- Only another's event needs a witness: one's own comes back in one's own name.
-          IF OLD."by" IS DISTINCT FROM tend_member() THEN
-            INSERT INTO event_images (tbl, image, deleted_by) VALUES (TG_TABLE_NAME, to_jsonb(OLD), tend_member());
-          END IF;
-          RETURN NULL;
-        END $$
-        """,
+        eventDeleted("CREATE", eventTablesAlone: false),
         """
         CREATE FUNCTION tend_restorable(tbl_name text, row_image jsonb) RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER AS $$
         DECLARE found int;
@@ -550,6 +528,28 @@ enum PostgresSchema {
           PERFORM set_config('tend.journal', journal, true);
         END $$
         """
+    }
+
+    /// `tend_event_deleted()` (v8); from v15 it refuses any table but Tend's event tables.
+    static func eventDeleted(_ create: String, eventTablesAlone: Bool) -> String {
+        let guarded = """
+              IF TG_RELID NOT IN ('stage_changes'::regclass, 'interactions'::regclass, 'referrals'::regclass, 'introductions'::regclass,
+                                  'spending'::regclass) THEN
+                RAISE EXCEPTION 'tend_event_deleted witnesses Tend''s own event tables alone' USING ERRCODE = '42501';
+              END IF;
+
+            """
+        return """
+            \(create) FUNCTION tend_event_deleted() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS $$
+            BEGIN
+            \(eventTablesAlone ? guarded : "")\
+              -- Only another's event needs a witness: one's own comes back in one's own name.
+              IF OLD."by" IS DISTINCT FROM tend_member() THEN
+                INSERT INTO event_images (tbl, image, deleted_by) VALUES (TG_TABLE_NAME, to_jsonb(OLD), tend_member());
+              END IF;
+              RETURN NULL;
+            END $$
+            """
     }
 
     /// True inside `tend_merge_people` alone: the owner of `table`, with `tend.merging` on.

@@ -48,6 +48,14 @@ struct PostgresStoredFiguresTests {
         return (read, summed)
     }
 
+    /// Every figure Ann and Bob read is what summing the events each may see gives.
+    func expectEachMemberReadsAsSummed(_ team: Team, _ when: String) throws {
+        for member in ["ann", "bob"] {
+            let (read, summed) = try readAndSummed(team, member)
+            #expect(read == summed, "\(member) \(when)")
+        }
+    }
+
     /// The stored rows are what working out every contact's again gives: the cluster's superuser
     /// removes every row and empties and refills `knows` in one transaction (its TRUNCATE notes
     /// every contact, and each row is made again).
@@ -381,20 +389,14 @@ struct PostgresStoredFiguresTests {
         try team.tend("ann", ["-e", "log lunch with @cleo-diaz on 2026-11-01"])
         try team.tend("ann", ["-e", "merge @cleo-d into @cleo-diaz"])
         try expectStoredRowsAsRecomputed(team, "after the merge")
-        for member in ["ann", "bob"] {
-            let (read, summed) = try readAndSummed(team, member)
-            #expect(read == summed, "\(member) after the merge")
-        }
+        try expectEachMemberReadsAsSummed(team, "after the merge")
         #expect(try team.lines("bob", "contacts where handle == \"cleo-diaz\" show touches") == ["touches", "3"])
         #expect(try team.lines("ann", "contacts where handle == \"cleo-diaz\" show touches") == ["touches", "2"])
         try team.tend("ann", ["undo"])
         try expectStoredRowsAsRecomputed(team, "after the undo")
         try team.psql("bob", "UPDATE interactions SET private = 0 WHERE kind = 'lunch' AND \"by\" = current_user")
         try expectStoredRowsAsRecomputed(team, "after a private lunch became everyone's")
-        for member in ["ann", "bob"] {
-            let (read, summed) = try readAndSummed(team, member)
-            #expect(read == summed, "\(member) after the undo")
-        }
+        try expectEachMemberReadsAsSummed(team, "after the undo")
         // Bob's private lunch stayed with the merged person (README), and is now everyone's.
         #expect(try team.lines("ann", "contacts where handle == \"cleo-d\" show touches") == ["touches", "1"])
         #expect(try team.lines("ann", "contacts where handle == \"cleo-diaz\" show touches") == ["touches", "2"])
