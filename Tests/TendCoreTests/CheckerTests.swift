@@ -178,6 +178,9 @@ import Testing
             ("add \"X\" stage: credibilty", "unknown stage 'credibilty'", 1, 16, "credibility"),
             ("log with @x", "expected the kind of interaction after 'log'", 1, 5, nil),
             ("count(contacts where vip)", "unknown name 'vip'", 1, 22, "+vip"),
+            // History kept outside the collections is never taken for text ("stage_changes").
+            ("count(stage_changes)", "unknown name 'stage_changes'", 1, 7, nil),
+            ("count(knows)", "unknown name 'knows'", 1, 7, nil),
             ("fn w(c) = days(c.overdue) / 7\nw(5)", "w(…): a number has no fields", 2, 1, nil),
             ("fn add2(a, b) = a + b\n1 + add2(\"a\", 1)", "add2(…): cannot add a number to a string", 2, 5, nil),
             ("fn f(a) = a + 1\nfn g(b) = f(b) * 2\ng(today)", "g(…): f(…): cannot add a number to a date", 3, 1, nil),
@@ -191,6 +194,16 @@ import Testing
         #expect(d.message.hasPrefix(message), "\(input): \(d.message)")
         #expect(d.lineColumn == (line, column), "\(input): \(d.message) at \(d.lineColumn)")
         #expect(d.suggestion == suggestion, "\(input): \(String(describing: d.suggestion))")
+    }
+
+    /// Stage changes and who knows whom are kept, but no query starts from them: the error says
+    /// where each is read.
+    @Test(arguments: [("count(stage_changes)", "timeline @handle"), ("count(knows where true)", "path to @handle")])
+    func historyKeptElsewhereIsPointedTo(_ input: String, _ pointer: String) throws {
+        var checker = Checker(definitions: Harness.checkedPrelude)
+        checker.check(Parser.parse(Source(name: "t", text: input)).statements)
+        let d = try #require(checker.diagnostics.first)
+        #expect(d.notes.contains { $0.contains(pointer) }, "\(d.notes)")
     }
 
     /// `-touches` tests a tag (as `+vip` does); where a number was wanted, the error says so.

@@ -829,6 +829,8 @@ public struct Checker {
         if definitions.fns[n] != nil || Builtin.byName[whole] != nil {
             note.append("'\(n)' is a function: call it as \(n)(…), without a space before the parenthesis")
         }
+        // The history Tend keeps outside the collections: said where it is read, never text.
+        if let kept = Checker.historyKeptElsewhere[whole] { note.append(kept) }
         // Outside a row, a misspelt field (`print nmae`) is told where fields are in view.
         var field: String?
         if scope.row == nil, note.isEmpty, let f = closest(n, among: Schema.contacts.fields.map(\.name)).first {
@@ -849,6 +851,12 @@ public struct Checker {
         let text = n.count > 2 && whole.count <= 60 && note.isEmpty && !Checker.grammarWords.contains(whole) ? "\"\(n)\"" : nil
         report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field ?? text, notes: note + elsewhere)
     }
+
+    /// What Tend keeps that no query starts from, and where each is read instead.
+    static let historyKeptElsewhere = [
+        "stage_changes": "stage changes are no collection: `timeline @handle` lists a contact's, and `stage_since` is the date of the last",
+        "knows": "who knows whom is no collection: `degree` counts a contact's, `path to @handle` walks them",
+    ]
 
     /// The words that join a statement's parts (`for`, `from`, `with`, `where`): never meant as
     /// text. A query source's word (`client`, `help`) may be a value.
