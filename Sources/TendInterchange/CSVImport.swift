@@ -96,6 +96,9 @@ public enum CSVImport {
                 "the header has no name column (name, first name or last name); header: \(shownHeader(header))"
                     + (header.first?.trimmed == "Notes:"
                         ? "; this looks like LinkedIn's Connections.csv, which import linkedin reads"
+                        // A vCard or an iCalendar file given to the wrong importer.
+                        : header.first?.trimmed.uppercased() == "BEGIN:VCARD" ? "; this is a vCard file, which import vcard reads"
+                        : header.first?.trimmed.uppercased() == "BEGIN:VCALENDAR" ? "; this is an iCalendar file, which import ics reads"
                         // A header in another language (Outlook's German "Vorname"): the columns can be named.
                         : "; to say which columns hold what: import csv \"FILE\" map: {\"\(mapExample(header))\": \"name\"}"))
         }

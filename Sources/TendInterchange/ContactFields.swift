@@ -106,7 +106,9 @@ public enum ContactFields {
         switch v {
         case .duration(let d): return d.description.replacingOccurrences(of: " ", with: "")
         case .list(let items):
-            return items.map {
+            // As import reads them back: an item without the blanks at its ends, none of blanks
+            // alone (written as stored, `golf;  padded  ` came back `golf;padded`).
+            return items.map(\.trimmed).filter { !$0.isEmpty }.map {
                 $0.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: String(listSeparator), with: "\\\(listSeparator)")
             }
             .joined(separator: String(listSeparator))

@@ -101,6 +101,18 @@ public enum ICalendar {
         public var exceptions: [CalendarTime] = []
 
         public var recurs: Bool { !rules.isEmpty || !dates.isEmpty }
+
+        /// Cancelled: STATUS:CANCELLED, or a summary Outlook marked "Canceled: …" (it keeps
+        /// STATUS:CONFIRMED in the calendars it publishes when the organizer cancels).
+        public var isCancelled: Bool { status == "CANCELLED" || summary.flatMap(Event.withoutCancelMark) != nil }
+
+        /// The summary without the "Canceled: " (or "Cancelled: ") before it, or nil when it has none.
+        public static func withoutCancelMark(_ summary: String) -> String? {
+            for mark in ["canceled:", "cancelled:"] where summary.lowercased().hasPrefix(mark) {
+                return String(summary.dropFirst(mark.count)).trimmingCharacters(in: .whitespaces)
+            }
+            return nil
+        }
     }
 
     /// A VTIMEZONE: the offsets a zone keeps (STANDARD and DAYLIGHT), each from an onset that may recur.

@@ -96,11 +96,8 @@ public struct PlannedStep: Hashable, Sendable {
     /// "Meeting", as `plan` writes it with or without `no_notes`.
     public func isPlanned(as text: String) -> Bool {
         if text == step || text == "Meeting" { return true }
-        guard var summary else { return false }
-        for mark in ["canceled:", "cancelled:"] where summary.lowercased().hasPrefix(mark) {
-            summary = String(summary.dropFirst(mark.count)).trimmingCharacters(in: .whitespaces)
-        }
-        return text == summary
+        guard let summary else { return false }
+        return text == (ICalendar.Event.withoutCancelMark(summary) ?? summary)
     }
 }
 
@@ -533,7 +530,7 @@ extension TouchImporter {
     mutating func expand(_ s: Series, uid: String, zones: CalendarZones) {
         let events = (s.master.map { [$0] } ?? []) + s.overrides
         guard events.contains(where: { !people(in: $0).isEmpty }) else { return skip(.noOneElse) }
-        if let m = s.master, m.status == "CANCELLED" {
+        if let m = s.master, m.isCancelled {
             // A one-off meeting logged before it was cancelled is no touch (a series cancelled
             // whole keeps the occurrences that were held: deleting one ends it from then on).
             if !m.recurs && s.overrides.isEmpty { result.cancelledEvents.append("ical:" + uid) }
@@ -774,7 +771,7 @@ extension TouchImporter {
         let attending = event.attendees.filter { book.isMine($0.address) }
         let mine = attending.isEmpty ? (event.organizer.map { [$0] } ?? []).filter { book.isMine($0.address) } : attending
         let declined = !mine.isEmpty && mine.allSatisfy({ Self.absent.contains($0.participation) })
-        if event.status == "CANCELLED" || declined {
+        if event.isCancelled || declined {
             let ids = Set(people(in: event).flatMap { book.contacts(for: $0.address) })
             let summary = Self.clean(event.summary ?? "")
             return Attendance(

@@ -460,6 +460,10 @@ public enum VCard {
         "X-EVOLUTION-BLOG-URL": "blog", "X-ABDATE": "date", "X-ABRELATEDNAMES": "related", "RELATED": "related",
     ]
 
+    /// Apple's own labels of an e-mail, phone or address that Tend keeps as `other` (a label
+    /// of the user's own, `Gym`, is said in the report).
+    static let appleKinds: Set<String> = ["other", "main", "homefax", "workfax", "otherfax", "pager", "fax", "school"]
+
     /// An Apple label read as a word: `_$!<HomePage>!$_` → `homepage`; a label of the user's own is kept.
     static func labelText(_ label: String) -> String {
         let t = NamedDate.oneLine(label)
@@ -517,6 +521,10 @@ public enum VCard {
                 warnings.append(ImportError(origin, field: p.name, "line \(p.line): \(v) is not a date Tend can read: kept in the notes"))
             }
             if p.name == "TEL" && isFaxOrPager(p, label: label) { faxes.insert(telephoneNumber(v)) }
+            if ["EMAIL", "TEL", "ADR"].contains(p.name), let label, !appleKinds.contains(label.lowercased()), kind(p, label: label) == "other" {
+                warnings.append(
+                    ImportError(origin, field: p.name, "line \(p.line): the label \(label.debugDescription) is no kind Tend keeps (work, home, mobile, other): read as other"))
+            }
         }
         // A fax or pager is not the number to call: the voice numbers first, each list in its order.
         c.phones = c.phones.filter { !faxes.contains($0.value) } + c.phones.filter { faxes.contains($0.value) }
@@ -598,8 +606,17 @@ public enum VCard {
                 c.notes.append("title: " + v)
             }
         case "EMAIL":
-            let address = v.lowercased().hasPrefix("mailto:") ? String(v.dropFirst(7)) : v
-            try add(ContactPoint(address, type: kind(p, label: label)), to: &c.emails, preferred: p.isPreferred, origin: c.origin, field: "emails")
+            let value = v.lowercased().hasPrefix("mailto:") ? String(v.dropFirst(7)) : v
+            // A value of words, a display name or a list (an unescaped comma) gives the addresses
+            // in it, as a CSV cell does (`"Bob" <bob@x.example>`, `a@x, b@y`), and one with none
+            // is no address mail and meetings are matched by: kept in the notes. Any other value
+            // is kept as it is (a card Tend wrote escapes what its e-mails hold: `a\,b@x`).
+            let written = !p.value.contains(where: { $0.isWhitespace || "<>\"".contains($0) }) && !VCard.split(p.value, on: ",").dropFirst().contains { _ in true }
+            let addresses = written ? [value] : CSVImport.addresses(in: value)
+            if addresses.isEmpty { return note(p, value, label: nil, into: &c) }
+            for a in addresses {
+                try add(ContactPoint(a, type: kind(p, label: label)), to: &c.emails, preferred: p.isPreferred, origin: c.origin, field: "emails")
+            }
         case "TEL":
             try add(ContactPoint(telephoneNumber(v), type: kind(p, label: label)), to: &c.phones, preferred: p.isPreferred, origin: c.origin, field: "phones")
         case "ADR":
@@ -724,10 +741,12 @@ public enum VCard {
         var given: String?
         var family: String?
         var fromParts = ""
+        var nameExtras: [String] = []
         if let n = props.first(where: { $0.name == "N" }) {
             // Family; given; additional; prefixes; suffixes (each a comma list in 4.0).
             let parts = split(n.value, on: ";").map { ($0.utf8.contains(UInt8(ascii: ",")) ? $0.replacingOccurrences(of: ",", with: " ") : $0).trimmed }
             func part(_ i: Int) -> String { i < parts.count ? parts[i] : "" }
+            nameExtras = [part(2), part(3), part(4)].flatMap { $0.split(whereSeparator: \.isWhitespace).map(String.init) }
             family = part(0).isEmpty ? nil : part(0)
             given = part(1).isEmpty ? nil : part(1)
             fromParts = [part(3), part(1), part(2), part(0), part(4)].filter { !$0.isEmpty }.joined(separator: " ")
@@ -752,6 +771,12 @@ public enum VCard {
             warnings.append(ImportError(origin, "the card has no name (FN or N): named by its \(what), \(name)"))
         }
         var c = ImportedContact(origin: origin, name: name)
+        // Middle names, a prefix or a suffix that N gives and FN leaves out (`N:Lovelace-King;Ada;
+        // Augusta;Countess;` with `FN:Ada Lovelace-King`) are kept in the notes, not dropped.
+        let words = Set(name.lowercased().split(whereSeparator: { $0.isWhitespace || $0 == "," }).map { $0.trimmingCharacters(in: .punctuationCharacters) })
+        if name != fromParts, nameExtras.contains(where: { !words.contains($0.lowercased().trimmingCharacters(in: .punctuationCharacters)) }) {
+            c.notes.append("full name: " + fromParts)
+        }
         c.nameGuessedFrom = guessed
         c.givenName = given
         c.familyName = family

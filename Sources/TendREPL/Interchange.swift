@@ -24,6 +24,10 @@ struct Importer {
         var st = stat()
         guard stat(path, &st) == 0 else { throw Failure(description: "\(path): no such file") }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
+            // A folder of cards (a phone's or a server's address book) has an importer of its own.
+            if (st.st_mode & S_IFMT) == S_IFDIR, format == "vcard" {
+                throw Failure(description: "\(path) is a folder; import vdir reads a folder of cards (one .vcf file each)")
+            }
             throw Failure(description: "\(path) is not a regular file (a device, FIFO or folder); Tend does not read it")
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw Failure(description: "\(path): cannot read it") }

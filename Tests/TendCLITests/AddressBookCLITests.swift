@@ -39,6 +39,18 @@ import Testing
 
     /// A first-time user previews an import before there is a database: the report is what
     /// importing into a new one would do, and nothing is made (it was "no database at …").
+    /// A file given to the wrong importer is told which one reads it (a vCard given to import
+    /// csv was told to map its `BEGIN:VCARD` line as the name column).
+    @Test func theWrongImporterNamesTheRightOne() throws {
+        let dir = CLI.tempDir()
+        try "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann Lee\r\nEND:VCARD\r\n".write(to: dir.appendingPathComponent("a.vcf"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("book"), withIntermediateDirectories: true)
+        let csv = try CLI.run(["import", "csv", "a.vcf"], in: dir)
+        #expect(csv.status == 3 && csv.stderr.contains("this is a vCard file, which import vcard reads"), "\(csv.stderr)")
+        let folder = try CLI.run(["import", "vcard", "book"], in: dir)
+        #expect(folder.status == 3 && folder.stderr.contains("import vdir reads a folder of cards"), "\(folder.stderr)")
+    }
+
     @Test func aDryRunBeforeTheDatabaseIsMade() throws {
         let dir = CLI.tempDir()
         try AddressBookCLITests.copy("gmail.vcf", to: dir)

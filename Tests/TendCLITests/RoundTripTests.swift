@@ -172,6 +172,16 @@ struct GeneratedNetwork {
         #expect(text.contains("ORG:Lead Co\r\n") && text.contains("TITLE:Trail title\r\n") && text.contains("NOTE:two lead\r\n"), "\(text)")
     }
 
+    /// A CSV list item with blanks at its ends is written as import reads it back (the export
+    /// wrote `golf;  padded  `, the import trimmed it, and the second export differed).
+    @Test func aCSVListReadsBackToItselfWithBlanksAtTheEnds() throws {
+        let a = CLI.tempDir()
+        #expect(try CLI.run(["-e", #"add "Pad Test" interests: ["golf", "  padded  ", "   "]"#], in: a).status == 0)
+        _ = try RoundTripTests.roundTrip("csv", from: a)
+        let text = String(decoding: try RoundTripTests.file(a, "one.csv"), as: UTF8.self)
+        #expect(text.contains(",golf;padded,"), "\(text)")
+    }
+
     /// A note line holding a control character, which a vCard cannot carry, is the same line
     /// when Tend's own export is imported back (each such line was added again without it,
     /// doubling a long note).

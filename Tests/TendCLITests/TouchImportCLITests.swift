@@ -573,6 +573,33 @@ import Testing
         #expect(try Self.value("count(interactions where kind == \"meeting\")", in: dir) == "0")
     }
 
+    /// Outlook publishes a meeting its organizer cancelled with "Canceled: " before the summary
+    /// and STATUS:CONFIRMED: it is cancelled all the same. A meeting logged before is removed, a
+    /// step planned from it is cleared, and a first import logs none (each counted as a touch).
+    @Test func outlooksCanceledSummaryIsACancellation() throws {
+        let dir = try Self.setUp()
+        try Self.writeOneOff("past.ics", in: dir, uid: "ol-past", "20261110T150000Z", "Quarterly review", ["STATUS:CONFIRMED"])
+        try Self.writeOneOff("pastc.ics", in: dir, uid: "ol-past", "20261110T150000Z", "Canceled: Quarterly review", ["STATUS:CONFIRMED"])
+        try Self.writeOneOff("next.ics", in: dir, uid: "ol-next", "20261126T150000Z", "Pricing workshop", ["STATUS:CONFIRMED"])
+        try Self.writeOneOff("nextc.ics", in: dir, uid: "ol-next", "20261126T150000Z", "Cancelled: Pricing workshop", ["STATUS:CONFIRMED"])
+        #expect(try CLI.run(["import", "ics", "past.ics"], in: dir).stdout.hasPrefix("Logged from past.ics: 1 meeting,"))
+        let removed = try CLI.run(["import", "ics", "pastc.ics"], in: dir)
+        #expect(removed.stdout.contains("1 meeting logged before its event was cancelled or declined was removed"), "\(removed.stdout)")
+        #expect(try Self.value("count(interactions where kind == \"meeting\")", in: dir) == "0")
+        #expect(try CLI.run(["import", "ics", "next.ics", "--plan"], in: dir).status == 0)
+        #expect(try Self.value("@ana-park.next_step", in: dir) == "Pricing workshop")
+        let cleared = try CLI.run(["import", "ics", "nextc.ics", "--plan"], in: dir)
+        #expect(cleared.stdout.contains("1 next step planned from a meeting since cancelled or declined was cleared"), "\(cleared.stdout)")
+        #expect(try Self.value("@ana-park.next_step", in: dir) == "null")
+        let fresh = try Self.setUp()
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("pastc.ics"), to: fresh.appendingPathComponent("pastc.ics"))
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("nextc.ics"), to: fresh.appendingPathComponent("nextc.ics"))
+        let first = try CLI.run(["import", "ics", "pastc.ics"], in: fresh)
+        #expect(first.stdout.hasPrefix("Logged from pastc.ics: 0 meetings,") && first.stdout.contains("1 cancelled"), "\(first.stdout)")
+        #expect(try CLI.run(["import", "ics", "nextc.ics", "--plan"], in: fresh).status == 0)
+        #expect(try Self.value("@ana-park.next_step", in: fresh) == "null")
+    }
+
     /// Mail a vacation responder marks with Precedence or X-Precedence auto_reply, a spam
     /// filter's X-Spam-Flag, and list mail with only List-Post or ezmlm's Mailing-List is no
     /// touch (each was logged as an inbound e-mail).

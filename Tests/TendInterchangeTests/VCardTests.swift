@@ -92,6 +92,45 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(batch.contacts.map(\.name) == ["王小明", "山田太郎", "김민준", "John Smith"])
     }
 
+    /// An EMAIL value gives its addresses as a CSV cell does (`"Bob" <bob@x.example>`, a list);
+    /// a value with none is kept in the notes, not stored as an address no mail will match.
+    @Test func anEmailValueGivesTheAddressesInIt() throws {
+        let text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad Email\r\nEMAIL:not an email at all\r\nEMAIL;TYPE=INTERNET:\"Bob\" <bob@x.example>\r\n"
+            + "EMAIL:mailto:m@x.example\r\nEMAIL;TYPE=work:ada@e.example,ada2@e.example\r\nEND:VCARD\r\n"
+        let c = try #require(try VCard.read(Array(text.utf8)).contacts.first)
+        #expect(c.emails.map(\.value) == ["bob@x.example", "m@x.example", "ada@e.example", "ada2@e.example"], "\(c.emails)")
+        #expect(c.emails.last?.type == "work")
+        #expect(c.notes == ["email: not an email at all"], "\(c.notes)")
+        // What a card escapes is the address's own (Tend keeps `a,b@x` as it was given).
+        let escaped = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Odd\r\nEMAIL:a\\,b@x.example\r\nEMAIL:nobody\r\nEND:VCARD\r\n"
+        #expect(try VCard.read(Array(escaped.utf8)).contacts.first?.emails.map(\.value) == ["a,b@x.example", "nobody"])
+    }
+
+    /// A label of the user's own on an e-mail or phone (Apple's `item2.X-ABLabel:Gym`) is no kind
+    /// Tend keeps: read as other, and the report says so (it went without a word); Apple's own
+    /// labels say nothing.
+    @Test func aLabelOfTheUsersOwnIsSaid() throws {
+        let text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Johnny Appleseed\r\nitem1.EMAIL;type=INTERNET:j@home.example\r\nitem1.X-ABLabel:Gym\r\n"
+            + "item2.TEL:+46 70 123\r\nitem2.X-ABLabel:_$!<Main>!$_\r\nitem3.TEL:+46 70 456\r\nitem3.X-ABLabel:_$!<Work>!$_\r\nEND:VCARD\r\n"
+        let batch = try VCard.read(Array(text.utf8))
+        let c = try #require(batch.contacts.first)
+        #expect(c.emails.first?.type == "other" && c.phones.map(\.type) == ["other", "work"])
+        #expect(batch.warnings.map(\.description).filter { $0.contains("label") }.count == 1, "\(batch.warnings)")
+        #expect(batch.warnings.contains { $0.description.contains("\"Gym\" is no kind Tend keeps") }, "\(batch.warnings)")
+    }
+
+    /// Middle names, a prefix or a suffix that N gives and FN leaves out are kept in the notes
+    /// (they were dropped: `N:Lovelace-King;Ada;Augusta\,Byron;Countess;` came back `N:Lovelace-King;Ada;;;`).
+    @Test func namePartsFNLeavesOutAreKept() throws {
+        func notes(_ n: String, _ fn: String) throws -> [String] {
+            let text = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:\(fn)\r\nN:\(n)\r\nEND:VCARD\r\n"
+            return try #require(try VCard.read(Array(text.utf8)).contacts.first).notes
+        }
+        #expect(try notes("Lovelace-King;Ada;Augusta\\,Byron;Countess;", "Ada Lovelace-King") == ["full name: Countess Ada Augusta Byron Lovelace-King"])
+        #expect(try notes("Appleseed;Johnny;Q.;Dr.;Jr.", "Dr. Johnny Q. Appleseed Jr.").isEmpty)
+        #expect(try notes("Lee;Ann;;;", "Ann Lee").isEmpty)
+    }
+
     /// A CR alone in a value of a card whose lines end otherwise is the value's, whatever follows
     /// it (a review: "Email: bob@…" after one in a note became the contact's e-mail).
     @Test func aCRInsideANoteIsTheNotes() throws {
