@@ -24,7 +24,9 @@ struct RowCells: StoredRow {
     func optionalText(_ i: Int32) -> String? { (try? row[Int(i)].decode(String?.self)) ?? nil }
     func anyDay(_ i: Int32) throws -> Day? {
         guard let s = optionalText(i) else { return nil }
-        guard let d = Day(iso: s) else { throw damaged(i, "is not a date from 0001-01-01 to 9999-12-31") }
+        guard let d = Day(iso: s) else {
+            throw damaged(i, "is \(String(s.prefix(40)).debugDescription), not a date: \(Day.problem(iso: s) ?? "write it as YYYY-MM-DD")")
+        }
         return d
     }
     func list(_ i: Int32) throws -> [String] {

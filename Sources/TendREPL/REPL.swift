@@ -380,7 +380,9 @@ public final class REPL {
             session.console.out(session.today.description)
         case .today(let day?):
             session.today = day
-            session.console.out("Today is \(day) for this session.")
+            // For people: on standard error beside JSON, CSV or TSV, which a program reads.
+            let said = "Today is \(day) for this session."
+            if session.renderer.format == .table { session.console.out(said) } else { session.console.err(said) }
         }
     }
 }

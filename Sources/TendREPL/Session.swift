@@ -272,7 +272,13 @@ public final class Session: InterpreterHost {
                     for i in inner { state.loadedAt[ObjectIdentifier(i.source)] = line }
                 }
                 statements += inner
-                diags += innerDiags
+                // Where the file was loaded, as a compiler says where a file was included.
+                let (line, column) = source.location(of: s.range.start)
+                diags += innerDiags.map { d in
+                    var d = d
+                    d.notes.append("loaded from \(source.name):\(line):\(column)")
+                    return d
+                }
             } catch {
                 diags.append(Diagnostic(.type, "\(error)", at: pathExpr.range, in: source))
             }
@@ -484,7 +490,9 @@ public final class Session: InterpreterHost {
                 // In the words of whoever wrote it: the command line's flag, or the statement's.
                 let dryRun = s.source.isMadeFromCommandLine ? "tend import --dry-run" : "import … dry_run"
                 let hint = Session.isImport(s) ? " (\(dryRun) shows what it would do)" : ""
-                diags.append(Diagnostic(.type, "\(Session.verb(s)) changes data, \(why)\(hint)", at: s.range, in: s.source))
+                // A file or folder that cannot be written is the file system's refusal, not the
+                // statement's fault: exit 3, as an I/O error (`refusedStatus`).
+                diags.append(Diagnostic(readOnly ? .type : .runtime, "\(Session.verb(s)) changes data, \(why)\(hint)", at: s.range, in: s.source))
             }
         }
         if readOnly {
@@ -949,6 +957,12 @@ public final class Session: InterpreterHost {
     /// `LoadState.loadedAt` of the program prepared last.
     var loadedAt: [ObjectIdentifier: Int] = [:]
 
+    /// The status of a run refused before it began: 3 when only the file system refused it (the
+    /// database's file or folder cannot be written; the statements are fine), else 2.
+    static func refusedStatus(_ diags: [Diagnostic]) -> ExitStatus {
+        diags.allSatisfy { $0.kind == .runtime } ? .failed : .invalid
+    }
+
     /// Runs script sources (files or stdin) the way `tend run` does.
     public func runScripts(_ sources: [Source], bail: Bool, readOnly: Bool) -> ExitStatus {
         runScripts(parse(sources), bail: bail, readOnly: readOnly)
@@ -961,7 +975,7 @@ public final class Session: InterpreterHost {
         let (program, diags) = prepare(parsed, readOnly: readOnly)
         if !diags.isEmpty {
             report(diags)
-            return .invalid
+            return Session.refusedStatus(diags)
         }
         return run(program, bail: bail, readOnly: readOnly || self.readOnly)
     }

@@ -18,6 +18,9 @@ public struct DamagedValue: Error, CustomStringConvertible {
     }
     public var description: String {
         "\(file.isEmpty ? "" : file + ": ")\(table)\(row.map { " row \($0)" } ?? ""): \(problem)"
+            + (file == "PostgreSQL"
+                ? " (Tend never writes this: another program did; mend the row with psql)"
+                : " (Tend never writes this: another program did, or the file is damaged; mend the row with sqlite3, or restore a backup)")
     }
 }
 
@@ -71,7 +74,11 @@ extension Store {
         package func optionalText(_ i: Int32) -> String? { bytes(i).map { String(decoding: $0, as: UTF8.self) } }
         package func anyDay(_ i: Int32) throws -> Day? {
             guard let b = bytes(i) else { return nil }
-            guard let d = Day(isoBytes: b) else { throw damaged(i, "is not a date from 0001-01-01 to 9999-12-31") }
+            guard let d = Day(isoBytes: b) else {
+                // Said as it is (a day that does not exist, `2026-02-30`, is in the range).
+                let text = String(decoding: b.prefix(40), as: UTF8.self)
+                throw damaged(i, "is \(text.debugDescription), not a date: \(Day.problem(iso: text) ?? "write it as YYYY-MM-DD")")
+            }
             return d
         }
         /// A JSON list of strings; the empty list, most contacts' case, without making a string.

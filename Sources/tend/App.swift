@@ -11,9 +11,9 @@ enum App {
         if let db = g.db {
             // An empty --db (`--db "$UNSET"`) is a slip, not a file named "".
             if db.isEmpty { fail("--db needs a database: a file's path or a postgresql:// URL", .invalid) }
-            return refusingConnectionString(db, "--db")
+            return refusingOtherURLs(refusingConnectionString(db, "--db"), "--db")
         }
-        if let db = environmentSetting("TEND_DB") { return refusingConnectionString(db, "TEND_DB") }
+        if let db = environmentSetting("TEND_DB") { return refusingOtherURLs(refusingConnectionString(db, "TEND_DB"), "TEND_DB") }
         let base = xdgDirectory("XDG_DATA_HOME") ?? homeDirectory() + "/.local/share"
         return base + "/tend/tend.db"
     }
@@ -26,6 +26,19 @@ enum App {
         let first = db.split(whereSeparator: \.isWhitespace).first.map(String.init) ?? ""
         guard let eq = first.firstIndex(of: "="), keywords.contains(first[..<eq].lowercased()) else { return db }
         fail("\(what) takes a file's path or a postgresql:// URL, not libpq's key=value form: write it as postgresql://USER@HOST:PORT/DB (the password in PGPASSWORD or ~/.pgpass)", .invalid)
+    }
+
+    /// A URL of another scheme (`postgresq://…`, `mysql://…`; `file:` names a file, as SQLite's
+    /// URIs are not read) is no file's name: it made folders
+    /// named after it and a private database there, and a member's change went into it instead
+    /// of the team's. Refused, naming the scheme alone (the rest may hold a password).
+    static func refusingOtherURLs(_ db: String, _ what: String) -> String {
+        guard !ConnectionSettings.isURL(db), let colon = db.range(of: "://"),
+            case let scheme = db[..<colon.lowerBound], !scheme.isEmpty, scheme.lowercased() != "file",
+            scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) })
+        else { return db }
+        let hint = closest(scheme.lowercased(), among: ["postgresql", "postgres"]).first.map { "; did you mean \($0)://?" } ?? ""
+        fail("\(what) takes a file's path or a postgresql:// URL, and \(TerminalText.escaped(String(scheme)))://… is neither\(hint)", .invalid)
     }
 
     /// What the REPL's prompt names: the file, or a PostgreSQL database's name (never the
@@ -49,10 +62,12 @@ enum App {
     static func today(_ g: Settings) -> Day {
         let text = g.today ?? environmentSetting("TEND_TODAY")
         if let text {
+            // Named as the user gave it: a stale TEND_TODAY in a profile was not recognised as one.
+            let what = g.today == nil ? "TEND_TODAY" : "--today"
             guard let d = Day(iso: text) else {
-                fail("today must be a date, and \"\(text)\" is not one: \(Day.problem(iso: text) ?? "")", .invalid)
+                fail("\(what) must be a date, and \"\(text)\" is not one: \(Day.problem(iso: text) ?? "")", .invalid)
             }
-            guard !d.isYearless else { fail("today must be a date with its year (YYYY-MM-DD), and \(text) has none", .invalid) }
+            guard !d.isYearless else { fail("\(what) must be a date with its year (YYYY-MM-DD), and \(text) has none", .invalid) }
             return d
         }
         var t = time(nil)

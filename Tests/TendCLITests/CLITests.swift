@@ -371,9 +371,9 @@ struct Golden: CustomStringConvertible {
         try "count(contacts)\nlog call with @ann-park\n".write(toFile: dir.appendingPathComponent("g.tend").path, atomically: true, encoding: .utf8)
         let ordered = try CLI.run(["--db", db], stdin: ".mode json\n.today 2027-05-05\n.read g.tend\n", in: dir)
         #expect(ordered.status == 0, "\(ordered.stderr)")
-        #expect(ordered.stdout.hasPrefix("Today is 2027-05-05 for this session.\n3\n"), "\(ordered.stdout)")
-        // In JSON, confirmations go to standard error.
-        #expect(ordered.stderr.contains("on 2027-05-05"), "\(ordered.stderr)")
+        #expect(ordered.stdout.hasPrefix("3\n"), "\(ordered.stdout)")
+        // In JSON, confirmations go to standard error, `.today`'s too (it broke the JSON read).
+        #expect(ordered.stderr.contains("on 2027-05-05") && ordered.stderr.contains("Today is 2027-05-05 for this session."), "\(ordered.stderr)")
         let crlf = try CLI.run(["--db", db], stdin: "print 1\r\n.mode\tjson\r\nprint 2\r\n", in: dir)
         #expect(crlf.status == 0 && crlf.stdout == "1\n\"2\"\n", "\(crlf.stdout) \(crlf.stderr)")
         let every = try CLI.run(["--db", db], stdin: "print 1 +* 2\n.bogus\n", in: dir)

@@ -20,6 +20,18 @@ import Testing
     /// A debug build on a busy machine: a bound with room, the point being that nothing grows.
     static let quick = 2.0
 
+    /// An error in a loaded file says where the file was loaded, as a compiler's "included
+    /// from" does (nothing said which file loaded it).
+    @Test func anErrorInALoadedFileSaysWhereItWasLoaded() throws {
+        let dir = CLI.tempDir()
+        try Self.write("let from_sub = 1 +\n", "sub/inner.tend", in: dir)
+        try Self.write("print 1\nload \"inner.tend\"\n", "sub/outer.tend", in: dir)
+        let r = try CLI.run(["run", "sub/outer.tend"], in: dir)
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("inner.tend:1:19: error: expected an expression"), "\(r.stderr)")
+        #expect(r.stderr.contains("note: loaded from sub/outer.tend:2:1"), "\(r.stderr)")
+    }
+
     /// `load "~/.aws/credentials"`, even under `tend check`, printed the secret lines.
     @Test func aFileThatIsNotATendScriptIsNeitherReadNorShown() throws {
         let dir = CLI.tempDir()

@@ -54,6 +54,21 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).allSatisfy { !$0.contains("SECRET") })
     }
 
+    /// A URL of another scheme is refused, naming the scheme alone (`postgresq://…` made the
+    /// folders `postgresq:/host/` and a private database there, and the change went into it).
+    @Test func aMistypedDatabaseMakesNothing() throws {
+        let dir = CLI.tempDir()
+        for (args, env) in [
+            (["--db", "postgresq://ann:SECRET14@db.example/team", "add", "A B"], [String: String]()),
+            (["demo"], ["TEND_DB": "mysql://x:SECRET14@y/z"]),
+        ] {
+            let r = try CLI.run(args, in: dir, env: env)
+            #expect(r.status == 2 && r.stderr.contains("takes a file's path or a postgresql:// URL") && !r.stderr.contains("SECRET14"), "\(r.stderr)")
+        }
+        #expect(try CLI.run(["--db", "postgresq://ann@db.example/team", "add", "A B"], in: dir).stderr.contains("did you mean postgresql://?"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
     /// `me`'s e-mails are text alone: a record is refused before anything runs (the contact's
     /// rule, which takes records, was applied to `me` too, and the run failed).
     @Test func myEmailsAreText() throws {

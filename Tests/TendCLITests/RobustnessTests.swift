@@ -184,15 +184,16 @@ import Testing
         }
         let count = try tend(["-e", "count(contacts)"])
         #expect(count.status == 0 && count.stdout == "1\n", "\(count.stderr)")
+        // The file system's refusal: exit 3, an I/O error (it was 2, "does not parse or type-check").
         let add = try tend(["-e", "add \"New Person\""])
-        #expect(add.status == 2)
+        #expect(add.status == 3)
         #expect(add.stderr.contains("add changes data, and \(db) is read-only"), "\(add.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
         // A file that may be written in a folder that may not: the folder is named (the file was
         // said to be read-only, which `ls -l` contradicted).
         chmod(db, 0o644)
         let inFolder = try tend(["-e", "add \"New Person\""])
-        #expect(inFolder.status == 2)
+        #expect(inFolder.status == 3)
         #expect(inFolder.stderr.contains("add changes data, and the folder of \(db) cannot be written"), "\(inFolder.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: db)) == before)
     }

@@ -178,6 +178,17 @@ import Testing
             ("add \"X\" stage: credibilty", "unknown stage 'credibilty'", 1, 16, "credibility"),
             ("log with @x", "expected the kind of interaction after 'log'", 1, 5, nil),
             ("count(contacts where vip)", "unknown name 'vip'", 1, 22, "+vip"),
+            // A market is text or a list of it (`who serves 5` printed "No one serves : …").
+            ("who serves 5", "who serves's market must be a market's name (a string) or a list of them, not a number", 1, 12, nil),
+            ("gaps in @dana-lee", "gaps in's market must be a market's name", 1, 9, nil),
+            ("served_by(true)", "served_by's market must be a market's name", 1, 11, nil),
+            // A status is one of three words (`status: maybe` suggested "maybe", which the run refused).
+            ("refer \"X\" to @dana-lee status: maybe", "status is open, won or lost", 1, 32, nil),
+            ("refer \"X\" to @dana-lee status: wno", "status is open, won or lost", 1, 32, "\"won\""),
+            ("refer \"X\" to @dana-lee status: won", "unknown name 'won'; a status is text", 1, 32, "\"won\""),
+            // The language's words in other capitals (`Null` suggested "rule").
+            ("Null", "unknown name 'Null'", 1, 1, "null"),
+            ("count(contacts where +vip == TRUE)", "unknown name 'TRUE'", 1, 30, "true"),
             // History kept outside the collections is never taken for text ("stage_changes").
             ("count(stage_changes)", "unknown name 'stage_changes'", 1, 7, nil),
             ("count(knows)", "unknown name 'knows'", 1, 7, nil),

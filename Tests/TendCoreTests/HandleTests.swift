@@ -60,6 +60,12 @@ import Testing
         }
         try h.run("add \"😀😀\" handle: \"contact-4\"")
         #expect(h.model.data.contacts.map(\.handle) == ["contact", "contact-2", "contact-3", "ann-lee", "contact-4"])
+        // A handle given that is taken asks for another (it said "give a handle" to one who had).
+        #expect {
+            try h.run("add \"Other\" handle: \"ann-lee\"")
+        } throws: { e in
+            "\(e)".contains("@ann-lee is taken by Ann Lee; give another handle") && "\(e)".contains("handle: \"ann-lee-2\"")
+        }
     }
 
     /// Text of blanks alone is no text, as the empty text is (a company of blanks looked empty

@@ -494,6 +494,12 @@ import Testing
             return
         }
         #expect(said == "Goal \"H\", target 3 per month. It has no metric, so progress cannot measure it: add metric: count(interactions where …).")
+        // A metric without a target per period is not shown by progress either, and said.
+        guard case .text(let metricOnly)? = try h.run("goal \"M\" metric: count(interactions)").last else {
+            Issue.record("no text")
+            return
+        }
+        #expect(metricOnly == "Goal \"M\". It has no target per period, so progress cannot show it: add target: N per month.")
     }
 
     /// A redefinition a goal's metric uses must leave it a number: `let lunches = "many"` made the

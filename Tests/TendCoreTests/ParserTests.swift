@@ -170,6 +170,13 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         #expect(d.suggestion == hint, "\(input)")
     }
 
+    /// A dot-command in a script file is said to be one (it was "expected an expression, found .").
+    @Test(arguments: [".mode csv", ".today 2026-01-01", "count(contacts)\n.read f.tend"])
+    func aDotCommandInAScriptIsSaidToBeOne(_ input: String) throws {
+        let d = try #require(parseOne(input).diagnostics.first)
+        #expect(d.message.contains("is a dot-command of the REPL and of input piped to tend"), "\(input): \(d.message)")
+    }
+
     @Test func recoversToReportSeveralErrors() {
         let r = parseOne("count(\nx = 1\n)\nadd\nlog lunch\ncontacts")
         #expect(r.diagnostics.count >= 2)

@@ -529,6 +529,14 @@ public struct Checker {
                     }
                     continue
                 }
+                if name == "status", case .name(let w) = value.kind, definitions.lets[w] == nil {
+                    // `status: maybe` suggested "maybe", which the run then refused.
+                    let known = StoredRange.statuses.contains(w.lowercased())
+                    report(
+                        known ? "unknown name '\(w)'; a status is text" : "status is open, won or lost", value.range,
+                        suggestion: (known ? w.lowercased() : closest(w.lowercased(), among: ["open", "won", "lost"]).first).map { "\"\($0)\"" })
+                    continue
+                }
                 if case .list(let inner) = type {
                     let t = check(value, Scope())
                     if !compatible(t, type) && !compatible(t, inner) {
@@ -608,6 +616,13 @@ public struct Checker {
             if type == .stage, case .literal(.string(let s)) = e.kind, Stage(name: s) != nil { hint = s }
             report("\(what) must be \(article(type)), not \(article(t))", e.range, suggestion: hint)
         }
+    }
+
+    /// A market is named by text, or a list of names (`me.preferred_client` may be either): a
+    /// number or a contact named none (`who serves 5` answered "No one serves : …").
+    mutating func refuseNonMarket(_ t: ValueType, _ e: Expr, _ what: String) {
+        guard !compatible(t, .string), !compatible(t, .list(.string)) else { return }
+        report("\(what) must be a market's name (a string) or a list of them, not \(article(t))", e.range)
     }
 
     /// A name written as empty text (`goal ""`, `refer "" to @x`) names nothing.
@@ -809,6 +824,10 @@ public struct Checker {
         // Past the errors a report shows, suggestions are not looked for (20,000 slips took
         // 20 s of edit distances to print 100).
         guard diagnostics.count < 100 else { return report("unknown name '\(n)'", e.range) }
+        // `Null`, `TRUE`: the language's own words are lowercase (it suggested "rule").
+        if Checker.valueWords.contains(whole.lowercased()) {
+            return report("unknown name '\(n)'", e.range, suggestion: whole.lowercased(), notes: ["the language's words are written in lowercase"])
+        }
         var candidates = Array(definitions.lets.keys) + Schema.queryable.map(\.name) + Stage.allCases.map(\.description)
         if let row = scope.row, let spec = Schema.collection(row: row) {
             candidates += spec.fields.map(\.name)
@@ -851,6 +870,9 @@ public struct Checker {
         let text = n.count > 2 && whole.count <= 60 && note.isEmpty && !Checker.grammarWords.contains(whole) ? "\"\(n)\"" : nil
         report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field ?? text, notes: note + elsewhere)
     }
+
+    /// The words that are values, which a name in other capitals was meant as.
+    static let valueWords: Set<String> = ["null", "true", "false", "today", "yesterday", "tomorrow"]
 
     /// What Tend keeps that no query starts from, and where each is read instead.
     static let historyKeptElsewhere = [
@@ -1240,6 +1262,7 @@ public struct Checker {
                 report("\(name) needs \(article(t)) here, not \(article(types[i]))", args[i].range, suggestion: suggestion)
             }
         }
+        if name == "served_by", let t = types.first { refuseNonMarket(t, args[0], "served_by's market") }
         switch b.typing {
         case .fixed(let params, let result):
             for (i, t) in params.enumerated() { want(i, t) }
@@ -1303,14 +1326,14 @@ public struct Checker {
             return .collection("progress")
         case .who(let w):
             switch w {
-            case .serves(let m): if let m { _ = check(m, outer) }
+            case .serves(let m): if let m { refuseNonMarket(check(m, outer), m, "who serves's market") }
             case .canHelp(let g): expect(g, .string, outer, "the goal")
             case .knows(let c): expect(c, .contact, outer, "who knows's contact")
             case .isOverdue: currentDeps.insert("who is overdue")
             }
             return .collection("contacts")
         case .gaps(let m):
-            if let m { _ = check(m, outer) }
+            if let m { refuseNonMarket(check(m, outer), m, "gaps in's market") }
             return .collection(Schema.gaps.name)
         case .path(let to):
             expect(to, .contact, outer, "path's destination")

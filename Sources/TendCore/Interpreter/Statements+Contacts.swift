@@ -34,8 +34,9 @@ extension Interpreter {
         } else if let existing = try model.contactID(handle: c.handle) {
             let other = try contact(existing)?.name ?? c.handle
             let free = try freeHandle(c.handle)
+            // The handle given is taken: another one is wanted, not "a handle".
             throw fail(
-                "@\(c.handle) is taken by \(other); to add a second person, give a handle", s.range,
+                "@\(c.handle) is taken by \(other); \(given ? "give another handle" : "to add a second person, give a handle")", s.range,
                 suggestion: "handle: \"\(free)\"")
         }
         var fields: Set<String> = []

@@ -47,7 +47,11 @@ extension Interpreter {
         if g == old { return .text("Goal \"\(name)\" is as written already; nothing was changed.") }
         try apply(.setGoal(g))
         // A target with nothing to measure it is kept (scripts write goals so), and said.
-        let unmeasured = g.target != nil && g.metric == nil ? " It has no metric, so progress cannot measure it: add metric: count(interactions where …)." : ""
+        // And a metric with no period to measure it in (no `target: N per PERIOD`).
+        let unmeasured =
+            g.target != nil && g.metric == nil
+            ? " It has no metric, so progress cannot measure it: add metric: count(interactions where …)."
+            : g.metric != nil && g.period == nil ? " It has no target per period, so progress cannot show it: add target: N per month." : ""
         return .text(
             "Goal \"\(name)\"\(g.due.map { " by \($0)" } ?? "")\(g.target.map { ", target \($0.tendText) per \(g.period?.rawValue ?? "period")" } ?? "")\(readOnlyDefinitionNote)."
                 + unmeasured

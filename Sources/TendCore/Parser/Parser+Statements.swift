@@ -3,6 +3,9 @@ import Foundation
 extension Parser {
     // MARK: - Statements
 
+    /// The dot-commands' words (`.mode`, `.read`), said to be no statements where a script has them.
+    static let dotCommandWords: Set<String> = ["help", "quit", "exit", "mode", "schema", "read", "rules", "today"]
+
     mutating func parseStatement() throws -> Statement {
         let start = peek.range
         let kind = try parseStatementKind()
@@ -12,6 +15,11 @@ extension Parser {
     /// One statement, after the word that starts it: each kind has a function of its own.
     mutating func parseStatementKind() throws -> Statement.Kind {
         if check("agenda"), let page = try parseAgendaPage() { return page }
+        // `.mode csv` in a script file: said why it is refused ("expected an expression, found .").
+        if checkSymbol("."), case .identifier(let w) = peek(1).kind, Parser.dotCommandWords.contains(w), peek(1).range.start == peek.range.end {
+            throw error(
+                ".\(w) is a dot-command of the REPL and of input piped to tend, not a statement of a script; here use --format, --today or load \"FILE\"")
+        }
         guard let w = word(), Parser.statementWords.contains(w), !isFollowedByOperator() else {
             return .expr(try parseQueryExpr())
         }
