@@ -229,11 +229,42 @@ public enum CSVImport {
             // Outlook fills Initials from the name ("O.P." for Olga Petrova): news only when it differs.
             let initials = [values["first"], values["middle"], values["last"]].compactMap { $0?.first.map { "\($0)." } }.joined()
             // Google's Photo is a link to its own servers, File As how it sorts the name.
-            c.notes += extras.filter { !(keys[$0] == "initials" && row[$0].trimmed == initials) && !googleOwn.contains(keys[$0]) }.map {
-                "\(header[$0]): \(SpreadsheetCell.restored(row[$0]))"
-            }
+            let kept = extras.filter { !(keys[$0] == "initials" && row[$0].trimmed == initials) && !googleOwn.contains(keys[$0]) }
+            let lines = labelledNotes(kept, row: row, header: header, keys: keys, url: values["url"], notes: &c.notes)
+            c.notes += lines
         }
         return c
+    }
+
+    /// The note lines of the columns Tend has no field for: `Header: value` each, but Google's
+    /// labelled groups (`Relation 1 - Label` with `Relation 1 - Value`) one line each, as its
+    /// vCard export reads (`spouse: Raj`, `Favorite color: blue`, `im (Skype): ana.p`), and its
+    /// department as a card's (`department: …`). A label for the web address read as `url`
+    /// (`Website 1 - Type`) goes into that line (`url (Profile): …`).
+    static func labelledNotes(_ columns: [Int], row: [String], header: [String], keys: [String], url: String?, notes: inout [String]) -> [String] {
+        func cell(_ i: Int) -> String { SpreadsheetCell.restored(row[i]).trimmed }
+        var lines: [Int: String] = [:]
+        var done = Set<Int>()
+        for i in columns where keys[i].hasSuffix("_label") || keys[i].hasSuffix("_type") {
+            let stem = String(keys[i][..<keys[i].lastIndex(of: "_")!])
+            let label = cell(i)
+            if stem == "website_1", let url, let at = notes.firstIndex(of: "url: \(url)") {
+                notes[at] = "url (\(label)): \(url)"
+                done.insert(i)
+                continue
+            }
+            guard let j = columns.first(where: { keys[$0] == stem + "_value" }) else { continue }
+            let group = stem.split(separator: "_").filter { !$0.allSatisfy(\.isNumber) }.joined(separator: " ")
+            lines[min(i, j)] =
+                group == "relation" ? "\(label.lowercased()): \(cell(j))" : group == "custom field" ? "\(label): \(cell(j))" : "\(group) (\(label)): \(cell(j))"
+            done.formUnion([i, j])
+        }
+        return columns.compactMap { i in
+            if let line = lines[i] { return line }
+            if done.contains(i) { return nil }
+            if keys[i] == "organization_department" || keys[i] == "department" { return "department: \(cell(i))" }
+            return "\(header[i]): \(SpreadsheetCell.restored(row[i]))"
+        }
     }
 
     /// One record's cells (by field) as a contact. Tend's own columns read back exactly what

@@ -449,12 +449,17 @@ import Testing
             """
         let batch = try CSVImport.read(Array(file.utf8), flavor: .google)
         let m = try #require(batch.contacts.first)
-        #expect(
-            m.notes == [
-                "Name Prefix: Dr.", "Name Suffix: Jr.", "Organization Department: Leadership", "Relation 1 - Label: Spouse",
-                "Relation 1 - Value: Coretta",
-            ], "\(m.notes)")
+        // A labelled group is one line, as Google's vCard export reads (it was two lines that
+        // meant nothing alone: "Relation 1 - Label: Spouse", "Relation 1 - Value: Coretta").
+        #expect(m.notes == ["Name Prefix: Dr.", "Name Suffix: Jr.", "department: Leadership", "spouse: Coretta"], "\(m.notes)")
         #expect(m.tags == ["vip"])
+        let more = """
+            Name,Website 1 - Type,Website 1 - Value,Custom Field 1 - Label,Custom Field 1 - Value,IM 1 - Type,IM 1 - Value
+            Priya,Profile,https://vc.example/priya,Favorite color,blue,Skype,priya.n
+
+            """
+        let p = try #require(try CSVImport.read(Array(more.utf8), flavor: .google).contacts.first)
+        #expect(p.notes == ["url (Profile): https://vc.example/priya", "Favorite color: blue", "im (Skype): priya.n"], "\(p.notes)")
     }
 
     /// Google's Nickname names a row with no other name; several addresses share one group as
