@@ -102,9 +102,13 @@ public enum ICalendar {
 
         public var recurs: Bool { !rules.isEmpty || !dates.isEmpty }
 
+        /// Written by Outlook or Exchange (an `X-MICROSOFT-…` property of theirs).
+        public var fromOutlook = false
+
         /// Cancelled: STATUS:CANCELLED, or a summary Outlook marked "Canceled: …" (it keeps
-        /// STATUS:CONFIRMED in the calendars it publishes when the organizer cancels).
-        public var isCancelled: Bool { status == "CANCELLED" || summary.flatMap(Event.withoutCancelMark) != nil }
+        /// STATUS:CONFIRMED in the calendars it publishes when the organizer cancels). Another
+        /// program's event so named is as its STATUS says (someone may call a meeting so).
+        public var isCancelled: Bool { status == "CANCELLED" || (fromOutlook && summary.flatMap(Event.withoutCancelMark) != nil) }
 
         /// The summary without the "Canceled: " (or "Cancelled: ") before it, or nil when it has none.
         public static func withoutCancelMark(_ summary: String) -> String? {
@@ -445,7 +449,9 @@ extension ICalendar {
             default:
                 switch stack.last {
                 case "VEVENT":
-                    guard Self.eventProperties.contains(p.name), event != nil else { break }
+                    // Outlook's and Exchange's own lines are kept for what they say of the event's
+                    // writer (`Event.fromOutlook`), not their values.
+                    guard Self.eventProperties.contains(p.name) || p.name.hasPrefix("X-MICROSOFT-"), event != nil else { break }
                     event!.props.append(p)
                     noteZone(p)
                 case "VTIMEZONE": if p.name == "TZID" { zone?.id = p.value }
@@ -562,6 +568,7 @@ extension ICalendar {
         case "SUMMARY": event.summary = unescape(p.value)
         case "STATUS": event.status = p.value.trimmed.uppercased()
         case "SEQUENCE": event.sequence = Int(p.value.trimmed) ?? 0
+        case let name where name.hasPrefix("X-MICROSOFT-"): event.fromOutlook = true
         case "ORGANIZER": event.organizer = attendee(p)
         case "ATTENDEE": if let a = attendee(p) { event.attendees.append(a) }
         case "RRULE":

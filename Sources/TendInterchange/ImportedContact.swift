@@ -130,6 +130,9 @@ public struct ImportError: Error, CustomStringConvertible, Sendable {
     public var origin: String
     public var field: String?
     public var message: String
+    /// What a card loses on import but keeps in a vdir folder, whose card Tend writes back with
+    /// the lines it came with (an Apple label, N's middle names): said for a file, not a folder.
+    public var keptInAFolder = false
     public init(_ origin: String, field: String? = nil, _ message: String) {
         self.origin = origin
         self.field = field

@@ -522,8 +522,10 @@ public enum VCard {
             }
             if p.name == "TEL" && isFaxOrPager(p, label: label) { faxes.insert(telephoneNumber(v)) }
             if ["EMAIL", "TEL", "ADR"].contains(p.name), let label, !appleKinds.contains(label.lowercased()), kind(p, label: label) == "other" {
-                warnings.append(
-                    ImportError(origin, field: p.name, "line \(p.line): the label \(label.debugDescription) is no kind Tend keeps (work, home, mobile, other): read as other"))
+                var said = ImportError(
+                    origin, field: p.name, "line \(p.line): the label \(label.debugDescription) is no kind Tend keeps (work, home, mobile, other): read as other")
+                said.keptInAFolder = true
+                warnings.append(said)
             }
         }
         // A fax or pager is not the number to call: the voice numbers first, each list in its order.
@@ -607,14 +609,21 @@ public enum VCard {
             }
         case "EMAIL":
             let value = v.lowercased().hasPrefix("mailto:") ? String(v.dropFirst(7)) : v
-            // A value of words, a display name or a list (an unescaped comma) gives the addresses
-            // in it, as a CSV cell does (`"Bob" <bob@x.example>`, `a@x, b@y`), and one with none
-            // is no address mail and meetings are matched by: kept in the notes. Any other value
-            // is kept as it is (a card Tend wrote escapes what its e-mails hold: `a\,b@x`).
-            let written = !p.value.contains(where: { $0.isWhitespace || "<>\"".contains($0) }) && !VCard.split(p.value, on: ",").dropFirst().contains { _ in true }
-            let addresses = written ? [value] : CSVImport.addresses(in: value)
-            if addresses.isEmpty { return note(p, value, label: nil, into: &c) }
-            for a in addresses {
+            // A display name (`"Bob" <bob@x.example>`) gives the address it holds, and a list (an
+            // unescaped comma between addresses) each of them, as a CSV cell does. Any other
+            // value is kept as it is: a card Tend wrote holds what its e-mails hold, escaped
+            // (`a\,b@x`, `"john doe"@x`), and one that holds no address is still the card's.
+            var addresses = [value]
+            if c.handle == nil {
+                let listed = VCard.split(p.value, on: ",").map(\.trimmed)
+                if value.contains("<"), value.hasSuffix(">"), let inner = CSVImport.addresses(in: value[value.lastIndex(of: "<")!...]).first {
+                    addresses = [inner]
+                } else if listed.count > 1, listed.allSatisfy({ $0.contains("@") && !$0.contains(where: \.isWhitespace) }) {
+                    addresses = listed
+                }
+            }
+            // The first of several is the preferred one, when the card prefers them.
+            for a in p.isPreferred ? addresses.reversed() : addresses {
                 try add(ContactPoint(a, type: kind(p, label: label)), to: &c.emails, preferred: p.isPreferred, origin: c.origin, field: "emails")
             }
         case "TEL":
@@ -772,10 +781,13 @@ public enum VCard {
         }
         var c = ImportedContact(origin: origin, name: name)
         // Middle names, a prefix or a suffix that N gives and FN leaves out (`N:Lovelace-King;Ada;
-        // Augusta;Countess;` with `FN:Ada Lovelace-King`) are kept in the notes, not dropped.
+        // Augusta;Countess;` with `FN:Ada Lovelace-King`): Tend keeps the name FN gives, and says so.
         let words = Set(name.lowercased().split(whereSeparator: { $0.isWhitespace || $0 == "," }).map { $0.trimmingCharacters(in: .punctuationCharacters) })
-        if name != fromParts, nameExtras.contains(where: { !words.contains($0.lowercased().trimmingCharacters(in: .punctuationCharacters)) }) {
-            c.notes.append("full name: " + fromParts)
+        let left = nameExtras.filter { !words.contains($0.lowercased().trimmingCharacters(in: .punctuationCharacters)) }
+        if name != fromParts, !left.isEmpty {
+            var said = ImportError(origin, field: "N", "N's middle names, prefix or suffix (\(left.joined(separator: " "))) are not in FN: the name is FN's, \(name)")
+            said.keptInAFolder = true
+            warnings.append(said)
         }
         c.nameGuessedFrom = guessed
         c.givenName = given

@@ -15,7 +15,7 @@ struct RowCells: StoredRow {
         damagedRow("\(row[Int(i)].columnName) \(problem)")
     }
     func damagedRow(_ problem: String) -> DamagedValue {
-        var e = DamagedValue(table: table, row: idColumn.map(int), problem: problem)
+        var e = DamagedValue(table: table, row: idColumn.map(int), problem: problem, remedy: "Tend never writes this: another program did; mend the row with psql")
         e.file = "PostgreSQL"
         return e
     }

@@ -377,7 +377,8 @@ public final class REPL {
         case .rules:
             _ = session.runScripts([Source(name: "<repl>", text: "rules")], bail: false, readOnly: false)
         case .today(nil):
-            session.console.out(session.today.description)
+            // As a value is printed in the format: a JSON string beside JSON.
+            session.console.out(session.renderer.format == .json ? "\"\(session.today)\"" : session.today.description)
         case .today(let day?):
             session.today = day
             // For people: on standard error beside JSON, CSV or TSV, which a program reads.

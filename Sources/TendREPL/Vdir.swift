@@ -149,7 +149,7 @@ enum Vdir {
                 }
                 func located(_ e: ImportError) -> ImportError { ImportError("\(place): \(inFile(e.origin))", field: e.field, e.message) }
                 batch.errors += cards.errors.map(located)
-                batch.warnings += cards.warnings.map(located)
+                batch.warnings += cards.warnings.filter { !$0.keptInAFolder }.map(located)
                 for var c in cards.contacts {
                     c.origin = "\(place): \(c.origin)"
                     let uid = c.uid ?? placeUID(file: f.name, card: k, of: chunks.count)

@@ -462,7 +462,7 @@ extension Store {
     /// order: text whole, NULs and all; whole numbers as integers, others as reals.
     static func imageValues(_ image: String, _ columns: [String], table: String) throws -> [DatabaseValueConvertible?] {
         guard let object = try? JSONSerialization.jsonObject(with: jsonDataKeepingFEFF(image)) as? [String: Any] else {
-            throw DamagedValue(table: "journal_rows", row: nil, problem: "an image of a row of \(table) is not one")
+            throw DamagedValue(table: "journal_rows", row: nil, problem: "an image of a row of \(table) is not one", remedy: DamagedValue.sqliteRemedy)
         }
         return columns.map { column -> DatabaseValueConvertible? in
             switch object[column] {

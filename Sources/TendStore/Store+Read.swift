@@ -11,17 +11,20 @@ public struct DamagedValue: Error, CustomStringConvertible {
     public var table: String
     public var row: Int64?
     public var problem: String
-    package init(table: String, row: Int64?, problem: String) {
+    /// How to mend a value read from a row, which Tend never writes (nil for a sum of values
+    /// that are each right, and too large together).
+    public var remedy: String?
+    package init(table: String, row: Int64?, problem: String, remedy: String? = nil) {
         self.table = table
         self.row = row
         self.problem = problem
+        self.remedy = remedy
     }
     public var description: String {
-        "\(file.isEmpty ? "" : file + ": ")\(table)\(row.map { " row \($0)" } ?? ""): \(problem)"
-            + (file == "PostgreSQL"
-                ? " (Tend never writes this: another program did; mend the row with psql)"
-                : " (Tend never writes this: another program did, or the file is damaged; mend the row with sqlite3, or restore a backup)")
+        "\(file.isEmpty ? "" : file + ": ")\(table)\(row.map { " row \($0)" } ?? ""): \(problem)" + (remedy.map { " (\($0))" } ?? "")
     }
+    /// What a value SQLite holds that Tend never writes calls for.
+    package static let sqliteRemedy = "Tend never writes this: another program did, or the file is damaged; mend the row with sqlite3, or restore a backup"
 }
 
 // MARK: - Reading the network
@@ -60,10 +63,10 @@ extension Store {
 
         package func damaged(_ i: Int32, _ problem: String) -> DamagedValue {
             let column = sqlite3_column_name(statement, i).map { String(cString: $0) } ?? "column \(i)"
-            return DamagedValue(table: table, row: idColumn.map(int), problem: "\(column) \(problem)")
+            return DamagedValue(table: table, row: idColumn.map(int), problem: "\(column) \(problem)", remedy: DamagedValue.sqliteRemedy)
         }
         package func damagedRow(_ problem: String) -> DamagedValue {
-            DamagedValue(table: table, row: idColumn.map(int), problem: problem)
+            DamagedValue(table: table, row: idColumn.map(int), problem: problem, remedy: DamagedValue.sqliteRemedy)
         }
         package func int(_ i: Int32) -> Int64 { sqlite3_column_int64(statement, i) }
         package func isNull(_ i: Int32) -> Bool { sqlite3_column_type(statement, i) == SQLITE_NULL }
@@ -495,7 +498,7 @@ extension Store {
             // The merge below and every caller paging on (`after` the last id) rely on the order;
             // a damaged table that hands back an earlier id would have a page reader loop forever.
             guard id > previous else {
-                throw DamagedValue(table: "interactions", row: id, problem: "id is out of order: the table is damaged")
+                throw DamagedValue(table: "interactions", row: id, problem: "id is out of order: the table is damaged", remedy: DamagedValue.sqliteRemedy)
             }
             previous = id
             var people: [Int64] = []
@@ -583,7 +586,7 @@ extension Store {
     /// would otherwise name nobody wherever it is shown.
     static func checkLinks(_ net: Network) throws {
         func check(_ table: String, _ row: Int64?, _ id: Int64) throws {
-            guard net.contactIndex[id] != nil else { throw DamagedValue(table: table, row: row, problem: "contact \(id) does not exist") }
+            guard net.contactIndex[id] != nil else { throw DamagedValue(table: table, row: row, problem: "contact \(id) does not exist", remedy: DamagedValue.sqliteRemedy) }
         }
         for i in net.interactions { for p in i.people { try check("interactions", i.id, p) } }
         for r in net.referrals { try check("referrals", r.id, r.contact) }

@@ -83,16 +83,10 @@ public final class Store: Model {
         if !readOnly && !writable { throw OpenError.readOnly(path) }
         var target = Store.plainName(path)
         let shared = FileManager.default.fileExists(atPath: path + "-shm")
-        var logInfo = stat()
-        let logged = stat(path + "-wal", &logInfo) == 0
-        // A -shm no connection holds open, beside no log or an empty one, was left by a writer
-        // killed after its last checkpoint: it indexes nothing, and the first connection to
-        // open the database would rebuild it (write it). Under --read-only the file is read
-        // as it is. (Beside a log with changes, the log is read, and SQLite rebuilds the index.)
-        let abandoned = readOnly && shared && (!logged || logInfo.st_size == 0) && !Store.sharedMemoryInUse(path)
         // An empty log without its -shm (a writer's, killed after its last checkpoint) holds
         // nothing to read: as none, so that no -shm is made for it.
-        let log = logged && (logInfo.st_size > 0 || (shared && !abandoned))
+        var logInfo = stat()
+        let log = stat(path + "-wal", &logInfo) == 0 && (logInfo.st_size > 0 || shared)
         if readOnly, let leftover = Store.unfinishedLog(path, shared: shared) {
             // Reading it would write (SQLite folds a crashed run's rollback journal back, and makes
             // a log's -shm), and reading the file without it would answer from stale data.
@@ -101,7 +95,7 @@ public final class Store: Model {
                 "\(leftover) holds changes of a run that did not finish; a command that may write the database folds them in (tend -e 'count(contacts)', without --read-only, on a disk that is not read-only)"
             )
         }
-        if readOnly && writable && !abandoned {
+        if readOnly && writable {
             // A read-only connection to a WAL database makes its `-wal` and `-shm` files and
             // leaves them behind; one that may write (but cannot create the file: mode=rw)
             // removes them when it closes last, as any writer does. Nothing it does is kept: the
@@ -148,23 +142,6 @@ public final class Store: Model {
         // Looked at again after the log: a writer opening meanwhile makes its -shm first.
         if !shared, stat(path + "-wal", &st) == 0, st.st_size > 0, access(path + "-shm", F_OK) != 0 { return PathName.last(path) + "-wal" }
         return nil
-    }
-
-    /// Whether a connection (of any process) has the database open: SQLite's unix VFS holds a
-    /// shared lock on byte 128 of the -shm (its "dead man switch") for as long as a connection
-    /// is open. Free, the -shm was left by a process that was killed. One that cannot be looked
-    /// at is taken as in use (it is opened as before).
-    static func sharedMemoryInUse(_ path: String) -> Bool {
-        let fd = open(path + "-shm", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { return true }
-        defer { Glibc.close(fd) }
-        var lock = flock()
-        lock.l_type = Int16(F_WRLCK)
-        lock.l_whence = Int16(SEEK_SET)
-        lock.l_start = 128
-        lock.l_len = 1
-        guard fcntl(fd, F_GETLK, &lock) == 0 else { return true }
-        return lock.l_type != Int16(F_UNLCK)
     }
 
     /// The file's name as SQLite is to open it: one that begins `file:` (a file so named in the

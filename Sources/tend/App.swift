@@ -28,16 +28,19 @@ enum App {
         fail("\(what) takes a file's path or a postgresql:// URL, not libpq's key=value form: write it as postgresql://USER@HOST:PORT/DB (the password in PGPASSWORD or ~/.pgpass)", .invalid)
     }
 
-    /// A URL of another scheme (`postgresq://…`, `mysql://…`; `file:` names a file, as SQLite's
-    /// URIs are not read) is no file's name: it made folders
+    /// A URL of another scheme (`postgresq://…`, `mysql://…`, `file:///…`; a path that begins
+    /// `file:` without the slashes names a file) is no file's name: it made folders
     /// named after it and a private database there, and a member's change went into it instead
     /// of the team's. Refused, naming the scheme alone (the rest may hold a password).
     static func refusingOtherURLs(_ db: String, _ what: String) -> String {
         guard !ConnectionSettings.isURL(db), let colon = db.range(of: "://"),
-            case let scheme = db[..<colon.lowerBound], !scheme.isEmpty, scheme.lowercased() != "file",
+            case let scheme = db[..<colon.lowerBound], !scheme.isEmpty,
             scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) })
         else { return db }
-        let hint = closest(scheme.lowercased(), among: ["postgresql", "postgres"]).first.map { "; did you mean \($0)://?" } ?? ""
+        let hint =
+            scheme.lowercased() == "file" ? "; write the file's path itself"
+            : closest(scheme.lowercased(), among: ["postgresql", "postgres"]).first.map { "; did you mean \($0)://?" }
+                ?? "; a file whose path reads so is named ./\(TerminalText.escaped(String(scheme)))://…"
         fail("\(what) takes a file's path or a postgresql:// URL, and \(TerminalText.escaped(String(scheme)))://… is neither\(hint)", .invalid)
     }
 

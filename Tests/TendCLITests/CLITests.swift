@@ -372,6 +372,8 @@ struct Golden: CustomStringConvertible {
         let ordered = try CLI.run(["--db", db], stdin: ".mode json\n.today 2027-05-05\n.read g.tend\n", in: dir)
         #expect(ordered.status == 0, "\(ordered.stderr)")
         #expect(ordered.stdout.hasPrefix("3\n"), "\(ordered.stdout)")
+        let asked = try CLI.run(["--db", db], stdin: ".mode json\n.today\n", in: dir)
+        #expect(asked.stdout == "\"2026-11-23\"\n", "\(asked.stdout)")
         // In JSON, confirmations go to standard error, `.today`'s too (it broke the JSON read).
         #expect(ordered.stderr.contains("on 2027-05-05") && ordered.stderr.contains("Today is 2027-05-05 for this session."), "\(ordered.stderr)")
         let crlf = try CLI.run(["--db", db], stdin: "print 1\r\n.mode\tjson\r\nprint 2\r\n", in: dir)

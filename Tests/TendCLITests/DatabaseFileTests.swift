@@ -129,33 +129,6 @@ import Testing
         #expect(try CLI.run(["--db", copied.path, "-e", "count(contacts where name == \"Wal Person\")"], in: dir).stdout == "1\n")
     }
 
-    /// A -shm a killed writer left after its last checkpoint (no connection holds it, the log
-    /// beside it empty) indexes nothing: under --read-only the file is read as it is, and
-    /// neither the -shm nor the log is touched (the -shm was rebuilt, and grew).
-    @Test func aSharedMemoryFileLeftByAKilledWriterIsNotWritten() throws {
-        let dir = CLI.tempDir()
-        #expect(try CLI.run(["demo", "--size", "20"], in: dir).status == 0)
-        let db = dir.appendingPathComponent("tend.db")
-        let copy = dir.appendingPathComponent("copy")
-        try FileManager.default.createDirectory(at: copy, withIntermediateDirectories: true)
-        let holder = try DatabaseQueue(path: db.path)
-        try holder.inDatabase { try $0.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
-        try holder.write { try $0.execute(sql: "UPDATE contacts SET name = 'Wal Person' WHERE id = (SELECT min(id) FROM contacts)") }
-        try holder.inDatabase { _ = try Row.fetchAll($0, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
-        // The files as the writer leaves them when it is killed: its locks go with it.
-        for suffix in ["", "-wal", "-shm"] { try FileManager.default.copyItem(atPath: db.path + suffix, toPath: copy.appendingPathComponent("tend.db").path + suffix) }
-        try holder.close()
-        let left = copy.appendingPathComponent("tend.db")
-        func files() -> [Data?] { ["", "-wal", "-shm", "-journal"].map { try? Data(contentsOf: URL(fileURLWithPath: left.path + $0)) } }
-        let before = files()
-        #expect(before[2] != nil && before[1]?.isEmpty == true)
-        let read = try CLI.run(["--db", left.path, "--read-only", "-e", "count(contacts where name == \"Wal Person\")"], in: dir)
-        #expect(read.status == 0 && read.stdout == "1\n", "\(read.stdout) \(read.stderr)")
-        #expect(files() == before)
-        // Opened where it may be written, as any file is.
-        #expect(try CLI.run(["--db", left.path, "-e", "count(contacts where name == \"Wal Person\")"], in: dir).stdout == "1\n")
-    }
-
     /// A FIFO (or a folder) named as the database is said to be no file, by a command that
     /// reads as by one that writes (reading said "no database at fifo.db").
     @Test func aFIFOIsNoDatabase() throws {

@@ -66,6 +66,9 @@ import Testing
             #expect(r.status == 2 && r.stderr.contains("takes a file's path or a postgresql:// URL") && !r.stderr.contains("SECRET14"), "\(r.stderr)")
         }
         #expect(try CLI.run(["--db", "postgresq://ann@db.example/team", "add", "A B"], in: dir).stderr.contains("did you mean postgresql://?"))
+        // file:///… made the folders `file:/…` too; a path that reads so is named ./scheme://….
+        #expect(try CLI.run(["--db", "file:///tmp/x.db", "add", "A B"], in: dir).stderr.contains("write the file's path itself"))
+        #expect(try CLI.run(["--db", "backup://b.db", "add", "A B"], in: dir).stderr.contains("named ./backup://"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
     }
 

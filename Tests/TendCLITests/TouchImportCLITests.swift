@@ -576,16 +576,20 @@ import Testing
     /// Outlook publishes a meeting its organizer cancelled with "Canceled: " before the summary
     /// and STATUS:CONFIRMED: it is cancelled all the same. A meeting logged before is removed, a
     /// step planned from it is cleared, and a first import logs none (each counted as a touch).
+    /// Another program's event so named is as its STATUS says.
     @Test func outlooksCanceledSummaryIsACancellation() throws {
         let dir = try Self.setUp()
-        try Self.writeOneOff("past.ics", in: dir, uid: "ol-past", "20261110T150000Z", "Quarterly review", ["STATUS:CONFIRMED"])
-        try Self.writeOneOff("pastc.ics", in: dir, uid: "ol-past", "20261110T150000Z", "Canceled: Quarterly review", ["STATUS:CONFIRMED"])
-        try Self.writeOneOff("next.ics", in: dir, uid: "ol-next", "20261126T150000Z", "Pricing workshop", ["STATUS:CONFIRMED"])
-        try Self.writeOneOff("nextc.ics", in: dir, uid: "ol-next", "20261126T150000Z", "Cancelled: Pricing workshop", ["STATUS:CONFIRMED"])
+        let outlook = ["STATUS:CONFIRMED", "X-MICROSOFT-CDO-BUSYSTATUS:FREE"]
+        try Self.writeOneOff("past.ics", in: dir, uid: "ol-past", "20261110T150000Z", "Quarterly review", outlook)
+        try Self.writeOneOff("pastc.ics", in: dir, uid: "ol-past", "20261110T150000Z", "Canceled: Quarterly review", outlook)
+        try Self.writeOneOff("next.ics", in: dir, uid: "ol-next", "20261126T150000Z", "Pricing workshop", outlook)
+        try Self.writeOneOff("nextc.ics", in: dir, uid: "ol-next", "20261126T150000Z", "Cancelled: Pricing workshop", outlook)
+        try Self.writeOneOff("google.ics", in: dir, uid: "g-held", "20261112T150000Z", "Cancelled: the old plan, a retrospective", ["STATUS:CONFIRMED"])
+        #expect(try CLI.run(["import", "ics", "google.ics"], in: dir).stdout.hasPrefix("Logged from google.ics: 1 meeting,"))
         #expect(try CLI.run(["import", "ics", "past.ics"], in: dir).stdout.hasPrefix("Logged from past.ics: 1 meeting,"))
         let removed = try CLI.run(["import", "ics", "pastc.ics"], in: dir)
         #expect(removed.stdout.contains("1 meeting logged before its event was cancelled or declined was removed"), "\(removed.stdout)")
-        #expect(try Self.value("count(interactions where kind == \"meeting\")", in: dir) == "0")
+        #expect(try Self.value("count(interactions where kind == \"meeting\")", in: dir) == "1")
         #expect(try CLI.run(["import", "ics", "next.ics", "--plan"], in: dir).status == 0)
         #expect(try Self.value("@ana-park.next_step", in: dir) == "Pricing workshop")
         let cleared = try CLI.run(["import", "ics", "nextc.ics", "--plan"], in: dir)

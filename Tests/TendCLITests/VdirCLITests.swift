@@ -28,6 +28,21 @@ import Testing
 
     /// vdir → Tend → vdir and vCard → Tend → vCard → Tend keep every field, the multi-valued
     /// ones and the dates included; the UIDs given on the first export are kept.
+    /// What a card loses on import but a folder keeps (an Apple label of the user's own, N's
+    /// middle names: `export vdir` writes them back) is said for a file, not for a folder, where
+    /// it was said again on every sync.
+    @Test func whatAFolderKeepsIsNotSaid() throws {
+        let dir = CLI.tempDir()
+        let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada King\r\nN:King;Ada;Augusta;;\r\nUID:ada-1\r\nitem1.EMAIL:ada@x.example\r\nitem1.X-ABLabel:Gym\r\nEND:VCARD\r\n"
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("book"), withIntermediateDirectories: true)
+        try card.write(to: dir.appendingPathComponent("book/ada-1.vcf"), atomically: true, encoding: .utf8)
+        try card.write(to: dir.appendingPathComponent("ada.vcf"), atomically: true, encoding: .utf8)
+        let folder = try CLI.run(["import", "vdir", "book"], in: dir)
+        #expect(folder.status == 0 && !(folder.stdout + folder.stderr).contains("Gym") && !(folder.stdout + folder.stderr).contains("are not in FN"), "\(folder.stdout)")
+        let file = try CLI.run(["import", "vcard", "ada.vcf", "--dry-run"], in: dir)
+        #expect((file.stdout + file.stderr).contains("\"Gym\" is no kind Tend keeps") && (file.stdout + file.stderr).contains("(Augusta) are not in FN"), "\(file.stdout)")
+    }
+
     @Test func roundTrips() throws {
         let one = CLI.tempDir()
         #expect(try CLI.run(["run", "-"], stdin: VdirCLITests.setup, in: one).status == 0)

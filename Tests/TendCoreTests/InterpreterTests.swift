@@ -165,6 +165,11 @@ import Testing
         let h = try fixture()
         #expect(try h.handles("contacts where profession == \"financial advisor\"") == ["dana-lee"])
         #expect(try h.handles("contacts where name ~ \"jo\"") == ["joan-rivera"])
+        // `~` on a list matches any element; a contact by its name or handle (`people ~ "dana"`
+        // was refused: "the left side is a list of contact").
+        #expect(h.text(try h.value("count(interactions where people ~ \"DANA\")")) == "1")
+        #expect(h.text(try h.value("count(interactions where contact ~ \"tom-ok\")")) == "1")
+        #expect(h.text(try h.value("count(interactions where people ~ \"nobody\")")) == "0")
         #expect(try h.handles("contacts where +vip") == ["tom-okafor"])
         #expect(try h.handles("contacts where -vip and stage >= visibility") == ["joan-rivera", "dana-lee"])
         #expect(try h.handles("contacts sort by name limit 2") == ["ana-park", "dana-lee"])

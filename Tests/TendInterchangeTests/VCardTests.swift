@@ -92,18 +92,28 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(batch.contacts.map(\.name) == ["王小明", "山田太郎", "김민준", "John Smith"])
     }
 
-    /// An EMAIL value gives its addresses as a CSV cell does (`"Bob" <bob@x.example>`, a list);
-    /// a value with none is kept in the notes, not stored as an address no mail will match.
+    /// An EMAIL that is a display name gives the address it holds, and a list of addresses each
+    /// of them (`"Bob" <bob@x.example>` was stored whole, and no mail matched it); any other
+    /// value is kept as written (`"john doe"@x` is an address; a card Tend wrote holds what its
+    /// e-mails hold). Several preferred keep their order, the first preferred.
     @Test func anEmailValueGivesTheAddressesInIt() throws {
         let text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad Email\r\nEMAIL:not an email at all\r\nEMAIL;TYPE=INTERNET:\"Bob\" <bob@x.example>\r\n"
-            + "EMAIL:mailto:m@x.example\r\nEMAIL;TYPE=work:ada@e.example,ada2@e.example\r\nEND:VCARD\r\n"
+            + "EMAIL:mailto:m@x.example\r\nEMAIL;TYPE=work:ada@e.example,ada2@e.example\r\nEMAIL:\"john doe\"@x.example\r\nEMAIL:ann lee@x.example\r\n"
+            + "EMAIL;TYPE=home;PREF=1:p1@x.example,p2@x.example\r\nEND:VCARD\r\n"
         let c = try #require(try VCard.read(Array(text.utf8)).contacts.first)
-        #expect(c.emails.map(\.value) == ["bob@x.example", "m@x.example", "ada@e.example", "ada2@e.example"], "\(c.emails)")
-        #expect(c.emails.last?.type == "work")
-        #expect(c.notes == ["email: not an email at all"], "\(c.notes)")
-        // What a card escapes is the address's own (Tend keeps `a,b@x` as it was given).
+        #expect(
+            c.emails.map(\.value) == [
+                "p1@x.example", "p2@x.example", "not an email at all", "bob@x.example", "m@x.example", "ada@e.example", "ada2@e.example",
+                "\"john doe\"@x.example", "ann lee@x.example",
+            ], "\(c.emails)")
+        #expect(c.emails.first(where: { $0.value == "ada2@e.example" })?.type == "work")
+        #expect(c.notes.isEmpty, "\(c.notes)")
+        // What a card escapes is the address's own (Tend keeps `a,b@x` as it was given), and a
+        // card Tend wrote is read as written.
         let escaped = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Odd\r\nEMAIL:a\\,b@x.example\r\nEMAIL:nobody\r\nEND:VCARD\r\n"
         #expect(try VCard.read(Array(escaped.utf8)).contacts.first?.emails.map(\.value) == ["a,b@x.example", "nobody"])
+        let tends = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Own\r\nEMAIL:\"Bob\" <bob@x.example>\r\nX-TEND-HANDLE:own\r\nEND:VCARD\r\n"
+        #expect(try VCard.read(Array(tends.utf8)).contacts.first?.emails.map(\.value) == ["\"Bob\" <bob@x.example>"])
     }
 
     /// A label of the user's own on an e-mail or phone (Apple's `item2.X-ABLabel:Gym`) is no kind
@@ -119,16 +129,19 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(batch.warnings.contains { $0.description.contains("\"Gym\" is no kind Tend keeps") }, "\(batch.warnings)")
     }
 
-    /// Middle names, a prefix or a suffix that N gives and FN leaves out are kept in the notes
-    /// (they were dropped: `N:Lovelace-King;Ada;Augusta\,Byron;Countess;` came back `N:Lovelace-King;Ada;;;`).
-    @Test func namePartsFNLeavesOutAreKept() throws {
-        func notes(_ n: String, _ fn: String) throws -> [String] {
+    /// Middle names, a prefix or a suffix that N gives and FN leaves out are said in the report
+    /// (they went without a word: `N:Lovelace-King;Ada;Augusta\,Byron;Countess;` came back
+    /// `N:Lovelace-King;Ada;;;`); the notes are not changed.
+    @Test func namePartsFNLeavesOutAreSaid() throws {
+        func read(_ n: String, _ fn: String) throws -> (notes: [String], said: [String]) {
             let text = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:\(fn)\r\nN:\(n)\r\nEND:VCARD\r\n"
-            return try #require(try VCard.read(Array(text.utf8)).contacts.first).notes
+            let batch = try VCard.read(Array(text.utf8))
+            return (try #require(batch.contacts.first).notes, batch.warnings.map(\.description).filter { $0.contains("are not in FN") })
         }
-        #expect(try notes("Lovelace-King;Ada;Augusta\\,Byron;Countess;", "Ada Lovelace-King") == ["full name: Countess Ada Augusta Byron Lovelace-King"])
-        #expect(try notes("Appleseed;Johnny;Q.;Dr.;Jr.", "Dr. Johnny Q. Appleseed Jr.").isEmpty)
-        #expect(try notes("Lee;Ann;;;", "Ann Lee").isEmpty)
+        let ada = try read("Lovelace-King;Ada;Augusta\\,Byron;Countess;", "Ada Lovelace-King")
+        #expect(ada.notes.isEmpty && ada.said.count == 1 && ada.said[0].contains("(Augusta Byron Countess) are not in FN"), "\(ada)")
+        #expect(try read("Appleseed;Johnny;Q.;Dr.;Jr.", "Dr. Johnny Q. Appleseed Jr.").said.isEmpty)
+        #expect(try read("Lee;Ann;;;", "Ann Lee").said.isEmpty)
     }
 
     /// A CR alone in a value of a card whose lines end otherwise is the value's, whatever follows

@@ -939,7 +939,8 @@ public struct Checker {
             }
             return .bool
         case .match:
-            if !unknown && !(lt == .string || lt == .list(.string)) {
+            // A contact, or a list of them (`people ~ "ana"`), matches by its name or handle.
+            if !unknown && ![ValueType.string, .list(.string), .contact, .list(.contact)].contains(lt) {
                 report("'~' matches text; the left side is \(article(lt))", l.range)
             }
             if !unknown && rt != .string { report("'~' needs text on the right, not \(article(rt))", r.range) }

@@ -1227,9 +1227,18 @@ public final class Interpreter {
     func matchText(_ a: Value, _ b: Value, _ e: Expr) throws -> Value {
         guard case .string(let needle) = b else { throw fail("'~' needs text on the right", e.range) }
         let n = FoldedText(needle)
+        // A contact matches by its name or its handle, as it is shown and written.
+        func matches(_ v: Value) throws -> Bool {
+            switch v {
+            case .string(let s): return FoldedText(s).contains(n)
+            case .contact(let id):
+                return try [ContactKey.name, .handle].contains { key in try contactField(id, key).stringValue.map { FoldedText($0).contains(n) } ?? false }
+            default: return false
+            }
+        }
         switch a {
-        case .string(let s): return .bool(FoldedText(s).contains(n))
-        case .list(let items): return .bool(items.contains { $0.stringValue.map { FoldedText($0).contains(n) } ?? false })
+        case .string, .contact: return .bool(try matches(a))
+        case .list(let items): return .bool(try items.contains(where: matches))
         default: throw fail("'~' matches text, not \(a.typeName)", e.range)
         }
     }
