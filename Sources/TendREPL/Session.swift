@@ -220,7 +220,26 @@ public final class Session: InterpreterHost {
         /// For each loaded file, the line of the source run that loaded it (directly or through
         /// other files): its statements stand there (piped input's dot-commands go by it).
         var loadedAt: [ObjectIdentifier: Int] = [:]
+        /// For each loaded file, where the `load` that read it stands (`outer.tend:2:1`) and the
+        /// file that holds it: an error in a loaded file says where it was loaded.
+        var loadedBy: [ObjectIdentifier: (place: String, loader: ObjectIdentifier)] = [:]
         public init() {}
+
+        /// The diagnostics with a note for each load that led to the file each points into, as a
+        /// compiler says where a file was included.
+        public func noted(_ diags: [Diagnostic]) -> [Diagnostic] {
+            guard !loadedBy.isEmpty else { return diags }
+            return diags.map { d in
+                var d = d
+                var file = d.source.map(ObjectIdentifier.init)
+                var seen = Set<ObjectIdentifier>()
+                while let f = file, seen.insert(f).inserted, let by = loadedBy[f] {
+                    d.notes.append("loaded from \(by.place)")
+                    file = by.loader
+                }
+                return d
+            }
+        }
     }
 
     /// Parses a source and inlines the files it loads (relative to the loading file), so that the
@@ -264,6 +283,8 @@ public final class Session: InterpreterHost {
             }
             do {
                 guard let loaded = try load(pathExpr, from: source, &state) else { continue }
+                let (line, column) = source.location(of: s.range.start)
+                state.loadedBy[ObjectIdentifier(loaded)] = ("\(source.name):\(line):\(column)", ObjectIdentifier(source))
                 state.depth += 1
                 let (inner, innerDiags) = parse(loaded, &state)
                 state.depth -= 1
@@ -272,13 +293,7 @@ public final class Session: InterpreterHost {
                     for i in inner { state.loadedAt[ObjectIdentifier(i.source)] = line }
                 }
                 statements += inner
-                // Where the file was loaded, as a compiler says where a file was included.
-                let (line, column) = source.location(of: s.range.start)
-                diags += innerDiags.map { d in
-                    var d = d
-                    d.notes.append("loaded from \(source.name):\(line):\(column)")
-                    return d
-                }
+                diags += innerDiags
             } catch {
                 diags.append(Diagnostic(.type, "\(error)", at: pathExpr.range, in: source))
             }
@@ -987,6 +1002,7 @@ public final class Session: InterpreterHost {
         let statements: [Statement]
         let diagnostics: [Diagnostic]
         let loadedAt: [ObjectIdentifier: Int]
+        let loads: LoadState
     }
 
     /// Parses sources with the files they load.
@@ -999,7 +1015,7 @@ public final class Session: InterpreterHost {
             statements += s
             diags += d
         }
-        return ParsedSources(sources: sources, statements: statements, diagnostics: diags, loadedAt: state.loadedAt)
+        return ParsedSources(sources: sources, statements: statements, diagnostics: diags, loadedAt: state.loadedAt, loads: state)
     }
 
     /// Parses and checks sources, with the files they load: the program, and every problem found.
@@ -1011,7 +1027,8 @@ public final class Session: InterpreterHost {
         loadedAt = parsed.loadedAt
         // Statements that parsed are checked even when others did not, so one run reports every error.
         let (program, checkDiags) = check(parsed.statements, readOnly: readOnly || self.readOnly)
-        return (program, Diagnostic.inSourceOrder(parsed.diagnostics + checkDiags, sources: parsed.sources + parsed.statements.map(\.source)))
+        let diags = parsed.loads.noted(parsed.diagnostics + checkDiags)
+        return (program, Diagnostic.inSourceOrder(diags, sources: parsed.sources + parsed.statements.map(\.source)))
     }
 
     /// True when a database that is not there explains these problems of the sources: each is a

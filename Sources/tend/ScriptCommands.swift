@@ -66,6 +66,7 @@ struct CheckCommand: ParsableCommand {
         let host = try Session(store: Store(path: nil), today: Day(year: 2000, month: 1, day: 1)!)
         var sources: [Source] = []
         var statements: [Statement] = []
+        var loads = Session.LoadState()
         for f in files {
             // `-` is standard input, as for `run`.
             if f == "-" {
@@ -78,7 +79,7 @@ struct CheckCommand: ParsableCommand {
                     App.fail(error, prefix: "\(f): ")
                 }
             }
-            let (parsed, parseDiags) = host.parse(sources.last!)
+            let (parsed, parseDiags) = host.parse(sources.last!, &loads)
             diags += parseDiags
             statements += parsed
         }
@@ -90,7 +91,7 @@ struct CheckCommand: ParsableCommand {
         // against: its contacts are not asked for.
         let named = global.db != nil || environmentSetting("TEND_DB") != nil
         let handles = named ? database.map { Session.unknownHandles(statements, in: $0) } ?? [] : []
-        diags = Diagnostic.inSourceOrder(diags + checker.diagnostics + handles, sources: sources + statements.map(\.source))
+        diags = Diagnostic.inSourceOrder(loads.noted(diags + checker.diagnostics + handles), sources: sources + statements.map(\.source))
         let formatter = DiagnosticFormatter(color: color)
         for d in diags.prefix(Session.maxShownErrors) { TerminalOutput.write(formatter.format(d) + "\n", to: STDERR_FILENO) }
         if diags.count > Session.maxShownErrors {

@@ -30,6 +30,14 @@ import Testing
         #expect(r.status == 2, "\(r.stderr)")
         #expect(r.stderr.contains("inner.tend:1:19: error: expected an expression"), "\(r.stderr)")
         #expect(r.stderr.contains("note: loaded from sub/outer.tend:2:1"), "\(r.stderr)")
+        // A type error too, through two loads, under run and check alike.
+        try Self.write("load \"deeper.tend\"\n", "sub/inner.tend", in: dir)
+        try Self.write("let x = 1 + \"a\"\n", "sub/deeper.tend", in: dir)
+        for command in ["run", "check"] {
+            let t = try CLI.run([command, "sub/outer.tend"], in: dir)
+            #expect(t.status == 2, "\(t.stderr)")
+            #expect(t.stderr.contains("note: loaded from sub/inner.tend:1:1") && t.stderr.contains("note: loaded from sub/outer.tend:2:1"), "\(command): \(t.stderr)")
+        }
     }
 
     /// `load "~/.aws/credentials"`, even under `tend check`, printed the secret lines.
