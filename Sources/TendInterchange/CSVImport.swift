@@ -247,7 +247,10 @@ public enum CSVImport {
         var done = Set<Int>()
         for i in columns where keys[i].hasSuffix("_label") || keys[i].hasSuffix("_type") {
             let stem = String(keys[i][..<keys[i].lastIndex(of: "_")!])
-            let label = cell(i)
+            // An IM's service (`IM 1 - Service: Skype`) goes before its label.
+            let service = columns.first { keys[$0] == stem + "_service" }
+            let label = ([service.map(cell)].compactMap { $0 } + [cell(i)]).joined(separator: ", ")
+            if let service { done.insert(service) }
             if stem == "website_1", let url, let at = notes.firstIndex(of: "url: \(url)") {
                 notes[at] = "url (\(label)): \(url)"
                 done.insert(i)

@@ -460,6 +460,15 @@ public enum VCard {
         "X-EVOLUTION-BLOG-URL": "blog", "X-ABDATE": "date", "X-ABRELATEDNAMES": "related", "RELATED": "related",
     ]
 
+    /// The address one EMAIL item holds: all of it (`mailto:` taken off), or what the angle
+    /// brackets of a display name hold (`"Bob R" <bob@x.example>`); nil when it holds none.
+    static func address(in item: String) -> String? {
+        var text = item.trimmed
+        if text.lowercased().hasPrefix("mailto:") { text = String(text.dropFirst(7)).trimmed }
+        if text.hasSuffix(">"), let open = text.lastIndex(of: "<") { text = text[text.index(after: open)...].dropLast().trimmed }
+        return text.contains("@") && !text.contains(where: { $0.isWhitespace || "<>,".contains($0) }) ? text : nil
+    }
+
     /// Apple's own labels of an e-mail, phone or address that Tend keeps as `other` (a label
     /// of the user's own, `Gym`, is said in the report).
     static let appleKinds: Set<String> = ["other", "main", "homefax", "workfax", "otherfax", "pager", "fax", "school"]
@@ -609,18 +618,16 @@ public enum VCard {
             }
         case "EMAIL":
             let value = v.lowercased().hasPrefix("mailto:") ? String(v.dropFirst(7)) : v
-            // A display name (`"Bob" <bob@x.example>`) gives the address it holds, and a list (an
-            // unescaped comma between addresses) each of them, as a CSV cell does. Any other
-            // value is kept as it is: a card Tend wrote holds what its e-mails hold, escaped
-            // (`a\,b@x`, `"john doe"@x`), and one that holds no address is still the card's.
+            // A list of addresses (an unescaped comma between them, each maybe a display name)
+            // gives each, and a display name (`"Bob" <bob@x.example>`) the address it holds, as a
+            // CSV cell does; any other value is kept as written (`"john doe"@x`, and what a card
+            // Tend wrote escapes: `a\,b@x`).
+            let items = VCard.split(p.value, on: ",").map { VCard.address(in: $0) }
             var addresses = [value]
-            if c.handle == nil {
-                let listed = VCard.split(p.value, on: ",").map(\.trimmed)
-                if value.contains("<"), value.hasSuffix(">"), let inner = CSVImport.addresses(in: value[value.lastIndex(of: "<")!...]).first {
-                    addresses = [inner]
-                } else if listed.count > 1, listed.allSatisfy({ $0.contains("@") && !$0.contains(where: \.isWhitespace) }) {
-                    addresses = listed
-                }
+            if items.count > 1, !items.contains(nil) {
+                addresses = items.compactMap { $0 }
+            } else if items.count == 1, value.contains("<"), let inner = VCard.address(in: value) {
+                addresses = [inner]
             }
             // The first of several is the preferred one, when the card prefers them.
             for a in p.isPreferred ? addresses.reversed() : addresses {

@@ -33,9 +33,9 @@ enum App {
     /// named after it and a private database there, and a member's change went into it instead
     /// of the team's. Refused, naming the scheme alone (the rest may hold a password).
     static func refusingOtherURLs(_ db: String, _ what: String) -> String {
+        // Any word before `://` with no folder in it (`jdbc:postgresql://…` too).
         guard !ConnectionSettings.isURL(db), let colon = db.range(of: "://"),
-            case let scheme = db[..<colon.lowerBound], !scheme.isEmpty,
-            scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) })
+            case let scheme = db[..<colon.lowerBound], !scheme.isEmpty, !scheme.contains("/"), !scheme.hasPrefix(".")
         else { return db }
         let hint =
             scheme.lowercased() == "file" ? "; write the file's path itself"

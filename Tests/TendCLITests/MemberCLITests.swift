@@ -61,6 +61,7 @@ import Testing
         for (args, env) in [
             (["--db", "postgresq://ann:SECRET14@db.example/team", "add", "A B"], [String: String]()),
             (["demo"], ["TEND_DB": "mysql://x:SECRET14@y/z"]),
+            (["-e", "add \"A B\""], ["TEND_DB": "jdbc:postgresql://h:5432/team?user=u&password=SECRET14"]),
         ] {
             let r = try CLI.run(args, in: dir, env: env)
             #expect(r.status == 2 && r.stderr.contains("takes a file's path or a postgresql:// URL") && !r.stderr.contains("SECRET14"), "\(r.stderr)")

@@ -43,6 +43,26 @@ import Testing
         #expect((file.stdout + file.stderr).contains("\"Gym\" is no kind Tend keeps") && (file.stdout + file.stderr).contains("(Augusta) are not in FN"), "\(file.stdout)")
     }
 
+    /// A phone's card whose EMAIL is a display name: the address is read from it, and after
+    /// `export vdir` writes the card back with the phone's line, a sync reads the same address
+    /// (b66: the card then looked like Tend's and was read as written, and the display name
+    /// replaced the address).
+    @Test func aDisplayNameEmailStaysTheAddressThroughSyncs() throws {
+        let dir = CLI.tempDir()
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("book"), withIntermediateDirectories: true)
+        let card = { (tel: String) in "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob Ray\r\nUID:bob-1\r\nEMAIL:\"Bob R\" <bob@y.example>\r\nTEL:\(tel)\r\nEND:VCARD\r\n" }
+        try card("+1 555 0100").write(to: dir.appendingPathComponent("book/bob-1.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "@bob-ray.emails"], in: dir).stdout == "bob@y.example\n")
+        #expect(try CLI.run(["-e", "set @bob-ray +friend"], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let written = try String(contentsOf: dir.appendingPathComponent("book/bob-1.vcf"), encoding: .utf8)
+        try written.replacingOccurrences(of: "+1 555 0100", with: "+1 555 0199").write(to: dir.appendingPathComponent("book/bob-1.vcf"), atomically: true, encoding: .utf8)
+        let sync = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(try CLI.run(["-e", "@bob-ray.emails"], in: dir).stdout == "bob@y.example\n", "\(sync.stdout)")
+    }
+
     @Test func roundTrips() throws {
         let one = CLI.tempDir()
         #expect(try CLI.run(["run", "-"], stdin: VdirCLITests.setup, in: one).status == 0)

@@ -169,6 +169,7 @@ import Testing
         // was refused: "the left side is a list of contact").
         #expect(h.text(try h.value("count(interactions where people ~ \"DANA\")")) == "1")
         #expect(h.text(try h.value("count(interactions where contact ~ \"tom-ok\")")) == "1")
+        #expect(h.text(try h.value("count(interactions where people ~ \"@tom-okafor\")")) == "1")
         #expect(h.text(try h.value("count(interactions where people ~ \"nobody\")")) == "0")
         #expect(try h.handles("contacts where +vip") == ["tom-okafor"])
         #expect(try h.handles("contacts where -vip and stage >= visibility") == ["joan-rivera", "dana-lee"])

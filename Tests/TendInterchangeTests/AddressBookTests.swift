@@ -459,12 +459,12 @@ import Testing
         #expect(m.notes == ["Name Prefix: Dr.", "Name Suffix: Jr.", "department: Leadership", "spouse: Coretta"], "\(m.notes)")
         #expect(m.tags == ["vip"])
         let more = """
-            Name,Website 1 - Type,Website 1 - Value,Custom Field 1 - Label,Custom Field 1 - Value,IM 1 - Type,IM 1 - Value
-            Priya,Profile,https://vc.example/priya,Favorite color,blue,Skype,priya.n
+            Name,Website 1 - Type,Website 1 - Value,Custom Field 1 - Label,Custom Field 1 - Value,IM 1 - Type,IM 1 - Service,IM 1 - Value
+            Priya,Profile,https://vc.example/priya,Favorite color,blue,Home,Skype,priya.n
 
             """
         let p = try #require(try CSVImport.read(Array(more.utf8), flavor: .google).contacts.first)
-        #expect(p.notes == ["url (Profile): https://vc.example/priya", "Favorite color: blue", "im (Skype): priya.n"], "\(p.notes)")
+        #expect(p.notes == ["url (Profile): https://vc.example/priya", "Favorite color: blue", "im (Skype, Home): priya.n"], "\(p.notes)")
     }
 
     /// Google's Nickname names a row with no other name; several addresses share one group as

@@ -112,8 +112,13 @@ func fixture(_ name: String) -> [UInt8] {
         // card Tend wrote is read as written.
         let escaped = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Odd\r\nEMAIL:a\\,b@x.example\r\nEMAIL:nobody\r\nEND:VCARD\r\n"
         #expect(try VCard.read(Array(escaped.utf8)).contacts.first?.emails.map(\.value) == ["a,b@x.example", "nobody"])
-        let tends = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Own\r\nEMAIL:\"Bob\" <bob@x.example>\r\nX-TEND-HANDLE:own\r\nEND:VCARD\r\n"
-        #expect(try VCard.read(Array(tends.utf8)).contacts.first?.emails.map(\.value) == ["\"Bob\" <bob@x.example>"])
+        // A card export vdir wrote back keeps the phone's line: it is read as the first time
+        // (b66: read as written, it put the display name back as the address). A list whose
+        // items are display names gives each (only the last was kept), `mailto:` taken off each.
+        let synced = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Own\r\nEMAIL:\"Bob R\" <bob@x.example>\r\nX-TEND-HANDLE:own\r\n"
+            + "EMAIL:a@x.example, Bob <b@y.example>\r\nEMAIL:mailto:c@x.example,mailto:d@y.example\r\nEND:VCARD\r\n"
+        #expect(
+            try VCard.read(Array(synced.utf8)).contacts.first?.emails.map(\.value) == ["bob@x.example", "a@x.example", "b@y.example", "c@x.example", "d@y.example"])
     }
 
     /// A label of the user's own on an e-mail or phone (Apple's `item2.X-ABLabel:Gym`) is no kind

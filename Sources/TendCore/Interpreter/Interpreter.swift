@@ -1232,7 +1232,10 @@ public final class Interpreter {
             switch v {
             case .string(let s): return FoldedText(s).contains(n)
             case .contact(let id):
-                return try [ContactKey.name, .handle].contains { key in try contactField(id, key).stringValue.map { FoldedText($0).contains(n) } ?? false }
+                // The handle as it is written too (`people ~ "@bob"`).
+                let name = try contactField(id, .name).stringValue ?? ""
+                let handle = try contactField(id, .handle).stringValue ?? ""
+                return FoldedText(name).contains(n) || FoldedText("@" + handle).contains(n)
             default: return false
             }
         }
