@@ -898,7 +898,8 @@ public final class Session: InterpreterHost {
 
     /// Shows the error a run ended with (located, when it is a diagnostic) and keeps it for the report.
     func reportFailure(_ error: Error) {
-        if let d = error as? Diagnostic {
+        if var d = error as? Diagnostic {
+            d = loads.noted([d])[0]
             console.err(diagnostics.format(d))
             errors.append(ErrorResult(message: d.message, location: Session.location(d)))
         } else if Store.databaseMessage(error) != nil, let path = store.path {
@@ -971,6 +972,9 @@ public final class Session: InterpreterHost {
     var pipedDotCommands: PipedDotCommands?
     /// `LoadState.loadedAt` of the program prepared last.
     var loadedAt: [ObjectIdentifier: Int] = [:]
+    /// `LoadState` of the program prepared last: a run-time error in a loaded file says where
+    /// it was loaded, as its parse and check errors do.
+    var loads = LoadState()
 
     /// The status of a run refused before it began: 3 when only the file system refused it (the
     /// database's file or folder cannot be written; the statements are fine), else 2.
@@ -1025,6 +1029,7 @@ public final class Session: InterpreterHost {
 
     public func prepare(_ parsed: ParsedSources, readOnly: Bool) -> (program: CheckedProgram, diagnostics: [Diagnostic]) {
         loadedAt = parsed.loadedAt
+        loads = parsed.loads
         // Statements that parsed are checked even when others did not, so one run reports every error.
         let (program, checkDiags) = check(parsed.statements, readOnly: readOnly || self.readOnly)
         let diags = parsed.loads.noted(parsed.diagnostics + checkDiags)

@@ -38,6 +38,10 @@ import Testing
             #expect(t.status == 2, "\(t.stderr)")
             #expect(t.stderr.contains("note: loaded from sub/inner.tend:1:1") && t.stderr.contains("note: loaded from sub/outer.tend:2:1"), "\(command): \(t.stderr)")
         }
+        // A run-time error too (b66: it had no note).
+        try Self.write("add \"Ann Lee\"\nadd \"Ann Lee\"\n", "sub/deeper.tend", in: dir)
+        let failed = try CLI.run(["run", "sub/outer.tend"], in: dir)
+        #expect(failed.status == 3 && failed.stderr.contains("note: loaded from sub/outer.tend:2:1"), "\(failed.stderr)")
     }
 
     /// `load "~/.aws/credentials"`, even under `tend check`, printed the secret lines.

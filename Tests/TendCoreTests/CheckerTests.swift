@@ -186,6 +186,8 @@ import Testing
             ("refer \"X\" to @dana-lee status: maybe", "status is open, won or lost", 1, 32, nil),
             ("refer \"X\" to @dana-lee status: wno", "status is open, won or lost", 1, 32, "\"won\""),
             ("refer \"X\" to @dana-lee status: won", "unknown name 'won'; a status is text", 1, 32, "\"won\""),
+            // A statement's word alone (`knows` suggested "knows").
+            ("knows", "'knows' begins a statement, and the rest of it is missing", 1, 1, nil),
             // The language's words in other capitals (`Null` suggested "rule").
             ("Null", "unknown name 'Null'", 1, 1, "null"),
             ("count(contacts where +vip == TRUE)", "unknown name 'TRUE'", 1, 30, "true"),

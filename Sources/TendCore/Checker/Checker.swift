@@ -858,6 +858,11 @@ public struct Checker {
         }
         // The statement's first word: a statement meant (`lgo` for log), never text.
         if e.range.start == statementStart {
+            // `knows` alone: the statement's word, with nothing after it (it suggested itself).
+            if Parser.statementWords.contains(whole) {
+                report("'\(n)' begins a statement, and the rest of it is missing (tend help \(n) shows its forms)", e.range)
+                return
+            }
             if let word = closest(n, among: Parser.statementWords.sorted()).first {
                 report("unknown name '\(n)'", e.range, suggestion: word, notes: ["'\(word)' begins a statement"])
                 return
