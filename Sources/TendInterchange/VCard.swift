@@ -626,7 +626,7 @@ public enum VCard {
             var addresses = [value]
             if items.count > 1, !items.contains(nil) {
                 addresses = items.compactMap { $0 }
-            } else if items.count == 1, value.contains("<"), let inner = VCard.address(in: value) {
+            } else if items.count == 1, value.contains("<"), let inner = items[0] {
                 addresses = [inner]
             }
             // The first of several is the preferred one, when the card prefers them.

@@ -15,7 +15,7 @@ struct RowCells: StoredRow {
         damagedRow("\(row[Int(i)].columnName) \(problem)")
     }
     func damagedRow(_ problem: String) -> DamagedValue {
-        var e = DamagedValue(table: table, row: idColumn.map(int), problem: problem, remedy: "Tend never writes this: another program did; mend the row with psql")
+        var e = DamagedValue(table: table, row: idColumn.map(int), problem: problem, remedy: DamagedValue.postgresRemedy)
         e.file = "PostgreSQL"
         return e
     }
@@ -24,9 +24,7 @@ struct RowCells: StoredRow {
     func optionalText(_ i: Int32) -> String? { (try? row[Int(i)].decode(String?.self)) ?? nil }
     func anyDay(_ i: Int32) throws -> Day? {
         guard let s = optionalText(i) else { return nil }
-        guard let d = Day(iso: s) else {
-            throw damaged(i, "is \(String(s.prefix(40)).debugDescription), not a date: \(Day.problem(iso: s) ?? "write it as YYYY-MM-DD")")
-        }
+        guard let d = Day(iso: s) else { throw damaged(i, DamagedValue.notADate(s)) }
         return d
     }
     func list(_ i: Int32) throws -> [String] {

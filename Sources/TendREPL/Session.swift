@@ -827,7 +827,7 @@ public final class Session: InterpreterHost {
                 // A loaded file's statements stand at the line that loaded it.
                 if s.source === piped.source {
                     carryOut(before: piped.source.location(of: s.range.start).line)
-                } else if let line = loadedAt[ObjectIdentifier(s.source)] {
+                } else if let line = loads.loadedAt[ObjectIdentifier(s.source)] {
                     carryOut(before: line)
                 }
             }
@@ -970,10 +970,8 @@ public final class Session: InterpreterHost {
         var commands: [(line: Int, perform: () -> Void)]
     }
     var pipedDotCommands: PipedDotCommands?
-    /// `LoadState.loadedAt` of the program prepared last.
-    var loadedAt: [ObjectIdentifier: Int] = [:]
-    /// `LoadState` of the program prepared last: a run-time error in a loaded file says where
-    /// it was loaded, as its parse and check errors do.
+    /// `LoadState` of the program prepared last: where each loaded file's statements stand (piped
+    /// input's dot-commands go by it), and where it was loaded, which its errors say.
     var loads = LoadState()
 
     /// The status of a run refused before it began: 3 when only the file system refused it (the
@@ -1005,7 +1003,6 @@ public final class Session: InterpreterHost {
         let sources: [Source]
         let statements: [Statement]
         let diagnostics: [Diagnostic]
-        let loadedAt: [ObjectIdentifier: Int]
         let loads: LoadState
     }
 
@@ -1019,7 +1016,7 @@ public final class Session: InterpreterHost {
             statements += s
             diags += d
         }
-        return ParsedSources(sources: sources, statements: statements, diagnostics: diags, loadedAt: state.loadedAt, loads: state)
+        return ParsedSources(sources: sources, statements: statements, diagnostics: diags, loads: state)
     }
 
     /// Parses and checks sources, with the files they load: the program, and every problem found.
@@ -1028,7 +1025,6 @@ public final class Session: InterpreterHost {
     }
 
     public func prepare(_ parsed: ParsedSources, readOnly: Bool) -> (program: CheckedProgram, diagnostics: [Diagnostic]) {
-        loadedAt = parsed.loadedAt
         loads = parsed.loads
         // Statements that parsed are checked even when others did not, so one run reports every error.
         let (program, checkDiags) = check(parsed.statements, readOnly: readOnly || self.readOnly)

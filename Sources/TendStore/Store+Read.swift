@@ -25,6 +25,15 @@ public struct DamagedValue: Error, CustomStringConvertible {
     }
     /// What a value SQLite holds that Tend never writes calls for.
     package static let sqliteRemedy = "Tend never writes this: another program did, or the file is damaged; mend the row with sqlite3, or restore a backup"
+    /// What a value PostgreSQL holds that Tend never writes calls for.
+    package static let postgresRemedy = "Tend never writes this: another program did; mend the row with psql"
+
+    /// A column's text that is no date, said as it is and why (a day that does not exist,
+    /// `2026-02-30`, is in the range of dates).
+    package static func notADate(_ text: some StringProtocol) -> String {
+        let shown = String(text.prefix(40))
+        return "is \(shown.debugDescription), not a date: \(Day.problem(iso: shown) ?? "write it as YYYY-MM-DD")"
+    }
 }
 
 // MARK: - Reading the network
@@ -77,11 +86,7 @@ extension Store {
         package func optionalText(_ i: Int32) -> String? { bytes(i).map { String(decoding: $0, as: UTF8.self) } }
         package func anyDay(_ i: Int32) throws -> Day? {
             guard let b = bytes(i) else { return nil }
-            guard let d = Day(isoBytes: b) else {
-                // Said as it is (a day that does not exist, `2026-02-30`, is in the range).
-                let text = String(decoding: b.prefix(40), as: UTF8.self)
-                throw damaged(i, "is \(text.debugDescription), not a date: \(Day.problem(iso: text) ?? "write it as YYYY-MM-DD")")
-            }
+            guard let d = Day(isoBytes: b) else { throw damaged(i, DamagedValue.notADate(String(decoding: b.prefix(40), as: UTF8.self))) }
             return d
         }
         /// A JSON list of strings; the empty list, most contacts' case, without making a string.

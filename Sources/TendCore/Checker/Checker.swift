@@ -534,7 +534,7 @@ public struct Checker {
                     let known = StoredRange.statuses.contains(w.lowercased())
                     report(
                         known ? "unknown name '\(w)'; a status is text" : "status is open, won or lost", value.range,
-                        suggestion: (known ? w.lowercased() : closest(w.lowercased(), among: ["open", "won", "lost"]).first).map { "\"\($0)\"" })
+                        suggestion: (known ? w.lowercased() : closest(w.lowercased(), among: StoredRange.statuses).first).map { "\"\($0)\"" })
                     continue
                 }
                 if case .list(let inner) = type {
