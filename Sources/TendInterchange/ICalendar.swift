@@ -200,6 +200,7 @@ public enum ICalendar {
             runs[0].read(bytes[start...], lineEnd: lineEnd)
         }
         guard runs[0].sawCalendar else { throw ImportError("line 1", "this is not an iCalendar file (expected BEGIN:VCALENDAR)") }
+        let cutInsideAnEvent = runs[runs.count - 1].reader.event != nil
         runs[runs.count - 1].reader.finish()
         var calendar = runs[0].reader.calendar
         for r in runs.dropFirst() {
@@ -210,7 +211,13 @@ public enum ICalendar {
             for z in r.reader.calendar.zonesNamed where !calendar.zonesNamed.contains(where: { $0.id == z.id }) { calendar.zonesNamed.append(z) }
         }
         if let warning = runs.lazy.compactMap(\.warning).first { calendar.warnings.append(warning) }
-        if !runs.contains(where: \.sawEnd) { calendar.warnings.append(ImportError("file", "the file ends before END:VCALENDAR: it may have been cut short")) }
+        // A file cut between two events reads whole, but what it lost (a later event, a moved or
+        // cancelled occurrence of a series read) would be logged wrong: it stops the import as a
+        // cut event does (which says so itself).
+        if !runs.contains(where: \.sawEnd) {
+            let cut = ImportError("file", "the file ends before END:VCALENDAR: it may have been cut short")
+            if cutInsideAnEvent { calendar.warnings.append(cut) } else { calendar.errors.append(cut) }
+        }
         return calendar
     }
 

@@ -73,24 +73,26 @@ public enum Mailbox {
         try scanner.finish(visit)
     }
 
-    /// Reads every message's headers from a maildir: its `cur/` and `new/`, and those of its
-    /// Maildir++ subfolders (`.Sent`, `.Archive` …), each in file-name order. An entry that is
-    /// not a message file (a folder, FIFO or dangling link; one a mail client removed while it
-    /// was read) goes to `unreadable` and the rest are read: a live maildir changes under us.
+    /// Reads every message's headers from a maildir: its `cur/` and `new/`, and those of every
+    /// maildir below it, Maildir++ subfolders (`.Sent`, `.Archive` …) and the folders mbsync and
+    /// offlineimap write (`Sent/`, `Archive/2026/`, `[Gmail]/Sent Mail/`), each in file-name
+    /// order; a folder that is no maildir itself but holds some (mbsync's `~/Mail`) is read as
+    /// they are. An entry that is not a message file (a folder, FIFO or dangling link; one a
+    /// mail client removed while it was read) goes to `unreadable` and the rest are read: a live
+    /// maildir changes under us.
     public static func readMaildir(
         path: String, unreadable: (ImportError) -> Void = { _ in }, _ visit: (MailMessage) throws -> Void
     ) throws {
         let fm = FileManager.default
         let root = URL(fileURLWithPath: path)
-        func isMaildir(_ url: URL) -> Bool {
-            var dir: ObjCBool = false
-            return ["cur", "new"].contains { fm.fileExists(atPath: url.appendingPathComponent($0).path, isDirectory: &dir) && dir.boolValue }
+        let folders = maildirs(under: root)
+        guard !folders.isEmpty else {
+            throw ImportError(path, "this is not a maildir (it has no cur/ or new/ folder, and no folder in it has one)")
         }
-        guard isMaildir(root) else { throw ImportError(path, "this is not a maildir (it has no cur/ or new/ folder)") }
-        let subfolders = ((try? fm.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasPrefix(".") && $0 != "." && $0 != ".." }.sorted()
-        for folder in [""] + subfolders where folder.isEmpty || isMaildir(root.appendingPathComponent(folder)) {
-            // The folder's role once, not again for each of its messages.
-            let role = folderRole(folder.isEmpty ? PathName.last(root.path) : folder)
+        for folder in folders {
+            // The folder's role once, not again for each of its messages: any part of its path
+            // (`Trash/2025`, `[Gmail]/Spam`), or the maildir's own name when given one.
+            let role = folder.isEmpty ? folderRole(PathName.last(root.path)) : folder.split(separator: "/").lazy.compactMap { folderRole(String($0)) }.first
             for sub in ["cur", "new"] {
                 let relative = folder.isEmpty ? sub : "\(folder)/\(sub)"
                 let names = ((try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(relative).path)) ?? []).filter { !$0.hasPrefix(".") }
@@ -110,6 +112,37 @@ public enum Mailbox {
             }
         }
     }
+
+    /// The maildirs in a folder, by their paths from it ("" the folder itself), in name order:
+    /// every folder below it with a `cur/` or `new/`, to `maildirDepth` levels, each read once
+    /// (a link back up the tree is not followed round).
+    static func maildirs(under root: URL) -> [String] {
+        let fm = FileManager.default
+        func isFolder(_ url: URL) -> Bool {
+            var dir: ObjCBool = false
+            return fm.fileExists(atPath: url.path, isDirectory: &dir) && dir.boolValue
+        }
+        func isMaildir(_ url: URL) -> Bool { ["cur", "new"].contains { isFolder(url.appendingPathComponent($0)) } }
+        var found: [String] = []
+        var seen: Set<String> = []
+        func walk(_ relative: String, depth: Int) {
+            let url = relative.isEmpty ? root : root.appendingPathComponent(relative)
+            guard seen.insert(url.resolvingSymlinksInPath().path).inserted else { return }
+            let maildir = isMaildir(url)
+            if maildir { found.append(relative) }
+            guard depth < maildirDepth else { return }
+            let names = ((try? fm.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
+            for name in names where !(maildir && ["cur", "new", "tmp"].contains(name)) {
+                let path = relative.isEmpty ? name : "\(relative)/\(name)"
+                if isFolder(root.appendingPathComponent(path)) { walk(path, depth: depth + 1) }
+            }
+        }
+        walk("", depth: 0)
+        return found
+    }
+
+    /// How deep below the folder given maildirs are looked for.
+    static let maildirDepth = 8
 
     /// Maildir++ folders (any part of the name, lower-cased: `.INBOX.Drafts`, `.Trash.2025`)
     /// whose mail was never sent or is not wanted, as Dovecot, Courier, mbsync, offlineimap and

@@ -300,10 +300,14 @@ public struct TouchImporter {
         return out
     }
 
-    /// How the local parts that nobody reads begin, once `-`, `_` and `.` are taken out (no-reply,
-    /// do_not_reply, mailer-daemon, bounces+x, notifications-123): mail from them is left out, and
-    /// they are never candidates.
-    static let noReplyPrefixes = ["noreply", "donotreply", "mailerdaemon", "postmaster", "bounce", "notification"].map { Array($0.utf8) }
+    /// How the local parts that nobody reads begin, once `-`, `_` and `.` are taken out
+    /// (mailer-daemon, postmaster, bounces+x): mail from them is left out, and they are never
+    /// candidates; so are those with `noReplyWords` anywhere.
+    static let noReplyPrefixes = ["mailerdaemon", "postmaster", "bounce"].map { Array($0.utf8) }
+
+    /// Words that make a local part anywhere in it one that nobody reads, `-`, `_` and `.` taken
+    /// out: no-reply, do_not_reply, drive-shares-noreply, notifications-123, calendar-notification.
+    static let noReplyWords = ["noreply", "donotreply", "notification"].map { Array($0.utf8) }
 
     /// Gmail's Takeout mbox holds drafts, spam and trash beside the rest, marked by their
     /// labels only. A message in the trash that was sent or is in the inbox was still mail.
@@ -317,13 +321,16 @@ public struct TouchImporter {
     /// Works on the bytes: it is asked of every sender and stranger.
     static func isNoReply(_ address: String) -> Bool {
         var local: [UInt8] = []
-        local.reserveCapacity(12)
+        local.reserveCapacity(24)
         for b in address.utf8 {
-            if b == UInt8(ascii: "@") || b == UInt8(ascii: "+") || local.count == 12 { break }
+            if b == UInt8(ascii: "@") || b == UInt8(ascii: "+") || local.count == 64 { break }
             if b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") { continue }
             local.append(b >= 65 && b <= 90 ? b | 0x20 : b)
         }
-        return noReplyPrefixes.contains { local.starts(with: $0) }
+        if noReplyPrefixes.contains(where: { local.starts(with: $0) }) { return true }
+        return noReplyWords.contains { word in
+            local.count >= word.count && (0...(local.count - word.count)).contains { local[$0...].starts(with: word) }
+        }
     }
 }
 

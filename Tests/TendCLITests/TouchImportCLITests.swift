@@ -165,6 +165,30 @@ import Testing
         #expect(try Self.value("count(interactions where kind == \"email\" and @ana-park in people)", in: dir) == "2")
     }
 
+
+    /// A calendar cut between two events (a download that stopped) reads whole, but what it lost
+    /// may be a cancelled or moved occurrence of a series it holds: the import stops, nothing
+    /// logged, unless --skip-bad (a cancelled meeting was logged again, exit 0, beside the
+    /// warning that the file may have been cut short).
+    @Test func aCalendarCutBetweenEventsLogsNothing() throws {
+        let dir = try Self.setUp()
+        let series = Self.event("weekly-9", "20261005T100000Z", "Weekly sync", [Self.me, Self.attendee("ana@park.example"), "RRULE:FREQ=WEEKLY;COUNT=4"])
+        let cancelled = Self.event(
+            "weekly-9", "20261012T100000Z", "Weekly sync", [Self.me, Self.attendee("ana@park.example"), "RECURRENCE-ID:20261012T100000Z", "STATUS:CANCELLED"])
+        let whole = Self.calendar([series, cancelled])
+        try whole.write(to: dir.appendingPathComponent("whole.ics"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "ics", "whole.ics"], in: dir).stdout.hasPrefix("Logged from whole.ics: 3 meetings,"))
+        #expect(try Self.meetings(in: dir).filter { $0.contains("weekly-9") }.count == 3)
+        let cut = String(whole[..<whole.range(of: "END:VEVENT\r\n")!.upperBound])
+        try cut.write(to: dir.appendingPathComponent("cut.ics"), atomically: true, encoding: .utf8)
+        let before = try CLI.run(["dump"], in: dir).stdout
+        let r = try CLI.run(["import", "ics", "cut.ics"], in: dir)
+        #expect(r.status == 3, "\(r.stdout)\(r.stderr)")
+        #expect(r.stderr.contains("cut.ics: file: the file ends before END:VCALENDAR: it may have been cut short; nothing was logged"), "\(r.stderr)")
+        #expect(try CLI.run(["dump"], in: dir).stdout == before)
+        let skipping = try CLI.run(["import", "ics", "cut.ics", "--skip-bad"], in: dir)
+        #expect(skipping.status == 0, "\(skipping.stdout)\(skipping.stderr)")
+    }
     /// The imported meetings as the dump writes them, each as its day and source.
     static func meetings(in dir: URL) throws -> [String] {
         try CLI.run(["dump"], in: dir).stdout.split(separator: "\n").filter { $0.hasPrefix("log meeting ") && $0.contains(" source: ") }.map { line in

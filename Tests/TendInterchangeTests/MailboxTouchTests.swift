@@ -335,6 +335,61 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
         #expect(g.touches.map(\.sourceID) == ["mail:d4@example.com", "mail:d5@example.com", "mail:d6@example.com"])
     }
 
+    /// Senders nobody reads, wherever the word is in the address's local part (Google's
+    /// `drive-shares-noreply@` and `calendar-notification@` were offered as people to add),
+    /// and people whose address only looks a little like one.
+    @Test(arguments: [
+        ("noreply@github.com", true), ("no-reply@accounts.google.com", true), ("drive-shares-noreply@google.com", true),
+        ("calendar-notification@google.com", true), ("notifications@github.com", true), ("DoNotReply@bank.example", true),
+        ("do_not_reply@x.example", true), ("mailer-daemon@googlemail.com", true), ("postmaster@example.org", true),
+        ("bounce+abc@mg.example.com", true), ("info-noreply.team@x.example", true),
+        ("real.person@else.org", false), ("noelle.reply@x.example", false), ("bouncer.jo@x.example", true), ("nora@x.example", false),
+        ("notice@x.example", false), ("jo+noreply@x.example", false),
+    ])
+    func senderNobodyReads(_ address: String, _ noReply: Bool) {
+        #expect(TouchImporter.isNoReply(address) == noReply, "\(address)")
+    }
+
+    /// mbsync's and offlineimap's folders are plain folders (`Sent/`, `Archive/2026/`,
+    /// `[Gmail]/Spam/`), not Maildir++'s `.Sent`, and the top of their tree (`~/Mail`) is no
+    /// maildir itself: each maildir in the tree is read, its Trash and Spam left out. The sent
+    /// mail in `Sent/` went unread without a word, and `~/Mail` was refused as no maildir.
+    @Test func maildirsInPlainFoldersAreRead() throws {
+        let dir = try temporaryFolder("verbatim")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func message(_ n: Int, from: String, to: String) -> String {
+            "From: \(from)\nTo: \(to)\nDate: Sun, 15 Mar 2026 10:0\(n):00 +0000\nMessage-ID: <v\(n)@example.com>\n\nHello\n"
+        }
+        let sent = (from: "me@example.com", to: "joan@salon.example")
+        let received = (from: "joan@salon.example", to: "me@example.com")
+        let files: [(String, String)] = [
+            ("Mail/INBOX/cur/1773568801.M1P1.host:2,S", message(1, from: received.from, to: received.to)),
+            ("Mail/Sent/cur/1773568802.M2P1.host:2,S", message(2, from: sent.from, to: sent.to)),
+            ("Mail/Archive/2026/new/1773568803.M3P1.host", message(3, from: sent.from, to: sent.to)),
+            ("Mail/Trash/cur/1773568804.M4P1.host:2,S", message(4, from: received.from, to: received.to)),
+            ("Mail/[Gmail]/Spam/cur/1773568805.M5P1.host:2,S", message(5, from: received.from, to: received.to)),
+            ("Mail/INBOX/Sent/cur/1773568806.M6P1.host:2,S", message(6, from: sent.from, to: sent.to)),
+        ]
+        for (path, text) in files {
+            let url = dir.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        for sub in ["Mail/INBOX/tmp", "Mail/Sent/tmp", "Mail/Empty/nothing"] {
+            try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
+        }
+        // A link back up the tree is not walked round and round.
+        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("Mail/Archive/up").path, withDestinationPath: "..")
+        let r = try importMail { try Mailbox.readMaildir(path: dir.appendingPathComponent("Mail").path, $0) }
+        #expect(Set(r.touches.map(\.sourceID)) == ["mail:v1@example.com", "mail:v2@example.com", "mail:v3@example.com", "mail:v6@example.com"])
+        #expect(r.skipped == [.junk: 2])
+        // A maildir given itself reads the plain folders below it too (INBOX/Sent here).
+        let inbox = try importMail { try Mailbox.readMaildir(path: dir.appendingPathComponent("Mail/INBOX").path, $0) }
+        #expect(Set(inbox.touches.map(\.sourceID)) == ["mail:v1@example.com", "mail:v6@example.com"])
+        // A folder with no maildir anywhere in it is still refused.
+        #expect(throws: ImportError.self) { try Mailbox.readMaildir(path: dir.appendingPathComponent("Mail/Empty").path) { _ in } }
+    }
+
     /// Vacation responders that write no Auto-Submitted mark their replies `X-Autoreply: yes`
     /// or `X-Autorespond`: such a reply is sent automatically, left out like Auto-Submitted's
     /// (each was logged as an inbound e-mail).
