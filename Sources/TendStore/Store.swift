@@ -144,6 +144,24 @@ public final class Store: Model {
         return nil
     }
 
+    /// A file beside `path` that SQLite would take for the log of a database made there (a log
+    /// with frames, its index, a rollback journal), when there is no database or it is to be
+    /// replaced: a killed run's of a database since removed, or a database open in another
+    /// process. SQLite lays it over the new file, which is then corrupt. Its name, or nil.
+    public static func logBeside(_ path: String) -> String? {
+        var st = stat()
+        for sidecar in ["-wal", "-journal"] where stat(path + sidecar, &st) == 0 && st.st_size > 0 { return PathName.last(path) + sidecar }
+        if access(path + "-shm", F_OK) == 0 { return PathName.last(path) + "-shm" }
+        return nil
+    }
+
+    /// Why a new database or a copy cannot be written at `path` (`logBeside`).
+    public static func refusingLogBeside(_ path: String) -> String? {
+        logBeside(path).map { log in
+            "\(log) is beside it, the log of a database that was there (left by a run that was killed) or is open in another program, which SQLite would lay over the new file; remove \(log) (and the other \(PathName.last(path))-* files) if no program has \(PathName.last(path)) open, or choose another file"
+        }
+    }
+
     /// The file's name as SQLite is to open it: one that begins `file:` (a file so named in the
     /// current folder) is a URI to SQLite, which would open another file (`file:u.db` is u.db)
     /// or none at all (`?mode=memory`), so it is named from the current folder.
@@ -250,6 +268,9 @@ public final class Store: Model {
             throw OpenError.cannotOpen(path, "it is a link to a file that does not exist; Tend does not make a database through it")
         }
         guard create else { throw OpenError.cannotOpen(path, "no such file") }
+        // Another process may have made it meanwhile, its log beside it: that one is opened.
+        if let refusal = refusingLogBeside(path), stat(path, &st) != 0 { throw OpenError.cannotOpen(path, "cannot make a database here: " + refusal) }
+        if stat(path, &st) == 0 { return false }
         return try makeDatabase(path, with: definitions)
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import TendStore
 import Testing
 
@@ -49,6 +50,48 @@ import Testing
         #expect(try CLI.run(["backup", "copy.db"], in: dir).status == 0)
         let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("tend-") }
         #expect(left.isEmpty, "\(left)")
+    }
+
+    /// A log beside a file Tend makes (a killed run's `-wal` of a database since removed, or a
+    /// database another process has open) is refused, naming it: SQLite laid it over the new
+    /// file. A dump restored there said "created a new database", exit 0, and was corrupt; a
+    /// backup there was destroyed by the next command; `backup --overwrite` onto a database in
+    /// use lost both.
+    @Test func aLogBesideANewFileIsRefused() throws {
+        let dir = CLI.tempDir()
+        let live = dir.appendingPathComponent("live.db")
+        #expect(try CLI.run(["--db", live.path, "-e", "add \"Ana Park\""], in: dir).status == 0)
+        #expect(try CLI.run(["--db", live.path, "run", "-"], stdin: "add \"Ben Ode\"\nlog call with @ben-ode\n", in: dir).status == 0)
+        // Another program has it open, a change of its own still in the log.
+        let other = try DatabaseQueue(path: live.path)
+        defer { try? other.close() }
+        try other.write { try $0.execute(sql: "UPDATE contacts SET company = 'Kept'") }
+        let log = try Data(contentsOf: URL(fileURLWithPath: live.path + "-wal"))
+        #expect(!log.isEmpty)
+        let dump = try CLI.run(["--db", live.path, "dump"], in: dir).stdout
+        // The log, left beside a path where no database is.
+        let gone = dir.appendingPathComponent("gone.db")
+        try log.write(to: URL(fileURLWithPath: gone.path + "-wal"))
+        let restore = try CLI.run(["--db", gone.path, "run", "-"], stdin: dump, in: dir)
+        #expect(restore.status == 3, "\(restore.stdout)\(restore.stderr)")
+        #expect(restore.stderr.contains("gone.db-wal is beside it"), "\(restore.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: gone.path))
+        for args in [["demo"], ["-e", "add \"Cy Lu\""]] {
+            #expect(try CLI.run(["--db", gone.path] + args, in: dir).status == 3, "\(args)")
+            #expect(!FileManager.default.fileExists(atPath: gone.path))
+        }
+        // A backup written there, and one over the database the other process has open.
+        let backup = try CLI.run(["--db", live.path, "backup", gone.path], in: dir)
+        #expect(backup.status != 0 && backup.stderr.contains("gone.db-wal is beside it"), "\(backup.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: gone.path))
+        #expect(try CLI.run(["--db", live.path, "backup", "plain.db"], in: dir).status == 0)
+        let over = try CLI.run(["--db", dir.appendingPathComponent("plain.db").path, "backup", live.path, "--overwrite"], in: dir)
+        #expect(over.status != 0 && over.stderr.contains("live.db-"), "\(over.stderr)")
+        #expect(try other.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM contacts WHERE company = 'Kept'") } == 2)
+        // Once the log is gone, the file is made as any new one.
+        try FileManager.default.removeItem(atPath: gone.path + "-wal")
+        #expect(try CLI.run(["--db", gone.path, "run", "-"], stdin: dump, in: dir).status == 0)
+        #expect(try CLI.run(["--db", gone.path, "dump"], in: dir).stdout == dump)
     }
 
     @Test func backupMakesAPrivateCopyAndRefusesToReplace() throws {

@@ -289,6 +289,16 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         #expect(Parser.isIncomplete("[1, 2"))
         #expect(!Parser.isIncomplete("contacts where +vip"))
         #expect(!Parser.isIncomplete("x = 1"))
+        // A comma or `and` at the line's end: the options or the people go on (at the REPL the
+        // first line ran alone, and the next was an error).
+        for line in [
+            "set @zoe-khan company: \"Trail Co\",", "add \"Comma Guy\" company: \"X\",", "set @zoe-khan +vip,",
+            "log lunch with @zoe-khan,", "log lunch with @zoe-khan and", "refer \"Mike\" to @zoe-khan value: 5,",
+        ] {
+            #expect(Parser.isIncomplete(line), "\(line)")
+        }
+        #expect(parseOne("set @zoe-khan company: \"Trail Co\",\n  city: \"Trailtown\"").diagnostics.isEmpty)
+        #expect(parseOne("log lunch with @zoe-khan and\n  @ana-park").diagnostics.isEmpty)
     }
 }
 

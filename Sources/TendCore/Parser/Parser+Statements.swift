@@ -359,6 +359,8 @@ extension Parser {
         while true {
             let save = current
             if matchSymbol(",") || match("and") {
+                // `log lunch with @ana-park and` at the line's end: more people come next.
+                if case .eof = peek.kind { throw error("expected another @handle") }
                 guard case .handle = peek.kind else {
                     current = save
                     break
@@ -396,8 +398,11 @@ extension Parser {
             }
         }
         while true {
-            if !options.isEmpty { _ = matchSymbol(",") }
+            let comma = !options.isEmpty && matchSymbol(",")
             let t = peek
+            // `set @x company: "Co",` with the line's end after the comma: the statement goes on
+            // (at the REPL, on the next line: half of it ran).
+            if comma, case .eof = t.kind { throw error("expected another option after ','") }
             switch t.kind {
             case .tag(let name, let adds):
                 advance()
