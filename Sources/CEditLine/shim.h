@@ -6,14 +6,19 @@
 #include <locale.h>
 #include <stdio.h>
 #include <signal.h>
+#include <unistd.h>
 
 // el_set and history are variadic, and Swift cannot call C variadic functions.
 // Each wrapper below fixes one argument list so that Swift can call it.
 
 /// el_init on the process's standard streams. C's stdin, stdout and stderr are mutable globals
 /// to Swift 6, which refuses to read them outside an actor; libedit takes them here instead.
+/// With standard output sent elsewhere (`tend | tee session.log`) and standard error still the
+/// terminal, the prompt, the line being typed and the questions asked go to standard error,
+/// as Python's do: on standard output they were never seen, and a question took the next line.
 static inline EditLine *tend_el_init_standard(const char *prog) {
-    return el_init(prog, stdin, stdout, stderr);
+    FILE *out = !isatty(fileno(stdout)) && isatty(fileno(stderr)) ? stderr : stdout;
+    return el_init(prog, stdin, out, stderr);
 }
 
 /// el_set(e, EL_PROMPT, fn): the prompt is a callback that returns the text.

@@ -188,6 +188,10 @@ import Testing
             ("refer \"X\" to @dana-lee status: won", "unknown name 'won'; a status is text", 1, 32, "\"won\""),
             // A statement's word alone (`knows` suggested "knows").
             ("knows", "'knows' begins a statement, and the rest of it is missing", 1, 1, nil),
+            // A field alone at a statement's start is a field (`stage` suggested save, `gave` save).
+            ("stage > 3", "unknown name 'stage'", 1, 1, nil),
+            ("gave > 0", "unknown name 'gave'", 1, 1, nil),
+            ("nmae", "unknown name 'nmae'", 1, 1, "name"),
             // The language's words in other capitals (`Null` suggested "rule").
             ("Null", "unknown name 'Null'", 1, 1, "null"),
             ("count(contacts where +vip == TRUE)", "unknown name 'TRUE'", 1, 30, "true"),

@@ -157,6 +157,39 @@ final class Terminal {
     /// events does not ask, nor does anything under `--yes`.
     /// Ctrl-C stops a statement that runs long and gives the prompt back (it ran on until the
     /// process was killed); after a Ctrl-C at the prompt, Ctrl-D still leaves (it printed ^C).
+    /// The REPL's output kept in a log (`tend | tee session.log`): the prompt, the line typed and
+    /// the questions are on the terminal by standard error (they went to the pipe and were never
+    /// seen: the question took the next statement as its answer, and the arrows were text),
+    /// and the log holds the answers alone.
+    @Test(.enabled(if: Terminal.available)) func outputSentToAPipeStillShowsThePromptAndQuestions() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        let log = dir.appendingPathComponent("session.log").path
+        // A network already (an empty one's welcome, through tee, would land in the prompt).
+        #expect(system("env TEND_DB=\(dir.path)/r.db TEND_TODAY=2026-11-23 \(Terminal.binary) -e 'add \"Ann Lee\"' >/dev/null 2>&1") == 0)
+        t.start("| tee \(log)")
+        // Standard output reaches the screen through tee, after the next prompt: keys are sent
+        // without waiting for a prompt on the last line.
+        t.tmux(["send-keys", "log call with @ann-lee", "Enter"])
+        #expect(t.waitFor("Logged call 1"))
+        t.tmux(["send-keys", "remove @ann-lee", "Enter"])
+        #expect(t.waitFor("Remove @ann-lee and their 1 event? [y/N]"), "\(t.screen)")
+        t.tmux(["send-keys", "y", "Enter"])
+        #expect(t.waitFor("Removed @ann-lee"), "\(t.screen)")
+        // Line editing: the arrow recalls the last statement.
+        Thread.sleep(forTimeInterval: 0.3)
+        t.tmux(["send-keys", "Up"])
+        #expect(t.waitFor("remove @ann-lee", count: 2), "\(t.screen)")
+        t.tmux(["send-keys", "C-u", "C-d"])
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, (try? String(contentsOfFile: log, encoding: .utf8))?.contains("Removed @ann-lee") != true { Thread.sleep(forTimeInterval: 0.1) }
+        let kept = try String(contentsOfFile: log, encoding: .utf8)
+        #expect(kept.contains("Logged call 1") && kept.contains("Removed @ann-lee"), "\(kept)")
+        #expect(!kept.contains("tend:r>") && !kept.contains("[y/N]"), "\(kept)")
+    }
+
     @Test(.enabled(if: Terminal.available)) func controlCStopsAStatementAndControlDStillLeaves() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -863,11 +863,14 @@ public struct Checker {
                 report("'\(n)' begins a statement, and the rest of it is missing (tend help \(n) shows its forms)", e.range)
                 return
             }
-            if let word = closest(n, among: Parser.statementWords.sorted()).first {
+            // A field (`stage > 3`) is said to be one, not taken for a statement's word (`save`).
+            if note.isEmpty, let word = closest(n, among: Parser.statementWords.sorted()).first {
                 report("unknown name '\(n)'", e.range, suggestion: word, notes: ["'\(word)' begins a statement"])
                 return
             }
-            report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field, notes: note + elsewhere)
+            // A field by its own name is said to be one, with nothing else suggested (`w_stage`).
+            let named = scope.row == nil && Schema.contacts.field(whole) != nil
+            report("unknown name '\(n)'", e.range, suggestion: named ? nil : closest(n, among: candidates).first ?? field, notes: note + elsewhere)
             return
         }
         // A word with nothing close to it was most likely meant as text: `kind == lunch`, `status: won`;
