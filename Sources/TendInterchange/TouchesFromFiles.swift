@@ -76,6 +76,9 @@ public struct ImportedTouch: Hashable, Sendable {
     public var event: String? = nil
     /// A meeting of an event that does not repeat: moved to another day, it is still this meeting.
     public var oneOff = false
+
+    /// The meeting, as it stays when moved: the event of a one-off, else the source id.
+    public var origin: String { oneOff ? event ?? sourceID : sourceID }
     /// For an occurrence of a series moved off its slot (RECURRENCE-ID) to another day, the
     /// day of the slot as the user's zone sees it: a meeting logged for it on that day moves with
     /// it (one logged on another day, seen from another time zone, stays).
@@ -88,6 +91,9 @@ public struct PlannedStep: Hashable, Sendable {
     public var step: String
     public var due: Day
     public var sourceID: String
+    /// The meeting, as it stays when moved: a one-off event's `ical:UID`, a series' occurrence's
+    /// source id (`ImportedTouch.origin`).
+    public var origin: String
     /// The event's summary, notes or not (a cancelled meeting's step is found by it).
     public var summary: String?
 
@@ -543,7 +549,7 @@ extension TouchImporter {
             if !m.recurs && s.overrides.isEmpty { result.cancelledEvents.append("ical:" + uid) }
             // With `plan`: the step its next occurrence was planned as, before it was cancelled, goes.
             if options.plan, let next = slots(of: s, zones: zones).map({ zones.userDay($0.start) }).filter({ $0 > options.today }).min() {
-                _ = plan(attendance(m), on: next, sourceID: "ical:" + uid)
+                _ = plan(attendance(m), on: next, sourceID: "ical:" + uid, origin: "ical:" + uid)
             }
             return skip(.cancelled)
         }
@@ -580,7 +586,10 @@ extension TouchImporter {
         for (s, firstName) in zip(strangers.sightings, strangers.firstNames) { saw(s, firstName: firstName) }
         guard !future.isEmpty else { return }
         let planned =
-            options.plan && future.sorted { ($0.day, $0.id) < ($1.day, $1.id) }.contains { plan(attendances[$0.event], on: $0.day, sourceID: $0.id) }
+            options.plan
+            && future.sorted { ($0.day, $0.id) < ($1.day, $1.id) }.contains {
+                plan(attendances[$0.event], on: $0.day, sourceID: $0.id, origin: oneOff ? event : $0.id)
+            }
         if !planned { skip(.future) }
     }
 
@@ -825,14 +834,16 @@ extension TouchImporter {
     /// An occurrence after today, with `plan`: the next step of each contact in it, unless one
     /// of theirs comes sooner. False when it has no contact (or is cancelled or declined: then
     /// the step it would have been is kept in `unplanned`).
-    mutating func plan(_ a: Attendance, on day: Day, sourceID: String) -> Bool {
+    mutating func plan(_ a: Attendance, on day: Day, sourceID: String, origin: String) -> Bool {
         if a.leftOut == .cancelled || a.leftOut == .declined {
-            for id in a.contacts { unplanned.append(PlannedStep(contact: id, step: a.note ?? "Meeting", due: day, sourceID: sourceID, summary: a.summary)) }
+            for id in a.contacts {
+                unplanned.append(PlannedStep(contact: id, step: a.note ?? "Meeting", due: day, sourceID: sourceID, origin: origin, summary: a.summary))
+            }
             return false
         }
         guard a.leftOut == nil else { return false }
         for id in a.contacts where planned[id].map({ ($0.due, $0.sourceID) > (day, sourceID) }) ?? true {
-            planned[id] = PlannedStep(contact: id, step: a.note ?? "Meeting", due: day, sourceID: sourceID)
+            planned[id] = PlannedStep(contact: id, step: a.note ?? "Meeting", due: day, sourceID: sourceID, origin: origin)
         }
         return true
     }

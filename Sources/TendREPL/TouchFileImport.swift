@@ -128,11 +128,12 @@ struct TouchFileImport {
             out.removed += 1
             if !dryRun { try store.apply(.deleteEvent(.interaction, m.id)) }
         }
-        let done = try clearStepsDone(by: fresh, net: net, dryRun: dryRun)
+        let from = PlannedOrigins(try store.plannedSteps())
+        let done = try clearStepsDone(by: fresh, net: net, from: from, dryRun: dryRun)
         out.stepsDone = done.count
-        let cancelled = try clearSteps(of: found.unplanned, net: net, except: done, dryRun: dryRun)
+        let cancelled = try clearSteps(of: found.unplanned, net: net, from: from, except: done, dryRun: dryRun)
         out.stepsCancelled = cancelled.count
-        out.planned = try plan(found.planned, net: net, cleared: done.union(cancelled), dryRun: dryRun, replaced: &out.replacedSteps)
+        out.planned = try plan(found.planned, net: net, from: from, cleared: done.union(cancelled), dryRun: dryRun, replaced: &out.replacedSteps)
         if !dryRun {
             try store.recordSightings(found.sightings)
         }
@@ -155,15 +156,17 @@ struct TouchFileImport {
 
     /// Clears the next step a meeting was planned as (`plan` writes its summary, due on its day)
     /// once that meeting is logged: it has happened. The contacts whose step is done.
-    func clearStepsDone(by touches: [ImportedTouch], net: Network, dryRun: Bool) throws -> Set<Int64> {
+    func clearStepsDone(by touches: [ImportedTouch], net: Network, from: PlannedOrigins, dryRun: Bool) throws -> Set<Int64> {
         var done: Set<Int64> = []
         // Few contacts have a step due: the rest are not looked at again for each meeting.
         let withSteps = Set(net.contacts.filter { $0.nextDue != nil }.map(\.id))
         for t in touches where t.kind == .meeting {
             for id in t.people where withSteps.contains(id) && !done.contains(id) {
-                // A one-off event planned for a day and moved earlier is the same meeting.
-                guard var c = net.contact(id), let due = c.nextDue, due == t.on || (t.oneOff && due > t.on),
-                    c.nextStep == (t.note ?? "Meeting")
+                // The step planned from this meeting, wherever it has moved since; else one of
+                // its words on its day (a one-off event planned for a day and moved earlier is
+                // the same meeting).
+                guard var c = net.contact(id), let due = c.nextDue,
+                    from.origin(of: c) == t.origin || (due == t.on || (t.oneOff && due > t.on)) && c.nextStep == (t.note ?? "Meeting")
                 else { continue }
                 done.insert(id)
                 guard !dryRun else { continue }
@@ -177,10 +180,12 @@ struct TouchFileImport {
 
     /// Clears the next steps planned from meetings since cancelled or declined (the step is the
     /// event's summary due on its day, as `plan` wrote it). The contacts whose step was cleared.
-    func clearSteps(of steps: [PlannedStep], net: Network, except done: Set<Int64>, dryRun: Bool) throws -> Set<Int64> {
+    func clearSteps(of steps: [PlannedStep], net: Network, from: PlannedOrigins, except done: Set<Int64>, dryRun: Bool) throws -> Set<Int64> {
         var cleared: Set<Int64> = []
         for step in steps where !done.contains(step.contact) && !cleared.contains(step.contact) {
-            guard var c = net.contact(step.contact), c.nextDue == step.due, let text = c.nextStep, step.isPlanned(as: text) else { continue }
+            guard var c = net.contact(step.contact), let text = c.nextStep,
+                from.origin(of: c) == step.origin || c.nextDue == step.due && step.isPlanned(as: text)
+            else { continue }
             cleared.insert(c.id)
             guard !dryRun else { continue }
             c.nextStep = nil
@@ -194,17 +199,24 @@ struct TouchFileImport {
     /// contact has another next step due sooner (or none due, which the user wrote by hand).
     /// `cleared` contacts' steps were just done or cancelled. A step it replaces (the user's
     /// own, due later) is said in `replaced`.
-    func plan(_ steps: [PlannedStep], net: Network, cleared: Set<Int64>, dryRun: Bool, replaced: inout [String]) throws -> Int {
+    func plan(_ steps: [PlannedStep], net: Network, from: PlannedOrigins, cleared: Set<Int64>, dryRun: Bool, replaced: inout [String]) throws -> Int {
         var n = 0
+        var recorded: [PlannedFrom] = []
         for step in steps {
             guard var c = net.contact(step.contact) else { continue }
             if cleared.contains(c.id) {
                 c.nextStep = nil
                 c.nextDue = nil
             }
-            if c.nextStep != nil, c.nextDue.map({ $0 <= step.due }) ?? true { continue }
-            if c.nextStep == step.step && c.nextDue == step.due { continue }
-            if let old = c.nextStep {
+            if c.nextStep == step.step && c.nextDue == step.due {
+                // Planned by hand as the meeting would be: the meeting's from now on.
+                if from.origin(of: c) == nil { recorded.append(PlannedFrom(contact: c.id, origin: step.origin, step: step.step, due: step.due)) }
+                continue
+            }
+            // The step this meeting set before it moved (later too) follows it, said as planned.
+            let moved = from.origin(of: c) == step.origin
+            if !moved, c.nextStep != nil, c.nextDue.map({ $0 <= step.due }) ?? true { continue }
+            if !moved, let old = c.nextStep {
                 replaced.append(
                     "@\(c.handle): next step \(ScriptWriter.quote(old))\(c.nextDue.map { " (due \($0))" } ?? "") \(dryRun ? "would be" : "was") replaced by \(ScriptWriter.quote(step.step)) due \(step.due)")
             }
@@ -213,8 +225,20 @@ struct TouchFileImport {
             c.nextStep = step.step
             c.nextDue = step.due
             try session.store.apply(.updateContact(c, fields: ["next_step", "next_due"]))
+            recorded.append(PlannedFrom(contact: c.id, origin: step.origin, step: step.step, due: step.due))
         }
+        if !dryRun { try session.store.recordPlannedSteps(recorded) }
         return n
+    }
+
+    /// The meeting each contact's next step was planned from, while the step is as planned.
+    struct PlannedOrigins {
+        let kept: [Int64: PlannedFrom]
+        init(_ kept: [Int64: PlannedFrom]) { self.kept = kept }
+        func origin(of c: Contact) -> String? {
+            guard let p = kept[c.id], c.nextStep == p.step, c.nextDue == p.due else { return nil }
+            return p.origin
+        }
     }
 
     func report(_ found: TouchImport, _ o: Outcome, path: String, dryRun: Bool, noAddresses: Bool) -> String {

@@ -18,6 +18,40 @@ extension Store: CandidateBook {
                 """)
     }
 
+    static func createPlannedSteps(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE planned_steps (
+                  contact_id INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,
+                  origin TEXT NOT NULL, step TEXT NOT NULL, due TEXT NOT NULL);
+                """)
+    }
+
+    public func plannedSteps() throws -> [Int64: PlannedFrom] {
+        try read { db in
+            guard try db.tableExists("planned_steps") else { return [:] }
+            var out: [Int64: PlannedFrom] = [:]
+            try Store.each(db, "planned_steps", "SELECT contact_id, origin, step, due FROM planned_steps", StatementArguments()) { r in
+                out[r.int(0)] = PlannedFrom(contact: r.int(0), origin: r.text(1), step: r.text(2), due: try r.date(3))
+            }
+            return out
+        }
+    }
+
+    public func recordPlannedSteps(_ steps: [PlannedFrom]) throws {
+        guard !steps.isEmpty else { return }
+        try db.inDatabase { db in
+            guard try db.tableExists("planned_steps") else { return }
+            try journalWrites(db)
+            let upsert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO planned_steps (contact_id, origin, step, due) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (contact_id) DO UPDATE SET origin = excluded.origin, step = excluded.step, due = excluded.due
+                    """)
+            for s in steps { try upsert.execute(arguments: [s.contact, s.origin, s.step, s.due.description]) }
+        }
+    }
+
     /// A column's name, or `NULL` when a database an older Tend made, opened to read only (and
     /// so not migrated), does not have it yet.
     static func column(_ db: Database, _ table: String, _ name: String, as prefix: String = "") throws -> String {

@@ -372,6 +372,7 @@ public final class Store: Model {
         m.registerMigration("v14 figures' triggers", migrate: Store.makeFigureTriggers)
         // The same triggers without a temporary table for each row they fire on.
         m.registerMigration("v15 figures' triggers, lighter", migrate: Store.makeFigureTriggers)
+        m.registerMigration("v16 planned steps' meetings", migrate: Store.createPlannedSteps)
         return m
     }
 

@@ -64,6 +64,10 @@ public protocol TendDatabase: Model {
     func logInteractions(_ interactions: [Interaction]) throws
     func recordSightings(_ sightings: [Sighting]) throws
     func candidateCounts() throws -> [CandidateCount]
+    /// The meeting each contact's next step was planned from (`import ics --plan`), with the
+    /// step and day as planned: a step since changed is no longer the meeting's.
+    func plannedSteps() throws -> [Int64: PlannedFrom]
+    func recordPlannedSteps(_ steps: [PlannedFrom]) throws
 
     /// Writes a consistent copy of the database into `path`.
     func backup(into path: String) throws
@@ -75,7 +79,25 @@ extension Store: TendDatabase {
     public var lacksPrelude: Bool { false }
 }
 
+/// A next step `import ics --plan` set, and the meeting it was set from: a one-off event's
+/// `ical:UID`, or an occurrence of a series by its source id (`ical:UID/DAY`), which stay the
+/// same when the meeting moves.
+public struct PlannedFrom: Sendable, Equatable {
+    public var contact: Int64
+    public var origin: String
+    public var step: String
+    public var due: Day
+    public init(contact: Int64, origin: String, step: String, due: Day) {
+        (self.contact, self.origin, self.step, self.due) = (contact, origin, step, due)
+    }
+}
+
 extension TendDatabase {
+    /// A store that keeps no planned steps' meetings (PostgreSQL's): steps are matched by their
+    /// words and day alone.
+    public func plannedSteps() throws -> [Int64: PlannedFrom] { [:] }
+    public func recordPlannedSteps(_ steps: [PlannedFrom]) throws {}
+
     /// A store whose transactions never conflict reads in an ordinary one.
     public func beginReading() throws { try begin(immediate: false) }
     public var closeProblem: String? { nil }

@@ -400,6 +400,50 @@ import Testing
         #expect(try step("2026-11-24") == "Send the deck,2026-11-26")
     }
 
+    /// A step planned from a meeting follows that meeting (its event, a one-off's UID) when it
+    /// moves, later too; a cancellation after the move clears it, and so does the meeting logged
+    /// on its new day. It kept the first day (a later meeting did not push a "sooner" step
+    /// back), stayed after the cancellation, and was never cleared: a false "next step due"
+    /// every day. Moved earlier, it is not said to replace a step of the user's.
+    @Test func aPlannedStepFollowsItsMovedMeeting() throws {
+        func step(_ dir: URL, _ today: String = "2026-11-23") throws -> String {
+            let r = try CLI.run(["--today", today, "--format", "csv", "-e", "contacts where handle == \"ana-park\" show next_step, next_due"], in: dir)
+            return r.stdout.split(separator: "\n").dropFirst().joined()
+        }
+        func setUp() throws -> URL {
+            let dir = try Self.setUp()
+            try Self.writeOneOff("p1.ics", in: dir, uid: "plan-9", "20261201T100000Z", "Quarterly planning", [])
+            try Self.writeOneOff("later.ics", in: dir, uid: "plan-9", "20261203T100000Z", "Quarterly planning", ["SEQUENCE:1"])
+            try Self.writeOneOff("earlier.ics", in: dir, uid: "plan-9", "20261128T100000Z", "Quarterly planning", ["SEQUENCE:1"])
+            try Self.writeOneOff("off.ics", in: dir, uid: "plan-9", "20261203T100000Z", "Quarterly planning", ["SEQUENCE:2", "STATUS:CANCELLED"])
+            #expect(try CLI.run(["import", "ics", "p1.ics", "--plan"], in: dir).stdout.contains("1 next step planned"))
+            #expect(try step(dir) == "Quarterly planning,2026-12-01")
+            return dir
+        }
+        // Moved later, then held and logged on its new day.
+        let dir = try setUp()
+        #expect(try CLI.run(["import", "ics", "later.ics", "--plan"], in: dir).status == 0)
+        #expect(try step(dir) == "Quarterly planning,2026-12-03")
+        let held = try CLI.run(["--today", "2026-12-04", "import", "ics", "later.ics", "--plan"], in: dir)
+        #expect(held.stdout.contains("1 next step planned from a meeting now logged was cleared"), "\(held.stdout)")
+        #expect(try step(dir, "2026-12-04") == ",")
+        // Moved later, then cancelled.
+        let other = try setUp()
+        #expect(try CLI.run(["import", "ics", "later.ics", "--plan"], in: other).status == 0)
+        let off = try CLI.run(["import", "ics", "off.ics", "--plan"], in: other)
+        #expect(off.stdout.contains("1 next step planned from a meeting since cancelled or declined was cleared"), "\(off.stdout)")
+        #expect(try step(other) == ",")
+        // Moved earlier: the same meeting, no step of the user's replaced.
+        let third = try setUp()
+        let earlier = try CLI.run(["import", "ics", "earlier.ics", "--plan"], in: third)
+        #expect(!earlier.stdout.contains("was replaced"), "\(earlier.stdout)")
+        #expect(try step(third) == "Quarterly planning,2026-11-28")
+        // A step of the user's own, even in the meeting's words, is not the meeting's: a later
+        // meeting does not push it back.
+        #expect(try CLI.run(["-e", "set @ana-park next_due: 2026-11-30"], in: third).status == 0)
+        #expect(try CLI.run(["import", "ics", "later.ics", "--plan"], in: third).status == 0)
+        #expect(try step(third) == "Quarterly planning,2026-11-30")
+    }
     /// A step of the user's own that a sooner meeting replaces is named in the report (it went
     /// without a word); Outlook's cancellation ("Canceled: " before the summary) and one read
     /// with or without --no-notes clear the step the meeting planned (it stayed).
