@@ -83,6 +83,9 @@ public struct ImportedTouch: Hashable, Sendable {
     /// day of the slot as the user's zone sees it: a meeting logged for it on that day moves with
     /// it (one logged on another day, seen from another time zone, stays).
     public var movedFrom: Day?
+    /// Contacts the event lists as having declined or delegated it: not at the meeting, so taken
+    /// off one logged before they declined.
+    public var declined: [Int64] = []
 }
 
 /// A contact's next step from the first event with them after today (with `plan`).
@@ -542,7 +545,8 @@ extension TouchImporter {
     /// with `plan`, the first one after today becomes the next step of the contacts in it.
     mutating func expand(_ s: Series, uid: String, zones: CalendarZones) {
         let events = (s.master.map { [$0] } ?? []) + s.overrides
-        guard events.contains(where: { !people(in: $0).isEmpty }) else { return skip(.noOneElse) }
+        // (A contact who declined may be on a meeting logged before: it is looked at.)
+        guard events.contains(where: { !people(in: $0).isEmpty || !declinedContacts(in: $0).isEmpty }) else { return skip(.noOneElse) }
         if let m = s.master, m.isCancelled {
             // A one-off meeting logged before it was cancelled is no touch (a series cancelled
             // whole keeps the occurrences that were held: deleting one ends it from then on).
@@ -754,6 +758,12 @@ extension TouchImporter {
         }
     }
 
+    /// The contacts an event lists as having declined or delegated it, ascending.
+    func declinedContacts(in event: ICalendar.Event) -> [Int64] {
+        let away = event.attendees.filter { Self.absent.contains($0.participation) && !book.isMine($0.address) }
+        return away.isEmpty ? [] : Set(away.flatMap { book.contacts(for: $0.address) }).sorted()
+    }
+
     /// PARTSTATs of someone who is not at the event.
     static let absent: Set<String> = ["DECLINED", "DELEGATED"]
 
@@ -777,6 +787,8 @@ extension TouchImporter {
         var note: String?
         /// The summary made clean, with `no_notes` too.
         var summary: String?
+        /// Contacts who declined or delegated it (`ImportedTouch.declined`).
+        var declined: [Int64] = []
     }
 
     func attendance(_ event: ICalendar.Event) -> Attendance {
@@ -794,7 +806,7 @@ extension TouchImporter {
                 leftOut: declined ? .declined : .cancelled, contacts: ids.sorted(), note: note.isEmpty ? nil : note, summary: summary.isEmpty ? nil : summary)
         }
         let people = people(in: event)
-        if people.isEmpty { return Attendance(leftOut: .noOneElse) }
+        if people.isEmpty { return Attendance(leftOut: .noOneElse, declined: declinedContacts(in: event)) }
         var ids = Set<Int64>()
         var a = Attendance()
         for p in people {
@@ -807,6 +819,7 @@ extension TouchImporter {
             ids.formUnion(matched)
         }
         a.contacts = ids.sorted()
+        a.declined = declinedContacts(in: event).filter { !ids.contains($0) }
         if ids.isEmpty { a.leftOut = .noContact }
         a.note = note.isEmpty ? nil : note
         return a
@@ -819,8 +832,11 @@ extension TouchImporter {
     ) {
         guard firstSight(sourceID) else { return }
         if let reason = a.leftOut, reason != .noContact {
-            // Declined since it was logged, as cancelled: I was not there.
-            if reason == .cancelled || reason == .declined { result.cancelledOccurrences.append(sourceID) }
+            // Declined since it was logged, as cancelled: I was not there (or no contact was:
+            // every one of them declined).
+            if reason == .cancelled || reason == .declined || reason == .noOneElse && !a.declined.isEmpty {
+                result.cancelledOccurrences.append(sourceID)
+            }
             return skip(reason)
         }
         for p in a.strangers { strangers.saw(p, on: day, event: event) }
@@ -828,7 +844,7 @@ extension TouchImporter {
         result.touches.append(
             ImportedTouch(
                 kind: .meeting, on: day, people: a.contacts, note: a.note, inbound: false, sourceID: sourceID, event: event, oneOff: oneOff,
-                movedFrom: movedFrom))
+                movedFrom: movedFrom, declined: a.declined))
     }
 
     /// An occurrence after today, with `plan`: the next step of each contact in it, unless one

@@ -58,6 +58,13 @@ extension PostgresStore: TendDatabase, AgendaBook, CandidateBook {
         forget()
     }
 
+    public func removePeople(_ people: [Int64], fromInteraction id: Int64) throws {
+        for p in people {
+            try connection.query("DELETE FROM interaction_people WHERE interaction_id = $1 AND contact_id = $2", [.int(id), .int(p)])
+        }
+        forget()
+    }
+
     public func logInteractions(_ interactions: [Interaction]) throws { try insertInteractions(interactions) }
 
     public func recordSightings(_ sightings: [Sighting]) throws {

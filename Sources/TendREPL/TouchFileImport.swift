@@ -24,6 +24,8 @@ struct TouchFileImport {
         var alreadyImported = 0
         /// Touches already imported that now match more contacts: the new ones are added to them.
         var widened = 0
+        /// Touches already imported with contacts who declined since: taken off them.
+        var narrowed = 0
         /// Meetings of one-off events moved to another day since they were logged: moved with them.
         var moved = 0
         var planned = 0
@@ -97,7 +99,19 @@ struct TouchFileImport {
                     // Logged on its new day now: a next step planned from it is done.
                     fresh.append(t)
                 }
+                // Contacts who declined since it was logged were not there; ones added since were.
+                let away = t.declined.filter { existing.people.contains($0) }
                 let missing = t.people.filter { !existing.people.contains($0) }
+                if !away.isEmpty, existing.people.count == away.count, missing.isEmpty {
+                    // No one of theirs was there: no touch at all.
+                    out.removed += 1
+                    if !dryRun { try store.apply(.deleteEvent(.interaction, existing.id)) }
+                    continue
+                }
+                if !away.isEmpty {
+                    out.narrowed += 1
+                    if !dryRun { try store.removePeople(away, fromInteraction: existing.id) }
+                }
                 guard !missing.isEmpty else { continue }
                 out.widened += 1
                 if !dryRun { try store.addPeople(missing, toInteraction: existing.id) }
@@ -248,6 +262,10 @@ struct TouchFileImport {
         head += "; \(o.alreadyImported) skipped as already imported; \(count(found.candidates.count, "candidate", "candidates"))"
         head += found.candidates.isEmpty ? "." : " (report candidates lists them)."
         var lines = [head]
+        if o.narrowed > 0 {
+            lines.append(
+                "  \(count(o.narrowed, "touch", "touches")) already imported \(dryRun ? "would lose" : "lost") contacts who declined since")
+        }
         if o.widened > 0 {
             lines.append("  \(count(o.widened, "touch", "touches")) already imported \(dryRun ? "would gain" : "gained") contacts added since")
         }

@@ -106,6 +106,16 @@ extension Store: CandidateBook {
         forget()
     }
 
+    public func removePeople(_ people: [Int64], fromInteraction id: Int64) throws {
+        try db.inDatabase { db in
+            try journalWrites(db)
+            for p in people {
+                try Store.run(db, "DELETE FROM interaction_people WHERE interaction_id = ? AND contact_id = ?", [.int(id), .int(p)])
+            }
+        }
+        forget()
+    }
+
     /// One sighting per address and calendar event, its occurrences counted: a busy calendar
     /// kept a row per occurrence, most of what its import wrote. The rows kept so
     /// (`ical:UID/DAY`) are folded into their event's (`ical:UID`).

@@ -60,6 +60,7 @@ public protocol TendDatabase: Model {
     /// Imported touches: what was imported from which source, and the addresses seen.
     func importedSources(kinds: [String]) throws -> [String: (id: Int64, on: Day, people: Set<Int64>)]
     func addPeople(_ people: [Int64], toInteraction id: Int64) throws
+    func removePeople(_ people: [Int64], fromInteraction id: Int64) throws
     /// Logs new interactions, as `apply(.insertInteraction)` would one by one.
     func logInteractions(_ interactions: [Interaction]) throws
     func recordSightings(_ sightings: [Sighting]) throws

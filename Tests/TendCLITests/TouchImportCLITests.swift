@@ -204,6 +204,35 @@ import Testing
         try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
 
+    /// A contact who declines a meeting already logged is taken off it by the next import (it
+    /// added contacts who joined, and kept those who declined: the result hung on what was
+    /// imported before); a meeting whose every contact declined is no touch. `undo` puts them back.
+    @Test func aContactWhoDeclinedSinceIsTakenOff() throws {
+        let dir = try Self.setUp()
+        func write(_ name: String, ana: String, tom: String) throws {
+            let text = Self.calendar([
+                Self.event("team-1", "20261110T100000Z", "Team lunch", [Self.me, Self.attendee("ana@park.example", ana), Self.attendee("tom@okafor.example", tom)]),
+                Self.event("solo-1", "20261111T100000Z", "Coffee", [Self.me, Self.attendee("tom@okafor.example", tom)]),
+            ])
+            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try write("first.ics", ana: "ACCEPTED", tom: "ACCEPTED")
+        try write("declined.ics", ana: "ACCEPTED", tom: "DECLINED")
+        #expect(try CLI.run(["import", "ics", "first.ics"], in: dir).stdout.hasPrefix("Logged from first.ics: 2 meetings,"))
+        let before = try CLI.run(["dump"], in: dir).stdout
+        let r = try CLI.run(["import", "ics", "declined.ics"], in: dir)
+        #expect(r.stdout.contains("1 touch already imported lost contacts who declined since"), "\(r.stdout)")
+        #expect(try Self.value("count(interactions where kind == \"meeting\" and @tom-okafor in people)", in: dir) == "0")
+        #expect(try Self.value("count(interactions where kind == \"meeting\" and @ana-park in people)", in: dir) == "1")
+        // As a new database importing the second file has it.
+        let fresh = try Self.setUp()
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("declined.ics"), to: fresh.appendingPathComponent("declined.ics"))
+        #expect(try CLI.run(["import", "ics", "declined.ics"], in: fresh).status == 0)
+        #expect(try Self.meetings(in: fresh) == Self.meetings(in: dir))
+        #expect(try CLI.run(["undo"], in: dir).status == 0)
+        #expect(try CLI.run(["dump"], in: dir).stdout == before)
+    }
+
     /// A one-off event rescheduled between two exports (Google writes it again with the same
     /// UID, a later DTSTAMP and SEQUENCE): its meeting moves to the new day, as one change that
     /// `undo` takes back, and no second meeting is logged. One moved after today stays as logged.
