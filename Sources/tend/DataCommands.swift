@@ -92,7 +92,11 @@ struct ExportCommand: ParsableCommand {
         }
         let text = "export \(formatWord(format)) \(ScriptWriter.quote(file)) \(queryText)\(overwrite ? " overwrite" : "")"
         let session = App.open(global.settings, create: false)
-        App.finish(session, session.runScripts([Source(name: "<export>", text: text, madeFromCommandLine: true)], bail: false, readOnly: global.readOnly))
+        // Ctrl-C, SIGTERM or SIGHUP stops it, exit 3, the file as it was (it exited 143 or 130).
+        let status = App.stoppable(session) {
+            session.runScripts([Source(name: "<export>", text: text, madeFromCommandLine: true)], bail: false, readOnly: global.readOnly)
+        }
+        App.finish(session, status)
     }
 }
 
@@ -116,7 +120,10 @@ struct AgendaCommand: ParsableCommand {
         // One statement, and the process ends: nothing is kept for a next one.
         session.interpreter.keepsAgenda = false
         // Not read-only: the page keeps its numbers for `tend done 3` (under --read-only it keeps none).
-        App.finish(session, session.runScripts([Source(name: "<agenda>", text: text, madeFromCommandLine: true)], bail: false, readOnly: global.readOnly))
+        let status = App.stoppable(session) {
+            session.runScripts([Source(name: "<agenda>", text: text, madeFromCommandLine: true)], bail: false, readOnly: global.readOnly)
+        }
+        App.finish(session, status)
     }
 }
 
@@ -129,16 +136,23 @@ struct DumpCommand: ParsableCommand {
         /// Standard output is gone (a closed pipe, a full disk): the dump stops reading; the
         /// exit says why (`TerminalOutput.lost`).
         struct OutputLost: Error {}
-        do {
-            // Exact when redirected; on a terminal, a definition's raw control characters are escaped.
-            try session.dump { block in
-                TerminalOutput.write(block, to: STDOUT_FILENO)
-                if TerminalOutput.lost != nil { throw OutputLost() }
+        // Ctrl-C, SIGTERM or SIGHUP stops it between blocks, exit 3: the dump is left without its
+        // last line, so that it is refused as cut short (it exited 143 or 130).
+        let failure: Error? = App.stoppable(session) {
+            do {
+                // Exact when redirected; on a terminal, a definition's raw control characters are escaped.
+                try session.dump { block in
+                    try Interruption.check()
+                    TerminalOutput.write(block, to: STDOUT_FILENO)
+                    if TerminalOutput.lost != nil { throw OutputLost() }
+                }
+            } catch is OutputLost {
+            } catch {
+                return error
             }
-        } catch is OutputLost {
-        } catch {
-            App.fail(error, closing: session)
+            return nil
         }
+        if let failure { App.fail(failure, closing: session) }
         App.exit(.success, closing: session)
     }
 }

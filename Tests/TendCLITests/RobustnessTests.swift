@@ -53,6 +53,32 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: db + "-wal"), "the log was not folded in")
     }
 
+    /// SIGTERM to a command that reads (a CI job's time limit on `tend agenda`, `tend dump`,
+    /// `tend export`) stops it as a run is stopped: exit 3, said, the log folded in (they died
+    /// with 143, silently, and left the database's -wal and -shm beside it).
+    @Test(arguments: [["agenda", "all"], ["dump"], ["export", "csv", "all.csv"]]) func aStoppedReadSaysSo(_ command: [String]) throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["demo", "--size", "20000"], in: dir).status == 0)
+        let err = dir.appendingPathComponent("err.txt")
+        var stopped = false
+        // On a loaded machine a command may end before the signal: that one was not stopped.
+        for _ in 0..<3 where !stopped {
+            let p = try start(command, in: dir, stderr: err)
+            usleep(200_000)
+            kill(p.processIdentifier, SIGTERM)
+            p.waitUntilExit()
+            let said = try String(contentsOf: err, encoding: .utf8)
+            if p.terminationReason == .exit && p.terminationStatus == 0 { continue }
+            stopped = true
+            #expect(p.terminationReason == .exit && p.terminationStatus == 3, "\(command): \(p.terminationStatus) \(said)")
+            #expect(said.contains("stopped (SIGTERM)"), "\(command): \(said)")
+        }
+        #expect(stopped, "\(command) ended before the signal every time")
+        let db = dir.appendingPathComponent("tend.db").path
+        #expect(!FileManager.default.fileExists(atPath: db + "-wal") && !FileManager.default.fileExists(atPath: db + "-shm"), "\(command)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("all.csv").path))
+    }
+
     @Test func killedImportsLeaveAllOrNothing() throws {
         let dir = CLI.tempDir()
         try Self.vcards(20_000, prefix: "Person").write(to: dir.appendingPathComponent("many.vcf"), atomically: true, encoding: .utf8)
