@@ -220,6 +220,14 @@ public final class Store: Model {
                 }
             }
         }
+        // The log the guard was kept for is empty now (another read-only session's, closed
+        // since): nothing to fold, so this connection, which may write, closes last and removes
+        // it and its -shm, as one read-only session alone does (both stayed).
+        var log = stat()
+        if let path, logGuard != nil, stat(path + "-wal", &log) == 0, log.st_size == 0 {
+            try? logGuard?.close()
+            logGuard = nil
+        }
         try? db.close()
         try? logGuard?.close()
     }

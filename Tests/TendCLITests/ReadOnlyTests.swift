@@ -228,6 +228,22 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         }
     }
 
+    /// Two read-only sessions on one file, closed one after the other, leave no -wal or -shm
+    /// beside it, as one alone leaves none (the second kept a guard on the first's empty log,
+    /// and both files stayed).
+    @Test func twoReadOnlySessionsLeaveNoLog() throws {
+        let dir = try Self.network()
+        let db = dir.appendingPathComponent("tend.db").path
+        let before = FolderSnapshot(dir)
+        for order in [[0, 1], [1, 0]] {
+            let stores = [try Store(path: db, readOnly: true), try Store(path: db, readOnly: true)]
+            #expect(try stores.map { try $0.contactCount() } == [3, 3])
+            for i in order { stores[i].close() }
+            let after = FolderSnapshot(dir)
+            #expect(before == after, "\(order): \(before.difference(to: after))")
+        }
+    }
+
     /// `export csv "victim.db"` under `--read-only` replaced the open database with CSV.
     @Test func exportCannotReplaceTheDatabaseUnderReadOnly() throws {
         let dir = try Self.network()
