@@ -45,6 +45,9 @@ enum StatementText {
         "true", "false", "null", "today", "yesterday", "tomorrow", "me", "contact", "visibility", "credibility", "profitability",
     ]
 
+    /// Operators after a field, which stay bare.
+    static let comparisons: Set<String> = ["==", "!=", "~", "!~", "<", "<=", ">", ">=", "in", "not"]
+
     static func make(_ word: String, _ args: [String]) -> String {
         var out = [word]
         for (i, arg) in args.enumerated() {
@@ -59,7 +62,9 @@ enum StatementText {
                 continue
             }
             let textExpected =
-                (i == 0 && ["add", "refer", "goal"].contains(word)) || previous == "about" || previous == "rule"
+                (i == 0 && ["add", "refer", "goal"].contains(word)) || previous == "about"
+                // `rule "NAME"`, but the field in a query (`agenda where rule == "give first"`).
+                || previous == "rule" && !comparisons.contains(a)
                 || (word == "helps" && i == args.count - 1 && i > 0)
                 || (previous.map { $0.hasSuffix(":") } == true && ((isPlainWord(a) && !bareValues.contains(a)) || isTextOnly(a)))
             out.append((needsQuotes(a) || (textExpected && !isQuoted(a)) ? quote(a) : a) + (comma ? "," : ""))

@@ -500,6 +500,12 @@ import Testing
         #expect(try CLI.run(["snooze", "contacts", "where", "+hot", "2w"], in: dir).stdout.contains("Snoozed 2 contacts until 2026-12-07."))
         #expect(try Self.csv(["agenda"], dir).dropFirst().map { $0.split(separator: ",")[2] } == ["ben-bose"])
         #expect(try CLI.run(["snooze", "@ann-arbor", "rule", "mial", "2w"], in: dir).stderr.contains("did you mean \"mail\""))
+        // The items an agenda query gives, the contacts' others left (it was refused, and on the
+        // command line the `==` after the field `rule` was quoted as a rule's name).
+        let some = try CLI.run(["snooze", "agenda", "where", "rule", "==", "\"mail\"", "3w"], in: dir)
+        #expect(some.stdout.contains("Snoozed 1 agenda item until 2026-12-14."), "\(some.stdout)\(some.stderr)")
+        #expect(try Self.csv(["agenda"], dir).dropFirst().isEmpty)
+        #expect(try CLI.run(["-e", "snooze (agenda show message) 1w"], in: dir).stderr.contains("snooze takes contacts (each one's every item) or agenda items"))
         let before = try CLI.run(["dump"], in: dir).stdout
         // A duration written out is refused before anything runs (exit 2); a date, when the run meets it.
         for (args, status, message) in [

@@ -26,7 +26,9 @@ extension Checker {
             checkSnooze(duration, until)
         case .snoozeMany(let query, let duration, let until):
             let t = check(query, Scope())
-            if case .rows(let c) = t, c != "contacts" { report("snooze takes contacts; this query returns \(t)", query.range) }
+            if case .rows(let c) = t, c != "contacts" && c != "agenda" {
+                report("snooze takes contacts (each one's every item) or agenda items; this query returns \(t)", query.range)
+            }
             checkSnooze(duration, until)
         case .record(let item, _, let since, let until, let note):
             checkItem(item)
