@@ -137,7 +137,8 @@ enum Help {
             synopsis: [
                 "agenda [on DATE] [by item] [all] [limit N]     the page: one line per person (by item: per rule), numbered",
                 "done N [note: \"…\"]      dismiss N [for 30d]      snooze N 1w | until DATE",
-                "snooze @x rule \"NAME\" 2w      snooze contacts where … 2w (their every item)      snooze agenda where … 2w (those items)",
+                "snooze @x rule \"NAME\" 2w      snooze contacts where … 2w (all their items)",
+                "snooze agenda where … 2w       (the items the query gives)",
                 "done|dismiss|snooze @x rule \"NAME\" since DATE [until DATE] [note: \"…\"]     an item's state as tend dump writes it",
                 "undo [N]      history [limit N]      (each statement at the prompt, script run or import is one change)",
             ],
