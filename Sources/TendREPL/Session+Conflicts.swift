@@ -20,10 +20,8 @@ extension Session {
         }
 
         /// Writes what was held to `console`; parts in a row go as one, a line (its last line
-        /// break left to `out`) where the console takes no parts. `errorsOnly`: what went to
-        /// standard error alone (a run that was not kept).
-        func replay(to console: Console, errorsOnly: Bool = false) {
-            if errorsOnly { pieces.removeAll { if case .err = $0 { false } else { true } } }
+        /// break left to `out`) where the console takes no parts.
+        func replay(to console: Console) {
             var parts = ""
             func flushParts() {
                 guard !parts.isEmpty else { return }

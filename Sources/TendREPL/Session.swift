@@ -637,14 +637,11 @@ public final class Session: InterpreterHost {
             let console = self.console
             let held = HeldOutput()
             let asks = (confirmRemoval != nil || confirmOverwrite != nil) && program.statements.contains(where: Session.mayAsk)
-            // An import's report is printed once the run is kept: a commit that failed (a full
-            // disk) left "4950 added" on standard output beside the error saying nothing was.
-            let reports = program.statements.count == 1 && { if case .importFile = program.statements[0].kind { true } else { false } }()
-            if asks || reports { self.console = held.console }
+            if asks { self.console = held.console }
             status = retryingConflicts(unless: reads) { attempt(program, bail: bail, readOnly: readOnly, onlyReads: reads) }
             self.console = console
             guard let question = askFirst else {
-                held.replay(to: console, errorsOnly: reports && status != .success)
+                held.replay(to: console)
                 break
             }
             rewritable = writtenThisRun
