@@ -447,17 +447,36 @@ public enum TerminalOutput {
     /// Standard output could not be written.
     public struct OutputError: Error, CustomStringConvertible {
         var code: Int32
-        public var description: String { "cannot write the output: \(String(cString: strerror(code))); nothing was changed" }
+        public var description: String {
+            if code == EINTR && Interruption.requested != 0 { return "\(Interruption.message); nothing was changed" }
+            return "cannot write the output: \(String(cString: strerror(code))); nothing was changed"
+        }
     }
 
     /// Writes every byte (a write may take only some); the error number when one fails.
     static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Int32? {
         bytes.withUnsafeBytes { buffer in
             var done = 0
+            // A pipe that takes nothing (a reader that stopped reading) is waited for a fifth of
+            // a second at a time, and written a page at a time once it has room, so that a signal
+            // that stops the run (SIGTERM, caught on whichever thread) stops the writing too: it
+            // waited for ever. Files and terminals are written as they come.
+            var st = stat()
+            let pipe = fstat(fd, &st) == 0 && ((st.st_mode & S_IFMT) == S_IFIFO || (st.st_mode & S_IFMT) == S_IFSOCK)
             while done < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
+                var size = buffer.count - done
+                if pipe {
+                    var ready = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    let polled = poll(&ready, 1, 200)
+                    if polled == 0 || polled < 0 && errno == EINTR {
+                        if Interruption.requested != 0 { return EINTR }
+                        continue
+                    }
+                    size = min(size, Int(PIPE_BUF))
+                }
+                let n = Glibc.write(fd, buffer.baseAddress! + done, size)
                 if n < 0 {
-                    if errno == EINTR { continue }
+                    if errno == EINTR && Interruption.requested == 0 { continue }
                     return errno
                 }
                 done += n

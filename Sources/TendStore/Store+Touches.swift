@@ -22,7 +22,7 @@ extension Store: CandidateBook {
         try db.execute(
             sql: """
                 CREATE TABLE planned_steps (
-                  contact_id INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,
+                  contact_id INTEGER NOT NULL UNIQUE REFERENCES contacts(id) ON DELETE CASCADE,
                   origin TEXT NOT NULL, step TEXT NOT NULL, due TEXT NOT NULL);
                 """)
     }

@@ -176,21 +176,24 @@ public final class Store: Model {
     /// What opening found worth telling the user (a database others could read).
     public private(set) var warnings: [String] = []
 
-    /// Personal data is for its owner's eyes: a database (and its log) that others may read is
-    /// made 0600, or under `--read-only` only reported.
+    /// Personal data is for its owner's eyes: a database (and its log) that others may read
+    /// keeps its owner's permissions alone (0644 becomes 0600, a read-only 0444 stays read-only
+    /// as 0400), or under `--read-only` is only reported.
     static func makePrivate(_ path: String, change: Bool) -> [String] {
         var st = stat()
         guard stat(path, &st) == 0, st.st_mode & 0o077 != 0 else { return [] }
         let mode = String(st.st_mode & 0o777, radix: 8)
         guard change else {
-            return ["\(path) can be read by other users (mode \(mode)); `chmod 600 \(path)` makes it private (left as it is: the database was opened read-only)"]
+            return ["\(path) can be read by other users (mode \(mode)); `chmod go= \(path)` makes it private (left as it is: the database was opened read-only)"]
         }
-        for file in [path, path + "-wal", path + "-shm", path + "-journal"] where FileManager.default.fileExists(atPath: file) {
-            if chmod(file, 0o600) != 0 {
+        for file in [path, path + "-wal", path + "-shm", path + "-journal"] {
+            var own = stat()
+            guard stat(file, &own) == 0 else { continue }
+            if chmod(file, own.st_mode & 0o700) != 0 {
                 return ["\(path) can be read by other users (mode \(mode)) and could not be made private: \(String(cString: strerror(errno)))"]
             }
         }
-        return ["\(path) could be read by other users (mode \(mode)); it is now private to you (mode 600)"]
+        return ["\(path) could be read by other users (mode \(mode)); it is now private to you (mode \(String(st.st_mode & 0o700, radix: 8)))"]
     }
 
     /// Closes the database. When this connection wrote, its log is folded into the file first

@@ -273,7 +273,8 @@ enum App {
             TerminalOutput.write("tend: warning: \(TerminalText.escaped(problem, keep: .lines))\n", to: STDERR_FILENO)
         }
         if status == .success, let code = TerminalOutput.lost {
-            TerminalOutput.write("tend: error: cannot write the output: \(String(cString: strerror(code)))\n", to: STDERR_FILENO)
+            let why = code == EINTR && Interruption.requested != 0 ? Interruption.message : "cannot write the output: \(String(cString: strerror(code)))"
+            TerminalOutput.write("tend: error: \(why)\n", to: STDERR_FILENO)
             Foundation.exit(ExitStatus.failed.rawValue)
         }
         Foundation.exit(status.rawValue)

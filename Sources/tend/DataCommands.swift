@@ -144,6 +144,7 @@ struct DumpCommand: ParsableCommand {
                 try session.dump { block in
                     try Interruption.check()
                     TerminalOutput.write(block, to: STDOUT_FILENO)
+                    try Interruption.check()
                     if TerminalOutput.lost != nil { throw OutputLost() }
                 }
             } catch is OutputLost {

@@ -294,7 +294,7 @@ import Testing
         chmod(db, 0o644)
         var st = stat()
         let ro = try CLI.run(["--read-only", "-e", "count(contacts)"], in: dir)
-        #expect(ro.status == 0 && ro.stderr.contains("can be read by other users (mode 644); `chmod 600 \(db)` makes it private (left as it is: the database was opened read-only)"), "\(ro.stderr)")
+        #expect(ro.status == 0 && ro.stderr.contains("can be read by other users (mode 644); `chmod go= \(db)` makes it private (left as it is: the database was opened read-only)"), "\(ro.stderr)")
         stat(db, &st)
         #expect(st.st_mode & 0o777 == 0o644)
         let r = try CLI.run(["-e", "count(contacts)"], in: dir)
@@ -303,6 +303,13 @@ import Testing
         stat(db, &st)
         #expect(st.st_mode & 0o777 == 0o600)
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stderr.isEmpty)
+        // A copy kept read-only (0444) stays read-only, private: 0400 (it was made 0600, writable).
+        chmod(db, 0o444)
+        let kept = try CLI.run(["-e", "count(contacts)"], in: dir)
+        #expect(kept.stderr.contains("it is now private to you (mode 400)"), "\(kept.stderr)")
+        stat(db, &st)
+        #expect(st.st_mode & 0o777 == 0o400)
+        chmod(db, 0o600)
     }
 
     /// A file Tend refuses is left as it was, mode included (a text file, or another program's

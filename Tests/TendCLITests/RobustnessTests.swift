@@ -79,6 +79,27 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("all.csv").path))
     }
 
+    /// SIGTERM to a command whose output waits on a reader that stopped reading (`timeout 60
+    /// tend dump | slow`) stops it: the signal, caught on another thread, left the write waiting
+    /// for ever.
+    @Test(arguments: [["dump"], ["agenda", "all"], ["export", "csv", "-"]]) func aStopReachesAWriteThatWaits(_ command: [String]) throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["demo", "--size", "2000"], in: dir).status == 0)
+        #expect(mkfifo(dir.appendingPathComponent("slow").path, 0o600) == 0)
+        let script = """
+            (exec 3<slow; sleep 60) & reader=$!
+            "$0" \(command.joined(separator: " ")) > slow 2> err.txt & p=$!
+            sleep 3; kill -TERM $p
+            i=0; while kill -0 $p 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+            if kill -0 $p 2>/dev/null; then kill -9 $p; echo hung; else wait $p; echo "exit $?"; fi
+            kill $reader
+            """
+        let r = try CLI.run(["/bin/sh", "-c", script, CLI.binary], in: dir, raw: true)
+        #expect(r.stdout.hasPrefix("exit 3"), "\(command): \(r.stdout)")
+        let said = (try? String(contentsOf: dir.appendingPathComponent("err.txt"), encoding: .utf8)) ?? ""
+        #expect(said.contains("stopped (SIGTERM)"), "\(command): \(said)")
+    }
+
     @Test func killedImportsLeaveAllOrNothing() throws {
         let dir = CLI.tempDir()
         try Self.vcards(20_000, prefix: "Person").write(to: dir.appendingPathComponent("many.vcf"), atomically: true, encoding: .utf8)

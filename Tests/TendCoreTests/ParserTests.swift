@@ -293,9 +293,13 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         // first line ran alone, and the next was an error).
         for line in [
             "set @zoe-khan company: \"Trail Co\",", "add \"Comma Guy\" company: \"X\",", "set @zoe-khan +vip,",
-            "log lunch with @zoe-khan,", "log lunch with @zoe-khan and", "refer \"Mike\" to @zoe-khan value: 5,",
+            "log lunch with @zoe-khan,", "log lunch with @zoe-khan and", "refer \"Mike\" to @zoe-khan value: 5,", "add \"Ana Park\",",
         ] {
             #expect(Parser.isIncomplete(line), "\(line)")
+        }
+        // In a file (or -e), a trailing comma after the options is passed over, as it always was.
+        for text in ["set @zoe-khan company: \"Trail Co\",", "add \"Comma Guy\" company: \"X\", # a note\n"] {
+            #expect(parseOne(text).diagnostics.isEmpty, "\(text)")
         }
         #expect(parseOne("set @zoe-khan company: \"Trail Co\",\n  city: \"Trailtown\"").diagnostics.isEmpty)
         #expect(parseOne("log lunch with @zoe-khan and\n  @ana-park").diagnostics.isEmpty)

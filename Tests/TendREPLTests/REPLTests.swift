@@ -429,7 +429,11 @@ final class Terminal {
         t.tmux(["send-keys", "Tab"])
         t.tmux(["send-keys", "x\"", "Enter"])
         #expect(t.waitFor("Added @tab-two"), "\(t.screen)")
-        let two = try Store(path: dir.appendingPathComponent("r.db").path).network().contact(handle: "tab-two")?.notes
+        var two: String?
+        for _ in 0..<50 where two == nil {
+            two = try Store(path: dir.appendingPathComponent("r.db").path, readOnly: true).network().contact(handle: "tab-two")?.notes
+            if two == nil { Thread.sleep(forTimeInterval: 0.1) }
+        }
         #expect(two == "line1\nagen\tx", "\(String(describing: two))")
     }
 

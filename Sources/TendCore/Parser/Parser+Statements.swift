@@ -360,7 +360,7 @@ extension Parser {
             let save = current
             if matchSymbol(",") || match("and") {
                 // `log lunch with @ana-park and` at the line's end: more people come next.
-                if case .eof = peek.kind { throw error("expected another @handle") }
+                if separatorAtEndContinues, case .eof = peek.kind { throw error("expected another @handle") }
                 guard case .handle = peek.kind else {
                     current = save
                     break
@@ -393,6 +393,10 @@ extension Parser {
         if case .symbol(",") = peek.kind {
             switch peek(1).kind {
             case .tag: advance()
+            case .eof where separatorAtEndContinues:
+                // `add "Ana Park",` at the REPL: the options come on the next line.
+                advance()
+                throw error("expected an option after ','")
             case .identifier(let w) where !stop.contains(w) && !Parser.reservedWords.contains(w): advance()
             default: break
             }
@@ -402,7 +406,7 @@ extension Parser {
             let t = peek
             // `set @x company: "Co",` with the line's end after the comma: the statement goes on
             // (at the REPL, on the next line: half of it ran).
-            if comma, case .eof = t.kind { throw error("expected another option after ','") }
+            if comma, separatorAtEndContinues, case .eof = t.kind { throw error("expected another option after ','") }
             switch t.kind {
             case .tag(let name, let adds):
                 advance()

@@ -31,6 +31,10 @@ public struct Parser {
     var depth = 0
     var diagnostics: [Diagnostic] = []
     let lexerIncomplete: Bool
+    /// Set when asking whether the REPL's input goes on (`isIncomplete`): a comma or `and` at its
+    /// end, after options or people, is then the statement going on on the next line; in a
+    /// file, a trailing comma at the end of a statement is passed over, as it always was.
+    var separatorAtEndContinues = false
     let comments: [SourceRange]
 
     public init(_ source: Source) {
@@ -647,6 +651,8 @@ extension Parser {
     /// True when the text ends in the middle of a statement: an open bracket or string, a trailing
     /// operator, or a statement that needs more (`rule "x" when +vip`).
     public static func isIncomplete(_ text: String, name: String = "<repl>") -> Bool {
-        parse(Source(name: name, text: text)).isIncomplete
+        var p = Parser(Source(name: name, text: text))
+        p.separatorAtEndContinues = true
+        return p.parseProgram().isIncomplete
     }
 }
