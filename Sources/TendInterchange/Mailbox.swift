@@ -92,7 +92,8 @@ public enum Mailbox {
         for folder in folders {
             // The folder's role once, not again for each of its messages: any part of its path
             // (`Trash/2025`, `[Gmail]/Spam`), or the maildir's own name when given one.
-            let role = folder.isEmpty ? folderRole(PathName.last(root.path)) : folder.split(separator: "/").lazy.compactMap { folderRole(String($0)) }.first
+            let rootRole = folderRole(PathName.last(root.path))
+            let role = rootRole ?? folder.split(separator: "/").lazy.compactMap { folderRole(String($0)) }.first
             for sub in ["cur", "new"] {
                 let relative = folder.isEmpty ? sub : "\(folder)/\(sub)"
                 let names = ((try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(relative).path)) ?? []).filter { !$0.hasPrefix(".") }
@@ -122,13 +123,19 @@ public enum Mailbox {
             var dir: ObjCBool = false
             return fm.fileExists(atPath: url.path, isDirectory: &dir) && dir.boolValue
         }
-        func isMaildir(_ url: URL) -> Bool { ["cur", "new"].contains { isFolder(url.appendingPathComponent($0)) } }
+        // The folder given, or a Maildir++ folder in it (`.Sent`), is a maildir with a `cur/` or
+        // a `new/`; a plain folder below has both (as every mail program makes them), so that
+        // a tree of other files (`/usr`) is not read as mail.
+        func isMaildir(_ url: URL, given: Bool) -> Bool {
+            let has = ["cur", "new"].map { isFolder(url.appendingPathComponent($0)) }
+            return given ? has.contains(true) : !has.contains(false)
+        }
         var found: [String] = []
         var seen: Set<String> = []
         func walk(_ relative: String, depth: Int) {
             let url = relative.isEmpty ? root : root.appendingPathComponent(relative)
             guard seen.insert(url.resolvingSymlinksInPath().path).inserted else { return }
-            let maildir = isMaildir(url)
+            let maildir = isMaildir(url, given: relative.isEmpty || depth == 1 && relative.hasPrefix("."))
             if maildir { found.append(relative) }
             guard depth < maildirDepth else { return }
             let names = ((try? fm.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
@@ -168,9 +175,16 @@ public enum Mailbox {
     /// other message.
     static func leftOut(folder: String, file: String) -> SkipReason? { folderRole(folder) ?? leftOut(file: file) }
 
-    /// A folder's role, from any part of its name.
+    /// A folder's role, from any part of its name (`.INBOX.Drafts`); a part with a word of
+    /// junk's in it is junk (`Trash-2025`, `Old_Spam`), but a word of a draft's is not
+    /// (`Draft-Contracts` may be sent mail about drafts).
     static func folderRole(_ folder: String) -> SkipReason? {
-        folder.split(separator: ".").lazy.compactMap { folderRoles[IMAPName.decoded(String($0)).lowercased()] }.first
+        folder.split(separator: ".").lazy.compactMap { part -> SkipReason? in
+            let name = IMAPName.decoded(String(part)).lowercased()
+            if let role = folderRoles[name] { return role }
+            let words = name.split(whereSeparator: { $0 == "-" || $0 == "_" || $0 == " " })
+            return words.count > 1 && words.contains(where: { folderRoles[String($0)] == .junk }) ? .junk : nil
+        }.first
     }
 
     /// A message file's flags: D a draft, T trashed.

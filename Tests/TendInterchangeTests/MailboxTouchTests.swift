@@ -369,20 +369,30 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
             ("Mail/Trash/cur/1773568804.M4P1.host:2,S", message(4, from: received.from, to: received.to)),
             ("Mail/[Gmail]/Spam/cur/1773568805.M5P1.host:2,S", message(5, from: received.from, to: received.to)),
             ("Mail/INBOX/Sent/cur/1773568806.M6P1.host:2,S", message(6, from: sent.from, to: sent.to)),
+            ("Mail/Archive/Trash-2025/cur/1773568807.M7P1.host:2,S", message(7, from: received.from, to: received.to)),
+            ("Mail/Draft-Contracts/cur/1773568808.M8P1.host:2,S", message(8, from: sent.from, to: sent.to)),
+            // A folder of other files with a cur/ alone is no maildir below the one given.
+            ("Mail/Notes/cur/1773568809.M9P1.host:2,S", message(9, from: sent.from, to: sent.to)),
         ]
         for (path, text) in files {
             let url = dir.appendingPathComponent(path)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try text.write(to: url, atomically: true, encoding: .utf8)
         }
-        for sub in ["Mail/INBOX/tmp", "Mail/Sent/tmp", "Mail/Empty/nothing"] {
+        for sub in ["Mail/INBOX/tmp", "Mail/Sent/tmp", "Mail/Empty/nothing", "Mail/INBOX/new", "Mail/Sent/new", "Mail/Archive/2026/cur",
+            "Mail/Trash/new", "Mail/[Gmail]/Spam/new", "Mail/INBOX/Sent/new", "Mail/Archive/Trash-2025/new", "Mail/Draft-Contracts/new"]
+        {
             try FileManager.default.createDirectory(at: dir.appendingPathComponent(sub), withIntermediateDirectories: true)
         }
         // A link back up the tree is not walked round and round.
         try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent("Mail/Archive/up").path, withDestinationPath: "..")
         let r = try importMail { try Mailbox.readMaildir(path: dir.appendingPathComponent("Mail").path, $0) }
-        #expect(Set(r.touches.map(\.sourceID)) == ["mail:v1@example.com", "mail:v2@example.com", "mail:v3@example.com", "mail:v6@example.com"])
-        #expect(r.skipped == [.junk: 2])
+        #expect(
+            Set(r.touches.map(\.sourceID)) == ["mail:v1@example.com", "mail:v2@example.com", "mail:v3@example.com", "mail:v6@example.com", "mail:v8@example.com"])
+        #expect(r.skipped == [.junk: 3])
+        // A Trash given itself: every maildir below it is junk too.
+        let trash = try importMail { try Mailbox.readMaildir(path: dir.appendingPathComponent("Mail/Archive/Trash-2025").path, $0) }
+        #expect(trash.touches.isEmpty && trash.skipped == [.junk: 1])
         // A maildir given itself reads the plain folders below it too (INBOX/Sent here).
         let inbox = try importMail { try Mailbox.readMaildir(path: dir.appendingPathComponent("Mail/INBOX").path, $0) }
         #expect(Set(inbox.touches.map(\.sourceID)) == ["mail:v1@example.com", "mail:v6@example.com"])
