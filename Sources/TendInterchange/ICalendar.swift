@@ -214,7 +214,8 @@ public enum ICalendar {
         // A file cut between two events reads whole, but what it lost (a later event, a moved or
         // cancelled occurrence of a series read) would be logged wrong: it stops the import as a
         // cut event does (which says so itself).
-        if !runs.contains(where: \.sawEnd) {
+        // Calendars joined by `cat` are whole when the last of them ends.
+        if runs.compactMap(\.endedLast).last != true {
             let cut = ImportError("file", "the file ends before END:VCALENDAR: it may have been cut short")
             if cutInsideAnEvent { calendar.warnings.append(cut) } else { calendar.errors.append(cut) }
         }
@@ -229,7 +230,8 @@ public enum ICalendar {
         /// The run's first line is the file's: it says whether the file is a calendar.
         var first: Bool
         var sawCalendar = false
-        var sawEnd = false
+        /// Whether the last BEGIN:VCALENDAR or END:VCALENDAR of the run was the END (nil: neither).
+        var endedLast: Bool?
         /// The first line that was not UTF-8.
         var warning: ImportError?
 
@@ -258,7 +260,7 @@ public enum ICalendar {
                     first = false
                     sawCalendar = p.name == "BEGIN" && p.value.trimmed.uppercased() == "VCALENDAR"
                 }
-                if p.name == "END" && p.value.trimmed.uppercased() == "VCALENDAR" { sawEnd = true }
+                if p.name == "END" || p.name == "BEGIN", p.value.trimmed.uppercased() == "VCALENDAR" { endedLast = p.name == "END" }
                 reader.take(p)
             }
         }

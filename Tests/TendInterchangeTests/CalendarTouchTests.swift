@@ -616,6 +616,9 @@ func lines(_ r: TouchImport) -> [String] {
         let one = "\u{FEFF}BEGIN:VCALENDAR\r\n" + event.replacingOccurrences(of: "\r", with: "\r\n") + "END:VCALENDAR\r\n"
         let joined = try ICalendar.read(Array((one + one.replacingOccurrences(of: "c1", with: "c2")).utf8))
         #expect(joined.events.count == 2 && joined.warnings.isEmpty, "\(joined.warnings)")
+        // Joined, the last of them cut: the file is cut.
+        let cutJoined = try ICalendar.read(Array((one + one.replacingOccurrences(of: "c1", with: "c2").replacingOccurrences(of: "END:VCALENDAR\r\n", with: "")).utf8))
+        #expect(cutJoined.errors.map(\.description) == ["file: the file ends before END:VCALENDAR: it may have been cut short"], "\(cutJoined.errors)")
     }
 
     /// The ids of a series repeating within a day do not depend on the order of its changed
