@@ -40,7 +40,7 @@ extension Interpreter {
         case .snoozeMany(let query, let duration, let until):
             let end = try snoozeEnd(duration: duration, until: until, "snooze")
             guard case .rows(let set) = try eval(query, ctx) else { throw fail("snooze takes contacts", query.range) }
-            if set.collection === Schema.agenda { return [.text(try snoozeItems(set, until: end, query.range))] }
+            if set.collection === Schema.agenda { return [.text(try snoozeItems(set, until: end))] }
             var n = 0
             for case .contact(let id) in set.rows {
                 guard var c = try contact(id) else { continue }
@@ -304,14 +304,13 @@ extension Interpreter {
 
     /// `snooze agenda where … 2w`: each item the query gives (a rule and a contact), snoozed
     /// until `end`; the contacts' other items stay on the agenda.
-    func snoozeItems(_ set: RowSet, until end: Day, _ range: SourceRange) throws -> String {
+    func snoozeItems(_ set: RowSet, until end: Day) throws -> String {
         let states = try agendaBook.itemStates()
         let state = ItemState(.snoozed, since: today, until: end)
         var n = 0
+        // Rows of the agenda's own collection: each has its contact and rule.
         for case .row(let r) in set.rows {
-            guard case .contact(let id)? = r["contact"], case .string(let rule)? = r["rule"] else {
-                throw fail("snooze takes agenda items with their contact and rule (a show that leaves them out gives neither)", range)
-            }
+            guard case .contact(let id)? = r["contact"], case .string(let rule)? = r["rule"] else { continue }
             let key = ItemKey(contact: id, rule: rule)
             n += 1
             if let was = states[key], was.kind == .snoozed, was.until == end { continue }
