@@ -13,11 +13,20 @@
 
 /// el_init on the process's standard streams. C's stdin, stdout and stderr are mutable globals
 /// to Swift 6, which refuses to read them outside an actor; libedit takes them here instead.
-/// With standard output sent elsewhere (`tend | tee session.log`) and standard error still the
-/// terminal, the prompt, the line being typed and the questions asked go to standard error,
-/// as Python's do: on standard output they were never seen, and a question took the next line.
+/// With standard output sent elsewhere (`tend | tee session.log`), the prompt, the line being
+/// typed and the questions asked go to the terminal: by standard error when it is one, as
+/// Python's do, else (`tend 2>&1 | tee log`) by /dev/tty. Sent to a file or pipe they were never
+/// seen, and a question took the next statement as its answer.
 static inline EditLine *tend_el_init_standard(const char *prog) {
-    FILE *out = !isatty(fileno(stdout)) && isatty(fileno(stderr)) ? stderr : stdout;
+    FILE *out = stdout;
+    if (!isatty(fileno(stdout))) {
+        if (isatty(fileno(stderr))) {
+            out = stderr;
+        } else {
+            FILE *tty = fopen("/dev/tty", "w");
+            if (tty != NULL) out = tty;
+        }
+    }
     return el_init(prog, stdin, out, stderr);
 }
 

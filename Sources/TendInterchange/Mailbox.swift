@@ -90,8 +90,9 @@ public enum Mailbox {
             throw ImportError(path, "this is not a maildir (it has no cur/ or new/ folder, and no folder in it has one)")
         }
         for folder in folders {
-            // The folder's role once, not again for each of its messages: any part of its path
-            // (`Trash/2025`, `[Gmail]/Spam`), or the maildir's own name when given one.
+            // The folder's role once, not again for each of its messages: the name of the
+            // maildir given (`~/Mail/Trash`), else any part of the path below it (`Trash/2025`,
+            // `[Gmail]/Spam`).
             let rootRole = folderRole(PathName.last(root.path))
             let role = rootRole ?? folder.split(separator: "/").lazy.compactMap { folderRole(String($0)) }.first
             for sub in ["cur", "new"] {
@@ -151,9 +152,10 @@ public enum Mailbox {
     /// How deep below the folder given maildirs are looked for.
     static let maildirDepth = 8
 
-    /// Maildir++ folders (any part of the name, lower-cased: `.INBOX.Drafts`, `.Trash.2025`)
-    /// whose mail was never sent or is not wanted, as Dovecot, Courier, mbsync, offlineimap and
-    /// the big providers name them, in English and in the languages mail programs name them in.
+    /// Mail folders whose mail was never sent or is not wanted, by any part of their name,
+    /// lower-cased (Maildir++'s `.INBOX.Drafts`, `.Trash.2025`; plain `Drafts/`, `Trash/2025/`),
+    /// as Dovecot, Courier, mbsync, offlineimap and the big providers name them, in English and
+    /// in the languages mail programs name them in.
     static let folderRoles: [String: SkipReason] = [
         "drafts": .draft, "draft": .draft, "templates": .draft,
         "entwürfe": .draft, "brouillons": .draft, "borradores": .draft, "bozze": .draft, "concepten": .draft, "rascunhos": .draft,

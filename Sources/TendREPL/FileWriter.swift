@@ -215,9 +215,9 @@ public struct FileWriter {
     /// Makes the entries of `folder` durable (after files were written into it unsynced).
     public static func syncFolder(_ folder: String) { TemporaryFile.syncFolder(folder) }
 
-    /// Makes the database file at `path` by a body that fills the new temporary file (given by
-    /// path and by descriptor; SQLite's `VACUUM INTO` writes it by path). A log beside the
-    /// target (`Store.logBeside`) is refused: the copy would be read with it, and corrupt.
+    /// Makes the file at `path` by a body that fills the new temporary file (given by path and
+    /// by descriptor; SQLite's `VACUUM INTO` writes it by path): a copy of the database, so a
+    /// log beside the target (`Store.logBeside`) is refused: the copy would be read with it.
     public func fill(_ path: String, existing: Existing, syncingFolder: Bool = true, _ body: (_ temp: String, _ fd: Int32) throws -> Void) throws {
         let (target, isNew) = try check(path, existing: existing)
         if let refusal = Store.refusingLogBeside(target) { throw Failure("cannot write \(path): " + refusal) }

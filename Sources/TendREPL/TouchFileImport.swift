@@ -142,7 +142,7 @@ struct TouchFileImport {
             out.removed += 1
             if !dryRun { try store.apply(.deleteEvent(.interaction, m.id)) }
         }
-        let from = PlannedOrigins(try store.plannedSteps())
+        let from = PlannedOrigins(kept: try store.plannedSteps())
         let done = try clearStepsDone(by: fresh, net: net, from: from, dryRun: dryRun)
         out.stepsDone = done.count
         let cancelled = try clearSteps(of: found.unplanned, net: net, from: from, except: done, dryRun: dryRun)
@@ -248,7 +248,6 @@ struct TouchFileImport {
     /// The meeting each contact's next step was planned from, while the step is as planned.
     struct PlannedOrigins {
         let kept: [Int64: PlannedFrom]
-        init(_ kept: [Int64: PlannedFrom]) { self.kept = kept }
         func origin(of c: Contact) -> String? {
             guard let p = kept[c.id], c.nextStep == p.step, c.nextDue == p.due else { return nil }
             return p.origin

@@ -161,7 +161,8 @@ final class Terminal {
     /// the questions are on the terminal by standard error (they went to the pipe and were never
     /// seen: the question took the next statement as its answer, and the arrows were text),
     /// and the log holds the answers alone.
-    @Test(.enabled(if: Terminal.available)) func outputSentToAPipeStillShowsThePromptAndQuestions() throws {
+    /// With standard error in the log too (`2>&1 | tee`), they go to the terminal by /dev/tty.
+    @Test(.enabled(if: Terminal.available), arguments: ["", "2>&1"]) func outputSentToAPipeStillShowsThePromptAndQuestions(_ errors: String) throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let t = Terminal(dir: dir)
@@ -169,7 +170,7 @@ final class Terminal {
         let log = dir.appendingPathComponent("session.log").path
         // A network already (an empty one's welcome, through tee, would land in the prompt).
         #expect(system("env TEND_DB=\(dir.path)/r.db TEND_TODAY=2026-11-23 \(Terminal.binary) -e 'add \"Ann Lee\"' >/dev/null 2>&1") == 0)
-        t.start("| tee \(log)")
+        t.start("\(errors) | tee \(log)")
         // Standard output reaches the screen through tee, after the next prompt: keys are sent
         // without waiting for a prompt on the last line.
         t.tmux(["send-keys", "log call with @ann-lee", "Enter"])

@@ -869,8 +869,8 @@ public struct Checker {
                 return
             }
             // A field by its own name is said to be one, with nothing else suggested (`w_stage`).
-            let named = scope.row == nil && Schema.contacts.field(whole) != nil
-            report("unknown name '\(n)'", e.range, suggestion: named ? nil : closest(n, among: candidates).first ?? field, notes: note + elsewhere)
+            let isContactField = scope.row == nil && Schema.contacts.field(whole) != nil
+            report("unknown name '\(n)'", e.range, suggestion: isContactField ? nil : closest(n, among: candidates).first ?? field, notes: note + elsewhere)
             return
         }
         // A word with nothing close to it was most likely meant as text: `kind == lunch`, `status: won`;
