@@ -285,6 +285,21 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
         }
     }
 
+    /// A message from `from` to `to`, its Message-ID `<PREFIXn@example.com>`.
+    static func message(_ n: Int, _ prefix: String, from: String, to: String, labels: String? = nil) -> String {
+        "From: \(from)\nTo: \(to)\nDate: Sun, 15 Mar 2026 10:0\(n):00 +0000\nMessage-ID: <\(prefix)\(n)@example.com>\n"
+            + (labels.map { "X-Gmail-Labels: \($0)\n" } ?? "") + "\nHello\n"
+    }
+
+    /// Writes each (path, text) under `folder`, making the folders.
+    static func write(_ files: [(String, String)], under folder: URL) throws {
+        for (path, text) in files {
+            let url = folder.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+    }
+
     /// A draft was never sent and junk was never wanted: a maildir's Drafts, Junk and Trash
     /// folders (any provider's names), files flagged D (draft), a Drafts maildir given itself,
     /// and Gmail Takeout's messages labelled Drafts or Spam, or Trash unless sent or in the
@@ -294,10 +309,7 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
     @Test func draftsAndJunkAreNoTouches() throws {
         let dir = try temporaryFolder("drafts")
         defer { try? FileManager.default.removeItem(at: dir) }
-        func message(_ n: Int, from: String, to: String, labels: String? = nil) -> String {
-            "From: \(from)\nTo: \(to)\nDate: Sun, 15 Mar 2026 10:0\(n):00 +0000\nMessage-ID: <d\(n)@example.com>\n"
-                + (labels.map { "X-Gmail-Labels: \($0)\n" } ?? "") + "\nHello\n"
-        }
+        func message(_ n: Int, from: String, to: String, labels: String? = nil) -> String { Self.message(n, "d", from: from, to: to, labels: labels) }
         let sent = (from: "me@example.com", to: "joan@salon.example")
         let received = (from: "joan@salon.example", to: "me@example.com")
         let files: [(String, String)] = [
@@ -310,11 +322,7 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
             ("new/1773568806.M7P1.host", message(7, from: received.from, to: received.to)),
         ]
         let maildir = dir.appendingPathComponent("Maildir")
-        for (path, text) in files {
-            let url = maildir.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
+        try Self.write(files, under: maildir)
         let r = try importMail { try Mailbox.readMaildir(path: maildir.path, $0) }
         #expect(r.skipped == [.draft: 2, .junk: 3])
         #expect(Set(r.touches.map(\.sourceID)) == ["mail:d6@example.com", "mail:d7@example.com"])
@@ -357,9 +365,7 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
     @Test func maildirsInPlainFoldersAreRead() throws {
         let dir = try temporaryFolder("verbatim")
         defer { try? FileManager.default.removeItem(at: dir) }
-        func message(_ n: Int, from: String, to: String) -> String {
-            "From: \(from)\nTo: \(to)\nDate: Sun, 15 Mar 2026 10:0\(n):00 +0000\nMessage-ID: <v\(n)@example.com>\n\nHello\n"
-        }
+        func message(_ n: Int, from: String, to: String) -> String { Self.message(n, "v", from: from, to: to) }
         let sent = (from: "me@example.com", to: "joan@salon.example")
         let received = (from: "joan@salon.example", to: "me@example.com")
         let files: [(String, String)] = [
@@ -374,11 +380,7 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
             // A folder of other files with a cur/ alone is no maildir below the one given.
             ("Mail/Notes/cur/1773568809.M9P1.host:2,S", message(9, from: sent.from, to: sent.to)),
         ]
-        for (path, text) in files {
-            let url = dir.appendingPathComponent(path)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try text.write(to: url, atomically: true, encoding: .utf8)
-        }
+        try Self.write(files, under: dir)
         for sub in ["Mail/INBOX/tmp", "Mail/Sent/tmp", "Mail/Empty/nothing", "Mail/INBOX/new", "Mail/Sent/new", "Mail/Archive/2026/cur",
             "Mail/Trash/new", "Mail/[Gmail]/Spam/new", "Mail/INBOX/Sent/new", "Mail/Archive/Trash-2025/new", "Mail/Draft-Contracts/new"]
         {
