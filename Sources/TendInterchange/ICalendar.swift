@@ -213,8 +213,8 @@ public enum ICalendar {
         if let warning = runs.lazy.compactMap(\.warning).first { calendar.warnings.append(warning) }
         // A file cut between two events reads whole, but what it lost (a later event, a moved or
         // cancelled occurrence of a series read) would be logged wrong: it stops the import as a
-        // cut event does (which says so itself).
-        // Calendars joined by `cat` are whole when the last of them ends.
+        // cut event does (which says so itself). Calendars joined by `cat` are whole when the
+        // last of them ends.
         if runs.compactMap(\.endedLast).last != true {
             let cut = ImportError("file", "the file ends before END:VCALENDAR: it may have been cut short")
             if cutInsideAnEvent { calendar.warnings.append(cut) } else { calendar.errors.append(cut) }

@@ -89,11 +89,10 @@ public enum Mailbox {
         guard !folders.isEmpty else {
             throw ImportError(path, "this is not a maildir (it has no cur/ or new/ folder, and no folder in it has one)")
         }
+        // Each folder's role once, not again for each of its messages: the name of the maildir
+        // given (`~/Mail/Trash`), else any part of the path below it (`Trash/2025`, `[Gmail]/Spam`).
+        let rootRole = folderRole(PathName.last(root.path))
         for folder in folders {
-            // The folder's role once, not again for each of its messages: the name of the
-            // maildir given (`~/Mail/Trash`), else any part of the path below it (`Trash/2025`,
-            // `[Gmail]/Spam`).
-            let rootRole = folderRole(PathName.last(root.path))
             let role = rootRole ?? folder.split(separator: "/").lazy.compactMap { folderRole(String($0)) }.first
             for sub in ["cur", "new"] {
                 let relative = folder.isEmpty ? sub : "\(folder)/\(sub)"
@@ -115,9 +114,8 @@ public enum Mailbox {
         }
     }
 
-    /// The maildirs in a folder, by their paths from it ("" the folder itself), in name order:
-    /// every folder below it with a `cur/` or `new/`, to `maildirDepth` levels, each read once
-    /// (a link back up the tree is not followed round).
+    /// The maildirs in a folder, by their paths from it ("" the folder itself), in name order,
+    /// to `maildirDepth` levels, each read once (a link back up the tree is not followed round).
     static func maildirs(under root: URL) -> [String] {
         let fm = FileManager.default
         func isFolder(_ url: URL) -> Bool {

@@ -76,9 +76,6 @@ public struct ImportedTouch: Hashable, Sendable {
     public var event: String? = nil
     /// A meeting of an event that does not repeat: moved to another day, it is still this meeting.
     public var oneOff = false
-
-    /// The meeting, as it stays when moved: the event of a one-off, else the source id.
-    public var origin: String { oneOff ? event ?? sourceID : sourceID }
     /// For an occurrence of a series moved off its slot (RECURRENCE-ID) to another day, the
     /// day of the slot as the user's zone sees it: a meeting logged for it on that day moves with
     /// it (one logged on another day, seen from another time zone, stays).
@@ -86,6 +83,9 @@ public struct ImportedTouch: Hashable, Sendable {
     /// Contacts the event lists as having declined or delegated it: not at the meeting, so taken
     /// off one logged before they declined.
     public var declined: [Int64] = []
+
+    /// The meeting, as it stays when moved: the event of a one-off, else the source id.
+    public var origin: String { oneOff ? event ?? sourceID : sourceID }
 }
 
 /// A contact's next step from the first event with them after today (with `plan`).
@@ -336,10 +336,7 @@ public struct TouchImporter {
             if b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") { continue }
             local.append(b >= 65 && b <= 90 ? b | 0x20 : b)
         }
-        if noReplyPrefixes.contains(where: { local.starts(with: $0) }) { return true }
-        return noReplyWords.contains { word in
-            local.count >= word.count && (0...(local.count - word.count)).contains { local[$0...].starts(with: word) }
-        }
+        return noReplyPrefixes.contains { local.starts(with: $0) } || noReplyWords.contains { local.firstRange(of: $0) != nil }
     }
 }
 

@@ -142,8 +142,8 @@ struct DumpCommand: ParsableCommand {
             do {
                 // Exact when redirected; on a terminal, a definition's raw control characters are escaped.
                 try session.dump { block in
-                    try Interruption.check()
                     TerminalOutput.write(block, to: STDOUT_FILENO)
+                    // After the write, which a stop also ends when it waits on a full pipe.
                     try Interruption.check()
                     if TerminalOutput.lost != nil { throw OutputLost() }
                 }
