@@ -88,8 +88,36 @@ extension PostgresStore {
         switch change {
         case .insertContact, .updateContact, .deleteContact, .mergeContact: return try writeContact(change)
         case .setMe, .setMarket, .deleteMarket, .setGoal, .deleteGoal, .setDefinition, .deleteDefinition: return try writeNamed(change)
+        case .keepNumbers(let collection, let upTo): return try keepNumbers(collection, upTo: upTo)
         default: return try writeEvent(change)
         }
+    }
+
+    /// Raises the table's sequence to `upTo` (never lowers it). A sequence is not rolled back
+    /// with the transaction: a run that fails after it leaves those numbers given, which only
+    /// skips them.
+    private func keepNumbers(_ collection: String, upTo: Int64) throws -> Int64? {
+        guard Change.numbered.contains(collection) else { throw UnstorableValue(description: "\(collection) is not numbered") }
+        return try connection.query(
+            """
+            SELECT setval(pg_get_serial_sequence($1, 'id'),
+              greatest($2::bigint, coalesce(pg_sequence_last_value(pg_get_serial_sequence($1, 'id')::regclass), 0)))
+            """, [.text(collection), .int(upTo)]
+        ).first?[0].decode(Int64.self)
+    }
+
+    /// The largest number each numbered table's sequence gave that the table no longer has
+    /// (as `Store.numbersGivenPastRows`).
+    public func numbersGivenPastRows() throws -> [(collection: String, upTo: Int64)] {
+        var found: [(String, Int64)] = []
+        for table in Change.numbered {
+            let row = try connection.query(
+                "SELECT pg_sequence_last_value(pg_get_serial_sequence($1, 'id')::regclass), (SELECT max(id) FROM \(table))", [.text(table)]
+            ).first
+            guard let row, let given = try row[0].decode(Int64?.self) else { continue }
+            if given > (try row[1].decode(Int64?.self) ?? 0) { found.append((table, given)) }
+        }
+        return found
     }
 
     /// A contact added, changed, removed or merged.

@@ -64,6 +64,7 @@ enum Help {
                 "refer \"WHOM\" to @x | referral from @x [about \"WHOM\"] | introduce @a and @b | spend N at @x   [on DATE] [options]",
                 "knows @a @b      timeline @x      merge @from into @into",
                 "remove @x | remove interaction|referral|introduction|spend|stage N | remove knows @a @b | remove market|goal \"NAME\"",
+                "numbers given interactions: N, contacts: N, …   (a dump's: numbers up to N are not given again)",
             ],
             examples: [
                 ("refer \"Mike Chen\" to @joan-rivera note: \"needs a stylist\" value: 120", "a referral I gave"),

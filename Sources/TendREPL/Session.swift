@@ -1479,6 +1479,7 @@ public final class Session: InterpreterHost {
         }
         try ScriptWriter.dump(net, interactions: dumpedInteractions(net), definitions: definitions, prelude: Prelude.definitions, write: line)
         try line(ScriptWriter.itemStates(try interpreter.agendaBook.itemStates(), net: net, rules: Set(definitions.rules.map(\.name))))
+        try line(ScriptWriter.numbersGiven(try store.numbersGivenPastRows()))
         let candidates = try store.candidateCounts()
         if !candidates.isEmpty {
             let seen = candidates.reduce(0) { $0 + $1.count }

@@ -205,8 +205,35 @@ extension Store {
         case .setDefinition(let d): try setDefinition(d, db)
         case .deleteDefinition(let kind, let name):
             try db.execute(sql: "DELETE FROM definitions WHERE kind = ? AND name = ?", arguments: [kind.rawValue, name])
+        case .keepNumbers(let collection, let upTo): return try keepNumbers(collection, upTo: upTo, db)
         }
         return nil
+    }
+
+    /// SQLite keeps the largest number an AUTOINCREMENT table gave in `sqlite_sequence`, and
+    /// numbers a new row past it and past every row there: raising it keeps numbers from being
+    /// given (a row is there for a table once it has had one).
+    static func keepNumbers(_ collection: String, upTo: Int64, _ db: Database) throws -> Int64 {
+        guard numberedTables.contains(collection) else { throw DatabaseError(message: "\(collection) is not numbered") }
+        try db.execute(sql: "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", arguments: [upTo, collection])
+        if db.changesCount == 0 {
+            try db.execute(sql: "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", arguments: [collection, upTo])
+        }
+        let largest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM \(collection)") ?? 0
+        return max(largest, try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?", arguments: [collection]) ?? upTo)
+    }
+
+    /// The largest number each numbered table gave that it no longer has (its last row was
+    /// removed, or its `log` undone): what a dump says with `numbers given`. Tables whose
+    /// largest number is still there are not named.
+    static func numbersGivenPastRows(_ db: Database) throws -> [(collection: String, upTo: Int64)] {
+        var found: [(String, Int64)] = []
+        for table in numberedTables {
+            guard let given = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?", arguments: [table]) else { continue }
+            let largest = try Int64.fetchOne(db, sql: "SELECT max(id) FROM \(table)") ?? 0
+            if given > largest { found.append((table, given)) }
+        }
+        return found
     }
 
     /// The id SQLite gave the row just inserted. One past `StoredRange.ids` (a row was given a

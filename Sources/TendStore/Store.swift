@@ -693,7 +693,7 @@ public final class Store: Model {
         guard statsKept != nil else { return }
         let moved: [Int64]
         switch change {
-        case .setMe, .setMarket, .deleteMarket, .setGoal, .deleteGoal, .setDefinition, .deleteDefinition: return
+        case .setMe, .setMarket, .deleteMarket, .setGoal, .deleteGoal, .setDefinition, .deleteDefinition, .keepNumbers: return
         case .insertContact: moved = id.map { [$0] } ?? []
         case .updateContact(let c, _): moved = [c.id]
         case .insertInteraction(let i): moved = i.people

@@ -69,6 +69,9 @@ public protocol TendDatabase: Model {
     /// step and day as planned: a step since changed is no longer the meeting's.
     func plannedSteps() throws -> [Int64: PlannedFrom]
     func recordPlannedSteps(_ steps: [PlannedFrom]) throws
+    /// The numbered collections whose largest number given is no longer there (its row was
+    /// removed or its `log` undone), with that number: a dump's `numbers given`.
+    func numbersGivenPastRows() throws -> [(collection: String, upTo: Int64)]
 
     /// Writes a consistent copy of the database into `path`.
     func backup(into path: String) throws

@@ -151,6 +151,7 @@ import Testing
         }
         #expect(FoldedText("Café au lait").contains(FoldedText("CAFÉ")))
         #expect(FoldedText("Cafe\u{301} au lait").contains(FoldedText("café")))
+        #expect(FoldedText("Café au lait").contains(FoldedText("cafe")))
         #expect(!FoldedText("Joan").contains(FoldedText("joann")))
         // Unicode's case folding, not lowercasing: ß is ss, a final ς is σ (both were missed).
         #expect(FoldedText("Hauptstraße 5").contains(FoldedText("STRASSE")))

@@ -198,6 +198,11 @@ import Testing
             // History kept outside the collections is never taken for text ("stage_changes").
             ("count(stage_changes)", "unknown name 'stage_changes'", 1, 7, nil),
             ("count(knows)", "unknown name 'knows'", 1, 7, nil),
+            // The comma after a group by or show list is the list's (b72): the query in parentheses.
+            ("max(contacts group by profession, count)", "max of a collection needs the value to take from each row", 1, 1,
+             "max((contacts group by profession), count)"),
+            ("sum(contacts show touches * 2 as dbl, dbl)", "sum of a collection needs the value to take from each row", 1, 1,
+             "sum((contacts show touches * 2 as dbl), dbl)"),
             ("fn w(c) = days(c.overdue) / 7\nw(5)", "w(…): a number has no fields", 2, 1, nil),
             ("fn add2(a, b) = a + b\n1 + add2(\"a\", 1)", "add2(…): cannot add a number to a string", 2, 5, nil),
             ("fn f(a) = a + 1\nfn g(b) = f(b) * 2\ng(today)", "g(…): f(…): cannot add a number to a date", 3, 1, nil),

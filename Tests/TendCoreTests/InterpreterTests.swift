@@ -299,6 +299,18 @@ import Testing
         #expect(try h.handles("contacts where weekly(it)") == ["dana-lee"])
     }
 
+    /// Text search folds accents as handles do (b72): `add "Jose Diaz"` is refused as José's
+    /// handle, so `name ~ "jose"` finds him, and `report duplicates` pairs them.
+    @Test func textSearchFoldsAccents() throws {
+        let h = Harness(prelude: false)
+        try h.run("add \"José Díaz\"\nadd \"Zoë Park\"\nadd \"Jose Diaz\" handle: \"jose-2\"\nadd \"Joan Ash\"")
+        #expect(try h.handles("contacts where name ~ \"jose\"") == ["jose-diaz", "jose-2"])
+        #expect(try h.handles("contacts where name ~ \"ZOE\"") == ["zoe-park"])
+        #expect(try h.handles("contacts where name ~ \"josé\"") == ["jose-diaz", "jose-2"])
+        #expect(try h.handles("contacts where starts_with(name, \"Jose D\")") == ["jose-diaz", "jose-2"])
+        #expect(h.text(try h.value("count(report duplicates)")) == "1")
+    }
+
     @Test func whoQuestions() throws {
         let h = try fixture()
         #expect(try h.handles("who serves my preferred client").sorted() == ["dana-lee", "mike-chen", "tom-okafor"])

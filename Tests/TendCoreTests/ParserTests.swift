@@ -304,6 +304,21 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         #expect(parseOne("set @zoe-khan company: \"Trail Co\",\n  city: \"Trailtown\"").diagnostics.isEmpty)
         #expect(parseOne("log lunch with @zoe-khan and\n  @ana-park").diagnostics.isEmpty)
     }
+
+    /// A bracket left open is found where the parser stops, often the next line, which is right
+    /// (b72): a note says where it was opened. On its own line, the error says enough.
+    @Test(arguments: [
+        ("count(contacts where stage >= visibility\nprint 1", "the '(' at line 1, column 6 is not closed"),
+        ("print [1, 2\nprint 3", "the '[' at line 1, column 7 is not closed"),
+        ("print (1 + 2\nprint 3", "the '(' at line 1, column 7 is not closed"),
+        ("print {a: 1\nprint 3", "the '{' at line 1, column 7 is not closed"),
+        ("print [1, 2 3]", nil),
+    ])
+    func anOpenBracketIsPointedAt(_ text: String, _ note: String?) {
+        let d = parseOne(text).diagnostics
+        #expect(d.count == 1, "\(d.map(\.message))")
+        #expect(d.first?.notes == (note.map { [$0] } ?? []), "\(d.map(\.notes))")
+    }
 }
 
 /// The example lines of LANGUAGE.md, as written there.

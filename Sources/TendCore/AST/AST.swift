@@ -162,6 +162,10 @@ public struct Statement: Sendable {
         case importFile(format: String, path: Expr, options: [Option])
         /// `export FORMAT "FILE" [QUERY] [overwrite]`.
         case exportFile(format: String, path: Expr, query: Expr?, overwrite: Bool)
+        /// `numbers given interactions: 12, contacts: 40`: numbers up to these count as given,
+        /// so that the next of each kind is numbered past them (a dump's, for a database whose
+        /// last event or contact was removed).
+        case numbersGiven([Option])
     }
 
     /// What `set` changes: one contact, `me`, every contact a query returns, or a logged event
@@ -306,6 +310,7 @@ extension Statement.Kind {
         case .drop(_, let name, _): return [name]
         case .assert(let cond, let message): return [cond] + maybe(message)
         case .importFile(_, let path, let options): return [path] + opts(options)
+        case .numbersGiven(let options): return opts(options)
         case .exportFile(_, let path, let query, _): return [path] + maybe(query)
         case .agenda(let command): return command.exprs
         case .journal(let command): return command.exprs

@@ -179,6 +179,20 @@ public struct Checker {
             checkImport(s, format, path, options)
         case .exportFile(let format, let path, let query, _):
             checkExport(s, format, path, query)
+        case .numbersGiven(let options):
+            checkNumbersGiven(options, s.range)
+        }
+    }
+
+    /// `numbers given interactions: 12, contacts: 40`: numbered collections, each given a
+    /// number as an id is (a whole number from 1).
+    private mutating func checkNumbersGiven(_ options: [Option], _ range: SourceRange) {
+        if options.isEmpty { report("numbers given names a collection and a number, as in: numbers given interactions: 12", range) }
+        checkOptions(options, allowed: Dictionary(uniqueKeysWithValues: Change.numbered.map { ($0, .number) }), flags: [])
+        for case .pair(_, let value, _) in options {
+            if case .literal(let v) = value.kind, case .number = v, StoredRange.problem(id: v) != nil {
+                report(StoredRange.numberGivenProblem, value.range)
+            }
         }
     }
 
@@ -1176,7 +1190,13 @@ public struct Checker {
         rowScope.grouped = false
         // `min(a, b)` compares values: its first argument is read as any other value is, unless
         // the second is a field of the collection it names (`max(introductions, on)`).
+        let reported = diagnostics.count
         let t = extremum && args.count >= 2 && !Checker.namesCollectionAndField(args) ? check(first, scope) : checkCollectionFirst(first, rowScope)
+        if case .rows = t, name != "count", args.count == 1, let took = listTookTheComma(name, first) {
+            // What the item that took the comma was checked as is beside the point.
+            let kept = diagnostics[reported...].filter { $0.range.start < took.item.start || $0.range.end > took.item.end }
+            diagnostics.replaceSubrange(reported..., with: kept)
+        }
         if case .rows(let c) = t { return checkCollectionAggregate(e, name, args, c, scope) }
         if case .list = t, args.count == 1 { return name == "count" ? .number : .any }
         if extremum && args.count >= 2 {
@@ -1218,8 +1238,10 @@ public struct Checker {
             return .number
         }
         guard args.count == 2 else {
+            let took = args.count == 1 ? listTookTheComma(name, args[0]) : nil
             report(
-                "\(name) of a collection needs the value to take from each row: \(name)(\(args[0].range == e.range ? "rows" : "…"), field)", e.range)
+                "\(name) of a collection needs the value to take from each row: \(name)(\(args[0].range == e.range ? "rows" : "…"), field)", e.range,
+                suggestion: took?.suggestion, notes: took.map { [$0.note] } ?? [])
             return .any
         }
         let vt = check(args[1], scope.nested(over: collection, named: nil))
@@ -1228,6 +1250,23 @@ public struct Checker {
             return name == "avg" ? .number : vt == .duration ? .duration : .number
         }
         return vt
+    }
+
+    /// `max(contacts group by profession, count)`: the comma after a query's `group by`,
+    /// `sort by` or `show` list is the list's, so the value to take became its last item. The
+    /// query in parentheses, then that item, is what was meant.
+    private func listTookTheComma(_ name: String, _ arg: Expr) -> (suggestion: String, note: String, item: SourceRange)? {
+        guard case .query(let q) = arg.kind, let source else { return nil }
+        let lists: [(String, [Expr])] = [("group by", q.groupBy), ("sort by", q.sortBy.map(\.0)), ("show", q.show.map(\.0))]
+        guard let (clause, items) = lists.filter({ $0.1.count > 1 }).max(by: { $0.1.last!.range.start < $1.1.last!.range.start }),
+            let last = items.last, last.range.end == arg.range.end
+        else { return nil }
+        var query = source.slice(SourceRange(arg.range.start, last.range.start))
+        while let c = query.last, c == "," || c == " " || c == "\t" || c == "\n" { query.removeLast() }
+        return (
+            "\(name)((\(query)), \(source.slice(last.range)))",
+            "the comma after the query's \(clause) list is read as part of that list: put the query in parentheses", last.range
+        )
     }
 
     private mutating func checkCall(_ e: Expr, _ name: String, _ args: [Expr], _ scope: Scope) -> ValueType {

@@ -40,7 +40,7 @@ final class AgendaMemo {
     /// markets, goals, definitions).
     static func contacts(changedBy change: Change) -> Set<Int64>? {
         switch change {
-        case .insertContact: return []
+        case .insertContact, .keepNumbers: return []
         case .updateContact(let c, _): return [c.id]
         case .insertStageChange(let s): return [s.contact]
         case .insertInteraction(let i): return Set(i.people)

@@ -203,7 +203,8 @@ extension Interpreter {
     func duplicates(_ net: Network) -> RowSet {
         var groups: [(String, [String: [Int64]])] = [("name", [:]), ("e-mail", [:]), ("phone", [:])]
         for c in net.contacts {
-            groups[0].1[personKey(c.name, nil), default: []].append(c.id)
+            // José and Jose, as their handles are: a report asks, a merge decides.
+            groups[0].1[personKey(c.name.folding(options: .diacriticInsensitive, locale: nil), nil), default: []].append(c.id)
             if let e = c.email { groups[1].1[e.lowercased(), default: []].append(c.id) }
             if let p = c.phone, !phoneDigits(p).isEmpty { groups[2].1[phoneDigits(p), default: []].append(c.id) }
         }

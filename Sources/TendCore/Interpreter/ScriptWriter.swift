@@ -180,6 +180,13 @@ public enum ScriptWriter {
         return lines.sorted().map { $0 + "\n" }.joined()
     }
 
+    /// `numbers given …` for the collections whose last numbers were removed, so that the
+    /// rebuilt database does not give them again; nothing when there are none.
+    public static func numbersGiven(_ given: [(collection: String, upTo: Int64)]) -> String {
+        guard !given.isEmpty else { return "" }
+        return "numbers given " + given.map { "\($0.collection): \($0.upTo)" }.joined(separator: ", ") + "\n"
+    }
+
     /// A dump's first lines: the second says that its last line is `dumpEnd`, which a copy cut
     /// short (a full disk, a dropped `ssh … | tend run -`) lacks. Dumps an older Tend wrote have
     /// the first line alone, and no last line to check.
@@ -199,6 +206,7 @@ public enum ScriptWriter {
         // script was split into lines here, a restore of hundreds of thousands included).
         let head = bytes.split(separator: 10, maxSplits: 2, omittingEmptySubsequences: false)
         let line = { (s: ArraySlice<UInt8>) in s.last == 13 ? s.dropLast() : s }
+        if let cut = cutInHeader(bytes) { return cut }
         guard head.count >= 2, line(head[0]).elementsEqual(dumpHeader[0].utf8), line(head[1]).elementsEqual(dumpHeader[1].utf8) else {
             return nil
         }
@@ -217,6 +225,19 @@ public enum ScriptWriter {
             start = stop + 1
         }
         return SourceRange(last.startIndex, last.endIndex)
+    }
+
+    /// A script that is all a dump's first lines cut inside them (a copy that stopped in its
+    /// first bytes): the whole text, from "# Tend dump" on. The first line alone and whole is
+    /// an older Tend's dump of nothing, which runs.
+    private static func cutInHeader(_ bytes: [UInt8]) -> SourceRange? {
+        let text = bytes.filter { $0 != 13 }
+        let whole = Array((dumpHeader.joined(separator: "\n") + "\n").utf8)
+        let firstLine = dumpHeader[0].utf8.count
+        guard text.count >= "# Tend dump".utf8.count, text.count < whole.count, whole.starts(with: text),
+            text.count != firstLine, text.count != firstLine + 1
+        else { return nil }
+        return SourceRange(0, bytes.count)
     }
 
     public static func dump(_ net: Network, definitions: Definitions, prelude: Definitions?) throws -> String {

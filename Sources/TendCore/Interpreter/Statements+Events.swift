@@ -106,6 +106,21 @@ extension Interpreter {
         return .text("Recorded that \(try names(p)) know each other.")
     }
 
+    /// `numbers given interactions: 12, contacts: 40`: the next of each is numbered past these
+    /// (never lower than it would have been).
+    func performNumbersGiven(_ options: [Option], _ ctx: Ctx) throws -> Output {
+        var kept: [String] = []
+        for case .pair(let collection, let e, _) in options {
+            let v = try eval(e, ctx)
+            guard let n = StoredRange.id(v), StoredRange.ids.contains(n) else {
+                throw fail(StoredRange.numberGivenProblem, e.range)
+            }
+            let mark = try apply(.keepNumbers(collection: collection, upTo: n)) ?? n
+            kept.append("\(collection) up to \(mark)")
+        }
+        return .text("Numbers given so far: \(kept.joined(separator: ", ")); the next of each is numbered past them.")
+    }
+
     /// `set interaction|referral|introduction|spend N …`: corrects a logged event with the options
     /// it was logged with (`on DATE` moves it); only the fields named are written.
     func correct(_ kind: EventKind, _ idExpr: Expr, _ options: [Option], on: Expr?, _ ctx: Ctx) throws -> Output {

@@ -62,6 +62,7 @@ extension Interpreter {
         case .importFile(let format, let path, let options): return [try performImport(format, path, options, s, ctx)]
         case .exportFile(let format, let path, let query, let overwrite):
             return try performExport(format, path, query: query, overwrite: overwrite, s, ctx)
+        case .numbersGiven(let options): return [try performNumbersGiven(options, ctx)]
         }
     }
 

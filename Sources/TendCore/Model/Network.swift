@@ -497,9 +497,17 @@ public enum Change: Sendable {
     case deleteGoal(String)
     case setDefinition(Definition)
     case deleteDefinition(Definition.Kind, String)
+    /// Numbers up to `upTo` of a numbered collection (`Change.numbered`) count as given: the
+    /// next row is numbered past them, and past any it already has. A mark is never lowered;
+    /// a model returns the mark it then has.
+    case keepNumbers(collection: String, upTo: Int64)
 }
 
 extension Change {
+    /// The collections whose rows are numbered for the user (`remove interaction 12`,
+    /// `contacts show id`), each numbered on its own and never giving a number twice.
+    public static let numbered = ["contacts"] + EventKind.allCases.map(\.collection)
+
     /// The number a new event's statement gave it (`id:`, which a dump writes after a gap),
     /// with its kind; nil when the model numbers the row (the next after the largest).
     public var requestedID: (kind: EventKind, id: Int64)? {
@@ -680,6 +688,9 @@ public struct Network: Sendable {
             }
         case .deleteDefinition(let kind, let name):
             definitions.removeAll { $0.kind == kind && $0.name == name }
+        case .keepNumbers(let collection, let upTo):
+            nextID[collection] = max(nextID[collection] ?? 1, upTo + 1)
+            return nextID[collection]! - 1
         }
         return nil
     }

@@ -38,6 +38,9 @@ public enum StoredRange {
     }
     /// Why a value given to a new event (or contact: `of: "a contact"`) cannot be its id
     /// (`id:`), or nil when it can.
+    /// What `numbers given` says of a number that is no id.
+    public static let numberGivenProblem = "a number given is a whole number from 1 to \(ids.upperBound), as ids are"
+
     public static func problem(id v: Value, of what: String = "an event") -> String? {
         if let n = id(v), ids.contains(n) { return nil }
         return "\(what)'s id is a whole number from 1 to \(ids.upperBound)"

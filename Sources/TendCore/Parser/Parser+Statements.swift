@@ -63,6 +63,9 @@ extension Parser {
         case "import": return try parseImport()
         case "export": return try parseExport()
         case "explain": return .explain(try parseStatement())
+        case "numbers":
+            try consume("given", "expected 'given', as in: numbers given interactions: 12")
+            return .numbersGiven(try parseOptions(stop: []))
         default: throw error("unknown statement '\(w)'")
         }
     }

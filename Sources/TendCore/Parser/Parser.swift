@@ -181,6 +181,18 @@ public struct Parser {
         if !matchSymbol(s) { throw error(message) }
     }
 
+    /// The bracket that closes the one at `opened`. Missing, the error is where the parser
+    /// stopped, often a later line that is right: a note says where the bracket was opened.
+    mutating func consumeClosing(_ s: String, opened: SourceRange, _ message: String) throws {
+        guard !matchSymbol(s) else { return }
+        var d = error(message)
+        let open = source.location(of: opened.start)
+        if d.kind == .syntax, source.location(of: d.range.start).line != open.line {
+            d.notes.append("the '\(source.slice(opened))' at line \(open.line), column \(open.column) is not closed")
+        }
+        throw d
+    }
+
     /// An error at the current token. At the end of input it is `.incomplete`, so the REPL
     /// reads another line instead of complaining.
     func error(_ message: String, at range: SourceRange? = nil, hint: String? = nil) -> Diagnostic {
@@ -436,7 +448,7 @@ public struct Parser {
         case .symbol("("):
             advance()
             let inner = try parseQueryExpr()
-            try consumeSymbol(")", "expected ')'")
+            try consumeClosing(")", opened: t.range, "expected ')'")
             return Expr(inner.kind, t.range.to(previous.range))
         case .symbol("["):
             advance()
@@ -450,7 +462,7 @@ public struct Parser {
                     items.append(try parseQueryExpr())
                 } while matchSymbol(",")
             }
-            try consumeSymbol("]", "expected ']' or ',' in the list")
+            try consumeClosing("]", opened: t.range, "expected ']' or ',' in the list")
             return Expr(.list(items), t.range.to(previous.range))
         case .symbol("{"):
             advance()
@@ -472,7 +484,7 @@ public struct Parser {
                     fields.append((key, try parseQueryExpr()))
                 } while matchSymbol(",")
             }
-            try consumeSymbol("}", "expected '}' or ',' in the record")
+            try consumeClosing("}", opened: t.range, "expected '}' or ',' in the record")
             return Expr(.record(fields), t.range.to(previous.range))
         case .identifier(let w):
             return try parseWord(w, t)
@@ -584,12 +596,13 @@ public struct Parser {
         }
         advance()
         if checkSymbol("("), previous.range.end == peek.range.start {
+            let open = peek.range
             advance()
             var args: [Expr] = []
             if !checkSymbol(")") {
                 repeat { args.append(try parseQueryExpr()) } while matchSymbol(",")
             }
-            try consumeSymbol(")", "expected ')' after the arguments of \(w)")
+            try consumeClosing(")", opened: open, "expected ')' after the arguments of \(w)")
             return Expr(.call(w, args), t.range.to(previous.range))
         }
         return Expr(.name(w), t.range)

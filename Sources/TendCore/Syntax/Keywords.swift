@@ -33,7 +33,7 @@ public enum Keyword {
         ("let", .statement), ("fn", .statement), ("rule", .statement), ("score", .statement), ("drop", .statement),
         ("load", .statement), ("save", .statement), ("assert", .statement), ("print", .statement), ("reset", .statement),
         ("import", .statement), ("export", .statement), ("explain", .statement), ("done", .statement), ("dismiss", .statement),
-        ("undo", .statement), ("history", .statement), ("edit", .statement),
+        ("undo", .statement), ("history", .statement), ("edit", .statement), ("numbers", .statement),
         // Queries.
         ("where", [.reserved, .queryClause, .endsIncomplete, .continuesStatement]),
         ("group", [.reserved, .queryClause, .endsIncomplete, .continuesStatement]),
