@@ -40,6 +40,15 @@ public enum CalendarWriter {
                 "CATEGORIES:\(escape(i.category))", "STATUS:NEEDS-ACTION", "END:VTODO",
             ]
         }
+        // A calendar holds at least one component (RFC 5545, 3.4): with nothing on the agenda,
+        // UTC's time zone, which shows nothing, so that a calendar subscribed to the file drops
+        // the to-dos it had and a strict reader still takes it.
+        if items.isEmpty {
+            lines += [
+                "BEGIN:VTIMEZONE", "TZID:UTC", "BEGIN:STANDARD", "DTSTART:19700101T000000", "TZOFFSETFROM:+0000", "TZOFFSETTO:+0000",
+                "END:STANDARD", "END:VTIMEZONE",
+            ]
+        }
         lines.append("END:VCALENDAR")
         return lines.map(VCard.fold).joined(separator: "\r\n") + "\r\n"
     }

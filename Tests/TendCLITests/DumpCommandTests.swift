@@ -88,8 +88,9 @@ import Testing
             lines.prefix(300).joined(separator: "\n") + "\n",
             String(dump.prefix(through: dump.range(of: "company: ")!.upperBound)) + "\"Northwind\"",
             String(dump.dropLast("# End of Tend dump.\n".count)),
-            // Cut in its first bytes: inside the first line, inside the second (b69).
-            String(dump.prefix(20)),
+            // Cut in its first bytes: inside the first line, after it, inside the second (b69, b73).
+            String(dump.prefix(3)), String(dump.prefix(20)), String(dump.prefix(through: dump.firstIndex(of: "\n")!)),
+            String(dump.prefix(upTo: dump.firstIndex(of: "\n")!)),
             String(dump.prefix(dump.firstIndex(of: "\n")!.utf16Offset(in: dump) + 10)),
         ]
         for (n, cut) in cuts.enumerated() {

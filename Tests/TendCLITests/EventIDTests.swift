@@ -252,10 +252,14 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("Logged call 11 with @ann") && r.stdout.hasSuffix("id\n21\n"), "\(r.stdout)\(r.stderr)")
         #expect(r.stderr.contains("Numbers given so far: interactions up to 10;"), "\(r.stderr)")
-        let bad = try Self.tend(db, ["run", "-"], stdin: "log call with @ann\nnumbers given interactions: 0, people: 3\n", in: dir)
+        // `numbers` is still a name (a `let numbers` of an older script or database).
+        let named = try Self.tend(db, ["run", "-"], stdin: "let numbers = [1, 2]\nassert count(numbers) == 2\nnumbers\n", in: dir)
+        #expect(named.status == 0, "\(named.stderr)")
+        let bad = try Self.tend(db, ["run", "-"], stdin: "log call with @ann\nnumbers given interactions: 0, people: 3\nnumbers given contacts: -1\n", in: dir)
         #expect(bad.status == 2, "\(bad.stderr)")
         #expect(bad.stderr.contains("<stdin>:2:29: error: a number given is a whole number from 1"), "\(bad.stderr)")
         #expect(bad.stderr.contains("<stdin>:2:32: error: unknown option 'people:'"), "\(bad.stderr)")
+        #expect(bad.stderr.contains("<stdin>:3:25: error: a number given is a whole number from 1"), "\(bad.stderr)")
         #expect(try Self.tend(db, ["-e", "log call with @ann"], in: dir).stdout.contains("call 12"))
     }
 

@@ -22,6 +22,16 @@ import Testing
         #expect(named.columns == ["stage", "count"], "\(named.columns)")
     }
 
+    /// Keys equal by `==` share a group (b72): `1y == 365d`, so one group of two, shown as the
+    /// first met; they made two groups.
+    @Test func durationsEqualByEqualsShareAGroup() throws {
+        let h = Harness(prelude: false)
+        try h.run("add \"A\" cadence: 1y\nadd \"B\" cadence: 365d\nadd \"C\" cadence: 2w\nadd \"D\" cadence: 14d")
+        #expect(h.text(try h.value("count(contacts where cadence == 1y)")) == "2")
+        let t = try table(h, "contacts group by own_cadence sort by own_cadence")
+        #expect(t.rows.map { $0.map(h.text) } == [["2w", "2"], ["1y", "2"]], "\(t.rows)")
+    }
+
     @Test func theChartDrawsTheFirstShownValueLabelledByTheKeys() throws {
         let h = try fixture()
         let t = try table(h, "contacts group by met_at show sum(touches), count()")

@@ -309,6 +309,13 @@ import Testing
         #expect(try h.handles("contacts where name ~ \"josé\"") == ["jose-diaz", "jose-2"])
         #expect(try h.handles("contacts where starts_with(name, \"Jose D\")") == ["jose-diaz", "jose-2"])
         #expect(h.text(try h.value("count(report duplicates)")) == "1")
+        // A tag as `in` finds it (b73: `"cafe" in tags` found José, `+cafe` did not).
+        try h.run("set @jose-diaz tags: [\"Café\"]\nadd \"Işık Straße\"\nadd \"ISIK STRASSE\" handle: \"isik-2\"")
+        #expect(try h.handles("contacts where +cafe") == ["jose-diaz"])
+        #expect(try h.handles("contacts where \"cafe\" in tags") == ["jose-diaz"])
+        #expect(try h.handles("contacts where contains(tags, \"CAFE\")") == ["jose-diaz"])
+        #expect(try h.handles("contacts where -cafe").count == 5)
+        #expect(h.text(try h.value("count(report duplicates)")) == "2")
     }
 
     @Test func whoQuestions() throws {

@@ -319,6 +319,14 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         #expect(d.count == 1, "\(d.map(\.message))")
         #expect(d.first?.notes == (note.map { [$0] } ?? []), "\(d.map(\.notes))")
     }
+
+    /// A closed string whose `{…}` stops short is an error, at the REPL too (b73: it waited for
+    /// more lines for ever); at the end of a file an open bracket is pointed at as well.
+    @Test func aClosedStringsInterpolationIsNoUnfinishedLine() {
+        #expect(!Parser.isIncomplete("let w = \"{(1}\""))
+        #expect(parseOne("let w = \"{(1}\"").diagnostics.first?.kind == .syntax)
+        #expect(parseOne("count(contacts where\n  stage > visibility").diagnostics.first?.notes == ["the '(' at line 1, column 6 is not closed"])
+    }
 }
 
 /// The example lines of LANGUAGE.md, as written there.

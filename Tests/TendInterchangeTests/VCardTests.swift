@@ -496,6 +496,16 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(ics.contains("SUMMARY:Call Joan\\, then\\; lunch"))
         #expect(ics.components(separatedBy: "\r\n").allSatisfy { $0.utf8.count <= 75 })
         #expect(ics.contains("DUE;VALUE=DATE:20261123"))
+        #expect(!ics.contains("VTIMEZONE"))
+    }
+
+    /// A calendar holds one component at least (RFC 5545, 3.4; b71): with nothing on the agenda
+    /// it held none. It holds UTC's time zone, which a calendar app shows nothing of.
+    @Test func anEmptyAgendaIsStillACalendar() {
+        let ics = CalendarWriter.ics([], stamp: Day(year: 2026, month: 11, day: 23)!)
+        let lines = ics.components(separatedBy: "\r\n")
+        #expect(lines.filter { $0.hasPrefix("BEGIN:") } == ["BEGIN:VCALENDAR", "BEGIN:VTIMEZONE", "BEGIN:STANDARD"], "\(ics)")
+        #expect(lines.contains("TZID:UTC") && lines.suffix(2) == ["END:VCALENDAR", ""])
     }
 }
 

@@ -190,8 +190,12 @@ public struct Checker {
         if options.isEmpty { report("numbers given names a collection and a number, as in: numbers given interactions: 12", range) }
         checkOptions(options, allowed: Dictionary(uniqueKeysWithValues: Change.numbered.map { ($0, .number) }), flags: [])
         for case .pair(_, let value, _) in options {
-            if case .literal(let v) = value.kind, case .number = v, StoredRange.problem(id: v) != nil {
-                report(StoredRange.numberGivenProblem, value.range)
+            switch value.kind {
+            case .literal(.number(let n)) where StoredRange.problem(id: .number(n)) != nil: report(StoredRange.numberGivenProblem, value.range)
+            case .literal(.null): report(StoredRange.numberGivenProblem, value.range)
+            case .unary(_, let operand):
+                if case .literal(.number) = operand.kind { report(StoredRange.numberGivenProblem, value.range) }
+            default: break
             }
         }
     }
@@ -1255,16 +1259,18 @@ public struct Checker {
     /// `max(contacts group by profession, count)`: the comma after a query's `group by`,
     /// `sort by` or `show` list is the list's, so the value to take became its last item. The
     /// query in parentheses, then that item, is what was meant.
-    private func listTookTheComma(_ name: String, _ arg: Expr) -> (suggestion: String, note: String, item: SourceRange)? {
+    private func listTookTheComma(_ name: String, _ arg: Expr) -> (suggestion: String?, note: String, item: SourceRange)? {
         guard case .query(let q) = arg.kind, let source else { return nil }
         let lists: [(String, [Expr])] = [("group by", q.groupBy), ("sort by", q.sortBy.map(\.0)), ("show", q.show.map(\.0))]
         guard let (clause, items) = lists.filter({ $0.1.count > 1 }).max(by: { $0.1.last!.range.start < $1.1.last!.range.start }),
             let last = items.last, last.range.end == arg.range.end
         else { return nil }
-        var query = source.slice(SourceRange(arg.range.start, last.range.start))
-        while let c = query.last, c == "," || c == " " || c == "\t" || c == "\n" { query.removeLast() }
+        // On one line, as a suggestion is shown; none when a comment is in the way.
+        var query = source.slice(SourceRange(arg.range.start, last.range.start)).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        while query.last == "," || query.last == " " { query.removeLast() }
+        let item = source.slice(last.range).split(whereSeparator: \.isWhitespace).joined(separator: " ")
         return (
-            "\(name)((\(query)), \(source.slice(last.range)))",
+            query.contains("#") || item.contains("#") ? nil : "\(name)((\(query)), \(item))",
             "the comma after the query's \(clause) list is read as part of that list: put the query in parentheses", last.range
         )
     }

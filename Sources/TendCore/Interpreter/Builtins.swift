@@ -126,7 +126,10 @@ public struct Builtin: Sendable {
             case .string(let s): return .bool(x.stringValue.map { FoldedText(s).contains(FoldedText($0)) } ?? false)
             case .list(let l):
                 return .bool(
-                    l.contains { Value.equal($0, x) || ($0.stringValue != nil && $0.stringValue?.lowercased() == x.stringValue?.lowercased()) })
+                    l.contains { item in
+                        if case .string(let a) = item, case .string(let b) = x { return sameText(a, b) }
+                        return Value.equal(item, x)
+                    })
             case .rows(let r): return .bool(r.rows.contains { Value.equal($0, x) })
             case .null: return .null
             default: throw i.fail("contains needs text or a list, not \(c.arg(0).typeName)", c.expr.range)

@@ -93,9 +93,9 @@ extension Interpreter {
             if case .contact(let id) = row {
                 let v = try view()
                 guard let i = v.position(of: id) else { return .bool(!present) }
-                has = v.contacts.withUnsafeBufferPointer { $0[i].tags.contains { $0.lowercased() == t } }
+                has = v.contacts.withUnsafeBufferPointer { $0[i].tags.contains { sameText($0, t) } }
             } else {
-                has = try field(row, "tags", e.range).listValue?.contains { $0.stringValue?.lowercased() == t } ?? false
+                has = try field(row, "tags", e.range).listValue?.contains { $0.stringValue.map { sameText($0, t) } ?? false } ?? false
             }
             return .bool(present ? has : !has)
         }

@@ -678,7 +678,7 @@ public final class Interpreter {
         case .tag(let t, let present):
             guard let row = ctx.row else { throw fail("+\(t) needs a contact in view", e.range) }
             let tags = try field(row, "tags", e.range)
-            let has = tags.listValue?.contains { $0.stringValue?.lowercased() == t } ?? false
+            let has = tags.listValue?.contains { $0.stringValue.map { sameText($0, t) } ?? false } ?? false
             return .bool(present ? has : !has)
         case .me:
             return .record(try meRecord())

@@ -412,6 +412,8 @@ extension Interpreter {
         case .null: return "\u{0}"
         case .contact(let id): return "#\(id)"
         case .string(let s): return "s" + s
+        // By `==`'s measure (1y is 365d), a group holding both shown as the first met.
+        case .duration(let d): return "d\(d.approximateDays)"
         default: return plainText(v)
         }
     }

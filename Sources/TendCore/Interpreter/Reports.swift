@@ -203,8 +203,8 @@ extension Interpreter {
     func duplicates(_ net: Network) -> RowSet {
         var groups: [(String, [String: [Int64]])] = [("name", [:]), ("e-mail", [:]), ("phone", [:])]
         for c in net.contacts {
-            // José and Jose, as their handles are: a report asks, a merge decides.
-            groups[0].1[personKey(c.name.folding(options: .diacriticInsensitive, locale: nil), nil), default: []].append(c.id)
+            // José and Jose, Straße and Strasse, as search folds them: a report asks, a merge decides.
+            groups[0].1[String(decoding: FoldedText(personKey(c.name, nil)).bytes, as: UTF8.self), default: []].append(c.id)
             if let e = c.email { groups[1].1[e.lowercased(), default: []].append(c.id) }
             if let p = c.phone, !phoneDigits(p).isEmpty { groups[2].1[phoneDigits(p), default: []].append(c.id) }
         }
@@ -215,7 +215,7 @@ extension Interpreter {
                 for other in ids.dropFirst() {
                     var reason = "same \(what)"
                     if what == "name", let a = net.contact(ids[0]), let b = net.contact(other), let x = a.company, let y = b.company,
-                        normalize(x) == normalize(y)
+                        sameText(collapsingSpaces(normalize(x)), collapsingSpaces(normalize(y)))
                     {
                         reason = "same name and company"
                     }

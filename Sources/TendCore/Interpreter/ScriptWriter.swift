@@ -228,15 +228,13 @@ public enum ScriptWriter {
     }
 
     /// A script that is all a dump's first lines cut inside them (a copy that stopped in its
-    /// first bytes): the whole text, from "# Tend dump" on. The first line alone and whole is
-    /// an older Tend's dump of nothing, which runs.
+    /// first bytes, from "# T" on, or after its first line): the whole text. The first line
+    /// alone was also an older Tend's dump of a database with nothing in it, which restored
+    /// nothing either: it is refused with the rest.
     private static func cutInHeader(_ bytes: [UInt8]) -> SourceRange? {
         let text = bytes.filter { $0 != 13 }
         let whole = Array((dumpHeader.joined(separator: "\n") + "\n").utf8)
-        let firstLine = dumpHeader[0].utf8.count
-        guard text.count >= "# Tend dump".utf8.count, text.count < whole.count, whole.starts(with: text),
-            text.count != firstLine, text.count != firstLine + 1
-        else { return nil }
+        guard text.count >= 3, text.count < whole.count, whole.starts(with: text) else { return nil }
         return SourceRange(0, bytes.count)
     }
 

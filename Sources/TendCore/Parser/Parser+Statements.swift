@@ -15,6 +15,13 @@ extension Parser {
     /// One statement, after the word that starts it: each kind has a function of its own.
     mutating func parseStatementKind() throws -> Statement.Kind {
         if check("agenda"), let page = try parseAgendaPage() { return page }
+        // `numbers given …`: a statement by its two words, so that `numbers` stays a name (a
+        // `let numbers` of a script or a database written before the statement was).
+        if check("numbers"), case .identifier("given") = peek(1).kind {
+            advance()
+            advance()
+            return .numbersGiven(try parseOptions(stop: []))
+        }
         // `.mode csv` in a script file: said why it is refused ("expected an expression, found .").
         if checkSymbol("."), case .identifier(let w) = peek(1).kind, Parser.dotCommandWords.contains(w), peek(1).range.start == peek.range.end {
             throw error(
@@ -63,9 +70,6 @@ extension Parser {
         case "import": return try parseImport()
         case "export": return try parseExport()
         case "explain": return .explain(try parseStatement())
-        case "numbers":
-            try consume("given", "expected 'given', as in: numbers given interactions: 12")
-            return .numbersGiven(try parseOptions(stop: []))
         default: throw error("unknown statement '\(w)'")
         }
     }

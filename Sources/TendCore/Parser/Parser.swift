@@ -187,7 +187,7 @@ public struct Parser {
         guard !matchSymbol(s) else { return }
         var d = error(message)
         let open = source.location(of: opened.start)
-        if d.kind == .syntax, source.location(of: d.range.start).line != open.line {
+        if source.location(of: d.range.start).line != open.line {
             d.notes.append("the '\(source.slice(opened))' at line \(open.line), column \(open.column) is not closed")
         }
         throw d
@@ -511,9 +511,16 @@ public struct Parser {
                 if sub.isAtEnd {
                     throw Diagnostic(.syntax, "empty '{}' in a string; write \\{ for a brace", at: SourceRange(r.start - 1, r.end + 1), in: source)
                 }
-                let e = try sub.parseQueryExpr()
-                if !sub.isAtEnd { throw sub.error("unexpected \(sub.peek) in '{…}'") }
-                parts.append(.expr(e))
+                // The string is closed: a '{…}' that stops short is wrong, not waiting for more
+                // lines (the REPL waited for ever on `"{(1}"`).
+                do {
+                    let e = try sub.parseQueryExpr()
+                    if !sub.isAtEnd { throw sub.error("unexpected \(sub.peek) in '{…}'") }
+                    parts.append(.expr(e))
+                } catch var d as Diagnostic where d.kind == .incomplete {
+                    d.kind = .syntax
+                    throw d
+                }
             }
         }
         return Expr(.interpolated(parts), range)

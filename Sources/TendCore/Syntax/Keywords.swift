@@ -33,7 +33,7 @@ public enum Keyword {
         ("let", .statement), ("fn", .statement), ("rule", .statement), ("score", .statement), ("drop", .statement),
         ("load", .statement), ("save", .statement), ("assert", .statement), ("print", .statement), ("reset", .statement),
         ("import", .statement), ("export", .statement), ("explain", .statement), ("done", .statement), ("dismiss", .statement),
-        ("undo", .statement), ("history", .statement), ("edit", .statement), ("numbers", .statement),
+        ("undo", .statement), ("history", .statement), ("edit", .statement),
         // Queries.
         ("where", [.reserved, .queryClause, .endsIncomplete, .continuesStatement]),
         ("group", [.reserved, .queryClause, .endsIncomplete, .continuesStatement]),
@@ -57,7 +57,7 @@ public enum Keyword {
         // Statements' slots.
         ("with", .inSlot), ("on", .inSlot), ("to", .inSlot), ("from", .inSlot), ("about", .inSlot), ("at", .inSlot),
         ("per", .inSlot), ("target", .inSlot), ("into", .inSlot), ("until", .inSlot), ("cascade", .inSlot),
-        ("overwrite", .inSlot), ("private", .inSlot), ("for", .inSlot), ("since", .inSlot),
+        ("overwrite", .inSlot), ("private", .inSlot), ("for", .inSlot), ("since", .inSlot), ("numbers", .inSlot), ("given", .inSlot),
     ]
 
     /// The words with a role.
