@@ -507,6 +507,10 @@ struct Completer {
         if word.hasPrefix("-") && Completer.startsTag(head) {
             return Completion(word: word, candidates: matching(word, in: tags().map { "-" + $0 }))
         }
+        // A phrase's next word (`who ` → serves, can, knows, is; `sort ` → by), and only those.
+        if head.last == " " || head.last == "\t", let next = Completer.nextWords(after: words) {
+            return Completion(word: word, candidates: matching(word, in: next, empty: true))
+        }
         if words.count == 1, let verb = words.first, verb == "import" || verb == "export", head.last == " " {
             return Completion(word: word, candidates: matching(word, in: verb == "import" ? FileFormats.imports : FileFormats.exports))
         }
@@ -532,6 +536,22 @@ struct Completer {
             return Completion(word: word, candidates: found, closing: "(")
         }
         return Completion(word: word, candidates: found)
+    }
+
+    /// The words a phrase goes on with, by its last words (two, then one): `who can` → help.
+    static let phrases: [String: [String]] = [
+        "who": ["serves", "can", "knows", "is"], "who can": ["help"], "who is": ["overdue"], "who serves": ["my"],
+        "serves my": ["preferred"], "my preferred": ["client"], "sort": ["by"], "group": ["by"], "reset": ["rules"],
+        "numbers": ["given"], "agenda": ["all", "by", "limit", "on"], "agenda by": ["item"], "path": ["to"], "gaps": ["in"],
+    ]
+
+    /// The words that may follow `words` (the line's before the word completed), or nil.
+    static func nextWords(after words: [Substring]) -> [String]? {
+        let last = words.suffix(2).map { $0.lowercased() }
+        if last.count == 2, let next = phrases[last.joined(separator: " ")] { return next }
+        // `agenda` goes on with its clauses only as the statement's first word.
+        if last.last == "agenda" && words.count > 1 { return nil }
+        return last.last.flatMap { phrases[$0] }
     }
 
     /// A sign starts a tag after the start of input, whitespace, `(`, `[`, `,` or `:`.

@@ -754,6 +754,14 @@ final class Terminal {
         #expect(c.complete("contacts wher").closing(after: "where") == " ")
         #expect(candidates("@joan-rivera.over") == ["overdue"])
         #expect(candidates("contacts sort by ") == [])
+        // A phrase's next word, and only those (b72: `who ` offered nothing, `who s` every s-word).
+        #expect(candidates("who ") == ["can", "is", "knows", "serves"])
+        #expect(candidates("who s") == ["serves"])
+        #expect(candidates("who can ") == ["help"])
+        #expect(candidates("who serves my preferred ") == ["client"])
+        #expect(candidates("contacts sort ") == ["by"])
+        #expect(candidates("agenda ") == ["all", "by", "limit", "on"])
+        #expect(candidates("count(agenda ") == [])
         // Tags after a sign: `+li` is a tag, not the keyword `limit`.
         #expect(c.complete("contacts where +li") == Completion(word: "li", candidates: ["linkedin"]))
         #expect(c.complete("set @jon-snow -li") == Completion(word: "-li", candidates: ["-linkedin"]))
