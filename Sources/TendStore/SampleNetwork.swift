@@ -67,12 +67,17 @@ public struct SampleNetwork {
 
     /// Writes the network into an empty store in one transaction, a section at a time; the
     /// sections draw from one generator in this order.
+    /// The database has contacts, found under the write lock: another process added them after
+    /// `demo` looked (which it does first, for a plain message without waiting on the lock).
+    public struct NotEmpty: Error {}
+
     @discardableResult
     public func write(to store: Store) throws -> Counts {
         var counts = Counts()
         var rng = Random(state: seed)
         try store.transaction {
             try store.db.inDatabase { db in
+                if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM contacts)") == true { throw NotEmpty() }
                 // Every contact is new, and due: the triggers that say so row by row are spared.
                 try Store.withoutFigureTriggers(db) {
                     try writeSections(db, &rng, &counts)

@@ -211,9 +211,8 @@ struct DemoCommand: ParsableCommand {
         } catch {
             App.fail(error, closing: session)
         }
-        guard contacts == 0 else {
-            App.fail("\(ConnectionSettings.redacted(path)) already has contacts; give an empty --db", .failed, closing: session)
-        }
+        let notEmpty = "\(ConnectionSettings.redacted(path)) already has contacts; give an empty --db"
+        guard contacts == 0 else { App.fail(notEmpty, .failed, closing: session) }
         let started = Date()
         let counts: SampleNetwork.Counts
         do {
@@ -231,6 +230,8 @@ struct DemoCommand: ParsableCommand {
                 let push = try Push(from: generated, into: team)
                 _ = try session.store.transactionRetryingConflicts { try push.run() }
             }
+        } catch is SampleNetwork.NotEmpty {
+            App.fail(notEmpty + " (another process added some meanwhile)", .failed, closing: session)
         } catch {
             App.fail(error, closing: session)
         }

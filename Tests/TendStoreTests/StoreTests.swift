@@ -243,6 +243,15 @@ extension Store {
         #expect(!na.referrals.isEmpty && !na.spending.isEmpty && !na.knows.isEmpty && !na.introductions.isEmpty && !na.goals.isEmpty)
     }
 
+    /// The sample goes only into a database without contacts, looked at under the write lock
+    /// (b69: a contact added by another process after `demo` looked made a raw UNIQUE error).
+    @Test func theSampleGoesIntoNoNetwork() throws {
+        let store = try Store(path: nil)
+        try store.apply(.insertContact(Contact(name: "Already Here", handle: "already-here", created: day)))
+        #expect(throws: SampleNetwork.NotEmpty.self) { try SampleNetwork(size: 20, seed: 7, today: day).write(to: store) }
+        #expect(try store.network().contacts.map(\.handle) == ["already-here"])
+    }
+
     /// Who touched last (`last_touch_by`) from SQL agrees with the core's pass, with two members
     /// (`--as`) logging on the same days: of touches on the last day, the last counted wins.
     @Test func storeLastTouchByMatchesTheCore() throws {
