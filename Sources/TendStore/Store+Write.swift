@@ -227,6 +227,9 @@ extension Store {
     /// removed, or its `log` undone): what a dump says with `numbers given`. Tables whose
     /// largest number is still there are not named.
     static func numbersGivenPastRows(_ db: Database) throws -> [(collection: String, upTo: Int64)] {
+        // A database an older Tend made, read without bringing it up to date (--read-only),
+        // may number nothing with AUTOINCREMENT yet: it has no such table.
+        guard try db.tableExists("sqlite_sequence") else { return [] }
         var found: [(String, Int64)] = []
         for table in numberedTables {
             guard let given = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = ?", arguments: [table]) else { continue }

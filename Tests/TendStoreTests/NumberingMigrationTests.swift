@@ -96,6 +96,19 @@ import Testing
         #expect(try raw.queue.read { try Int64.fetchAll($0, sql: "SELECT x FROM my_audit") } == [first!, second!])
     }
 
+    /// Read as it is (--read-only), an older database says no number was given past its rows
+    /// (a dump writes no `numbers given`), and after the migration the removed newest one is.
+    @Test func anOlderDatabaseNumbersNothingPastItsRows() throws {
+        let (path, _) = try Self.olderDatabase()
+        #expect(try Store(path: path, readOnly: true).numbersGivenPastRows().isEmpty)
+        let store = try Store(path: path)
+        let contact = try store.network(events: false).contacts[0].id
+        let id = try store.apply(.insertInteraction(Interaction(kind: "call", on: day, people: [contact])))!
+        try store.apply(.deleteEvent(.interaction, id))
+        #expect(try store.numbersGivenPastRows().map(\.collection) == ["interactions"])
+        #expect(try store.numbersGivenPastRows().map(\.upTo) == [id])
+    }
+
     /// Two processes open one older file at once: the second found v12 pending before it waited
     /// for the first's write lock, ran it again and failed ("UNIQUE constraint failed:
     /// grdb_migrations.identifier"); the file it waited for is migrated, and it opens.
