@@ -70,6 +70,21 @@ import Testing
         #expect((done.stdout + done.stderr).contains("@cy-cole"), "\(done.stdout)\(done.stderr)")
     }
 
+    /// A rule failing for one contact (a date off the calendar) does not stop `done` for
+    /// another's item (b68: `done 1` failed with exit 3 on @cy's rule): only the touched
+    /// contact's rules are worked out again. The agenda itself still says where the rule fails.
+    @Test func anotherContactsFailingRuleLeavesDoneAlone() throws {
+        let dir = try Self.start()
+        #expect(try Self.csv(["agenda"], dir)[1].contains("Ann Arbor"))
+        let rule = "rule \"chase\" when next_due != null and today > next_due + 1w then remind \"Chase {name}\" priority 6"
+        #expect(try CLI.run(["run", "-"], stdin: "set @cy-cole next_step: \"someday\", next_due: 9999-12-31\n\(rule)\n", in: dir).status == 0)
+        let done = try CLI.run(["done", "1"], in: dir)
+        #expect(done.status == 0, "\(done.stderr)")
+        #expect(done.stdout.contains("logged call") && done.stdout.contains("@ann-arbor"), "\(done.stdout)")
+        let page = try CLI.run(["agenda"], in: dir)
+        #expect(page.status == 3 && page.stderr.contains("evaluated for @cy-cole"), "\(page.stderr)")
+    }
+
     /// "Follow the money" counts what was spent this year up to today: a spend dated next
     /// February (or later this year) has not happened, and "You spent 300 with B Two this year"
     /// was said of it.

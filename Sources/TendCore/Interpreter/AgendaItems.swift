@@ -241,10 +241,11 @@ extension Interpreter {
             closed += 1
             if !closedFor.contains(key.contact) { closedFor.append(key.contact) }
         }
-        // A touch that settles an item (the contact is no longer overdue) ends its state at once:
-        // working out the agenda forgets the states of items whose rule no longer fires, which
-        // would otherwise hide the item when the rule fires again, however much later.
-        if !logged.isEmpty { _ = try agendaRows(on: nil, ref.range) }
+        // A touch that settles an item (the contact is no longer overdue) ends its state at once,
+        // as working out the agenda would, which would otherwise hide the item when the rule
+        // fires again, however much later. Only these contacts' rules are worked out: another
+        // contact's rule failing (b68: a date off the calendar) stopped every `done`.
+        if !logged.isEmpty { try settleStates(of: closedFor, ref.range) }
         // With no touch logged to hold it, the note goes into the timeline as a note (not a
         // touch): kept with the item alone, it went when the rule stopped holding.
         var noted = ""
@@ -262,6 +263,25 @@ extension Interpreter {
     }
 
     /// Whether a rule holds for a contact today, its item shown or hidden.
+    /// Forgets the states of these contacts' items whose rule no longer fires (see
+    /// `settleItemStates`). A rule that fails for one of them is taken as firing: its state stays.
+    func settleStates(of contacts: [Int64], _ range: SourceRange) throws {
+        let looked = Set(try contacts.filter { id in try contact(id).map { c in c.snoozedUntil.map { $0 <= today } ?? true } ?? false })
+        var fired: Set<ItemKey> = []
+        for id in looked {
+            for rule in definitions.rules {
+                let holds: Bool
+                do {
+                    holds = try fires(rule.name, for: id, range)
+                } catch let d as Diagnostic where d.kind == .runtime {
+                    holds = true
+                }
+                if holds { fired.insert(ItemKey(contact: id, rule: rule.name)) }
+            }
+        }
+        _ = try settleItemStates(fired: fired, evaluated: looked.contains, on: today, settling: true)
+    }
+
     func fires(_ ruleName: String, for id: Int64, _ range: SourceRange) throws -> Bool {
         guard let rule = definitions.rules.first(where: { $0.name == ruleName }) else { return false }
         try enterRules("done", range)
