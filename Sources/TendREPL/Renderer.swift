@@ -127,7 +127,7 @@ public struct Renderer {
             return render(t)
         case .card(let c):
             return render(c)
-        case .assertion:
+        case .assertion, .warning:
             return nil
         }
     }

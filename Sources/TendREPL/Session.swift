@@ -944,6 +944,8 @@ public final class Session: InterpreterHost {
                 if !detail.isEmpty { d.notes = [detail] }
                 console.err(diagnostics.format(d))
             }
+        case .warning(let d):
+            console.err(diagnostics.format(d))
         case .text(let s):
             if quiet { return }
             // Confirmations carry data (a name, a note): its control characters are shown escaped,

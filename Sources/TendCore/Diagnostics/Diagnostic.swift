@@ -8,6 +8,8 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
         case type
         case runtime
         case assertion
+        /// Said, and the run goes on (an agenda item left off: its rule failed for its contact).
+        case warning
     }
 
     public var kind: Kind
@@ -63,7 +65,7 @@ public struct DiagnosticFormatter: Sendable {
     /// Every piece taken from the user's text or data (the message quotes names and values, the
     /// echoed line may hold anything) is shown with its control characters escaped.
     public func format(_ d: Diagnostic) -> String {
-        let label = d.kind == .assertion ? "assertion failed" : "error"
+        let label = d.kind == .assertion ? "assertion failed" : d.kind == .warning ? "warning" : "error"
         let message = TerminalText.escaped(DiagnosticFormatter.cut(d.message), keep: .lines)
         let suggestion = d.suggestion.map { TerminalText.escaped(DiagnosticFormatter.cut($0), keep: []) }
         let notes = d.notes.map { TerminalText.escaped(DiagnosticFormatter.cut($0), keep: .lines) }

@@ -39,6 +39,7 @@ extension Interpreter {
             }
         }
         let rules = definitions.rules.map { Boxed($0, self) }
+        var failedContacts: Set<Int64> = []
         for c in v.net.contacts {
             if let kept = memo?.items(of: c.id) {
                 items += kept
@@ -53,14 +54,24 @@ extension Interpreter {
             let plain = Ctx(row: .contact(c.id))
             var overdue: Value?
             var sortName: String?
+            var failed = false
             for boxed in rules {
                 ruleInView = boxed.rule.name
                 let ctx = boxed.rule.row == nil ? plain : Ctx(row: plain.row, naming: boxed.rule.row)
-                let (fires, message, priority) = try forContact(c) {
-                    try within(boxed.rule.file) { () throws -> (Bool, String, Decimal) in
-                        guard try boxed.when(ctx).isTrue else { return (false, "", 0) }
-                        return (true, try display(boxed.message(ctx)), try priorityValue(boxed.priority, ctx))
+                let fires: Bool
+                let message: String
+                let priority: Decimal
+                do {
+                    (fires, message, priority) = try forContact(c) {
+                        try within(boxed.rule.file) { () throws -> (Bool, String, Decimal) in
+                            guard try boxed.when(ctx).isTrue else { return (false, "", 0) }
+                            return (true, try display(boxed.message(ctx)), try priorityValue(boxed.priority, ctx))
+                        }
                     }
+                } catch let d as Diagnostic where d.kind == .runtime && agendaFailures != nil {
+                    agendaFailures!.append(d)
+                    failed = true
+                    continue
                 }
                 guard fires else { continue }
                 if overdue == nil {
@@ -74,7 +85,8 @@ extension Interpreter {
                         .row(Row(spec, [.contact(c.id), .string(boxed.rule.name), .string(message), .number(priority), overdue!]))
                     ))
             }
-            memo?.keep(mine, of: c.id)
+            // Items a failed rule left out are not kept: the next look tries the rule again.
+            if failed { failedContacts.insert(c.id) } else { memo?.keep(mine, of: c.id) }
             items += mine
         }
         items.sort { a, b in
@@ -84,7 +96,8 @@ extension Interpreter {
         }
         // Another day's agenda (`agenda on DATE`, a plan) forgets no closed item: on that day
         // the rule may have stopped holding, and today's `done` would be undone by looking.
-        return RowSet(collection: spec, rows: try withoutHiddenItems(items.map(\.row), v, settling: date == nil || date == saved))
+        return RowSet(
+            collection: spec, rows: try withoutHiddenItems(items.map(\.row), v, settling: date == nil || date == saved, failed: failedContacts))
     }
 
     /// The figures the definitions' fields name (a rule's, a score's, a fn's or a let's, in any

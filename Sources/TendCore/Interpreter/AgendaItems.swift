@@ -56,7 +56,12 @@ extension Interpreter {
     /// fired for them, highest priority first) or one per item, numbered; the numbers are kept
     /// for `done`, `dismiss` and `snooze` until the agenda is shown again.
     func agendaPage(on day: Day?, byItem: Bool, lines limit: Int?, _ s: Statement) throws -> [Output] {
+        // One rule failing for one contact leaves that item off the page, said on standard
+        // error, not the whole day's work (b68); a query of `agenda` still fails with it.
+        agendaFailures = []
+        defer { agendaFailures = nil }
         let items = try agendaRows(on: day, s.range).rows
+        let failures = agendaFailures ?? []
         // Each line's items, and its first (highest) item, which it shows.
         var lines: [(keys: [ItemKey], top: Row)] = []
         var lineOf: [Int64: Int] = [:]
@@ -107,6 +112,22 @@ extension Interpreter {
         if !numbered {
             // `done 2` must not close what another page numbered 2 without saying so.
             out.append(.text("note: another process is writing to the database, so these numbers were not kept: done, dismiss and snooze by number still mean the agenda shown before this one; show it again when the other process is done"))
+        }
+        return out + Interpreter.leftOff(failures)
+    }
+
+    /// The warnings for items a failing rule left off the page: the first few in full (the
+    /// rule, its place, the contact), then how many more.
+    static func leftOff(_ failures: [Diagnostic], shown: Int = 3) -> [Output] {
+        var out: [Output] = failures.prefix(shown).map { d in
+            var w = d
+            w.kind = .warning
+            w.notes.append("this item is left off the agenda until the rule is mended; the rest is shown")
+            return .warning(w)
+        }
+        if failures.count > shown {
+            let more = failures.count - shown
+            out.append(.warning(Diagnostic(.warning, "\(more) more item\(more == 1 ? "" : "s") left off the agenda for the same reasons", at: .none)))
         }
         return out
     }
@@ -392,7 +413,8 @@ extension Interpreter {
 
 extension Interpreter {
     /// The agenda's items without those closed, dismissed or snoozed (see `settleItemStates`).
-    func withoutHiddenItems(_ rows: [Value], _ v: View, settling: Bool) throws -> [Value] {
+    /// `failed`: contacts a rule failed for, whose items' states are left as they are.
+    func withoutHiddenItems(_ rows: [Value], _ v: View, settling: Bool, failed: Set<Int64> = []) throws -> [Value] {
         func key(_ r: Value) -> ItemKey? {
             guard case .row(let row) = r, case .contact(let id)? = row["contact"], case .string(let rule)? = row["rule"] else { return nil }
             return ItemKey(contact: id, rule: rule)
@@ -401,7 +423,7 @@ extension Interpreter {
         let hiding = try settleItemStates(
             fired: fired,
             evaluated: { id in
-                guard let c = v.net.contact(id) else { return false }
+                guard !failed.contains(id), let c = v.net.contact(id) else { return false }
                 return c.snoozedUntil.map { $0 <= v.today } ?? true
             }, on: v.today, settling: settling)
         guard !hiding.isEmpty else { return rows }

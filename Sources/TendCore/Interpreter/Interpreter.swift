@@ -68,6 +68,9 @@ public final class Interpreter {
     var compiledBodies: [ObjectIdentifier: (node: Expr, run: Compiled)] = [:]
     /// The agenda's items of each contact (`AgendaMemo`), kept while only `apply`'s changes are made.
     var keptAgenda: AgendaMemo?
+    /// Set while the printed page is worked out: a rule failing for a contact is kept here and
+    /// that item left off, instead of stopping the page (`agendaRows`).
+    var agendaFailures: [Diagnostic]?
     /// False for a run of one statement whose process then ends (`tend agenda`): each contact's
     /// items are then not kept for a next statement (at 100,000 contacts, a dictionary and 70,000
     /// arrays held at the agenda's peak of memory).

@@ -11,6 +11,8 @@ public enum Output: Sendable {
     case card(Card)
     /// An assertion's outcome.
     case assertion(passed: Bool, message: String, detail: String, range: SourceRange, source: Source)
+    /// Said on standard error; the statement has done its work (`Diagnostic.Kind.warning`).
+    case warning(Diagnostic)
 }
 
 /// A query result ready to draw.
