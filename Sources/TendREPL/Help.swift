@@ -3,6 +3,9 @@ import TendCore
 /// The `.help` text of a topic (`add`, `rules`, …), for the command line's help too.
 public func languageHelp(_ topic: String) -> String { Help.text(topic) }
 
+/// The `.help` topics' names (`tend help queries` shows one as `.help queries` does).
+public let languageTopics: [String] = Help.topics.map(\.name) + ["fields", "functions"]
+
 /// The REPL's `.help` and `.schema` text.
 enum Help {
     /// One `.help` topic: the grammar of its statements, then examples that run as written, in

@@ -508,7 +508,7 @@ struct Completer {
             return Completion(word: word, candidates: matching(word, in: tags().map { "-" + $0 }))
         }
         // A phrase's next word (`who ` → serves, can, knows, is; `sort ` → by), and only those.
-        if head.last == " " || head.last == "\t", let next = Completer.nextWords(after: words) {
+        if head.last == " " || head.last == "\t", !word.contains("."), !word.hasPrefix("@"), let next = Completer.nextWords(after: words) {
             return Completion(word: word, candidates: matching(word, in: next, empty: true))
         }
         if words.count == 1, let verb = words.first, verb == "import" || verb == "export", head.last == " " {
@@ -549,8 +549,8 @@ struct Completer {
     static func nextWords(after words: [Substring]) -> [String]? {
         let last = words.suffix(2).map { $0.lowercased() }
         if last.count == 2, let next = phrases[last.joined(separator: " ")] { return next }
-        // `agenda` goes on with its clauses only as the statement's first word.
-        if last.last == "agenda" && words.count > 1 { return nil }
+        // A statement's word goes on so only as the statement's first word (`print numbers `).
+        if let word = last.last, ["agenda", "numbers", "reset"].contains(word), words.count > 1 { return nil }
         return last.last.flatMap { phrases[$0] }
     }
 

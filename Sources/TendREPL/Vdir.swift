@@ -178,14 +178,20 @@ extension Vdir {
         var notes: [String] = []
     }
 
-    /// Writes the contacts' cards into the folder (made when missing). A contact without a UID
+    /// Writes the contacts' cards into the folder (made when missing, with the folders above it,
+    /// as vdirsyncer's `~/.local/share/contacts/…` on a new machine). A contact without a UID
     /// takes the one of the card in the folder that carries its handle (an export whose
     /// transaction was undone), else a new UUID; either is stored, so it is given once. A card
     /// in a file of several is written in its place there.
     static func export(_ people: [Contact], to dir: String, session: Session) throws -> Written {
         var st = stat()
         if stat(dir, &st) != 0 {
-            guard mkdir(dir, 0o700) == 0 else { throw FileWriter.failure(dir, errno) }
+            // Each missing folder from the top down; one made meanwhile by another is fine.
+            var made = dir.hasPrefix("/") ? "" : "."
+            for part in dir.split(separator: "/") {
+                made += "/" + part
+                if stat(made, &st) != 0, mkdir(made, 0o700) != 0, errno != EEXIST { throw FileWriter.failure(made, errno) }
+            }
         }
         // What a killed export left (each card is written beside its name first) goes first.
         TemporaryFile.removeAbandoned(in: dir)

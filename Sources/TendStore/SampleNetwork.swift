@@ -65,12 +65,12 @@ public struct SampleNetwork {
         public var knows = 0
     }
 
-    /// Writes the network into an empty store in one transaction, a section at a time; the
-    /// sections draw from one generator in this order.
     /// The database has contacts, found under the write lock: another process added them after
     /// `demo` looked (which it does first, for a plain message without waiting on the lock).
     public struct NotEmpty: Error {}
 
+    /// Writes the network into an empty store in one transaction, a section at a time; the
+    /// sections draw from one generator in this order.
     @discardableResult
     public func write(to store: Store) throws -> Counts {
         var counts = Counts()

@@ -66,6 +66,15 @@ struct QuickArguments {
         return Array(args[..<command]) + options + [args[command]] + words
     }
 
+    /// Whether `-e` is given after a command that is no statement's (whose words are the
+    /// statement's own), and not as another option's value.
+    static func namesStatements(_ args: [String], commands statementWords: @autoclosure () -> Set<String>) -> Bool {
+        let command = leadingOptions(args).count
+        guard command < args.count, !statementWords().contains(args[command]) else { return false }
+        let valued: Set<String> = ["--db", "--today", "--format", "--as", "--junit"]
+        return args.indices.dropFirst(command + 1).contains { args[$0] == "-e" && !valued.contains(args[$0 - 1]) }
+    }
+
     /// The options before the command (or every argument when none is named), each with its value.
     static func leadingOptions(_ args: [String]) -> [String] {
         var i = 0

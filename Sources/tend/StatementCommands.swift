@@ -228,7 +228,7 @@ enum Manual {
             out += [".SS \(c.commandName ?? "")", roff(c.abstract), ".nf"]
             // The overview is the abstract above, however many lines it wraps to (its second
             // line was left in, under the heading).
-            var lines = command.helpMessage(columns: 80).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var lines = Tend.helpMessage(for: command, columns: 80).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if lines.first?.hasPrefix("OVERVIEW:") == true { lines = Array(lines.drop { !$0.isEmpty }) }
             out += lines.map(roff)
             out.append(".fi")
@@ -236,7 +236,7 @@ enum Manual {
         out += [
             ".SH FILES", "The database: $TEND_DB, else $XDG_DATA_HOME/tend/tend.db (mode 0600).",
             ".br", "History: $XDG_STATE_HOME/tend/history. Start-up script: $XDG_CONFIG_HOME/tend/init.tend.",
-            ".SH EXIT STATUS", "0 success; 1 an assertion failed; 2 the script does not parse or type-check; 3 a run-time, data or I/O error.",
+            ".SH EXIT STATUS", "0 success; 1 an assertion failed; 2 the script or the command line does not parse or type-check (nothing was run); 3 a run-time, data or I/O error (every change of the run rolled back).",
         ]
         return out.joined(separator: "\n") + "\n"
     }

@@ -65,8 +65,15 @@ struct Tend: ParsableCommand {
             QuickArguments.runOptionsAfterRun(Array(CommandLine.arguments.dropFirst())),
             commands: statementWords)
         if let quick = QuickArguments(arguments) { quick.run() }
-        // `tend help WORD` for a word that is no command printed the general help and exited 0.
-        if arguments.first == "help", arguments.count > 1, !arguments[1].hasPrefix("-") { App.requireCommand(arguments[1], among: commandNames) }
+        // `tend help WORD` for a word that is no command printed the general help and exited 0;
+        // a `.help` topic of the language's (`queries`, `functions`) is shown as the REPL shows it.
+        if arguments.first == "help", arguments.count > 1, !arguments[1].hasPrefix("-") {
+            if !commandNames.contains(arguments[1]), languageTopics.contains(arguments[1]) {
+                TerminalOutput.write(languageHelp(arguments[1]) + "\n", to: STDOUT_FILENO)
+                App.exit(.success)
+            }
+            App.requireCommand(arguments[1], among: commandNames)
+        }
         // A first word that is no command: a misspelt one is told the nearest (`tend agnda`), a
         // query or expression how to run it (`tend contacts`); ArgumentParser said "Unexpected
         // argument" alone.
@@ -80,8 +87,10 @@ struct Tend: ParsableCommand {
         }
         do {
             var command = try parseAsRoot(arguments)
-            // ArgumentParser runs only the command: the statements would be dropped unsaid.
-            if !(command is Tend) && QuickArguments.leadingOptions(arguments).contains("-e") {
+            // ArgumentParser runs only the command: the statements would be dropped unsaid, -e
+            // before the command or after it (`tend run -e '…' f.tend` ran f.tend alone, b74). A
+            // statement command's words are its own: `-e` among them is statement text.
+            if !(command is Tend), QuickArguments.leadingOptions(arguments).contains("-e") || QuickArguments.namesStatements(arguments, commands: statementWords) {
                 throw ValidationError("-e runs statements without a command; with one (run, import, …) put the statements in a script instead")
             }
             try command.run()

@@ -31,6 +31,10 @@ import Testing
         let none = try CLI.run(["help", "rnu"], in: dir)
         #expect(none.status == 2 && none.stderr == "tend: error: no command 'rnu'; did you mean run? (tend --help lists them)\n", "\(none.stderr)")
         #expect(try CLI.run(["help", "run"], in: dir).status == 0)
+        // A `.help` topic of the language is shown as the REPL shows it (b74: "no command").
+        let topic = try CLI.run(["help", "queries"], in: dir)
+        #expect(topic.status == 0 && topic.stdout.contains("COLLECTION [where COND]"), "\(topic.stdout)\(topic.stderr)")
+        #expect(try CLI.run(["help", "functions"], in: dir).stdout.contains("days_since"))
         let bad = try CLI.run(["check", "-"], stdin: "contacts where stage > 3\n", in: dir)
         #expect(bad.status == 2 && bad.stderr.contains("<stdin>:1:16: error: cannot compare a stage with a number"), "\(bad.stderr)")
         #expect(try CLI.run(["check", "-"], stdin: "count(contacts)\n", in: dir).status == 0)

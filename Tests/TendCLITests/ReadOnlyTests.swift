@@ -329,6 +329,13 @@ struct FolderSnapshot: Equatable, CustomStringConvertible {
         let both = try CLI.run(["--db", "typo.db", "-e", "add \"Zed\"", "run", "checks.tend"], in: dir)
         #expect(both.status == 2 && both.stderr.contains("-e runs statements without a command"), "\(both.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["checks.tend"])
+        // After the command too (b74: `run -e '…' f.tend` ran f.tend alone, exit 0); a
+        // statement command's `-e` is its own text, and a database path may be called -e.
+        for after in [["run", "-e", "add \"Zed\"", "checks.tend"], ["agenda", "-e", "add \"Zed\""], ["dump", "-e", "x"]] {
+            let r = try CLI.run(["--db", "typo.db"] + after, in: dir)
+            #expect(r.status == 2 && r.stderr.contains("-e runs statements without a command"), "\(after): \(r.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["checks.tend"])
         // A run that does not check creates nothing either.
         let bad = try CLI.run(["--db", "typo.db", "-e", "add 3"], in: dir)
         #expect(bad.status == 2)

@@ -43,6 +43,19 @@ import Testing
         #expect((file.stdout + file.stderr).contains("\"Gym\" is no kind Tend keeps") && (file.stdout + file.stderr).contains("(Augusta) are not in FN"), "\(file.stdout)")
     }
 
+    /// `export vdir` makes the folders above a missing folder too (b74: on a new machine
+    /// `~/.local/share/contacts/tend` failed, "No such file or directory", about "the file").
+    @Test func anExportMakesTheFoldersAboveItsFolder() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Ada King\""], in: dir).status == 0)
+        let r = try CLI.run(["export", "vdir", "share/contacts/tend"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("share/contacts/tend").path)
+        #expect(files.count == 1 && files[0].hasSuffix(".vcf"), "\(files)")
+        let mode = try FileManager.default.attributesOfItem(atPath: dir.appendingPathComponent("share").path)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+    }
+
     /// A phone's card whose EMAIL is a display name: the address is read from it, and after
     /// `export vdir` writes the card back with the phone's line, a sync reads the same address
     /// (b66: the card then looked like Tend's and was read as written, and the display name

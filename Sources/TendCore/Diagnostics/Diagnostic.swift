@@ -17,6 +17,9 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     public var source: Source?
     public var range: SourceRange
     public var notes: [String]
+    /// An error in the definitions themselves (a cycle, nesting too deep), which no contact's
+    /// data causes: the agenda page stops with it instead of leaving one item off.
+    public var inDefinitions = false
     /// A replacement the user likely meant, shown as "did you mean …?".
     public var suggestion: String?
 

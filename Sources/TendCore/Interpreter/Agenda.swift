@@ -68,7 +68,7 @@ extension Interpreter {
                             return (true, try display(boxed.message(ctx)), try priorityValue(boxed.priority, ctx))
                         }
                     }
-                } catch let d as Diagnostic where d.kind == .runtime && agendaFailures != nil {
+                } catch let d as Diagnostic where agendaFailures != nil && isContactsOwn(d) {
                     agendaFailures!.append(d)
                     failed = true
                     continue
@@ -98,6 +98,13 @@ extension Interpreter {
         // the rule may have stopped holding, and today's `done` would be undone by looking.
         return RowSet(
             collection: spec, rows: try withoutHiddenItems(items.map(\.row), v, settling: date == nil || date == saved, failed: failedContacts))
+    }
+
+    /// Whether an error is the contact's own (a value its data makes: a date off the calendar),
+    /// not the definitions' (a cycle, nesting too deep) nor the statement's (its work or memory
+    /// spent, a stop asked for): only such an error leaves one item off the page.
+    func isContactsOwn(_ d: Diagnostic) -> Bool {
+        d.kind == .runtime && !d.inDefinitions && Interruption.requested == 0 && work <= maxWork && madeBytes <= maxStatementBytes
     }
 
     /// The figures the definitions' fields name (a rule's, a score's, a fn's or a let's, in any
@@ -262,7 +269,7 @@ extension Interpreter {
     /// Stops a stored rule that reads what evaluates every rule (see `evaluatingRules`).
     func enterRules(_ what: String, _ range: SourceRange) throws {
         guard evaluatingRules > 0 else { return }
-        throw fail("rule \"\(ruleInView)\" reads \(what), which evaluates every rule: a cycle; drop or redefine the rule", range)
+        throw failInDefinitions("rule \"\(ruleInView)\" reads \(what), which evaluates every rule: a cycle; drop or redefine the rule", range)
     }
 
     /// The parts of a condition joined by `and`/`or` at the top level (`why` shows each).

@@ -117,7 +117,8 @@ extension Interpreter {
     }
 
     /// The warnings for items a failing rule left off the page: the first few in full (the
-    /// rule, its place, the contact), then how many more.
+    /// rule, its place, the contact), then how many more, so that a rule failing for thousands
+    /// of contacts is said in a screenful.
     static func leftOff(_ failures: [Diagnostic], shown: Int = 3) -> [Output] {
         var out: [Output] = failures.prefix(shown).map { d in
             var w = d
@@ -127,7 +128,7 @@ extension Interpreter {
         }
         if failures.count > shown {
             let more = failures.count - shown
-            out.append(.warning(Diagnostic(.warning, "\(more) more item\(more == 1 ? "" : "s") left off the agenda for the same reasons", at: .none)))
+            out.append(.warning(Diagnostic(.warning, "\(more) more item\(more == 1 ? "" : "s") left off the agenda: \(more == 1 ? "its rule fails" : "their rules fail") for \(more == 1 ? "its contact" : "their contacts") too", at: .none)))
         }
         return out
     }
@@ -264,8 +265,8 @@ extension Interpreter {
         }
         // A touch that settles an item (the contact is no longer overdue) ends its state at once,
         // as working out the agenda would, which would otherwise hide the item when the rule
-        // fires again, however much later. Only these contacts' rules are worked out: another
-        // contact's rule failing (b68: a date off the calendar) stopped every `done`.
+        // fires again, however much later. Only these contacts' rules are worked out, so that
+        // another contact's failing rule does not stop this `done`.
         if !logged.isEmpty { try settleStates(of: closedFor, ref.range) }
         // With no touch logged to hold it, the note goes into the timeline as a note (not a
         // touch): kept with the item alone, it went when the rule stopped holding.
@@ -283,7 +284,6 @@ extension Interpreter {
         return "Done: " + said.joined(separator: "; ") + "." + noted
     }
 
-    /// Whether a rule holds for a contact today, its item shown or hidden.
     /// Forgets the states of these contacts' items whose rule no longer fires (see
     /// `settleItemStates`). A rule that fails for one of them is taken as firing: its state stays.
     func settleStates(of contacts: [Int64], _ range: SourceRange) throws {
@@ -294,7 +294,7 @@ extension Interpreter {
                 let holds: Bool
                 do {
                     holds = try fires(rule.name, for: id, range)
-                } catch let d as Diagnostic where d.kind == .runtime {
+                } catch let d as Diagnostic where isContactsOwn(d) {
                     holds = true
                 }
                 if holds { fired.insert(ItemKey(contact: id, rule: rule.name)) }
@@ -303,6 +303,7 @@ extension Interpreter {
         _ = try settleItemStates(fired: fired, evaluated: looked.contains, on: today, settling: true)
     }
 
+    /// Whether a rule holds for a contact today, its item shown or hidden.
     func fires(_ ruleName: String, for id: Int64, _ range: SourceRange) throws -> Bool {
         guard let rule = definitions.rules.first(where: { $0.name == ruleName }) else { return false }
         try enterRules("done", range)

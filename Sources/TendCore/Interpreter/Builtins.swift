@@ -120,7 +120,7 @@ public struct Builtin: Sendable {
             default: throw i.fail("len needs text or a list, not \(c.arg(0).typeName)", c.expr.range)
             }
         },
-        Builtin("contains", "contains(string or list, x)", 2...2, "substring (case-insensitive) or element", .textOrList([.any], .bool)) { i, c in
+        Builtin("contains", "contains(string or list, x)", 2...2, "substring or element (case and accents aside)", .textOrList([.any], .bool)) { i, c in
             let x = c.arg(1)
             switch c.arg(0) {
             case .string(let s): return .bool(x.stringValue.map { FoldedText(s).contains(FoldedText($0)) } ?? false)
@@ -135,11 +135,11 @@ public struct Builtin: Sendable {
             default: throw i.fail("contains needs text or a list, not \(c.arg(0).typeName)", c.expr.range)
             }
         },
-        Builtin("starts_with", "starts_with(string, prefix)", 2...2, "case-insensitive prefix test", .fixed([.string, .string], .bool)) { _, c in
+        Builtin("starts_with", "starts_with(string, prefix)", 2...2, "prefix test (case and accents aside)", .fixed([.string, .string], .bool)) { _, c in
             guard let s = c.arg(0).stringValue.map(FoldedText.init), let p = c.arg(1).stringValue.map(FoldedText.init) else { return .null }
             return .bool(s.hasPrefix(p))
         },
-        Builtin("ends_with", "ends_with(string, suffix)", 2...2, "case-insensitive suffix test", .fixed([.string, .string], .bool)) { _, c in
+        Builtin("ends_with", "ends_with(string, suffix)", 2...2, "suffix test (case and accents aside)", .fixed([.string, .string], .bool)) { _, c in
             guard let s = c.arg(0).stringValue.map(FoldedText.init), let p = c.arg(1).stringValue.map(FoldedText.init) else { return .null }
             return .bool(s.hasSuffix(p))
         },

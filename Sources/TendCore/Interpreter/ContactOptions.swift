@@ -17,11 +17,12 @@ extension Interpreter {
             switch o {
             case .tag(let t, let adds, _):
                 fields.insert("tags")
+                // A tag is the same tag as `+tag` finds it: case and accents aside.
                 if adds {
-                    if !c.tags.contains(t) { c.tags.append(t) }
+                    if !c.tags.contains(where: { sameText($0, t) }) { c.tags.append(t) }
                 } else {
                     if Schema.contactFlags[t] != nil { fields.insert(t) }
-                    c.tags.removeAll { $0 == t }
+                    c.tags.removeAll { sameText($0, t) }
                     // `-expert` clears the flag of that name (and a tag of that name, if any).
                     Interpreter.setFlag(t, false, on: &c)
                 }

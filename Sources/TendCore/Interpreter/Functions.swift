@@ -33,7 +33,7 @@ extension Interpreter {
         try charge(1, e.range)
         callDepth += 1
         defer { callDepth -= 1 }
-        if callDepth > Interpreter.maxCallDepth { throw fail("functions call each other too deeply", e.range) }
+        if callDepth > Interpreter.maxCallDepth { throw failInDefinitions("functions call each other too deeply", e.range) }
         return try within(f.file) { try body(Ctx(locals: locals)) }
     }
 

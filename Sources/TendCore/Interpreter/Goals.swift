@@ -10,7 +10,7 @@ extension Interpreter {
     func metric(_ g: Goal, in window: ClosedRange<Day>, reading what: String, _ range: SourceRange) throws -> Value {
         guard let text = g.metric else { return .null }
         if evaluatingGoals > 0 {
-            throw fail("goal \"\(goalInView)\" reads \(what), which evaluates every goal's metric: a cycle; remove or redefine the goal", range)
+            throw failInDefinitions("goal \"\(goalInView)\" reads \(what), which evaluates every goal's metric: a cycle; remove or redefine the goal", range)
         }
         evaluatingGoals += 1
         goalInView = g.name

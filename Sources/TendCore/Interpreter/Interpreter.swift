@@ -654,9 +654,16 @@ public final class Interpreter {
         runtimeError(message, at: range, in: source, suggestion: suggestion, notes: notes)
     }
 
+    /// `fail` for an error of the definitions themselves (`Diagnostic.inDefinitions`).
+    func failInDefinitions(_ message: String, _ range: SourceRange) -> Diagnostic {
+        var d = fail(message, range)
+        d.inDefinitions = true
+        return d
+    }
+
     /// Stops evaluation that nests too deeply for the stack left (definitions inside definitions).
     @inline(__always) func checkStack(_ e: Expr) throws {
-        if stack.exhausted { throw fail("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
+        if stack.exhausted { throw failInDefinitions("this nests too deeply to evaluate (definitions inside definitions)", e.range) }
     }
 
     func eval(_ e: Expr, _ ctx: Ctx) throws -> Value {
@@ -791,7 +798,7 @@ public final class Interpreter {
     /// stack than one.
     func letValue(_ name: String, _ v: View, _ range: SourceRange) throws -> Value {
         guard let l = definitions.lets[name] else { throw fail("'\(name)' is no longer defined", range) }
-        if inProgress.contains(Definitions.key(.let, name)) { throw fail("let \(name) reads itself (a cycle): drop or redefine it", range) }
+        if inProgress.contains(Definitions.key(.let, name)) { throw failInDefinitions("let \(name) reads itself (a cycle): drop or redefine it", range) }
         var order: [String] = []
         var state: [String: Bool] = [name: false]
         var stack = letsRead(by: l.value, definitions).map { ($0, false) }
@@ -820,14 +827,14 @@ public final class Interpreter {
     /// of definitions deeper than `maxCallDepth`.
     private func once(_ kind: Definition.Kind, _ name: String, _ range: SourceRange, _ body: () throws -> Value) throws -> Value {
         let key = Definitions.key(kind, name)
-        if inProgress.contains(key) { throw fail("\(kind) \(name) reads itself (a cycle): drop or redefine it", range) }
+        if inProgress.contains(key) { throw failInDefinitions("\(kind) \(name) reads itself (a cycle): drop or redefine it", range) }
         callDepth += 1
         inProgress.insert(key)
         defer {
             callDepth -= 1
             inProgress.remove(key)
         }
-        if callDepth > Interpreter.maxCallDepth { throw fail("definitions nested too deeply", range) }
+        if callDepth > Interpreter.maxCallDepth { throw failInDefinitions("definitions nested too deeply", range) }
         return try body()
     }
 
@@ -1045,7 +1052,7 @@ public final class Interpreter {
         var result: Duration?
         if let fn = definitions.fns["default_cadence"], fn.params.count == 1 {
             if evaluatingCadence > 0 {
-                throw fail(
+                throw failInDefinitions(
                     "default_cadence needs a contact's cadence, due or overdue (or who is overdue), which default_cadence gives: a cycle; redefine it",
                     fn.body.range)
             }
@@ -1055,7 +1062,7 @@ public final class Interpreter {
                 callDepth -= 1
                 evaluatingCadence -= 1
             }
-            if callDepth > Interpreter.maxCallDepth { throw fail("default_cadence nested too deeply", fn.body.range) }
+            if callDepth > Interpreter.maxCallDepth { throw failInDefinitions("default_cadence nested too deeply", fn.body.range) }
             if case .duration(let d) = try within(fn.file, { try evalCompiled(fn.body, Ctx(locals: [fn.params[0]: .contact(id)])) }) {
                 // Only what a contact's own cadence may be, as `cadence:` checks it: overdue and
                 // due mean nothing past a cadence of 0d or less.

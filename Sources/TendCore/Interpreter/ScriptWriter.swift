@@ -232,8 +232,10 @@ public enum ScriptWriter {
     /// alone was also an older Tend's dump of a database with nothing in it, which restored
     /// nothing either: it is refused with the rest.
     private static func cutInHeader(_ bytes: [UInt8]) -> SourceRange? {
-        let text = bytes.filter { $0 != 13 }
         let whole = Array((dumpHeader.joined(separator: "\n") + "\n").utf8)
+        // Longer than the two lines with a CR each: no cut header (every script comes here).
+        guard bytes.count < whole.count + 2 else { return nil }
+        let text = bytes.filter { $0 != 13 }
         guard text.count >= 3, text.count < whole.count, whole.starts(with: text) else { return nil }
         return SourceRange(0, bytes.count)
     }

@@ -36,11 +36,11 @@ public enum StoredRange {
     public static func problem(_ d: Day) -> String? {
         contains(d) ? nil : "a date must be between 0001-01-01 and 9999-12-31"
     }
-    /// Why a value given to a new event (or contact: `of: "a contact"`) cannot be its id
-    /// (`id:`), or nil when it can.
     /// What `numbers given` says of a number that is no id.
     public static let numberGivenProblem = "a number given is a whole number from 1 to \(ids.upperBound), as ids are"
 
+    /// Why a value given to a new event (or contact: `of: "a contact"`) cannot be its id
+    /// (`id:`), or nil when it can.
     public static func problem(id v: Value, of what: String = "an event") -> String? {
         if let n = id(v), ids.contains(n) { return nil }
         return "\(what)'s id is a whole number from 1 to \(ids.upperBound)"
