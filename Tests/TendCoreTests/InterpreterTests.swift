@@ -315,6 +315,11 @@ import Testing
         #expect(try h.handles("contacts where \"cafe\" in tags") == ["jose-diaz"])
         #expect(try h.handles("contacts where contains(tags, \"CAFE\")") == ["jose-diaz"])
         #expect(try h.handles("contacts where -cafe").count == 5)
+        // Set and taken off as +tag finds it (b75: `+cafe` added a second tag, `-cafe` took none).
+        try h.run("set @jose-diaz +CAFE")
+        #expect(h.text(try h.value("@jose-diaz.tags")) == "café")
+        try h.run("set @jose-diaz -cafe")
+        #expect(try h.handles("contacts where +cafe").isEmpty)
         #expect(h.text(try h.value("count(report duplicates)")) == "2")
     }
 

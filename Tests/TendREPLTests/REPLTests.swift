@@ -762,6 +762,8 @@ final class Terminal {
         #expect(candidates("contacts sort ") == ["by"])
         #expect(candidates("agenda ") == ["all", "by", "limit", "on"])
         #expect(candidates("count(agenda ") == [])
+        #expect(candidates("who serves me.pref") == ["preferred_client"])
+        #expect(!candidates("print numbers ").contains("given"))
         // Tags after a sign: `+li` is a tag, not the keyword `limit`.
         #expect(c.complete("contacts where +li") == Completion(word: "li", candidates: ["linkedin"]))
         #expect(c.complete("set @jon-snow -li") == Completion(word: "-li", candidates: ["-linkedin"]))
