@@ -50,6 +50,7 @@ enum StatementText {
 
     static func make(_ word: String, _ args: [String]) -> String {
         var out = [word]
+        let args = word == "add" ? nameInWords(args) : args
         for (i, arg) in args.enumerated() {
             // `profession: hairstylist, +vip`: the separating comma is not part of the value.
             let comma = arg.count > 1 && arg.hasSuffix(",") && !isQuoted(arg)
@@ -70,6 +71,16 @@ enum StatementText {
             out.append((needsQuotes(a) || (textExpected && !isQuoted(a)) ? quote(a) : a) + (comma ? "," : ""))
         }
         return out.joined(separator: " ")
+    }
+
+    /// `tend add Sam Smith +vip`: the plain words before the first option are the new contact's
+    /// name (it was `add "Sam" Smith`, "unknown flag 'Smith'"); a flag's name ends it (`tend add
+    /// Sam expert`).
+    static func nameInWords(_ args: [String]) -> [String] {
+        guard let first = args.first, isPlainWord(first) else { return args }
+        var n = 1
+        while n < args.count, isPlainWord(args[n]), Schema.contactFlags[args[n]] == nil { n += 1 }
+        return n > 1 ? [args[..<n].joined(separator: " ")] + args[n...] : args
     }
 
     /// Whether a `#` outside quotes in `a` begins a comment.

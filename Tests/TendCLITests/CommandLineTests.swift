@@ -115,6 +115,16 @@ import Testing
         #expect(r.stdout.contains("Ann Lee") != args.contains("--quiet"), "\(args): \(r.stdout)")
     }
 
+    /// `tend add Sam Smith +vip`: the plain words before the options are the name (b74: "unknown
+    /// flag 'Smith'"); a flag's name ends it.
+    @Test func aNameInPlainWords() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["add", "Sam", "Smith", "+vip", "profession:", "plumber"], in: dir).stdout.contains("Added @sam-smith (Sam Smith)"))
+        #expect(try CLI.run(["add", "Ann", "Lee", "expert"], in: dir).stdout.contains("Added @ann-lee (Ann Lee)"))
+        let rows = try CLI.run(["--format", "csv", "-e", "contacts sort by name show name, tags, expert, profession"], in: dir).stdout
+        #expect(rows == "name,tags,expert,profession\nAnn Lee,,true,\nSam Smith,vip,false,plumber\n", "\(rows)")
+    }
+
     /// After a run-time error, the confirmations printed before it are of changes that were
     /// rolled back: the run says so (and says nothing of the kind when nothing had changed).
     @Test func aRolledBackRunSaysSo() throws {
