@@ -98,12 +98,10 @@ extension PostgresStore {
     /// skips them.
     private func keepNumbers(_ collection: String, upTo: Int64) throws -> Int64? {
         guard Change.numbered.contains(collection) else { throw UnstorableValue(description: "\(collection) is not numbered") }
+        try moveSequence(of: collection, past: upTo)
         return try connection.query(
-            """
-            SELECT setval(pg_get_serial_sequence($1, 'id'),
-              greatest($2::bigint, coalesce(pg_sequence_last_value(pg_get_serial_sequence($1, 'id')::regclass), 0)))
-            """, [.text(collection), .int(upTo)]
-        ).first?[0].decode(Int64.self)
+            "SELECT pg_sequence_last_value(pg_get_serial_sequence($1, 'id')::regclass)", [.text(collection)]
+        ).first?[0].decode(Int64?.self)
     }
 
     /// The largest number each numbered table's sequence gave that the table no longer has

@@ -106,7 +106,7 @@ extension Store {
 
     /// The tables whose ids the user reads and writes (`remove interaction 12`, an agenda page's
     /// numbers hold contact ids).
-    static let numberedTables = ["contacts"] + EventKind.allCases.map(table(of:))
+    static let numberedTables = Change.numbered
 
     /// Ids are never given twice, so that a script's `remove interaction N`, or an agenda page's
     /// line of a removed contact, cannot act on a row added since: without AUTOINCREMENT, SQLite

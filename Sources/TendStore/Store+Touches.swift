@@ -239,10 +239,6 @@ extension Store: CandidateBook {
         }
     }
 
-    public func numbersGivenPastRows() throws -> [(collection: String, upTo: Int64)] {
-        try read { try Store.numbersGivenPastRows($0) }
-    }
-
     public func candidateCounts() throws -> [CandidateCount] {
         try read { db in
             guard try db.tableExists("candidate_sightings") else { return [] }

@@ -226,6 +226,10 @@ extension Store {
     /// The largest number each numbered table gave that it no longer has (its last row was
     /// removed, or its `log` undone): what a dump says with `numbers given`. Tables whose
     /// largest number is still there are not named.
+    public func numbersGivenPastRows() throws -> [(collection: String, upTo: Int64)] {
+        try read { try Store.numbersGivenPastRows($0) }
+    }
+
     static func numbersGivenPastRows(_ db: Database) throws -> [(collection: String, upTo: Int64)] {
         // A database an older Tend made, read without bringing it up to date (--read-only),
         // may number nothing with AUTOINCREMENT yet: it has no such table.

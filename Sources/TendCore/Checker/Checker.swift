@@ -1196,12 +1196,21 @@ public struct Checker {
         // the second is a field of the collection it names (`max(introductions, on)`).
         let reported = diagnostics.count
         let t = extremum && args.count >= 2 && !Checker.namesCollectionAndField(args) ? check(first, scope) : checkCollectionFirst(first, rowScope)
-        if case .rows = t, name != "count", args.count == 1, let took = listTookTheComma(name, first) {
+        guard case .rows(let c) = t else { return checkValueAggregate(e, name, args, t, scope) }
+        let took = name != "count" && args.count == 1 ? listTookTheComma(name, first) : nil
+        if let took {
             // What the item that took the comma was checked as is beside the point.
             let kept = diagnostics[reported...].filter { $0.range.start < took.item.start || $0.range.end > took.item.end }
             diagnostics.replaceSubrange(reported..., with: kept)
         }
-        if case .rows(let c) = t { return checkCollectionAggregate(e, name, args, c, scope) }
+        return checkCollectionAggregate(e, name, args, c, took: took, scope)
+    }
+
+    /// count, sum, avg, min and max over a list, a group's rows, or plain values (`max(a, b)`):
+    /// the first argument, of type `t`, is no collection.
+    private mutating func checkValueAggregate(_ e: Expr, _ name: String, _ args: [Expr], _ t: ValueType, _ scope: Scope) -> ValueType {
+        let extremum = name == "min" || name == "max"
+        let first = args[0]
         if case .list = t, args.count == 1 { return name == "count" ? .number : .any }
         if extremum && args.count >= 2 {
             var result = t
@@ -1235,14 +1244,17 @@ public struct Checker {
     }
 
     /// `count(contacts where …)`, `sum(spending, amount)`: a collection, then a per-row expression.
-    private mutating func checkCollectionAggregate(_ e: Expr, _ name: String, _ args: [Expr], _ collection: String?, _ scope: Scope) -> ValueType {
+    /// `took`: the query's last list took the comma before the value (`listTookTheComma`).
+    private mutating func checkCollectionAggregate(
+        _ e: Expr, _ name: String, _ args: [Expr], _ collection: String?, took: (suggestion: String?, note: String, item: SourceRange)?,
+        _ scope: Scope
+    ) -> ValueType {
         if args.count > 2 { report("\(name) takes a collection and one expression", e.range) }
         if name == "count" {
             if args.count > 1 { report("count takes only a collection; filter it with where", args[1].range) }
             return .number
         }
         guard args.count == 2 else {
-            let took = args.count == 1 ? listTookTheComma(name, args[0]) : nil
             report(
                 "\(name) of a collection needs the value to take from each row: \(name)(\(args[0].range == e.range ? "rows" : "…"), field)", e.range,
                 suggestion: took?.suggestion, notes: took.map { [$0.note] } ?? [])
