@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import TendCore
 
 /// What the agenda keeps: each item's state (`agenda_items`, data like any other, so undone
@@ -136,8 +137,18 @@ extension Store: AgendaBook {
         let same: Bool = try read { db in
             guard try hasAgendaTables(db) else { return lines.keptLines.isEmpty }
             var kept = KeptNumbersComparison(lines)
-            let rows = try Row.fetchCursor(db, sql: "SELECT number, contact_id, rule FROM agenda_numbers ORDER BY number, rowid")
-            while kept.same, let r = try rows.next() { kept.next(r[0], ItemKey(contact: r[1], rule: r[2])) }
+            // Read through SQLite's own calls: GRDB's rows were a third of a kept agenda's reads.
+            let statement = try db.cachedStatement(sql: "SELECT number, contact_id, rule FROM agenda_numbers ORDER BY number, rowid").sqliteStatement
+            defer { sqlite3_reset(statement) }
+            while kept.same {
+                let code = sqlite3_step(statement)
+                guard code == SQLITE_ROW else {
+                    if code == SQLITE_DONE { break }
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let rule = sqlite3_column_text(statement, 2).map { String(cString: $0) } ?? ""
+                kept.next(Int(sqlite3_column_int64(statement, 0)), ItemKey(contact: sqlite3_column_int64(statement, 1), rule: rule))
+            }
             return kept.finish()
         }
         if same { return true }

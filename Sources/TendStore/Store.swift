@@ -384,6 +384,7 @@ public final class Store: Model {
         // The same triggers without a temporary table for each row they fire on.
         m.registerMigration("v15 figures' triggers, lighter", migrate: Store.makeFigureTriggers)
         m.registerMigration("v16 planned steps' meetings", migrate: Store.createPlannedSteps)
+        m.registerMigration("v17 agenda items kept", migrate: Store.createKeptItems)
         return m
     }
 
@@ -540,7 +541,10 @@ public final class Store: Model {
 
     /// The database's `PRAGMA data_version` when this connection last looked: it changes when
     /// another connection (another Tend process) commits.
-    private var dataVersion: Int64?
+    private(set) var dataVersion: Int64?
+    /// False to have the agenda work out every rule again, reading and keeping no items
+    /// (`Store+KeptItems`): what the kept items are compared with.
+    public var keepsAgendaItems = true
 
     /// True when another process has committed since the last look; what was read and cached
     /// from the database is then dropped. A long-lived session asks before each statement, so

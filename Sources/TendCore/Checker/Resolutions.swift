@@ -9,6 +9,8 @@ public struct Resolutions: Sendable {
 
     public init() {}
 
+    public var isEmpty: Bool { table.isEmpty }
+
     /// A node's resolution; `.unresolved` for a node the checker did not resolve.
     public subscript(_ e: Expr) -> Expr.Resolution {
         get { table[ObjectIdentifier(e)]?.resolution ?? .unresolved }

@@ -14,13 +14,34 @@ extension Interpreter {
         let v = try view()
         let spec = Schema.agenda
         let memo = agendaMemo(for: v)
+        // Today's items the store kept from an earlier run, for the contacts nothing was
+        // written for since (read after the network, which the store makes sure no other
+        // process changed since: `AgendaBook.keptItems`); those worked out here are given back
+        // to it (`fresh`), unless the run writes nothing.
+        let keptKey = date == nil || date == saved ? keptItemsKey(v) : nil
+        keptPeople = nil
+        // Every contact's kept, and no contact read yet: the page reads none.
+        if memo == nil, !v.hasRead, let keptKey, let kept = try keptAgenda(under: keptKey) {
+            return RowSet(
+                collection: spec, rows: try withoutHiddenItems(Interpreter.sorted(kept.items).map(\.row), on: v.today, settling: true, evaluated: kept.evaluated.contains))
+        }
+        let contacts = v.net.contacts
+        let memoMisses = memo.map { m in contacts.contains { m.items(of: $0.id) == nil } } ?? true
+        let stored = memoMisses ? keptKey.flatMap(keptItems)?.items ?? [:] : [:]
+        var fresh: [Int64: [UInt8]] = [:]
+        var priorityTexts: [UInt64: (value: Decimal, text: String)] = [:]
         // Every contact's figures are needed: from the backend at once while the events are not
-        // in memory, unless the memo holds most contacts' items. Rules' event queries read only
-        // the rows their fixed conditions select (`narrowedEvents`), or else every event, once.
-        // The backend sums only the figures the definitions name.
+        // in memory, unless the memo or the store holds most contacts' items. Rules' event queries
+        // read only the rows their fixed conditions select (`narrowedEvents`), or else every event,
+        // once. The backend sums only the figures the definitions name.
         v.figuresWanted = figuresNamedByDefinitions()
-        if memo?.misses(moreThan: Interpreter.memoMissLimit, of: v.net.contacts) ?? true {
-            v.wholeTable = true
+        var misses = 0
+        for i in contacts.indices where memo?.items(of: contacts[i].id) == nil && stored[contacts[i].id] == nil {
+            misses += 1
+            if misses > Interpreter.memoMissLimit {
+                v.wholeTable = true
+                break
+            }
         }
         // Sorted on a Double copy of the priority: comparing Decimals was most of the sort.
         var items: [AgendaMemo.Item] = []
@@ -40,14 +61,23 @@ extension Interpreter {
         }
         let rules = definitions.rules.map { Boxed($0, self) }
         var failedContacts: Set<Int64> = []
-        for c in v.net.contacts {
-            if let kept = memo?.items(of: c.id) {
+        // By index: a contact copied for each look at the memo was a tenth of a kept agenda.
+        for i in contacts.indices {
+            let id = contacts[i].id
+            if let kept = memo?.items(of: id) {
                 items += kept
                 continue
             }
+            if let bytes = stored[id], let kept = AgendaMemo.decode(bytes, contact: id)?.items {
+                memo?.keep(kept, of: id)
+                items += kept
+                continue
+            }
+            let c = contacts[i]
             var mine: [AgendaMemo.Item] = []
             if let until = c.snoozedUntil, until > v.today {
                 memo?.keep(mine, of: c.id)
+                if keptKey != nil && !readOnly { fresh[c.id] = AgendaMemo.encode([], name: c.name, handle: c.handle, snoozed: true, texts: &priorityTexts) }
                 continue
             }
             try charge(rules.count, .none)
@@ -86,18 +116,54 @@ extension Interpreter {
                     ))
             }
             // Items a failed rule left out are not kept: the next look tries the rule again.
-            if failed { failedContacts.insert(c.id) } else { memo?.keep(mine, of: c.id) }
+            if failed {
+                failedContacts.insert(c.id)
+            } else {
+                memo?.keep(mine, of: c.id)
+                if keptKey != nil && !readOnly { fresh[c.id] = AgendaMemo.encode(mine, name: c.name, handle: c.handle, snoozed: false, texts: &priorityTexts) }
+            }
             items += mine
         }
-        items.sort { a, b in
+        // Keeping them is a saving, not data: a store that cannot (a full disk) shows the page all the same.
+        if let keptKey, !fresh.isEmpty { try? agendaBook.keepItems(fresh, under: keptKey) }
+        // Another day's agenda (`agenda on DATE`, a plan) forgets no closed item: on that day
+        // the rule may have stopped holding, and today's `done` would be undone by looking.
+        return RowSet(
+            collection: spec,
+            rows: try withoutHiddenItems(Interpreter.sorted(items).map(\.row), v, settling: date == nil || date == saved, failed: failedContacts))
+    }
+
+    /// The items the store kept under `key`; none when they cannot be read (a table someone
+    /// changed by hand): they only spare work, and the contacts' own reads report real damage.
+    private func keptItems(under key: String) -> (contacts: [Int64], items: [Int64: [UInt8]])? {
+        (try? agendaBook.keptItems(under: key)) ?? nil
+    }
+
+    /// Highest priority first, then most overdue, then by name.
+    static func sorted(_ items: [AgendaMemo.Item]) -> [AgendaMemo.Item] {
+        items.sorted { a, b in
             if a.priority != b.priority { return a.priority > b.priority }
             if a.overdue != b.overdue { return a.overdue > b.overdue }
             return a.name < b.name
         }
-        // Another day's agenda (`agenda on DATE`, a plan) forgets no closed item: on that day
-        // the rule may have stopped holding, and today's `done` would be undone by looking.
-        return RowSet(
-            collection: spec, rows: try withoutHiddenItems(items.map(\.row), v, settling: date == nil || date == saved, failed: failedContacts))
+    }
+
+    /// Today's items from those the store kept, when it kept every contact's; nil when any
+    /// contact's must be worked out. The contacts whose rules were worked out (all but the
+    /// snoozed), and the names and handles the page shows (`keptPeople`), come with them.
+    private func keptAgenda(under key: String) throws -> (items: [AgendaMemo.Item], evaluated: Set<Int64>)? {
+        guard let kept = keptItems(under: key) else { return nil }
+        var items: [AgendaMemo.Item] = []
+        var people: [Int64: (name: String, handle: String)] = [:]
+        var evaluated = Set<Int64>(minimumCapacity: kept.contacts.count)
+        for id in kept.contacts {
+            guard let bytes = kept.items[id], let mine = AgendaMemo.decode(bytes, contact: id) else { return nil }
+            items += mine.items
+            if !mine.items.isEmpty { people[id] = (mine.name, mine.handle) }
+            if !mine.snoozed { evaluated.insert(id) }
+        }
+        keptPeople = people
+        return (items, evaluated)
     }
 
     /// Whether an error is the contact's own (a value its data makes: a date off the calendar),
@@ -154,15 +220,29 @@ extension Interpreter {
     /// rules read more than each contact's own (`Locality`), or the view is not the whole
     /// network as it stands (a goal's period, a selection).
     func agendaMemo(for v: View) -> AgendaMemo? {
-        guard keepsAgenda, periodView == nil, queryView == nil, v === cachedView, v.window == nil else { return nil }
+        guard keepsAgenda, itemsMayBeKept(v) else { return nil }
         if let memo = keptAgenda, memo.day == v.today { return memo }
+        keptAgenda = AgendaMemo(day: v.today)
+        return keptAgenda
+    }
+
+    /// Whether each contact's items may be kept for a later look (in memory, `AgendaMemo`; in
+    /// the store, `keptItemsKey`): the view is the network as it is, and the rules read only
+    /// each contact's own (`Locality`).
+    func itemsMayBeKept(_ v: View) -> Bool {
+        guard periodView == nil, queryView == nil, v === cachedView, v.window == nil else { return false }
         if rulesAreLocal == nil {
             var locality = Locality(definitions: definitions) { [unowned self] in self.resolution(of: $0) }
             rulesAreLocal = locality.rulesAreLocal()
         }
-        guard rulesAreLocal == true else { return nil }
-        keptAgenda = AgendaMemo(day: v.today)
-        return keptAgenda
+        return rulesAreLocal == true
+    }
+
+    /// What the items the store keeps between runs are worked out for: the day and every
+    /// definition's text. Nil when none may be kept (`itemsMayBeKept`).
+    func keptItemsKey(_ v: View) -> String? {
+        guard itemsMayBeKept(v) else { return nil }
+        return "\(v.today)\u{1E}" + definitions.fingerprint
     }
 
     /// The rule's priority; where it gives none (no `priority`, or one that is null for this

@@ -93,7 +93,9 @@ extension Interpreter {
         var people: [Int64: (name: String, handle: String)] = [:]
         for (i, line) in shown.enumerated() {
             let top = line.top
-            if case .contact(let id)? = top["contact"], let c = try contact(id) { people[id] = (c.name, c.handle) }
+            if case .contact(let id)? = top["contact"] {
+                if let p = keptPeople?[id] { people[id] = p } else if let c = try contact(id) { people[id] = (c.name, c.handle) }
+            }
             let what: Value = byItem ? top["rule"] ?? .null : .list(line.keys.map { .string($0.rule) })
             let cells: [Value] = [.int(i + 1), top["priority"] ?? .null, top["contact"] ?? .null]
             rows.append(cells + (byItem ? [what, top["message"] ?? .null] : [top["message"] ?? .null, what]) + [top["overdue"] ?? .null])
@@ -416,17 +418,20 @@ extension Interpreter {
     /// The agenda's items without those closed, dismissed or snoozed (see `settleItemStates`).
     /// `failed`: contacts a rule failed for, whose items' states are left as they are.
     func withoutHiddenItems(_ rows: [Value], _ v: View, settling: Bool, failed: Set<Int64> = []) throws -> [Value] {
+        try withoutHiddenItems(rows, on: v.today, settling: settling) { id in
+            guard !failed.contains(id), let c = v.net.contact(id) else { return false }
+            return c.snoozedUntil.map { $0 <= v.today } ?? true
+        }
+    }
+
+    /// `evaluated`: whether a contact's rules were worked out (it is there, not snoozed, no rule failed for it).
+    func withoutHiddenItems(_ rows: [Value], on day: Day, settling: Bool, evaluated: (Int64) -> Bool) throws -> [Value] {
         func key(_ r: Value) -> ItemKey? {
             guard case .row(let row) = r, case .contact(let id)? = row["contact"], case .string(let rule)? = row["rule"] else { return nil }
             return ItemKey(contact: id, rule: rule)
         }
         let fired = Set(rows.compactMap(key))
-        let hiding = try settleItemStates(
-            fired: fired,
-            evaluated: { id in
-                guard !failed.contains(id), let c = v.net.contact(id) else { return false }
-                return c.snoozedUntil.map { $0 <= v.today } ?? true
-            }, on: v.today, settling: settling)
+        let hiding = try settleItemStates(fired: fired, evaluated: evaluated, on: day, settling: settling)
         guard !hiding.isEmpty else { return rows }
         return rows.filter { key($0).map { hiding[$0] == nil } ?? true }
     }

@@ -29,11 +29,6 @@ final class AgendaMemo {
 
     func markStale(_ contacts: Set<Int64>) { stale.formUnion(contacts) }
 
-    /// Whether more than `limit` of these contacts' items must be worked out.
-    func misses(moreThan limit: Int, of contacts: [Contact]) -> Bool {
-        contacts.lazy.filter { self.items(of: $0.id) == nil }.prefix(limit + 1).count > limit
-    }
-
     /// The contacts whose items a change may change, or nil when it may change anyone's: it
     /// removes or merges a contact (others' degree, their events), corrects or removes an event
     /// (its people before the change are not in it), or changes what every rule reads (`me`,
@@ -52,6 +47,151 @@ final class AgendaMemo {
             .setMe, .setMarket, .deleteMarket, .setGoal, .deleteGoal, .setDefinition, .deleteDefinition:
             return nil
         }
+    }
+}
+
+/// A contact's items in bytes, as a store keeps them between runs (`AgendaBook.keptItems`): the
+/// contact's name and handle and whether it was snoozed (what the page needs of it, so that a
+/// page of kept items reads no contact) and how many items, then for each item its rule, message, priority (the
+/// decimal's text, and the double it sorts by) and `overdue`, each string after its length.
+/// Read back with bounds checked: bytes that do not read as items (a file edited by hand) are
+/// worked out again instead.
+extension AgendaMemo {
+    /// What a contact's bytes hold.
+    struct Kept {
+        var name: String
+        var handle: String
+        var snoozed: Bool
+        var items: [Item]
+    }
+
+    /// `texts`: the text of each priority met so far (a decimal's text was most of the work).
+    static func encode(_ items: [Item], name: String, handle: String, snoozed: Bool, texts: inout [UInt64: (value: Decimal, text: String)]) -> [UInt8]? {
+        var out: [UInt8] = []
+        func number(_ n: Int) {
+            // Zigzag, then seven bits a byte.
+            var u = UInt64(bitPattern: Int64(n) << 1 ^ Int64(n) >> 63)
+            while u >= 0x80 {
+                out.append(UInt8(u & 0x7F) | 0x80)
+                u >>= 7
+            }
+            out.append(UInt8(u))
+        }
+        func text(_ s: String) {
+            number(s.utf8.count)
+            out += s.utf8
+        }
+        text(name)
+        text(handle)
+        out.append(snoozed ? 1 : 0)
+        number(items.count)
+        for item in items {
+            guard case .row(let r) = item.row, r.values.count == 5, case .string(let rule) = r.values[1], case .string(let message) = r.values[2],
+                case .number(let priority) = r.values[3]
+            else { return nil }
+            text(rule)
+            text(message)
+            // The decimal's text, read back exactly or not kept; and the double it sorts by,
+            // bit for bit, so that kept items sort among items worked out as they did.
+            // Looked up by the double (hashing a decimal cost more than its text), checked exactly.
+            let bits = item.priority.bitPattern
+            if let known = texts[bits], known.value == priority {
+                text(known.text)
+            } else {
+                let p = priority.description
+                guard AgendaMemo.decimal(p) == priority else { return nil }
+                texts[bits] = (priority, p)
+                text(p)
+            }
+            withUnsafeBytes(of: item.priority.bitPattern.littleEndian) { out += $0 }
+            switch r.values[4] {
+            case .null: out.append(0)
+            case .duration(let d):
+                out.append(1)
+                number(d.months)
+                number(d.days)
+            default: return nil
+            }
+        }
+        return out
+    }
+
+    static func decode(_ bytes: [UInt8], contact: Int64) -> Kept? {
+        var at = 0
+        func number() -> Int? {
+            var u: UInt64 = 0
+            var shift: UInt64 = 0
+            while at < bytes.count, shift < 64 {
+                let b = bytes[at]
+                at += 1
+                u |= UInt64(b & 0x7F) << shift
+                if b < 0x80 { return Int(truncatingIfNeeded: Int64(bitPattern: u >> 1) ^ -Int64(bitPattern: u & 1)) }
+                shift += 7
+            }
+            return nil
+        }
+        func text() -> String? {
+            guard let n = number(), n >= 0, n <= bytes.count - at else { return nil }
+            defer { at += n }
+            return String(validating: bytes[at..<at + n], as: UTF8.self)
+        }
+        var items: [Item] = []
+        let spec = Schema.agenda
+        guard let name = text(), let handle = text(), at < bytes.count, bytes[at] <= 1 else { return nil }
+        let snoozed = bytes[at] == 1
+        at += 1
+        guard let count = number(), count >= 0 else { return nil }
+        let sortName = name.lowercased()
+        while at < bytes.count {
+            guard let rule = text(), let message = text(), let p = text(), let priority = decimal(p), at + 8 < bytes.count else { return nil }
+            var bits: UInt64 = 0
+            for i in 0..<8 { bits |= UInt64(bytes[at + i]) << (8 * i) }
+            at += 8
+            let overdue: Value
+            let days: Int
+            at += 1
+            switch bytes[at - 1] {
+            case 0:
+                overdue = .null
+                days = 0
+            case 1:
+                guard let months = number(), let d = number() else { return nil }
+                overdue = .duration(Duration(months: months, days: d))
+                days = d
+            default: return nil
+            }
+            items.append(
+                (Double(bitPattern: bits), days, sortName,
+                 .row(Row(spec, [.contact(contact), .string(rule), .string(message), .number(priority), overdue]))))
+        }
+        // As many as were written: bytes cut after an item are not a contact with fewer.
+        guard items.count == count else { return nil }
+        return Kept(name: name, handle: handle, snoozed: snoozed, items: items)
+    }
+
+    /// A decimal's text (`-12.25`): up to 18 digits read here (Foundation's parser was a tenth
+    /// of an agenda read from kept items), longer ones by Foundation.
+    static func decimal(_ text: String) -> Decimal? {
+        var digits: UInt64 = 0
+        var count = 0
+        var fraction: Int?
+        var negative = false
+        for (i, b) in text.utf8.enumerated() {
+            switch b {
+            case UInt8(ascii: "-") where i == 0: negative = true
+            case UInt8(ascii: "."): 
+                guard fraction == nil, count > 0 else { return nil }
+                fraction = 0
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                guard count < 18 else { return Decimal(string: text) }
+                digits = digits * 10 + UInt64(b - UInt8(ascii: "0"))
+                count += 1
+                if fraction != nil { fraction! += 1 }
+            default: return nil
+            }
+        }
+        guard count > 0, fraction != 0 else { return nil }
+        return Decimal(sign: negative ? .minus : .plus, exponent: -(fraction ?? 0), significand: Decimal(digits))
     }
 }
 

@@ -43,6 +43,21 @@ public protocol AgendaBook: AnyObject {
     /// page is shown all the same; the numbers shown before it stay): false when they were not kept.
     @discardableResult
     func setAgendaNumbers(_ lines: [[ItemKey]]) throws -> Bool
+    /// The items the agenda worked out in an earlier run under `key` (the day and the
+    /// definitions, `Interpreter.keptItemsKey`), in `AgendaMemo.encode`'s bytes, of each contact
+    /// nothing was written for since (not data: the store forgets a contact's items whenever a
+    /// row that is the contact's, or one of its events, is written), with every contact's id in
+    /// the order of `Model.network`'s; nil when none are kept under that key.
+    func keptItems(under key: String) throws -> (contacts: [Int64], items: [Int64: [UInt8]])?
+    /// Keeps these contacts' items under `key`, forgetting those kept under another key, when
+    /// that can be done without waiting for another writer and nothing was committed by
+    /// another process since the items' data was read; else keeps nothing.
+    func keepItems(_ items: [Int64: [UInt8]], under key: String) throws
+}
+
+extension AgendaBook {
+    public func keptItems(under key: String) throws -> (contacts: [Int64], items: [Int64: [UInt8]])? { nil }
+    public func keepItems(_ items: [Int64: [UInt8]], under key: String) throws {}
 }
 
 extension Array where Element == [ItemKey] {

@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import TendCore
+
+/// The agenda's items of each contact, kept in the file from one run to the next (#18): a
+/// `tend agenda` after another reads them instead of working out every rule for every contact
+/// again. Not data: never journalled, dumped or undone, and forgotten at the first doubt.
+///
+/// `agenda_kept` holds a contact's items in `AgendaMemo.encode`'s bytes; `agenda_kept_for` the
+/// one key they were worked out under: this Tend's build, the day and the definitions' text
+/// (`Interpreter.keptItemsKey`). Triggers in the file forget a contact's items whenever a row
+/// that is the contact's, or one of its events, is written — by Tend or by any other program —
+/// (through `figures_due`, which the figures' triggers fill for exactly those rows, and for
+/// the columns those leave out, triggers of their own), and every contact's when `me`, a market, a goal or a
+/// definition is. The interpreter keeps items only while the rules read nothing but each
+/// contact's own (`Locality`), so what is kept is what working the rules out again gives.
+extension Store {
+    /// Migration v17: the tables and their triggers. A later migration that makes a table again
+    /// (as v12 did) drops its triggers with it: it must make `keptItemsTriggers` again.
+    static func createKeptItems(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE agenda_kept (contact_id INTEGER PRIMARY KEY, items BLOB NOT NULL);
+                CREATE TABLE agenda_kept_for (id INTEGER PRIMARY KEY CHECK (id = 1), key TEXT NOT NULL);
+                """)
+        for t in keptItemsTriggers { try db.execute(sql: t.sql) }
+    }
+
+    /// The tables whose rows are a contact's own, with the columns naming the contact: a row
+    /// written makes the contacts of its old and new values forget their items.
+    static let keptByContact: [(table: String, contacts: [String])] = [
+        ("contacts", ["id"]), ("stage_changes", ["contact_id"]), ("interaction_people", ["contact_id"]),
+        ("referrals", ["contact_id"]), ("introductions", ["a_id", "b_id"]), ("spending", ["contact_id"]),
+        ("knows", ["a_id", "b_id"]), ("planned_steps", ["contact_id"]),
+    ]
+    /// The tables every rule may read through a contact's events or `me`: a row written forgets every contact's items.
+    static let keptByEveryone = ["me", "markets", "goals", "goal_helpers", "definitions"]
+    /// The tables no rule whose items are kept reads (`Locality` refuses them), and the
+    /// bookkeeping: writing them forgets nothing. Every table of the file is in one of these lists (a test sees to it).
+    static let keptByNone: Set<String> = [
+        "agenda_kept", "agenda_kept_for", "agenda_items", "agenda_numbers", "candidate_sightings", "figures", "figures_due",
+        "journal", "journal_rows", "grdb_migrations", "sqlite_sequence",
+    ]
+
+    static let keptItemsTriggers: [FigureTrigger] = {
+        // Nothing to forget while nothing is kept (a restore writes every row with none).
+        let kept = " WHEN EXISTS (SELECT 1 FROM agenda_kept_for)"
+        func forget(_ row: String, _ columns: [String]) -> String {
+            "DELETE FROM agenda_kept WHERE contact_id IN (\(columns.map { "\(row).\($0)" }.joined(separator: ", ")));"
+        }
+        // A row that counts for a contact's figures makes it due, before it is written (a
+        // REPLACE removes a row without its delete trigger): its items go with it, even when it
+        // was due already (an insert that does nothing still runs the BEFORE trigger).
+        var out = [FigureTrigger("agenda_kept_due", "BEFORE INSERT ON figures_due" + kept, "DELETE FROM agenda_kept WHERE contact_id = NEW.contact_id;")]
+        for (table, contacts) in keptByContact {
+            out += [
+                FigureTrigger("agenda_kept_\(table)_added", "BEFORE INSERT ON \(table)" + kept, forget("NEW", contacts)),
+                FigureTrigger("agenda_kept_\(table)_changed", "AFTER UPDATE ON \(table)" + kept, forget("OLD", contacts) + " " + forget("NEW", contacts)),
+                FigureTrigger("agenda_kept_\(table)_removed", "AFTER DELETE ON \(table)" + kept, forget("OLD", contacts)),
+            ]
+        }
+        // An interaction is its people's: any column changed (a note, a quality) changes what their rules read.
+        let people = "DELETE FROM agenda_kept WHERE contact_id IN (SELECT contact_id FROM interaction_people WHERE interaction_id IN (OLD.id, NEW.id));"
+        out.append(FigureTrigger("agenda_kept_interactions_changed", "AFTER UPDATE ON interactions" + kept, people))
+        out.append(
+            FigureTrigger(
+                "agenda_kept_interactions_removed", "BEFORE DELETE ON interactions" + kept,
+                "DELETE FROM agenda_kept WHERE contact_id IN (SELECT contact_id FROM interaction_people WHERE interaction_id = OLD.id);"))
+        for table in keptByEveryone {
+            for event in ["INSERT", "UPDATE", "DELETE"] {
+                out.append(FigureTrigger("agenda_kept_\(table)_\(event.lowercased())", "AFTER \(event) ON \(table)" + kept, "DELETE FROM agenda_kept; DELETE FROM agenda_kept_for;"))
+            }
+        }
+        return out
+    }()
+
+    /// This build of Tend: items one build worked out are not another's (a function may answer
+    /// otherwise). The executable's size and time of change; nil where it cannot be told.
+    static let buildIdentity: String? = {
+        var st = stat()
+        guard stat("/proc/self/exe", &st) == 0 || (CommandLine.arguments.first.map { stat($0, &st) == 0 } ?? false) else { return nil }
+        return "\(st.st_size).\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+    }()
+
+    /// Whether the file has the tables, and nothing was committed by another connection since
+    /// this one last looked (`refresh`): what the interpreter read then is what is there now.
+    private func keptItemsUsable(_ db: Database) throws -> Bool {
+        guard keepsAgendaItems, Store.buildIdentity != nil, try db.tableExists("agenda_kept_for") else { return false }
+        return try Int64.fetchOne(db, sql: "PRAGMA data_version") == dataVersion
+    }
+
+    private static func fullKey(_ key: String) -> String { "\(buildIdentity ?? "")\u{1E}\(key)" }
+
+    public func keptItems(under key: String) throws -> (contacts: [Int64], items: [Int64: [UInt8]])? {
+        try read { db in
+            guard try keptItemsUsable(db),
+                try String.fetchOne(db, sql: "SELECT key FROM agenda_kept_for WHERE id = 1") == Store.fullKey(key)
+            else { return nil }
+            var contacts: [Int64] = []
+            try Store.each(db, "contacts", "SELECT id FROM contacts ORDER BY id") { contacts.append($0.int(0)) }
+            var out: [Int64: [UInt8]] = [:]
+            let statement = try db.cachedStatement(sql: "SELECT contact_id, items FROM agenda_kept").sqliteStatement
+            defer { sqlite3_reset(statement) }
+            while true {
+                switch sqlite3_step(statement) {
+                case SQLITE_ROW:
+                    let n = Int(sqlite3_column_bytes(statement, 1))
+                    let bytes = sqlite3_column_blob(statement, 1).map { Array(UnsafeRawBufferPointer(start: $0, count: n)) } ?? []
+                    out[sqlite3_column_int64(statement, 0)] = bytes
+                case SQLITE_DONE:
+                    return (contacts, out)
+                case let code:
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+            }
+        }
+    }
+
+    public func keepItems(_ items: [Int64: [UInt8]], under key: String) throws {
+        guard !readOnlyConnection else { return }
+        try withoutWaiting { db in
+            guard try keptItemsUsable(db) else { return }
+            let full = Store.fullKey(key)
+            if try String.fetchOne(db, sql: "SELECT key FROM agenda_kept_for WHERE id = 1") != full {
+                try db.execute(sql: "DELETE FROM agenda_kept")
+                try db.execute(sql: "INSERT OR REPLACE INTO agenda_kept_for (id, key) VALUES (1, ?)", arguments: [full])
+            }
+            // Bound through SQLite's own calls: GRDB's arguments were most of keeping 10,000 rows.
+            let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO agenda_kept (contact_id, items) VALUES (?, ?)").sqliteStatement
+            defer { sqlite3_reset(insert) }
+            for (id, bytes) in items {
+                sqlite3_reset(insert)
+                sqlite3_bind_int64(insert, 1, id)
+                bytes.withUnsafeBytes { _ = sqlite3_bind_blob(insert, 2, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }
+                let code = sqlite3_step(insert)
+                guard code == SQLITE_DONE else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+            }
+        }
+    }
+}
