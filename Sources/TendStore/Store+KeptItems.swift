@@ -19,12 +19,26 @@ extension Store {
     /// Migration v17: the tables and their triggers. A later migration that makes a table again
     /// (as v12 did) drops its triggers with it: it must make `keptItemsTriggers` again.
     static func createKeptItems(_ db: Database) throws {
+        try makeKeptTables(db)
+        for t in keptItemsTriggers { try db.execute(sql: t.sql) }
+    }
+
+    static let keptItemsMigration = "v17 agenda items kept"
+
+    /// The two tables, unless they are there. They are not data: one someone dropped (to have
+    /// the items worked out afresh) is made again when the file is opened to write, or its
+    /// triggers would refuse every write.
+    static func makeKeptTables(_ db: Database) throws {
         try db.execute(
             sql: """
-                CREATE TABLE agenda_kept (contact_id INTEGER PRIMARY KEY, items BLOB NOT NULL);
-                CREATE TABLE agenda_kept_for (id INTEGER PRIMARY KEY CHECK (id = 1), key TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS agenda_kept (contact_id INTEGER PRIMARY KEY, items BLOB NOT NULL);
+                CREATE TABLE IF NOT EXISTS agenda_kept_for (id INTEGER PRIMARY KEY CHECK (id = 1), key TEXT NOT NULL);
                 """)
-        for t in keptItemsTriggers { try db.execute(sql: t.sql) }
+    }
+
+    /// Whether the file has had the tables made and has lost one since.
+    static func lostKeptTables(_ db: Database, applied: Set<String>) throws -> Bool {
+        try applied.contains(keptItemsMigration) && !(db.tableExists("agenda_kept") && db.tableExists("agenda_kept_for"))
     }
 
     /// The tables whose rows are a contact's own, with the columns naming the contact: a row
@@ -33,13 +47,15 @@ extension Store {
         ("contacts", ["id"]), ("stage_changes", ["contact_id"]), ("interaction_people", ["contact_id"]),
         ("referrals", ["contact_id"]), ("introductions", ["a_id", "b_id"]), ("spending", ["contact_id"]),
         ("knows", ["a_id", "b_id"]), ("planned_steps", ["contact_id"]),
+        // Tend's own sums of the events, which it writes with them: a row written by hand is read as it is.
+        ("figures", ["contact_id"]),
     ]
     /// The tables every rule may read through a contact's events or `me`: a row written forgets every contact's items.
     static let keptByEveryone = ["me", "markets", "goals", "goal_helpers", "definitions"]
     /// The tables no rule whose items are kept reads (`Locality` refuses them), and the
     /// bookkeeping: writing them forgets nothing. Every table of the file is in one of these lists (a test sees to it).
     static let keptByNone: Set<String> = [
-        "agenda_kept", "agenda_kept_for", "agenda_items", "agenda_numbers", "candidate_sightings", "figures", "figures_due",
+        "agenda_kept", "agenda_kept_for", "agenda_items", "agenda_numbers", "candidate_sightings", "figures_due",
         "journal", "journal_rows", "grdb_migrations", "sqlite_sequence",
     ]
 

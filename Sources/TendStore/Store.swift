@@ -384,7 +384,7 @@ public final class Store: Model {
         // The same triggers without a temporary table for each row they fire on.
         m.registerMigration("v15 figures' triggers, lighter", migrate: Store.makeFigureTriggers)
         m.registerMigration("v16 planned steps' meetings", migrate: Store.createPlannedSteps)
-        m.registerMigration("v17 agenda items kept", migrate: Store.createKeptItems)
+        m.registerMigration(Store.keptItemsMigration, migrate: Store.createKeptItems)
         return m
     }
 
@@ -393,6 +393,7 @@ public final class Store: Model {
         let label = path ?? ":memory:"
         var upToDate = false
         var unfinished = false
+        var lostKeptTables = false
         try db.inDatabase { db in
             let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             if appID != Store.applicationID {
@@ -421,6 +422,14 @@ public final class Store: Model {
             // another process holds it.
             upToDate = appID == Store.applicationID && Set(migrator.migrations).isSubset(of: applied)
             if path != nil && !upToDate { try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            lostKeptTables = try Store.lostKeptTables(db, applied: Set(applied))
+        }
+        if !readOnly && lostKeptTables {
+            do {
+                try db.write(Store.makeKeptTables)
+            } catch let e as DatabaseError {
+                throw OpenError.cannotOpen(label, Store.describe(e))
+            }
         }
         guard !readOnly, !upToDate else { return }
         do {

@@ -115,11 +115,18 @@ import Testing
         try Self.write(path, "UPDATE agenda_kept SET items = x'04ffff' || items WHERE contact_id = (SELECT min(contact_id) FROM agenda_kept)")
         let damaged = try Self.agendas(path, today: Self.today.adding(days: 40))
         #expect(damaged.kept == damaged.afresh)
-        // A kept table someone dropped: the agenda works everything out, as with none kept.
+        // A kept table someone dropped: the agenda works everything out, as with none kept, and
+        // the next run that opens the file to write makes it again (its triggers refused every write).
         try Self.write(path, "DROP TABLE agenda_kept")
-        let dropped = try Self.agendas(path, today: Self.today.adding(days: 40))
+        let dropped = try Self.agendas(path, today: Self.today.adding(days: 40), readOnly: true)
         #expect(dropped.kept == damaged.afresh)
-        _ = h
+        let output = Output()
+        AgendaMemoTests.run(try Self.session(path, output), output, "log call with \(h[2])")
+        try Self.write(path, "DROP TABLE agenda_kept_for")
+        AgendaMemoTests.run(try Self.session(path, output), output, "log call with \(h[3])")
+        let again = try Self.agendas(path, today: Self.today.adding(days: 40))
+        #expect(again.kept == again.afresh)
+        #expect(try Self.keptRows(path) > 0)
     }
 
     /// The items kept are what the page shows (the rules are not worked out again for their

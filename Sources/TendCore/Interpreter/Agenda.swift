@@ -15,9 +15,9 @@ extension Interpreter {
         let spec = Schema.agenda
         let memo = agendaMemo(for: v)
         // Today's items the store kept from an earlier run, for the contacts nothing was
-        // written for since (read after the network, which the store makes sure no other
-        // process changed since: `AgendaBook.keptItems`); those worked out here are given back
-        // to it (`fresh`), unless the run writes nothing.
+        // written for since (none when another process committed since this one last looked:
+        // `AgendaBook.keptItems`); those worked out here are given back to it (`fresh`), unless
+        // the run writes nothing.
         let keptKey = date == nil || date == saved ? keptItemsKey(v) : nil
         keptPeople = nil
         // Every contact's kept, and no contact read yet: the page reads none.
