@@ -186,6 +186,7 @@ extension Store {
                 s.introductions, cents(s.spend), s.degree, s.stageSince?.description,
             ])
         }
+        try forgetDueItems(db)
         try db.execute(sql: "DELETE FROM figures_due")
         if !failed.isEmpty {
             let again = try db.makeStatement(sql: "INSERT INTO figures_due VALUES (?)")

@@ -9,12 +9,13 @@ import TendCore
 ///
 /// `agenda_kept` holds a contact's items in `AgendaMemo.encode`'s bytes; `agenda_kept_for` the
 /// one key they were worked out under: this Tend's build, the day and the definitions' text
-/// (`Interpreter.keptItemsKey`). Triggers in the file forget a contact's items whenever a row
-/// that is the contact's, or one of its events, is written — by Tend or by any other program —
-/// (through `figures_due`, which the figures' triggers fill for exactly those rows, and for
-/// the columns those leave out, triggers of their own), and every contact's when `me`, a market, a goal or a
-/// definition is. The interpreter keeps items only while the rules read nothing but each
-/// contact's own (`Locality`), so what is kept is what working the rules out again gives.
+/// (`Interpreter.keptItemsKey`). Whenever a row that is a contact's, or one of its events, is
+/// written — by Tend or by any other program — its items are not read again: the figures'
+/// triggers make the contact due (`figures_due`, whose contacts' items are passed over, and
+/// forgotten when their figures are worked out), and triggers of their own forget them for the
+/// columns the figures do not count; every contact's go when `me`, a market, a goal or a
+/// definition is written. The interpreter keeps items only while the rules read nothing but
+/// each contact's own (`Locality`), so what is kept is what working the rules out again gives.
 extension Store {
     /// Migration v17: the tables and their triggers. A later migration that makes a table again
     /// (as v12 did) drops its triggers with it: it must make `keptItemsTriggers` again.
@@ -42,20 +43,22 @@ extension Store {
     }
 
     /// The tables whose rows are a contact's own, with the columns naming the contact: a row
-    /// written makes the contacts of its old and new values forget their items.
-    static let keptByContact: [(table: String, contacts: [String])] = [
-        ("contacts", ["id"]), ("stage_changes", ["contact_id"]), ("interaction_people", ["contact_id"]),
-        ("referrals", ["contact_id"]), ("introductions", ["a_id", "b_id"]), ("spending", ["contact_id"]),
-        ("knows", ["a_id", "b_id"]), ("planned_steps", ["contact_id"]),
-        // Tend's own sums of the events, which it writes with them: a row written by hand is read as it is.
-        ("figures", ["contact_id"]),
+    /// written makes the contacts of its old and new values forget their items. A row added to
+    /// or removed from a table the figures count (`counted`) makes its contacts due, whose
+    /// items are then not read (`forgetDueItems`): only a change of it needs a trigger here (the
+    /// figures' watch the columns they count). Every trigger costs each row written (a tenth of
+    /// an import of 50,000 vCards, with one on each insert), so there are no more than that.
+    static let keptByContact: [(table: String, contacts: [String], counted: Bool)] = [
+        ("contacts", ["id"], true), ("stage_changes", ["contact_id"], true), ("interaction_people", ["contact_id"], true),
+        ("referrals", ["contact_id"], true), ("introductions", ["a_id", "b_id"], true), ("spending", ["contact_id"], true),
+        ("knows", ["a_id", "b_id"], true), ("planned_steps", ["contact_id"], false),
     ]
     /// The tables every rule may read through a contact's events or `me`: a row written forgets every contact's items.
     static let keptByEveryone = ["me", "markets", "goals", "goal_helpers", "definitions"]
     /// The tables no rule whose items are kept reads (`Locality` refuses them), and the
     /// bookkeeping: writing them forgets nothing. Every table of the file is in one of these lists (a test sees to it).
     static let keptByNone: Set<String> = [
-        "agenda_kept", "agenda_kept_for", "agenda_items", "agenda_numbers", "candidate_sightings", "figures_due",
+        "agenda_kept", "agenda_kept_for", "agenda_items", "agenda_numbers", "candidate_sightings", "figures", "figures_due",
         "journal", "journal_rows", "grdb_migrations", "sqlite_sequence",
     ]
 
@@ -65,24 +68,24 @@ extension Store {
         func forget(_ row: String, _ columns: [String]) -> String {
             "DELETE FROM agenda_kept WHERE contact_id IN (\(columns.map { "\(row).\($0)" }.joined(separator: ", ")));"
         }
-        // A row that counts for a contact's figures makes it due, before it is written (a
-        // REPLACE removes a row without its delete trigger): its items go with it, even when it
-        // was due already (an insert that does nothing still runs the BEFORE trigger).
-        var out = [FigureTrigger("agenda_kept_due", "BEFORE INSERT ON figures_due" + kept, "DELETE FROM agenda_kept WHERE contact_id = NEW.contact_id;")]
-        for (table, contacts) in keptByContact {
-            out += [
-                FigureTrigger("agenda_kept_\(table)_added", "BEFORE INSERT ON \(table)" + kept, forget("NEW", contacts)),
-                FigureTrigger("agenda_kept_\(table)_changed", "AFTER UPDATE ON \(table)" + kept, forget("OLD", contacts) + " " + forget("NEW", contacts)),
-                FigureTrigger("agenda_kept_\(table)_removed", "AFTER DELETE ON \(table)" + kept, forget("OLD", contacts)),
-            ]
+        // A row that counts for a contact's figures makes it due (before it is written, as a
+        // REPLACE removes a row without its delete trigger, and after it is added or removed):
+        // a due contact's items are not read (`keptItems`), and go when the figures are worked
+        // out (`forgetDueItems`). (A trigger on `figures_due` did it too, at a tenth of an import.)
+        var out: [FigureTrigger] = []
+        for (table, contacts, counted) in keptByContact {
+            out.append(FigureTrigger("agenda_kept_\(table)_changed", "AFTER UPDATE ON \(table)" + kept, forget("OLD", contacts) + " " + forget("NEW", contacts)))
+            if !counted {
+                out.append(FigureTrigger("agenda_kept_\(table)_added", "BEFORE INSERT ON \(table)" + kept, forget("NEW", contacts)))
+            }
+            // A contact removed is due no more (its figures go): its items go here.
+            if !counted || table == "contacts" {
+                out.append(FigureTrigger("agenda_kept_\(table)_removed", "AFTER DELETE ON \(table)" + kept, forget("OLD", contacts)))
+            }
         }
         // An interaction is its people's: any column changed (a note, a quality) changes what their rules read.
         let people = "DELETE FROM agenda_kept WHERE contact_id IN (SELECT contact_id FROM interaction_people WHERE interaction_id IN (OLD.id, NEW.id));"
         out.append(FigureTrigger("agenda_kept_interactions_changed", "AFTER UPDATE ON interactions" + kept, people))
-        out.append(
-            FigureTrigger(
-                "agenda_kept_interactions_removed", "BEFORE DELETE ON interactions" + kept,
-                "DELETE FROM agenda_kept WHERE contact_id IN (SELECT contact_id FROM interaction_people WHERE interaction_id = OLD.id);"))
         for table in keptByEveryone {
             for event in ["INSERT", "UPDATE", "DELETE"] {
                 out.append(FigureTrigger("agenda_kept_\(table)_\(event.lowercased())", "AFTER \(event) ON \(table)" + kept, "DELETE FROM agenda_kept; DELETE FROM agenda_kept_for;"))
@@ -113,10 +116,13 @@ extension Store {
             guard try keptItemsUsable(db),
                 try String.fetchOne(db, sql: "SELECT key FROM agenda_kept_for WHERE id = 1") == Store.fullKey(key)
             else { return nil }
+            // A contact due is one whose rows were written since its figures were worked out.
+            let statement = try db.cachedStatement(
+                sql: "SELECT contact_id, items FROM agenda_kept WHERE contact_id NOT IN (SELECT contact_id FROM figures_due)"
+            ).sqliteStatement
             var contacts: [Int64] = []
             try Store.each(db, "contacts", "SELECT id FROM contacts ORDER BY id") { contacts.append($0.int(0)) }
             var out: [Int64: [UInt8]] = [:]
-            let statement = try db.cachedStatement(sql: "SELECT contact_id, items FROM agenda_kept").sqliteStatement
             defer { sqlite3_reset(statement) }
             while true {
                 switch sqlite3_step(statement) {
@@ -131,6 +137,13 @@ extension Store {
                 }
             }
         }
+    }
+
+    /// Forgets the items of the contacts due, before their figures are worked out and the
+    /// list cleared: what was written for them since is not in those items.
+    static func forgetDueItems(_ db: Database) throws {
+        guard try db.tableExists("agenda_kept") else { return }
+        try db.execute(sql: "DELETE FROM agenda_kept WHERE contact_id IN (SELECT contact_id FROM figures_due)")
     }
 
     public func keepItems(_ items: [Int64: [UInt8]], under key: String) throws {
