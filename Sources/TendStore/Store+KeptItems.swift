@@ -12,8 +12,8 @@ import TendCore
 /// (`Interpreter.keptItemsKey`). Whenever a row that is a contact's, or one of its events, is
 /// written — by Tend or by any other program — its items are not read again: the figures'
 /// triggers make the contact due (`figures_due`, whose contacts' items are passed over, and
-/// forgotten when their figures are worked out), and triggers of their own forget them for the
-/// columns the figures do not count; every contact's go when `me`, a market, a goal or a
+/// forgotten when their figures are worked out), and triggers of their own forget them when any
+/// of their columns changes (the figures' watch only those they count); every contact's go when `me`, a market, a goal or a
 /// definition is written. The interpreter keeps items only while the rules read nothing but
 /// each contact's own (`Locality`), so what is kept is what working the rules out again gives.
 extension Store {
@@ -46,8 +46,8 @@ extension Store {
     /// written makes the contacts of its old and new values forget their items. A row added to
     /// or removed from a table the figures count (`counted`) makes its contacts due, whose
     /// items are then not read (`forgetDueItems`): only a change of it needs a trigger here (the
-    /// figures' watch the columns they count). Every trigger costs each row written (a tenth of
-    /// an import of 50,000 vCards, with one on each insert), so there are no more than that.
+    /// figures' watch the columns they count). A trigger costs every row written (one on each
+    /// insert was a tenth of an import of 50,000 vCards): there are no more than that.
     static let keptByContact: [(table: String, contacts: [String], counted: Bool)] = [
         ("contacts", ["id"], true), ("stage_changes", ["contact_id"], true), ("interaction_people", ["contact_id"], true),
         ("referrals", ["contact_id"], true), ("introductions", ["a_id", "b_id"], true), ("spending", ["contact_id"], true),
@@ -71,7 +71,7 @@ extension Store {
         // A row that counts for a contact's figures makes it due (before it is written, as a
         // REPLACE removes a row without its delete trigger, and after it is added or removed):
         // a due contact's items are not read (`keptItems`), and go when the figures are worked
-        // out (`forgetDueItems`). (A trigger on `figures_due` did it too, at a tenth of an import.)
+        // out (`forgetDueItems`), without a trigger of their own on each row written.
         var out: [FigureTrigger] = []
         for (table, contacts, counted) in keptByContact {
             out.append(FigureTrigger("agenda_kept_\(table)_changed", "AFTER UPDATE ON \(table)" + kept, forget("OLD", contacts) + " " + forget("NEW", contacts)))
@@ -95,11 +95,17 @@ extension Store {
     }()
 
     /// This build of Tend: items one build worked out are not another's (a function may answer
-    /// otherwise). The executable's size and time of change; nil where it cannot be told.
+    /// otherwise). The kept bytes' layout, and the executable's device, inode, size and time of
+    /// change (an upgrade writes a new file); nil where the executable cannot be found.
     static let buildIdentity: String? = {
         var st = stat()
-        guard stat("/proc/self/exe", &st) == 0 || (CommandLine.arguments.first.map { stat($0, &st) == 0 } ?? false) else { return nil }
-        return "\(st.st_size).\(st.st_mtim.tv_sec).\(st.st_mtim.tv_nsec)"
+        guard let path = Bundle.main.executablePath, path.hasPrefix("/"), stat(path, &st) == 0 else { return nil }
+        #if canImport(Darwin)
+            let changed = (st.st_mtimespec.tv_sec, st.st_mtimespec.tv_nsec)
+        #else
+            let changed = (st.st_mtim.tv_sec, st.st_mtim.tv_nsec)
+        #endif
+        return "kept-1.\(st.st_dev).\(st.st_ino).\(st.st_size).\(changed.0).\(changed.1)"
     }()
 
     /// Whether the file has the tables, and nothing was committed by another connection since
@@ -127,8 +133,9 @@ extension Store {
             while true {
                 switch sqlite3_step(statement) {
                 case SQLITE_ROW:
+                    let blob = sqlite3_column_blob(statement, 1)
                     let n = Int(sqlite3_column_bytes(statement, 1))
-                    let bytes = sqlite3_column_blob(statement, 1).map { Array(UnsafeRawBufferPointer(start: $0, count: n)) } ?? []
+                    let bytes = blob.map { Array(UnsafeRawBufferPointer(start: $0, count: n)) } ?? []
                     out[sqlite3_column_int64(statement, 0)] = bytes
                 case SQLITE_DONE:
                     return (contacts, out)
@@ -139,33 +146,54 @@ extension Store {
         }
     }
 
-    /// Forgets the items of the contacts due, before their figures are worked out and the
-    /// list cleared: what was written for them since is not in those items.
+    /// Forgets the items of the contacts due, before the list is cleared: what was written for
+    /// them since is not in those items.
     static func forgetDueItems(_ db: Database) throws {
         guard try db.tableExists("agenda_kept") else { return }
         try db.execute(sql: "DELETE FROM agenda_kept WHERE contact_id IN (SELECT contact_id FROM figures_due)")
     }
 
+    /// Kept items are a saving: a write of them that fails is taken back alone and the run goes
+    /// on, unless SQLite gave up the run's whole transaction with it (a full disk can), which
+    /// the run must then fail with. A contact due is not kept (its items go at the commit).
     public func keepItems(_ items: [Int64: [UInt8]], under key: String) throws {
         guard !readOnlyConnection else { return }
-        try withoutWaiting { db in
-            guard try keptItemsUsable(db) else { return }
-            let full = Store.fullKey(key)
-            if try String.fetchOne(db, sql: "SELECT key FROM agenda_kept_for WHERE id = 1") != full {
-                try db.execute(sql: "DELETE FROM agenda_kept")
-                try db.execute(sql: "INSERT OR REPLACE INTO agenda_kept_for (id, key) VALUES (1, ?)", arguments: [full])
-            }
-            // Bound through SQLite's own calls: GRDB's arguments were most of keeping 10,000 rows.
-            let insert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO agenda_kept (contact_id, items) VALUES (?, ?)").sqliteStatement
-            defer { sqlite3_reset(insert) }
-            for (id, bytes) in items {
-                sqlite3_reset(insert)
-                sqlite3_bind_int64(insert, 1, id)
-                bytes.withUnsafeBytes { _ = sqlite3_bind_blob(insert, 2, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32($0.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }
-                let code = sqlite3_step(insert)
-                guard code == SQLITE_DONE else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        do {
+            try withoutWaiting { db in
+                guard try keptItemsUsable(db) else { return }
+                try db.execute(sql: "SAVEPOINT kept_items")
+                do {
+                    try writeKept(db, items, under: key)
+                    try db.execute(sql: "RELEASE kept_items")
+                } catch {
+                    try? db.execute(sql: "ROLLBACK TO kept_items")
+                    try? db.execute(sql: "RELEASE kept_items")
+                    throw error
                 }
+            }
+        } catch {
+            if inTransaction, db.inDatabase({ sqlite3_get_autocommit($0.sqliteConnection) }) != 0 { throw error }
+        }
+    }
+
+    private func writeKept(_ db: Database, _ items: [Int64: [UInt8]], under key: String) throws {
+        let full = Store.fullKey(key)
+        if try String.fetchOne(db, sql: "SELECT key FROM agenda_kept_for WHERE id = 1") != full {
+            try db.execute(sql: "DELETE FROM agenda_kept")
+            try db.execute(sql: "INSERT OR REPLACE INTO agenda_kept_for (id, key) VALUES (1, ?)", arguments: [full])
+        }
+        // Bound through SQLite's own calls: GRDB's arguments were most of keeping 10,000 rows.
+        let insert = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO agenda_kept (contact_id, items) SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM figures_due WHERE contact_id = ?1)"
+        ).sqliteStatement
+        defer { sqlite3_reset(insert) }
+        for (id, bytes) in items {
+            sqlite3_reset(insert)
+            sqlite3_bind_int64(insert, 1, id)
+            let bound = bytes.withUnsafeBytes { sqlite3_bind_blob64(insert, 2, $0.baseAddress, sqlite3_uint64($0.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }
+            let code = bound == SQLITE_OK ? sqlite3_step(insert) : bound
+            guard code == SQLITE_DONE else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
         }
     }

@@ -62,6 +62,17 @@ import Testing
         }
     }
 
+    @Test func textsThatAreNoDecimalsAreRefused() {
+        // A negative zero (no decimal writes it), junk after a long number, a duration past the calendar.
+        for text in ["-0", "-0.0", "-000", "1234567890123456789zz", "12345678901234567890.1.2"] {
+            #expect(AgendaMemo.decimal(text) == nil, "\(text)")
+        }
+        let double = withUnsafeBytes(of: (1.5).bitPattern.littleEndian) { Array($0) }
+        let header: [UInt8] = [2, 0x78, 2, 0x78, 0, 2, 2, 0x61, 0, 6, 0x31, 0x2E, 0x35] + double + [1]
+        #expect(AgendaMemo.decode(header + [0, 2], contact: 7)?.items.count == 1)
+        #expect(AgendaMemo.decode(header + [0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0], contact: 7) == nil)
+    }
+
     @Test func decimalsReadAsFoundationReadsThem() {
         for text in ["0", "17.7", "-3", "0.000001", "123456789012345678", "1234567890123456789.5", "-0.25", "100"] {
             #expect(AgendaMemo.decimal(text) == Decimal(string: text), "\(text)")

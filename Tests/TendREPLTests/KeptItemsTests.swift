@@ -166,6 +166,11 @@ import Testing
         try mine.keepItems([2: []], under: "k")
         #expect(try mine.keptItems(under: "k")?.items == [2: []])
         #expect(try mine.keptItems(under: "other") == nil)
+        // A contact due (written since its figures were worked out) is neither read nor kept.
+        try Self.write(path, "INSERT INTO figures_due (contact_id) VALUES (3)")
+        #expect(try mine.refresh())
+        try mine.keepItems([3: [], 4: []], under: "k")
+        #expect(try DatabaseQueue(path: path).read { try Int64.fetchAll($0, sql: "SELECT contact_id FROM agenda_kept ORDER BY 1") } == [2, 4])
     }
 
     /// Every table of the file is one whose writes forget some contacts' items, every contact's,

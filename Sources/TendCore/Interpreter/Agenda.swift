@@ -17,7 +17,7 @@ extension Interpreter {
         // Today's items the store kept from an earlier run, for the contacts nothing was
         // written for since (none when another process committed since this one last looked:
         // `AgendaBook.keptItems`); those worked out here are given back to it (`fresh`), unless
-        // the run writes nothing.
+        // the run is read-only.
         let keptKey = date == nil || date == saved ? keptItemsKey(v) : nil
         keptPeople = nil
         // Every contact's kept, and no contact read yet: the page reads none.
@@ -124,8 +124,9 @@ extension Interpreter {
             }
             items += mine
         }
-        // Keeping them is a saving, not data: a store that cannot (a full disk) shows the page all the same.
-        if let keptKey, !fresh.isEmpty { try? agendaBook.keepItems(fresh, under: keptKey) }
+        // Keeping them is a saving, not data: a store that cannot shows the page all the same
+        // (it throws only when the run's transaction went with the failed write).
+        if let keptKey, !fresh.isEmpty { try agendaBook.keepItems(fresh, under: keptKey) }
         // Another day's agenda (`agenda on DATE`, a plan) forgets no closed item: on that day
         // the rule may have stopped holding, and today's `done` would be undone by looking.
         return RowSet(

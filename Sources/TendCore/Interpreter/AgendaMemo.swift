@@ -93,7 +93,7 @@ extension AgendaMemo {
             text(message)
             // The decimal's text, read back exactly or not kept; and the double it sorts by,
             // bit for bit, so that kept items sort among items worked out as they did.
-            // Looked up by the double (hashing a decimal cost more than its text), checked exactly.
+            // Looked up by the double (hashing a decimal cost more than its text), checked by value.
             let bits = item.priority.bitPattern
             if let known = texts[bits], known.value == priority {
                 text(known.text)
@@ -155,7 +155,7 @@ extension AgendaMemo {
                 overdue = .null
                 days = 0
             case 1:
-                guard let months = number(), let d = number() else { return nil }
+                guard let months = number(), let d = number(), abs(months) <= Duration.maxMonths, abs(d) <= Duration.maxDays else { return nil }
                 overdue = .duration(Duration(months: months, days: d))
                 days = d
             default: return nil
@@ -179,18 +179,19 @@ extension AgendaMemo {
         for (i, b) in text.utf8.enumerated() {
             switch b {
             case UInt8(ascii: "-") where i == 0: negative = true
-            case UInt8(ascii: "."): 
+            case UInt8(ascii: "."):
                 guard fraction == nil, count > 0 else { return nil }
                 fraction = 0
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                guard count < 18 else { return Decimal(string: text) }
-                digits = digits * 10 + UInt64(b - UInt8(ascii: "0"))
+                if count < 18 { digits = digits * 10 + UInt64(b - UInt8(ascii: "0")) }
                 count += 1
                 if fraction != nil { fraction! += 1 }
             default: return nil
             }
         }
-        guard count > 0, fraction != 0 else { return nil }
+        // No digits, a point without any after it, a negative zero (no decimal's text).
+        guard count > 0, fraction != 0, !(negative && count <= 18 && digits == 0) else { return nil }
+        if count > 18 { return Decimal(string: text) }
         return Decimal(sign: negative ? .minus : .plus, exponent: -(fraction ?? 0), significand: Decimal(digits))
     }
 }

@@ -145,7 +145,6 @@ public struct Definitions: Sendable {
         return inOrder.count == byKey.count ? inOrder : all
     }
 
-    /// Every definition as stored: its kind, name and source.
     /// Every definition's text, and whether the checker resolved their names: definitions with
     /// the same fingerprint give the same agenda on the same data (the key of the items a store
     /// keeps between runs, `AgendaBook.keptItems`).
@@ -153,6 +152,7 @@ public struct Definitions: Sendable {
         all.map { "\($0.kind.rawValue):\($0.name)\u{1F}\($0.source)" }.joined(separator: "\u{1E}") + (resolutions.isEmpty ? "\u{1D}unresolved" : "")
     }
 
+    /// Every definition as stored: its kind, name and source.
     public var all: [Definition] {
         lets.values.sorted { $0.name < $1.name }.map { Definition(kind: .let, name: $0.name, source: $0.source) }
             + fns.values.sorted { $0.name < $1.name }.map { Definition(kind: .fn, name: $0.name, source: $0.source) }
