@@ -144,7 +144,7 @@ extension Store: AgendaBook {
                 let code = sqlite3_step(statement)
                 guard code == SQLITE_ROW else {
                     if code == SQLITE_DONE { break }
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    throw Store.stepFailed(db, code)
                 }
                 let rule = sqlite3_column_text(statement, 2).map { String(cString: $0) } ?? ""
                 kept.next(Int(sqlite3_column_int64(statement, 0)), ItemKey(contact: sqlite3_column_int64(statement, 1), rule: rule))

@@ -117,7 +117,7 @@ extension Store {
 
     private static func fullKey(_ key: String) -> String { "\(buildIdentity ?? "")\u{1E}\(key)" }
 
-    public func keptItems(under key: String) throws -> (contacts: [Int64], items: [Int64: [UInt8]])? {
+    public func keptItems(under key: String) throws -> KeptItems? {
         try read { db in
             guard try keptItemsUsable(db),
                 try String.fetchOne(db, sql: "SELECT key FROM agenda_kept_for WHERE id = 1") == Store.fullKey(key)
@@ -140,7 +140,7 @@ extension Store {
                 case SQLITE_DONE:
                     return (contacts, out)
                 case let code:
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                    throw Store.stepFailed(db, code)
                 }
             }
         }
@@ -193,7 +193,7 @@ extension Store {
             let bound = bytes.withUnsafeBytes { sqlite3_bind_blob64(insert, 2, $0.baseAddress, sqlite3_uint64($0.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }
             let code = bound == SQLITE_OK ? sqlite3_step(insert) : bound
             guard code == SQLITE_DONE else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                throw Store.stepFailed(db, code)
             }
         }
     }

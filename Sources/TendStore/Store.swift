@@ -568,6 +568,11 @@ public final class Store: Model {
 
     // MARK: - Model
 
+    /// The error of a statement stepped through SQLite's own calls, as GRDB would have thrown it.
+    static func stepFailed(_ db: Database, _ code: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+    }
+
     /// Runs a read on the connection; a damaged value it finds is reported with this file's name.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         do {
@@ -589,7 +594,7 @@ public final class Store: Model {
             switch sqlite3_step(statement) {
             case SQLITE_ROW: return sqlite3_column_int64(statement, 0)
             case SQLITE_DONE: return nil
-            case let code: throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            case let code: throw Store.stepFailed(db, code)
             }
         }
     }

@@ -136,7 +136,7 @@ extension Interpreter {
 
     /// The items the store kept under `key`; none when they cannot be read (a table someone
     /// changed by hand): they only spare work, and the contacts' own reads report real damage.
-    private func keptItems(under key: String) -> (contacts: [Int64], items: [Int64: [UInt8]])? {
+    private func keptItems(under key: String) -> KeptItems? {
         (try? agendaBook.keptItems(under: key)) ?? nil
     }
 

@@ -1,3 +1,7 @@
+/// The agenda items a book kept (`AgendaBook.keptItems`): every contact's id, in the order of
+/// `Model.network`'s, and the kept bytes of those whose items are kept.
+public typealias KeptItems = (contacts: [Int64], items: [Int64: [UInt8]])
+
 /// One agenda item: a rule that fired for a contact. At most one per contact and rule.
 public struct ItemKey: Hashable, Sendable {
     public var contact: Int64
@@ -48,7 +52,7 @@ public protocol AgendaBook: AnyObject {
     /// nothing was written for since (not data: the store forgets a contact's items whenever a
     /// row that is the contact's, or one of its events, is written), with every contact's id in
     /// the order of `Model.network`'s; nil when none are kept under that key.
-    func keptItems(under key: String) throws -> (contacts: [Int64], items: [Int64: [UInt8]])?
+    func keptItems(under key: String) throws -> KeptItems?
     /// Keeps these contacts' items under `key`, forgetting those kept under another key, when
     /// that can be done without waiting for another writer and nothing was committed by
     /// another process since the items' data was read; else keeps nothing.
@@ -56,7 +60,7 @@ public protocol AgendaBook: AnyObject {
 }
 
 extension AgendaBook {
-    public func keptItems(under key: String) throws -> (contacts: [Int64], items: [Int64: [UInt8]])? { nil }
+    public func keptItems(under key: String) throws -> KeptItems? { nil }
     public func keepItems(_ items: [Int64: [UInt8]], under key: String) throws {}
 }
 
