@@ -27,19 +27,14 @@ extension Store {
     static let keptItemsMigration = "v17 agenda items kept"
 
     /// The two tables, unless they are there. They are not data: one someone dropped (to have
-    /// the items worked out afresh) is made again when the file is opened to write, or its
-    /// triggers would refuse every write.
+    /// the items worked out afresh) is made again when the file is opened to write
+    /// (`mendOwnTriggers`), or its triggers would refuse every write.
     static func makeKeptTables(_ db: Database) throws {
         try db.execute(
             sql: """
                 CREATE TABLE IF NOT EXISTS agenda_kept (contact_id INTEGER PRIMARY KEY, items BLOB NOT NULL);
                 CREATE TABLE IF NOT EXISTS agenda_kept_for (id INTEGER PRIMARY KEY CHECK (id = 1), key TEXT NOT NULL);
                 """)
-    }
-
-    /// Whether the file has had the tables made and has lost one since.
-    static func lostKeptTables(_ db: Database, applied: Set<String>) throws -> Bool {
-        try applied.contains(keptItemsMigration) && !(db.tableExists("agenda_kept") && db.tableExists("agenda_kept_for"))
     }
 
     /// The tables whose rows are a contact's own, with the columns naming the contact: a row
@@ -74,7 +69,9 @@ extension Store {
         // out (`forgetDueItems`), without a trigger of their own on each row written.
         var out: [FigureTrigger] = []
         for (table, contacts, counted) in keptByContact {
-            out.append(FigureTrigger("agenda_kept_\(table)_changed", "AFTER UPDATE ON \(table)" + kept, forget("OLD", contacts) + " " + forget("NEW", contacts)))
+            out.append(
+                FigureTrigger(
+                    "agenda_kept_\(table)_changed", "AFTER UPDATE ON \(table)" + kept, forget("OLD", contacts) + " " + forget("NEW", contacts)))
             if !counted {
                 out.append(FigureTrigger("agenda_kept_\(table)_added", "BEFORE INSERT ON \(table)" + kept, forget("NEW", contacts)))
             }
@@ -84,11 +81,15 @@ extension Store {
             }
         }
         // An interaction is its people's: any column changed (a note, a quality) changes what their rules read.
-        let people = "DELETE FROM agenda_kept WHERE contact_id IN (SELECT contact_id FROM interaction_people WHERE interaction_id IN (OLD.id, NEW.id));"
+        let people =
+            "DELETE FROM agenda_kept WHERE contact_id IN (SELECT contact_id FROM interaction_people WHERE interaction_id IN (OLD.id, NEW.id));"
         out.append(FigureTrigger("agenda_kept_interactions_changed", "AFTER UPDATE ON interactions" + kept, people))
         for table in keptByEveryone {
             for event in ["INSERT", "UPDATE", "DELETE"] {
-                out.append(FigureTrigger("agenda_kept_\(table)_\(event.lowercased())", "AFTER \(event) ON \(table)" + kept, "DELETE FROM agenda_kept; DELETE FROM agenda_kept_for;"))
+                out.append(
+                    FigureTrigger(
+                        "agenda_kept_\(table)_\(event.lowercased())", "AFTER \(event) ON \(table)" + kept,
+                        "DELETE FROM agenda_kept; DELETE FROM agenda_kept_for;"))
             }
         }
         return out
@@ -111,7 +112,7 @@ extension Store {
     /// Whether the file has the tables, and nothing was committed by another connection since
     /// this one last looked (`refresh`): what the interpreter read then is what is there now.
     private func keptItemsUsable(_ db: Database) throws -> Bool {
-        guard keepsAgendaItems, Store.buildIdentity != nil, try db.tableExists("agenda_kept_for") else { return false }
+        guard keepsAgendaItems, ownTriggersIntact, Store.buildIdentity != nil else { return false }
         return try Int64.fetchOne(db, sql: "PRAGMA data_version") == dataVersion
     }
 
@@ -184,13 +185,16 @@ extension Store {
         }
         // Bound through SQLite's own calls: GRDB's arguments were most of keeping 10,000 rows.
         let insert = try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO agenda_kept (contact_id, items) SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM figures_due WHERE contact_id = ?1)"
+            sql:
+                "INSERT OR REPLACE INTO agenda_kept (contact_id, items) SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM figures_due WHERE contact_id = ?1)"
         ).sqliteStatement
         defer { sqlite3_reset(insert) }
         for (id, bytes) in items {
             sqlite3_reset(insert)
             sqlite3_bind_int64(insert, 1, id)
-            let bound = bytes.withUnsafeBytes { sqlite3_bind_blob64(insert, 2, $0.baseAddress, sqlite3_uint64($0.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self)) }
+            let bound = bytes.withUnsafeBytes {
+                sqlite3_bind_blob64(insert, 2, $0.baseAddress, sqlite3_uint64($0.count), unsafeBitCast(-1, to: sqlite3_destructor_type.self))
+            }
             let code = bound == SQLITE_OK ? sqlite3_step(insert) : bound
             guard code == SQLITE_DONE else {
                 throw Store.stepFailed(db, code)

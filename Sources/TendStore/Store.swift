@@ -393,7 +393,7 @@ public final class Store: Model {
         let label = path ?? ":memory:"
         var upToDate = false
         var unfinished = false
-        var lostKeptTables = false
+        var everyMigration = false
         try db.inDatabase { db in
             let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             if appID != Store.applicationID {
@@ -411,37 +411,37 @@ public final class Store: Model {
             }
             if try migrator.hasBeenSuperseded(db) { throw OpenError.newer(label) }
             let applied = try migrator.appliedIdentifiers(db)
+            everyMigration = Set(migrator.migrations).isSubset(of: applied)
             // A file whose making was cut short holds nothing yet: it is new, prelude and all.
             isNew = try applied.isEmpty || (unfinished && Int.fetchOne(db, sql: "SELECT count(*) FROM contacts") == 0)
             if readOnly {
                 if isNew { throw OpenError.cannotOpen(label, "no Tend database there yet") }
+                // An older file's figures, read before its migrations, are not trusted either.
+                ownTriggersIntact = try everyMigration && Store.ownTriggersAsMade(db)
                 return
             }
             // An up-to-date database (already in WAL mode, which the file keeps) is not written
             // to on opening: the migrator and the pragmas would wait for the write lock while
             // another process holds it.
-            upToDate = appID == Store.applicationID && Set(migrator.migrations).isSubset(of: applied)
+            upToDate = appID == Store.applicationID && everyMigration
             if path != nil && !upToDate { try db.execute(sql: "PRAGMA journal_mode = WAL") }
-            lostKeptTables = try Store.lostKeptTables(db, applied: Set(applied))
+            // Checked before writing: a file as Tend made it is not written to on opening.
+            ownTriggersIntact = try upToDate && Store.ownTriggersAsMade(db)
         }
-        if !readOnly && lostKeptTables {
-            do {
-                try db.write(Store.makeKeptTables)
-            } catch let e as DatabaseError {
-                throw OpenError.cannotOpen(label, Store.describe(e))
-            }
-        }
-        guard !readOnly, !upToDate else { return }
+        guard !readOnly, !upToDate || !ownTriggersIntact else { return }
         do {
             do {
-                try migrator.migrate(db)
+                if !upToDate { try migrator.migrate(db) }
             } catch let e as DatabaseError {
                 // Another process opening the same older file migrated it first: its migrations
                 // were found pending before this one waited for the write lock, and are done (a
                 // migration run again failed, and was rolled back).
                 guard try db.inDatabase({ try migrator.hasCompletedMigrations($0) }) else { throw e }
             }
-            try Store.mark(db)
+            if !upToDate { try Store.mark(db) }
+            // A trigger someone dropped or changed, or a table of Tend's own: made again.
+            try db.write(Store.mendOwnTriggers)
+            ownTriggersIntact = true
         } catch let e as DatabaseError {
             throw OpenError.cannotOpen(label, Store.describe(e))
         }
@@ -551,6 +551,10 @@ public final class Store: Model {
     /// The database's `PRAGMA data_version` when this connection last looked: it changes when
     /// another connection (another Tend process) commits.
     private(set) var dataVersion: Int64?
+    /// Whether Tend's triggers and their tables were found as Tend made them when the file was
+    /// opened, or last seen changed by another connection (`Store+OwnTriggers`): while not, the
+    /// figures and the kept items are neither read nor kept.
+    private(set) var ownTriggersIntact = false
     /// False to have the agenda work out every rule again, reading and keeping no items
     /// (`Store+KeptItems`): what the kept items are compared with.
     public var keepsAgendaItems = true
@@ -562,6 +566,8 @@ public final class Store: Model {
         let version = try db.inDatabase { try Int64.fetchOne($0, sql: "PRAGMA data_version") } ?? 0
         defer { dataVersion = version }
         guard let seen = dataVersion, seen != version else { return false }
+        // One another program dropped meanwhile is mended by the next open to write.
+        if ownTriggersIntact { ownTriggersIntact = try db.inDatabase(Store.ownTriggersAsMade) }
         forget()
         return true
     }
@@ -656,7 +662,7 @@ public final class Store: Model {
             return ids.reduce(into: [:]) { out, id in out[id] = kept[id] }
         }
         guard let ids, ids.count <= Store.statsReadLimit else {
-            let stored = try read { try Store.statsFromFigures($0, today: today, wanted: figures) }
+            let stored = ownTriggersIntact ? try read { try Store.statsFromFigures($0, today: today, wanted: figures) } : nil
             let all = try stored ?? read { try Store.stats($0, today: today) }
             statsKept = StatsKept(today: today, stats: all, held: stored == nil ? .all : figures.union(Store.figuresStored))
             guard let ids else { return all }
@@ -740,8 +746,7 @@ public final class Store: Model {
     public func offer(_ request: AccessRequest) throws -> AccessOffer {
         var offer = try Store.offer(request, cache: cache, coreCache: coreCache, count: rows(in:), interactions: interactionsAbout)
         // Contacts are selected by their stored figures too (Store+Figures), where the file has them.
-        if request.collection == "contacts", !offer.inMemory, request.constraints.contains(where: Store.narrowsByFigure),
-            try read({ try Store.hasFigureTables($0) })
+        if request.collection == "contacts", !offer.inMemory, request.constraints.contains(where: Store.narrowsByFigure), ownTriggersIntact
         {
             offer.usable = zip(offer.usable, request.constraints).map { $0 || Store.narrowsByFigure($1) }
         }
@@ -787,7 +792,7 @@ public final class Store: Model {
             guard cache == nil, coreCache == nil else { return nil }
             return try read { db in
                 let stored = Store.contactConditionColumns.sql(for: c, placeholder: { _ in "?" })
-                let figures = try request.today.flatMap { try Store.hasFigureTables(db) ? Store.figuresSQL(for: c, today: $0) : nil }
+                let figures = try request.today.flatMap { ownTriggersIntact ? Store.figuresSQL(for: c, today: $0) : nil }
                 let parts = [stored, figures].compactMap { $0 }
                 guard !parts.isEmpty else { return nil }
                 return try Store.load(
