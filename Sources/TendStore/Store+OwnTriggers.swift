@@ -17,17 +17,24 @@ extension Store {
     /// Whether every one of Tend's triggers is in the file as Tend made it, with the tables
     /// they write.
     static func ownTriggersAsMade(_ db: Database) throws -> Bool {
-        var found = 0
-        let rows = try Row.fetchCursor(db, sql: "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")
+        var triggers = 0
+        var tables = 0
+        let rows = try Row.fetchCursor(db, sql: "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'table')")
         while let row = try rows.next() {
-            guard let made = ownTriggers[row[0]] else { continue }
-            guard made == row[1] as String? else { return false }
-            found += 1
+            let name: String = row[1]
+            if row[0] == "table" {
+                if ownTriggerTables.contains(name) { tables += 1 }
+                continue
+            }
+            guard let made = ownTriggers[name] else { continue }
+            guard made == row[2] as String? else { return false }
+            triggers += 1
         }
-        guard found == ownTriggers.count else { return false }
-        for table in ["figures", "figures_due", "agenda_kept", "agenda_kept_for"] where try !db.tableExists(table) { return false }
-        return true
+        return triggers == ownTriggers.count && tables == ownTriggerTables.count
     }
+
+    /// The tables Tend's triggers write.
+    static let ownTriggerTables: Set<String> = ["figures", "figures_due", "agenda_kept", "agenda_kept_for"]
 
     /// Makes Tend's tables and triggers that are missing or changed again, unless another
     /// process did meanwhile; every contact's figures are then worked out, and no kept item is

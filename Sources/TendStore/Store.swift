@@ -54,8 +54,8 @@ public final class Store: Model {
     /// `readOnly` opens an existing database only, and changes nothing on disk: not its data,
     /// not its mode, and no `-wal` or `-shm` file is left behind once it is closed.
     /// Opens the database at `path` (in memory when nil). A new one is made with `definitions`
-    /// (the prelude) in it, whole: it is never seen without them.
-    public init(path: String?, readOnly: Bool = false, startingWith definitions: [Definition] = []) throws {
+    /// (the prelude, worked out only then) in it, whole: it is never seen without them.
+    public init(path: String?, readOnly: Bool = false, startingWith definitions: @autoclosure () -> [Definition] = []) throws {
         self.path = path
         readOnlyConnection = readOnly
         var config = Configuration()
@@ -77,7 +77,7 @@ public final class Store: Model {
             try migrate(readOnly: readOnly)
             return
         }
-        let made = try Store.prepareFile(path, create: !readOnly, with: definitions)
+        let made = try Store.prepareFile(path, create: !readOnly, with: definitions())
         let dir = PathName.folder(path)
         let writable = access(path, W_OK) == 0 && access(dir.isEmpty ? "." : dir, W_OK) == 0
         if !readOnly && !writable { throw OpenError.readOnly(path) }
@@ -126,7 +126,7 @@ public final class Store: Model {
         try migrate(readOnly: readOnly)
         if made {
             isNew = true
-            madeWithDefinitions = !definitions.isEmpty
+            madeWithDefinitions = !definitions().isEmpty
         }
         // Only once the file is known to be Tend's: a file refused (another program's SQLite
         // file, a text file) is left as it was, mode included.
@@ -258,7 +258,7 @@ public final class Store: Model {
 
     /// Checks the file at `path` is one to open, and makes it (a new database, whole) when there
     /// is none and `create`: true when this process made it.
-    static func prepareFile(_ path: String, create: Bool, with definitions: [Definition] = []) throws -> Bool {
+    static func prepareFile(_ path: String, create: Bool, with definitions: @autoclosure () -> [Definition] = []) throws -> Bool {
         let fm = FileManager.default
         let dir = PathName.folder(path)
         if !dir.isEmpty && !fm.fileExists(atPath: dir) {
@@ -282,7 +282,7 @@ public final class Store: Model {
         // Another process may have made it meanwhile, its log beside it: that one is opened.
         if let refusal = refusingLogBeside(path), stat(path, &st) != 0 { throw OpenError.cannotOpen(path, "cannot make a database here: " + refusal) }
         if stat(path, &st) == 0 { return false }
-        return try makeDatabase(path, with: definitions)
+        return try makeDatabase(path, with: definitions())
     }
 
     /// Makes a new database at `path` whole or not at all: its tables and `definitions` are made

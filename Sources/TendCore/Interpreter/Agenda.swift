@@ -5,6 +5,12 @@ extension Interpreter {
 
     /// Every rule for every contact that is not snoozed: one item per contact and rule that matches.
     func agendaRows(on date: Day?, _ range: SourceRange) throws -> RowSet {
+        try agendaItems(on: date, range).rows
+    }
+
+    /// The agenda's items, with the names and handles of their contacts when the page was made
+    /// of the items the store kept, reading no contact (nil when the contacts were read).
+    func agendaItems(on date: Day?, _ range: SourceRange) throws -> (rows: RowSet, people: [Int64: (name: String, handle: String)]?) {
         try enterRules("agenda", range)
         evaluatingRules += 1
         defer { evaluatingRules -= 1 }
@@ -12,54 +18,37 @@ extension Interpreter {
         if let date { today = date }
         defer { today = saved }
         let v = try view()
-        let spec = Schema.agenda
         let memo = agendaMemo(for: v)
         // Today's items the store kept from an earlier run, for the contacts nothing was
         // written for since (none when another process committed since this one last looked:
-        // `AgendaBook.keptItems`); those worked out here are given back to it (`fresh`), unless
-        // the run is read-only.
+        // `AgendaBook.keptItems`); those worked out here are given back to it, unless the run
+        // is read-only.
         let keptKey = date == nil || date == saved ? keptItemsKey(v) : nil
-        keptPeople = nil
+        let settling = date == nil || date == saved
         // Every contact's kept, and no contact read yet: the page reads none.
-        if memo == nil, !v.hasRead, let keptKey, let kept = try keptAgenda(under: keptKey) {
-            return RowSet(
-                collection: spec, rows: try withoutHiddenItems(Interpreter.sorted(kept.items).map(\.row), on: v.today, settling: true, evaluated: kept.evaluated.contains))
+        if memo == nil, !v.hasRead, let keptKey, let kept = keptPage(keptItems(under: keptKey)) {
+            let rows = try withoutHiddenItems(
+                Interpreter.sorted(kept.items).map(\.row), on: v.today, settling: settling, evaluated: kept.evaluated.contains)
+            return (RowSet(collection: Schema.agenda, rows: rows), kept.people)
         }
         let contacts = v.net.contacts
         let memoMisses = memo.map { m in contacts.contains { m.items(of: $0.id) == nil } } ?? true
+        // Read again, after the contacts, when the page above missed: read before them, the
+        // kept items could be older than the contacts (another process committing in between).
         let stored = memoMisses ? keptKey.flatMap(keptItems)?.items ?? [:] : [:]
-        var fresh: [Int64: [UInt8]] = [:]
-        var priorityTexts: [UInt64: (value: Decimal, text: String)] = [:]
         // Every contact's figures are needed: from the backend at once while the events are not
         // in memory, unless the memo or the store holds most contacts' items. Rules' event queries
         // read only the rows their fixed conditions select (`narrowedEvents`), or else every event,
         // once. The backend sums only the figures the definitions name.
         v.figuresWanted = figuresNamedByDefinitions()
-        var misses = 0
-        for i in contacts.indices where memo?.items(of: contacts[i].id) == nil && stored[contacts[i].id] == nil {
-            misses += 1
-            if misses > Interpreter.memoMissLimit {
-                v.wholeTable = true
-                break
-            }
-        }
+        let misses = contacts.lazy.filter { memo?.items(of: $0.id) == nil && stored[$0.id] == nil }
+        if misses.dropFirst(Interpreter.memoMissLimit).first != nil { v.wholeTable = true }
         // Sorted on a Double copy of the priority: comparing Decimals was most of the sort.
         var items: [AgendaMemo.Item] = []
-        // Each rule boxed once with its parts made into closures: copying a rule for every
-        // contact retained its six fields.
-        final class Boxed {
-            let rule: Definitions.Rule
-            let when: Compiled
-            let message: Compiled
-            let priority: Compiled?
-            init(_ rule: Definitions.Rule, _ interpreter: Interpreter) {
-                self.rule = rule
-                when = interpreter.compiled(rule.when)
-                message = interpreter.compiled(rule.message)
-                priority = rule.priority.map(interpreter.compiled)
-            }
-        }
-        let rules = definitions.rules.map { Boxed($0, self) }
+        var fresh: [Int64: [UInt8]] = [:]
+        var priorityTexts: [UInt64: (value: Decimal, text: String)] = [:]
+        let keeping = keptKey != nil && !readOnly
+        let rules = definitions.rules.map { CompiledRule($0, self) }
         var failedContacts: Set<Int64> = []
         // By index: a contact copied for each look at the memo was a tenth of a kept agenda.
         for i in contacts.indices {
@@ -74,53 +63,14 @@ extension Interpreter {
                 continue
             }
             let c = contacts[i]
-            var mine: [AgendaMemo.Item] = []
-            if let until = c.snoozedUntil, until > v.today {
-                memo?.keep(mine, of: c.id)
-                if keptKey != nil && !readOnly { fresh[c.id] = AgendaMemo.encode([], name: c.name, handle: c.handle, snoozed: true, texts: &priorityTexts) }
-                continue
-            }
-            try charge(rules.count, .none)
-            let plain = Ctx(row: .contact(c.id))
-            var overdue: Value?
-            var sortName: String?
-            var failed = false
-            for boxed in rules {
-                ruleInView = boxed.rule.name
-                let ctx = boxed.rule.row == nil ? plain : Ctx(row: plain.row, naming: boxed.rule.row)
-                let fires: Bool
-                let message: String
-                let priority: Decimal
-                do {
-                    (fires, message, priority) = try forContact(c) {
-                        try within(boxed.rule.file) { () throws -> (Bool, String, Decimal) in
-                            guard try boxed.when(ctx).isTrue else { return (false, "", 0) }
-                            return (true, try display(boxed.message(ctx)), try priorityValue(boxed.priority, ctx))
-                        }
-                    }
-                } catch let d as Diagnostic where agendaFailures != nil && isContactsOwn(d) {
-                    agendaFailures!.append(d)
-                    failed = true
-                    continue
-                }
-                guard fires else { continue }
-                if overdue == nil {
-                    overdue = try contactField(c.id, "overdue", .none)
-                    sortName = c.name.lowercased()
-                }
-                let days = { if case .duration(let d)? = overdue { return d.days } else { return 0 } }()
-                mine.append(
-                    (
-                        (priority as NSDecimalNumber).doubleValue, days, sortName!,
-                        .row(Row(spec, [.contact(c.id), .string(boxed.rule.name), .string(message), .number(priority), overdue!]))
-                    ))
-            }
+            let snoozed = c.snoozedUntil.map { $0 > v.today } ?? false
+            let (mine, failed) = snoozed ? ([], false) : try workOutItems(of: c, rules)
             // Items a failed rule left out are not kept: the next look tries the rule again.
             if failed {
-                failedContacts.insert(c.id)
+                failedContacts.insert(id)
             } else {
-                memo?.keep(mine, of: c.id)
-                if keptKey != nil && !readOnly { fresh[c.id] = AgendaMemo.encode(mine, name: c.name, handle: c.handle, snoozed: false, texts: &priorityTexts) }
+                memo?.keep(mine, of: id)
+                if keeping { fresh[id] = AgendaMemo.encode(mine, name: c.name, handle: c.handle, snoozed: snoozed, texts: &priorityTexts) }
             }
             items += mine
         }
@@ -129,9 +79,61 @@ extension Interpreter {
         if let keptKey, !fresh.isEmpty { try agendaBook.keepItems(fresh, under: keptKey) }
         // Another day's agenda (`agenda on DATE`, a plan) forgets no closed item: on that day
         // the rule may have stopped holding, and today's `done` would be undone by looking.
-        return RowSet(
-            collection: spec,
-            rows: try withoutHiddenItems(Interpreter.sorted(items).map(\.row), v, settling: date == nil || date == saved, failed: failedContacts))
+        let rows = try withoutHiddenItems(Interpreter.sorted(items).map(\.row), v, settling: settling, failed: failedContacts)
+        return (RowSet(collection: Schema.agenda, rows: rows), nil)
+    }
+
+    /// A rule with its parts made into closures, boxed once: copying a rule for every contact
+    /// retained its six fields.
+    final class CompiledRule {
+        let rule: Definitions.Rule
+        let when: Compiled
+        let message: Compiled
+        let priority: Compiled?
+        init(_ rule: Definitions.Rule, _ interpreter: Interpreter) {
+            self.rule = rule
+            when = interpreter.compiled(rule.when)
+            message = interpreter.compiled(rule.message)
+            priority = rule.priority.map(interpreter.compiled)
+        }
+    }
+
+    /// A contact's items: every rule worked out for it. A rule failing for the contact's own
+    /// data, on the printed page (`agendaFailures`), is said there and leaves its item off
+    /// (`failed`); elsewhere the error stops the statement.
+    private func workOutItems(of c: Contact, _ rules: [CompiledRule]) throws -> (items: [AgendaMemo.Item], failed: Bool) {
+        try charge(rules.count, .none)
+        let plain = Ctx(row: .contact(c.id))
+        var mine: [AgendaMemo.Item] = []
+        // The contact's own sort keys, read when its first rule fires.
+        var keys: (overdue: Value, days: Int, name: String)?
+        var failed = false
+        for compiled in rules {
+            ruleInView = compiled.rule.name
+            let ctx = compiled.rule.row == nil ? plain : Ctx(row: plain.row, naming: compiled.rule.row)
+            let fired: (message: String, priority: Decimal)?
+            do {
+                fired = try forContact(c) {
+                    try within(compiled.rule.file) { () throws -> (String, Decimal)? in
+                        guard try compiled.when(ctx).isTrue else { return nil }
+                        return (try display(compiled.message(ctx)), try priorityValue(compiled.priority, ctx))
+                    }
+                }
+            } catch let d as Diagnostic where agendaFailures != nil && isContactsOwn(d) {
+                agendaFailures!.append(d)
+                failed = true
+                continue
+            }
+            guard let fired else { continue }
+            if keys == nil {
+                let overdue = try contactField(c.id, "overdue", .none)
+                keys = (overdue, { if case .duration(let d) = overdue { return d.days } else { return 0 } }(), c.name.lowercased())
+            }
+            let row = Row(
+                Schema.agenda, [.contact(c.id), .string(compiled.rule.name), .string(fired.message), .number(fired.priority), keys!.overdue])
+            mine.append(((fired.priority as NSDecimalNumber).doubleValue, keys!.days, keys!.name, .row(row)))
+        }
+        return (mine, failed)
     }
 
     /// The items the store kept under `key`; none when they cannot be read (a table someone
@@ -151,9 +153,9 @@ extension Interpreter {
 
     /// Today's items from those the store kept, when it kept every contact's; nil when any
     /// contact's must be worked out. The contacts whose rules were worked out (all but the
-    /// snoozed), and the names and handles the page shows (`keptPeople`), come with them.
-    private func keptAgenda(under key: String) throws -> (items: [AgendaMemo.Item], evaluated: Set<Int64>)? {
-        guard let kept = keptItems(under: key) else { return nil }
+    /// snoozed), and the names and handles the page shows, come with them.
+    private func keptPage(_ kept: KeptItems?) -> (items: [AgendaMemo.Item], evaluated: Set<Int64>, people: [Int64: (name: String, handle: String)])? {
+        guard let kept else { return nil }
         var items: [AgendaMemo.Item] = []
         var people: [Int64: (name: String, handle: String)] = [:]
         var evaluated = Set<Int64>(minimumCapacity: kept.contacts.count)
@@ -163,8 +165,7 @@ extension Interpreter {
             if !mine.items.isEmpty { people[id] = (mine.name, mine.handle) }
             if !mine.snoozed { evaluated.insert(id) }
         }
-        keptPeople = people
-        return (items, evaluated)
+        return (items, evaluated, people)
     }
 
     /// Whether an error is the contact's own (a value its data makes: a date off the calendar),

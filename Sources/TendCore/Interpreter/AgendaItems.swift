@@ -60,7 +60,8 @@ extension Interpreter {
         // error, not the whole day's work (b68); a query of `agenda` still fails with it.
         agendaFailures = []
         defer { agendaFailures = nil }
-        let items = try agendaRows(on: day, s.range).rows
+        let (set, keptPeople) = try agendaItems(on: day, s.range)
+        let items = set.rows
         let failures = agendaFailures ?? []
         // Each line's items, and its first (highest) item, which it shows.
         var lines: [(keys: [ItemKey], top: Row)] = []
@@ -109,11 +110,15 @@ extension Interpreter {
         if readOnly, !shown.isEmpty, try agendaBook.agendaNumbers() != shown.map(\.keys).keptLines {
             // Nothing is written, the numbers neither: `done 1` after this page closed the
             // items of the line 1 of the page before, without a word.
-            out.append(.text("note: read-only, these numbers are not kept: done, dismiss and snooze by number still mean the agenda shown before this one"))
+            out.append(
+                .text("note: read-only, these numbers are not kept: done, dismiss and snooze by number still mean the agenda shown before this one"))
         }
         if !numbered {
             // `done 2` must not close what another page numbered 2 without saying so.
-            out.append(.text("note: another process is writing to the database, so these numbers were not kept: done, dismiss and snooze by number still mean the agenda shown before this one; show it again when the other process is done"))
+            out.append(
+                .text(
+                    "note: another process is writing to the database, so these numbers were not kept: done, dismiss and snooze by number still mean the agenda shown before this one; show it again when the other process is done"
+                ))
         }
         return out + Interpreter.leftOff(failures)
     }
@@ -130,7 +135,12 @@ extension Interpreter {
         }
         if failures.count > shown {
             let more = failures.count - shown
-            out.append(.warning(Diagnostic(.warning, "\(more) more item\(more == 1 ? "" : "s") left off the agenda: \(more == 1 ? "its rule fails" : "their rules fail") for \(more == 1 ? "its contact" : "their contacts") too", at: .none)))
+            out.append(
+                .warning(
+                    Diagnostic(
+                        .warning,
+                        "\(more) more item\(more == 1 ? "" : "s") left off the agenda: \(more == 1 ? "its rule fails" : "their rules fail") for \(more == 1 ? "its contact" : "their contacts") too",
+                        at: .none)))
         }
         return out
     }
@@ -180,7 +190,9 @@ extension Interpreter {
             }
             guard let n = asked.intValue, n >= 1, n <= numbers.count else {
                 // An empty page keeps no numbers either: "not shown yet" was said after one.
-                let shown = numbers.isEmpty ? "the agenda shown last had no items, or none was shown yet" : "the agenda shown last has items 1 to \(numbers.count)"
+                let shown =
+                    numbers.isEmpty
+                    ? "the agenda shown last had no items, or none was shown yet" : "the agenda shown last has items 1 to \(numbers.count)"
                 throw fail("no item \(plainText(asked)) on the agenda (\(shown); agenda numbers them)", e.range)
             }
             let keys = numbers[n - 1]
@@ -336,13 +348,18 @@ extension Interpreter {
             // An item already so keeps the day it was put so: writing it again is no change.
             if let was = states[key], was.kind == state.kind, was.until == state.until, was.note == state.note,
                 was.since == state.since || state.since == today
-            { continue }
+            {
+                continue
+            }
             try agendaBook.setItemState(key, state)
             itemsClosedInRun.insert(key)
         }
         let until = state.until.map { " until \($0)" } ?? " until the rule stops applying"
         let done = said.isEmpty ? [] : ["\(verb) " + said.joined(separator: ", ") + until + "."]
-        let nothing = notThere.isEmpty ? [] : [notThere.joined(separator: ", ") + " \(notThere.count == 1 ? "is" : "are") not on the agenda today: nothing \(verb.lowercased())."]
+        let nothing =
+            notThere.isEmpty
+            ? []
+            : [notThere.joined(separator: ", ") + " \(notThere.count == 1 ? "is" : "are") not on the agenda today: nothing \(verb.lowercased())."]
         return (done + nothing).joined(separator: " ")
     }
 

@@ -68,9 +68,6 @@ public final class Interpreter {
     var compiledBodies: [ObjectIdentifier: (node: Expr, run: Compiled)] = [:]
     /// The agenda's items of each contact (`AgendaMemo`), kept while only `apply`'s changes are made.
     var keptAgenda: AgendaMemo?
-    /// The names and handles of the contacts on a page made of the items the store kept, which
-    /// reads no contact (`keptAgenda(under:)`); nil for a page worked out from the contacts.
-    var keptPeople: [Int64: (name: String, handle: String)]?
     /// Set while the printed page is worked out: a rule failing for a contact is kept here and
     /// that item left off, instead of stopping the page (`agendaRows`).
     var agendaFailures: [Diagnostic]?
