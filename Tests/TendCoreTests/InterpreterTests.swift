@@ -654,6 +654,28 @@ import Testing
         #expect(h.text(try h.value("count(contacts where name != null)")) == "6")
     }
 
+    /// A rule's query narrowed to its contact can still do too much work (a contact with many
+    /// events): the note speaks of the rule's query run for every contact, not of a query
+    /// inside a query over every row.
+    @Test func aRuleDoingTooMuchWorkSaysSo() throws {
+        let h = try fixture()
+        try h.run("rule \"busy\" as c when count(interactions where c in people) > 0 then remind \"x\"")
+        h.interpreter.maxWork = 30
+        do {
+            try h.run("count(agenda)")
+            Issue.record("no work limit")
+        } catch let d as Diagnostic {
+            #expect(d.message.hasPrefix("this statement does too much work"))
+            #expect(d.notes.first?.hasPrefix("a rule's, score's or fn's query runs once for every contact") == true, "\(d.notes)")
+        }
+        do {
+            try h.run("count(contacts where count(contacts where name == it.name) > 0)")
+            Issue.record("no work limit")
+        } catch let d as Diagnostic {
+            #expect(d.notes.first?.hasPrefix("a query inside a query") == true, "\(d.notes)")
+        }
+    }
+
     @Test func runTimeErrorsPointIntoDefinitions() throws {
         let h = Harness(prelude: false)
         try h.run("add \"A B\"")

@@ -506,7 +506,9 @@ public final class Interpreter {
             throw fail(
                 "this statement does too much work (over \(maxWork) steps: rows visited and fns called)", range,
                 notes: [
-                    "a query inside a query over every row grows with the square of the network; narrow the inner query by the outer row (contacts as c where count(referrals where contact == c) > 0) or compute it once with let"
+                    evaluatingRules > 0
+                        ? "a rule's, score's or fn's query runs once for every contact, and reads every row it selects each time; narrow it (by date, kind or the contact: count(referrals where contact == c)) or compute what does not depend on the contact once with let"
+                        : "a query inside a query over every row grows with the square of the network; narrow the inner query by the outer row (contacts as c where count(referrals where contact == c) > 0) or compute it once with let"
                 ])
         }
     }
