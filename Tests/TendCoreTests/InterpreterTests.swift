@@ -654,6 +654,26 @@ import Testing
         #expect(h.text(try h.value("count(contacts where name != null)")) == "6")
     }
 
+    /// `sort by` text puts accented names beside their plain letters (Émile before Emily, not
+    /// after Zed), case aside, with ties in the order written; in every kind of sort (rows held,
+    /// events streamed, groups) and in lists.
+    @Test func sortingTextFoldsAccents() throws {
+        let h = Harness(prelude: false)
+        for name in ["Zed Young", "Émile Zola", "Emily Ames", "ángel Ruiz", "Adam Smith", "Łukasz Nowak", "Lucy Liu"] {
+            try h.run("add \"\(name)\"")
+        }
+        try h.run("add \"Emile Zola\" handle: \"emile-plain\"")
+        let sorted = ["Adam Smith", "ángel Ruiz", "Emile Zola", "Émile Zola", "Emily Ames", "Lucy Liu", "Łukasz Nowak", "Zed Young"]
+        #expect(try h.handles("contacts sort by name show name") == sorted)
+        #expect(try h.handles("contacts sort by name desc show name") == sorted.reversed())
+        #expect(try h.handles("contacts group by name sort by name show name, count()") == sorted)
+        for (i, handle) in ["zed-young", "emile-zola", "emily-ames"].enumerated() {
+            try h.run("log call with @\(handle) on 2026-01-0\(i + 1) note: \"\(handle)\" + \" É\"")
+        }
+        try h.run("log call with @zed-young on 2026-01-05 note: \"Ézra\"")
+        #expect(try h.handles("interactions sort by note show note") == ["emile-zola É", "emily-ames É", "Ézra", "zed-young É"])
+    }
+
     /// A rule's query narrowed to its contact can still do too much work (a contact with many
     /// events): the note speaks of the rule's query run for every contact, not of a query
     /// inside a query over every row.

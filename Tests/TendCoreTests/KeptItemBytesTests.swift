@@ -9,7 +9,7 @@ import Testing
     static func item(_ rule: String, _ message: String, _ priority: String, _ overdue: Value, contact: Int64 = 7, name: String = "Émile Zola") -> AgendaMemo.Item {
         let p = Decimal(string: priority)!
         let days = { if case .duration(let d) = overdue { return d.days } else { return 0 } }()
-        return ((p as NSDecimalNumber).doubleValue, days, name.lowercased(),
+        return ((p as NSDecimalNumber).doubleValue, days, AgendaMemo.sortName(name),
                 .row(Row(Schema.agenda, [.contact(contact), .string(rule), .string(message), .number(p), overdue])))
     }
 

@@ -127,7 +127,7 @@ extension Interpreter {
             guard let fired else { continue }
             if keys == nil {
                 let overdue = try contactField(c.id, "overdue", .none)
-                keys = (overdue, { if case .duration(let d) = overdue { return d.days } else { return 0 } }(), c.name.lowercased())
+                keys = (overdue, { if case .duration(let d) = overdue { return d.days } else { return 0 } }(), AgendaMemo.sortName(c.name))
             }
             let row = Row(
                 Schema.agenda, [.contact(c.id), .string(compiled.rule.name), .string(fired.message), .number(fired.priority), keys!.overdue])

@@ -116,6 +116,11 @@ extension AgendaMemo {
         return out
     }
 
+    /// A contact's name as the agenda orders equal items by it: case and accents aside, as `sort by` does.
+    static func sortName(_ name: String) -> String {
+        String(decoding: FoldedText(name).bytes, as: UTF8.self)
+    }
+
     static func decode(_ bytes: [UInt8], contact: Int64) -> Kept? {
         var at = 0
         func number() -> Int? {
@@ -141,7 +146,7 @@ extension AgendaMemo {
         let snoozed = bytes[at] == 1
         at += 1
         guard let count = number(), count >= 0 else { return nil }
-        let sortName = name.lowercased()
+        let sortName = AgendaMemo.sortName(name)
         while at < bytes.count {
             guard let rule = text(), let message = text(), let p = text(), let priority = decimal(p), at + 8 < bytes.count else { return nil }
             var bits: UInt64 = 0

@@ -196,7 +196,7 @@ extension Interpreter {
 
     /// Sorts by several keys; nulls go last whichever the direction.
     func sort(_ rows: [Value], _ keys: [(Expr, descending: Bool)], _ locals: [String: Value], naming: String? = nil) throws -> [Value] {
-        let keyed = try rows.enumerated().map { (i, r) in (i, r, try keys.map { try eval($0.0, Ctx(row: r, locals: locals, naming: naming)) }) }
+        let keyed = try rows.enumerated().map { (i, r) in (i, r, try keys.map { try eval($0.0, Ctx(row: r, locals: locals, naming: naming)).sortKey }) }
         let descending = keys.map(\.descending)
         return keyed.sorted { a, b in
             Interpreter.precedes(a.2, b.2, descending) ?? (a.0 < b.0)
@@ -299,7 +299,7 @@ extension Interpreter {
                 let id = r.values.prefix(keyNames.count).map(groupKeyText).joined(separator: "\u{1F}")
                 var ctx = Ctx(row: rec, locals: locals, group: groups[id]?.rows ?? [], groupKeys: r)
                 ctx.rowName = q.named?.name
-                return (rec, try withGroup(id) { try q.sortBy.map { try eval($0.0, ctx) } })
+                return (rec, try withGroup(id) { try q.sortBy.map { try eval($0.0, ctx).sortKey } })
             }
             // Ties in the sort keys go by the group's key, as without `sort by` (the order was arbitrary).
             let descending = q.sortBy.map(\.descending)

@@ -85,7 +85,7 @@ extension Interpreter {
         try eachMatchingRow(spec, access, q, outer) { row in
             guard let id = Interpreter.eventID(row) else { return true }
             let ctx = Ctx(row: row, locals: outer.locals, naming: q.named?.name)
-            for (e, _) in q.sortBy { keys.append(try eval(e, ctx)) }
+            for (e, _) in q.sortBy { keys.append(try eval(e, ctx).sortKey) }
             ids.append(id)
             return true
         }

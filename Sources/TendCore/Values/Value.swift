@@ -194,6 +194,23 @@ extension Value {
     }
 }
 
+extension Value {
+    /// The value `sort by` compares in place of this one: text that is not ASCII with its
+    /// accents taken off and its case folded (`FoldedText`), then as written for ties, so that
+    /// Émile sorts beside Emile and not after Zed; a list item by item. Worked out once a row,
+    /// not at each comparison. ASCII text compares as it is (`compare` lowercases it: the same).
+    var sortKey: Value {
+        switch self {
+        case .string(let s) where !s.utf8.allSatisfy({ $0 < 0x80 }):
+            return .string(String(decoding: FoldedText(s).bytes, as: UTF8.self) + "\u{0}" + s)
+        case .list(let items):
+            return .list(items.map(\.sortKey))
+        default:
+            return self
+        }
+    }
+}
+
 extension String {
     /// Case-insensitive comparison without Foundation's locale machinery (fast and deterministic).
     func localizedCaseInsensitiveCompareSimple(_ other: String) -> Int {
@@ -220,7 +237,8 @@ public func jsonStringLiteral(_ s: String) -> String {
     // Most strings need no escape: quoted as they are. Control characters (see TerminalText)
     // start with a byte below 0x20, 0x7F, or one of the lead bytes 0xC2, 0xD8, 0xE1, 0xE2, 0xEF.
     if !s.utf8.contains(where: {
-        $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE1 || $0 == 0xE2 || $0 == 0xEF || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\")
+        $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE1 || $0 == 0xE2 || $0 == 0xEF || $0 == UInt8(ascii: "\"")
+            || $0 == UInt8(ascii: "\\")
     }) {
         return "\"" + s + "\""
     }
