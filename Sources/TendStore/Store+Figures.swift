@@ -124,12 +124,15 @@ extension Store {
     /// sees the file without them; they are made again if `body` fails too.
     static func withoutFigureTriggers(_ db: Database, of tables: [String]? = nil, making due: Set<Int64>? = nil, _ body: () throws -> Void) throws {
         guard try hasFigureTables(db) else { return try body() }
+        // The schema changes and changes back: noted again as Tend's if it was before.
+        let checked = try derivedChecked(db)
         let dropped = figureTriggers.filter { t in tables?.contains { t.name.hasPrefix("figures_\($0)_") } ?? true }
         for t in dropped { try db.execute(sql: "DROP TRIGGER IF EXISTS \(t.name)") }
         do {
             try body()
         } catch {
             for t in dropped { try? db.execute(sql: t.sql) }
+            if checked { try? noteSchemaChecked(db) }
             throw error
         }
         if let due {
@@ -139,6 +142,7 @@ extension Store {
             try db.execute(sql: makeDue("SELECT id FROM contacts"))
         }
         for t in dropped { try db.execute(sql: t.sql) }
+        if checked { try noteSchemaChecked(db) }
     }
 
     /// Whether this file has the figures' tables (one an older Tend made, opened read-only, has not).

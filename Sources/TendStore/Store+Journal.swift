@@ -42,6 +42,7 @@ extension Store {
     /// make their contacts due again), and SQLite's and GRDB's bookkeeping.
     static let unjournalled: Set<String> = [
         "journal", "journal_rows", "agenda_numbers", "figures", "figures_due", "grdb_migrations", "agenda_kept", "agenda_kept_for",
+        "tend_checked",
     ]
 
     /// Tables whose rows housekeeping may delete without a journal entry (`agenda_items` forgets

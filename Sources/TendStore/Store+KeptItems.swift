@@ -28,7 +28,7 @@ extension Store {
 
     /// The two tables, unless they are there. They are not data: one someone dropped (to have
     /// the items worked out afresh) is made again when the file is opened to write
-    /// (`mendOwnTriggers`), or its triggers would refuse every write.
+    /// (`mendDerived`), or its triggers would refuse every write.
     static func makeKeptTables(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -54,7 +54,7 @@ extension Store {
     /// bookkeeping: writing them forgets nothing. Every table of the file is in one of these lists (a test sees to it).
     static let keptByNone: Set<String> = [
         "agenda_kept", "agenda_kept_for", "agenda_items", "agenda_numbers", "candidate_sightings", "figures", "figures_due",
-        "journal", "journal_rows", "grdb_migrations", "sqlite_sequence",
+        "journal", "journal_rows", "grdb_migrations", "sqlite_sequence", "tend_checked",
     ]
 
     static let keptItemsTriggers: [FigureTrigger] = {
@@ -115,7 +115,7 @@ extension Store {
     /// Whether the file has the tables, and nothing was committed by another connection since
     /// this one last looked (`refresh`): what the interpreter read then is what is there now.
     private func keptItemsUsable(_ db: Database) throws -> Bool {
-        guard keepsAgendaItems, ownTriggersIntact, Store.buildIdentity != nil else { return false }
+        guard keepsAgendaItems, derivedTrusted, Store.buildIdentity != nil else { return false }
         return try Int64.fetchOne(db, sql: "PRAGMA data_version") == dataVersion
     }
 

@@ -417,7 +417,7 @@ public final class Store: Model {
             if readOnly {
                 if isNew { throw OpenError.cannotOpen(label, "no Tend database there yet") }
                 // An older file's figures, read before its migrations, are not trusted either.
-                ownTriggersIntact = try everyMigration && Store.ownTriggersAsMade(db)
+                derivedTrusted = try everyMigration && Store.derivedChecked(db)
                 return
             }
             // An up-to-date database (already in WAL mode, which the file keeps) is not written
@@ -425,10 +425,10 @@ public final class Store: Model {
             // another process holds it.
             upToDate = appID == Store.applicationID && everyMigration
             if path != nil && !upToDate { try db.execute(sql: "PRAGMA journal_mode = WAL") }
-            // Checked before writing: a file as Tend made it is not written to on opening.
-            ownTriggersIntact = try upToDate && Store.ownTriggersAsMade(db)
+            // Checked before writing: a file as Tend left it is not written to on opening.
+            derivedTrusted = try upToDate && Store.derivedChecked(db)
         }
-        guard !readOnly, !upToDate || !ownTriggersIntact else { return }
+        guard !readOnly, !upToDate || !derivedTrusted else { return }
         do {
             do {
                 if !upToDate { try migrator.migrate(db) }
@@ -439,9 +439,10 @@ public final class Store: Model {
                 guard try db.inDatabase({ try migrator.hasCompletedMigrations($0) }) else { throw e }
             }
             if !upToDate { try Store.mark(db) }
-            // A trigger someone dropped or changed, or a table of Tend's own: made again.
-            try db.write(Store.mendOwnTriggers)
-            ownTriggersIntact = true
+            // Another program changed the schema (or an older Tend made the file): what is
+            // worked out is made again (`Store+Derived`), unless another process did meanwhile.
+            try db.write { db in if try !Store.derivedChecked(db) { try Store.mendDerived(db) } }
+            derivedTrusted = true
         } catch let e as DatabaseError {
             throw OpenError.cannotOpen(label, Store.describe(e))
         }
@@ -551,10 +552,10 @@ public final class Store: Model {
     /// The database's `PRAGMA data_version` when this connection last looked: it changes when
     /// another connection (another Tend process) commits.
     private(set) var dataVersion: Int64?
-    /// Whether Tend's triggers and their tables were found as Tend made them when the file was
-    /// opened, or last seen changed by another connection (`Store+OwnTriggers`): while not, the
-    /// figures and the kept items are neither read nor kept.
-    private(set) var ownTriggersIntact = false
+    /// Whether the file's schema was the one Tend made its derived tables in when the file was
+    /// opened, and when another connection was last seen to commit (`Store+Derived`): while not,
+    /// the figures and the kept items are neither read nor kept.
+    private(set) var derivedTrusted = false
     /// False to have the agenda work out every rule again, reading and keeping no items
     /// (`Store+KeptItems`): what the kept items are compared with.
     public var keepsAgendaItems = true
@@ -566,8 +567,8 @@ public final class Store: Model {
         let version = try db.inDatabase { try Int64.fetchOne($0, sql: "PRAGMA data_version") } ?? 0
         defer { dataVersion = version }
         guard let seen = dataVersion, seen != version else { return false }
-        // One another program dropped meanwhile is mended by the next open to write.
-        if ownTriggersIntact { ownTriggersIntact = try db.inDatabase(Store.ownTriggersAsMade) }
+        // A schema another program changed meanwhile is mended by the next open to write.
+        if derivedTrusted { derivedTrusted = try db.inDatabase(Store.derivedChecked) }
         forget()
         return true
     }
@@ -662,7 +663,7 @@ public final class Store: Model {
             return ids.reduce(into: [:]) { out, id in out[id] = kept[id] }
         }
         guard let ids, ids.count <= Store.statsReadLimit else {
-            let stored = ownTriggersIntact ? try read { try Store.statsFromFigures($0, today: today, wanted: figures) } : nil
+            let stored = derivedTrusted ? try read { try Store.statsFromFigures($0, today: today, wanted: figures) } : nil
             let all = try stored ?? read { try Store.stats($0, today: today) }
             statsKept = StatsKept(today: today, stats: all, held: stored == nil ? .all : figures.union(Store.figuresStored))
             guard let ids else { return all }
@@ -746,7 +747,7 @@ public final class Store: Model {
     public func offer(_ request: AccessRequest) throws -> AccessOffer {
         var offer = try Store.offer(request, cache: cache, coreCache: coreCache, count: rows(in:), interactions: interactionsAbout)
         // Contacts are selected by their stored figures too (Store+Figures), where the file has them.
-        if request.collection == "contacts", !offer.inMemory, request.constraints.contains(where: Store.narrowsByFigure), ownTriggersIntact
+        if request.collection == "contacts", !offer.inMemory, request.constraints.contains(where: Store.narrowsByFigure), derivedTrusted
         {
             offer.usable = zip(offer.usable, request.constraints).map { $0 || Store.narrowsByFigure($1) }
         }
@@ -792,7 +793,7 @@ public final class Store: Model {
             guard cache == nil, coreCache == nil else { return nil }
             return try read { db in
                 let stored = Store.contactConditionColumns.sql(for: c, placeholder: { _ in "?" })
-                let figures = try request.today.flatMap { ownTriggersIntact ? Store.figuresSQL(for: c, today: $0) : nil }
+                let figures = try request.today.flatMap { derivedTrusted ? Store.figuresSQL(for: c, today: $0) : nil }
                 let parts = [stored, figures].compactMap { $0 }
                 guard !parts.isEmpty else { return nil }
                 return try Store.load(
