@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
     /// A restore of over a thousand changes into an empty database gives the same database,
@@ -186,6 +187,29 @@ import Testing
         let dump = try CLI.run(["--db", db, "dump"], in: dir).stdout
         let restore = try CLI.run(["--db", dir.appendingPathComponent("copy.db").path, "run", "-"], stdin: dump, in: dir)
         #expect(restore.status == 0, "\(restore.stderr)")
+    }
+
+    /// A referral given whose "whom" is not kept (written by another program, empty or none) is
+    /// dumped as `refer to @x`, which restores it: the dump was `refer "" to @x`, refused (b78 F8).
+    @Test func aReferralGivenAboutNoOneIsDumpedSoItRestores() throws {
+        let dir = CLI.tempDir()
+        let db = dir.appendingPathComponent("r.db").path
+        let setup = try CLI.run(["--db", db, "-e", "add \"Ann Ash\" handle: \"ann\"", "-e", "refer \"Kim Li\" to @ann"], in: dir)
+        #expect(setup.status == 0, "\(setup.stderr)")
+        try DatabaseQueue(path: db).write { db in
+            try db.execute(sql: "INSERT INTO referrals (direction, contact_id, about, \"on\") VALUES ('given', 1, '', '2026-01-01'), ('given', 1, NULL, '2026-01-02')")
+            try db.execute(sql: "UPDATE referrals SET status = 'open'")
+        }
+        let dump = try CLI.run(["--db", db, "dump"], in: dir).stdout
+        #expect(dump.contains("refer to @ann on 2026-01-01") && dump.contains("refer to @ann on 2026-01-02"), "\(dump)")
+        let copy = dir.appendingPathComponent("copy.db").path
+        let restore = try CLI.run(["--db", copy, "run", "-"], stdin: dump, in: dir)
+        #expect(restore.status == 0, "\(restore.stderr)")
+        #expect(try CLI.run(["--db", copy, "dump"], in: dir).stdout == dump)
+        #expect(try CLI.run(["--db", copy, "-e", "count(referrals where about == null)"], in: dir).stdout.contains("2"))
+        // Written so by hand, it records a referral given to Ann, whom not said.
+        let typed = try CLI.run(["--db", copy, "-e", "refer to @ann value: 50"], in: dir)
+        #expect(typed.status == 0 && typed.stdout.contains("Referral 4 to @ann"), "\(typed.stdout) \(typed.stderr)")
     }
 
     /// The end line inside a definition's string is no end line: a dump cut short after it ran

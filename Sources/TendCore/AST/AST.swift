@@ -126,7 +126,7 @@ public struct Statement: Sendable {
         case market(name: Expr, options: [Option])
         case log(kind: String, people: [Person], on: Expr?, options: [Option])
         /// `refer "Mike Chen" to @joan-rivera`: a referral I gave.
-        case refer(about: Expr, to: Person, on: Expr?, options: [Option])
+        case refer(about: Expr?, to: Person, on: Expr?, options: [Option])
         /// `referral from @dana-lee about "Ana Park"`: a referral I received.
         case referral(from: Person, about: Expr?, on: Expr?, options: [Option])
         case introduce(people: [Person], on: Expr?, options: [Option])
@@ -294,7 +294,7 @@ extension Statement.Kind {
             case .person, .me: return opts(options) + maybe(on)
             }
         case .log(_, _, let on, let options), .introduce(_, let on, let options): return maybe(on) + opts(options)
-        case .refer(let about, _, let on, let options): return [about] + maybe(on) + opts(options)
+        case .refer(let about, _, let on, let options): return maybe(about) + maybe(on) + opts(options)
         case .referral(_, let about, let on, let options): return maybe(about) + maybe(on) + opts(options)
         case .spend(let amount, _, let on, let options): return [amount] + maybe(on) + opts(options)
         case .knows, .merge, .unsnooze, .resetRules: return []

@@ -349,8 +349,10 @@ public struct Checker {
             checkOptions(options, allowed: Checker.logOptions, flags: Checker.logFlags)
             checkID(options)
         case .refer(let about, _, let on, let options):
-            _ = check(about, Scope())
-            refuseEmpty(about, "a referral needs what it is about: a name, or the contact")
+            if let about {
+                _ = check(about, Scope())
+                refuseEmpty(about, "a referral needs what it is about: a name, or the contact")
+            }
             if let on { expect(on, .date, Scope(), "the date") }
             checkOptions(options, allowed: Checker.logged(.referral), flags: Checker.eventOptions[.referral]!.flags)
             checkID(options)

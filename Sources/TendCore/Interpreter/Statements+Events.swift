@@ -24,13 +24,14 @@ extension Interpreter {
     }
 
     /// `refer "Mike Chen" to @x`: a referral I gave.
-    func performRefer(_ aboutExpr: Expr, to: Person, on: Expr?, _ options: [Option], _ ctx: Ctx) throws -> Output {
+    func performRefer(_ aboutExpr: Expr?, to: Person, on: Expr?, _ options: [Option], _ ctx: Ctx) throws -> Output {
         var r = Referral(direction: .given, contact: try contactID(to.handle, to.range), on: try date(on, ctx))
-        r.about = try display(eval(aboutExpr, ctx))
+        // An empty "whom" is none: the one way a dump writes either (`refer to @x`).
+        r.about = try aboutExpr.map { try display(eval($0, ctx)) }.flatMap { $0.isEmpty ? nil : $0 }
         try referralOptions(&r, options, ctx)
         r.id = try givenID(options, ctx)
         let id = try insertNumbered(.insertReferral(r), options)
-        return .text("Referral \(id): \(TerminalText.escaped(r.about ?? "")) to \(try names([r.contact])).")
+        return .text("Referral \(id)\(r.about.map { ": " + TerminalText.escaped($0) } ?? "") to \(try names([r.contact])).")
     }
 
     /// `referral from @x [about "Ana Park"]`: a referral I received.

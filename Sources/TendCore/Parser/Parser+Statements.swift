@@ -123,7 +123,8 @@ extension Parser {
 
     /// `refer "Mike Chen" to @joan-rivera [on DATE] options…`.
     mutating func parseRefer() throws -> Statement.Kind {
-        let about = try parseExpression()
+        // `refer to @x`: a referral given whose "whom" was not kept (a dump writes one so).
+        let about = check("to") ? nil : try parseExpression()
         try consume("to", "expected 'to @handle' after whom you refer, as in: refer \"Mike Chen\" to @joan-rivera")
         let to = try parsePerson()
         let (on, options) = try parseOnAndOptions()
