@@ -190,7 +190,8 @@ import Testing
     }
 
     /// A referral given whose "whom" is not kept (written by another program, empty or none) is
-    /// dumped as `refer to @x`, which restores it: the dump was `refer "" to @x`, refused (b78 F8).
+    /// dumped as `refer to @x`, which restores it: the dump was `refer "" to @x`, refused (b78 F8);
+    /// one without a status as `status: null` (restored, it was open).
     @Test func aReferralGivenAboutNoOneIsDumpedSoItRestores() throws {
         let dir = CLI.tempDir()
         let db = dir.appendingPathComponent("r.db").path
@@ -198,10 +199,10 @@ import Testing
         #expect(setup.status == 0, "\(setup.stderr)")
         try DatabaseQueue(path: db).write { db in
             try db.execute(sql: "INSERT INTO referrals (direction, contact_id, about, \"on\") VALUES ('given', 1, '', '2026-01-01'), ('given', 1, NULL, '2026-01-02')")
-            try db.execute(sql: "UPDATE referrals SET status = 'open'")
         }
         let dump = try CLI.run(["--db", db, "dump"], in: dir).stdout
-        #expect(dump.contains("refer to @ann on 2026-01-01") && dump.contains("refer to @ann on 2026-01-02"), "\(dump)")
+        // Their status none said either: written so, as `refer` would make it open.
+        #expect(dump.contains("refer to @ann on 2026-01-01 status: null") && dump.contains("refer to @ann on 2026-01-02 status: null"), "\(dump)")
         let copy = dir.appendingPathComponent("copy.db").path
         let restore = try CLI.run(["--db", copy, "run", "-"], stdin: dump, in: dir)
         #expect(restore.status == 0, "\(restore.stderr)")

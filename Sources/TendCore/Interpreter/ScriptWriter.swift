@@ -407,7 +407,8 @@ public enum ScriptWriter {
                 : "referral from \(h(r.contact))\(r.about.map { " about \(quote($0))" } ?? "") on \(r.on)"
             s += numbered(r.id)
             if let v = r.value { s += " value: \(v.tendText)" }
-            if let st = r.status { s += " status: \(quote(st))" }
+            // A status none said is written so: `refer` and `referral` would make it open.
+            s += " status: " + (r.status.map(quote) ?? "null")
             if let n = r.note { s += " note: \(quote(n))" }
             try line(s + signed(r.by))
         }

@@ -247,7 +247,13 @@ extension Interpreter {
                 let v = try eval(e, ctx)
                 r.value = v.isNull ? nil : try money(v, e.range, "a referral's value")
             case .pair("status", let e, _):
-                let s = try eval(e, ctx).stringValue?.lowercased() ?? ""
+                // None said (a dump writes a referral whose status another program left empty so).
+                let v = try eval(e, ctx)
+                if v.isNull {
+                    r.status = nil
+                    continue
+                }
+                let s = v.stringValue?.lowercased() ?? ""
                 if let problem = ValueRules.status(s) { throw fail(problem, e.range) }
                 r.status = s
             case .flag(let f, _) where StoredRange.statuses.contains(f): r.status = f
