@@ -163,6 +163,9 @@ extension Store {
         guard try hasFigureTables(db) else { return }
         let due = try Int64.fetchAll(db, sql: "SELECT contact_id FROM figures_due")
         guard !due.isEmpty else { return }
+        // A contact's row is taken out and put back: another program's table that refers to it
+        // is checked at the commit, when it is there again.
+        try db.execute(sql: "PRAGMA defer_foreign_keys = ON")
         var sums: [Int64: ContactStats] = [:]
         var failed: [Int64] = []
         var everyone = false

@@ -60,7 +60,7 @@ public final class Store: Model {
         readOnlyConnection = readOnly
         var config = Configuration()
         config.allowsUnsafeTransactions = true
-        config.busyMode = .timeout(10)
+        config.busyMode = .timeout(TimeInterval(Store.busyMilliseconds) / 1000)
         config.foreignKeysEnabled = true
         config.readonly = readOnly
         config.label = "tend"
@@ -430,21 +430,37 @@ public final class Store: Model {
         }
         guard !readOnly, !upToDate || !derivedTrusted else { return }
         do {
+            // Nothing to migrate: the mending waits for no other writer (this run then sums the
+            // events itself, as under --read-only, and the next open mends).
+            if upToDate { return try mendDerived(waiting: false) }
             do {
-                if !upToDate { try migrator.migrate(db) }
+                try migrator.migrate(db)
             } catch let e as DatabaseError {
                 // Another process opening the same older file migrated it first: its migrations
                 // were found pending before this one waited for the write lock, and are done (a
                 // migration run again failed, and was rolled back).
                 guard try db.inDatabase({ try migrator.hasCompletedMigrations($0) }) else { throw e }
             }
-            if !upToDate { try Store.mark(db) }
-            // Another program changed the schema (or an older Tend made the file): what is
-            // worked out is made again (`Store+Derived`), unless another process did meanwhile.
-            try db.write { db in if try !Store.derivedChecked(db) { try Store.mendDerived(db) } }
-            derivedTrusted = true
+            try Store.mark(db)
+            try mendDerived(waiting: true)
         } catch let e as DatabaseError {
             throw OpenError.cannotOpen(label, Store.describe(e))
+        }
+    }
+
+    /// Makes the derived tables again (`Store+Derived`) when the file's schema is not the one
+    /// they were made in — another program changed it, or an older Tend made the file — unless
+    /// another process did meanwhile. Without foreign key checks: another program's table that
+    /// refers to one of them must not keep them from being made again (and the file locked).
+    /// Not `waiting`, it gives up at once while another process writes.
+    private func mendDerived(waiting: Bool) throws {
+        try db.inDatabase { try $0.execute(sql: "PRAGMA foreign_keys = OFF" + (waiting ? "" : "; PRAGMA busy_timeout = 0")) }
+        defer { try? db.inDatabase { try $0.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = \(Store.busyMilliseconds)") } }
+        do {
+            try db.write { db in if try !Store.derivedChecked(db) { try Store.mendDerived(db) } }
+            derivedTrusted = true
+        } catch let e as DatabaseError where !waiting && (e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED) {
+            derivedTrusted = false
         }
     }
 
@@ -457,6 +473,9 @@ public final class Store: Model {
     }
 
     // MARK: - Transactions
+
+    /// How long a statement waits for another process's lock before it fails.
+    static let busyMilliseconds = 10_000
 
     /// The page cache of a transaction that writes, in KiB.
     static let writeCacheKiB = 65536

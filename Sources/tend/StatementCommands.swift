@@ -63,7 +63,8 @@ enum StatementText {
                 continue
             }
             let textExpected =
-                (i == 0 && ["add", "refer", "goal"].contains(word)) || previous == "about"
+                // `tend refer to @x`: a referral whose whom is not said.
+                (i == 0 && ["add", "refer", "goal"].contains(word) && !(word == "refer" && a == "to" && args.count > 1)) || previous == "about"
                 // `rule "NAME"`, but the field in a query (`agenda where rule == "give first"`).
                 || previous == "rule" && !comparisons.contains(a)
                 || (word == "helps" && i == args.count - 1 && i > 0)

@@ -208,9 +208,17 @@ import Testing
         #expect(restore.status == 0, "\(restore.stderr)")
         #expect(try CLI.run(["--db", copy, "dump"], in: dir).stdout == dump)
         #expect(try CLI.run(["--db", copy, "-e", "count(referrals where about == null)"], in: dir).stdout.contains("2"))
-        // Written so by hand, it records a referral given to Ann, whom not said.
+        // Written so by hand, it records a referral given to Ann, whom not said; from the shell too.
         let typed = try CLI.run(["--db", copy, "-e", "refer to @ann value: 50"], in: dir)
         #expect(typed.status == 0 && typed.stdout.contains("Referral 4 to @ann"), "\(typed.stdout) \(typed.stderr)")
+        let shell = try CLI.run(["--db", copy, "refer", "to", "@ann"], in: dir)
+        #expect(shell.status == 0 && shell.stdout.contains("Referral 5 to @ann"), "\(shell.stdout) \(shell.stderr)")
+        #expect(try CLI.run(["--db", copy, "refer", "Kim Lo", "to", "@ann"], in: dir).stdout.contains("Referral 6: Kim Lo to @ann"))
+        // White space alone is no whom either: dumped as none, so that it restores.
+        try DatabaseQueue(path: copy).write { try $0.execute(sql: "UPDATE referrals SET about = ' \t\n' WHERE id = 5") }
+        let spaced = try CLI.run(["--db", copy, "dump"], in: dir).stdout
+        #expect(spaced.contains("refer to @ann on"))
+        #expect(try CLI.run(["--db", dir.appendingPathComponent("again.db").path, "run", "-"], stdin: spaced, in: dir).status == 0)
     }
 
     /// The end line inside a definition's string is no end line: a dump cut short after it ran

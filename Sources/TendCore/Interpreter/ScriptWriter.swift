@@ -403,7 +403,7 @@ public enum ScriptWriter {
         for r in net.referrals.sorted(by: { $0.id < $1.id }) {
             var s =
                 r.direction == .given
-                ? "refer \(r.about.flatMap { $0.isEmpty ? nil : quote($0) + " " } ?? "")to \(h(r.contact)) on \(r.on)"
+                ? "refer \(r.about.flatMap { $0.trimmed.isEmpty ? nil : quote($0) + " " } ?? "")to \(h(r.contact)) on \(r.on)"
                 : "referral from \(h(r.contact))\(r.about.map { " about \(quote($0))" } ?? "") on \(r.on)"
             s += numbered(r.id)
             if let v = r.value { s += " value: \(v.tendText)" }

@@ -27,7 +27,7 @@ extension Interpreter {
     func performRefer(_ aboutExpr: Expr?, to: Person, on: Expr?, _ options: [Option], _ ctx: Ctx) throws -> Output {
         var r = Referral(direction: .given, contact: try contactID(to.handle, to.range), on: try date(on, ctx))
         // An empty "whom" is none: the one way a dump writes either (`refer to @x`).
-        r.about = try aboutExpr.map { try display(eval($0, ctx)) }.flatMap { $0.isEmpty ? nil : $0 }
+        r.about = try aboutExpr.map { try display(eval($0, ctx)) }.flatMap { $0.trimmed.isEmpty ? nil : $0 }
         try referralOptions(&r, options, ctx)
         r.id = try givenID(options, ctx)
         let id = try insertNumbered(.insertReferral(r), options)
