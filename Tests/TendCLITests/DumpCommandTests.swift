@@ -166,8 +166,8 @@ import Testing
         #expect(try CLI.run(["--db", copy, "dump"], in: dir).stdout == dump)
     }
 
-    /// `set` refuses what `log` and `refer` refuse: a blank kind, a referral given about nothing
-    /// (the dump wrote `refer ""`, which its restore refused).
+    /// `set` refuses what `log` and `refer` refuse: a blank kind, a referral given about white
+    /// space (the dump wrote `refer ""`, which its restore refused); about no one said it takes.
     @Test func setRefusesWhatLoggingRefuses() throws {
         let dir = CLI.tempDir()
         let db = dir.appendingPathComponent("s.db").path
@@ -176,15 +176,16 @@ import Testing
              "referral from @ann"], in: dir)
         #expect(setup.status == 0, "\(setup.stderr)")
         for (statement, message) in [
-            ("set interaction 1 kind: \" \"", "kind: takes a word"), ("set referral 1 about: null", "needs what it is about"),
-            ("set referral 1 about: \"  \"", "needs what it is about"),
+            ("set interaction 1 kind: \" \"", "kind: takes a word"), ("set referral 1 about: \"  \"", "needs what it is about"),
         ] {
             let r = try CLI.run(["--db", db, "-e", statement], in: dir)
             #expect(r.status == 3 && r.stderr.contains(message), "\(statement): \(r.stderr)")
         }
-        // A referral received may be about no one in particular.
+        // A referral received may be about no one in particular; one given too, as `refer to @x` says.
         #expect(try CLI.run(["--db", db, "-e", "set referral 2 about: null"], in: dir).status == 0)
+        #expect(try CLI.run(["--db", db, "-e", "set referral 1 about: null"], in: dir).status == 0)
         let dump = try CLI.run(["--db", db, "dump"], in: dir).stdout
+        #expect(dump.contains("refer to @ann on"), "\(dump)")
         let restore = try CLI.run(["--db", dir.appendingPathComponent("copy.db").path, "run", "-"], stdin: dump, in: dir)
         #expect(restore.status == 0, "\(restore.stderr)")
     }

@@ -149,8 +149,9 @@ extension Interpreter {
             try eachOption(options, ctx, &fields) { name, v, range in
                 guard name == "about" else { return }
                 r.about = Interpreter.text(v)
-                // As `refer` says: one given is about someone (a dump could not write it otherwise).
-                if r.direction == .given, r.about?.trimmed.isEmpty ?? true {
+                // As `refer` says: one given is about someone, or about no one said (`refer to
+                // @x`, about: null), never about white space.
+                if r.direction == .given, let about = r.about, about.trimmed.isEmpty {
                     throw fail("a referral you gave needs what it is about: a name, or the contact", range)
                 }
             }
