@@ -192,7 +192,9 @@ extension Store {
                 "INSERT OR REPLACE INTO agenda_kept (contact_id, items) SELECT ?1, ?2 WHERE NOT EXISTS (SELECT 1 FROM figures_due WHERE contact_id = ?1)"
         ).sqliteStatement
         defer { sqlite3_reset(insert) }
-        for (id, bytes) in items {
+        // In the table's order: each row goes at the B-tree's end instead of anywhere in it.
+        for id in items.keys.sorted() {
+            let bytes = items[id]!
             sqlite3_reset(insert)
             sqlite3_bind_int64(insert, 1, id)
             let bound = bytes.withUnsafeBytes {

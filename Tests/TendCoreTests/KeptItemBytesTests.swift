@@ -13,6 +13,27 @@ import Testing
                 .row(Row(Schema.agenda, [.contact(contact), .string(rule), .string(message), .number(p), overdue])))
     }
 
+    /// Items equal in priority, overdue and name (two people of one name) sort the same
+    /// whichever order their contacts come in, one person's in their rules' order: kept items
+    /// come in the store's order, and a page in another order had its numbers written again.
+    @Test func itemsSortTheSameInAnyOrder() {
+        let items = [
+            Self.item("b", "x", "5", .null, contact: 9, name: "Sam Lee"), Self.item("a", "x", "5", .null, contact: 9, name: "Sam Lee"),
+            Self.item("a", "x", "5", .null, contact: 3, name: "Sam Lee"), Self.item("z", "x", "5", .null, contact: 1, name: "Ann Bo"),
+            Self.item("c", "x", "6", .null, contact: 4, name: "Zed Young"),
+        ]
+        let first = Interpreter.sorted(items)
+        // Contacts in any order, each one's items in their rules' order (as both paths give them).
+        for order in [[items[4], items[3], items[2], items[0], items[1]], [items[2], items[0], items[4], items[1], items[3]], [items[0], items[3], items[1], items[2], items[4]]] {
+            #expect(Self.same(Interpreter.sorted(order), first))
+        }
+        let keys = first.map { item -> String in
+            guard case .row(let r) = item.row, case .contact(let id) = r.values[0], case .string(let rule) = r.values[1] else { return "" }
+            return "\(id)\(rule)"
+        }
+        #expect(keys == ["4c", "1z", "3a", "9b", "9a"])
+    }
+
     static func same(_ a: [AgendaMemo.Item], _ b: [AgendaMemo.Item]) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { x, y in
             guard case .row(let r) = x.row, case .row(let s) = y.row else { return false }

@@ -142,13 +142,23 @@ extension Interpreter {
         (try? agendaBook.keptItems(under: key)) ?? nil
     }
 
-    /// Highest priority first, then most overdue, then by name.
+    /// Highest priority first, then most overdue, then by name; two people of one name by who
+    /// was added first, and one person's items in their rules' order (the order they come in,
+    /// in either path): the same page whichever order the contacts came in (kept ones come in
+    /// the store's), so that its numbers stay (and are not written again).
     static func sorted(_ items: [AgendaMemo.Item]) -> [AgendaMemo.Item] {
-        items.sorted { a, b in
+        func contact(_ item: AgendaMemo.Item) -> Int64 {
+            guard case .row(let r) = item.row, case .contact(let id)? = r.values.first else { return 0 }
+            return id
+        }
+        return items.indices.sorted { i, j in
+            let (a, b) = (items[i], items[j])
             if a.priority != b.priority { return a.priority > b.priority }
             if a.overdue != b.overdue { return a.overdue > b.overdue }
-            return a.name < b.name
-        }
+            if a.name != b.name { return a.name < b.name }
+            let (x, y) = (contact(a), contact(b))
+            return x != y ? x < y : i < j
+        }.map { items[$0] }
     }
 
     /// Today's items from those the store kept, when it kept every contact's; nil when any
