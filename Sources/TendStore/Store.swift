@@ -452,14 +452,16 @@ public final class Store: Model {
     /// they were made in — another program changed it, or an older Tend made the file — unless
     /// another process did meanwhile. Without foreign key checks: another program's table that
     /// refers to one of them must not keep them from being made again (and the file locked).
-    /// Not `waiting`, it gives up at once while another process writes.
+    /// Not `waiting` (nothing was migrated), it gives up at once while another process writes,
+    /// and a mending that fails (a full disk) leaves the file as it was for a run that may only
+    /// read: that run sums the events itself, and one that writes meets the failure itself.
     private func mendDerived(waiting: Bool) throws {
         try db.inDatabase { try $0.execute(sql: "PRAGMA foreign_keys = OFF" + (waiting ? "" : "; PRAGMA busy_timeout = 0")) }
         defer { try? db.inDatabase { try $0.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = \(Store.busyMilliseconds)") } }
         do {
             try db.write { db in if try !Store.derivedChecked(db) { try Store.mendDerived(db) } }
             derivedTrusted = true
-        } catch let e as DatabaseError where !waiting && (e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED) {
+        } catch is DatabaseError where !waiting {
             derivedTrusted = false
         }
     }
