@@ -23,8 +23,8 @@ extension Interpreter {
         // written for since (none when another process committed since this one last looked:
         // `AgendaBook.keptItems`); those worked out here are given back to it, unless the run
         // is read-only.
-        let keptKey = date == nil || date == saved ? keptItemsKey(v) : nil
         let settling = date == nil || date == saved
+        let keptKey = settling ? keptItemsKey(v) : nil
         // Every contact's kept, and no contact read yet: the page reads none.
         if memo == nil, !v.hasRead, let keptKey, let kept = keptPage(keptItems(under: keptKey)) {
             let rows = try withoutHiddenItems(
@@ -43,7 +43,7 @@ extension Interpreter {
         v.figuresWanted = figuresNamedByDefinitions()
         let misses = contacts.lazy.filter { memo?.items(of: $0.id) == nil && stored[$0.id] == nil }
         if misses.dropFirst(Interpreter.memoMissLimit).first != nil { v.wholeTable = true }
-        // Sorted on a Double copy of the priority: comparing Decimals was most of the sort.
+        // Each with a Double copy of its priority to sort on: comparing Decimals was most of the sort.
         var items: [AgendaMemo.Item] = []
         var fresh: [Int64: [UInt8]] = [:]
         var priorityTexts: [UInt64: (value: Decimal, text: String)] = [:]
