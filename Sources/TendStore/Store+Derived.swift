@@ -44,11 +44,12 @@ extension Store {
             let name: String = row[1]
             try db.execute(sql: "DROP \(type.uppercased()) IF EXISTS \(name.quotedDatabaseIdentifier)")
         }
-        for t in figureTriggers + keptItemsTriggers { try db.execute(sql: "DROP TRIGGER IF EXISTS \(t.name)") }
+        let triggers = figureTriggers + keptItemsTriggers
+        for t in triggers { try db.execute(sql: "DROP TRIGGER IF EXISTS \(t.name)") }
         try createFigures(db)
         try makeKeptTables(db)
         try db.execute(sql: "CREATE TABLE tend_checked (id INTEGER PRIMARY KEY CHECK (id = 1), schema_version INTEGER NOT NULL)")
-        for t in figureTriggers + keptItemsTriggers { try db.execute(sql: t.sql) }
+        for t in triggers { try db.execute(sql: t.sql) }
         try workOutDueFigures(db)
         try noteSchemaChecked(db)
     }

@@ -40,10 +40,7 @@ extension Store {
     /// Tables that are not data, and so are not journalled: the journal's own, the numbers the
     /// agenda page showed last, the figures stored from the events (Store+Figures: an undo's rows
     /// make their contacts due again), and SQLite's and GRDB's bookkeeping.
-    static let unjournalled: Set<String> = [
-        "journal", "journal_rows", "agenda_numbers", "figures", "figures_due", "grdb_migrations", "agenda_kept", "agenda_kept_for",
-        "tend_checked",
-    ]
+    static let unjournalled = Set(derivedTables).union(["journal", "journal_rows", "agenda_numbers", "grdb_migrations"])
 
     /// Tables whose rows housekeeping may delete without a journal entry (`agenda_items` forgets
     /// an item closed "until its condition stops holding" once it stops): undo does not refuse

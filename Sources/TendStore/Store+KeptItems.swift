@@ -52,10 +52,9 @@ extension Store {
     static let keptByEveryone = ["me", "markets", "goals", "goal_helpers", "definitions"]
     /// The tables no rule whose items are kept reads (`Locality` refuses them), and the
     /// bookkeeping: writing them forgets nothing. Every table of the file is in one of these lists (a test sees to it).
-    static let keptByNone: Set<String> = [
-        "agenda_kept", "agenda_kept_for", "agenda_items", "agenda_numbers", "candidate_sightings", "figures", "figures_due",
-        "journal", "journal_rows", "grdb_migrations", "sqlite_sequence", "tend_checked",
-    ]
+    static let keptByNone = Set(derivedTables).union([
+        "agenda_items", "agenda_numbers", "candidate_sightings", "journal", "journal_rows", "grdb_migrations", "sqlite_sequence",
+    ])
 
     static let keptItemsTriggers: [FigureTrigger] = {
         // Nothing to forget while nothing is kept (a restore writes every row with none).
