@@ -384,7 +384,18 @@ public struct Renderer {
 /// the end of every run, when the process exits, and whenever a block is full or its first
 /// line has waited a fifth of a second.
 public enum TerminalOutput {
-    static let isTerminal: [Int32: Bool] = [STDOUT_FILENO: isatty(STDOUT_FILENO) == 1, STDERR_FILENO: isatty(STDERR_FILENO) == 1]
+    /// Whether standard output and standard error are terminals, asked once. (Two flags, not a
+    /// dictionary keyed by Int32: its first use cost a one-shot run half a million instructions
+    /// looking up Int32's Hashable conformance among the binary's.)
+    static let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
+    static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
+    static func isTerminal(_ fd: Int32) -> Bool {
+        switch fd {
+        case STDOUT_FILENO: return stdoutIsTerminal
+        case STDERR_FILENO: return stderrIsTerminal
+        default: return isatty(fd) == 1
+        }
+    }
     static let blockSize = 1 << 16
     private static let lock = NSLock()
     nonisolated(unsafe) private static var gathered: [UInt8] = []
@@ -394,7 +405,7 @@ public enum TerminalOutput {
     static let longestWait: UInt64 = 200_000_000
 
     public static func write(_ text: String, to fd: Int32) {
-        let terminal = isTerminal[fd] ?? (isatty(fd) == 1)
+        let terminal = isTerminal(fd)
         if fd == STDOUT_FILENO, !terminal {
             lock.lock()
             if !flushesAtExit {

@@ -1303,7 +1303,7 @@ public final class Session: InterpreterHost {
     public func output(_ text: String, to path: String, existing: FileWriter.Existing) throws {
         // To standard output a block at a time: the text of an export of every contact is too
         // large to copy.
-        let terminal = TerminalOutput.isTerminal[STDOUT_FILENO] == true
+        let terminal = TerminalOutput.stdoutIsTerminal
         try output(to: path, existing: existing) { write in
             guard path == "-", console.part != nil else { return try write(text) }
             for piece in Session.blocks(of: text, wholeCharacters: terminal) { try write(String(piece)) }
@@ -1322,7 +1322,7 @@ public final class Session: InterpreterHost {
                 var text = ""
                 try produce { text += $0 }
                 // The console adds the line end the text already has.
-                if TerminalOutput.isTerminal[STDOUT_FILENO] == true { text = TerminalText.escaped(text, keep: .lines) }
+                if TerminalOutput.stdoutIsTerminal { text = TerminalText.escaped(text, keep: .lines) }
                 if !text.isEmpty { console.out(text.hasSuffix("\n") ? String(text.dropLast()) : text) }
                 return
             }
@@ -1412,7 +1412,7 @@ public final class Session: InterpreterHost {
     /// tell (`TerminalOutput.lost`), as it is for a line: what follows is dropped.
     func blockWriter(for path: String) -> ((String?) -> Void)? {
         guard path == "-", let part = console.part else { return nil }
-        let terminal = TerminalOutput.isTerminal[STDOUT_FILENO] == true
+        let terminal = TerminalOutput.stdoutIsTerminal
         var failed = false
         var last: Character?
         return { [unowned self] block in

@@ -82,6 +82,7 @@ public final class Store: Model {
         let writable = access(path, W_OK) == 0 && access(dir.isEmpty ? "." : dir, W_OK) == 0
         if !readOnly && !writable { throw OpenError.readOnly(path) }
         var target = Store.plainName(path)
+        if readOnly { Store.waitForClosingWriter(path) }
         let shared = FileManager.default.fileExists(atPath: path + "-shm")
         // An empty log without its -shm (a writer's, killed after its last checkpoint) holds
         // nothing to read: as none, so that no -shm is made for it.
@@ -143,6 +144,20 @@ public final class Store: Model {
         if !shared, stat(path + "-wal", &st) == 0, st.st_size > 0, access(path + "-shm", F_OK) != 0 { return PathName.last(path) + "-wal" }
         return nil
     }
+
+    /// Waits, a short while, for a log without its -shm to go: a writer closing last removes its
+    /// -shm and then its log (folded into the file by then), and a read-only run starting in
+    /// between took the log for a killed run's (b79 #7: one run in 400 beside short sqlite3
+    /// writers). A killed run's log stays, and is said after `closingWriterWait`.
+    static func waitForClosingWriter(_ path: String) {
+        let deadline = DispatchTime.now().uptimeNanoseconds + closingWriterWait * 1_000_000
+        while unfinishedLog(path, shared: access(path + "-shm", F_OK) == 0) != nil, DispatchTime.now().uptimeNanoseconds < deadline {
+            usleep(2_000)
+        }
+    }
+
+    /// How long, in milliseconds, a read-only run waits for a log left without its -shm to go.
+    static let closingWriterWait: UInt64 = 2_000
 
     /// A file beside `path` that SQLite would take for the log of a database made there (a log
     /// with frames, its index, a rollback journal), when there is no database or it is to be

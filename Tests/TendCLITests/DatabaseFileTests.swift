@@ -109,6 +109,17 @@ import Testing
     /// --read-only that is an error naming it (a `-shm` was left beside it; on a read-only disk
     /// the log was passed over, and the answers missed its changes).
     @Test func aLogLeftWithoutItsSharedMemoryIsSaid() throws {
+        let (dir, copied) = try Self.logLeftWithoutSharedMemory()
+        let r = try CLI.run(["--db", copied.path, "--read-only", "-e", "count(contacts where name == \"Wal Person\")"], in: dir)
+        #expect(r.status == 3 && r.stderr.contains("tend.db-wal holds changes of a run that did not finish"), "\(r.stdout) \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: copied.path + "-shm"))
+        // Opened where it may be written, the log is read and folded in.
+        #expect(try CLI.run(["--db", copied.path, "-e", "count(contacts where name == \"Wal Person\")"], in: dir).stdout == "1\n")
+    }
+
+    /// A database whose log holds a change (a row named "Wal Person") and has no -shm beside it,
+    /// as a writer killed after its last write leaves it; in a folder of its own.
+    static func logLeftWithoutSharedMemory() throws -> (dir: URL, db: URL) {
         let dir = CLI.tempDir()
         #expect(try CLI.run(["demo", "--size", "20"], in: dir).status == 0)
         let db = dir.appendingPathComponent("tend.db")
@@ -122,11 +133,24 @@ import Testing
         try holder.close()
         let copied = copy.appendingPathComponent("tend.db")
         #expect((try FileManager.default.attributesOfItem(atPath: copied.path + "-wal")[.size] as? Int ?? 0) > 0)
+        return (dir, copied)
+    }
+
+    /// A writer closing last removes its -shm, then its log: a read-only run starting in between
+    /// waits for the log to go instead of taking it for a killed run's (b79 #7: one run in 400
+    /// refused beside short sqlite3 writers). Here the writer is a run that folds the log in.
+    @Test func aLogWhoseWriterIsClosingIsWaitedFor() throws {
+        let (dir, copied) = try Self.logLeftWithoutSharedMemory()
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "sleep 0.3; exec \"$0\" --db \"$1\" -e 'count(contacts)' >/dev/null", CLI.binary, copied.path]
+        try writer.run()
         let r = try CLI.run(["--db", copied.path, "--read-only", "-e", "count(contacts where name == \"Wal Person\")"], in: dir)
-        #expect(r.status == 3 && r.stderr.contains("tend.db-wal holds changes of a run that did not finish"), "\(r.stdout) \(r.stderr)")
-        #expect(!FileManager.default.fileExists(atPath: copied.path + "-shm"))
-        // Opened where it may be written, the log is read and folded in.
-        #expect(try CLI.run(["--db", copied.path, "-e", "count(contacts where name == \"Wal Person\")"], in: dir).stdout == "1\n")
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
+        #expect(r.status == 0 && r.stdout == "1\n", "\(r.stdout) \(r.stderr)")
+        // Read again, the change is there (folded into the file, or in a log with its -shm).
+        #expect(try CLI.run(["--db", copied.path, "--read-only", "-e", "count(contacts where name == \"Wal Person\")"], in: dir).stdout == "1\n")
     }
 
     /// A FIFO (or a folder) named as the database is said to be no file, by a command that

@@ -146,6 +146,14 @@ import Testing
         #expect(FoldedText("שָׁלוֹם").contains(FoldedText("שלום")))
     }
 
+    /// Compatibility characters fold to the letters they stand for, as a handle writes them
+    /// (b79 #6): a titlecase digraph, fullwidth letters and digits, a ligature.
+    @Test func compatibilityCharactersFold() {
+        #expect(FoldedText("ǅemal Ｒｉｖｅｒａ").contains(FoldedText("dzemal rivera")))
+        #expect(FoldedText("Suite ４２, ﬁnance").contains(FoldedText("suite 42, finance")))
+        #expect(sameText("Ｒｉｖｅｒａ", "rivera"))
+    }
+
     /// The search agrees with a plain one on many random texts and patterns (short and long,
     /// over a small alphabet so that near-matches are everywhere), and folds case and
     /// composition on both sides.
