@@ -229,11 +229,7 @@ extension Store {
     /// every contact, read only when some event names its member (one person's file names none;
     /// finding that out reads each table, more than a few contacts' rows through the indexes).
     static func addLastTouchBy(_ db: Database, today: Day, _ list: String?, to out: inout [Int64: ContactStats]) throws {
-        let tables = ["interactions", "referrals", "introductions"]
-        guard try tables.allSatisfy({ try column(db, $0, "by") == "by" }),
-            try list != nil
-                || tables.contains(where: { try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \($0) WHERE \"by\" IS NOT NULL)") ?? false })
-        else { return }
+        guard try lastTouchTables.allSatisfy({ try column(db, $0, "by") == "by" }), try list != nil || namesAMember(db) else { return }
         let rows = try Row.fetchCursor(
             db,
             sql: """
@@ -250,6 +246,15 @@ extension Store {
             out[id]!.lastTouchBy = r[2]
         }
     }
+
+    /// Whether any touch names the member who logged it (a team's file; one person's names none).
+    static func namesAMember(_ db: Database) throws -> Bool {
+        try lastTouchTables.allSatisfy({ try column(db, $0, "by") == "by" })
+            && lastTouchTables.contains(where: { try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \($0) WHERE \"by\" IS NOT NULL)") ?? false })
+    }
+
+    /// The tables whose rows are touches with a member (`by`).
+    private static let lastTouchTables = ["interactions", "referrals", "introductions"]
 
     /// ` WHERE column IN (ids)` for the contacts of `list`; nothing for every contact.
     static func restrict(_ list: String?, _ column: String, _ joiner: String = "WHERE") -> String {

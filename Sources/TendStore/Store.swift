@@ -691,7 +691,8 @@ public final class Store: Model {
     /// core's pass over them is then cheaper. Every figure is summed, whichever are asked for,
     /// but `touches_90d` and the last touch's member when they are not and the figures stored in
     /// the file are read (the two they do not hold: Store+Figures); they are kept for the next
-    /// statement.
+    /// statement. A few contacts' (up to `statsReadLimit`) are read through the indexes, from
+    /// their stored rows when the file's are trusted and there are more than a handful.
     public func contactStats(of ids: [Int64]?, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
         if cache != nil { return nil }
         if let kept = try keptStats(today: today, figures: figures) {
@@ -705,8 +706,19 @@ public final class Store: Model {
             guard let ids else { return all }
             return ids.reduce(into: [:]) { out, id in out[id] = all[id] }
         }
+        if derivedTrusted, ids.count >= Store.storedRowsFrom,
+            let stored = try read({ try Store.statsFromFigures($0, today: today, of: ids, wanted: figures) })
+        {
+            return stored
+        }
         return try statsRead(of: ids, today: today)
     }
+
+    /// From this many contacts on, their figures are read from the stored rows rather than
+    /// summed from their events: for one (a card) summing is the cheaper (3.3 M instructions
+    /// against 5.0 M: both are a dozen statements), for 800 selected by a figure the stored
+    /// rows (488 M → 317 M for the whole query).
+    static let storedRowsFrom = 50
 
     /// Past this many contacts, one pass over every event (kept for the next statement) costs
     /// less than reading each contact's through the indexes.

@@ -16,10 +16,16 @@ import TendTestSupport
     /// nothing is due, every stored row is what summing every event whatever its date gives.
     static func expectKept(_ store: Store, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         try store.read { db in
+            // Some contacts, read through the indexes (a card, a query's selection), and one
+            // that is not there.
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM contacts WHERE id % 3 = 1") + [999_999]
             for d in days {
                 let read = try Store.statsFromFigures(db, today: d)
                 #expect(read != nil, "\(what): nothing read from the stored figures", sourceLocation: sourceLocation)
                 #expect(read == (try Store.stats(db, today: d)), "\(what), on \(d)", sourceLocation: sourceLocation)
+                let some = try Store.statsFromFigures(db, today: d, of: ids, wanted: .all)
+                #expect(some != nil, "\(what): nothing read from the stored figures of some", sourceLocation: sourceLocation)
+                #expect(some == (try Store.stats(db, today: d, only: ids)), "\(what), some contacts, on \(d)", sourceLocation: sourceLocation)
             }
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM figures_due") == 0 else { return }
             var all = try Store.stats(db, today: Day.last)
@@ -215,6 +221,14 @@ import TendTestSupport
         #expect(with == (try store.read { try Store.stats($0, today: day) }))
         #expect(with?.values.contains { $0.touches90 > 0 } == true)
         #expect(Set(with?.values.compactMap(\.lastTouchBy) ?? []) == ["ann", "bo"])
+        // Some contacts read through the indexes (a card, a query's selection; few and many):
+        // their members too.
+        let ids = try store.read { try Int64.fetchAll($0, sql: "SELECT id FROM contacts") }
+        for some in [Array(ids.prefix(3)), Array(ids.prefix(120))] {
+            let read = try store.contactStats(of: some, today: day)
+            #expect(read == (try store.read { try Store.stats($0, today: day, only: some) }))
+            #expect(read?.values.contains { $0.lastTouchBy != nil } == true)
+        }
         // Asked for one of them alone, the other is still read again.
         let store2 = try Store(path: tempPath("figures-member.db"))
         try SampleNetwork(size: 200, seed: 8, today: day).write(to: store2)
@@ -298,6 +312,8 @@ import TendTestSupport
         let people = try store.read { Set(try Int64.fetchAll($0, sql: "SELECT contact_id FROM interaction_people WHERE interaction_id = ?", arguments: [damaged])) }
         #expect(try store.read { Set(try Int64.fetchAll($0, sql: "SELECT contact_id FROM figures_due")) } == people)
         #expect(throws: DamagedValue.self) { try store.read { try Store.statsFromFigures($0, today: day) } }
+        #expect(throws: DamagedValue.self) { try store.read { try Store.statsFromFigures($0, today: day, of: Array(people), wanted: .all) } }
+        #expect(throws: DamagedValue.self) { try store.contactStats(of: Array(people), today: day) }
         #expect(throws: DamagedValue.self) { try store.read { try Store.stats($0, today: day) } }
         try other.close()
         store.close()
