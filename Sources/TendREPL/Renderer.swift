@@ -384,9 +384,9 @@ public struct Renderer {
 /// the end of every run, when the process exits, and whenever a block is full or its first
 /// line has waited a fifth of a second.
 public enum TerminalOutput {
-    /// Whether standard output and standard error are terminals, asked once. (Two flags, not a
-    /// dictionary keyed by Int32: its first use cost a one-shot run half a million instructions
-    /// looking up Int32's Hashable conformance among the binary's.)
+    /// Whether standard output and standard error are terminals, asked once. Two flags: the first
+    /// use of a dictionary keyed by Int32 costs a run half a million instructions, the runtime
+    /// looking up Int32's Hashable conformance among the binary's.
     static let stdoutIsTerminal = isatty(STDOUT_FILENO) == 1
     static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
     static func isTerminal(_ fd: Int32) -> Bool {

@@ -264,10 +264,14 @@ extension Store {
 
     /// `statsFromFigures` of some contacts (those a query selected by a figure, say), read
     /// through the indexes: the stored rows of those not due and without an event after `today`,
-    /// the others summed from their events (summing every one's took 400 M instructions for a
-    /// selection of 800). Nil as `statsFromFigures`.
+    /// the others summed from their events. Nil when the file has no figures' tables, a stored
+    /// row cannot be read, or `laterLimit` interactions or more are dated after `today` (a day
+    /// long past: summing is then the cheaper).
     static func statsFromFigures(_ db: Database, today: Day, of ids: [Int64], wanted: ContactStats.Figures) throws -> [Int64: ContactStats]? {
         guard try hasFigureTables(db) else { return nil }
+        let later = try Int.fetchOne(
+            db, sql: #"SELECT count(*) FROM (SELECT 1 FROM interactions WHERE "on" > ? LIMIT ?)"#, arguments: [today.description, laterLimit])
+        guard (later ?? 0) < laterLimit else { return nil }
         var out: [Int64: ContactStats] = [:]
         var redo: [Int64] = []
         do {
@@ -288,13 +292,17 @@ extension Store {
             try inChunks(Array(out.keys)) { _, list in try addRecentTouches(db, today: today, among: list, to: &out) }
         }
         try inChunks(redo) { part, list in out.merge(try unsignedStats(db, today: today, only: part, list)) { _, fresh in fresh } }
-        // Past a few contacts, whether any event names a member is cheaper to find out first
-        // (one person's file names none) than their touches are to read.
-        if wanted.contains(.lastTouchBy), try ids.count <= 50 || namesAMember(db) {
+        // Whether any event names a member is cheaper to find out (one person's file names none)
+        // than many contacts' touches are to read.
+        if wanted.contains(.lastTouchBy), try namesAMember(db) {
             try inChunks(ids) { _, list in try addLastTouchBy(db, today: today, list, to: &out) }
         }
         return out
     }
+
+    /// The interactions dated after the day asked for past which a list's figures are summed
+    /// from its events rather than read from the stored rows (`statsFromFigures(_:today:of:wanted:)`).
+    static let laterLimit = 5_000
 
     /// The contacts with an event dated after `today` (of those of `list`, when given): their
     /// stored rows count it. (The events that count, as in `scannedStats`.) The day is written
@@ -302,8 +310,8 @@ extension Store {
     static func laterSQL(after today: Day, among list: String? = nil) -> String {
         let day = "'\(today.description)'"
         func among(_ column: String) -> String { list.map { " AND \(column) IN (\($0))" } ?? "" }
-        // The interactions dated later first, by their index (few), then their people: by the
-        // contacts' index, every interaction of 500 contacts was looked up.
+        // The interactions dated later first, by their date's index (they are few: a list's
+        // figures are summed when they are not), then their people.
         return """
             SELECT p.contact_id FROM interactions i CROSS JOIN interaction_people p ON p.interaction_id = i.id WHERE i."on" > \(day)\(among("p.contact_id"))
             UNION SELECT contact_id FROM referrals WHERE "on" > \(day)\(among("contact_id"))

@@ -82,13 +82,7 @@ public final class Store: Model {
         let writable = access(path, W_OK) == 0 && access(dir.isEmpty ? "." : dir, W_OK) == 0
         if !readOnly && !writable { throw OpenError.readOnly(path) }
         var target = Store.plainName(path)
-        if readOnly { Store.waitForClosingWriter(path) }
-        let shared = FileManager.default.fileExists(atPath: path + "-shm")
-        // An empty log without its -shm (a writer's, killed after its last checkpoint) holds
-        // nothing to read: as none, so that no -shm is made for it.
-        var logInfo = stat()
-        let log = stat(path + "-wal", &logInfo) == 0 && (logInfo.st_size > 0 || shared)
-        if readOnly, let leftover = Store.unfinishedLog(path, shared: shared) {
+        if readOnly, let leftover = Store.unfinishedLog(waitingFor: path) {
             // Reading it would write (SQLite folds a crashed run's rollback journal back, and makes
             // a log's -shm), and reading the file without it would answer from stale data.
             throw OpenError.cannotOpen(
@@ -96,6 +90,12 @@ public final class Store: Model {
                 "\(leftover) holds changes of a run that did not finish; a command that may write the database folds them in (tend -e 'count(contacts)', without --read-only, on a disk that is not read-only)"
             )
         }
+        // A log whose -shm goes from here on is a closing writer's, folded into the file already.
+        let shared = FileManager.default.fileExists(atPath: path + "-shm")
+        // An empty log without its -shm (a writer's, killed after its last checkpoint) holds
+        // nothing to read: as none, so that no -shm is made for it.
+        var logInfo = stat()
+        let log = stat(path + "-wal", &logInfo) == 0 && (logInfo.st_size > 0 || shared)
         if readOnly && writable {
             // A read-only connection to a WAL database makes its `-wal` and `-shm` files and
             // leaves them behind; one that may write (but cannot create the file: mode=rw)
@@ -145,13 +145,18 @@ public final class Store: Model {
         return nil
     }
 
-    /// Waits, a short while, for a log without its -shm to go: a writer closing last removes its
-    /// -shm and then its log (folded into the file by then), and a read-only run starting in
-    /// between took the log for a killed run's (b79 #7: one run in 400 beside short sqlite3
-    /// writers). A killed run's log stays, and is said after `closingWriterWait`.
-    static func waitForClosingWriter(_ path: String) {
-        let deadline = DispatchTime.now().uptimeNanoseconds + closingWriterWait * 1_000_000
-        while unfinishedLog(path, shared: access(path + "-shm", F_OK) == 0) != nil, DispatchTime.now().uptimeNanoseconds < deadline {
+    /// `unfinishedLog`, once a log without its -shm has had a short while to go: a writer closing
+    /// last removes its -shm and then its log (folded into the file by then), so a read-only run
+    /// starting in between sees a killed run's sign. A killed run's log stays and is named after
+    /// `closingWriterWait`; a rollback journal, or a log on a file system mounted read-only
+    /// (which no writer removes), at once.
+    static func unfinishedLog(waitingFor path: String, wait milliseconds: UInt64 = closingWriterWait) -> String? {
+        let deadline = DispatchTime.now().uptimeNanoseconds + milliseconds * 1_000_000
+        var fileSystem = statvfs()
+        while true {
+            let leftover = unfinishedLog(path, shared: access(path + "-shm", F_OK) == 0)
+            guard let leftover, leftover.hasSuffix("-wal"), DispatchTime.now().uptimeNanoseconds < deadline else { return leftover }
+            if statvfs(path, &fileSystem) == 0, fileSystem.f_flag & UInt(ST_RDONLY) != 0 { return leftover }
             usleep(2_000)
         }
     }
@@ -692,7 +697,7 @@ public final class Store: Model {
     /// but `touches_90d` and the last touch's member when they are not and the figures stored in
     /// the file are read (the two they do not hold: Store+Figures); they are kept for the next
     /// statement. A few contacts' (up to `statsReadLimit`) are read through the indexes, from
-    /// their stored rows when the file's are trusted and there are more than a handful.
+    /// their stored rows when the file's are trusted and there are `storedRowsFrom` or more.
     public func contactStats(of ids: [Int64]?, today: Day, figures: ContactStats.Figures) throws -> [Int64: ContactStats]? {
         if cache != nil { return nil }
         if let kept = try keptStats(today: today, figures: figures) {
@@ -717,7 +722,7 @@ public final class Store: Model {
     /// From this many contacts on, their figures are read from the stored rows rather than
     /// summed from their events: for one (a card) summing is the cheaper (3.3 M instructions
     /// against 5.0 M: both are a dozen statements), for 800 selected by a figure the stored
-    /// rows (488 M → 317 M for the whole query).
+    /// rows (488 M → 332 M for the whole query).
     static let storedRowsFrom = 50
 
     /// Past this many contacts, one pass over every event (kept for the next statement) costs

@@ -207,6 +207,26 @@ import TendTestSupport
         #expect(try Self.triggers(store) == Store.figureTriggers.count)
     }
 
+    /// A long list (past a chunk of 500, with ids repeated in another chunk) reads from the
+    /// stored rows what summing gives; for a day long past, most interactions dated after it,
+    /// the list is summed instead.
+    @Test func aLongListReadsAsSummed() throws {
+        let store = try Store(path: tempPath("figures-long.db"))
+        try SampleNetwork(size: 1_100, seed: 5, today: day).write(to: store)
+        let ids = try store.read { try Int64.fetchAll($0, sql: "SELECT id FROM contacts ORDER BY id") }
+        let past = Day(year: 2001, month: 1, day: 1)!
+        try store.read { db in
+            let read = try Store.statsFromFigures(db, today: day, of: ids + ids.prefix(40), wanted: .all)
+            #expect(read != nil)
+            #expect(read == (try Store.stats(db, today: day, only: ids)))
+            #expect(try #require(try Int.fetchOne(db, sql: "SELECT count(*) FROM interactions")) >= Store.laterLimit)
+            #expect(try Store.statsFromFigures(db, today: past, of: ids, wanted: .all) == nil)
+        }
+        let some = Array(ids.prefix(600))
+        #expect(try store.contactStats(of: some, today: past) == (try store.read { try Store.stats($0, today: past, only: some) }))
+        #expect(try store.contactStats(of: some, today: day) == (try store.read { try Store.stats($0, today: day, only: some) }))
+    }
+
     /// Figures read without `touches_90d` and the last touch's member (the prelude's agenda names
     /// neither) and then asked for with them: they are read then, not taken from what was kept
     /// without them.
@@ -313,7 +333,9 @@ import TendTestSupport
         #expect(try store.read { Set(try Int64.fetchAll($0, sql: "SELECT contact_id FROM figures_due")) } == people)
         #expect(throws: DamagedValue.self) { try store.read { try Store.statsFromFigures($0, today: day) } }
         #expect(throws: DamagedValue.self) { try store.read { try Store.statsFromFigures($0, today: day, of: Array(people), wanted: .all) } }
-        #expect(throws: DamagedValue.self) { try store.contactStats(of: Array(people), today: day) }
+        // Read for a list long enough to be read from the stored rows, the damage is said too.
+        let many = try store.read { try Int64.fetchAll($0, sql: "SELECT id FROM contacts LIMIT 60") }
+        #expect(throws: DamagedValue.self) { try store.contactStats(of: Array(people) + many, today: day) }
         #expect(throws: DamagedValue.self) { try store.read { try Store.stats($0, today: day) } }
         try other.close()
         store.close()
