@@ -229,7 +229,7 @@ extension Store {
     /// every contact, read only when some event names its member (one person's file names none;
     /// finding that out reads each table, more than a few contacts' rows through the indexes).
     static func addLastTouchBy(_ db: Database, today: Day, _ list: String?, to out: inout [Int64: ContactStats]) throws {
-        guard try lastTouchTables.allSatisfy({ try column(db, $0, "by") == "by" }), try list != nil || namesAMember(db) else { return }
+        guard try list != nil ? hasMemberColumns(db) : namesAMember(db) else { return }
         let rows = try Row.fetchCursor(
             db,
             sql: """
@@ -249,8 +249,13 @@ extension Store {
 
     /// Whether any touch names the member who logged it (a team's file; one person's names none).
     static func namesAMember(_ db: Database) throws -> Bool {
-        try lastTouchTables.allSatisfy({ try column(db, $0, "by") == "by" })
+        try hasMemberColumns(db)
             && lastTouchTables.contains(where: { try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \($0) WHERE \"by\" IS NOT NULL)") ?? false })
+    }
+
+    /// Whether the touches' tables have their member's column (`by`; a file of an older Tend has not).
+    private static func hasMemberColumns(_ db: Database) throws -> Bool {
+        try lastTouchTables.allSatisfy { try column(db, $0, "by") == "by" }
     }
 
     /// The tables whose rows are touches with a member (`by`).
