@@ -616,51 +616,13 @@ public enum VCard {
             } else if !v.isEmpty, v != c[text: "title"] {
                 c.notes.append("title: " + v)
             }
-        case "EMAIL":
-            let value = v.lowercased().hasPrefix("mailto:") ? String(v.dropFirst(7)) : v
-            // A list of addresses (an unescaped comma between them, each maybe a display name)
-            // gives each, and a display name (`"Bob" <bob@x.example>`) the address it holds, as a
-            // CSV cell does; any other value is kept as written (`"john doe"@x`, and what a card
-            // Tend wrote escapes: `a\,b@x`).
-            let items = VCard.split(p.value, on: ",").map { VCard.address(in: $0) }
-            var addresses = [value]
-            if items.count > 1, !items.contains(nil) {
-                addresses = items.compactMap { $0 }
-            } else if items.count == 1, value.contains("<"), let inner = items[0] {
-                addresses = [inner]
-            }
-            // The first of several is the preferred one, when the card prefers them.
-            for a in p.isPreferred ? addresses.reversed() : addresses {
-                try add(ContactPoint(a, type: kind(p, label: label)), to: &c.emails, preferred: p.isPreferred, origin: c.origin, field: "emails")
-            }
+        case "EMAIL": try readEmail(p, v, label: label, into: &c)
         case "TEL":
             try add(ContactPoint(telephoneNumber(v), type: kind(p, label: label)), to: &c.phones, preferred: p.isPreferred, origin: c.origin, field: "phones")
-        case "ADR":
-            // Post-office box; extended address; street; locality; region; postal code; country.
-            let parts = split(p.value, on: ";").map(\.trimmed)
-            func part(_ i: Int) -> String? { i < parts.count && !parts[i].isEmpty ? parts[i] : nil }
-            let street = [part(0), part(1), part(2)].compactMap { $0 }.joined(separator: ", ")
-            let a = PostalAddress(
-                street: street.isEmpty ? nil : street, city: part(3), region: part(4), postcode: part(5), country: part(6),
-                type: kind(p, label: label))
-            if !a.isEmpty, !c.addresses.contains(a) {
-                try roomForOneMore(c.addresses.count, origin: c.origin, field: "addresses")
-                if p.isPreferred { c.addresses.insert(a, at: 0) } else { c.addresses.append(a) }
-            }
+        case "ADR": try readAddress(p, label: label, into: &c)
         case "LABEL": if !hasAddress, !v.isEmpty { c.notes.append("address: " + v.replacingOccurrences(of: "\r\n", with: ", ")) }
         case "NOTE": if !v.isEmpty { c.notes.append(v) }
-        case "CATEGORIES":
-            // Google writes its system group, every contact it keeps, as "myContacts" (its CSV as
-            // "* myContacts", dropped there too); Tend writes tags in lowercase, so a user's own
-            // tag of that name reads back.
-            for t in split(p.value, on: ",") where t.trimmed != "myContacts" {
-                // A card Tend wrote keeps its tags as they were; another program's labels are made words.
-                let tag = c.handle != nil ? writtenTag(t.trimmed) : tagName(t.trimmed)
-                if !t.trimmed.isEmpty, !c.tags.contains(tag) {
-                    try roomForOneMore(c.tags.count, origin: c.origin, field: "tags")
-                    c.tags.append(tag)
-                }
-            }
+        case "CATEGORIES": try readCategories(p, into: &c)
         case "X-TEND-HANDLE": c.handle = v
         case "X-ANDROID-CUSTOM":
             // `vnd.android.cursor.item/nickname;Bob;1;;…`: the kind, then its value.
@@ -669,6 +631,56 @@ public enum VCard {
                 c.notes.append("\(kind.replacingOccurrences(of: "_", with: " ")): \(value.trimmed)")
             }
         default: note(p, v, label: label, into: &c)
+        }
+    }
+
+    /// An EMAIL: one address, a list of them, or a display name with its address.
+    private static func readEmail(_ p: Property, _ v: String, label: String?, into c: inout ImportedContact) throws {
+        let value = v.lowercased().hasPrefix("mailto:") ? String(v.dropFirst(7)) : v
+        // A list of addresses (an unescaped comma between them, each maybe a display name)
+        // gives each, and a display name (`"Bob" <bob@x.example>`) the address it holds, as a
+        // CSV cell does; any other value is kept as written (`"john doe"@x`, and what a card
+        // Tend wrote escapes: `a\,b@x`).
+        let items = VCard.split(p.value, on: ",").map { VCard.address(in: $0) }
+        var addresses = [value]
+        if items.count > 1, !items.contains(nil) {
+            addresses = items.compactMap { $0 }
+        } else if items.count == 1, value.contains("<"), let inner = items[0] {
+            addresses = [inner]
+        }
+        // The first of several is the preferred one, when the card prefers them.
+        for a in p.isPreferred ? addresses.reversed() : addresses {
+            try add(ContactPoint(a, type: kind(p, label: label)), to: &c.emails, preferred: p.isPreferred, origin: c.origin, field: "emails")
+        }
+    }
+
+    /// An ADR, unless it is empty or a copy of one the card already gave.
+    private static func readAddress(_ p: Property, label: String?, into c: inout ImportedContact) throws {
+        // Post-office box; extended address; street; locality; region; postal code; country.
+        let parts = split(p.value, on: ";").map(\.trimmed)
+        func part(_ i: Int) -> String? { i < parts.count && !parts[i].isEmpty ? parts[i] : nil }
+        let street = [part(0), part(1), part(2)].compactMap { $0 }.joined(separator: ", ")
+        let a = PostalAddress(
+            street: street.isEmpty ? nil : street, city: part(3), region: part(4), postcode: part(5), country: part(6),
+            type: kind(p, label: label))
+        if !a.isEmpty, !c.addresses.contains(a) {
+            try roomForOneMore(c.addresses.count, origin: c.origin, field: "addresses")
+            if p.isPreferred { c.addresses.insert(a, at: 0) } else { c.addresses.append(a) }
+        }
+    }
+
+    /// CATEGORIES: the card's tags.
+    private static func readCategories(_ p: Property, into c: inout ImportedContact) throws {
+        // Google writes its system group, every contact it keeps, as "myContacts" (its CSV as
+        // "* myContacts", dropped there too); Tend writes tags in lowercase, so a user's own
+        // tag of that name reads back.
+        for t in split(p.value, on: ",") where t.trimmed != "myContacts" {
+            // A card Tend wrote keeps its tags as they were; another program's labels are made words.
+            let tag = c.handle != nil ? writtenTag(t.trimmed) : tagName(t.trimmed)
+            if !t.trimmed.isEmpty, !c.tags.contains(tag) {
+                try roomForOneMore(c.tags.count, origin: c.origin, field: "tags")
+                c.tags.append(tag)
+            }
         }
     }
 

@@ -463,33 +463,11 @@ struct Completer {
         }
         let line = before.drop { $0 == " " }
         if line.hasPrefix(".") { return dotCommand(String(line)) }
-        // Inside a string: a file's name after import, export, load or save; a rule's name after
-        // `rule`; a market's after `who serves`; else nothing (language words went into paths),
-        // and a Tab is a tab in the text.
-        // (Inside an interpolation, `{…`, the language is back.)
+        // Inside a string, but not inside its interpolation (`{…`, where the language is back).
         if let quote = Completer.openQuote(before), case let inside = String(before[before.index(after: quote)...]),
             !Completer.inInterpolation(inside)
         {
-            let lead = before[..<quote].split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
-            // Names go in as the language writes them inside a string (`\"`, `\\`, `\{`, `\u{1B}`),
-            // and a sole one closes the string.
-            func inString(_ names: [String]) -> Completion {
-                let written = names.map { String(ScriptWriter.quote($0).dropFirst().dropLast()) }
-                return Completion(word: inside, candidates: matching(inside, in: written, empty: true), closing: "\"")
-            }
-            switch (lead.first, lead.last) {
-            case ("import"?, _), ("export"?, _), ("load"?, _), ("save"?, _):
-                // The path as typed is escaped (`my\"dir/`): the folder is looked up as it is named.
-                let found = files(Completer.unescaped(inside))
-                let written = found.candidates.map { String(ScriptWriter.quote($0).dropFirst().dropLast()) }
-                let typed = inside.lastIndex(of: "/").map { String(inside[inside.index(after: $0)...]) } ?? inside
-                return Completion(word: typed, candidates: written.filter { $0.hasPrefix(typed) }, closing: "\"")
-            case (let first?, "rule"?) where first != "rule":
-                return inString(session.interpreter.definitions.rules.map(\.name))
-            case ("who"?, "serves"?):
-                return inString((try? session.store.network(events: false).markets.map(\.name)) ?? [])
-            default: return Completion(word: inside, candidates: [], keepsTab: true)
-            }
+            return inString(before[..<quote], inside)
         }
         var start = before.endIndex
         while start > before.startIndex {
@@ -536,6 +514,32 @@ struct Completer {
             return Completion(word: word, candidates: found, closing: "(")
         }
         return Completion(word: word, candidates: found)
+    }
+
+    /// Inside a string opened after `head`, with `inside` typed so far: a file's name after
+    /// import, export, load or save; a rule's name after `rule`; a market's after `who serves`;
+    /// else nothing (not language words, which are no part of a path), and a Tab is a tab in the text.
+    private func inString(_ head: Substring, _ inside: String) -> Completion {
+        let lead = head.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        // Names go in as the language writes them inside a string (`\"`, `\\`, `\{`, `\u{1B}`),
+        // and a sole one closes the string.
+        func named(_ names: [String]) -> Completion {
+            let written = names.map { String(ScriptWriter.quote($0).dropFirst().dropLast()) }
+            return Completion(word: inside, candidates: matching(inside, in: written, empty: true), closing: "\"")
+        }
+        switch (lead.first, lead.last) {
+        case ("import"?, _), ("export"?, _), ("load"?, _), ("save"?, _):
+            // The path as typed is escaped (`my\"dir/`): the folder is looked up as it is named.
+            let found = files(Completer.unescaped(inside))
+            let written = found.candidates.map { String(ScriptWriter.quote($0).dropFirst().dropLast()) }
+            let typed = inside.lastIndex(of: "/").map { String(inside[inside.index(after: $0)...]) } ?? inside
+            return Completion(word: typed, candidates: written.filter { $0.hasPrefix(typed) }, closing: "\"")
+        case (let first?, "rule"?) where first != "rule":
+            return named(session.interpreter.definitions.rules.map(\.name))
+        case ("who"?, "serves"?):
+            return named((try? session.store.network(events: false).markets.map(\.name)) ?? [])
+        default: return Completion(word: inside, candidates: [], keepsTab: true)
+        }
     }
 
     /// The words a phrase goes on with, by its last words (two, then one): `who can` → help.
