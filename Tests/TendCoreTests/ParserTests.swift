@@ -155,7 +155,7 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
     }
 
     /// What follows a whole statement gets a hint only when one is likely: a misspelt clause,
-    /// an option written with `=`; never the word that was found, nor a keyword for a keyword.
+    /// an option written with `=`, an event's note; never the word that was found, nor a keyword for a keyword.
     @Test(arguments: [
         ("contacts wher +vip", "where"),
         ("contacts sort by name descending", "desc"),
@@ -163,6 +163,10 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         ("add \"X\" city = \"Irvine\"", "city:"),
         ("contacts sort by name desc asc", nil),
         ("log call with @x on 2026-01-01 on 2026-02-01", nil),
+        // A text after an event's options is its note, written `note:` there.
+        ("log note with @x on 2026-12-01 \"just a note\"", "note: \"just a note\""),
+        ("spend 5 at @x on 2026-12-01 \"lunch\"", "note: \"lunch\""),
+        ("contacts \"x\"", nil),
     ] as [(String, String?)])
     func endOfStatementHints(_ input: String, _ hint: String?) throws {
         let d = try #require(parseOne(input).diagnostics.first)

@@ -21,6 +21,8 @@ public struct Parser {
 
     /// Words that start a statement; everything else starts an expression.
     public static let statementWords = Keyword.words(.statement)
+    /// The statements that log an event, each with a `note:` option.
+    static let eventStatements: Set<String> = ["log", "refer", "referral", "introduce", "spend"]
     /// Words that are never names.
     public static let reservedWords = Keyword.words(.reserved)
     static let queryClauseWords = Keyword.words(.queryClause)
@@ -112,6 +114,12 @@ public struct Parser {
             guard case .number(let n) = previous.kind else { return nil }
             return Checker.daysHint(n, unit: Checker.unitWords[word]!)
         // SQL's words for Tend's.
+        // A text after an event's options (`log call with @x on 2026-12-01 "…"`): its note,
+        // which is written `note: "…"` there (a bare text goes right after the people).
+        case .string:
+            guard case .identifier(let first) = tokens[start].kind, Parser.eventStatements.contains(first), peek.range.end - peek.range.start <= 60
+            else { return nil }
+            return "note: " + source.slice(peek.range)
         case .identifier("order"): return "sort"
         case .identifier("like"), .identifier("ilike"): return "~"
         case .identifier(let word):
