@@ -14,6 +14,26 @@ func formatWord(_ format: String) -> String {
     return format
 }
 
+/// The format and the file as `tend import`/`tend export` take them, or a usage error that
+/// names the command meant: the format left out (`tend import c.vcf`) is said with the format
+/// the file's name ends in, when it is one of `formats`.
+func formatAndFile(_ verb: String, _ format: String, _ file: String?, among formats: [String]) throws -> (format: String, file: String) {
+    if let file, formats.contains(format) || !looksLikeAFile(format) { return (format, file) }
+    if formats.contains(format) { throw ValidationError("name the file after the format, as in: tend \(verb) \(format) FILE") }
+    guard looksLikeAFile(format) else {
+        throw ValidationError("cannot \(verb) '\(format)'; formats are \(formats.joined(separator: ", ")), and the file comes after it")
+    }
+    let byExtension = ["vcf": "vcard", "vcard": "vcard", "ics": "ics", "ical": "ics", "mbox": "mbox", "csv": "csv", "json": "json", "dot": "dot", "gv": "dot"]
+    let meant = byExtension[URL(fileURLWithPath: format).pathExtension.lowercased()].flatMap { formats.contains($0) ? $0 : nil }
+    throw ValidationError(
+        "'\(format)' is a file; the format comes before it, as in: tend \(verb) \(meant ?? "FORMAT") \(format) (formats: \(formats.joined(separator: ", ")))")
+}
+
+/// A path (`c.vcf`, `~/Mail/sent.mbox`, a file or folder that is there), not a format's name.
+private func looksLikeAFile(_ word: String) -> Bool {
+    word.contains("/") || word.contains(".") || FileManager.default.fileExists(atPath: word)
+}
+
 struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
@@ -31,13 +51,14 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "Calendar imports only (ics): a meeting after today sets the next step of the contacts in it.") var plan = false
     @Flag(name: .long, help: "Calendar imports only (ics): leave meetings' summaries out of the notes.") var noNotes = false
     @Argument(help: "\(FileFormats.imports.joined(separator: ", ")).") var format: String
-    @Argument(help: "The file (for vdir, the folder of .vcf cards; for ics, also a folder of .ics files; for maildir, the maildir folder).") var file: String
+    @Argument(help: "The file (for vdir, the folder of .vcf cards; for ics, also a folder of .ics files; for maildir, the maildir folder).") var file: String?
 
     static let contactFormats = "(" + FileFormats.contactImports.joined(separator: ", ") + ")"
 
     /// An option of another kind of import is a usage error in the command line's words, not a
     /// diagnostic under the statement the command would have run.
     func validate() throws {
+        _ = try formatAndFile("import", format, file, among: FileFormats.imports)
         guard FileFormats.imports.contains(format) else { return }
         let contacts = FileFormats.contactImports.contains(format)
         for (given, option, applies, kind) in [
@@ -56,6 +77,7 @@ struct ImportCommand: ParsableCommand {
         if update { flags += " update" }
         if plan { flags += " plan" }
         if noNotes { flags += " no_notes" }
+        let (format, file) = try formatAndFile("import", format, file, among: FileFormats.imports)
         let text = "import \(formatWord(format)) \(ScriptWriter.quote(file))\(flags)"
         let path = App.databasePath(settings)
         // A dry run before the database is made shows what the first import would do.
@@ -75,10 +97,15 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(name: .long, help: "Replace the file if it exists.") var overwrite = false
     @Argument(help: "\(FileFormats.exports.joined(separator: ", ")).") var format: String
-    @Argument(help: "The file to write, or - for standard output (for vdir, the folder).") var file: String
+    @Argument(help: "The file to write, or - for standard output (for vdir, the folder).") var file: String?
     @Argument(help: "One query choosing what to export (all contacts by default).") var query: [String] = []
 
+    func validate() throws {
+        _ = try formatAndFile("export", format, file, among: FileFormats.exports)
+    }
+
     mutating func run() throws {
+        let (format, file) = try formatAndFile("export", format, file, among: FileFormats.exports)
         // The query is one query, checked as such before it goes into the statement: never
         // statements (`contacts; remove @x`).
         let queryText = query.joined(separator: " ")

@@ -56,6 +56,25 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tend.db").path))
     }
 
+    /// `tend import c.vcf`: the format left out is said with the command meant (it said the file
+    /// was missing); a format without its file says so. Exit 2, nothing created.
+    @Test(arguments: [
+        (["import", "c.vcf"], "'c.vcf' is a file; the format comes before it, as in: tend import vcard c.vcf"),
+        (["import", "cal/work.ics"], "as in: tend import ics cal/work.ics"),
+        (["import", "notes.txt"], "as in: tend import FORMAT notes.txt"),
+        (["import", "vcard"], "name the file after the format, as in: tend import vcard FILE"),
+        (["import", "vcf"], "cannot import 'vcf'; formats are vcard,"),
+        (["export", "out.csv"], "as in: tend export csv out.csv"),
+        (["export", "out.vcf", "contacts where +vip"], "as in: tend export vcard out.vcf"),
+        (["export", "json"], "name the file after the format, as in: tend export json FILE"),
+    ])
+    func aFormatLeftOut(_ args: [String], _ said: String) throws {
+        let dir = CLI.tempDir()
+        let r = try CLI.run(args, in: dir)
+        #expect(r.status == 2 && r.stderr.contains(said), "\(args): \(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("tend.db").path))
+    }
+
     @Test func valuesThatStartWithADash() throws {
         let dir = CLI.tempDir()
         _ = try CLI.run(["add", "Ann Lee"], in: dir)
