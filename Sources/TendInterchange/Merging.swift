@@ -417,30 +417,35 @@ public enum Merge {
             c.tags += newTags
         }
         // Notes only grow, by the lines the contact's notes do not hold yet (a note edited on the
-        // phone adds its new lines, not its old ones again). Lines are looked up in a set, so a
-        // record with thousands of notes merges in linear time; they are compared without the
-        // spaces around them, which files do not all keep, and without the control characters a
-        // vCard cannot carry (Tend's own export read back added each such line again, without
-        // them); an address without its last slash, and a LinkedIn profile's in any case (its
-        // exports write one several ways), is the same.
-        let bare = { (line: Substring) -> String in
-            var s = String(String.UnicodeScalarView(line.unicodeScalars.filter { $0 == "\t" || ($0.value >= 0x20 && $0.value != 0x7F) }))
-                .trimmingCharacters(in: .whitespaces)
-            guard s.hasPrefix("url: ") || s.hasPrefix("url (") else { return s }
-            if s.hasSuffix("/") { s.removeLast() }
-            return s.range(of: "linkedin.com/in/", options: .caseInsensitive) != nil ? s.lowercased() : s
-        }
-        var held = Set((c.notes ?? "").split(whereSeparator: \.isNewline).map(bare))
-        var added: [String] = []
-        for n in p.notes {
-            // A line the note repeats within itself (a bullet under two headings) is kept twice:
-            // only lines held before this note are left out.
-            let lines = n.split(whereSeparator: \.isNewline)
-            added += lines.filter { !held.contains(bare($0)) }.map(String.init)
-            held.formUnion(lines.map(bare))
-        }
-        if !added.isEmpty { c.notes = ((c.notes.map { [$0] } ?? []) + added).joined(separator: "\n") }
+        // phone adds its new lines, not its old ones again; a synced card's replace them: `applyCard`).
+        c.notes = addingLines(p.notes, to: c.notes)
         return changes
+    }
+
+    /// `notes` with the lines of `added` it does not hold yet. Lines are looked up in a set, so
+    /// a record with thousands of notes merges in linear time. A line a note repeats within
+    /// itself (a bullet under two headings) is kept twice: only lines held before it are left out.
+    static func addingLines(_ added: [String], to notes: String?) -> String? {
+        var held = Set((notes ?? "").split(whereSeparator: \.isNewline).map(noteLine))
+        var new: [String] = []
+        for n in added {
+            let lines = n.split(whereSeparator: \.isNewline)
+            new += lines.filter { !held.contains(noteLine($0)) }.map(String.init)
+            held.formUnion(lines.map(noteLine))
+        }
+        return new.isEmpty ? notes : ((notes.map { [$0] } ?? []) + new).joined(separator: "\n")
+    }
+
+    /// A line of notes as two files are compared by: without the spaces around it, which files
+    /// do not all keep, and without the control characters a vCard cannot carry (Tend's own
+    /// export read back is the same note); an address without its last slash, and a LinkedIn
+    /// profile's in any case (its exports write one several ways), is the same.
+    static func noteLine(_ line: Substring) -> String {
+        var s = String(String.UnicodeScalarView(line.unicodeScalars.filter { $0 == "\t" || ($0.value >= 0x20 && $0.value != 0x7F) }))
+            .trimmingCharacters(in: .whitespaces)
+        guard s.hasPrefix("url: ") || s.hasPrefix("url (") else { return s }
+        if s.hasSuffix("/") { s.removeLast() }
+        return s.range(of: "linkedin.com/in/", options: .caseInsensitive) != nil ? s.lowercased() : s
     }
 }
 
@@ -448,10 +453,12 @@ extension Merge {
     /// Applies a synced card (a vdir's, with `update`) to the contact linked to it by its UID:
     /// the card is the person as the phone or server has them now, so what the card carries
     /// replaces what is stored — the name, e-mails, phones, addresses, company, title, birthday,
-    /// anniversary and named dates, a value the card no longer has included. What only Tend
-    /// keeps (stage, cadence, tags, notes, goals, the log) is merged as any import merges it.
+    /// anniversary and named dates, a value the card no longer has included, and the notes
+    /// when the card has any (its NOTE, as `export vdir` wrote it and the phone edited it). What
+    /// only Tend keeps (stage, cadence, goals, the log) is merged as any import merges it.
     /// Each value replaced or dropped is returned.
     public static func applyCard(_ p: ImportedContact, to c: inout Contact) -> [FieldChange] {
+        let notesBefore = c.notes
         var changes = merge(p, into: &c, update: true)
         let handle = c.handle
         func dropped(_ field: String, _ stored: String) {
@@ -480,6 +487,14 @@ extension Merge {
             guard let v = f.get(c), !v.isBlank else { continue }
             dropped(f.name, v.description)
             f.set(&c, nil)
+        }
+        // A line edited or deleted on the phone goes here too (merged, the old line stayed and
+        // the next export wrote it back to the phone).
+        let lines = { (notes: String?) in Set((notes ?? "").split(whereSeparator: \.isNewline).map(noteLine)) }
+        if let card = addingLines(p.notes, to: nil), lines(card) != lines(notesBefore) {
+            let oneLine = { (notes: String) in notes.split(whereSeparator: \.isNewline).joined(separator: " / ") }
+            changes.append(FieldChange(handle: handle, field: "notes", stored: oneLine(notesBefore ?? ""), file: oneLine(card), applied: true))
+            c.notes = card
         }
         return changes
     }

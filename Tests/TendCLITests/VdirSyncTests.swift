@@ -71,6 +71,29 @@ import Testing
         #expect(try VdirSyncTests.ana(dir, "phones") == "phones\n'+1 555 0100; +1 555 0199\n")
     }
 
+    /// A line of the note edited or deleted on the phone is so in Tend (b82: the old line stayed
+    /// beside the new one, unreported, and the next export wrote both back to the phone).
+    @Test func aNoteEditedOnThePhoneReplacesTheNotes() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", #"add "Ana Lima" emails: ["ana@a.example"], notes: "likes jazz\nhas two kids""#], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        var (file, text) = try VdirSyncTests.card(dir)
+        try text.replacingOccurrences(of: "likes jazz", with: "likes blues").write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("@ana-lima notes: likes jazz / has two kids → likes blues / has two kids"), "\(r.stdout)")
+        #expect(try VdirSyncTests.ana(dir, "notes") == "notes\n\"likes blues\nhas two kids\"\n")
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        (file, text) = try VdirSyncTests.card(dir)
+        #expect(!text.contains("jazz"), "\(text)")
+        // A line deleted there goes too; the same card read again changes nothing.
+        try text.replacingOccurrences(of: "likes blues\\n", with: "").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        #expect(try VdirSyncTests.ana(dir, "notes") == "notes\nhas two kids\n")
+        let again = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(!again.stdout.contains("notes:"), "\(again.stdout)")
+    }
+
     /// The reverse: what Tend deleted since the export does not come back from the card, which
     /// no one changed since Tend wrote it, with or without --update; the next export drops it.
     @Test func whatTendDeletedStaysDeleted() throws {
