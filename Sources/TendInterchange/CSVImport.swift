@@ -57,6 +57,18 @@ public enum CSVImport {
 
     public enum Flavor: Sendable { case generic, linkedin, google }
 
+    /// The longest name a header gives a column. A longer one is no header's: reading a line
+    /// of 50 MB as one took a minute and a gigabyte before it said so.
+    static let longestColumnName = 1_000
+
+    /// Refuses a header row with a column name over `longestColumnName` characters.
+    static func checkNames(_ header: CSVRecords.Record) throws {
+        guard let long = header.cells.first(where: { $0.utf8.count > longestColumnName }) else { return }
+        throw ImportError(
+            "line \(header.line)",
+            "the header's column \"\(long.prefix(40))…\" is \(long.utf8.count) bytes long; a column's name is \(longestColumnName) bytes at most")
+    }
+
     /// Reads a CSV file. `mapping` overrides the header-to-field choice: `{"Full Name": "name"}`.
     /// A record that cannot be read is an error naming it and its line; a quote that is never
     /// closed is one too, for the rest of the file cannot be read either.
@@ -74,6 +86,7 @@ public enum CSVImport {
             guard let i = file.records.firstIndex(where: { $0.cells.first?.trimmed == "First Name" }) else {
                 throw ImportError("file", "no header row starting with First Name: is this LinkedIn's Connections.csv? (import csv reads other files)")
             }
+            try checkNames(file.records[i])
             // Google's and Outlook.com's exports start with First Name too; their rows are no connections.
             let keys = Set(file.records[i].cells.map(normalise))
             guard keys.contains("last_name"), !keys.isDisjoint(with: linkedinColumns) else {
@@ -88,6 +101,7 @@ public enum CSVImport {
             throw ImportError("line \(file.records.first?.line ?? 1)", "no header row")
         }
         let headerLine = file.records[start].line
+        try checkNames(file.records[start])
         let fields = columns(header, flavor: flavor, mapping: try resolved(mapping, header: header))
         let keys = header.map(normalise)
         guard fields.contains(where: { $0 == "name" || $0 == "first" || $0 == "last" }) else {

@@ -387,6 +387,20 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(try CSVImport.read(Array(older.utf8), flavor: .linkedin).contacts.map(\.name) == ["Ana Park"])
     }
 
+    /// A header row with a column name over 1,000 bytes is refused at once, named (b82: a 50 MB
+    /// first line took a minute and a gigabyte to be refused; LinkedIn's reader took longer).
+    @Test func aColumnNameOverAThousandBytesIsNoHeader() throws {
+        let long = String(repeating: "x", count: 1_001)
+        for (file, flavor) in [(long + "\n", CSVImport.Flavor.generic), ("name,\(long)\nAna,1\n", .google), ("First Name,Last Name,URL,\(long)\n", .linkedin)] {
+            #expect {
+                try CSVImport.read(Array(file.utf8), flavor: flavor)
+            } throws: { error in
+                "\(error)".hasPrefix("line 1: the header's column \"xxxxxxxx") && "\(error)".hasSuffix("is 1001 bytes long; a column's name is 1000 bytes at most")
+            }
+        }
+        #expect(try CSVImport.read(Array("name,\(long.dropLast())\nAna,1\n".utf8)).contacts.map(\.name) == ["Ana"])
+    }
+
     @Test func googleContacts() throws {
         let batch = try CSVImport.read(fixture("google.csv"), flavor: .google)
         #expect(batch.errors.isEmpty, "\(batch.errors)")
