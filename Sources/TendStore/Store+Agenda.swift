@@ -100,13 +100,13 @@ extension Store: AgendaBook {
     }
 
     /// Runs a write that may be left undone: when another process holds the write lock, it is
-    /// given up at once instead of waiting (SQLite's busy timeout is set to 0 for it).
+    /// given up at once instead of waiting (`busyWait` is 0 for it).
     /// False when it was given up.
     @discardableResult
     func withoutWaiting(_ body: (Database) throws -> Void) throws -> Bool {
         try withoutJournal { db in
-            try db.execute(sql: "PRAGMA busy_timeout = 0")
-            defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
+            busyWait.limit = 0
+            defer { busyWait.limit = Store.busyMilliseconds }
             do {
                 try body(db)
                 return true

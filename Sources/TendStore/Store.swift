@@ -11,6 +11,8 @@ public final class Store: Model {
 
     public let path: String?
     let db: DatabaseQueue
+    /// How long a statement waits for another process's lock (`Store.busyMilliseconds`, or less).
+    let busyWait = BusyWait()
     /// The whole network, once something needed the events.
     private var cache: Network?
     /// The network without events, for queries on stored contact fields.
@@ -60,7 +62,7 @@ public final class Store: Model {
         readOnlyConnection = readOnly
         var config = Configuration()
         config.allowsUnsafeTransactions = true
-        config.busyMode = .timeout(TimeInterval(Store.busyMilliseconds) / 1000)
+        config.busyMode = .callback { [busyWait] tries in busyWait.keepWaiting(tries) }
         config.foreignKeysEnabled = true
         config.readonly = readOnly
         config.label = "tend"
@@ -230,7 +232,7 @@ public final class Store: Model {
                 // runs only read) does not wait at all: it must not take two seconds more while
                 // another process writes. A run that only reads writes nothing, not even those, and
                 // leaves the log to the processes that wrote it (each folds it in when it closes).
-                try db.execute(sql: "PRAGMA busy_timeout = \(committedWrites ? 2000 : 0)")
+                busyWait.limit = committedWrites ? 2000 : 0
                 do {
                     _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
                 } catch let error as DatabaseError where error.resultCode != .SQLITE_BUSY && error.resultCode != .SQLITE_LOCKED {
@@ -373,6 +375,8 @@ public final class Store: Model {
             case .SQLITE_IOERR: return "cannot write the database (disk I/O error: is the disk full, or a file size limit reached?)"
             case .SQLITE_CANTOPEN: return "cannot open the file (check the folder's permissions)"
             case .SQLITE_BUSY, .SQLITE_LOCKED:
+                // The wait was stopped: Ctrl-C or SIGTERM (`BusyWait`).
+                if Interruption.requested != 0 { return Interruption.message }
                 return "another process kept the database busy for 10 seconds (an import, or a REPL in the middle of a change); try again"
             default: return e.message ?? "\(e.resultCode)"
             }
@@ -476,8 +480,12 @@ public final class Store: Model {
     /// and a mending that fails (a full disk) leaves the file as it was for a run that may only
     /// read: that run sums the events itself, and one that writes meets the failure itself.
     private func mendDerived(waiting: Bool) throws {
-        try db.inDatabase { try $0.execute(sql: "PRAGMA foreign_keys = OFF" + (waiting ? "" : "; PRAGMA busy_timeout = 0")) }
-        defer { try? db.inDatabase { try $0.execute(sql: "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = \(Store.busyMilliseconds)") } }
+        try db.inDatabase { try $0.execute(sql: "PRAGMA foreign_keys = OFF") }
+        if !waiting { busyWait.limit = 0 }
+        defer {
+            try? db.inDatabase { try $0.execute(sql: "PRAGMA foreign_keys = ON") }
+            busyWait.limit = Store.busyMilliseconds
+        }
         do {
             try db.write { db in if try !Store.derivedChecked(db) { try Store.mendDerived(db) } }
             derivedTrusted = true
@@ -498,6 +506,27 @@ public final class Store: Model {
 
     /// How long a statement waits for another process's lock before it fails.
     static let busyMilliseconds = 10_000
+
+    /// SQLite's busy timeout as a handler of Tend's own, so that Ctrl-C, SIGTERM or SIGHUP stops
+    /// the wait for another process's lock (SQLite's own sleeps through them, for ten seconds).
+    /// `limit` is set on the connection's queue, between its statements.
+    final class BusyWait: @unchecked Sendable {
+        /// Milliseconds; 0 gives up at once.
+        var limit = Store.busyMilliseconds
+        private var since: UInt64 = 0
+        /// SQLite's own pauses between tries, in milliseconds, the longest 20 so that a stop
+        /// is seen within that.
+        private static let pauses = [1, 2, 5, 10, 15, 20]
+
+        /// Whether to try again after `tries` tries (a pause first); false: the statement fails busy.
+        func keepWaiting(_ tries: Int) -> Bool {
+            let now = DispatchTime.now().uptimeNanoseconds
+            if tries == 0 { since = now }
+            guard Interruption.requested == 0, now - since < UInt64(max(limit, 0)) * 1_000_000 else { return false }
+            usleep(UInt32(BusyWait.pauses[min(tries, BusyWait.pauses.count - 1)] * 1000))
+            return Interruption.requested == 0
+        }
+    }
 
     /// The page cache of a transaction that writes, in KiB.
     static let writeCacheKiB = 65536

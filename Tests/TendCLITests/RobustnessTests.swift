@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import TendCore
 import TendStore
 import TendTestSupport
@@ -98,6 +99,35 @@ import Testing
         #expect(r.stdout.hasPrefix("exit 3"), "\(command): \(r.stdout)")
         let said = (try? String(contentsOf: dir.appendingPathComponent("err.txt"), encoding: .utf8)) ?? ""
         #expect(said.contains("stopped (SIGTERM)"), "\(command): \(said)")
+    }
+
+    /// SIGTERM to a change waiting for another process's lock stops the wait: exit 3 at once,
+    /// said, nothing changed (b83 #1: SQLite's busy timeout slept through the signal for ten
+    /// seconds, then said the database was busy). Once the lock goes, a change waits for it.
+    @Test func aStopEndsTheWaitForALock() throws {
+        let dir = CLI.tempDir()
+        try CLI.run(["run", "-"], stdin: "add \"Kept Person\"\n", in: dir)
+        let db = dir.appendingPathComponent("tend.db").path
+        var holding = Configuration()
+        holding.allowsUnsafeTransactions = true
+        let holder = try DatabaseQueue(path: db, configuration: holding)
+        try holder.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        let err = dir.appendingPathComponent("err.txt")
+        let p = try start(["-e", "add \"Waiting Person\""], in: dir, stderr: err)
+        usleep(700_000)
+        let signalled = Date()
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        let said = try String(contentsOf: err, encoding: .utf8)
+        #expect(Date().timeIntervalSince(signalled) < 3, "the wait went on after the signal")
+        #expect(p.terminationReason == .exit && p.terminationStatus == 3, "\(p.terminationStatus): \(said)")
+        #expect(said.contains("stopped (SIGTERM); nothing was changed"), "\(said)")
+        let waiting = try start(["-e", "add \"Waiting Person\""], in: dir)
+        usleep(500_000)
+        try holder.inDatabase { try $0.execute(sql: "COMMIT") }
+        waiting.waitUntilExit()
+        #expect(waiting.terminationStatus == 0)
+        #expect(try Store(path: db).contactCount() == 2)
     }
 
     @Test func killedImportsLeaveAllOrNothing() throws {
