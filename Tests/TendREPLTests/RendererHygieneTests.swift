@@ -59,6 +59,9 @@ import Testing
         #expect(TerminalText.escaped("\u{1B}[5;31mx", keep: .colors) == "\\e[5;31mx")
         #expect(TerminalText.escaped("\u{1B}[31m", keep: .colors) == "\\e[31m")
         #expect(TerminalText.escaped("a\nb\tc", keep: .lines) == "a\nb\tc")
+        // A CR LF is a line break where lines are kept; a CR alone is escaped.
+        #expect(TerminalText.escaped("a\r\nb\rc\r", keep: .lines) == "a\nb\\u{D}c\\u{D}")
+        #expect(TerminalText.escaped("a\r\nb") == "a\\u{D}\\u{A}b")
         #expect(TerminalText.escaped("a\nb\tc") == "a\\u{A}b\\u{9}c")
         #expect(TerminalText.escaped("Ünïcödé 日本 🙂") == "Ünïcödé 日本 🙂")
     }

@@ -7,7 +7,8 @@
 ///
 ///     "Eve \u{1B}]52;c;aGk=\u{7}"  →  "Eve \e]52;c;aGk=\u{7}"
 ///
-/// Escaped are the C0 controls (except a newline or tab where the layout keeps them), DEL, the C1
+/// Escaped are the C0 controls (except a newline, a CR LF, or a tab where the layout keeps them:
+/// a CR LF shows as a line break), DEL, the C1
 /// controls U+0080–U+009F (U+009B is CSI on terminals that read 8-bit controls), the line and
 /// paragraph separators, and the bidirectional overrides and isolates that reorder what is shown
 /// (the "Trojan Source" characters). Machine formats keep data exact by their own escaping.
@@ -50,7 +51,10 @@ public enum TerminalText {
         while i < scalars.count {
             let s = scalars[i]
             i += 1
-            if !isControl(s) || (s == "\n" && keep.contains(.newline)) || (s == "\t" && keep.contains(.tab)) {
+            if s == "\r", keep.contains(.newline), i < scalars.count, scalars[i] == "\n" {
+                // A CR LF line end (a vCard's, an iCalendar's) is a line break where lines are kept.
+                continue
+            } else if !isControl(s) || (s == "\n" && keep.contains(.newline)) || (s == "\t" && keep.contains(.tab)) {
                 out.append(s)
             } else if s == "\u{1B}", keep.contains(.colors), let end = colorSequenceEnd(scalars, from: i) {
                 out.append(contentsOf: scalars[(i - 1)..<end])
