@@ -83,12 +83,14 @@ public enum Mailbox {
     public static func readMaildir(
         path: String, unreadable: (ImportError) -> Void = { _ in }, _ visit: (MailMessage) throws -> Void
     ) throws {
-        let fm = FileManager.default
         let root = URL(fileURLWithPath: path)
-        let folders = maildirs(under: root)
+        let (folders, closed) = maildirs(under: root)
         guard !folders.isEmpty else {
+            if let why = closed[""] { throw ImportError(path, "cannot read the folder: \(why)") }
             throw ImportError(path, "this is not a maildir (it has no cur/ or new/ folder, and no folder in it has one)")
         }
+        // A folder that cannot be read holds mail that is not logged: said, never passed over silently.
+        for (folder, why) in closed.sorted(by: { $0.key < $1.key }) { unreadable(ImportError(folder.isEmpty ? path : folder, "cannot read the folder: \(why)")) }
         // Each folder's role once, not again for each of its messages: the name of the maildir
         // given (`~/Mail/Trash`), else any part of the path below it (`Trash/2025`, `[Gmail]/Spam`).
         let rootRole = folderRole(PathName.last(root.path))
@@ -96,7 +98,9 @@ public enum Mailbox {
             let role = rootRole ?? folder.split(separator: "/").lazy.compactMap { folderRole(String($0)) }.first
             for sub in ["cur", "new"] {
                 let relative = folder.isEmpty ? sub : "\(folder)/\(sub)"
-                let names = ((try? fm.contentsOfDirectory(atPath: root.appendingPathComponent(relative).path)) ?? []).filter { !$0.hasPrefix(".") }
+                let (all, problem) = entries(of: root.appendingPathComponent(relative).path)
+                if let problem { unreadable(ImportError(relative, "cannot read the folder: \(problem)")) }
+                let names = all.filter { !$0.hasPrefix(".") }
                 for name in names.sorted() {
                     let file = root.appendingPathComponent(relative).appendingPathComponent(name).path
                     let block: [UInt8]
@@ -114,9 +118,26 @@ public enum Mailbox {
         }
     }
 
+    /// A folder's entries but `.` and `..`, and why they cannot be read (nil when they can, or
+    /// when there is no such folder).
+    static func entries(of path: String) -> (names: [String], problem: String?) {
+        guard let dir = opendir(path) else {
+            let code = errno
+            return ([], code == ENOENT || code == ENOTDIR ? nil : String(cString: strerror(code)))
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return (names, nil)
+    }
+
     /// The maildirs in a folder, by their paths from it ("" the folder itself), in name order,
-    /// to `maildirDepth` levels, each read once (a link back up the tree is not followed round).
-    static func maildirs(under root: URL) -> [String] {
+    /// to `maildirDepth` levels, each read once (a link back up the tree is not followed round);
+    /// and the folders that could not be read, with why.
+    static func maildirs(under root: URL) -> (found: [String], closed: [String: String]) {
         let fm = FileManager.default
         func isFolder(_ url: URL) -> Bool {
             var dir: ObjCBool = false
@@ -130,6 +151,7 @@ public enum Mailbox {
             return given ? has.contains(true) : !has.contains(false)
         }
         var found: [String] = []
+        var closed: [String: String] = [:]
         var seen: Set<String> = []
         func walk(_ relative: String, depth: Int) {
             let url = relative.isEmpty ? root : root.appendingPathComponent(relative)
@@ -137,14 +159,15 @@ public enum Mailbox {
             let maildir = isMaildir(url, given: relative.isEmpty || depth == 1 && relative.hasPrefix("."))
             if maildir { found.append(relative) }
             guard depth < maildirDepth else { return }
-            let names = ((try? fm.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
-            for name in names where !(maildir && ["cur", "new", "tmp"].contains(name)) {
+            let (names, problem) = entries(of: url.path)
+            if let problem { closed[relative] = problem }
+            for name in names.sorted() where !(maildir && ["cur", "new", "tmp"].contains(name)) {
                 let path = relative.isEmpty ? name : "\(relative)/\(name)"
                 if isFolder(root.appendingPathComponent(path)) { walk(path, depth: depth + 1) }
             }
         }
         walk("", depth: 0)
-        return found
+        return (found, closed)
     }
 
     /// How deep below the folder given maildirs are looked for.
@@ -187,9 +210,11 @@ public enum Mailbox {
         }.first
     }
 
-    /// A message file's flags: D a draft, T trashed.
+    /// A message file's flags: D a draft, T trashed. They follow `:2,`, or `!2,` or `;2,` where
+    /// a colon cannot be in a file's name (mbsync's `InfoDelimiter`, on Windows and by choice).
     static func leftOut(file: String) -> SkipReason? {
-        guard let info = file.range(of: ":2,", options: .backwards) ?? file.range(of: "!2,", options: .backwards) else { return nil }
+        let info = [":2,", "!2,", ";2,"].compactMap { file.range(of: $0, options: .backwards) }.max { $0.lowerBound < $1.lowerBound }
+        guard let info else { return nil }
         let flags = file[info.upperBound...]
         return flags.contains("D") ? .draft : flags.contains("T") ? .junk : nil
     }

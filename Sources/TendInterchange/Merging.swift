@@ -441,7 +441,7 @@ public enum Merge {
     /// export read back is the same note); an address without its last slash, and a LinkedIn
     /// profile's in any case (its exports write one several ways), is the same.
     static func noteLine(_ line: Substring) -> String {
-        var s = String(String.UnicodeScalarView(line.unicodeScalars.filter { $0 == "\t" || ($0.value >= 0x20 && $0.value != 0x7F) }))
+        var s = String(String.UnicodeScalarView(line.unicodeScalars.filter { $0 == "\t" || ($0.value >= 0x20 && !(0x7F...0x9F).contains($0.value)) }))
             .trimmingCharacters(in: .whitespaces)
         guard s.hasPrefix("url: ") || s.hasPrefix("url (") else { return s }
         if s.hasSuffix("/") { s.removeLast() }

@@ -1171,7 +1171,9 @@ public enum VCard {
     }
 
     /// A TEXT value (RFC 6350 §3.4, RFC 5545 §3.3.11): backslash, comma, semicolon and line
-    /// break escaped; the other C0 controls and DEL, which neither grammar allows, left out.
+    /// break escaped; the other C0 controls and DEL, which neither grammar allows, left out, and
+    /// the C1 controls (U+0080–U+009F; U+009B is CSI on terminals that read 8-bit controls),
+    /// which no text means.
     static func escape(_ s: String) -> String {
         var out = String.UnicodeScalarView()
         // Blanks at a value's ends are left out, as readers (Tend's among them) drop them: the
@@ -1185,7 +1187,7 @@ public enum VCard {
             case "\n": out += "\\n".unicodeScalars
             // A carriage return alone is a line break too (it was left out, joining the lines).
             case "\r": if i + 1 == scalars.count || scalars[i + 1] != "\n" { out += "\\n".unicodeScalars }
-            default: if c == "\t" || (c.value >= 0x20 && c.value != 0x7F) { out.append(c) }
+            default: if c == "\t" || (c.value >= 0x20 && !(0x7F...0x9F).contains(c.value)) { out.append(c) }
             }
         }
         return String(out)

@@ -300,6 +300,38 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
         }
     }
 
+    /// A folder that cannot be read is said, with why, and the rest read (b85 #3: a `cur/` or a
+    /// `.Sent` that could not be listed was passed over in silence, its mail not logged); a
+    /// maildir given that cannot be read says so, not that it is no maildir (b85 #7). A link
+    /// that leads round in a loop cannot be read, even by root; so can a folder without
+    /// permission, for anyone else.
+    @Test func aFolderThatCannotBeReadIsSaid() throws {
+        let dir = try temporaryFolder("closed")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let maildir = dir.appendingPathComponent("Maildir")
+        try Self.write([("new/1773568806.M7P1.host", Self.message(7, "c", from: "joan@salon.example", to: "me@example.com"))], under: maildir)
+        try FileManager.default.createSymbolicLink(atPath: maildir.appendingPathComponent("cur").path, withDestinationPath: "cur")
+        var said: [String] = []
+        let r = try importMail { try Mailbox.readMaildir(path: maildir.path, unreadable: { said.append("\($0)") }, $0) }
+        #expect(r.touches.map(\.sourceID) == ["mail:c7@example.com"])
+        #expect(said == ["cur: cannot read the folder: Too many levels of symbolic links"], "\(said)")
+        let loop = dir.appendingPathComponent("loop")
+        try FileManager.default.createSymbolicLink(atPath: loop.path, withDestinationPath: "loop")
+        #expect {
+            try Mailbox.readMaildir(path: loop.path) { _ in }
+        } throws: { error in
+            "\(error)".hasSuffix("cannot read the folder: Too many levels of symbolic links")
+        }
+        guard getuid() != 0 else { return }
+        let sent = maildir.appendingPathComponent(".Sent")
+        try Self.write([("cur/1773568805.M6P1.host:2,S", Self.message(6, "c", from: "me@example.com", to: "joan@salon.example"))], under: sent)
+        chmod(sent.path, 0)
+        defer { chmod(sent.path, 0o700) }
+        said = []
+        _ = try importMail { try Mailbox.readMaildir(path: maildir.path, unreadable: { said.append("\($0)") }, $0) }
+        #expect(said.contains(".Sent: cannot read the folder: Permission denied"), "\(said)")
+    }
+
     /// A draft was never sent and junk was never wanted: a maildir's Drafts, Junk and Trash
     /// folders (any provider's names), files flagged D (draft), a Drafts maildir given itself,
     /// and Gmail Takeout's messages labelled Drafts or Spam, or Trash unless sent or in the
@@ -320,11 +352,14 @@ func importMail(_ read: (_ visit: (MailMessage) throws -> Void) throws -> Void, 
             ("cur/1773568804.M5P1.host!2,ST", message(5, from: received.from, to: received.to)),
             (".Sent/cur/1773568805.M6P1.host:2,S", message(6, from: sent.from, to: sent.to)),
             ("new/1773568806.M7P1.host", message(7, from: received.from, to: received.to)),
+            // mbsync's `InfoDelimiter ;` (b85 #4: a draft and a trashed message were logged).
+            ("cur/1773568808.M8P1.host;2,DS", message(8, from: sent.from, to: sent.to)),
+            ("cur/1773568809.M9P1.host;2,T", message(9, from: received.from, to: received.to)),
         ]
         let maildir = dir.appendingPathComponent("Maildir")
         try Self.write(files, under: maildir)
         let r = try importMail { try Mailbox.readMaildir(path: maildir.path, $0) }
-        #expect(r.skipped == [.draft: 2, .junk: 3])
+        #expect(r.skipped == [.draft: 3, .junk: 4])
         #expect(Set(r.touches.map(\.sourceID)) == ["mail:d6@example.com", "mail:d7@example.com"])
         let drafts = try importMail { try Mailbox.readMaildir(path: maildir.appendingPathComponent(".Drafts").path, $0) }
         #expect(drafts.skipped == [.draft: 1] && drafts.touches.isEmpty)
