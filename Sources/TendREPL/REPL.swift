@@ -518,6 +518,7 @@ struct Completer {
 
     /// Inside a string opened after `head`, with `inside` typed so far: a file's name after
     /// import, export, load or save; a rule's name after `rule`; a market's after `who serves`;
+    /// a goal's after `who can help` and `helps @x`;
     /// else nothing (not language words, which are no part of a path), and a Tab is a tab in the text.
     private func inString(_ head: Substring, _ inside: String) -> Completion {
         let lead = head.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
@@ -538,6 +539,9 @@ struct Completer {
             return named(session.interpreter.definitions.rules.map(\.name))
         case ("who"?, "serves"?):
             return named((try? session.store.network(events: false).markets.map(\.name)) ?? [])
+        // A goal's name: `who can help "…`, `helps @x "…`.
+        case ("who"?, "help"?), ("helps"?, _) where lead.count <= 2:
+            return named((try? session.store.network(events: false).goals.map(\.name)) ?? [])
         default: return Completion(word: inside, candidates: [], keepsTab: true)
         }
     }

@@ -359,7 +359,11 @@ public struct Renderer {
         if c.timeline.rows.isEmpty {
             lines.append(paint("  (nothing yet: log a touch with `log call with @\(c.handle)`)", dim: true))
         } else {
-            lines.append(grid(c.timeline).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+            // Indented, the table is made for the width left beside its indent (it went past the
+            // terminal's edge by two columns, and the terminal wrapped each row).
+            var indented = self
+            indented.width = width.map { max($0 - 2, 20) }
+            lines.append(indented.grid(c.timeline).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         }
         return lines.joined(separator: "\n")
     }

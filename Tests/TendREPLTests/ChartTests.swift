@@ -30,3 +30,18 @@ import Testing
         #expect(lines[2].hasPrefix("visibility │██") && lines[2].hasSuffix(" 1"), "\(lines)")
     }
 }
+
+/// A card on a terminal: its timeline, indented, fits the width as every table does (b83 #2: it
+/// was made for the whole width and went two columns past it, and the terminal wrapped it).
+@Suite struct CardWidthTests {
+    @Test(arguments: [40, 60, 80]) func theTimelineFitsTheWidth(_ width: Int) {
+        let note = String(repeating: "talked about the spring referral campaign ", count: 4)
+        let timeline = Table(
+            columns: ["on", "kind", "note"],
+            rows: (1...3).map { [.date(Day(year: 2026, month: 11, day: $0)!), .string("lunch"), .string(note)] })
+        let card = Card(name: "Ana Park", handle: "ana-park", fields: [("name", .string("Ana Park")), ("city", .string("Irvine"))], timeline: timeline)
+        let lines = Renderer(format: .table, width: width).render(card).split(separator: "\n").map(String.init)
+        #expect(lines.count > 4)
+        for line in lines { #expect(Renderer.displayWidth(line) <= width, "\(line.count): \(line)") }
+    }
+}

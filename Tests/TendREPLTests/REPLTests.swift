@@ -809,6 +809,10 @@ final class Terminal {
         _ = session.runScripts([Source(name: "t", text: "rule \"Z\\u{1B}[41mRED\" when false then remind \"x\"")], bail: false, readOnly: false)
         #expect(c.complete("snooze @joan-rivera rule \"Z").candidates == ["Z\\u{1B}[41mRED"])
         #expect(c.complete("snooze @joan-rivera rule \"").candidates.contains("stay close"))
+        // A goal's name after `who can help` and `helps @x` (b83 #5: nothing was offered).
+        _ = session.runScripts([Source(name: "t", text: "goal \"Write an article\" by 2027-03-31")], bail: false, readOnly: false)
+        #expect(c.complete("who can help \"Wr").candidates == ["Write an article"])
+        #expect(c.complete("helps @joan-rivera \"").candidates == ["Write an article"])
         #expect(candidates("@joan-rivera.").contains("last_touch"))
         #expect(candidates(".help ").contains("rules") && candidates(".mode ") == ["csv", "json", "table", "tsv"])
         #expect(candidates("contacts sort by ") == [])
