@@ -31,6 +31,13 @@ public enum VCard {
 
     /// `read`, on two threads from this many content lines on.
     static func read(_ bytes: [UInt8], twoThreadsFrom: Int) throws -> ImportBatch {
+        // No card at all, as `export vcard` writes none: read back, it is nothing to import (it
+        // was refused, so an export of no one did not import), said.
+        if bytes.isEmpty {
+            var none = ImportBatch()
+            none.warnings.append(ImportError("file", "the file is empty: it holds no cards"))
+            return none
+        }
         let lines = contentLines(try TextEncoding.unicode(bytes, what: "file"))
         var runs: [CardRun]
         if lines.count >= twoThreadsFrom, ProcessInfo.processInfo.activeProcessorCount > 1, let cut = cut(lines) {

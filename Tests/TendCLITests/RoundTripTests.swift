@@ -125,6 +125,19 @@ struct GeneratedNetwork {
         #expect(short.status == 2 && short.stderr.contains("a cadence is at least a day"), "\(short.stderr)")
     }
 
+    /// An export of no one reads back as no one, in every format (b82 #5: the vCard, an empty
+    /// file, was refused as empty); the import says the card file held none.
+    @Test(arguments: ["json", "csv", "vcard"])
+    func anExportOfNoOneReadsBack(_ format: String) throws {
+        let a = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Ann Ash\""], in: a).status == 0)
+        #expect(try CLI.run(["export", format, "none.\(format)", "contacts where +nobody"], in: a).status == 0)
+        let b = CLI.tempDir()
+        let r = try CLI.run(["import", format, a.appendingPathComponent("none.\(format)").path], in: b)
+        #expect(r.status == 0 && r.stdout.contains("0 added, 0 merged, 0 skipped."), "\(r.stdout)\(r.stderr)")
+        if format == "vcard" { #expect(r.stdout.contains("the file is empty: it holds no cards"), "\(r.stdout)") }
+    }
+
     @Test(arguments: ["json", "csv", "vcard"])
     func everyFieldSurvives(_ format: String) throws {
         var gen = GeneratedNetwork(seed: 7)
