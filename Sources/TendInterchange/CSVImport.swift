@@ -743,13 +743,17 @@ struct NumberedColumn: Hashable {
             return (fields, dates, notes)
         }
 
-        /// Several values in one cell are Google's "a ::: b".
+        /// Several values in one cell are Google's "a ::: b", each with its label when the label
+        /// cell gives one apiece ("* Work ::: Home", Google's older export), else the one it gives.
         private func points(_ kind: Kind) -> [(ContactPoint, group: [String: String], header: String)] {
             groups(kind).flatMap { number, g in
-                let type = NumberedColumn.type(g["label"] ?? g["type"])
-                let cell = g["value"] ?? g["address"] ?? g["number"] ?? ""
-                return cell.components(separatedBy: ":::").map(\.trimmed).filter { !$0.isEmpty }.map {
-                    (ContactPoint($0, type: type), g, headers[kind]?[number] ?? "")
+                let labels = (g["label"] ?? g["type"]).map { $0.components(separatedBy: ":::") } ?? []
+                let values = (g["value"] ?? g["address"] ?? g["number"] ?? "").components(separatedBy: ":::")
+                return values.indices.compactMap { k -> (ContactPoint, group: [String: String], header: String)? in
+                    let value = values[k].trimmed
+                    guard !value.isEmpty else { return nil }
+                    let label = labels.count == values.count ? labels[k] : labels.count == 1 ? labels[0] : nil
+                    return (ContactPoint(value, type: NumberedColumn.type(label)), g, headers[kind]?[number] ?? "")
                 }
             }
         }

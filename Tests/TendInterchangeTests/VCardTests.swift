@@ -402,6 +402,20 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(try CSVImport.read(Array("name,\(long.dropLast())\nAna,1\n".utf8)).contacts.map(\.name) == ["Ana"])
     }
 
+    /// Google's older export gives one type per value in a cell of several ("* Work ::: Home"
+    /// beside "a ::: b"): each value keeps its own (b82 #6: none kept one); one type for
+    /// several values is each's.
+    @Test func googleTypesOneAValue() throws {
+        let file = """
+            Name,Given Name,Family Name,E-mail 1 - Type,E-mail 1 - Value,Phone 1 - Type,Phone 1 - Value
+            Kim Lee,Kim,Lee,* Work ::: Home,kim@work.example ::: kim@home.example,Mobile,+1 555 0100 ::: +1 555 0101
+
+            """
+        let kim = try #require(try CSVImport.read(Array(file.utf8), flavor: .google).contacts.first)
+        #expect(kim.emails.map { "\($0.value) \($0.type ?? "-")" } == ["kim@work.example work", "kim@home.example home"])
+        #expect(kim.phones.map { "\($0.value) \($0.type ?? "-")" } == ["+1 555 0100 mobile", "+1 555 0101 mobile"])
+    }
+
     @Test func googleContacts() throws {
         let batch = try CSVImport.read(fixture("google.csv"), flavor: .google)
         #expect(batch.errors.isEmpty, "\(batch.errors)")
