@@ -199,7 +199,9 @@ enum MailAddressList {
         var out: [Token] = []
         let s = Array(text.utf8)
         var i = 0
-        func isBlank(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0D || c == 0x0A }
+        // Any other control byte (a NUL after an address: b85) separates words as a blank does:
+        // no address holds one.
+        func isBlank(_ c: UInt8) -> Bool { c <= 0x20 || c == 0x7F }
         func isSpecial(_ c: UInt8) -> Bool {
             switch c {
             case UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: ","), UInt8(ascii: ";"),
@@ -260,7 +262,35 @@ enum MailAddressList {
     }
 
     /// One mailbox from its tokens; nil when they hold no address (a name alone, an empty group).
-    static func mailbox(_ tokens: [Token]) -> MailAddress? {
+    static func mailbox(_ all: [Token]) -> MailAddress? {
+        // Without angle brackets, words side by side before the address (`Dana Lee dana@x.org`)
+        // are a name and then the address, whose local part is one word, or words joined by
+        // dots: it read as danaleedana@x.org.
+        var tokens = all
+        var before: [String] = []
+        if !all.contains(where: { if case .angle = $0 { return true } else { return false } }),
+            let at = all.lastIndex(where: { if case .special("@") = $0 { return true } else { return false } })
+        {
+            func isWord(_ t: Token) -> Bool {
+                switch t {
+                case .word, .quoted: return true
+                default: return false
+                }
+            }
+            var start = at
+            if start > 0, isWord(all[start - 1]) { start -= 1 }
+            while start >= 2, case .special(".") = all[start - 1], isWord(all[start - 2]) { start -= 2 }
+            if start > 0, all[..<start].allSatisfy(isWord) {
+                before = all[..<start].compactMap {
+                    switch $0 {
+                    case .word(let w): return w
+                    case .quoted(let q): return q
+                    default: return nil
+                    }
+                }
+                tokens = Array(all[start...])
+            }
+        }
         var phrase: [String] = []
         var comment: String?
         var spec = ""
@@ -282,12 +312,15 @@ enum MailAddressList {
         // bytes (all ASCII): this runs for every address of every message.
         var bytes = Substring(angle ?? spec).utf8
         if let colon = bytes.lastIndex(of: UInt8(ascii: ":")) { bytes = bytes[bytes.index(after: colon)...] }
-        let address = String(Substring(bytes)).trimmed
+        // A control character is no part of an address (one inside `<…>` is left out).
+        let written = String(Substring(bytes))
+        let address = (written.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
+            ? String(String.UnicodeScalarView(written.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F })) : written).trimmed
         let u = address.utf8
         guard let at = u.lastIndex(of: UInt8(ascii: "@")), at > u.startIndex, u.index(after: at) < u.endIndex,
             !u.contains(where: { $0 == 0x20 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: ",") })
         else { return nil }
-        let rawName = angle != nil ? phrase.joined(separator: " ") : (comment ?? "")
+        let rawName = angle != nil ? phrase.joined(separator: " ") : (comment ?? before.joined(separator: " "))
         let name = EncodedWords.decode(rawName).trimmed
         return MailAddress(name: name.isEmpty ? nil : name, address: address.lowercased())
     }
