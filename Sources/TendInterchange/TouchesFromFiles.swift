@@ -389,6 +389,9 @@ extension TouchImporter {
         guard let instant = h.date ?? message.envelopeDate else { return skip(.noDate) }
         if h.date == nil, let unread = h.unreadDate {
             result.warnings.append(ImportError(message.origin, "its Date \"\(unread)\" is not a date Tend reads; the date the mailbox gives it is used"))
+        } else if h.date == nil {
+            // An mbox's From line, a maildir file's name: for a copy (mbsync's) that is when it was copied.
+            result.warnings.append(ImportError(message.origin, "it has no Date; the date the mailbox gives it is used"))
         }
         if message.cutShort {
             result.warnings.append(ImportError(message.origin, "the file ends inside its header (a line cut short is left out)"))
