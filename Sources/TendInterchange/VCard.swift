@@ -544,6 +544,11 @@ public enum VCard {
                 warnings.append(said)
             }
         }
+        // An organisation's own card (vCard 4.0 `KIND:org`, as `export vcard` writes one) is its
+        // company too, when it names none (it came in as a person of that name, with no company).
+        if c.fields["company"] == nil, !c.nameIsGuessed, props.contains(where: { $0.name == "KIND" && $0.value.trimmed.lowercased() == "org" }) {
+            c[text: "company"] = c.name
+        }
         // A fax or pager is not the number to call: the voice numbers first, each list in its order.
         c.phones = c.phones.filter { !faxes.contains($0.value) } + c.phones.filter { faxes.contains($0.value) }
         var seen = Set<NamedDate>()

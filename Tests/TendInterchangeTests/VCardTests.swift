@@ -405,6 +405,18 @@ func fixture(_ name: String) -> [UInt8] {
     /// Google's older export gives one type per value in a cell of several ("* Work ::: Home"
     /// beside "a ::: b"): each value keeps its own (b82 #6: none kept one); one type for
     /// several values is each's.
+    /// A `KIND:org` card is the organisation's: its name is its company (b82: a person named
+    /// "Acme Org" with no company, which the next export wrote as a person's card).
+    @Test func anOrganisationsCardIsItsCompany() throws {
+        let card = "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:Acme Org\r\nEMAIL:hello@acme.example\r\nEND:VCARD\r\n"
+        let acme = try #require(try VCard.read(Array(card.utf8)).contacts.first)
+        #expect(acme.name == "Acme Org" && acme[text: "company"] == "Acme Org")
+        var c = Contact(name: "Acme Org", handle: "acme-org", created: Day(year: 2026, month: 1, day: 1)!)
+        c.company = "Acme Org"
+        let back = try #require(try VCard.read(Array(VCard.write(c).utf8)).contacts.first)
+        #expect(back[text: "company"] == "Acme Org")
+    }
+
     @Test func googleTypesOneAValue() throws {
         let file = """
             Name,Given Name,Family Name,E-mail 1 - Type,E-mail 1 - Value,Phone 1 - Type,Phone 1 - Value
