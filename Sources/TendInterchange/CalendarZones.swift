@@ -121,13 +121,6 @@ final class CalendarZones {
         }
     }
 
-    /// The dates a time falls on in any time zone (UTC−12 to UTC+14): one for an all-day or
-    /// floating time, which every zone reads alike.
-    func daysAnywhere(_ t: CalendarTime) -> ClosedRange<Day> {
-        guard let u = instant(t) else { return t.local.day...t.local.day }
-        return LocalTime(seconds: u - 12 * 3600).day...LocalTime(seconds: u + 14 * 3600).day
-    }
-
     /// Where a time falls among a series' occurrences: its instant, or its wall time when it
     /// has none (all-day, floating, an unknown zone).
     func order(_ t: CalendarTime) -> Int { instant(t) ?? t.local.seconds }

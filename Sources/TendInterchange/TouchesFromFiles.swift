@@ -80,33 +80,12 @@ public struct ImportedTouch: Hashable, Sendable {
     /// day of the slot as the user's zone sees it: a meeting logged for it on that day moves with
     /// it (one logged on another day, seen from another time zone, stays).
     public var movedFrom: Day?
-    /// For an occurrence of a series, the dates its start falls on in any time zone: a meeting
-    /// logged for it on another date was moved since, not seen from another zone.
-    public var daysAnywhere: ClosedRange<Day>?
     /// Contacts the event lists as having declined or delegated it: not at the meeting, so taken
     /// off one logged before they declined.
     public var declined: [Int64] = []
 
     /// The meeting, as it stays when moved: the event of a one-off, else the source id.
     public var origin: String { oneOff ? event ?? sourceID : sourceID }
-}
-
-/// A repeating series' occurrences up to today, by their meeting ids (`ical:UID/DAY`).
-public struct SeriesSlots: Sendable {
-    /// `ical:UID`.
-    public var event: String
-    public var ids: Set<String>
-    /// The day of the last slot up to today, as the event's own zone writes it: a slot after it
-    /// may be one an older export of the series did not reach yet.
-    public var through: Day
-
-    /// Whether a meeting logged with this source id was for a slot up to `through` that is none
-    /// of the series' now. An id of another form (a one-off's `ical:UID`) is not.
-    public func lost(_ sourceID: String) -> Bool {
-        guard sourceID.hasPrefix(event + "/"), !ids.contains(sourceID) else { return false }
-        let slot = sourceID.dropFirst(event.count + 1).prefix(8)
-        return slot.count == 8 && slot.allSatisfy(\.isASCII) && slot.allSatisfy(\.isNumber) && slot <= through.iCalendarDate
-    }
 }
 
 /// A contact's next step from the first event with them after today (with `plan`).
@@ -208,10 +187,6 @@ public struct TouchImport: Sendable {
     /// (`ical:UID`, whatever day it was logged on) and a cancelled occurrence's (its source id).
     public var cancelledEvents: [String] = []
     public var cancelledOccurrences: [String] = []
-    /// The occurrences of each repeating series, up to today: a meeting logged for another slot
-    /// of it before its last occurrence so far (the series moved to another weekday, or begins
-    /// later) is no touch.
-    public var seriesSlots: [SeriesSlots] = []
     /// Events that could not be read (from the calendars' readers, and lines of a calendar
     /// that are no property): bad records, which stop the import unless it skips them. A time
     /// zone that cannot be read, or a file of a folder that is no calendar, is a warning.
@@ -389,9 +364,6 @@ extension TouchImporter {
         guard let instant = h.date ?? message.envelopeDate else { return skip(.noDate) }
         if h.date == nil, let unread = h.unreadDate {
             result.warnings.append(ImportError(message.origin, "its Date \"\(unread)\" is not a date Tend reads; the date the mailbox gives it is used"))
-        } else if h.date == nil {
-            // An mbox's From line, a maildir file's name: for a copy (mbsync's) that is when it was copied.
-            result.warnings.append(ImportError(message.origin, "it has no Date; the date the mailbox gives it is used"))
         }
         if message.cutShort {
             result.warnings.append(ImportError(message.origin, "the file ends inside its header (a line cut short is left out)"))
@@ -548,7 +520,6 @@ extension TouchImporter {
         result.passedOver += later.result.passedOver
         result.cancelledEvents += later.result.cancelledEvents
         result.cancelledOccurrences += later.result.cancelledOccurrences
-        result.seriesSlots += later.result.seriesSlots
         // The source ids seen (`firstSight`) are not joined: the halves' are of other series,
         // and nothing is expanded after the join.
         for (address, c) in later.candidates {
@@ -578,7 +549,7 @@ extension TouchImporter {
             // whole keeps the occurrences that were held: deleting one ends it from then on).
             if !m.recurs && s.overrides.isEmpty { result.cancelledEvents.append("ical:" + uid) }
             // With `plan`: the step its next occurrence was planned as, before it was cancelled, goes.
-            if options.plan, let next = slots(of: s, zones: zones).list.map({ zones.userDay($0.start) }).filter({ $0 > options.today }).min() {
+            if options.plan, let next = slots(of: s, zones: zones).map({ zones.userDay($0.start) }).filter({ $0 > options.today }).min() {
                 _ = plan(attendance(m), on: next, sourceID: "ical:" + uid, origin: "ical:" + uid)
             }
             return skip(.cancelled)
@@ -586,7 +557,7 @@ extension TouchImporter {
         // Each VEVENT's people and note, worked out once for all its occurrences: the master's
         // first (none when the file has only changed occurrences), then each override's.
         let attendances = [s.master.map(attendance) ?? Attendance(leftOut: .noOneElse)] + s.overrides.map(attendance)
-        var (list, complete) = slots(of: s, zones: zones)
+        var list = slots(of: s, zones: zones)
         // A one-off event is one meeting, whatever day it is moved to (`oneOff`: the importer
         // moves its meeting).
         let event = "ical:" + uid
@@ -603,19 +574,12 @@ extension TouchImporter {
             if let whole, let countedBefore, result.skipped[whole, default: 0] > countedBefore { result.skipped[whole] = countedBefore + 1 }
         }
         cancelExcluded(s, ids: ids, event: event, zones: zones)
-        // Up to its last occurrence so far: an older export, which ends earlier, takes back no
-        // meeting of the occurrences since.
-        if complete, s.master?.recurs == true, let through = zip(list, userDays).filter({ $0.1 <= options.today }).map(\.0.slot.local.day).max() {
-            result.seriesSlots.append(SeriesSlots(event: event, ids: Set(ids.compactMap { $0 }), through: through))
-        }
         for (k, o) in list.enumerated() {
             guard let id = ids[k] else { continue }
             let day = userDays[k]
             if day <= options.today {
                 let from = zones.userDay(o.slot)
-                meeting(
-                    attendances[o.event], on: day, sourceID: id, event: event, oneOff: oneOff, movedFrom: from == day ? nil : from,
-                    daysAnywhere: oneOff ? nil : zones.daysAnywhere(o.start), strangers: &strangers)
+                meeting(attendances[o.event], on: day, sourceID: id, event: event, oneOff: oneOff, movedFrom: from == day ? nil : from, strangers: &strangers)
             } else {
                 future.append((day, id, o.event))
             }
@@ -653,8 +617,8 @@ extension TouchImporter {
 
     /// A series' occurrences, each with the slot it fills: its own start, or for a changed one
     /// the start it replaces (RECURRENCE-ID); `event` is 0 for the master's, else 1 + the
-    /// override's index. Not `complete` when the master's rule gave more than Tend expands.
-    mutating func slots(of s: Series, zones: CalendarZones) -> (list: [(slot: CalendarTime, start: CalendarTime, event: Int)], complete: Bool) {
+    /// override's index.
+    mutating func slots(of s: Series, zones: CalendarZones) -> [(slot: CalendarTime, start: CalendarTime, event: Int)] {
         // Changed occurrences by the one they replace; the highest SEQUENCE wins.
         var overrides: [OccurrenceKey: Int] = [:]
         for (i, o) in s.overrides.enumerated() {
@@ -665,12 +629,10 @@ extension TouchImporter {
             overrides[k] = i
         }
         var list: [(slot: CalendarTime, start: CalendarTime, event: Int)] = []
-        var complete = true
         if let m = s.master {
             if m.recurs {
-                let (times, expanded) = occurrences(of: m, skipping: Set(overrides.keys), zones: zones)
-                if !expanded { skip(.tooLong) }
-                complete = expanded
+                let (times, complete) = occurrences(of: m, skipping: Set(overrides.keys), zones: zones)
+                if !complete { skip(.tooLong) }
                 list += times.map { ($0.time, $0.time, 0) }
             } else {
                 list.append((m.start, m.start, 0))
@@ -692,7 +654,7 @@ extension TouchImporter {
                 list[k] = (list[k].slot, start, j + 1)
             }
         }
-        return (list, complete)
+        return list
     }
 
     /// The meeting id of each occurrence (nil: left out as a second one on its day), and its
@@ -863,7 +825,7 @@ extension TouchImporter {
     /// One occurrence up to today: a `meeting` touch with the contacts in it.
     mutating func meeting(
         _ a: Attendance, on day: Day, sourceID: String, event: String, oneOff: Bool = false, movedFrom: Day? = nil,
-        daysAnywhere: ClosedRange<Day>? = nil, strangers: inout SeriesStrangers
+        strangers: inout SeriesStrangers
     ) {
         guard firstSight(sourceID) else { return }
         if let reason = a.leftOut, reason != .noContact {
@@ -879,7 +841,7 @@ extension TouchImporter {
         result.touches.append(
             ImportedTouch(
                 kind: .meeting, on: day, people: a.contacts, note: a.note, inbound: false, sourceID: sourceID, event: event, oneOff: oneOff,
-                movedFrom: movedFrom, daysAnywhere: daysAnywhere, declined: a.declined))
+                movedFrom: movedFrom, declined: a.declined))
     }
 
     /// An occurrence after today, with `plan`: the next step of each contact in it, unless one

@@ -31,8 +31,6 @@ struct TouchFileImport {
         var planned = 0
         /// Meetings logged before their events were cancelled (or declined by me): removed.
         var removed = 0
-        /// Meetings of a series' slots that are no longer among its occurrences: removed.
-        var lostFromSeries = 0
         /// Next steps planned from meetings that have now been logged: done, so cleared.
         var stepsDone = 0
         /// Next steps planned from meetings since cancelled or declined: cleared.
@@ -143,15 +141,6 @@ struct TouchFileImport {
             stored.taken.insert(m.id)
             out.removed += 1
             if !dryRun { try store.apply(.deleteEvent(.interaction, m.id)) }
-        }
-        // Meetings of a series' slots it no longer has: moved with the series (their new days
-        // are logged above), or before it begins now.
-        for series in found.seriesSlots {
-            for (source, m) in stored.byEvent[series.event] ?? [] where !stored.taken.contains(m.id) && m.on <= session.today && series.lost(source) {
-                stored.taken.insert(m.id)
-                out.lostFromSeries += 1
-                if !dryRun { try store.apply(.deleteEvent(.interaction, m.id)) }
-            }
         }
         let from = PlannedOrigins(kept: try store.plannedSteps())
         let done = try clearStepsDone(by: fresh, net: net, from: from, dryRun: dryRun)
@@ -283,10 +272,6 @@ struct TouchFileImport {
             let to = o.moved == 1 ? "to its event's new day" : "to their events' new days"
             lines.append("  \(count(o.moved, "meeting", "meetings")) \(dryRun ? "would move" : "moved") \(to)")
         }
-        if o.lostFromSeries > 0 {
-            let what = o.lostFromSeries == 1 ? "meeting of a day its series no longer has" : "meetings of days their series no longer have"
-            lines.append("  \(count(o.lostFromSeries, what, what)) \(dryRun ? "would be" : o.lostFromSeries == 1 ? "was" : "were") removed")
-        }
         if o.removed > 0 {
             let what = o.removed == 1 ? "meeting logged before its event was cancelled or declined" : "meetings logged before their events were cancelled or declined"
             lines.append("  \(count(o.removed, what, what)) \(dryRun ? "would be" : o.removed == 1 ? "was" : "were") removed")
@@ -356,12 +341,8 @@ struct StoredMeetings {
         let oneOff = t.kind == .meeting && t.oneOff
         if let exact = sources[Store.sourceKey(kind: t.kind.rawValue, sourceID: t.sourceID)] {
             taken.insert(exact.id)
-            // An occurrence of a series moved to another day since it was logged on its slot's
-            // day moves its meeting; so does one logged on a date its start now falls on in no
-            // time zone (moved again, or back to its slot). A day apart, that cannot be told from
-            // the same file read in another zone: the meeting stays.
-            let moved = t.movedFrom == exact.on || t.daysAnywhere.map { !$0.contains(exact.on) } == true
-            return (exact, t.kind == .meeting && exact.on != t.on && moved)
+            // An occurrence of a series moved to another day since it was logged on its slot's day moves its meeting.
+            return (exact, t.kind == .meeting && t.movedFrom == exact.on && exact.on != t.on)
         }
         guard t.kind == .meeting, let event = t.event else { return nil }
         let candidates = (byEvent[event] ?? []).filter { !taken.contains($0.meeting.id) }
