@@ -199,8 +199,8 @@ enum MailAddressList {
         var out: [Token] = []
         let s = Array(text.utf8)
         var i = 0
-        // Any other control byte (a NUL after an address: b85) separates words as a blank does:
-        // no address holds one.
+        // Any other control byte (a NUL after an address) separates words as a blank does: no
+        // address holds one.
         func isBlank(_ c: UInt8) -> Bool { c <= 0x20 || c == 0x7F }
         func isSpecial(_ c: UInt8) -> Bool {
             switch c {
@@ -263,33 +263,32 @@ enum MailAddressList {
 
     /// One mailbox from its tokens; nil when they hold no address (a name alone, an empty group).
     static func mailbox(_ all: [Token]) -> MailAddress? {
-        // Without angle brackets, words side by side before the address (`Dana Lee dana@x.org`)
-        // are a name and then the address, whose local part is one word, or words joined by
-        // dots: it read as danaleedana@x.org.
+        // Without angle brackets, the words before the address (`Dana Lee dana@x.org`) are its
+        // name, unless its local part is glued to them by a dot (`"john".doe@x.org`).
+        func isWord(_ t: Token) -> Bool {
+            switch t {
+            case .word, .quoted: return true
+            default: return false
+            }
+        }
+        func glued(_ a: Token, _ b: Token) -> Bool {
+            if case .word(let w) = b, w.hasPrefix(".") { return true }
+            if case .word(let w) = a, w.hasSuffix(".") { return true }
+            return false
+        }
         var tokens = all
         var before: [String] = []
         if !all.contains(where: { if case .angle = $0 { return true } else { return false } }),
-            let at = all.lastIndex(where: { if case .special("@") = $0 { return true } else { return false } })
+            let at = all.lastIndex(where: { $0 == .special("@") }), at >= 2, all[..<at].allSatisfy(isWord), !glued(all[at - 2], all[at - 1])
         {
-            func isWord(_ t: Token) -> Bool {
-                switch t {
-                case .word, .quoted: return true
-                default: return false
+            before = all[..<(at - 1)].compactMap {
+                switch $0 {
+                case .word(let w): return w
+                case .quoted(let q): return q
+                default: return nil
                 }
             }
-            var start = at
-            if start > 0, isWord(all[start - 1]) { start -= 1 }
-            while start >= 2, case .special(".") = all[start - 1], isWord(all[start - 2]) { start -= 2 }
-            if start > 0, all[..<start].allSatisfy(isWord) {
-                before = all[..<start].compactMap {
-                    switch $0 {
-                    case .word(let w): return w
-                    case .quoted(let q): return q
-                    default: return nil
-                    }
-                }
-                tokens = Array(all[start...])
-            }
+            tokens = Array(all[(at - 1)...])
         }
         var phrase: [String] = []
         var comment: String?
@@ -312,10 +311,12 @@ enum MailAddressList {
         // bytes (all ASCII): this runs for every address of every message.
         var bytes = Substring(angle ?? spec).utf8
         if let colon = bytes.lastIndex(of: UInt8(ascii: ":")) { bytes = bytes[bytes.index(after: colon)...] }
-        // A control character is no part of an address (one inside `<…>` is left out).
+        // A control character (C0, DEL, C1: UTF-8's C2 80–9F) is no part of an address: one
+        // inside `<…>` is left out.
         let written = String(Substring(bytes))
-        let address = (written.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
-            ? String(String.UnicodeScalarView(written.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F })) : written).trimmed
+        let control = { (s: Unicode.Scalar) in s.value < 0x20 || (0x7F...0x9F).contains(s.value) }
+        let address = (bytes.contains { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 } && written.unicodeScalars.contains(where: control)
+            ? String(String.UnicodeScalarView(written.unicodeScalars.filter { !control($0) })) : written).trimmed
         let u = address.utf8
         guard let at = u.lastIndex(of: UInt8(ascii: "@")), at > u.startIndex, u.index(after: at) < u.endIndex,
             !u.contains(where: { $0 == 0x20 || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") || $0 == UInt8(ascii: ",") })

@@ -34,13 +34,16 @@ func addresses(_ field: String) -> [String] {
         #expect(addresses("Just A Name, , ;;,").isEmpty)
         #expect(addresses("(an open comment a@b.c").isEmpty)
         #expect(addresses("@x.org, jane@, <>").isEmpty)
-        // A name before an address without its brackets is a name (b85: "Danaleedana
-        // <danaleedana@acme.example>"); a control byte after an address ends it (a NUL was kept
-        // in the address, and the message passed over as from no one in Tend).
+        // A name before an address without its brackets is its name (b85: "Danaleedana
+        // <danaleedana@acme.example>"); a control character is no part of an address (a NUL was
+        // kept in one, and the message passed over as from no one in Tend).
         #expect(addresses("Dana Lee dana@acme.example") == ["Dana Lee <dana@acme.example>"])
         #expect(addresses("Dana Lee dana.lee@acme.example, \"Bo\" bo@x.org") == ["Dana Lee <dana.lee@acme.example>", "Bo <bo@x.org>"])
         #expect(addresses("carol@ng.example\u{0}") == ["<carol@ng.example>"])
-        #expect(addresses("Carol\u{1}Ng <carol@ng.example\u{7F}>") == ["Carol Ng <carol@ng.example>"])
+        #expect(addresses("Carol\u{1}Ng <carol@ng.example\u{7F}\u{9B}>") == ["Carol Ng <carol@ng.example>"])
+        // A local part glued to a word before it by a dot is the address whole (the obsolete forms).
+        #expect(addresses(#""john".doe@x.org"#) == [#"<"john".doe@x.org>"#])
+        #expect(addresses(#"john."doe"@x.org"#) == [#"<john."doe"@x.org>"#])
     }
 
     /// RFC 2047 §8's examples, and what mail programs do besides.
