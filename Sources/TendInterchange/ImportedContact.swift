@@ -35,6 +35,9 @@ public struct ImportedContact: Equatable, Sendable {
     public var dates: [NamedDate] = []
     /// Everything that has no field of its own ("birthday: 1980-04-02", "url: …"), kept as notes.
     public var notes: [String] = []
+    /// A card's own NOTE as written (several joined by line breaks; empty when the card gives
+    /// an empty one), or nil when it gives none: what a synced card's notes are (`Merge.applyCard`).
+    public var note: String?
     /// The other stored fields the file gave, by `ContactFields` name.
     public var fields: [String: FieldValue] = [:]
     /// The date of the last stage change (`stage_since` in `export json`).

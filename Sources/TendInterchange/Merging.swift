@@ -454,7 +454,7 @@ extension Merge {
     /// the card is the person as the phone or server has them now, so what the card carries
     /// replaces what is stored — the name, e-mails, phones, addresses, company, title, birthday,
     /// anniversary and named dates, a value the card no longer has included, and the notes
-    /// when the card has any (its NOTE, as `export vdir` wrote it and the phone edited it). What
+    /// when the card has a NOTE (as `export vdir` wrote it and the phone edited it). What
     /// only Tend keeps (stage, cadence, goals, the log) is merged as any import merges it.
     /// Each value replaced or dropped is returned.
     public static func applyCard(_ p: ImportedContact, to c: inout Contact) -> [FieldChange] {
@@ -488,12 +488,14 @@ extension Merge {
             dropped(f.name, v.description)
             f.set(&c, nil)
         }
-        // A line edited or deleted on the phone goes here too (merged, the old line stayed and
-        // the next export wrote it back to the phone).
+        // The card's NOTE as the phone has it (its blank lines and order too), with the lines its
+        // other properties give (`url: …`) that it does not hold, when it gives one: a line edited
+        // or deleted there is so here. A card without one (a program that drops NOTE) leaves them.
         let lines = { (notes: String?) in Set((notes ?? "").split(whereSeparator: \.isNewline).map(noteLine)) }
-        if let card = addingLines(p.notes, to: nil), lines(card) != lines(notesBefore) {
-            let oneLine = { (notes: String) in notes.split(whereSeparator: \.isNewline).joined(separator: " / ") }
-            changes.append(FieldChange(handle: handle, field: "notes", stored: oneLine(notesBefore ?? ""), file: oneLine(card), applied: true))
+        if let note = p.note, case let card = addingLines(p.notes, to: note.isEmpty ? nil : note), lines(card) != lines(notesBefore) {
+            let oneLine = { (notes: String?) in (notes ?? "").split(whereSeparator: \.isNewline).joined(separator: " / ") }
+            changes.append(
+                FieldChange(handle: handle, field: "notes", stored: oneLine(notesBefore), file: card == nil ? "(not on the card)" : oneLine(card), applied: true))
             c.notes = card
         }
         return changes

@@ -633,7 +633,9 @@ public enum VCard {
             try add(ContactPoint(telephoneNumber(v), type: kind(p, label: label)), to: &c.phones, preferred: p.isPreferred, origin: c.origin, field: "phones")
         case "ADR": try readAddress(p, label: label, into: &c)
         case "LABEL": if !hasAddress, !v.isEmpty { c.notes.append("address: " + v.replacingOccurrences(of: "\r\n", with: ", ")) }
-        case "NOTE": if !v.isEmpty { c.notes.append(v) }
+        case "NOTE":
+            if !v.isEmpty { c.notes.append(v) }
+            c.note = c.note.map { v.isEmpty ? $0 : $0.isEmpty ? v : $0 + "\n" + v } ?? v
         case "CATEGORIES": try readCategories(p, into: &c)
         case "X-TEND-HANDLE": c.handle = v
         case "X-ANDROID-CUSTOM":

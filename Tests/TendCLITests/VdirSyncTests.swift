@@ -71,27 +71,36 @@ import Testing
         #expect(try VdirSyncTests.ana(dir, "phones") == "phones\n'+1 555 0100; +1 555 0199\n")
     }
 
-    /// A line of the note edited or deleted on the phone is so in Tend (b82: the old line stayed
-    /// beside the new one, unreported, and the next export wrote both back to the phone).
+    /// A line of the note edited or deleted on the phone is so in Tend, its blank lines kept
+    /// (b82: the old line stayed beside the new one, unreported, and the next export wrote both
+    /// back to the phone); a card without a NOTE (a program that drops it) leaves the notes,
+    /// however many lines its other properties give (`url: …`).
     @Test func aNoteEditedOnThePhoneReplacesTheNotes() throws {
         let dir = CLI.tempDir()
-        #expect(try CLI.run(["-e", #"add "Ana Lima" emails: ["ana@a.example"], notes: "likes jazz\nhas two kids""#], in: dir).status == 0)
+        #expect(try CLI.run(["-e", #"add "Ana Lima" emails: ["ana@a.example"], notes: "likes jazz\n\nhas two kids""#], in: dir).status == 0)
         #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
         var (file, text) = try VdirSyncTests.card(dir)
         try text.replacingOccurrences(of: "likes jazz", with: "likes blues").write(to: file, atomically: true, encoding: .utf8)
         let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("@ana-lima notes: likes jazz / has two kids → likes blues / has two kids"), "\(r.stdout)")
-        #expect(try VdirSyncTests.ana(dir, "notes") == "notes\n\"likes blues\nhas two kids\"\n")
+        #expect(try VdirSyncTests.ana(dir, "notes") == "notes\n\"likes blues\n\nhas two kids\"\n")
         #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
         (file, text) = try VdirSyncTests.card(dir)
         #expect(!text.contains("jazz"), "\(text)")
         // A line deleted there goes too; the same card read again changes nothing.
-        try text.replacingOccurrences(of: "likes blues\\n", with: "").write(to: file, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "likes blues\\n\\n", with: "").write(to: file, atomically: true, encoding: .utf8)
         #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
         #expect(try VdirSyncTests.ana(dir, "notes") == "notes\nhas two kids\n")
         let again = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
         #expect(!again.stdout.contains("notes:"), "\(again.stdout)")
+        // The NOTE dropped, a URL added: the notes stay, with the URL's line.
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        (file, text) = try VdirSyncTests.card(dir)
+        let dropped = text.components(separatedBy: "\r\n").filter { !$0.hasPrefix("NOTE") }.joined(separator: "\r\n")
+        try dropped.replacingOccurrences(of: "END:VCARD", with: "URL:https://ana.example\r\nEND:VCARD").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        #expect(try VdirSyncTests.ana(dir, "notes") == "notes\n\"has two kids\nurl: https://ana.example\"\n")
     }
 
     /// The reverse: what Tend deleted since the export does not come back from the card, which
