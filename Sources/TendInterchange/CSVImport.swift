@@ -57,8 +57,8 @@ public enum CSVImport {
 
     public enum Flavor: Sendable { case generic, linkedin, google }
 
-    /// The longest name a header gives a column. A longer one is no header's: reading a line
-    /// of 50 MB as one took a minute and a gigabyte before it said so.
+    /// The longest name a header gives a column. A longer one is no header's, and is refused
+    /// before the names are read (a line of 50 MB read as names takes a minute and a gigabyte).
     static let longestColumnName = 1_000
 
     /// Refuses a header row with a column name over `longestColumnName` characters.

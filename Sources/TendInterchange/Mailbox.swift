@@ -127,11 +127,14 @@ public enum Mailbox {
         }
         defer { closedir(dir) }
         var names: [String] = []
+        // readdir gives nil at the end and on an error, which only errno tells apart.
+        errno = 0
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             if name != "." && name != ".." { names.append(name) }
+            errno = 0
         }
-        return (names, nil)
+        return (names, errno == 0 ? nil : String(cString: strerror(errno)))
     }
 
     /// The maildirs in a folder, by their paths from it ("" the folder itself), in name order,

@@ -31,8 +31,8 @@ public enum VCard {
 
     /// `read`, on two threads from this many content lines on.
     static func read(_ bytes: [UInt8], twoThreadsFrom: Int) throws -> ImportBatch {
-        // No card at all, as `export vcard` writes none: read back, it is nothing to import (it
-        // was refused, so an export of no one did not import), said.
+        // No card at all, as `export vcard` writes for no one: nothing to import, said, so that
+        // such an export reads back.
         if bytes.isEmpty {
             var none = ImportBatch()
             none.warnings.append(ImportError("file", "the file is empty: it holds no cards"))

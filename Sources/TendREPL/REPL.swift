@@ -540,7 +540,9 @@ struct Completer {
         case ("who"?, "serves"?):
             return named((try? session.store.network(events: false).markets.map(\.name)) ?? [])
         // A goal's name: `who can help "…`, `helps @x "…`.
-        case ("who"?, "help"?), ("helps"?, _) where lead.count <= 2:
+        case ("who"?, "help"?):
+            return named((try? session.store.network(events: false).goals.map(\.name)) ?? [])
+        case ("helps"?, _) where lead.count <= 2:
             return named((try? session.store.network(events: false).goals.map(\.name)) ?? [])
         default: return Completion(word: inside, candidates: [], keepsTab: true)
         }

@@ -359,8 +359,8 @@ public struct Renderer {
         if c.timeline.rows.isEmpty {
             lines.append(paint("  (nothing yet: log a touch with `log call with @\(c.handle)`)", dim: true))
         } else {
-            // Indented, the table is made for the width left beside its indent (it went past the
-            // terminal's edge by two columns, and the terminal wrapped each row).
+            // Indented, the table is made for the width left beside its indent, so that no row
+            // reaches past the terminal's edge (where the terminal would wrap it).
             var indented = self
             indented.width = width.map { max($0 - 2, 20) }
             lines.append(indented.grid(c.timeline).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))

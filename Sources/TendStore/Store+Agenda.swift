@@ -105,8 +105,9 @@ extension Store: AgendaBook {
     @discardableResult
     func withoutWaiting(_ body: (Database) throws -> Void) throws -> Bool {
         try withoutJournal { db in
+            let limit = busyWait.limit
             busyWait.limit = 0
-            defer { busyWait.limit = Store.busyMilliseconds }
+            defer { busyWait.limit = limit }
             do {
                 try body(db)
                 return true

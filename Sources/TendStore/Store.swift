@@ -480,11 +480,16 @@ public final class Store: Model {
     /// and a mending that fails (a full disk) leaves the file as it was for a run that may only
     /// read: that run sums the events itself, and one that writes meets the failure itself.
     private func mendDerived(waiting: Bool) throws {
-        try db.inDatabase { try $0.execute(sql: "PRAGMA foreign_keys = OFF") }
-        if !waiting { busyWait.limit = 0 }
+        let limit = busyWait.limit
+        try db.inDatabase { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            if !waiting { busyWait.limit = 0 }
+        }
         defer {
-            try? db.inDatabase { try $0.execute(sql: "PRAGMA foreign_keys = ON") }
-            busyWait.limit = Store.busyMilliseconds
+            try? db.inDatabase { db in
+                try db.execute(sql: "PRAGMA foreign_keys = ON")
+                busyWait.limit = limit
+            }
         }
         do {
             try db.write { db in if try !Store.derivedChecked(db) { try Store.mendDerived(db) } }
@@ -509,23 +514,28 @@ public final class Store: Model {
 
     /// SQLite's busy timeout as a handler of Tend's own, so that Ctrl-C, SIGTERM or SIGHUP stops
     /// the wait for another process's lock (SQLite's own sleeps through them, for ten seconds).
-    /// `limit` is set on the connection's queue, between its statements.
+    /// A stop asked before the wait began (Ctrl-C at the REPL's prompt, not yet taken up by a
+    /// statement) does not end it. `limit` is set on the connection's queue, between its statements.
     final class BusyWait: @unchecked Sendable {
         /// Milliseconds; 0 gives up at once.
         var limit = Store.busyMilliseconds
         private var since: UInt64 = 0
-        /// SQLite's own pauses between tries, in milliseconds, the longest 20 so that a stop
-        /// is seen within that.
+        private var stopAtStart: Int32 = 0
+        /// The pauses between tries, in milliseconds: SQLite's first ones, the longest 20 so
+        /// that a stop is seen within that.
         private static let pauses = [1, 2, 5, 10, 15, 20]
 
         /// Whether to try again after `tries` tries (a pause first); false: the statement fails busy.
         func keepWaiting(_ tries: Int) -> Bool {
             let now = DispatchTime.now().uptimeNanoseconds
-            if tries == 0 { since = now }
-            guard Interruption.requested == 0, now - since < UInt64(max(limit, 0)) * 1_000_000 else { return false }
+            if tries == 0 { (since, stopAtStart) = (now, Interruption.requested) }
+            guard !stopped, now - since < UInt64(max(limit, 0)) * 1_000_000 else { return false }
             usleep(UInt32(BusyWait.pauses[min(tries, BusyWait.pauses.count - 1)] * 1000))
-            return Interruption.requested == 0
+            return !stopped
         }
+
+        /// A stop asked since the wait began.
+        private var stopped: Bool { Interruption.requested != 0 && stopAtStart == 0 }
     }
 
     /// The page cache of a transaction that writes, in KiB.

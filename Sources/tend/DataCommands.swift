@@ -23,8 +23,7 @@ func formatAndFile(_ verb: String, _ format: String, _ file: String?, among form
     guard looksLikeAFile(format) else {
         throw ValidationError("cannot \(verb) '\(format)'; formats are \(formats.joined(separator: ", ")), and the file comes after it")
     }
-    let byExtension = ["vcf": "vcard", "vcard": "vcard", "ics": "ics", "ical": "ics", "mbox": "mbox", "csv": "csv", "json": "json", "dot": "dot", "gv": "dot"]
-    let meant = byExtension[URL(fileURLWithPath: format).pathExtension.lowercased()].flatMap { formats.contains($0) ? $0 : nil }
+    let meant = FileFormats.byExtension[URL(fileURLWithPath: format).pathExtension.lowercased()].flatMap { formats.contains($0) ? $0 : nil }
     throw ValidationError(
         "'\(format)' is a file; the format comes before it, as in: tend \(verb) \(meant ?? "FORMAT") \(format) (formats: \(formats.joined(separator: ", ")))")
 }
@@ -51,7 +50,7 @@ struct ImportCommand: ParsableCommand {
     @Flag(name: .long, help: "Calendar imports only (ics): a meeting after today sets the next step of the contacts in it.") var plan = false
     @Flag(name: .long, help: "Calendar imports only (ics): leave meetings' summaries out of the notes.") var noNotes = false
     @Argument(help: "\(FileFormats.imports.joined(separator: ", ")).") var format: String
-    @Argument(help: "The file (for vdir, the folder of .vcf cards; for ics, also a folder of .ics files; for maildir, the maildir folder).") var file: String?
+    @Argument(help: "The file, always needed (for vdir, the folder of .vcf cards; for ics, also a folder of .ics files; for maildir, the maildir folder).") var file: String?
 
     static let contactFormats = "(" + FileFormats.contactImports.joined(separator: ", ") + ")"
 
@@ -97,7 +96,7 @@ struct ExportCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Flag(name: .long, help: "Replace the file if it exists.") var overwrite = false
     @Argument(help: "\(FileFormats.exports.joined(separator: ", ")).") var format: String
-    @Argument(help: "The file to write, or - for standard output (for vdir, the folder).") var file: String?
+    @Argument(help: "The file to write, always needed, or - for standard output (for vdir, the folder).") var file: String?
     @Argument(help: "One query choosing what to export (all contacts by default).") var query: [String] = []
 
     func validate() throws {

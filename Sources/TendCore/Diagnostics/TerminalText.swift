@@ -7,11 +7,11 @@
 ///
 ///     "Eve \u{1B}]52;c;aGk=\u{7}"  →  "Eve \e]52;c;aGk=\u{7}"
 ///
-/// Escaped are the C0 controls (except a newline, a CR LF, or a tab where the layout keeps them:
-/// a CR LF shows as a line break), DEL, the C1
-/// controls U+0080–U+009F (U+009B is CSI on terminals that read 8-bit controls), the line and
-/// paragraph separators, and the bidirectional overrides and isolates that reorder what is shown
-/// (the "Trojan Source" characters). Machine formats keep data exact by their own escaping.
+/// Escaped are the C0 controls (except a newline, a CR LF or a tab where the layout keeps them:
+/// a CR LF shows as a line break), DEL, the C1 controls U+0080–U+009F (U+009B is CSI on
+/// terminals that read 8-bit controls), the line and paragraph separators, and the
+/// bidirectional overrides and isolates that reorder what is shown (the "Trojan Source"
+/// characters). Machine formats keep data exact by their own escaping.
 public enum TerminalText {
     /// What the layout at hand keeps as it is.
     public struct Keep: OptionSet, Sendable {

@@ -9,4 +9,7 @@ public enum FileFormats {
     public static let touchImports = ["ics", "mbox", "maildir"]
     /// Formats `export FORMAT "file"` writes.
     public static let exports = ["vcard", "vdir", "csv", "json", "ics", "dot"]
+    /// The format a file's name ends in, by its extension in lowercase (`tend import c.vcf`
+    /// is told the format it left out).
+    public static let byExtension = ["vcf": "vcard", "vcard": "vcard", "ics": "ics", "ical": "ics", "mbox": "mbox", "csv": "csv", "json": "json", "dot": "dot", "gv": "dot"]
 }

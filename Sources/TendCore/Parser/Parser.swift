@@ -113,13 +113,13 @@ public struct Parser {
         case .identifier(let word) where Checker.unitWords[word] != nil:
             guard case .number(let n) = previous.kind else { return nil }
             return Checker.daysHint(n, unit: Checker.unitWords[word]!)
-        // SQL's words for Tend's.
         // A text after an event's options (`log call with @x on 2026-12-01 "…"`): its note,
-        // which is written `note: "…"` there (a bare text goes right after the people).
+        // which is written `note: "…"` there (a bare text goes right after the people); a long
+        // one is not repeated in the hint.
         case .string:
-            guard case .identifier(let first) = tokens[start].kind, Parser.eventStatements.contains(first), peek.range.end - peek.range.start <= 60
-            else { return nil }
-            return "note: " + source.slice(peek.range)
+            guard case .identifier(let first) = tokens[start].kind, Parser.eventStatements.contains(first) else { return nil }
+            return "note: " + (peek.range.end - peek.range.start <= 60 ? source.slice(peek.range) : "\"…\"")
+        // SQL's words for Tend's.
         case .identifier("order"): return "sort"
         case .identifier("like"), .identifier("ilike"): return "~"
         case .identifier(let word):
