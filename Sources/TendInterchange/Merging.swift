@@ -426,14 +426,19 @@ public enum Merge {
     /// a record with thousands of notes merges in linear time. A line a note repeats within
     /// itself (a bullet under two headings) is kept twice: only lines held before it are left out.
     static func addingLines(_ added: [String], to notes: String?) -> String? {
-        var held = Set((notes ?? "").split(whereSeparator: \.isNewline).map(noteLine))
+        var held = noteLines(notes)
         var new: [String] = []
         for n in added {
-            let lines = n.split(whereSeparator: \.isNewline)
-            new += lines.filter { !held.contains(noteLine($0)) }.map(String.init)
-            held.formUnion(lines.map(noteLine))
+            let lines = n.split(whereSeparator: \.isNewline).map { ($0, noteLine($0)) }
+            new += lines.filter { !held.contains($0.1) }.map { String($0.0) }
+            held.formUnion(lines.map(\.1))
         }
         return new.isEmpty ? notes : ((notes.map { [$0] } ?? []) + new).joined(separator: "\n")
+    }
+
+    /// The lines of notes as `noteLine` compares them.
+    static func noteLines(_ notes: String?) -> Set<String> {
+        Set((notes ?? "").split(whereSeparator: \.isNewline).map(noteLine))
     }
 
     /// A line of notes as two files are compared by: without the spaces around it, which files
@@ -491,8 +496,7 @@ extension Merge {
         // The card's NOTE as the phone has it (its blank lines and order too), with the lines its
         // other properties give (`url: …`) that it does not hold, when it gives one: a line edited
         // or deleted there is so here. A card without one (a program that drops NOTE) leaves them.
-        let lines = { (notes: String?) in Set((notes ?? "").split(whereSeparator: \.isNewline).map(noteLine)) }
-        if let note = p.note, case let card = addingLines(p.notes, to: note.isEmpty ? nil : note), lines(card) != lines(notesBefore) {
+        if let note = p.note, case let card = addingLines(p.notes, to: note.isEmpty ? nil : note), noteLines(card) != noteLines(notesBefore) {
             let oneLine = { (notes: String?) in (notes ?? "").split(whereSeparator: \.isNewline).joined(separator: " / ") }
             changes.append(
                 FieldChange(handle: handle, field: "notes", stored: oneLine(notesBefore), file: card == nil ? "(not on the card)" : oneLine(card), applied: true))

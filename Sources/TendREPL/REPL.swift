@@ -528,6 +528,7 @@ struct Completer {
             let written = names.map { String(ScriptWriter.quote($0).dropFirst().dropLast()) }
             return Completion(word: inside, candidates: matching(inside, in: written, empty: true), closing: "\"")
         }
+        func goals() -> Completion { named((try? session.store.network(events: false).goals.map(\.name)) ?? []) }
         switch (lead.first, lead.last) {
         case ("import"?, _), ("export"?, _), ("load"?, _), ("save"?, _):
             // The path as typed is escaped (`my\"dir/`): the folder is looked up as it is named.
@@ -541,9 +542,9 @@ struct Completer {
             return named((try? session.store.network(events: false).markets.map(\.name)) ?? [])
         // A goal's name: `who can help "…`, `helps @x "…`.
         case ("who"?, "help"?):
-            return named((try? session.store.network(events: false).goals.map(\.name)) ?? [])
+            return goals()
         case ("helps"?, _) where lead.count <= 2:
-            return named((try? session.store.network(events: false).goals.map(\.name)) ?? [])
+            return goals()
         default: return Completion(word: inside, candidates: [], keepsTab: true)
         }
     }

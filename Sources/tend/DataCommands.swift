@@ -18,9 +18,11 @@ func formatWord(_ format: String) -> String {
 /// names the command meant: the format left out (`tend import c.vcf`) is said with the format
 /// the file's name ends in, when it is one of `formats`.
 func formatAndFile(_ verb: String, _ format: String, _ file: String?, among formats: [String]) throws -> (format: String, file: String) {
-    if let file, formats.contains(format) || !looksLikeAFile(format) { return (format, file) }
-    if formats.contains(format) { throw ValidationError("name the file after the format, as in: tend \(verb) \(format) FILE") }
-    guard looksLikeAFile(format) else {
+    let known = formats.contains(format)
+    let aFile = !known && looksLikeAFile(format)
+    if let file, !aFile { return (format, file) }
+    if known { throw ValidationError("name the file after the format, as in: tend \(verb) \(format) FILE") }
+    guard aFile else {
         throw ValidationError("cannot \(verb) '\(format)'; formats are \(formats.joined(separator: ", ")), and the file comes after it")
     }
     let meant = FileFormats.byExtension[URL(fileURLWithPath: format).pathExtension.lowercased()].flatMap { formats.contains($0) ? $0 : nil }
