@@ -213,11 +213,54 @@ enum JSONImport {
         guard let r = said.range(of: #"around character (\d+)"#, options: .regularExpression),
             let offset = Int(said[r].split(separator: " ").last ?? "")
         else { return "file" }
+        return place(ofOffset: offset, in: data)
+    }
+
+    /// The line and column of a byte of the file.
+    static func place(ofOffset offset: Int, in data: Data) -> String {
         var (line, column) = (1, 1)
         for b in data.prefix(offset) {
             if b == 0x0A { (line, column) = (line + 1, 1) } else if b & 0xC0 != 0x80 { column += 1 }
         }
         return "line \(line), column \(column)"
+    }
+
+    /// Where the first `\\uXXXX` escape of a string stands that is half a surrogate pair without
+    /// its other half, and the escape (nil when there is none).
+    static func loneSurrogate(in data: Data) -> (offset: Int, escape: String)? {
+        let bytes = [UInt8](data)
+        func unit(at i: Int) -> UInt16? {
+            guard i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else { return nil }
+            return UInt16(String(decoding: bytes[i + 2..<i + 6], as: UTF8.self), radix: 16)
+        }
+        var (i, inString) = (0, false)
+        while i < bytes.count {
+            let b = bytes[i]
+            if !inString {
+                if b == UInt8(ascii: "\"") { inString = true }
+                i += 1
+                continue
+            }
+            if b == UInt8(ascii: "\"") {
+                inString = false
+            } else if b == UInt8(ascii: "\\") {
+                guard let u = unit(at: i) else {
+                    i += 2
+                    continue
+                }
+                let escape = String(decoding: bytes[i..<i + 6], as: UTF8.self)
+                if (0xDC00...0xDFFF).contains(u) { return (i, escape) }
+                if (0xD800...0xDBFF).contains(u) {
+                    guard let low = unit(at: i + 6), (0xDC00...0xDFFF).contains(low) else { return (i, escape) }
+                    i += 12
+                    continue
+                }
+                i += 6
+                continue
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// The parser's reason in words, without its own place (given apart).
@@ -236,6 +279,12 @@ enum JSONImport {
         do {
             parsed = try JSONSerialization.jsonObject(with: data)
         } catch {
+            // Foundation gives no place for half a surrogate pair, and says "end of file".
+            if let (offset, escape) = loneSurrogate(in: data) {
+                throw ImportError(
+                    place(ofOffset: offset, in: data),
+                    "this is not JSON: \(escape) is half of a character (a lone UTF-16 surrogate); its other half must follow it, or write the character itself")
+            }
             throw ImportError(place(of: error, in: data), "this is not JSON: \(reason(error))")
         }
         guard let rows = parsed as? [[String: Any]] else {

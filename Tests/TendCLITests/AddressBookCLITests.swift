@@ -310,6 +310,15 @@ import Testing
         try "[1, 2".write(to: dir.appendingPathComponent("cut.json"), atomically: true, encoding: .utf8)
         let cut = try CLI.run(["import", "json", "cut.json"], in: dir)
         #expect(cut.status == 3 && cut.stderr.contains("this is not JSON") && !cut.stderr.contains(". ("), "\(cut.stderr)")
+        // Half a surrogate pair: the parser gives no place, and called it the end of the file.
+        // A pair whole, and an escaped backslash before a u, are characters.
+        try "[{\"name\": \"Bo \\ud83d\\ude00 \\\\ud800\"},\n {\"name\": \"Ann \\ud800 Lee\"}]\n"
+            .write(to: dir.appendingPathComponent("half.json"), atomically: true, encoding: .utf8)
+        let half = try CLI.run(["import", "json", "half.json"], in: dir)
+        #expect(
+            half.status == 3
+                && half.stderr.contains("half.json: line 2, column 16: this is not JSON: \\ud800 is half of a character (a lone UTF-16 surrogate)"),
+            "\(half.stderr)")
     }
 
     /// `-` imports standard input (`curl … | tend import vcard -`); it was "no such file". A file
