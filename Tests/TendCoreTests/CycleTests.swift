@@ -108,6 +108,13 @@ import Testing
                 ]
                 for d in definitions {
                     let text = prefix + d
+                    // `who is overdue` evaluates the default cadence alone: the others may read it,
+                    // as they may read `contacts where overdue > 0d` (b87).
+                    if reader == "count(who is overdue)", !d.hasPrefix("fn default_cadence") {
+                        #expect(firstError(text) == nil, "\(text): \(firstError(text)!)")
+                        try storedAndRun(text)
+                        continue
+                    }
                     let (message, _, _) = try #require(firstError(text), "not refused: \(text)")
                     #expect(message.contains(" reads "), "\(text): \(message)")
                     try storedAndRun(text)

@@ -35,13 +35,20 @@ extension Checker {
         "who is overdue": "which evaluates every contact's cadence",
     ]
 
+    /// Whether `key` may not read `evaluator`: every evaluator is refused to rules, scores, goals'
+    /// metrics and the default cadence alike, but `who is overdue`, which evaluates the default
+    /// cadence alone (a rule may read it, as it may read `contacts where overdue > 0d`).
+    static func refuses(_ evaluator: String, to key: String) -> Bool {
+        evaluator != "who is overdue" || key == "fn:default_cadence"
+    }
+
     /// Rules, scores, goals' metrics and the default cadence: what the evaluators evaluate.
     static func isEvaluated(_ key: String) -> Bool {
         key.hasPrefix("rule:") || key.hasPrefix("score:") || key.hasPrefix("goal:") || key == "fn:default_cadence"
     }
 
     static let evaluatorNote =
-        "a rule, a score, a goal's metric and default_cadence cannot read agenda, why, progress, goals, report or who is overdue (directly or through fns, lets and scores): those evaluate them"
+        "a rule, a score, a goal's metric and default_cadence cannot read agenda, why, progress, goals or report, and default_cadence not who is overdue (directly or through fns, lets and scores): those evaluate them"
 
     /// `rule "x"`, `fn f`, `let vips`, `score priority`, `goal "Meet"`.
     static func describe(_ key: String) -> String {
@@ -141,7 +148,7 @@ extension Checker {
             dependencies[key] = deps
             return .tooCostly
         }
-        if Checker.isEvaluated(key), let path = pathToEvaluator(deps) {
+        if Checker.isEvaluated(key), let path = pathToEvaluator(deps, from: key) {
             report(Checker.evaluatorMessage(key, path), s.range, notes: [Checker.evaluatorNote])
             return .refused
         }
@@ -155,10 +162,10 @@ extension Checker {
             dependencies[key] = previous
             return .refused
         }
-        if previous != nil, pathToEvaluator(deps) != nil {
+        if previous != nil, pathToEvaluator(deps, from: nil) != nil {
             // A fn or let that rules already use now reads the agenda (or the like).
             for user in dependencies.keys.sorted() where Checker.isEvaluated(user) {
-                guard let path = pathToEvaluator(dependencies[user] ?? []) else { continue }
+                guard let path = pathToEvaluator(dependencies[user] ?? [], from: user) else { continue }
                 report(Checker.evaluatorMessage(user, path), s.range, notes: [Checker.evaluatorNote])
                 dependencies[key] = previous
                 return .refused
@@ -176,8 +183,9 @@ extension Checker {
             + (evaluators[evaluator] ?? "")
     }
 
-    /// The shortest chain of definitions from these uses to an evaluator (ending with it), or nil.
-    func pathToEvaluator(_ deps: Set<String>) -> [String]? {
+    /// The shortest chain of definitions from these uses to an evaluator (ending with it) that
+    /// `key` may not read (any evaluator, for nil), or nil.
+    func pathToEvaluator(_ deps: Set<String>, from key: String?) -> [String]? {
         var parent: [String: String] = [:]
         var seen = Set<String>()
         var queue = deps.sorted()
@@ -186,7 +194,7 @@ extension Checker {
         while i < queue.count {
             let node = queue[i]
             i += 1
-            if Checker.evaluators[node] != nil {
+            if Checker.evaluators[node] != nil, key.map({ Checker.refuses(node, to: $0) }) ?? true {
                 var path = [node]
                 while let p = parent[path[0]] { path.insert(p, at: 0) }
                 return path

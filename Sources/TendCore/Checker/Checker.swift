@@ -591,7 +591,7 @@ public struct Checker {
         var name = "goal"
         if case .literal(.string(let n)) = nameExpr.kind { name = n }
         let key = "goal:" + name
-        if let path = pathToEvaluator(deps) {
+        if let path = pathToEvaluator(deps, from: key) {
             report(Checker.evaluatorMessage(key, path), metric.range, notes: [Checker.evaluatorNote])
         } else if copy.expandedSteps(metric, deps) > Checker.maxSteps {
             report("\(Checker.describe(key))'s metric would take more than \(Checker.maxSteps.formatted) steps each time it runs", metric.range)

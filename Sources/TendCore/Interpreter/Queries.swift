@@ -529,27 +529,29 @@ extension Interpreter {
     ]
 
     /// The plain query a sugar form stands for (for `explain`).
+    /// The plain query a sugar form stands for, when one can be written; else what it does, as a
+    /// comment (`# …`), so that it is never taken for a query to run.
     public static func explanation(of q: Query, source: Source) -> String? {
         switch q.source {
         case .who(.serves(let m)):
             let market = m.map { source.slice($0.range) } ?? "me.preferred_client"
             return "contacts where norm(profession) in served_by(\(market)) or norm(\(market)) in norm(serves)"
-        case .who(.canHelp(let g)):
-            return
-                "contacts marked with helps for the goal \(source.slice(g.range)), then contacts whose skills, networks, accomplishments or profession mention its words"
-        case .who(.knows(let c)):
-            return "contacts joined to \(source.slice(c.range)) by a knows edge (from knows, and from introductions)"
         case .who(.isOverdue):
             return "contacts where overdue > 0d sort by overdue desc, name"
+        case .who(.canHelp(let g)):
+            return
+                "# no plain query: contacts marked with helps for the goal \(source.slice(g.range)), then contacts whose skills, networks, accomplishments or profession mention its words"
+        case .who(.knows(let c)):
+            return "# no plain query: contacts joined to \(source.slice(c.range)) by a knows edge (from knows, and from introductions)"
         case .gaps(let m):
             let market = m.map { source.slice($0.range) } ?? "me.preferred_client"
             return
-                "served_by(\(market)) minus me.profession, keeping professions where count(contacts where norm(profession) == it and stage >= visibility) == 0"
+                "# no plain query: the professions of served_by(\(market)), but yours (me.profession), that no contact at visibility or above has (none where norm(profession) == it and stage >= visibility)"
         case .path(let to):
-            return "breadth-first search over knows edges from the contacts you have touched or reached visibility with, to \(source.slice(to.range))"
+            return "# no plain query: a breadth-first search over knows edges from the contacts you have touched or reached visibility with, to \(source.slice(to.range))"
         case .agenda:
             return
-                "every rule's when, evaluated for each contact not snoozed; priority from the rule, else score priority; sort by priority desc, overdue desc, name"
+                "# no plain query: every rule's when, evaluated for each contact not snoozed; priority from the rule, else score priority; sort by priority desc, overdue desc, name"
         default:
             return nil
         }

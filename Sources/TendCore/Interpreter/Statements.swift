@@ -142,17 +142,20 @@ extension Interpreter {
     func explain(_ s: Statement) throws -> [Output] {
         // `explain agenda @x` shows the same breakdown as `why @x`.
         if case .expr(let e) = s.kind, case .query(let q) = e.kind, case .why = q.source { return [try present(e, Ctx())] }
-        if case .expr(let e) = s.kind, case .query(let q) = e.kind, let text = Interpreter.explanation(of: q, source: s.source) {
-            // The query's own clauses follow, one a line, as a plain query's plan shows them.
-            let slice = { (e: Expr) in s.source.slice(e.range) }
-            var lines = [text]
-            if let f = q.filter { lines.append("  check: " + slice(f) + " on every row") }
-            if !q.groupBy.isEmpty { lines.append("  group by: " + q.groupBy.map(slice).joined(separator: ", ")) }
-            if !q.sortBy.isEmpty { lines.append("  sort by: " + q.sortBy.map { slice($0.0) + ($0.descending ? " desc" : "") }.joined(separator: ", ")) }
-            if !q.show.isEmpty { lines.append("  show: " + q.show.map { slice($0.0) + ($0.name.map { " as " + $0 } ?? "") }.joined(separator: ", ")) }
-            if let l = q.limit { lines.append("  limit: " + slice(l)) }
+        if case .expr(let e) = s.kind, case .query(let q) = e.kind, let lines = Interpreter.explanationLines(of: q, source: s.source) {
             return [.value(.string(lines.joined(separator: "\n")))]
         }
+        // Sugar forms inside the statement (`count(who is overdue)`): what each stands for.
+        var inside: [String] = []
+        if case .expr(let e) = s.kind {
+            e.forEach { x in
+                guard case .query(let q) = x.kind, let lines = Interpreter.explanationLines(of: q, source: s.source) else { return }
+                let said = lines[0].hasPrefix("# ") ? String(lines[0].dropFirst(2)) : lines[0]
+                inside.append("  " + s.source.slice(x.range) + " stands for: " + said)
+                inside += lines.dropFirst().map { "  " + $0 }
+            }
+        }
+        if !inside.isEmpty { return [.value(.string(([s.text] + inside).joined(separator: "\n")))] }
         var lines = [s.text + "    # already a plain statement"]
         if case .expr(let e) = s.kind, case .query(let q) = e.kind, case .expr = q.source {
             // The plan this query would run with, one step a line.
@@ -161,6 +164,20 @@ extension Interpreter {
             lines += try plan(for: q).lines { s.source.slice($0.range) }.map { "  " + $0 }
         }
         return [.value(.string(lines.joined(separator: "\n")))]
+    }
+
+    /// A sugar form's explanation, then the query's own clauses one a line, as a plain query's
+    /// plan shows them; nil for a query over a collection.
+    static func explanationLines(of q: Query, source: Source) -> [String]? {
+        guard let text = explanation(of: q, source: source) else { return nil }
+        let slice = { (e: Expr) in source.slice(e.range) }
+        var lines = [text]
+        if let f = q.filter { lines.append("  check: " + slice(f) + " on every row") }
+        if !q.groupBy.isEmpty { lines.append("  group by: " + q.groupBy.map(slice).joined(separator: ", ")) }
+        if !q.sortBy.isEmpty { lines.append("  sort by: " + q.sortBy.map { slice($0.0) + ($0.descending ? " desc" : "") }.joined(separator: ", ")) }
+        if !q.show.isEmpty { lines.append("  show: " + q.show.map { slice($0.0) + ($0.name.map { " as " + $0 } ?? "") }.joined(separator: ", ")) }
+        if let l = q.limit { lines.append("  limit: " + slice(l)) }
+        return lines
     }
 
     /// For a failed assert: the values of the comparison's two sides.

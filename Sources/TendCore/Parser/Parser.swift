@@ -563,20 +563,26 @@ public struct Parser {
             return Expr(.member(Expr(.me, t.range), field), t.range.to(previous.range))
         case "who":
             advance()
-            return query(.who(try parseWho()), from: t)
+            let part = try parseWho()
+            return query(.who(part), from: t)
         case "agenda":
             advance()
             // `agenda @x` (as in `explain agenda @x`) is why @x: the rules and priority for one contact.
-            if case .handle = peek.kind { return query(.why(try parsePostfix()), from: t) }
+            if case .handle = peek.kind {
+                let part = try parsePostfix()
+                return query(.why(part), from: t)
+            }
             var on: Expr?
             if match("on") { on = try parseExpression() }
             return query(.agenda(on: on), from: t)
         case "timeline":
             advance()
-            return query(.timeline(try parsePostfix()), from: t)
+            let part = try parsePostfix()
+            return query(.timeline(part), from: t)
         case "why":
             advance()
-            return query(.why(try parsePostfix()), from: t)
+            let part = try parsePostfix()
+            return query(.why(part), from: t)
         case "rules" where !isFieldUse():
             advance()
             return query(.rules, from: t)
@@ -594,11 +600,13 @@ public struct Parser {
                 _ = try parseMyPhrase()
                 return query(.gaps(market: nil), from: t)
             }
-            return query(.gaps(market: try parsePostfix()), from: t)
+            let part = try parsePostfix()
+            return query(.gaps(market: part), from: t)
         case "path" where check1("to"):
             advance()
             advance()
-            return query(.path(to: try parsePostfix()), from: t)
+            let part = try parsePostfix()
+            return query(.path(to: part), from: t)
         case "report" where !isFieldUse():
             advance()
             let kind = try parseName("what to report: network, reciprocity, money, duplicates, unclassified or candidates")
@@ -634,6 +642,8 @@ public struct Parser {
         return false
     }
 
+    /// The query made of `source`, parsed before this is called (called with the parse as its
+    /// argument, the parser read for `previous` was the one from before the parse).
     private func query(_ source: QuerySource, from t: Token) -> Expr {
         let range = t.range.to(previous.range)
         return Expr(.query(Query(source: source, range: range)), range)
