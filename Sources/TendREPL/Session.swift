@@ -666,26 +666,46 @@ public final class Session: InterpreterHost {
     /// and the name the run first gave it.
     private var filesBefore: [String: (before: FileBefore?, named: String)] = [:]
 
-    /// A file as it was before a run wrote it, held open: its bytes outlive the rename that
-    /// replaces it, and none is held in memory (an export of every contact is some hundred
-    /// megabytes).
+    /// A file as it was before a run wrote it. A large one is held open: its bytes outlive the
+    /// rename that replaces it, and none is held in memory (an export of every contact is some
+    /// hundred megabytes). A small one (a vdir's card) is read: a vdir of 20,000 cards held open
+    /// would take more files than a process may have open.
     final class FileBefore {
-        let fd: Int32
+        private let fd: Int32
+        private var bytes: [UInt8]?
         let mode: mode_t
+        /// Files up to this size are read into memory.
+        static let heldInMemory = 64 << 10
+
         /// The regular file at `path` (a link is not followed), or nil.
         init?(_ path: String) {
-            fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
+            var fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC)
             var st = stat()
             guard fd >= 0, fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
                 if fd >= 0 { close(fd) }
                 return nil
             }
             mode = st.st_mode
+            if st.st_size <= FileBefore.heldInMemory {
+                var all: [UInt8] = []
+                // One more byte than the size: a file that grew meanwhile is held open instead.
+                let taken = FileWriter.chunks(of: fd, count: Int(st.st_size) + 1) { part in
+                    all += part
+                    return true
+                }
+                if taken >= 0 && taken <= Int(st.st_size) {
+                    bytes = all
+                    close(fd)
+                    fd = -1
+                }
+            }
+            self.fd = fd
         }
-        deinit { close(fd) }
+        deinit { if fd >= 0 { close(fd) } }
 
         /// Its bytes, a megabyte at a time.
         func read(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+            if let bytes { return try bytes.withUnsafeBufferPointer(body) }
             let taken = try FileWriter.chunks(of: fd) { part in
                 try body(part)
                 return true
@@ -724,8 +744,12 @@ public final class Session: InterpreterHost {
                 left.append(file.named)
             }
         }
+        // The first few by name (a vdir export puts back thousands of cards).
         func list(_ paths: [String], _ one: String, _ many: String) -> String? {
-            paths.isEmpty ? nil : paths.map { TerminalText.escaped($0, keep: []) }.joined(separator: ", ") + " " + (paths.count == 1 ? one : many)
+            guard !paths.isEmpty else { return nil }
+            let named = paths.prefix(paths.count > 5 ? 3 : 5).map { TerminalText.escaped($0, keep: []) }.joined(separator: ", ")
+            let more = paths.count > 5 ? " and \(Interpreter.grouped(paths.count - 3)) more" : ""
+            return named + more + " " + (paths.count == 1 ? one : many)
         }
         let said = [
             list(removed, "was removed", "were removed"), list(restored, "was put back as it was", "were put back as they were"),
@@ -1336,6 +1360,14 @@ public final class Session: InterpreterHost {
         // device or a pipe is left alone.
         // A file is the run's to put back only once it was written: one the writer refused (a
         // replacement declined, a missing folder) was never touched.
+        try writingFile(path) {
+            try FileWriter(database: store.path).write(to: path, existing: rewritable.contains(path) ? .replace : existing, producing: produce)
+        }
+    }
+
+    /// Writes the file at `path` with `write`, the first time in a run remembering it as it was,
+    /// for a run that fails to put back (`putBackFiles`).
+    func writingFile(_ path: String, _ write: () throws -> Void) throws {
         let real = Session.writtenPath(path)
         var before: (before: FileBefore?, named: String)?
         if filesBefore.index(forKey: real) == nil {
@@ -1346,7 +1378,7 @@ public final class Session: InterpreterHost {
                 before = (file, path)
             }
         }
-        try FileWriter(database: store.path).write(to: path, existing: rewritable.contains(path) ? .replace : existing, producing: produce)
+        try write()
         if let before { filesBefore[real] = before }
         writtenThisRun.insert(path)
     }

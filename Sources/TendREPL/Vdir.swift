@@ -203,6 +203,8 @@ extension Vdir {
         var leftAsIs: [String: String] = [:]
         var edited: [String: (cards: [[UInt8]], changed: Bool)] = [:]
         for var c in people {
+            // Stopped between two cards (SIGTERM, Ctrl-C): the run fails and the cards go back.
+            try Interruption.check()
             if c.uid == nil {
                 c.uid = existing.uidOfHandle[c.handle].flatMap { uid in people.contains { $0.uid == uid } ? nil : uid }
                     ?? UUID().uuidString.lowercased()
@@ -300,8 +302,11 @@ extension Vdir {
             notes.append("\(name) is a symbolic link: not written (Tend does not write through links in a vdir)")
             return false
         }
-        // The folder is synced once, when the export has written every card.
-        try FileWriter(database: session.store.path).write(bytes, to: path, existing: .replace, syncingFolder: false)
+        // The folder is synced once, when the export has written every card. A run that fails
+        // puts the card back as it was (or removes it), as it does every file it wrote.
+        try session.writingFile(path) {
+            try FileWriter(database: session.store.path).write(bytes, to: path, existing: .replace, syncingFolder: false)
+        }
         return true
     }
 

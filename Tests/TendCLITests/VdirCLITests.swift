@@ -43,6 +43,58 @@ import Testing
         #expect((file.stdout + file.stderr).contains("\"Gym\" is no kind Tend keeps") && (file.stdout + file.stderr).contains("(Augusta) are not in FN"), "\(file.stdout)")
     }
 
+    /// A run that fails takes its vdir cards back as it takes its other files (b88): the cards
+    /// stayed, one for a contact the rollback took away and one with a title it took back, and
+    /// the sync loop carried them to the phone and back into Tend.
+    @Test func aFailedRunPutsItsCardsBack() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Ada King\" title: \"CEO\""], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "add \"Bo Chen\""], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let before = try VdirCLITests.files(dir.appendingPathComponent("book"))
+        let script = """
+            set @ada-king title: "CHANGED"
+            add "Ghost One"
+            export vdir "book"
+            add "Ghost One" handle: "ghost-one"
+            """
+        let r = try CLI.run(["run", "-"], stdin: script + "\n", in: dir)
+        #expect(r.status == 3 && r.stderr.contains("was removed; book/") && r.stderr.contains("was put back as it was"), "\(r.stderr)")
+        #expect(try VdirCLITests.files(dir.appendingPathComponent("book")) == before)
+    }
+
+    /// SIGTERM stops an export to a folder between two cards, and the cards written go back
+    /// (b88: it wrote every one of 20,000 cards, 43 s after the signal, then said nothing was
+    /// changed with the cards left).
+    @Test func aStoppedExportPutsItsCardsBack() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["demo", "--size", "3000"], in: dir).status == 0)
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: CLI.binary)
+        run.arguments = ["--db", dir.appendingPathComponent("tend.db").path, "--today", "2026-11-23", "export", "vdir", "book"]
+        run.currentDirectoryURL = dir
+        run.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        run.standardError = errors
+        try run.run()
+        let book = dir.appendingPathComponent("book").path
+        let started = Date()
+        while Date().timeIntervalSince(started) < 30, ((try? FileManager.default.contentsOfDirectory(atPath: book))?.count ?? 0) < 20 {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        run.terminate()
+        let stopped = Date()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.waitUntilExit()
+        #expect(run.terminationReason == .exit && run.terminationStatus == 3, "\(run.terminationStatus): \(said)")
+        #expect(said.contains("stopped (SIGTERM)") && !said.contains("Exported"), "\(said)")
+        #expect(Date().timeIntervalSince(stopped) < 10, "\(said)")
+        let left = (try? FileManager.default.contentsOfDirectory(atPath: book)) ?? []
+        let cards = left.filter { $0.hasSuffix(".vcf") }.count
+        #expect(cards == 0, "\(cards) cards left: \(said)")
+        #expect(try CLI.run(["-e", "count(contacts where uid != null)"], in: dir).stdout == "0\n")
+    }
+
     /// `export vdir` makes the folders above a missing folder too (b74: on a new machine
     /// `~/.local/share/contacts/tend` failed, "No such file or directory", about "the file").
     @Test func anExportMakesTheFoldersAboveItsFolder() throws {
@@ -303,15 +355,19 @@ import Testing
         #expect(try String(contentsOf: book.appendingPathComponent("notes.txt"), encoding: .utf8) == "not a card")
     }
 
-    /// A run that fails after an export is rolled back, UIDs included, but its files stay: the
-    /// next export takes each contact's UID from the card that carries its handle, so the
-    /// folder does not get a second card per person.
+    /// A run that fails after an export is rolled back, UIDs included, and its cards with it.
+    /// Cards whose contacts lost their UIDs otherwise (a process killed before it put them back,
+    /// `set … uid: null`) are not written twice: the next export takes each contact's UID from
+    /// the card that carries its handle, so the folder does not get a second card per person.
     @Test func aRolledBackExportIsNotWrittenTwice() throws {
         let dir = CLI.tempDir()
         #expect(try CLI.run(["run", "-"], stdin: VdirCLITests.setup, in: dir).status == 0)
         let failed = try CLI.run(["run", "-"], stdin: "export vdir \"book\"\nadd \"Bo Chen\"\n", in: dir)
         #expect(failed.status == 3, "\(failed.stderr)")
         #expect(try CLI.run(["-e", "count(contacts where uid != null)"], in: dir).stdout == "0\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("book").path).isEmpty)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "set contacts uid: null"], in: dir).status == 0)
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("book").path))
         #expect(names.count == 3)
         let again = try CLI.run(["export", "vdir", "book"], in: dir)

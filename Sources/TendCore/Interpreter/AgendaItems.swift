@@ -166,7 +166,7 @@ extension Interpreter {
     }
 
     /// A count with its thousands grouped: 1,976.
-    static func grouped(_ n: Int) -> String {
+    public static func grouped(_ n: Int) -> String {
         let digits = String(n)
         var out = ""
         for (i, ch) in digits.enumerated() {
