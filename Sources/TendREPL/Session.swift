@@ -1361,7 +1361,16 @@ public final class Session: InterpreterHost {
         // A file is the run's to put back only once it was written: one the writer refused (a
         // replacement declined, a missing folder) was never touched.
         try writingFile(path) {
-            try FileWriter(database: store.path).write(to: path, existing: rewritable.contains(path) ? .replace : existing, producing: produce)
+            // Stopped (SIGTERM, Ctrl-C) between two pieces: an export of 100,000 contacts wrote
+            // its whole file, 9 s, before it was put back.
+            try FileWriter(database: store.path).write(to: path, existing: rewritable.contains(path) ? .replace : existing) { write in
+                try withoutActuallyEscaping(write) { write in
+                    try produce { piece in
+                        try Interruption.check()
+                        try write(piece)
+                    }
+                }
+            }
         }
     }
 

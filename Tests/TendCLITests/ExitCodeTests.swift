@@ -101,6 +101,41 @@ import Testing
         #expect(try CLI.run(["-e", "count(contacts)"], in: dir).stdout == "1000\n")
     }
 
+    /// SIGTERM stops an export between two pieces of its file, which is then put back (b88: an
+    /// export of 100,000 contacts wrote its whole file, 9 s, before it was removed).
+    @Test func aTerminatedExportStopsWhileItWrites() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["demo", "--size", "5000"], in: dir).status == 0)
+        let arguments = ["--db", dir.appendingPathComponent("tend.db").path, "--today", "2026-11-23", "export", "vcard", "all.vcf"]
+        // The whole export's time (the second time: the first works out the kept figures), then
+        // half of it: the contacts are read in the first fifth.
+        var whole = 0.0
+        for _ in 0..<2 {
+            let begun = Date()
+            #expect(try CLI.run(Array(arguments.dropFirst(4)), in: dir).status == 0)
+            whole = Date().timeIntervalSince(begun)
+            try FileManager.default.removeItem(at: dir.appendingPathComponent("all.vcf"))
+        }
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: CLI.binary)
+        run.arguments = arguments
+        run.currentDirectoryURL = dir
+        run.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        run.standardError = errors
+        try run.run()
+        Thread.sleep(forTimeInterval: whole / 2)
+        run.terminate()
+        let stopped = Date()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        run.waitUntilExit()
+        let took = Date().timeIntervalSince(stopped)
+        #expect(run.terminationReason == .exit && run.terminationStatus == 3, "\(run.terminationStatus): \(said)")
+        #expect(said.contains("stopped (SIGTERM)"), "\(said)")
+        #expect(took < whole / 4, "\(took) s of \(whole) s: \(said)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("all.vcf").path))
+    }
+
     /// A script from standard input is bounded as a file is, and a NUL byte ends the read at
     /// once: 2 GB of zeros were read whole (3.9 GB of memory) before "binary file", /dev/zero
     /// 1 GB before "larger than 1024 MB", and `yes | tend run -` grew without end.
