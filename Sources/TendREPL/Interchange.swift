@@ -263,6 +263,55 @@ enum JSONImport {
         return nil
     }
 
+    /// The first key an object of the file gives twice, and where it stands the second time
+    /// (nil when there is none). Called on a file the parser read: its strings are whole.
+    static func repeatedKey(in data: Data) -> (key: String, offset: Int)? {
+        let bytes = [UInt8](data)
+        // Each open object's keys so far; nil for an open array.
+        var open: [Set<String>?] = []
+        var keyNext = false
+        var i = 0
+        while i < bytes.count {
+            switch bytes[i] {
+            case UInt8(ascii: "{"):
+                open.append([])
+                keyNext = true
+            case UInt8(ascii: "["):
+                open.append(nil)
+                keyNext = false
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                _ = open.popLast()
+                keyNext = false
+            case UInt8(ascii: ","):
+                keyNext = open.last.map { $0 != nil } ?? false
+            case UInt8(ascii: "\""):
+                let start = i
+                var escaped = false
+                i += 1
+                while i < bytes.count && bytes[i] != UInt8(ascii: "\"") {
+                    if bytes[i] == UInt8(ascii: "\\") {
+                        escaped = true
+                        i += 1
+                    }
+                    i += 1
+                }
+                guard keyNext, let last = open.indices.last, var keys = open[last] else { break }
+                keyNext = false
+                let raw = Data(bytes[start...min(i, bytes.count - 1)])
+                let key =
+                    escaped
+                    ? (try? JSONSerialization.jsonObject(with: raw, options: .fragmentsAllowed) as? String) ?? String(decoding: raw, as: UTF8.self)
+                    : String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
+                if !keys.insert(key).inserted { return (key, start) }
+                open[last] = keys
+            default:
+                break
+            }
+            i += 1
+        }
+        return nil
+    }
+
     /// The parser's reason in words, without its own place (given apart).
     static func reason(_ error: Error) -> String {
         let said = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "it cannot be read"
@@ -286,6 +335,12 @@ enum JSONImport {
                     "this is not JSON: \(escape) is half of a character (a lone UTF-16 surrogate); its other half must follow it, or write the character itself")
             }
             throw ImportError(place(of: error, in: data), "this is not JSON: \(reason(error))")
+        }
+        // The parser keeps one value of a key given twice, without a word: the other is data lost.
+        if let (key, offset) = repeatedKey(in: data) {
+            throw ImportError(
+                place(ofOffset: offset, in: data),
+                "the key \(written(key)) is given twice in one object: the parser would keep one of its values and drop the other; keep one")
         }
         guard let rows = parsed as? [[String: Any]] else {
             throw ImportError("file", "expected a JSON array of objects (what export json writes)")
@@ -320,6 +375,7 @@ enum JSONImport {
         .union(["id", "emails", "phones", "addresses", "dates", "stage_since", "uid", "snoozed_until", "birthday", "anniversary"])
 
     static func contact(_ row: [String: Any], origin: String) throws -> ImportedContact {
+        if let v = row["name"], !(v is String), !(v is NSNull) { throw ImportError(origin, field: "name", "\(written(v)) is not text") }
         guard let name = row["name"] as? String, !name.trimmed.isEmpty else { throw ImportError(origin, field: "name", "no name") }
         var c = ImportedContact(origin: origin, name: name.trimmed)
         // A value of another type than export json writes is refused, never dropped unsaid.

@@ -321,6 +321,26 @@ import Testing
             "\(half.stderr)")
     }
 
+    /// A key given twice in one record (the parser kept one value without a word, b88), however
+    /// it is spelt, is refused where it stands the second time; the same key in two records, or
+    /// in a nested object, is not. A name that is no text says so (it was "no name").
+    @Test func aKeyGivenTwiceIsRefused() throws {
+        let dir = CLI.tempDir()
+        for (text, said) in [
+            ("[{\"name\": \"Ann\", \"city\": \"Irvine\"},\n {\"name\": \"Bo\", \"city\": \"Rome\", \"nam\\u0065\": \"Bob\"}]", #"twice.json: line 2, column 33: the key "name" is given twice"#),
+            (#"[{"name": "Ann", "emails": [{"value": "a@x.example", "value": "b@x.example"}]}]"#, #"the key "value" is given twice"#),
+            (#"[{"name": 1}]"#, "record 1, field name: 1 is not text"),
+        ] {
+            try text.write(to: dir.appendingPathComponent("twice.json"), atomically: true, encoding: .utf8)
+            let r = try CLI.run(["import", "json", "twice.json"], in: dir)
+            #expect(r.status == 3 && r.stderr.contains(said), "\(text): \(r.stderr)")
+        }
+        try #"[{"name": "Ann", "emails": [{"value": "a@x.example"}, {"value": "b@x.example"}]}, {"name": "Bo", "x\"name": 1}]"#
+            .write(to: dir.appendingPathComponent("fine.json"), atomically: true, encoding: .utf8)
+        let fine = try CLI.run(["import", "json", "fine.json"], in: dir)
+        #expect(fine.status == 0 && fine.stdout.contains("2 added"), "\(fine.stdout)\(fine.stderr)")
+    }
+
     /// `-` imports standard input (`curl … | tend import vcard -`); it was "no such file". A file
     /// that is no vCard at all is an error of its own, not a bad record that skip_bad would skip.
     @Test func importReadsStandardInput() throws {
