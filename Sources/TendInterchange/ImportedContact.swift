@@ -45,6 +45,16 @@ public struct ImportedContact: Equatable, Sendable {
     /// A vdir card that still carries the digest `export vdir` wrote in it: no one changed it
     /// since, so what it says is not news.
     public var unchangedSinceWritten = false
+    /// The digests of the parts of a vdir card as `export vdir` wrote it (`partDigests`), when
+    /// the card carries them: the parts whose digest differs now are what its owner changed.
+    public var writtenParts: [String]?
+
+    /// The parts of a synced card its owner changed since Tend wrote it; nil when the card does
+    /// not say (written by an older Tend, or by another program).
+    public var changedParts: Set<String>? {
+        guard let writtenParts, writtenParts.count == ImportedContact.syncParts.count else { return nil }
+        return Set(zip(ImportedContact.syncParts, zip(writtenParts, partDigests)).filter { $0.1.0 != $0.1.1 }.map(\.0))
+    }
 
     public init(origin: String, name: String) {
         self.origin = origin
@@ -151,4 +161,56 @@ public struct ImportBatch: Sendable {
     public var errors: [ImportError] = []
     public var warnings: [ImportError] = []
     public init() {}
+}
+
+// MARK: - What a synced card's owner changed
+
+extension ImportedContact {
+    /// The parts of a card a sync tells apart, in the order `export vdir` writes their digests
+    /// (`VCard.withDigest`): one a field of Tend's, or a list, the name, or the notes.
+    public static let syncParts: [String] =
+        ["name", "emails", "phones", "addresses", "tags", "dates", "notes"] + ContactFields.all.map(\.name).filter { $0 != "uid" }
+
+    /// Each part's digest, six hex digits, in `syncParts` order.
+    public var partDigests: [String] {
+        ImportedContact.syncParts.map { part in
+            var hash = StableHash()
+            hash.add(Array(partText(part).utf8))
+            let hex = String(hash.value & 0xff_ffff, radix: 16)
+            return String(repeating: "0", count: 6 - hex.count) + hex
+        }
+    }
+
+    /// A part as text that differs when the part does.
+    func partText(_ part: String) -> String {
+        switch part {
+        case "name": return [name, givenName ?? "\u{1}", familyName ?? "\u{1}", nameGuessedFrom ?? "\u{1}"].joined(separator: "\u{0}")
+        case "emails": return emails.map { "\($0.value)\u{0}\($0.type ?? "\u{1}")" }.joined(separator: "\u{2}")
+        case "phones": return phones.map { "\($0.value)\u{0}\($0.type ?? "\u{1}")" }.joined(separator: "\u{2}")
+        case "addresses": return addresses.map { "\($0.formatted)\u{0}\($0.type ?? "\u{1}")" }.joined(separator: "\u{2}")
+        case "tags": return tags.joined(separator: "\u{2}")
+        case "dates": return dates.map(\.description).joined(separator: "\u{2}")
+        case "notes": return (note ?? "\u{1}") + "\u{0}" + notes.joined(separator: "\u{2}")
+        default: return fields[part].map { "\($0)" } ?? "\u{1}"
+        }
+    }
+
+    /// The parts named taken from `other`: a synced card's parts its owner left as Tend wrote
+    /// them are what Tend holds now (`other`, Tend's contact as a card reads back), so that what
+    /// Tend changed since its export stays.
+    public mutating func takeParts(_ parts: Set<String>, from other: ImportedContact) {
+        for part in parts {
+            switch part {
+            case "name":
+                (name, givenName, familyName, nameGuessedFrom) = (other.name, other.givenName, other.familyName, other.nameGuessedFrom)
+            case "emails": emails = other.emails
+            case "phones": phones = other.phones
+            case "addresses": addresses = other.addresses
+            case "tags": tags = other.tags
+            case "dates": dates = other.dates
+            case "notes": (note, notes) = (other.note, other.notes)
+            default: fields[part] = other.fields[part]
+            }
+        }
+    }
 }

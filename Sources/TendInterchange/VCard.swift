@@ -553,7 +553,14 @@ public enum VCard {
         c.phones = c.phones.filter { !faxes.contains($0.value) } + c.phones.filter { faxes.contains($0.value) }
         var seen = Set<NamedDate>()
         c.dates = c.dates.filter { seen.insert($0).inserted }
-        c.unchangedSinceWritten = props.first { $0.name == syncProperty }.map { $0.value.trimmed == digest(props) } ?? false
+        // `DIGEST` alone (an older Tend's), or `DIGEST PARTS`: each part's digest, six hex digits.
+        if let sync = props.first(where: { $0.name == syncProperty })?.value.split(separator: " ") {
+            c.unchangedSinceWritten = sync.first.map { String($0) == digest(props) } ?? false
+            if sync.count == 2, sync[1].count % 6 == 0 {
+                let hex = Array(sync[1])
+                c.writtenParts = stride(from: 0, to: hex.count, by: 6).map { String(hex[$0..<$0 + 6]) }
+            }
+        }
         return c
     }
 
@@ -579,15 +586,26 @@ public enum VCard {
     }
 
     /// The card (one written by `write`) with its digest, for a vdir: read back unchanged, it
-    /// is a card no one has changed since Tend wrote it.
+    /// is a card no one has changed since Tend wrote it. The digest of each of its parts as it
+    /// reads back follows (`ImportedContact.partDigests`): read back changed, the parts whose
+    /// digest differs are what its owner changed, and the others keep what Tend holds.
     public static func withDigest(_ card: String) -> String {
         var props: [Property] = []
         for (line, number) in contentLines(Array(card.utf8)) {
             guard let p = parseLine(line, number), p.name != "BEGIN", p.name != "END" else { continue }
             props.append(p)
         }
+        let parts = (try? read(Array(card.utf8)).contacts.first?.partDigests.joined()).flatMap { $0 }
+        let value = digest(props) + (parts.map { " " + $0 } ?? "")
+        // Folded at 75 octets (the value is ASCII), as every other line of the card.
+        var line = "\(syncProperty):\(value)"
+        var folded = ""
+        while line.utf8.count > 75 {
+            folded += line.prefix(75) + "\r\n "
+            line = String(line.dropFirst(75))
+        }
         let end = "END:VCARD\r\n"
-        return String(card.dropLast(end.count)) + "\(syncProperty):\(digest(props))\r\n" + end
+        return String(card.dropLast(end.count)) + folded + line + "\r\n" + end
     }
 
     /// The properties that hold a date, which `read` keeps as a note when it is not one.

@@ -153,6 +153,11 @@ struct Importer {
                     report.unchanged += 1
                     continue
                 }
+                // The parts of a synced card its owner left as Tend wrote them are what Tend holds
+                // now: an edit made in Tend since the export stays (the card's old value came back).
+                if linked && update, let changed = p.changedParts, let tend = try VCard.read(Array(VCard.write(c).utf8)).contacts.first {
+                    p.takeParts(Set(ImportedContact.syncParts).subtracting(changed), from: tend)
+                }
                 let changes = linked && update ? Merge.applyCard(p, to: &c) : Merge.merge(p, into: &c, update: update)
                 report.changes += changes
                 // A record that changes nothing (the same file imported again, or one whose

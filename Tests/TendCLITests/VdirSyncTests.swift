@@ -71,6 +71,37 @@ import Testing
         #expect(try VdirSyncTests.ana(dir, "phones") == "phones\n'+1 555 0100; +1 555 0199\n")
     }
 
+    /// Tend and the phone each changed the contact between two syncs, in other fields: both
+    /// stay (b89: the card's old city came back over the one set in Tend, and the next export
+    /// sent it to the phone). A part the phone changed wins, and a field Tend filled in since the
+    /// export, which the card lacks, stays; a card an older Tend wrote (no digests of its parts)
+    /// is taken whole, as before.
+    @Test func editsOnBothSidesInOtherFieldsBothStay() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", VdirSyncTests.ana], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", #"set @ana-lima addresses: [{city: "Rome"}], emails: ["ana@new.example"], relationship: "friend", phones: ["+1 555 0100"]"#], in: dir).status == 0)
+        let (file, text) = try VdirSyncTests.card(dir)
+        try text.replacingOccurrences(of: "TITLE:Owner", with: "TITLE:Head stylist").replacingOccurrences(of: "+1 555 0100", with: "+1 555 0111")
+            .write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(r.status == 0 && !r.stdout.contains("Lisbon") && !r.stdout.contains("ana@a.example"), "\(r.stdout)\(r.stderr)")
+        #expect(
+            try VdirSyncTests.ana(dir, "city, emails, title, relationship, phones")
+                == "city,emails,title,relationship,phones\nRome,ana@new.example,Head stylist,friend,'+1 555 0111; +1 555 0101\n")
+        // The next export sends both sides' edits to the phone.
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let (_, sent) = try VdirSyncTests.card(dir)
+        #expect(sent.contains("Rome") && sent.contains("TITLE:Head stylist") && !sent.contains("Lisbon"), "\(sent)")
+        // A card without the parts' digests (an older Tend's) is the card whole.
+        let old = sent.components(separatedBy: "\r\n").map { $0.hasPrefix("X-TEND-SYNC:") ? String($0.prefix { $0 != " " }) : $0 }
+            .filter { !$0.hasPrefix(" ") }.joined(separator: "\r\n")
+        #expect(try CLI.run(["-e", #"set @ana-lima addresses: [{city: "Oslo"}]"#], in: dir).status == 0)
+        try old.replacingOccurrences(of: "TITLE:Head stylist", with: "TITLE:Boss").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        #expect(try VdirSyncTests.ana(dir, "city, title") == "city,title\nRome,Boss\n")
+    }
+
     /// A line of the note edited or deleted on the phone is so in Tend, its blank lines kept
     /// (b82: the old line stayed beside the new one, unreported, and the next export wrote both
     /// back to the phone); a card without a NOTE (a program that drops it) leaves the notes,
