@@ -94,6 +94,9 @@ import Testing
             ("export csv \"f.csv\" count(contacts)", "export takes a query, as in: export csv \"vip.csv\" contacts where +vip; this is a number", 1, 20, nil),
             // Beside a number a bare word is no text: no "did you mean "zzqq"?".
             ("assert zzqq == 1", "unknown name 'zzqq'", 1, 8, nil),
+            // Where a duration or a date is wanted, neither: following it gave a second error (b89).
+            ("set @a cadence: banana", "unknown name 'banana'", 1, 17, nil),
+            ("log call with @a on yesterdy", "unknown name 'yesterdy'", 1, 21, "yesterday"),
             ("add \"  \"", "a contact needs a name", 1, 5, nil),
             ("set @a", "set needs a field to change, as in: set @dana-lee stage: credibility", 1, 1, nil),
             ("knows @a @a", "@a is named twice: knows takes two or more different people", 1, 10, nil),

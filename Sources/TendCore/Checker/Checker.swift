@@ -24,6 +24,8 @@ public struct Checker {
     /// dump replays them, so every one a database holds restores and can be redefined around (a
     /// rule may hold `count(interactions where it in people)`, always 0).
     var checksMembership = true
+    /// What `expect` wants of the bare name it checks, and what it is called there.
+    var expecting: (type: ValueType, what: String)?
     /// Set for a checker of what is stored (a goal's metric): `checksMembership` stays off.
     var checksDefinitions = false
     /// What each name checked so far turned out to be: the definitions' bodies and the statements'.
@@ -629,6 +631,10 @@ public struct Checker {
 
     /// Checks an expression and reports when it cannot have the expected type.
     mutating func expect(_ e: Expr, _ type: ValueType, _ scope: Scope, _ what: String) {
+        // A bare word where a value of a known kind is wanted (`cadence: banana`) is not told to
+        // be text, which would then be refused as not that kind.
+        if case .name = e.kind { expecting = (type, what) }
+        defer { expecting = nil }
         let t = check(e, scope)
         if !compatible(t, type) {
             var hint: String?
@@ -895,6 +901,19 @@ public struct Checker {
         }
         // A word with nothing close to it was most likely meant as text: `kind == lunch`, `status: won`;
         // not a word of the language (`snooze @x for 2w` suggested "for").
+        if let (type, what) = expecting, [.duration, .date, .number].contains(type) {
+            let example: String
+            switch type {
+            case .duration: example = " such as 2w or 3mo"
+            case .date: example = " such as 2026-12-01 or today"
+            case .number: example = " such as 3"
+            default: example = ""
+            }
+            note.append("\(what) must be \(article(type))\(example)")
+            let near = closest(n, among: candidates + Checker.valueWords.sorted()).first
+            report("unknown name '\(n)'", e.range, suggestion: near ?? field, notes: note + elsewhere)
+            return
+        }
         let text = n.count > 2 && whole.count <= 60 && note.isEmpty && !Checker.grammarWords.contains(whole) ? "\"\(n)\"" : nil
         report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field ?? text, notes: note + elsewhere)
     }
