@@ -24,6 +24,21 @@ import Testing
         #expect(lines.contains { $0.hasPrefix("    12  Bo") && $0.contains("Call") })
     }
 
+    /// The room goes first to the text that would otherwise lose its end: a long message beside
+    /// a shorter list of rules keeps every word at 80 columns (b89: both got 19 columns and the
+    /// message was cut with "…", while the rules fitted with room to spare).
+    @Test func theLongestTextKeepsItsEnd() {
+        let message = "You sent Joan Rivera 1 referral and got none back: share what a good referral for you looks like"
+        let t = Table(
+            columns: ["number", "priority", "contact", "message", "rules", "overdue"],
+            rows: [[.number(1), .number(4), .string("Joan Rivera"), .string(message), .string("ask for reciprocity, complete GAINS"), .string("0d")]])
+        let lines = Renderer(format: .table, width: 80).render(.table(t))!.split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { Renderer.displayWidth($0) <= 80 }, "\(lines)")
+        #expect(!lines.joined().contains("…"), "\(lines.joined(separator: "\n"))")
+        let words = lines.dropFirst(2).dropLast().joined(separator: " ").split(separator: " ")
+        for word in message.split(separator: " ") { #expect(words.contains(word), "\(word): \(lines.joined(separator: "\n"))") }
+    }
+
     @Test(arguments: [
         ("one two three four", 7, ["one two", "three", "four"]),
         ("abcdefghij klm", 4, ["abcd", "efgh", "ij", "klm"]),
