@@ -53,7 +53,8 @@ public struct ImportedContact: Equatable, Sendable {
     /// not say (written by an older Tend, or by another program).
     public var changedParts: Set<String>? {
         guard let writtenParts, writtenParts.count == ImportedContact.syncParts.count else { return nil }
-        return Set(zip(ImportedContact.syncParts, zip(writtenParts, partDigests)).filter { $0.1.0 != $0.1.1 }.map(\.0))
+        let now = partDigests
+        return Set(writtenParts.indices.filter { writtenParts[$0] != now[$0] }.map { ImportedContact.syncParts[$0] })
     }
 
     public init(origin: String, name: String) {
@@ -169,16 +170,25 @@ extension ImportedContact {
     /// The parts of a card a sync tells apart, in the order `export vdir` writes their digests
     /// (`VCard.withDigest`): one a field of Tend's, or a list, the name, or the notes.
     public static let syncParts: [String] =
-        ["name", "emails", "phones", "addresses", "tags", "dates", "notes"] + ContactFields.all.map(\.name).filter { $0 != "uid" }
+        ["name", "emails", "phones", "addresses", "tags", "dates", "note", "notes"] + ContactFields.all.map(\.name).filter { $0 != "uid" }
+
+    /// The digest of the list of parts, six hex digits and a colon, before the parts' digests:
+    /// a card written with another list (a field added or dropped) is taken whole, its digests
+    /// never paired with the wrong parts.
+    public static let syncPartsVersion: String = digest6(syncParts.joined(separator: ",")) + ":"
+
+    /// Six hex digits of a text's FNV-1a hash, its 64 bits folded (the low bits alone are the weakest).
+    static func digest6(_ text: String) -> String {
+        var hash = StableHash()
+        hash.add(Array(text.utf8))
+        let v = hash.value
+        let hex = String((v >> 48 ^ v >> 24 ^ v) & 0xff_ffff, radix: 16)
+        return String(repeating: "0", count: 6 - hex.count) + hex
+    }
 
     /// Each part's digest, six hex digits, in `syncParts` order.
     public var partDigests: [String] {
-        ImportedContact.syncParts.map { part in
-            var hash = StableHash()
-            hash.add(Array(partText(part).utf8))
-            let hex = String(hash.value & 0xff_ffff, radix: 16)
-            return String(repeating: "0", count: 6 - hex.count) + hex
-        }
+        ImportedContact.syncParts.map { ImportedContact.digest6(partText($0)) }
     }
 
     /// A part as text that differs when the part does.
@@ -190,7 +200,8 @@ extension ImportedContact {
         case "addresses": return addresses.map { "\($0.formatted)\u{0}\($0.type ?? "\u{1}")" }.joined(separator: "\u{2}")
         case "tags": return tags.joined(separator: "\u{2}")
         case "dates": return dates.map(\.description).joined(separator: "\u{2}")
-        case "notes": return (note ?? "\u{1}") + "\u{0}" + notes.joined(separator: "\u{2}")
+        case "note": return note ?? "\u{1}"
+        case "notes": return notes.joined(separator: "\u{2}")
         default: return fields[part].map { "\($0)" } ?? "\u{1}"
         }
     }
@@ -208,7 +219,8 @@ extension ImportedContact {
             case "addresses": addresses = other.addresses
             case "tags": tags = other.tags
             case "dates": dates = other.dates
-            case "notes": (note, notes) = (other.note, other.notes)
+            case "note": note = other.note
+            case "notes": notes = other.notes
             default: fields[part] = other.fields[part]
             }
         }

@@ -554,11 +554,12 @@ public enum VCard {
         var seen = Set<NamedDate>()
         c.dates = c.dates.filter { seen.insert($0).inserted }
         // `DIGEST` alone (an older Tend's), or `DIGEST PARTS`: each part's digest, six hex digits.
-        if let sync = props.first(where: { $0.name == syncProperty })?.value.split(separator: " ") {
+        if let sync = props.first(where: { $0.name == syncProperty })?.value.trimmed.split(whereSeparator: \.isWhitespace) {
             c.unchangedSinceWritten = sync.first.map { String($0) == digest(props) } ?? false
-            if sync.count == 2, sync[1].count % 6 == 0 {
-                let hex = Array(sync[1])
-                c.writtenParts = stride(from: 0, to: hex.count, by: 6).map { String(hex[$0..<$0 + 6]) }
+            // The parts' digests of this Tend's list of parts (`syncPartsVersion`), or none.
+            if sync.count == 2, sync[1].hasPrefix(ImportedContact.syncPartsVersion) {
+                let hex = Array(sync[1].dropFirst(ImportedContact.syncPartsVersion.count))
+                if hex.count % 6 == 0 { c.writtenParts = stride(from: 0, to: hex.count, by: 6).map { String(hex[$0..<$0 + 6]) } }
             }
         }
         return c
@@ -595,17 +596,11 @@ public enum VCard {
             guard let p = parseLine(line, number), p.name != "BEGIN", p.name != "END" else { continue }
             props.append(p)
         }
-        let parts = (try? read(Array(card.utf8)).contacts.first?.partDigests.joined()).flatMap { $0 }
+        var warnings: [ImportError] = []
+        let parts = (try? contact(props, origin: "", warnings: &warnings)).map { ImportedContact.syncPartsVersion + $0.partDigests.joined() }
         let value = digest(props) + (parts.map { " " + $0 } ?? "")
-        // Folded at 75 octets (the value is ASCII), as every other line of the card.
-        var line = "\(syncProperty):\(value)"
-        var folded = ""
-        while line.utf8.count > 75 {
-            folded += line.prefix(75) + "\r\n "
-            line = String(line.dropFirst(75))
-        }
         let end = "END:VCARD\r\n"
-        return String(card.dropLast(end.count)) + folded + line + "\r\n" + end
+        return String(card.dropLast(end.count)) + fold("\(syncProperty):\(value)") + "\r\n" + end
     }
 
     /// The properties that hold a date, which `read` keeps as a note when it is not one.

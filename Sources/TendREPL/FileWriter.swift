@@ -60,10 +60,10 @@ public struct FileWriter {
     }
 
     /// `write(to:existing:producing:)` of bytes.
-    public func write(to path: String, existing: Existing, producingBytes produce: (_ write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void)
-        throws
-    {
-        try writing(to: path, existing: existing) { sink in try produce { try sink.take($0) } }
+    public func write(
+        to path: String, existing: Existing, syncingFolder: Bool = true, producingBytes produce: (_ write: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Void
+    ) throws {
+        try writing(to: path, existing: existing, syncingFolder: syncingFolder) { sink in try produce { try sink.take($0) } }
     }
 
     /// Writes what `body` hands the sink; `size`, when known, is how many bytes it will be.

@@ -154,7 +154,7 @@ struct Importer {
                     continue
                 }
                 // The parts of a synced card its owner left as Tend wrote them are what Tend holds
-                // now: an edit made in Tend since the export stays (the card's old value came back).
+                // now, so that an edit made in Tend since the export stays.
                 if linked && update, let changed = p.changedParts, let tend = try VCard.read(Array(VCard.write(c).utf8)).contacts.first {
                     p.takeParts(Set(ImportedContact.syncParts).subtracting(changed), from: tend)
                 }
@@ -300,15 +300,15 @@ enum JSONImport {
                     }
                     i += 1
                 }
-                guard keyNext, let last = open.indices.last, var keys = open[last] else { break }
+                guard keyNext, let last = open.indices.last, open[last] != nil else { break }
                 keyNext = false
                 let raw = Data(bytes[start...min(i, bytes.count - 1)])
                 let key =
                     escaped
                     ? (try? JSONSerialization.jsonObject(with: raw, options: .fragmentsAllowed) as? String) ?? String(decoding: raw, as: UTF8.self)
                     : String(decoding: raw.dropFirst().dropLast(), as: UTF8.self)
-                if !keys.insert(key).inserted { return (key, start) }
-                open[last] = keys
+                // Inserted in place: a copy of the set for each key made an object of 300,000 keys hang.
+                if !open[last]!.insert(key).inserted { return (key, start) }
             default:
                 break
             }
@@ -333,8 +333,9 @@ enum JSONImport {
         do {
             parsed = try JSONSerialization.jsonObject(with: data)
         } catch {
-            // Foundation gives no place for half a surrogate pair, and says "end of file".
-            if let (offset, escape) = loneSurrogate(in: data) {
+            // Foundation gives no place for half a surrogate pair, and says "end of file": where it
+            // gives none, the first such half is the place.
+            if place(of: error, in: data) == "file", let (offset, escape) = loneSurrogate(in: data) {
                 throw ImportError(
                     place(ofOffset: offset, in: data),
                     "this is not JSON: \(escape) is half of a character (a lone UTF-16 surrogate); its other half must follow it, or write the character itself")

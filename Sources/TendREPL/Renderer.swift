@@ -546,13 +546,13 @@ struct GridLayout {
     }
 
     /// Shrinks the widest columns until the grid fits the terminal's width: first those whose
-    /// widest text still wraps whole onto its lines (`wrappedLines`, with room for the blanks it
-    /// breaks at), so that a long text keeps its end where a shorter one can wrap instead (an
-    /// agenda's message was cut at 80 columns while its rules took as much room).
+    /// widest text still wraps whole onto its lines (`wrappedLines`), so that a long text keeps
+    /// its end where a shorter one can wrap instead.
     mutating func fit(_ width: Int?) {
         guard let width else { return }
         let gap = 2 * (widths.count - 1)
         let whole = widths
+        // A fifth of each line is left for where the text breaks at blanks.
         func wrapsWhole(_ i: Int) -> Bool { !numeric[i] && whole[i] * 5 <= (widths[i] - 1) * 4 * GridLayout.wrappedLines }
         while widths.reduce(0, +) + gap > width {
             let narrowable = widths.indices.filter { widths[$0] > 6 }

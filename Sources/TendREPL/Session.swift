@@ -664,7 +664,20 @@ public final class Session: InterpreterHost {
     /// A file a run wrote (by its real path: `./a.csv`, `a.csv` and a link to it are one file),
     /// as it was before the run first wrote it: its bytes and mode, nil when it was not there;
     /// and the name the run first gave it.
-    private var filesBefore: [String: (before: FileBefore?, named: String)] = [:]
+    /// With it, the file the run's last write left there (its device and inode): a file another
+    /// program replaced since (vdirsyncer pulling a phone's edit into a card) is not put back.
+    private var filesBefore: [String: (before: FileBefore?, named: String, written: FileIdentity?)] = [:]
+
+    /// A file's device and inode.
+    struct FileIdentity: Equatable {
+        var device: dev_t
+        var inode: ino_t
+        init?(_ path: String) {
+            var st = stat()
+            guard lstat(path, &st) == 0 else { return nil }
+            (device, inode) = (st.st_dev, st.st_ino)
+        }
+    }
 
     /// A file as it was before a run wrote it. A large one is held open: its bytes outlive the
     /// rename that replaces it, and none is held in memory (an export of every contact is some
@@ -730,9 +743,18 @@ public final class Session: InterpreterHost {
         var removed: [String] = []
         var restored: [String] = []
         var left: [String] = []
+        var changed: [String] = []
+        // Each folder is swept and synced once, not once a file (a vdir puts back thousands).
+        var folders = Set<String>()
         for (path, file) in filesBefore.sorted(by: { $0.value.named < $1.value.named }) {
+            if file.written == nil || FileIdentity(path) != file.written {
+                changed.append(file.named)
+                continue
+            }
+            folders.insert(PathName.folder(path))
             if let before = file.before {
-                if (try? FileWriter(database: store.path).write(to: path, existing: .replace, producingBytes: before.read)) != nil {
+                let writer = FileWriter(database: store.path)
+                if (try? writer.write(to: path, existing: .replace, syncingFolder: false, producingBytes: before.read)) != nil {
                     chmod(path, before.mode & 0o7777)
                     restored.append(file.named)
                 } else {
@@ -744,6 +766,7 @@ public final class Session: InterpreterHost {
                 left.append(file.named)
             }
         }
+        for folder in folders { FileWriter.syncFolder(folder) }
         // The first few by name (a vdir export puts back thousands of cards).
         func list(_ paths: [String], _ one: String, _ many: String) -> String? {
             guard !paths.isEmpty else { return nil }
@@ -754,6 +777,7 @@ public final class Session: InterpreterHost {
         let said = [
             list(removed, "was removed", "were removed"), list(restored, "was put back as it was", "were put back as they were"),
             list(left, "could not be put back", "could not be put back"),
+            list(changed, "was changed by another program since and was left as it is", "were changed by another program since and were left as they are"),
         ].compactMap { $0 }
         if !said.isEmpty { console.err("the files the run wrote go with it: " + said.joined(separator: "; ")) }
     }
@@ -1361,8 +1385,7 @@ public final class Session: InterpreterHost {
         // A file is the run's to put back only once it was written: one the writer refused (a
         // replacement declined, a missing folder) was never touched.
         try writingFile(path) {
-            // Stopped (SIGTERM, Ctrl-C) between two pieces: an export of 100,000 contacts wrote
-            // its whole file, 9 s, before it was put back.
+            // Stopped (SIGTERM, Ctrl-C) between two pieces, not at the end of the file.
             try FileWriter(database: store.path).write(to: path, existing: rewritable.contains(path) ? .replace : existing) { write in
                 try withoutActuallyEscaping(write) { write in
                     try produce { piece in
@@ -1388,7 +1411,8 @@ public final class Session: InterpreterHost {
             }
         }
         try write()
-        if let before { filesBefore[real] = before }
+        if let before { filesBefore[real] = (before.before, before.named, nil) }
+        filesBefore[real]?.written = FileIdentity(real)
         writtenThisRun.insert(path)
     }
 

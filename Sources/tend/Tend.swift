@@ -54,6 +54,14 @@ struct Tend: ParsableCommand {
         // told as lost output (exit 3, nothing changed), instead of killing Tend with the run's
         // confirmation printed and its change dropped (exit 141).
         signal(SIGPIPE, SIG_IGN)
+        // As many open files as the system allows this user: a run keeps each large file it
+        // wrote open until it ends, to put back if it fails (an export to a vdir of photo cards
+        // passed the usual 1,024).
+        var files = rlimit()
+        if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &files) == 0, files.rlim_cur < files.rlim_max {
+            files.rlim_cur = min(files.rlim_max, max(files.rlim_cur, 1 << 20))
+            setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &files)
+        }
         // Ctrl-C, SIGTERM and a hang-up always reach Tend, which stops cleanly on each: a parent
         // that runs it from a thread with them blocked (a dispatch worker's mask is inherited)
         // made a stopped backup carry on, or a closed REPL keep its changes in the log alone.

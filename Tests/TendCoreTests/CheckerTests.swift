@@ -97,6 +97,7 @@ import Testing
             // Where a duration or a date is wanted, neither: following it gave a second error (b89).
             ("set @a cadence: banana", "unknown name 'banana'", 1, 17, nil),
             ("log call with @a on yesterdy", "unknown name 'yesterdy'", 1, 21, "yesterday"),
+            ("set @a cadence: tomorow", "unknown name 'tomorow'", 1, 17, nil),
             ("add \"  \"", "a contact needs a name", 1, 5, nil),
             ("set @a", "set needs a field to change, as in: set @dana-lee stage: credibility", 1, 1, nil),
             ("knows @a @a", "@a is named twice: knows takes two or more different people", 1, 10, nil),

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import TendCore
 @testable import TendREPL
 
 /// The one writer of files, called directly.
@@ -152,5 +153,30 @@ import Testing
             }
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+    }
+}
+
+/// What a failed run puts back, and what it leaves.
+@Suite struct PutBackTests {
+    /// A file another program replaced after the run wrote it (vdirsyncer pulling a phone's edit
+    /// into a card) is left as it is when the run fails, and said; the run's other files go back.
+    @Test func aFileReplacedSinceIsLeftAsItIs() throws {
+        let dir = try FileWriterTests.folder()
+        let output = ConcurrencyTests.Output()
+        let session = try AgendaMemoTests.session(dir + "/t.db", output)
+        AgendaMemoTests.run(session, output, #"add "Ana Lima""#)
+        let (mine, theirs) = (dir + "/mine.csv", dir + "/theirs.csv")
+        session.beforeStatement = { s in
+            guard s.text.hasPrefix("add") else { return }
+            try? "their edit\n".write(toFile: theirs + ".new", atomically: false, encoding: .utf8)
+            rename(theirs + ".new", theirs)
+        }
+        let status = session.runScripts(
+            [Source(name: "<repl>", text: "export csv \"\(mine)\"\nexport csv \"\(theirs)\"\nadd \"Ana Lima\" handle: \"ana-lima\"\n")],
+            bail: false, readOnly: false)
+        #expect(status != .success)
+        #expect(!FileManager.default.fileExists(atPath: mine))
+        #expect(try String(contentsOfFile: theirs, encoding: .utf8) == "their edit\n")
+        #expect(output.err.joined(separator: "\n").contains("theirs.csv was changed by another program since and was left as it is"), "\(output.err)")
     }
 }

@@ -910,7 +910,8 @@ public struct Checker {
             default: example = ""
             }
             note.append("\(what) must be \(article(type))\(example)")
-            let near = closest(n, among: candidates + Checker.valueWords.sorted()).first
+            let days = type == .date ? ["today", "yesterday", "tomorrow"] : []
+            let near = closest(n, among: candidates + days).first
             report("unknown name '\(n)'", e.range, suggestion: near ?? field, notes: note + elsewhere)
             return
         }

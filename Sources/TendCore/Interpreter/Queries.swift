@@ -528,8 +528,7 @@ extension Interpreter {
         "person", "some",
     ]
 
-    /// The plain query a sugar form stands for (for `explain`).
-    /// The plain query a sugar form stands for, when one can be written; else what it does, as a
+    /// The plain query a sugar form stands for (for `explain`), when one can be written; else what it does, as a
     /// comment (`# …`), so that it is never taken for a query to run.
     public static func explanation(of q: Query, source: Source) -> String? {
         switch q.source {

@@ -155,15 +155,14 @@ extension Interpreter {
                 inside += lines.dropFirst().map { "  " + $0 }
             }
         }
-        if !inside.isEmpty { return [.value(.string(([s.text] + inside).joined(separator: "\n")))] }
-        var lines = [s.text + "    # already a plain statement"]
+        var lines = [s.text + (inside.isEmpty ? "    # already a plain statement" : "")]
         if case .expr(let e) = s.kind, case .query(let q) = e.kind, case .expr = q.source {
             // The plan this query would run with, one step a line.
             explaining = true
             defer { explaining = false }
             lines += try plan(for: q).lines { s.source.slice($0.range) }.map { "  " + $0 }
         }
-        return [.value(.string(lines.joined(separator: "\n")))]
+        return [.value(.string((lines + inside).joined(separator: "\n")))]
     }
 
     /// A sugar form's explanation, then the query's own clauses one a line, as a plain query's

@@ -642,8 +642,8 @@ public struct Parser {
         return false
     }
 
-    /// The query made of `source`, parsed before this is called (called with the parse as its
-    /// argument, the parser read for `previous` was the one from before the parse).
+    /// The query made of `source`, which is parsed before the call, never as its argument:
+    /// `self` is read before the arguments, so `previous` would be the token before the parse.
     private func query(_ source: QuerySource, from t: Token) -> Expr {
         let range = t.range.to(previous.range)
         return Expr(.query(Query(source: source, range: range)), range)
