@@ -45,16 +45,20 @@ public struct ImportedContact: Equatable, Sendable {
     /// A vdir card that still carries the digest `export vdir` wrote in it: no one changed it
     /// since, so what it says is not news.
     public var unchangedSinceWritten = false
-    /// The digests of the parts of a vdir card as `export vdir` wrote it (`partDigests`), when
-    /// the card carries them: the parts whose digest differs now are what its owner changed.
-    public var writtenParts: [String]?
+    /// The digests of the parts of a vdir card as `export vdir` wrote it (`partDigests`, six hex
+    /// digits each, one after another), when the card carries them: the parts whose digest
+    /// differs now are what its owner changed.
+    public var writtenParts: String?
+    /// The digests of the items of each list (`itemDigests`) as `export vdir` wrote them.
+    public var writtenItems: String?
 
     /// The parts of a synced card its owner changed since Tend wrote it; nil when the card does
     /// not say (written by an older Tend, or by another program).
     public var changedParts: Set<String>? {
-        guard let writtenParts, writtenParts.count == ImportedContact.syncParts.count else { return nil }
+        guard let writtenParts, writtenParts.utf8.count == 6 * ImportedContact.syncParts.count else { return nil }
+        let written = Array(writtenParts.utf8)
         let now = partDigests
-        return Set(writtenParts.indices.filter { writtenParts[$0] != now[$0] }.map { ImportedContact.syncParts[$0] })
+        return Set(now.indices.filter { !written[6 * $0..<6 * $0 + 6].elementsEqual(now[$0].utf8) }.map { ImportedContact.syncParts[$0] })
     }
 
     public init(origin: String, name: String) {
@@ -201,10 +205,14 @@ extension ImportedContact {
         case "tags": return tags.joined(separator: "\u{2}")
         case "dates": return dates.map(\.description).joined(separator: "\u{2}")
         case "note": return note ?? "\u{1}"
-        case "notes": return notes.joined(separator: "\u{2}")
+        case "notes": return otherNotes.joined(separator: "\u{2}")
         default: return fields[part].map { "\($0)" } ?? "\u{1}"
         }
     }
+
+    /// The notes the card's properties other than NOTE give (`url: …`); the NOTE is among
+    /// `notes` too.
+    var otherNotes: [String] { notes.filter { !(note ?? "").contains($0) } }
 
     /// The parts named taken from `other`: a synced card's parts its owner left as Tend wrote
     /// them are what Tend holds now (`other`, Tend's contact as a card reads back), so that what
@@ -220,8 +228,70 @@ extension ImportedContact {
             case "tags": tags = other.tags
             case "dates": dates = other.dates
             case "note": note = other.note
-            case "notes": notes = other.notes
+            case "notes": notes = notes.filter { !otherNotes.contains($0) } + other.otherNotes
             default: fields[part] = other.fields[part]
+            }
+        }
+    }
+}
+
+// MARK: - Lists changed on both sides
+
+extension ImportedContact {
+    /// The parts that are lists of items, merged item by item when both sides changed them.
+    static let listParts = ["emails", "phones", "addresses", "tags", "dates", "note"]
+
+    /// The texts of a list part's items, each told apart from the others.
+    func items(_ part: String) -> [String] {
+        switch part {
+        case "emails": return emails.map { "\($0.value.lowercased())\u{0}\($0.type ?? "")" }
+        case "phones": return phones.map { "\($0.value)\u{0}\($0.type ?? "")" }
+        case "addresses": return addresses.map { "\($0.formatted)\u{0}\($0.type ?? "")" }
+        case "tags": return tags.map { $0.lowercased() }
+        case "dates": return dates.map(\.description)
+        default: return (note ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+
+    /// Each list part's items' digests, six hex digits each, the parts joined by dots.
+    public var itemDigests: String {
+        ImportedContact.listParts.map { items($0).map(ImportedContact.digest6).joined() }.joined(separator: ".")
+    }
+
+    /// The lists this card and Tend (`tend`, its contact as a card reads back) both changed since
+    /// the export (`changed` are the card's changed parts): item by item, what the card added
+    /// and removed is applied to Tend's list, so that what Tend added or removed stays. A list
+    /// only the card changed is the card's, in its order.
+    public mutating func mergeLists(_ changed: Set<String>, with tend: ImportedContact) {
+        guard let writtenItems else { return }
+        let written = writtenItems.split(separator: ".", omittingEmptySubsequences: false)
+        guard written.count == ImportedContact.listParts.count else { return }
+        for (part, digests) in zip(ImportedContact.listParts, written) where changed.contains(part) {
+            let bytes = Array(digests.utf8)
+            guard bytes.count % 6 == 0 else { continue }
+            let base = stride(from: 0, to: bytes.count, by: 6).map { String(decoding: bytes[$0..<$0 + 6], as: UTF8.self) }
+            let tendKeys = tend.items(part).map(ImportedContact.digest6)
+            // Tend left the list as exported: the card's list as it is.
+            guard tendKeys != base else { continue }
+            let cardKeys = items(part).map(ImportedContact.digest6)
+            let removed = Set(base).subtracting(cardKeys)
+            let kept = Set(tendKeys)
+            let baseSet = Set(base)
+            // Tend's items the card did not remove, then the card's new ones.
+            let keepTend = tendKeys.indices.filter { !removed.contains(tendKeys[$0]) }
+            let addCard = cardKeys.indices.filter { !baseSet.contains(cardKeys[$0]) && !kept.contains(cardKeys[$0]) }
+            switch part {
+            case "emails": emails = keepTend.map { tend.emails[$0] } + addCard.map { emails[$0] }
+            case "phones": phones = keepTend.map { tend.phones[$0] } + addCard.map { phones[$0] }
+            case "addresses": addresses = keepTend.map { tend.addresses[$0] } + addCard.map { addresses[$0] }
+            case "tags": tags = keepTend.map { tend.tags[$0] } + addCard.map { tags[$0] }
+            case "dates": dates = keepTend.map { tend.dates[$0] } + addCard.map { dates[$0] }
+            default:
+                let tendLines = tend.items("note")
+                let cardLines = items("note")
+                // The card's NOTE, among its notes too, is replaced by the lines merged.
+                notes = otherNotes
+                note = (keepTend.map { tendLines[$0] } + addCard.map { cardLines[$0] }).joined(separator: "\n")
             }
         }
     }

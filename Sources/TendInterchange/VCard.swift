@@ -554,12 +554,14 @@ public enum VCard {
         var seen = Set<NamedDate>()
         c.dates = c.dates.filter { seen.insert($0).inserted }
         // `DIGEST` alone (an older Tend's), or `DIGEST PARTS`: each part's digest, six hex digits.
-        if let sync = props.first(where: { $0.name == syncProperty })?.value.trimmed.split(whereSeparator: \.isWhitespace) {
-            c.unchangedSinceWritten = sync.first.map { String($0) == digest(props) } ?? false
+        // Split by its bytes: split as characters, the value of every card took a third of an import.
+        if let sync = props.first(where: { $0.name == syncProperty })?.value.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }) {
+            c.unchangedSinceWritten = sync.first.map { String(Substring($0)) == digest(props) } ?? false
             // The parts' digests of this Tend's list of parts (`syncPartsVersion`), or none.
-            if sync.count == 2, sync[1].hasPrefix(ImportedContact.syncPartsVersion) {
-                let hex = Array(sync[1].dropFirst(ImportedContact.syncPartsVersion.count))
-                if hex.count % 6 == 0 { c.writtenParts = stride(from: 0, to: hex.count, by: 6).map { String(hex[$0..<$0 + 6]) } }
+            if sync.count >= 2, case let parts = String(Substring(sync[1])), parts.hasPrefix(ImportedContact.syncPartsVersion) {
+                c.writtenParts = String(parts.dropFirst(ImportedContact.syncPartsVersion.count))
+                // Then each list's items' digests (`itemDigests`).
+                if sync.count == 3 { c.writtenItems = String(Substring(sync[2])) }
             }
         }
         return c
@@ -597,7 +599,9 @@ public enum VCard {
             props.append(p)
         }
         var warnings: [ImportError] = []
-        let parts = (try? contact(props, origin: "", warnings: &warnings)).map { ImportedContact.syncPartsVersion + $0.partDigests.joined() }
+        let parts = (try? contact(props, origin: "", warnings: &warnings)).map {
+            ImportedContact.syncPartsVersion + $0.partDigests.joined() + " " + $0.itemDigests
+        }
         let value = digest(props) + (parts.map { " " + $0 } ?? "")
         let end = "END:VCARD\r\n"
         return String(card.dropLast(end.count)) + fold("\(syncProperty):\(value)") + "\r\n" + end

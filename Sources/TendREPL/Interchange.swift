@@ -157,6 +157,7 @@ struct Importer {
                 // now, so that an edit made in Tend since the export stays.
                 if linked && update, let changed = p.changedParts, let tend = try VCard.read(Array(VCard.write(c).utf8)).contacts.first {
                     p.takeParts(Set(ImportedContact.syncParts).subtracting(changed), from: tend)
+                    p.mergeLists(changed, with: tend)
                 }
                 let changes = linked && update ? Merge.applyCard(p, to: &c) : Merge.merge(p, into: &c, update: update)
                 report.changes += changes

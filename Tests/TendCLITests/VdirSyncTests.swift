@@ -73,7 +73,8 @@ import Testing
 
     /// Tend and the phone each changed the contact between two syncs, in other fields: both
     /// stay (b89: the card's old city came back over the one set in Tend, and the next export
-    /// sent it to the phone). A part the phone changed wins, and a field Tend filled in since the
+    /// sent it to the phone). A part the phone changed wins (the phones both sides changed are
+    /// merged: the number Tend removed stays removed), and a field Tend filled in since the
     /// export, which the card lacks, stays; a card an older Tend wrote (no digests of its parts)
     /// is taken whole, as before.
     @Test func editsOnBothSidesInOtherFieldsBothStay() throws {
@@ -88,7 +89,7 @@ import Testing
         #expect(r.status == 0 && !r.stdout.contains("Lisbon") && !r.stdout.contains("ana@a.example"), "\(r.stdout)\(r.stderr)")
         #expect(
             try VdirSyncTests.ana(dir, "city, emails, title, relationship, phones")
-                == "city,emails,title,relationship,phones\nRome,ana@new.example,Head stylist,friend,'+1 555 0111; +1 555 0101\n")
+                == "city,emails,title,relationship,phones\nRome,ana@new.example,Head stylist,friend,'+1 555 0111\n")
         // The next export sends both sides' edits to the phone.
         #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
         let (_, sent) = try VdirSyncTests.card(dir)
@@ -100,6 +101,26 @@ import Testing
         try old.replacingOccurrences(of: "TITLE:Head stylist", with: "TITLE:Boss").write(to: file, atomically: true, encoding: .utf8)
         #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
         #expect(try VdirSyncTests.ana(dir, "city, title") == "city,title\nRome,Boss\n")
+    }
+
+    /// A list both sides changed is merged item by item (b91): what the phone added and removed
+    /// is applied to Tend's list, so an e-mail or tag Tend added stays beside the phone's change,
+    /// and a line of the notes Tend edited stays beside a line the phone edited.
+    @Test func listsChangedOnBothSidesAreMergedItemByItem() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", #"add "Ana Lima" emails: ["ana@a.example", "ana@b.example"], +vip +golf, notes: "met at golf\nlikes coffee\nhas two kids""#], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", #"set @ana-lima emails: ["ana@a.example", "ana@b.example", "ana@tend.example"], +client, notes: "met at golf\nlikes coffee\nhas three kids""#], in: dir).status == 0)
+        let (file, text) = try VdirSyncTests.card(dir)
+        let phone = text.components(separatedBy: "\r\n").filter { !$0.hasPrefix("EMAIL:ana@b.example") }.map { line in
+            line.hasPrefix("CATEGORIES:") ? "CATEGORIES:vip" : line.hasPrefix("NOTE:") ? "NOTE:met at golf\\nlikes tea\\nhas two kids" : line
+        }
+        try phone.joined(separator: "\r\n").write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        let got = try CLI.run(["--format", "json", "-e", "contacts show emails, tags, notes"], in: dir).stdout
+        #expect(got.contains(#""emails":["ana@a.example","ana@tend.example"]"#) && got.contains(#""tags":["vip","client"]"#), "\(got)\n\(r.stdout)")
+        #expect(got.contains(#""notes":"met at golf\nhas three kids\nlikes tea""#), "\(got)\n\(r.stdout)")
     }
 
     /// A line of the note edited or deleted on the phone is so in Tend, its blank lines kept
