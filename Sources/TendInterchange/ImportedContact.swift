@@ -55,10 +55,9 @@ public struct ImportedContact: Equatable, Sendable {
     /// The parts of a synced card its owner changed since Tend wrote it; nil when the card does
     /// not say (written by an older Tend, or by another program).
     public var changedParts: Set<String>? {
-        guard let writtenParts, writtenParts.utf8.count == 6 * ImportedContact.syncParts.count else { return nil }
-        let written = Array(writtenParts.utf8)
+        guard let written = writtenParts.flatMap(ImportedContact.digests), written.count == ImportedContact.syncParts.count else { return nil }
         let now = partDigests
-        return Set(now.indices.filter { !written[6 * $0..<6 * $0 + 6].elementsEqual(now[$0].utf8) }.map { ImportedContact.syncParts[$0] })
+        return Set(now.indices.filter { written[$0] != now[$0] }.map { ImportedContact.syncParts[$0] })
     }
 
     public init(origin: String, name: String) {
@@ -190,6 +189,13 @@ extension ImportedContact {
         return String(repeating: "0", count: 6 - hex.count) + hex
     }
 
+    /// Digests written one after another, six hex digits each, apart; nil when they are not.
+    static func digests(_ written: some StringProtocol) -> [String]? {
+        let bytes = Array(written.utf8)
+        guard bytes.count % 6 == 0 else { return nil }
+        return stride(from: 0, to: bytes.count, by: 6).map { String(decoding: bytes[$0..<$0 + 6], as: UTF8.self) }
+    }
+
     /// Each part's digest, six hex digits, in `syncParts` order.
     public var partDigests: [String] {
         ImportedContact.syncParts.map { ImportedContact.digest6(partText($0)) }
@@ -267,9 +273,7 @@ extension ImportedContact {
         let written = writtenItems.split(separator: ".", omittingEmptySubsequences: false)
         guard written.count == ImportedContact.listParts.count else { return }
         for (part, digests) in zip(ImportedContact.listParts, written) where changed.contains(part) {
-            let bytes = Array(digests.utf8)
-            guard bytes.count % 6 == 0 else { continue }
-            let base = stride(from: 0, to: bytes.count, by: 6).map { String(decoding: bytes[$0..<$0 + 6], as: UTF8.self) }
+            guard let base = ImportedContact.digests(digests) else { continue }
             let tendKeys = tend.items(part).map(ImportedContact.digest6)
             // Tend left the list as exported: the card's list as it is.
             guard tendKeys != base else { continue }
@@ -280,18 +284,18 @@ extension ImportedContact {
             // Tend's items the card did not remove, then the card's new ones.
             let keepTend = tendKeys.indices.filter { !removed.contains(tendKeys[$0]) }
             let addCard = cardKeys.indices.filter { !baseSet.contains(cardKeys[$0]) && !kept.contains(cardKeys[$0]) }
+            func merged<T>(_ tendList: [T], _ cardList: [T]) -> [T] { keepTend.map { tendList[$0] } + addCard.map { cardList[$0] } }
             switch part {
-            case "emails": emails = keepTend.map { tend.emails[$0] } + addCard.map { emails[$0] }
-            case "phones": phones = keepTend.map { tend.phones[$0] } + addCard.map { phones[$0] }
-            case "addresses": addresses = keepTend.map { tend.addresses[$0] } + addCard.map { addresses[$0] }
-            case "tags": tags = keepTend.map { tend.tags[$0] } + addCard.map { tags[$0] }
-            case "dates": dates = keepTend.map { tend.dates[$0] } + addCard.map { dates[$0] }
+            case "emails": emails = merged(tend.emails, emails)
+            case "phones": phones = merged(tend.phones, phones)
+            case "addresses": addresses = merged(tend.addresses, addresses)
+            case "tags": tags = merged(tend.tags, tags)
+            case "dates": dates = merged(tend.dates, dates)
             default:
-                let tendLines = tend.items("note")
-                let cardLines = items("note")
                 // The card's NOTE, among its notes too, is replaced by the lines merged.
+                let lines = merged(tend.items("note"), items("note"))
                 notes = otherNotes
-                note = (keepTend.map { tendLines[$0] } + addCard.map { cardLines[$0] }).joined(separator: "\n")
+                note = lines.joined(separator: "\n")
             }
         }
     }

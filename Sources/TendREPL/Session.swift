@@ -1401,17 +1401,17 @@ public final class Session: InterpreterHost {
     /// for a run that fails to put back (`putBackFiles`).
     func writingFile(_ path: String, _ write: () throws -> Void) throws {
         let real = Session.writtenPath(path)
-        var before: (before: FileBefore?, named: String)?
+        var before: (before: FileBefore?, named: String, written: FileIdentity?)?
         if filesBefore.index(forKey: real) == nil {
             var st = stat()
             if lstat(real, &st) != 0 {
-                if errno == ENOENT { before = (nil, path) }
+                if errno == ENOENT { before = (nil, path, nil) }
             } else if let file = FileBefore(real) {
-                before = (file, path)
+                before = (file, path, nil)
             }
         }
         try write()
-        if let before { filesBefore[real] = (before.before, before.named, nil) }
+        if let before { filesBefore[real] = before }
         filesBefore[real]?.written = FileIdentity(real)
         writtenThisRun.insert(path)
     }
