@@ -45,6 +45,11 @@ public struct ImportedContact: Equatable, Sendable {
     /// A vdir card that still carries the digest `export vdir` wrote in it: no one changed it
     /// since, so what it says is not news.
     public var unchangedSinceWritten = false
+    /// The card carries `X-TEND-SYNC`: an export of Tend's wrote it (changed since or not).
+    public var writtenByTend = false
+    /// The digest of a vdir card's bytes (`Vdir.SyncState.digest`), when its file holds it
+    /// alone or its chunk reads as one card: what an import with `--update` records as taken in.
+    public var cardDigest: String?
     /// The digests of the parts of a vdir card as `export vdir` wrote it (`partDigests`, six hex
     /// digits each, one after another), when the card carries them: the parts whose digest
     /// differs now are what its owner changed.

@@ -556,6 +556,7 @@ public enum VCard {
         // `DIGEST` alone (an older Tend's), or `DIGEST PARTS`: each part's digest, six hex digits.
         // Split by its bytes: split as characters, the value of every card took a third of an import.
         if let sync = props.first(where: { $0.name == syncProperty })?.value.utf8.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 }) {
+            c.writtenByTend = true
             c.unchangedSinceWritten = sync.first.map { String(Substring($0)) == digest(props) } ?? false
             // The parts' digests of this Tend's list of parts (`syncPartsVersion`), or none.
             if sync.count >= 2, case let parts = String(Substring(sync[1])), parts.hasPrefix(ImportedContact.syncPartsVersion) {

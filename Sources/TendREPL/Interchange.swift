@@ -78,6 +78,16 @@ struct Importer {
         var report = Report(notes: batch.warnings.map(\.description))
         try apply(batch.contacts, dryRun: dryRun, update: update, sync: sync, report: &report)
         session.interpreter.invalidate()
+        if sync && !dryRun && !report.taken.isEmpty {
+            // Recorded through the run's files: a run that fails puts the folder's state back.
+            do {
+                try Vdir.SyncState.write(Vdir.SyncState.read(path).merging(report.taken) { $1 }, in: path, session: session)
+            } catch let e as Stopped {
+                throw e
+            } catch {
+                report.notes.append("could not record the cards taken in (\(error)): the next import takes their changes again")
+            }
+        }
         let takeTheFiles = session.fromCommandLine ? "tend import --update" : "import … update"
         return report.text(path: path, dryRun: dryRun, update: update, errors: batch.errors, takeTheFiles: takeTheFiles)
     }
@@ -93,6 +103,11 @@ struct Importer {
         var changes: [FieldChange] = []
         /// What the user should know about records that were imported (a handle replaced, …).
         var notes: [String] = []
+        /// The vdir cards the import took in whole (added) or with `--update`, by UID, with the
+        /// digest of their bytes: recorded in the folder's `.tend-sync`, so that a later import
+        /// passes them over until they change again (a Tend edit made in between stays) and
+        /// an export may replace them.
+        var taken: [String: String] = [:]
         /// The most lines of changes a report lists; the rest are counted.
         static let maxChangeLines = 1000
 
@@ -155,12 +170,21 @@ struct Importer {
                 }
                 // The parts of a synced card its owner left as Tend wrote them are what Tend holds
                 // now, so that an edit made in Tend since the export stays.
-                if linked && update, let changed = p.changedParts, let tend = try VCard.read(Array(VCard.write(c).utf8)).contacts.first {
+                let changed = linked && update ? p.changedParts : nil
+                if let changed, let tend = try VCard.read(Array(VCard.write(c).utf8)).contacts.first {
                     p.takeParts(Set(ImportedContact.syncParts).subtracting(changed), from: tend)
                     p.mergeLists(changed, with: tend)
                 }
                 let changes = linked && update ? Merge.applyCard(p, to: &c) : Merge.merge(p, into: &c, update: update)
                 report.changes += changes
+                if linked && update, let uid = p.uid, let digest = p.cardDigest { report.taken[uid] = digest }
+                // A card Tend wrote whose parts' digests are gone or unreadable (an older Tend's,
+                // or a server that rewrote the line) cannot say what the phone changed.
+                if linked && update && changed == nil && p.writtenByTend && !changes.isEmpty {
+                    report.notes.append(
+                        "\(p.origin): its \(VCard.syncProperty) line does not say which fields were changed on the phone (an older Tend wrote it, or a server rewrote it): the card was taken whole"
+                    )
+                }
                 // A record that changes nothing (the same file imported again, or one whose
                 // differing values were all kept and reported as conflicts) is unchanged, not merged.
                 if c == before {
@@ -207,6 +231,7 @@ struct Importer {
             contacts[c.id] = c
             index.added(c, from: p)
             report.added += 1
+            if sync, let uid = c.uid, uid == p.uid, let digest = p.cardDigest { report.taken[uid] = digest }
         }
     }
 }

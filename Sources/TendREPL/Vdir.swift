@@ -158,7 +158,13 @@ enum Vdir {
                         batch.warnings.append(ImportError(place, "has the UID of \(first) (\(uid)): read as the same person"))
                     }
                     fileOfUID[uid] = fileOfUID[uid] ?? place
-                    if chunks.count == 1 || cards.contacts.count == 1, leftAsIs[uid] == SyncState.digest(chunk) { c.unchangedSinceWritten = true }
+                    // The folder's state names the card's bytes an export left as they were, or an
+                    // import with `--update` took in: what it says is not news.
+                    if chunks.count == 1 || cards.contacts.count == 1 {
+                        let digest = SyncState.digest(chunk)
+                        c.cardDigest = digest
+                        if leftAsIs[uid] == digest { c.unchangedSinceWritten = true }
+                    }
                     batch.contacts.append(c)
                 }
             }
@@ -202,6 +208,9 @@ extension Vdir {
         var exported = Set<String>()
         var leftAsIs: [String: String] = [:]
         var edited: [String: (cards: [[UInt8]], changed: Bool)] = [:]
+        let known = SyncState.read(dir)
+        let replacing = if case .replace = session.exporting { true } else { false }
+        var changedThere: [String] = []
         for var c in people {
             // Stopped between two cards (SIGTERM, Ctrl-C): the run fails and the cards go back.
             try Interruption.check()
@@ -226,6 +235,13 @@ extension Vdir {
                 done.unchanged += 1
                 continue
             }
+            // A card someone changed since Tend last wrote it or took it in (a phone's edit not
+            // yet imported) is left as it is: Tend's card would write over that edit.
+            if let old, !replacing, changedSince(old, known: known[uid]) {
+                if let digest = known[uid] { leftAsIs[uid] = digest }
+                changedThere.append(old.file)
+                continue
+            }
             if let old, old.of > 1 {
                 var file = edited[name] ?? (cards(files.first { $0.name == name }!.bytes), false)
                 file.cards[old.card] = bytes
@@ -240,14 +256,29 @@ extension Vdir {
             _ = try write(Array(file.cards.joined()), name, in: dir, session: session, notes: &done.notes)
         }
         // Cards this export did not look at (a query's export) keep what the folder knew of them.
-        let known = SyncState.read(dir).filter { !exported.contains($0.key) }
-        try SyncState.write(known.merging(leftAsIs) { $1 }, in: dir, session: session)
+        try SyncState.write(known.filter { !exported.contains($0.key) }.merging(leftAsIs) { $1 }, in: dir, session: session)
         FileWriter.syncFolder(dir)
+        if !changedThere.isEmpty {
+            let n = changedThere.count
+            let some = changedThere.prefix(3).joined(separator: ", ") + (n > 3 ? " and \(n - 3) more" : "")
+            done.notes.append(
+                "\(n) card\(n == 1 ? " was" : "s were") changed since Tend last wrote or imported \(n == 1 ? "it" : "them"): left as \(n == 1 ? "it is" : "they are") (\(some)); "
+                    + "import the folder with --update first, or export with --overwrite to replace \(n == 1 ? "it" : "them") with Tend's")
+        }
         let others = existing.byUID.keys.filter { !exported.contains($0) }.count
         if others > 0 {
             done.notes.append("\(others) card\(others == 1 ? " is" : "s are") not of an exported contact: left as \(others == 1 ? "it is" : "they are")")
         }
         return done
+    }
+
+    /// Whether a card was changed since Tend last wrote it or took it in: its bytes are not those
+    /// the folder's state records (`known`), and either its `X-TEND-SYNC` no longer matches it or,
+    /// having none, the state recorded other bytes for it. A card of another program's that Tend
+    /// never recorded is not: the first export after an import writes it.
+    static func changedSince(_ card: CardPlace, known: String?) -> Bool {
+        if let known, known == SyncState.digest(card.bytes) { return false }
+        return card.changedSinceWritten ?? (known != nil)
     }
 
     /// The cards an export left as another program wrote them because they said what Tend has
@@ -317,6 +348,9 @@ extension Vdir {
         var card: Int
         var of: Int
         var bytes: [UInt8]
+        /// Whether someone changed the card since Tend's export wrote it (its `X-TEND-SYNC` no
+        /// longer matches it); nil when no export of Tend's wrote it.
+        var changedSinceWritten: Bool?
     }
 
     /// The folder's cards by UID (a card without one by `placeUID`), and the UID of the card
@@ -329,7 +363,10 @@ extension Vdir {
             for (k, chunk) in chunks.enumerated() {
                 guard let batch = try? VCard.read(chunk), batch.contacts.count == 1, let c = batch.contacts.first else { continue }
                 let uid = c.uid ?? placeUID(file: f.name, card: k, of: chunks.count)
-                if byUID[uid] == nil { byUID[uid] = CardPlace(file: f.name, card: k, of: chunks.count, bytes: chunk) }
+                if byUID[uid] == nil {
+                    byUID[uid] = CardPlace(
+                        file: f.name, card: k, of: chunks.count, bytes: chunk, changedSinceWritten: c.writtenByTend ? !c.unchangedSinceWritten : nil)
+                }
                 if let h = c.handle { uidOfHandle[h] = uid }
             }
         }

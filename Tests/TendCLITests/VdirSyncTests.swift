@@ -99,8 +99,59 @@ import Testing
             .filter { !$0.hasPrefix(" ") }.joined(separator: "\r\n")
         #expect(try CLI.run(["-e", #"set @ana-lima addresses: [{city: "Oslo"}]"#], in: dir).status == 0)
         try old.replacingOccurrences(of: "TITLE:Head stylist", with: "TITLE:Boss").write(to: file, atomically: true, encoding: .utf8)
-        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        let whole = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(whole.status == 0 && whole.stdout.contains("line does not say which fields were changed on the phone"), "\(whole.stdout)")
         #expect(try VdirSyncTests.ana(dir, "city, title") == "city,title\nRome,Boss\n")
+    }
+
+    /// A second import before an export takes nothing from a card an import took in already
+    /// (b91 #7: the phone's title came back over the one set in Tend since the first import):
+    /// the folder's `.tend-sync` records the card's bytes once `--update` took them in.
+    @Test func aCardImportedOnceIsNotTakenAgain() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", VdirSyncTests.ana], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let (file, text) = try VdirSyncTests.card(dir)
+        try text.replacingOccurrences(of: "TITLE:Owner", with: "TITLE:Head stylist").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        #expect(try VdirSyncTests.ana(dir, "title") == "title\nHead stylist\n")
+        #expect(try CLI.run(["-e", #"set @ana-lima title: "Founder""#], in: dir).status == 0)
+        let again = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(again.status == 0 && again.stdout.contains("0 merged, 1 unchanged"), "\(again.stdout)\(again.stderr)")
+        #expect(try VdirSyncTests.ana(dir, "title") == "title\nFounder\n")
+        // Changed on the phone again, the card is news again; a dry run records nothing.
+        let (_, now) = try VdirSyncTests.card(dir)
+        try now.replacingOccurrences(of: "TITLE:Head stylist", with: "TITLE:Boss").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update", "--dry-run"], in: dir).stdout.contains("1 merged"))
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).stdout.contains("1 merged"))
+        #expect(try VdirSyncTests.ana(dir, "title") == "title\nBoss\n")
+    }
+
+    /// An export leaves a card changed on the phone since Tend wrote it that no import took in
+    /// (b91 #4: the phone's new title was written over, and the next sync sent Tend's back to
+    /// the phone), and says so; once imported with `--update`, the export writes both sides'
+    /// edits; `--overwrite` replaces such a card with Tend's.
+    @Test func anExportLeavesACardChangedOnThePhoneUntilItIsImported() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", VdirSyncTests.ana], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", #"set @ana-lima addresses: [{city: "Rome"}]"#], in: dir).status == 0)
+        let (file, text) = try VdirSyncTests.card(dir)
+        let phone = text.replacingOccurrences(of: "TITLE:Owner", with: "TITLE:Head stylist")
+        try phone.write(to: file, atomically: true, encoding: .utf8)
+        let left = try CLI.run(["export", "vdir", "book"], in: dir)
+        #expect(
+            left.status == 0 && left.stdout.contains("1 card was changed since Tend last wrote or imported it: left as it is (\(file.lastPathComponent))"),
+            "\(left.stdout)\(left.stderr)")
+        #expect(try VdirSyncTests.card(dir).1 == phone)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        let sent = try CLI.run(["export", "vdir", "book"], in: dir)
+        #expect(sent.status == 0 && sent.stdout.contains("1 updated") && !sent.stdout.contains("left as it is"), "\(sent.stdout)")
+        let card = try VdirSyncTests.card(dir).1
+        #expect(card.contains("TITLE:Head stylist") && card.contains("Rome"), "\(card)")
+        try card.replacingOccurrences(of: "TITLE:Head stylist", with: "TITLE:Boss").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["export", "vdir", "book", "--overwrite"], in: dir).stdout.contains("1 updated"))
+        #expect(try VdirSyncTests.card(dir).1.contains("TITLE:Head stylist"))
     }
 
     /// A list both sides changed is merged item by item (b91): what the phone added and removed
