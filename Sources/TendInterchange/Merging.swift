@@ -156,13 +156,13 @@ public struct ContactIndex {
 extension ContactIndex {
     /// The LinkedIn profiles a text names (`https://www.linkedin.com/in/Ana-Park/` as
     /// `ana-park`): the part after `linkedin.com/in/` up to a slash, `?`, `#` or space, lowercased.
-    /// Only the notes' `url:` lines count (as imports write a card's or a row's own address:
-    /// `url: …`, `url (work): …`): a profile named in a sentence about someone else ("reports to
-    /// linkedin.com/in/boss") is not the contact's.
+    /// Only the notes' lines of a card's or a row's own addresses count (`url: …`, `url (work): …`,
+    /// and a phone's social profile, `x-socialprofile: …`, `socialprofile (…): …`): a profile
+    /// named in a sentence about someone else ("reports to linkedin.com/in/boss") is not the contact's.
     static func profiles(in text: String) -> [String] {
         guard text.utf8.count >= 17, text.range(of: "linkedin.com/in/", options: .caseInsensitive) != nil else { return [] }
         var out: [String] = []
-        for line in text.split(whereSeparator: \.isNewline) where line.hasPrefix("url: ") || line.hasPrefix("url (") {
+        for line in text.split(whereSeparator: \.isNewline) where ownAddressLabels.contains { line.hasPrefix($0 + ": ") || line.hasPrefix($0 + " (") } {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             guard let r = value.range(of: "linkedin.com/in/", options: .caseInsensitive),
@@ -173,6 +173,9 @@ extension ContactIndex {
         }
         return out
     }
+
+    /// The note labels under which imports keep a record's own web addresses.
+    static let ownAddressLabels = ["url", "x-socialprofile", "socialprofile"]
 
     /// True when the contact and the record both carry a UID, not the same one, and given names
     /// that cannot be one person's: two people of one family's or office's address book. The

@@ -196,6 +196,18 @@ import Testing
         try ImportIdentityTests.write(header + "Big,Boss,https://www.linkedin.com/in/bossman,,Acme,CEO,24 Nov 2023\n", "boss.csv", in: dir)
         let boss = try CLI.run(["import", "linkedin", "boss.csv"], in: dir)
         #expect(boss.stdout.hasPrefix("Imported from boss.csv: 1 added, 0 merged"), "\(boss.stdout)")
+        // An iPhone keeps the profile as X-SOCIALPROFILE (vCard 4.0: SOCIALPROFILE): the same
+        // person, at another company (b93 #1: a second Åsa was added).
+        try ImportIdentityTests.write(
+            "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lindqvist;Åsa;;;\r\nFN:Åsa Lindqvist\r\nX-SOCIALPROFILE;type=linkedin;x-user=asalind:https://www.linkedin.com/in/asalind\r\nEND:VCARD\r\n"
+                + "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Cai Wen\r\nSOCIALPROFILE;SERVICE-TYPE=LinkedIn:https://linkedin.com/in/caiwen\r\nEND:VCARD\r\n",
+            "phone.vcf", in: dir)
+        #expect(try CLI.run(["import", "vcard", "phone.vcf"], in: dir).status == 0)
+        try ImportIdentityTests.write(
+            header + "Åsa,Lindqvist,https://www.linkedin.com/in/asalind,,Spotify,Designer,07 Dec 2026\nCai,Wen,https://www.linkedin.com/in/CaiWen/,,Initech,CFO,07 Dec 2026\n",
+            "dec.csv", in: dir)
+        let social = try CLI.run(["import", "linkedin", "dec.csv"], in: dir)
+        #expect(social.stdout.hasPrefix("Imported from dec.csv: 0 added, 2 merged"), "\(social.stdout)")
     }
 
     /// A family's shared e-mail on two cards that carry different UIDs and names is two people
