@@ -198,9 +198,14 @@ public final class REPL {
                 }
             }
             guard let line else {
-                // Ctrl-D on a continuation line: what the unfinished statement gets is said on a line of its own.
-                if !buffer.isEmpty && reader is EditLineReader { TerminalOutput.write("\n", to: STDOUT_FILENO) }
-                return buffer.isEmpty ? .end : .statement(buffer)
+                // Ctrl-D on a continuation line leaves without running the unfinished statement:
+                // one that parses as it stands (`set @x city: "Half",`) was run and committed.
+                if !buffer.isEmpty {
+                    if reader is EditLineReader { TerminalOutput.write("\n", to: STDOUT_FILENO) }
+                    session.console.err("note: the unfinished statement was not run")
+                    reader.addHistory(buffer)
+                }
+                return .end
             }
             if buffer.isEmpty && line.trimmingCharacters(in: .whitespaces).hasPrefix(".") {
                 reader.addHistory(line)

@@ -10,6 +10,9 @@ import Testing
     static let controls: [Unicode.Scalar] =
         (0x00...0x1F).compactMap(Unicode.Scalar.init) + (0x7F...0x9F).compactMap(Unicode.Scalar.init)
         + [0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A, 0x202E, 0x2066, 0x2069].compactMap(Unicode.Scalar.init)
+        // Characters that draw nothing (b92 F8: fillers, a musical format character, the tags
+        // that hide text after an emoji or on their own).
+        + [0x115F, 0x180E, 0x3164, 0xFFA0, 0x1D173, 0xE0001, 0xE0041, 0xE007F].compactMap(Unicode.Scalar.init)
 
     static func raw(_ text: String) -> [UInt32] {
         text.unicodeScalars.filter { $0 != "\n" && $0 != "\t" && TerminalText.isControl($0) }.map(\.value)
@@ -64,6 +67,11 @@ import Testing
         #expect(TerminalText.escaped("a\r\nb") == "a\\u{D}\\u{A}b")
         #expect(TerminalText.escaped("a\nb\tc") == "a\\u{A}b\\u{9}c")
         #expect(TerminalText.escaped("Ünïcödé 日本 🙂") == "Ünïcödé 日本 🙂")
+        // A subdivision's flag keeps its tags; tags after anything else are escaped.
+        let scotland = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}"
+        #expect(TerminalText.escaped("go " + scotland + "!") == "go " + scotland + "!")
+        #expect(TerminalText.escaped("ok\u{E0041}\u{E0042}") == "ok\\u{E0041}\\u{E0042}")
+        #expect(TerminalText.escaped("\u{1F3F4}\u{E0041}x") == "\u{1F3F4}\\u{E0041}x")
     }
 
     /// JSON escapes every control scalar by its own rules, so it stays exact.

@@ -28,15 +28,26 @@ public enum TerminalText {
 
     /// True for a scalar that a terminal may act on instead of showing, or that shows nothing
     /// where it stands (a zero-width space, a byte-order mark, a soft hyphen: hidden text and
-    /// look-alike names). The joiners that shape scripts and emoji (U+200C, U+200D) show as
-    /// they are.
+    /// look-alike names; the fillers and format characters that draw nothing, and the tag
+    /// characters, which hide text). The joiners that shape scripts and emoji (U+200C, U+200D)
+    /// show as they are, and so do the tags of a subdivision's flag (`escaped`).
     public static func isControl(_ s: Unicode.Scalar) -> Bool {
         switch s.value {
         case 0x00...0x1F, 0x7F...0x9F: return true
         case 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, 0x202A...0x202E, 0x2066...0x2069: return true
         case 0x00AD, 0x200B, 0x2060...0x2064, 0xFEFF, 0xFFF9...0xFFFB: return true
+        case 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFFA0, 0x1D173...0x1D17A, 0xE0000...0xE007F: return true
         default: return false
         }
+    }
+
+    /// Where the tags of a subdivision's flag (U+1F3F4, then tag letters and digits, then
+    /// U+E007F: 🏴󠁧󠁢󠁳󠁣󠁴󠁿) that start at `start` end; nil when the scalars there are not such a run.
+    static func flagTagsEnd(_ scalars: [Unicode.Scalar], from start: Int) -> Int? {
+        guard start > 0, scalars[start - 1].value == 0x1F3F4 else { return nil }
+        var i = start
+        while i < scalars.count, i - start < 8, (0xE0030...0xE0039).contains(scalars[i].value) || (0xE0061...0xE007A).contains(scalars[i].value) { i += 1 }
+        return i > start && i < scalars.count && scalars[i].value == 0xE007F ? i + 1 : nil
     }
 
     /// The text with every control scalar escaped: `\e` for ESC, `\u{7}` for the others.
@@ -57,6 +68,9 @@ public enum TerminalText {
             } else if !isControl(s) || (s == "\n" && keep.contains(.newline)) || (s == "\t" && keep.contains(.tab)) {
                 out.append(s)
             } else if s == "\u{1B}", keep.contains(.colors), let end = colorSequenceEnd(scalars, from: i) {
+                out.append(contentsOf: scalars[(i - 1)..<end])
+                i = end
+            } else if let end = flagTagsEnd(scalars, from: i - 1) {
                 out.append(contentsOf: scalars[(i - 1)..<end])
                 i = end
             } else if s == "\u{1B}" {

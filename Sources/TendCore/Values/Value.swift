@@ -235,9 +235,11 @@ public func jsonDataKeepingFEFF(_ text: String) -> Data {
 /// A JSON string literal: what the JSON output and the store's list columns both write.
 public func jsonStringLiteral(_ s: String) -> String {
     // Most strings need no escape: quoted as they are. Control characters (see TerminalText)
-    // start with a byte below 0x20, 0x7F, or one of the lead bytes 0xC2, 0xD8, 0xE1, 0xE2, 0xEF.
+    // start with a byte below 0x20, 0x7F, or one of the lead bytes 0xC2, 0xD8, 0xE1, 0xE2, 0xE3,
+    // 0xEF, 0xF0, 0xF3.
     if !s.utf8.contains(where: {
-        $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE1 || $0 == 0xE2 || $0 == 0xEF || $0 == UInt8(ascii: "\"")
+        $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || (0xE1...0xE3).contains($0) || $0 == 0xEF || $0 == 0xF0 || $0 == 0xF3
+            || $0 == UInt8(ascii: "\"")
             || $0 == UInt8(ascii: "\\")
     }) {
         return "\"" + s + "\""
@@ -253,8 +255,11 @@ public func jsonStringLiteral(_ s: String) -> String {
         default:
             // Escaped, these stay exact for a JSON reader and harmless on a terminal.
             if TerminalText.isControl(ch) {
-                let hex = String(ch.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                // A scalar past U+FFFF (a tag character) is its UTF-16 pair, as JSON writes it.
+                for unit in String(ch).utf16 {
+                    let hex = String(unit, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                }
             } else {
                 out.unicodeScalars.append(ch)
             }
