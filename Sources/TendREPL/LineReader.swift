@@ -22,12 +22,12 @@ extension LineReader {
 
 /// The terminal standard output is drawn on.
 public enum Terminal {
-    /// Its width in columns now, nil when standard output is not a terminal (80 when the terminal
-    /// does not say). The REPL reads it again before each statement, so tables follow a resize.
-    public static func width() -> Int? {
-        guard isatty(STDOUT_FILENO) == 1 else { return nil }
+    /// Its width in columns now, nil when standard output (or `fd`) is not a terminal (80 when
+    /// the terminal does not say). The REPL reads it again before each statement, so tables follow a resize.
+    public static func width(of fd: Int32 = STDOUT_FILENO) -> Int? {
+        guard isatty(fd) == 1 else { return nil }
         var size = winsize()
-        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
         return 80
     }
 }

@@ -66,6 +66,7 @@ public final class REPL {
                 dotCommand(line)
             case .statement(let typed):
                 if session.renderer.width != nil { session.renderer.width = Terminal.width() }
+                if session.diagnostics.width != nil { session.diagnostics.width = Terminal.width(of: STDERR_FILENO) }
                 // A line that starts with a clause word continues the previous statement, as in a
                 // file: typed after a query has run, it refines that query (`contacts`, then
                 // `where +vip`); after a definition, it is defined again with the line (`rule …

@@ -159,6 +159,7 @@ enum App {
         let width = Terminal.width()
         let renderer = Renderer(format: g.format, color: colorOutput, width: width, today: width != nil ? day : nil, terminal: width != nil)
         let session = try Session(store: store, today: day, renderer: renderer, color: colorErrors)
+        session.diagnostics.width = Terminal.width(of: STDERR_FILENO)
         session.readOnly = g.readOnly
         if g.today == nil && environmentSetting("TEND_TODAY") == nil { session.clock = localTime }
         return session
@@ -251,7 +252,7 @@ enum App {
     static func fail(_ error: Error, prefix: String = "", closing session: Session? = nil) -> Never {
         if case Session.ReadError.notUTF8(let d) = error {
             // Where the file is, it says itself, as the language's errors do.
-            TerminalOutput.write(DiagnosticFormatter(color: colorErrors).format(d) + "\n", to: STDERR_FILENO)
+            TerminalOutput.write(DiagnosticFormatter(color: colorErrors, width: Terminal.width(of: STDERR_FILENO)).format(d) + "\n", to: STDERR_FILENO)
             exit(status(for: error), closing: session)
         }
         fail(prefix + Session.describe(error), status(for: error), closing: session)

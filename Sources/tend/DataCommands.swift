@@ -113,7 +113,7 @@ struct ExportCommand: ParsableCommand {
         if !queryText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             let (_, diags) = Parser.parseExpression(Source(name: "<query>", text: queryText))
             if let d = diags.first {
-                let formatter = DiagnosticFormatter(color: App.colorErrors)
+                let formatter = DiagnosticFormatter(color: App.colorErrors, width: Terminal.width(of: STDERR_FILENO))
                 TerminalOutput.write((formatter.format(d) + "\n"), to: STDERR_FILENO)
                 App.fail("the query of tend export must be one query, as in: contacts where +vip", .invalid)
             }

@@ -92,7 +92,7 @@ struct CheckCommand: ParsableCommand {
         let named = global.db != nil || environmentSetting("TEND_DB") != nil
         let handles = named ? database.map { Session.unknownHandles(statements, in: $0) } ?? [] : []
         diags = Diagnostic.inSourceOrder(loads.noted(diags + checker.diagnostics + handles), sources: sources + statements.map(\.source))
-        let formatter = DiagnosticFormatter(color: color)
+        let formatter = DiagnosticFormatter(color: color, width: Terminal.width(of: STDERR_FILENO))
         for d in diags.prefix(Session.maxShownErrors) { TerminalOutput.write(formatter.format(d) + "\n", to: STDERR_FILENO) }
         if diags.count > Session.maxShownErrors {
             TerminalOutput.write("… and \(diags.count - Session.maxShownErrors) more errors, not shown\n", to: STDERR_FILENO)

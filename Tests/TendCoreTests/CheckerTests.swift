@@ -361,4 +361,24 @@ import Testing
         let d = Diagnostic(.type, "unknown name 'nmae'", at: SourceRange(at, at + 4), in: source)
         #expect(DiagnosticFormatter.plain.format(d).components(separatedBy: "\n").last == caret, "\(text)")
     }
+
+    /// A source line wider than the terminal is cut to a window that fits it, so that the
+    /// terminal does not wrap the line away from its caret (b92 F1: at 100 columns the caret sat
+    /// under `name == "n003"`, a wrapped row below the error); wide characters count twice.
+    @Test(arguments: [40, 60, 100, 200]) func aLongLineIsCutToTheTerminal(width: Int) {
+        for filler in ["name == \"n001\" or ", "名前 == \"日本\" or "] {
+            let text = "count(contacts where " + String(repeating: filler, count: 12) + "nosuchfield == 1 or " + String(repeating: filler, count: 12) + "true)"
+            let at = text.utf8.count - (text.split(separator: "nosuchfield").last!.utf8.count) - "nosuchfield".utf8.count
+            let d = Diagnostic(.type, "unknown name 'nosuchfield'", at: SourceRange(at, at + 11), in: Source(name: "t", text: text))
+            let lines = DiagnosticFormatter(color: false, width: width).format(d).components(separatedBy: "\n")
+            let (line, caret) = (lines[1], lines[2])
+            #expect(DiagnosticFormatter.displayWidth(line) < width, "\(line)")
+            #expect(line.hasPrefix("…") && line.hasSuffix("…"), "\(line)")
+            // The caret's column, counted as the terminal counts the line above it.
+            let before = caret.prefix { $0 == " " }.count
+            var shown = ""
+            for ch in line where DiagnosticFormatter.displayWidth(shown) < before { shown.append(ch) }
+            #expect(line.dropFirst(shown.count).hasPrefix("nosuchfield") && caret.hasSuffix("^" + String(repeating: "~", count: 10)), "\(line)\n\(caret)")
+        }
+    }
 }

@@ -52,7 +52,13 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
 /// Draws a diagnostic as `file:line:col: error: message`, the source line and a caret.
 public struct DiagnosticFormatter: Sendable {
     public var color: Bool
-    public init(color: Bool) { self.color = color }
+    /// The columns of the terminal the diagnostics are shown on (nil off a terminal): a source
+    /// line wider is cut to fit, so that the terminal does not wrap it away from its caret.
+    public var width: Int?
+    public init(color: Bool, width: Int? = nil) {
+        self.color = color
+        self.width = width
+    }
     public static let plain = DiagnosticFormatter(color: false)
     /// Source lines longer than this are cut to a window around the error.
     static let maxLineWidth = 160
@@ -99,20 +105,48 @@ public struct DiagnosticFormatter: Sendable {
     /// are escaped (which widens them, so the caret is placed on the escaped text).
     func excerpt(_ line: String, column col: Int, endColumn: Int?) -> (text: String, column: Int, width: Int) {
         var scalars = Array(line.replacingTabs().unicodeScalars)
-        var width = endColumn.map { max(1, $0 - col) } ?? max(1, scalars.count - col + 1)
+        let width = endColumn.map { max(1, $0 - col) } ?? max(1, scalars.count - col + 1)
         var column = col
         var (head, tail) = ("", "")
-        if scalars.count > DiagnosticFormatter.maxLineWidth {
-            let from = max(0, col - 1 - 40)
-            let to = min(scalars.count, from + DiagnosticFormatter.maxLineWidth)
-            if from > 0 { head = "…" }
-            if to < scalars.count { tail = "…" }
-            scalars = Array(scalars[from..<to])
-            column = col - from
-            width = min(width, DiagnosticFormatter.maxLineWidth - column + 1)
-        }
         func shown(_ part: ArraySlice<Unicode.Scalar>) -> String {
             TerminalText.escaped(String(String.UnicodeScalarView(part)), keep: [])
+        }
+        // The window around the error, in the columns the text takes as shown (wide characters
+        // two, an escaped control its escape), with an ellipsis for each end cut.
+        let room = min(DiagnosticFormatter.maxLineWidth, max(24, (self.width ?? .max) - 1))
+        if scalars.count > room / 2 {
+            // A pasted megabyte is measured near the error only.
+            let near = max(0, col - 1 - 4 * room)..<min(scalars.count, max(0, col - 1) + 4 * room)
+            if near.count < scalars.count {
+                if near.lowerBound > 0 { head = "…" }
+                if near.upperBound < scalars.count { tail = "…" }
+                scalars = Array(scalars[near])
+                column -= near.lowerBound
+            }
+            let columns = scalars.map { Self.displayWidth(shown([$0][...])) }
+            if columns.reduce(0, +) + head.count + tail.count > room {
+                let at = max(0, min(column - 1, scalars.count))
+                var (from, to, used) = (at, at, 0)
+                // A quarter of the room before the error, the rest after it, then what is left
+                // before; two columns kept for the ellipses.
+                let budget = room - 2
+                while from > 0, used + columns[from - 1] <= budget / 4 {
+                    from -= 1
+                    used += columns[from]
+                }
+                while to < scalars.count, used + columns[to] <= budget {
+                    used += columns[to]
+                    to += 1
+                }
+                while from > 0, used + columns[from - 1] <= budget {
+                    from -= 1
+                    used += columns[from]
+                }
+                if from > 0 { head = "…" }
+                if to < scalars.count { tail = "…" }
+                scalars = Array(scalars[from..<to])
+                column -= from
+            }
         }
         let start = max(0, min(column - 1, scalars.count))
         let end = max(start, min(start + width, scalars.count))
