@@ -14,10 +14,13 @@ public protocol LineReader: AnyObject {
     /// Whether more input is already waiting (lines pasted together), so that reading it would not
     /// wait for the user.
     func hasPendingInput() -> Bool
+    /// Drops the input waiting (the rest of a paste) and says how many lines it held.
+    func discardPendingInput() -> Int
 }
 
 extension LineReader {
     public func hasPendingInput() -> Bool { false }
+    public func discardPendingInput() -> Int { 0 }
 }
 
 /// The terminal standard output is drawn on.
@@ -214,6 +217,28 @@ public final class EditLineReader: LineReader {
     public func hasPendingInput() -> Bool {
         var p = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
         return poll(&p, 1, 10) > 0 && (p.revents & Int16(POLLIN)) != 0
+    }
+
+    /// Reads what is waiting, as long as more comes within the paste's 10 ms, and drops it
+    /// (libedit reads a byte at a time, so nothing of it is held inside the editor).
+    public func discardPendingInput() -> Int {
+        var lines = 0
+        var partial = false
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while hasPendingInput() {
+            let n = Foundation.read(STDIN_FILENO, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            for b in buffer[..<n] {
+                if b == 0x0A || b == 0x0D {
+                    if partial { lines += 1 }
+                    partial = false
+                } else {
+                    partial = true
+                }
+            }
+        }
+        return lines + (partial ? 1 : 0)
     }
 
     /// The longest entry kept in the history file: a pasted 100 KB line was kept whole, and read

@@ -75,6 +75,13 @@ public final class REPL {
                 let continues = Lexer.startsWithClauseWord(typed) && (lastQuery != nil || lastDefinition != nil)
                 let text = !continues ? typed : lastQuery.map { REPL.refined($0, with: typed) } ?? lastDefinition! + "\n" + typed
                 let status = session.runScripts([Source(name: "<repl>", text: text)], bail: false, readOnly: false)
+                // A statement pasted with lines after it that failed stops the paste: the lines
+                // after a typo in a pasted script were run and committed one by one.
+                if status != .success, readAhead != nil {
+                    readAhead = nil
+                    let n = 1 + reader.discardPendingInput()
+                    session.console.err("note: the \(n == 1 ? "line" : "\(n) lines") pasted after it \(n == 1 ? "was" : "were") not run")
+                }
                 if status == .success {
                     let kind = REPL.continuable(text)
                     lastQuery = kind == .query ? text : nil

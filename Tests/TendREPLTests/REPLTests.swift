@@ -555,6 +555,31 @@ final class Terminal {
         #expect(t.waitFor("unterminated '{' in string"))
     }
 
+    /// A pasted script stops at a statement that fails: the lines pasted after it are not run,
+    /// and that is said (b92 F3: after a typo on the third of five pasted lines, the fourth and
+    /// fifth ran and were committed, each a change of its own).
+    @Test(.enabled(if: Terminal.available)) func aPasteStopsAtItsFirstError() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("add \"Bo Kim\"", "Enter")
+        #expect(t.waitFor("Added @bo-kim"))
+        let pasted = dir.appendingPathComponent("paste.txt")
+        try "add \"Paste One\" handle: \"p1\"\nlog lunch with @p3\nadd \"Paste Four\" handle: \"p4\"\nset @p1 company: \"AfterErr\"\n".write(
+            to: pasted, atomically: true, encoding: .utf8)
+        _ = t.waitForPromptAtEnd()
+        t.tmux(["load-buffer", pasted.path])
+        t.tmux(["paste-buffer"])
+        #expect(t.waitFor("not run"), "\(t.screen)")
+        #expect(t.screen.contains("note: the 2 lines pasted after it were not run"), "\(t.screen)")
+        t.type("contacts sort by handle show handle, company", "Enter")
+        #expect(t.waitFor("(2 rows)"), "\(t.screen)")
+        let table = t.screen.components(separatedBy: "show handle, company").last ?? ""
+        #expect(table.contains("p1") && !table.contains("p4") && !table.contains("AfterErr"), "\(t.screen)")
+    }
+
     /// Lines pasted after a statement that asks are statements, never its answer: a pasted
     /// `yesterday` answered "Remove @zoe-lee and their events? [y/N]" and removed her, and a
     /// pasted `print` line was swallowed as a "no". With input waiting the answer is no, said.
