@@ -107,6 +107,19 @@ import Testing
         #expect(Self.run(session, output, #"done 1 note: "called""#).contains("@bo-li"))
     }
 
+    /// A line whose person another process removed is refused for that reason (b92 F7: it was
+    /// said that another process had numbered the agenda again, which none had).
+    @Test func aLineWhosePersonWasRemovedElsewhereSaysSo() throws {
+        let (path, output, session) = try Self.twoNextSteps()
+        _ = Self.run(session, output, "agenda")
+        try Self.other(path, "remove @ana-park")
+        output.out = []
+        output.err = []
+        #expect(session.runScripts([Source(name: "<repl>", text: "done 1")], bail: false, readOnly: false) != .success)
+        #expect(output.err.joined().contains("item 1 was about a contact who has been removed since; nothing was done"), "\(output.err)")
+        #expect(Self.run(session, output, "done 2").contains("@bo-li"))
+    }
+
     /// The page shown here bounds its numbers: a line past it is refused (another process's
     /// longer page gave `done 4` a person never shown here); the same person's line is fine
     /// though the other page has another rule on it; a statement rolled back leaves the page

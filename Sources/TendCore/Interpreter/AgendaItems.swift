@@ -222,6 +222,10 @@ extension Interpreter {
             throw fail("no item \(n) on the agenda shown here (it \(shown)); nothing was done: show it again (agenda) to number it anew", range)
         }
         let here = mine[n - 1].first?.contact
+        // Its person removed since (by another process): that is the reason, whatever the numbers.
+        if let here, try contact(here) == nil {
+            throw fail("item \(n) was about a contact who has been removed since; nothing was done: show the agenda again (agenda) to number it anew", range)
+        }
         guard n > numbers.count || numbers[n - 1].first?.contact != here else { return }
         let was = try here.flatMap { try contact($0) }.map { "@" + $0.handle } ?? "someone removed since"
         let why =
