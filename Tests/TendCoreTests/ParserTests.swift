@@ -132,6 +132,10 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         ("a == b == c", 1, 8, false),
         ("log lunch @x", 1, 11, false),
         ("contacts sort by name where x", 1, 23, false),
+        // A snooze with no length is said at once (b92 F10: the REPL waited at a continuation prompt).
+        ("snooze 2", 1, 9, false),
+        ("snooze @x rule \"r\"", 1, 19, false),
+        ("snooze contacts where +vip", 1, 27, false),
     ])
     func errors(_ input: String, _ line: Int, _ column: Int, _ incomplete: Bool) throws {
         let r = parseOne(input)

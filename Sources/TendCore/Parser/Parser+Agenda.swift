@@ -106,6 +106,11 @@ extension Parser {
     /// DATE` instead of the duration); nil for `snooze @x 2w`, which the plain statement reads.
     mutating func parseSnoozeCommand() throws -> Statement.Kind? {
         func length() throws -> (Expr?, Expr?) {
+            // The statement ended without one: said at once, not read as a line to come.
+            if isAtEnd || checkSeparator() {
+                let end = current > 0 ? previous.range.end : 0
+                throw error("snooze needs how long: a duration (snooze 2 1w) or until a date (snooze 2 until 2027-01-04)", at: SourceRange(end, end + 1))
+            }
             if match("until") { return (nil, try parseExpression()) }
             return (try parseExpression(), nil)
         }
