@@ -1,7 +1,7 @@
 import TendCore
 
 /// The `.help` text of a topic (`add`, `rules`, …), for the command line's help too.
-public func languageHelp(_ topic: String) -> String { Help.text(topic) }
+public func languageHelp(_ topic: String, width: Int? = nil) -> String { Help.wrapped(Help.text(topic), width: width) }
 
 /// The `.help` topics' names (`tend help queries` shows one as `.help queries` does).
 public let languageTopics: [String] = Help.topics.map(\.name) + ["fields", "functions"]
@@ -200,6 +200,31 @@ enum Help {
                 ("report candidates", "people met or written to who are not contacts"),
             ]),
     ]
+
+    /// The text with each line wider than the terminal (`width` columns; nil off a terminal)
+    /// broken at its blanks, the rest of a line indented under its start, two columns further:
+    /// the terminal broke them in the middle of words.
+    static func wrapped(_ text: String, width: Int?) -> String {
+        guard let width, width >= 20 else { return text }
+        let limit = width - 1
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            guard line.count > limit else { return String(line) }
+            let indent = String(repeating: " ", count: min(line.prefix { $0 == " " }.count + 2, limit / 2))
+            var rows: [String] = []
+            var rest = Substring(line)
+            var room = limit
+            while rest.count > room {
+                let head = rest.prefix(room + 1)
+                // The last blank that leaves something on the row; none: the word is cut.
+                let cut = head.lastIndex(of: " ").flatMap { i in head[..<i].contains(where: { $0 != " " }) ? i : nil } ?? rest.index(rest.startIndex, offsetBy: room)
+                rows.append(String(rest[..<cut]).replacingOccurrences(of: " +$", with: "", options: .regularExpression))
+                rest = rest[cut...].drop { $0 == " " }
+                room = limit - indent.count
+            }
+            rows.append(String(rest))
+            return rows.enumerated().map { $0.offset == 0 ? $0.element : indent + $0.element }.joined(separator: "\n")
+        }.joined(separator: "\n")
+    }
 
     static func text(_ topic: String?) -> String {
         guard let topic else {

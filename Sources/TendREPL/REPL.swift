@@ -372,7 +372,7 @@ public final class REPL {
         case .quit:
             ended = true
         case .help(let topic):
-            session.console.out(Help.text(topic))
+            session.console.out(Help.wrapped(Help.text(topic), width: session.renderer.width))
         case .mode(let format):
             session.renderer.format = format
         case .schema(let name):

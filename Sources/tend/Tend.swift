@@ -77,7 +77,7 @@ struct Tend: ParsableCommand {
         // a `.help` topic of the language's (`queries`, `functions`) is shown as the REPL shows it.
         if arguments.first == "help", arguments.count > 1, !arguments[1].hasPrefix("-") {
             if !commandNames.contains(arguments[1]), languageTopics.contains(arguments[1]) {
-                TerminalOutput.write(languageHelp(arguments[1]) + "\n", to: STDOUT_FILENO)
+                TerminalOutput.write(languageHelp(arguments[1], width: Terminal.width()) + "\n", to: STDOUT_FILENO)
                 App.exit(.success)
             }
             App.requireCommand(arguments[1], among: commandNames)

@@ -934,4 +934,20 @@ final class Terminal {
         #expect(Help.text("rules").contains("rule \"NAME\" when"))
         #expect(Help.schema("contacts", definitions: Definitions()).contains("overdue"))
     }
+
+    /// On a terminal, help is broken at its blanks to fit (b92 F11: lines of 100–150 columns were
+    /// broken by the terminal in the middle of words); every word stays, in order, and off a
+    /// terminal the text is as written.
+    @Test(arguments: [40, 60, 100]) func helpFitsTheTerminal(width: Int) {
+        for topic in [nil] + Help.topics.map(\.name) + ["functions"] {
+            let text = Help.text(topic)
+            let fitted = Help.wrapped(text, width: width)
+            let words = { (t: String) in t.split(whereSeparator: { $0 == " " || $0 == "\n" }) }
+            #expect(words(fitted).joined() == words(text).joined(), "\(topic ?? "")")
+            // A word is cut only when it is wider than a row.
+            if width >= 100 { #expect(words(fitted) == words(text), "\(topic ?? "")") }
+            for line in fitted.split(separator: "\n") { #expect(line.count < width, "\(line)") }
+        }
+        #expect(Help.wrapped(Help.text("add"), width: nil) == Help.text("add"))
+    }
 }
