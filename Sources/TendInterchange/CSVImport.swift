@@ -636,14 +636,15 @@ struct NumberedColumn: Hashable {
         }
         // Outlook's phone columns among them (Callback stays a note: other programs use the word
         // for a date): its primary phone first, of no kind unless another column gives the same
-        // number one; the person's own numbers, then the company's and the assistant's lines,
-        // then the faxes, pager and telex.
+        // number one; the person's own numbers, then the company's line, then the faxes and
+        // pager. The assistant's phone (another person's number, which would match the assistant's
+        // own card to this person) and a telex stay notes.
         let phones: [(String, String?)] = [
             ("primary_phone", nil), ("business_phone", "work"), ("business_phone_2", "work"), ("work_phone", "work"), ("mobile_phone", "mobile"),
             ("mobile", "mobile"), ("cell", "mobile"), ("cell_phone", "mobile"), ("mobile_number", "mobile"), ("car_phone", "mobile"),
             ("home_phone", "home"), ("home_phone_2", "home"), ("other_phone", "other"), ("radio_phone", "mobile"), ("isdn", "other"),
-            ("tty_tdd_phone", "other"), ("company_main_phone", "work"), ("assistant_s_phone", "other"),
-            ("business_fax", "work"), ("home_fax", "home"), ("other_fax", "other"), ("pager", "other"), ("telex", "other"),
+            ("tty_tdd_phone", "other"), ("company_main_phone", "work"),
+            ("business_fax", "work"), ("home_fax", "home"), ("other_fax", "other"), ("pager", "other"),
         ]
         for (n, (header, type)) in phones.enumerated() { table[header] = NumberedColumn(kind: .phone, number: n + 1, part: "value", type: type) }
         for part in ["address", "type", "display_name"] { table["e_mail_\(part)"] = NumberedColumn(kind: .email, number: 1, part: part) }
