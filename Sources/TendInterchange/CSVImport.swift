@@ -114,7 +114,7 @@ public enum CSVImport {
                         : header.first?.trimmed.uppercased() == "BEGIN:VCARD" ? "; this is a vCard file, which import vcard reads"
                         : header.first?.trimmed.uppercased() == "BEGIN:VCALENDAR" ? "; this is an iCalendar file, which import ics reads"
                         // A header in another language (Outlook's German "Vorname"): the columns can be named.
-                        : "; to say which columns hold what: import csv \"FILE\" map: {\"\(mapExample(header))\": \"name\"}"))
+                        : "; to say which columns hold what: import csv \"FILE\" map: {\"\(mapExample(header))\": \"name\"}, or on the command line --map \"\(mapExample(header))=name\""))
         }
         // Tend's own export (its `handle` column): a cell quoted whole is read exactly, blanks at
         // its ends kept. Other programs quote every cell (Outlook), blanks and all: trimmed.

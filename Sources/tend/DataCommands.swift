@@ -49,6 +49,12 @@ struct ImportCommand: ParsableCommand {
             "Contact imports only \(Self.contactFormats): take the file's value where a stored field differs (each change is reported); without it they are kept and reported as conflicts."
     )
     var update = false
+    @ArgumentParser.Option(
+        name: .long,
+        help: ArgumentHelp(
+            "CSV imports only (csv, google, linkedin): the field a column fills, as COLUMN=FIELD; give it once per column (--map Vorname=\"first name\" --map Firma=company).",
+            valueName: "COLUMN=FIELD"))
+    var map: [String] = []
     @Flag(name: .long, help: "Calendar imports only (ics): a meeting after today sets the next step of the contacts in it.") var plan = false
     @Flag(name: .long, help: "Calendar imports only (ics): leave meetings' summaries out of the notes.") var noNotes = false
     @Argument(help: "\(FileFormats.imports.joined(separator: ", ")).") var format: String
@@ -65,9 +71,24 @@ struct ImportCommand: ParsableCommand {
         for (given, option, applies, kind) in [
             (update, "--update", contacts, "contact imports \(Self.contactFormats)"),
             (plan, "--plan", format == "ics", "calendar imports (ics)"), (noNotes, "--no-notes", format == "ics", "calendar imports (ics)"),
+            (!map.isEmpty, "--map", ["csv", "google", "linkedin"].contains(format), "CSV imports (csv, google, linkedin)"),
         ] where given && !applies {
             throw ValidationError("\(option) applies to \(kind) only, not to \(format)")
         }
+        _ = try mapping()
+    }
+
+    /// `--map COLUMN=FIELD`s as the statement's `map: {"COLUMN": "FIELD", …}` (nil for none); the
+    /// first `=` ends the column's name.
+    func mapping() throws -> String? {
+        guard !map.isEmpty else { return nil }
+        let pairs = try map.map { given -> String in
+            guard let eq = given.firstIndex(of: "="), eq != given.startIndex, given.index(after: eq) != given.endIndex else {
+                throw ValidationError("--map \(ScriptWriter.quote(given)) is not COLUMN=FIELD, as in --map Vorname=\"first name\"")
+            }
+            return ScriptWriter.quote(String(given[..<eq])) + ": " + ScriptWriter.quote(String(given[given.index(after: eq)...]))
+        }
+        return "{" + pairs.joined(separator: ", ") + "}"
     }
 
     mutating func run() throws {
@@ -78,6 +99,7 @@ struct ImportCommand: ParsableCommand {
         if update { flags += " update" }
         if plan { flags += " plan" }
         if noNotes { flags += " no_notes" }
+        if let mapping = try mapping() { flags += " map: " + mapping }
         let (format, file) = try formatAndFile("import", format, file, among: FileFormats.imports)
         let text = "import \(formatWord(format)) \(ScriptWriter.quote(file))\(flags)"
         let path = App.databasePath(settings)

@@ -391,6 +391,18 @@ import Testing
         #expect(good.status == 0, "\(good.stderr)")
         #expect(try CLI.run(["--format", "csv", "-e", "contacts show name, company, title, notes"], in: dir).stdout
             == "name,company,title,notes\nHans Müller,Müller GmbH,Steuerberater,\n")
+        // On the command line, --map COLUMN=FIELD once per column (b93 #5: the hint named a
+        // statement's map: that the command line could not give).
+        try "Vorname,Nachname,Firma\nEva,Roth,Roth AG\n".write(to: dir.appendingPathComponent("de2.csv"), atomically: true, encoding: .utf8)
+        let hint = try CLI.run(["import", "csv", "de2.csv"], in: dir)
+        #expect(hint.status == 3 && hint.stderr.contains("--map \"Vorname=name\""), "\(hint.stderr)")
+        let mapped = try CLI.run(["import", "csv", "de2.csv", "--map", "Vorname=first name", "--map", "Nachname=last name", "--map", "Firma=company"], in: dir)
+        #expect(mapped.status == 0 && mapped.stdout.hasPrefix("Imported from de2.csv: 1 added"), "\(mapped.stdout)\(mapped.stderr)")
+        #expect(try CLI.run(["--format", "csv", "-e", "@eva-roth.company"], in: dir).stdout == "Roth AG\n")
+        let bad = try CLI.run(["import", "csv", "de2.csv", "--map", "Vorname"], in: dir)
+        #expect(bad.status == 2 && bad.stderr.contains("is not COLUMN=FIELD"), "\(bad.stderr)")
+        let vcard = try CLI.run(["import", "vcard", "de2.csv", "--map", "Vorname=name"], in: dir)
+        #expect(vcard.status == 2 && vcard.stderr.contains("--map applies to CSV imports"), "\(vcard.stderr)")
     }
 
     /// A birthday written as a date that is none (February 30th, a 13th month) is the record's

@@ -238,7 +238,7 @@ import Testing
         #expect {
             try CSVImport.read(text)
         } throws: { e in
-            "\(e)".hasSuffix("header: Vorname, Nachname, E-Mail-Adresse; to say which columns hold what: import csv \"FILE\" map: {\"Vorname\": \"name\"}")
+            "\(e)".hasSuffix("header: Vorname, Nachname, E-Mail-Adresse; to say which columns hold what: import csv \"FILE\" map: {\"Vorname\": \"name\"}, or on the command line --map \"Vorname=name\"")
         }
         let batch = try CSVImport.read(text, mapping: ["Vorname": "first name", "Nachname": "last name", "E-Mail-Adresse": "email"])
         #expect(batch.contacts.map(\.name) == ["Anna Schmidt"] && batch.contacts.first?.emails.map(\.value) == ["anna@example.de"])
