@@ -25,6 +25,8 @@ public struct ContactIndex {
         var byPhone: [String: Int64] = [:]
         var byName: [String: Int64] = [:]
         var moreByName: [String: [Int64]] = [:]
+        /// Contacts by the first and last words of their name at their company (`firstAndLastNameKey`).
+        var byFirstAndLast: [String: [Int64]] = [:]
         /// LinkedIn profiles (`linkedin.com/in/ana-park`) named in the contacts' notes.
         var byProfile: [String: Int64] = [:]
 
@@ -40,6 +42,7 @@ public struct ContactIndex {
             let name = personKey(c.name, c.company)
             if !name.isEmpty, name != old.map({ personKey($0.name, $0.company) }) {
                 if byName[name] == nil { byName[name] = c.id } else { moreByName[name, default: []].append(c.id) }
+                if let short = firstAndLastNameKey(c.name, c.company) { byFirstAndLast[short, default: []].append(c.id) }
             }
         }
 
@@ -78,8 +81,10 @@ public struct ContactIndex {
                     return id
                 }
             }
-            guard let first = byName[key] else { return nil }
-            return ([first] + (moreByName[key] ?? [])).first { id in contacts[id].map { !ContactIndex.disagrees($0, p) && ContactIndex.couldBeOne($0, p) } == true }
+            let fits = { (id: Int64) in contacts[id].map { !ContactIndex.disagrees($0, p) && ContactIndex.couldBeOne($0, p) } == true }
+            if let first = byName[key], let id = ([first] + (moreByName[key] ?? [])).first(where: fits) { return id }
+            // The same name but for a middle name, at the same company.
+            return firstAndLastNameKey(p.name, p[text: "company"]).flatMap { byFirstAndLast[$0] }?.first(where: fits)
         }
     }
 

@@ -210,6 +210,25 @@ import Testing
         #expect(social.stdout.hasPrefix("Imported from dec.csv: 0 added, 2 merged"), "\(social.stdout)")
     }
 
+    /// A middle name one file gives and another leaves out, at the same company, is one person
+    /// (b93 #2: Google's "Ana María Núñez" and LinkedIn's "Ana Núñez" at Clínica Sol were two,
+    /// and report duplicates did not pair them); at another company, or with another first
+    /// name, they stay two.
+    @Test func aMiddleNameLeftOutIsTheSamePersonAtTheSameCompany() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", #"add "Ana María Núñez" company: "Clínica Sol"; add "Bo Li" company: "Initech""#], in: dir).status == 0)
+        let header = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        try ImportIdentityTests.write(
+            header + "Ana,Núñez,https://www.linkedin.com/in/ana-nunez,,Clínica Sol,Orthodontist,07 Dec 2026\nBen,Li,,,Initech,CTO,07 Dec 2026\nAna,Núñez,,,Globex,CFO,07 Dec 2026\n",
+            "li.csv", in: dir)
+        let r = try CLI.run(["import", "linkedin", "li.csv"], in: dir)
+        #expect(r.stdout.hasPrefix("Imported from li.csv: 2 added, 1 merged"), "\(r.stdout)")
+        #expect(try CLI.run(["--format", "csv", "-e", "@ana-maria-nunez.title"], in: dir).stdout == "Orthodontist\n")
+        #expect(try CLI.run(["-e", #"add "Cy Ode Obi" company: "Acme"; add "Cy Obi" handle: "cy-obi", company: "ACME""#], in: dir).status == 0)
+        let dups = try CLI.run(["--format", "csv", "-e", "report duplicates"], in: dir).stdout
+        #expect(dups.contains("cy-ode-obi,cy-obi,same first and last name and company,merge @cy-obi into @cy-ode-obi"), "\(dups)")
+    }
+
     /// A family's shared e-mail on two cards that carry different UIDs and names is two people
     /// (Jane was merged into John, and with update overwrote him); the same name under another
     /// program's UID is still one person.

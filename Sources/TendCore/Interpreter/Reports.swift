@@ -201,18 +201,22 @@ extension Interpreter {
     /// apart when an e-mail or phone disagrees: the same name (and company), the same e-mail,
     /// the same phone. Each row says why and gives the `merge` that joins them into the older.
     func duplicates(_ net: Network) -> RowSet {
-        var groups: [(String, [String: [Int64]])] = [("name", [:]), ("e-mail", [:]), ("phone", [:])]
+        var groups: [(String, [String: [Int64]])] = [("name", [:]), ("e-mail", [:]), ("phone", [:]), ("first and last name and company", [:])]
         for c in net.contacts {
             // José and Jose, Straße and Strasse, as search folds them: a report asks, a merge decides.
             groups[0].1[String(decoding: FoldedText(personKey(c.name, nil)).bytes, as: UTF8.self), default: []].append(c.id)
             if let e = c.email { groups[1].1[e.lowercased(), default: []].append(c.id) }
             if let p = c.phone, !phoneDigits(p).isEmpty { groups[2].1[phoneDigits(p), default: []].append(c.id) }
+            // Ana María Núñez and Ana Núñez at one company (a middle name one file left out).
+            if let key = firstAndLastNameKey(c.name, c.company) { groups[3].1[key, default: []].append(c.id) }
         }
         var reasons: [[Int64]: [String]] = [:]
         for (what, byKey) in groups {
             for ids in byKey.values where ids.count > 1 {
                 let ids = ids.sorted()
                 for other in ids.dropFirst() {
+                    // The same name and company is said once, as that.
+                    if what == "first and last name and company", reasons[[ids[0], other]]?.contains("same name and company") == true { continue }
                     var reason = "same \(what)"
                     if what == "name", let a = net.contact(ids[0]), let b = net.contact(other), let x = a.company, let y = b.company,
                         sameText(collapsingSpaces(normalize(x)), collapsingSpaces(normalize(y)))

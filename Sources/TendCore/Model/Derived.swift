@@ -154,6 +154,17 @@ public func personKey(_ name: String, _ company: String?) -> String {
     collapsingSpaces(normalize(name)) + "\u{1F}" + normalize(company ?? "")
 }
 
+/// Who a person is by the first and last words of their name at a company, folded as search
+/// folds them (case and accents aside): a middle name one file gives and another leaves out
+/// (Google's Middle Name column: "Ana María Núñez", LinkedIn's "Ana Núñez") is one person there.
+/// Nil without a company, or for a name of one word.
+public func firstAndLastNameKey(_ name: String, _ company: String?) -> String? {
+    let company = normalize(company ?? "")
+    let words = normalize(name).split(separator: " ")
+    guard !company.isEmpty, let first = words.first, let last = words.last, words.count >= 2 else { return nil }
+    return String(decoding: FoldedText(first + " " + last).bytes, as: UTF8.self) + "\u{1F}" + String(decoding: FoldedText(company).bytes, as: UTF8.self)
+}
+
 /// Runs of spaces as one, none at either end; ASCII text on its bytes (splitting Characters
 /// was a tenth of an import), other text by Characters.
 func collapsingSpaces(_ s: String) -> String {
