@@ -16,11 +16,17 @@ public protocol LineReader: AnyObject {
     func hasPendingInput() -> Bool
     /// Drops the input waiting (the rest of a paste) and says how many lines it held.
     func discardPendingInput() -> Int
+    /// The next line waiting (pasted), taken without showing it; nil when none is whole yet.
+    func takePendingLine() -> String?
+    /// Gives a line taken by `takePendingLine` back, to be read (and shown) by the next `readLine`.
+    func pushBack(_ line: String)
 }
 
 extension LineReader {
     public func hasPendingInput() -> Bool { false }
     public func discardPendingInput() -> Int { 0 }
+    public func takePendingLine() -> String? { nil }
+    public func pushBack(_ line: String) {}
 }
 
 /// The terminal standard output is drawn on.
@@ -217,6 +223,29 @@ public final class EditLineReader: LineReader {
     public func hasPendingInput() -> Bool {
         var p = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
         return poll(&p, 1, 10) > 0 && (p.revents & Int16(POLLIN)) != 0
+    }
+
+    /// Between two reads the terminal is in its line mode, so a line waiting is whole: its bytes
+    /// are read one at a time up to its end (libedit's own reads are a byte at a time too, so it
+    /// holds none of them). Read so, the line is not shown until `readLine` reads it again: the
+    /// next pasted line appeared above the answer to the statement before it.
+    public func takePendingLine() -> String? {
+        guard hasPendingInput() else { return nil }
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let n = Foundation.read(STDIN_FILENO, &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            guard n == 1 else { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if byte == 0x0A { break }
+            bytes.append(byte)
+        }
+        if bytes.last == 0x0D { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public func pushBack(_ line: String) {
+        el_push(el, line + "\n")
     }
 
     /// Reads what is waiting, as long as more comes within the paste's 10 ms, and drops it

@@ -26,10 +26,12 @@ public final class REPL {
             // At the keyboard, replacing an existing file is asked about rather than refused, and
             // so is removing a person with their events (unless `--yes`).
             let ask: (String) -> Bool = { [weak self] question in
-                guard let reader = self?.reader else { return false }
+                guard let self else { return false }
+                let reader = self.reader
                 // Lines pasted after the statement are statements, never its answer (a pasted
-                // `yesterday` removed someone with their events): with input waiting, the answer is no.
-                if reader.hasPendingInput() {
+                // `yesterday` removed someone with their events): with input waiting (or a pasted
+                // line taken to look at), the answer is no.
+                if self.readAhead != nil || reader.hasPendingInput() {
                     TerminalOutput.write(TerminalText.escaped(question) + "no (more input was waiting: only a typed answer counts)\n", to: STDOUT_FILENO)
                     return false
                 }
@@ -176,7 +178,8 @@ public final class REPL {
         case end
     }
 
-    /// A line read ahead (pasted with the statement before it) that starts the next entry.
+    /// A line pasted after the statement, taken to see whether it continues it (a clause word),
+    /// and not shown yet: `readEntry` reads it again.
     private var readAhead: String?
     /// The lines of the statement being typed before the one the cursor is on.
     private let entrySoFar = TypedLines()
@@ -192,18 +195,18 @@ public final class REPL {
         var buffer = ""
         while true {
             let line: String?
+            // A line taken to look at is read again now, and shown after what came before it.
             if let ahead = readAhead {
-                line = ahead
+                reader.pushBack(ahead)
                 readAhead = nil
-            } else {
-                do {
-                    entrySoFar.text = buffer
-                    defer { entrySoFar.text = "" }
-                    line = try reader.readLine(prompt: buffer.isEmpty ? prompt : continuationPrompt)
-                } catch {
-                    buffer = ""
-                    continue
-                }
+            }
+            do {
+                entrySoFar.text = buffer
+                defer { entrySoFar.text = "" }
+                line = try reader.readLine(prompt: buffer.isEmpty ? prompt : continuationPrompt)
+            } catch {
+                buffer = ""
+                continue
             }
             guard let line else {
                 // Ctrl-D on a continuation line leaves without running the unfinished statement:
@@ -232,7 +235,7 @@ public final class REPL {
                 continue
             }
             if Parser.isIncomplete(buffer) { continue }
-            guard reader.hasPendingInput(), let next = try? reader.readLine(prompt: prompt) else {
+            guard let next = reader.takePendingLine() else {
                 reader.addHistory(buffer)
                 return .statement(buffer)
             }

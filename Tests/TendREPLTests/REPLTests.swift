@@ -555,6 +555,30 @@ final class Terminal {
         #expect(t.waitFor("unterminated '{' in string"))
     }
 
+    /// Each pasted statement's answer is under it, before the next pasted line is shown (b92 F2:
+    /// the next line was read ahead, and shown with its prompt, before the statement ran, so
+    /// "Added @p2" stood under `log lunch with @p3`).
+    @Test(.enabled(if: Terminal.available)) func aPastedStatementsAnswerIsUnderIt() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("add \"Bo Kim\"", "Enter")
+        #expect(t.waitFor("Added @bo-kim"))
+        let pasted = dir.appendingPathComponent("paste.txt")
+        try "10 + 1\n20 + 2\ncontacts\n  show name\n30 + 3\n".write(to: pasted, atomically: true, encoding: .utf8)
+        _ = t.waitForPromptAtEnd()
+        t.tmux(["load-buffer", pasted.path])
+        t.tmux(["paste-buffer"])
+        #expect(t.waitFor("\n33\n"), "\(t.screen)")
+        let lines = t.screen.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        func at(_ s: String) -> Int { lines.firstIndex(of: s) ?? -1 }
+        #expect(at("tend:r> 10 + 1") + 1 == at("11") && at("11") + 1 == at("tend:r> 20 + 2") && at("tend:r> 20 + 2") + 1 == at("22"), "\(t.screen)")
+        #expect(at("22") + 1 == at("tend:r> contacts") && at("tend:r> contacts") + 1 == at("...>   show name"), "\(t.screen)")
+        #expect(at("tend:r> 30 + 3") + 1 == at("33") && at("tend:r> 30 + 3") > at("Bo Kim"), "\(t.screen)")
+    }
+
     /// A pasted script stops at a statement that fails: the lines pasted after it are not run,
     /// and that is said (b92 F3: after a typo on the third of five pasted lines, the fourth and
     /// fifth ran and were committed, each a change of its own).
