@@ -50,6 +50,8 @@ public struct ImportedContact: Equatable, Sendable {
     /// The digest of a vdir card's bytes (`Vdir.SyncState.digest`), when its file holds it
     /// alone or its chunk reads as one card: what an import with `--update` records as taken in.
     public var cardDigest: String?
+    /// The vdir card's bytes, with `cardDigest`: what the export keeps of it.
+    public var cardBytes: [UInt8]?
     /// The digests of the parts of a vdir card as `export vdir` wrote it (`partDigests`, six hex
     /// digits each, one after another), when the card carries them: the parts whose digest
     /// differs now are what its owner changed.

@@ -594,18 +594,41 @@ public enum VCard {
     /// reads back follows (`ImportedContact.partDigests`): read back changed, the parts whose
     /// digest differs are what its owner changed, and the others keep what Tend holds.
     public static func withDigest(_ card: String) -> String {
+        let props = properties(card)
+        let value = digest(props) + (partsDigests(props).map { " " + $0 } ?? "")
+        let end = "END:VCARD\r\n"
+        return String(card.dropLast(end.count)) + fold("\(syncProperty):\(value)") + "\r\n" + end
+    }
+
+    /// The digests of a card's parts and of its lists' items as it reads back (`VERSION:PARTS
+    /// ITEMS`), as `X-TEND-SYNC` carries them after the card's digest; nil when it does not read.
+    public static func partsDigests(of card: String) -> String? { partsDigests(properties(card)) }
+
+    static func partsDigests(_ props: [Property]) -> String? {
+        var warnings: [ImportError] = []
+        return (try? contact(props, origin: "", warnings: &warnings)).map {
+            ImportedContact.syncPartsVersion + $0.partDigests.joined() + " " + $0.itemDigests
+        }
+    }
+
+    /// A card's properties, BEGIN and END left out.
+    static func properties(_ card: String) -> [Property] {
         var props: [Property] = []
         for (line, number) in contentLines(Array(card.utf8)) {
             guard let p = parseLine(line, number), p.name != "BEGIN", p.name != "END" else { continue }
             props.append(p)
         }
-        var warnings: [ImportError] = []
-        let parts = (try? contact(props, origin: "", warnings: &warnings)).map {
-            ImportedContact.syncPartsVersion + $0.partDigests.joined() + " " + $0.itemDigests
-        }
-        let value = digest(props) + (parts.map { " " + $0 } ?? "")
-        let end = "END:VCARD\r\n"
-        return String(card.dropLast(end.count)) + fold("\(syncProperty):\(value)") + "\r\n" + end
+        return props
+    }
+
+    /// Sets the digests of the parts and items Tend had when it last wrote or took in the card
+    /// (`partsDigests`), from the folder's state rather than the card's own `X-TEND-SYNC`.
+    public static func setWritten(_ parts: String, on c: inout ImportedContact) {
+        let halves = parts.split(separator: " ", maxSplits: 1)
+        guard let first = halves.first, first.hasPrefix(ImportedContact.syncPartsVersion) else { return }
+        c.writtenParts = String(first.dropFirst(ImportedContact.syncPartsVersion.count))
+        c.writtenItems = halves.count > 1 ? String(halves[1]) : nil
+        c.writtenByTend = true
     }
 
     /// The properties that hold a date, which `read` keeps as a note when it is not one.
@@ -1008,6 +1031,12 @@ public enum VCard {
     }
 
     /// The properties of a file's first card, each with its content line (unfolded).
+    /// The UID a card gives, read line by line: found also in a card that does not read whole
+    /// (a date off the calendar), so that an export does not write a second card with it.
+    public static func uid(inCard bytes: [UInt8]) -> String? {
+        rawProperties(bytes).first { $0.0.name == "UID" }.map { ContactUID.storable($0.0.value.trimmed) }
+    }
+
     static func rawProperties(_ bytes: [UInt8]) -> [(Property, String)] {
         guard let utf8 = try? TextEncoding.unicode(bytes, what: "file") else { return [] }
         var props: [(Property, String)] = []

@@ -78,16 +78,8 @@ struct Importer {
         var report = Report(notes: batch.warnings.map(\.description))
         try apply(batch.contacts, dryRun: dryRun, update: update, sync: sync, report: &report)
         session.interpreter.invalidate()
-        if sync && !dryRun && !report.taken.isEmpty {
-            // Recorded through the run's files: a run that fails puts the folder's state back.
-            do {
-                try Vdir.SyncState.write(Vdir.SyncState.read(path).merging(report.taken) { $1 }, in: path, session: session)
-            } catch let e as Stopped {
-                throw e
-            } catch {
-                report.notes.append("could not record the cards taken in (\(error)): the next import takes their changes again")
-            }
-        }
+        // Written once the run is committed.
+        if sync && !dryRun && !report.taken.isEmpty { Vdir.SyncState.record(report.taken, in: path, session: session) }
         let takeTheFiles = session.fromCommandLine ? "tend import --update" : "import … update"
         return report.text(path: path, dryRun: dryRun, update: update, errors: batch.errors, takeTheFiles: takeTheFiles)
     }
@@ -107,7 +99,7 @@ struct Importer {
         /// digest of their bytes: recorded in the folder's `.tend-sync`, so that a later import
         /// passes them over until they change again (a Tend edit made in between stays) and
         /// an export may replace them.
-        var taken: [String: String] = [:]
+        var taken: [String: Vdir.SyncState.Entry] = [:]
         /// The most lines of changes a report lists; the rest are counted.
         static let maxChangeLines = 1000
 
@@ -177,7 +169,9 @@ struct Importer {
                 }
                 let changes = linked && update ? Merge.applyCard(p, to: &c) : Merge.merge(p, into: &c, update: update)
                 report.changes += changes
-                if linked && update, let uid = p.uid, let digest = p.cardDigest { report.taken[uid] = digest }
+                if linked && update, let uid = p.uid, let digest = p.cardDigest {
+                    report.taken[uid] = Vdir.SyncState.Entry(digest: digest, parts: p.cardBytes.flatMap { VCard.partsDigests(of: Vdir.card(c, keeping: $0)) })
+                }
                 // A card Tend wrote whose parts' digests are gone or unreadable (an older Tend's,
                 // or a server that rewrote the line) cannot say what the phone changed.
                 if linked && update && changed == nil && p.writtenByTend && !changes.isEmpty {
@@ -231,7 +225,9 @@ struct Importer {
             contacts[c.id] = c
             index.added(c, from: p)
             report.added += 1
-            if sync, let uid = c.uid, uid == p.uid, let digest = p.cardDigest { report.taken[uid] = digest }
+            if sync, let uid = c.uid, uid == p.uid, let digest = p.cardDigest {
+                report.taken[uid] = Vdir.SyncState.Entry(digest: digest, parts: p.cardBytes.flatMap { VCard.partsDigests(of: Vdir.card(c, keeping: $0)) })
+            }
         }
     }
 }

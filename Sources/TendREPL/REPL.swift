@@ -65,6 +65,8 @@ public final class REPL {
                 session.console.out("")
                 ended = true
             case .dotCommand(let line):
+                // The terminal's width now: `.help` is broken to it.
+                if session.renderer.width != nil { session.renderer.width = Terminal.width() }
                 dotCommand(line)
             case .statement(let typed):
                 if session.renderer.width != nil { session.renderer.width = Terminal.width() }

@@ -618,7 +618,11 @@ public final class Session: InterpreterHost {
             return runEdit(program.statements[0], target, program)
         }
         filesBefore = [:]
-        defer { filesBefore = [:] }
+        removedThisRun = []
+        defer {
+            filesBefore = [:]
+            removedThisRun = []
+        }
         bailedEarly = false
         var status: ExitStatus
         rewritable = []
@@ -638,6 +642,8 @@ public final class Session: InterpreterHost {
             let held = HeldOutput()
             let asks = (confirmRemoval != nil || confirmOverwrite != nil) && program.statements.contains(where: Session.mayAsk)
             if asks { self.console = held.console }
+            afterCommit = []
+            syncStatesToWrite = [:]
             status = retryingConflicts(unless: reads) { attempt(program, bail: bail, readOnly: readOnly, onlyReads: reads) }
             self.console = console
             guard let question = askFirst else {
@@ -657,7 +663,11 @@ public final class Session: InterpreterHost {
         if status == .failed || bailedEarly {
             putBackFiles()
             interpreter.keepPageShown(after: pageShown)
+        } else if status != .invalid {
+            for action in afterCommit { action() }
         }
+        afterCommit = []
+        syncStatesToWrite = [:]
         return status
     }
 
@@ -747,7 +757,8 @@ public final class Session: InterpreterHost {
         // Each folder is swept and synced once, not once a file (a vdir puts back thousands).
         var folders = Set<String>()
         for (path, file) in filesBefore.sorted(by: { $0.value.named < $1.value.named }) {
-            if file.written == nil || FileIdentity(path) != file.written {
+            let removedByRun = file.written == nil && removedThisRun.contains(path)
+            if removedByRun ? FileIdentity(path) != nil : file.written == nil || FileIdentity(path) != file.written {
                 changed.append(file.named)
                 continue
             }
@@ -1416,6 +1427,18 @@ public final class Session: InterpreterHost {
         writtenThisRun.insert(path)
     }
 
+    /// Removes a file as part of the run: a run that fails puts it back (unless another program
+    /// made one there since), as it does a file it wrote.
+    func removingFile(_ path: String) throws {
+        try writingFile(path) {
+            guard unlink(path) == 0 || errno == ENOENT else { throw FileWriter.failure(path, errno) }
+        }
+        removedThisRun.insert(Session.writtenPath(path))
+    }
+
+    /// Files this run removed (`removingFile`), by their real path.
+    private var removedThisRun: Set<String> = []
+
     /// Set while a statement `tend import` or `tend export` made imports or exports: advice
     /// there names the command line's flags (`--skip-bad`), not the statement's words.
     var fromCommandLine = false
@@ -1424,6 +1447,12 @@ public final class Session: InterpreterHost {
     func option(_ word: String) -> String {
         fromCommandLine ? "--" + word.replacingOccurrences(of: "_", with: "-") : word
     }
+
+    /// What runs once the run's transaction is committed (never when it fails or is stopped).
+    var afterCommit: [() -> Void] = []
+    /// The vdir states (`Vdir.SyncState`) an import of this run recorded, by folder, until
+    /// they are written after the commit (or an export of the run writes them).
+    var syncStatesToWrite: [String: [String: Vdir.SyncState.Entry]] = [:]
 
     /// Files this run wrote; files the attempts before this one wrote.
     var writtenThisRun: Set<String> = []

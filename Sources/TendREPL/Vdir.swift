@@ -127,10 +127,11 @@ enum Vdir {
     /// are one person, said in a note.
     static func read(_ dir: String) throws -> ImportBatch {
         let (files, notes, errors) = try cardFiles(dir)
-        let leftAsIs = SyncState.read(dir)
+        let (leftAsIs, problem) = SyncState.read(dir)
         var batch = ImportBatch()
         batch.errors = errors
         batch.warnings = notes.map { ImportError("folder", $0) }
+        if let problem { batch.warnings.append(ImportError("folder", "\(problem): cards no export of Tend's wrote are taken whole when changed")) }
         var fileOfUID: [String: String] = [:]
         for f in files {
             let chunks = cards(f.bytes)
@@ -163,7 +164,15 @@ enum Vdir {
                     if chunks.count == 1 || cards.contacts.count == 1 {
                         let digest = SyncState.digest(chunk)
                         c.cardDigest = digest
-                        if leftAsIs[uid] == digest { c.unchangedSinceWritten = true }
+                        c.cardBytes = chunk
+                        if let known = leftAsIs[uid] {
+                            if known.digest == digest {
+                                c.unchangedSinceWritten = true
+                            } else if let parts = known.parts {
+                                // Newer than the card's own X-TEND-SYNC, when it has one.
+                                VCard.setWritten(parts, on: &c)
+                            }
+                        }
                     }
                     batch.contacts.append(c)
                 }
@@ -206,9 +215,10 @@ extension Vdir {
         let existing = cardsByUID(files)
         var takenNames = Set(files.map(\.name))
         var exported = Set<String>()
-        var leftAsIs: [String: String] = [:]
+        var leftAsIs: [String: SyncState.Entry] = [:]
         var edited: [String: (cards: [[UInt8]], changed: Bool)] = [:]
-        let known = SyncState.read(dir)
+        let (known, problem) = SyncState.read(dir, session: session)
+        if let problem { done.notes.append("\(problem): a card no export of Tend's wrote that differs from Tend's is left as it is") }
         let replacing = if case .replace = session.exporting { true } else { false }
         var changedThere: [String] = []
         for var c in people {
@@ -221,6 +231,12 @@ extension Vdir {
             }
             let uid = c.uid!
             exported.insert(uid)
+            // Its card there cannot be read (the phone wrote a date off the calendar): written
+            // beside it, the folder would hold two cards of one UID.
+            if existing.byUID[uid] == nil, let file = existing.unreadable[uid] {
+                done.notes.append("\(file) cannot be read: @\(c.handle)'s card was not written (import vdir names what is wrong with it)")
+                continue
+            }
             let old = existing.byUID[uid]
             let name = old?.file ?? fileName(uid, taken: takenNames)
             takenNames.insert(name)
@@ -231,14 +247,15 @@ extension Vdir {
                 continue
             }
             if let old, VCard.saysTheSame(old.bytes, as: written) {
-                leftAsIs[uid] = SyncState.digest(old.bytes)
+                leftAsIs[uid] = SyncState.Entry(digest: SyncState.digest(old.bytes), parts: VCard.partsDigests(of: written))
                 done.unchanged += 1
                 continue
             }
             // A card someone changed since Tend last wrote it or took it in (a phone's edit not
-            // yet imported) is left as it is: Tend's card would write over that edit.
-            if let old, !replacing, changedSince(old, known: known[uid]) {
-                if let digest = known[uid] { leftAsIs[uid] = digest }
+            // yet imported) is left as it is: Tend's card would write over that edit. So is one
+            // of another program's when the folder's state cannot be read.
+            if let old, !replacing, changedSince(old, known: known[uid]?.digest) || (problem != nil && old.changedSinceWritten == nil) {
+                if let entry = known[uid] { leftAsIs[uid] = entry }
                 changedThere.append(old.file)
                 continue
             }
@@ -256,7 +273,7 @@ extension Vdir {
             _ = try write(Array(file.cards.joined()), name, in: dir, session: session, notes: &done.notes)
         }
         // Cards this export did not look at (a query's export) keep what the folder knew of them.
-        try SyncState.write(known.filter { !exported.contains($0.key) }.merging(leftAsIs) { $1 }, in: dir, session: session)
+        if problem == nil { try SyncState.write(known.filter { !exported.contains($0.key) }.merging(leftAsIs) { $1 }, in: dir, session: session) }
         FileWriter.syncFolder(dir)
         if !changedThere.isEmpty {
             let n = changedThere.count
@@ -281,14 +298,22 @@ extension Vdir {
         return card.changedSinceWritten ?? (known != nil)
     }
 
-    /// The cards an export left as another program wrote them because they said what Tend has
-    /// (`VCard.saysTheSame`): such a card carries no digest of Tend's, so the folder keeps one
-    /// for it in `.tend-sync` (a UID and the digest of the card's bytes a line; vdirsyncer and
-    /// khard read only `.vcf` files). Read back with the same bytes, no one changed the card
-    /// since, and the import passes it over as it does a card Tend wrote: what Tend changed
-    /// since stays.
+    /// What the folder knows of cards Tend has seen as they are: those an export left as another
+    /// program wrote them because they said what Tend has (`VCard.saysTheSame`: such a card
+    /// carries no digest of Tend's), and those an import with `--update` took in. The folder keeps
+    /// them in `.tend-sync` (vdirsyncer and khard read only `.vcf` files): a line a card, its UID,
+    /// the digest of its bytes and the digests of its parts and items as Tend had them then
+    /// (`VCard.partsDigests`). Read back with the same bytes, no one changed the card since, and
+    /// the import passes it over as it does a card Tend wrote; changed, the parts whose digest
+    /// differs are what its owner changed, and the others keep what Tend has now.
     enum SyncState {
         static let fileName = ".tend-sync"
+
+        struct Entry: Equatable {
+            var digest: String
+            /// `VCard.partsDigests` of Tend's card then; nil in a line an older Tend wrote.
+            var parts: String?
+        }
 
         static func digest(_ bytes: [UInt8]) -> String {
             var hash = StableHash()
@@ -296,32 +321,80 @@ extension Vdir {
             return hash.hex
         }
 
-        /// The folder's state; none when the file is missing, a link, or unreadable (every
-        /// card without Tend's digest is then news, as before the first export).
-        static func read(_ dir: String) -> [String: String] {
-            guard let bytes = readNoFollow(dir + "/" + fileName) else { return [:] }
-            var out: [String: String] = [:]
-            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
-                let parts = line.split(separator: "\t")
-                if parts.count == 2 { out[String(parts[0])] = String(parts[1]) }
+        /// The folder's state, with what this run recorded and has not written yet; and why the
+        /// file could not be read, when it is there and cannot be (a link, a folder, damaged).
+        static func read(_ dir: String, session: Session? = nil) -> (entries: [String: Entry], problem: String?) {
+            let path = dir + "/" + fileName
+            var entries: [String: Entry] = [:]
+            var problem: String?
+            var st = stat()
+            if lstat(path, &st) == 0 {
+                if (st.st_mode & S_IFMT) == S_IFLNK {
+                    problem = "\(fileName) is a symbolic link, which Tend does not follow"
+                } else if (st.st_mode & S_IFMT) != S_IFREG {
+                    problem = "\(fileName) is \(FileWriter.kind(st.st_mode))"
+                } else if let bytes = readNoFollow(path) {
+                    var bad = 0
+                    for line in bytes.split(separator: 0x0A) {
+                        let parts = line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+                        guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
+                            bad += 1
+                            continue
+                        }
+                        entries[parts[0]] = Entry(digest: parts[1], parts: parts.count == 3 ? parts[2] : nil)
+                    }
+                    if bad > 0 { problem = "\(bad) line\(bad == 1 ? "" : "s") of \(fileName) could not be read" }
+                } else {
+                    problem = "\(fileName) cannot be read"
+                }
             }
-            return out
+            if let pending = session?.syncStatesToWrite[dir] { entries.merge(pending) { $1 } }
+            return (entries, problem)
         }
 
-        /// Replaces the folder's state with `cards` (removed when there are none).
-        static func write(_ cards: [String: String], in dir: String, session: Session) throws {
+        /// The file's text for `entries`.
+        static func text(_ entries: [String: Entry]) -> [UInt8] {
+            // A UID holds neither a tab nor a line break (`ContactUID.storable`), nor do digests.
+            Array(entries.sorted { $0.key < $1.key }.map { "\($0.key)\t\($0.value.digest)" + ($0.value.parts.map { "\t" + $0 } ?? "") + "\n" }.joined().utf8)
+        }
+
+        /// Replaces the folder's state with `entries` (removed when there are none) during a run:
+        /// a run that fails puts the file back.
+        static func write(_ entries: [String: Entry], in dir: String, session: Session) throws {
             let path = dir + "/" + fileName
+            session.syncStatesToWrite[dir] = nil
+            let text = text(entries)
             var st = stat()
-            let exists = lstat(path, &st) == 0
-            if cards.isEmpty {
-                if exists && (st.st_mode & S_IFMT) == S_IFREG { unlink(path) }
+            if entries.isEmpty {
+                if lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG { try session.removingFile(path) }
                 return
             }
-            // A UID holds neither a tab nor a line break (`ContactUID.storable`).
-            let text = cards.sorted { $0.key < $1.key }.map { "\($0.key)\t\($0.value)\n" }.joined()
-            guard readNoFollow(path) != Array(text.utf8) else { return }
+            guard readNoFollow(path) != text else { return }
             var notes: [String] = []
-            _ = try Vdir.write(Array(text.utf8), fileName, in: dir, session: session, notes: &notes)
+            _ = try Vdir.write(text, fileName, in: dir, session: session, notes: &notes)
+        }
+
+        /// Records what an import took in, to be written once its run is committed: written
+        /// before, a run killed before its commit left a state that named cards as taken in which
+        /// the database did not have, and the next export wrote over them.
+        static func record(_ taken: [String: Entry], in dir: String, session: Session) {
+            let first = session.syncStatesToWrite[dir] == nil
+            session.syncStatesToWrite[dir, default: [:]].merge(taken) { $1 }
+            guard first else { return }
+            session.afterCommit.append { [unowned session] in
+                guard let pending = session.syncStatesToWrite.removeValue(forKey: dir) else { return }
+                let (entries, problem) = read(dir)
+                if let problem {
+                    session.console.err("warning: \(dir): the cards taken in are not recorded (\(problem)): the next import takes their changes again")
+                    return
+                }
+                let path = dir + "/" + fileName
+                do {
+                    try FileWriter(database: session.store.path).write(text(entries.merging(pending) { $1 }), to: path, existing: .replace, syncingFolder: true)
+                } catch {
+                    session.console.err("warning: \(dir): the cards taken in are not recorded (\(error)): the next import takes their changes again")
+                }
+            }
         }
     }
 
@@ -355,13 +428,18 @@ extension Vdir {
 
     /// The folder's cards by UID (a card without one by `placeUID`), and the UID of the card
     /// that carries each Tend handle.
-    static func cardsByUID(_ files: [CardFile]) -> (byUID: [String: CardPlace], uidOfHandle: [String: String]) {
+    static func cardsByUID(_ files: [CardFile]) -> (byUID: [String: CardPlace], uidOfHandle: [String: String], unreadable: [String: String]) {
         var byUID: [String: CardPlace] = [:]
         var uidOfHandle: [String: String] = [:]
+        var unreadable: [String: String] = [:]
         for f in files {
             let chunks = cards(f.bytes)
             for (k, chunk) in chunks.enumerated() {
-                guard let batch = try? VCard.read(chunk), batch.contacts.count == 1, let c = batch.contacts.first else { continue }
+                guard let batch = try? VCard.read(chunk), batch.contacts.count == 1, let c = batch.contacts.first else {
+                    let uid = VCard.uid(inCard: chunk) ?? placeUID(file: f.name, card: k, of: chunks.count)
+                    unreadable[uid] = unreadable[uid] ?? f.name
+                    continue
+                }
                 let uid = c.uid ?? placeUID(file: f.name, card: k, of: chunks.count)
                 if byUID[uid] == nil {
                     byUID[uid] = CardPlace(
@@ -370,7 +448,7 @@ extension Vdir {
                 if let h = c.handle { uidOfHandle[h] = uid }
             }
         }
-        return (byUID, uidOfHandle)
+        return (byUID, uidOfHandle, unreadable)
     }
 
     /// `UID.vcf` when the UID makes a plain file name, else a name made from its hash; never a

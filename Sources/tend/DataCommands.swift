@@ -79,11 +79,11 @@ struct ImportCommand: ParsableCommand {
     }
 
     /// `--map COLUMN=FIELD`s as the statement's `map: {"COLUMN": "FIELD", …}` (nil for none); the
-    /// first `=` ends the column's name.
+    /// last `=` begins the field's name (no field has one; a column may: `E-Mail=Adresse`).
     func mapping() throws -> String? {
         guard !map.isEmpty else { return nil }
         let pairs = try map.map { given -> String in
-            guard let eq = given.firstIndex(of: "="), eq != given.startIndex, given.index(after: eq) != given.endIndex else {
+            guard let eq = given.lastIndex(of: "="), eq != given.startIndex, given.index(after: eq) != given.endIndex else {
                 throw ValidationError("--map \(ScriptWriter.quote(given)) is not COLUMN=FIELD, as in --map Vorname=\"first name\"")
             }
             return ScriptWriter.quote(String(given[..<eq])) + ": " + ScriptWriter.quote(String(given[given.index(after: eq)...]))

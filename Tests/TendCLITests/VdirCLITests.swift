@@ -231,6 +231,25 @@ import Testing
         #expect(try CLI.run(["-e", "@bo-chen.notes"], in: dir).stdout == "url: https://bo.example\nx-other-app: kept, as is\n")
     }
 
+    /// A card the export cannot read (a date off the calendar the phone wrote) is not written
+    /// again beside it (b94 #5: a second card with the same UID, p1-2.vcf, which vdirsyncer
+    /// refuses); it is left and named.
+    @Test func anUnreadableCardIsLeftAndNamed() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let file = book.appendingPathComponent("p1.vcf")
+        try "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:p1\r\nFN:Pat Q\r\nN:Q;Pat;;;\r\nEMAIL:p@q.example\r\nEND:VCARD\r\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        let bad = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:p1\r\nFN:Pat Q\r\nN:Q;Pat;;;\r\nEMAIL:p@q.example\r\nBDAY:1985-02-30\r\nEND:VCARD\r\n"
+        try bad.write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["-e", "set @pat-q city: \"Rome\""], in: dir).status == 0)
+        let e = try CLI.run(["export", "vdir", "book"], in: dir)
+        #expect(e.status == 0 && e.stdout.contains("p1.vcf cannot be read: @pat-q's card was not written"), "\(e.stdout)\(e.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: book.path).filter { $0.hasSuffix(".vcf") } == ["p1.vcf"])
+        #expect(try String(contentsOf: file, encoding: .utf8) == bad)
+    }
+
     /// Cards as an iPhone keeps them in a vdir (3.0, Apple's groups and labels, no UID on some).
     static let appleCards = [
         "BEGIN:VCARD\r\nVERSION:3.0\r\nPRODID:-//Apple Inc.//iPhone OS 17.2//EN\r\nN:Appleseed;John;Q.;Dr.;Jr.\r\nFN:Dr. John Q. Appleseed Jr.\r\n"

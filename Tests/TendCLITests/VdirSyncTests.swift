@@ -127,6 +127,70 @@ import Testing
         #expect(try VdirSyncTests.ana(dir, "title") == "title\nBoss\n")
     }
 
+    /// A card the phone wrote, which an export left as it was (it said what Tend had), keeps
+    /// Tend's edits too when both sides change it (b94 #1: with no X-TEND-SYNC of its own it
+    /// was taken whole, and the city set in Tend was deleted): the folder's state holds the
+    /// digests of its parts as Tend had them.
+    @Test func aPhonesOwnCardKeepsEditsOnBothSides() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let file = book.appendingPathComponent("c1.vcf")
+        try "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:c1\r\nFN:Cy Dee\r\nN:Dee;Cy;;;\r\nEMAIL:cy@z.example\r\nTITLE:Dev\r\nEND:VCARD\r\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).stdout.contains("1 added"))
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).stdout.contains("1 unchanged"))
+        #expect(try CLI.run(["-e", #"set @cy-dee city: "Porto", +vip"#], in: dir).status == 0)
+        try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "TITLE:Dev", with: "TITLE:Lead").write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(r.status == 0 && !r.stdout.contains("Porto"), "\(r.stdout)")
+        #expect(try VdirSyncTests.ana(dir, "city, title, tags") == "city,title,tags\nPorto,Lead,vip\n")
+    }
+
+    /// The folder's state goes with a run that fails (b94 #2: an export that emptied it removed
+    /// it, and the rollback, finding it gone, said another program had changed it); what an
+    /// import took in is recorded once the run is committed, never before (b94 #3: killed in
+    /// between, the state named cards as taken in that the database did not have, and the next
+    /// export wrote over the phone's edits).
+    @Test func theFoldersStateFollowsTheDatabase() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", VdirSyncTests.ana], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let (file, text) = try VdirSyncTests.card(dir)
+        try text.replacingOccurrences(of: "TITLE:Owner", with: "TITLE:Head stylist").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        let state = dir.appendingPathComponent("book/.tend-sync")
+        let recorded = try String(contentsOf: state, encoding: .utf8)
+        try "set @ana-lima city: \"Oslo\"\nexport vdir \"book\"\nassert false, \"stop\"\nprint 1\n".write(to: dir.appendingPathComponent("s.tend"), atomically: true, encoding: .utf8)
+        let failing = try CLI.run(["run", "s.tend", "--bail"], in: dir)
+        #expect(failing.status == 1 && failing.stderr.contains("the files the run wrote go with it"), "\(failing.stderr)")
+        #expect(try String(contentsOf: state, encoding: .utf8) == recorded, "\(failing.stderr)")
+        #expect(!failing.stderr.contains("changed by another program"), "\(failing.stderr)")
+        // An import whose run is killed before its commit records nothing.
+        try FileManager.default.removeItem(at: state)
+        #expect(try CLI.run(["demo", "--size", "1500", "--db", "big.db"], in: dir).status == 0)
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: CLI.binary)
+        run.arguments = ["--db", "big.db", "--today", "2026-11-23", "-e",
+            "import vdir \"book\" update\ncount(contacts as c where count(interactions as i where c in i.people and i.note != c.name) > 0)"]
+        run.currentDirectoryURL = dir
+        let out = Pipe()
+        run.standardOutput = out
+        run.standardError = FileHandle.nullDevice
+        try run.run()
+        var said = Data()
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, !String(decoding: said, as: UTF8.self).contains("Imported from") {
+            said += out.fileHandleForReading.availableData
+        }
+        #expect(String(decoding: said, as: UTF8.self).contains("Imported from book: 1 added"), "\(String(decoding: said, as: UTF8.self))")
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(run.isRunning && !FileManager.default.fileExists(atPath: state.path), "the state was written before the commit")
+        kill(run.processIdentifier, SIGKILL)
+        run.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: state.path))
+    }
+
     /// An export leaves a card changed on the phone since Tend wrote it that no import took in
     /// (b91 #4: the phone's new title was written over, and the next sync sent Tend's back to
     /// the phone), and says so; once imported with `--update`, the export writes both sides'
