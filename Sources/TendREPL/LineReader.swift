@@ -16,6 +16,8 @@ public protocol LineReader: AnyObject {
     func hasPendingInput() -> Bool
     /// Drops the input waiting (the rest of a paste) and says how many lines it held.
     func discardPendingInput() -> Int
+    /// Whether input is waiting now, without waiting for any (typed while a statement ran).
+    func hasInputWaiting() -> Bool
     /// The next line waiting (pasted), taken without showing it; nil when none is whole yet.
     func takePendingLine() -> String?
     /// Gives a line taken by `takePendingLine` back, to be read (and shown) by the next `readLine`.
@@ -27,6 +29,7 @@ extension LineReader {
     public func discardPendingInput() -> Int { 0 }
     public func takePendingLine() -> String? { nil }
     public func pushBack(_ line: String) {}
+    public func hasInputWaiting() -> Bool { false }
 }
 
 /// The terminal standard output is drawn on.
@@ -246,6 +249,11 @@ public final class EditLineReader: LineReader {
 
     public func pushBack(_ line: String) {
         el_push(el, line + "\n")
+    }
+
+    public func hasInputWaiting() -> Bool {
+        var p = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        return poll(&p, 1, 0) > 0 && (p.revents & Int16(POLLIN)) != 0
     }
 
     /// Reads what is waiting, as long as more comes within the paste's 10 ms, and drops it

@@ -81,7 +81,7 @@ public final class REPL {
                 let status = session.runScripts([Source(name: "<repl>", text: text)], bail: false, readOnly: false)
                 // A statement pasted with lines after it that failed stops the paste: the lines
                 // after a typo in a pasted script were run and committed one by one.
-                if status != .success, readAhead != nil {
+                if status != .success, readAhead != nil, inPaste {
                     readAhead = nil
                     let n = 1 + reader.discardPendingInput()
                     session.console.err("note: the \(n == 1 ? "line" : "\(n) lines") pasted after it \(n == 1 ? "was" : "were") not run")
@@ -183,6 +183,9 @@ public final class REPL {
     /// A line pasted after the statement, taken to see whether it continues it (a clause word),
     /// and not shown yet: `readEntry` reads it again.
     private var readAhead: String?
+    /// Whether the statement read came with a paste, which a failed statement stops: lines that
+    /// came together at a prompt that waited. Lines typed ahead while a statement ran are kept.
+    private var inPaste = false
     /// The lines of the statement being typed before the one the cursor is on.
     private let entrySoFar = TypedLines()
 
@@ -195,6 +198,11 @@ public final class REPL {
     /// file.
     func readEntry() -> Entry {
         var buffer = ""
+        // Lines waiting before the prompt is shown were typed while a statement ran, unless a
+        // paste is under way (it began at a prompt that waited for the user).
+        let typedAhead = readAhead != nil || reader.hasInputWaiting()
+        if !typedAhead { inPaste = false }
+        defer { if readAhead != nil && !typedAhead { inPaste = true } }
         while true {
             let line: String?
             // A line taken to look at is read again now, and shown after what came before it.
