@@ -164,7 +164,8 @@ public enum CSVImport {
             // would be lost unsaid (several e-mails, phones, tags and notes are all kept).
             if out[cell] != nil { throw ImportError("map", "the column \"\(cell)\" is mapped twice") }
             if gathered[target] == nil, let other = out.first(where: { $0.value == target })?.key {
-                throw ImportError("map", "\"\(other)\" and \"\(cell)\" both fill \(target), which holds one value; map one of them elsewhere")
+                // Said as the map names it ("first name", not the importer's `first`).
+                throw ImportError("map", "\"\(other)\" and \"\(cell)\" both fill \(field), which holds one value; map one of them elsewhere")
             }
             out[cell] = target
         }

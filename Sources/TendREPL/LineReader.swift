@@ -232,14 +232,18 @@ public final class EditLineReader: LineReader {
     /// are read one at a time up to its end (libedit's own reads are a byte at a time too, so it
     /// holds none of them). Read so, the line is not shown until `readLine` reads it again: the
     /// next pasted line appeared above the answer to the statement before it.
+    /// A last line without its end (a paste that did not end with one) is made readable by the
+    /// switch back to the line mode too: it is given back to libedit unended, to be shown at the
+    /// next prompt and finished there, and no line is returned. So is what a signal interrupted.
     public func takePendingLine() -> String? {
         guard hasPendingInput() else { return nil }
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
         while true {
-            let n = Foundation.read(STDIN_FILENO, &byte, 1)
-            if n < 0 && errno == EINTR { continue }
-            guard n == 1 else { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            guard hasInputWaiting(), Foundation.read(STDIN_FILENO, &byte, 1) == 1 else {
+                if !bytes.isEmpty { push(String(decoding: bytes, as: UTF8.self)) }
+                return nil
+            }
             if byte == 0x0A { break }
             bytes.append(byte)
         }
@@ -247,8 +251,12 @@ public final class EditLineReader: LineReader {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    public func pushBack(_ line: String) {
-        el_push(el, line + "\n")
+    public func pushBack(_ line: String) { push(line + "\n") }
+
+    /// Text given back to libedit as if typed; wide, so that it does not depend on the locale.
+    private func push(_ text: String) {
+        var wide = text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
+        el_wpush(el, &wide)
     }
 
     public func hasInputWaiting() -> Bool {
@@ -275,6 +283,8 @@ public final class EditLineReader: LineReader {
                 }
             }
         }
+        // A last line without its end stays in the terminal's queue until one comes: dropped too.
+        tcflush(STDIN_FILENO, TCIFLUSH)
         return lines + (partial ? 1 : 0)
     }
 

@@ -198,11 +198,12 @@ public final class REPL {
     /// file.
     func readEntry() -> Entry {
         var buffer = ""
-        // Lines waiting before the prompt is shown were typed while a statement ran, unless a
-        // paste is under way (it began at a prompt that waited for the user).
-        let typedAhead = readAhead != nil || reader.hasInputWaiting()
-        if !typedAhead { inPaste = false }
-        defer { if readAhead != nil && !typedAhead { inPaste = true } }
+        // Lines waiting before the prompt is shown were typed while a statement ran, or are the
+        // rest of a paste under way; lines that come after the prompt waited for the user, with
+        // more behind them (a dot-command's line too), begin a paste.
+        let waiting = readAhead != nil || reader.hasInputWaiting()
+        if !waiting { inPaste = false }
+        defer { if !waiting && (readAhead != nil || reader.hasInputWaiting()) { inPaste = true } }
         while true {
             let line: String?
             // A line taken to look at is read again now, and shown after what came before it.

@@ -642,8 +642,6 @@ public final class Session: InterpreterHost {
             let held = HeldOutput()
             let asks = (confirmRemoval != nil || confirmOverwrite != nil) && program.statements.contains(where: Session.mayAsk)
             if asks { self.console = held.console }
-            afterCommit = []
-            syncStatesToWrite = [:]
             status = retryingConflicts(unless: reads) { attempt(program, bail: bail, readOnly: readOnly, onlyReads: reads) }
             self.console = console
             guard let question = askFirst else {
@@ -663,8 +661,6 @@ public final class Session: InterpreterHost {
         if status == .failed || bailedEarly {
             putBackFiles()
             interpreter.keepPageShown(after: pageShown)
-        } else if status != .invalid {
-            for action in afterCommit { action() }
         }
         afterCommit = []
         syncStatesToWrite = [:]
@@ -800,6 +796,9 @@ public final class Session: InterpreterHost {
     /// Runs a checked program once, in one transaction.
     private func attempt(_ program: CheckedProgram, bail: Bool, readOnly: Bool, onlyReads: Bool) -> ExitStatus {
         savedThisRun = [:]
+        // What an attempt rolled back for a conflict recorded is not the next attempt's.
+        afterCommit = []
+        syncStatesToWrite = [:]
         var definitionsBefore = interpreter.definitionsIfLoaded
         func restoreDefinitions() {
             if let definitionsBefore { interpreter.definitions = definitionsBefore } else { deferDefinitions(storedDefinitions) }
@@ -844,6 +843,8 @@ public final class Session: InterpreterHost {
                 // disk), the process stops with nothing kept, as it did writing line by line.
                 try TerminalOutput.flushOrThrow()
                 try store.commit(label: journalLabel(program.mutations))
+                for action in afterCommit { action() }
+                afterCommit = []
             }
         } catch let question as AskFirst {
             rollBack()
@@ -1448,7 +1449,8 @@ public final class Session: InterpreterHost {
         fromCommandLine ? "--" + word.replacingOccurrences(of: "_", with: "-") : word
     }
 
-    /// What runs once the run's transaction is committed (never when it fails or is stopped).
+    /// What runs right after the run's transaction is committed (never when it is rolled back:
+    /// a failure, a stop, a conflict's retry, a read-only run).
     var afterCommit: [() -> Void] = []
     /// The vdir states (`Vdir.SyncState`) an import of this run recorded, by folder, until
     /// they are written after the commit (or an export of the run writes them).

@@ -127,7 +127,7 @@ enum Vdir {
     /// are one person, said in a note.
     static func read(_ dir: String) throws -> ImportBatch {
         let (files, notes, errors) = try cardFiles(dir)
-        let (leftAsIs, problem) = SyncState.read(dir)
+        let (leftAsIs, problem, _) = SyncState.read(dir)
         var batch = ImportBatch()
         batch.errors = errors
         batch.warnings = notes.map { ImportError("folder", $0) }
@@ -217,7 +217,7 @@ extension Vdir {
         var exported = Set<String>()
         var leftAsIs: [String: SyncState.Entry] = [:]
         var edited: [String: (cards: [[UInt8]], changed: Bool)] = [:]
-        let (known, problem) = SyncState.read(dir, session: session)
+        let (known, problem, writable) = SyncState.read(dir, session: session)
         if let problem { done.notes.append("\(problem): a card no export of Tend's wrote that differs from Tend's is left as it is") }
         let replacing = if case .replace = session.exporting { true } else { false }
         var changedThere: [String] = []
@@ -273,7 +273,7 @@ extension Vdir {
             _ = try write(Array(file.cards.joined()), name, in: dir, session: session, notes: &done.notes)
         }
         // Cards this export did not look at (a query's export) keep what the folder knew of them.
-        if problem == nil { try SyncState.write(known.filter { !exported.contains($0.key) }.merging(leftAsIs) { $1 }, in: dir, session: session) }
+        if writable { try SyncState.write(known.filter { !exported.contains($0.key) }.merging(leftAsIs) { $1 }, in: dir, session: session) }
         FileWriter.syncFolder(dir)
         if !changedThere.isEmpty {
             let n = changedThere.count
@@ -323,12 +323,15 @@ extension Vdir {
 
         /// The folder's state, with what this run recorded and has not written yet; and why the
         /// file could not be read, when it is there and cannot be (a link, a folder, damaged).
-        static func read(_ dir: String, session: Session? = nil) -> (entries: [String: Entry], problem: String?) {
+        /// A file with damaged lines is still Tend's to write: the lines it could read are kept.
+        static func read(_ dir: String, session: Session? = nil) -> (entries: [String: Entry], problem: String?, writable: Bool) {
             let path = dir + "/" + fileName
             var entries: [String: Entry] = [:]
             var problem: String?
+            var writable = true
             var st = stat()
             if lstat(path, &st) == 0 {
+                writable = false
                 if (st.st_mode & S_IFMT) == S_IFLNK {
                     problem = "\(fileName) is a symbolic link, which Tend does not follow"
                 } else if (st.st_mode & S_IFMT) != S_IFREG {
@@ -344,12 +347,13 @@ extension Vdir {
                         entries[parts[0]] = Entry(digest: parts[1], parts: parts.count == 3 ? parts[2] : nil)
                     }
                     if bad > 0 { problem = "\(bad) line\(bad == 1 ? "" : "s") of \(fileName) could not be read" }
+                    writable = true
                 } else {
                     problem = "\(fileName) cannot be read"
                 }
             }
             if let pending = session?.syncStatesToWrite[dir] { entries.merge(pending) { $1 } }
-            return (entries, problem)
+            return (entries, problem, writable)
         }
 
         /// The file's text for `entries`.
@@ -383,8 +387,8 @@ extension Vdir {
             guard first else { return }
             session.afterCommit.append { [unowned session] in
                 guard let pending = session.syncStatesToWrite.removeValue(forKey: dir) else { return }
-                let (entries, problem) = read(dir)
-                if let problem {
+                let (entries, problem, writable) = read(dir)
+                if let problem, !writable {
                     session.console.err("warning: \(dir): the cards taken in are not recorded (\(problem)): the next import takes their changes again")
                     return
                 }

@@ -579,6 +579,34 @@ final class Terminal {
         #expect(at("tend:r> 30 + 3") + 1 == at("33") && at("tend:r> 30 + 3") > at("Bo Kim"), "\(t.screen)")
     }
 
+    /// A paste whose last line has no end leaves that line at the prompt to be finished (b96:
+    /// the REPL waited on it unseen, Ctrl-C swallowed); a paste that begins with a dot-command is
+    /// a paste too, which a failed statement stops.
+    @Test(.enabled(if: Terminal.available)) func aPastesUnendedLineWaitsAtThePrompt() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let t = Terminal(dir: dir)
+        defer { t.stop() }
+        t.start()
+        t.type("add \"Bo Kim\"", "Enter")
+        #expect(t.waitFor("Added @bo-kim"))
+        let pasted = dir.appendingPathComponent("paste.txt")
+        try "10 + 1\n20 + 2".write(to: pasted, atomically: true, encoding: .utf8)
+        _ = t.waitForPromptAtEnd()
+        t.tmux(["load-buffer", pasted.path])
+        t.tmux(["paste-buffer"])
+        #expect(t.waitFor("tend:r> 20 + 2"), "\(t.screen)")
+        #expect(t.screen.contains("\n11\n") && !t.screen.contains("\n22"), "\(t.screen)")
+        t.tmux(["send-keys", "Enter"])
+        #expect(t.waitFor("\n22\n"), "\(t.screen)")
+        try ".mode csv\nset @nobody title: \"X\"\n30 + 3\n".write(to: pasted, atomically: true, encoding: .utf8)
+        _ = t.waitForPromptAtEnd()
+        t.tmux(["load-buffer", pasted.path])
+        t.tmux(["paste-buffer"])
+        #expect(t.waitFor("not run"), "\(t.screen)")
+        #expect(!t.screen.contains("\n33"), "\(t.screen)")
+    }
+
     /// A pasted script stops at a statement that fails: the lines pasted after it are not run,
     /// and that is said (b92 F3: after a typo on the third of five pasted lines, the fourth and
     /// fifth ran and were committed, each a change of its own).

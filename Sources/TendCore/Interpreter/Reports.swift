@@ -215,8 +215,13 @@ extension Interpreter {
             for ids in byKey.values where ids.count > 1 {
                 let ids = ids.sorted()
                 for other in ids.dropFirst() {
-                    // The same name and company is said once, as that.
-                    if what == "first and last name and company", reasons[[ids[0], other]]?.contains("same name and company") == true { continue }
+                    // The same name and company is said once, as that; Mary Ann and Mary Jo Smith
+                    // are two people (every word of the shorter name must be in the other).
+                    if what == "first and last name and company" {
+                        if reasons[[ids[0], other]]?.contains("same name and company") == true { continue }
+                        let words = [ids[0], other].map { Set(normalize(net.contact($0)?.name ?? "").split(separator: " ").map { String(decoding: FoldedText(String($0)).bytes, as: UTF8.self) }) }
+                        if !(words[0].isSubset(of: words[1]) || words[1].isSubset(of: words[0])) { continue }
+                    }
                     var reason = "same \(what)"
                     if what == "name", let a = net.contact(ids[0]), let b = net.contact(other), let x = a.company, let y = b.company,
                         sameText(collapsingSpaces(normalize(x)), collapsingSpaces(normalize(y)))
