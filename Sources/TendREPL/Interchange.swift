@@ -149,10 +149,30 @@ struct Importer {
         // Handles records of the file give themselves: one made for another record never takes
         // them (the record naming it would then be merged into that one).
         let named = Set(people.compactMap { $0.handle.flatMap { isValidHandle($0) ? $0 : nil } })
+        // A folder this database syncs with (some card is a contact's by UID): a card Tend wrote
+        // that no one changed since, whose contact is gone (removed, or merged into another), is
+        // not news; taken, it brought the removed person back, or put a merged-away name and
+        // title back over the contact it was merged into.
+        let uids = Set(net.contacts.compactMap(\.uid))
+        let syncedFolder = sync && people.contains { $0.uid.map(uids.contains) == true }
+        var stale: [String] = []
+        defer {
+            if !stale.isEmpty {
+                let n = stale.count
+                let some = stale.prefix(3).joined(separator: ", ") + (n > 3 ? " and \(n - 3) more" : "")
+                report.notes.append(
+                    "\(n) card\(n == 1 ? "" : "s") Tend wrote for contacts it no longer has (removed, or merged into another) \(n == 1 ? "was" : "were") passed over (\(some)): delete \(n == 1 ? "it" : "them") on the phone")
+            }
+        }
         for var p in people {
             // Ctrl-C or SIGTERM: the import is rolled back whole, and says so.
             try Interruption.check()
             p.dropRepeatedPoints()
+            if syncedFolder, p.unchangedSinceWritten, let uid = p.uid, !uids.contains(uid) {
+                report.unchanged += 1
+                stale.append(String(p.origin.prefix { $0 != ":" }))
+                continue
+            }
             if let id = index.match(p, in: contacts), var c = contacts[id] {
                 let before = c
                 let linked = sync && p.uid != nil && p.uid == c.uid

@@ -191,6 +191,22 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: state.path))
     }
 
+    /// A card Tend wrote that no one changed since, whose contact Tend no longer has, is passed
+    /// over and named (b95 #1, #3: a removed contact came back on the next import; a contact
+    /// merged into another had the merged-away card's name and title put back over it, on every
+    /// import); changed on the phone since, it is news and comes in.
+    @Test func aCardOfAContactGoneFromTendIsPassedOver() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", #"add "Ana Lima" emails: ["ana@a.example"], title: "Owner"; add "Ana L" emails: ["al@b.example"]; add "Bo Kim""#], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "merge @ana-l into @ana-lima", "--yes"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", #"set @ana-lima title: "Founder"; remove @bo-kim"#, "--yes"], in: dir).status == 0)
+        let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(r.status == 0 && r.stdout.hasPrefix("Imported from book: 0 added, 0 merged, 3 unchanged"), "\(r.stdout)")
+        #expect(r.stdout.contains("2 cards Tend wrote for contacts it no longer has (removed, or merged into another) were passed over"), "\(r.stdout)")
+        #expect(try CLI.run(["--format", "csv", "-e", "contacts sort by handle show handle, title"], in: dir).stdout == "handle,title\nana-lima,Founder\n")
+    }
+
     /// An export leaves a card changed on the phone since Tend wrote it that no import took in
     /// (b91 #4: the phone's new title was written over, and the next sync sent Tend's back to
     /// the phone), and says so; once imported with `--update`, the export writes both sides'
