@@ -42,7 +42,7 @@ struct Importer {
         let batch: ImportBatch
         do {
             // A folder's cards are files of their own: one that cannot be read is skipped and named.
-            if format == "vdir" { return try finish(try Vdir.read(path), path: path, options: options, skipBad: true, sync: true) }
+            if format == "vdir" { return try finish(try Vdir.read(path, session: session), path: path, options: options, skipBad: true, sync: true) }
             let bytes = try Importer.readFile(path, format: format)
             switch format {
             case "vcard": batch = try VCard.read(bytes)

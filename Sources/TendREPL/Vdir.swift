@@ -125,9 +125,10 @@ enum Vdir {
     /// Every card of the folder, several of a file each by its UID. A card that cannot be read
     /// is named, with its file, card and line, and the others are read; two cards with one UID
     /// are one person, said in a note.
-    static func read(_ dir: String) throws -> ImportBatch {
+    static func read(_ dir: String, session: Session? = nil) throws -> ImportBatch {
         let (files, notes, errors) = try cardFiles(dir)
-        let (leftAsIs, problem, _) = SyncState.read(dir)
+        // With what an import earlier in the run took in: two imports in one run take a change once.
+        let (leftAsIs, problem, _) = SyncState.read(dir, session: session)
         var batch = ImportBatch()
         batch.errors = errors
         batch.warnings = notes.map { ImportError("folder", $0) }

@@ -119,6 +119,15 @@ import Testing
         let again = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
         #expect(again.status == 0 && again.stdout.contains("0 merged, 1 unchanged"), "\(again.stdout)\(again.stderr)")
         #expect(try VdirSyncTests.ana(dir, "title") == "title\nFounder\n")
+        // So within one run (b95 #4: the state is written after the commit, and the second import
+        // of the run read it without what the first took in).
+        try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "TITLE:Head stylist", with: "TITLE:Chief").write(to: file, atomically: true, encoding: .utf8)
+        let twice = try CLI.run(["-e", "import vdir \"book\" update\nset @ana-lima title: \"CEO\"\nimport vdir \"book\" update"], in: dir)
+        #expect(twice.status == 0, "\(twice.stderr)")
+        #expect(try VdirSyncTests.ana(dir, "title") == "title\nCEO\n")
+        try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "TITLE:Chief", with: "TITLE:Head stylist").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", #"set @ana-lima title: "Founder""#], in: dir).status == 0)
         // Changed on the phone again, the card is news again; a dry run records nothing.
         let (_, now) = try VdirSyncTests.card(dir)
         try now.replacingOccurrences(of: "TITLE:Head stylist", with: "TITLE:Boss").write(to: file, atomically: true, encoding: .utf8)
