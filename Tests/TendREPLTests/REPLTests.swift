@@ -83,6 +83,15 @@ final class Terminal {
 
     func stop() { tmux(["kill-server"]) }
 
+    /// Pastes `text` at a fresh prompt, as a terminal does (tmux's paste buffer), from a file in `dir`.
+    func paste(_ text: String) throws {
+        let file = dir.appendingPathComponent("paste.txt")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        _ = waitForPromptAtEnd()
+        tmux(["load-buffer", file.path])
+        tmux(["paste-buffer"])
+    }
+
     /// Whether the REPL's terminal is still open (`tmux` is the text of a command's output, and
     /// an empty list of sessions read as "ended" however many there were).
     var isRunning: Bool { system("/usr/bin/tmux -L \(name) has-session >/dev/null 2>&1 </dev/null") == 0 }
@@ -538,12 +547,8 @@ final class Terminal {
         t.start()
         t.type("add \"Bo Kim\"; add \"Ann Lee\"; add \"Cy Obi\"", "Enter")
         #expect(t.waitFor("Added @cy-obi"))
-        let pasted = dir.appendingPathComponent("paste.txt")
-        try "contacts\n  sort by name desc\n  show name\nprint \"done\"\n".write(to: pasted, atomically: true, encoding: .utf8)
-        _ = t.waitForPromptAtEnd()
-        t.tmux(["load-buffer", pasted.path])
-        t.tmux(["paste-buffer"])
-        // The pasted `print "done"` is on screen at once (echoed): its output is the second "done".
+        try t.paste("contacts\n  sort by name desc\n  show name\nprint \"done\"\n")
+        // The pasted `print "done"` is shown when it is read, after the table: its output is the second "done".
         #expect(t.waitFor("done", count: 2))
         let screen = t.screen
         #expect(!screen.contains("error"), "\(screen)")
@@ -566,11 +571,7 @@ final class Terminal {
         t.start()
         t.type("add \"Bo Kim\"", "Enter")
         #expect(t.waitFor("Added @bo-kim"))
-        let pasted = dir.appendingPathComponent("paste.txt")
-        try "10 + 1\n20 + 2\ncontacts\n  show name\n30 + 3\n".write(to: pasted, atomically: true, encoding: .utf8)
-        _ = t.waitForPromptAtEnd()
-        t.tmux(["load-buffer", pasted.path])
-        t.tmux(["paste-buffer"])
+        try t.paste("10 + 1\n20 + 2\ncontacts\n  show name\n30 + 3\n")
         #expect(t.waitFor("\n33\n"), "\(t.screen)")
         let lines = t.screen.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         func at(_ s: String) -> Int { lines.firstIndex(of: s) ?? -1 }
@@ -590,19 +591,12 @@ final class Terminal {
         t.start()
         t.type("add \"Bo Kim\"", "Enter")
         #expect(t.waitFor("Added @bo-kim"))
-        let pasted = dir.appendingPathComponent("paste.txt")
-        try "10 + 1\n20 + 2".write(to: pasted, atomically: true, encoding: .utf8)
-        _ = t.waitForPromptAtEnd()
-        t.tmux(["load-buffer", pasted.path])
-        t.tmux(["paste-buffer"])
+        try t.paste("10 + 1\n20 + 2")
         #expect(t.waitFor("tend:r> 20 + 2"), "\(t.screen)")
         #expect(t.screen.contains("\n11\n") && !t.screen.contains("\n22"), "\(t.screen)")
         t.tmux(["send-keys", "Enter"])
         #expect(t.waitFor("\n22\n"), "\(t.screen)")
-        try ".mode csv\nset @nobody title: \"X\"\n30 + 3\n".write(to: pasted, atomically: true, encoding: .utf8)
-        _ = t.waitForPromptAtEnd()
-        t.tmux(["load-buffer", pasted.path])
-        t.tmux(["paste-buffer"])
+        try t.paste(".mode csv\nset @nobody title: \"X\"\n30 + 3\n")
         #expect(t.waitFor("not run"), "\(t.screen)")
         #expect(!t.screen.contains("\n33"), "\(t.screen)")
     }
@@ -618,12 +612,7 @@ final class Terminal {
         t.start()
         t.type("add \"Bo Kim\"", "Enter")
         #expect(t.waitFor("Added @bo-kim"))
-        let pasted = dir.appendingPathComponent("paste.txt")
-        try "add \"Paste One\" handle: \"p1\"\nlog lunch with @p3\nadd \"Paste Four\" handle: \"p4\"\nset @p1 company: \"AfterErr\"\n".write(
-            to: pasted, atomically: true, encoding: .utf8)
-        _ = t.waitForPromptAtEnd()
-        t.tmux(["load-buffer", pasted.path])
-        t.tmux(["paste-buffer"])
+        try t.paste("add \"Paste One\" handle: \"p1\"\nlog lunch with @p3\nadd \"Paste Four\" handle: \"p4\"\nset @p1 company: \"AfterErr\"\n")
         #expect(t.waitFor("not run"), "\(t.screen)")
         #expect(t.screen.contains("note: the 2 lines pasted after it were not run"), "\(t.screen)")
         t.type("contacts sort by handle show handle, company", "Enter")
@@ -643,11 +632,7 @@ final class Terminal {
         t.start()
         t.type("add \"Zoe Lee\"; log call with @zoe-lee", "Enter")
         #expect(t.waitFor("Logged"))
-        let pasted = dir.appendingPathComponent("paste.txt")
-        try "remove @zoe-lee\nprint 1\nyesterday\nprint \"after\"\n".write(to: pasted, atomically: true, encoding: .utf8)
-        _ = t.waitForPromptAtEnd()
-        t.tmux(["load-buffer", pasted.path])
-        t.tmux(["paste-buffer"])
+        try t.paste("remove @zoe-lee\nprint 1\nyesterday\nprint \"after\"\n")
         #expect(t.waitFor("after", count: 2), "\(t.screen)")
         #expect(t.screen.contains("no (more input was waiting: only a typed answer counts)"), "\(t.screen)")
         t.type("count(contacts)", "Enter")
