@@ -47,6 +47,9 @@ public struct ImportedContact: Equatable, Sendable {
     public var unchangedSinceWritten = false
     /// The card carries `X-TEND-SYNC`: an export of Tend's wrote it (changed since or not).
     public var writtenByTend = false
+    /// The vdir folder's state knows the card (Tend wrote or took it in) but not its parts: a
+    /// line an older Tend wrote, with the digest alone.
+    public var knownWithoutParts = false
     /// The digest of a vdir card's bytes (`Vdir.SyncState.digest`), when its file holds it
     /// alone or its chunk reads as one card: what an import with `--update` records as taken in.
     public var cardDigest: String?

@@ -971,6 +971,8 @@ public enum VCard {
     public struct AppleGroup: Sendable {
         public var group: String
         public var label: String?
+        /// Where the group's item is on the card: spare groups are given out in that order.
+        public var order = 0
     }
 
     /// The Apple groups of a card's e-mails, phones and addresses, by `groupKey` of the item as
@@ -990,13 +992,19 @@ public enum VCard {
                 ?? item.addresses.first.map { groupKey("ADR", $0.description, $0.type) }
             // parseLine gives the group in capitals; Apple writes `item1`.
             let spelled = String(raw.drop { $0 == " " || $0 == "\t" }.prefix(g.count))
-            if let key, groups[key] == nil { groups[key] = AppleGroup(group: spelled, label: labels[g]?.line) }
+            if let key, groups[key] == nil { groups[key] = AppleGroup(group: spelled, label: labels[g]?.line, order: groups.count) }
         }
         return groups
     }
 
     /// An e-mail, phone or address with its kind, for `appleGroups`.
     public static func groupKey(_ property: String, _ value: String, _ type: String?) -> String { "\(property)\u{1}\(value)\u{1}\(type ?? "")" }
+
+    /// A `groupKey` without its value: the property and the type.
+    static func kindOfGroupKey(_ key: String) -> String {
+        let parts = key.split(separator: "\u{1}", omittingEmptySubsequences: false)
+        return "\(parts.first ?? "")\u{1}\(parts.last ?? "")"
+    }
 
     /// True when a card no export of Tend's wrote (it has no `X-TEND-SYNC`) says what `written`,
     /// the card Tend would write in its place, says, as Tend reads both: the same name, e-mails,
@@ -1030,13 +1038,17 @@ public enum VCard {
         return (p.group.map { $0 + "." } ?? "") + p.name + ":data:" + media + ";base64," + data
     }
 
-    /// The properties of a file's first card, each with its content line (unfolded).
     /// The UID a card gives, read line by line: found also in a card that does not read whole
-    /// (a date off the calendar), so that an export does not write a second card with it.
+    /// (a date off the calendar), so that an export does not write a second card with it. Read
+    /// as the reader reads it (unescaped, then made storable), or a UID with `\n` in it was two.
     public static func uid(inCard bytes: [UInt8]) -> String? {
-        rawProperties(bytes).first { $0.0.name == "UID" }.map { ContactUID.storable($0.0.value.trimmed) }
+        rawProperties(bytes).first { $0.0.name == "UID" }.flatMap { p in
+            let v = unescape(p.0.value).trimmed
+            return v.isEmpty ? nil : ContactUID.storable(v)
+        }
     }
 
+    /// The properties of a file's first card, each with its content line (unfolded).
     static func rawProperties(_ bytes: [UInt8]) -> [(Property, String)] {
         guard let utf8 = try? TextEncoding.unicode(bytes, what: "file") else { return [] }
         var props: [(Property, String)] = []
@@ -1103,6 +1115,11 @@ public enum VCard {
             try? read(p, unescape(p.value).trimmed, label: nil, hasAddress: false, into: &card)
             return card
         }
+        // A UID Tend stores in another form (one with a tab or a line break in it) is written
+        // as the card gave it: a server refuses a stored card whose UID changed.
+        if let (p, line) = props.first(where: { $0.0.name == "UID" }), let stored = c.uid, ContactUID.storable(unescape(p.value).trimmed) == stored {
+            lines["UID"] = line
+        }
         if let n = props.first(where: { $0.0.name == "N" }), (try? named(props.map(\.0), origin: "", warnings: &warnings))?.name == c.name {
             lines["N"] = n.1
         }
@@ -1162,8 +1179,21 @@ public enum VCard {
             let n = NameParts(c.name)
             lines.append("N:\(escape(n.family));\(escape(n.given));;\(escape(n.prefix));\(escape(n.suffix))")
         }
+        // An item Tend changed the value of takes a group no item kept, of its kind and type,
+        // in the card's order: the phone's label goes on naming the address whose city changed.
+        let keys = Set(
+            c.emails.map { groupKey("EMAIL", $0.value, $0.type) } + c.phones.map { groupKey("TEL", $0.value, $0.type) }
+                + c.addresses.map { groupKey("ADR", $0.description, $0.type) })
+        var spare: [String: [AppleGroup]] = [:]
+        for (key, g) in groups where !keys.contains(key) { spare[kindOfGroupKey(key), default: []].append(g) }
+        for k in spare.keys { spare[k]!.sort { $0.order < $1.order } }
         func grouped(_ key: String, _ line: String) -> [String] {
-            guard let g = groups[key] else { return [line] }
+            var found = groups[key]
+            if found == nil, var left = spare[kindOfGroupKey(key)], !left.isEmpty {
+                found = left.removeFirst()
+                spare[kindOfGroupKey(key)] = left
+            }
+            guard let g = found else { return [line] }
             return [g.group + "." + line] + (g.label.map { [$0] } ?? [])
         }
         // A TYPE only where the kind is known; PREF=1 marks the preferred one of several.
@@ -1192,7 +1222,7 @@ public enum VCard {
             switch (f.vcardProperty, v) {
             case ("ORG"?, .text(let s)): lines.append(keeping["ORG"] ?? "ORG:" + escape(s))
             case ("TITLE"?, .text(let s)): lines.append("TITLE:" + escape(s))
-            case ("UID"?, .text(let s)): lines.append("UID:" + escape(s))
+            case ("UID"?, .text(let s)): lines.append(keeping["UID"] ?? "UID:" + escape(s))
             case (let property?, .date(let d)): lines.append(keeping[property] ?? property + ":" + ImportantDate.vcard(d))
             case (_, .list(let items)): lines.append(f.extendedProperty + ":" + items.map(escape).joined(separator: ","))
             default: lines.append(f.extendedProperty + ":" + escape(ContactFields.text(v, listSeparator: ",")))

@@ -189,14 +189,13 @@ struct Importer {
                 }
                 let changes = linked && update ? Merge.applyCard(p, to: &c) : Merge.merge(p, into: &c, update: update)
                 report.changes += changes
-                if linked && update, let uid = p.uid, let digest = p.cardDigest {
-                    report.taken[uid] = Vdir.SyncState.Entry(digest: digest, parts: p.cardBytes.flatMap { VCard.partsDigests(of: Vdir.card(c, keeping: $0)) })
-                }
-                // A card Tend wrote whose parts' digests are gone or unreadable (an older Tend's,
-                // or a server that rewrote the line) cannot say what the phone changed.
-                if linked && update && changed == nil && p.writtenByTend && !changes.isEmpty {
+                if linked && update, let uid = p.uid, let entry = Vdir.SyncState.entry(taking: p, as: c) { report.taken[uid] = entry }
+                // A card Tend wrote or took in whose parts' digests are gone or unreadable (an older
+                // Tend's, or a server that rewrote the line) cannot say what the phone changed.
+                if linked && update && changed == nil && !changes.isEmpty && (p.writtenByTend || p.knownWithoutParts) {
+                    let line = p.writtenByTend ? "its \(VCard.syncProperty) line" : "the folder's \(Vdir.SyncState.fileName) line for it"
                     report.notes.append(
-                        "\(p.origin): its \(VCard.syncProperty) line does not say which fields were changed on the phone (an older Tend wrote it, or a server rewrote it): the card was taken whole"
+                        "\(p.origin): \(line) does not say which fields were changed on the phone (an older Tend wrote it, or a server rewrote it): the card was taken whole"
                     )
                 }
                 // A record that changes nothing (the same file imported again, or one whose
@@ -245,9 +244,7 @@ struct Importer {
             contacts[c.id] = c
             index.added(c, from: p)
             report.added += 1
-            if sync, let uid = c.uid, uid == p.uid, let digest = p.cardDigest {
-                report.taken[uid] = Vdir.SyncState.Entry(digest: digest, parts: p.cardBytes.flatMap { VCard.partsDigests(of: Vdir.card(c, keeping: $0)) })
-            }
+            if sync, let uid = c.uid, uid == p.uid, let entry = Vdir.SyncState.entry(taking: p, as: c) { report.taken[uid] = entry }
         }
     }
 }
@@ -609,7 +606,8 @@ struct Exporter {
             session.interpreter.invalidate()
             let n = people.count
             return ([
-                "Exported \(n) contact\(n == 1 ? "" : "s") to \(path): \(done.added) new, \(done.updated) updated, \(done.unchanged) unchanged."
+                "Exported \(n) contact\(n == 1 ? "" : "s") to \(path): \(done.added) new, \(done.updated) updated, \(done.unchanged) unchanged"
+                    + (done.notWritten > 0 ? ", \(done.notWritten) not written." : ".")
             ] + done.notes.map { "  " + $0 }).joined(separator: "\n")
         }
         guard FileFormats.exports.contains(format) else { throw Exporter.unknown(format) }

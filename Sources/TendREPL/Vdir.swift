@@ -133,7 +133,7 @@ enum Vdir {
         batch.errors = errors
         batch.warnings = notes.map { ImportError("folder", $0) }
         if let problem { batch.warnings.append(ImportError("folder", "\(problem): cards no export of Tend's wrote are taken whole when changed")) }
-        var fileOfUID: [String: String] = [:]
+        var cardsOfUID: [String: [(index: Int, place: String, standing: Int)]] = [:]
         for f in files {
             let chunks = cards(f.bytes)
             // Each card is read alone: where it says "card 1 (line 3)", the file's card and line are meant.
@@ -156,10 +156,7 @@ enum Vdir {
                     c.origin = "\(place): \(c.origin)"
                     let uid = c.uid ?? placeUID(file: f.name, card: k, of: chunks.count)
                     c.uid = uid
-                    if let first = fileOfUID[uid], first != place {
-                        batch.warnings.append(ImportError(place, "has the UID of \(first) (\(uid)): read as the same person"))
-                    }
-                    fileOfUID[uid] = fileOfUID[uid] ?? place
+                    var standing = c.writtenByTend ? 1 : 0
                     // The folder's state names the card's bytes an export left as they were, or an
                     // import with `--update` took in: what it says is not news.
                     if chunks.count == 1 || cards.contacts.count == 1 {
@@ -169,16 +166,47 @@ enum Vdir {
                         if let known = leftAsIs[uid] {
                             if known.digest == digest {
                                 c.unchangedSinceWritten = true
+                                standing = 2
                             } else if let parts = known.parts {
                                 // Newer than the card's own X-TEND-SYNC, when it has one.
                                 VCard.setWritten(parts, on: &c)
+                            } else {
+                                c.knownWithoutParts = true
                             }
                         }
                     }
+                    cardsOfUID[uid, default: []].append((batch.contacts.count, place, standing))
                     batch.contacts.append(c)
                 }
             }
         }
+        return withoutStaleCopies(batch, cardsOfUID)
+    }
+
+    /// Two files with one UID (a phone's or another program's copy) are one person. When Tend
+    /// knows one card better than the other (it is the one the folder's state names, or the
+    /// other never came from Tend), the other is passed over and named: read as news on every
+    /// import, a stale copy put its values back over each edit made in Tend.
+    static func withoutStaleCopies(_ batch: ImportBatch, _ cardsOfUID: [String: [(index: Int, place: String, standing: Int)]]) -> ImportBatch {
+        var batch = batch
+        var passedOver = Set<Int>()
+        for (uid, cards) in cardsOfUID.sorted(by: { $0.value[0].index < $1.value[0].index }) where cards.count > 1 {
+            let best = cards.map(\.standing).max()!
+            guard best > 0, cards.contains(where: { $0.standing < best }) else {
+                for card in cards.dropFirst() where card.place != cards[0].place {
+                    batch.warnings.append(ImportError(card.place, "has the UID of \(cards[0].place) (\(uid)): read as the same person"))
+                }
+                continue
+            }
+            let kept = cards.first { $0.standing == best }!.place
+            for card in cards where card.standing < best {
+                passedOver.insert(card.index)
+                batch.warnings.append(
+                    ImportError(card.place, "has the UID of \(kept) (\(uid)), the card Tend last wrote or took in: passed over (delete the copy)"))
+            }
+        }
+        guard !passedOver.isEmpty else { return batch }
+        batch.contacts = batch.contacts.indices.filter { !passedOver.contains($0) }.map { batch.contacts[$0] }
         return batch
     }
 }
@@ -191,6 +219,8 @@ extension Vdir {
         var added = 0
         var updated = 0
         var unchanged = 0
+        /// Cards left as they were (changed on the other side, unreadable, a link).
+        var notWritten = 0
         var notes: [String] = []
     }
 
@@ -236,6 +266,7 @@ extension Vdir {
             // beside it, the folder would hold two cards of one UID.
             if existing.byUID[uid] == nil, let file = existing.unreadable[uid] {
                 done.notes.append("\(file) cannot be read: @\(c.handle)'s card was not written (import vdir names what is wrong with it)")
+                done.notWritten += 1
                 continue
             }
             let old = existing.byUID[uid]
@@ -258,6 +289,7 @@ extension Vdir {
             if let old, !replacing, changedSince(old, known: known[uid]?.digest) || (problem != nil && old.changedSinceWritten == nil) {
                 if let entry = known[uid] { leftAsIs[uid] = entry }
                 changedThere.append(old.file)
+                done.notWritten += 1
                 continue
             }
             if let old, old.of > 1 {
@@ -267,7 +299,10 @@ extension Vdir {
                 done.updated += 1
                 continue
             }
-            guard try write(bytes, name, in: dir, session: session, notes: &done.notes) else { continue }
+            guard try write(bytes, name, in: dir, session: session, notes: &done.notes) else {
+                done.notWritten += 1
+                continue
+            }
             if old == nil { done.added += 1 } else { done.updated += 1 }
         }
         for (name, file) in edited.sorted(by: { $0.key < $1.key }) where file.changed {
@@ -314,6 +349,14 @@ extension Vdir {
             var digest: String
             /// `VCard.partsDigests` of Tend's card then; nil in a line an older Tend wrote.
             var parts: String?
+        }
+
+        /// What the folder is to remember of a card an import took in as contact `c`: its bytes'
+        /// digest, and the parts as Tend's card of `c` would have them. Nil for a card read
+        /// with others from one chunk (no digest of its own).
+        static func entry(taking card: ImportedContact, as c: Contact) -> Entry? {
+            guard let digest = card.cardDigest else { return nil }
+            return Entry(digest: digest, parts: card.cardBytes.flatMap { VCard.partsDigests(of: Vdir.card(c, keeping: $0)) })
         }
 
         static func digest(_ bytes: [UInt8]) -> String {

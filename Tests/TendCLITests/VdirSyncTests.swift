@@ -8,6 +8,22 @@ import Testing
         add "Ana Lima" phones: ["+1 555 0100", {value: "+1 555 0101", type: "work"}], emails: ["ana@a.example", "ana@b.example"], addresses: [{city: "Lisbon"}], birthday: 1980-04-12, anniversary: 2010-06-01, dates: [{label: "name day", date: --07-26}], company: "Lima Co", title: "Owner", stage: visibility, cadence: 2w, +vip, notes: "likes jazz"
         """
 
+    /// The test's folder `book`, made empty, where the phone's cards are put.
+    static func book(_ dir: URL) throws -> URL {
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        return book
+    }
+
+    /// A phone's vCard 3.0 card of `fields` (CRLF-ended lines) with `uid`, written to the folder
+    /// as `UID.vcf`: its file and its text.
+    static func phoneCard(_ fields: String, uid: String, in dir: URL) throws -> (file: URL, text: String) {
+        let text = "BEGIN:VCARD\r\nVERSION:3.0\r\n\(fields)UID:\(uid)\r\nEND:VCARD\r\n"
+        let file = try book(dir).appendingPathComponent(uid + ".vcf")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        return (file, text)
+    }
+
     /// The folder's one card file, and its text.
     static func card(_ dir: URL) throws -> (URL, String) {
         let book = dir.appendingPathComponent("book")
@@ -142,8 +158,7 @@ import Testing
     /// digests of its parts as Tend had them.
     @Test func aPhonesOwnCardKeepsEditsOnBothSides() throws {
         let dir = CLI.tempDir()
-        let book = dir.appendingPathComponent("book")
-        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let book = try VdirSyncTests.book(dir)
         let file = book.appendingPathComponent("c1.vcf")
         try "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:c1\r\nFN:Cy Dee\r\nN:Dee;Cy;;;\r\nEMAIL:cy@z.example\r\nTITLE:Dev\r\nEND:VCARD\r\n"
             .write(to: file, atomically: true, encoding: .utf8)
@@ -232,6 +247,8 @@ import Testing
         #expect(
             left.status == 0 && left.stdout.contains("1 card was changed since Tend last wrote or imported it: left as it is (\(file.lastPathComponent))"),
             "\(left.stdout)\(left.stderr)")
+        // The summary counts it (b95 #8: "0 new, 0 updated, 0 unchanged" for one contact).
+        #expect(left.stdout.hasPrefix("Exported 1 contact to book: 0 new, 0 updated, 0 unchanged, 1 not written.\n"), "\(left.stdout)")
         #expect(try VdirSyncTests.card(dir).1 == phone)
         #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
         let sent = try CLI.run(["export", "vdir", "book"], in: dir)
@@ -319,8 +336,7 @@ import Testing
     /// same name and company after an export. A name changed in Tend writes a new N.
     @Test func exportKeepsThePhonesNameAndCompany() throws {
         let dir = CLI.tempDir()
-        let book = dir.appendingPathComponent("book")
-        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let book = try VdirSyncTests.book(dir)
         let file = book.appendingPathComponent("jd-1.vcf")
         try "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:jd-1\r\nFN:Dr. John Q. Doe Jr.\r\nN:Doe;John;Q.;Dr.;Jr.\r\nORG:Acme;Sales\r\nEND:VCARD\r\n"
             .write(to: file, atomically: true, encoding: .utf8)
@@ -349,8 +365,7 @@ import Testing
     /// good and quoted-printable, no encoding of 4.0, stayed in the card.
     @Test func linesKeptFromA21CardAreWrittenAgainInUTF8() throws {
         let dir = CLI.tempDir()
-        let book = dir.appendingPathComponent("book")
-        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let book = try VdirSyncTests.book(dir)
         let windows = "BEGIN:VCARD\r\nVERSION:2.1\r\nUID:jm\r\nN;CHARSET=Windows-1252:M\u{FC}ller;J\u{FC}rgen\r\nFN;CHARSET=Windows-1252:J\u{FC}rgen M\u{FC}ller\r\nORG;CHARSET=Windows-1252:Caf\u{E9} GmbH\r\nNICKNAME;CHARSET=Windows-1252:J\u{FC}\r\nEMAIL;PREF;INTERNET:jm@contoso.example\r\nEND:VCARD\r\n"
         try #require(windows.data(using: .windowsCP1252)).write(to: book.appendingPathComponent("jm.vcf"))
         let android = "BEGIN:VCARD\r\nVERSION:2.1\r\nUID:ao\r\nN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=C3=96zt=C3=BCrk;Ay=C5=9Fe;;;Jr., MD\r\nFN;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:Ay=C5=9Fe =C3=96zt=C3=BCrk\r\nTEL;CELL;PREF:+905321234567\r\nEND:VCARD\r\n"
@@ -376,8 +391,7 @@ import Testing
     /// e-mail): an export leaves it as the phone wrote it (it was written over on every export).
     @Test func aCardGivingAValueTwiceIsLeftAsItIs() throws {
         let dir = CLI.tempDir()
-        let book = dir.appendingPathComponent("book")
-        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let book = try VdirSyncTests.book(dir)
         let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:nq-1\r\nFN:Nora Quinn\r\nEMAIL:nora@quinn.example\r\nEMAIL:Nora@Quinn.Example\r\nEND:VCARD\r\n"
         try card.write(to: book.appendingPathComponent("nq-1.vcf"), atomically: true, encoding: .utf8)
         #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
@@ -391,8 +405,7 @@ import Testing
     /// Apple's 1604 birthday became --0415); once Tend changes them, Tend's are written.
     @Test func thePhonesGroupsAndBirthdayAreKept() throws {
         let dir = CLI.tempDir()
-        let book = dir.appendingPathComponent("book")
-        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let book = try VdirSyncTests.book(dir)
         let file = book.appendingPathComponent("cat-1.vcf")
         try "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:cat-1\r\nFN:Cat Egory\r\nN:Egory;Cat;;;\r\nCATEGORIES:Golf Club,Friends\r\nBDAY;X-APPLE-OMIT-YEAR=1604:1604-04-15\r\nEND:VCARD\r\n"
             .write(to: file, atomically: true, encoding: .utf8)
@@ -416,8 +429,7 @@ import Testing
     /// phone's next edit brought the birthday back as 1604-04-15.
     @Test func anOldAppleYearlessBirthdayStaysYearless() throws {
         let dir = CLI.tempDir()
-        let book = dir.appendingPathComponent("book")
-        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let book = try VdirSyncTests.book(dir)
         let file = book.appendingPathComponent("ann-1.vcf")
         try "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lee;Ann;;;\r\nFN:Ann Lee\r\nTEL;type=CELL:+1 408 555 0101\r\nBDAY;value=date:1604-04-15\r\nUID:ann-1\r\nEND:VCARD\r\n"
             .write(to: file, atomically: true, encoding: .utf8)
@@ -437,8 +449,7 @@ import Testing
     /// Tend's preferred one is.
     @Test func numbersAndEmailsTendHasAsTheCardGivesAreKept() throws {
         let dir = CLI.tempDir()
-        let book = dir.appendingPathComponent("book")
-        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let book = try VdirSyncTests.book(dir)
         let file = book.appendingPathComponent("frank-1.vcf")
         let lines = [
             "TEL;type=WORK;type=FAX:+1 408 555 0300", "TEL;type=IPHONE;type=CELL;type=VOICE:+1 408 555 0301",
@@ -464,8 +475,7 @@ import Testing
     /// second person).
     @Test func severalCardsInAFileAreEachOnePerson() throws {
         let dir = CLI.tempDir()
-        let book = dir.appendingPathComponent("book")
-        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let book = try VdirSyncTests.book(dir)
         func card(_ fields: String) -> String { "BEGIN:VCARD\r\nVERSION:3.0\r\n\(fields)END:VCARD\r\n" }
         try (card("UID:a-1\r\nFN:Ann One\r\n") + card("UID:b-2\r\nFN:Bob Two\r\n") + card("FN:Cy Three\r\nEMAIL:cy@x.example\r\n"))
             .write(to: book.appendingPathComponent("all.vcf"), atomically: true, encoding: .utf8)
@@ -492,8 +502,7 @@ import Testing
     /// (34 s for the first import on an idle machine). The bound only guards against a hang.
     @Test func manyNamedDatesAreLinear() throws {
         let dir = CLI.tempDir()
-        let book = dir.appendingPathComponent("book")
-        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let book = try VdirSyncTests.book(dir)
         var card = "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:wide-1\r\nFN:Wide Dates\r\n"
         for i in 0..<20_000 { card += "item\(i).X-ABDATE:\(1900 + i % 100)-0\(1 + i % 9)-1\(i % 9)\r\nitem\(i).X-ABLabel:date \(i)\r\n" }
         card += "END:VCARD\r\n"
@@ -516,8 +525,7 @@ import Testing
     /// shows; a label with a line break set in Tend is refused where it is written.
     @Test func labelsAreOneLine() throws {
         let dir = CLI.tempDir()
-        let book = dir.appendingPathComponent("book")
-        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let book = try VdirSyncTests.book(dir)
         let file = book.appendingPathComponent("u-1.vcf")
         try """
         BEGIN:VCARD\r\nVERSION:3.0\r\nUID:u-1\r\nFN:Url Lab\r\nitem1.URL:http://x.example\r\nitem1.X-ABLabel:two\\nlines\r
@@ -559,8 +567,7 @@ import Testing
     /// as someone new on the next sync). The report says so as a conflict, not an update.
     @Test func aStoredUIDIsKept() throws {
         let dir = CLI.tempDir()
-        let book = dir.appendingPathComponent("book")
-        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        let book = try VdirSyncTests.book(dir)
         #expect(try CLI.run(["-e", "add \"Di Four\" email: \"di@x.example\", uid: \"u-1\""], in: dir).status == 0)
         try "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:other\r\nFN:Di Four\r\nEMAIL:di@x.example\r\nTITLE:Boss\r\nEND:VCARD\r\n"
             .write(to: book.appendingPathComponent("other.vcf"), atomically: true, encoding: .utf8)
@@ -576,11 +583,7 @@ import Testing
     /// changed since is still news.
     @Test func anEditInTendOutlivesACardLeftAsThePhoneWroteIt() throws {
         let dir = CLI.tempDir()
-        let book = dir.appendingPathComponent("book")
-        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
-        let file = book.appendingPathComponent("q-1.vcf")
-        let phone = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Phone;Quinn;;;\r\nFN:Quinn Phone\r\nEMAIL;TYPE=WORK:q@work.com\r\nTITLE:Engineer\r\nUID:q-1\r\nEND:VCARD\r\n"
-        try phone.write(to: file, atomically: true, encoding: .utf8)
+        let (file, phone) = try VdirSyncTests.phoneCard("N:Phone;Quinn;;;\r\nFN:Quinn Phone\r\nEMAIL;TYPE=WORK:q@work.com\r\nTITLE:Engineer\r\n", uid: "q-1", in: dir)
         #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
         #expect(try CLI.run(["export", "vdir", "book"], in: dir).stdout.hasPrefix("Exported 1 contact to book: 0 new, 0 updated, 1 unchanged."))
         #expect(try String(contentsOf: file, encoding: .utf8) == phone)
@@ -605,5 +608,88 @@ import Testing
         try phone.replacingOccurrences(of: "TITLE:Engineer", with: "TITLE:Director").write(to: file, atomically: true, encoding: .utf8)
         #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
         #expect(try CLI.run(["--format", "csv", "-e", "contacts where uid == \"q-1\" show title"], in: dir).stdout == "title\nDirector\n")
+    }
+    /// An iPhone's item keeps its group, label and Apple's own properties of the group when Tend
+    /// changes its value (the city of an address, an e-mail): written bare, the phone showed the
+    /// address as plain "home" and forgot its country format.
+    @Test func anItemEditedInTendKeepsThePhonesGroupAndLabel() throws {
+        let dir = CLI.tempDir()
+        let book = try VdirSyncTests.book(dir)
+        let file = book.appendingPathComponent("g-1.vcf")
+        try """
+            BEGIN:VCARD\r\nVERSION:3.0\r\nN:Group;Gia;;;\r\nFN:Gia Group\r\nitem1.EMAIL;type=INTERNET;type=WORK:gia@old.example\r\n\
+            item1.X-ABLabel:Office\r\nitem2.ADR;type=HOME:;;1 Main St;Springfield;IL;62701;USA\r\nitem2.X-ABLabel:Beach house\r\n\
+            item2.X-ABADR:us\r\nUID:g-1\r\nEND:VCARD\r\n
+            """.write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        let set = try CLI.run(["-e", "set @gia-group city: \"Boston\""], in: dir)
+        #expect(set.status == 0, "\(set.stderr)")
+        #expect(try CLI.run(["-e", "set @gia-group emails: [{value: \"gia@new.example\", type: \"work\"}]"], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        let lines = text.components(separatedBy: "\r\n")
+        #expect(lines.contains { $0.hasPrefix("item2.ADR") && $0.contains(";Boston;") }, "\(text)")
+        #expect(lines.contains("item2.X-ABLabel:Beach house") && lines.contains("item2.X-ABADR:us"), "\(text)")
+        #expect(lines.contains { $0.hasPrefix("item1.EMAIL") && $0.hasSuffix(":gia@new.example") }, "\(text)")
+        #expect(lines.contains("item1.X-ABLabel:Office"), "\(text)")
+        #expect(lines.filter { $0.hasPrefix("item2.X-ABLabel") }.count == 1, "\(text)")
+        // Read back, the card is what Tend has.
+        let back = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(back.stdout == "Imported from book: 0 added, 0 merged, 1 unchanged, 0 skipped.\n", "\(back.stdout)")
+    }
+
+    /// Two files with one UID (a phone's duplicate): the card Tend wrote is the person; the
+    /// other, which no one changed since, is passed over and named, instead of being taken
+    /// whole on every import over what was edited in Tend.
+    @Test func aStaleCopyOfACardDoesNotUndoTendsEdits() throws {
+        let dir = CLI.tempDir()
+        let book = try VdirSyncTests.book(dir)
+        let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lopez;Ana;;;\r\nFN:Ana Lopez\r\nTITLE:Engineer\r\nADR;TYPE=HOME:;;1 Main St;Springfield;IL;62701;USA\r\nUID:ana-uid-1\r\nEND:VCARD\r\n"
+        try card.write(to: book.appendingPathComponent("ana.vcf"), atomically: true, encoding: .utf8)
+        try card.replacingOccurrences(of: "TITLE:Engineer", with: "TITLE:Dup")
+            .write(to: book.appendingPathComponent("ana-copy.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        for city in ["Boston", "Chicago"] {
+            #expect(try CLI.run(["-e", "set @ana-lopez city: \"\(city)\""], in: dir).status == 0)
+            #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+            let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+            #expect(r.status == 0, "\(r.stderr)")
+            #expect(!r.stdout.contains("address:"), "\(r.stdout)")
+            #expect(r.stdout.contains("(ana-uid-1)") && r.stdout.contains("passed over"), "\(r.stdout)")
+            #expect(try CLI.run(["--format", "csv", "-e", "contacts show city"], in: dir).stdout == "city\n\(city)\n")
+        }
+    }
+
+    /// A phone's card the folder's state knows by its digest alone (a line an older Tend wrote)
+    /// cannot say what the phone changed: taken whole, and the report says so.
+    @Test func aCardKnownWithoutItsPartsIsSaidToBeTakenWhole() throws {
+        let dir = CLI.tempDir()
+        let (file, phone) = try VdirSyncTests.phoneCard("N:Phone;Pia;;;\r\nFN:Pia Phone\r\nTITLE:Engineer\r\n", uid: "p-1", in: dir)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        let state = file.deletingLastPathComponent().appendingPathComponent(".tend-sync")
+        let lines = try String(contentsOf: state, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].split(separator: "\t").count == 3, "\(lines)")
+        try (lines[0].split(separator: "\t").prefix(2).joined(separator: "\t") + "\n").write(to: state, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["-e", "set @pia-phone city: \"Oslo\""], in: dir).status == 0)
+        try phone.replacingOccurrences(of: "TITLE:Engineer", with: "TITLE:CTO").write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("p-1.vcf") && r.stdout.contains("the folder's .tend-sync line for it does not say which fields were changed"), "\(r.stdout)")
+    }
+    /// A UID Tend keeps in another form (a line break in it) is written back as the card gave
+    /// it: a CardDAV server refuses a stored card whose UID changed (b95 #8).
+    @Test func aUIDWithALineBreakIsWrittenAsTheCardGaveIt() throws {
+        let dir = CLI.tempDir()
+        let file = try VdirSyncTests.book(dir).appendingPathComponent("nl.vcf")
+        try "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Break;Lina;;;\r\nFN:Lina Break\r\nUID:nl\\nuid\r\nEND:VCARD\r\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", "set @lina-break title: \"Boss\""], in: dir).status == 0)
+        let e = try CLI.run(["export", "vdir", "book"], in: dir)
+        #expect(e.stdout.hasPrefix("Exported 1 contact to book: 0 new, 1 updated, 0 unchanged."), "\(e.stdout)")
+        let text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains("\r\nUID:nl\\nuid\r\n") && text.contains("TITLE:Boss"), "\(text)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("book").path).filter { $0.hasSuffix(".vcf") } == ["nl.vcf"])
+        let back = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(back.stdout == "Imported from book: 0 added, 0 merged, 1 unchanged, 0 skipped.\n", "\(back.stdout)")
     }
 }
