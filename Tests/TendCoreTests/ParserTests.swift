@@ -136,6 +136,8 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         ("snooze 2", 1, 9, false),
         ("snooze @x rule \"r\"", 1, 19, false),
         ("snooze contacts where +vip", 1, 27, false),
+        // What to snooze is missing, not how long (b94 #9).
+        ("snooze 2w", 1, 8, false),
     ])
     func errors(_ input: String, _ line: Int, _ column: Int, _ incomplete: Bool) throws {
         let r = parseOne(input)
@@ -297,6 +299,15 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         #expect(Parser.isIncomplete("[1, 2"))
         #expect(!Parser.isIncomplete("contacts where +vip"))
         #expect(!Parser.isIncomplete("x = 1"))
+        // A statement that needs a clause line goes on; one missing anything else is an error at
+        // once (b94 #9: `snooze @x`, `remove`, `done` alone waited at `...>`, and the next line
+        // typed was read as their rest).
+        for line in ["rule \"x\"", "rule \"x\" when +vip", "print if true", "contacts where +vip and", "log lunch with @x,"] {
+            #expect(Parser.isIncomplete(line), "\(line)")
+        }
+        for line in ["snooze @x", "snooze", "remove", "done", "unsnooze", "dismiss", "log lunch with", "set @x", "snooze 2"] {
+            #expect(!Parser.isIncomplete(line), "\(line)")
+        }
         // A comma or `and` at the line's end: the options or the people go on (at the REPL the
         // first line ran alone, and the next was an error).
         for line in [

@@ -115,6 +115,9 @@ extension Parser {
             return (try parseExpression(), nil)
         }
         switch peek.kind {
+        case .duration, .eof, .newline, .symbol(";"), .identifier("until"):
+            // `snooze 2w`: the length is there, what to snooze is not.
+            throw error("expected what to snooze before how long: @handle, an agenda line's number or a query (snooze @x 2w, snooze 3 1w)")
         case .handle:
             guard case .identifier("rule") = peek(1).kind else { return nil }
             let item = try parseItemReference("snooze")

@@ -37,6 +37,9 @@ public struct Parser {
     /// end, after options or people, is then the statement going on on the next line; in a
     /// file, a trailing comma at the end of a statement is passed over, as it always was.
     var separatorAtEndContinues = false
+    /// Set when the input ended where the statement needs a word that begins a line of its own
+    /// (`rule "x" when +vip` needs `then`): the REPL reads the next line for it.
+    var awaitsClauseLine = false
     let comments: [SourceRange]
 
     public init(_ source: Source) {
@@ -183,8 +186,12 @@ public struct Parser {
         return false
     }
     mutating func consume(_ word: String, _ message: String) throws {
-        if !match(word) { throw error(message) }
+        guard !match(word) else { return }
+        if isAtEnd && Parser.clauseLineWords.contains(word) { awaitsClauseLine = true }
+        throw error(message)
     }
+    /// Words that begin a line continuing the statement above (`then remind "…"`).
+    static let clauseLineWords = Keyword.words(.continuesStatement)
     mutating func consumeSymbol(_ s: String, _ message: String) throws {
         if !matchSymbol(s) { throw error(message) }
     }
@@ -687,10 +694,14 @@ public struct Parser {
 
 extension Parser {
     /// True when the text ends in the middle of a statement: an open bracket or string, a trailing
-    /// operator, or a statement that needs more (`rule "x" when +vip`).
+    /// operator, a comma or `and` between options or people, or a statement that needs a line
+    /// that begins with a clause word (`rule "x" when +vip`, then `then remind "…"`). Anything
+    /// else missing at the end (`remove`, `snooze @x`) is an error at once: the next line typed
+    /// would be read as the rest of it.
     public static func isIncomplete(_ text: String, name: String = "<repl>") -> Bool {
         var p = Parser(Source(name: name, text: text))
         p.separatorAtEndContinues = true
-        return p.parseProgram().isIncomplete
+        guard p.parseProgram().isIncomplete else { return false }
+        return p.lexerIncomplete || p.awaitsClauseLine
     }
 }
