@@ -381,4 +381,18 @@ import Testing
             #expect(line.dropFirst(shown.count).hasPrefix("nosuchfield") && caret.hasSuffix("^" + String(repeating: "~", count: 10)), "\(line)\n\(caret)")
         }
     }
+    /// A connection string's password is never shown in an error, neither in the echoed line
+    /// nor in the message (b92 F12: a mistyped `push postgresql://bob:s3cret@…` in the REPL
+    /// showed it); the caret stays under what it marks.
+    @Test func aPasswordInTheLineIsNotShown() {
+        let text = "push postgresql://bob:s3cret@db.example/team?sslmode=require&password=other nosuch"
+        let at = text.utf8.count - 6
+        let d = Diagnostic(.syntax, "unknown name 'nosuch' after \"postgresql://bob:s3cret@db\"", at: SourceRange(at, at + 6), in: Source(name: "t", text: text))
+        let shown = DiagnosticFormatter.plain.format(d)
+        #expect(!shown.contains("s3cret") && !shown.contains("other"), "\(shown)")
+        let lines = shown.components(separatedBy: "\n")
+        #expect(lines[1] == "push postgresql://bob:******@db.example/team?sslmode=require&password=***** nosuch", "\(shown)")
+        #expect(lines[2] == String(repeating: " ", count: at) + "^~~~~~", "\(shown)")
+        #expect(DiagnosticFormatter.maskingPasswords("see https://example.com/a:b and user@host") == "see https://example.com/a:b and user@host")
+    }
 }

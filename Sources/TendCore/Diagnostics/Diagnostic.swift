@@ -75,7 +75,7 @@ public struct DiagnosticFormatter: Sendable {
     /// echoed line may hold anything) is shown with its control characters escaped.
     public func format(_ d: Diagnostic) -> String {
         let label = d.kind == .assertion ? "assertion failed" : d.kind == .warning ? "warning" : "error"
-        let message = TerminalText.escaped(DiagnosticFormatter.cut(d.message), keep: .lines)
+        let message = TerminalText.escaped(Self.maskingPasswords(DiagnosticFormatter.cut(d.message)), keep: .lines)
         let suggestion = d.suggestion.map { TerminalText.escaped(DiagnosticFormatter.cut($0), keep: []) }
         let notes = d.notes.map { TerminalText.escaped(DiagnosticFormatter.cut($0), keep: .lines) }
         guard let source = d.source, !(source.isMadeFromCommandLine && d.range.start == 0) else {
@@ -100,11 +100,49 @@ public struct DiagnosticFormatter: Sendable {
         return out
     }
 
+    /// The text with the password of each URL in it (`postgresql://bob:s3cret@host`,
+    /// `…?password=s3cret`) shown as asterisks, one for each character, so that a caret under
+    /// the line stays where it was: a mistyped `push` echoed its connection string whole.
+    static func maskingPasswords(_ text: String) -> String {
+        guard text.contains("://") || text.localizedCaseInsensitiveContains("password=") else { return text }
+        return String(String.UnicodeScalarView(maskingPasswords(Array(text.unicodeScalars))))
+    }
+
+    static func maskingPasswords(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        var s = scalars
+        func endsWord(_ c: Unicode.Scalar) -> Bool { c.properties.isWhitespace || c == "\"" || c == "'" || c == "`" }
+        var i = 0
+        while i < s.count {
+            if s[i] == ":", i + 2 < s.count, s[i + 1] == "/", s[i + 2] == "/" {
+                // The user's part ends at the last `@` before the URL ends (a password may hold `/`).
+                var end = i + 3
+                while end < s.count, !endsWord(s[end]) { end += 1 }
+                if let at = s[(i + 3)..<end].lastIndex(of: "@"), let colon = s[(i + 3)..<at].firstIndex(of: ":") {
+                    for k in (colon + 1)..<at { s[k] = "*" }
+                }
+                // On through the rest of the URL: its query may give a password too.
+                i += 3
+                continue
+            }
+            if s[i] == "=", i >= 8, String(String.UnicodeScalarView(s[(i - 8)..<i])).lowercased() == "password" {
+                var k = i + 1
+                while k < s.count, s[k] != "&", !endsWord(s[k]) {
+                    s[k] = "*"
+                    k += 1
+                }
+                i = k
+                continue
+            }
+            i += 1
+        }
+        return s
+    }
+
     /// The source line as shown under the message, with the caret's column and width in it: a
     /// very long line (a pasted blob) is cut to a window around the error, and control characters
     /// are escaped (which widens them, so the caret is placed on the escaped text).
     func excerpt(_ line: String, column col: Int, endColumn: Int?) -> (text: String, column: Int, width: Int) {
-        var scalars = Array(line.replacingTabs().unicodeScalars)
+        var scalars = Self.maskingPasswords(Array(line.replacingTabs().unicodeScalars))
         let width = endColumn.map { max(1, $0 - col) } ?? max(1, scalars.count - col + 1)
         var column = col
         var (head, tail) = ("", "")
