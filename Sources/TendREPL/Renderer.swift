@@ -529,14 +529,25 @@ struct GridLayout {
     var columns: [String]
     var widths: [Int]
     var numeric: [Bool]
+    /// Each column's widest word: narrowed to it and no further while another column can give
+    /// room, a handle, a date or a stage is not broken in the middle.
+    var words: [Int]
     init(_ columns: [String]) {
         self.columns = columns.map { Renderer.shown($0, keep: []) }
         widths = self.columns.map(Renderer.displayWidth)
         numeric = Array(repeating: true, count: columns.count)
+        words = Array(repeating: 0, count: columns.count)
     }
 
     mutating func measure(_ rows: [[Value]], _ text: [[String]]) {
-        for row in text { for (i, c) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], Renderer.displayWidth(c)) } }
+        for row in text {
+            for (i, c) in row.enumerated() where i < widths.count {
+                let w = Renderer.displayWidth(c)
+                guard w > words[i] else { continue }
+                widths[i] = max(widths[i], w)
+                words[i] = c.contains(" ") ? max(words[i], c.split(separator: " ").map { Renderer.displayWidth(String($0)) }.max() ?? 0) : w
+            }
+        }
         for row in rows {
             for i in numeric.indices where numeric[i] {
                 if case .number = row[i] { continue }
@@ -554,11 +565,14 @@ struct GridLayout {
         let whole = widths
         // A fifth of each line is left for where the text breaks at blanks.
         func wrapsWhole(_ i: Int) -> Bool { !numeric[i] && whole[i] * 5 <= (widths[i] - 1) * 4 * GridLayout.wrappedLines }
-        while widths.reduce(0, +) + gap > width {
-            let narrowable = widths.indices.filter { widths[$0] > 6 }
-            guard let i = narrowable.filter(wrapsWhole).max(by: { widths[$0] < widths[$1] }) ?? narrowable.max(by: { widths[$0] < widths[$1] })
-            else { break }
-            widths[i] -= 1
+        // Words kept whole first; then, if the grid is still too wide, they break too.
+        for floors in [words.map { max(6, $0) }, words.map { _ in 6 }] {
+            while widths.reduce(0, +) + gap > width {
+                let narrowable = widths.indices.filter { widths[$0] > floors[$0] }
+                guard let i = narrowable.filter(wrapsWhole).max(by: { widths[$0] < widths[$1] }) ?? narrowable.max(by: { widths[$0] < widths[$1] })
+                else { break }
+                widths[i] -= 1
+            }
         }
     }
 

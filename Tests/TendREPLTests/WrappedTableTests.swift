@@ -39,6 +39,23 @@ import Testing
         for word in message.split(separator: " ") { #expect(words.contains(word), "\(word): \(lines.joined(separator: "\n"))") }
     }
 
+    /// The room comes from text that wraps at blanks before a word is broken: at 60 columns a
+    /// handle and a date stay whole while the company and the message wrap (b92 F4: every
+    /// column was narrowed alike, `chloe-` over `lee`, `2026-04` over `-26`).
+    @Test func wordsStayWholeWhileTextCanWrap() {
+        let t = Table(
+            columns: ["handle", "name", "company", "last_touch", "message"],
+            rows: [
+                [.string("chloe-lee"), .string("Chloe Lee"), .string("Northwind IT Consulting"), .string("2026-04-26"), .string("Touch base with Chloe Lee: 195 days past a 3mo cadence")],
+                [.string("dana-khan"), .string("Dana Khan"), .string("Keystone Attorneys"), .string("2026-11-15"), .string("Ask for a referral")],
+            ])
+        let lines = Renderer(format: .table, width: 60).render(.table(t))!.split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { Renderer.displayWidth($0) <= 60 }, "\(lines.joined(separator: "\n"))")
+        for word in ["chloe-lee", "dana-khan", "2026-04-26", "2026-11-15", "Northwind", "Consulting", "Keystone", "Attorneys"] {
+            #expect(lines.contains { $0.contains(word) }, "\(word)\n\(lines.joined(separator: "\n"))")
+        }
+    }
+
     @Test(arguments: [
         ("one two three four", 7, ["one two", "three", "four"]),
         ("abcdefghij klm", 4, ["abcd", "efgh", "ij", "klm"]),
