@@ -82,13 +82,15 @@ public enum CSVImport {
         let file = CSVRecords(utf8, delimiter: named ?? CSVRecords.delimiter(of: utf8))
         var start = named == nil ? 0 : 1
         if flavor == .linkedin {
-            // LinkedIn puts a few note lines before the header row.
-            guard let i = file.records.firstIndex(where: { $0.cells.first?.trimmed == "First Name" }) else {
+            // LinkedIn puts a few note lines before the header row. Its columns are read as the
+            // mapping names them (a localised export's `Vorname` mapped to first name).
+            func field(_ cell: String) -> String { normalise(mapping[cell] ?? mapping[cell.trimmed] ?? cell) }
+            guard let i = file.records.firstIndex(where: { $0.cells.first.map(field) == "first_name" }) else {
                 throw ImportError("file", "no header row starting with First Name: is this LinkedIn's Connections.csv? (import csv reads other files)")
             }
             try checkNames(file.records[i])
             // Google's and Outlook.com's exports start with First Name too; their rows are no connections.
-            let keys = Set(file.records[i].cells.map(normalise))
+            let keys = Set(file.records[i].cells.map(field))
             guard keys.contains("last_name"), !keys.isDisjoint(with: linkedinColumns) else {
                 let missing = keys.contains("last_name") ? "neither URL nor Connected On" : "no Last Name"
                 throw ImportError(
@@ -280,7 +282,9 @@ public enum CSVImport {
         return columns.compactMap { i in
             if let line = lines[i] { return line }
             if done.contains(i) { return nil }
-            if keys[i] == "organization_department" || keys[i] == "department" { return "department: \(cell(i))" }
+            // Google's current (`Organization Department`) and legacy (`Organization 1 - Department`)
+            // forms, and Outlook's, are one line.
+            if ["organization_department", "organization_1_department", "department"].contains(keys[i]) { return "department: \(cell(i))" }
             return "\(header[i]): \(SpreadsheetCell.restored(row[i]))"
         }
     }

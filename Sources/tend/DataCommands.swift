@@ -82,11 +82,15 @@ struct ImportCommand: ParsableCommand {
     /// last `=` begins the field's name (no field has one; a column may: `E-Mail=Adresse`).
     func mapping() throws -> String? {
         guard !map.isEmpty else { return nil }
+        var columns = Set<String>()
         let pairs = try map.map { given -> String in
             guard let eq = given.lastIndex(of: "="), eq != given.startIndex, given.index(after: eq) != given.endIndex else {
                 throw ValidationError("--map \(ScriptWriter.quote(given)) is not COLUMN=FIELD, as in --map Vorname=\"first name\"")
             }
-            return ScriptWriter.quote(String(given[..<eq])) + ": " + ScriptWriter.quote(String(given[given.index(after: eq)...]))
+            let column = String(given[..<eq])
+            // Said here, of the options as given: the statement they make is not the user's.
+            guard columns.insert(column).inserted else { throw ValidationError("--map gives the column \(ScriptWriter.quote(column)) twice") }
+            return ScriptWriter.quote(column) + ": " + ScriptWriter.quote(String(given[given.index(after: eq)...]))
         }
         return "{" + pairs.joined(separator: ", ") + "}"
     }

@@ -423,6 +423,9 @@ import Testing
         #expect(try CLI.run(["--format", "csv", "-e", "@eva-roth.company"], in: dir).stdout == "Roth AG\n")
         let same = try CLI.run(["import", "csv", "de2.csv", "--map", "Vorname=first name", "--map", "Nachname=first name"], in: dir)
         #expect(same.status == 3 && same.stderr.contains("both fill first name, which holds one value"), "\(same.stderr)")
+        // A column given twice is said of the options (b94 #11: the error showed the statement made of them).
+        let again = try CLI.run(["import", "csv", "de2.csv", "--map", "Vorname=first name", "--map", "Vorname=company"], in: dir)
+        #expect(again.status == 2 && again.stderr.contains("--map gives the column \"Vorname\" twice") && !again.stderr.contains("map: {"), "\(again.stderr)")
         let bad = try CLI.run(["import", "csv", "de2.csv", "--map", "Vorname"], in: dir)
         #expect(bad.status == 2 && bad.stderr.contains("is not COLUMN=FIELD"), "\(bad.stderr)")
         let vcard = try CLI.run(["import", "vcard", "de2.csv", "--map", "Vorname=name"], in: dir)

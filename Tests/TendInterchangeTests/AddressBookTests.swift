@@ -463,6 +463,9 @@ import Testing
         // meant nothing alone: "Relation 1 - Label: Spouse", "Relation 1 - Value: Coretta").
         #expect(m.notes == ["Name Prefix: Dr.", "Name Suffix: Jr.", "department: Leadership", "spouse: Coretta"], "\(m.notes)")
         #expect(m.tags == ["vip"])
+        // The legacy export's department is the same line (b93 #4: `Organization 1 - Department: Board`).
+        let legacy = "Name,Organization 1 - Name,Organization 1 - Department\nAl Legacy,Acme,Board\n"
+        #expect(try CSVImport.read(Array(legacy.utf8), flavor: .google).contacts.first?.notes == ["department: Board"])
         let more = """
             Name,Website 1 - Type,Website 1 - Value,Custom Field 1 - Label,Custom Field 1 - Value,IM 1 - Type,IM 1 - Service,IM 1 - Value
             Priya,Profile,https://vc.example/priya,Favorite color,blue,Home,Skype,priya.n

@@ -388,6 +388,18 @@ func fixture(_ name: String) -> [UInt8] {
         #expect(try CSVImport.read(Array(older.utf8), flavor: .linkedin).contacts.map(\.name) == ["Ana Park"])
     }
 
+    /// A localised LinkedIn export is read when the mapping names its columns (b94 #8: the
+    /// header was looked for as `First Name` before the mapping was applied).
+    @Test func aLocalisedLinkedinFileIsReadWithAMapping() throws {
+        let file = "Notizen:\n\nVorname,Nachname,Profil URL,Firma,Verbunden am\nAna,Park,https://www.linkedin.com/in/anapark,Park Editing,24 Nov 2023\n"
+        let mapping = ["Vorname": "first name", "Nachname": "last name", "Profil URL": "url", "Firma": "company", "Verbunden am": "connected on"]
+        let batch = try CSVImport.read(Array(file.utf8), flavor: .linkedin, mapping: mapping)
+        #expect(batch.errors.isEmpty, "\(batch.errors)")
+        let ana = try #require(batch.contacts.first)
+        #expect(ana.name == "Ana Park" && ana[text: "company"] == "Park Editing", "\(ana)")
+        #expect(throws: ImportError.self) { try CSVImport.read(Array(file.utf8), flavor: .linkedin) }
+    }
+
     /// A header row with a column name over 1,000 bytes is refused at once, named (b82: a 50 MB
     /// first line took a minute and a gigabyte to be refused; LinkedIn's reader took longer).
     @Test func aColumnNameOverAThousandBytesIsNoHeader() throws {

@@ -235,12 +235,15 @@ public func jsonDataKeepingFEFF(_ text: String) -> Data {
 /// A JSON string literal: what the JSON output and the store's list columns both write.
 public func jsonStringLiteral(_ s: String) -> String {
     // Most strings need no escape: quoted as they are. Control characters (see TerminalText)
-    // start with a byte below 0x20, 0x7F, or one of the lead bytes 0xC2, 0xD8, 0xE1, 0xE2, 0xE3,
-    // 0xEF, 0xF0, 0xF3.
-    if !s.utf8.contains(where: {
-        $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xD8 || (0xE1...0xE3).contains($0) || $0 == 0xEF || $0 == 0xF0 || $0 == 0xF3
-            || $0 == UInt8(ascii: "\"")
-            || $0 == UInt8(ascii: "\\")
+    // start with a byte below 0x20, 0x7F, one of the lead bytes 0xC2, 0xD8, 0xE1, 0xE2, 0xE3, 0xEF,
+    // 0xF3, or 0xF0 0x9D (U+1D173…U+1D17A; the other scalars of 0xF0, emoji among them, print).
+    var previous: UInt8 = 0
+    if !s.utf8.contains(where: { b in
+        defer { previous = b }
+        return b < 0x20 || b == 0x7F || b == 0xC2 || b == 0xD8 || (0xE1...0xE3).contains(b) || b == 0xEF || b == 0xF3
+            || (previous == 0xF0 && b == 0x9D)
+            || b == UInt8(ascii: "\"")
+            || b == UInt8(ascii: "\\")
     }) {
         return "\"" + s + "\""
     }
