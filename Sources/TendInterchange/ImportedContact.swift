@@ -50,6 +50,9 @@ public struct ImportedContact: Equatable, Sendable {
     /// The vdir folder's state knows the card (Tend wrote or took it in) but not its parts: a
     /// line an older Tend wrote, with the digest alone.
     public var knownWithoutParts = false
+    /// The digests of other vdir cards with this card's UID that were passed over for it (a
+    /// phone's duplicate): recorded in the folder's state with the card.
+    public var staleCopies: [String] = []
     /// The digest of a vdir card's bytes (`Vdir.SyncState.digest`), when its file holds it
     /// alone or its chunk reads as one card: what an import with `--update` records as taken in.
     public var cardDigest: String?

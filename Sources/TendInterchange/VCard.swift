@@ -973,6 +973,9 @@ public enum VCard {
         public var label: String?
         /// Where the group's item is on the card: spare groups are given out in that order.
         public var order = 0
+        /// The group's address, when it is one: a spare group goes only to an address that
+        /// shares its street, city or postcode (an edit of it, not another place).
+        public var address: PostalAddress?
     }
 
     /// The Apple groups of a card's e-mails, phones and addresses, by `groupKey` of the item as
@@ -992,7 +995,9 @@ public enum VCard {
                 ?? item.addresses.first.map { groupKey("ADR", $0.description, $0.type) }
             // parseLine gives the group in capitals; Apple writes `item1`.
             let spelled = String(raw.drop { $0 == " " || $0 == "\t" }.prefix(g.count))
-            if let key, groups[key] == nil { groups[key] = AppleGroup(group: spelled, label: labels[g]?.line, order: groups.count) }
+            if let key, groups[key] == nil {
+                groups[key] = AppleGroup(group: spelled, label: labels[g]?.line, order: groups.count, address: item.addresses.first)
+            }
         }
         return groups
     }
@@ -1187,10 +1192,13 @@ public enum VCard {
         var spare: [String: [AppleGroup]] = [:]
         for (key, g) in groups where !keys.contains(key) { spare[kindOfGroupKey(key), default: []].append(g) }
         for k in spare.keys { spare[k]!.sort { $0.order < $1.order } }
-        func grouped(_ key: String, _ line: String) -> [String] {
+        func grouped(_ key: String, _ line: String, of address: PostalAddress? = nil) -> [String] {
             var found = groups[key]
-            if found == nil, var left = spare[kindOfGroupKey(key)], !left.isEmpty {
-                found = left.removeFirst()
+            if found == nil, var left = spare[kindOfGroupKey(key)], let i = left.firstIndex(where: { g in
+                guard let old = g.address, let address else { return true }
+                return [(old.street, address.street), (old.city, address.city), (old.postcode, address.postcode)].contains { $0.0 != nil && $0.0 == $0.1 }
+            }) {
+                found = left.remove(at: i)
                 spare[kindOfGroupKey(key)] = left
             }
             guard let g = found else { return [line] }
@@ -1211,7 +1219,7 @@ public enum VCard {
             let parts = ["", ""] + PostalAddress.parts.map { escape(a[part: $0] ?? "") }
             lines += grouped(
                 groupKey("ADR", a.description, a.type),
-                "ADR" + params(a.type, preferred: i == 0 && c.addresses.count > 1) + ":" + parts.joined(separator: ";"))
+                "ADR" + params(a.type, preferred: i == 0 && c.addresses.count > 1) + ":" + parts.joined(separator: ";"), of: a)
         }
         if !c.tags.isEmpty { lines.append(keeping["CATEGORIES"] ?? "CATEGORIES:" + c.tags.map(escape).joined(separator: ",")) }
         if let v = c.notes { lines.append("NOTE:" + escape(v)) }

@@ -79,7 +79,9 @@ struct Importer {
         try apply(batch.contacts, dryRun: dryRun, update: update, sync: sync, report: &report)
         session.interpreter.invalidate()
         // Written once the run is committed.
-        if sync && !dryRun && !report.taken.isEmpty { Vdir.SyncState.record(report.taken, in: path, session: session) }
+        if sync && !dryRun && !(report.taken.isEmpty && report.copies.isEmpty) {
+            Vdir.SyncState.record(report.taken, copies: report.copies, in: path, session: session)
+        }
         let takeTheFiles = session.fromCommandLine ? "tend import --update" : "import … update"
         return report.text(path: path, dryRun: dryRun, update: update, errors: batch.errors, takeTheFiles: takeTheFiles)
     }
@@ -100,8 +102,21 @@ struct Importer {
         /// passes them over until they change again (a Tend edit made in between stays) and
         /// an export may replace them.
         var taken: [String: Vdir.SyncState.Entry] = [:]
+        /// The copies passed over for a card that was not taken (unchanged), by UID: recorded
+        /// with what the folder's state knows of the card.
+        var copies: [String: [String]] = [:]
         /// The most lines of changes a report lists; the rest are counted.
         static let maxChangeLines = 1000
+
+        /// Says which cards were passed over because Tend wrote them for contacts it no longer has
+        /// (the first few by file).
+        mutating func notePassedOver(_ stale: [String]) {
+            guard !stale.isEmpty else { return }
+            let n = stale.count
+            let some = stale.prefix(3).joined(separator: ", ") + (n > 3 ? " and \(n - 3) more" : "")
+            notes.append(
+                "\(n) card\(n == 1 ? "" : "s") Tend wrote for contacts it no longer has (removed, or merged into another) \(n == 1 ? "was" : "were") passed over (\(some)): delete \(n == 1 ? "it" : "them") on the phone")
+        }
 
         /// `takeTheFiles`: how the user who ran the import asks for the file's values.
         func text(path: String, dryRun: Bool, update: Bool, errors: [ImportError], takeTheFiles: String) -> String {
@@ -156,14 +171,7 @@ struct Importer {
         let uids = Set(net.contacts.compactMap(\.uid))
         let syncedFolder = sync && people.contains { $0.uid.map(uids.contains) == true }
         var stale: [String] = []
-        defer {
-            if !stale.isEmpty {
-                let n = stale.count
-                let some = stale.prefix(3).joined(separator: ", ") + (n > 3 ? " and \(n - 3) more" : "")
-                report.notes.append(
-                    "\(n) card\(n == 1 ? "" : "s") Tend wrote for contacts it no longer has (removed, or merged into another) \(n == 1 ? "was" : "were") passed over (\(some)): delete \(n == 1 ? "it" : "them") on the phone")
-            }
-        }
+        defer { report.notePassedOver(stale) }
         for var p in people {
             // Ctrl-C or SIGTERM: the import is rolled back whole, and says so.
             try Interruption.check()
@@ -177,6 +185,7 @@ struct Importer {
                 let before = c
                 let linked = sync && p.uid != nil && p.uid == c.uid
                 if linked && p.unchangedSinceWritten {
+                    if !p.staleCopies.isEmpty, let uid = p.uid { report.copies[uid] = p.staleCopies }
                     report.unchanged += 1
                     continue
                 }
@@ -193,10 +202,11 @@ struct Importer {
                 // A card Tend wrote or took in whose parts' digests are gone or unreadable (an older
                 // Tend's, or a server that rewrote the line) cannot say what the phone changed.
                 if linked && update && changed == nil && !changes.isEmpty && (p.writtenByTend || p.knownWithoutParts) {
-                    let line = p.writtenByTend ? "its \(VCard.syncProperty) line" : "the folder's \(Vdir.SyncState.fileName) line for it"
-                    report.notes.append(
-                        "\(p.origin): \(line) does not say which fields were changed on the phone (an older Tend wrote it, or a server rewrote it): the card was taken whole"
-                    )
+                    let line =
+                        p.writtenByTend
+                        ? "its \(VCard.syncProperty) line does not say which fields were changed on the phone (an older Tend wrote it, or a server rewrote it)"
+                        : "the folder's \(Vdir.SyncState.fileName) line for it does not say which fields were changed on the phone (an older Tend wrote it)"
+                    report.notes.append("\(p.origin): \(line): the card was taken whole")
                 }
                 // A record that changes nothing (the same file imported again, or one whose
                 // differing values were all kept and reported as conflicts) is unchanged, not merged.
@@ -213,21 +223,7 @@ struct Importer {
                 index.index(c, old: before)
                 continue
             }
-            let invalid = p.handle.flatMap { isValidHandle($0) ? nil : $0 }
-            let given = p.handle.flatMap { invalid != nil ? nil : $0 }
-            var handle = given ?? makeHandle(given: p.givenName, family: p.familyName, name: p.name)
-            let taken = { (h: String) in index.isTaken(h) || (given == nil && named.contains(h)) }
-            if taken(handle) {
-                var n = 2
-                while taken("\(handle)-\(n)") { n += 1 }
-                handle = "\(handle)-\(n)"
-            }
-            if let invalid {
-                report.notes.append(
-                    "\(p.origin): \(jsonStringLiteral(invalid)) is not a handle (lowercase letters and digits joined by dashes); imported as @\(handle)"
-                )
-            }
-            var c = Merge.newContact(p, handle: handle, today: today)
+            var c = Merge.newContact(p, handle: Importer.handle(for: p, index, named: named, report: &report), today: today)
             // The number the file gives (`export json`), when no contact has it: an export read
             // back into an empty database keeps the numbers that name its contacts.
             if let id = p.id, contacts[id] == nil { c.id = id }
@@ -235,16 +231,40 @@ struct Importer {
                 c.id = nextDryID
                 nextDryID -= 1
             } else {
-                c.id = try store.apply(.insertContact(c)) ?? 0
-                // Dated as `add … created: DATE, stage: S` dates it, unless the file knows better.
-                if c.stage != .contact {
-                    try store.apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: p.stageSince ?? c.created)))
-                }
+                try insert(&c, stageSince: p.stageSince)
             }
             contacts[c.id] = c
             index.added(c, from: p)
             report.added += 1
             if sync, let uid = c.uid, uid == p.uid, let entry = Vdir.SyncState.entry(taking: p, as: c) { report.taken[uid] = entry }
+        }
+    }
+
+    /// The handle a new record takes: the one it gives when that is a handle, else one made of
+    /// its name; `-2`, `-3`… when taken (or given by another record of the file, `named`). A
+    /// given text that is no handle is said.
+    static func handle(for p: ImportedContact, _ index: ContactIndex, named: Set<String>, report: inout Report) -> String {
+        let invalid = p.handle.flatMap { isValidHandle($0) ? nil : $0 }
+        let given = p.handle.flatMap { invalid != nil ? nil : $0 }
+        var handle = given ?? makeHandle(given: p.givenName, family: p.familyName, name: p.name)
+        let taken = { (h: String) in index.isTaken(h) || (given == nil && named.contains(h)) }
+        if taken(handle) {
+            var n = 2
+            while taken("\(handle)-\(n)") { n += 1 }
+            handle = "\(handle)-\(n)"
+        }
+        if let invalid {
+            report.notes.append("\(p.origin): \(jsonStringLiteral(invalid)) is not a handle (lowercase letters and digits joined by dashes); imported as @\(handle)")
+        }
+        return handle
+    }
+
+    /// Stores a new contact, with its number, dated in its stage as `add … created: DATE, stage:
+    /// S` dates it unless the file knows when the stage began.
+    func insert(_ c: inout Contact, stageSince: Day?) throws {
+        c.id = try session.store.apply(.insertContact(c)) ?? 0
+        if c.stage != .contact {
+            try session.store.apply(.insertStageChange(StageChange(contact: c.id, stage: c.stage, on: stageSince ?? c.created)))
         }
     }
 }

@@ -133,7 +133,7 @@ enum Vdir {
         batch.errors = errors
         batch.warnings = notes.map { ImportError("folder", $0) }
         if let problem { batch.warnings.append(ImportError("folder", "\(problem): cards no export of Tend's wrote are taken whole when changed")) }
-        var cardsOfUID: [String: [(index: Int, place: String, standing: Int)]] = [:]
+        var cardsOfUID: [String: [SameUID]] = [:]
         for f in files {
             let chunks = cards(f.bytes)
             // Each card is read alone: where it says "card 1 (line 3)", the file's card and line are meant.
@@ -158,13 +158,17 @@ enum Vdir {
                     c.uid = uid
                     var standing = c.writtenByTend ? 1 : 0
                     // The folder's state names the card's bytes an export left as they were, or an
-                    // import with `--update` took in: what it says is not news.
+                    // import with `--update` took in: what it says is not news. Nor is a copy
+                    // passed over before and unchanged since.
                     if chunks.count == 1 || cards.contacts.count == 1 {
                         let digest = SyncState.digest(chunk)
                         c.cardDigest = digest
                         c.cardBytes = chunk
                         if let known = leftAsIs[uid] {
-                            if known.digest == digest {
+                            if known.copies.contains(digest) {
+                                c.unchangedSinceWritten = true
+                                standing = -1
+                            } else if known.digest == digest {
                                 c.unchangedSinceWritten = true
                                 standing = 2
                             } else if let parts = known.parts {
@@ -175,7 +179,7 @@ enum Vdir {
                             }
                         }
                     }
-                    cardsOfUID[uid, default: []].append((batch.contacts.count, place, standing))
+                    cardsOfUID[uid, default: []].append((batch.contacts.count, place, standing, c.cardDigest))
                     batch.contacts.append(c)
                 }
             }
@@ -183,11 +187,17 @@ enum Vdir {
         return withoutStaleCopies(batch, cardsOfUID)
     }
 
+    /// A card of a folder, among others with its UID: where it is in the batch and the folder,
+    /// how well Tend knows it (`standing`), and the digest of its bytes.
+    typealias SameUID = (index: Int, place: String, standing: Int, digest: String?)
+
     /// Two files with one UID (a phone's or another program's copy) are one person. When Tend
-    /// knows one card better than the other (it is the one the folder's state names, or the
-    /// other never came from Tend), the other is passed over and named: read as news on every
-    /// import, a stale copy put its values back over each edit made in Tend.
-    static func withoutStaleCopies(_ batch: ImportBatch, _ cardsOfUID: [String: [(index: Int, place: String, standing: Int)]]) -> ImportBatch {
+    /// knows one card better than the others — the one the folder's state names, else one an
+    /// export of Tend's wrote, above a copy passed over before and unchanged since — the others
+    /// are passed over and named, and recorded as copies (`staleCopies`): read as news on every
+    /// import, a stale copy put its values back over each edit made in Tend. The export writes
+    /// the same card (`cardsByUID`).
+    static func withoutStaleCopies(_ batch: ImportBatch, _ cardsOfUID: [String: [SameUID]]) -> ImportBatch {
         var batch = batch
         var passedOver = Set<Int>()
         for (uid, cards) in cardsOfUID.sorted(by: { $0.value[0].index < $1.value[0].index }) where cards.count > 1 {
@@ -198,12 +208,16 @@ enum Vdir {
                 }
                 continue
             }
-            let kept = cards.first { $0.standing == best }!.place
+            let kept = cards.first { $0.standing == best }!
             for card in cards where card.standing < best {
                 passedOver.insert(card.index)
-                batch.warnings.append(
-                    ImportError(card.place, "has the UID of \(kept) (\(uid)), the card Tend last wrote or took in: passed over (delete the copy)"))
+                let said =
+                    card.standing < 0
+                    ? "an old copy of \(kept.place)'s card (\(uid)), unchanged since: passed over (delete it)"
+                    : "has the UID of \(kept.place) (\(uid)), the card Tend syncs with: passed over, and what it says otherwise is not taken (make the change in \(kept.place) or in Tend, then delete the copy)"
+                batch.warnings.append(ImportError(card.place, said))
             }
+            batch.contacts[kept.index].staleCopies = cards.filter { $0.standing < best }.compactMap(\.digest)
         }
         guard !passedOver.isEmpty else { return batch }
         batch.contacts = batch.contacts.indices.filter { !passedOver.contains($0) }.map { batch.contacts[$0] }
@@ -222,6 +236,21 @@ extension Vdir {
         /// Cards left as they were (changed on the other side, unreadable, a link).
         var notWritten = 0
         var notes: [String] = []
+
+        /// Says which cards were left because someone changed them since (the first few by
+        /// file), and how many cards are of no exported contact.
+        mutating func noteLeft(changedThere: [String], others: Int) {
+            if !changedThere.isEmpty {
+                let n = changedThere.count
+                let some = changedThere.prefix(3).joined(separator: ", ") + (n > 3 ? " and \(n - 3) more" : "")
+                notes.append(
+                    "\(n) card\(n == 1 ? " was" : "s were") changed since Tend last wrote or imported \(n == 1 ? "it" : "them"): left as \(n == 1 ? "it is" : "they are") (\(some)); "
+                        + "import the folder with --update first, or export with --overwrite to replace \(n == 1 ? "it" : "them") with Tend's")
+            }
+            if others > 0 {
+                notes.append("\(others) card\(others == 1 ? " is" : "s are") not of an exported contact: left as \(others == 1 ? "it is" : "they are")")
+            }
+        }
     }
 
     /// Writes the contacts' cards into the folder (made when missing, with the folders above it,
@@ -230,37 +259,24 @@ extension Vdir {
     /// transaction was undone), else a new UUID; either is stored, so it is given once. A card
     /// in a file of several is written in its place there.
     static func export(_ people: [Contact], to dir: String, session: Session) throws -> Written {
-        var st = stat()
-        if stat(dir, &st) != 0 {
-            // Each missing folder from the top down; one made meanwhile by another is fine.
-            var made = dir.hasPrefix("/") ? "" : "."
-            for part in dir.split(separator: "/") {
-                made += "/" + part
-                if stat(made, &st) != 0, mkdir(made, 0o700) != 0, errno != EEXIST { throw FileWriter.failure(made, errno) }
-            }
-        }
+        try makeFolder(dir)
         // What a killed export left (each card is written beside its name first) goes first.
         TemporaryFile.removeAbandoned(in: dir)
         let (files, notes, errors) = try cardFiles(dir)
         var done = Written(notes: notes + errors.map { "\($0): left as it is" })
-        let existing = cardsByUID(files)
+        let (known, problem, writable) = SyncState.read(dir, session: session)
+        let existing = cardsByUID(files, known: known)
         var takenNames = Set(files.map(\.name))
         var exported = Set<String>()
         var leftAsIs: [String: SyncState.Entry] = [:]
         var edited: [String: (cards: [[UInt8]], changed: Bool)] = [:]
-        let (known, problem, writable) = SyncState.read(dir, session: session)
         if let problem { done.notes.append("\(problem): a card no export of Tend's wrote that differs from Tend's is left as it is") }
         let replacing = if case .replace = session.exporting { true } else { false }
         var changedThere: [String] = []
         for var c in people {
             // Stopped between two cards (SIGTERM, Ctrl-C): the run fails and the cards go back.
             try Interruption.check()
-            if c.uid == nil {
-                c.uid = existing.uidOfHandle[c.handle].flatMap { uid in people.contains { $0.uid == uid } ? nil : uid }
-                    ?? UUID().uuidString.lowercased()
-                _ = try session.store.apply(.updateContact(c, fields: ["uid"]))
-            }
-            let uid = c.uid!
+            let uid = try givenUID(&c, existing.uidOfHandle, people, session)
             exported.insert(uid)
             // Its card there cannot be read (the phone wrote a date off the calendar): written
             // beside it, the folder would hold two cards of one UID.
@@ -274,24 +290,28 @@ extension Vdir {
             takenNames.insert(name)
             let written = old.map { card(c, keeping: $0.bytes) } ?? VCard.write(c)
             let bytes = Array(VCard.withDigest(written).utf8)
+            // The copies the folder knows of stay known: one left alone is still no news.
+            let copies = known[uid]?.copies ?? []
             if let old, old.bytes == bytes {
+                if !copies.isEmpty { leftAsIs[uid] = SyncState.Entry(digest: SyncState.digest(bytes), parts: VCard.partsDigests(of: written), copies: copies) }
                 done.unchanged += 1
                 continue
             }
             if let old, VCard.saysTheSame(old.bytes, as: written) {
-                leftAsIs[uid] = SyncState.Entry(digest: SyncState.digest(old.bytes), parts: VCard.partsDigests(of: written))
+                leftAsIs[uid] = SyncState.Entry(digest: SyncState.digest(old.bytes), parts: VCard.partsDigests(of: written), copies: copies)
                 done.unchanged += 1
                 continue
             }
             // A card someone changed since Tend last wrote it or took it in (a phone's edit not
             // yet imported) is left as it is: Tend's card would write over that edit. So is one
             // of another program's when the folder's state cannot be read.
-            if let old, !replacing, changedSince(old, known: known[uid]?.digest) || (problem != nil && old.changedSinceWritten == nil) {
+            if let old, !replacing, changedSince(old, known: known[uid]) || (problem != nil && old.changedSinceWritten == nil) {
                 if let entry = known[uid] { leftAsIs[uid] = entry }
                 changedThere.append(old.file)
                 done.notWritten += 1
                 continue
             }
+            if !copies.isEmpty { leftAsIs[uid] = SyncState.Entry(digest: SyncState.digest(bytes), parts: VCard.partsDigests(of: written), copies: copies) }
             if let old, old.of > 1 {
                 var file = edited[name] ?? (cards(files.first { $0.name == name }!.bytes), false)
                 file.cards[old.card] = bytes
@@ -300,6 +320,7 @@ extension Vdir {
                 continue
             }
             guard try write(bytes, name, in: dir, session: session, notes: &done.notes) else {
+                leftAsIs[uid] = known[uid]
                 done.notWritten += 1
                 continue
             }
@@ -311,26 +332,40 @@ extension Vdir {
         // Cards this export did not look at (a query's export) keep what the folder knew of them.
         if writable { try SyncState.write(known.filter { !exported.contains($0.key) }.merging(leftAsIs) { $1 }, in: dir, session: session) }
         FileWriter.syncFolder(dir)
-        if !changedThere.isEmpty {
-            let n = changedThere.count
-            let some = changedThere.prefix(3).joined(separator: ", ") + (n > 3 ? " and \(n - 3) more" : "")
-            done.notes.append(
-                "\(n) card\(n == 1 ? " was" : "s were") changed since Tend last wrote or imported \(n == 1 ? "it" : "them"): left as \(n == 1 ? "it is" : "they are") (\(some)); "
-                    + "import the folder with --update first, or export with --overwrite to replace \(n == 1 ? "it" : "them") with Tend's")
-        }
-        let others = existing.byUID.keys.filter { !exported.contains($0) }.count
-        if others > 0 {
-            done.notes.append("\(others) card\(others == 1 ? " is" : "s are") not of an exported contact: left as \(others == 1 ? "it is" : "they are")")
-        }
+        done.noteLeft(changedThere: changedThere, others: existing.byUID.keys.filter { !exported.contains($0) }.count)
         return done
+    }
+
+    /// The folder, made when missing with the folders above it, each from the top down (one
+    /// made meanwhile by another is fine).
+    static func makeFolder(_ dir: String) throws {
+        var st = stat()
+        guard stat(dir, &st) != 0 else { return }
+        var made = dir.hasPrefix("/") ? "" : "."
+        for part in dir.split(separator: "/") {
+            made += "/" + part
+            if stat(made, &st) != 0, mkdir(made, 0o700) != 0, errno != EEXIST { throw FileWriter.failure(made, errno) }
+        }
+    }
+
+    /// The contact's UID, given and stored when it has none: that of the card in the folder that
+    /// carries its handle (an export whose transaction was undone), unless another exported
+    /// contact has it, else a new UUID.
+    static func givenUID(_ c: inout Contact, _ uidOfHandle: [String: String], _ people: [Contact], _ session: Session) throws -> String {
+        if let uid = c.uid { return uid }
+        let uid = uidOfHandle[c.handle].flatMap { uid in people.contains { $0.uid == uid } ? nil : uid } ?? UUID().uuidString.lowercased()
+        c.uid = uid
+        _ = try session.store.apply(.updateContact(c, fields: ["uid"]))
+        return uid
     }
 
     /// Whether a card was changed since Tend last wrote it or took it in: its bytes are not those
     /// the folder's state records (`known`), and either its `X-TEND-SYNC` no longer matches it or,
     /// having none, the state recorded other bytes for it. A card of another program's that Tend
     /// never recorded is not: the first export after an import writes it.
-    static func changedSince(_ card: CardPlace, known: String?) -> Bool {
-        if let known, known == SyncState.digest(card.bytes) { return false }
+    static func changedSince(_ card: CardPlace, known: SyncState.Entry?) -> Bool {
+        let digest = SyncState.digest(card.bytes)
+        if let known, known.digest == digest || known.copies.contains(digest) { return false }
         return card.changedSinceWritten ?? (known != nil)
     }
 
@@ -349,6 +384,10 @@ extension Vdir {
             var digest: String
             /// `VCard.partsDigests` of Tend's card then; nil in a line an older Tend wrote.
             var parts: String?
+            /// The digests of other files' cards with the UID (a phone's duplicate) as an import
+            /// passed them over: such a copy, unchanged since, is never news, even once the card
+            /// Tend syncs with is gone.
+            var copies: [String] = []
         }
 
         /// What the folder is to remember of a card an import took in as contact `c`: its bytes'
@@ -356,7 +395,7 @@ extension Vdir {
         /// with others from one chunk (no digest of its own).
         static func entry(taking card: ImportedContact, as c: Contact) -> Entry? {
             guard let digest = card.cardDigest else { return nil }
-            return Entry(digest: digest, parts: card.cardBytes.flatMap { VCard.partsDigests(of: Vdir.card(c, keeping: $0)) })
+            return Entry(digest: digest, parts: card.cardBytes.flatMap { VCard.partsDigests(of: Vdir.card(c, keeping: $0)) }, copies: card.staleCopies)
         }
 
         static func digest(_ bytes: [UInt8]) -> String {
@@ -384,11 +423,13 @@ extension Vdir {
                     var bad = 0
                     for line in bytes.split(separator: 0x0A) {
                         let parts = line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-                        guard parts.count == 2 || parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
+                        guard (2...4).contains(parts.count), !parts[0].isEmpty, !parts[1].isEmpty else {
                             bad += 1
                             continue
                         }
-                        entries[parts[0]] = Entry(digest: parts[1], parts: parts.count == 3 ? parts[2] : nil)
+                        entries[parts[0]] = Entry(
+                            digest: parts[1], parts: parts.count >= 3 && !parts[2].isEmpty ? parts[2] : nil,
+                            copies: parts.count == 4 ? parts[3].split(separator: ",").map(String.init) : [])
                     }
                     if bad > 0 { problem = "\(bad) line\(bad == 1 ? "" : "s") of \(fileName) could not be read" }
                     writable = true
@@ -403,7 +444,11 @@ extension Vdir {
         /// The file's text for `entries`.
         static func text(_ entries: [String: Entry]) -> [UInt8] {
             // A UID holds neither a tab nor a line break (`ContactUID.storable`), nor do digests.
-            Array(entries.sorted { $0.key < $1.key }.map { "\($0.key)\t\($0.value.digest)" + ($0.value.parts.map { "\t" + $0 } ?? "") + "\n" }.joined().utf8)
+            Array(
+                entries.sorted { $0.key < $1.key }.map { uid, e in
+                    let copies = e.copies.isEmpty ? "" : "\t" + (e.parts ?? "") + "\t" + e.copies.joined(separator: ",")
+                    return "\(uid)\t\(e.digest)" + (e.copies.isEmpty ? e.parts.map { "\t" + $0 } ?? "" : copies) + "\n"
+                }.joined().utf8)
         }
 
         /// Replaces the folder's state with `entries` (removed when there are none) during a run:
@@ -425,8 +470,17 @@ extension Vdir {
         /// Records what an import took in, to be written once its run is committed: written
         /// before, a run killed before its commit left a state that named cards as taken in which
         /// the database did not have, and the next export wrote over them.
-        static func record(_ taken: [String: Entry], in dir: String, session: Session) {
+        static func record(_ taken: [String: Entry], copies: [String: [String]] = [:], in dir: String, session: Session) {
             let first = session.syncStatesToWrite[dir] == nil
+            var taken = taken
+            if !copies.isEmpty {
+                let (known, _, _) = read(dir, session: session)
+                for (uid, digests) in copies {
+                    guard var entry = taken[uid] ?? known[uid] else { continue }
+                    entry.copies = digests
+                    taken[uid] = entry
+                }
+            }
             session.syncStatesToWrite[dir, default: [:]].merge(taken) { $1 }
             guard first else { return }
             session.afterCommit.append { [unowned session] in
@@ -476,8 +530,11 @@ extension Vdir {
 
     /// The folder's cards by UID (a card without one by `placeUID`), and the UID of the card
     /// that carries each Tend handle.
-    static func cardsByUID(_ files: [CardFile]) -> (byUID: [String: CardPlace], uidOfHandle: [String: String], unreadable: [String: String]) {
+    static func cardsByUID(_ files: [CardFile], known: [String: SyncState.Entry] = [:]) -> (
+        byUID: [String: CardPlace], uidOfHandle: [String: String], unreadable: [String: String]
+    ) {
         var byUID: [String: CardPlace] = [:]
+        var standings: [String: Int] = [:]
         var uidOfHandle: [String: String] = [:]
         var unreadable: [String: String] = [:]
         for f in files {
@@ -489,7 +546,12 @@ extension Vdir {
                     continue
                 }
                 let uid = c.uid ?? placeUID(file: f.name, card: k, of: chunks.count)
-                if byUID[uid] == nil {
+                // Of several cards with the UID, the one an import takes (`withoutStaleCopies`).
+                let digest = SyncState.digest(chunk)
+                let entry = known[uid]
+                let standing = entry?.copies.contains(digest) == true ? -1 : entry?.digest == digest ? 2 : c.writtenByTend ? 1 : 0
+                if standings[uid].map({ standing > $0 }) ?? true {
+                    standings[uid] = standing
                     byUID[uid] = CardPlace(
                         file: f.name, card: k, of: chunks.count, bytes: chunk, changedSinceWritten: c.writtenByTend ? !c.unchangedSinceWritten : nil)
                 }

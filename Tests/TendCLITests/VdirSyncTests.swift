@@ -636,6 +636,11 @@ import Testing
         // Read back, the card is what Tend has.
         let back = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
         #expect(back.stdout == "Imported from book: 0 added, 0 merged, 1 unchanged, 0 skipped.\n", "\(back.stdout)")
+        // Another place is not the labelled one edited: the label goes with the address it named (b97 #5).
+        #expect(try CLI.run(["-e", "set @gia-group addresses: [{street: \"9 New Ln\", city: \"Denver\", type: \"home\"}]"], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let moved = try String(contentsOf: file, encoding: .utf8)
+        #expect(moved.contains("Denver") && !moved.contains("Beach house") && !moved.contains("X-ABADR"), "\(moved)")
     }
 
     /// Two files with one UID (a phone's duplicate): the card Tend wrote is the person; the
@@ -691,5 +696,40 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("book").path).filter { $0.hasSuffix(".vcf") } == ["nl.vcf"])
         let back = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
         #expect(back.stdout == "Imported from book: 0 added, 0 merged, 1 unchanged, 0 skipped.\n", "\(back.stdout)")
+    }
+    /// The card Tend syncs with is the same for the import and the export whatever the files'
+    /// names (b97 #1: the export wrote the copy that sorted first, which the import passed over,
+    /// and the loop never ended); a copy in a file of several cards is left alone (b97 #2); and
+    /// a copy passed over before, unchanged, is no news once the card is deleted (b97 #3).
+    @Test func theCardTendSyncsWithIsTheSameBothWays() throws {
+        let dir = CLI.tempDir()
+        let book = try VdirSyncTests.book(dir)
+        let card = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Lee;Ann;;;\r\nFN:Ann Lee\r\nTITLE:B\r\nUID:ann-1\r\nEND:VCARD\r\n"
+        let (a, b, dup) = (book.appendingPathComponent("a.vcf"), book.appendingPathComponent("b.vcf"), book.appendingPathComponent("dup.vcf"))
+        try card.write(to: b, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        // Then the copies: one sorting first, two in one file.
+        let copy = card.replacingOccurrences(of: "TITLE:B", with: "TITLE:A")
+        try copy.write(to: a, atomically: true, encoding: .utf8)
+        let pair = card.replacingOccurrences(of: "TITLE:B", with: "TITLE:X1") + card.replacingOccurrences(of: "TITLE:B", with: "TITLE:X2")
+        try pair.write(to: dup, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["-e", "set @ann-lee title: \"Tend edit\""], in: dir).status == 0)
+        for round in 1...2 {
+            let i = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+            #expect(i.status == 0 && !i.stdout.contains("title:") && i.stdout.contains("a.vcf: ") && i.stdout.contains("passed over"), "\(i.stdout)")
+            let e = try CLI.run(["export", "vdir", "book"], in: dir)
+            #expect(e.stdout.hasPrefix("Exported 1 contact to book: 0 new, \(round == 1 ? "1 updated, 0" : "0 updated, 1") unchanged.\n"), "\(e.stdout)")
+            #expect(try String(contentsOf: b, encoding: .utf8).contains("TITLE:Tend edit"))
+            #expect(try String(contentsOf: a, encoding: .utf8) == copy)
+            #expect(try String(contentsOf: dup, encoding: .utf8) == pair)
+        }
+        // The card is deleted on the phone: its old copies are no news, and Tend's card goes into one.
+        try FileManager.default.removeItem(at: b)
+        try FileManager.default.removeItem(at: dup)
+        let i = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(i.stdout == "Imported from book: 0 added, 0 merged, 1 unchanged, 0 skipped.\n", "\(i.stdout)")
+        #expect(try VdirSyncTests.ana(dir, "title") == "title\nTend edit\n")
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).stdout.hasPrefix("Exported 1 contact to book: 0 new, 1 updated"))
+        #expect(try String(contentsOf: a, encoding: .utf8).contains("TITLE:Tend edit"))
     }
 }
