@@ -77,8 +77,17 @@ public final class REPL {
                 // then remind "…"`, then `priority 3`), which replaces it. After anything else it
                 // is the error it is in a file.
                 let continues = Lexer.startsWithClauseWord(typed) && (lastQuery != nil || lastDefinition != nil)
-                let text = !continues ? typed : lastQuery.map { REPL.refined($0, with: typed) } ?? lastDefinition! + "\n" + typed
-                let status = session.runScripts([Source(name: "<repl>", text: text)], bail: false, readOnly: false)
+                let made = !continues ? nil : lastQuery.map { REPL.refinement($0, with: typed) } ?? (text: lastDefinition! + "\n" + typed, typed: (at: lastDefinition!.utf8.count + 1, from: 0))
+                let text = made?.text ?? typed
+                let source = Source(name: "<repl>", text: text)
+                // A problem in the typed line is shown on it, not in the statement made of it.
+                if let at = made?.typed {
+                    session.diagnostics.typedPart = TypedPart(
+                        within: source, range: SourceRange(at.at, at.at + typed.utf8.count - at.from), typed: Source(name: "<repl>", text: typed), offset: at.from)
+                }
+                let alone = !continues && Lexer.startsWithClauseWord(typed)
+                let status = alone ? clauseLineAlone(typed) : session.runScripts([source], bail: false, readOnly: false)
+                session.diagnostics.typedPart = nil
                 // A statement pasted with lines after it that failed stops the paste: the lines
                 // after a typo in a pasted script were run and committed one by one.
                 if status != .success, readAhead != nil, inPaste {
@@ -101,6 +110,22 @@ public final class REPL {
         return EditLineReader.endedBySignal ? .failed : .success
     }
 
+    /// A clause line typed after a statement it cannot go on with (`log lunch with @a` has run,
+    /// then `and @b`): said as what it is at the prompt, not as the bare `unexpected 'and'`.
+    func clauseLineAlone(_ typed: String) -> ExitStatus {
+        var lexer = Lexer(Source(name: "<line>", text: typed))
+        let first = lexer.tokenize().first!
+        let word = first.description
+        session.report([
+            Diagnostic(
+                .syntax,
+                "'\(word)' goes on with the statement before it, which has run: at the prompt, end a line with 'and', a comma or an operator "
+                    + "to go on, or type the statement on one line (after a query or a definition, a clause line refines it)",
+                at: first.range, in: Source(name: "<repl>", text: typed))
+        ])
+        return .invalid
+    }
+
     /// The last statement run that was a query (a plain expression that changes nothing).
     private var lastQuery: String?
     /// The last statement run that was a definition (let, fn, rule, score).
@@ -113,7 +138,11 @@ public final class REPL {
     /// after `contacts show name` goes before `show`; a clause the query has already is replaced
     /// (`sort by city` after `… sort by name`), but `where`, which narrows it further (`(a) and
     /// (b)`), as `and …`/`or …` continue its condition. Anything else is appended.
-    static func refined(_ query: String, with line: String) -> String {
+    static func refined(_ query: String, with line: String) -> String { refinement(query, with: line).text }
+
+    /// `refined`, with where the typed line's text is in it: at `at` in the text made, from
+    /// `from` in the line.
+    static func refinement(_ query: String, with line: String) -> (text: String, typed: (at: Int, from: Int)) {
         let source = Source(name: "<repl>", text: query)
         var lexer = Lexer(source)
         let tokens = lexer.tokenize()
@@ -133,26 +162,38 @@ public final class REPL {
         func end(of i: Int) -> Int { i + 1 < starts.count ? starts[i + 1].at : bytes.count }
         var lineLexer = Lexer(Source(name: "<line>", text: line))
         let lineTokens = lineLexer.tokenize()
-        guard case .identifier(let word)? = lineTokens.first?.kind else { return query + "\n" + line }
-        let rest = String(decoding: Array(line.utf8)[(lineTokens.first!.range.end)...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let appended = (query + "\n" + line, (at: query.utf8.count + 1, from: 0))
+        guard case .identifier(let word)? = lineTokens.first?.kind else { return appended }
+        let lineBytes = Array(line.utf8)
+        let blank = { (b: UInt8) in b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
+        let restFrom = lineTokens.first!.range.end + lineBytes[lineTokens.first!.range.end...].prefix(while: blank).count
+        let lineFrom = lineBytes.prefix(while: blank).count
+        let rest = String(decoding: lineBytes[restFrom...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let head = text(0, starts.first?.at ?? bytes.count)
         var clauses = starts.indices.map { (word: starts[$0].word, text: text(starts[$0].at, end(of: $0))) }
+        // The clause the typed text went into, where in it, and from where in the line.
+        let typed: (clause: Int, offset: Int, from: Int)
         if ["where", "and", "or"].contains(word), let i = clauses.firstIndex(where: { $0.word == "where" }) {
             let condition = String(clauses[i].text.dropFirst("where".count)).trimmingCharacters(in: .whitespaces)
             // Each part closed on a line of its own: a comment at the end of one cannot hide the parenthesis.
-            clauses[i].text = "where (\(condition)\n) \(word == "where" ? "and" : word) (\(rest)\n)"
+            let before = "where (\(condition)\n) \(word == "where" ? "and" : word) ("
+            clauses[i].text = before + rest + "\n)"
+            typed = (i, before.utf8.count, restFrom)
         } else if let order = clauseOrder.firstIndex(of: word) {
-            if let i = clauses.firstIndex(where: { $0.word == word }) {
+            let i = clauses.firstIndex { $0.word == word } ?? clauses.firstIndex { clauseOrder.firstIndex(of: $0.word)! > order } ?? clauses.count
+            if i < clauses.count, clauses[i].word == word {
                 clauses[i].text = line.trimmingCharacters(in: .whitespaces)
             } else {
-                let i = clauses.firstIndex { clauseOrder.firstIndex(of: $0.word)! > order } ?? clauses.count
                 clauses.insert((word, line.trimmingCharacters(in: .whitespaces)), at: i)
             }
+            typed = (i, 0, lineFrom)
         } else {
-            return query + "\n" + line
+            return appended
         }
         // A clause on each line: a line that starts with a clause word continues the one above.
-        return ([head] + clauses.map(\.text)).joined(separator: "\n")
+        let parts = [head] + clauses.map(\.text)
+        let at = parts.prefix(typed.clause + 1).reduce(0) { $0 + $1.utf8.count + 1 } + typed.offset
+        return (parts.joined(separator: "\n"), (at, typed.from))
     }
 
     /// `~/x.tend` in the home folder ($HOME), as `load` reads it.
@@ -376,7 +417,8 @@ public final class REPL {
         switch DotCommand.parse(line) {
         case .success(let command): perform(command)
         case .failure(let problem):
-            session.console.err(problem.message + (problem.suggestion.map { "; did you mean \($0)?" } ?? ""))
+            // A mistyped line may hold a connection string: its password is not shown.
+            session.console.err(DiagnosticFormatter.maskingPasswords(problem.message + (problem.suggestion.map { "; did you mean \($0)?" } ?? "")))
             if line.hasPrefix(".mode") { session.console.err("(the output is \(session.renderer.format.rawValue) now)") }
         }
     }
@@ -386,11 +428,11 @@ public final class REPL {
         case .quit:
             ended = true
         case .help(let topic):
-            session.console.out(Help.wrapped(Help.text(topic), width: session.renderer.width))
+            session.console.out(DiagnosticFormatter.maskingPasswords(Help.wrapped(Help.text(topic), width: session.renderer.width)))
         case .mode(let format):
             session.renderer.format = format
         case .schema(let name):
-            session.console.out(Help.schema(name, definitions: session.interpreter.definitions))
+            session.console.out(DiagnosticFormatter.maskingPasswords(Help.schema(name, definitions: session.interpreter.definitions)))
         case .read(let path):
             do {
                 // As `load` does: Tend scripts only, so that no other file's lines are shown.
@@ -399,7 +441,7 @@ public final class REPL {
                 // settings a start-up script reads).
                 _ = runPiped(source, readOnly: false)
             } catch {
-                session.console.err("\(path): \(error)")
+                session.console.err(DiagnosticFormatter.maskingPasswords("\(path): \(error)"))
             }
         case .rules:
             _ = session.runScripts([Source(name: "<repl>", text: "rules")], bail: false, readOnly: false)

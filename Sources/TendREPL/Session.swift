@@ -1249,9 +1249,10 @@ public final class Session: InterpreterHost {
 
     /// A JUnit XML report of the run's assertions.
     public func junitReport(suite: String) -> String {
+        // A CI log is shared: a connection string's password in a failed assertion is not shown.
         func esc(_ s: String) -> String {
             var out = ""
-            for ch in s.unicodeScalars {
+            for ch in DiagnosticFormatter.maskingPasswords(s).unicodeScalars {
                 switch ch {
                 case "&": out += "&amp;"
                 case "<": out += "&lt;"

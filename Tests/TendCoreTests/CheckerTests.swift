@@ -394,5 +394,13 @@ import Testing
         #expect(lines[1] == "push postgresql://bob:******@db.example/team?sslmode=require&password=***** nosuch", "\(shown)")
         #expect(lines[2] == String(repeating: " ", count: at) + "^~~~~~", "\(shown)")
         #expect(DiagnosticFormatter.maskingPasswords("see https://example.com/a:b and user@host") == "see https://example.com/a:b and user@host")
+        // A note (a failed assertion's values) is masked too (b98 #6).
+        var noted = Diagnostic(.assertion, "m", at: SourceRange(0, 4), in: Source(name: "t", text: "assert x"))
+        noted.notes = ["\"postgresql://bob:s3cret@h/db\" is \"postgresql://bob:s3cret@h/db\", expected == \"x\""]
+        #expect(!DiagnosticFormatter.plain.format(noted).contains("s3cret"))
+        // Only a URL's query parameter, and the punctuation after it is kept (b98 #7: the colon
+        // after `load "/tmp/password=abc"` went, and prose was masked).
+        #expect(DiagnosticFormatter.maskingPasswords("cannot load /tmp/x?password=abc: no such file") == "cannot load /tmp/x?password=***: no such file")
+        #expect(DiagnosticFormatter.maskingPasswords("wifi password=guest123, mypassword=abc") == "wifi password=guest123, mypassword=abc")
     }
 }

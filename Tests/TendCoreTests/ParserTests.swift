@@ -302,10 +302,14 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         // A statement that needs a clause line goes on; one missing anything else is an error at
         // once (b94 #9: `snooze @x`, `remove`, `done` alone waited at `...>`, and the next line
         // typed was read as their rest).
-        for line in ["rule \"x\"", "rule \"x\" when +vip", "print if true", "contacts where +vip and", "log lunch with @x,"] {
+        for line in [
+            "rule \"x\"", "rule \"x\" when +vip", "print if true", "contacts where +vip and", "log lunch with @x,",
+            // A clause line that refines the query before it goes on as its own text asks (b98 #5).
+            "show name,", "where +vip and",
+        ] {
             #expect(Parser.isIncomplete(line), "\(line)")
         }
-        for line in ["snooze @x", "snooze", "remove", "done", "unsnooze", "dismiss", "log lunch with", "set @x", "snooze 2"] {
+        for line in ["snooze @x", "snooze", "remove", "done", "unsnooze", "dismiss", "log lunch with", "set @x", "snooze 2", "show name", "and +vip"] {
             #expect(!Parser.isIncomplete(line), "\(line)")
         }
         // A comma or `and` at the line's end: the options or the people go on (at the REPL the

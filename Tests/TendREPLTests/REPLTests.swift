@@ -799,6 +799,28 @@ final class Terminal {
     ])
     func refinedQueries(_ query: String, _ line: String, _ expected: String) {
         #expect(REPL.refined(query, with: line) == expected)
+        // Where the typed text went, for an error in it to be shown on the line as typed.
+        let made = REPL.refinement(query, with: line)
+        let typed = String(decoding: Array(line.utf8)[made.typed.from...], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        #expect(String(decoding: Array(made.text.utf8)[made.typed.at...], as: UTF8.self).hasPrefix(typed), "\(made)")
+    }
+
+    /// An error in a refining line is shown on the line as typed (b92 F6: `<repl>:3:8` over
+    /// `) and (nosuchfield == 1`, a line and text the user never typed).
+    @Test func anErrorInARefiningLineIsShownOnIt() {
+        let line = "  and nosuchfield == 1"
+        let made = REPL.refinement("contacts where +vip show name limit 2", with: line)
+        let source = Source(name: "<repl>", text: made.text)
+        let at = made.text.utf8.distance(from: made.text.startIndex, to: made.text.range(of: "nosuchfield")!.lowerBound)
+        var formatter = DiagnosticFormatter.plain
+        formatter.typedPart = TypedPart(
+            within: source, range: SourceRange(made.typed.at, made.typed.at + line.utf8.count - made.typed.from),
+            typed: Source(name: "<repl>", text: line), offset: made.typed.from)
+        let shown = formatter.format(Diagnostic(.type, "unknown name 'nosuchfield'", at: SourceRange(at, at + 11), in: source))
+        #expect(shown == "<repl>:1:7: error: unknown name 'nosuchfield'\n  and nosuchfield == 1\n      ^~~~~~~~~~~", "\(shown)")
+        // An error elsewhere in the statement made is shown in it, as before.
+        let other = formatter.format(Diagnostic(.type, "x", at: SourceRange(0, 8), in: source))
+        #expect(other.hasPrefix("<repl>:1:1: error: x\ncontacts"), "\(other)")
     }
 
     /// Keys typed while a slow statement runs are kept for the next prompt.

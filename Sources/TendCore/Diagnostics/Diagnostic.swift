@@ -50,8 +50,35 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
 }
 
 /// Draws a diagnostic as `file:line:col: error: message`, the source line and a caret.
+/// Text the user typed that the REPL put inside a longer statement (a clause line refining the
+/// query before it): a problem in it is shown on the line as typed, not in the statement made.
+public struct TypedPart: Sendable {
+    /// The statement made, and where the typed text is in it.
+    public let within: Source
+    public let range: SourceRange
+    /// The line as typed, and where that text begins in it.
+    public let typed: Source
+    public let offset: Int
+    public init(within: Source, range: SourceRange, typed: Source, offset: Int) {
+        (self.within, self.range, self.typed, self.offset) = (within, range, typed, offset)
+    }
+
+    /// The diagnostic on the typed line when it falls in the typed text; else as it is.
+    func shown(_ d: Diagnostic) -> Diagnostic {
+        // An error at the end of the typed text points just past it.
+        guard d.source === within, d.range.start >= range.start, d.range.end <= range.end + 1 else { return d }
+        var moved = d
+        let end = typed.text.utf8.count
+        moved.source = typed
+        moved.range = SourceRange(min(end, d.range.start - range.start + offset), min(end + 1, d.range.end - range.start + offset))
+        return moved
+    }
+}
+
 public struct DiagnosticFormatter: Sendable {
     public var color: Bool
+    /// Set by the REPL while a statement it made of a typed line runs.
+    public var typedPart: TypedPart?
     /// The columns of the terminal the diagnostics are shown on (nil off a terminal): a source
     /// line wider is cut to fit, so that the terminal does not wrap it away from its caret.
     public var width: Int?
@@ -74,10 +101,11 @@ public struct DiagnosticFormatter: Sendable {
     /// Every piece taken from the user's text or data (the message quotes names and values, the
     /// echoed line may hold anything) is shown with its control characters escaped.
     public func format(_ d: Diagnostic) -> String {
+        let d = typedPart?.shown(d) ?? d
         let label = d.kind == .assertion ? "assertion failed" : d.kind == .warning ? "warning" : "error"
         let message = TerminalText.escaped(Self.maskingPasswords(DiagnosticFormatter.cut(d.message)), keep: .lines)
         let suggestion = d.suggestion.map { TerminalText.escaped(DiagnosticFormatter.cut($0), keep: []) }
-        let notes = d.notes.map { TerminalText.escaped(DiagnosticFormatter.cut($0), keep: .lines) }
+        let notes = d.notes.map { TerminalText.escaped(Self.maskingPasswords(DiagnosticFormatter.cut($0)), keep: .lines) }
         guard let source = d.source, !(source.isMadeFromCommandLine && d.range.start == 0) else {
             // Said by the command, as its other errors are (`tend: error: …`).
             var out = (d.source?.isMadeFromCommandLine == true ? "tend: " : "") + "\(paint(label + ":")) \(message)"
@@ -102,8 +130,10 @@ public struct DiagnosticFormatter: Sendable {
 
     /// The text with the password of each URL in it (`postgresql://bob:s3cret@host`,
     /// `…?password=s3cret`) shown as asterisks, one for each character, so that a caret under
-    /// the line stays where it was: a mistyped `push` echoed its connection string whole.
-    static func maskingPasswords(_ text: String) -> String {
+    /// the line stays where it was: a mistyped `push` echoed its connection string whole. The
+    /// user's part of a URL runs to the last `@` of the word (a password may hold `/` unencoded,
+    /// so this hides more rather than less, as `ConnectionSettings.redacted` does).
+    public static func maskingPasswords(_ text: String) -> String {
         guard text.contains("://") || text.localizedCaseInsensitiveContains("password=") else { return text }
         return String(String.UnicodeScalarView(maskingPasswords(Array(text.unicodeScalars))))
     }
@@ -124,13 +154,14 @@ public struct DiagnosticFormatter: Sendable {
                 i += 3
                 continue
             }
-            if s[i] == "=", i >= 8, String(String.UnicodeScalarView(s[(i - 8)..<i])).lowercased() == "password" {
-                var k = i + 1
-                while k < s.count, s[k] != "&", !endsWord(s[k]) {
-                    s[k] = "*"
-                    k += 1
-                }
-                i = k
+            // A URL's query parameter (`?password=…`, `&password=…`), up to the next parameter or
+            // the word's end, less the punctuation that ends a sentence after it.
+            if s[i] == "=", i >= 9, "?&".unicodeScalars.contains(s[i - 9]), String(String.UnicodeScalarView(s[(i - 8)..<i])).lowercased() == "password" {
+                var end = i + 1
+                while end < s.count, s[end] != "&", !endsWord(s[end]) { end += 1 }
+                while end > i + 1, ",.:;)]".unicodeScalars.contains(s[end - 1]) { end -= 1 }
+                for k in (i + 1)..<end { s[k] = "*" }
+                i = end
                 continue
             }
             i += 1

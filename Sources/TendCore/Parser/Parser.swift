@@ -37,9 +37,6 @@ public struct Parser {
     /// end, after options or people, is then the statement going on on the next line; in a
     /// file, a trailing comma at the end of a statement is passed over, as it always was.
     var separatorAtEndContinues = false
-    /// Set when the input ended where the statement needs a word that begins a line of its own
-    /// (`rule "x" when +vip` needs `then`): the REPL reads the next line for it.
-    var awaitsClauseLine = false
     let comments: [SourceRange]
 
     public init(_ source: Source) {
@@ -186,12 +183,11 @@ public struct Parser {
         return false
     }
     mutating func consume(_ word: String, _ message: String) throws {
-        guard !match(word) else { return }
-        if isAtEnd && Parser.clauseLineWords.contains(word) { awaitsClauseLine = true }
-        throw error(message)
+        if !match(word) { throw error(message) }
     }
-    /// Words that begin a line continuing the statement above (`then remind "…"`).
-    static let clauseLineWords = Keyword.words(.continuesStatement)
+    /// Words that begin a line continuing the statement above (`then remind "…"`), and are never
+    /// a name (`priority` is one elsewhere: `snooze @x` with `priority` read as its length).
+    static let clauseLineWords = Keyword.words(.continuesStatement).intersection(Keyword.words(.reserved)).sorted()
     mutating func consumeSymbol(_ s: String, _ message: String) throws {
         if !matchSymbol(s) { throw error(message) }
     }
@@ -694,14 +690,30 @@ public struct Parser {
 
 extension Parser {
     /// True when the text ends in the middle of a statement: an open bracket or string, a trailing
-    /// operator, a comma or `and` between options or people, or a statement that needs a line
-    /// that begins with a clause word (`rule "x" when +vip`, then `then remind "…"`). Anything
-    /// else missing at the end (`remove`, `snooze @x`) is an error at once: the next line typed
-    /// would be read as the rest of it.
+    /// operator, a comma or `and` between options or people, or a statement that a line beginning
+    /// with a clause word would go on with (`rule "x" when +vip`, then `then remind "…"`), as
+    /// in a file.
+    /// Anything else missing at the end (`remove`, `snooze @x`) is an error at once: the next
+    /// line typed would be read as the rest of it.
     public static func isIncomplete(_ text: String, name: String = "<repl>") -> Bool {
+        // A clause line (the REPL puts it into the query before it) goes on as its text asks:
+        // `show name,` waits for the rest of the list.
+        if Lexer.startsWithClauseWord(text) {
+            var lexer = Lexer(Source(name: name, text: text))
+            _ = lexer.tokenize()
+            return lexer.endsIncomplete
+        }
         var p = Parser(Source(name: name, text: text))
         p.separatorAtEndContinues = true
         guard p.parseProgram().isIncomplete else { return false }
-        return p.lexerIncomplete || p.awaitsClauseLine
+        if p.lexerIncomplete { return true }
+        // Tried: the statement goes on when the parser takes the word and stops after it.
+        let end = text.utf8.count
+        return clauseLineWords.contains { word in
+            var trial = Parser(Source(name: name, text: text + "\n" + word))
+            trial.separatorAtEndContinues = true
+            guard let d = trial.parseProgram().diagnostics.first else { return true }
+            return d.range.start > end + 1
+        }
     }
 }
