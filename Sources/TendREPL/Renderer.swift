@@ -277,6 +277,7 @@ public struct Renderer {
         layout.fit(width)
         var lines = layout.header(self)
         for row in text { lines.append(layout.line(row)) }
+        if let note = layout.leftOut(self) { lines.append(note) }
         lines.append(rowCount(t.rows.count))
         return lines.joined(separator: "\n")
     }
@@ -532,16 +533,25 @@ struct GridLayout {
     /// Each column's widest word: narrowed to it and no further while another column can give
     /// room, a handle, a date or a stage is not broken in the middle.
     var words: [Int]
+    /// Whether a column's text has blanks to wrap at (a name, a company): narrowed before a
+    /// column of single words once every word cannot stay whole.
+    var prose: [Bool]
+    /// How many columns, from the left, fit the terminal at all; the rest are left out, and
+    /// said under the grid (`leftOut`).
+    var shown: Int
     init(_ columns: [String]) {
         self.columns = columns.map { Renderer.shown($0, keep: []) }
         widths = self.columns.map(Renderer.displayWidth)
         numeric = Array(repeating: true, count: columns.count)
         words = Array(repeating: 0, count: columns.count)
+        prose = Array(repeating: false, count: columns.count)
+        shown = columns.count
     }
 
     mutating func measure(_ rows: [[Value]], _ text: [[String]]) {
         for row in text {
             for (i, c) in row.enumerated() where i < widths.count {
+                if !prose[i], c.utf8.contains(32) { prose[i] = true }
                 let w = Renderer.displayWidth(c)
                 guard w > words[i] else { continue }
                 widths[i] = max(widths[i], w)
@@ -561,14 +571,19 @@ struct GridLayout {
     /// its end where a shorter one can wrap instead.
     mutating func fit(_ width: Int?) {
         guard let width else { return }
-        let gap = 2 * (widths.count - 1)
+        // The columns that fit at six characters each (fewer for a narrower one), from the left.
+        shown = 1
+        while shown < widths.count, widths.prefix(shown + 1).reduce(0) { $0 + min($1, 6) } + 2 * shown <= width { shown += 1 }
+        let gap = 2 * (shown - 1)
         let whole = widths
         // A fifth of each line is left for where the text breaks at blanks.
         func wrapsWhole(_ i: Int) -> Bool { !numeric[i] && whole[i] * 5 <= (widths[i] - 1) * 4 * GridLayout.wrappedLines }
-        // Words kept whole first; then, if the grid is still too wide, they break too.
-        for floors in [words.map { max(6, $0) }, words.map { _ in 6 }] {
-            while widths.reduce(0, +) + gap > width {
-                let narrowable = widths.indices.filter { widths[$0] > floors[$0] }
+        // Words kept whole first; then the words of text that wraps at blanks (a name, a
+        // company) break; then, if the grid is still too wide, a handle's or a date's too.
+        let floors = [words.map { max(6, $0) }, words.indices.map { prose[$0] ? 6 : max(6, words[$0]) }, words.map { _ in 6 }]
+        for floors in floors {
+            while widths.prefix(shown).reduce(0, +) + gap > width {
+                let narrowable = widths.indices.prefix(shown).filter { widths[$0] > floors[$0] }
                 guard let i = narrowable.filter(wrapsWhole).max(by: { widths[$0] < widths[$1] }) ?? narrowable.max(by: { widths[$0] < widths[$1] })
                 else { break }
                 widths[i] -= 1
@@ -579,9 +594,19 @@ struct GridLayout {
     /// The column names and the rule under them.
     func header(_ r: Renderer) -> [String] {
         [
-            r.paint(zip(columns, widths).map { Renderer.pad(Renderer.truncate($0, $1), $1) }.joined(separator: "  ").trimmingTrailing(), bold: true),
-            r.paint(widths.map { String(repeating: "─", count: $0) }.joined(separator: "  "), dim: true),
+            r.paint(
+                zip(columns, widths).prefix(shown).map { Renderer.pad(Renderer.truncate($0, $1), $1) }.joined(separator: "  ").trimmingTrailing(),
+                bold: true),
+            r.paint(widths.prefix(shown).map { String(repeating: "─", count: $0) }.joined(separator: "  "), dim: true),
         ]
+    }
+
+    /// The columns the terminal has no room for, said under the grid; nil when all are shown.
+    func leftOut(_ r: Renderer) -> String? {
+        guard shown < columns.count else { return nil }
+        let n = columns.count - shown
+        let said = "(\(n) column\(n == 1 ? "" : "s") left out for the terminal's width: \(columns.dropFirst(shown).joined(separator: ", ")))"
+        return GridLayout.wrapped(said, max(8, r.width ?? .max), lines: .max).map { r.paint($0, dim: true) }.joined(separator: "\n")
     }
 
     /// The most lines a text cell wraps onto when its column was narrowed to fit the terminal;
@@ -594,7 +619,7 @@ struct GridLayout {
     /// its first twenty characters said nothing.
     func line(_ cells: [String]) -> String {
         // Each piece with its width, measured once (a grid of a million rows measures every cell).
-        let parts = cells.enumerated().map { i, c -> [(text: String, width: Int)] in
+        let parts = cells.prefix(shown).enumerated().map { i, c -> [(text: String, width: Int)] in
             let w = Renderer.displayWidth(c)
             guard w > widths[i] else { return [(c, w)] }
             let cut = numeric[i] ? [Renderer.truncate(c, widths[i])] : GridLayout.wrapped(c, widths[i], lines: GridLayout.wrappedLines)

@@ -64,6 +64,7 @@ extension Renderer {
                 shell.rows = batch.rows
                 for row in batch.rows { try out.add(layout.line(gridCells(row, shell, inDays)) + "\n") }
             }
+            if let note = layout.leftOut(self) { try out.add(note + "\n") }
             try out.add(rowCount(count) + "\n")
         }
         try out.finish()

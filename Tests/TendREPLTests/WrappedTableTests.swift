@@ -56,6 +56,29 @@ import Testing
         }
     }
 
+    /// A single word (a handle, a stage) stays whole while a column of text with blanks can give
+    /// room, even past its own longest word (b98 #2: at 80 columns `felix-jense` over `n`); a
+    /// grid that cannot fit at six characters a column leaves its last columns out, and says so
+    /// (b98 #1: at 40 columns the lines were 54 wide, wrapped by the terminal).
+    @Test func narrowTerminalsKeepTheGridWithinTheirWidth() {
+        let t = Table(
+            columns: ["handle", "name", "company", "profession", "stage", "last_touch", "overdue"],
+            rows: [
+                [.string("felix-jensen"), .string("Felix Jensen"), .string("Lighthouse Chiropractic"), .string("chiropractor"), .string("credibility"), .string("2026-11-28"), .string("0d")],
+                [.string("chloe-mensah"), .string("Chloe Mensah"), .string("Orchard Insurance"), .string("insurance agent"), .string("profitability"), .string("2026-12-01"), .string("0d")],
+            ])
+        let wide = Renderer(format: .table, width: 80).render(.table(t))!.split(separator: "\n").map(String.init)
+        #expect(wide.allSatisfy { Renderer.displayWidth($0) <= 80 }, "\(wide.joined(separator: "\n"))")
+        for word in ["felix-jensen", "chloe-mensah", "credibility", "profitability", "2026-11-28"] {
+            #expect(wide.contains { $0.contains(word) }, "\(word)\n\(wide.joined(separator: "\n"))")
+        }
+        for width in [50, 40, 20] {
+            let lines = Renderer(format: .table, width: width).render(.table(t))!.split(separator: "\n").map(String.init)
+            #expect(lines.allSatisfy { Renderer.displayWidth($0) <= width }, "\(width)\n\(lines.joined(separator: "\n"))")
+            #expect(lines.joined(separator: " ").contains("left out for the terminal's width") && lines.joined(separator: " ").contains("overdue"), "\(lines)")
+        }
+    }
+
     @Test(arguments: [
         ("one two three four", 7, ["one two", "three", "four"]),
         ("abcdefghij klm", 4, ["abcd", "efgh", "ij", "klm"]),
