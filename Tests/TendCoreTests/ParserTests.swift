@@ -138,6 +138,8 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         ("snooze contacts where +vip", 1, 27, false),
         // What to snooze is missing, not how long (b94 #9).
         ("snooze 2w", 1, 8, false),
+        // How long is missing, said as such (b98 #8: "expected an expression").
+        ("snooze @x", 1, 10, false),
     ])
     func errors(_ input: String, _ line: Int, _ column: Int, _ incomplete: Bool) throws {
         let r = parseOne(input)

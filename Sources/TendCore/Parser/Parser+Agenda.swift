@@ -104,16 +104,20 @@ extension Parser {
 
     /// `snooze N 1w`, `snooze @x rule "NAME" 2w`, `snooze contacts where … 2w` (each with `until
     /// DATE` instead of the duration); nil for `snooze @x 2w`, which the plain statement reads.
-    mutating func parseSnoozeCommand() throws -> Statement.Kind? {
-        func length() throws -> (Expr?, Expr?) {
-            // The statement ended without one: said at once, not read as a line to come.
-            if isAtEnd || checkSeparator() {
-                let end = current > 0 ? previous.range.end : 0
-                throw error("snooze needs how long: a duration (snooze 2 1w) or until a date (snooze 2 until 2027-01-04)", at: SourceRange(end, end + 1))
-            }
-            if match("until") { return (nil, try parseExpression()) }
-            return (try parseExpression(), nil)
+    /// How long a snooze lasts: a duration, or `until DATE`. The statement ended without one:
+    /// said at once, not read as a line to come.
+    mutating func parseSnoozeLength(_ example: String = "snooze 2") throws -> (duration: Expr?, until: Expr?) {
+        if isAtEnd || checkSeparator() {
+            let end = current > 0 ? previous.range.end : 0
+            throw error(
+                "snooze needs how long: a duration (\(example) 1w) or until a date (\(example) until 2027-01-04)", at: SourceRange(end, end + 1))
         }
+        if match("until") { return (nil, try parseExpression()) }
+        return (try parseExpression(), nil)
+    }
+
+    mutating func parseSnoozeCommand() throws -> Statement.Kind? {
+        func length() throws -> (Expr?, Expr?) { try parseSnoozeLength() }
         switch peek.kind {
         case .duration, .eof, .newline, .symbol(";"), .identifier("until"):
             // `snooze 2w`: the length is there, what to snooze is not.

@@ -232,8 +232,8 @@ extension Parser {
     mutating func parseSnooze() throws -> Statement.Kind {
         if let command = try parseSnoozeCommand() { return command }
         let person = try parsePerson()
-        if match("until") { return .snooze(person, duration: nil, until: try parseExpression()) }
-        return .snooze(person, duration: try parseExpression(), until: nil)
+        let (duration, until) = try parseSnoozeLength("snooze @\(person.handle)")
+        return .snooze(person, duration: duration, until: until)
     }
 
     /// `let vips = contacts where +vip`.
