@@ -1192,10 +1192,16 @@ public enum VCard {
         var spare: [String: [AppleGroup]] = [:]
         for (key, g) in groups where !keys.contains(key) { spare[kindOfGroupKey(key), default: []].append(g) }
         for k in spare.keys { spare[k]!.sort { $0.order < $1.order } }
+        // A number or an e-mail takes a spare group only as the one edit of its kind (one gone,
+        // one new): a removed phone's label went to an unrelated new number. An address takes
+        // one that shares its street, city or postcode.
+        var new: [String: Int] = [:]
+        for key in keys where groups[key] == nil { new[kindOfGroupKey(key), default: 0] += 1 }
+        let edits = Set(spare.filter { $0.value.count == 1 && new[$0.key] == 1 }.keys)
         func grouped(_ key: String, _ line: String, of address: PostalAddress? = nil) -> [String] {
             var found = groups[key]
             if found == nil, var left = spare[kindOfGroupKey(key)], let i = left.firstIndex(where: { g in
-                guard let old = g.address, let address else { return true }
+                guard let old = g.address, let address else { return edits.contains(kindOfGroupKey(key)) }
                 return [(old.street, address.street), (old.city, address.city), (old.postcode, address.postcode)].contains { $0.0 != nil && $0.0 == $0.1 }
             }) {
                 found = left.remove(at: i)

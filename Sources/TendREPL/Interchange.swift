@@ -103,17 +103,17 @@ struct Importer {
         /// an export may replace them.
         var taken: [String: Vdir.SyncState.Entry] = [:]
         /// The copies passed over for a card that was not taken (unchanged), by UID: recorded
-        /// with what the folder's state knows of the card.
-        var copies: [String: [String]] = [:]
+        /// with what the folder's state knows of the card, else with the card as it is.
+        var copies: [String: (digests: [String], card: Vdir.SyncState.Entry?)] = [:]
         /// The most lines of changes a report lists; the rest are counted.
         static let maxChangeLines = 1000
 
         /// Says which cards were passed over because Tend wrote them for contacts it no longer has
         /// (the first few by file).
-        mutating func notePassedOver(_ stale: [String]) {
-            guard !stale.isEmpty else { return }
-            let n = stale.count
-            let some = stale.prefix(3).joined(separator: ", ") + (n > 3 ? " and \(n - 3) more" : "")
+        mutating func noteOrphaned(_ orphaned: [String]) {
+            guard !orphaned.isEmpty else { return }
+            let n = orphaned.count
+            let some = Vdir.someOf(orphaned)
             notes.append(
                 "\(n) card\(n == 1 ? "" : "s") Tend wrote for contacts it no longer has (removed, or merged into another) \(n == 1 ? "was" : "were") passed over (\(some)): delete \(n == 1 ? "it" : "them") on the phone")
         }
@@ -170,22 +170,22 @@ struct Importer {
         // title back over the contact it was merged into.
         let uids = Set(net.contacts.compactMap(\.uid))
         let syncedFolder = sync && people.contains { $0.uid.map(uids.contains) == true }
-        var stale: [String] = []
-        defer { report.notePassedOver(stale) }
+        var orphaned: [String] = []
+        defer { report.noteOrphaned(orphaned) }
         for var p in people {
             // Ctrl-C or SIGTERM: the import is rolled back whole, and says so.
             try Interruption.check()
             p.dropRepeatedPoints()
             if syncedFolder, p.unchangedSinceWritten, let uid = p.uid, !uids.contains(uid) {
                 report.unchanged += 1
-                stale.append(String(p.origin.prefix { $0 != ":" }))
+                orphaned.append(String(p.origin.prefix { $0 != ":" }))
                 continue
             }
             if let id = index.match(p, in: contacts), var c = contacts[id] {
                 let before = c
                 let linked = sync && p.uid != nil && p.uid == c.uid
                 if linked && p.unchangedSinceWritten {
-                    if !p.staleCopies.isEmpty, let uid = p.uid { report.copies[uid] = p.staleCopies }
+                    if !p.staleCopies.isEmpty, let uid = p.uid { report.copies[uid] = (p.staleCopies, Vdir.SyncState.entry(of: p)) }
                     report.unchanged += 1
                     continue
                 }

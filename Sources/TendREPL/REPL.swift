@@ -77,17 +77,22 @@ public final class REPL {
                 // then remind "…"`, then `priority 3`), which replaces it. After anything else it
                 // is the error it is in a file.
                 let continues = Lexer.startsWithClauseWord(typed) && (lastQuery != nil || lastDefinition != nil)
-                let made = !continues ? nil : lastQuery.map { REPL.refinement($0, with: typed) } ?? (text: lastDefinition! + "\n" + typed, typed: (at: lastDefinition!.utf8.count + 1, from: 0))
+                let made =
+                    !continues
+                    ? nil
+                    : lastQuery.map { REPL.refinement($0, with: typed) }
+                        ?? (text: lastDefinition! + "\n" + typed, typed: (at: lastDefinition!.utf8.count + 1, from: 0, count: typed.utf8.count))
                 let text = made?.text ?? typed
                 let source = Source(name: "<repl>", text: text)
                 // A problem in the typed line is shown on it, not in the statement made of it.
                 if let at = made?.typed {
                     session.diagnostics.typedPart = TypedPart(
-                        within: source, range: SourceRange(at.at, at.at + typed.utf8.count - at.from), typed: Source(name: "<repl>", text: typed), offset: at.from)
+                        within: source, range: SourceRange(at.at, at.at + at.count), typed: Source(name: "<repl>", text: typed), offset: at.from)
                 }
                 let alone = !continues && Lexer.startsWithClauseWord(typed)
                 let status = alone ? clauseLineAlone(typed) : session.runScripts([source], bail: false, readOnly: false)
                 session.diagnostics.typedPart = nil
+                previousRan = status == .success
                 // A statement pasted with lines after it that failed stops the paste: the lines
                 // after a typo in a pasted script were run and committed one by one.
                 if status != .success, readAhead != nil, inPaste {
@@ -115,16 +120,19 @@ public final class REPL {
     func clauseLineAlone(_ typed: String) -> ExitStatus {
         var lexer = Lexer(Source(name: "<line>", text: typed))
         let first = lexer.tokenize().first!
-        let word = first.description
+        let before = previousRan.map { $0 ? "the statement before it, which has run" : "the statement before it, which failed" } ?? "a statement before it, and none came before it here"
         session.report([
             Diagnostic(
                 .syntax,
-                "'\(word)' goes on with the statement before it, which has run: at the prompt, end a line with 'and', a comma or an operator "
+                "'\(first.description)' goes on with \(before): at the prompt, end a line with 'and', a comma or an operator "
                     + "to go on, or type the statement on one line (after a query or a definition, a clause line refines it)",
                 at: first.range, in: Source(name: "<repl>", text: typed))
         ])
         return .invalid
     }
+
+    /// Whether the last statement typed ran (nil before the first).
+    private var previousRan: Bool?
 
     /// The last statement run that was a query (a plain expression that changes nothing).
     private var lastQuery: String?
@@ -142,7 +150,7 @@ public final class REPL {
 
     /// `refined`, with where the typed line's text is in it: at `at` in the text made, from
     /// `from` in the line.
-    static func refinement(_ query: String, with line: String) -> (text: String, typed: (at: Int, from: Int)) {
+    static func refinement(_ query: String, with line: String) -> (text: String, typed: (at: Int, from: Int, count: Int)) {
         let source = Source(name: "<repl>", text: query)
         var lexer = Lexer(source)
         let tokens = lexer.tokenize()
@@ -162,7 +170,7 @@ public final class REPL {
         func end(of i: Int) -> Int { i + 1 < starts.count ? starts[i + 1].at : bytes.count }
         var lineLexer = Lexer(Source(name: "<line>", text: line))
         let lineTokens = lineLexer.tokenize()
-        let appended = (query + "\n" + line, (at: query.utf8.count + 1, from: 0))
+        let appended = (query + "\n" + line, (at: query.utf8.count + 1, from: 0, count: line.utf8.count))
         guard case .identifier(let word)? = lineTokens.first?.kind else { return appended }
         let lineBytes = Array(line.utf8)
         let blank = { (b: UInt8) in b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D }
@@ -171,14 +179,14 @@ public final class REPL {
         let rest = String(decoding: lineBytes[restFrom...], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         let head = text(0, starts.first?.at ?? bytes.count)
         var clauses = starts.indices.map { (word: starts[$0].word, text: text(starts[$0].at, end(of: $0))) }
-        // The clause the typed text went into, where in it, and from where in the line.
-        let typed: (clause: Int, offset: Int, from: Int)
+        // The clause the typed text went into, where in it, from where in the line, and how long.
+        let typed: (clause: Int, offset: Int, from: Int, count: Int)
         if ["where", "and", "or"].contains(word), let i = clauses.firstIndex(where: { $0.word == "where" }) {
             let condition = String(clauses[i].text.dropFirst("where".count)).trimmingCharacters(in: .whitespaces)
             // Each part closed on a line of its own: a comment at the end of one cannot hide the parenthesis.
             let before = "where (\(condition)\n) \(word == "where" ? "and" : word) ("
             clauses[i].text = before + rest + "\n)"
-            typed = (i, before.utf8.count, restFrom)
+            typed = (i, before.utf8.count, restFrom, rest.utf8.count)
         } else if let order = clauseOrder.firstIndex(of: word) {
             let i = clauses.firstIndex { $0.word == word } ?? clauses.firstIndex { clauseOrder.firstIndex(of: $0.word)! > order } ?? clauses.count
             if i < clauses.count, clauses[i].word == word {
@@ -186,14 +194,14 @@ public final class REPL {
             } else {
                 clauses.insert((word, line.trimmingCharacters(in: .whitespaces)), at: i)
             }
-            typed = (i, 0, lineFrom)
+            typed = (i, 0, lineFrom, line.trimmingCharacters(in: .whitespaces).utf8.count)
         } else {
             return appended
         }
         // A clause on each line: a line that starts with a clause word continues the one above.
         let parts = [head] + clauses.map(\.text)
         let at = parts.prefix(typed.clause + 1).reduce(0) { $0 + $1.utf8.count + 1 } + typed.offset
-        return (parts.joined(separator: "\n"), (at, typed.from))
+        return (parts.joined(separator: "\n"), (at, typed.from, typed.count))
     }
 
     /// `~/x.tend` in the home folder ($HOME), as `load` reads it.

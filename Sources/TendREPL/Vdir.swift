@@ -156,21 +156,17 @@ enum Vdir {
                     c.origin = "\(place): \(c.origin)"
                     let uid = c.uid ?? placeUID(file: f.name, card: k, of: chunks.count)
                     c.uid = uid
-                    var standing = c.writtenByTend ? 1 : 0
+                    var digest: String?
                     // The folder's state names the card's bytes an export left as they were, or an
                     // import with `--update` took in: what it says is not news. Nor is a copy
                     // passed over before and unchanged since.
                     if chunks.count == 1 || cards.contacts.count == 1 {
-                        let digest = SyncState.digest(chunk)
+                        digest = SyncState.digest(chunk)
                         c.cardDigest = digest
                         c.cardBytes = chunk
                         if let known = leftAsIs[uid] {
-                            if known.copies.contains(digest) {
+                            if known.copies.contains(digest!) || known.digest == digest {
                                 c.unchangedSinceWritten = true
-                                standing = -1
-                            } else if known.digest == digest {
-                                c.unchangedSinceWritten = true
-                                standing = 2
                             } else if let parts = known.parts {
                                 // Newer than the card's own X-TEND-SYNC, when it has one.
                                 VCard.setWritten(parts, on: &c)
@@ -179,7 +175,8 @@ enum Vdir {
                             }
                         }
                     }
-                    cardsOfUID[uid, default: []].append((batch.contacts.count, place, standing, c.cardDigest))
+                    let standing = Standing(digest: digest, writtenByTend: c.writtenByTend, known: leftAsIs[uid])
+                    cardsOfUID[uid, default: []].append((batch.contacts.count, place, standing, digest))
                     batch.contacts.append(c)
                 }
             }
@@ -187,37 +184,59 @@ enum Vdir {
         return withoutStaleCopies(batch, cardsOfUID)
     }
 
+    /// How well Tend knows a card among others with its UID: the import reads and the export
+    /// writes the best known (`withoutStaleCopies`, `cardsByUID`), the same card both ways.
+    enum Standing: Int, Comparable {
+        /// A copy passed over before, unchanged since (`SyncState.Entry.copies`).
+        case knownCopy = -1
+        case other
+        /// It carries Tend's `X-TEND-SYNC`: an export of Tend's wrote it.
+        case writtenByTend
+        /// The card the folder's state names by its bytes.
+        case named
+
+        init(digest: String?, writtenByTend: Bool, known: SyncState.Entry?) {
+            if let digest, let known, known.copies.contains(digest) {
+                self = .knownCopy
+            } else if let digest, known?.digest == digest {
+                self = .named
+            } else {
+                self = writtenByTend ? .writtenByTend : .other
+            }
+        }
+        static func < (a: Standing, b: Standing) -> Bool { a.rawValue < b.rawValue }
+    }
+
     /// A card of a folder, among others with its UID: where it is in the batch and the folder,
-    /// how well Tend knows it (`standing`), and the digest of its bytes.
-    typealias SameUID = (index: Int, place: String, standing: Int, digest: String?)
+    /// how well Tend knows it, and the digest of its bytes.
+    typealias SameUID = (index: Int, place: String, standing: Standing, digest: String?)
 
     /// Two files with one UID (a phone's or another program's copy) are one person. When Tend
-    /// knows one card better than the others — the one the folder's state names, else one an
-    /// export of Tend's wrote, above a copy passed over before and unchanged since — the others
-    /// are passed over and named, and recorded as copies (`staleCopies`): read as news on every
-    /// import, a stale copy put its values back over each edit made in Tend. The export writes
-    /// the same card (`cardsByUID`).
+    /// knows one card better than the others (`Standing`) the others are passed over and named,
+    /// and recorded as copies (`staleCopies`): read as news on every import, a stale copy put its
+    /// values back over each edit made in Tend. A copy passed over before stays one when the
+    /// card Tend syncs with was changed since (it is then no better known than a stranger's).
     static func withoutStaleCopies(_ batch: ImportBatch, _ cardsOfUID: [String: [SameUID]]) -> ImportBatch {
         var batch = batch
         var passedOver = Set<Int>()
         for (uid, cards) in cardsOfUID.sorted(by: { $0.value[0].index < $1.value[0].index }) where cards.count > 1 {
             let best = cards.map(\.standing).max()!
-            guard best > 0, cards.contains(where: { $0.standing < best }) else {
-                for card in cards.dropFirst() where card.place != cards[0].place {
-                    batch.warnings.append(ImportError(card.place, "has the UID of \(cards[0].place) (\(uid)): read as the same person"))
-                }
-                continue
+            let copies = cards.filter { $0.standing < best && (best > .other || $0.standing == .knownCopy) }
+            let rest = cards.filter { card in !copies.contains { $0.index == card.index } }
+            for card in rest.dropFirst() where card.place != rest[0].place {
+                batch.warnings.append(ImportError(card.place, "has the UID of \(rest[0].place) (\(uid)): read as the same person"))
             }
-            let kept = cards.first { $0.standing == best }!
-            for card in cards where card.standing < best {
+            guard !copies.isEmpty else { continue }
+            let kept = rest.first { $0.standing == best }!
+            for card in copies {
                 passedOver.insert(card.index)
                 let said =
-                    card.standing < 0
+                    card.standing == .knownCopy
                     ? "an old copy of \(kept.place)'s card (\(uid)), unchanged since: passed over (delete it)"
                     : "has the UID of \(kept.place) (\(uid)), the card Tend syncs with: passed over, and what it says otherwise is not taken (make the change in \(kept.place) or in Tend, then delete the copy)"
                 batch.warnings.append(ImportError(card.place, said))
             }
-            batch.contacts[kept.index].staleCopies = cards.filter { $0.standing < best }.compactMap(\.digest)
+            batch.contacts[kept.index].staleCopies = copies.compactMap(\.digest)
         }
         guard !passedOver.isEmpty else { return batch }
         batch.contacts = batch.contacts.indices.filter { !passedOver.contains($0) }.map { batch.contacts[$0] }
@@ -242,7 +261,7 @@ extension Vdir {
         mutating func noteLeft(changedThere: [String], others: Int) {
             if !changedThere.isEmpty {
                 let n = changedThere.count
-                let some = changedThere.prefix(3).joined(separator: ", ") + (n > 3 ? " and \(n - 3) more" : "")
+                let some = Vdir.someOf(changedThere)
                 notes.append(
                     "\(n) card\(n == 1 ? " was" : "s were") changed since Tend last wrote or imported \(n == 1 ? "it" : "them"): left as \(n == 1 ? "it is" : "they are") (\(some)); "
                         + "import the folder with --update first, or export with --overwrite to replace \(n == 1 ? "it" : "them") with Tend's")
@@ -336,6 +355,11 @@ extension Vdir {
         return done
     }
 
+    /// The first three names, and how many more: `a.vcf, b.vcf, c.vcf and 2 more`.
+    static func someOf(_ names: [String]) -> String {
+        names.prefix(3).joined(separator: ", ") + (names.count > 3 ? " and \(names.count - 3) more" : "")
+    }
+
     /// The folder, made when missing with the folders above it, each from the top down (one
     /// made meanwhile by another is fine).
     static func makeFolder(_ dir: String) throws {
@@ -393,6 +417,14 @@ extension Vdir {
         /// What the folder is to remember of a card an import took in as contact `c`: its bytes'
         /// digest, and the parts as Tend's card of `c` would have them. Nil for a card read
         /// with others from one chunk (no digest of its own).
+        /// What the folder is to remember of a card an export of Tend's wrote, as it is (its
+        /// `X-TEND-SYNC` parts), with its copies: nil for a card without them.
+        static func entry(of card: ImportedContact) -> Entry? {
+            guard let digest = card.cardDigest, let parts = card.writtenParts else { return nil }
+            return Entry(
+                digest: digest, parts: ImportedContact.syncPartsVersion + parts + (card.writtenItems.map { " " + $0 } ?? ""), copies: card.staleCopies)
+        }
+
         static func entry(taking card: ImportedContact, as c: Contact) -> Entry? {
             guard let digest = card.cardDigest else { return nil }
             return Entry(digest: digest, parts: card.cardBytes.flatMap { VCard.partsDigests(of: Vdir.card(c, keeping: $0)) }, copies: card.staleCopies)
@@ -444,10 +476,13 @@ extension Vdir {
         /// The file's text for `entries`.
         static func text(_ entries: [String: Entry]) -> [UInt8] {
             // A UID holds neither a tab nor a line break (`ContactUID.storable`), nor do digests.
+            // UID, digest, then the parts when there are parts or copies, then the copies.
             Array(
                 entries.sorted { $0.key < $1.key }.map { uid, e in
-                    let copies = e.copies.isEmpty ? "" : "\t" + (e.parts ?? "") + "\t" + e.copies.joined(separator: ",")
-                    return "\(uid)\t\(e.digest)" + (e.copies.isEmpty ? e.parts.map { "\t" + $0 } ?? "" : copies) + "\n"
+                    var fields = [uid, e.digest]
+                    if e.parts != nil || !e.copies.isEmpty { fields.append(e.parts ?? "") }
+                    if !e.copies.isEmpty { fields.append(e.copies.joined(separator: ",")) }
+                    return fields.joined(separator: "\t") + "\n"
                 }.joined().utf8)
         }
 
@@ -470,14 +505,14 @@ extension Vdir {
         /// Records what an import took in, to be written once its run is committed: written
         /// before, a run killed before its commit left a state that named cards as taken in which
         /// the database did not have, and the next export wrote over them.
-        static func record(_ taken: [String: Entry], copies: [String: [String]] = [:], in dir: String, session: Session) {
+        static func record(_ taken: [String: Entry], copies: [String: (digests: [String], card: Entry?)] = [:], in dir: String, session: Session) {
             let first = session.syncStatesToWrite[dir] == nil
             var taken = taken
             if !copies.isEmpty {
                 let (known, _, _) = read(dir, session: session)
-                for (uid, digests) in copies {
-                    guard var entry = taken[uid] ?? known[uid] else { continue }
-                    entry.copies = digests
+                for (uid, copied) in copies {
+                    guard var entry = taken[uid] ?? known[uid] ?? copied.card else { continue }
+                    entry.copies = copied.digests
                     taken[uid] = entry
                 }
             }
@@ -534,7 +569,7 @@ extension Vdir {
         byUID: [String: CardPlace], uidOfHandle: [String: String], unreadable: [String: String]
     ) {
         var byUID: [String: CardPlace] = [:]
-        var standings: [String: Int] = [:]
+        var standings: [String: Standing] = [:]
         var uidOfHandle: [String: String] = [:]
         var unreadable: [String: String] = [:]
         for f in files {
@@ -547,9 +582,7 @@ extension Vdir {
                 }
                 let uid = c.uid ?? placeUID(file: f.name, card: k, of: chunks.count)
                 // Of several cards with the UID, the one an import takes (`withoutStaleCopies`).
-                let digest = SyncState.digest(chunk)
-                let entry = known[uid]
-                let standing = entry?.copies.contains(digest) == true ? -1 : entry?.digest == digest ? 2 : c.writtenByTend ? 1 : 0
+                let standing = Standing(digest: SyncState.digest(chunk), writtenByTend: c.writtenByTend, known: known[uid])
                 if standings[uid].map({ standing > $0 }) ?? true {
                     standings[uid] = standing
                     byUID[uid] = CardPlace(

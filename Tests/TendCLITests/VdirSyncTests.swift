@@ -636,6 +636,11 @@ import Testing
         // Read back, the card is what Tend has.
         let back = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
         #expect(back.stdout == "Imported from book: 0 added, 0 merged, 1 unchanged, 0 skipped.\n", "\(back.stdout)")
+        // A number removed and another added: the new one is not the labelled one (b99 #6).
+        #expect(try CLI.run(["-e", "set @gia-group emails: [{value: \"gia@other.example\", type: \"work\"}, {value: \"gia@third.example\", type: \"work\"}]"], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let two = try String(contentsOf: file, encoding: .utf8)
+        #expect(!two.contains("Office") && !two.contains("item1.EMAIL"), "\(two)")
         // Another place is not the labelled one edited: the label goes with the address it named (b97 #5).
         #expect(try CLI.run(["-e", "set @gia-group addresses: [{street: \"9 New Ln\", city: \"Denver\", type: \"home\"}]"], in: dir).status == 0)
         #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
@@ -731,5 +736,31 @@ import Testing
         #expect(try VdirSyncTests.ana(dir, "title") == "title\nTend edit\n")
         #expect(try CLI.run(["export", "vdir", "book"], in: dir).stdout.hasPrefix("Exported 1 contact to book: 0 new, 1 updated"))
         #expect(try String(contentsOf: a, encoding: .utf8).contains("TITLE:Tend edit"))
+    }
+    /// A phone's copy of a card Tend exported is remembered too (b99 #1: with no line in the
+    /// folder's state for the card, the copy was not, and once the card was deleted it came in
+    /// over Tend's edit); and it stays remembered when the phone edits the card (b99 #2).
+    @Test func aCopyOfACardTendWroteStaysACopy() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Ann Lee\" title: \"Owner\""], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let (file, text) = try VdirSyncTests.card(dir)
+        let copy = file.deletingLastPathComponent().appendingPathComponent("0-copy.vcf")
+        let phone = text.components(separatedBy: "\r\n").filter { !$0.hasPrefix("X-TEND-SYNC") && !$0.hasPrefix(" ") }.joined(separator: "\r\n")
+            .replacingOccurrences(of: "TITLE:Owner", with: "TITLE:PhoneDup")
+        try phone.write(to: copy, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["-e", "set @ann-lee title: \"Tend edit\""], in: dir).status == 0)
+        let first = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(first.stdout.contains("0-copy.vcf: has the UID of") && !first.stdout.contains("title:"), "\(first.stdout)")
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        // The phone edits the card (and keeps Tend's line), then the card is deleted.
+        let edited = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "TITLE:Tend edit", with: "TITLE:Phone edit")
+        try edited.write(to: file, atomically: true, encoding: .utf8)
+        let second = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(second.stdout.contains("title: Tend edit → Phone edit") && second.stdout.contains("an old copy"), "\(second.stdout)")
+        try FileManager.default.removeItem(at: file)
+        let third = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(third.stdout == "Imported from book: 0 added, 0 merged, 1 unchanged, 0 skipped.\n", "\(third.stdout)")
+        #expect(try VdirSyncTests.ana(dir, "title") == "title\nPhone edit\n")
     }
 }

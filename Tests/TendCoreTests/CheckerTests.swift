@@ -402,5 +402,12 @@ import Testing
         // after `load "/tmp/password=abc"` went, and prose was masked).
         #expect(DiagnosticFormatter.maskingPasswords("cannot load /tmp/x?password=abc: no such file") == "cannot load /tmp/x?password=***: no such file")
         #expect(DiagnosticFormatter.maskingPasswords("wifi password=guest123, mypassword=abc") == "wifi password=guest123, mypassword=abc")
+        // A message cut to its length is masked first: cut short of its `@`, the URL showed its
+        // password's start (b99 #4); a suggestion is masked too.
+        let long = String(repeating: "x", count: 990) + " postgresql://bob:s3cretpassword@host/db"
+        var cut = Diagnostic(.runtime, long, at: SourceRange(0, 4), in: Source(name: "t", text: "push"))
+        cut.suggestion = "postgresql://bob:s3cret@host"
+        let shownCut = DiagnosticFormatter.plain.format(cut)
+        #expect(!shownCut.contains("s3c"), "\(shownCut)")
     }
 }

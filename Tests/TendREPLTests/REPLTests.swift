@@ -812,15 +812,24 @@ final class Terminal {
         let made = REPL.refinement("contacts where +vip show name limit 2", with: line)
         let source = Source(name: "<repl>", text: made.text)
         let at = made.text.utf8.distance(from: made.text.startIndex, to: made.text.range(of: "nosuchfield")!.lowerBound)
-        var formatter = DiagnosticFormatter.plain
-        formatter.typedPart = TypedPart(
-            within: source, range: SourceRange(made.typed.at, made.typed.at + line.utf8.count - made.typed.from),
-            typed: Source(name: "<repl>", text: line), offset: made.typed.from)
-        let shown = formatter.format(Diagnostic(.type, "unknown name 'nosuchfield'", at: SourceRange(at, at + 11), in: source))
+        func formatter(_ made: (text: String, typed: (at: Int, from: Int, count: Int)), _ source: Source, _ line: String) -> DiagnosticFormatter {
+            var f = DiagnosticFormatter.plain
+            f.typedPart = TypedPart(
+                within: source, range: SourceRange(made.typed.at, made.typed.at + made.typed.count), typed: Source(name: "<repl>", text: line),
+                offset: made.typed.from)
+            return f
+        }
+        let shown = formatter(made, source, line).format(Diagnostic(.type, "unknown name 'nosuchfield'", at: SourceRange(at, at + 11), in: source))
         #expect(shown == "<repl>:1:7: error: unknown name 'nosuchfield'\n  and nosuchfield == 1\n      ^~~~~~~~~~~", "\(shown)")
         // An error elsewhere in the statement made is shown in it, as before.
-        let other = formatter.format(Diagnostic(.type, "x", at: SourceRange(0, 8), in: source))
+        let other = formatter(made, source, line).format(Diagnostic(.type, "x", at: SourceRange(0, 8), in: source))
         #expect(other.hasPrefix("<repl>:1:1: error: x\ncontacts"), "\(other)")
+        // One about the whole refining condition, which the statement made wraps in brackets (b99 #3).
+        let whole = REPL.refinement("contacts where +vip", with: "where zzz  ")
+        let inWhole = Source(name: "<repl>", text: whole.text)
+        let open = whole.text.utf8.distance(from: whole.text.startIndex, to: whole.text.range(of: "(zzz")!.lowerBound)
+        let said = formatter(whole, inWhole, "where zzz  ").format(Diagnostic(.type, "a condition is true or false", at: SourceRange(open, open + 6), in: inWhole))
+        #expect(said.hasPrefix("<repl>:1:7: error: a condition is true or false\nwhere zzz") && said.hasSuffix("\n      ^~~"), "\(said)")
     }
 
     /// Keys typed while a slow statement runs are kept for the next prompt.

@@ -76,6 +76,10 @@ import Testing
             let lines = Renderer(format: .table, width: width).render(.table(t))!.split(separator: "\n").map(String.init)
             #expect(lines.allSatisfy { Renderer.displayWidth($0) <= width }, "\(width)\n\(lines.joined(separator: "\n"))")
             #expect(lines.joined(separator: " ").contains("left out for the terminal's width") && lines.joined(separator: " ").contains("overdue"), "\(lines)")
+            // What is shown is named in the header, and not as left out.
+            let said = lines.drop { !$0.hasPrefix("(") }.joined(separator: " ")
+            let header = lines[0].split(separator: " ").map(String.init)
+            #expect(header.first == "handle" && header.allSatisfy { !said.contains(" \($0),") && !said.contains(" \($0))") }, "\(lines)")
         }
     }
 

@@ -49,7 +49,6 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Draws a diagnostic as `file:line:col: error: message`, the source line and a caret.
 /// Text the user typed that the REPL put inside a longer statement (a clause line refining the
 /// query before it): a problem in it is shown on the line as typed, not in the statement made.
 public struct TypedPart: Sendable {
@@ -63,18 +62,21 @@ public struct TypedPart: Sendable {
         (self.within, self.range, self.typed, self.offset) = (within, range, typed, offset)
     }
 
-    /// The diagnostic on the typed line when it falls in the typed text; else as it is.
+    /// The diagnostic on the typed line when it falls in the typed text; else as it is. The
+    /// statement made may wrap the text in brackets of its own (`where (a\n) and (b\n)`): a
+    /// problem with the whole of `(b\n)` is one with `b`; one at the end points just past it.
     func shown(_ d: Diagnostic) -> Diagnostic {
-        // An error at the end of the typed text points just past it.
-        guard d.source === within, d.range.start >= range.start, d.range.end <= range.end + 1 else { return d }
+        guard d.source === within, d.range.start >= range.start - 1, d.range.end <= range.end + 2 else { return d }
         var moved = d
         let end = typed.text.utf8.count
+        let start = min(end, max(d.range.start, range.start) - range.start + offset)
         moved.source = typed
-        moved.range = SourceRange(min(end, d.range.start - range.start + offset), min(end + 1, d.range.end - range.start + offset))
+        moved.range = SourceRange(start, max(start, min(end + 1, min(d.range.end, range.end) - range.start + offset)))
         return moved
     }
 }
 
+/// Draws a diagnostic as `file:line:col: error: message`, the source line and a caret.
 public struct DiagnosticFormatter: Sendable {
     public var color: Bool
     /// Set by the REPL while a statement it made of a typed line runs.
@@ -103,9 +105,10 @@ public struct DiagnosticFormatter: Sendable {
     public func format(_ d: Diagnostic) -> String {
         let d = typedPart?.shown(d) ?? d
         let label = d.kind == .assertion ? "assertion failed" : d.kind == .warning ? "warning" : "error"
-        let message = TerminalText.escaped(Self.maskingPasswords(DiagnosticFormatter.cut(d.message)), keep: .lines)
-        let suggestion = d.suggestion.map { TerminalText.escaped(DiagnosticFormatter.cut($0), keep: []) }
-        let notes = d.notes.map { TerminalText.escaped(Self.maskingPasswords(DiagnosticFormatter.cut($0)), keep: .lines) }
+        // Masked before it is cut: a URL cut short of its `@` would show its password's start.
+        let message = TerminalText.escaped(DiagnosticFormatter.cut(Self.maskingPasswords(d.message)), keep: .lines)
+        let suggestion = d.suggestion.map { TerminalText.escaped(DiagnosticFormatter.cut(Self.maskingPasswords($0)), keep: []) }
+        let notes = d.notes.map { TerminalText.escaped(DiagnosticFormatter.cut(Self.maskingPasswords($0)), keep: .lines) }
         guard let source = d.source, !(source.isMadeFromCommandLine && d.range.start == 0) else {
             // Said by the command, as its other errors are (`tend: error: …`).
             var out = (d.source?.isMadeFromCommandLine == true ? "tend: " : "") + "\(paint(label + ":")) \(message)"
