@@ -165,7 +165,7 @@ enum Vdir {
                         c.cardDigest = digest
                         c.cardBytes = chunk
                         if let known = leftAsIs[uid] {
-                            if known.copies.contains(digest!) || known.digest == digest {
+                            if Standing(digest: digest, writtenByTend: false, known: known) != .other {
                                 c.unchangedSinceWritten = true
                             } else if let parts = known.parts {
                                 // Newer than the card's own X-TEND-SYNC, when it has one.
@@ -311,13 +311,14 @@ extension Vdir {
             let bytes = Array(VCard.withDigest(written).utf8)
             // The copies the folder knows of stay known: one left alone is still no news.
             let copies = known[uid]?.copies ?? []
+            let entry = { (card: [UInt8]) in SyncState.Entry(digest: SyncState.digest(card), parts: VCard.partsDigests(of: written), copies: copies) }
             if let old, old.bytes == bytes {
-                if !copies.isEmpty { leftAsIs[uid] = SyncState.Entry(digest: SyncState.digest(bytes), parts: VCard.partsDigests(of: written), copies: copies) }
+                if !copies.isEmpty { leftAsIs[uid] = entry(bytes) }
                 done.unchanged += 1
                 continue
             }
             if let old, VCard.saysTheSame(old.bytes, as: written) {
-                leftAsIs[uid] = SyncState.Entry(digest: SyncState.digest(old.bytes), parts: VCard.partsDigests(of: written), copies: copies)
+                leftAsIs[uid] = entry(old.bytes)
                 done.unchanged += 1
                 continue
             }
@@ -330,7 +331,7 @@ extension Vdir {
                 done.notWritten += 1
                 continue
             }
-            if !copies.isEmpty { leftAsIs[uid] = SyncState.Entry(digest: SyncState.digest(bytes), parts: VCard.partsDigests(of: written), copies: copies) }
+            if !copies.isEmpty { leftAsIs[uid] = entry(bytes) }
             if let old, old.of > 1 {
                 var file = edited[name] ?? (cards(files.first { $0.name == name }!.bytes), false)
                 file.cards[old.card] = bytes
@@ -414,9 +415,6 @@ extension Vdir {
             var copies: [String] = []
         }
 
-        /// What the folder is to remember of a card an import took in as contact `c`: its bytes'
-        /// digest, and the parts as Tend's card of `c` would have them. Nil for a card read
-        /// with others from one chunk (no digest of its own).
         /// What the folder is to remember of a card an export of Tend's wrote, as it is (its
         /// `X-TEND-SYNC` parts), with its copies: nil for a card without them.
         static func entry(of card: ImportedContact) -> Entry? {
@@ -425,6 +423,9 @@ extension Vdir {
                 digest: digest, parts: ImportedContact.syncPartsVersion + parts + (card.writtenItems.map { " " + $0 } ?? ""), copies: card.staleCopies)
         }
 
+        /// What the folder is to remember of a card an import took in as contact `c`: its bytes'
+        /// digest, and the parts as Tend's card of `c` would have them. Nil for a card read
+        /// with others from one chunk (no digest of its own).
         static func entry(taking card: ImportedContact, as c: Contact) -> Entry? {
             guard let digest = card.cardDigest else { return nil }
             return Entry(digest: digest, parts: card.cardBytes.flatMap { VCard.partsDigests(of: Vdir.card(c, keeping: $0)) }, copies: card.staleCopies)
@@ -582,7 +583,8 @@ extension Vdir {
                 }
                 let uid = c.uid ?? placeUID(file: f.name, card: k, of: chunks.count)
                 // Of several cards with the UID, the one an import takes (`withoutStaleCopies`).
-                let standing = Standing(digest: SyncState.digest(chunk), writtenByTend: c.writtenByTend, known: known[uid])
+                // A card is hashed only when the state knows its UID: an export reads every card.
+                let standing = Standing(digest: known[uid].map { _ in SyncState.digest(chunk) }, writtenByTend: c.writtenByTend, known: known[uid])
                 if standings[uid].map({ standing > $0 }) ?? true {
                     standings[uid] = standing
                     byUID[uid] = CardPlace(
