@@ -140,6 +140,8 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         ("snooze 2w", 1, 8, false),
         // How long is missing, said as such (b98 #8: "expected an expression").
         ("snooze @x", 1, 10, false),
+        ("remove interaction", 1, 19, false),
+        ("path to", 1, 8, false),
     ])
     func errors(_ input: String, _ line: Int, _ column: Int, _ incomplete: Bool) throws {
         let r = parseOne(input)
@@ -147,6 +149,26 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         let (l, c) = d.source!.location(of: d.range.start)
         #expect((l, c) == (line, column), "\(input): \(d.message)")
         #expect(r.isIncomplete == incomplete, "\(input)")
+    }
+
+    /// A statement or query source cut short says what goes after its words, with an example
+    /// (they said a bare "expected an expression").
+    @Test(arguments: [
+        ("remove interaction", "expected the interaction's number, as in: remove interaction 41"),
+        ("edit referral", "expected the referral's number, as in: edit referral 12"),
+        ("remove goal", "expected the goal to remove, as in: remove goal \""),
+        ("who serves", "expected a market after 'who serves', as in: who serves my preferred client"),
+        ("who knows", "expected a person after 'who knows', as in: who knows @joan-rivera"),
+        ("who can help", "expected a goal after 'who can help', as in: who can help \""),
+        ("gaps in", "expected a market after 'gaps in', as in: gaps in my preferred client"),
+        ("path to", "expected the person to reach after 'path to', as in: path to @editor-jane"),
+        ("explain", "expected a query or statement to explain, as in: explain who serves my preferred client"),
+        ("count(path to)", "expected the person to reach after 'path to'"),
+        ("explain; print 1", "expected a query or statement to explain"),
+    ])
+    func aStatementCutShortSaysWhatGoesAfterIt(_ input: String, _ message: String) throws {
+        let d = try #require(parseOne(input).diagnostics.first)
+        #expect(d.message.hasPrefix(message), "\(input): \(d.message)")
     }
 
     /// A rule's name with `{…}` in it is quoted, and the message says what is wrong with it.
@@ -311,7 +333,11 @@ func parseOne(_ text: String) -> ParseResult { Parser.parse(Source(name: "t", te
         ] {
             #expect(Parser.isIncomplete(line), "\(line)")
         }
-        for line in ["snooze @x", "snooze", "remove", "done", "unsnooze", "dismiss", "log lunch with", "set @x", "snooze 2", "show name", "and +vip"] {
+        for line in [
+            "snooze @x", "snooze", "remove", "done", "unsnooze", "dismiss", "log lunch with", "set @x", "snooze 2", "show name", "and +vip",
+            // `gaps in` ends in an operator's word, and waited at `...>` for the market.
+            "gaps in", "path to", "who serves", "explain", "remove interaction",
+        ] {
             #expect(!Parser.isIncomplete(line), "\(line)")
         }
         // A comma or `and` at the line's end: the options or the people go on (at the REPL the

@@ -117,7 +117,6 @@ extension Parser {
     }
 
     mutating func parseSnoozeCommand() throws -> Statement.Kind? {
-        func length() throws -> (Expr?, Expr?) { try parseSnoozeLength() }
         switch peek.kind {
         case .duration, .eof, .newline, .symbol(";"), .identifier("until"):
             // `snooze 2w`: the length is there, what to snooze is not.
@@ -126,15 +125,15 @@ extension Parser {
             guard case .identifier("rule") = peek(1).kind else { return nil }
             let item = try parseItemReference("snooze")
             if let recorded = try parseRecordedState(item, "snooze") { return recorded }
-            let (duration, until) = try length()
+            let (duration, until) = try parseSnoozeLength()
             return .agenda(.snooze(item, duration: duration, until: until))
         case .number:
             let item = ItemReference.number(try parsePrimary())
-            let (duration, until) = try length()
+            let (duration, until) = try parseSnoozeLength()
             return .agenda(.snooze(item, duration: duration, until: until))
         default:
             let query = try parseQueryExpr()
-            let (duration, until) = try length()
+            let (duration, until) = try parseSnoozeLength()
             return .agenda(.snoozeMany(query, duration: duration, until: until))
         }
     }

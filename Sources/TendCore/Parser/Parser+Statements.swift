@@ -69,7 +69,9 @@ extension Parser {
             return .resetRules
         case "import": return try parseImport()
         case "export": return try parseExport()
-        case "explain": return .explain(try parseStatement())
+        case "explain":
+            try expectMore("a query or statement to explain, as in: explain who serves my preferred client")
+            return .explain(try parseStatement())
         default: throw error("unknown statement '\(w)'")
         }
     }
@@ -207,14 +209,21 @@ extension Parser {
             throw error("expected @handle, or an event and its number, as in: remove interaction 41")
         }
         advance()
-        if what == "market" { return .remove(.market(try parseExpression())) }
-        if what == "goal" { return .remove(.goal(try parseExpression())) }
+        if what == "market" {
+            try expectMore("the market to remove, as in: remove market \"retired empty nesters\"")
+            return .remove(.market(try parseExpression()))
+        }
+        if what == "goal" {
+            try expectMore("the goal to remove, as in: remove goal \"Write an article for the local paper\"")
+            return .remove(.goal(try parseExpression()))
+        }
         if what == "knows" { return .remove(.knows(try parsePerson(), try parsePerson())) }
         guard let kind = EventKind(word: what) else {
             throw error(
                 "cannot remove '\(what)'; remove takes @handle, interaction, referral, introduction, spend, stage, knows, market or goal",
                 at: previous.range)
         }
+        try expectMore("the \(kind.rawValue)'s number, as in: remove \(kind.rawValue) 41 (the numbers are in the timeline)")
         return .remove(.event(kind, try parseExpression()))
     }
 
@@ -225,6 +234,7 @@ extension Parser {
             throw error("expected @handle, or an event and its number, as in: edit @joan-rivera, edit interaction 12")
         }
         advance()
+        try expectMore("the \(kind.rawValue)'s number, as in: edit \(kind.rawValue) 12 (the numbers are in the timeline)")
         return .edit(.event(kind, try parseExpression()))
     }
 

@@ -603,11 +603,13 @@ public struct Parser {
                 _ = try parseMyPhrase()
                 return query(.gaps(market: nil), from: t)
             }
+            try expectMore("a market after 'gaps in', as in: gaps in my preferred client, gaps in \"retired empty nesters\"")
             let part = try parsePostfix()
             return query(.gaps(market: part), from: t)
         case "path" where check1("to"):
             advance()
             advance()
+            try expectMore("the person to reach after 'path to', as in: path to @editor-jane")
             let part = try parsePostfix()
             return query(.path(to: part), from: t)
         case "report" where !isFieldUse():
@@ -632,6 +634,18 @@ public struct Parser {
             return Expr(.call(w, args), t.range.to(previous.range))
         }
         return Expr(.name(w), t.range)
+    }
+
+    /// Fails with what the words before need when nothing follows them (`path to`
+    /// says what goes after it, not a bare "expected an expression"). An error, not a statement
+    /// that goes on: at the REPL, the next line typed would be read as the rest of it.
+    mutating func expectMore(_ needed: String) throws {
+        switch peek.kind {
+        case .eof, .newline, .symbol(";"), .symbol(")"), .symbol("]"), .symbol("}"), .symbol(","): break
+        default: return
+        }
+        let end = current > 0 ? previous.range.end : 0
+        throw error("expected \(needed)", at: SourceRange(end, end + 1))
     }
 
     private func check1(_ w: String) -> Bool {
@@ -673,13 +687,18 @@ public struct Parser {
                 _ = try parseMyPhrase()
                 return .serves(nil)
             }
+            try expectMore("a market after 'who serves', as in: who serves my preferred client, who serves \"retired empty nesters\"")
             return .serves(try parsePostfix())
         }
         if match("can") {
             try consume("help", "expected 'help' after 'who can'")
+            try expectMore("a goal after 'who can help', as in: who can help \"Write an article for the local paper\"")
             return .canHelp(try parsePostfix())
         }
-        if match("knows") { return .knows(try parsePostfix()) }
+        if match("knows") {
+            try expectMore("a person after 'who knows', as in: who knows @joan-rivera")
+            return .knows(try parsePostfix())
+        }
         if match("is") {
             try consume("overdue", "expected 'overdue' after 'who is'")
             return .isOverdue
