@@ -288,7 +288,7 @@ extension Vdir {
         var takenNames = Set(files.map(\.name))
         var exported = Set<String>()
         var leftAsIs: [String: SyncState.Entry] = [:]
-        var edited: [String: (cards: [[UInt8]], changed: Bool)] = [:]
+        var edited: [String: (cards: [[UInt8]], uids: [String])] = [:]
         if let problem { done.notes.append("\(problem): a card no export of Tend's wrote that differs from Tend's is left as it is") }
         let replacing = if case .replace = session.exporting { true } else { false }
         var changedThere: [String] = []
@@ -333,9 +333,9 @@ extension Vdir {
             }
             if !copies.isEmpty { leftAsIs[uid] = entry(bytes) }
             if let old, old.of > 1 {
-                var file = edited[name] ?? (cards(files.first { $0.name == name }!.bytes), false)
+                var file = edited[name] ?? (cards(files.first { $0.name == name }!.bytes), [])
                 file.cards[old.card] = bytes
-                edited[name] = (file.cards, true)
+                edited[name] = (file.cards, file.uids + [uid])
                 done.updated += 1
                 continue
             }
@@ -346,8 +346,15 @@ extension Vdir {
             }
             if old == nil { done.added += 1 } else { done.updated += 1 }
         }
-        for (name, file) in edited.sorted(by: { $0.key < $1.key }) where file.changed {
-            _ = try write(Array(file.cards.joined()), name, in: dir, session: session, notes: &done.notes)
+        for (name, file) in edited.sorted(by: { $0.key < $1.key }) {
+            // Made a link since it was read: none of its cards was written, and the folder's
+            // state keeps what it knew of them.
+            guard try write(Array(file.cards.joined()), name, in: dir, session: session, notes: &done.notes) else {
+                done.updated -= file.uids.count
+                done.notWritten += file.uids.count
+                for uid in file.uids { leftAsIs[uid] = known[uid] }
+                continue
+            }
         }
         // Cards this export did not look at (a query's export) keep what the folder knew of them.
         if writable { try SyncState.write(known.filter { !exported.contains($0.key) }.merging(leftAsIs) { $1 }, in: dir, session: session) }
