@@ -238,7 +238,7 @@ enum Help {
                   .read FILE               run a script file in this session
                   .rules                   every rule, score, let and fn
                   .today YYYY-MM-DD        set "today" for this session
-                  .quit                    leave (Ctrl-D too)
+                  .quit                    leave (Ctrl-D, quit or exit too)
                 A line that is an expression prints its value; @handle prints the contact's card.
                 """
         }

@@ -289,6 +289,11 @@ public final class REPL {
                 reader.addHistory(line)
                 return .dotCommand("." + words.joined(separator: " "))
             }
+            // `quit` and `exit` alone leave, as `.quit` does, unless a definition has the name.
+            if buffer.isEmpty, words.count == 1, ["quit", "exit"].contains(words[0]), session.interpreter.definitions.lets[String(words[0])] == nil {
+                reader.addHistory(line)
+                return .dotCommand(".quit")
+            }
             buffer += buffer.isEmpty ? line : "\n" + line
             if buffer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 buffer = ""

@@ -39,6 +39,23 @@ import Testing
         #expect(checker.diagnostics.map(\.lineColumn.0) == [82, 83], "\(checker.diagnostics.map(\.message))")
     }
 
+    /// A command of tend's command line, or the REPL's way out, typed as a statement says where
+    /// it is found (`dump` suggested "due", `quit` "uid", `exit` "edit"); as a word inside one,
+    /// it is an unknown name as before, and a definition of the name is used.
+    @Test(arguments: [
+        ("dump", "'dump' is not a statement: tend dump > network.tend"),
+        ("run", "'run' is not a statement: tend run FILE runs a script from a shell; in a script or the REPL, load \"FILE\" runs one"),
+        ("exit", "'exit' is not a statement: .quit or Ctrl-D leaves the REPL"),
+        ("print dump", "unknown name 'dump'"),
+        ("let quit = 1\nquit", nil),
+    ])
+    func aCommandOfTendTypedAsAStatement(_ text: String, _ message: String?) throws {
+        let parsed = Parser.parse(Source(name: "t", text: text))
+        var checker = Checker(definitions: Harness.checkedPrelude)
+        checker.check(parsed.statements)
+        #expect(checker.diagnostics.first.map { $0.message.hasPrefix(message ?? "-") } ?? (message == nil), "\(checker.diagnostics.map(\.message))")
+    }
+
     /// Mistakes the run would otherwise make quietly or fail on later, each refused before
     /// anything runs. Redefining what stored definitions use checks them again: one that would
     /// no longer check makes the redefinition the error (the agenda failed later, or went

@@ -847,6 +847,26 @@ final class Terminal {
         #expect(!t.screen.contains("did you mean helps"), "\(t.screen)")
     }
 
+    /// `quit` and `exit` alone leave, as `.quit` does ("did you mean uid?", "did you mean edit?"),
+    /// unless a definition has the name; other commands of tend say where they are found.
+    @Test(.enabled(if: Terminal.available)) func quitTypedPlainLeaves() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for word in ["quit", "exit"] {
+            let t = Terminal(dir: dir)
+            defer { t.stop() }
+            t.start()
+            t.type("dump", "Enter")
+            #expect(t.waitFor("'dump' is not a statement: tend dump > network.tend"), "\(t.screen)")
+            t.type("let \(word) = 41 + 1", "Enter")
+            t.type(word, "Enter")
+            #expect(t.waitFor("42"), "\(t.screen)")
+            t.type("drop \(word)", "Enter")
+            t.type(word, "Enter")
+            #expect(t.waitForEnd(), "\(t.screen)")
+        }
+    }
+
     @Test(.enabled(if: Terminal.available)) func typeAheadIsKept() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tend-repl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -884,6 +884,11 @@ public struct Checker {
         }
         // The statement's first word: a statement meant (`lgo` for log), never text.
         if e.range.start == statementStart {
+            // `dump`, `quit` typed as a statement: where they are found instead (`dump` suggested "due").
+            if let instead = Checker.commandsOfTend[whole] {
+                report("'\(n)' is not a statement: \(instead)", e.range)
+                return
+            }
             // `knows` alone: the statement's word, with nothing after it (it suggested itself).
             if Parser.statementWords.contains(whole) {
                 report("'\(n)' begins a statement, and the rest of it is missing (tend help \(n) shows its forms)", e.range)
@@ -918,6 +923,21 @@ public struct Checker {
         let text = n.count > 2 && whole.count <= 60 && note.isEmpty && !Checker.grammarWords.contains(whole) ? "\"\(n)\"" : nil
         report("unknown name '\(n)'", e.range, suggestion: closest(n, among: candidates).first ?? field ?? text, notes: note + elsewhere)
     }
+
+    /// Words of tend's command line, and the REPL's ways out, typed as a statement, and where
+    /// each is found.
+    static let commandsOfTend: [String: String] = [
+        "run": "tend run FILE runs a script from a shell; in a script or the REPL, load \"FILE\" runs one",
+        "check": "tend check FILE checks a script from a shell",
+        "dump": "tend dump > network.tend prints the database as a script, from a shell",
+        "backup": "tend backup FILE copies the database, from a shell",
+        "demo": "tend --db sample.db demo makes a sample network, from a shell",
+        "push": "tend push postgresql://HOST/DB copies the database into a team's, from a shell",
+        "completion": "tend completion bash|zsh|fish prints a completion script, from a shell",
+        "manual": "tend manual prints the manual page, from a shell; help (or .help) shows help here",
+        "quit": ".quit or Ctrl-D leaves the REPL",
+        "exit": ".quit or Ctrl-D leaves the REPL",
+    ]
 
     /// The words that are values, which a name in other capitals was meant as.
     static let valueWords: Set<String> = ["null", "true", "false", "today", "yesterday", "tomorrow"]
