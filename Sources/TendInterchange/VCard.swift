@@ -544,9 +544,10 @@ public enum VCard {
                 warnings.append(said)
             }
         }
-        // An organisation's own card (vCard 4.0 `KIND:org`, as `export vcard` writes one) is its
+        // An organisation's own card (vCard 4.0 `KIND:org`, as `export vcard` writes one; Apple's
+        // `X-ABShowAs:COMPANY`, as a 3.0 card of Tend's and the phone's say it) is its
         // company too, when it names none (it came in as a person of that name, with no company).
-        if c.fields["company"] == nil, !c.nameIsGuessed, props.contains(where: { $0.name == "KIND" && $0.value.trimmed.lowercased() == "org" }) {
+        if c.fields["company"] == nil, !c.nameIsGuessed, props.contains(where: { ($0.name == "KIND" && $0.value.trimmed.lowercased() == "org") || ($0.name == "X-ABSHOWAS" && $0.value.trimmed.lowercased() == "company") }) {
             c[text: "company"] = c.name
         }
         // A fax or pager is not the number to call: the voice numbers first, each list in its order.
@@ -925,7 +926,7 @@ public enum VCard {
     /// Tend leaves out on import (a photo, a program's own properties), and what it reads as a
     /// line of the notes (a URL, a nickname) while `notes` still holds that line; an Apple label
     /// goes with its property. Returns the lines, unfolded, and the note lines they stand for.
-    public static func foreignProperties(_ bytes: [UInt8], notes: String?) -> (lines: [String], noteLines: [String]) {
+    public static func foreignProperties(_ bytes: [UInt8], notes: String?, version: Version = .v4) -> (lines: [String], noteLines: [String]) {
         let props = rawProperties(bytes)
         var labels: [String: String] = [:]
         for (p, _) in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = labelText(unescape(p.value)) } }
@@ -938,7 +939,7 @@ public enum VCard {
             // The card is Tend's writing now: its old revision stamp no longer says when it changed.
             if p.name == "REV" { continue }
             if p.isBinary {
-                lines.append(dataURI(p))
+                lines.append(version == .v3 ? raw : dataURI(p))
                 if let g = p.group { keptGroups.insert(g) }
                 continue
             }
@@ -1127,6 +1128,10 @@ public enum VCard {
         }
         if let n = props.first(where: { $0.0.name == "N" }), (try? named(props.map(\.0), origin: "", warnings: &warnings))?.name == c.name {
             lines["N"] = n.1
+            // Still a company's own card (a card read again was rewritten to move this line).
+            if c.company == c.name && c.title == nil, let kind = props.first(where: { ["KIND", "X-ABSHOWAS"].contains($0.0.name) }) {
+                lines["KIND"] = kind.1
+            }
         }
         if let org = props.first(where: { $0.0.name == "ORG" }), let company = c.company {
             let card = alone(org.0)
@@ -1167,18 +1172,38 @@ public enum VCard {
 
     // MARK: - Writing
 
-    /// A vCard 4.0 card: CRLF line ends, lines folded at 75 octets, values escaped. Every stored
-    /// field is written: standard properties where they exist, `X-TEND-…` for the rest.
-    /// `keeping` holds content lines of the card it replaces to write as they were (`unchangedLines`).
-    /// `groups` gives an e-mail, phone or address the Apple group and label it had (`appleGroups`).
-    public static func write(_ c: Contact, keeping: [String: String] = [:], groups: [String: AppleGroup] = [:]) -> String {
-        var lines = ["BEGIN:VCARD", "VERSION:4.0"]
+    /// The version a card is written in: 4.0, or 3.0 in place of a phone's 3.0 card (Apple's
+    /// Contacts and iCloud pass over a 4.0 card, and mark the address book's sync as failed).
+    public enum Version: Sendable, Equatable {
+        case v3, v4
+
+        /// The version a card's `VERSION` line gives, when it is 3.0 or 4.0.
+        public init?(ofCard bytes: [UInt8]) {
+            switch rawProperties(bytes).first(where: { $0.0.name == "VERSION" })?.0.value.trimmed {
+            case "3.0": self = .v3
+            case "4.0": self = .v4
+            default: return nil
+            }
+        }
+    }
+
+    /// A vCard 4.0 card (or 3.0, `version`): CRLF line ends, lines folded at 75 octets, values
+    /// escaped. Every stored field is written: standard properties where they exist, `X-TEND-…`
+    /// for the rest. `keeping` holds content lines of the card it replaces to write as they were
+    /// (`unchangedLines`). `groups` gives an e-mail, phone or address the Apple group and label
+    /// it had (`appleGroups`). A 3.0 card says what only 4.0 has as Apple's address book does:
+    /// an anniversary as a labelled `X-ABDATE`, a date without a year in the year 1604, a
+    /// company's own card with `X-ABShowAs`, a number as plain text, the preferred one by `TYPE=pref`.
+    public static func write(_ c: Contact, keeping: [String: String] = [:], groups: [String: AppleGroup] = [:], version: Version = .v4) -> String {
+        var lines = ["BEGIN:VCARD", version == .v3 ? "VERSION:3.0" : "VERSION:4.0"]
         lines.append("FN:" + escape(c.name))
         if let n = keeping["N"] {
+            // The line that says the card is a company's own, where a card of Tend's has it.
+            if let kind = keeping["KIND"] { lines.append(kind) }
             lines.append(n)
         } else if c.company == c.name && c.title == nil {
             // A company's own card (a freelancer's company named after them has their title).
-            lines.append("KIND:org")
+            lines.append(version == .v3 ? "X-ABShowAs:COMPANY" : "KIND:org")
             lines.append("N:;;;;")
         } else {
             let n = NameParts(c.name)
@@ -1214,18 +1239,18 @@ public enum VCard {
         for (i, e) in c.emails.enumerated() {
             lines += grouped(
                 groupKey("EMAIL", e.value, e.type),
-                keeping[pointKey("EMAIL", e.value)] ?? "EMAIL" + params(e.type, preferred: i == 0 && c.emails.count > 1) + ":" + escape(e.value))
+                keeping[pointKey("EMAIL", e.value)] ?? "EMAIL" + params(e.type, preferred: i == 0 && c.emails.count > 1, version) + ":" + escape(e.value))
         }
         for (i, p) in c.phones.enumerated() {
             lines += grouped(
                 groupKey("TEL", p.value, p.type),
-                keeping[pointKey("TEL", p.value)] ?? telephone(p.value, params: params(p.type, preferred: i == 0 && c.phones.count > 1)))
+                keeping[pointKey("TEL", p.value)] ?? telephone(p.value, params: params(p.type, preferred: i == 0 && c.phones.count > 1, version), version))
         }
         for (i, a) in c.addresses.enumerated() {
             let parts = ["", ""] + PostalAddress.parts.map { escape(a[part: $0] ?? "") }
             lines += grouped(
                 groupKey("ADR", a.description, a.type),
-                "ADR" + params(a.type, preferred: i == 0 && c.addresses.count > 1) + ":" + parts.joined(separator: ";"), of: a)
+                "ADR" + params(a.type, preferred: i == 0 && c.addresses.count > 1, version) + ":" + parts.joined(separator: ";"), of: a)
         }
         if !c.tags.isEmpty { lines.append(keeping["CATEGORIES"] ?? "CATEGORIES:" + c.tags.map(escape).joined(separator: ",")) }
         if let v = c.notes { lines.append("NOTE:" + escape(v)) }
@@ -1237,6 +1262,15 @@ public enum VCard {
             case ("ORG"?, .text(let s)): lines.append(keeping["ORG"] ?? "ORG:" + escape(s))
             case ("TITLE"?, .text(let s)): lines.append("TITLE:" + escape(s))
             case ("UID"?, .text(let s)): lines.append(keeping["UID"] ?? "UID:" + escape(s))
+            case (let property?, .date(let d)) where version == .v3:
+                let (omit, value) = appleDate(d)
+                if let line = keeping[property] {
+                    lines.append(line)
+                } else if property == "BDAY" {
+                    lines.append("BDAY\(omit):\(value)")
+                } else {
+                    lines += ["tend0.X-ABDATE\(omit):\(value)", "tend0.X-ABLabel:_$!<Anniversary>!$_"]
+                }
             case (let property?, .date(let d)): lines.append(keeping[property] ?? property + ":" + ImportantDate.vcard(d))
             case (_, .list(let items)): lines.append(f.extendedProperty + ":" + items.map(escape).joined(separator: ","))
             default: lines.append(f.extendedProperty + ":" + escape(ContactFields.text(v, listSeparator: ",")))
@@ -1251,10 +1285,16 @@ public enum VCard {
     /// Apple's year 1604, said with `X-APPLE-OMIT-YEAR`.
     static func namedDates(_ dates: [NamedDate]) -> [String] {
         dates.enumerated().flatMap { i, d in
-            let omit = d.date.isYearless ? ";X-APPLE-OMIT-YEAR=\(Day.appleYearlessYear)" : ""
-            let iso = d.date.isYearless ? "\(Day.appleYearlessYear)" + d.date.description.dropFirst(1) : d.date.description
-            return ["tend\(i + 1).X-ABDATE\(omit):\(iso)", "tend\(i + 1).X-ABLabel:" + escape(d.label)]
+            let (omit, value) = appleDate(d.date)
+            return ["tend\(i + 1).X-ABDATE\(omit):\(value)", "tend\(i + 1).X-ABLabel:" + escape(d.label)]
         }
+    }
+
+    /// A date as Apple writes one: `1980-04-12`, or without a year `1604-04-12` said with the
+    /// parameter `;X-APPLE-OMIT-YEAR=1604`.
+    static func appleDate(_ d: Day) -> (parameter: String, value: String) {
+        guard d.isYearless else { return ("", d.description) }
+        return (";X-APPLE-OMIT-YEAR=\(Day.appleYearlessYear)", "\(Day.appleYearlessYear)" + d.description.dropFirst(1))
     }
 
     /// A phone as vCard 4.0 has it: a `tel:` URI when the number is a valid global number of
@@ -1262,7 +1302,9 @@ public enum VCard {
     ///
     ///     +1-415-555-0199  →  TEL;VALUE=uri:tel:+1-415-555-0199
     ///     (415) 555-0199   →  TEL;VALUE=text:(415) 555-0199
-    static func telephone(_ number: String, params: String = "") -> String {
+    static func telephone(_ number: String, params: String = "", _ version: Version = .v4) -> String {
+        // 3.0's TEL is the number as text.
+        if version == .v3 { return "TEL\(params):" + escape(number) }
         let body = number.utf8.dropFirst()
         let global =
             number.utf8.first == UInt8(ascii: "+") && body.contains { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
@@ -1270,9 +1312,10 @@ public enum VCard {
         return global ? "TEL;VALUE=uri\(params):tel:" + number : "TEL;VALUE=text\(params):" + escape(number)
     }
 
-    /// `;TYPE=work;PREF=1`: a mobile is vCard's `cell`.
-    static func params(_ type: String?, preferred: Bool) -> String {
-        (type.map { ";TYPE=" + ($0 == "mobile" ? "cell" : $0) } ?? "") + (preferred ? ";PREF=1" : "")
+    /// `;TYPE=work;PREF=1` (3.0: `;TYPE=work,pref`): a mobile is vCard's `cell`.
+    static func params(_ type: String?, preferred: Bool, _ version: Version = .v4) -> String {
+        let types = (type.map { [$0 == "mobile" ? "cell" : $0] } ?? []) + (preferred && version == .v3 ? ["pref"] : [])
+        return (types.isEmpty ? "" : ";TYPE=" + types.joined(separator: ",")) + (preferred && version == .v4 ? ";PREF=1" : "")
     }
 
     /// A TEXT value (RFC 6350 §3.4, RFC 5545 §3.3.11): backslash, comma, semicolon and line

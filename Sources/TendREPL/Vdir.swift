@@ -285,6 +285,7 @@ extension Vdir {
         var done = Written(notes: notes + errors.map { "\($0): left as it is" })
         let (known, problem, writable) = SyncState.read(dir, session: session)
         let existing = cardsByUID(files, known: known)
+        let newCards = version(ofMost: existing.byUID.values.sorted { ($0.file, $0.card) < ($1.file, $1.card) }.map(\.bytes))
         var takenNames = Set(files.map(\.name))
         var exported = Set<String>()
         var leftAsIs: [String: SyncState.Entry] = [:]
@@ -307,7 +308,7 @@ extension Vdir {
             let old = existing.byUID[uid]
             let name = old?.file ?? fileName(uid, taken: takenNames)
             takenNames.insert(name)
-            let written = old.map { card(c, keeping: $0.bytes) } ?? VCard.write(c)
+            let written = old.map { card(c, keeping: $0.bytes) } ?? VCard.write(c, version: newCards)
             let bytes = Array(VCard.withDigest(written).utf8)
             // The copies the folder knows of stay known: one left alone is still no news.
             let copies = known[uid]?.copies ?? []
@@ -361,6 +362,13 @@ extension Vdir {
         FileWriter.syncFolder(dir)
         done.noteLeft(changedThere: changedThere, others: existing.byUID.keys.filter { !exported.contains($0) }.count)
         return done
+    }
+
+    /// The version most of a folder's cards are written in (by the first hundred): a phone's
+    /// folder of 3.0 cards gets 3.0 cards; a folder of 4.0 cards, or an empty one, 4.0.
+    static func version(ofMost cards: [[UInt8]]) -> VCard.Version {
+        let versions = cards.prefix(100).compactMap { VCard.Version(ofCard: $0) }
+        return versions.filter { $0 == .v3 }.count * 2 > versions.count ? .v3 : .v4
     }
 
     /// The first three names, and how many more: `a.vcf, b.vcf, c.vcf and 2 more`.
@@ -626,8 +634,10 @@ extension Vdir {
     /// keeps as a line of the notes (a URL, a nickname) while that line is still in the notes —
     /// the line is then not repeated in NOTE. Its N and ORG are kept while Tend's name and
     /// company are the ones they give (`VCard.unchangedLines`).
+    /// A 3.0 card is written again as 3.0 (Apple's Contacts and iCloud pass over a 4.0 card).
     static func card(_ c: Contact, keeping old: [UInt8]) -> String {
-        var (kept, noteLines) = VCard.foreignProperties(old, notes: c.notes)
+        let version = VCard.Version(ofCard: old) ?? .v4
+        var (kept, noteLines) = VCard.foreignProperties(old, notes: c.notes, version: version)
         let (names, nameNotes) = VCard.unchangedLines(old, of: c)
         noteLines += nameNotes
         var c = c
@@ -638,7 +648,10 @@ extension Vdir {
             c.notes = rest.trimmed.isEmpty ? nil : rest
         }
         let groups = VCard.appleGroups(old)
-        let card = VCard.write(c, keeping: names, groups: groups)
+        let card = VCard.write(c, keeping: names, groups: groups, version: version)
+        // What says that the card is a company's is written once: Tend's, when it wrote one.
+        let saidByTend = ["KIND:", "X-ABSHOWAS:"].filter { card.uppercased().contains("\r\n" + $0) }
+        kept = kept.filter { line in !saidByTend.contains { line.uppercased().hasPrefix($0) } }
         // A kept property of the group of an e-mail, phone or address Tend no longer writes
         // (`item2.X-ABADR`) would name nothing; a kept label of one it writes is written with it.
         let written = Set(groups.values.filter { card.contains("\r\n" + $0.group + ".") }.map(\.group))
