@@ -56,6 +56,15 @@ import Testing
         #expect(checker.diagnostics.first.map { $0.message.hasPrefix(message ?? "-") } ?? (message == nil), "\(checker.diagnostics.map(\.message))")
     }
 
+    /// A new let that reads itself is the cycle it is, as one defined before is (b100 #7: it
+    /// suggested the text "total").
+    @Test func aNewLetReadingItselfIsACycle() throws {
+        let parsed = Parser.parse(Source(name: "t", text: "let total = total + 1"))
+        var checker = Checker(definitions: Harness.checkedPrelude)
+        checker.check(parsed.statements)
+        #expect(checker.diagnostics.map(\.message) == ["definitions cannot refer to themselves (the language always terminates): let total → let total"])
+    }
+
     /// Mistakes the run would otherwise make quietly or fail on later, each refused before
     /// anything runs. Redefining what stored definitions use checks them again: one that would
     /// no longer check makes the redefinition the error (the agenda failed later, or went

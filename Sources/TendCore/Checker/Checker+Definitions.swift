@@ -423,7 +423,9 @@ extension Checker {
     mutating func checkLet(_ s: Statement, _ name: String, _ value: Expr) {
         checkName(name, s)
         checkKindClash(name, .let, s)
+        defining = name
         let (type, deps) = checked(value, Scope())
+        defining = nil
         let redefining = definitions.lets[name] != nil
         if admit(Definitions.key(.let, name), deps, steps: expandedSteps(value, deps), s) != .refused {
             definitions.define(s, resolving: resolutions)

@@ -17,6 +17,8 @@ public struct Checker {
     /// Where the statement being checked starts: an unknown name there was likely a misspelt
     /// statement word (`lgo lunch with @x`).
     var statementStart: Int?
+    /// The let whose value is being checked: its own name in it is a cycle, not an unknown name.
+    var defining: String?
     /// Every statement that changes data, for `--read-only`.
     public private(set) var mutations: [Statement] = []
     /// Whether `x in …` must look for what the right side holds. Not in a definition (a let, fn,
@@ -850,6 +852,11 @@ public struct Checker {
         // Past the errors a report shows, suggestions are not looked for (20,000 slips took
         // 20 s of edit distances to print 100).
         guard diagnostics.count < 100 else { return report("unknown name '\(n)'", e.range) }
+        // `let total = total + 1`, a new name: said as when the name was defined before (it
+        // suggested the text "total").
+        if let name = defining, whole == name {
+            return report("definitions cannot refer to themselves (the language always terminates): let \(name) → let \(name)", e.range)
+        }
         // `Null`, `TRUE`: the language's own words are lowercase (it suggested "rule").
         if Checker.valueWords.contains(whole.lowercased()) {
             return report("unknown name '\(n)'", e.range, suggestion: whole.lowercased(), notes: ["the language's words are written in lowercase"])
