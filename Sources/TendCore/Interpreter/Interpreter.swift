@@ -383,6 +383,10 @@ public final class Interpreter {
     /// fact kept apart from the tree, by node; each entry holds its node, so that no other node
     /// can take its identity while it stands. Emptied when a statement starts.
     var sideOrder: [ObjectIdentifier: (node: Expr, rightFirst: Bool)] = [:]
+    /// The runs of queries nested in another's rows, by node (`nestedQuery`), and the rows they
+    /// keep. Emptied when a statement starts or the view goes.
+    var nestedRuns: [ObjectIdentifier: NestedRuns] = [:]
+    var nestedRowsKept = 0
     /// What is being evaluated for every contact or period: the rules (for the agenda or `why`),
     /// goals' metrics, the default cadence. A stored definition (by an older Tend, or written
     /// into the database by hand) that reads what evaluates it is stopped when it re-enters,
@@ -419,6 +423,7 @@ public final class Interpreter {
         work = 0
         madeBytes = 0
         sideOrder = [:]
+        forgetNestedRuns()
         stack.prepare()
     }
 
@@ -547,6 +552,7 @@ public final class Interpreter {
     }
 
     private func forgetView() {
+        forgetNestedRuns()
         if cachedView != nil { retiredView = cachedView }
         cachedView = nil
         queryView = nil
@@ -718,7 +724,7 @@ public final class Interpreter {
             if try eval(c, ctx).isTrue { return try eval(y, ctx) }
             return try n.map { try eval($0, ctx) } ?? .null
         case .query(let q):
-            return .rows(try runQuery(q, ctx))
+            return .rows(try nestedQuery(e, q, ctx))
         }
     }
 
