@@ -506,7 +506,12 @@ public enum VCard {
         // Known before the dates are read: a card Tend wrote says a date's year 1604 is real.
         c.handle = props.first { $0.name == "X-TEND-HANDLE" }.map { unescape($0.value).trimmed }
         var faxes = Set<String>()
-        for var p in props {
+        // An anniversary the card states (`ANNIVERSARY`, `X-ANNIVERSARY` …) is read before Apple's
+        // labelled dates: one of those labelled "anniversary" is then another date (a date of
+        // the user's own, written before it, took the anniversary's place and it was lost).
+        let stated = VCard.dateProperties.subtracting(["BDAY", "X-ABDATE"])
+        let inOrder = props.contains { stated.contains($0.name) } ? props.filter { $0.name != "X-ABDATE" } + props.filter { $0.name == "X-ABDATE" } : props
+        for var p in inOrder {
             if p.isBinary {
                 guard !dataProperties.contains(p.name), !ignored.contains(p.name) else { continue }
                 if let problem = decodeBase64(&p) {
@@ -649,11 +654,15 @@ public enum VCard {
         case "X-ABDATE":
             // Apple's other dates, each labelled: its anniversary, or a date of the user's own.
             guard let d = date(p, v, tendCard: c.handle != nil) else { return note(p, v, label: label, into: &c) }
-            if label?.lowercased() == "anniversary" && c.fields["anniversary"] == nil {
-                c.fields["anniversary"] = .date(d)
-            } else {
-                c.dates.append(NamedDate(label ?? "date", d))  // made unique once the card is read
+            if label?.lowercased() == "anniversary" {
+                guard case .date(let stated)? = c.fields["anniversary"] else {
+                    c.fields["anniversary"] = .date(d)
+                    return
+                }
+                // The anniversary said twice (X-ANNIVERSARY and Apple's date) is one.
+                if stated == d { return }
             }
+            c.dates.append(NamedDate(label ?? "date", d))  // made unique once the card is read
         case "ORG":
             let parts = split(p.value, on: ";").map(\.trimmed).filter { !$0.isEmpty }
             // A second organisation (a board seat beside the job) is kept in the notes.
@@ -1126,12 +1135,18 @@ public enum VCard {
         if let (p, line) = props.first(where: { $0.0.name == "UID" }), let stored = c.uid, ContactUID.storable(unescape(p.value).trimmed) == stored {
             lines["UID"] = line
         }
-        if let n = props.first(where: { $0.0.name == "N" }), (try? named(props.map(\.0), origin: "", warnings: &warnings))?.name == c.name {
+        // An empty N (a company's card) is kept only while the card is a company's own: a person's
+        // card without N and without its company showed as "No Name".
+        let companysOwn = c.company == c.name && c.title == nil
+        if let n = props.first(where: { $0.0.name == "N" }), (try? named(props.map(\.0), origin: "", warnings: &warnings))?.name == c.name,
+            companysOwn || unescape(n.0.value).contains(where: { $0 != ";" && !$0.isWhitespace })
+        {
             lines["N"] = n.1
-            // Still a company's own card (a card read again was rewritten to move this line).
-            if c.company == c.name && c.title == nil, let kind = props.first(where: { ["KIND", "X-ABSHOWAS"].contains($0.0.name) }) {
-                lines["KIND"] = kind.1
-            }
+        }
+        // The line that says so, where the card has it (written where Tend writes it: it moved
+        // to the end each time a card read again was written).
+        if companysOwn, let kind = props.first(where: { ["KIND", "X-ABSHOWAS"].contains($0.0.name) && $0.0.group == nil }) {
+            lines["KIND"] = kind.1
         }
         if let org = props.first(where: { $0.0.name == "ORG" }), let company = c.company {
             let card = alone(org.0)
@@ -1194,16 +1209,20 @@ public enum VCard {
     /// it had (`appleGroups`). A 3.0 card says what only 4.0 has as Apple's address book does:
     /// an anniversary as a labelled `X-ABDATE`, a date without a year in the year 1604, a
     /// company's own card with `X-ABShowAs`, a number as plain text, the preferred one by `TYPE=pref`.
-    public static func write(_ c: Contact, keeping: [String: String] = [:], groups: [String: AppleGroup] = [:], version: Version = .v4) -> String {
+    /// `reservedGroups` are groups (in lowercase) of lines written after the card's (those kept
+    /// from the card it replaces): Tend's own groups for dates take other names.
+    public static func write(
+        _ c: Contact, keeping: [String: String] = [:], groups: [String: AppleGroup] = [:], version: Version = .v4, reservedGroups: Set<String> = []
+    ) -> String {
         var lines = ["BEGIN:VCARD", version == .v3 ? "VERSION:3.0" : "VERSION:4.0"]
         lines.append("FN:" + escape(c.name))
+        // A company's own card (a freelancer's company named after them has their title) says
+        // so whatever the card it replaces said: the phone shows it by its company.
+        let companysOwn = c.company == c.name && c.title == nil
+        if companysOwn { lines.append(keeping["KIND"] ?? (version == .v3 ? "X-ABShowAs:COMPANY" : "KIND:org")) }
         if let n = keeping["N"] {
-            // The line that says the card is a company's own, where a card of Tend's has it.
-            if let kind = keeping["KIND"] { lines.append(kind) }
             lines.append(n)
-        } else if c.company == c.name && c.title == nil {
-            // A company's own card (a freelancer's company named after them has their title).
-            lines.append(version == .v3 ? "X-ABShowAs:COMPANY" : "KIND:org")
+        } else if companysOwn {
             lines.append("N:;;;;")
         } else {
             let n = NameParts(c.name)
@@ -1255,22 +1274,35 @@ public enum VCard {
         if !c.tags.isEmpty { lines.append(keeping["CATEGORIES"] ?? "CATEGORIES:" + c.tags.map(escape).joined(separator: ",")) }
         if let v = c.notes { lines.append("NOTE:" + escape(v)) }
         lines.append("X-TEND-HANDLE:" + escape(c.handle))
-        lines += namedDates(c.dates)
+        // Tend's groups for dates never take a name an item of the card has (`tend0.EMAIL`
+        // took the anniversary's label).
+        let taken = reservedGroups.union(groups.values.map { $0.group.lowercased() })
+        var given = Set<String>()
+        func group(_ n: Int) -> String {
+            var k = n
+            while taken.contains("tend\(k)") || given.contains("tend\(k)") { k += 1 }
+            given.insert("tend\(k)")
+            return "tend\(k)"
+        }
+        // A 3.0 card's anniversary is a labelled date, read as the anniversary when it comes
+        // before a date of the user's own labelled "anniversary".
+        if version == .v3, let d = c.anniversary {
+            let (omit, value) = appleDate(d)
+            let g = group(0)
+            lines += ["\(g).X-ABDATE\(omit):\(value)", "\(g).X-ABLabel:_$!<Anniversary>!$_"]
+        }
+        lines += namedDates(c.dates, group: { group($0 + 1) })
         for f in ContactFields.all {
             guard let v = f.get(c), !v.isBlank else { continue }
             switch (f.vcardProperty, v) {
             case ("ORG"?, .text(let s)): lines.append(keeping["ORG"] ?? "ORG:" + escape(s))
             case ("TITLE"?, .text(let s)): lines.append("TITLE:" + escape(s))
             case ("UID"?, .text(let s)): lines.append(keeping["UID"] ?? "UID:" + escape(s))
+            case ("ANNIVERSARY"?, .date) where version == .v3:
+                continue
             case (let property?, .date(let d)) where version == .v3:
                 let (omit, value) = appleDate(d)
-                if let line = keeping[property] {
-                    lines.append(line)
-                } else if property == "BDAY" {
-                    lines.append("BDAY\(omit):\(value)")
-                } else {
-                    lines += ["tend0.X-ABDATE\(omit):\(value)", "tend0.X-ABLabel:_$!<Anniversary>!$_"]
-                }
+                lines.append(keeping[property] ?? "\(property)\(omit):\(value)")
             case (let property?, .date(let d)): lines.append(keeping[property] ?? property + ":" + ImportantDate.vcard(d))
             case (_, .list(let items)): lines.append(f.extendedProperty + ":" + items.map(escape).joined(separator: ","))
             default: lines.append(f.extendedProperty + ":" + escape(ContactFields.text(v, listSeparator: ",")))
@@ -1283,10 +1315,11 @@ public enum VCard {
     /// Named dates as Apple's address book writes them, which khard, Evolution and CardDAV
     /// servers keep: a grouped `X-ABDATE` and its `X-ABLabel`; a date without a year in
     /// Apple's year 1604, said with `X-APPLE-OMIT-YEAR`.
-    static func namedDates(_ dates: [NamedDate]) -> [String] {
+    static func namedDates(_ dates: [NamedDate], group: (Int) -> String = { "tend\($0 + 1)" }) -> [String] {
         dates.enumerated().flatMap { i, d in
             let (omit, value) = appleDate(d.date)
-            return ["tend\(i + 1).X-ABDATE\(omit):\(value)", "tend\(i + 1).X-ABLabel:" + escape(d.label)]
+            let g = group(i)
+            return ["\(g).X-ABDATE\(omit):\(value)", "\(g).X-ABLabel:" + escape(d.label)]
         }
     }
 

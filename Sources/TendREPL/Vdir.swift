@@ -648,10 +648,18 @@ extension Vdir {
             c.notes = rest.trimmed.isEmpty ? nil : rest
         }
         let groups = VCard.appleGroups(old)
-        let card = VCard.write(c, keeping: names, groups: groups, version: version)
-        // What says that the card is a company's is written once: Tend's, when it wrote one.
-        let saidByTend = ["KIND:", "X-ABSHOWAS:"].filter { card.uppercased().contains("\r\n" + $0) }
-        kept = kept.filter { line in !saidByTend.contains { line.uppercased().hasPrefix($0) } }
+        // What says that the card is a company's is Tend's to write (or not): once, and only
+        // while the contact's name is its company's, in whatever group the phone put it.
+        kept = kept.filter { line in
+            let name = line.prefix { $0 != ":" && $0 != ";" }.split(separator: ".").last.map { $0.uppercased() }
+            return name != "KIND" && name != "X-ABSHOWAS"
+        }
+        let reserved = Set(kept.compactMap { line -> String? in
+            let head = line.prefix { $0 != ":" && $0 != ";" }
+            guard let dot = head.firstIndex(of: ".") else { return nil }
+            return head[..<dot].lowercased()
+        })
+        let card = VCard.write(c, keeping: names, groups: groups, version: version, reservedGroups: reserved)
         // A kept property of the group of an e-mail, phone or address Tend no longer writes
         // (`item2.X-ABADR`) would name nothing; a kept label of one it writes is written with it.
         let written = Set(groups.values.filter { card.contains("\r\n" + $0.group + ".") }.map(\.group))

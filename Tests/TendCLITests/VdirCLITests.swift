@@ -336,6 +336,72 @@ import Testing
         #expect(try CLI.run(["import", "vdir", "fresh", "--update"], in: dir).stdout.hasPrefix("Imported from fresh: 0 added, 0 merged, 5 unchanged"))
     }
 
+    /// Review b101: the line that says a card is a company's follows the contact (a company's
+    /// card renamed to a person kept showing as the company; one whose company was cleared
+    /// showed as "No Name"), once, in whatever group the phone put it (`item1.X-ABShowAs` was
+    /// written once more at each export); Tend's group for an anniversary never takes a name
+    /// an item of the card has (`tend0.EMAIL` got the anniversary's label).
+    @Test func aCompanysCardAndTendsGroupsFollowTheContact() throws {
+        let dir = CLI.tempDir()
+        let book = dir.appendingPathComponent("book")
+        try FileManager.default.createDirectory(at: book, withIntermediateDirectories: true)
+        func card(_ file: String, _ lines: String) throws {
+            try "BEGIN:VCARD\r\nVERSION:3.0\r\n\(lines)END:VCARD\r\n".write(to: book.appendingPathComponent(file), atomically: true, encoding: .utf8)
+        }
+        try card("o1.vcf", "N:;;;;\r\nFN:Acme Widgets\r\nORG:Acme Widgets;\r\nitem1.X-ABShowAs:COMPANY\r\nUID:o1\r\n")
+        try card("o2.vcf", "N:;;;;\r\nFN:Beta Co\r\nORG:Beta Co;\r\nX-ABShowAs:COMPANY\r\nUID:o2\r\n")
+        try card("c1.vcf", "N:Cee;Carl;;;\r\nFN:Carl Cee\r\ntend0.EMAIL;type=INTERNET;type=HOME:carl@example.com\r\ntend0.X-ABLabel:_$!<Home>!$_\r\nUID:c1\r\n")
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        func text(_ file: String) throws -> String { try String(contentsOf: book.appendingPathComponent(file), encoding: .utf8) }
+        for n in 1...3 {
+            #expect(try CLI.run(["-e", "set @acme-widgets notes: \"n\(n)\"\nset @carl-cee notes: \"n\(n)\""], in: dir).status == 0)
+            #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        }
+        let acme = try text("o1.vcf")
+        #expect(acme.components(separatedBy: "X-ABShowAs:COMPANY").count == 2, "\(acme)")
+        let carl = try text("c1.vcf")
+        #expect(carl.contains("\r\ntend0.EMAIL;TYPE=home:carl@example.com\r\ntend0.X-ABLabel:_$!<Home>!$_\r\n"), "\(carl)")
+        #expect(try CLI.run(["-e", "set @carl-cee anniversary: 2001-02-03"], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let dated = try text("c1.vcf")
+        #expect(dated.contains("\r\ntend1.X-ABDATE:2001-02-03\r\ntend1.X-ABLabel:_$!<Anniversary>!$_\r\n") && dated.components(separatedBy: "tend0.").count == 3, "\(dated)")
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).stdout.hasPrefix("Imported from book: 0 added, 0 merged, 3 unchanged"))
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).stdout.hasPrefix("Exported 3 contacts to book: 0 new, 0 updated, 3 unchanged."))
+        // Renamed to a person, and a company's card without its company: persons' cards.
+        #expect(try CLI.run(["-e", "set @acme-widgets name: \"Jane Doe\"\nset @beta-co company: null"], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let (jane, beta) = (try text("o1.vcf"), try text("o2.vcf"))
+        #expect(!jane.contains("ShowAs") && jane.contains("\r\nN:Doe;Jane;;;\r\n"), "\(jane)")
+        #expect(!beta.contains("ShowAs") && !beta.contains("\r\nN:;;;;\r\n"), "\(beta)")
+        // A person whose name becomes the company's: a company's card.
+        #expect(try CLI.run(["-e", "set @carl-cee company: \"Carl Cee\""], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        #expect(try text("c1.vcf").contains("\r\nX-ABShowAs:COMPANY\r\n"))
+    }
+
+    /// An anniversary and a date of the user's own labelled "anniversary" each read back as
+    /// what they were (the date took the anniversary's place, and `export vcard` lost the
+    /// anniversary); the anniversary said twice on a card (X-ANNIVERSARY and Apple's date) is one.
+    @Test func anAnniversaryIsNotADateLabelledSo() throws {
+        let dir = CLI.tempDir()
+        #expect(try CLI.run(["-e", "add \"Eve Ee\" anniversary: 2001-02-03, dates: [{label: \"anniversary\", date: 2005-06-07}]"], in: dir).status == 0)
+        let seed = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:S;S;;;\r\nFN:S S\r\nUID:seed\r\nEND:VCARD\r\n"
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("phone"), withIntermediateDirectories: true)
+        try seed.write(to: dir.appendingPathComponent("phone/seed.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["export", "vcard", "eve.vcf"], in: dir).status == 0)
+        for export in [["export", "vdir", "book"], ["export", "vdir", "phone"]] { #expect(try CLI.run(export, in: dir).status == 0) }
+        for (i, what) in [["import", "vcard", "eve.vcf"], ["import", "vdir", "book"], ["import", "vdir", "phone"]].enumerated() {
+            let db = "back\(i).db"
+            #expect(try CLI.run(["--db", db] + what, in: dir).status == 0)
+            let eve = try CLI.run(["--db", db, "export", "json", "-"], in: dir).stdout
+            #expect(eve.contains("\"anniversary\":\"2001-02-03\",\"dates\":[{\"label\":\"anniversary\",\"date\":\"2005-06-07\"}]"), "\(what): \(eve)")
+        }
+        let twice = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:Qu;Quinn;;;\r\nFN:Quinn Qu\r\nX-ANNIVERSARY:2001-02-03\r\nitem1.X-ABDATE:2001-02-03\r\nitem1.X-ABLabel:_$!<Anniversary>!$_\r\nEND:VCARD\r\n"
+        try twice.write(to: dir.appendingPathComponent("q.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["--db", "q.db", "import", "vcard", "q.vcf"], in: dir).status == 0)
+        #expect(try CLI.run(["--db", "q.db", "--format", "csv", "-e", "contacts show anniversary, count(dates)"], in: dir).stdout == "anniversary,count_dates\n2001-02-03,0\n")
+    }
+
     /// A card Tend writes over Apple's keeps Apple's groups on the e-mails, phones and addresses
     /// it still has as they were: the label (`Laden`) and `X-ABADR` still name their property.
     /// Apple's 3.0 cards stay 3.0 (a preferred e-mail is `TYPE=pref`, a number plain text).
