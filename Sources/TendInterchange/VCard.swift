@@ -1319,9 +1319,13 @@ public enum VCard {
         dates.enumerated().flatMap { i, d in
             let (omit, value) = appleDate(d.date)
             let g = group(i)
-            return ["\(g).X-ABDATE\(omit):\(value)", "\(g).X-ABLabel:" + escape(d.label)]
+            return ["\(g).X-ABDATE\(omit):\(value)", "\(g).X-ABLabel:" + (appleDateLabels[d.label.lowercased()] ?? escape(d.label))]
         }
     }
+
+    /// The labels of dates Apple's address book has built in, as it writes them: read as
+    /// "anniversary" and "other", written back so, not as labels of the user's own.
+    static let appleDateLabels = ["anniversary": "_$!<Anniversary>!$_", "other": "_$!<Other>!$_"]
 
     /// A date as Apple writes one: `1980-04-12`, or without a year `1604-04-12` said with the
     /// parameter `;X-APPLE-OMIT-YEAR=1604`.

@@ -390,6 +390,9 @@ import Testing
         try seed.write(to: dir.appendingPathComponent("phone/seed.vcf"), atomically: true, encoding: .utf8)
         #expect(try CLI.run(["export", "vcard", "eve.vcf"], in: dir).status == 0)
         for export in [["export", "vdir", "book"], ["export", "vdir", "phone"]] { #expect(try CLI.run(export, in: dir).status == 0) }
+        // Apple's own label, as the phone wrote it (a label of the user's own, "anniversary", before).
+        let book = try VdirCLITests.files(dir.appendingPathComponent("book")).values.joined()
+        #expect(book.contains(".X-ABDATE:2005-06-07\r\ntend1.X-ABLabel:_$!<Anniversary>!$_\r\n"), "\(book)")
         for (i, what) in [["import", "vcard", "eve.vcf"], ["import", "vdir", "book"], ["import", "vdir", "phone"]].enumerated() {
             let db = "back\(i).db"
             #expect(try CLI.run(["--db", db] + what, in: dir).status == 0)
