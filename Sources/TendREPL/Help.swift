@@ -148,7 +148,7 @@ enum Help {
             ],
             examples: [
                 ("rule \"thank\" when referrals_received > 0 then remind \"Call {name} to thank them\" log call priority 12", "done logs the call"),
-                ("agenda", "20 lines (every line in json, csv or tsv); the numbers stay until the agenda is shown again"),
+                ("agenda", "20 lines; the numbers stay until the agenda is shown again"),
                 ("agenda by item limit 5", "one line per rule and contact"),
                 ("done 1 note: \"agreed on a coffee\"", "logs the rule's touch, else closes the item"),
                 ("dismiss 2 for 30d", "hidden, nothing logged"),

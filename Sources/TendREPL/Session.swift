@@ -979,7 +979,6 @@ public final class Session: InterpreterHost {
 
     /// Runs one statement and prints its outputs.
     func execute(_ s: Statement) throws -> [Output] {
-        interpreter.pageLines = renderer.format == .table ? Interpreter.agendaPageLines : nil
         let outputs = try interpreter.execute(s)
         for o in outputs {
             if case .table(let t) = o, t.stream != nil { try showStreamed(t) } else { show(o) }

@@ -55,20 +55,6 @@ import Testing
     /// Under --read-only the page's numbers are not kept, and a page numbered otherwise than
     /// the one kept says so: `done 1` after it closed the items of the line 1 of the page
     /// before, without a word. A page numbered as the kept one needs no note.
-    /// A plain `agenda` in JSON, CSV or TSV (a program reading it) has every line; the table,
-    /// for a screen, a page of 20 (b100 #2: a program lost the rest, said only on stderr).
-    @Test func aProgramGetsTheWholeAgenda() throws {
-        let dir = CLI.tempDir()
-        let people = (1...25).map { "add \"P\($0)\" created: 2026-11-01, +hot" }.joined(separator: "\n")
-        #expect(try CLI.run(["run", "-"], stdin: people + "\nrule \"call\" when +hot then remind \"Call {name}\"\n", in: dir).status == 0)
-        #expect(try AgendaCLITests.csv(["agenda"], dir).count == 26)
-        #expect(try AgendaCLITests.csv(["-e", "agenda limit 3"], dir).count == 4)
-        let tsv = try CLI.run(["--format", "tsv", "agenda"], in: dir)
-        #expect(tsv.stdout.split(separator: "\n").count == 26 && !tsv.stderr.contains("more"), "\(tsv.stderr)")
-        let table = try CLI.run(["agenda"], in: dir)
-        #expect(table.stdout.contains("(20 rows)\n… 5 more (agenda all)"), "\(table.stdout)")
-    }
-
     @Test func aReadOnlyPageSaysItsNumbersAreNotKept() throws {
         let dir = try Self.start()
         let note = "note: read-only, these numbers are not kept"

@@ -4,14 +4,14 @@ extension Interpreter {
     // MARK: - The agenda as a task list
 
     /// Lines the page shows unless `limit` or `all` says otherwise: what fits a screen.
-    public static let agendaPageLines = 20
+    static let agendaPageLines = 20
 
     func performAgenda(_ command: AgendaCommand, _ s: Statement) throws -> [Output] {
         let ctx = Ctx()
         switch command {
         case .page(let on, let byItem, let all, let limit):
             let day = try on.map { try date($0, ctx) }
-            var lines: Int? = all ? nil : pageLines
+            var lines: Int? = all ? nil : Interpreter.agendaPageLines
             if let limit {
                 guard case .number(let n) = try eval(limit, ctx) else { throw fail(ValueRules.limit(-1)!, limit.range) }
                 if let problem = ValueRules.limit(n) { throw fail(problem, limit.range) }

@@ -383,9 +383,6 @@ public final class Interpreter {
     /// fact kept apart from the tree, by node; each entry holds its node, so that no other node
     /// can take its identity while it stands. Emptied when a statement starts.
     var sideOrder: [ObjectIdentifier: (node: Expr, rightFirst: Bool)] = [:]
-    /// The lines a plain `agenda` shows: a page on a screen; every line when the host writes
-    /// JSON, CSV or TSV for a program, which would lose the rest without a word (nil).
-    public var pageLines: Int? = Interpreter.agendaPageLines
     /// The runs of queries nested in another's rows, by node (`nestedQuery`), and the rows they
     /// keep. Emptied when a statement starts or the view goes.
     var nestedRuns: [ObjectIdentifier: NestedRuns] = [:]
