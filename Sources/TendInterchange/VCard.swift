@@ -507,8 +507,7 @@ public enum VCard {
         c.handle = props.first { $0.name == "X-TEND-HANDLE" }.map { unescape($0.value).trimmed }
         var faxes = Set<String>()
         // An anniversary the card states (`ANNIVERSARY`, `X-ANNIVERSARY` …) is read before Apple's
-        // labelled dates: one of those labelled "anniversary" is then another date (a date of
-        // the user's own, written before it, took the anniversary's place and it was lost).
+        // labelled dates: one of those labelled "anniversary" is then another date.
         let stated = VCard.dateProperties.subtracting(["BDAY", "X-ABDATE"])
         let inOrder = props.contains { stated.contains($0.name) } ? props.filter { $0.name != "X-ABDATE" } + props.filter { $0.name == "X-ABDATE" } : props
         for var p in inOrder {
@@ -552,7 +551,7 @@ public enum VCard {
         // An organisation's own card (vCard 4.0 `KIND:org`, as `export vcard` writes one; Apple's
         // `X-ABShowAs:COMPANY`, as a 3.0 card of Tend's and the phone's say it) is its
         // company too, when it names none (it came in as a person of that name, with no company).
-        if c.fields["company"] == nil, !c.nameIsGuessed, props.contains(where: { ($0.name == "KIND" && $0.value.trimmed.lowercased() == "org") || ($0.name == "X-ABSHOWAS" && $0.value.trimmed.lowercased() == "company") }) {
+        if c.fields["company"] == nil, !c.nameIsGuessed, props.contains(where: saysCompany) {
             c[text: "company"] = c.name
         }
         // A fax or pager is not the number to call: the voice numbers first, each list in its order.
@@ -635,6 +634,13 @@ public enum VCard {
         c.writtenParts = String(first.dropFirst(ImportedContact.syncPartsVersion.count))
         c.writtenItems = halves.count > 1 ? String(halves[1]) : nil
         c.writtenByTend = true
+    }
+
+    /// Whether the property says the card is an organisation's own: `KIND:org` (4.0), Apple's
+    /// `X-ABShowAs:COMPANY`.
+    static func saysCompany(_ p: Property) -> Bool {
+        let v = p.value.trimmed.lowercased()
+        return (p.name == "KIND" && v == "org") || (p.name == "X-ABSHOWAS" && v == "company")
     }
 
     /// The properties that hold a date, which `read` keeps as a note when it is not one.
@@ -1143,9 +1149,8 @@ public enum VCard {
         {
             lines["N"] = n.1
         }
-        // The line that says so, where the card has it (written where Tend writes it: it moved
-        // to the end each time a card read again was written).
-        if companysOwn, let kind = props.first(where: { ["KIND", "X-ABSHOWAS"].contains($0.0.name) && $0.0.group == nil }) {
+        // The line that says so, as the card has it, written where Tend writes its own.
+        if companysOwn, let kind = props.first(where: { p, _ in p.group == nil && saysCompany(p) }) {
             lines["KIND"] = kind.1
         }
         if let org = props.first(where: { $0.0.name == "ORG" }), let company = c.company {
@@ -1274,8 +1279,7 @@ public enum VCard {
         if !c.tags.isEmpty { lines.append(keeping["CATEGORIES"] ?? "CATEGORIES:" + c.tags.map(escape).joined(separator: ",")) }
         if let v = c.notes { lines.append("NOTE:" + escape(v)) }
         lines.append("X-TEND-HANDLE:" + escape(c.handle))
-        // Tend's groups for dates never take a name an item of the card has (`tend0.EMAIL`
-        // took the anniversary's label).
+        // Tend's groups for dates never take a name an item of the card has (`tend0.EMAIL`).
         let taken = reservedGroups.union(groups.values.map { $0.group.lowercased() })
         var given = Set<String>()
         func group(_ n: Int) -> String {

@@ -648,8 +648,8 @@ extension Vdir {
             c.notes = rest.trimmed.isEmpty ? nil : rest
         }
         let groups = VCard.appleGroups(old)
-        // What says that the card is a company's is Tend's to write (or not): once, and only
-        // while the contact's name is its company's, in whatever group the phone put it.
+        // What says whether the card is a company's is Tend's to write: once, ungrouped, and only
+        // while the contact's name is its company's (`VCard.write`), whatever group the phone gave it.
         kept = kept.filter { line in
             let name = line.prefix { $0 != ":" && $0 != ";" }.split(separator: ".").last.map { $0.uppercased() }
             return name != "KIND" && name != "X-ABSHOWAS"

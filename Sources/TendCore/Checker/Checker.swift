@@ -852,8 +852,7 @@ public struct Checker {
         // Past the errors a report shows, suggestions are not looked for (20,000 slips took
         // 20 s of edit distances to print 100).
         guard diagnostics.count < 100 else { return report("unknown name '\(n)'", e.range) }
-        // `let total = total + 1`, a new name: said as when the name was defined before (it
-        // suggested the text "total").
+        // `let total = total + 1`, a new name: the cycle it is, as for a name defined before.
         if let name = defining, whole == name {
             return report("definitions cannot refer to themselves (the language always terminates): let \(name) → let \(name)", e.range)
         }
@@ -891,7 +890,7 @@ public struct Checker {
         }
         // The statement's first word: a statement meant (`lgo` for log), never text.
         if e.range.start == statementStart {
-            // `dump`, `quit` typed as a statement: where they are found instead (`dump` suggested "due").
+            // `dump`, `quit` typed as a statement: where they are found instead.
             if let instead = Checker.commandsOfTend[whole] {
                 report("'\(n)' is not a statement: \(instead)", e.range)
                 return
