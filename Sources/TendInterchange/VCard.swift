@@ -930,18 +930,22 @@ public enum VCard {
 
     // MARK: - Writing over a card
 
-    /// Properties Tend writes itself, or reads into a field, in every card it writes.
+    /// Properties Tend writes itself (`KIND`, `X-ABShowAs` when the card is a company's), or reads
+    /// into a field, in every card it writes.
     static let written: Set<String> = [
         "BEGIN", "END", "VERSION", "FN", "N", "EMAIL", "TEL", "ADR", "LABEL", "CATEGORIES", "NOTE", "ORG", "TITLE", "UID", "BDAY",
         "ANNIVERSARY", "X-ANNIVERSARY", "X-EVOLUTION-ANNIVERSARY", "X-MS-ANNIVERSARY", "X-KADDRESSBOOK-X-ANNIVERSARY", "X-ABDATE",
-        "X-ABLABEL", "X-TEND-HANDLE",
+        "X-ABLABEL", "X-TEND-HANDLE", "KIND", "X-ABSHOWAS",
     ]
 
     /// The content lines of a card (its first) that a card Tend writes in its place keeps: what
     /// Tend leaves out on import (a photo, a program's own properties), and what it reads as a
     /// line of the notes (a URL, a nickname) while `notes` still holds that line; an Apple label
-    /// goes with its property. Returns the lines, unfolded, and the note lines they stand for.
-    public static func foreignProperties(_ bytes: [UInt8], notes: String?, version: Version = .v4) -> (lines: [String], noteLines: [String]) {
+    /// goes with its property. Returns the lines, unfolded, the note lines they stand for, and
+    /// their groups (in lowercase).
+    public static func foreignProperties(_ bytes: [UInt8], notes: String?, version: Version = .v4) -> (
+        lines: [String], noteLines: [String], groups: Set<String>
+    ) {
         let props = rawProperties(bytes)
         var labels: [String: String] = [:]
         for (p, _) in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = labelText(unescape(p.value)) } }
@@ -979,7 +983,7 @@ public enum VCard {
         }
         // Labels after their properties, where Apple writes them.
         for (p, raw) in props where p.name == "X-ABLABEL" && p.group.map(keptGroups.contains) == true { lines.append(raw) }
-        return (lines, noteLines)
+        return (lines, noteLines, Set(keptGroups.map { $0.lowercased() }))
     }
 
     /// An Apple group (`item1.`, as the card spells it) of an e-mail, phone or address, and the

@@ -637,7 +637,7 @@ extension Vdir {
     /// A 3.0 card is written again as 3.0 (Apple's Contacts and iCloud pass over a 4.0 card).
     static func card(_ c: Contact, keeping old: [UInt8]) -> String {
         let version = VCard.Version(ofCard: old) ?? .v4
-        var (kept, noteLines) = VCard.foreignProperties(old, notes: c.notes, version: version)
+        var (kept, noteLines, keptGroups) = VCard.foreignProperties(old, notes: c.notes, version: version)
         let (names, nameNotes) = VCard.unchangedLines(old, of: c)
         noteLines += nameNotes
         var c = c
@@ -648,18 +648,7 @@ extension Vdir {
             c.notes = rest.trimmed.isEmpty ? nil : rest
         }
         let groups = VCard.appleGroups(old)
-        // What says whether the card is a company's is Tend's to write: once, ungrouped, and only
-        // while the contact's name is its company's (`VCard.write`), whatever group the phone gave it.
-        kept = kept.filter { line in
-            let name = line.prefix { $0 != ":" && $0 != ";" }.split(separator: ".").last.map { $0.uppercased() }
-            return name != "KIND" && name != "X-ABSHOWAS"
-        }
-        let reserved = Set(kept.compactMap { line -> String? in
-            let head = line.prefix { $0 != ":" && $0 != ";" }
-            guard let dot = head.firstIndex(of: ".") else { return nil }
-            return head[..<dot].lowercased()
-        })
-        let card = VCard.write(c, keeping: names, groups: groups, version: version, reservedGroups: reserved)
+        let card = VCard.write(c, keeping: names, groups: groups, version: version, reservedGroups: keptGroups)
         // A kept property of the group of an e-mail, phone or address Tend no longer writes
         // (`item2.X-ABADR`) would name nothing; a kept label of one it writes is written with it.
         let written = Set(groups.values.filter { card.contains("\r\n" + $0.group + ".") }.map(\.group))
