@@ -258,7 +258,9 @@ extension ImportedContact {
 
 extension ImportedContact {
     /// The parts that are lists of items, merged item by item when both sides changed them.
-    static let listParts = ["emails", "phones", "addresses", "tags", "dates", "note"]
+    /// The lines the card's other properties give (`notes`) came last: a card an older Tend
+    /// wrote has digests of the six before them alone.
+    static let listParts = ["emails", "phones", "addresses", "tags", "dates", "note", "notes"]
 
     /// The texts of a list part's items, each told apart from the others.
     func items(_ part: String) -> [String] {
@@ -268,8 +270,13 @@ extension ImportedContact {
         case "addresses": return addresses.map { "\($0.formatted)\u{0}\($0.type ?? "")" }
         case "tags": return tags.map { $0.lowercased() }
         case "dates": return dates.map(\.description)
-        default: return (note ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        case "notes": return otherNotes
+        default: return ImportedContact.lines(of: note)
         }
+    }
+
+    static func lines(of note: String?) -> [String] {
+        (note ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
     /// Each list part's items' digests, six hex digits each, the parts joined by dots.
@@ -284,9 +291,13 @@ extension ImportedContact {
     public mutating func mergeLists(_ changed: Set<String>, with tend: ImportedContact) {
         guard let writtenItems else { return }
         let written = writtenItems.split(separator: ".", omittingEmptySubsequences: false)
-        guard written.count == ImportedContact.listParts.count else { return }
+        guard written.count == ImportedContact.listParts.count || written.count == ImportedContact.listParts.count - 1 else { return }
         for (part, digests) in zip(ImportedContact.listParts, written) where changed.contains(part) {
             guard let base = ImportedContact.digests(digests) else { continue }
+            if part == "notes" {
+                dropLines(removedFrom: base)
+                continue
+            }
             let tendKeys = tend.items(part).map(ImportedContact.digest6)
             // Tend left the list as exported: the card's list as it is.
             guard tendKeys != base else { continue }
@@ -311,5 +322,15 @@ extension ImportedContact {
                 note = lines.joined(separator: "\n")
             }
         }
+    }
+
+    /// The lines the card's other properties gave when Tend wrote it (`base`, their digests)
+    /// and give no more (a related name deleted or edited on the phone) taken out of the note,
+    /// which holds Tend's lines by now (`takeParts`, `mergeLists`): Tend keeps every line of its
+    /// notes in one text, and the card's NOTE leaves out those its other properties say.
+    mutating func dropLines(removedFrom base: [String]) {
+        let removed = Set(base).subtracting(items("notes").map(ImportedContact.digest6))
+        guard !removed.isEmpty, let note else { return }
+        self.note = ImportedContact.lines(of: note).filter { !removed.contains(ImportedContact.digest6($0)) }.joined(separator: "\n")
     }
 }

@@ -312,6 +312,36 @@ import Testing
         #expect(try VdirSyncTests.ana(dir, "notes") == "notes\n\"has two kids\nurl: https://ana.example\"\n")
     }
 
+    /// A line of the notes another property of the card gives (a related name: `spouse: Jane`)
+    /// deleted or edited on the phone is so in Tend, beside a line Tend added since the export
+    /// (b101 #8: import said "unchanged", and the next export wrote the spouse back to the
+    /// phone in its NOTE).
+    @Test func aRelatedNameDeletedOnThePhoneLeavesTheNotes() throws {
+        let dir = CLI.tempDir()
+        let (file, _) = try VdirSyncTests.phoneCard(
+            "N:Rel;Rita;;;\r\nFN:Rita Rel\r\nitem1.X-ABRELATEDNAMES;type=pref:Jane\r\nitem1.X-ABLabel:_$!<Spouse>!$_\r\n"
+                + "item2.X-ABRELATEDNAMES:Sam\r\nitem2.X-ABLabel:_$!<Child>!$_\r\nNOTE:line one\r\n",
+            uid: "R1", in: dir)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", #"set @rita-rel title: "x", notes: @rita-rel.notes + "\nplays golf""#], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        var text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains("item1.X-ABRELATEDNAMES") && !text.contains("NOTE:spouse"), "\(text)")
+        // The phone deletes the spouse and renames the child.
+        text = text.components(separatedBy: "\r\n").filter { !$0.hasPrefix("item1.") }.joined(separator: "\r\n")
+        try text.replacingOccurrences(of: "RELATEDNAMES:Sam", with: "RELATEDNAMES:Samuel").write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["import", "vdir", "book", "--update"], in: dir)
+        #expect(r.stdout.hasPrefix("Imported from book: 0 added, 1 merged"), "\(r.stdout)")
+        let notes = try CLI.run(["--format", "json", "-e", "@rita-rel.notes"], in: dir).stdout
+        #expect(!notes.contains("Jane") && !notes.contains("Sam\\n") && !notes.contains("Sam\"") && notes.contains("child: Samuel"), "\(notes)")
+        #expect(notes.contains("line one") && notes.contains("plays golf"), "\(notes)")
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        text = try String(contentsOf: file, encoding: .utf8)
+        #expect(!text.contains("Jane") && text.contains("RELATEDNAMES:Samuel"), "\(text)")
+        // The same card again changes nothing.
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).stdout.contains(" 1 unchanged"))
+    }
+
     /// The reverse: what Tend deleted since the export does not come back from the card, which
     /// no one changed since Tend wrote it, with or without --update; the next export drops it.
     @Test func whatTendDeletedStaysDeleted() throws {
