@@ -1188,11 +1188,33 @@ public enum VCard {
                 return false
             }
         }
+        // A labelled date (`item3.X-ABDATE:--0704`, a Google card's form) that reads, as on
+        // Tend's card, as one of the contact's dates under its label, with its label's line:
+        // a date without a year is not rewritten in Apple's year 1604.
+        var labelLines: [String: (text: String, line: String)] = [:]
+        for (p, line) in props where p.name == "X-ABLABEL" { if let g = p.group { labelLines[g] = (labelText(unescape(p.value)), line) } }
+        let dated = Set(c.dates.map { dateKey($0.label, $0.date) } + (c.anniversary.map { [dateKey("anniversary", $0)] } ?? []))
+        for (p, line) in props where p.name == "X-ABDATE" {
+            let label = p.group.flatMap { labelLines[$0] }
+            var card = ImportedContact(origin: "", name: "")
+            card.handle = c.handle
+            try? read(p, unescape(p.value).trimmed, label: label?.text, hasAddress: false, into: &card)
+            let date: Day?
+            if case .date(let d)? = card.fields["anniversary"] { date = d } else { date = card.dates.first?.date }
+            guard let date, case let key = dateKey(label?.text.lowercased() == "anniversary" ? "anniversary" : label?.text ?? "date", date),
+                dated.contains(key), lines[key] == nil
+            else { continue }
+            lines[key] = line
+            if let label { lines[key + "\u{1F}label"] = label.line }
+        }
         return (lines, noteLines)
     }
 
     /// The key of a TEL or EMAIL line `unchangedLines` keeps, by the value it holds.
     static func pointKey(_ property: String, _ value: String) -> String { property + "\u{1F}" + value }
+
+    /// The key of a labelled date's line `unchangedLines` keeps, by its label and date.
+    static func dateKey(_ label: String, _ date: Day) -> String { "X-ABDATE\u{1F}\(label)\u{1F}\(date)" }
 
     // MARK: - Writing
 
@@ -1283,8 +1305,11 @@ public enum VCard {
         if !c.tags.isEmpty { lines.append(keeping["CATEGORIES"] ?? "CATEGORIES:" + c.tags.map(escape).joined(separator: ",")) }
         if let v = c.notes { lines.append("NOTE:" + escape(v)) }
         lines.append("X-TEND-HANDLE:" + escape(c.handle))
-        // Tend's groups for dates never take a name an item of the card has (`tend0.EMAIL`).
-        let taken = reservedGroups.union(groups.values.map { $0.group.lowercased() })
+        // Tend's groups for dates never take a name an item of the card has (`tend0.EMAIL`), nor
+        // one of the date lines kept as the card had them.
+        let keptDates = keeping.filter { $0.key.hasPrefix("X-ABDATE\u{1F}") }
+        let taken = reservedGroups.union(groups.values.map { $0.group.lowercased() }).union(
+            keptDates.values.compactMap { line in line.firstIndex(of: ".").map { line[..<$0].trimmed.lowercased() } })
         var given = Set<String>()
         func group(_ n: Int) -> String {
             var k = n
@@ -1294,12 +1319,23 @@ public enum VCard {
         }
         // A 3.0 card's anniversary is a labelled date, read as the anniversary when it comes
         // before a date of the user's own labelled "anniversary".
-        if version == .v3, let d = c.anniversary {
-            let (omit, value) = appleDate(d)
-            let g = group(0)
-            lines += ["\(g).X-ABDATE\(omit):\(value)", "\(g).X-ABLabel:_$!<Anniversary>!$_"]
+        /// A date's line and its label's as the card had them, when `unchangedLines` kept them.
+        func keptDate(_ label: String, _ d: Day) -> [String]? {
+            let key = dateKey(label, d)
+            return keeping[key].map { [$0] + (keeping[key + "\u{1F}label"].map { [$0] } ?? []) }
         }
-        lines += namedDates(c.dates, group: { group($0 + 1) })
+        if version == .v3, let d = c.anniversary {
+            if let kept = keptDate("anniversary", d) {
+                lines += kept
+            } else {
+                let (omit, value) = appleDate(d)
+                let g = group(0)
+                lines += ["\(g).X-ABDATE\(omit):\(value)", "\(g).X-ABLabel:_$!<Anniversary>!$_"]
+            }
+        }
+        for (i, d) in c.dates.enumerated() {
+            lines += keptDate(d.label, d.date) ?? namedDates([d], group: { _ in group(i + 1) })
+        }
         for f in ContactFields.all {
             guard let v = f.get(c), !v.isBlank else { continue }
             switch (f.vcardProperty, v) {

@@ -473,6 +473,49 @@ import Testing
         #expect(try VdirSyncTests.ana(dir, "birthday, phones") == "birthday,phones\n--04-15,'+1 408 555 0202\n")
     }
 
+    /// A labelled date Tend has as the card gives it is written back as the card had it: a
+    /// Google card's year-less `item3.X-ABDATE:--0704` was rewritten in Apple's year 1604 when
+    /// any field changed (b101 #9); a date changed in Tend is written in Tend's form, in a group
+    /// of its own, and one removed in Tend leaves the card.
+    @Test func datesTendHasAsTheCardGivesAreKept() throws {
+        let dir = CLI.tempDir()
+        let (file, _) = try VdirSyncTests.phoneCard(
+            "PRODID:-//Google Inc//Google Contacts//EN\r\nFN:Gabe Goo\r\nN:Goo;Gabe;;;\r\nitem2.X-ABDATE:2010-06-01\r\n"
+                + "item2.X-ABLabel:_$!<Anniversary>!$_\r\nitem3.X-ABDATE:--0704\r\nitem3.X-ABLabel:Namenstag\r\nX-ABDATE:--0101\r\n"
+                + "item4.X-ABDATE:2001-02-03\r\nitem4.X-ABLabel:Gone\r\nBDAY:--0315\r\n",
+            uid: "g1", in: dir)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        #expect(try VdirSyncTests.dates(dir) == #""anniversary":"2010-06-01" [{"label":"Namenstag","date":"--07-04"},{"label":"date","date":"--01-01"},{"label":"Gone","date":"2001-02-03"}]"#)
+        #expect(try CLI.run(["-e", #"set @gabe-goo title: "Lead", dates: [{label: "Namenstag", date: --07-04}, {label: "date", date: --01-01}]"#], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        var text = try String(contentsOf: file, encoding: .utf8)
+        for line in ["item2.X-ABDATE:2010-06-01\r\nitem2.X-ABLabel:_$!<Anniversary>!$_\r\n", "item3.X-ABDATE:--0704\r\nitem3.X-ABLabel:Namenstag\r\n", "\r\nX-ABDATE:--0101\r\n"] {
+            #expect(text.contains(line), "\(line)\n\(text)")
+        }
+        #expect(!text.contains("1604") && !text.contains("Gone") && !text.contains("item4") && text.contains("TITLE:Lead"), "\(text)")
+        // A date changed in Tend takes Tend's form; the card read back says what Tend has.
+        #expect(try CLI.run(["-e", #"set @gabe-goo dates: [{label: "Namenstag", date: --07-05}, {label: "date", date: --01-01}]"#], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        text = try String(contentsOf: file, encoding: .utf8)
+        #expect(!text.contains("item3") && text.contains("X-ABDATE;X-APPLE-OMIT-YEAR=1604:1604-07-05") && text.contains("\r\nX-ABDATE:--0101\r\n"), "\(text)")
+        let again = CLI.tempDir()
+        try FileManager.default.createDirectory(at: again.appendingPathComponent("book"), withIntermediateDirectories: true)
+        try text.write(to: again.appendingPathComponent("book/g1.vcf"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: again).status == 0)
+        #expect(try VdirSyncTests.dates(again) == #""anniversary":"2010-06-01" [{"label":"Namenstag","date":"--07-05"},{"label":"date","date":"--01-01"}]"#)
+    }
+
+    /// The one contact's anniversary and named dates as `export json` writes them.
+    static func dates(_ dir: URL) throws -> String {
+        let json = try CLI.run(["export", "json", "-"], in: dir).stdout
+        func part(_ key: String, to end: Character) -> String {
+            guard let r = json.range(of: key) else { return "" }
+            let rest = json[r.lowerBound...]
+            return String(rest[..<(rest.firstIndex(of: end).map { rest.index(after: $0) } ?? rest.endIndex)])
+        }
+        return part(#""anniversary""#, to: ",").dropLast() + " " + part(#""dates":"#, to: "]").dropFirst(8)
+    }
+
     /// A number or an e-mail Tend has as the card gives it is written back as the phone wrote
     /// it: a fax stays a fax and an iPhone's number keeps its IPHONE (a tag added in Tend made
     /// the fax a work phone on the phone); a line the phone marked preferred is kept only where
