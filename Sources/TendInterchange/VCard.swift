@@ -958,7 +958,7 @@ public enum VCard {
             // The card is Tend's writing now: its old revision stamp no longer says when it changed.
             if p.name == "REV" { continue }
             if p.isBinary {
-                lines.append(version == .v3 ? raw : dataURI(p))
+                lines.append(version == .v3 ? inline30(p, raw) : dataURI(p))
                 if let g = p.group { keptGroups.insert(g) }
                 continue
             }
@@ -1055,6 +1055,15 @@ public enum VCard {
 
     /// An inline binary value of vCard 3.0 or 2.1 (`PHOTO;ENCODING=b;TYPE=JPEG:…`) as a 4.0 card
     /// writes it, a data URI (`PHOTO:data:image/jpeg;base64,…`): 4.0 has no ENCODING.
+    /// A binary property as 3.0 writes it inline: as it was, unless written as 2.1 writes it
+    /// (`ENCODING=BASE64`, a bare `JPEG`); then `ENCODING=b` with its format as a TYPE.
+    static func inline30(_ p: Property, _ raw: String) -> String {
+        guard p.param("ENCODING").contains(where: { $0.lowercased() == "base64" }) || p.params[""] != nil else { return raw }
+        let format = p.types.first { !["pref", "work", "home", "b", "base64"].contains($0) }
+        let data = p.value.filter { !$0.isWhitespace }
+        return (p.group.map { $0 + "." } ?? "") + p.name + ";ENCODING=b" + (format.map { ";TYPE=" + $0.uppercased() } ?? "") + ":" + data
+    }
+
     static func dataURI(_ p: Property) -> String {
         let kinds = ["PHOTO": "image", "LOGO": "image", "SOUND": "audio"]
         let format = p.types.first { !["pref", "work", "home", "b", "base64"].contains($0) }
@@ -1089,10 +1098,10 @@ public enum VCard {
         return props
     }
 
-    /// A property's line as the vCard 4.0 card written in its place carries it: as it was, unless
+    /// A property's line as the 3.0 or 4.0 card written in its place carries it: as it was, unless
     /// it is written as vCard 2.1 writes (a CHARSET, QUOTED-PRINTABLE, bare types) or was not
-    /// UTF-8; then it is written again from its decoded value, in UTF-8 as 4.0 is (copied as it
-    /// was, its bytes would be read as UTF-8, and quoted-printable is no encoding of 4.0).
+    /// UTF-8; then it is written again from its decoded value, in UTF-8 as the card is (copied as
+    /// it was, its bytes would be read as UTF-8, and quoted-printable is no encoding of either).
     static func carried(_ p: Property, _ raw: String, version21: Bool) -> String {
         let encodings = p.param("ENCODING") + (p.params[""] ?? [])
         let legacy =
@@ -1226,7 +1235,8 @@ public enum VCard {
         /// The version a card's `VERSION` line gives, when it is 3.0 or 4.0.
         public init?(ofCard bytes: [UInt8]) {
             switch rawProperties(bytes).first(where: { $0.0.name == "VERSION" })?.0.value.trimmed {
-            case "3.0": self = .v3
+            // 2.1 as 3.0, the nearest version Tend writes: its lines are carried in 3.0's forms.
+            case "2.1", "3.0": self = .v3
             case "4.0": self = .v4
             default: return nil
             }

@@ -417,6 +417,28 @@ import Testing
         #expect(people == ["Ayşe Öztürk,,Boss", "Jürgen Müller,Café GmbH,Boss"])
     }
 
+    /// A vCard 2.1 card Tend rewrites is written as 3.0, the nearest version Tend writes, each
+    /// line it keeps in 3.0's form: it became 4.0 with 3.0's `TYPE=cell,pref` and dashed dates
+    /// (b101 #7); a 2.1 photo is 3.0's `ENCODING=b`.
+    @Test func a21CardIsWrittenAgainAs30() throws {
+        let dir = CLI.tempDir()
+        let book = try VdirSyncTests.book(dir)
+        let file = book.appendingPathComponent("t1.vcf")
+        try "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Tw;Tom;;;\r\nFN:Tom Tw\r\nTEL;CELL;PREF:+1 555 000 1\r\nTEL;HOME:+1 555 111 1\r\nBDAY:1970-01-02\r\nPHOTO;ENCODING=BASE64;JPEG:/9j/4AAQ\r\n\r\nUID:t1\r\nEND:VCARD\r\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", #"set @tom-tw title: "x""#], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        let text = try String(contentsOf: file, encoding: .utf8)
+        for line in ["VERSION:3.0", "TEL;TYPE=cell,pref:+1 555 000 1", "TEL;TYPE=home:+1 555 111 1", "BDAY:1970-01-02", "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQ", "TITLE:x"] {
+            #expect(text.contains("\r\n" + line + "\r\n"), "\(line)\n\(text)")
+        }
+        #expect(!text.contains("4.0") && !text.contains("BASE64"), "\(text)")
+        // Read back, it says what Tend has; the next export leaves it.
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).stdout.contains(" 1 unchanged"))
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).stdout.contains(" 1 unchanged"))
+    }
+
     /// A phone's card that gives one e-mail twice, in two cases, says what Tend has (the one
     /// e-mail): an export leaves it as the phone wrote it (it was written over on every export).
     @Test func aCardGivingAValueTwiceIsLeftAsItIs() throws {
