@@ -1197,14 +1197,26 @@ public enum VCard {
                 return false
             }
         }
-        // A labelled date (`item3.X-ABDATE:--0704`, a Google card's form) that reads, as on
-        // Tend's card, as one of the contact's dates under its label, with its label's line:
-        // a date without a year is not rewritten in Apple's year 1604.
-        var labelLines: [String: (text: String, line: String)] = [:]
-        for (p, line) in props where p.name == "X-ABLABEL" { if let g = p.group { labelLines[g] = (labelText(unescape(p.value)), line) } }
+        lines.merge(keptDates(props, of: c)) { old, _ in old }
+        return (lines, noteLines)
+    }
+
+    /// The key of a TEL or EMAIL line `unchangedLines` keeps, by the value it holds.
+    static func pointKey(_ property: String, _ value: String) -> String { property + "\u{1F}" + value }
+
+    /// The key of a labelled date's line `unchangedLines` keeps, by its label and date.
+    static func dateKey(_ label: String, _ date: Day) -> String { "X-ABDATE\u{1F}\(label)\u{1F}\(date)" }
+
+    /// The lines of labelled dates (`item3.X-ABDATE:--0704`, a Google card's form) that read, as
+    /// on Tend's card, as one of the contact's dates under its label, each with its label's
+    /// line, by `dateKey`: a date without a year is not rewritten in Apple's year 1604.
+    static func keptDates(_ props: [(Property, String)], of c: Contact) -> [String: String] {
+        var labels: [String: (text: String, line: String)] = [:]
+        for (p, line) in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = (labelText(unescape(p.value)), line) } }
         let dated = Set(c.dates.map { dateKey($0.label, $0.date) } + (c.anniversary.map { [dateKey("anniversary", $0)] } ?? []))
+        var lines: [String: String] = [:]
         for (p, line) in props where p.name == "X-ABDATE" {
-            let label = p.group.flatMap { labelLines[$0] }
+            let label = p.group.flatMap { labels[$0] }
             var card = ImportedContact(origin: "", name: "")
             card.handle = c.handle
             try? read(p, unescape(p.value).trimmed, label: label?.text, hasAddress: false, into: &card)
@@ -1216,14 +1228,8 @@ public enum VCard {
             lines[key] = line
             if let label { lines[key + "\u{1F}label"] = label.line }
         }
-        return (lines, noteLines)
+        return lines
     }
-
-    /// The key of a TEL or EMAIL line `unchangedLines` keeps, by the value it holds.
-    static func pointKey(_ property: String, _ value: String) -> String { property + "\u{1F}" + value }
-
-    /// The key of a labelled date's line `unchangedLines` keeps, by its label and date.
-    static func dateKey(_ label: String, _ date: Day) -> String { "X-ABDATE\u{1F}\(label)\u{1F}\(date)" }
 
     // MARK: - Writing
 
@@ -1315,37 +1321,7 @@ public enum VCard {
         if !c.tags.isEmpty { lines.append(keeping["CATEGORIES"] ?? "CATEGORIES:" + c.tags.map(escape).joined(separator: ",")) }
         if let v = c.notes { lines.append("NOTE:" + escape(v)) }
         lines.append("X-TEND-HANDLE:" + escape(c.handle))
-        // Tend's groups for dates never take a name an item of the card has (`tend0.EMAIL`), nor
-        // one of the date lines kept as the card had them.
-        let keptDates = keeping.filter { $0.key.hasPrefix("X-ABDATE\u{1F}") }
-        let taken = reservedGroups.union(groups.values.map { $0.group.lowercased() }).union(
-            keptDates.values.compactMap { line in line.firstIndex(of: ".").map { line[..<$0].trimmed.lowercased() } })
-        var given = Set<String>()
-        func group(_ n: Int) -> String {
-            var k = n
-            while taken.contains("tend\(k)") || given.contains("tend\(k)") { k += 1 }
-            given.insert("tend\(k)")
-            return "tend\(k)"
-        }
-        // A 3.0 card's anniversary is a labelled date, read as the anniversary when it comes
-        // before a date of the user's own labelled "anniversary".
-        /// A date's line and its label's as the card had them, when `unchangedLines` kept them.
-        func keptDate(_ label: String, _ d: Day) -> [String]? {
-            let key = dateKey(label, d)
-            return keeping[key].map { [$0] + (keeping[key + "\u{1F}label"].map { [$0] } ?? []) }
-        }
-        if version == .v3, let d = c.anniversary {
-            if let kept = keptDate("anniversary", d) {
-                lines += kept
-            } else {
-                let (omit, value) = appleDate(d)
-                let g = group(0)
-                lines += ["\(g).X-ABDATE\(omit):\(value)", "\(g).X-ABLabel:_$!<Anniversary>!$_"]
-            }
-        }
-        for (i, d) in c.dates.enumerated() {
-            lines += keptDate(d.label, d.date) ?? namedDates([d], group: { _ in group(i + 1) })
-        }
+        lines += dateLines(c, keeping: keeping, taken: reservedGroups.union(groups.values.map { $0.group.lowercased() }), version)
         for f in ContactFields.all {
             guard let v = f.get(c), !v.isBlank else { continue }
             switch (f.vcardProperty, v) {
@@ -1364,6 +1340,44 @@ public enum VCard {
         }
         lines.append("END:VCARD")
         return lines.map(fold).joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// The anniversary (on a 3.0 card) and the named dates as labelled `X-ABDATE`s: as the card
+    /// had them when `unchangedLines` kept them, else in groups of Tend's that never take a
+    /// name in `taken` (an item's of the card, `tend0.EMAIL`) or a kept date's.
+    static func dateLines(_ c: Contact, keeping: [String: String], taken: Set<String>, _ version: Version) -> [String] {
+        let taken = taken.union(
+            keeping.filter { $0.key.hasPrefix("X-ABDATE\u{1F}") }.values.compactMap { line in
+                let name = line.prefix { !".;:".contains($0) }
+                return line.dropFirst(name.count).first == "." ? name.trimmed.lowercased() : nil
+            })
+        var given = Set<String>()
+        func group(_ n: Int) -> String {
+            var k = n
+            while taken.contains("tend\(k)") || given.contains("tend\(k)") { k += 1 }
+            given.insert("tend\(k)")
+            return "tend\(k)"
+        }
+        func kept(_ label: String, _ d: Day) -> [String]? {
+            let key = dateKey(label, d)
+            return keeping[key].map { [$0] + (keeping[key + "\u{1F}label"].map { [$0] } ?? []) }
+        }
+        var lines: [String] = []
+        // A 3.0 card's anniversary is a labelled date, read as the anniversary when it comes
+        // before a date of the user's own labelled "anniversary".
+        if version == .v3, let d = c.anniversary {
+            if let kept = kept("anniversary", d) {
+                lines += kept
+            } else {
+                let (omit, value) = appleDate(d)
+                let g = group(0)
+                lines += ["\(g).X-ABDATE\(omit):\(value)", "\(g).X-ABLabel:_$!<Anniversary>!$_"]
+            }
+        }
+        for (i, d) in c.dates.enumerated() {
+            lines += kept(d.label, d.date) ?? namedDates([d], group: { _ in group(i + 1) })
+        }
+        return lines
     }
 
     /// Named dates as Apple's address book writes them, which khard, Evolution and CardDAV

@@ -525,6 +525,11 @@ import Testing
         try text.write(to: again.appendingPathComponent("book/g1.vcf"), atomically: true, encoding: .utf8)
         #expect(try CLI.run(["import", "vdir", "book"], in: again).status == 0)
         #expect(try VdirSyncTests.dates(again) == #""anniversary":"2010-06-01" [{"label":"Namenstag","date":"--07-05"},{"label":"date","date":"--01-01"}]"#)
+        // A date added in Tend never takes the group of a date kept (`tend1`, an earlier export's).
+        #expect(try CLI.run(["-e", #"set @gabe-goo dates: [{label: "New", date: 2020-01-01}, {label: "Namenstag", date: --07-05}, {label: "date", date: --01-01}]"#], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        text = try String(contentsOf: file, encoding: .utf8)
+        #expect(text.contains("tend1.X-ABDATE;X-APPLE-OMIT-YEAR=1604:1604-07-05\r\ntend1.X-ABLabel:Namenstag\r\n") && text.contains("tend2.X-ABDATE:2020-01-01\r\ntend2.X-ABLabel:New\r\n"), "\(text)")
     }
 
     /// The one contact's anniversary and named dates as `export json` writes them.
