@@ -246,7 +246,10 @@ extension ImportedContact {
             case "addresses": addresses = other.addresses
             case "tags": tags = other.tags
             case "dates": dates = other.dates
-            case "note": note = other.note
+            case "note":
+                // The card's NOTE leaves its notes with it: its lines are not added back to Tend's.
+                notes = otherNotes
+                note = other.note
             case "notes": notes = notes.filter { !otherNotes.contains($0) } + other.otherNotes
             default: fields[part] = other.fields[part]
             }
@@ -288,14 +291,15 @@ extension ImportedContact {
     /// the export (`changed` are the card's changed parts): item by item, what the card added
     /// and removed is applied to Tend's list, so that what Tend added or removed stays. A list
     /// only the card changed is the card's, in its order.
-    public mutating func mergeLists(_ changed: Set<String>, with tend: ImportedContact) {
+    /// `asRead` is the card as it was read, before `takeParts`.
+    public mutating func mergeLists(_ changed: Set<String>, with tend: ImportedContact, asRead: ImportedContact) {
         guard let writtenItems else { return }
         let written = writtenItems.split(separator: ".", omittingEmptySubsequences: false)
         guard written.count == ImportedContact.listParts.count || written.count == ImportedContact.listParts.count - 1 else { return }
         for (part, digests) in zip(ImportedContact.listParts, written) where changed.contains(part) {
             guard let base = ImportedContact.digests(digests) else { continue }
             if part == "notes" {
-                dropLines(removedFrom: base)
+                mergeNoteLines(base, asRead: asRead)
                 continue
             }
             let tendKeys = tend.items(part).map(ImportedContact.digest6)
@@ -325,12 +329,25 @@ extension ImportedContact {
     }
 
     /// The lines the card's other properties gave when Tend wrote it (`base`, their digests)
-    /// and give no more (a related name deleted or edited on the phone) taken out of the note,
-    /// which holds Tend's lines by now (`takeParts`, `mergeLists`): Tend keeps every line of its
-    /// notes in one text, and the card's NOTE leaves out those its other properties say.
-    mutating func dropLines(removedFrom base: [String]) {
-        let removed = Set(base).subtracting(items("notes").map(ImportedContact.digest6))
-        guard !removed.isEmpty, let note else { return }
-        self.note = ImportedContact.lines(of: note).filter { !removed.contains(ImportedContact.digest6($0)) }.joined(separator: "\n")
+    /// merged with the note, which holds Tend's lines by now (`takeParts`, `mergeLists`; Tend
+    /// keeps every line in one text, and the card's NOTE leaves out those its other properties
+    /// say): a line the card gives no more (a related name deleted or edited on the phone)
+    /// leaves the note as many times as the card dropped it, unless the card's own NOTE holds
+    /// it; a line Tend no longer has (deleted in Tend) is not taken from the card again.
+    mutating func mergeNoteLines(_ base: [String], asRead card: ImportedContact) {
+        let digest = ImportedContact.digest6
+        var gone: [String: Int] = [:]
+        for k in base { gone[k, default: 0] += 1 }
+        for k in card.items("notes").map(digest) + ImportedContact.lines(of: card.note).map(digest) { gone[k]? -= 1 }
+        var kept: [String] = []
+        for line in ImportedContact.lines(of: note) {
+            let k = digest(line)
+            if let n = gone[k], n > 0 { gone[k] = n - 1 } else { kept.append(line) }
+        }
+        if note != nil { note = kept.joined(separator: "\n") }
+        let held = Set(kept.map(digest))
+        let deletedInTend = Set(base).subtracting(held)
+        let others = Set(card.otherNotes)
+        notes.removeAll { others.contains($0) && deletedInTend.contains(digest($0)) }
     }
 }

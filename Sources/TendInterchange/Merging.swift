@@ -449,6 +449,12 @@ public enum Merge {
         Set((notes ?? "").split(whereSeparator: \.isNewline).map(noteLine))
     }
 
+    /// `noteLines`, each with how many times the notes hold it: one of two like lines deleted
+    /// on a card is a change.
+    static func noteLineCounts(_ notes: String?) -> [String: Int] {
+        (notes ?? "").split(whereSeparator: \.isNewline).reduce(into: [:]) { $0[noteLine($1), default: 0] += 1 }
+    }
+
     /// A line of notes as two files are compared by: without the spaces around it, which files
     /// do not all keep, and without the control characters a vCard cannot carry (Tend's own
     /// export read back is the same note); an address without its last slash, and a LinkedIn
@@ -504,7 +510,7 @@ extension Merge {
         // The card's NOTE as the phone has it (its blank lines and order too), with the lines its
         // other properties give (`url: …`) that it does not hold, when it gives one: a line edited
         // or deleted there is so here. A card without one (a program that drops NOTE) leaves them.
-        if let note = p.note, case let card = addingLines(p.notes, to: note.isEmpty ? nil : note), noteLines(card) != noteLines(notesBefore) {
+        if let note = p.note, case let card = addingLines(p.notes, to: note.isEmpty ? nil : note), noteLineCounts(card) != noteLineCounts(notesBefore) {
             let oneLine = { (notes: String?) in (notes ?? "").split(whereSeparator: \.isNewline).joined(separator: " / ") }
             changes.append(
                 FieldChange(handle: handle, field: "notes", stored: oneLine(notesBefore), file: card == nil ? "(not on the card)" : oneLine(card), applied: true))

@@ -1059,9 +1059,20 @@ public enum VCard {
     /// (`ENCODING=BASE64`, a bare `JPEG`); then `ENCODING=b` with its format as a TYPE.
     static func inline30(_ p: Property, _ raw: String) -> String {
         guard p.param("ENCODING").contains(where: { $0.lowercased() == "base64" }) || p.params[""] != nil else { return raw }
-        let format = p.types.first { !["pref", "work", "home", "b", "base64"].contains($0) }
+        let format = p.types.first { !["pref", "work", "home", "b", "base64"].contains($0) }.map { String($0.split(separator: "/").last ?? "") }
         let data = p.value.filter { !$0.isWhitespace }
-        return (p.group.map { $0 + "." } ?? "") + p.name + ";ENCODING=b" + (format.map { ";TYPE=" + $0.uppercased() } ?? "") + ":" + data
+        // Its group as the card spells it (parseLine gives it in capitals), its other parameters kept.
+        let group = p.group.map { g in String(raw.drop { $0 == " " || $0 == "\t" }.prefix(g.count)) + "." } ?? ""
+        var line = group + p.name + ";ENCODING=b" + (format.map { ";TYPE=" + $0.uppercased() } ?? "")
+        for key in p.params.keys.sorted() where !["", "ENCODING", "TYPE"].contains(key) {
+            line += ";\(key)=" + paramValues(p.params[key]!)
+        }
+        return line + ":" + data
+    }
+
+    /// A parameter's values as a content line writes them, one with `,;:` in double quotes.
+    static func paramValues(_ values: [String]) -> String {
+        values.map { v in v.contains { ",;:".contains($0) } ? "\"\(v.replacingOccurrences(of: "\"", with: "'"))\"" : v }.joined(separator: ",")
     }
 
     static func dataURI(_ p: Property) -> String {
@@ -1106,20 +1117,20 @@ public enum VCard {
         let encodings = p.param("ENCODING") + (p.params[""] ?? [])
         let legacy =
             p.params["CHARSET"] != nil || p.params[""] != nil || raw.contains("\u{FFFD}")
-            || encodings.contains { $0.uppercased() == "QUOTED-PRINTABLE" }
+            || encodings.contains { ["QUOTED-PRINTABLE", "8BIT", "7BIT"].contains($0.uppercased()) }
+            || (version21 && p.param("VALUE").contains { $0.uppercased() == "URL" })
         guard legacy, !p.isBinary else { return raw }
         var params = p.params
         params["CHARSET"] = nil
         params["ENCODING"] = nil
+        // 2.1's `VALUE=URL` is `VALUE=uri` since 3.0.
+        if let values = params["VALUE"] { params["VALUE"] = values.map { $0.uppercased() == "URL" ? "uri" : $0 } }
         let bare = (params.removeValue(forKey: "") ?? []).filter { !["QUOTED-PRINTABLE", "8BIT", "7BIT"].contains($0.uppercased()) }
         if !bare.isEmpty { params["TYPE", default: []] += bare.map { $0.lowercased() } }
         // The group as the card spells it (parseLine gives it in capitals; Apple writes `item1`).
         let group = p.group.map { g in String(raw.drop { $0 == " " || $0 == "\t" }.prefix(g.count)) + "." } ?? ""
         var line = group + p.name
-        for key in params.keys.sorted() {
-            let values = params[key]!.map { v in v.contains { ",;:".contains($0) } ? "\"\(v.replacingOccurrences(of: "\"", with: "'"))\"" : v }
-            line += ";\(key)=\(values.joined(separator: ","))"
-        }
+        for key in params.keys.sorted() { line += ";\(key)=\(paramValues(params[key]!))" }
         // A line break decoded from quoted-printable is written as vCard writes one. A 3.0 value
         // keeps its escapes, which are 4.0's; a 2.1 one escapes only `;`, so each of its parts
         // is escaped again as 4.0 escapes them (a `,` in "Jr., MD" would part two suffixes).
@@ -1209,13 +1220,17 @@ public enum VCard {
 
     /// The lines of labelled dates (`item3.X-ABDATE:--0704`, a Google card's form) that read, as
     /// on Tend's card, as one of the contact's dates under its label, each with its label's
-    /// line, by `dateKey`: a date without a year is not rewritten in Apple's year 1604.
+    /// line, by `dateKey`: a date without a year is not rewritten in Apple's year 1604. A date
+    /// whose group holds more (a property kept with its label, `item3.X-FOO`) is written anew.
     static func keptDates(_ props: [(Property, String)], of c: Contact) -> [String: String] {
         var labels: [String: (text: String, line: String)] = [:]
         for (p, line) in props where p.name == "X-ABLABEL" { if let g = p.group { labels[g] = (labelText(unescape(p.value)), line) } }
+        var inGroup: [String: Int] = [:]
+        for (p, _) in props { if let g = p.group { inGroup[g, default: 0] += 1 } }
         let dated = Set(c.dates.map { dateKey($0.label, $0.date) } + (c.anniversary.map { [dateKey("anniversary", $0)] } ?? []))
         var lines: [String: String] = [:]
         for (p, line) in props where p.name == "X-ABDATE" {
+            if let g = p.group, inGroup[g, default: 0] > (labels[g] == nil ? 1 : 2) { continue }
             let label = p.group.flatMap { labels[$0] }
             var card = ImportedContact(origin: "", name: "")
             card.handle = c.handle
@@ -1358,8 +1373,11 @@ public enum VCard {
             given.insert("tend\(k)")
             return "tend\(k)"
         }
+        // Each kept line once: an anniversary and a date labelled "anniversary" of one day have one key.
+        var used = Set<String>()
         func kept(_ label: String, _ d: Day) -> [String]? {
             let key = dateKey(label, d)
+            guard used.insert(key).inserted else { return nil }
             return keeping[key].map { [$0] + (keeping[key + "\u{1F}label"].map { [$0] } ?? []) }
         }
         var lines: [String] = []

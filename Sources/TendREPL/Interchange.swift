@@ -193,8 +193,9 @@ struct Importer {
                 // now, so that an edit made in Tend since the export stays.
                 let changed = linked && update ? p.changedParts : nil
                 if let changed, let tend = try VCard.read(Array(VCard.write(c).utf8)).contacts.first {
+                    let asRead = p
                     p.takeParts(Set(ImportedContact.syncParts).subtracting(changed), from: tend)
-                    p.mergeLists(changed, with: tend)
+                    p.mergeLists(changed, with: tend, asRead: asRead)
                 }
                 let changes = linked && update ? Merge.applyCard(p, to: &c) : Merge.merge(p, into: &c, update: update)
                 report.changes += changes

@@ -342,6 +342,41 @@ import Testing
         #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).stdout.contains(" 1 unchanged"))
     }
 
+    /// Those lines merge as the note's do (review b104): one the phone moved into its NOTE
+    /// stays; one of two like lines deleted there leaves one; one Tend deleted while the phone
+    /// deleted another does not come back from the card.
+    @Test func noteLinesOfPropertiesMergeAsTheNotesDo() throws {
+        let dir = CLI.tempDir()
+        let (file, _) = try VdirSyncTests.phoneCard(
+            "N:Muster;Hans;;;\r\nFN:Hans Muster\r\nNOTE:mine\r\nitem1.X-ABRELATEDNAMES:Jane\r\nitem1.X-ABLabel:_$!<Spouse>!$_\r\n"
+                + "item2.X-ABRELATEDNAMES:Sam\r\nitem2.X-ABLabel:_$!<Child>!$_\r\nitem3.X-ABRELATEDNAMES:Sam\r\nitem3.X-ABLabel:_$!<Child>!$_\r\n"
+                + "NICKNAME:Hansi\r\nURL:https://x.example\r\n",
+            uid: "u1", in: dir)
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        func notes() throws -> [String] {
+            try CLI.run(["-e", "@hans-muster.notes"], in: dir).stdout.split(separator: "\n").map(String.init).sorted()
+        }
+        // The phone deletes the spouse and types its line into the note, and deletes one child.
+        var text = try String(contentsOf: file, encoding: .utf8)
+        text = text.replacingOccurrences(of: "NOTE:mine", with: "NOTE:mine\\nspouse: Jane")
+        text = text.components(separatedBy: "\r\n").filter { !$0.hasPrefix("item1.") && !$0.hasPrefix("item3.") }.joined(separator: "\r\n")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        #expect(try notes() == ["child: Sam", "mine", "nickname: Hansi", "spouse: Jane", "url: https://x.example"])
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).stdout.contains(" 1 unchanged"))
+        // Tend deletes the spouse and the URL while the phone deletes the nickname.
+        #expect(try CLI.run(["-e", #"set @hans-muster notes: "mine\nchild: Sam\nnickname: Hansi""#], in: dir).status == 0)
+        text = try String(contentsOf: file, encoding: .utf8)
+        try text.components(separatedBy: "\r\n").filter { !$0.hasPrefix("NICKNAME") }.joined(separator: "\r\n").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
+        #expect(try notes() == ["child: Sam", "mine"])
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
+        text = try String(contentsOf: file, encoding: .utf8)
+        #expect(!text.contains("Jane") && !text.contains("x.example") && !text.contains("Hansi") && text.contains("RELATEDNAMES:Sam"), "\(text)")
+    }
+
     /// The reverse: what Tend deleted since the export does not come back from the card, which
     /// no one changed since Tend wrote it, with or without --update; the next export drops it.
     @Test func whatTendDeletedStaysDeleted() throws {
@@ -424,13 +459,16 @@ import Testing
         let dir = CLI.tempDir()
         let book = try VdirSyncTests.book(dir)
         let file = book.appendingPathComponent("t1.vcf")
-        try "BEGIN:VCARD\r\nVERSION:2.1\r\nN:Tw;Tom;;;\r\nFN:Tom Tw\r\nTEL;CELL;PREF:+1 555 000 1\r\nTEL;HOME:+1 555 111 1\r\nBDAY:1970-01-02\r\nPHOTO;ENCODING=BASE64;JPEG:/9j/4AAQ\r\n\r\nUID:t1\r\nEND:VCARD\r\n"
+        try ("BEGIN:VCARD\r\nVERSION:2.1\r\nN:Tw;Tom;;;\r\nFN:Tom Tw\r\nTEL;CELL;PREF:+1 555 000 1\r\nTEL;HOME:+1 555 111 1\r\nBDAY:1970-01-02\r\nPHOTO;ENCODING=BASE64;JPEG:/9j/4AAQ\r\n\r\n"
+            + "LOGO;VALUE=URL;TYPE=GIF:http://x.example/l.gif\r\nX-FOO;ENCODING=8BIT:caf\u{E9}\r\n"
+            + "item1.PHOTO;ENCODING=BASE64;TYPE=image/png;X-ABCROP-RECTANGLE=ABClipRect_1&0&0&10&10:iVBORw0KGgo=\r\n\r\nUID:t1\r\nEND:VCARD\r\n")
             .write(to: file, atomically: true, encoding: .utf8)
         #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
         #expect(try CLI.run(["-e", #"set @tom-tw title: "x""#], in: dir).status == 0)
         #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
-        let text = try String(contentsOf: file, encoding: .utf8)
-        for line in ["VERSION:3.0", "TEL;TYPE=cell,pref:+1 555 000 1", "TEL;TYPE=home:+1 555 111 1", "BDAY:1970-01-02", "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQ", "TITLE:x"] {
+        let text = try String(contentsOf: file, encoding: .utf8).replacingOccurrences(of: "\r\n ", with: "")
+        for line in ["VERSION:3.0", "TEL;TYPE=cell,pref:+1 555 000 1", "TEL;TYPE=home:+1 555 111 1", "BDAY:1970-01-02", "PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQ", "TITLE:x",
+            "LOGO;TYPE=GIF;VALUE=uri:http://x.example/l.gif", "X-FOO:caf\u{E9}", "item1.PHOTO;ENCODING=b;TYPE=PNG;X-ABCROP-RECTANGLE=ABClipRect_1&0&0&10&10:iVBORw0KGgo="] {
             #expect(text.contains("\r\n" + line + "\r\n"), "\(line)\n\(text)")
         }
         #expect(!text.contains("4.0") && !text.contains("BASE64"), "\(text)")
@@ -525,6 +563,18 @@ import Testing
         try text.write(to: again.appendingPathComponent("book/g1.vcf"), atomically: true, encoding: .utf8)
         #expect(try CLI.run(["import", "vdir", "book"], in: again).status == 0)
         #expect(try VdirSyncTests.dates(again) == #""anniversary":"2010-06-01" [{"label":"Namenstag","date":"--07-05"},{"label":"date","date":"--01-01"}]"#)
+        // A date whose group holds another property kept is written anew: its label was
+        // written once more at each export (review b104).
+        let grouped = try VdirSyncTests.phoneCard(
+            "FN:Hans Muster\r\nN:Muster;Hans;;;\r\nitem3.X-ABDATE:--0704\r\nitem3.X-ABLabel:Namenstag\r\nitem3.X-FOO:bar\r\n", uid: "u3", in: dir
+        ).file
+        #expect(try CLI.run(["import", "vdir", "book"], in: dir).status == 0)
+        #expect(try CLI.run(["-e", #"set @hans-muster title: "x""#], in: dir).status == 0)
+        for _ in 0..<3 { #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0) }
+        let written = try String(contentsOf: grouped, encoding: .utf8)
+        // Its label once with the date (and once with the property kept in its group).
+        #expect(written.components(separatedBy: "X-ABLabel:Namenstag").count == 3 && written.contains("item3.X-FOO:bar"), "\(written)")
+        #expect(try CLI.run(["export", "vdir", "book"], in: dir).stdout.contains(" 2 unchanged"))
         // A date added in Tend never takes the group of a date kept (`tend1`, an earlier export's).
         #expect(try CLI.run(["-e", #"set @gabe-goo dates: [{label: "New", date: 2020-01-01}, {label: "Namenstag", date: --07-05}, {label: "date", date: --01-01}]"#], in: dir).status == 0)
         #expect(try CLI.run(["export", "vdir", "book"], in: dir).status == 0)
