@@ -24,6 +24,23 @@ import Testing
         }
     }
 
+    /// `join` of a query joins its contacts' names or its one shown column (b105 F5: it gave
+    /// the text "2 rows", so a rule's message could print that); two columns are an error.
+    @Test func joinTakesAQuerysRows() throws {
+        let h = Harness()
+        _ = try h.run(#"add "Ana Park" city: "Oslo", +vip"#)
+        _ = try h.run(#"add "Bo Li" city: "Rome", +vip"#)
+        #expect(h.text(try h.value(#"join((contacts where +vip show city), "; ")"#)) == "Oslo; Rome")
+        #expect(h.text(try h.value("join(contacts where +vip)")) == "Ana Park, Bo Li")
+        #expect(h.text(try h.value(#"join(contacts where name == "x")"#)) == "")
+        do {
+            _ = try h.value("join(contacts show name, city)")
+            Issue.record("two columns joined")
+        } catch let d as Diagnostic {
+            #expect(d.message.hasPrefix("join needs a list, or a query that shows one column; this one shows 2 (name, city)"), "\(d.message)")
+        }
+    }
+
     @Test func aggregatesAreTheEntriesWithoutAnImplementation() {
         #expect(Builtin.aggregates == ["count", "sum", "avg", "min", "max"])
         #expect(Set(Builtin.all.map(\.name)).count == Builtin.all.count)

@@ -187,7 +187,7 @@ public struct Builtin: Sendable {
             let many = c.arg(2).stringValue ?? one + "s"
             return try i.made("\(n.tendText) \(n == 1 ? one : many)", c.expr.range)
         },
-        Builtin("join", "join(list[, separator])", 1...2, "the items as text, \", \" between them", .fixed([.any, .any], .string)) { i, c in
+        Builtin("join", "join(list[, separator])", 1...2, "the items as text, \", \" between them (a query: its contacts' names, or its one column)", .fixed([.any, .any], .string)) { i, c in
             try i.join(c)
         },
         Builtin("date", "date(string)", 1...1, "parses YYYY-MM-DD or --MM-DD (null when it is not a date)", .fixed([.string], .date)) { _, c in
@@ -234,7 +234,21 @@ extension Interpreter {
 
     /// `join(list[, separator])`: the items as text; text that is not a list is itself.
     fileprivate func join(_ c: Builtin.Call) throws -> Value {
-        guard case .list(let items) = c.arg(0) else { return c.arg(0).isNull ? .null : try made(display(c.arg(0), c.expr.range), c.expr.range) }
+        var items: [Value]
+        switch c.arg(0) {
+        case .list(let list): items = list
+        case .rows(let set):
+            // A query's rows: each contact by its name, each row of one column shown by its value
+            // (it gave the text "8 rows").
+            if let columns = set.columns, columns.count != 1 {
+                throw fail(
+                    "join needs a list, or a query that shows one column; this one shows \(columns.count) (\(columns.joined(separator: ", ")))",
+                    c.expr.range)
+            }
+            items = set.rows.map { row in if case .record(let r) = row, r.values.count == 1 { return r.values[0] } else { return row } }
+        case .null: return .null
+        case let other: return try made(display(other, c.expr.range), c.expr.range)
+        }
         let separator = c.arg(1).stringValue ?? ", "
         var out = ""
         for (i, item) in items.enumerated() {
