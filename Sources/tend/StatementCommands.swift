@@ -68,6 +68,9 @@ enum StatementText {
                 // `rule "NAME"`, but the field in a query (`agenda where rule == "give first"`).
                 || previous == "rule" && !comparisons.contains(a)
                 || (word == "helps" && i == args.count - 1 && i > 0)
+                // `log note with @x secret private`: the note after the people.
+                || (word == "log" && previous.map { $0.hasPrefix("@") && !$0.hasSuffix(",") } == true && isPlainWord(a)
+                    && !Checker.logFlagNames.contains(a) && !["and", "on", "with"].contains(a))
                 || (previous.map { $0.hasSuffix(":") } == true && ((isPlainWord(a) && !bareValues.contains(a)) || isTextOnly(a)))
             out.append((needsQuotes(a) || (textExpected && !isQuoted(a)) ? quote(a) : a) + (comma ? "," : ""))
         }

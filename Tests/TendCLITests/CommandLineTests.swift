@@ -294,6 +294,14 @@ import Testing
         #expect(email.status == 0, "\(email.stderr)")
         #expect(try CLI.run(["-e", "@newer-person.email"], in: dir).stdout == "ntp@example.com\n")
         #expect(try CLI.run(["-e", "@newer-person.phone"], in: dir).stdout == "+15550100\n")
+        // A one-word note after the people is text too (b105 F7: "unknown flag 'secret'"); the
+        // flags and words of `log` after them stay bare.
+        for words in [["note", "with", "@dana", "secret", "private"], ["call", "with", "@dana", "and", "@joan-rivera", "hello", "gave"]] {
+            let r = try CLI.run(["log"] + words, in: dir)
+            #expect(r.status == 0, "\(words) \(r.stderr)")
+        }
+        let notes = try CLI.run(["--format", "csv", "-e", "interactions where kind in [\"note\", \"call\"] sort by id show kind, note, gave, private"], in: dir)
+        #expect(notes.stdout == "kind,note,gave,private\nnote,secret,false,true\ncall,hello,true,false\n", "\(notes.stdout)\(notes.stderr)")
         let bad = try CLI.run(["log", "lunch", "with", "@nobody"], in: dir)
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("<log>:1:16: error: no contact @nobody"), "\(bad.stderr)")
