@@ -75,17 +75,19 @@ struct Tend: ParsableCommand {
         if let quick = QuickArguments(arguments) { quick.run() }
         // `tend help WORD` for a word that is no command printed the general help and exited 0;
         // a `.help` topic of the language's (`queries`, `functions`) is shown as the REPL shows it.
-        if arguments.first == "help", arguments.count > 1, !arguments[1].hasPrefix("-") {
-            if !commandNames.contains(arguments[1]), languageTopics.contains(arguments[1]) {
-                TerminalOutput.write(languageHelp(arguments[1], width: Terminal.width()) + "\n", to: STDOUT_FILENO)
+        // So with global options before it (`tend --db x.db help nosuch` printed the general help).
+        let options = QuickArguments.leadingOptions(arguments)
+        let words = arguments[options.count...]
+        if words.first == "help", words.count > 1, case let topic = words[words.startIndex + 1], !topic.hasPrefix("-") {
+            if !commandNames.contains(topic), languageTopics.contains(topic) {
+                TerminalOutput.write(languageHelp(topic, width: Terminal.width()) + "\n", to: STDOUT_FILENO)
                 App.exit(.success)
             }
-            App.requireCommand(arguments[1], among: commandNames)
+            App.requireCommand(topic, among: commandNames)
         }
         // A first word that is no command: a misspelt one is told the nearest (`tend agnda`), a
         // query or expression how to run it (`tend contacts`); ArgumentParser said "Unexpected
         // argument" alone.
-        let options = QuickArguments.leadingOptions(arguments)
         if !options.contains("-e"), options.count < arguments.count, case let word = arguments[options.count],
             word != "help", word != "-", !word.hasPrefix("-"), !commandNames.contains(word)
         {

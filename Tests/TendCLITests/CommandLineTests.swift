@@ -31,6 +31,10 @@ import Testing
         let none = try CLI.run(["help", "rnu"], in: dir)
         #expect(none.status == 2 && none.stderr == "tend: error: no command 'rnu'; did you mean run? (tend --help lists them)\n", "\(none.stderr)")
         #expect(try CLI.run(["help", "run"], in: dir).status == 0)
+        // So after a global option (b105 F4: the general help, exit 0).
+        let after = try CLI.run(["--db", "x.db", "help", "rnu"], in: dir)
+        #expect(after.status == 2 && after.stderr == none.stderr, "\(after.stderr)")
+        #expect(try CLI.run(["--db", "x.db", "help", "queries"], in: dir).stdout.contains("COLLECTION [where COND]"))
         // A `.help` topic of the language is shown as the REPL shows it (b74: "no command").
         let topic = try CLI.run(["help", "queries"], in: dir)
         #expect(topic.status == 0 && topic.stdout.contains("COLLECTION [where COND]"), "\(topic.stdout)\(topic.stderr)")
