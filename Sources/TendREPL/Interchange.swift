@@ -413,8 +413,13 @@ enum JSONImport {
         }
         var batch = ImportBatch()
         var unknown: [String: Int] = [:]
+        // A record with the export's figures reads `cadence` as the derived one: left out, said once.
+        var derivedCadence: (record: Int, count: Int, figure: String)?
         for (i, row) in rows.enumerated() {
             for key in row.keys where !knownKeys.contains(key) && !scores.contains(key) { unknown[key, default: i + 1] = min(unknown[key] ?? i + 1, i + 1) }
+            if row["own_cadence"] == nil, let v = row["cadence"], !(v is NSNull), let figure = row.keys.filter(derivedKeys.contains).min() {
+                derivedCadence = (derivedCadence?.record ?? i + 1, (derivedCadence?.count ?? 0) + 1, derivedCadence?.figure ?? figure)
+            }
             do {
                 batch.contacts.append(try contact(row, origin: "record \(i + 1)"))
             } catch let e as ImportError {
@@ -427,6 +432,14 @@ enum JSONImport {
             let near = key.count <= 40 ? closest(key, among: knownKeys.sorted(), limit: 1).first : nil
             let suggestion = near.map { " (did you mean \(jsonStringLiteral($0))?)" } ?? ""
             batch.warnings.append(ImportError("record \(first)", "the key \(written(key)) is not a field Tend stores\(suggestion): left out"))
+        }
+        if let (first, count, figure) = derivedCadence {
+            let more = count > 1 ? " (and \(count - 1) more record\(count == 2 ? "" : "s"))" : ""
+            batch.warnings.append(
+                ImportError(
+                    "record \(first)",
+                    "the key \"cadence\" is the cadence export json works out, as the record has its figures (\(written(figure))): left out\(more); a contact's own cadence is \"own_cadence\""
+                ))
         }
         return batch
     }
