@@ -502,6 +502,11 @@ import Testing
         _ = try Self.csv(["agenda"], dir)
         let r = try CLI.run(["dismiss", "1", "for", "30d"], in: dir)
         #expect(r.status == 0 && r.stdout.contains("Dismissed \"call\" for @ann-arbor, \"mail\" for @ann-arbor until 2026-12-23."), "\(r.stderr)")
+        // Again, it is no change, and says so (b105 F3: "Dismissed" again).
+        let again = try CLI.run(["dismiss", "1", "for", "30d"], in: dir)
+        #expect(
+            again.stdout == "\"call\" for @ann-arbor, \"mail\" for @ann-arbor are already dismissed until 2026-12-23: nothing was changed.\n",
+            "\(again.stdout)")
         #expect(try Self.csv(["-e", "count(interactions)"], dir) == ["0"])
         #expect(try Self.csv(["agenda"], dir).filter { $0.contains("ann-arbor") }.isEmpty)
         #expect(try Self.csv(["agenda"], dir, env: ["TEND_TODAY": "2026-12-23"]).contains { $0.contains("ann-arbor") })

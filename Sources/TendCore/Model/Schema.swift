@@ -118,7 +118,7 @@ public enum Schema {
             FieldSpec("anniversary", .date, "wedding or other anniversary; --MM-DD when the year is not known"),
             FieldSpec("dates", .list(.date), "further important dates, each with a label: set with [{label: \"kids' birthday\", date: 2019-05-02}]"),
             FieldSpec("uid", .string, "the vCard UID that names the contact in address books and vdir folders"),
-            FieldSpec("last_touch", .date, derived: true, "date of the last touch (interaction other than a note, referral, introduction)"),
+            FieldSpec("last_touch", .date, derived: true, "date of the last touch: an interaction (not a note), a referral either way, or an introduction"),
             FieldSpec("last_touch_by", .string, derived: true, "the member who logged the last touch (a team's database; null in one person's file)"),
             FieldSpec("touches", .number, derived: true, "number of touches up to today"),
             FieldSpec("touches_90d", .number, derived: true, "touches on or after today - 90d (that day included), up to today"),
