@@ -428,6 +428,11 @@ extension Vdir {
             /// passed them over: such a copy, unchanged since, is never news, even once the card
             /// Tend syncs with is gone.
             var copies: [String] = []
+            /// The number of the journal's change of the import that took the card in, when it
+            /// changed the database: once that change is undone, the card is not known as taken
+            /// in (it was, and the next import passed over the phone's edit, which the next
+            /// export then wrote over).
+            var change: Int64?
         }
 
         /// What the folder is to remember of a card an export of Tend's wrote, as it is (its
@@ -471,19 +476,26 @@ extension Vdir {
                     var bad = 0
                     for line in bytes.split(separator: 0x0A) {
                         let parts = line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-                        guard (2...4).contains(parts.count), !parts[0].isEmpty, !parts[1].isEmpty else {
+                        guard (2...5).contains(parts.count), !parts[0].isEmpty, !parts[1].isEmpty, parts.count < 5 || Int64(parts[4]) != nil else {
                             bad += 1
                             continue
                         }
                         entries[parts[0]] = Entry(
                             digest: parts[1], parts: parts.count >= 3 && !parts[2].isEmpty ? parts[2] : nil,
-                            copies: parts.count == 4 ? parts[3].split(separator: ",").map(String.init) : [])
+                            copies: parts.count >= 4 ? parts[3].split(separator: ",").map(String.init) : [],
+                            change: parts.count == 5 ? Int64(parts[4]) : nil)
                     }
                     if bad > 0 { problem = "\(bad) line\(bad == 1 ? "" : "s") of \(fileName) could not be read" }
                     writable = true
                 } else {
                     problem = "\(fileName) cannot be read"
                 }
+            }
+            // Cards taken in by an import whose change was undone are not known as taken in.
+            if let session, entries.values.contains(where: { $0.change != nil }),
+                case let undone = Set(((try? session.store.history(limit: nil)) ?? []).filter(\.undone).map(\.number)), !undone.isEmpty
+            {
+                entries = entries.filter { $0.value.change.map { !undone.contains($0) } ?? true }
             }
             if let pending = session?.syncStatesToWrite[dir] { entries.merge(pending) { $1 } }
             return (entries, problem, writable)
@@ -496,8 +508,9 @@ extension Vdir {
             Array(
                 entries.sorted { $0.key < $1.key }.map { uid, e in
                     var fields = [uid, e.digest]
-                    if e.parts != nil || !e.copies.isEmpty { fields.append(e.parts ?? "") }
-                    if !e.copies.isEmpty { fields.append(e.copies.joined(separator: ",")) }
+                    if e.parts != nil || !e.copies.isEmpty || e.change != nil { fields.append(e.parts ?? "") }
+                    if !e.copies.isEmpty || e.change != nil { fields.append(e.copies.joined(separator: ",")) }
+                    if let change = e.change { fields.append(String(change)) }
                     return fields.joined(separator: "\t") + "\n"
                 }.joined().utf8)
         }
@@ -534,8 +547,14 @@ extension Vdir {
             }
             session.syncStatesToWrite[dir, default: [:]].merge(taken) { $1 }
             guard first else { return }
+            // The run's change, if it makes one, is the journal's newest once it is committed.
+            let newest = { (try? session.store.history(limit: 1))?.first?.number ?? 0 }
+            let before = newest()
             session.afterCommit.append { [unowned session] in
-                guard let pending = session.syncStatesToWrite.removeValue(forKey: dir) else { return }
+                guard var pending = session.syncStatesToWrite.removeValue(forKey: dir) else { return }
+                if case let change = newest(), change > before {
+                    for uid in pending.keys { pending[uid]?.change = change }
+                }
                 let (entries, problem, writable) = read(dir)
                 if let problem, !writable {
                     session.console.err("warning: \(dir): the cards taken in are not recorded (\(problem)): the next import takes their changes again")
