@@ -25,6 +25,8 @@ import Testing
             """
         let r = try CLI.run(["run", "-"], stdin: setup, in: dir)
         #expect(r.status == 0, "\(r.stderr)")
+        // What it wrote, each kind counted (b105: the markets and goals went uncounted).
+        #expect(r.stdout.contains(" definitions, 1 market and 1 goal to rules.tend.\n"), "\(r.stdout)")
         let saved = try String(contentsOf: dir.appendingPathComponent("rules.tend"), encoding: .utf8)
         #expect(!saved.contains("set me") && !saved.contains("Me Myself") && !saved.contains("helps"), "\(saved)")
         for line in ["market \"Dentists\"", "goal \"Grow\" target: 2 per month", "let w = 3", "fn twice(x) = 2 * x", "score warmth", "rule \"call\""]

@@ -12,7 +12,8 @@ extension Interpreter {
     func performSave(_ pathExpr: Expr, overwrite: Bool, _ s: Statement, _ ctx: Ctx) throws -> [Output] {
         guard case .string(let path) = try eval(pathExpr, ctx) else { throw fail("save takes a file name", pathExpr.range) }
         guard let host else { throw fail("save is not available here", s.range) }
-        let text = try ScriptWriter.definitions(of: view().net, definitions: definitions)
+        let net = try view().net
+        let text = ScriptWriter.definitions(of: net, definitions: definitions)
         do {
             try host.write(text, to: path, overwrite: overwrite, from: s.source)
         } catch let stop as StopsTheStatement {
@@ -21,7 +22,11 @@ extension Interpreter {
             throw fail("\(error)", pathExpr.range)
         }
         // To standard output the script is all that is written: it loads as saved.
-        return path == "-" ? [] : [.text("Saved \(definitions.all.count) definitions to \(path).")]
+        // Each kind it wrote, counted (b105: "22 definitions" for a file with its markets and goals too).
+        let counts = [(definitions.all.count, "definition"), (net.markets.count, "market"), (net.goals.count, "goal")]
+        let said = counts.enumerated().filter { $0.offset == 0 || $0.element.0 > 0 }.map { "\($0.element.0) \($0.element.1)\($0.element.0 == 1 ? "" : "s")" }
+        let list = said.count > 1 ? said.dropLast().joined(separator: ", ") + " and " + said.last! : said[0]
+        return path == "-" ? [] : [.text("Saved \(list) to \(path).")]
     }
 
     /// `import FORMAT "FILE" options…`: the host reads the file; its options go as values.
