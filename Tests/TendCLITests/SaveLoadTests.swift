@@ -27,6 +27,10 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         // What it wrote, each kind counted (b105: the markets and goals went uncounted).
         #expect(r.stdout.contains(" definitions, 1 market and 1 goal to rules.tend.\n"), "\(r.stdout)")
+        // A definition made again word for word is no change, and says so (b105: "Defined").
+        #expect(try CLI.run(["-e", "let w = 3"], in: dir).stdout == "w is defined so already; nothing was changed.\n")
+        #expect(try CLI.run(["-e", "let w = 4"], in: dir).stdout == "Defined w.\n")
+        #expect(try CLI.run(["-e", "let w = 3"], in: dir).stdout == "Defined w.\n")
         let saved = try String(contentsOf: dir.appendingPathComponent("rules.tend"), encoding: .utf8)
         #expect(!saved.contains("set me") && !saved.contains("Me Myself") && !saved.contains("helps"), "\(saved)")
         for line in ["market \"Dentists\"", "goal \"Grow\" target: 2 per month", "let w = 3", "fn twice(x) = 2 * x", "score warmth", "rule \"call\""]

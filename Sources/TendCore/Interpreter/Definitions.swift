@@ -66,6 +66,17 @@ public struct Definitions: Sendable {
     /// Records the definition a statement makes, with what `checked` says of its names. Returns
     /// false for other statements.
     @discardableResult
+    /// Whether the definition `s` makes is there already, word for word.
+    func holds(_ s: Statement) -> Bool {
+        switch s.kind {
+        case .letDef(let name, _): return lets[name]?.source == s.text
+        case .fnDef(let name, _, _): return fns[name]?.source == s.text
+        case .ruleDef(let name, _, _, _, _, _): return rules.first { $0.name == name }?.source == s.text
+        case .scoreDef(let name, _, _): return scores[name]?.source == s.text
+        default: return false
+        }
+    }
+
     public mutating func define(_ s: Statement, resolving checked: Resolutions = Resolutions()) -> Bool {
         let text = s.text
         switch s.kind {

@@ -47,12 +47,15 @@ extension Interpreter {
         case .letDef(let name, _), .fnDef(let name, _, _), .scoreDef(let name, _, _):
             try requireNamedContacts(s)
             try checkGoalMetrics(redefining: s)
+            // The same definition again is no change, and says so (b105: "Defined" again).
+            let same = definitions.holds(s)
             try define(s)
-            return [.text("Defined \(name)\(readOnlyDefinitionNote).")]
+            return [.text(same ? "\(name) is defined so already; nothing was changed." : "Defined \(name)\(readOnlyDefinitionNote).")]
         case .ruleDef(let name, _, _, _, _, _):
             try requireNamedContacts(s)
+            let same = definitions.holds(s)
             try define(s)
-            return [.text("Defined rule \"\(name)\"\(readOnlyDefinitionNote).")]
+            return [.text(same ? "Rule \"\(name)\" is defined so already; nothing was changed." : "Defined rule \"\(name)\"\(readOnlyDefinitionNote).")]
         case .drop(let kind, let name, let cascade): return [try drop(kind, name, cascade: cascade, s)]
         case .load(let path): return try performLoad(path, s, ctx)
         case .save(let path, let overwrite): return try performSave(path, overwrite: overwrite, s, ctx)
