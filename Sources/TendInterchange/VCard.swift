@@ -1053,16 +1053,14 @@ public enum VCard {
             && a.dates == b.dates && a.fields == b.fields && lines(a.notes) == lines(b.notes) && (a.handle == nil || a.handle == b.handle)
     }
 
-    /// An inline binary value of vCard 3.0 or 2.1 (`PHOTO;ENCODING=b;TYPE=JPEG:…`) as a 4.0 card
-    /// writes it, a data URI (`PHOTO:data:image/jpeg;base64,…`): 4.0 has no ENCODING.
     /// A binary property as 3.0 writes it inline: as it was, unless written as 2.1 writes it
     /// (`ENCODING=BASE64`, a bare `JPEG`); then `ENCODING=b` with its format as a TYPE.
     static func inline30(_ p: Property, _ raw: String) -> String {
         guard p.param("ENCODING").contains(where: { $0.lowercased() == "base64" }) || p.params[""] != nil else { return raw }
         let format = p.types.first { !["pref", "work", "home", "b", "base64"].contains($0) }.map { String($0.split(separator: "/").last ?? "") }
         let data = p.value.filter { !$0.isWhitespace }
-        // Its group as the card spells it (parseLine gives it in capitals), its other parameters kept.
-        let group = p.group.map { g in String(raw.drop { $0 == " " || $0 == "\t" }.prefix(g.count)) + "." } ?? ""
+        // Its group as the card spells it, its other parameters kept.
+        let group = spelledGroup(p, raw)
         var line = group + p.name + ";ENCODING=b" + (format.map { ";TYPE=" + $0.uppercased() } ?? "")
         for key in p.params.keys.sorted() where !["", "ENCODING", "TYPE"].contains(key) {
             line += ";\(key)=" + paramValues(p.params[key]!)
@@ -1070,11 +1068,19 @@ public enum VCard {
         return line + ":" + data
     }
 
+    /// The property's group and its dot as the card spells it (parseLine gives it in capitals;
+    /// Apple writes `item1`); empty without one.
+    static func spelledGroup(_ p: Property, _ raw: String) -> String {
+        p.group.map { g in String(raw.drop { $0 == " " || $0 == "\t" }.prefix(g.count)) + "." } ?? ""
+    }
+
     /// A parameter's values as a content line writes them, one with `,;:` in double quotes.
     static func paramValues(_ values: [String]) -> String {
         values.map { v in v.contains { ",;:".contains($0) } ? "\"\(v.replacingOccurrences(of: "\"", with: "'"))\"" : v }.joined(separator: ",")
     }
 
+    /// An inline binary value of vCard 3.0 or 2.1 (`PHOTO;ENCODING=b;TYPE=JPEG:…`) as a 4.0 card
+    /// writes it, a data URI (`PHOTO:data:image/jpeg;base64,…`): 4.0 has no ENCODING.
     static func dataURI(_ p: Property) -> String {
         let kinds = ["PHOTO": "image", "LOGO": "image", "SOUND": "audio"]
         let format = p.types.first { !["pref", "work", "home", "b", "base64"].contains($0) }
@@ -1127,8 +1133,7 @@ public enum VCard {
         if let values = params["VALUE"] { params["VALUE"] = values.map { $0.uppercased() == "URL" ? "uri" : $0 } }
         let bare = (params.removeValue(forKey: "") ?? []).filter { !["QUOTED-PRINTABLE", "8BIT", "7BIT"].contains($0.uppercased()) }
         if !bare.isEmpty { params["TYPE", default: []] += bare.map { $0.lowercased() } }
-        // The group as the card spells it (parseLine gives it in capitals; Apple writes `item1`).
-        let group = p.group.map { g in String(raw.drop { $0 == " " || $0 == "\t" }.prefix(g.count)) + "." } ?? ""
+        let group = spelledGroup(p, raw)
         var line = group + p.name
         for key in params.keys.sorted() { line += ";\(key)=\(paramValues(params[key]!))" }
         // A line break decoded from quoted-printable is written as vCard writes one. A 3.0 value

@@ -319,7 +319,9 @@ extension Vdir {
                 continue
             }
             if let old, VCard.saysTheSame(old.bytes, as: written) {
+                // Left as another program wrote it, it is still as the imports took it in.
                 leftAsIs[uid] = entry(old.bytes)
+                leftAsIs[uid]?.changes = known[uid]?.changes ?? []
                 done.unchanged += 1
                 continue
             }
@@ -428,12 +430,16 @@ extension Vdir {
             /// passed them over: such a copy, unchanged since, is never news, even once the card
             /// Tend syncs with is gone.
             var copies: [String] = []
-            /// The number of the journal's change of the import that took the card in, when it
-            /// changed the database: once that change is undone, the card is not known as taken
-            /// in (it was, and the next import passed over the phone's edit, which the next
-            /// export then wrote over).
-            var change: Int64?
+            /// The numbers of the journal's changes of the imports that took the card in since an
+            /// export last wrote it, those that changed the database (at most `changesKept`): once
+            /// one is undone, the card is not known as taken in, so that the next import takes the
+            /// phone's edit again and an export leaves the card.
+            var changes: [Int64] = []
         }
+
+        static let changesKept = 8
+        /// The number a card's line takes once its import's run is committed (`record`).
+        static let thisRun: Int64 = -1
 
         /// What the folder is to remember of a card an export of Tend's wrote, as it is (its
         /// `X-TEND-SYNC` parts), with its copies: nil for a card without them.
@@ -476,14 +482,14 @@ extension Vdir {
                     var bad = 0
                     for line in bytes.split(separator: 0x0A) {
                         let parts = line.split(separator: 0x09, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-                        guard (2...5).contains(parts.count), !parts[0].isEmpty, !parts[1].isEmpty, parts.count < 5 || Int64(parts[4]) != nil else {
+                        let changes = parts.count == 5 ? parts[4].split(separator: ",").map { Int64($0) } : []
+                        guard (2...5).contains(parts.count), !parts[0].isEmpty, !parts[1].isEmpty, !changes.contains(where: { ($0 ?? 0) <= 0 }) else {
                             bad += 1
                             continue
                         }
                         entries[parts[0]] = Entry(
                             digest: parts[1], parts: parts.count >= 3 && !parts[2].isEmpty ? parts[2] : nil,
-                            copies: parts.count >= 4 ? parts[3].split(separator: ",").map(String.init) : [],
-                            change: parts.count == 5 ? Int64(parts[4]) : nil)
+                            copies: parts.count >= 4 ? parts[3].split(separator: ",").map(String.init) : [], changes: changes.compactMap { $0 })
                     }
                     if bad > 0 { problem = "\(bad) line\(bad == 1 ? "" : "s") of \(fileName) could not be read" }
                     writable = true
@@ -492,10 +498,10 @@ extension Vdir {
                 }
             }
             // Cards taken in by an import whose change was undone are not known as taken in.
-            if let session, entries.values.contains(where: { $0.change != nil }),
+            if let session, entries.values.contains(where: { !$0.changes.isEmpty }),
                 case let undone = Set(((try? session.store.history(limit: nil)) ?? []).filter(\.undone).map(\.number)), !undone.isEmpty
             {
-                entries = entries.filter { $0.value.change.map { !undone.contains($0) } ?? true }
+                entries = entries.filter { !$0.value.changes.contains(where: undone.contains) }
             }
             if let pending = session?.syncStatesToWrite[dir] { entries.merge(pending) { $1 } }
             return (entries, problem, writable)
@@ -508,9 +514,9 @@ extension Vdir {
             Array(
                 entries.sorted { $0.key < $1.key }.map { uid, e in
                     var fields = [uid, e.digest]
-                    if e.parts != nil || !e.copies.isEmpty || e.change != nil { fields.append(e.parts ?? "") }
-                    if !e.copies.isEmpty || e.change != nil { fields.append(e.copies.joined(separator: ",")) }
-                    if let change = e.change { fields.append(String(change)) }
+                    if e.parts != nil || !e.copies.isEmpty || !e.changes.isEmpty { fields.append(e.parts ?? "") }
+                    if !e.copies.isEmpty || !e.changes.isEmpty { fields.append(e.copies.joined(separator: ",")) }
+                    if !e.changes.isEmpty { fields.append(e.changes.map(String.init).joined(separator: ",")) }
                     return fields.joined(separator: "\t") + "\n"
                 }.joined().utf8)
         }
@@ -536,9 +542,12 @@ extension Vdir {
         /// the database did not have, and the next export wrote over them.
         static func record(_ taken: [String: Entry], copies: [String: (digests: [String], card: Entry?)] = [:], in dir: String, session: Session) {
             let first = session.syncStatesToWrite[dir] == nil
+            let (known, _, _) = read(dir, session: session)
+            // A card taken in keeps the changes of the imports that took it in before, and takes
+            // this run's (a copy's line alone, for a phone's duplicate, takes none).
             var taken = taken
+            for uid in taken.keys { taken[uid]?.changes = Array(((known[uid]?.changes ?? []) + [thisRun]).suffix(changesKept)) }
             if !copies.isEmpty {
-                let (known, _, _) = read(dir, session: session)
                 for (uid, copied) in copies {
                     guard var entry = taken[uid] ?? known[uid] ?? copied.card else { continue }
                     entry.copies = copied.digests
@@ -552,8 +561,11 @@ extension Vdir {
             let before = newest()
             session.afterCommit.append { [unowned session] in
                 guard var pending = session.syncStatesToWrite.removeValue(forKey: dir) else { return }
-                if case let change = newest(), change > before {
-                    for uid in pending.keys { pending[uid]?.change = change }
+                let change = newest()
+                pending = pending.mapValues { entry in
+                    var entry = entry
+                    entry.changes = entry.changes.compactMap { $0 == thisRun ? (change > before ? change : nil) : $0 }
+                    return entry
                 }
                 let (entries, problem, writable) = read(dir)
                 if let problem, !writable {

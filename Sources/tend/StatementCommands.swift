@@ -45,6 +45,9 @@ enum StatementText {
         "true", "false", "null", "today", "yesterday", "tomorrow", "me", "contact", "visibility", "credibility", "profitability",
     ]
 
+    /// `log`'s flags, option names and words after its people: a word near one stays bare.
+    static let logWords = Checker.logFlagNames.sorted() + ["and", "on", "with", "where", "note", "quality", "by", "source", "id"]
+
     /// Operators after a field, which stay bare.
     static let comparisons: Set<String> = ["==", "!=", "~", "!~", "<", "<=", ">", ">=", "in", "not"]
 
@@ -68,9 +71,10 @@ enum StatementText {
                 // `rule "NAME"`, but the field in a query (`agenda where rule == "give first"`).
                 || previous == "rule" && !comparisons.contains(a)
                 || (word == "helps" && i == args.count - 1 && i > 0)
-                // `log note with @x secret private`: the note after the people.
+                // `log note with @x secret private`: the note after the people, unless the word is
+                // (or is near) one of log's own, which the statement then names or corrects.
                 || (word == "log" && previous.map { $0.hasPrefix("@") && !$0.hasSuffix(",") } == true && isPlainWord(a)
-                    && !Checker.logFlagNames.contains(a) && !["and", "on", "with"].contains(a))
+                    && !bareValues.contains(a.lowercased()) && closest(a, among: logWords).isEmpty)
                 || (previous.map { $0.hasSuffix(":") } == true && ((isPlainWord(a) && !bareValues.contains(a)) || isTextOnly(a)))
             out.append((needsQuotes(a) || (textExpected && !isQuoted(a)) ? quote(a) : a) + (comma ? "," : ""))
         }

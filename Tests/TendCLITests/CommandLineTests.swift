@@ -304,6 +304,12 @@ import Testing
             let r = try CLI.run(["log"] + words, in: dir)
             #expect(r.status == 0, "\(words) \(r.stderr)")
         }
+        // A word near one of log's own, or a value's word, stays bare: the statement corrects it
+        // (review b106: `privat` became a note, the note not private).
+        for words in [["call", "with", "@dana", "privat"], ["call", "with", "@dana", "PRIVATE"], ["call", "with", "@dana", "yesterday"]] {
+            let r = try CLI.run(["log"] + words, in: dir)
+            #expect(r.status == 2, "\(words) \(r.stdout)")
+        }
         let notes = try CLI.run(["--format", "csv", "-e", "interactions where kind in [\"note\", \"call\"] sort by id show kind, note, gave, private"], in: dir)
         #expect(notes.stdout == "kind,note,gave,private\nnote,secret,false,true\ncall,hello,true,false\n", "\(notes.stdout)\(notes.stderr)")
         let bad = try CLI.run(["log", "lunch", "with", "@nobody"], in: dir)

@@ -390,6 +390,11 @@ import Testing
         let text = try String(contentsOf: file, encoding: .utf8)
         try text.replacingOccurrences(of: "TITLE:Dev", with: "TITLE:Lead").write(to: file, atomically: true, encoding: .utf8)
         #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).stdout.contains("title: Dev → Lead"))
+        // The phone writes the card again with the same values: an import that changes nothing
+        // keeps what the one before took in (review b106).
+        let same = try String(contentsOf: file, encoding: .utf8)
+        try same.replacingOccurrences(of: "END:VCARD", with: "REV:20261207T101010Z\r\nEND:VCARD").write(to: file, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["import", "vdir", "book", "--update"], in: dir).status == 0)
         #expect(try CLI.run(["undo"], in: dir).status == 0)
         #expect(try VdirSyncTests.ana(dir, "title") == "title\nDev\n")
         let export = try CLI.run(["export", "vdir", "book"], in: dir)

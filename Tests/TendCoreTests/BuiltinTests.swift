@@ -37,8 +37,11 @@ import Testing
             _ = try h.value("join(contacts show name, city)")
             Issue.record("two columns joined")
         } catch let d as Diagnostic {
-            #expect(d.message.hasPrefix("join needs a list, or a query that shows one column; this one shows 2 (name, city)"), "\(d.message)")
+            #expect(d.message == "join needs a list, or a query of contacts or that shows one column; this one shows 2 (name, city)", "\(d.message)")
         }
+        // Rows of another collection, without `show`, are no text (they were "item, item").
+        _ = try h.run(#"market "Dentists" served_by: ["dentist"]"#)
+        #expect(throws: Diagnostic.self) { _ = try h.value("join(markets)") }
     }
 
     @Test func aggregatesAreTheEntriesWithoutAnImplementation() {

@@ -36,7 +36,7 @@ extension Interpreter {
             }
             if kind == .snoozed && state.until == nil { throw fail("a snooze ends: give until DATE", item.range) }
             let verb = ["done": "Recorded as done", "dismissed": "Dismissed", "snoozed": "Snoozed"][kind.rawValue]!
-            return [.text(try setState(item, state, verb, quietlySame: true) + " (since \(state.since))")]
+            return [.text(try setState(item, state, verb, sameUnsaid: true) + " (since \(state.since))")]
         case .snoozeMany(let query, let duration, let until):
             let end = try snoozeEnd(duration: duration, until: until, "snooze")
             guard case .rows(let set) = try eval(query, ctx) else { throw fail("snooze takes contacts", query.range) }
@@ -105,7 +105,7 @@ extension Interpreter {
         table.dayColumns = ["overdue"]
         var out: [Output] = [.table(table)]
         if shown.count < lines.count {
-            // The page of another day says how to see that day's whole (b105 F9: `agenda all` is today's).
+            // The page of another day says how to see that day's whole: `agenda all` is today's.
             let on = day.map { " on \($0)" } ?? ""
             out.append(.text("… \(Interpreter.grouped(lines.count - shown.count)) more (agenda\(on)\(byItem ? " by item" : "") all)"))
         }
@@ -340,9 +340,9 @@ extension Interpreter {
     /// `onlyFiring`: a dismissal for good, which ends when the rule stops holding, is nothing
     /// for an item whose rule does not hold today (it was kept, and forgotten by the next look
     /// at the agenda), as `done` is.
-    /// An item already so is said to be (b105 F3: a second `dismiss 3` said "Dismissed"), unless
-    /// `quietlySame` (a dump's `record`, whose line says what it restores).
-    func setState(_ ref: ItemReference, _ state: ItemState, _ verb: String, onlyFiring: Bool = false, quietlySame: Bool = false) throws -> String {
+    /// An item already so is said to be, unless `sameUnsaid` (a dump's `record`, whose line says
+    /// what it restores).
+    func setState(_ ref: ItemReference, _ state: ItemState, _ verb: String, onlyFiring: Bool = false, sameUnsaid: Bool = false) throws -> String {
         var said: [String] = []
         var already: [String] = []
         var notThere: [String] = []
@@ -357,7 +357,7 @@ extension Interpreter {
             if let was = states[key], was.kind == state.kind, was.until == state.until, was.note == state.note,
                 was.since == state.since || state.since == today
             {
-                if quietlySame { said.append(item) } else { already.append(item) }
+                if sameUnsaid { said.append(item) } else { already.append(item) }
                 continue
             }
             said.append(item)
@@ -368,7 +368,8 @@ extension Interpreter {
         let done = said.isEmpty ? [] : ["\(verb) " + said.joined(separator: ", ") + until + "."]
         let same =
             already.isEmpty
-            ? [] : [already.joined(separator: ", ") + " \(already.count == 1 ? "is" : "are") already \(verb.lowercased())\(until): nothing was changed."]
+            ? []
+            : [already.joined(separator: ", ") + " \(already.count == 1 ? "is" : "are") already \(verb.lowercased())\(until)" + (said.isEmpty ? ": nothing was changed." : ".")]
         let nothing =
             notThere.isEmpty
             ? []

@@ -238,12 +238,14 @@ extension Interpreter {
         switch c.arg(0) {
         case .list(let list): items = list
         case .rows(let set):
-            // A query's rows: each contact by its name, each row of one column shown by its value
-            // (it gave the text "8 rows").
-            if let columns = set.columns, columns.count != 1 {
+            // A query's rows: each contact by its name, each row of one column shown by its value.
+            let shown = set.columns.map { "shows \($0.count) (\($0.joined(separator: ", ")))" } ?? "gives \(set.collection?.name ?? "rows")"
+            let contacts = set.columns == nil && set.rows.allSatisfy { if case .contact = $0 { return true } else { return false } }
+            guard set.columns?.count == 1 || contacts else {
                 throw fail(
-                    "join needs a list, or a query that shows one column; this one shows \(columns.count) (\(columns.joined(separator: ", ")))",
-                    c.expr.range)
+                    "join needs a list, or a query of contacts or that shows one column; this one \(shown)",
+                    c.expr.range,
+                    notes: ["a separator after a query is read as part of it: join((QUERY show COLUMN), \"; \")"])
             }
             items = set.rows.map { row in if case .record(let r) = row, r.values.count == 1 { return r.values[0] } else { return row } }
         case .null: return .null

@@ -22,7 +22,7 @@ extension Interpreter {
             throw fail("\(error)", pathExpr.range)
         }
         // To standard output the script is all that is written: it loads as saved.
-        // Each kind it wrote, counted (b105: "22 definitions" for a file with its markets and goals too).
+        // Each kind it wrote, counted.
         let counts = [(definitions.all.count, "definition"), (net.markets.count, "market"), (net.goals.count, "goal")]
         let said = counts.enumerated().filter { $0.offset == 0 || $0.element.0 > 0 }.map { "\($0.element.0) \($0.element.1)\($0.element.0 == 1 ? "" : "s")" }
         let list = said.count > 1 ? said.dropLast().joined(separator: ", ") + " and " + said.last! : said[0]

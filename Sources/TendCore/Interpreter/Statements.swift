@@ -47,7 +47,7 @@ extension Interpreter {
         case .letDef(let name, _), .fnDef(let name, _, _), .scoreDef(let name, _, _):
             try requireNamedContacts(s)
             try checkGoalMetrics(redefining: s)
-            // The same definition again is no change, and says so (b105: "Defined" again).
+            // The same definition again is no change, and says so.
             let same = definitions.holds(s)
             try define(s)
             return [.text(same ? "\(name) is defined so already; nothing was changed." : "Defined \(name)\(readOnlyDefinitionNote).")]
