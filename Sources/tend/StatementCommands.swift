@@ -46,7 +46,7 @@ enum StatementText {
     ]
 
     /// `log`'s flags, option names and words after its people: a word near one stays bare.
-    static let logWords = Checker.logFlagNames.sorted() + ["and", "on", "with", "where", "note", "quality", "by", "source", "id"]
+    static let logWords = Checker.logFlags.sorted() + ["and", "on", "with", "where", "note", "quality", "by", "source", "id"]
 
     /// Operators after a field, which stay bare.
     static let comparisons: Set<String> = ["==", "!=", "~", "!~", "<", "<=", ">", ">=", "in", "not"]

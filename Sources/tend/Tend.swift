@@ -73,9 +73,8 @@ struct Tend: ParsableCommand {
             QuickArguments.runOptionsAfterRun(Array(CommandLine.arguments.dropFirst())),
             commands: statementWords)
         if let quick = QuickArguments(arguments) { quick.run() }
-        // `tend help WORD` for a word that is no command printed the general help and exited 0;
-        // a `.help` topic of the language's (`queries`, `functions`) is shown as the REPL shows it.
-        // So with global options before it (`tend --db x.db help nosuch` printed the general help).
+        // `tend [OPTIONS] help WORD`: a word that is no command is an error (exit 2); a `.help`
+        // topic of the language's (`queries`, `functions`) is shown as the REPL shows it.
         let options = QuickArguments.leadingOptions(arguments)
         let words = arguments[options.count...]
         if words.first == "help", words.count > 1, case let topic = words[words.startIndex + 1], !topic.hasPrefix("-") {

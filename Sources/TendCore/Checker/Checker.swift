@@ -498,9 +498,8 @@ public struct Checker {
     /// `log`'s options: an event's, and `source:`, which dumps of imported touches write (it is
     /// not corrected afterwards).
     private static let logOptions = logged(.interaction).merging(["source": .string]) { a, _ in a }
-    private static let logFlags = eventOptions[.interaction]!.flags.union(["private"])
-    /// `log`'s bare flags (`gave`, `private` …), which the command line leaves bare.
-    public static var logFlagNames: Set<String> { logFlags }
+    /// `log`'s bare flags (`gave`, `private` …).
+    public static let logFlags = eventOptions[.interaction]!.flags.union(["private"])
     /// What `set KIND N` corrects besides: the parts a logging statement takes in place (an
     /// interaction's kind, a referral's about, a spend's amount), and flags turned off (`gave: false`).
     static let correctionOptions: [EventKind: [String: ValueType]] = [
