@@ -21,7 +21,7 @@ struct StatementCommand<W: StatementWord>: ParsableCommand {
         CommandConfiguration(
             commandName: W.word, abstract: W.abstract,
             discussion: languageHelp(W.topic)
-                + "\n\nThe words after `tend \(W.word)` are the statement's, but for tend's own options (`--db FILE` …), which may come among them. A word with a space in it, or a plain word where text is expected (after `name:` options, `about`, a new contact's name), is quoted for you; give anything else as the language writes it. Options that come before the statement's words (`tend --db FILE \(W.word) …`) are tend's."
+                + "\n\nThe words after `tend \(W.word)` are the statement's, but for tend's own options (`--db FILE` …), which may come among them. A word with a space in it, or a plain word where text is expected (after `name:` options, `about`, a new contact's name, `log`'s note after its people), is quoted for you; give anything else as the language writes it. Options that come before the statement's words (`tend --db FILE \(W.word) …`) are tend's."
         )
     }
 
